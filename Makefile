@@ -1,0 +1,98 @@
+# shopstat: GNU make build. `make` builds build/shopstat and build/libshopstat.a;
+# `make check` runs every test; `make demo` renders the bundled report.
+# Dependencies come from Debian only; `make deps` installs what is missing.
+
+PREFIX   ?= /usr/local
+CC       ?= cc
+BUILD    ?= build
+SAN      ?=
+WERROR   ?=
+OPT      ?= -O2 -g
+
+PKGS     := gsl cairo pangocairo yaml-0.1 xlsxwriter
+DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
+            libyaml-dev libcmocka-dev libxlsxwriter-dev poppler-utils fonts-dejavu-core
+
+WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -Iinclude -Iengine \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+LDFLAGS  += $(SAN)
+
+LIB_SRC  := $(sort $(wildcard engine/*.c plots/*.c))
+CLI_SRC  := $(sort $(wildcard engine/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
+
+.PHONY: all deps check unit sanitize install uninstall demo bench clean format
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/shopstat $(BUILD)/libshopstat.a $(TOOL_BIN)
+
+# Idempotent and silent when every package is there; needs root (or sudo) otherwise.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libshopstat.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/shopstat: $(CLI_OBJ) $(BUILD)/libshopstat.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libshopstat.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libshopstat.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) -lcmocka $(LDFLAGS)
+
+$(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
+
+check: all $(TEST_BIN)
+	@BUILD=$(BUILD) tests/run.sh
+
+sanitize:
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+demo: all
+	@tests/demo.sh $(BUILD)/shopstat
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/shopstat $(DESTDIR)$(PREFIX)/bin/shopstat
+	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(PREFIX)/lib/libshopstat.a
+	install -m 644 include/shopstat/*.h $(DESTDIR)$(PREFIX)/include/shopstat/
+	install -m 644 docs/shopstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(PREFIX)/lib/libshopstat.a \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
+	rm -rf $(DESTDIR)$(PREFIX)/include/shopstat
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/shopstat/*.h
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

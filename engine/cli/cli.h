@@ -1,0 +1,53 @@
+/* Command entry points of the shopstat CLI; each lives in its own cmd_<name>.c. */
+#ifndef SHOPSTAT_CLI_H
+#define SHOPSTAT_CLI_H
+
+#include <stdio.h>
+
+#include "shopstat/error.h"
+
+/* Each command gets argv after the command name (argv[0] is the command name) and
+ * returns the process exit status. Its help text is printed by `shopstat help NAME`
+ * and by `shopstat NAME --help`. */
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} cli_command;
+
+int cmd_describe(int argc, char **argv);
+int cmd_tab(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_chisq(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_replicate(int argc, char **argv);
+
+extern const char cmd_describe_help[];
+extern const char cmd_tab_help[];
+extern const char cmd_compare_help[];
+extern const char cmd_chisq_help[];
+extern const char cmd_report_help[];
+extern const char cmd_replicate_help[];
+
+/* Print err as one GCC-style line on stderr and return its exit code. */
+int cli_fail(const shopstat_error *err);
+
+/* Print "shopstat: error: <msg>" (printf-style) on stderr and return 2 (usage). */
+int cli_usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Print "shopstat: warning: <msg>" on stderr. */
+void cli_warn(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* 1 if argv[i] is --help or -h for some i. */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,120 @@
+/* shopstat CLI entry point: global flags and dispatch to commands. */
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "shopstat/shopstat.h"
+
+static const cli_command commands[] = {
+    {"describe", "columns, types, levels, missing values and the design of an export",
+     cmd_describe, cmd_describe_help},
+    {"tab", "weighted proportions with confidence intervals by segment", cmd_tab, cmd_tab_help},
+    {"compare", "differences between segments, overlapping or not, with design-based tests",
+     cmd_compare, cmd_compare_help},
+    {"chisq", "Rao-Scott test of independence of a question and a segment variable", cmd_chisq,
+     cmd_chisq_help},
+    {"report", "every table and chart of a survey spec (YAML) in one pass", cmd_report,
+     cmd_report_help},
+    {"replicate", "append jackknife or bootstrap replicate weights to an export", cmd_replicate,
+     cmd_replicate_help},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: shopstat COMMAND [ARGS]\n"
+               "       shopstat help COMMAND | --help | --version\n\n"
+               "Design-based statistics for shopper surveys.\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nExit status: 0 ok, 1 internal failure, 2 bad input or usage.\n"
+               "See shopstat(1) and docs/ for details.\n");
+}
+
+static const cli_command *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int cli_fail(const shopstat_error *err)
+{
+    char line[2200];
+    shopstat_error_format(err, line, sizeof line);
+    fprintf(stderr, "%s\n", line);
+    return shopstat_exit_code(err->status);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("shopstat: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("shopstat: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts the process; the library checks return codes. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("shopstat %s\n", SHOPSTAT_VERSION);
+        return 0;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return 0;
+        }
+        const cli_command *c = find(argv[2]);
+        if (!c)
+            return cli_usage_error("unknown command '%s' (see 'shopstat --help')", argv[2]);
+        fputs(c->help, stdout);
+        return 0;
+    }
+    const cli_command *c = find(name);
+    if (!c)
+        return cli_usage_error("unknown command '%s' (see 'shopstat --help')", name);
+    if (cli_wants_help(argc - 1, argv + 1)) {
+        fputs(c->help, stdout);
+        return 0;
+    }
+    return c->run(argc - 1, argv + 1);
+}

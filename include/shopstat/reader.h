@@ -1,0 +1,108 @@
+/* Streaming CSV loader: header, dialect detection, positions, and a row callback. */
+#ifndef SHOPSTAT_READER_H
+#define SHOPSTAT_READER_H
+
+#include <stddef.h>
+
+#include "shopstat/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Reading options. Initialise with shopstat_csv_opts_init(), then override. */
+typedef struct shopstat_csv_opts {
+    char delimiter;          /* 0 = detect from the header among , ; TAB | */
+    const char *encoding;    /* NULL = detect (valid UTF-8 as is, else windows-1252);
+                                otherwise any name iconv knows ("latin1", "utf-8", ...) */
+    int decimal_comma;       /* -1 = auto (on when the delimiter is ';'), 0 = off, 1 = on */
+    size_t skip_rows;        /* data rows to skip right after the header (counted as excluded) */
+    const char *const *missing; /* extra missing codes (besides "" and "NA"), NULL-terminated; may be NULL */
+    size_t block_size;       /* bytes read per block; 0 = default (1 MiB) */
+} shopstat_csv_opts;
+
+void shopstat_csv_opts_init(shopstat_csv_opts *o);
+
+/* What the loader detected (or was told). Strings are static or owned by the reader. */
+typedef struct shopstat_csv_dialect {
+    char delimiter;
+    const char *encoding;    /* "utf-8", "windows-1252", or the name given */
+    int converted;           /* 1 when the bytes were converted to UTF-8 with iconv */
+    int decimal_comma;       /* 0 or 1, as applied */
+    int bom;                 /* 1 when a UTF-8 BOM was stripped */
+    const char *line_ending; /* "LF", "CRLF", "CR" or "mixed", from the header line */
+} shopstat_csv_dialect;
+
+/* Position of a field in the file: 1-based line and column (column in bytes of the
+ * original line, counting from the field's first byte, the opening quote if quoted). */
+typedef struct shopstat_pos {
+    size_t line;
+    size_t col;
+} shopstat_pos;
+
+/* One data row, valid only during the callback. fields[i] is NUL-terminated UTF-8 of
+ * length lens[i] (quotes removed, embedded quotes unescaped). nfields equals the
+ * header's column count (ragged rows are an error before the callback sees them). */
+typedef struct shopstat_row {
+    const char *const *fields;
+    const size_t *lens;
+    const shopstat_pos *pos;
+    size_t nfields;
+    size_t index;            /* 1-based data row number, after skipped rows too */
+} shopstat_row;
+
+typedef struct shopstat_reader shopstat_reader;
+
+/* Open path, read and validate the header, detect the dialect. On failure *out is
+ * NULL and err holds a positioned message. opts may be NULL (defaults). The reader
+ * keeps its own copies of the option strings. */
+shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
+                                     shopstat_reader **out, shopstat_error *err);
+
+/* Free the reader; NULL is a no-op. */
+void shopstat_reader_free(shopstat_reader *r);
+
+const char *shopstat_reader_path(const shopstat_reader *r);
+size_t shopstat_reader_ncols(const shopstat_reader *r);
+/* Borrowed header name of column i (0-based), valid until the reader is freed. */
+const char *shopstat_reader_colname(const shopstat_reader *r, size_t i);
+const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r);
+/* Position of column i's header cell. */
+shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i);
+
+/* Index of the column called name. On failure fills err with
+ * "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c" where
+ * what is e.g. "--weight" (may be NULL), and returns SHOPSTAT_EUSAGE. */
+shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
+                                       const char *what, size_t *idx, shopstat_error *err);
+
+/* Row callback: return SHOPSTAT_OK to continue; any other status stops the pass and
+ * is returned by shopstat_reader_run() with err as the callback left it. */
+typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
+                                           shopstat_error *err);
+
+/* Stream every data row once through fn. Can be called only once per reader.
+ * Rows skipped by opts.skip_rows are not passed to fn. */
+shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
+                                    shopstat_error *err);
+
+/* Data rows seen (including skipped ones) and rows skipped by skip_rows. */
+size_t shopstat_reader_rows_read(const shopstat_reader *r);
+size_t shopstat_reader_rows_skipped(const shopstat_reader *r);
+/* Bytes of the file consumed so far (for progress reporting). */
+size_t shopstat_reader_bytes_read(const shopstat_reader *r);
+
+/* 1 if the field is missing: empty, "NA", or one of opts.missing (exact match
+ * after trimming surrounding spaces). */
+int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len);
+
+/* Parse a number: optional surrounding spaces, sign, digits, '.' (or ',' when
+ * decimal_comma), exponent. Returns 1 and sets *out for a finite number; 0 if the
+ * text is not a number; -1 if it is one but not finite ("inf", "nan", 1e400),
+ * with *out set to the parsed value so callers can say what was wrong. */
+int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,10 @@
+/* shopstat: design-based statistics for shopper surveys. Umbrella header. */
+#ifndef SHOPSTAT_H
+#define SHOPSTAT_H
+
+#define SHOPSTAT_VERSION "0.1.0"
+
+#include "shopstat/error.h"
+#include "shopstat/reader.h"
+
+#endif

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# CLI golden tests. Each case is a folder tests/cli/cases/NAME holding:
+#   cmd     one shell command line; $SHOPSTAT is the binary, the working directory is
+#           tests/cli/data, and $TMP is a fresh scratch folder for outputs
+#   stdout  expected standard output (byte for byte)
+#   stderr  expected standard error (byte for byte)
+#   status  expected exit status
+#   check   optional script run after cmd (same cwd and variables); must exit 0
+# UPDATE=1 rewrites stdout/stderr/status from the current binary: review the diff.
+set -u
+BUILD=${BUILD:-build}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+export SHOPSTAT="$root/$BUILD/shopstat"
+passed=0; failed=0
+for dir in "$root"/tests/cli/cases/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir/cmd" ] || continue
+    TMP=$(mktemp -d); export TMP
+    (cd "$root/tests/cli/data" && bash "$dir/cmd" >"$TMP.out" 2>"$TMP.err" </dev/null)
+    rc=$?
+    if [ "${UPDATE:-0}" = 1 ]; then
+        cp "$TMP.out" "$dir/stdout"; cp "$TMP.err" "$dir/stderr"; echo "$rc" >"$dir/status"
+    fi
+    ok=1
+    if [ "$rc" != "$(cat "$dir/status")" ]; then echo "FAIL $name: exit $rc, expected $(cat "$dir/status")"; ok=0; fi
+    if ! diff -u "$dir/stdout" "$TMP.out" >"$TMP.diff"; then echo "FAIL $name: stdout differs"; head -40 "$TMP.diff"; ok=0; fi
+    if ! diff -u "$dir/stderr" "$TMP.err" >"$TMP.diff"; then echo "FAIL $name: stderr differs"; head -20 "$TMP.diff"; ok=0; fi
+    if [ $ok = 1 ] && [ -f "$dir/check" ]; then
+        if ! (cd "$root/tests/cli/data" && bash "$dir/check"); then echo "FAIL $name: check failed"; ok=0; fi
+    fi
+    if [ $ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    rm -rf "$TMP" "$TMP.out" "$TMP.err" "$TMP.diff"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
