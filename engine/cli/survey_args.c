@@ -1,0 +1,258 @@
+/* Parsing of the options tab, compare and chisq share, and running their one pass. */
+#include "cli/survey_args.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "shopstat/ci.h"
+
+/* Value of flag `name` at argv[*i]: "--name VALUE" or "--name=VALUE". Returns NULL if
+ * argv[*i] is not this flag; sets *missing when the value is absent. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_level(const char *s, double *out)
+{
+    char *end;
+    double x = strtod(s, &end);
+    if (*end || !(x > 0 && x < 1))
+        return 0;
+    *out = x;
+    return 1;
+}
+
+int survey_args_parse(survey_args *a, int argc, char **argv, int command)
+{
+    memset(a, 0, sizeof *a);
+    shopstat_csv_opts_init(&a->csv);
+    shopstat_design_opts_init(&a->design);
+    shopstat_tab_opts_init(&a->tab);
+    a->adjust = SHOPSTAT_ADJUST_HOLM;
+    a->alpha = 0.05;
+    a->alpha_low = 0.10;
+    a->plan = shopstat_plan_new();
+    if (!a->plan)
+        return cli_usage_error("out of memory");
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    const char *cmd = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v;
+        int missing = 0;
+#define FLAG(name) ((v = flag_value(argc, argv, &i, name, &missing)) != NULL || missing)
+        if (arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (a->data)
+                return cli_usage_error("%s: more than one data file ('%s' and '%s')", cmd,
+                                       a->data, arg);
+            a->data = arg;
+            continue;
+        }
+        if (FLAG("--weight")) {
+            a->design.weight = v;
+        } else if (FLAG("--strata")) {
+            a->design.strata = v;
+        } else if (FLAG("--psu")) {
+            a->design.psu = v;
+        } else if (FLAG("--fpc")) {
+            a->design.fpc = v;
+        } else if (FLAG("--lonely-psu")) {
+            if (v && shopstat_lonely_parse(v, &a->design.lonely, &err))
+                return cli_fail(&err);
+        } else if (FLAG("--delimiter")) {
+            if (v) {
+                if (strcmp(v, "\\t") == 0 || strcmp(v, "tab") == 0 || strcmp(v, "TAB") == 0)
+                    a->csv.delimiter = '\t';
+                else if (strlen(v) == 1)
+                    a->csv.delimiter = v[0];
+                else
+                    return cli_usage_error("--delimiter takes one character (or 'tab'), not '%s'",
+                                           v);
+            }
+        } else if (FLAG("--encoding")) {
+            a->csv.encoding = v;
+        } else if (strcmp(arg, "--decimal-comma") == 0) {
+            a->csv.decimal_comma = 1;
+        } else if (FLAG("--skip-rows")) {
+            if (v) {
+                char *end;
+                long n = strtol(v, &end, 10);
+                if (*end || n < 0 || !*v)
+                    return cli_usage_error("--skip-rows takes a whole number >= 0, not '%s'", v);
+                a->csv.skip_rows = (size_t)n;
+            }
+        } else if (FLAG("--missing")) {
+            if (v) {
+                free(a->missing_buf);
+                a->missing_buf = strdup(v);
+                if (!a->missing_buf)
+                    return cli_usage_error("out of memory");
+                size_t k = 0;
+                for (char *tok = strtok(a->missing_buf, ","); tok && k < 63;
+                     tok = strtok(NULL, ","))
+                    a->missing_list[k++] = tok;
+                a->missing_list[k] = NULL;
+                a->csv.missing = a->missing_list;
+            }
+        } else if (FLAG("--var")) {
+            if (v && shopstat_plan_add_single(a->plan, v, v, &err))
+                return cli_fail(&err);
+            a->nquestions++;
+        } else if (FLAG("--multi")) {
+            if (v && shopstat_plan_parse_multi(a->plan, v, &err))
+                return cli_fail(&err);
+            a->nquestions++;
+        } else if (FLAG("--multi-codes")) {
+            if (v && shopstat_plan_parse_codes(a->plan, v, &err))
+                return cli_fail(&err);
+            a->nquestions++;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--by")) {
+            if (v && shopstat_plan_add_by(a->plan, v, &err))
+                return cli_fail(&err);
+        } else if ((command & ARGS_CHISQ) && FLAG("--by")) {
+            a->chisq_by = v;
+        } else if (FLAG("--segment")) {
+            if (v && shopstat_plan_parse_segment(a->plan, v, &err))
+                return cli_fail(&err);
+        } else if (FLAG("--ci")) {
+            if (v && shopstat_ci_method_parse(v, &a->tab.ci, &err))
+                return cli_fail(&err);
+        } else if (FLAG("--level")) {
+            if (v && !parse_level(v, &a->tab.level))
+                return cli_usage_error("--level takes a number between 0 and 1, such as 0.95, "
+                                       "not '%s'",
+                                       v);
+        } else if (FLAG("--format")) {
+            if (!v)
+                ;
+            else if (strcmp(v, "csv") == 0)
+                a->format = FMT_CSV;
+            else if (strcmp(v, "json") == 0)
+                a->format = FMT_JSON;
+            else if (strcmp(v, "table") == 0)
+                a->format = FMT_TABLE;
+            else
+                return cli_usage_error("--format takes csv, json or table, not '%s'", v);
+        } else if (FLAG("-o") || FLAG("--output")) {
+            a->output = v;
+        } else if ((command & ARGS_COMPARE) && FLAG("--pair")) {
+            if (v) {
+                const char *colon = strchr(v, ':');
+                if (!colon)
+                    return cli_usage_error("--pair takes A:B (two segment names), not '%s'", v);
+                char *left = strndup(v, (size_t)(colon - v));
+                if (!left)
+                    return cli_usage_error("out of memory");
+                shopstat_status st = shopstat_plan_add_pair(a->plan, left, colon + 1, &err);
+                free(left);
+                if (st)
+                    return cli_fail(&err);
+                a->npairs++;
+            }
+        } else if ((command & ARGS_COMPARE) && FLAG("--adjust")) {
+            if (v && shopstat_adjust_parse(v, &a->adjust, &err))
+                return cli_fail(&err);
+        } else if ((command & ARGS_COMPARE) && FLAG("--alpha")) {
+            if (v) {
+                /* "0.05" or "0.05,0.10": upper-case and lower-case letter levels */
+                char *end;
+                double x = strtod(v, &end), y = a->alpha_low;
+                if (*end == ',')
+                    y = strtod(end + 1, &end);
+                if (*end || !(x > 0 && x < 1) || !(y > 0 && y < 1))
+                    return cli_usage_error("--alpha takes a level such as 0.05, or two "
+                                           "such as 0.05,0.10, not '%s'",
+                                           v);
+                a->alpha = x;
+                a->alpha_low = y > x ? y : x;
+            }
+        } else if ((command & ARGS_CHISQ) && FLAG("--var")) {
+            a->chisq_var = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart")) {
+            a->chart = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-size")) {
+            a->chart_size = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-type")) {
+            a->chart_type = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--title")) {
+            a->title = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--subtitle")) {
+            a->subtitle = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--source")) {
+            a->source = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--sort")) {
+            a->sort = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && strcmp(arg, "--zoom") == 0) {
+            a->zoom = 1;
+        } else {
+            return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg,
+                                   cmd);
+        }
+        if (missing)
+            return cli_usage_error("%s: option '%s' needs a value", cmd, arg);
+#undef FLAG
+    }
+    if (!a->data)
+        return cli_usage_error("%s: no data file given (see 'shopstat help %s')", cmd, cmd);
+    if (shopstat_plan_set_design(a->plan, &a->design, &err))
+        return cli_fail(&err);
+    return 0;
+}
+
+void survey_args_free(survey_args *a)
+{
+    shopstat_plan_free(a->plan);
+    free(a->missing_buf);
+    a->plan = NULL;
+    a->missing_buf = NULL;
+}
+
+int survey_args_run(survey_args *a, shopstat_totals **out)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *r = NULL;
+    if (shopstat_reader_open(a->data, &a->csv, &r, &err))
+        return cli_fail(&err);
+    shopstat_status st = shopstat_totals_compute(a->plan, r, out, &err);
+    shopstat_reader_free(r);
+    if (st)
+        return cli_fail(&err);
+    return 0;
+}
+
+void survey_args_context(const survey_args *a, const shopstat_totals *t,
+                         shopstat_tab_context *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->data = a->data;
+    ctx->weight = a->design.weight;
+    ctx->strata = a->design.strata;
+    ctx->psu = a->design.psu;
+    ctx->fpc = a->design.fpc;
+    ctx->lonely = shopstat_lonely_name(a->design.lonely);
+    ctx->ci = shopstat_ci_method_name(a->tab.ci);
+    ctx->level = a->tab.level;
+    shopstat_accounting acc = shopstat_totals_accounting(t);
+    ctx->rows_read = acc.read;
+    ctx->rows_used = acc.used;
+    ctx->rows_excluded = acc.excluded_skipped;
+    ctx->nstrata = shopstat_totals_nstrata(t);
+    ctx->npsu = shopstat_totals_npsu(t);
+    ctx->df = shopstat_totals_df(t);
+}

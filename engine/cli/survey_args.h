@@ -1,0 +1,50 @@
+/* Command-line options shared by tab, compare and chisq: data, design, questions, segments. */
+#ifndef SHOPSTAT_SURVEY_ARGS_H
+#define SHOPSTAT_SURVEY_ARGS_H
+
+#include <stddef.h>
+
+#include "shopstat/output.h"
+#include "shopstat/tab.h"
+
+enum { FMT_AUTO, FMT_CSV, FMT_JSON, FMT_TABLE };
+
+/* Which command is parsing: some flags belong to one command only. */
+enum { ARGS_TAB = 1, ARGS_COMPARE = 2, ARGS_CHISQ = 4 };
+
+typedef struct survey_args {
+    const char *data;
+    shopstat_csv_opts csv;
+    const char *missing_list[64];
+    char *missing_buf;
+    shopstat_design_opts design;
+    shopstat_plan *plan;
+    shopstat_tab_opts tab;
+    int format;
+    const char *output;    /* -o FILE, NULL = stdout */
+    /* compare */
+    shopstat_adjust_method adjust;
+    double alpha;          /* upper-case letters */
+    double alpha_low;      /* lower-case letters */
+    size_t npairs;
+    /* chisq */
+    const char *chisq_var, *chisq_by;
+    /* charts */
+    const char *chart, *chart_size, *chart_type, *title, *subtitle, *source, *sort;
+    int zoom;
+    size_t nquestions;
+} survey_args;
+
+/* Parse argv (argv[0] is the command name). Prints a usage error and returns 2 on bad
+ * arguments; returns 0 on success. */
+int survey_args_parse(survey_args *a, int argc, char **argv, int command);
+void survey_args_free(survey_args *a);
+
+/* Open the data file, run the pass; on failure print the error and return its exit code. */
+int survey_args_run(survey_args *a, shopstat_totals **out);
+
+/* Fill a context for the writers. */
+void survey_args_context(const survey_args *a, const shopstat_totals *t,
+                         shopstat_tab_context *ctx);
+
+#endif

@@ -1,0 +1,211 @@
+/* Internal declarations shared by the plan, the pass, the variance and the estimators. */
+#ifndef SHOPSTAT_INTERNAL_H
+#define SHOPSTAT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shopstat/tab.h"
+#include "strmap.h"
+
+/* ---- plan ---- */
+
+typedef struct plan_cond {
+    char *column;
+    shopstat_op op;
+    char **values;  /* nvalues strings */
+    double *num;    /* numeric value of each, when isnum */
+    int *isnum;
+    size_t nvalues;
+    int exact_text; /* 1: compare as text only (COL=VALUE references) */
+} plan_cond;
+
+enum { SEG_ALL, SEG_COND, SEG_BY, SEG_HIDDEN };
+
+typedef struct plan_segment {
+    char *name;
+    int kind;
+    plan_cond *conds;
+    size_t nconds;
+    char *by_column; /* SEG_BY */
+} plan_segment;
+
+typedef struct plan_recode {
+    char *match;     /* as given */
+    char *level;
+    /* parsed: a list of alternatives, each a value (text/number) or a numeric range */
+    size_t nalt;
+    int *alt_kind;   /* 0 text equal, 1 numeric range [lo, hi] */
+    char **alt_text;
+    double *alt_lo, *alt_hi;
+} plan_recode;
+
+typedef struct plan_question {
+    char *name;
+    shopstat_question_kind kind;
+    char **columns;
+    size_t ncolumns;
+    plan_recode *recodes;
+    size_t nrecodes;
+} plan_question;
+
+typedef struct plan_pair {
+    char *a, *b;
+} plan_pair;
+
+struct shopstat_plan {
+    shopstat_design_opts design; /* strings owned */
+    plan_question *questions;
+    size_t nquestions;
+    plan_segment *segments; /* [0] is 'all' */
+    size_t nsegments;
+    plan_pair *pairs;
+    size_t npairs;
+};
+
+void plan_cond_free(plan_cond *c);
+shopstat_status plan_cond_copy(plan_cond *dst, const shopstat_cond *src, shopstat_error *err);
+/* Match a recode rule against a field. */
+int plan_recode_match(const plan_recode *r, const char *s, size_t len);
+
+/* ---- totals ---- */
+
+/* A domain is (segment, question): its base cell and one cell per level. */
+typedef struct domain {
+    int32_t base;     /* cell id, -1 until touched */
+    int32_t *lvl;     /* cell id per level id, -1 until touched */
+    size_t nlvl;
+} domain;
+
+/* A unit is a PSU (cluster mode) or a stratum (element mode: no PSU column, every
+ * row its own PSU; then Q holds sums of squares). */
+typedef struct unit {
+    uint32_t stratum;
+    int any_pos;      /* holds a row of positive weight */
+    size_t cap;       /* cells allocated */
+    double *T;        /* sum of w per cell */
+    double *P;        /* rows of w > 0 per cell */
+    double *Q;        /* element mode: sum of w^2 per cell */
+    size_t rows;      /* element mode: rows in the stratum */
+    size_t npos_rows; /* element mode: rows of w > 0 */
+} unit;
+
+typedef struct stratum_info {
+    char *name;
+    size_t npsu;      /* PSUs (cluster mode) or rows (element mode) */
+    size_t npsu_pos;  /* of which holding a row of w > 0 */
+    double fpc;       /* as given, NaN if none */
+    int has_fpc;
+    double f;         /* 1 - sampling fraction: R's (N - n)/N; 1 without fpc */
+} stratum_info;
+
+/* Runtime segment: fixed ones from the plan, discovered --by ones, hidden ones. */
+typedef struct rt_segment {
+    char *name;
+    int kind;
+    size_t plan_index;  /* index in plan->segments (for SEG_BY: the by entry) */
+    plan_cond *conds;   /* borrowed from the plan, or owned for hidden ones */
+    size_t nconds;
+    int owns_conds;
+    size_t by_column;   /* SEG_BY: column index */
+    int hidden;
+} rt_segment;
+
+typedef struct rt_question {
+    const plan_question *pq;
+    size_t *cols;       /* column indices */
+    strmap levels;      /* SINGLE and CODES: discovered levels; MULTI: column names */
+    size_t *order;      /* after the pass: display position -> level id */
+    size_t *rank;       /* level id -> display position */
+} rt_question;
+
+typedef struct rt_by {
+    size_t column;
+    size_t plan_index;
+    strmap values;      /* value text -> index in segs */
+    size_t *segs;       /* runtime segment id per value */
+    size_t nsegs_cap;
+} rt_by;
+
+typedef struct rt_pair {
+    size_t a, b;        /* runtime segment ids; b == SIZE_MAX means 'rest' */
+    long inter;         /* hidden intersection segment (element mode), or -1 */
+    char *name_a, *name_b;
+} rt_pair;
+
+typedef struct cell_info {
+    uint32_t seg, q;
+    size_t level;   /* SIZE_MAX for a base cell */
+    size_t n;       /* rows */
+    size_t npos;    /* rows with w > 0 */
+    double w2;      /* sum of w^2 */
+} cell_info;
+
+struct shopstat_totals {
+    const shopstat_plan *plan;
+    char *path;
+    int element;        /* 1: no PSU column */
+    int has_weight;
+    shopstat_lonely_psu lonely;
+    /* design columns, SIZE_MAX when absent */
+    size_t wcol, scol, pcol, fcol;
+    int decimal_comma;
+    const shopstat_reader *reader;
+
+    rt_question *q;
+    size_t nq;
+    rt_segment *seg;
+    size_t nseg, segcap;
+    rt_by *by;
+    size_t nby;
+    rt_pair *pairs;
+    size_t npairs;
+
+    domain *dom;        /* [seg * nq + q] */
+    size_t domcap;      /* in segments */
+
+    cell_info *cell;
+    size_t ncell, cellcap;
+
+    strmap strata;
+    stratum_info *st;
+    size_t stcap;
+    strmap psus;        /* key "stratum\x1fpsu" */
+    unit *units;
+    size_t nunits, unitcap;
+
+    /* pass caches */
+    long last_unit;
+    char *last_key;
+    size_t last_key_len, last_key_cap;
+    size_t *active;     /* scratch: active segments of a row */
+    size_t *lvlbuf;     /* scratch: chosen level ids of a question */
+    size_t lvlbuf_cap;
+
+    shopstat_accounting acct;
+    size_t *seg_order;  /* display order of visible segments (ids) */
+    size_t nseg_visible;
+};
+
+/* Cell id of (segment, question, level), or -1 if never touched. level SIZE_MAX = base. */
+long totals_cell(const shopstat_totals *t, size_t seg, size_t q, size_t level);
+
+/* Linear statistics and their design variance (variance.c). */
+typedef struct lin_term {
+    long cell;      /* -1: contributes nothing */
+    double coef;
+} lin_term;
+
+/* Covariance matrix (K x K, row-major) of K linear combinations of cell totals,
+ * sum_j coef_j T_j, under the Taylor design (Wolter 2007, ultimate cluster). In
+ * element mode the sums of squares need, for two cells, the cell holding the rows in
+ * both: see cross_cell() in variance.c. */
+shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
+                           const size_t *nterms, size_t K, double *cov, shopstat_error *err);
+
+/* Sum of w over a cell (0 if untouched). */
+double totals_cell_weight(const shopstat_totals *t, long cell);
+/* Domain df: PSUs holding a base row of positive weight minus strata holding such PSUs. */
+double totals_cell_df(const shopstat_totals *t, long cell);
+
+#endif

@@ -1,0 +1,289 @@
+/* Result writers: round-trip number formatting, CSV, JSON and aligned text tables. */
+#include "shopstat/output.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *shopstat_format_double(double x, char *buf, size_t n)
+{
+    if (isnan(x)) {
+        snprintf(buf, n, "%s", "");
+        return buf;
+    }
+    if (isinf(x)) {
+        snprintf(buf, n, "%s", x > 0 ? "Inf" : "-Inf");
+        return buf;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
+void shopstat_csv_field(FILE *f, const char *s)
+{
+    size_t len = strlen(s);
+    int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    for (const char *p = s; *p && !quote; p++)
+        quote = *p == ',' || *p == '"' || *p == '\n' || *p == '\r';
+    if (!quote) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+void shopstat_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void num(FILE *f, double x)
+{
+    char b[40];
+    fputs(shopstat_format_double(x, b, sizeof b), f);
+}
+
+void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const char *table,
+                            int header)
+{
+    if (header) {
+        if (table)
+            fputs("table,", f);
+        fputs("variable,level,segment,base_n,base_weight,count,proportion,se,ci_lower,ci_upper,"
+              "df,deff,eff_base\n",
+              f);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_estimate *r = &e[i];
+        if (table) {
+            shopstat_csv_field(f, table);
+            fputc(',', f);
+        }
+        shopstat_csv_field(f, r->variable);
+        fputc(',', f);
+        shopstat_csv_field(f, r->level);
+        fputc(',', f);
+        shopstat_csv_field(f, r->segment);
+        fprintf(f, ",%zu,", r->base_n);
+        num(f, r->base_weight);
+        fprintf(f, ",%zu,", r->count);
+        const double v[] = {r->proportion, r->se, r->ci_lower, r->ci_upper,
+                            r->df,         r->deff, r->eff_base};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            if (k)
+                fputc(',', f);
+            num(f, r->base_n ? v[k] : NAN);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void json_num(FILE *f, double x)
+{
+    char b[40];
+    if (!isfinite(x))
+        fputs("null", f);
+    else
+        fputs(shopstat_format_double(x, b, sizeof b), f);
+}
+
+static void json_opt_string(FILE *f, const char *s)
+{
+    if (s)
+        shopstat_json_string(f, s);
+    else
+        fputs("null", f);
+}
+
+void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
+                             const shopstat_tab_context *ctx)
+{
+    fputs("{\n  \"design\": {\"data\": ", f);
+    json_opt_string(f, ctx->data);
+    fputs(", \"weight\": ", f);
+    json_opt_string(f, ctx->weight);
+    fputs(", \"strata\": ", f);
+    json_opt_string(f, ctx->strata);
+    fputs(", \"psu\": ", f);
+    json_opt_string(f, ctx->psu);
+    fputs(", \"fpc\": ", f);
+    json_opt_string(f, ctx->fpc);
+    fputs(", \"lonely_psu\": ", f);
+    json_opt_string(f, ctx->lonely);
+    fprintf(f, ", \"strata_count\": %zu, \"psu_count\": %zu, \"df\": ", ctx->nstrata, ctx->npsu);
+    json_num(f, ctx->df);
+    fputs("},\n  \"options\": {\"ci\": ", f);
+    json_opt_string(f, ctx->ci);
+    fputs(", \"level\": ", f);
+    json_num(f, ctx->level);
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu},\n",
+            ctx->rows_read, ctx->rows_used, ctx->rows_excluded);
+    fputs("  \"estimates\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_estimate *r = &e[i];
+        fputs(i ? ",\n    {" : "\n    {", f);
+        fputs("\"variable\": ", f);
+        shopstat_json_string(f, r->variable);
+        fputs(", \"level\": ", f);
+        shopstat_json_string(f, r->level);
+        fputs(", \"segment\": ", f);
+        shopstat_json_string(f, r->segment);
+        fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
+        json_num(f, r->base_weight);
+        fprintf(f, ", \"count\": %zu", r->count);
+        const char *names[] = {"proportion", "se", "ci_lower", "ci_upper", "df", "deff", "eff_base"};
+        const double v[] = {r->proportion, r->se, r->ci_lower, r->ci_upper,
+                            r->df,         r->deff, r->eff_base};
+        for (size_t k = 0; k < 7; k++) {
+            fprintf(f, ", \"%s\": ", names[k]);
+            json_num(f, r->base_n ? v[k] : NAN);
+        }
+        fprintf(f, ", \"ci_fallback\": %s, \"low_base\": %s}",
+                r->fallback ? "\"clopper-pearson (p is 0 or 1)\"" : "null",
+                r->base_n && r->eff_base < 30 ? "true" : "false");
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/* Display width of UTF-8 text (code points; good enough for Latin scripts). */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+static void pad(FILE *f, const char *s, size_t w, int right)
+{
+    size_t sw = width(s);
+    if (right)
+        for (size_t i = sw; i < w; i++)
+            fputc(' ', f);
+    fputs(s, f);
+    if (!right)
+        for (size_t i = sw; i < w; i++)
+            fputc(' ', f);
+}
+
+void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
+                              const shopstat_tab_context *ctx)
+{
+    int any_low = 0, any_fb = 0, any_empty = 0;
+    size_t i = 0;
+    while (i < n) {
+        /* one block per question */
+        size_t j = i;
+        while (j < n && e[j].q == e[i].q)
+            j++;
+        size_t nseg = 0;
+        while (i + nseg < j && e[i + nseg].l == e[i].l)
+            nseg++;
+        size_t nlev = nseg ? (j - i) / nseg : 0;
+        /* column widths */
+        size_t w0 = width(e[i].variable) > 5 ? width(e[i].variable) : 5;
+        for (size_t k = i; k < j; k++)
+            if (width(e[k].level) > w0)
+                w0 = width(e[k].level);
+        size_t *wc = calloc(nseg ? nseg : 1, sizeof *wc);
+        char(*cells)[64] = calloc((j - i) ? (j - i) : 1, sizeof *cells);
+        if (!wc || !cells) {
+            free(wc);
+            free(cells);
+            return;
+        }
+        for (size_t k = i; k < j; k++) {
+            const shopstat_estimate *r = &e[k];
+            char *c = cells[k - i];
+            if (!r->base_n || isnan(r->proportion)) {
+                snprintf(c, 64, "-");
+                any_empty = 1;
+            } else {
+                int low = r->eff_base < 30, fb = r->fallback;
+                any_low |= low;
+                any_fb |= fb;
+                snprintf(c, 64, "%5.1f%% [%.1f, %.1f]%s%s", 100 * r->proportion,
+                         100 * r->ci_lower, 100 * r->ci_upper, low ? "*" : "", fb ? "+" : "");
+            }
+        }
+        char base[64];
+        for (size_t s = 0; s < nseg; s++) {
+            wc[s] = width(e[i + s].segment);
+            for (size_t l = 0; l < nlev; l++) {
+                size_t cw = width(cells[l * nseg + s]);
+                if (cw > wc[s])
+                    wc[s] = cw;
+            }
+            const shopstat_estimate *r = &e[i + s];
+            snprintf(base, sizeof base, "%zu (eff. %.0f)", r->base_n, r->base_n ? r->eff_base : 0);
+            if (width(base) > wc[s])
+                wc[s] = width(base);
+        }
+        pad(f, e[i].variable, w0, 0);
+        for (size_t s = 0; s < nseg; s++) {
+            fputs("  ", f);
+            pad(f, e[i + s].segment, wc[s], 1);
+        }
+        fputc('\n', f);
+        for (size_t l = 0; l < nlev; l++) {
+            pad(f, e[i + l * nseg].level, w0, 0);
+            for (size_t s = 0; s < nseg; s++) {
+                fputs("  ", f);
+                pad(f, cells[l * nseg + s], wc[s], 1);
+            }
+            fputc('\n', f);
+        }
+        pad(f, "base", w0, 0);
+        for (size_t s = 0; s < nseg; s++) {
+            const shopstat_estimate *r = &e[i + s];
+            snprintf(base, sizeof base, "%zu (eff. %.0f)", r->base_n, r->base_n ? r->eff_base : 0);
+            fputs("  ", f);
+            pad(f, base, wc[s], 1);
+        }
+        fputs("\n\n", f);
+        free(wc);
+        free(cells);
+        i = j;
+    }
+    fprintf(f, "Weighted percentages with %g%% %s intervals", 100 * ctx->level, ctx->ci);
+    if (ctx->weight)
+        fprintf(f, "; weight %s", ctx->weight);
+    if (ctx->strata)
+        fprintf(f, ", strata %s", ctx->strata);
+    if (ctx->psu)
+        fprintf(f, ", PSU %s", ctx->psu);
+    fprintf(f, ". Base: rows of the segment that answered.\n");
+    if (any_low)
+        fputs("* effective base under 30: read with caution.\n", f);
+    if (any_fb)
+        fputs("+ proportion is 0 or 1: Clopper-Pearson interval with n = effective base.\n", f);
+    if (any_empty)
+        fputs("- nobody in this segment answered.\n", f);
+    fprintf(f, "Rows: %zu read, %zu used, %zu excluded.\n", ctx->rows_read, ctx->rows_used,
+            ctx->rows_excluded);
+}

@@ -1,0 +1,1124 @@
+/* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Caps on input-driven growth: a question or --by column with more distinct values
+ * than this is almost certainly an identifier, and would make tables nobody reads. */
+#define MAX_LEVELS 10000
+#define MAX_BY_SEGMENTS 1000
+
+static shopstat_status nomem(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+static int is_number(const shopstat_totals *t, const char *s, size_t n, double *x)
+{
+    return shopstat_parse_number(s, n, t->decimal_comma, x) == 1;
+}
+
+/* ---- growth helpers ---- */
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * size);
+    if (!np)
+        return -1;
+    memset((char *)np + *cap * size, 0, (nc - *cap) * size);
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static long new_segment(shopstat_totals *t, const char *name, int kind, shopstat_error *err)
+{
+    size_t oldcap = t->segcap;
+    if (grow((void **)&t->seg, &t->segcap, t->nseg + 1, sizeof *t->seg)) {
+        nomem(err);
+        return -1;
+    }
+    (void)oldcap;
+    /* domains are indexed [seg * nq + q]: keep room for every segment */
+    size_t olddom = t->domcap;
+    if (t->nq && grow((void **)&t->dom, &t->domcap, t->segcap * t->nq, sizeof *t->dom)) {
+        nomem(err);
+        return -1;
+    }
+    for (size_t i = olddom; i < t->domcap; i++)
+        t->dom[i].base = -1;
+    rt_segment *s = &t->seg[t->nseg];
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    if (!(s->name = dupstr(name))) {
+        nomem(err);
+        return -1;
+    }
+    return (long)t->nseg++;
+}
+
+static long new_cell(shopstat_totals *t, size_t seg, size_t q, size_t level)
+{
+    if (grow((void **)&t->cell, &t->cellcap, t->ncell + 1, sizeof *t->cell))
+        return -1;
+    cell_info *c = &t->cell[t->ncell];
+    c->seg = (uint32_t)seg;
+    c->q = (uint32_t)q;
+    c->level = level;
+    return (long)t->ncell++;
+}
+
+long totals_cell(const shopstat_totals *t, size_t seg, size_t q, size_t level)
+{
+    if (seg >= t->nseg || q >= t->nq)
+        return -1;
+    const domain *d = &t->dom[seg * t->nq + q];
+    if (level == SIZE_MAX)
+        return d->base;
+    if (level >= d->nlvl || !d->lvl)
+        return -1;
+    return d->lvl[level];
+}
+
+/* Cell id of (seg, q, level), creating it if needed. */
+static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
+{
+    domain *d = &t->dom[seg * t->nq + q];
+    if (level == SIZE_MAX) {
+        if (d->base < 0)
+            d->base = (int32_t)new_cell(t, seg, q, SIZE_MAX);
+        return d->base;
+    }
+    if (level >= d->nlvl) {
+        size_t old = d->nlvl;
+        size_t nc = old ? old : 4;
+        while (nc <= level)
+            nc *= 2;
+        int32_t *nl = realloc(d->lvl, nc * sizeof *nl);
+        if (!nl)
+            return -1;
+        for (size_t i = old; i < nc; i++)
+            nl[i] = -1;
+        d->lvl = nl;
+        d->nlvl = nc;
+    }
+    if (d->lvl[level] < 0)
+        d->lvl[level] = (int32_t)new_cell(t, seg, q, level);
+    return d->lvl[level];
+}
+
+static int unit_reserve(shopstat_totals *t, unit *u)
+{
+    if (u->cap >= t->ncell)
+        return 0;
+    size_t nc = t->cellcap;
+    double *T = realloc(u->T, nc * sizeof *T);
+    if (!T)
+        return -1;
+    u->T = T;
+    double *P = realloc(u->P, nc * sizeof *P);
+    if (!P)
+        return -1;
+    u->P = P;
+    memset(T + u->cap, 0, (nc - u->cap) * sizeof *T);
+    memset(P + u->cap, 0, (nc - u->cap) * sizeof *P);
+    if (t->element) {
+        double *Q = realloc(u->Q, nc * sizeof *Q);
+        if (!Q)
+            return -1;
+        u->Q = Q;
+        memset(Q + u->cap, 0, (nc - u->cap) * sizeof *Q);
+    }
+    u->cap = nc;
+    return 0;
+}
+
+/* ---- binding ---- */
+
+static shopstat_status bind_column(shopstat_totals *t, const char *name, const char *what,
+                                   size_t *idx, shopstat_error *err)
+{
+    return shopstat_reader_column(t->reader, name, what, idx, err);
+}
+
+static shopstat_status add_hidden(shopstat_totals *t, const char *name, const plan_cond *conds,
+                                  size_t n, long *id, shopstat_error *err)
+{
+    long s = new_segment(t, name, SEG_HIDDEN, err);
+    if (s < 0)
+        return err ? err->status : SHOPSTAT_ENOMEM;
+    rt_segment *rs = &t->seg[s];
+    rs->hidden = 1;
+    rs->owns_conds = 1;
+    rs->conds = calloc(n ? n : 1, sizeof *rs->conds);
+    if (!rs->conds)
+        return nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        const plan_cond *c = &conds[i];
+        plan_cond *d = &rs->conds[i];
+        shopstat_cond sc = {c->column, c->op, (const char *const *)NULL};
+        const char **vals = calloc(c->nvalues + 1, sizeof *vals);
+        if (!vals)
+            return nomem(err);
+        for (size_t j = 0; j < c->nvalues; j++)
+            vals[j] = c->values[j];
+        sc.values = vals;
+        shopstat_status st = plan_cond_copy(d, &sc, err);
+        free(vals);
+        rs->nconds++;
+        if (st)
+            return st;
+        d->exact_text = c->exact_text;
+    }
+    *id = s;
+    return SHOPSTAT_OK;
+}
+
+/* Resolve a pair side: 'all', a fixed segment, or "COL=VALUE" (a hidden segment). */
+static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t *out,
+                                    shopstat_error *err)
+{
+    for (size_t i = 0; i < t->nseg; i++)
+        if (t->seg[i].kind != SEG_BY && strcmp(t->seg[i].name, name) == 0) {
+            *out = i;
+            return SHOPSTAT_OK;
+        }
+    const char *eq = strchr(name, '=');
+    if (eq && eq != name) {
+        char *col = malloc((size_t)(eq - name) + 1);
+        if (!col)
+            return nomem(err);
+        memcpy(col, name, (size_t)(eq - name));
+        col[eq - name] = '\0';
+        size_t idx;
+        shopstat_status st = bind_column(t, col, "--pair", &idx, err);
+        if (st) {
+            free(col);
+            return st;
+        }
+        plan_cond c = {0};
+        char *v = (char *)(eq + 1);
+        c.column = col;
+        c.op = SHOPSTAT_OP_IN;
+        c.values = &v;
+        c.nvalues = 1;
+        c.exact_text = 1;
+        long id;
+        st = add_hidden(t, name, &c, 1, &id, err);
+        free(col);
+        if (st)
+            return st;
+        *out = (size_t)id;
+        return SHOPSTAT_OK;
+    }
+    /* Suggest the names that exist. */
+    char list[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < t->nseg && used < sizeof list - 64; i++) {
+        if (t->seg[i].kind == SEG_BY || t->seg[i].hidden)
+            continue;
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+                                 t->seg[i].name);
+    }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "--pair: unknown segment '%s'; segments are: %s, rest, or "
+                              "COLUMN=VALUE",
+                              name, list);
+}
+
+static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
+{
+    const shopstat_plan *p = t->plan;
+    shopstat_status st;
+    t->wcol = t->scol = t->pcol = t->fcol = SIZE_MAX;
+    if (p->design.weight && (st = bind_column(t, p->design.weight, "--weight", &t->wcol, err)))
+        return st;
+    if (p->design.strata && (st = bind_column(t, p->design.strata, "--strata", &t->scol, err)))
+        return st;
+    if (p->design.psu && (st = bind_column(t, p->design.psu, "--psu", &t->pcol, err)))
+        return st;
+    if (p->design.fpc && (st = bind_column(t, p->design.fpc, "--fpc", &t->fcol, err)))
+        return st;
+    t->element = t->pcol == SIZE_MAX;
+    t->has_weight = t->wcol != SIZE_MAX;
+    t->lonely = p->design.lonely;
+
+    t->nq = p->nquestions;
+    t->q = calloc(t->nq ? t->nq : 1, sizeof *t->q);
+    if (!t->q)
+        return nomem(err);
+    size_t maxlv = 0;
+    for (size_t i = 0; i < t->nq; i++) {
+        rt_question *q = &t->q[i];
+        q->pq = &p->questions[i];
+        strmap_init(&q->levels);
+        q->cols = calloc(q->pq->ncolumns, sizeof *q->cols);
+        if (!q->cols)
+            return nomem(err);
+        const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE  ? "--var"
+                           : q->pq->kind == SHOPSTAT_Q_MULTI ? "--multi"
+                                                             : "--multi-codes";
+        for (size_t j = 0; j < q->pq->ncolumns; j++)
+            if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
+                return st;
+        if (q->pq->kind == SHOPSTAT_Q_MULTI)
+            for (size_t j = 0; j < q->pq->ncolumns; j++)
+                if (strmap_put(&q->levels, q->pq->columns[j], strlen(q->pq->columns[j]), NULL) < 0)
+                    return nomem(err);
+        /* recoded levels come in rule order */
+        for (size_t j = 0; j < q->pq->nrecodes; j++) {
+            const char *lv = q->pq->recodes[j].level;
+            if (strmap_put(&q->levels, lv, strlen(lv), NULL) < 0)
+                return nomem(err);
+        }
+        if (q->pq->ncolumns > maxlv)
+            maxlv = q->pq->ncolumns;
+    }
+    t->lvlbuf_cap = 0;
+
+    for (size_t i = 0; i < p->nsegments; i++) {
+        const plan_segment *ps = &p->segments[i];
+        if (ps->kind == SEG_BY) {
+            rt_by *nb = realloc(t->by, (t->nby + 1) * sizeof *nb);
+            if (!nb)
+                return nomem(err);
+            t->by = nb;
+            rt_by *b = &nb[t->nby++];
+            memset(b, 0, sizeof *b);
+            strmap_init(&b->values);
+            b->plan_index = i;
+            if ((st = bind_column(t, ps->by_column, "--by", &b->column, err)))
+                return st;
+            continue;
+        }
+        long s = new_segment(t, ps->name, ps->kind, err);
+        if (s < 0)
+            return err->status;
+        t->seg[s].plan_index = i;
+        t->seg[s].conds = ps->conds;
+        t->seg[s].nconds = ps->nconds;
+    }
+    /* condition columns: validate now, look up per row by name through a small table */
+    for (size_t i = 0; i < t->nseg; i++)
+        for (size_t j = 0; j < t->seg[i].nconds; j++) {
+            size_t idx;
+            if ((st = bind_column(t, t->seg[i].conds[j].column, "--segment", &idx, err)))
+                return st;
+        }
+
+    /* pairs */
+    if (p->npairs) {
+        t->pairs = calloc(p->npairs, sizeof *t->pairs);
+        if (!t->pairs)
+            return nomem(err);
+    }
+    for (size_t i = 0; i < p->npairs; i++) {
+        rt_pair *rp = &t->pairs[i];
+        rp->inter = -1;
+        rp->name_a = p->pairs[i].a;
+        rp->name_b = p->pairs[i].b;
+        if ((st = resolve_side(t, p->pairs[i].a, &rp->a, err)))
+            return st;
+        t->npairs++;
+        if (strcmp(p->pairs[i].b, "rest") == 0)
+            rp->b = SIZE_MAX;
+        else if ((st = resolve_side(t, p->pairs[i].b, &rp->b, err)))
+            return st;
+    }
+    /* Element mode: each row is a PSU, so the covariance of two overlapping segments
+     * needs sums of w^2 over their intersection, which we collect as a hidden segment. */
+    if (t->element)
+        for (size_t i = 0; i < t->npairs; i++) {
+            rt_pair *rp = &t->pairs[i];
+            if (rp->b == SIZE_MAX || t->seg[rp->a].kind == SEG_ALL ||
+                t->seg[rp->b].kind == SEG_ALL)
+                continue;
+            const rt_segment *a = &t->seg[rp->a], *b = &t->seg[rp->b];
+            size_t n = a->nconds + b->nconds;
+            plan_cond *both = calloc(n ? n : 1, sizeof *both);
+            if (!both)
+                return nomem(err);
+            memcpy(both, a->conds, a->nconds * sizeof *both);
+            memcpy(both + a->nconds, b->conds, b->nconds * sizeof *both);
+            char name[64];
+            snprintf(name, sizeof name, "\x1fpair%zu", i);
+            long id;
+            st = add_hidden(t, name, both, n, &id, err);
+            free(both);
+            if (st)
+                return st;
+            rp->inter = id;
+        }
+    t->active = calloc(MAX_BY_SEGMENTS + t->nseg + 8, sizeof *t->active);
+    if (!t->active)
+        return nomem(err);
+    strmap_init(&t->strata);
+    strmap_init(&t->psus);
+    t->last_unit = -1;
+    return SHOPSTAT_OK;
+}
+
+/* ---- per row ---- */
+
+typedef struct row_ctx {
+    shopstat_totals *t;
+    size_t **condcols; /* per segment, column index of each condition */
+    size_t *qn;        /* per question: number of chosen levels, SIZE_MAX = not answered */
+    size_t *qoff;      /* per question: offset into lv */
+    size_t *lv;        /* chosen level ids */
+} row_ctx;
+
+static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
+{
+    if (shopstat_reader_is_missing(t->reader, s, n))
+        return 0;
+    double x;
+    int isnum = c->exact_text ? 0 : is_number(t, s, n, &x);
+    switch (c->op) {
+    case SHOPSTAT_OP_IN:
+    case SHOPSTAT_OP_NOT_IN: {
+        int in = 0;
+        for (size_t i = 0; i < c->nvalues && !in; i++) {
+            if (strlen(c->values[i]) == n && memcmp(c->values[i], s, n) == 0)
+                in = 1;
+            else if (isnum && c->isnum[i] && x == c->num[i])
+                in = 1;
+        }
+        return c->op == SHOPSTAT_OP_IN ? in : !in;
+    }
+    case SHOPSTAT_OP_GT: return isnum && x > c->num[0];
+    case SHOPSTAT_OP_GE: return isnum && x >= c->num[0];
+    case SHOPSTAT_OP_LT: return isnum && x < c->num[0];
+    case SHOPSTAT_OP_LE: return isnum && x <= c->num[0];
+    }
+    return 0;
+}
+
+static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *s, size_t n,
+                                const shopstat_row *row, size_t col, long *id,
+                                shopstat_error *err)
+{
+    int added = 0;
+    long l = strmap_put(&q->levels, s, n, &added);
+    if (l < 0)
+        return nomem(err);
+    if (added && q->levels.n > MAX_LEVELS)
+        return shopstat_error_set(
+            err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[col].line,
+            row->pos[col].col,
+            "question '%s' has more than %d distinct values; is column '%s' an identifier?",
+            q->pq->name, MAX_LEVELS, shopstat_reader_colname(t->reader, col));
+    *id = l;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    const char *path = shopstat_reader_path(t->reader);
+    size_t used = 0;
+    for (size_t qi = 0; qi < t->nq; qi++) {
+        rt_question *q = &t->q[qi];
+        rc->qoff[qi] = used;
+        rc->qn[qi] = SIZE_MAX;
+        if (q->pq->kind == SHOPSTAT_Q_SINGLE) {
+            size_t c = q->cols[0];
+            const char *s = row->fields[c];
+            size_t n = row->lens[c];
+            if (shopstat_reader_is_missing(t->reader, s, n))
+                continue;
+            long id;
+            if (q->pq->nrecodes) {
+                size_t k = 0;
+                while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
+                    k++;
+                if (k == q->pq->nrecodes)
+                    continue; /* matches no rule: missing */
+                id = (long)k;
+            } else {
+                shopstat_status st = level_id(t, q, s, n, row, c, &id, err);
+                if (st)
+                    return st;
+            }
+            rc->lv[used++] = (size_t)id;
+            rc->qn[qi] = 1;
+        } else if (q->pq->kind == SHOPSTAT_Q_MULTI) {
+            size_t start = used, j;
+            for (j = 0; j < q->pq->ncolumns; j++) {
+                size_t c = q->cols[j];
+                const char *s = row->fields[c];
+                size_t n = row->lens[c];
+                if (shopstat_reader_is_missing(t->reader, s, n))
+                    break;
+                double x;
+                if (!is_number(t, s, n, &x) || (x != 0 && x != 1))
+                    return shopstat_error_set(
+                        err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                        "column '%s' of multi-response question '%s' holds '%.*s'; "
+                        "expected 0, 1 or missing",
+                        q->pq->columns[j], q->pq->name, (int)(n > 40 ? 40 : n), s);
+                if (x == 1)
+                    rc->lv[used++] = j;
+            }
+            if (j < q->pq->ncolumns) {
+                /* base = rows where every column is answered; still validate the rest */
+                for (size_t k = j + 1; k < q->pq->ncolumns; k++) {
+                    size_t c = q->cols[k];
+                    double x;
+                    if (!shopstat_reader_is_missing(t->reader, row->fields[c], row->lens[c]) &&
+                        (!is_number(t, row->fields[c], row->lens[c], &x) || (x != 0 && x != 1)))
+                        return shopstat_error_set(
+                            err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                            "column '%s' of multi-response question '%s' holds '%.*s'; "
+                            "expected 0, 1 or missing",
+                            q->pq->columns[k], q->pq->name,
+                            (int)(row->lens[c] > 40 ? 40 : row->lens[c]), row->fields[c]);
+                }
+                used = start;
+                continue;
+            }
+            rc->qn[qi] = used - start;
+        } else {
+            size_t c = q->cols[0];
+            const char *s = row->fields[c];
+            size_t n = row->lens[c];
+            if (shopstat_reader_is_missing(t->reader, s, n))
+                continue;
+            size_t start = used;
+            size_t i = 0;
+            while (i <= n) {
+                size_t j = i;
+                while (j < n && s[j] != ';' && s[j] != ',')
+                    j++;
+                size_t a = i, b = j;
+                while (a < b && (s[a] == ' ' || s[a] == '\t'))
+                    a++;
+                while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+                    b--;
+                if (b > a) {
+                    long id;
+                    shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
+                    if (st)
+                        return st;
+                    int dup = 0;
+                    for (size_t k = start; k < used; k++)
+                        dup |= rc->lv[k] == (size_t)id;
+                    if (!dup)
+                        rc->lv[used++] = (size_t)id;
+                }
+                i = j + 1;
+            }
+            rc->qn[qi] = used - start;
+        }
+    }
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status number_field(const shopstat_totals *t, const shopstat_row *row, size_t c,
+                                    const char *what, double *x, shopstat_error *err)
+{
+    const char *path = shopstat_reader_path(t->reader);
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    const char *name = shopstat_reader_colname(t->reader, c);
+    if (shopstat_reader_is_missing(t->reader, s, n))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                                  "%s column '%s' is missing in this row", what, name);
+    int r = shopstat_parse_number(s, n, t->decimal_comma, x);
+    if (r == 0)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                                  "%s '%.*s' in column '%s' is not a number", what,
+                                  (int)(n > 40 ? 40 : n), s, name);
+    if (r < 0)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                                  "%s '%.*s' in column '%s' is not finite", what,
+                                  (int)(n > 40 ? 40 : n), s, name);
+    return SHOPSTAT_OK;
+}
+
+static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratum,
+                      shopstat_error *err)
+{
+    if (t->element)
+        return (long)stratum;
+    size_t c = t->pcol;
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    if (shopstat_reader_is_missing(t->reader, s, n)) {
+        shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                           row->pos[c].line, row->pos[c].col,
+                           "--psu column '%s' is missing in this row",
+                           shopstat_reader_colname(t->reader, c));
+        return -1;
+    }
+    /* key: stratum id, a separator, the PSU text (PSUs are nested in strata) */
+    size_t need = n + 24;
+    if (need > t->last_key_cap) {
+        char *k = realloc(t->last_key, need * 2);
+        if (!k) {
+            nomem(err);
+            return -1;
+        }
+        t->last_key = k;
+        t->last_key_cap = need * 2;
+    }
+    char head[24];
+    int hn = snprintf(head, sizeof head, "%zu\x1f", stratum);
+    size_t klen = (size_t)hn + n;
+    /* rows usually come sorted by PSU: compare with the last key first */
+    if (t->last_unit >= 0 && klen == t->last_key_len && memcmp(t->last_key, head, (size_t)hn) == 0 &&
+        memcmp(t->last_key + hn, s, n) == 0)
+        return t->last_unit;
+    memcpy(t->last_key, head, (size_t)hn);
+    memcpy(t->last_key + hn, s, n);
+    t->last_key_len = klen;
+    int added = 0;
+    long id = strmap_put(&t->psus, t->last_key, klen, &added);
+    if (id < 0) {
+        nomem(err);
+        return -1;
+    }
+    if (added) {
+        if (grow((void **)&t->units, &t->unitcap, (size_t)id + 1, sizeof *t->units)) {
+            nomem(err);
+            return -1;
+        }
+        t->nunits = (size_t)id + 1;
+        t->units[id].stratum = (uint32_t)stratum;
+        t->st[stratum].npsu++;
+    }
+    t->last_unit = id;
+    return id;
+}
+
+static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    row_ctx *rc = ctx;
+    shopstat_totals *t = rc->t;
+    const char *path = shopstat_reader_path(t->reader);
+    shopstat_status st;
+    double w = 1;
+    if (t->has_weight) {
+        if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
+            return st;
+        if (w < 0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->wcol].line,
+                                      row->pos[t->wcol].col, "weight '%.*s' is negative",
+                                      (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
+                                      row->fields[t->wcol]);
+    }
+    /* stratum */
+    const char *sname = "";
+    size_t slen = 0;
+    if (t->scol != SIZE_MAX) {
+        size_t c = t->scol;
+        sname = row->fields[c];
+        slen = row->lens[c];
+        if (shopstat_reader_is_missing(t->reader, sname, slen))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
+                                      row->pos[c].col, "--strata column '%s' is missing in this row",
+                                      shopstat_reader_colname(t->reader, c));
+    }
+    int added = 0;
+    long sid = strmap_put(&t->strata, sname, slen, &added);
+    if (sid < 0)
+        return nomem(err);
+    if (added) {
+        if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
+            return nomem(err);
+        stratum_info *si = &t->st[sid];
+        si->name = t->strata.keys[sid];
+        si->fpc = NAN;
+        if (t->element) {
+            if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
+                return nomem(err);
+            t->nunits = (size_t)sid + 1;
+            t->units[sid].stratum = (uint32_t)sid;
+        }
+    }
+    stratum_info *si = &t->st[sid];
+    if (t->fcol != SIZE_MAX) {
+        double f;
+        if ((st = number_field(t, row, t->fcol, "fpc", &f, err)))
+            return st;
+        if (f <= 0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->fcol].line,
+                                      row->pos[t->fcol].col, "fpc '%.*s' must be positive",
+                                      (int)row->lens[t->fcol], row->fields[t->fcol]);
+        if (!si->has_fpc) {
+            si->has_fpc = 1;
+            si->fpc = f;
+        } else if (f != si->fpc) {
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->fcol].line,
+                                      row->pos[t->fcol].col,
+                                      "fpc %.*s differs from %.17g earlier in stratum '%s'; "
+                                      "it must be constant within a stratum",
+                                      (int)row->lens[t->fcol], row->fields[t->fcol], si->fpc,
+                                      si->name);
+        }
+    }
+    long uid = find_unit(t, row, (size_t)sid, err);
+    if (uid < 0)
+        return err->status;
+    if (t->element) {
+        si->npsu++;
+        if (w > 0)
+            si->npsu_pos++;
+    }
+    unit *u = &t->units[uid];
+    if (w > 0)
+        u->any_pos = 1;
+
+    /* segments this row belongs to */
+    size_t na = 0;
+    for (size_t s = 0; s < t->nseg; s++) {
+        const rt_segment *rs = &t->seg[s];
+        if (rs->kind == SEG_BY)
+            continue;
+        int in = 1;
+        for (size_t j = 0; j < rs->nconds && in; j++) {
+            size_t c = rc->condcols[s][j];
+            in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
+        }
+        if (in)
+            t->active[na++] = s;
+    }
+    for (size_t b = 0; b < t->nby; b++) {
+        rt_by *by = &t->by[b];
+        const char *s = row->fields[by->column];
+        size_t n = row->lens[by->column];
+        if (shopstat_reader_is_missing(t->reader, s, n))
+            continue;
+        long v = strmap_put(&by->values, s, n, &added);
+        if (v < 0)
+            return nomem(err);
+        if (added) {
+            if (by->values.n > MAX_BY_SEGMENTS)
+                return shopstat_error_set(
+                    err, SHOPSTAT_ELIMIT, path, row->pos[by->column].line,
+                    row->pos[by->column].col,
+                    "--by %s has more than %d distinct values; is it an identifier?",
+                    shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
+            if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
+                return nomem(err);
+            char name[600];
+            snprintf(name, sizeof name, "%s=%.*s", shopstat_reader_colname(t->reader, by->column),
+                     (int)(n > 500 ? 500 : n), s);
+            long sg = new_segment(t, name, SEG_BY, err);
+            if (sg < 0)
+                return err->status;
+            t->seg[sg].plan_index = by->plan_index;
+            t->seg[sg].by_column = by->column;
+            by->segs[v] = (size_t)sg;
+            u = &t->units[uid];
+        }
+        t->active[na++] = by->segs[v];
+    }
+
+    if ((st = read_answers(rc, row, err)))
+        return st;
+
+    double w2 = w * w;
+    int pos = w > 0;
+    for (size_t a = 0; a < na; a++) {
+        size_t s = t->active[a];
+        for (size_t qi = 0; qi < t->nq; qi++) {
+            if (rc->qn[qi] == SIZE_MAX)
+                continue;
+            for (size_t k = 0; k <= rc->qn[qi]; k++) {
+                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
+                long c = cell_for(t, s, qi, level);
+                if (c < 0)
+                    return nomem(err);
+                if (unit_reserve(t, u))
+                    return nomem(err);
+                u->T[c] += w;
+                u->P[c] += pos;
+                if (t->element)
+                    u->Q[c] += w2;
+                cell_info *ci = &t->cell[c];
+                ci->n++;
+                ci->npos += (size_t)pos;
+                ci->w2 += w2;
+            }
+        }
+    }
+    t->acct.used++;
+    return SHOPSTAT_OK;
+}
+
+/* ---- finishing ---- */
+
+typedef struct sort_item {
+    const char *s;
+    size_t len;
+    double x;
+    size_t id;
+} sort_item;
+
+static int by_num(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    if (x->x < y->x)
+        return -1;
+    if (x->x > y->x)
+        return 1;
+    int c = strcmp(x->s, y->s);
+    return c;
+}
+
+static int by_text(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->s, y->s, n);
+    if (c)
+        return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Order of the keys of m: numeric when every key is a number, else byte order.
+ * Returns order[pos] = id; NULL on allocation failure. */
+static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
+{
+    size_t n = m->n;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    sort_item *it = malloc((n ? n : 1) * sizeof *it);
+    if (!order || !it) {
+        free(order);
+        free(it);
+        return NULL;
+    }
+    int allnum = 1;
+    for (size_t i = 0; i < n; i++) {
+        it[i].s = m->keys[i];
+        it[i].len = m->lens[i];
+        it[i].id = i;
+        if (!is_number(t, m->keys[i], m->lens[i], &it[i].x))
+            allnum = 0;
+    }
+    if (!keep)
+        qsort(it, n, sizeof *it, allnum ? by_num : by_text);
+    for (size_t i = 0; i < n; i++)
+        order[i] = it[i].id;
+    free(it);
+    return order;
+}
+
+static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
+{
+    for (size_t qi = 0; qi < t->nq; qi++) {
+        rt_question *q = &t->q[qi];
+        int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;
+        q->order = sort_keys(t, &q->levels, keep);
+        q->rank = malloc((q->levels.n ? q->levels.n : 1) * sizeof *q->rank);
+        if (!q->order || !q->rank)
+            return nomem(err);
+        for (size_t i = 0; i < q->levels.n; i++)
+            q->rank[q->order[i]] = i;
+    }
+    /* display order of segments: plan order, --by levels sorted within */
+    t->seg_order = malloc((t->nseg ? t->nseg : 1) * sizeof *t->seg_order);
+    if (!t->seg_order)
+        return nomem(err);
+    size_t k = 0;
+    for (size_t i = 0; i < t->plan->nsegments; i++) {
+        const plan_segment *ps = &t->plan->segments[i];
+        if (ps->kind != SEG_BY) {
+            for (size_t s = 0; s < t->nseg; s++)
+                if (t->seg[s].kind != SEG_BY && !t->seg[s].hidden && t->seg[s].plan_index == i)
+                    t->seg_order[k++] = s;
+            continue;
+        }
+        for (size_t b = 0; b < t->nby; b++) {
+            if (t->by[b].plan_index != i)
+                continue;
+            size_t *ord = sort_keys(t, &t->by[b].values, 0);
+            if (!ord)
+                return nomem(err);
+            for (size_t j = 0; j < t->by[b].values.n; j++)
+                t->seg_order[k++] = t->by[b].segs[ord[j]];
+            free(ord);
+        }
+    }
+    t->nseg_visible = k;
+
+    /* strata: counts and finite population corrections */
+    for (size_t h = 0; h < t->strata.n; h++) {
+        stratum_info *si = &t->st[h];
+        if (!t->element) {
+            si->npsu_pos = 0;
+        }
+    }
+    if (!t->element)
+        for (size_t u = 0; u < t->nunits; u++)
+            if (t->units[u].any_pos)
+                t->st[t->units[u].stratum].npsu_pos++;
+    int all_fraction = 1;
+    for (size_t h = 0; h < t->strata.n; h++)
+        if (t->st[h].has_fpc && t->st[h].fpc > 1)
+            all_fraction = 0;
+    for (size_t h = 0; h < t->strata.n; h++) {
+        stratum_info *si = &t->st[h];
+        si->f = 1;
+        if (!si->has_fpc)
+            continue;
+        /* R's svydesign: fpc values all <= 1 are sampling fractions, otherwise
+         * population sizes; f is R's (N - n) / N. */
+        double N = all_fraction ? (double)si->npsu / si->fpc : si->fpc;
+        if (N + 1e-9 < (double)si->npsu)
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                "--fpc gives %.17g for stratum '%s', fewer than its %zu sampled PSUs",
+                si->fpc, si->name, si->npsu);
+        si->f = (N - (double)si->npsu) / N;
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
+                                        shopstat_totals **out, shopstat_error *err)
+{
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    *out = NULL;
+    shopstat_totals *t = calloc(1, sizeof *t);
+    if (!t)
+        return nomem(err);
+    t->plan = p;
+    t->reader = r;
+    t->path = dupstr(shopstat_reader_path(r));
+    t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
+    row_ctx rc = {t, NULL, NULL, NULL, NULL};
+    shopstat_status st = t->path ? bind(t, err) : nomem(err);
+    if (!st) {
+        rc.condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc.condcols);
+        size_t lvcap = 0;
+        for (size_t qi = 0; qi < t->nq; qi++)
+            lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].pq->ncolumns : MAX_LEVELS;
+        rc.qn = calloc(t->nq ? t->nq : 1, sizeof *rc.qn);
+        rc.qoff = calloc(t->nq ? t->nq : 1, sizeof *rc.qoff);
+        rc.lv = calloc(lvcap ? lvcap : 1, sizeof *rc.lv);
+        if (!rc.condcols || !rc.qn || !rc.qoff || !rc.lv)
+            st = nomem(err);
+        for (size_t s = 0; !st && s < t->nseg; s++) {
+            if (!t->seg[s].nconds)
+                continue;
+            rc.condcols[s] = calloc(t->seg[s].nconds, sizeof **rc.condcols);
+            if (!rc.condcols[s]) {
+                st = nomem(err);
+                break;
+            }
+            for (size_t j = 0; !st && j < t->seg[s].nconds; j++)
+                st = bind_column(t, t->seg[s].conds[j].column, "--segment",
+                                 &rc.condcols[s][j], err);
+        }
+    }
+    size_t nfixed = t->nseg;
+    if (!st)
+        st = shopstat_reader_run(r, on_row, &rc, err);
+    if (rc.condcols)
+        for (size_t s = 0; s < nfixed; s++)
+            free(rc.condcols[s]);
+    free(rc.condcols);
+    free(rc.qn);
+    free(rc.qoff);
+    free(rc.lv);
+    if (!st) {
+        t->acct.read = shopstat_reader_rows_read(r);
+        t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
+        st = finish(t, err);
+    }
+    t->reader = NULL;
+    if (st) {
+        shopstat_totals_free(t);
+        return st;
+    }
+    *out = t;
+    return SHOPSTAT_OK;
+}
+
+void shopstat_totals_free(shopstat_totals *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nq; i++) {
+        strmap_free(&t->q[i].levels);
+        free(t->q[i].cols);
+        free(t->q[i].order);
+        free(t->q[i].rank);
+    }
+    free(t->q);
+    for (size_t i = 0; i < t->nseg; i++) {
+        if (t->seg[i].owns_conds) {
+            for (size_t j = 0; j < t->seg[i].nconds; j++)
+                plan_cond_free(&t->seg[i].conds[j]);
+            free(t->seg[i].conds);
+        }
+        free(t->seg[i].name);
+    }
+    free(t->seg);
+    for (size_t i = 0; i < t->nby; i++) {
+        strmap_free(&t->by[i].values);
+        free(t->by[i].segs);
+    }
+    free(t->by);
+    free(t->pairs);
+    for (size_t i = 0; i < t->domcap; i++)
+        free(t->dom[i].lvl);
+    free(t->dom);
+    free(t->cell);
+    for (size_t i = 0; i < t->nunits; i++) {
+        free(t->units[i].T);
+        free(t->units[i].P);
+        free(t->units[i].Q);
+    }
+    free(t->units);
+    free(t->st);
+    strmap_free(&t->strata);
+    strmap_free(&t->psus);
+    free(t->last_key);
+    free(t->active);
+    free(t->lvlbuf);
+    free(t->seg_order);
+    free(t->path);
+    free(t);
+}
+
+/* ---- accessors ---- */
+
+shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t)
+{
+    return t->acct;
+}
+
+size_t shopstat_totals_nstrata(const shopstat_totals *t)
+{
+    return t->strata.n;
+}
+
+size_t shopstat_totals_npsu(const shopstat_totals *t)
+{
+    if (!t->element)
+        return t->nunits;
+    size_t n = 0;
+    for (size_t h = 0; h < t->strata.n; h++)
+        n += t->st[h].npsu;
+    return n;
+}
+
+double shopstat_totals_df(const shopstat_totals *t)
+{
+    /* R's degf(): PSUs with a positive weight minus strata holding such PSUs */
+    double psus = 0, strata = 0;
+    for (size_t h = 0; h < t->strata.n; h++) {
+        psus += (double)t->st[h].npsu_pos;
+        strata += t->st[h].npsu_pos > 0;
+    }
+    return psus - strata;
+}
+
+size_t shopstat_totals_nquestions(const shopstat_totals *t)
+{
+    return t->nq;
+}
+
+const char *shopstat_totals_question(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].pq->name;
+}
+
+shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].pq->kind;
+}
+
+size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].levels.n;
+}
+
+const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l)
+{
+    return t->q[q].levels.keys[t->q[q].order[l]];
+}
+
+size_t shopstat_totals_nsegments(const shopstat_totals *t)
+{
+    return t->nseg_visible;
+}
+
+const char *shopstat_totals_segment(const shopstat_totals *t, size_t s)
+{
+    return t->seg[t->seg_order[s]].name;
+}
+
+shopstat_status shopstat_totals_find_segment(const shopstat_totals *t, const char *name,
+                                             size_t *s, shopstat_error *err)
+{
+    for (size_t i = 0; i < t->nseg_visible; i++)
+        if (strcmp(t->seg[t->seg_order[i]].name, name) == 0) {
+            *s = i;
+            return SHOPSTAT_OK;
+        }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown segment '%s'", name);
+}
+
+double totals_cell_weight(const shopstat_totals *t, long cell)
+{
+    if (cell < 0)
+        return 0;
+    /* Neumaier-compensated sum over units, in unit order: independent of row order
+     * beyond the per-unit sums. */
+    double s = 0, c = 0;
+    for (size_t u = 0; u < t->nunits; u++) {
+        if ((size_t)cell >= t->units[u].cap)
+            continue;
+        double x = t->units[u].T[cell];
+        double y = s + x;
+        c += fabs(s) >= fabs(x) ? (s - y) + x : (x - y) + s;
+        s = y;
+    }
+    return s + c;
+}
+
+double totals_cell_df(const shopstat_totals *t, long cell)
+{
+    if (cell < 0)
+        return 0;
+    double psus = 0;
+    size_t nst = t->strata.n;
+    char *seen = calloc(nst ? nst : 1, 1);
+    double strata = 0;
+    for (size_t u = 0; u < t->nunits; u++) {
+        const unit *un = &t->units[u];
+        if ((size_t)cell >= un->cap || un->P[cell] <= 0)
+            continue;
+        psus += t->element ? un->P[cell] : 1;
+        if (seen && !seen[un->stratum]) {
+            seen[un->stratum] = 1;
+            strata++;
+        }
+    }
+    free(seen);
+    return psus - strata;
+}

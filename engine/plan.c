@@ -1,0 +1,597 @@
+/* Plans: the questions, segments, pairs and design columns one pass computes. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static char *dupstr(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static shopstat_status nomem(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+void shopstat_design_opts_init(shopstat_design_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->lonely = SHOPSTAT_LONELY_FAIL;
+}
+
+static const char *const lonely_names[] = {"fail", "remove", "certainty", "adjust", "average"};
+
+shopstat_status shopstat_lonely_parse(const char *s, shopstat_lonely_psu *out, shopstat_error *err)
+{
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, lonely_names[i]) == 0) {
+            *out = (shopstat_lonely_psu)i;
+            return SHOPSTAT_OK;
+        }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "--lonely-psu '%s' is not one of fail, remove, certainty, "
+                              "adjust, average",
+                              s);
+}
+
+const char *shopstat_lonely_name(shopstat_lonely_psu l)
+{
+    return (unsigned)l < 5 ? lonely_names[l] : "?";
+}
+
+shopstat_plan *shopstat_plan_new(void)
+{
+    shopstat_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    shopstat_design_opts_init(&p->design);
+    p->segments = calloc(1, sizeof *p->segments);
+    if (!p->segments || !(p->segments[0].name = dupstr("all"))) {
+        free(p->segments);
+        free(p);
+        return NULL;
+    }
+    p->segments[0].kind = SEG_ALL;
+    p->nsegments = 1;
+    return p;
+}
+
+void plan_cond_free(plan_cond *c)
+{
+    free(c->column);
+    for (size_t i = 0; i < c->nvalues; i++)
+        free(c->values[i]);
+    free(c->values);
+    free(c->num);
+    free(c->isnum);
+}
+
+static void recode_free(plan_recode *r)
+{
+    free(r->match);
+    free(r->level);
+    for (size_t i = 0; i < r->nalt; i++)
+        free(r->alt_text[i]);
+    free(r->alt_text);
+    free(r->alt_kind);
+    free(r->alt_lo);
+    free(r->alt_hi);
+}
+
+void shopstat_plan_free(shopstat_plan *p)
+{
+    if (!p)
+        return;
+    free((char *)p->design.weight);
+    free((char *)p->design.strata);
+    free((char *)p->design.psu);
+    free((char *)p->design.fpc);
+    for (size_t i = 0; i < p->nquestions; i++) {
+        plan_question *q = &p->questions[i];
+        free(q->name);
+        for (size_t j = 0; j < q->ncolumns; j++)
+            free(q->columns[j]);
+        free(q->columns);
+        for (size_t j = 0; j < q->nrecodes; j++)
+            recode_free(&q->recodes[j]);
+        free(q->recodes);
+    }
+    free(p->questions);
+    for (size_t i = 0; i < p->nsegments; i++) {
+        plan_segment *s = &p->segments[i];
+        free(s->name);
+        for (size_t j = 0; j < s->nconds; j++)
+            plan_cond_free(&s->conds[j]);
+        free(s->conds);
+        free(s->by_column);
+    }
+    free(p->segments);
+    for (size_t i = 0; i < p->npairs; i++) {
+        free(p->pairs[i].a);
+        free(p->pairs[i].b);
+    }
+    free(p->pairs);
+    free(p);
+}
+
+shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
+                                         shopstat_error *err)
+{
+    const char *src[4] = {d->weight, d->strata, d->psu, d->fpc};
+    const char **dst[4] = {&p->design.weight, &p->design.strata, &p->design.psu,
+                           &p->design.fpc};
+    for (int i = 0; i < 4; i++) {
+        free((char *)*dst[i]);
+        *dst[i] = NULL;
+        if (src[i] && !(*dst[i] = dupstr(src[i])))
+            return nomem(err);
+    }
+    p->design.lonely = d->lonely;
+    return SHOPSTAT_OK;
+}
+
+static plan_question *find_question(shopstat_plan *p, const char *name)
+{
+    for (size_t i = 0; i < p->nquestions; i++)
+        if (strcmp(p->questions[i].name, name) == 0)
+            return &p->questions[i];
+    return NULL;
+}
+
+static shopstat_status add_question(shopstat_plan *p, const char *name,
+                                    shopstat_question_kind kind, const char *const *cols,
+                                    size_t ncols, shopstat_error *err)
+{
+    if (!name || !*name)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "a question needs a name");
+    if (find_question(p, name))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s' is given twice", name);
+    if (ncols == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s' names no column", name);
+    plan_question *nq = realloc(p->questions, (p->nquestions + 1) * sizeof *nq);
+    if (!nq)
+        return nomem(err);
+    p->questions = nq;
+    plan_question *q = &nq[p->nquestions];
+    memset(q, 0, sizeof *q);
+    q->kind = kind;
+    q->name = dupstr(name);
+    q->columns = calloc(ncols, sizeof *q->columns);
+    if (!q->name || !q->columns) {
+        free(q->name);
+        free(q->columns);
+        return nomem(err);
+    }
+    q->ncolumns = ncols;
+    p->nquestions++;
+    for (size_t i = 0; i < ncols; i++) {
+        if (!cols[i] || !*cols[i])
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "question '%s' has an empty column name", name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cols[i], cols[j]) == 0)
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "question '%s' lists column '%s' twice", name,
+                                          cols[i]);
+        if (!(q->columns[i] = dupstr(cols[i])))
+            return nomem(err);
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, const char *column,
+                                         shopstat_error *err)
+{
+    return add_question(p, name, SHOPSTAT_Q_SINGLE, &column, 1, err);
+}
+
+shopstat_status shopstat_plan_add_multi(shopstat_plan *p, const char *name,
+                                        const char *const *columns, size_t ncolumns,
+                                        shopstat_error *err)
+{
+    return add_question(p, name, SHOPSTAT_Q_MULTI, columns, ncolumns, err);
+}
+
+shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
+                                        shopstat_error *err)
+{
+    return add_question(p, name, SHOPSTAT_Q_CODES, &column, 1, err);
+}
+
+/* A number in a spec or flag: the whole text must parse, C locale. */
+static int parse_num(const char *s, size_t n, double *out)
+{
+    return shopstat_parse_number(s, n, 0, out) == 1;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && isspace((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
+                                         const char *match, const char *level,
+                                         shopstat_error *err)
+{
+    plan_question *q = find_question(p, question);
+    if (!q)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown question '%s'",
+                                  question);
+    if (q->kind != SHOPSTAT_Q_SINGLE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s': only single-choice questions can be recoded",
+                                  question);
+    plan_recode *nr = realloc(q->recodes, (q->nrecodes + 1) * sizeof *nr);
+    if (!nr)
+        return nomem(err);
+    q->recodes = nr;
+    plan_recode *r = &nr[q->nrecodes];
+    memset(r, 0, sizeof *r);
+    q->nrecodes++;
+    if (!(r->match = dupstr(match)) || !(r->level = dupstr(level)))
+        return nomem(err);
+    /* Alternatives separated by ','; each "a-b" (numeric range), ">=x", ">x", "<=x",
+     * "<x", or a value compared as text (and numerically when both parse). */
+    const char *s = match;
+    while (1) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        const char *a = s;
+        size_t an = n;
+        trim(&a, &an);
+        if (an == 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "recode of '%s': empty value in '%s'", question, match);
+        size_t k = r->nalt;
+        int *kk = realloc(r->alt_kind, (k + 1) * sizeof *kk);
+        if (kk)
+            r->alt_kind = kk;
+        char **tt = realloc(r->alt_text, (k + 1) * sizeof *tt);
+        if (tt)
+            r->alt_text = tt;
+        double *lo = realloc(r->alt_lo, (k + 1) * sizeof *lo);
+        if (lo)
+            r->alt_lo = lo;
+        double *hi = realloc(r->alt_hi, (k + 1) * sizeof *hi);
+        if (hi)
+            r->alt_hi = hi;
+        if (!kk || !tt || !lo || !hi)
+            return nomem(err);
+        r->alt_text[k] = dupn(a, an);
+        if (!r->alt_text[k])
+            return nomem(err);
+        r->nalt++;
+        double x, y;
+        r->alt_kind[k] = 0;
+        r->alt_lo[k] = r->alt_hi[k] = NAN;
+        if (an > 2 && (a[0] == '>' || a[0] == '<') && a[1] == '=' && parse_num(a + 2, an - 2, &x)) {
+            r->alt_kind[k] = 1;
+            r->alt_lo[k] = a[0] == '>' ? x : -INFINITY;
+            r->alt_hi[k] = a[0] == '>' ? INFINITY : x;
+        } else if (an > 1 && (a[0] == '>' || a[0] == '<') && parse_num(a + 1, an - 1, &x)) {
+            r->alt_kind[k] = 1;
+            /* strict: nudge the bound to the next representable double */
+            r->alt_lo[k] = a[0] == '>' ? nextafter(x, INFINITY) : -INFINITY;
+            r->alt_hi[k] = a[0] == '>' ? INFINITY : nextafter(x, -INFINITY);
+        } else if (!parse_num(a, an, &x)) {
+            /* "a-b" range: split at a '-' that is not a leading sign */
+            for (size_t i = 1; i < an; i++) {
+                if (a[i] == '-' && parse_num(a, i, &x) && parse_num(a + i + 1, an - i - 1, &y)) {
+                    if (y < x)
+                        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                                  "recode of '%s': range '%.*s' is empty",
+                                                  question, (int)an, a);
+                    r->alt_kind[k] = 1;
+                    r->alt_lo[k] = x;
+                    r->alt_hi[k] = y;
+                    break;
+                }
+            }
+        } else {
+            r->alt_lo[k] = r->alt_hi[k] = x;
+        }
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return SHOPSTAT_OK;
+}
+
+int plan_recode_match(const plan_recode *r, const char *s, size_t len)
+{
+    double x;
+    int isnum = parse_num(s, len, &x);
+    for (size_t i = 0; i < r->nalt; i++) {
+        if (r->alt_kind[i] == 1) {
+            if (isnum && x >= r->alt_lo[i] && x <= r->alt_hi[i])
+                return 1;
+        } else {
+            if (strlen(r->alt_text[i]) == len && memcmp(r->alt_text[i], s, len) == 0)
+                return 1;
+            if (isnum && !isnan(r->alt_lo[i]) && x == r->alt_lo[i])
+                return 1;
+        }
+    }
+    return 0;
+}
+
+shopstat_status plan_cond_copy(plan_cond *dst, const shopstat_cond *src, shopstat_error *err)
+{
+    memset(dst, 0, sizeof *dst);
+    size_t n = 0;
+    while (src->values && src->values[n])
+        n++;
+    if (n == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "condition on '%s' has no value", src->column);
+    if (src->op != SHOPSTAT_OP_IN && src->op != SHOPSTAT_OP_NOT_IN && n != 1)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "condition on '%s': a comparison takes one value",
+                                  src->column);
+    dst->op = src->op;
+    dst->column = dupstr(src->column);
+    dst->values = calloc(n, sizeof *dst->values);
+    dst->num = calloc(n, sizeof *dst->num);
+    dst->isnum = calloc(n, sizeof *dst->isnum);
+    if (!dst->column || !dst->values || !dst->num || !dst->isnum)
+        return nomem(err);
+    dst->nvalues = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!(dst->values[i] = dupstr(src->values[i])))
+            return nomem(err);
+        dst->isnum[i] = parse_num(src->values[i], strlen(src->values[i]), &dst->num[i]);
+        if (src->op != SHOPSTAT_OP_IN && src->op != SHOPSTAT_OP_NOT_IN && !dst->isnum[i])
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "condition on '%s': '%s' is not a number", src->column,
+                                      src->values[i]);
+    }
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status check_segment_name(shopstat_plan *p, const char *name, shopstat_error *err)
+{
+    if (!name || !*name)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "a segment needs a name");
+    if (strcmp(name, "rest") == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "'rest' is reserved (it names the complement in --pair A:rest)");
+    for (size_t i = 0; i < p->nsegments; i++)
+        if (p->segments[i].kind != SEG_BY && strcmp(p->segments[i].name, name) == 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "segment '%s' is defined twice", name);
+    return SHOPSTAT_OK;
+}
+
+static plan_segment *push_segment(shopstat_plan *p, shopstat_error *err)
+{
+    plan_segment *ns = realloc(p->segments, (p->nsegments + 1) * sizeof *ns);
+    if (!ns) {
+        nomem(err);
+        return NULL;
+    }
+    p->segments = ns;
+    plan_segment *s = &ns[p->nsegments++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
+                                          const shopstat_cond *conds, size_t nconds,
+                                          shopstat_error *err)
+{
+    shopstat_status st = check_segment_name(p, name, err);
+    if (st)
+        return st;
+    plan_segment *s = push_segment(p, err);
+    if (!s)
+        return SHOPSTAT_ENOMEM;
+    s->kind = SEG_COND;
+    if (!(s->name = dupstr(name)))
+        return nomem(err);
+    if (nconds && !(s->conds = calloc(nconds, sizeof *s->conds)))
+        return nomem(err);
+    for (size_t i = 0; i < nconds; i++) {
+        s->nconds++;
+        if ((st = plan_cond_copy(&s->conds[i], &conds[i], err)))
+            return st;
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_add_by(shopstat_plan *p, const char *column, shopstat_error *err)
+{
+    if (!column || !*column)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "--by needs a column");
+    for (size_t i = 0; i < p->nsegments; i++)
+        if (p->segments[i].kind == SEG_BY && strcmp(p->segments[i].by_column, column) == 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--by %s is given twice", column);
+    plan_segment *s = push_segment(p, err);
+    if (!s)
+        return SHOPSTAT_ENOMEM;
+    s->kind = SEG_BY;
+    s->name = dupstr(column);
+    s->by_column = dupstr(column);
+    if (!s->name || !s->by_column)
+        return nomem(err);
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const char *b,
+                                       shopstat_error *err)
+{
+    if (!a || !*a || !b || !*b)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--pair needs two segment names, as A:B");
+    if (strcmp(a, "rest") == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "'rest' may only stand second, as A:rest");
+    if (strcmp(a, b) == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--pair %s:%s compares a segment with itself", a, b);
+    plan_pair *np = realloc(p->pairs, (p->npairs + 1) * sizeof *np);
+    if (!np)
+        return nomem(err);
+    p->pairs = np;
+    np[p->npairs].a = dupstr(a);
+    np[p->npairs].b = dupstr(b);
+    p->npairs++;
+    if (!np[p->npairs - 1].a || !np[p->npairs - 1].b)
+        return nomem(err);
+    return SHOPSTAT_OK;
+}
+
+/* Split "NAME=REST" at the first '='. */
+static shopstat_status split_name(const char *spec, const char *flag, char **name,
+                                  const char **rest, shopstat_error *err)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || !eq[1])
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "%s '%s': expected NAME=...", flag, spec);
+    if (!(*name = dupn(spec, (size_t)(eq - spec))))
+        return nomem(err);
+    *rest = eq + 1;
+    return SHOPSTAT_OK;
+}
+
+/* Split s at sep into a NULL-terminated array of trimmed, non-empty strings. */
+static shopstat_status split_list(const char *s, char sep, const char *flag, const char *spec,
+                                  char ***out, size_t *n, shopstat_error *err)
+{
+    size_t cap = 1;
+    for (const char *c = s; *c; c++)
+        cap += *c == sep;
+    char **v = calloc(cap + 1, sizeof *v);
+    if (!v)
+        return nomem(err);
+    size_t k = 0;
+    while (1) {
+        const char *e = strchr(s, sep);
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        const char *a = s;
+        trim(&a, &len);
+        if (len == 0) {
+            for (size_t i = 0; i < k; i++)
+                free(v[i]);
+            free(v);
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "%s '%s': empty item in the list", flag, spec);
+        }
+        if (!(v[k++] = dupn(a, len)))
+            return nomem(err);
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    *out = v;
+    *n = k;
+    return SHOPSTAT_OK;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+shopstat_status shopstat_plan_parse_multi(shopstat_plan *p, const char *spec, shopstat_error *err)
+{
+    char *name = NULL, **cols = NULL;
+    const char *rest;
+    size_t n = 0;
+    shopstat_status st = split_name(spec, "--multi", &name, &rest, err);
+    if (!st)
+        st = split_list(rest, ',', "--multi", spec, &cols, &n, err);
+    if (!st)
+        st = shopstat_plan_add_multi(p, name, (const char *const *)cols, n, err);
+    free(name);
+    free_list(cols, n);
+    return st;
+}
+
+shopstat_status shopstat_plan_parse_codes(shopstat_plan *p, const char *spec, shopstat_error *err)
+{
+    char *name = NULL;
+    const char *rest;
+    shopstat_status st = split_name(spec, "--multi-codes", &name, &rest, err);
+    if (!st && strchr(rest, ','))
+        st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                "--multi-codes '%s': expected NAME=COLUMN (one column)", spec);
+    if (!st)
+        st = shopstat_plan_add_codes(p, name, rest, err);
+    free(name);
+    return st;
+}
+
+shopstat_status shopstat_plan_parse_segment(shopstat_plan *p, const char *spec,
+                                            shopstat_error *err)
+{
+    char *name = NULL, *col = NULL, **vals = NULL;
+    size_t nvals = 0;
+    const char *rest;
+    shopstat_status st = split_name(spec, "--segment", &name, &rest, err);
+    if (st)
+        return st;
+    const char *colon = strrchr(rest, ':');
+    if (!colon || colon == rest || !colon[1]) {
+        free(name);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--segment '%s': expected NAME=COLUMN:VALUES or "
+                                  "NAME=COLUMN:>=NUMBER",
+                                  spec);
+    }
+    if (!(col = dupn(rest, (size_t)(colon - rest)))) {
+        free(name);
+        return nomem(err);
+    }
+    const char *v = colon + 1;
+    shopstat_cond c = {col, SHOPSTAT_OP_IN, NULL};
+    size_t skip = 0;
+    if (v[0] == '>' && v[1] == '=')
+        c.op = SHOPSTAT_OP_GE, skip = 2;
+    else if (v[0] == '<' && v[1] == '=')
+        c.op = SHOPSTAT_OP_LE, skip = 2;
+    else if (v[0] == '!' && v[1] == '=')
+        c.op = SHOPSTAT_OP_NOT_IN, skip = 2;
+    else if (v[0] == '>')
+        c.op = SHOPSTAT_OP_GT, skip = 1;
+    else if (v[0] == '<')
+        c.op = SHOPSTAT_OP_LT, skip = 1;
+    st = split_list(v + skip, ',', "--segment", spec, &vals, &nvals, err);
+    if (!st) {
+        c.values = (const char *const *)vals;
+        st = shopstat_plan_add_segment(p, name, &c, 1, err);
+    }
+    free(name);
+    free(col);
+    free_list(vals, nvals);
+    return st;
+}

@@ -1,0 +1,176 @@
+/* Taylor-linearisation variance from per-PSU totals: strata, fpc, lonely PSUs, domains. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Segment holding the rows of both a and b: a itself, the other when one is 'all',
+ * -1 when disjoint (two values of one --by column), the hidden intersection segment
+ * of a declared pair, or -2 when unknown. */
+static long seg_inter(const shopstat_totals *t, size_t a, size_t b)
+{
+    if (a == b)
+        return (long)a;
+    if (t->seg[a].kind == SEG_ALL)
+        return (long)b;
+    if (t->seg[b].kind == SEG_ALL)
+        return (long)a;
+    if (t->seg[a].kind == SEG_BY && t->seg[b].kind == SEG_BY &&
+        t->seg[a].by_column == t->seg[b].by_column)
+        return -1;
+    for (size_t i = 0; i < t->npairs; i++) {
+        const rt_pair *p = &t->pairs[i];
+        if (p->inter >= 0 && ((p->a == a && p->b == b) || (p->a == b && p->b == a)))
+            return p->inter;
+    }
+    return -2;
+}
+
+/* Cell holding the rows in both cells i and j (element mode): -1 none, -2 unknown. */
+static long cross_cell(const shopstat_totals *t, long i, long j)
+{
+    const cell_info *ci = &t->cell[i], *cj = &t->cell[j];
+    if (ci->q != cj->q)
+        return -2;
+    long s = seg_inter(t, ci->seg, cj->seg);
+    if (s < 0)
+        return s;
+    size_t level;
+    if (ci->level == cj->level || cj->level == SIZE_MAX)
+        level = ci->level;
+    else if (ci->level == SIZE_MAX)
+        level = cj->level;
+    else if (t->q[ci->q].pq->kind == SHOPSTAT_Q_SINGLE)
+        return -1; /* two levels of a single-choice question never share a row */
+    else
+        return -2;
+    long c = totals_cell(t, (size_t)s, ci->q, level);
+    return c < 0 ? -1 : c;
+}
+
+static double unit_get(const unit *u, long cell)
+{
+    return cell >= 0 && (size_t)cell < u->cap ? u->T[cell] : 0;
+}
+
+shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
+                           const size_t *nterms, size_t K, double *cov, shopstat_error *err)
+{
+    size_t H = t->strata.n;
+    double *S1 = calloc(H * K + K, sizeof *S1);
+    double *S2 = calloc(H * K * K + 1, sizeof *S2);
+    double *z = calloc(K + 1, sizeof *z);
+    if (!S1 || !S2 || !z) {
+        free(S1);
+        free(S2);
+        free(z);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t u = 0; u < t->nunits; u++) {
+        const unit *un = &t->units[u];
+        size_t h = un->stratum;
+        for (size_t k = 0; k < K; k++) {
+            double s = 0;
+            for (size_t j = 0; j < nterms[k]; j++)
+                s += terms[k][j].coef * unit_get(un, terms[k][j].cell);
+            z[k] = s;
+            S1[h * K + k] += s;
+        }
+        if (!t->element) {
+            for (size_t k = 0; k < K; k++)
+                for (size_t l = 0; l < K; l++)
+                    S2[(h * K + k) * K + l] += z[k] * z[l];
+            continue;
+        }
+        /* Element mode (each row its own PSU): sum over rows of z_k z_l is
+         * sum_j sum_m a_kj a_lm sum_i t_ij t_im, and sum_i t_ij t_im is the sum of
+         * w^2 over the rows in both cells. */
+        for (size_t k = 0; k < K; k++)
+            for (size_t l = k; l < K; l++) {
+                double s = 0;
+                for (size_t a = 0; a < nterms[k]; a++) {
+                    if (terms[k][a].cell < 0)
+                        continue;
+                    for (size_t b = 0; b < nterms[l]; b++) {
+                        if (terms[l][b].cell < 0)
+                            continue;
+                        long c = cross_cell(t, terms[k][a].cell, terms[l][b].cell);
+                        if (c == -2) {
+                            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                                    "cross products of two cells are not "
+                                                    "available for this statistic");
+                            goto out;
+                        }
+                        if (c >= 0 && (size_t)c < un->cap)
+                            s += terms[k][a].coef * terms[l][b].coef * un->Q[c];
+                    }
+                }
+                S2[(h * K + k) * K + l] = s;
+                S2[(h * K + l) * K + k] = s;
+            }
+    }
+
+    /* zbar for lonely.psu = "adjust": mean of all PSU totals (0 for a centred score). */
+    double npsu_total = (double)shopstat_totals_npsu(t);
+    memset(z, 0, K * sizeof *z);
+    for (size_t h = 0; h < H; h++)
+        for (size_t k = 0; k < K; k++)
+            z[k] += S1[h * K + k];
+    for (size_t k = 0; k < K; k++)
+        z[k] = npsu_total > 0 ? z[k] / npsu_total : 0;
+
+    memset(cov, 0, K * K * sizeof *cov);
+    size_t lonely_avg = 0;
+    for (size_t h = 0; h < H; h++) {
+        const stratum_info *si = &t->st[h];
+        double n = (double)si->npsu, f = si->f;
+        /* R: a stratum sampled entirely (f = 0) contributes nothing, lonely or not */
+        if (f < 1e-7)
+            continue;
+        const double *s1 = S1 + h * K, *s2 = S2 + h * K * K;
+        if (n > 1) {
+            double scale = f * n / (n - 1);
+            for (size_t k = 0; k < K; k++)
+                for (size_t l = 0; l < K; l++)
+                    cov[k * K + l] += scale * (s2[k * K + l] - s1[k] * s1[l] / n);
+            continue;
+        }
+        switch (t->lonely) {
+        case SHOPSTAT_LONELY_FAIL:
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                    "stratum '%s' has only one PSU, so its variance cannot be "
+                                    "estimated; choose --lonely-psu remove, certainty, adjust or "
+                                    "average",
+                                    si->name);
+            goto out;
+        case SHOPSTAT_LONELY_REMOVE:
+        case SHOPSTAT_LONELY_CERTAINTY:
+            break;
+        case SHOPSTAT_LONELY_ADJUST:
+            for (size_t k = 0; k < K; k++)
+                for (size_t l = 0; l < K; l++)
+                    cov[k * K + l] += f * (s1[k] - z[k]) * (s1[l] - z[l]);
+            break;
+        case SHOPSTAT_LONELY_AVERAGE:
+            lonely_avg++;
+            break;
+        }
+    }
+    if (lonely_avg) {
+        if (lonely_avg == H) {
+            for (size_t k = 0; k < K * K; k++)
+                cov[k] = NAN;
+        } else {
+            double scale = (double)H / (double)(H - lonely_avg);
+            for (size_t k = 0; k < K * K; k++)
+                cov[k] *= scale;
+        }
+    }
+out:
+    free(S1);
+    free(S2);
+    free(z);
+    return st;
+}

@@ -1,0 +1,53 @@
+/* Writers for result tables: CSV (exact columns), JSON and an aligned text table. */
+#ifndef SHOPSTAT_OUTPUT_H
+#define SHOPSTAT_OUTPUT_H
+
+#include <stdio.h>
+
+#include "shopstat/tab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Shortest decimal text that reads back as exactly x (at most 17 significant
+ * digits); "" for NaN, "Inf"/"-Inf" for infinities. buf needs 32 bytes. */
+char *shopstat_format_double(double x, char *buf, size_t n);
+
+/* Write s as one CSV field (quoted when it holds , " CR LF or leading/trailing space). */
+void shopstat_csv_field(FILE *f, const char *s);
+
+/* Write s as a JSON string literal, quotes included. */
+void shopstat_json_string(FILE *f, const char *s);
+
+/* The `tab` CSV: header "variable,level,segment,base_n,base_weight,count,proportion,se,
+ * ci_lower,ci_upper,df,deff,eff_base" then one line per estimate. If table is not NULL
+ * a first column "table" holding it is added (header included when header is 1). */
+void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const char *table,
+                            int header);
+
+/* Context shown in the JSON header and the text table's notes. */
+typedef struct shopstat_tab_context {
+    const char *data;        /* data file */
+    const char *weight, *strata, *psu, *fpc; /* NULL when absent */
+    const char *lonely;
+    const char *ci;          /* canonical CI method name */
+    double level;
+    size_t rows_read, rows_used, rows_excluded;
+    size_t nstrata, npsu;
+    double df;
+} shopstat_tab_context;
+
+void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
+                             const shopstat_tab_context *ctx);
+
+/* Aligned text table, one block per question: rows = levels, columns = segments,
+ * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and
+ * intervals from the p = 0 or 1 fallback with '+', each explained in a footnote. */
+void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
+                              const shopstat_tab_context *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

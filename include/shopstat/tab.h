@@ -1,0 +1,177 @@
+/* Plans (questions, segments, design), the one streaming pass, and weighted proportions. */
+#ifndef SHOPSTAT_TAB_H
+#define SHOPSTAT_TAB_H
+
+#include <stddef.h>
+
+#include "shopstat/ci.h"
+#include "shopstat/error.h"
+#include "shopstat/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* R's options(survey.lonely.psu = ...): what a stratum with a single PSU contributes. */
+typedef enum shopstat_lonely_psu {
+    SHOPSTAT_LONELY_FAIL = 0, /* error naming the stratum (R's default) */
+    SHOPSTAT_LONELY_REMOVE,
+    SHOPSTAT_LONELY_CERTAINTY,
+    SHOPSTAT_LONELY_ADJUST,
+    SHOPSTAT_LONELY_AVERAGE
+} shopstat_lonely_psu;
+
+shopstat_status shopstat_lonely_parse(const char *s, shopstat_lonely_psu *out, shopstat_error *err);
+const char *shopstat_lonely_name(shopstat_lonely_psu l);
+
+/* Design columns (names in the header; NULL = absent). Init with shopstat_design_opts_init. */
+typedef struct shopstat_design_opts {
+    const char *weight;
+    const char *strata;
+    const char *psu;
+    const char *fpc;
+    shopstat_lonely_psu lonely;
+} shopstat_design_opts;
+
+void shopstat_design_opts_init(shopstat_design_opts *o);
+
+typedef enum shopstat_question_kind {
+    SHOPSTAT_Q_SINGLE,  /* one column; each distinct non-missing value is a level */
+    SHOPSTAT_Q_MULTI,   /* several 0/1 columns; the level is the column name */
+    SHOPSTAT_Q_CODES    /* one column holding codes separated by ';' or ',' */
+} shopstat_question_kind;
+
+/* Comparison operator of a segment condition. */
+typedef enum shopstat_op {
+    SHOPSTAT_OP_IN, /* value equals one of the listed values (numerically when both parse) */
+    SHOPSTAT_OP_NOT_IN,
+    SHOPSTAT_OP_GT,
+    SHOPSTAT_OP_GE,
+    SHOPSTAT_OP_LT,
+    SHOPSTAT_OP_LE
+} shopstat_op;
+
+/* One condition "column op value(s)". A row whose column is missing never matches. */
+typedef struct shopstat_cond {
+    const char *column;
+    shopstat_op op;
+    const char *const *values; /* NULL-terminated; one value for the ordering operators */
+} shopstat_cond;
+
+/* What to compute in one pass. Opaque; build with the calls below. */
+typedef struct shopstat_plan shopstat_plan;
+
+shopstat_plan *shopstat_plan_new(void);
+void shopstat_plan_free(shopstat_plan *p);
+
+/* The plan copies everything it is given. */
+shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
+                                         shopstat_error *err);
+
+/* Questions; name is the output's 'variable'. Return SHOPSTAT_EUSAGE on duplicates. */
+shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, const char *column,
+                                         shopstat_error *err);
+shopstat_status shopstat_plan_add_multi(shopstat_plan *p, const char *name,
+                                        const char *const *columns, size_t ncolumns,
+                                        shopstat_error *err);
+shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
+                                        shopstat_error *err);
+/* Recode a single-choice question: a source value matching `match` ("4,5", "1-3", "3",
+ * or ">=2000", "<500") becomes level `level`; values matching nothing are missing.
+ * Rules are tried in the order given. */
+shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
+                                         const char *match, const char *level,
+                                         shopstat_error *err);
+
+/* CLI syntax parsers: "NAME=COL1,COL2,..." (--multi), "NAME=COL" (--multi-codes),
+ * "NAME=COL:V1,V2" or "NAME=COL:>=X" (--segment). */
+shopstat_status shopstat_plan_parse_multi(shopstat_plan *p, const char *spec, shopstat_error *err);
+shopstat_status shopstat_plan_parse_codes(shopstat_plan *p, const char *spec, shopstat_error *err);
+shopstat_status shopstat_plan_parse_segment(shopstat_plan *p, const char *spec,
+                                            shopstat_error *err);
+
+/* Segments. 'all' (every row) is always the first segment. A fixed segment is the
+ * conjunction of its conditions; a --by segment set holds one segment per distinct
+ * non-missing value of the column, named "COL=VALUE", in level order. Segments are
+ * reported in the order added. */
+shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
+                                          const shopstat_cond *conds, size_t nconds,
+                                          shopstat_error *err);
+shopstat_status shopstat_plan_add_by(shopstat_plan *p, const char *column, shopstat_error *err);
+
+/* Declare that segments a and b will be compared (names as reported, "rest" allowed
+ * for b). Needed before the pass when the design has no PSU column. */
+shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const char *b,
+                                       shopstat_error *err);
+
+/* Totals of one pass: per-PSU (or per-stratum) sums for every cell. Opaque. */
+typedef struct shopstat_totals shopstat_totals;
+
+/* Run the pass over an open reader (consumes it: shopstat_reader_run is called). */
+shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
+                                        shopstat_totals **out, shopstat_error *err);
+void shopstat_totals_free(shopstat_totals *t);
+
+/* Row accounting of the pass: rows read = used + excluded (by reason). */
+typedef struct shopstat_accounting {
+    size_t read;
+    size_t used;
+    size_t excluded_skipped; /* --skip-rows */
+} shopstat_accounting;
+shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
+
+/* Design summary after the pass. */
+size_t shopstat_totals_nstrata(const shopstat_totals *t);
+size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is no PSU column */
+double shopstat_totals_df(const shopstat_totals *t);     /* whole-sample design df */
+
+/* Structure after the pass (borrowed strings, valid until the totals are freed). */
+size_t shopstat_totals_nquestions(const shopstat_totals *t);
+const char *shopstat_totals_question(const shopstat_totals *t, size_t q);
+shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, size_t q);
+size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q);
+const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l);
+size_t shopstat_totals_nsegments(const shopstat_totals *t);
+const char *shopstat_totals_segment(const shopstat_totals *t, size_t s);
+/* Index of a segment by name; returns SHOPSTAT_EUSAGE with suggestions if absent. */
+shopstat_status shopstat_totals_find_segment(const shopstat_totals *t, const char *name,
+                                             size_t *s, shopstat_error *err);
+
+/* ---- weighted proportions ---- */
+
+typedef struct shopstat_tab_opts {
+    shopstat_ci_method ci; /* default SHOPSTAT_CI_LOGIT, as R's svyciprop */
+    double level;          /* default 0.95 */
+} shopstat_tab_opts;
+
+void shopstat_tab_opts_init(shopstat_tab_opts *o);
+
+/* One row of a table: a question's level in a segment. Strings are borrowed from the
+ * totals. Statistics are NaN when the base is empty (base_n = 0). */
+typedef struct shopstat_estimate {
+    const char *variable;
+    const char *level;
+    const char *segment;
+    size_t q, l, s;       /* question, level (display order) and segment indices */
+    size_t base_n;        /* rows in the base, zero weights included */
+    double base_weight;   /* sum of weights in the base */
+    size_t count;         /* rows giving this level */
+    double proportion;
+    double se;            /* Taylor linearisation */
+    double ci_lower, ci_upper;
+    double df;            /* domain degrees of freedom (R's degf of the subset) */
+    double deff;          /* vs SRS with replacement (R's deff = "replace") */
+    double eff_base;      /* Kish effective base */
+    int fallback;         /* 1: p is 0 or 1, interval is Clopper-Pearson with n = eff_base */
+} shopstat_estimate;
+
+/* Every question x level x segment, in that nesting order (questions as added,
+ * levels in level order, segments in display order). *out is malloc'ed: free it
+ * with free(). Fails on a lonely PSU under 'fail' or df <= 0 for a non-empty base. */
+shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
+                                       shopstat_estimate **out, size_t *n, shopstat_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
