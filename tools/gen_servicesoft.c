@@ -1,7 +1,8 @@
 /* gen_servicesoft: writes seeded synthetic microdata reproducing the Servicesoft 1999 figures. */
 
 /*
- * Usage: build/tools/gen_servicesoft > surveys/servicesoft-1999/respondents.csv
+ * Usage: build/tools/gen_servicesoft [-v] > surveys/servicesoft-1999/respondents.csv
+ * (-v: report on stderr how many drawn answers were changed to hit each target)
  *
  * The respondent-level data of the Servicesoft / Jupiter Communications survey (end of 1999,
  * 836 online buyers) were never published, only a handful of percentages. This program draws a
@@ -143,7 +144,7 @@ static int draw(gsl_rng *r, size_t k, const double *p)
     return v;
 }
 
-static int failures;
+static int failures, verbose;
 
 static void expect(int ok, const char *what, double got, double want)
 {
@@ -153,6 +154,19 @@ static void expect(int ok, const char *what, double got, double want)
     }
 }
 
+/* Runs adjust() for one named figure; with -v reports on stderr how many answers it changed. */
+static void run_adjust(const char *what, const double *w, const int *dom, const int *can, int *y,
+                       double target, int *flipped)
+{
+    double before = wprop(N_RESP, w, dom, y);
+    int flips = adjust(N_RESP, w, dom, can, y, target, flipped);
+    if (flips < 0)
+        expect(0, what, wprop(N_RESP, w, dom, y), target);
+    else if (verbose)
+        fprintf(stderr, "%-24s drawn %.4f, target %.4f, %d answer(s) changed\n", what, before,
+                target, flips);
+}
+
 static void print_code(int v, int yesno)
 {
     if (v == NA)
@@ -160,8 +174,9 @@ static void print_code(int v, int yesno)
     printf("%d", yesno ? (v == 1 ? 1 : 2) : v);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    verbose = argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v';
     static resp R[N_RESP];
     static double w[N_RESP];
     static int all[N_RESP], heavy[N_RESP], light[N_RESP], can[N_RESP], y[N_RESP],
@@ -212,8 +227,7 @@ int main(void)
         y[i] = R[i].spend == NA ? NA : R[i].spend == 3;
         can[i] = R[i].spend >= 2; /* heavy <-> middle bracket only */
     }
-    if (adjust(N_RESP, w, all, can, y, T_HEAVY_SHARE, NULL) < 0)
-        expect(0, "heavy share adjustment", 0, T_HEAVY_SHARE);
+    run_adjust("heavy share", w, all, can, y, T_HEAVY_SHARE, NULL);
     for (i = 0; i < N_RESP; i++) {
         if (R[i].spend != NA)
             R[i].spend = y[i] ? 3 : (R[i].spend == 3 ? 2 : R[i].spend);
@@ -238,12 +252,10 @@ int main(void)
             double u = panel_u[R[i].region - 1][R[i].panel - 1];
             item[q][i] = bern(rng, miss[q]) ? NA : bern(rng, expit(logit(p) + u));
         }
-        if (adjust(N_RESP, w, heavy, heavy, item[q], t_heavy[q], NULL) < 0)
-            expect(0, q ? "bought_more heavy adjustment" : "would_switch heavy adjustment", 0,
-                   t_heavy[q]);
-        if (adjust(N_RESP, w, all, light, item[q], t_all[q], NULL) < 0)
-            expect(0, q ? "bought_more overall adjustment" : "would_switch overall adjustment",
-                   0, t_all[q]);
+        run_adjust(q ? "bought_more, heavy" : "would_switch, heavy", w, heavy, heavy, item[q],
+                   t_heavy[q], NULL);
+        run_adjust(q ? "bought_more, all" : "would_switch, all", w, all, light, item[q], t_all[q],
+                   NULL);
     }
     for (i = 0; i < N_RESP; i++) {
         R[i].would_switch = sw[i];
@@ -307,8 +319,7 @@ int main(void)
         can[i] = 1;
         flipped[i] = 0;
     }
-    if (adjust(N_RESP, w, all, can, y, T_PROB_NONE, flipped) < 0)
-        expect(0, "prob_none adjustment", 0, T_PROB_NONE);
+    run_adjust("prob_none", w, all, can, y, T_PROB_NONE, flipped);
     for (i = 0; i < N_RESP; i++) {
         if (!flipped[i])
             continue;
@@ -325,8 +336,7 @@ int main(void)
                                        R[i].prob[PR_SLOW] >
                                    0);
     }
-    if (adjust(N_RESP, w, all, can, y, T_PROB_UNSOLVED, NULL) < 0)
-        expect(0, "prob_unsolved adjustment", 0, T_PROB_UNSOLVED);
+    run_adjust("prob_unsolved", w, all, can, y, T_PROB_UNSOLVED, NULL);
     for (i = 0; i < N_RESP; i++)
         R[i].prob[PR_UNSOLVED] = y[i];
 

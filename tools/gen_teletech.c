@@ -1,7 +1,8 @@
 /* gen_teletech: writes seeded synthetic audit data reproducing Teletech's Open to Dialog 2011 figures. */
 
 /*
- * Usage: build/tools/gen_teletech > surveys/teletech-open-to-dialog-2011/sites.csv
+ * Usage: build/tools/gen_teletech [-v] > surveys/teletech-open-to-dialog-2011/sites.csv
+ * (-v: report on stderr how many drawn answers were changed to hit each target)
  *
  * Teletech International's "Open to Dialog" barometer audited the customer-service contacts of
  * 494 merchant sites (FEVAD / EBG members) in December 2011; only a few percentages were
@@ -27,6 +28,7 @@
 #define MAX_SITES 1000
 
 enum { Q_PHONE, Q_PREMIUM, Q_REACHED, Q_EMAIL, Q_REPLY, N_Q };
+static const char *const QNAME[N_Q] = {"phone", "premium", "reached", "email", "reply_1h"};
 
 typedef struct {
     int id, wave, sector;
@@ -67,11 +69,12 @@ static double expit(double x)
  * Flips answers to question q among the sites of one wave until the share of 1 among the sites
  * where q applies is as close to target as a whole count allows. Every site weighs 1, so any
  * eligible site will do: each step flips one drawn from the seeded generator (spreading the
- * flips over sectors instead of piling them on the first one). Returns the final proportion.
+ * flips over sectors instead of piling them on the first one). Returns the final proportion;
+ * *flips receives the number of answers changed.
  */
-static double adjust(gsl_rng *rng, site *S, int n, int year, int q, double target)
+static double adjust(gsl_rng *rng, site *S, int n, int year, int q, double target, int *flips)
 {
-    for (;;) {
+    for (*flips = 0;; ++*flips) {
         int ones = 0, base = 0;
         for (int i = 0; i < n; i++) {
             if (S[i].wave != year || S[i].a[q] == NA)
@@ -97,8 +100,9 @@ static double adjust(gsl_rng *rng, site *S, int n, int year, int q, double targe
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int verbose = argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v';
     static site S[MAX_SITES];
     int failures = 0, n = 0;
     gsl_set_error_handler_off();
@@ -137,10 +141,14 @@ int main(void)
                                 ? (int)gsl_ran_bernoulli(rng, expit(log(p / (1 - p)) +
                                                                eff[S[i].sector - 1][q]))
                                 : NA;
-            double got = adjust(rng, S, n, W->year, q, p);
+            int flips;
+            double got = adjust(rng, S, n, W->year, q, p, &flips);
+            if (verbose)
+                fprintf(stderr, "%d %-8s target %.4f, got %.4f, %d answer(s) changed\n", W->year,
+                        QNAME[q], p, got, flips);
             if (fabs(got - p) > 0.002) {
-                fprintf(stderr, "gen_teletech: %d question %d: got %.4f, want %.4f\n",
-                        W->year, q, got, p);
+                fprintf(stderr, "gen_teletech: %d %s: got %.4f, want %.4f\n", W->year,
+                        QNAME[q], got, p);
                 failures++;
             }
         }
