@@ -76,7 +76,7 @@ cat("Published: e-mail is the preferred channel of heavy buyers only; the others
 print(pref, row.names = FALSE, right = FALSE)
 
 # ---- Teletech Open to Dialog 2011 ------------------------------------------------------------
-tt <- read.csv(file.path(here, "teletech-open-to-dialog-2011", "sites.csv"))
+tt <- read.csv(file.path(here, "teletech-open-to-dialog-2011", "respondents.csv"))
 tt_des <- svydesign(ids = ~1, strata = ~sector, weights = ~wt, data = tt)
 cat(sprintf("\nteletech-open-to-dialog-2011: %d sites in 2011, %d in 2010, %d sectors\n",
             sum(tt$wave == 2011), sum(tt$wave == 2010), length(unique(tt$sector))))

@@ -1,7 +1,7 @@
 /* gen_teletech: writes seeded synthetic audit data reproducing Teletech's Open to Dialog 2011 figures. */
 
 /*
- * Usage: build/tools/gen_teletech [-v] > surveys/teletech-open-to-dialog-2011/sites.csv
+ * Usage: build/tools/gen_teletech [-v] > surveys/teletech-open-to-dialog-2011/respondents.csv
  * (-v: report on stderr how many drawn answers were changed to hit each target)
  *
  * Teletech International's "Open to Dialog" barometer audited the customer-service contacts of
