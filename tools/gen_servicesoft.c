@@ -179,8 +179,7 @@ int main(int argc, char **argv)
     verbose = argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v';
     static resp R[N_RESP];
     static double w[N_RESP];
-    static int all[N_RESP], heavy[N_RESP], light[N_RESP], can[N_RESP], y[N_RESP],
-        flipped[N_RESP];
+    static int all[N_RESP], heavy[N_RESP], light[N_RESP], can[N_RESP], y[N_RESP], flipped[N_RESP];
     gsl_set_error_handler_off();
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, SEED);
@@ -267,7 +266,7 @@ int main(int argc, char **argv)
     static const double sat_more[5] = {0.04, 0.09, 0.25, 0.40, 0.22};
     static const double sat_less[5] = {0.14, 0.24, 0.34, 0.21, 0.07};
     for (i = 0; i < N_RESP; i++)
-        R[i].satisfaction = bern(rng, 0.02)           ? NA
+        R[i].satisfaction = bern(rng, 0.02)         ? NA
                             : R[i].bought_more == 1 ? draw(rng, 5, sat_more) + 1
                                                     : draw(rng, 5, sat_less) + 1;
 
@@ -331,10 +330,8 @@ int main(int argc, char **argv)
      * box ticked. */
     for (i = 0; i < N_RESP; i++) {
         y[i] = R[i].prob[PR_UNSOLVED];
-        can[i] = R[i].prob[PR_NONE] == 0 &&
-                 (y[i] == 0 || R[i].prob[PR_AUTOREPLY] + R[i].prob[PR_NOREPLY] +
-                                       R[i].prob[PR_SLOW] >
-                                   0);
+        int other = R[i].prob[PR_AUTOREPLY] + R[i].prob[PR_NOREPLY] + R[i].prob[PR_SLOW];
+        can[i] = R[i].prob[PR_NONE] == 0 && (y[i] == 0 || other > 0);
     }
     run_adjust("prob_unsolved", w, all, can, y, T_PROB_UNSOLVED, NULL);
     for (i = 0; i < N_RESP; i++)

@@ -1,4 +1,4 @@
-/* gen_teletech: writes seeded synthetic audit data reproducing Teletech's Open to Dialog 2011 figures. */
+/* gen_teletech: writes seeded synthetic audit data reproducing Teletech's 2011 barometer. */
 
 /*
  * Usage: build/tools/gen_teletech [-v] > surveys/teletech-open-to-dialog-2011/respondents.csv
@@ -138,8 +138,8 @@ int main(int argc, char **argv)
             double p = W->target[q];
             for (int i = first; i < n; i++)
                 S[i].a[q] = applies(&S[i], q)
-                                ? (int)gsl_ran_bernoulli(rng, expit(log(p / (1 - p)) +
-                                                               eff[S[i].sector - 1][q]))
+                                ? (int)gsl_ran_bernoulli(
+                                      rng, expit(log(p / (1 - p)) + eff[S[i].sector - 1][q]))
                                 : NA;
             int flips;
             double got = adjust(rng, S, n, W->year, q, p, &flips);
@@ -147,8 +147,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "%d %-8s target %.4f, got %.4f, %d answer(s) changed\n", W->year,
                         QNAME[q], p, got, flips);
             if (fabs(got - p) > 0.002) {
-                fprintf(stderr, "gen_teletech: %d %s: got %.4f, want %.4f\n", W->year,
-                        QNAME[q], got, p);
+                fprintf(stderr, "gen_teletech: %d %s: got %.4f, want %.4f\n", W->year, QNAME[q],
+                        got, p);
                 failures++;
             }
         }
