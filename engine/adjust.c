@@ -54,13 +54,15 @@ static int by_p(const void *a, const void *b)
 
 void shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n, double *out)
 {
+    if (n == 0)
+        return;
     if (m == SHOPSTAT_ADJUST_NONE) {
         if (out != p)
             memmove(out, p, n * sizeof *out);
         return;
     }
-    ranked *r = n ? malloc(n * sizeof *r) : NULL;
-    if (n && !r) {
+    ranked *r = malloc(n * sizeof *r);
+    if (!r) {
         for (size_t i = 0; i < n; i++)
             out[i] = NAN;
         return;
