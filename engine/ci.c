@@ -1,0 +1,266 @@
+/* Confidence intervals for design-based proportions (formulas and R conventions in ci.h). */
+#include "shopstat/ci.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_roots.h>
+
+static const struct {
+    const char *name;
+    shopstat_ci_method method;
+} ci_names[] = {
+    {"logit", SHOPSTAT_CI_LOGIT},   {"xlogit", SHOPSTAT_CI_XLOGIT},
+    {"wald", SHOPSTAT_CI_WALD},     {"mean", SHOPSTAT_CI_WALD},
+    {"wilson", SHOPSTAT_CI_WILSON}, {"asin", SHOPSTAT_CI_ASIN},
+    {"beta", SHOPSTAT_CI_BETA},     {"korn-graubard", SHOPSTAT_CI_BETA},
+    {"exact", SHOPSTAT_CI_BETA},    {"likelihood", SHOPSTAT_CI_LIKELIHOOD},
+};
+
+shopstat_status shopstat_ci_method_parse(const char *name, shopstat_ci_method *out,
+                                         shopstat_error *err)
+{
+    for (size_t i = 0; name && i < sizeof ci_names / sizeof ci_names[0]; i++) {
+        if (strcmp(name, ci_names[i].name) == 0) {
+            *out = ci_names[i].method;
+            return SHOPSTAT_OK;
+        }
+    }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "unknown interval method '%s'; valid methods are logit, xlogit, "
+                              "wald (or mean), wilson, asin, beta (or korn-graubard, exact), "
+                              "likelihood",
+                              name ? name : "(null)");
+}
+
+const char *shopstat_ci_method_name(shopstat_ci_method m)
+{
+    switch (m) {
+    case SHOPSTAT_CI_LOGIT:
+        return "logit";
+    case SHOPSTAT_CI_XLOGIT:
+        return "xlogit";
+    case SHOPSTAT_CI_WALD:
+        return "wald";
+    case SHOPSTAT_CI_WILSON:
+        return "wilson";
+    case SHOPSTAT_CI_ASIN:
+        return "asin";
+    case SHOPSTAT_CI_BETA:
+        return "beta";
+    case SHOPSTAT_CI_LIKELIHOOD:
+        return "likelihood";
+    }
+    return "unknown";
+}
+
+double shopstat_deff(const shopstat_domain_stats *d)
+{
+    double np = d->base_n_pos, p = d->p;
+    if (!(np >= 2) || !(p > 0 && p < 1))
+        return NAN;
+    /* With a 0/1 answer sum(w d (y - p)^2) / sum(w d) = p (1 - p) exactly, so R's
+     * S^2 = n'/(n'-1) p (1 - p) and deff = var / (S^2 / n'). */
+    return d->var * (np - 1) / (p * (1 - p));
+}
+
+/* GSL's cdf functions report failure through the (disabled) error handler and return NaN;
+ * a non-finite quantile is how a failure shows. */
+static shopstat_status quantile_ok(double q, const char *what, shopstat_error *err)
+{
+    if (isfinite(q))
+        return SHOPSTAT_OK;
+    return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                              "GSL could not compute the %s quantile", what);
+}
+
+/* Beta quantile with the degenerate shapes handled: a shape of 0 puts all mass at an end. */
+static double beta_quantile(double P, double a, double b)
+{
+    if (a <= 0)
+        return 0;
+    if (b <= 0)
+        return 1;
+    return gsl_cdf_beta_Pinv(P, a, b);
+}
+
+/* Clopper-Pearson with a possibly non-integer n (Korn & Graubard 1998 use the same beta form). */
+static shopstat_status clopper_pearson(double p, double n, double alpha, shopstat_interval *out,
+                                       shopstat_error *err)
+{
+    double x = p * n;
+    out->lower = p <= 0 ? 0 : beta_quantile(alpha / 2, x, n - x + 1);
+    out->upper = p >= 1 ? 1 : beta_quantile(1 - alpha / 2, x + 1, n - x);
+    out->fallback = 1;
+    shopstat_status s = quantile_ok(out->lower, "beta", err);
+    return s != SHOPSTAT_OK ? s : quantile_ok(out->upper, "beta", err);
+}
+
+/* Kullback-Leibler divergence KL(p || expit(b)) minus the target, on the logit scale so the
+ * bracket can grow without leaving the domain; log1p keeps the tails accurate. */
+struct kl_params {
+    double p, target;
+};
+
+static double kl_minus_target(double b, void *vp)
+{
+    const struct kl_params *k = vp;
+    double q = 1 - k->p;
+    double log_mu = -log1p(exp(-b));  /* log expit(b) */
+    double log_1mu = -log1p(exp(b));  /* log(1 - expit(b)) */
+    return k->p * (log(k->p) - log_mu) + q * (log(q) - log_1mu) - k->target;
+}
+
+/* Root of kl_minus_target between b_in (where it is < 0) and b_out (grown until it is > 0). */
+static shopstat_status kl_root(struct kl_params *k, double b_in, double step, double *root,
+                               shopstat_error *err)
+{
+    gsl_function F = {kl_minus_target, k};
+    double b_out = b_in + step;
+    int grow = 0;
+    while (kl_minus_target(b_out, k) <= 0) {
+        step *= 2;
+        b_out = b_in + step;
+        if (++grow > 200 || !isfinite(b_out))
+            return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                      "likelihood interval: cannot bracket the limit");
+    }
+    double lo = fmin(b_in, b_out), hi = fmax(b_in, b_out);
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    int rc = gsl_root_fsolver_set(s, &F, lo, hi);
+    for (int iter = 0; rc == GSL_SUCCESS; iter++) {
+        rc = gsl_root_fsolver_iterate(s);
+        if (rc != GSL_SUCCESS)
+            break;
+        lo = gsl_root_fsolver_x_lower(s);
+        hi = gsl_root_fsolver_x_upper(s);
+        rc = gsl_root_test_interval(lo, hi, 1e-14, 1e-12);
+        if (rc != GSL_CONTINUE)
+            break;
+        rc = iter < 300 ? GSL_SUCCESS : GSL_EMAXITER;
+    }
+    *root = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    if (rc != GSL_SUCCESS)
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                  "likelihood interval: root finding failed (%s)",
+                                  gsl_strerror(rc));
+    return SHOPSTAT_OK;
+}
+
+static double expit(double x)
+{
+    return 1 / (1 + exp(-x));
+}
+
+shopstat_status shopstat_ci(shopstat_ci_method m, const shopstat_domain_stats *d, double level,
+                            shopstat_interval *out, shopstat_error *err)
+{
+    out->lower = out->upper = NAN;
+    out->fallback = 0;
+    if (!(level > 0 && level < 1))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "confidence level %g is not between 0 and 1", level);
+    double p = d->p, alpha = 1 - level;
+    if (!(d->base_n > 0) || !(d->base_weight > 0) || isnan(p))
+        return SHOPSTAT_OK; /* empty base: no estimate, no interval */
+    if (p < 0 || p > 1)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "proportion %g is outside [0, 1]", p);
+    if (p == 0 || p == 1) {
+        if (!(d->eff_base > 0))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "effective base %g must be positive", d->eff_base);
+        return clopper_pearson(p, d->eff_base, alpha, out, err);
+    }
+    if (!(d->df > 0))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "design degrees of freedom are %g: the base lies in one PSU "
+                                  "per stratum, so its variance cannot be estimated",
+                                  d->df);
+    if (!(d->var >= 0))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "variance %g is negative or undefined", d->var);
+    if (d->var == 0) {
+        out->lower = out->upper = p; /* every formula's limit as var -> 0 */
+        return SHOPSTAT_OK;
+    }
+
+    double q = 1 - p, se = sqrt(d->var);
+    double t = gsl_cdf_tdist_Pinv(1 - alpha / 2, d->df);
+    shopstat_status s = quantile_ok(t, "t", err);
+    if (s != SHOPSTAT_OK)
+        return s;
+
+    switch (m) {
+    case SHOPSTAT_CI_WALD:
+        out->lower = p - t * se;
+        out->upper = p + t * se;
+        return SHOPSTAT_OK;
+    case SHOPSTAT_CI_LOGIT:
+    case SHOPSTAT_CI_XLOGIT: {
+        /* Delta method: var(logit p) = var / (p q)^2. */
+        double eta = log(p / q), h = t * se / (p * q);
+        out->lower = expit(eta - h);
+        out->upper = expit(eta + h);
+        return SHOPSTAT_OK;
+    }
+    case SHOPSTAT_CI_ASIN: {
+        /* d asin(sqrt x)/dx = 1 / (2 sqrt(x (1 - x))). Clipping the angle keeps sin^2 monotone;
+         * R does not clip and can reflect a negative angle into a positive lower bound. */
+        double theta = asin(sqrt(p)), h = t * se / (2 * sqrt(p * q));
+        double lo = fmax(0, theta - h), hi = fmin(M_PI_2, theta + h);
+        out->lower = sin(lo) * sin(lo);
+        out->upper = sin(hi) * sin(hi);
+        return SHOPSTAT_OK;
+    }
+    case SHOPSTAT_CI_WILSON: {
+        double n = p * q / d->var, t2 = t * t;
+        double centre = p + t2 / (2 * n), half = t * sqrt(p * q / n + t2 / (4 * n * n));
+        out->lower = (centre - half) / (1 + t2 / n);
+        out->upper = (centre + half) / (1 + t2 / n);
+        return SHOPSTAT_OK;
+    }
+    case SHOPSTAT_CI_BETA: {
+        if (!(d->base_n >= 2))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "Korn-Graubard interval needs at least 2 rows in the base");
+        /* Korn & Graubard (1998): effective n scaled by the ratio of t quantiles on n - 1 and
+         * on the design df (R uses nrow(design) - 1, zero-weight rows included). */
+        double tn = gsl_cdf_tdist_Pinv(alpha / 2, d->base_n - 1);
+        double td = gsl_cdf_tdist_Pinv(alpha / 2, d->df);
+        if ((s = quantile_ok(tn, "t", err)) != SHOPSTAT_OK ||
+            (s = quantile_ok(td, "t", err)) != SHOPSTAT_OK)
+            return s;
+        double ratio = tn / td;
+        double n = p * q / d->var * ratio * ratio;
+        out->lower = beta_quantile(alpha / 2, n * p, n * q + 1);
+        out->upper = beta_quantile(1 - alpha / 2, n * p + 1, n * q);
+        if ((s = quantile_ok(out->lower, "beta", err)) != SHOPSTAT_OK)
+            return s;
+        return quantile_ok(out->upper, "beta", err);
+    }
+    case SHOPSTAT_CI_LIKELIHOOD: {
+        double np = d->base_n_pos;
+        if (!(np >= 2))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "likelihood interval needs at least 2 rows of positive "
+                                      "weight in the base");
+        struct kl_params k = {p, (np / (np - 1)) * t * t * d->var / (2 * p * q)};
+        double eta = log(p / q), step = t * se / (p * q), lo, hi;
+        if ((s = kl_root(&k, eta, -step, &lo, err)) != SHOPSTAT_OK ||
+            (s = kl_root(&k, eta, step, &hi, err)) != SHOPSTAT_OK)
+            return s;
+        out->lower = expit(lo);
+        out->upper = expit(hi);
+        return SHOPSTAT_OK;
+    }
+    }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown interval method %d",
+                              (int)m);
+}

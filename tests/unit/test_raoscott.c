@@ -1,0 +1,84 @@
+/* Unit tests for the Rao-Scott F test: R's svychisq(statistic = "F") on four tables, and input errors. */
+#include "testutil.h"
+
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "ci_fixtures.h"
+#include "shopstat/ci.h"
+
+static void test_against_r(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof rs_fixtures / sizeof rs_fixtures[0]; i++) {
+        const rs_fixture *f = &rs_fixtures[i];
+        shopstat_raoscott r;
+        shopstat_error err;
+        if (shopstat_raoscott_f((size_t)f->nr, (size_t)f->nc, f->mean, f->V, f->n, f->df, &r,
+                                &err) != SHOPSTAT_OK)
+            fail_msg("%s: %s", f->label, err.msg);
+        assert_close(r.pearson, f->pearson, 1e-9);
+        assert_close(r.statistic, f->statistic, 1e-6);
+        assert_close(r.ndf, f->ndf, 1e-6);
+        assert_close(r.ddf, f->ddf, 1e-6);
+        /* p-values are compared relative to their own size, not absolutely. */
+        assert_close(r.p_value / f->p_value, 1, 1e-6);
+    }
+}
+
+/* 2 x 2 table with V equal to the multinomial (SRS) covariance (diag(m) - m m') / n: every
+ * design effect is 1, so F = X^2, d0 = 1 and ddf = design_df. Cells 0.1, 0.2 / 0.3, 0.4
+ * (column-major) give X^2 = n * sum (m_ij - r_i c_j)^2 / (r_i c_j) with r = (0.4, 0.6),
+ * c = (0.3, 0.7): n = 100 -> 100 * 0.0004 * (1/0.12 + 1/0.28 + 1/0.18 + 1/0.42)
+ * = 0.79365079365079361 (R agrees). */
+static void test_srs_covariance(void **state)
+{
+    (void)state;
+    const double m[4] = {0.1, 0.2, 0.3, 0.4};
+    double V[16];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            V[i + 4 * j] = ((i == j ? m[i] : 0) - m[i] * m[j]) / 100;
+    shopstat_raoscott r;
+    assert_int_equal(shopstat_raoscott_f(2, 2, m, V, 100, 99, &r, NULL), SHOPSTAT_OK);
+    double x2 = 100 * 0.0004 * (1 / 0.12 + 1 / 0.28 + 1 / 0.18 + 1 / 0.42);
+    assert_close(r.pearson, x2, 1e-12);
+    assert_close(r.statistic, x2, 1e-9);
+    assert_close(r.ndf, 1, 1e-9);
+    assert_close(r.ddf, 99, 1e-9);
+    /* F(1, 99) upper tail at 0.79365...: R pf(0.79365079365079361, 1, 99, lower.tail = FALSE) */
+    assert_close(r.p_value, 0.37515845457440677, 1e-9);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    const double m[4] = {0.5, 0.0, 0.5, 0.0}; /* second row empty */
+    double V[16] = {0};
+    shopstat_raoscott r;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_raoscott_f(2, 2, m, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "row 2"));
+    assert_true(isnan(r.statistic) && isnan(r.p_value));
+    const double ok[4] = {0.1, 0.2, 0.3, 0.4};
+    assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "design effects"));
+    assert_int_equal(shopstat_raoscott_f(1, 4, ok, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 10, 0, &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "degrees of freedom"));
+    assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 0, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_int_equal(shopstat_raoscott_f(2000, 2, ok, V, 10, 5, &r, &err), SHOPSTAT_ELIMIT);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_against_r),
+        cmocka_unit_test(test_srs_covariance),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
