@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 
 /* Caps on input-driven growth: a question or --by column with more distinct values
  * than this is almost certainly an identifier, and would make tables nobody reads. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 #include "shopstat/ci.h"
 
 void shopstat_tab_opts_init(shopstat_tab_opts *o)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 
 /* Segment holding the rows of both a and b: a itself, the other when one is 'all',
  * -1 when disjoint (two values of one --by column), the hidden intersection segment

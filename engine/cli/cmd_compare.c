@@ -1,14 +1,273 @@
-/* shopstat compare: placeholder until the command lands (see the open issues). */
+/* shopstat compare: differences between segments with design-based tests, and letters. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/survey_args.h"
+#include "shopstat/compare.h"
+#include "shopstat/outfile.h"
+#include "shopstat/output.h"
 
-const char cmd_compare_help[] = "usage: shopstat compare ...\n\nNot implemented yet.\n";
+const char cmd_compare_help[] =
+    "usage: shopstat compare DATA [design, question and segment options as in tab]\n"
+    "                        --pair A:B [--pair C:D ...]\n"
+    "\n"
+    "Estimates p_A - p_B for every level of every question, with the design-based\n"
+    "variance of the difference: correct whether the segments are disjoint, overlap, or\n"
+    "one contains the other (heavy buyers vs all buyers). t and two-sided p-value on the\n"
+    "whole sample's design df; CI at --level.\n"
+    "\n"
+    "  --pair A:B           segment names as in tab ('all', --segment names, COL=VALUE);\n"
+    "                       A:rest compares A with everyone not in A\n"
+    "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
+    "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case)\n"
+    "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
+    "\n"
+    "csv columns: variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,\n"
+    "             ci_lower,ci_upper,df,t,p_value,p_adjusted\n"
+    "table view: columns = segments lettered A, B, ...; a letter after a percentage marks\n"
+    "a column it is significantly higher than (upper case at the first --alpha, lower\n"
+    "case at the second); effective base < 30 flagged '*', < 10 not tested.\n";
+
+static void num(FILE *f, double x)
+{
+    char b[40];
+    fputs(shopstat_format_double(x, b, sizeof b), f);
+}
+
+static void write_csv(FILE *f, const shopstat_difference *d, size_t n)
+{
+    fputs("variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,ci_lower,"
+          "ci_upper,df,t,p_value,p_adjusted\n",
+          f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_difference *r = &d[i];
+        shopstat_csv_field(f, r->variable);
+        fputc(',', f);
+        shopstat_csv_field(f, r->level);
+        fputc(',', f);
+        shopstat_csv_field(f, r->segment_a);
+        fputc(',', f);
+        shopstat_csv_field(f, r->segment_b);
+        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->se, r->ci_lower,
+                            r->ci_upper,   r->df,         r->t,          r->p_value,
+                            r->p_adjusted};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fputc(',', f);
+            num(f, v[k]);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void json_num(FILE *f, double x)
+{
+    if (!isfinite(x))
+        fputs("null", f);
+    else
+        num(f, x);
+}
+
+static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a)
+{
+    fputs("{\n  \"options\": {\"adjust\": ", f);
+    shopstat_json_string(f, shopstat_adjust_name(a->adjust));
+    fputs(", \"family\": \"levels of one question for one pair\", \"level\": ", f);
+    json_num(f, a->tab.level);
+    fputs("},\n  \"differences\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_difference *r = &d[i];
+        fputs(i ? ",\n    {" : "\n    {", f);
+        fputs("\"variable\": ", f);
+        shopstat_json_string(f, r->variable);
+        fputs(", \"level\": ", f);
+        shopstat_json_string(f, r->level);
+        fputs(", \"segment_a\": ", f);
+        shopstat_json_string(f, r->segment_a);
+        fputs(", \"segment_b\": ", f);
+        shopstat_json_string(f, r->segment_b);
+        const char *names[] = {"estimate_a", "estimate_b", "difference", "se", "ci_lower",
+                               "ci_upper",   "df",         "t",          "p_value", "p_adjusted",
+                               "eff_base_a", "eff_base_b"};
+        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->se,
+                            r->ci_lower,   r->ci_upper,   r->df,         r->t,
+                            r->p_value,    r->p_adjusted, r->eff_base_a, r->eff_base_b};
+        for (size_t k = 0; k < 12; k++) {
+            fprintf(f, ", \"%s\": ", names[k]);
+            json_num(f, v[k]);
+        }
+        fputc('}', f);
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/* Market-research view: one block per question, columns = the segments of the pairs. */
+static void write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a)
+{
+    /* columns: distinct segment labels in order of appearance */
+    const char *col[52];
+    size_t ncol = 0;
+    char restlab[52][80];
+    for (size_t i = 0; i < n && ncol < 52; i++) {
+        const char *names[2] = {d[i].segment_a, d[i].segment_b};
+        for (int s = 0; s < 2; s++) {
+            const char *nm = names[s];
+            if (strcmp(nm, "rest") == 0) {
+                snprintf(restlab[ncol], sizeof restlab[0], "not %s", d[i].segment_a);
+                nm = restlab[ncol];
+            }
+            size_t k = 0;
+            while (k < ncol && strcmp(col[k], nm) != 0)
+                k++;
+            if (k == ncol && ncol < 52)
+                col[ncol++] = nm;
+        }
+    }
+    int any_low = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t q = d[i].q, j = i;
+        while (j < n && d[j].q == q)
+            j++;
+        /* rows = levels */
+        size_t nlev = 0;
+        for (size_t k = i; k < j; k++)
+            if (d[k].l + 1 > nlev)
+                nlev = d[k].l + 1;
+        size_t w0 = strlen(d[i].variable);
+        for (size_t k = i; k < j; k++)
+            if (strlen(d[k].level) > w0)
+                w0 = strlen(d[k].level);
+        fprintf(f, "%-*s", (int)w0, d[i].variable);
+        for (size_t c = 0; c < ncol; c++)
+            fprintf(f, "  %14.14s", col[c]);
+        fprintf(f, "\n%-*s", (int)w0, "");
+        for (size_t c = 0; c < ncol; c++)
+            fprintf(f, "  %14s", (char[4]){'(', (char)('A' + c), ')', 0});
+        fputc('\n', f);
+        for (size_t l = 0; l < nlev; l++) {
+            char cell[52][40];
+            double est[52];
+            double eff[52];
+            char letters[52][60];
+            for (size_t c = 0; c < ncol; c++) {
+                est[c] = NAN;
+                eff[c] = 0;
+                letters[c][0] = '\0';
+            }
+            const char *lname = NULL;
+            for (size_t k = i; k < j; k++) {
+                if (d[k].l != l)
+                    continue;
+                lname = d[k].level;
+                char rl[80];
+                snprintf(rl, sizeof rl, "not %s", d[k].segment_a);
+                const char *nb = strcmp(d[k].segment_b, "rest") == 0 ? rl : d[k].segment_b;
+                size_t ca = 0, cb = 0;
+                while (ca < ncol && strcmp(col[ca], d[k].segment_a) != 0)
+                    ca++;
+                while (cb < ncol && strcmp(col[cb], nb) != 0)
+                    cb++;
+                if (ca == ncol || cb == ncol)
+                    continue;
+                est[ca] = d[k].estimate_a;
+                est[cb] = d[k].estimate_b;
+                eff[ca] = d[k].eff_base_a;
+                eff[cb] = d[k].eff_base_b;
+                if (d[k].eff_base_a < 10 || d[k].eff_base_b < 10 || isnan(d[k].p_adjusted))
+                    continue;
+                double p = d[k].p_adjusted;
+                char mark = 0;
+                if (p < a->alpha)
+                    mark = 'A';
+                else if (p < a->alpha_low)
+                    mark = 'a';
+                if (!mark)
+                    continue;
+                size_t hi = d[k].difference > 0 ? ca : cb, lo = d[k].difference > 0 ? cb : ca;
+                size_t len = strlen(letters[hi]);
+                if (len + 2 < sizeof letters[0]) {
+                    letters[hi][len] = (char)(mark + lo);
+                    letters[hi][len + 1] = '\0';
+                }
+            }
+            fprintf(f, "%-*s", (int)w0, lname ? lname : "");
+            for (size_t c = 0; c < ncol; c++) {
+                if (isnan(est[c]))
+                    snprintf(cell[c], sizeof cell[c], "-");
+                else
+                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s %s", 100 * est[c],
+                             eff[c] < 30 ? "*" : "", letters[c]);
+                any_low |= !isnan(est[c]) && eff[c] < 30;
+                fprintf(f, "  %14s", cell[c]);
+            }
+            fputc('\n', f);
+        }
+        fputc('\n', f);
+        i = j;
+    }
+    fprintf(f,
+            "Letters: the column is significantly higher than the lettered column (upper case "
+            "p < %g, lower case p < %g),\ndesign-based t test of the difference (overlap "
+            "included), %s-adjusted within each question x pair.\n",
+            a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust));
+    if (any_low)
+        fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
+}
 
 int cmd_compare(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("shopstat: error: 'compare' is not implemented yet\n", stderr);
-    return 1;
+    survey_args a;
+    int rc = survey_args_parse(&a, argc, argv, ARGS_COMPARE);
+    if (rc) {
+        survey_args_free(&a);
+        return rc;
+    }
+    if (a.nquestions == 0 || a.npairs == 0) {
+        survey_args_free(&a);
+        return cli_usage_error("compare: give at least one question (--var, --multi, "
+                               "--multi-codes) and one --pair A:B");
+    }
+    shopstat_totals *t = NULL;
+    if ((rc = survey_args_run(&a, &t))) {
+        survey_args_free(&a);
+        return rc;
+    }
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_compare_opts co;
+    shopstat_compare_opts_init(&co);
+    co.level = a.tab.level;
+    co.adjust = a.adjust;
+    shopstat_difference *d = NULL;
+    size_t n = 0;
+    shopstat_outfile *of = NULL;
+    if (shopstat_compare(t, &co, &d, &n, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    int fmt = a.format;
+    if (fmt == FMT_AUTO)
+        fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;
+    if (shopstat_outfile_open(a.output ? a.output : "-", &of, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    FILE *f = shopstat_outfile_stream(of);
+    if (fmt == FMT_CSV)
+        write_csv(f, d, n);
+    else if (fmt == FMT_JSON)
+        write_json(f, d, n, &a);
+    else
+        write_table(f, d, n, &a);
+    if (shopstat_outfile_commit(of, &err))
+        rc = cli_fail(&err);
+done:
+    free(d);
+    shopstat_totals_free(t);
+    survey_args_free(&a);
+    return rc;
 }

@@ -1,14 +1,99 @@
-/* shopstat tab: placeholder until the command lands (see the open issues). */
+/* shopstat tab: weighted proportions with confidence intervals by segment, in one pass. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/survey_args.h"
+#include "shopstat/output.h"
+#include "shopstat/outfile.h"
 
-const char cmd_tab_help[] = "usage: shopstat tab ...\n\nNot implemented yet.\n";
+const char cmd_tab_help[] =
+    "usage: shopstat tab DATA [options]\n"
+    "\n"
+    "Design-based weighted proportions with confidence intervals, for every level of\n"
+    "every question in every segment, from one pass over DATA (matches R's survey).\n"
+    "\n"
+    "design:\n"
+    "  --weight COL  --strata COL  --psu COL  --fpc COL\n"
+    "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
+    "questions (repeatable):\n"
+    "  --var COL                      single choice: each distinct value is a level\n"
+    "  --multi NAME=COL1,COL2,...     multi-response from 0/1 columns (level = column)\n"
+    "  --multi-codes NAME=COL         codes in one cell, e.g. \"1;3;5\" (level = code)\n"
+    "segments ('all' always comes first):\n"
+    "  --by COL                       one segment per value, named COL=VALUE\n"
+    "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values\n"
+    "  --segment NAME=COL:>=X         also >, <, <=, != (numeric thresholds)\n"
+    "intervals:\n"
+    "  --ci logit|xlogit|wald|wilson|asin|beta|likelihood   (default logit;\n"
+    "                                 mean=wald, korn-graubard=beta, exact=beta)\n"
+    "  --level 0.95\n"
+    "reading:\n"
+    "  --delimiter C  --encoding E  --decimal-comma  --skip-rows N  --missing 98,99\n"
+    "output:\n"
+    "  --format csv|json|table        (default: table on a terminal, else csv)\n"
+    "  -o FILE                        written atomically (nothing on failure)\n"
+    "\n"
+    "csv columns: variable,level,segment,base_n,base_weight,count,proportion,se,\n"
+    "             ci_lower,ci_upper,df,deff,eff_base\n";
 
 int cmd_tab(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("shopstat: error: 'tab' is not implemented yet\n", stderr);
-    return 1;
+    survey_args a;
+    int rc = survey_args_parse(&a, argc, argv, ARGS_TAB);
+    if (rc) {
+        survey_args_free(&a);
+        return rc;
+    }
+    if (a.nquestions == 0) {
+        survey_args_free(&a);
+        return cli_usage_error("tab: no question given (use --var, --multi or --multi-codes)");
+    }
+    shopstat_totals *t = NULL;
+    if ((rc = survey_args_run(&a, &t))) {
+        survey_args_free(&a);
+        return rc;
+    }
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    if (shopstat_tab_estimates(t, &a.tab, &e, &n, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    for (size_t s = 0; s < shopstat_totals_nsegments(t); s++) {
+        int empty = 1;
+        for (size_t i = 0; i < n && empty; i++)
+            if (e[i].s == s && e[i].base_n > 0)
+                empty = 0;
+        if (empty)
+            cli_warn("segment '%s' has no rows in any base; its rows are printed with base_n 0",
+                     shopstat_totals_segment(t, s));
+    }
+    int fmt = a.format;
+    if (fmt == FMT_AUTO)
+        fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;
+    shopstat_outfile *of = NULL;
+    if (shopstat_outfile_open(a.output ? a.output : "-", &of, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    FILE *f = shopstat_outfile_stream(of);
+    shopstat_tab_context ctx;
+    survey_args_context(&a, t, &ctx);
+    if (fmt == FMT_CSV)
+        shopstat_write_tab_csv(f, e, n, NULL, 1);
+    else if (fmt == FMT_JSON)
+        shopstat_write_tab_json(f, e, n, &ctx);
+    else
+        shopstat_write_tab_table(f, e, n, &ctx);
+    if (shopstat_outfile_commit(of, &err))
+        rc = cli_fail(&err);
+done:
+    free(e);
+    shopstat_totals_free(t);
+    survey_args_free(&a);
+    return rc;
 }

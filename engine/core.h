@@ -1,6 +1,6 @@
-/* Internal declarations shared by the plan, the pass, the variance and the estimators. */
-#ifndef SHOPSTAT_INTERNAL_H
-#define SHOPSTAT_INTERNAL_H
+/* Internal declarations of the stats core: plan, pass totals, variance (not installed). */
+#ifndef SHOPSTAT_CORE_H
+#define SHOPSTAT_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,252 @@
+/* Differences between segments under the full design, and the Rao-Scott chi-square. */
+#include "shopstat/compare.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+void shopstat_compare_opts_init(shopstat_compare_opts *o)
+{
+    o->level = 0.95;
+    o->adjust = SHOPSTAT_ADJUST_HOLM;
+}
+
+/* Linear terms of a domain total: the cells of segment s, or of 'all' minus s (rest). */
+typedef struct side {
+    long c[2], d[2]; /* level and base cells; [1] subtracted when rest */
+    double sign1;    /* -1 for the rest, 0 otherwise */
+    double W, T;     /* base weight, level weight */
+    size_t n;
+    double w2;
+} side;
+
+static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, size_t q,
+                      size_t lid)
+{
+    size_t all = t->seg_order[0]; /* 'all' is always the first segment */
+    memset(sd, 0, sizeof *sd);
+    if (!rest) {
+        sd->c[0] = totals_cell(t, seg, q, lid);
+        sd->d[0] = totals_cell(t, seg, q, SIZE_MAX);
+        sd->c[1] = sd->d[1] = -1;
+    } else {
+        sd->c[0] = totals_cell(t, all, q, lid);
+        sd->d[0] = totals_cell(t, all, q, SIZE_MAX);
+        sd->c[1] = totals_cell(t, seg, q, lid);
+        sd->d[1] = totals_cell(t, seg, q, SIZE_MAX);
+        sd->sign1 = -1;
+    }
+    sd->W = totals_cell_weight(t, sd->d[0]) + sd->sign1 * totals_cell_weight(t, sd->d[1]);
+    sd->T = totals_cell_weight(t, sd->c[0]) + sd->sign1 * totals_cell_weight(t, sd->c[1]);
+    size_t n0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].n : 0;
+    size_t n1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].n : 0;
+    double w0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].w2 : 0;
+    double w1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].w2 : 0;
+    sd->n = rest ? n0 - n1 : n0;
+    sd->w2 = rest ? w0 - w1 : w0;
+}
+
+/* Append the score terms of p = T/W for one side, times sign. */
+static size_t side_terms(const side *sd, double p, double sign, lin_term *out)
+{
+    size_t k = 0;
+    for (int i = 0; i < 2; i++) {
+        double f = i == 0 ? 1 : sd->sign1;
+        if (f == 0)
+            continue;
+        out[k++] = (lin_term){sd->c[i], sign * f / sd->W};
+        out[k++] = (lin_term){sd->d[i], -sign * f * p / sd->W};
+    }
+    return k;
+}
+
+shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                 shopstat_difference **out, size_t *n, shopstat_error *err)
+{
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    size_t total = 0;
+    for (size_t pi = 0; pi < t->npairs; pi++)
+        for (size_t q = 0; q < t->nq; q++)
+            total += t->q[q].levels.n;
+    shopstat_difference *d = calloc(total ? total : 1, sizeof *d);
+    double *praw = calloc(total ? total : 1, sizeof *praw);
+    if (!d || !praw) {
+        free(d);
+        free(praw);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    double df = shopstat_totals_df(t);
+    double tq = df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, df) : NAN;
+    size_t k = 0;
+    for (size_t pi = 0; pi < t->npairs; pi++) {
+        const rt_pair *pr = &t->pairs[pi];
+        for (size_t q = 0; q < t->nq; q++) {
+            const rt_question *rq = &t->q[q];
+            size_t first = k;
+            for (size_t l = 0; l < rq->levels.n; l++) {
+                size_t lid = rq->order[l];
+                shopstat_difference *r = &d[k++];
+                r->variable = rq->pq->name;
+                r->level = rq->levels.keys[lid];
+                r->segment_a = pr->name_a;
+                r->segment_b = pr->name_b;
+                r->q = q;
+                r->l = l;
+                r->pair = pi;
+                r->df = df;
+                side A, B;
+                side_init(t, &A, pr->a, 0, q, lid);
+                if (pr->b == SIZE_MAX)
+                    side_init(t, &B, pr->a, 1, q, lid);
+                else
+                    side_init(t, &B, pr->b, 0, q, lid);
+                r->base_n_a = A.n;
+                r->base_n_b = B.n;
+                r->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : 0;
+                r->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : 0;
+                r->estimate_a = A.W > 0 ? A.T / A.W : NAN;
+                r->estimate_b = B.W > 0 ? B.T / B.W : NAN;
+                r->difference = r->estimate_a - r->estimate_b;
+                r->se = r->ci_lower = r->ci_upper = r->t = r->p_value = NAN;
+                if (!(A.W > 0 && B.W > 0))
+                    continue;
+                lin_term terms[8];
+                size_t nt = side_terms(&A, r->estimate_a, 1, terms);
+                nt += side_terms(&B, r->estimate_b, -1, terms + nt);
+                const lin_term *tp = terms;
+                double var;
+                shopstat_status st = totals_cov(t, &tp, &nt, 1, &var, err);
+                if (st) {
+                    free(d);
+                    free(praw);
+                    return st;
+                }
+                r->se = sqrt(var);
+                r->ci_lower = r->difference - tq * r->se;
+                r->ci_upper = r->difference + tq * r->se;
+                if (r->se > 0 && df > 0) {
+                    r->t = r->difference / r->se;
+                    r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), df);
+                } else if (r->difference == 0) {
+                    r->t = NAN;
+                }
+            }
+            /* family: all levels of one question for one pair */
+            size_t fam = k - first;
+            for (size_t i = 0; i < fam; i++)
+                praw[i] = d[first + i].p_value;
+            double *adj = praw + fam;
+            (void)adj;
+            double *tmp = malloc((fam ? fam : 1) * sizeof *tmp);
+            if (!tmp) {
+                free(d);
+                free(praw);
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            }
+            shopstat_p_adjust(o->adjust, praw, fam, tmp);
+            for (size_t i = 0; i < fam; i++)
+                d[first + i].p_adjusted = tmp[i];
+            free(tmp);
+        }
+    }
+    free(praw);
+    *out = d;
+    *n = k;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *by,
+                               shopstat_chisq_result *out, shopstat_error *err)
+{
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    memset(out, 0, sizeof *out);
+    if (q >= t->nq || t->q[q].pq->kind != SHOPSTAT_Q_SINGLE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "chisq needs a single-choice question (--var)");
+    /* the --by segments of column `by`, in display order */
+    size_t nc = 0;
+    size_t *cols = malloc((t->nseg_visible ? t->nseg_visible : 1) * sizeof *cols);
+    if (!cols)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t s = 0; s < t->nseg_visible; s++) {
+        const rt_segment *rs = &t->seg[t->seg_order[s]];
+        if (rs->kind == SEG_BY &&
+            strcmp(t->plan->segments[rs->plan_index].by_column, by) == 0)
+            cols[nc++] = t->seg_order[s];
+    }
+    const rt_question *rq = &t->q[q];
+    size_t nr = rq->levels.n, K = nr * nc;
+    out->variable = rq->pq->name;
+    out->by = by;
+    out->nr = nr;
+    out->nc = nc;
+    if (nr < 2 || nc < 2) {
+        free(cols);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                  "chisq needs at least two levels of '%s' (has %zu) and of "
+                                  "'%s' (has %zu)",
+                                  rq->pq->name, nr, by, nc);
+    }
+    double *mean = calloc(K, sizeof *mean);
+    double *V = calloc(K * K, sizeof *V);
+    lin_term *terms = calloc(K * (nc + 1), sizeof *terms);
+    const lin_term **tp = calloc(K, sizeof *tp);
+    size_t *nt = calloc(K, sizeof *nt);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!mean || !V || !terms || !tp || !nt) {
+        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    /* Cell proportions among rows answering both (R's svymean(mm, na.rm = TRUE)):
+     * the joint base is the union of the --by segments' bases. */
+    double WN = 0;
+    for (size_t j = 0; j < nc; j++)
+        WN += totals_cell_weight(t, totals_cell(t, cols[j], q, SIZE_MAX));
+    if (!(WN > 0)) {
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                "no row answers both '%s' and '%s' with a positive weight",
+                                rq->pq->name, by);
+        goto out;
+    }
+    for (size_t j = 0; j < nc; j++)
+        for (size_t i = 0; i < nr; i++) {
+            size_t k = i + nr * j;
+            long c = totals_cell(t, cols[j], q, rq->order[i]);
+            mean[k] = totals_cell_weight(t, c) / WN;
+            lin_term *tk = terms + k * (nc + 1);
+            tk[0] = (lin_term){c, 1 / WN};
+            for (size_t jj = 0; jj < nc; jj++)
+                tk[1 + jj] = (lin_term){totals_cell(t, cols[jj], q, SIZE_MAX), -mean[k] / WN};
+            tp[k] = tk;
+            nt[k] = nc + 1;
+        }
+    if ((st = totals_cov(t, tp, nt, K, V, err)))
+        goto out;
+    /* R's nu and N here count every PSU, stratum and row of the design, whatever the
+     * weights (svychisq uses the cluster ids, not degf()). */
+    double nrows = (double)t->acct.used;
+    double nu = (double)shopstat_totals_npsu(t) - (double)t->strata.n;
+    shopstat_raoscott rs;
+    if ((st = shopstat_raoscott_f(nr, nc, mean, V, nrows, nu, &rs, err)))
+        goto out;
+    out->statistic = rs.statistic;
+    out->ndf = rs.ndf;
+    out->ddf = rs.ddf;
+    out->p_value = rs.p_value;
+    out->pearson = rs.pearson;
+out:
+    free(cols);
+    free(mean);
+    free(V);
+    free(terms);
+    free(tp);
+    free(nt);
+    return st;
+}

@@ -1,0 +1,53 @@
+/* Comparisons of segments (overlapping, nested or disjoint) and the Rao-Scott test. */
+#ifndef SHOPSTAT_COMPARE_H
+#define SHOPSTAT_COMPARE_H
+
+#include <stddef.h>
+
+#include "shopstat/ci.h"
+#include "shopstat/tab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shopstat_compare_opts {
+    double level;                  /* CI level of the difference, default 0.95 */
+    shopstat_adjust_method adjust; /* default Holm, within each question x pair family */
+} shopstat_compare_opts;
+
+void shopstat_compare_opts_init(shopstat_compare_opts *o);
+
+/* p_A - p_B for one level of one question. The variance linearises the difference
+ * as one score, so the covariance of overlapping segments is included: z = w [a (y -
+ * p_A) / W_A - b (y - p_B) / W_B]. t = difference / se; the p-value is two-sided on the
+ * whole sample's design df. Statistics are NaN when either base is empty. */
+typedef struct shopstat_difference {
+    const char *variable, *level, *segment_a, *segment_b; /* borrowed from the totals */
+    size_t q, l, pair;
+    double estimate_a, estimate_b, difference, se, ci_lower, ci_upper, df, t, p_value,
+        p_adjusted;
+    size_t base_n_a, base_n_b;
+    double eff_base_a, eff_base_b;
+} shopstat_difference;
+
+/* Every declared pair (shopstat_plan_add_pair) x question x level, nested in that
+ * order. *out is malloc'ed; free() it. */
+shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                 shopstat_difference **out, size_t *n, shopstat_error *err);
+
+/* Rao-Scott second-order test of independence of single-choice question q and the
+ * --by segments of column `by` (R: svychisq(~q + by, design, statistic = "F")). */
+typedef struct shopstat_chisq_result {
+    const char *variable, *by;
+    double statistic, ndf, ddf, p_value, pearson;
+    size_t nr, nc;
+} shopstat_chisq_result;
+
+shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *by,
+                               shopstat_chisq_result *out, shopstat_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
