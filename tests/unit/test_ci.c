@@ -249,6 +249,42 @@ static void test_likelihood_equation(void **state)
     assert_true(ci.lower < 0.07 && ci.upper > 0.07);
 }
 
+/* Large effective bases make gsl_cdf_beta_Pinv fail (its density overflows); tiny shapes make
+ * the lower limit underflow. Both must still match R's qbeta. */
+static void test_beta_extreme_shapes(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof kg_extreme / sizeof kg_extreme[0]; i++) {
+        const double *k = kg_extreme[i];
+        shopstat_domain_stats d = {.p = k[0], .var = k[1], .df = k[2], .base_n = k[3],
+                                   .base_n_pos = k[3], .base_weight = k[3], .eff_base = k[3]};
+        shopstat_interval ci;
+        shopstat_error err;
+        if (shopstat_ci(SHOPSTAT_CI_BETA, &d, k[4], &ci, &err) != SHOPSTAT_OK)
+            fail_msg("case %zu: %s", i, err.msg);
+        assert_close(ci.lower, k[5], 1e-9);
+        assert_close(ci.upper, k[6], 1e-9);
+    }
+}
+
+/* p near 1 with a huge variance: the upper logit limit is beyond exp()'s range; the interval
+ * must still come back, with the lower limit on its equation and the upper at (or next to) 1. */
+static void test_likelihood_extreme(void **state)
+{
+    (void)state;
+    shopstat_domain_stats d = {.p = 0.999967, .var = 1.41931e-05, .df = 6, .base_n = 26,
+                               .base_n_pos = 26, .base_weight = 26, .eff_base = 26};
+    shopstat_interval ci;
+    shopstat_error err;
+    if (shopstat_ci(SHOPSTAT_CI_LIKELIHOOD, &d, 0.95, &ci, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    double t = 2.4469118511449688; /* qt(0.975, 6) */
+    double target = 26.0 / 25.0 * t * t * d.var / (2 * d.p * (1 - d.p));
+    double mu = ci.lower;
+    assert_close(d.p * log(d.p / mu) + (1 - d.p) * log((1 - d.p) / (1 - mu)), target, 1e-9);
+    assert_true(ci.lower < d.p && ci.upper > 1 - 1e-12 && ci.upper <= 1);
+}
+
 static void test_parse_names(void **state)
 {
     (void)state;
@@ -295,6 +331,8 @@ int main(void)
         cmocka_unit_test(test_wald_logit_by_hand),
         cmocka_unit_test(test_asin_clip),
         cmocka_unit_test(test_likelihood_equation),
+        cmocka_unit_test(test_beta_extreme_shapes),
+        cmocka_unit_test(test_likelihood_extreme),
         cmocka_unit_test(test_parse_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
