@@ -108,7 +108,9 @@ rs <- list(
   list("strat: stype x api00 tertile", update(designs$strat,
         tert = cut(api00, quantile(apistrat$api00, c(0, 1/3, 2/3, 1)), include.lowest = TRUE)),
        "stype", "tert"),
-  list("clus2: stype x both", designs$clus2, "stype", "both")
+  list("clus2: stype x both", designs$clus2, "stype", "both"),
+  # an empty cell (no high school above 830): R zeroes its entry of D^-1
+  list("clus1: stype x api00 > 830 (empty cell)", update(designs$clus1, top = api00 > 830), "stype", "top")
 )
 rsrows <- character(0); rsdata <- character(0)
 for (i in seq_along(rs)) {
