@@ -12,8 +12,8 @@ shopstat_status shopstat_adjust_parse(const char *name, shopstat_adjust_method *
         *out = SHOPSTAT_ADJUST_NONE;
     else if (name && strcmp(name, "holm") == 0)
         *out = SHOPSTAT_ADJUST_HOLM;
-    else if (name && (strcmp(name, "bh") == 0 || strcmp(name, "BH") == 0 ||
-                      strcmp(name, "fdr") == 0))
+    else if (name &&
+             (strcmp(name, "bh") == 0 || strcmp(name, "BH") == 0 || strcmp(name, "fdr") == 0))
         *out = SHOPSTAT_ADJUST_BH;
     else
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,

@@ -1,6 +1,7 @@
 /* Confidence intervals for design-based proportions (formulas and R conventions in ci.h). */
 #include "shopstat/ci.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -77,6 +78,55 @@ static shopstat_status quantile_ok(double q, const char *what, shopstat_error *e
                               "GSL could not compute the %s quantile", what);
 }
 
+struct beta_params {
+    double P, a, b;
+};
+
+/* Lower-tail distance for P <= 1/2, upper-tail for P > 1/2, so that the tail probability that
+ * matters is never rounded against 1. */
+static double beta_tail_minus(double x, void *vp)
+{
+    const struct beta_params *k = vp;
+    if (k->P <= 0.5)
+        return gsl_cdf_beta_P(x, k->a, k->b) - k->P;
+    return (1 - k->P) - gsl_cdf_beta_Q(x, k->a, k->b);
+}
+
+/* gsl_cdf_beta_Pinv's Newton steps use gsl_ran_beta_pdf, whose exp(lngamma terms) overflows
+ * for shapes beyond a few thousand (large effective bases), and it then returns NaN. The CDF
+ * itself (continued fraction with a log prefactor) stays accurate there, so invert it with
+ * Brent's method on [0, 1]. Returns NaN if that fails too. */
+static double beta_quantile_brent(double P, double a, double b)
+{
+    struct beta_params k = {P, a, b};
+    gsl_function F = {beta_tail_minus, &k};
+    /* Quantiles that round to 0 or 1 in double precision (tiny shapes, as R's qbeta gives 0). */
+    double lo = DBL_MIN, hi = 1 - DBL_EPSILON / 2, x = NAN;
+    if (beta_tail_minus(lo, &k) >= 0)
+        return 0;
+    if (beta_tail_minus(hi, &k) <= 0)
+        return 1;
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return NAN;
+    int rc = gsl_root_fsolver_set(s, &F, lo, hi);
+    for (int iter = 0; rc == GSL_SUCCESS; iter++) {
+        rc = gsl_root_fsolver_iterate(s);
+        if (rc != GSL_SUCCESS)
+            break;
+        lo = gsl_root_fsolver_x_lower(s);
+        hi = gsl_root_fsolver_x_upper(s);
+        rc = gsl_root_test_interval(lo, hi, 0, 1e-13);
+        if (rc != GSL_CONTINUE)
+            break;
+        rc = iter < 500 ? GSL_SUCCESS : GSL_EMAXITER;
+    }
+    if (rc == GSL_SUCCESS)
+        x = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    return x;
+}
+
 /* Beta quantile with the degenerate shapes handled: a shape of 0 puts all mass at an end. */
 static double beta_quantile(double P, double a, double b)
 {
@@ -84,7 +134,8 @@ static double beta_quantile(double P, double a, double b)
         return 0;
     if (b <= 0)
         return 1;
-    return gsl_cdf_beta_Pinv(P, a, b);
+    double x = gsl_cdf_beta_Pinv(P, a, b);
+    return isfinite(x) ? x : beta_quantile_brent(P, a, b);
 }
 
 /* Clopper-Pearson with a possibly non-integer n (Korn & Graubard 1998 use the same beta form). */
@@ -105,12 +156,18 @@ struct kl_params {
     double p, target;
 };
 
+/* log(1 + e^x) without overflow for large x. */
+static double softplus(double x)
+{
+    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
 static double kl_minus_target(double b, void *vp)
 {
     const struct kl_params *k = vp;
     double q = 1 - k->p;
-    double log_mu = -log1p(exp(-b));  /* log expit(b) */
-    double log_1mu = -log1p(exp(b));  /* log(1 - expit(b)) */
+    double log_mu = -softplus(-b); /* log expit(b) */
+    double log_1mu = -softplus(b); /* log(1 - expit(b)) */
     return k->p * (log(k->p) - log_mu) + q * (log(q) - log_1mu) - k->target;
 }
 

@@ -195,8 +195,8 @@ shopstat_status shopstat_raoscott_f(size_t nr, size_t nc, const double *mean, co
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
                                   "table of %zu x %zu cells is too large for the test", nr, nc);
     if (!(n > 0))
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0, "sample size %g is not positive",
-                                  n);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "sample size %g is not positive", n);
     if (!(design_df > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "design degrees of freedom are %g: need more PSUs than strata",

@@ -60,7 +60,10 @@ typedef struct shopstat_interval {
  *  BETA:   n* = (p q / var) (qt(alpha/2, base_n - 1) / qt(alpha/2, df))^2;
  *          lower = qbeta(alpha/2, n* p, n* q + 1), upper = qbeta(1 - alpha/2, n* p + 1, n* q).
  *          base_n counts zero-weight rows and df is taken from d->df, as R's svyciprop uses
- *          nrow(design) and degf(design). Needs base_n >= 2.
+ *          nrow(design) and degf(design). Needs base_n >= 2. Beta quantiles come from
+ *          gsl_cdf_beta_Pinv, or, where it fails (shapes beyond a few thousand, i.e. large
+ *          effective bases), from Brent inversion of gsl_cdf_beta_P; limits that underflow
+ *          return 0 (as R's qbeta).
  *  WILSON: n = p q / var; (p + t^2/(2n) -/+ t sqrt(p q / n + t^2/(4 n^2))) / (1 + t^2/n).
  *  LIKELIHOOD: the mu in (0, 1) on each side of p solving
  *              p log(p/mu) + q log(q/(1-mu)) = phi t^2 var / (2 p q),  phi = n'/(n' - 1),

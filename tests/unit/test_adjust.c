@@ -1,4 +1,5 @@
-/* Unit tests for p-value adjustment: R's p.adjust (holm, BH) with ties and NaN, names, edge cases. */
+/* Unit tests for p-value adjustment: R's p.adjust (holm, BH) with ties and NaN, names, edge cases.
+ */
 #include "testutil.h"
 
 #include <string.h>

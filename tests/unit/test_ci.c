@@ -1,4 +1,5 @@
-/* Unit tests for the interval formulas: R svyciprop fixtures, Wilson and Clopper-Pearson by hand, edge cases. */
+/* Unit tests for the interval formulas: R svyciprop fixtures, Wilson and Clopper-Pearson by hand,
+ * edge cases. */
 #include "testutil.h"
 
 #include <string.h>
@@ -45,16 +46,15 @@ static void test_against_r(void **state)
         assert_close(ci.upper, f->upper, tol);
         for (size_t k = 0; k < 6; k++) {
             if (strcmp(f->method, names[k]) == 0) {
-                maxdiff[k] = fmax(maxdiff[k], fmax(fabs(ci.lower - f->lower),
-                                                   fabs(ci.upper - f->upper)));
+                maxdiff[k] =
+                    fmax(maxdiff[k], fmax(fabs(ci.lower - f->lower), fabs(ci.upper - f->upper)));
                 seen[k]++;
             }
         }
     }
     for (size_t k = 0; k < 6; k++) {
         assert_true(seen[k] >= 40);
-        print_message("%-10s %3zu intervals, max |C - R| = %.3g\n", names[k], seen[k],
-                      maxdiff[k]);
+        print_message("%-10s %3zu intervals, max |C - R| = %.3g\n", names[k], seen[k], maxdiff[k]);
     }
 }
 
@@ -73,8 +73,13 @@ static void test_wilson_by_hand(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof wilson_fixtures / sizeof wilson_fixtures[0]; i++) {
         const double *w = wilson_fixtures[i];
-        shopstat_domain_stats d = {.p = w[0], .var = w[1], .df = w[2], .base_n = 100,
-                                   .base_n_pos = 100, .base_weight = 100, .eff_base = 100};
+        shopstat_domain_stats d = {.p = w[0],
+                                   .var = w[1],
+                                   .df = w[2],
+                                   .base_n = 100,
+                                   .base_n_pos = 100,
+                                   .base_weight = 100,
+                                   .eff_base = 100};
         shopstat_interval ci;
         assert_int_equal(shopstat_ci(SHOPSTAT_CI_WILSON, &d, w[3], &ci, NULL), SHOPSTAT_OK);
         assert_close(ci.lower, w[4], 1e-9);
@@ -82,8 +87,13 @@ static void test_wilson_by_hand(void **state)
     }
     /* Fully by hand: p = 0.5, var = 0.01 (n = 25), df = 4, level 0.95: t = 2.7764451051977934,
      * t^2/n = 0.308344, centre 0.5 (symmetric), half = t sqrt(0.01 + t^2/2500) / (1 + t^2/n). */
-    shopstat_domain_stats d = {.p = 0.5, .var = 0.01, .df = 4, .base_n = 30, .base_n_pos = 30,
-                               .base_weight = 30, .eff_base = 25};
+    shopstat_domain_stats d = {.p = 0.5,
+                               .var = 0.01,
+                               .df = 4,
+                               .base_n = 30,
+                               .base_n_pos = 30,
+                               .base_weight = 30,
+                               .eff_base = 25};
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_WILSON, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
     double t = 2.7764451051977934, n = 25;
@@ -97,12 +107,16 @@ static void test_clopper_pearson_fallback(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof cp_fixtures / sizeof cp_fixtures[0]; i++) {
         const double *c = cp_fixtures[i];
-        shopstat_domain_stats d = {.p = c[0], .var = 0, .df = 10, .base_n = 40,
-                                   .base_n_pos = 40, .base_weight = 1234.5, .eff_base = c[1]};
+        shopstat_domain_stats d = {.p = c[0],
+                                   .var = 0,
+                                   .df = 10,
+                                   .base_n = 40,
+                                   .base_n_pos = 40,
+                                   .base_weight = 1234.5,
+                                   .eff_base = c[1]};
         for (int m = SHOPSTAT_CI_LOGIT; m <= SHOPSTAT_CI_LIKELIHOOD; m++) {
             shopstat_interval ci;
-            assert_int_equal(shopstat_ci((shopstat_ci_method)m, &d, c[2], &ci, NULL),
-                             SHOPSTAT_OK);
+            assert_int_equal(shopstat_ci((shopstat_ci_method)m, &d, c[2], &ci, NULL), SHOPSTAT_OK);
             assert_int_equal(ci.fallback, 1);
             assert_close(ci.lower, c[3], 1e-9);
             assert_close(ci.upper, c[4], 1e-9);
@@ -110,8 +124,13 @@ static void test_clopper_pearson_fallback(void **state)
     }
     /* Closed forms: at x = 0 the upper limit solves (1 - u)^n = alpha/2; at x = n the lower
      * limit solves l^n = alpha/2. */
-    shopstat_domain_stats d = {.p = 0, .var = 0, .df = 0, .base_n = 20, .base_n_pos = 20,
-                               .base_weight = 50, .eff_base = 12.5};
+    shopstat_domain_stats d = {.p = 0,
+                               .var = 0,
+                               .df = 0,
+                               .base_n = 20,
+                               .base_n_pos = 20,
+                               .base_weight = 50,
+                               .eff_base = 12.5};
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_LOGIT, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
     assert_close(ci.lower, 0, 1e-15);
@@ -126,8 +145,8 @@ static void test_clopper_pearson_fallback(void **state)
 static void test_single_respondent(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0, .var = 0, .df = 0, .base_n = 1, .base_n_pos = 1,
-                               .base_weight = 3.2, .eff_base = 1};
+    shopstat_domain_stats d = {
+        .p = 0, .var = 0, .df = 0, .base_n = 1, .base_n_pos = 1, .base_weight = 3.2, .eff_base = 1};
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_LIKELIHOOD, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
     assert_int_equal(ci.fallback, 1);
@@ -160,8 +179,13 @@ static void test_empty_base(void **state)
 static void test_bad_df_and_var(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.4, .var = 0.002, .df = 0, .base_n = 30, .base_n_pos = 30,
-                               .base_weight = 30, .eff_base = 30};
+    shopstat_domain_stats d = {.p = 0.4,
+                               .var = 0.002,
+                               .df = 0,
+                               .base_n = 30,
+                               .base_n_pos = 30,
+                               .base_weight = 30,
+                               .eff_base = 30};
     shopstat_interval ci;
     shopstat_error err;
     shopstat_error_clear(&err);
@@ -187,8 +211,13 @@ static void test_bad_df_and_var(void **state)
 static void test_zero_variance(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.25, .var = 0, .df = 3, .base_n = 8, .base_n_pos = 8,
-                               .base_weight = 8, .eff_base = 8};
+    shopstat_domain_stats d = {.p = 0.25,
+                               .var = 0,
+                               .df = 3,
+                               .base_n = 8,
+                               .base_n_pos = 8,
+                               .base_weight = 8,
+                               .eff_base = 8};
     for (int m = SHOPSTAT_CI_LOGIT; m <= SHOPSTAT_CI_LIKELIHOOD; m++) {
         shopstat_interval ci;
         assert_int_equal(shopstat_ci((shopstat_ci_method)m, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
@@ -203,8 +232,13 @@ static void test_zero_variance(void **state)
 static void test_wald_logit_by_hand(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.2, .var = 0.0016, .df = 10, .base_n = 100,
-                               .base_n_pos = 100, .base_weight = 100, .eff_base = 100};
+    shopstat_domain_stats d = {.p = 0.2,
+                               .var = 0.0016,
+                               .df = 10,
+                               .base_n = 100,
+                               .base_n_pos = 100,
+                               .base_weight = 100,
+                               .eff_base = 100};
     double t = 2.2281388519862739;
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_WALD, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
@@ -222,8 +256,13 @@ static void test_wald_logit_by_hand(void **state)
 static void test_asin_clip(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.01, .var = 0.0004, .df = 20, .base_n = 50,
-                               .base_n_pos = 50, .base_weight = 50, .eff_base = 50};
+    shopstat_domain_stats d = {.p = 0.01,
+                               .var = 0.0004,
+                               .df = 20,
+                               .base_n = 50,
+                               .base_n_pos = 50,
+                               .base_weight = 50,
+                               .eff_base = 50};
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_ASIN, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
     assert_close(ci.lower, 0, 1e-15);
@@ -234,8 +273,13 @@ static void test_asin_clip(void **state)
 static void test_likelihood_equation(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.07, .var = 0.0003, .df = 30, .base_n = 300,
-                               .base_n_pos = 250, .base_weight = 900, .eff_base = 200};
+    shopstat_domain_stats d = {.p = 0.07,
+                               .var = 0.0003,
+                               .df = 30,
+                               .base_n = 300,
+                               .base_n_pos = 250,
+                               .base_weight = 900,
+                               .eff_base = 200};
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_LIKELIHOOD, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
     double t = 2.0422724563012378; /* qt(0.975, 30) */
@@ -249,6 +293,52 @@ static void test_likelihood_equation(void **state)
     assert_true(ci.lower < 0.07 && ci.upper > 0.07);
 }
 
+/* Large effective bases make gsl_cdf_beta_Pinv fail (its density overflows); tiny shapes make
+ * the lower limit underflow. Both must still match R's qbeta. */
+static void test_beta_extreme_shapes(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof kg_extreme / sizeof kg_extreme[0]; i++) {
+        const double *k = kg_extreme[i];
+        shopstat_domain_stats d = {.p = k[0],
+                                   .var = k[1],
+                                   .df = k[2],
+                                   .base_n = k[3],
+                                   .base_n_pos = k[3],
+                                   .base_weight = k[3],
+                                   .eff_base = k[3]};
+        shopstat_interval ci;
+        shopstat_error err;
+        if (shopstat_ci(SHOPSTAT_CI_BETA, &d, k[4], &ci, &err) != SHOPSTAT_OK)
+            fail_msg("case %zu: %s", i, err.msg);
+        assert_close(ci.lower, k[5], 1e-9);
+        assert_close(ci.upper, k[6], 1e-9);
+    }
+}
+
+/* p near 1 with a huge variance: the upper logit limit is beyond exp()'s range; the interval
+ * must still come back, with the lower limit on its equation and the upper at (or next to) 1. */
+static void test_likelihood_extreme(void **state)
+{
+    (void)state;
+    shopstat_domain_stats d = {.p = 0.999967,
+                               .var = 1.41931e-05,
+                               .df = 6,
+                               .base_n = 26,
+                               .base_n_pos = 26,
+                               .base_weight = 26,
+                               .eff_base = 26};
+    shopstat_interval ci;
+    shopstat_error err;
+    if (shopstat_ci(SHOPSTAT_CI_LIKELIHOOD, &d, 0.95, &ci, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    double t = 2.4469118511449688; /* qt(0.975, 6) */
+    double target = 26.0 / 25.0 * t * t * d.var / (2 * d.p * (1 - d.p));
+    double mu = ci.lower;
+    assert_close(d.p * log(d.p / mu) + (1 - d.p) * log((1 - d.p) / (1 - mu)), target, 1e-9);
+    assert_true(ci.lower < d.p && ci.upper > 1 - 1e-12 && ci.upper <= 1);
+}
+
 static void test_parse_names(void **state)
 {
     (void)state;
@@ -257,11 +347,16 @@ static void test_parse_names(void **state)
         shopstat_ci_method m;
         const char *canon;
     } cases[] = {
-        {"logit", SHOPSTAT_CI_LOGIT, "logit"},      {"xlogit", SHOPSTAT_CI_XLOGIT, "xlogit"},
-        {"wald", SHOPSTAT_CI_WALD, "wald"},         {"mean", SHOPSTAT_CI_WALD, "wald"},
-        {"wilson", SHOPSTAT_CI_WILSON, "wilson"},   {"asin", SHOPSTAT_CI_ASIN, "asin"},
-        {"beta", SHOPSTAT_CI_BETA, "beta"},         {"korn-graubard", SHOPSTAT_CI_BETA, "beta"},
-        {"exact", SHOPSTAT_CI_BETA, "beta"},        {"likelihood", SHOPSTAT_CI_LIKELIHOOD, "likelihood"},
+        {"logit", SHOPSTAT_CI_LOGIT, "logit"},
+        {"xlogit", SHOPSTAT_CI_XLOGIT, "xlogit"},
+        {"wald", SHOPSTAT_CI_WALD, "wald"},
+        {"mean", SHOPSTAT_CI_WALD, "wald"},
+        {"wilson", SHOPSTAT_CI_WILSON, "wilson"},
+        {"asin", SHOPSTAT_CI_ASIN, "asin"},
+        {"beta", SHOPSTAT_CI_BETA, "beta"},
+        {"korn-graubard", SHOPSTAT_CI_BETA, "beta"},
+        {"exact", SHOPSTAT_CI_BETA, "beta"},
+        {"likelihood", SHOPSTAT_CI_LIKELIHOOD, "likelihood"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         shopstat_ci_method m = SHOPSTAT_CI_ASIN;
@@ -284,18 +379,13 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_against_r),
-        cmocka_unit_test(test_deff_against_r),
-        cmocka_unit_test(test_wilson_by_hand),
-        cmocka_unit_test(test_clopper_pearson_fallback),
-        cmocka_unit_test(test_single_respondent),
-        cmocka_unit_test(test_empty_base),
-        cmocka_unit_test(test_bad_df_and_var),
-        cmocka_unit_test(test_zero_variance),
-        cmocka_unit_test(test_wald_logit_by_hand),
-        cmocka_unit_test(test_asin_clip),
-        cmocka_unit_test(test_likelihood_equation),
-        cmocka_unit_test(test_parse_names),
+        cmocka_unit_test(test_against_r),           cmocka_unit_test(test_deff_against_r),
+        cmocka_unit_test(test_wilson_by_hand),      cmocka_unit_test(test_clopper_pearson_fallback),
+        cmocka_unit_test(test_single_respondent),   cmocka_unit_test(test_empty_base),
+        cmocka_unit_test(test_bad_df_and_var),      cmocka_unit_test(test_zero_variance),
+        cmocka_unit_test(test_wald_logit_by_hand),  cmocka_unit_test(test_asin_clip),
+        cmocka_unit_test(test_likelihood_equation), cmocka_unit_test(test_beta_extreme_shapes),
+        cmocka_unit_test(test_likelihood_extreme),  cmocka_unit_test(test_parse_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* Unit tests for the Rao-Scott F test: R's svychisq(statistic = "F") on four tables, and input errors. */
+/* Unit tests for the Rao-Scott F test: R's svychisq(statistic = "F") on five tables, and input
+ * errors. */
 #include "testutil.h"
 
 #include <string.h>

@@ -82,6 +82,21 @@ for (case in list(c(0, 17.3, 0.95), c(1, 17.3, 0.95), c(0, 1, 0.95), c(1, 2.5, 0
                               num(ci[1]), num(ci[2])))
 }
 
+# Korn-Graubard in plain R arithmetic at shapes where GSL's beta inverse gives up (effective
+# bases of 10^4 to 10^7) or the lower limit underflows to 0: p, var, df, base_n, level, lower, upper.
+kg <- function(p, V, df, n, lev) {
+  a <- 1 - lev
+  ne <- p * (1 - p) / V * (qt(a / 2, n - 1) / qt(a / 2, df))^2
+  c(qbeta(a / 2, ne * p, ne * (1 - p) + 1), qbeta(1 - a / 2, ne * p + 1, ne * (1 - p)))
+}
+kgrows <- character(0)
+for (case in list(c(0.883963, 1.16983e-05, 35392, 89037, 0.95), c(0.99, 1e-7, 5000, 200000, 0.95),
+                  c(0.3, 1e-7, 1e5, 3e6, 0.90), c(9.45066e-05, 3.5381e-06, 167, 278, 0.95),
+                  c(0.0477971, 0.01, 1, 213, 0.95))) {
+  ci <- kg(case[1], case[2], case[3], case[4], case[5])
+  kgrows <- c(kgrows, sprintf("    {%s},", paste(num(c(case, ci)), collapse = ", ")))
+}
+
 # p.adjust on a vector with ties and a missing value.
 pv <- c(0.01, 0.04, 0.04, NA, 0.2, 0.001, 0.03, 0.5, 0.04, 0.9)
 holm <- p.adjust(pv, "holm"); bh <- p.adjust(pv, "BH")
@@ -93,7 +108,9 @@ rs <- list(
   list("strat: stype x api00 tertile", update(designs$strat,
         tert = cut(api00, quantile(apistrat$api00, c(0, 1/3, 2/3, 1)), include.lowest = TRUE)),
        "stype", "tert"),
-  list("clus2: stype x both", designs$clus2, "stype", "both")
+  list("clus2: stype x both", designs$clus2, "stype", "both"),
+  # an empty cell (no high school above 830): R zeroes its entry of D^-1
+  list("clus1: stype x api00 > 830 (empty cell)", update(designs$clus1, top = api00 > 830), "stype", "top")
 )
 rsrows <- character(0); rsdata <- character(0)
 for (i in seq_along(rs)) {
@@ -133,6 +150,9 @@ h <- c(
   "",
   "/* Clopper-Pearson with non-integer n via qbeta: p, n, level, lower, upper. */",
   "static const double cp_fixtures[][5] = {", cprows, "};",
+  "",
+  "/* Korn-Graubard at extreme shapes, R's qbeta: p, var, df, base_n, level, lower, upper. */",
+  "static const double kg_extreme[][7] = {", kgrows, "};",
   "",
   "/* p.adjust(pv, \"holm\") and p.adjust(pv, \"BH\"). */",
   sprintf("static const double padj_in[] = {%s};", paste(num(pv), collapse = ", ")),
