@@ -1,0 +1,574 @@
+# Generates the R reference fixtures for shopstat's oracle tests (data/, expected/, cases.txt).
+#
+# Run from the repository root:  Rscript tests/oracle/make_fixtures.R
+# Needs R with the survey package (made with survey 4.1.1). Every expected number comes from
+# survey's own functions (svymean, svyciprop, degf, svytotal + svycontrast, svychisq) on the
+# CSV files exactly as written (they are re-read before any computation), so the engine sees
+# the same doubles R saw. A second, independent implementation of methods.md's Taylor variance
+# is checked against R for every tab row; its disagreements are printed (see NOTES.md).
+
+suppressPackageStartupMessages(library(survey))
+
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+datadir <- file.path(root, "data")
+expdir <- file.path(root, "expected")
+dir.create(datadir, showWarnings = FALSE, recursive = TRUE)
+dir.create(expdir, showWarnings = FALSE, recursive = TRUE)
+unlink(list.files(expdir, full.names = TRUE))
+
+if (as.character(packageVersion("survey")) != "4.1.1")
+    message("note: fixtures were made with survey 4.1.1; this is ", packageVersion("survey"))
+
+## ---------------------------------------------------------------- input data
+undot <- function(df) { names(df) <- gsub(".", "_", names(df), fixed = TRUE); df }
+write_data <- function(df, name) {
+    write.csv(df, file.path(datadir, paste0(name, ".csv")), row.names = FALSE, na = "")
+}
+
+data(api)
+api_keep <- c("snum", "dnum", "stype", "pw", "api00", "sch.wide", "comp.imp", "both",
+              "awards", "yr.rnd")
+strat <- apistrat[, c(api_keep, "fpc")]
+clus1 <- apiclus1[, c(api_keep, "fpc")]
+clus2 <- apiclus2[, c(api_keep, "fpc1", "fpc2")]
+clus2$fpc2 <- as.vector(clus2$fpc2)
+for (x in c("strat", "clus1", "clus2")) {
+    df <- get(x)
+    for (v in names(df)) if (is.factor(df[[v]])) df[[v]] <- as.character(df[[v]])
+    assign(x, undot(df))
+}
+write_data(strat, "apistrat")
+write_data(clus1, "apiclus1")
+write_data(clus2, "apiclus2")
+
+data(nhanes)
+nh <- nhanes[, c("SDMVSTRA", "SDMVPSU", "WTMEC2YR", "race", "RIAGENDR", "HI_CHOL", "agecat")]
+nh$agecat <- as.character(nh$agecat)
+write_data(nh, "nhanes")
+
+## Synthetic shopper export. Strata `region` (W has a single panel: a lonely PSU), panels
+## (PSUs) numbered 1..k inside each region, so numbers repeat across strata. Two waves drawn
+## independently: each panel belongs to one wave, and `wstratum` = wave x region is the
+## stratum of the waves-as-strata design. Zero weights, missing answers (empty cells),
+## multi-response 0/1 columns and a multi-codes column.
+set.seed(20261122)
+layout <- data.frame(region = c("N", "S", "E", "W"), n2010 = c(3, 2, 2, 0), n2011 = c(3, 3, 2, 1))
+rows <- list()
+for (r in seq_len(nrow(layout))) {
+    k <- 0
+    for (wave in c(2010, 2011)) {
+        for (j in seq_len(layout[r, paste0("n", wave)])) {
+            k <- k + 1
+            m <- sample(30:45, 1)
+            u <- rnorm(1, 0, 0.6)   # panel effect: answers cluster within panels
+            rows[[length(rows) + 1]] <- data.frame(region = layout$region[r], panel = k,
+                                                   wave = wave, m = m, u = u)[rep(1, m), ]
+        }
+    }
+}
+sh <- do.call(rbind, rows)
+n <- nrow(sh)
+sh$id <- seq_len(n)
+sh$wstratum <- paste0(sh$wave, "-", sh$region)
+base_wt <- c(N = 1.0, S = 1.6, E = 2.3, W = 0.8)[sh$region]
+sh$wt <- round(base_wt * exp(rnorm(n, 0, 0.45)), 4)
+sh$wt[sample(n, 7)] <- 0
+sh$spend <- sample(1:3, n, replace = TRUE, prob = c(0.45, 0.33, 0.22))
+pr <- plogis(-0.4 + 0.8 * (sh$spend == 3) + sh$u)
+sh$would_switch <- ifelse(runif(n) < pr, 1, 2)
+sh$would_switch[runif(n) < 0.08] <- NA
+mk01 <- function(b, miss) {
+    v <- as.numeric(runif(n) < plogis(b + 0.7 * sh$u))
+    v[runif(n) < miss] <- NA
+    v
+}
+sh$pref_email <- mk01(0.3, 0.05)
+sh$pref_form <- mk01(-1.2, 0.06)
+sh$pref_phone <- mk01(-0.5, 0.04)
+code_p <- c(0.30, 0.15, 0.25, 0.10, 0.20)
+sh$problems <- vapply(seq_len(n), function(i) {
+    has <- which(runif(5) < plogis(qlogis(code_p) + 0.5 * sh$u[i]))
+    if (!length(has)) has <- sample(5, 1)
+    paste(has, collapse = ";")
+}, "")
+sh$problems[runif(n) < 0.10] <- NA
+shopper <- sh[, c("id", "region", "panel", "wave", "wstratum", "wt", "spend", "would_switch",
+                  "pref_email", "pref_form", "pref_phone", "problems")]
+write_data(shopper, "shopper")
+
+## Re-read every file: the computations below use exactly what the CSV holds.
+read_back <- function(name) {
+    path <- file.path(datadir, paste0(name, ".csv"))
+    txt <- read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE)
+    list(txt = txt, num = read.csv(path, na.strings = "", check.names = FALSE,
+                                   stringsAsFactors = FALSE))
+}
+D <- list(apistrat = read_back("apistrat"), apiclus1 = read_back("apiclus1"),
+          apiclus2 = read_back("apiclus2"), nhanes = read_back("nhanes"),
+          shopper = read_back("shopper"))
+
+## ---------------------------------------------------------------- building blocks
+is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
+sort_levels <- function(x) {
+    x <- unique(x[!is.na(x)])
+    if (is_num_text(x)) x[order(as.numeric(x))] else sort(x, method = "radix")
+}
+
+# A design spec mirrors the CLI flags: weight, strata, psu, fpc column names, lonely rule.
+make_design <- function(dat, spec) {
+    df <- dat$num
+    ids <- if (is.null(spec$psu)) ~1 else as.formula(paste("~", spec$psu))
+    strata <- if (is.null(spec$strata)) NULL else as.formula(paste("~", spec$strata))
+    fpc <- if (is.null(spec$fpc)) NULL else as.formula(paste("~", spec$fpc))
+    weights <- if (is.null(spec$weight)) NULL else as.formula(paste("~", spec$weight))
+    svydesign(ids = ids, strata = strata, fpc = fpc, weights = weights, data = df,
+              nest = TRUE)
+}
+design_flags <- function(spec) {
+    f <- character()
+    if (!is.null(spec$weight)) f <- c(f, "--weight", spec$weight)
+    if (!is.null(spec$strata)) f <- c(f, "--strata", spec$strata)
+    if (!is.null(spec$psu)) f <- c(f, "--psu", spec$psu)
+    if (!is.null(spec$fpc)) f <- c(f, "--fpc", spec$fpc)
+    if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
+    f
+}
+with_lonely <- function(spec, expr) {
+    old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
+    on.exit(options(old))
+    expr
+}
+
+# Questions: name, levels, answered (logical per row), y(level) (0/1 per row, NA outside).
+q_var <- function(dat, col) {
+    x <- dat$txt[[col]]
+    list(name = col, flags = c("--var", col), levels = sort_levels(x), answered = !is.na(x),
+         y = function(l) as.numeric(x == l))
+}
+q_multi <- function(dat, name, cols) {
+    m <- sapply(cols, function(c) dat$num[[c]])
+    stopifnot(all(m %in% c(0, 1, NA)))
+    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
+         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
+}
+q_codes <- function(dat, name, col) {
+    x <- dat$txt[[col]]
+    codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")
+    list(name = name, flags = c("--multi-codes", paste0(name, "=", col)),
+         levels = sort_levels(unlist(codes)), answered = !is.na(x),
+         y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
+}
+
+# Segments: list of (name, rows, flags). 'all' is added by the case runner.
+s_by <- function(dat, col) {
+    x <- dat$txt[[col]]
+    lv <- sort_levels(x)
+    segs <- lapply(lv, function(l) list(name = paste0(col, "=", l), rows = !is.na(x) & x == l))
+    attr(segs, "flags") <- c("--by", col)
+    segs
+}
+s_eq <- function(dat, name, col, values) {
+    x <- dat$txt[[col]]
+    segs <- list(list(name = name, rows = !is.na(x) & x %in% values))
+    attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", paste(values, collapse = ",")))
+    segs
+}
+s_cmp <- function(dat, name, col, op, value) {
+    x <- dat$num[[col]]
+    r <- do.call(op, list(x, value))
+    segs <- list(list(name = name, rows = !is.na(r) & r))
+    attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", op, value))
+    segs
+}
+seg_list <- function(dat, ...) {
+    groups <- list(...)
+    segs <- c(list(list(name = "all", rows = rep(TRUE, nrow(dat$num)))),
+              do.call(c, lapply(groups, function(g) unclass(g))))
+    attr(segs, "flags") <- unlist(lapply(groups, attr, "flags"))
+    segs
+}
+
+## ---------------------------------------------------------------- output
+fmt_num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
+csv_field <- function(s) {
+    s[is.na(s)] <- ""
+    need <- grepl("[,\"\r\n]", s)
+    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
+    s
+}
+write_expected <- function(name, df) {
+    cols <- lapply(df, csv_field)
+    lines <- c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ",")))
+    writeLines(lines, file.path(expdir, paste0(name, ".csv")))
+}
+cases <- character()
+add_case <- function(name, args, tol = NULL) {
+    line <- paste0(name, "|", paste(args, collapse = " "))
+    if (!is.null(tol)) line <- paste0(line, "|tol=", tol)
+    cases <<- c(cases, line)
+}
+crosscheck <- data.frame(case = character(), what = character(), maxrel = numeric())
+
+## ---------------------------------------------------------------- methods.md variance
+# Independent implementation of methods.md's Taylor variance, used only to cross-check R and
+# to document where R's conventions differ from the brief (see NOTES.md). z is the score of
+# every row of the whole sample (0 outside the domain).
+v_methods <- function(z, dat, spec) {
+    df <- dat$num
+    n <- nrow(df)
+    st <- if (is.null(spec$strata)) rep("1", n) else as.character(df[[spec$strata]])
+    ps <- if (is.null(spec$psu)) as.character(seq_len(n)) else as.character(df[[spec$psu]])
+    key <- paste(st, ps, sep = "\r")
+    zt <- tapply(z, key, sum)
+    kst <- tapply(st, key, `[`, 1)
+    H <- length(unique(st))
+    V <- 0; lonely <- 0
+    zbar_all <- sum(zt) / length(zt)
+    for (h in unique(st)) {
+        zh <- zt[kst == h]
+        nh <- length(zh)
+        f <- 0
+        if (!is.null(spec$fpc)) {
+            fp <- df[[spec$fpc]][st == h][1]
+            f <- if (fp > 1) nh / fp else fp
+        }
+        if (nh > 1) {
+            V <- V + (1 - f) * nh / (nh - 1) * sum((zh - mean(zh))^2)
+        } else {
+            lonely <- lonely + 1
+            if (identical(spec$lonely, "adjust")) V <- V + (1 - f) * (zh - zbar_all)^2
+        }
+    }
+    if (identical(spec$lonely, "average") && lonely > 0) V <- V * H / (H - lonely)
+    V
+}
+
+# R's likelihood interval reads the limits off a spline through a few profile points
+# (survey:::MASSprofile_glm + confint_profile). This solves the same equation exactly, to
+# show how far R's spline is from the exact root the engine computes: the scaled profile
+# sqrt((D(b) - D(b_hat)) / phi) = qt(1 - alpha/2, df) * sqrt(lambda), with D the deviance of
+# svyglm's quasibinomial intercept-only fit, phi its summary dispersion and lambda =
+# cov.unscaled / naive.cov (the design effect of the logit).
+exact_likelihood <- function(sub, level) {
+    m <- suppressWarnings(svyglm(yy ~ 1, sub, family = quasibinomial))
+    summ <- suppressWarnings(summary(m))
+    mf <- model.frame(m)
+    Y <- model.response(mf)
+    W <- model.weights(mf)
+    if (!length(W)) W <- rep(1, length(Y))
+    X0 <- model.matrix(m)[, 0, drop = FALSE]
+    lambda <- diag(m$cov.unscaled) / diag(m$naive.cov)
+    cut <- qt(1 - (1 - level) / 2, degf(sub)) * sqrt(lambda)
+    zf <- function(b) {
+        fm <- suppressWarnings(glm.fit(x = X0, y = Y, weights = W, offset = rep(b, length(Y)),
+                                       family = family(m), control = m$control))
+        sqrt(max((fm$deviance - deviance(m)) / summ$dispersion, 0)) - cut
+    }
+    b0 <- coef(m)[[1]]; se <- summ$coefficients[1, 2]
+    plogis(c(uniroot(zf, c(b0 - 30 * se, b0), tol = 1e-13)$root,
+             uniroot(zf, c(b0, b0 + 30 * se), tol = 1e-13)$root))
+}
+
+# methods.md's interval formulas from p, V, df and base_n (independent of svyciprop).
+ci_methods <- function(ci, p, se, dfree, n, level) {
+    a <- 1 - level
+    t <- qt(1 - a / 2, dfree)
+    switch(ci,
+        wald = p + c(-1, 1) * t * se,
+        logit = , xlogit = plogis(qlogis(p) + c(-1, 1) * t * se / (p * (1 - p))),
+        asin = sin(pmin(pmax(asin(sqrt(p)) + c(-1, 1) * t * se / (2 * sqrt(p * (1 - p))), 0),
+                        pi / 2))^2,
+        beta = {
+            ne <- p * (1 - p) / se^2 * (qt(a / 2, n - 1) / qt(a / 2, dfree))^2
+            c(qbeta(a / 2, ne * p, ne * (1 - p) + 1), qbeta(1 - a / 2, ne * p + 1, ne * (1 - p)))
+        },
+        likelihood = c(NA, NA))
+}
+# methods.md's domain df: PSUs holding a base row of nonzero weight minus their strata.
+df_methods <- function(dat, spec, keep) {
+    n <- nrow(dat$num)
+    st <- if (is.null(spec$strata)) rep("1", n) else as.character(dat$num[[spec$strata]])
+    ps <- if (is.null(spec$psu)) as.character(seq_len(n)) else as.character(dat$num[[spec$psu]])
+    length(unique(paste(st, ps)[keep])) - length(unique(st[keep]))
+}
+
+## ---------------------------------------------------------------- tab
+ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin",
+                 beta = "beta", likelihood = "likelihood")
+
+run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95,
+                    tol = NULL) {
+    dat <- D[[dataset]]
+    w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
+    out <- list()
+    xc <- 0; xl <- 0; xf <- 0; xd <- 0; xdf <- 0
+    with_lonely(spec, {
+        des <- make_design(dat, spec)
+        for (q in questions) for (l in q$levels) for (s in segs) {
+            d <- s$rows & q$answered
+            y <- q$y(l); y[is.na(y)] <- 0
+            des$variables$yy <- y
+            sub <- des[d, ]
+            m <- svymean(~yy, sub, deff = "replace")
+            p <- coef(m)[[1]]; se <- SE(m)[[1]]
+            dfree <- degf(sub)
+            if (!(p > 0 && p < 1)) stop(case, ": p = ", p, " for ", q$name, "/", l, "/", s$name)
+            if (dfree <= 0) stop(case, ": df <= 0 for ", q$name, "/", s$name)
+            cp <- svyciprop(~yy, sub, method = ci_method_r[[ci]], level = level)
+            if (abs(coef(cp)[[1]] - p) > 1e-7 * p)
+                stop(case, ": svyciprop's p differs from svymean's: ", coef(cp)[[1]], " vs ", p)
+            lim <- as.vector(attr(cp, "ci"))
+            if (ci == "asin") {
+                h <- qt(1 - (1 - level) / 2, dfree) * se / (2 * sqrt(p * (1 - p)))
+                if (asin(sqrt(p)) - h < 0 || asin(sqrt(p)) + h > pi / 2)
+                    stop(case, ": asin interval leaves [0, pi/2]; R does not clip, methods.md does")
+            }
+            if (ci == "likelihood")
+                xl <- max(xl, abs(exact_likelihood(sub, level) - lim) / lim)
+            # Cross-checks against methods.md's formulas (independent code).
+            W <- sum(w * d)
+            xf <- max(xf, abs(ci_methods(ci, p, se, dfree, sum(d), level) - lim) / lim, na.rm = TRUE)
+            pos <- d & w > 0
+            s2 <- sum(pos) / (sum(pos) - 1) * sum(w * d * (y - p)^2) / W
+            xd <- max(xd, abs(se^2 / (s2 / sum(pos)) - deff(m)[[1]]) / deff(m)[[1]])
+            xdf <- max(xdf, abs(df_methods(dat, spec, pos) - dfree))
+            z <- w * d * (y - p) / W
+            vm <- v_methods(z, dat, spec)
+            xc <- max(xc, abs(sqrt(vm) - se) / se)
+            out[[length(out) + 1]] <- data.frame(
+                variable = q$name, level = l, segment = s$name,
+                base_n = fmt_int(sum(d)), base_weight = fmt_num(W),
+                count = fmt_int(sum(d & y == 1)), proportion = fmt_num(p), se = fmt_num(se),
+                ci_lower = fmt_num(lim[1]), ci_upper = fmt_num(lim[2]), df = fmt_int(dfree),
+                deff = fmt_num(deff(m)[[1]]), eff_base = fmt_num(W^2 / sum(w^2 * d)),
+                stringsAsFactors = FALSE)
+        }
+    })
+    write_expected(case, do.call(rbind, out))
+    args <- c("tab", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
+    if (ci != "logit") args <- c(args, "--ci", ci)
+    if (level != 0.95) args <- c(args, "--level", level)
+    add_case(case, args, tol)
+    crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "se vs methods.md", xc)
+    crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "CI vs methods.md formula", xf)
+    crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "deff vs methods.md", xd)
+    crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "df vs methods.md (abs)", xdf)
+    if (ci == "likelihood")
+        crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "likelihood CI: R spline vs exact root", xl)
+    invisible(NULL)
+}
+
+## ---------------------------------------------------------------- compare
+# Pair members are segment names; "rest" is the complement of the first member.
+run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm",
+                        level = 0.95) {
+    dat <- D[[dataset]]
+    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
+    w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
+    out <- list()
+    xc <- 0; naive <- NULL
+    with_lonely(spec, {
+        des <- make_design(dat, spec)
+        dfree <- degf(des)
+        tq <- qt(1 - (1 - level) / 2, dfree)
+        for (q in questions) for (pr in pairs) {
+            ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+            ra <- byname[[ab[1]]]
+            rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+            stopifnot(!is.null(ra), !is.null(rb))
+            fam <- list()
+            for (l in q$levels) {
+                y <- q$y(l); y[is.na(y)] <- 0
+                a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
+                des$variables$ya <- y * a; des$variables$na <- a
+                des$variables$yb <- y * b; des$variables$nb <- b
+                tot <- svytotal(~ya + na + yb + nb, des)
+                con <- svycontrast(tot, quote(ya / na - yb / nb))
+                diff <- coef(con)[[1]]; se <- SE(con)[[1]]
+                est <- coef(tot)
+                t <- diff / se
+                pa <- est[["ya"]] / est[["na"]]; pb <- est[["yb"]] / est[["nb"]]
+                z <- w * (a * (y - pa) / sum(w * a) - b * (y - pb) / sum(w * b))
+                xc <- max(xc, abs(sqrt(v_methods(z, dat, spec)) - se) / se)
+                # The classic error: the two segments treated as independent samples.
+                va <- v_methods(w * a * (y - pa) / sum(w * a), dat, spec)
+                vb <- v_methods(w * b * (y - pb) / sum(w * b), dat, spec)
+                naive <- c(naive, sqrt(va + vb) / se)
+                fam[[length(fam) + 1]] <- data.frame(
+                    variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
+                    estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
+                    difference = diff, se = se, ci_lower = diff - tq * se,
+                    ci_upper = diff + tq * se, df = dfree, t = t,
+                    p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+            }
+            fam <- do.call(rbind, fam)
+            fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
+            out[[length(out) + 1]] <- fam
+        }
+    })
+    res <- do.call(rbind, out)
+    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
+                "p_value", "p_adjusted")) res[[v]] <- fmt_num(res[[v]])
+    res$df <- fmt_int(res$df)
+    write_expected(case, res)
+    args <- c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"),
+              as.vector(rbind("--pair", pairs)))
+    if (adjust != "holm") args <- c(args, "--adjust", adjust)
+    if (level != 0.95) args <- c(args, "--level", level)
+    add_case(case, args)
+    crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "se vs methods.md", xc)
+    cat(sprintf("%-30s naive independent-samples SE / correct SE: %.3f .. %.3f\n", case,
+                min(naive), max(naive)))
+    invisible(res)
+}
+
+## ---------------------------------------------------------------- chisq
+run_chisq <- function(case, dataset, spec, var, by) {
+    dat <- D[[dataset]]
+    res <- with_lonely(spec, {
+        des <- make_design(dat, spec)
+        des$variables[[var]] <- dat$txt[[var]]
+        des$variables[[by]] <- dat$txt[[by]]
+        svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
+    })
+    write_expected(case, data.frame(variable = var, by = by,
+                                    statistic = fmt_num(res$statistic[[1]]),
+                                    ndf = fmt_num(res$parameter[["ndf"]]),
+                                    ddf = fmt_num(res$parameter[["ddf"]]),
+                                    p_value = fmt_num(res$p.value[[1]])))
+    add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
+                     "--var", var, "--by", by))
+}
+
+## ---------------------------------------------------------------- the cases
+S_strat <- list(weight = "pw", strata = "stype", fpc = "fpc")
+S_clus1 <- list(weight = "pw", psu = "dnum", fpc = "fpc")
+S_clus2 <- list(weight = "pw", psu = "dnum", fpc = "fpc1")
+S_nh <- list(weight = "WTMEC2YR", strata = "SDMVSTRA", psu = "SDMVPSU")
+S_sh <- function(rule) list(weight = "wt", strata = "region", psu = "panel", lonely = rule)
+S_wave <- list(weight = "wt", strata = "wstratum", psu = "panel", lonely = "certainty")
+
+A <- D$apistrat; C1 <- D$apiclus1; C2 <- D$apiclus2; NH <- D$nhanes; SH <- D$shopper
+
+# apistrat: stratified, fpc as population counts.
+run_tab("apistrat_logit", "apistrat", S_strat,
+        list(q_var(A, "sch_wide"), q_var(A, "awards")), seg_list(A, s_by(A, "stype")))
+run_tab("apistrat_xlogit_90", "apistrat", S_strat, list(q_var(A, "comp_imp")),
+        seg_list(A, s_by(A, "stype")), ci = "xlogit", level = 0.90)
+run_tab("apistrat_wald", "apistrat", S_strat, list(q_var(A, "both")),
+        seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), ci = "wald")
+run_tab("apistrat_asin", "apistrat", S_strat, list(q_var(A, "sch_wide")),
+        seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), ci = "asin")
+run_tab("apistrat_beta_90", "apistrat", S_strat, list(q_var(A, "awards")),
+        seg_list(A, s_by(A, "stype")), ci = "beta", level = 0.90)
+run_tab("apistrat_likelihood", "apistrat", S_strat, list(q_var(A, "sch_wide")),
+        seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), ci = "likelihood", tol = "2e-3")
+
+# apiclus1: one-stage cluster sample of districts, fpc.
+run_tab("apiclus1_logit", "apiclus1", S_clus1, list(q_var(C1, "comp_imp"), q_var(C1, "both")),
+        seg_list(C1, s_by(C1, "stype")))
+run_tab("apiclus1_beta", "apiclus1", S_clus1, list(q_var(C1, "sch_wide")),
+        seg_list(C1, s_cmp(C1, "big", "api00", ">=", 700)), ci = "beta")
+run_tab("apiclus1_wald_90", "apiclus1", S_clus1, list(q_var(C1, "awards")),
+        seg_list(C1, s_eq(C1, "elem", "stype", "E")), ci = "wald", level = 0.90)
+
+# apiclus2: two-stage sample analysed as ultimate clusters (first-stage ids and fpc1 only).
+run_tab("apiclus2_logit", "apiclus2", S_clus2, list(q_var(C2, "both")),
+        seg_list(C2, s_cmp(C2, "big", "api00", ">=", 700)))
+run_tab("apiclus2_asin_90", "apiclus2", S_clus2, list(q_var(C2, "comp_imp")),
+        seg_list(C2, s_eq(C2, "elem", "stype", "E")), ci = "asin", level = 0.90)
+
+# nhanes: strata x PSUs nested (PSU numbers 1-3 repeat across strata), weights, missing answers.
+run_tab("nhanes_logit", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")), seg_list(NH, s_by(NH, "race")))
+run_tab("nhanes_xlogit_agecat", "nhanes", S_nh, list(q_var(NH, "agecat")),
+        seg_list(NH, s_by(NH, "RIAGENDR")), ci = "xlogit")
+run_tab("nhanes_wald_90", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), ci = "wald", level = 0.90)
+run_tab("nhanes_beta", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_by(NH, "RIAGENDR")), ci = "beta")
+run_tab("nhanes_asin", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_eq(NH, "white_black", "race", c("1", "3"))), ci = "asin")
+run_tab("nhanes_likelihood_90", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), ci = "likelihood", level = 0.90,
+        tol = "2e-3")
+
+# shopper: lonely PSU (region W), zero weights, missing answers, multi-response questions.
+shq <- list(q_var(SH, "would_switch"), q_multi(SH, "pref", c("pref_email", "pref_form", "pref_phone")),
+            q_codes(SH, "prob", "problems"))
+shs <- seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3"))
+for (rule in c("remove", "certainty", "adjust", "average"))
+    run_tab(paste0("shopper_", rule), "shopper", S_sh(rule), shq, shs)
+run_tab("shopper_beta_90", "shopper", S_sh("adjust"), shq[2],
+        seg_list(SH, s_eq(SH, "heavy", "spend", "3")), ci = "beta", level = 0.90)
+run_tab("shopper_wald", "shopper", S_sh("certainty"), shq[3],
+        seg_list(SH, s_cmp(SH, "light", "spend", "<=", 1)), ci = "wald")
+run_tab("shopper_noweight_srs", "shopper", list(), shq[1],
+        seg_list(SH, s_eq(SH, "heavy", "spend", "3")))
+
+# compare: subset vs total, complement, disjoint, overlapping, waves.
+run_compare("nhanes_cmp_subset_total", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), "women:all")
+run_compare("nhanes_cmp_overlap", "nhanes", S_nh, list(q_var(NH, "agecat")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2"), s_eq(NH, "white", "race", "3")),
+            "women:white")
+run_compare("nhanes_cmp_disjoint_bh", "nhanes", S_nh, list(q_var(NH, "agecat")),
+            seg_list(NH, s_by(NH, "race")), "race=1:race=2", adjust = "bh")
+run_compare("apistrat_cmp_disjoint", "apistrat", S_strat,
+            list(q_var(A, "sch_wide"), q_var(A, "awards")),
+            seg_list(A, s_by(A, "stype")), "stype=E:stype=H")
+run_compare("apiclus1_cmp_subset_total_90", "apiclus1", S_clus1, list(q_var(C1, "both")),
+            seg_list(C1, s_cmp(C1, "big", "api00", ">=", 700)), "big:all", level = 0.90)
+run_compare("shopper_cmp_subset_total", "shopper", S_sh("adjust"), shq,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:all", adjust = "none")
+run_compare("shopper_cmp_complement", "shopper", S_sh("adjust"), shq,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest")
+run_compare("shopper_cmp_two_pairs", "shopper", S_sh("certainty"), shq[c(1, 3)],
+            seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")),
+            c("heavy:all", "wave=2011:heavy"))
+waves <- run_compare("shopper_cmp_waves", "shopper", S_wave, shq[1:2],
+                     seg_list(SH, s_by(SH, "wave")), "wave=2011:wave=2010")
+
+# Waves as strata = independent samples: the SE of the difference must equal
+# sqrt(se_2011^2 + se_2010^2) with each wave analysed as its own design (strata region).
+wave_check <- with_lonely(S_wave, {
+    res <- NULL
+    for (q in shq[1:2]) for (l in q$levels) {
+        se_w <- sapply(c("2011", "2010"), function(wv) {
+            keep <- SH$txt$wave == wv
+            sub <- list(txt = SH$txt[keep, ], num = SH$num[keep, ])
+            des <- make_design(sub, list(weight = "wt", strata = "region", psu = "panel"))
+            y <- q$y(l)[keep]; y[is.na(y)] <- 0
+            des$variables$yy <- y
+            SE(svymean(~yy, des[q$answered[keep], ]))[[1]]
+        })
+        row <- waves[waves$variable == q$name & waves$level == l, ]
+        res <- rbind(res, data.frame(variable = q$name, level = l,
+                                     se_pair = as.numeric(row$se),
+                                     se_indep = sqrt(sum(se_w^2))))
+    }
+    res
+})
+wave_check$rel <- abs(wave_check$se_pair - wave_check$se_indep) / wave_check$se_indep
+cat("waves check: max relative difference between the pair SE and the independent-samples SE:",
+    format(max(wave_check$rel), digits = 3), "\n")
+stopifnot(max(wave_check$rel) < 1e-10)
+
+# chisq: Rao-Scott second-order F.
+run_chisq("apistrat_chisq", "apistrat", S_strat, "sch_wide", "stype")
+run_chisq("nhanes_chisq", "nhanes", S_nh, "HI_CHOL", "race")
+run_chisq("apiclus1_chisq", "apiclus1", S_clus1, "awards", "stype")
+run_chisq("shopper_chisq", "shopper", S_sh("adjust"), "would_switch", "wave")
+
+writeLines(c("# Oracle cases: NAME|shopstat ARGS (run from tests/oracle; ARGS split on spaces)[|tol=REL]",
+             "# Generated by make_fixtures.R: do not edit by hand.", cases),
+           file.path(root, "cases.txt"))
+
+cat("\nCross-checks of R against an independent implementation of methods.md:",
+    sum(crosscheck$maxrel <= 1e-12), "of", nrow(crosscheck), "agree to 1e-12; the others:\n")
+print(crosscheck[crosscheck$maxrel > 1e-12, ], row.names = FALSE, digits = 3)
+cat(length(cases), "cases written\n")

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Oracle suite: runs shopstat on every case of cases.txt and compares its csv with the
+# R-generated expected/NAME.csv using build/tools/csvcompare (1e-6 relative unless the case
+# says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
+#   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
+#   ORACLE_KEEP=DIR     keep each case's actual output as DIR/NAME.csv (and NAME.err)
+# Cases of a command whose --help still says "Not implemented yet" are skipped (noted), so
+# that `make check` stays green until the engine lands.
+set -u
+BUILD=${BUILD:-build}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+case $BUILD in /*) bdir=$BUILD ;; *) bdir=$root/$BUILD ;; esac
+here=$root/tests/oracle
+SHOPSTAT=$bdir/shopstat
+CMP=$bdir/tools/csvcompare
+passed=0; failed=0; skipped=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+if [ ! -x "$CMP" ]; then
+    echo "FAIL: $CMP is missing (run make)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# --- csvcompare self-check: it must accept what matches and reject what does not.
+selftest() { # NAME EXPECTED_STATUS ARGS...
+    local name=$1 want=$2; shift 2
+    (cd "$here/selftest" && "$CMP" "$@" >"$tmp/self.out" 2>"$tmp/self.err")
+    local rc=$?
+    if [ "$rc" = "$want" ]; then ok; else fail "csvcompare self-check $name: exit $rc, expected $want"; cat "$tmp/self.out" "$tmp/self.err"; fi
+}
+selftest identical 0 expected.csv expected.csv
+selftest within-tolerance 0 expected.csv within.csv
+selftest mismatches 1 expected.csv off.csv
+if ! diff -u "$here/selftest/off.out" "$tmp/self.out" >/dev/null; then
+    fail "csvcompare self-check mismatch report differs from selftest/off.out"
+    diff -u "$here/selftest/off.out" "$tmp/self.out"
+else ok; fi
+selftest loose-rel-still-keys 1 expected.csv off.csv --rel 1e-3
+selftest missing-rows 1 expected.csv short.csv
+selftest extra-rows 1 short.csv expected.csv
+selftest header 1 expected.csv header.csv
+selftest usage 2 expected.csv
+selftest bad-option 2 expected.csv within.csv --rel x
+selftest unreadable 2 expected.csv no-such-file.csv
+
+# --- oracle cases
+implemented() {
+    ! "$SHOPSTAT" "$1" --help 2>/dev/null | grep -q "Not implemented yet"
+}
+declare -A skip_cmd=()
+while IFS= read -r line || [ -n "$line" ]; do
+    case $line in ''|'#'*) continue ;; esac
+    name=${line%%|*}
+    rest=${line#*|}
+    cmd=${rest%%|*}
+    extra=""
+    [ "$rest" != "$cmd" ] && extra=${rest#*|}
+    if [ -n "${ORACLE_ONLY:-}" ] && ! [[ $name =~ $ORACLE_ONLY ]]; then continue; fi
+    rel=1e-6
+    case $extra in tol=*) rel=${extra#tol=} ;; esac
+    read -r -a args <<<"$cmd"
+    if ! implemented "${args[0]}"; then
+        skipped=$((skipped + 1)); skip_cmd[${args[0]}]=1
+        continue
+    fi
+    out=$tmp/$name.csv; err=$tmp/$name.err
+    (cd "$here" && "$SHOPSTAT" "${args[@]}" --format csv >"$out" 2>"$err" </dev/null)
+    rc=$?
+    if [ -n "${ORACLE_KEEP:-}" ]; then mkdir -p "$ORACLE_KEEP"; cp "$out" "$err" "$ORACLE_KEEP/"; fi
+    if [ "$rc" -ne 0 ]; then
+        fail "$name: shopstat exited $rc: shopstat $cmd --format csv"
+        head -5 "$err"
+        continue
+    fi
+    if (cd "$here" && "$CMP" "expected/$name.csv" "$out" --rel "$rel" >"$tmp/cmp.out" 2>&1); then
+        ok
+    else
+        fail "$name: output differs from expected/$name.csv: shopstat $cmd --format csv"
+        head -20 "$tmp/cmp.out"
+    fi
+done <"$here/cases.txt"
+if [ "$skipped" -gt 0 ]; then
+    echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
