@@ -83,16 +83,16 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
     double df = shopstat_totals_df(t);
     double tq = df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, df) : NAN;
     size_t k = 0;
-    for (size_t pi = 0; pi < t->npairs; pi++) {
-        const rt_pair *pr = &t->pairs[pi];
-        for (size_t q = 0; q < t->nq; q++) {
-            const rt_question *rq = &t->q[q];
+    for (size_t q = 0; q < t->nq; q++) {
+        const rt_question *rq = &t->q[q];
+        for (size_t pi = 0; pi < t->npairs; pi++) {
+            const rt_pair *pr = &t->pairs[pi];
             size_t first = k;
             for (size_t l = 0; l < rq->levels.n; l++) {
                 size_t lid = rq->order[l];
                 shopstat_difference *r = &d[k++];
                 r->variable = rq->pq->name;
-                r->level = rq->levels.keys[lid];
+                r->level = SMAP_KEY(&rq->levels, lid);
                 r->segment_a = pr->name_a;
                 r->segment_b = pr->name_b;
                 r->q = q;
@@ -120,7 +120,7 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 nt += side_terms(&B, r->estimate_b, -1, terms + nt);
                 const lin_term *tp = terms;
                 double var;
-                shopstat_status st = totals_cov(t, &tp, &nt, 1, &var, err);
+                shopstat_status st = totals_cov(t, &tp, &nt, 1, NULL, 0, &var, err);
                 if (st) {
                     free(d);
                     free(praw);
@@ -227,7 +227,16 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
             tp[k] = tk;
             nt[k] = nc + 1;
         }
-    if ((st = totals_cov(t, tp, nt, K, V, err)))
+    long *joint = malloc(nc * sizeof *joint);
+    if (!joint) {
+        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t j = 0; j < nc; j++)
+        joint[j] = totals_cell(t, cols[j], q, SIZE_MAX);
+    st = totals_cov(t, tp, nt, K, joint, nc, V, err);
+    free(joint);
+    if (st)
         goto out;
     /* R's nu and N here count every PSU, stratum and row of the design, whatever the
      * weights (svychisq uses the cluster ids, not degf()). */

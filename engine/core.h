@@ -6,7 +6,25 @@
 #include <stdint.h>
 
 #include "shopstat/tab.h"
-#include "strmap.h"
+#include "internal.h"
+
+/* strmap helpers: -1 on allocation failure or cap. Caps: levels and PSU keys are
+ * bounded by the callers' own limits; the byte cap bounds a single map's keys. */
+#define CORE_MAP_BYTES ((size_t)256 << 20)
+static inline void smap_init(strmap *m)
+{
+    strmap_init(m, (size_t)-3, CORE_MAP_BYTES);
+}
+static inline long smap_put(strmap *m, const char *s, size_t n, int *added)
+{
+    int a = 0;
+    size_t r = strmap_add(m, s, n, strmap_hash(s, n), &a);
+    if (added)
+        *added = a;
+    return r == STRMAP_FULL || r == STRMAP_NOMEM ? -1 : (long)r;
+}
+#define SMAP_KEY(m, i) strmap_key((m), (i))
+#define SMAP_LEN(m, i) ((m)->len[(i)])
 
 /* ---- plan ---- */
 
@@ -85,6 +103,7 @@ typedef struct unit {
     size_t cap;       /* cells allocated */
     double *T;        /* sum of w per cell */
     double *P;        /* rows of w > 0 per cell */
+    double *N;        /* rows per cell, whatever the weight */
     double *Q;        /* element mode: sum of w^2 per cell */
     size_t rows;      /* element mode: rows in the stratum */
     size_t npos_rows; /* element mode: rows of w > 0 */
@@ -199,9 +218,13 @@ typedef struct lin_term {
 /* Covariance matrix (K x K, row-major) of K linear combinations of cell totals,
  * sum_j coef_j T_j, under the Taylor design (Wolter 2007, ultimate cluster). In
  * element mode the sums of squares need, for two cells, the cell holding the rows in
- * both: see cross_cell() in variance.c. */
+ * both: see cross_cell() in variance.c.
+ * dom[0..ndom-1] are the cells whose rows form the domain (R's subset()); ndom = 0
+ * means the whole sample. As in R, only strata holding domain rows take part in the
+ * lonely-PSU rules (an error under 'fail', the rescaling under 'average'). */
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
-                           const size_t *nterms, size_t K, double *cov, shopstat_error *err);
+                           const size_t *nterms, size_t K, const long *dom, size_t ndom,
+                           double *cov, shopstat_error *err);
 
 /* Sum of w over a cell (0 if untouched). */
 double totals_cell_weight(const shopstat_totals *t, long cell);

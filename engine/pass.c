@@ -138,8 +138,13 @@ static int unit_reserve(shopstat_totals *t, unit *u)
     if (!P)
         return -1;
     u->P = P;
+    double *N = realloc(u->N, nc * sizeof *N);
+    if (!N)
+        return -1;
+    u->N = N;
     memset(T + u->cap, 0, (nc - u->cap) * sizeof *T);
     memset(P + u->cap, 0, (nc - u->cap) * sizeof *P);
+    memset(N + u->cap, 0, (nc - u->cap) * sizeof *N);
     if (t->element) {
         double *Q = realloc(u->Q, nc * sizeof *Q);
         if (!Q)
@@ -269,7 +274,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     for (size_t i = 0; i < t->nq; i++) {
         rt_question *q = &t->q[i];
         q->pq = &p->questions[i];
-        strmap_init(&q->levels);
+        smap_init(&q->levels);
         q->cols = calloc(q->pq->ncolumns, sizeof *q->cols);
         if (!q->cols)
             return nomem(err);
@@ -281,12 +286,12 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
                 return st;
         if (q->pq->kind == SHOPSTAT_Q_MULTI)
             for (size_t j = 0; j < q->pq->ncolumns; j++)
-                if (strmap_put(&q->levels, q->pq->columns[j], strlen(q->pq->columns[j]), NULL) < 0)
+                if (smap_put(&q->levels, q->pq->columns[j], strlen(q->pq->columns[j]), NULL) < 0)
                     return nomem(err);
         /* recoded levels come in rule order */
         for (size_t j = 0; j < q->pq->nrecodes; j++) {
             const char *lv = q->pq->recodes[j].level;
-            if (strmap_put(&q->levels, lv, strlen(lv), NULL) < 0)
+            if (smap_put(&q->levels, lv, strlen(lv), NULL) < 0)
                 return nomem(err);
         }
         if (q->pq->ncolumns > maxlv)
@@ -303,7 +308,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             t->by = nb;
             rt_by *b = &nb[t->nby++];
             memset(b, 0, sizeof *b);
-            strmap_init(&b->values);
+            smap_init(&b->values);
             b->plan_index = i;
             if ((st = bind_column(t, ps->by_column, "--by", &b->column, err)))
                 return st;
@@ -370,8 +375,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     t->active = calloc(MAX_BY_SEGMENTS + t->nseg + 8, sizeof *t->active);
     if (!t->active)
         return nomem(err);
-    strmap_init(&t->strata);
-    strmap_init(&t->psus);
+    smap_init(&t->strata);
+    smap_init(&t->psus);
     t->last_unit = -1;
     return SHOPSTAT_OK;
 }
@@ -417,7 +422,7 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
                                 shopstat_error *err)
 {
     int added = 0;
-    long l = strmap_put(&q->levels, s, n, &added);
+    long l = smap_put(&q->levels, s, n, &added);
     if (l < 0)
         return nomem(err);
     if (added && q->levels.n > MAX_LEVELS)
@@ -591,7 +596,7 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     memcpy(t->last_key + hn, s, n);
     t->last_key_len = klen;
     int added = 0;
-    long id = strmap_put(&t->psus, t->last_key, klen, &added);
+    long id = smap_put(&t->psus, t->last_key, klen, &added);
     if (id < 0) {
         nomem(err);
         return -1;
@@ -638,14 +643,14 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       shopstat_reader_colname(t->reader, c));
     }
     int added = 0;
-    long sid = strmap_put(&t->strata, sname, slen, &added);
+    long sid = smap_put(&t->strata, sname, slen, &added);
     if (sid < 0)
         return nomem(err);
     if (added) {
         if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
             return nomem(err);
         stratum_info *si = &t->st[sid];
-        si->name = t->strata.keys[sid];
+        si->name = SMAP_KEY(&t->strata, sid);
         si->fpc = NAN;
         if (t->element) {
             if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
@@ -707,7 +712,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         size_t n = row->lens[by->column];
         if (shopstat_reader_is_missing(t->reader, s, n))
             continue;
-        long v = strmap_put(&by->values, s, n, &added);
+        long v = smap_put(&by->values, s, n, &added);
         if (v < 0)
             return nomem(err);
         if (added) {
@@ -752,6 +757,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                     return nomem(err);
                 u->T[c] += w;
                 u->P[c] += pos;
+                u->N[c] += 1;
                 if (t->element)
                     u->Q[c] += w2;
                 cell_info *ci = &t->cell[c];
@@ -809,10 +815,10 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
     }
     int allnum = 1;
     for (size_t i = 0; i < n; i++) {
-        it[i].s = m->keys[i];
-        it[i].len = m->lens[i];
+        it[i].s = SMAP_KEY(m, i);
+        it[i].len = SMAP_LEN(m, i);
         it[i].id = i;
-        if (!is_number(t, m->keys[i], m->lens[i], &it[i].x))
+        if (!is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x))
             allnum = 0;
     }
     if (!keep)
@@ -990,6 +996,7 @@ void shopstat_totals_free(shopstat_totals *t)
     for (size_t i = 0; i < t->nunits; i++) {
         free(t->units[i].T);
         free(t->units[i].P);
+        free(t->units[i].N);
         free(t->units[i].Q);
     }
     free(t->units);
@@ -1059,7 +1066,7 @@ size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q)
 
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l)
 {
-    return t->q[q].levels.keys[t->q[q].order[l]];
+    return SMAP_KEY(&t->q[q].levels, t->q[q].order[l]);
 }
 
 size_t shopstat_totals_nsegments(const shopstat_totals *t)

@@ -33,7 +33,7 @@ static shopstat_status domain_prop(const shopstat_totals *t, long c, long d,
     lin_term terms[2] = {{c, 1 / W}, {d, -ds->p / W}};
     const lin_term *tp = terms;
     size_t nt = 2;
-    return totals_cov(t, &tp, &nt, 1, &ds->var, err);
+    return totals_cov(t, &tp, &nt, 1, &d, 1, &ds->var, err);
 }
 
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
@@ -59,7 +59,7 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
                 long c = totals_cell(t, sid, q, lid);
                 shopstat_estimate *r = &e[k++];
                 r->variable = rq->pq->name;
-                r->level = rq->levels.keys[lid];
+                r->level = SMAP_KEY(&rq->levels, lid);
                 r->segment = t->seg[sid].name;
                 r->q = q;
                 r->l = l;

@@ -55,22 +55,30 @@ static double unit_get(const unit *u, long cell)
 }
 
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
-                           const size_t *nterms, size_t K, double *cov, shopstat_error *err)
+                           const size_t *nterms, size_t K, const long *dom, size_t ndom,
+                           double *cov, shopstat_error *err)
 {
     size_t H = t->strata.n;
     double *S1 = calloc(H * K + K, sizeof *S1);
     double *S2 = calloc(H * K * K + 1, sizeof *S2);
     double *z = calloc(K + 1, sizeof *z);
-    if (!S1 || !S2 || !z) {
+    char *present = calloc(H + 1, 1);
+    if (!S1 || !S2 || !z || !present) {
         free(S1);
         free(S2);
         free(z);
+        free(present);
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     shopstat_status st = SHOPSTAT_OK;
     for (size_t u = 0; u < t->nunits; u++) {
         const unit *un = &t->units[u];
         size_t h = un->stratum;
+        if (ndom == 0)
+            present[h] = 1;
+        for (size_t i = 0; i < ndom; i++)
+            if (dom[i] >= 0 && (size_t)dom[i] < un->cap && un->N[dom[i]] > 0)
+                present[h] = 1;
         for (size_t k = 0; k < K; k++) {
             double s = 0;
             for (size_t j = 0; j < nterms[k]; j++)
@@ -122,8 +130,12 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
         z[k] = npsu_total > 0 ? z[k] / npsu_total : 0;
 
     memset(cov, 0, K * K * sizeof *cov);
-    size_t lonely_avg = 0;
+    /* R's onestage() sees only the strata holding rows of the (subset) design. */
+    size_t lonely_avg = 0, Hdom = 0;
     for (size_t h = 0; h < H; h++) {
+        if (!present[h])
+            continue;
+        Hdom++;
         const stratum_info *si = &t->st[h];
         double n = (double)si->npsu, f = si->f;
         /* R: a stratum sampled entirely (f = 0) contributes nothing, lonely or not */
@@ -159,16 +171,17 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
         }
     }
     if (lonely_avg) {
-        if (lonely_avg == H) {
+        if (lonely_avg == Hdom) {
             for (size_t k = 0; k < K * K; k++)
                 cov[k] = NAN;
         } else {
-            double scale = (double)H / (double)(H - lonely_avg);
+            double scale = (double)Hdom / (double)(Hdom - lonely_avg);
             for (size_t k = 0; k < K * K; k++)
                 cov[k] *= scale;
         }
     }
 out:
+    free(present);
     free(S1);
     free(S2);
     free(z);

@@ -31,7 +31,7 @@ typedef struct shopstat_difference {
     double eff_base_a, eff_base_b;
 } shopstat_difference;
 
-/* Every declared pair (shopstat_plan_add_pair) x question x level, nested in that
+/* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that
  * order. *out is malloc'ed; free() it. */
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err);
