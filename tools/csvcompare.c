@@ -1,4 +1,4 @@
-/* csvcompare: compares an actual CSV with an expected one, numbers within a tolerance (oracle tests). */
+/* csvcompare: compares a CSV with an expected one, numbers within a tolerance (oracle tests). */
 /*
  * usage: csvcompare EXPECTED ACTUAL [--rel R] [--abs A]
  *
@@ -21,10 +21,10 @@
 
 /* A parsed file: records of fields, all NUL-terminated copies. */
 typedef struct {
-    char ***rows;   /* rows[r][c] */
-    size_t *ncols;  /* fields in row r */
+    char ***rows;  /* rows[r][c] */
+    size_t *ncols; /* fields in row r */
     size_t nrows, cap;
-    char **cur;     /* record being filled */
+    char **cur; /* record being filled */
     size_t ncur, curcap;
     int oom;
 } table;

@@ -31,6 +31,8 @@ data(api)
 api_keep <- c("snum", "dnum", "stype", "pw", "api00", "sch.wide", "comp.imp", "both",
               "awards", "yr.rnd")
 strat <- apistrat[, c(api_keep, "fpc")]
+# The same fpc as a sampling fraction n_h / N_h (shopstat accepts counts or fractions).
+strat$fpc.frac <- ave(rep(1, nrow(strat)), strat$stype, FUN = sum) / strat$fpc
 clus1 <- apiclus1[, c(api_keep, "fpc")]
 clus2 <- apiclus2[, c(api_keep, "fpc1", "fpc2")]
 clus2$fpc2 <- as.vector(clus2$fpc2)
@@ -94,8 +96,14 @@ sh$problems <- vapply(seq_len(n), function(i) {
     paste(has, collapse = ";")
 }, "")
 sh$problems[runif(n) < 0.10] <- NA
+# `flag` marks a small segment (x, else missing) in which one panel holds a single base row,
+# of weight zero: that PSU counts in base_n (and in beta's n) but not in df or deff's n.
+z0 <- which(sh$wt == 0 & sh$region != "W")[1]
+others <- which(sh$region != sh$region[z0] | sh$panel != sh$panel[z0])
+sh$flag <- NA
+sh$flag[c(z0, sample(others[sh$wt[others] > 0], 70))] <- "x"
 shopper <- sh[, c("id", "region", "panel", "wave", "wstratum", "wt", "spend", "would_switch",
-                  "pref_email", "pref_form", "pref_phone", "problems")]
+                  "pref_email", "pref_form", "pref_phone", "problems", "flag")]
 write_data(shopper, "shopper")
 
 ## Re-read every file: the computations below use exactly what the CSV holds.
@@ -299,8 +307,9 @@ df_methods <- function(dat, spec, keep) {
 ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin",
                  beta = "beta", likelihood = "likelihood")
 
+# ci_flag: the spelling used on the command line (aliases: mean = wald, exact = beta, ...).
 run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95,
-                    tol = NULL) {
+                    tol = NULL, ci_flag = ci) {
     dat <- D[[dataset]]
     w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
     out <- list()
@@ -350,7 +359,7 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
     write_expected(case, do.call(rbind, out))
     args <- c("tab", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
-    if (ci != "logit") args <- c(args, "--ci", ci)
+    if (ci_flag != "logit") args <- c(args, "--ci", ci_flag)
     if (level != 0.95) args <- c(args, "--level", level)
     add_case(case, args, tol)
     crosscheck[nrow(crosscheck) + 1, ] <<- list(case, "se vs methods.md", xc)
@@ -466,6 +475,12 @@ run_tab("apistrat_asin", "apistrat", S_strat, list(q_var(A, "sch_wide")),
         seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), ci = "asin")
 run_tab("apistrat_beta_90", "apistrat", S_strat, list(q_var(A, "awards")),
         seg_list(A, s_by(A, "stype")), ci = "beta", level = 0.90)
+run_tab("apistrat_fpc_fraction", "apistrat", list(weight = "pw", strata = "stype", fpc = "fpc_frac"),
+        list(q_var(A, "sch_wide")), seg_list(A, s_by(A, "stype")))
+run_tab("apistrat_alias_mean", "apistrat", S_strat, list(q_var(A, "both")),
+        seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), ci = "wald", ci_flag = "mean")
+run_tab("apistrat_alias_korn_graubard", "apistrat", S_strat, list(q_var(A, "awards")),
+        seg_list(A, s_by(A, "stype")), ci = "beta", ci_flag = "korn-graubard")
 run_tab("apistrat_likelihood", "apistrat", S_strat, list(q_var(A, "sch_wide")),
         seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), ci = "likelihood", tol = "2e-3")
 
@@ -507,6 +522,10 @@ run_tab("shopper_beta_90", "shopper", S_sh("adjust"), shq[2],
         seg_list(SH, s_eq(SH, "heavy", "spend", "3")), ci = "beta", level = 0.90)
 run_tab("shopper_wald", "shopper", S_sh("certainty"), shq[3],
         seg_list(SH, s_cmp(SH, "light", "spend", "<=", 1)), ci = "wald")
+run_tab("shopper_zero_weight_psu", "shopper", S_sh("adjust"), shq,
+        seg_list(SH, s_eq(SH, "flagged", "flag", "x")), ci = "beta")
+run_tab("shopper_alias_exact", "shopper", S_sh("remove"), shq[1],
+        seg_list(SH, s_eq(SH, "flagged", "flag", "x")), ci = "beta", ci_flag = "exact")
 run_tab("shopper_noweight_srs", "shopper", list(), shq[1],
         seg_list(SH, s_eq(SH, "heavy", "spend", "3")))
 
