@@ -1,4 +1,4 @@
-/* Internal helpers shared by engine/*.c (not installed): a capped string -> index hash map. */
+/* Internal helpers shared by the engine sources (not installed): a capped string -> index hash map. */
 #ifndef SHOPSTAT_INTERNAL_H
 #define SHOPSTAT_INTERNAL_H
 

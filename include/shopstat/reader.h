@@ -53,6 +53,12 @@ typedef struct shopstat_row {
 
 typedef struct shopstat_reader shopstat_reader;
 
+/* Safety caps (SHOPSTAT_ELIMIT beyond them): bytes in one field, columns in the header,
+ * bytes in one data row. */
+#define SHOPSTAT_CSV_MAX_FIELD 1048576
+#define SHOPSTAT_CSV_MAX_COLUMNS 100000
+#define SHOPSTAT_CSV_MAX_ROW (64 * 1048576)
+
 /* Open path, read and validate the header, detect the dialect. On failure *out is
  * NULL and err holds a positioned message. opts may be NULL (defaults). The reader
  * keeps its own copies of the option strings. */

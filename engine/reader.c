@@ -1,0 +1,1229 @@
+/* Streaming CSV reader: libcsv parses; a byte scanner run in lockstep tracks positions, encoding and strict errors. */
+#define _GNU_SOURCE /* strtod_l: number parsing independent of the process locale */
+#include "shopstat/reader.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* Bytes examined to decide between UTF-8 and windows-1252 (and the least read at open). */
+#define DETECT_BYTES ((size_t)1 << 20)
+/* The scanner and libcsv advance together over chunks of at most this many bytes, which
+ * bounds the queue of field positions the scanner hands to the libcsv callbacks. */
+#define CHUNK ((size_t)64 << 10)
+
+/* Byte classes of the scanner. */
+enum { C_ORD, C_DELIM, C_QUOTE, C_CR, C_LF, C_SPACE, C_HIGH, C_NUL };
+#define BIT(k) (1u << (k))
+#define ALL_CLASSES 0xffu
+
+/* Scanner states, mirroring libcsv's strict grammar (ROW_NOT_BEGUN, FIELD_NOT_BEGUN,
+ * FIELD_BEGUN unquoted / quoted, FIELD_MIGHT_HAVE_ENDED). */
+enum { S_ROW, S_FIELD, S_UNQ, S_Q, S_QEND };
+
+struct shopstat_reader {
+    char *path;
+    FILE *fp;
+    shopstat_csv_opts opts;
+    char **missing; /* copies of opts.missing, NULL-terminated */
+    size_t nmissing;
+    shopstat_csv_dialect d;
+    char enc_name[64];
+    int validate_utf8;  /* bytes must be valid UTF-8 (no conversion) */
+    int utf8_detected;  /* UTF-8 was chosen by looking at the first bytes */
+    iconv_t cd;         /* (iconv_t)-1 when not converting */
+    char *conv;
+    size_t conv_cap;
+
+    unsigned char *buf; /* raw bytes; buf[pos..len) not yet consumed */
+    size_t buf_cap, buf_len, buf_pos;
+    size_t buf_abs;     /* file offset of buf[0] */
+    int eof;
+    int finished;
+
+    /* scanner */
+    unsigned char cls[256];
+    unsigned interest[5]; /* classes that leave the fast skip loop, per state */
+    int st;
+    int qspaces;
+    size_t line, line_start; /* current line (1-based) and file offset of its first byte */
+    size_t cr_next;          /* file offset just after the last CR, to pair CR LF */
+    size_t fstart;           /* file offset where the open field starts */
+    shopstat_pos fpos;
+    unsigned utf_need;
+    unsigned char utf_lo, utf_hi, utf_lead;
+    shopstat_pos utf_pos;
+    size_t n_lf, n_crlf, n_cr;
+    size_t rows_scanned;
+    size_t ck_line, ck_line_start, ck_cr_next, ck_abs; /* scanner state at the chunk start */
+    int scan_err;
+    shopstat_error serr;
+
+    /* field positions from the scanner, consumed in order by the libcsv field callback */
+    shopstat_pos *q;
+    size_t qhead, qtail;
+
+    struct csv_parser p;
+    int csv_ready;
+
+    /* row assembly */
+    int header_done;
+    int stop;
+    shopstat_status cb_status;
+    shopstat_error *err; /* where callbacks report */
+    char *rowbuf;
+    size_t rowlen, rowcap;
+    size_t nf;
+    shopstat_pos row_pos, extra_pos;
+    size_t *offs;
+    size_t *lens;
+    shopstat_pos *pos;
+    const char **fields;
+    size_t acap; /* capacity of offs/lens/pos/fields */
+
+    size_t ncols;
+    char *names_arena;
+    char **names;
+    shopstat_pos *colpos;
+    strmap colmap;
+
+    size_t rows_read, rows_skipped;
+    shopstat_row_fn fn;
+    void *ctx;
+    int ran;
+};
+
+void shopstat_csv_opts_init(shopstat_csv_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->delimiter = 0;
+    o->encoding = NULL;
+    o->decimal_comma = -1;
+    o->skip_rows = 0;
+    o->missing = NULL;
+    o->block_size = 0;
+}
+
+static shopstat_pos pos_at(const shopstat_reader *r, size_t abs)
+{
+    shopstat_pos p = {r->line, abs - r->line_start + 1};
+    return p;
+}
+
+static shopstat_status nomem(shopstat_reader *r, shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, r->path, 0, 0, "out of memory");
+}
+
+/* ---- scanner ------------------------------------------------------------------------ */
+
+static void scan_fail(shopstat_reader *r, shopstat_status s, shopstat_pos p, const char *fmt,
+                      const char *arg, unsigned byte)
+{
+    r->scan_err = 1;
+    char msg[512];
+    if (arg)
+        snprintf(msg, sizeof msg, fmt, arg);
+    else
+        snprintf(msg, sizeof msg, fmt, byte);
+    shopstat_error_set(&r->serr, s, r->path, p.line, p.col, "%s", msg);
+}
+
+static int push_field(shopstat_reader *r, shopstat_pos p, size_t end_abs, int empty)
+{
+    if (!empty && end_abs - r->fstart > SHOPSTAT_CSV_MAX_FIELD) {
+        scan_fail(r, SHOPSTAT_ELIMIT, p, "field is longer than %s bytes", "1048576", 0);
+        return -1;
+    }
+    r->q[r->qtail++] = p;
+    return 0;
+}
+
+static void newline(shopstat_reader *r, int k, size_t a)
+{
+    if (k == C_LF && r->cr_next == a && a > 0) {
+        r->n_cr--;
+        r->n_crlf++;
+    } else {
+        r->line++;
+        if (k == C_LF)
+            r->n_lf++;
+        else {
+            r->n_cr++;
+            r->cr_next = a + 1;
+        }
+    }
+    r->line_start = a + 1;
+}
+
+static void bad_utf8(shopstat_reader *r, shopstat_pos p, unsigned byte)
+{
+    if (r->utf8_detected)
+        scan_fail(r, SHOPSTAT_EINPUT, p,
+                  "invalid UTF-8 byte 0x%02X (the first 1 MiB was UTF-8; if the file is not, "
+                  "use --encoding windows-1252)",
+                  NULL, byte);
+    else
+        scan_fail(r, SHOPSTAT_EINPUT, p, "invalid UTF-8 byte 0x%02X", NULL, byte);
+}
+
+/* Validate one byte >= 0x80 (RFC 3629 table: no overlongs, surrogates or > U+10FFFF). */
+static int utf8_byte(shopstat_reader *r, unsigned char c, size_t a)
+{
+    if (r->utf_need) {
+        if (c < r->utf_lo || c > r->utf_hi) {
+            bad_utf8(r, r->utf_pos, r->utf_lead);
+            return -1;
+        }
+        r->utf_need--;
+        r->utf_lo = 0x80;
+        r->utf_hi = 0xBF;
+        return 0;
+    }
+    r->utf_lead = c;
+    r->utf_pos = pos_at(r, a);
+    r->utf_lo = 0x80;
+    r->utf_hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        r->utf_need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        r->utf_need = 2;
+        if (c == 0xE0)
+            r->utf_lo = 0xA0;
+        if (c == 0xED)
+            r->utf_hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        r->utf_need = 3;
+        if (c == 0xF0)
+            r->utf_lo = 0x90;
+        if (c == 0xF4)
+            r->utf_hi = 0x8F;
+    } else {
+        bad_utf8(r, r->utf_pos, c);
+        return -1;
+    }
+    return 0;
+}
+
+/* Scan s[0..n) (file offset base). Pushes the start position of every field libcsv will
+ * submit, counts lines, validates bytes and detects what libcsv's strict mode rejects, so
+ * the error can name the exact byte. Returns how many bytes may be given to libcsv: n, or
+ * less when an error was found (r->scan_err) or when stop_row and a row ended. */
+static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t base,
+                   int stop_row)
+{
+    const unsigned char *cls = r->cls;
+    int st = r->st;
+    size_t i = 0;
+    while (i < n) {
+        unsigned mask = r->utf_need ? ALL_CLASSES : r->interest[st];
+        while (i < n && !(mask & BIT(cls[s[i]])))
+            i++;
+        if (i == n)
+            break;
+        unsigned char c = s[i];
+        int k = cls[c];
+        size_t a = base + i;
+        if (k == C_NUL) {
+            r->st = st;
+            scan_fail(r, SHOPSTAT_EINPUT, pos_at(r, a),
+                      "NUL byte in the file (is it UTF-16 or not a CSV file?)", NULL, 0);
+            return i;
+        }
+        if (r->utf_need && k != C_HIGH) {
+            bad_utf8(r, r->utf_pos, r->utf_lead);
+            return i;
+        }
+        if (k == C_HIGH) {
+            if (utf8_byte(r, c, a) != 0)
+                return i;
+            k = C_ORD;
+        }
+        switch (st) {
+        case S_ROW:
+        case S_FIELD:
+            if (k == C_SPACE)
+                break;
+            if (k == C_CR || k == C_LF) {
+                if (st == S_FIELD) {
+                    push_field(r, pos_at(r, a), a, 1);
+                    r->rows_scanned++;
+                    st = S_ROW;
+                    newline(r, k, a);
+                    if (stop_row) {
+                        r->st = st;
+                        return i + 1;
+                    }
+                } else {
+                    newline(r, k, a);
+                }
+                break;
+            }
+            if (k == C_DELIM) {
+                push_field(r, pos_at(r, a), a, 1);
+                st = S_FIELD;
+                break;
+            }
+            r->fstart = a;
+            r->fpos = pos_at(r, a);
+            st = k == C_QUOTE ? S_Q : S_UNQ;
+            break;
+        case S_UNQ:
+            if (k == C_DELIM || k == C_CR || k == C_LF) {
+                if (push_field(r, r->fpos, a, 0) != 0) {
+                    r->st = st;
+                    return i;
+                }
+                if (k == C_DELIM) {
+                    st = S_FIELD;
+                    break;
+                }
+                r->rows_scanned++;
+                st = S_ROW;
+                newline(r, k, a);
+                if (stop_row) {
+                    r->st = st;
+                    return i + 1;
+                }
+            } else if (k == C_QUOTE) {
+                r->st = st;
+                scan_fail(r, SHOPSTAT_EINPUT, pos_at(r, a),
+                          "quote inside an unquoted field (quote the whole field and double "
+                          "the quotes inside it)",
+                          NULL, 0);
+                return i;
+            }
+            break;
+        case S_Q:
+            if (k == C_QUOTE) {
+                st = S_QEND;
+                r->qspaces = 0;
+            } else if (k == C_CR || k == C_LF) {
+                newline(r, k, a);
+            }
+            break;
+        case S_QEND:
+            if (k == C_DELIM || k == C_CR || k == C_LF) {
+                if (push_field(r, r->fpos, a, 0) != 0) {
+                    r->st = st;
+                    return i;
+                }
+                if (k == C_DELIM) {
+                    st = S_FIELD;
+                    break;
+                }
+                r->rows_scanned++;
+                st = S_ROW;
+                newline(r, k, a);
+                if (stop_row) {
+                    r->st = st;
+                    return i + 1;
+                }
+            } else if (k == C_SPACE) {
+                r->qspaces = 1;
+            } else if (k == C_QUOTE && !r->qspaces) {
+                st = S_Q; /* doubled quote inside a quoted field */
+            } else {
+                r->st = st;
+                scan_fail(r, SHOPSTAT_EINPUT, pos_at(r, a),
+                          "unexpected character after the closing quote of a field (a quote "
+                          "inside a quoted field must be doubled)",
+                          NULL, 0);
+                return i;
+            }
+            break;
+        }
+        i++;
+    }
+    r->st = st;
+    /* A field still open at the end of the chunk: cap what libcsv will buffer for it. */
+    if ((st == S_UNQ || st == S_Q || st == S_QEND) && base + n - r->fstart > SHOPSTAT_CSV_MAX_FIELD) {
+        if (st == S_UNQ)
+            scan_fail(r, SHOPSTAT_ELIMIT, r->fpos, "field is longer than %s bytes", "1048576", 0);
+        else
+            scan_fail(r, SHOPSTAT_ELIMIT, r->fpos,
+                      "quoted field is longer than %s bytes (is its closing quote missing?)",
+                      "1048576", 0);
+        return n;
+    }
+    return n;
+}
+
+/* ---- libcsv callbacks ---------------------------------------------------------------- */
+
+static void cb_fail(shopstat_reader *r, shopstat_status s, shopstat_pos p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void cb_fail(shopstat_reader *r, shopstat_status s, shopstat_pos p, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    shopstat_error_set(r->err, s, r->path, p.line, p.col, "%s", msg);
+    r->stop = 1;
+    r->cb_status = s;
+}
+
+static int ensure_arrays(shopstat_reader *r, size_t n)
+{
+    if (n <= r->acap)
+        return 0;
+    size_t nc = r->acap ? r->acap : 16;
+    while (nc < n)
+        nc *= 2;
+    size_t *o = realloc(r->offs, nc * sizeof *o);
+    if (!o)
+        return -1;
+    r->offs = o;
+    size_t *l = realloc(r->lens, nc * sizeof *l);
+    if (!l)
+        return -1;
+    r->lens = l;
+    shopstat_pos *p = realloc(r->pos, nc * sizeof *p);
+    if (!p)
+        return -1;
+    r->pos = p;
+    const char **f = realloc(r->fields, nc * sizeof *f);
+    if (!f)
+        return -1;
+    r->fields = f;
+    r->acap = nc;
+    return 0;
+}
+
+static void on_field(void *data, size_t len, void *vr)
+{
+    shopstat_reader *r = vr;
+    if (r->stop)
+        return;
+    if (r->qhead == r->qtail) {
+        cb_fail(r, SHOPSTAT_EINTERNAL, r->row_pos, "reader lost track of field positions");
+        return;
+    }
+    shopstat_pos p = r->q[r->qhead++];
+    if (!data)
+        len = 0;
+    if (r->nf == 0)
+        r->row_pos = p;
+    int store;
+    if (!r->header_done) {
+        if (r->nf >= SHOPSTAT_CSV_MAX_COLUMNS) {
+            cb_fail(r, SHOPSTAT_ELIMIT, p, "header has more than %d columns",
+                    SHOPSTAT_CSV_MAX_COLUMNS);
+            return;
+        }
+        store = 1;
+    } else {
+        store = r->rows_read >= r->opts.skip_rows && r->nf < r->ncols;
+        if (r->nf == r->ncols)
+            r->extra_pos = p;
+    }
+    if (store) {
+        if (ensure_arrays(r, r->nf + 1) != 0) {
+            cb_fail(r, SHOPSTAT_ENOMEM, p, "out of memory");
+            return;
+        }
+        if (r->rowlen + len + 1 > r->rowcap) {
+            if (r->rowlen + len + 1 > SHOPSTAT_CSV_MAX_ROW) {
+                cb_fail(r, SHOPSTAT_ELIMIT, p, "row is longer than %d bytes",
+                        SHOPSTAT_CSV_MAX_ROW);
+                return;
+            }
+            size_t nc = r->rowcap ? r->rowcap : 4096;
+            while (nc < r->rowlen + len + 1)
+                nc *= 2;
+            char *b = realloc(r->rowbuf, nc);
+            if (!b) {
+                cb_fail(r, SHOPSTAT_ENOMEM, p, "out of memory");
+                return;
+            }
+            r->rowbuf = b;
+            r->rowcap = nc;
+        }
+        memcpy(r->rowbuf + r->rowlen, data, len);
+        r->rowbuf[r->rowlen + len] = '\0';
+        r->offs[r->nf] = r->rowlen;
+        r->lens[r->nf] = len;
+        r->pos[r->nf] = p;
+        r->rowlen += len + 1;
+    }
+    r->nf++;
+}
+
+static void finish_header(shopstat_reader *r)
+{
+    size_t n = r->nf;
+    r->names_arena = malloc(r->rowlen ? r->rowlen : 1);
+    r->names = malloc(n * sizeof *r->names);
+    r->colpos = malloc(n * sizeof *r->colpos);
+    if (!r->names_arena || !r->names || !r->colpos) {
+        cb_fail(r, SHOPSTAT_ENOMEM, r->row_pos, "out of memory");
+        return;
+    }
+    memcpy(r->names_arena, r->rowbuf, r->rowlen);
+    strmap_init(&r->colmap, SHOPSTAT_CSV_MAX_COLUMNS, SIZE_MAX);
+    for (size_t i = 0; i < n; i++) {
+        r->names[i] = r->names_arena + r->offs[i];
+        r->colpos[i] = r->pos[i];
+        size_t len = r->lens[i];
+        if (len == 0) {
+            cb_fail(r, SHOPSTAT_EINPUT, r->pos[i], "column %zu has an empty name", i + 1);
+            return;
+        }
+        int added;
+        size_t k = strmap_add(&r->colmap, r->names[i], len, strmap_hash(r->names[i], len), &added);
+        if (k == STRMAP_NOMEM || k == STRMAP_FULL) {
+            cb_fail(r, SHOPSTAT_ENOMEM, r->pos[i], "out of memory");
+            return;
+        }
+        if (!added) {
+            cb_fail(r, SHOPSTAT_EINPUT, r->pos[i],
+                    "duplicate column name '%.200s' (column %zu has the same name)", r->names[i],
+                    k + 1);
+            return;
+        }
+    }
+    r->ncols = n;
+    r->header_done = 1;
+}
+
+static void on_row(int c, void *vr)
+{
+    (void)c;
+    shopstat_reader *r = vr;
+    if (r->stop)
+        return;
+    if (!r->header_done) {
+        finish_header(r);
+        r->nf = 0;
+        r->rowlen = 0;
+        return;
+    }
+    r->rows_read++;
+    if (r->rows_read <= r->opts.skip_rows) {
+        r->rows_skipped++;
+        r->nf = 0;
+        r->rowlen = 0;
+        return;
+    }
+    if (r->nf != r->ncols) {
+        shopstat_pos p = r->nf > r->ncols ? r->extra_pos : r->row_pos;
+        cb_fail(r, SHOPSTAT_EINPUT, p, "row has %zu field%s, header has %zu", r->nf,
+                r->nf == 1 ? "" : "s", r->ncols);
+        return;
+    }
+    for (size_t i = 0; i < r->nf; i++)
+        r->fields[i] = r->rowbuf + r->offs[i];
+    if (r->fn) {
+        shopstat_row row = {r->fields, r->lens, r->pos, r->nf, r->rows_read};
+        shopstat_status s = r->fn(r->ctx, &row, r->err);
+        if (s != SHOPSTAT_OK) {
+            r->stop = 1;
+            r->cb_status = s;
+        }
+    }
+    r->nf = 0;
+    r->rowlen = 0;
+}
+
+/* ---- the pipeline: read, scan, convert, parse --------------------------------------- */
+
+static shopstat_status refill(shopstat_reader *r, size_t want, shopstat_error *err)
+{
+    if (r->buf_pos > 0) {
+        memmove(r->buf, r->buf + r->buf_pos, r->buf_len - r->buf_pos);
+        r->buf_abs += r->buf_pos;
+        r->buf_len -= r->buf_pos;
+        r->buf_pos = 0;
+    }
+    while (!r->eof && r->buf_len < want) {
+        size_t room = r->buf_cap - r->buf_len;
+        if (room > r->opts.block_size)
+            room = r->opts.block_size;
+        size_t got = fread(r->buf + r->buf_len, 1, room, r->fp);
+        r->buf_len += got;
+        if (got < room) {
+            if (ferror(r->fp))
+                return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "read error: %s",
+                                          strerror(errno));
+            r->eof = 1;
+        }
+    }
+    return SHOPSTAT_OK;
+}
+
+/* Position of byte off of the current chunk s, recounting lines from the chunk start
+ * (the scanner has already moved past the whole chunk). */
+static shopstat_pos chunk_pos(const shopstat_reader *r, const unsigned char *s, size_t off)
+{
+    size_t line = r->ck_line, ls = r->ck_line_start, crn = r->ck_cr_next;
+    for (size_t i = 0; i < off; i++) {
+        size_t a = r->ck_abs + i;
+        if (s[i] == '\n' && crn == a && a > 0) {
+            ls = a + 1;
+        } else if (s[i] == '\n' || s[i] == '\r') {
+            line++;
+            ls = a + 1;
+            if (s[i] == '\r')
+                crn = a + 1;
+        }
+    }
+    shopstat_pos p = {line, r->ck_abs + off - ls + 1};
+    return p;
+}
+
+static shopstat_status feed(shopstat_reader *r, const unsigned char *s, size_t n,
+                            shopstat_error *err)
+{
+    const char *in = (const char *)s;
+    size_t inleft = n;
+    while (inleft > 0 && !r->stop) {
+        const char *chunk = in;
+        size_t clen = inleft;
+        if (r->cd != (iconv_t)-1) {
+            char *ip = (char *)in;
+            char *op = r->conv;
+            size_t ol = r->conv_cap;
+            size_t rc = iconv(r->cd, &ip, &inleft, &op, &ol);
+            int e = errno;
+            chunk = r->conv;
+            clen = (size_t)(op - r->conv);
+            size_t done = (size_t)(ip - (const char *)s);
+            in = ip;
+            if (rc == (size_t)-1 && e != E2BIG) {
+                /* Parse what converted, then report the byte iconv refused. */
+                csv_parse(&r->p, chunk, clen, on_field, on_row, r);
+                if (r->stop)
+                    return r->cb_status;
+                shopstat_pos p = chunk_pos(r, s, done);
+                if (e == EILSEQ)
+                    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, p.line, p.col,
+                                              "byte 0x%02X is not valid %s", (unsigned)s[done],
+                                              r->enc_name);
+                return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, p.line, p.col,
+                                          "incomplete %s sequence (only UTF-8 and single-byte "
+                                          "encodings are supported)",
+                                          r->enc_name);
+            }
+        } else {
+            inleft = 0;
+        }
+        if (csv_parse(&r->p, chunk, clen, on_field, on_row, r) != clen && !r->stop) {
+            int ce = csv_error(&r->p);
+            if (ce == CSV_ENOMEM || ce == CSV_ETOOBIG)
+                return nomem(r, err);
+            return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, r->line, 0,
+                                      "CSV parser and position scanner disagree (%s)",
+                                      csv_strerror(ce));
+        }
+    }
+    if (r->stop)
+        return r->cb_status;
+    return SHOPSTAT_OK;
+}
+
+/* End of input: close the last field and row, or report an unterminated quote. */
+static shopstat_status finish(shopstat_reader *r, shopstat_error *err)
+{
+    r->finished = 1;
+    if (r->utf_need) {
+        bad_utf8(r, r->utf_pos, r->utf_lead);
+        *err = r->serr;
+        return r->serr.status;
+    }
+    if (r->st == S_Q)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, r->fpos.line, r->fpos.col,
+                                  "unterminated quoted field (its closing quote is missing)");
+    size_t a = r->buf_abs + r->buf_len;
+    if (r->st == S_FIELD) {
+        r->q[r->qtail++] = pos_at(r, a);
+        r->rows_scanned++;
+    } else if (r->st == S_UNQ || r->st == S_QEND) {
+        r->q[r->qtail++] = r->fpos;
+        r->rows_scanned++;
+    }
+    r->st = S_ROW;
+    if (csv_fini(&r->p, on_field, on_row, r) != 0 && !r->stop)
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, r->line, 0,
+                                  "CSV parser and position scanner disagree at end of file");
+    if (r->stop)
+        return r->cb_status;
+    return SHOPSTAT_OK;
+}
+
+/* Advance by one chunk. *done is set at end of input. */
+static shopstat_status step(shopstat_reader *r, int header_only, int *done, shopstat_error *err)
+{
+    *done = 0;
+    if (r->finished) {
+        *done = 1;
+        return SHOPSTAT_OK;
+    }
+    if (r->buf_pos == r->buf_len) {
+        shopstat_status s = refill(r, 1, err);
+        if (s != SHOPSTAT_OK)
+            return s;
+        if (r->buf_len == 0) {
+            *done = 1;
+            return finish(r, err);
+        }
+    }
+    /* Keep queued positions of fields libcsv has not submitted yet at the front. */
+    memmove(r->q, r->q + r->qhead, (r->qtail - r->qhead) * sizeof *r->q);
+    r->qtail -= r->qhead;
+    r->qhead = 0;
+    size_t n = r->buf_len - r->buf_pos;
+    if (n > CHUNK)
+        n = CHUNK;
+    const unsigned char *s = r->buf + r->buf_pos;
+    size_t base = r->buf_abs + r->buf_pos;
+    r->ck_line = r->line;
+    r->ck_line_start = r->line_start;
+    r->ck_cr_next = r->cr_next;
+    r->ck_abs = base;
+    size_t m = scan(r, s, n, base, header_only);
+    shopstat_status st = feed(r, s, m, err);
+    r->buf_pos += m;
+    if (st != SHOPSTAT_OK)
+        return st;
+    if (r->scan_err) {
+        *err = r->serr;
+        return r->serr.status;
+    }
+    return SHOPSTAT_OK;
+}
+
+/* ---- open, detection ------------------------------------------------------------------ */
+
+static int is_utf8_name(const char *e)
+{
+    return strcasecmp(e, "utf-8") == 0 || strcasecmp(e, "utf8") == 0;
+}
+
+/* 1 if s[0..n) is valid UTF-8, allowing a sequence cut by the end when more follows. */
+static int utf8_valid(const unsigned char *s, size_t n, int more)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        unsigned need;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return 0;
+        for (unsigned j = 1; j <= need; j++) {
+            if (i + j >= n)
+                return more;
+            unsigned char d = s[i + j];
+            if (d < lo || d > hi)
+                return 0;
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        i += need + 1;
+    }
+    return 1;
+}
+
+/* Most frequent unquoted candidate on the header line; ties go to , then ; then TAB then |. */
+static char detect_delimiter(const unsigned char *s, size_t n)
+{
+    const char cand[4] = {',', ';', '\t', '|'};
+    size_t count[4] = {0, 0, 0, 0};
+    int inq = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '"')
+            inq = !inq;
+        else if (!inq && (c == '\n' || c == '\r'))
+            break;
+        else if (!inq)
+            for (int k = 0; k < 4; k++)
+                if (c == (unsigned char)cand[k])
+                    count[k]++;
+    }
+    int best = 0;
+    for (int k = 1; k < 4; k++)
+        if (count[k] > count[best])
+            best = k;
+    return cand[best];
+}
+
+static void setup_classes(shopstat_reader *r)
+{
+    unsigned char delim = (unsigned char)r->d.delimiter;
+    for (int c = 0; c < 256; c++)
+        r->cls[c] = C_ORD;
+    r->cls[' '] = C_SPACE;
+    r->cls['\t'] = C_SPACE;
+    r->cls['"'] = C_QUOTE;
+    r->cls['\r'] = C_CR;
+    r->cls['\n'] = C_LF;
+    r->cls[0] = C_NUL;
+    r->cls[delim] = C_DELIM;
+    if (r->validate_utf8)
+        for (int c = 0x80; c < 256; c++)
+            r->cls[c] = C_HIGH;
+    unsigned always = BIT(C_NUL) | BIT(C_HIGH);
+    r->interest[S_ROW] = ALL_CLASSES;
+    r->interest[S_FIELD] = ALL_CLASSES;
+    r->interest[S_QEND] = ALL_CLASSES;
+    r->interest[S_UNQ] = always | BIT(C_DELIM) | BIT(C_QUOTE) | BIT(C_CR) | BIT(C_LF);
+    r->interest[S_Q] = always | BIT(C_QUOTE) | BIT(C_CR) | BIT(C_LF);
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void shopstat_reader_free(shopstat_reader *r)
+{
+    if (!r)
+        return;
+    if (r->fp)
+        fclose(r->fp);
+    if (r->cd != (iconv_t)-1)
+        iconv_close(r->cd);
+    if (r->csv_ready)
+        csv_free(&r->p);
+    if (r->missing)
+        for (size_t i = 0; i < r->nmissing; i++)
+            free(r->missing[i]);
+    free(r->missing);
+    free(r->path);
+    free(r->conv);
+    free(r->buf);
+    free(r->q);
+    free(r->rowbuf);
+    free(r->offs);
+    free(r->lens);
+    free(r->pos);
+    free(r->fields);
+    free(r->names_arena);
+    free(r->names);
+    free(r->colpos);
+    strmap_free(&r->colmap);
+    free(r);
+}
+
+static shopstat_status open_impl(shopstat_reader *r, const char *path,
+                                 const shopstat_csv_opts *opts, shopstat_error *err)
+{
+    r->path = dupstr(path);
+    if (!r->path)
+        return nomem(r, err);
+    if (opts)
+        r->opts = *opts;
+    else
+        shopstat_csv_opts_init(&r->opts);
+    if (r->opts.block_size == 0)
+        r->opts.block_size = (size_t)1 << 20;
+    r->opts.encoding = NULL; /* the copies below are used instead */
+    r->opts.missing = NULL;
+    if (opts && opts->missing) {
+        while (opts->missing[r->nmissing])
+            r->nmissing++;
+        r->missing = calloc(r->nmissing + 1, sizeof *r->missing);
+        if (!r->missing)
+            return nomem(r, err);
+        for (size_t i = 0; i < r->nmissing; i++)
+            if (!(r->missing[i] = dupstr(opts->missing[i])))
+                return nomem(r, err);
+    }
+    char d = opts ? opts->delimiter : 0;
+    if (d == '"' || d == '\r' || d == '\n')
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "the delimiter cannot be a quote or a line end");
+
+    r->fp = fopen(path, "rb");
+    if (!r->fp)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open: %s",
+                                  strerror(errno));
+    r->buf_cap = r->opts.block_size > DETECT_BYTES ? r->opts.block_size : DETECT_BYTES;
+    r->buf = malloc(r->buf_cap);
+    r->q = malloc((CHUNK + 2) * sizeof *r->q);
+    if (!r->buf || !r->q)
+        return nomem(r, err);
+    shopstat_status s = refill(r, DETECT_BYTES, err);
+    if (s != SHOPSTAT_OK)
+        return s;
+    r->line = 1;
+    if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+        r->d.bom = 1;
+        r->buf_pos = 3;
+        r->line_start = 3;
+    }
+    const unsigned char *sample = r->buf + r->buf_pos;
+    size_t nsample = r->buf_len - r->buf_pos;
+
+    /* Encoding. */
+    const char *enc = opts ? opts->encoding : NULL;
+    if (enc && *enc && !is_utf8_name(enc)) {
+        snprintf(r->enc_name, sizeof r->enc_name, "%s", enc);
+    } else if (enc && *enc) {
+        snprintf(r->enc_name, sizeof r->enc_name, "utf-8");
+    } else if (r->d.bom || utf8_valid(sample, nsample, !r->eof)) {
+        snprintf(r->enc_name, sizeof r->enc_name, "utf-8");
+        r->utf8_detected = !r->d.bom;
+    } else {
+        snprintf(r->enc_name, sizeof r->enc_name, "windows-1252");
+    }
+    if (strcmp(r->enc_name, "utf-8") == 0) {
+        r->validate_utf8 = 1;
+    } else {
+        r->cd = iconv_open("UTF-8", r->enc_name);
+        if (r->cd == (iconv_t)-1)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "unknown encoding '%s' (try utf-8, windows-1252, latin1)",
+                                      r->enc_name);
+        r->conv_cap = CHUNK * 4 + 16;
+        r->conv = malloc(r->conv_cap);
+        if (!r->conv)
+            return nomem(r, err);
+        r->d.converted = 1;
+    }
+    r->d.encoding = r->enc_name;
+
+    r->d.delimiter = d ? d : detect_delimiter(sample, nsample);
+    r->d.decimal_comma =
+        r->opts.decimal_comma < 0 ? r->d.delimiter == ';' : r->opts.decimal_comma != 0;
+    setup_classes(r);
+
+    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return nomem(r, err);
+    r->csv_ready = 1;
+    csv_set_delim(&r->p, (unsigned char)r->d.delimiter);
+    csv_set_blk_size(&r->p, 4096);
+
+    /* Read the header row only: the scanner stops right after its line end, so libcsv
+     * sees no data row before shopstat_reader_run installs the callback. */
+    r->err = err;
+    int done = 0;
+    while (!r->header_done && !done) {
+        s = step(r, 1, &done, err);
+        if (s != SHOPSTAT_OK)
+            return s;
+    }
+    if (!r->header_done)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 0, 0,
+                                  "file is empty (no header row)");
+    /* Line ending from the header's: peek at the byte after a CR for CRLF. */
+    if (r->n_cr && r->buf_pos == r->buf_len)
+        if ((s = refill(r, 1, err)) != SHOPSTAT_OK)
+            return s;
+    if (r->n_cr && r->buf_pos < r->buf_len && r->buf[r->buf_pos] == '\n')
+        r->d.line_ending = "CRLF";
+    else
+        r->d.line_ending = r->n_cr ? "CR" : r->n_lf ? "LF" : "none";
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
+                                     shopstat_reader **out, shopstat_error *err)
+{
+    *out = NULL;
+    shopstat_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
+    r->cd = (iconv_t)-1;
+    shopstat_status s = open_impl(r, path, opts, err);
+    if (s != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return s;
+    }
+    *out = r;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
+                                    shopstat_error *err)
+{
+    if (r->ran)
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, 0, 0,
+                                  "shopstat_reader_run called twice");
+    r->ran = 1;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->err = err;
+    if (ensure_arrays(r, r->ncols) != 0)
+        return nomem(r, err);
+    int done = 0;
+    while (!done) {
+        shopstat_status s = step(r, 0, &done, err);
+        if (s != SHOPSTAT_OK)
+            return s;
+    }
+    /* The header told the line ending; say "mixed" if the data used several. */
+    if ((r->n_lf > 0) + (r->n_crlf > 0) + (r->n_cr > 0) > 1)
+        r->d.line_ending = "mixed";
+    return SHOPSTAT_OK;
+}
+
+/* ---- getters ---------------------------------------------------------------------------- */
+
+const char *shopstat_reader_path(const shopstat_reader *r)
+{
+    return r->path;
+}
+
+size_t shopstat_reader_ncols(const shopstat_reader *r)
+{
+    return r->ncols;
+}
+
+const char *shopstat_reader_colname(const shopstat_reader *r, size_t i)
+{
+    return i < r->ncols ? r->names[i] : NULL;
+}
+
+const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r)
+{
+    return &r->d;
+}
+
+shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i)
+{
+    shopstat_pos none = {0, 0};
+    return i < r->ncols ? r->colpos[i] : none;
+}
+
+size_t shopstat_reader_rows_read(const shopstat_reader *r)
+{
+    return r->rows_read;
+}
+
+size_t shopstat_reader_rows_skipped(const shopstat_reader *r)
+{
+    return r->rows_skipped;
+}
+
+size_t shopstat_reader_bytes_read(const shopstat_reader *r)
+{
+    return r->buf_abs + r->buf_pos;
+}
+
+/* ---- column lookup -------------------------------------------------------------------- */
+
+/* Edit distance on at most 64 bytes of each name (enough to rank suggestions). */
+static size_t levenshtein(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64)
+        la = 64;
+    if (lb > 64)
+        lb = 64;
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
+                                       const char *what, size_t *idx, shopstat_error *err)
+{
+    size_t len = strlen(name);
+    size_t k = strmap_find(&r->colmap, name, len, strmap_hash(name, len));
+    if (k != (size_t)-1) {
+        *idx = k;
+        return SHOPSTAT_OK;
+    }
+    size_t best = 0, bestd = (size_t)-1;
+    for (size_t i = 0; i < r->ncols; i++) {
+        size_t dd = strcasecmp(name, r->names[i]) == 0 ? 0 : levenshtein(name, r->names[i]) + 1;
+        if (dd < bestd) {
+            bestd = dd;
+            best = i;
+        }
+    }
+    char list[700];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < r->ncols; i++) {
+        size_t nl = strlen(r->names[i]);
+        if (used + nl + 40 >= sizeof list) {
+            snprintf(list + used, sizeof list - used, ", ... (%zu in all)", r->ncols);
+            break;
+        }
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                 r->names[i]);
+    }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
+                              "are: %s",
+                              what ? what : "", what ? " " : "", name, r->names[best], list);
+}
+
+/* ---- values --------------------------------------------------------------------------- */
+
+static void trim(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    while (n && (*p == ' ' || *p == '\t')) {
+        p++;
+        n--;
+    }
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    *s = p;
+    *len = n;
+}
+
+int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)
+{
+    trim(&s, &len);
+    if (len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A'))
+        return 1;
+    for (size_t i = 0; i < r->nmissing; i++)
+        if (strlen(r->missing[i]) == len && memcmp(r->missing[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void)
+{
+    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+static int ieq(const char *s, size_t n, const char *lit)
+{
+    return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
+}
+
+int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *out)
+{
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    trim(&s, &len);
+    if (len == 0)
+        return 0;
+    size_t i = 0;
+    int neg = 0;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    /* Grammar: digits [sep digits] [e [sign] digits], at least one mantissa digit. */
+    uint64_t mant = 0;
+    size_t ndig = 0, nfrac = 0, sig = 0;
+    int seen_sep = 0, exp_part = 0;
+    size_t sep_at = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (sig || c != '0')
+                sig++;
+            if (sig <= 19)
+                mant = mant * 10 + (uint64_t)(c - '0');
+            ndig++;
+            if (seen_sep)
+                nfrac++;
+        } else if ((c == '.' || (c == ',' && decimal_comma)) && !seen_sep) {
+            seen_sep = 1;
+            sep_at = i;
+        } else if ((c == 'e' || c == 'E') && ndig > 0) {
+            exp_part = 1;
+            break;
+        } else {
+            break;
+        }
+    }
+    if (i < len && !exp_part) {
+        /* Not the plain grammar: maybe inf / nan, which are numbers but not finite. */
+        const char *t = s + (s[0] == '+' || s[0] == '-');
+        size_t tn = len - (size_t)(t - s);
+        if (ieq(t, tn, "inf") || ieq(t, tn, "infinity")) {
+            *out = neg ? -INFINITY : INFINITY;
+            return -1;
+        }
+        if (ieq(t, tn, "nan")) {
+            *out = NAN;
+            return -1;
+        }
+        return 0;
+    }
+    if (ndig == 0)
+        return 0;
+    if (exp_part) {
+        size_t j = i + 1;
+        if (j < len && (s[j] == '+' || s[j] == '-'))
+            j++;
+        if (j == len)
+            return 0;
+        for (; j < len; j++)
+            if (s[j] < '0' || s[j] > '9')
+                return 0;
+    }
+    /* Exact fast path: an integer mantissa below 2^53 divided by an exact power of ten is
+     * correctly rounded, so it agrees with strtod (Clinger 1990). */
+    if (!exp_part && sig <= 15 && nfrac <= 22) {
+        double v = (double)mant / p10[nfrac];
+        *out = neg ? -v : v;
+        return 1;
+    }
+    char buf[512];
+    if (len >= sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (seen_sep)
+        buf[sep_at] = '.';
+    pthread_once(&c_locale_once, make_c_locale);
+    char *end;
+    double v = c_locale ? strtod_l(buf, &end, c_locale) : strtod(buf, &end);
+    if (end != buf + len)
+        return 0;
+    *out = v;
+    return isfinite(v) ? 1 : -1;
+}

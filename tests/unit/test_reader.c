@@ -1,0 +1,546 @@
+/* Unit tests for the streaming CSV reader: dialects, encodings, positions and every input error. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shopstat/reader.h"
+
+/* Block sizes every case is read with: tiny blocks cut BOMs, CRLF pairs, UTF-8
+ * sequences and quoted fields at every possible place. */
+static const size_t block_sizes[] = {0, 1, 2, 3, 7};
+
+static char path[64];
+
+static void write_file(const char *bytes, size_t n)
+{
+    snprintf(path, sizeof path, "/tmp/shopstat_test_reader_%d.csv", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    fclose(f);
+}
+
+/* Rows collected as "f1|f2|...@line:col" lines (position of the first field). */
+typedef struct collect {
+    char out[8192];
+    size_t len;
+} collect;
+
+static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    (void)err;
+    collect *c = ctx;
+    if (c->len > sizeof c->out - 512)
+        return SHOPSTAT_OK; /* big inputs: only the first rows are compared */
+    for (size_t i = 0; i < row->nfields; i++) {
+        assert_int_equal(strlen(row->fields[i]), row->lens[i]);
+        c->len += (size_t)snprintf(c->out + c->len, sizeof c->out - c->len, "%s%s", i ? "|" : "",
+                                   row->fields[i]);
+    }
+    c->len += (size_t)snprintf(c->out + c->len, sizeof c->out - c->len, "@%zu:%zu\n",
+                               row->pos[row->nfields - 1].line, row->pos[row->nfields - 1].col);
+    return SHOPSTAT_OK;
+}
+
+/* Read bytes with opts (NULL: defaults) and every block size; each read must give the same
+ * header ("a,b,c"), rows and error text. Returns the error text ("" on success). */
+typedef struct result {
+    char header[256];
+    char rows[8192];
+    char error[2200];
+    shopstat_csv_dialect d;
+    size_t read, skipped;
+} result;
+
+static void run_once(const shopstat_csv_opts *opts, size_t bs, result *res)
+{
+    shopstat_csv_opts o;
+    if (opts)
+        o = *opts;
+    else
+        shopstat_csv_opts_init(&o);
+    o.block_size = bs;
+    memset(res, 0, sizeof *res);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *r = NULL;
+    shopstat_status s = shopstat_reader_open(path, &o, &r, &err);
+    if (s == SHOPSTAT_OK) {
+        size_t hl = 0;
+        for (size_t i = 0; i < shopstat_reader_ncols(r); i++)
+            hl += (size_t)snprintf(res->header + hl, sizeof res->header - hl, "%s%s", i ? "," : "",
+                                   shopstat_reader_colname(r, i));
+        collect c = {{0}, 0};
+        s = shopstat_reader_run(r, on_row, &c, &err);
+        memcpy(res->rows, c.out, c.len + 1);
+        res->d = *shopstat_reader_dialect(r);
+        res->read = shopstat_reader_rows_read(r);
+        res->skipped = shopstat_reader_rows_skipped(r);
+    }
+    if (s != SHOPSTAT_OK)
+        shopstat_error_format(&err, res->error, sizeof res->error);
+    shopstat_reader_free(r);
+}
+
+static void run(const char *bytes, size_t n, const shopstat_csv_opts *opts, result *res)
+{
+    write_file(bytes, n);
+    run_once(opts, 0, res);
+    for (size_t k = 1; k < sizeof block_sizes / sizeof *block_sizes; k++) {
+        result other;
+        run_once(opts, block_sizes[k], &other);
+        assert_string_equal(other.header, res->header);
+        assert_string_equal(other.rows, res->rows);
+        assert_string_equal(other.error, res->error);
+    }
+    unlink(path);
+}
+
+#define RUN(lit, opts, res) run((lit), sizeof(lit) - 1, (opts), (res))
+
+/* The error text with the temp path replaced by "F". */
+static const char *errtext(const result *res)
+{
+    static char buf[2200];
+    size_t pl = strlen(path);
+    if (strncmp(res->error, path, pl) == 0)
+        snprintf(buf, sizeof buf, "F%s", res->error + pl);
+    else
+        snprintf(buf, sizeof buf, "%s", res->error);
+    return buf;
+}
+
+static void test_lf(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\n1,2,3\n4,5,6\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.header, "a,b,c");
+    assert_string_equal(r.rows, "1|2|3@2:5\n4|5|6@3:5\n");
+    assert_int_equal(r.d.delimiter, ',');
+    assert_string_equal(r.d.line_ending, "LF");
+    assert_string_equal(r.d.encoding, "utf-8");
+    assert_int_equal(r.d.converted, 0);
+    assert_int_equal(r.d.bom, 0);
+    assert_int_equal(r.d.decimal_comma, 0);
+    assert_int_equal(r.read, 2);
+}
+
+static void test_crlf_and_no_final_newline(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\r\n1,2,3\r\n4,5,6", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|2|3@2:5\n4|5|6@3:5\n");
+    assert_string_equal(r.d.line_ending, "CRLF");
+}
+
+static void test_lone_cr(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\r1,2,3\r4,5,6\r", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|2|3@2:5\n4|5|6@3:5\n");
+    assert_string_equal(r.d.line_ending, "CR");
+}
+
+static void test_mixed_line_ends_and_blank_lines(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\n1,2,3\r\n\n4,5,6\r", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|2|3@2:5\n4|5|6@4:5\n");
+    assert_string_equal(r.d.line_ending, "mixed");
+}
+
+static void test_bom(void **state)
+{
+    (void)state;
+    result r;
+    RUN("\xEF\xBB\xBF"
+        "a,b,c\n1,2,3\n",
+        NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.header, "a,b,c");
+    assert_int_equal(r.d.bom, 1);
+    /* Columns count from after the BOM, as editors show them. */
+    assert_string_equal(r.rows, "1|2|3@2:5\n");
+}
+
+static void test_quoted_fields(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\n\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\n7,,\"\"\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "x,y|say \"hi\"|two\nlines@2:20\n7||@4:4\n");
+}
+
+static void test_spaces_trimmed(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\n 1 , \"q\" ,3\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|q|3@2:11\n");
+}
+
+static void test_delimiters(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a;b;c\n1,5;2;3\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_int_equal(r.d.delimiter, ';');
+    assert_int_equal(r.d.decimal_comma, 1);
+    assert_string_equal(r.rows, "1,5|2|3@2:7\n");
+    RUN("a\tb\tc\n1\t2\t3\n", NULL, &r);
+    assert_int_equal(r.d.delimiter, '\t');
+    assert_string_equal(r.rows, "1|2|3@2:5\n");
+    RUN("a|b|c\n1|2|3\n", NULL, &r);
+    assert_int_equal(r.d.delimiter, '|');
+    assert_string_equal(r.rows, "1|2|3@2:5\n");
+    /* Delimiters inside quotes do not count; ties prefer , then ; */
+    RUN("\"a;x;y\",b,c\n1,2,3\n", NULL, &r);
+    assert_int_equal(r.d.delimiter, ',');
+    RUN("a,b;c\n1,2;3\n", NULL, &r);
+    assert_int_equal(r.d.delimiter, ',');
+    assert_string_equal(r.header, "a,b;c");
+    /* A forced delimiter wins over detection. */
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.delimiter = ';';
+    RUN("a;b,x;c\n1;2;3\n", &o, &r);
+    assert_string_equal(r.header, "a,b,x,c");
+    assert_string_equal(r.error, "");
+}
+
+static void test_latin1_converted(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\ncaf\xE9,\x80,3\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.d.encoding, "windows-1252");
+    assert_int_equal(r.d.converted, 1);
+    assert_string_equal(r.rows, "caf\xC3\xA9|\xE2\x82\xAC|3@2:8\n");
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.encoding = "latin1";
+    RUN("a,b,c\ncaf\xE9,x,3\n", &o, &r);
+    assert_string_equal(r.d.encoding, "latin1");
+    assert_string_equal(r.rows, "caf\xC3\xA9|x|3@2:8\n");
+}
+
+static void test_utf8_kept(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\ncaf\xC3\xA9,\xE2\x82\xAC,3\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.d.encoding, "utf-8");
+    assert_int_equal(r.d.converted, 0);
+    assert_string_equal(r.rows, "caf\xC3\xA9|\xE2\x82\xAC|3@2:11\n");
+}
+
+static void test_skip_rows(void **state)
+{
+    (void)state;
+    result r;
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = 2;
+    /* Skipped rows (Qualtrics' label rows) are not checked for their field count. */
+    RUN("a,b,c\nlabel a,label b,label c\n{ImportId},x\n1,2,3\n", &o, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|2|3@4:5\n");
+    assert_int_equal(r.read, 3);
+    assert_int_equal(r.skipped, 2);
+}
+
+static void test_missing_codes(void **state)
+{
+    (void)state;
+    write_file("a\n1\n", 4);
+    const char *codes[] = {"98", "99", NULL};
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.missing = codes;
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    assert_true(shopstat_reader_is_missing(r, "", 0));
+    assert_true(shopstat_reader_is_missing(r, "  ", 2));
+    assert_true(shopstat_reader_is_missing(r, "NA", 2));
+    assert_true(shopstat_reader_is_missing(r, " 98 ", 4));
+    assert_true(shopstat_reader_is_missing(r, "99", 2));
+    assert_false(shopstat_reader_is_missing(r, "9", 1));
+    assert_false(shopstat_reader_is_missing(r, "na", 2));
+    assert_false(shopstat_reader_is_missing(r, "980", 3));
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+static void test_parse_number(void **state)
+{
+    (void)state;
+    double v = 0;
+    assert_int_equal(shopstat_parse_number("12", 2, 0, &v), 1);
+    assert_close(v, 12.0, 0);
+    assert_int_equal(shopstat_parse_number(" -0.125 ", 8, 0, &v), 1);
+    assert_close(v, -0.125, 0);
+    assert_int_equal(shopstat_parse_number("1,5", 3, 1, &v), 1);
+    assert_close(v, 1.5, 0);
+    assert_int_equal(shopstat_parse_number("1,5", 3, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("2.5", 3, 1, &v), 1);
+    assert_close(v, 2.5, 0);
+    assert_int_equal(shopstat_parse_number("1e3", 3, 0, &v), 1);
+    assert_close(v, 1000.0, 0);
+    assert_int_equal(shopstat_parse_number("1,25E-2", 7, 1, &v), 1);
+    assert_close(v, 0.0125, 1e-15);
+    assert_int_equal(shopstat_parse_number("0.1", 3, 0, &v), 1);
+    assert_true(v == 0.1);
+    assert_int_equal(shopstat_parse_number("12345678901234567890.5", 22, 0, &v), 1);
+    assert_close(v, 12345678901234567890.5, 1e-15);
+    assert_int_equal(shopstat_parse_number(".5", 2, 0, &v), 1);
+    assert_close(v, 0.5, 0);
+    assert_int_equal(shopstat_parse_number("5.", 2, 0, &v), 1);
+    assert_int_equal(shopstat_parse_number("abc", 3, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("", 0, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number(".", 1, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("1.2.3", 5, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("1e", 2, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("0x10", 4, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("1 2", 3, 0, &v), 0);
+    assert_int_equal(shopstat_parse_number("NaN", 3, 0, &v), -1);
+    assert_true(isnan(v));
+    assert_int_equal(shopstat_parse_number("-inf", 4, 0, &v), -1);
+    assert_true(isinf(v) && v < 0);
+    assert_int_equal(shopstat_parse_number("1e400", 5, 0, &v), -1);
+    assert_true(isinf(v));
+}
+
+static void test_column_lookup(void **state)
+{
+    (void)state;
+    write_file("id,weight,region\n1,2,3\n", 23);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    size_t idx = 99;
+    assert_int_equal(shopstat_reader_column(r, "region", "--strata", &idx, &err), SHOPSTAT_OK);
+    assert_int_equal(idx, 2);
+    assert_int_equal(shopstat_reader_colpos(r, 1).col, 4);
+    assert_int_equal(shopstat_reader_column(r, "wieght", "--weight", &idx, &err),
+                     SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "--weight column 'wieght' not found (did you mean 'weight'?); "
+                                 "columns are: id, weight, region");
+    assert_int_equal(shopstat_reader_column(r, "REGION", NULL, &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "column 'REGION' not found (did you mean 'region'?); "
+                                 "columns are: id, weight, region");
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+static void test_header_without_data(void **state)
+{
+    (void)state;
+    result r;
+    /* The reader reports 0 rows; commands decide whether that is an error. */
+    RUN("a,b,c\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "");
+    assert_int_equal(r.read, 0);
+    RUN("a,b,c", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.header, "a,b,c");
+}
+
+/* Every input error, with its exact position. */
+static void test_errors(void **state)
+{
+    (void)state;
+    result r;
+    RUN("", NULL, &r);
+    assert_string_equal(errtext(&r), "F: error: file is empty (no header row)");
+    RUN("\xEF\xBB\xBF\r\n\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F: error: file is empty (no header row)");
+    RUN("a,b,c\n1,2,3\n4,5,6,7,8\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:3:7: error: row has 5 fields, header has 3");
+    RUN("a,b,c\n1,2,3\n\n  4,5\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:4:3: error: row has 2 fields, header has 3");
+    RUN("a,b,c\n1,\"2,3\n4,5,6\n", NULL, &r);
+    assert_string_equal(errtext(&r),
+                        "F:2:3: error: unterminated quoted field (its closing quote is missing)");
+    RUN("a,b,c\n1,2\"x\",3\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:4: error: quote inside an unquoted field (quote the "
+                                     "whole field and double the quotes inside it)");
+    RUN("a,b,c\n1,\"2\"x,3\n", NULL, &r);
+    assert_string_equal(errtext(&r),
+                        "F:2:6: error: unexpected character after the closing quote of a field "
+                        "(a quote inside a quoted field must be doubled)");
+    RUN("a,b,a\n1,2,3\n", NULL, &r);
+    assert_string_equal(errtext(&r),
+                        "F:1:5: error: duplicate column name 'a' (column 1 has the same name)");
+    RUN("a,,c\n1,2,3\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:1:3: error: column 2 has an empty name");
+    RUN("a,b,c\n1,2\0,3\n", NULL, &r);
+    assert_string_equal(errtext(&r),
+                        "F:2:4: error: NUL byte in the file (is it UTF-16 or not a CSV file?)");
+    /* Ragged rows come before later errors: the first problem in the file is reported. */
+    RUN("a,b,c\n1,2\n\"x\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: row has 2 fields, header has 3");
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    result r;
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.encoding = "utf-8";
+    RUN("a,b,c\n1,caf\xE9,3\n", &o, &r);
+    assert_string_equal(errtext(&r), "F:2:6: error: invalid UTF-8 byte 0xE9");
+    RUN("a,b,c\n1,\xC3\xA9\xC3,3\n", &o, &r);
+    assert_string_equal(errtext(&r), "F:2:5: error: invalid UTF-8 byte 0xC3");
+    /* Overlong encoding of '/' and a surrogate are invalid too. */
+    RUN("a,b,c\n\xC0\xAF,2,3\n", &o, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: invalid UTF-8 byte 0xC0");
+    RUN("a,b,c\n\xED\xA0\x80,2,3\n", &o, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: invalid UTF-8 byte 0xED");
+
+    /* Detected as UTF-8 from the first 1 MiB, then a Latin-1 byte. */
+    size_t n = (1u << 20) + 100;
+    char *big = malloc(n + 64);
+    assert_non_null(big);
+    size_t len = (size_t)snprintf(big, n, "a,b\n");
+    size_t line = 1;
+    while (len < n) {
+        memcpy(big + len, "10,20\n", 6);
+        len += 6;
+        line++;
+    }
+    memcpy(big + len, "1,\xE9\n", 4);
+    len += 4;
+    line++;
+    write_file(big, len);
+    free(big);
+    run_once(NULL, 0, &r);
+    char want[300];
+    snprintf(want, sizeof want,
+             "F:%zu:3: error: invalid UTF-8 byte 0xE9 (the first 1 MiB was UTF-8; if the file "
+             "is not, use --encoding windows-1252)",
+             line);
+    assert_string_equal(errtext(&r), want);
+    unlink(path);
+}
+
+static void test_windows1252_undefined_byte(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b,c\n1,2,3\nx,\x81y,3\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:3:3: error: byte 0x81 is not valid windows-1252");
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    result r;
+    size_t n = SHOPSTAT_CSV_MAX_FIELD + 100;
+    char *big = malloc(n + 64);
+    assert_non_null(big);
+    memcpy(big, "a,b\n1,\"", 7);
+    memset(big + 7, 'x', n - 7);
+    write_file(big, n);
+    run_once(NULL, 0, &r);
+    assert_string_equal(errtext(&r), "F:2:3: error: quoted field is longer than 1048576 bytes "
+                                     "(is its closing quote missing?)");
+    memcpy(big, "a,b\n1,2", 7);
+    memset(big + 7, 'x', n - 7);
+    memcpy(big + n - 3, ",3\n", 3);
+    write_file(big, n);
+    run_once(NULL, 0, &r);
+    assert_string_equal(errtext(&r), "F:2:3: error: field is longer than 1048576 bytes");
+    free(big);
+
+    size_t cols = SHOPSTAT_CSV_MAX_COLUMNS + 1;
+    big = malloc(cols * 2 + 8);
+    assert_non_null(big);
+    for (size_t i = 0; i < cols; i++) {
+        big[2 * i] = 'x';
+        big[2 * i + 1] = i + 1 < cols ? ',' : '\n';
+    }
+    write_file(big, cols * 2);
+    free(big);
+    run_once(NULL, 0, &r);
+    assert_string_equal(errtext(&r), "F:1:200001: error: header has more than 100000 columns");
+    unlink(path);
+}
+
+static void test_callback_stops(void **state)
+{
+    (void)state;
+    write_file("a\n1\n2\n3\n", 8);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    int calls = 0;
+    shopstat_status s = shopstat_reader_run(r, (shopstat_row_fn)NULL, &calls, &err);
+    assert_int_equal(s, SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_rows_read(r), 3);
+    assert_int_equal(shopstat_reader_bytes_read(r), 8);
+    assert_int_equal(shopstat_reader_run(r, NULL, NULL, &err), SHOPSTAT_EINTERNAL);
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    shopstat_reader *r = (shopstat_reader *)1;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open("/nonexistent/x.csv", NULL, &r, &err), SHOPSTAT_EIO);
+    assert_null(r);
+    assert_string_equal(err.msg, "cannot open: No such file or directory");
+    write_file("a\n1\n", 4);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.encoding = "klingon-8";
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_EUSAGE);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lf),
+        cmocka_unit_test(test_crlf_and_no_final_newline),
+        cmocka_unit_test(test_lone_cr),
+        cmocka_unit_test(test_mixed_line_ends_and_blank_lines),
+        cmocka_unit_test(test_bom),
+        cmocka_unit_test(test_quoted_fields),
+        cmocka_unit_test(test_spaces_trimmed),
+        cmocka_unit_test(test_delimiters),
+        cmocka_unit_test(test_latin1_converted),
+        cmocka_unit_test(test_utf8_kept),
+        cmocka_unit_test(test_skip_rows),
+        cmocka_unit_test(test_missing_codes),
+        cmocka_unit_test(test_parse_number),
+        cmocka_unit_test(test_column_lookup),
+        cmocka_unit_test(test_header_without_data),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_windows1252_undefined_byte),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_callback_stops),
+        cmocka_unit_test(test_open_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
