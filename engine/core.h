@@ -110,7 +110,7 @@ typedef struct unit {
 } unit;
 
 typedef struct stratum_info {
-    char *name;
+    const char *name;
     size_t npsu;      /* PSUs (cluster mode) or rows (element mode) */
     size_t npsu_pos;  /* of which holding a row of w > 0 */
     double fpc;       /* as given, NaN if none */

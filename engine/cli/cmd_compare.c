@@ -149,7 +149,7 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
             fprintf(f, "  %14s", (char[4]){'(', (char)('A' + c), ')', 0});
         fputc('\n', f);
         for (size_t l = 0; l < nlev; l++) {
-            char cell[52][40];
+            char cell[52][96];
             double est[52];
             double eff[52];
             char letters[52][60];
@@ -199,7 +199,7 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                 if (isnan(est[c]))
                     snprintf(cell[c], sizeof cell[c], "-");
                 else
-                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s %s", 100 * est[c],
+                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s %.50s", 100 * est[c],
                              eff[c] < 30 ? "*" : "", letters[c]);
                 any_low |= !isnan(est[c]) && eff[c] < 30;
                 fprintf(f, "  %14s", cell[c]);
