@@ -199,8 +199,8 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                 if (isnan(est[c]))
                     snprintf(cell[c], sizeof cell[c], "-");
                 else
-                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s %.50s", 100 * est[c],
-                             eff[c] < 30 ? "*" : "", letters[c]);
+                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s%s%.50s", 100 * est[c],
+                             eff[c] < 30 ? "*" : "", letters[c][0] ? " " : "", letters[c]);
                 any_low |= !isnan(est[c]) && eff[c] < 30;
                 fprintf(f, "  %14s", cell[c]);
             }
