@@ -6,5 +6,7 @@
 
 #include "shopstat/error.h"
 #include "shopstat/reader.h"
+#include "shopstat/describe.h"
+#include "shopstat/outfile.h"
 
 #endif
