@@ -1,0 +1,3 @@
+/* stub */
+#include "internal.h"
+shopstat_status plots_draw_likert(plots_ctx *c) { (void)c; return SHOPSTAT_OK; }
