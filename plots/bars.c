@@ -94,14 +94,8 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &fl, 0, &tw, NULL);
         lw = fmax(lw, tw);
     }
-    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
-    double labh = 0;
-    for (size_t i = 0; i < nl; i++) {
-        double th;
-        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &fl, 0, NULL, &th);
-        labh = fmax(labh, th);
-    }
-
+    double natural = ceil(lw) + 1;
+    lw = fmin(natural, 0.3 * b.w);
     /* Value labels: room for "100%" plus the widest significance marker. */
     plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_INK);
     fv.valign = 0.5;
@@ -121,20 +115,51 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     double top = b.y + legh + 12 * s, bottom = b.y + b.h - axh;
     double gap = 1.5 * s;
-    /* Each bar's pitch must hold its value label; each band must hold its wrapped label. */
+    /* Each bar's pitch must hold its value label; each level's band must hold its wrapped
+     * label, so bands differ in height when some labels wrap to several lines. If they do not
+     * fit, a wider label column (up to 45% of the width) wraps less. */
     double min_pitch = fmax(vh, 5 * s), max_bar = 24 * s;
-    double need_band = fmax(ns * min_pitch + 4 * s, labh + 6 * s);
-    double band = (bottom - top) / (double)nl;
-    if (band < need_band) {
-        st = plots_too_small(c, "levels and segments",
-                             c->h + (need_band - band) * (double)nl);
+    double group_need = ns * min_pitch + 4 * s, avail = bottom - top, need = 0;
+    double *bands = calloc(nl, sizeof *bands);
+    if (!bands) {
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    double bar = fmin((band * 0.78 - (ns - 1) * gap) / ns, max_bar);
+    for (double frac = 0.3; frac <= 0.451; frac += 0.05) {
+        lw = fmin(natural, frac * b.w);
+        need = 0;
+        for (size_t i = 0; i < nl; i++) {
+            double th;
+            plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &fl, 0, NULL, &th);
+            bands[i] = fmax(group_need, th + 6 * s);
+            need += bands[i];
+        }
+        if (need <= avail || lw >= natural)
+            break;
+    }
+    if (need > avail) {
+        free(bands);
+        st = plots_too_small(c, "levels and segments", c->h + need - avail);
+        goto done;
+    }
+    /* Spread the spare height evenly, but keep groups compact when there are few levels. */
+    double extra = (avail - need) / (double)nl;
+    double bar = fmin((group_need + extra) * 0.78 / ns - gap, max_bar);
     bar = fmax(bar, min_pitch - gap);
-    /* With few levels, keep bands compact rather than spreading bars over the whole page. */
-    band = fmin(band, fmax(need_band, (ns * (bar + gap)) / 0.55));
-    bottom = top + band * nl;
+    double cap = ns * (bar + gap) / 0.55;
+    double *band_y = calloc(nl + 1, sizeof *band_y);
+    if (!band_y) {
+        free(bands);
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    band_y[0] = top;
+    for (size_t r = 0; r < nl; r++) {
+        double need_r = bands[order[r]];
+        band_y[r + 1] = band_y[r] + fmax(need_r, fmin(need_r + extra, cap));
+    }
+    bottom = band_y[nl];
+    free(bands);
 
     plots_axis a = {0, 1, 0.2, 0, 0};
     if (o->zoom) {
@@ -164,7 +189,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
 
     for (size_t r = 0; r < nl; r++) {
         size_t l = order[r];
-        double by = top + r * band, cy = by + band / 2;
+        double cy = (band_y[r] + band_y[r + 1]) / 2;
         plots_text(cr, plots_level_label(&d->levels[l]), b.x + lw, cy, lw, &fl, 1, NULL, NULL);
         double gh = ns * bar + (ns - 1) * gap, gy = cy - gh / 2;
         for (size_t j = 0; j < ns; j++) {
@@ -194,6 +219,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
             }
         }
     }
+    free(band_y);
 done:
     for (size_t j = 0; j < ns; j++)
         free(texts[j]);

@@ -120,6 +120,58 @@ static cairo_status_t out_write(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* SVG output is collected in memory so that cairo's process-wide surface counter, which it
+ * writes as <g id="surfaceN">, can be replaced by a fixed id: otherwise the same chart gets a
+ * different file depending on how many surfaces the process made before. */
+typedef struct mem_buf {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} mem_buf;
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    mem_buf *m = closure;
+    if (m->len + len > m->cap) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap < m->len + len)
+            cap *= 2;
+        unsigned char *p = realloc(m->data, cap);
+        if (!p) {
+            m->failed = 1;
+            return CAIRO_STATUS_NO_MEMORY;
+        }
+        m->data = p;
+        m->cap = cap;
+    }
+    memcpy(m->data + m->len, data, len);
+    m->len += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Write m to of with every id="surface<digits>" (and its #surface<digits> references)
+ * renumbered to surface1. */
+static void mem_flush_svg(const mem_buf *m, out_file *of)
+{
+    static const char key[] = "surface";
+    size_t i = 0, from = 0, k = sizeof key - 1;
+    while (i + k < m->len) {
+        if (memcmp(m->data + i, key, k) == 0 && i > 0 &&
+            (m->data[i - 1] == '"' || m->data[i - 1] == '#') &&
+            isdigit(m->data[i + k])) {
+            size_t j = i + k;
+            while (j < m->len && isdigit(m->data[j]))
+                j++;
+            out_write(of, m->data + from, (unsigned)(i + k - from));
+            out_write(of, (const unsigned char *)"1", 1);
+            i = from = j;
+            continue;
+        }
+        i++;
+    }
+    out_write(of, m->data + from, (unsigned)(m->len - from));
+}
+
 /* Close; on success keep the temporary file for out_commit(), else remove it. */
 static shopstat_status out_close(out_file *of, shopstat_status st, shopstat_error *err)
 {
@@ -243,9 +295,17 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
         const shopstat_chart_opts *oi = charts[i]->opts ? charts[i]->opts : o;
         cairo_surface_t *sf;
         if (fmt == SHOPSTAT_CHART_SVG) {
-            sf = cairo_svg_surface_create_for_stream(out_write, &files[i], oi->width, oi->height);
+            mem_buf mb = {NULL, 0, 0, 0};
+            sf = cairo_svg_surface_create_for_stream(mem_write, &mb, oi->width, oi->height);
             st = draw_page(sf, 1.0, charts[i], oi, err);
             cairo_surface_finish(sf);
+            if (!st && mb.failed)
+                st = shopstat_error_set(err, SHOPSTAT_ENOMEM, name, 0, 0, "out of memory");
+            if (!st && cairo_surface_status(sf) == CAIRO_STATUS_SUCCESS)
+                mem_flush_svg(&mb, &files[i]);
+            if (!st && files[i].write_failed)
+                st = shopstat_error_set(err, SHOPSTAT_EIO, name, 0, 0, "cannot write");
+            free(mb.data);
         } else {
             double px = ceil(oi->width * oi->png_scale), py = ceil(oi->height * oi->png_scale);
             if (px * py > 2e8 || px > 32767 || py > 32767) {
