@@ -162,6 +162,8 @@ void plots_level_order(const shopstat_chart_data *d, const shopstat_chart_opts *
         order[i] = i;
     int sorted = o->sort == SHOPSTAT_CHART_SORT_ALL &&
                  (o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_DIFF);
+    if (!sorted)
+        return; /* --sort none, Likert scales and trend lines keep the given order */
     /* Stable insertion sort (level counts are small): residual levels after the others in
      * their given order; the rest by decreasing key, NANs at the end, ties in given order. */
     for (size_t i = 1; i < n; i++) {
@@ -172,7 +174,7 @@ void plots_level_order(const shopstat_chart_data *d, const shopstat_chart_opts *
             int before;
             if (lu != lv)
                 before = lv < lu;
-            else if (!sorted || lv)
+            else if (lv)
                 before = 0;
             else {
                 double ku = sort_key(d, o, u), kv = sort_key(d, o, v);
@@ -200,7 +202,8 @@ void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a)
     }
     double raw = (hi - lo) / (nticks > 1 ? nticks : 1);
     double mag = pow(10.0, floor(log10(raw)));
-    double f = raw / mag, step;
+    /* The epsilon keeps a range of exactly 5 steps (0.30 / 6 = 0.0500000001) at step 5. */
+    double f = raw / mag * (1 - 1e-9), step;
     step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
     step *= mag;
     a->step = step;
