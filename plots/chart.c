@@ -366,9 +366,9 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
     c.w = w;
     c.h = h;
     c.err = err;
-    /* Type grows and shrinks with the page, relative to A4 landscape, within limits that
+    /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
      * keep it legible on small charts and sensible on posters. */
-    c.s = fmin(w / 842.0, h / 595.0);
+    c.s = sqrt(w * h / (842.0 * 595.0));
     c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);
