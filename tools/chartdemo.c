@@ -313,7 +313,8 @@ static void setup(void)
     x->d.trend = tele_trend;
     x->o.subtitle = "Phone reachability tripled while fewer sites showed an e-mail address";
     x->o.weight_note = "Unweighted.";
-    x->o.notes = (const char *const[]){"The phone number was not recorded in 2010."};
+    static const char *const tele_notes[] = {"The phone number was not recorded in 2010."};
+    x->o.notes = tele_notes;
     x->o.nnotes = 1;
 
     x = add("teletech_waves", SHOPSTAT_CHART_BARS);
