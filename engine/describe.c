@@ -14,8 +14,9 @@
 
 /* Direct cache of short values (up to 7 bytes, packed with their length into one word)
  * in front of a strmap: categorical codes skip hashing and memcmp. */
-#define SC_SLOTS 32
-#define SC_MAX 24
+#define SC_SLOTS 256
+#define SC_MAX 128
+#define SC_MAX_COLUMNS 4096 /* columns beyond this get no cache (3 KiB each) */
 typedef struct shortcache {
     uint64_t key[SC_SLOTS]; /* 0 = empty */
     uint32_t idx[SC_SLOTS];
@@ -27,7 +28,7 @@ typedef struct colacc {
     int all_numeric;  /* every value folded so far is a number */
     size_t folded;    /* values folded into min/max/sum */
     double min, max, sum, comp; /* Neumaier-compensated sum for the mean */
-    shortcache sc;
+    shortcache *sc; /* NULL past SC_MAX_COLUMNS */
     strmap values;
     size_t *counts;
     size_t counts_cap;
@@ -278,6 +279,8 @@ static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, i
 {
     uint64_t key = 0;
     size_t slot = 0;
+    if (!sc)
+        return strmap_add(m, s, len, strmap_hash(s, len), added);
     if (len <= 7) {
         memcpy(&key, s, len);
         key |= (uint64_t)len << 56;
@@ -304,7 +307,7 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
 {
     if (!a->overflow) {
         int added;
-        size_t k = lookup_add(&a->values, &a->sc, s, len, &added);
+        size_t k = lookup_add(&a->values, a->sc, s, len, &added);
         if (k == STRMAP_NOMEM)
             return SHOPSTAT_ENOMEM;
         if (k != STRMAP_FULL) {
@@ -331,6 +334,8 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
         free(a->counts);
         a->counts = NULL;
         a->counts_cap = 0;
+        free(a->sc);
+        a->sc = NULL;
     }
     if (a->all_numeric) {
         double v;
@@ -661,6 +666,10 @@ shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts
         per_col = (size_t)64 << 10;
     for (size_t i = 0; i < ds->ncols; i++) {
         ds->acc[i].all_numeric = 1;
+        if (i < SC_MAX_COLUMNS && !(ds->acc[i].sc = calloc(1, sizeof *ds->acc[i].sc))) {
+            s = shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            goto fail;
+        }
         strmap_init(&ds->acc[i].values, SHOPSTAT_DESCRIBE_MAX_DISTINCT, per_col);
     }
     strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
@@ -704,6 +713,7 @@ void shopstat_description_free(shopstat_description *ds)
     for (size_t i = 0; ds->acc && i < ds->ncols; i++) {
         strmap_free(&ds->acc[i].values);
         free(ds->acc[i].counts);
+        free(ds->acc[i].sc);
     }
     free(ds->acc);
     free(ds->cols);
