@@ -12,10 +12,23 @@
 #define DISTINCT_BUDGET ((size_t)256 << 20)
 #define MAX_WEIGHT_BINS ((size_t)1 << 20)
 
+/* Direct cache of short values (up to 7 bytes, packed with their length into one word)
+ * in front of a strmap: categorical codes skip hashing and memcmp. */
+#define SC_SLOTS 256
+#define SC_MAX 128
+#define SC_MAX_COLUMNS 4096 /* columns beyond this get no cache (3 KiB each) */
+typedef struct shortcache {
+    uint64_t key[SC_SLOTS]; /* 0 = empty */
+    uint32_t idx[SC_SLOTS];
+    unsigned n;
+} shortcache;
+
 typedef struct colacc {
     size_t missing, present;
-    int all_numeric;
+    int all_numeric;  /* every value folded so far is a number */
+    size_t folded;    /* values folded into min/max/sum */
     double min, max, sum, comp; /* Neumaier-compensated sum for the mean */
+    shortcache *sc; /* NULL past SC_MAX_COLUMNS */
     strmap values;
     size_t *counts;
     size_t counts_cap;
@@ -24,9 +37,13 @@ typedef struct colacc {
 } colacc;
 
 /* Map from a weight's bit pattern (or bin) to its count: the median's histogram. */
+typedef struct u64slot {
+    uint64_t key; /* key + 1, 0 = empty */
+    size_t count;
+} u64slot;
+
 typedef struct u64map {
-    uint64_t *keys; /* key + 1, 0 = empty */
-    size_t *counts;
+    u64slot *slots;
     size_t n, nslots;
 } u64map;
 
@@ -51,6 +68,7 @@ struct shopstat_description {
     u64map wmap;
     int wbinned, wunavailable;
     strmap strata;
+    shortcache strata_sc;
     stratacc *sacc;
     size_t sacc_cap;
     strmap psus;
@@ -98,36 +116,29 @@ static int u64map_add(u64map *m, uint64_t key, size_t count)
 {
     if ((m->n + 1) * 2 > m->nslots) {
         size_t ns = m->nslots ? m->nslots * 2 : 1024;
-        uint64_t *k = calloc(ns, sizeof *k);
-        size_t *c = calloc(ns, sizeof *c);
-        if (!k || !c) {
-            free(k);
-            free(c);
+        u64slot *t = calloc(ns, sizeof *t);
+        if (!t)
             return -1;
-        }
         for (size_t i = 0; i < m->nslots; i++)
-            if (m->keys[i]) {
-                size_t j = mix64(m->keys[i] - 1) & (ns - 1);
-                while (k[j])
+            if (m->slots[i].key) {
+                size_t j = mix64(m->slots[i].key - 1) & (ns - 1);
+                while (t[j].key)
                     j = (j + 1) & (ns - 1);
-                k[j] = m->keys[i];
-                c[j] = m->counts[i];
+                t[j] = m->slots[i];
             }
-        free(m->keys);
-        free(m->counts);
-        m->keys = k;
-        m->counts = c;
+        free(m->slots);
+        m->slots = t;
         m->nslots = ns;
     }
     size_t mask = m->nslots - 1;
     for (size_t j = mix64(key) & mask;; j = (j + 1) & mask) {
-        if (m->keys[j] == key + 1) {
-            m->counts[j] += count;
+        if (m->slots[j].key == key + 1) {
+            m->slots[j].count += count;
             return 0;
         }
-        if (!m->keys[j]) {
-            m->keys[j] = key + 1;
-            m->counts[j] = count;
+        if (!m->slots[j].key) {
+            m->slots[j].key = key + 1;
+            m->slots[j].count = count;
             m->n++;
             return 0;
         }
@@ -136,8 +147,7 @@ static int u64map_add(u64map *m, uint64_t key, size_t count)
 
 static void u64map_free(u64map *m)
 {
-    free(m->keys);
-    free(m->counts);
+    free(m->slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -160,8 +170,8 @@ static shopstat_status add_weight(shopstat_description *ds, double w)
         memset(&ds->wmap, 0, sizeof ds->wmap);
         ds->wbinned = 1;
         for (size_t i = 0; i < old.nslots; i++)
-            if (old.keys[i] && u64map_add(&ds->wmap, (old.keys[i] - 1) >> BIN_SHIFT,
-                                          old.counts[i]) != 0) {
+            if (old.slots[i].key && u64map_add(&ds->wmap, (old.slots[i].key - 1) >> BIN_SHIFT,
+                                               old.slots[i].count) != 0) {
                 u64map_free(&old);
                 return SHOPSTAT_ENOMEM;
             }
@@ -204,9 +214,9 @@ static shopstat_status weight_median(shopstat_description *ds, double *out)
         return SHOPSTAT_ENOMEM;
     size_t n = 0, total = 0;
     for (size_t i = 0; i < ds->wmap.nslots; i++)
-        if (ds->wmap.keys[i]) {
-            v[n].key = ds->wmap.keys[i] - 1;
-            v[n].count = ds->wmap.counts[i];
+        if (ds->wmap.slots[i].key) {
+            v[n].key = ds->wmap.slots[i].key - 1;
+            v[n].count = ds->wmap.slots[i].count;
             total += v[n].count;
             n++;
         }
@@ -237,38 +247,98 @@ static shopstat_status field_error(shopstat_description *ds, const shopstat_row 
                               fmt, what, col, row->fields[c]);
 }
 
+static void fold(colacc *a, double v, size_t count)
+{
+    if (a->folded == 0 || v < a->min)
+        a->min = v;
+    if (a->folded == 0 || v > a->max)
+        a->max = v;
+    ksum(&a->sum, &a->comp, v * (double)count);
+    a->folded += count;
+}
+
+/* Fold every distinct value with its count: numbers are parsed once per distinct value,
+ * not once per row. */
+static void fold_table(colacc *a, int dc)
+{
+    for (size_t k = 0; k < a->values.n && a->all_numeric; k++) {
+        double v;
+        if (shopstat_parse_number(strmap_key(&a->values, k), a->values.len[k], dc, &v) == 1)
+            fold(a, v, a->counts[k]);
+        else
+            a->all_numeric = 0;
+    }
+}
+
+static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, int *added)
+{
+    uint64_t key = 0;
+    size_t slot = 0;
+    if (!sc)
+        return strmap_add(m, s, len, strmap_hash(s, len), added);
+    if (len <= 7) {
+        memcpy(&key, s, len);
+        key |= (uint64_t)len << 56;
+        slot = mix64(key) & (SC_SLOTS - 1);
+        while (sc->key[slot]) {
+            if (sc->key[slot] == key) {
+                *added = 0;
+                return sc->idx[slot];
+            }
+            slot = (slot + 1) & (SC_SLOTS - 1);
+        }
+    }
+    size_t k = strmap_add(m, s, len, strmap_hash(s, len), added);
+    if (len <= 7 && k < STRMAP_NOMEM && sc->n < SC_MAX) {
+        sc->key[slot] = key;
+        sc->idx[slot] = (uint32_t)k;
+        sc->n++;
+    }
+    return k;
+}
+
 static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s,
                                    size_t len)
 {
-    if (a->overflow)
-        return SHOPSTAT_OK;
-    int added;
-    size_t k = strmap_add(&a->values, s, len, strmap_hash(s, len), &added);
-    if (k == STRMAP_FULL) {
-        /* Past the cap only the fact "more than N" is kept; free the table. */
+    if (!a->overflow) {
+        int added;
+        size_t k = lookup_add(&a->values, a->sc, s, len, &added);
+        if (k == STRMAP_NOMEM)
+            return SHOPSTAT_ENOMEM;
+        if (k != STRMAP_FULL) {
+            if (added) {
+                if (k >= a->counts_cap) {
+                    size_t nc = a->counts_cap ? a->counts_cap * 2 : 16;
+                    size_t *c = realloc(a->counts, nc * sizeof *c);
+                    if (!c)
+                        return SHOPSTAT_ENOMEM;
+                    a->counts = c;
+                    a->counts_cap = nc;
+                }
+                a->counts[k] = 0;
+            }
+            a->counts[k]++;
+            return SHOPSTAT_OK;
+        }
+        /* Past the cap only "more than N" is kept: fold the table, free it, and from now
+         * on parse numbers row by row. */
+        fold_table(a, ds->dc);
         a->overflow = 1;
         a->overflow_n = a->values.n;
         strmap_free(&a->values);
         free(a->counts);
         a->counts = NULL;
         a->counts_cap = 0;
-        return SHOPSTAT_OK;
+        free(a->sc);
+        a->sc = NULL;
     }
-    if (k == STRMAP_NOMEM)
-        return SHOPSTAT_ENOMEM;
-    if (added) {
-        if (k >= a->counts_cap) {
-            size_t nc = a->counts_cap ? a->counts_cap * 2 : 16;
-            size_t *c = realloc(a->counts, nc * sizeof *c);
-            if (!c)
-                return SHOPSTAT_ENOMEM;
-            a->counts = c;
-            a->counts_cap = nc;
-        }
-        a->counts[k] = 0;
+    if (a->all_numeric) {
+        double v;
+        if (shopstat_parse_number(s, len, ds->dc, &v) == 1)
+            fold(a, v, 1);
+        else
+            a->all_numeric = 0;
     }
-    a->counts[k]++;
-    (void)ds;
     return SHOPSTAT_OK;
 }
 
@@ -311,8 +381,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
                                "--strata", ds->sname);
         int added;
-        h = strmap_add(&ds->strata, row->fields[c], row->lens[c],
-                       strmap_hash(row->fields[c], row->lens[c]), &added);
+        h = lookup_add(&ds->strata, &ds->strata_sc, row->fields[c], row->lens[c], &added);
         if (h == STRMAP_FULL)
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, ds->path, row->pos[c].line,
                                       row->pos[c].col, "more than %d strata",
@@ -399,18 +468,6 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             continue;
         }
         a->present++;
-        if (a->all_numeric) {
-            double v;
-            if (shopstat_parse_number(f, len, ds->dc, &v) == 1) {
-                if (a->present == 1 || v < a->min)
-                    a->min = v;
-                if (a->present == 1 || v > a->max)
-                    a->max = v;
-                ksum(&a->sum, &a->comp, v);
-            } else {
-                a->all_numeric = 0;
-            }
-        }
         if (count_value(ds, a, f, len) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     }
@@ -469,6 +526,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
     for (size_t i = 0; i < ds->ncols; i++) {
         colacc *a = &ds->acc[i];
         shopstat_colsummary *c = &ds->cols[i];
+        if (!a->overflow)
+            fold_table(a, ds->dc);
         c->name = shopstat_reader_colname(ds->r, i);
         c->present = a->present;
         c->missing = a->missing;
@@ -485,11 +544,14 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             c->type = SHOPSTAT_COL_EMPTY;
         else if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS)
             c->type = SHOPSTAT_COL_CATEGORICAL;
+        else if (!a->overflow && !c->all_numeric &&
+                 a->values.n <= SHOPSTAT_DESCRIBE_MAX_CATEGORIES && a->values.n * 2 <= a->present)
+            c->type = SHOPSTAT_COL_CATEGORICAL;
         else if (c->all_numeric)
             c->type = SHOPSTAT_COL_NUMERIC;
         else
             c->type = SHOPSTAT_COL_TEXT;
-        if (c->type == SHOPSTAT_COL_CATEGORICAL) {
+        if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS) {
             sortkey *k = sorted_keys(&a->values, ds->dc);
             if (!k)
                 return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
@@ -599,6 +661,10 @@ shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts
         per_col = (size_t)64 << 10;
     for (size_t i = 0; i < ds->ncols; i++) {
         ds->acc[i].all_numeric = 1;
+        if (i < SC_MAX_COLUMNS && !(ds->acc[i].sc = calloc(1, sizeof *ds->acc[i].sc))) {
+            s = shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            goto fail;
+        }
         strmap_init(&ds->acc[i].values, SHOPSTAT_DESCRIBE_MAX_DISTINCT, per_col);
     }
     strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
@@ -642,6 +708,7 @@ void shopstat_description_free(shopstat_description *ds)
     for (size_t i = 0; ds->acc && i < ds->ncols; i++) {
         strmap_free(&ds->acc[i].values);
         free(ds->acc[i].counts);
+        free(ds->acc[i].sc);
     }
     free(ds->acc);
     free(ds->cols);

@@ -38,6 +38,7 @@ struct shopstat_reader {
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
     size_t nmissing;
+    unsigned char miss_first[256]; /* 1 for bytes a missing value can start or end with */
     shopstat_csv_dialect d;
     char enc_name[64];
     int validate_utf8;  /* bytes must be valid UTF-8 (no conversion) */
@@ -435,7 +436,7 @@ static void on_field(void *data, size_t len, void *vr)
             r->extra_pos = p;
     }
     if (store) {
-        if (ensure_arrays(r, r->nf + 1) != 0) {
+        if (r->nf >= r->acap && ensure_arrays(r, r->nf + 1) != 0) {
             cb_fail(r, SHOPSTAT_ENOMEM, p, "out of memory");
             return;
         }
@@ -868,6 +869,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
             if (!(r->missing[i] = dupstr(opts->missing[i])))
                 return nomem(r, err);
     }
+    /* Quick rejection in shopstat_reader_is_missing: most values cannot be missing codes. */
+    r->miss_first[' '] = r->miss_first['\t'] = r->miss_first['N'] = 1;
+    for (size_t i = 0; i < r->nmissing; i++)
+        r->miss_first[(unsigned char)r->missing[i][0]] = 1;
     char d = opts ? opts->delimiter : 0;
     if (d == '"' || d == '\r' || d == '\n')
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -1118,6 +1123,10 @@ static void trim(const char **s, size_t *len)
 
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)
 {
+    if (len == 0)
+        return 1;
+    if (!r->miss_first[(unsigned char)s[0]])
+        return 0;
     trim(&s, &len);
     if (len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A'))
         return 1;

@@ -15,7 +15,9 @@ extern "C" {
 /* Column types. Rules (present = non-missing values):
  *   EMPTY        no present value;
  *   CATEGORICAL  at most SHOPSTAT_DESCRIBE_MAX_LEVELS distinct present values, whether they
- *                are codes (1..5) or labels: survey answers are categories;
+ *                are codes (1..5) or labels: survey answers are categories; also labels
+ *                (not all numbers) with at most SHOPSTAT_DESCRIBE_MAX_CATEGORIES distinct
+ *                values that repeat (distinct <= present / 2), such as 50 regions;
  *   NUMERIC      more distinct values than that, every one a finite number;
  *   TEXT         anything else (free text, ids with letters). */
 typedef enum shopstat_coltype {
@@ -29,6 +31,7 @@ typedef enum shopstat_coltype {
 const char *shopstat_coltype_name(shopstat_coltype t);
 
 #define SHOPSTAT_DESCRIBE_MAX_LEVELS 20       /* levels listed with counts */
+#define SHOPSTAT_DESCRIBE_MAX_CATEGORIES 100  /* label columns up to this are categorical */
 #define SHOPSTAT_DESCRIBE_MAX_DISTINCT 10000  /* distinct values counted exactly per column */
 #define SHOPSTAT_DESCRIBE_MAX_WEIGHTS 100000  /* distinct weights kept for the exact median */
 #define SHOPSTAT_DESCRIBE_MAX_PSUS 2000000    /* (stratum, PSU) pairs */
