@@ -325,6 +325,8 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
             d->neutral >= 0 ? "neutral answer" : "middle of the scale");
         break;
     }
+    if (o->zoom && (o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_TREND))
+        ADD(" Zoomed axis: it does not start at 0%%.");
     if (c->low_used) {
         if (o->type == SHOPSTAT_CHART_TREND)
             ADD("\nHollow points: effective base below %g; read with caution.", o->low_base);
