@@ -291,9 +291,13 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         ADD("Question: %s", d->label ? d->label : nm);
     if (d->multi_response)
         ADD(" (multiple answers allowed: percentages may add to more than 100%%)");
-    ADD(".");
-    if (d->base_note && *d->base_note)
-        ADD("\nBase: %s.", d->base_note);
+    if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
+        ADD(".");
+    if (d->base_note && *d->base_note) {
+        ADD("\nBase: %s", d->base_note);
+        if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
+            ADD(".");
+    }
     ADD("\n%s", o->weight_note && *o->weight_note ? o->weight_note : "Unweighted.");
     char lvl[32];
     snprintf(lvl, sizeof lvl, "%g%%", o->ci_level * 100);
