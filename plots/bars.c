@@ -118,7 +118,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     /* Each bar's pitch must hold its value label; each level's band must hold its wrapped
      * label, so bands differ in height when some labels wrap to several lines. If they do not
      * fit, a wider label column (up to 45% of the width) wraps less. */
-    double min_pitch = fmax(vh, 5 * s), max_bar = 24 * s;
+    double min_pitch = fmax(vh, 5 * s), max_bar = 26 * s;
     double group_need = ns * min_pitch + 4 * s, avail = bottom - top, need = 0;
     double *bands = calloc(nl, sizeof *bands);
     if (!bands) {
@@ -146,7 +146,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     double extra = (avail - need) / (double)nl;
     double bar = fmin((group_need + extra) * 0.78 / ns - gap, max_bar);
     bar = fmax(bar, min_pitch - gap);
-    double cap = ns * (bar + gap) / 0.55;
+    double cap = ns * (bar + gap) / 0.5;
     double *band_y = calloc(nl + 1, sizeof *band_y);
     if (!band_y) {
         free(bands);

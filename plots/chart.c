@@ -291,9 +291,13 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         ADD("Question: %s", d->label ? d->label : nm);
     if (d->multi_response)
         ADD(" (multiple answers allowed: percentages may add to more than 100%%)");
-    ADD(".");
-    if (d->base_note && *d->base_note)
-        ADD("\nBase: %s.", d->base_note);
+    if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
+        ADD(".");
+    if (d->base_note && *d->base_note) {
+        ADD("\nBase: %s", d->base_note);
+        if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
+            ADD(".");
+    }
     ADD("\n%s", o->weight_note && *o->weight_note ? o->weight_note : "Unweighted.");
     char lvl[32];
     snprintf(lvl, sizeof lvl, "%g%%", o->ci_level * 100);
@@ -325,6 +329,8 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
             d->neutral >= 0 ? "neutral answer" : "middle of the scale");
         break;
     }
+    if (o->zoom && (o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_TREND))
+        ADD(" Zoomed axis: it does not start at 0%%.");
     if (c->low_used) {
         if (o->type == SHOPSTAT_CHART_TREND)
             ADD("\nHollow points: effective base below %g; read with caution.", o->low_base);

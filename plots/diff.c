@@ -121,6 +121,12 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double hdr = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     double top = b.y + th + 14 * s + hdr, bottom = b.y + b.h - axh;
     double pitch = fmax(vh + 2 * s, 2.6 * r);
+    /* Comparison labels may wrap in a narrow column: each sub-row must hold its label. */
+    for (size_t k = 0; nc > 1 && k < nc; k++) {
+        plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, cw - 10 * s,
+                   &fsmall, 0, NULL, &th);
+        pitch = fmax(pitch, th + 2 * s);
+    }
     double need = fmax(nc * pitch + 6 * s, labh + 6 * s);
     double band = (bottom - top) / (double)nl;
     if (band < need) {

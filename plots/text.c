@@ -54,6 +54,7 @@ void plots_text(cairo_t *cr, const char *s, double x, double y, double width, co
         cairo_set_source_rgb(cr, f->colour.r, f->colour.g, f->colour.b);
         cairo_move_to(cr, x - f->halign * lw - lx, y - f->valign * lh - ly);
         pango_cairo_show_layout(cr, layout);
+        cairo_new_path(cr); /* the path is not part of the saved state: leave no current point */
         cairo_restore(cr);
     }
     if (w)

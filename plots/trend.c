@@ -46,6 +46,8 @@ static void line_label(const shopstat_chart_data *d, size_t line, char *buf, siz
     size_t l = line / d->nseries, j = line % d->nseries;
     if (d->nseries == 1)
         snprintf(buf, n, "%s", plots_level_label(&d->levels[l]));
+    else if (d->nlevels == 1)
+        snprintf(buf, n, "%s", plots_series_label(&d->series[j]));
     else
         snprintf(buf, n, "%s: %s", plots_level_label(&d->levels[l]),
                  plots_series_label(&d->series[j]));
@@ -178,6 +180,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
                     for (size_t k = start; k < w; k++)
                         ok &= !isnan(tcell(d, i, k)->lo) && !isnan(tcell(d, i, k)->hi);
                     if (ok && w - start > 1) {
+                        cairo_new_path(cr); /* text drawing leaves a current point behind */
                         for (size_t k = start; k < w; k++)
                             cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->hi));
                         for (size_t k = w; k-- > start;)
@@ -195,6 +198,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
                         cairo_stroke(cr);
                     }
                 } else if (layer == 1 && w - start > 1) {
+                    cairo_new_path(cr);
                     for (size_t k = start; k < w; k++)
                         cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->value));
                     plots_set(cr, col);

@@ -135,6 +135,29 @@ static shopstat_chart_cell stress_cells[7 * 3];
 
 static double holm_p[7];
 
+/* ---- Extra synthetic shapes (not from the studies): several comparisons, waves, scales ---- */
+
+static const shopstat_chart_level multi_levels[] = {
+    {"sw", "Would switch after poor service", 0},
+    {"more", "Bought more where satisfied", 0},
+    {"email", "Contacted by e-mail", 0}};
+static const char *const multi_compare[] = {"Heavy minus all", "Public sector minus all"};
+static const shopstat_chart_diff multi_diffs[] = {
+    {0.18, 0.12, 0.24, 0.0001, 1}, {0.07, -0.09, 0.23, 0.62, 0},
+    {0.14, 0.07, 0.21, 0.0004, 1}, {-0.05, -0.22, 0.12, 0.81, 0},
+    {0.14, 0.06, 0.22, 0.003, 1},  {0.03, -0.15, 0.21, 0.81, 0}};
+
+static const shopstat_chart_level reach_levels[] = {{"reach", "Reached a person by phone", 0}};
+static const shopstat_chart_series reach_series[] = {
+    {"large", "Large companies", 80, 80}, {"small", "Small companies", 40, 40}};
+static const char *const reach_waves[] = {"2008", "2009", "2010", "2011"};
+static shopstat_chart_cell reach_cells[2 * 4];
+
+static const shopstat_chart_level agree_levels[] = {
+    {"1", "Strongly disagree", 0}, {"2", "Disagree", 0}, {"3", "Agree", 0},
+    {"4", "Strongly agree", 0}};
+static shopstat_chart_cell agree_cells[4 * 2];
+
 static void build(void)
 {
     double sw_all[] = {0.69, 0.24, 0.07}, sw_heavy[] = {0.87, 0.10, 0.03};
@@ -208,6 +231,19 @@ static void build(void)
         tele_bars[l * 2 + 1] = tele_trend[l * 2 + 1];
     }
 
+    double rl[] = {0.05, 0.06, 0.09, 0.27}, rs[] = {0.03, 0.04, 0.05, 0.15};
+    double nl_[] = {70, 75, 80, 96}, ns_[] = {25, 28, 40, 54};
+    for (int w = 0; w < 4; w++) {
+        reach_cells[w] = cell(rl[w], nl_[w]);
+        reach_cells[w].eff_base = nl_[w];
+        reach_cells[4 + w] = cell(rs[w], ns_[w]);
+        reach_cells[4 + w].eff_base = ns_[w];
+    }
+    double ag[2][4] = {{0.12, 0.26, 0.41, 0.21}, {0.08, 0.17, 0.45, 0.30}};
+    for (int j = 0; j < 2; j++)
+        for (int l = 0; l < 4; l++)
+            agree_cells[l * 2 + j] = cell(ag[j][l], j ? 180 : 610);
+
     double st[7][3] = {{0.58, 0.66, 0.41}, {0.34, 0.45, 0.27}, {0.47, 0.52, 0.55},
                        {0.81, 0.77, 0.86}, {0.12, 0.19, 0.09}, {0.06, 0.03, 0.05},
                        {0.03, 0.04, 0.00}};
@@ -223,7 +259,7 @@ typedef struct demo {
     shopstat_chart_opts o;
 } demo;
 
-static demo demos[8];
+static demo demos[16];
 static size_t ndemos;
 
 static demo *add(const char *name, shopstat_chart_type t)
@@ -341,6 +377,45 @@ static void setup(void)
                     "jamais sortir de la page ni se chevaucher";
 }
 
+static void setup_extra(void)
+{
+    demo *x = add("segments_vs_all", SHOPSTAT_CHART_DIFF);
+    x->d.label = "Two segments against all buyers";
+    x->d.base_note = "All buyers n=836; heavy n=248; public sector n=41 (synthetic)";
+    x->d.levels = multi_levels;
+    x->d.nlevels = 3;
+    x->d.ncompare = 2;
+    x->d.compare_labels = multi_compare;
+    x->d.diffs = multi_diffs;
+    x->o.adjust_method = "Holm";
+    x->o.source = "Synthetic data for the demo: not from a published study.";
+
+    x = add("reach_waves", SHOPSTAT_CHART_TREND);
+    x->d.label = "Reached a person by phone, by company size";
+    x->d.base_note = "Companies tested by mystery shoppers (synthetic waves)";
+    x->d.levels = reach_levels;
+    x->d.nlevels = 1;
+    x->d.series = reach_series;
+    x->d.nseries = 2;
+    x->d.waves = reach_waves;
+    x->d.nwaves = 4;
+    x->d.trend = reach_cells;
+    x->o.zoom = 1;
+    x->o.weight_note = "Unweighted.";
+    x->o.source = "Synthetic data for the demo: not from a published study.";
+
+    x = add("agree4", SHOPSTAT_CHART_LIKERT);
+    x->d.label = "\"Customer service was easy to reach\"";
+    x->d.base_note = "Business buyers of office software (synthetic)";
+    x->d.levels = agree_levels;
+    x->d.nlevels = 4;
+    x->d.series = seg2;
+    x->d.nseries = 2;
+    x->d.cells = agree_cells;
+    x->d.neutral = -1;
+    x->o.source = "Synthetic data for the demo: not from a published study.";
+}
+
 static int usage(void)
 {
     fputs("usage: chartdemo [--size WxH] [--zoom] [--sort none] DEMO OUT.{pdf,png,svg}\n"
@@ -356,6 +431,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     setup();
+    setup_extra();
     double w = 0, h = 0;
     int zoom = 0, sortnone = 0;
     int i = 1;
@@ -387,7 +463,7 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)
         if (strcmp(which, aliases[k].alias) == 0)
             which = aliases[k].name;
-    const shopstat_chart_data *sel[8];
+    const shopstat_chart_data *sel[16];
     size_t n = 0;
     for (size_t k = 0; k < ndemos; k++) {
         if (strcmp(which, "all") != 0 && strcmp(which, demos[k].name) != 0)
@@ -396,7 +472,7 @@ int main(int argc, char **argv)
             demos[k].o.width = w;
             demos[k].o.height = h;
         }
-        demos[k].o.zoom = zoom;
+        demos[k].o.zoom |= zoom;
         if (sortnone)
             demos[k].o.sort = SHOPSTAT_CHART_SORT_NONE;
         sel[n++] = &demos[k].d;

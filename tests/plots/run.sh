@@ -86,13 +86,13 @@ boxes() {
 cd "$TMP" || exit 1
 
 # --- every chart type renders, one page of the default A4 landscape size -------------------
-for d in bars diff likert trend stress channel satisfied teletech_waves; do
+for d in bars diff likert trend stress channel satisfied teletech_waves segments_vs_all reach_waves agree4; do
     render $d $d.pdf
     pdf_pages $d.pdf 1
     pdf_size $d.pdf "842 x 595"
 done
 render all all.pdf
-pdf_pages all.pdf 8
+pdf_pages all.pdf 11
 
 # --- content: titles, labels, values, bases, footers -------------------------------------------
 has bars.pdf "Would you switch supplier after one poor service experience?" "Yes, would switch" \
@@ -112,6 +112,10 @@ has teletech_waves.pdf "2010 wave" "2011 wave" "22%"
 has stress.pdf "Joignabilité du service client" "Überweisungsbestätigung" "ultérieur" \
     "Très gros acheteurs" "Autre (préciser)"
 before stress.pdf "Überweisungsbestätigung" "Ne sait pas"
+has segments_vs_all.pdf "Heavy minus all" "Public sector minus all" "p=0.620" "−5 [−22, +12]"
+has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30" \
+    "Zoomed axis"
+has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
 if grep -q "…" "$TMP/flat.txt"; then fail "stress.pdf: ellipsis found (labels must wrap)"; else ok; fi
 
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
@@ -137,7 +141,8 @@ for e in pdf svg png; do
     render all b.$e
 done
 cmp -s a.pdf b.pdf && ok || fail "PDF renders differ"
-for q in switch satisfied channel heavy_vs_all intent teletech teletech_waves stress; do
+for q in switch satisfied channel heavy_vs_all intent teletech teletech_waves stress \
+         segments_vs_all reach_waves agree4; do
     for e in svg png; do
         cmp -s a-$q.$e b-$q.$e && ok || fail "$e renders of $q differ"
     done
@@ -150,7 +155,7 @@ pdfinfo a.pdf | grep -q "CreationDate: *Sat Jan  1 00:00:00 2000" && ok || fail 
 dims=$(od -An -tu1 -j16 -N8 a-switch.png | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
 [ "$dims" = "1684x1190" ] && ok || fail "PNG size $dims, expected 1684x1190"
 head -c 5 a-switch.svg | grep -q "<?xml" && grep -q "<svg" a-switch.svg && ok || fail "SVG header"
-n=$(ls a-*.png | wc -l); [ "$n" = 8 ] && ok || fail "$n PNG files, expected 8"
+n=$(ls a-*.png | wc -l); [ "$n" = 11 ] && ok || fail "$n PNG files, expected 11"
 ls ./*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind" || ok
 
 echo "$passed passed, $failed failed"
