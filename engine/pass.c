@@ -574,7 +574,6 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
                            shopstat_reader_colname(t->reader, c));
         return -1;
     }
-    /* key: stratum id, a separator, the PSU text (PSUs are nested in strata) */
     size_t need = n + 24;
     if (need > t->last_key_cap) {
         char *k = realloc(t->last_key, need * 2);
@@ -585,14 +584,16 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
         t->last_key = k;
         t->last_key_cap = need * 2;
     }
-    char head[24];
-    int hn = snprintf(head, sizeof head, "%zu\x1f", stratum);
-    size_t klen = (size_t)hn + n;
+    /* key: the stratum id's bytes, then the PSU text */
+    uint32_t sid32 = (uint32_t)stratum;
+    const char *head = (const char *)&sid32;
+    size_t hn = sizeof sid32;
+    size_t klen = hn + n;
     /* rows usually come sorted by PSU: compare with the last key first */
-    if (t->last_unit >= 0 && klen == t->last_key_len && memcmp(t->last_key, head, (size_t)hn) == 0 &&
+    if (t->last_unit >= 0 && klen == t->last_key_len && memcmp(t->last_key, head, hn) == 0 &&
         memcmp(t->last_key + hn, s, n) == 0)
         return t->last_unit;
-    memcpy(t->last_key, head, (size_t)hn);
+    memcpy(t->last_key, head, hn);
     memcpy(t->last_key + hn, s, n);
     t->last_key_len = klen;
     int added = 0;
@@ -760,10 +761,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 u->N[c] += 1;
                 if (t->element)
                     u->Q[c] += w2;
-                cell_info *ci = &t->cell[c];
-                ci->n++;
-                ci->npos += (size_t)pos;
-                ci->w2 += w2;
+                if (k == 0)
+                    t->cell[c].w2 += w2; /* for eff_base: base cells only */
             }
         }
     }
@@ -831,6 +830,17 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
 
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
+    /* rows per cell: summed from the units rather than counted per row */
+    for (size_t c = 0; c < t->ncell; c++) {
+        double n = 0, npos = 0;
+        for (size_t u = 0; u < t->nunits; u++)
+            if (c < t->units[u].cap) {
+                n += t->units[u].N[c];
+                npos += t->units[u].P[c];
+            }
+        t->cell[c].n = (size_t)n;
+        t->cell[c].npos = (size_t)npos;
+    }
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;
