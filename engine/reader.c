@@ -1099,7 +1099,7 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                  r->names[i]);
     }
-    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                               "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
                               "are: %s",
                               what ? what : "", what ? " " : "", name, r->names[best], list);
