@@ -33,7 +33,10 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
     }
     if (a[n] != '\0')
         return 0;
-    if (*i + 1 >= argc) {
+    /* "--weight -o x" is a forgotten value, not a column called "-o"; negative numbers
+     * ("--missing -99") are values. "--flag=VALUE" takes anything. */
+    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!next || (next[0] == '-' && next[1] != '\0' && !(next[1] >= '0' && next[1] <= '9'))) {
         cli_usage_error("%s needs a value", name);
         return -1;
     }

@@ -76,7 +76,8 @@ const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r);
 /* Position of column i's header cell. */
 shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i);
 
-/* Index of the column called name. On failure fills err with
+/* Index of the column called name. On failure fills err (file = the reader's path, no
+ * line) with
  * "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c" where
  * what is e.g. "--weight" (may be NULL), and returns SHOPSTAT_EUSAGE. */
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
