@@ -59,10 +59,10 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     plots_text(cr, texts[0], 0, 0, 0, &fl, 0, NULL, &th);
     double r = 4.2 * s;
     dot(cr, lx + r, ly + th / 2, r, up, 1, s);
-    dot(cr, lx + 3.2 * r, ly + th / 2, r, down, 1, s);
+    dot(cr, lx + 3.6 * r, ly + th / 2, r, down, 1, s);
     double tw;
-    plots_text(cr, texts[0], lx + 5 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
-    lx += 5 * r + tw + 18 * s;
+    plots_text(cr, texts[0], lx + 5.6 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
+    lx += 5.6 * r + tw + 18 * s;
     dot(cr, lx + r, ly + th / 2, r, ns_col, 0, s);
     plots_text(cr, texts[1], lx + 3 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
 
@@ -133,7 +133,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         free(order);
         return plots_too_small(c, "levels", c->h + (need - band) * (double)nl);
     }
-    band = fmin(band, fmax(need, nc * pitch * 2.2));
+    band = fmin(band, fmax(need, nc * pitch * 2.6));
     bottom = top + band * nl;
 
     /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
@@ -179,9 +179,6 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         fmt_pts(zero ? 0 : v, a.step * 100 < 1 ? 1 : 0, tk, sizeof tk);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
-    plots_font fu = ft;
-    fu.halign = 1;
-    plots_text(cr, "pts", a.x1, bottom + 4 * s + axh - 2 * s, 0, &fu, 0, NULL, NULL);
 
     for (size_t row = 0; row < nl; row++) {
         size_t l = order[row];
