@@ -6,15 +6,6 @@
 
 #include "shopstat/chart.h"
 
-/* Under AddressSanitizer, fontconfig and Pango keep process-lifetime caches that LSan would
- * report as leaks; they are not ours. Ignored when built without sanitizers. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig\nleak:libpango\nleak:libpangoft2\nleak:libpangocairo\n"
-           "leak:libcairo\nleak:libglib\nleak:libgobject\nleak:libharfbuzz\nleak:libfreetype\n";
-}
-
 #define SOURCE                                                                                     \
     "Synthetic data built to match published figures (Servicesoft customer-service study 1999; "   \
     "Teletech mystery-shopping benchmark 2010-2011); not the original microdata."

@@ -11,14 +11,6 @@
 #include "shopstat/chart.h"
 #include "../../plots/internal.h"
 
-/* fontconfig and Pango keep process-lifetime caches that LeakSanitizer would report. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig\nleak:libpango\nleak:libpangoft2\nleak:libpangocairo\n"
-           "leak:libcairo\nleak:libglib\nleak:libgobject\nleak:libharfbuzz\nleak:libfreetype\n";
-}
-
 /* A small valid bars chart: 4 levels x 2 series, "Other" given second. */
 static const shopstat_chart_level levels[] = {
     {"1", "Phone", 0}, {"8", "Other (please specify)", 0}, {"2", "E-mail", 0}, {"3", "Web", 0}};
