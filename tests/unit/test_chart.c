@@ -228,6 +228,34 @@ static void test_formats(void **state)
     assert_close(a.hi, 0.25, 1e-12);
 }
 
+static void test_text_wraps(void **state)
+{
+    (void)state;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+    cairo_t *cr = cairo_create(sf);
+    plots_font f = plots_font_make(10, 0, PLOTS_INK);
+    double w1, h1, w, h;
+    plots_text(cr, "Joignabilit\xc3\xa9", 0, 0, 0, &f, 0, &w1, &h1);
+    /* DejaVu Sans at 10 pt: a line is about 11.6 pt high; "Joignabilité" is 55-70 pt wide. */
+    assert_true(h1 > 10 && h1 < 13);
+    assert_true(w1 > 50 && w1 < 75);
+    const char *longtxt = "Le conseiller a propos\xc3\xa9 une solution adapt\xc3\xa9" "e \xc3\xa0 mon "
+                          "probl\xc3\xa8me d\xc3\xa8s le premier appel, sans transfert";
+    plots_text(cr, longtxt, 0, 0, 0, &f, 0, &w, &h);
+    assert_true(w > 300);
+    assert_close(h, h1, 1e-9);
+    plots_text(cr, longtxt, 0, 0, 100, &f, 0, &w, &h);
+    assert_true(w <= 100);
+    assert_true(h > 3 * h1); /* wrapped to several lines, nothing cut */
+    /* A single word longer than the width breaks between characters rather than overflowing. */
+    plots_text(cr, "Kundenzufriedenheitsbefragungsergebnis", 0, 0, 60, &f, 0, &w, &h);
+    assert_true(w <= 60);
+    assert_true(h > 2 * h1);
+    assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+}
+
 static void test_validate(void **state)
 {
     (void)state;
@@ -400,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_residual_labels),
         cmocka_unit_test(test_level_order),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, setup_dir, teardown_dir),
