@@ -85,8 +85,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     fsmall.halign = 1;
     if (nc > 1) {
         for (size_t k = 0; k < nc; k++) {
-            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0,
-                       &tw, NULL);
+            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0, &tw,
+                       NULL);
             cw = fmax(cw, tw);
         }
         cw = fmin(ceil(cw) + 1, 0.15 * b.w) + 10 * s;
@@ -123,8 +123,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double pitch = fmax(vh + 2 * s, 2.6 * r);
     /* Comparison labels may wrap in a narrow column: each sub-row must hold its label. */
     for (size_t k = 0; nc > 1 && k < nc; k++) {
-        plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, cw - 10 * s,
-                   &fsmall, 0, NULL, &th);
+        plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, cw - 10 * s, &fsmall, 0,
+                   NULL, &th);
         pitch = fmax(pitch, th + 2 * s);
     }
     double need = fmax(nc * pitch + 6 * s, labh + 6 * s);
@@ -195,8 +195,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             const shopstat_chart_diff *x = &d->diffs[l * nc + k];
             double y = gy + k * pitch;
             if (nc > 1)
-                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "",
-                           b.x + lw + cw, y, cw - 10 * s, &fsmall, 1, NULL, NULL);
+                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", b.x + lw + cw, y,
+                           cw - 10 * s, &fsmall, 1, NULL, NULL);
             if (isnan(x->diff))
                 continue;
             plots_rgb col = !x->significant ? ns_col : x->diff >= 0 ? up : down;

@@ -79,8 +79,8 @@ static void test_size_parse(void **state)
     assert_int_equal(shopstat_chart_size_parse("slide", &w, &h, &e), SHOPSTAT_OK);
     assert_close(w, 960, 0);
     assert_close(h, 540, 0);
-    const char *bad[] = {"", "abc", "842x", "x595", "842x595x", "842*595", "842 x 595z",
-                         "100x100", "20000x500", "842x-595", "nanxinf"};
+    const char *bad[] = {"",           "abc",     "842x",      "x595",     "842x595x", "842*595",
+                         "842 x 595z", "100x100", "20000x500", "842x-595", "nanxinf"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         shopstat_error_clear(&e);
         assert_int_equal(shopstat_chart_size_parse(bad[i], &w, &h, &e), SHOPSTAT_EUSAGE);
@@ -145,8 +145,8 @@ static void test_page_path(void **state)
     assert_int_equal(shopstat_chart_page_path("c.pdf", "q7", 3, 9, buf, sizeof buf, &e), 0);
     assert_string_equal(buf, "c.pdf");
     /* "é" is two bytes in UTF-8: each becomes '_'. */
-    assert_int_equal(
-        shopstat_chart_page_path("c.svg", "Q 7/\xc3\xa9", 0, 2, buf, sizeof buf, &e), 0);
+    assert_int_equal(shopstat_chart_page_path("c.svg", "Q 7/\xc3\xa9", 0, 2, buf, sizeof buf, &e),
+                     0);
     assert_string_equal(buf, "c-Q_7___.svg");
     assert_int_equal(shopstat_chart_page_path("c.svg", "", 2, 3, buf, sizeof buf, &e), 0);
     assert_string_equal(buf, "c-q3.svg");
@@ -156,9 +156,17 @@ static void test_page_path(void **state)
 static void test_residual_labels(void **state)
 {
     (void)state;
-    const char *yes[] = {"Other",       "other (please specify)", "None", "Don't know",
-                         "Don\xe2\x80\x99t know", "DK", "No answer", "Autre",
-                         "Ne sait pas", "NSP", "  Refused"};
+    const char *yes[] = {"Other",
+                         "other (please specify)",
+                         "None",
+                         "Don't know",
+                         "Don\xe2\x80\x99t know",
+                         "DK",
+                         "No answer",
+                         "Autre",
+                         "Ne sait pas",
+                         "NSP",
+                         "  Refused"};
     const char *no[] = {"Otherwise", "Nonetheless", "Phone", "Donkey", ""};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         assert_true(shopstat_chart_label_is_residual(yes[i]));
@@ -239,7 +247,8 @@ static void test_text_wraps(void **state)
     /* DejaVu Sans at 10 pt: a line is about 11.6 pt high; "Joignabilité" is 55-70 pt wide. */
     assert_true(h1 > 10 && h1 < 13);
     assert_true(w1 > 50 && w1 < 75);
-    const char *longtxt = "Le conseiller a propos\xc3\xa9 une solution adapt\xc3\xa9" "e \xc3\xa0 mon "
+    const char *longtxt = "Le conseiller a propos\xc3\xa9 une solution adapt\xc3\xa9"
+                          "e \xc3\xa0 mon "
                           "probl\xc3\xa8me d\xc3\xa8s le premier appel, sans transfert";
     plots_text(cr, longtxt, 0, 0, 0, &f, 0, &w, &h);
     assert_true(w > 300);
