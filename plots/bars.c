@@ -204,7 +204,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
             double v = fmin(fmax(x->value, a.lo), a.hi);
             double x0 = plots_axis_map(&a, a.lo), xv = plots_axis_map(&a, v);
             int low = plots_is_low(c, plots_cell_eff(d, x, j));
-            plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low);
+            plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low, s);
             double xend = xv;
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
                 double xl = plots_axis_map(&a, fmax(x->lo, a.lo));

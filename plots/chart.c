@@ -27,6 +27,12 @@ void shopstat_chart_opts_init(shopstat_chart_opts *o)
     o->png_scale = 2;
 }
 
+void shopstat_chart_data_init(shopstat_chart_data *d)
+{
+    memset(d, 0, sizeof *d);
+    d->neutral = -1;
+}
+
 static int streq_ci(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)

@@ -276,7 +276,8 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
     return cy + rowh - y;
 }
 
-void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low)
+void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low,
+               double s)
 {
     if (w <= 0 || h <= 0)
         return;
@@ -294,14 +295,14 @@ void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb co
     cairo_fill_preserve(cr);
     cairo_clip_preserve(cr);
     plots_set(cr, col);
-    cairo_set_line_width(cr, 0.8);
+    cairo_set_line_width(cr, 0.8 * s);
     cairo_stroke(cr);
-    double step = 3.5;
+    double step = 3.5 * s;
     for (double t = -h; t < w + h; t += step) {
         cairo_move_to(cr, x + t, y + h);
         cairo_line_to(cr, x + t + h, y);
     }
-    cairo_set_line_width(cr, 0.6);
+    cairo_set_line_width(cr, 0.6 * s);
     cairo_stroke(cr);
     cairo_restore(cr);
 }

@@ -90,8 +90,10 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
                     const plots_rgb *colours, const char *const *texts, int draw);
 
 /* Fill a rectangle as a bar; low = pale with diagonal hatching (drawn as clipped lines, not
- * as a pattern surface, so SVG output carries no process-dependent ids). */
-void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low);
+ * as a pattern surface, so SVG output carries no process-dependent ids); s scales the
+ * hatching with the type. */
+void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low,
+               double s);
 
 /* Height needed for a one-line label block at the given size. */
 double plots_line_height(plots_ctx *c, double size);

@@ -266,8 +266,8 @@ static demo *add(const char *name, shopstat_chart_type t)
     x->o.ci_method = "Wilson";
     x->o.weight_note = "Weighted to the buyer population by company size and region (synthetic "
                        "weights).";
+    shopstat_chart_data_init(&x->d);
     x->d.name = name;
-    x->d.neutral = -1;
     x->d.opts = &x->o;
     return x;
 }

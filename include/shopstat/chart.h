@@ -100,7 +100,8 @@ typedef struct shopstat_chart_diff {
     int significant; /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
 } shopstat_chart_diff;
 
-/* Everything drawn for one question. Arrays are indexed as documented; all borrowed. */
+/* Everything drawn for one question. Initialise with shopstat_chart_data_init() (which sets
+ * neutral to -1), then fill. Arrays are indexed as documented; all borrowed. */
 typedef struct shopstat_chart_data {
     const char *name;      /* question (variable) name, e.g. "q7"; used for file names */
     const char *label;     /* question text; NULL = name */
@@ -135,6 +136,9 @@ typedef struct shopstat_chart_data {
      * this chart only, so one PDF can hold charts of different kinds; NULL = the call's. */
     const shopstat_chart_opts *opts;
 } shopstat_chart_data;
+
+/* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */
+void shopstat_chart_data_init(shopstat_chart_data *d);
 
 /* Draw one chart of type opts->type on a caller-owned context, in user units (points) over
  * the rectangle (0, 0, w, h) of the current transformation. The context's state is restored

@@ -28,7 +28,11 @@ static shopstat_chart_data make_data(void)
             cells[l * 2 + j] = c;
         }
     shopstat_chart_data d;
-    memset(&d, 0, sizeof d);
+    memset(&d, 0x5a, sizeof d);
+    shopstat_chart_data_init(&d);
+    assert_int_equal(d.neutral, -1);
+    assert_null(d.cells);
+    assert_int_equal(d.nwaves, 0);
     d.name = "q7";
     d.label = "Contact channel";
     d.levels = levels;
@@ -36,7 +40,6 @@ static shopstat_chart_data make_data(void)
     d.series = series;
     d.nseries = 2;
     d.cells = cells;
-    d.neutral = -1;
     return d;
 }
 
