@@ -97,13 +97,18 @@ typedef struct domain {
 
 /* A unit is a PSU (cluster mode) or a stratum (element mode: no PSU column, every
  * row its own PSU; then Q holds sums of squares). */
+/* Per-unit sums of one cell, kept together so a row's update touches one cache line. */
+typedef struct cell_acc {
+    double T;   /* sum of w */
+    uint32_t N; /* rows, whatever the weight */
+    uint32_t P; /* rows of w > 0 */
+} cell_acc;
+
 typedef struct unit {
     uint32_t stratum;
     int any_pos;      /* holds a row of positive weight */
     size_t cap;       /* cells allocated */
-    double *T;        /* sum of w per cell */
-    double *P;        /* rows of w > 0 per cell */
-    double *N;        /* rows per cell, whatever the weight */
+    cell_acc *A;      /* per cell */
     double *Q;        /* element mode: sum of w^2 per cell */
     size_t rows;      /* element mode: rows in the stratum */
     size_t npos_rows; /* element mode: rows of w > 0 */

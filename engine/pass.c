@@ -130,21 +130,11 @@ static int unit_reserve(shopstat_totals *t, unit *u)
     if (u->cap >= t->ncell)
         return 0;
     size_t nc = t->cellcap;
-    double *T = realloc(u->T, nc * sizeof *T);
-    if (!T)
+    cell_acc *A = realloc(u->A, nc * sizeof *A);
+    if (!A)
         return -1;
-    u->T = T;
-    double *P = realloc(u->P, nc * sizeof *P);
-    if (!P)
-        return -1;
-    u->P = P;
-    double *N = realloc(u->N, nc * sizeof *N);
-    if (!N)
-        return -1;
-    u->N = N;
-    memset(T + u->cap, 0, (nc - u->cap) * sizeof *T);
-    memset(P + u->cap, 0, (nc - u->cap) * sizeof *P);
-    memset(N + u->cap, 0, (nc - u->cap) * sizeof *N);
+    u->A = A;
+    memset(A + u->cap, 0, (nc - u->cap) * sizeof *A);
     if (t->element) {
         double *Q = realloc(u->Q, nc * sizeof *Q);
         if (!Q)
@@ -756,9 +746,10 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                     return nomem(err);
                 if (unit_reserve(t, u))
                     return nomem(err);
-                u->T[c] += w;
-                u->P[c] += pos;
-                u->N[c] += 1;
+                cell_acc *acc = &u->A[c];
+                acc->T += w;
+                acc->P += (uint32_t)pos;
+                acc->N++;
                 if (t->element)
                     u->Q[c] += w2;
                 if (k == 0)
@@ -835,8 +826,8 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         double n = 0, npos = 0;
         for (size_t u = 0; u < t->nunits; u++)
             if (c < t->units[u].cap) {
-                n += t->units[u].N[c];
-                npos += t->units[u].P[c];
+                n += t->units[u].A[c].N;
+                npos += t->units[u].A[c].P;
             }
         t->cell[c].n = (size_t)n;
         t->cell[c].npos = (size_t)npos;
@@ -1004,9 +995,7 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->dom);
     free(t->cell);
     for (size_t i = 0; i < t->nunits; i++) {
-        free(t->units[i].T);
-        free(t->units[i].P);
-        free(t->units[i].N);
+        free(t->units[i].A);
         free(t->units[i].Q);
     }
     free(t->units);
@@ -1110,7 +1099,7 @@ double totals_cell_weight(const shopstat_totals *t, long cell)
     for (size_t u = 0; u < t->nunits; u++) {
         if ((size_t)cell >= t->units[u].cap)
             continue;
-        double x = t->units[u].T[cell];
+        double x = t->units[u].A[cell].T;
         double y = s + x;
         c += fabs(s) >= fabs(x) ? (s - y) + x : (x - y) + s;
         s = y;
@@ -1128,9 +1117,9 @@ double totals_cell_df(const shopstat_totals *t, long cell)
     double strata = 0;
     for (size_t u = 0; u < t->nunits; u++) {
         const unit *un = &t->units[u];
-        if ((size_t)cell >= un->cap || un->P[cell] <= 0)
+        if ((size_t)cell >= un->cap || un->A[cell].P == 0)
             continue;
-        psus += t->element ? un->P[cell] : 1;
+        psus += t->element ? un->A[cell].P : 1;
         if (seen && !seen[un->stratum]) {
             seen[un->stratum] = 1;
             strata++;
