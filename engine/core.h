@@ -24,6 +24,48 @@ static inline long smap_put(strmap *m, const char *s, size_t n, int *added)
     return r == STRMAP_FULL || r == STRMAP_NOMEM ? -1 : (long)r;
 }
 #define SMAP_KEY(m, i) strmap_key((m), (i))
+
+/* A few recent short keys (<= 8 bytes) of a map, checked before hashing: survey answers
+ * repeat a handful of codes, so most lookups end here. */
+#define SCACHE_N 8
+typedef struct scache {
+    uint64_t key[SCACHE_N];
+    long id[SCACHE_N];
+    uint8_t len[SCACHE_N];
+    unsigned next;
+} scache;
+
+static inline int scache_pack(const char *s, size_t n, uint64_t *k)
+{
+    if (n > 8)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    *k = v;
+    return 1;
+}
+
+/* smap_put through the cache; *added only ever set for keys new to the map. */
+static inline long scache_put(scache *c, strmap *m, const char *s, size_t n, int *added)
+{
+    uint64_t k;
+    int packed = scache_pack(s, n, &k);
+    if (added)
+        *added = 0;
+    if (packed)
+        for (unsigned i = 0; i < SCACHE_N; i++)
+            if (c->len[i] == n + 1 && c->key[i] == k)
+                return c->id[i];
+    long id = smap_put(m, s, n, added);
+    if (packed && id >= 0) {
+        unsigned i = c->next++ % SCACHE_N;
+        c->key[i] = k;
+        c->len[i] = (uint8_t)(n + 1);
+        c->id[i] = id;
+    }
+    return id;
+}
 #define SMAP_LEN(m, i) ((m)->len[(i)])
 
 /* ---- plan ---- */
@@ -139,6 +181,7 @@ typedef struct rt_question {
     const plan_question *pq;
     size_t *cols;       /* column indices */
     strmap levels;      /* SINGLE and CODES: discovered levels; MULTI: column names */
+    scache lcache;
     size_t *order;      /* after the pass: display position -> level id */
     size_t *rank;       /* level id -> display position */
 } rt_question;
@@ -147,6 +190,7 @@ typedef struct rt_by {
     size_t column;
     size_t plan_index;
     strmap values;      /* value text -> index in segs */
+    scache vcache;
     size_t *segs;       /* runtime segment id per value */
     size_t nsegs_cap;
 } rt_by;
@@ -192,6 +236,7 @@ struct shopstat_totals {
     size_t ncell, cellcap;
 
     strmap strata;
+    scache scache_strata;
     stratum_info *st;
     size_t stcap;
     strmap psus;        /* key "stratum\x1fpsu" */

@@ -412,7 +412,7 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
                                 shopstat_error *err)
 {
     int added = 0;
-    long l = smap_put(&q->levels, s, n, &added);
+    long l = scache_put(&q->lcache, &q->levels, s, n, &added);
     if (l < 0)
         return nomem(err);
     if (added && q->levels.n > MAX_LEVELS)
@@ -634,7 +634,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       shopstat_reader_colname(t->reader, c));
     }
     int added = 0;
-    long sid = smap_put(&t->strata, sname, slen, &added);
+    long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
     if (sid < 0)
         return nomem(err);
     if (added) {
@@ -703,7 +703,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         size_t n = row->lens[by->column];
         if (shopstat_reader_is_missing(t->reader, s, n))
             continue;
-        long v = smap_put(&by->values, s, n, &added);
+        long v = scache_put(&by->vcache, &by->values, s, n, &added);
         if (v < 0)
             return nomem(err);
         if (added) {
