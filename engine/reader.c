@@ -678,6 +678,9 @@ static shopstat_status finish(shopstat_reader *r, shopstat_error *err)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, r->fpos.line, r->fpos.col,
                                   "unterminated quoted field (its closing quote is missing)");
     size_t a = r->buf_abs + r->buf_len;
+    memmove(r->q, r->q + r->qhead, (r->qtail - r->qhead) * sizeof *r->q);
+    r->qtail -= r->qhead;
+    r->qhead = 0;
     if (r->st == S_FIELD) {
         r->q[r->qtail++] = pos_at(r, a);
         r->rows_scanned++;
