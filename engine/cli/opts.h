@@ -28,6 +28,11 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
  * these flags, for the commands' --help: */
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
 
+/* The known flag closest to arg by edit distance, or NULL when none is within a third
+ * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
+ * flags above are always candidates; extra lists a command's own flags (may be NULL). */
+const char *cli_closest_flag(const char *arg, const char *const *extra);
+
 #define CLI_DATA_OPTS_HELP                                                                   \
     "Reading the export:\n"                                                                  \
     "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"   \
