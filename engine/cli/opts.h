@@ -41,8 +41,8 @@ const char *cli_closest_flag(const char *arg, const char *const *extra);
     "                     windows-1252, converted to UTF-8)\n"                                \
     "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"     \
     "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"          \
-    "  --missing CODES    comma-separated codes that also mean missing, e.g. 98,99\n"         \
-    "                     (empty cells and NA always do)\n"                                   \
+    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"   \
+    "                     e.g. 98,99 (empty cells and NA always do)\n"                        \
     "\n"                                                                                     \
     "Survey design:\n"                                                                       \
     "  --weight COL       sampling weights (finite, >= 0)\n"                                  \
