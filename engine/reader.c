@@ -678,6 +678,9 @@ static shopstat_status finish(shopstat_reader *r, shopstat_error *err)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, r->fpos.line, r->fpos.col,
                                   "unterminated quoted field (its closing quote is missing)");
     size_t a = r->buf_abs + r->buf_len;
+    memmove(r->q, r->q + r->qhead, (r->qtail - r->qhead) * sizeof *r->q);
+    r->qtail -= r->qhead;
+    r->qhead = 0;
     if (r->st == S_FIELD) {
         r->q[r->qtail++] = pos_at(r, a);
         r->rows_scanned++;
@@ -791,7 +794,11 @@ static char detect_delimiter(const unsigned char *s, size_t n)
     const char cand[4] = {',', ';', '\t', '|'};
     size_t count[4] = {0, 0, 0, 0};
     int inq = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    /* libcsv skips blank lines before the header: so does the detection. */
+    while (i < n && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t'))
+        i++;
+    for (; i < n; i++) {
         unsigned char c = s[i];
         if (c == '"')
             inq = !inq;
@@ -904,9 +911,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     for (size_t i = 0; i < r->nmissing; i++)
         r->miss_first[(unsigned char)r->missing[i][0]] = 1;
     char d = opts ? opts->delimiter : 0;
-    if (d == '"' || d == '\r' || d == '\n')
+    if (d == '"' || d == '\r' || d == '\n' || (d & 0x80))
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "the delimiter cannot be a quote or a line end");
+                                  "the delimiter must be an ASCII character other than a quote "
+                                  "or a line end");
 
     r->fp = fopen(path, "rb");
     if (!r->fp)

@@ -274,8 +274,14 @@ int cmd_describe(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            rc = cli_usage_error("describe: unknown option '%s' (see 'shopstat help describe')",
-                                 argv[i]);
+            static const char *const own[] = {"--output", "--help", NULL};
+            const char *near = cli_closest_flag(argv[i], own);
+            if (near)
+                rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
+                                     near);
+            else
+                rc = cli_usage_error(
+                    "describe: unknown option '%s' (see 'shopstat help describe')", argv[i]);
             goto done;
         }
         if (data) {

@@ -224,6 +224,14 @@ static void test_delimiters(void **state)
     RUN("a;b,x;c\n1;2;3\n", &o, &r);
     assert_string_equal(r.header, "a,b,x,c");
     assert_string_equal(r.error, "");
+    /* Blank lines before the header are skipped, by detection too; lines still count. */
+    RUN("\n\r\na;b\n1;2\n", NULL, &r);
+    assert_int_equal(r.d.delimiter, ';');
+    assert_string_equal(r.rows, "1|2@4:3\n");
+    o.delimiter = '"';
+    RUN("a,b\n1,2\n", &o, &r);
+    assert_string_equal(r.error, "shopstat: error: the delimiter must be an ASCII character "
+                                 "other than a quote or a line end");
 }
 
 static void test_latin1_converted(void **state)
