@@ -8,9 +8,9 @@
 #include "shopstat/tab.h"
 #include "internal.h"
 
-/* strmap helpers: -1 on allocation failure or cap. Caps: levels and PSU keys are
+/* strmap helpers: -1 on allocation failure, -2 when the map's byte cap is reached. Caps: levels and PSU keys are
  * bounded by the callers' own limits; the byte cap bounds a single map's keys. */
-#define CORE_MAP_BYTES ((size_t)256 << 20)
+#define CORE_MAP_BYTES ((size_t)64 << 20)
 static inline void smap_init(strmap *m)
 {
     strmap_init(m, (size_t)-3, CORE_MAP_BYTES);
@@ -21,7 +21,7 @@ static inline long smap_put(strmap *m, const char *s, size_t n, int *added)
     size_t r = strmap_add(m, s, n, strmap_hash(s, n), &a);
     if (added)
         *added = a;
-    return r == STRMAP_FULL || r == STRMAP_NOMEM ? -1 : (long)r;
+    return r == STRMAP_FULL ? -2 : r == STRMAP_NOMEM ? -1 : (long)r;
 }
 #define SMAP_KEY(m, i) strmap_key((m), (i))
 
@@ -49,7 +49,7 @@ static inline int scache_pack(const char *s, size_t n, uint64_t *k)
 /* smap_put through the cache; *added only ever set for keys new to the map. */
 static inline long scache_put(scache *c, strmap *m, const char *s, size_t n, int *added)
 {
-    uint64_t k;
+    uint64_t k = 0;
     int packed = scache_pack(s, n, &k);
     if (added)
         *added = 0;

@@ -407,6 +407,19 @@ static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *
     return 0;
 }
 
+/* A map refused a new key: -2 is the byte cap (input-driven, so a limit), else memory. */
+static shopstat_status map_fail(const shopstat_totals *t, long code, const shopstat_row *row,
+                                size_t col, shopstat_error *err)
+{
+    if (code != -2)
+        return nomem(err);
+    return shopstat_error_set(err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader),
+                              row->pos[col].line, row->pos[col].col,
+                              "column '%s' has more distinct text than shopstat keeps (%zu MB); "
+                              "is it an identifier or free text?",
+                              shopstat_reader_colname(t->reader, col), CORE_MAP_BYTES >> 20);
+}
+
 static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *s, size_t n,
                                 const shopstat_row *row, size_t col, long *id,
                                 shopstat_error *err)
@@ -414,7 +427,7 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
     int added = 0;
     long l = scache_put(&q->lcache, &q->levels, s, n, &added);
     if (l < 0)
-        return nomem(err);
+        return map_fail(t, l, row, col, err);
     if (added && q->levels.n > MAX_LEVELS)
         return shopstat_error_set(
             err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[col].line,
@@ -589,7 +602,7 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     int added = 0;
     long id = smap_put(&t->psus, t->last_key, klen, &added);
     if (id < 0) {
-        nomem(err);
+        map_fail(t, id, row, c, err);
         return -1;
     }
     if (added) {
@@ -636,7 +649,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     int added = 0;
     long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
     if (sid < 0)
-        return nomem(err);
+        return map_fail(t, sid, row, t->scol, err);
     if (added) {
         if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
             return nomem(err);
@@ -705,7 +718,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             continue;
         long v = scache_put(&by->vcache, &by->values, s, n, &added);
         if (v < 0)
-            return nomem(err);
+            return map_fail(t, v, row, by->column, err);
         if (added) {
             if (by->values.n > MAX_BY_SEGMENTS)
                 return shopstat_error_set(
