@@ -130,21 +130,11 @@ static int unit_reserve(shopstat_totals *t, unit *u)
     if (u->cap >= t->ncell)
         return 0;
     size_t nc = t->cellcap;
-    double *T = realloc(u->T, nc * sizeof *T);
-    if (!T)
+    cell_acc *A = realloc(u->A, nc * sizeof *A);
+    if (!A)
         return -1;
-    u->T = T;
-    double *P = realloc(u->P, nc * sizeof *P);
-    if (!P)
-        return -1;
-    u->P = P;
-    double *N = realloc(u->N, nc * sizeof *N);
-    if (!N)
-        return -1;
-    u->N = N;
-    memset(T + u->cap, 0, (nc - u->cap) * sizeof *T);
-    memset(P + u->cap, 0, (nc - u->cap) * sizeof *P);
-    memset(N + u->cap, 0, (nc - u->cap) * sizeof *N);
+    u->A = A;
+    memset(A + u->cap, 0, (nc - u->cap) * sizeof *A);
     if (t->element) {
         double *Q = realloc(u->Q, nc * sizeof *Q);
         if (!Q)
@@ -422,7 +412,7 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
                                 shopstat_error *err)
 {
     int added = 0;
-    long l = smap_put(&q->levels, s, n, &added);
+    long l = scache_put(&q->lcache, &q->levels, s, n, &added);
     if (l < 0)
         return nomem(err);
     if (added && q->levels.n > MAX_LEVELS)
@@ -574,7 +564,6 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
                            shopstat_reader_colname(t->reader, c));
         return -1;
     }
-    /* key: stratum id, a separator, the PSU text (PSUs are nested in strata) */
     size_t need = n + 24;
     if (need > t->last_key_cap) {
         char *k = realloc(t->last_key, need * 2);
@@ -585,14 +574,16 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
         t->last_key = k;
         t->last_key_cap = need * 2;
     }
-    char head[24];
-    int hn = snprintf(head, sizeof head, "%zu\x1f", stratum);
-    size_t klen = (size_t)hn + n;
+    /* key: the stratum id's bytes, then the PSU text */
+    uint32_t sid32 = (uint32_t)stratum;
+    const char *head = (const char *)&sid32;
+    size_t hn = sizeof sid32;
+    size_t klen = hn + n;
     /* rows usually come sorted by PSU: compare with the last key first */
-    if (t->last_unit >= 0 && klen == t->last_key_len && memcmp(t->last_key, head, (size_t)hn) == 0 &&
+    if (t->last_unit >= 0 && klen == t->last_key_len && memcmp(t->last_key, head, hn) == 0 &&
         memcmp(t->last_key + hn, s, n) == 0)
         return t->last_unit;
-    memcpy(t->last_key, head, (size_t)hn);
+    memcpy(t->last_key, head, hn);
     memcpy(t->last_key + hn, s, n);
     t->last_key_len = klen;
     int added = 0;
@@ -643,7 +634,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       shopstat_reader_colname(t->reader, c));
     }
     int added = 0;
-    long sid = smap_put(&t->strata, sname, slen, &added);
+    long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
     if (sid < 0)
         return nomem(err);
     if (added) {
@@ -712,7 +703,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         size_t n = row->lens[by->column];
         if (shopstat_reader_is_missing(t->reader, s, n))
             continue;
-        long v = smap_put(&by->values, s, n, &added);
+        long v = scache_put(&by->vcache, &by->values, s, n, &added);
         if (v < 0)
             return nomem(err);
         if (added) {
@@ -755,15 +746,14 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                     return nomem(err);
                 if (unit_reserve(t, u))
                     return nomem(err);
-                u->T[c] += w;
-                u->P[c] += pos;
-                u->N[c] += 1;
+                cell_acc *acc = &u->A[c];
+                acc->T += w;
+                acc->P += (uint32_t)pos;
+                acc->N++;
                 if (t->element)
                     u->Q[c] += w2;
-                cell_info *ci = &t->cell[c];
-                ci->n++;
-                ci->npos += (size_t)pos;
-                ci->w2 += w2;
+                if (k == 0)
+                    t->cell[c].w2 += w2; /* for eff_base: base cells only */
             }
         }
     }
@@ -831,6 +821,17 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
 
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
+    /* rows per cell: summed from the units rather than counted per row */
+    for (size_t c = 0; c < t->ncell; c++) {
+        double n = 0, npos = 0;
+        for (size_t u = 0; u < t->nunits; u++)
+            if (c < t->units[u].cap) {
+                n += t->units[u].A[c].N;
+                npos += t->units[u].A[c].P;
+            }
+        t->cell[c].n = (size_t)n;
+        t->cell[c].npos = (size_t)npos;
+    }
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;
@@ -994,9 +995,7 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->dom);
     free(t->cell);
     for (size_t i = 0; i < t->nunits; i++) {
-        free(t->units[i].T);
-        free(t->units[i].P);
-        free(t->units[i].N);
+        free(t->units[i].A);
         free(t->units[i].Q);
     }
     free(t->units);
@@ -1100,7 +1099,7 @@ double totals_cell_weight(const shopstat_totals *t, long cell)
     for (size_t u = 0; u < t->nunits; u++) {
         if ((size_t)cell >= t->units[u].cap)
             continue;
-        double x = t->units[u].T[cell];
+        double x = t->units[u].A[cell].T;
         double y = s + x;
         c += fabs(s) >= fabs(x) ? (s - y) + x : (x - y) + s;
         s = y;
@@ -1118,9 +1117,9 @@ double totals_cell_df(const shopstat_totals *t, long cell)
     double strata = 0;
     for (size_t u = 0; u < t->nunits; u++) {
         const unit *un = &t->units[u];
-        if ((size_t)cell >= un->cap || un->P[cell] <= 0)
+        if ((size_t)cell >= un->cap || un->A[cell].P == 0)
             continue;
-        psus += t->element ? un->P[cell] : 1;
+        psus += t->element ? un->A[cell].P : 1;
         if (seen && !seen[un->stratum]) {
             seen[un->stratum] = 1;
             strata++;

@@ -169,22 +169,6 @@ static shopstat_status add_question(shopstat_plan *p, const char *name,
     if (ncols == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "question '%s' names no column", name);
-    plan_question *nq = realloc(p->questions, (p->nquestions + 1) * sizeof *nq);
-    if (!nq)
-        return nomem(err);
-    p->questions = nq;
-    plan_question *q = &nq[p->nquestions];
-    memset(q, 0, sizeof *q);
-    q->kind = kind;
-    q->name = dupstr(name);
-    q->columns = calloc(ncols, sizeof *q->columns);
-    if (!q->name || !q->columns) {
-        free(q->name);
-        free(q->columns);
-        return nomem(err);
-    }
-    q->ncolumns = ncols;
-    p->nquestions++;
     for (size_t i = 0; i < ncols; i++) {
         if (!cols[i] || !*cols[i])
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -194,9 +178,25 @@ static shopstat_status add_question(shopstat_plan *p, const char *name,
                 return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                           "question '%s' lists column '%s' twice", name,
                                           cols[i]);
-        if (!(q->columns[i] = dupstr(cols[i])))
-            return nomem(err);
     }
+    plan_question q;
+    memset(&q, 0, sizeof q);
+    q.kind = kind;
+    q.name = dupstr(name);
+    q.columns = calloc(ncols, sizeof *q.columns);
+    int ok = q.name && q.columns;
+    for (size_t i = 0; ok && i < ncols; i++, q.ncolumns++)
+        ok = (q.columns[i] = dupstr(cols[i])) != NULL;
+    plan_question *nq = ok ? realloc(p->questions, (p->nquestions + 1) * sizeof *nq) : NULL;
+    if (!nq) {
+        for (size_t i = 0; i < q.ncolumns; i++)
+            free(q.columns[i]);
+        free(q.columns);
+        free(q.name);
+        return nomem(err);
+    }
+    p->questions = nq;
+    nq[p->nquestions++] = q;
     return SHOPSTAT_OK;
 }
 
@@ -408,19 +408,25 @@ shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
     shopstat_status st = check_segment_name(p, name, err);
     if (st)
         return st;
-    plan_segment *s = push_segment(p, err);
-    if (!s)
-        return SHOPSTAT_ENOMEM;
-    s->kind = SEG_COND;
-    if (!(s->name = dupstr(name)))
-        return nomem(err);
-    if (nconds && !(s->conds = calloc(nconds, sizeof *s->conds)))
-        return nomem(err);
-    for (size_t i = 0; i < nconds; i++) {
-        s->nconds++;
-        if ((st = plan_cond_copy(&s->conds[i], &conds[i], err)))
-            return st;
+    /* Build aside and append only when complete: a failed call leaves the plan as it was. */
+    plan_segment seg;
+    memset(&seg, 0, sizeof seg);
+    seg.kind = SEG_COND;
+    if (!(seg.name = dupstr(name)) || (nconds && !(seg.conds = calloc(nconds, sizeof *seg.conds))))
+        st = nomem(err);
+    for (size_t i = 0; !st && i < nconds; i++) {
+        seg.nconds++;
+        st = plan_cond_copy(&seg.conds[i], &conds[i], err);
     }
+    plan_segment *s = st ? NULL : push_segment(p, err);
+    if (!s) {
+        free(seg.name);
+        for (size_t j = 0; j < seg.nconds; j++)
+            plan_cond_free(&seg.conds[j]);
+        free(seg.conds);
+        return st ? st : SHOPSTAT_ENOMEM;
+    }
+    *s = seg;
     return SHOPSTAT_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/charts.h"
 #include "cli/cli.h"
 #include "cli/survey_args.h"
 #include "shopstat/compare.h"
@@ -25,6 +26,9 @@ const char cmd_compare_help[] =
     "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
     "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case)\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
+    "  --chart FILE         difference chart (dot and whisker, significant ones\n"
+    "                       highlighted); --chart-type bars draws the segments' bars\n"
+    "                       with significance letters; other chart flags as in tab\n"
     "\n"
     "csv columns: variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,\n"
     "             ci_lower,ci_upper,df,t,p_value,p_adjusted\n"
@@ -199,8 +203,8 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                 if (isnan(est[c]))
                     snprintf(cell[c], sizeof cell[c], "-");
                 else
-                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s %.50s", 100 * est[c],
-                             eff[c] < 30 ? "*" : "", letters[c]);
+                    snprintf(cell[c], sizeof cell[c], "%.1f%%%s%s%.50s", 100 * est[c],
+                             eff[c] < 30 ? "*" : "", letters[c][0] ? " " : "", letters[c]);
                 any_low |= !isnan(est[c]) && eff[c] < 30;
                 fprintf(f, "  %14s", cell[c]);
             }
@@ -265,6 +269,15 @@ int cmd_compare(int argc, char **argv)
         write_table(f, d, n, &a);
     if (shopstat_outfile_commit(of, &err))
         rc = cli_fail(&err);
+    if (!rc && a.chart) {
+        shopstat_estimate *e = NULL;
+        size_t ne = 0;
+        if (shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
+            rc = cli_fail(&err);
+        else
+            rc = cli_render_charts(&a, e, ne, d, n);
+        free(e);
+    }
 done:
     free(d);
     shopstat_totals_free(t);

@@ -1,14 +1,322 @@
-/* shopstat describe: placeholder until the command lands (see the open issues). */
+/* shopstat describe: print the dialect, columns, levels, design summary and row accounting of an export. */
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
+#include "shopstat/describe.h"
+#include "shopstat/outfile.h"
+#include "shopstat/reader.h"
 
-const char cmd_describe_help[] = "usage: shopstat describe ...\n\nNot implemented yet.\n";
+const char cmd_describe_help[] =
+    "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
+    "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
+    "                         [--skip-rows N] [--missing CODES] [-o FILE]\n"
+    "\n"
+    "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
+    "encoding and decimal rule; every column's type, missing values and distinct\n"
+    "values (with counts for categorical columns); the survey design (weights, Kish\n"
+    "effective sample size, strata, PSUs per stratum); and what happened to every row.\n"
+    "\n"
+    "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
+    "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
+    "else), empty (every value missing). Levels are listed for up to 20 values.\n"
+    "\n" CLI_DATA_OPTS_HELP "\n"
+    "Output:\n"
+    "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
+    "\n"
+    "Errors (bad rows, bad weights, unknown columns) are one line on stderr,\n"
+    "path:line:col: error: message, with exit status 2.\n"
+    "\n"
+    "Example:\n"
+    "  shopstat describe survey.csv --weight wt --strata region --psu panel\n";
+
+/* Numbers for people: integers without decimals, others with 6 significant digits. */
+static const char *num(char *buf, size_t n, double x)
+{
+    if (isnan(x))
+        snprintf(buf, n, "n/a");
+    else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(buf, n, "%.0f", x);
+    else if (fabs(x) >= 1e5)
+        snprintf(buf, n, "%.1f", x);
+    else
+        snprintf(buf, n, "%.6g", x);
+    return buf;
+}
+
+/* Width of s as put_cell() writes it: one per UTF-8 character, escapes in full. */
+static int cell_width(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += *p == '\n' || *p == '\r' || *p == '\t' ? 2 : *p < 0x20 || *p == 0x7f ? 4 : (*p & 0xC0) != 0x80;
+    return w;
+}
+
+/* Write s left-aligned in w columns: control characters escaped (\n, \t, \xHH) so a value
+ * with a line break keeps the table intact, cut with "..." past w characters. */
+static void put_cell(FILE *out, const char *s, int w)
+{
+    int used = 0, total = cell_width(s);
+    int limit = w <= 0 ? total : total > w ? w - 3 : w;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[8] = "";
+        if (*p == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (*p == '\r')
+            snprintf(esc, sizeof esc, "\\r");
+        else if (*p == '\t')
+            snprintf(esc, sizeof esc, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02X", *p);
+        int cw = esc[0] ? (int)strlen(esc) : (*p & 0xC0) != 0x80;
+        if (cw && used + cw > limit) {
+            fputs("...", out);
+            used += 3;
+            break;
+        }
+        if (esc[0])
+            fputs(esc, out);
+        else
+            fputc(*p, out);
+        used += cw;
+    }
+    for (; used < w; used++)
+        fputc(' ', out);
+}
+
+static void print_dialect(FILE *out, const shopstat_reader *r, const cli_data_opts *o)
+{
+    const shopstat_csv_dialect *d = shopstat_reader_dialect(r);
+    char delim[16];
+    if (d->delimiter == '\t')
+        snprintf(delim, sizeof delim, "tab");
+    else
+        snprintf(delim, sizeof delim, "'%c'", d->delimiter);
+    fprintf(out, "file:       %s\n", shopstat_reader_path(r));
+    fprintf(out, "delimiter:  %s (%s)\n", delim, o->csv.delimiter ? "--delimiter" : "detected");
+    fprintf(out, "encoding:   %s (%s%s)%s\n", d->encoding, o->csv.encoding ? "--encoding" : "detected",
+            d->converted ? ", converted to UTF-8" : "", d->bom ? ", byte order mark removed" : "");
+    fprintf(out, "line ends:  %s\n", d->line_ending);
+    if (!d->decimal_comma)
+        fprintf(out, "decimals:   point (1.5)\n");
+    else
+        fprintf(out, "decimals:   comma or point (1,5 or 1.5; %s)\n",
+                o->csv.decimal_comma == 1 ? "--decimal-comma" : "because the delimiter is ';'");
+}
+
+static void print_columns(FILE *out, const shopstat_description *ds)
+{
+    size_t n = shopstat_description_ncols(ds);
+    int w = 6;
+    for (size_t i = 0; i < n; i++) {
+        int l = cell_width(shopstat_description_column(ds, i)->name);
+        if (l > w)
+            w = l < 40 ? l : 40;
+    }
+    fprintf(out, "\ncolumns: %zu\n", n);
+    fprintf(out, "  %-*s  %-11s  %8s  %8s  %9s  %s\n", w, "column", "type", "present", "missing",
+            "distinct", "range");
+    char a[64], b[64], c[64], dist[32];
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        if (s->distinct_capped)
+            snprintf(dist, sizeof dist, "> %zu", s->distinct);
+        else
+            snprintf(dist, sizeof dist, "%zu", s->distinct);
+        fputs("  ", out);
+        put_cell(out, s->name, w);
+        fprintf(out, "  %-11s  %8zu  %8zu  %9s", shopstat_coltype_name(s->type), s->present,
+                s->missing, dist);
+        if (s->all_numeric)
+            fprintf(out, "  %s to %s, mean %s", num(a, sizeof a, s->min), num(b, sizeof b, s->max),
+                    num(c, sizeof c, s->mean));
+        fputc('\n', out);
+    }
+    /* One width for every level table so the counts line up down the page. */
+    int lw = 5, any = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        for (size_t j = 0; j < s->nlevels; j++) {
+            int l = cell_width(s->levels[j].value);
+            if (l > lw)
+                lw = l < 40 ? l : 40;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        if (!s->nlevels)
+            continue;
+        if (!any)
+            fprintf(out, "\nlevels (count, %% of present values):\n");
+        any = 1;
+        fputs("  ", out);
+        put_cell(out, s->name, 0);
+        fputc('\n', out);
+        for (size_t j = 0; j < s->nlevels; j++) {
+            fputs("    ", out);
+            put_cell(out, s->levels[j].value, lw);
+            fprintf(out, "  %8zu  %5.1f%%\n", s->levels[j].count,
+                    100.0 * (double)s->levels[j].count / (double)s->present);
+        }
+    }
+}
+
+static void print_design(FILE *out, const shopstat_description *ds, const cli_data_opts *o)
+{
+    const shopstat_design_summary *d = shopstat_description_design(ds);
+    char a[64], b[64], c[64], e[64];
+    fprintf(out, "\ndesign:\n");
+    if (d->has_weight) {
+        fprintf(out, "  weight:     %s\n", o->design.weight);
+        fprintf(out, "              min %s, median %s%s, max %s, sum %s\n",
+                num(a, sizeof a, d->wmin), d->median_approx ? "~" : "",
+                num(b, sizeof b, d->wmedian), num(c, sizeof c, d->wmax), num(e, sizeof e, d->wsum));
+        if (d->zero_weights)
+            fprintf(out, "              %zu row%s with weight 0\n", d->zero_weights,
+                    d->zero_weights == 1 ? "" : "s");
+        fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
+                num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
+    } else {
+        fprintf(out, "  weight:     none (every row counts 1)\n");
+    }
+    if (d->has_strata)
+        fprintf(out, "  strata:     %s, %zu strat%s\n", o->design.strata, d->nstrata,
+                d->nstrata == 1 ? "um" : "a");
+    else
+        fprintf(out, "  strata:     none (one stratum)\n");
+    if (d->has_psu)
+        fprintf(out, "  PSUs:       %s, %zu in all\n", o->design.psu, d->npsu);
+    else
+        fprintf(out, "  PSUs:       none (each row is its own PSU)\n");
+    if (d->has_fpc)
+        fprintf(out, "  fpc:        %s\n", o->design.fpc);
+    if (d->has_strata || d->has_psu) {
+        size_t minp = (size_t)-1, maxp = 0;
+        for (size_t i = 0; i < d->nstrata; i++) {
+            if (d->strata[i].npsu < minp)
+                minp = d->strata[i].npsu;
+            if (d->strata[i].npsu > maxp)
+                maxp = d->strata[i].npsu;
+        }
+        if (d->has_strata)
+            fprintf(out, "  PSUs per stratum: %zu to %zu\n", minp, maxp);
+        if (d->single_psu_strata)
+            fprintf(out,
+                    "  warning: %zu strat%s with a single PSU: variance estimation needs a "
+                    "lonely-PSU rule there\n",
+                    d->single_psu_strata, d->single_psu_strata == 1 ? "um" : "a");
+    }
+    if (d->has_strata && d->nstrata <= 50) {
+        int w = 7;
+        for (size_t i = 0; i < d->nstrata; i++) {
+            int l = cell_width(d->strata[i].name);
+            if (l > w)
+                w = l < 40 ? l : 40;
+        }
+        fprintf(out, "\n  %-*s  %8s  %6s%s\n", w, "stratum", "rows", "PSUs", d->has_fpc ? "       fpc" : "");
+        for (size_t i = 0; i < d->nstrata; i++) {
+            const shopstat_stratum *s = &d->strata[i];
+            fputs("  ", out);
+            put_cell(out, s->name, w);
+            fprintf(out, "  %8zu  %6zu", s->rows, s->npsu);
+            if (d->has_fpc)
+                fprintf(out, "  %8s", num(a, sizeof a, s->fpc));
+            fprintf(out, "%s\n", s->npsu == 1 ? "  single PSU" : "");
+        }
+    } else if (d->has_strata && d->single_psu_strata) {
+        fprintf(out, "  single-PSU strata:");
+        size_t shown = 0;
+        for (size_t i = 0; i < d->nstrata && shown < 20; i++)
+            if (d->strata[i].npsu == 1)
+                fprintf(out, "%s %s", shown++ ? "," : "", d->strata[i].name);
+        if (d->single_psu_strata > shown)
+            fprintf(out, " and %zu more", d->single_psu_strata - shown);
+        fputc('\n', out);
+    }
+}
+
+static void print_rows(FILE *out, const shopstat_description *ds)
+{
+    size_t read = shopstat_description_rows_read(ds);
+    size_t used = shopstat_description_rows_used(ds);
+    size_t skipped = shopstat_description_rows_skipped(ds);
+    fprintf(out, "\nrows:\n");
+    fprintf(out, "  read      %9zu\n", read);
+    fprintf(out, "  used      %9zu\n", used);
+    if (skipped)
+        fprintf(out, "  excluded  %9zu  skipped by --skip-rows\n", skipped);
+    else
+        fprintf(out, "  excluded  %9d\n", 0);
+}
 
 int cmd_describe(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("shopstat: error: 'describe' is not implemented yet\n", stderr);
-    return 1;
+    cli_data_opts o;
+    cli_data_opts_init(&o);
+    const char *data = NULL, *output = "-";
+    int rc = 2;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int m = cli_data_opt(&o, argc, argv, &i);
+        if (m < 0)
+            goto done;
+        if (m > 0)
+            continue;
+        if ((m = cli_flag_value(argc, argv, &i, "--output", &v)) != 0 ||
+            (m = cli_flag_value(argc, argv, &i, "-o", &v)) != 0) {
+            if (m < 0)
+                goto done;
+            output = v;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            static const char *const own[] = {"--output", "--help", NULL};
+            const char *near = cli_closest_flag(argv[i], own);
+            if (near)
+                rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
+                                     near);
+            else
+                rc = cli_usage_error(
+                    "describe: unknown option '%s' (see 'shopstat help describe')", argv[i]);
+            goto done;
+        }
+        if (data) {
+            rc = cli_usage_error("describe: one data file only ('%s' and '%s')", data, argv[i]);
+            goto done;
+        }
+        data = argv[i];
+    }
+    if (!data) {
+        rc = cli_usage_error("describe: no data file (usage: shopstat describe DATA [flags])");
+        goto done;
+    }
+
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *r = NULL;
+    shopstat_description *ds = NULL;
+    shopstat_outfile *of = NULL;
+    shopstat_status s = shopstat_reader_open(data, &o.csv, &r, &err);
+    if (s == SHOPSTAT_OK)
+        s = shopstat_describe(r, &o.design, &ds, &err);
+    if (s == SHOPSTAT_OK)
+        s = shopstat_outfile_open(output, &of, &err);
+    if (s == SHOPSTAT_OK) {
+        FILE *out = shopstat_outfile_stream(of);
+        print_dialect(out, r, &o);
+        print_columns(out, ds);
+        print_design(out, ds, &o);
+        print_rows(out, ds);
+        s = shopstat_outfile_commit(of, &err);
+    }
+    rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);
+    shopstat_description_free(ds);
+    shopstat_reader_free(r);
+done:
+    cli_data_opts_free(&o);
+    return rc;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli/charts.h"
 #include "cli/cli.h"
 #include "cli/survey_args.h"
 #include "shopstat/output.h"
@@ -34,6 +35,11 @@ const char cmd_tab_help[] =
     "output:\n"
     "  --format csv|json|table        (default: table on a terminal, else csv)\n"
     "  -o FILE                        written atomically (nothing on failure)\n"
+    "charts:\n"
+    "  --chart FILE                   .pdf (one page per question), .png or .svg\n"
+    "                                 (FILE-<question>.png when several questions)\n"
+    "  --chart-type bars|likert|trend (trend: waves = the --by segments)\n"
+    "  --chart-size WxH  --title T  --subtitle T  --source T  --sort all|none  --zoom\n"
     "\n"
     "csv columns: variable,level,segment,base_n,base_weight,count,proportion,se,\n"
     "             ci_lower,ci_upper,df,deff,eff_base\n";
@@ -91,6 +97,8 @@ int cmd_tab(int argc, char **argv)
         shopstat_write_tab_table(f, e, n, &ctx);
     if (shopstat_outfile_commit(of, &err))
         rc = cli_fail(&err);
+    if (!rc)
+        rc = cli_render_charts(&a, e, n, NULL, 0);
 done:
     free(e);
     shopstat_totals_free(t);

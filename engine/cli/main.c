@@ -1,11 +1,22 @@
 /* shopstat CLI entry point: global flags and dispatch to commands. */
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "shopstat/outfile.h"
 #include "shopstat/shopstat.h"
+
+/* Ctrl-C or kill during a run: remove half-written -o temporary files, then die of the
+ * same signal so the exit status tells the shell what happened. */
+static void on_signal(int sig)
+{
+    shopstat_outfile_cleanup_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 static const cli_command commands[] = {
     {"describe", "columns, types, levels, missing values and the design of an export",
@@ -85,6 +96,8 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; the library checks return codes. */
     gsl_set_error_handler_off();
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     if (argc < 2) {
         usage(stderr);
         return 2;

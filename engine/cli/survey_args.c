@@ -7,25 +7,6 @@
 #include "cli/cli.h"
 #include "shopstat/ci.h"
 
-/* Value of flag `name` at argv[*i]: "--name VALUE" or "--name=VALUE". Returns NULL if
- * argv[*i] is not this flag; sets *missing when the value is absent. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int parse_level(const char *s, double *out)
 {
     char *end;
@@ -39,8 +20,7 @@ static int parse_level(const char *s, double *out)
 int survey_args_parse(survey_args *a, int argc, char **argv, int command)
 {
     memset(a, 0, sizeof *a);
-    shopstat_csv_opts_init(&a->csv);
-    shopstat_design_opts_init(&a->design);
+    cli_data_opts_init(&a->data_opts);
     shopstat_tab_opts_init(&a->tab);
     a->adjust = SHOPSTAT_ADJUST_HOLM;
     a->alpha = 0.05;
@@ -53,9 +33,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     const char *cmd = argv[0];
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        const char *v;
-        int missing = 0;
-#define FLAG(name) ((v = flag_value(argc, argv, &i, name, &missing)) != NULL || missing)
+        const char *v = NULL;
+        int m = 0;
+#define FLAG(name) ((v = NULL), (m = cli_flag_value(argc, argv, &i, name, &v)) != 0)
         if (arg[0] != '-' || strcmp(arg, "-") == 0) {
             if (a->data)
                 return cli_usage_error("%s: more than one data file ('%s' and '%s')", cmd,
@@ -63,52 +43,14 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             a->data = arg;
             continue;
         }
-        if (FLAG("--weight")) {
-            a->design.weight = v;
-        } else if (FLAG("--strata")) {
-            a->design.strata = v;
-        } else if (FLAG("--psu")) {
-            a->design.psu = v;
-        } else if (FLAG("--fpc")) {
-            a->design.fpc = v;
-        } else if (FLAG("--lonely-psu")) {
-            if (v && shopstat_lonely_parse(v, &a->design.lonely, &err))
+        int dm = cli_data_opt(&a->data_opts, argc, argv, &i);
+        if (dm < 0)
+            return 2;
+        if (dm > 0)
+            continue;
+        if (FLAG("--lonely-psu")) {
+            if (v && shopstat_lonely_parse(v, &a->data_opts.design.lonely, &err))
                 return cli_fail(&err);
-        } else if (FLAG("--delimiter")) {
-            if (v) {
-                if (strcmp(v, "\\t") == 0 || strcmp(v, "tab") == 0 || strcmp(v, "TAB") == 0)
-                    a->csv.delimiter = '\t';
-                else if (strlen(v) == 1)
-                    a->csv.delimiter = v[0];
-                else
-                    return cli_usage_error("--delimiter takes one character (or 'tab'), not '%s'",
-                                           v);
-            }
-        } else if (FLAG("--encoding")) {
-            a->csv.encoding = v;
-        } else if (strcmp(arg, "--decimal-comma") == 0) {
-            a->csv.decimal_comma = 1;
-        } else if (FLAG("--skip-rows")) {
-            if (v) {
-                char *end;
-                long n = strtol(v, &end, 10);
-                if (*end || n < 0 || !*v)
-                    return cli_usage_error("--skip-rows takes a whole number >= 0, not '%s'", v);
-                a->csv.skip_rows = (size_t)n;
-            }
-        } else if (FLAG("--missing")) {
-            if (v) {
-                free(a->missing_buf);
-                a->missing_buf = strdup(v);
-                if (!a->missing_buf)
-                    return cli_usage_error("out of memory");
-                size_t k = 0;
-                for (char *tok = strtok(a->missing_buf, ","); tok && k < 63;
-                     tok = strtok(NULL, ","))
-                    a->missing_list[k++] = tok;
-                a->missing_list[k] = NULL;
-                a->csv.missing = a->missing_list;
-            }
         } else if (FLAG("--var")) {
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
@@ -203,13 +145,13 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg,
                                    cmd);
         }
-        if (missing)
-            return cli_usage_error("%s: option '%s' needs a value", cmd, arg);
+        if (m < 0)
+            return 2;
 #undef FLAG
     }
     if (!a->data)
         return cli_usage_error("%s: no data file given (see 'shopstat help %s')", cmd, cmd);
-    if (shopstat_plan_set_design(a->plan, &a->design, &err))
+    if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
         return cli_fail(&err);
     return 0;
 }
@@ -217,9 +159,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
 void survey_args_free(survey_args *a)
 {
     shopstat_plan_free(a->plan);
-    free(a->missing_buf);
+    cli_data_opts_free(&a->data_opts);
     a->plan = NULL;
-    a->missing_buf = NULL;
 }
 
 int survey_args_run(survey_args *a, shopstat_totals **out)
@@ -227,7 +168,7 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     shopstat_error err;
     shopstat_error_clear(&err);
     shopstat_reader *r = NULL;
-    if (shopstat_reader_open(a->data, &a->csv, &r, &err))
+    if (shopstat_reader_open(a->data, &a->data_opts.csv, &r, &err))
         return cli_fail(&err);
     shopstat_status st = shopstat_totals_compute(a->plan, r, out, &err);
     shopstat_reader_free(r);
@@ -241,11 +182,12 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->data = a->data;
-    ctx->weight = a->design.weight;
-    ctx->strata = a->design.strata;
-    ctx->psu = a->design.psu;
-    ctx->fpc = a->design.fpc;
-    ctx->lonely = shopstat_lonely_name(a->design.lonely);
+    const shopstat_design_opts *d = &a->data_opts.design;
+    ctx->weight = d->weight;
+    ctx->strata = d->strata;
+    ctx->psu = d->psu;
+    ctx->fpc = d->fpc;
+    ctx->lonely = shopstat_lonely_name(d->lonely);
     ctx->ci = shopstat_ci_method_name(a->tab.ci);
     ctx->level = a->tab.level;
     shopstat_accounting acc = shopstat_totals_accounting(t);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "cli/opts.h"
 #include "shopstat/output.h"
 #include "shopstat/tab.h"
 
@@ -14,10 +15,7 @@ enum { ARGS_TAB = 1, ARGS_COMPARE = 2, ARGS_CHISQ = 4 };
 
 typedef struct survey_args {
     const char *data;
-    shopstat_csv_opts csv;
-    const char *missing_list[64];
-    char *missing_buf;
-    shopstat_design_opts design;
+    cli_data_opts data_opts; /* --delimiter ... --missing, --weight --strata --psu --fpc */
     shopstat_plan *plan;
     shopstat_tab_opts tab;
     int format;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "shopstat/ci.h"
+#include "shopstat/design.h"
 #include "shopstat/error.h"
 #include "shopstat/reader.h"
 
@@ -12,28 +13,6 @@
 extern "C" {
 #endif
 
-/* R's options(survey.lonely.psu = ...): what a stratum with a single PSU contributes. */
-typedef enum shopstat_lonely_psu {
-    SHOPSTAT_LONELY_FAIL = 0, /* error naming the stratum (R's default) */
-    SHOPSTAT_LONELY_REMOVE,
-    SHOPSTAT_LONELY_CERTAINTY,
-    SHOPSTAT_LONELY_ADJUST,
-    SHOPSTAT_LONELY_AVERAGE
-} shopstat_lonely_psu;
-
-shopstat_status shopstat_lonely_parse(const char *s, shopstat_lonely_psu *out, shopstat_error *err);
-const char *shopstat_lonely_name(shopstat_lonely_psu l);
-
-/* Design columns (names in the header; NULL = absent). Init with shopstat_design_opts_init. */
-typedef struct shopstat_design_opts {
-    const char *weight;
-    const char *strata;
-    const char *psu;
-    const char *fpc;
-    shopstat_lonely_psu lonely;
-} shopstat_design_opts;
-
-void shopstat_design_opts_init(shopstat_design_opts *o);
 
 typedef enum shopstat_question_kind {
     SHOPSTAT_Q_SINGLE,  /* one column; each distinct non-missing value is a level */

@@ -1,0 +1,56 @@
+/* --chart for tab and compare: chart options from flags, chart data from results. */
+#include "cli/charts.h"
+
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "shopstat/chartset.h"
+
+int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
+                      const shopstat_difference *diffs, size_t ndiffs)
+{
+    if (!a->chart)
+        return 0;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_chart_opts co;
+    shopstat_chart_opts_init(&co);
+    shopstat_chartset_opts so;
+    shopstat_chartset_opts_init(&so);
+    so.type = diffs ? SHOPSTAT_CHART_DIFF : SHOPSTAT_CHART_BARS;
+    if (a->chart_type && shopstat_chart_type_parse(a->chart_type, &so.type, &err))
+        return cli_fail(&err);
+    if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co.width, &co.height, &err))
+        return cli_fail(&err);
+    if (a->sort && shopstat_chart_sort_parse(a->sort, &co.sort, &err))
+        return cli_fail(&err);
+    if (so.type == SHOPSTAT_CHART_DIFF && !diffs)
+        return cli_usage_error("--chart-type diff needs 'shopstat compare'");
+    co.type = so.type;
+    co.title = a->title;
+    co.subtitle = a->subtitle;
+    co.source = a->source;
+    co.zoom = a->zoom;
+    co.ci_level = a->tab.level;
+    co.ci_method = shopstat_ci_method_name(a->tab.ci);
+    char wnote[300];
+    if (a->data_opts.design.weight) {
+        snprintf(wnote, sizeof wnote, "Weighted by %s.", a->data_opts.design.weight);
+        co.weight_note = wnote;
+    }
+    co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;
+    co.alpha = a->alpha;
+    so.diffs = diffs;
+    so.ndiffs = ndiffs;
+    so.alpha = a->alpha;
+    shopstat_chartset *set = NULL;
+    if (shopstat_chartset_build(e, n, &so, &set, &err))
+        return cli_fail(&err);
+    co.sig_note = shopstat_chartset_sig_note(set);
+    int rc = 0;
+    if (shopstat_chart_render_pages(a->chart, shopstat_chartset_charts(set),
+                                    shopstat_chartset_count(set), &co, &err))
+        rc = cli_fail(&err);
+    shopstat_chartset_free(set);
+    return rc;
+}

@@ -1,0 +1,208 @@
+/* Parsing of the CSV and design flags shared by describe, tab, compare and chisq. */
+#include "cli/opts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void cli_data_opts_init(cli_data_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    shopstat_csv_opts_init(&o->csv);
+    shopstat_design_opts_init(&o->design);
+}
+
+void cli_data_opts_free(cli_data_opts *o)
+{
+    free(o->missing_text);
+    free(o->missing);
+    o->missing_text = NULL;
+    o->missing = NULL;
+}
+
+int cli_flag_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    /* "--weight -o x" is a forgotten value, not a column called "-o"; negative numbers
+     * ("--missing -99") are values. "--flag=VALUE" takes anything. */
+    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!next || (next[0] == '-' && next[1] != '\0' && !(next[1] >= '0' && next[1] <= '9'))) {
+        cli_usage_error("%s needs a value", name);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+static int parse_delimiter(const char *v, char *out)
+{
+    if (strcmp(v, "tab") == 0 || strcmp(v, "TAB") == 0 || strcmp(v, "\\t") == 0) {
+        *out = '\t';
+        return 0;
+    }
+    if (strlen(v) == 1 && v[0] != '"' && v[0] != '\r' && v[0] != '\n') {
+        *out = v[0];
+        return 0;
+    }
+    return -1;
+}
+
+/* Append the comma-separated codes of v to the list (several --missing flags add up). */
+static int add_missing(cli_data_opts *o, const char *v)
+{
+    size_t old = o->missing_text ? strlen(o->missing_text) : 0;
+    char *t = malloc(old + strlen(v) + 2);
+    if (!t)
+        return -1;
+    snprintf(t, old + strlen(v) + 2, "%s%s%s", old ? o->missing_text : "", old ? "," : "", v);
+    size_t n = 1;
+    for (const char *p = t; *p; p++)
+        n += *p == ',';
+    const char **list = malloc((n + 1) * sizeof *list);
+    if (!list) {
+        free(t);
+        return -1;
+    }
+    size_t k = 0;
+    for (char *p = t;;) {
+        char *c = strchr(p, ',');
+        if (c)
+            *c = '\0';
+        if (*p)
+            list[k++] = p;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    list[k] = NULL;
+    free(o->missing_text);
+    free(o->missing);
+    o->missing_text = t;
+    o->missing = list;
+    o->csv.missing = list;
+    return 0;
+}
+
+int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
+{
+    const char *v;
+    int m;
+    if (strcmp(argv[*i], "--decimal-comma") == 0) {
+        o->csv.decimal_comma = 1;
+        return 1;
+    }
+    if ((m = cli_flag_value(argc, argv, i, "--delimiter", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (parse_delimiter(v, &o->csv.delimiter) != 0) {
+            cli_usage_error("--delimiter '%s': give one character, e.g. ';' or tab", v);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = cli_flag_value(argc, argv, i, "--encoding", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        o->csv.encoding = v;
+        return 1;
+    }
+    if ((m = cli_flag_value(argc, argv, i, "--skip-rows", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        char *end;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (!*v || *end || v[0] == '-' || v[0] == '+') {
+            cli_usage_error("--skip-rows '%s' is not a whole number", v);
+            return -1;
+        }
+        o->csv.skip_rows = (size_t)n;
+        return 1;
+    }
+    if ((m = cli_flag_value(argc, argv, i, "--missing", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (add_missing(o, v) != 0) {
+            cli_usage_error("out of memory");
+            return -1;
+        }
+        return 1;
+    }
+    static const char *const design[] = {"--weight", "--strata", "--psu", "--fpc"};
+    const char **slot[] = {&o->design.weight, &o->design.strata, &o->design.psu, &o->design.fpc};
+    for (int k = 0; k < 4; k++)
+        if ((m = cli_flag_value(argc, argv, i, design[k], &v)) != 0) {
+            if (m < 0)
+                return -1;
+            if (!*v) {
+                cli_usage_error("%s needs a column name", design[k]);
+                return -1;
+            }
+            *slot[k] = v;
+            return 1;
+        }
+    return 0;
+}
+
+/* Edit distance of two short strings (flags), on at most 31 bytes of each. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 31)
+        la = 31;
+    if (lb > 31)
+        lb = 31;
+    size_t prev[32], cur[32];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            cur[j] = best;
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+const char *cli_closest_flag(const char *arg, const char *const *extra)
+{
+    static const char *const shared[] = {"--delimiter", "--encoding", "--decimal-comma",
+                                         "--skip-rows", "--missing",  "--weight",
+                                         "--strata",    "--psu",      "--fpc",
+                                         NULL};
+    char name[64];
+    snprintf(name, sizeof name, "%s", arg);
+    char *eq = strchr(name, '=');
+    if (eq)
+        *eq = '\0';
+    /* Suggest only near misses: up to a third of the name's letters may differ. */
+    size_t letters = strlen(name) > 2 ? strlen(name) - 2 : 1;
+    const char *best = NULL;
+    size_t bestd = (letters / 3 > 1 ? letters / 3 : 1) + 1;
+    for (int list = 0; list < 2; list++) {
+        const char *const *f = list ? extra : shared;
+        for (; f && *f; f++) {
+            size_t d = distance(name, *f);
+            if (d < bestd) {
+                bestd = d;
+                best = *f;
+            }
+        }
+    }
+    return best;
+}

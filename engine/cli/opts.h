@@ -1,0 +1,53 @@
+/* CLI flags shared by the commands that read an export: CSV dialect and survey design columns. */
+#ifndef SHOPSTAT_CLI_OPTS_H
+#define SHOPSTAT_CLI_OPTS_H
+
+#include "shopstat/describe.h"
+#include "shopstat/reader.h"
+
+/* Filled by cli_data_opt(); csv and design are ready for shopstat_reader_open() and
+ * shopstat_describe() (strings borrowed from argv or owned here). */
+typedef struct cli_data_opts {
+    shopstat_csv_opts csv;
+    shopstat_design_opts design;
+    char *missing_text;    /* owned copy of all --missing values, split in place */
+    const char **missing;  /* owned NULL-terminated list pointing into missing_text */
+} cli_data_opts;
+
+void cli_data_opts_init(cli_data_opts *o);
+void cli_data_opts_free(cli_data_opts *o);
+
+/* Match argv[*i] against "--name" (value in argv[*i + 1]) or "--name=VALUE". Returns 1
+ * and sets *val (advancing *i past the value) on a match, 0 if argv[*i] is another
+ * flag, -1 after printing a usage error when the value is missing. */
+int cli_flag_value(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* If argv[*i] is one of --delimiter --encoding --decimal-comma --skip-rows --missing
+ * --weight --strata --psu --fpc, consume it (and its value) and return 1; return 0 if it
+ * is not; print a usage error and return -1 for a bad or missing value. Help text for
+ * these flags, for the commands' --help: */
+int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
+
+/* The known flag closest to arg by edit distance, or NULL when none is within a third
+ * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
+ * flags above are always candidates; extra lists a command's own flags (may be NULL). */
+const char *cli_closest_flag(const char *arg, const char *const *extra);
+
+#define CLI_DATA_OPTS_HELP                                                                   \
+    "Reading the export:\n"                                                                  \
+    "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"   \
+    "  --encoding E       character set of the file, e.g. utf-8, windows-1252, latin1\n"      \
+    "                     (default: UTF-8 if the first 1 MiB is valid UTF-8, else\n"          \
+    "                     windows-1252, converted to UTF-8)\n"                                \
+    "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"     \
+    "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"          \
+    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"   \
+    "                     e.g. 98,99 (empty cells and NA always do)\n"                        \
+    "\n"                                                                                     \
+    "Survey design:\n"                                                                       \
+    "  --weight COL       sampling weights (finite, >= 0)\n"                                  \
+    "  --strata COL       stratum of each row\n"                                             \
+    "  --psu COL          primary sampling unit (cluster) within its stratum\n"              \
+    "  --fpc COL          population size (or sampling fraction) of the row's stratum\n"
+
+#endif

@@ -1,0 +1,755 @@
+/* describe: per-column types, levels and missing counts plus weight/strata/PSU summaries in one pass. */
+#include "shopstat/describe.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Bytes of distinct values kept over all columns, shared out per column. */
+#define DISTINCT_BUDGET ((size_t)256 << 20)
+#define MAX_WEIGHT_BINS ((size_t)1 << 20)
+
+/* Direct cache of short values (up to 7 bytes, packed with their length into one word)
+ * in front of a strmap: categorical codes skip hashing and memcmp. */
+#define SC_SLOTS 256
+#define SC_MAX 128
+#define SC_MAX_COLUMNS 4096 /* columns beyond this get no cache (3 KiB each) */
+typedef struct shortcache {
+    uint64_t key[SC_SLOTS]; /* 0 = empty */
+    uint32_t idx[SC_SLOTS];
+    unsigned n;
+} shortcache;
+
+typedef struct colacc {
+    size_t missing, present;
+    int all_numeric;  /* every value folded so far is a number */
+    size_t folded;    /* values folded into min/max/sum */
+    double min, max, sum, comp; /* Neumaier-compensated sum for the mean */
+    shortcache *sc; /* NULL past SC_MAX_COLUMNS */
+    strmap values;
+    size_t *counts;
+    size_t counts_cap;
+    int overflow;
+    size_t overflow_n; /* distinct values tracked when the cap was hit */
+} colacc;
+
+/* Map from a weight's bit pattern (or bin) to its count: the median's histogram. */
+typedef struct u64slot {
+    uint64_t key; /* key + 1, 0 = empty */
+    size_t count;
+} u64slot;
+
+typedef struct u64map {
+    u64slot *slots;
+    size_t n, nslots;
+} u64map;
+
+typedef struct stratacc {
+    size_t rows, npsu;
+    double fpc;
+    int fpc_set;
+} stratacc;
+
+struct shopstat_description {
+    shopstat_reader *r;
+    const char *path;
+    size_t ncols;
+    colacc *acc;
+    shopstat_colsummary *cols;
+    shopstat_level *levels; /* storage for every column's levels */
+    int dc;
+    size_t wcol, scol, pcol, fcol; /* (size_t)-1 when absent */
+    const char *wname, *sname, *pname, *fname;
+    double wsum, wcomp, wsum2, wcomp2, wmin, wmax;
+    size_t zero_weights;
+    u64map wmap;
+    int wbinned, wunavailable;
+    strmap strata;
+    shortcache strata_sc;
+    stratacc *sacc;
+    size_t sacc_cap;
+    strmap psus;
+    char *key;
+    size_t keycap;
+    shopstat_stratum *strata_out;
+    shopstat_design_summary design;
+    size_t rows_used;
+    size_t rows_read, rows_skipped;
+};
+
+const char *shopstat_coltype_name(shopstat_coltype t)
+{
+    switch (t) {
+    case SHOPSTAT_COL_EMPTY: return "empty";
+    case SHOPSTAT_COL_NUMERIC: return "numeric";
+    case SHOPSTAT_COL_CATEGORICAL: return "categorical";
+    case SHOPSTAT_COL_TEXT: return "text";
+    }
+    return "unknown";
+}
+
+/* Neumaier's compensated summation: sums do not depend on row order beyond 1e-15. */
+static void ksum(double *s, double *c, double x)
+{
+    double t = *s + x;
+    if (fabs(*s) >= fabs(x))
+        *c += (*s - t) + x;
+    else
+        *c += (x - t) + *s;
+    *s = t;
+}
+
+/* ---- weight histogram ------------------------------------------------------------------ */
+
+static uint64_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static int u64map_add(u64map *m, uint64_t key, size_t count)
+{
+    if ((m->n + 1) * 2 > m->nslots) {
+        size_t ns = m->nslots ? m->nslots * 2 : 1024;
+        u64slot *t = calloc(ns, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < m->nslots; i++)
+            if (m->slots[i].key) {
+                size_t j = mix64(m->slots[i].key - 1) & (ns - 1);
+                while (t[j].key)
+                    j = (j + 1) & (ns - 1);
+                t[j] = m->slots[i];
+            }
+        free(m->slots);
+        m->slots = t;
+        m->nslots = ns;
+    }
+    size_t mask = m->nslots - 1;
+    for (size_t j = mix64(key) & mask;; j = (j + 1) & mask) {
+        if (m->slots[j].key == key + 1) {
+            m->slots[j].count += count;
+            return 0;
+        }
+        if (!m->slots[j].key) {
+            m->slots[j].key = key + 1;
+            m->slots[j].count = count;
+            m->n++;
+            return 0;
+        }
+    }
+}
+
+static void u64map_free(u64map *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+/* A weight's histogram key: its bits, or its bin (top 12 mantissa bits) once binned.
+ * Weights are >= 0 (with -0 folded to 0), so key order is numeric order. */
+#define BIN_SHIFT 40
+
+static shopstat_status add_weight(shopstat_description *ds, double w)
+{
+    if (ds->wunavailable)
+        return SHOPSTAT_OK;
+    uint64_t bits;
+    memcpy(&bits, &w, sizeof bits);
+    if (ds->wbinned)
+        bits >>= BIN_SHIFT;
+    if (u64map_add(&ds->wmap, bits, 1) != 0)
+        return SHOPSTAT_ENOMEM;
+    if (!ds->wbinned && ds->wmap.n > SHOPSTAT_DESCRIBE_MAX_WEIGHTS) {
+        u64map old = ds->wmap;
+        memset(&ds->wmap, 0, sizeof ds->wmap);
+        ds->wbinned = 1;
+        for (size_t i = 0; i < old.nslots; i++)
+            if (old.slots[i].key && u64map_add(&ds->wmap, (old.slots[i].key - 1) >> BIN_SHIFT,
+                                               old.slots[i].count) != 0) {
+                u64map_free(&old);
+                return SHOPSTAT_ENOMEM;
+            }
+        u64map_free(&old);
+    }
+    if (ds->wbinned && ds->wmap.n > MAX_WEIGHT_BINS) {
+        ds->wunavailable = 1;
+        u64map_free(&ds->wmap);
+    }
+    return SHOPSTAT_OK;
+}
+
+typedef struct kc {
+    uint64_t key;
+    size_t count;
+} kc;
+
+static int cmp_kc(const void *a, const void *b)
+{
+    uint64_t x = ((const kc *)a)->key, y = ((const kc *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+static double key_value(const shopstat_description *ds, uint64_t key)
+{
+    uint64_t bits = ds->wbinned ? (key << BIN_SHIFT) | ((uint64_t)1 << (BIN_SHIFT - 1)) : key;
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* Median of the weights as R's median(): the middle value, or the mean of the two. */
+static shopstat_status weight_median(shopstat_description *ds, double *out)
+{
+    *out = NAN;
+    if (ds->wunavailable || ds->wmap.n == 0)
+        return SHOPSTAT_OK;
+    kc *v = malloc(ds->wmap.n * sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < ds->wmap.nslots; i++)
+        if (ds->wmap.slots[i].key) {
+            v[n].key = ds->wmap.slots[i].key - 1;
+            v[n].count = ds->wmap.slots[i].count;
+            total += v[n].count;
+            n++;
+        }
+    qsort(v, n, sizeof *v, cmp_kc);
+    size_t lo = (total - 1) / 2, hi = total / 2, cum = 0;
+    double a = NAN, b = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(a) && lo < cum + v[i].count)
+            a = key_value(ds, v[i].key);
+        if (hi < cum + v[i].count) {
+            b = key_value(ds, v[i].key);
+            break;
+        }
+        cum += v[i].count;
+    }
+    free(v);
+    *out = (a + b) / 2;
+    return SHOPSTAT_OK;
+}
+
+/* ---- the row callback -------------------------------------------------------------------- */
+
+static shopstat_status field_error(shopstat_description *ds, const shopstat_row *row, size_t c,
+                                   shopstat_error *err, const char *fmt, const char *what,
+                                   const char *col)
+{
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
+                              fmt, what, col, row->fields[c]);
+}
+
+static void fold(colacc *a, double v, size_t count)
+{
+    if (a->folded == 0 || v < a->min)
+        a->min = v;
+    if (a->folded == 0 || v > a->max)
+        a->max = v;
+    ksum(&a->sum, &a->comp, v * (double)count);
+    a->folded += count;
+}
+
+/* Fold every distinct value with its count: numbers are parsed once per distinct value,
+ * not once per row. */
+static void fold_table(colacc *a, int dc)
+{
+    for (size_t k = 0; k < a->values.n && a->all_numeric; k++) {
+        double v;
+        if (shopstat_parse_number(strmap_key(&a->values, k), a->values.len[k], dc, &v) == 1)
+            fold(a, v, a->counts[k]);
+        else
+            a->all_numeric = 0;
+    }
+}
+
+static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, int *added)
+{
+    uint64_t key = 0;
+    size_t slot = 0;
+    if (!sc)
+        return strmap_add(m, s, len, strmap_hash(s, len), added);
+    if (len <= 7) {
+        /* Byte by byte: a variable-length memcpy into the word stalls store forwarding. */
+        for (size_t i = 0; i < len; i++)
+            key |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        key |= (uint64_t)len << 56;
+        slot = mix64(key) & (SC_SLOTS - 1);
+        while (sc->key[slot]) {
+            if (sc->key[slot] == key) {
+                *added = 0;
+                return sc->idx[slot];
+            }
+            slot = (slot + 1) & (SC_SLOTS - 1);
+        }
+    }
+    size_t k = strmap_add(m, s, len, strmap_hash(s, len), added);
+    if (len <= 7 && k < STRMAP_NOMEM && sc->n < SC_MAX) {
+        sc->key[slot] = key;
+        sc->idx[slot] = (uint32_t)k;
+        sc->n++;
+    }
+    return k;
+}
+
+static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s,
+                                   size_t len)
+{
+    if (!a->overflow) {
+        int added;
+        size_t k = lookup_add(&a->values, a->sc, s, len, &added);
+        if (k == STRMAP_NOMEM)
+            return SHOPSTAT_ENOMEM;
+        if (k != STRMAP_FULL) {
+            if (added) {
+                if (k >= a->counts_cap) {
+                    size_t nc = a->counts_cap ? a->counts_cap * 2 : 16;
+                    size_t *c = realloc(a->counts, nc * sizeof *c);
+                    if (!c)
+                        return SHOPSTAT_ENOMEM;
+                    a->counts = c;
+                    a->counts_cap = nc;
+                }
+                a->counts[k] = 0;
+            }
+            a->counts[k]++;
+            return SHOPSTAT_OK;
+        }
+        /* Past the cap only "more than N" is kept: fold the table, free it, and from now
+         * on parse numbers row by row. */
+        fold_table(a, ds->dc);
+        a->overflow = 1;
+        a->overflow_n = a->values.n;
+        strmap_free(&a->values);
+        free(a->counts);
+        a->counts = NULL;
+        a->counts_cap = 0;
+        free(a->sc);
+        a->sc = NULL;
+    }
+    if (a->all_numeric) {
+        double v;
+        if (shopstat_parse_number(s, len, ds->dc, &v) == 1)
+            fold(a, v, 1);
+        else
+            a->all_numeric = 0;
+    }
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status design_row(shopstat_description *ds, const shopstat_row *row,
+                                  shopstat_error *err)
+{
+    if (ds->wcol != (size_t)-1) {
+        size_t c = ds->wcol;
+        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
+                               "--weight", ds->wname);
+        double w;
+        int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &w);
+        if (k == 0)
+            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not a number",
+                               "--weight", ds->wname);
+        if (k < 0)
+            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
+                               "--weight", ds->wname);
+        if (w < 0)
+            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is negative",
+                               "--weight", ds->wname);
+        if (w == 0) {
+            w = 0; /* fold -0 into +0 so bit order is numeric order */
+            ds->zero_weights++;
+        }
+        ksum(&ds->wsum, &ds->wcomp, w);
+        ksum(&ds->wsum2, &ds->wcomp2, w * w);
+        if (ds->rows_used == 0 || w < ds->wmin)
+            ds->wmin = w;
+        if (ds->rows_used == 0 || w > ds->wmax)
+            ds->wmax = w;
+        if (add_weight(ds, w) != SHOPSTAT_OK)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    }
+    size_t h = 0;
+    if (ds->scol != (size_t)-1) {
+        size_t c = ds->scol;
+        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
+                               "--strata", ds->sname);
+        int added;
+        h = lookup_add(&ds->strata, &ds->strata_sc, row->fields[c], row->lens[c], &added);
+        if (h == STRMAP_FULL)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, ds->path, row->pos[c].line,
+                                      row->pos[c].col, "more than %d strata",
+                                      SHOPSTAT_DESCRIBE_MAX_STRATA);
+        if (h == STRMAP_NOMEM)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    }
+    if (h >= ds->sacc_cap) {
+        size_t nc = ds->sacc_cap ? ds->sacc_cap * 2 : 64;
+        stratacc *s = realloc(ds->sacc, nc * sizeof *s);
+        if (!s)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        memset(s + ds->sacc_cap, 0, (nc - ds->sacc_cap) * sizeof *s);
+        ds->sacc = s;
+        ds->sacc_cap = nc;
+    }
+    stratacc *sa = &ds->sacc[h];
+    sa->rows++;
+    if (ds->pcol != (size_t)-1) {
+        size_t c = ds->pcol;
+        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
+                               "--psu", ds->pname);
+        /* PSU ids are nested in strata: the key is (stratum index, PSU text). */
+        size_t need = sizeof h + row->lens[c];
+        if (need > ds->keycap) {
+            char *k = realloc(ds->key, need);
+            if (!k)
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            ds->key = k;
+            ds->keycap = need;
+        }
+        memcpy(ds->key, &h, sizeof h);
+        memcpy(ds->key + sizeof h, row->fields[c], row->lens[c]);
+        int added;
+        size_t k = strmap_add(&ds->psus, ds->key, need, strmap_hash(ds->key, need), &added);
+        if (k == STRMAP_FULL)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, ds->path, row->pos[c].line,
+                                      row->pos[c].col, "more than %d PSUs",
+                                      SHOPSTAT_DESCRIBE_MAX_PSUS);
+        if (k == STRMAP_NOMEM)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        sa->npsu += (size_t)added;
+    } else {
+        sa->npsu++;
+    }
+    if (ds->fcol != (size_t)-1) {
+        size_t c = ds->fcol;
+        double f;
+        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
+                               "--fpc", ds->fname);
+        int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
+        if (k <= 0 || f <= 0)
+            return field_error(ds, row, c, err,
+                               "%s column '%s': '%s' is not a positive number (a population "
+                               "size, or a sampling fraction up to 1)",
+                               "--fpc", ds->fname);
+        if (!sa->fpc_set) {
+            sa->fpc = f;
+            sa->fpc_set = 1;
+        } else if (f != sa->fpc) {
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
+                "--fpc column '%s': '%s' differs from %g given earlier for the same stratum",
+                ds->fname, row->fields[c], sa->fpc);
+        }
+    }
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    shopstat_description *ds = ctx;
+    shopstat_status s = design_row(ds, row, err);
+    if (s != SHOPSTAT_OK)
+        return s;
+    for (size_t i = 0; i < ds->ncols; i++) {
+        colacc *a = &ds->acc[i];
+        const char *f = row->fields[i];
+        size_t len = row->lens[i];
+        if (shopstat_reader_is_missing(ds->r, f, len)) {
+            a->missing++;
+            continue;
+        }
+        a->present++;
+        if (count_value(ds, a, f, len) != SHOPSTAT_OK)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    }
+    ds->rows_used++;
+    return SHOPSTAT_OK;
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+typedef struct sortkey {
+    const char *s;
+    double v;
+    size_t idx;
+} sortkey;
+
+static int cmp_num(const void *a, const void *b)
+{
+    const sortkey *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return strcmp(x->s, y->s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(((const sortkey *)a)->s, ((const sortkey *)b)->s);
+}
+
+/* Order of the keys of m: numeric when every key is a number, else byte order. Caller frees. */
+static sortkey *sorted_keys(const strmap *m, int dc)
+{
+    sortkey *k = malloc((m->n ? m->n : 1) * sizeof *k);
+    if (!k)
+        return NULL;
+    int numeric = 1;
+    for (size_t i = 0; i < m->n; i++) {
+        k[i].s = strmap_key(m, i);
+        k[i].idx = i;
+        if (shopstat_parse_number(k[i].s, m->len[i], dc, &k[i].v) != 1)
+            numeric = 0;
+    }
+    qsort(k, m->n, sizeof *k, numeric ? cmp_num : cmp_str);
+    return k;
+}
+
+static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
+{
+    size_t nlev = 0;
+    for (size_t i = 0; i < ds->ncols; i++)
+        if (!ds->acc[i].overflow && ds->acc[i].values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS)
+            nlev += ds->acc[i].values.n;
+    ds->levels = malloc((nlev ? nlev : 1) * sizeof *ds->levels);
+    if (!ds->levels)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    size_t used = 0;
+    for (size_t i = 0; i < ds->ncols; i++) {
+        colacc *a = &ds->acc[i];
+        shopstat_colsummary *c = &ds->cols[i];
+        if (!a->overflow)
+            fold_table(a, ds->dc);
+        c->name = shopstat_reader_colname(ds->r, i);
+        c->present = a->present;
+        c->missing = a->missing;
+        c->distinct = a->overflow ? a->overflow_n : a->values.n;
+        c->distinct_capped = a->overflow;
+        c->all_numeric = a->present > 0 && a->all_numeric;
+        c->min = c->max = c->mean = NAN;
+        if (c->all_numeric) {
+            c->min = a->min;
+            c->max = a->max;
+            c->mean = (a->sum + a->comp) / (double)a->present;
+        }
+        if (a->present == 0)
+            c->type = SHOPSTAT_COL_EMPTY;
+        else if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS)
+            c->type = SHOPSTAT_COL_CATEGORICAL;
+        else if (!a->overflow && !c->all_numeric &&
+                 a->values.n <= SHOPSTAT_DESCRIBE_MAX_CATEGORIES && a->values.n * 2 <= a->present)
+            c->type = SHOPSTAT_COL_CATEGORICAL;
+        else if (c->all_numeric)
+            c->type = SHOPSTAT_COL_NUMERIC;
+        else
+            c->type = SHOPSTAT_COL_TEXT;
+        if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS) {
+            sortkey *k = sorted_keys(&a->values, ds->dc);
+            if (!k)
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            shopstat_level *lv = ds->levels + used;
+            for (size_t j = 0; j < a->values.n; j++) {
+                lv[j].value = k[j].s;
+                lv[j].count = a->counts[k[j].idx];
+            }
+            free(k);
+            c->levels = lv;
+            c->nlevels = a->values.n;
+            used += a->values.n;
+        }
+    }
+
+    shopstat_design_summary *d = &ds->design;
+    d->has_weight = ds->wcol != (size_t)-1;
+    d->has_strata = ds->scol != (size_t)-1;
+    d->has_psu = ds->pcol != (size_t)-1;
+    d->has_fpc = ds->fcol != (size_t)-1;
+    d->rows = ds->rows_used;
+    if (d->has_weight) {
+        d->wmin = ds->wmin;
+        d->wmax = ds->wmax;
+        d->wsum = ds->wsum + ds->wcomp;
+        d->wsum2 = ds->wsum2 + ds->wcomp2;
+        if (weight_median(ds, &d->wmedian) != SHOPSTAT_OK)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        d->median_approx = ds->wbinned && !ds->wunavailable;
+        d->zero_weights = ds->zero_weights;
+    } else {
+        d->wmin = d->wmax = d->wmedian = 1;
+        d->wsum = d->wsum2 = (double)ds->rows_used;
+    }
+    d->n_eff = d->wsum2 > 0 ? d->wsum * d->wsum / d->wsum2 : NAN;
+    d->efficiency = d->n_eff / (double)ds->rows_used;
+
+    d->nstrata = d->has_strata ? ds->strata.n : 1;
+    ds->strata_out = calloc(d->nstrata, sizeof *ds->strata_out);
+    if (!ds->strata_out)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    sortkey *k = NULL;
+    if (d->has_strata && !(k = sorted_keys(&ds->strata, ds->dc)))
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    for (size_t j = 0; j < d->nstrata; j++) {
+        size_t h = k ? k[j].idx : 0;
+        shopstat_stratum *o = &ds->strata_out[j];
+        o->name = k ? k[j].s : "(all)";
+        o->rows = ds->sacc[h].rows;
+        o->npsu = ds->sacc[h].npsu;
+        o->fpc = d->has_fpc ? ds->sacc[h].fpc : NAN;
+        d->npsu += o->npsu;
+        if (o->npsu == 1)
+            d->single_psu_strata++;
+        /* R's svydesign: an fpc above 1 is a population size and must cover the sample. */
+        if (d->has_fpc && o->fpc > 1 && o->fpc < (double)o->npsu) {
+            shopstat_status s = shopstat_error_set(
+                err, SHOPSTAT_EINPUT, ds->path, 0, 0,
+                "--fpc column '%s': population size %g is smaller than the %zu PSUs sampled "
+                "in stratum '%s'",
+                ds->fname, o->fpc, o->npsu, o->name);
+            free(k);
+            return s;
+        }
+    }
+    free(k);
+    d->strata = ds->strata_out;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status find_col(shopstat_description *ds, const char *name, const char *what,
+                                size_t *idx, const char **saved, shopstat_error *err)
+{
+    *idx = (size_t)-1;
+    if (!name)
+        return SHOPSTAT_OK;
+    *saved = name;
+    shopstat_status s = shopstat_reader_column(ds->r, name, what, idx, err);
+    if (s != SHOPSTAT_OK)
+        *idx = (size_t)-1;
+    return s;
+}
+
+shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts *d,
+                                  shopstat_description **out, shopstat_error *err)
+{
+    *out = NULL;
+    shopstat_description *ds = calloc(1, sizeof *ds);
+    if (!ds)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    ds->r = r;
+    ds->path = shopstat_reader_path(r);
+    ds->ncols = shopstat_reader_ncols(r);
+    ds->dc = shopstat_reader_dialect(r)->decimal_comma;
+    ds->acc = calloc(ds->ncols, sizeof *ds->acc);
+    ds->cols = calloc(ds->ncols, sizeof *ds->cols);
+    shopstat_status s = SHOPSTAT_OK;
+    if (!ds->acc || !ds->cols) {
+        s = shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        goto fail;
+    }
+    /* Each column may keep 10,000 distinct values within its share of the byte budget. */
+    size_t per_col = DISTINCT_BUDGET / ds->ncols;
+    if (per_col > ((size_t)1 << 20))
+        per_col = (size_t)1 << 20;
+    if (per_col < ((size_t)64 << 10))
+        per_col = (size_t)64 << 10;
+    for (size_t i = 0; i < ds->ncols; i++) {
+        ds->acc[i].all_numeric = 1;
+        if (i < SC_MAX_COLUMNS && !(ds->acc[i].sc = calloc(1, sizeof *ds->acc[i].sc))) {
+            s = shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            goto fail;
+        }
+        strmap_init(&ds->acc[i].values, SHOPSTAT_DESCRIBE_MAX_DISTINCT, per_col);
+    }
+    strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
+    strmap_init(&ds->psus, SHOPSTAT_DESCRIBE_MAX_PSUS, (size_t)256 << 20);
+    shopstat_design_opts none;
+    shopstat_design_opts_init(&none);
+    if (!d)
+        d = &none;
+    if ((s = find_col(ds, d->weight, "--weight", &ds->wcol, &ds->wname, err)) != SHOPSTAT_OK ||
+        (s = find_col(ds, d->strata, "--strata", &ds->scol, &ds->sname, err)) != SHOPSTAT_OK ||
+        (s = find_col(ds, d->psu, "--psu", &ds->pcol, &ds->pname, err)) != SHOPSTAT_OK ||
+        (s = find_col(ds, d->fpc, "--fpc", &ds->fcol, &ds->fname, err)) != SHOPSTAT_OK)
+        goto fail;
+    if ((s = shopstat_reader_run(r, on_row, ds, err)) != SHOPSTAT_OK)
+        goto fail;
+    ds->rows_read = shopstat_reader_rows_read(r);
+    ds->rows_skipped = shopstat_reader_rows_skipped(r);
+    if (ds->rows_used == 0) {
+        if (ds->rows_skipped)
+            s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
+                                   "no data rows after the header and the %zu skipped row%s",
+                                   ds->rows_skipped, ds->rows_skipped == 1 ? "" : "s");
+        else
+            s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
+                                   "no data rows after the header");
+        goto fail;
+    }
+    if ((s = finish(ds, err)) != SHOPSTAT_OK)
+        goto fail;
+    *out = ds;
+    return SHOPSTAT_OK;
+fail:
+    shopstat_description_free(ds);
+    return s;
+}
+
+void shopstat_description_free(shopstat_description *ds)
+{
+    if (!ds)
+        return;
+    for (size_t i = 0; ds->acc && i < ds->ncols; i++) {
+        strmap_free(&ds->acc[i].values);
+        free(ds->acc[i].counts);
+        free(ds->acc[i].sc);
+    }
+    free(ds->acc);
+    free(ds->cols);
+    free(ds->levels);
+    u64map_free(&ds->wmap);
+    strmap_free(&ds->strata);
+    strmap_free(&ds->psus);
+    free(ds->sacc);
+    free(ds->key);
+    free(ds->strata_out);
+    free(ds);
+}
+
+size_t shopstat_description_ncols(const shopstat_description *ds)
+{
+    return ds->ncols;
+}
+
+const shopstat_colsummary *shopstat_description_column(const shopstat_description *ds, size_t i)
+{
+    return i < ds->ncols ? &ds->cols[i] : NULL;
+}
+
+const shopstat_design_summary *shopstat_description_design(const shopstat_description *ds)
+{
+    return &ds->design;
+}
+
+size_t shopstat_description_rows_read(const shopstat_description *ds)
+{
+    return ds->rows_read;
+}
+
+size_t shopstat_description_rows_used(const shopstat_description *ds)
+{
+    return ds->rows_used;
+}
+
+size_t shopstat_description_rows_skipped(const shopstat_description *ds)
+{
+    return ds->rows_skipped;
+}

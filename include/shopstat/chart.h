@@ -1,0 +1,209 @@
+/* Report-quality charts (bars, differences, Likert, trends) drawn with cairo and Pango. */
+#ifndef SHOPSTAT_CHART_H
+#define SHOPSTAT_CHART_H
+
+#include <stddef.h>
+
+#include "shopstat/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* cairo's own typedef, repeated so that callers need not include cairo.h unless they draw on
+ * their own context (C11 allows the repeated typedef). */
+typedef struct _cairo cairo_t;
+
+/* The chart module never sees raw data: callers (tab, compare, report) copy their results
+ * into the plain structs below. Every pointer is borrowed for the duration of the call;
+ * nothing is kept afterwards. Proportions are in [0, 1]; NAN means "not available". */
+
+typedef enum shopstat_chart_type {
+    SHOPSTAT_CHART_BARS = 0, /* grouped horizontal bars: levels x segments */
+    SHOPSTAT_CHART_DIFF,     /* dot-and-whisker of differences (compare) with a zero line */
+    SHOPSTAT_CHART_LIKERT,   /* diverging stacked bars for an ordinal scale, one row per segment */
+    SHOPSTAT_CHART_TREND     /* lines across waves with CI bands */
+} shopstat_chart_type;
+
+typedef enum shopstat_chart_sort {
+    SHOPSTAT_CHART_SORT_ALL = 0, /* levels by decreasing value of the 'all' series ("Other",
+                                    "None", "Don't know"-like levels stay last) */
+    SHOPSTAT_CHART_SORT_NONE     /* levels in the order given */
+} shopstat_chart_sort;
+
+typedef enum shopstat_chart_format {
+    SHOPSTAT_CHART_PDF = 0,
+    SHOPSTAT_CHART_PNG,
+    SHOPSTAT_CHART_SVG
+} shopstat_chart_format;
+
+/* Presentation options shared by every chart of a call. Initialise with
+ * shopstat_chart_opts_init(), then override. Strings may be NULL (= omitted). */
+typedef struct shopstat_chart_opts {
+    double width, height;     /* page size in points; default 842 x 595 (A4 landscape) */
+    const char *title;        /* NULL = the question's label (or name) */
+    const char *subtitle;     /* one line under the title, wrapped if long */
+    const char *source;       /* footer "Source: ..." line (--source) */
+    const char *const *notes; /* extra footer lines, nnotes of them */
+    size_t nnotes;
+    shopstat_chart_type type;  /* default SHOPSTAT_CHART_BARS */
+    shopstat_chart_sort sort;  /* default SHOPSTAT_CHART_SORT_ALL (bars and diff charts) */
+    int zoom;                  /* 1 = value axis fitted to the data instead of 0-100% */
+    int show_ci;               /* 1 (default) = draw CI whiskers / bands and say so in the footer */
+    double ci_level;           /* e.g. 0.95 (default); used in the footer text only */
+    const char *ci_method;     /* e.g. "logit", "Wilson"; NULL = not stated */
+    const char *weight_note;   /* e.g. "Weighted by wt (rim weighting to region x size)";
+                                  NULL = "Unweighted." */
+    const char *adjust_method; /* p-value adjustment for diff charts, e.g. "Holm"; NULL = none */
+    double alpha;              /* significance level for diff charts' legend text; default 0.05 */
+    const char *sig_note;      /* explains the significance markers on bars, e.g.
+                                  "a: significantly higher than All buyers (Holm, 5%)" */
+    double low_base;           /* effective bases below this are drawn pale and hatched; 30 */
+    int decimals;              /* decimals of percentage labels; 0 (default) to 2 */
+    double png_scale;          /* PNG pixels per point; default 2 (1684 x 1190 for A4) */
+} shopstat_chart_opts;
+
+/* Defaults as documented above. o must not be NULL. */
+void shopstat_chart_opts_init(shopstat_chart_opts *o);
+
+/* One answer level (row of a bar chart, scale point of a Likert chart, line of a trend). */
+typedef struct shopstat_chart_level {
+    const char *code;  /* data code, e.g. "3"; may be NULL */
+    const char *label; /* display label (UTF-8); NULL = code */
+    int last;          /* sorting: 1 = keep at the end, -1 = never, 0 = automatic
+                          (labels such as "Other", "None", "Don't know", "Autre", "NSP") */
+} shopstat_chart_level;
+
+/* One segment (bar colour, Likert row). */
+typedef struct shopstat_chart_series {
+    const char *name;  /* short name, e.g. "all", "heavy"; the series named "all" (any case)
+                          drives sorting, else series 0 does */
+    const char *label; /* legend label, e.g. "Heavy buyers"; NULL = name */
+    double base_n;     /* unweighted base (respondents); NAN = not shown */
+    double eff_base;   /* effective base (n / deff); NAN = not shown */
+} shopstat_chart_series;
+
+/* One estimate: a level in a series (or a wave of a trend line). */
+typedef struct shopstat_chart_cell {
+    double value;    /* proportion in [0, 1]; NAN = not available ("n/a", gap) */
+    double lo, hi;   /* CI bounds in [0, 1]; NAN = no whisker */
+    double eff_base; /* effective base of this estimate; NAN = the series' eff_base */
+    const char *sig; /* significance marker drawn after the value label, e.g. "a", "▲";
+                        NULL or "" = none */
+} shopstat_chart_cell;
+
+/* One difference for a difference chart (e.g. heavy minus all buyers, in proportion units). */
+typedef struct shopstat_chart_diff {
+    double diff;     /* difference of proportions, in [-1, 1]; NAN = not available */
+    double lo, hi;   /* its CI; NAN = no whisker */
+    double p_adj;    /* adjusted p-value; NAN = not shown */
+    int significant; /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
+} shopstat_chart_diff;
+
+/* Everything drawn for one question. Initialise with shopstat_chart_data_init() (which sets
+ * neutral to -1), then fill. Arrays are indexed as documented; all borrowed. */
+typedef struct shopstat_chart_data {
+    const char *name;      /* question (variable) name, e.g. "q7"; used for file names */
+    const char *label;     /* question text; NULL = name */
+    const char *base_note; /* footer base description, e.g. "All buyers in the last 12 months" */
+    int multi_response;    /* 1 = footer says "Multiple answers allowed" */
+
+    const shopstat_chart_level *levels; /* nlevels, in display order before sorting */
+    size_t nlevels;
+    const shopstat_chart_series *series; /* nseries segments */
+    size_t nseries;
+
+    /* Bars and Likert: cells[level * nseries + series]. */
+    const shopstat_chart_cell *cells;
+
+    /* Likert: index of the neutral level (centred on zero), or -1 for an even scale
+     * (split between the lower and the upper half). */
+    long neutral;
+
+    /* Difference charts: ncompare comparisons (e.g. "Heavy minus all buyers"), and
+     * diffs[level * ncompare + c]. */
+    const char *const *compare_labels;
+    size_t ncompare;
+    const shopstat_chart_diff *diffs;
+
+    /* Trends: nwaves wave labels (x axis, in time order) and
+     * trend[(level * nseries + series) * nwaves + wave]; one line per (level, series). */
+    const char *const *waves;
+    size_t nwaves;
+    const shopstat_chart_cell *trend;
+
+    /* Optional per-chart options (type, title, size, ...) replacing the call's options for
+     * this chart only, so one PDF can hold charts of different kinds; NULL = the call's. */
+    const shopstat_chart_opts *opts;
+} shopstat_chart_data;
+
+/* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */
+void shopstat_chart_data_init(shopstat_chart_data *d);
+
+/* Draw one chart of type opts->type on a caller-owned context, in user units (points) over
+ * the rectangle (0, 0, w, h) of the current transformation. The context's state is restored
+ * on return. Fails with SHOPSTAT_EUSAGE for a size outside 144..14400 points or one too small
+ * for the chart's rows (the message says the height needed), SHOPSTAT_EINPUT for inconsistent
+ * data (missing arrays, proportions outside [0, 1], lo > hi), SHOPSTAT_EINTERNAL if cairo
+ * reports an error. opts may be NULL (defaults); d->opts, when set, is used instead. */
+shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                    const shopstat_chart_opts *opts, shopstat_error *err);
+
+/* Check a chart's data and options without drawing (same errors as shopstat_chart_draw except
+ * the "too small" layout error). */
+shopstat_status shopstat_chart_validate(const shopstat_chart_data *d,
+                                        const shopstat_chart_opts *opts, shopstat_error *err);
+
+/* Render n charts to path, whose extension (.pdf, .png, .svg, any case) picks the format.
+ * Each chart uses its own d->opts when set, else opts (NULL = defaults); PDF pages take each
+ * chart's size. PDF: one page per chart. PNG and SVG: one file when n == 1, otherwise one file per
+ * chart named as shopstat_chart_page_path() says. Each file is written to a temporary file in the
+ * same folder and renamed when complete, so a failure leaves no partial file. Output is
+ * deterministic: the same input gives byte-identical files (the PDF dates are fixed).
+ * Errors: SHOPSTAT_EUSAGE (unknown extension, bad size, n == 0), SHOPSTAT_EINPUT (data),
+ * SHOPSTAT_EIO (cannot write; err->file is the path). */
+shopstat_status shopstat_chart_render_pages(const char *path,
+                                            const shopstat_chart_data *const *charts, size_t n,
+                                            const shopstat_chart_opts *opts, shopstat_error *err);
+
+/* shopstat_chart_render_pages() for one chart. */
+shopstat_status shopstat_chart_render_file(const char *path, const shopstat_chart_data *chart,
+                                           const shopstat_chart_opts *opts, shopstat_error *err);
+
+/* The format for path's extension. SHOPSTAT_EUSAGE with a message naming the choices. */
+shopstat_status shopstat_chart_format_from_path(const char *path, shopstat_chart_format *fmt,
+                                                shopstat_error *err);
+
+/* File name used for chart i of n written to path: path itself when n == 1 or the format is
+ * PDF, else "<path without extension>-<question name>.<ext>" (characters other than
+ * letters, digits, '.', '_' and '-' become '_'; an empty name becomes "q<i+1>"). Writes at
+ * most size bytes including the NUL; returns SHOPSTAT_ELIMIT if it does not fit. Note: two
+ * charts with the same name get the same file name; render_pages then appends "-<i+1>". */
+shopstat_status shopstat_chart_page_path(const char *path, const char *question, size_t i, size_t n,
+                                         char *buf, size_t size, shopstat_error *err);
+
+/* Parse a chart size "WxH" in points ("842x595", 'X' also accepted) or a name: "a4" (842x595),
+ * "a4-portrait" (595x842), "letter" (792x612), "slide" (960x540). Both sides must be in
+ * 144..14400. SHOPSTAT_EUSAGE otherwise, with a message for --chart-size. */
+shopstat_status shopstat_chart_size_parse(const char *s, double *w, double *h, shopstat_error *err);
+
+/* Parse "bars", "diff" (or "difference"), "likert", "trend". SHOPSTAT_EUSAGE otherwise. */
+shopstat_status shopstat_chart_type_parse(const char *s, shopstat_chart_type *t,
+                                          shopstat_error *err);
+
+/* Parse "all" or "none" (--sort). SHOPSTAT_EUSAGE otherwise. */
+shopstat_status shopstat_chart_sort_parse(const char *s, shopstat_chart_sort *sort,
+                                          shopstat_error *err);
+
+/* Stable name of a chart type ("bars", "diff", "likert", "trend"); never NULL. */
+const char *shopstat_chart_type_name(shopstat_chart_type t);
+
+/* 1 if a level label reads like a residual answer that sorting keeps last ("Other ...",
+ * "None", "Don't know", "No answer", "Refused", "Autre", "Aucun", "Ne sait pas", "NSP"...),
+ * compared case-insensitively at the start of the label. */
+int shopstat_chart_label_is_residual(const char *label);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

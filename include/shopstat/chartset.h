@@ -1,0 +1,52 @@
+/* Chart data built from results: one chart per question from tab estimates and comparisons. */
+#ifndef SHOPSTAT_CHARTSET_H
+#define SHOPSTAT_CHARTSET_H
+
+#include <stddef.h>
+
+#include "shopstat/chart.h"
+#include "shopstat/compare.h"
+#include "shopstat/tab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Labels for display: return the label of a question (level and segment NULL), of a level
+ * of a question (segment NULL) or of a segment (question and level NULL); NULL = use the
+ * name. The returned string must live as long as the chart set. */
+typedef const char *(*shopstat_label_fn)(void *ctx, const char *question, const char *level,
+                                         const char *segment);
+
+typedef struct shopstat_chartset_opts {
+    shopstat_chart_type type;   /* BARS, LIKERT, TREND from estimates; DIFF from differences */
+    const shopstat_difference *diffs; /* optional: significance markers (bars) or the data
+                                         of a DIFF chart */
+    size_t ndiffs;
+    double alpha;               /* a difference is significant when p_adjusted < alpha */
+    shopstat_label_fn label;    /* may be NULL */
+    void *label_ctx;
+    const char *base_note;      /* footer base description; NULL = a generic one */
+} shopstat_chartset_opts;
+
+void shopstat_chartset_opts_init(shopstat_chartset_opts *o);
+
+/* Owns the chart data of every question. Opaque. */
+typedef struct shopstat_chartset shopstat_chartset;
+
+/* Build one chart per question of e[0..n) (shopstat_tab_estimates order). For TREND the
+ * waves are the segments other than 'all', in order. For DIFF every pair is a comparison
+ * row; multi-response questions are flagged for the footer. */
+shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
+                                        const shopstat_chartset_opts *o,
+                                        shopstat_chartset **out, shopstat_error *err);
+size_t shopstat_chartset_count(const shopstat_chartset *s);
+const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_chartset *s);
+/* Text explaining the significance markers (for shopstat_chart_opts.sig_note); may be NULL. */
+const char *shopstat_chartset_sig_note(const shopstat_chartset *s);
+void shopstat_chartset_free(shopstat_chartset *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

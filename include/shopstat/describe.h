@@ -1,0 +1,110 @@
+/* One streaming pass summarising every column of an export and its survey design columns. */
+#ifndef SHOPSTAT_DESCRIBE_H
+#define SHOPSTAT_DESCRIBE_H
+
+#include <stddef.h>
+
+#include "shopstat/design.h"
+#include "shopstat/error.h"
+#include "shopstat/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Column types. Rules (present = non-missing values):
+ *   EMPTY        no present value;
+ *   CATEGORICAL  at most SHOPSTAT_DESCRIBE_MAX_LEVELS distinct present values, whether they
+ *                are codes (1..5) or labels: survey answers are categories; also labels
+ *                (not all numbers) with at most SHOPSTAT_DESCRIBE_MAX_CATEGORIES distinct
+ *                values that repeat (distinct <= present / 2), such as 50 regions;
+ *   NUMERIC      more distinct values than that, every one a finite number;
+ *   TEXT         anything else (free text, ids with letters). */
+typedef enum shopstat_coltype {
+    SHOPSTAT_COL_EMPTY,
+    SHOPSTAT_COL_NUMERIC,
+    SHOPSTAT_COL_CATEGORICAL,
+    SHOPSTAT_COL_TEXT
+} shopstat_coltype;
+
+/* "empty", "numeric", "categorical" or "text". */
+const char *shopstat_coltype_name(shopstat_coltype t);
+
+#define SHOPSTAT_DESCRIBE_MAX_LEVELS 20       /* levels listed with counts */
+#define SHOPSTAT_DESCRIBE_MAX_CATEGORIES 100  /* label columns up to this are categorical */
+#define SHOPSTAT_DESCRIBE_MAX_DISTINCT 10000  /* distinct values counted exactly per column */
+#define SHOPSTAT_DESCRIBE_MAX_WEIGHTS 100000  /* distinct weights kept for the exact median */
+#define SHOPSTAT_DESCRIBE_MAX_PSUS 2000000    /* (stratum, PSU) pairs */
+#define SHOPSTAT_DESCRIBE_MAX_STRATA 100000
+
+
+typedef struct shopstat_level {
+    const char *value;
+    size_t count;
+} shopstat_level;
+
+typedef struct shopstat_colsummary {
+    const char *name;
+    shopstat_coltype type;
+    size_t present;  /* non-missing values */
+    size_t missing;  /* "", "NA" and the --missing codes */
+    size_t distinct; /* exact unless distinct_capped, then "more than distinct" */
+    int distinct_capped;
+    int all_numeric; /* every present value is a finite number (present > 0) */
+    double min, max, mean; /* when all_numeric */
+    size_t nlevels;  /* all distinct values when there are at most MAX_LEVELS, else 0 */
+    const shopstat_level *levels; /* numeric order when all_numeric, else byte order */
+} shopstat_colsummary;
+
+typedef struct shopstat_stratum {
+    const char *name;
+    size_t rows;
+    size_t npsu;     /* distinct PSUs; rows when there is no --psu (each row is a PSU) */
+    double fpc;      /* the stratum's --fpc value, NAN without --fpc */
+} shopstat_stratum;
+
+typedef struct shopstat_design_summary {
+    int has_weight, has_strata, has_psu, has_fpc;
+    size_t rows;         /* rows used */
+    /* Weights (all 1 without --weight). The median is exact while there are at most
+     * SHOPSTAT_DESCRIBE_MAX_WEIGHTS distinct weights; past that, weights are binned on
+     * their top 12 mantissa bits (relative error below 2^-12) and median_approx is 1. */
+    double wmin, wmedian, wmax, wsum, wsum2;
+    int median_approx;
+    size_t zero_weights;
+    double n_eff;        /* Kish (1965): (sum w)^2 / sum w^2 */
+    double efficiency;   /* n_eff / rows */
+    size_t nstrata;      /* 1 (the whole sample) without --strata */
+    const shopstat_stratum *strata; /* sorted like levels */
+    size_t npsu;         /* total PSUs */
+    size_t single_psu_strata;
+} shopstat_design_summary;
+
+typedef struct shopstat_description shopstat_description;
+
+/* Stream every row of r (freshly opened, not yet run) once. Errors: design columns the
+ * header lacks (SHOPSTAT_EUSAGE, with a suggestion), a missing, non-numeric, negative or
+ * non-finite weight, a missing stratum/PSU, a bad or inconsistent fpc (SHOPSTAT_EINPUT at
+ * the field's line:col), no data rows after the header (SHOPSTAT_EINPUT), caps
+ * (SHOPSTAT_ELIMIT), and every reader error. d may be NULL (no design). */
+shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts *d,
+                                  shopstat_description **out, shopstat_error *err);
+
+void shopstat_description_free(shopstat_description *ds);
+
+size_t shopstat_description_ncols(const shopstat_description *ds);
+/* Borrowed summary of column i, valid until ds is freed. */
+const shopstat_colsummary *shopstat_description_column(const shopstat_description *ds,
+                                                       size_t i);
+const shopstat_design_summary *shopstat_description_design(const shopstat_description *ds);
+
+/* Row accounting: read = used + skipped (by --skip-rows); no other row is excluded,
+ * since a bad design value is an error rather than a silent drop. */
+size_t shopstat_description_rows_read(const shopstat_description *ds);
+size_t shopstat_description_rows_used(const shopstat_description *ds);
+size_t shopstat_description_rows_skipped(const shopstat_description *ds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

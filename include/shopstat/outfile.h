@@ -1,0 +1,43 @@
+/* Atomic output files: write to a temporary file in the target's folder, rename at the end. */
+#ifndef SHOPSTAT_OUTFILE_H
+#define SHOPSTAT_OUTFILE_H
+
+#include <stdio.h>
+
+#include "shopstat/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The registry of temporary paths is process-wide and not locked: open, commit and
+ * abort output files from one thread. At most 64 may be open at once. */
+typedef struct shopstat_outfile shopstat_outfile;
+
+/* Create a temporary file next to path (mkstemp, same folder so the final rename is
+ * atomic) and return a handle whose stream is shopstat_outfile_stream(). path "-" means
+ * standard output: commit and abort then only flush / do nothing. On failure *out is
+ * NULL and err says why (SHOPSTAT_EIO). The temporary path is registered so that
+ * shopstat_outfile_cleanup_all() can remove it if the process is interrupted. */
+shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
+                                      shopstat_error *err);
+
+/* Borrowed stream to write to; valid until commit or abort. */
+FILE *shopstat_outfile_stream(shopstat_outfile *of);
+
+/* Flush, fsync, close and rename the temporary file onto path, then free the handle.
+ * On failure the temporary file is removed and err says why. of may be NULL (no-op). */
+shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *err);
+
+/* Close and remove the temporary file and free the handle; the target is untouched.
+ * NULL is a no-op. */
+void shopstat_outfile_abort(shopstat_outfile *of);
+
+/* Unlink every temporary file still open. Async-signal-safe (calls only unlink), for
+ * SIGINT/SIGTERM handlers; the handles themselves are not freed. */
+void shopstat_outfile_cleanup_all(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,234 @@
+/* Grouped horizontal bars: levels down the side, one bar per segment, CI whiskers, value labels. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Draw the percentage grid and tick labels of a proportion axis between top and bottom. */
+static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double bottom)
+{
+    cairo_t *cr = c->cr;
+    double s = c->s;
+    plots_font f = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    f.halign = 0.5;
+    int nt = (int)floor((a->hi - a->lo) / a->step + 0.5);
+    for (int i = 0; i <= nt; i++) {
+        double v = a->lo + i * a->step, x = plots_axis_map(a, v);
+        int zero = fabs(v) < 1e-9;
+        plots_set(cr, zero ? PLOTS_LIGHT : PLOTS_GRID);
+        cairo_set_line_width(cr, (zero ? 0.9 : 0.6) * s);
+        cairo_move_to(cr, x, top);
+        cairo_line_to(cr, x, bottom);
+        cairo_stroke(cr);
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.*f%%", a->step * 100 < 1 ? 1 : 0, v * 100);
+        plots_text(cr, buf, x, bottom + 4 * s, 0, &f, 1, NULL, NULL);
+    }
+}
+
+/* Draw a CI whisker with a white halo, so it stays visible over dark and light bars. */
+static void whisker(cairo_t *cr, double x0, double x1, double y, double cap, double s)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        plots_set(cr, pass ? PLOTS_INK : PLOTS_WHITE);
+        cairo_set_line_width(cr, (pass ? 0.9 : 2.4) * s);
+        cairo_move_to(cr, x0, y);
+        cairo_line_to(cr, x1, y);
+        cairo_move_to(cr, x0, y - cap);
+        cairo_line_to(cr, x0, y + cap);
+        cairo_move_to(cr, x1, y - cap);
+        cairo_line_to(cr, x1, y + cap);
+        cairo_stroke(cr);
+    }
+}
+
+shopstat_status plots_draw_bars(plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    const shopstat_chart_opts *o = c->o;
+    cairo_t *cr = c->cr;
+    double s = c->s;
+    plots_rect b = c->body;
+    size_t nl = d->nlevels, ns = d->nseries;
+
+    /* Legend: each segment with its bases, so the reader sees how solid each bar is. */
+    plots_rgb *cols = calloc(ns, sizeof *cols);
+    char **texts = calloc(ns, sizeof *texts);
+    size_t *order = calloc(nl, sizeof *order);
+    if (!cols || !texts || !order) {
+        free(cols);
+        free(texts);
+        free(order);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t j = 0; j < ns; j++) {
+        cols[j] = plots_series_colour(j);
+        char base[96];
+        plots_fmt_base(&d->series[j], base, sizeof base);
+        const char *lab = plots_series_label(&d->series[j]);
+        size_t len = strlen(lab) + strlen(base) + 3;
+        texts[j] = malloc(len);
+        if (texts[j])
+            snprintf(texts[j], len, "%s%s%s", lab, base[0] ? "  " : "", base);
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t j = 0; j < ns; j++)
+        if (!texts[j])
+            st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    if (st)
+        goto done;
+    double legh = plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, 0);
+    plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, 1);
+
+    plots_level_order(d, o, order);
+
+    /* Label column: as wide as the longest label, at most 30% of the width (longer ones wrap). */
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    fl.halign = 1;
+    fl.valign = 0.5;
+    double lw = 0;
+    for (size_t i = 0; i < nl; i++) {
+        double tw;
+        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &fl, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+    }
+    double natural = ceil(lw) + 1;
+    lw = fmin(natural, 0.3 * b.w);
+    /* Value labels: room for "100%" plus the widest significance marker. */
+    plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_INK);
+    fv.valign = 0.5;
+    plots_font fsig = fv;
+    fsig.bold = 1;
+    double vw, vh, sigw = 0;
+    char probe[32];
+    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+    plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
+    for (size_t i = 0; i < nl * ns; i++)
+        if (d->cells[i].sig && d->cells[i].sig[0]) {
+            double tw;
+            plots_text(cr, d->cells[i].sig, 0, 0, 0, &fsig, 0, &tw, NULL);
+            sigw = fmax(sigw, tw + 3 * s);
+        }
+
+    double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
+    double top = b.y + legh + 12 * s, bottom = b.y + b.h - axh;
+    double gap = 1.5 * s;
+    /* Each bar's pitch must hold its value label; each level's band must hold its wrapped
+     * label, so bands differ in height when some labels wrap to several lines. If they do not
+     * fit, a wider label column (up to 45% of the width) wraps less. */
+    double min_pitch = fmax(vh, 5 * s), max_bar = 26 * s;
+    double group_need = ns * min_pitch + 4 * s, avail = bottom - top, need = 0;
+    double *bands = calloc(nl, sizeof *bands);
+    if (!bands) {
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (double frac = 0.3; frac <= 0.451; frac += 0.05) {
+        lw = fmin(natural, frac * b.w);
+        need = 0;
+        for (size_t i = 0; i < nl; i++) {
+            double th;
+            plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &fl, 0, NULL, &th);
+            bands[i] = fmax(group_need, th + 6 * s);
+            need += bands[i];
+        }
+        if (need <= avail || lw >= natural)
+            break;
+    }
+    if (need > avail) {
+        free(bands);
+        st = plots_too_small(c, "levels and segments", c->h + need - avail);
+        goto done;
+    }
+    /* Spread the spare height evenly, but keep groups compact when there are few levels. */
+    double extra = (avail - need) / (double)nl;
+    double bar = fmin((group_need + extra) * 0.78 / ns - gap, max_bar);
+    bar = fmax(bar, min_pitch - gap);
+    double cap = ns * (bar + gap) / 0.5;
+    double *band_y = calloc(nl + 1, sizeof *band_y);
+    if (!band_y) {
+        free(bands);
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    band_y[0] = top;
+    for (size_t r = 0; r < nl; r++) {
+        double need_r = bands[order[r]];
+        band_y[r + 1] = band_y[r] + fmax(need_r, fmin(need_r + extra, cap));
+    }
+    bottom = band_y[nl];
+    free(bands);
+
+    plots_axis a = {0, 1, 0.2, 0, 0};
+    if (o->zoom) {
+        double lo = 1, hi = 0;
+        for (size_t i = 0; i < nl * ns; i++) {
+            const shopstat_chart_cell *x = &d->cells[i];
+            if (isnan(x->value))
+                continue;
+            lo = fmin(lo, x->value);
+            hi = fmax(hi, x->value);
+            if (o->show_ci && !isnan(x->lo))
+                lo = fmin(lo, x->lo);
+            if (o->show_ci && !isnan(x->hi))
+                hi = fmax(hi, x->hi);
+        }
+        if (hi < lo)
+            lo = 0, hi = 1;
+        plots_axis_nice(lo, hi, 5, &a);
+        a.lo = fmax(a.lo, 0);
+        a.hi = fmin(a.hi, 1);
+    } else if (nl * ns > 0) {
+        a.step = 0.2;
+    }
+    a.x0 = b.x + lw + 12 * s;
+    a.x1 = b.x + b.w - vw - sigw - 8 * s;
+    pct_grid(c, &a, top - 4 * s, bottom);
+
+    for (size_t r = 0; r < nl; r++) {
+        size_t l = order[r];
+        double cy = (band_y[r] + band_y[r + 1]) / 2;
+        plots_text(cr, plots_level_label(&d->levels[l]), b.x + lw, cy, lw, &fl, 1, NULL, NULL);
+        double gh = ns * bar + (ns - 1) * gap, gy = cy - gh / 2;
+        for (size_t j = 0; j < ns; j++) {
+            const shopstat_chart_cell *x = &d->cells[l * ns + j];
+            double y0 = gy + j * (bar + gap), ym = y0 + bar / 2;
+            if (isnan(x->value)) {
+                /* Say so, or an empty slot would read as zero. */
+                fv.colour = PLOTS_LIGHT;
+                plots_text(cr, "n/a", plots_axis_map(&a, a.lo) + 4 * s, ym, 0, &fv, 1, NULL, NULL);
+                continue;
+            }
+            double v = fmin(fmax(x->value, a.lo), a.hi);
+            double x0 = plots_axis_map(&a, a.lo), xv = plots_axis_map(&a, v);
+            int low = plots_is_low(c, plots_cell_eff(d, x, j));
+            plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low, s);
+            double xend = xv;
+            if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+                double xl = plots_axis_map(&a, fmax(x->lo, a.lo));
+                double xh = plots_axis_map(&a, fmin(x->hi, a.hi));
+                whisker(cr, xl, xh, ym, fmin(bar * 0.3, 3.5 * s), s);
+                xend = fmax(xend, xh);
+            }
+            char buf[32];
+            plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+            fv.colour = low ? PLOTS_GREY : PLOTS_INK;
+            double tw;
+            plots_text(cr, buf, xend + 4 * s, ym, 0, &fv, 1, &tw, NULL);
+            if (x->sig && x->sig[0]) {
+                fsig.colour = PLOTS_INK;
+                plots_text(cr, x->sig, xend + 4 * s + tw + 3 * s, ym, 0, &fsig, 1, NULL, NULL);
+            }
+        }
+    }
+    free(band_y);
+done:
+    for (size_t j = 0; j < ns; j++)
+        free(texts[j]);
+    free(texts);
+    free(cols);
+    free(order);
+    return st;
+}

@@ -1,0 +1,316 @@
+/* Helpers shared by the chart kinds: palette, number formats, level order, axes, legend, bars. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const plots_rgb PLOTS_INK = {0.13, 0.13, 0.13};
+const plots_rgb PLOTS_GREY = {0.40, 0.40, 0.40};
+const plots_rgb PLOTS_LIGHT = {0.62, 0.62, 0.62};
+const plots_rgb PLOTS_GRID = {0.88, 0.88, 0.88};
+const plots_rgb PLOTS_WHITE = {1.0, 1.0, 1.0};
+
+/* Okabe & Ito (2008) colour-blind-safe palette, ordered so that neighbouring series also
+ * differ in lightness (blue 87, orange 162, bluish green 106, reddish purple 151 on a 0-255
+ * grey scale), which keeps the first series apart when printed in greyscale. */
+static const plots_rgb okabe_ito[] = {
+    {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0}, /* blue */
+    {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0}, /* orange */
+    {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}, /* bluish green */
+    {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0}, /* reddish purple */
+    {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0}, /* sky blue */
+    {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, /* vermillion */
+    {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0}, /* yellow */
+    {0.0, 0.0, 0.0},                            /* black */
+};
+
+plots_rgb plots_series_colour(size_t i)
+{
+    return okabe_ito[i % (sizeof okabe_ito / sizeof okabe_ito[0])];
+}
+
+plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t)
+{
+    plots_rgb m = {c.r + (with.r - c.r) * t, c.g + (with.g - c.g) * t, c.b + (with.b - c.b) * t};
+    return m;
+}
+
+void plots_set(cairo_t *cr, plots_rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+void plots_fmt_pct(double p, int decimals, char *buf, size_t n)
+{
+    if (isnan(p)) {
+        snprintf(buf, n, "n/a");
+        return;
+    }
+    double pct = p * 100.0, unit = pow(10.0, -decimals);
+    /* A small but non-zero share must not print as "0%". */
+    if (pct > 0 && pct < unit / 2)
+        snprintf(buf, n, "<%.*f%%", decimals, unit);
+    else
+        snprintf(buf, n, "%.*f%%", decimals, pct);
+}
+
+static void fmt_count(double v, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.0f", v);
+}
+
+void plots_fmt_base(const shopstat_chart_series *s, char *buf, size_t n)
+{
+    char a[32], b[32];
+    buf[0] = '\0';
+    if (!isnan(s->base_n)) {
+        fmt_count(s->base_n, a, sizeof a);
+        if (!isnan(s->eff_base) && fabs(s->eff_base - s->base_n) >= 0.5) {
+            fmt_count(s->eff_base, b, sizeof b);
+            snprintf(buf, n, "n=%s, eff. n=%s", a, b);
+        } else {
+            snprintf(buf, n, "n=%s", a);
+        }
+    } else if (!isnan(s->eff_base)) {
+        fmt_count(s->eff_base, b, sizeof b);
+        snprintf(buf, n, "eff. n=%s", b);
+    }
+}
+
+const char *plots_level_label(const shopstat_chart_level *l)
+{
+    return l->label ? l->label : l->code ? l->code : "";
+}
+
+const char *plots_series_label(const shopstat_chart_series *s)
+{
+    return s->label ? s->label : s->name ? s->name : "";
+}
+
+double plots_cell_eff(const shopstat_chart_data *d, const shopstat_chart_cell *c, size_t series)
+{
+    if (!isnan(c->eff_base))
+        return c->eff_base;
+    return series < d->nseries ? d->series[series].eff_base : NAN;
+}
+
+int plots_is_low(const plots_ctx *c, double eff)
+{
+    return !isnan(eff) && eff < c->o->low_base;
+}
+
+/* Residual answers, compared at the start of the label, ignoring case (ASCII) and the
+ * apostrophe variant. */
+static const char *const residual[] = {
+    "other",
+    "others",
+    "none",
+    "don't know",
+    "dont know",
+    "don\xe2\x80\x99t know",
+    "do not know",
+    "dk",
+    "no answer",
+    "no opinion",
+    "refused",
+    "prefer not",
+    "not applicable",
+    "n/a",
+    "can't say",
+    "cannot say",
+    "autre",
+    "autres",
+    "aucun",
+    "aucune",
+    "ne sait pas",
+    "nsp",
+    "sans opinion",
+    "sans r\xc3\xa9ponse",
+    "non concern\xc3\xa9",
+    "wei\xc3\x9f nicht",
+    "sonstige",
+};
+
+int shopstat_chart_label_is_residual(const char *label)
+{
+    if (!label)
+        return 0;
+    while (*label == ' ')
+        label++;
+    for (size_t i = 0; i < sizeof residual / sizeof residual[0]; i++) {
+        size_t n = strlen(residual[i]), k = 0;
+        for (; k < n && label[k]; k++)
+            if (tolower((unsigned char)label[k]) != (unsigned char)residual[i][k])
+                break;
+        /* A whole-word match: "Other", "Other (specify)", but not "Otherwise". */
+        if (k == n && !isalpha((unsigned char)label[n]))
+            return 1;
+    }
+    return 0;
+}
+
+static size_t sort_series(const shopstat_chart_data *d)
+{
+    for (size_t s = 0; s < d->nseries; s++) {
+        const char *n = d->series[s].name;
+        if (n && tolower((unsigned char)n[0]) == 'a' && tolower((unsigned char)n[1]) == 'l' &&
+            tolower((unsigned char)n[2]) == 'l' && n[3] == '\0')
+            return s;
+    }
+    return 0;
+}
+
+static double sort_key(const shopstat_chart_data *d, const shopstat_chart_opts *o, size_t l)
+{
+    if (o->type == SHOPSTAT_CHART_DIFF && d->diffs && d->ncompare)
+        return d->diffs[l * d->ncompare].diff;
+    if (!d->cells || !d->nseries)
+        return 0;
+    return d->cells[l * d->nseries + sort_series(d)].value;
+}
+
+static int is_last(const shopstat_chart_level *l)
+{
+    if (l->last)
+        return l->last > 0;
+    return shopstat_chart_label_is_residual(plots_level_label(l));
+}
+
+void plots_level_order(const shopstat_chart_data *d, const shopstat_chart_opts *o, size_t *order)
+{
+    size_t n = d->nlevels;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    int sorted = o->sort == SHOPSTAT_CHART_SORT_ALL &&
+                 (o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_DIFF);
+    if (!sorted)
+        return; /* --sort none, Likert scales and trend lines keep the given order */
+    /* Stable insertion sort (level counts are small): residual levels after the others in
+     * their given order; the rest by decreasing key, NANs at the end, ties in given order. */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = order[i], j = i;
+        while (j > 0) {
+            size_t u = order[j - 1];
+            int lu = is_last(&d->levels[u]), lv = is_last(&d->levels[v]);
+            int before;
+            if (lu != lv)
+                before = lv < lu;
+            else if (lv)
+                before = 0;
+            else {
+                double ku = sort_key(d, o, u), kv = sort_key(d, o, v);
+                before = !isnan(kv) && (isnan(ku) || kv > ku);
+            }
+            if (!before)
+                break;
+            order[j] = u;
+            j--;
+        }
+        order[j] = v;
+    }
+}
+
+double plots_axis_map(const plots_axis *a, double v)
+{
+    return a->x0 + (v - a->lo) / (a->hi - a->lo) * (a->x1 - a->x0);
+}
+
+void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a)
+{
+    if (!(hi > lo)) {
+        hi = lo + 0.1;
+        lo -= 0.1;
+    }
+    double raw = (hi - lo) / (nticks > 1 ? nticks : 1);
+    double mag = pow(10.0, floor(log10(raw)));
+    /* The epsilon keeps a range of exactly 5 steps (0.30 / 6 = 0.0500000001) at step 5. */
+    double f = raw / mag * (1 - 1e-9), step;
+    step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+    step *= mag;
+    a->step = step;
+    /* Small epsilons keep values that sit exactly on a tick from adding an empty step. */
+    a->lo = floor(lo / step + 1e-9) * step;
+    a->hi = ceil(hi / step - 1e-9) * step;
+    if (a->hi <= a->lo)
+        a->hi = a->lo + step;
+}
+
+double plots_line_height(plots_ctx *c, double size)
+{
+    plots_font f = plots_font_make(size, 0, PLOTS_INK);
+    double h;
+    plots_text(c->cr, "Ag", 0, 0, 0, &f, 0, NULL, &h);
+    return h;
+}
+
+double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
+                    const plots_rgb *colours, const char *const *texts, int draw)
+{
+    double s = c->s, sw = 10 * s, gap = 5 * s, itemgap = 18 * s;
+    plots_font f = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    f.valign = 0.5;
+    double cx = x, cy = y, rowh = 0;
+    for (size_t i = 0; i < n; i++) {
+        double tw, th;
+        double maxw = width - sw - gap;
+        plots_text(c->cr, texts[i], 0, 0, maxw, &f, 0, &tw, &th);
+        double iw = sw + gap + tw;
+        if (cx > x && cx + iw > x + width) {
+            cx = x;
+            cy += rowh + 4 * s;
+            rowh = 0;
+        }
+        double ih = th > sw ? th : sw;
+        if (draw) {
+            plots_set(c->cr, colours[i]);
+            cairo_rectangle(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw);
+            cairo_fill(c->cr);
+            plots_text(c->cr, texts[i], cx + sw + gap, cy + ih / 2, maxw, &f, 1, NULL, NULL);
+        }
+        cx += iw + itemgap;
+        if (ih > rowh)
+            rowh = ih;
+    }
+    return cy + rowh - y;
+}
+
+void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low,
+               double s)
+{
+    if (w <= 0 || h <= 0)
+        return;
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    if (!low) {
+        plots_set(cr, col);
+        cairo_fill(cr);
+        cairo_restore(cr);
+        return;
+    }
+    /* Low effective base: pale fill, a thin outline and diagonal hatching in the series
+     * colour, so the cell reads as "same series, less certain" also in greyscale. */
+    plots_set(cr, plots_mix(col, PLOTS_WHITE, 0.72));
+    cairo_fill_preserve(cr);
+    cairo_clip_preserve(cr);
+    plots_set(cr, col);
+    cairo_set_line_width(cr, 0.8 * s);
+    cairo_stroke(cr);
+    double step = 3.5 * s;
+    for (double t = -h; t < w + h; t += step) {
+        cairo_move_to(cr, x + t, y + h);
+        cairo_line_to(cr, x + t + h, y);
+    }
+    cairo_set_line_width(cr, 0.6 * s);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h)
+{
+    return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "chart '%s' does not fit in %gx%g points: its %s need a height "
+                              "of about %.0f points (use --chart-size)",
+                              c->d->name ? c->d->name : "", c->w, c->h, what, ceil(need_h));
+}

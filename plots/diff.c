@@ -1,0 +1,227 @@
+/* Difference chart: dot-and-whisker per level with a zero line, significant ones highlighted. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Signed percentage points with a true minus sign, e.g. "+18", "−3" ("0" for zero). */
+static void fmt_pts(double v, int decimals, char *buf, size_t n)
+{
+    double r = v * 100;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(r));
+    int zero = strspn(tmp, "0.") == strlen(tmp);
+    snprintf(buf, n, "%s%s", zero ? "" : r > 0 ? "+" : "\xe2\x88\x92", tmp);
+}
+
+static void fmt_p(double p, char *buf, size_t n)
+{
+    if (isnan(p))
+        snprintf(buf, n, " ");
+    else if (p < 0.001)
+        snprintf(buf, n, "p<0.001");
+    else
+        snprintf(buf, n, "p=%.3f", p);
+}
+
+static void dot(cairo_t *cr, double x, double y, double r, plots_rgb col, int filled, double s)
+{
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x, y, r, 0, 2 * PLOTS_PI);
+    plots_set(cr, filled ? col : PLOTS_WHITE);
+    cairo_fill_preserve(cr);
+    plots_set(cr, col);
+    cairo_set_line_width(cr, 1.3 * s);
+    cairo_stroke(cr);
+}
+
+shopstat_status plots_draw_diff(plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    const shopstat_chart_opts *o = c->o;
+    cairo_t *cr = c->cr;
+    double s = c->s;
+    plots_rect b = c->body;
+    size_t nl = d->nlevels, nc = d->ncompare;
+    const plots_rgb up = plots_series_colour(0), down = plots_series_colour(5);
+    const plots_rgb ns_col = {0.55, 0.55, 0.55};
+
+    /* Legend: what a filled dot means. */
+    char sig[160];
+    snprintf(sig, sizeof sig, "Significant (%sp < %g)",
+             o->adjust_method && *o->adjust_method ? "adjusted " : "", o->alpha);
+    const char *texts[3] = {sig, "Not significant", NULL};
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    fl.valign = 0.5;
+    double lx = b.x, ly = b.y, th;
+    plots_text(cr, texts[0], 0, 0, 0, &fl, 0, NULL, &th);
+    double r = 4.2 * s;
+    dot(cr, lx + r, ly + th / 2, r, up, 1, s);
+    dot(cr, lx + 3.6 * r, ly + th / 2, r, down, 1, s);
+    double tw;
+    plots_text(cr, texts[0], lx + 5.6 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
+    lx += 5.6 * r + tw + 18 * s;
+    dot(cr, lx + r, ly + th / 2, r, ns_col, 0, s);
+    plots_text(cr, texts[1], lx + 3 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
+
+    size_t *order = calloc(nl, sizeof *order);
+    if (!order)
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    plots_level_order(d, o, order);
+
+    /* Columns: level label | (comparison label) | plot | "+18 [+11, +25]" | "p=0.003". */
+    plots_font flab = fl;
+    flab.halign = 1;
+    double lw = 0, cw = 0;
+    for (size_t i = 0; i < nl; i++) {
+        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &flab, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+    }
+    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    plots_font fsmall = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_GREY);
+    fsmall.valign = 0.5;
+    fsmall.halign = 1;
+    if (nc > 1) {
+        for (size_t k = 0; k < nc; k++) {
+            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0, &tw,
+                       NULL);
+            cw = fmax(cw, tw);
+        }
+        cw = fmin(ceil(cw) + 1, 0.15 * b.w) + 10 * s;
+    }
+    plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_INK);
+    fv.valign = 0.5;
+    char buf[96], lo[32], hi[32], pv[32];
+    double dw = 0, pw = 0, vh = 0;
+    for (size_t i = 0; i < nl * nc; i++) {
+        const shopstat_chart_diff *x = &d->diffs[i];
+        fmt_pts(x->diff, o->decimals, buf, sizeof buf);
+        if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+            fmt_pts(x->lo, o->decimals, lo, sizeof lo);
+            fmt_pts(x->hi, o->decimals, hi, sizeof hi);
+            size_t k = strlen(buf);
+            snprintf(buf + k, sizeof buf - k, " [%s, %s]", lo, hi);
+        }
+        fv.bold = 1;
+        plots_text(cr, buf, 0, 0, 0, &fv, 0, &tw, &vh);
+        dw = fmax(dw, tw);
+        fmt_p(x->p_adj, pv, sizeof pv);
+        plots_text(cr, pv, 0, 0, 0, &fv, 0, &tw, NULL);
+        pw = fmax(pw, tw);
+    }
+    double labh = 0;
+    for (size_t i = 0; i < nl; i++) {
+        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &flab, 0, NULL, &th);
+        labh = fmax(labh, th);
+    }
+
+    double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
+    double hdr = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
+    double top = b.y + th + 14 * s + hdr, bottom = b.y + b.h - axh;
+    double pitch = fmax(vh + 2 * s, 2.6 * r);
+    /* Comparison labels may wrap in a narrow column: each sub-row must hold its label. */
+    for (size_t k = 0; nc > 1 && k < nc; k++) {
+        plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, cw - 10 * s, &fsmall, 0,
+                   NULL, &th);
+        pitch = fmax(pitch, th + 2 * s);
+    }
+    double need = fmax(nc * pitch + 6 * s, labh + 6 * s);
+    double band = (bottom - top) / (double)nl;
+    if (band < need) {
+        free(order);
+        return plots_too_small(c, "levels", c->h + (need - band) * (double)nl);
+    }
+    band = fmin(band, fmax(need, nc * pitch * 2.6));
+    bottom = top + band * nl;
+
+    /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
+     * keep their resolution. */
+    double vlo = 0, vhi = 0;
+    for (size_t i = 0; i < nl * nc; i++) {
+        const shopstat_chart_diff *x = &d->diffs[i];
+        double a = o->show_ci && !isnan(x->lo) ? x->lo : x->diff;
+        double z = o->show_ci && !isnan(x->hi) ? x->hi : x->diff;
+        if (!isnan(a))
+            vlo = fmin(vlo, a);
+        if (!isnan(z))
+            vhi = fmax(vhi, z);
+    }
+    plots_axis a;
+    plots_axis_nice(vlo, vhi, 6, &a);
+    double colp = pw + 4 * s, cold = dw + 14 * s;
+    a.x0 = b.x + lw + cw + 14 * s;
+    a.x1 = b.x + b.w - colp - cold - 10 * s;
+
+    /* Column headers over the table part. */
+    plots_font fh = plots_font_make(PLOTS_PT_AXIS * s, 1, PLOTS_GREY);
+    fh.valign = 1;
+    char head[64];
+    snprintf(head, sizeof head, "Difference%s", o->show_ci ? " [CI]" : "");
+    plots_text(cr, head, a.x1 + 14 * s, top - 6 * s, 0, &fh, 1, NULL, NULL);
+    plots_text(cr, o->adjust_method && *o->adjust_method ? "Adj. p" : "p", b.x + b.w - pw,
+               top - 6 * s, 0, &fh, 1, NULL, NULL);
+
+    /* Grid and ticks in percentage points. */
+    plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    ft.halign = 0.5;
+    int nt = (int)floor((a.hi - a.lo) / a.step + 0.5);
+    for (int i = 0; i <= nt; i++) {
+        double v = a.lo + i * a.step, x = plots_axis_map(&a, v);
+        int zero = fabs(v) < 1e-9;
+        plots_set(cr, zero ? PLOTS_INK : PLOTS_GRID);
+        cairo_set_line_width(cr, (zero ? 1.1 : 0.6) * s);
+        cairo_move_to(cr, x, top - 4 * s);
+        cairo_line_to(cr, x, bottom);
+        cairo_stroke(cr);
+        char tk[32];
+        fmt_pts(zero ? 0 : v, a.step * 100 < 1 ? 1 : 0, tk, sizeof tk);
+        plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
+    }
+
+    for (size_t row = 0; row < nl; row++) {
+        size_t l = order[row];
+        double by = top + row * band, cy = by + band / 2;
+        if (row % 2 == 0) {
+            /* Zebra rows guide the eye from the label to the table columns. */
+            cairo_rectangle(cr, b.x, by, b.w, band);
+            cairo_set_source_rgba(cr, 0, 0, 0, 0.035);
+            cairo_fill(cr);
+        }
+        plots_text(cr, plots_level_label(&d->levels[l]), b.x + lw, cy, lw, &flab, 1, NULL, NULL);
+        double gy = cy - (nc - 1) * pitch / 2;
+        for (size_t k = 0; k < nc; k++) {
+            const shopstat_chart_diff *x = &d->diffs[l * nc + k];
+            double y = gy + k * pitch;
+            if (nc > 1)
+                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", b.x + lw + cw, y,
+                           cw - 10 * s, &fsmall, 1, NULL, NULL);
+            if (isnan(x->diff))
+                continue;
+            plots_rgb col = !x->significant ? ns_col : x->diff >= 0 ? up : down;
+            if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+                plots_set(cr, col);
+                cairo_set_line_width(cr, (x->significant ? 2.0 : 1.3) * s);
+                cairo_move_to(cr, plots_axis_map(&a, x->lo), y);
+                cairo_line_to(cr, plots_axis_map(&a, x->hi), y);
+                cairo_stroke(cr);
+            }
+            dot(cr, plots_axis_map(&a, x->diff), y, r, col, x->significant, s);
+            fmt_pts(x->diff, o->decimals, buf, sizeof buf);
+            if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+                fmt_pts(x->lo, o->decimals, lo, sizeof lo);
+                fmt_pts(x->hi, o->decimals, hi, sizeof hi);
+                size_t kk = strlen(buf);
+                snprintf(buf + kk, sizeof buf - kk, " [%s, %s]", lo, hi);
+            }
+            fv.bold = x->significant;
+            fv.colour = x->significant ? PLOTS_INK : PLOTS_GREY;
+            plots_text(cr, buf, a.x1 + 14 * s, y, 0, &fv, 1, NULL, NULL);
+            fmt_p(x->p_adj, pv, sizeof pv);
+            plots_text(cr, pv, b.x + b.w - pw, y, 0, &fv, 1, NULL, NULL);
+        }
+    }
+    free(order);
+    return SHOPSTAT_OK;
+}

@@ -1,0 +1,109 @@
+/* Declarations shared by the chart files in plots/: text, colours, frame, axes, chart kinds. */
+#ifndef SHOPSTAT_PLOTS_INTERNAL_H
+#define SHOPSTAT_PLOTS_INTERNAL_H
+
+#include <cairo.h>
+
+#include "shopstat/chart.h"
+
+typedef struct plots_rgb {
+    double r, g, b;
+} plots_rgb;
+
+typedef struct plots_rect {
+    double x, y, w, h;
+} plots_rect;
+
+/* How plots_text() places and styles a block of text. */
+typedef struct plots_font {
+    double size; /* points */
+    int bold;
+    int italic;
+    plots_rgb colour;
+    double halign; /* 0 = x is the left edge, 0.5 = centre, 1 = right edge */
+    double valign; /* 0 = y is the top, 0.5 = middle, 1 = bottom */
+} plots_font;
+
+/* The one text entry point of the chart module: lays s (UTF-8) out with Pango in DejaVu Sans
+ * at 72 dpi, wrapped at word (else character) boundaries to at most width points when
+ * width > 0 (never ellipsized), and draws it anchored at (x, y) when draw is 1. Returns the
+ * block's logical size in *w and *h (either may be NULL). */
+void plots_text(cairo_t *cr, const char *s, double x, double y, double width, const plots_font *f,
+                int draw, double *w, double *h);
+
+/* A font of the given size and colour, left/top anchored. */
+plots_font plots_font_make(double size, int bold, plots_rgb colour);
+
+/* Everything a chart kind needs besides its data. */
+typedef struct plots_ctx {
+    cairo_t *cr;
+    const shopstat_chart_opts *o;
+    const shopstat_chart_data *d;
+    double w, h;     /* chart size in points */
+    double s;        /* type scale: 1 at A4 landscape */
+    plots_rect body; /* area between the title block and the footer */
+    int low_used;    /* set by a chart kind that drew a low-base cell */
+    int sig_used;    /* set when significance markers were drawn */
+    shopstat_error *err;
+} plots_ctx;
+
+/* Palette and greys. */
+plots_rgb plots_series_colour(size_t i);
+plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t);
+void plots_set(cairo_t *cr, plots_rgb c);
+extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHITE;
+
+#define PLOTS_PI 3.14159265358979323846
+
+/* Type sizes (points, before scaling by ctx->s). */
+#define PLOTS_PT_TITLE 17.0
+#define PLOTS_PT_SUBTITLE 11.5
+#define PLOTS_PT_LABEL 10.0
+#define PLOTS_PT_VALUE 9.0
+#define PLOTS_PT_AXIS 8.5
+#define PLOTS_PT_FOOTER 7.5
+
+/* Formatting. */
+void plots_fmt_pct(double p, int decimals, char *buf, size_t n);
+void plots_fmt_base(const shopstat_chart_series *s, char *buf, size_t n);
+const char *plots_level_label(const shopstat_chart_level *l);
+const char *plots_series_label(const shopstat_chart_series *s);
+double plots_cell_eff(const shopstat_chart_data *d, const shopstat_chart_cell *c, size_t series);
+int plots_is_low(const plots_ctx *c, double eff);
+
+/* Display order of the levels (sorted per opts unless the type keeps scale order).
+ * order must hold d->nlevels entries. */
+void plots_level_order(const shopstat_chart_data *d, const shopstat_chart_opts *o, size_t *order);
+
+/* Value axis: maps [lo, hi] onto [x0, x1]; ticks every step. */
+typedef struct plots_axis {
+    double lo, hi, step;
+    double x0, x1;
+} plots_axis;
+double plots_axis_map(const plots_axis *a, double v);
+/* Nice range and step covering [lo, hi] with about nticks ticks. */
+void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a);
+
+/* Horizontal legend of swatches; returns the height used. n items with colours and texts,
+ * wrapped into rows within width. draw = 0 only measures. */
+double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
+                    const plots_rgb *colours, const char *const *texts, int draw);
+
+/* Fill a rectangle as a bar; low = pale with diagonal hatching (drawn as clipped lines, not
+ * as a pattern surface, so SVG output carries no process-dependent ids); s scales the
+ * hatching with the type. */
+void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low,
+               double s);
+
+/* Height needed for a one-line label block at the given size. */
+double plots_line_height(plots_ctx *c, double size);
+
+shopstat_status plots_draw_bars(plots_ctx *c);
+shopstat_status plots_draw_diff(plots_ctx *c);
+shopstat_status plots_draw_likert(plots_ctx *c);
+shopstat_status plots_draw_trend(plots_ctx *c);
+
+/* The "too small" error. */
+shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h);
+
+#endif

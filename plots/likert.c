@@ -1,0 +1,241 @@
+/* Diverging stacked bars for ordinal scales: one row per segment, centred on the neutral point. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Colour of scale point l: the lower half runs vermillion -> orange, the upper half sky blue ->
+ * blue (all Okabe-Ito), lighter towards the centre so the ends read darkest in greyscale too;
+ * the neutral point is a light grey. */
+static plots_rgb scale_colour(const shopstat_chart_data *d, size_t l)
+{
+    const plots_rgb verm = plots_series_colour(5), orange = plots_series_colour(1);
+    const plots_rgb sky = plots_series_colour(4), blue = plots_series_colour(0);
+    const plots_rgb neutral = {0.80, 0.80, 0.80};
+    size_t n = d->nlevels;
+    size_t nlow = d->neutral >= 0 ? (size_t)d->neutral : n / 2;
+    size_t hstart = d->neutral >= 0 ? (size_t)d->neutral + 1 : (n + 1) / 2;
+    size_t nhigh = n - hstart;
+    if (d->neutral >= 0 && l == (size_t)d->neutral)
+        return neutral;
+    if (d->neutral < 0 && n % 2 == 1 && l == n / 2)
+        return neutral; /* odd scale without a declared neutral: the middle is still neutral */
+    if (l < nlow) {
+        double t = nlow > 1 ? (double)l / (nlow - 1) : 0; /* 0 = extreme */
+        plots_rgb c = plots_mix(verm, orange, t);
+        return nlow > 2 ? plots_mix(c, PLOTS_WHITE, 0.25 * t) : c;
+    }
+    double t = nhigh > 1 ? (double)(n - 1 - l) / (nhigh - 1) : 0;
+    plots_rgb c = plots_mix(blue, sky, t);
+    return nhigh > 2 ? plots_mix(c, PLOTS_WHITE, 0.25 * t) : c;
+}
+
+static double lum(plots_rgb c)
+{
+    return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+}
+
+shopstat_status plots_draw_likert(plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    const shopstat_chart_opts *o = c->o;
+    cairo_t *cr = c->cr;
+    double s = c->s;
+    plots_rect b = c->body;
+    size_t nl = d->nlevels, ns = d->nseries;
+    /* With an odd scale and no declared neutral, the middle point is centred all the same. */
+    long neutral = d->neutral >= 0 ? d->neutral : (nl % 2 == 1 ? (long)(nl / 2) : -1);
+    size_t hstart = neutral >= 0 ? (size_t)neutral + 1 : (nl + 1) / 2;
+    size_t lend = neutral >= 0 ? (size_t)neutral : nl / 2;
+
+    plots_rgb *cols = calloc(nl, sizeof *cols);
+    const char **texts = calloc(nl, sizeof *texts);
+    if (!cols || !texts) {
+        free(cols);
+        free(texts);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t l = 0; l < nl; l++) {
+        cols[l] = scale_colour(d, l);
+        texts[l] = plots_level_label(&d->levels[l]);
+    }
+    double legh = plots_legend(c, b.x, b.y, b.w, nl, cols, texts, 1);
+
+    /* Row labels: segment label, and its base in grey underneath. */
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    fl.halign = 1;
+    plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    fb.halign = 1;
+    double lw = 0, tw, th;
+    for (size_t j = 0; j < ns; j++) {
+        char base[96];
+        plots_fmt_base(&d->series[j], base, sizeof base);
+        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, 0, &fl, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+        plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+    }
+    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    double labh = 0;
+    for (size_t j = 0; j < ns; j++) {
+        char base[96];
+        plots_fmt_base(&d->series[j], base, sizeof base);
+        double h1, h2 = 0;
+        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
+        if (base[0])
+            plots_text(cr, base, 0, 0, lw, &fb, 0, NULL, &h2);
+        labh = fmax(labh, h1 + h2);
+    }
+
+    plots_font ftot = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    ftot.valign = 0.5;
+    char probe[32];
+    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+    double totw;
+    plots_text(cr, probe, 0, 0, 0, &ftot, 0, &totw, &th);
+
+    double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
+    double top = b.y + legh + 14 * s, bottom = b.y + b.h - axh;
+    double need = fmax(labh + 8 * s, 14 * s);
+    double band = (bottom - top) / (double)ns;
+    if (band < need) {
+        free(cols);
+        free(texts);
+        return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
+    }
+    band = fmin(band, fmax(need, 30 * s / 0.6));
+    double bar = fmin(band * 0.62, 30 * s);
+    bottom = top + band * ns;
+
+    /* Symmetric axis wide enough for the longest side of any row. */
+    double ext = 0;
+    for (size_t j = 0; j < ns; j++) {
+        double left = 0, right = 0;
+        for (size_t l = 0; l < nl; l++) {
+            double v = d->cells[l * ns + j].value;
+            if (isnan(v))
+                continue;
+            if ((long)l == neutral) {
+                left += v / 2;
+                right += v / 2;
+            } else if (l < lend) {
+                left += v;
+            } else {
+                right += v;
+            }
+        }
+        ext = fmax(ext, fmax(left, right));
+    }
+    plots_axis a;
+    plots_axis_nice(-ext, ext, 8, &a);
+    double m = fmax(-a.lo, a.hi);
+    a.lo = -m;
+    a.hi = m;
+    a.x0 = b.x + lw + 16 * s + totw + 8 * s;
+    a.x1 = b.x + b.w - totw - 8 * s;
+
+    plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    ft.halign = 0.5;
+    int nt = (int)floor((a.hi - a.lo) / a.step + 0.5);
+    for (int i = 0; i <= nt; i++) {
+        double v = a.lo + i * a.step, x = plots_axis_map(&a, v);
+        int zero = fabs(v) < 1e-9;
+        plots_set(cr, zero ? PLOTS_INK : PLOTS_GRID);
+        cairo_set_line_width(cr, (zero ? 1.0 : 0.6) * s);
+        cairo_move_to(cr, x, top - 4 * s);
+        cairo_line_to(cr, x, bottom);
+        cairo_stroke(cr);
+        char tk[32];
+        snprintf(tk, sizeof tk, "%.0f%%", fabs(v) * 100);
+        plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
+    }
+
+    plots_font fseg = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_INK);
+    fseg.halign = 0.5;
+    fseg.valign = 0.5;
+    for (size_t j = 0; j < ns; j++) {
+        double cy = top + j * band + band / 2, y0 = cy - bar / 2;
+        char base[96];
+        plots_fmt_base(&d->series[j], base, sizeof base);
+        double h1, h2 = 0;
+        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
+        if (base[0])
+            plots_text(cr, base, 0, 0, lw, &fb, 0, NULL, &h2);
+        double ly = cy - (h1 + h2) / 2;
+        plots_text(cr, plots_series_label(&d->series[j]), b.x + lw, ly, lw, &fl, 1, NULL, NULL);
+        if (base[0])
+            plots_text(cr, base, b.x + lw, ly + h1, lw, &fb, 1, NULL, NULL);
+
+        /* Left of zero: the neutral half first, then from the centre outwards. */
+        double nv = neutral >= 0 ? d->cells[(size_t)neutral * ns + j].value : 0;
+        nv = isnan(nv) ? 0 : nv;
+        double xl = -nv / 2, xr = nv / 2, left = 0, right = 0;
+        if (neutral >= 0) {
+            const shopstat_chart_cell *x = &d->cells[(size_t)neutral * ns + j];
+            int low = plots_is_low(c, plots_cell_eff(d, x, j));
+            c->low_used |= low;
+            double x0 = plots_axis_map(&a, xl), x1 = plots_axis_map(&a, xr);
+            plots_bar(cr, x0, y0, x1 - x0, bar, cols[neutral], low, s);
+        }
+        for (size_t pass = 0; pass < 2; pass++) {
+            size_t cnt = pass ? nl - hstart : lend;
+            for (size_t k = 0; k < cnt; k++) {
+                size_t l = pass ? hstart + k : lend - 1 - k;
+                const shopstat_chart_cell *x = &d->cells[l * ns + j];
+                if (isnan(x->value))
+                    continue;
+                double v0 = pass ? xr : xl - x->value, v1 = pass ? xr + x->value : xl;
+                if (pass) {
+                    xr = v1;
+                    right += x->value;
+                } else {
+                    xl = v0;
+                    left += x->value;
+                }
+                int low = plots_is_low(c, plots_cell_eff(d, x, j));
+                double x0 = plots_axis_map(&a, v0), x1 = plots_axis_map(&a, v1);
+                plots_bar(cr, x0, y0, x1 - x0, bar, cols[l], low, s);
+            }
+        }
+        /* Segment labels where they fit, in a colour that contrasts with the fill. */
+        for (size_t l = 0; l < nl; l++) {
+            const shopstat_chart_cell *x = &d->cells[l * ns + j];
+            if (isnan(x->value))
+                continue;
+            double start = -nv / 2, acc = 0;
+            if (l < lend) {
+                for (size_t q = l; q < lend; q++)
+                    acc += isnan(d->cells[q * ns + j].value) ? 0 : d->cells[q * ns + j].value;
+                start = -nv / 2 - acc;
+            } else if ((long)l != neutral) {
+                for (size_t q = hstart; q < l; q++)
+                    acc += isnan(d->cells[q * ns + j].value) ? 0 : d->cells[q * ns + j].value;
+                start = nv / 2 + acc;
+            }
+            double x0 = plots_axis_map(&a, start), x1 = plots_axis_map(&a, start + x->value);
+            char buf[32];
+            snprintf(buf, sizeof buf, "%.0f", x->value * 100);
+            plots_text(cr, buf, 0, 0, 0, &fseg, 0, &tw, NULL);
+            if (x1 - x0 >= tw + 4 * s) {
+                int low = plots_is_low(c, plots_cell_eff(d, x, j));
+                fseg.colour = !low && lum(cols[l]) < 0.55 ? PLOTS_WHITE : PLOTS_INK;
+                plots_text(cr, buf, (x0 + x1) / 2, cy, 0, &fseg, 1, NULL, NULL);
+            }
+        }
+        /* Totals of each side (neutral excluded) at the ends of the axis. */
+        char buf[32];
+        ftot.halign = 1;
+        ftot.colour = plots_mix(cols[0], PLOTS_INK, 0.25);
+        plots_fmt_pct(left, o->decimals, buf, sizeof buf);
+        plots_text(cr, buf, a.x0 - 8 * s, cy, 0, &ftot, 1, NULL, NULL);
+        ftot.halign = 0;
+        ftot.colour = plots_mix(cols[nl - 1], PLOTS_INK, 0.25);
+        plots_fmt_pct(right, o->decimals, buf, sizeof buf);
+        plots_text(cr, buf, a.x1 + 8 * s, cy, 0, &ftot, 1, NULL, NULL);
+    }
+    free(cols);
+    free(texts);
+    return SHOPSTAT_OK;
+}

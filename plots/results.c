@@ -1,0 +1,278 @@
+/* Chart data from results: tab estimates (bars, Likert, trends) and comparisons (diffs). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shopstat/chartset.h"
+
+typedef struct one_chart {
+    shopstat_chart_data d;
+    shopstat_chart_level *levels;
+    shopstat_chart_series *series;
+    shopstat_chart_cell *cells;
+    shopstat_chart_diff *diffs;
+    const char **compare_labels;
+    char **owned; /* strings to free */
+    size_t nowned;
+    const char **waves;
+    shopstat_chart_cell *trend;
+} one_chart;
+
+struct shopstat_chartset {
+    one_chart *c;
+    size_t n;
+    const shopstat_chart_data **ptrs;
+    char sig_note[512];
+};
+
+void shopstat_chartset_opts_init(shopstat_chartset_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->type = SHOPSTAT_CHART_BARS;
+    o->alpha = 0.05;
+}
+
+static const char *lab(const shopstat_chartset_opts *o, const char *q, const char *l,
+                       const char *s, const char *dflt)
+{
+    const char *r = o->label ? o->label(o->label_ctx, q, l, s) : NULL;
+    return r ? r : dflt;
+}
+
+static char *own(one_chart *c, char *s)
+{
+    char **n = realloc(c->owned, (c->nowned + 1) * sizeof *n);
+    if (!n) {
+        free(s);
+        return NULL;
+    }
+    c->owned = n;
+    c->owned[c->nowned++] = s;
+    return s;
+}
+
+static char *fmt(one_chart *c, const char *a, const char *mid, const char *b)
+{
+    size_t n = strlen(a) + strlen(mid) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    snprintf(s, n, "%s%s%s", a, mid, b);
+    return own(c, s);
+}
+
+void shopstat_chartset_free(shopstat_chartset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        one_chart *c = &s->c[i];
+        free(c->levels);
+        free(c->series);
+        free(c->cells);
+        free(c->diffs);
+        free(c->compare_labels);
+        free(c->waves);
+        free(c->trend);
+        for (size_t k = 0; k < c->nowned; k++)
+            free(c->owned[k]);
+        free(c->owned);
+    }
+    free(s->c);
+    free(s->ptrs);
+    free(s);
+}
+
+/* Significance letters: series i gets letter 'a' + j when it is significantly higher than
+ * series j in a comparison of that level. */
+static void mark(one_chart *c, const shopstat_chartset_opts *o, size_t q, size_t nlev,
+                 size_t nser, const shopstat_estimate *e, size_t qstart, char *marks)
+{
+    for (size_t k = 0; k < o->ndiffs; k++) {
+        const shopstat_difference *d = &o->diffs[k];
+        if (d->q != q || d->l >= nlev || !(d->p_adjusted < o->alpha))
+            continue;
+        long sa = -1, sb = -1;
+        for (size_t s = 0; s < nser; s++) {
+            const char *name = e[qstart + s].segment;
+            if (strcmp(name, d->segment_a) == 0)
+                sa = (long)s;
+            if (strcmp(name, d->segment_b) == 0)
+                sb = (long)s;
+        }
+        if (sa < 0 || sb < 0)
+            continue;
+        long hi = d->difference > 0 ? sa : sb, lo = d->difference > 0 ? sb : sa;
+        char *m = marks + (d->l * nser + (size_t)hi) * 8;
+        size_t len = strlen(m);
+        if (len < 6) {
+            m[len] = (char)('a' + lo);
+            m[len + 1] = '\0';
+        }
+    }
+    for (size_t i = 0; i < nlev * nser; i++)
+        c->cells[i].sig = marks[i * 8] ? own(c, strdup(marks + i * 8)) : NULL;
+}
+
+shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
+                                        const shopstat_chartset_opts *o,
+                                        shopstat_chartset **out, shopstat_error *err)
+{
+    *out = NULL;
+    shopstat_chartset *s = calloc(1, sizeof *s);
+    if (!s)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t nq = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || e[i].q != e[i - 1].q)
+            nq++;
+    s->c = calloc(nq ? nq : 1, sizeof *s->c);
+    s->ptrs = calloc(nq ? nq : 1, sizeof *s->ptrs);
+    if (!s->c || !s->ptrs)
+        goto nomem;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && e[j].q == e[i].q)
+            j++;
+        size_t nser = 0;
+        while (i + nser < j && e[i + nser].l == e[i].l)
+            nser++;
+        size_t nlev = (j - i) / nser;
+        one_chart *c = &s->c[s->n++];
+        shopstat_chart_data *d = &c->d;
+        const char *qname = e[i].variable;
+        d->name = qname;
+        d->label = lab(o, qname, NULL, NULL, qname);
+        d->base_note = o->base_note;
+        d->neutral = nlev % 2 ? (long)(nlev / 2) : -1;
+        c->levels = calloc(nlev, sizeof *c->levels);
+        c->series = calloc(nser, sizeof *c->series);
+        c->cells = calloc(nlev * nser, sizeof *c->cells);
+        char *marks = calloc(nlev * nser * 8, 1);
+        if (!c->levels || !c->series || !c->cells || !marks) {
+            free(marks);
+            goto nomem;
+        }
+        for (size_t l = 0; l < nlev; l++) {
+            const shopstat_estimate *r = &e[i + l * nser];
+            c->levels[l].code = r->level;
+            c->levels[l].label = lab(o, qname, r->level, NULL, r->level);
+        }
+        for (size_t k = 0; k < nser; k++) {
+            const shopstat_estimate *r = &e[i + k];
+            c->series[k].name = r->segment;
+            c->series[k].label = lab(o, NULL, NULL, r->segment, r->segment);
+            c->series[k].base_n = (double)r->base_n;
+            c->series[k].eff_base = r->eff_base;
+        }
+        for (size_t l = 0; l < nlev; l++)
+            for (size_t k = 0; k < nser; k++) {
+                const shopstat_estimate *r = &e[i + l * nser + k];
+                shopstat_chart_cell *cc = &c->cells[l * nser + k];
+                cc->value = r->base_n ? r->proportion : NAN;
+                cc->lo = r->ci_lower;
+                cc->hi = r->ci_upper;
+                cc->eff_base = r->eff_base;
+            }
+        mark(c, o, e[i].q, nlev, nser, e, i, marks);
+        free(marks);
+        d->levels = c->levels;
+        d->nlevels = nlev;
+        d->series = c->series;
+        d->nseries = nser;
+        d->cells = c->cells;
+        /* multi-response when a row can give several levels: proportions of one segment
+         * sum to more than 1 */
+        double sum = 0;
+        for (size_t l = 0; l < nlev; l++)
+            if (!isnan(c->cells[l * nser].value))
+                sum += c->cells[l * nser].value;
+        d->multi_response = sum > 1 + 1e-9;
+        if (o->type == SHOPSTAT_CHART_TREND) {
+            /* waves = the segments after 'all'; one line per level */
+            size_t nw = nser > 1 ? nser - 1 : nser, off = nser > 1 ? 1 : 0;
+            c->waves = calloc(nw, sizeof *c->waves);
+            c->trend = calloc(nlev * nw, sizeof *c->trend);
+            if (!c->waves || !c->trend)
+                goto nomem;
+            for (size_t w = 0; w < nw; w++) {
+                const char *sn = c->series[w + off].name;
+                const char *eq = strchr(sn, '=');
+                c->waves[w] = lab(o, NULL, NULL, sn, eq ? eq + 1 : sn);
+            }
+            for (size_t l = 0; l < nlev; l++)
+                for (size_t w = 0; w < nw; w++)
+                    c->trend[l * nw + w] = c->cells[l * nser + w + off];
+            /* one series: the question itself */
+            c->series[0].name = "all";
+            c->series[0].label = d->label;
+            d->nseries = 1;
+            d->waves = c->waves;
+            d->nwaves = nw;
+            d->trend = c->trend;
+        }
+        if (o->type == SHOPSTAT_CHART_DIFF) {
+            size_t nc = 0;
+            for (size_t k = 0; k < o->ndiffs; k++)
+                if (o->diffs[k].q == e[i].q && o->diffs[k].l == 0)
+                    nc++;
+            c->compare_labels = calloc(nc ? nc : 1, sizeof *c->compare_labels);
+            c->diffs = calloc((nc ? nc : 1) * nlev, sizeof *c->diffs);
+            if (!c->compare_labels || !c->diffs)
+                goto nomem;
+            size_t ci = 0;
+            for (size_t k = 0; k < o->ndiffs; k++) {
+                const shopstat_difference *df = &o->diffs[k];
+                if (df->q != e[i].q)
+                    continue;
+                if (df->l == 0) {
+                    const char *la = lab(o, NULL, NULL, df->segment_a, df->segment_a);
+                    const char *lb = strcmp(df->segment_b, "rest") == 0
+                                         ? fmt(c, "not ", la, "")
+                                         : lab(o, NULL, NULL, df->segment_b, df->segment_b);
+                    c->compare_labels[ci++] = fmt(c, la, " minus ", lb ? lb : "");
+                }
+                if (df->l < nlev && ci > 0) {
+                    shopstat_chart_diff *x = &c->diffs[df->l * nc + ci - 1];
+                    x->diff = df->difference;
+                    x->lo = df->ci_lower;
+                    x->hi = df->ci_upper;
+                    x->p_adj = df->p_adjusted;
+                    x->significant = df->p_adjusted < o->alpha;
+                }
+            }
+            d->compare_labels = c->compare_labels;
+            d->ncompare = nc;
+            d->diffs = c->diffs;
+        }
+        s->ptrs[s->n - 1] = d;
+        i = j;
+    }
+    if (o->ndiffs && o->type != SHOPSTAT_CHART_DIFF)
+        snprintf(s->sig_note, sizeof s->sig_note,
+                 "Letters: significantly higher than the segment of that letter (a = first "
+                 "segment, b = second, ...), adjusted p < %g.",
+                 o->alpha);
+    *out = s;
+    return SHOPSTAT_OK;
+nomem:
+    shopstat_chartset_free(s);
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+size_t shopstat_chartset_count(const shopstat_chartset *s)
+{
+    return s->n;
+}
+
+const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_chartset *s)
+{
+    return s->ptrs;
+}
+
+const char *shopstat_chartset_sig_note(const shopstat_chartset *s)
+{
+    return s->sig_note[0] ? s->sig_note : NULL;
+}

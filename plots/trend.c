@@ -1,0 +1,293 @@
+/* Trend chart: one line per level (and segment) across waves, CI bands, direct labels. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tlabel {
+    double want, y, h; /* desired centre, placed centre, height */
+    size_t line;
+} tlabel;
+
+static int by_want(const void *pa, const void *pb)
+{
+    const tlabel *a = pa, *b = pb;
+    if (a->want != b->want)
+        return a->want < b->want ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Spread labels vertically so none overlaps, staying within [lo, hi] when possible: a forward
+ * pass pushes labels down, a backward pass pulls them back up from the bottom limit. */
+static void spread(tlabel *t, size_t n, double gap, double lo, double hi)
+{
+    qsort(t, n, sizeof *t, by_want);
+    for (size_t i = 0; i < n; i++) {
+        t[i].y = fmax(t[i].want, lo + t[i].h / 2);
+        if (i > 0)
+            t[i].y = fmax(t[i].y, t[i - 1].y + t[i - 1].h / 2 + gap + t[i].h / 2);
+    }
+    for (size_t i = n; i-- > 0;) {
+        double lim = i + 1 < n ? t[i + 1].y - t[i + 1].h / 2 - gap - t[i].h / 2 : hi - t[i].h / 2;
+        if (t[i].y > lim)
+            t[i].y = lim;
+    }
+}
+
+static const shopstat_chart_cell *tcell(const shopstat_chart_data *d, size_t line, size_t w)
+{
+    return &d->trend[line * d->nwaves + w];
+}
+
+static void line_label(const shopstat_chart_data *d, size_t line, char *buf, size_t n)
+{
+    size_t l = line / d->nseries, j = line % d->nseries;
+    if (d->nseries == 1)
+        snprintf(buf, n, "%s", plots_level_label(&d->levels[l]));
+    else if (d->nlevels == 1)
+        snprintf(buf, n, "%s", plots_series_label(&d->series[j]));
+    else
+        snprintf(buf, n, "%s: %s", plots_level_label(&d->levels[l]),
+                 plots_series_label(&d->series[j]));
+}
+
+shopstat_status plots_draw_trend(plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    const shopstat_chart_opts *o = c->o;
+    cairo_t *cr = c->cr;
+    double s = c->s;
+    plots_rect b = c->body;
+    size_t nw = d->nwaves, nline = d->nlevels * d->nseries;
+
+    tlabel *right = calloc(nline, sizeof *right), *left = calloc(nline, sizeof *left);
+    if (!right || !left) {
+        free(right);
+        free(left);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+
+    plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 1, PLOTS_INK);
+    fv.valign = 0.5;
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    fl.valign = 0.5;
+    plots_font fax = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    char probe[32], buf[512];
+    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+    double vw, vh, tw, th;
+    plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
+    double yaxw;
+    plots_text(cr, "100%", 0, 0, 0, &fax, 0, &yaxw, NULL);
+
+    /* Right column: "64%  Label", label wrapped within at most a third of the width. */
+    double lwmax = 0;
+    for (size_t i = 0; i < nline; i++) {
+        line_label(d, i, buf, sizeof buf);
+        plots_text(cr, buf, 0, 0, 0, &fl, 0, &tw, NULL);
+        lwmax = fmax(lwmax, tw);
+    }
+    double lw = fmin(ceil(lwmax) + 1, 0.33 * b.w - vw - 6 * s);
+    double colw = vw + 6 * s + lw;
+
+    double axh = plots_line_height(c, PLOTS_PT_LABEL * s) + 6 * s;
+    double top = b.y + 6 * s, bottom = b.y + b.h - axh;
+    double need = 0;
+    for (size_t i = 0; i < nline; i++) {
+        line_label(d, i, buf, sizeof buf);
+        plots_text(cr, buf, 0, 0, lw, &fl, 0, NULL, &th);
+        right[i].h = fmax(th, vh);
+        left[i].h = vh;
+        need += right[i].h + 3 * s;
+    }
+    if (bottom - top < need) {
+        free(right);
+        free(left);
+        return plots_too_small(c, "line labels", c->h + need - (bottom - top));
+    }
+
+    plots_axis ya = {0, 1, 0.2, 0, 0};
+    if (o->zoom) {
+        double lo = 1, hi = 0;
+        for (size_t i = 0; i < nline * nw; i++) {
+            const shopstat_chart_cell *x = &d->trend[i];
+            if (isnan(x->value))
+                continue;
+            lo = fmin(lo, o->show_ci && !isnan(x->lo) ? x->lo : x->value);
+            hi = fmax(hi, o->show_ci && !isnan(x->hi) ? x->hi : x->value);
+        }
+        if (hi < lo)
+            lo = 0, hi = 1;
+        plots_axis_nice(lo, hi, 5, &ya);
+        ya.lo = fmax(ya.lo, 0);
+        ya.hi = fmin(ya.hi, 1);
+    }
+    /* The axis maps values to y, bottom to top. */
+    ya.x0 = bottom;
+    ya.x1 = top;
+
+    double px0 = b.x + yaxw + 10 * s, px1 = b.x + b.w - colw - 8 * s;
+    /* Room left of the first wave and right of the last for value labels. */
+    double in0 = vw + 14 * s, in1 = 14 * s;
+    double *wx = calloc(nw, sizeof *wx);
+    if (!wx) {
+        free(right);
+        free(left);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t w = 0; w < nw; w++)
+        wx[w] = nw == 1 ? (px0 + px1) / 2
+                        : px0 + in0 + (px1 - in1 - px0 - in0) * (double)w / (double)(nw - 1);
+
+    /* Grid, y tick labels in percent, wave labels. */
+    fax.halign = 1;
+    fax.valign = 0.5;
+    int nt = (int)floor((ya.hi - ya.lo) / ya.step + 0.5);
+    for (int i = 0; i <= nt; i++) {
+        double v = ya.lo + i * ya.step, y = plots_axis_map(&ya, v);
+        plots_set(cr, fabs(v) < 1e-9 ? PLOTS_LIGHT : PLOTS_GRID);
+        cairo_set_line_width(cr, 0.6 * s);
+        cairo_move_to(cr, px0, y);
+        cairo_line_to(cr, px1, y);
+        cairo_stroke(cr);
+        char tk[32];
+        snprintf(tk, sizeof tk, "%.*f%%", ya.step * 100 < 1 ? 1 : 0, v * 100);
+        plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
+    }
+    plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    fw.halign = 0.5;
+    double wmax = nw > 1 ? (wx[1] - wx[0]) * 0.9 : px1 - px0;
+    for (size_t w = 0; w < nw; w++)
+        plots_text(cr, d->waves[w] ? d->waves[w] : "", wx[w], bottom + 6 * s, wmax, &fw, 1, NULL,
+                   NULL);
+
+    /* CI bands first, under every line; then lines and points. */
+    for (int layer = 0; layer < 3; layer++) {
+        for (size_t i = 0; i < nline; i++) {
+            plots_rgb col = plots_series_colour(i);
+            size_t w = 0;
+            while (w < nw) {
+                while (w < nw && isnan(tcell(d, i, w)->value))
+                    w++;
+                size_t start = w;
+                while (w < nw && !isnan(tcell(d, i, w)->value))
+                    w++;
+                if (start == w)
+                    continue;
+                if (layer == 0 && o->show_ci) {
+                    int ok = 1;
+                    for (size_t k = start; k < w; k++)
+                        ok &= !isnan(tcell(d, i, k)->lo) && !isnan(tcell(d, i, k)->hi);
+                    if (ok && w - start > 1) {
+                        cairo_new_path(cr); /* text drawing leaves a current point behind */
+                        for (size_t k = start; k < w; k++)
+                            cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->hi));
+                        for (size_t k = w; k-- > start;)
+                            cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->lo));
+                        cairo_close_path(cr);
+                        cairo_set_source_rgba(cr, col.r, col.g, col.b, 0.16);
+                        cairo_fill(cr);
+                    } else if (ok) {
+                        /* A lone point gets a whisker instead of a band. */
+                        double x = wx[start];
+                        plots_set(cr, plots_mix(col, PLOTS_WHITE, 0.35));
+                        cairo_set_line_width(cr, 2.0 * s);
+                        cairo_move_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->lo));
+                        cairo_line_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->hi));
+                        cairo_stroke(cr);
+                    }
+                } else if (layer == 1 && w - start > 1) {
+                    cairo_new_path(cr);
+                    for (size_t k = start; k < w; k++)
+                        cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->value));
+                    plots_set(cr, col);
+                    cairo_set_line_width(cr, 2.4 * s);
+                    cairo_stroke(cr);
+                } else if (layer == 2) {
+                    for (size_t k = start; k < w; k++) {
+                        const shopstat_chart_cell *x = tcell(d, i, k);
+                        int low = plots_is_low(c, plots_cell_eff(d, x, i % d->nseries));
+                        cairo_new_sub_path(cr);
+                        cairo_arc(cr, wx[k], plots_axis_map(&ya, x->value), 4.2 * s, 0,
+                                  2 * PLOTS_PI);
+                        plots_set(cr, low ? PLOTS_WHITE : col);
+                        cairo_fill_preserve(cr);
+                        plots_set(cr, low ? col : PLOTS_WHITE);
+                        cairo_set_line_width(cr, (low ? 1.6 : 1.2) * s);
+                        cairo_stroke(cr);
+                    }
+                }
+            }
+        }
+    }
+
+    /* Direct labels: right of each line's last point; left of each line's first point when it
+     * starts at the first wave; above the point for waves in between. */
+    size_t nr = 0, nlft = 0;
+    for (size_t i = 0; i < nline; i++) {
+        size_t last = nw, first = nw;
+        for (size_t w = 0; w < nw; w++)
+            if (!isnan(tcell(d, i, w)->value)) {
+                last = w;
+                if (first == nw)
+                    first = w;
+            }
+        if (last == nw)
+            continue;
+        right[nr].want = plots_axis_map(&ya, tcell(d, i, last)->value);
+        right[nr].line = i;
+        nr++;
+        if (first == 0 && nw > 1) {
+            left[nlft].want = plots_axis_map(&ya, tcell(d, i, 0)->value);
+            left[nlft].line = i;
+            nlft++;
+        }
+        fv.halign = 0.5;
+        fv.valign = 1;
+        for (size_t w = first + 1; w < last; w++) {
+            const shopstat_chart_cell *x = tcell(d, i, w);
+            if (isnan(x->value))
+                continue;
+            plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+            fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+            plots_text(cr, buf, wx[w], plots_axis_map(&ya, x->value) - 6 * s, 0, &fv, 1, NULL,
+                       NULL);
+        }
+    }
+    fv.valign = 0.5;
+    spread(right, nr, 3 * s, top - 4 * s, bottom + 4 * s);
+    spread(left, nlft, 1 * s, top - 4 * s, bottom + 4 * s);
+    for (size_t k = 0; k < nr; k++) {
+        size_t i = right[k].line, last = nw;
+        for (size_t w = 0; w < nw; w++)
+            if (!isnan(tcell(d, i, w)->value))
+                last = w;
+        plots_rgb col = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+        double x = px1 + 8 * s, y = right[k].y;
+        /* A thin leader when the label had to move away from its line's end. */
+        double yend = plots_axis_map(&ya, tcell(d, i, last)->value);
+        plots_set(cr, PLOTS_LIGHT);
+        cairo_set_line_width(cr, 0.6 * s);
+        cairo_move_to(cr, wx[last] + 6 * s, yend);
+        cairo_line_to(cr, x - 2 * s, y);
+        cairo_stroke(cr);
+        plots_fmt_pct(tcell(d, i, last)->value, o->decimals, buf, sizeof buf);
+        fv.halign = 0;
+        fv.colour = col;
+        plots_text(cr, buf, x, y, 0, &fv, 1, NULL, NULL);
+        line_label(d, i, buf, sizeof buf);
+        plots_text(cr, buf, x + vw + 6 * s, y, lw, &fl, 1, NULL, NULL);
+    }
+    for (size_t k = 0; k < nlft; k++) {
+        size_t i = left[k].line;
+        plots_fmt_pct(tcell(d, i, 0)->value, o->decimals, buf, sizeof buf);
+        fv.halign = 1;
+        fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+        plots_text(cr, buf, wx[0] - 8 * s, left[k].y, 0, &fv, 1, NULL, NULL);
+    }
+    free(wx);
+    free(right);
+    free(left);
+    return SHOPSTAT_OK;
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Chart tests: render every chart type with build/tools/chartdemo and check the output with
+# poppler (pdfinfo, pdftotext, pdftotext -bbox): page count and size, titles, labels, values and
+# bases present, byte-identical re-renders (PDF, SVG, PNG), and text boxes inside the page
+# without overlaps (long and non-ASCII labels included). Ends with "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+demo="$root/$BUILD/tools/chartdemo"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0; failed=0
+ok() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+
+if [ ! -x "$demo" ]; then
+    fail "$demo not built"
+    echo "$passed passed, $failed failed"; exit 1
+fi
+for t in pdfinfo pdftotext; do
+    command -v $t >/dev/null || { fail "$t not installed (poppler-utils)"; echo "$passed passed, $failed failed"; exit 1; }
+done
+
+# render DEMO FILE [chartdemo options...]: must succeed.
+render() {
+    local d=$1 f=$2; shift 2
+    if "$demo" "$@" "$d" "$f" 2>"$TMP/err"; then ok; else fail "render $d -> $f: $(cat "$TMP/err")"; fi
+}
+# pdf_pages FILE N, pdf_size FILE "W x H"
+pdf_pages() {
+    local n; n=$(pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p')
+    [ "$n" = "$2" ] && ok || fail "$1: $n pages, expected $2"
+}
+pdf_size() {
+    local s; s=$(pdfinfo "$1" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]* x [0-9.]*\) pts.*/\1/p')
+    [ "$s" = "$2" ] && ok || fail "$1: page size '$s', expected '$2'"
+}
+# has FILE TEXT... : each text occurs in pdftotext's output (layout off, one line per block).
+has() {
+    local f=$1; shift
+    pdftotext -enc UTF-8 "$f" "$TMP/text.txt" 2>/dev/null
+    tr '\n' ' ' <"$TMP/text.txt" | sed 's/  */ /g' >"$TMP/flat.txt"
+    for t in "$@"; do
+        if grep -qF -- "$t" "$TMP/flat.txt"; then ok; else fail "$(basename "$f"): text '$t' missing"; fi
+    done
+}
+# before FILE A B: A's first occurrence precedes B's (top-to-bottom reading order).
+before() {
+    pdftotext -enc UTF-8 "$1" - 2>/dev/null | tr '\n' ' ' >"$TMP/o.txt"
+    local a b
+    a=$(grep -bo -F -- "$2" "$TMP/o.txt" | head -1 | cut -d: -f1)
+    b=$(grep -bo -F -- "$3" "$TMP/o.txt" | head -1 | cut -d: -f1)
+    if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then ok; else fail "$(basename "$1"): '$2' not before '$3'"; fi
+}
+# boxes FILE: every word's box inside the page (5 pt clear of the edge), and no two words'
+# boxes overlapping by more than 0.3 pt in both directions.
+boxes() {
+    pdftotext -bbox "$1" "$TMP/bbox.html" 2>/dev/null || { fail "$1: pdftotext -bbox failed"; return; }
+    local out
+    out=$(awk '
+        function check(   i, j, ox, oy) {
+            for (i = 1; i <= n; i++) {
+                if (x0[i] < 5 || y0[i] < 5 || x1[i] > W - 5 || y1[i] > H - 5)
+                    printf "page %d: \"%s\" outside the page (%.1f %.1f %.1f %.1f)\n", p, w[i], x0[i], y0[i], x1[i], y1[i]
+                for (j = i + 1; j <= n; j++) {
+                    ox = (x1[i] < x1[j] ? x1[i] : x1[j]) - (x0[i] > x0[j] ? x0[i] : x0[j])
+                    oy = (y1[i] < y1[j] ? y1[i] : y1[j]) - (y0[i] > y0[j] ? y0[i] : y0[j])
+                    if (ox > 0.3 && oy > 0.3)
+                        printf "page %d: \"%s\" overlaps \"%s\"\n", p, w[i], w[j]
+                }
+            }
+        }
+        /<page / { if (p) check(); p++; n = 0
+                   match($0, /width="[0-9.]+"/); W = substr($0, RSTART + 7, RLENGTH - 8) + 0
+                   match($0, /height="[0-9.]+"/); H = substr($0, RSTART + 8, RLENGTH - 9) + 0 }
+        /<word / { n++
+                   match($0, /xMin="[0-9.-]+"/); x0[n] = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                   match($0, /yMin="[0-9.-]+"/); y0[n] = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                   match($0, /xMax="[0-9.-]+"/); x1[n] = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                   match($0, /yMax="[0-9.-]+"/); y1[n] = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                   s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s); w[n] = s }
+        END { if (p) check(); if (!p) print "no pages" }' "$TMP/bbox.html")
+    if [ -z "$out" ]; then ok; else fail "$(basename "$1"): text boxes"; printf '%s\n' "$out" | head -10; fi
+}
+
+cd "$TMP" || exit 1
+
+# --- every chart type renders, one page of the default A4 landscape size -------------------
+for d in bars diff likert trend stress channel satisfied teletech_waves segments_vs_all reach_waves agree4; do
+    render $d $d.pdf
+    pdf_pages $d.pdf 1
+    pdf_size $d.pdf "842 x 595"
+done
+render all all.pdf
+pdf_pages all.pdf 11
+
+# --- content: titles, labels, values, bases, footers -------------------------------------------
+has bars.pdf "Would you switch supplier after one poor service experience?" "Yes, would switch" \
+    "69%" "87%" "All buyers n=836, eff. n=610" "Heavy buyers n=248, eff. n=180" \
+    "95% confidence intervals (Wilson method)" "Source: Synthetic data built to match published figures" \
+    "Base: Business buyers of office software, 1999"
+before bars.pdf "Yes, would switch" "No, would stay"
+before bars.pdf "No, would stay" "Don"
+has satisfied.pdf "65%" "79%" "Bought more where satisfied"
+has channel.pdf "multiple answers allowed" "effective base below 30" "eff. n=24" "Telephone" "71%"
+before channel.pdf "In person (technician visit)" "Other"
+has diff.pdf "Where heavy buyers differ from all buyers" "+18 [" "p<0.001" "Holm" \
+    "Would switch after poor service" "Adj. p"
+has likert.pdf "Certainly would switch" "Not sure" "Light buyers" "69%" "87%" "n=588, eff. n=430"
+has trend.pdf "2010" "2011" "Reached a person by phone" "22%" "7%" "85%" "76%" "37%" "21%" "64%"
+has teletech_waves.pdf "2010 wave" "2011 wave" "22%" "n/a"
+has stress.pdf "Joignabilité du service client" "Überweisungsbestätigung" "ultérieur" \
+    "Très gros acheteurs" "Autre (préciser)"
+before stress.pdf "Überweisungsbestätigung" "Ne sait pas"
+has segments_vs_all.pdf "Heavy minus all" "Public sector minus all" "p=0.620" "−5 [−22, +12]"
+has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30" \
+    "Zoomed axis"
+has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
+if grep -q "…" "$TMP/flat.txt"; then fail "stress.pdf: ellipsis found (labels must wrap)"; else ok; fi
+
+# --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
+boxes all.pdf
+render stress stress-small.pdf --size 600x560
+pdf_size stress-small.pdf "600 x 560"
+boxes stress-small.pdf
+render all portrait.pdf --size a4-portrait
+boxes portrait.pdf
+render all slide.pdf --size slide
+pdf_size slide.pdf "960 x 540"
+boxes slide.pdf
+render all poster.pdf --size 2000x1400
+boxes poster.pdf
+render all zoom.pdf --zoom --sort none
+boxes zoom.pdf
+
+# --- a page too small for the rows is a usage error, not an overlapping chart ------------------
+"$demo" --size 300x150 stress small.pdf 2>err.txt; rc=$?
+if [ $rc = 2 ] && grep -q "does not fit" err.txt && [ ! -e small.pdf ]; then ok; else fail "too small: exit $rc, $(cat err.txt)"; fi
+"$demo" stress out.jpg 2>err.txt; rc=$?
+if [ $rc = 2 ] && grep -q ".pdf, .png or .svg" err.txt; then ok; else fail "bad extension: exit $rc"; fi
+
+# --- deterministic output: two renders are byte-identical --------------------------------------
+for e in pdf svg png; do
+    render all a.$e
+    sleep 1
+    render all b.$e
+done
+cmp -s a.pdf b.pdf && ok || fail "PDF renders differ"
+for q in switch satisfied channel heavy_vs_all intent teletech teletech_waves stress \
+         segments_vs_all reach_waves agree4; do
+    for e in svg png; do
+        cmp -s a-$q.$e b-$q.$e && ok || fail "$e renders of $q differ"
+    done
+done
+render stress alone.svg
+cmp -s alone.svg a-stress.svg && ok || fail "SVG of one chart depends on what the process drew before"
+pdfinfo a.pdf | grep -q "CreationDate: *Sat Jan  1 00:00:00 2000" && ok || fail "PDF creation date not fixed"
+
+# --- PNG and SVG files ----------------------------------------------------------------------
+dims=$(od -An -tu1 -j16 -N8 a-switch.png | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
+[ "$dims" = "1684x1190" ] && ok || fail "PNG size $dims, expected 1684x1190"
+head -c 5 a-switch.svg | grep -q "<?xml" && grep -q "<svg" a-switch.svg && ok || fail "SVG header"
+n=$(ls a-*.png | wc -l); [ "$n" = 11 ] && ok || fail "$n PNG files, expected 11"
+ls ./*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind" || ok
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,449 @@
+/* Unit tests for the chart module: options, parsers, validation, ordering, file output. */
+#include "testutil.h"
+
+#include <cairo.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shopstat/chart.h"
+#include "../../plots/internal.h"
+
+/* A small valid bars chart: 4 levels x 2 series, "Other" given second. */
+static const shopstat_chart_level levels[] = {
+    {"1", "Phone", 0}, {"8", "Other (please specify)", 0}, {"2", "E-mail", 0}, {"3", "Web", 0}};
+static const shopstat_chart_series series[] = {{"heavy", "Heavy buyers", 248, 180},
+                                               {"all", "All buyers", 836, 610}};
+static shopstat_chart_cell cells[8];
+
+static shopstat_chart_data make_data(void)
+{
+    /* 'all' (series 1) values: Phone 0.40, Other 0.90, E-mail 0.70, Web 0.10. */
+    double v[4][2] = {{0.5, 0.4}, {0.2, 0.9}, {0.6, 0.7}, {0.3, 0.1}};
+    for (int l = 0; l < 4; l++)
+        for (int j = 0; j < 2; j++) {
+            shopstat_chart_cell c = {v[l][j], v[l][j] - 0.05, v[l][j] + 0.05, NAN, NULL};
+            cells[l * 2 + j] = c;
+        }
+    shopstat_chart_data d;
+    memset(&d, 0x5a, sizeof d);
+    shopstat_chart_data_init(&d);
+    assert_int_equal(d.neutral, -1);
+    assert_null(d.cells);
+    assert_int_equal(d.nwaves, 0);
+    d.name = "q7";
+    d.label = "Contact channel";
+    d.levels = levels;
+    d.nlevels = 4;
+    d.series = series;
+    d.nseries = 2;
+    d.cells = cells;
+    return d;
+}
+
+static void test_opts_defaults(void **state)
+{
+    (void)state;
+    shopstat_chart_opts o;
+    memset(&o, 0xff, sizeof o);
+    shopstat_chart_opts_init(&o);
+    assert_close(o.width, 842, 0);
+    assert_close(o.height, 595, 0);
+    assert_int_equal(o.type, SHOPSTAT_CHART_BARS);
+    assert_int_equal(o.sort, SHOPSTAT_CHART_SORT_ALL);
+    assert_int_equal(o.zoom, 0);
+    assert_int_equal(o.show_ci, 1);
+    assert_close(o.ci_level, 0.95, 1e-12);
+    assert_close(o.alpha, 0.05, 1e-12);
+    assert_close(o.low_base, 30, 0);
+    assert_close(o.png_scale, 2, 0);
+    assert_null(o.title);
+    assert_null(o.source);
+    assert_int_equal(o.nnotes, 0);
+}
+
+static void test_size_parse(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    double w = 0, h = 0;
+    assert_int_equal(shopstat_chart_size_parse("842x595", &w, &h, &e), SHOPSTAT_OK);
+    assert_close(w, 842, 0);
+    assert_close(h, 595, 0);
+    assert_int_equal(shopstat_chart_size_parse("1000X500.5", &w, &h, &e), SHOPSTAT_OK);
+    assert_close(w, 1000, 0);
+    assert_close(h, 500.5, 0);
+    assert_int_equal(shopstat_chart_size_parse("A4-portrait", &w, &h, &e), SHOPSTAT_OK);
+    assert_close(w, 595, 0);
+    assert_close(h, 842, 0);
+    assert_int_equal(shopstat_chart_size_parse("slide", &w, &h, &e), SHOPSTAT_OK);
+    assert_close(w, 960, 0);
+    assert_close(h, 540, 0);
+    const char *bad[] = {"",           "abc",     "842x",      "x595",     "842x595x", "842*595",
+                         "842 x 595z", "100x100", "20000x500", "842x-595", "nanxinf"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        shopstat_error_clear(&e);
+        assert_int_equal(shopstat_chart_size_parse(bad[i], &w, &h, &e), SHOPSTAT_EUSAGE);
+        assert_non_null(strstr(e.msg, "--chart-size"));
+    }
+    assert_int_equal(shopstat_chart_size_parse(NULL, &w, &h, &e), SHOPSTAT_EUSAGE);
+}
+
+static void test_type_and_sort_parse(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_type t;
+    const char *names[] = {"bars", "diff", "likert", "trend"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(shopstat_chart_type_parse(names[i], &t, &e), SHOPSTAT_OK);
+        assert_int_equal(t, i);
+        assert_string_equal(shopstat_chart_type_name(t), names[i]);
+    }
+    assert_int_equal(shopstat_chart_type_parse("Difference", &t, &e), SHOPSTAT_OK);
+    assert_int_equal(t, SHOPSTAT_CHART_DIFF);
+    assert_int_equal(shopstat_chart_type_parse("pie", &t, &e), SHOPSTAT_EUSAGE);
+    assert_string_equal(e.msg, "--chart-type 'pie': expected bars, diff, likert or trend");
+    assert_string_equal(shopstat_chart_type_name((shopstat_chart_type)42), "unknown");
+    shopstat_chart_sort s;
+    assert_int_equal(shopstat_chart_sort_parse("none", &s, &e), SHOPSTAT_OK);
+    assert_int_equal(s, SHOPSTAT_CHART_SORT_NONE);
+    assert_int_equal(shopstat_chart_sort_parse("ALL", &s, &e), SHOPSTAT_OK);
+    assert_int_equal(s, SHOPSTAT_CHART_SORT_ALL);
+    assert_int_equal(shopstat_chart_sort_parse("value", &s, &e), SHOPSTAT_EUSAGE);
+}
+
+static void test_format_from_path(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_format f;
+    assert_int_equal(shopstat_chart_format_from_path("a.pdf", &f, &e), SHOPSTAT_OK);
+    assert_int_equal(f, SHOPSTAT_CHART_PDF);
+    assert_int_equal(shopstat_chart_format_from_path("out.d/x.PNG", &f, &e), SHOPSTAT_OK);
+    assert_int_equal(f, SHOPSTAT_CHART_PNG);
+    assert_int_equal(shopstat_chart_format_from_path("c.Svg", &f, &e), SHOPSTAT_OK);
+    assert_int_equal(f, SHOPSTAT_CHART_SVG);
+    const char *bad[] = {"chart", "chart.jpg", "dir.pdf/chart", ".pdf", "dir/.png", "a.pdfx"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(shopstat_chart_format_from_path(bad[i], &f, &e), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(e.msg, ".pdf, .png or .svg"));
+}
+
+static void test_page_path(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    char buf[256];
+    assert_int_equal(shopstat_chart_page_path("out/c.png", "q7", 0, 2, buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "out/c-q7.png");
+    assert_int_equal(shopstat_chart_page_path("out/c.png", "q7", 0, 1, buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "out/c.png");
+    assert_int_equal(shopstat_chart_page_path("c.pdf", "q7", 3, 9, buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "c.pdf");
+    /* "é" is two bytes in UTF-8: each becomes '_'. */
+    assert_int_equal(shopstat_chart_page_path("c.svg", "Q 7/\xc3\xa9", 0, 2, buf, sizeof buf, &e),
+                     0);
+    assert_string_equal(buf, "c-Q_7___.svg");
+    assert_int_equal(shopstat_chart_page_path("c.svg", "", 2, 3, buf, sizeof buf, &e), 0);
+    assert_string_equal(buf, "c-q3.svg");
+    assert_int_equal(shopstat_chart_page_path("c.svg", "q7", 0, 2, buf, 6, &e), SHOPSTAT_ELIMIT);
+}
+
+static void test_residual_labels(void **state)
+{
+    (void)state;
+    const char *yes[] = {"Other",
+                         "other (please specify)",
+                         "None",
+                         "Don't know",
+                         "Don\xe2\x80\x99t know",
+                         "DK",
+                         "No answer",
+                         "Autre",
+                         "Ne sait pas",
+                         "NSP",
+                         "  Refused"};
+    const char *no[] = {"Otherwise", "Nonetheless", "Phone", "Donkey", ""};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(shopstat_chart_label_is_residual(yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(shopstat_chart_label_is_residual(no[i]));
+    assert_false(shopstat_chart_label_is_residual(NULL));
+}
+
+static void test_level_order(void **state)
+{
+    (void)state;
+    shopstat_chart_data d = make_data();
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    size_t order[4];
+    /* By the 'all' series (index 1): E-mail .7, Phone .4, Web .1; Other last despite .9. */
+    plots_level_order(&d, &o, order);
+    assert_int_equal(order[0], 2);
+    assert_int_equal(order[1], 0);
+    assert_int_equal(order[2], 3);
+    assert_int_equal(order[3], 1);
+    o.sort = SHOPSTAT_CHART_SORT_NONE;
+    plots_level_order(&d, &o, order);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(order[i], i);
+    /* A level can be forced last, and a residual-looking one kept in the sort. */
+    shopstat_chart_level lv[4];
+    memcpy(lv, levels, sizeof lv);
+    lv[1].last = -1;
+    lv[0].last = 1;
+    d.levels = lv;
+    o.sort = SHOPSTAT_CHART_SORT_ALL;
+    plots_level_order(&d, &o, order);
+    assert_int_equal(order[0], 1);
+    assert_int_equal(order[1], 2);
+    assert_int_equal(order[2], 3);
+    assert_int_equal(order[3], 0);
+}
+
+static void test_formats(void **state)
+{
+    (void)state;
+    char buf[32];
+    plots_fmt_pct(0.694, 0, buf, sizeof buf);
+    assert_string_equal(buf, "69%");
+    plots_fmt_pct(0.004, 0, buf, sizeof buf);
+    assert_string_equal(buf, "<1%");
+    plots_fmt_pct(0, 0, buf, sizeof buf);
+    assert_string_equal(buf, "0%");
+    plots_fmt_pct(0.6949, 1, buf, sizeof buf);
+    assert_string_equal(buf, "69.5%");
+    plots_fmt_pct(NAN, 0, buf, sizeof buf);
+    assert_string_equal(buf, "n/a");
+    plots_fmt_base(&series[0], buf, sizeof buf);
+    assert_string_equal(buf, "n=248, eff. n=180");
+    shopstat_chart_series same = {"x", NULL, 100, 100.2};
+    plots_fmt_base(&same, buf, sizeof buf);
+    assert_string_equal(buf, "n=100");
+    plots_axis a;
+    plots_axis_nice(0.03, 0.87, 5, &a);
+    assert_close(a.step, 0.2, 1e-12);
+    assert_close(a.lo, 0, 1e-12);
+    assert_close(a.hi, 1.0, 1e-12);
+    plots_axis_nice(-0.07, 0.23, 6, &a);
+    assert_close(a.step, 0.05, 1e-12);
+    assert_close(a.lo, -0.1, 1e-12);
+    assert_close(a.hi, 0.25, 1e-12);
+}
+
+static void test_text_wraps(void **state)
+{
+    (void)state;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+    cairo_t *cr = cairo_create(sf);
+    plots_font f = plots_font_make(10, 0, PLOTS_INK);
+    double w1, h1, w, h;
+    plots_text(cr, "Joignabilit\xc3\xa9", 0, 0, 0, &f, 0, &w1, &h1);
+    /* DejaVu Sans at 10 pt: a line is about 11.6 pt high; "Joignabilité" is 55-70 pt wide. */
+    assert_true(h1 > 10 && h1 < 13);
+    assert_true(w1 > 50 && w1 < 75);
+    const char *longtxt = "Le conseiller a propos\xc3\xa9 une solution adapt\xc3\xa9"
+                          "e \xc3\xa0 mon "
+                          "probl\xc3\xa8me d\xc3\xa8s le premier appel, sans transfert";
+    plots_text(cr, longtxt, 0, 0, 0, &f, 0, &w, &h);
+    assert_true(w > 300);
+    assert_close(h, h1, 1e-9);
+    plots_text(cr, longtxt, 0, 0, 100, &f, 0, &w, &h);
+    assert_true(w <= 100);
+    assert_true(h > 3 * h1); /* wrapped to several lines, nothing cut */
+    /* A single word longer than the width breaks between characters rather than overflowing. */
+    plots_text(cr, "Kundenzufriedenheitsbefragungsergebnis", 0, 0, 60, &f, 0, &w, &h);
+    assert_true(w <= 60);
+    assert_true(h > 2 * h1);
+    assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+}
+
+static void test_validate(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    shopstat_chart_data d = make_data();
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    assert_int_equal(shopstat_chart_validate(&d, NULL, &e), SHOPSTAT_OK);
+    cells[3].value = 1.2;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'q7': cell 3: proportion 1.2 is outside [0, 1]");
+    d = make_data();
+    cells[5].lo = 0.9;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    d = make_data();
+    d.nlevels = 0;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    d = make_data();
+    o.type = SHOPSTAT_CHART_LIKERT;
+    d.neutral = 4;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    d.neutral = 1;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    o.type = SHOPSTAT_CHART_DIFF;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    o.type = SHOPSTAT_CHART_TREND;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    shopstat_chart_opts_init(&o);
+    o.decimals = 3;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EUSAGE);
+    shopstat_chart_opts_init(&o);
+    o.width = 100;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_chart_validate(NULL, NULL, &e), SHOPSTAT_EINPUT);
+}
+
+static void test_draw_sizes(void **state)
+{
+    (void)state;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 64, 64);
+    cairo_t *cr = cairo_create(sf);
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_data d = make_data();
+    assert_int_equal(shopstat_chart_draw(cr, 100, 300, &d, NULL, &e), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_chart_draw(cr, 842, 20000, &d, NULL, &e), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_chart_draw(cr, NAN, 595, &d, NULL, &e), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_chart_draw(NULL, 842, 595, &d, NULL, &e), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_chart_draw(cr, 842, 595, &d, NULL, &e), SHOPSTAT_OK);
+    /* 40 levels cannot fit in 150 points: a usage error that says how tall it must be. */
+    shopstat_chart_level many[40];
+    shopstat_chart_cell mc[80];
+    for (int i = 0; i < 40; i++) {
+        many[i] = (shopstat_chart_level){"x", "Level", 0};
+        mc[2 * i] = mc[2 * i + 1] = (shopstat_chart_cell){0.5, 0.4, 0.6, NAN, NULL};
+    }
+    d.levels = many;
+    d.nlevels = 40;
+    d.cells = mc;
+    assert_int_equal(shopstat_chart_draw(cr, 842, 300, &d, NULL, &e), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(e.msg, "need a height of about"));
+    assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+}
+
+/* A fresh scratch folder per test. */
+static char tmpdir[256];
+static int setup_dir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/shopstat-chart-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(tmpdir);
+    struct dirent *de;
+    char p[512];
+    while (dir && (de = readdir(dir)))
+        if (de->d_name[0] != '.') {
+            snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
+            unlink(p);
+        }
+    if (dir)
+        closedir(dir);
+    return rmdir(tmpdir);
+}
+
+static size_t count_files(void)
+{
+    DIR *dir = opendir(tmpdir);
+    size_t n = 0;
+    struct dirent *de;
+    while (dir && (de = readdir(dir)))
+        n += de->d_name[0] != '.';
+    if (dir)
+        closedir(dir);
+    return n;
+}
+
+static void expect_head(const char *path, const char *magic, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[16] = {0};
+    assert_int_equal(fread(buf, 1, n, f), n);
+    fclose(f);
+    assert_memory_equal(buf, magic, n);
+}
+
+static void test_render_files(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_data d = make_data(), d2 = make_data();
+    d2.name = "q8";
+    char p[512];
+    snprintf(p, sizeof p, "%s/c.pdf", tmpdir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_OK);
+    expect_head(p, "%PDF-", 5);
+    snprintf(p, sizeof p, "%s/c.svg", tmpdir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_OK);
+    expect_head(p, "<?xml", 5);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.png_scale = 0.5;
+    snprintf(p, sizeof p, "%s/c.png", tmpdir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+    expect_head(p, "\x89PNG", 4);
+    assert_int_equal(count_files(), 3);
+    /* Several charts to PNG: one file per question; the same name twice gets "-<i+1>". */
+    const shopstat_chart_data *three[] = {&d, &d2, &d};
+    snprintf(p, sizeof p, "%s/m.png", tmpdir);
+    assert_int_equal(shopstat_chart_render_pages(p, three, 3, &o, &e), SHOPSTAT_OK);
+    snprintf(p, sizeof p, "%s/m-q7.png", tmpdir);
+    expect_head(p, "\x89PNG", 4);
+    snprintf(p, sizeof p, "%s/m-q8.png", tmpdir);
+    expect_head(p, "\x89PNG", 4);
+    snprintf(p, sizeof p, "%s/m-q7-3.png", tmpdir);
+    expect_head(p, "\x89PNG", 4);
+    assert_int_equal(count_files(), 6);
+    /* Errors leave nothing behind: wrong extension, bad data, unwritable folder. */
+    snprintf(p, sizeof p, "%s/c.jpg", tmpdir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_EUSAGE);
+    snprintf(p, sizeof p, "%s/bad.pdf", tmpdir);
+    cells[0].value = -0.5;
+    assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_EINPUT);
+    d = make_data();
+    snprintf(p, sizeof p, "%s/missing/c.pdf", tmpdir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_EIO);
+    assert_string_equal(e.file, p);
+    assert_int_equal(shopstat_chart_render_pages(p, three, 0, NULL, &e), SHOPSTAT_EUSAGE);
+    assert_int_equal(count_files(), 6);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_opts_defaults),
+        cmocka_unit_test(test_size_parse),
+        cmocka_unit_test(test_type_and_sort_parse),
+        cmocka_unit_test(test_format_from_path),
+        cmocka_unit_test(test_page_path),
+        cmocka_unit_test(test_residual_labels),
+        cmocka_unit_test(test_level_order),
+        cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_text_wraps),
+        cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_draw_sizes),
+        cmocka_unit_test_setup_teardown(test_render_files, setup_dir, teardown_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,330 @@
+/* Unit tests for describe: column types, levels, caps, weight summaries, strata/PSUs and design errors. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shopstat/describe.h"
+
+static char path[64];
+static shopstat_reader *live; /* the description borrows names from its reader */
+
+static void release(shopstat_description *ds)
+{
+    shopstat_description_free(ds);
+    shopstat_reader_free(live);
+    live = NULL;
+}
+
+static void write_text(const char *text)
+{
+    snprintf(path, sizeof path, "/tmp/shopstat_test_describe_%d.csv", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Describe path; returns the status and leaves the error line (path replaced by F). */
+static shopstat_status describe(const shopstat_csv_opts *o, const shopstat_design_opts *d,
+                                shopstat_description **ds, char *errline, size_t n)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *r = NULL;
+    *ds = NULL;
+    shopstat_status s = shopstat_reader_open(path, o, &r, &err);
+    if (s == SHOPSTAT_OK)
+        s = shopstat_describe(r, d, ds, &err);
+    errline[0] = '\0';
+    if (s != SHOPSTAT_OK) {
+        char buf[2200];
+        shopstat_error_format(&err, buf, sizeof buf);
+        size_t pl = strlen(path);
+        snprintf(errline, n, "%s%s", strncmp(buf, path, pl) == 0 ? "F" : "",
+                 strncmp(buf, path, pl) == 0 ? buf + pl : buf);
+    }
+    if (s != SHOPSTAT_OK)
+        shopstat_reader_free(r);
+    else
+        live = r;
+    return s;
+}
+
+static void test_small_design(void **state)
+{
+    (void)state;
+    write_text("id,region,psu,w,q,text\n"
+               "1,A,1,1,1,x\n"
+               "2,A,1,2,2,y\n"
+               "3,A,2,3,NA,z\n"
+               "4,B,3,4,1,\n"
+               "5,B,3,0,99,w\n");
+    const char *codes[] = {"99", NULL};
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.missing = codes;
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "region";
+    d.psu = "psu";
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    assert_int_equal(shopstat_description_ncols(ds), 6);
+
+    const shopstat_colsummary *id = shopstat_description_column(ds, 0);
+    assert_string_equal(id->name, "id");
+    assert_int_equal(id->type, SHOPSTAT_COL_CATEGORICAL);
+    assert_true(id->all_numeric);
+    assert_close(id->min, 1, 0);
+    assert_close(id->max, 5, 0);
+    assert_close(id->mean, 3, 1e-15);
+
+    const shopstat_colsummary *q = shopstat_description_column(ds, 4);
+    assert_int_equal(q->present, 3);
+    assert_int_equal(q->missing, 2); /* NA and the code 99 */
+    assert_int_equal(q->distinct, 2);
+    assert_int_equal(q->nlevels, 2);
+    assert_string_equal(q->levels[0].value, "1");
+    assert_int_equal(q->levels[0].count, 2);
+    assert_string_equal(q->levels[1].value, "2");
+    assert_int_equal(q->levels[1].count, 1);
+    assert_close(q->mean, 4.0 / 3.0, 1e-15);
+
+    const shopstat_colsummary *t = shopstat_description_column(ds, 5);
+    assert_int_equal(t->type, SHOPSTAT_COL_CATEGORICAL);
+    assert_false(t->all_numeric);
+    assert_int_equal(t->missing, 1);
+    assert_int_equal(t->nlevels, 4);
+    assert_string_equal(t->levels[0].value, "w"); /* byte order */
+    assert_string_equal(t->levels[3].value, "z");
+    assert_true(isnan(t->mean));
+
+    const shopstat_design_summary *g = shopstat_description_design(ds);
+    assert_true(g->has_weight && g->has_strata && g->has_psu && !g->has_fpc);
+    assert_int_equal(g->rows, 5);
+    assert_close(g->wsum, 10, 1e-15);
+    assert_close(g->wsum2, 30, 1e-15);
+    assert_close(g->wmin, 0, 0);
+    assert_close(g->wmax, 4, 0);
+    assert_close(g->wmedian, 2, 0);
+    assert_false(g->median_approx);
+    assert_int_equal(g->zero_weights, 1);
+    assert_close(g->n_eff, 100.0 / 30.0, 1e-14);       /* Kish: (sum w)^2 / sum w^2 */
+    assert_close(g->efficiency, 100.0 / 30.0 / 5, 1e-14);
+    assert_int_equal(g->nstrata, 2);
+    assert_string_equal(g->strata[0].name, "A");
+    assert_int_equal(g->strata[0].rows, 3);
+    assert_int_equal(g->strata[0].npsu, 2);
+    assert_string_equal(g->strata[1].name, "B");
+    assert_int_equal(g->strata[1].npsu, 1);
+    assert_int_equal(g->single_psu_strata, 1);
+    assert_int_equal(g->npsu, 3);
+    assert_int_equal(shopstat_description_rows_read(ds), 5);
+    assert_int_equal(shopstat_description_rows_used(ds), 5);
+    release(ds);
+    unlink(path);
+}
+
+/* Even number of weights: the median is the mean of the two middle ones (as R). PSU ids
+ * repeat across strata but are nested in them; numeric strata sort numerically. */
+static void test_median_nesting_and_sorting(void **state)
+{
+    (void)state;
+    write_text("s,p,w\n10,1,4\n9,1,1\n10,2,3\n9,1,2\n");
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "s";
+    d.psu = "p";
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(NULL, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    const shopstat_design_summary *g = shopstat_description_design(ds);
+    assert_close(g->wmedian, 2.5, 0);
+    assert_string_equal(g->strata[0].name, "9");
+    assert_int_equal(g->strata[0].npsu, 1);
+    assert_string_equal(g->strata[1].name, "10");
+    assert_int_equal(g->strata[1].npsu, 2);
+    assert_int_equal(g->npsu, 3);
+    release(ds);
+
+    /* Without --psu every row is its own PSU; without --weight every weight is 1. */
+    shopstat_design_opts_init(&d);
+    d.strata = "s";
+    assert_int_equal(describe(NULL, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    g = shopstat_description_design(ds);
+    assert_int_equal(g->strata[0].npsu, 2);
+    assert_close(g->n_eff, 4, 1e-15);
+    assert_close(g->efficiency, 1, 1e-15);
+    release(ds);
+    unlink(path);
+}
+
+static void test_types_and_caps(void **state)
+{
+    (void)state;
+    /* num: 25 distinct numbers; txt: 25 distinct labels; cat: 30 labels seen twice each;
+     * big: 10,001 distinct numbers (past the distinct cap). */
+    size_t rows = 10001;
+    char *text = malloc(rows * 64 + 64);
+    assert_non_null(text);
+    size_t n = (size_t)sprintf(text, "num,txt,cat,big\n");
+    double bigsum = 0;
+    for (size_t i = 0; i < rows; i++) {
+        n += (size_t)sprintf(text + n, "%zu,%s%zu,c%zu,%zu\n", i % 25, i < 25 ? "t" : "", i % 25,
+                             i < 60 ? i % 30 : 0, i * 3);
+        bigsum += (double)(i * 3);
+    }
+    write_text(text);
+    free(text);
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(NULL, NULL, &ds, e, sizeof e), SHOPSTAT_OK);
+    const shopstat_colsummary *c = shopstat_description_column(ds, 0);
+    assert_int_equal(c->type, SHOPSTAT_COL_NUMERIC);
+    assert_int_equal(c->distinct, 25);
+    assert_int_equal(c->nlevels, 0);
+    c = shopstat_description_column(ds, 1); /* t0..t24 once, then 0..24 repeated: labels */
+    assert_int_equal(c->type, SHOPSTAT_COL_CATEGORICAL);
+    c = shopstat_description_column(ds, 2);
+    assert_int_equal(c->type, SHOPSTAT_COL_CATEGORICAL);
+    assert_int_equal(c->distinct, 30);
+    assert_int_equal(c->nlevels, 0);
+    c = shopstat_description_column(ds, 3);
+    assert_int_equal(c->type, SHOPSTAT_COL_NUMERIC);
+    assert_true(c->distinct_capped);
+    assert_int_equal(c->distinct, SHOPSTAT_DESCRIBE_MAX_DISTINCT);
+    assert_close(c->min, 0, 0);
+    assert_close(c->max, 30000, 0);
+    assert_close(c->mean, bigsum / (double)rows, 1e-15);
+    release(ds);
+
+    write_text("t\nalpha\nbeta\ngamma\nd1\nd2\nd3\nd4\nd5\nd6\nd7\nd8\nd9\nd10\nd11\nd12\nd13\n"
+               "d14\nd15\nd16\nd17\nd18\nd19\n");
+    assert_int_equal(describe(NULL, NULL, &ds, e, sizeof e), SHOPSTAT_OK);
+    assert_int_equal(shopstat_description_column(ds, 0)->type, SHOPSTAT_COL_TEXT);
+    release(ds);
+    write_text("t,u\n,1\nNA,2\n");
+    assert_int_equal(describe(NULL, NULL, &ds, e, sizeof e), SHOPSTAT_OK);
+    assert_int_equal(shopstat_description_column(ds, 0)->type, SHOPSTAT_COL_EMPTY);
+    release(ds);
+    unlink(path);
+}
+
+/* Past 100,000 distinct weights the median comes from 2^-12-wide bins. */
+static void test_binned_median(void **state)
+{
+    (void)state;
+    size_t rows = 150001;
+    char *text = malloc(rows * 24 + 16);
+    assert_non_null(text);
+    size_t n = (size_t)sprintf(text, "w\n");
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)sprintf(text + n, "%.5f\n", 1 + (double)((i * 7919) % rows) * 1e-5);
+    write_text(text);
+    free(text);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(NULL, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    const shopstat_design_summary *g = shopstat_description_design(ds);
+    assert_true(g->median_approx);
+    assert_close(g->wmedian, 1.75, 1.0 / 4096);
+    assert_close(g->wmin, 1, 0);
+    assert_close(g->wmax, 2.5, 1e-15);
+    assert_close(g->wsum, 1.75 * (double)rows, 1e-12);
+    release(ds);
+    unlink(path);
+}
+
+static void test_skip_rows_accounting(void **state)
+{
+    (void)state;
+    write_text("a,b\nlabel a,label b\n\"{\"\"ImportId\"\":\"\"QID1\"\"}\",x\n1,2\n3,4\n");
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = 2;
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(&o, NULL, &ds, e, sizeof e), SHOPSTAT_OK);
+    assert_int_equal(shopstat_description_rows_read(ds), 4);
+    assert_int_equal(shopstat_description_rows_skipped(ds), 2);
+    assert_int_equal(shopstat_description_rows_used(ds), 2);
+    assert_int_equal(shopstat_description_column(ds, 0)->present, 2);
+    release(ds);
+    unlink(path);
+}
+
+static void expect_error(const char *data, const char *weight, const char *strata,
+                         const char *psu, const char *fpc, size_t skip, const char *want)
+{
+    write_text(data);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = skip;
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = weight;
+    d.strata = strata;
+    d.psu = psu;
+    d.fpc = fpc;
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_not_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    assert_null(ds);
+    assert_string_equal(e, want);
+    unlink(path);
+}
+
+static void test_design_errors(void **state)
+{
+    (void)state;
+    expect_error("id,w\n1,1\n2,-0.5\n", "w", NULL, NULL, NULL, 0,
+                 "F:3:3: error: --weight column 'w': weight '-0.5' is negative");
+    expect_error("id,w\n1,1\n2,NaN\n", "w", NULL, NULL, NULL, 0,
+                 "F:3:3: error: --weight column 'w': weight 'NaN' is not finite");
+    expect_error("id,w\n1,1\n2,Inf\n", "w", NULL, NULL, NULL, 0,
+                 "F:3:3: error: --weight column 'w': weight 'Inf' is not finite");
+    expect_error("id,w\n1,1\n2,1e999\n", "w", NULL, NULL, NULL, 0,
+                 "F:3:3: error: --weight column 'w': weight '1e999' is not finite");
+    expect_error("id,w\n1,1\n2,heavy\n", "w", NULL, NULL, NULL, 0,
+                 "F:3:3: error: --weight column 'w': weight 'heavy' is not a number");
+    expect_error("id,w\n1,1\n2,\n", "w", NULL, NULL, NULL, 0,
+                 "F:3:3: error: --weight column 'w' is missing ('') in this row");
+    expect_error("id,wt\n1,1\n", "weight", NULL, NULL, NULL, 0,
+                 "F: error: --weight column 'weight' not found (did you mean 'wt'?); "
+                 "columns are: id, wt");
+    expect_error("id,s\n1,A\n2,NA\n", NULL, "s", NULL, NULL, 0,
+                 "F:3:3: error: --strata column 's' is missing ('NA') in this row");
+    expect_error("id,s,f\n1,A,100\n2,A,120\n", NULL, "s", NULL, "f", 0,
+                 "F:3:5: error: --fpc column 'f': '120' differs from 100 given earlier for the "
+                 "same stratum");
+    expect_error("id,s,f\n1,A,2\n2,A,2\n3,A,2\n", NULL, "s", NULL, "f", 0,
+                 "F: error: --fpc column 'f': population size 2 is smaller than the 3 PSUs "
+                 "sampled in stratum 'A'");
+    expect_error("id,f\n1,-3\n", NULL, NULL, NULL, "f", 0,
+                 "F:2:3: error: --fpc column 'f': '-3' is not a positive number (a population "
+                 "size, or a sampling fraction up to 1)");
+    expect_error("id,w\n", NULL, NULL, NULL, NULL, 0, "F: error: no data rows after the header");
+    expect_error("id,w\nx,y\n", NULL, NULL, NULL, NULL, 1,
+                 "F: error: no data rows after the header and the 1 skipped row");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_small_design),
+        cmocka_unit_test(test_median_nesting_and_sorting),
+        cmocka_unit_test(test_types_and_caps),
+        cmocka_unit_test(test_binned_median),
+        cmocka_unit_test(test_skip_rows_accounting),
+        cmocka_unit_test(test_design_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,103 @@
+/* Unit tests for atomic output files: commit renames, abort and cleanup leave nothing. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shopstat/outfile.h"
+
+static char dir[64];
+
+static size_t count_entries(void)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/shopstat_outfile_XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static void test_commit(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    shopstat_outfile *of;
+    shopstat_error err;
+    assert_int_equal(shopstat_outfile_open(path, &of, &err), SHOPSTAT_OK);
+    fputs("hello\n", shopstat_outfile_stream(of));
+    assert_int_equal(count_entries(), 1);      /* the temporary file only */
+    assert_int_not_equal(access(path, F_OK), 0); /* target not there yet */
+    assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
+    assert_int_equal(count_entries(), 1);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[32] = {0};
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "hello\n");
+}
+
+static void test_abort_and_cleanup(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/a.txt", dir);
+    shopstat_outfile *a, *b;
+    shopstat_error err;
+    assert_int_equal(shopstat_outfile_open(path, &a, &err), SHOPSTAT_OK);
+    fputs("partial", shopstat_outfile_stream(a));
+    shopstat_outfile_abort(a);
+    assert_int_equal(count_entries(), 0);
+    assert_int_equal(shopstat_outfile_open(path, &b, &err), SHOPSTAT_OK);
+    assert_int_equal(count_entries(), 1);
+    shopstat_outfile_cleanup_all();
+    assert_int_equal(count_entries(), 0);
+    shopstat_outfile_abort(b); /* the file is already gone: still fine */
+    shopstat_outfile_abort(NULL);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    shopstat_outfile *of = (shopstat_outfile *)1;
+    shopstat_error err;
+    assert_int_equal(shopstat_outfile_open("/nonexistent/dir/x.txt", &of, &err), SHOPSTAT_EIO);
+    assert_null(of);
+    assert_string_equal(err.msg, "cannot create: No such file or directory");
+    assert_int_equal(shopstat_outfile_open("-", &of, &err), SHOPSTAT_OK);
+    assert_true(shopstat_outfile_stream(of) == stdout);
+    assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_abort_and_cleanup, setup, teardown),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

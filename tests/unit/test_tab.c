@@ -1,0 +1,313 @@
+/* Unit tests for the stats core on small hand-checked designs and edge cases. */
+#include "testutil.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shopstat/compare.h"
+#include "shopstat/tab.h"
+
+typedef struct run {
+    shopstat_estimate *e;
+    size_t n;
+    shopstat_status st;
+    shopstat_error err;
+    shopstat_totals *t;
+} run;
+
+/* Write csv to a temporary file, run the plan over it, estimate with the given CI. */
+static run tab(const char *csv, shopstat_plan *p, shopstat_ci_method ci)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    char path[] = "/tmp/shopstat_test_tab_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    close(fd);
+    shopstat_reader *rd = NULL;
+    r.st = shopstat_reader_open(path, NULL, &rd, &r.err);
+    if (!r.st)
+        r.st = shopstat_totals_compute(p, rd, &r.t, &r.err);
+    shopstat_reader_free(rd);
+    unlink(path);
+    if (r.st)
+        return r;
+    shopstat_tab_opts o;
+    shopstat_tab_opts_init(&o);
+    o.ci = ci;
+    r.st = shopstat_tab_estimates(r.t, &o, &r.e, &r.n, &r.err);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    free(r->e);
+    shopstat_totals_free(r->t);
+}
+
+static const shopstat_estimate *find(const run *r, const char *level, const char *segment)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->e[i].level, level) == 0 && strcmp(r->e[i].segment, segment) == 0)
+            return &r->e[i];
+    fail_msg("no estimate for level %s in segment %s", level, segment);
+    return NULL;
+}
+
+/* Unweighted, no design columns: p = 2/5 and var = p(1-p)/(n-1) (each row its own PSU,
+ * one stratum, n/(n-1) scaling), df = n - 1, deff = 1, eff_base = n. */
+static void test_srs_matches_textbook(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    run r = tab("q\n1\n0\n1\n0\n0\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(r.n, 2);
+    const shopstat_estimate *e = find(&r, "1", "all");
+    assert_int_equal(e->base_n, 5);
+    assert_int_equal(e->count, 2);
+    assert_close(e->proportion, 0.4, 1e-15);
+    assert_close(e->se, sqrt(0.4 * 0.6 / 4), 1e-14);
+    assert_close(e->df, 4, 0);
+    assert_close(e->deff, 1, 1e-12);
+    assert_close(e->eff_base, 5, 1e-14);
+    /* wald: p +/- qt(0.975, 4) se, qt(0.975, 4) = 2.7764451051977987 */
+    assert_close(e->ci_lower, 0.4 - 2.7764451051977987 * sqrt(0.06), 1e-12);
+    /* levels sorted numerically: "0" before "1" */
+    assert_string_equal(r.e[0].level, "0");
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Two strata of two PSUs, domain = segment 'x' which is absent from stratum B: the
+ * domain's PSU totals are zero-extended, never deleted. Hand computation:
+ * W = 1 + 2 + 1 = 4 (rows 1, 2, 3), T = 1 + 1 = 2 -> p = 0.5.
+ * z per PSU = sum w (y - p) / W: PSU1 rows 1,2: (1*0.5 + 2*(-0.5))/4 = -0.125;
+ * PSU2 row 3: 1*0.5/4 = 0.125; PSUs 3, 4 (stratum B): 0.
+ * V = 2/1 * ((-0.125)^2 + 0.125^2) + 0 = 0.0625 -> se = 0.25. df = 2 PSUs - 1 stratum. */
+static void test_domain_zero_extension(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "st";
+    d.psu = "psu";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "x=seg:x", NULL), SHOPSTAT_OK);
+    run r = tab("st,psu,w,q,seg\n"
+                "A,1,1,1,x\nA,1,2,0,x\nA,2,1,1,x\n"
+                "B,1,1,1,y\nB,2,5,0,y\n",
+                p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "1", "x");
+    assert_close(e->proportion, 0.5, 1e-15);
+    assert_close(e->se, 0.25, 1e-14);
+    assert_close(e->df, 1, 0);
+    assert_close(e->base_weight, 4, 1e-15);
+    assert_close(e->eff_base, 16.0 / 6.0, 1e-14);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* p = 1 in a domain: R gives NaN; we give Clopper-Pearson with n = eff_base.
+ * A single respondent: eff_base 1, x = 1: lower = qbeta(0.025, 1, 1) = 0.025. */
+static void test_single_respondent_fallback(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "one=s:a", NULL), SHOPSTAT_OK);
+    run r = tab("q,s\n1,a\n0,b\n1,b\n", p, SHOPSTAT_CI_LOGIT);
+    /* df of a one-row domain is 0: the fallback interval still exists */
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "1", "one");
+    assert_close(e->proportion, 1, 0);
+    assert_int_equal(e->fallback, 1);
+    assert_close(e->ci_lower, 0.025, 1e-12);
+    assert_close(e->ci_upper, 1, 0);
+    e = find(&r, "0", "one");
+    assert_int_equal(e->count, 0);
+    assert_close(e->ci_upper, 0.975, 1e-12);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* All weights zero in a segment: the base has rows but no weight; statistics are NaN. */
+static void test_zero_weight_segment(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "z=s:z", NULL), SHOPSTAT_OK);
+    run r = tab("q,s,w\n1,z,0\n0,z,0\n1,a,1\n0,a,2\n1,a,1\n", p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "1", "z");
+    assert_int_equal(e->base_n, 2);
+    assert_close(e->base_weight, 0, 0);
+    assert_true(isnan(e->proportion));
+    e = find(&r, "1", "all");
+    assert_close(e->proportion, 0.5, 1e-15);
+    /* zero-weight rows are base rows but not in n': deff uses n' = 3 */
+    assert_int_equal(e->base_n, 5);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* One PSU in a domain of a two-stratum design: df = 0, an error that says why. */
+static void test_one_psu_domain_df_zero(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.strata = "st";
+    d.psu = "psu";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "x=seg:x", NULL), SHOPSTAT_OK);
+    run r = tab("st,psu,q,seg\nA,1,1,x\nA,1,0,x\nA,2,1,y\nB,1,1,y\nB,2,0,y\n", p,
+                SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_EINPUT);
+    assert_non_null(strstr(r.err.msg, "degrees of freedom"));
+    assert_non_null(strstr(r.err.msg, "segment 'x'"));
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Multi-response: level = column, base = rows with every column answered; a value
+ * other than 0/1 is an error at its line and column. */
+static void test_multi_response(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_parse_multi(p, "ch=a,b", NULL), SHOPSTAT_OK);
+    run r = tab("a,b\n1,1\n0,1\n1,\n0,0\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "a", "all");
+    assert_int_equal(e->base_n, 3);
+    assert_close(e->proportion, 1.0 / 3, 1e-15);
+    e = find(&r, "b", "all");
+    assert_close(e->proportion, 2.0 / 3, 1e-15);
+    run_free(&r);
+    r = tab("a,b\n1,1\n0,2\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_EINPUT);
+    assert_int_equal(r.err.line, 3);
+    assert_int_equal(r.err.col, 3);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Codes in one cell: "1;3" counts for levels 1 and 3; duplicates count once. */
+static void test_multi_codes(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_parse_codes(p, "pb=c", NULL), SHOPSTAT_OK);
+    run r = tab("c\n\"1;3\"\n3\n\"2, 3,3\"\nNA\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(r.n, 3);
+    const shopstat_estimate *e = find(&r, "3", "all");
+    assert_int_equal(e->base_n, 3);
+    assert_int_equal(e->count, 3);
+    assert_close(e->proportion, 1, 0);
+    e = find(&r, "2", "all");
+    assert_close(e->proportion, 1.0 / 3, 1e-15);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Heavy buyers vs all buyers: the subset's difference from its total must use the
+ * covariance. The naive independent-samples SE sqrt(se_a^2 + se_b^2) is larger here. */
+static void test_subset_vs_total_not_independent(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "sw", "sw", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "heavy=spend:3", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "heavy", "all", NULL), SHOPSTAT_OK);
+    const char *csv = "spend,sw\n3,1\n3,1\n3,1\n3,0\n1,0\n1,1\n2,0\n2,0\n1,1\n2,0\n";
+    run r = tab(csv, p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_compare_opts o;
+    shopstat_compare_opts_init(&o);
+    shopstat_difference *d = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_compare(r.t, &o, &d, &n, NULL), SHOPSTAT_OK);
+    assert_int_equal(n, 2);
+    const shopstat_difference *x = strcmp(d[0].level, "1") == 0 ? &d[0] : &d[1];
+    assert_close(x->estimate_a, 0.75, 1e-15);
+    assert_close(x->estimate_b, 0.5, 1e-15);
+    /* Hand computation, every row its own PSU, one stratum of 10:
+     * z_i = a_i (y_i - .75)/4 - (y_i - .5)/10; sum z = 0, so
+     * V = 10/9 * sum z_i^2. Heavy rows: y=1: .0625 - .05 = .0125 (x3); y=0: -.1875 + .05 =
+     * -.1375. Others: y=1: -.05 (x2); y=0: .05 (x4).
+     * sum z^2 = 3(.0125^2) + .1375^2 + 2(.05^2) + 4(.05^2) = 0.034375 */
+    double V = 10.0 / 9.0 * 0.034375;
+    assert_close(x->se, sqrt(V), 1e-13);
+    const shopstat_estimate *ea = find(&r, "1", "heavy"), *eb = find(&r, "1", "all");
+    double naive = sqrt(ea->se * ea->se + eb->se * eb->se);
+    assert_true(naive > x->se * 1.2);
+    assert_close(x->df, 9, 0);
+    free(d);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Unknown columns name the flag, suggest the closest name and list the columns. */
+static void test_unknown_column(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "swich", "swich", NULL), SHOPSTAT_OK);
+    run r = tab("switch,spend\n1,2\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(r.err.msg, "did you mean 'switch'"));
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Spec-level parse errors of --segment and --multi. */
+static void test_flag_parsers(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_parse_segment(p, "heavy=spend", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_segment(p, "big=spend:>=abc", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_segment(p, "rest=spend:3", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_multi(p, "ch=a,,b", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_multi(p, "=a,b", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_codes(p, "pb=a,b", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_segment(p, "big=spend:>=2000", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "big=spend:3", &err), SHOPSTAT_EUSAGE);
+    shopstat_plan_free(p);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_srs_matches_textbook),
+        cmocka_unit_test(test_domain_zero_extension),
+        cmocka_unit_test(test_single_respondent_fallback),
+        cmocka_unit_test(test_zero_weight_segment),
+        cmocka_unit_test(test_one_psu_domain_df_zero),
+        cmocka_unit_test(test_multi_response),
+        cmocka_unit_test(test_multi_codes),
+        cmocka_unit_test(test_subset_vs_total_not_independent),
+        cmocka_unit_test(test_unknown_column),
+        cmocka_unit_test(test_flag_parsers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
