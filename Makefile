@@ -93,7 +93,7 @@ fuzz-run: $(FUZZ_BIN)
 # CLI golden tests with the binary under valgrind memcheck (slow: not in CI).
 valgrind: all
 	@BUILD=$(BUILD) SHOPSTAT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
-	  --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp" \
+	  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  tests/cli/run.sh
 
 demo: all
