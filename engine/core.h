@@ -242,6 +242,7 @@ struct shopstat_totals {
     strmap psus;        /* key "stratum\x1fpsu" */
     unit *units;
     size_t nunits, unitcap;
+    size_t acc_bytes;   /* bytes of all units' per-cell sums (capped in pass.c) */
 
     /* pass caches */
     long last_unit;

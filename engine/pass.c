@@ -11,6 +11,7 @@
  * than this is almost certainly an identifier, and would make tables nobody reads. */
 #define MAX_LEVELS 10000
 #define MAX_BY_SEGMENTS 1000
+#define MAX_ACC_BYTES ((size_t)2 << 30)
 
 static shopstat_status nomem(shopstat_error *err)
 {
@@ -125,11 +126,20 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
     return d->lvl[level];
 }
 
+/* Per-unit sums are dense (every cell known when the unit was last touched), so memory
+ * is about PSUs x cells x 16 bytes: cap it, because an identifier given as --psu with a
+ * many-level question would otherwise ask for tens of gigabytes. -1: out of memory,
+ * -2: MAX_ACC_BYTES would be exceeded. */
 static int unit_reserve(shopstat_totals *t, unit *u)
 {
     if (u->cap >= t->ncell)
         return 0;
     size_t nc = t->cellcap;
+    size_t per = sizeof(cell_acc) + (t->element ? sizeof(double) : 0);
+    size_t more = (nc - u->cap) * per;
+    if (t->acc_bytes + more > MAX_ACC_BYTES)
+        return -2;
+    t->acc_bytes += more;
     cell_acc *A = realloc(u->A, nc * sizeof *A);
     if (!A)
         return -1;
@@ -744,7 +754,15 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 long c = cell_for(t, s, qi, level);
                 if (c < 0)
                     return nomem(err);
-                if (unit_reserve(t, u))
+                int ur = unit_reserve(t, u);
+                if (ur == -2)
+                    return shopstat_error_set(
+                        err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+                        "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+                        "use fewer questions or segments per run, or omit --psu if every "
+                        "row is its own PSU",
+                        (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+                if (ur)
                     return nomem(err);
                 cell_acc *acc = &u->A[c];
                 acc->T += w;
