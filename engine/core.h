@@ -157,7 +157,7 @@ typedef struct unit {
 } unit;
 
 typedef struct stratum_info {
-    const char *name;
+    const char *name; /* into the strata map's arena: set only after the pass */
     size_t npsu;      /* PSUs (cluster mode) or rows (element mode) */
     size_t npsu_pos;  /* of which holding a row of w > 0 */
     double fpc;       /* as given, NaN if none */

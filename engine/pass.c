@@ -651,8 +651,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
             return nomem(err);
         stratum_info *si = &t->st[sid];
-        si->name = SMAP_KEY(&t->strata, sid);
-        si->fpc = NAN;
+        si->fpc = NAN; /* name is set after the pass: the map's arena moves as it grows */
         if (t->element) {
             if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
                 return nomem(err);
@@ -678,7 +677,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       "fpc %.*s differs from %.17g earlier in stratum '%s'; "
                                       "it must be constant within a stratum",
                                       (int)row->lens[t->fcol], row->fields[t->fcol], si->fpc,
-                                      si->name);
+                                      SMAP_KEY(&t->strata, sid));
         }
     }
     long uid = find_unit(t, row, (size_t)sid, err);
@@ -886,9 +885,11 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     }
     t->nseg_visible = k;
 
-    /* strata: counts and finite population corrections */
+    /* strata: names (stable now that the map no longer grows), counts and finite
+     * population corrections */
     for (size_t h = 0; h < t->strata.n; h++) {
         stratum_info *si = &t->st[h];
+        si->name = SMAP_KEY(&t->strata, h);
         if (!t->element) {
             si->npsu_pos = 0;
         }
