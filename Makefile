@@ -11,7 +11,8 @@ OPT      ?= -O2 -g
 
 PKGS     := gsl cairo pangocairo yaml-0.1 xlsxwriter
 DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
-            libyaml-dev libcmocka-dev libxlsxwriter-dev poppler-utils fonts-dejavu-core
+            libyaml-dev libcmocka-dev libxlsxwriter-dev poppler-utils fonts-dejavu-core \
+            clang libclang-rt-14-dev valgrind
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -Iinclude -Iengine \
@@ -26,8 +27,10 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 10
 
-.PHONY: all deps check unit sanitize install uninstall demo bench clean format
+.PHONY: all deps check unit sanitize fuzz fuzz-run valgrind install uninstall demo bench clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(BUILD)/libshopstat.a $(TOOL_BIN)
@@ -63,12 +66,35 @@ $(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libshopstat.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
+
 check: all $(TEST_BIN)
 	@BUILD=$(BUILD) tests/run.sh
 
+# LSan suppressions (fontconfig/pango caches) live in tests/lsan.supp.
 sanitize:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+# libFuzzer targets tests/fuzz/fuzz_*.c, built with clang, ASan and UBSan into build-fuzz/
+# and run one after another for FUZZ_SECONDS each; any finding fails (docs/reliability.md).
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
+# CLI golden tests with the binary under valgrind memcheck (slow: not in CI).
+valgrind: all
+	@BUILD=$(BUILD) SHOPSTAT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+	  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp" \
+	  tests/cli/run.sh
 
 demo: all
 	@tests/demo.sh $(BUILD)/shopstat

@@ -157,7 +157,7 @@ typedef struct unit {
 } unit;
 
 typedef struct stratum_info {
-    const char *name;
+    const char *name; /* into the strata map's arena: set only after the pass */
     size_t npsu;      /* PSUs (cluster mode) or rows (element mode) */
     size_t npsu_pos;  /* of which holding a row of w > 0 */
     double fpc;       /* as given, NaN if none */
@@ -242,6 +242,7 @@ struct shopstat_totals {
     strmap psus;        /* key "stratum\x1fpsu" */
     unit *units;
     size_t nunits, unitcap;
+    size_t acc_bytes;   /* bytes of all units' per-cell sums (capped in pass.c) */
 
     /* pass caches */
     long last_unit;

@@ -11,6 +11,7 @@
  * than this is almost certainly an identifier, and would make tables nobody reads. */
 #define MAX_LEVELS 10000
 #define MAX_BY_SEGMENTS 1000
+#define MAX_ACC_BYTES ((size_t)2 << 30)
 
 static shopstat_status nomem(shopstat_error *err)
 {
@@ -125,11 +126,20 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
     return d->lvl[level];
 }
 
+/* Per-unit sums are dense (every cell known when the unit was last touched), so memory
+ * is about PSUs x cells x 16 bytes: cap it, because an identifier given as --psu with a
+ * many-level question would otherwise ask for tens of gigabytes. -1: out of memory,
+ * -2: MAX_ACC_BYTES would be exceeded. */
 static int unit_reserve(shopstat_totals *t, unit *u)
 {
     if (u->cap >= t->ncell)
         return 0;
     size_t nc = t->cellcap;
+    size_t per = sizeof(cell_acc) + (t->element ? sizeof(double) : 0);
+    size_t more = (nc - u->cap) * per;
+    if (t->acc_bytes + more > MAX_ACC_BYTES)
+        return -2;
+    t->acc_bytes += more;
     cell_acc *A = realloc(u->A, nc * sizeof *A);
     if (!A)
         return -1;
@@ -654,8 +664,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
             return nomem(err);
         stratum_info *si = &t->st[sid];
-        si->name = SMAP_KEY(&t->strata, sid);
-        si->fpc = NAN;
+        si->fpc = NAN; /* name is set after the pass: the map's arena moves as it grows */
         if (t->element) {
             if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
                 return nomem(err);
@@ -681,7 +690,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       "fpc %.*s differs from %.17g earlier in stratum '%s'; "
                                       "it must be constant within a stratum",
                                       (int)row->lens[t->fcol], row->fields[t->fcol], si->fpc,
-                                      si->name);
+                                      SMAP_KEY(&t->strata, sid));
         }
     }
     long uid = find_unit(t, row, (size_t)sid, err);
@@ -757,7 +766,15 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 long c = cell_for(t, s, qi, level);
                 if (c < 0)
                     return nomem(err);
-                if (unit_reserve(t, u))
+                int ur = unit_reserve(t, u);
+                if (ur == -2)
+                    return shopstat_error_set(
+                        err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+                        "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+                        "use fewer questions or segments per run, or omit --psu if every "
+                        "row is its own PSU",
+                        (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+                if (ur)
                     return nomem(err);
                 cell_acc *acc = &u->A[c];
                 acc->T += w;
@@ -881,9 +898,11 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     }
     t->nseg_visible = k;
 
-    /* strata: counts and finite population corrections */
+    /* strata: names (stable now that the map no longer grows), counts and finite
+     * population corrections */
     for (size_t h = 0; h < t->strata.n; h++) {
         stratum_info *si = &t->st[h];
+        si->name = SMAP_KEY(&t->strata, h);
         if (!t->element) {
             si->npsu_pos = 0;
         }

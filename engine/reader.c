@@ -882,6 +882,32 @@ void shopstat_reader_free(shopstat_reader *r)
     free(r);
 }
 
+/* UTF-16 exports (Excel's "Unicode text", some survey tools) are refused up front with
+ * a clear message rather than as a NUL byte at 1:2: a byte-order mark, or NULs in every
+ * other byte of the first line's worth of ASCII text (UTF-16 without BOM). Returns a
+ * description, or NULL when the bytes do not look like UTF-16. */
+static const char *utf16_kind(const unsigned char *s, size_t n)
+{
+    if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+        return "byte-order mark FF FE";
+    if (n >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+        return "byte-order mark FE FF";
+    if (n > 256)
+        n = 256;
+    n &= ~(size_t)1;
+    if (n < 4)
+        return NULL;
+    size_t nul[2] = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        nul[i & 1] += s[i] == 0;
+    size_t half = n / 2;
+    if (nul[1] * 5 >= half * 4 && nul[0] * 5 <= half)
+        return "little-endian, no byte-order mark";
+    if (nul[0] * 5 >= half * 4 && nul[1] * 5 <= half)
+        return "big-endian, no byte-order mark";
+    return NULL;
+}
+
 static shopstat_status open_impl(shopstat_reader *r, const char *path,
                                  const shopstat_csv_opts *opts, shopstat_error *err)
 {
@@ -936,6 +962,12 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     }
     const unsigned char *sample = r->buf + r->buf_pos;
     size_t nsample = r->buf_len - r->buf_pos;
+    const char *u16 = utf16_kind(sample, nsample);
+    if (u16)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,
+                                  "file is UTF-16 (%s); UTF-16 is not supported: convert to "
+                                  "UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
+                                  u16);
 
     /* Encoding. */
     const char *enc = opts ? opts->encoding : NULL;
@@ -1260,8 +1292,11 @@ int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *
         *out = neg ? -v : v;
         return 1;
     }
-    char buf[512];
-    if (len >= sizeof buf)
+    /* Long spellings (100 KB of digits is still a number: R reads it, as Inf or 0) get a
+     * heap copy; the field cap bounds len. */
+    char small[512];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf)
         return 0;
     memcpy(buf, s, len);
     buf[len] = '\0';
@@ -1270,7 +1305,10 @@ int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *
     pthread_once(&c_locale_once, make_c_locale);
     char *end;
     double v = c_locale ? strtod_l(buf, &end, c_locale) : strtod(buf, &end);
-    if (end != buf + len)
+    int whole = end == buf + len;
+    if (buf != small)
+        free(buf);
+    if (!whole)
         return 0;
     *out = v;
     return isfinite(v) ? 1 : -1;

@@ -6,11 +6,13 @@
 #   stderr  expected standard error (byte for byte)
 #   status  expected exit status
 #   check   optional script run after cmd (same cwd and variables); must exit 0
+# SHOPSTAT_WRAP (e.g. "valgrind -q --error-exitcode=99") is put in front of the binary
+# (make valgrind); cmd scripts must therefore use $SHOPSTAT unquoted.
 # UPDATE=1 rewrites stdout/stderr/status from the current binary: review the diff.
 set -u
 BUILD=${BUILD:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-export SHOPSTAT="$root/$BUILD/shopstat"
+export SHOPSTAT="${SHOPSTAT_WRAP:+$SHOPSTAT_WRAP }$root/$BUILD/shopstat"
 passed=0; failed=0
 for dir in "$root"/tests/cli/cases/*/; do
     name=$(basename "$dir")

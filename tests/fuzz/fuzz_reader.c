@@ -1,0 +1,162 @@
+/* libFuzzer target: the CSV loader (dialect, encoding, positions) and the pass over its rows. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "shopstat/reader.h"
+#include "shopstat/tab.h"
+
+/* The loader reads a path, so every input is written to one temporary file per process. */
+static char path[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    gsl_set_error_handler_off();
+    snprintf(path, sizeof path, "/tmp/shopstat-fuzz-reader-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        abort();
+    close(fd);
+    return 0;
+}
+
+static const char delims[] = {0, ',', ';', '\t', '|', ' ', '"', 'x'};
+static const char *const encodings[] = {NULL, "utf-8", "latin1", "windows-1252", "UTF-16LE",
+                                        "no-such-encoding", NULL, NULL};
+static const size_t blocks[] = {0, 1, 2, 3, 7, 64, 4096, 0};
+static const char *const missing[] = {"98", " 99 ", "", NULL};
+
+/* Plain read: every row has the header's width and NUL-terminated fields. */
+static shopstat_status check_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    (void)err;
+    size_t nc = *(const size_t *)ctx;
+    if (row->nfields != nc)
+        abort();
+    for (size_t i = 0; i < row->nfields; i++)
+        if (row->fields[i][row->lens[i]] != '\0' || row->pos[i].line == 0)
+            abort();
+    return SHOPSTAT_OK;
+}
+
+/* Build a small plan over the file's own columns, chosen by opt bits, and run the pass
+ * and the estimates so that pass.c and variance.c see whatever rows the loader yields. */
+static void run_pass(shopstat_reader *r, uint8_t o)
+{
+    size_t nc = shopstat_reader_ncols(r);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_plan *p = shopstat_plan_new();
+    if (!p)
+        return;
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    const char *c0 = shopstat_reader_colname(r, 0);
+    const char *c1 = nc > 1 ? shopstat_reader_colname(r, 1) : c0;
+    const char *c2 = nc > 2 ? shopstat_reader_colname(r, 2) : c1;
+    const char *c3 = nc > 3 ? shopstat_reader_colname(r, 3) : c2;
+    if (o & 1)
+        d.weight = c1;
+    if (o & 2)
+        d.psu = c2;
+    if (o & 4)
+        d.strata = c3;
+    d.lonely = (shopstat_lonely_psu)((o >> 3) % 5);
+    if (shopstat_plan_set_design(p, &d, &err))
+        goto done;
+    if (shopstat_plan_add_single(p, "q0", c0, &err))
+        goto done;
+    if ((o & 0x40) && shopstat_plan_add_codes(p, "q1", c3, &err))
+        goto done;
+    if (o & 0x80) {
+        const char *cols[2] = {c1, c2};
+        if (shopstat_plan_add_multi(p, "q2", cols, 2, &err))
+            goto done;
+        if (shopstat_plan_add_by(p, c2, &err))
+            goto done;
+    }
+    const char *vals[] = {"1", "2", NULL};
+    shopstat_cond cond = {c1, SHOPSTAT_OP_IN, vals};
+    if (shopstat_plan_add_segment(p, "seg", &cond, 1, &err))
+        goto done;
+    if (shopstat_plan_add_pair(p, "seg", "rest", &err))
+        goto done;
+    shopstat_totals *t = NULL;
+    if (shopstat_totals_compute(p, r, &t, &err) == SHOPSTAT_OK) {
+        shopstat_accounting a = shopstat_totals_accounting(t);
+        if (a.read != a.used + a.excluded_skipped)
+            abort();
+        shopstat_tab_opts to;
+        shopstat_tab_opts_init(&to);
+        shopstat_estimate *e = NULL;
+        size_t n = 0;
+        if (shopstat_tab_estimates(t, &to, &e, &n, &err) == SHOPSTAT_OK)
+            free(e);
+    }
+    shopstat_totals_free(t);
+done:
+    shopstat_plan_free(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 4)
+        return 0;
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.delimiter = delims[data[0] & 7];
+    o.encoding = encodings[(data[0] >> 3) & 7];
+    o.decimal_comma = (int)((data[0] >> 6) % 3) - 1;
+    o.skip_rows = data[1] & 3;
+    o.block_size = blocks[(data[1] >> 2) & 7];
+    if (data[1] & 0x20)
+        o.missing = missing;
+    uint8_t plan_bits = data[2];
+    int run = data[3] & 1;
+    data += 4;
+    size -= 4;
+
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    if (size && fwrite(data, 1, size, f) != size)
+        abort();
+    fclose(f);
+
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *r = NULL;
+    if (shopstat_reader_open(path, &o, &r, &err) != SHOPSTAT_OK) {
+        if (r || err.status == SHOPSTAT_OK || !err.msg[0])
+            abort(); /* a failure must leave no reader and say why */
+        return 0;
+    }
+    /* The header's names and positions must be readable. */
+    size_t nc = shopstat_reader_ncols(r);
+    for (size_t i = 0; i < nc; i++) {
+        const char *name = shopstat_reader_colname(r, i);
+        if (!name)
+            abort();
+        (void)strlen(name);
+        (void)shopstat_reader_colpos(r, i);
+    }
+    if (run && nc > 0) {
+        run_pass(r, plan_bits);
+    } else {
+        size_t before = shopstat_reader_rows_read(r);
+        if (shopstat_reader_run(r, check_row, &nc, &err) == SHOPSTAT_OK &&
+            shopstat_reader_rows_read(r) < before)
+            abort();
+    }
+    shopstat_reader_free(r);
+    return 0;
+}
