@@ -262,6 +262,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         return st;
     if (p->design.fpc && (st = bind_column(t, p->design.fpc, "--fpc", &t->fcol, err)))
         return st;
+    if (p->design.repweights && (st = rep_bind(t, err)))
+        return st;
     t->element = t->pcol == SIZE_MAX;
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
@@ -631,6 +633,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
                                       row->fields[t->wcol]);
     }
+    if (t->rep && (st = rep_row(t, row, err)))
+        return st;
     /* stratum */
     const char *sname = "";
     size_t slen = 0;
@@ -754,7 +758,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 long c = cell_for(t, s, qi, level);
                 if (c < 0)
                     return nomem(err);
-                if (unit_reserve(t, u))
+                if (unit_reserve(t, u) || (t->rep && rep_add(t, c, k == 0)))
                     return nomem(err);
                 u->T[c] += w;
                 u->P[c] += pos;
@@ -1010,6 +1014,7 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->units[i].Q);
     }
     free(t->units);
+    rep_free(t->rep);
     free(t->st);
     strmap_free(&t->strata);
     strmap_free(&t->psus);
@@ -1045,6 +1050,8 @@ size_t shopstat_totals_npsu(const shopstat_totals *t)
 
 double shopstat_totals_df(const shopstat_totals *t)
 {
+    if (t->rep)
+        return rep_df(t);
     /* R's degf(): PSUs with a positive weight minus strata holding such PSUs */
     double psus = 0, strata = 0;
     for (size_t h = 0; h < t->strata.n; h++) {
@@ -1120,6 +1127,8 @@ double totals_cell_weight(const shopstat_totals *t, long cell)
 
 double totals_cell_df(const shopstat_totals *t, long cell)
 {
+    if (t->rep)
+        return rep_cell_df(t, cell);
     if (cell < 0)
         return 0;
     double psus = 0;
