@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Oracle suite: runs shopstat on every case of cases.txt and compares its csv with the
+# Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
 # R-generated expected/NAME.csv using build/tools/csvcompare (1e-6 relative unless the case
 # says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
@@ -83,7 +83,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         fail "$name: output differs from expected/$name.csv: shopstat $cmd --format csv"
         head -20 "$tmp/cmp.out"
     fi
-done <"$here/cases.txt"
+done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null)
 if [ "$skipped" -gt 0 ]; then
     echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"
 fi
