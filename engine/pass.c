@@ -633,7 +633,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
                                       row->fields[t->wcol]);
     }
-    if (t->rep && (st = rep_row(t, row, err)))
+    if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
     /* stratum */
     const char *sname = "";
@@ -956,6 +956,8 @@ shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader 
     size_t nfixed = t->nseg;
     if (!st)
         st = shopstat_reader_run(r, on_row, &rc, err);
+    if (!st && t->rep)
+        rep_finish(t);
     if (rc.condcols)
         for (size_t s = 0; s < nfixed; s++)
             free(rc.condcols[s]);

@@ -12,6 +12,16 @@
  * 80 to 160); the cross-products grow as replicates^2 per domain. */
 #define REP_MAX 1000
 
+/* One X'X accumulator. Rows of one PSU usually come together and share the direction of
+ * their replicate weights (x = w m, m the PSU's multipliers): such a run adds
+ * (sum w^2) m m', one rank-one update per run instead of one per row. */
+typedef struct gram_acc {
+    double *G;       /* packed lower triangle of X'X */
+    double *m;       /* pending direction */
+    double c;        /* pending factor: sum of w^2 over the run */
+    uint64_t serial; /* direction serial of m; 0 = nothing pending */
+} gram_acc;
+
 struct rep_state {
     size_t R;
     size_t *cols;     /* column index of each replicate */
@@ -21,10 +31,30 @@ struct rep_state {
     int mse;
     double *T;        /* [cell * R + r]: sum of replicate weight r over the cell */
     size_t cap;       /* cells allocated in T and G */
-    double **G;       /* per base cell: packed X'X of the domain's rows, NULL otherwise */
-    double *Gall;     /* packed X'X of the whole sample */
+    gram_acc *acc;    /* per cell: X'X of the domain's rows (base cells only, else G NULL) */
+    gram_acc all;     /* X'X of the whole sample */
     size_t ntri;      /* R (R + 1) / 2 */
+    double *m, *mnew; /* this row's direction (x / w, or x when w = 0) */
+    double c;         /* and its factor (w^2, or 1) */
+    uint64_t serial;  /* of m; incremented whenever the direction changes */
+    /* Distinct directions (PSUs, for weights made per PSU), while there are few: each
+     * domain then only sums factors per direction, and X'X is built at the end. */
+    int direct;       /* 1: too many directions, update X'X row by row */
+    strmap dirs;      /* direction, rounded to 40 bits, -> id */
+    double *dirm;     /* [id * R]: the first row's direction */
+    double *allc;     /* whole sample: sum of factors per direction */
+    size_t dircap;
+    size_t cur_dir;   /* this row's direction id */
+    uint64_t *qbuf;   /* scratch: rounded direction bytes */
+    uint64_t *ekey;   /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty */
+    double *eval;
+    size_t esize, ecount;
 };
+
+#ifndef REP_MAX_DIRS /* overridable to test the row-by-row path */
+#define REP_MAX_DIRS ((size_t)1 << 16)
+#endif
+#define REP_MAX_ENTRIES ((size_t)1 << 21)
 
 static shopstat_status nomem(shopstat_error *err)
 {
@@ -66,11 +96,22 @@ void rep_free(rep_state *rp)
 {
     if (!rp)
         return;
-    if (rp->G)
-        for (size_t c = 0; c < rp->cap; c++)
-            free(rp->G[c]);
-    free(rp->G);
-    free(rp->Gall);
+    if (rp->acc)
+        for (size_t c = 0; c < rp->cap; c++) {
+            free(rp->acc[c].G);
+            free(rp->acc[c].m);
+        }
+    free(rp->acc);
+    free(rp->all.G);
+    free(rp->all.m);
+    free(rp->m);
+    free(rp->mnew);
+    strmap_free(&rp->dirs);
+    free(rp->dirm);
+    free(rp->allc);
+    free(rp->qbuf);
+    free(rp->ekey);
+    free(rp->eval);
     free(rp->T);
     free(rp->cols);
     free(rp->x);
@@ -222,8 +263,13 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
     rp->ntri = R * (R + 1) / 2;
     rp->x = calloc(R, sizeof *rp->x);
     rp->rscales = calloc(R, sizeof *rp->rscales);
-    rp->Gall = calloc(rp->ntri, sizeof *rp->Gall);
-    if (!rp->x || !rp->rscales || !rp->Gall)
+    rp->all.G = calloc(rp->ntri, sizeof *rp->all.G);
+    rp->all.m = calloc(R, sizeof *rp->all.m);
+    rp->m = calloc(R, sizeof *rp->m);
+    rp->mnew = calloc(R, sizeof *rp->mnew);
+    rp->qbuf = calloc(R, sizeof *rp->qbuf);
+    strmap_init(&rp->dirs, REP_MAX_DIRS, REP_MAX_DIRS * R * sizeof(double) + 1);
+    if (!rp->x || !rp->rscales || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
         return nomem(err);
     for (size_t r = 0; r < R; r++)
         rp->rscales[r] = 1;
@@ -272,19 +318,160 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-static void gram_add(double *G, const double *x, size_t R)
+/* G += c m m' */
+static void rank1(double *G, double c, const double *m, size_t R)
 {
+    if (c == 0)
+        return;
     for (size_t i = 0; i < R; i++) {
-        double a = x[i];
-        if (a == 0)
+        double ai = c * m[i];
+        if (ai == 0)
             continue;
         double *gi = G + i * (i + 1) / 2;
         for (size_t j = 0; j <= i; j++)
-            gi[j] += a * x[j];
+            gi[j] += ai * m[j];
     }
 }
 
-shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
+static void gram_flush(gram_acc *a, size_t R)
+{
+    if (a->serial)
+        rank1(a->G, a->c, a->m, R);
+    a->c = 0;
+}
+
+/* Build every X'X from the per-direction sums and switch to row-by-row updates
+ * (too many directions), or finish. */
+static void materialize(rep_state *rp)
+{
+    size_t R = rp->R;
+    for (size_t d = 0; d < rp->dirs.n; d++)
+        rank1(rp->all.G, rp->allc[d], rp->dirm + d * R, R);
+    for (size_t i = 0; i < rp->esize; i++)
+        if (rp->ekey[i] != UINT64_MAX)
+            rank1(rp->acc[rp->ekey[i] >> 20].G, rp->eval[i],
+                  rp->dirm + (rp->ekey[i] & 0xfffff) * R, R);
+    strmap_free(&rp->dirs);
+    free(rp->dirm);
+    free(rp->allc);
+    free(rp->ekey);
+    free(rp->eval);
+    rp->dirm = rp->allc = rp->eval = NULL;
+    rp->ekey = NULL;
+    rp->dircap = rp->esize = rp->ecount = 0;
+    rp->direct = 1;
+}
+
+static uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Sum factor c into (cell, direction); -1 when the table is full (then: direct). */
+static int entry_add(rep_state *rp, size_t cell, size_t dir, double c)
+{
+    if (2 * (rp->ecount + 1) > rp->esize) {
+        if (rp->ecount + 1 > REP_MAX_ENTRIES)
+            return -1;
+        size_t ns = rp->esize ? rp->esize * 2 : 1024;
+        uint64_t *k = malloc(ns * sizeof *k);
+        double *v = calloc(ns, sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < ns; i++)
+            k[i] = UINT64_MAX;
+        for (size_t i = 0; i < rp->esize; i++) {
+            if (rp->ekey[i] == UINT64_MAX)
+                continue;
+            size_t j = mix(rp->ekey[i]) & (ns - 1);
+            while (k[j] != UINT64_MAX)
+                j = (j + 1) & (ns - 1);
+            k[j] = rp->ekey[i];
+            v[j] = rp->eval[i];
+        }
+        free(rp->ekey);
+        free(rp->eval);
+        rp->ekey = k;
+        rp->eval = v;
+        rp->esize = ns;
+    }
+    uint64_t key = (uint64_t)cell << 20 | dir;
+    size_t j = mix(key) & (rp->esize - 1);
+    while (rp->ekey[j] != UINT64_MAX && rp->ekey[j] != key)
+        j = (j + 1) & (rp->esize - 1);
+    if (rp->ekey[j] == UINT64_MAX) {
+        rp->ekey[j] = key;
+        rp->ecount++;
+    }
+    rp->eval[j] += c;
+    return 0;
+}
+
+/* Id of the current direction rp->m, adding it; -1: too many (then: direct). */
+static long direction_id(rep_state *rp)
+{
+    size_t R = rp->R;
+    for (size_t r = 0; r < R; r++) {
+        /* round to 40 significant bits: x / w of one PSU's rows may differ in the last
+         * bits; a value that still rounds apart only costs a second entry */
+        uint64_t b;
+        double m = rp->m[r] == 0 ? 0 : rp->m[r]; /* -0 as 0 */
+        memcpy(&b, &m, sizeof b);
+        rp->qbuf[r] = (b + 0x800) & ~(uint64_t)0xfff;
+    }
+    size_t n = R * sizeof *rp->qbuf;
+    int added = 0;
+    size_t id = strmap_add(&rp->dirs, (const char *)rp->qbuf, n,
+                           strmap_hash((const char *)rp->qbuf, n), &added);
+    if (id == STRMAP_FULL || id == STRMAP_NOMEM)
+        return -1;
+    if (added) {
+        if (id >= rp->dircap) {
+            size_t nc = rp->dircap ? rp->dircap * 2 : 64;
+            double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
+            if (dm)
+                rp->dirm = dm;
+            double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+            if (!dm || !ac)
+                return -1;
+            memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
+            rp->allc = ac;
+            rp->dircap = nc;
+        }
+        memcpy(rp->dirm + id * R, rp->m, R * sizeof *rp->dirm);
+    }
+    return (long)id;
+}
+
+/* Add the current row: extend the pending run, or flush it and start a new one. */
+static void gram_add(const rep_state *rp, gram_acc *a)
+{
+    if (a->serial != rp->serial) {
+        gram_flush(a, rp->R);
+        memcpy(a->m, rp->m, rp->R * sizeof *a->m);
+        a->serial = rp->serial;
+    }
+    a->c += rp->c;
+}
+
+void rep_finish(shopstat_totals *t)
+{
+    rep_state *rp = t->rep;
+    if (!rp->direct)
+        materialize(rp);
+    gram_flush(&rp->all, rp->R);
+    for (size_t c = 0; c < rp->cap; c++)
+        if (rp->acc[c].G)
+            gram_flush(&rp->acc[c], rp->R);
+}
+
+shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
+                        shopstat_error *err)
 {
     rep_state *rp = t->rep;
     const char *path = shopstat_reader_path(t->reader);
@@ -305,7 +492,35 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, shopstat_er
                                       (int)(n > 40 ? 40 : n), s,
                                       shopstat_reader_colname(t->reader, c));
     }
-    gram_add(rp->Gall, rp->x, rp->R);
+    /* Direction of this row; the same as the last row's (to 1e-12, i.e. up to the
+     * rounding of x = w m) continues the run. A relative change of 1e-12 in X'X cannot
+     * move the rank decision, made at 1e-5. */
+    double inv = w > 0 ? 1 / w : 1;
+    int same = rp->serial != 0;
+    for (size_t r = 0; r < rp->R; r++) {
+        double m = w > 0 ? rp->x[r] * inv : rp->x[r];
+        rp->mnew[r] = m;
+        if (same && fabs(m - rp->m[r]) > 1e-12 * fmax(fabs(m), fabs(rp->m[r])))
+            same = 0;
+    }
+    rp->c = w > 0 ? w * w : 1;
+    if (!same) {
+        double *tmp = rp->m;
+        rp->m = rp->mnew;
+        rp->mnew = tmp;
+        rp->serial++;
+        if (!rp->direct) {
+            long id = direction_id(rp);
+            if (id < 0)
+                materialize(rp);
+            else
+                rp->cur_dir = (size_t)id;
+        }
+    }
+    if (rp->direct)
+        gram_add(rp, &rp->all);
+    else
+        rp->allc[rp->cur_dir] += rp->c;
     return SHOPSTAT_OK;
 }
 
@@ -320,20 +535,25 @@ int rep_add(shopstat_totals *t, long c, int base)
             return -1;
         memset(T + rp->cap * R, 0, (nc - rp->cap) * R * sizeof *T);
         rp->T = T;
-        double **G = realloc(rp->G, nc * sizeof *G);
-        if (!G)
+        gram_acc *A = realloc(rp->acc, nc * sizeof *A);
+        if (!A)
             return -1;
-        memset(G + rp->cap, 0, (nc - rp->cap) * sizeof *G);
-        rp->G = G;
+        memset(A + rp->cap, 0, (nc - rp->cap) * sizeof *A);
+        rp->acc = A;
         rp->cap = nc;
     }
     double *Tc = rp->T + (size_t)c * R;
     for (size_t r = 0; r < R; r++)
         Tc[r] += rp->x[r];
     if (base) {
-        if (!rp->G[c] && !(rp->G[c] = calloc(rp->ntri, sizeof **rp->G)))
+        gram_acc *a = &rp->acc[c];
+        if (!a->G && (!(a->G = calloc(rp->ntri, sizeof *a->G)) ||
+                      !(a->m = calloc(R, sizeof *a->m))))
             return -1;
-        gram_add(rp->G[c], rp->x, R);
+        if (!rp->direct && entry_add(rp, (size_t)c, rp->cur_dir, rp->c))
+            materialize(rp);
+        if (rp->direct)
+            gram_add(rp, a);
     }
     return 0;
 }
@@ -381,15 +601,15 @@ size_t rep_gram_rank(const double *G, size_t R, double tol)
 double rep_cell_df(const shopstat_totals *t, long d)
 {
     const rep_state *rp = t->rep;
-    if (d < 0 || (size_t)d >= rp->cap || !rp->G[d])
+    if (d < 0 || (size_t)d >= rp->cap || !rp->acc[d].G)
         return 0;
-    size_t k = rep_gram_rank(rp->G[d], rp->R, REP_RANK_TOL);
+    size_t k = rep_gram_rank(rp->acc[d].G, rp->R, REP_RANK_TOL);
     return k == SIZE_MAX ? NAN : (double)k - 1;
 }
 
 double rep_df(const shopstat_totals *t)
 {
-    size_t k = rep_gram_rank(t->rep->Gall, t->rep->R, REP_RANK_TOL);
+    size_t k = rep_gram_rank(t->rep->all.G, t->rep->R, REP_RANK_TOL);
     return k == SIZE_MAX ? NAN : (double)k - 1;
 }
 
