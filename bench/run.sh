@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 mkdir -p bench/data
 DATA=bench/data/export-$ROWS.csv
 [ -s "$DATA" ] || "$BUILD/tools/gen_export" "$ROWS" > "$DATA"
+cat "$DATA" > /dev/null   # warm the page cache: every run reads from memory
 S="$BUILD/shopstat"
 JOB=(tab "$DATA" --weight wt --strata region --psu panel --var would_switch --var satisfaction
      --multi pref=pref_email,pref_phone,pref_form --by spend_6m --segment heavy=spend_6m:3
@@ -30,9 +31,12 @@ measure() {
 
 echo "data: $DATA ($ROWS rows, $(du -m "$DATA" | cut -f1) MB; 50 strata x 40 PSUs)"
 read -r t_csv m_csv < <(measure "$BUILD/tools/csvpass" "$DATA")
+read -r t_read m_read < <(measure "$BUILD/tools/readpass" "$DATA")
 read -r t_tab m_tab < <(measure "$S" "${JOB[@]}")
 read -r t_desc m_desc < <(measure "$S" describe "$DATA" --weight wt --strata region --psu panel)
 printf '%-44s %8s s  %6s MB\n' "bare libcsv pass (tools/csvpass)" "$t_csv" "$m_csv"
+printf '%-44s %8s s  %6s MB  ratio %.2f\n' "shopstat reader alone (tools/readpass)" "$t_read" "$m_read" \
+    "$(awk "BEGIN{print $t_read / $t_csv}")"
 printf '%-44s %8s s  %6s MB  ratio %.2f\n' "shopstat tab (3 questions x 6 segments)" "$t_tab" "$m_tab" \
     "$(awk "BEGIN{print $t_tab / $t_csv}")"
 printf '%-44s %8s s  %6s MB  ratio %.2f\n' "shopstat describe (design flags)" "$t_desc" "$m_desc" \

@@ -8,9 +8,9 @@
 #include "shopstat/tab.h"
 #include "internal.h"
 
-/* strmap helpers: -1 on allocation failure or cap. Caps: levels and PSU keys are
+/* strmap helpers: -1 on allocation failure, -2 when the map's byte cap is reached. Caps: levels and PSU keys are
  * bounded by the callers' own limits; the byte cap bounds a single map's keys. */
-#define CORE_MAP_BYTES ((size_t)256 << 20)
+#define CORE_MAP_BYTES ((size_t)64 << 20)
 static inline void smap_init(strmap *m)
 {
     strmap_init(m, (size_t)-3, CORE_MAP_BYTES);
@@ -21,9 +21,51 @@ static inline long smap_put(strmap *m, const char *s, size_t n, int *added)
     size_t r = strmap_add(m, s, n, strmap_hash(s, n), &a);
     if (added)
         *added = a;
-    return r == STRMAP_FULL || r == STRMAP_NOMEM ? -1 : (long)r;
+    return r == STRMAP_FULL ? -2 : r == STRMAP_NOMEM ? -1 : (long)r;
 }
 #define SMAP_KEY(m, i) strmap_key((m), (i))
+
+/* A few recent short keys (<= 8 bytes) of a map, checked before hashing: survey answers
+ * repeat a handful of codes, so most lookups end here. */
+#define SCACHE_N 8
+typedef struct scache {
+    uint64_t key[SCACHE_N];
+    long id[SCACHE_N];
+    uint8_t len[SCACHE_N];
+    unsigned next;
+} scache;
+
+static inline int scache_pack(const char *s, size_t n, uint64_t *k)
+{
+    if (n > 8)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    *k = v;
+    return 1;
+}
+
+/* smap_put through the cache; *added only ever set for keys new to the map. */
+static inline long scache_put(scache *c, strmap *m, const char *s, size_t n, int *added)
+{
+    uint64_t k = 0;
+    int packed = scache_pack(s, n, &k);
+    if (added)
+        *added = 0;
+    if (packed)
+        for (unsigned i = 0; i < SCACHE_N; i++)
+            if (c->len[i] == n + 1 && c->key[i] == k)
+                return c->id[i];
+    long id = smap_put(m, s, n, added);
+    if (packed && id >= 0) {
+        unsigned i = c->next++ % SCACHE_N;
+        c->key[i] = k;
+        c->len[i] = (uint8_t)(n + 1);
+        c->id[i] = id;
+    }
+    return id;
+}
 #define SMAP_LEN(m, i) ((m)->len[(i)])
 
 /* ---- plan ---- */
@@ -97,13 +139,18 @@ typedef struct domain {
 
 /* A unit is a PSU (cluster mode) or a stratum (element mode: no PSU column, every
  * row its own PSU; then Q holds sums of squares). */
+/* Per-unit sums of one cell, kept together so a row's update touches one cache line. */
+typedef struct cell_acc {
+    double T;   /* sum of w */
+    uint32_t N; /* rows, whatever the weight */
+    uint32_t P; /* rows of w > 0 */
+} cell_acc;
+
 typedef struct unit {
     uint32_t stratum;
     int any_pos;      /* holds a row of positive weight */
     size_t cap;       /* cells allocated */
-    double *T;        /* sum of w per cell */
-    double *P;        /* rows of w > 0 per cell */
-    double *N;        /* rows per cell, whatever the weight */
+    cell_acc *A;      /* per cell */
     double *Q;        /* element mode: sum of w^2 per cell */
     size_t rows;      /* element mode: rows in the stratum */
     size_t npos_rows; /* element mode: rows of w > 0 */
@@ -134,6 +181,7 @@ typedef struct rt_question {
     const plan_question *pq;
     size_t *cols;       /* column indices */
     strmap levels;      /* SINGLE and CODES: discovered levels; MULTI: column names */
+    scache lcache;
     size_t *order;      /* after the pass: display position -> level id */
     size_t *rank;       /* level id -> display position */
 } rt_question;
@@ -142,6 +190,7 @@ typedef struct rt_by {
     size_t column;
     size_t plan_index;
     strmap values;      /* value text -> index in segs */
+    scache vcache;
     size_t *segs;       /* runtime segment id per value */
     size_t nsegs_cap;
 } rt_by;
@@ -187,6 +236,7 @@ struct shopstat_totals {
     size_t ncell, cellcap;
 
     strmap strata;
+    scache scache_strata;
     stratum_info *st;
     size_t stcap;
     strmap psus;        /* key "stratum\x1fpsu" */

@@ -277,7 +277,9 @@ static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, i
     if (!sc)
         return strmap_add(m, s, len, strmap_hash(s, len), added);
     if (len <= 7) {
-        memcpy(&key, s, len);
+        /* Byte by byte: a variable-length memcpy into the word stalls store forwarding. */
+        for (size_t i = 0; i < len; i++)
+            key |= (uint64_t)(unsigned char)s[i] << (8 * i);
         key |= (uint64_t)len << 56;
         slot = mix64(key) & (SC_SLOTS - 1);
         while (sc->key[slot]) {

@@ -130,21 +130,11 @@ static int unit_reserve(shopstat_totals *t, unit *u)
     if (u->cap >= t->ncell)
         return 0;
     size_t nc = t->cellcap;
-    double *T = realloc(u->T, nc * sizeof *T);
-    if (!T)
+    cell_acc *A = realloc(u->A, nc * sizeof *A);
+    if (!A)
         return -1;
-    u->T = T;
-    double *P = realloc(u->P, nc * sizeof *P);
-    if (!P)
-        return -1;
-    u->P = P;
-    double *N = realloc(u->N, nc * sizeof *N);
-    if (!N)
-        return -1;
-    u->N = N;
-    memset(T + u->cap, 0, (nc - u->cap) * sizeof *T);
-    memset(P + u->cap, 0, (nc - u->cap) * sizeof *P);
-    memset(N + u->cap, 0, (nc - u->cap) * sizeof *N);
+    u->A = A;
+    memset(A + u->cap, 0, (nc - u->cap) * sizeof *A);
     if (t->element) {
         double *Q = realloc(u->Q, nc * sizeof *Q);
         if (!Q)
@@ -419,14 +409,27 @@ static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *
     return 0;
 }
 
+/* A map refused a new key: -2 is the byte cap (input-driven, so a limit), else memory. */
+static shopstat_status map_fail(const shopstat_totals *t, long code, const shopstat_row *row,
+                                size_t col, shopstat_error *err)
+{
+    if (code != -2)
+        return nomem(err);
+    return shopstat_error_set(err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader),
+                              row->pos[col].line, row->pos[col].col,
+                              "column '%s' has more distinct text than shopstat keeps (%zu MB); "
+                              "is it an identifier or free text?",
+                              shopstat_reader_colname(t->reader, col), CORE_MAP_BYTES >> 20);
+}
+
 static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *s, size_t n,
                                 const shopstat_row *row, size_t col, long *id,
                                 shopstat_error *err)
 {
     int added = 0;
-    long l = smap_put(&q->levels, s, n, &added);
+    long l = scache_put(&q->lcache, &q->levels, s, n, &added);
     if (l < 0)
-        return nomem(err);
+        return map_fail(t, l, row, col, err);
     if (added && q->levels.n > MAX_LEVELS)
         return shopstat_error_set(
             err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[col].line,
@@ -601,7 +604,7 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     int added = 0;
     long id = smap_put(&t->psus, t->last_key, klen, &added);
     if (id < 0) {
-        nomem(err);
+        map_fail(t, id, row, c, err);
         return -1;
     }
     if (added) {
@@ -648,9 +651,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       shopstat_reader_colname(t->reader, c));
     }
     int added = 0;
-    long sid = smap_put(&t->strata, sname, slen, &added);
+    long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
     if (sid < 0)
-        return nomem(err);
+        return map_fail(t, sid, row, t->scol, err);
     if (added) {
         if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
             return nomem(err);
@@ -717,9 +720,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         size_t n = row->lens[by->column];
         if (shopstat_reader_is_missing(t->reader, s, n))
             continue;
-        long v = smap_put(&by->values, s, n, &added);
+        long v = scache_put(&by->vcache, &by->values, s, n, &added);
         if (v < 0)
-            return nomem(err);
+            return map_fail(t, v, row, by->column, err);
         if (added) {
             if (by->values.n > MAX_BY_SEGMENTS)
                 return shopstat_error_set(
@@ -760,9 +763,10 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                     return nomem(err);
                 if (unit_reserve(t, u) || (t->rep && rep_add(t, c, k == 0)))
                     return nomem(err);
-                u->T[c] += w;
-                u->P[c] += pos;
-                u->N[c] += 1;
+                cell_acc *acc = &u->A[c];
+                acc->T += w;
+                acc->P += (uint32_t)pos;
+                acc->N++;
                 if (t->element)
                     u->Q[c] += w2;
                 if (k == 0)
@@ -839,8 +843,8 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         double n = 0, npos = 0;
         for (size_t u = 0; u < t->nunits; u++)
             if (c < t->units[u].cap) {
-                n += t->units[u].N[c];
-                npos += t->units[u].P[c];
+                n += t->units[u].A[c].N;
+                npos += t->units[u].A[c].P;
             }
         t->cell[c].n = (size_t)n;
         t->cell[c].npos = (size_t)npos;
@@ -1010,9 +1014,7 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->dom);
     free(t->cell);
     for (size_t i = 0; i < t->nunits; i++) {
-        free(t->units[i].T);
-        free(t->units[i].P);
-        free(t->units[i].N);
+        free(t->units[i].A);
         free(t->units[i].Q);
     }
     free(t->units);
@@ -1119,7 +1121,7 @@ double totals_cell_weight(const shopstat_totals *t, long cell)
     for (size_t u = 0; u < t->nunits; u++) {
         if ((size_t)cell >= t->units[u].cap)
             continue;
-        double x = t->units[u].T[cell];
+        double x = t->units[u].A[cell].T;
         double y = s + x;
         c += fabs(s) >= fabs(x) ? (s - y) + x : (x - y) + s;
         s = y;
@@ -1139,9 +1141,9 @@ double totals_cell_df(const shopstat_totals *t, long cell)
     double strata = 0;
     for (size_t u = 0; u < t->nunits; u++) {
         const unit *un = &t->units[u];
-        if ((size_t)cell >= un->cap || un->P[cell] <= 0)
+        if ((size_t)cell >= un->cap || un->A[cell].P == 0)
             continue;
-        psus += t->element ? un->P[cell] : 1;
+        psus += t->element ? un->A[cell].P : 1;
         if (seen && !seen[un->stratum]) {
             seen[un->stratum] = 1;
             strata++;

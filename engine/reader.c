@@ -56,6 +56,7 @@ struct shopstat_reader {
     /* scanner */
     unsigned char cls[256];
     unsigned interest[5]; /* classes that leave the fast skip loop, per state */
+    unsigned char stops[6][256]; /* per state: 1 for bytes the skip loop stops at; [5]: all */
     int st;
     int qspaces;
     size_t line, line_start; /* current line (1-based) and file offset of its first byte */
@@ -81,6 +82,7 @@ struct shopstat_reader {
     /* row assembly */
     int header_done;
     int stop;
+    int fast; /* data rows past skip_rows, no error: on_field may take its fast path */
     shopstat_status cb_status;
     shopstat_error *err; /* where callbacks report */
     char *rowbuf;
@@ -228,8 +230,8 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
     int st = r->st;
     size_t i = 0;
     while (i < n) {
-        unsigned mask = r->utf_need ? ALL_CLASSES : r->interest[st];
-        while (i < n && !(mask & BIT(cls[s[i]])))
+        const unsigned char *stop = r->stops[r->utf_need ? 5 : st];
+        while (i < n && !stop[s[i]])
             i++;
         if (i == n)
             break;
@@ -378,6 +380,7 @@ static void cb_fail(shopstat_reader *r, shopstat_status s, shopstat_pos p, const
     va_end(ap);
     shopstat_error_set(r->err, s, r->path, p.line, p.col, "%s", msg);
     r->stop = 1;
+    r->fast = 0;
     r->cb_status = s;
 }
 
@@ -411,6 +414,27 @@ static int ensure_arrays(shopstat_reader *r, size_t n)
 static void on_field(void *data, size_t len, void *vr)
 {
     shopstat_reader *r = vr;
+    /* Fast path for a data field that fits the row buffer: no checks beyond these. Short
+     * values are copied as a fixed 16 bytes (libcsv's buffer holds at least its block of
+     * 4096 bytes), which compiles to two moves instead of a memcpy call. */
+    if (r->fast && r->nf < r->ncols && r->qhead < r->qtail && data &&
+        r->rowlen + len + 17 <= r->rowcap) {
+        size_t nf = r->nf;
+        char *dst = r->rowbuf + r->rowlen;
+        if (len < 16 && r->p.entry_size >= 16)
+            memcpy(dst, data, 16);
+        else
+            memcpy(dst, data, len);
+        dst[len] = '\0';
+        r->pos[nf] = r->q[r->qhead++];
+        if (nf == 0)
+            r->row_pos = r->pos[0];
+        r->offs[nf] = r->rowlen;
+        r->lens[nf] = len;
+        r->rowlen += len + 1;
+        r->nf = nf + 1;
+        return;
+    }
     if (r->stop)
         return;
     if (r->qhead == r->qtail) {
@@ -521,6 +545,7 @@ static void on_row(int c, void *vr)
         r->rows_skipped++;
         r->nf = 0;
         r->rowlen = 0;
+        r->fast = r->rows_read >= r->opts.skip_rows;
         return;
     }
     if (r->nf != r->ncols) {
@@ -536,6 +561,7 @@ static void on_row(int c, void *vr)
         shopstat_status s = r->fn(r->ctx, &row, r->err);
         if (s != SHOPSTAT_OK) {
             r->stop = 1;
+            r->fast = 0;
             r->cb_status = s;
         }
     }
@@ -652,6 +678,9 @@ static shopstat_status finish(shopstat_reader *r, shopstat_error *err)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, r->fpos.line, r->fpos.col,
                                   "unterminated quoted field (its closing quote is missing)");
     size_t a = r->buf_abs + r->buf_len;
+    memmove(r->q, r->q + r->qhead, (r->qtail - r->qhead) * sizeof *r->q);
+    r->qtail -= r->qhead;
+    r->qhead = 0;
     if (r->st == S_FIELD) {
         r->q[r->qtail++] = pos_at(r, a);
         r->rows_scanned++;
@@ -765,7 +794,11 @@ static char detect_delimiter(const unsigned char *s, size_t n)
     const char cand[4] = {',', ';', '\t', '|'};
     size_t count[4] = {0, 0, 0, 0};
     int inq = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    /* libcsv skips blank lines before the header: so does the detection. */
+    while (i < n && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t'))
+        i++;
+    for (; i < n; i++) {
         unsigned char c = s[i];
         if (c == '"')
             inq = !inq;
@@ -804,6 +837,10 @@ static void setup_classes(shopstat_reader *r)
     r->interest[S_QEND] = ALL_CLASSES;
     r->interest[S_UNQ] = always | BIT(C_DELIM) | BIT(C_QUOTE) | BIT(C_CR) | BIT(C_LF);
     r->interest[S_Q] = always | BIT(C_QUOTE) | BIT(C_CR) | BIT(C_LF);
+    for (int st = 0; st < 5; st++)
+        for (int c = 0; c < 256; c++)
+            r->stops[st][c] = (unsigned char)((r->interest[st] >> r->cls[c]) & 1);
+    memset(r->stops[5], 1, 256);
 }
 
 static char *dupstr(const char *s)
@@ -874,9 +911,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     for (size_t i = 0; i < r->nmissing; i++)
         r->miss_first[(unsigned char)r->missing[i][0]] = 1;
     char d = opts ? opts->delimiter : 0;
-    if (d == '"' || d == '\r' || d == '\n')
+    if (d == '"' || d == '\r' || d == '\n' || (d & 0x80))
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "the delimiter cannot be a quote or a line end");
+                                  "the delimiter must be an ASCII character other than a quote "
+                                  "or a line end");
 
     r->fp = fopen(path, "rb");
     if (!r->fp)
@@ -990,6 +1028,7 @@ shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void
     r->err = err;
     if (ensure_arrays(r, r->ncols) != 0)
         return nomem(r, err);
+    r->fast = r->opts.skip_rows == 0;
     int done = 0;
     while (!done) {
         shopstat_status s = step(r, 0, &done, err);
@@ -1099,7 +1138,7 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                  r->names[i]);
     }
-    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                               "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
                               "are: %s",
                               what ? what : "", what ? " " : "", name, r->names[best], list);

@@ -51,7 +51,7 @@ static long cross_cell(const shopstat_totals *t, long i, long j)
 
 static double unit_get(const unit *u, long cell)
 {
-    return cell >= 0 && (size_t)cell < u->cap ? u->T[cell] : 0;
+    return cell >= 0 && (size_t)cell < u->cap ? u->A[cell].T : 0;
 }
 
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
@@ -77,7 +77,7 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
         if (ndom == 0)
             present[h] = 1;
         for (size_t i = 0; i < ndom; i++)
-            if (dom[i] >= 0 && (size_t)dom[i] < un->cap && un->N[dom[i]] > 0)
+            if (dom[i] >= 0 && (size_t)dom[i] < un->cap && un->A[dom[i]].N > 0)
                 present[h] = 1;
         for (size_t k = 0; k < K; k++) {
             double s = 0;

@@ -194,13 +194,17 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         double gh = ns * bar + (ns - 1) * gap, gy = cy - gh / 2;
         for (size_t j = 0; j < ns; j++) {
             const shopstat_chart_cell *x = &d->cells[l * ns + j];
-            if (isnan(x->value))
-                continue;
             double y0 = gy + j * (bar + gap), ym = y0 + bar / 2;
+            if (isnan(x->value)) {
+                /* Say so, or an empty slot would read as zero. */
+                fv.colour = PLOTS_LIGHT;
+                plots_text(cr, "n/a", plots_axis_map(&a, a.lo) + 4 * s, ym, 0, &fv, 1, NULL, NULL);
+                continue;
+            }
             double v = fmin(fmax(x->value, a.lo), a.hi);
             double x0 = plots_axis_map(&a, a.lo), xv = plots_axis_map(&a, v);
             int low = plots_is_low(c, plots_cell_eff(d, x, j));
-            plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low);
+            plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low, s);
             double xend = xv;
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
                 double xl = plots_axis_map(&a, fmax(x->lo, a.lo));

@@ -27,6 +27,12 @@ void shopstat_chart_opts_init(shopstat_chart_opts *o)
     o->png_scale = 2;
 }
 
+void shopstat_chart_data_init(shopstat_chart_data *d)
+{
+    memset(d, 0, sizeof *d);
+    d->neutral = -1;
+}
+
 static int streq_ci(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)
@@ -40,11 +46,12 @@ shopstat_status shopstat_chart_size_parse(const char *s, double *w, double *h, s
     static const struct {
         const char *name;
         double w, h;
-    } named[] = {{"a4", 842, 595}, {"a4-landscape", 842, 595}, {"a4-portrait", 595, 842},
+    } named[] = {{"a4", 842, 595},     {"a4-landscape", 842, 595},    {"a4-portrait", 595, 842},
                  {"letter", 792, 612}, {"letter-portrait", 612, 792}, {"slide", 960, 540}};
     if (!s || !*s)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--chart-size: empty size (expected WxH in points, e.g. 842x595)");
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+            "--chart-size: empty size (expected WxH in points, e.g. 842x595)");
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
         if (streq_ci(s, named[i].name)) {
             *w = named[i].w;
@@ -111,8 +118,8 @@ shopstat_status shopstat_chart_sort_parse(const char *s, shopstat_chart_sort *so
         *sort = SHOPSTAT_CHART_SORT_NONE;
         return SHOPSTAT_OK;
     }
-    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "--sort '%s': expected all or none", s ? s : "");
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "--sort '%s': expected all or none",
+                              s ? s : "");
 }
 
 static shopstat_status bad(shopstat_error *err, const shopstat_chart_data *d, const char *fmt,
@@ -138,8 +145,7 @@ static shopstat_status check_cells(const shopstat_chart_data *d, const shopstat_
         if (!prop_ok(c[i].lo, 0, 1) || !prop_ok(c[i].hi, 0, 1))
             return bad(err, d, "%s %zu: CI bound outside [0, 1] (lower %g)", what, i, c[i].lo);
         if (!isnan(c[i].lo) && !isnan(c[i].hi) && c[i].lo > c[i].hi + TOL)
-            return bad(err, d, "%s %zu: CI lower bound %g above the upper bound", what, i,
-                       c[i].lo);
+            return bad(err, d, "%s %zu: CI lower bound %g above the upper bound", what, i, c[i].lo);
         if (!isnan(c[i].eff_base) && c[i].eff_base < 0)
             return bad(err, d, "%s %zu: negative effective base %g", what, i, c[i].eff_base);
     }
@@ -203,8 +209,7 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
         /* fallthrough */
     case SHOPSTAT_CHART_BARS:
         if (!d->cells)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
-                                      "chart '%s': no cells", nm);
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0, "chart '%s': no cells", nm);
         return check_cells(d, d->cells, d->nlevels * d->nseries, "cell", err);
     case SHOPSTAT_CHART_DIFF:
         if (!d->diffs || d->ncompare == 0)

@@ -104,10 +104,33 @@ int plots_is_low(const plots_ctx *c, double eff)
 /* Residual answers, compared at the start of the label, ignoring case (ASCII) and the
  * apostrophe variant. */
 static const char *const residual[] = {
-    "other", "others", "none", "don't know", "dont know", "don\xe2\x80\x99t know", "do not know",
-    "dk", "no answer", "no opinion", "refused", "prefer not", "not applicable", "n/a",
-    "can't say", "cannot say", "autre", "autres", "aucun", "aucune", "ne sait pas", "nsp",
-    "sans opinion", "sans r\xc3\xa9ponse", "non concern\xc3\xa9", "wei\xc3\x9f nicht", "sonstige",
+    "other",
+    "others",
+    "none",
+    "don't know",
+    "dont know",
+    "don\xe2\x80\x99t know",
+    "do not know",
+    "dk",
+    "no answer",
+    "no opinion",
+    "refused",
+    "prefer not",
+    "not applicable",
+    "n/a",
+    "can't say",
+    "cannot say",
+    "autre",
+    "autres",
+    "aucun",
+    "aucune",
+    "ne sait pas",
+    "nsp",
+    "sans opinion",
+    "sans r\xc3\xa9ponse",
+    "non concern\xc3\xa9",
+    "wei\xc3\x9f nicht",
+    "sonstige",
 };
 
 int shopstat_chart_label_is_residual(const char *label)
@@ -253,7 +276,8 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
     return cy + rowh - y;
 }
 
-void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low)
+void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low,
+               double s)
 {
     if (w <= 0 || h <= 0)
         return;
@@ -271,14 +295,14 @@ void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb co
     cairo_fill_preserve(cr);
     cairo_clip_preserve(cr);
     plots_set(cr, col);
-    cairo_set_line_width(cr, 0.8);
+    cairo_set_line_width(cr, 0.8 * s);
     cairo_stroke(cr);
-    double step = 3.5;
+    double step = 3.5 * s;
     for (double t = -h; t < w + h; t += step) {
         cairo_move_to(cr, x + t, y + h);
         cairo_line_to(cr, x + t + h, y);
     }
-    cairo_set_line_width(cr, 0.6);
+    cairo_set_line_width(cr, 0.6 * s);
     cairo_stroke(cr);
     cairo_restore(cr);
 }
@@ -288,6 +312,5 @@ shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h)
     return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "chart '%s' does not fit in %gx%g points: its %s need a height "
                               "of about %.0f points (use --chart-size)",
-                              c->d->name ? c->d->name : "", c->w, c->h, what,
-                              ceil(need_h));
+                              c->d->name ? c->d->name : "", c->w, c->h, what, ceil(need_h));
 }

@@ -59,10 +59,10 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     plots_text(cr, texts[0], 0, 0, 0, &fl, 0, NULL, &th);
     double r = 4.2 * s;
     dot(cr, lx + r, ly + th / 2, r, up, 1, s);
-    dot(cr, lx + 3.2 * r, ly + th / 2, r, down, 1, s);
+    dot(cr, lx + 3.6 * r, ly + th / 2, r, down, 1, s);
     double tw;
-    plots_text(cr, texts[0], lx + 5 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
-    lx += 5 * r + tw + 18 * s;
+    plots_text(cr, texts[0], lx + 5.6 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
+    lx += 5.6 * r + tw + 18 * s;
     dot(cr, lx + r, ly + th / 2, r, ns_col, 0, s);
     plots_text(cr, texts[1], lx + 3 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
 
@@ -85,8 +85,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     fsmall.halign = 1;
     if (nc > 1) {
         for (size_t k = 0; k < nc; k++) {
-            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0,
-                       &tw, NULL);
+            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0, &tw,
+                       NULL);
             cw = fmax(cw, tw);
         }
         cw = fmin(ceil(cw) + 1, 0.15 * b.w) + 10 * s;
@@ -123,8 +123,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double pitch = fmax(vh + 2 * s, 2.6 * r);
     /* Comparison labels may wrap in a narrow column: each sub-row must hold its label. */
     for (size_t k = 0; nc > 1 && k < nc; k++) {
-        plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, cw - 10 * s,
-                   &fsmall, 0, NULL, &th);
+        plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, cw - 10 * s, &fsmall, 0,
+                   NULL, &th);
         pitch = fmax(pitch, th + 2 * s);
     }
     double need = fmax(nc * pitch + 6 * s, labh + 6 * s);
@@ -133,7 +133,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         free(order);
         return plots_too_small(c, "levels", c->h + (need - band) * (double)nl);
     }
-    band = fmin(band, fmax(need, nc * pitch * 2.2));
+    band = fmin(band, fmax(need, nc * pitch * 2.6));
     bottom = top + band * nl;
 
     /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
@@ -179,9 +179,6 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         fmt_pts(zero ? 0 : v, a.step * 100 < 1 ? 1 : 0, tk, sizeof tk);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
-    plots_font fu = ft;
-    fu.halign = 1;
-    plots_text(cr, "pts", a.x1, bottom + 4 * s + axh - 2 * s, 0, &fu, 0, NULL, NULL);
 
     for (size_t row = 0; row < nl; row++) {
         size_t l = order[row];
@@ -198,8 +195,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             const shopstat_chart_diff *x = &d->diffs[l * nc + k];
             double y = gy + k * pitch;
             if (nc > 1)
-                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "",
-                           b.x + lw + cw, y, cw - 10 * s, &fsmall, 1, NULL, NULL);
+                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", b.x + lw + cw, y,
+                           cw - 10 * s, &fsmall, 1, NULL, NULL);
             if (isnan(x->diff))
                 continue;
             plots_rgb col = !x->significant ? ns_col : x->diff >= 0 ? up : down;

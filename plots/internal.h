@@ -16,12 +16,12 @@ typedef struct plots_rect {
 
 /* How plots_text() places and styles a block of text. */
 typedef struct plots_font {
-    double size;       /* points */
+    double size; /* points */
     int bold;
     int italic;
     plots_rgb colour;
-    double halign;     /* 0 = x is the left edge, 0.5 = centre, 1 = right edge */
-    double valign;     /* 0 = y is the top, 0.5 = middle, 1 = bottom */
+    double halign; /* 0 = x is the left edge, 0.5 = centre, 1 = right edge */
+    double valign; /* 0 = y is the top, 0.5 = middle, 1 = bottom */
 } plots_font;
 
 /* The one text entry point of the chart module: lays s (UTF-8) out with Pango in DejaVu Sans
@@ -39,11 +39,11 @@ typedef struct plots_ctx {
     cairo_t *cr;
     const shopstat_chart_opts *o;
     const shopstat_chart_data *d;
-    double w, h;        /* chart size in points */
-    double s;           /* type scale: 1 at A4 landscape */
-    plots_rect body;    /* area between the title block and the footer */
-    int low_used;       /* set by a chart kind that drew a low-base cell */
-    int sig_used;       /* set when significance markers were drawn */
+    double w, h;     /* chart size in points */
+    double s;        /* type scale: 1 at A4 landscape */
+    plots_rect body; /* area between the title block and the footer */
+    int low_used;    /* set by a chart kind that drew a low-base cell */
+    int sig_used;    /* set when significance markers were drawn */
     shopstat_error *err;
 } plots_ctx;
 
@@ -73,8 +73,7 @@ int plots_is_low(const plots_ctx *c, double eff);
 
 /* Display order of the levels (sorted per opts unless the type keeps scale order).
  * order must hold d->nlevels entries. */
-void plots_level_order(const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                       size_t *order);
+void plots_level_order(const shopstat_chart_data *d, const shopstat_chart_opts *o, size_t *order);
 
 /* Value axis: maps [lo, hi] onto [x0, x1]; ticks every step. */
 typedef struct plots_axis {
@@ -91,8 +90,10 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
                     const plots_rgb *colours, const char *const *texts, int draw);
 
 /* Fill a rectangle as a bar; low = pale with diagonal hatching (drawn as clipped lines, not
- * as a pattern surface, so SVG output carries no process-dependent ids). */
-void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low);
+ * as a pattern surface, so SVG output carries no process-dependent ids); s scales the
+ * hatching with the type. */
+void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb col, int low,
+               double s);
 
 /* Height needed for a one-line label block at the given size. */
 double plots_line_height(plots_ctx *c, double size);

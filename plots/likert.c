@@ -177,7 +177,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
             int low = plots_is_low(c, plots_cell_eff(d, x, j));
             c->low_used |= low;
             double x0 = plots_axis_map(&a, xl), x1 = plots_axis_map(&a, xr);
-            plots_bar(cr, x0, y0, x1 - x0, bar, cols[neutral], low);
+            plots_bar(cr, x0, y0, x1 - x0, bar, cols[neutral], low, s);
         }
         for (size_t pass = 0; pass < 2; pass++) {
             size_t cnt = pass ? nl - hstart : lend;
@@ -196,7 +196,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
                 }
                 int low = plots_is_low(c, plots_cell_eff(d, x, j));
                 double x0 = plots_axis_map(&a, v0), x1 = plots_axis_map(&a, v1);
-                plots_bar(cr, x0, y0, x1 - x0, bar, cols[l], low);
+                plots_bar(cr, x0, y0, x1 - x0, bar, cols[l], low, s);
             }
         }
         /* Segment labels where they fit, in a colour that contrasts with the fill. */

@@ -53,8 +53,8 @@ shopstat_status shopstat_chart_format_from_path(const char *path, shopstat_chart
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_chart_page_path(const char *path, const char *question, size_t i,
-                                         size_t n, char *buf, size_t size, shopstat_error *err)
+shopstat_status shopstat_chart_page_path(const char *path, const char *question, size_t i, size_t n,
+                                         char *buf, size_t size, shopstat_error *err)
 {
     shopstat_chart_format fmt;
     shopstat_status st = shopstat_chart_format_from_path(path, &fmt, err);
@@ -69,8 +69,8 @@ shopstat_status shopstat_chart_page_path(const char *path, const char *question,
         size_t k = 0;
         for (const char *p = question ? question : ""; *p && k + 1 < sizeof q; p++) {
             unsigned char ch = (unsigned char)*p;
-            q[k++] = (isalnum(ch) || ch == '.' || ch == '_' || ch == '-') && ch < 128 ? (char)ch
-                                                                                   : '_';
+            q[k++] =
+                (isalnum(ch) || ch == '.' || ch == '_' || ch == '-') && ch < 128 ? (char)ch : '_';
         }
         q[k] = '\0';
         if (k == 0)
@@ -98,8 +98,10 @@ static shopstat_status out_open(out_file *of, const char *path, shopstat_error *
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "file name too long");
     int fd = mkstemp(of->tmp);
     if (fd < 0)
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create a file next to "
-                                  "it: %s", strerror(errno));
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
+                                  "cannot create a file next to "
+                                  "it: %s",
+                                  strerror(errno));
     /* mkstemp creates 0600; a chart is an ordinary document. */
     if (fchmod(fd, 0644) != 0 || !(of->f = fdopen(fd, "wb"))) {
         int e = errno;
@@ -157,8 +159,7 @@ static void mem_flush_svg(const mem_buf *m, out_file *of)
     size_t i = 0, from = 0, k = sizeof key - 1;
     while (i + k < m->len) {
         if (memcmp(m->data + i, key, k) == 0 && i > 0 &&
-            (m->data[i - 1] == '"' || m->data[i - 1] == '#') &&
-            isdigit(m->data[i + k])) {
+            (m->data[i - 1] == '"' || m->data[i - 1] == '#') && isdigit(m->data[i + k])) {
             size_t j = i + k;
             while (j < m->len && isdigit(m->data[j]))
                 j++;
@@ -238,7 +239,7 @@ static shopstat_status render_pdf(const char *path, const shopstat_chart_data *c
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, FIXED_PDF_DATE);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, FIXED_PDF_DATE);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shopstat " SHOPSTAT_VERSION);
-    const char *title = o->title && *o->title ? o->title
+    const char *title = o->title && *o->title        ? o->title
                         : n == 1 && charts[0]->label ? charts[0]->label
                                                      : NULL;
     if (title)

@@ -6,15 +6,6 @@
 
 #include "shopstat/chart.h"
 
-/* Under AddressSanitizer, fontconfig and Pango keep process-lifetime caches that LSan would
- * report as leaks; they are not ours. Ignored when built without sanitizers. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig\nleak:libpango\nleak:libpangoft2\nleak:libpangocairo\n"
-           "leak:libcairo\nleak:libglib\nleak:libgobject\nleak:libharfbuzz\nleak:libfreetype\n";
-}
-
 #define SOURCE                                                                                     \
     "Synthetic data built to match published figures (Servicesoft customer-service study 1999; "   \
     "Teletech mystery-shopping benchmark 2010-2011); not the original microdata."
@@ -49,11 +40,10 @@ static const shopstat_chart_level switch_levels[] = {
     {"1", "Yes, would switch", 0}, {"2", "No, would stay", 0}, {"9", "Don't know", 0}};
 static shopstat_chart_cell switch_cells[3 * 2];
 
-static const shopstat_chart_level satisfied_levels[] = {
-    {"1", "Bought more where satisfied", 0},
-    {"2", "Bought the same", 0},
-    {"3", "Bought less", 0},
-    {"9", "Can't say", 0}};
+static const shopstat_chart_level satisfied_levels[] = {{"1", "Bought more where satisfied", 0},
+                                                        {"2", "Bought the same", 0},
+                                                        {"3", "Bought less", 0},
+                                                        {"9", "Can't say", 0}};
 static shopstat_chart_cell satisfied_cells[4 * 2];
 
 static const shopstat_chart_series seg3[] = {
@@ -62,30 +52,28 @@ static const shopstat_chart_series seg3[] = {
     {"public", "Public-sector heavy buyers", 41, 24},
 };
 static const shopstat_chart_level channel_levels[] = {
-    {"web", "Web form", 0},     {"phone", "Telephone", 0}, {"other", "Other", 0},
-    {"email", "E-mail", 0},     {"fax", "Letter or fax", 0},
-    {"visit", "In person (technician visit)", 0}};
+    {"web", "Web form", 0},      {"phone", "Telephone", 0},
+    {"other", "Other", 0},       {"email", "E-mail", 0},
+    {"fax", "Letter or fax", 0}, {"visit", "In person (technician visit)", 0}};
 static shopstat_chart_cell channel_cells[6 * 3];
 
 /* ---- Differences: heavy minus all buyers ------------------------------------------------- */
 
 static const shopstat_chart_level diff_levels[] = {
-    {"sw", "Would switch after poor service", 0},
-    {"more", "Bought more where satisfied", 0},
-    {"phone", "Contacted by telephone", 0},
-    {"email", "Contacted by e-mail", 0},
-    {"web", "Contacted by web form", 0},
-    {"fax", "Contacted by letter or fax", 0},
+    {"sw", "Would switch after poor service", 0}, {"more", "Bought more where satisfied", 0},
+    {"phone", "Contacted by telephone", 0},       {"email", "Contacted by e-mail", 0},
+    {"web", "Contacted by web form", 0},          {"fax", "Contacted by letter or fax", 0},
     {"visit", "Contacted in person", 0}};
 static shopstat_chart_diff diff_cells[7];
 static const char *const diff_compare[] = {"Heavy minus all buyers"};
 
 /* ---- Likert: switching intent 1-5 ---------------------------------------------------------- */
 
-static const shopstat_chart_level intent_levels[] = {
-    {"1", "Certainly would not switch", 0}, {"2", "Probably would not", 0},
-    {"3", "Not sure", 0},                   {"4", "Probably would", 0},
-    {"5", "Certainly would switch", 0}};
+static const shopstat_chart_level intent_levels[] = {{"1", "Certainly would not switch", 0},
+                                                     {"2", "Probably would not", 0},
+                                                     {"3", "Not sure", 0},
+                                                     {"4", "Probably would", 0},
+                                                     {"5", "Certainly would switch", 0}};
 static const shopstat_chart_series seg4[] = {
     {"all", "All buyers", 836, 610},
     {"heavy", "Heavy buyers", 248, 180},
@@ -94,7 +82,8 @@ static const shopstat_chart_series seg4[] = {
 };
 static shopstat_chart_cell intent_cells[5 * 4];
 
-/* ---- Teletech 2010-2011: trend and bars by wave ------------------------------------------------ */
+/* ---- Teletech 2010-2011: trend and bars by wave ------------------------------------------------
+ */
 
 static const shopstat_chart_level tele_levels[] = {
     {"phone_shown", "Phone number shown on the website", 0},
@@ -111,7 +100,8 @@ static const shopstat_chart_series tele_waves_series[] = {
 };
 static shopstat_chart_cell tele_bars[4 * 2];
 
-/* ---- Stress: long and non-ASCII labels ------------------------------------------------------------ */
+/* ---- Stress: long and non-ASCII labels
+ * ------------------------------------------------------------ */
 
 static const shopstat_chart_level stress_levels[] = {
     {"a", "Joignabilité du service client", 0},
@@ -126,8 +116,9 @@ static const shopstat_chart_level stress_levels[] = {
     {"g", "Autre (préciser)", 0}};
 static const shopstat_chart_series stress_series[] = {
     {"all", "Ensemble des clients interrogés lors de la vague de printemps", 1204, 988},
-    {"pro", "Clients professionnels (TPE, PME et grands comptes) équipés d'un contrat de "
-            "maintenance",
+    {"pro",
+     "Clients professionnels (TPE, PME et grands comptes) équipés d'un contrat de "
+     "maintenance",
      312, 201},
     {"low", "Très gros acheteurs", 38, 22},
 };
@@ -137,25 +128,24 @@ static double holm_p[7];
 
 /* ---- Extra synthetic shapes (not from the studies): several comparisons, waves, scales ---- */
 
-static const shopstat_chart_level multi_levels[] = {
-    {"sw", "Would switch after poor service", 0},
-    {"more", "Bought more where satisfied", 0},
-    {"email", "Contacted by e-mail", 0}};
+static const shopstat_chart_level multi_levels[] = {{"sw", "Would switch after poor service", 0},
+                                                    {"more", "Bought more where satisfied", 0},
+                                                    {"email", "Contacted by e-mail", 0}};
 static const char *const multi_compare[] = {"Heavy minus all", "Public sector minus all"};
 static const shopstat_chart_diff multi_diffs[] = {
-    {0.18, 0.12, 0.24, 0.0001, 1}, {0.07, -0.09, 0.23, 0.62, 0},
-    {0.14, 0.07, 0.21, 0.0004, 1}, {-0.05, -0.22, 0.12, 0.81, 0},
-    {0.14, 0.06, 0.22, 0.003, 1},  {0.03, -0.15, 0.21, 0.81, 0}};
+    {0.18, 0.12, 0.24, 0.0001, 1}, {0.07, -0.09, 0.23, 0.62, 0}, {0.14, 0.07, 0.21, 0.0004, 1},
+    {-0.05, -0.22, 0.12, 0.81, 0}, {0.14, 0.06, 0.22, 0.003, 1}, {0.03, -0.15, 0.21, 0.81, 0}};
 
 static const shopstat_chart_level reach_levels[] = {{"reach", "Reached a person by phone", 0}};
-static const shopstat_chart_series reach_series[] = {
-    {"large", "Large companies", 80, 80}, {"small", "Small companies", 40, 40}};
+static const shopstat_chart_series reach_series[] = {{"large", "Large companies", 80, 80},
+                                                     {"small", "Small companies", 40, 40}};
 static const char *const reach_waves[] = {"2008", "2009", "2010", "2011"};
 static shopstat_chart_cell reach_cells[2 * 4];
 
-static const shopstat_chart_level agree_levels[] = {
-    {"1", "Strongly disagree", 0}, {"2", "Disagree", 0}, {"3", "Agree", 0},
-    {"4", "Strongly agree", 0}};
+static const shopstat_chart_level agree_levels[] = {{"1", "Strongly disagree", 0},
+                                                    {"2", "Disagree", 0},
+                                                    {"3", "Agree", 0},
+                                                    {"4", "Strongly agree", 0}};
 static shopstat_chart_cell agree_cells[4 * 2];
 
 static void build(void)
@@ -163,7 +153,10 @@ static void build(void)
     double sw_all[] = {0.69, 0.24, 0.07}, sw_heavy[] = {0.87, 0.10, 0.03};
     for (int l = 0; l < 3; l++) {
         switch_cells[l * 2] = cell(sw_all[l], 610);
-        switch_cells[l * 2 + 1] = cell_sig(sw_heavy[l], 180, l == 0 ? "\xe2\x96\xb2" : l == 1 ? "\xe2\x96\xbc" : NULL);
+        switch_cells[l * 2 + 1] = cell_sig(sw_heavy[l], 180,
+                                           l == 0   ? "\xe2\x96\xb2"
+                                           : l == 1 ? "\xe2\x96\xbc"
+                                                    : NULL);
     }
     double sa_all[] = {0.65, 0.22, 0.05, 0.08}, sa_heavy[] = {0.79, 0.13, 0.03, 0.05};
     for (int l = 0; l < 4; l++) {
@@ -222,8 +215,8 @@ static void build(void)
     double t10[] = {NAN, 0.07, 0.85, 0.21}, t11[] = {0.64, 0.22, 0.76, 0.37};
     double b10[] = {120, 120, 120, 102}, b11[] = {150, 150, 150, 114};
     for (int l = 0; l < 4; l++) {
-        tele_trend[l * 2] = isnan(t10[l]) ? (shopstat_chart_cell){NAN, NAN, NAN, NAN, NULL}
-                                          : cell(t10[l], b10[l]);
+        tele_trend[l * 2] =
+            isnan(t10[l]) ? (shopstat_chart_cell){NAN, NAN, NAN, NAN, NULL} : cell(t10[l], b10[l]);
         tele_trend[l * 2].eff_base = b10[l];
         tele_trend[l * 2 + 1] = cell(t11[l], b11[l]);
         tele_trend[l * 2 + 1].eff_base = b11[l];
@@ -273,8 +266,8 @@ static demo *add(const char *name, shopstat_chart_type t)
     x->o.ci_method = "Wilson";
     x->o.weight_note = "Weighted to the buyer population by company size and region (synthetic "
                        "weights).";
+    shopstat_chart_data_init(&x->d);
     x->d.name = name;
-    x->d.neutral = -1;
     x->d.opts = &x->o;
     return x;
 }
@@ -456,10 +449,8 @@ int main(int argc, char **argv)
     const char *which = argv[i], *out = argv[i + 1];
     static const struct {
         const char *alias, *name;
-    } aliases[] = {{"bars", "switch"},
-                   {"diff", "heavy_vs_all"},
-                   {"likert", "intent"},
-                   {"trend", "teletech"}};
+    } aliases[] = {
+        {"bars", "switch"}, {"diff", "heavy_vs_all"}, {"likert", "intent"}, {"trend", "teletech"}};
     for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)
         if (strcmp(which, aliases[k].alias) == 0)
             which = aliases[k].name;

@@ -20,8 +20,9 @@ const char cmd_describe_help[] =
     "values (with counts for categorical columns); the survey design (weights, Kish\n"
     "effective sample size, strata, PSUs per stratum); and what happened to every row.\n"
     "\n"
-    "Column types: categorical (at most 20 distinct values, codes or labels), numeric\n"
-    "(more, all numbers), text (anything else), empty (every value missing).\n"
+    "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
+    "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
+    "else), empty (every value missing). Levels are listed for up to 20 values.\n"
     "\n" CLI_DATA_OPTS_HELP "\n"
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
@@ -135,7 +136,16 @@ static void print_columns(FILE *out, const shopstat_description *ds)
                     num(c, sizeof c, s->mean));
         fputc('\n', out);
     }
-    int any = 0;
+    /* One width for every level table so the counts line up down the page. */
+    int lw = 5, any = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        for (size_t j = 0; j < s->nlevels; j++) {
+            int l = cell_width(s->levels[j].value);
+            if (l > lw)
+                lw = l < 40 ? l : 40;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         const shopstat_colsummary *s = shopstat_description_column(ds, i);
         if (!s->nlevels)
@@ -146,12 +156,6 @@ static void print_columns(FILE *out, const shopstat_description *ds)
         fputs("  ", out);
         put_cell(out, s->name, 0);
         fputc('\n', out);
-        int lw = 5;
-        for (size_t j = 0; j < s->nlevels; j++) {
-            int l = cell_width(s->levels[j].value);
-            if (l > lw)
-                lw = l < 40 ? l : 40;
-        }
         for (size_t j = 0; j < s->nlevels; j++) {
             fputs("    ", out);
             put_cell(out, s->levels[j].value, lw);
@@ -270,8 +274,14 @@ int cmd_describe(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            rc = cli_usage_error("describe: unknown option '%s' (see 'shopstat help describe')",
-                                 argv[i]);
+            static const char *const own[] = {"--output", "--help", NULL};
+            const char *near = cli_closest_flag(argv[i], own);
+            if (near)
+                rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
+                                     near);
+            else
+                rc = cli_usage_error(
+                    "describe: unknown option '%s' (see 'shopstat help describe')", argv[i]);
             goto done;
         }
         if (data) {

@@ -33,7 +33,10 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
     }
     if (a[n] != '\0')
         return 0;
-    if (*i + 1 >= argc) {
+    /* "--weight -o x" is a forgotten value, not a column called "-o"; negative numbers
+     * ("--missing -99") are values. "--flag=VALUE" takes anything. */
+    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!next || (next[0] == '-' && next[1] != '\0' && !(next[1] >= '0' && next[1] <= '9'))) {
         cli_usage_error("%s needs a value", name);
         return -1;
     }
@@ -148,4 +151,58 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
             return 1;
         }
     return 0;
+}
+
+/* Edit distance of two short strings (flags), on at most 31 bytes of each. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 31)
+        la = 31;
+    if (lb > 31)
+        lb = 31;
+    size_t prev[32], cur[32];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            cur[j] = best;
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+const char *cli_closest_flag(const char *arg, const char *const *extra)
+{
+    static const char *const shared[] = {"--delimiter", "--encoding", "--decimal-comma",
+                                         "--skip-rows", "--missing",  "--weight",
+                                         "--strata",    "--psu",      "--fpc",
+                                         NULL};
+    char name[64];
+    snprintf(name, sizeof name, "%s", arg);
+    char *eq = strchr(name, '=');
+    if (eq)
+        *eq = '\0';
+    /* Suggest only near misses: up to a third of the name's letters may differ. */
+    size_t letters = strlen(name) > 2 ? strlen(name) - 2 : 1;
+    const char *best = NULL;
+    size_t bestd = (letters / 3 > 1 ? letters / 3 : 1) + 1;
+    for (int list = 0; list < 2; list++) {
+        const char *const *f = list ? extra : shared;
+        for (; f && *f; f++) {
+            size_t d = distance(name, *f);
+            if (d < bestd) {
+                bestd = d;
+                best = *f;
+            }
+        }
+    }
+    return best;
 }

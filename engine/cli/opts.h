@@ -28,6 +28,11 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
  * these flags, for the commands' --help: */
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
 
+/* The known flag closest to arg by edit distance, or NULL when none is within a third
+ * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
+ * flags above are always candidates; extra lists a command's own flags (may be NULL). */
+const char *cli_closest_flag(const char *arg, const char *const *extra);
+
 #define CLI_DATA_OPTS_HELP                                                                   \
     "Reading the export:\n"                                                                  \
     "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"   \
@@ -36,8 +41,8 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
     "                     windows-1252, converted to UTF-8)\n"                                \
     "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"     \
     "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"          \
-    "  --missing CODES    comma-separated codes that also mean missing, e.g. 98,99\n"         \
-    "                     (empty cells and NA always do)\n"                                   \
+    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"   \
+    "                     e.g. 98,99 (empty cells and NA always do)\n"                        \
     "\n"                                                                                     \
     "Survey design:\n"                                                                       \
     "  --weight COL       sampling weights (finite, >= 0)\n"                                  \

@@ -1,4 +1,4 @@
-/* Report-quality charts (grouped bars, differences, diverging Likert bars, trends) with cairo/pango. */
+/* Report-quality charts (bars, differences, Likert, trends) drawn with cairo and Pango. */
 #ifndef SHOPSTAT_CHART_H
 #define SHOPSTAT_CHART_H
 
@@ -46,21 +46,21 @@ typedef struct shopstat_chart_opts {
     const char *source;       /* footer "Source: ..." line (--source) */
     const char *const *notes; /* extra footer lines, nnotes of them */
     size_t nnotes;
-    shopstat_chart_type type; /* default SHOPSTAT_CHART_BARS */
-    shopstat_chart_sort sort; /* default SHOPSTAT_CHART_SORT_ALL (bars and diff charts) */
-    int zoom;                 /* 1 = value axis fitted to the data instead of 0-100% */
-    int show_ci;              /* 1 (default) = draw CI whiskers / bands and say so in the footer */
-    double ci_level;          /* e.g. 0.95 (default); used in the footer text only */
-    const char *ci_method;    /* e.g. "logit", "Wilson"; NULL = not stated */
-    const char *weight_note;  /* e.g. "Weighted by wt (rim weighting to region x size)";
-                                 NULL = "Unweighted." */
+    shopstat_chart_type type;  /* default SHOPSTAT_CHART_BARS */
+    shopstat_chart_sort sort;  /* default SHOPSTAT_CHART_SORT_ALL (bars and diff charts) */
+    int zoom;                  /* 1 = value axis fitted to the data instead of 0-100% */
+    int show_ci;               /* 1 (default) = draw CI whiskers / bands and say so in the footer */
+    double ci_level;           /* e.g. 0.95 (default); used in the footer text only */
+    const char *ci_method;     /* e.g. "logit", "Wilson"; NULL = not stated */
+    const char *weight_note;   /* e.g. "Weighted by wt (rim weighting to region x size)";
+                                  NULL = "Unweighted." */
     const char *adjust_method; /* p-value adjustment for diff charts, e.g. "Holm"; NULL = none */
-    double alpha;             /* significance level for diff charts' legend text; default 0.05 */
-    const char *sig_note;     /* explains the significance markers on bars, e.g.
-                                 "a: significantly higher than All buyers (Holm, 5%)" */
-    double low_base;          /* effective bases below this are drawn pale and hatched; 30 */
-    int decimals;             /* decimals of percentage labels; 0 (default) to 2 */
-    double png_scale;         /* PNG pixels per point; default 2 (1684 x 1190 for A4) */
+    double alpha;              /* significance level for diff charts' legend text; default 0.05 */
+    const char *sig_note;      /* explains the significance markers on bars, e.g.
+                                  "a: significantly higher than All buyers (Holm, 5%)" */
+    double low_base;           /* effective bases below this are drawn pale and hatched; 30 */
+    int decimals;              /* decimals of percentage labels; 0 (default) to 2 */
+    double png_scale;          /* PNG pixels per point; default 2 (1684 x 1190 for A4) */
 } shopstat_chart_opts;
 
 /* Defaults as documented above. o must not be NULL. */
@@ -85,22 +85,23 @@ typedef struct shopstat_chart_series {
 
 /* One estimate: a level in a series (or a wave of a trend line). */
 typedef struct shopstat_chart_cell {
-    double value;     /* proportion in [0, 1]; NAN = not available (nothing drawn) */
-    double lo, hi;    /* CI bounds in [0, 1]; NAN = no whisker */
-    double eff_base;  /* effective base of this estimate; NAN = the series' eff_base */
-    const char *sig;  /* significance marker drawn after the value label, e.g. "a", "▲";
-                         NULL or "" = none */
+    double value;    /* proportion in [0, 1]; NAN = not available ("n/a", gap) */
+    double lo, hi;   /* CI bounds in [0, 1]; NAN = no whisker */
+    double eff_base; /* effective base of this estimate; NAN = the series' eff_base */
+    const char *sig; /* significance marker drawn after the value label, e.g. "a", "▲";
+                        NULL or "" = none */
 } shopstat_chart_cell;
 
 /* One difference for a difference chart (e.g. heavy minus all buyers, in proportion units). */
 typedef struct shopstat_chart_diff {
-    double diff;      /* difference of proportions, in [-1, 1]; NAN = not available */
-    double lo, hi;    /* its CI; NAN = no whisker */
-    double p_adj;     /* adjusted p-value; NAN = not shown */
-    int significant;  /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
+    double diff;     /* difference of proportions, in [-1, 1]; NAN = not available */
+    double lo, hi;   /* its CI; NAN = no whisker */
+    double p_adj;    /* adjusted p-value; NAN = not shown */
+    int significant; /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
 } shopstat_chart_diff;
 
-/* Everything drawn for one question. Arrays are indexed as documented; all borrowed. */
+/* Everything drawn for one question. Initialise with shopstat_chart_data_init() (which sets
+ * neutral to -1), then fill. Arrays are indexed as documented; all borrowed. */
 typedef struct shopstat_chart_data {
     const char *name;      /* question (variable) name, e.g. "q7"; used for file names */
     const char *label;     /* question text; NULL = name */
@@ -136,6 +137,9 @@ typedef struct shopstat_chart_data {
     const shopstat_chart_opts *opts;
 } shopstat_chart_data;
 
+/* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */
+void shopstat_chart_data_init(shopstat_chart_data *d);
+
 /* Draw one chart of type opts->type on a caller-owned context, in user units (points) over
  * the rectangle (0, 0, w, h) of the current transformation. The context's state is restored
  * on return. Fails with SHOPSTAT_EUSAGE for a size outside 144..14400 points or one too small
@@ -152,8 +156,8 @@ shopstat_status shopstat_chart_validate(const shopstat_chart_data *d,
 
 /* Render n charts to path, whose extension (.pdf, .png, .svg, any case) picks the format.
  * Each chart uses its own d->opts when set, else opts (NULL = defaults); PDF pages take each
- * chart's size. PDF: one page per chart. PNG and SVG: one file when n == 1, otherwise one file per chart
- * named as shopstat_chart_page_path() says. Each file is written to a temporary file in the
+ * chart's size. PDF: one page per chart. PNG and SVG: one file when n == 1, otherwise one file per
+ * chart named as shopstat_chart_page_path() says. Each file is written to a temporary file in the
  * same folder and renamed when complete, so a failure leaves no partial file. Output is
  * deterministic: the same input gives byte-identical files (the PDF dates are fixed).
  * Errors: SHOPSTAT_EUSAGE (unknown extension, bad size, n == 0), SHOPSTAT_EINPUT (data),
@@ -175,14 +179,13 @@ shopstat_status shopstat_chart_format_from_path(const char *path, shopstat_chart
  * letters, digits, '.', '_' and '-' become '_'; an empty name becomes "q<i+1>"). Writes at
  * most size bytes including the NUL; returns SHOPSTAT_ELIMIT if it does not fit. Note: two
  * charts with the same name get the same file name; render_pages then appends "-<i+1>". */
-shopstat_status shopstat_chart_page_path(const char *path, const char *question, size_t i,
-                                         size_t n, char *buf, size_t size, shopstat_error *err);
+shopstat_status shopstat_chart_page_path(const char *path, const char *question, size_t i, size_t n,
+                                         char *buf, size_t size, shopstat_error *err);
 
 /* Parse a chart size "WxH" in points ("842x595", 'X' also accepted) or a name: "a4" (842x595),
  * "a4-portrait" (595x842), "letter" (792x612), "slide" (960x540). Both sides must be in
  * 144..14400. SHOPSTAT_EUSAGE otherwise, with a message for --chart-size. */
-shopstat_status shopstat_chart_size_parse(const char *s, double *w, double *h,
-                                          shopstat_error *err);
+shopstat_status shopstat_chart_size_parse(const char *s, double *w, double *h, shopstat_error *err);
 
 /* Parse "bars", "diff" (or "difference"), "likert", "trend". SHOPSTAT_EUSAGE otherwise. */
 shopstat_status shopstat_chart_type_parse(const char *s, shopstat_chart_type *t,

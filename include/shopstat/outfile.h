@@ -10,6 +10,8 @@
 extern "C" {
 #endif
 
+/* The registry of temporary paths is process-wide and not locked: open, commit and
+ * abort output files from one thread. At most 64 may be open at once. */
 typedef struct shopstat_outfile shopstat_outfile;
 
 /* Create a temporary file next to path (mkstemp, same folder so the final rename is

@@ -59,7 +59,10 @@ typedef struct shopstat_reader shopstat_reader;
 #define SHOPSTAT_CSV_MAX_COLUMNS 100000
 #define SHOPSTAT_CSV_MAX_ROW (64 * 1048576)
 
-/* Open path, read and validate the header, detect the dialect. On failure *out is
+/* Encodings: UTF-8 or any single-byte, ASCII-compatible charset iconv knows; other
+ * multi-byte charsets (UTF-16, Shift-JIS) are not supported.
+ *
+ * Open path, read and validate the header, detect the dialect. On failure *out is
  * NULL and err holds a positioned message. opts may be NULL (defaults). The reader
  * keeps its own copies of the option strings. */
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
@@ -76,7 +79,8 @@ const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r);
 /* Position of column i's header cell. */
 shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i);
 
-/* Index of the column called name. On failure fills err with
+/* Index of the column called name. On failure fills err (file = the reader's path, no
+ * line) with
  * "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c" where
  * what is e.g. "--weight" (may be NULL), and returns SHOPSTAT_EUSAGE. */
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
@@ -88,7 +92,15 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
                                            shopstat_error *err);
 
 /* Stream every data row once through fn. Can be called only once per reader.
- * Rows skipped by opts.skip_rows are not passed to fn. */
+ * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
+ * count). A header without data rows is not an error here: run() succeeds with 0 rows
+ * and each command decides (describe reports "no data rows after the header").
+ * Errors, each at the line:col of the offending byte or field: a row whose field count
+ * differs from the header's, an unterminated quote (where the quoted field starts), a
+ * stray quote, a NUL byte, an invalid UTF-8 byte (when the file is taken as UTF-8), a
+ * byte the given encoding lacks, a field over SHOPSTAT_CSV_MAX_FIELD (SHOPSTAT_ELIMIT).
+ * Blank lines are skipped. All parsing state lives in the reader (no globals), so
+ * separate readers may run in separate threads. */
 shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
                                     shopstat_error *err);
 

@@ -8,5 +8,12 @@
 #include "shopstat/reader.h"
 #include "shopstat/describe.h"
 #include "shopstat/outfile.h"
+#include "shopstat/design.h"
+#include "shopstat/ci.h"
+#include "shopstat/tab.h"
+#include "shopstat/compare.h"
+#include "shopstat/output.h"
+#include "shopstat/chart.h"
+#include "shopstat/chartset.h"
 
 #endif

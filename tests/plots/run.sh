@@ -108,7 +108,7 @@ has diff.pdf "Where heavy buyers differ from all buyers" "+18 [" "p<0.001" "Holm
     "Would switch after poor service" "Adj. p"
 has likert.pdf "Certainly would switch" "Not sure" "Light buyers" "69%" "87%" "n=588, eff. n=430"
 has trend.pdf "2010" "2011" "Reached a person by phone" "22%" "7%" "85%" "76%" "37%" "21%" "64%"
-has teletech_waves.pdf "2010 wave" "2011 wave" "22%"
+has teletech_waves.pdf "2010 wave" "2011 wave" "22%" "n/a"
 has stress.pdf "Joignabilité du service client" "Überweisungsbestätigung" "ultérieur" \
     "Très gros acheteurs" "Autre (préciser)"
 before stress.pdf "Überweisungsbestätigung" "Ne sait pas"
@@ -125,6 +125,11 @@ pdf_size stress-small.pdf "600 x 560"
 boxes stress-small.pdf
 render all portrait.pdf --size a4-portrait
 boxes portrait.pdf
+render all slide.pdf --size slide
+pdf_size slide.pdf "960 x 540"
+boxes slide.pdf
+render all poster.pdf --size 2000x1400
+boxes poster.pdf
 render all zoom.pdf --zoom --sort none
 boxes zoom.pdf
 

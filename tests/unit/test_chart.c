@@ -11,14 +11,6 @@
 #include "shopstat/chart.h"
 #include "../../plots/internal.h"
 
-/* fontconfig and Pango keep process-lifetime caches that LeakSanitizer would report. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig\nleak:libpango\nleak:libpangoft2\nleak:libpangocairo\n"
-           "leak:libcairo\nleak:libglib\nleak:libgobject\nleak:libharfbuzz\nleak:libfreetype\n";
-}
-
 /* A small valid bars chart: 4 levels x 2 series, "Other" given second. */
 static const shopstat_chart_level levels[] = {
     {"1", "Phone", 0}, {"8", "Other (please specify)", 0}, {"2", "E-mail", 0}, {"3", "Web", 0}};
@@ -36,7 +28,11 @@ static shopstat_chart_data make_data(void)
             cells[l * 2 + j] = c;
         }
     shopstat_chart_data d;
-    memset(&d, 0, sizeof d);
+    memset(&d, 0x5a, sizeof d);
+    shopstat_chart_data_init(&d);
+    assert_int_equal(d.neutral, -1);
+    assert_null(d.cells);
+    assert_int_equal(d.nwaves, 0);
     d.name = "q7";
     d.label = "Contact channel";
     d.levels = levels;
@@ -44,7 +40,6 @@ static shopstat_chart_data make_data(void)
     d.series = series;
     d.nseries = 2;
     d.cells = cells;
-    d.neutral = -1;
     return d;
 }
 
@@ -87,8 +82,8 @@ static void test_size_parse(void **state)
     assert_int_equal(shopstat_chart_size_parse("slide", &w, &h, &e), SHOPSTAT_OK);
     assert_close(w, 960, 0);
     assert_close(h, 540, 0);
-    const char *bad[] = {"", "abc", "842x", "x595", "842x595x", "842*595", "842 x 595z",
-                         "100x100", "20000x500", "842x-595", "nanxinf"};
+    const char *bad[] = {"",           "abc",     "842x",      "x595",     "842x595x", "842*595",
+                         "842 x 595z", "100x100", "20000x500", "842x-595", "nanxinf"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         shopstat_error_clear(&e);
         assert_int_equal(shopstat_chart_size_parse(bad[i], &w, &h, &e), SHOPSTAT_EUSAGE);
@@ -153,8 +148,8 @@ static void test_page_path(void **state)
     assert_int_equal(shopstat_chart_page_path("c.pdf", "q7", 3, 9, buf, sizeof buf, &e), 0);
     assert_string_equal(buf, "c.pdf");
     /* "é" is two bytes in UTF-8: each becomes '_'. */
-    assert_int_equal(
-        shopstat_chart_page_path("c.svg", "Q 7/\xc3\xa9", 0, 2, buf, sizeof buf, &e), 0);
+    assert_int_equal(shopstat_chart_page_path("c.svg", "Q 7/\xc3\xa9", 0, 2, buf, sizeof buf, &e),
+                     0);
     assert_string_equal(buf, "c-Q_7___.svg");
     assert_int_equal(shopstat_chart_page_path("c.svg", "", 2, 3, buf, sizeof buf, &e), 0);
     assert_string_equal(buf, "c-q3.svg");
@@ -164,9 +159,17 @@ static void test_page_path(void **state)
 static void test_residual_labels(void **state)
 {
     (void)state;
-    const char *yes[] = {"Other",       "other (please specify)", "None", "Don't know",
-                         "Don\xe2\x80\x99t know", "DK", "No answer", "Autre",
-                         "Ne sait pas", "NSP", "  Refused"};
+    const char *yes[] = {"Other",
+                         "other (please specify)",
+                         "None",
+                         "Don't know",
+                         "Don\xe2\x80\x99t know",
+                         "DK",
+                         "No answer",
+                         "Autre",
+                         "Ne sait pas",
+                         "NSP",
+                         "  Refused"};
     const char *no[] = {"Otherwise", "Nonetheless", "Phone", "Donkey", ""};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         assert_true(shopstat_chart_label_is_residual(yes[i]));
@@ -234,6 +237,35 @@ static void test_formats(void **state)
     assert_close(a.step, 0.05, 1e-12);
     assert_close(a.lo, -0.1, 1e-12);
     assert_close(a.hi, 0.25, 1e-12);
+}
+
+static void test_text_wraps(void **state)
+{
+    (void)state;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+    cairo_t *cr = cairo_create(sf);
+    plots_font f = plots_font_make(10, 0, PLOTS_INK);
+    double w1, h1, w, h;
+    plots_text(cr, "Joignabilit\xc3\xa9", 0, 0, 0, &f, 0, &w1, &h1);
+    /* DejaVu Sans at 10 pt: a line is about 11.6 pt high; "Joignabilité" is 55-70 pt wide. */
+    assert_true(h1 > 10 && h1 < 13);
+    assert_true(w1 > 50 && w1 < 75);
+    const char *longtxt = "Le conseiller a propos\xc3\xa9 une solution adapt\xc3\xa9"
+                          "e \xc3\xa0 mon "
+                          "probl\xc3\xa8me d\xc3\xa8s le premier appel, sans transfert";
+    plots_text(cr, longtxt, 0, 0, 0, &f, 0, &w, &h);
+    assert_true(w > 300);
+    assert_close(h, h1, 1e-9);
+    plots_text(cr, longtxt, 0, 0, 100, &f, 0, &w, &h);
+    assert_true(w <= 100);
+    assert_true(h > 3 * h1); /* wrapped to several lines, nothing cut */
+    /* A single word longer than the width breaks between characters rather than overflowing. */
+    plots_text(cr, "Kundenzufriedenheitsbefragungsergebnis", 0, 0, 60, &f, 0, &w, &h);
+    assert_true(w <= 60);
+    assert_true(h > 2 * h1);
+    assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
 }
 
 static void test_validate(void **state)
@@ -408,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_residual_labels),
         cmocka_unit_test(test_level_order),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, setup_dir, teardown_dir),

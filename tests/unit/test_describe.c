@@ -298,7 +298,7 @@ static void test_design_errors(void **state)
     expect_error("id,w\n1,1\n2,\n", "w", NULL, NULL, NULL, 0,
                  "F:3:3: error: --weight column 'w' is missing ('') in this row");
     expect_error("id,wt\n1,1\n", "weight", NULL, NULL, NULL, 0,
-                 "shopstat: error: --weight column 'weight' not found (did you mean 'wt'?); "
+                 "F: error: --weight column 'weight' not found (did you mean 'wt'?); "
                  "columns are: id, wt");
     expect_error("id,s\n1,A\n2,NA\n", NULL, "s", NULL, NULL, 0,
                  "F:3:3: error: --strata column 's' is missing ('NA') in this row");

@@ -50,7 +50,8 @@ typedef struct result {
     char header[256];
     char rows[8192];
     char error[2200];
-    shopstat_csv_dialect d;
+    shopstat_csv_dialect d; /* its strings point to enc / eol below */
+    char enc[64], eol[16];
     size_t read, skipped;
 } result;
 
@@ -76,6 +77,10 @@ static void run_once(const shopstat_csv_opts *opts, size_t bs, result *res)
         s = shopstat_reader_run(r, on_row, &c, &err);
         memcpy(res->rows, c.out, c.len + 1);
         res->d = *shopstat_reader_dialect(r);
+        snprintf(res->enc, sizeof res->enc, "%s", res->d.encoding);
+        snprintf(res->eol, sizeof res->eol, "%s", res->d.line_ending);
+        res->d.encoding = res->enc;
+        res->d.line_ending = res->eol;
         res->read = shopstat_reader_rows_read(r);
         res->skipped = shopstat_reader_rows_skipped(r);
     }
@@ -219,6 +224,14 @@ static void test_delimiters(void **state)
     RUN("a;b,x;c\n1;2;3\n", &o, &r);
     assert_string_equal(r.header, "a,b,x,c");
     assert_string_equal(r.error, "");
+    /* Blank lines before the header are skipped, by detection too; lines still count. */
+    RUN("\n\r\na;b\n1;2\n", NULL, &r);
+    assert_int_equal(r.d.delimiter, ';');
+    assert_string_equal(r.rows, "1|2@4:3\n");
+    o.delimiter = '"';
+    RUN("a,b\n1,2\n", &o, &r);
+    assert_string_equal(r.error, "shopstat: error: the delimiter must be an ASCII character "
+                                 "other than a quote or a line end");
 }
 
 static void test_latin1_converted(void **state)

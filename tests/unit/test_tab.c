@@ -264,6 +264,43 @@ static void test_subset_vs_total_not_independent(void **state)
     shopstat_plan_free(p);
 }
 
+/* Two waves are independent samples: with the wave as strata of one design, the SE of
+ * wave=2011 minus wave=2010 is exactly sqrt(se_2011^2 + se_2010^2) (methods.md). */
+static void test_waves_are_independent_samples(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "wave";
+    d.psu = "psu";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "wave", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "wave=2011", "wave=2010", NULL), SHOPSTAT_OK);
+    run r = tab("wave,psu,w,q\n"
+                "2010,1,1,1\n2010,1,2,0\n2010,2,1,1\n2010,3,3,0\n2010,3,1,1\n"
+                "2011,1,2,1\n2011,2,1,1\n2011,2,1,0\n2011,3,2,1\n2011,4,1,0\n2011,4,1,1\n",
+                p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_compare_opts o;
+    shopstat_compare_opts_init(&o);
+    shopstat_difference *dd = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_compare(r.t, &o, &dd, &n, NULL), SHOPSTAT_OK);
+    const shopstat_difference *x = strcmp(dd[0].level, "1") == 0 ? &dd[0] : &dd[1];
+    const shopstat_estimate *a = find(&r, "1", "wave=2011"), *b = find(&r, "1", "wave=2010");
+    assert_close(x->estimate_a, a->proportion, 1e-15);
+    assert_close(x->estimate_b, b->proportion, 1e-15);
+    assert_close(x->se, sqrt(a->se * a->se + b->se * b->se), 1e-12);
+    /* whole-sample df: 7 PSUs - 2 strata */
+    assert_close(x->df, 5, 0);
+    free(dd);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Unknown columns name the flag, suggest the closest name and list the columns. */
 static void test_unknown_column(void **state)
 {
@@ -306,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_multi_response),
         cmocka_unit_test(test_multi_codes),
         cmocka_unit_test(test_subset_vs_total_not_independent),
+        cmocka_unit_test(test_waves_are_independent_samples),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
     };
