@@ -92,6 +92,11 @@ const char *shopstat_rep_type_name(shopstat_rep_type t)
     return (unsigned)t < 7 ? names[t] : "unknown";
 }
 
+size_t shopstat_totals_nreplicates(const shopstat_totals *t)
+{
+    return t->rep ? t->rep->R : 0;
+}
+
 void rep_free(rep_state *rp)
 {
     if (!rp)

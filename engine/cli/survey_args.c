@@ -227,4 +227,9 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->nstrata = shopstat_totals_nstrata(t);
     ctx->npsu = shopstat_totals_npsu(t);
     ctx->df = shopstat_totals_df(t);
+    ctx->replicates = shopstat_totals_nreplicates(t);
+    if (ctx->replicates) {
+        ctx->repweights = a->data_opts.design.repweights;
+        ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
+    }
 }
