@@ -74,6 +74,8 @@ write_csv17(clus1, file.path(datadir, "rep_apiclus1.csv"))
 # BRR needs two PSUs per stratum: keep the strata that have exactly two.
 npsu <- tapply(nhanes$SDMVPSU, nhanes$SDMVSTRA, function(x) length(unique(x)))
 nh0 <- nhanes[nhanes$SDMVSTRA %in% names(npsu)[npsu == 2], ]
+nh0 <- nh0[sort(sample(nrow(nh0), 2500)), ]  # a smaller file; every PSU keeps rows
+stopifnot(all(tapply(nh0$SDMVPSU, nh0$SDMVSTRA, function(x) length(unique(x))) == 2))
 nh <- nh0[, c("SDMVSTRA", "SDMVPSU", "WTMEC2YR", "race", "RIAGENDR", "HI_CHOL", "agecat")]
 nh$agecat <- as.character(nh$agecat)
 d_nh <- svydesign(ids = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE,
@@ -84,6 +86,23 @@ rd_fay <- as.svrepdesign(d_nh, type = "Fay", fay.rho = 0.3)
 nh <- add_reps(nh, rd_fay, "fay")
 write_csv17(nh, file.path(datadir, "rep_nhanes.csv"))
 
+# The synthetic shopper export (zero weights, missing answers, multi-response questions):
+# JKn replicates of its waves-as-strata design; the single-panel stratum 2011-W is left out
+# (lonely PSU, R's "certainty"), as `shopstat replicate --lonely-psu certainty` does.
+sh <- read.csv(file.path(datadir, "shopper.csv"), na.strings = "", check.names = FALSE,
+               stringsAsFactors = FALSE)
+sh_txt <- read.csv(file.path(datadir, "shopper.csv"), colClasses = "character",
+                   na.strings = "", check.names = FALSE)
+old_lonely <- options(survey.lonely.psu = "certainty")
+rd_sh <- as.svrepdesign(svydesign(ids = ~panel, strata = ~wstratum, weights = ~wt, nest = TRUE,
+                                  data = sh), type = "JKn")
+options(old_lonely)
+sh_out <- sh_txt
+w_sh <- weights(rd_sh, "analysis")
+for (r in seq_len(ncol(w_sh))) sh_out[[paste0("jk", r)]] <- w_sh[, r]
+write_csv17(sh_out, file.path(datadir, "rep_shopper.csv"))
+writeLines(fmt_num(rd_sh$rscales), file.path(datadir, "rep_shopper_rscales.txt"))
+
 ## Re-read: the computations below use exactly what the CSV holds.
 read_back <- function(name) {
     path <- file.path(datadir, paste0(name, ".csv"))
@@ -91,7 +110,8 @@ read_back <- function(name) {
          num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
 }
 D <- list(rep_apistrat = read_back("rep_apistrat"), rep_apiclus1 = read_back("rep_apiclus1"),
-          rep_nhanes = read_back("rep_nhanes"))
+          rep_nhanes = read_back("rep_nhanes"), rep_shopper = read_back("rep_shopper"))
+sh_rscales <- as.numeric(readLines(file.path(datadir, "rep_shopper_rscales.txt")))
 jkn_rscales <- as.numeric(readLines(file.path(datadir, "rep_apistrat_rscales.txt")))
 
 ## ---------------------------------------------------------------- designs
@@ -127,6 +147,18 @@ q_var <- function(dat, col) {
     x <- dat$txt[[col]]
     list(name = col, flags = c("--var", col), levels = sort_levels(x), answered = !is.na(x),
          y = function(l) as.numeric(x == l))
+}
+q_multi <- function(dat, name, cols) {
+    m <- sapply(cols, function(c) dat$num[[c]])
+    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
+         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
+}
+q_codes <- function(dat, name, col) {
+    x <- dat$txt[[col]]
+    codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")
+    list(name = name, flags = c("--multi-codes", paste0(name, "=", col)),
+         levels = sort_levels(unlist(codes)), answered = !is.na(x),
+         y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
 }
 s_by <- function(dat, col) {
     x <- dat$txt[[col]]
@@ -288,6 +320,18 @@ run_tab("rep_nhanes_fay", "rep_nhanes", S_fay, list(q_var(NH, "agecat")),
 run_tab("rep_nhanes_fay_mse_beta", "rep_nhanes", S_fay_mse, list(q_var(NH, "HI_CHOL")),
         seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), ci = "beta")
 
+SH <- D$rep_shopper
+S_sh <- list(weight = "wt", prefix = "jk", type = "JKn", flag = "jkn", rscales = sh_rscales,
+             rscales_flag = paste(fmt_num(sh_rscales), collapse = ","))
+shq <- list(q_var(SH, "would_switch"), q_multi(SH, "pref", c("pref_email", "pref_form", "pref_phone")),
+            q_codes(SH, "prob", "problems"))
+run_tab("rep_shopper_jkn", "rep_shopper", S_sh, shq,
+        seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")))
+run_tab("rep_shopper_jkn_beta_flag", "rep_shopper", S_sh, shq[1:2],
+        seg_list(SH, s_eq(SH, "flagged", "flag", "x")), ci = "beta")
+run_compare("rep_shopper_jkn_cmp", "rep_shopper", S_sh, shq,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest")
+
 run_compare("rep_apistrat_jkn_cmp", "rep_apistrat", S_jkn, list(q_var(A, "sch_wide")),
             seg_list(A, s_by(A, "stype")), c("stype=E:stype=H", "stype=M:all"))
 run_compare("rep_apistrat_boot_cmp_mse", "rep_apistrat", S_boot_mse, list(q_var(A, "awards")),
@@ -306,11 +350,13 @@ run_chisq("rep_apistrat_jkn_chisq", "rep_apistrat", S_jkn, "sch_wide", "stype")
 ## ---------------------------------------------------------------- creating replicates
 # `shopstat replicate` must write R's as.svrepdesign() weights (weights(rd, "analysis")):
 # the expected output is the input file as R reads it plus rep1..repR.
-create_case <- function(case, file, design_fn, type, flags) {
+create_case <- function(case, file, design_fn, type, flags, lonely = "fail") {
     path <- file.path(datadir, file)
     txt <- read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE)
     num <- read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE)
+    old <- options(survey.lonely.psu = lonely)
     rd <- as.svrepdesign(design_fn(num), type = type)
+    options(old)
     w <- weights(rd, "analysis")
     out <- txt
     for (r in seq_len(ncol(w))) out[[paste0("rep", r)]] <- fmt_num(w[, r])
@@ -326,6 +372,11 @@ rd_rt <- create_case("rep_create_jkn", "apistrat.csv",
                      function(df) svydesign(ids = ~snum, strata = ~stype, fpc = ~fpc,
                                             weights = ~pw, data = df), "JKn",
                      c("--weight", "pw", "--strata", "stype", "--psu", "snum", "--fpc", "fpc"))
+invisible(create_case("rep_create_jkn_lonely", "shopper.csv",
+            function(df) svydesign(ids = ~panel, strata = ~wstratum, weights = ~wt, nest = TRUE,
+                                   data = df), "JKn",
+            c("--weight", "wt", "--strata", "wstratum", "--psu", "panel", "--lonely-psu",
+              "certainty"), lonely = "certainty"))
 # Round trip (run.sh): the weights `shopstat replicate` writes for rep_create_jkn, analysed
 # with the flags it prints, must give rep_apistrat_jkn (R's JKn results for the same design).
 stopifnot(isTRUE(all.equal(rd_rt$rscales, jkn_rscales, tolerance = 1e-15)))
