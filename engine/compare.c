@@ -120,7 +120,10 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 nt += side_terms(&B, r->estimate_b, -1, terms + nt);
                 const lin_term *tp = terms;
                 double var;
-                shopstat_status st = totals_cov(t, &tp, &nt, 1, NULL, 0, &var, err);
+                shopstat_status st =
+                    t->rep ? rep_diff_var(t, A.c, A.d, A.sign1, B.c, B.d, B.sign1, r->difference,
+                                          &var, err)
+                           : totals_cov(t, &tp, &nt, 1, NULL, 0, &var, err);
                 if (st) {
                     free(d);
                     free(praw);
@@ -234,14 +237,25 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     }
     for (size_t j = 0; j < nc; j++)
         joint[j] = totals_cell(t, cols[j], q, SIZE_MAX);
-    st = totals_cov(t, tp, nt, K, joint, nc, V, err);
+    if (t->rep) {
+        /* replicate covariance of the cell proportions (R's svychisq.svyrep.design) */
+        long *num = malloc(K * sizeof *num);
+        for (size_t k = 0; num && k < K; k++)
+            num[k] = tp[k][0].cell;
+        st = num ? rep_ratios_cov(t, num, K, joint, nc, mean, V, err)
+                 : shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        free(num);
+    } else {
+        st = totals_cov(t, tp, nt, K, joint, nc, V, err);
+    }
     free(joint);
     if (st)
         goto out;
     /* R's nu and N here count every PSU, stratum and row of the design, whatever the
      * weights (svychisq uses the cluster ids, not degf()). */
     double nrows = (double)t->acct.used;
-    double nu = (double)shopstat_totals_npsu(t) - (double)t->strata.n;
+    double nu = t->rep ? shopstat_totals_df(t)
+                       : (double)shopstat_totals_npsu(t) - (double)t->strata.n;
     shopstat_raoscott rs;
     if ((st = shopstat_raoscott_f(nr, nc, mean, V, nrows, nu, &rs, err)))
         goto out;

@@ -252,6 +252,8 @@ struct shopstat_totals {
     size_t *lvlbuf;     /* scratch: chosen level ids of a question */
     size_t lvlbuf_cap;
 
+    struct rep_state *rep; /* replicate-weight design (replicate.c), NULL for Taylor */
+
     shopstat_accounting acct;
     size_t *seg_order;  /* display order of visible segments (ids) */
     size_t nseg_visible;
@@ -281,5 +283,54 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
 double totals_cell_weight(const shopstat_totals *t, long cell);
 /* Domain df: PSUs holding a base row of positive weight minus strata holding such PSUs. */
 double totals_cell_df(const shopstat_totals *t, long cell);
+
+/* ---- replicate weights (replicate.c) ----
+ * A replicate design keeps, next to the full-sample totals of the units, the total of
+ * every cell under every replicate weight (R values per cell) and, for each base cell
+ * (domain) and for the whole sample, the R x R cross-product of the replicate weights,
+ * whose rank gives R's degf() (qr(weights, tol = 1e-5)$rank - 1). */
+typedef struct rep_state rep_state;
+
+/* Bind the replicate columns named by the plan's design (called by bind()). */
+shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err);
+/* Read one row's replicate weights (before rep_add; w is its full-sample weight); adds
+ * to the whole-sample cross-product. */
+shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
+                        shopstat_error *err);
+/* After the last row: complete the cross-products (before any df is asked for). */
+void rep_finish(shopstat_totals *t);
+/* Add the current row's replicate weights into cell c; base: c is a domain's base cell.
+ * -1 on allocation failure. */
+int rep_add(shopstat_totals *t, long c, int base);
+void rep_free(rep_state *rp);
+/* R's degf(): rank of the replicate weights (of the domain of base cell d, or the whole
+ * sample) minus 1. */
+double rep_cell_df(const shopstat_totals *t, long d);
+double rep_df(const shopstat_totals *t);
+/* Replicate variance of p = T_c / T_d (*var), and of logit(p) (*var_logit, may be NULL). */
+shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p, double *var,
+                              double *var_logit, shopstat_error *err);
+/* tab under replicates, after the Taylor-style stats are filled: *deff as R's svrep
+ * svymean(deff = "replace") (n = the base's rows, zero weights included, as svyvar on the
+ * subset), and for the logit interval ds->var becomes var(logit p_r) (p q)^2 so that
+ * shopstat_ci's logit formula uses the replicate variance of the fitted logit, as R's
+ * svyglm on a replicate design. */
+shopstat_status rep_tab_stats(const shopstat_totals *t, long c, long d, shopstat_ci_method m,
+                              shopstat_domain_stats *ds, double *deff, shopstat_error *err);
+/* Variance of (T_ca0 + sa T_ca1)/(T_da0 + sa T_da1) - (same for b), re-estimated per
+ * replicate (so overlapping segments are handled); full: the full-sample difference. */
+shopstat_status rep_diff_var(const shopstat_totals *t, const long ca[2], const long da[2],
+                             double sa, const long cb[2], const long db[2], double sb,
+                             double full, double *var, shopstat_error *err);
+/* K x K covariance of the ratios T_num[k] / sum_j T_den[j] (chisq's cell proportions);
+ * mean[k] are the full-sample ratios. */
+shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t K,
+                               const long *den, size_t nden, const double *mean, double *cov,
+                               shopstat_error *err);
+/* Rank of a symmetric R x R cross-product X'X (packed lower triangle, row i holding
+ * columns 0..i) as R's qr(X, tol)$rank: LINPACK dqrdc2's limited pivoting, columns
+ * taken in order and a column dropped when its residual norm falls below tol times its
+ * original norm. Exposed for the unit tests. */
+size_t rep_gram_rank(const double *packed, size_t R, double tol);
 
 #endif

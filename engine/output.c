@@ -135,6 +135,13 @@ void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
     json_opt_string(f, ctx->fpc);
     fputs(", \"lonely_psu\": ", f);
     json_opt_string(f, ctx->lonely);
+    if (ctx->repweights) {
+        fputs(", \"repweights\": ", f);
+        json_opt_string(f, ctx->repweights);
+        fputs(", \"reptype\": ", f);
+        json_opt_string(f, ctx->reptype);
+        fprintf(f, ", \"replicates\": %zu", ctx->replicates);
+    }
     fprintf(f, ", \"strata_count\": %zu, \"psu_count\": %zu, \"df\": ", ctx->nstrata, ctx->npsu);
     json_num(f, ctx->df);
     fputs("},\n  \"options\": {\"ci\": ", f);
@@ -277,6 +284,9 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
         fprintf(f, ", strata %s", ctx->strata);
     if (ctx->psu)
         fprintf(f, ", PSU %s", ctx->psu);
+    if (ctx->repweights)
+        fprintf(f, ", %zu %s replicate weights %s", ctx->replicates,
+                ctx->reptype ? ctx->reptype : "", ctx->repweights);
     fprintf(f, ". Base: rows of the segment that answered.\n");
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);

@@ -262,6 +262,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         return st;
     if (p->design.fpc && (st = bind_column(t, p->design.fpc, "--fpc", &t->fcol, err)))
         return st;
+    if (p->design.repweights && (st = rep_bind(t, err)))
+        return st;
     t->element = t->pcol == SIZE_MAX;
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
@@ -644,6 +646,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
                                       row->fields[t->wcol]);
     }
+    if (t->rep && (st = rep_row(t, row, w, err)))
+        return st;
     /* stratum */
     const char *sname = "";
     size_t slen = 0;
@@ -774,7 +778,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                         "use fewer questions or segments per run, or omit --psu if every "
                         "row is its own PSU",
                         (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
-                if (ur)
+                if (ur || (t->rep && rep_add(t, c, k == 0)))
                     return nomem(err);
                 cell_acc *acc = &u->A[c];
                 acc->T += w;
@@ -975,6 +979,8 @@ shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader 
     size_t nfixed = t->nseg;
     if (!st)
         st = shopstat_reader_run(r, on_row, &rc, err);
+    if (!st && t->rep)
+        rep_finish(t);
     if (rc.condcols)
         for (size_t s = 0; s < nfixed; s++)
             free(rc.condcols[s]);
@@ -1031,6 +1037,7 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->units[i].Q);
     }
     free(t->units);
+    rep_free(t->rep);
     free(t->st);
     strmap_free(&t->strata);
     strmap_free(&t->psus);
@@ -1066,6 +1073,8 @@ size_t shopstat_totals_npsu(const shopstat_totals *t)
 
 double shopstat_totals_df(const shopstat_totals *t)
 {
+    if (t->rep)
+        return rep_df(t);
     /* R's degf(): PSUs with a positive weight minus strata holding such PSUs */
     double psus = 0, strata = 0;
     for (size_t h = 0; h < t->strata.n; h++) {
@@ -1141,6 +1150,8 @@ double totals_cell_weight(const shopstat_totals *t, long cell)
 
 double totals_cell_df(const shopstat_totals *t, long cell)
 {
+    if (t->rep)
+        return rep_cell_df(t, cell);
     if (cell < 0)
         return 0;
     double psus = 0;

@@ -36,6 +36,9 @@ void shopstat_design_opts_init(shopstat_design_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->lonely = SHOPSTAT_LONELY_FAIL;
+    o->rho = NAN;
+    o->repscale = NAN;
+    o->mse = -1;
 }
 
 static const char *const lonely_names[] = {"fail", "remove", "certainty", "adjust", "average"};
@@ -105,6 +108,8 @@ void shopstat_plan_free(shopstat_plan *p)
     free((char *)p->design.strata);
     free((char *)p->design.psu);
     free((char *)p->design.fpc);
+    free((char *)p->design.repweights);
+    free((char *)p->design.rscales);
     for (size_t i = 0; i < p->nquestions; i++) {
         plan_question *q = &p->questions[i];
         free(q->name);
@@ -136,16 +141,20 @@ void shopstat_plan_free(shopstat_plan *p)
 shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
                                          shopstat_error *err)
 {
-    const char *src[4] = {d->weight, d->strata, d->psu, d->fpc};
-    const char **dst[4] = {&p->design.weight, &p->design.strata, &p->design.psu,
-                           &p->design.fpc};
-    for (int i = 0; i < 4; i++) {
+    const char *src[6] = {d->weight, d->strata, d->psu, d->fpc, d->repweights, d->rscales};
+    const char **dst[6] = {&p->design.weight, &p->design.strata,     &p->design.psu,
+                           &p->design.fpc,    &p->design.repweights, &p->design.rscales};
+    for (int i = 0; i < 6; i++) {
         free((char *)*dst[i]);
         *dst[i] = NULL;
         if (src[i] && !(*dst[i] = dupstr(src[i])))
             return nomem(err);
     }
     p->design.lonely = d->lonely;
+    p->design.reptype = d->reptype;
+    p->design.rho = d->rho;
+    p->design.repscale = d->repscale;
+    p->design.mse = d->mse;
     return SHOPSTAT_OK;
 }
 

@@ -33,6 +33,8 @@ static shopstat_status domain_prop(const shopstat_totals *t, long c, long d,
     lin_term terms[2] = {{c, 1 / W}, {d, -ds->p / W}};
     const lin_term *tp = terms;
     size_t nt = 2;
+    if (t->rep)
+        return rep_ratio_var(t, c, d, ds->p, &ds->var, NULL, err);
     return totals_cov(t, &tp, &nt, 1, &d, 1, &ds->var, err);
 }
 
@@ -81,6 +83,10 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
                 if (isnan(ds.p))
                     continue;
                 r->deff = shopstat_deff(&ds);
+                if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, &ds, &r->deff, err))) {
+                    free(e);
+                    return st;
+                }
                 shopstat_interval iv;
                 if ((st = shopstat_ci(o->ci, &ds, o->level, &iv, err))) {
                     char why[sizeof err->msg];

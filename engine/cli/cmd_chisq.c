@@ -16,6 +16,8 @@ const char cmd_chisq_help[] =
     "statistic = \"F\")): F = X^2 / tr(Delta) on d0 and d0 * df degrees of freedom.\n"
     "\n"
     "  design: --weight COL --strata COL --psu COL --fpc COL --lonely-psu RULE\n"
+    "          or --weight COL --repweights PREFIX --reptype TYPE [--rho R --repscale S\n"
+    "          --rscales a,b,... --mse] (replicate weights; see 'shopstat help tab')\n"
     "  reading: --delimiter C --encoding E --decimal-comma --skip-rows N --missing 98,99\n"
     "  -o FILE\n"
     "\n"

@@ -1,14 +1,139 @@
-/* shopstat replicate: placeholder until the command lands (see the open issues). */
+/* shopstat replicate: append jackknife or bootstrap replicate weights to an export. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
+#include "shopstat/outfile.h"
+#include "shopstat/replicate.h"
 
-const char cmd_replicate_help[] = "usage: shopstat replicate ...\n\nNot implemented yet.\n";
+const char cmd_replicate_help[] =
+    "usage: shopstat replicate DATA --weight W --psu P [--strata S] [--fpc F]\n"
+    "                          --type jk1|jkn|bootstrap [--replicates R] [--seed N]\n"
+    "                          [--prefix rep] [--lonely-psu fail|remove|certainty] -o OUT.csv\n"
+    "\n"
+    "Writes DATA with replicate weight columns rep1..repR appended (the weight times each\n"
+    "replicate's multiplier of the row's PSU) and prints on stderr the flags that analyse\n"
+    "them with tab, compare and chisq.\n"
+    "  jk1        delete-one-PSU jackknife, unstratified (R's as.svrepdesign type JK1)\n"
+    "  jkn        stratified jackknife, one replicate per PSU (type JKn); the flags carry\n"
+    "             the per-replicate --rscales (1 - f_h)(n_h - 1)/n_h\n"
+    "  bootstrap  Rao-Wu rescaling bootstrap, n_h - 1 PSUs drawn with replacement per\n"
+    "             stratum (R's subbootstrap); --replicates (default 50), --seed (default 1)\n"
+    "             give the same weights on every run (GSL's mt19937)\n"
+    "\n" CLI_DATA_OPTS_HELP "\n"
+    "  -o FILE    written atomically (default: standard output)\n";
+
+static int parse_count(const char *flag, const char *v, unsigned long long *out)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!*v || *end || v[0] == '-' || v[0] == '+')
+        return cli_usage_error("%s takes a whole number, not '%s'", flag, v);
+    *out = n;
+    return 0;
+}
 
 int cmd_replicate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("shopstat: error: 'replicate' is not implemented yet\n", stderr);
-    return 1;
+    if (cli_wants_help(argc, argv)) {
+        fputs(cmd_replicate_help, stdout);
+        return 0;
+    }
+    cli_data_opts d;
+    cli_data_opts_init(&d);
+    shopstat_replicate_opts o;
+    shopstat_replicate_opts_init(&o);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    const char *data = NULL, *output = NULL;
+    int have_type = 0, rc = 0;
+    for (int i = 1; i < argc && !rc; i++) {
+        const char *v = NULL;
+        int m = cli_data_opt(&d, argc, argv, &i);
+        if (m < 0) {
+            rc = 2;
+            break;
+        }
+        if (m > 0)
+            continue;
+        if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0) {
+            if (data)
+                rc = cli_usage_error("replicate: more than one data file");
+            data = argv[i];
+        } else if ((m = cli_flag_value(argc, argv, &i, "--type", &v)) != 0) {
+            if (m < 0 || shopstat_rep_type_parse(v, &o.type, &err))
+                rc = m < 0 ? 2 : cli_fail(&err);
+            have_type = 1;
+        } else if ((m = cli_flag_value(argc, argv, &i, "--replicates", &v)) != 0) {
+            unsigned long long n = 0;
+            rc = m < 0 ? 2 : parse_count("--replicates", v, &n);
+            o.replicates = (size_t)n;
+        } else if ((m = cli_flag_value(argc, argv, &i, "--seed", &v)) != 0) {
+            unsigned long long n = 0;
+            rc = m < 0 ? 2 : parse_count("--seed", v, &n);
+            o.seed = (unsigned long)n;
+        } else if ((m = cli_flag_value(argc, argv, &i, "--prefix", &v)) != 0) {
+            if (m < 0)
+                rc = 2;
+            o.prefix = v;
+        } else if ((m = cli_flag_value(argc, argv, &i, "--lonely-psu", &v)) != 0) {
+            if (m < 0 || shopstat_lonely_parse(v, &o.lonely, &err))
+                rc = m < 0 ? 2 : cli_fail(&err);
+        } else if ((m = cli_flag_value(argc, argv, &i, "-o", &v)) != 0 ||
+                   (m = cli_flag_value(argc, argv, &i, "--output", &v)) != 0) {
+            if (m < 0)
+                rc = 2;
+            output = v;
+        } else {
+            rc = cli_usage_error("replicate: unknown option '%s' (see 'shopstat help "
+                                 "replicate')",
+                                 argv[i]);
+        }
+    }
+    if (!rc && !data)
+        rc = cli_usage_error("replicate: no data file given (see 'shopstat help replicate')");
+    if (!rc && !have_type)
+        rc = cli_usage_error("replicate: give --type jk1, jkn or bootstrap");
+    if (rc) {
+        cli_data_opts_free(&d);
+        return rc;
+    }
+    o.weight = d.design.weight;
+    o.strata = d.design.strata;
+    o.psu = d.design.psu;
+    o.fpc = d.design.fpc;
+    shopstat_outfile *of = NULL;
+    shopstat_replicate_info info;
+    memset(&info, 0, sizeof info);
+    if (shopstat_outfile_open(output ? output : "-", &of, &err)) {
+        rc = cli_fail(&err);
+    } else if (shopstat_replicate_write(data, &d.csv, &o, shopstat_outfile_stream(of), &info,
+                                        &err)) {
+        shopstat_outfile_abort(of);
+        rc = cli_fail(&err);
+    } else if (shopstat_outfile_commit(of, &err)) {
+        rc = cli_fail(&err);
+    }
+    if (!rc) {
+        fprintf(stderr, "shopstat: %zu replicate weights (%s) from %zu PSUs in %zu strata, %zu rows\n",
+                info.replicates, shopstat_rep_type_name(o.type), info.npsu, info.nstrata,
+                info.rows);
+        fprintf(stderr, "analyse with:%s%s --repweights %s --reptype %s",
+                o.weight ? " --weight " : "", o.weight ? o.weight : "", o.prefix,
+                shopstat_rep_type_name(o.type));
+        if (o.type == SHOPSTAT_REP_JK1 && info.scale != (double)(info.replicates - 1) /
+                                                             (double)info.replicates)
+            fprintf(stderr, " --repscale %.17g", info.scale);
+        if (o.type == SHOPSTAT_REP_JKN) {
+            fputs(" --rscales ", stderr);
+            for (size_t r = 0; r < info.replicates; r++)
+                fprintf(stderr, "%s%.17g", r ? "," : "", info.rscales[r]);
+        }
+        fputc('\n', stderr);
+    }
+    shopstat_replicate_info_free(&info);
+    cli_data_opts_free(&d);
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* Parsing of the options tab, compare and chisq share, and running their one pass. */
 #include "cli/survey_args.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,17 @@ static int parse_level(const char *s, double *out)
     char *end;
     double x = strtod(s, &end);
     if (*end || !(x > 0 && x < 1))
+        return 0;
+    *out = x;
+    return 1;
+}
+
+/* A number x with lo <= x < hi (lo < x when lo is 0 and hi infinite: a scale). */
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double x = strtod(s, &end);
+    if (!*s || *end || !(x >= lo && x < hi) || (isinf(hi) && !(x > lo)))
         return 0;
     *out = x;
     return 1;
@@ -51,6 +63,24 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         if (FLAG("--lonely-psu")) {
             if (v && shopstat_lonely_parse(v, &a->data_opts.design.lonely, &err))
                 return cli_fail(&err);
+        } else if (FLAG("--repweights")) {
+            if (v && !*v)
+                return cli_usage_error("--repweights needs a column prefix or a list");
+            a->data_opts.design.repweights = v;
+        } else if (FLAG("--reptype")) {
+            if (v && shopstat_rep_type_parse(v, &a->data_opts.design.reptype, &err))
+                return cli_fail(&err);
+        } else if (FLAG("--rho")) {
+            if (v && !parse_number(v, 0, 1, &a->data_opts.design.rho))
+                return cli_usage_error("--rho takes a number in [0, 1), such as 0.5, not '%s'",
+                                       v);
+        } else if (FLAG("--repscale")) {
+            if (v && !parse_number(v, 0, INFINITY, &a->data_opts.design.repscale))
+                return cli_usage_error("--repscale takes a positive number, not '%s'", v);
+        } else if (FLAG("--rscales")) {
+            a->data_opts.design.rscales = v;
+        } else if (strcmp(arg, "--mse") == 0) {
+            a->data_opts.design.mse = 1;
         } else if (FLAG("--var")) {
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
@@ -197,4 +227,9 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->nstrata = shopstat_totals_nstrata(t);
     ctx->npsu = shopstat_totals_npsu(t);
     ctx->df = shopstat_totals_df(t);
+    ctx->replicates = shopstat_totals_nreplicates(t);
+    if (ctx->replicates) {
+        ctx->repweights = a->data_opts.design.repweights;
+        ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
+    }
 }

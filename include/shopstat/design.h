@@ -20,13 +20,45 @@ typedef enum shopstat_lonely_psu {
 shopstat_status shopstat_lonely_parse(const char *s, shopstat_lonely_psu *out, shopstat_error *err);
 const char *shopstat_lonely_name(shopstat_lonely_psu l);
 
-/* Design columns by header name; NULL = absent. Init with shopstat_design_opts_init. */
+/* Kinds of replicate weights, as R's svrepdesign(type = ...). */
+typedef enum shopstat_rep_type {
+    SHOPSTAT_REP_NONE = 0,  /* no replicate weights: Taylor linearisation */
+    SHOPSTAT_REP_BRR,       /* balanced repeated replication: scale 1/R */
+    SHOPSTAT_REP_FAY,       /* Fay's BRR with rho: scale 1/(R (1 - rho)^2) */
+    SHOPSTAT_REP_JK1,       /* delete-one-PSU jackknife: scale (R - 1)/R */
+    SHOPSTAT_REP_JKN,       /* stratified jackknife: scale 1, rscales needed */
+    SHOPSTAT_REP_BOOTSTRAP, /* Rao-Wu bootstrap: scale 1/(R - 1) */
+    SHOPSTAT_REP_SDR        /* successive differences (ACS): scale 4/R, mse on */
+} shopstat_rep_type;
+
+/* Parse "brr", "fay", "jk1", "jkn", "bootstrap", "sdr" (also R's spellings "JK1", "JKn",
+ * "Fay", "BRR", "successive-difference", "ACS"). Unknown: SHOPSTAT_EUSAGE listing them. */
+shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
+                                        shopstat_error *err);
+/* "brr", "fay", ... ("none" for SHOPSTAT_REP_NONE); a static string. */
+const char *shopstat_rep_type_name(shopstat_rep_type t);
+
+/* Design columns by header name; NULL = absent. Init with shopstat_design_opts_init.
+ * With repweights set the design is a replicate-weight design (R's svrepdesign with
+ * combined weights): strata, psu and fpc must then be NULL, weight is the full-sample
+ * weight and every statistic's variance comes from re-estimating it per replicate:
+ * V = scale * sum_r rscale_r (theta_r - centre)^2. */
 typedef struct shopstat_design_opts {
     const char *weight;
     const char *strata;
     const char *psu;
     const char *fpc;
     shopstat_lonely_psu lonely;
+    /* Replicate columns: "PREFIX" (the columns named PREFIX followed by digits only, in
+     * numeric order of the digits) or "COL1,COL2,..." (a comma makes it a list). */
+    const char *repweights;
+    shopstat_rep_type reptype; /* required with repweights */
+    double rho;                /* Fay's rho in [0, 1); NaN when not given */
+    double repscale;           /* overall scale; NaN = the type's default (R's) */
+    const char *rscales;       /* "a,b,..." one per replicate, or one value for all;
+                                * NULL = all 1 (JKn has no default: required) */
+    int mse;                   /* -1 = the type's default (on for sdr only), 0 or 1:
+                                * centre on the full-sample estimate, not the mean */
 } shopstat_design_opts;
 
 void shopstat_design_opts_init(shopstat_design_opts *o);

@@ -36,6 +36,9 @@ typedef struct shopstat_tab_context {
     size_t rows_read, rows_used, rows_excluded;
     size_t nstrata, npsu;
     double df;
+    /* replicate-weight designs: NULL / 0 for Taylor (then not printed) */
+    const char *repweights, *reptype;
+    size_t replicates;
 } shopstat_tab_context;
 
 void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,

@@ -103,6 +103,8 @@ shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 size_t shopstat_totals_nstrata(const shopstat_totals *t);
 size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is no PSU column */
 double shopstat_totals_df(const shopstat_totals *t);     /* whole-sample design df */
+/* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
+size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 
 /* Structure after the pass (borrowed strings, valid until the totals are freed). */
 size_t shopstat_totals_nquestions(const shopstat_totals *t);

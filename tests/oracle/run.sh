@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Oracle suite: runs shopstat on every case of cases.txt and compares its csv with the
+# Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
 # R-generated expected/NAME.csv using build/tools/csvcompare (1e-6 relative unless the case
 # says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
@@ -69,7 +69,8 @@ while IFS= read -r line || [ -n "$line" ]; do
         continue
     fi
     out=$tmp/$name.csv; err=$tmp/$name.err
-    (cd "$here" && "$SHOPSTAT" "${args[@]}" --format csv >"$out" 2>"$err" </dev/null)
+    fmt=(--format csv); [ "${args[0]}" = replicate ] && fmt=()
+    (cd "$here" && "$SHOPSTAT" "${args[@]}" "${fmt[@]}" >"$out" 2>"$err" </dev/null)
     rc=$?
     if [ -n "${ORACLE_KEEP:-}" ]; then mkdir -p "$ORACLE_KEEP"; cp "$out" "$err" "$ORACLE_KEEP/"; fi
     if [ "$rc" -ne 0 ]; then
@@ -83,7 +84,23 @@ while IFS= read -r line || [ -n "$line" ]; do
         fail "$name: output differs from expected/$name.csv: shopstat $cmd --format csv"
         head -20 "$tmp/cmp.out"
     fi
-done <"$here/cases.txt"
+done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null)
+# --- round trip: create JKn replicates, analyse them with the flags `replicate` prints,
+# and match R's JKn results for the same Taylor design (rep_apistrat_jkn).
+if [ -z "${ORACLE_ONLY:-}" ] || [[ round_trip =~ $ORACLE_ONLY ]]; then
+    rt=$tmp/roundtrip.csv
+    if (cd "$here" && "$SHOPSTAT" replicate data/apistrat.csv --weight pw --strata stype \
+            --psu snum --fpc fpc --type jkn -o "$rt" 2>"$tmp/rt.err") &&
+        read -r -a rtflags < <(sed -n 's/^analyse with: //p' "$tmp/rt.err") &&
+        (cd "$here" && "$SHOPSTAT" tab "$rt" "${rtflags[@]}" --var sch_wide --var awards \
+            --by stype --format csv >"$tmp/rt.out" 2>>"$tmp/rt.err") &&
+        (cd "$here" && "$CMP" expected/rep_apistrat_jkn.csv "$tmp/rt.out" >"$tmp/cmp.out" 2>&1); then
+        ok
+    else
+        fail "round trip: shopstat replicate --type jkn, then tab with the flags it prints"
+        head -5 "$tmp/rt.err" "$tmp/cmp.out" 2>/dev/null
+    fi
+fi
 if [ "$skipped" -gt 0 ]; then
     echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"
 fi

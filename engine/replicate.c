@@ -1,0 +1,745 @@
+/* Replicate-weight designs: per-replicate cell totals, R's degf rank, replicate variances. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* R's degf.svyrep.design: qr(weights(design, "analysis"), tol = 1e-5)$rank - 1 */
+#define REP_RANK_TOL 1e-5
+/* Replicates beyond this are certainly a wrong --repweights prefix (public files ship
+ * 80 to 160); the cross-products grow as replicates^2 per domain. */
+#define REP_MAX 1000
+
+/* One X'X accumulator. Rows of one PSU usually come together and share the direction of
+ * their replicate weights (x = w m, m the PSU's multipliers): such a run adds
+ * (sum w^2) m m', one rank-one update per run instead of one per row. */
+typedef struct gram_acc {
+    double *G;       /* packed lower triangle of X'X */
+    double *m;       /* pending direction */
+    double c;        /* pending factor: sum of w^2 over the run */
+    uint64_t serial; /* direction serial of m; 0 = nothing pending */
+} gram_acc;
+
+struct rep_state {
+    size_t R;
+    size_t *cols;     /* column index of each replicate */
+    double *x;        /* this row's replicate weights */
+    double scale;
+    double *rscales;  /* R values */
+    int mse;
+    double *T;        /* [cell * R + r]: sum of replicate weight r over the cell */
+    size_t cap;       /* cells allocated in T and G */
+    gram_acc *acc;    /* per cell: X'X of the domain's rows (base cells only, else G NULL) */
+    gram_acc all;     /* X'X of the whole sample */
+    size_t ntri;      /* R (R + 1) / 2 */
+    double *m, *mnew; /* this row's direction (x / w, or x when w = 0) */
+    double c;         /* and its factor (w^2, or 1) */
+    uint64_t serial;  /* of m; incremented whenever the direction changes */
+    /* Distinct directions (PSUs, for weights made per PSU), while there are few: each
+     * domain then only sums factors per direction, and X'X is built at the end. */
+    int direct;       /* 1: too many directions, update X'X row by row */
+    strmap dirs;      /* direction, rounded to 40 bits, -> id */
+    double *dirm;     /* [id * R]: the first row's direction */
+    double *allc;     /* whole sample: sum of factors per direction */
+    size_t dircap;
+    size_t cur_dir;   /* this row's direction id */
+    uint64_t *qbuf;   /* scratch: rounded direction bytes */
+    uint64_t *ekey;   /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty */
+    double *eval;
+    size_t esize, ecount;
+};
+
+#ifndef REP_MAX_DIRS /* overridable to test the row-by-row path */
+#define REP_MAX_DIRS ((size_t)1 << 16)
+#endif
+#define REP_MAX_ENTRIES ((size_t)1 << 21)
+
+static shopstat_status nomem(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static const struct {
+    const char *name;
+    shopstat_rep_type type;
+} rep_names[] = {
+    {"brr", SHOPSTAT_REP_BRR},      {"BRR", SHOPSTAT_REP_BRR},
+    {"fay", SHOPSTAT_REP_FAY},      {"Fay", SHOPSTAT_REP_FAY},
+    {"jk1", SHOPSTAT_REP_JK1},      {"JK1", SHOPSTAT_REP_JK1},
+    {"jkn", SHOPSTAT_REP_JKN},      {"JKn", SHOPSTAT_REP_JKN},
+    {"bootstrap", SHOPSTAT_REP_BOOTSTRAP}, {"sdr", SHOPSTAT_REP_SDR},
+    {"successive-difference", SHOPSTAT_REP_SDR}, {"ACS", SHOPSTAT_REP_SDR},
+};
+
+shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
+                                        shopstat_error *err)
+{
+    for (size_t i = 0; s && i < sizeof rep_names / sizeof rep_names[0]; i++)
+        if (strcmp(s, rep_names[i].name) == 0) {
+            *out = rep_names[i].type;
+            return SHOPSTAT_OK;
+        }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "--reptype '%s' is not one of brr, fay, jk1, jkn, bootstrap, sdr",
+                              s ? s : "");
+}
+
+const char *shopstat_rep_type_name(shopstat_rep_type t)
+{
+    static const char *const names[] = {"none", "brr", "fay", "jk1", "jkn", "bootstrap", "sdr"};
+    return (unsigned)t < 7 ? names[t] : "unknown";
+}
+
+size_t shopstat_totals_nreplicates(const shopstat_totals *t)
+{
+    return t->rep ? t->rep->R : 0;
+}
+
+void rep_free(rep_state *rp)
+{
+    if (!rp)
+        return;
+    if (rp->acc)
+        for (size_t c = 0; c < rp->cap; c++) {
+            free(rp->acc[c].G);
+            free(rp->acc[c].m);
+        }
+    free(rp->acc);
+    free(rp->all.G);
+    free(rp->all.m);
+    free(rp->m);
+    free(rp->mnew);
+    strmap_free(&rp->dirs);
+    free(rp->dirm);
+    free(rp->allc);
+    free(rp->qbuf);
+    free(rp->ekey);
+    free(rp->eval);
+    free(rp->T);
+    free(rp->cols);
+    free(rp->x);
+    free(rp->rscales);
+    free(rp);
+}
+
+typedef struct rep_col {
+    unsigned long long num;
+    size_t idx;
+    const char *name;
+} rep_col;
+
+static int by_suffix(const void *a, const void *b)
+{
+    const rep_col *x = a, *y = b;
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Columns PREFIX<digits> in numeric order, or the comma-separated list. */
+static shopstat_status find_columns(shopstat_totals *t, rep_state *rp, const char *spec,
+                                    shopstat_error *err)
+{
+    size_t ncols = shopstat_reader_ncols(t->reader);
+    if (strchr(spec, ',')) {
+        size_t n = 1;
+        for (const char *p = spec; *p; p++)
+            n += *p == ',';
+        if (!(rp->cols = calloc(n, sizeof *rp->cols)))
+            return nomem(err);
+        const char *p = spec;
+        for (;;) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char *name = malloc(len + 1);
+            if (!name)
+                return nomem(err);
+            memcpy(name, p, len);
+            name[len] = '\0';
+            shopstat_status st = SHOPSTAT_OK;
+            if (len)
+                st = shopstat_reader_column(t->reader, name, "--repweights",
+                                            &rp->cols[rp->R++], err);
+            free(name);
+            if (st)
+                return st;
+            if (!e)
+                break;
+            p = e + 1;
+        }
+        return SHOPSTAT_OK;
+    }
+    size_t plen = strlen(spec);
+    rep_col *found = calloc(ncols ? ncols : 1, sizeof *found);
+    if (!found)
+        return nomem(err);
+    size_t n = 0;
+    for (size_t i = 0; i < ncols; i++) {
+        const char *name = shopstat_reader_colname(t->reader, i);
+        if (strncmp(name, spec, plen) != 0 || !name[plen])
+            continue;
+        const char *d = name + plen;
+        while (*d >= '0' && *d <= '9')
+            d++;
+        if (*d)
+            continue;
+        found[n].num = strtoull(name + plen, NULL, 10);
+        found[n].idx = i;
+        found[n].name = name;
+        n++;
+    }
+    qsort(found, n, sizeof *found, by_suffix);
+    if (n && !(rp->cols = calloc(n, sizeof *rp->cols))) {
+        free(found);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < n; i++)
+        rp->cols[i] = found[i].idx;
+    rp->R = n;
+    free(found);
+    if (!n)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(t->reader), 1, 1,
+                                  "--repweights %s: no column is named %s followed by digits "
+                                  "(such as %s1); give the prefix or a comma-separated list",
+                                  spec, spec, spec);
+    return SHOPSTAT_OK;
+}
+
+/* Parse "a,b,..." into R values (one value: all equal). */
+static shopstat_status parse_rscales(rep_state *rp, const char *s, shopstat_error *err)
+{
+    size_t n = 0;
+    const char *p = s;
+    double first = NAN;
+    for (;;) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || (*end && *end != ',') || !isfinite(x) || x < 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--rscales takes non-negative numbers separated by "
+                                      "commas, not '%s'",
+                                      s);
+        if (n < rp->R)
+            rp->rscales[n] = x;
+        if (n == 0)
+            first = x;
+        n++;
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    if (n == 1)
+        for (size_t r = 0; r < rp->R; r++)
+            rp->rscales[r] = first;
+    else if (n != rp->R)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--rscales has %zu values but there are %zu replicate "
+                                  "weights (give one value, or one per replicate)",
+                                  n, rp->R);
+    return SHOPSTAT_OK;
+}
+
+shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
+{
+    const shopstat_design_opts *d = &t->plan->design;
+    if (d->reptype == SHOPSTAT_REP_NONE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--repweights needs --reptype (brr, fay, jk1, jkn, bootstrap "
+                                  "or sdr)");
+    if (d->strata || d->psu || d->fpc)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--repweights replaces --strata, --psu and --fpc: the replicate "
+                                  "weights already carry the design; give one or the other");
+    rep_state *rp = calloc(1, sizeof *rp);
+    if (!rp)
+        return nomem(err);
+    t->rep = rp;
+    shopstat_status st = find_columns(t, rp, d->repweights, err);
+    if (st)
+        return st;
+    size_t R = rp->R;
+    if (R < 2 || R > REP_MAX)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--repweights %s selects %zu columns; between 2 and %d "
+                                  "replicate weights are needed",
+                                  d->repweights, R, REP_MAX);
+    rp->ntri = R * (R + 1) / 2;
+    rp->x = calloc(R, sizeof *rp->x);
+    rp->rscales = calloc(R, sizeof *rp->rscales);
+    rp->all.G = calloc(rp->ntri, sizeof *rp->all.G);
+    rp->all.m = calloc(R, sizeof *rp->all.m);
+    rp->m = calloc(R, sizeof *rp->m);
+    rp->mnew = calloc(R, sizeof *rp->mnew);
+    rp->qbuf = calloc(R, sizeof *rp->qbuf);
+    strmap_init(&rp->dirs, REP_MAX_DIRS, REP_MAX_DIRS * R * sizeof(double) + 1);
+    if (!rp->x || !rp->rscales || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
+        return nomem(err);
+    for (size_t r = 0; r < R; r++)
+        rp->rscales[r] = 1;
+    if (d->rscales && (st = parse_rscales(rp, d->rscales, err)))
+        return st;
+    double Rd = (double)R;
+    /* Default scales: R's svrepdesign (survey 4.1.1). */
+    switch (d->reptype) {
+    case SHOPSTAT_REP_BRR:
+        rp->scale = 1 / Rd;
+        break;
+    case SHOPSTAT_REP_FAY:
+        if (!(d->rho >= 0 && d->rho < 1))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--reptype fay needs --rho R with 0 <= R < 1 (the Fay "
+                                      "coefficient the weights were made with)");
+        rp->scale = 1 / (Rd * (1 - d->rho) * (1 - d->rho));
+        break;
+    case SHOPSTAT_REP_JK1:
+        rp->scale = (Rd - 1) / Rd;
+        break;
+    case SHOPSTAT_REP_JKN:
+        if (!d->rscales)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--reptype jkn needs --rscales: (n_h - 1)/n_h for each "
+                                      "replicate, n_h the PSUs of its stratum (R requires them "
+                                      "too); 'shopstat replicate' prints them");
+        rp->scale = 1;
+        break;
+    case SHOPSTAT_REP_BOOTSTRAP:
+        rp->scale = 1 / (Rd - 1);
+        break;
+    case SHOPSTAT_REP_SDR:
+        rp->scale = 4 / Rd;
+        break;
+    default:
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown --reptype");
+    }
+    if (!isnan(d->repscale)) {
+        if (!(d->repscale > 0) || !isfinite(d->repscale))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--repscale must be a positive number");
+        rp->scale = d->repscale;
+    }
+    rp->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
+    return SHOPSTAT_OK;
+}
+
+/* G += c m m' */
+static void rank1(double *G, double c, const double *m, size_t R)
+{
+    if (c == 0)
+        return;
+    for (size_t i = 0; i < R; i++) {
+        double ai = c * m[i];
+        if (ai == 0)
+            continue;
+        double *gi = G + i * (i + 1) / 2;
+        for (size_t j = 0; j <= i; j++)
+            gi[j] += ai * m[j];
+    }
+}
+
+static void gram_flush(gram_acc *a, size_t R)
+{
+    if (a->serial)
+        rank1(a->G, a->c, a->m, R);
+    a->c = 0;
+}
+
+/* Build every X'X from the per-direction sums and switch to row-by-row updates
+ * (too many directions), or finish. */
+static void materialize(rep_state *rp)
+{
+    size_t R = rp->R;
+    for (size_t d = 0; d < rp->dirs.n; d++)
+        rank1(rp->all.G, rp->allc[d], rp->dirm + d * R, R);
+    for (size_t i = 0; i < rp->esize; i++)
+        if (rp->ekey[i] != UINT64_MAX)
+            rank1(rp->acc[rp->ekey[i] >> 20].G, rp->eval[i],
+                  rp->dirm + (rp->ekey[i] & 0xfffff) * R, R);
+    strmap_free(&rp->dirs);
+    free(rp->dirm);
+    free(rp->allc);
+    free(rp->ekey);
+    free(rp->eval);
+    rp->dirm = rp->allc = rp->eval = NULL;
+    rp->ekey = NULL;
+    rp->dircap = rp->esize = rp->ecount = 0;
+    rp->direct = 1;
+}
+
+static uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Sum factor c into (cell, direction); -1 when the table is full (then: direct). */
+static int entry_add(rep_state *rp, size_t cell, size_t dir, double c)
+{
+    if (2 * (rp->ecount + 1) > rp->esize) {
+        if (rp->ecount + 1 > REP_MAX_ENTRIES)
+            return -1;
+        size_t ns = rp->esize ? rp->esize * 2 : 1024;
+        uint64_t *k = malloc(ns * sizeof *k);
+        double *v = calloc(ns, sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < ns; i++)
+            k[i] = UINT64_MAX;
+        for (size_t i = 0; i < rp->esize; i++) {
+            if (rp->ekey[i] == UINT64_MAX)
+                continue;
+            size_t j = mix(rp->ekey[i]) & (ns - 1);
+            while (k[j] != UINT64_MAX)
+                j = (j + 1) & (ns - 1);
+            k[j] = rp->ekey[i];
+            v[j] = rp->eval[i];
+        }
+        free(rp->ekey);
+        free(rp->eval);
+        rp->ekey = k;
+        rp->eval = v;
+        rp->esize = ns;
+    }
+    uint64_t key = (uint64_t)cell << 20 | dir;
+    size_t j = mix(key) & (rp->esize - 1);
+    while (rp->ekey[j] != UINT64_MAX && rp->ekey[j] != key)
+        j = (j + 1) & (rp->esize - 1);
+    if (rp->ekey[j] == UINT64_MAX) {
+        rp->ekey[j] = key;
+        rp->ecount++;
+    }
+    rp->eval[j] += c;
+    return 0;
+}
+
+/* Id of the current direction rp->m, adding it; -1: too many (then: direct). */
+static long direction_id(rep_state *rp)
+{
+    size_t R = rp->R;
+    for (size_t r = 0; r < R; r++) {
+        /* round to 40 significant bits: x / w of one PSU's rows may differ in the last
+         * bits; a value that still rounds apart only costs a second entry */
+        uint64_t b;
+        double m = rp->m[r] == 0 ? 0 : rp->m[r]; /* -0 as 0 */
+        memcpy(&b, &m, sizeof b);
+        rp->qbuf[r] = (b + 0x800) & ~(uint64_t)0xfff;
+    }
+    size_t n = R * sizeof *rp->qbuf;
+    int added = 0;
+    size_t id = strmap_add(&rp->dirs, (const char *)rp->qbuf, n,
+                           strmap_hash((const char *)rp->qbuf, n), &added);
+    if (id == STRMAP_FULL || id == STRMAP_NOMEM)
+        return -1;
+    if (added) {
+        if (id >= rp->dircap) {
+            size_t nc = rp->dircap ? rp->dircap * 2 : 64;
+            double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
+            if (dm)
+                rp->dirm = dm;
+            double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+            if (!dm || !ac)
+                return -1;
+            memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
+            rp->allc = ac;
+            rp->dircap = nc;
+        }
+        memcpy(rp->dirm + id * R, rp->m, R * sizeof *rp->dirm);
+    }
+    return (long)id;
+}
+
+/* Add the current row: extend the pending run, or flush it and start a new one. */
+static void gram_add(const rep_state *rp, gram_acc *a)
+{
+    if (a->serial != rp->serial) {
+        gram_flush(a, rp->R);
+        memcpy(a->m, rp->m, rp->R * sizeof *a->m);
+        a->serial = rp->serial;
+    }
+    a->c += rp->c;
+}
+
+void rep_finish(shopstat_totals *t)
+{
+    rep_state *rp = t->rep;
+    if (!rp->direct)
+        materialize(rp);
+    gram_flush(&rp->all, rp->R);
+    for (size_t c = 0; c < rp->cap; c++)
+        if (rp->acc[c].G)
+            gram_flush(&rp->acc[c], rp->R);
+}
+
+shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
+                        shopstat_error *err)
+{
+    rep_state *rp = t->rep;
+    const char *path = shopstat_reader_path(t->reader);
+    for (size_t r = 0; r < rp->R; r++) {
+        size_t c = rp->cols[r];
+        const char *s = row->fields[c];
+        size_t n = row->lens[c];
+        if (shopstat_reader_is_missing(t->reader, s, n))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
+                                      row->pos[c].col,
+                                      "replicate weight column '%s' is missing in this row",
+                                      shopstat_reader_colname(t->reader, c));
+        if (shopstat_parse_number(s, n, t->decimal_comma, &rp->x[r]) != 1)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
+                                      row->pos[c].col,
+                                      "replicate weight '%.*s' in column '%s' is not a finite "
+                                      "number",
+                                      (int)(n > 40 ? 40 : n), s,
+                                      shopstat_reader_colname(t->reader, c));
+    }
+    /* Direction of this row; the same as the last row's (to 1e-12, i.e. up to the
+     * rounding of x = w m) continues the run. A relative change of 1e-12 in X'X cannot
+     * move the rank decision, made at 1e-5. */
+    double inv = w > 0 ? 1 / w : 1;
+    int same = rp->serial != 0;
+    for (size_t r = 0; r < rp->R; r++) {
+        double m = w > 0 ? rp->x[r] * inv : rp->x[r];
+        rp->mnew[r] = m;
+        if (same && fabs(m - rp->m[r]) > 1e-12 * fmax(fabs(m), fabs(rp->m[r])))
+            same = 0;
+    }
+    rp->c = w > 0 ? w * w : 1;
+    if (!same) {
+        double *tmp = rp->m;
+        rp->m = rp->mnew;
+        rp->mnew = tmp;
+        rp->serial++;
+        if (!rp->direct) {
+            long id = direction_id(rp);
+            if (id < 0)
+                materialize(rp);
+            else
+                rp->cur_dir = (size_t)id;
+        }
+    }
+    if (rp->direct)
+        gram_add(rp, &rp->all);
+    else
+        rp->allc[rp->cur_dir] += rp->c;
+    return SHOPSTAT_OK;
+}
+
+int rep_add(shopstat_totals *t, long c, int base)
+{
+    rep_state *rp = t->rep;
+    size_t R = rp->R;
+    if ((size_t)c >= rp->cap) {
+        size_t nc = t->cellcap > (size_t)c ? t->cellcap : (size_t)c + 1;
+        double *T = realloc(rp->T, nc * R * sizeof *T);
+        if (!T)
+            return -1;
+        memset(T + rp->cap * R, 0, (nc - rp->cap) * R * sizeof *T);
+        rp->T = T;
+        gram_acc *A = realloc(rp->acc, nc * sizeof *A);
+        if (!A)
+            return -1;
+        memset(A + rp->cap, 0, (nc - rp->cap) * sizeof *A);
+        rp->acc = A;
+        rp->cap = nc;
+    }
+    double *Tc = rp->T + (size_t)c * R;
+    for (size_t r = 0; r < R; r++)
+        Tc[r] += rp->x[r];
+    if (base) {
+        gram_acc *a = &rp->acc[c];
+        if (!a->G && (!(a->G = calloc(rp->ntri, sizeof *a->G)) ||
+                      !(a->m = calloc(R, sizeof *a->m))))
+            return -1;
+        if (!rp->direct && entry_add(rp, (size_t)c, rp->cur_dir, rp->c))
+            materialize(rp);
+        if (rp->direct)
+            gram_add(rp, a);
+    }
+    return 0;
+}
+
+size_t rep_gram_rank(const double *G, size_t R, double tol)
+{
+    /* Gram-Schmidt on the Gram matrix: with L the Cholesky factor over the accepted
+     * columns, column j's squared residual norm after projection on them is
+     * G_jj - sum_k L_jk^2 (what dqrdc2 compares, as a norm, with tol * ||x_j||). The
+     * normal equations lose half the digits, but at tol = 1e-5 the squared test
+     * (1e-10) is still far above their rounding (~R * 1e-16). */
+    double *L = calloc(R * R + 1, sizeof *L);
+    size_t *acc = calloc(R + 1, sizeof *acc);
+    if (!L || !acc) {
+        free(L);
+        free(acc);
+        return SIZE_MAX;
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < R; j++) {
+        const double *gj = G + j * (j + 1) / 2;
+        double gjj = gj[j];
+        double r = gjj;
+        for (size_t a = 0; a < k; a++) {
+            size_t i = acc[a];
+            double gij = i < j ? gj[i] : G[i * (i + 1) / 2 + j];
+            double s = gij;
+            for (size_t b = 0; b < a; b++)
+                s -= L[j * R + b] * L[i * R + b];
+            double l = s / L[i * R + a];
+            L[j * R + a] = l;
+            r -= l * l;
+        }
+        double norm = gjj > 0 ? gjj : 1;
+        if (r > 0 && r >= tol * tol * norm) {
+            L[j * R + k] = sqrt(r);
+            acc[k++] = j;
+        }
+    }
+    free(L);
+    free(acc);
+    return k;
+}
+
+double rep_cell_df(const shopstat_totals *t, long d)
+{
+    const rep_state *rp = t->rep;
+    if (d < 0 || (size_t)d >= rp->cap || !rp->acc[d].G)
+        return 0;
+    size_t k = rep_gram_rank(rp->acc[d].G, rp->R, REP_RANK_TOL);
+    return k == SIZE_MAX ? NAN : (double)k - 1;
+}
+
+double rep_df(const shopstat_totals *t)
+{
+    size_t k = rep_gram_rank(t->rep->all.G, t->rep->R, REP_RANK_TOL);
+    return k == SIZE_MAX ? NAN : (double)k - 1;
+}
+
+static double rtot(const rep_state *rp, long c, size_t r)
+{
+    return c >= 0 && (size_t)c < rp->cap ? rp->T[(size_t)c * rp->R + r] : 0;
+}
+
+/* svrVar: replicates giving NaN are dropped (R's na.omit); the centre is the mean of
+ * the replicates with rscale > 0, or the full-sample value under mse. th is R x K. */
+static void rep_cov(const rep_state *rp, const double *th, size_t K, const double *full,
+                    double *cov)
+{
+    size_t R = rp->R;
+    double *centre = calloc(K, sizeof *centre);
+    memset(cov, 0, K * K * sizeof *cov);
+    if (!centre) {
+        for (size_t i = 0; i < K * K; i++)
+            cov[i] = NAN;
+        return;
+    }
+    size_t used = 0;
+    for (size_t r = 0; r < R; r++) {
+        int bad = 0;
+        for (size_t k = 0; k < K; k++)
+            bad |= isnan(th[r * K + k]);
+        if (bad || !(rp->rscales[r] > 0))
+            continue;
+        used++;
+        for (size_t k = 0; k < K; k++)
+            centre[k] += th[r * K + k];
+    }
+    for (size_t k = 0; k < K; k++)
+        centre[k] = rp->mse ? full[k] : used ? centre[k] / (double)used : NAN;
+    for (size_t r = 0; r < R; r++) {
+        int bad = 0;
+        for (size_t k = 0; k < K; k++)
+            bad |= isnan(th[r * K + k]);
+        if (bad)
+            continue;
+        double f = rp->scale * rp->rscales[r];
+        for (size_t k = 0; k < K; k++) {
+            double a = th[r * K + k] - centre[k];
+            for (size_t l = 0; l < K; l++)
+                cov[k * K + l] += f * a * (th[r * K + l] - centre[l]);
+        }
+    }
+    free(centre);
+}
+
+shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p, double *var,
+                              double *var_logit, shopstat_error *err)
+{
+    const rep_state *rp = t->rep;
+    size_t R = rp->R;
+    double *th = malloc(2 * R * sizeof *th);
+    if (!th)
+        return nomem(err);
+    double *lg = th + R;
+    for (size_t r = 0; r < R; r++) {
+        double W = rtot(rp, d, r);
+        th[r] = rtot(rp, c, r) / W;
+        lg[r] = log(th[r] / (1 - th[r]));
+    }
+    rep_cov(rp, th, 1, &p, var);
+    if (var_logit) {
+        double lp = log(p / (1 - p));
+        rep_cov(rp, lg, 1, &lp, var_logit);
+    }
+    free(th);
+    return SHOPSTAT_OK;
+}
+
+shopstat_status rep_tab_stats(const shopstat_totals *t, long c, long d, shopstat_ci_method m,
+                              shopstat_domain_stats *ds, double *deff, shopstat_error *err)
+{
+    double pq = ds->p * (1 - ds->p);
+    *deff = ds->base_n >= 2 && pq > 0 ? ds->var * (ds->base_n - 1) / pq : NAN;
+    if (m != SHOPSTAT_CI_LOGIT || !(pq > 0))
+        return SHOPSTAT_OK;
+    double v, vl;
+    shopstat_status st = rep_ratio_var(t, c, d, ds->p, &v, &vl, err);
+    if (!st)
+        ds->var = vl * pq * pq;
+    return st;
+}
+
+static double side_rep(const rep_state *rp, const long c[2], const long d[2], double s, size_t r)
+{
+    double T = rtot(rp, c[0], r) + (s != 0 ? s * rtot(rp, c[1], r) : 0);
+    double W = rtot(rp, d[0], r) + (s != 0 ? s * rtot(rp, d[1], r) : 0);
+    return T / W;
+}
+
+shopstat_status rep_diff_var(const shopstat_totals *t, const long ca[2], const long da[2],
+                             double sa, const long cb[2], const long db[2], double sb,
+                             double full, double *var, shopstat_error *err)
+{
+    const rep_state *rp = t->rep;
+    double *th = malloc(rp->R * sizeof *th);
+    if (!th)
+        return nomem(err);
+    for (size_t r = 0; r < rp->R; r++)
+        th[r] = side_rep(rp, ca, da, sa, r) - side_rep(rp, cb, db, sb, r);
+    rep_cov(rp, th, 1, &full, var);
+    free(th);
+    return SHOPSTAT_OK;
+}
+
+shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t K,
+                               const long *den, size_t nden, const double *mean, double *cov,
+                               shopstat_error *err)
+{
+    const rep_state *rp = t->rep;
+    double *th = malloc((rp->R * K + 1) * sizeof *th);
+    if (!th)
+        return nomem(err);
+    for (size_t r = 0; r < rp->R; r++) {
+        double W = 0;
+        for (size_t j = 0; j < nden; j++)
+            W += rtot(rp, den[j], r);
+        for (size_t k = 0; k < K; k++)
+            th[r * K + k] = rtot(rp, num[k], r) / W;
+    }
+    rep_cov(rp, th, K, mean, cov);
+    free(th);
+    return SHOPSTAT_OK;
+}

@@ -1,0 +1,65 @@
+/* Creating replicate weights from a Taylor design (jackknife, Rao-Wu bootstrap). */
+#ifndef SHOPSTAT_REPLICATE_H
+#define SHOPSTAT_REPLICATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "shopstat/design.h"
+#include "shopstat/error.h"
+#include "shopstat/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What to create. Init with shopstat_replicate_opts_init. */
+typedef struct shopstat_replicate_opts {
+    const char *weight;        /* sampling weight column; NULL = 1 for every row */
+    const char *strata;        /* required for JKN; not allowed for JK1 (as R) */
+    const char *psu;           /* required */
+    const char *fpc;           /* optional, as --fpc of tab: population sizes or fractions */
+    shopstat_lonely_psu lonely; /* JKN/bootstrap strata with one PSU: FAIL (error), REMOVE or
+                                 * CERTAINTY (no replicate; weights kept); others: error */
+    shopstat_rep_type type;    /* SHOPSTAT_REP_JK1, SHOPSTAT_REP_JKN or SHOPSTAT_REP_BOOTSTRAP */
+    size_t replicates;         /* bootstrap only; default 50 (R's as.svrepdesign) */
+    unsigned long seed;        /* bootstrap generator seed (GSL mt19937); default 1 */
+    const char *prefix;        /* new columns PREFIX1..PREFIXR; default "rep" */
+} shopstat_replicate_opts;
+
+void shopstat_replicate_opts_init(shopstat_replicate_opts *o);
+
+/* What was created, for the analysis flags. rscales is malloc'ed (replicates values):
+ * free with shopstat_replicate_info_free. */
+typedef struct shopstat_replicate_info {
+    size_t replicates;
+    double scale;    /* overall scale: JK1 (1 - f)(n - 1)/n, JKn 1, bootstrap 1/(R - 1) */
+    double *rscales; /* per replicate: JKn (1 - f_h)(n_h - 1)/n_h, else 1 */
+    size_t nstrata, npsu, rows;
+} shopstat_replicate_info;
+
+void shopstat_replicate_info_free(shopstat_replicate_info *info);
+
+/* Read `path` twice (first to learn strata and PSUs, then to copy it) and write to `out`
+ * the same columns and rows, every field re-quoted as CSV with ',' delimiters, followed by
+ * the replicate weight columns PREFIX1..PREFIXR. Replicate r's weight of a row is its
+ * weight times the multiplier of its PSU:
+ *  JK1 (R's as.svrepdesign(type = "JK1")): one replicate per PSU in order of first
+ *      appearance; the PSU dropped (0), every other PSU n/(n - 1).
+ *  JKn (type = "JKn"): one replicate per PSU, strata and PSUs in order of first
+ *      appearance; the PSU dropped, the other PSUs of its stratum n_h/(n_h - 1), other
+ *      strata 1.
+ *  bootstrap (Rao and Wu 1988, R's type = "subbootstrap"): in each replicate and stratum,
+ *      n_h - 1 PSUs drawn with replacement; multiplier n_h/(n_h - 1) times the draws.
+ * Memory grows with PSUs x replicates, never with rows. info may be NULL. Errors:
+ * SHOPSTAT_EUSAGE (bad options, prefix clashing with an existing column), SHOPSTAT_EINPUT
+ * (missing or negative weight, missing PSU, lonely PSU under FAIL), SHOPSTAT_EIO on a write
+ * error; out then holds a partial file (use shopstat_outfile for atomic output). */
+shopstat_status shopstat_replicate_write(const char *path, const shopstat_csv_opts *csv,
+                                         const shopstat_replicate_opts *o, FILE *out,
+                                         shopstat_replicate_info *info, shopstat_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,387 @@
+# Generates the R reference fixtures for replicate-weight designs (data/rep_*.csv,
+# expected/rep_*.csv, rep_cases.txt).
+#
+# Run from the repository root:  Rscript tests/oracle/make_rep_fixtures.R
+# Needs R with the survey package (made with survey 4.1.1). Replicate weights come from
+# as.svrepdesign() on the Taylor designs of data(api) and data(nhanes); they are written
+# with 17 significant digits and every expected number is computed by svrepdesign() on the
+# CSV exactly as re-read, with survey's own functions (svymean, svyciprop, degf, svytotal +
+# svycontrast on the replicates, svychisq).
+
+suppressPackageStartupMessages(library(survey))
+
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+datadir <- file.path(root, "data")
+expdir <- file.path(root, "expected")
+unlink(list.files(expdir, pattern = "^rep_", full.names = TRUE))
+unlink(list.files(datadir, pattern = "^rep_", full.names = TRUE))
+
+if (as.character(packageVersion("survey")) != "4.1.1")
+    message("note: fixtures were made with survey 4.1.1; this is ", packageVersion("survey"))
+
+## ---------------------------------------------------------------- output helpers
+fmt_num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
+csv_field <- function(s) {
+    s[is.na(s)] <- ""
+    need <- grepl("[,\"\r\n]", s)
+    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
+    s
+}
+write_csv17 <- function(df, path) {
+    cols <- lapply(df, function(v) csv_field(if (is.numeric(v)) fmt_num(v) else as.character(v)))
+    writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
+}
+write_expected <- function(name, df) write_csv17(df, file.path(expdir, paste0(name, ".csv")))
+cases <- character()
+add_case <- function(name, args, tol = NULL) {
+    line <- paste0(name, "|", paste(args, collapse = " "))
+    if (!is.null(tol)) line <- paste0(line, "|tol=", tol)
+    cases <<- c(cases, line)
+}
+
+## ---------------------------------------------------------------- data with replicates
+undot <- function(df) { names(df) <- gsub(".", "_", names(df), fixed = TRUE); df }
+chr <- function(df) { for (v in names(df)) if (is.factor(df[[v]])) df[[v]] <- as.character(df[[v]]); df }
+data(api)
+data(nhanes)
+keep <- c("snum", "dnum", "stype", "pw", "api00", "sch.wide", "comp.imp", "both", "awards")
+
+# rep columns named PREFIX1..PREFIXR; rscales written to a side file for the JKn case.
+add_reps <- function(df, rd, prefix) {
+    w <- weights(rd, "analysis")
+    for (r in seq_len(ncol(w))) df[[paste0(prefix, r)]] <- w[, r]
+    df
+}
+set.seed(20261122)
+strat <- undot(chr(apistrat[, c(keep, "fpc")]))
+d_strat <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, data = apistrat, fpc = ~fpc)
+rd_jkn <- as.svrepdesign(d_strat, type = "JKn")
+strat <- add_reps(strat, rd_jkn, "jk")
+rd_boot <- as.svrepdesign(d_strat, type = "bootstrap", replicates = 40)
+strat <- add_reps(strat, rd_boot, "bs")
+write_csv17(strat, file.path(datadir, "rep_apistrat.csv"))
+writeLines(fmt_num(rd_jkn$rscales), file.path(datadir, "rep_apistrat_rscales.txt"))
+
+clus1 <- undot(chr(apiclus1[, c(keep, "fpc")]))
+d_clus1 <- svydesign(ids = ~dnum, weights = ~pw, data = apiclus1)
+rd_jk1 <- as.svrepdesign(d_clus1, type = "JK1")
+clus1 <- add_reps(clus1, rd_jk1, "jk")
+write_csv17(clus1, file.path(datadir, "rep_apiclus1.csv"))
+
+# BRR needs two PSUs per stratum: keep the strata that have exactly two.
+npsu <- tapply(nhanes$SDMVPSU, nhanes$SDMVSTRA, function(x) length(unique(x)))
+nh0 <- nhanes[nhanes$SDMVSTRA %in% names(npsu)[npsu == 2], ]
+nh0 <- nh0[sort(sample(nrow(nh0), 2500)), ]  # a smaller file; every PSU keeps rows
+stopifnot(all(tapply(nh0$SDMVPSU, nh0$SDMVSTRA, function(x) length(unique(x))) == 2))
+nh <- nh0[, c("SDMVSTRA", "SDMVPSU", "WTMEC2YR", "race", "RIAGENDR", "HI_CHOL", "agecat")]
+nh$agecat <- as.character(nh$agecat)
+d_nh <- svydesign(ids = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE,
+                  data = nh0)
+rd_brr <- as.svrepdesign(d_nh, type = "BRR")
+nh <- add_reps(nh, rd_brr, "brr")
+rd_fay <- as.svrepdesign(d_nh, type = "Fay", fay.rho = 0.3)
+nh <- add_reps(nh, rd_fay, "fay")
+write_csv17(nh, file.path(datadir, "rep_nhanes.csv"))
+
+# The synthetic shopper export (zero weights, missing answers, multi-response questions):
+# JKn replicates of its waves-as-strata design; the single-panel stratum 2011-W is left out
+# (lonely PSU, R's "certainty"), as `shopstat replicate --lonely-psu certainty` does.
+sh <- read.csv(file.path(datadir, "shopper.csv"), na.strings = "", check.names = FALSE,
+               stringsAsFactors = FALSE)
+sh_txt <- read.csv(file.path(datadir, "shopper.csv"), colClasses = "character",
+                   na.strings = "", check.names = FALSE)
+old_lonely <- options(survey.lonely.psu = "certainty")
+rd_sh <- as.svrepdesign(svydesign(ids = ~panel, strata = ~wstratum, weights = ~wt, nest = TRUE,
+                                  data = sh), type = "JKn")
+options(old_lonely)
+sh_out <- sh_txt
+w_sh <- weights(rd_sh, "analysis")
+for (r in seq_len(ncol(w_sh))) sh_out[[paste0("jk", r)]] <- w_sh[, r]
+write_csv17(sh_out, file.path(datadir, "rep_shopper.csv"))
+writeLines(fmt_num(rd_sh$rscales), file.path(datadir, "rep_shopper_rscales.txt"))
+
+## Re-read: the computations below use exactly what the CSV holds.
+read_back <- function(name) {
+    path <- file.path(datadir, paste0(name, ".csv"))
+    list(txt = read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE),
+         num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
+}
+D <- list(rep_apistrat = read_back("rep_apistrat"), rep_apiclus1 = read_back("rep_apiclus1"),
+          rep_nhanes = read_back("rep_nhanes"), rep_shopper = read_back("rep_shopper"))
+sh_rscales <- as.numeric(readLines(file.path(datadir, "rep_shopper_rscales.txt")))
+jkn_rscales <- as.numeric(readLines(file.path(datadir, "rep_apistrat_rscales.txt")))
+
+## ---------------------------------------------------------------- designs
+# spec: weight, prefix, type (R's), rho, rscales, mse, flags (the CLI's spelling)
+rep_cols <- function(df, prefix) {
+    nm <- names(df)
+    m <- regmatches(nm, regexec(paste0("^", prefix, "([0-9]+)$"), nm))
+    ok <- vapply(m, length, 0L) == 2
+    nm[ok][order(as.numeric(vapply(m[ok], `[`, "", 2)))]
+}
+make_rep <- function(dat, spec) {
+    df <- dat$num
+    svrepdesign(data = df, weights = as.formula(paste("~", spec$weight)),
+                repweights = df[, rep_cols(df, spec$prefix)], type = spec$type,
+                rho = spec$rho, rscales = spec$rscales, scale = spec$scale,
+                mse = isTRUE(spec$mse), combined.weights = TRUE)
+}
+rep_flags <- function(spec) {
+    f <- c("--weight", spec$weight, "--repweights", spec$prefix, "--reptype", spec$flag)
+    if (!is.null(spec$rho)) f <- c(f, "--rho", spec$rho)
+    if (!is.null(spec$rscales_flag)) f <- c(f, "--rscales", spec$rscales_flag)
+    if (!is.null(spec$scale)) f <- c(f, "--repscale", spec$scale)
+    if (isTRUE(spec$mse) && spec$flag != "sdr") f <- c(f, "--mse")
+    f
+}
+
+is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
+sort_levels <- function(x) {
+    x <- unique(x[!is.na(x)])
+    if (is_num_text(x)) x[order(as.numeric(x))] else sort(x, method = "radix")
+}
+q_var <- function(dat, col) {
+    x <- dat$txt[[col]]
+    list(name = col, flags = c("--var", col), levels = sort_levels(x), answered = !is.na(x),
+         y = function(l) as.numeric(x == l))
+}
+q_multi <- function(dat, name, cols) {
+    m <- sapply(cols, function(c) dat$num[[c]])
+    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
+         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
+}
+q_codes <- function(dat, name, col) {
+    x <- dat$txt[[col]]
+    codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")
+    list(name = name, flags = c("--multi-codes", paste0(name, "=", col)),
+         levels = sort_levels(unlist(codes)), answered = !is.na(x),
+         y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
+}
+s_by <- function(dat, col) {
+    x <- dat$txt[[col]]
+    segs <- lapply(sort_levels(x), function(l) list(name = paste0(col, "=", l),
+                                                   rows = !is.na(x) & x == l))
+    attr(segs, "flags") <- c("--by", col)
+    segs
+}
+s_eq <- function(dat, name, col, values) {
+    x <- dat$txt[[col]]
+    segs <- list(list(name = name, rows = !is.na(x) & x %in% values))
+    attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", paste(values, collapse = ",")))
+    segs
+}
+seg_list <- function(dat, ...) {
+    groups <- list(...)
+    segs <- c(list(list(name = "all", rows = rep(TRUE, nrow(dat$num)))),
+              do.call(c, lapply(groups, unclass)))
+    attr(segs, "flags") <- unlist(lapply(groups, attr, "flags"))
+    segs
+}
+
+## ---------------------------------------------------------------- tab
+ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin",
+                 beta = "beta")
+run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95) {
+    dat <- D[[dataset]]
+    w <- dat$num[[spec$weight]]
+    des <- make_rep(dat, spec)
+    out <- list()
+    for (q in questions) for (l in q$levels) for (s in segs) {
+        d <- s$rows & q$answered
+        y <- q$y(l); y[is.na(y)] <- 0
+        des$variables$yy <- y
+        sub <- des[d, ]
+        m <- svymean(~yy, sub, deff = "replace")
+        p <- coef(m)[[1]]; se <- SE(m)[[1]]
+        dfree <- degf(sub)
+        if (!(p > 0 && p < 1)) stop(case, ": p = ", p)
+        cp <- suppressWarnings(svyciprop(~yy, sub, method = ci_method_r[[ci]], level = level))
+        lim <- as.vector(attr(cp, "ci"))
+        W <- sum(w * d)
+        out[[length(out) + 1]] <- data.frame(
+            variable = q$name, level = l, segment = s$name,
+            base_n = fmt_int(sum(d)), base_weight = fmt_num(W),
+            count = fmt_int(sum(d & y == 1)), proportion = fmt_num(p), se = fmt_num(se),
+            ci_lower = fmt_num(lim[1]), ci_upper = fmt_num(lim[2]), df = fmt_int(dfree),
+            deff = fmt_num(deff(m)[[1]]), eff_base = fmt_num(W^2 / sum(w^2 * d)),
+            stringsAsFactors = FALSE)
+    }
+    res <- do.call(rbind, out)
+    write_expected(case, res)
+    args <- c("tab", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
+    if (ci != "logit") args <- c(args, "--ci", ci)
+    if (level != 0.95) args <- c(args, "--level", level)
+    add_case(case, args)
+    invisible(res)
+}
+
+## ---------------------------------------------------------------- compare
+run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm") {
+    dat <- D[[dataset]]
+    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
+    des <- make_rep(dat, spec)
+    dfree <- degf(des)
+    tq <- qt(0.975, dfree)
+    out <- list()
+    for (q in questions) for (pr in pairs) {
+        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+        ra <- byname[[ab[1]]]
+        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        fam <- list()
+        for (l in q$levels) {
+            y <- q$y(l); y[is.na(y)] <- 0
+            a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
+            des$variables$ya <- y * a; des$variables$na <- a
+            des$variables$yb <- y * b; des$variables$nb <- b
+            # the difference re-estimated on every replicate
+            tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
+            con <- svycontrast(tot, quote(ya / na - yb / nb))
+            diff <- coef(con)[[1]]; se <- SE(con)[[1]]
+            est <- coef(tot)
+            t <- diff / se
+            fam[[length(fam) + 1]] <- data.frame(
+                variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
+                estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
+                difference = diff, se = se, ci_lower = diff - tq * se,
+                ci_upper = diff + tq * se, df = dfree, t = t,
+                p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+        }
+        fam <- do.call(rbind, fam)
+        fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
+        out[[length(out) + 1]] <- fam
+    }
+    res <- do.call(rbind, out)
+    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
+                "p_value", "p_adjusted")) res[[v]] <- fmt_num(res[[v]])
+    res$df <- fmt_int(res$df)
+    write_expected(case, res)
+    args <- c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"),
+              as.vector(rbind("--pair", pairs)))
+    if (adjust != "holm") args <- c(args, "--adjust", adjust)
+    add_case(case, args)
+}
+
+## ---------------------------------------------------------------- chisq
+run_chisq <- function(case, dataset, spec, var, by) {
+    dat <- D[[dataset]]
+    des <- make_rep(dat, spec)
+    des$variables[[var]] <- dat$txt[[var]]
+    des$variables[[by]] <- dat$txt[[by]]
+    res <- svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
+    write_expected(case, data.frame(variable = var, by = by,
+                                    statistic = fmt_num(res$statistic[[1]]),
+                                    ndf = fmt_num(res$parameter[["ndf"]]),
+                                    ddf = fmt_num(res$parameter[["ddf"]]),
+                                    p_value = fmt_num(res$p.value[[1]])))
+    add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
+                     "--var", var, "--by", by))
+}
+
+## ---------------------------------------------------------------- the cases
+A <- D$rep_apistrat; C1 <- D$rep_apiclus1; NH <- D$rep_nhanes
+R_jkn <- length(jkn_rscales)
+stopifnot(length(unique(jkn_rscales)) == 3)
+S_jkn <- list(weight = "pw", prefix = "jk", type = "JKn", flag = "jkn", rscales = jkn_rscales,
+              rscales_flag = paste(fmt_num(jkn_rscales), collapse = ","))
+S_boot <- list(weight = "pw", prefix = "bs", type = "bootstrap", flag = "bootstrap")
+S_boot_mse <- c(S_boot, list(mse = TRUE))
+S_jk1 <- list(weight = "pw", prefix = "jk", type = "JK1", flag = "jk1")
+S_jk1_scale <- c(S_jk1, list(scale = 0.9))
+S_sdr <- list(weight = "pw", prefix = "jk", type = "successive-difference", flag = "sdr", mse = TRUE)
+S_brr <- list(weight = "WTMEC2YR", prefix = "brr", type = "BRR", flag = "brr")
+S_fay <- list(weight = "WTMEC2YR", prefix = "fay", type = "Fay", flag = "fay", rho = 0.3)
+S_fay_mse <- c(S_fay, list(mse = TRUE))
+
+run_tab("rep_apistrat_jkn", "rep_apistrat", S_jkn, list(q_var(A, "sch_wide"), q_var(A, "awards")),
+        seg_list(A, s_by(A, "stype")))
+run_tab("rep_apistrat_jkn_beta", "rep_apistrat", S_jkn, list(q_var(A, "both")),
+        seg_list(A, s_by(A, "stype")), ci = "beta")
+run_tab("rep_apistrat_boot", "rep_apistrat", S_boot, list(q_var(A, "sch_wide")),
+        seg_list(A, s_by(A, "stype")))
+run_tab("rep_apistrat_boot_mse_wald", "rep_apistrat", S_boot_mse, list(q_var(A, "comp_imp")),
+        seg_list(A, s_by(A, "stype")), ci = "wald")
+run_tab("rep_apiclus1_jk1", "rep_apiclus1", S_jk1, list(q_var(C1, "comp_imp"), q_var(C1, "both")),
+        seg_list(C1, s_by(C1, "stype")))
+run_tab("rep_apiclus1_jk1_xlogit", "rep_apiclus1", S_jk1, list(q_var(C1, "awards")),
+        seg_list(C1, s_eq(C1, "elem", "stype", "E")), ci = "xlogit")
+run_tab("rep_apiclus1_jk1_scale_asin", "rep_apiclus1", S_jk1_scale, list(q_var(C1, "sch_wide")),
+        seg_list(C1, s_eq(C1, "elem", "stype", "E")), ci = "asin")
+run_tab("rep_apiclus1_sdr", "rep_apiclus1", S_sdr, list(q_var(C1, "both")),
+        seg_list(C1, s_by(C1, "stype")))
+run_tab("rep_nhanes_brr", "rep_nhanes", S_brr, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_by(NH, "race")))
+run_tab("rep_nhanes_fay", "rep_nhanes", S_fay, list(q_var(NH, "agecat")),
+        seg_list(NH, s_by(NH, "RIAGENDR")))
+run_tab("rep_nhanes_fay_mse_beta", "rep_nhanes", S_fay_mse, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), ci = "beta")
+
+SH <- D$rep_shopper
+S_sh <- list(weight = "wt", prefix = "jk", type = "JKn", flag = "jkn", rscales = sh_rscales,
+             rscales_flag = paste(fmt_num(sh_rscales), collapse = ","))
+shq <- list(q_var(SH, "would_switch"), q_multi(SH, "pref", c("pref_email", "pref_form", "pref_phone")),
+            q_codes(SH, "prob", "problems"))
+run_tab("rep_shopper_jkn", "rep_shopper", S_sh, shq,
+        seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")))
+run_tab("rep_shopper_jkn_beta_flag", "rep_shopper", S_sh, shq[1:2],
+        seg_list(SH, s_eq(SH, "flagged", "flag", "x")), ci = "beta")
+run_compare("rep_shopper_jkn_cmp", "rep_shopper", S_sh, shq,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest")
+
+run_compare("rep_apistrat_jkn_cmp", "rep_apistrat", S_jkn, list(q_var(A, "sch_wide")),
+            seg_list(A, s_by(A, "stype")), c("stype=E:stype=H", "stype=M:all"))
+run_compare("rep_apistrat_boot_cmp_mse", "rep_apistrat", S_boot_mse, list(q_var(A, "awards")),
+            seg_list(A, s_by(A, "stype")), "stype=E:rest")
+run_compare("rep_apiclus1_jk1_cmp", "rep_apiclus1", S_jk1, list(q_var(C1, "both")),
+            seg_list(C1, s_eq(C1, "elem", "stype", "E")), "elem:all")
+run_compare("rep_nhanes_brr_cmp_overlap", "rep_nhanes", S_brr, list(q_var(NH, "agecat")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2"), s_eq(NH, "white", "race", "3")),
+            "women:white", adjust = "bh")
+run_compare("rep_nhanes_fay_cmp", "rep_nhanes", S_fay, list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_by(NH, "race")), "race=1:race=2")
+
+run_chisq("rep_nhanes_brr_chisq", "rep_nhanes", S_brr, "HI_CHOL", "race")
+run_chisq("rep_apistrat_jkn_chisq", "rep_apistrat", S_jkn, "sch_wide", "stype")
+
+## ---------------------------------------------------------------- creating replicates
+# `shopstat replicate` must write R's as.svrepdesign() weights (weights(rd, "analysis")):
+# the expected output is the input file as R reads it plus rep1..repR.
+create_case <- function(case, file, design_fn, type, flags, lonely = "fail") {
+    path <- file.path(datadir, file)
+    txt <- read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE)
+    num <- read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE)
+    old <- options(survey.lonely.psu = lonely)
+    rd <- as.svrepdesign(design_fn(num), type = type)
+    options(old)
+    w <- weights(rd, "analysis")
+    out <- txt
+    for (r in seq_len(ncol(w))) out[[paste0("rep", r)]] <- fmt_num(w[, r])
+    write_expected(case, out)
+    add_case(case, c("replicate", file.path("data", file), flags, "--type", tolower(type)),
+             tol = "1e-12")
+    rd
+}
+invisible(create_case("rep_create_jk1", "apiclus1.csv",
+            function(df) svydesign(ids = ~dnum, weights = ~pw, data = df), "JK1",
+            c("--weight", "pw", "--psu", "dnum")))
+rd_rt <- create_case("rep_create_jkn", "apistrat.csv",
+                     function(df) svydesign(ids = ~snum, strata = ~stype, fpc = ~fpc,
+                                            weights = ~pw, data = df), "JKn",
+                     c("--weight", "pw", "--strata", "stype", "--psu", "snum", "--fpc", "fpc"))
+invisible(create_case("rep_create_jkn_lonely", "shopper.csv",
+            function(df) svydesign(ids = ~panel, strata = ~wstratum, weights = ~wt, nest = TRUE,
+                                   data = df), "JKn",
+            c("--weight", "wt", "--strata", "wstratum", "--psu", "panel", "--lonely-psu",
+              "certainty"), lonely = "certainty"))
+# Round trip (run.sh): the weights `shopstat replicate` writes for rep_create_jkn, analysed
+# with the flags it prints, must give rep_apistrat_jkn (R's JKn results for the same design).
+stopifnot(isTRUE(all.equal(rd_rt$rscales, jkn_rscales, tolerance = 1e-15)))
+
+writeLines(c("# Replicate-weight oracle cases (format as cases.txt).",
+             "# Generated by make_rep_fixtures.R: do not edit by hand.", cases),
+           file.path(root, "rep_cases.txt"))
+cat(length(cases), "replicate cases written\n")

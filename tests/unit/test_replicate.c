@@ -1,0 +1,305 @@
+/* Unit tests of replicate-weight designs: R's rank rule, default scales, mse, created weights. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#include <gsl/gsl_errno.h>
+
+#include "core.h"
+#include "shopstat/replicate.h"
+#include "shopstat/tab.h"
+
+/* Packed lower triangle of X'X for an n x R matrix given column by column. */
+static void gram(const double *X, size_t n, size_t R, double *G)
+{
+    for (size_t i = 0; i < R; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double s = 0;
+            for (size_t k = 0; k < n; k++)
+                s += X[i * n + k] * X[j * n + k];
+            G[i * (i + 1) / 2 + j] = s;
+        }
+}
+
+static void test_rank(void **state)
+{
+    (void)state;
+    double G[64];
+    /* JKn with two strata of two PSUs: a1 + a2 = a3 + a4 = 2 w, so rank 3 (R: df 2 =
+     * PSUs - strata, as the Taylor design). */
+    const double jkn[] = {0, 2, 1, 1, 2, 0, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0};
+    gram(jkn, 4, 4, G);
+    assert_int_equal(rep_gram_rank(G, 4, 1e-5), 3);
+    /* JK1 with 3 PSUs: (J - I) 3/2 is invertible, rank 3. */
+    const double jk1[] = {0, 1.5, 1.5, 1.5, 0, 1.5, 1.5, 1.5, 0};
+    gram(jk1, 3, 3, G);
+    assert_int_equal(rep_gram_rank(G, 3, 1e-5), 3);
+    /* A zero column and a repeated column are dropped; order does not matter. */
+    const double dup[] = {1, 2, 3, 0, 0, 0, 1, 2, 3, 3, 1, 2};
+    gram(dup, 3, 4, G);
+    assert_int_equal(rep_gram_rank(G, 4, 1e-5), 2);
+    /* More columns than rows: rank at most the rows. */
+    const double wide[] = {1, 2, 3, 4, 5, 7, 1, 0};
+    gram(wide, 2, 4, G);
+    assert_int_equal(rep_gram_rank(G, 4, 1e-5), 2);
+    /* dqrdc2's rule: a column whose residual is below tol times its norm is dropped.
+     * c = a + e b with a = (1,0,0), b = (0,1,0): residual/norm ~ e. */
+    for (int k = 0; k < 2; k++) {
+        double e = k == 0 ? 1e-7 : 1e-3;
+        const double near[] = {1, 0, 0, 0, 0, 1, 1, e, 0};
+        gram(near, 3, 3, G);
+        assert_int_equal(rep_gram_rank(G, 3, 1e-5), k == 0 ? 2 : 3);
+    }
+}
+
+/* y, w and two replicate sets: a1..a4 (JKn-like, rank 3; replicate proportions of y = 1:
+ * 3/4, 1/4, 3/4, 1/4 around p = 1/2, sum of squares 1/4) and b1,b2 (proportions 1/2, 3/4:
+ * mean 5/8, squares 1/32 about the mean, 1/16 about p = 1/2; rank 2). */
+static const char csv_text[] = "y,w,a1,a2,a3,a4,b1,b2\n"
+                               "1,1,2,0,1,1,2,3\n"
+                               "0,1,0,2,1,1,2,1\n"
+                               "1,1,1,1,2,0,0,0\n"
+                               "0,1,1,1,0,2,0,0\n";
+
+static char *write_tmp(const char *text)
+{
+    char *path = strdup("/tmp/shopstat_rep_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+/* se and df of P(y = 1) in 'all' under the given replicate options. */
+static void rep_tab(const char *path, const char *cols, shopstat_rep_type type, double rho,
+                    double scale, const char *rscales, int mse, shopstat_ci_method ci,
+                    shopstat_estimate *out)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.repweights = cols;
+    d.reptype = type;
+    d.rho = rho;
+    d.repscale = scale;
+    d.rscales = rscales;
+    d.mse = mse;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "y", "y", &err), SHOPSTAT_OK);
+    shopstat_reader *r = NULL;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    shopstat_status st = shopstat_totals_compute(p, r, &t, &err);
+    if (st)
+        print_error("%s\n", err.msg);
+    assert_int_equal(st, SHOPSTAT_OK);
+    shopstat_tab_opts o;
+    shopstat_tab_opts_init(&o);
+    o.ci = ci;
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_tab_estimates(t, &o, &e, &n, &err), SHOPSTAT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[1].level, "1");
+    *out = e[1];
+    free(e);
+    shopstat_totals_free(t);
+    shopstat_reader_free(r);
+    shopstat_plan_free(p);
+}
+
+static void test_scales(void **state)
+{
+    (void)state;
+    char *path = write_tmp(csv_text);
+    shopstat_estimate e;
+    const shopstat_ci_method W = SHOPSTAT_CI_WALD;
+    struct {
+        shopstat_rep_type type;
+        double rho, scale;
+        const char *rscales;
+        double var;
+    } c[] = {
+        {SHOPSTAT_REP_BRR, NAN, NAN, NULL, 0.25 / 4},           /* 1/R */
+        {SHOPSTAT_REP_FAY, 0.5, NAN, NULL, 0.25 / (4 * 0.25)}, /* 1/(R (1 - rho)^2) */
+        {SHOPSTAT_REP_JK1, NAN, NAN, NULL, 0.25 * 3 / 4},       /* (R - 1)/R */
+        {SHOPSTAT_REP_JKN, NAN, NAN, "0.5", 0.25 * 0.5},        /* rscales */
+        {SHOPSTAT_REP_JKN, NAN, NAN, "1,1,0,0", 1.0 / 16 * 2},  /* per replicate */
+        {SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, 0.25 / 3},     /* 1/(R - 1) */
+        {SHOPSTAT_REP_SDR, NAN, NAN, NULL, 0.25 * 4 / 4},       /* 4/R */
+        {SHOPSTAT_REP_BRR, NAN, 2, NULL, 0.25 * 2},             /* --repscale */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        rep_tab(path, "a", c[i].type, c[i].rho, c[i].scale, c[i].rscales, -1, W, &e);
+        assert_close(e.proportion, 0.5, 1e-15);
+        assert_close(e.se * e.se, c[i].var, 1e-13);
+        assert_close(e.df, 2, 0);
+    }
+    /* mse: centre on the full-sample estimate (default for sdr only). */
+    rep_tab(path, "b1,b2", SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, -1, W, &e);
+    assert_close(e.se * e.se, 1.0 / 32, 1e-13);
+    assert_close(e.df, 1, 0);
+    rep_tab(path, "b1,b2", SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, 1, W, &e);
+    assert_close(e.se * e.se, 1.0 / 16, 1e-13);
+    rep_tab(path, "b1,b2", SHOPSTAT_REP_SDR, NAN, NAN, NULL, -1, W, &e);
+    assert_close(e.se * e.se, 2.0 / 16, 1e-13);
+    rep_tab(path, "b1,b2", SHOPSTAT_REP_SDR, NAN, NAN, NULL, 0, W, &e);
+    assert_close(e.se * e.se, 2.0 / 32, 1e-13);
+    /* logit: the replicate variance of logit(p_r): logit(3/4) = log 3, so about 0 the
+     * squares are 4 (log 3)^2; BRR: (log 3)^2; interval expit(0 +/- t log 3) at df 2. */
+    rep_tab(path, "a", SHOPSTAT_REP_BRR, NAN, NAN, NULL, -1, SHOPSTAT_CI_LOGIT, &e);
+    double h = 4.302652729749464 * log(3.0); /* qt(0.975, 2) */
+    assert_close(e.ci_lower, 1 / (1 + exp(h)), 1e-12);
+    assert_close(e.ci_upper, 1 / (1 + exp(-h)), 1e-12);
+    /* deff as R's svrep svymean: var (n - 1) / (p q), n = 4 rows */
+    rep_tab(path, "a", SHOPSTAT_REP_BRR, NAN, NAN, NULL, -1, W, &e);
+    assert_close(e.deff, 0.0625 * 3 / 0.25, 1e-13);
+    unlink(path);
+    free(path);
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    char *path = write_tmp(csv_text);
+    const struct {
+        const char *cols;
+        shopstat_rep_type type;
+        const char *strata, *rscales;
+    } bad[] = {
+        {"a", SHOPSTAT_REP_NONE, NULL, NULL},      /* no type */
+        {"a", SHOPSTAT_REP_JKN, NULL, NULL},       /* jkn without rscales */
+        {"a", SHOPSTAT_REP_FAY, NULL, NULL},       /* fay without rho */
+        {"zz", SHOPSTAT_REP_BRR, NULL, NULL},      /* no such prefix */
+        {"a", SHOPSTAT_REP_BRR, "y", NULL},        /* strata with replicates */
+        {"a", SHOPSTAT_REP_BRR, NULL, "1,2"},      /* rscales length */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_design_opts d;
+        shopstat_design_opts_init(&d);
+        d.weight = "w";
+        d.repweights = bad[i].cols;
+        d.reptype = bad[i].type;
+        d.strata = bad[i].strata;
+        d.rscales = bad[i].rscales;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_single(p, "y", "y", &err), SHOPSTAT_OK);
+        shopstat_reader *r = NULL;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_totals *t = NULL;
+        assert_int_equal(shopstat_totals_compute(p, r, &t, &err), SHOPSTAT_EUSAGE);
+        assert_null(t);
+        shopstat_reader_free(r);
+        shopstat_plan_free(p);
+    }
+    unlink(path);
+    free(path);
+}
+
+/* Two strata of 3 and 4 PSUs, one row per PSU, weight 1: each created weight is the
+ * multiplier itself. */
+static const char design_text[] = "s,p,w\n"
+                                  "A,1,1\nA,2,1\nA,3,1\nB,1,1\nB,2,1\nB,3,1\nB,4,1\n";
+
+static char *create(const char *path, shopstat_rep_type type, unsigned long seed, size_t R,
+                    shopstat_replicate_info *info)
+{
+    shopstat_replicate_opts o;
+    shopstat_replicate_opts_init(&o);
+    o.weight = "w";
+    o.strata = type == SHOPSTAT_REP_JK1 ? NULL : "s";
+    o.psu = "p";
+    o.type = type;
+    o.seed = seed;
+    o.replicates = R;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_status st = shopstat_replicate_write(path, NULL, &o, f, info, &err);
+    if (st)
+        print_error("%s\n", err.msg);
+    assert_int_equal(st, SHOPSTAT_OK);
+    fclose(f);
+    return buf;
+}
+
+static void test_create(void **state)
+{
+    (void)state;
+    char *path = write_tmp(design_text);
+    shopstat_replicate_info info;
+    /* JKn: 7 replicates; replicate 2 drops PSU A/2: A/1, A/3 get 3/2, B gets 1. */
+    char *jkn = create(path, SHOPSTAT_REP_JKN, 1, 0, &info);
+    assert_int_equal(info.replicates, 7);
+    assert_close(info.scale, 1, 0);
+    assert_close(info.rscales[0], 2.0 / 3, 1e-15);
+    assert_close(info.rscales[6], 3.0 / 4, 1e-15);
+    assert_non_null(strstr(jkn, "s,p,w,rep1,rep2,rep3,rep4,rep5,rep6,rep7\n"));
+    assert_non_null(strstr(jkn, "\nA,1,1,0,1.5,1.5,1,1,1,1\n"));
+    assert_non_null(strstr(jkn, "\nA,2,1,1.5,0,1.5,1,1,1,1\n"));
+    assert_non_null(strstr(jkn, "\nB,4,1,1,1,1,1.3333333333333333,1.3333333333333333,"
+                                "1.3333333333333333,0\n"));
+    shopstat_replicate_info_free(&info);
+    free(jkn);
+
+    /* Bootstrap: reproducible for a seed, different for another; in every replicate and
+     * stratum the multipliers sum to n_h (n_h - 1 draws of n_h/(n_h - 1)). */
+    char *b1 = create(path, SHOPSTAT_REP_BOOTSTRAP, 7, 20, &info);
+    assert_close(info.scale, 1.0 / 19, 1e-15);
+    shopstat_replicate_info_free(&info);
+    char *b2 = create(path, SHOPSTAT_REP_BOOTSTRAP, 7, 20, NULL);
+    char *b3 = create(path, SHOPSTAT_REP_BOOTSTRAP, 8, 20, NULL);
+    assert_string_equal(b1, b2);
+    assert_true(strcmp(b1, b3) != 0);
+    double sum[2][20] = {{0}};
+    char *line = strchr(b1, '\n') + 1;
+    while (*line) {
+        int h = line[0] == 'A' ? 0 : 1;
+        char *f = line;
+        for (int k = 0; k < 3; k++)
+            f = strchr(f, ',') + 1;
+        for (int r = 0; r < 20; r++) {
+            char *end;
+            double m = strtod(f, &end);
+            double fac = h == 0 ? 1.5 : 4.0 / 3;
+            double draws = m / fac;
+            assert_close(draws, round(draws), 1e-12);
+            sum[h][r] += m;
+            f = end + 1;
+        }
+        line = strchr(line, '\n') + 1;
+    }
+    for (int r = 0; r < 20; r++) {
+        assert_close(sum[0][r], 3, 1e-12);
+        assert_close(sum[1][r], 4, 1e-12);
+    }
+    free(b1);
+    free(b2);
+    free(b3);
+    unlink(path);
+    free(path);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rank),
+        cmocka_unit_test(test_scales),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_create),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
