@@ -11,6 +11,7 @@
 #include "shopstat/design.h"
 #include "shopstat/ci.h"
 #include "shopstat/tab.h"
+#include "shopstat/xlsx.h"
 #include "shopstat/compare.h"
 #include "shopstat/output.h"
 #include "shopstat/chart.h"

@@ -1,0 +1,53 @@
+/* Excel workbook of report tables (libxlsxwriter): one sheet per table. */
+#ifndef SHOPSTAT_XLSX_H
+#define SHOPSTAT_XLSX_H
+
+#include <stddef.h>
+
+#include "shopstat/compare.h"
+#include "shopstat/error.h"
+#include "shopstat/tab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One report table: the estimates of one question in its segments, with labels.
+ * est holds nlevels x nsegments rows in shopstat_tab_estimates order (level-major,
+ * segment-minor), est[l * nsegments + s]. diffs (may be NULL) are the table's
+ * comparisons; a pair (a, b) marks cells of a that are significantly higher than b
+ * (and vice versa) with the column letter of the other segment. Labels may be NULL
+ * (then the code / name is shown). */
+typedef struct shopstat_xlsx_table {
+    const char *name;       /* table id: sheet name (truncated/uniquified to Excel's 31 chars) */
+    const char *title;      /* question label */
+    const char *base_note;  /* e.g. "Base: sites that display a phone number"; may be NULL */
+    int multi;              /* multi-response: "multiple answers allowed" note */
+    size_t nlevels, nsegments;
+    const char *const *level_labels;   /* [nlevels] */
+    const char *const *segment_labels; /* [nsegments] */
+    const shopstat_estimate *est;      /* [nlevels * nsegments] */
+    const shopstat_difference *diffs;
+    size_t ndiffs;
+} shopstat_xlsx_table;
+
+typedef struct shopstat_xlsx_opts {
+    const char *title;    /* workbook title (document properties and the contents sheet) */
+    const char *note;     /* e.g. "Synthetic data built to match published figures"; may be NULL */
+    const char *ci_note;  /* e.g. "95% CI, logit method"; may be NULL */
+    double alpha_upper;   /* upper-case letters, default 0.05 */
+    double alpha_lower;   /* lower-case letters, default 0.10 */
+} shopstat_xlsx_opts;
+
+void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o);
+
+/* Write the workbook to path (the caller makes it atomic by writing into a temporary
+ * folder). SHOPSTAT_EIO on failure with the reason in err. */
+shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,
+                                    size_t ntables, const shopstat_xlsx_opts *o,
+                                    shopstat_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
