@@ -50,6 +50,7 @@ typedef struct report {
     shopstat_difference *d;
     size_t nd;
     size_t *qstart;           /* first estimate of each question */
+    size_t *qmap;             /* plan (totals) index of each spec question used by a table */
     rtable *tabs;
     char **warnings;
     size_t nwarnings;
@@ -342,8 +343,19 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     if (!(r->plan = shopstat_plan_new()))
         return nomem(err);
     shopstat_status st = shopstat_plan_set_design(r->plan, &in->design, err);
-    for (size_t q = 0; q < in->nquestions && !st; q++)
-        st = add_question(r, q, err);
+    /* only the questions some table shows: an unused one costs cells and may fail */
+    r->qmap = calloc(in->nquestions + 1, sizeof *r->qmap);
+    if (!r->qmap)
+        return nomem(err);
+    size_t nadded = 0;
+    for (size_t q = 0; q < in->nquestions && !st; q++) {
+        r->qmap[q] = (size_t)-1;
+        for (size_t i = 0; i < in->ntables && r->qmap[q] == (size_t)-1; i++)
+            if (in->tables[i].question == q)
+                r->qmap[q] = nadded++;
+        if (r->qmap[q] != (size_t)-1)
+            st = add_question(r, q, err);
+    }
     int *used = calloc(in->nsegments, sizeof *used);
     r->tabs = calloc(in->ntables, sizeof *r->tabs);
     if (!used || !r->tabs) {
@@ -503,14 +515,14 @@ static void base_note(const report *r, rtable *rt)
 
 static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
 {
-    size_t q = rt->t->question, ns = shopstat_totals_nsegments(r->tot);
+    size_t sq = rt->t->question, q = r->qmap[sq], ns = shopstat_totals_nsegments(r->tot);
     rt->nlevels = shopstat_totals_nlevels(r->tot, q);
     rt->est = calloc(rt->nlevels * rt->ncols + 1, sizeof *rt->est);
     rt->level_labels = calloc(rt->nlevels + 1, sizeof *rt->level_labels);
     if (!rt->est || !rt->level_labels)
         return nomem(err);
     for (size_t l = 0; l < rt->nlevels; l++) {
-        rt->level_labels[l] = level_label(r, q, shopstat_totals_level(r->tot, q, l));
+        rt->level_labels[l] = level_label(r, sq, shopstat_totals_level(r->tot, q, l));
         for (size_t c = 0; c < rt->ncols; c++) {
             size_t i = r->qstart[q] + l * ns + rt->cols[c];
             if (i >= r->ne || r->e[i].q != q || r->e[i].l != l || r->e[i].s != rt->cols[c])
@@ -527,7 +539,7 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
                  rt->colnames[c]);
     if (rt->nlevels == 0)
         warn(r, "table '%s': question '%s' has no answers", rt->t->name,
-             r->in->questions[q].name);
+             r->in->questions[sq].name);
     base_note(r, rt);
     return SHOPSTAT_OK;
 }
@@ -547,7 +559,7 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
         int seen = 0;
         for (size_t i = 0; i < r->nd; i++) {
             const shopstat_difference *d = &r->d[i];
-            if (d->q != t->question || strcmp(d->segment_a, a) != 0 ||
+            if (d->q != r->qmap[t->question] || strcmp(d->segment_a, a) != 0 ||
                 strcmp(d->segment_b, b) != 0)
                 continue;
             /* the same pair may be declared by several tables: take one pair's rows */
@@ -1161,6 +1173,7 @@ static void report_free(report *r)
         free(r->warnings[i]);
     free(r->warnings);
     free(r->qstart);
+    free(r->qmap);
     free(r->e);
     free(r->d);
     shopstat_totals_free(r->tot);
@@ -1181,8 +1194,12 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     r.in = shopstat_spec_get(spec);
     r.o = o;
     shopstat_status st = build_plan(&r, err);
-    if (!st)
-        st = shopstat_sha256_file(r.in->data, r.sha, err);
+    if (!st && shopstat_sha256_file(r.in->data, r.sha, err)) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        st = shopstat_error_set(err, SHOPSTAT_EIO, r.in->path, r.in->data_pos.line,
+                                r.in->data_pos.col, "data file '%s': %s", r.in->data, why);
+    }
     if (!st)
         st = run_pass(&r, err);
     if (!st)

@@ -76,26 +76,31 @@ const shopstat_spec_info *shopstat_spec_get(const shopstat_spec *s)
 
 /* ---- "did you mean" ---- */
 
+/* Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+ * two adjacent letters ("pus" -> "psu") each cost 1. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return (size_t)-1;
-    size_t row[65];
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t sub = diag + (a[i - 1] != b[j - 1]);
-            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-    }
-    return row[lb];
+    return d[la][lb];
 }
 
 const char *shopstat_closest(const char *word, const char *const *cands, size_t n)
@@ -450,6 +455,10 @@ static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out
         size_t len = strlen(ops[k].text);
         if (lx->n - lx->i >= len && strncmp(rest, ops[k].text, len) == 0) {
             lx->i += len;
+            if (lx->i < lx->n && strchr("=<>!", lx->s[lx->i]))
+                return fail_at(c, lex_pos(lx, opat),
+                               "unknown operator '%.*s' (use ==, !=, >, >=, <, <=, in [...])",
+                               (int)(len + 1), rest);
             out->cond.op = ops[k].op;
             const char **v = zalloc(c, 2, sizeof *v);
             if (!v)
