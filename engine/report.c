@@ -25,14 +25,14 @@
 /* One table of the spec as computed: its columns (segments) and rows. */
 typedef struct rtable {
     const shopstat_spec_table *t;
-    char **internal;          /* plan segment name per spec segment of the table (NULL: by) */
-    size_t *cols;             /* totals segment index per output column */
-    const char **colnames;    /* output segment name per column */
-    const char **collabels;   /* display label per column */
+    char **internal;        /* plan segment name per spec segment of the table (NULL: by) */
+    size_t *cols;           /* totals segment index per output column */
+    const char **colnames;  /* output segment name per column */
+    const char **collabels; /* display label per column */
     size_t ncols, nlevels;
-    shopstat_estimate *est;   /* nlevels x ncols, level-major */
+    shopstat_estimate *est; /* nlevels x ncols, level-major */
     const char **level_labels;
-    char **pair_b;            /* plan name of each pair's b ("rest" or a hidden segment) */
+    char **pair_b; /* plan name of each pair's b ("rest" or a hidden segment) */
     shopstat_difference *diffs;
     size_t ndiffs;
     char chart_base[500];
@@ -49,8 +49,8 @@ typedef struct report {
     size_t ne;
     shopstat_difference *d;
     size_t nd;
-    size_t *qstart;           /* first estimate of each question */
-    size_t *qmap;             /* plan (totals) index of each spec question used by a table */
+    size_t *qstart; /* first estimate of each question */
+    size_t *qmap;   /* plan (totals) index of each spec question used by a table */
     rtable *tabs;
     char **warnings;
     size_t nwarnings;
@@ -505,11 +505,10 @@ static void base_note(const report *r, rtable *rt)
     if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s%s", t->base_label, multi);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, answering%s",
-                 t->base_expr, multi);
-    else
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question%s",
+        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, answering%s", t->base_expr,
                  multi);
+    else
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question%s", multi);
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s.", rt->chart_base);
 }
 
@@ -538,8 +537,7 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
             warn(r, "table '%s': segment '%s' has no rows in the base", rt->t->name,
                  rt->colnames[c]);
     if (rt->nlevels == 0)
-        warn(r, "table '%s': question '%s' has no answers", rt->t->name,
-             r->in->questions[sq].name);
+        warn(r, "table '%s': question '%s' has no answers", rt->t->name, r->in->questions[sq].name);
     base_note(r, rt);
     return SHOPSTAT_OK;
 }
@@ -553,9 +551,8 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
     for (size_t p = 0; p < t->npairs; p++) {
         const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
         const char *b = rt->pair_b[p];
-        const char *bname = t->pairs[p].b == SHOPSTAT_SPEC_REST
-                                ? "rest"
-                                : r->in->segments[t->pairs[p].b].name;
+        const char *bname =
+            t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
         int seen = 0;
         for (size_t i = 0; i < r->nd; i++) {
             const shopstat_difference *d = &r->d[i];
@@ -728,9 +725,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             if (e->base_n == 0 || isnan(e->proportion))
                 fputs(" - |", f);
             else
-                fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion,
-                        100 * e->ci_lower, 100 * e->ci_upper, e->eff_base < 30 ? "*" : "",
-                        let[0] ? " " : "", let);
+                fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
+                        100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
         }
         fputc('\n', f);
     }
@@ -971,8 +967,8 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     char path[4300];
     snprintf(path, sizeof path, "%s/charts", r->tmpdir);
     if (!st && mkdir(path, 0755) != 0)
-        st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s",
-                                strerror(errno));
+        st =
+            shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
     for (size_t i = 0; i < nt && !st; i++) {
         rtable *rt = &r->tabs[i];
         if (!rt->t->chart || rt->nlevels == 0)
@@ -996,8 +992,12 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         snprintf(survey, sizeof survey, "Survey: %s. Data: %s (SHA-256 %.16s...).", r->in->survey,
                  r->in->data, r->sha);
         const char *lines[] = {survey, design, acct, ci};
-        shopstat_title_page tp = {r->in->title ? r->in->title : r->in->survey, r->in->subtitle,
-                                  r->in->survey, r->in->note, lines, 4};
+        shopstat_title_page tp = {r->in->title ? r->in->title : r->in->survey,
+                                  r->in->subtitle,
+                                  r->in->survey,
+                                  r->in->note,
+                                  lines,
+                                  4};
         snprintf(path, sizeof path, "%s/report.pdf", r->tmpdir);
         reg_add(path);
         st = shopstat_report_pdf_write(path, &tp, ptrs, nj, NULL, err);
@@ -1091,8 +1091,7 @@ static shopstat_status make_tmpdir(report *r, shopstat_error *err)
     shopstat_status st = mkdir_parents(r->outdir, err);
     if (st)
         return st;
-    if (snprintf(r->tmpdir, sizeof r->tmpdir, "%s.tmp-XXXXXX", r->outdir) >=
-        (int)sizeof r->tmpdir)
+    if (snprintf(r->tmpdir, sizeof r->tmpdir, "%s.tmp-XXXXXX", r->outdir) >= (int)sizeof r->tmpdir)
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "path is too long");
     if (!reg_paths && !(reg_paths = calloc(REG_MAX, sizeof *reg_paths)))
         return nomem(err);
@@ -1127,21 +1126,19 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     struct stat sb;
     int had = lstat(r->outdir, &sb) == 0;
     if (had && !S_ISDIR(sb.st_mode))
-        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
-                                  "exists and is not a folder");
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "exists and is not a folder");
     if (had) {
         snprintf(old, sizeof old, "%s.old-XXXXXX", r->outdir);
         if (!mkdtemp(old) || rename(r->outdir, old) != 0)
             return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
-                                      "cannot move the previous output aside: %s",
-                                      strerror(errno));
+                                      "cannot move the previous output aside: %s", strerror(errno));
     }
     if (rename(r->tmpdir, r->outdir) != 0) {
         int e = errno;
         if (had)
             rename(old, r->outdir);
-        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "cannot rename into place: %s",
-                                  strerror(e));
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
+                                  "cannot rename into place: %s", strerror(e));
     }
     reg_live = 0;
     reg_n = 0;

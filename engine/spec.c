@@ -233,9 +233,8 @@ static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
     if (m->type != YAML_MAPPING_NODE)
         return FAIL(c, m, "%s must be a mapping (key: value), not %s", what, kind_name(m));
     if (map_len(m) > SHOPSTAT_SPEC_MAX_ITEMS)
-        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(m).line,
-                                  pos_of(m).col, "%s has more than %d entries", what,
-                                  SHOPSTAT_SPEC_MAX_ITEMS);
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(m).line, pos_of(m).col,
+                                  "%s has more than %d entries", what, SHOPSTAT_SPEC_MAX_ITEMS);
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = node(c, p->key);
         const char *k = key_text(c, p);
@@ -267,7 +266,8 @@ static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
     return SHOPSTAT_OK;
 }
 
-#define CHECK_MAP(c, m, what, keys) check_map((c), (m), (what), (keys), sizeof(keys) / sizeof *(keys))
+#define CHECK_MAP(c, m, what, keys)                                                                \
+    check_map((c), (m), (what), (keys), sizeof(keys) / sizeof *(keys))
 
 static yaml_node_t *get(ctx *c, yaml_node_t *m, const char *key)
 {
@@ -299,16 +299,15 @@ static shopstat_status text_list(ctx *c, yaml_node_t *n, const char *what, const
     if (n->type == YAML_MAPPING_NODE)
         return FAIL(c, n, "%s must be a list, not a mapping", what);
     if (k > SHOPSTAT_SPEC_MAX_ITEMS)
-        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(n).line,
-                                  pos_of(n).col, "%s has too many items", what);
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(n).line, pos_of(n).col,
+                                  "%s has too many items", what);
     const char **v = zalloc(c, k + 1, sizeof *v);
     shopstat_pos *p = zalloc(c, k, sizeof *p);
     if (!v || !p)
         return SHOPSTAT_ENOMEM;
     for (size_t i = 0; i < k; i++) {
-        yaml_node_t *item = n->type == YAML_SEQUENCE_NODE
-                                ? node(c, n->data.sequence.items.start[i])
-                                : n;
+        yaml_node_t *item =
+            n->type == YAML_SEQUENCE_NODE ? node(c, n->data.sequence.items.start[i]) : n;
         shopstat_status st = scalar(c, item, what, &v[i]);
         if (st)
             return st;
@@ -396,8 +395,7 @@ static shopstat_status parse_values_list(ctx *c, lexer *lx, const char ***vals)
 {
     skip_ws(lx);
     if (lx->i >= lx->n || lx->s[lx->i] != '[')
-        return fail_at(c, lex_pos(lx, lx->i), "expected '[' after 'in' in expression '%s'",
-                       lx->s);
+        return fail_at(c, lex_pos(lx, lx->i), "expected '[' after 'in' in expression '%s'", lx->s);
     lx->i++;
     size_t cap = 1;
     for (size_t k = lx->i; k < lx->n && lx->s[k] != ']'; k++)
@@ -431,8 +429,7 @@ static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out
     skip_ws(lx);
     size_t start = lx->i;
     if (lx->i >= lx->n || !is_ident_char(lx->s[lx->i], 1))
-        return fail_at(c, lex_pos(lx, lx->i), "expected a column name in expression '%s'",
-                       lx->s);
+        return fail_at(c, lex_pos(lx, lx->i), "expected a column name in expression '%s'", lx->s);
     while (lx->i < lx->n && is_ident_char(lx->s[lx->i], 0))
         lx->i++;
     const char *ident = sdup(c, lx->s + start, lx->i - start);
@@ -468,8 +465,8 @@ static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out
             double x;
             if (ops[k].op != SHOPSTAT_OP_IN && ops[k].op != SHOPSTAT_OP_NOT_IN &&
                 shopstat_parse_number(v[0], strlen(v[0]), 0, &x) != 1)
-                return fail_at(c, lex_pos(lx, opat), "'%s' needs a number, not '%s'",
-                               ops[k].text, v[0]);
+                return fail_at(c, lex_pos(lx, opat), "'%s' needs a number, not '%s'", ops[k].text,
+                               v[0]);
             out->cond.values = v;
             return SHOPSTAT_OK;
         }
@@ -491,8 +488,7 @@ static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out
 
 /* Parse "cond and cond ..." from scalar node n into a fresh array. */
 static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
-                                  const shopstat_spec_cond **out, size_t *nout,
-                                  const char **text)
+                                  const shopstat_spec_cond **out, size_t *nout, const char **text)
 {
     shopstat_status st = scalar(c, n, what, text);
     if (st)
@@ -601,8 +597,7 @@ static shopstat_status parse_recode(ctx *c, yaml_node_t *n, shopstat_spec_questi
             st = shopstat_plan_add_recode(tmp, "q", v[i].match, v[i].level, &e2);
         shopstat_plan_free(tmp);
         if (st)
-            return FAIL(c, node(c, p->key), "recode of '%s': bad rule '%s'", q->name,
-                        v[i].match);
+            return FAIL(c, node(c, p->key), "recode of '%s': bad rule '%s'", q->name, v[i].match);
     }
     q->recodes = v;
     q->nrecodes = k;
@@ -611,8 +606,8 @@ static shopstat_status parse_recode(ctx *c, yaml_node_t *n, shopstat_spec_questi
 
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
-    static const char *const keys[] = {"column", "multi", "codes", "derive", "recode",
-                                       "label",  "values"};
+    static const char *const keys[] = {"column", "multi", "codes", "derive",
+                                       "recode", "label", "values"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
@@ -636,8 +631,7 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
         form = i;
     }
     if (!src)
-        return FAIL(c, n, "question '%s' needs one of column:, multi:, codes: or derive:",
-                    q->name);
+        return FAIL(c, n, "question '%s' needs one of column:, multi:, codes: or derive:", q->name);
     q->kind = form == 1 ? SHOPSTAT_Q_MULTI : form == 2 ? SHOPSTAT_Q_CODES : SHOPSTAT_Q_SINGLE;
     const char **cols = NULL;
     shopstat_pos *cpos = NULL;
@@ -648,8 +642,7 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     } else {
         st = text_list(c, src, forms[form], &cols, &cpos, &q->ncolumns);
         if (!st && (src->type != YAML_SCALAR_NODE))
-            return FAIL(c, src, "%s: of question '%s' must be one column", forms[form],
-                        q->name);
+            return FAIL(c, src, "%s: of question '%s' must be one column", forms[form], q->name);
     }
     if (st)
         return st;
@@ -806,9 +799,8 @@ static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spe
     if (!idx)
         return SHOPSTAT_ENOMEM;
     for (size_t i = 0; i < t->nsegments; i++) {
-        yaml_node_t *item = n->type == YAML_SEQUENCE_NODE
-                                ? node(c, n->data.sequence.items.start[i])
-                                : n;
+        yaml_node_t *item =
+            n->type == YAML_SEQUENCE_NODE ? node(c, n->data.sequence.items.start[i]) : n;
         if ((st = segment_ref(c, item, names[i], &idx[i])))
             return st;
         for (size_t j = 0; j < i; j++)
@@ -816,8 +808,8 @@ static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spe
                 return FAIL(c, item, "segment '%s' is listed twice", names[i]);
         const shopstat_spec_segment *sg = &c->s->info.segments[idx[i]];
         if (sg->by && t->base_expr)
-            return FAIL(c, item, "a by: segment ('%s') cannot be used in a table with a base:",
-                        names[i]);
+            return FAIL(c, item,
+                        "a by: segment ('%s') cannot be used in a table with a base:", names[i]);
     }
     t->segments = idx;
     return SHOPSTAT_OK;
@@ -832,8 +824,9 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
         return st;
     const char *colon = strchr(txt, ':');
     if (!colon)
-        return FAIL(c, item, "a comparison is 'a:b' (two segments of the table, or a:rest), "
-                             "not '%s'",
+        return FAIL(c, item,
+                    "a comparison is 'a:b' (two segments of the table, or a:rest), "
+                    "not '%s'",
                     txt);
     char *a = sdup(c, txt, (size_t)(colon - txt));
     const char *b = colon + 1;
@@ -859,12 +852,14 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
             return FAIL(c, item, "segment '%s' of '%s' is not in the table's segments",
                         c->s->info.segments[ab[k]].name, txt);
         if (c->s->info.segments[ab[k]].by)
-            return FAIL(c, item, "a by: segment cannot be compared; define the groups with "
-                                 "where:");
+            return FAIL(c, item,
+                        "a by: segment cannot be compared; define the groups with "
+                        "where:");
     }
     if (pr->b == SHOPSTAT_SPEC_REST && t->nbase && c->s->info.segments[pr->a].nconds != 1)
-        return FAIL(c, item, "'%s:rest' in a table with a base: needs a segment of one "
-                             "condition",
+        return FAIL(c, item,
+                    "'%s:rest' in a table with a base: needs a segment of one "
+                    "condition",
                     c->s->info.segments[pr->a].name);
     if (pr->b == SHOPSTAT_SPEC_REST && pr->a == 0)
         return FAIL(c, item, "'all:rest' compares every row with nobody");
@@ -884,9 +879,8 @@ static shopstat_status parse_table_pairs(ctx *c, yaml_node_t *n, shopstat_spec_t
     if (!v)
         return SHOPSTAT_ENOMEM;
     for (size_t i = 0; i < k; i++) {
-        yaml_node_t *item = n->type == YAML_SEQUENCE_NODE
-                                ? node(c, n->data.sequence.items.start[i])
-                                : n;
+        yaml_node_t *item =
+            n->type == YAML_SEQUENCE_NODE ? node(c, n->data.sequence.items.start[i]) : n;
         shopstat_status st = parse_pair(c, item, t, &v[i]);
         if (st)
             return st;
@@ -916,8 +910,7 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
     if (given) {
         if (!valid_table_name(given))
             return FAIL(c, get(c, n, "name"),
-                        "table name '%s' may hold only letters, digits, '_', '.' and '-'",
-                        given);
+                        "table name '%s' may hold only letters, digits, '_', '.' and '-'", given);
         for (size_t i = 0; i < ti; i++)
             if (strcmp(in->tables[i].name, given) == 0)
                 return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
@@ -967,8 +960,8 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
 
 static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
-    static const char *const keys[] = {"name",    "question", "title", "segments",  "compare",
-                                       "chart",   "base",     "label", "base_label"};
+    static const char *const keys[] = {"name",  "question", "title", "segments",  "compare",
+                                       "chart", "base",     "label", "base_label"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
@@ -1079,7 +1072,8 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
             return FAIL(c, v, "skip_rows must be a whole number");
         o->skip_rows = (size_t)x;
     }
-    if ((v = get(c, n, "decimal_comma")) && (st = boolean(c, v, "decimal_comma", &o->decimal_comma)))
+    if ((v = get(c, n, "decimal_comma")) &&
+        (st = boolean(c, v, "decimal_comma", &o->decimal_comma)))
         return st;
     if ((v = get(c, n, "missing"))) {
         const char **list = NULL;
@@ -1091,8 +1085,8 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
     return SHOPSTAT_OK;
 }
 
-static const char *const csv_keys[] = {"file", "delimiter", "encoding", "skip_rows", "missing",
-                                       "decimal_comma"};
+static const char *const csv_keys[] = {"file",      "delimiter", "encoding",
+                                       "skip_rows", "missing",   "decimal_comma"};
 
 static shopstat_status parse_data(ctx *c, yaml_node_t *root)
 {
@@ -1188,8 +1182,8 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_design(ctx *c, yaml_node_t *n)
 {
-    static const char *const keys[] = {"weight", "strata", "psu", "fpc", "lonely_psu",
-                                       "replicates"};
+    static const char *const keys[] = {"weight", "strata",     "psu",
+                                       "fpc",    "lonely_psu", "replicates"};
     shopstat_spec_info *in = &c->s->info;
     if (!n || is_null(n))
         return SHOPSTAT_OK;
@@ -1285,10 +1279,9 @@ static shopstat_status parse_compare(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_root(ctx *c, yaml_node_t *root)
 {
-    static const char *const keys[] = {"survey",  "title",    "subtitle", "source",
-                                       "note",    "data",     "csv",      "design",
-                                       "ci",      "compare",  "questions", "segments",
-                                       "tables"};
+    static const char *const keys[] = {"survey",    "title",    "subtitle", "source", "note",
+                                       "data",      "csv",      "design",   "ci",     "compare",
+                                       "questions", "segments", "tables"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -1330,8 +1323,8 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
 {
     *out = NULL;
     if (len > SHOPSTAT_SPEC_MAX_BYTES)
-        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
-                                  "spec is larger than %u bytes", SHOPSTAT_SPEC_MAX_BYTES);
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "spec is larger than %u bytes",
+                                  SHOPSTAT_SPEC_MAX_BYTES);
     shopstat_spec *s = calloc(1, sizeof *s);
     if (!s)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1431,8 +1424,8 @@ static shopstat_status check_column(const shopstat_spec *s, const shopstat_reade
         snprintf(h, sizeof h, " (did you mean '%.200s'?)", best);
     free(names);
     return shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, p.line, p.col,
-                              "unknown column '%s'%s in %s; %s has no such column", col, h,
-                              what, shopstat_reader_path(r));
+                              "unknown column '%s'%s in %s; %s has no such column", col, h, what,
+                              shopstat_reader_path(r));
 }
 
 static shopstat_status check_conds(const shopstat_spec *s, const shopstat_reader *r,
@@ -1451,10 +1444,9 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
                                             shopstat_error *err)
 {
     const shopstat_spec_info *in = &s->info;
-    const char *design[4] = {in->design.weight, in->design.strata, in->design.psu,
-                             in->design.fpc};
-    static const char *const dnames[4] = {"design weight:", "design strata:", "design psu:",
-                                          "design fpc:"};
+    const char *design[4] = {in->design.weight, in->design.strata, in->design.psu, in->design.fpc};
+    static const char *const dnames[4] = {
+        "design weight:", "design strata:", "design psu:", "design fpc:"};
     shopstat_status st;
     for (int i = 0; i < 4; i++)
         if (design[i] && (st = check_column(s, r, design[i], in->design_pos[i], dnames[i], err)))
@@ -1473,8 +1465,8 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
             return st;
     }
     for (size_t t = 0; t < in->ntables; t++)
-        if ((st = check_conds(s, r, in->tables[t].base, in->tables[t].nbase,
-                              "a base: expression", err)))
+        if ((st = check_conds(s, r, in->tables[t].base, in->tables[t].nbase, "a base: expression",
+                              err)))
             return st;
     return SHOPSTAT_OK;
 }

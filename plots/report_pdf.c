@@ -123,8 +123,7 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
             close(fd);
             unlink(tmp);
         }
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
-                                  strerror(e));
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s", strerror(e));
     }
     cairo_surface_t *sf =
         cairo_pdf_surface_create_for_stream(pdf_write, &out, opts->width, opts->height);

@@ -61,8 +61,8 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
     for (int i = 0; i < 30; i++)
         cells[i] = i < k ? '#' : '.';
     cells[30] = '\0';
-    fprintf(stderr, "\r[%s] %3.0f%%  %.1f MB  %.0f rows/s ", cells, 100 * frac,
-            (double)bytes / 1e6, dt > 0 ? (double)rows / dt : 0.0);
+    fprintf(stderr, "\r[%s] %3.0f%%  %.1f MB  %.0f rows/s ", cells, 100 * frac, (double)bytes / 1e6,
+            dt > 0 ? (double)rows / dt : 0.0);
     if (bytes >= total)
         fputc('\n', stderr);
     b->drawn = 1;

@@ -19,8 +19,8 @@ typedef void (*shopstat_report_warn_fn)(void *ctx, const char *msg);
 typedef void (*shopstat_report_progress_fn)(void *ctx, size_t bytes, size_t total, size_t rows);
 
 typedef struct shopstat_report_opts {
-    const char *outdir;  /* NULL = "out/<survey>" (relative to the working directory) */
-    int charts;          /* 1 (default): charts/, report.pdf; 0 = tables only */
+    const char *outdir;           /* NULL = "out/<survey>" (relative to the working directory) */
+    int charts;                   /* 1 (default): charts/, report.pdf; 0 = tables only */
     shopstat_report_warn_fn warn; /* may be NULL */
     void *warn_ctx;
     shopstat_report_progress_fn progress; /* may be NULL */

@@ -15,9 +15,9 @@ extern "C" {
 typedef struct shopstat_title_page {
     const char *title;
     const char *subtitle;
-    const char *survey;         /* survey id, shown under the title */
-    const char *notice;         /* e.g. the synthetic-data statement, drawn in a box */
-    const char *const *lines;   /* nlines paragraphs: design summary, accounting, CI method */
+    const char *survey;       /* survey id, shown under the title */
+    const char *notice;       /* e.g. the synthetic-data statement, drawn in a box */
+    const char *const *lines; /* nlines paragraphs: design summary, accounting, CI method */
     size_t nlines;
 } shopstat_title_page;
 

@@ -37,14 +37,14 @@ typedef struct shopstat_spec_recode {
  * (codes: column) or derived (derive: column + recode). Positions point into the spec. */
 typedef struct shopstat_spec_question {
     const char *name;
-    shopstat_pos pos;             /* of the name */
+    shopstat_pos pos; /* of the name */
     shopstat_question_kind kind;
-    const char *const *columns;   /* ncolumns source columns */
+    const char *const *columns; /* ncolumns source columns */
     const shopstat_pos *column_pos;
     size_t ncolumns;
     const shopstat_spec_recode *recodes; /* nrecodes rules, in order; 0 = not derived */
     size_t nrecodes;
-    const char *label;            /* NULL = name */
+    const char *label;                 /* NULL = name */
     const shopstat_spec_value *values; /* value labels */
     size_t nvalues;
 } shopstat_spec_question;
@@ -59,12 +59,12 @@ typedef struct shopstat_spec_cond {
 typedef struct shopstat_spec_segment {
     const char *name;
     shopstat_pos pos;
-    const char *label;   /* NULL = name ("All" for the implicit 'all') */
+    const char *label; /* NULL = name ("All" for the implicit 'all') */
     const shopstat_spec_cond *conds;
     size_t nconds;
-    const char *by;      /* by: column, or NULL */
+    const char *by; /* by: column, or NULL */
     shopstat_pos by_pos;
-    const char *where;   /* the expression as written, or NULL */
+    const char *where; /* the expression as written, or NULL */
 } shopstat_spec_segment;
 
 /* A comparison of a table: segment a against b ("rest" = everyone in the table's base not
@@ -77,16 +77,16 @@ typedef struct shopstat_spec_pair {
 #define SHOPSTAT_SPEC_REST ((size_t)-1)
 
 typedef struct shopstat_spec_table {
-    const char *name;      /* id: file names and the 'table' column (name: or the question's
-                              name, "-2", "-3"... when repeated) */
+    const char *name; /* id: file names and the 'table' column (name: or the question's
+                         name, "-2", "-3"... when repeated) */
     shopstat_pos pos;
-    size_t question;       /* index into the spec's questions */
-    const char *title;     /* NULL = the question's label */
+    size_t question;        /* index into the spec's questions */
+    const char *title;      /* NULL = the question's label */
     const size_t *segments; /* nsegments indices into the spec's segments */
     size_t nsegments;
     const shopstat_spec_pair *pairs;
     size_t npairs;
-    int chart;             /* 1 = draw a chart */
+    int chart; /* 1 = draw a chart */
     shopstat_chart_type chart_type;
     const shopstat_spec_cond *base; /* base: conditions every row of the table meets */
     size_t nbase;
@@ -96,10 +96,10 @@ typedef struct shopstat_spec_table {
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */
 typedef struct shopstat_spec_info {
-    const char *path;     /* the spec file as given */
-    const char *survey;   /* required: id, default output folder out/<survey> */
+    const char *path;   /* the spec file as given */
+    const char *survey; /* required: id, default output folder out/<survey> */
     const char *title, *subtitle, *source, *note; /* may be NULL */
-    const char *data;     /* data file, resolved relative to the spec's folder */
+    const char *data; /* data file, resolved relative to the spec's folder */
     shopstat_pos data_pos;
     shopstat_csv_opts csv; /* missing points into the spec */
     shopstat_design_opts design;

@@ -1,0 +1,231 @@
+/* Unit tests for the survey spec parser: accepted forms, and errors at their exact positions. */
+#include "testutil.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shopstat/report.h"
+#include "shopstat/spec.h"
+
+static shopstat_spec *parse_ok(const char *text)
+{
+    shopstat_spec *s = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_status st = shopstat_spec_parse_text("dir/survey.yml", text, strlen(text), &s, &err);
+    if (st)
+        fail_msg("unexpected error %zu:%zu: %s", err.line, err.col, err.msg);
+    return s;
+}
+
+/* One table of error cases: spec text, expected line, column and message. */
+typedef struct error_case {
+    const char *name;
+    const char *text;
+    size_t line, col;
+    const char *msg;
+} error_case;
+
+#define HEAD "survey: t\ndata: d.csv\nquestions:\n  switch: {column: would_switch}\n"
+
+static const error_case cases[] = {
+    {.name = "unknown question with a hint",
+     .text = HEAD "tables:\n  - {question: swich}\n",
+     .line = 6,
+     .col = 16,
+     .msg = "unknown question 'swich' (did you mean 'switch'?)"},
+    {.name = "unknown top-level key",
+     .text = HEAD "tabels:\n  - {question: switch}\n",
+     .line = 5,
+     .col = 1,
+     .msg = "unknown key 'tabels' in the spec (did you mean 'tables'?); expected one of: survey, "
+            "title, subtitle, source, note, data, csv, design, ci, compare, questions, "
+            "segments, tables"},
+    {.name = "duplicate key",
+     .text = "survey: t\nsurvey: u\ndata: d.csv\n",
+     .line = 2,
+     .col = 1,
+     .msg = "duplicate key 'survey' in the spec (first at line 1)"},
+    {.name = "bad operator",
+     .text = HEAD "segments:\n  heavy: {where: \"spend >> 3\"}\ntables:\n  - {question: switch}\n",
+     .line = 6,
+     .col = 25,
+     .msg = "unknown operator '>>' (use ==, !=, >, >=, <, <=, in [...])"},
+    {.name = "'or' is not supported",
+     .text =
+         HEAD "segments:\n  heavy: {where: 'a == 1 or b == 2'}\ntables:\n  - {question: switch}\n",
+     .line = 6,
+     .col = 26,
+     .msg = "expected 'and' or the end of expression 'a == 1 or b == 2' (only 'and' combines "
+            "conditions)"},
+    {.name = "ordering needs a number",
+     .text = HEAD "segments:\n  heavy: {where: spend >= lots}\ntables:\n  - {question: switch}\n",
+     .line = 6,
+     .col = 24,
+     .msg = "'>=' needs a number, not 'lots'"},
+    {.name = "wrong type",
+     .text = "survey: t\ndata: d.csv\nquestions:\n  q: {multi: pref_email}\ntables:\n"
+             "  - {question: q}\n",
+     .line = 4,
+     .col = 14,
+     .msg = "multi: of question 'q' must be a list of columns"},
+    {.name = "two forms",
+     .text = "survey: t\ndata: d.csv\nquestions:\n  q: {column: a, codes: b}\ntables:\n"
+             "  - {question: q}\n",
+     .line = 4,
+     .col = 25,
+     .msg = "question 'q' has both 'column' and 'codes'; give one"},
+    {.name = "compare outside the table",
+     .text = HEAD "segments:\n  heavy: {where: x == 1}\ntables:\n"
+                  "  - {question: switch, compare: [\"heavy:all\"]}\n",
+     .line = 8,
+     .col = 34,
+     .msg = "segment 'heavy' of 'heavy:all' is not in the table's segments"},
+    {.name = "no tables",
+     .text = "survey: t\ndata: d.csv\n",
+     .line = 1,
+     .col = 1,
+     .msg = "the spec needs tables: (a list of tables)"},
+    {.name = "yaml syntax",
+     .text = "survey: t\ndata: [d.csv\n",
+     .line = 3,
+     .col = 1,
+     .msg = "YAML: did not find expected ',' or ']' while parsing a flow sequence"},
+    {.name = "lonely psu",
+     .text = HEAD "design: {lonely_psu: ajust}\ntables:\n  - {question: switch}\n",
+     .line = 5,
+     .col = 22,
+     .msg = NULL},
+    {.name = "derived question in where",
+     .text = HEAD "  top: {derive: s, recode: {'4,5': Top}}\nsegments:\n"
+                  "  t: {where: top == Top}\ntables:\n  - {question: switch}\n",
+     .line = 7,
+     .col = 14,
+     .msg = "question 'top' is derived: an expression needs a column or a single-choice "
+            "question"},
+    {.name = "bad recode range",
+     .text = HEAD "  top: {derive: s, recode: {'5-1': Top}}\ntables:\n  - {question: switch}\n",
+     .line = 5,
+     .col = 29,
+     .msg = "recode of 'top': bad rule '5-1'"},
+};
+
+static void test_error_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const error_case *c = &cases[i];
+        shopstat_spec *s = NULL;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        shopstat_status st =
+            shopstat_spec_parse_text("survey.yml", c->text, strlen(c->text), &s, &err);
+        if (st != SHOPSTAT_EINPUT || err.line != c->line || err.col != c->col ||
+            (c->msg && strcmp(err.msg, c->msg) != 0))
+            fail_msg("case '%s': got status %d at %zu:%zu '%s', want %zu:%zu '%s'", c->name,
+                     (int)st, err.line, err.col, err.msg, c->line, c->col,
+                     c->msg ? c->msg : "(any)");
+        assert_null(s);
+        assert_string_equal(err.file, "survey.yml");
+    }
+}
+
+static void test_full_spec(void **state)
+{
+    (void)state;
+    shopstat_spec *s =
+        parse_ok("survey: demo\n"
+                 "title: Demo\n"
+                 "note: SYNTHETIC\n"
+                 "data: {file: r.csv, delimiter: ';', skip_rows: 2, missing: [98, 99]}\n"
+                 "design: {weight: wt, strata: region, psu: panel, lonely_psu: adjust}\n"
+                 "ci: {method: wilson, level: 0.9}\n"
+                 "compare: {adjust: bh, alpha: [0.01, 0.05]}\n"
+                 "questions:\n"
+                 "  spend: {column: spend_6m, values: {1: low, 3: high}}\n"
+                 "  contact: {multi: [a, b], label: Contact, values: {a: Mail}}\n"
+                 "  top: {derive: intent, recode: {'4,5': Likely, '1-3': Not likely}}\n"
+                 "segments:\n"
+                 "  all: {label: Everyone}\n"
+                 "  heavy: {where: 'spend == 3 and region in [1, 2]', label: Heavy}\n"
+                 "  byreg: {by: region}\n"
+                 "tables:\n"
+                 "  - {question: spend, segments: [all, heavy], compare: [heavy:all, heavy:rest]}\n"
+                 "  - {question: spend, base: 'x != 0', chart: none}\n"
+                 "  - {question: top, segments: [all, byreg], chart: likert}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    assert_string_equal(in->survey, "demo");
+    assert_string_equal(in->data, "dir/r.csv");
+    assert_int_equal(in->csv.delimiter, ';');
+    assert_int_equal(in->csv.skip_rows, 2);
+    assert_string_equal(in->csv.missing[1], "99");
+    assert_null(in->csv.missing[2]);
+    assert_string_equal(in->design.psu, "panel");
+    assert_int_equal(in->design.lonely, SHOPSTAT_LONELY_ADJUST);
+    assert_int_equal(in->ci, SHOPSTAT_CI_WILSON);
+    assert_close(in->level, 0.9, 1e-15);
+    assert_close(in->alpha_low, 0.05, 1e-15);
+    assert_int_equal(in->nquestions, 3);
+    assert_int_equal(in->questions[1].kind, SHOPSTAT_Q_MULTI);
+    assert_int_equal(in->questions[2].nrecodes, 2);
+    assert_string_equal(in->questions[2].recodes[1].level, "Not likely");
+    assert_int_equal(in->nsegments, 3);
+    assert_string_equal(in->segments[0].label, "Everyone");
+    /* 'spend' in the expression stands for its column */
+    assert_int_equal(in->segments[1].nconds, 2);
+    assert_string_equal(in->segments[1].conds[0].cond.column, "spend_6m");
+    assert_int_equal(in->segments[1].conds[1].cond.op, SHOPSTAT_OP_IN);
+    assert_string_equal(in->segments[1].conds[1].cond.values[1], "2");
+    assert_int_equal(in->segments[1].conds[1].pos.line, 14);
+    assert_int_equal(in->segments[1].conds[1].pos.col, 34);
+    assert_string_equal(in->segments[2].by, "region");
+    assert_int_equal(in->ntables, 3);
+    assert_string_equal(in->tables[0].name, "spend");
+    assert_string_equal(in->tables[1].name, "spend-2");
+    assert_int_equal(in->tables[0].npairs, 2);
+    assert_true(in->tables[0].pairs[1].b == SHOPSTAT_SPEC_REST);
+    assert_int_equal(in->tables[1].chart, 0);
+    assert_int_equal(in->tables[1].base[0].cond.op, SHOPSTAT_OP_NOT_IN);
+    assert_int_equal(in->tables[2].chart_type, SHOPSTAT_CHART_LIKERT);
+    /* labels */
+    assert_string_equal(shopstat_spec_label(s, "spend", "3", NULL), "high");
+    assert_null(shopstat_spec_label(s, "spend", "2", NULL));
+    assert_string_equal(shopstat_spec_label(s, "contact", NULL, NULL), "Contact");
+    assert_string_equal(shopstat_spec_label(s, NULL, NULL, "heavy"), "Heavy");
+    shopstat_spec_free(s);
+}
+
+static void test_closest(void **state)
+{
+    (void)state;
+    const char *const c[] = {"weight", "strata", "psu"};
+    assert_string_equal(shopstat_closest("pus", c, 3), "psu");
+    assert_string_equal(shopstat_closest("wieght", c, 3), "weight");
+    assert_null(shopstat_closest("region", c, 3));
+}
+
+static void test_sha256(void **state)
+{
+    (void)state;
+    char hex[65];
+    shopstat_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    shopstat_sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    shopstat_sha256_hex(m, strlen(m), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_error_cases),
+        cmocka_unit_test(test_full_spec),
+        cmocka_unit_test(test_closest),
+        cmocka_unit_test(test_sha256),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
