@@ -894,7 +894,17 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
             json_str(f, rt->colnames[c]);
             fprintf(f, ": %zu", rt->nlevels ? rt->est[c].base_n : (size_t)0);
         }
-        fprintf(f, "}, \"comparisons\": %zu}", rt->ndiffs);
+        fputc('}', f);
+        /* the rows of the whole sample the table leaves out, and why */
+        for (size_t c = 0; c < rt->ncols && rt->nlevels; c++) {
+            if (strcmp(rt->colnames[c], "all") != 0)
+                continue;
+            size_t in_base = rt->est[c].base_n;
+            fprintf(f, ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu}", a.used,
+                    in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
+                    a.used - in_base);
+        }
+        fprintf(f, ", \"comparisons\": %zu}", rt->ndiffs);
     }
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);
     for (size_t i = 0; i < r->nwarnings; i++) {

@@ -35,7 +35,7 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     pdftotext "$T/$sv/report.pdf" "$T/$sv.txt"
     check "$sv: report.pdf states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv.txt"
     check "$sv: report.md states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv/report.md"
-    # run.json: rows read = used + excluded
+    # run.json: rows read = used + excluded; per table, used = in base + left out
     check "$sv: run.json accounting" grep -Eq '"rows": \{"read": ([0-9]+), "used": ([0-9]+), "excluded": 0' "$T/$sv/run.json"
     check "$sv: run.json checksum" grep -q "\"sha256\": \"$(sha256sum surveys/$sv/respondents.csv | cut -c1-64)\"" "$T/$sv/run.json"
 done
@@ -78,6 +78,7 @@ check "e-mail shown 2010 = 85%"        published "$TC" email_shown 1 y2010 0.85
 check "reply within 1 hour 2011 = 37%" published "$TC" reply_1h 1 y2011 0.37
 check "reply within 1 hour 2010 = 21%" published "$TC" reply_1h 1 y2010 0.21
 # comparisons: heavy vs all and 2011 vs 2010 are there
+check "run.json: 9 buyers did not answer would_switch" grep -q '"name": "switch".*"rows": {"used": 836, "in_base": 827, "no_answer": 9}' "$T/servicesoft-1999/run.json"
 check "heavy:all comparison" grep -q '^switch,switch,1,heavy,all,' "$T/servicesoft-1999/comparisons.csv"
 check "2011:2010 comparison" grep -q '^phone_reached,phone_reached,1,y2011,y2010,' \
     "$T/teletech-open-to-dialog-2011/comparisons.csv"
@@ -130,9 +131,14 @@ check "no temporary folder left" test -z "$(ls -d "$T"/*.tmp-* "$T"/*.old-* 2>/d
 $S report $SS/survey.yml -o "$T/keep" --quiet --no-charts 2>/dev/null
 check "success replaces OUTDIR" test ! -e "$T/keep/marker" -a -s "$T/keep/tables.csv"
 check "no old folder left" test -z "$(ls -d "$T"/*.old-* "$T"/*.tmp-* 2>/dev/null)"
-# SIGTERM during a run removes the temporary folder
-( $S report $SS/survey.yml -o "$T/sig" --quiet 2>/dev/null & pid=$!; sleep 0.3; kill -TERM $pid 2>/dev/null; wait $pid ) 2>/dev/null
-check "SIGTERM leaves no temporary folder" test -z "$(ls -d "$T"/sig.tmp-* 2>/dev/null)"
+# SIGTERM while the folder is being filled removes the temporary folder
+$S report $SS/survey.yml -o "$T/sig" --quiet 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -n "$(ls -d "$T"/sig.tmp-* 2>/dev/null)" ] && break; sleep 0.02; done
+seen=$(ls -d "$T"/sig.tmp-* 2>/dev/null)
+kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+check "SIGTERM: the run was caught with its temporary folder" test -n "$seen" -a $rc -eq 143
+check "SIGTERM leaves no temporary folder and no OUTDIR" test -z "$(ls -d "$T"/sig* 2>/dev/null)"
 
 # ---- deterministic: the same run twice gives the same bytes ----
 $S report $SS/survey.yml -o "$T/again" --quiet 2>/dev/null
