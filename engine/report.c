@@ -1,5 +1,9 @@
 /* shopstat report: a spec's tables from one pass, written into a folder that appears atomically. */
+#define _DEFAULT_SOURCE /* syscall() for getdents64 in the signal-safe cleanup */
 #include "shopstat/report.h"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <math.h>
@@ -68,32 +72,48 @@ static char reg_dir[REG_LEN];
 static char (*reg_paths)[REG_LEN];
 static volatile sig_atomic_t reg_n, reg_live;
 
+/* Unlink every entry of the folder open as fd (its subfolders must be empty) with raw
+ * getdents64: opendir/readdir may allocate, which a signal handler must not. Linux only;
+ * elsewhere only the registered paths are removed. */
+static void empty_dir_fd(int fd)
+{
+#if defined(__linux__) && defined(SYS_getdents64)
+    char buf[4096] __attribute__((aligned(8)));
+    long n;
+    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            /* struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name */
+            unsigned short reclen;
+            memcpy(&reclen, buf + off + 16, sizeof reclen);
+            const char *name = buf + off + 19;
+            if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && unlinkat(fd, name, 0) != 0)
+                unlinkat(fd, name, AT_REMOVEDIR);
+            off += reclen;
+        }
+    }
+#else
+    (void)fd;
+#endif
+}
+
 void shopstat_report_cleanup_all(void)
 {
     if (!reg_live)
         return;
     for (sig_atomic_t i = 0; i < reg_n; i++)
         unlink(reg_paths[i]);
-    char charts[REG_LEN + 8];
-    size_t k = 0;
-    while (reg_dir[k] && k < REG_LEN) {
-        charts[k] = reg_dir[k];
-        k++;
+    /* what was not registered (a chart's own temporary file) goes with its folder */
+    int dfd = open(reg_dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        int cfd = openat(dfd, "charts", O_RDONLY | O_DIRECTORY);
+        if (cfd >= 0) {
+            empty_dir_fd(cfd);
+            close(cfd);
+        }
+        empty_dir_fd(dfd);
+        close(dfd);
     }
-    memcpy(charts + k, "/charts", 8);
-    rmdir(charts);
-    if (rmdir(reg_dir) == 0)
-        return;
-    /* something unregistered is left (a chart's own temporary file): fork and exec rm,
-     * both async-signal-safe */
-    pid_t pid = fork();
-    if (pid == 0) {
-        char *const argv[] = {"rm", "-rf", reg_dir, NULL};
-        execv("/bin/rm", argv);
-        _exit(127);
-    }
-    if (pid > 0)
-        waitpid(pid, NULL, 0);
+    rmdir(reg_dir);
 }
 
 static void reg_add(const char *path)
@@ -1105,16 +1125,20 @@ static shopstat_status make_tmpdir(report *r, shopstat_error *err)
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "path is too long");
     if (!reg_paths && !(reg_paths = calloc(REG_MAX, sizeof *reg_paths)))
         return nomem(err);
-    if (!mkdtemp(r->tmpdir)) {
+    /* the handler's copy is live before the folder exists, so no signal can come between
+     * its creation and its registration (rmdir of a template name is harmless) */
+    reg_n = 0;
+    memcpy(reg_dir, r->tmpdir, strlen(r->tmpdir) + 1);
+    reg_live = 1;
+    if (!mkdtemp(reg_dir)) {
         int e = errno;
+        reg_live = 0;
         r->tmpdir[0] = '\0';
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
                                   "cannot create a folder next to it: %s", strerror(e));
     }
+    memcpy(r->tmpdir, reg_dir, strlen(reg_dir) + 1);
     chmod(r->tmpdir, 0755);
-    reg_n = 0;
-    memcpy(reg_dir, r->tmpdir, strlen(r->tmpdir) + 1);
-    reg_live = 1;
     return SHOPSTAT_OK;
 }
 
