@@ -917,7 +917,12 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         t->name = given;
         return SHOPSTAT_OK;
     }
-    const char *base = in->questions[t->question].name;
+    /* the question's name, with characters a file name should not hold made '_' */
+    char base[260];
+    snprintf(base, sizeof base, "%s", in->questions[t->question].name);
+    for (char *p = base; *p; p++)
+        if (!is_ident_char(*p, 0) && *p != '-')
+            *p = '_';
     char buf[300];
     for (unsigned k = 1;; k++) {
         if (k == 1)
@@ -1078,6 +1083,9 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
     if ((v = get(c, n, "missing"))) {
         const char **list = NULL;
         size_t k = 0;
+        if (v->type == YAML_SCALAR_NODE && strchr((const char *)v->data.scalar.value, ','))
+            return FAIL(c, v, "missing: is a list such as [98, 99], not '%s'",
+                        (const char *)v->data.scalar.value);
         if ((st = text_list(c, v, "missing", &list, NULL, &k)))
             return st;
         o->missing = list;
