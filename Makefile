@@ -101,6 +101,7 @@ demo: all
 
 bench: all
 	@bench/run.sh $(BUILD)
+	@bench/rep.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
