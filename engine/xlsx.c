@@ -1,4 +1,4 @@
-/* Excel workbook of report tables (libxlsxwriter): a contents sheet, then one banner sheet per table. */
+/* Excel workbook of report tables (libxlsxwriter): a contents sheet, one banner sheet per table. */
 #include "shopstat/xlsx.h"
 
 #include <errno.h>
@@ -159,8 +159,7 @@ static char *clean_text(const char *s, size_t max)
     return out;
 }
 
-static void put_str(wctx *c, lxw_worksheet *ws, size_t r, size_t col, const char *s,
-                    lxw_format *f)
+static void put_str(wctx *c, lxw_worksheet *ws, size_t r, size_t col, const char *s, lxw_format *f)
 {
     if (failed(c))
         return;
@@ -221,8 +220,7 @@ static void put_num(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, 
 }
 
 /* A number (or "n/a") centred over a block of columns. */
-static void put_num_block(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,
-                          lxw_format *f)
+static void put_num_block(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, lxw_format *f)
 {
     if (failed(c))
         return;
@@ -375,9 +373,9 @@ static lxw_format *fmt_new(wctx *c)
 static void make_formats(wctx *c)
 {
     fmts *f = &c->f;
-    lxw_format **all[] = {&f->title, &f->bold,  &f->note,    &f->hdr,    &f->letter,
-                          &f->sub,   &f->corner, &f->label,  &f->pct,    &f->pct_low,
-                          &f->ci,    &f->ci_low, &f->sig,    &f->na,     &f->base_n,
+    lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,    &f->letter,
+                          &f->sub,        &f->corner, &f->label,      &f->pct,    &f->pct_low,
+                          &f->ci,         &f->ci_low, &f->sig,        &f->na,     &f->base_n,
                           &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = fmt_new(c)))
@@ -412,14 +410,14 @@ static void make_formats(wctx *c)
     format_set_bottom(f->corner, LXW_BORDER_THIN);
     format_set_bg_color(f->corner, HDR_FILL);
 
-    format_set_num_format(f->pct, "0%");
-    format_set_num_format(f->pct_low, "0%");
+    format_set_num_format_index(f->pct, 9); /* built-in "0%" */
+    format_set_num_format_index(f->pct_low, 9);
     format_set_italic(f->pct_low);
     format_set_font_color(f->pct_low, GREY);
-    format_set_num_format(f->ci, "0%");
+    format_set_num_format_index(f->ci, 9);
     format_set_font_color(f->ci, GREY);
     format_set_font_size(f->ci, 9);
-    format_set_num_format(f->ci_low, "0%");
+    format_set_num_format_index(f->ci_low, 9);
     format_set_font_color(f->ci_low, GREY);
     format_set_font_size(f->ci_low, 9);
     format_set_italic(f->ci_low);
@@ -431,9 +429,9 @@ static void make_formats(wctx *c)
     format_set_align(f->na, LXW_ALIGN_RIGHT);
     format_set_font_color(f->na, GREY);
 
-    format_set_num_format(f->base_n, "#,##0");
+    format_set_num_format_index(f->base_n, 3); /* built-in "#,##0" */
     format_set_align(f->base_n, LXW_ALIGN_CENTER);
-    format_set_num_format(f->base_n_low, "#,##0");
+    format_set_num_format_index(f->base_n_low, 3);
     format_set_align(f->base_n_low, LXW_ALIGN_CENTER);
     format_set_italic(f->base_n_low);
     format_set_font_color(f->base_n_low, GREY);
@@ -717,8 +715,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     /* Wrapped segment labels: about 26 characters fit a block's width per line. */
     size_t lines = (maxlab + 25) / 26;
     if (lines > 1)
-        chk(c, worksheet_set_row(ws, (lxw_row_t)hdr, 15.0 * (double)(lines > 6 ? 6 : lines),
-                                 NULL));
+        chk(c, worksheet_set_row(ws, (lxw_row_t)hdr, 15.0 * (double)(lines > 6 ? 6 : lines), NULL));
     r = hdr + 3;
     worksheet_freeze_panes(ws, (lxw_row_t)r, 1);
     if (!failed(c))
@@ -726,7 +723,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 
     /* One row per level. */
     int any_low = 0, any_na = 0, any_fallback = 0, any_vary = 0;
-    size_t maxrow = 12, mi = 0;
+    size_t maxrow = 16, mi = 0; /* "Unweighted base" */
     for (size_t l = 0; l < nl && !failed(c); l++, r++) {
         const char *ll = level_label(t, l);
         size_t w = utf8_chars(ll);
@@ -763,8 +760,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 
     /* Bases. */
     r++;
-    static const char *const base_rows[] = {"Unweighted base", "Weighted base",
-                                            "Effective base"};
+    static const char *const base_rows[] = {"Unweighted base", "Weighted base", "Effective base"};
     for (size_t k = 0; k < 3; k++)
         put_str(c, ws, r + k, 0, base_rows[k], c->f.bold);
     for (size_t s = 0; s < ns && !failed(c); s++) {
@@ -869,8 +865,8 @@ static shopstat_status check_tables(const char *path, const shopstat_xlsx_table 
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
                                       "table '%s': too many cells", id);
         if (t->nlevels && t->nsegments && !t->est)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
-                                      "table '%s': no estimates", id);
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0, "table '%s': no estimates",
+                                      id);
         if (t->ndiffs && !t->diffs)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
                                       "table '%s': no comparisons", id);
@@ -879,8 +875,7 @@ static shopstat_status check_tables(const char *path, const shopstat_xlsx_table 
                                       "table '%s': %zu segments, an Excel sheet holds at most %u",
                                       id, t->nsegments, (MAX_COLS - 1) / BLOCK);
         /* title rows, header, levels, bases, notes (at most one per comparison) */
-        if (t->nlevels > MAX_ROWS || t->ndiffs > MAX_ROWS ||
-            t->nlevels + t->ndiffs + 32 > MAX_ROWS)
+        if (t->nlevels > MAX_ROWS || t->ndiffs > MAX_ROWS || t->nlevels + t->ndiffs + 32 > MAX_ROWS)
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
                                       "table '%s': too many rows for an Excel sheet", id);
     }
@@ -987,9 +982,8 @@ shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table 
             st = shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
                                     "out of memory writing sheet '%s'", c.where);
         else
-            st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
-                                    "cannot write sheet '%s': %s", c.where,
-                                    lxw_strerror(c.lerr));
+            st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write sheet '%s': %s",
+                                    c.where, lxw_strerror(c.lerr));
         free(names);
         return st;
     }
