@@ -655,7 +655,10 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 
     /* Significance marks, from the comparisons matched to columns by name. */
     mark *marks = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof *marks);
-    if (!marks) {
+    size_t *rest = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof *rest);
+    if (!marks || !rest) {
+        free(marks);
+        free(rest);
         oom(c);
         return;
     }
@@ -669,13 +672,14 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         int k = strength(d->p_adjusted, o);
         if (l == SIZE_MAX || a == b || k == 0 || !isfinite(d->difference) || d->difference == 0)
             continue;
+        double ea = a == SIZE_MAX ? d->eff_base_a : t->est[l * ns + a].eff_base;
+        double eb = b == SIZE_MAX ? d->eff_base_b : t->est[l * ns + b].eff_base;
+        if (!(ea >= NO_TEST_BASE) || !(eb >= NO_TEST_BASE))
+            continue;
         if (a == SIZE_MAX || b == SIZE_MAX) {
-            nrest++; /* a segment that is no column (e.g. "rest"): a note below */
+            rest[nrest++] = i; /* a segment that is no column (e.g. "rest"): a note below */
             continue;
         }
-        if (!(t->est[l * ns + a].eff_base >= NO_TEST_BASE) ||
-            !(t->est[l * ns + b].eff_base >= NO_TEST_BASE))
-            continue;
         mark m = {.cell = l * ns + (d->difference > 0 ? a : b),
                   .other = d->difference > 0 ? b : a,
                   .upper = k == 2};
@@ -790,34 +794,31 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "Where a percentage is 0% or 100% the interval is Clopper-Pearson on the "
                 "effective base.",
                 c->f.note);
-    for (size_t i = 0; nrest && i < t->ndiffs && !failed(c); i++) {
-        const shopstat_difference *d = &t->diffs[i];
-        if (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable))
-            continue;
+    for (size_t i = 0; i < nrest && !failed(c); i++) {
+        const shopstat_difference *d = &t->diffs[rest[i]];
         size_t l = find_level(t, d->level);
         size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
-        if (l == SIZE_MAX || a == b || (a != SIZE_MAX && b != SIZE_MAX) ||
-            !strength(d->p_adjusted, o) || !isfinite(d->difference) || d->difference == 0)
-            continue;
-        char la[128], lb[128], p[32];
+        char la[24] = "", lb[24] = "", p[32];
         if (a != SIZE_MAX) {
             char L[16];
             col_letter(a, L);
-            snprintf(la, sizeof la, "%.100s (%s)", segment_label(t, a), L);
-        } else
-            snprintf(la, sizeof la, "%.120s", d->segment_a ? d->segment_a : "?");
+            snprintf(la, sizeof la, " (%s)", L);
+        }
         if (b != SIZE_MAX) {
             char L[16];
             col_letter(b, L);
-            snprintf(lb, sizeof lb, "%.100s (%s)", segment_label(t, b), L);
-        } else if (same(d->segment_b, "rest"))
-            snprintf(lb, sizeof lb, "the rest of the sample");
-        else
-            snprintf(lb, sizeof lb, "%.120s", d->segment_b ? d->segment_b : "?");
+            snprintf(lb, sizeof lb, " (%s)", L);
+        }
+        const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
+        const char *nb = b != SIZE_MAX                ? segment_label(t, b)
+                         : same(d->segment_b, "rest") ? "the rest of the sample"
+                         : d->segment_b               ? d->segment_b
+                                                      : "?";
         fmt_p(d->p_adjusted, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s %s than %s (%s).", level_label(t, l), la,
-                d->difference > 0 ? "significantly higher" : "significantly lower", lb, p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
+                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
     }
+    free(rest);
     legend(o, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     if (o->ci_note)

@@ -299,7 +299,9 @@ static shopstat_difference D(const char *var, const char *level, const char *a, 
                              .p_value = padj / 2,
                              .p_adjusted = padj,
                              .se = 0.03,
-                             .df = 100};
+                             .df = 100,
+                             .eff_base_a = 100,
+                             .eff_base_b = 100};
     return d;
 }
 
