@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# make demo: run shopstat on the bundled Servicesoft survey (synthetic data built to match
-# the published 1999 figures) and show the tables a report would start from.
+# make demo: the report of the bundled Servicesoft survey (SYNTHETIC data built to match the
+# published 1999 figures): every table, comparison and chart of its spec, from one pass.
 set -euo pipefail
 S=${1:-build/shopstat}
-D=surveys/servicesoft-1999/respondents.csv
-DESIGN="--weight wt --strata region --psu panel"
-echo "== Servicesoft 1999 (SYNTHETIC data reproducing the published figures): heavy vs all buyers"
-"$S" tab "$D" $DESIGN --var would_switch --var bought_more \
-    --multi channel=pref_email,pref_phone,pref_form,pref_mail \
-    --segment heavy=spend_6m:3 --format table
+SPEC=surveys/servicesoft-1999/survey.yml
+OUT=out/servicesoft-1999
+echo "== shopstat report $SPEC  (SYNTHETIC data reproducing the published figures)"
+"$S" report "$SPEC" -o "$OUT"
 echo
-echo "== Heavy buyers vs all buyers (overlapping segments, design-based tests)"
-"$S" compare "$D" $DESIGN --var would_switch --var bought_more \
-    --multi channel=pref_email,pref_phone,pref_form,pref_mail \
-    --segment heavy=spend_6m:3 --pair heavy:all --format table
+echo "== Heavy buyers vs all buyers (from $OUT/report.md)"
+sed -n '/^## Would switch/,/^## Bought more/p' "$OUT/report.md" | sed '$d'
+echo "Outputs in $OUT/:"
+echo "  report.pdf (title page + one chart per table), charts/*.pdf|png, report.md,"
+echo "  tables.csv, comparisons.csv, run.json (and tables.xlsx once the workbook writer lands)"

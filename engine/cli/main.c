@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "shopstat/outfile.h"
+#include "shopstat/report.h"
 #include "shopstat/shopstat.h"
 
 /* Ctrl-C or kill during a run: remove half-written -o temporary files, then die of the
@@ -14,6 +15,7 @@
 static void on_signal(int sig)
 {
     shopstat_outfile_cleanup_all();
+    shopstat_report_cleanup_all();
     signal(sig, SIG_DFL);
     raise(sig);
 }

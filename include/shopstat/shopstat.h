@@ -16,5 +16,8 @@
 #include "shopstat/output.h"
 #include "shopstat/chart.h"
 #include "shopstat/chartset.h"
+#include "shopstat/spec.h"
+#include "shopstat/report.h"
+#include "shopstat/report_pdf.h"
 
 #endif

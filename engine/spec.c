@@ -1,0 +1,1517 @@
+/* Survey spec reader: YAML (libyaml document API) to a checked shopstat_spec_info. */
+#include "shopstat/spec.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct shopstat_spec {
+    shopstat_spec_info info;
+    void **owned; /* every allocation of the spec, freed together */
+    size_t nowned, capowned;
+};
+
+/* Parsing state: the spec being built, the YAML document and where errors go. */
+typedef struct ctx {
+    shopstat_spec *s;
+    yaml_document_t *doc;
+    const char *path;
+    shopstat_error *err;
+} ctx;
+
+/* ---- allocation: everything belongs to the spec ---- */
+
+static void *own(shopstat_spec *s, void *p)
+{
+    if (!p)
+        return NULL;
+    if (s->nowned == s->capowned) {
+        size_t cap = s->capowned ? 2 * s->capowned : 64;
+        void **n = realloc(s->owned, cap * sizeof *n);
+        if (!n) {
+            free(p);
+            return NULL;
+        }
+        s->owned = n;
+        s->capowned = cap;
+    }
+    s->owned[s->nowned++] = p;
+    return p;
+}
+
+static void *zalloc(ctx *c, size_t n, size_t size)
+{
+    void *p = own(c->s, calloc(n ? n : 1, size));
+    if (!p)
+        shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    return p;
+}
+
+static char *sdup(ctx *c, const char *text, size_t len)
+{
+    char *p = zalloc(c, len + 1, 1);
+    if (p)
+        memcpy(p, text, len);
+    return p;
+}
+
+void shopstat_spec_free(shopstat_spec *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nowned; i++)
+        free(s->owned[i]);
+    free(s->owned);
+    free(s);
+}
+
+const shopstat_spec_info *shopstat_spec_get(const shopstat_spec *s)
+{
+    return &s->info;
+}
+
+/* ---- "did you mean" ---- */
+
+/* Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+ * two adjacent letters ("pus" -> "psu") each cost 1. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *shopstat_closest(const char *word, const char *const *cands, size_t n)
+{
+    size_t limit = strlen(word) / 3;
+    if (limit < 1)
+        limit = 1;
+    const char *best = NULL;
+    size_t bestd = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, cands[i]);
+        if (d < bestd) {
+            bestd = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+/* " (did you mean 'x'?)" or "" */
+static void hint(char *buf, size_t n, const char *word, const char *const *cands, size_t nc)
+{
+    const char *b = shopstat_closest(word, cands, nc);
+    if (b)
+        snprintf(buf, n, " (did you mean '%s'?)", b);
+    else
+        buf[0] = '\0';
+}
+
+/* ---- node helpers ---- */
+
+static yaml_node_t *node(ctx *c, int id)
+{
+    return yaml_document_get_node(c->doc, id);
+}
+
+static shopstat_pos pos_of(const yaml_node_t *n)
+{
+    shopstat_pos p = {n->start_mark.line + 1, n->start_mark.column + 1};
+    return p;
+}
+
+static shopstat_status fail_at(ctx *c, shopstat_pos p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static shopstat_status fail_at(ctx *c, shopstat_pos p, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return shopstat_error_set(c->err, SHOPSTAT_EINPUT, c->path, p.line, p.col, "%s", msg);
+}
+
+#define FAIL(c, n, ...) fail_at((c), pos_of(n), __VA_ARGS__)
+
+static const char *kind_name(const yaml_node_t *n)
+{
+    return n->type == YAML_MAPPING_NODE    ? "a mapping"
+           : n->type == YAML_SEQUENCE_NODE ? "a list"
+                                           : "a value";
+}
+
+/* A plain empty scalar, "~" or "null": an absent value. */
+static int is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    const char *v = (const char *)n->data.scalar.value;
+    return !*v || strcmp(v, "~") == 0 || strcmp(v, "null") == 0;
+}
+
+static shopstat_status scalar(ctx *c, yaml_node_t *n, const char *what, const char **out)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return FAIL(c, n, "%s must be a text value, not %s", what, kind_name(n));
+    *out = sdup(c, (const char *)n->data.scalar.value, n->data.scalar.length);
+    return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+}
+
+static shopstat_status number(ctx *c, yaml_node_t *n, const char *what, double lo, double hi,
+                              double *out)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return FAIL(c, n, "%s must be a number, not %s", what, kind_name(n));
+    const char *v = (const char *)n->data.scalar.value;
+    double x;
+    if (shopstat_parse_number(v, n->data.scalar.length, 0, &x) != 1 || !(x >= lo && x <= hi))
+        return FAIL(c, n, "%s must be a number in [%g, %g], not '%s'", what, lo, hi, v);
+    *out = x;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status boolean(ctx *c, yaml_node_t *n, const char *what, int *out)
+{
+    const char *v = n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
+    if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0)
+        *out = 0;
+    else
+        return FAIL(c, n, "%s must be true or false", what);
+    return SHOPSTAT_OK;
+}
+
+static size_t map_len(const yaml_node_t *m)
+{
+    return (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+}
+
+static size_t seq_len(const yaml_node_t *m)
+{
+    return (size_t)(m->data.sequence.items.top - m->data.sequence.items.start);
+}
+
+static const char *key_text(ctx *c, yaml_node_pair_t *p)
+{
+    yaml_node_t *k = node(c, p->key);
+    return k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : NULL;
+}
+
+/* A mapping whose keys are text, unique, and (if allowed is not NULL) among allowed. */
+static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
+                                 const char *const *allowed, size_t nallowed)
+{
+    if (m->type != YAML_MAPPING_NODE)
+        return FAIL(c, m, "%s must be a mapping (key: value), not %s", what, kind_name(m));
+    if (map_len(m) > SHOPSTAT_SPEC_MAX_ITEMS)
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(m).line,
+                                  pos_of(m).col, "%s has more than %d entries", what,
+                                  SHOPSTAT_SPEC_MAX_ITEMS);
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = node(c, p->key);
+        const char *k = key_text(c, p);
+        if (!k)
+            return FAIL(c, kn, "a key in %s must be a text value, not %s", what, kind_name(kn));
+        for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < p; q++) {
+            const char *k2 = key_text(c, q);
+            if (k2 && strcmp(k, k2) == 0) {
+                shopstat_pos first = pos_of(node(c, q->key));
+                return FAIL(c, kn, "duplicate key '%s' in %s (first at line %zu)", k, what,
+                            first.line);
+            }
+        }
+        if (!allowed)
+            continue;
+        size_t i = 0;
+        while (i < nallowed && strcmp(allowed[i], k) != 0)
+            i++;
+        if (i < nallowed)
+            continue;
+        char h[200];
+        hint(h, sizeof h, k, allowed, nallowed);
+        char list[600] = "";
+        for (size_t j = 0; j < nallowed; j++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "",
+                     allowed[j]);
+        return FAIL(c, kn, "unknown key '%s' in %s%s; expected one of: %s", k, what, h, list);
+    }
+    return SHOPSTAT_OK;
+}
+
+#define CHECK_MAP(c, m, what, keys) check_map((c), (m), (what), (keys), sizeof(keys) / sizeof *(keys))
+
+static yaml_node_t *get(ctx *c, yaml_node_t *m, const char *key)
+{
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *k = key_text(c, p);
+        if (k && strcmp(k, key) == 0)
+            return node(c, p->value);
+    }
+    return NULL;
+}
+
+/* Optional text value of key in m (NULL when absent). */
+static shopstat_status opt_text(ctx *c, yaml_node_t *m, const char *key, const char **out)
+{
+    yaml_node_t *n = get(c, m, key);
+    *out = NULL;
+    if (!n || is_null(n))
+        return SHOPSTAT_OK;
+    return scalar(c, n, key, out);
+}
+
+/* A list of text values, or one text value (a list of one). */
+static shopstat_status text_list(ctx *c, yaml_node_t *n, const char *what, const char ***out,
+                                 shopstat_pos **pos, size_t *len)
+{
+    size_t k = n->type == YAML_SEQUENCE_NODE ? seq_len(n) : 1;
+    if (n->type == YAML_MAPPING_NODE)
+        return FAIL(c, n, "%s must be a list, not a mapping", what);
+    if (k > SHOPSTAT_SPEC_MAX_ITEMS)
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(n).line,
+                                  pos_of(n).col, "%s has too many items", what);
+    const char **v = zalloc(c, k + 1, sizeof *v);
+    shopstat_pos *p = zalloc(c, k, sizeof *p);
+    if (!v || !p)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *item = n->type == YAML_SEQUENCE_NODE
+                                ? node(c, n->data.sequence.items.start[i])
+                                : n;
+        shopstat_status st = scalar(c, item, what, &v[i]);
+        if (st)
+            return st;
+        p[i] = pos_of(item);
+    }
+    *out = v;
+    if (pos)
+        *pos = p;
+    *len = k;
+    return SHOPSTAT_OK;
+}
+
+/* ---- expressions: "col == 3 and other >= 2", "col in [1, 2]", "col != 4" ---- */
+
+typedef struct lexer {
+    const char *s;
+    size_t i, n;
+    shopstat_pos at; /* position of the expression's first character */
+} lexer;
+
+static shopstat_pos lex_pos(const lexer *lx, size_t off)
+{
+    shopstat_pos p = {lx->at.line, lx->at.col + off};
+    return p;
+}
+
+static void skip_ws(lexer *lx)
+{
+    while (lx->i < lx->n && (lx->s[lx->i] == ' ' || lx->s[lx->i] == '\t'))
+        lx->i++;
+}
+
+static int is_ident_char(char ch, int first)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+           (!first && ((ch >= '0' && ch <= '9') || ch == '.'));
+}
+
+/* An identifier or a bare value (digits, sign, letters): [^ \t,\]\[=!<>]+ */
+static size_t word_len(const lexer *lx)
+{
+    size_t k = lx->i;
+    while (k < lx->n && !strchr(" \t,[]=!<>\"'", lx->s[k]))
+        k++;
+    return k - lx->i;
+}
+
+static shopstat_status lex_value(ctx *c, lexer *lx, const char **out)
+{
+    skip_ws(lx);
+    if (lx->i < lx->n && (lx->s[lx->i] == '"' || lx->s[lx->i] == '\'')) {
+        char q = lx->s[lx->i];
+        size_t start = ++lx->i;
+        while (lx->i < lx->n && lx->s[lx->i] != q)
+            lx->i++;
+        if (lx->i >= lx->n)
+            return fail_at(c, lex_pos(lx, start - 1), "unterminated quote in expression");
+        *out = sdup(c, lx->s + start, lx->i - start);
+        lx->i++;
+        return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+    }
+    size_t len = word_len(lx);
+    if (!len)
+        return fail_at(c, lex_pos(lx, lx->i), "expected a value in expression '%s'", lx->s);
+    *out = sdup(c, lx->s + lx->i, len);
+    lx->i += len;
+    return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+}
+
+static int lex_keyword(lexer *lx, const char *kw)
+{
+    skip_ws(lx);
+    size_t k = strlen(kw);
+    if (lx->i + k <= lx->n && strncmp(lx->s + lx->i, kw, k) == 0 &&
+        (lx->i + k == lx->n || !is_ident_char(lx->s[lx->i + k], 0))) {
+        lx->i += k;
+        return 1;
+    }
+    return 0;
+}
+
+static shopstat_status resolve_column(ctx *c, const char *ident, shopstat_pos p, const char **col);
+
+static shopstat_status parse_values_list(ctx *c, lexer *lx, const char ***vals)
+{
+    skip_ws(lx);
+    if (lx->i >= lx->n || lx->s[lx->i] != '[')
+        return fail_at(c, lex_pos(lx, lx->i), "expected '[' after 'in' in expression '%s'",
+                       lx->s);
+    lx->i++;
+    size_t cap = 1;
+    for (size_t k = lx->i; k < lx->n && lx->s[k] != ']'; k++)
+        cap += lx->s[k] == ',';
+    const char **v = zalloc(c, cap + 1, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    size_t nv = 0;
+    while (1) {
+        shopstat_status st = lex_value(c, lx, &v[nv]);
+        if (st)
+            return st;
+        nv++;
+        skip_ws(lx);
+        if (lx->i < lx->n && lx->s[lx->i] == ',' && nv < cap) {
+            lx->i++;
+            continue;
+        }
+        if (lx->i < lx->n && lx->s[lx->i] == ']') {
+            lx->i++;
+            break;
+        }
+        return fail_at(c, lex_pos(lx, lx->i), "expected ',' or ']' in expression '%s'", lx->s);
+    }
+    *vals = v;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out)
+{
+    skip_ws(lx);
+    size_t start = lx->i;
+    if (lx->i >= lx->n || !is_ident_char(lx->s[lx->i], 1))
+        return fail_at(c, lex_pos(lx, lx->i), "expected a column name in expression '%s'",
+                       lx->s);
+    while (lx->i < lx->n && is_ident_char(lx->s[lx->i], 0))
+        lx->i++;
+    const char *ident = sdup(c, lx->s + start, lx->i - start);
+    if (!ident)
+        return SHOPSTAT_ENOMEM;
+    out->pos = lex_pos(lx, start);
+    shopstat_status st = resolve_column(c, ident, out->pos, &out->cond.column);
+    if (st)
+        return st;
+    skip_ws(lx);
+    size_t opat = lx->i;
+    const char *rest = lx->s + lx->i;
+    static const struct {
+        const char *text;
+        shopstat_op op;
+    } ops[] = {{"==", SHOPSTAT_OP_IN}, {"!=", SHOPSTAT_OP_NOT_IN}, {">=", SHOPSTAT_OP_GE},
+               {"<=", SHOPSTAT_OP_LE}, {">", SHOPSTAT_OP_GT},      {"<", SHOPSTAT_OP_LT},
+               {"=", SHOPSTAT_OP_IN}};
+    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+        size_t len = strlen(ops[k].text);
+        if (lx->n - lx->i >= len && strncmp(rest, ops[k].text, len) == 0) {
+            lx->i += len;
+            if (lx->i < lx->n && strchr("=<>!", lx->s[lx->i]))
+                return fail_at(c, lex_pos(lx, opat),
+                               "unknown operator '%.*s' (use ==, !=, >, >=, <, <=, in [...])",
+                               (int)(len + 1), rest);
+            out->cond.op = ops[k].op;
+            const char **v = zalloc(c, 2, sizeof *v);
+            if (!v)
+                return SHOPSTAT_ENOMEM;
+            if ((st = lex_value(c, lx, &v[0])))
+                return st;
+            double x;
+            if (ops[k].op != SHOPSTAT_OP_IN && ops[k].op != SHOPSTAT_OP_NOT_IN &&
+                shopstat_parse_number(v[0], strlen(v[0]), 0, &x) != 1)
+                return fail_at(c, lex_pos(lx, opat), "'%s' needs a number, not '%s'",
+                               ops[k].text, v[0]);
+            out->cond.values = v;
+            return SHOPSTAT_OK;
+        }
+    }
+    int negate = lex_keyword(lx, "not");
+    if (lex_keyword(lx, "in")) {
+        out->cond.op = negate ? SHOPSTAT_OP_NOT_IN : SHOPSTAT_OP_IN;
+        const char **v = NULL;
+        if ((st = parse_values_list(c, lx, &v)))
+            return st;
+        out->cond.values = v;
+        return SHOPSTAT_OK;
+    }
+    return fail_at(c, lex_pos(lx, opat),
+                   "expected ==, !=, >, >=, <, <=, in [...] or not in [...] after '%s' in "
+                   "expression '%s'",
+                   ident, lx->s);
+}
+
+/* Parse "cond and cond ..." from scalar node n into a fresh array. */
+static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
+                                  const shopstat_spec_cond **out, size_t *nout,
+                                  const char **text)
+{
+    shopstat_status st = scalar(c, n, what, text);
+    if (st)
+        return st;
+    lexer lx = {*text, 0, strlen(*text), pos_of(n)};
+    /* quoted scalars start one column after their quote */
+    if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+        n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        lx.at.col++;
+    size_t cap = 1;
+    for (const char *p = *text; (p = strstr(p, "and")) != NULL; p += 3)
+        cap++;
+    shopstat_spec_cond *v = zalloc(c, cap, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    size_t k = 0;
+    while (1) {
+        if (k == cap)
+            return fail_at(c, lex_pos(&lx, lx.i), "too many conditions in '%s'", *text);
+        if ((st = parse_one_cond(c, &lx, &v[k])))
+            return st;
+        k++;
+        skip_ws(&lx);
+        if (lx.i == lx.n)
+            break;
+        if (!lex_keyword(&lx, "and"))
+            return fail_at(c, lex_pos(&lx, lx.i),
+                           "expected 'and' or the end of expression '%s' (only 'and' "
+                           "combines conditions)",
+                           *text);
+    }
+    *out = v;
+    *nout = k;
+    return SHOPSTAT_OK;
+}
+
+/* ---- sections ---- */
+
+static const shopstat_spec_question *find_question(const shopstat_spec_info *in, const char *name)
+{
+    for (size_t i = 0; i < in->nquestions; i++)
+        if (strcmp(in->questions[i].name, name) == 0)
+            return &in->questions[i];
+    return NULL;
+}
+
+/* In an expression a name is a column, or a single-choice question standing for its column. */
+static shopstat_status resolve_column(ctx *c, const char *ident, shopstat_pos p, const char **col)
+{
+    const shopstat_spec_question *q = find_question(&c->s->info, ident);
+    *col = ident;
+    if (!q)
+        return SHOPSTAT_OK;
+    if (q->kind != SHOPSTAT_Q_SINGLE || q->nrecodes)
+        return fail_at(c, p,
+                       "question '%s' is %s: an expression needs a column or a single-choice "
+                       "question",
+                       ident, q->nrecodes ? "derived" : "multi-response");
+    *col = q->columns[0];
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_question *q)
+{
+    shopstat_status st = check_map(c, n, "values", NULL, 0);
+    if (st)
+        return st;
+    size_t k = map_len(n);
+    shopstat_spec_value *v = zalloc(c, k, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        if ((st = scalar(c, node(c, p->key), "a value code", &v[i].code)) ||
+            (st = scalar(c, node(c, p->value), "a value label", &v[i].label)))
+            return st;
+    }
+    q->values = v;
+    q->nvalues = k;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_recode(ctx *c, yaml_node_t *n, shopstat_spec_question *q)
+{
+    shopstat_status st = check_map(c, n, "recode", NULL, 0);
+    if (st)
+        return st;
+    size_t k = map_len(n);
+    if (!k)
+        return FAIL(c, n, "recode of '%s' has no rules", q->name);
+    shopstat_spec_recode *v = zalloc(c, k, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        if ((st = scalar(c, node(c, p->key), "a recode rule", &v[i].match)) ||
+            (st = scalar(c, node(c, p->value), "a recode level", &v[i].level)))
+            return st;
+        /* check the rule now, so its error points here */
+        shopstat_plan *tmp = shopstat_plan_new();
+        if (!tmp)
+            return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        shopstat_error e2;
+        st = shopstat_plan_add_single(tmp, "q", "q", &e2);
+        if (!st)
+            st = shopstat_plan_add_recode(tmp, "q", v[i].match, v[i].level, &e2);
+        shopstat_plan_free(tmp);
+        if (st)
+            return FAIL(c, node(c, p->key), "recode of '%s': bad rule '%s'", q->name,
+                        v[i].match);
+    }
+    q->recodes = v;
+    q->nrecodes = k;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
+{
+    static const char *const keys[] = {"column", "multi", "codes", "derive", "recode",
+                                       "label",  "values"};
+    yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
+    if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
+        return SHOPSTAT_ENOMEM;
+    q->pos = pos_of(kn);
+    char what[200];
+    snprintf(what, sizeof what, "question '%.100s'", q->name);
+    shopstat_status st = CHECK_MAP(c, n, what, keys);
+    if (st)
+        return st;
+    const char *forms[] = {"column", "multi", "codes", "derive"};
+    yaml_node_t *src = NULL;
+    int form = -1;
+    for (int i = 0; i < 4; i++) {
+        yaml_node_t *f = get(c, n, forms[i]);
+        if (!f)
+            continue;
+        if (src)
+            return FAIL(c, f, "question '%s' has both '%s' and '%s'; give one", q->name,
+                        forms[form], forms[i]);
+        src = f;
+        form = i;
+    }
+    if (!src)
+        return FAIL(c, n, "question '%s' needs one of column:, multi:, codes: or derive:",
+                    q->name);
+    q->kind = form == 1 ? SHOPSTAT_Q_MULTI : form == 2 ? SHOPSTAT_Q_CODES : SHOPSTAT_Q_SINGLE;
+    const char **cols = NULL;
+    shopstat_pos *cpos = NULL;
+    if (form == 1) {
+        if (src->type != YAML_SEQUENCE_NODE || seq_len(src) == 0)
+            return FAIL(c, src, "multi: of question '%s' must be a list of columns", q->name);
+        st = text_list(c, src, "multi:", &cols, &cpos, &q->ncolumns);
+    } else {
+        st = text_list(c, src, forms[form], &cols, &cpos, &q->ncolumns);
+        if (!st && (src->type != YAML_SCALAR_NODE))
+            return FAIL(c, src, "%s: of question '%s' must be one column", forms[form],
+                        q->name);
+    }
+    if (st)
+        return st;
+    q->columns = cols;
+    q->column_pos = cpos;
+    yaml_node_t *rec = get(c, n, "recode");
+    if (form == 3 && !rec)
+        return FAIL(c, src, "derived question '%s' needs recode: {rule: level, ...}", q->name);
+    if (rec && form != 0 && form != 3)
+        return FAIL(c, rec, "only a single-choice question (column: or derive:) can be recoded");
+    if (rec && (st = parse_recode(c, rec, q)))
+        return st;
+    if ((st = opt_text(c, n, "label", &q->label)))
+        return st;
+    yaml_node_t *vals = get(c, n, "values");
+    if (vals && !is_null(vals) && (st = parse_values(c, vals, q)))
+        return st;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
+{
+    shopstat_spec_info *in = &c->s->info;
+    if (!n)
+        return SHOPSTAT_OK;
+    shopstat_status st = check_map(c, n, "questions", NULL, 0);
+    if (st)
+        return st;
+    size_t k = map_len(n);
+    shopstat_spec_question *q = zalloc(c, k, sizeof *q);
+    if (!q)
+        return SHOPSTAT_ENOMEM;
+    in->questions = q;
+    for (size_t i = 0; i < k; i++) {
+        if ((st = parse_question(c, &n->data.mapping.pairs.start[i], &q[i])))
+            return st;
+        in->nquestions = i + 1;
+    }
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_segment(ctx *c, yaml_node_pair_t *p, shopstat_spec_segment *s)
+{
+    static const char *const keys[] = {"where", "by", "label"};
+    yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
+    if (!(s->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
+        return SHOPSTAT_ENOMEM;
+    s->pos = pos_of(kn);
+    if (strcmp(s->name, "rest") == 0)
+        return FAIL(c, kn, "'rest' is reserved (it names the complement in compare: [a:rest])");
+    if (strpbrk(s->name, ":=@~") || !*s->name)
+        return FAIL(c, kn, "segment name '%s' may not be empty or contain ':', '=', '@' or '~'",
+                    s->name);
+    if (is_null(n))
+        return SHOPSTAT_OK;
+    char what[200];
+    snprintf(what, sizeof what, "segment '%.100s'", s->name);
+    shopstat_status st = CHECK_MAP(c, n, what, keys);
+    if (st || (st = opt_text(c, n, "label", &s->label)))
+        return st;
+    yaml_node_t *w = get(c, n, "where"), *by = get(c, n, "by");
+    if (strcmp(s->name, "all") == 0 && (w || by))
+        return FAIL(c, w ? w : by, "segment 'all' is every row: it takes only a label");
+    if (w && by)
+        return FAIL(c, by, "segment '%s' has both where: and by:; give one", s->name);
+    if (w)
+        return parse_expr(c, w, "where", &s->conds, &s->nconds, &s->where);
+    if (by) {
+        s->by_pos = pos_of(by);
+        if ((st = scalar(c, by, "by", &s->by)))
+            return st;
+        return resolve_column(c, s->by, s->by_pos, &s->by);
+    }
+    if (strcmp(s->name, "all") != 0)
+        return FAIL(c, n, "segment '%s' needs where: or by:", s->name);
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_segments(ctx *c, yaml_node_t *n)
+{
+    shopstat_spec_info *in = &c->s->info;
+    size_t k = 0;
+    shopstat_status st;
+    if (n && !is_null(n)) {
+        if ((st = check_map(c, n, "segments", NULL, 0)))
+            return st;
+        k = map_len(n);
+    }
+    shopstat_spec_segment *s = zalloc(c, k + 1, sizeof *s);
+    if (!s)
+        return SHOPSTAT_ENOMEM;
+    in->segments = s;
+    s[0].name = "all";
+    s[0].label = "All";
+    in->nsegments = 1;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        shopstat_spec_segment *dst = &s[in->nsegments];
+        if (strcmp(key_text(c, p), "all") == 0)
+            dst = &s[0];
+        if ((st = parse_segment(c, p, dst)))
+            return st;
+        if (dst == &s[0] && !s[0].label)
+            s[0].label = "All";
+        if (dst != &s[0])
+            in->nsegments++;
+    }
+    return SHOPSTAT_OK;
+}
+
+static size_t find_segment(const shopstat_spec_info *in, const char *name)
+{
+    for (size_t i = 0; i < in->nsegments; i++)
+        if (strcmp(in->segments[i].name, name) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+static shopstat_status unknown_name(ctx *c, yaml_node_t *n, const char *what, const char *name,
+                                    const char *const *cands, size_t nc)
+{
+    char h[200];
+    hint(h, sizeof h, name, cands, nc);
+    return FAIL(c, n, "unknown %s '%s'%s", what, name, h);
+}
+
+static shopstat_status segment_ref(ctx *c, yaml_node_t *n, const char *name, size_t *out)
+{
+    const shopstat_spec_info *in = &c->s->info;
+    *out = find_segment(in, name);
+    if (*out != (size_t)-1)
+        return SHOPSTAT_OK;
+    const char **names = zalloc(c, in->nsegments, sizeof *names);
+    if (!names)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < in->nsegments; i++)
+        names[i] = in->segments[i].name;
+    return unknown_name(c, n, "segment", name, names, in->nsegments);
+}
+
+static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
+{
+    static size_t all_only = 0;
+    if (!n) {
+        t->segments = &all_only;
+        t->nsegments = 1;
+        return SHOPSTAT_OK;
+    }
+    const char **names = NULL;
+    shopstat_status st = text_list(c, n, "segments", &names, NULL, &t->nsegments);
+    if (st)
+        return st;
+    size_t *idx = zalloc(c, t->nsegments, sizeof *idx);
+    if (!idx)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < t->nsegments; i++) {
+        yaml_node_t *item = n->type == YAML_SEQUENCE_NODE
+                                ? node(c, n->data.sequence.items.start[i])
+                                : n;
+        if ((st = segment_ref(c, item, names[i], &idx[i])))
+            return st;
+        for (size_t j = 0; j < i; j++)
+            if (idx[j] == idx[i])
+                return FAIL(c, item, "segment '%s' is listed twice", names[i]);
+        const shopstat_spec_segment *sg = &c->s->info.segments[idx[i]];
+        if (sg->by && t->base_expr)
+            return FAIL(c, item, "a by: segment ('%s') cannot be used in a table with a base:",
+                        names[i]);
+    }
+    t->segments = idx;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table *t,
+                                  shopstat_spec_pair *pr)
+{
+    const char *txt = NULL;
+    shopstat_status st = scalar(c, item, "a comparison", &txt);
+    if (st)
+        return st;
+    const char *colon = strchr(txt, ':');
+    if (!colon)
+        return FAIL(c, item, "a comparison is 'a:b' (two segments of the table, or a:rest), "
+                             "not '%s'",
+                    txt);
+    char *a = sdup(c, txt, (size_t)(colon - txt));
+    const char *b = colon + 1;
+    if (!a)
+        return SHOPSTAT_ENOMEM;
+    pr->pos = pos_of(item);
+    if ((st = segment_ref(c, item, a, &pr->a)))
+        return st;
+    if (strcmp(b, "rest") == 0)
+        pr->b = SHOPSTAT_SPEC_REST;
+    else if ((st = segment_ref(c, item, b, &pr->b)))
+        return st;
+    if (pr->a == pr->b)
+        return FAIL(c, item, "'%s' compares a segment with itself", txt);
+    const size_t ab[2] = {pr->a, pr->b};
+    for (int k = 0; k < 2; k++) {
+        if (ab[k] == SHOPSTAT_SPEC_REST)
+            continue;
+        size_t i = 0;
+        while (i < t->nsegments && t->segments[i] != ab[k])
+            i++;
+        if (i == t->nsegments)
+            return FAIL(c, item, "segment '%s' of '%s' is not in the table's segments",
+                        c->s->info.segments[ab[k]].name, txt);
+        if (c->s->info.segments[ab[k]].by)
+            return FAIL(c, item, "a by: segment cannot be compared; define the groups with "
+                                 "where:");
+    }
+    if (pr->b == SHOPSTAT_SPEC_REST && t->nbase && c->s->info.segments[pr->a].nconds != 1)
+        return FAIL(c, item, "'%s:rest' in a table with a base: needs a segment of one "
+                             "condition",
+                    c->s->info.segments[pr->a].name);
+    if (pr->b == SHOPSTAT_SPEC_REST && pr->a == 0)
+        return FAIL(c, item, "'all:rest' compares every row with nobody");
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_table_pairs(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
+{
+    if (!n || is_null(n))
+        return SHOPSTAT_OK;
+    if (n->type == YAML_MAPPING_NODE)
+        return FAIL(c, n, "compare: must be a list such as [heavy:all], not a mapping");
+    size_t k = n->type == YAML_SEQUENCE_NODE ? seq_len(n) : 1;
+    if (k > SHOPSTAT_SPEC_MAX_ITEMS)
+        return FAIL(c, n, "too many comparisons");
+    shopstat_spec_pair *v = zalloc(c, k, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *item = n->type == YAML_SEQUENCE_NODE
+                                ? node(c, n->data.sequence.items.start[i])
+                                : n;
+        shopstat_status st = parse_pair(c, item, t, &v[i]);
+        if (st)
+            return st;
+    }
+    t->pairs = v;
+    t->npairs = k;
+    return SHOPSTAT_OK;
+}
+
+static int valid_table_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!is_ident_char(*s, 0) && *s != '-')
+            return 0;
+    return 1;
+}
+
+static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
+{
+    const char *given = NULL;
+    shopstat_status st = opt_text(c, n, "name", &given);
+    if (st)
+        return st;
+    const shopstat_spec_info *in = &c->s->info;
+    if (given) {
+        if (!valid_table_name(given))
+            return FAIL(c, get(c, n, "name"),
+                        "table name '%s' may hold only letters, digits, '_', '.' and '-'",
+                        given);
+        for (size_t i = 0; i < ti; i++)
+            if (strcmp(in->tables[i].name, given) == 0)
+                return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
+        t->name = given;
+        return SHOPSTAT_OK;
+    }
+    const char *base = in->questions[t->question].name;
+    char buf[300];
+    for (unsigned k = 1;; k++) {
+        if (k == 1)
+            snprintf(buf, sizeof buf, "%.250s", base);
+        else
+            snprintf(buf, sizeof buf, "%.250s-%u", base, k);
+        size_t i = 0;
+        while (i < ti && strcmp(in->tables[i].name, buf) != 0)
+            i++;
+        if (i == ti)
+            break;
+    }
+    t->name = sdup(c, buf, strlen(buf));
+    return t->name ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+}
+
+static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
+{
+    t->chart = 1;
+    t->chart_type = SHOPSTAT_CHART_BARS;
+    if (!n)
+        return SHOPSTAT_OK;
+    const char *v = NULL;
+    shopstat_status st = scalar(c, n, "chart", &v);
+    if (st)
+        return st;
+    if (strcmp(v, "none") == 0) {
+        t->chart = 0;
+        return SHOPSTAT_OK;
+    }
+    shopstat_error e2;
+    if (shopstat_chart_type_parse(v, &t->chart_type, &e2))
+        return FAIL(c, n, "chart: is bars, likert, trend, diff or none, not '%s'", v);
+    if (t->chart_type == SHOPSTAT_CHART_DIFF && !t->npairs)
+        return FAIL(c, n, "chart: diff needs compare: [a:b, ...]");
+    if (t->chart_type == SHOPSTAT_CHART_TREND && t->nsegments < 2)
+        return FAIL(c, n, "chart: trend needs the waves as segments (e.g. [all, y2010, y2011])");
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
+{
+    static const char *const keys[] = {"name",    "question", "title", "segments",  "compare",
+                                       "chart",   "base",     "label", "base_label"};
+    shopstat_status st = CHECK_MAP(c, n, "a table", keys);
+    if (st)
+        return st;
+    const shopstat_spec_info *in = &c->s->info;
+    t->pos = pos_of(n);
+    yaml_node_t *qn = get(c, n, "question");
+    if (!qn)
+        return FAIL(c, n, "a table needs question:");
+    const char *qname = NULL;
+    if ((st = scalar(c, qn, "question", &qname)))
+        return st;
+    const shopstat_spec_question *q = find_question(in, qname);
+    if (!q) {
+        const char **names = zalloc(c, in->nquestions, sizeof *names);
+        if (!names)
+            return SHOPSTAT_ENOMEM;
+        for (size_t i = 0; i < in->nquestions; i++)
+            names[i] = in->questions[i].name;
+        return unknown_name(c, qn, "question", qname, names, in->nquestions);
+    }
+    t->question = (size_t)(q - in->questions);
+    if ((st = table_name(c, n, t, ti)))
+        return st;
+    if ((st = opt_text(c, n, "title", &t->title)))
+        return st;
+    if (!t->title && (st = opt_text(c, n, "label", &t->title)))
+        return st;
+    if ((st = opt_text(c, n, "base_label", &t->base_label)))
+        return st;
+    yaml_node_t *base = get(c, n, "base");
+    if (base && !is_null(base) &&
+        (st = parse_expr(c, base, "base", &t->base, &t->nbase, &t->base_expr)))
+        return st;
+    if ((st = parse_table_segments(c, get(c, n, "segments"), t)) ||
+        (st = parse_table_pairs(c, get(c, n, "compare"), t)) ||
+        (st = parse_chart(c, get(c, n, "chart"), t)))
+        return st;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
+{
+    shopstat_spec_info *in = &c->s->info;
+    if (!n)
+        return FAIL(c, root, "the spec needs tables: (a list of tables)");
+    if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+        return FAIL(c, n, "tables: must be a non-empty list of tables");
+    size_t k = seq_len(n);
+    if (k > SHOPSTAT_SPEC_MAX_ITEMS)
+        return FAIL(c, n, "too many tables");
+    shopstat_spec_table *t = zalloc(c, k, sizeof *t);
+    if (!t)
+        return SHOPSTAT_ENOMEM;
+    in->tables = t;
+    for (size_t i = 0; i < k; i++) {
+        shopstat_status st = parse_table(c, node(c, n->data.sequence.items.start[i]), &t[i], i);
+        if (st)
+            return st;
+        in->ntables = i + 1;
+    }
+    return SHOPSTAT_OK;
+}
+
+/* ---- data, csv, design, ci, compare ---- */
+
+static shopstat_status resolve_data(ctx *c, yaml_node_t *n, const char *file)
+{
+    shopstat_spec_info *in = &c->s->info;
+    in->data_pos = pos_of(n);
+    if (file[0] == '/' || !strchr(c->path, '/')) {
+        in->data = file;
+        return SHOPSTAT_OK;
+    }
+    size_t dir = (size_t)(strrchr(c->path, '/') - c->path) + 1;
+    size_t len = dir + strlen(file);
+    char *p = zalloc(c, len + 1, 1);
+    if (!p)
+        return SHOPSTAT_ENOMEM;
+    memcpy(p, c->path, dir);
+    strcpy(p + dir, file);
+    in->data = p;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
+{
+    shopstat_csv_opts *o = &c->s->info.csv;
+    shopstat_status st;
+    yaml_node_t *v;
+    if ((v = get(c, n, "delimiter"))) {
+        const char *d = NULL;
+        if ((st = scalar(c, v, "delimiter", &d)))
+            return st;
+        if (strcmp(d, "tab") == 0 || strcmp(d, "\t") == 0)
+            o->delimiter = '\t';
+        else if (strlen(d) == 1 && strchr(",;|", d[0]))
+            o->delimiter = d[0];
+        else
+            return FAIL(c, v, "delimiter: is one of ',', ';', '|' or tab, not '%s'", d);
+    }
+    if ((st = opt_text(c, n, "encoding", &o->encoding)))
+        return st;
+    if ((v = get(c, n, "skip_rows"))) {
+        double x;
+        if ((st = number(c, v, "skip_rows", 0, 1e9, &x)))
+            return st;
+        if (x != floor(x))
+            return FAIL(c, v, "skip_rows must be a whole number");
+        o->skip_rows = (size_t)x;
+    }
+    if ((v = get(c, n, "decimal_comma")) && (st = boolean(c, v, "decimal_comma", &o->decimal_comma)))
+        return st;
+    if ((v = get(c, n, "missing"))) {
+        const char **list = NULL;
+        size_t k = 0;
+        if ((st = text_list(c, v, "missing", &list, NULL, &k)))
+            return st;
+        o->missing = list;
+    }
+    return SHOPSTAT_OK;
+}
+
+static const char *const csv_keys[] = {"file", "delimiter", "encoding", "skip_rows", "missing",
+                                       "decimal_comma"};
+
+static shopstat_status parse_data(ctx *c, yaml_node_t *root)
+{
+    yaml_node_t *n = get(c, root, "data");
+    if (!n)
+        return FAIL(c, root, "the spec needs data: (the CSV export, relative to the spec)");
+    const char *file = NULL;
+    shopstat_status st;
+    if (n->type == YAML_MAPPING_NODE) {
+        if ((st = CHECK_MAP(c, n, "data", csv_keys)))
+            return st;
+        yaml_node_t *f = get(c, n, "file");
+        if (!f)
+            return FAIL(c, n, "data: needs file:");
+        if ((st = scalar(c, f, "file", &file)) || (st = parse_csv_opts(c, n)))
+            return st;
+        n = f;
+    } else if ((st = scalar(c, n, "data", &file))) {
+        return st;
+    }
+    if (!*file)
+        return FAIL(c, n, "data: is empty");
+    yaml_node_t *csv = get(c, root, "csv");
+    if (csv) {
+        if ((st = check_map(c, csv, "csv", csv_keys + 1, 5)) || (st = parse_csv_opts(c, csv)))
+            return st;
+    }
+    return resolve_data(c, n, file);
+}
+
+static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
+{
+    static const char *const keys[] = {"prefix", "columns", "type", "rho",
+                                       "scale",  "rscales", "mse"};
+    shopstat_design_opts *d = &c->s->info.design;
+    shopstat_status st = CHECK_MAP(c, n, "replicates", keys);
+    if (st)
+        return st;
+    c->s->info.design_pos[4] = pos_of(n);
+    yaml_node_t *pre = get(c, n, "prefix"), *cols = get(c, n, "columns"), *v;
+    if (!!pre == !!cols)
+        return FAIL(c, n, "replicates: needs prefix: or columns: (one of them)");
+    if (pre && (st = scalar(c, pre, "prefix", &d->repweights)))
+        return st;
+    if (cols) {
+        const char **list = NULL;
+        size_t k = 0;
+        if ((st = text_list(c, cols, "columns", &list, NULL, &k)))
+            return st;
+        size_t len = 1;
+        for (size_t i = 0; i < k; i++)
+            len += strlen(list[i]) + 1;
+        char *joined = zalloc(c, len, 1);
+        if (!joined)
+            return SHOPSTAT_ENOMEM;
+        for (size_t i = 0; i < k; i++)
+            sprintf(joined + strlen(joined), "%s%s", i ? "," : "", list[i]);
+        if (k == 1)
+            strcat(joined, ","); /* a comma makes it a list */
+        d->repweights = joined;
+    }
+    if (!(v = get(c, n, "type")))
+        return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, bootstrap, sdr)");
+    const char *type = NULL;
+    shopstat_error e2;
+    if ((st = scalar(c, v, "type", &type)))
+        return st;
+    if (shopstat_rep_type_parse(type, &d->reptype, &e2))
+        return FAIL(c, v, "%s", e2.msg);
+    if ((v = get(c, n, "rho")) && (st = number(c, v, "rho", 0, 0.999999, &d->rho)))
+        return st;
+    if ((v = get(c, n, "scale")) && (st = number(c, v, "scale", 1e-300, 1e300, &d->repscale)))
+        return st;
+    if ((v = get(c, n, "rscales"))) {
+        const char **list = NULL;
+        size_t k = 0;
+        if ((st = text_list(c, v, "rscales", &list, NULL, &k)))
+            return st;
+        size_t len = 1;
+        for (size_t i = 0; i < k; i++)
+            len += strlen(list[i]) + 1;
+        char *joined = zalloc(c, len, 1);
+        if (!joined)
+            return SHOPSTAT_ENOMEM;
+        for (size_t i = 0; i < k; i++)
+            sprintf(joined + strlen(joined), "%s%s", i ? "," : "", list[i]);
+        d->rscales = joined;
+    }
+    if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
+        return st;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_design(ctx *c, yaml_node_t *n)
+{
+    static const char *const keys[] = {"weight", "strata", "psu", "fpc", "lonely_psu",
+                                       "replicates"};
+    shopstat_spec_info *in = &c->s->info;
+    if (!n || is_null(n))
+        return SHOPSTAT_OK;
+    shopstat_status st = CHECK_MAP(c, n, "design", keys);
+    if (st)
+        return st;
+    const char **cols[4] = {&in->design.weight, &in->design.strata, &in->design.psu,
+                            &in->design.fpc};
+    for (int i = 0; i < 4; i++) {
+        yaml_node_t *v = get(c, n, keys[i]);
+        if (!v || is_null(v))
+            continue;
+        if ((st = scalar(c, v, keys[i], cols[i])))
+            return st;
+        in->design_pos[i] = pos_of(v);
+    }
+    yaml_node_t *v = get(c, n, "lonely_psu");
+    if (v) {
+        const char *name = NULL;
+        shopstat_error e2;
+        if ((st = scalar(c, v, "lonely_psu", &name)))
+            return st;
+        if (shopstat_lonely_parse(name, &in->design.lonely, &e2))
+            return FAIL(c, v, "%s", e2.msg);
+    }
+    if ((v = get(c, n, "replicates")) && (st = parse_replicates(c, v)))
+        return st;
+    if (in->design.repweights && (in->design.strata || in->design.psu || in->design.fpc))
+        return FAIL(c, v, "replicates: replace strata:, psu: and fpc: (drop them)");
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_ci(ctx *c, yaml_node_t *n)
+{
+    static const char *const keys[] = {"method", "level"};
+    shopstat_spec_info *in = &c->s->info;
+    if (!n)
+        return SHOPSTAT_OK;
+    shopstat_status st = CHECK_MAP(c, n, "ci", keys);
+    if (st)
+        return st;
+    yaml_node_t *v = get(c, n, "method");
+    if (v) {
+        const char *m = NULL;
+        shopstat_error e2;
+        if ((st = scalar(c, v, "method", &m)))
+            return st;
+        if (shopstat_ci_method_parse(m, &in->ci, &e2))
+            return FAIL(c, v, "%s", e2.msg);
+    }
+    if ((v = get(c, n, "level")) && (st = number(c, v, "level", 0.5, 0.9999, &in->level)))
+        return st;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_compare(ctx *c, yaml_node_t *n)
+{
+    static const char *const keys[] = {"adjust", "alpha"};
+    shopstat_spec_info *in = &c->s->info;
+    if (!n)
+        return SHOPSTAT_OK;
+    shopstat_status st = CHECK_MAP(c, n, "compare", keys);
+    if (st)
+        return st;
+    yaml_node_t *v = get(c, n, "adjust");
+    if (v) {
+        const char *m = NULL;
+        shopstat_error e2;
+        if ((st = scalar(c, v, "adjust", &m)))
+            return st;
+        if (shopstat_adjust_parse(m, &in->adjust, &e2))
+            return FAIL(c, v, "%s", e2.msg);
+    }
+    if ((v = get(c, n, "alpha"))) {
+        if (v->type == YAML_SEQUENCE_NODE) {
+            if (seq_len(v) != 2)
+                return FAIL(c, v, "alpha: is one level (0.05) or two ([0.05, 0.10])");
+            if ((st = number(c, node(c, v->data.sequence.items.start[0]), "alpha", 1e-9, 0.5,
+                             &in->alpha)) ||
+                (st = number(c, node(c, v->data.sequence.items.start[1]), "alpha", 1e-9, 0.5,
+                             &in->alpha_low)))
+                return st;
+            if (in->alpha_low < in->alpha)
+                in->alpha_low = in->alpha;
+        } else if ((st = number(c, v, "alpha", 1e-9, 0.5, &in->alpha))) {
+            return st;
+        } else if (in->alpha_low < in->alpha) {
+            in->alpha_low = in->alpha;
+        }
+    }
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status parse_root(ctx *c, yaml_node_t *root)
+{
+    static const char *const keys[] = {"survey",  "title",    "subtitle", "source",
+                                       "note",    "data",     "csv",      "design",
+                                       "ci",      "compare",  "questions", "segments",
+                                       "tables"};
+    shopstat_spec_info *in = &c->s->info;
+    shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
+    if (st)
+        return st;
+    yaml_node_t *sv = get(c, root, "survey");
+    if (!sv)
+        return FAIL(c, root, "the spec needs survey: (a short id such as servicesoft-1999)");
+    if ((st = scalar(c, sv, "survey", &in->survey)))
+        return st;
+    if (!valid_table_name(in->survey))
+        return FAIL(c, sv, "survey: '%s' may hold only letters, digits, '_', '.' and '-'",
+                    in->survey);
+    if ((st = opt_text(c, root, "title", &in->title)) ||
+        (st = opt_text(c, root, "subtitle", &in->subtitle)) ||
+        (st = opt_text(c, root, "source", &in->source)) ||
+        (st = opt_text(c, root, "note", &in->note)) || (st = parse_data(c, root)) ||
+        (st = parse_design(c, get(c, root, "design"))) || (st = parse_ci(c, get(c, root, "ci"))) ||
+        (st = parse_compare(c, get(c, root, "compare"))) ||
+        (st = parse_questions(c, get(c, root, "questions"))) ||
+        (st = parse_segments(c, get(c, root, "segments"))) ||
+        (st = parse_tables(c, root, get(c, root, "tables"))))
+        return st;
+    return SHOPSTAT_OK;
+}
+
+static void init_info(shopstat_spec_info *in)
+{
+    shopstat_csv_opts_init(&in->csv);
+    shopstat_design_opts_init(&in->design);
+    in->ci = SHOPSTAT_CI_LOGIT;
+    in->level = 0.95;
+    in->adjust = SHOPSTAT_ADJUST_HOLM;
+    in->alpha = 0.05;
+    in->alpha_low = 0.10;
+}
+
+shopstat_status shopstat_spec_parse_text(const char *path, const char *text, size_t len,
+                                         shopstat_spec **out, shopstat_error *err)
+{
+    *out = NULL;
+    if (len > SHOPSTAT_SPEC_MAX_BYTES)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                  "spec is larger than %u bytes", SHOPSTAT_SPEC_MAX_BYTES);
+    shopstat_spec *s = calloc(1, sizeof *s);
+    if (!s)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    init_info(&s->info);
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    ctx c = {s, &doc, path, err};
+    shopstat_status st = SHOPSTAT_OK;
+    s->info.path = sdup(&c, path, strlen(path));
+    if (!s->info.path || !yaml_parser_initialize(&parser)) {
+        shopstat_spec_free(s);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        yaml_mark_t m = parser.problem_mark;
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1,
+                                "YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
+                                parser.context ? " " : "", parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        shopstat_spec_free(s);
+        return st;
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root)
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1, "the spec is empty");
+    else
+        st = parse_root(&c, root);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    if (st) {
+        shopstat_spec_free(s);
+        return st;
+    }
+    *out = s;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_spec_parse(const char *path, shopstat_spec **out, shopstat_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open the spec: %s",
+                                  strerror(errno));
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    shopstat_status st = SHOPSTAT_OK;
+    while (buf) {
+        len += fread(buf + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        if (cap > SHOPSTAT_SPEC_MAX_BYTES) {
+            st = shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                    "spec is larger than %u bytes", SHOPSTAT_SPEC_MAX_BYTES);
+            break;
+        }
+        char *n = realloc(buf, cap * 2);
+        if (!n) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = n;
+        cap *= 2;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (!buf)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!st && rerr)
+        st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot read the spec");
+    if (!st)
+        st = shopstat_spec_parse_text(path, buf, len, out, err);
+    free(buf);
+    return st;
+}
+
+/* ---- columns against the data ---- */
+
+static shopstat_status check_column(const shopstat_spec *s, const shopstat_reader *r,
+                                    const char *col, shopstat_pos p, const char *what,
+                                    shopstat_error *err)
+{
+    size_t n = shopstat_reader_ncols(r);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(shopstat_reader_colname(r, i), col) == 0)
+            return SHOPSTAT_OK;
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        names[i] = shopstat_reader_colname(r, i);
+    const char *best = shopstat_closest(col, names, n);
+    char h[300] = "";
+    if (best)
+        snprintf(h, sizeof h, " (did you mean '%.200s'?)", best);
+    free(names);
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, p.line, p.col,
+                              "unknown column '%s'%s in %s; %s has no such column", col, h,
+                              what, shopstat_reader_path(r));
+}
+
+static shopstat_status check_conds(const shopstat_spec *s, const shopstat_reader *r,
+                                   const shopstat_spec_cond *c, size_t n, const char *what,
+                                   shopstat_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        shopstat_status st = check_column(s, r, c[i].cond.column, c[i].pos, what, err);
+        if (st)
+            return st;
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopstat_reader *r,
+                                            shopstat_error *err)
+{
+    const shopstat_spec_info *in = &s->info;
+    const char *design[4] = {in->design.weight, in->design.strata, in->design.psu,
+                             in->design.fpc};
+    static const char *const dnames[4] = {"design weight:", "design strata:", "design psu:",
+                                          "design fpc:"};
+    shopstat_status st;
+    for (int i = 0; i < 4; i++)
+        if (design[i] && (st = check_column(s, r, design[i], in->design_pos[i], dnames[i], err)))
+            return st;
+    for (size_t q = 0; q < in->nquestions; q++) {
+        const shopstat_spec_question *qq = &in->questions[q];
+        for (size_t k = 0; k < qq->ncolumns; k++)
+            if ((st = check_column(s, r, qq->columns[k], qq->column_pos[k], "a question", err)))
+                return st;
+    }
+    for (size_t g = 0; g < in->nsegments; g++) {
+        const shopstat_spec_segment *sg = &in->segments[g];
+        if ((st = check_conds(s, r, sg->conds, sg->nconds, "a where: expression", err)))
+            return st;
+        if (sg->by && (st = check_column(s, r, sg->by, sg->by_pos, "by:", err)))
+            return st;
+    }
+    for (size_t t = 0; t < in->ntables; t++)
+        if ((st = check_conds(s, r, in->tables[t].base, in->tables[t].nbase,
+                              "a base: expression", err)))
+            return st;
+    return SHOPSTAT_OK;
+}
+
+/* ---- labels ---- */
+
+const char *shopstat_spec_label(void *vctx, const char *question, const char *level,
+                                const char *segment)
+{
+    const shopstat_spec_info *in = &((const shopstat_spec *)vctx)->info;
+    if (segment) {
+        for (size_t i = 0; i < in->nsegments; i++)
+            if (strcmp(in->segments[i].name, segment) == 0)
+                return in->segments[i].label;
+        /* COL=VALUE of a by: segment: the value label of a question on that column */
+        const char *eq = strchr(segment, '=');
+        if (!eq)
+            return NULL;
+        for (size_t q = 0; q < in->nquestions; q++) {
+            const shopstat_spec_question *qq = &in->questions[q];
+            if (qq->kind != SHOPSTAT_Q_SINGLE || qq->nrecodes ||
+                strlen(qq->columns[0]) != (size_t)(eq - segment) ||
+                strncmp(qq->columns[0], segment, (size_t)(eq - segment)) != 0)
+                continue;
+            for (size_t v = 0; v < qq->nvalues; v++)
+                if (strcmp(qq->values[v].code, eq + 1) == 0)
+                    return qq->values[v].label;
+        }
+        return NULL;
+    }
+    const shopstat_spec_question *q = question ? find_question(in, question) : NULL;
+    if (!q)
+        return NULL;
+    if (!level)
+        return q->label;
+    for (size_t v = 0; v < q->nvalues; v++)
+        if (strcmp(q->values[v].code, level) == 0)
+            return q->values[v].label;
+    return NULL;
+}

@@ -1,0 +1,57 @@
+/* shopstat report: every table, comparison and chart of a survey spec, from one pass. */
+#ifndef SHOPSTAT_REPORT_H
+#define SHOPSTAT_REPORT_H
+
+#include <stddef.h>
+
+#include "shopstat/error.h"
+#include "shopstat/spec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Receives each warning (one line, no newline) as it arises; it also goes to run.json. */
+typedef void (*shopstat_report_warn_fn)(void *ctx, const char *msg);
+
+/* Progress of the pass: bytes of the data file read so far, its size, rows so far.
+ * Called from the pass's thread at most a few times per second. */
+typedef void (*shopstat_report_progress_fn)(void *ctx, size_t bytes, size_t total, size_t rows);
+
+typedef struct shopstat_report_opts {
+    const char *outdir;  /* NULL = "out/<survey>" (relative to the working directory) */
+    int charts;          /* 1 (default): charts/, report.pdf; 0 = tables only */
+    shopstat_report_warn_fn warn; /* may be NULL */
+    void *warn_ctx;
+    shopstat_report_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+    const char *command_line; /* recorded in run.json; may be NULL */
+} shopstat_report_opts;
+
+void shopstat_report_opts_init(shopstat_report_opts *o);
+
+/* Run the report of spec: read the data once, compute every table and comparison, and
+ * write OUTDIR/{tables.csv, comparisons.csv, report.md, run.json, tables.xlsx, report.pdf,
+ * charts/<table>.pdf|.png}. Everything is built in a temporary sibling folder and renamed
+ * into place at the end (an existing OUTDIR is replaced only then): on failure OUTDIR is
+ * untouched and the temporary folder removed. Errors in the data point into the data
+ * file; unknown columns point into the spec. */
+shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
+                                    shopstat_error *err);
+
+/* Remove the temporary folder of a report in progress. Async-signal-safe (unlink and
+ * rmdir only): call it from SIGINT/SIGTERM handlers, with shopstat_outfile_cleanup_all(). */
+void shopstat_report_cleanup_all(void);
+
+/* SHA-256 of a file's bytes as 64 lower-case hex digits and a NUL (FIPS 180-4; written
+ * here because neither GSL nor the other dependencies offer one). SHOPSTAT_EIO if the
+ * file cannot be read. */
+shopstat_status shopstat_sha256_file(const char *path, char hex[65], shopstat_error *err);
+
+/* SHA-256 of a buffer, as above. */
+void shopstat_sha256_hex(const void *data, size_t len, char hex[65]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

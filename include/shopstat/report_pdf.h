@@ -1,0 +1,36 @@
+/* The multi-page report PDF: a title page, then one chart per page (drawn in plots/). */
+#ifndef SHOPSTAT_REPORT_PDF_H
+#define SHOPSTAT_REPORT_PDF_H
+
+#include <stddef.h>
+
+#include "shopstat/chart.h"
+#include "shopstat/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the title page says. Strings are UTF-8 and may be NULL (then omitted). */
+typedef struct shopstat_title_page {
+    const char *title;
+    const char *subtitle;
+    const char *survey;         /* survey id, shown under the title */
+    const char *notice;         /* e.g. the synthetic-data statement, drawn in a box */
+    const char *const *lines;   /* nlines paragraphs: design summary, accounting, CI method */
+    size_t nlines;
+} shopstat_title_page;
+
+/* Write path (a PDF, A4 landscape unless a chart's own opts say otherwise): the title page,
+ * then charts[0..n) one per page, each with its d->opts when set, else opts (NULL =
+ * defaults). The file is written to a temporary file next to path and renamed when
+ * complete; the PDF dates are fixed, so the same input gives the same bytes.
+ * Errors as shopstat_chart_render_pages(). */
+shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
+                                          const shopstat_chart_data *const *charts, size_t n,
+                                          const shopstat_chart_opts *opts, shopstat_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

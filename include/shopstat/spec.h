@@ -1,0 +1,153 @@
+/* Survey specs (YAML, parsed with libyaml): questions, segments, tables of a report. */
+#ifndef SHOPSTAT_SPEC_H
+#define SHOPSTAT_SPEC_H
+
+#include <stddef.h>
+
+#include "shopstat/chart.h"
+#include "shopstat/ci.h"
+#include "shopstat/design.h"
+#include "shopstat/error.h"
+#include "shopstat/reader.h"
+#include "shopstat/tab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Specs larger than this are refused (SHOPSTAT_ELIMIT): a spec is hand-written text. */
+#define SHOPSTAT_SPEC_MAX_BYTES (4u << 20)
+/* At most this many questions, segments or tables (SHOPSTAT_ELIMIT beyond). */
+#define SHOPSTAT_SPEC_MAX_ITEMS 10000
+
+/* A code (level, or column name of a multi-response question) and its display label. */
+typedef struct shopstat_spec_value {
+    const char *code;
+    const char *label;
+} shopstat_spec_value;
+
+/* One recode rule of a derived question: source values matching `match` ("4,5", "1-3",
+ * ">2000") become level `level` (see shopstat_plan_add_recode). */
+typedef struct shopstat_spec_recode {
+    const char *match;
+    const char *level;
+} shopstat_spec_recode;
+
+/* A question. Single choice (column), multi-response (multi: [columns]), codes in one cell
+ * (codes: column) or derived (derive: column + recode). Positions point into the spec. */
+typedef struct shopstat_spec_question {
+    const char *name;
+    shopstat_pos pos;             /* of the name */
+    shopstat_question_kind kind;
+    const char *const *columns;   /* ncolumns source columns */
+    const shopstat_pos *column_pos;
+    size_t ncolumns;
+    const shopstat_spec_recode *recodes; /* nrecodes rules, in order; 0 = not derived */
+    size_t nrecodes;
+    const char *label;            /* NULL = name */
+    const shopstat_spec_value *values; /* value labels */
+    size_t nvalues;
+} shopstat_spec_question;
+
+/* A condition of a where: or base: expression, with the position of its column name. */
+typedef struct shopstat_spec_cond {
+    shopstat_cond cond; /* column resolved: a single-choice question's name becomes its column */
+    shopstat_pos pos;
+} shopstat_spec_cond;
+
+/* A segment: the conjunction of conds (where:), or one segment per value of a column (by:). */
+typedef struct shopstat_spec_segment {
+    const char *name;
+    shopstat_pos pos;
+    const char *label;   /* NULL = name ("All" for the implicit 'all') */
+    const shopstat_spec_cond *conds;
+    size_t nconds;
+    const char *by;      /* by: column, or NULL */
+    shopstat_pos by_pos;
+    const char *where;   /* the expression as written, or NULL */
+} shopstat_spec_segment;
+
+/* A comparison of a table: segment a against b ("rest" = everyone in the table's base not
+ * in a). Indices into the spec's segments; b is (size_t)-1 for rest. */
+typedef struct shopstat_spec_pair {
+    size_t a, b;
+    shopstat_pos pos;
+} shopstat_spec_pair;
+
+#define SHOPSTAT_SPEC_REST ((size_t)-1)
+
+typedef struct shopstat_spec_table {
+    const char *name;      /* id: file names and the 'table' column (name: or the question's
+                              name, "-2", "-3"... when repeated) */
+    shopstat_pos pos;
+    size_t question;       /* index into the spec's questions */
+    const char *title;     /* NULL = the question's label */
+    const size_t *segments; /* nsegments indices into the spec's segments */
+    size_t nsegments;
+    const shopstat_spec_pair *pairs;
+    size_t npairs;
+    int chart;             /* 1 = draw a chart */
+    shopstat_chart_type chart_type;
+    const shopstat_spec_cond *base; /* base: conditions every row of the table meets */
+    size_t nbase;
+    const char *base_expr;  /* as written, or NULL */
+    const char *base_label; /* base_label:, or NULL */
+} shopstat_spec_table;
+
+/* Everything a spec says. All strings and arrays are owned by the spec. */
+typedef struct shopstat_spec_info {
+    const char *path;     /* the spec file as given */
+    const char *survey;   /* required: id, default output folder out/<survey> */
+    const char *title, *subtitle, *source, *note; /* may be NULL */
+    const char *data;     /* data file, resolved relative to the spec's folder */
+    shopstat_pos data_pos;
+    shopstat_csv_opts csv; /* missing points into the spec */
+    shopstat_design_opts design;
+    shopstat_pos design_pos[5]; /* weight, strata, psu, fpc, replicates (0 = absent) */
+    shopstat_ci_method ci;
+    double level;
+    shopstat_adjust_method adjust;
+    double alpha, alpha_low;
+    const shopstat_spec_question *questions;
+    size_t nquestions;
+    const shopstat_spec_segment *segments; /* [0] is 'all' */
+    size_t nsegments;
+    const shopstat_spec_table *tables;
+    size_t ntables;
+} shopstat_spec_info;
+
+typedef struct shopstat_spec shopstat_spec;
+
+/* Read and check the spec at path. On failure *out is NULL and err holds
+ * "path:line:col" and the message (SHOPSTAT_EINPUT for a bad spec, SHOPSTAT_EIO when it
+ * cannot be read, SHOPSTAT_ELIMIT when too large). Columns are not checked against the
+ * data here: see shopstat_spec_check_columns(). */
+shopstat_status shopstat_spec_parse(const char *path, shopstat_spec **out, shopstat_error *err);
+
+/* The same from text in memory; path is used for messages and to resolve data:. */
+shopstat_status shopstat_spec_parse_text(const char *path, const char *text, size_t len,
+                                         shopstat_spec **out, shopstat_error *err);
+
+/* Borrowed view of the spec, valid until shopstat_spec_free(). */
+const shopstat_spec_info *shopstat_spec_get(const shopstat_spec *s);
+
+/* Check every column the spec names against the reader's header; an unknown one is
+ * SHOPSTAT_EINPUT at its position in the spec, with the closest header name suggested. */
+shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopstat_reader *r,
+                                            shopstat_error *err);
+
+/* Display label of a question, a level of a question, or a segment (as shopstat_label_fn:
+ * ctx is the shopstat_spec); NULL when the spec gives none. */
+const char *shopstat_spec_label(void *ctx, const char *question, const char *level,
+                                const char *segment);
+
+void shopstat_spec_free(shopstat_spec *s);
+
+/* The candidate closest to word by edit distance, or NULL if none is within a third of its
+ * length (at least 1 edit): for "did you mean" hints. */
+const char *shopstat_closest(const char *word, const char *const *cands, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

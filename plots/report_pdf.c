@@ -1,0 +1,151 @@
+/* report.pdf: a title page (survey, notice, design, accounting) then one chart per page. */
+#include "internal.h"
+
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shopstat/report_pdf.h"
+#include "shopstat/shopstat.h"
+
+#define FIXED_PDF_DATE "2000-01-01T00:00:00Z"
+
+typedef struct pdf_out {
+    FILE *f;
+    int failed;
+} pdf_out;
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    pdf_out *o = closure;
+    if (fwrite(data, 1, len, o->f) != len) {
+        o->failed = 1;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* The title page: title, subtitle, survey id, the notice in a tinted box, then the lines. */
+static void draw_title_page(cairo_t *cr, double w, double h, const shopstat_title_page *tp)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    double x = 64, width = w - 128, y = 72, bh = 0;
+    plots_font f = plots_font_make(28, 1, PLOTS_INK);
+    plots_text(cr, tp->title, x, y, width, &f, 1, NULL, &bh);
+    y += bh + 10;
+    if (tp->subtitle) {
+        f = plots_font_make(15, 0, PLOTS_GREY);
+        plots_text(cr, tp->subtitle, x, y, width, &f, 1, NULL, &bh);
+        y += bh + 8;
+    }
+    if (tp->survey) {
+        char buf[400];
+        snprintf(buf, sizeof buf, "Survey: %s", tp->survey);
+        f = plots_font_make(11, 0, PLOTS_GREY);
+        plots_text(cr, buf, x, y, width, &f, 1, NULL, &bh);
+        y += bh + 18;
+    }
+    if (tp->notice) {
+        f = plots_font_make(12, 1, (plots_rgb){0.55, 0.1, 0.05});
+        plots_text(cr, tp->notice, x + 12, y + 10, width - 24, &f, 0, NULL, &bh);
+        cairo_save(cr);
+        cairo_set_source_rgb(cr, 1.0, 0.95, 0.88);
+        cairo_rectangle(cr, x, y, width, bh + 20);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.85, 0.45, 0.2);
+        cairo_set_line_width(cr, 1.2);
+        cairo_rectangle(cr, x, y, width, bh + 20);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+        plots_text(cr, tp->notice, x + 12, y + 10, width - 24, &f, 1, NULL, &bh);
+        y += bh + 40;
+    }
+    f = plots_font_make(11, 0, PLOTS_INK);
+    for (size_t i = 0; i < tp->nlines && y < h - 40; i++) {
+        plots_text(cr, tp->lines[i], x, y, width, &f, 1, NULL, &bh);
+        y += bh + 10;
+    }
+    f = plots_font_make(8, 0, PLOTS_GREY);
+    plots_text(cr, "Made with shopstat " SHOPSTAT_VERSION, x, h - 36, width, &f, 1, NULL, NULL);
+}
+
+static void next_page(cairo_surface_t *sf)
+{
+    cairo_t *cr = cairo_create(sf);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+}
+
+static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page *tp,
+                                  const shopstat_chart_data *const *charts, size_t n,
+                                  const shopstat_chart_opts *dflt, shopstat_error *err)
+{
+    cairo_t *cr = cairo_create(sf);
+    draw_title_page(cr, dflt->width, dflt->height, tp);
+    cairo_destroy(cr);
+    next_page(sf);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_chart_opts *o = charts[i]->opts ? charts[i]->opts : dflt;
+        cairo_pdf_surface_set_size(sf, o->width, o->height);
+        cr = cairo_create(sf);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, charts[i], o, err);
+        cairo_destroy(cr);
+        if (st)
+            return st;
+        next_page(sf);
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
+                                          const shopstat_chart_data *const *charts, size_t n,
+                                          const shopstat_chart_opts *opts, shopstat_error *err)
+{
+    shopstat_chart_opts dflt;
+    shopstat_chart_opts_init(&dflt);
+    if (!opts)
+        opts = &dflt;
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "file name too long");
+    int fd = mkstemp(tmp);
+    pdf_out out = {NULL, 0};
+    if (fd < 0 || fchmod(fd, 0644) != 0 || !(out.f = fdopen(fd, "wb"))) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
+                                  strerror(e));
+    }
+    cairo_surface_t *sf =
+        cairo_pdf_surface_create_for_stream(pdf_write, &out, opts->width, opts->height);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, FIXED_PDF_DATE);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, FIXED_PDF_DATE);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shopstat " SHOPSTAT_VERSION);
+    if (tp->title)
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, tp->title);
+    shopstat_status st = draw_pages(sf, tp, charts, n, opts, err);
+    cairo_surface_finish(sf);
+    cairo_status_t cs = cairo_surface_status(sf);
+    cairo_surface_destroy(sf);
+    int bad = fclose(out.f) != 0 || out.failed;
+    if (!st && (cs != CAIRO_STATUS_SUCCESS || bad))
+        st = shopstat_error_set(err, bad ? SHOPSTAT_EIO : SHOPSTAT_EINTERNAL, path, 0, 0,
+                                "cannot write the PDF: %s",
+                                bad ? "write error" : cairo_status_to_string(cs));
+    if (!st && rename(tmp, path) != 0)
+        st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot rename into place: %s",
+                                strerror(errno));
+    if (st)
+        unlink(tmp);
+    return st;
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# shopstat report: golden outputs of the bundled surveys, published figures, agreement with
+# 'shopstat tab', spec errors with positions, atomic OUTDIR. Last line: "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+cd "$(dirname "$0")/../.."
+S="${SHOPSTAT_WRAP:-} $BUILD/shopstat"
+T=$(mktemp -d /tmp/shopstat-report-test-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+passed=0; failed=0
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { local what=$1; shift; if "$@"; then ok; else ko "$what"; fi; }
+
+SS=surveys/servicesoft-1999
+TT=surveys/teletech-open-to-dialog-2011
+E=tests/report/expected
+
+# ---- both bundled surveys run and match the committed golden files byte for byte ----
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    if $S report surveys/$sv/survey.yml -o "$T/$sv" --quiet 2>"$T/$sv.err"; then ok; else
+        ko "report $sv failed: $(cat "$T/$sv.err")"; continue; fi
+    for f in tables.csv comparisons.csv; do
+        if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$E/$sv"; cp "$T/$sv/$f" "$E/$sv/$f"; fi
+        check "$sv/$f differs from $E/$sv/$f" cmp -s "$T/$sv/$f" "$E/$sv/$f"
+    done
+    for f in report.md run.json report.pdf; do
+        check "$sv: $f missing" test -s "$T/$sv/$f"
+    done
+    # one chart (pdf and png) per table with a chart, and report.pdf = title page + charts
+    n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
+    check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
+    pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
+    check "$sv: report.pdf has $pages pages, want $((n + 1))" test "$pages" -eq $((n + 1))
+    pdftotext "$T/$sv/report.pdf" "$T/$sv.txt"
+    check "$sv: report.pdf states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv.txt"
+    check "$sv: report.md states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv/report.md"
+    # run.json: rows read = used + excluded
+    check "$sv: run.json accounting" grep -Eq '"rows": \{"read": ([0-9]+), "used": ([0-9]+), "excluded": 0' "$T/$sv/run.json"
+    check "$sv: run.json checksum" grep -q "\"sha256\": \"$(sha256sum surveys/$sv/respondents.csv | cut -c1-64)\"" "$T/$sv/run.json"
+done
+tr '\n' ' ' <"$T/servicesoft-1999.txt" | tr -s ' ' >"$T/ss.flat"
+for t in "Online buyers and customer service" "Would switch site after customer-service problems" \
+         "Bought more on sites whose customer service satisfied them" "Preferred contact channels" \
+         "Problems met with customer service by e-mail"; do
+    check "report.pdf lacks title '$t'" grep -qF "$t" "$T/ss.flat"
+done
+tr '\n' ' ' <"$T/teletech-open-to-dialog-2011.txt" | tr -s ' ' >"$T/tt.flat"
+for t in "Customer-service phone number displayed" "Phone number is premium-rate" \
+         "Customer service reached within three calls" "Personal reply to an e-mail within one hour"; do
+    check "teletech report.pdf lacks title '$t'" grep -qF "$t" "$T/tt.flat"
+done
+
+# ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
+published() { # file table level segment target
+    awk -F, -v t="$2" -v l="$3" -v s="$4" -v want="$5" \
+        '$1 == t && $3 == l && $4 == s { found = 1; d = $8 - want; if (d < 0) d = -d; ok = d <= 0.005 }
+         END { exit !(found && ok) }' "$1"
+}
+SC="$T/servicesoft-1999/tables.csv"
+check "would switch, all = 69%"        published "$SC" switch 1 all 0.69
+check "would switch, heavy = 87%"      published "$SC" switch 1 heavy 0.87
+check "bought more, all = 65%"         published "$SC" bought_more 1 all 0.65
+check "bought more, heavy = 79%"       published "$SC" bought_more 1 heavy 0.79
+check "never a problem = 5%"           published "$SC" problems prob_none all 0.05
+check "never solved close to 50%"      published "$SC" problems prob_unsolved all 0.50
+check "top-2 intent = would switch"    published "$SC" intent_top2 Likely heavy 0.87
+# e-mail is the heavy buyers' preferred channel: the highest of their channels
+check "e-mail first for heavy buyers" awk -F, '$1 == "contact" && $4 == "heavy" { p[$3] = $8 }
+    END { for (k in p) if (k != "pref_email" && p[k] >= p["pref_email"]) exit 1; exit !("pref_email" in p) }' "$SC"
+TC="$T/teletech-open-to-dialog-2011/tables.csv"
+check "phone shown 2011 = 64%"         published "$TC" phone_shown 1 y2011 0.64
+check "premium-rate 2011 = 47%"        published "$TC" phone_premium 1 y2011 0.47
+check "reachable 2011 = 22%"           published "$TC" phone_reached 1 y2011 0.22
+check "reachable 2010 = 7%"            published "$TC" phone_reached 1 y2010 0.07
+check "e-mail shown 2011 = 76%"        published "$TC" email_shown 1 y2011 0.76
+check "e-mail shown 2010 = 85%"        published "$TC" email_shown 1 y2010 0.85
+check "reply within 1 hour 2011 = 37%" published "$TC" reply_1h 1 y2011 0.37
+check "reply within 1 hour 2010 = 21%" published "$TC" reply_1h 1 y2010 0.21
+# comparisons: heavy vs all and 2011 vs 2010 are there
+check "heavy:all comparison" grep -q '^switch,switch,1,heavy,all,' "$T/servicesoft-1999/comparisons.csv"
+check "2011:2010 comparison" grep -q '^phone_reached,phone_reached,1,y2011,y2010,' \
+    "$T/teletech-open-to-dialog-2011/comparisons.csv"
+
+# ---- a table's rows equal what 'shopstat tab' gives on the same data and flags ----
+$S tab $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu adjust \
+    --var would_switch --segment heavy=spend_6m:3 --format csv | tail -n +2 | cut -d, -f2- >"$T/tab_switch"
+grep '^switch,' "$SC" | cut -d, -f3- >"$T/rep_switch"
+check "switch table = shopstat tab" cmp -s "$T/tab_switch" "$T/rep_switch"
+$S tab $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu adjust \
+    --multi contact=pref_email,pref_phone,pref_form,pref_mail --segment heavy=spend_6m:3 --format csv |
+    tail -n +2 | cut -d, -f2- >"$T/tab_contact"
+grep '^contact,' "$SC" | cut -d, -f3- >"$T/rep_contact"
+check "contact table = shopstat tab" cmp -s "$T/tab_contact" "$T/rep_contact"
+# a base filter on rows where the question applies anyway changes no estimate (domain estimation)
+$S tab $TT/respondents.csv --weight wt --strata sector --var phone_premium \
+    --segment y2011=wave:2011 --segment y2010=wave:2010 --format csv | tail -n +2 |
+    grep -v ',all,' | cut -d, -f2- >"$T/tab_premium"
+grep '^phone_premium,' "$TC" | cut -d, -f3- >"$T/rep_premium"
+check "phone_premium (base phone_shown == 1) = shopstat tab" cmp -s "$T/tab_premium" "$T/rep_premium"
+$S compare $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu adjust \
+    --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --format csv | tail -n +2 |
+    cut -d, -f2- >"$T/cmp_switch"
+grep '^switch,switch,[12],heavy,all,' "$T/servicesoft-1999/comparisons.csv" | cut -d, -f3- >"$T/rep_cmp"
+check "heavy:all comparison = shopstat compare" cmp -s "$T/cmp_switch" "$T/rep_cmp"
+
+# ---- spec errors: exact message with the position in the spec, exit 2, no output ----
+while IFS='|' read -r spec want; do
+    [ -n "$spec" ] || continue
+    out=$($S report "tests/report/specs/$spec" -o "$T/err-out" 2>&1 >/dev/null); rc=$?
+    if [ "$rc" -eq 2 ] && [ "$out" = "$want" ] && [ ! -e "$T/err-out" ]; then ok; else
+        ko "spec $spec: rc=$rc"; echo "  want: $want"; echo "  got:  $out"; fi
+done <tests/report/errors.txt
+
+# ---- atomic OUTDIR ----
+mkdir -p "$T/keep/charts"; echo precious >"$T/keep/marker"
+$S report tests/report/specs/unknown_question.yml -o "$T/keep" 2>/dev/null
+check "bad spec leaves OUTDIR untouched" test "$(cat "$T/keep/marker")" = precious
+$S report tests/report/specs/bad_row.yml -o "$T/keep" 2>/dev/null
+check "bad data row: exit 2, OUTDIR untouched" test $? -eq 2 -a "$(cat "$T/keep/marker")" = precious
+$S report tests/report/specs/missing_data.yml -o "$T/keep" 2>/dev/null
+check "missing data: OUTDIR untouched" test "$(cat "$T/keep/marker")" = precious
+# failing after everything is written (OUTDIR is a file): no temporary folder left behind
+echo file >"$T/afile"
+$S report $SS/survey.yml -o "$T/afile" --quiet 2>/dev/null
+check "failure at the rename: exit 2" test $? -eq 2
+check "failure at the rename: file untouched" test "$(cat "$T/afile")" = file
+check "no temporary folder left" test -z "$(ls -d "$T"/*.tmp-* "$T"/*.old-* 2>/dev/null)"
+# success replaces an existing OUTDIR whole
+$S report $SS/survey.yml -o "$T/keep" --quiet --no-charts 2>/dev/null
+check "success replaces OUTDIR" test ! -e "$T/keep/marker" -a -s "$T/keep/tables.csv"
+check "no old folder left" test -z "$(ls -d "$T"/*.old-* "$T"/*.tmp-* 2>/dev/null)"
+# SIGTERM during a run removes the temporary folder
+( $S report $SS/survey.yml -o "$T/sig" --quiet 2>/dev/null & pid=$!; sleep 0.3; kill -TERM $pid 2>/dev/null; wait $pid ) 2>/dev/null
+check "SIGTERM leaves no temporary folder" test -z "$(ls -d "$T"/sig.tmp-* 2>/dev/null)"
+
+# ---- deterministic: the same run twice gives the same bytes ----
+$S report $SS/survey.yml -o "$T/again" --quiet 2>/dev/null
+for f in report.pdf charts/switch.png report.md; do
+    check "deterministic $f" cmp -s "$T/again/$f" "$T/servicesoft-1999/$f"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
