@@ -11,7 +11,7 @@ OPT      ?= -O2 -g
 
 PKGS     := gsl cairo pangocairo yaml-0.1 xlsxwriter
 DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
-            libyaml-dev libcmocka-dev libxlsxwriter-dev poppler-utils fonts-dejavu-core \
+            libyaml-dev libcmocka-dev libxlsxwriter-dev poppler-utils unzip fonts-dejavu-core \
             clang libclang-rt-14-dev valgrind
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
@@ -101,6 +101,7 @@ demo: all
 
 bench: all
 	@bench/run.sh $(BUILD)
+	@bench/rep.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \

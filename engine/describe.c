@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,8 @@ static shopstat_status weight_median(shopstat_description *ds, double *out)
     }
     free(v);
     *out = (a + b) / 2;
+    if (isinf(*out))
+        *out = a / 2 + b / 2; /* two weights near DBL_MAX */
     return SHOPSTAT_OK;
 }
 
@@ -243,8 +246,19 @@ static shopstat_status field_error(shopstat_description *ds, const shopstat_row 
                                    shopstat_error *err, const char *fmt, const char *what,
                                    const char *col)
 {
+    /* A field may be a megabyte long: quote its first 40 bytes, cut at a character start. */
+    char shown[48];
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    if (n > 40) {
+        n = 40;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        snprintf(shown, sizeof shown, "%.*s...", (int)n, s);
+        s = shown;
+    }
     return shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
-                              fmt, what, col, row->fields[c]);
+                              fmt, what, col, s);
 }
 
 static void fold(colacc *a, double v, size_t count)
@@ -362,6 +376,11 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                                "--weight", ds->wname);
         if (w < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is negative",
+                               "--weight", ds->wname);
+        if (w > SHOPSTAT_MAX_WEIGHT)
+            return field_error(ds, row, c, err,
+                               "%s column '%s': weight '%s' is larger than 1e100; rescale the "
+                               "weights",
                                "--weight", ds->wname);
         if (w == 0) {
             w = 0; /* fold -0 into +0 so bit order is numeric order */

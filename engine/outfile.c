@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Live temporary paths, read by a signal handler: fixed storage (no malloc in the
@@ -76,6 +77,12 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s",
                                   strerror(e));
     }
+    /* mkstemp creates the file 0600; give the result the mode any new file would get
+     * (0666 less the umask) or, when it replaces a file, that file's mode. */
+    struct stat st;
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, stat(path, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask));
     memcpy(live_path[slot], tmpl, sizeof tmpl);
     live_used[slot] = 1;
     of->slot = slot;

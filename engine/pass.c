@@ -645,6 +645,12 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       row->pos[t->wcol].col, "weight '%.*s' is negative",
                                       (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
                                       row->fields[t->wcol]);
+        if (w > SHOPSTAT_MAX_WEIGHT)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->wcol].line,
+                                      row->pos[t->wcol].col,
+                                      "weight '%.*s' is larger than 1e100; rescale the weights",
+                                      (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
+                                      row->fields[t->wcol]);
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;

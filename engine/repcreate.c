@@ -170,6 +170,10 @@ static shopstat_status row_weight(rc_ctx *c, const shopstat_row *row, double *w,
     if (!st && *w < 0)
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->wcol].line,
                                 row->pos[c->wcol].col, "weight is negative");
+    if (!st && *w > SHOPSTAT_MAX_WEIGHT)
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->wcol].line,
+                                row->pos[c->wcol].col,
+                                "weight is larger than 1e100; rescale the weights");
     return st;
 }
 

@@ -496,6 +496,13 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                                       "number",
                                       (int)(n > 40 ? 40 : n), s,
                                       shopstat_reader_colname(t->reader, c));
+        if (fabs(rp->x[r]) > SHOPSTAT_MAX_WEIGHT)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
+                                      row->pos[c].col,
+                                      "replicate weight '%.*s' in column '%s' is larger than "
+                                      "1e100; rescale the weights",
+                                      (int)(n > 40 ? 40 : n), s,
+                                      shopstat_reader_colname(t->reader, c));
     }
     /* Direction of this row; the same as the last row's (to 1e-12, i.e. up to the
      * rounding of x = w m) continues the run. A relative change of 1e-12 in X'X cannot

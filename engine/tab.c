@@ -6,6 +6,14 @@
 #include "core.h"
 #include "shopstat/ci.h"
 
+size_t shopstat_totals_npsu_positive(const shopstat_totals *t)
+{
+    size_t n = 0;
+    for (size_t h = 0; h < t->strata.n; h++)
+        n += t->st[h].npsu_pos;
+    return n;
+}
+
 void shopstat_tab_opts_init(shopstat_tab_opts *o)
 {
     o->ci = SHOPSTAT_CI_LOGIT;

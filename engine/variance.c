@@ -151,11 +151,19 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
         }
         switch (t->lonely) {
         case SHOPSTAT_LONELY_FAIL:
-            st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                                    "stratum '%s' has only one PSU, so its variance cannot be "
-                                    "estimated; choose --lonely-psu remove, certainty, adjust or "
-                                    "average",
-                                    si->name);
+            /* Without --strata the one stratum has no name: say what is alone instead. */
+            if (t->scol == SIZE_MAX)
+                st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                        "the sample has only one %s, so its variance cannot be "
+                                        "estimated; choose --lonely-psu remove, certainty, adjust "
+                                        "or average",
+                                        t->element ? "row" : "PSU");
+            else
+                st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                        "stratum '%s' has only one PSU, so its variance cannot be "
+                                        "estimated; choose --lonely-psu remove, certainty, adjust "
+                                        "or average",
+                                        si->name);
             goto out;
         case SHOPSTAT_LONELY_REMOVE:
         case SHOPSTAT_LONELY_CERTAINTY:

@@ -1,5 +1,850 @@
-/* Excel workbook of report tables: placeholder until the xlsx writer lands. */
+/* Excel workbook of report tables (libxlsxwriter): a contents sheet, one banner sheet per table. */
 #include "shopstat/xlsx.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+/* Sheet layout: column A holds the row labels, then one block of BLOCK columns per
+ * segment: percentage, significance letters, CI lower, CI upper. */
+#define BLOCK 4
+#define W_PCT 7.0
+#define W_SIG 6.0
+#define W_CI 8.0
+
+/* Low-base rules of thumb used in market research: an effective base under 30 is
+ * shown but flagged, under 10 it is not tested. */
+#define LOW_BASE 30.0
+#define NO_TEST_BASE 10.0
+
+/* Excel's limits (Excel specifications and limits): 31 characters in a sheet name,
+ * 32,767 in a cell, 1,048,576 rows and 16,384 columns. */
+#define SHEET_CHARS 31
+#define SHEET_BUF (SHEET_CHARS * 4 + 1)
+#define CELL_BYTES 32767
+#define MAX_ROWS 1048576u
+#define MAX_COLS 16384u
+
+/* Document creation time written into docProps/core.xml. A fixed value makes the
+ * workbook a function of its input only (libxlsxwriter already writes fixed zip
+ * timestamps), so the same tables give byte-identical files: 2000-01-01T00:00:00Z. */
+#define FIXED_CREATED ((time_t)946684800)
+
+typedef struct fmts {
+    lxw_format *title, *bold, *note, *hdr, *letter, *sub, *corner, *label;
+    lxw_format *pct, *pct_low, *ci, *ci_low, *sig, *na;
+    lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
+    lxw_format *toc_hdr;
+} fmts;
+
+/* Write state: the first failure wins and later writes are skipped. */
+typedef struct wctx {
+    lxw_workbook *wb;
+    fmts f;
+    lxw_error lerr;     /* first libxlsxwriter error, LXW_NO_ERROR if none */
+    shopstat_status st; /* first error of our own (ENOMEM) */
+    char where[96];     /* sheet being written at the first error */
+    const char *sheet;  /* current sheet name, for messages */
+} wctx;
+
+static int failed(const wctx *c)
+{
+    return c->lerr != LXW_NO_ERROR || c->st != SHOPSTAT_OK;
+}
+
+static void chk(wctx *c, lxw_error e)
+{
+    if (e == LXW_NO_ERROR || failed(c))
+        return;
+    c->lerr = e;
+    snprintf(c->where, sizeof c->where, "%s", c->sheet ? c->sheet : "workbook");
+}
+
+static void oom(wctx *c)
+{
+    if (failed(c))
+        return;
+    c->st = SHOPSTAT_ENOMEM;
+    snprintf(c->where, sizeof c->where, "%s", c->sheet ? c->sheet : "workbook");
+}
+
+/* ---- text ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid, overlong, a
+ * surrogate or beyond U+10FFFF (RFC 3629, table 3-7 of the Unicode standard). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char b = s[0];
+    if (b < 0x80)
+        return 1;
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF)
+        len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        if (b == 0xE0)
+            lo = 0xA0;
+        else if (b == 0xED)
+            hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+/* Characters (code points) of a UTF-8 string, invalid bytes counted as one each. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len; n++) {
+        size_t k = utf8_seq((const unsigned char *)s + i, len - i);
+        i += k ? k : 1;
+    }
+    return n;
+}
+
+/* A copy of s that an xlsx can hold: valid UTF-8 (invalid bytes become U+FFFD), no
+ * control characters but tab and newline (XML 1.0 forbids them; they become spaces),
+ * at most max bytes, cut on a character boundary. NULL on allocation failure. */
+static char *clean_text(const char *s, size_t max)
+{
+    static const char repl[] = "\xEF\xBF\xBD";
+    size_t len = strlen(s);
+    size_t cap = (len < max ? len : max) * 3 + 1;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        const unsigned char *p = (const unsigned char *)s + i;
+        size_t k = utf8_seq(p, len - i);
+        const char *src = (const char *)p;
+        size_t w = k;
+        char sp = ' ';
+        if (k == 0) {
+            src = repl;
+            w = 3;
+            k = 1;
+        } else if (k == 1 && p[0] < 0x20 && p[0] != '\t' && p[0] != '\n') {
+            src = &sp;
+        } else if (k == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE) {
+            src = repl; /* U+FFFE and U+FFFF are not XML characters either */
+        }
+        if (o + w > max || o + w >= cap)
+            break;
+        memcpy(out + o, src, w);
+        o += w;
+        i += k;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void put_str(wctx *c, lxw_worksheet *ws, size_t r, size_t col, const char *s, lxw_format *f)
+{
+    if (failed(c))
+        return;
+    if (!s || !*s) {
+        if (f)
+            chk(c, worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)col, f));
+        return;
+    }
+    char *t = clean_text(s, CELL_BYTES);
+    if (!t) {
+        oom(c);
+        return;
+    }
+    chk(c, worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)col, t, f));
+    free(t);
+}
+
+/* printf into a cell. */
+static void put_fmt(wctx *c, lxw_worksheet *ws, size_t r, size_t col, lxw_format *f,
+                    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+static void put_fmt(wctx *c, lxw_worksheet *ws, size_t r, size_t col, lxw_format *f,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        oom(c);
+        return;
+    }
+    char *buf = malloc((size_t)n + 1);
+    if (!buf) {
+        oom(c);
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    put_str(c, ws, r, col, buf, f);
+    free(buf);
+}
+
+/* A statistic, or "n/a" text where it is not a number: xlsx cannot hold NaN or Inf. */
+static void put_num(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, lxw_format *f)
+{
+    if (failed(c))
+        return;
+    if (isfinite(v))
+        chk(c, worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)col, v, f));
+    else
+        put_str(c, ws, r, col, "n/a", c->f.na);
+}
+
+/* A number (or "n/a") centred over a block of columns. */
+static void put_num_block(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, lxw_format *f)
+{
+    if (failed(c))
+        return;
+    chk(c, worksheet_merge_range(ws, (lxw_row_t)r, (lxw_col_t)col, (lxw_row_t)r,
+                                 (lxw_col_t)(col + BLOCK - 1), "", f));
+    put_num(c, ws, r, col, v, f);
+}
+
+/* ---- sheet names ---- */
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 'a' - 'A';
+        if (y >= 'A' && y <= 'Z')
+            y += 'a' - 'A';
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+/* Copy at most max characters of s (valid UTF-8) into out. */
+static void copy_chars(char *out, const char *s, size_t max)
+{
+    size_t i = 0, n = 0, len = strlen(s);
+    while (i < len && n < max) {
+        size_t k = utf8_seq((const unsigned char *)s + i, len - i);
+        i += k ? k : 1;
+        n++;
+    }
+    memcpy(out, s, i);
+    out[i] = '\0';
+}
+
+/* A valid sheet name from a table id: control characters, invalid UTF-8 and Excel's
+ * forbidden []:*?/\ become '_', a leading or trailing apostrophe too, and the name is
+ * cut at 31 characters. An empty id becomes "Table N". */
+static void sanitize_sheet(const char *raw, size_t index, char out[SHEET_BUF])
+{
+    char tmp[SHEET_BUF];
+    size_t o = 0, nch = 0;
+    if (raw) {
+        size_t len = strlen(raw);
+        for (size_t i = 0; i < len && nch < SHEET_CHARS; nch++) {
+            const unsigned char *p = (const unsigned char *)raw + i;
+            size_t k = utf8_seq(p, len - i);
+            if (k == 0 || (k == 1 && (p[0] < 0x20 || p[0] == 0x7F || strchr("[]:*?/\\", p[0])))) {
+                tmp[o++] = '_';
+                i += k ? k : 1;
+            } else if (k == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE) {
+                tmp[o++] = '_';
+                i += 3;
+            } else {
+                memcpy(tmp + o, p, k);
+                o += k;
+                i += k;
+            }
+        }
+    }
+    tmp[o] = '\0';
+    if (o == 0)
+        snprintf(tmp, sizeof tmp, "Table %zu", index + 1);
+    else {
+        if (tmp[0] == '\'')
+            tmp[0] = '_';
+        if (tmp[o - 1] == '\'')
+            tmp[o - 1] = '_';
+    }
+    memcpy(out, tmp, strlen(tmp) + 1);
+}
+
+/* Taken: an earlier name equal ignoring (ASCII) case, or a name Excel reserves. */
+static int name_taken(char (*names)[SHEET_BUF], size_t n, const char *cand)
+{
+    if (!ascii_casecmp(cand, "History"))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (!ascii_casecmp(names[i], cand))
+            return 1;
+    return 0;
+}
+
+/* names[0] is "Contents"; names[1 + i] becomes table i's unique sheet name, the
+ * sanitized id or, when that is taken, the id cut short with " (2)", " (3)", ...
+ * Deterministic: it depends on the ids and their order only. */
+static void make_sheet_names(const shopstat_xlsx_table *tables, size_t ntables,
+                             char (*names)[SHEET_BUF])
+{
+    snprintf(names[0], SHEET_BUF, "Contents");
+    for (size_t i = 0; i < ntables; i++) {
+        char base[SHEET_BUF], *cand = names[1 + i];
+        sanitize_sheet(tables[i].name, i, base);
+        memcpy(cand, base, strlen(base) + 1);
+        for (size_t k = 2; name_taken(names, 1 + i, cand); k++) {
+            char suffix[32];
+            int sl = snprintf(suffix, sizeof suffix, " (%zu)", k);
+            copy_chars(cand, base, SHEET_CHARS - (size_t)sl);
+            /* a cut may leave a trailing apostrophe; the suffix makes it inner */
+            strcat(cand, suffix);
+        }
+    }
+}
+
+/* "internal:'Sheet name'!A1" with apostrophes doubled, as Excel quotes sheet names. */
+static void sheet_link(const char *name, char *out, size_t n)
+{
+    size_t o = (size_t)snprintf(out, n, "internal:'");
+    for (const char *p = name; *p && o + 4 < n; p++) {
+        out[o++] = *p;
+        if (*p == '\'')
+            out[o++] = '\'';
+    }
+    snprintf(out + o, n - o, "'!A1");
+}
+
+/* Column letter of segment s as Excel names columns: A..Z, AA, AB, ... */
+static void col_letter(size_t s, char out[16])
+{
+    char rev[16];
+    size_t n = 0;
+    s++;
+    while (s > 0 && n < sizeof rev - 1) {
+        size_t m = (s - 1) % 26;
+        rev[n++] = (char)('A' + m);
+        s = (s - 1) / 26;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+}
+
+/* ---- formats ---- */
+
+#define GREY 0x808080
+#define HDR_FILL 0xF2F2F2
+#define SIG_COLOR 0x1F4E79
+
+static lxw_format *fmt_new(wctx *c)
+{
+    lxw_format *f = workbook_add_format(c->wb);
+    if (!f)
+        oom(c);
+    return f;
+}
+
+/* Every format the workbook uses; workbook_add_format returns NULL only when out of
+ * memory, and the setters below are then skipped. */
+static void make_formats(wctx *c)
+{
+    fmts *f = &c->f;
+    lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,    &f->letter,
+                          &f->sub,        &f->corner, &f->label,      &f->pct,    &f->pct_low,
+                          &f->ci,         &f->ci_low, &f->sig,        &f->na,     &f->base_n,
+                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!(*all[i] = fmt_new(c)))
+            return;
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 13);
+    format_set_bold(f->bold);
+    format_set_font_color(f->note, 0x404040);
+
+    format_set_bold(f->hdr);
+    format_set_align(f->hdr, LXW_ALIGN_CENTER);
+    format_set_align(f->hdr, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(f->hdr);
+    format_set_bg_color(f->hdr, HDR_FILL);
+    format_set_top(f->hdr, LXW_BORDER_THIN);
+    format_set_left(f->hdr, LXW_BORDER_THIN);
+    format_set_right(f->hdr, LXW_BORDER_THIN);
+
+    format_set_bold(f->letter);
+    format_set_align(f->letter, LXW_ALIGN_CENTER);
+    format_set_font_color(f->letter, SIG_COLOR);
+    format_set_bg_color(f->letter, HDR_FILL);
+    format_set_left(f->letter, LXW_BORDER_THIN);
+    format_set_right(f->letter, LXW_BORDER_THIN);
+
+    format_set_italic(f->sub);
+    format_set_align(f->sub, LXW_ALIGN_CENTER);
+    format_set_font_size(f->sub, 9);
+    format_set_font_color(f->sub, GREY);
+    format_set_bottom(f->sub, LXW_BORDER_THIN);
+
+    format_set_bottom(f->corner, LXW_BORDER_THIN);
+    format_set_bg_color(f->corner, HDR_FILL);
+
+    format_set_num_format_index(f->pct, 9); /* built-in "0%" */
+    format_set_num_format_index(f->pct_low, 9);
+    format_set_italic(f->pct_low);
+    format_set_font_color(f->pct_low, GREY);
+    format_set_num_format_index(f->ci, 9);
+    format_set_font_color(f->ci, GREY);
+    format_set_font_size(f->ci, 9);
+    format_set_num_format_index(f->ci_low, 9);
+    format_set_font_color(f->ci_low, GREY);
+    format_set_font_size(f->ci_low, 9);
+    format_set_italic(f->ci_low);
+
+    format_set_bold(f->sig);
+    format_set_font_color(f->sig, SIG_COLOR);
+    format_set_align(f->sig, LXW_ALIGN_LEFT);
+
+    format_set_align(f->na, LXW_ALIGN_RIGHT);
+    format_set_font_color(f->na, GREY);
+
+    format_set_num_format_index(f->base_n, 3); /* built-in "#,##0" */
+    format_set_align(f->base_n, LXW_ALIGN_CENTER);
+    format_set_num_format_index(f->base_n_low, 3);
+    format_set_align(f->base_n_low, LXW_ALIGN_CENTER);
+    format_set_italic(f->base_n_low);
+    format_set_font_color(f->base_n_low, GREY);
+    format_set_num_format(f->base_w, "#,##0.0");
+    format_set_align(f->base_w, LXW_ALIGN_CENTER);
+    format_set_num_format(f->base_w_low, "#,##0.0");
+    format_set_align(f->base_w_low, LXW_ALIGN_CENTER);
+    format_set_italic(f->base_w_low);
+    format_set_font_color(f->base_w_low, GREY);
+
+    format_set_bold(f->toc_hdr);
+    format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
+    format_set_bg_color(f->toc_hdr, HDR_FILL);
+}
+
+/* ---- significance letters ---- */
+
+/* Cell (level, segment) is significantly higher than column `other`. */
+typedef struct mark {
+    size_t cell, other;
+    int upper;
+} mark;
+
+static int mark_cmp(const void *x, const void *y)
+{
+    const mark *a = x, *b = y;
+    if (a->cell != b->cell)
+        return a->cell < b->cell ? -1 : 1;
+    if (a->other != b->other)
+        return a->other < b->other ? -1 : 1;
+    return b->upper - a->upper; /* upper case first */
+}
+
+static int same(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
+static size_t find_segment(const shopstat_xlsx_table *t, const char *name)
+{
+    for (size_t s = 0; t->nlevels && s < t->nsegments; s++)
+        if (same(t->est[s].segment, name))
+            return s;
+    return SIZE_MAX;
+}
+
+static size_t find_level(const shopstat_xlsx_table *t, const char *level)
+{
+    for (size_t l = 0; t->nsegments && l < t->nlevels; l++)
+        if (same(t->est[l * t->nsegments].level, level))
+            return l;
+    return SIZE_MAX;
+}
+
+static const char *segment_label(const shopstat_xlsx_table *t, size_t s)
+{
+    if (t->segment_labels && t->segment_labels[s])
+        return t->segment_labels[s];
+    if (t->nlevels && t->est[s].segment)
+        return t->est[s].segment;
+    return "?";
+}
+
+static const char *level_label(const shopstat_xlsx_table *t, size_t l)
+{
+    if (t->level_labels && t->level_labels[l])
+        return t->level_labels[l];
+    if (t->nsegments && t->est[l * t->nsegments].level)
+        return t->est[l * t->nsegments].level;
+    return "?";
+}
+
+/* 0: not significant, 1: lower case (alpha_lower), 2: upper case (alpha_upper). */
+static int strength(double p, const shopstat_xlsx_opts *o)
+{
+    if (!isfinite(p))
+        return 0;
+    if (p < o->alpha_upper)
+        return 2;
+    if (p < o->alpha_lower)
+        return 1;
+    return 0;
+}
+
+/* The letters string of one cell from its sorted marks, e.g. "Ac" (or "AA ab" once
+ * letters have two characters). */
+static void cell_letters(const mark *m, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    int wide = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m[i].other >= 26)
+            wide = 1;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && m[i].other == m[i - 1].other)
+            continue; /* a duplicate pair: the stronger (sorted first) wins */
+        char L[16];
+        col_letter(m[i].other, L);
+        if (!m[i].upper)
+            for (char *p = L; *p; p++)
+                *p = (char)(*p - 'A' + 'a');
+        size_t need = strlen(L) + (wide && o ? 1 : 0);
+        if (o + need + 1 > cap)
+            break;
+        if (wide && o)
+            out[o++] = ' ';
+        memcpy(out + o, L, strlen(L) + 1);
+        o += strlen(L);
+    }
+}
+
+static void fmt_p(double p, char *out, size_t n)
+{
+    if (p < 0.001)
+        snprintf(out, n, "p < 0.001");
+    else
+        snprintf(out, n, "p = %.3f", p);
+}
+
+/* ---- sheets ---- */
+
+static void legend(const shopstat_xlsx_opts *o, char *out, size_t n)
+{
+    if (o->alpha_lower > o->alpha_upper)
+        snprintf(out, n,
+                 "Letters: significantly higher than the column with that letter; upper case "
+                 "at p < %g, lower case at p < %g (adjusted p-values).",
+                 o->alpha_upper, o->alpha_lower);
+    else
+        snprintf(out, n,
+                 "Letters: significantly higher than the column with that letter at p < %g "
+                 "(adjusted p-values).",
+                 o->alpha_upper);
+}
+
+static const char low_base_note[] =
+    "Italic grey: low base (effective base under 30), read with caution; under 10 the "
+    "column is not tested for significance.";
+
+static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *tables,
+                           size_t ntables, char (*names)[SHEET_BUF], const shopstat_xlsx_opts *o)
+{
+    char buf[512];
+    size_t r = 0, wname = 8;
+    put_str(c, ws, r++, 0, o->title ? o->title : "Tables", c->f.title);
+    if (o->note)
+        put_str(c, ws, r++, 0, o->note, c->f.note);
+    if (o->ci_note)
+        put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    legend(o, buf, sizeof buf);
+    put_str(c, ws, r++, 0, buf, c->f.note);
+    put_str(c, ws, r++, 0, low_base_note, c->f.note);
+    put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    r++;
+    put_str(c, ws, r, 0, "Sheet", c->f.toc_hdr);
+    put_str(c, ws, r, 1, "Table", c->f.toc_hdr);
+    put_str(c, ws, r++, 2, "Base", c->f.toc_hdr);
+    for (size_t i = 0; i < ntables && !failed(c); i++, r++) {
+        const shopstat_xlsx_table *t = &tables[i];
+        char url[2 * SHEET_BUF + 32];
+        sheet_link(names[1 + i], url, sizeof url);
+        chk(c, worksheet_write_url_opt(ws, (lxw_row_t)r, 0, url, NULL, names[1 + i], NULL));
+        put_str(c, ws, r, 1, t->title ? t->title : t->name, NULL);
+        put_str(c, ws, r, 2, t->base_note, NULL);
+        size_t w = utf8_chars(names[1 + i]);
+        if (w > wname)
+            wname = w;
+    }
+    chk(c, worksheet_set_column(ws, 0, 0, (double)wname + 3, NULL));
+    chk(c, worksheet_set_column(ws, 1, 1, 60, NULL));
+    chk(c, worksheet_set_column(ws, 2, 2, 50, NULL));
+}
+
+/* Bases of segment s: the common value of its rows, or the smallest when rows differ
+ * (multi-response items where some answers are missing). Returns 1 if they differ. */
+static int segment_base(const shopstat_xlsx_table *t, size_t s, size_t *n, double *w, double *eff)
+{
+    int vary = 0;
+    const shopstat_estimate *e0 = &t->est[s];
+    *n = e0->base_n;
+    *w = e0->base_weight;
+    *eff = e0->eff_base;
+    for (size_t l = 1; l < t->nlevels; l++) {
+        const shopstat_estimate *e = &t->est[l * t->nsegments + s];
+        if (e->base_n != e0->base_n || e->base_weight != e0->base_weight)
+            vary = 1;
+        if (e->base_n < *n)
+            *n = e->base_n;
+        if (e->base_weight < *w)
+            *w = e->base_weight;
+        if (e->eff_base < *eff)
+            *eff = e->eff_base;
+    }
+    return vary;
+}
+
+static int is_low(double eff)
+{
+    return !(eff >= LOW_BASE); /* NaN counts as low */
+}
+
+static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
+                        const shopstat_xlsx_opts *o)
+{
+    const size_t nl = t->nlevels, ns = t->nsegments;
+    size_t r = 0;
+    char buf[512];
+
+    put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
+    if (t->base_note)
+        put_str(c, ws, r++, 0, t->base_note, c->f.note);
+    if (t->multi)
+        put_str(c, ws, r++, 0, "Multiple answers allowed: percentages may add to more than 100%.",
+                c->f.note);
+    r++;
+    if (nl == 0 || ns == 0) {
+        put_str(c, ws, r, 0, "No rows to show.", c->f.note);
+        return;
+    }
+
+    /* Significance marks, from the comparisons matched to columns by name. */
+    mark *marks = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof *marks);
+    size_t *rest = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof *rest);
+    if (!marks || !rest) {
+        free(marks);
+        free(rest);
+        oom(c);
+        return;
+    }
+    size_t nmarks = 0, nrest = 0;
+    for (size_t i = 0; i < t->ndiffs; i++) {
+        const shopstat_difference *d = &t->diffs[i];
+        if (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable))
+            continue; /* another question's comparison */
+        size_t l = find_level(t, d->level);
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        int k = strength(d->p_adjusted, o);
+        if (l == SIZE_MAX || a == b || k == 0 || !isfinite(d->difference) || d->difference == 0)
+            continue;
+        double ea = a == SIZE_MAX ? d->eff_base_a : t->est[l * ns + a].eff_base;
+        double eb = b == SIZE_MAX ? d->eff_base_b : t->est[l * ns + b].eff_base;
+        if (!(ea >= NO_TEST_BASE) || !(eb >= NO_TEST_BASE))
+            continue;
+        if (a == SIZE_MAX || b == SIZE_MAX) {
+            rest[nrest++] = i; /* a segment that is no column (e.g. "rest"): a note below */
+            continue;
+        }
+        mark m = {.cell = l * ns + (d->difference > 0 ? a : b),
+                  .other = d->difference > 0 ? b : a,
+                  .upper = k == 2};
+        marks[nmarks++] = m;
+    }
+    qsort(marks, nmarks, sizeof *marks, mark_cmp);
+
+    /* Header: segment labels over their blocks, column letters, sub-headings. */
+    const size_t hdr = r;
+    size_t maxlab = 0;
+    put_str(c, ws, hdr, 0, "", c->f.hdr);
+    put_str(c, ws, hdr + 1, 0, "", c->f.letter);
+    put_str(c, ws, hdr + 2, 0, "", c->f.corner);
+    for (size_t s = 0; s < ns && !failed(c); s++) {
+        size_t c0 = 1 + s * BLOCK;
+        char L[16], *lab = clean_text(segment_label(t, s), CELL_BYTES);
+        if (!lab) {
+            oom(c);
+            break;
+        }
+        size_t w = utf8_chars(lab);
+        if (w > maxlab)
+            maxlab = w;
+        chk(c, worksheet_merge_range(ws, (lxw_row_t)hdr, (lxw_col_t)c0, (lxw_row_t)hdr,
+                                     (lxw_col_t)(c0 + BLOCK - 1), lab, c->f.hdr));
+        free(lab);
+        col_letter(s, L);
+        char lt[24];
+        snprintf(lt, sizeof lt, "(%s)", L);
+        chk(c, worksheet_merge_range(ws, (lxw_row_t)hdr + 1, (lxw_col_t)c0, (lxw_row_t)hdr + 1,
+                                     (lxw_col_t)(c0 + BLOCK - 1), lt, c->f.letter));
+        put_str(c, ws, hdr + 2, c0, "%", c->f.sub);
+        put_str(c, ws, hdr + 2, c0 + 1, "sig.", c->f.sub);
+        put_str(c, ws, hdr + 2, c0 + 2, "CI low", c->f.sub);
+        put_str(c, ws, hdr + 2, c0 + 3, "CI high", c->f.sub);
+    }
+    /* Wrapped segment labels: about 26 characters fit a block's width per line. */
+    size_t lines = (maxlab + 25) / 26;
+    if (lines > 1)
+        chk(c, worksheet_set_row(ws, (lxw_row_t)hdr, 15.0 * (double)(lines > 6 ? 6 : lines), NULL));
+    r = hdr + 3;
+    worksheet_freeze_panes(ws, (lxw_row_t)r, 1);
+    if (!failed(c))
+        chk(c, worksheet_repeat_rows(ws, 0, (lxw_row_t)(r - 1)));
+
+    /* One row per level. */
+    int any_low = 0, any_na = 0, any_fallback = 0, any_vary = 0;
+    size_t maxrow = 16, mi = 0; /* "Unweighted base" */
+    for (size_t l = 0; l < nl && !failed(c); l++, r++) {
+        const char *ll = level_label(t, l);
+        size_t w = utf8_chars(ll);
+        if (w > maxrow)
+            maxrow = w;
+        put_str(c, ws, r, 0, ll, NULL);
+        for (size_t s = 0; s < ns; s++) {
+            const size_t cell = l * ns + s, c0 = 1 + s * BLOCK;
+            const shopstat_estimate *e = &t->est[cell];
+            while (mi < nmarks && marks[mi].cell < cell)
+                mi++;
+            size_t m0 = mi;
+            while (mi < nmarks && marks[mi].cell == cell)
+                mi++;
+            if (e->base_n == 0 || !isfinite(e->proportion)) {
+                put_str(c, ws, r, c0, "n/a", c->f.na);
+                any_na = 1;
+                continue;
+            }
+            int low = is_low(e->eff_base);
+            any_low |= low;
+            any_fallback |= e->fallback != 0;
+            put_num(c, ws, r, c0, e->proportion, low ? c->f.pct_low : c->f.pct);
+            if (mi > m0) {
+                char letters[256];
+                cell_letters(marks + m0, mi - m0, letters, sizeof letters);
+                put_str(c, ws, r, c0 + 1, letters, c->f.sig);
+            }
+            put_num(c, ws, r, c0 + 2, e->ci_lower, low ? c->f.ci_low : c->f.ci);
+            put_num(c, ws, r, c0 + 3, e->ci_upper, low ? c->f.ci_low : c->f.ci);
+        }
+    }
+    free(marks);
+
+    /* Bases. */
+    r++;
+    static const char *const base_rows[] = {"Unweighted base", "Weighted base", "Effective base"};
+    for (size_t k = 0; k < 3; k++)
+        put_str(c, ws, r + k, 0, base_rows[k], c->f.bold);
+    for (size_t s = 0; s < ns && !failed(c); s++) {
+        size_t n, c0 = 1 + s * BLOCK;
+        double w, eff;
+        any_vary |= segment_base(t, s, &n, &w, &eff);
+        int low = is_low(eff) && n > 0;
+        put_num_block(c, ws, r, c0, (double)n, low ? c->f.base_n_low : c->f.base_n);
+        put_num_block(c, ws, r + 1, c0, w, low ? c->f.base_w_low : c->f.base_w);
+        put_num_block(c, ws, r + 2, c0, eff, low ? c->f.base_w_low : c->f.base_w);
+        any_low |= low;
+    }
+    r += 4;
+
+    /* Notes. */
+    if (any_low)
+        put_str(c, ws, r++, 0, low_base_note, c->f.note);
+    if (any_na)
+        put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    if (any_vary)
+        put_str(c, ws, r++, 0,
+                "Bases differ between rows (answers missing for some items): the smallest is "
+                "shown.",
+                c->f.note);
+    if (any_fallback)
+        put_str(c, ws, r++, 0,
+                "Where a percentage is 0% or 100% the interval is Clopper-Pearson on the "
+                "effective base.",
+                c->f.note);
+    for (size_t i = 0; i < nrest && !failed(c); i++) {
+        const shopstat_difference *d = &t->diffs[rest[i]];
+        size_t l = find_level(t, d->level);
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        char la[24] = "", lb[24] = "", p[32];
+        if (a != SIZE_MAX) {
+            char L[16];
+            col_letter(a, L);
+            snprintf(la, sizeof la, " (%s)", L);
+        }
+        if (b != SIZE_MAX) {
+            char L[16];
+            col_letter(b, L);
+            snprintf(lb, sizeof lb, " (%s)", L);
+        }
+        const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
+        const char *nb = b != SIZE_MAX                ? segment_label(t, b)
+                         : same(d->segment_b, "rest") ? "the rest of the sample"
+                         : d->segment_b               ? d->segment_b
+                                                      : "?";
+        fmt_p(d->p_adjusted, p, sizeof p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
+                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
+    }
+    free(rest);
+    legend(o, buf, sizeof buf);
+    put_str(c, ws, r++, 0, buf, c->f.note);
+    if (o->ci_note)
+        put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    if (o->note)
+        put_str(c, ws, r++, 0, o->note, c->f.note);
+    r++;
+    if (!failed(c))
+        chk(c, worksheet_write_url_opt(ws, (lxw_row_t)r, 0, "internal:'Contents'!A1", NULL,
+                                       "Back to Contents", NULL));
+
+    /* Widths: labels as long as the longest (capped), narrow statistic columns. */
+    chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
+    for (size_t s = 0; s < ns && !failed(c); s++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + s * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
+    }
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    if (!failed(c))
+        chk(c, worksheet_repeat_columns(ws, 0, 0));
+}
+
+/* ---- the workbook ---- */
 
 void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
 {
@@ -10,13 +855,153 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->alpha_lower = 0.10;
 }
 
+/* Refuse what Excel cannot hold before writing anything. */
+static shopstat_status check_tables(const char *path, const shopstat_xlsx_table *tables,
+                                    size_t ntables, shopstat_error *err)
+{
+    for (size_t i = 0; i < ntables; i++) {
+        const shopstat_xlsx_table *t = &tables[i];
+        const char *id = t->name ? t->name : "(unnamed)";
+        if (t->nlevels && t->nsegments && t->nlevels > SIZE_MAX / t->nsegments)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                      "table '%s': too many cells", id);
+        if (t->nlevels && t->nsegments && !t->est)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0, "table '%s': no estimates",
+                                      id);
+        if (t->ndiffs && !t->diffs)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                      "table '%s': no comparisons", id);
+        if (t->nsegments > (MAX_COLS - 1) / BLOCK)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                      "table '%s': %zu segments, an Excel sheet holds at most %u",
+                                      id, t->nsegments, (MAX_COLS - 1) / BLOCK);
+        /* title rows, header, levels, bases, notes (at most one per comparison) */
+        if (t->nlevels > MAX_ROWS || t->ndiffs > MAX_ROWS || t->nlevels + t->ndiffs + 32 > MAX_ROWS)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                      "table '%s': too many rows for an Excel sheet", id);
+    }
+    if (ntables + 32 > MAX_ROWS)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                  "%zu tables: too many for the contents sheet", ntables);
+    return SHOPSTAT_OK;
+}
+
+/* The folder the workbook goes to must exist and be writable. libxlsxwriter only
+ * opens the file when closing the workbook, and then prints its own message to
+ * stderr; checking first gives the caller a clean error (the library never prints). */
+static shopstat_status check_folder(const char *path, shopstat_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[1024];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return SHOPSTAT_OK; /* too long to check here: libxlsxwriter will tell */
+    if (access(dir, W_OK | X_OK) != 0)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
+                                  "cannot write the workbook: folder '%s': %s", dir,
+                                  strerror(errno));
+    return SHOPSTAT_OK;
+}
+
 shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,
                                     size_t ntables, const shopstat_xlsx_opts *o,
                                     shopstat_error *err)
 {
-    (void)tables;
-    (void)ntables;
-    (void)o;
-    return shopstat_error_set(err, SHOPSTAT_EINTERNAL, path, 0, 0,
-                              "the xlsx writer is not built yet");
+    shopstat_xlsx_opts defaults;
+    if (!o) {
+        shopstat_xlsx_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (!path || !*path)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "no workbook path");
+    if (ntables && !tables)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0, "no tables");
+    if (!(o->alpha_upper > 0 && o->alpha_upper < 1) || !(o->alpha_lower > 0 && o->alpha_lower < 1))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                  "significance levels must be between 0 and 1 (got %g, %g)",
+                                  o->alpha_upper, o->alpha_lower);
+    shopstat_status st = check_tables(path, tables, ntables, err);
+    if (st == SHOPSTAT_OK)
+        st = check_folder(path, err);
+    if (st != SHOPSTAT_OK)
+        return st;
+
+    char(*names)[SHEET_BUF] = malloc((ntables + 1) * sizeof *names);
+    if (!names)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
+    make_sheet_names(tables, ntables, names);
+
+    wctx c = {.lerr = LXW_NO_ERROR, .st = SHOPSTAT_OK};
+    c.wb = workbook_new(path);
+    if (!c.wb) {
+        free(names);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
+                                  "out of memory creating the workbook");
+    }
+    make_formats(&c);
+
+    char *title = clean_text(o->title ? o->title : "Tables", 4096);
+    char *comments = o->note ? clean_text(o->note, 4096) : NULL;
+    if (!title || (o->note && !comments))
+        oom(&c);
+    else {
+        lxw_doc_properties props = {.title = title,
+                                    .subject = "Survey tables",
+                                    .comments = comments,
+                                    .created = FIXED_CREATED};
+        chk(&c, workbook_set_properties(c.wb, &props));
+    }
+
+    c.sheet = names[0];
+    lxw_worksheet *toc = failed(&c) ? NULL : workbook_add_worksheet(c.wb, names[0]);
+    if (!failed(&c) && !toc)
+        oom(&c);
+    if (toc)
+        write_contents(&c, toc, tables, ntables, names, o);
+    for (size_t i = 0; i < ntables && !failed(&c); i++) {
+        c.sheet = names[1 + i];
+        lxw_worksheet *ws = workbook_add_worksheet(c.wb, names[1 + i]);
+        if (!ws) {
+            /* names are valid and unique, so only an allocation can fail */
+            oom(&c);
+            break;
+        }
+        write_table(&c, ws, &tables[i], o);
+    }
+    free(title);
+    free(comments);
+
+    if (failed(&c)) {
+        /* Free without writing: no half-written file. */
+        lxw_workbook_free(c.wb);
+        if (c.st == SHOPSTAT_ENOMEM || c.lerr == LXW_ERROR_MEMORY_MALLOC_FAILED)
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
+                                    "out of memory writing sheet '%s'", c.where);
+        else
+            st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write sheet '%s': %s",
+                                    c.where, lxw_strerror(c.lerr));
+        free(names);
+        return st;
+    }
+    free(names);
+    errno = 0;
+    lxw_error e = workbook_close(c.wb);
+    if (e != LXW_NO_ERROR) {
+        int saved = errno;
+        if (e == LXW_ERROR_MEMORY_MALLOC_FAILED)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
+                                      "out of memory writing the workbook");
+        if (e == LXW_ERROR_CREATING_XLSX_FILE && saved)
+            return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
+                                      "cannot write the workbook: %s (%s)", lxw_strerror(e),
+                                      strerror(saved));
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write the workbook: %s",
+                                  lxw_strerror(e));
+    }
+    return SHOPSTAT_OK;
 }

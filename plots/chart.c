@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MIN_SIDE 144.0
 #define MAX_SIDE 14400.0 /* the largest page a PDF reader must accept */
@@ -320,9 +321,11 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         break;
     case SHOPSTAT_CHART_DIFF:
         ADD(" Differences in percentage points");
+        /* The interval of a difference is always difference +/- t(df) x SE, whatever
+         * method the proportions' own intervals use. */
         if (o->show_ci)
-            ADD(" with %s confidence intervals%s%s%s", lvl, meth ? " (" : "", meth ? meth : "",
-                meth ? " method)" : "");
+            ADD(" with %s confidence intervals (difference \u00b1 t \u00d7 SE, design df)",
+                lvl);
         ADD("; p-values %s%s%s.",
             o->adjust_method && *o->adjust_method ? "adjusted for multiple comparisons ("
                                                   : "not adjusted for multiple comparisons",
@@ -348,7 +351,7 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         if (o->notes[i] && *o->notes[i])
             ADD("\n%s", o->notes[i]);
     if (o->source && *o->source)
-        ADD("\nSource: %s", o->source);
+        ADD(strncasecmp(o->source, "source", 6) == 0 ? "\n%s" : "\nSource: %s", o->source);
 #undef ADD
 }
 

@@ -84,8 +84,9 @@ void shopstat_chartset_free(shopstat_chartset *s)
     free(s);
 }
 
-/* Significance letters: series i gets letter 'a' + j when it is significantly higher than
- * series j in a comparison of that level. */
+/* Significance letters: series i gets letter 'A' + j when it is significantly higher than
+ * series j in a comparison of that level (upper case as in the compare table's letters at
+ * the same alpha). */
 static void mark(one_chart *c, const shopstat_chartset_opts *o, size_t q, size_t nlev,
                  size_t nser, const shopstat_estimate *e, size_t qstart, char *marks)
 {
@@ -107,12 +108,30 @@ static void mark(one_chart *c, const shopstat_chartset_opts *o, size_t q, size_t
         char *m = marks + (d->l * nser + (size_t)hi) * 8;
         size_t len = strlen(m);
         if (len < 6) {
-            m[len] = (char)('a' + lo);
+            m[len] = (char)('A' + lo);
             m[len + 1] = '\0';
         }
     }
     for (size_t i = 0; i < nlev * nser; i++)
         c->cells[i].sig = marks[i * 8] ? own(c, strdup(marks + i * 8)) : NULL;
+}
+
+/* "Letters: significantly higher than the segment of that letter (A = All buyers, B = Heavy
+ * buyers), adjusted p < 0.05." The segments are those of the first level of the first
+ * question; every question has the same ones. */
+static void sig_legend(char *buf, size_t size, const shopstat_estimate *e, size_t n,
+                       const shopstat_chartset_opts *o)
+{
+    size_t k = (size_t)snprintf(buf, size, "Letters: significantly higher than the segment of "
+                                           "that letter (");
+    for (size_t i = 0; i < n && i < 26 && k < size; i++) {
+        if (i > 0 && (e[i].q != e[0].q || e[i].l != e[0].l))
+            break;
+        k += (size_t)snprintf(buf + k, size - k, "%s%c = %s", i ? ", " : "", (char)('A' + i),
+                              lab(o, NULL, NULL, e[i].segment, e[i].segment));
+    }
+    if (k < size)
+        snprintf(buf + k, size - k, "), adjusted p < %g.", o->alpha);
 }
 
 shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
@@ -251,10 +270,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         i = j;
     }
     if (o->ndiffs && o->type != SHOPSTAT_CHART_DIFF)
-        snprintf(s->sig_note, sizeof s->sig_note,
-                 "Letters: significantly higher than the segment of that letter (a = first "
-                 "segment, b = second, ...), adjusted p < %g.",
-                 o->alpha);
+        sig_legend(s->sig_note, sizeof s->sig_note, e, n, o);
     *out = s;
     return SHOPSTAT_OK;
 nomem:

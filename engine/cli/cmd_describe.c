@@ -40,7 +40,7 @@ static const char *num(char *buf, size_t n, double x)
         snprintf(buf, n, "n/a");
     else if (x == floor(x) && fabs(x) < 1e15)
         snprintf(buf, n, "%.0f", x);
-    else if (fabs(x) >= 1e5)
+    else if (fabs(x) >= 1e5 && fabs(x) < 1e15)
         snprintf(buf, n, "%.1f", x);
     else
         snprintf(buf, n, "%.6g", x);
@@ -178,8 +178,11 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         if (d->zero_weights)
             fprintf(out, "              %zu row%s with weight 0\n", d->zero_weights,
                     d->zero_weights == 1 ? "" : "s");
-        fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
-                num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
+        if (isnan(d->efficiency))
+            fprintf(out, "  Kish effective n: n/a of %zu rows (every weight is 0)\n", d->rows);
+        else
+            fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
+                    num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
     } else {
         fprintf(out, "  weight:     none (every row counts 1)\n");
     }

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "shopstat/outfile.h"
+#include "shopstat/output.h"
 #include "shopstat/replicate.h"
 
 const char cmd_replicate_help[] =
@@ -117,6 +118,7 @@ int cmd_replicate(int argc, char **argv)
         rc = cli_fail(&err);
     }
     if (!rc) {
+        char num[32];
         fprintf(stderr, "shopstat: %zu replicate weights (%s) from %zu PSUs in %zu strata, %zu rows\n",
                 info.replicates, shopstat_rep_type_name(o.type), info.npsu, info.nstrata,
                 info.rows);
@@ -125,11 +127,12 @@ int cmd_replicate(int argc, char **argv)
                 shopstat_rep_type_name(o.type));
         if (o.type == SHOPSTAT_REP_JK1 && info.scale != (double)(info.replicates - 1) /
                                                              (double)info.replicates)
-            fprintf(stderr, " --repscale %.17g", info.scale);
+            fprintf(stderr, " --repscale %s", shopstat_format_double(info.scale, num, sizeof num));
         if (o.type == SHOPSTAT_REP_JKN) {
             fputs(" --rscales ", stderr);
             for (size_t r = 0; r < info.replicates; r++)
-                fprintf(stderr, "%s%.17g", r ? "," : "", info.rscales[r]);
+                fprintf(stderr, "%s%s", r ? "," : "",
+                        shopstat_format_double(info.rscales[r], num, sizeof num));
         }
         fputc('\n', stderr);
     }

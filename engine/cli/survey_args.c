@@ -204,6 +204,30 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     shopstat_reader_free(r);
     if (st)
         return cli_fail(&err);
+    /* As describe: a table of nothing is an error, not an empty file. */
+    shopstat_accounting acc = shopstat_totals_accounting(*out);
+    if (acc.used == 0) {
+        if (acc.excluded_skipped)
+            shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
+                               "no data rows after the header and the %zu skipped row%s",
+                               acc.excluded_skipped, acc.excluded_skipped == 1 ? "" : "s");
+        else
+            shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
+                               "no data rows after the header");
+        shopstat_totals_free(*out);
+        *out = NULL;
+        return cli_fail(&err);
+    }
+    /* R would print NaN everywhere; say why instead of printing an empty table. */
+    if (shopstat_totals_npsu_positive(*out) == 0) {
+        shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
+                           "every row has weight 0 in --weight column '%s'; there is nothing "
+                           "to estimate",
+                           a->data_opts.design.weight ? a->data_opts.design.weight : "?");
+        shopstat_totals_free(*out);
+        *out = NULL;
+        return cli_fail(&err);
+    }
     return 0;
 }
 

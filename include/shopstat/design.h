@@ -63,6 +63,11 @@ typedef struct shopstat_design_opts {
 
 void shopstat_design_opts_init(shopstat_design_opts *o);
 
+/* Largest weight accepted (full-sample and replicate, in absolute value): sums of
+ * squared weights over billions of rows stay finite below it, and no real survey weight
+ * comes near. A larger one is refused (SHOPSTAT_EINPUT) rather than overflowing to inf. */
+#define SHOPSTAT_MAX_WEIGHT 1e100
+
 #ifdef __cplusplus
 }
 #endif

@@ -102,6 +102,9 @@ shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);
 size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is no PSU column */
+/* PSUs (rows without a PSU column) holding a row of positive weight: 0 when every
+ * weight is 0, so that nothing can be estimated. */
+size_t shopstat_totals_npsu_positive(const shopstat_totals *t);
 double shopstat_totals_df(const shopstat_totals *t);     /* whole-sample design df */
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);

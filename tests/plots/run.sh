@@ -105,7 +105,7 @@ has satisfied.pdf "65%" "79%" "Bought more where satisfied"
 has channel.pdf "multiple answers allowed" "effective base below 30" "eff. n=24" "Telephone" "71%"
 before channel.pdf "In person (technician visit)" "Other"
 has diff.pdf "Where heavy buyers differ from all buyers" "+18 [" "p<0.001" "Holm" \
-    "Would switch after poor service" "Adj. p"
+    "Would switch after poor service" "Adj. p" "(difference ± t × SE, design df)"
 has likert.pdf "Certainly would switch" "Not sure" "Light buyers" "69%" "87%" "n=588, eff. n=430"
 has trend.pdf "2010" "2011" "Reached a person by phone" "22%" "7%" "85%" "76%" "37%" "21%" "64%"
 has teletech_waves.pdf "2010 wave" "2011 wave" "22%" "n/a"
@@ -117,6 +117,20 @@ has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hol
     "Zoomed axis"
 has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
 if grep -q "…" "$TMP/flat.txt"; then fail "stress.pdf: ellipsis found (labels must wrap)"; else ok; fi
+
+# --- the CLI: a --source that already says "Source:" is not prefixed twice --------------------
+"$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --var would_switch --source "Source: Servicesoft (1999), synthetic data" \
+    --chart "$TMP/src.pdf" >/dev/null 2>&1 || fail "tab --chart --source failed"
+has "$TMP/src.pdf" "Source: Servicesoft (1999), synthetic data"
+if grep -qF "Source: Source" "$TMP/flat.txt"; then fail "source line says 'Source:' twice"; else ok; fi
+
+# --- compare bars: upper-case letters at alpha, legend naming each letter's segment ----------
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
+    --segment heavy=spend_6m:3 --pair heavy:all --chart-type bars \
+    --chart "$TMP/letters.pdf" >/dev/null 2>&1 || fail "compare --chart-type bars failed"
+has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
 
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf

@@ -92,12 +92,35 @@ static void test_errors(void **state)
     assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
 }
 
+/* A new file gets 0666 less the umask (not mkstemp's 0600); a replaced file keeps its mode. */
+static void test_mode(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/mode.txt", dir);
+    mode_t old = umask(022);
+    shopstat_outfile *of;
+    shopstat_error err;
+    struct stat st;
+    assert_int_equal(shopstat_outfile_open(path, &of, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    assert_int_equal(chmod(path, 0640), 0);
+    assert_int_equal(shopstat_outfile_open(path, &of, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    umask(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_and_cleanup, setup, teardown),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test_setup_teardown(test_mode, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# Hostile inputs: broken, huge or malicious exports, generated here (nothing large is
+# committed). Each case expects either the exact one-line error "file:line:col: error: ..."
+# with exit status 2, or a correct result with its values checked; every run has a 20 s
+# timeout, so a hang fails too. Ends with "N passed, N failed".
+# HOSTILE_SLOW=1 adds the 2 GiB per-PSU totals cap (about a minute on a small VM).
+set -u
+BUILD=${BUILD:-build}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+S="${SHOPSTAT_WRAP:+$SHOPSTAT_WRAP }$root/$BUILD/shopstat"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() {
+    echo "FAIL $1: $2"
+    failed=$((failed + 1))
+}
+
+# run ARGS...: shopstat with a timeout; sets rc, stdout in out, stderr in err.
+run() {
+    timeout 20 $S "$@" >out 2>err
+    rc=$?
+}
+
+# expect_error NAME STDERR ARGS...: exit 2, stderr exactly STDERR, stdout empty.
+expect_error() {
+    local name=$1 want=$2
+    shift 2
+    run "$@"
+    if [ "$rc" -ne 2 ]; then
+        fail "$name" "exit $rc, expected 2; stderr: $(head -c 300 err)"
+    elif [ "$(cat err)" != "$want" ]; then
+        fail "$name" "stderr '$(head -c 300 err)', expected '$want'"
+    elif [ -s out ]; then
+        fail "$name" "unexpected stdout: $(head -c 200 out)"
+    else
+        pass
+    fi
+}
+
+# expect_ok NAME ARGS...: exit 0 and empty stderr; the caller then checks out.
+expect_ok() {
+    local name=$1
+    shift
+    run "$@"
+    if [ "$rc" -ne 0 ]; then
+        fail "$name" "exit $rc; stderr: $(head -c 300 err)"
+        return 1
+    fi
+    if [ -s err ]; then
+        fail "$name" "unexpected stderr: $(head -c 300 err)"
+        return 1
+    fi
+    return 0
+}
+
+# get FILE KEY COLUMN: the COLUMN (header name) of the tab/compare CSV row whose first
+# three fields are KEY ("variable,level,segment").
+get() {
+    awk -F, -v k="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        ($1 "," $2 "," $3) == k { print $h[c] }' "$1"
+}
+
+# check NAME GOT WANT: string equality of one value.
+check() {
+    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', expected '$3'"; fi
+}
+
+# ---- bytes that are not a CSV file ----------------------------------------------------------
+
+# 20,000 bytes from a fixed LCG (the same garbage on every machine).
+perl -e '$s = 12345; for (1 .. 20000) { $s = ($s * 1103515245 + 12345) % 2147483648;
+         print chr(($s >> 16) & 255) }' >garbage.csv
+expect_error garbage "garbage.csv:1:83: error: byte 0x81 is not valid windows-1252" \
+    describe garbage.csv
+expect_error garbage_utf8 "garbage.csv:1:1: error: invalid UTF-8 byte 0xDC" \
+    describe garbage.csv --encoding utf-8
+
+printf 'q,w\nyes,1\nno\0,1\n' >nul.csv
+expect_error nul_byte "nul.csv:3:3: error: NUL byte in the file (is it UTF-16 or not a CSV file?)" \
+    tab nul.csv --var q
+
+printf 'q,w\nyes,1\n' | iconv -f UTF-8 -t UTF-16LE >utf16le.csv
+expect_error utf16le_nobom "utf16le.csv:1:1: error: file is UTF-16 (little-endian, no byte-order mark); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
+    describe utf16le.csv
+printf 'q,w\nyes,1\n' | iconv -f UTF-8 -t UTF-16BE >utf16be.csv
+expect_error utf16be_nobom "utf16be.csv:1:1: error: file is UTF-16 (big-endian, no byte-order mark); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
+    describe utf16be.csv
+{ printf '\xff\xfe'; printf 'q,w\nyes,1\n' | iconv -f UTF-8 -t UTF-16LE; } >utf16bom.csv
+expect_error utf16le_bom "utf16bom.csv:1:1: error: file is UTF-16 (byte-order mark FF FE); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
+    tab utf16bom.csv --var q
+{ printf '\xfe\xff'; printf 'q,w\nyes,1\n' | iconv -f UTF-8 -t UTF-16BE; } >utf16bebom.csv
+expect_error utf16be_bom "utf16bebom.csv:1:1: error: file is UTF-16 (byte-order mark FE FF); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
+    tab utf16bebom.csv --var q
+
+# ---- shape: columns, fields, quotes, line ends ---------------------------------------------
+
+# 5,000 columns of 0/1, four rows: every column is 1 in exactly two rows.
+perl -e 'print join(",", map { "c$_" } 1 .. 5000), "\n";
+         for $r (1 .. 4) { print join(",", map { ($_ + $r) % 2 } 1 .. 5000), "\n" }' >wide.csv
+if expect_ok wide_describe describe wide.csv; then
+    check wide_describe_columns "$(grep '^columns:' out)" "columns: 5000"
+fi
+multi=$(perl -e 'print join(",", map { "c$_" } 1 .. 5000)')
+if expect_ok wide_multi tab wide.csv --multi "all5000=$multi" --lonely-psu certainty --format csv; then
+    check wide_multi_rows "$(awk -F, 'NR > 1' out | wc -l | tr -d ' ')" 5000
+    check wide_multi_props "$(awk -F, 'NR > 1 { print $7 }' out | sort -u)" "0.5"
+    check wide_multi_last "$(get out all5000,c5000,all count)" 2
+fi
+perl -e 'print join(",", map { "c$_" } 1 .. 100001), "\n1\n"' >cols.csv
+expect_error columns_cap "cols.csv:1:688896: error: header has more than 100000 columns" \
+    describe cols.csv
+
+# Fields: 3 MB quoted and unquoted (over the 1 MiB field cap), 1,000,000 bytes (under it).
+perl -e 'print "q,t\n1,\"", "x" x 3000000, "\"\n"' >bigfield_quoted.csv
+expect_error field_cap_quoted "bigfield_quoted.csv:2:3: error: quoted field is longer than 1048576 bytes (is its closing quote missing?)" \
+    describe bigfield_quoted.csv
+perl -e 'print "q,t\n1,", "x" x 3000000, "\n"' >bigfield.csv
+expect_error field_cap "bigfield.csv:2:3: error: field is longer than 1048576 bytes" \
+    tab bigfield.csv --var q
+perl -e 'print "q,t\nyes,", "x" x 1000000, "\nno,y\n"' >field1m.csv
+if expect_ok field_1m tab field1m.csv --var t --format csv; then
+    check field_1m_level_len "$(awk -F, 'NR == 2 { print length($2) }' out)" 1000000
+    check field_1m_prop "$(get out t,y,all proportion)" 0.5
+fi
+# A row over the 64 MiB row cap: 70 fields of 1,000,000 bytes.
+perl -e '$f = "x" x 1000000; print join(",", map { "c$_" } 1 .. 70), "\n",
+         join(",", ($f) x 70), "\n"' >bigrow.csv
+expect_error row_cap "bigrow.csv:2:67000068: error: row is longer than 67108864 bytes" \
+    describe bigrow.csv
+rm -f bigrow.csv
+
+# 100,000 consecutive quotes: an opening quote, 49,999 escaped quotes, a closing quote.
+perl -e 'print "q,t\n1,", "\"" x 100000, "\n"' >quotes.csv
+if expect_ok quotes_even tab quotes.csv --var t --lonely-psu certainty --format csv; then
+    # the level is 49,999 quotes, written back as a quoted CSV field: 2 + 2 x 49,999
+    check quotes_even_level "$(awk 'NR == 2' out | tr -cd '"' | wc -c | tr -d ' ')" 100000
+    check quotes_even_prop "$(awk -F, 'NR == 2 { print $(NF - 6) }' out)" 1
+fi
+perl -e 'print "q,t\n1,", "\"" x 100001, "\n"' >quotes_odd.csv
+expect_error quotes_odd "quotes_odd.csv:2:3: error: unterminated quoted field (its closing quote is missing)" \
+    describe quotes_odd.csv
+perl -e 'print "q,t\n1,x", "\"" x 100000, "\n"' >quotes_inner.csv
+expect_error quotes_inner "quotes_inner.csv:2:4: error: quote inside an unquoted field (quote the whole field and double the quotes inside it)" \
+    describe quotes_inner.csv
+perl -e 'print "\"" x 100000' >quotes_header.csv
+expect_error quotes_header "quotes_header.csv: error: no data rows after the header" \
+    describe quotes_header.csv
+
+# Only newlines; CR-only line ends (old Mac exports).
+perl -e 'print "\n" x 100000' >newlines.csv
+expect_error only_newlines "newlines.csv: error: file is empty (no header row)" describe newlines.csv
+expect_error only_newlines_tab "newlines.csv: error: file is empty (no header row)" \
+    tab newlines.csv --var q
+printf 'q,w\ryes,1\rno,3\ryes,2\r' >cr.csv
+if expect_ok cr_describe describe cr.csv; then
+    check cr_line_ends "$(grep '^line ends:' out)" "line ends:  CR"
+    check cr_rows "$(awk '$1 == "read" { print $2 }' out)" 3
+fi
+if expect_ok cr_tab tab cr.csv --var q --weight w --format csv; then
+    check cr_tab_yes "$(get out q,yes,all proportion)" 0.5
+    check cr_tab_base "$(get out q,no,all base_weight)" 6
+fi
+
+# Header cells with empty names.
+printf 'q,,w\n1,2,3\n' >emptyname.csv
+expect_error empty_name "emptyname.csv:1:3: error: column 2 has an empty name" describe emptyname.csv
+printf ',,\n1,2,3\n' >allempty.csv
+expect_error all_empty_names "allempty.csv:1:1: error: column 1 has an empty name" \
+    tab allempty.csv --var q
+
+# Mixed delimiters: a ';' header with ',' rows is ragged; ';' inside ',' fields is data.
+printf 'q;w;g\nyes;1;a\nno,2,b\n' >mixed.csv
+expect_error mixed_ragged "mixed.csv:3:1: error: row has 1 field, header has 3" describe mixed.csv
+printf 'q,w;x\nyes,1;2\nno;x,3\n' >mixed_data.csv
+if expect_ok mixed_data tab mixed_data.csv --var 'w;x' --lonely-psu certainty --format csv; then
+    check mixed_data_header "$(awk -F, 'NR == 2 { print $1 }' out)" "w;x"
+    check mixed_data_levels "$(awk -F, 'NR > 1 { print $2 }' out | tr '\n' ' ')" "1;2 3 "
+fi
+
+# ---- numbers and weights -------------------------------------------------------------------
+
+# A 100 KB number: 1.000...0001 (finite, parses as 1), 1111...1 (overflows), 0.000...05.
+perl -e 'print "q,w\nyes,1.", "0" x 100000, "1\nno,1\nno,2\n"' >num_long.csv
+if expect_ok long_number tab num_long.csv --var q --weight w --format csv; then
+    check long_number_prop "$(get out q,yes,all proportion)" 0.25
+fi
+perl -e 'print "q,w\nyes,", "1" x 100000, "\nno,1\n"' >num_huge.csv
+expect_error long_number_overflow "num_huge.csv:2:5: error: weight '1111111111111111111111111111111111111111' in column 'w' is not finite" \
+    tab num_huge.csv --var q --weight w
+expect_error long_number_overflow_describe "num_huge.csv:2:5: error: --weight column 'w': weight '1111111111111111111111111111111111111111...' is not finite" \
+    describe num_huge.csv --weight w
+perl -e 'print "q,w\nyes,0.", "0" x 100000, "5\nno,1\nyes,1\n"' >num_tiny.csv
+if expect_ok long_number_underflow tab num_tiny.csv --var q --weight w --format csv; then
+    check long_number_underflow_prop "$(get out q,yes,all proportion)" 0.5
+    check long_number_underflow_n "$(get out q,yes,all base_n)" 3
+fi
+
+# Weights: 1e400 (not finite), 1e-400 (underflows to 0, as strtod and R's as.numeric),
+# 1e308 (finite but over the 1e100 cap: its square would overflow), all zero.
+printf 'q,w\nyes,1\nno,1e400\n' >w_inf.csv
+expect_error weight_1e400 "w_inf.csv:3:4: error: weight '1e400' in column 'w' is not finite" \
+    tab w_inf.csv --var q --weight w
+expect_error weight_1e400_describe "w_inf.csv:3:4: error: --weight column 'w': weight '1e400' is not finite" \
+    describe w_inf.csv --weight w
+printf 'q,w\nyes,1e-400\nno,1\nyes,3\n' >w_tiny.csv
+if expect_ok weight_1e-400 tab w_tiny.csv --var q --weight w --format csv; then
+    check weight_1e-400_prop "$(get out q,yes,all proportion)" 0.75
+    check weight_1e-400_basew "$(get out q,yes,all base_weight)" 4
+fi
+if expect_ok weight_1e-400_describe describe w_tiny.csv --weight w; then
+    check weight_1e-400_zero "$(grep -c '1 row with weight 0' out)" 1
+fi
+printf 'q,w\nyes,1e308\nno,1e308\n' >w_big.csv
+expect_error weight_cap "w_big.csv:2:5: error: weight '1e308' is larger than 1e100; rescale the weights" \
+    tab w_big.csv --var q --weight w
+expect_error weight_cap_describe "w_big.csv:2:5: error: --weight column 'w': weight '1e308' is larger than 1e100; rescale the weights" \
+    describe w_big.csv --weight w
+printf 'q,w\nyes,1e100\nno,3e99\n' >w_cap.csv
+if expect_ok weight_at_cap tab w_cap.csv --var q --weight w --format csv; then
+    check weight_at_cap_prop "$(get out q,yes,all proportion)" 0.7692307692307692
+fi
+printf 'q,g,w\nyes,a,0\nno,a,0\nyes,b,0\n' >w_zero.csv
+expect_error weights_all_zero "w_zero.csv: error: every row has weight 0 in --weight column 'w'; there is nothing to estimate" \
+    tab w_zero.csv --var q --weight w
+expect_error weights_all_zero_compare "w_zero.csv: error: every row has weight 0 in --weight column 'w'; there is nothing to estimate" \
+    compare w_zero.csv --var q --by g --pair g=a:g=b --weight w
+if expect_ok weights_all_zero_describe describe w_zero.csv --weight w; then
+    check weights_all_zero_kish "$(grep 'Kish' out)" "  Kish effective n: n/a of 3 rows (every weight is 0)"
+fi
+
+# ---- few rows ------------------------------------------------------------------------------
+
+printf 'q,w\n' >header_only.csv
+expect_error header_only "header_only.csv: error: no data rows after the header" describe header_only.csv
+expect_error header_only_tab "header_only.csv: error: no data rows after the header" \
+    tab header_only.csv --var q
+expect_error header_only_chisq "header_only.csv: error: no data rows after the header" \
+    chisq header_only.csv --var q --by w
+printf 'q,w\nyes,1\nno,2\n' >two_rows.csv
+expect_error all_rows_skipped "two_rows.csv: error: no data rows after the header and the 2 skipped rows" \
+    tab two_rows.csv --var q --skip-rows 2
+
+# One row: as R, the variance needs --lonely-psu; with certainty (or remove, adjust) the
+# proportion is 1 with se 0; with average every stratum is lonely and se is NaN (empty).
+printf 'q,w\nyes,2\n' >one.csv
+expect_error single_row "one.csv: error: the sample has only one row, so its variance cannot be estimated; choose --lonely-psu remove, certainty, adjust or average" \
+    tab one.csv --var q --weight w
+for l in certainty remove adjust; do
+    if expect_ok "single_row_$l" tab one.csv --var q --weight w --lonely-psu $l --format csv; then
+        check "single_row_${l}_p" "$(get out q,yes,all proportion)" 1
+        check "single_row_${l}_se" "$(get out q,yes,all se)" 0
+        check "single_row_${l}_n" "$(get out q,yes,all base_weight)" 2
+    fi
+done
+if expect_ok single_row_average tab one.csv --var q --weight w --lonely-psu average --format csv; then
+    check single_row_average_p "$(get out q,yes,all proportion)" 1
+    check single_row_average_se "$(get out q,yes,all se)" ""
+fi
+printf 'q,p\nyes,7\n' >one_psu.csv
+expect_error single_psu "one_psu.csv: error: the sample has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove, certainty, adjust or average" \
+    tab one_psu.csv --var q --psu p
+
+# ---- many distinct values: identifiers given as questions or segments -----------------------
+
+awk 'BEGIN { print "id,g"; for (i = 1; i <= 200000; i++) print "ID" i "," i % 3 }' >ids.csv
+expect_error levels_cap "ids.csv:10002:1: error: question 'id' has more than 10000 distinct values; is column 'id' an identifier?" \
+    tab ids.csv --var id
+expect_error levels_cap_codes "ids.csv:10002:1: error: question 'c' has more than 10000 distinct values; is column 'id' an identifier?" \
+    tab ids.csv --multi-codes c=id
+expect_error by_cap "ids.csv:1002:1: error: --by id has more than 1000 distinct values; is it an identifier?" \
+    tab ids.csv --var g --by id
+if expect_ok levels_describe describe ids.csv; then
+    check levels_describe_distinct "$(awk '$1 == "id" { print $2, $5, $6 }' out)" "text > 10000"
+fi
+# Memory stays bounded (sanitizer builds reserve shadow memory: no ulimit there).
+case "$BUILD" in
+*san*) ;;
+*)
+    (ulimit -v 1048576 && timeout 20 "$root/$BUILD/shopstat" tab ids.csv --var id >/dev/null 2>&1)
+    check levels_cap_1gb "$?" 2
+    ;;
+esac
+if [ "${HOSTILE_SLOW:-0}" = 1 ]; then
+    awk 'BEGIN { print "id,q"; for (i = 1; i <= 20000; i++) print "P" i "," i % 9000 }' >acc.csv
+    timeout 300 $S tab acc.csv --var q --psu id >out 2>err
+    check acc_cap "$(cat err)" "acc.csv:13654:1: error: the per-PSU totals would exceed 2048 MiB (13653 PSUs x 9001 cells); use fewer questions or segments per run, or omit --psu if every row is its own PSU"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

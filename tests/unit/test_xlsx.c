@@ -1,0 +1,664 @@
+/* Unit tests for the xlsx writer: write known tables, unzip the workbook and check its cells. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shopstat/xlsx.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/shopstat_xlsx_XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+/* ---- reading the workbook back: `unzip -p` and a little XML scanning ---- */
+
+static char *unzip_member(const char *path, const char *member)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s' 2>/dev/null", path, member);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += got;
+        if (cap - len < 2) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int rc = pclose(p);
+    if (!buf || rc != 0 || len == 0) {
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Text of an XML element body with the five predefined entities resolved. */
+static void xml_text(const char *s, size_t n, char *out, size_t cap)
+{
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap;) {
+        int done = 0;
+        for (size_t k = 0; k < 5 && !done; k++) {
+            size_t el = strlen(ents[k].ent);
+            if (i + el <= n && !strncmp(s + i, ents[k].ent, el)) {
+                out[o++] = ents[k].c;
+                i += el;
+                done = 1;
+            }
+        }
+        if (!done)
+            out[o++] = s[i++];
+    }
+    out[o] = '\0';
+}
+
+typedef struct book {
+    char *path;
+    char *workbook, *styles, *sst_xml;
+    char **sst;
+    size_t nsst;
+} book;
+
+static void book_open(book *b, const char *path)
+{
+    memset(b, 0, sizeof *b);
+    b->path = strdup(path);
+    b->workbook = unzip_member(path, "xl/workbook.xml");
+    b->styles = unzip_member(path, "xl/styles.xml");
+    b->sst_xml = unzip_member(path, "xl/sharedStrings.xml");
+    assert_non_null(b->workbook);
+    assert_non_null(b->styles);
+    assert_non_null(b->sst_xml);
+    for (const char *p = b->sst_xml; (p = strstr(p, "<si>")); p += 4)
+        b->nsst++;
+    b->sst = calloc(b->nsst ? b->nsst : 1, sizeof *b->sst);
+    size_t i = 0;
+    for (const char *p = b->sst_xml; (p = strstr(p, "<si>")); i++) {
+        const char *end = strstr(p, "</si>");
+        assert_non_null(end);
+        char text[4096] = "";
+        /* concatenate the <t> runs */
+        for (const char *t = p; (t = strstr(t, "<t")) && t < end;) {
+            const char *gt = strchr(t, '>');
+            const char *close = strstr(gt, "</t>");
+            char part[4096];
+            xml_text(gt + 1, (size_t)(close - gt - 1), part, sizeof part);
+            strncat(text, part, sizeof text - strlen(text) - 1);
+            t = close + 4;
+        }
+        b->sst[i] = strdup(text);
+        p = end;
+    }
+}
+
+static void book_close(book *b)
+{
+    for (size_t i = 0; i < b->nsst; i++)
+        free(b->sst[i]);
+    free(b->sst);
+    free(b->path);
+    free(b->workbook);
+    free(b->styles);
+    free(b->sst_xml);
+}
+
+static char *sheet_xml(const book *b, int n)
+{
+    char member[64];
+    snprintf(member, sizeof member, "xl/worksheets/sheet%d.xml", n);
+    char *x = unzip_member(b->path, member);
+    assert_non_null(x);
+    return x;
+}
+
+/* One cell: its text (shared string resolved) or number, and its style index. */
+typedef struct cell {
+    int found, is_str, style;
+    char text[1024];
+    double num;
+} cell;
+
+static cell get_cell(const book *b, const char *xml, const char *ref)
+{
+    cell c = {0};
+    char pat[32];
+    snprintf(pat, sizeof pat, "<c r=\"%s\"", ref);
+    const char *p = strstr(xml, pat);
+    if (!p)
+        return c;
+    c.found = 1;
+    const char *gt = strchr(p, '>');
+    const char *s = strstr(p, " s=\"");
+    if (s && s < gt)
+        c.style = atoi(s + 4);
+    const char *t = strstr(p, " t=\"");
+    int shared = t && t < gt && t[4] == 's' && t[5] == '"';
+    if (gt[-1] == '/')
+        return c; /* empty (formatted blank) cell */
+    const char *v = strstr(gt, "<v>");
+    const char *end = strstr(gt, "</c>");
+    if (!v || v > end)
+        return c;
+    if (shared) {
+        size_t k = (size_t)atol(v + 3);
+        assert_true(k < b->nsst);
+        c.is_str = 1;
+        snprintf(c.text, sizeof c.text, "%s", b->sst[k]);
+    } else
+        c.num = strtod(v + 3, NULL);
+    return c;
+}
+
+static double cell_num(const book *b, const char *xml, const char *ref)
+{
+    cell c = get_cell(b, xml, ref);
+    if (!c.found || c.is_str)
+        fail_msg("cell %s holds no number", ref);
+    return c.num;
+}
+
+/* Text of a cell, "" when absent or empty. */
+static const char *cell_str(const book *b, const char *xml, const char *ref)
+{
+    static char buf[1024];
+    cell c = get_cell(b, xml, ref);
+    snprintf(buf, sizeof buf, "%s", c.found && c.is_str ? c.text : "");
+    return buf;
+}
+
+/* Row (1-based) of the first column-A cell holding text, 0 if none. */
+static int find_row(const book *b, const char *xml, const char *text)
+{
+    for (const char *p = xml; (p = strstr(p, "<c r=\"A")); p++) {
+        char ref[16];
+        int i = 0;
+        for (const char *q = p + 6; *q != '"' && i < 15; q++)
+            ref[i++] = *q;
+        ref[i] = '\0';
+        if (!strcmp(cell_str(b, xml, ref), text))
+            return atoi(ref + 1);
+    }
+    return 0;
+}
+
+/* Any cell anywhere whose text contains needle. */
+static int any_text(const book *b, const char *xml, const char *needle)
+{
+    for (const char *p = xml; (p = strstr(p, "<c r=\"")); p++) {
+        char ref[16];
+        int i = 0;
+        for (const char *q = p + 6; *q != '"' && i < 15; q++)
+            ref[i++] = *q;
+        ref[i] = '\0';
+        if (strstr(cell_str(b, xml, ref), needle))
+            return 1;
+    }
+    return 0;
+}
+
+/* The k-th <xf> of cellXfs: its number format id and whether its font is italic. */
+static void style_of(const book *b, int k, int *numfmt, int *italic)
+{
+    const char *x = strstr(b->styles, "<cellXfs");
+    assert_non_null(x);
+    for (int i = 0; i <= k; i++) {
+        x = strstr(x + 1, "<xf ");
+        assert_non_null(x);
+    }
+    const char *nf = strstr(x, "numFmtId=\"");
+    *numfmt = atoi(nf + 10);
+    int font = atoi(strstr(x, "fontId=\"") + 8);
+    const char *f = strstr(b->styles, "<fonts");
+    for (int i = 0; i <= font; i++) {
+        f = strstr(f + 1, "<font>");
+        assert_non_null(f);
+    }
+    const char *fend = strstr(f, "</font>");
+    const char *it = strstr(f, "<i/>");
+    *italic = it && it < fend;
+}
+
+/* Sheet names in workbook order. */
+static size_t sheet_names(const book *b, char names[][128], size_t max)
+{
+    size_t n = 0;
+    for (const char *p = b->workbook; n < max && (p = strstr(p, "<sheet name=\"")); p++) {
+        const char *q = p + 13, *e = strchr(q, '"');
+        xml_text(q, (size_t)(e - q), names[n], 128);
+        n++;
+    }
+    return n;
+}
+
+/* ---- the table set ---- */
+
+/* Cell refs of segment s (0-based) in row r: % B/F/J/N..., letters C/G/K/O... */
+static void ref(char *out, size_t s, int what, int row)
+{
+    /* what: 0 %, 1 sig, 2 CI low, 3 CI high. Columns stay below Z here. */
+    snprintf(out, 16, "%c%d", (char)('B' + 4 * s + (size_t)what), row);
+}
+
+static shopstat_estimate E(const char *var, const char *level, const char *seg, size_t n, double w,
+                           double eff, double p, double lo, double hi)
+{
+    shopstat_estimate e = {.variable = var,
+                           .level = level,
+                           .segment = seg,
+                           .base_n = n,
+                           .base_weight = w,
+                           .proportion = p,
+                           .ci_lower = lo,
+                           .ci_upper = hi,
+                           .eff_base = eff,
+                           .se = 0.02,
+                           .df = 100,
+                           .deff = 1.2};
+    return e;
+}
+
+static shopstat_difference D(const char *var, const char *level, const char *a, const char *b,
+                             double diff, double padj)
+{
+    shopstat_difference d = {.variable = var,
+                             .level = level,
+                             .segment_a = a,
+                             .segment_b = b,
+                             .difference = diff,
+                             .p_value = padj / 2,
+                             .p_adjusted = padj,
+                             .se = 0.03,
+                             .df = 100,
+                             .eff_base_a = 100,
+                             .eff_base_b = 100};
+    return d;
+}
+
+static shopstat_estimate sw_est[6], ct_est[8];
+static shopstat_difference sw_diffs[7], ct_diffs[2];
+static const char *const sw_levels[] = {"Yes", "No"};
+static const char *const sw_segs[] = {"All buyers", "Heavy buyers (> $2,000)", "Light buyers"};
+static const char *const ct_levels[] = {"E-mail", "Phone"};
+static const char *const ct_segs[] = {"All sites", "Small shops", "Nobody", "Tiny"};
+static shopstat_xlsx_table tables[10];
+static const char long_id[] = "a_very_long_table_identifier_exceeding_31";
+
+static void build(void)
+{
+    /* switch: levels "1" (Yes), "2" (No) x segments all, heavy, light */
+    sw_est[0] = E("switch", "1", "all", 836, 836.0, 700, 0.69, 0.65, 0.73);
+    sw_est[1] = E("switch", "1", "heavy", 150, 140.5, 120, 0.87, 0.80, 0.92);
+    sw_est[2] = E("switch", "1", "light", 686, 695.5, 580, 0.62, 0.57, 0.67);
+    sw_est[3] = E("switch", "2", "all", 836, 836.0, 700, 0.31, 0.27, 0.35);
+    sw_est[4] = E("switch", "2", "heavy", 150, 140.5, 120, 0.13, 0.08, 0.20);
+    sw_est[5] = E("switch", "2", "light", 686, 695.5, 580, 0.38, 0.33, 0.43);
+    sw_diffs[0] = D("switch", "1", "heavy", "all", 0.18, 0.001);  /* heavy Yes: A */
+    sw_diffs[1] = D("switch", "2", "heavy", "all", -0.18, 0.001); /* all No: B */
+    sw_diffs[2] = D("switch", "1", "light", "all", -0.07, 0.07);  /* all Yes: c */
+    sw_diffs[3] = D("switch", "2", "light", "all", 0.07, 0.07);   /* light No: a */
+    sw_diffs[4] = D("switch", "1", "heavy", "light", 0.25, 0.5);  /* not significant */
+    sw_diffs[5] = D("switch", "1", "heavy", "rest", 0.20, 0.002); /* a note, no letter */
+    sw_diffs[6] = D("other", "1", "all", "heavy", 0.10, 0.001);   /* another question */
+    tables[0] = (shopstat_xlsx_table){.name = "switch",
+                                      .title = "Would switch site after poor service",
+                                      .base_note = "Base: all online buyers",
+                                      .nlevels = 2,
+                                      .nsegments = 3,
+                                      .level_labels = sw_levels,
+                                      .segment_labels = sw_segs,
+                                      .est = sw_est,
+                                      .diffs = sw_diffs,
+                                      .ndiffs = 7};
+
+    /* contact (multi): segments all, small (low base), empty (no base), tiny (eff < 10) */
+    const char *lv[2] = {"pref_email", "pref_phone"};
+    for (size_t l = 0; l < 2; l++) {
+        ct_est[l * 4 + 0] = E("contact", lv[l], "all", 494, 494.0, 400, l ? 0.64 : 0.76,
+                              l ? 0.59 : 0.72, l ? 0.69 : 0.80);
+        ct_est[l * 4 + 1] = E("contact", lv[l], "small", 25, 24.0, 22, l ? 0.50 : 0.86,
+                              l ? 0.30 : 0.66, l ? 0.70 : 0.95);
+        ct_est[l * 4 + 2] = E("contact", lv[l], "empty", 0, 0.0, 0, NAN, NAN, NAN);
+        ct_est[l * 4 + 3] = E("contact", lv[l], "tiny", 9, 8.5, 8, l ? 0.20 : 0.95, l ? 0.05 : 0.60,
+                              l ? 0.55 : 0.99);
+    }
+    ct_diffs[0] = D("contact", "pref_email", "tiny", "all", 0.19, 0.001); /* untested: eff 8 */
+    ct_diffs[1] = D("contact", "pref_email", "small", "all", 0.10, 0.01); /* small E-mail: A */
+    tables[1] = (shopstat_xlsx_table){.name = "contact/channel: [x]*?",
+                                      .title = "Preferred contact channels",
+                                      .multi = 1,
+                                      .nlevels = 2,
+                                      .nsegments = 4,
+                                      .level_labels = ct_levels,
+                                      .segment_labels = ct_segs,
+                                      .est = ct_est,
+                                      .diffs = ct_diffs,
+                                      .ndiffs = 2};
+    /* the same data under names that need fixing */
+    const char *ids[] = {"CONTACT/channel: [x]*?",
+                         long_id,
+                         long_id,
+                         "Contents",
+                         "'it's'",
+                         NULL,
+                         "\xc3\x9c"
+                         "BERSICHT_der_K\xc3\xa4ufergruppen_nach_Region",
+                         "bad\xff"
+                         "byte\x01"};
+    for (size_t i = 0; i < 8; i++) {
+        tables[2 + i] = tables[0];
+        tables[2 + i].name = ids[i];
+    }
+}
+
+static void write_book(const char *path)
+{
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    o.title = "Servicesoft 1999 & co";
+    o.note = "Synthetic data built to match published figures";
+    o.ci_note = "95% CI, logit method";
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    build();
+    shopstat_status st = shopstat_xlsx_write(path, tables, 10, &o, &err);
+    if (st != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+}
+
+/* ---- tests ---- */
+
+static void test_sheet_names(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/names.xlsx", dir);
+    write_book(path);
+    book b;
+    book_open(&b, path);
+    char names[16][128];
+    size_t n = sheet_names(&b, names, 16);
+    assert_int_equal(n, 11);
+    assert_string_equal(names[0], "Contents");
+    assert_string_equal(names[1], "switch");
+    assert_string_equal(names[2], "contact_channel_ _x___");
+    assert_string_equal(names[3], "CONTACT_channel_ _x___ (2)"); /* unique ignoring case */
+    assert_string_equal(names[4], "a_very_long_table_identifier_ex");
+    assert_int_equal(strlen(names[4]), 31);
+    assert_string_equal(names[5], "a_very_long_table_identifie (2)");
+    assert_int_equal(strlen(names[5]), 31);
+    assert_string_equal(names[6], "Contents (2)");
+    assert_string_equal(names[7], "_it's_");
+    assert_string_equal(names[8], "Table 8");
+    /* 31 characters, not bytes; invalid UTF-8 and control characters replaced */
+    assert_string_equal(names[9], "\xc3\x9c"
+                                  "BERSICHT_der_K\xc3\xa4ufergruppen_nac");
+    assert_string_equal(names[10], "bad_byte_");
+
+    /* the contents sheet: title, notes, one linked row per table */
+    char *toc = sheet_xml(&b, 1);
+    assert_string_equal(cell_str(&b, toc, "A1"), "Servicesoft 1999 & co");
+    assert_true(any_text(&b, toc, "Synthetic data"));
+    assert_true(any_text(&b, toc, "95% CI, logit method"));
+    assert_true(any_text(&b, toc, "upper case at p < 0.05, lower case at p < 0.1"));
+    int r = find_row(&b, toc, "switch");
+    assert_true(r > 0);
+    char refb[16];
+    snprintf(refb, sizeof refb, "B%d", r);
+    assert_string_equal(cell_str(&b, toc, refb), "Would switch site after poor service");
+    assert_non_null(strstr(toc, "location=\"'switch'!A1\""));
+    assert_non_null(strstr(toc, "location=\"'Contents (2)'!A1\""));
+    assert_non_null(strstr(toc, "location=\"'_it''s_'!A1\""));
+    assert_int_equal(find_row(&b, toc, "Table 8"), r + 7);
+    free(toc);
+    book_close(&b);
+}
+
+static void test_banner_values(void **state)
+{
+    (void)state;
+    char path[128], rf[16];
+    snprintf(path, sizeof path, "%s/banner.xlsx", dir);
+    write_book(path);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    assert_string_equal(cell_str(&b, x, "A1"), "Would switch site after poor service");
+    assert_string_equal(cell_str(&b, x, "A2"), "Base: all online buyers");
+    assert_false(any_text(&b, x, "Multiple answers"));
+    int hdr = find_row(&b, x, "Yes") - 3;
+    assert_true(hdr > 0);
+    char h[16];
+    snprintf(h, sizeof h, "F%d", hdr);
+    assert_string_equal(cell_str(&b, x, h), "Heavy buyers (> $2,000)");
+    snprintf(h, sizeof h, "J%d", hdr + 1);
+    assert_string_equal(cell_str(&b, x, h), "(C)");
+    assert_non_null(strstr(x, "<pane ")); /* frozen below the header */
+    assert_non_null(strstr(x, "state=\"frozen\""));
+
+    int yes = find_row(&b, x, "Yes"), no = find_row(&b, x, "No");
+    assert_int_equal(no, yes + 1);
+    /* percentages are the proportions, formatted 0% (built-in number format 9) */
+    const double p[2][3] = {{0.69, 0.87, 0.62}, {0.31, 0.13, 0.38}};
+    for (size_t s = 0; s < 3; s++) {
+        ref(rf, s, 0, yes);
+        assert_close(cell_num(&b, x, rf), p[0][s], 1e-12);
+        int nf, it;
+        style_of(&b, get_cell(&b, x, rf).style, &nf, &it);
+        assert_int_equal(nf, 9);
+        assert_false(it);
+        ref(rf, s, 0, no);
+        assert_close(cell_num(&b, x, rf), p[1][s], 1e-12);
+    }
+    ref(rf, 1, 2, yes);
+    assert_close(cell_num(&b, x, rf), 0.80, 1e-12);
+    ref(rf, 1, 3, yes);
+    assert_close(cell_num(&b, x, rf), 0.92, 1e-12);
+
+    /* letters: only the significant pairs of this question, matched by name */
+    ref(rf, 0, 1, yes);
+    assert_string_equal(cell_str(&b, x, rf), "c"); /* not "Bc": the other question's pair */
+    ref(rf, 1, 1, yes);
+    assert_string_equal(cell_str(&b, x, rf), "A"); /* not "AC": heavy vs light has p = 0.5 */
+    ref(rf, 2, 1, yes);
+    assert_string_equal(cell_str(&b, x, rf), "");
+    ref(rf, 0, 1, no);
+    assert_string_equal(cell_str(&b, x, rf), "B");
+    ref(rf, 1, 1, no);
+    assert_string_equal(cell_str(&b, x, rf), "");
+    ref(rf, 2, 1, no);
+    assert_string_equal(cell_str(&b, x, rf), "a");
+    /* the pair against "rest" is a note */
+    assert_true(any_text(&b, x,
+                         "Yes: Heavy buyers (> $2,000) (B) significantly higher than "
+                         "the rest of the sample (p = 0.002)."));
+
+    /* bases */
+    int un = find_row(&b, x, "Unweighted base"), wt = find_row(&b, x, "Weighted base"),
+        ef = find_row(&b, x, "Effective base");
+    assert_true(un > no);
+    assert_int_equal(wt, un + 1);
+    assert_int_equal(ef, un + 2);
+    const double n[3] = {836, 150, 686}, w[3] = {836.0, 140.5, 695.5}, e[3] = {700, 120, 580};
+    for (size_t s = 0; s < 3; s++) {
+        ref(rf, s, 0, un);
+        assert_close(cell_num(&b, x, rf), n[s], 1e-12);
+        ref(rf, s, 0, wt);
+        assert_close(cell_num(&b, x, rf), w[s], 1e-12);
+        ref(rf, s, 0, ef);
+        assert_close(cell_num(&b, x, rf), e[s], 1e-12);
+    }
+    assert_false(any_text(&b, x, "low base"));
+    assert_true(any_text(&b, x, "Confidence intervals: 95% CI, logit method"));
+    assert_true(any_text(&b, x, "Back to Contents"));
+    free(x);
+    book_close(&b);
+}
+
+static void test_low_and_empty_bases(void **state)
+{
+    (void)state;
+    char path[128], rf[16];
+    snprintf(path, sizeof path, "%s/low.xlsx", dir);
+    write_book(path);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 3);
+    assert_true(any_text(&b, x, "Multiple answers allowed"));
+    int em = find_row(&b, x, "E-mail"), ph = find_row(&b, x, "Phone");
+    assert_true(em > 0 && ph == em + 1);
+    /* low base: the number is there, italic, with the footnote */
+    ref(rf, 1, 0, em);
+    assert_close(cell_num(&b, x, rf), 0.86, 1e-12);
+    int nf, it;
+    style_of(&b, get_cell(&b, x, rf).style, &nf, &it);
+    assert_int_equal(nf, 9);
+    assert_true(it);
+    assert_true(any_text(&b, x, "low base"));
+    /* tested although low (eff 22 >= 10) */
+    ref(rf, 1, 1, em);
+    assert_string_equal(cell_str(&b, x, rf), "A");
+    /* eff 8 < 10: significant on paper, but no letter */
+    ref(rf, 3, 1, em);
+    assert_string_equal(cell_str(&b, x, rf), "");
+    ref(rf, 3, 0, em);
+    assert_close(cell_num(&b, x, rf), 0.95, 1e-12);
+    /* empty base: "n/a" text, no number, and no NaN anywhere */
+    ref(rf, 2, 0, em);
+    assert_string_equal(cell_str(&b, x, rf), "n/a");
+    ref(rf, 2, 0, ph);
+    assert_string_equal(cell_str(&b, x, rf), "n/a");
+    assert_true(any_text(&b, x, "n/a: empty base"));
+    assert_null(strstr(x, "NaN"));
+    assert_null(strstr(x, "nan<"));
+    assert_null(strstr(x, "inf<"));
+    int un = find_row(&b, x, "Unweighted base");
+    ref(rf, 2, 0, un);
+    assert_close(cell_num(&b, x, rf), 0, 1e-12);
+    ref(rf, 1, 0, un);
+    assert_close(cell_num(&b, x, rf), 25, 1e-12);
+    style_of(&b, get_cell(&b, x, rf).style, &nf, &it);
+    assert_true(it); /* the low base itself is flagged */
+    free(x);
+    book_close(&b);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    char a[128], b[128], cmd[320];
+    snprintf(a, sizeof a, "%s/a.xlsx", dir);
+    snprintf(b, sizeof b, "%s/b.xlsx", dir);
+    write_book(a);
+    sleep(1); /* a clock in the file would now differ */
+    write_book(b);
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", a, b);
+    assert_int_equal(system(cmd), 0);
+    /* and the fixed date is what the properties say */
+    char *core = unzip_member(a, "docProps/core.xml");
+    assert_non_null(core);
+    assert_non_null(strstr(core, "2000-01-01T00:00:00Z"));
+    assert_non_null(strstr(core, "Servicesoft 1999 &amp; co"));
+    free(core);
+}
+
+static void test_defaults_and_empty(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/plain.xlsx", dir);
+    build();
+    shopstat_xlsx_table t = tables[0];
+    t.diffs = NULL;
+    t.ndiffs = 0;
+    t.level_labels = NULL;   /* codes shown */
+    t.segment_labels = NULL; /* names shown */
+    shopstat_xlsx_table none = {.name = "empty", .title = "Nothing"};
+    /* text an xlsx cannot hold: a control character, an invalid UTF-8 byte */
+    static const char *const odd[] = {"Yes\x01", "N\xffo"};
+    shopstat_xlsx_table u = tables[0];
+    u.name = "odd";
+    u.level_labels = odd;
+    shopstat_xlsx_table two[3] = {t, none, u};
+    shopstat_error err;
+    assert_int_equal(shopstat_xlsx_write(path, two, 3, NULL, &err), SHOPSTAT_OK);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    assert_true(find_row(&b, x, "1") > 0);
+    int hdr = find_row(&b, x, "1") - 3;
+    char h[16];
+    snprintf(h, sizeof h, "F%d", hdr);
+    assert_string_equal(cell_str(&b, x, h), "heavy");
+    free(x);
+    x = sheet_xml(&b, 3);
+    assert_string_equal(cell_str(&b, x, "A1"), "Nothing");
+    free(x);
+    x = sheet_xml(&b, 4);
+    assert_true(find_row(&b, x, "Yes ") > 0);
+    assert_int_equal(find_row(&b, x, "N\xef\xbf\xbdo"), find_row(&b, x, "Yes ") + 1);
+    free(x);
+    book_close(&b);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/missing/folder/t.xlsx", dir);
+    build();
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_xlsx_write(path, tables, 1, NULL, &err), SHOPSTAT_EIO);
+    assert_int_equal(err.status, SHOPSTAT_EIO);
+    assert_string_equal(err.file, path);
+    assert_non_null(strstr(err.msg, "missing/folder"));
+    assert_non_null(strstr(err.msg, "No such file"));
+
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    o.alpha_upper = NAN;
+    snprintf(path, sizeof path, "%s/bad.xlsx", dir);
+    assert_int_equal(shopstat_xlsx_write(path, tables, 1, &o, &err), SHOPSTAT_EUSAGE);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sheet_names),         cmocka_unit_test(test_banner_values),
+        cmocka_unit_test(test_low_and_empty_bases), cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_defaults_and_empty),  cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
