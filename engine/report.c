@@ -1076,14 +1076,6 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     shopstat_error_clear(&xe);
     shopstat_status st = shopstat_xlsx_write(path, x, nt, &xo, &xe);
     free(x);
-    /* Until the workbook writer is merged (branch xlsx) its stub answers EINTERNAL: a
-     * warning here, so the rest of the report is still written. After the merge, make
-     * this an error like any other (REPORT_XLSX_OPTIONAL). */
-    if (st == SHOPSTAT_EINTERNAL) {
-        unlink(path);
-        warn(r, "tables.xlsx not written: %s", xe.msg);
-        return SHOPSTAT_OK;
-    }
     if (st)
         *err = xe;
     return st;

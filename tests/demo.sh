@@ -12,4 +12,4 @@ echo "== Heavy buyers vs all buyers (from $OUT/report.md)"
 sed -n '/^## Would switch/,/^## Bought more/p' "$OUT/report.md" | sed '$d'
 echo "Outputs in $OUT/:"
 echo "  report.pdf (title page + one chart per table), charts/*.pdf|png, report.md,"
-echo "  tables.csv, comparisons.csv, run.json (and tables.xlsx once the workbook writer lands)"
+echo "  tables.xlsx, tables.csv, comparisons.csv, run.json"
