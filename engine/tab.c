@@ -43,7 +43,13 @@ static shopstat_status domain_prop(const shopstat_totals *t, long c, long d,
     size_t nt = 2;
     if (t->rep)
         return rep_ratio_var(t, c, d, ds->p, &ds->var, NULL, err);
-    return totals_cov(t, &tp, &nt, 1, &d, 1, &ds->var, err);
+    shopstat_status st = totals_cov(t, &tp, &nt, 1, &d, 1, &ds->var, err);
+    /* A level fixed within every stratum (a stratum variable tabulated under its own strata)
+     * has a score that is constant per stratum: its variance is 0, and a sum of squares
+     * minus a squared sum leaves round-off of either sign (-6e-22 seen). */
+    if (!st && ds->var < 0 && ds->var > -1e-12)
+        ds->var = 0;
+    return st;
 }
 
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,

@@ -111,6 +111,10 @@ $S compare $SS/respondents.csv --weight wt --strata region --psu panel --lonely-
 grep '^switch,switch,[12],heavy,all,' "$T/servicesoft-1999/comparisons.csv" | cut -d, -f3- >"$T/rep_cmp"
 check "heavy:all comparison = shopstat compare" cmp -s "$T/cmp_switch" "$T/rep_cmp"
 
+# a stratum variable under its own strata: variance 0 up to round-off, not an error
+check "tab of the strata variable" $S tab $TT/respondents.csv --weight wt --strata sector \
+    --var sector --format csv -o "$T/sector.csv"
+
 # ---- spec errors: exact message with the position in the spec, exit 2, no output ----
 while IFS='|' read -r spec want; do
     [ -n "$spec" ] || continue
