@@ -1203,6 +1203,13 @@ static void report_free(report *r)
     shopstat_plan_free(r->plan);
 }
 
+/* Messages of the engine name CLI flags; say what the spec calls them. */
+static void spec_hint(shopstat_error *err, const char *hint)
+{
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, " (%s)", hint);
+}
+
 shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
                                     shopstat_error *err)
 {
@@ -1227,6 +1234,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         st = run_pass(&r, err);
     if (!st)
         st = compute(&r, err);
+    if (st && strstr(err->msg, "--lonely-psu"))
+        spec_hint(err, "in the spec: design: {lonely_psu: ...}");
     if (!st)
         st = make_tmpdir(&r, err);
     if (!st)
