@@ -34,10 +34,12 @@ typedef struct rtable {
     const char **colnames;  /* output segment name per column */
     const char **collabels; /* display label per column */
     size_t ncols, nlevels;
-    shopstat_estimate *est; /* nlevels x ncols, level-major */
-    const char **level_labels;
-    char **pair_b; /* plan name of each pair's b ("rest" or a hidden segment) */
-    shopstat_difference *diffs;
+    shopstat_estimate *est;      /* nlevels x ncols, level-major, the engine's level order */
+    shopstat_estimate *dest;     /* the same in display order (the spec's values: first) */
+    const char **level_labels;   /* display order */
+    char **pair_b;               /* plan name of each pair's b ("rest" or a hidden segment) */
+    shopstat_difference *diffs;  /* engine order (comparisons.csv) */
+    shopstat_difference *ddiffs; /* level indices in display order */
     size_t ndiffs;
     char chart_base[500];
     char base_note[600];
@@ -592,6 +594,50 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* Levels listed in the question's values: come first, in that order (Yes before No even
+ * when No is coded 0), then the others in the engine's order. tables.csv and
+ * comparisons.csv keep the engine's order, as 'shopstat tab' prints it. */
+static shopstat_status display_order(report *r, rtable *rt, shopstat_error *err)
+{
+    const shopstat_spec_question *q = &r->in->questions[rt->t->question];
+    size_t nl = rt->nlevels, k = 0, tq = r->qmap[rt->t->question];
+    size_t *perm = calloc(nl + 1, sizeof *perm), *inv = calloc(nl + 1, sizeof *inv);
+    char *taken = calloc(nl + 1, 1);
+    rt->dest = calloc(nl * rt->ncols + 1, sizeof *rt->dest);
+    rt->ddiffs = calloc(rt->ndiffs + 1, sizeof *rt->ddiffs);
+    if (!perm || !inv || !taken || !rt->dest || !rt->ddiffs) {
+        free(perm);
+        free(inv);
+        free(taken);
+        return nomem(err);
+    }
+    for (size_t v = 0; v < q->nvalues; v++)
+        for (size_t l = 0; l < nl; l++)
+            if (!taken[l] && strcmp(shopstat_totals_level(r->tot, tq, l), q->values[v].code) == 0) {
+                taken[l] = 1;
+                perm[k++] = l;
+            }
+    for (size_t l = 0; l < nl; l++)
+        if (!taken[l])
+            perm[k++] = l;
+    for (size_t d = 0; d < nl; d++) {
+        inv[perm[d]] = d;
+        rt->level_labels[d] =
+            level_label(r, rt->t->question, shopstat_totals_level(r->tot, tq, perm[d]));
+        for (size_t c = 0; c < rt->ncols; c++)
+            rt->dest[d * rt->ncols + c] = rt->est[perm[d] * rt->ncols + c];
+    }
+    for (size_t i = 0; i < rt->ndiffs; i++) {
+        rt->ddiffs[i] = rt->diffs[i];
+        if (rt->diffs[i].l < nl)
+            rt->ddiffs[i].l = inv[rt->diffs[i].l];
+    }
+    free(perm);
+    free(inv);
+    free(taken);
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
     shopstat_tab_opts to;
@@ -609,8 +655,9 @@ static shopstat_status compute(report *r, shopstat_error *err)
         return st;
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
         rtable *rt = &r->tabs[i];
-        if (!(st = table_columns(r, rt, err)) && !(st = table_rows(r, rt, err)))
-            st = table_diffs(r, rt, err);
+        if (!(st = table_columns(r, rt, err)) && !(st = table_rows(r, rt, err)) &&
+            !(st = table_diffs(r, rt, err)))
+            st = display_order(r, rt, err);
     }
     return st;
 }
@@ -691,7 +738,7 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
     size_t k = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < rt->ndiffs && k + 2 < n; i++) {
-        const shopstat_difference *d = &rt->diffs[i];
+        const shopstat_difference *d = &rt->ddiffs[i];
         if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0)
             continue;
         size_t ca = rt->ncols, cb = rt->ncols;
@@ -739,7 +786,7 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->level_labels[l]);
         fputs(" |", f);
         for (size_t c = 0; c < rt->ncols; c++) {
-            const shopstat_estimate *e = &rt->est[l * rt->ncols + c];
+            const shopstat_estimate *e = &rt->dest[l * rt->ncols + c];
             char let[64];
             letters(r, rt, l, c, let, sizeof let);
             if (e->base_n == 0 || isnan(e->proportion))
@@ -761,7 +808,7 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         fprintf(f, " (`%s`)", rt->t->base_expr);
     fputc('\n', f);
     for (size_t i = 0; i < rt->ndiffs; i++) {
-        const shopstat_difference *d = &rt->diffs[i];
+        const shopstat_difference *d = &rt->ddiffs[i];
         if (strcmp(d->segment_b, "rest") != 0 || !(d->p_adjusted < r->in->alpha_low))
             continue;
         fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
@@ -950,14 +997,14 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     shopstat_chartset_opts so;
     shopstat_chartset_opts_init(&so);
     so.type = rt->t->chart_type;
-    so.diffs = rt->diffs;
+    so.diffs = rt->ddiffs;
     so.ndiffs = rt->ndiffs;
     so.alpha = r->in->alpha;
     so.label = shopstat_spec_label;
     so.label_ctx = (void *)r->spec;
     so.base_note = rt->chart_base;
     shopstat_status st =
-        shopstat_chartset_build(rt->est, rt->nlevels * rt->ncols, &so, &j->set, err);
+        shopstat_chartset_build(rt->dest, rt->nlevels * rt->ncols, &so, &j->set, err);
     if (st)
         return st;
     if (shopstat_chartset_count(j->set) != 1)
@@ -1055,8 +1102,8 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].nsegments = rt->ncols;
         x[i].level_labels = rt->level_labels;
         x[i].segment_labels = rt->collabels;
-        x[i].est = rt->est;
-        x[i].diffs = rt->diffs;
+        x[i].est = rt->dest;
+        x[i].diffs = rt->ddiffs;
         x[i].ndiffs = rt->ndiffs;
     }
     shopstat_xlsx_opts xo;
@@ -1188,8 +1235,10 @@ static void report_free(report *r)
         free(rt->colnames);
         free(rt->collabels);
         free(rt->est);
+        free(rt->dest);
         free(rt->level_labels);
         free(rt->diffs);
+        free(rt->ddiffs);
     }
     free(r->tabs);
     for (size_t i = 0; i < r->nwarnings; i++)
