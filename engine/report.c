@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/syscall.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1181,15 +1181,27 @@ static shopstat_status make_tmpdir(report *r, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-static void remove_tree(const char *dir)
+/* Remove the previous output folder, whatever the user put in it (not from a signal
+ * handler: opendir allocates). Depth is capped so a pathological tree cannot exhaust the
+ * stack. */
+static void remove_tree(const char *dir, int depth)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/rm", "rm", "-rf", dir, (char *)NULL);
-        _exit(127);
+    DIR *d = depth < 64 ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (path && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            remove_tree(path, depth + 1);
+        else if (path)
+            unlink(path);
+        free(path);
     }
-    if (pid > 0)
-        waitpid(pid, NULL, 0);
+    if (d)
+        closedir(d);
+    rmdir(dir);
 }
 
 /* Put the finished folder in place: move an existing OUTDIR aside, rename, remove the old. */
@@ -1217,7 +1229,7 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     reg_n = 0;
     r->tmpdir[0] = '\0';
     if (had)
-        remove_tree(old);
+        remove_tree(old, 0);
     return SHOPSTAT_OK;
 }
 
