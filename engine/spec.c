@@ -924,7 +924,11 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         if (!is_ident_char(*p, 0) && *p != '-')
             *p = '_';
     char buf[300];
-    for (unsigned k = 1;; k++) {
+    /* start after the tables already showing this question, so the search is short */
+    unsigned first = 1;
+    for (size_t i = 0; i < ti; i++)
+        first += in->tables[i].question == t->question;
+    for (unsigned k = first;; k++) {
         if (k == 1)
             snprintf(buf, sizeof buf, "%.250s", base);
         else
