@@ -233,28 +233,40 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
             d->trend = c->trend;
         }
         if (o->type == SHOPSTAT_CHART_DIFF) {
-            size_t nc = 0;
+            /* one comparison per distinct (segment_a, segment_b) pair of this question, in
+             * order of first appearance; a difference finds its pair by name, so the levels
+             * may come in any order (a report lists them in its display order) */
+            size_t nd = 0;
             for (size_t k = 0; k < o->ndiffs; k++)
-                if (o->diffs[k].q == e[i].q && o->diffs[k].l == 0)
-                    nc++;
-            c->compare_labels = calloc(nc ? nc : 1, sizeof *c->compare_labels);
-            c->diffs = calloc((nc ? nc : 1) * nlev, sizeof *c->diffs);
-            if (!c->compare_labels || !c->diffs)
+                nd += o->diffs[k].q == e[i].q;
+            const shopstat_difference **first = calloc(nd ? nd : 1, sizeof *first);
+            c->compare_labels = calloc(nd ? nd : 1, sizeof *c->compare_labels);
+            c->diffs = calloc((nd ? nd : 1) * nlev, sizeof *c->diffs);
+            if (!first || !c->compare_labels || !c->diffs) {
+                free(first);
                 goto nomem;
-            size_t ci = 0;
+            }
+            for (size_t k = 0; k < nd * nlev; k++)
+                c->diffs[k].diff = c->diffs[k].lo = c->diffs[k].hi = c->diffs[k].p_adj = NAN;
+            size_t nc = 0;
             for (size_t k = 0; k < o->ndiffs; k++) {
                 const shopstat_difference *df = &o->diffs[k];
                 if (df->q != e[i].q)
                     continue;
-                if (df->l == 0) {
+                size_t ci = 0;
+                while (ci < nc && (strcmp(first[ci]->segment_a, df->segment_a) != 0 ||
+                                   strcmp(first[ci]->segment_b, df->segment_b) != 0))
+                    ci++;
+                if (ci == nc) {
+                    first[nc++] = df;
                     const char *la = lab(o, NULL, NULL, df->segment_a, df->segment_a);
                     const char *lb = strcmp(df->segment_b, "rest") == 0
                                          ? fmt(c, "not ", la, "")
                                          : lab(o, NULL, NULL, df->segment_b, df->segment_b);
-                    c->compare_labels[ci++] = fmt(c, la, " minus ", lb ? lb : "");
+                    c->compare_labels[ci] = fmt(c, la, " minus ", lb ? lb : "");
                 }
-                if (df->l < nlev && ci > 0) {
-                    shopstat_chart_diff *x = &c->diffs[df->l * nc + ci - 1];
+                if (df->l < nlev) {
+                    shopstat_chart_diff *x = &c->diffs[df->l * nd + ci];
                     x->diff = df->difference;
                     x->lo = df->ci_lower;
                     x->hi = df->ci_upper;
@@ -262,6 +274,10 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                     x->significant = df->p_adjusted < o->alpha;
                 }
             }
+            free(first);
+            /* compact the rows from stride nd to stride nc */
+            for (size_t l = 1; l < nlev && nc < nd; l++)
+                memmove(&c->diffs[l * nc], &c->diffs[l * nd], nc * sizeof *c->diffs);
             d->compare_labels = c->compare_labels;
             d->ncompare = nc;
             d->diffs = c->diffs;

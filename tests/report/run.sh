@@ -56,6 +56,10 @@ for t in "Customer-service phone number displayed" "Phone number is premium-rate
          "Customer service reached within three calls" "Personal reply to an e-mail within one hour"; do
     check "teletech report.pdf lacks title '$t'" grep -qF "$t" "$T/tt.flat"
 done
+# the difference chart of a table whose levels are shown in the spec's order (Yes before
+# No coded 0): both levels carry their own difference, not a blank 0 [0, 0]
+check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"
+check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0]' '$T/tt.flat'"
 
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
