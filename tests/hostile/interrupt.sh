@@ -132,15 +132,20 @@ stop $pid INT
 check "chart_INT status" "$status" 130
 check "chart_INT files" "$(leftovers t.csv)" ""
 
-# 5. An ignored signal stays ignored (nohup): the run completes and commits its output.
+# 5. An ignored signal stays ignored (nohup): the run goes on and commits its output
+#    once the FIFO's writer ends the data.
 rm -rf out && mkdir out
-printf 'q\nyes\nno\n' >small.csv
-(trap '' HUP && "$bin" tab small.csv --var q --lonely-psu certainty -o out/tab.csv 2>err &
-    pid=$!
-    kill -HUP $pid
-    wait $pid)
+feed
+nohup "$bin" tab in.csv --var q --lonely-psu certainty -o out/tab.csv >/dev/null 2>err &
+pid=$!
+sleep 0.5
+kill -HUP $pid
+sleep 0.2
+unfeed
+wait $pid
 check "ignored_HUP status" "$?" 0
 check "ignored_HUP files" "$(leftovers tab.csv)" ""
+check "ignored_HUP rows" "$(wc -l <out/tab.csv | tr -d ' ')" 3
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
