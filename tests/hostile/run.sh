@@ -265,6 +265,30 @@ printf 'q,p\nyes,7\n' >one_psu.csv
 expect_error single_psu "one_psu.csv: error: the sample has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove, certainty, adjust or average" \
     tab one_psu.csv --var q --psu p
 
+# ---- row accounting: read = used + excluded (by reason) -------------------------------------
+
+# 10 data rows, 3 blank lines (not rows), the first row skipped (--skip-rows 1).
+printf 'q,g\nx,1\n\nyes,1\nno,2\n\n\nyes,2\nno,1\nyes,1\nno,2\nyes,2\nno,1\nyes,2\n' >acct.csv
+if expect_ok acct_describe describe acct.csv --skip-rows 1; then
+    check acct_describe_rows "$(sed -n '/^rows:/,$p' out | tr -s ' ' | tr '\n' '|')" \
+        "rows:| read 10| used 9| excluded 1 skipped by --skip-rows|"
+fi
+if expect_ok acct_tab tab acct.csv --skip-rows 1 --var q --lonely-psu certainty --format json; then
+    check acct_tab_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+    check acct_tab_base "$(grep -c '"base_n": 9' out)" 2
+fi
+if expect_ok acct_tab_table tab acct.csv --skip-rows 1 --var q --format table; then
+    check acct_tab_table_line "$(grep '^Rows:' out)" "Rows: 10 read, 9 used, 1 excluded."
+fi
+if expect_ok acct_compare compare acct.csv --skip-rows 1 --var q --by g --pair g=1:g=2 --format json; then
+    check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+fi
+# Rows with weight 0 or a missing answer are used (they count in base_n, as in R).
+printf 'q,w\nyes,1\nno,0\n,2\nyes,1\n' >acct_w.csv
+if expect_ok acct_weight0 tab acct_w.csv --var q --weight w --format json; then
+    check acct_weight0_rows "$(grep '"rows"' out)" '  "rows": {"read": 4, "used": 4, "excluded": 0},'
+fi
+
 # ---- many distinct values: identifiers given as questions or segments -----------------------
 
 awk 'BEGIN { print "id,g"; for (i = 1; i <= 200000; i++) print "ID" i "," i % 3 }' >ids.csv
