@@ -30,6 +30,14 @@ check() {
     if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', expected '$3'"; fi
 }
 
+# dfl CMD...: run CMD with SIGINT, SIGTERM and SIGHUP at their default action: the test
+# itself may run with them ignored (under nohup, or as a background job of a script), and
+# shopstat keeps an inherited ignore. Only for background jobs (`dfl ... &`): it execs, so
+# that $! is the pid of shopstat itself.
+dfl() {
+    exec perl -e '$SIG{$_} = "DEFAULT" for qw(INT TERM HUP); exec { $ARGV[0] } @ARGV or die "exec: $!"' "$@"
+}
+
 # Files in out/ other than the ones named (sorted, one line).
 leftovers() {
     (cd out && ls -A | grep -v -x -F "$(printf '%s\n' "$@")" | tr '\n' ' ')
@@ -47,9 +55,29 @@ feed() {
     writer=$!
 }
 unfeed() {
-    kill "$writer" 2>/dev/null
+    kill -- -"$writer" 2>/dev/null # the job's process group: its sleep holds the FIFO open
     wait "$writer" 2>/dev/null
     writer=
+}
+
+# ready PID SIG: wait (up to 20 s) until PID runs shopstat and has decided what to do with
+# SIG (caught or ignored, from /proc/PID/status), so the signal cannot arrive before the
+# handler is installed. Without /proc, wait a second.
+ready() {
+    local bit=$((1 << ($(kill -l "$2") - 1)))
+    if [ ! -r "/proc/$1/status" ]; then
+        sleep 1
+        return
+    fi
+    for _ in $(seq 400); do
+        if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = shopstat ]; then
+            local cgt ign
+            cgt=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$1/status")
+            ign=$(awk '$1 == "SigIgn:" { print $2 }' "/proc/$1/status")
+            (((0x${cgt:-0} | 0x${ign:-0}) & bit)) && return
+        fi
+        sleep 0.05
+    done
 }
 
 # wait_for GLOB: up to 20 s until a file in out/ matches GLOB.
@@ -82,9 +110,9 @@ for sig in INT TERM HUP; do
     case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
     rm -rf out && mkdir out
     feed
-    "$bin" tab in.csv --var q --weight w --psu p -o out/tab.csv 2>err &
+    dfl "$bin" tab in.csv --var q --weight w --psu p -o out/tab.csv 2>err &
     pid=$!
-    sleep 0.5
+    ready $pid $sig
     stop $pid $sig
     check "tab_$sig status" "$status" $want
     check "tab_$sig files" "$(leftovers)" ""
@@ -95,9 +123,9 @@ done
 rm -rf out && mkdir out
 echo "old result" >out/tab.csv
 feed
-"$bin" tab in.csv --var q -o out/tab.csv 2>err &
+dfl "$bin" tab in.csv --var q -o out/tab.csv 2>err &
 pid=$!
-sleep 0.5
+ready $pid INT
 stop $pid INT
 check "tab_keeps_old status" "$status" 130
 check "tab_keeps_old content" "$(cat out/tab.csv)" "old result"
@@ -108,7 +136,7 @@ unfeed
 #    exists; the handler must remove it.
 rm -rf out && mkdir out
 feed
-"$bin" replicate in.csv --weight w --psu p --type jk1 -o out/rep.csv 2>err &
+dfl "$bin" replicate in.csv --weight w --psu p --type jk1 -o out/rep.csv 2>err &
 pid=$!
 if wait_for ".rep.csv.tmp-*"; then pass; else fail replicate_tmp "no temporary file appeared"; fi
 stop $pid INT
@@ -125,7 +153,7 @@ awk 'BEGIN { printf "c1"; for (j = 2; j <= 60; j++) printf ",c%d", j; print "";
                for (j = 2; j <= 60; j++) printf ",%d", (i * j) % 5; print "" } }' >many.csv
 args=()
 for j in $(seq 60); do args+=(--var "c$j"); done
-"$bin" tab many.csv "${args[@]}" --chart out/ch.png -o out/t.csv 2>err &
+dfl "$bin" tab many.csv "${args[@]}" --chart out/ch.png -o out/t.csv 2>err &
 pid=$!
 if wait_for "ch-*.png.tmp-*"; then pass; else fail chart_tmp "no temporary chart appeared"; fi
 stop $pid INT
@@ -136,9 +164,9 @@ check "chart_INT files" "$(leftovers t.csv)" ""
 #    once the FIFO's writer ends the data.
 rm -rf out && mkdir out
 feed
-nohup "$bin" tab in.csv --var q --lonely-psu certainty -o out/tab.csv >/dev/null 2>err &
+dfl nohup "$bin" tab in.csv --var q --lonely-psu certainty -o out/tab.csv >/dev/null 2>err &
 pid=$!
-sleep 0.5
+ready $pid HUP
 kill -HUP $pid
 sleep 0.2
 unfeed
