@@ -97,6 +97,13 @@ expect_error utf16le_bom "utf16bom.csv:1:1: error: file is UTF-16 (byte-order ma
 expect_error utf16be_bom "utf16bebom.csv:1:1: error: file is UTF-16 (byte-order mark FE FF); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
     tab utf16bebom.csv --var q
 
+# Devices and folders given as the data file.
+expect_error dev_zero "/dev/zero:1:1: error: NUL byte in the file (is it UTF-16 or not a CSV file?)" \
+    describe /dev/zero
+expect_error dev_null "/dev/null: error: file is empty (no header row)" tab /dev/null --var q
+mkdir folder.csv
+expect_error folder "folder.csv: error: read error: Is a directory" describe folder.csv
+
 # ---- shape: columns, fields, quotes, line ends ---------------------------------------------
 
 # 5,000 columns of 0/1, four rows: every column is 1 in exactly two rows.
@@ -126,6 +133,14 @@ perl -e 'print "q,t\nyes,", "x" x 1000000, "\nno,y\n"' >field1m.csv
 if expect_ok field_1m tab field1m.csv --var t --format csv; then
     check field_1m_level_len "$(awk -F, 'NR == 2 { print length($2) }' out)" 1000000
     check field_1m_prop "$(get out t,y,all proportion)" 0.5
+fi
+# A 2 MB header name; a last row without a line end.
+perl -e 'print "x" x 2000000, "\n1\n"' >bighead.csv
+expect_error header_field_cap "bighead.csv:1:1: error: field is longer than 1048576 bytes" \
+    describe bighead.csv
+printf 'q,w\nyes,1\nno,3' >noeol.csv
+if expect_ok no_final_eol tab noeol.csv --var q --weight w --format csv; then
+    check no_final_eol_prop "$(get out q,no,all proportion)" 0.75
 fi
 # A row over the 64 MiB row cap: 70 fields of 1,000,000 bytes.
 perl -e '$f = "x" x 1000000; print join(",", map { "c$_" } 1 .. 70), "\n",
