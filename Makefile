@@ -90,11 +90,12 @@ fuzz:
 fuzz-run: $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
-# CLI golden tests with the binary under valgrind memcheck (slow: not in CI).
+# CLI golden tests and hostile inputs with the binary under valgrind memcheck (slow: not in CI).
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+	  --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: all
-	@BUILD=$(BUILD) SHOPSTAT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
-	  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp" \
-	  tests/cli/run.sh
+	@BUILD=$(BUILD) SHOPSTAT_WRAP="$(VALGRIND)" tests/cli/run.sh
+	@BUILD=$(BUILD) SHOPSTAT_WRAP="$(VALGRIND)" tests/hostile/run.sh
 
 demo: all
 	@tests/demo.sh $(BUILD)/shopstat

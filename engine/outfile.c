@@ -2,17 +2,20 @@
 #include "shopstat/outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Live temporary paths, read by a signal handler: fixed storage (no malloc in the
- * handler), and a slot is published by setting its flag after the path is written. */
-#define MAX_LIVE 64
-#define TMP_MAX_LEN 4200
-static char live_path[MAX_LIVE][TMP_MAX_LEN];
+/* Live temporary paths, read by a signal handler: no malloc and no locks there. A slot
+ * holds a pointer to a path owned by whoever registered it; the pointer is stored before
+ * the flag is set and the flag cleared before the path goes away (both volatile, so the
+ * compiler keeps that order as seen from a handler on the same thread). */
+#define MAX_LIVE 1024
+static const char *volatile live_path[MAX_LIVE];
 static volatile sig_atomic_t live_used[MAX_LIVE];
 
 struct shopstat_outfile {
@@ -20,6 +23,7 @@ struct shopstat_outfile {
     int is_stdout;
     int slot;
     char path[4096];
+    char tmp[4200];
 };
 
 void shopstat_outfile_cleanup_all(void)
@@ -29,10 +33,56 @@ void shopstat_outfile_cleanup_all(void)
             unlink(live_path[i]);
 }
 
-static void unregister(int slot)
+int shopstat_outfile_track(const char *tmp_path)
 {
-    if (slot >= 0)
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (!live_used[i]) {
+            live_path[i] = tmp_path;
+            live_used[i] = 1;
+            return i;
+        }
+    return -1;
+}
+
+void shopstat_outfile_untrack(int slot)
+{
+    if (slot >= 0 && slot < MAX_LIVE) {
         live_used[slot] = 0;
+        live_path[slot] = NULL;
+    }
+}
+
+/* Create the temporary file and register it with signals blocked, so that a signal
+ * cannot arrive between the two and leave an unregistered file behind. The name is
+ * unique by pid and counter, and O_EXCL makes creation safe; unlike mkstemp (0600),
+ * mode 0666 lets the umask decide, as for any file the user's tools create. */
+/* Returns the descriptor, -1 with errno set, or -2 when the registry is full. */
+static int create_tmp(shopstat_outfile *of, const char *path)
+{
+    static unsigned long counter;
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int fd = -1, e = EEXIST;
+    for (int attempt = 0; attempt < 100 && fd < 0 && e == EEXIST; attempt++) {
+        snprintf(of->tmp, sizeof of->tmp, "%.*s.%s.tmp-%ld-%lu", (int)dirlen, path,
+                 path + dirlen, (long)getpid(), counter++);
+        fd = open(of->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        e = fd < 0 ? errno : 0;
+    }
+    if (fd >= 0) {
+        of->slot = shopstat_outfile_track(of->tmp);
+        if (of->slot < 0) {
+            close(fd);
+            unlink(of->tmp);
+            fd = -2;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return fd;
 }
 
 shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
@@ -54,44 +104,26 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "path is too long");
     }
     snprintf(of->path, sizeof of->path, "%s", path);
-    int slot = -1;
-    for (int i = 0; i < MAX_LIVE; i++)
-        if (!live_used[i]) {
-            slot = i;
-            break;
-        }
-    if (slot < 0) {
-        free(of);
-        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
-                                  "more than %d output files open at once", MAX_LIVE);
-    }
-    /* Same folder as the target so rename() stays on one file system; leading dot hides it. */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    char tmpl[TMP_MAX_LEN];
-    snprintf(tmpl, sizeof tmpl, "%.*s.%s.tmp-XXXXXX", (int)dirlen, path, path + dirlen);
-    int fd = mkstemp(tmpl);
+    int fd = create_tmp(of, path);
     if (fd < 0) {
         int e = errno;
         free(of);
+        if (fd == -2)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                      "more than %d output files open at once", MAX_LIVE);
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s",
                                   strerror(e));
     }
-    /* mkstemp creates the file 0600; give the result the mode any new file would get
-     * (0666 less the umask) or, when it replaces a file, that file's mode. */
+    /* a file that replaces another keeps that file's permissions */
     struct stat st;
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, stat(path, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask));
-    memcpy(live_path[slot], tmpl, sizeof tmpl);
-    live_used[slot] = 1;
-    of->slot = slot;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        fchmod(fd, st.st_mode & 07777);
     of->fp = fdopen(fd, "w");
     if (!of->fp) {
         int e = errno;
         close(fd);
-        unlink(tmpl);
-        unregister(slot);
+        unlink(of->tmp);
+        shopstat_outfile_untrack(of->slot);
         free(of);
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
                                   strerror(e));
@@ -117,7 +149,7 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
                                       "cannot write to standard output");
         return SHOPSTAT_OK;
     }
-    const char *tmp = live_path[of->slot];
+    const char *tmp = of->tmp;
     int bad = fflush(of->fp) != 0 || ferror(of->fp);
     int e = errno;
     /* fsync before rename: after a crash the target is the old or the new file, never empty. */
@@ -135,7 +167,7 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
     }
     if (bad)
         unlink(tmp);
-    unregister(of->slot);
+    shopstat_outfile_untrack(of->slot);
     shopstat_status s = SHOPSTAT_OK;
     if (bad)
         s = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
@@ -150,8 +182,8 @@ void shopstat_outfile_abort(shopstat_outfile *of)
         return;
     if (!of->is_stdout) {
         fclose(of->fp);
-        unlink(live_path[of->slot]);
-        unregister(of->slot);
+        unlink(of->tmp);
+        shopstat_outfile_untrack(of->slot);
     }
     free(of);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shopstat/outfile.h"
 #include "shopstat/shopstat.h"
 
 /* A fixed date makes PDFs byte-identical between runs. cairo 1.16 otherwise stamps the
@@ -88,6 +89,7 @@ typedef struct out_file {
     char tmp[4096];
     FILE *f;
     int write_failed;
+    int slot; /* in the outfile registry, so that Ctrl-C removes tmp */
 } out_file;
 
 static shopstat_status out_open(out_file *of, const char *path, shopstat_error *err)
@@ -96,7 +98,10 @@ static shopstat_status out_open(out_file *of, const char *path, shopstat_error *
     if (snprintf(of->path, sizeof of->path, "%s", path) >= (int)sizeof of->path ||
         snprintf(of->tmp, sizeof of->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof of->tmp)
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "file name too long");
+    of->slot = -1;
     int fd = mkstemp(of->tmp);
+    if (fd >= 0)
+        of->slot = shopstat_outfile_track(of->tmp);
     if (fd < 0)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
                                   "cannot create a file next to "
@@ -107,6 +112,7 @@ static shopstat_status out_open(out_file *of, const char *path, shopstat_error *
         int e = errno;
         close(fd);
         unlink(of->tmp);
+        shopstat_outfile_untrack(of->slot);
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s", strerror(e));
     }
     return SHOPSTAT_OK;
@@ -183,16 +189,23 @@ static shopstat_status out_close(out_file *of, shopstat_status st, shopstat_erro
     if (!st && bad)
         st = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
                                 strerror(errno ? errno : EIO));
-    if (st)
+    if (st) {
         unlink(of->tmp);
+        shopstat_outfile_untrack(of->slot);
+        of->slot = -1;
+    }
     return st;
 }
 
 static shopstat_status out_commit(out_file *of, shopstat_error *err)
 {
-    if (rename(of->tmp, of->path) != 0) {
-        int e = errno;
+    int bad = rename(of->tmp, of->path) != 0;
+    int e = errno;
+    if (bad)
         unlink(of->tmp);
+    shopstat_outfile_untrack(of->slot);
+    of->slot = -1;
+    if (bad) {
         return shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot rename into place: %s",
                                   strerror(e));
     }
@@ -333,11 +346,19 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
     }
     if (st) {
         for (size_t i = 0; i < opened; i++)
-            if (files[i].tmp[0])
+            if (files[i].tmp[0]) {
                 unlink(files[i].tmp);
+                shopstat_outfile_untrack(files[i].slot);
+            }
     } else {
-        for (size_t i = 0; i < n && !st; i++)
-            st = out_commit(&files[i], err);
+        for (size_t i = 0; i < n; i++) {
+            if (!st) {
+                st = out_commit(&files[i], err);
+            } else { /* an earlier rename failed: leave no temporary file behind */
+                unlink(files[i].tmp);
+                shopstat_outfile_untrack(files[i].slot);
+            }
+        }
     }
     free(files);
     return st;

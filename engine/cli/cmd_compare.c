@@ -75,13 +75,18 @@ static void json_num(FILE *f, double x)
         num(f, x);
 }
 
-static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a)
+static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
+                       const shopstat_totals *t)
 {
     fputs("{\n  \"options\": {\"adjust\": ", f);
     shopstat_json_string(f, shopstat_adjust_name(a->adjust));
     fputs(", \"family\": \"levels of one question for one pair\", \"level\": ", f);
     json_num(f, a->tab.level);
-    fputs("},\n  \"differences\": [", f);
+    /* Row accounting as in tab's JSON: read = used + excluded (--skip-rows). */
+    shopstat_accounting acc = shopstat_totals_accounting(t);
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu},\n", acc.read,
+            acc.used, acc.excluded_skipped);
+    fputs("  \"differences\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_difference *r = &d[i];
         fputs(i ? ",\n    {" : "\n    {", f);
@@ -264,7 +269,7 @@ int cmd_compare(int argc, char **argv)
     if (fmt == FMT_CSV)
         write_csv(f, d, n);
     else if (fmt == FMT_JSON)
-        write_json(f, d, n, &a);
+        write_json(f, d, n, &a, t);
     else
         write_table(f, d, n, &a);
     if (shopstat_outfile_commit(of, &err))

@@ -20,6 +20,19 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* Install on_signal for sig unless sig is ignored: nohup (SIGHUP) and background jobs of
+ * non-interactive shells (SIGINT) ask for the run to go on, as every Unix tool does. */
+static void catch_signal(int sig)
+{
+    struct sigaction sa, old;
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 static const cli_command commands[] = {
     {"describe", "columns, types, levels, missing values and the design of an export",
      cmd_describe, cmd_describe_help},
@@ -98,8 +111,9 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; the library checks return codes. */
     gsl_set_error_handler_off();
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    catch_signal(SIGINT);
+    catch_signal(SIGTERM);
+    catch_signal(SIGHUP);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -11,6 +11,15 @@ void cli_data_opts_init(cli_data_opts *o)
     memset(o, 0, sizeof *o);
     shopstat_csv_opts_init(&o->csv);
     shopstat_design_opts_init(&o->design);
+    /* Test knob, not a documented option: the reader's block size in bytes, so that
+     * tests/hostile/determinism.sh can show results do not depend on it. */
+    const char *bs = getenv("SHOPSTAT_BLOCK_SIZE");
+    if (bs && *bs) {
+        char *end;
+        unsigned long n = strtoul(bs, &end, 10);
+        if (*end == '\0' && n > 0 && n <= (1UL << 30))
+            o->csv.block_size = (size_t)n;
+    }
 }
 
 void cli_data_opts_free(cli_data_opts *o)

@@ -11,11 +11,11 @@ extern "C" {
 #endif
 
 /* The registry of temporary paths is process-wide and not locked: open, commit and
- * abort output files from one thread. At most 64 may be open at once. */
+ * abort output files from one thread. At most 1024 may be open at once. */
 typedef struct shopstat_outfile shopstat_outfile;
 
-/* Create a temporary file next to path (mkstemp, same folder so the final rename is
- * atomic) and return a handle whose stream is shopstat_outfile_stream(). path "-" means
+/* Create a temporary file ".NAME.tmp-PID-N" next to path (O_EXCL, mode 0666 less the
+ * umask; same folder so the final rename is atomic) and return a handle whose stream is shopstat_outfile_stream(). path "-" means
  * standard output: commit and abort then only flush / do nothing. On failure *out is
  * NULL and err says why (SHOPSTAT_EIO). The temporary path is registered so that
  * shopstat_outfile_cleanup_all() can remove it if the process is interrupted. */
@@ -36,6 +36,16 @@ void shopstat_outfile_abort(shopstat_outfile *of);
 /* Unlink every temporary file still open. Async-signal-safe (calls only unlink), for
  * SIGINT/SIGTERM handlers; the handles themselves are not freed. */
 void shopstat_outfile_cleanup_all(void);
+
+/* For writers that manage their own temporary files (charts): register tmp_path so that
+ * shopstat_outfile_cleanup_all() removes it. The string is borrowed and must stay valid
+ * and unchanged until shopstat_outfile_untrack(slot). Returns the slot, or -1 when 1024
+ * paths are registered already (the file is then not removed on a signal). */
+int shopstat_outfile_track(const char *tmp_path);
+
+/* Forget a slot from shopstat_outfile_track(); -1 is a no-op. Call it after the file
+ * is renamed or removed, and before the path's storage is freed. */
+void shopstat_outfile_untrack(int slot);
 
 #ifdef __cplusplus
 }

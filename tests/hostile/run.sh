@@ -97,6 +97,13 @@ expect_error utf16le_bom "utf16bom.csv:1:1: error: file is UTF-16 (byte-order ma
 expect_error utf16be_bom "utf16bebom.csv:1:1: error: file is UTF-16 (byte-order mark FE FF); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
     tab utf16bebom.csv --var q
 
+# Devices and folders given as the data file.
+expect_error dev_zero "/dev/zero:1:1: error: NUL byte in the file (is it UTF-16 or not a CSV file?)" \
+    describe /dev/zero
+expect_error dev_null "/dev/null: error: file is empty (no header row)" tab /dev/null --var q
+mkdir folder.csv
+expect_error folder "folder.csv: error: read error: Is a directory" describe folder.csv
+
 # ---- shape: columns, fields, quotes, line ends ---------------------------------------------
 
 # 5,000 columns of 0/1, four rows: every column is 1 in exactly two rows.
@@ -126,6 +133,14 @@ perl -e 'print "q,t\nyes,", "x" x 1000000, "\nno,y\n"' >field1m.csv
 if expect_ok field_1m tab field1m.csv --var t --format csv; then
     check field_1m_level_len "$(awk -F, 'NR == 2 { print length($2) }' out)" 1000000
     check field_1m_prop "$(get out t,y,all proportion)" 0.5
+fi
+# A 2 MB header name; a last row without a line end.
+perl -e 'print "x" x 2000000, "\n1\n"' >bighead.csv
+expect_error header_field_cap "bighead.csv:1:1: error: field is longer than 1048576 bytes" \
+    describe bighead.csv
+printf 'q,w\nyes,1\nno,3' >noeol.csv
+if expect_ok no_final_eol tab noeol.csv --var q --weight w --format csv; then
+    check no_final_eol_prop "$(get out q,no,all proportion)" 0.75
 fi
 # A row over the 64 MiB row cap: 70 fields of 1,000,000 bytes.
 perl -e '$f = "x" x 1000000; print join(",", map { "c$_" } 1 .. 70), "\n",
@@ -264,6 +279,30 @@ fi
 printf 'q,p\nyes,7\n' >one_psu.csv
 expect_error single_psu "one_psu.csv: error: the sample has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove, certainty, adjust or average" \
     tab one_psu.csv --var q --psu p
+
+# ---- row accounting: read = used + excluded (by reason) -------------------------------------
+
+# 10 data rows, 3 blank lines (not rows), the first row skipped (--skip-rows 1).
+printf 'q,g\nx,1\n\nyes,1\nno,2\n\n\nyes,2\nno,1\nyes,1\nno,2\nyes,2\nno,1\nyes,2\n' >acct.csv
+if expect_ok acct_describe describe acct.csv --skip-rows 1; then
+    check acct_describe_rows "$(sed -n '/^rows:/,$p' out | tr -s ' ' | tr '\n' '|')" \
+        "rows:| read 10| used 9| excluded 1 skipped by --skip-rows|"
+fi
+if expect_ok acct_tab tab acct.csv --skip-rows 1 --var q --lonely-psu certainty --format json; then
+    check acct_tab_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+    check acct_tab_base "$(grep -c '"base_n": 9' out)" 2
+fi
+if expect_ok acct_tab_table tab acct.csv --skip-rows 1 --var q --format table; then
+    check acct_tab_table_line "$(grep '^Rows:' out)" "Rows: 10 read, 9 used, 1 excluded."
+fi
+if expect_ok acct_compare compare acct.csv --skip-rows 1 --var q --by g --pair g=1:g=2 --format json; then
+    check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+fi
+# Rows with weight 0 or a missing answer are used (they count in base_n, as in R).
+printf 'q,w\nyes,1\nno,0\n,2\nyes,1\n' >acct_w.csv
+if expect_ok acct_weight0 tab acct_w.csv --var q --weight w --format json; then
+    check acct_weight0_rows "$(grep '"rows"' out)" '  "rows": {"read": 4, "used": 4, "excluded": 0},'
+fi
 
 # ---- many distinct values: identifiers given as questions or segments -----------------------
 

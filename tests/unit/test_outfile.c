@@ -79,6 +79,70 @@ static void test_abort_and_cleanup(void **state)
     shopstat_outfile_abort(NULL);
 }
 
+/* The output's mode is 0666 less the umask (mkstemp's 0600 would hide results from the
+ * group); the temporary file is hidden (leading dot) next to the target. */
+static void test_mode_and_name(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/m.txt", dir);
+    mode_t old = umask(022);
+    shopstat_outfile *of;
+    shopstat_error err;
+    assert_int_equal(shopstat_outfile_open(path, &of, &err), SHOPSTAT_OK);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int hidden = 0;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, ".m.txt.tmp-", 11) == 0)
+            hidden++;
+    closedir(d);
+    assert_int_equal(hidden, 1);
+    assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+}
+
+/* Paths registered by other writers (charts) are removed by cleanup_all until untracked;
+ * 1024 slots, then -1. */
+static void test_track(void **state)
+{
+    (void)state;
+    char a[128], b[128];
+    snprintf(a, sizeof a, "%s/a.tmp", dir);
+    snprintf(b, sizeof b, "%s/b.tmp", dir);
+    FILE *f = fopen(a, "w");
+    assert_non_null(f);
+    fclose(f);
+    f = fopen(b, "w");
+    assert_non_null(f);
+    fclose(f);
+    int sa = shopstat_outfile_track(a), sb = shopstat_outfile_track(b);
+    assert_true(sa >= 0 && sb >= 0 && sa != sb);
+    shopstat_outfile_untrack(sb);
+    shopstat_outfile_cleanup_all();
+    assert_int_not_equal(access(a, F_OK), 0);
+    assert_int_equal(access(b, F_OK), 0);
+    shopstat_outfile_untrack(sa);
+    shopstat_outfile_untrack(-1);
+    static int slots[1024];
+    int n = 0;
+    while (n < 1024 && (slots[n] = shopstat_outfile_track(b)) >= 0)
+        n++;
+    assert_int_equal(n, 1024);
+    assert_int_equal(shopstat_outfile_track(b), -1);
+    shopstat_outfile *of = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_outfile_open(a, &of, &err), SHOPSTAT_ELIMIT);
+    assert_null(of);
+    for (int i = 0; i < n; i++)
+        shopstat_outfile_untrack(slots[i]);
+    assert_int_equal(count_entries(), 1); /* b.tmp only: the refused open left nothing */
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -93,7 +157,7 @@ static void test_errors(void **state)
 }
 
 /* A new file gets 0666 less the umask (not mkstemp's 0600); a replaced file keeps its mode. */
-static void test_mode(void **state)
+static void test_replaced_mode(void **state)
 {
     (void)state;
     char path[128];
@@ -119,8 +183,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_and_cleanup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mode_and_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_track, setup, teardown),
         cmocka_unit_test(test_errors),
-        cmocka_unit_test_setup_teardown(test_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_mode, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
