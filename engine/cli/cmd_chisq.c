@@ -1,6 +1,9 @@
 /* shopstat chisq: Rao-Scott second-order test of independence (R's svychisq, "F"). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/survey_args.h"
@@ -19,9 +22,73 @@ const char cmd_chisq_help[] =
     "          or --weight COL --repweights PREFIX --reptype TYPE [--rho R --repscale S\n"
     "          --rscales a,b,... --mse] (replicate weights; see 'shopstat help tab')\n"
     "  reading: --delimiter C --encoding E --decimal-comma --skip-rows N --missing 98,99\n"
-    "  -o FILE\n"
+    "  --format csv|json|table (default: table on a terminal, csv otherwise)  -o FILE\n"
     "\n"
     "csv columns: variable,by,statistic,ndf,ddf,p_value\n";
+
+static void write_csv(FILE *f, const shopstat_chisq_result *res, size_t nq)
+{
+    fputs("variable,by,statistic,ndf,ddf,p_value\n", f);
+    for (size_t q = 0; q < nq; q++) {
+        char b[40];
+        shopstat_csv_field(f, res[q].variable);
+        fputc(',', f);
+        shopstat_csv_field(f, res[q].by);
+        const double v[] = {res[q].statistic, res[q].ndf, res[q].ddf, res[q].p_value};
+        for (int k = 0; k < 4; k++)
+            fprintf(f, ",%s", shopstat_format_double(v[k], b, sizeof b));
+        fputc('\n', f);
+    }
+}
+
+/* {"test": ..., "results": [{"variable", "by", "statistic", "ndf", "ddf", "p_value"}]};
+ * a statistic that cannot be computed is null. */
+static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq)
+{
+    fputs("{\"test\": \"Rao-Scott second-order corrected F (svychisq, statistic = \\\"F\\\")\",\n"
+          " \"results\": [",
+          f);
+    for (size_t q = 0; q < nq; q++) {
+        fputs(q ? ",\n  {\"variable\": " : "\n  {\"variable\": ", f);
+        shopstat_json_string(f, res[q].variable);
+        fputs(", \"by\": ", f);
+        shopstat_json_string(f, res[q].by);
+        const char *names[] = {"statistic", "ndf", "ddf", "p_value"};
+        const double v[] = {res[q].statistic, res[q].ndf, res[q].ddf, res[q].p_value};
+        for (int k = 0; k < 4; k++) {
+            char b[40];
+            fprintf(f, ", \"%s\": %s", names[k],
+                    isfinite(v[k]) ? shopstat_format_double(v[k], b, sizeof b) : "null");
+        }
+        fputc('}', f);
+    }
+    fputs("\n]}\n", f);
+}
+
+/* One line per question: "would_switch by spend_6m  F = 18.23 on 1.98 and 1654.81 df,
+ * p < 0.001". */
+static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq)
+{
+    int w = 0;
+    for (size_t q = 0; q < nq; q++) {
+        int n = (int)(strlen(res[q].variable) + strlen(res[q].by) + 4);
+        w = n > w ? n : w;
+    }
+    for (size_t q = 0; q < nq; q++) {
+        char lhs[512], p[32];
+        snprintf(lhs, sizeof lhs, "%s by %s", res[q].variable, res[q].by);
+        if (!isfinite(res[q].p_value))
+            snprintf(p, sizeof p, "p n/a");
+        else if (res[q].p_value < 0.001)
+            snprintf(p, sizeof p, "p < 0.001");
+        else
+            snprintf(p, sizeof p, "p = %.3f", res[q].p_value);
+        fprintf(f, "%-*s  F = %.2f on %.2f and %.2f df, %s\n", w, lhs, res[q].statistic,
+                res[q].ndf, res[q].ddf, p);
+    }
+    fputs("Rao-Scott second-order corrected F test of independence under the survey design.\n",
+          f);
+}
 
 int cmd_chisq(int argc, char **argv)
 {
@@ -62,18 +129,16 @@ int cmd_chisq(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    int fmt = a.format;
+    if (fmt == FMT_AUTO)
+        fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;
     FILE *f = shopstat_outfile_stream(of);
-    fputs("variable,by,statistic,ndf,ddf,p_value\n", f);
-    for (size_t q = 0; q < nq; q++) {
-        char b[40];
-        shopstat_csv_field(f, res[q].variable);
-        fputc(',', f);
-        shopstat_csv_field(f, res[q].by);
-        const double v[] = {res[q].statistic, res[q].ndf, res[q].ddf, res[q].p_value};
-        for (int k = 0; k < 4; k++)
-            fprintf(f, ",%s", shopstat_format_double(v[k], b, sizeof b));
-        fputc('\n', f);
-    }
+    if (fmt == FMT_JSON)
+        write_json(f, res, nq);
+    else if (fmt == FMT_TABLE)
+        write_table(f, res, nq);
+    else
+        write_csv(f, res, nq);
     if (shopstat_outfile_commit(of, &err))
         rc = cli_fail(&err);
 done:
