@@ -385,13 +385,14 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
 
 /* ---- per row ---- */
 
-typedef struct row_ctx {
+struct row_ctx {
     shopstat_totals *t;
+    size_t nfixed;     /* segments bound before the pass (condcols allocated) */
     size_t **condcols; /* per segment, column index of each condition */
     size_t *qn;        /* per question: number of chosen levels, SIZE_MAX = not answered */
     size_t *qoff;      /* per question: offset into lv */
     size_t *lv;        /* chosen level ids */
-} row_ctx;
+};
 
 static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
 {
@@ -937,12 +938,23 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
-                                        shopstat_totals **out, shopstat_error *err)
+static void row_ctx_free(row_ctx *rc)
 {
-    shopstat_error local;
-    if (!err)
-        err = &local;
+    if (!rc)
+        return;
+    if (rc->condcols)
+        for (size_t s = 0; s < rc->nfixed; s++)
+            free(rc->condcols[s]);
+    free(rc->condcols);
+    free(rc->qn);
+    free(rc->qoff);
+    free(rc->lv);
+    free(rc);
+}
+
+shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
+                           shopstat_totals **out, shopstat_error *err)
+{
     *out = NULL;
     shopstat_totals *t = calloc(1, sizeof *t);
     if (!t)
@@ -951,49 +963,346 @@ shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader 
     t->reader = r;
     t->path = dupstr(shopstat_reader_path(r));
     t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
-    row_ctx rc = {t, NULL, NULL, NULL, NULL};
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
+    row_ctx *rc = NULL;
+    if (!st && !(rc = t->rc = calloc(1, sizeof *rc)))
+        st = nomem(err);
     if (!st) {
-        rc.condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc.condcols);
+        rc->t = t;
+        rc->nfixed = t->nseg;
+        rc->condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc->condcols);
         size_t lvcap = 0;
         for (size_t qi = 0; qi < t->nq; qi++)
             lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].pq->ncolumns : MAX_LEVELS;
-        rc.qn = calloc(t->nq ? t->nq : 1, sizeof *rc.qn);
-        rc.qoff = calloc(t->nq ? t->nq : 1, sizeof *rc.qoff);
-        rc.lv = calloc(lvcap ? lvcap : 1, sizeof *rc.lv);
-        if (!rc.condcols || !rc.qn || !rc.qoff || !rc.lv)
+        rc->qn = calloc(t->nq ? t->nq : 1, sizeof *rc->qn);
+        rc->qoff = calloc(t->nq ? t->nq : 1, sizeof *rc->qoff);
+        rc->lv = calloc(lvcap ? lvcap : 1, sizeof *rc->lv);
+        if (!rc->condcols || !rc->qn || !rc->qoff || !rc->lv)
             st = nomem(err);
         for (size_t s = 0; !st && s < t->nseg; s++) {
             if (!t->seg[s].nconds)
                 continue;
-            rc.condcols[s] = calloc(t->seg[s].nconds, sizeof **rc.condcols);
-            if (!rc.condcols[s]) {
+            rc->condcols[s] = calloc(t->seg[s].nconds, sizeof **rc->condcols);
+            if (!rc->condcols[s]) {
                 st = nomem(err);
                 break;
             }
             for (size_t j = 0; !st && j < t->seg[s].nconds; j++)
                 st = bind_column(t, t->seg[s].conds[j].column, "--segment",
-                                 &rc.condcols[s][j], err);
+                                 &rc->condcols[s][j], err);
         }
     }
-    size_t nfixed = t->nseg;
-    if (!st)
-        st = shopstat_reader_run(r, on_row, &rc, err);
-    if (!st && t->rep)
+    if (st) {
+        shopstat_totals_free(t);
+        return st;
+    }
+    *out = t;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    return on_row(((shopstat_totals *)ctx)->rc, row, err);
+}
+
+/* TwoSum (Knuth): s + x exactly as the new *s plus an error added to *c. */
+static inline void sum2(double *s, double *c, double x)
+{
+    double t = *s + x, bp = t - *s;
+    *c += (*s - (t - bp)) + (x - bp);
+    *s = t;
+}
+
+static size_t *grow_map(size_t **m, size_t *cap, size_t n)
+{
+    if (grow((void **)m, cap, n ? n : 1, sizeof **m))
+        return NULL;
+    return *m;
+}
+
+void pass_map_free(pass_map *m)
+{
+    if (!m)
+        return;
+    free(m->strata);
+    free(m->units);
+    free(m->segs);
+    free(m->cells);
+    if (m->levels)
+        for (size_t q = 0; q < m->nq; q++)
+            free(m->levels[q]);
+    free(m->levels);
+    free(m->lcap);
+    free(m->ldone);
+    free(m->seg_by);
+    free(m->seg_val);
+    free(m->key);
+    memset(m, 0, sizeof *m);
+}
+
+/* Per-unit sums (and their compensations in the merged totals) for every cell. */
+static int unit_reserve_c(shopstat_totals *t, unit *u)
+{
+    size_t old = u->cap;
+    int r = unit_reserve(t, u);
+    if (r || !t->compensated || old == u->cap)
+        return r;
+    double *L = realloc(u->L, u->cap * sizeof *L);
+    if (!L)
+        return -1;
+    memset(L + old, 0, (u->cap - old) * sizeof *L);
+    u->L = L;
+    if (t->element) {
+        double *QL = realloc(u->QL, u->cap * sizeof *QL);
+        if (!QL)
+            return -1;
+        memset(QL + old, 0, (u->cap - old) * sizeof *QL);
+        u->QL = QL;
+    }
+    return 0;
+}
+
+shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
+                           shopstat_error *err)
+{
+    g->compensated = 1;
+    /* strata, in the worker's order of first appearance */
+    if (!grow_map(&m->strata, &m->scap, w->strata.n))
+        return nomem(err);
+    for (size_t h = m->sdone; h < w->strata.n; h++) {
+        int added = 0;
+        long gh = smap_put(&g->strata, SMAP_KEY(&w->strata, h), SMAP_LEN(&w->strata, h), &added);
+        if (gh < 0)
+            return gh == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (added) {
+            if (grow((void **)&g->st, &g->stcap, (size_t)gh + 1, sizeof *g->st))
+                return nomem(err);
+            g->st[gh].fpc = NAN;
+            if (g->element) {
+                if (grow((void **)&g->units, &g->unitcap, (size_t)gh + 1, sizeof *g->units))
+                    return nomem(err);
+                g->nunits = (size_t)gh + 1;
+                g->units[gh].stratum = (uint32_t)gh;
+            }
+        }
+        m->strata[h] = (size_t)gh;
+    }
+    m->sdone = w->strata.n;
+    for (size_t h = 0; h < w->strata.n; h++) {
+        stratum_info *ws = &w->st[h], *gs = &g->st[m->strata[h]];
+        if (ws->has_fpc) {
+            if (!gs->has_fpc) {
+                gs->has_fpc = 1;
+                gs->fpc = ws->fpc;
+            } else if (gs->fpc != ws->fpc) {
+                return SHOPSTAT_EINPUT; /* the exact pass names the row */
+            }
+        }
+        if (w->element) {
+            gs->npsu += ws->npsu;
+            gs->npsu_pos += ws->npsu_pos;
+            ws->npsu = ws->npsu_pos = 0;
+        }
+    }
+    /* PSUs: keys are the stratum id's bytes, then the PSU text */
+    if (!grow_map(&m->units, &m->ucap, w->nunits))
+        return nomem(err);
+    for (size_t u = m->udone; u < w->nunits; u++) {
+        if (w->element) {
+            m->units[u] = m->strata[u];
+            continue;
+        }
+        const char *k = SMAP_KEY(&w->psus, u);
+        size_t kl = SMAP_LEN(&w->psus, u);
+        uint32_t gsid = (uint32_t)m->strata[w->units[u].stratum];
+        if (kl + 1 > m->kcap) {
+            char *nk = realloc(m->key, kl + 64);
+            if (!nk)
+                return nomem(err);
+            m->key = nk;
+            m->kcap = kl + 64;
+        }
+        memcpy(m->key, &gsid, sizeof gsid);
+        memcpy(m->key + sizeof gsid, k + sizeof gsid, kl - sizeof gsid);
+        int added = 0;
+        long gu = smap_put(&g->psus, m->key, kl, &added);
+        if (gu < 0)
+            return gu == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (added) {
+            if (grow((void **)&g->units, &g->unitcap, (size_t)gu + 1, sizeof *g->units))
+                return nomem(err);
+            g->nunits = (size_t)gu + 1;
+            g->units[gu].stratum = gsid;
+            g->st[gsid].npsu++;
+        }
+        m->units[u] = (size_t)gu;
+    }
+    m->udone = w->nunits;
+    /* --by segments: the fixed and hidden ones are bound alike in both */
+    if (!grow_map(&m->segs, &m->segcap, w->nseg))
+        return nomem(err);
+    if (m->seg_done == 0)
+        for (size_t s = 0; s < w->nseg && w->seg[s].kind != SEG_BY; s++)
+            m->segs[m->seg_done++] = s;
+    if (w->nseg > m->seg_done) {
+        size_t c1 = m->sbcap, c2 = m->sbcap;
+        if (!grow_map(&m->seg_by, &c1, w->nseg) || !grow_map(&m->seg_val, &c2, w->nseg))
+            return nomem(err);
+        m->sbcap = c1;
+        for (size_t b = 0; b < w->nby; b++)
+            for (size_t v = 0; v < w->by[b].values.n; v++) {
+                m->seg_by[w->by[b].segs[v]] = b;
+                m->seg_val[w->by[b].segs[v]] = v;
+            }
+    }
+    for (size_t s = m->seg_done; s < w->nseg; s++) {
+        size_t b = m->seg_by[s], v = m->seg_val[s];
+        rt_by *gb = &g->by[b];
+        int added = 0;
+        long gv = smap_put(&gb->values, SMAP_KEY(&w->by[b].values, v),
+                           SMAP_LEN(&w->by[b].values, v), &added);
+        if (gv < 0)
+            return gv == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (added) {
+            if (gb->values.n > MAX_BY_SEGMENTS)
+                return SHOPSTAT_ELIMIT;
+            if (grow((void **)&gb->segs, &gb->nsegs_cap, (size_t)gv + 1, sizeof *gb->segs))
+                return nomem(err);
+            long sg = new_segment(g, w->seg[s].name, SEG_BY, err);
+            if (sg < 0)
+                return err->status;
+            g->seg[sg].plan_index = gb->plan_index;
+            g->seg[sg].by_column = gb->column;
+            gb->segs[gv] = (size_t)sg;
+        }
+        m->segs[s] = gb->segs[gv];
+    }
+    m->seg_done = w->nseg;
+    /* levels */
+    if (!m->levels) {
+        m->nq = w->nq;
+        m->levels = calloc(w->nq ? w->nq : 1, sizeof *m->levels);
+        m->lcap = calloc(w->nq ? w->nq : 1, sizeof *m->lcap);
+        m->ldone = calloc(w->nq ? w->nq : 1, sizeof *m->ldone);
+        if (!m->levels || !m->lcap || !m->ldone)
+            return nomem(err);
+    }
+    for (size_t q = 0; q < w->nq; q++) {
+        const strmap *wl = &w->q[q].levels;
+        if (!grow_map(&m->levels[q], &m->lcap[q], wl->n))
+            return nomem(err);
+        for (size_t l = m->ldone[q]; l < wl->n; l++) {
+            int added = 0;
+            long gl = smap_put(&g->q[q].levels, SMAP_KEY(wl, l), SMAP_LEN(wl, l), &added);
+            if (gl < 0)
+                return gl == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+            if (added && g->q[q].levels.n > MAX_LEVELS)
+                return SHOPSTAT_ELIMIT;
+            m->levels[q][l] = (size_t)gl;
+        }
+        m->ldone[q] = wl->n;
+    }
+    /* cells, in the worker's order of first touch */
+    if (grow((void **)&m->cells, &m->ccap, w->ncell ? w->ncell : 1, sizeof *m->cells))
+        return nomem(err);
+    for (size_t c = m->cdone; c < w->ncell; c++) {
+        const cell_info *ci = &w->cell[c];
+        size_t level = ci->level == SIZE_MAX ? SIZE_MAX : m->levels[ci->q][ci->level];
+        long gc = cell_for(g, m->segs[ci->seg], ci->q, level);
+        if (gc < 0)
+            return nomem(err);
+        m->cells[c] = gc;
+    }
+    m->cdone = w->ncell;
+    if (g->ncell > g->w2cap) {
+        size_t old = g->w2cap;
+        if (grow((void **)&g->w2_lo, &g->w2cap, g->ncell, sizeof *g->w2_lo))
+            return nomem(err);
+        (void)old;
+    }
+    for (size_t c = 0; c < w->ncell; c++) {
+        long gc = m->cells[c];
+        sum2(&g->cell[gc].w2, &g->w2_lo[gc], w->cell[c].w2);
+        w->cell[c].w2 = 0;
+    }
+    /* per-unit sums: added in chunk order, so the same for any number of threads */
+    for (size_t u = 0; u < w->nunits; u++) {
+        unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
+        gu->any_pos |= wu->any_pos;
+        gu->rows += wu->rows;
+        gu->npos_rows += wu->npos_rows;
+        wu->any_pos = 0;
+        wu->rows = wu->npos_rows = 0;
+        if (!wu->cap)
+            continue;
+        int ur = unit_reserve_c(g, gu);
+        if (ur)
+            return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+            const cell_acc *a = &wu->A[c];
+            if (!a->N)
+                continue;
+            long gc = m->cells[c];
+            cell_acc *ga = &gu->A[gc];
+            sum2(&ga->T, &gu->L[gc], a->T);
+            ga->N += a->N;
+            ga->P += a->P;
+            if (w->element)
+                sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
+        }
+        memset(wu->A, 0, wu->cap * sizeof *wu->A);
+        if (w->element)
+            memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
+    }
+    g->acct.used += w->acct.used;
+    w->acct.used = 0;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
+{
+    if (t->rep)
         rep_finish(t);
-    if (rc.condcols)
-        for (size_t s = 0; s < nfixed; s++)
-            free(rc.condcols[s]);
-    free(rc.condcols);
-    free(rc.qn);
-    free(rc.qoff);
-    free(rc.lv);
-    if (!st) {
+    row_ctx_free(t->rc);
+    t->rc = NULL;
+    if (t->compensated) {
+        for (size_t u = 0; u < t->nunits; u++) {
+            unit *un = &t->units[u];
+            for (size_t c = 0; c < un->cap && un->L; c++)
+                un->A[c].T += un->L[c];
+            for (size_t c = 0; c < un->cap && un->QL; c++)
+                un->Q[c] += un->QL[c];
+            free(un->L);
+            free(un->QL);
+            un->L = un->QL = NULL;
+        }
+        for (size_t c = 0; c < t->ncell && c < t->w2cap; c++)
+            t->cell[c].w2 += t->w2_lo[c];
+        free(t->w2_lo);
+        t->w2_lo = NULL;
+        t->w2cap = 0;
+        t->compensated = 0;
+    }
+    if (r) {
         t->acct.read = shopstat_reader_rows_read(r);
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
-        st = finish(t, err);
     }
+    shopstat_status st = finish(t, err);
     t->reader = NULL;
+    return st;
+}
+
+/* The exact pass: one thread, shopstat_reader_run with positions for every message. */
+shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r, shopstat_totals **out,
+                           shopstat_error *err)
+{
+    shopstat_totals *t;
+    shopstat_status st = pass_begin(p, r, &t, err);
+    if (st)
+        return st;
+    st = shopstat_reader_run(r, pass_row, t, err);
+    if (!st)
+        st = pass_finish(t, r, err);
     if (st) {
         shopstat_totals_free(t);
         return st;
@@ -1035,8 +1344,12 @@ void shopstat_totals_free(shopstat_totals *t)
     for (size_t i = 0; i < t->nunits; i++) {
         free(t->units[i].A);
         free(t->units[i].Q);
+        free(t->units[i].L);
+        free(t->units[i].QL);
     }
     free(t->units);
+    free(t->w2_lo);
+    row_ctx_free(t->rc);
     rep_free(t->rep);
     free(t->st);
     strmap_free(&t->strata);
