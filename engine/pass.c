@@ -385,6 +385,43 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
 
 /* ---- per row ---- */
 
+/* Per-column value cache: field bytes -> a dense value id, found without hashing the
+ * text for values of up to 8 bytes (packed into a word). Consumers keep what they derive
+ * from a value (its level, segment, stratum, a condition's truth) in tables indexed by
+ * the id, filled the first time the value is seen, so that per row only the lookups
+ * and the cell updates remain. A column with more than COLVAL_MAX distinct values stops
+ * interning new ones: those take the direct path every time. */
+#define COLVAL_MAX 65536
+#define UNKNOWN INT32_MIN
+
+typedef struct colval {
+    size_t col;
+    strmap map;     /* value text -> id */
+    uint64_t *hk;   /* packed short values */
+    uint32_t *hv;   /* id + 1, 0 = empty */
+    uint8_t *hl;    /* length */
+    size_t hmask, hn;
+    int full;
+} colval;
+
+/* A table from value ids to a derived int32, UNKNOWN until filled. */
+typedef struct itab {
+    int32_t *v;
+    size_t cap;
+} itab;
+
+typedef struct codes_entry {
+    uint32_t start, n; /* into row_ctx.cpool */
+} codes_entry;
+
+/* Batched cell updates: rows' cells are collected (and their accumulators prefetched)
+ * and applied a few rows later, in row order, so the sums are those of the plain loop. */
+#define BATCH_ROWS 16
+typedef struct batch_row {
+    uint32_t unit, ncells;
+    double w;
+} batch_row;
+
 struct row_ctx {
     shopstat_totals *t;
     size_t nfixed;     /* segments bound before the pass (condcols allocated) */
@@ -392,7 +429,157 @@ struct row_ctx {
     size_t *qn;        /* per question: number of chosen levels, SIZE_MAX = not answered */
     size_t *qoff;      /* per question: offset into lv */
     size_t *lv;        /* chosen level ids */
+
+    colval *cv;        /* one per distinct column the pass reads as a value */
+    size_t ncv;
+    size_t *slot;      /* per file column: index into cv, SIZE_MAX if none */
+    long *vid;         /* per cv: this row's value id, -1 when not interned */
+    itab strata;       /* stratum column: id -> stratum id, -1 missing */
+    uint64_t *uk;      /* (stratum id, PSU value id) -> unit: open addressing */
+    int32_t *uv;       /* unit + 1, 0 = empty */
+    size_t umask, un;
+    itab **cond;       /* per segment: per condition, value id -> 0/1 */
+    itab *by;          /* per --by column: value id -> segment id, -1 missing */
+    itab *qlv;         /* per question: single: level id or -1; codes: entry or -1 */
+    itab **mcode;      /* per multi question: per column: 0, 1, or 2 (missing) */
+    codes_entry **centry;
+    size_t *ncentry, *centry_cap;
+    uint32_t *cpool;
+    size_t ncpool, cpool_cap;
+
+    batch_row brow[BATCH_ROWS];
+    size_t nbrow;
+    int32_t *bcell;    /* cell ids (~id for base cells) of the batched rows */
+    size_t nbcell, bcell_cap;
 };
+
+static inline int32_t itab_get(const itab *t, long vid)
+{
+    return vid >= 0 && (size_t)vid < t->cap ? t->v[vid] : UNKNOWN;
+}
+
+static int itab_set(itab *t, long vid, int32_t x)
+{
+    if (vid < 0)
+        return 0;
+    if ((size_t)vid >= t->cap) {
+        size_t nc = t->cap ? t->cap : 16;
+        while (nc <= (size_t)vid)
+            nc *= 2;
+        int32_t *v = realloc(t->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = t->cap; i < nc; i++)
+            v[i] = UNKNOWN;
+        t->v = v;
+        t->cap = nc;
+    }
+    t->v[vid] = x;
+    return 0;
+}
+
+static inline uint64_t pack8(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return k;
+}
+
+static inline size_t hash8(uint64_t k, size_t n)
+{
+    k ^= (uint64_t)n << 59;
+    k *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(k >> 32);
+}
+
+static int colval_insert(colval *c, uint64_t k, size_t n, uint32_t id)
+{
+    if ((c->hn + 1) * 2 > c->hmask + 1) {
+        size_t ns = c->hmask ? (c->hmask + 1) * 2 : 64;
+        uint64_t *hk = calloc(ns, sizeof *hk);
+        uint32_t *hv = calloc(ns, sizeof *hv);
+        uint8_t *hl = calloc(ns, sizeof *hl);
+        if (!hk || !hv || !hl) {
+            free(hk);
+            free(hv);
+            free(hl);
+            return -1;
+        }
+        for (size_t i = 0; c->hmask && i <= c->hmask; i++) {
+            if (!c->hv[i])
+                continue;
+            size_t h = hash8(c->hk[i], c->hl[i]) & (ns - 1);
+            while (hv[h])
+                h = (h + 1) & (ns - 1);
+            hk[h] = c->hk[i];
+            hv[h] = c->hv[i];
+            hl[h] = c->hl[i];
+        }
+        free(c->hk);
+        free(c->hv);
+        free(c->hl);
+        c->hk = hk;
+        c->hv = hv;
+        c->hl = hl;
+        c->hmask = ns - 1;
+    }
+    size_t h = hash8(k, n) & c->hmask;
+    while (c->hv[h])
+        h = (h + 1) & c->hmask;
+    c->hk[h] = k;
+    c->hv[h] = id + 1;
+    c->hl[h] = (uint8_t)n;
+    c->hn++;
+    return 0;
+}
+
+/* Value id of s[0..n) in column cache c; -1 when not interned (cache full), -3 out of
+ * memory. */
+static long colval_get(colval *c, const char *s, size_t n)
+{
+    uint64_t k = 0;
+    if (n <= 8) {
+        k = pack8(s, n);
+        if (c->hmask) {
+            size_t h = hash8(k, n) & c->hmask;
+            while (c->hv[h]) {
+                if (c->hk[h] == k && c->hl[h] == n)
+                    return (long)c->hv[h] - 1;
+                h = (h + 1) & c->hmask;
+            }
+        }
+    }
+    uint64_t hh = strmap_hash(s, n);
+    size_t id = strmap_find(&c->map, s, n, hh);
+    if (id != (size_t)-1)
+        return (long)id;
+    if (c->full)
+        return -1;
+    if (c->map.n >= COLVAL_MAX) {
+        c->full = 1;
+        return -1;
+    }
+    int added = 0;
+    id = strmap_add(&c->map, s, n, hh, &added);
+    if (id == STRMAP_FULL) {
+        c->full = 1;
+        return -1;
+    }
+    if (id == STRMAP_NOMEM)
+        return -3;
+    if (n <= 8 && colval_insert(c, k, n, (uint32_t)id) != 0)
+        return -3;
+    return (long)id;
+}
+
+static void colval_free(colval *c)
+{
+    strmap_free(&c->map);
+    free(c->hk);
+    free(c->hv);
+    free(c->hl);
+}
 
 static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
 {
@@ -451,67 +638,131 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
     return SHOPSTAT_OK;
 }
 
+/* Levels of a multi-codes field ("1;5", "2, 3"), split, trimmed and deduplicated, in
+ * the order they appear, appended to out[*used]. */
+static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const shopstat_row *row,
+                                   size_t c, size_t *out, size_t *used, shopstat_error *err)
+{
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    size_t start = *used;
+    size_t i = 0;
+    while (i <= n) {
+        size_t j = i;
+        while (j < n && s[j] != ';' && s[j] != ',')
+            j++;
+        size_t a = i, b = j;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+            b--;
+        if (b > a) {
+            long id;
+            shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
+            if (st)
+                return st;
+            int dup = 0;
+            for (size_t k = start; k < *used; k++)
+                dup |= out[k] == (size_t)id;
+            if (!dup)
+                out[(*used)++] = (size_t)id;
+        }
+        i = j + 1;
+    }
+    return SHOPSTAT_OK;
+}
+
+/* Code of a multi-response column's field: 0, 1, 2 (missing), or an error. */
+static shopstat_status multi_code(const shopstat_totals *t, const rt_question *q, size_t j,
+                                  const shopstat_row *row, int32_t *code, shopstat_error *err)
+{
+    size_t c = q->cols[j];
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    if (shopstat_reader_is_missing(t->reader, s, n)) {
+        *code = 2;
+        return SHOPSTAT_OK;
+    }
+    double x;
+    if (!is_number(t, s, n, &x) || (x != 0 && x != 1))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                                  row->pos[c].line, row->pos[c].col,
+                                  "column '%s' of multi-response question '%s' holds '%.*s'; "
+                                  "expected 0, 1 or missing",
+                                  q->pq->columns[j], q->pq->name, (int)(n > 40 ? 40 : n), s);
+    *code = x == 1;
+    return SHOPSTAT_OK;
+}
+
+static inline long row_vid(const row_ctx *rc, size_t col)
+{
+    return rc->vid[rc->slot[col]];
+}
+
 static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
-    const char *path = shopstat_reader_path(t->reader);
     size_t used = 0;
+    shopstat_status st;
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         rc->qoff[qi] = used;
         rc->qn[qi] = SIZE_MAX;
         if (q->pq->kind == SHOPSTAT_Q_SINGLE) {
             size_t c = q->cols[0];
-            const char *s = row->fields[c];
-            size_t n = row->lens[c];
-            if (shopstat_reader_is_missing(t->reader, s, n))
-                continue;
-            long id;
-            if (q->pq->nrecodes) {
-                size_t k = 0;
-                while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
-                    k++;
-                if (k == q->pq->nrecodes)
-                    continue; /* matches no rule: missing */
-                id = (long)k;
-            } else {
-                shopstat_status st = level_id(t, q, s, n, row, c, &id, err);
-                if (st)
-                    return st;
+            long v = row_vid(rc, c);
+            int32_t x = itab_get(&rc->qlv[qi], v);
+            if (x == UNKNOWN) {
+                const char *s = row->fields[c];
+                size_t n = row->lens[c];
+                if (shopstat_reader_is_missing(t->reader, s, n)) {
+                    x = -1;
+                } else if (q->pq->nrecodes) {
+                    size_t k = 0;
+                    while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
+                        k++;
+                    x = k == q->pq->nrecodes ? -1 : (int32_t)k; /* no rule: missing */
+                } else {
+                    long id;
+                    if ((st = level_id(t, q, s, n, row, c, &id, err)))
+                        return st;
+                    x = (int32_t)id;
+                }
+                if (itab_set(&rc->qlv[qi], v, x))
+                    return nomem(err);
             }
-            rc->lv[used++] = (size_t)id;
+            if (x < 0)
+                continue;
+            rc->lv[used++] = (size_t)x;
             rc->qn[qi] = 1;
         } else if (q->pq->kind == SHOPSTAT_Q_MULTI) {
             size_t start = used, j;
+            int32_t code = 0;
             for (j = 0; j < q->pq->ncolumns; j++) {
-                size_t c = q->cols[j];
-                const char *s = row->fields[c];
-                size_t n = row->lens[c];
-                if (shopstat_reader_is_missing(t->reader, s, n))
+                long v = row_vid(rc, q->cols[j]);
+                code = itab_get(&rc->mcode[qi][j], v);
+                if (code == UNKNOWN) {
+                    if ((st = multi_code(t, q, j, row, &code, err)))
+                        return st;
+                    if (itab_set(&rc->mcode[qi][j], v, code))
+                        return nomem(err);
+                }
+                if (code == 2)
                     break;
-                double x;
-                if (!is_number(t, s, n, &x) || (x != 0 && x != 1))
-                    return shopstat_error_set(
-                        err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
-                        "column '%s' of multi-response question '%s' holds '%.*s'; "
-                        "expected 0, 1 or missing",
-                        q->pq->columns[j], q->pq->name, (int)(n > 40 ? 40 : n), s);
-                if (x == 1)
+                if (code == 1)
                     rc->lv[used++] = j;
             }
             if (j < q->pq->ncolumns) {
                 /* base = rows where every column is answered; still validate the rest */
                 for (size_t k = j + 1; k < q->pq->ncolumns; k++) {
-                    size_t c = q->cols[k];
-                    double x;
-                    if (!shopstat_reader_is_missing(t->reader, row->fields[c], row->lens[c]) &&
-                        (!is_number(t, row->fields[c], row->lens[c], &x) || (x != 0 && x != 1)))
-                        return shopstat_error_set(
-                            err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
-                            "column '%s' of multi-response question '%s' holds '%.*s'; "
-                            "expected 0, 1 or missing",
-                            q->pq->columns[k], q->pq->name,
-                            (int)(row->lens[c] > 40 ? 40 : row->lens[c]), row->fields[c]);
+                    long v = row_vid(rc, q->cols[k]);
+                    code = itab_get(&rc->mcode[qi][k], v);
+                    if (code == UNKNOWN) {
+                        if ((st = multi_code(t, q, k, row, &code, err)))
+                            return st;
+                        if (itab_set(&rc->mcode[qi][k], v, code))
+                            return nomem(err);
+                    }
                 }
                 used = start;
                 continue;
@@ -519,34 +770,44 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             rc->qn[qi] = used - start;
         } else {
             size_t c = q->cols[0];
-            const char *s = row->fields[c];
-            size_t n = row->lens[c];
-            if (shopstat_reader_is_missing(t->reader, s, n))
-                continue;
+            long v = row_vid(rc, c);
+            int32_t x = itab_get(&rc->qlv[qi], v);
             size_t start = used;
-            size_t i = 0;
-            while (i <= n) {
-                size_t j = i;
-                while (j < n && s[j] != ';' && s[j] != ',')
-                    j++;
-                size_t a = i, b = j;
-                while (a < b && (s[a] == ' ' || s[a] == '\t'))
-                    a++;
-                while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-                    b--;
-                if (b > a) {
-                    long id;
-                    shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
-                    if (st)
+            if (x == UNKNOWN) {
+                if (shopstat_reader_is_missing(t->reader, row->fields[c], row->lens[c])) {
+                    x = -1;
+                } else {
+                    if ((st = split_codes(t, q, row, c, rc->lv, &used, err)))
                         return st;
-                    int dup = 0;
-                    for (size_t k = start; k < used; k++)
-                        dup |= rc->lv[k] == (size_t)id;
-                    if (!dup)
-                        rc->lv[used++] = (size_t)id;
+                    if (v >= 0) {
+                        size_t m = used - start;
+                        if (grow((void **)&rc->centry[qi], &rc->centry_cap[qi],
+                                 rc->ncentry[qi] + 1, sizeof **rc->centry) ||
+                            grow((void **)&rc->cpool, &rc->cpool_cap, rc->ncpool + m,
+                                 sizeof *rc->cpool))
+                            return nomem(err);
+                        codes_entry *e = &rc->centry[qi][rc->ncentry[qi]];
+                        e->start = (uint32_t)rc->ncpool;
+                        e->n = (uint32_t)m;
+                        for (size_t k = 0; k < m; k++)
+                            rc->cpool[rc->ncpool++] = (uint32_t)rc->lv[start + k];
+                        x = (int32_t)rc->ncentry[qi]++;
+                    }
                 }
-                i = j + 1;
+                if (v >= 0 && itab_set(&rc->qlv[qi], v, x))
+                    return nomem(err);
+                if (x < 0 && v >= 0)
+                    continue;
+                if (v < 0 && x == -1)
+                    continue;
+                rc->qn[qi] = used - start;
+                continue;
             }
+            if (x < 0)
+                continue;
+            const codes_entry *e = &rc->centry[qi][x];
+            for (uint32_t k = 0; k < e->n; k++)
+                rc->lv[used++] = rc->cpool[e->start + k];
             rc->qn[qi] = used - start;
         }
     }
@@ -631,25 +892,23 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     return id;
 }
 
-static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+/* Stratum id of the row (first appearance order), through the value cache. */
+static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *out,
+                                   shopstat_error *err)
 {
-    row_ctx *rc = ctx;
     shopstat_totals *t = rc->t;
-    const char *path = shopstat_reader_path(t->reader);
-    shopstat_status st;
-    double w = 1;
-    if (t->has_weight) {
-        if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
-            return st;
-        if (w < 0)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->wcol].line,
-                                      row->pos[t->wcol].col, "weight '%.*s' is negative",
-                                      (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
-                                      row->fields[t->wcol]);
+    long v = -1;
+    if (t->scol != SIZE_MAX) {
+        v = row_vid(rc, t->scol);
+        int32_t x = itab_get(&rc->strata, v);
+        if (x != UNKNOWN) {
+            *out = x;
+            return SHOPSTAT_OK;
+        }
+    } else if (t->strata.n) {
+        *out = 0;
+        return SHOPSTAT_OK;
     }
-    if (t->rep && (st = rep_row(t, row, w, err)))
-        return st;
-    /* stratum */
     const char *sname = "";
     size_t slen = 0;
     if (t->scol != SIZE_MAX) {
@@ -657,8 +916,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         sname = row->fields[c];
         slen = row->lens[c];
         if (shopstat_reader_is_missing(t->reader, sname, slen))
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
-                                      row->pos[c].col, "--strata column '%s' is missing in this row",
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                                      row->pos[c].line, row->pos[c].col,
+                                      "--strata column '%s' is missing in this row",
                                       shopstat_reader_colname(t->reader, c));
     }
     int added = 0;
@@ -677,6 +937,166 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             t->units[sid].stratum = (uint32_t)sid;
         }
     }
+    if (itab_set(&rc->strata, v, (int32_t)sid))
+        return nomem(err);
+    *out = sid;
+    return SHOPSTAT_OK;
+}
+
+/* Unit of the row: (stratum, PSU value id) through a small hash, else find_unit. */
+static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    if (t->element)
+        return sid;
+    long pv = row_vid(rc, t->pcol);
+    uint64_t key = ((uint64_t)sid << 32) | (uint64_t)pv;
+    if (pv >= 0 && rc->umask) {
+        size_t h = hash8(key, 0) & rc->umask;
+        while (rc->uv[h]) {
+            if (rc->uk[h] == key)
+                return rc->uv[h] - 1;
+            h = (h + 1) & rc->umask;
+        }
+    }
+    long uid = find_unit(t, row, (size_t)sid, err);
+    if (uid < 0 || pv < 0 || uid >= INT32_MAX)
+        return uid;
+    if ((rc->un + 1) * 2 > rc->umask + 1) {
+        size_t ns = rc->umask ? (rc->umask + 1) * 2 : 256;
+        uint64_t *uk = calloc(ns, sizeof *uk);
+        int32_t *uv = calloc(ns, sizeof *uv);
+        if (!uk || !uv) {
+            free(uk);
+            free(uv);
+            nomem(err);
+            return -1;
+        }
+        for (size_t i = 0; rc->umask && i <= rc->umask; i++) {
+            if (!rc->uv[i])
+                continue;
+            size_t h = hash8(rc->uk[i], 0) & (ns - 1);
+            while (uv[h])
+                h = (h + 1) & (ns - 1);
+            uk[h] = rc->uk[i];
+            uv[h] = rc->uv[i];
+        }
+        free(rc->uk);
+        free(rc->uv);
+        rc->uk = uk;
+        rc->uv = uv;
+        rc->umask = ns - 1;
+    }
+    size_t h = hash8(key, 0) & rc->umask;
+    while (rc->uv[h])
+        h = (h + 1) & rc->umask;
+    rc->uk[h] = key;
+    rc->uv[h] = (int32_t)uid + 1;
+    rc->un++;
+    return uid;
+}
+
+/* Segment of a --by value, created at its first appearance; -1 when missing. */
+static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row, int32_t *out,
+                                  shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    rt_by *by = &t->by[b];
+    long vid = row_vid(rc, by->column);
+    int32_t x = itab_get(&rc->by[b], vid);
+    if (x != UNKNOWN) {
+        *out = x;
+        return SHOPSTAT_OK;
+    }
+    const char *s = row->fields[by->column];
+    size_t n = row->lens[by->column];
+    if (shopstat_reader_is_missing(t->reader, s, n)) {
+        *out = -1;
+        return itab_set(&rc->by[b], vid, -1) ? nomem(err) : SHOPSTAT_OK;
+    }
+    int added = 0;
+    long v = scache_put(&by->vcache, &by->values, s, n, &added);
+    if (v < 0)
+        return map_fail(t, v, row, by->column, err);
+    if (added) {
+        if (by->values.n > MAX_BY_SEGMENTS)
+            return shopstat_error_set(
+                err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[by->column].line,
+                row->pos[by->column].col,
+                "--by %s has more than %d distinct values; is it an identifier?",
+                shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
+        if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
+            return nomem(err);
+        char name[600];
+        snprintf(name, sizeof name, "%s=%.*s", shopstat_reader_colname(t->reader, by->column),
+                 (int)(n > 500 ? 500 : n), s);
+        long sg = new_segment(t, name, SEG_BY, err);
+        if (sg < 0)
+            return err->status;
+        t->seg[sg].plan_index = by->plan_index;
+        t->seg[sg].by_column = by->column;
+        by->segs[v] = (size_t)sg;
+    }
+    *out = (int32_t)by->segs[v];
+    return itab_set(&rc->by[b], vid, *out) ? nomem(err) : SHOPSTAT_OK;
+}
+
+/* Apply the batched rows' cell updates, in row order. */
+static void batch_flush(row_ctx *rc)
+{
+    shopstat_totals *t = rc->t;
+    const int32_t *cells = rc->bcell;
+    for (size_t r = 0; r < rc->nbrow; r++) {
+        const batch_row *br = &rc->brow[r];
+        unit *u = &t->units[br->unit];
+        double w = br->w, w2 = w * w;
+        uint32_t pos = w > 0;
+        for (uint32_t i = 0; i < br->ncells; i++) {
+            int32_t c = *cells++;
+            if (c < 0) {
+                c = ~c;
+                t->cell[c].w2 += w2; /* for eff_base: base cells only */
+            }
+            cell_acc *acc = &u->A[c];
+            acc->T += w;
+            acc->P += pos;
+            acc->N++;
+            if (t->element)
+                u->Q[c] += w2;
+        }
+    }
+    rc->nbrow = 0;
+    rc->nbcell = 0;
+}
+
+static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    row_ctx *rc = ctx;
+    shopstat_totals *t = rc->t;
+    const char *path = shopstat_reader_path(t->reader);
+    shopstat_status st;
+    for (size_t i = 0; i < rc->ncv; i++) {
+        size_t c = rc->cv[i].col;
+        long v = colval_get(&rc->cv[i], row->fields[c], row->lens[c]);
+        if (v == -3)
+            return nomem(err);
+        rc->vid[i] = v;
+    }
+    double w = 1;
+    if (t->has_weight) {
+        if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
+            return st;
+        if (w < 0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->wcol].line,
+                                      row->pos[t->wcol].col, "weight '%.*s' is negative",
+                                      (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
+                                      row->fields[t->wcol]);
+    }
+    if (t->rep && (st = rep_row(t, row, w, err)))
+        return st;
+    long sid = 0;
+    if ((st = row_stratum(rc, row, &sid, err)))
+        return st;
     stratum_info *si = &t->st[sid];
     if (t->fcol != SIZE_MAX) {
         double f;
@@ -698,7 +1118,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       SMAP_KEY(&t->strata, sid));
         }
     }
-    long uid = find_unit(t, row, (size_t)sid, err);
+    long uid = row_unit(rc, row, sid, err);
     if (uid < 0)
         return err->status;
     if (t->element) {
@@ -706,61 +1126,48 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (w > 0)
             si->npsu_pos++;
     }
-    unit *u = &t->units[uid];
     if (w > 0)
-        u->any_pos = 1;
+        t->units[uid].any_pos = 1;
 
-    /* segments this row belongs to */
+    /* segments this row belongs to: condition truths per value, computed once */
     size_t na = 0;
-    for (size_t s = 0; s < t->nseg; s++) {
+    for (size_t s = 0; s < rc->nfixed; s++) {
         const rt_segment *rs = &t->seg[s];
-        if (rs->kind == SEG_BY)
-            continue;
-        int in = 1;
+        int32_t in = 1;
         for (size_t j = 0; j < rs->nconds && in; j++) {
             size_t c = rc->condcols[s][j];
-            in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
+            long v = row_vid(rc, c);
+            in = itab_get(&rc->cond[s][j], v);
+            if (in == UNKNOWN) {
+                in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
+                if (itab_set(&rc->cond[s][j], v, in))
+                    return nomem(err);
+            }
         }
         if (in)
             t->active[na++] = s;
     }
     for (size_t b = 0; b < t->nby; b++) {
-        rt_by *by = &t->by[b];
-        const char *s = row->fields[by->column];
-        size_t n = row->lens[by->column];
-        if (shopstat_reader_is_missing(t->reader, s, n))
-            continue;
-        long v = scache_put(&by->vcache, &by->values, s, n, &added);
-        if (v < 0)
-            return map_fail(t, v, row, by->column, err);
-        if (added) {
-            if (by->values.n > MAX_BY_SEGMENTS)
-                return shopstat_error_set(
-                    err, SHOPSTAT_ELIMIT, path, row->pos[by->column].line,
-                    row->pos[by->column].col,
-                    "--by %s has more than %d distinct values; is it an identifier?",
-                    shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
-            if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
-                return nomem(err);
-            char name[600];
-            snprintf(name, sizeof name, "%s=%.*s", shopstat_reader_colname(t->reader, by->column),
-                     (int)(n > 500 ? 500 : n), s);
-            long sg = new_segment(t, name, SEG_BY, err);
-            if (sg < 0)
-                return err->status;
-            t->seg[sg].plan_index = by->plan_index;
-            t->seg[sg].by_column = by->column;
-            by->segs[v] = (size_t)sg;
-            u = &t->units[uid];
-        }
-        t->active[na++] = by->segs[v];
+        int32_t sg;
+        if ((st = by_segment(rc, b, row, &sg, err)))
+            return st;
+        if (sg >= 0)
+            t->active[na++] = (size_t)sg;
     }
 
     if ((st = read_answers(rc, row, err)))
         return st;
 
-    double w2 = w * w;
-    int pos = w > 0;
+    /* the row's cells */
+    size_t need = 0;
+    for (size_t qi = 0; qi < t->nq; qi++)
+        if (rc->qn[qi] != SIZE_MAX)
+            need += rc->qn[qi] + 1;
+    need *= na;
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + need, sizeof *rc->bcell))
+        return nomem(err);
+    int32_t *cells = rc->bcell + rc->nbcell;
+    size_t nc = 0;
     for (size_t a = 0; a < na; a++) {
         size_t s = t->active[a];
         for (size_t qi = 0; qi < t->nq; qi++) {
@@ -769,28 +1176,53 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             for (size_t k = 0; k <= rc->qn[qi]; k++) {
                 size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
                 long c = cell_for(t, s, qi, level);
-                if (c < 0)
+                if (c < 0 || c >= INT32_MAX)
                     return nomem(err);
-                int ur = unit_reserve(t, u);
-                if (ur == -2)
-                    return shopstat_error_set(
-                        err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
-                        "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
-                        "use fewer questions or segments per run, or omit --psu if every "
-                        "row is its own PSU",
-                        (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
-                if (ur || (t->rep && rep_add(t, c, k == 0)))
-                    return nomem(err);
-                cell_acc *acc = &u->A[c];
-                acc->T += w;
-                acc->P += (uint32_t)pos;
-                acc->N++;
-                if (t->element)
-                    u->Q[c] += w2;
-                if (k == 0)
-                    t->cell[c].w2 += w2; /* for eff_base: base cells only */
+                cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
             }
         }
+    }
+    unit *u = &t->units[uid];
+    int ur = nc ? unit_reserve(t, u) : 0;
+    if (ur == -2)
+        return shopstat_error_set(
+            err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+            "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+            "use fewer questions or segments per run, or omit --psu if every "
+            "row is its own PSU",
+            (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+    if (ur)
+        return nomem(err);
+    if (t->rep) {
+        /* replicate designs add each cell's replicate weights as they go */
+        double w2 = w * w;
+        uint32_t pos = w > 0;
+        for (size_t i = 0; i < nc; i++) {
+            int32_t c = cells[i];
+            int base = c < 0;
+            if (base) {
+                c = ~c;
+                t->cell[c].w2 += w2;
+            }
+            if (rep_add(t, c, base))
+                return nomem(err);
+            cell_acc *acc = &u->A[c];
+            acc->T += w;
+            acc->P += pos;
+            acc->N++;
+            if (t->element)
+                u->Q[c] += w2;
+        }
+    } else {
+        for (size_t i = 0; i < nc; i++)
+            __builtin_prefetch(&u->A[cells[i] < 0 ? ~cells[i] : cells[i]], 1, 3);
+        batch_row *br = &rc->brow[rc->nbrow++];
+        br->unit = (uint32_t)uid;
+        br->ncells = (uint32_t)nc;
+        br->w = w;
+        rc->nbcell += nc;
+        if (rc->nbrow == BATCH_ROWS)
+            batch_flush(rc);
     }
     t->acct.used++;
     return SHOPSTAT_OK;
@@ -949,7 +1381,114 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->qn);
     free(rc->qoff);
     free(rc->lv);
+    shopstat_totals *t = rc->t;
+    for (size_t i = 0; i < rc->ncv; i++)
+        colval_free(&rc->cv[i]);
+    free(rc->cv);
+    free(rc->slot);
+    free(rc->vid);
+    free(rc->strata.v);
+    free(rc->uk);
+    free(rc->uv);
+    if (rc->cond)
+        for (size_t s = 0; s < rc->nfixed; s++) {
+            if (rc->cond[s])
+                for (size_t j = 0; j < t->seg[s].nconds; j++)
+                    free(rc->cond[s][j].v);
+            free(rc->cond[s]);
+        }
+    free(rc->cond);
+    if (rc->by)
+        for (size_t b = 0; b < t->nby; b++)
+            free(rc->by[b].v);
+    free(rc->by);
+    for (size_t q = 0; q < t->nq; q++) {
+        if (rc->qlv)
+            free(rc->qlv[q].v);
+        if (rc->mcode && rc->mcode[q]) {
+            for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+                free(rc->mcode[q][j].v);
+            free(rc->mcode[q]);
+        }
+        if (rc->centry)
+            free(rc->centry[q]);
+    }
+    free(rc->qlv);
+    free(rc->mcode);
+    free(rc->centry);
+    free(rc->ncentry);
+    free(rc->centry_cap);
+    free(rc->cpool);
+    free(rc->bcell);
     free(rc);
+}
+
+/* Value caches for every column the pass reads as a value, and the derived tables. */
+static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    size_t ncols = shopstat_reader_ncols(t->reader);
+    rc->slot = malloc((ncols ? ncols : 1) * sizeof *rc->slot);
+    if (!rc->slot)
+        return nomem(err);
+    for (size_t c = 0; c < ncols; c++)
+        rc->slot[c] = SIZE_MAX;
+    /* columns in a fixed order: strata, PSU, conditions, --by, questions */
+    size_t *cols = malloc((ncols ? ncols : 1) * sizeof *cols);
+    if (!cols)
+        return nomem(err);
+    size_t n = 0;
+#define USE(c)                                                                                 \
+    do {                                                                                       \
+        if (rc->slot[(c)] == SIZE_MAX) {                                                       \
+            rc->slot[(c)] = n;                                                                 \
+            cols[n++] = (c);                                                                   \
+        }                                                                                      \
+    } while (0)
+    if (t->scol != SIZE_MAX)
+        USE(t->scol);
+    if (t->pcol != SIZE_MAX)
+        USE(t->pcol);
+    for (size_t s = 0; s < rc->nfixed; s++)
+        for (size_t j = 0; j < t->seg[s].nconds; j++)
+            USE(rc->condcols[s][j]);
+    for (size_t b = 0; b < t->nby; b++)
+        USE(t->by[b].column);
+    for (size_t q = 0; q < t->nq; q++)
+        for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+            USE(t->q[q].cols[j]);
+#undef USE
+    rc->cv = calloc(n ? n : 1, sizeof *rc->cv);
+    rc->vid = calloc(n ? n : 1, sizeof *rc->vid);
+    if (!rc->cv || !rc->vid) {
+        free(cols);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc->cv[i].col = cols[i];
+        strmap_init(&rc->cv[i].map, COLVAL_MAX, (size_t)16 << 20);
+    }
+    rc->ncv = n;
+    free(cols);
+    rc->cond = calloc(rc->nfixed ? rc->nfixed : 1, sizeof *rc->cond);
+    rc->by = calloc(t->nby ? t->nby : 1, sizeof *rc->by);
+    rc->qlv = calloc(t->nq ? t->nq : 1, sizeof *rc->qlv);
+    rc->mcode = calloc(t->nq ? t->nq : 1, sizeof *rc->mcode);
+    rc->centry = calloc(t->nq ? t->nq : 1, sizeof *rc->centry);
+    rc->ncentry = calloc(t->nq ? t->nq : 1, sizeof *rc->ncentry);
+    rc->centry_cap = calloc(t->nq ? t->nq : 1, sizeof *rc->centry_cap);
+    if (!rc->cond || !rc->by || !rc->qlv || !rc->mcode || !rc->centry || !rc->ncentry ||
+        !rc->centry_cap)
+        return nomem(err);
+    for (size_t s = 0; s < rc->nfixed; s++)
+        if (t->seg[s].nconds &&
+            !(rc->cond[s] = calloc(t->seg[s].nconds, sizeof **rc->cond)))
+            return nomem(err);
+    for (size_t q = 0; q < t->nq; q++)
+        if (t->q[q].pq->kind == SHOPSTAT_Q_MULTI &&
+            !(rc->mcode[q] = calloc(t->q[q].pq->ncolumns, sizeof **rc->mcode)))
+            return nomem(err);
+    return SHOPSTAT_OK;
 }
 
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
@@ -992,6 +1531,8 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
                                  &rc->condcols[s][j], err);
         }
     }
+    if (!st)
+        st = value_caches(rc, err);
     if (st) {
         shopstat_totals_free(t);
         return st;
@@ -1066,6 +1607,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
     g->compensated = 1;
+    batch_flush(w->rc);
     /* strata, in the worker's order of first appearance */
     if (!grow_map(&m->strata, &m->scap, w->strata.n))
         return nomem(err);
@@ -1261,6 +1803,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
 
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
 {
+    if (t->rc)
+        batch_flush(t->rc);
     if (t->rep)
         rep_finish(t);
     row_ctx_free(t->rc);
@@ -1315,6 +1859,7 @@ void shopstat_totals_free(shopstat_totals *t)
 {
     if (!t)
         return;
+    row_ctx_free(t->rc); /* reads the segments and questions */
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
         free(t->q[i].cols);
@@ -1349,7 +1894,6 @@ void shopstat_totals_free(shopstat_totals *t)
     }
     free(t->units);
     free(t->w2_lo);
-    row_ctx_free(t->rc);
     rep_free(t->rep);
     free(t->st);
     strmap_free(&t->strata);
