@@ -447,6 +447,19 @@ struct row_ctx {
     uint32_t *cpool;
     size_t ncpool, cpool_cap;
 
+    /* Row patterns: the value ids of the condition, --by and question columns decide
+     * the row's cells; a pattern seen before gives them without any per-question work. */
+    size_t *pslot;     /* slots of those columns */
+    size_t npslot;
+    uint64_t *phash;   /* per table entry: hash, 0 = empty */
+    uint32_t *pent;    /* per table entry: pattern index + 1 */
+    size_t pmask, npat;
+    uint32_t *pkey;    /* npslot value ids per pattern */
+    uint32_t *pcell_off, *pcell_n;
+    int32_t *pcells;
+    size_t pkey_cap, poff_cap, pn_cap, pcells_cap, npcells;
+    int pfull;
+
     batch_row brow[BATCH_ROWS];
     size_t nbrow;
     int32_t *bcell;    /* cell ids (~id for base cells) of the batched rows */
@@ -1069,6 +1082,162 @@ static void batch_flush(row_ctx *rc)
     rc->nbcell = 0;
 }
 
+/* The row's cells (~id for base cells), from its segments and answers, created at first
+ * touch; written at the end of the batch buffer. */
+static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
+                                 size_t *ncells, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    shopstat_status st;
+    /* segments this row belongs to: condition truths per value, computed once */
+    size_t na = 0;
+    for (size_t s = 0; s < rc->nfixed; s++) {
+        const rt_segment *rs = &t->seg[s];
+        int32_t in = 1;
+        for (size_t j = 0; j < rs->nconds && in; j++) {
+            size_t c = rc->condcols[s][j];
+            long v = row_vid(rc, c);
+            in = itab_get(&rc->cond[s][j], v);
+            if (in == UNKNOWN) {
+                in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
+                if (itab_set(&rc->cond[s][j], v, in))
+                    return nomem(err);
+            }
+        }
+        if (in)
+            t->active[na++] = s;
+    }
+    for (size_t b = 0; b < t->nby; b++) {
+        int32_t sg;
+        if ((st = by_segment(rc, b, row, &sg, err)))
+            return st;
+        if (sg >= 0)
+            t->active[na++] = (size_t)sg;
+    }
+
+    if ((st = read_answers(rc, row, err)))
+        return st;
+
+    /* the row's cells */
+    size_t need = 0;
+    for (size_t qi = 0; qi < t->nq; qi++)
+        if (rc->qn[qi] != SIZE_MAX)
+            need += rc->qn[qi] + 1;
+    need *= na;
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + need, sizeof *rc->bcell))
+        return nomem(err);
+    int32_t *cells = rc->bcell + rc->nbcell;
+    size_t nc = 0;
+    *out = cells;
+    for (size_t a = 0; a < na; a++) {
+        size_t s = t->active[a];
+        for (size_t qi = 0; qi < t->nq; qi++) {
+            if (rc->qn[qi] == SIZE_MAX)
+                continue;
+            for (size_t k = 0; k <= rc->qn[qi]; k++) {
+                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
+                long c = cell_for(t, s, qi, level);
+                if (c < 0 || c >= INT32_MAX)
+                    return nomem(err);
+                cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
+            }
+        }
+    }
+    *ncells = nc;
+    return SHOPSTAT_OK;
+}
+
+#define MAX_PATTERNS 65536
+#define MAX_PATTERN_CELLS ((size_t)8 << 20)
+
+/* Hash of the row's pattern, 0 when a value is not interned (no caching then). */
+static uint64_t pattern_hash(const row_ctx *rc)
+{
+    uint64_t h = 0x243F6A8885A308D3ULL;
+    for (size_t i = 0; i < rc->npslot; i++) {
+        long v = rc->vid[rc->pslot[i]];
+        if (v < 0)
+            return 0;
+        h = (h ^ (uint64_t)v) * 0x100000001B3ULL;
+        h ^= h >> 29;
+    }
+    return h | 1;
+}
+
+/* Index of the row's pattern, or -1. */
+static long pattern_find(const row_ctx *rc, uint64_t h)
+{
+    if (!rc->pmask)
+        return -1;
+    for (size_t e = (size_t)h & rc->pmask; rc->pent[e]; e = (e + 1) & rc->pmask) {
+        if (rc->phash[e] != h)
+            continue;
+        size_t p = rc->pent[e] - 1;
+        const uint32_t *k = rc->pkey + p * rc->npslot;
+        size_t i = 0;
+        while (i < rc->npslot && k[i] == (uint32_t)rc->vid[rc->pslot[i]])
+            i++;
+        if (i == rc->npslot)
+            return (long)p;
+    }
+    return -1;
+}
+
+/* Remember the row's pattern and its cells; silently skipped when the caps are reached
+ * or memory is short (the rows then take the direct path). */
+static void pattern_add(row_ctx *rc, uint64_t h, const int32_t *cells, size_t nc)
+{
+    if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->npcells + nc > MAX_PATTERN_CELLS) {
+        rc->pfull = 1;
+        return;
+    }
+    if ((rc->npat + 1) * 2 > rc->pmask + 1) {
+        size_t ns = rc->pmask ? (rc->pmask + 1) * 2 : 1024;
+        uint64_t *ph = calloc(ns, sizeof *ph);
+        uint32_t *pe = calloc(ns, sizeof *pe);
+        if (!ph || !pe) {
+            free(ph);
+            free(pe);
+            rc->pfull = 1;
+            return;
+        }
+        for (size_t e = 0; rc->pmask && e <= rc->pmask; e++) {
+            if (!rc->pent[e])
+                continue;
+            size_t d = (size_t)rc->phash[e] & (ns - 1);
+            while (pe[d])
+                d = (d + 1) & (ns - 1);
+            ph[d] = rc->phash[e];
+            pe[d] = rc->pent[e];
+        }
+        free(rc->phash);
+        free(rc->pent);
+        rc->phash = ph;
+        rc->pent = pe;
+        rc->pmask = ns - 1;
+    }
+    size_t p = rc->npat;
+    if (grow((void **)&rc->pkey, &rc->pkey_cap, (p + 1) * rc->npslot + 1, sizeof *rc->pkey) ||
+        grow((void **)&rc->pcell_off, &rc->poff_cap, p + 1, sizeof *rc->pcell_off) ||
+        grow((void **)&rc->pcell_n, &rc->pn_cap, p + 1, sizeof *rc->pcell_n) ||
+        grow((void **)&rc->pcells, &rc->pcells_cap, rc->npcells + nc + 1, sizeof *rc->pcells)) {
+        rc->pfull = 1;
+        return;
+    }
+    for (size_t i = 0; i < rc->npslot; i++)
+        rc->pkey[p * rc->npslot + i] = (uint32_t)rc->vid[rc->pslot[i]];
+    rc->pcell_off[p] = (uint32_t)rc->npcells;
+    rc->pcell_n[p] = (uint32_t)nc;
+    memcpy(rc->pcells + rc->npcells, cells, nc * sizeof *cells);
+    rc->npcells += nc;
+    size_t e = (size_t)h & rc->pmask;
+    while (rc->pent[e])
+        e = (e + 1) & rc->pmask;
+    rc->phash[e] = h;
+    rc->pent[e] = (uint32_t)p + 1;
+    rc->npat++;
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     row_ctx *rc = ctx;
@@ -1129,58 +1298,23 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     if (w > 0)
         t->units[uid].any_pos = 1;
 
-    /* segments this row belongs to: condition truths per value, computed once */
-    size_t na = 0;
-    for (size_t s = 0; s < rc->nfixed; s++) {
-        const rt_segment *rs = &t->seg[s];
-        int32_t in = 1;
-        for (size_t j = 0; j < rs->nconds && in; j++) {
-            size_t c = rc->condcols[s][j];
-            long v = row_vid(rc, c);
-            in = itab_get(&rc->cond[s][j], v);
-            if (in == UNKNOWN) {
-                in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
-                if (itab_set(&rc->cond[s][j], v, in))
-                    return nomem(err);
-            }
-        }
-        if (in)
-            t->active[na++] = s;
-    }
-    for (size_t b = 0; b < t->nby; b++) {
-        int32_t sg;
-        if ((st = by_segment(rc, b, row, &sg, err)))
-            return st;
-        if (sg >= 0)
-            t->active[na++] = (size_t)sg;
-    }
-
-    if ((st = read_answers(rc, row, err)))
-        return st;
-
-    /* the row's cells */
-    size_t need = 0;
-    for (size_t qi = 0; qi < t->nq; qi++)
-        if (rc->qn[qi] != SIZE_MAX)
-            need += rc->qn[qi] + 1;
-    need *= na;
-    if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + need, sizeof *rc->bcell))
-        return nomem(err);
-    int32_t *cells = rc->bcell + rc->nbcell;
+    int32_t *cells = NULL;
     size_t nc = 0;
-    for (size_t a = 0; a < na; a++) {
-        size_t s = t->active[a];
-        for (size_t qi = 0; qi < t->nq; qi++) {
-            if (rc->qn[qi] == SIZE_MAX)
-                continue;
-            for (size_t k = 0; k <= rc->qn[qi]; k++) {
-                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
-                long c = cell_for(t, s, qi, level);
-                if (c < 0 || c >= INT32_MAX)
-                    return nomem(err);
-                cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
-            }
-        }
+    uint64_t ph = t->rep ? 0 : pattern_hash(rc);
+    long pat = ph ? pattern_find(rc, ph) : -1;
+    if (pat >= 0) {
+        nc = rc->pcell_n[pat];
+        if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + nc, sizeof *rc->bcell))
+            return nomem(err);
+        cells = rc->bcell + rc->nbcell;
+        const int32_t *src = rc->pcells + rc->pcell_off[pat];
+        for (size_t i = 0; i < nc; i++)
+            cells[i] = src[i];
+    } else {
+        if ((st = row_cells(rc, row, &cells, &nc, err)))
+            return st;
+        if (ph)
+            pattern_add(rc, ph, cells, nc);
     }
     unit *u = &t->units[uid];
     int ur = nc ? unit_reserve(t, u) : 0;
@@ -1420,6 +1554,13 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->centry_cap);
     free(rc->cpool);
     free(rc->bcell);
+    free(rc->pslot);
+    free(rc->phash);
+    free(rc->pent);
+    free(rc->pkey);
+    free(rc->pcell_off);
+    free(rc->pcell_n);
+    free(rc->pcells);
     free(rc);
 }
 
@@ -1470,6 +1611,24 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     }
     rc->ncv = n;
     free(cols);
+    rc->pslot = malloc((n ? n : 1) * sizeof *rc->pslot);
+    char *inpat = calloc(n ? n : 1, 1);
+    if (!rc->pslot || !inpat) {
+        free(inpat);
+        return nomem(err);
+    }
+    for (size_t s = 0; s < rc->nfixed; s++)
+        for (size_t j = 0; j < t->seg[s].nconds; j++)
+            inpat[rc->slot[rc->condcols[s][j]]] = 1;
+    for (size_t b = 0; b < t->nby; b++)
+        inpat[rc->slot[t->by[b].column]] = 1;
+    for (size_t q = 0; q < t->nq; q++)
+        for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+            inpat[rc->slot[t->q[q].cols[j]]] = 1;
+    for (size_t i = 0; i < n; i++)
+        if (inpat[i])
+            rc->pslot[rc->npslot++] = i;
+    free(inpat);
     rc->cond = calloc(rc->nfixed ? rc->nfixed : 1, sizeof *rc->cond);
     rc->by = calloc(t->nby ? t->nby : 1, sizeof *rc->by);
     rc->qlv = calloc(t->nq ? t->nq : 1, sizeof *rc->qlv);
