@@ -422,6 +422,8 @@ typedef struct batch_row {
     double w;
 } batch_row;
 
+#define PATTERN_KEY_MAX 256
+
 struct row_ctx {
     shopstat_totals *t;
     size_t nfixed;     /* segments bound before the pass (condcols allocated) */
@@ -454,7 +456,14 @@ struct row_ctx {
     uint64_t *phash;   /* per table entry: hash, 0 = empty */
     uint32_t *pent;    /* per table entry: pattern index + 1 */
     size_t pmask, npat;
-    uint32_t *pkey;    /* npslot value ids per pattern */
+    unsigned char *pkey; /* pattern keys (see pattern_key), back to back */
+    uint32_t *pkoff, *pklen;
+    size_t npkey, pkoff_cap, pklen_cap;
+    unsigned char kbuf[PATTERN_KEY_MAX + 8];
+    size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
+    uint64_t *dk;      /* (strata word, PSU word) -> stratum and unit: open addressing */
+    int32_t *dsid, *duid; /* duid: unit + 1, 0 = empty */
+    size_t dmask, dn;
     uint32_t *pcell_off, *pcell_n;
     int32_t *pcells;
     size_t pkey_cap, poff_cap, pn_cap, pcells_cap, npcells;
@@ -1108,7 +1117,7 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
             t->active[na++] = s;
     }
     for (size_t b = 0; b < t->nby; b++) {
-        int32_t sg;
+        int32_t sg = -1;
         if ((st = by_segment(rc, b, row, &sg, err)))
             return st;
         if (sg >= 0)
@@ -1150,22 +1159,41 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
 #define MAX_PATTERNS 65536
 #define MAX_PATTERN_CELLS ((size_t)8 << 20)
 
-/* Hash of the row's pattern, 0 when a value is not interned (no caching then). */
-static uint64_t pattern_hash(const row_ctx *rc)
+/* The row's pattern key: each pattern column's bytes after a length byte, zero-padded to
+ * whole words, in rc->kbuf. Returns its length, 0 when a field is too long to cache. */
+static size_t pattern_key(row_ctx *rc, const shopstat_row *row)
+{
+    unsigned char *k = rc->kbuf;
+    size_t kl = 0;
+    for (size_t i = 0; i < rc->npslot; i++) {
+        size_t c = rc->cv[rc->pslot[i]].col;
+        size_t n = row->lens[c];
+        if (n > 250 || kl + n + 1 > PATTERN_KEY_MAX)
+            return 0;
+        const unsigned char *f = (const unsigned char *)row->fields[c];
+        k[kl++] = (unsigned char)n;
+        for (size_t j = 0; j < n; j++)
+            k[kl++] = f[j];
+    }
+    while (kl % 8)
+        k[kl++] = 0;
+    return kl;
+}
+
+static uint64_t pattern_hash(const unsigned char *k, size_t kl)
 {
     uint64_t h = 0x243F6A8885A308D3ULL;
-    for (size_t i = 0; i < rc->npslot; i++) {
-        long v = rc->vid[rc->pslot[i]];
-        if (v < 0)
-            return 0;
-        h = (h ^ (uint64_t)v) * 0x100000001B3ULL;
-        h ^= h >> 29;
+    for (size_t i = 0; i < kl; i += 8) {
+        uint64_t w;
+        memcpy(&w, k + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
     }
     return h | 1;
 }
 
-/* Index of the row's pattern, or -1. */
-static long pattern_find(const row_ctx *rc, uint64_t h)
+/* Index of the pattern with key k, or -1. */
+static long pattern_find(const row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl)
 {
     if (!rc->pmask)
         return -1;
@@ -1173,11 +1201,18 @@ static long pattern_find(const row_ctx *rc, uint64_t h)
         if (rc->phash[e] != h)
             continue;
         size_t p = rc->pent[e] - 1;
-        const uint32_t *k = rc->pkey + p * rc->npslot;
+        if (rc->pklen[p] != kl)
+            continue;
+        const unsigned char *q = rc->pkey + rc->pkoff[p];
         size_t i = 0;
-        while (i < rc->npslot && k[i] == (uint32_t)rc->vid[rc->pslot[i]])
-            i++;
-        if (i == rc->npslot)
+        for (; i < kl; i += 8) {
+            uint64_t a, b;
+            memcpy(&a, q + i, 8);
+            memcpy(&b, k + i, 8);
+            if (a != b)
+                break;
+        }
+        if (i >= kl)
             return (long)p;
     }
     return -1;
@@ -1185,7 +1220,8 @@ static long pattern_find(const row_ctx *rc, uint64_t h)
 
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
-static void pattern_add(row_ctx *rc, uint64_t h, const int32_t *cells, size_t nc)
+static void pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
+                        const int32_t *cells, size_t nc)
 {
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->npcells + nc > MAX_PATTERN_CELLS) {
         rc->pfull = 1;
@@ -1217,15 +1253,19 @@ static void pattern_add(row_ctx *rc, uint64_t h, const int32_t *cells, size_t nc
         rc->pmask = ns - 1;
     }
     size_t p = rc->npat;
-    if (grow((void **)&rc->pkey, &rc->pkey_cap, (p + 1) * rc->npslot + 1, sizeof *rc->pkey) ||
+    if (grow((void **)&rc->pkey, &rc->pkey_cap, rc->npkey + kl, 1) ||
+        grow((void **)&rc->pkoff, &rc->pkoff_cap, p + 1, sizeof *rc->pkoff) ||
+        grow((void **)&rc->pklen, &rc->pklen_cap, p + 1, sizeof *rc->pklen) ||
         grow((void **)&rc->pcell_off, &rc->poff_cap, p + 1, sizeof *rc->pcell_off) ||
         grow((void **)&rc->pcell_n, &rc->pn_cap, p + 1, sizeof *rc->pcell_n) ||
         grow((void **)&rc->pcells, &rc->pcells_cap, rc->npcells + nc + 1, sizeof *rc->pcells)) {
         rc->pfull = 1;
         return;
     }
-    for (size_t i = 0; i < rc->npslot; i++)
-        rc->pkey[p * rc->npslot + i] = (uint32_t)rc->vid[rc->pslot[i]];
+    memcpy(rc->pkey + rc->npkey, k, kl);
+    rc->pkoff[p] = (uint32_t)rc->npkey;
+    rc->pklen[p] = (uint32_t)kl;
+    rc->npkey += kl;
     rc->pcell_off[p] = (uint32_t)rc->npcells;
     rc->pcell_n[p] = (uint32_t)nc;
     memcpy(rc->pcells + rc->npcells, cells, nc * sizeof *cells);
@@ -1238,19 +1278,105 @@ static void pattern_add(row_ctx *rc, uint64_t h, const int32_t *cells, size_t nc
     rc->npat++;
 }
 
+/* The row's strata and PSU fields as two words (bytes, length in the top byte); 0 when
+ * one is longer than 7 bytes (then the row takes the lookups every time). */
+static int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
+{
+    const shopstat_totals *t = rc->t;
+    const size_t cols[2] = {t->scol, t->pcol};
+    for (int i = 0; i < 2; i++) {
+        k[i] = 0;
+        if (cols[i] == SIZE_MAX)
+            continue;
+        size_t n = row->lens[cols[i]];
+        if (n > 7)
+            return 0;
+        k[i] = pack8(row->fields[cols[i]], n) | (uint64_t)n << 56;
+    }
+    return 1;
+}
+
+static inline size_t design_hash(const uint64_t k[2])
+{
+    uint64_t h = (k[0] * 0x9E3779B97F4A7C15ULL) ^ k[1];
+    h *= 0xC2B2AE3D27D4EB4FULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int design_find(const row_ctx *rc, const uint64_t k[2], long *sid, long *uid)
+{
+    if (!rc->dmask)
+        return 0;
+    for (size_t e = design_hash(k) & rc->dmask; rc->duid[e]; e = (e + 1) & rc->dmask)
+        if (rc->dk[2 * e] == k[0] && rc->dk[2 * e + 1] == k[1]) {
+            *sid = rc->dsid[e];
+            *uid = rc->duid[e] - 1;
+            return 1;
+        }
+    return 0;
+}
+
+static int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
+{
+    if (uid >= INT32_MAX || sid >= INT32_MAX || rc->dn >= ((size_t)1 << 24))
+        return 0;
+    if ((rc->dn + 1) * 2 > rc->dmask + 1) {
+        size_t ns = rc->dmask ? (rc->dmask + 1) * 2 : 256;
+        uint64_t *dk = calloc(2 * ns, sizeof *dk);
+        int32_t *ds = calloc(ns, sizeof *ds), *du = calloc(ns, sizeof *du);
+        if (!dk || !ds || !du) {
+            free(dk);
+            free(ds);
+            free(du);
+            return -1;
+        }
+        for (size_t e = 0; rc->dmask && e <= rc->dmask; e++) {
+            if (!rc->duid[e])
+                continue;
+            size_t d = design_hash(rc->dk + 2 * e) & (ns - 1);
+            while (du[d])
+                d = (d + 1) & (ns - 1);
+            dk[2 * d] = rc->dk[2 * e];
+            dk[2 * d + 1] = rc->dk[2 * e + 1];
+            ds[d] = rc->dsid[e];
+            du[d] = rc->duid[e];
+        }
+        free(rc->dk);
+        free(rc->dsid);
+        free(rc->duid);
+        rc->dk = dk;
+        rc->dsid = ds;
+        rc->duid = du;
+        rc->dmask = ns - 1;
+    }
+    size_t e = design_hash(k) & rc->dmask;
+    while (rc->duid[e])
+        e = (e + 1) & rc->dmask;
+    rc->dk[2 * e] = k[0];
+    rc->dk[2 * e + 1] = k[1];
+    rc->dsid[e] = (int32_t)sid;
+    rc->duid[e] = (int32_t)uid + 1;
+    rc->dn++;
+    return 0;
+}
+
+static long value_id(row_ctx *rc, size_t slot, const shopstat_row *row)
+{
+    size_t c = rc->cv[slot].col;
+    return colval_get(&rc->cv[slot], row->fields[c], row->lens[c]);
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     row_ctx *rc = ctx;
     shopstat_totals *t = rc->t;
     const char *path = shopstat_reader_path(t->reader);
     shopstat_status st;
-    for (size_t i = 0; i < rc->ncv; i++) {
-        size_t c = rc->cv[i].col;
-        long v = colval_get(&rc->cv[i], row->fields[c], row->lens[c]);
-        if (v == -3)
-            return nomem(err);
-        rc->vid[i] = v;
-    }
+    /* (stratum, unit) of the row's design values seen before: no errors possible */
+    long sid = 0, uid = -1;
+    uint64_t dk[2];
+    int dkey = design_key(rc, row, dk);
+    int dhit = dkey && design_find(rc, dk, &sid, &uid);
     double w = 1;
     if (t->has_weight) {
         if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
@@ -1263,9 +1389,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    long sid = 0;
-    if ((st = row_stratum(rc, row, &sid, err)))
-        return st;
+    if (!dhit) {
+        for (size_t i = 0; i < rc->ndesign; i++) {
+            long v = value_id(rc, i, row);
+            if (v == -3)
+                return nomem(err);
+            rc->vid[i] = v;
+        }
+        if ((st = row_stratum(rc, row, &sid, err)))
+            return st;
+    }
     stratum_info *si = &t->st[sid];
     if (t->fcol != SIZE_MAX) {
         double f;
@@ -1287,9 +1420,13 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       SMAP_KEY(&t->strata, sid));
         }
     }
-    long uid = row_unit(rc, row, sid, err);
-    if (uid < 0)
-        return err->status;
+    if (!dhit) {
+        uid = row_unit(rc, row, sid, err);
+        if (uid < 0)
+            return err->status;
+        if (dkey && design_add(rc, dk, sid, uid))
+            return nomem(err);
+    }
     if (t->element) {
         si->npsu++;
         if (w > 0)
@@ -1300,8 +1437,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
 
     int32_t *cells = NULL;
     size_t nc = 0;
-    uint64_t ph = t->rep ? 0 : pattern_hash(rc);
-    long pat = ph ? pattern_find(rc, ph) : -1;
+    size_t kl = t->rep ? 0 : pattern_key(rc, row);
+    uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
+    long pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : -1;
     if (pat >= 0) {
         nc = rc->pcell_n[pat];
         if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + nc, sizeof *rc->bcell))
@@ -1311,10 +1449,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         for (size_t i = 0; i < nc; i++)
             cells[i] = src[i];
     } else {
+        for (size_t i = 0; i < rc->ncv; i++) {
+            long v = value_id(rc, i, row);
+            if (v == -3)
+                return nomem(err);
+            rc->vid[i] = v;
+        }
         if ((st = row_cells(rc, row, &cells, &nc, err)))
             return st;
-        if (ph)
-            pattern_add(rc, ph, cells, nc);
+        if (kl)
+            pattern_add(rc, ph, rc->kbuf, kl, cells, nc);
     }
     unit *u = &t->units[uid];
     int ur = nc ? unit_reserve(t, u) : 0;
@@ -1558,6 +1702,11 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->phash);
     free(rc->pent);
     free(rc->pkey);
+    free(rc->pkoff);
+    free(rc->pklen);
+    free(rc->dk);
+    free(rc->dsid);
+    free(rc->duid);
     free(rc->pcell_off);
     free(rc->pcell_n);
     free(rc->pcells);
@@ -1590,6 +1739,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
         USE(t->scol);
     if (t->pcol != SIZE_MAX)
         USE(t->pcol);
+    rc->ndesign = n;
     for (size_t s = 0; s < rc->nfixed; s++)
         for (size_t j = 0; j < t->seg[s].nconds; j++)
             USE(rc->condcols[s][j]);
