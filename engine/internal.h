@@ -59,8 +59,5 @@ size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size);
 shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int at_eof,
                                  shopstat_row_fn fn, void *ctx, size_t *rows,
                                  shopstat_error *err);
-/* A fresh reader over the same file with the same options as r. */
-shopstat_status reader_reopen(const shopstat_reader *r, shopstat_reader **out,
-                              shopstat_error *err);
 
 #endif

@@ -160,18 +160,8 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
         chunk = DEFAULT_CHUNK;
     if (!p->design.repweights && run_chunks(p, r, (int)threads, chunk, out) == 0)
         return SHOPSTAT_OK;
-    /* The exact pass: over r itself when untouched, else over a fresh reader. */
-    if (!reader_range_capable(r, &(size_t){0}, &(size_t){0}) || p->design.repweights)
-        return pass_exact(p, r, out, err);
-    shopstat_reader *r2 = NULL;
-    shopstat_status st = reader_reopen(r, &r2, err);
-    if (st)
-        return st;
-    st = pass_exact(p, r2, out, err);
-    if (*out)
-        (*out)->reader = NULL;
-    shopstat_reader_free(r2);
-    return st;
+    /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */
+    return pass_exact(p, r, out, err);
 }
 
 shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,

@@ -424,6 +424,16 @@ typedef struct batch_row {
 
 #define PATTERN_KEY_MAX 256
 
+typedef struct pattern_slot {
+    uint64_t h;
+    uint32_t off;
+} pattern_slot;
+
+typedef struct design_slot {
+    uint64_t k[2];
+    int32_t sid, uid; /* uid + 1, 0 = empty */
+} design_slot;
+
 struct row_ctx {
     shopstat_totals *t;
     size_t nfixed;     /* segments bound before the pass (condcols allocated) */
@@ -449,25 +459,19 @@ struct row_ctx {
     uint32_t *cpool;
     size_t ncpool, cpool_cap;
 
-    /* Row patterns: the value ids of the condition, --by and question columns decide
+    /* Row patterns: the bytes of the condition, --by and question columns decide
      * the row's cells; a pattern seen before gives them without any per-question work. */
     size_t *pslot;     /* slots of those columns */
     size_t npslot;
-    uint64_t *phash;   /* per table entry: hash, 0 = empty */
-    uint32_t *pent;    /* per table entry: pattern index + 1 */
+    pattern_slot *ptab; /* hash (0 = empty) -> record offset */
     size_t pmask, npat;
-    unsigned char *pkey; /* pattern keys (see pattern_key), back to back */
-    uint32_t *pkoff, *pklen;
-    size_t npkey, pkoff_cap, pklen_cap;
+    uint64_t *prec;    /* pattern records (see pattern_add) */
+    size_t nprec, prec_cap;
+    int pfull;
     unsigned char kbuf[PATTERN_KEY_MAX + 8];
     size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
-    uint64_t *dk;      /* (strata word, PSU word) -> stratum and unit: open addressing */
-    int32_t *dsid, *duid; /* duid: unit + 1, 0 = empty */
+    design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
     size_t dmask, dn;
-    uint32_t *pcell_off, *pcell_n;
-    int32_t *pcells;
-    size_t pkey_cap, poff_cap, pn_cap, pcells_cap, npcells;
-    int pfull;
 
     batch_row brow[BATCH_ROWS];
     size_t nbrow;
@@ -1157,7 +1161,7 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
 }
 
 #define MAX_PATTERNS 65536
-#define MAX_PATTERN_CELLS ((size_t)8 << 20)
+#define MAX_PATTERN_WORDS ((size_t)4 << 20)
 
 /* The row's pattern key: each pattern column's bytes after a length byte, zero-padded to
  * whole words, in rc->kbuf. Returns its length, 0 when a field is too long to cache. */
@@ -1192,30 +1196,36 @@ static uint64_t pattern_hash(const unsigned char *k, size_t kl)
     return h | 1;
 }
 
-/* Index of the pattern with key k, or -1. */
-static long pattern_find(const row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl)
+/* A pattern record in rc->prec (8-byte words): a header (key bytes << 32 | cells), the
+ * key, then the cell ids, so one lookup touches a few adjacent cache lines. */
+static inline const uint64_t *pattern_record(const row_ctx *rc, uint32_t off)
+{
+    return rc->prec + off;
+}
+
+/* Record of the pattern with key k, or NULL. */
+static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigned char *k,
+                                    size_t kl)
 {
     if (!rc->pmask)
-        return -1;
-    for (size_t e = (size_t)h & rc->pmask; rc->pent[e]; e = (e + 1) & rc->pmask) {
-        if (rc->phash[e] != h)
+        return NULL;
+    for (size_t e = (size_t)h & rc->pmask; rc->ptab[e].h; e = (e + 1) & rc->pmask) {
+        if (rc->ptab[e].h != h)
             continue;
-        size_t p = rc->pent[e] - 1;
-        if (rc->pklen[p] != kl)
+        const uint64_t *r = pattern_record(rc, rc->ptab[e].off);
+        if ((r[0] >> 32) != kl)
             continue;
-        const unsigned char *q = rc->pkey + rc->pkoff[p];
         size_t i = 0;
-        for (; i < kl; i += 8) {
-            uint64_t a, b;
-            memcpy(&a, q + i, 8);
-            memcpy(&b, k + i, 8);
-            if (a != b)
+        for (; i < kl / 8; i++) {
+            uint64_t w;
+            memcpy(&w, k + 8 * i, 8);
+            if (r[1 + i] != w)
                 break;
         }
-        if (i >= kl)
-            return (long)p;
+        if (i == kl / 8)
+            return r;
     }
-    return -1;
+    return NULL;
 }
 
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
@@ -1223,58 +1233,45 @@ static long pattern_find(const row_ctx *rc, uint64_t h, const unsigned char *k, 
 static void pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
                         const int32_t *cells, size_t nc)
 {
-    if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->npcells + nc > MAX_PATTERN_CELLS) {
+    size_t words = 1 + kl / 8 + (nc + 1) / 2;
+    if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
         return;
     }
     if ((rc->npat + 1) * 2 > rc->pmask + 1) {
         size_t ns = rc->pmask ? (rc->pmask + 1) * 2 : 1024;
-        uint64_t *ph = calloc(ns, sizeof *ph);
-        uint32_t *pe = calloc(ns, sizeof *pe);
-        if (!ph || !pe) {
-            free(ph);
-            free(pe);
+        pattern_slot *pt = calloc(ns, sizeof *pt);
+        if (!pt) {
             rc->pfull = 1;
             return;
         }
         for (size_t e = 0; rc->pmask && e <= rc->pmask; e++) {
-            if (!rc->pent[e])
+            if (!rc->ptab[e].h)
                 continue;
-            size_t d = (size_t)rc->phash[e] & (ns - 1);
-            while (pe[d])
+            size_t d = (size_t)rc->ptab[e].h & (ns - 1);
+            while (pt[d].h)
                 d = (d + 1) & (ns - 1);
-            ph[d] = rc->phash[e];
-            pe[d] = rc->pent[e];
+            pt[d] = rc->ptab[e];
         }
-        free(rc->phash);
-        free(rc->pent);
-        rc->phash = ph;
-        rc->pent = pe;
+        free(rc->ptab);
+        rc->ptab = pt;
         rc->pmask = ns - 1;
     }
-    size_t p = rc->npat;
-    if (grow((void **)&rc->pkey, &rc->pkey_cap, rc->npkey + kl, 1) ||
-        grow((void **)&rc->pkoff, &rc->pkoff_cap, p + 1, sizeof *rc->pkoff) ||
-        grow((void **)&rc->pklen, &rc->pklen_cap, p + 1, sizeof *rc->pklen) ||
-        grow((void **)&rc->pcell_off, &rc->poff_cap, p + 1, sizeof *rc->pcell_off) ||
-        grow((void **)&rc->pcell_n, &rc->pn_cap, p + 1, sizeof *rc->pcell_n) ||
-        grow((void **)&rc->pcells, &rc->pcells_cap, rc->npcells + nc + 1, sizeof *rc->pcells)) {
+    if (grow((void **)&rc->prec, &rc->prec_cap, rc->nprec + words, sizeof *rc->prec)) {
         rc->pfull = 1;
         return;
     }
-    memcpy(rc->pkey + rc->npkey, k, kl);
-    rc->pkoff[p] = (uint32_t)rc->npkey;
-    rc->pklen[p] = (uint32_t)kl;
-    rc->npkey += kl;
-    rc->pcell_off[p] = (uint32_t)rc->npcells;
-    rc->pcell_n[p] = (uint32_t)nc;
-    memcpy(rc->pcells + rc->npcells, cells, nc * sizeof *cells);
-    rc->npcells += nc;
+    uint64_t *r = rc->prec + rc->nprec;
+    r[0] = (uint64_t)kl << 32 | (uint64_t)nc;
+    memcpy(r + 1, k, kl);
+    r[words - 1] = 0;
+    memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
     size_t e = (size_t)h & rc->pmask;
-    while (rc->pent[e])
+    while (rc->ptab[e].h)
         e = (e + 1) & rc->pmask;
-    rc->phash[e] = h;
-    rc->pent[e] = (uint32_t)p + 1;
+    rc->ptab[e].h = h;
+    rc->ptab[e].off = (uint32_t)rc->nprec;
+    rc->nprec += words;
     rc->npat++;
 }
 
@@ -1307,10 +1304,10 @@ static int design_find(const row_ctx *rc, const uint64_t k[2], long *sid, long *
 {
     if (!rc->dmask)
         return 0;
-    for (size_t e = design_hash(k) & rc->dmask; rc->duid[e]; e = (e + 1) & rc->dmask)
-        if (rc->dk[2 * e] == k[0] && rc->dk[2 * e + 1] == k[1]) {
-            *sid = rc->dsid[e];
-            *uid = rc->duid[e] - 1;
+    for (size_t e = design_hash(k) & rc->dmask; rc->dtab[e].uid; e = (e + 1) & rc->dmask)
+        if (rc->dtab[e].k[0] == k[0] && rc->dtab[e].k[1] == k[1]) {
+            *sid = rc->dtab[e].sid;
+            *uid = rc->dtab[e].uid - 1;
             return 1;
         }
     return 0;
@@ -1322,40 +1319,28 @@ static int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
         return 0;
     if ((rc->dn + 1) * 2 > rc->dmask + 1) {
         size_t ns = rc->dmask ? (rc->dmask + 1) * 2 : 256;
-        uint64_t *dk = calloc(2 * ns, sizeof *dk);
-        int32_t *ds = calloc(ns, sizeof *ds), *du = calloc(ns, sizeof *du);
-        if (!dk || !ds || !du) {
-            free(dk);
-            free(ds);
-            free(du);
+        design_slot *dt = calloc(ns, sizeof *dt);
+        if (!dt)
             return -1;
-        }
         for (size_t e = 0; rc->dmask && e <= rc->dmask; e++) {
-            if (!rc->duid[e])
+            if (!rc->dtab[e].uid)
                 continue;
-            size_t d = design_hash(rc->dk + 2 * e) & (ns - 1);
-            while (du[d])
+            size_t d = design_hash(rc->dtab[e].k) & (ns - 1);
+            while (dt[d].uid)
                 d = (d + 1) & (ns - 1);
-            dk[2 * d] = rc->dk[2 * e];
-            dk[2 * d + 1] = rc->dk[2 * e + 1];
-            ds[d] = rc->dsid[e];
-            du[d] = rc->duid[e];
+            dt[d] = rc->dtab[e];
         }
-        free(rc->dk);
-        free(rc->dsid);
-        free(rc->duid);
-        rc->dk = dk;
-        rc->dsid = ds;
-        rc->duid = du;
+        free(rc->dtab);
+        rc->dtab = dt;
         rc->dmask = ns - 1;
     }
     size_t e = design_hash(k) & rc->dmask;
-    while (rc->duid[e])
+    while (rc->dtab[e].uid)
         e = (e + 1) & rc->dmask;
-    rc->dk[2 * e] = k[0];
-    rc->dk[2 * e + 1] = k[1];
-    rc->dsid[e] = (int32_t)sid;
-    rc->duid[e] = (int32_t)uid + 1;
+    rc->dtab[e].k[0] = k[0];
+    rc->dtab[e].k[1] = k[1];
+    rc->dtab[e].sid = (int32_t)sid;
+    rc->dtab[e].uid = (int32_t)uid + 1;
     rc->dn++;
     return 0;
 }
@@ -1439,13 +1424,13 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     size_t nc = 0;
     size_t kl = t->rep ? 0 : pattern_key(rc, row);
     uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
-    long pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : -1;
-    if (pat >= 0) {
-        nc = rc->pcell_n[pat];
+    const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
+    if (pat) {
+        nc = (uint32_t)pat[0];
         if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + nc, sizeof *rc->bcell))
             return nomem(err);
         cells = rc->bcell + rc->nbcell;
-        const int32_t *src = rc->pcells + rc->pcell_off[pat];
+        const int32_t *src = (const int32_t *)(pat + 1 + kl / 8);
         for (size_t i = 0; i < nc; i++)
             cells[i] = src[i];
     } else {
@@ -1699,17 +1684,9 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->cpool);
     free(rc->bcell);
     free(rc->pslot);
-    free(rc->phash);
-    free(rc->pent);
-    free(rc->pkey);
-    free(rc->pkoff);
-    free(rc->pklen);
-    free(rc->dk);
-    free(rc->dsid);
-    free(rc->duid);
-    free(rc->pcell_off);
-    free(rc->pcell_n);
-    free(rc->pcells);
+    free(rc->ptab);
+    free(rc->prec);
+    free(rc->dtab);
     free(rc);
 }
 

@@ -44,7 +44,6 @@ struct shopstat_reader {
     unsigned char miss_first[256]; /* 1 for bytes a missing value can start or end with */
     shopstat_csv_dialect d;
     char enc_name[64];
-    char *enc_given;    /* opts.encoding as given (NULL: detect), for reader_reopen */
     int validate_utf8;  /* bytes must be valid UTF-8 (no conversion) */
     int utf8_detected;  /* UTF-8 was chosen by looking at the first bytes */
     iconv_t cd;         /* (iconv_t)-1 when not converting */
@@ -871,7 +870,6 @@ void shopstat_reader_free(shopstat_reader *r)
             free(r->missing[i]);
     free(r->missing);
     free(r->path);
-    free(r->enc_given);
     free(r->conv);
     free(r->buf);
     free(r->q);
@@ -925,8 +923,6 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         shopstat_csv_opts_init(&r->opts);
     if (r->opts.block_size == 0)
         r->opts.block_size = (size_t)1 << 20;
-    if (opts && opts->encoding && !(r->enc_given = dupstr(opts->encoding)))
-        return nomem(r, err);
     r->opts.encoding = NULL; /* the copies below are used instead */
     r->opts.missing = NULL;
     if (opts && opts->missing) {
@@ -1611,13 +1607,4 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     if (rr->failed)
         return rr->status != SHOPSTAT_OK ? rr->status : SHOPSTAT_EINPUT;
     return SHOPSTAT_OK;
-}
-
-shopstat_status reader_reopen(const shopstat_reader *r, shopstat_reader **out,
-                              shopstat_error *err)
-{
-    shopstat_csv_opts o = r->opts;
-    o.encoding = r->enc_given;
-    o.missing = (const char *const *)r->missing;
-    return shopstat_reader_open(r->path, &o, out, err);
 }
