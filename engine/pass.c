@@ -1137,7 +1137,7 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
         if (rc->qn[qi] != SIZE_MAX)
             need += rc->qn[qi] + 1;
     need *= na;
-    if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + need, sizeof *rc->bcell))
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + need + 1, sizeof *rc->bcell))
         return nomem(err);
     int32_t *cells = rc->bcell + rc->nbcell;
     size_t nc = 0;
@@ -1427,7 +1427,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
     if (pat) {
         nc = (uint32_t)pat[0];
-        if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + nc, sizeof *rc->bcell))
+        if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + nc + 1, sizeof *rc->bcell))
             return nomem(err);
         cells = rc->bcell + rc->nbcell;
         const int32_t *src = (const int32_t *)(pat + 1 + kl / 8);
