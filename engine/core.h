@@ -244,6 +244,8 @@ struct shopstat_totals {
     unit *units;
     size_t nunits, unitcap;
     size_t acc_bytes;   /* bytes of all units' per-cell sums (capped in pass.c) */
+    void *slab[4];      /* the units' A, Q, L, QL arrays (pass.c) */
+    size_t slab_bytes[4], slab_stride, slab_units;
 
     /* pass caches */
     long last_unit;

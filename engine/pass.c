@@ -1,9 +1,11 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core.h"
 
@@ -128,32 +130,137 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
 
 /* Per-unit sums are dense (every cell known when the unit was last touched), so memory
  * is about PSUs x cells x 16 bytes: cap it, because an identifier given as --psu with a
- * many-level question would otherwise ask for tens of gigabytes. -1: out of memory,
- * -2: MAX_ACC_BYTES would be exceeded. */
+ * many-level question would otherwise ask for tens of gigabytes.
+ *
+ * They live in slabs, one per array (sums, element-mode squares, and the merged totals'
+ * compensations), unit u at u x stride, mapped with transparent huge pages where the
+ * kernel allows: rows go to random PSUs, and a few 2 MiB pages instead of a thousand
+ * 4 KiB ones spare both the page faults and the TLB misses. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *slab_map(size_t bytes)
+{
+    if (bytes < HUGE_PAGE)
+        return calloc(1, bytes);
+    /* map a huge page more, keep a 2 MiB-aligned run */
+    size_t len = bytes + HUGE_PAGE;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    size_t tail = (size_t)(p + len - (a + bytes));
+    if (tail)
+        munmap(a + bytes, tail);
+#ifdef MADV_HUGEPAGE
+    madvise(a, bytes, MADV_HUGEPAGE);
+#endif
+    return a;
+}
+
+static void slab_unmap(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+    if (bytes < HUGE_PAGE)
+        free(p);
+    else
+        munmap(p, bytes);
+}
+
+enum { SLAB_A, SLAB_Q, SLAB_L, SLAB_QL, NSLAB };
+
+static size_t slab_elem(const shopstat_totals *t, int k)
+{
+    switch (k) {
+    case SLAB_A: return sizeof(cell_acc);
+    case SLAB_Q: return t->element ? sizeof(double) : 0;
+    case SLAB_L: return t->compensated ? sizeof(double) : 0;
+    default: return t->compensated && t->element ? sizeof(double) : 0;
+    }
+}
+
+static void **slab_ptr(unit *u, int k)
+{
+    return k == SLAB_A ? (void **)&u->A : k == SLAB_Q ? (void **)&u->Q
+                                        : k == SLAB_L ? (void **)&u->L
+                                                      : (void **)&u->QL;
+}
+
+/* Storage for t->cellcap cells for every unit (a new layout when the cells outgrow the
+ * stride or the units the slabs): -1 out of memory, -2 MAX_ACC_BYTES. */
+static int slab_relayout(shopstat_totals *t)
+{
+    size_t stride = t->slab_stride, units = t->slab_units;
+    if (stride < t->cellcap)
+        stride = t->cellcap;
+    if (units < t->nunits) {
+        units = units ? units : 64;
+        while (units < t->nunits)
+            units *= 2;
+    }
+    size_t per = 0;
+    for (int k = 0; k < NSLAB; k++)
+        per += slab_elem(t, k);
+    if (units * stride > MAX_ACC_BYTES / per)
+        return -2;
+    void *ns[NSLAB] = {NULL, NULL, NULL, NULL};
+    for (int k = 0; k < NSLAB; k++) {
+        size_t e = slab_elem(t, k);
+        if (e && !(ns[k] = slab_map(units * stride * e))) {
+            for (int j = 0; j < k; j++)
+                slab_unmap(ns[j], units * stride * slab_elem(t, j));
+            return -1;
+        }
+    }
+    for (size_t u = 0; u < t->nunits; u++) {
+        unit *un = &t->units[u];
+        for (int k = 0; k < NSLAB; k++) {
+            size_t e = slab_elem(t, k);
+            void **pp = slab_ptr(un, k);
+            char *dst = e ? (char *)ns[k] + u * stride * e : NULL;
+            if (dst && *pp && un->cap)
+                memcpy(dst, *pp, un->cap * e);
+            *pp = dst;
+        }
+        un->cap = stride;
+    }
+    for (int k = 0; k < NSLAB; k++) {
+        slab_unmap(t->slab[k], t->slab_bytes[k]);
+        t->slab[k] = ns[k];
+        t->slab_bytes[k] = units * stride * slab_elem(t, k);
+    }
+    t->slab_stride = stride;
+    t->slab_units = units;
+    t->acc_bytes = units * stride * per;
+    return 0;
+}
+
 static int unit_reserve(shopstat_totals *t, unit *u)
 {
     if (u->cap >= t->ncell)
         return 0;
-    size_t nc = t->cellcap;
-    size_t per = sizeof(cell_acc) + (t->element ? sizeof(double) : 0);
-    size_t more = (nc - u->cap) * per;
-    if (t->acc_bytes + more > MAX_ACC_BYTES)
-        return -2;
-    t->acc_bytes += more;
-    cell_acc *A = realloc(u->A, nc * sizeof *A);
-    if (!A)
-        return -1;
-    u->A = A;
-    memset(A + u->cap, 0, (nc - u->cap) * sizeof *A);
-    if (t->element) {
-        double *Q = realloc(u->Q, nc * sizeof *Q);
-        if (!Q)
-            return -1;
-        u->Q = Q;
-        memset(Q + u->cap, 0, (nc - u->cap) * sizeof *Q);
+    size_t uid = (size_t)(u - t->units);
+    if (t->slab_stride < t->ncell || uid >= t->slab_units)
+        return slab_relayout(t);
+    /* a unit new since the last layout: its rows of the slabs are still zero */
+    for (int k = 0; k < NSLAB; k++) {
+        size_t e = slab_elem(t, k);
+        *slab_ptr(u, k) = e ? (char *)t->slab[k] + uid * t->slab_stride * e : NULL;
     }
-    u->cap = nc;
+    u->cap = t->slab_stride;
     return 0;
+}
+
+/* Release the slabs (all units' sums). */
+static void slab_free(shopstat_totals *t)
+{
+    for (int k = 0; k < NSLAB; k++) {
+        slab_unmap(t->slab[k], t->slab_bytes[k]);
+        t->slab[k] = NULL;
+        t->slab_bytes[k] = 0;
+    }
 }
 
 /* ---- binding ---- */
@@ -1867,28 +1974,6 @@ void pass_map_free(pass_map *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Per-unit sums (and their compensations in the merged totals) for every cell. */
-static int unit_reserve_c(shopstat_totals *t, unit *u)
-{
-    size_t old = u->cap;
-    int r = unit_reserve(t, u);
-    if (r || !t->compensated || old == u->cap)
-        return r;
-    double *L = realloc(u->L, u->cap * sizeof *L);
-    if (!L)
-        return -1;
-    memset(L + old, 0, (u->cap - old) * sizeof *L);
-    u->L = L;
-    if (t->element) {
-        double *QL = realloc(u->QL, u->cap * sizeof *QL);
-        if (!QL)
-            return -1;
-        memset(QL + old, 0, (u->cap - old) * sizeof *QL);
-        u->QL = QL;
-    }
-    return 0;
-}
-
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
@@ -2063,7 +2148,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         wu->rows = wu->npos_rows = 0;
         if (!wu->cap)
             continue;
-        int ur = unit_reserve_c(g, gu);
+        int ur = unit_reserve(g, gu);
         if (ur)
             return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
         for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
@@ -2102,9 +2187,12 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
                 un->A[c].T += un->L[c];
             for (size_t c = 0; c < un->cap && un->QL; c++)
                 un->Q[c] += un->QL[c];
-            free(un->L);
-            free(un->QL);
             un->L = un->QL = NULL;
+        }
+        for (int k = SLAB_L; k <= SLAB_QL; k++) {
+            slab_unmap(t->slab[k], t->slab_bytes[k]);
+            t->slab[k] = NULL;
+            t->slab_bytes[k] = 0;
         }
         for (size_t c = 0; c < t->ncell && c < t->w2cap; c++)
             t->cell[c].w2 += t->w2_lo[c];
@@ -2172,12 +2260,7 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->dom[i].lvl);
     free(t->dom);
     free(t->cell);
-    for (size_t i = 0; i < t->nunits; i++) {
-        free(t->units[i].A);
-        free(t->units[i].Q);
-        free(t->units[i].L);
-        free(t->units[i].QL);
-    }
+    slab_free(t);
     free(t->units);
     free(t->w2_lo);
     rep_free(t->rep);
