@@ -7,6 +7,7 @@
 #include "core.h"
 
 #define DEFAULT_CHUNK ((size_t)8 << 20)
+#define MIN_CHUNK ((size_t)1 << 20)
 #define MAX_THREADS 256
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o)
@@ -102,10 +103,19 @@ static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, s
     memset(&pp, 0, sizeof pp);
     pp.plan = p;
     pp.r = r;
-    pp.chunk = chunk;
     if (!reader_range_capable(r, &pp.data_start, &pp.file_size))
         return -1;
     size_t bytes = pp.file_size - pp.data_start;
+    if (!chunk) {
+        /* about DEFAULT_CHUNK each, their number a multiple of 4 so that 2 or 4 threads
+         * finish together; from the file size alone, so the same for any thread count */
+        size_t n = bytes / DEFAULT_CHUNK + 1;
+        n = (n + 3) / 4 * 4;
+        chunk = bytes / n + 1;
+        if (chunk < MIN_CHUNK)
+            chunk = MIN_CHUNK;
+    }
+    pp.chunk = chunk;
     pp.nchunks = bytes / chunk + 1;
     shopstat_error err;
     shopstat_error_clear(&err);
@@ -156,8 +166,6 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     size_t chunk = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
-    if (!chunk)
-        chunk = DEFAULT_CHUNK;
     if (!p->design.repweights && run_chunks(p, r, (int)threads, chunk, out) == 0)
         return SHOPSTAT_OK;
     /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */

@@ -95,7 +95,8 @@ void shopstat_totals_free(shopstat_totals *t);
 typedef struct shopstat_pass_opts {
     int threads;        /* 0 = $SHOPSTAT_THREADS if set, else every online core */
     size_t chunk_bytes; /* bytes per work unit; 0 = $SHOPSTAT_CHUNK_BYTES if set, else
-                           8 MiB (small values exist for tests) */
+                           at most 8 MiB, their number a multiple of 4 (from the file size
+                           only); small values exist for tests */
 } shopstat_pass_opts;
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o);
