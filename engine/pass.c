@@ -521,11 +521,17 @@ typedef struct codes_entry {
     uint32_t start, n; /* into row_ctx.cpool */
 } codes_entry;
 
-/* Batched cell updates: rows' cells are collected (and their accumulators prefetched)
- * and applied a few rows later, in row order, so the sums are those of the plain loop. */
-#define BATCH_ROWS 16
+/* Batched cell updates. Rows go to random PSUs, whose sums (PSUs x cells x 16 bytes) are
+ * far larger than the caches, so updating them row by row is a cache miss per cell. A
+ * batch holds up to BATCH_MAX rows (PSU, weight, and their cells as a pattern record) and
+ * applies them PSU by PSU, each PSU's rows in file order: every per-PSU sum is then the
+ * same as in the plain loop (it only depends on the order of that PSU's rows), while a
+ * PSU's cells stay in L1 across its rows. */
+#define BATCH_MAX 16384
 typedef struct batch_row {
-    uint32_t unit, ncells;
+    uint32_t unit;
+    uint32_t cw;   /* word offset of the cell ids in rc->prec */
+    uint32_t nc;
     double w;
 } batch_row;
 
@@ -580,9 +586,11 @@ struct row_ctx {
     design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
     size_t dmask, dn;
 
-    batch_row brow[BATCH_ROWS];
-    size_t nbrow;
-    int32_t *bcell;    /* cell ids (~id for base cells) of the batched rows */
+    batch_row *batch;
+    size_t nbatch;
+    uint32_t *border, *bcount; /* counting sort of the batch by unit */
+    size_t bcount_cap;
+    int32_t *bcell;    /* the current row's cell ids (~id for base cells), when new */
     size_t nbcell, bcell_cap;
 };
 
@@ -1174,32 +1182,52 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
     return itab_set(&rc->by[b], vid, *out) ? nomem(err) : SHOPSTAT_OK;
 }
 
-/* Apply the batched rows' cell updates, in row order. */
+/* One row's updates of its unit's cells (base cells' w^2 is added in row order apart). */
+static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_t *cells,
+                             size_t nc)
+{
+    double w2 = w * w;
+    uint32_t pos = w > 0;
+    for (size_t i = 0; i < nc; i++) {
+        int32_t c = cells[i];
+        if (c < 0)
+            c = ~c;
+        cell_acc *acc = &u->A[c];
+        acc->T += w;
+        acc->P += pos;
+        acc->N++;
+        if (t->element)
+            u->Q[c] += w2;
+    }
+}
+
+/* Apply the batched rows, PSU by PSU, each PSU's rows in file order. */
 static void batch_flush(row_ctx *rc)
 {
     shopstat_totals *t = rc->t;
-    const int32_t *cells = rc->bcell;
-    for (size_t r = 0; r < rc->nbrow; r++) {
-        const batch_row *br = &rc->brow[r];
-        unit *u = &t->units[br->unit];
-        double w = br->w, w2 = w * w;
-        uint32_t pos = w > 0;
-        for (uint32_t i = 0; i < br->ncells; i++) {
-            int32_t c = *cells++;
-            if (c < 0) {
-                c = ~c;
-                t->cell[c].w2 += w2; /* for eff_base: base cells only */
-            }
-            cell_acc *acc = &u->A[c];
-            acc->T += w;
-            acc->P += pos;
-            acc->N++;
-            if (t->element)
-                u->Q[c] += w2;
-        }
+    size_t n = rc->nbatch;
+    if (!n)
+        return;
+    const batch_row *b = rc->batch;
+    const uint32_t *order = NULL;
+    size_t nu = t->nunits;
+    if (nu <= 4 * BATCH_MAX &&
+        !grow((void **)&rc->bcount, &rc->bcount_cap, nu + 1, sizeof *rc->bcount)) {
+        uint32_t *cnt = rc->bcount, *ord = rc->border;
+        memset(cnt, 0, (nu + 1) * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[b[i].unit + 1]++;
+        for (size_t u = 0; u < nu; u++)
+            cnt[u + 1] += cnt[u];
+        for (size_t i = 0; i < n; i++)
+            ord[cnt[b[i].unit]++] = (uint32_t)i;
+        order = ord;
     }
-    rc->nbrow = 0;
-    rc->nbcell = 0;
+    for (size_t k = 0; k < n; k++) {
+        const batch_row *r = &b[order ? order[k] : k];
+        apply_row(t, &t->units[r->unit], r->w, (const int32_t *)(rc->prec + r->cw), r->nc);
+    }
+    rc->nbatch = 0;
 }
 
 /* The row's cells (~id for base cells), from its segments and answers, created at first
@@ -1244,9 +1272,9 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
         if (rc->qn[qi] != SIZE_MAX)
             need += rc->qn[qi] + 1;
     need *= na;
-    if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + need + 1, sizeof *rc->bcell))
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, need + 1, sizeof *rc->bcell))
         return nomem(err);
-    int32_t *cells = rc->bcell + rc->nbcell;
+    int32_t *cells = rc->bcell;
     size_t nc = 0;
     *out = cells;
     for (size_t a = 0; a < na; a++) {
@@ -1337,20 +1365,20 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
 
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
-static void pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
+static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
                         const int32_t *cells, size_t nc)
 {
     size_t words = 1 + kl / 8 + (nc + 1) / 2;
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
-        return;
+        return -1;
     }
     if ((rc->npat + 1) * 2 > rc->pmask + 1) {
         size_t ns = rc->pmask ? (rc->pmask + 1) * 2 : 1024;
         pattern_slot *pt = calloc(ns, sizeof *pt);
         if (!pt) {
             rc->pfull = 1;
-            return;
+            return -1;
         }
         for (size_t e = 0; rc->pmask && e <= rc->pmask; e++) {
             if (!rc->ptab[e].h)
@@ -1366,7 +1394,7 @@ static void pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     }
     if (grow((void **)&rc->prec, &rc->prec_cap, rc->nprec + words, sizeof *rc->prec)) {
         rc->pfull = 1;
-        return;
+        return -1;
     }
     uint64_t *r = rc->prec + rc->nprec;
     r[0] = (uint64_t)kl << 32 | (uint64_t)nc;
@@ -1380,6 +1408,7 @@ static void pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     rc->ptab[e].off = (uint32_t)rc->nprec;
     rc->nprec += words;
     rc->npat++;
+    return (long)rc->ptab[e].off;
 }
 
 /* The row's strata and PSU fields as two words (bytes, length in the top byte); 0 when
@@ -1527,19 +1556,15 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     if (w > 0)
         t->units[uid].any_pos = 1;
 
-    int32_t *cells = NULL;
+    const int32_t *cells = NULL;
     size_t nc = 0;
+    long cw = -1; /* word offset of the cells in the pattern records */
     size_t kl = t->rep ? 0 : pattern_key(rc, row);
     uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
     const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
     if (pat) {
         nc = (uint32_t)pat[0];
-        if (grow((void **)&rc->bcell, &rc->bcell_cap, rc->nbcell + nc + 1, sizeof *rc->bcell))
-            return nomem(err);
-        cells = rc->bcell + rc->nbcell;
-        const int32_t *src = (const int32_t *)(pat + 1 + kl / 8);
-        for (size_t i = 0; i < nc; i++)
-            cells[i] = src[i];
+        cw = (long)(pat - rc->prec) + 1 + (long)(kl / 8);
     } else {
         for (size_t i = 0; i < rc->ncv; i++) {
             long v = value_id(rc, i, row);
@@ -1547,11 +1572,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 return nomem(err);
             rc->vid[i] = v;
         }
-        if ((st = row_cells(rc, row, &cells, &nc, err)))
+        int32_t *nw = NULL;
+        if ((st = row_cells(rc, row, &nw, &nc, err)))
             return st;
-        if (kl)
-            pattern_add(rc, ph, rc->kbuf, kl, cells, nc);
+        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc) : -1;
+        if (off >= 0)
+            cw = off + 1 + (long)(kl / 8);
+        cells = nw;
     }
+    if (cw >= 0)
+        cells = (const int32_t *)(rc->prec + cw);
     unit *u = &t->units[uid];
     int ur = nc ? unit_reserve(t, u) : 0;
     if (ur == -2)
@@ -1563,9 +1593,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
     if (ur)
         return nomem(err);
+    double w2 = w * w;
     if (t->rep) {
         /* replicate designs add each cell's replicate weights as they go */
-        double w2 = w * w;
         uint32_t pos = w > 0;
         for (size_t i = 0; i < nc; i++) {
             int32_t c = cells[i];
@@ -1585,14 +1615,22 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         }
     } else {
         for (size_t i = 0; i < nc; i++)
-            __builtin_prefetch(&u->A[cells[i] < 0 ? ~cells[i] : cells[i]], 1, 3);
-        batch_row *br = &rc->brow[rc->nbrow++];
-        br->unit = (uint32_t)uid;
-        br->ncells = (uint32_t)nc;
-        br->w = w;
-        rc->nbcell += nc;
-        if (rc->nbrow == BATCH_ROWS)
+            if (cells[i] < 0)
+                t->cell[~cells[i]].w2 += w2; /* for eff_base: base cells only */
+        if (cw >= 0) {
+            batch_row *br = &rc->batch[rc->nbatch++];
+            br->unit = (uint32_t)uid;
+            br->cw = (uint32_t)cw;
+            br->nc = (uint32_t)nc;
+            br->w = w;
+            if (rc->nbatch == BATCH_MAX)
+                batch_flush(rc);
+        } else {
+            /* no pattern record (not cacheable, or the table is full): the rows before
+             * first, then this one */
             batch_flush(rc);
+            apply_row(t, u, w, cells, nc);
+        }
     }
     t->acct.used++;
     return SHOPSTAT_OK;
@@ -1790,6 +1828,9 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->centry_cap);
     free(rc->cpool);
     free(rc->bcell);
+    free(rc->batch);
+    free(rc->border);
+    free(rc->bcount);
     free(rc->pslot);
     free(rc->ptab);
     free(rc->prec);
@@ -1845,6 +1886,10 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     }
     rc->ncv = n;
     free(cols);
+    rc->batch = malloc(BATCH_MAX * sizeof *rc->batch);
+    rc->border = malloc(BATCH_MAX * sizeof *rc->border);
+    if (!rc->batch || !rc->border)
+        return nomem(err);
     rc->pslot = malloc((n ? n : 1) * sizeof *rc->pslot);
     char *inpat = calloc(n ? n : 1, 1);
     if (!rc->pslot || !inpat) {
