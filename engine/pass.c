@@ -1224,6 +1224,11 @@ static void batch_flush(row_ctx *rc)
         order = ord;
     }
     for (size_t k = 0; k < n; k++) {
+        if (k + 8 < n) { /* the cell ids of a row a few ahead, taken out of file order */
+            const uint64_t *ahead = rc->prec + b[order ? order[k + 8] : k + 8].cw;
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 8);
+        }
         const batch_row *r = &b[order ? order[k] : k];
         apply_row(t, &t->units[r->unit], r->w, (const int32_t *)(rc->prec + r->cw), r->nc);
     }
