@@ -256,6 +256,41 @@ static void test_error_in_later_range(void **state)
     free(csv);
 }
 
+/* Bytes the range parsers must refuse (a stray quote, a NUL, invalid UTF-8 after the
+ * first MiB) are reported at their line and column whatever the chunks. */
+static void test_hostile_bytes_in_later_range(void **state)
+{
+    (void)state;
+    struct {
+        size_t line; /* 1-based line to damage */
+        const char *what;
+        size_t col;
+    } cases[] = {{2600, "\"", 22}, {2700, "\0", 1}, {40001, "\xff", 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *csv = make_csv(cases[i].line < 3000 ? 3000 : 45000, 0, 0);
+        size_t len = strlen(csv);
+        char *p = csv;
+        for (size_t l = 1; l < cases[i].line; l++)
+            p = strchr(p, '\n') + 1;
+        *p = cases[i].what[0]; /* the first byte of the line: the start of 'R<region>' */
+        char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, csv, len), (ssize_t)len);
+        close(fd);
+        for (int th = 1; th <= 2; th++) {
+            result r = run(path, th, 4096);
+            assert_int_equal(r.st, SHOPSTAT_EINPUT);
+            assert_int_equal(r.err.line, cases[i].line);
+            assert_int_equal(r.err.col, cases[i].col);
+            result_free(&r);
+        }
+        unlink(path);
+        free(path);
+        free(csv);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -263,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_error_in_later_range),
+        cmocka_unit_test(test_hostile_bytes_in_later_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
