@@ -1190,8 +1190,6 @@ static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_
     uint32_t pos = w > 0;
     for (size_t i = 0; i < nc; i++) {
         int32_t c = cells[i];
-        if (c < 0)
-            c = ~c;
         cell_acc *acc = &u->A[c];
         acc->T += w;
         acc->P += pos;
@@ -1238,7 +1236,7 @@ static void batch_flush(row_ctx *rc)
 /* The row's cells (~id for base cells), from its segments and answers, created at first
  * touch; written at the end of the batch buffer. */
 static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
-                                 size_t *ncells, shopstat_error *err)
+                                 size_t *ncells, size_t *nbases, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     shopstat_status st;
@@ -1277,11 +1275,12 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
         if (rc->qn[qi] != SIZE_MAX)
             need += rc->qn[qi] + 1;
     need *= na;
-    if (grow((void **)&rc->bcell, &rc->bcell_cap, need + 1, sizeof *rc->bcell))
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, 2 * need + 2, sizeof *rc->bcell))
         return nomem(err);
     int32_t *cells = rc->bcell;
-    size_t nc = 0;
+    size_t nc = 0, nbase = 0;
     *out = cells;
+    /* cells are created (numbered) in this order; the list puts the base cells first */
     for (size_t a = 0; a < na; a++) {
         size_t s = t->active[a];
         for (size_t qi = 0; qi < t->nq; qi++) {
@@ -1296,7 +1295,16 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
             }
         }
     }
+    for (size_t i = 0; i < nc; i++)
+        if (cells[i] < 0)
+            cells[need + 1 + nbase++] = ~cells[i];
+    size_t j = nc;
+    for (size_t i = nc; i-- > 0;)
+        if (cells[i] >= 0)
+            cells[--j] = cells[i];
+    memcpy(cells, cells + need + 1, nbase * sizeof *cells);
     *ncells = nc;
+    *nbases = nbase;
     return SHOPSTAT_OK;
 }
 
@@ -1353,7 +1361,7 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
         if (rc->ptab[e].h != h)
             continue;
         const uint64_t *r = pattern_record(rc, rc->ptab[e].off);
-        if ((r[0] >> 32) != kl)
+        if ((r[0] >> 48) != kl)
             continue;
         size_t i = 0;
         for (; i < kl / 8; i++) {
@@ -1371,8 +1379,10 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
 static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
-                        const int32_t *cells, size_t nc)
+                        const int32_t *cells, size_t nc, size_t nbase)
 {
+    if (nbase > 0xffff || nc > 0xffffffffu)
+        return -1;
     size_t words = 1 + kl / 8 + (nc + 1) / 2;
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
@@ -1402,7 +1412,7 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
         return -1;
     }
     uint64_t *r = rc->prec + rc->nprec;
-    r[0] = (uint64_t)kl << 32 | (uint64_t)nc;
+    r[0] = (uint64_t)kl << 48 | (uint64_t)nbase << 32 | (uint64_t)nc;
     memcpy(r + 1, k, kl);
     r[words - 1] = 0;
     memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
@@ -1567,8 +1577,10 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     size_t kl = t->rep ? 0 : pattern_key(rc, row);
     uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
     const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
+    size_t nbase = 0;
     if (pat) {
         nc = (uint32_t)pat[0];
+        nbase = (size_t)(pat[0] >> 32) & 0xffff;
         cw = (long)(pat - rc->prec) + 1 + (long)(kl / 8);
     } else {
         for (size_t i = 0; i < rc->ncv; i++) {
@@ -1578,9 +1590,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             rc->vid[i] = v;
         }
         int32_t *nw = NULL;
-        if ((st = row_cells(rc, row, &nw, &nc, err)))
+        if ((st = row_cells(rc, row, &nw, &nc, &nbase, err)))
             return st;
-        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc) : -1;
+        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc, nbase) : -1;
         if (off >= 0)
             cw = off + 1 + (long)(kl / 8);
         cells = nw;
@@ -1604,11 +1616,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         uint32_t pos = w > 0;
         for (size_t i = 0; i < nc; i++) {
             int32_t c = cells[i];
-            int base = c < 0;
-            if (base) {
-                c = ~c;
+            int base = i < nbase;
+            if (base)
                 t->cell[c].w2 += w2;
-            }
             if (rep_add(t, c, base))
                 return nomem(err);
             cell_acc *acc = &u->A[c];
@@ -1619,9 +1629,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 u->Q[c] += w2;
         }
     } else {
-        for (size_t i = 0; i < nc; i++)
-            if (cells[i] < 0)
-                t->cell[~cells[i]].w2 += w2; /* for eff_base: base cells only */
+        for (size_t i = 0; i < nbase; i++)
+            t->cell[cells[i]].w2 += w2; /* for eff_base: base cells only */
         if (cw >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
