@@ -538,8 +538,8 @@ typedef struct batch_row {
 #define PATTERN_KEY_MAX 256
 
 typedef struct pattern_slot {
-    uint64_t h;
-    uint32_t off;
+    uint32_t tag; /* high half of the hash */
+    uint32_t off; /* record offset + 1, 0 = empty */
 } pattern_slot;
 
 typedef struct design_slot {
@@ -576,7 +576,7 @@ struct row_ctx {
      * the row's cells; a pattern seen before gives them without any per-question work. */
     size_t *pslot;     /* slots of those columns */
     size_t npslot;
-    pattern_slot *ptab; /* hash (0 = empty) -> record offset */
+    pattern_slot *ptab; /* hash -> record offset */
     size_t pmask, npat;
     uint64_t *prec;    /* pattern records (see pattern_add) */
     size_t nprec, prec_cap;
@@ -1357,10 +1357,11 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
 {
     if (!rc->pmask)
         return NULL;
-    for (size_t e = (size_t)h & rc->pmask; rc->ptab[e].h; e = (e + 1) & rc->pmask) {
-        if (rc->ptab[e].h != h)
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t e = (size_t)h & rc->pmask; rc->ptab[e].off; e = (e + 1) & rc->pmask) {
+        if (rc->ptab[e].tag != tag)
             continue;
-        const uint64_t *r = pattern_record(rc, rc->ptab[e].off);
+        const uint64_t *r = pattern_record(rc, rc->ptab[e].off - 1);
         if ((r[0] >> 48) != kl)
             continue;
         size_t i = 0;
@@ -1388,7 +1389,7 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
         rc->pfull = 1;
         return -1;
     }
-    if ((rc->npat + 1) * 2 > rc->pmask + 1) {
+    if ((rc->npat + 1) * 10 > (rc->pmask + 1) * 7) { /* load up to 0.7 */
         size_t ns = rc->pmask ? (rc->pmask + 1) * 2 : 1024;
         pattern_slot *pt = calloc(ns, sizeof *pt);
         if (!pt) {
@@ -1396,10 +1397,12 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
             return -1;
         }
         for (size_t e = 0; rc->pmask && e <= rc->pmask; e++) {
-            if (!rc->ptab[e].h)
+            if (!rc->ptab[e].off)
                 continue;
-            size_t d = (size_t)rc->ptab[e].h & (ns - 1);
-            while (pt[d].h)
+            const uint64_t *r = rc->prec + rc->ptab[e].off - 1;
+            size_t d = (size_t)pattern_hash((const unsigned char *)(r + 1), r[0] >> 48) &
+                       (ns - 1);
+            while (pt[d].off)
                 d = (d + 1) & (ns - 1);
             pt[d] = rc->ptab[e];
         }
@@ -1417,13 +1420,13 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     r[words - 1] = 0;
     memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
     size_t e = (size_t)h & rc->pmask;
-    while (rc->ptab[e].h)
+    while (rc->ptab[e].off)
         e = (e + 1) & rc->pmask;
-    rc->ptab[e].h = h;
-    rc->ptab[e].off = (uint32_t)rc->nprec;
+    rc->ptab[e].tag = (uint32_t)(h >> 32);
+    rc->ptab[e].off = (uint32_t)rc->nprec + 1;
     rc->nprec += words;
     rc->npat++;
-    return (long)rc->ptab[e].off;
+    return (long)rc->ptab[e].off - 1;
 }
 
 /* The row's strata and PSU fields as two words (bytes, length in the top byte); 0 when
