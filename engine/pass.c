@@ -1515,7 +1515,14 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     long sid = 0, uid = -1;
     uint64_t dk[2];
     int dkey = design_key(rc, row, dk);
-    int dhit = dkey && design_find(rc, dk, &sid, &uid);
+    /* the table probes below are cache misses more often than not: start both loads now,
+     * and parse the weight while they come */
+    size_t kl = t->rep ? 0 : pattern_key(rc, row);
+    uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
+    if (dkey && rc->dmask)
+        __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
+    if (kl && rc->pmask)
+        __builtin_prefetch(&rc->ptab[ph & rc->pmask]);
     double w = 1;
     if (t->has_weight) {
         if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
@@ -1528,6 +1535,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
+    int dhit = dkey && design_find(rc, dk, &sid, &uid);
     if (!dhit) {
         for (size_t i = 0; i < rc->ndesign; i++) {
             long v = value_id(rc, i, row);
@@ -1577,8 +1585,6 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     const int32_t *cells = NULL;
     size_t nc = 0;
     long cw = -1; /* word offset of the cells in the pattern records */
-    size_t kl = t->rep ? 0 : pattern_key(rc, row);
-    uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
     const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
     size_t nbase = 0;
     if (pat) {
