@@ -1535,6 +1535,11 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
+    if (kl && rc->pmask) { /* the slot has come: start loading the record it points to */
+        const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
+        if (ps->off && ps->tag == (uint32_t)(ph >> 32))
+            __builtin_prefetch(rc->prec + ps->off - 1);
+    }
     int dhit = dkey && design_find(rc, dk, &sid, &uid);
     if (!dhit) {
         for (size_t i = 0; i < rc->ndesign; i++) {
