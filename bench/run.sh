@@ -1,52 +1,89 @@
 #!/usr/bin/env bash
-# make bench: shopstat against a bare libcsv pass over the same bytes, and against R's
-# survey package doing the same job when R is installed. Prints times, ratios, peak RSS.
-# Rows: BENCH_ROWS (default 1000000). Generated data goes to bench/data/ (ignored by git).
+# make bench: shopstat tab against a bare single-threaded libcsv pass over the same bytes
+# (tools/csvpass), with 1 and 2 threads, and against R's survey package doing the same job
+# when R is installed. Prints times (best of BENCH_REPS), ratios and peak RSS.
+# Sizes: BENCH_ROWS (default "1000000 10000000"); R runs on BENCH_R_ROWS (default 100000)
+# rows and its time is also shown scaled linearly to each size. Generated data goes to
+# bench/data/ (ignored by git).
 set -euo pipefail
 BUILD=${1:-build}
-ROWS=${BENCH_ROWS:-1000000}
+SIZES=${BENCH_ROWS:-1000000 10000000}
+REPS=${BENCH_REPS:-3}
+R_ROWS=${BENCH_R_ROWS:-100000}
 cd "$(dirname "$0")/.."
 mkdir -p bench/data
-DATA=bench/data/export-$ROWS.csv
-[ -s "$DATA" ] || "$BUILD/tools/gen_export" "$ROWS" > "$DATA"
-cat "$DATA" > /dev/null   # warm the page cache: every run reads from memory
 S="$BUILD/shopstat"
-JOB=(tab "$DATA" --weight wt --strata region --psu panel --var would_switch --var satisfaction
-     --multi pref=pref_email,pref_phone,pref_form --by spend_6m --segment heavy=spend_6m:3
-     --segment 'happy=satisfaction:>=4' -o /tmp/shopstat-bench.csv)
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench: needs GNU time (/usr/bin/time, package 'time')"; exit 1; }
 
-# best of 3 wall-clock seconds of a command, and its peak RSS in MB
+# The typical run: 3 questions (a single-choice one, a multi-response set of 0/1 columns,
+# a multi-response set of codes), 7 segments (all, 3 --by levels, 3 conditions),
+# stratified cluster design (50 strata x 40 PSUs).
+job() {
+    echo tab "$1" --weight wt --strata region --psu panel --var satisfaction \
+        --multi pref=pref_email,pref_phone,pref_form --multi-codes problems=problems \
+        --by spend_6m --segment heavy=spend_6m:3 --segment 'happy=satisfaction:>=4' \
+        --segment switch=would_switch:1 -o /tmp/shopstat-bench.csv
+}
+
+data() {
+    local f=bench/data/export-$1.csv
+    [ -s "$f" ] || "$BUILD/tools/gen_export" "$1" > "$f"
+    cat "$f" > /dev/null   # warm the page cache: every run reads from memory
+    echo "$f"
+}
+
+# best wall-clock seconds of REPS runs of a command, and its largest peak RSS in MB
 measure() {
-    local best="" rss=0
-    for _ in 1 2 3; do
-        local out
-        /usr/bin/time -o /tmp/shopstat-bench.time -f '%e %M' "$@" >/dev/null 2>&1
+    local best="" rss=0 reps=$1
+    shift
+    for ((k = 0; k < reps; k++)); do
+        "$TIME" -o /tmp/shopstat-bench.time -f '%e %M' "$@" >/dev/null 2>&1
+        local out t m
         out=$(tail -1 /tmp/shopstat-bench.time)
-        local t=${out% *} m=${out#* }
+        t=${out% *}
+        m=${out#* }
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
         [ "$m" -gt "$rss" ] && rss=$m
     done
     echo "$best $((rss / 1024))"
 }
 
-echo "data: $DATA ($ROWS rows, $(du -m "$DATA" | cut -f1) MB; 50 strata x 40 PSUs)"
-read -r t_csv m_csv < <(measure "$BUILD/tools/csvpass" "$DATA")
-read -r t_read m_read < <(measure "$BUILD/tools/readpass" "$DATA")
-read -r t_tab m_tab < <(measure "$S" "${JOB[@]}")
-read -r t_desc m_desc < <(measure "$S" describe "$DATA" --weight wt --strata region --psu panel)
-printf '%-44s %8s s  %6s MB\n' "bare libcsv pass (tools/csvpass)" "$t_csv" "$m_csv"
-printf '%-44s %8s s  %6s MB  ratio %.2f\n' "shopstat reader alone (tools/readpass)" "$t_read" "$m_read" \
-    "$(awk "BEGIN{print $t_read / $t_csv}")"
-printf '%-44s %8s s  %6s MB  ratio %.2f\n' "shopstat tab (3 questions x 6 segments)" "$t_tab" "$m_tab" \
-    "$(awk "BEGIN{print $t_tab / $t_csv}")"
-printf '%-44s %8s s  %6s MB  ratio %.2f\n' "shopstat describe (design flags)" "$t_desc" "$m_desc" \
-    "$(awk "BEGIN{print $t_desc / $t_csv}")"
+have_r=0
 if command -v Rscript >/dev/null && Rscript -e 'library(survey)' >/dev/null 2>&1; then
-    /usr/bin/time -o /tmp/shopstat-bench.time -f '%e %M' Rscript bench/r_tab.R "$DATA" >/dev/null 2>&1
-    out=$(tail -1 /tmp/shopstat-bench.time)
-    t_r=${out% *}; m_r=${out#* }
-    printf '%-44s %8s s  %6s MB  shopstat is %.0fx faster\n' "R survey, same job (bench/r_tab.R)" "$t_r" \
-        "$((m_r / 1024))" "$(awk "BEGIN{print $t_r / $t_tab}")"
+    have_r=1
+fi
+
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+if [ "$have_r" = 1 ]; then
+    RD=$(data "$R_ROWS")
+    read -r t_r m_r < <(measure 1 Rscript bench/r_tab.R "$RD")
+    # shellcheck disable=SC2046
+    read -r t_rs m_rs < <(measure "$REPS" "$S" $(job "$RD") --threads 2)
+    printf '%-46s %8s s  %6s MB\n' "R survey, same job, $R_ROWS rows" "$t_r" "$m_r"
+    printf '%-46s %8s s  %6s MB  R/shopstat %.0fx\n' "shopstat, 2 threads, $R_ROWS rows" "$t_rs" \
+        "$m_rs" "$(awk "BEGIN{print $t_r / ($t_rs > 0.005 ? $t_rs : 0.005)}")"
 else
     echo "R survey: not installed (apt-get install r-base-core r-cran-survey), skipped"
 fi
+for n in $SIZES; do
+    D=$(data "$n")
+    echo
+    echo "$D: $n rows, $(du -m "$D" | cut -f1) MB"
+    read -r t_csv m_csv < <(measure "$REPS" "$BUILD/tools/csvpass" "$D")
+    # shellcheck disable=SC2046
+    read -r t_1 m_1 < <(measure "$REPS" "$S" $(job "$D") --threads 1)
+    # shellcheck disable=SC2046
+    read -r t_2 m_2 < <(measure "$REPS" "$S" $(job "$D") --threads 2)
+    printf '%-46s %8s s  %6s MB\n' "bare libcsv pass, 1 thread (tools/csvpass)" "$t_csv" "$m_csv"
+    printf '%-46s %8s s  %6s MB  ratio %.2f\n' "shopstat tab, 1 thread" "$t_1" "$m_1" \
+        "$(awk "BEGIN{print $t_1 / $t_csv}")"
+    printf '%-46s %8s s  %6s MB  ratio %.2f\n' "shopstat tab, 2 threads" "$t_2" "$m_2" \
+        "$(awk "BEGIN{print $t_2 / $t_csv}")"
+    if [ "$have_r" = 1 ]; then
+        printf '%-46s %8s s            R/shopstat %.0fx (R scaled linearly from %s rows)\n' \
+            "R survey, scaled to $n rows" "$(awk "BEGIN{printf \"%.1f\", $t_r * $n / $R_ROWS}")" \
+            "$(awk "BEGIN{print $t_r * $n / $R_ROWS / $t_2}")" "$R_ROWS"
+    fi
+done
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

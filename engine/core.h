@@ -154,6 +154,7 @@ typedef struct unit {
     double *Q;        /* element mode: sum of w^2 per cell */
     size_t rows;      /* element mode: rows in the stratum */
     size_t npos_rows; /* element mode: rows of w > 0 */
+    double *L, *QL;   /* merged totals only: TwoSum compensations of A[].T and Q */
 } unit;
 
 typedef struct stratum_info {
@@ -243,6 +244,8 @@ struct shopstat_totals {
     unit *units;
     size_t nunits, unitcap;
     size_t acc_bytes;   /* bytes of all units' per-cell sums (capped in pass.c) */
+    void *slab[4];      /* the units' A, Q, L, QL arrays (pass.c) */
+    size_t slab_bytes[4], slab_stride, slab_units;
 
     /* pass caches */
     long last_unit;
@@ -254,10 +257,48 @@ struct shopstat_totals {
 
     struct rep_state *rep; /* replicate-weight design (replicate.c), NULL for Taylor */
 
+    struct row_ctx *rc;  /* per-row scratch of the pass (pass.c) */
+    int compensated;     /* merged from chunks: units keep L/QL, cells w2_lo */
+    double *w2_lo;
+    size_t w2cap;
+
     shopstat_accounting acct;
     size_t *seg_order;  /* display order of visible segments (ids) */
     size_t nseg_visible;
 };
+
+/* ---- the pass in pieces (pass.c), for the parallel driver (parallel.c) ---- */
+
+typedef struct row_ctx row_ctx;
+
+/* Totals bound to plan p and reader r's columns, ready for rows. */
+shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
+                           shopstat_totals **out, shopstat_error *err);
+/* Row callback: ctx is the totals. */
+shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err);
+/* Local -> merged ids of one worker's totals, extended at each merge. */
+typedef struct pass_map {
+    size_t *strata, scap, sdone;
+    size_t *units, ucap, udone;
+    size_t *segs, segcap, seg_done;
+    size_t *seg_by, *seg_val, sbcap;
+    size_t **levels, *lcap, *ldone, nq;
+    long *cells;
+    size_t ccap, cdone;
+    char *key;
+    size_t kcap;
+} pass_map;
+void pass_map_free(pass_map *m);
+/* Add the sums of worker totals w (one chunk of rows) into g, then zero w's sums. New
+ * strata, PSUs, levels, segments and cells enter g in w's order, so merging chunks in
+ * file order reproduces the one-thread order. Any failure means: redo the exact pass. */
+shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
+                           shopstat_error *err);
+/* After the last row or merge: compensations, accounting (from r unless NULL), orders. */
+shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err);
+/* The whole pass on one thread through shopstat_reader_run (positioned errors). */
+shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r, shopstat_totals **out,
+                           shopstat_error *err);
 
 /* Cell id of (segment, question, level), or -1 if never touched. level SIZE_MAX = base. */
 long totals_cell(const shopstat_totals *t, size_t seg, size_t q, size_t level);

@@ -37,4 +37,27 @@ static inline const char *strmap_key(const strmap *m, size_t i)
     return m->arena + m->off[i];
 }
 
+
+/* ---- byte ranges of a CSV file for the parallel pass (reader.c) ---- */
+#include "shopstat/reader.h"
+
+typedef struct reader_range reader_range;
+
+/* 1 when r (opened, header read, not run) can be parsed in byte ranges: a regular file,
+ * UTF-8 without conversion, no skip_rows. Sets the offset of the first data byte and the
+ * file size. */
+int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size);
+/* A parser of byte ranges of r's file (own descriptor, own libcsv); NULL on failure. */
+reader_range *reader_range_new(const shopstat_reader *r);
+void reader_range_free(reader_range *rr);
+/* Offset just after the first LF at or after off (file_size if none). */
+size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size);
+/* Parse [begin, end), which must start at a record boundary, calling fn per row (all
+ * positions 0, index 0). at_eof: end is the end of the file. Fails (any status) on any
+ * input error, when the range does not end at a record boundary, or when fn fails: the
+ * caller then redoes the pass with shopstat_reader_run for the positioned message. */
+shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int at_eof,
+                                 shopstat_row_fn fn, void *ctx, size_t *rows,
+                                 shopstat_error *err);
+
 #endif

@@ -1,9 +1,11 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core.h"
 
@@ -128,32 +130,137 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
 
 /* Per-unit sums are dense (every cell known when the unit was last touched), so memory
  * is about PSUs x cells x 16 bytes: cap it, because an identifier given as --psu with a
- * many-level question would otherwise ask for tens of gigabytes. -1: out of memory,
- * -2: MAX_ACC_BYTES would be exceeded. */
+ * many-level question would otherwise ask for tens of gigabytes.
+ *
+ * They live in slabs, one per array (sums, element-mode squares, and the merged totals'
+ * compensations), unit u at u x stride, mapped with transparent huge pages where the
+ * kernel allows: rows go to random PSUs, and a few 2 MiB pages instead of a thousand
+ * 4 KiB ones spare both the page faults and the TLB misses. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *slab_map(size_t bytes)
+{
+    if (bytes < HUGE_PAGE)
+        return calloc(1, bytes);
+    /* map a huge page more, keep a 2 MiB-aligned run */
+    size_t len = bytes + HUGE_PAGE;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    size_t tail = (size_t)(p + len - (a + bytes));
+    if (tail)
+        munmap(a + bytes, tail);
+#ifdef MADV_HUGEPAGE
+    madvise(a, bytes, MADV_HUGEPAGE);
+#endif
+    return a;
+}
+
+static void slab_unmap(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+    if (bytes < HUGE_PAGE)
+        free(p);
+    else
+        munmap(p, bytes);
+}
+
+enum { SLAB_A, SLAB_Q, SLAB_L, SLAB_QL, NSLAB };
+
+static size_t slab_elem(const shopstat_totals *t, int k)
+{
+    switch (k) {
+    case SLAB_A: return sizeof(cell_acc);
+    case SLAB_Q: return t->element ? sizeof(double) : 0;
+    case SLAB_L: return t->compensated ? sizeof(double) : 0;
+    default: return t->compensated && t->element ? sizeof(double) : 0;
+    }
+}
+
+static void **slab_ptr(unit *u, int k)
+{
+    return k == SLAB_A ? (void **)&u->A : k == SLAB_Q ? (void **)&u->Q
+                                        : k == SLAB_L ? (void **)&u->L
+                                                      : (void **)&u->QL;
+}
+
+/* Storage for t->cellcap cells for every unit (a new layout when the cells outgrow the
+ * stride or the units the slabs): -1 out of memory, -2 MAX_ACC_BYTES. */
+static int slab_relayout(shopstat_totals *t)
+{
+    size_t stride = t->slab_stride, units = t->slab_units;
+    if (stride < t->cellcap)
+        stride = t->cellcap;
+    if (units < t->nunits) {
+        units = units ? units : 64;
+        while (units < t->nunits)
+            units *= 2;
+    }
+    size_t per = 0;
+    for (int k = 0; k < NSLAB; k++)
+        per += slab_elem(t, k);
+    if (units * stride > MAX_ACC_BYTES / per)
+        return -2;
+    void *ns[NSLAB] = {NULL, NULL, NULL, NULL};
+    for (int k = 0; k < NSLAB; k++) {
+        size_t e = slab_elem(t, k);
+        if (e && !(ns[k] = slab_map(units * stride * e))) {
+            for (int j = 0; j < k; j++)
+                slab_unmap(ns[j], units * stride * slab_elem(t, j));
+            return -1;
+        }
+    }
+    for (size_t u = 0; u < t->nunits; u++) {
+        unit *un = &t->units[u];
+        for (int k = 0; k < NSLAB; k++) {
+            size_t e = slab_elem(t, k);
+            void **pp = slab_ptr(un, k);
+            char *dst = e ? (char *)ns[k] + u * stride * e : NULL;
+            if (dst && *pp && un->cap)
+                memcpy(dst, *pp, un->cap * e);
+            *pp = dst;
+        }
+        un->cap = stride;
+    }
+    for (int k = 0; k < NSLAB; k++) {
+        slab_unmap(t->slab[k], t->slab_bytes[k]);
+        t->slab[k] = ns[k];
+        t->slab_bytes[k] = units * stride * slab_elem(t, k);
+    }
+    t->slab_stride = stride;
+    t->slab_units = units;
+    t->acc_bytes = units * stride * per;
+    return 0;
+}
+
 static int unit_reserve(shopstat_totals *t, unit *u)
 {
     if (u->cap >= t->ncell)
         return 0;
-    size_t nc = t->cellcap;
-    size_t per = sizeof(cell_acc) + (t->element ? sizeof(double) : 0);
-    size_t more = (nc - u->cap) * per;
-    if (t->acc_bytes + more > MAX_ACC_BYTES)
-        return -2;
-    t->acc_bytes += more;
-    cell_acc *A = realloc(u->A, nc * sizeof *A);
-    if (!A)
-        return -1;
-    u->A = A;
-    memset(A + u->cap, 0, (nc - u->cap) * sizeof *A);
-    if (t->element) {
-        double *Q = realloc(u->Q, nc * sizeof *Q);
-        if (!Q)
-            return -1;
-        u->Q = Q;
-        memset(Q + u->cap, 0, (nc - u->cap) * sizeof *Q);
+    size_t uid = (size_t)(u - t->units);
+    if (t->slab_stride < t->ncell || uid >= t->slab_units)
+        return slab_relayout(t);
+    /* a unit new since the last layout: its rows of the slabs are still zero */
+    for (int k = 0; k < NSLAB; k++) {
+        size_t e = slab_elem(t, k);
+        *slab_ptr(u, k) = e ? (char *)t->slab[k] + uid * t->slab_stride * e : NULL;
     }
-    u->cap = nc;
+    u->cap = t->slab_stride;
     return 0;
+}
+
+/* Release the slabs (all units' sums). */
+static void slab_free(shopstat_totals *t)
+{
+    for (int k = 0; k < NSLAB; k++) {
+        slab_unmap(t->slab[k], t->slab_bytes[k]);
+        t->slab[k] = NULL;
+        t->slab_bytes[k] = 0;
+    }
 }
 
 /* ---- binding ---- */
@@ -385,13 +492,235 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
 
 /* ---- per row ---- */
 
-typedef struct row_ctx {
+/* Per-column value cache: field bytes -> a dense value id, found without hashing the
+ * text for values of up to 8 bytes (packed into a word). Consumers keep what they derive
+ * from a value (its level, segment, stratum, a condition's truth) in tables indexed by
+ * the id, filled the first time the value is seen, so that per row only the lookups
+ * and the cell updates remain. A column with more than COLVAL_MAX distinct values stops
+ * interning new ones: those take the direct path every time. */
+#define COLVAL_MAX 65536
+#define UNKNOWN INT32_MIN
+
+typedef struct colval {
+    size_t col;
+    strmap map;     /* value text -> id */
+    uint64_t *hk;   /* packed short values */
+    uint32_t *hv;   /* id + 1, 0 = empty */
+    uint8_t *hl;    /* length */
+    size_t hmask, hn;
+    int full;
+} colval;
+
+/* A table from value ids to a derived int32, UNKNOWN until filled. */
+typedef struct itab {
+    int32_t *v;
+    size_t cap;
+} itab;
+
+typedef struct codes_entry {
+    uint32_t start, n; /* into row_ctx.cpool */
+} codes_entry;
+
+/* Batched cell updates. Rows go to random PSUs, whose sums (PSUs x cells x 16 bytes) are
+ * far larger than the caches, so updating them row by row is a cache miss per cell. A
+ * batch holds up to BATCH_MAX rows (PSU, weight, and their cells as a pattern record) and
+ * applies them PSU by PSU, each PSU's rows in file order: every per-PSU sum is then the
+ * same as in the plain loop (it only depends on the order of that PSU's rows), while a
+ * PSU's cells stay in L1 across its rows. */
+#define BATCH_MAX 16384
+typedef struct batch_row {
+    uint32_t unit;
+    uint32_t cw;   /* word offset of the cell ids in rc->prec */
+    uint32_t nc;
+    double w;
+} batch_row;
+
+#define PATTERN_KEY_MAX 256
+
+typedef struct pattern_slot {
+    uint32_t tag; /* high half of the hash */
+    uint32_t off; /* record offset + 1, 0 = empty */
+} pattern_slot;
+
+typedef struct design_slot {
+    uint64_t k[2];
+    int32_t sid, uid; /* uid + 1, 0 = empty */
+} design_slot;
+
+struct row_ctx {
     shopstat_totals *t;
+    size_t nfixed;     /* segments bound before the pass (condcols allocated) */
     size_t **condcols; /* per segment, column index of each condition */
     size_t *qn;        /* per question: number of chosen levels, SIZE_MAX = not answered */
     size_t *qoff;      /* per question: offset into lv */
     size_t *lv;        /* chosen level ids */
-} row_ctx;
+
+    colval *cv;        /* one per distinct column the pass reads as a value */
+    size_t ncv;
+    size_t *slot;      /* per file column: index into cv, SIZE_MAX if none */
+    long *vid;         /* per cv: this row's value id, -1 when not interned */
+    itab strata;       /* stratum column: id -> stratum id, -1 missing */
+    uint64_t *uk;      /* (stratum id, PSU value id) -> unit: open addressing */
+    int32_t *uv;       /* unit + 1, 0 = empty */
+    size_t umask, un;
+    itab **cond;       /* per segment: per condition, value id -> 0/1 */
+    itab *by;          /* per --by column: value id -> segment id, -1 missing */
+    itab *qlv;         /* per question: single: level id or -1; codes: entry or -1 */
+    itab **mcode;      /* per multi question: per column: 0, 1, or 2 (missing) */
+    codes_entry **centry;
+    size_t *ncentry, *centry_cap;
+    uint32_t *cpool;
+    size_t ncpool, cpool_cap;
+
+    /* Row patterns: the bytes of the condition, --by and question columns decide
+     * the row's cells; a pattern seen before gives them without any per-question work. */
+    size_t *pslot;     /* slots of those columns */
+    size_t npslot;
+    pattern_slot *ptab; /* hash -> record offset */
+    size_t pmask, npat;
+    uint64_t *prec;    /* pattern records (see pattern_add) */
+    size_t nprec, prec_cap;
+    int pfull;
+    unsigned char kbuf[PATTERN_KEY_MAX + 8];
+    size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
+    design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
+    size_t dmask, dn;
+
+    batch_row *batch;
+    size_t nbatch;
+    uint32_t *border, *bcount; /* counting sort of the batch by unit */
+    size_t bcount_cap;
+    int32_t *bcell;    /* the current row's cell ids (~id for base cells), when new */
+    size_t nbcell, bcell_cap;
+};
+
+static inline int32_t itab_get(const itab *t, long vid)
+{
+    return vid >= 0 && (size_t)vid < t->cap ? t->v[vid] : UNKNOWN;
+}
+
+static int itab_set(itab *t, long vid, int32_t x)
+{
+    if (vid < 0)
+        return 0;
+    if ((size_t)vid >= t->cap) {
+        size_t nc = t->cap ? t->cap : 16;
+        while (nc <= (size_t)vid)
+            nc *= 2;
+        int32_t *v = realloc(t->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = t->cap; i < nc; i++)
+            v[i] = UNKNOWN;
+        t->v = v;
+        t->cap = nc;
+    }
+    t->v[vid] = x;
+    return 0;
+}
+
+static inline uint64_t pack8(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return k;
+}
+
+static inline size_t hash8(uint64_t k, size_t n)
+{
+    k ^= (uint64_t)n << 59;
+    k *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(k >> 32);
+}
+
+static int colval_insert(colval *c, uint64_t k, size_t n, uint32_t id)
+{
+    if ((c->hn + 1) * 2 > c->hmask + 1) {
+        size_t ns = c->hmask ? (c->hmask + 1) * 2 : 64;
+        uint64_t *hk = calloc(ns, sizeof *hk);
+        uint32_t *hv = calloc(ns, sizeof *hv);
+        uint8_t *hl = calloc(ns, sizeof *hl);
+        if (!hk || !hv || !hl) {
+            free(hk);
+            free(hv);
+            free(hl);
+            return -1;
+        }
+        for (size_t i = 0; c->hmask && i <= c->hmask; i++) {
+            if (!c->hv[i])
+                continue;
+            size_t h = hash8(c->hk[i], c->hl[i]) & (ns - 1);
+            while (hv[h])
+                h = (h + 1) & (ns - 1);
+            hk[h] = c->hk[i];
+            hv[h] = c->hv[i];
+            hl[h] = c->hl[i];
+        }
+        free(c->hk);
+        free(c->hv);
+        free(c->hl);
+        c->hk = hk;
+        c->hv = hv;
+        c->hl = hl;
+        c->hmask = ns - 1;
+    }
+    size_t h = hash8(k, n) & c->hmask;
+    while (c->hv[h])
+        h = (h + 1) & c->hmask;
+    c->hk[h] = k;
+    c->hv[h] = id + 1;
+    c->hl[h] = (uint8_t)n;
+    c->hn++;
+    return 0;
+}
+
+/* Value id of s[0..n) in column cache c; -1 when not interned (cache full), -3 out of
+ * memory. */
+static long colval_get(colval *c, const char *s, size_t n)
+{
+    uint64_t k = 0;
+    if (n <= 8) {
+        k = pack8(s, n);
+        if (c->hmask) {
+            size_t h = hash8(k, n) & c->hmask;
+            while (c->hv[h]) {
+                if (c->hk[h] == k && c->hl[h] == n)
+                    return (long)c->hv[h] - 1;
+                h = (h + 1) & c->hmask;
+            }
+        }
+    }
+    uint64_t hh = strmap_hash(s, n);
+    size_t id = strmap_find(&c->map, s, n, hh);
+    if (id != (size_t)-1)
+        return (long)id;
+    if (c->full)
+        return -1;
+    if (c->map.n >= COLVAL_MAX) {
+        c->full = 1;
+        return -1;
+    }
+    int added = 0;
+    id = strmap_add(&c->map, s, n, hh, &added);
+    if (id == STRMAP_FULL) {
+        c->full = 1;
+        return -1;
+    }
+    if (id == STRMAP_NOMEM)
+        return -3;
+    if (n <= 8 && colval_insert(c, k, n, (uint32_t)id) != 0)
+        return -3;
+    return (long)id;
+}
+
+static void colval_free(colval *c)
+{
+    strmap_free(&c->map);
+    free(c->hk);
+    free(c->hv);
+    free(c->hl);
+}
 
 static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
 {
@@ -450,67 +779,131 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
     return SHOPSTAT_OK;
 }
 
+/* Levels of a multi-codes field ("1;5", "2, 3"), split, trimmed and deduplicated, in
+ * the order they appear, appended to out[*used]. */
+static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const shopstat_row *row,
+                                   size_t c, size_t *out, size_t *used, shopstat_error *err)
+{
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    size_t start = *used;
+    size_t i = 0;
+    while (i <= n) {
+        size_t j = i;
+        while (j < n && s[j] != ';' && s[j] != ',')
+            j++;
+        size_t a = i, b = j;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+            b--;
+        if (b > a) {
+            long id;
+            shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
+            if (st)
+                return st;
+            int dup = 0;
+            for (size_t k = start; k < *used; k++)
+                dup |= out[k] == (size_t)id;
+            if (!dup)
+                out[(*used)++] = (size_t)id;
+        }
+        i = j + 1;
+    }
+    return SHOPSTAT_OK;
+}
+
+/* Code of a multi-response column's field: 0, 1, 2 (missing), or an error. */
+static shopstat_status multi_code(const shopstat_totals *t, const rt_question *q, size_t j,
+                                  const shopstat_row *row, int32_t *code, shopstat_error *err)
+{
+    size_t c = q->cols[j];
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    if (shopstat_reader_is_missing(t->reader, s, n)) {
+        *code = 2;
+        return SHOPSTAT_OK;
+    }
+    double x;
+    if (!is_number(t, s, n, &x) || (x != 0 && x != 1))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                                  row->pos[c].line, row->pos[c].col,
+                                  "column '%s' of multi-response question '%s' holds '%.*s'; "
+                                  "expected 0, 1 or missing",
+                                  q->pq->columns[j], q->pq->name, (int)(n > 40 ? 40 : n), s);
+    *code = x == 1;
+    return SHOPSTAT_OK;
+}
+
+static inline long row_vid(const row_ctx *rc, size_t col)
+{
+    return rc->vid[rc->slot[col]];
+}
+
 static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
-    const char *path = shopstat_reader_path(t->reader);
     size_t used = 0;
+    shopstat_status st;
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         rc->qoff[qi] = used;
         rc->qn[qi] = SIZE_MAX;
         if (q->pq->kind == SHOPSTAT_Q_SINGLE) {
             size_t c = q->cols[0];
-            const char *s = row->fields[c];
-            size_t n = row->lens[c];
-            if (shopstat_reader_is_missing(t->reader, s, n))
-                continue;
-            long id;
-            if (q->pq->nrecodes) {
-                size_t k = 0;
-                while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
-                    k++;
-                if (k == q->pq->nrecodes)
-                    continue; /* matches no rule: missing */
-                id = (long)k;
-            } else {
-                shopstat_status st = level_id(t, q, s, n, row, c, &id, err);
-                if (st)
-                    return st;
+            long v = row_vid(rc, c);
+            int32_t x = itab_get(&rc->qlv[qi], v);
+            if (x == UNKNOWN) {
+                const char *s = row->fields[c];
+                size_t n = row->lens[c];
+                if (shopstat_reader_is_missing(t->reader, s, n)) {
+                    x = -1;
+                } else if (q->pq->nrecodes) {
+                    size_t k = 0;
+                    while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
+                        k++;
+                    x = k == q->pq->nrecodes ? -1 : (int32_t)k; /* no rule: missing */
+                } else {
+                    long id;
+                    if ((st = level_id(t, q, s, n, row, c, &id, err)))
+                        return st;
+                    x = (int32_t)id;
+                }
+                if (itab_set(&rc->qlv[qi], v, x))
+                    return nomem(err);
             }
-            rc->lv[used++] = (size_t)id;
+            if (x < 0)
+                continue;
+            rc->lv[used++] = (size_t)x;
             rc->qn[qi] = 1;
         } else if (q->pq->kind == SHOPSTAT_Q_MULTI) {
             size_t start = used, j;
+            int32_t code = 0;
             for (j = 0; j < q->pq->ncolumns; j++) {
-                size_t c = q->cols[j];
-                const char *s = row->fields[c];
-                size_t n = row->lens[c];
-                if (shopstat_reader_is_missing(t->reader, s, n))
+                long v = row_vid(rc, q->cols[j]);
+                code = itab_get(&rc->mcode[qi][j], v);
+                if (code == UNKNOWN) {
+                    if ((st = multi_code(t, q, j, row, &code, err)))
+                        return st;
+                    if (itab_set(&rc->mcode[qi][j], v, code))
+                        return nomem(err);
+                }
+                if (code == 2)
                     break;
-                double x;
-                if (!is_number(t, s, n, &x) || (x != 0 && x != 1))
-                    return shopstat_error_set(
-                        err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
-                        "column '%s' of multi-response question '%s' holds '%.*s'; "
-                        "expected 0, 1 or missing",
-                        q->pq->columns[j], q->pq->name, (int)(n > 40 ? 40 : n), s);
-                if (x == 1)
+                if (code == 1)
                     rc->lv[used++] = j;
             }
             if (j < q->pq->ncolumns) {
                 /* base = rows where every column is answered; still validate the rest */
                 for (size_t k = j + 1; k < q->pq->ncolumns; k++) {
-                    size_t c = q->cols[k];
-                    double x;
-                    if (!shopstat_reader_is_missing(t->reader, row->fields[c], row->lens[c]) &&
-                        (!is_number(t, row->fields[c], row->lens[c], &x) || (x != 0 && x != 1)))
-                        return shopstat_error_set(
-                            err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
-                            "column '%s' of multi-response question '%s' holds '%.*s'; "
-                            "expected 0, 1 or missing",
-                            q->pq->columns[k], q->pq->name,
-                            (int)(row->lens[c] > 40 ? 40 : row->lens[c]), row->fields[c]);
+                    long v = row_vid(rc, q->cols[k]);
+                    code = itab_get(&rc->mcode[qi][k], v);
+                    if (code == UNKNOWN) {
+                        if ((st = multi_code(t, q, k, row, &code, err)))
+                            return st;
+                        if (itab_set(&rc->mcode[qi][k], v, code))
+                            return nomem(err);
+                    }
                 }
                 used = start;
                 continue;
@@ -518,34 +911,44 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             rc->qn[qi] = used - start;
         } else {
             size_t c = q->cols[0];
-            const char *s = row->fields[c];
-            size_t n = row->lens[c];
-            if (shopstat_reader_is_missing(t->reader, s, n))
-                continue;
+            long v = row_vid(rc, c);
+            int32_t x = itab_get(&rc->qlv[qi], v);
             size_t start = used;
-            size_t i = 0;
-            while (i <= n) {
-                size_t j = i;
-                while (j < n && s[j] != ';' && s[j] != ',')
-                    j++;
-                size_t a = i, b = j;
-                while (a < b && (s[a] == ' ' || s[a] == '\t'))
-                    a++;
-                while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-                    b--;
-                if (b > a) {
-                    long id;
-                    shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
-                    if (st)
+            if (x == UNKNOWN) {
+                if (shopstat_reader_is_missing(t->reader, row->fields[c], row->lens[c])) {
+                    x = -1;
+                } else {
+                    if ((st = split_codes(t, q, row, c, rc->lv, &used, err)))
                         return st;
-                    int dup = 0;
-                    for (size_t k = start; k < used; k++)
-                        dup |= rc->lv[k] == (size_t)id;
-                    if (!dup)
-                        rc->lv[used++] = (size_t)id;
+                    if (v >= 0) {
+                        size_t m = used - start;
+                        if (grow((void **)&rc->centry[qi], &rc->centry_cap[qi],
+                                 rc->ncentry[qi] + 1, sizeof **rc->centry) ||
+                            grow((void **)&rc->cpool, &rc->cpool_cap, rc->ncpool + m,
+                                 sizeof *rc->cpool))
+                            return nomem(err);
+                        codes_entry *e = &rc->centry[qi][rc->ncentry[qi]];
+                        e->start = (uint32_t)rc->ncpool;
+                        e->n = (uint32_t)m;
+                        for (size_t k = 0; k < m; k++)
+                            rc->cpool[rc->ncpool++] = (uint32_t)rc->lv[start + k];
+                        x = (int32_t)rc->ncentry[qi]++;
+                    }
                 }
-                i = j + 1;
+                if (v >= 0 && itab_set(&rc->qlv[qi], v, x))
+                    return nomem(err);
+                if (x < 0 && v >= 0)
+                    continue;
+                if (v < 0 && x == -1)
+                    continue;
+                rc->qn[qi] = used - start;
+                continue;
             }
+            if (x < 0)
+                continue;
+            const codes_entry *e = &rc->centry[qi][x];
+            for (uint32_t k = 0; k < e->n; k++)
+                rc->lv[used++] = rc->cpool[e->start + k];
             rc->qn[qi] = used - start;
         }
     }
@@ -630,12 +1033,496 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     return id;
 }
 
+/* Stratum id of the row (first appearance order), through the value cache. */
+static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *out,
+                                   shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    long v = -1;
+    if (t->scol != SIZE_MAX) {
+        v = row_vid(rc, t->scol);
+        int32_t x = itab_get(&rc->strata, v);
+        if (x != UNKNOWN) {
+            *out = x;
+            return SHOPSTAT_OK;
+        }
+    } else if (t->strata.n) {
+        *out = 0;
+        return SHOPSTAT_OK;
+    }
+    const char *sname = "";
+    size_t slen = 0;
+    if (t->scol != SIZE_MAX) {
+        size_t c = t->scol;
+        sname = row->fields[c];
+        slen = row->lens[c];
+        if (shopstat_reader_is_missing(t->reader, sname, slen))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                                      row->pos[c].line, row->pos[c].col,
+                                      "--strata column '%s' is missing in this row",
+                                      shopstat_reader_colname(t->reader, c));
+    }
+    int added = 0;
+    long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
+    if (sid < 0)
+        return map_fail(t, sid, row, t->scol, err);
+    if (added) {
+        if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
+            return nomem(err);
+        stratum_info *si = &t->st[sid];
+        si->fpc = NAN; /* name is set after the pass: the map's arena moves as it grows */
+        if (t->element) {
+            if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
+                return nomem(err);
+            t->nunits = (size_t)sid + 1;
+            t->units[sid].stratum = (uint32_t)sid;
+        }
+    }
+    if (itab_set(&rc->strata, v, (int32_t)sid))
+        return nomem(err);
+    *out = sid;
+    return SHOPSTAT_OK;
+}
+
+/* Unit of the row: (stratum, PSU value id) through a small hash, else find_unit. */
+static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    if (t->element)
+        return sid;
+    long pv = row_vid(rc, t->pcol);
+    uint64_t key = ((uint64_t)sid << 32) | (uint64_t)pv;
+    if (pv >= 0 && rc->umask) {
+        size_t h = hash8(key, 0) & rc->umask;
+        while (rc->uv[h]) {
+            if (rc->uk[h] == key)
+                return rc->uv[h] - 1;
+            h = (h + 1) & rc->umask;
+        }
+    }
+    long uid = find_unit(t, row, (size_t)sid, err);
+    if (uid < 0 || pv < 0 || uid >= INT32_MAX)
+        return uid;
+    if ((rc->un + 1) * 2 > rc->umask + 1) {
+        size_t ns = rc->umask ? (rc->umask + 1) * 2 : 256;
+        uint64_t *uk = calloc(ns, sizeof *uk);
+        int32_t *uv = calloc(ns, sizeof *uv);
+        if (!uk || !uv) {
+            free(uk);
+            free(uv);
+            nomem(err);
+            return -1;
+        }
+        for (size_t i = 0; rc->umask && i <= rc->umask; i++) {
+            if (!rc->uv[i])
+                continue;
+            size_t h = hash8(rc->uk[i], 0) & (ns - 1);
+            while (uv[h])
+                h = (h + 1) & (ns - 1);
+            uk[h] = rc->uk[i];
+            uv[h] = rc->uv[i];
+        }
+        free(rc->uk);
+        free(rc->uv);
+        rc->uk = uk;
+        rc->uv = uv;
+        rc->umask = ns - 1;
+    }
+    size_t h = hash8(key, 0) & rc->umask;
+    while (rc->uv[h])
+        h = (h + 1) & rc->umask;
+    rc->uk[h] = key;
+    rc->uv[h] = (int32_t)uid + 1;
+    rc->un++;
+    return uid;
+}
+
+/* Segment of a --by value, created at its first appearance; -1 when missing. */
+static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row, int32_t *out,
+                                  shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    rt_by *by = &t->by[b];
+    long vid = row_vid(rc, by->column);
+    int32_t x = itab_get(&rc->by[b], vid);
+    if (x != UNKNOWN) {
+        *out = x;
+        return SHOPSTAT_OK;
+    }
+    const char *s = row->fields[by->column];
+    size_t n = row->lens[by->column];
+    if (shopstat_reader_is_missing(t->reader, s, n)) {
+        *out = -1;
+        return itab_set(&rc->by[b], vid, -1) ? nomem(err) : SHOPSTAT_OK;
+    }
+    int added = 0;
+    long v = scache_put(&by->vcache, &by->values, s, n, &added);
+    if (v < 0)
+        return map_fail(t, v, row, by->column, err);
+    if (added) {
+        if (by->values.n > MAX_BY_SEGMENTS)
+            return shopstat_error_set(
+                err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[by->column].line,
+                row->pos[by->column].col,
+                "--by %s has more than %d distinct values; is it an identifier?",
+                shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
+        if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
+            return nomem(err);
+        char name[600];
+        snprintf(name, sizeof name, "%s=%.*s", shopstat_reader_colname(t->reader, by->column),
+                 (int)(n > 500 ? 500 : n), s);
+        long sg = new_segment(t, name, SEG_BY, err);
+        if (sg < 0)
+            return err->status;
+        t->seg[sg].plan_index = by->plan_index;
+        t->seg[sg].by_column = by->column;
+        by->segs[v] = (size_t)sg;
+    }
+    *out = (int32_t)by->segs[v];
+    return itab_set(&rc->by[b], vid, *out) ? nomem(err) : SHOPSTAT_OK;
+}
+
+/* One row's updates of its unit's cells (base cells' w^2 is added in row order apart). */
+static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_t *cells,
+                             size_t nc)
+{
+    double w2 = w * w;
+    uint32_t pos = w > 0;
+    for (size_t i = 0; i < nc; i++) {
+        int32_t c = cells[i];
+        cell_acc *acc = &u->A[c];
+        acc->T += w;
+        acc->P += pos;
+        acc->N++;
+        if (t->element)
+            u->Q[c] += w2;
+    }
+}
+
+/* Apply the batched rows, PSU by PSU, each PSU's rows in file order. */
+static void batch_flush(row_ctx *rc)
+{
+    shopstat_totals *t = rc->t;
+    size_t n = rc->nbatch;
+    if (!n)
+        return;
+    const batch_row *b = rc->batch;
+    const uint32_t *order = NULL;
+    size_t nu = t->nunits;
+    if (nu <= 4 * BATCH_MAX &&
+        !grow((void **)&rc->bcount, &rc->bcount_cap, nu + 1, sizeof *rc->bcount)) {
+        uint32_t *cnt = rc->bcount, *ord = rc->border;
+        memset(cnt, 0, (nu + 1) * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[b[i].unit + 1]++;
+        for (size_t u = 0; u < nu; u++)
+            cnt[u + 1] += cnt[u];
+        for (size_t i = 0; i < n; i++)
+            ord[cnt[b[i].unit]++] = (uint32_t)i;
+        order = ord;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (k + 8 < n) { /* the cell ids of a row a few ahead, taken out of file order */
+            const uint64_t *ahead = rc->prec + b[order ? order[k + 8] : k + 8].cw;
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 8);
+        }
+        const batch_row *r = &b[order ? order[k] : k];
+        apply_row(t, &t->units[r->unit], r->w, (const int32_t *)(rc->prec + r->cw), r->nc);
+    }
+    rc->nbatch = 0;
+}
+
+/* The row's cells (~id for base cells), from its segments and answers, created at first
+ * touch; written at the end of the batch buffer. */
+static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
+                                 size_t *ncells, size_t *nbases, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    shopstat_status st;
+    /* segments this row belongs to: condition truths per value, computed once */
+    size_t na = 0;
+    for (size_t s = 0; s < rc->nfixed; s++) {
+        const rt_segment *rs = &t->seg[s];
+        int32_t in = 1;
+        for (size_t j = 0; j < rs->nconds && in; j++) {
+            size_t c = rc->condcols[s][j];
+            long v = row_vid(rc, c);
+            in = itab_get(&rc->cond[s][j], v);
+            if (in == UNKNOWN) {
+                in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
+                if (itab_set(&rc->cond[s][j], v, in))
+                    return nomem(err);
+            }
+        }
+        if (in)
+            t->active[na++] = s;
+    }
+    for (size_t b = 0; b < t->nby; b++) {
+        int32_t sg = -1;
+        if ((st = by_segment(rc, b, row, &sg, err)))
+            return st;
+        if (sg >= 0)
+            t->active[na++] = (size_t)sg;
+    }
+
+    if ((st = read_answers(rc, row, err)))
+        return st;
+
+    /* the row's cells */
+    size_t need = 0;
+    for (size_t qi = 0; qi < t->nq; qi++)
+        if (rc->qn[qi] != SIZE_MAX)
+            need += rc->qn[qi] + 1;
+    need *= na;
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, 2 * need + 2, sizeof *rc->bcell))
+        return nomem(err);
+    int32_t *cells = rc->bcell;
+    size_t nc = 0, nbase = 0;
+    *out = cells;
+    /* cells are created (numbered) in this order; the list puts the base cells first */
+    for (size_t a = 0; a < na; a++) {
+        size_t s = t->active[a];
+        for (size_t qi = 0; qi < t->nq; qi++) {
+            if (rc->qn[qi] == SIZE_MAX)
+                continue;
+            for (size_t k = 0; k <= rc->qn[qi]; k++) {
+                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
+                long c = cell_for(t, s, qi, level);
+                if (c < 0 || c >= INT32_MAX)
+                    return nomem(err);
+                cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
+            }
+        }
+    }
+    for (size_t i = 0; i < nc; i++)
+        if (cells[i] < 0)
+            cells[need + 1 + nbase++] = ~cells[i];
+    size_t j = nc;
+    for (size_t i = nc; i-- > 0;)
+        if (cells[i] >= 0)
+            cells[--j] = cells[i];
+    memcpy(cells, cells + need + 1, nbase * sizeof *cells);
+    *ncells = nc;
+    *nbases = nbase;
+    return SHOPSTAT_OK;
+}
+
+#define MAX_PATTERNS 65536
+#define MAX_PATTERN_WORDS ((size_t)4 << 20)
+
+/* The row's pattern key: each pattern column's bytes after a length byte, zero-padded to
+ * whole words, in rc->kbuf. Returns its length, 0 when a field is too long to cache. */
+static size_t pattern_key(row_ctx *rc, const shopstat_row *row)
+{
+    unsigned char *k = rc->kbuf;
+    size_t kl = 0;
+    for (size_t i = 0; i < rc->npslot; i++) {
+        size_t c = rc->cv[rc->pslot[i]].col;
+        size_t n = row->lens[c];
+        if (n > 250 || kl + n + 1 > PATTERN_KEY_MAX)
+            return 0;
+        const unsigned char *f = (const unsigned char *)row->fields[c];
+        k[kl++] = (unsigned char)n;
+        for (size_t j = 0; j < n; j++)
+            k[kl++] = f[j];
+    }
+    while (kl % 8)
+        k[kl++] = 0;
+    return kl;
+}
+
+static uint64_t pattern_hash(const unsigned char *k, size_t kl)
+{
+    uint64_t h = 0x243F6A8885A308D3ULL;
+    for (size_t i = 0; i < kl; i += 8) {
+        uint64_t w;
+        memcpy(&w, k + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
+    }
+    return h | 1;
+}
+
+/* A pattern record in rc->prec (8-byte words): a header (key bytes << 32 | cells), the
+ * key, then the cell ids, so one lookup touches a few adjacent cache lines. */
+static inline const uint64_t *pattern_record(const row_ctx *rc, uint32_t off)
+{
+    return rc->prec + off;
+}
+
+/* Record of the pattern with key k, or NULL. */
+static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigned char *k,
+                                    size_t kl)
+{
+    if (!rc->pmask)
+        return NULL;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t e = (size_t)h & rc->pmask; rc->ptab[e].off; e = (e + 1) & rc->pmask) {
+        if (rc->ptab[e].tag != tag)
+            continue;
+        const uint64_t *r = pattern_record(rc, rc->ptab[e].off - 1);
+        if ((r[0] >> 48) != kl)
+            continue;
+        size_t i = 0;
+        for (; i < kl / 8; i++) {
+            uint64_t w;
+            memcpy(&w, k + 8 * i, 8);
+            if (r[1 + i] != w)
+                break;
+        }
+        if (i == kl / 8)
+            return r;
+    }
+    return NULL;
+}
+
+/* Remember the row's pattern and its cells; silently skipped when the caps are reached
+ * or memory is short (the rows then take the direct path). */
+static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
+                        const int32_t *cells, size_t nc, size_t nbase)
+{
+    if (nbase > 0xffff || nc > 0xffffffffu)
+        return -1;
+    size_t words = 1 + kl / 8 + (nc + 1) / 2;
+    if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
+        rc->pfull = 1;
+        return -1;
+    }
+    if ((rc->npat + 1) * 10 > (rc->pmask + 1) * 7) { /* load up to 0.7 */
+        size_t ns = rc->pmask ? (rc->pmask + 1) * 2 : 1024;
+        pattern_slot *pt = calloc(ns, sizeof *pt);
+        if (!pt) {
+            rc->pfull = 1;
+            return -1;
+        }
+        for (size_t e = 0; rc->pmask && e <= rc->pmask; e++) {
+            if (!rc->ptab[e].off)
+                continue;
+            const uint64_t *r = rc->prec + rc->ptab[e].off - 1;
+            size_t d = (size_t)pattern_hash((const unsigned char *)(r + 1), r[0] >> 48) &
+                       (ns - 1);
+            while (pt[d].off)
+                d = (d + 1) & (ns - 1);
+            pt[d] = rc->ptab[e];
+        }
+        free(rc->ptab);
+        rc->ptab = pt;
+        rc->pmask = ns - 1;
+    }
+    if (grow((void **)&rc->prec, &rc->prec_cap, rc->nprec + words, sizeof *rc->prec)) {
+        rc->pfull = 1;
+        return -1;
+    }
+    uint64_t *r = rc->prec + rc->nprec;
+    r[0] = (uint64_t)kl << 48 | (uint64_t)nbase << 32 | (uint64_t)nc;
+    memcpy(r + 1, k, kl);
+    r[words - 1] = 0;
+    memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
+    size_t e = (size_t)h & rc->pmask;
+    while (rc->ptab[e].off)
+        e = (e + 1) & rc->pmask;
+    rc->ptab[e].tag = (uint32_t)(h >> 32);
+    rc->ptab[e].off = (uint32_t)rc->nprec + 1;
+    rc->nprec += words;
+    rc->npat++;
+    return (long)rc->ptab[e].off - 1;
+}
+
+/* The row's strata and PSU fields as two words (bytes, length in the top byte); 0 when
+ * one is longer than 7 bytes (then the row takes the lookups every time). */
+static int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
+{
+    const shopstat_totals *t = rc->t;
+    const size_t cols[2] = {t->scol, t->pcol};
+    for (int i = 0; i < 2; i++) {
+        k[i] = 0;
+        if (cols[i] == SIZE_MAX)
+            continue;
+        size_t n = row->lens[cols[i]];
+        if (n > 7)
+            return 0;
+        k[i] = pack8(row->fields[cols[i]], n) | (uint64_t)n << 56;
+    }
+    return 1;
+}
+
+static inline size_t design_hash(const uint64_t k[2])
+{
+    uint64_t h = (k[0] * 0x9E3779B97F4A7C15ULL) ^ k[1];
+    h *= 0xC2B2AE3D27D4EB4FULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int design_find(const row_ctx *rc, const uint64_t k[2], long *sid, long *uid)
+{
+    if (!rc->dmask)
+        return 0;
+    for (size_t e = design_hash(k) & rc->dmask; rc->dtab[e].uid; e = (e + 1) & rc->dmask)
+        if (rc->dtab[e].k[0] == k[0] && rc->dtab[e].k[1] == k[1]) {
+            *sid = rc->dtab[e].sid;
+            *uid = rc->dtab[e].uid - 1;
+            return 1;
+        }
+    return 0;
+}
+
+static int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
+{
+    if (uid >= INT32_MAX || sid >= INT32_MAX || rc->dn >= ((size_t)1 << 24))
+        return 0;
+    if ((rc->dn + 1) * 2 > rc->dmask + 1) {
+        size_t ns = rc->dmask ? (rc->dmask + 1) * 2 : 256;
+        design_slot *dt = calloc(ns, sizeof *dt);
+        if (!dt)
+            return -1;
+        for (size_t e = 0; rc->dmask && e <= rc->dmask; e++) {
+            if (!rc->dtab[e].uid)
+                continue;
+            size_t d = design_hash(rc->dtab[e].k) & (ns - 1);
+            while (dt[d].uid)
+                d = (d + 1) & (ns - 1);
+            dt[d] = rc->dtab[e];
+        }
+        free(rc->dtab);
+        rc->dtab = dt;
+        rc->dmask = ns - 1;
+    }
+    size_t e = design_hash(k) & rc->dmask;
+    while (rc->dtab[e].uid)
+        e = (e + 1) & rc->dmask;
+    rc->dtab[e].k[0] = k[0];
+    rc->dtab[e].k[1] = k[1];
+    rc->dtab[e].sid = (int32_t)sid;
+    rc->dtab[e].uid = (int32_t)uid + 1;
+    rc->dn++;
+    return 0;
+}
+
+static long value_id(row_ctx *rc, size_t slot, const shopstat_row *row)
+{
+    size_t c = rc->cv[slot].col;
+    return colval_get(&rc->cv[slot], row->fields[c], row->lens[c]);
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     row_ctx *rc = ctx;
     shopstat_totals *t = rc->t;
     const char *path = shopstat_reader_path(t->reader);
     shopstat_status st;
+    /* (stratum, unit) of the row's design values seen before: no errors possible */
+    long sid = 0, uid = -1;
+    uint64_t dk[2];
+    int dkey = design_key(rc, row, dk);
+    /* the table probes below are cache misses more often than not: start both loads now,
+     * and parse the weight while they come */
+    size_t kl = t->rep ? 0 : pattern_key(rc, row);
+    uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
+    if (dkey && rc->dmask)
+        __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
+    if (kl && rc->pmask)
+        __builtin_prefetch(&rc->ptab[ph & rc->pmask]);
     double w = 1;
     if (t->has_weight) {
         if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
@@ -654,33 +1541,21 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    /* stratum */
-    const char *sname = "";
-    size_t slen = 0;
-    if (t->scol != SIZE_MAX) {
-        size_t c = t->scol;
-        sname = row->fields[c];
-        slen = row->lens[c];
-        if (shopstat_reader_is_missing(t->reader, sname, slen))
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
-                                      row->pos[c].col, "--strata column '%s' is missing in this row",
-                                      shopstat_reader_colname(t->reader, c));
+    if (kl && rc->pmask) { /* the slot has come: start loading the record it points to */
+        const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
+        if (ps->off && ps->tag == (uint32_t)(ph >> 32))
+            __builtin_prefetch(rc->prec + ps->off - 1);
     }
-    int added = 0;
-    long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
-    if (sid < 0)
-        return map_fail(t, sid, row, t->scol, err);
-    if (added) {
-        if (grow((void **)&t->st, &t->stcap, (size_t)sid + 1, sizeof *t->st))
-            return nomem(err);
-        stratum_info *si = &t->st[sid];
-        si->fpc = NAN; /* name is set after the pass: the map's arena moves as it grows */
-        if (t->element) {
-            if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
+    int dhit = dkey && design_find(rc, dk, &sid, &uid);
+    if (!dhit) {
+        for (size_t i = 0; i < rc->ndesign; i++) {
+            long v = value_id(rc, i, row);
+            if (v == -3)
                 return nomem(err);
-            t->nunits = (size_t)sid + 1;
-            t->units[sid].stratum = (uint32_t)sid;
+            rc->vid[i] = v;
         }
+        if ((st = row_stratum(rc, row, &sid, err)))
+            return st;
     }
     stratum_info *si = &t->st[sid];
     if (t->fcol != SIZE_MAX) {
@@ -703,98 +1578,92 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                       SMAP_KEY(&t->strata, sid));
         }
     }
-    long uid = find_unit(t, row, (size_t)sid, err);
-    if (uid < 0)
-        return err->status;
+    if (!dhit) {
+        uid = row_unit(rc, row, sid, err);
+        if (uid < 0)
+            return err->status;
+        if (dkey && design_add(rc, dk, sid, uid))
+            return nomem(err);
+    }
     if (t->element) {
         si->npsu++;
         if (w > 0)
             si->npsu_pos++;
     }
-    unit *u = &t->units[uid];
     if (w > 0)
-        u->any_pos = 1;
+        t->units[uid].any_pos = 1;
 
-    /* segments this row belongs to */
-    size_t na = 0;
-    for (size_t s = 0; s < t->nseg; s++) {
-        const rt_segment *rs = &t->seg[s];
-        if (rs->kind == SEG_BY)
-            continue;
-        int in = 1;
-        for (size_t j = 0; j < rs->nconds && in; j++) {
-            size_t c = rc->condcols[s][j];
-            in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
-        }
-        if (in)
-            t->active[na++] = s;
-    }
-    for (size_t b = 0; b < t->nby; b++) {
-        rt_by *by = &t->by[b];
-        const char *s = row->fields[by->column];
-        size_t n = row->lens[by->column];
-        if (shopstat_reader_is_missing(t->reader, s, n))
-            continue;
-        long v = scache_put(&by->vcache, &by->values, s, n, &added);
-        if (v < 0)
-            return map_fail(t, v, row, by->column, err);
-        if (added) {
-            if (by->values.n > MAX_BY_SEGMENTS)
-                return shopstat_error_set(
-                    err, SHOPSTAT_ELIMIT, path, row->pos[by->column].line,
-                    row->pos[by->column].col,
-                    "--by %s has more than %d distinct values; is it an identifier?",
-                    shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
-            if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
+    const int32_t *cells = NULL;
+    size_t nc = 0;
+    long cw = -1; /* word offset of the cells in the pattern records */
+    const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
+    size_t nbase = 0;
+    if (pat) {
+        nc = (uint32_t)pat[0];
+        nbase = (size_t)(pat[0] >> 32) & 0xffff;
+        cw = (long)(pat - rc->prec) + 1 + (long)(kl / 8);
+    } else {
+        for (size_t i = 0; i < rc->ncv; i++) {
+            long v = value_id(rc, i, row);
+            if (v == -3)
                 return nomem(err);
-            char name[600];
-            snprintf(name, sizeof name, "%s=%.*s", shopstat_reader_colname(t->reader, by->column),
-                     (int)(n > 500 ? 500 : n), s);
-            long sg = new_segment(t, name, SEG_BY, err);
-            if (sg < 0)
-                return err->status;
-            t->seg[sg].plan_index = by->plan_index;
-            t->seg[sg].by_column = by->column;
-            by->segs[v] = (size_t)sg;
-            u = &t->units[uid];
+            rc->vid[i] = v;
         }
-        t->active[na++] = by->segs[v];
+        int32_t *nw = NULL;
+        if ((st = row_cells(rc, row, &nw, &nc, &nbase, err)))
+            return st;
+        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc, nbase) : -1;
+        if (off >= 0)
+            cw = off + 1 + (long)(kl / 8);
+        cells = nw;
     }
-
-    if ((st = read_answers(rc, row, err)))
-        return st;
-
+    if (cw >= 0)
+        cells = (const int32_t *)(rc->prec + cw);
+    unit *u = &t->units[uid];
+    int ur = nc ? unit_reserve(t, u) : 0;
+    if (ur == -2)
+        return shopstat_error_set(
+            err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+            "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+            "use fewer questions or segments per run, or omit --psu if every "
+            "row is its own PSU",
+            (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+    if (ur)
+        return nomem(err);
     double w2 = w * w;
-    int pos = w > 0;
-    for (size_t a = 0; a < na; a++) {
-        size_t s = t->active[a];
-        for (size_t qi = 0; qi < t->nq; qi++) {
-            if (rc->qn[qi] == SIZE_MAX)
-                continue;
-            for (size_t k = 0; k <= rc->qn[qi]; k++) {
-                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
-                long c = cell_for(t, s, qi, level);
-                if (c < 0)
-                    return nomem(err);
-                int ur = unit_reserve(t, u);
-                if (ur == -2)
-                    return shopstat_error_set(
-                        err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
-                        "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
-                        "use fewer questions or segments per run, or omit --psu if every "
-                        "row is its own PSU",
-                        (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
-                if (ur || (t->rep && rep_add(t, c, k == 0)))
-                    return nomem(err);
-                cell_acc *acc = &u->A[c];
-                acc->T += w;
-                acc->P += (uint32_t)pos;
-                acc->N++;
-                if (t->element)
-                    u->Q[c] += w2;
-                if (k == 0)
-                    t->cell[c].w2 += w2; /* for eff_base: base cells only */
-            }
+    if (t->rep) {
+        /* replicate designs add each cell's replicate weights as they go */
+        uint32_t pos = w > 0;
+        for (size_t i = 0; i < nc; i++) {
+            int32_t c = cells[i];
+            int base = i < nbase;
+            if (base)
+                t->cell[c].w2 += w2;
+            if (rep_add(t, c, base))
+                return nomem(err);
+            cell_acc *acc = &u->A[c];
+            acc->T += w;
+            acc->P += pos;
+            acc->N++;
+            if (t->element)
+                u->Q[c] += w2;
+        }
+    } else {
+        for (size_t i = 0; i < nbase; i++)
+            t->cell[cells[i]].w2 += w2; /* for eff_base: base cells only */
+        if (cw >= 0) {
+            batch_row *br = &rc->batch[rc->nbatch++];
+            br->unit = (uint32_t)uid;
+            br->cw = (uint32_t)cw;
+            br->nc = (uint32_t)nc;
+            br->w = w;
+            if (rc->nbatch == BATCH_MAX)
+                batch_flush(rc);
+        } else {
+            /* no pattern record (not cacheable, or the table is full): the rows before
+             * first, then this one */
+            batch_flush(rc);
+            apply_row(t, u, w, cells, nc);
         }
     }
     t->acct.used++;
@@ -943,12 +1812,160 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
-                                        shopstat_totals **out, shopstat_error *err)
+static void row_ctx_free(row_ctx *rc)
 {
-    shopstat_error local;
-    if (!err)
-        err = &local;
+    if (!rc)
+        return;
+    if (rc->condcols)
+        for (size_t s = 0; s < rc->nfixed; s++)
+            free(rc->condcols[s]);
+    free(rc->condcols);
+    free(rc->qn);
+    free(rc->qoff);
+    free(rc->lv);
+    shopstat_totals *t = rc->t;
+    for (size_t i = 0; i < rc->ncv; i++)
+        colval_free(&rc->cv[i]);
+    free(rc->cv);
+    free(rc->slot);
+    free(rc->vid);
+    free(rc->strata.v);
+    free(rc->uk);
+    free(rc->uv);
+    if (rc->cond)
+        for (size_t s = 0; s < rc->nfixed; s++) {
+            if (rc->cond[s])
+                for (size_t j = 0; j < t->seg[s].nconds; j++)
+                    free(rc->cond[s][j].v);
+            free(rc->cond[s]);
+        }
+    free(rc->cond);
+    if (rc->by)
+        for (size_t b = 0; b < t->nby; b++)
+            free(rc->by[b].v);
+    free(rc->by);
+    for (size_t q = 0; q < t->nq; q++) {
+        if (rc->qlv)
+            free(rc->qlv[q].v);
+        if (rc->mcode && rc->mcode[q]) {
+            for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+                free(rc->mcode[q][j].v);
+            free(rc->mcode[q]);
+        }
+        if (rc->centry)
+            free(rc->centry[q]);
+    }
+    free(rc->qlv);
+    free(rc->mcode);
+    free(rc->centry);
+    free(rc->ncentry);
+    free(rc->centry_cap);
+    free(rc->cpool);
+    free(rc->bcell);
+    free(rc->batch);
+    free(rc->border);
+    free(rc->bcount);
+    free(rc->pslot);
+    free(rc->ptab);
+    free(rc->prec);
+    free(rc->dtab);
+    free(rc);
+}
+
+/* Value caches for every column the pass reads as a value, and the derived tables. */
+static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    size_t ncols = shopstat_reader_ncols(t->reader);
+    rc->slot = malloc((ncols ? ncols : 1) * sizeof *rc->slot);
+    if (!rc->slot)
+        return nomem(err);
+    for (size_t c = 0; c < ncols; c++)
+        rc->slot[c] = SIZE_MAX;
+    /* columns in a fixed order: strata, PSU, conditions, --by, questions */
+    size_t *cols = malloc((ncols ? ncols : 1) * sizeof *cols);
+    if (!cols)
+        return nomem(err);
+    size_t n = 0;
+#define USE(c)                                                                                 \
+    do {                                                                                       \
+        if (rc->slot[(c)] == SIZE_MAX) {                                                       \
+            rc->slot[(c)] = n;                                                                 \
+            cols[n++] = (c);                                                                   \
+        }                                                                                      \
+    } while (0)
+    if (t->scol != SIZE_MAX)
+        USE(t->scol);
+    if (t->pcol != SIZE_MAX)
+        USE(t->pcol);
+    rc->ndesign = n;
+    for (size_t s = 0; s < rc->nfixed; s++)
+        for (size_t j = 0; j < t->seg[s].nconds; j++)
+            USE(rc->condcols[s][j]);
+    for (size_t b = 0; b < t->nby; b++)
+        USE(t->by[b].column);
+    for (size_t q = 0; q < t->nq; q++)
+        for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+            USE(t->q[q].cols[j]);
+#undef USE
+    rc->cv = calloc(n ? n : 1, sizeof *rc->cv);
+    rc->vid = calloc(n ? n : 1, sizeof *rc->vid);
+    if (!rc->cv || !rc->vid) {
+        free(cols);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc->cv[i].col = cols[i];
+        strmap_init(&rc->cv[i].map, COLVAL_MAX, (size_t)16 << 20);
+    }
+    rc->ncv = n;
+    free(cols);
+    rc->batch = malloc(BATCH_MAX * sizeof *rc->batch);
+    rc->border = malloc(BATCH_MAX * sizeof *rc->border);
+    if (!rc->batch || !rc->border)
+        return nomem(err);
+    rc->pslot = malloc((n ? n : 1) * sizeof *rc->pslot);
+    char *inpat = calloc(n ? n : 1, 1);
+    if (!rc->pslot || !inpat) {
+        free(inpat);
+        return nomem(err);
+    }
+    for (size_t s = 0; s < rc->nfixed; s++)
+        for (size_t j = 0; j < t->seg[s].nconds; j++)
+            inpat[rc->slot[rc->condcols[s][j]]] = 1;
+    for (size_t b = 0; b < t->nby; b++)
+        inpat[rc->slot[t->by[b].column]] = 1;
+    for (size_t q = 0; q < t->nq; q++)
+        for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+            inpat[rc->slot[t->q[q].cols[j]]] = 1;
+    for (size_t i = 0; i < n; i++)
+        if (inpat[i])
+            rc->pslot[rc->npslot++] = i;
+    free(inpat);
+    rc->cond = calloc(rc->nfixed ? rc->nfixed : 1, sizeof *rc->cond);
+    rc->by = calloc(t->nby ? t->nby : 1, sizeof *rc->by);
+    rc->qlv = calloc(t->nq ? t->nq : 1, sizeof *rc->qlv);
+    rc->mcode = calloc(t->nq ? t->nq : 1, sizeof *rc->mcode);
+    rc->centry = calloc(t->nq ? t->nq : 1, sizeof *rc->centry);
+    rc->ncentry = calloc(t->nq ? t->nq : 1, sizeof *rc->ncentry);
+    rc->centry_cap = calloc(t->nq ? t->nq : 1, sizeof *rc->centry_cap);
+    if (!rc->cond || !rc->by || !rc->qlv || !rc->mcode || !rc->centry || !rc->ncentry ||
+        !rc->centry_cap)
+        return nomem(err);
+    for (size_t s = 0; s < rc->nfixed; s++)
+        if (t->seg[s].nconds &&
+            !(rc->cond[s] = calloc(t->seg[s].nconds, sizeof **rc->cond)))
+            return nomem(err);
+    for (size_t q = 0; q < t->nq; q++)
+        if (t->q[q].pq->kind == SHOPSTAT_Q_MULTI &&
+            !(rc->mcode[q] = calloc(t->q[q].pq->ncolumns, sizeof **rc->mcode)))
+            return nomem(err);
+    return SHOPSTAT_OK;
+}
+
+shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
+                           shopstat_totals **out, shopstat_error *err)
+{
     *out = NULL;
     shopstat_totals *t = calloc(1, sizeof *t);
     if (!t)
@@ -957,49 +1974,332 @@ shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader 
     t->reader = r;
     t->path = dupstr(shopstat_reader_path(r));
     t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
-    row_ctx rc = {t, NULL, NULL, NULL, NULL};
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
+    row_ctx *rc = NULL;
+    if (!st && !(rc = t->rc = calloc(1, sizeof *rc)))
+        st = nomem(err);
     if (!st) {
-        rc.condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc.condcols);
+        rc->t = t;
+        rc->nfixed = t->nseg;
+        rc->condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc->condcols);
         size_t lvcap = 0;
         for (size_t qi = 0; qi < t->nq; qi++)
             lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].pq->ncolumns : MAX_LEVELS;
-        rc.qn = calloc(t->nq ? t->nq : 1, sizeof *rc.qn);
-        rc.qoff = calloc(t->nq ? t->nq : 1, sizeof *rc.qoff);
-        rc.lv = calloc(lvcap ? lvcap : 1, sizeof *rc.lv);
-        if (!rc.condcols || !rc.qn || !rc.qoff || !rc.lv)
+        rc->qn = calloc(t->nq ? t->nq : 1, sizeof *rc->qn);
+        rc->qoff = calloc(t->nq ? t->nq : 1, sizeof *rc->qoff);
+        rc->lv = calloc(lvcap ? lvcap : 1, sizeof *rc->lv);
+        if (!rc->condcols || !rc->qn || !rc->qoff || !rc->lv)
             st = nomem(err);
         for (size_t s = 0; !st && s < t->nseg; s++) {
             if (!t->seg[s].nconds)
                 continue;
-            rc.condcols[s] = calloc(t->seg[s].nconds, sizeof **rc.condcols);
-            if (!rc.condcols[s]) {
+            rc->condcols[s] = calloc(t->seg[s].nconds, sizeof **rc->condcols);
+            if (!rc->condcols[s]) {
                 st = nomem(err);
                 break;
             }
             for (size_t j = 0; !st && j < t->seg[s].nconds; j++)
                 st = bind_column(t, t->seg[s].conds[j].column, "--segment",
-                                 &rc.condcols[s][j], err);
+                                 &rc->condcols[s][j], err);
         }
     }
-    size_t nfixed = t->nseg;
     if (!st)
-        st = shopstat_reader_run(r, on_row, &rc, err);
-    if (!st && t->rep)
+        st = value_caches(rc, err);
+    if (st) {
+        shopstat_totals_free(t);
+        return st;
+    }
+    *out = t;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    return on_row(((shopstat_totals *)ctx)->rc, row, err);
+}
+
+/* TwoSum (Knuth): s + x exactly as the new *s plus an error added to *c. */
+static inline void sum2(double *s, double *c, double x)
+{
+    double t = *s + x, bp = t - *s;
+    *c += (*s - (t - bp)) + (x - bp);
+    *s = t;
+}
+
+static size_t *grow_map(size_t **m, size_t *cap, size_t n)
+{
+    if (grow((void **)m, cap, n ? n : 1, sizeof **m))
+        return NULL;
+    return *m;
+}
+
+void pass_map_free(pass_map *m)
+{
+    if (!m)
+        return;
+    free(m->strata);
+    free(m->units);
+    free(m->segs);
+    free(m->cells);
+    if (m->levels)
+        for (size_t q = 0; q < m->nq; q++)
+            free(m->levels[q]);
+    free(m->levels);
+    free(m->lcap);
+    free(m->ldone);
+    free(m->seg_by);
+    free(m->seg_val);
+    free(m->key);
+    memset(m, 0, sizeof *m);
+}
+
+shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
+                           shopstat_error *err)
+{
+    g->compensated = 1;
+    batch_flush(w->rc);
+    /* strata, in the worker's order of first appearance */
+    if (!grow_map(&m->strata, &m->scap, w->strata.n))
+        return nomem(err);
+    for (size_t h = m->sdone; h < w->strata.n; h++) {
+        int added = 0;
+        long gh = smap_put(&g->strata, SMAP_KEY(&w->strata, h), SMAP_LEN(&w->strata, h), &added);
+        if (gh < 0)
+            return gh == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (added) {
+            if (grow((void **)&g->st, &g->stcap, (size_t)gh + 1, sizeof *g->st))
+                return nomem(err);
+            g->st[gh].fpc = NAN;
+            if (g->element) {
+                if (grow((void **)&g->units, &g->unitcap, (size_t)gh + 1, sizeof *g->units))
+                    return nomem(err);
+                g->nunits = (size_t)gh + 1;
+                g->units[gh].stratum = (uint32_t)gh;
+            }
+        }
+        m->strata[h] = (size_t)gh;
+    }
+    m->sdone = w->strata.n;
+    for (size_t h = 0; h < w->strata.n; h++) {
+        stratum_info *ws = &w->st[h], *gs = &g->st[m->strata[h]];
+        if (ws->has_fpc) {
+            if (!gs->has_fpc) {
+                gs->has_fpc = 1;
+                gs->fpc = ws->fpc;
+            } else if (gs->fpc != ws->fpc) {
+                return SHOPSTAT_EINPUT; /* the exact pass names the row */
+            }
+        }
+        if (w->element) {
+            gs->npsu += ws->npsu;
+            gs->npsu_pos += ws->npsu_pos;
+            ws->npsu = ws->npsu_pos = 0;
+        }
+    }
+    /* PSUs: keys are the stratum id's bytes, then the PSU text */
+    if (!grow_map(&m->units, &m->ucap, w->nunits))
+        return nomem(err);
+    for (size_t u = m->udone; u < w->nunits; u++) {
+        if (w->element) {
+            m->units[u] = m->strata[u];
+            continue;
+        }
+        const char *k = SMAP_KEY(&w->psus, u);
+        size_t kl = SMAP_LEN(&w->psus, u);
+        uint32_t gsid = (uint32_t)m->strata[w->units[u].stratum];
+        if (kl + 1 > m->kcap) {
+            char *nk = realloc(m->key, kl + 64);
+            if (!nk)
+                return nomem(err);
+            m->key = nk;
+            m->kcap = kl + 64;
+        }
+        memcpy(m->key, &gsid, sizeof gsid);
+        memcpy(m->key + sizeof gsid, k + sizeof gsid, kl - sizeof gsid);
+        int added = 0;
+        long gu = smap_put(&g->psus, m->key, kl, &added);
+        if (gu < 0)
+            return gu == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (added) {
+            if (grow((void **)&g->units, &g->unitcap, (size_t)gu + 1, sizeof *g->units))
+                return nomem(err);
+            g->nunits = (size_t)gu + 1;
+            g->units[gu].stratum = gsid;
+            g->st[gsid].npsu++;
+        }
+        m->units[u] = (size_t)gu;
+    }
+    m->udone = w->nunits;
+    /* --by segments: the fixed and hidden ones are bound alike in both */
+    if (!grow_map(&m->segs, &m->segcap, w->nseg))
+        return nomem(err);
+    if (m->seg_done == 0)
+        for (size_t s = 0; s < w->nseg && w->seg[s].kind != SEG_BY; s++)
+            m->segs[m->seg_done++] = s;
+    if (w->nseg > m->seg_done) {
+        size_t c1 = m->sbcap, c2 = m->sbcap;
+        if (!grow_map(&m->seg_by, &c1, w->nseg) || !grow_map(&m->seg_val, &c2, w->nseg))
+            return nomem(err);
+        m->sbcap = c1;
+        for (size_t b = 0; b < w->nby; b++)
+            for (size_t v = 0; v < w->by[b].values.n; v++) {
+                m->seg_by[w->by[b].segs[v]] = b;
+                m->seg_val[w->by[b].segs[v]] = v;
+            }
+    }
+    for (size_t s = m->seg_done; s < w->nseg; s++) {
+        size_t b = m->seg_by[s], v = m->seg_val[s];
+        rt_by *gb = &g->by[b];
+        int added = 0;
+        long gv = smap_put(&gb->values, SMAP_KEY(&w->by[b].values, v),
+                           SMAP_LEN(&w->by[b].values, v), &added);
+        if (gv < 0)
+            return gv == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (added) {
+            if (gb->values.n > MAX_BY_SEGMENTS)
+                return SHOPSTAT_ELIMIT;
+            if (grow((void **)&gb->segs, &gb->nsegs_cap, (size_t)gv + 1, sizeof *gb->segs))
+                return nomem(err);
+            long sg = new_segment(g, w->seg[s].name, SEG_BY, err);
+            if (sg < 0)
+                return err->status;
+            g->seg[sg].plan_index = gb->plan_index;
+            g->seg[sg].by_column = gb->column;
+            gb->segs[gv] = (size_t)sg;
+        }
+        m->segs[s] = gb->segs[gv];
+    }
+    m->seg_done = w->nseg;
+    /* levels */
+    if (!m->levels) {
+        m->nq = w->nq;
+        m->levels = calloc(w->nq ? w->nq : 1, sizeof *m->levels);
+        m->lcap = calloc(w->nq ? w->nq : 1, sizeof *m->lcap);
+        m->ldone = calloc(w->nq ? w->nq : 1, sizeof *m->ldone);
+        if (!m->levels || !m->lcap || !m->ldone)
+            return nomem(err);
+    }
+    for (size_t q = 0; q < w->nq; q++) {
+        const strmap *wl = &w->q[q].levels;
+        if (!grow_map(&m->levels[q], &m->lcap[q], wl->n))
+            return nomem(err);
+        for (size_t l = m->ldone[q]; l < wl->n; l++) {
+            int added = 0;
+            long gl = smap_put(&g->q[q].levels, SMAP_KEY(wl, l), SMAP_LEN(wl, l), &added);
+            if (gl < 0)
+                return gl == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+            if (added && g->q[q].levels.n > MAX_LEVELS)
+                return SHOPSTAT_ELIMIT;
+            m->levels[q][l] = (size_t)gl;
+        }
+        m->ldone[q] = wl->n;
+    }
+    /* cells, in the worker's order of first touch */
+    if (grow((void **)&m->cells, &m->ccap, w->ncell ? w->ncell : 1, sizeof *m->cells))
+        return nomem(err);
+    for (size_t c = m->cdone; c < w->ncell; c++) {
+        const cell_info *ci = &w->cell[c];
+        size_t level = ci->level == SIZE_MAX ? SIZE_MAX : m->levels[ci->q][ci->level];
+        long gc = cell_for(g, m->segs[ci->seg], ci->q, level);
+        if (gc < 0)
+            return nomem(err);
+        m->cells[c] = gc;
+    }
+    m->cdone = w->ncell;
+    if (g->ncell > g->w2cap) {
+        size_t old = g->w2cap;
+        if (grow((void **)&g->w2_lo, &g->w2cap, g->ncell, sizeof *g->w2_lo))
+            return nomem(err);
+        (void)old;
+    }
+    for (size_t c = 0; c < w->ncell; c++) {
+        long gc = m->cells[c];
+        sum2(&g->cell[gc].w2, &g->w2_lo[gc], w->cell[c].w2);
+        w->cell[c].w2 = 0;
+    }
+    /* per-unit sums: added in chunk order, so the same for any number of threads */
+    for (size_t u = 0; u < w->nunits; u++) {
+        unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
+        gu->any_pos |= wu->any_pos;
+        gu->rows += wu->rows;
+        gu->npos_rows += wu->npos_rows;
+        wu->any_pos = 0;
+        wu->rows = wu->npos_rows = 0;
+        if (!wu->cap)
+            continue;
+        int ur = unit_reserve(g, gu);
+        if (ur)
+            return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+            const cell_acc *a = &wu->A[c];
+            if (!a->N)
+                continue;
+            long gc = m->cells[c];
+            cell_acc *ga = &gu->A[gc];
+            sum2(&ga->T, &gu->L[gc], a->T);
+            ga->N += a->N;
+            ga->P += a->P;
+            if (w->element)
+                sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
+        }
+        memset(wu->A, 0, wu->cap * sizeof *wu->A);
+        if (w->element)
+            memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
+    }
+    g->acct.used += w->acct.used;
+    w->acct.used = 0;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
+{
+    if (t->rc)
+        batch_flush(t->rc);
+    if (t->rep)
         rep_finish(t);
-    if (rc.condcols)
-        for (size_t s = 0; s < nfixed; s++)
-            free(rc.condcols[s]);
-    free(rc.condcols);
-    free(rc.qn);
-    free(rc.qoff);
-    free(rc.lv);
-    if (!st) {
+    row_ctx_free(t->rc);
+    t->rc = NULL;
+    if (t->compensated) {
+        for (size_t u = 0; u < t->nunits; u++) {
+            unit *un = &t->units[u];
+            for (size_t c = 0; c < un->cap && un->L; c++)
+                un->A[c].T += un->L[c];
+            for (size_t c = 0; c < un->cap && un->QL; c++)
+                un->Q[c] += un->QL[c];
+            un->L = un->QL = NULL;
+        }
+        for (int k = SLAB_L; k <= SLAB_QL; k++) {
+            slab_unmap(t->slab[k], t->slab_bytes[k]);
+            t->slab[k] = NULL;
+            t->slab_bytes[k] = 0;
+        }
+        for (size_t c = 0; c < t->ncell && c < t->w2cap; c++)
+            t->cell[c].w2 += t->w2_lo[c];
+        free(t->w2_lo);
+        t->w2_lo = NULL;
+        t->w2cap = 0;
+        t->compensated = 0;
+    }
+    if (r) {
         t->acct.read = shopstat_reader_rows_read(r);
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
-        st = finish(t, err);
     }
+    shopstat_status st = finish(t, err);
     t->reader = NULL;
+    return st;
+}
+
+/* The exact pass: one thread, shopstat_reader_run with positions for every message. */
+shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r, shopstat_totals **out,
+                           shopstat_error *err)
+{
+    shopstat_totals *t;
+    shopstat_status st = pass_begin(p, r, &t, err);
+    if (st)
+        return st;
+    st = shopstat_reader_run(r, pass_row, t, err);
+    if (!st)
+        st = pass_finish(t, r, err);
     if (st) {
         shopstat_totals_free(t);
         return st;
@@ -1012,6 +2312,7 @@ void shopstat_totals_free(shopstat_totals *t)
 {
     if (!t)
         return;
+    row_ctx_free(t->rc); /* reads the segments and questions */
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
         free(t->q[i].cols);
@@ -1038,11 +2339,9 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->dom[i].lvl);
     free(t->dom);
     free(t->cell);
-    for (size_t i = 0; i < t->nunits; i++) {
-        free(t->units[i].A);
-        free(t->units[i].Q);
-    }
+    slab_free(t);
     free(t->units);
+    free(t->w2_lo);
     rep_free(t->rep);
     free(t->st);
     strmap_free(&t->strata);

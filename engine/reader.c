@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -1312,4 +1315,296 @@ int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *
         return 0;
     *out = v;
     return isfinite(v) ? 1 : -1;
+}
+
+/* ---- byte ranges for the parallel pass ----------------------------------------------- *
+ * A range parser reads [begin, end) of the file with its own descriptor and its own libcsv
+ * parser, without the position scanner: it hands rows to the callback with every position
+ * 0, so any error it meets (libcsv's strict grammar, a NUL, invalid UTF-8, a ragged row,
+ * an over-long field, or a callback error) only tells the caller to redo the pass with
+ * shopstat_reader_run, which finds the first error in file order and its line:col. */
+
+#define RANGE_BLOCK ((size_t)256 << 10)
+
+struct reader_range {
+    const shopstat_reader *r;
+    int fd;
+    unsigned char *buf;
+    struct csv_parser p;
+    int csv_ready;
+    int failed;
+    char *rowbuf;
+    size_t rowlen, rowcap, nf;
+    size_t *offs, *lens;
+    const char **fields;
+    shopstat_pos *pos; /* all zero */
+    size_t rows;
+    unsigned utf_need;
+    unsigned char utf_lo, utf_hi;
+    shopstat_row_fn fn;
+    void *ctx;
+    shopstat_status status;
+    shopstat_error *err;
+};
+
+/* libcsv grows its field buffer with this: refusing beyond the field cap bounds what a
+ * runaway quoted field can ask for (the exact pass then names the field). */
+static void *range_realloc(void *p, size_t n)
+{
+    if (n > SHOPSTAT_CSV_MAX_FIELD + (64u << 10))
+        return NULL;
+    return realloc(p, n);
+}
+
+int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
+{
+    if (r->ran || !r->fp || r->cd != (iconv_t)-1 || r->opts.skip_rows || !r->header_done ||
+        r->scan_err || r->stop || r->st != S_ROW)
+        return 0;
+    struct stat sb;
+    if (fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    *data_start = r->buf_abs + r->buf_pos;
+    *file_size = (size_t)sb.st_size;
+    return *data_start <= *file_size;
+}
+
+reader_range *reader_range_new(const shopstat_reader *r)
+{
+    reader_range *rr = calloc(1, sizeof *rr);
+    if (!rr)
+        return NULL;
+    rr->r = r;
+    rr->fd = open(r->path, O_RDONLY);
+    rr->buf = malloc(RANGE_BLOCK);
+    size_t n = r->ncols ? r->ncols : 1;
+    rr->offs = malloc(n * sizeof *rr->offs);
+    rr->lens = malloc(n * sizeof *rr->lens);
+    rr->fields = malloc(n * sizeof *rr->fields);
+    rr->pos = calloc(n, sizeof *rr->pos);
+    rr->rowcap = 4096;
+    rr->rowbuf = malloc(rr->rowcap);
+    if (rr->fd < 0 || !rr->buf || !rr->offs || !rr->lens || !rr->fields || !rr->pos ||
+        !rr->rowbuf || csv_init(&rr->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        reader_range_free(rr);
+        return NULL;
+    }
+    rr->csv_ready = 1;
+    csv_set_delim(&rr->p, (unsigned char)r->d.delimiter);
+    csv_set_blk_size(&rr->p, 4096);
+    csv_set_realloc_func(&rr->p, range_realloc);
+    return rr;
+}
+
+void reader_range_free(reader_range *rr)
+{
+    if (!rr)
+        return;
+    if (rr->fd >= 0)
+        close(rr->fd);
+    if (rr->csv_ready)
+        csv_free(&rr->p);
+    free(rr->buf);
+    free(rr->rowbuf);
+    free(rr->offs);
+    free(rr->lens);
+    free(rr->fields);
+    free(rr->pos);
+    free(rr);
+}
+
+static void range_fail(reader_range *rr, shopstat_status s)
+{
+    if (!rr->failed) {
+        rr->failed = 1;
+        rr->status = s;
+        if (s != SHOPSTAT_OK && rr->err && rr->err->status == SHOPSTAT_OK)
+            shopstat_error_set(rr->err, s, rr->r->path, 0, 0, "range parse failed");
+    }
+}
+
+static void range_field(void *data, size_t len, void *vr)
+{
+    reader_range *rr = vr;
+    if (rr->failed)
+        return;
+    size_t nf = rr->nf;
+    if (nf >= rr->r->ncols || len > SHOPSTAT_CSV_MAX_FIELD) {
+        rr->nf = nf + 1;
+        return; /* reported at the row end (ragged) or below (too long) */
+    }
+    if (rr->rowlen + len + 17 > rr->rowcap) {
+        size_t nc = rr->rowcap * 2;
+        while (nc < rr->rowlen + len + 17)
+            nc *= 2;
+        char *b = nc > SHOPSTAT_CSV_MAX_ROW ? NULL : realloc(rr->rowbuf, nc);
+        if (!b) {
+            range_fail(rr, SHOPSTAT_ELIMIT);
+            return;
+        }
+        rr->rowbuf = b;
+        rr->rowcap = nc;
+    }
+    char *dst = rr->rowbuf + rr->rowlen;
+    /* libcsv's entry buffer holds at least its 4096-byte block: copy short values as a
+     * fixed 16 bytes (two moves) */
+    if (len < 16 && rr->p.entry_size >= 16 && data)
+        memcpy(dst, data, 16);
+    else if (len)
+        memcpy(dst, data, len);
+    dst[len] = '\0';
+    rr->offs[nf] = rr->rowlen;
+    rr->lens[nf] = len;
+    rr->rowlen += len + 1;
+    rr->nf = nf + 1;
+}
+
+static void range_row(int c, void *vr)
+{
+    (void)c;
+    reader_range *rr = vr;
+    if (rr->failed)
+        return;
+    size_t nf = rr->nf;
+    rr->nf = 0;
+    rr->rowlen = 0;
+    if (nf != rr->r->ncols) {
+        range_fail(rr, SHOPSTAT_EINPUT);
+        return;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        if (rr->lens[i] > SHOPSTAT_CSV_MAX_FIELD) {
+            range_fail(rr, SHOPSTAT_ELIMIT);
+            return;
+        }
+        rr->fields[i] = rr->rowbuf + rr->offs[i];
+    }
+    rr->rows++;
+    shopstat_row row = {rr->fields, rr->lens, rr->pos, nf, 0};
+    shopstat_status s = rr->fn(rr->ctx, &row, rr->err);
+    if (s != SHOPSTAT_OK)
+        range_fail(rr, s);
+}
+
+/* NUL bytes and (when the file is taken as UTF-8) invalid UTF-8, in a block; state
+ * carries a sequence across blocks. Word-at-a-time skip of plain ASCII. 0 or -1. */
+static int range_validate(reader_range *rr, const unsigned char *s, size_t n)
+{
+    int utf8 = rr->r->validate_utf8;
+    size_t i = 0;
+    while (i < n) {
+        if (!rr->utf_need) {
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                uint64_t zero = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+                if (zero || (w & 0x8080808080808080ULL))
+                    break;
+                i += 8;
+            }
+            if (i == n)
+                break;
+        }
+        unsigned char c = s[i++];
+        if (c == 0)
+            return -1;
+        if (c < 0x80) {
+            if (rr->utf_need)
+                return -1;
+            continue;
+        }
+        if (!utf8)
+            continue;
+        if (rr->utf_need) {
+            if (c < rr->utf_lo || c > rr->utf_hi)
+                return -1;
+            rr->utf_need--;
+            rr->utf_lo = 0x80;
+            rr->utf_hi = 0xBF;
+            continue;
+        }
+        rr->utf_lo = 0x80;
+        rr->utf_hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            rr->utf_need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            rr->utf_need = 2;
+            if (c == 0xE0)
+                rr->utf_lo = 0xA0;
+            if (c == 0xED)
+                rr->utf_hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            rr->utf_need = 3;
+            if (c == 0xF0)
+                rr->utf_lo = 0x90;
+            if (c == 0xF4)
+                rr->utf_hi = 0x8F;
+        } else
+            return -1;
+    }
+    return 0;
+}
+
+size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size)
+{
+    while (off < file_size) {
+        size_t want = file_size - off < RANGE_BLOCK ? file_size - off : RANGE_BLOCK;
+        ssize_t got = pread(rr->fd, rr->buf, want, (off_t)off);
+        if (got <= 0)
+            return file_size;
+        const unsigned char *nl = memchr(rr->buf, '\n', (size_t)got);
+        if (nl)
+            return off + (size_t)(nl - rr->buf) + 1;
+        off += (size_t)got;
+    }
+    return file_size;
+}
+
+shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int at_eof,
+                                 shopstat_row_fn fn, void *ctx, size_t *rows,
+                                 shopstat_error *err)
+{
+    rr->fn = fn;
+    rr->ctx = ctx;
+    rr->err = err;
+    rr->failed = 0;
+    rr->status = SHOPSTAT_OK;
+    rr->rows = 0;
+    rr->nf = 0;
+    rr->rowlen = 0;
+    rr->utf_need = 0;
+    *rows = 0;
+    size_t off = begin;
+    while (off < end && !rr->failed) {
+        size_t want = end - off < RANGE_BLOCK ? end - off : RANGE_BLOCK;
+        ssize_t got = pread(rr->fd, rr->buf, want, (off_t)off);
+        if (got <= 0)
+            return shopstat_error_set(err, SHOPSTAT_EIO, rr->r->path, 0, 0, "read error: %s",
+                                      got < 0 ? strerror(errno) : "file shrank");
+        if (range_validate(rr, rr->buf, (size_t)got) != 0) {
+            range_fail(rr, SHOPSTAT_EINPUT);
+            break;
+        }
+        if (csv_parse(&rr->p, rr->buf, (size_t)got, range_field, range_row, rr) != (size_t)got)
+            range_fail(rr, SHOPSTAT_EINPUT);
+        off += (size_t)got;
+    }
+    if (!rr->failed && rr->utf_need)
+        range_fail(rr, SHOPSTAT_EINPUT);
+    if (!rr->failed) {
+        if (at_eof) {
+            if (csv_fini(&rr->p, range_field, range_row, rr) != 0)
+                range_fail(rr, SHOPSTAT_EINPUT);
+        } else if (rr->p.pstate != 0 || rr->nf != 0) {
+            /* the range does not end at a record boundary: a quoted field holds the
+             * newline chosen as the boundary */
+            range_fail(rr, SHOPSTAT_EINPUT);
+        }
+    }
+    /* ready for the next range whatever happened */
+    csv_fini(&rr->p, NULL, NULL, NULL);
+    *rows = rr->rows;
+    if (rr->failed)
+        return rr->status != SHOPSTAT_OK ? rr->status : SHOPSTAT_EINPUT;
+    return SHOPSTAT_OK;
 }

@@ -36,6 +36,7 @@ const char cmd_tab_help[] =
     "  --level 0.95\n"
     "reading:\n"
     "  --delimiter C  --encoding E  --decimal-comma  --skip-rows N  --missing 98,99\n"
+    "  --threads N    threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
     "output:\n"
     "  --format csv|json|table        (default: table on a terminal, else csv)\n"
     "  -o FILE                        written atomically (nothing on failure)\n"

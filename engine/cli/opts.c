@@ -137,6 +137,22 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
         o->csv.skip_rows = (size_t)n;
         return 1;
     }
+    if ((m = cli_flag_value(argc, argv, i, "--threads", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        char *end;
+        unsigned long n = strtoul(v, &end, 10);
+        if (!*v || *end || v[0] == '-' || v[0] == '+' || n < 1 || n > 256) {
+            cli_usage_error("--threads '%s': give a number of threads from 1 to 256", v);
+            return -1;
+        }
+        /* the pass reads SHOPSTAT_THREADS: one setting for every command and report */
+        if (setenv("SHOPSTAT_THREADS", v, 1) != 0) {
+            cli_usage_error("out of memory");
+            return -1;
+        }
+        return 1;
+    }
     if ((m = cli_flag_value(argc, argv, i, "--missing", &v)) != 0) {
         if (m < 0)
             return -1;
@@ -193,7 +209,7 @@ const char *cli_closest_flag(const char *arg, const char *const *extra)
     static const char *const shared[] = {"--delimiter", "--encoding", "--decimal-comma",
                                          "--skip-rows", "--missing",  "--weight",
                                          "--strata",    "--psu",      "--fpc",
-                                         NULL};
+                                         "--threads",   NULL};
     char name[64];
     snprintf(name, sizeof name, "%s", arg);
     char *eq = strchr(name, '=');

@@ -1,0 +1,179 @@
+/* The parallel pass: the file cut into chunks at line ends, parsed by threads into private totals and merged in file order. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define DEFAULT_CHUNK ((size_t)8 << 20)
+#define MIN_CHUNK ((size_t)1 << 20)
+#define MAX_THREADS 256
+
+void shopstat_pass_opts_init(shopstat_pass_opts *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+typedef struct par {
+    const shopstat_plan *plan;
+    const shopstat_reader *r;
+    shopstat_totals *g;
+    size_t data_start, file_size, chunk, nchunks;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next_chunk; /* next chunk to parse */
+    size_t next_merge; /* chunk whose turn it is to be merged */
+    size_t rows;
+    int failed;
+} par;
+
+/* Start of chunk k: the first byte after the first LF at or after its nominal offset. */
+static size_t chunk_start(const par *pp, reader_range *rr, size_t k)
+{
+    if (k == 0)
+        return pp->data_start;
+    if (k >= pp->nchunks)
+        return pp->file_size;
+    return reader_range_boundary(rr, pp->data_start + k * pp->chunk, pp->file_size);
+}
+
+static void *worker(void *arg)
+{
+    par *pp = arg;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_totals *w = NULL;
+    reader_range *rr = reader_range_new(pp->r);
+    pass_map map;
+    memset(&map, 0, sizeof map);
+    int ok = rr && pass_begin(pp->plan, pp->r, &w, &err) == SHOPSTAT_OK;
+    for (;;) {
+        pthread_mutex_lock(&pp->mu);
+        if (!ok)
+            pp->failed = 1;
+        size_t k = pp->next_chunk;
+        int stop = pp->failed || k >= pp->nchunks;
+        if (!stop)
+            pp->next_chunk++;
+        pthread_mutex_unlock(&pp->mu);
+        if (stop)
+            break;
+        size_t begin = chunk_start(pp, rr, k), end = chunk_start(pp, rr, k + 1);
+        size_t rows = 0;
+        shopstat_status st = SHOPSTAT_OK;
+        if (begin < end)
+            st = reader_range_run(rr, begin, end, end >= pp->file_size, pass_row, w, &rows,
+                                  &err);
+        pthread_mutex_lock(&pp->mu);
+        while (!pp->failed && pp->next_merge != k)
+            pthread_cond_wait(&pp->cv, &pp->mu);
+        if (!pp->failed) {
+            if (st == SHOPSTAT_OK)
+                st = pass_merge(pp->g, w, &map, &err);
+            if (st != SHOPSTAT_OK)
+                pp->failed = 1;
+            pp->rows += rows;
+        }
+        pp->next_merge = k + 1;
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+    }
+    pass_map_free(&map);
+    shopstat_totals_free(w);
+    reader_range_free(rr);
+    return NULL;
+}
+
+static long env_long(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    long x = strtol(v, &end, 10);
+    return *end || x < 0 ? 0 : x;
+}
+
+/* Chunked pass; 0 on success, -1 when the exact pass must run instead. */
+static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, size_t chunk,
+                      shopstat_totals **out)
+{
+    par pp;
+    memset(&pp, 0, sizeof pp);
+    pp.plan = p;
+    pp.r = r;
+    if (!reader_range_capable(r, &pp.data_start, &pp.file_size))
+        return -1;
+    size_t bytes = pp.file_size - pp.data_start;
+    if (!chunk) {
+        /* about DEFAULT_CHUNK each, their number a multiple of 4 so that 2 or 4 threads
+         * finish together; from the file size alone, so the same for any thread count */
+        size_t n = bytes / DEFAULT_CHUNK + 1;
+        n = (n + 3) / 4 * 4;
+        chunk = bytes / n + 1;
+        if (chunk < MIN_CHUNK)
+            chunk = MIN_CHUNK;
+    }
+    pp.chunk = chunk;
+    pp.nchunks = bytes / chunk + 1;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (pass_begin(p, r, &pp.g, &err) != SHOPSTAT_OK)
+        return -1;
+    if ((size_t)threads > pp.nchunks)
+        threads = (int)pp.nchunks;
+    pthread_mutex_init(&pp.mu, NULL);
+    pthread_cond_init(&pp.cv, NULL);
+    pthread_t tid[MAX_THREADS];
+    int started = 0;
+    for (int i = 1; i < threads; i++) {
+        if (pthread_create(&tid[started], NULL, worker, &pp) != 0)
+            break;
+        started++;
+    }
+    worker(&pp); /* the calling thread works too */
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    pthread_mutex_destroy(&pp.mu);
+    pthread_cond_destroy(&pp.cv);
+    if (!pp.failed) {
+        pp.g->acct.read = pp.rows;
+        if (pass_finish(pp.g, NULL, &err) == SHOPSTAT_OK) {
+            *out = pp.g;
+            return 0;
+        }
+    }
+    shopstat_totals_free(pp.g);
+    return -1;
+}
+
+shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_reader *r,
+                                             const shopstat_pass_opts *o,
+                                             shopstat_totals **out, shopstat_error *err)
+{
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    *out = NULL;
+    long threads = o ? o->threads : 0;
+    if (threads <= 0)
+        threads = env_long("SHOPSTAT_THREADS");
+    if (threads <= 0)
+        threads = sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads <= 0)
+        threads = 1;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    size_t chunk = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
+    if (!p->design.repweights && run_chunks(p, r, (int)threads, chunk, out) == 0)
+        return SHOPSTAT_OK;
+    /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */
+    return pass_exact(p, r, out, err);
+}
+
+shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
+                                        shopstat_totals **out, shopstat_error *err)
+{
+    return shopstat_totals_compute_opts(p, r, NULL, out, err);
+}

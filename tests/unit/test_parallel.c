@@ -1,0 +1,304 @@
+/* Unit tests for the parallel pass: any number of threads and chunk sizes give the one-thread results. */
+#include "testutil.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shopstat/compare.h"
+#include "shopstat/tab.h"
+
+/* splitmix64: a deterministic data set */
+static uint64_t rng;
+static uint64_t next(void)
+{
+    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* rows of a stratified cluster sample; bad_row (1-based, 0 = none) gets a weight that is
+ * not a number; every quoted_nl-th row (0 = none) has a quoted comment with a newline. */
+static char *make_csv(size_t rows, size_t bad_row, size_t quoted_nl)
+{
+    size_t cap = rows * 96 + 256, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len,
+                            "region,panel,wt,spend,q1,m_a,m_b,codes,note\n");
+    rng = 12345;
+    for (size_t i = 1; i <= rows; i++) {
+        unsigned region = (unsigned)(next() % 7) + 1, panel = (unsigned)(next() % 5) + 1;
+        double wt = 0.5 + (double)(next() % 10000) / 3333.0;
+        unsigned spend = (unsigned)(next() % 3) + 1, q1 = (unsigned)(next() % 5);
+        const char *codes[] = {"", "1", "\"1;3\"", "\"2,4\"", "NA"};
+        char note[32] = "plain";
+        if (quoted_nl && i % quoted_nl == 0)
+            snprintf(note, sizeof note, "\"line one\nline two\"");
+        else if (i % 3 == 0)
+            snprintf(note, sizeof note, "\"quoted, with comma\"");
+        char w[32];
+        if (i == bad_row)
+            snprintf(w, sizeof w, "abc");
+        else
+            snprintf(w, sizeof w, "%.4f", wt);
+        len += (size_t)snprintf(s + len, cap - len, "R%u,%u,%s,%u,%s,%u,%u,%s,%s\n", region,
+                                panel, w, spend, q1 == 0 ? "NA" : (char[]){(char)('0' + q1), 0},
+                                (unsigned)(next() % 2), (unsigned)(next() % 2),
+                                codes[next() % 5], note);
+    }
+    return s;
+}
+
+static char *write_tmp(const char *csv)
+{
+    char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    close(fd);
+    return path;
+}
+
+static shopstat_plan *plan(void)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "wt";
+    d.strata = "region";
+    d.psu = "panel";
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_multi(p, "m=m_a,m_b", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_codes(p, "codes=codes", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "spend", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "heavy=spend:3", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "top=q1:>=4", &err), SHOPSTAT_OK);
+    return p;
+}
+
+typedef struct result {
+    shopstat_status st;
+    shopstat_error err;
+    shopstat_estimate *e;
+    size_t n;
+    shopstat_accounting acct;
+    size_t nstrata, npsu;
+    shopstat_totals *t;
+    shopstat_plan *p; /* the estimates' names point into it */
+} result;
+
+static result run(const char *path, int threads, size_t chunk)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    shopstat_plan *p = plan();
+    shopstat_reader *rd = NULL;
+    r.st = shopstat_reader_open(path, NULL, &rd, &r.err);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_pass_opts o;
+    shopstat_pass_opts_init(&o);
+    o.threads = threads;
+    o.chunk_bytes = chunk;
+    r.st = shopstat_totals_compute_opts(p, rd, &o, &r.t, &r.err);
+    shopstat_reader_free(rd);
+    if (!r.st) {
+        r.acct = shopstat_totals_accounting(r.t);
+        r.nstrata = shopstat_totals_nstrata(r.t);
+        r.npsu = shopstat_totals_npsu(r.t);
+        shopstat_tab_opts to;
+        shopstat_tab_opts_init(&to);
+        r.st = shopstat_tab_estimates(r.t, &to, &r.e, &r.n, &r.err);
+    }
+    r.p = p;
+    if (r.st && getenv("TEST_VERBOSE"))
+        print_message("%zu:%zu: %s\n", r.err.line, r.err.col, r.err.msg);
+    return r;
+}
+
+static void result_free(result *r)
+{
+    free(r->e);
+    shopstat_totals_free(r->t);
+    shopstat_plan_free(r->p);
+}
+
+/* Same structure (levels, segments, order) and numbers within rel. */
+static void assert_same(const result *a, const result *b, double rel)
+{
+    assert_int_equal(a->st, SHOPSTAT_OK);
+    assert_int_equal(b->st, SHOPSTAT_OK);
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->acct.read, b->acct.read);
+    assert_int_equal(a->acct.used, b->acct.used);
+    assert_int_equal(a->nstrata, b->nstrata);
+    assert_int_equal(a->npsu, b->npsu);
+    for (size_t i = 0; i < a->n; i++) {
+        const shopstat_estimate *x = &a->e[i], *y = &b->e[i];
+        assert_string_equal(x->variable, y->variable);
+        assert_string_equal(x->level, y->level);
+        assert_string_equal(x->segment, y->segment);
+        assert_int_equal(x->base_n, y->base_n);
+        assert_int_equal(x->count, y->count);
+        assert_close(x->base_weight, y->base_weight, rel);
+        assert_close(x->proportion, y->proportion, rel);
+        assert_close(x->se, y->se, rel);
+        assert_close(x->ci_lower, y->ci_lower, rel);
+        assert_close(x->ci_upper, y->ci_upper, rel);
+        assert_close(x->deff, y->deff, rel);
+        assert_close(x->df, y->df, rel);
+    }
+    for (size_t s = 0; s < shopstat_totals_nsegments(a->t); s++)
+        assert_string_equal(shopstat_totals_segment(a->t, s), shopstat_totals_segment(b->t, s));
+}
+
+/* 1, 2 and 3 threads over chunks from 64 bytes to the whole file: the one-thread pass. */
+static void test_threads_and_chunks(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *path = write_tmp(csv);
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.read, 3000);
+    const int threads[] = {1, 2, 3};
+    const size_t chunks[] = {64, 333, 4096, 20000, (size_t)1 << 30};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
+            result r = run(path, threads[i], chunks[j]);
+            assert_same(&one, &r, 1e-12);
+            result_free(&r);
+        }
+    /* the same chunks give bit-identical results whatever the number of threads */
+    result a = run(path, 1, 4096), b = run(path, 3, 4096);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_true(a.e[i].proportion == b.e[i].proportion);
+        assert_true(a.e[i].se == b.e[i].se);
+        assert_true(a.e[i].base_weight == b.e[i].base_weight);
+    }
+    result_free(&a);
+    result_free(&b);
+    result_free(&one);
+    unlink(path);
+    free(path);
+    free(csv);
+}
+
+/* Quoted newlines: chunk boundaries may fall inside a quoted field, which the range
+ * parser detects; the pass then runs on one thread and still gives the same results. */
+static void test_quoted_newlines(void **state)
+{
+    (void)state;
+    char *csv = make_csv(2000, 0, 7);
+    char *path = write_tmp(csv);
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.acct.read, 2000);
+    const size_t chunks[] = {64, 1000, 7777};
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < 3; j++) {
+            result r = run(path, th, chunks[j]);
+            assert_same(&one, &r, 1e-12);
+            result_free(&r);
+        }
+    result_free(&one);
+    unlink(path);
+    free(path);
+    free(csv);
+}
+
+/* An error in a late chunk is reported at its line and column, as by the exact pass,
+ * and an earlier one wins over a later one. */
+static void test_error_in_later_range(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 2500, 0);
+    char *path = write_tmp(csv);
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_EINPUT);
+    assert_int_equal(one.err.line, 2501); /* the header is line 1 */
+    assert_true(one.err.col > 1);
+    assert_non_null(strstr(one.err.msg, "not a number"));
+    for (int th = 1; th <= 3; th++) {
+        result r = run(path, th, 512);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_int_equal(r.err.line, one.err.line);
+        assert_int_equal(r.err.col, one.err.col);
+        assert_string_equal(r.err.msg, one.err.msg);
+        result_free(&r);
+    }
+    result_free(&one);
+    unlink(path);
+    free(path);
+    free(csv);
+
+    /* two bad rows in different chunks: the first in file order */
+    csv = make_csv(3000, 400, 0);
+    char *p2 = strchr(csv, '\n'); /* and break the row on line 2901: a ragged row */
+    for (size_t line = 1; line < 2900 && p2; line++)
+        p2 = strchr(p2 + 1, '\n');
+    assert_non_null(p2);
+    char *end = strchr(p2 + 1, '\n');
+    *(end - 1) = ','; /* the last byte of the line becomes a delimiter: one more field */
+    path = write_tmp(csv);
+    for (int th = 1; th <= 3; th++) {
+        result r = run(path, th, 700);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_int_equal(r.err.line, 401);
+        result_free(&r);
+    }
+    unlink(path);
+    free(path);
+    free(csv);
+}
+
+/* Bytes the range parsers must refuse (a stray quote, a NUL, invalid UTF-8 after the
+ * first MiB) are reported at their line and column whatever the chunks. */
+static void test_hostile_bytes_in_later_range(void **state)
+{
+    (void)state;
+    struct {
+        size_t line; /* 1-based line to damage */
+        const char *what;
+        size_t col;
+    } cases[] = {{2600, "\"", 22}, {2700, "\0", 1}, {40001, "\xff", 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *csv = make_csv(cases[i].line < 3000 ? 3000 : 45000, 0, 0);
+        size_t len = strlen(csv);
+        char *p = csv;
+        for (size_t l = 1; l < cases[i].line; l++)
+            p = strchr(p, '\n') + 1;
+        *p = cases[i].what[0]; /* the first byte of the line: the start of 'R<region>' */
+        char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, csv, len), (ssize_t)len);
+        close(fd);
+        for (int th = 1; th <= 2; th++) {
+            result r = run(path, th, 4096);
+            assert_int_equal(r.st, SHOPSTAT_EINPUT);
+            assert_int_equal(r.err.line, cases[i].line);
+            assert_int_equal(r.err.col, cases[i].col);
+            result_free(&r);
+        }
+        unlink(path);
+        free(path);
+        free(csv);
+    }
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads_and_chunks),
+        cmocka_unit_test(test_quoted_newlines),
+        cmocka_unit_test(test_error_in_later_range),
+        cmocka_unit_test(test_hostile_bytes_in_later_range),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
