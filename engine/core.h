@@ -297,7 +297,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
 /* After the last row or merge: compensations, accounting (from r unless NULL), orders. */
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err);
 /* The whole pass on one thread through shopstat_reader_run (positioned errors). */
-shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r, shopstat_totals **out,
+shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
+                           const shopstat_pass_opts *o, shopstat_totals **out,
                            shopstat_error *err);
 
 /* Cell id of (segment, question, level), or -1 if never touched. level SIZE_MAX = base. */

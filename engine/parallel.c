@@ -26,6 +26,7 @@ typedef struct par {
     size_t next_merge; /* chunk whose turn it is to be merged */
     size_t rows;
     int failed;
+    const shopstat_pass_opts *o; /* progress callback, may be NULL */
 } par;
 
 /* Start of chunk k: the first byte after the first LF at or after its nominal offset. */
@@ -74,6 +75,8 @@ static void *worker(void *arg)
             if (st != SHOPSTAT_OK)
                 pp->failed = 1;
             pp->rows += rows;
+            if (pp->o && pp->o->progress && !pp->failed)
+                pp->o->progress(pp->o->progress_ctx, end, pp->rows);
         }
         pp->next_merge = k + 1;
         pthread_cond_broadcast(&pp->cv);
@@ -97,10 +100,11 @@ static long env_long(const char *name)
 
 /* Chunked pass; 0 on success, -1 when the exact pass must run instead. */
 static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, size_t chunk,
-                      shopstat_totals **out)
+                      const shopstat_pass_opts *o, shopstat_totals **out)
 {
     par pp;
     memset(&pp, 0, sizeof pp);
+    pp.o = o;
     pp.plan = p;
     pp.r = r;
     if (!reader_range_capable(r, &pp.data_start, &pp.file_size))
@@ -166,10 +170,10 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     size_t chunk = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
-    if (!p->design.repweights && run_chunks(p, r, (int)threads, chunk, out) == 0)
+    if (!p->design.repweights && run_chunks(p, r, (int)threads, chunk, o, out) == 0)
         return SHOPSTAT_OK;
     /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */
-    return pass_exact(p, r, out, err);
+    return pass_exact(p, r, o, out, err);
 }
 
 shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,

@@ -2290,14 +2290,36 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
 }
 
 /* The exact pass: one thread, shopstat_reader_run with positions for every message. */
-shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r, shopstat_totals **out,
+/* The row callback with a progress report every 65536 rows. */
+typedef struct exact_ctx {
+    shopstat_totals *t;
+    const shopstat_reader *r;
+    const shopstat_pass_opts *o;
+    size_t rows;
+} exact_ctx;
+
+static shopstat_status exact_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    exact_ctx *x = ctx;
+    if ((++x->rows & 0xffff) == 0)
+        x->o->progress(x->o->progress_ctx, shopstat_reader_bytes_read(x->r), x->rows);
+    return pass_row(x->t, row, err);
+}
+
+shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
+                           const shopstat_pass_opts *o, shopstat_totals **out,
                            shopstat_error *err)
 {
     shopstat_totals *t;
     shopstat_status st = pass_begin(p, r, &t, err);
     if (st)
         return st;
-    st = shopstat_reader_run(r, pass_row, t, err);
+    if (o && o->progress) {
+        exact_ctx x = {t, r, o, 0};
+        st = shopstat_reader_run(r, exact_row, &x, err);
+    } else {
+        st = shopstat_reader_run(r, pass_row, t, err);
+    }
     if (!st)
         st = pass_finish(t, r, err);
     if (st) {

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -402,37 +401,16 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
 
 /* ---- the pass ---- */
 
-typedef struct progress_thread {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stop;
-    const shopstat_reader *rd;
+/* The pass's progress hook, forwarded with the file's size. */
+typedef struct progress_fwd {
     const shopstat_report_opts *o;
     size_t total;
-} progress_thread;
+} progress_fwd;
 
-/* Polls the reader's byte count: the pass has no progress hook, and reading a size_t that
- * another thread increments gives at worst a slightly stale number. */
-static void *progress_main(void *arg)
+static void on_pass_progress(void *ctx, size_t bytes, size_t rows)
 {
-    progress_thread *p = arg;
-    pthread_mutex_lock(&p->mu);
-    while (!p->stop) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-        if (!p->stop)
-            p->o->progress(p->o->progress_ctx, shopstat_reader_bytes_read(p->rd), p->total,
-                           shopstat_reader_rows_read(p->rd));
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
+    const progress_fwd *f = ctx;
+    f->o->progress(f->o->progress_ctx, bytes, f->total, rows);
 }
 
 static shopstat_status run_pass(report *r, shopstat_error *err)
@@ -445,27 +423,19 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
         shopstat_reader_free(rd);
         return st;
     }
-    progress_thread pt;
-    int threaded = 0;
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    progress_fwd fwd = {r->o, 0};
     struct stat sb;
     if (r->o->progress && stat(r->in->data, &sb) == 0) {
-        memset(&pt, 0, sizeof pt);
-        pt.rd = rd;
-        pt.o = r->o;
-        pt.total = (size_t)sb.st_size;
-        pthread_mutex_init(&pt.mu, NULL);
-        pthread_cond_init(&pt.cv, NULL);
-        threaded = pthread_create(&pt.th, NULL, progress_main, &pt) == 0;
+        fwd.total = (size_t)sb.st_size;
+        po.progress = on_pass_progress;
+        po.progress_ctx = &fwd;
     }
-    st = shopstat_totals_compute(r->plan, rd, &r->tot, err);
-    if (threaded) {
-        pthread_mutex_lock(&pt.mu);
-        pt.stop = 1;
-        pthread_cond_signal(&pt.cv);
-        pthread_mutex_unlock(&pt.mu);
-        pthread_join(pt.th, NULL);
-        r->o->progress(r->o->progress_ctx, pt.total, pt.total, shopstat_reader_rows_read(rd));
-    }
+    st = shopstat_totals_compute_opts(r->plan, rd, &po, &r->tot, err);
+    if (!st && po.progress)
+        r->o->progress(r->o->progress_ctx, fwd.total, fwd.total,
+                       shopstat_totals_accounting(r->tot).read);
     shopstat_reader_free(rd);
     return st;
 }

@@ -40,6 +40,7 @@ static void on_warn(void *ctx, const char *msg)
 typedef struct bar {
     double t0;
     int drawn;
+    int done; /* the last line has been drawn */
 } bar;
 
 static double now(void)
@@ -53,6 +54,8 @@ static double now(void)
 static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
 {
     bar *b = ctx;
+    if (b->done)
+        return;
     double dt = now() - b->t0, frac = total ? (double)bytes / (double)total : 0;
     if (frac > 1)
         frac = 1;
@@ -63,8 +66,10 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
     cells[30] = '\0';
     fprintf(stderr, "\r[%s] %3.0f%%  %.1f MB  %.0f rows/s ", cells, 100 * frac, (double)bytes / 1e6,
             dt > 0 ? (double)rows / dt : 0.0);
-    if (bytes >= total)
+    if (bytes >= total) {
         fputc('\n', stderr);
+        b->done = 1;
+    }
     b->drawn = 1;
 }
 
@@ -110,7 +115,7 @@ int cmd_report(int argc, char **argv)
         snprintf(cmdline + strlen(cmdline), sizeof cmdline - strlen(cmdline), " %s", argv[i]);
     o.command_line = cmdline;
     /* a progress bar only for a person watching a large file */
-    bar b = {now(), 0};
+    bar b = {now(), 0, 0};
     struct stat sb;
     const shopstat_spec_info *in = shopstat_spec_get(spec);
     if (!quiet && isatty(STDERR_FILENO) && stat(in->data, &sb) == 0 && sb.st_size > (16 << 20)) {

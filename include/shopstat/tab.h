@@ -97,6 +97,11 @@ typedef struct shopstat_pass_opts {
     size_t chunk_bytes; /* bytes per work unit; 0 = $SHOPSTAT_CHUNK_BYTES if set, else
                            at most 8 MiB, their number a multiple of 4 (from the file size
                            only); small values exist for tests */
+    /* Progress, for a progress bar: called now and then with the bytes of the file read
+     * and the rows done so far, from one thread at a time (not necessarily the caller's);
+     * may be NULL. */
+    void (*progress)(void *ctx, size_t bytes, size_t rows);
+    void *progress_ctx;
 } shopstat_pass_opts;
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o);

@@ -291,6 +291,65 @@ static void test_hostile_bytes_in_later_range(void **state)
     }
 }
 
+/* The progress hook on the chunked pass (1 and 2 threads): bytes never go back, the last
+ * call has the whole file and every row; and on the exact pass (quoted newlines). */
+typedef struct progress_log {
+    size_t calls, last_bytes, last_rows;
+    int backwards;
+} progress_log;
+
+static void on_progress(void *ctx, size_t bytes, size_t rows)
+{
+    progress_log *l = ctx;
+    if (bytes < l->last_bytes || rows < l->last_rows)
+        l->backwards = 1;
+    l->calls++;
+    l->last_bytes = bytes;
+    l->last_rows = rows;
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    const size_t nrows = 70000; /* the exact pass reports every 65536 rows */
+    for (int quoted = 0; quoted <= 1; quoted++) {
+        char *csv = make_csv(nrows, 0, quoted ? 9 : 0);
+        char *path = write_tmp(csv);
+        for (int th = 1; th <= 2; th++) {
+            shopstat_plan *p = plan();
+            shopstat_reader *rd = NULL;
+            shopstat_error err;
+            assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+            progress_log l = {0, 0, 0, 0};
+            shopstat_pass_opts o;
+            shopstat_pass_opts_init(&o);
+            o.threads = th;
+            o.chunk_bytes = 100000;
+            o.progress = on_progress;
+            o.progress_ctx = &l;
+            shopstat_totals *t = NULL;
+            assert_int_equal(shopstat_totals_compute_opts(p, rd, &o, &t, &err), SHOPSTAT_OK);
+            if (quoted) { /* chunks until a boundary falls in a quoted field, then the exact
+                             pass from the start (progress may go back): its report at 65536
+                             rows is the last */
+                assert_true(l.calls >= 1);
+                assert_int_equal(l.last_rows, 65536);
+            } else { /* one report per chunk, never back, the last at the end of the file */
+                assert_false(l.backwards);
+                assert_true(l.calls >= strlen(csv) / 100000);
+                assert_int_equal(l.last_bytes, strlen(csv));
+                assert_int_equal(l.last_rows, nrows);
+            }
+            shopstat_totals_free(t);
+            shopstat_reader_free(rd);
+            shopstat_plan_free(p);
+        }
+        unlink(path);
+        free(path);
+        free(csv);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -299,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_error_in_later_range),
         cmocka_unit_test(test_hostile_bytes_in_later_range),
+        cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
