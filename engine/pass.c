@@ -372,6 +372,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
     t->element = t->pcol == SIZE_MAX;
+    t->compensated = t->element; /* see add_element */
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
 
@@ -1182,6 +1183,23 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
     return itab_set(&rc->by[b], vid, *out) ? nomem(err) : SHOPSTAT_OK;
 }
 
+/* TwoSum (Knuth): s + x exactly as the new *s plus an error added to *c. */
+static inline void sum2(double *s, double *c, double x)
+{
+    double t = *s + x, bp = t - *s;
+    *c += (*s - (t - bp)) + (x - bp);
+    *s = t;
+}
+
+/* In an element design a unit is a whole stratum and its sums run over many rows: they are
+ * compensated, so that their value does not depend on the order of the rows (the variance
+ * subtracts two such sums, which would magnify a last-bit difference). */
+static inline void add_element(unit *u, int32_t c, double w, double w2)
+{
+    sum2(&u->A[c].T, &u->L[c], w);
+    sum2(&u->Q[c], &u->QL[c], w2);
+}
+
 /* One row's updates of its unit's cells (base cells' w^2 is added in row order apart). */
 static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_t *cells,
                              size_t nc)
@@ -1191,11 +1209,12 @@ static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_
     for (size_t i = 0; i < nc; i++) {
         int32_t c = cells[i];
         cell_acc *acc = &u->A[c];
-        acc->T += w;
         acc->P += pos;
         acc->N++;
         if (t->element)
-            u->Q[c] += w2;
+            add_element(u, c, w, w2);
+        else
+            acc->T += w;
     }
 }
 
@@ -1642,11 +1661,12 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             if (rep_add(t, c, base))
                 return nomem(err);
             cell_acc *acc = &u->A[c];
-            acc->T += w;
             acc->P += pos;
             acc->N++;
             if (t->element)
-                u->Q[c] += w2;
+                add_element(u, c, w, w2);
+            else
+                acc->T += w;
         }
     } else {
         for (size_t i = 0; i < nbase; i++)
@@ -2018,13 +2038,6 @@ shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err
     return on_row(((shopstat_totals *)ctx)->rc, row, err);
 }
 
-/* TwoSum (Knuth): s + x exactly as the new *s plus an error added to *c. */
-static inline void sum2(double *s, double *c, double x)
-{
-    double t = *s + x, bp = t - *s;
-    *c += (*s - (t - bp)) + (x - bp);
-    *s = t;
-}
 
 static size_t *grow_map(size_t **m, size_t *cap, size_t n)
 {
@@ -2239,12 +2252,18 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             sum2(&ga->T, &gu->L[gc], a->T);
             ga->N += a->N;
             ga->P += a->P;
-            if (w->element)
+            if (w->element) {
                 sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
+                gu->L[gc] += wu->L[c]; /* the worker's own compensations */
+                gu->QL[gc] += wu->QL[c];
+            }
         }
         memset(wu->A, 0, wu->cap * sizeof *wu->A);
-        if (w->element)
+        if (w->element) {
             memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
+            memset(wu->L, 0, wu->cap * sizeof *wu->L);
+            memset(wu->QL, 0, wu->cap * sizeof *wu->QL);
+        }
     }
     g->acct.used += w->acct.used;
     w->acct.used = 0;

@@ -77,11 +77,9 @@ same() {
         fail "$1" "$(head -3 diff.txt)"
     fi
 }
-# Known to miss 1e-12, counted as passes but printed: in an element design the variance
-# is n/(n-1) (sum w^2 z^2 - (sum w z)^2 / n) from plain per-stratum sums (pass.c), and the
-# subtraction turns their last-bit order dependence into 1.5e-12 of compare's t. Kahan or
-# pairwise sums in the pass (STYLE rule 6) would fix it: left to the pass.c rewrite.
-known="cmp_element_rows"
+# Known misses of 1e-12, counted as passes but printed (none: the element design's
+# per-stratum sums, which the variance subtracts, are compensated in pass.c).
+known=""
 xfail=0
 
 # run OUT DATA ARGS...: one command, CSV output, errors in err.
