@@ -425,6 +425,7 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
     }
     shopstat_pass_opts po;
     shopstat_pass_opts_init(&po);
+    po.threads = r->o->threads;
     progress_fwd fwd = {r->o, 0};
     struct stat sb;
     if (r->o->progress && stat(r->in->data, &sb) == 0) {

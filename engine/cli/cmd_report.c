@@ -1,5 +1,6 @@
 /* shopstat report: every table, comparison and chart of a survey spec, from one pass. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -10,7 +11,7 @@
 #include "shopstat/spec.h"
 
 const char cmd_report_help[] =
-    "usage: shopstat report SPEC.yml [-o OUTDIR] [--no-charts] [--quiet]\n"
+    "usage: shopstat report SPEC.yml [-o OUTDIR] [--no-charts] [--quiet] [--threads N]\n"
     "\n"
     "Reads the survey spec (YAML: data, design, questions, segments, tables; see\n"
     "docs/spec.md), makes one pass over the data and writes into OUTDIR (default\n"
@@ -29,7 +30,8 @@ const char cmd_report_help[] =
     "\n"
     "  -o, --output DIR   output folder\n"
     "  --no-charts        skip charts/ and report.pdf\n"
-    "  --quiet            no progress bar and no warnings on stderr\n";
+    "  --quiet            no progress bar and no warnings on stderr\n"
+    "  --threads N        threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n";
 
 static void on_warn(void *ctx, const char *msg)
 {
@@ -76,10 +78,20 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
 int cmd_report(int argc, char **argv)
 {
     const char *spec_path = NULL, *outdir = NULL;
-    int charts = 1, quiet = 0;
+    int charts = 1, quiet = 0, threads = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+        const char *tv = strcmp(a, "--threads") == 0     ? (i + 1 < argc ? argv[++i] : "")
+                         : strncmp(a, "--threads=", 10) == 0 ? a + 10
+                                                             : NULL;
+        if (tv) {
+            char *end;
+            long n = strtol(tv, &end, 10);
+            if (!*tv || *end || n < 1 || n > 256)
+                return cli_usage_error("--threads '%s': give a number of threads from 1 to 256",
+                                       tv);
+            threads = (int)n;
+        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
             outdir = argv[++i];
         else if (strncmp(a, "--output=", 9) == 0)
             outdir = a + 9;
@@ -110,6 +122,7 @@ int cmd_report(int argc, char **argv)
     o.charts = charts;
     o.warn = on_warn;
     o.warn_ctx = &quiet;
+    o.threads = threads;
     char cmdline[2048] = "shopstat";
     for (int i = 0; i < argc; i++)
         snprintf(cmdline + strlen(cmdline), sizeof cmdline - strlen(cmdline), " %s", argv[i]);

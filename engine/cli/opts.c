@@ -146,11 +146,7 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
             cli_usage_error("--threads '%s': give a number of threads from 1 to 256", v);
             return -1;
         }
-        /* the pass reads SHOPSTAT_THREADS: one setting for every command and report */
-        if (setenv("SHOPSTAT_THREADS", v, 1) != 0) {
-            cli_usage_error("out of memory");
-            return -1;
-        }
+        o->threads = (int)n;
         return 1;
     }
     if ((m = cli_flag_value(argc, argv, i, "--missing", &v)) != 0) {

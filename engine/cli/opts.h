@@ -12,6 +12,7 @@ typedef struct cli_data_opts {
     shopstat_design_opts design;
     char *missing_text;    /* owned copy of all --missing values, split in place */
     const char **missing;  /* owned NULL-terminated list pointing into missing_text */
+    int threads;           /* --threads N; 0 = the pass's default ($SHOPSTAT_THREADS, cores) */
 } cli_data_opts;
 
 void cli_data_opts_init(cli_data_opts *o);

@@ -200,7 +200,10 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     shopstat_reader *r = NULL;
     if (shopstat_reader_open(a->data, &a->data_opts.csv, &r, &err))
         return cli_fail(&err);
-    shopstat_status st = shopstat_totals_compute(a->plan, r, out, &err);
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = a->data_opts.threads;
+    shopstat_status st = shopstat_totals_compute_opts(a->plan, r, &po, out, &err);
     shopstat_reader_free(r);
     if (st)
         return cli_fail(&err);

@@ -26,6 +26,7 @@ typedef struct shopstat_report_opts {
     shopstat_report_progress_fn progress; /* may be NULL */
     void *progress_ctx;
     const char *command_line; /* recorded in run.json; may be NULL */
+    int threads;              /* threads for the pass; 0 = its default ($SHOPSTAT_THREADS, cores) */
 } shopstat_report_opts;
 
 void shopstat_report_opts_init(shopstat_report_opts *o);

@@ -163,5 +163,13 @@ for f in report.pdf charts/switch.png report.md; do
     check "deterministic $f" cmp -s "$T/again/$f" "$T/servicesoft-1999/$f"
 done
 
+# --threads: any number of threads gives the same tables; a bad count is a usage error
+$S report surveys/servicesoft-1999/survey.yml --threads 3 --no-charts --quiet -o "$T/th3" 2>/dev/null
+check "--threads 3: same tables.csv" cmp -s "$T/th3/tables.csv" "$T/servicesoft-1999/tables.csv"
+$S report surveys/servicesoft-1999/survey.yml --threads 0 --quiet -o "$T/th0" 2>"$T/th0.err"
+check "--threads 0: exit 2" test $? -eq 2
+check "--threads 0: message" grep -qx "shopstat: error: --threads '0': give a number of threads from 1 to 256" "$T/th0.err"
+check "--threads 0: no OUTDIR" test ! -e "$T/th0"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
