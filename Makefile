@@ -9,9 +9,9 @@ SAN      ?=
 WERROR   ?=
 OPT      ?= -O2 -g
 
-PKGS     := gsl cairo pangocairo yaml-0.1 xlsxwriter
+PKGS     := gsl cairo pangocairo glib-2.0 yaml-0.1 xlsxwriter
 DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
-            libyaml-dev libcmocka-dev libxlsxwriter-dev poppler-utils unzip fonts-dejavu-core \
+            libyaml-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip fonts-dejavu-core \
             clang libclang-rt-14-dev valgrind
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)

@@ -44,9 +44,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
  * rmdir only): call it from SIGINT/SIGTERM handlers, with shopstat_outfile_cleanup_all(). */
 void shopstat_report_cleanup_all(void);
 
-/* SHA-256 of a file's bytes as 64 lower-case hex digits and a NUL (FIPS 180-4; written
- * here because neither GSL nor the other dependencies offer one). SHOPSTAT_EIO if the
- * file cannot be read. */
+/* SHA-256 of a file's bytes as 64 lower-case hex digits and a NUL (GLib's GChecksum).
+ * SHOPSTAT_EIO if the file cannot be read. */
 shopstat_status shopstat_sha256_file(const char *path, char hex[65], shopstat_error *err);
 
 /* SHA-256 of a buffer, as above. */
