@@ -103,7 +103,7 @@ void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const
     }
 }
 
-static void json_num(FILE *f, double x)
+void shopstat_json_number(FILE *f, double x)
 {
     char b[40];
     if (!isfinite(x))
@@ -112,7 +112,7 @@ static void json_num(FILE *f, double x)
         fputs(shopstat_format_double(x, b, sizeof b), f);
 }
 
-static void json_opt_string(FILE *f, const char *s)
+void shopstat_json_opt_string(FILE *f, const char *s)
 {
     if (s)
         shopstat_json_string(f, s);
@@ -120,34 +120,63 @@ static void json_opt_string(FILE *f, const char *s)
         fputs("null", f);
 }
 
+void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
+                                const char *table, int header)
+{
+    if (header) {
+        if (table)
+            fputs("table,", f);
+        fputs("variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,"
+              "ci_lower,ci_upper,df,t,p_value,p_adjusted\n",
+              f);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_difference *r = &d[i];
+        const char *txt[] = {table, r->variable, r->level, r->segment_a, r->segment_b};
+        for (int j = table ? 0 : 1; j < 5; j++) {
+            shopstat_csv_field(f, txt[j]);
+            fputc(',', f);
+        }
+        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->se, r->ci_lower,
+                            r->ci_upper,   r->df,         r->t,          r->p_value,
+                            r->p_adjusted};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            if (k)
+                fputc(',', f);
+            num(f, v[k]);
+        }
+        fputc('\n', f);
+    }
+}
+
 void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
                              const shopstat_tab_context *ctx)
 {
     fputs("{\n  \"design\": {\"data\": ", f);
-    json_opt_string(f, ctx->data);
+    shopstat_json_opt_string(f, ctx->data);
     fputs(", \"weight\": ", f);
-    json_opt_string(f, ctx->weight);
+    shopstat_json_opt_string(f, ctx->weight);
     fputs(", \"strata\": ", f);
-    json_opt_string(f, ctx->strata);
+    shopstat_json_opt_string(f, ctx->strata);
     fputs(", \"psu\": ", f);
-    json_opt_string(f, ctx->psu);
+    shopstat_json_opt_string(f, ctx->psu);
     fputs(", \"fpc\": ", f);
-    json_opt_string(f, ctx->fpc);
+    shopstat_json_opt_string(f, ctx->fpc);
     fputs(", \"lonely_psu\": ", f);
-    json_opt_string(f, ctx->lonely);
+    shopstat_json_opt_string(f, ctx->lonely);
     if (ctx->repweights) {
         fputs(", \"repweights\": ", f);
-        json_opt_string(f, ctx->repweights);
+        shopstat_json_opt_string(f, ctx->repweights);
         fputs(", \"reptype\": ", f);
-        json_opt_string(f, ctx->reptype);
+        shopstat_json_opt_string(f, ctx->reptype);
         fprintf(f, ", \"replicates\": %zu", ctx->replicates);
     }
     fprintf(f, ", \"strata_count\": %zu, \"psu_count\": %zu, \"df\": ", ctx->nstrata, ctx->npsu);
-    json_num(f, ctx->df);
+    shopstat_json_number(f, ctx->df);
     fputs("},\n  \"options\": {\"ci\": ", f);
-    json_opt_string(f, ctx->ci);
+    shopstat_json_opt_string(f, ctx->ci);
     fputs(", \"level\": ", f);
-    json_num(f, ctx->level);
+    shopstat_json_number(f, ctx->level);
     fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu},\n",
             ctx->rows_read, ctx->rows_used, ctx->rows_excluded);
     fputs("  \"estimates\": [", f);
@@ -161,14 +190,14 @@ void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
         fputs(", \"segment\": ", f);
         shopstat_json_string(f, r->segment);
         fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
-        json_num(f, r->base_weight);
+        shopstat_json_number(f, r->base_weight);
         fprintf(f, ", \"count\": %zu", r->count);
         const char *names[] = {"proportion", "se", "ci_lower", "ci_upper", "df", "deff", "eff_base"};
         const double v[] = {r->proportion, r->se, r->ci_lower, r->ci_upper,
                             r->df,         r->deff, r->eff_base};
         for (size_t k = 0; k < 7; k++) {
             fprintf(f, ", \"%s\": ", names[k]);
-            json_num(f, r->base_n ? v[k] : NAN);
+            shopstat_json_number(f, r->base_n ? v[k] : NAN);
         }
         fprintf(f, ", \"ci_fallback\": %s, \"low_base\": %s}",
                 r->fallback ? "\"clopper-pearson (p is 0 or 1)\"" : "null",

@@ -653,12 +653,6 @@ static shopstat_status close_out(FILE *f, const char *path, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-static void num(FILE *f, double x)
-{
-    char b[40];
-    fputs(shopstat_format_double(x, b, sizeof b), f);
-}
-
 static shopstat_status write_tables_csv(report *r, shopstat_error *err)
 {
     char path[4200];
@@ -677,28 +671,9 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
     FILE *f = open_out(r, "comparisons.csv", path, sizeof path, err);
     if (!f)
         return SHOPSTAT_EIO;
-    fputs("table,variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,"
-          "ci_lower,ci_upper,df,t,p_value,p_adjusted\n",
-          f);
     for (size_t i = 0; i < r->in->ntables; i++)
-        for (size_t k = 0; k < r->tabs[i].ndiffs; k++) {
-            const shopstat_difference *d = &r->tabs[i].diffs[k];
-            const char *txt[] = {r->tabs[i].t->name, d->variable, d->level, d->segment_a,
-                                 d->segment_b};
-            for (int j = 0; j < 5; j++) {
-                if (j)
-                    fputc(',', f);
-                shopstat_csv_field(f, txt[j]);
-            }
-            const double v[] = {d->estimate_a, d->estimate_b, d->difference, d->se,
-                                d->ci_lower,   d->ci_upper,   d->df,         d->t,
-                                d->p_value,    d->p_adjusted};
-            for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-                fputc(',', f);
-                num(f, v[j]);
-            }
-            fputc('\n', f);
-        }
+        shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
+                                   i == 0);
     return close_out(f, path, err);
 }
 
@@ -859,14 +834,6 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     return close_out(f, path, err);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    if (s)
-        shopstat_json_string(f, s);
-    else
-        fputs("null", f);
-}
-
 static shopstat_status write_run_json(report *r, shopstat_error *err)
 {
     char path[4200];
@@ -877,43 +844,43 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     const shopstat_design_opts *d = &in->design;
     shopstat_accounting a = shopstat_totals_accounting(r->tot);
     fputs("{\n  \"shopstat_version\": ", f);
-    json_str(f, SHOPSTAT_VERSION);
+    shopstat_json_opt_string(f, SHOPSTAT_VERSION);
     fputs(",\n  \"spec\": ", f);
-    json_str(f, in->path);
+    shopstat_json_opt_string(f, in->path);
     fputs(",\n  \"survey\": ", f);
-    json_str(f, in->survey);
+    shopstat_json_opt_string(f, in->survey);
     fputs(",\n  \"command\": ", f);
-    json_str(f, r->o->command_line);
+    shopstat_json_opt_string(f, r->o->command_line);
     fputs(",\n  \"data\": {\"path\": ", f);
-    json_str(f, in->data);
+    shopstat_json_opt_string(f, in->data);
     fputs(", \"sha256\": ", f);
-    json_str(f, r->sha);
+    shopstat_json_opt_string(f, r->sha);
     fputs("},\n  \"options\": {\"ci\": ", f);
-    json_str(f, shopstat_ci_method_name(in->ci));
+    shopstat_json_opt_string(f, shopstat_ci_method_name(in->ci));
     fputs(", \"level\": ", f);
-    num(f, in->level);
+    shopstat_json_number(f, in->level);
     fputs(", \"adjust\": ", f);
-    json_str(f, shopstat_adjust_name(in->adjust));
+    shopstat_json_opt_string(f, shopstat_adjust_name(in->adjust));
     fputs(", \"alpha\": ", f);
-    num(f, in->alpha);
+    shopstat_json_number(f, in->alpha);
     fputs(", \"alpha_low\": ", f);
-    num(f, in->alpha_low);
+    shopstat_json_number(f, in->alpha_low);
     fprintf(f, ", \"skip_rows\": %zu},\n  \"design\": {\"weight\": ", in->csv.skip_rows);
-    json_str(f, d->weight);
+    shopstat_json_opt_string(f, d->weight);
     fputs(", \"strata\": ", f);
-    json_str(f, d->strata);
+    shopstat_json_opt_string(f, d->strata);
     fputs(", \"psu\": ", f);
-    json_str(f, d->psu);
+    shopstat_json_opt_string(f, d->psu);
     fputs(", \"fpc\": ", f);
-    json_str(f, d->fpc);
+    shopstat_json_opt_string(f, d->fpc);
     fputs(", \"lonely_psu\": ", f);
-    json_str(f, shopstat_lonely_name(d->lonely));
+    shopstat_json_opt_string(f, shopstat_lonely_name(d->lonely));
     fputs(", \"repweights\": ", f);
-    json_str(f, d->repweights);
+    shopstat_json_opt_string(f, d->repweights);
     fprintf(f, ", \"nstrata\": %zu, \"npsu\": %zu, \"replicates\": %zu, \"df\": ",
             shopstat_totals_nstrata(r->tot), shopstat_totals_npsu(r->tot),
             shopstat_totals_nreplicates(r->tot));
-    num(f, shopstat_totals_df(r->tot));
+    shopstat_json_number(f, shopstat_totals_df(r->tot));
     fprintf(f,
             "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu, "
             "\"excluded_by_reason\": {\"skip_rows\": %zu}},\n  \"tables\": [",
@@ -921,15 +888,15 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     for (size_t i = 0; i < in->ntables; i++) {
         const rtable *rt = &r->tabs[i];
         fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-        json_str(f, rt->t->name);
+        shopstat_json_opt_string(f, rt->t->name);
         fputs(", \"question\": ", f);
-        json_str(f, in->questions[rt->t->question].name);
+        shopstat_json_opt_string(f, in->questions[rt->t->question].name);
         fputs(", \"base\": ", f);
-        json_str(f, rt->t->base_expr);
+        shopstat_json_opt_string(f, rt->t->base_expr);
         fputs(", \"segments\": {", f);
         for (size_t c = 0; c < rt->ncols; c++) {
             fputs(c ? ", " : "", f);
-            json_str(f, rt->colnames[c]);
+            shopstat_json_opt_string(f, rt->colnames[c]);
             fprintf(f, ": %zu", rt->nlevels ? rt->est[c].base_n : (size_t)0);
         }
         fputc('}', f);
@@ -947,7 +914,7 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);
     for (size_t i = 0; i < r->nwarnings; i++) {
         fputs(i ? ", " : "", f);
-        json_str(f, r->warnings[i]);
+        shopstat_json_opt_string(f, r->warnings[i]);
     }
     fputs("]\n}\n", f);
     return close_out(f, path, err);

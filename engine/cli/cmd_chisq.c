@@ -56,9 +56,8 @@ static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq)
         const char *names[] = {"statistic", "ndf", "ddf", "p_value"};
         const double v[] = {res[q].statistic, res[q].ndf, res[q].ddf, res[q].p_value};
         for (int k = 0; k < 4; k++) {
-            char b[40];
-            fprintf(f, ", \"%s\": %s", names[k],
-                    isfinite(v[k]) ? shopstat_format_double(v[k], b, sizeof b) : "null");
+            fprintf(f, ", \"%s\": ", names[k]);
+            shopstat_json_number(f, v[k]);
         }
         fputc('}', f);
     }

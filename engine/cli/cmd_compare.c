@@ -36,52 +36,13 @@ const char cmd_compare_help[] =
     "a column it is significantly higher than (upper case at the first --alpha, lower\n"
     "case at the second); effective base < 30 flagged '*', < 10 not tested.\n";
 
-static void num(FILE *f, double x)
-{
-    char b[40];
-    fputs(shopstat_format_double(x, b, sizeof b), f);
-}
-
-static void write_csv(FILE *f, const shopstat_difference *d, size_t n)
-{
-    fputs("variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,ci_lower,"
-          "ci_upper,df,t,p_value,p_adjusted\n",
-          f);
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_difference *r = &d[i];
-        shopstat_csv_field(f, r->variable);
-        fputc(',', f);
-        shopstat_csv_field(f, r->level);
-        fputc(',', f);
-        shopstat_csv_field(f, r->segment_a);
-        fputc(',', f);
-        shopstat_csv_field(f, r->segment_b);
-        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->se, r->ci_lower,
-                            r->ci_upper,   r->df,         r->t,          r->p_value,
-                            r->p_adjusted};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fputc(',', f);
-            num(f, v[k]);
-        }
-        fputc('\n', f);
-    }
-}
-
-static void json_num(FILE *f, double x)
-{
-    if (!isfinite(x))
-        fputs("null", f);
-    else
-        num(f, x);
-}
-
 static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
                        const shopstat_totals *t)
 {
     fputs("{\n  \"options\": {\"adjust\": ", f);
     shopstat_json_string(f, shopstat_adjust_name(a->adjust));
     fputs(", \"family\": \"levels of one question for one pair\", \"level\": ", f);
-    json_num(f, a->tab.level);
+    shopstat_json_number(f, a->tab.level);
     /* Row accounting as in tab's JSON: read = used + excluded (--skip-rows). */
     shopstat_accounting acc = shopstat_totals_accounting(t);
     fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu},\n", acc.read,
@@ -106,7 +67,7 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
                             r->p_value,    r->p_adjusted, r->eff_base_a, r->eff_base_b};
         for (size_t k = 0; k < 12; k++) {
             fprintf(f, ", \"%s\": ", names[k]);
-            json_num(f, v[k]);
+            shopstat_json_number(f, v[k]);
         }
         fputc('}', f);
     }
@@ -267,7 +228,7 @@ int cmd_compare(int argc, char **argv)
     }
     FILE *f = shopstat_outfile_stream(of);
     if (fmt == FMT_CSV)
-        write_csv(f, d, n);
+        shopstat_write_compare_csv(f, d, n, NULL, 1);
     else if (fmt == FMT_JSON)
         write_json(f, d, n, &a, t);
     else

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "shopstat/compare.h"
 #include "shopstat/tab.h"
 
 #ifdef __cplusplus
@@ -20,11 +21,22 @@ void shopstat_csv_field(FILE *f, const char *s);
 /* Write s as a JSON string literal, quotes included. */
 void shopstat_json_string(FILE *f, const char *s);
 
+/* JSON helpers: s as a string literal, or null when s is NULL; x in round-trip form, or
+ * null when it is NaN or infinite (JSON has no such numbers). */
+void shopstat_json_opt_string(FILE *f, const char *s);
+void shopstat_json_number(FILE *f, double x);
+
 /* The `tab` CSV: header "variable,level,segment,base_n,base_weight,count,proportion,se,
  * ci_lower,ci_upper,df,deff,eff_base" then one line per estimate. If table is not NULL
  * a first column "table" holding it is added (header included when header is 1). */
 void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const char *table,
                             int header);
+
+/* The `compare` CSV: header "variable,level,segment_a,segment_b,estimate_a,estimate_b,
+ * difference,se,ci_lower,ci_upper,df,t,p_value,p_adjusted" then one line per difference;
+ * table and header as for shopstat_write_tab_csv. */
+void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
+                                const char *table, int header);
 
 /* Context shown in the JSON header and the text table's notes. */
 typedef struct shopstat_tab_context {
