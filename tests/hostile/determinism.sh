@@ -5,20 +5,9 @@
 # (20,000 rows, 50 strata, up to 40 PSUs each); the orders from a fixed LCG, so a
 # failure reproduces. Ends with "N passed, N failed".
 set -u
-BUILD=${BUILD:-build}
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 S="$root/$BUILD/shopstat"
 cmp="$root/$BUILD/tools/csvcompare"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() {
-    echo "FAIL $1: $2"
-    failed=$((failed + 1))
-}
 
 "$root/$BUILD/tools/gen_export" 20000 11 >base.csv
 

@@ -8,24 +8,14 @@ set -u
 # Job control: background jobs of a non-interactive shell otherwise start with SIGINT
 # ignored, and shopstat (like every Unix tool) leaves an ignored signal ignored.
 set -m
-BUILD=${BUILD:-build}
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 bin="$root/$BUILD/shopstat"
-T=$(mktemp -d)
 writer=
 cleanup() {
     [ -n "$writer" ] && kill "$writer" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
-cd "$T" || exit 1
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() {
-    echo "FAIL $1: $2"
-    failed=$((failed + 1))
-}
 check() {
     if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', expected '$3'"; fi
 }

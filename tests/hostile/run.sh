@@ -5,20 +5,8 @@
 # timeout, so a hang fails too. Ends with "N passed, N failed".
 # HOSTILE_SLOW=1 adds the 2 GiB per-PSU totals cap (about a minute on a small VM).
 set -u
-BUILD=${BUILD:-build}
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 S="${SHOPSTAT_WRAP:+$SHOPSTAT_WRAP }$root/$BUILD/shopstat"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-    echo "FAIL $1: $2"
-    failed=$((failed + 1))
-}
 
 # run ARGS...: shopstat with a timeout; sets rc, stdout in out, stderr in err.
 run() {
