@@ -1429,9 +1429,14 @@ static void range_field(void *data, size_t len, void *vr)
     if (rr->failed)
         return;
     size_t nf = rr->nf;
-    if (nf >= rr->r->ncols || len > SHOPSTAT_CSV_MAX_FIELD) {
+    if (len > SHOPSTAT_CSV_MAX_FIELD) {
+        /* (libcsv holds up to 64 KiB more, see range_realloc) */
+        range_fail(rr, SHOPSTAT_ELIMIT);
+        return;
+    }
+    if (nf >= rr->r->ncols) {
         rr->nf = nf + 1;
-        return; /* reported at the row end (ragged) or below (too long) */
+        return; /* reported at the row end: a ragged row */
     }
     if (rr->rowlen + len + 17 > rr->rowcap) {
         size_t nc = rr->rowcap * 2;
@@ -1472,13 +1477,8 @@ static void range_row(int c, void *vr)
         range_fail(rr, SHOPSTAT_EINPUT);
         return;
     }
-    for (size_t i = 0; i < nf; i++) {
-        if (rr->lens[i] > SHOPSTAT_CSV_MAX_FIELD) {
-            range_fail(rr, SHOPSTAT_ELIMIT);
-            return;
-        }
+    for (size_t i = 0; i < nf; i++)
         rr->fields[i] = rr->rowbuf + rr->offs[i];
-    }
     rr->rows++;
     shopstat_row row = {rr->fields, rr->lens, rr->pos, nf, 0};
     shopstat_status s = rr->fn(rr->ctx, &row, rr->err);
