@@ -15,6 +15,20 @@ void shopstat_pass_opts_init(shopstat_pass_opts *o)
     memset(o, 0, sizeof *o);
 }
 
+/* A worker's totals for one chunk. Each worker has SLOTS of them: a chunk parsed before
+ * its turn to be merged waits in its slot while the worker goes on with the next chunk in
+ * another. With one slot a worker that finished chunk k stood idle until chunk k - 1, in
+ * another thread, was done: 0.1-0.7 s of a 1.3-2 s pass at 10M rows whenever the two
+ * threads did not run at the same speed. */
+#define SLOTS 2
+
+typedef struct slot {
+    shopstat_totals *w;
+    pass_map map;
+    size_t rows, end;
+    int pending; /* parsed, not merged yet */
+} slot;
+
 typedef struct par {
     const shopstat_plan *plan;
     const shopstat_reader *r;
@@ -24,6 +38,8 @@ typedef struct par {
     pthread_cond_t cv;
     size_t next_chunk; /* next chunk to parse */
     size_t next_merge; /* chunk whose turn it is to be merged */
+    slot **ready;      /* [chunk]: parsed and waiting for its turn, else NULL */
+    int merging;       /* a thread is merging (outside the lock) */
     size_t rows;
     int failed;
     const shopstat_pass_opts *o; /* progress callback, may be NULL */
@@ -39,51 +55,99 @@ static size_t chunk_start(const par *pp, reader_range *rr, size_t k)
     return reader_range_boundary(rr, pp->data_start + k * pp->chunk, pp->file_size);
 }
 
+/* Merge every parsed chunk whose turn has come, in file order, by whichever thread is
+ * there, one thread at a time. Called and returns with the lock held. */
+static void merge_ready(par *pp)
+{
+    if (pp->merging)
+        return; /* the merging thread goes on to the chunks it finds ready */
+    pp->merging = 1;
+    while (!pp->failed && pp->next_merge < pp->nchunks && pp->ready[pp->next_merge]) {
+        slot *m = pp->ready[pp->next_merge];
+        pp->ready[pp->next_merge] = NULL;
+        pthread_mutex_unlock(&pp->mu);
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        shopstat_status st = pass_merge(pp->g, m->w, &m->map, &err);
+        pthread_mutex_lock(&pp->mu);
+        if (st != SHOPSTAT_OK)
+            pp->failed = 1;
+        pp->rows += m->rows;
+        if (pp->o && pp->o->progress && !pp->failed)
+            pp->o->progress(pp->o->progress_ctx, m->end, pp->rows);
+        m->pending = 0;
+        pp->next_merge++;
+        pthread_cond_broadcast(&pp->cv);
+    }
+    pp->merging = 0;
+    pthread_cond_broadcast(&pp->cv);
+}
+
 static void *worker(void *arg)
 {
     par *pp = arg;
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_totals *w = NULL;
+    slot sl[SLOTS];
+    memset(sl, 0, sizeof sl);
     reader_range *rr = reader_range_new(pp->r);
-    pass_map map;
-    memset(&map, 0, sizeof map);
-    int ok = rr && pass_begin(pp->plan, pp->r, &w, &err) == SHOPSTAT_OK;
+    int ok = rr != NULL;
+    pthread_mutex_lock(&pp->mu);
     for (;;) {
-        pthread_mutex_lock(&pp->mu);
-        if (!ok)
+        if (!ok) {
             pp->failed = 1;
-        size_t k = pp->next_chunk;
-        int stop = pp->failed || k >= pp->nchunks;
-        if (!stop)
-            pp->next_chunk++;
-        pthread_mutex_unlock(&pp->mu);
-        if (stop)
-            break;
-        size_t begin = chunk_start(pp, rr, k), end = chunk_start(pp, rr, k + 1);
-        size_t rows = 0;
-        shopstat_status st = SHOPSTAT_OK;
-        if (begin < end)
-            st = reader_range_run(rr, begin, end, end >= pp->file_size, pass_row, w, &rows,
-                                  &err);
-        pthread_mutex_lock(&pp->mu);
-        while (!pp->failed && pp->next_merge != k)
-            pthread_cond_wait(&pp->cv, &pp->mu);
-        if (!pp->failed) {
-            if (st == SHOPSTAT_OK)
-                st = pass_merge(pp->g, w, &map, &err);
-            if (st != SHOPSTAT_OK)
-                pp->failed = 1;
-            pp->rows += rows;
-            if (pp->o && pp->o->progress && !pp->failed)
-                pp->o->progress(pp->o->progress_ctx, end, pp->rows);
+            pthread_cond_broadcast(&pp->cv);
         }
-        pp->next_merge = k + 1;
-        pthread_cond_broadcast(&pp->cv);
+        /* a free slot; its totals are made when first needed */
+        slot *s = NULL;
+        while (!pp->failed && pp->next_chunk < pp->nchunks) {
+            for (int i = 0; i < SLOTS && !s; i++)
+                if (!sl[i].pending)
+                    s = &sl[i];
+            if (s)
+                break;
+            pthread_cond_wait(&pp->cv, &pp->mu);
+        }
+        size_t k = pp->next_chunk;
+        if (pp->failed || k >= pp->nchunks)
+            break;
+        pp->next_chunk++;
         pthread_mutex_unlock(&pp->mu);
+        shopstat_status st = SHOPSTAT_OK;
+        if (!s->w)
+            st = pass_begin(pp->plan, pp->r, &s->w, &err);
+        size_t begin = chunk_start(pp, rr, k), end = chunk_start(pp, rr, k + 1);
+        s->rows = 0;
+        s->end = end;
+        if (st == SHOPSTAT_OK && begin < end)
+            st = reader_range_run(rr, begin, end, end >= pp->file_size, pass_row, s->w,
+                                  &s->rows, &err);
+        pthread_mutex_lock(&pp->mu);
+        if (st != SHOPSTAT_OK) {
+            pp->failed = 1; /* wakes whoever waits for a merge that will not come */
+            pthread_cond_broadcast(&pp->cv);
+            continue;
+        }
+        s->pending = 1;
+        pp->ready[k] = s;
+        merge_ready(pp);
     }
-    pass_map_free(&map);
-    shopstat_totals_free(w);
+    /* our parsed chunks may still wait for their turn, to be merged by another thread:
+     * stay until they are, or until the pass has failed and no merge is in flight
+     * (after a failure nobody starts one) */
+    for (;;) {
+        int busy = 0;
+        for (int i = 0; i < SLOTS; i++)
+            busy |= sl[i].pending;
+        if (!busy || (pp->failed && !pp->merging))
+            break;
+        pthread_cond_wait(&pp->cv, &pp->mu);
+    }
+    pthread_mutex_unlock(&pp->mu);
+    for (int i = 0; i < SLOTS; i++) {
+        pass_map_free(&sl[i].map);
+        shopstat_totals_free(sl[i].w);
+    }
     reader_range_free(rr);
     return NULL;
 }
@@ -127,6 +191,11 @@ static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, s
         return -1;
     if ((size_t)threads > pp.nchunks)
         threads = (int)pp.nchunks;
+    pp.ready = calloc(pp.nchunks, sizeof *pp.ready);
+    if (!pp.ready) {
+        shopstat_totals_free(pp.g);
+        return -1;
+    }
     pthread_mutex_init(&pp.mu, NULL);
     pthread_cond_init(&pp.cv, NULL);
     pthread_t tid[MAX_THREADS];
@@ -141,6 +210,7 @@ static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, s
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&pp.mu);
     pthread_cond_destroy(&pp.cv);
+    free(pp.ready);
     if (!pp.failed) {
         pp.g->acct.read = pp.rows;
         if (pass_finish(pp.g, NULL, &err) == SHOPSTAT_OK) {

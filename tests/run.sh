@@ -8,7 +8,10 @@ passed=0; failed=0
 export CMOCKA_MESSAGE_OUTPUT=stdout
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
-    out=$("$t" 2>&1); rc=$?
+    # a hang (a lost wake-up in the parallel pass, say) fails the binary, not the run
+    out=$(timeout "${TEST_TIMEOUT:-600}" "$t" 2>&1); rc=$?
+    [ "$rc" -eq 124 ] && out="$out
+$(basename "$t"): timed out after ${TEST_TIMEOUT:-600} s"
     p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
     f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
     p=${p:-0}; f=${f:-0}

@@ -256,6 +256,49 @@ static void test_error_in_later_range(void **state)
     free(csv);
 }
 
+/* An error in the first chunk while the other threads have parsed later chunks that
+ * wait for their turn (each worker holds two): every thread stops, none waits forever
+ * for a merge that will not come, and the exact pass names the first error. */
+static void test_error_in_first_range(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 1, 0);
+    char *path = write_tmp(csv);
+    for (int th = 1; th <= 4; th++) {
+        result r = run(path, th, 512);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_int_equal(r.err.line, 2);
+        assert_non_null(strstr(r.err.msg, "not a number"));
+        result_free(&r);
+    }
+    unlink(path);
+    free(path);
+    free(csv);
+
+    /* a field over the cap on the first data row, in a column the plan does not use */
+    csv = make_csv(3000, 0, 0);
+    size_t len = strlen(csv), big = SHOPSTAT_CSV_MAX_FIELD + 10;
+    char *nl = strchr(strchr(csv, '\n') + 1, '\n'); /* the end of the first data row */
+    size_t at = (size_t)(nl - csv);
+    char *grown = malloc(len + big + 1);
+    assert_non_null(grown);
+    memcpy(grown, csv, at);
+    memset(grown + at, 'x', big); /* appended to its last field */
+    memcpy(grown + at + big, csv + at, len - at + 1);
+    path = write_tmp(grown);
+    for (int th = 1; th <= 3; th++) {
+        result r = run(path, th, 4096);
+        assert_int_equal(r.st, SHOPSTAT_ELIMIT);
+        assert_int_equal(r.err.line, 2);
+        assert_non_null(strstr(r.err.msg, "longer than"));
+        result_free(&r);
+    }
+    unlink(path);
+    free(path);
+    free(grown);
+    free(csv);
+}
+
 /* Bytes the range parsers must refuse (a stray quote, a NUL, invalid UTF-8 after the
  * first MiB) are reported at their line and column whatever the chunks. */
 static void test_hostile_bytes_in_later_range(void **state)
@@ -357,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_error_in_later_range),
+        cmocka_unit_test(test_error_in_first_range),
         cmocka_unit_test(test_hostile_bytes_in_later_range),
         cmocka_unit_test(test_progress),
     };
