@@ -959,9 +959,15 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
 static shopstat_status number_field(const shopstat_totals *t, const shopstat_row *row, size_t c,
                                     const char *what, double *x, shopstat_error *err)
 {
-    const char *path = shopstat_reader_path(t->reader);
     const char *s = row->fields[c];
     size_t n = row->lens[c];
+    if (!shopstat_reader_is_missing(t->reader, s, n)) {
+        int r = shopstat_parse_number(s, n, t->decimal_comma, x);
+        if (r == 1)
+            return SHOPSTAT_OK;
+    }
+    /* the error (names looked up only now: this runs for every row) */
+    const char *path = shopstat_reader_path(t->reader);
     const char *name = shopstat_reader_colname(t->reader, c);
     if (shopstat_reader_is_missing(t->reader, s, n))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
@@ -1639,7 +1645,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     if (cw >= 0)
         cells = (const int32_t *)(rc->prec + cw);
     unit *u = &t->units[uid];
-    int ur = nc ? unit_reserve(t, u) : 0;
+    int ur = nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
     if (ur == -2)
         return shopstat_error_set(
             err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
