@@ -30,7 +30,7 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps check unit sanitize fuzz fuzz-run valgrind install uninstall demo bench clean format
+.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(BUILD)/libshopstat.a $(TOOL_BIN)
@@ -81,6 +81,15 @@ sanitize:
 	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
+# The parallel pass under ThreadSanitizer: its unit tests and the determinism checks
+# (1-3 threads, tiny chunks), any data race failing the run.
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
+	  build-tsan/shopstat build-tsan/tests/test_parallel build-tsan/tools/csvcompare \
+	  build-tsan/tools/gen_export
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_parallel
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan tests/hostile/determinism.sh
+
 # libFuzzer targets tests/fuzz/fuzz_*.c, built with clang, ASan and UBSan into build-fuzz/
 # and run one after another for FUZZ_SECONDS each; any finding fails (docs/reliability.md).
 fuzz:
@@ -121,6 +130,6 @@ format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/shopstat/*.h
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-tsan
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,4 +1,5 @@
 /* libFuzzer target: the CSV loader (dialect, encoding, positions) and the pass over its rows. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "core.h" /* pass_exact: the one-thread pass the chunked one must agree with */
 #include "shopstat/reader.h"
 #include "shopstat/tab.h"
 
@@ -48,9 +50,71 @@ static shopstat_status check_row(void *ctx, const shopstat_row *row, shopstat_er
     return SHOPSTAT_OK;
 }
 
+static int close_enough(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return a == b || fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+/* The chunked pass (tiny chunks, 1-3 threads) against the exact one-thread pass over a
+ * second reader of the same file: the same error at the same place, or the same rows,
+ * units and estimates (sums grouped by chunk: ratios to 1e-9; counts exactly). */
+static void differential(const shopstat_plan *p, shopstat_reader *r,
+                         const shopstat_csv_opts *co, uint8_t bits)
+{
+    shopstat_error e1, e2;
+    shopstat_error_clear(&e1);
+    shopstat_error_clear(&e2);
+    shopstat_reader *r2 = NULL;
+    if (shopstat_reader_open(path, co, &r2, &e2) != SHOPSTAT_OK)
+        abort(); /* it opened once */
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = 1 + bits % 3;
+    po.chunk_bytes = (size_t)16 << ((bits >> 2) & 7);
+    shopstat_totals *t1 = NULL, *t2 = NULL;
+    shopstat_status s1 = shopstat_totals_compute_opts(p, r, &po, &t1, &e1);
+    shopstat_status s2 = pass_exact(p, r2, NULL, &t2, &e2);
+    if (s1 != s2)
+        abort();
+    if (s1 != SHOPSTAT_OK) {
+        if (e1.line != e2.line || e1.col != e2.col || strcmp(e1.msg, e2.msg) != 0)
+            abort();
+        goto done;
+    }
+    shopstat_accounting a1 = shopstat_totals_accounting(t1), a2 = shopstat_totals_accounting(t2);
+    if (memcmp(&a1, &a2, sizeof a1) != 0 ||
+        shopstat_totals_nstrata(t1) != shopstat_totals_nstrata(t2) ||
+        shopstat_totals_npsu(t1) != shopstat_totals_npsu(t2))
+        abort();
+    shopstat_tab_opts to;
+    shopstat_tab_opts_init(&to);
+    shopstat_estimate *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    s1 = shopstat_tab_estimates(t1, &to, &x, &nx, &e1);
+    s2 = shopstat_tab_estimates(t2, &to, &y, &ny, &e2);
+    if (s1 != s2 || (s1 == SHOPSTAT_OK && nx != ny))
+        abort();
+    for (size_t i = 0; s1 == SHOPSTAT_OK && i < nx; i++)
+        if (strcmp(x[i].variable, y[i].variable) || strcmp(x[i].level, y[i].level) ||
+            strcmp(x[i].segment, y[i].segment) || x[i].base_n != y[i].base_n ||
+            x[i].count != y[i].count || !close_enough(x[i].base_weight, y[i].base_weight) ||
+            !close_enough(x[i].proportion, y[i].proportion) || x[i].df != y[i].df)
+            abort();
+    free(x);
+    free(y);
+done:
+    shopstat_totals_free(t1);
+    shopstat_totals_free(t2);
+    shopstat_reader_free(r2);
+}
+
 /* Build a small plan over the file's own columns, chosen by opt bits, and run the pass
- * and the estimates so that pass.c and variance.c see whatever rows the loader yields. */
-static void run_pass(shopstat_reader *r, uint8_t o)
+ * and the estimates so that pass.c and variance.c see whatever rows the loader yields;
+ * with diff set, the chunked pass is checked against the exact one instead. */
+static void run_pass(shopstat_reader *r, uint8_t o, const shopstat_csv_opts *co, int diff,
+                     uint8_t bits)
 {
     size_t nc = shopstat_reader_ncols(r);
     shopstat_error err;
@@ -90,6 +154,10 @@ static void run_pass(shopstat_reader *r, uint8_t o)
         goto done;
     if (shopstat_plan_add_pair(p, "seg", "rest", &err))
         goto done;
+    if (diff) {
+        differential(p, r, co, bits);
+        goto done;
+    }
     shopstat_totals *t = NULL;
     if (shopstat_totals_compute(p, r, &t, &err) == SHOPSTAT_OK) {
         shopstat_accounting a = shopstat_totals_accounting(t);
@@ -122,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.missing = missing;
     uint8_t plan_bits = data[2];
     int run = data[3] & 1;
+    uint8_t data_bits = data[3] >> 1; /* differential check, threads, chunk size */
     data += 4;
     size -= 4;
 
@@ -150,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)shopstat_reader_colpos(r, i);
     }
     if (run && nc > 0) {
-        run_pass(r, plan_bits);
+        run_pass(r, plan_bits, &o, (data_bits & 1) != 0, (uint8_t)(data_bits >> 1));
     } else {
         size_t before = shopstat_reader_rows_read(r);
         if (shopstat_reader_run(r, check_row, &nc, &err) == SHOPSTAT_OK &&
