@@ -345,6 +345,9 @@ void rep_finish(shopstat_totals *t);
  * -1 on allocation failure. */
 int rep_add(shopstat_totals *t, long c, int base);
 void rep_free(rep_state *rp);
+/* Add worker totals w's replicate sums into g (w's cell c is g's cells[c]), zeroing w's;
+ * 0, or -1 when out of memory. */
+int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells);
 /* R's degf(): rank of the replicate weights (of the domain of base cell d, or the whole
  * sample) minus 1. */
 double rep_cell_df(const shopstat_totals *t, long d);

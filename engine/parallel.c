@@ -240,7 +240,7 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     size_t chunk = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
-    if (!p->design.repweights && run_chunks(p, r, (int)threads, chunk, o, out) == 0)
+    if (run_chunks(p, r, (int)threads, chunk, o, out) == 0)
         return SHOPSTAT_OK;
     /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */
     return pass_exact(p, r, o, out, err);

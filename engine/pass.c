@@ -2236,6 +2236,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         sum2(&g->cell[gc].w2, &g->w2_lo[gc], w->cell[c].w2);
         w->cell[c].w2 = 0;
     }
+    if (g->rep && rep_merge(g, w, m->cells))
+        return nomem(err);
     /* per-unit sums: added in chunk order, so the same for any number of threads */
     for (size_t u = 0; u < w->nunits; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];

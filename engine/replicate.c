@@ -49,11 +49,12 @@ struct rep_state {
     uint64_t *ekey;   /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty */
     double *eval;
     size_t esize, ecount;
+    size_t max_dirs;  /* REP_MAX_DIRS, or lower for tests */
 };
 
-#ifndef REP_MAX_DIRS /* overridable to test the row-by-row path */
+/* Distinct directions kept before X'X is built row by row; SHOPSTAT_REP_MAX_DIRS (a test
+ * knob) lowers it to reach that path and its merges with a small file. */
 #define REP_MAX_DIRS ((size_t)1 << 16)
-#endif
 #define REP_MAX_ENTRIES ((size_t)1 << 21)
 
 static shopstat_status nomem(shopstat_error *err)
@@ -273,7 +274,11 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
     rp->m = calloc(R, sizeof *rp->m);
     rp->mnew = calloc(R, sizeof *rp->mnew);
     rp->qbuf = calloc(R, sizeof *rp->qbuf);
-    strmap_init(&rp->dirs, REP_MAX_DIRS, REP_MAX_DIRS * R * sizeof(double) + 1);
+    rp->max_dirs = REP_MAX_DIRS;
+    const char *knob = getenv("SHOPSTAT_REP_MAX_DIRS");
+    if (knob && atol(knob) > 0 && (size_t)atol(knob) < REP_MAX_DIRS)
+        rp->max_dirs = (size_t)atol(knob);
+    strmap_init(&rp->dirs, rp->max_dirs, rp->max_dirs * R * sizeof(double) + 1);
     if (!rp->x || !rp->rscales || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
         return nomem(err);
     for (size_t r = 0; r < R; r++)
@@ -417,6 +422,35 @@ static int entry_add(rep_state *rp, size_t cell, size_t dir, double c)
     return 0;
 }
 
+/* Hash of a direction key (R rounded words), four words per step in independent lanes:
+ * strmap_hash's byte at a time took 0.8 us per row for 80 replicates, about 8% of a
+ * pass, since rows of different PSUs mostly alternate. */
+static uint64_t dir_hash(const char *key, size_t n)
+{
+    uint64_t h[4] = {0x243F6A8885A308D3ULL, 0x13198A2E03707344ULL, 0xA4093822299F31D0ULL,
+                     0x082EFA98EC4E6C89ULL};
+    size_t nw = n / 8, i = 0;
+    for (; i + 4 <= nw; i += 4)
+        for (int l = 0; l < 4; l++) {
+            uint64_t w;
+            memcpy(&w, key + 8 * (i + (size_t)l), 8);
+            h[l] = (h[l] ^ w) * 0x9E3779B97F4A7C15ULL;
+            h[l] ^= h[l] >> 29;
+        }
+    for (; i < nw; i++) {
+        uint64_t w;
+        memcpy(&w, key + 8 * i, 8);
+        h[0] = (h[0] ^ w) * 0x9E3779B97F4A7C15ULL;
+        h[0] ^= h[0] >> 29;
+    }
+    uint64_t x = h[0] ^ (h[1] * 0xC2B2AE3D27D4EB4FULL) ^ (h[2] * 0x165667B19E3779F9ULL) ^
+                 (h[3] * 0xFF51AFD7ED558CCDULL) ^ n;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
 /* Id of the current direction rp->m, adding it; -1: too many (then: direct). */
 static long direction_id(rep_state *rp)
 {
@@ -432,7 +466,7 @@ static long direction_id(rep_state *rp)
     size_t n = R * sizeof *rp->qbuf;
     int added = 0;
     size_t id = strmap_add(&rp->dirs, (const char *)rp->qbuf, n,
-                           strmap_hash((const char *)rp->qbuf, n), &added);
+                           dir_hash((const char *)rp->qbuf, n), &added);
     if (id == STRMAP_FULL || id == STRMAP_NOMEM)
         return -1;
     if (added) {
@@ -536,37 +570,167 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
     return SHOPSTAT_OK;
 }
 
+/* Cells up to c in T and acc; 0 or -1. */
+static int rep_reserve(const shopstat_totals *t, rep_state *rp, size_t c)
+{
+    size_t R = rp->R;
+    if (c < rp->cap)
+        return 0;
+    size_t nc = t->cellcap > c ? t->cellcap : c + 1;
+    double *T = realloc(rp->T, nc * R * sizeof *T);
+    if (!T)
+        return -1;
+    memset(T + rp->cap * R, 0, (nc - rp->cap) * R * sizeof *T);
+    rp->T = T;
+    gram_acc *A = realloc(rp->acc, nc * sizeof *A);
+    if (!A)
+        return -1;
+    memset(A + rp->cap, 0, (nc - rp->cap) * sizeof *A);
+    rp->acc = A;
+    rp->cap = nc;
+    return 0;
+}
+
+static int gram_alloc(gram_acc *a, size_t R, size_t ntri)
+{
+    if (!a->G && (!(a->G = calloc(ntri, sizeof *a->G)) || !(a->m = calloc(R, sizeof *a->m))))
+        return -1;
+    return 0;
+}
+
 int rep_add(shopstat_totals *t, long c, int base)
 {
     rep_state *rp = t->rep;
     size_t R = rp->R;
-    if ((size_t)c >= rp->cap) {
-        size_t nc = t->cellcap > (size_t)c ? t->cellcap : (size_t)c + 1;
-        double *T = realloc(rp->T, nc * R * sizeof *T);
-        if (!T)
-            return -1;
-        memset(T + rp->cap * R, 0, (nc - rp->cap) * R * sizeof *T);
-        rp->T = T;
-        gram_acc *A = realloc(rp->acc, nc * sizeof *A);
-        if (!A)
-            return -1;
-        memset(A + rp->cap, 0, (nc - rp->cap) * sizeof *A);
-        rp->acc = A;
-        rp->cap = nc;
-    }
+    if (rep_reserve(t, rp, (size_t)c))
+        return -1;
     double *Tc = rp->T + (size_t)c * R;
     for (size_t r = 0; r < R; r++)
         Tc[r] += rp->x[r];
     if (base) {
         gram_acc *a = &rp->acc[c];
-        if (!a->G && (!(a->G = calloc(rp->ntri, sizeof *a->G)) ||
-                      !(a->m = calloc(R, sizeof *a->m))))
+        if (gram_alloc(a, R, rp->ntri))
             return -1;
         if (!rp->direct && entry_add(rp, (size_t)c, rp->cur_dir, rp->c))
             materialize(rp);
         if (rp->direct)
             gram_add(rp, a);
     }
+    return 0;
+}
+
+/* X'X of every cell and of the whole sample added to g's (both built: direct mode), w's
+ * zeroed; w's pending runs are flushed first. */
+static void merge_grams(rep_state *gp, rep_state *wp, size_t ncell, const long *cells)
+{
+    size_t ntri = gp->ntri;
+    gram_flush(&wp->all, wp->R);
+    for (size_t k = 0; k < ntri; k++) {
+        gp->all.G[k] += wp->all.G[k];
+        wp->all.G[k] = 0;
+    }
+    for (size_t c = 0; c < wp->cap && c < ncell; c++) {
+        gram_acc *wa = &wp->acc[c];
+        if (!wa->G)
+            continue;
+        gram_flush(wa, wp->R);
+        double *G = gp->acc[cells[c]].G;
+        for (size_t k = 0; k < ntri; k++) {
+            G[k] += wa->G[k];
+            wa->G[k] = 0;
+        }
+    }
+}
+
+/* w's directions and per (cell, direction) factors added to g's, both in direction mode;
+ * -1 when g cannot take them all (checked before anything is added). */
+static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
+{
+    size_t R = gp->R, nd = wp->dirs.n, fresh = 0;
+    size_t *dmap = malloc((nd ? nd : 1) * sizeof *dmap);
+    if (!dmap)
+        return -1;
+    for (size_t d = 0; d < nd; d++) {
+        const char *k = strmap_key(&wp->dirs, d);
+        size_t n = wp->dirs.len[d];
+        if (strmap_find(&gp->dirs, k, n, dir_hash(k, n)) == (size_t)-1)
+            fresh++;
+    }
+    if (gp->dirs.n + fresh > gp->max_dirs || gp->ecount + wp->ecount > REP_MAX_ENTRIES) {
+        free(dmap);
+        return -1;
+    }
+    for (size_t d = 0; d < nd; d++) {
+        const char *k = strmap_key(&wp->dirs, d);
+        size_t n = wp->dirs.len[d];
+        int added = 0;
+        size_t id = strmap_add(&gp->dirs, k, n, dir_hash(k, n), &added);
+        if (id == STRMAP_FULL || id == STRMAP_NOMEM) {
+            free(dmap);
+            return -1;
+        }
+        if (added) {
+            if (id >= gp->dircap) {
+                size_t nc = gp->dircap ? gp->dircap * 2 : 64;
+                while (nc <= id)
+                    nc *= 2;
+                double *dm = realloc(gp->dirm, nc * R * sizeof *dm);
+                if (dm)
+                    gp->dirm = dm;
+                double *ac = dm ? realloc(gp->allc, nc * sizeof *ac) : NULL;
+                if (!dm || !ac) {
+                    free(dmap);
+                    return -1;
+                }
+                memset(ac + gp->dircap, 0, (nc - gp->dircap) * sizeof *ac);
+                gp->allc = ac;
+                gp->dircap = nc;
+            }
+            memcpy(gp->dirm + id * R, wp->dirm + d * R, R * sizeof *gp->dirm);
+        }
+        dmap[d] = id;
+        gp->allc[id] += wp->allc[d];
+        wp->allc[d] = 0;
+    }
+    for (size_t i = 0; i < wp->esize; i++) {
+        if (wp->ekey[i] == UINT64_MAX || wp->eval[i] == 0)
+            continue;
+        size_t c = (size_t)(wp->ekey[i] >> 20), d = (size_t)(wp->ekey[i] & 0xfffff);
+        if (entry_add(gp, (size_t)cells[c], dmap[d], wp->eval[i])) {
+            free(dmap);
+            return -1; /* out of memory: the capacity was checked */
+        }
+        wp->eval[i] = 0;
+    }
+    free(dmap);
+    return 0;
+}
+
+int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
+{
+    rep_state *gp = g->rep, *wp = w->rep;
+    size_t R = gp->R, ncell = w->ncell;
+    /* replicate totals, and X'X accumulators where w has them (base cells) */
+    for (size_t c = 0; c < wp->cap && c < ncell; c++) {
+        size_t gc = (size_t)cells[c];
+        if (rep_reserve(g, gp, gc))
+            return -1;
+        double *Tg = gp->T + gc * R, *Tw = wp->T + c * R;
+        for (size_t r = 0; r < R; r++) {
+            Tg[r] += Tw[r];
+            Tw[r] = 0;
+        }
+        if (wp->acc[c].G && gram_alloc(&gp->acc[gc], R, gp->ntri))
+            return -1;
+    }
+    if (!gp->direct && !wp->direct && merge_directions(gp, wp, cells) == 0)
+        return 0;
+    /* too many directions for g, or w has already built its X'X: both do */
+    if (!gp->direct)
+        materialize(gp);
+    if (!wp->direct)
+        materialize(wp);
+    merge_grams(gp, wp, ncell, cells);
     return 0;
 }
 

@@ -106,14 +106,14 @@ typedef struct shopstat_pass_opts {
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o);
 
-/* shopstat_totals_compute with options. A regular UTF-8 file (no --skip-rows, no
- * replicate weights) is cut into chunks of about chunk_bytes at line ends; threads parse
- * chunks with their own libcsv parsers into private totals, merged in file order, so the
- * result is the same for any number of threads. Any input error, or a chunk boundary
- * that falls inside a quoted field, makes the pass run again on one thread with
+/* shopstat_totals_compute with options. A regular UTF-8 file (no --skip-rows) is cut
+ * into chunks of about chunk_bytes at line ends; threads parse chunks with their own
+ * libcsv parsers into private totals (replicate totals included), merged in file order,
+ * so the result is the same for any number of threads. Any input error, or a chunk
+ * boundary that falls inside a quoted field, makes the pass run again on one thread with
  * shopstat_reader_run, which reports the first error in file order at its line:col.
- * Pipes, converted encodings, --skip-rows and replicate designs always use that path.
- * o may be NULL (defaults). */
+ * Pipes, converted encodings and --skip-rows always use that path. o may be NULL
+ * (defaults). */
 shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_reader *r,
                                              const shopstat_pass_opts *o,
                                              shopstat_totals **out, shopstat_error *err);

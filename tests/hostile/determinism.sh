@@ -131,6 +131,26 @@ for design in cluster element repl; do
     done
 done
 
+# Replicate designs past the direction cap (SHOPSTAT_REP_MAX_DIRS, a test knob: X'X built
+# row by row, and merged as matrices, whether the worker, the merged totals or both went
+# past it): the same estimates, SEs and df as with directions, 1 and 2 threads.
+# rows sorted by PSU, 2 MiB chunks: each thread sees fewer than 30 of the 40 directions,
+# the merged totals pass 30 at a merge (checked with a debug print when written)
+(head -1 rep_base.csv && tail -n +2 rep_base.csv | sort -t, -k3,3n -k1,1n) >rep_sorted.csv
+run tab_repl_sorted.csv tab rep_sorted.csv "${repl[@]}" "${questions[@]}"
+SHOPSTAT_REP_MAX_DIRS=30 SHOPSTAT_CHUNK_BYTES=2097152 run tab_repl_sorted30.csv \
+    tab rep_sorted.csv "${repl[@]}" "${questions[@]}" --threads 2
+same tab_repl_sorted30 tab_repl_sorted.csv tab_repl_sorted30.csv
+for th in 1 2; do
+    SHOPSTAT_REP_MAX_DIRS=3 SHOPSTAT_CHUNK_BYTES=65536 run "tab_repl_rowwise_th$th.csv" \
+        tab rep_base.csv "${repl[@]}" "${questions[@]}" --threads "$th"
+    same "tab_repl_rowwise_th$th" tab_repl_rep_base.csv "tab_repl_rowwise_th$th.csv"
+    SHOPSTAT_REP_MAX_DIRS=30 SHOPSTAT_CHUNK_BYTES=65536 run "cmp_repl_rowwise30_th$th.csv" \
+        compare rep_base.csv "${repl[@]}" "${questions[@]}" --pair spend_6m=1:spend_6m=3 \
+        --pair hi:rest --threads "$th"
+    same "cmp_repl_rowwise30_th$th" cmp_repl_rep_base.csv "cmp_repl_rowwise30_th$th.csv"
+done
+
 # The outputs themselves are byte-identical run to run (no time stamps, no addresses).
 run again.csv tab base.csv "${cluster[@]}" "${questions[@]}"
 if cmp -s again.csv tab_cluster_base.csv; then pass; else fail rerun "two runs differ"; fi
