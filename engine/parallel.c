@@ -7,6 +7,10 @@
 #include "core.h"
 
 #define DEFAULT_CHUNK ((size_t)8 << 20)
+/* Replicate designs: each merge adds replicates x cells totals and every direction
+ * (PSU pattern) the chunk saw, so fewer, larger chunks (80 bootstrap replicates, 1 GB:
+ * 6.25 s with 8 MiB chunks, 5.49 s with 32 MiB, on 2 threads) */
+#define REP_CHUNK ((size_t)32 << 20)
 #define MIN_CHUNK ((size_t)1 << 20)
 #define MAX_THREADS 256
 
@@ -175,9 +179,10 @@ static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, s
         return -1;
     size_t bytes = pp.file_size - pp.data_start;
     if (!chunk) {
-        /* about DEFAULT_CHUNK each, their number a multiple of 4 so that 2 or 4 threads
-         * finish together; from the file size alone, so the same for any thread count */
-        size_t n = bytes / DEFAULT_CHUNK + 1;
+        /* about DEFAULT_CHUNK (REP_CHUNK) each, their number a multiple of 4 so that 2 or
+         * 4 threads finish together; from the file size and the design alone, so the same
+         * for any thread count */
+        size_t n = bytes / (p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK) + 1;
         n = (n + 3) / 4 * 4;
         chunk = bytes / n + 1;
         if (chunk < MIN_CHUNK)

@@ -95,8 +95,9 @@ void shopstat_totals_free(shopstat_totals *t);
 typedef struct shopstat_pass_opts {
     int threads;        /* 0 = $SHOPSTAT_THREADS if set, else every online core */
     size_t chunk_bytes; /* bytes per work unit; 0 = $SHOPSTAT_CHUNK_BYTES if set, else
-                           at most 8 MiB, their number a multiple of 4 (from the file size
-                           only); small values exist for tests */
+                           at most 8 MiB (32 MiB with replicate weights), their number a
+                           multiple of 4 (from the file size and the design only); small
+                           values exist for tests */
     /* Progress, for a progress bar: called now and then with the bytes of the file read
      * and the rows done so far, from one thread at a time (not necessarily the caller's);
      * may be NULL. */
