@@ -1223,6 +1223,36 @@ static int ieq(const char *s, size_t n, const char *lit)
     return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
 }
 
+__extension__ typedef unsigned __int128 u128;
+
+/* m / 10^n correctly rounded (to nearest, ties to even), for 0 < m < 2^64 and n <= 27:
+ * 10^n = 5^n 2^n with 5^n < 2^63, so the quotient m 2^s / 5^n is taken in 128-bit
+ * integers with s chosen to leave 55 or 56 bits, whose low bits and remainder decide the
+ * rounding; the scaling by a power of two is exact. What strtod gives, without its
+ * multi-precision path (about 20% of a pass over 80 replicate weights). */
+static double decimal_quotient(uint64_t m, unsigned n)
+{
+    uint64_t d = 1;
+    for (unsigned i = 0; i < n; i++)
+        d *= 5;
+    int bm = 64 - __builtin_clzll(m), bd = 64 - __builtin_clzll(d);
+    int sh = 55 + bd - bm;
+    u128 num = (u128)m, den = (u128)d;
+    if (sh >= 0)
+        num <<= sh;
+    else
+        den <<= -sh;
+    u128 q128 = num / den;
+    int rest = num % den != 0;
+    uint64_t q = (uint64_t)q128; /* 55 or 56 bits */
+    int extra = (64 - __builtin_clzll(q)) - 53;
+    uint64_t low = q & ((UINT64_C(1) << extra) - 1), half = UINT64_C(1) << (extra - 1);
+    q >>= extra;
+    if (low > half || (low == half && (rest || (q & 1))))
+        q++;
+    return ldexp((double)q, extra - sh - (int)n);
+}
+
 int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *out)
 {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -1292,6 +1322,13 @@ int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *
      * correctly rounded, so it agrees with strtod (Clinger 1990). */
     if (!exp_part && sig <= 15 && nfrac <= 22) {
         double v = (double)mant / p10[nfrac];
+        *out = neg ? -v : v;
+        return 1;
+    }
+    /* Up to 19 significant digits and 27 decimals (replicate weights are written with 17):
+     * the exact quotient, rounded once. */
+    if (!exp_part && sig <= 19 && nfrac <= 27 && mant > 0) {
+        double v = decimal_quotient(mant, (unsigned)nfrac);
         *out = neg ? -v : v;
         return 1;
     }

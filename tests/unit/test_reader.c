@@ -1,6 +1,9 @@
 /* Unit tests for the streaming CSV reader: dialects, encodings, positions and every input error. */
 #include "testutil.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -300,6 +303,83 @@ static void test_missing_codes(void **state)
     unlink(path);
 }
 
+/* Decimals of up to 19 significant digits and 27 decimals take shopstat_parse_number's
+ * integer path: it must give strtod's correctly rounded double, bit for bit, including the
+ * halfway cases. */
+static uint64_t prng = 0x9E3779B97F4A7C15ULL;
+static uint64_t next_rand(void)
+{
+    prng ^= prng << 13;
+    prng ^= prng >> 7;
+    prng ^= prng << 17;
+    return prng;
+}
+
+static void check_like_strtod(const char *txt)
+{
+    double v = -1, want = strtod(txt, NULL);
+    assert_int_equal(shopstat_parse_number(txt, strlen(txt), 0, &v), 1);
+    if (memcmp(&v, &want, sizeof v) != 0)
+        fail_msg("'%s': %.17g, strtod %.17g", txt, v, want);
+}
+
+static void test_parse_number_exact(void **state)
+{
+    (void)state;
+    const char *fixed[] = {
+        "9007199254740993",      /* 2^53 + 1: a tie, to even (2^53) */
+        "9007199254740995",      /* 2^53 + 3: a tie, to even (2^53 + 4) */
+        "9007199254740993.0000", /* the same with decimals */
+        "0.30000000000000004", "1.7976931348623157", "2.2250738585072014",
+        "9999999999999999999", "0.0000000000000000000000000001", "1.0000000000000002",
+        "1.00000000000000011102230246251565", /* 33 digits: strtod's path */
+        "4.4501477170144023", "123456789012345678.9", "0.1000000000000000055511151231257827",
+        "1.3912820512820512", "-1.6149743589743588", "5e-1",
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        check_like_strtod(fixed[i]);
+    /* random spellings: 1 to 19 significant digits, the point anywhere, leading zeros */
+    char txt[64];
+    for (int k = 0; k < 300000; k++) {
+        int sig = 1 + (int)(next_rand() % 19), lead = (int)(next_rand() % 10);
+        int point = (int)(next_rand() % (unsigned)(sig + lead + 1));
+        size_t n = 0;
+        if (next_rand() & 1)
+            txt[n++] = '-';
+        for (int j = 0; j < lead + sig; j++) {
+            if (j == point)
+                txt[n++] = '.';
+            int first = j == lead;
+            txt[n++] = (char)(j < lead ? '0' : '0' + (first ? 1 + next_rand() % 9 : next_rand() % 10));
+        }
+        /* halfway cases: digits ending in 5 after a run of zeros are frequent near ties */
+        if (k % 7 == 0 && sig > 2) {
+            txt[n - 1] = '5';
+            txt[n - 2] = '0';
+        }
+        txt[n] = '\0';
+        check_like_strtod(txt);
+    }
+    /* exact midpoints between neighbouring doubles (true ties, to even), spelled in full
+     * with 17 to 19 digits: odd integers between doubles 2 apart, and (2m + 1) / 2^k with
+     * k = 1..3 decimals' worth of halves */
+    for (int k = 0; k < 40000; k++) {
+        uint64_t m = (next_rand() >> 11) | (UINT64_C(1) << 52); /* a 53-bit significand */
+        uint64_t t = 2 * m + 1;
+        int h = k % 4; /* the midpoint is t / 2^h (h = 0: doubles m 2 and m 2 + 2) */
+        if (h == 0) {
+            snprintf(txt, sizeof txt, "%llu", (unsigned long long)(t));
+        } else {
+            uint64_t frac = t & ((UINT64_C(1) << h) - 1), scale = 1;
+            for (int j = 0; j < h; j++)
+                scale *= 5;
+            snprintf(txt, sizeof txt, "%llu.%0*llu", (unsigned long long)(t >> h), h,
+                     (unsigned long long)(frac * scale));
+        }
+        check_like_strtod(txt);
+    }
+}
+
 static void test_parse_number(void **state)
 {
     (void)state;
@@ -546,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_missing_codes),
         cmocka_unit_test(test_parse_number),
+        cmocka_unit_test(test_parse_number_exact),
         cmocka_unit_test(test_column_lookup),
         cmocka_unit_test(test_header_without_data),
         cmocka_unit_test(test_errors),
