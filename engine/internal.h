@@ -60,4 +60,29 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
                                  shopstat_row_fn fn, void *ctx, size_t *rows,
                                  shopstat_error *err);
 
+/* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
+#include "shopstat/tab.h" /* shopstat_pass_opts */
+
+/* A job's result is built by merging worker states, one per parsed chunk, in file order. */
+typedef struct chunk_job {
+    void *arg;
+    /* a fresh worker state, or NULL on failure */
+    void *(*begin)(void *arg);
+    shopstat_row_fn row; /* ctx: a worker state */
+    /* add worker state w (one chunk's rows) into the result and leave w ready for another
+     * chunk; *map is the slot's own merge state, NULL at first */
+    shopstat_status (*merge)(void *arg, void *w, void **map);
+    void (*free_state)(void *w);
+    void (*free_map)(void *map); /* may be NULL */
+} chunk_job;
+
+/* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */
+int chunk_threads(const shopstat_pass_opts *o);
+/* Run job over r's data rows in chunks (target bytes per chunk, or o's / the test knob's
+ * size when set) on threads threads; *rows: rows merged. 0 on success; -1 when the job
+ * must be redone on one thread with shopstat_reader_run (r not capable of byte ranges,
+ * any row or merge failure: the exact pass names it). */
+int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,
+              const shopstat_pass_opts *o, size_t *rows);
+
 #endif

@@ -27,16 +27,15 @@ void shopstat_pass_opts_init(shopstat_pass_opts *o)
 #define SLOTS 2
 
 typedef struct slot {
-    shopstat_totals *w;
-    pass_map map;
+    void *w;   /* the job's worker state */
+    void *map; /* the job's merge state for w */
     size_t rows, end;
     int pending; /* parsed, not merged yet */
 } slot;
 
 typedef struct par {
-    const shopstat_plan *plan;
+    const chunk_job *job;
     const shopstat_reader *r;
-    shopstat_totals *g;
     size_t data_start, file_size, chunk, nchunks;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -70,9 +69,7 @@ static void merge_ready(par *pp)
         slot *m = pp->ready[pp->next_merge];
         pp->ready[pp->next_merge] = NULL;
         pthread_mutex_unlock(&pp->mu);
-        shopstat_error err;
-        shopstat_error_clear(&err);
-        shopstat_status st = pass_merge(pp->g, m->w, &m->map, &err);
+        shopstat_status st = pp->job->merge(pp->job->arg, m->w, &m->map);
         pthread_mutex_lock(&pp->mu);
         if (st != SHOPSTAT_OK)
             pp->failed = 1;
@@ -90,6 +87,7 @@ static void merge_ready(par *pp)
 static void *worker(void *arg)
 {
     par *pp = arg;
+    const chunk_job *job = pp->job;
     shopstat_error err;
     shopstat_error_clear(&err);
     slot sl[SLOTS];
@@ -102,7 +100,7 @@ static void *worker(void *arg)
             pp->failed = 1;
             pthread_cond_broadcast(&pp->cv);
         }
-        /* a free slot; its totals are made when first needed */
+        /* a free slot; its state is made when first needed */
         slot *s = NULL;
         while (!pp->failed && pp->next_chunk < pp->nchunks) {
             for (int i = 0; i < SLOTS && !s; i++)
@@ -118,13 +116,13 @@ static void *worker(void *arg)
         pp->next_chunk++;
         pthread_mutex_unlock(&pp->mu);
         shopstat_status st = SHOPSTAT_OK;
-        if (!s->w)
-            st = pass_begin(pp->plan, pp->r, &s->w, &err);
+        if (!s->w && !(s->w = job->begin(job->arg)))
+            st = SHOPSTAT_ENOMEM;
         size_t begin = chunk_start(pp, rr, k), end = chunk_start(pp, rr, k + 1);
         s->rows = 0;
         s->end = end;
         if (st == SHOPSTAT_OK && begin < end)
-            st = reader_range_run(rr, begin, end, end >= pp->file_size, pass_row, s->w,
+            st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, s->w,
                                   &s->rows, &err);
         pthread_mutex_lock(&pp->mu);
         if (st != SHOPSTAT_OK) {
@@ -149,8 +147,10 @@ static void *worker(void *arg)
     }
     pthread_mutex_unlock(&pp->mu);
     for (int i = 0; i < SLOTS; i++) {
-        pass_map_free(&sl[i].map);
-        shopstat_totals_free(sl[i].w);
+        if (sl[i].map && job->free_map)
+            job->free_map(sl[i].map);
+        if (sl[i].w)
+            job->free_state(sl[i].w);
     }
     reader_range_free(rr);
     return NULL;
@@ -166,23 +166,38 @@ static long env_long(const char *name)
     return *end || x < 0 ? 0 : x;
 }
 
-/* Chunked pass; 0 on success, -1 when the exact pass must run instead. */
-static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, size_t chunk,
-                      const shopstat_pass_opts *o, shopstat_totals **out)
+int chunk_threads(const shopstat_pass_opts *o)
+{
+    long threads = o ? o->threads : 0;
+    if (threads <= 0)
+        threads = env_long("SHOPSTAT_THREADS");
+    if (threads <= 0)
+        threads = sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads <= 0)
+        threads = 1;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    return (int)threads;
+}
+
+int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,
+              const shopstat_pass_opts *o, size_t *rows)
 {
     par pp;
     memset(&pp, 0, sizeof pp);
+    pp.job = job;
     pp.o = o;
-    pp.plan = p;
     pp.r = r;
+    *rows = 0;
     if (!reader_range_capable(r, &pp.data_start, &pp.file_size))
         return -1;
     size_t bytes = pp.file_size - pp.data_start;
+    size_t chunk = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
     if (!chunk) {
-        /* about DEFAULT_CHUNK (REP_CHUNK) each, their number a multiple of 4 so that 2 or
-         * 4 threads finish together; from the file size and the design alone, so the same
-         * for any thread count */
-        size_t n = bytes / (p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK) + 1;
+        /* about target bytes each, their number a multiple of 4 so that 2 or 4 threads
+         * finish together; from the file size and the job alone, so the same for any
+         * thread count */
+        size_t n = bytes / target + 1;
         n = (n + 3) / 4 * 4;
         chunk = bytes / n + 1;
         if (chunk < MIN_CHUNK)
@@ -190,17 +205,11 @@ static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, s
     }
     pp.chunk = chunk;
     pp.nchunks = bytes / chunk + 1;
-    shopstat_error err;
-    shopstat_error_clear(&err);
-    if (pass_begin(p, r, &pp.g, &err) != SHOPSTAT_OK)
-        return -1;
     if ((size_t)threads > pp.nchunks)
         threads = (int)pp.nchunks;
     pp.ready = calloc(pp.nchunks, sizeof *pp.ready);
-    if (!pp.ready) {
-        shopstat_totals_free(pp.g);
+    if (!pp.ready)
         return -1;
-    }
     pthread_mutex_init(&pp.mu, NULL);
     pthread_cond_init(&pp.cv, NULL);
     pthread_t tid[MAX_THREADS];
@@ -216,15 +225,50 @@ static int run_chunks(const shopstat_plan *p, shopstat_reader *r, int threads, s
     pthread_mutex_destroy(&pp.mu);
     pthread_cond_destroy(&pp.cv);
     free(pp.ready);
-    if (!pp.failed) {
-        pp.g->acct.read = pp.rows;
-        if (pass_finish(pp.g, NULL, &err) == SHOPSTAT_OK) {
-            *out = pp.g;
-            return 0;
-        }
+    *rows = pp.rows;
+    return pp.failed ? -1 : 0;
+}
+
+/* ---- the totals of a plan (tab, compare, chisq, report) as a chunk job ---- */
+
+typedef struct totals_job {
+    const shopstat_plan *p;
+    const shopstat_reader *r;
+    shopstat_totals *g;
+} totals_job;
+
+static void *totals_begin(void *arg)
+{
+    totals_job *tj = arg;
+    shopstat_totals *w = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (pass_begin(tj->p, tj->r, &w, &err) != SHOPSTAT_OK) {
+        shopstat_totals_free(w);
+        return NULL;
     }
-    shopstat_totals_free(pp.g);
-    return -1;
+    return w;
+}
+
+static shopstat_status totals_merge(void *arg, void *w, void **map)
+{
+    totals_job *tj = arg;
+    if (!*map && !(*map = calloc(1, sizeof(pass_map))))
+        return SHOPSTAT_ENOMEM;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    return pass_merge(tj->g, w, *map, &err);
+}
+
+static void totals_free(void *w)
+{
+    shopstat_totals_free(w);
+}
+
+static void totals_map_free(void *map)
+{
+    pass_map_free(map);
+    free(map);
 }
 
 shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_reader *r,
@@ -235,18 +279,23 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (!err)
         err = &local;
     *out = NULL;
-    long threads = o ? o->threads : 0;
-    if (threads <= 0)
-        threads = env_long("SHOPSTAT_THREADS");
-    if (threads <= 0)
-        threads = sysconf(_SC_NPROCESSORS_ONLN);
-    if (threads <= 0)
-        threads = 1;
-    if (threads > MAX_THREADS)
-        threads = MAX_THREADS;
-    size_t chunk = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
-    if (run_chunks(p, r, (int)threads, chunk, o, out) == 0)
-        return SHOPSTAT_OK;
+    totals_job tj = {p, r, NULL};
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    size_t rows = 0;
+    if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
+        chunk_job job = {&tj, totals_begin, pass_row, totals_merge, totals_free,
+                         totals_map_free};
+        if (chunk_run(&job, r, chunk_threads(o),
+                      p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK, o, &rows) == 0) {
+            tj.g->acct.read = rows;
+            if (pass_finish(tj.g, NULL, &e) == SHOPSTAT_OK) {
+                *out = tj.g;
+                return SHOPSTAT_OK;
+            }
+        }
+    }
+    shopstat_totals_free(tj.g);
     /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */
     return pass_exact(p, r, o, out, err);
 }
