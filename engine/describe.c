@@ -79,6 +79,7 @@ struct shopstat_description {
     shopstat_design_summary design;
     size_t rows_used;
     size_t rows_read, rows_skipped;
+    int worker; /* a chunk worker's partial description (see count_value) */
 };
 
 const char *shopstat_coltype_name(shopstat_coltype t)
@@ -313,8 +314,15 @@ static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, i
     return k;
 }
 
+/* Count n rows of value s in column a. Past the column's cap (distinct values or bytes)
+ * only "more than N" is kept: the table is folded into min/max/sum and freed, and numbers
+ * are parsed row by row. A chunk worker (ds->worker) keeps its full table (the chunk's
+ * first values, with their counts until then) unfolded, and folds the rows after: the
+ * merge replays the table into the final description in the chunk's order of first
+ * appearance, which is the file's, so the final table fills at the same value as in one
+ * pass (see merge_column). */
 static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s,
-                                   size_t len)
+                                   size_t len, size_t n)
 {
     if (!a->overflow) {
         int added;
@@ -333,25 +341,25 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
                 }
                 a->counts[k] = 0;
             }
-            a->counts[k]++;
+            a->counts[k] += n;
             return SHOPSTAT_OK;
         }
-        /* Past the cap only "more than N" is kept: fold the table, free it, and from now
-         * on parse numbers row by row. */
-        fold_table(a, ds->dc);
+        if (!a->overflow && !ds->worker) {
+            fold_table(a, ds->dc);
+            a->overflow_n = a->values.n;
+            strmap_free(&a->values);
+            free(a->counts);
+            a->counts = NULL;
+            a->counts_cap = 0;
+            free(a->sc);
+            a->sc = NULL;
+        }
         a->overflow = 1;
-        a->overflow_n = a->values.n;
-        strmap_free(&a->values);
-        free(a->counts);
-        a->counts = NULL;
-        a->counts_cap = 0;
-        free(a->sc);
-        a->sc = NULL;
     }
     if (a->all_numeric) {
         double v;
         if (shopstat_parse_number(s, len, ds->dc, &v) == 1)
-            fold(a, v, 1);
+            fold(a, v, n);
         else
             a->all_numeric = 0;
     }
@@ -489,7 +497,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             continue;
         }
         a->present++;
-        if (count_value(ds, a, f, len) != SHOPSTAT_OK)
+        if (count_value(ds, a, f, len, 1) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     }
     ds->rows_used++;
@@ -656,22 +664,24 @@ static shopstat_status find_col(shopstat_description *ds, const char *name, cons
     return s;
 }
 
-shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts *d,
-                                  shopstat_description **out, shopstat_error *err)
+/* A description of r's columns with d's design columns, ready for rows; NULL on failure
+ * (err set). */
+static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_opts *d,
+                                      shopstat_error *err)
 {
-    *out = NULL;
     shopstat_description *ds = calloc(1, sizeof *ds);
-    if (!ds)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!ds) {
+        shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
     ds->r = r;
     ds->path = shopstat_reader_path(r);
     ds->ncols = shopstat_reader_ncols(r);
     ds->dc = shopstat_reader_dialect(r)->decimal_comma;
     ds->acc = calloc(ds->ncols, sizeof *ds->acc);
     ds->cols = calloc(ds->ncols, sizeof *ds->cols);
-    shopstat_status s = SHOPSTAT_OK;
     if (!ds->acc || !ds->cols) {
-        s = shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
         goto fail;
     }
     /* Each column may keep 10,000 distinct values within its share of the byte budget. */
@@ -683,7 +693,7 @@ shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts
     for (size_t i = 0; i < ds->ncols; i++) {
         ds->acc[i].all_numeric = 1;
         if (i < SC_MAX_COLUMNS && !(ds->acc[i].sc = calloc(1, sizeof *ds->acc[i].sc))) {
-            s = shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
             goto fail;
         }
         strmap_init(&ds->acc[i].values, SHOPSTAT_DESCRIBE_MAX_DISTINCT, per_col);
@@ -694,15 +704,282 @@ shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts
     shopstat_design_opts_init(&none);
     if (!d)
         d = &none;
-    if ((s = find_col(ds, d->weight, "--weight", &ds->wcol, &ds->wname, err)) != SHOPSTAT_OK ||
-        (s = find_col(ds, d->strata, "--strata", &ds->scol, &ds->sname, err)) != SHOPSTAT_OK ||
-        (s = find_col(ds, d->psu, "--psu", &ds->pcol, &ds->pname, err)) != SHOPSTAT_OK ||
-        (s = find_col(ds, d->fpc, "--fpc", &ds->fcol, &ds->fname, err)) != SHOPSTAT_OK)
+    if (find_col(ds, d->weight, "--weight", &ds->wcol, &ds->wname, err) != SHOPSTAT_OK ||
+        find_col(ds, d->strata, "--strata", &ds->scol, &ds->sname, err) != SHOPSTAT_OK ||
+        find_col(ds, d->psu, "--psu", &ds->pcol, &ds->pname, err) != SHOPSTAT_OK ||
+        find_col(ds, d->fpc, "--fpc", &ds->fcol, &ds->fname, err) != SHOPSTAT_OK)
         goto fail;
-    if ((s = shopstat_reader_run(r, on_row, ds, err)) != SHOPSTAT_OK)
-        goto fail;
-    ds->rows_read = shopstat_reader_rows_read(r);
-    ds->rows_skipped = shopstat_reader_rows_skipped(r);
+    return ds;
+fail:
+    shopstat_description_free(ds);
+    return NULL;
+}
+
+/* ---- describe in chunks: worker descriptions merged in file order (parallel.c) ---------- */
+
+typedef struct desc_job {
+    shopstat_description *g;
+    const shopstat_design_opts *d;
+} desc_job;
+
+static void *desc_begin(void *arg)
+{
+    desc_job *dj = arg;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_description *w = desc_new(dj->g->r, dj->d, &err);
+    if (w)
+        w->worker = 1;
+    return w;
+}
+
+static void desc_free(void *w)
+{
+    shopstat_description_free(w);
+}
+
+/* Column a of the final description g takes worker column w: its table replayed in order
+ * (count_value then fills g's table where one pass would), then the rows w folded once its
+ * table was full. A worker that filled its table saw more distinct values than fit, so g
+ * is full after this chunk too: where it filled matters only to the "more than N" of a
+ * column that ran out of bytes (not of the 10,000 values), which can then differ from one
+ * pass. */
+static shopstat_status merge_column(shopstat_description *g, colacc *a, const colacc *w)
+{
+    a->missing += w->missing;
+    a->present += w->present;
+    for (size_t k = 0; k < w->values.n; k++) {
+        shopstat_status st =
+            count_value(g, a, strmap_key(&w->values, k), w->values.len[k], w->counts[k]);
+        if (st != SHOPSTAT_OK)
+            return st;
+    }
+    if (!w->overflow)
+        return SHOPSTAT_OK;
+    if (!a->overflow) {
+        fold_table(a, g->dc);
+        a->overflow = 1;
+        a->overflow_n = a->values.n;
+        strmap_free(&a->values);
+        free(a->counts);
+        a->counts = NULL;
+        a->counts_cap = 0;
+        free(a->sc);
+        a->sc = NULL;
+    }
+    a->all_numeric = a->all_numeric && w->all_numeric;
+    if (a->all_numeric && w->folded) {
+        if (a->folded == 0 || w->min < a->min)
+            a->min = w->min;
+        if (a->folded == 0 || w->max > a->max)
+            a->max = w->max;
+        ksum(&a->sum, &a->comp, w->sum);
+        a->comp += w->comp;
+        a->folded += w->folded;
+    }
+    return SHOPSTAT_OK;
+}
+
+/* The weight histogram: w's keys (bits, or bins) added with their counts, binning or
+ * giving up as add_weight does; the final histogram does not depend on when it binned. */
+static shopstat_status merge_weights(shopstat_description *g, const shopstat_description *w)
+{
+    if (w->rows_used == 0)
+        return SHOPSTAT_OK;
+    if (g->rows_used == 0 || w->wmin < g->wmin)
+        g->wmin = w->wmin;
+    if (g->rows_used == 0 || w->wmax > g->wmax)
+        g->wmax = w->wmax;
+    ksum(&g->wsum, &g->wcomp, w->wsum);
+    g->wcomp += w->wcomp;
+    ksum(&g->wsum2, &g->wcomp2, w->wsum2);
+    g->wcomp2 += w->wcomp2;
+    g->zero_weights += w->zero_weights;
+    if (w->wunavailable) {
+        g->wunavailable = 1;
+        u64map_free(&g->wmap);
+    }
+    if (g->wunavailable)
+        return SHOPSTAT_OK;
+    if (w->wbinned && !g->wbinned) {
+        /* bin g's exact keys first, as add_weight does when it passes the cap */
+        u64map old = g->wmap;
+        memset(&g->wmap, 0, sizeof g->wmap);
+        g->wbinned = 1;
+        for (size_t i = 0; i < old.nslots; i++)
+            if (old.slots[i].key && u64map_add(&g->wmap, (old.slots[i].key - 1) >> BIN_SHIFT,
+                                               old.slots[i].count) != 0) {
+                u64map_free(&old);
+                return SHOPSTAT_ENOMEM;
+            }
+        u64map_free(&old);
+    }
+    for (size_t i = 0; i < w->wmap.nslots && !g->wunavailable; i++) {
+        if (!w->wmap.slots[i].key)
+            continue;
+        uint64_t key = w->wmap.slots[i].key - 1;
+        if (g->wbinned && !w->wbinned)
+            key >>= BIN_SHIFT;
+        if (u64map_add(&g->wmap, key, w->wmap.slots[i].count) != 0)
+            return SHOPSTAT_ENOMEM;
+        if (!g->wbinned && g->wmap.n > SHOPSTAT_DESCRIBE_MAX_WEIGHTS) {
+            /* past the cap: bin what g holds, and the rest of w's keys as they come */
+            u64map old = g->wmap;
+            memset(&g->wmap, 0, sizeof g->wmap);
+            g->wbinned = 1;
+            for (size_t j = 0; j < old.nslots; j++)
+                if (old.slots[j].key &&
+                    u64map_add(&g->wmap, (old.slots[j].key - 1) >> BIN_SHIFT,
+                               old.slots[j].count) != 0) {
+                    u64map_free(&old);
+                    return SHOPSTAT_ENOMEM;
+                }
+            u64map_free(&old);
+        }
+        if (g->wbinned && g->wmap.n > MAX_WEIGHT_BINS) {
+            g->wunavailable = 1;
+            u64map_free(&g->wmap);
+        }
+    }
+    return SHOPSTAT_OK;
+}
+
+/* Strata by name, their rows and fpc; PSUs by (final stratum, PSU text), counted where
+ * they are new to g (a PSU's rows may span chunks). */
+static shopstat_status merge_design(shopstat_description *g, const shopstat_description *w)
+{
+    size_t nw = g->scol != (size_t)-1 ? w->strata.n : (w->rows_used ? 1 : 0);
+    size_t *hmap = malloc((nw ? nw : 1) * sizeof *hmap);
+    if (!hmap)
+        return SHOPSTAT_ENOMEM;
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t h = 0; h < nw; h++) {
+        size_t gh = 0;
+        if (g->scol != (size_t)-1) {
+            int added;
+            gh = lookup_add(&g->strata, &g->strata_sc, strmap_key(&w->strata, h),
+                            w->strata.len[h], &added);
+            if (gh >= STRMAP_NOMEM) {
+                st = gh == STRMAP_FULL ? SHOPSTAT_ELIMIT : SHOPSTAT_ENOMEM;
+                goto done;
+            }
+        }
+        if (gh >= g->sacc_cap) {
+            size_t nc = g->sacc_cap ? g->sacc_cap * 2 : 64;
+            while (nc <= gh)
+                nc *= 2;
+            stratacc *sa = realloc(g->sacc, nc * sizeof *sa);
+            if (!sa) {
+                st = SHOPSTAT_ENOMEM;
+                goto done;
+            }
+            memset(sa + g->sacc_cap, 0, (nc - g->sacc_cap) * sizeof *sa);
+            g->sacc = sa;
+            g->sacc_cap = nc;
+        }
+        const stratacc *ws = &w->sacc[h];
+        stratacc *gs = &g->sacc[gh];
+        gs->rows += ws->rows;
+        if (g->pcol == (size_t)-1)
+            gs->npsu += ws->npsu; /* every row its own PSU */
+        if (ws->fpc_set) {
+            if (!gs->fpc_set) {
+                gs->fpc = ws->fpc;
+                gs->fpc_set = 1;
+            } else if (gs->fpc != ws->fpc) {
+                st = SHOPSTAT_EINPUT; /* the one-thread pass names the row */
+                goto done;
+            }
+        }
+        hmap[h] = gh;
+    }
+    for (size_t k = 0; g->pcol != (size_t)-1 && k < w->psus.n; k++) {
+        const char *key = strmap_key(&w->psus, k);
+        size_t len = w->psus.len[k], h;
+        memcpy(&h, key, sizeof h);
+        if (len > g->keycap) {
+            char *nk = realloc(g->key, len);
+            if (!nk) {
+                st = SHOPSTAT_ENOMEM;
+                goto done;
+            }
+            g->key = nk;
+            g->keycap = len;
+        }
+        memcpy(g->key, &hmap[h], sizeof h);
+        memcpy(g->key + sizeof h, key + sizeof h, len - sizeof h);
+        int added;
+        size_t gk = strmap_add(&g->psus, g->key, len, strmap_hash(g->key, len), &added);
+        if (gk >= STRMAP_NOMEM) {
+            st = gk == STRMAP_FULL ? SHOPSTAT_ELIMIT : SHOPSTAT_ENOMEM;
+            goto done;
+        }
+        g->sacc[hmap[h]].npsu += (size_t)added;
+    }
+done:
+    free(hmap);
+    return st;
+}
+
+/* Add worker w (one chunk) into g, then make w a fresh worker for the next chunk. */
+static shopstat_status desc_merge(void *arg, void *wp, void **map)
+{
+    (void)map;
+    desc_job *dj = arg;
+    shopstat_description *g = dj->g, *w = wp;
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < g->ncols && st == SHOPSTAT_OK; i++)
+        st = merge_column(g, &g->acc[i], &w->acc[i]);
+    if (st == SHOPSTAT_OK && g->wcol != (size_t)-1)
+        st = merge_weights(g, w);
+    if (st == SHOPSTAT_OK)
+        st = merge_design(g, w);
+    g->rows_used += w->rows_used;
+    /* a fresh worker: its tables could be kept and cleared, but a chunk is megabytes of
+     * rows and a description a few allocations */
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_description *fresh = desc_new(g->r, dj->d, &err);
+    if (!fresh)
+        return SHOPSTAT_ENOMEM;
+    fresh->worker = 1;
+    shopstat_description tmp = *w;
+    *w = *fresh;
+    *fresh = tmp;
+    shopstat_description_free(fresh);
+    return st;
+}
+
+static shopstat_status desc_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    return on_row(ctx, row, err);
+}
+
+shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design_opts *d,
+                                       const shopstat_pass_opts *o,
+                                       shopstat_description **out, shopstat_error *err)
+{
+    *out = NULL;
+    shopstat_description *ds = desc_new(r, d, err);
+    if (!ds)
+        return err->status;
+    shopstat_status s = SHOPSTAT_OK;
+    desc_job dj = {ds, d};
+    chunk_job job = {&dj, desc_begin, desc_row, desc_merge, desc_free, NULL};
+    size_t rows = 0;
+    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) == 0) {
+        ds->rows_read = rows;
+        ds->rows_skipped = 0;
+    } else {
+        /* one thread over r itself, for the positioned message of whatever failed */
+        shopstat_description_free(ds);
+        if (!(ds = desc_new(r, d, err)))
+            return err->status;
+        if ((s = shopstat_reader_run(r, on_row, ds, err)) != SHOPSTAT_OK)
+            goto fail;
+        ds->rows_read = shopstat_reader_rows_read(r);
+        ds->rows_skipped = shopstat_reader_rows_skipped(r);
+    }
     if (ds->rows_used == 0) {
         if (ds->rows_skipped)
             s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
@@ -720,6 +997,12 @@ shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts
 fail:
     shopstat_description_free(ds);
     return s;
+}
+
+shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts *d,
+                                  shopstat_description **out, shopstat_error *err)
+{
+    return shopstat_describe_opts(r, d, NULL, out, err);
 }
 
 void shopstat_description_free(shopstat_description *ds)

@@ -13,7 +13,7 @@
 const char cmd_describe_help[] =
     "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
-    "                         [--skip-rows N] [--missing CODES] [-o FILE]\n"
+    "                         [--skip-rows N] [--missing CODES] [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -26,6 +26,7 @@ const char cmd_describe_help[] =
     "\n" CLI_DATA_OPTS_HELP "\n"
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
+    "  --threads N        threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
     "\n"
     "Errors (bad rows, bad weights, unknown columns) are one line on stderr,\n"
     "path:line:col: error: message, with exit status 2.\n"
@@ -303,9 +304,12 @@ int cmd_describe(int argc, char **argv)
     shopstat_reader *r = NULL;
     shopstat_description *ds = NULL;
     shopstat_outfile *of = NULL;
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = o.threads;
     shopstat_status s = shopstat_reader_open(data, &o.csv, &r, &err);
     if (s == SHOPSTAT_OK)
-        s = shopstat_describe(r, &o.design, &ds, &err);
+        s = shopstat_describe_opts(r, &o.design, &po, &ds, &err);
     if (s == SHOPSTAT_OK)
         s = shopstat_outfile_open(output, &of, &err);
     if (s == SHOPSTAT_OK) {

@@ -7,6 +7,7 @@
 #include "shopstat/design.h"
 #include "shopstat/error.h"
 #include "shopstat/reader.h"
+#include "shopstat/tab.h" /* shopstat_pass_opts */
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,6 +90,13 @@ typedef struct shopstat_description shopstat_description;
  * (SHOPSTAT_ELIMIT), and every reader error. d may be NULL (no design). */
 shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts *d,
                                   shopstat_description **out, shopstat_error *err);
+/* The same with pass options (threads, chunk size, progress; NULL: defaults). A regular
+ * UTF-8 file is described in chunks on every thread, merged in file order; the result is
+ * that of one pass (means and weight sums to the last bits), and any error makes the pass
+ * run again on one thread for its line:col, as for shopstat_totals_compute_opts. */
+shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design_opts *d,
+                                       const shopstat_pass_opts *o,
+                                       shopstat_description **out, shopstat_error *err);
 
 void shopstat_description_free(shopstat_description *ds);
 
