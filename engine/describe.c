@@ -157,6 +157,35 @@ static void u64map_free(u64map *m)
  * Weights are >= 0 (with -0 folded to 0), so key order is numeric order. */
 #define BIN_SHIFT 40
 
+/* Past SHOPSTAT_DESCRIBE_MAX_WEIGHTS distinct weights the histogram holds bins (the exact
+ * keys binned, then bins as they come); past MAX_WEIGHT_BINS bins there is no median. The
+ * final histogram does not depend on when it was binned. */
+static shopstat_status bin_weights(shopstat_description *ds)
+{
+    u64map old = ds->wmap;
+    memset(&ds->wmap, 0, sizeof ds->wmap);
+    ds->wbinned = 1;
+    for (size_t i = 0; i < old.nslots; i++)
+        if (old.slots[i].key && u64map_add(&ds->wmap, (old.slots[i].key - 1) >> BIN_SHIFT,
+                                           old.slots[i].count) != 0) {
+            u64map_free(&old);
+            return SHOPSTAT_ENOMEM;
+        }
+    u64map_free(&old);
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status weight_caps(shopstat_description *ds)
+{
+    if (!ds->wbinned && ds->wmap.n > SHOPSTAT_DESCRIBE_MAX_WEIGHTS && bin_weights(ds))
+        return SHOPSTAT_ENOMEM;
+    if (ds->wbinned && ds->wmap.n > MAX_WEIGHT_BINS) {
+        ds->wunavailable = 1;
+        u64map_free(&ds->wmap);
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status add_weight(shopstat_description *ds, double w)
 {
     if (ds->wunavailable)
@@ -167,23 +196,7 @@ static shopstat_status add_weight(shopstat_description *ds, double w)
         bits >>= BIN_SHIFT;
     if (u64map_add(&ds->wmap, bits, 1) != 0)
         return SHOPSTAT_ENOMEM;
-    if (!ds->wbinned && ds->wmap.n > SHOPSTAT_DESCRIBE_MAX_WEIGHTS) {
-        u64map old = ds->wmap;
-        memset(&ds->wmap, 0, sizeof ds->wmap);
-        ds->wbinned = 1;
-        for (size_t i = 0; i < old.nslots; i++)
-            if (old.slots[i].key && u64map_add(&ds->wmap, (old.slots[i].key - 1) >> BIN_SHIFT,
-                                               old.slots[i].count) != 0) {
-                u64map_free(&old);
-                return SHOPSTAT_ENOMEM;
-            }
-        u64map_free(&old);
-    }
-    if (ds->wbinned && ds->wmap.n > MAX_WEIGHT_BINS) {
-        ds->wunavailable = 1;
-        u64map_free(&ds->wmap);
-    }
-    return SHOPSTAT_OK;
+    return weight_caps(ds);
 }
 
 typedef struct kc {
@@ -285,6 +298,21 @@ static void fold_table(colacc *a, int dc)
     }
 }
 
+/* Column a has passed its cap: only "more than N" distinct values is kept, the table is
+ * folded into min/max/sum and freed, and numbers are parsed row by row from now on. */
+static void column_overflow(shopstat_description *ds, colacc *a)
+{
+    fold_table(a, ds->dc);
+    a->overflow = 1;
+    a->overflow_n = a->values.n;
+    strmap_free(&a->values);
+    free(a->counts);
+    a->counts = NULL;
+    a->counts_cap = 0;
+    free(a->sc);
+    a->sc = NULL;
+}
+
 static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, int *added)
 {
     uint64_t key = 0;
@@ -344,17 +372,10 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
             a->counts[k] += n;
             return SHOPSTAT_OK;
         }
-        if (!a->overflow && !ds->worker) {
-            fold_table(a, ds->dc);
-            a->overflow_n = a->values.n;
-            strmap_free(&a->values);
-            free(a->counts);
-            a->counts = NULL;
-            a->counts_cap = 0;
-            free(a->sc);
-            a->sc = NULL;
-        }
-        a->overflow = 1;
+        if (ds->worker)
+            a->overflow = 1;
+        else
+            column_overflow(ds, a);
     }
     if (a->all_numeric) {
         double v;
@@ -756,17 +777,8 @@ static shopstat_status merge_column(shopstat_description *g, colacc *a, const co
     }
     if (!w->overflow)
         return SHOPSTAT_OK;
-    if (!a->overflow) {
-        fold_table(a, g->dc);
-        a->overflow = 1;
-        a->overflow_n = a->values.n;
-        strmap_free(&a->values);
-        free(a->counts);
-        a->counts = NULL;
-        a->counts_cap = 0;
-        free(a->sc);
-        a->sc = NULL;
-    }
+    if (!a->overflow)
+        column_overflow(g, a);
     a->all_numeric = a->all_numeric && w->all_numeric;
     if (a->all_numeric && w->folded) {
         if (a->folded == 0 || w->min < a->min)
@@ -780,8 +792,8 @@ static shopstat_status merge_column(shopstat_description *g, colacc *a, const co
     return SHOPSTAT_OK;
 }
 
-/* The weight histogram: w's keys (bits, or bins) added with their counts, binning or
- * giving up as add_weight does; the final histogram does not depend on when it binned. */
+/* The weight histogram: w's keys (bits, or bins) added with their counts, under the caps
+ * of add_weight (weight_caps). */
 static shopstat_status merge_weights(shopstat_description *g, const shopstat_description *w)
 {
     if (w->rows_used == 0)
@@ -799,21 +811,9 @@ static shopstat_status merge_weights(shopstat_description *g, const shopstat_des
         g->wunavailable = 1;
         u64map_free(&g->wmap);
     }
-    if (g->wunavailable)
-        return SHOPSTAT_OK;
-    if (w->wbinned && !g->wbinned) {
-        /* bin g's exact keys first, as add_weight does when it passes the cap */
-        u64map old = g->wmap;
-        memset(&g->wmap, 0, sizeof g->wmap);
-        g->wbinned = 1;
-        for (size_t i = 0; i < old.nslots; i++)
-            if (old.slots[i].key && u64map_add(&g->wmap, (old.slots[i].key - 1) >> BIN_SHIFT,
-                                               old.slots[i].count) != 0) {
-                u64map_free(&old);
-                return SHOPSTAT_ENOMEM;
-            }
-        u64map_free(&old);
-    }
+    shopstat_status st;
+    if (!g->wunavailable && w->wbinned && !g->wbinned && (st = bin_weights(g)) != SHOPSTAT_OK)
+        return st;
     for (size_t i = 0; i < w->wmap.nslots && !g->wunavailable; i++) {
         if (!w->wmap.slots[i].key)
             continue;
@@ -822,24 +822,8 @@ static shopstat_status merge_weights(shopstat_description *g, const shopstat_des
             key >>= BIN_SHIFT;
         if (u64map_add(&g->wmap, key, w->wmap.slots[i].count) != 0)
             return SHOPSTAT_ENOMEM;
-        if (!g->wbinned && g->wmap.n > SHOPSTAT_DESCRIBE_MAX_WEIGHTS) {
-            /* past the cap: bin what g holds, and the rest of w's keys as they come */
-            u64map old = g->wmap;
-            memset(&g->wmap, 0, sizeof g->wmap);
-            g->wbinned = 1;
-            for (size_t j = 0; j < old.nslots; j++)
-                if (old.slots[j].key &&
-                    u64map_add(&g->wmap, (old.slots[j].key - 1) >> BIN_SHIFT,
-                               old.slots[j].count) != 0) {
-                    u64map_free(&old);
-                    return SHOPSTAT_ENOMEM;
-                }
-            u64map_free(&old);
-        }
-        if (g->wbinned && g->wmap.n > MAX_WEIGHT_BINS) {
-            g->wunavailable = 1;
-            u64map_free(&g->wmap);
-        }
+        if ((st = weight_caps(g)) != SHOPSTAT_OK)
+            return st;
     }
     return SHOPSTAT_OK;
 }
