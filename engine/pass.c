@@ -1,6 +1,7 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,8 +189,34 @@ static void **slab_ptr(unit *u, int k)
                                                       : (void **)&u->QL;
 }
 
+/* Bytes of per-PSU sums over every totals of the process: the parallel pass holds one
+ * set per thread and slot besides the merged one, each under MAX_ACC_BYTES, so together
+ * they are capped too. Past MAX_LIVE_ACC_BYTES (or $SHOPSTAT_ACC_LIMIT_MB, a test knob) a
+ * worker fails, and the pass runs again on one thread, where only MAX_ACC_BYTES holds. */
+#define MAX_LIVE_ACC_BYTES ((size_t)4 << 30)
+static atomic_size_t live_acc_bytes;
+
+static size_t live_acc_limit(void)
+{
+    const char *v = getenv("SHOPSTAT_ACC_LIMIT_MB");
+    long mb = v ? atol(v) : 0;
+    return mb > 0 && (size_t)mb < (MAX_LIVE_ACC_BYTES >> 20) ? (size_t)mb << 20
+                                                                : MAX_LIVE_ACC_BYTES;
+}
+
+static int acc_reserve(size_t bytes)
+{
+    size_t before = atomic_fetch_add(&live_acc_bytes, bytes);
+    if (before + bytes > live_acc_limit()) {
+        atomic_fetch_sub(&live_acc_bytes, bytes);
+        return -1;
+    }
+    return 0;
+}
+
 /* Storage for t->cellcap cells for every unit (a new layout when the cells outgrow the
- * stride or the units the slabs): -1 out of memory, -2 MAX_ACC_BYTES. */
+ * stride or the units the slabs): -1 out of memory, -2 MAX_ACC_BYTES (or the process's
+ * MAX_LIVE_ACC_BYTES). */
 static int slab_relayout(shopstat_totals *t)
 {
     size_t stride = t->slab_stride, units = t->slab_units;
@@ -205,12 +232,16 @@ static int slab_relayout(shopstat_totals *t)
         per += slab_elem(t, k);
     if (units * stride > MAX_ACC_BYTES / per)
         return -2;
+    size_t bytes = units * stride * per;
+    if (acc_reserve(bytes))
+        return -2; /* the old layout stays counted until it is unmapped below */
     void *ns[NSLAB] = {NULL, NULL, NULL, NULL};
     for (int k = 0; k < NSLAB; k++) {
         size_t e = slab_elem(t, k);
         if (e && !(ns[k] = slab_map(units * stride * e))) {
             for (int j = 0; j < k; j++)
                 slab_unmap(ns[j], units * stride * slab_elem(t, j));
+            atomic_fetch_sub(&live_acc_bytes, bytes);
             return -1;
         }
     }
@@ -233,7 +264,8 @@ static int slab_relayout(shopstat_totals *t)
     }
     t->slab_stride = stride;
     t->slab_units = units;
-    t->acc_bytes = units * stride * per;
+    atomic_fetch_sub(&live_acc_bytes, t->acc_bytes);
+    t->acc_bytes = bytes;
     return 0;
 }
 
@@ -261,6 +293,8 @@ static void slab_free(shopstat_totals *t)
         t->slab[k] = NULL;
         t->slab_bytes[k] = 0;
     }
+    atomic_fetch_sub(&live_acc_bytes, t->acc_bytes);
+    t->acc_bytes = 0;
 }
 
 /* ---- binding ---- */

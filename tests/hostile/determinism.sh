@@ -131,6 +131,13 @@ for design in cluster element repl; do
     done
 done
 
+# The per-PSU sums of all threads' totals past the process's cap (SHOPSTAT_ACC_LIMIT_MB, a
+# test knob; 4 GiB by default): the chunked pass gives up and one thread, under the cap,
+# gives the same results (and the bytes of the freed totals are no longer counted).
+SHOPSTAT_ACC_LIMIT_MB=6 SHOPSTAT_CHUNK_BYTES=65536 run tab_cluster_acclimit.csv \
+    tab base.csv "${cluster[@]}" "${questions[@]}" --threads 2
+same tab_cluster_acclimit tab_cluster_base.csv tab_cluster_acclimit.csv
+
 # Replicate designs past the direction cap (SHOPSTAT_REP_MAX_DIRS, a test knob: X'X built
 # row by row, and merged as matrices, whether the worker, the merged totals or both went
 # past it): the same estimates, SEs and df as with directions, 1 and 2 threads.
