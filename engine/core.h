@@ -296,6 +296,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err);
 /* After the last row or merge: compensations, accounting (from r unless NULL), orders. */
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err);
+/* Bytes of per-PSU sums held by every live totals of the process (0 once all are freed). */
+size_t pass_live_acc_bytes(void);
 /* The whole pass on one thread through shopstat_reader_run (positioned errors). */
 shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
                            const shopstat_pass_opts *o, shopstat_totals **out,

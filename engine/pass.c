@@ -204,6 +204,11 @@ static size_t live_acc_limit(void)
                                                                 : MAX_LIVE_ACC_BYTES;
 }
 
+size_t pass_live_acc_bytes(void)
+{
+    return atomic_load(&live_acc_bytes);
+}
+
 static int acc_reserve(size_t bytes)
 {
     size_t before = atomic_fetch_add(&live_acc_bytes, bytes);

@@ -227,5 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     shopstat_reader_free(r);
+    if (pass_live_acc_bytes() != 0)
+        abort(); /* every totals is freed: their per-PSU sums must no longer count */
     return 0;
 }
