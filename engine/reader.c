@@ -35,6 +35,47 @@ enum { C_ORD, C_DELIM, C_QUOTE, C_CR, C_LF, C_SPACE, C_HIGH, C_NUL };
  * FIELD_BEGUN unquoted / quoted, FIELD_MIGHT_HAVE_ENDED). */
 enum { S_ROW, S_FIELD, S_UNQ, S_Q, S_QEND };
 
+/* UTF-8 validation carried across blocks: the continuation bytes still needed, and the
+ * range the next one must fall in (RFC 3629 table: no overlongs, surrogates or values past
+ * U+10FFFF). Shared by the positioned reader and the range parsers. */
+typedef struct utf8_state {
+    unsigned need;
+    unsigned char lo, hi;
+} utf8_state;
+
+/* Feed one byte >= 0x80: 0, or -1 when it cannot stand here. */
+static int utf8_step(utf8_state *u, unsigned char c)
+{
+    if (u->need) {
+        if (c < u->lo || c > u->hi)
+            return -1;
+        u->need--;
+        u->lo = 0x80;
+        u->hi = 0xBF;
+        return 0;
+    }
+    u->lo = 0x80;
+    u->hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        u->need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        u->need = 2;
+        if (c == 0xE0)
+            u->lo = 0xA0;
+        if (c == 0xED)
+            u->hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        u->need = 3;
+        if (c == 0xF0)
+            u->lo = 0x90;
+        if (c == 0xF4)
+            u->hi = 0x8F;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
 struct shopstat_reader {
     char *path;
     FILE *fp;
@@ -66,8 +107,8 @@ struct shopstat_reader {
     size_t cr_next;          /* file offset just after the last CR, to pair CR LF */
     size_t fstart;           /* file offset where the open field starts */
     shopstat_pos fpos;
-    unsigned utf_need;
-    unsigned char utf_lo, utf_hi, utf_lead;
+    utf8_state utf;
+    unsigned char utf_lead; /* the lead byte of the open sequence, and where it stands */
     shopstat_pos utf_pos;
     size_t n_lf, n_crlf, n_cr;
     size_t rows_scanned;
@@ -184,42 +225,17 @@ static void bad_utf8(shopstat_reader *r, shopstat_pos p, unsigned byte)
         scan_fail(r, SHOPSTAT_EINPUT, p, "invalid UTF-8 byte 0x%02X", NULL, byte);
 }
 
-/* Validate one byte >= 0x80 (RFC 3629 table: no overlongs, surrogates or > U+10FFFF). */
+/* Validate one byte >= 0x80; an error names the sequence's lead byte and its position. */
 static int utf8_byte(shopstat_reader *r, unsigned char c, size_t a)
 {
-    if (r->utf_need) {
-        if (c < r->utf_lo || c > r->utf_hi) {
-            bad_utf8(r, r->utf_pos, r->utf_lead);
-            return -1;
-        }
-        r->utf_need--;
-        r->utf_lo = 0x80;
-        r->utf_hi = 0xBF;
+    if (!r->utf.need) {
+        r->utf_lead = c;
+        r->utf_pos = pos_at(r, a);
+    }
+    if (utf8_step(&r->utf, c) == 0)
         return 0;
-    }
-    r->utf_lead = c;
-    r->utf_pos = pos_at(r, a);
-    r->utf_lo = 0x80;
-    r->utf_hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        r->utf_need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        r->utf_need = 2;
-        if (c == 0xE0)
-            r->utf_lo = 0xA0;
-        if (c == 0xED)
-            r->utf_hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        r->utf_need = 3;
-        if (c == 0xF0)
-            r->utf_lo = 0x90;
-        if (c == 0xF4)
-            r->utf_hi = 0x8F;
-    } else {
-        bad_utf8(r, r->utf_pos, c);
-        return -1;
-    }
-    return 0;
+    bad_utf8(r, r->utf_pos, r->utf_lead);
+    return -1;
 }
 
 /* Scan s[0..n) (file offset base). Pushes the start position of every field libcsv will
@@ -233,7 +249,7 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
     int st = r->st;
     size_t i = 0;
     while (i < n) {
-        const unsigned char *stop = r->stops[r->utf_need ? 5 : st];
+        const unsigned char *stop = r->stops[r->utf.need ? 5 : st];
         while (i < n && !stop[s[i]])
             i++;
         if (i == n)
@@ -247,7 +263,7 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
                       "NUL byte in the file (is it UTF-16 or not a CSV file?)", NULL, 0);
             return i;
         }
-        if (r->utf_need && k != C_HIGH) {
+        if (r->utf.need && k != C_HIGH) {
             bad_utf8(r, r->utf_pos, r->utf_lead);
             return i;
         }
@@ -672,7 +688,7 @@ static shopstat_status feed(shopstat_reader *r, const unsigned char *s, size_t n
 static shopstat_status finish(shopstat_reader *r, shopstat_error *err)
 {
     r->finished = 1;
-    if (r->utf_need) {
+    if (r->utf.need) {
         bad_utf8(r, r->utf_pos, r->utf_lead);
         *err = r->serr;
         return r->serr.status;
@@ -1376,8 +1392,7 @@ struct reader_range {
     const char **fields;
     shopstat_pos *pos; /* all zero */
     size_t rows;
-    unsigned utf_need;
-    unsigned char utf_lo, utf_hi;
+    utf8_state utf;
     shopstat_row_fn fn;
     void *ctx;
     shopstat_status status;
@@ -1530,7 +1545,7 @@ static int range_validate(reader_range *rr, const unsigned char *s, size_t n)
     int utf8 = rr->r->validate_utf8;
     size_t i = 0;
     while (i < n) {
-        if (!rr->utf_need) {
+        if (!rr->utf.need) {
             while (i + 8 <= n) {
                 uint64_t w;
                 memcpy(&w, s + i, 8);
@@ -1546,37 +1561,11 @@ static int range_validate(reader_range *rr, const unsigned char *s, size_t n)
         if (c == 0)
             return -1;
         if (c < 0x80) {
-            if (rr->utf_need)
+            if (rr->utf.need)
                 return -1;
             continue;
         }
-        if (!utf8)
-            continue;
-        if (rr->utf_need) {
-            if (c < rr->utf_lo || c > rr->utf_hi)
-                return -1;
-            rr->utf_need--;
-            rr->utf_lo = 0x80;
-            rr->utf_hi = 0xBF;
-            continue;
-        }
-        rr->utf_lo = 0x80;
-        rr->utf_hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            rr->utf_need = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            rr->utf_need = 2;
-            if (c == 0xE0)
-                rr->utf_lo = 0xA0;
-            if (c == 0xED)
-                rr->utf_hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            rr->utf_need = 3;
-            if (c == 0xF0)
-                rr->utf_lo = 0x90;
-            if (c == 0xF4)
-                rr->utf_hi = 0x8F;
-        } else
+        if (utf8 && utf8_step(&rr->utf, c) != 0)
             return -1;
     }
     return 0;
@@ -1609,7 +1598,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     rr->rows = 0;
     rr->nf = 0;
     rr->rowlen = 0;
-    rr->utf_need = 0;
+    rr->utf.need = 0;
     *rows = 0;
     size_t off = begin;
     while (off < end && !rr->failed) {
@@ -1626,7 +1615,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;
     }
-    if (!rr->failed && rr->utf_need)
+    if (!rr->failed && rr->utf.need)
         range_fail(rr, SHOPSTAT_EINPUT);
     if (!rr->failed) {
         if (at_eof) {
