@@ -541,13 +541,19 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
 #define COLVAL_MAX 65536
 #define UNKNOWN INT32_MIN
 
+/* Open addressing from a word and a length (text of up to 8 bytes packed into the word, or
+ * any 64-bit key with length 0) to a 32-bit id; load up to 1/2. */
+typedef struct wordtab {
+    uint64_t *k;
+    uint32_t *v; /* id + 1, 0 = empty */
+    uint8_t *l;
+    size_t mask, n;
+} wordtab;
+
 typedef struct colval {
     size_t col;
     strmap map;     /* value text -> id */
-    uint64_t *hk;   /* packed short values */
-    uint32_t *hv;   /* id + 1, 0 = empty */
-    uint8_t *hl;    /* length */
-    size_t hmask, hn;
+    wordtab h;      /* short values (packed, with their length) -> id */
     int full;
 } colval;
 
@@ -600,9 +606,7 @@ struct row_ctx {
     size_t *slot;      /* per file column: index into cv, SIZE_MAX if none */
     long *vid;         /* per cv: this row's value id, -1 when not interned */
     itab strata;       /* stratum column: id -> stratum id, -1 missing */
-    uint64_t *uk;      /* (stratum id, PSU value id) -> unit: open addressing */
-    int32_t *uv;       /* unit + 1, 0 = empty */
-    size_t umask, un;
+    wordtab units;     /* (stratum id, PSU value id) -> unit */
     itab **cond;       /* per segment: per condition, value id -> 0/1 */
     itab *by;          /* per --by column: value id -> segment id, -1 missing */
     itab *qlv;         /* per question: single: level id or -1; codes: entry or -1 */
@@ -667,6 +671,17 @@ static inline uint64_t pack8(const char *s, size_t n)
     return k;
 }
 
+static void wordtab_free(wordtab *t)
+{
+    free(t->k);
+    free(t->v);
+    free(t->l);
+    t->k = NULL;
+    t->v = NULL;
+    t->l = NULL;
+    t->mask = t->n = 0;
+}
+
 static inline size_t hash8(uint64_t k, size_t n)
 {
     k ^= (uint64_t)n << 59;
@@ -674,44 +689,54 @@ static inline size_t hash8(uint64_t k, size_t n)
     return (size_t)(k >> 32);
 }
 
-static int colval_insert(colval *c, uint64_t k, size_t n, uint32_t id)
+/* Id of (k, l), or -1. */
+static inline long wordtab_get(const wordtab *t, uint64_t k, size_t l)
 {
-    if ((c->hn + 1) * 2 > c->hmask + 1) {
-        size_t ns = c->hmask ? (c->hmask + 1) * 2 : 64;
-        uint64_t *hk = calloc(ns, sizeof *hk);
-        uint32_t *hv = calloc(ns, sizeof *hv);
-        uint8_t *hl = calloc(ns, sizeof *hl);
-        if (!hk || !hv || !hl) {
-            free(hk);
-            free(hv);
-            free(hl);
+    if (!t->mask)
+        return -1;
+    for (size_t h = hash8(k, l) & t->mask; t->v[h]; h = (h + 1) & t->mask)
+        if (t->k[h] == k && t->l[h] == l)
+            return (long)t->v[h] - 1;
+    return -1;
+}
+
+/* Add (k, l) -> id (not present yet); first: the slots of a new table. 0 or -1. */
+static int wordtab_put(wordtab *t, uint64_t k, size_t l, uint32_t id, size_t first)
+{
+    if ((t->n + 1) * 2 > t->mask + 1) {
+        size_t ns = t->mask ? (t->mask + 1) * 2 : first;
+        uint64_t *nk = calloc(ns, sizeof *nk);
+        uint32_t *nv = calloc(ns, sizeof *nv);
+        uint8_t *nl = calloc(ns, sizeof *nl);
+        if (!nk || !nv || !nl) {
+            free(nk);
+            free(nv);
+            free(nl);
             return -1;
         }
-        for (size_t i = 0; c->hmask && i <= c->hmask; i++) {
-            if (!c->hv[i])
+        for (size_t i = 0; t->mask && i <= t->mask; i++) {
+            if (!t->v[i])
                 continue;
-            size_t h = hash8(c->hk[i], c->hl[i]) & (ns - 1);
-            while (hv[h])
+            size_t h = hash8(t->k[i], t->l[i]) & (ns - 1);
+            while (nv[h])
                 h = (h + 1) & (ns - 1);
-            hk[h] = c->hk[i];
-            hv[h] = c->hv[i];
-            hl[h] = c->hl[i];
+            nk[h] = t->k[i];
+            nv[h] = t->v[i];
+            nl[h] = t->l[i];
         }
-        free(c->hk);
-        free(c->hv);
-        free(c->hl);
-        c->hk = hk;
-        c->hv = hv;
-        c->hl = hl;
-        c->hmask = ns - 1;
+        wordtab_free(t);
+        t->k = nk;
+        t->v = nv;
+        t->l = nl;
+        t->mask = ns - 1;
     }
-    size_t h = hash8(k, n) & c->hmask;
-    while (c->hv[h])
-        h = (h + 1) & c->hmask;
-    c->hk[h] = k;
-    c->hv[h] = id + 1;
-    c->hl[h] = (uint8_t)n;
-    c->hn++;
+    size_t h = hash8(k, l) & t->mask;
+    while (t->v[h])
+        h = (h + 1) & t->mask;
+    t->k[h] = k;
+    t->v[h] = id + 1;
+    t->l[h] = (uint8_t)l;
+    t->n++;
     return 0;
 }
 
@@ -722,14 +747,9 @@ static long colval_get(colval *c, const char *s, size_t n)
     uint64_t k = 0;
     if (n <= 8) {
         k = pack8(s, n);
-        if (c->hmask) {
-            size_t h = hash8(k, n) & c->hmask;
-            while (c->hv[h]) {
-                if (c->hk[h] == k && c->hl[h] == n)
-                    return (long)c->hv[h] - 1;
-                h = (h + 1) & c->hmask;
-            }
-        }
+        long id = wordtab_get(&c->h, k, n);
+        if (id >= 0)
+            return id;
     }
     uint64_t hh = strmap_hash(s, n);
     size_t id = strmap_find(&c->map, s, n, hh);
@@ -749,7 +769,7 @@ static long colval_get(colval *c, const char *s, size_t n)
     }
     if (id == STRMAP_NOMEM)
         return -3;
-    if (n <= 8 && colval_insert(c, k, n, (uint32_t)id) != 0)
+    if (n <= 8 && wordtab_put(&c->h, k, n, (uint32_t)id, 64) != 0)
         return -3;
     return (long)id;
 }
@@ -757,9 +777,7 @@ static long colval_get(colval *c, const char *s, size_t n)
 static void colval_free(colval *c)
 {
     strmap_free(&c->map);
-    free(c->hk);
-    free(c->hv);
-    free(c->hl);
+    wordtab_free(&c->h);
 }
 
 static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
@@ -1138,48 +1156,16 @@ static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_er
         return sid;
     long pv = row_vid(rc, t->pcol);
     uint64_t key = ((uint64_t)sid << 32) | (uint64_t)pv;
-    if (pv >= 0 && rc->umask) {
-        size_t h = hash8(key, 0) & rc->umask;
-        while (rc->uv[h]) {
-            if (rc->uk[h] == key)
-                return rc->uv[h] - 1;
-            h = (h + 1) & rc->umask;
-        }
-    }
-    long uid = find_unit(t, row, (size_t)sid, err);
+    long uid = pv >= 0 ? wordtab_get(&rc->units, key, 0) : -1;
+    if (uid >= 0)
+        return uid;
+    uid = find_unit(t, row, (size_t)sid, err);
     if (uid < 0 || pv < 0 || uid >= INT32_MAX)
         return uid;
-    if ((rc->un + 1) * 2 > rc->umask + 1) {
-        size_t ns = rc->umask ? (rc->umask + 1) * 2 : 256;
-        uint64_t *uk = calloc(ns, sizeof *uk);
-        int32_t *uv = calloc(ns, sizeof *uv);
-        if (!uk || !uv) {
-            free(uk);
-            free(uv);
-            nomem(err);
-            return -1;
-        }
-        for (size_t i = 0; rc->umask && i <= rc->umask; i++) {
-            if (!rc->uv[i])
-                continue;
-            size_t h = hash8(rc->uk[i], 0) & (ns - 1);
-            while (uv[h])
-                h = (h + 1) & (ns - 1);
-            uk[h] = rc->uk[i];
-            uv[h] = rc->uv[i];
-        }
-        free(rc->uk);
-        free(rc->uv);
-        rc->uk = uk;
-        rc->uv = uv;
-        rc->umask = ns - 1;
+    if (wordtab_put(&rc->units, key, 0, (uint32_t)uid, 256) != 0) {
+        nomem(err);
+        return -1;
     }
-    size_t h = hash8(key, 0) & rc->umask;
-    while (rc->uv[h])
-        h = (h + 1) & rc->umask;
-    rc->uk[h] = key;
-    rc->uv[h] = (int32_t)uid + 1;
-    rc->un++;
     return uid;
 }
 
@@ -1895,8 +1881,7 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->slot);
     free(rc->vid);
     free(rc->strata.v);
-    free(rc->uk);
-    free(rc->uv);
+    wordtab_free(&rc->units);
     if (rc->cond)
         for (size_t s = 0; s < rc->nfixed; s++) {
             if (rc->cond[s])
