@@ -336,34 +336,10 @@ static void test_draw_sizes(void **state)
     cairo_surface_destroy(sf);
 }
 
-/* A fresh scratch folder per test. */
-static char tmpdir[256];
-static int setup_dir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/shopstat-chart-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    DIR *dir = opendir(tmpdir);
-    struct dirent *de;
-    char p[512];
-    while (dir && (de = readdir(dir)))
-        if (de->d_name[0] != '.') {
-            snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
-            unlink(p);
-        }
-    if (dir)
-        closedir(dir);
-    return rmdir(tmpdir);
-}
 
 static size_t count_files(void)
 {
-    DIR *dir = opendir(tmpdir);
+    DIR *dir = opendir(scratch_dir);
     size_t n = 0;
     struct dirent *de;
     while (dir && (de = readdir(dir)))
@@ -391,38 +367,38 @@ static void test_render_files(void **state)
     shopstat_chart_data d = make_data(), d2 = make_data();
     d2.name = "q8";
     char p[512];
-    snprintf(p, sizeof p, "%s/c.pdf", tmpdir);
+    snprintf(p, sizeof p, "%s/c.pdf", scratch_dir);
     assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_OK);
     expect_head(p, "%PDF-", 5);
-    snprintf(p, sizeof p, "%s/c.svg", tmpdir);
+    snprintf(p, sizeof p, "%s/c.svg", scratch_dir);
     assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_OK);
     expect_head(p, "<?xml", 5);
     shopstat_chart_opts o;
     shopstat_chart_opts_init(&o);
     o.png_scale = 0.5;
-    snprintf(p, sizeof p, "%s/c.png", tmpdir);
+    snprintf(p, sizeof p, "%s/c.png", scratch_dir);
     assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
     expect_head(p, "\x89PNG", 4);
     assert_int_equal(count_files(), 3);
     /* Several charts to PNG: one file per question; the same name twice gets "-<i+1>". */
     const shopstat_chart_data *three[] = {&d, &d2, &d};
-    snprintf(p, sizeof p, "%s/m.png", tmpdir);
+    snprintf(p, sizeof p, "%s/m.png", scratch_dir);
     assert_int_equal(shopstat_chart_render_pages(p, three, 3, &o, &e), SHOPSTAT_OK);
-    snprintf(p, sizeof p, "%s/m-q7.png", tmpdir);
+    snprintf(p, sizeof p, "%s/m-q7.png", scratch_dir);
     expect_head(p, "\x89PNG", 4);
-    snprintf(p, sizeof p, "%s/m-q8.png", tmpdir);
+    snprintf(p, sizeof p, "%s/m-q8.png", scratch_dir);
     expect_head(p, "\x89PNG", 4);
-    snprintf(p, sizeof p, "%s/m-q7-3.png", tmpdir);
+    snprintf(p, sizeof p, "%s/m-q7-3.png", scratch_dir);
     expect_head(p, "\x89PNG", 4);
     assert_int_equal(count_files(), 6);
     /* Errors leave nothing behind: wrong extension, bad data, unwritable folder. */
-    snprintf(p, sizeof p, "%s/c.jpg", tmpdir);
+    snprintf(p, sizeof p, "%s/c.jpg", scratch_dir);
     assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_EUSAGE);
-    snprintf(p, sizeof p, "%s/bad.pdf", tmpdir);
+    snprintf(p, sizeof p, "%s/bad.pdf", scratch_dir);
     cells[0].value = -0.5;
     assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_EINPUT);
     d = make_data();
-    snprintf(p, sizeof p, "%s/missing/c.pdf", tmpdir);
+    snprintf(p, sizeof p, "%s/missing/c.pdf", scratch_dir);
     assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_EIO);
     assert_string_equal(e.file, p);
     assert_int_equal(shopstat_chart_render_pages(p, three, 0, NULL, &e), SHOPSTAT_EUSAGE);
@@ -443,7 +419,7 @@ int main(void)
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_draw_sizes),
-        cmocka_unit_test_setup_teardown(test_render_files, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,11 +9,10 @@
 
 #include "shopstat/outfile.h"
 
-static char dir[64];
 
 static size_t count_entries(void)
 {
-    DIR *d = opendir(dir);
+    DIR *d = opendir(scratch_dir);
     assert_non_null(d);
     size_t n = 0;
     struct dirent *e;
@@ -24,26 +23,12 @@ static size_t count_entries(void)
     return n;
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/shopstat_outfile_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static void test_commit(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/out.txt", dir);
+    snprintf(path, sizeof path, "%s/out.txt", scratch_dir);
     shopstat_outfile *of;
     shopstat_error err;
     assert_int_equal(shopstat_outfile_open(path, &of, &err), SHOPSTAT_OK);
@@ -64,7 +49,7 @@ static void test_abort_and_cleanup(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/a.txt", dir);
+    snprintf(path, sizeof path, "%s/a.txt", scratch_dir);
     shopstat_outfile *a, *b;
     shopstat_error err;
     assert_int_equal(shopstat_outfile_open(path, &a, &err), SHOPSTAT_OK);
@@ -85,12 +70,12 @@ static void test_mode_and_name(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/m.txt", dir);
+    snprintf(path, sizeof path, "%s/m.txt", scratch_dir);
     mode_t old = umask(022);
     shopstat_outfile *of;
     shopstat_error err;
     assert_int_equal(shopstat_outfile_open(path, &of, &err), SHOPSTAT_OK);
-    DIR *d = opendir(dir);
+    DIR *d = opendir(scratch_dir);
     assert_non_null(d);
     struct dirent *e;
     int hidden = 0;
@@ -112,8 +97,8 @@ static void test_track(void **state)
 {
     (void)state;
     char a[128], b[128];
-    snprintf(a, sizeof a, "%s/a.tmp", dir);
-    snprintf(b, sizeof b, "%s/b.tmp", dir);
+    snprintf(a, sizeof a, "%s/a.tmp", scratch_dir);
+    snprintf(b, sizeof b, "%s/b.tmp", scratch_dir);
     FILE *f = fopen(a, "w");
     assert_non_null(f);
     fclose(f);
@@ -161,7 +146,7 @@ static void test_replaced_mode(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/mode.txt", dir);
+    snprintf(path, sizeof path, "%s/mode.txt", scratch_dir);
     mode_t old = umask(022);
     shopstat_outfile *of;
     shopstat_error err;
@@ -181,12 +166,12 @@ static void test_replaced_mode(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_abort_and_cleanup, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mode_and_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_track, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_abort_and_cleanup, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_mode_and_name, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_track, scratch_setup, scratch_teardown),
         cmocka_unit_test(test_errors),
-        cmocka_unit_test_setup_teardown(test_replaced_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_mode, scratch_setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,22 +8,7 @@
 
 #include "shopstat/xlsx.h"
 
-static char dir[64];
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/shopstat_xlsx_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
 
 /* ---- reading the workbook back: `unzip -p` and a little XML scanning ---- */
 
@@ -402,7 +387,7 @@ static void test_sheet_names(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/names.xlsx", dir);
+    snprintf(path, sizeof path, "%s/names.xlsx", scratch_dir);
     write_book(path);
     book b;
     book_open(&b, path);
@@ -448,7 +433,7 @@ static void test_banner_values(void **state)
 {
     (void)state;
     char path[128], rf[16];
-    snprintf(path, sizeof path, "%s/banner.xlsx", dir);
+    snprintf(path, sizeof path, "%s/banner.xlsx", scratch_dir);
     write_book(path);
     book b;
     book_open(&b, path);
@@ -529,7 +514,7 @@ static void test_low_and_empty_bases(void **state)
 {
     (void)state;
     char path[128], rf[16];
-    snprintf(path, sizeof path, "%s/low.xlsx", dir);
+    snprintf(path, sizeof path, "%s/low.xlsx", scratch_dir);
     write_book(path);
     book b;
     book_open(&b, path);
@@ -577,8 +562,8 @@ static void test_deterministic(void **state)
 {
     (void)state;
     char a[128], b[128], cmd[320];
-    snprintf(a, sizeof a, "%s/a.xlsx", dir);
-    snprintf(b, sizeof b, "%s/b.xlsx", dir);
+    snprintf(a, sizeof a, "%s/a.xlsx", scratch_dir);
+    snprintf(b, sizeof b, "%s/b.xlsx", scratch_dir);
     write_book(a);
     sleep(1); /* a clock in the file would now differ */
     write_book(b);
@@ -596,7 +581,7 @@ static void test_defaults_and_empty(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/plain.xlsx", dir);
+    snprintf(path, sizeof path, "%s/plain.xlsx", scratch_dir);
     build();
     shopstat_xlsx_table t = tables[0];
     t.diffs = NULL;
@@ -635,7 +620,7 @@ static void test_errors(void **state)
 {
     (void)state;
     char path[128];
-    snprintf(path, sizeof path, "%s/missing/folder/t.xlsx", dir);
+    snprintf(path, sizeof path, "%s/missing/folder/t.xlsx", scratch_dir);
     build();
     shopstat_error err;
     shopstat_error_clear(&err);
@@ -648,7 +633,7 @@ static void test_errors(void **state)
     shopstat_xlsx_opts o;
     shopstat_xlsx_opts_init(&o);
     o.alpha_upper = NAN;
-    snprintf(path, sizeof path, "%s/bad.xlsx", dir);
+    snprintf(path, sizeof path, "%s/bad.xlsx", scratch_dir);
     assert_int_equal(shopstat_xlsx_write(path, tables, 1, &o, &err), SHOPSTAT_EUSAGE);
     assert_int_not_equal(access(path, F_OK), 0);
 }
@@ -660,5 +645,5 @@ int main(void)
         cmocka_unit_test(test_low_and_empty_bases), cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_defaults_and_empty),  cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -1,4 +1,5 @@
-/* Shared helpers for the cmocka unit tests: relative-tolerance double comparison. */
+/* Shared helpers for the cmocka unit tests: relative-tolerance double comparison, a scratch
+ * folder per test. */
 #ifndef SHOPSTAT_TESTUTIL_H
 #define SHOPSTAT_TESTUTIL_H
 
@@ -7,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 /* cmocka's assert_float_equal casts to float: never use it. This compares doubles
@@ -21,6 +23,24 @@ static inline void assert_close_at(double a, double b, double rel, const char *s
         return;
     print_error("%s = %.17g differs from %s = %.17g (rel tol %g)\n", sa, a, sb, b, rel);
     _fail(file, line);
+}
+
+/* A fresh scratch folder per test, as cmocka setup and teardown: scratch_dir is its path. */
+static char scratch_dir[64];
+
+static inline int scratch_setup(void **state)
+{
+    (void)state;
+    snprintf(scratch_dir, sizeof scratch_dir, "/tmp/shopstat_test_XXXXXX");
+    return mkdtemp(scratch_dir) ? 0 : -1;
+}
+
+static inline int scratch_teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch_dir);
+    return system(cmd);
 }
 
 #endif
