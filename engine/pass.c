@@ -898,6 +898,22 @@ static inline long row_vid(const row_ctx *rc, size_t col)
     return rc->vid[rc->slot[col]];
 }
 
+/* Code of column j of multi question qi in this row (0, 1, or 2 for missing), through the
+ * value-id table, worked out the first time a value is seen. */
+static shopstat_status multi_col_code(row_ctx *rc, const shopstat_row *row, size_t qi,
+                                      size_t j, int32_t *code, shopstat_error *err)
+{
+    rt_question *q = &rc->t->q[qi];
+    long v = row_vid(rc, q->cols[j]);
+    *code = itab_get(&rc->mcode[qi][j], v);
+    if (*code != UNKNOWN)
+        return SHOPSTAT_OK;
+    shopstat_status st = multi_code(rc->t, q, j, row, code, err);
+    if (st)
+        return st;
+    return itab_set(&rc->mcode[qi][j], v, *code) ? nomem(err) : SHOPSTAT_OK;
+}
+
 static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
@@ -938,14 +954,8 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             size_t start = used, j;
             int32_t code = 0;
             for (j = 0; j < q->pq->ncolumns; j++) {
-                long v = row_vid(rc, q->cols[j]);
-                code = itab_get(&rc->mcode[qi][j], v);
-                if (code == UNKNOWN) {
-                    if ((st = multi_code(t, q, j, row, &code, err)))
-                        return st;
-                    if (itab_set(&rc->mcode[qi][j], v, code))
-                        return nomem(err);
-                }
+                if ((st = multi_col_code(rc, row, qi, j, &code, err)))
+                    return st;
                 if (code == 2)
                     break;
                 if (code == 1)
@@ -953,16 +963,9 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             }
             if (j < q->pq->ncolumns) {
                 /* base = rows where every column is answered; still validate the rest */
-                for (size_t k = j + 1; k < q->pq->ncolumns; k++) {
-                    long v = row_vid(rc, q->cols[k]);
-                    code = itab_get(&rc->mcode[qi][k], v);
-                    if (code == UNKNOWN) {
-                        if ((st = multi_code(t, q, k, row, &code, err)))
-                            return st;
-                        if (itab_set(&rc->mcode[qi][k], v, code))
-                            return nomem(err);
-                    }
-                }
+                for (size_t k = j + 1; k < q->pq->ncolumns; k++)
+                    if ((st = multi_col_code(rc, row, qi, k, &code, err)))
+                        return st;
                 used = start;
                 continue;
             }
