@@ -211,6 +211,77 @@ static void test_quoted_newlines(void **state)
     free(csv);
 }
 
+/* Long fields (longer than the range parser's first row buffer, one across a 256 KiB read
+ * block), quoted with doubled quotes and delimiters inside, or unquoted with trailing
+ * spaces: the range parsers let libcsv write each field in place in a row buffer that
+ * grows under it, and must hand over the same values as one pass. */
+static void test_long_fields(void **state)
+{
+    (void)state;
+    const size_t rows = 600;
+    size_t cap = 4 << 20, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv + len, cap - len,
+                            "region,panel,wt,spend,q1,m_a,m_b,codes,note\n");
+    for (size_t i = 1; i <= rows; i++) {
+        len += (size_t)snprintf(csv + len, cap - len, "R%zu,%zu,%.2f,%zu,", i % 7 + 1, i % 5 + 1,
+                                1 + (double)(i % 9) / 4, i % 3 + 1);
+        if (i % 97 == 0) { /* level: say "hi", xxx...x (3,000 to 26,000 x) */
+            len += (size_t)snprintf(csv + len, cap - len, "\"say \"\"hi\"\", ");
+            memset(csv + len, 'x', 3000 + i * 40);
+            len += 3000 + i * 40;
+            csv[len++] = '"';
+        } else {
+            csv[len++] = (char)('1' + i % 5);
+        }
+        len += (size_t)snprintf(csv + len, cap - len, ",%zu,%zu,%s,", i % 2, i / 2 % 2,
+                                i % 4 ? "1" : "\"2;3\"");
+        if (i % 101 == 0) { /* 300,000 bytes and trailing spaces, in a column not read */
+            memset(csv + len, 'n', 300000);
+            len += 300000;
+            len += (size_t)snprintf(csv + len, cap - len, "   \n");
+        } else {
+            len += (size_t)snprintf(csv + len, cap - len, "plain\n");
+        }
+        assert_true(len + 400000 < cap);
+    }
+    csv[len] = '\0';
+    char *path = write_tmp(csv);
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.read, rows);
+    assert_int_equal(one.acct.used, rows);
+    /* each long level once, with its text intact, in the segment of all rows */
+    char *want = malloc(40000);
+    assert_non_null(want);
+    for (size_t i = 97; i <= rows; i += 97) {
+        int k = snprintf(want, 40000, "say \"hi\", ");
+        memset(want + k, 'x', 3000 + i * 40);
+        want[k + 3000 + i * 40] = '\0';
+        size_t found = 0;
+        for (size_t e = 0; e < one.n; e++)
+            if (strcmp(one.e[e].variable, "q1") == 0 && strcmp(one.e[e].level, want) == 0 &&
+                strcmp(one.e[e].segment, shopstat_totals_segment(one.t, 0)) == 0) {
+                assert_int_equal(one.e[e].count, 1);
+                found++;
+            }
+        assert_int_equal(found, 1);
+    }
+    free(want);
+    const size_t chunks[] = {4096, 100000, 1 << 20};
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < 3; j++) {
+            result r = run(path, th, chunks[j]);
+            assert_same(&one, &r, 1e-12);
+            result_free(&r);
+        }
+    result_free(&one);
+    unlink(path);
+    free(path);
+    free(csv);
+}
+
 /* An error in a late chunk is reported at its line and column, as by the exact pass,
  * and an earlier one wins over a later one. */
 static void test_error_in_later_range(void **state)
@@ -399,6 +470,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_quoted_newlines),
+        cmocka_unit_test(test_long_fields),
         cmocka_unit_test(test_error_in_later_range),
         cmocka_unit_test(test_error_in_first_range),
         cmocka_unit_test(test_hostile_bytes_in_later_range),
