@@ -1399,53 +1399,13 @@ struct reader_range {
     shopstat_error *err;
 };
 
-/* libcsv writes each field straight into the row buffer: once a field is handed over, its
- * entry buffer is moved just past the field and its NUL (struct csv_parser's entry_buf and
- * entry_size, which csv_parse reads again after every callback), so a row's fields lie one
- * after another in rowbuf and are never copied. When libcsv needs more room it calls
- * range_realloc with its entry buffer, a pointer into the row buffer of the range this
- * thread is parsing: the whole row buffer grows, up to the row cap (the exact pass then
- * names the row). */
-static _Thread_local reader_range *range_cur;
-
-#define RANGE_ROOM 64 /* least room left for the next field before the buffer grows */
-
-static int range_grow(reader_range *rr, size_t need)
-{
-    size_t nc = rr->rowcap;
-    if (need <= nc)
-        return 0; /* libcsv asks every blk_size bytes: it only counts what it asked for */
-    while (nc < need)
-        nc *= 2;
-    if (nc > SHOPSTAT_CSV_MAX_ROW + (64u << 10))
-        nc = SHOPSTAT_CSV_MAX_ROW + (64u << 10);
-    if (nc < need)
-        return -1;
-    char *b = realloc(rr->rowbuf, nc);
-    if (!b)
-        return -1;
-    rr->rowbuf = b;
-    rr->rowcap = nc;
-    return 0;
-}
-
+/* libcsv grows its field buffer with this: refusing beyond the field cap bounds what a
+ * runaway quoted field can ask for (the exact pass then names the field). */
 static void *range_realloc(void *p, size_t n)
 {
-    reader_range *rr = range_cur;
-    uintptr_t a = (uintptr_t)p, b = rr ? (uintptr_t)rr->rowbuf : 0;
-    if (!rr || a < b || a >= b + rr->rowcap)
-        return NULL; /* not ours: never happens, refused rather than guessed */
-    size_t off = (size_t)(a - b);
-    if (range_grow(rr, off + n) != 0)
+    if (n > SHOPSTAT_CSV_MAX_FIELD + (64u << 10))
         return NULL;
-    return rr->rowbuf + off;
-}
-
-/* Point libcsv's entry buffer at the free part of the row buffer. */
-static void range_entry(reader_range *rr)
-{
-    rr->p.entry_buf = (unsigned char *)rr->rowbuf + rr->rowlen;
-    rr->p.entry_size = rr->rowcap - rr->rowlen;
+    return realloc(p, n);
 }
 
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
@@ -1494,10 +1454,8 @@ void reader_range_free(reader_range *rr)
         return;
     if (rr->fd >= 0)
         close(rr->fd);
-    if (rr->csv_ready) {
-        rr->p.entry_buf = NULL; /* the row buffer, freed below */
+    if (rr->csv_ready)
         csv_free(&rr->p);
-    }
     free(rr->buf);
     free(rr->rowbuf);
     free(rr->offs);
@@ -1519,27 +1477,43 @@ static void range_fail(reader_range *rr, shopstat_status s)
 
 static void range_field(void *data, size_t len, void *vr)
 {
-    (void)data; /* the entry buffer, at rowbuf + rowlen */
     reader_range *rr = vr;
     if (rr->failed)
         return;
     size_t nf = rr->nf;
-    if (len > SHOPSTAT_CSV_MAX_FIELD || rr->rowlen + len + 1 > SHOPSTAT_CSV_MAX_ROW) {
+    if (len > SHOPSTAT_CSV_MAX_FIELD) {
+        /* (libcsv holds up to 64 KiB more, see range_realloc) */
         range_fail(rr, SHOPSTAT_ELIMIT);
         return;
     }
-    rr->nf = nf + 1;
-    if (nf >= rr->r->ncols)
-        return; /* reported at the row end: a ragged row; the next field goes over it */
+    if (nf >= rr->r->ncols) {
+        rr->nf = nf + 1;
+        return; /* reported at the row end: a ragged row */
+    }
+    if (rr->rowlen + len + 17 > rr->rowcap) {
+        size_t nc = rr->rowcap * 2;
+        while (nc < rr->rowlen + len + 17)
+            nc *= 2;
+        char *b = nc > SHOPSTAT_CSV_MAX_ROW ? NULL : realloc(rr->rowbuf, nc);
+        if (!b) {
+            range_fail(rr, SHOPSTAT_ELIMIT);
+            return;
+        }
+        rr->rowbuf = b;
+        rr->rowcap = nc;
+    }
+    char *dst = rr->rowbuf + rr->rowlen;
+    /* libcsv's entry buffer holds at least its 4096-byte block: copy short values as a
+     * fixed 16 bytes (two moves) */
+    if (len < 16 && rr->p.entry_size >= 16 && data)
+        memcpy(dst, data, 16);
+    else if (len)
+        memcpy(dst, data, len);
+    dst[len] = '\0';
     rr->offs[nf] = rr->rowlen;
     rr->lens[nf] = len;
     rr->rowlen += len + 1;
-    if (rr->rowcap - rr->rowlen < RANGE_ROOM &&
-        range_grow(rr, rr->rowlen + RANGE_ROOM) != 0) {
-        range_fail(rr, SHOPSTAT_ELIMIT);
-        rr->rowlen = 0; /* libcsv still writes the rest of the block somewhere */
-    }
-    range_entry(rr);
+    rr->nf = nf + 1;
 }
 
 static void range_row(int c, void *vr)
@@ -1551,7 +1525,6 @@ static void range_row(int c, void *vr)
     size_t nf = rr->nf;
     rr->nf = 0;
     rr->rowlen = 0;
-    range_entry(rr);
     if (nf != rr->r->ncols) {
         range_fail(rr, SHOPSTAT_EINPUT);
         return;
@@ -1626,8 +1599,6 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     rr->nf = 0;
     rr->rowlen = 0;
     rr->utf.need = 0;
-    range_entry(rr);
-    range_cur = rr;
     *rows = 0;
     size_t off = begin;
     while (off < end && !rr->failed) {
@@ -1658,7 +1629,6 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     }
     /* ready for the next range whatever happened */
     csv_fini(&rr->p, NULL, NULL, NULL);
-    range_cur = NULL;
     *rows = rr->rows;
     if (rr->failed)
         return rr->status != SHOPSTAT_OK ? rr->status : SHOPSTAT_EINPUT;
