@@ -71,11 +71,18 @@ for n in $SIZES; do
     echo
     echo "$D: $n rows, $(du -m "$D" | cut -f1) MB"
     read -r t_csv m_csv < <(measure "$REPS" "$BUILD/tools/csvpass" "$D")
+    # shopstat's chunked reading alone (no statistics): the floor under the ratios below
+    read -r t_r1 m_r1 < <(measure "$REPS" "$BUILD/tools/readpass" --threads 1 "$D")
+    read -r t_r2 m_r2 < <(measure "$REPS" "$BUILD/tools/readpass" --threads 2 "$D")
     # shellcheck disable=SC2046
     read -r t_1 m_1 < <(measure "$REPS" "$S" $(job "$D") --threads 1)
     # shellcheck disable=SC2046
     read -r t_2 m_2 < <(measure "$REPS" "$S" $(job "$D") --threads 2)
     printf '%-46s %8s s  %6s MB\n' "bare libcsv pass, 1 thread (tools/csvpass)" "$t_csv" "$m_csv"
+    printf '%-46s %8s s  %6s MB  ratio %.2f\n' "reading only, no statistics, 1 thread" "$t_r1" \
+        "$m_r1" "$(awk "BEGIN{print $t_r1 / $t_csv}")"
+    printf '%-46s %8s s  %6s MB  ratio %.2f\n' "reading only, no statistics, 2 threads" "$t_r2" \
+        "$m_r2" "$(awk "BEGIN{print $t_r2 / $t_csv}")"
     printf '%-46s %8s s  %6s MB  ratio %.2f\n' "shopstat tab, 1 thread" "$t_1" "$m_1" \
         "$(awk "BEGIN{print $t_1 / $t_csv}")"
     printf '%-46s %8s s  %6s MB  ratio %.2f\n' "shopstat tab, 2 threads" "$t_2" "$m_2" \
