@@ -210,8 +210,10 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                 sum += c->cells[l * nser].value;
         d->multi_response = sum > 1 + 1e-9;
         if (o->type == SHOPSTAT_CHART_TREND) {
-            /* waves = the segments after 'all'; one line per level */
-            size_t nw = nser > 1 ? nser - 1 : nser, off = nser > 1 ? 1 : 0;
+            /* waves = the segments other than a leading 'all' (the pooled waves); one line
+             * per level */
+            size_t off = nser > 1 && strcmp(c->series[0].name, "all") == 0 ? 1 : 0;
+            size_t nw = nser - off;
             c->waves = calloc(nw, sizeof *c->waves);
             c->trend = calloc(nlev * nw, sizeof *c->trend);
             if (!c->waves || !c->trend)

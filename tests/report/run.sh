@@ -171,5 +171,18 @@ check "--threads 0: exit 2" test $? -eq 2
 check "--threads 0: message" grep -qx "shopstat: error: --threads '0': give a number of threads from 1 to 256" "$T/th0.err"
 check "--threads 0: no OUTDIR" test ! -e "$T/th0"
 
+# ---- a trend of the waves alone (no 'all' among its segments): every wave is a point ----
+sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/waves.yml"
+echo '  - {name: w, question: email_shown, segments: [y2010, y2011], chart: trend}' >>"$T/waves.yml"
+if $S report "$T/waves.yml" -o "$T/waves" --quiet 2>"$T/waves.err"; then
+    pdftotext "$T/waves/charts/w.pdf" "$T/waves.txt"
+    # 2010: 85% / 15% shown, 2011: 76% / 24% (tables.csv of the same run has 0.85 and 0.759)
+    for v in 2010 2011 85% 15% 76% 24%; do
+        check "trend of waves only shows $v" grep -qx "$v" "$T/waves.txt"
+    done
+else
+    ko "report of a waves-only trend failed: $(cat "$T/waves.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
