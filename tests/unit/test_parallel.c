@@ -157,6 +157,18 @@ static void assert_same(const result *a, const result *b, double rel)
         assert_string_equal(shopstat_totals_segment(a->t, s), shopstat_totals_segment(b->t, s));
 }
 
+/* 1 to 3 threads over each of the chunk sizes: the results of one */
+static void assert_same_sweep(const char *path, const result *one, const size_t *chunks,
+                              size_t nchunks)
+{
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < nchunks; j++) {
+            result r = run(path, th, chunks[j]);
+            assert_same(one, &r, 1e-12);
+            result_free(&r);
+        }
+}
+
 /* 1, 2 and 3 threads over chunks from 64 bytes to the whole file: the one-thread pass. */
 static void test_threads_and_chunks(void **state)
 {
@@ -166,14 +178,8 @@ static void test_threads_and_chunks(void **state)
     result one = run(path, 1, (size_t)1 << 30);
     assert_int_equal(one.st, SHOPSTAT_OK);
     assert_int_equal(one.acct.read, 3000);
-    const int threads[] = {1, 2, 3};
     const size_t chunks[] = {64, 333, 4096, 20000, (size_t)1 << 30};
-    for (size_t i = 0; i < 3; i++)
-        for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
-            result r = run(path, threads[i], chunks[j]);
-            assert_same(&one, &r, 1e-12);
-            result_free(&r);
-        }
+    assert_same_sweep(path, &one, chunks, sizeof chunks / sizeof *chunks);
     /* the same chunks give bit-identical results whatever the number of threads */
     result a = run(path, 1, 4096), b = run(path, 3, 4096);
     for (size_t i = 0; i < a.n; i++) {
@@ -199,12 +205,7 @@ static void test_quoted_newlines(void **state)
     result one = run(path, 1, (size_t)1 << 30);
     assert_int_equal(one.acct.read, 2000);
     const size_t chunks[] = {64, 1000, 7777};
-    for (int th = 1; th <= 3; th++)
-        for (size_t j = 0; j < 3; j++) {
-            result r = run(path, th, chunks[j]);
-            assert_same(&one, &r, 1e-12);
-            result_free(&r);
-        }
+    assert_same_sweep(path, &one, chunks, 3);
     result_free(&one);
     unlink(path);
     free(path);
@@ -270,12 +271,7 @@ static void test_long_fields(void **state)
     }
     free(want);
     const size_t chunks[] = {4096, 100000, 1 << 20};
-    for (int th = 1; th <= 3; th++)
-        for (size_t j = 0; j < 3; j++) {
-            result r = run(path, th, chunks[j]);
-            assert_same(&one, &r, 1e-12);
-            result_free(&r);
-        }
+    assert_same_sweep(path, &one, chunks, 3);
     result_free(&one);
     unlink(path);
     free(path);
