@@ -53,16 +53,15 @@ int main(int argc, char **argv)
     shopstat_error err;
     shopstat_reader *r;
     size_t fields = 0, rows = 0;
-    const char *how = "exact pass";
+    int chunked = 0;
     shopstat_status s = shopstat_reader_open(path, NULL, &r, &err);
     if (s == SHOPSTAT_OK && threads) {
         chunk_job job = {&fields, count_begin, on_row, count_merge, free, NULL};
-        if (chunk_run(&job, r, threads, (size_t)8 << 20, NULL, &rows) == 0)
-            how = "chunked pass";
-        else
+        chunked = chunk_run(&job, r, threads, (size_t)8 << 20, NULL, &rows) == 0;
+        if (!chunked)
             fields = 0;
     }
-    if (s == SHOPSTAT_OK && strcmp(how, "exact pass") == 0) {
+    if (s == SHOPSTAT_OK && !chunked) {
         s = shopstat_reader_run(r, on_row, &fields, &err);
         rows = shopstat_reader_rows_read(r);
     }
@@ -72,7 +71,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", line);
         return 2;
     }
-    printf("%zu rows, %zu fields (%s)\n", rows, fields, how);
+    printf("%zu rows, %zu fields (%s pass)\n", rows, fields, chunked ? "chunked" : "exact");
     shopstat_reader_free(r);
     return 0;
 }

@@ -214,8 +214,8 @@ static void test_quoted_newlines(void **state)
 
 /* Long fields (longer than the range parser's first row buffer, one across a 256 KiB read
  * block), quoted with doubled quotes and delimiters inside, or unquoted with trailing
- * spaces: the range parsers let libcsv write each field in place in a row buffer that
- * grows under it, and must hand over the same values as one pass. */
+ * spaces: the range parsers grow their row buffer for them and hand over the same values
+ * as one pass. */
 static void test_long_fields(void **state)
 {
     (void)state;
