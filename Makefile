@@ -30,7 +30,7 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench clean format
+.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(BUILD)/libshopstat.a $(TOOL_BIN)
@@ -112,6 +112,10 @@ demo: all
 bench: all
 	@bench/run.sh $(BUILD)
 	@bench/rep.sh $(BUILD)
+
+# Instructions per row of the benchmark's typical run under callgrind (PROFILE_ROWS rows).
+profile: all
+	@bench/profile.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
