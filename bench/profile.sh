@@ -10,15 +10,16 @@ BUILD=${1:-build}
 ROWS=${PROFILE_ROWS:-1000000}
 TOP=${PROFILE_TOP:-14}
 cd "$(dirname "$0")/.."
-command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null || {
+if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
     echo "profile: needs valgrind (apt-get install valgrind)"
     exit 1
-}
+fi
 mkdir -p bench/data
 D=bench/data/export-$ROWS.csv
 [ -s "$D" ] || "$BUILD/tools/gen_export" "$ROWS" > "$D"
 
 # the typical run of bench/run.sh
+# shellcheck disable=SC2054
 JOB=(--weight wt --strata region --psu panel --var satisfaction
      --multi pref=pref_email,pref_phone,pref_form --multi-codes problems=problems
      --by spend_6m --segment heavy=spend_6m:3 --segment 'happy=satisfaction:>=4'
