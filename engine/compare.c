@@ -180,8 +180,7 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t s = 0; s < t->nseg_visible; s++) {
         const rt_segment *rs = &t->seg[t->seg_order[s]];
-        if (rs->kind == SEG_BY &&
-            strcmp(t->plan->segments[rs->plan_index].by_column, by) == 0)
+        if (rs->kind == SEG_BY && strcmp(t->plan->segments[rs->plan_index].name, by) == 0)
             cols[nc++] = t->seg_order[s];
     }
     const rt_question *rq = &t->q[q];

@@ -190,6 +190,10 @@ typedef struct rt_question {
 typedef struct rt_by {
     size_t column;
     size_t plan_index;
+    const char *tag;        /* NULL, or the set's tag: segments are "COL=VALUE@TAG" */
+    const plan_cond *conds; /* borrowed from the plan: rows outside them are in no segment */
+    size_t nconds;
+    size_t *condcols;   /* column index of each condition */
     strmap values;      /* value text -> index in segs */
     scache vcache;
     size_t *segs;       /* runtime segment id per value */

@@ -461,6 +461,17 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             b->plan_index = i;
             if ((st = bind_column(t, ps->by_column, "--by", &b->column, err)))
                 return st;
+            /* the set's name is COL or COL@TAG */
+            size_t cl = strlen(ps->by_column);
+            b->tag = ps->name[cl] == '@' ? ps->name + cl + 1 : NULL;
+            b->conds = ps->conds;
+            b->nconds = ps->nconds;
+            if (ps->nconds && !(b->condcols = calloc(ps->nconds, sizeof *b->condcols)))
+                return nomem(err);
+            for (size_t j = 0; j < ps->nconds; j++)
+                if ((st = bind_column(t, ps->conds[j].column, "--by condition", &b->condcols[j],
+                                      err)))
+                    return st;
             continue;
         }
         long s = new_segment(t, ps->name, ps->kind, err);
@@ -609,6 +620,7 @@ struct row_ctx {
     wordtab units;     /* (stratum id, PSU value id) -> unit */
     itab **cond;       /* per segment: per condition, value id -> 0/1 */
     itab *by;          /* per --by column: value id -> segment id, -1 missing */
+    itab **bycond;     /* per --by set: per condition, value id -> 0/1 */
     itab *qlv;         /* per question: single: level id or -1; codes: entry or -1 */
     itab **mcode;      /* per multi question: per column: 0, 1, or 2 (missing) */
     codes_entry **centry;
@@ -1178,6 +1190,20 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
 {
     shopstat_totals *t = rc->t;
     rt_by *by = &t->by[b];
+    for (size_t j = 0; j < by->nconds; j++) { /* the set's conditions (a table's base) */
+        size_t c = by->condcols[j];
+        long v = row_vid(rc, c);
+        int32_t in = itab_get(&rc->bycond[b][j], v);
+        if (in == UNKNOWN) {
+            in = cond_match(t, &by->conds[j], row->fields[c], row->lens[c]);
+            if (itab_set(&rc->bycond[b][j], v, in))
+                return nomem(err);
+        }
+        if (!in) {
+            *out = -1;
+            return SHOPSTAT_OK;
+        }
+    }
     long vid = row_vid(rc, by->column);
     int32_t x = itab_get(&rc->by[b], vid);
     if (x != UNKNOWN) {
@@ -1203,10 +1229,15 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
                 shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
         if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
             return nomem(err);
-        char name[600];
-        snprintf(name, sizeof name, "%s=%.*s", shopstat_reader_colname(t->reader, by->column),
-                 (int)(n > 500 ? 500 : n), s);
+        const char *col = shopstat_reader_colname(t->reader, by->column);
+        int vn = (int)(n > 500 ? 500 : n);
+        size_t nl = strlen(col) + (size_t)vn + (by->tag ? strlen(by->tag) + 1 : 0) + 2;
+        char *name = malloc(nl);
+        if (!name)
+            return nomem(err);
+        snprintf(name, nl, "%s=%.*s%s%s", col, vn, s, by->tag ? "@" : "", by->tag ? by->tag : "");
         long sg = new_segment(t, name, SEG_BY, err);
+        free(name);
         if (sg < 0)
             return err->status;
         t->seg[sg].plan_index = by->plan_index;
@@ -1897,6 +1928,14 @@ static void row_ctx_free(row_ctx *rc)
         for (size_t b = 0; b < t->nby; b++)
             free(rc->by[b].v);
     free(rc->by);
+    if (rc->bycond)
+        for (size_t b = 0; b < t->nby; b++) {
+            if (rc->bycond[b])
+                for (size_t j = 0; j < t->by[b].nconds; j++)
+                    free(rc->bycond[b][j].v);
+            free(rc->bycond[b]);
+        }
+    free(rc->bycond);
     for (size_t q = 0; q < t->nq; q++) {
         if (rc->qlv)
             free(rc->qlv[q].v);
@@ -1955,8 +1994,11 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     for (size_t s = 0; s < rc->nfixed; s++)
         for (size_t j = 0; j < t->seg[s].nconds; j++)
             USE(rc->condcols[s][j]);
-    for (size_t b = 0; b < t->nby; b++)
+    for (size_t b = 0; b < t->nby; b++) {
+        for (size_t j = 0; j < t->by[b].nconds; j++)
+            USE(t->by[b].condcols[j]);
         USE(t->by[b].column);
+    }
     for (size_t q = 0; q < t->nq; q++)
         for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
             USE(t->q[q].cols[j]);
@@ -1986,8 +2028,11 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     for (size_t s = 0; s < rc->nfixed; s++)
         for (size_t j = 0; j < t->seg[s].nconds; j++)
             inpat[rc->slot[rc->condcols[s][j]]] = 1;
-    for (size_t b = 0; b < t->nby; b++)
+    for (size_t b = 0; b < t->nby; b++) {
+        for (size_t j = 0; j < t->by[b].nconds; j++)
+            inpat[rc->slot[t->by[b].condcols[j]]] = 1;
         inpat[rc->slot[t->by[b].column]] = 1;
+    }
     for (size_t q = 0; q < t->nq; q++)
         for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
             inpat[rc->slot[t->q[q].cols[j]]] = 1;
@@ -1997,17 +2042,21 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     free(inpat);
     rc->cond = calloc(rc->nfixed ? rc->nfixed : 1, sizeof *rc->cond);
     rc->by = calloc(t->nby ? t->nby : 1, sizeof *rc->by);
+    rc->bycond = calloc(t->nby ? t->nby : 1, sizeof *rc->bycond);
     rc->qlv = calloc(t->nq ? t->nq : 1, sizeof *rc->qlv);
     rc->mcode = calloc(t->nq ? t->nq : 1, sizeof *rc->mcode);
     rc->centry = calloc(t->nq ? t->nq : 1, sizeof *rc->centry);
     rc->ncentry = calloc(t->nq ? t->nq : 1, sizeof *rc->ncentry);
     rc->centry_cap = calloc(t->nq ? t->nq : 1, sizeof *rc->centry_cap);
-    if (!rc->cond || !rc->by || !rc->qlv || !rc->mcode || !rc->centry || !rc->ncentry ||
-        !rc->centry_cap)
+    if (!rc->cond || !rc->by || !rc->bycond || !rc->qlv || !rc->mcode || !rc->centry ||
+        !rc->ncentry || !rc->centry_cap)
         return nomem(err);
     for (size_t s = 0; s < rc->nfixed; s++)
         if (t->seg[s].nconds &&
             !(rc->cond[s] = calloc(t->seg[s].nconds, sizeof **rc->cond)))
+            return nomem(err);
+    for (size_t b = 0; b < t->nby; b++)
+        if (t->by[b].nconds && !(rc->bycond[b] = calloc(t->by[b].nconds, sizeof **rc->bycond)))
             return nomem(err);
     for (size_t q = 0; q < t->nq; q++)
         if (t->q[q].pq->kind == SHOPSTAT_Q_MULTI &&
@@ -2408,6 +2457,7 @@ void shopstat_totals_free(shopstat_totals *t)
     for (size_t i = 0; i < t->nby; i++) {
         strmap_free(&t->by[i].values);
         free(t->by[i].segs);
+        free(t->by[i].condcols);
     }
     free(t->by);
     free(t->pairs);
@@ -2498,6 +2548,12 @@ size_t shopstat_totals_nsegments(const shopstat_totals *t)
 const char *shopstat_totals_segment(const shopstat_totals *t, size_t s)
 {
     return t->seg[t->seg_order[s]].name;
+}
+
+const char *shopstat_totals_segment_set(const shopstat_totals *t, size_t s)
+{
+    const rt_segment *rs = &t->seg[t->seg_order[s]];
+    return rs->kind == SEG_BY ? t->plan->segments[rs->plan_index].name : NULL;
 }
 
 shopstat_status shopstat_totals_find_segment(const shopstat_totals *t, const char *name,

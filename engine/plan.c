@@ -1,6 +1,7 @@
 /* Plans: the questions, segments, pairs and design columns one pass computes. */
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -441,20 +442,54 @@ shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
 
 shopstat_status shopstat_plan_add_by(shopstat_plan *p, const char *column, shopstat_error *err)
 {
+    return shopstat_plan_add_by_where(p, column, NULL, NULL, 0, err);
+}
+
+shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column, const char *tag,
+                                           const shopstat_cond *conds, size_t nconds,
+                                           shopstat_error *err)
+{
     if (!column || !*column)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "--by needs a column");
-    for (size_t i = 0; i < p->nsegments; i++)
-        if (p->segments[i].kind == SEG_BY && strcmp(p->segments[i].by_column, column) == 0)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--by %s is given twice", column);
-    plan_segment *s = push_segment(p, err);
-    if (!s)
-        return SHOPSTAT_ENOMEM;
-    s->kind = SEG_BY;
-    s->name = dupstr(column);
-    s->by_column = dupstr(column);
-    if (!s->name || !s->by_column)
-        return nomem(err);
+    if (tag && !*tag)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "a --by set with conditions needs a tag");
+    if (!tag && nconds)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--by %s: conditions need a tag to name the set", column);
+    plan_segment seg;
+    memset(&seg, 0, sizeof seg);
+    seg.kind = SEG_BY;
+    /* the set's name: COL, or COL@TAG */
+    size_t n = strlen(column) + (tag ? strlen(tag) + 1 : 0) + 1;
+    if ((seg.name = malloc(n)))
+        snprintf(seg.name, n, tag ? "%s@%s" : "%s", column, tag);
+    for (size_t i = 0; seg.name && i < p->nsegments; i++)
+        if (p->segments[i].kind == SEG_BY && strcmp(p->segments[i].name, seg.name) == 0) {
+            free(seg.name);
+            return tag ? shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                            "--by %s is given twice for '%s'", column, tag)
+                       : shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                            "--by %s is given twice", column);
+        }
+    shopstat_status st = SHOPSTAT_OK;
+    if (!seg.name || !(seg.by_column = dupstr(column)) ||
+        (nconds && !(seg.conds = calloc(nconds, sizeof *seg.conds))))
+        st = nomem(err);
+    for (size_t i = 0; !st && i < nconds; i++) {
+        seg.nconds++;
+        st = plan_cond_copy(&seg.conds[i], &conds[i], err);
+    }
+    plan_segment *s = st ? NULL : push_segment(p, err);
+    if (!s) {
+        free(seg.name);
+        free(seg.by_column);
+        for (size_t j = 0; j < seg.nconds; j++)
+            plan_cond_free(&seg.conds[j]);
+        free(seg.conds);
+        return st ? st : SHOPSTAT_ENOMEM;
+    }
+    *s = seg;
     return SHOPSTAT_OK;
 }
 

@@ -29,9 +29,11 @@
 /* One table of the spec as computed: its columns (segments) and rows. */
 typedef struct rtable {
     const shopstat_spec_table *t;
-    char **internal;        /* plan segment name per spec segment of the table (NULL: by) */
+    char **internal;        /* plan segment name per spec segment of the table (by: the
+                               --by set's name, COL or COL@TABLE with a base) */
     size_t *cols;           /* totals segment index per output column */
     const char **colnames;  /* output segment name per column */
+    char **owned;           /* per column: colnames[c] when allocated here, else NULL */
     const char **collabels; /* display label per column */
     size_t ncols, nlevels;
     shopstat_estimate *est;      /* nlevels x ncols, level-major, the engine's level order */
@@ -272,7 +274,22 @@ static shopstat_status add_table_segments(report *r, rtable *rt, int *used, shop
     for (size_t k = 0; k < t->nsegments && !st; k++) {
         size_t g = t->segments[k];
         const shopstat_spec_segment *sg = &r->in->segments[g];
+        if (sg->by && t->nbase) {
+            /* a --by set of the table's own: the rows of the base only */
+            if (!(rt->internal[k] = xasprintf("%s@%s", sg->by, t->name)))
+                return nomem(err);
+            shopstat_cond *c = calloc(t->nbase, sizeof *c);
+            if (!c)
+                return nomem(err);
+            for (size_t i = 0; i < t->nbase; i++)
+                c[i] = t->base[i].cond;
+            st = shopstat_plan_add_by_where(r->plan, sg->by, t->name, c, t->nbase, err);
+            free(c);
+            continue;
+        }
         if (sg->by) {
+            if (!(rt->internal[k] = strdup(sg->by)))
+                return nomem(err);
             if (!used[g])
                 st = shopstat_plan_add_by(r->plan, sg->by, err);
             used[g] = 1;
@@ -462,19 +479,29 @@ static shopstat_status table_columns(report *r, rtable *rt, shopstat_error *err)
     rt->cols = calloc(ns + t->nsegments, sizeof *rt->cols);
     rt->colnames = calloc(ns + t->nsegments, sizeof *rt->colnames);
     rt->collabels = calloc(ns + t->nsegments, sizeof *rt->collabels);
-    if (!rt->cols || !rt->colnames || !rt->collabels)
+    rt->owned = calloc(ns + t->nsegments, sizeof *rt->owned);
+    if (!rt->cols || !rt->colnames || !rt->collabels || !rt->owned)
         return nomem(err);
     for (size_t k = 0; k < t->nsegments; k++) {
         const shopstat_spec_segment *sg = &r->in->segments[t->segments[k]];
         if (sg->by) {
-            size_t len = strlen(sg->by);
+            /* the set's segments, COL=VALUE (or COL=VALUE@TABLE: shown without the tag) */
+            size_t tag = t->nbase ? strlen(t->name) + 1 : 0;
             for (size_t s = 0; s < ns; s++) {
+                const char *set = shopstat_totals_segment_set(r->tot, s);
+                if (!set || strcmp(set, rt->internal[k]) != 0)
+                    continue;
                 const char *nm = shopstat_totals_segment(r->tot, s);
-                if (strncmp(nm, sg->by, len) == 0 && nm[len] == '=') {
-                    rt->cols[rt->ncols] = s;
-                    rt->colnames[rt->ncols] = nm;
-                    rt->collabels[rt->ncols++] = seg_label(r, nm);
+                if (tag) {
+                    size_t len = strlen(nm);
+                    if (len < tag ||
+                        !(rt->owned[rt->ncols] = xasprintf("%.*s", (int)(len - tag), nm)))
+                        return nomem(err);
+                    nm = rt->owned[rt->ncols];
                 }
+                rt->cols[rt->ncols] = s;
+                rt->colnames[rt->ncols] = nm;
+                rt->collabels[rt->ncols++] = seg_label(r, nm);
             }
             continue;
         }
@@ -1183,6 +1210,9 @@ static void report_free(report *r)
         free(rt->internal);
         free(rt->pair_b);
         free(rt->cols);
+        for (size_t c = 0; rt->owned && c < rt->ncols; c++)
+            free(rt->owned[c]);
+        free(rt->owned);
         free(rt->colnames);
         free(rt->collabels);
         free(rt->est);

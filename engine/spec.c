@@ -806,10 +806,6 @@ static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spe
         for (size_t j = 0; j < i; j++)
             if (idx[j] == idx[i])
                 return FAIL(c, item, "segment '%s' is listed twice", names[i]);
-        const shopstat_spec_segment *sg = &c->s->info.segments[idx[i]];
-        if (sg->by && t->base_expr)
-            return FAIL(c, item,
-                        "a by: segment ('%s') cannot be used in a table with a base:", names[i]);
     }
     t->segments = idx;
     return SHOPSTAT_OK;

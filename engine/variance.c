@@ -17,8 +17,8 @@ static long seg_inter(const shopstat_totals *t, size_t a, size_t b)
     if (t->seg[b].kind == SEG_ALL)
         return (long)a;
     if (t->seg[a].kind == SEG_BY && t->seg[b].kind == SEG_BY &&
-        t->seg[a].by_column == t->seg[b].by_column)
-        return -1;
+        t->seg[a].plan_index == t->seg[b].plan_index)
+        return -1; /* two values of one --by set */
     for (size_t i = 0; i < t->npairs; i++) {
         const rt_pair *p = &t->pairs[i];
         if (p->inter >= 0 && ((p->a == a && p->b == b) || (p->a == b && p->b == a)))

@@ -77,6 +77,13 @@ shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
                                           const shopstat_cond *conds, size_t nconds,
                                           shopstat_error *err);
 shopstat_status shopstat_plan_add_by(shopstat_plan *p, const char *column, shopstat_error *err);
+/* A --by segment set restricted to the rows that meet every condition (a report table's
+ * base): one segment per distinct non-missing value of the column among those rows, named
+ * "COL=VALUE@TAG". A column may have one set per tag besides its plain --by set; tag NULL
+ * (and no conditions) is shopstat_plan_add_by. */
+shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column, const char *tag,
+                                           const shopstat_cond *conds, size_t nconds,
+                                           shopstat_error *err);
 
 /* Declare that segments a and b will be compared (names as reported, "rest" allowed
  * for b). Needed before the pass when the design has no PSU column. */
@@ -145,6 +152,8 @@ size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l);
 size_t shopstat_totals_nsegments(const shopstat_totals *t);
 const char *shopstat_totals_segment(const shopstat_totals *t, size_t s);
+/* The --by set a segment belongs to, "COL" or "COL@TAG"; NULL for other segments. */
+const char *shopstat_totals_segment_set(const shopstat_totals *t, size_t s);
 /* Index of a segment by name; returns SHOPSTAT_EUSAGE with suggestions if absent. */
 shopstat_status shopstat_totals_find_segment(const shopstat_totals *t, const char *name,
                                              size_t *s, shopstat_error *err);

@@ -184,5 +184,49 @@ else
     ko "report of a waves-only trend failed: $(cat "$T/waves.err")"
 fi
 
+# ---- by: segments in a table with a base: the base's rows only, equal to where: segments ----
+# (the same table with one where: segment per sector and the same base gives the same numbers)
+sed -n '1,/^segments:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/byb.yml"
+cp "$T/byb.yml" "$T/byw.yml"
+cat >>"$T/byb.yml" <<'YML'
+  all: {label: "Both waves"}
+  bysector: {by: sector}
+tables:
+  - {question: phone_reached, segments: [all, bysector], base: "phone_shown == 1"}
+  - {name: reply, question: reply_1h, segments: [bysector], base: "email_shown == 1 and wave == 2011"}
+  - {question: email_shown, segments: [bysector]}
+YML
+{
+    echo '  all: {label: "Both waves"}'
+    for k in 1 2 3 4 5 6 7 8; do echo "  s$k: {where: \"sector == $k\"}"; done
+} >>"$T/byw.yml"
+cat >>"$T/byw.yml" <<'YML'
+tables:
+  - {question: phone_reached, segments: [all, s1, s2, s3, s4, s5, s6, s7, s8], base: "phone_shown == 1"}
+  - {name: reply, question: reply_1h, segments: [s1, s2, s3, s4, s5, s6, s7, s8], base: "email_shown == 1 and wave == 2011"}
+YML
+if $S report "$T/byb.yml" -o "$T/byb" --quiet --no-charts 2>"$T/byb.err" &&
+    $S report "$T/byw.yml" -o "$T/byw" --quiet --no-charts 2>"$T/byw.err"; then
+    for tb in phone_reached reply; do
+        grep "^$tb," "$T/byb/tables.csv" >"$T/byb.$tb"
+        # (a where: segment's name may not hold '=': s1..s8 stand for sector=1..8)
+        grep "^$tb," "$T/byw/tables.csv" | sed 's/,s\([1-8]\),/,sector=\1,/' >"$T/byw.$tb"
+        check "by: within a base = where: segments with the base ($tb)" cmp -s "$T/byb.$tb" "$T/byw.$tb"
+        check "by: within a base: 8 sectors x 2 levels ($tb)" \
+            test "$(grep -c ',sector=[1-8],' "$T/byb.$tb")" -eq 16
+    done
+    # the sectors' bases add up to the base: 614 sites show a phone number (both waves)
+    check "by: within a base: sector bases add up to the table's base" test "$(awk -F, \
+        '$3 == 1 && $4 ~ /^sector=/ { n += $5 } END { print n }' "$T/byb.phone_reached")" = \
+        "$(awk -F, '$3 == 1 && $4 == "all" { print $5 }' "$T/byb.phone_reached")"
+    # the table without a base keeps the plain --by set: equal to shopstat tab --by
+    $S tab $TT/respondents.csv --weight wt --strata sector --var email_shown --by sector \
+        --format csv | tail -n +2 | grep -v ',all,' | cut -d, -f2- >"$T/tab_by"
+    grep '^email_shown,' "$T/byb/tables.csv" | cut -d, -f3- >"$T/rep_by"
+    check "by: without a base = shopstat tab --by" cmp -s "$T/tab_by" "$T/rep_by"
+else
+    ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

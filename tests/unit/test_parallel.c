@@ -79,6 +79,10 @@ static shopstat_plan *plan(void)
     assert_int_equal(shopstat_plan_add_by(p, "spend", &err), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_segment(p, "heavy=spend:3", &err), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_segment(p, "top=q1:>=4", &err), SHOPSTAT_OK);
+    /* a --by set within a condition (a report table's base), found in chunks like --by */
+    static const char *const one[] = {"1", NULL};
+    const shopstat_cond ma = {"m_a", SHOPSTAT_OP_IN, one};
+    assert_int_equal(shopstat_plan_add_by_where(p, "spend", "ma", &ma, 1, &err), SHOPSTAT_OK);
     return p;
 }
 

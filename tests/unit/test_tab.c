@@ -301,6 +301,94 @@ static void test_waves_are_independent_samples(void **state)
     shopstat_plan_free(p);
 }
 
+/* A --by set within conditions (a report table's base): segments "COL=VALUE@TAG" hold the
+ * rows of that value meeting the conditions, beside the plain --by set of the column, and
+ * equal the segments defined by the conjunction of the value and the conditions. */
+static void test_by_where(void **state)
+{
+    (void)state;
+    static const char *const one[] = {"1", NULL}, *const r1[] = {"1", NULL},
+                             *const r2[] = {"2", NULL};
+    const shopstat_cond asked = {"asked", SHOPSTAT_OP_IN, one};
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "st";
+    d.psu = "psu";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "region", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by_where(p, "region", "t1", &asked, 1, NULL), SHOPSTAT_OK);
+    shopstat_cond c1[] = {{"region", SHOPSTAT_OP_IN, r1}, asked};
+    shopstat_cond c2[] = {{"region", SHOPSTAT_OP_IN, r2}, asked};
+    assert_int_equal(shopstat_plan_add_segment(p, "r1asked", c1, 2, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_segment(p, "r2asked", c2, 2, NULL), SHOPSTAT_OK);
+    /* a set per tag; conditions need a tag */
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_add_by_where(p, "region", "t1", &asked, 1, &err),
+                     SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "--by region is given twice for 't1'");
+    assert_int_equal(shopstat_plan_add_by_where(p, "region", NULL, &asked, 1, &err),
+                     SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_add_by(p, "region", &err), SHOPSTAT_EUSAGE);
+    /* region 1 asked: rows 1 (w 1, q 1), 2 (w 2, q 0), 7 (w 3, q 1), 10 (w 1, q 0): p(q=1) =
+     * 4/7; region 2 asked: rows 4 (w 1, q 0), 5 (w 2, q 1), 9 (w 2, q 1), 11 (w 1, q 1): 5/6.
+     * Row 3 has asked missing, row 6 region missing, row 8 asked 0: in no segment of t1. */
+    run r = tab("st,psu,w,region,asked,q\n"
+                "a,1,1,1,1,1\n"
+                "a,1,2,1,1,0\n"
+                "a,2,1,1,,1\n"
+                "a,2,1,2,1,0\n"
+                "a,3,2,2,1,1\n"
+                "b,4,2,,1,1\n"
+                "b,4,3,1,1,1\n"
+                "b,5,1,2,0,1\n"
+                "b,5,2,2,1,1\n"
+                "b,6,1,1,1,0\n"
+                "b,6,1,2,1,1\n",
+                p, SHOPSTAT_CI_WALD);
+    if (r.st)
+        print_error("%s\n", r.err.msg);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    size_t ns = shopstat_totals_nsegments(r.t), seen = 0;
+    for (size_t s = 0; s < ns; s++) {
+        const char *nm = shopstat_totals_segment(r.t, s),
+                   *set = shopstat_totals_segment_set(r.t, s);
+        if (strchr(nm, '@')) {
+            assert_string_equal(set, "region@t1");
+            seen++;
+        } else if (strncmp(nm, "region=", 7) == 0) {
+            assert_string_equal(set, "region");
+        } else {
+            assert_null(set);
+        }
+    }
+    assert_int_equal(seen, 2);
+    const shopstat_estimate *a = find(&r, "1", "region=1@t1"), *b = find(&r, "1", "region=2@t1");
+    assert_close(a->proportion, 4.0 / 7.0, 1e-15);
+    assert_int_equal(a->base_n, 4);
+    assert_close(b->proportion, 5.0 / 6.0, 1e-15);
+    assert_int_equal(b->base_n, 4);
+    /* the plain set keeps every row of the value: region 1 has rows 1, 2, 3, 7, 10 */
+    assert_int_equal(find(&r, "1", "region=1")->base_n, 5);
+    const char *lv[] = {"0", "1"};
+    for (int k = 0; k < 2; k++) {
+        const char *pairs[2][2] = {{"region=1@t1", "r1asked"}, {"region=2@t1", "r2asked"}};
+        for (int j = 0; j < 2; j++) {
+            const shopstat_estimate *x = find(&r, lv[k], pairs[j][0]),
+                                    *y = find(&r, lv[k], pairs[j][1]);
+            assert_close(x->proportion, y->proportion, 1e-15);
+            assert_close(x->se, y->se, 1e-15);
+            assert_close(x->df, y->df, 0);
+            assert_close(x->deff, y->deff, 1e-15);
+            assert_int_equal(x->base_n, y->base_n);
+        }
+    }
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Unknown columns name the flag, suggest the closest name and list the columns. */
 static void test_unknown_column(void **state)
 {
@@ -344,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_multi_codes),
         cmocka_unit_test(test_subset_vs_total_not_independent),
         cmocka_unit_test(test_waves_are_independent_samples),
+        cmocka_unit_test(test_by_where),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
     };
