@@ -26,9 +26,20 @@ static const plots_rgb okabe_ito[] = {
     {0.0, 0.0, 0.0},                            /* black */
 };
 
+/* Series past the eighth (a by: column with many values beside 'all') take the palette
+ * again, darker (black becomes grey), then lighter: no two of the first 24 share a colour,
+ * and none is as pale as a hatched small-base bar. */
 plots_rgb plots_series_colour(size_t i)
 {
-    return okabe_ito[i % (sizeof okabe_ito / sizeof okabe_ito[0])];
+    const size_t n = sizeof okabe_ito / sizeof okabe_ito[0];
+    plots_rgb c = okabe_ito[i % n];
+    size_t round = (i / n) % 3;
+    int black = c.r == 0 && c.g == 0 && c.b == 0;
+    if (round == 1)
+        return black ? plots_mix(c, PLOTS_WHITE, 0.55) : plots_mix(c, PLOTS_INK, 0.45);
+    if (round == 2)
+        return black ? plots_mix(c, PLOTS_WHITE, 0.3) : plots_mix(c, PLOTS_WHITE, 0.35);
+    return c;
 }
 
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t)

@@ -306,6 +306,26 @@ static void test_validate(void **state)
     assert_int_equal(shopstat_chart_validate(NULL, NULL, &e), SHOPSTAT_EINPUT);
 }
 
+/* Series colours: the Okabe-Ito palette for the first eight, then no repeat: a bars chart
+ * of 'all' and eight by: values (nine series) must not draw the first and the last alike. */
+static void test_series_colours(void **state)
+{
+    (void)state;
+    plots_rgb first = plots_series_colour(0), eighth = plots_series_colour(7);
+    assert_close(first.r, 0.0, 1e-12);
+    assert_close(first.g, 0x72 / 255.0, 1e-12);
+    assert_close(first.b, 0xB2 / 255.0, 1e-12);
+    assert_close(eighth.r + eighth.g + eighth.b, 0.0, 1e-12);
+    for (size_t i = 0; i < 24; i++)
+        for (size_t j = 0; j < i; j++) {
+            plots_rgb a = plots_series_colour(i), b = plots_series_colour(j);
+            double d = sqrt((a.r - b.r) * (a.r - b.r) + (a.g - b.g) * (a.g - b.g) +
+                            (a.b - b.b) * (a.b - b.b));
+            if (d < 0.1)
+                fail_msg("series %zu and %zu look alike (distance %.3f)", i, j, d);
+        }
+}
+
 static void test_draw_sizes(void **state)
 {
     (void)state;
@@ -418,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_series_colours),
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
     };
