@@ -121,6 +121,8 @@ struct shopstat_plan {
     size_t nsegments;
     plan_pair *pairs;
     size_t npairs;
+    plan_cond *base; /* --base: rows outside every condition are in no segment */
+    size_t nbase;
 };
 
 void plan_cond_free(plan_cond *c);
@@ -267,6 +269,7 @@ struct shopstat_totals {
     size_t w2cap;
 
     shopstat_accounting acct;
+    size_t *basecols;   /* column index of each --base condition */
     size_t *seg_order;  /* display order of visible segments (ids) */
     size_t nseg_visible;
 };

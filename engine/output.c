@@ -177,8 +177,15 @@ void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
     shopstat_json_opt_string(f, ctx->ci);
     fputs(", \"level\": ", f);
     shopstat_json_number(f, ctx->level);
-    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu},\n",
-            ctx->rows_read, ctx->rows_used, ctx->rows_excluded);
+    if (ctx->base) {
+        fputs(", \"base\": ", f);
+        shopstat_json_string(f, ctx->base);
+    }
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
+            ctx->rows_used, ctx->rows_excluded);
+    if (ctx->base)
+        fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
+    fputs("},\n", f);
     fputs("  \"estimates\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_estimate *r = &e[i];
@@ -316,13 +323,20 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
     if (ctx->repweights)
         fprintf(f, ", %zu %s replicate weights %s", ctx->replicates,
                 ctx->reptype ? ctx->reptype : "", ctx->repweights);
-    fprintf(f, ". Base: rows of the segment that answered.\n");
+    if (ctx->base)
+        fprintf(f, ". Base: rows of the segment meeting %s that answered.\n", ctx->base);
+    else
+        fprintf(f, ". Base: rows of the segment that answered.\n");
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);
     if (any_fb)
         fputs("+ proportion is 0 or 1: Clopper-Pearson interval with n = effective base.\n", f);
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);
-    fprintf(f, "Rows: %zu read, %zu used, %zu excluded.\n", ctx->rows_read, ctx->rows_used,
+    fprintf(f, "Rows: %zu read, %zu used, %zu excluded", ctx->rows_read, ctx->rows_used,
             ctx->rows_excluded);
+    if (ctx->base)
+        fprintf(f, "; %zu of the used rows are outside --base %s", ctx->rows_outside_base,
+                ctx->base);
+    fputs(".\n", f);
 }

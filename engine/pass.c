@@ -408,6 +408,15 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         return st;
     if (p->design.fpc && (st = bind_column(t, p->design.fpc, "--fpc", &t->fcol, err)))
         return st;
+    if (p->nbase && !(t->basecols = calloc(p->nbase, sizeof *t->basecols)))
+        return nomem(err);
+    for (size_t j = 0; j < p->nbase; j++)
+        if ((st = bind_column(t, p->base[j].column, "--base", &t->basecols[j], err)))
+            return st;
+    if (p->design.repweights && p->nbase)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--base cannot be combined with --repweights yet: define "
+                                  "the base as a --segment instead");
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
     t->element = t->pcol == SIZE_MAX;
@@ -593,6 +602,10 @@ typedef struct batch_row {
 } batch_row;
 
 #define PATTERN_KEY_MAX 256
+/* A pattern record's header word: key bytes << 48 | outside --base << 47 | base cells << 32
+ * | cells. */
+#define PATTERN_OUTSIDE_BIT 47
+#define PATTERN_NBASE_MAX 0x7fff
 
 typedef struct pattern_slot {
     uint32_t tag; /* high half of the hash */
@@ -621,6 +634,7 @@ struct row_ctx {
     itab **cond;       /* per segment: per condition, value id -> 0/1 */
     itab *by;          /* per --by column: value id -> segment id, -1 missing */
     itab **bycond;     /* per --by set: per condition, value id -> 0/1 */
+    itab *basecond;    /* per --base condition: value id -> 0/1 */
     itab *qlv;         /* per question: single: level id or -1; codes: entry or -1 */
     itab **mcode;      /* per multi question: per column: 0, 1, or 2 (missing) */
     codes_entry **centry;
@@ -1320,10 +1334,28 @@ static void batch_flush(row_ctx *rc)
 /* The row's cells (~id for base cells), from its segments and answers, created at first
  * touch; written at the end of the batch buffer. */
 static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
-                                 size_t *ncells, size_t *nbases, shopstat_error *err)
+                                 size_t *ncells, size_t *nbases, int *outside, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     shopstat_status st;
+    /* --base: a row outside it is in no segment (but in the design) */
+    *outside = 0;
+    for (size_t j = 0; j < t->plan->nbase; j++) {
+        size_t c = t->basecols[j];
+        long v = row_vid(rc, c);
+        int32_t in = itab_get(&rc->basecond[j], v);
+        if (in == UNKNOWN) {
+            in = cond_match(t, &t->plan->base[j], row->fields[c], row->lens[c]);
+            if (itab_set(&rc->basecond[j], v, in))
+                return nomem(err);
+        }
+        if (!in) {
+            *outside = 1;
+            *out = rc->bcell;
+            *ncells = *nbases = 0;
+            return SHOPSTAT_OK;
+        }
+    }
     /* segments this row belongs to: condition truths per value, computed once */
     size_t na = 0;
     for (size_t s = 0; s < rc->nfixed; s++) {
@@ -1464,9 +1496,9 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
 static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
-                        const int32_t *cells, size_t nc, size_t nbase)
+                        const int32_t *cells, size_t nc, size_t nbase, int outside)
 {
-    if (nbase > 0xffff || nc > 0xffffffffu)
+    if (nbase > PATTERN_NBASE_MAX || nc > 0xffffffffu)
         return -1;
     size_t words = 1 + kl / 8 + (nc + 1) / 2;
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
@@ -1499,7 +1531,8 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
         return -1;
     }
     uint64_t *r = rc->prec + rc->nprec;
-    r[0] = (uint64_t)kl << 48 | (uint64_t)nbase << 32 | (uint64_t)nc;
+    r[0] = (uint64_t)kl << 48 | (uint64_t)(outside != 0) << PATTERN_OUTSIDE_BIT |
+           (uint64_t)nbase << 32 | (uint64_t)nc;
     memcpy(r + 1, k, kl);
     r[words - 1] = 0;
     memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
@@ -1669,22 +1702,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (dkey && design_add(rc, dk, sid, uid))
             return nomem(err);
     }
-    if (t->element) {
-        si->npsu++;
-        if (w > 0)
-            si->npsu_pos++;
-    }
-    if (w > 0)
-        t->units[uid].any_pos = 1;
-
     const int32_t *cells = NULL;
     size_t nc = 0;
     long cw = -1; /* word offset of the cells in the pattern records */
     const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
     size_t nbase = 0;
+    int outside = 0;
     if (pat) {
         nc = (uint32_t)pat[0];
-        nbase = (size_t)(pat[0] >> 32) & 0xffff;
+        nbase = (size_t)(pat[0] >> 32) & PATTERN_NBASE_MAX;
+        outside = (int)(pat[0] >> PATTERN_OUTSIDE_BIT) & 1;
         cw = (long)(pat - rc->prec) + 1 + (long)(kl / 8);
     } else {
         for (size_t i = 0; i < rc->ncv; i++) {
@@ -1694,16 +1721,25 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             rc->vid[i] = v;
         }
         int32_t *nw = NULL;
-        if ((st = row_cells(rc, row, &nw, &nc, &nbase, err)))
+        if ((st = row_cells(rc, row, &nw, &nc, &nbase, &outside, err)))
             return st;
-        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc, nbase) : -1;
+        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc, nbase, outside) : -1;
         if (off >= 0)
             cw = off + 1 + (long)(kl / 8);
         cells = nw;
     }
     if (cw >= 0)
         cells = (const int32_t *)(rc->prec + cw);
+    /* R's degf() counts the PSUs holding a row of positive weight; under --base (R's
+     * subset()) only rows of the base count, while every PSU stays in the variance */
+    if (t->element) {
+        si->npsu++;
+        if (w > 0 && !outside)
+            si->npsu_pos++;
+    }
     unit *u = &t->units[uid];
+    if (w > 0 && !outside)
+        u->any_pos = 1;
     int ur = nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
     if (ur == -2)
         return shopstat_error_set(
@@ -1752,6 +1788,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         }
     }
     t->acct.used++;
+    t->acct.outside_base += (size_t)outside;
     return SHOPSTAT_OK;
 }
 
@@ -1936,6 +1973,10 @@ static void row_ctx_free(row_ctx *rc)
             free(rc->bycond[b]);
         }
     free(rc->bycond);
+    if (rc->basecond)
+        for (size_t j = 0; j < t->plan->nbase; j++)
+            free(rc->basecond[j].v);
+    free(rc->basecond);
     for (size_t q = 0; q < t->nq; q++) {
         if (rc->qlv)
             free(rc->qlv[q].v);
@@ -1991,6 +2032,8 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     if (t->pcol != SIZE_MAX)
         USE(t->pcol);
     rc->ndesign = n;
+    for (size_t j = 0; j < t->plan->nbase; j++)
+        USE(t->basecols[j]);
     for (size_t s = 0; s < rc->nfixed; s++)
         for (size_t j = 0; j < t->seg[s].nconds; j++)
             USE(rc->condcols[s][j]);
@@ -2025,6 +2068,8 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
         free(inpat);
         return nomem(err);
     }
+    for (size_t j = 0; j < t->plan->nbase; j++)
+        inpat[rc->slot[t->basecols[j]]] = 1;
     for (size_t s = 0; s < rc->nfixed; s++)
         for (size_t j = 0; j < t->seg[s].nconds; j++)
             inpat[rc->slot[rc->condcols[s][j]]] = 1;
@@ -2043,13 +2088,14 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     rc->cond = calloc(rc->nfixed ? rc->nfixed : 1, sizeof *rc->cond);
     rc->by = calloc(t->nby ? t->nby : 1, sizeof *rc->by);
     rc->bycond = calloc(t->nby ? t->nby : 1, sizeof *rc->bycond);
+    rc->basecond = calloc(t->plan->nbase ? t->plan->nbase : 1, sizeof *rc->basecond);
     rc->qlv = calloc(t->nq ? t->nq : 1, sizeof *rc->qlv);
     rc->mcode = calloc(t->nq ? t->nq : 1, sizeof *rc->mcode);
     rc->centry = calloc(t->nq ? t->nq : 1, sizeof *rc->centry);
     rc->ncentry = calloc(t->nq ? t->nq : 1, sizeof *rc->ncentry);
     rc->centry_cap = calloc(t->nq ? t->nq : 1, sizeof *rc->centry_cap);
-    if (!rc->cond || !rc->by || !rc->bycond || !rc->qlv || !rc->mcode || !rc->centry ||
-        !rc->ncentry || !rc->centry_cap)
+    if (!rc->cond || !rc->by || !rc->bycond || !rc->basecond || !rc->qlv || !rc->mcode ||
+        !rc->centry || !rc->ncentry || !rc->centry_cap)
         return nomem(err);
     for (size_t s = 0; s < rc->nfixed; s++)
         if (t->seg[s].nconds &&
@@ -2350,7 +2396,9 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         }
     }
     g->acct.used += w->acct.used;
+    g->acct.outside_base += w->acct.outside_base;
     w->acct.used = 0;
+    w->acct.outside_base = 0;
     return SHOPSTAT_OK;
 }
 
@@ -2459,6 +2507,7 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->by[i].segs);
         free(t->by[i].condcols);
     }
+    free(t->basecols);
     free(t->by);
     free(t->pairs);
     for (size_t i = 0; i < t->domcap; i++)

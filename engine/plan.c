@@ -131,6 +131,9 @@ void shopstat_plan_free(shopstat_plan *p)
         free(s->by_column);
     }
     free(p->segments);
+    for (size_t i = 0; i < p->nbase; i++)
+        plan_cond_free(&p->base[i]);
+    free(p->base);
     for (size_t i = 0; i < p->npairs; i++) {
         free(p->pairs[i].a);
         free(p->pairs[i].b);
@@ -601,8 +604,38 @@ shopstat_status shopstat_plan_parse_codes(shopstat_plan *p, const char *spec, sh
     return st;
 }
 
-shopstat_status shopstat_plan_parse_segment(shopstat_plan *p, const char *spec,
-                                            shopstat_error *err)
+/* "COL:V1[,V2]" or "COL:>=X" (also >, <, <=, !=) of a --segment or --base: the condition,
+ * with its column and values allocated (free with free() and free_list). */
+static shopstat_status parse_cond(const char *text, const char *flag, const char *spec,
+                                  const char *expected, shopstat_cond *c, char **col, char ***vals,
+                                  size_t *nvals, shopstat_error *err)
+{
+    const char *colon = strrchr(text, ':');
+    if (!colon || colon == text || !colon[1])
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "%s '%s': expected %s", flag,
+                                  spec, expected);
+    if (!(*col = dupn(text, (size_t)(colon - text))))
+        return nomem(err);
+    const char *v = colon + 1;
+    c->column = *col;
+    c->op = SHOPSTAT_OP_IN;
+    size_t skip = 0;
+    if (v[0] == '>' && v[1] == '=')
+        c->op = SHOPSTAT_OP_GE, skip = 2;
+    else if (v[0] == '<' && v[1] == '=')
+        c->op = SHOPSTAT_OP_LE, skip = 2;
+    else if (v[0] == '!' && v[1] == '=')
+        c->op = SHOPSTAT_OP_NOT_IN, skip = 2;
+    else if (v[0] == '>')
+        c->op = SHOPSTAT_OP_GT, skip = 1;
+    else if (v[0] == '<')
+        c->op = SHOPSTAT_OP_LT, skip = 1;
+    shopstat_status st = split_list(v + skip, ',', flag, spec, vals, nvals, err);
+    c->values = st ? NULL : (const char *const *)*vals;
+    return st;
+}
+
+shopstat_status shopstat_plan_parse_segment(shopstat_plan *p, const char *spec, shopstat_error *err)
 {
     char *name = NULL, *col = NULL, **vals = NULL;
     size_t nvals = 0;
@@ -610,37 +643,44 @@ shopstat_status shopstat_plan_parse_segment(shopstat_plan *p, const char *spec,
     shopstat_status st = split_name(spec, "--segment", &name, &rest, err);
     if (st)
         return st;
-    const char *colon = strrchr(rest, ':');
-    if (!colon || colon == rest || !colon[1]) {
-        free(name);
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--segment '%s': expected NAME=COLUMN:VALUES or "
-                                  "NAME=COLUMN:>=NUMBER",
-                                  spec);
-    }
-    if (!(col = dupn(rest, (size_t)(colon - rest)))) {
-        free(name);
-        return nomem(err);
-    }
-    const char *v = colon + 1;
-    shopstat_cond c = {col, SHOPSTAT_OP_IN, NULL};
-    size_t skip = 0;
-    if (v[0] == '>' && v[1] == '=')
-        c.op = SHOPSTAT_OP_GE, skip = 2;
-    else if (v[0] == '<' && v[1] == '=')
-        c.op = SHOPSTAT_OP_LE, skip = 2;
-    else if (v[0] == '!' && v[1] == '=')
-        c.op = SHOPSTAT_OP_NOT_IN, skip = 2;
-    else if (v[0] == '>')
-        c.op = SHOPSTAT_OP_GT, skip = 1;
-    else if (v[0] == '<')
-        c.op = SHOPSTAT_OP_LT, skip = 1;
-    st = split_list(v + skip, ',', "--segment", spec, &vals, &nvals, err);
-    if (!st) {
-        c.values = (const char *const *)vals;
+    shopstat_cond c;
+    st = parse_cond(rest, "--segment", spec, "NAME=COLUMN:VALUES or NAME=COLUMN:>=NUMBER", &c, &col,
+                    &vals, &nvals, err);
+    if (!st)
         st = shopstat_plan_add_segment(p, name, &c, 1, err);
-    }
     free(name);
+    free(col);
+    free_list(vals, nvals);
+    return st;
+}
+
+shopstat_status shopstat_plan_add_base(shopstat_plan *p, const shopstat_cond *cond,
+                                       shopstat_error *err)
+{
+    plan_cond *nb = realloc(p->base, (p->nbase + 1) * sizeof *nb);
+    if (!nb)
+        return nomem(err);
+    p->base = nb;
+    memset(&nb[p->nbase], 0, sizeof *nb);
+    shopstat_status st = plan_cond_copy(&nb[p->nbase], cond, err);
+    if (st) {
+        plan_cond_free(&nb[p->nbase]);
+        return st;
+    }
+    p->nbase++;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_parse_base(shopstat_plan *p, const char *spec, shopstat_error *err)
+{
+    char *col = NULL, **vals = NULL;
+    size_t nvals = 0;
+    shopstat_cond c;
+    shopstat_status st =
+        parse_cond(spec ? spec : "", "--base", spec ? spec : "", "COLUMN:VALUES or COLUMN:>=NUMBER",
+                   &c, &col, &vals, &nvals, err);
+    if (!st)
+        st = shopstat_plan_add_base(p, &c, err);
     free(col);
     free_list(vals, nvals);
     return st;

@@ -33,7 +33,11 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     co.zoom = a->zoom;
     co.ci_level = a->tab.level;
     co.ci_method = shopstat_ci_method_name(a->tab.ci);
-    char wnote[300];
+    char wnote[300], bnote[600];
+    if (a->base) {
+        snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
+        so.base_note = bnote;
+    }
     if (a->data_opts.design.weight) {
         snprintf(wnote, sizeof wnote, "Weighted by %s.", a->data_opts.design.weight);
         co.weight_note = wnote;

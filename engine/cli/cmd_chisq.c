@@ -21,6 +21,8 @@ const char cmd_chisq_help[] =
     "  design: --weight COL --strata COL --psu COL --fpc COL --lonely-psu RULE\n"
     "          or --weight COL --repweights PREFIX --reptype TYPE [--rho R --repscale S\n"
     "          --rscales a,b,... --mse] (replicate weights; see 'shopstat help tab')\n"
+    "  --base COL:V1[,V2]|COL:>=X  test within these rows (R: svychisq on subset());\n"
+    "          repeatable\n"
     "  reading: --delimiter C --encoding E --decimal-comma --skip-rows N --missing 98,99\n"
     "  --format csv|json|table (default: table on a terminal, csv otherwise)  -o FILE\n"
     "\n"

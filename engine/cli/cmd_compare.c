@@ -45,8 +45,15 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
     shopstat_json_number(f, a->tab.level);
     /* Row accounting as in tab's JSON: read = used + excluded (--skip-rows). */
     shopstat_accounting acc = shopstat_totals_accounting(t);
-    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu},\n", acc.read,
+    if (a->base) {
+        fputs(", \"base\": ", f);
+        shopstat_json_string(f, a->base);
+    }
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", acc.read,
             acc.used, acc.excluded_skipped);
+    if (a->base)
+        fprintf(f, ", \"outside_base\": %zu", acc.outside_base);
+    fputs("},\n", f);
     fputs("  \"differences\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_difference *r = &d[i];

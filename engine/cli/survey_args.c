@@ -2,6 +2,7 @@
 #include "cli/survey_args.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,18 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if (FLAG("--segment")) {
             if (v && shopstat_plan_parse_segment(a->plan, v, &err))
                 return cli_fail(&err);
+        } else if (FLAG("--base")) {
+            if (v) {
+                if (shopstat_plan_parse_base(a->plan, v, &err))
+                    return cli_fail(&err);
+                size_t n = (a->base ? strlen(a->base) + 5 : 0) + strlen(v) + 1;
+                char *b = malloc(n);
+                if (!b)
+                    return cli_usage_error("out of memory");
+                snprintf(b, n, "%s%s%s", a->base ? a->base : "", a->base ? " and " : "", v);
+                free(a->base);
+                a->base = b;
+            }
         } else if (FLAG("--ci")) {
             if (v && shopstat_ci_method_parse(v, &a->tab.ci, &err))
                 return cli_fail(&err);
@@ -191,6 +204,8 @@ void survey_args_free(survey_args *a)
     shopstat_plan_free(a->plan);
     cli_data_opts_free(&a->data_opts);
     a->plan = NULL;
+    free(a->base);
+    a->base = NULL;
 }
 
 int survey_args_run(survey_args *a, shopstat_totals **out)
@@ -217,6 +232,15 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         else
             shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
                                "no data rows after the header");
+        shopstat_totals_free(*out);
+        *out = NULL;
+        return cli_fail(&err);
+    }
+    if (a->base && acc.outside_base == acc.used) {
+        shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
+                           "no row meets --base %s (%zu row%s read); there is nothing to "
+                           "estimate",
+                           a->base, acc.read, acc.read == 1 ? "" : "s");
         shopstat_totals_free(*out);
         *out = NULL;
         return cli_fail(&err);
@@ -251,6 +275,8 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->rows_read = acc.read;
     ctx->rows_used = acc.used;
     ctx->rows_excluded = acc.excluded_skipped;
+    ctx->base = a->base;
+    ctx->rows_outside_base = acc.outside_base;
     ctx->nstrata = shopstat_totals_nstrata(t);
     ctx->npsu = shopstat_totals_npsu(t);
     ctx->df = shopstat_totals_df(t);

@@ -31,6 +31,7 @@ typedef struct survey_args {
     const char *chart, *chart_size, *chart_type, *title, *subtitle, *source, *sort;
     int zoom;
     size_t nquestions;
+    char *base; /* the --base conditions as given, joined by " and "; NULL */
 } survey_args;
 
 /* Parse argv (argv[0] is the command name). Prints a usage error and returns 2 on bad

@@ -46,6 +46,8 @@ typedef struct shopstat_tab_context {
     const char *ci;          /* canonical CI method name */
     double level;
     size_t rows_read, rows_used, rows_excluded;
+    const char *base;         /* --base conditions as given ("COL:V and ..."), NULL if none */
+    size_t rows_outside_base; /* of the used rows, those outside the base */
     size_t nstrata, npsu;
     double df;
     /* replicate-weight designs: NULL / 0 for Taylor (then not printed) */

@@ -85,6 +85,14 @@ shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column,
                                            const shopstat_cond *conds, size_t nconds,
                                            shopstat_error *err);
 
+/* The base of every table (R's subset()): a row that fails a base condition is in no
+ * segment, 'all' included, but stays in the design (its PSU and stratum count, as in R's
+ * domain estimation). Conditions add up (and). parse takes the --base syntax,
+ * "COL:V1[,V2]" or "COL:>=X" (also >, <, <=, !=). */
+shopstat_status shopstat_plan_add_base(shopstat_plan *p, const shopstat_cond *cond,
+                                       shopstat_error *err);
+shopstat_status shopstat_plan_parse_base(shopstat_plan *p, const char *spec, shopstat_error *err);
+
 /* Declare that segments a and b will be compared (names as reported, "rest" allowed
  * for b). Needed before the pass when the design has no PSU column. */
 shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const char *b,
@@ -131,6 +139,7 @@ typedef struct shopstat_accounting {
     size_t read;
     size_t used;
     size_t excluded_skipped; /* --skip-rows */
+    size_t outside_base;     /* of the used rows, those failing --base (in no segment) */
 } shopstat_accounting;
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 

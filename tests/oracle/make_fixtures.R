@@ -190,6 +190,17 @@ s_cmp <- function(dat, name, col, op, value) {
     attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", op, value))
     segs
 }
+# --base COL:V1,V2 / COL:OPX: rows every segment is restricted to (R: subset of the design,
+# which keeps every PSU in the variance and counts only the base's PSUs in degf()).
+b_eq <- function(dat, col, values) {
+    x <- dat$txt[[col]]
+    list(rows = !is.na(x) & x %in% values,
+         flags = c("--base", paste0(col, ":", paste(values, collapse = ","))))
+}
+b_cmp <- function(dat, col, op, value) {
+    r <- do.call(op, list(dat$num[[col]], value))
+    list(rows = !is.na(r) & r, flags = c("--base", paste0(col, ":", op, value)))
+}
 seg_list <- function(dat, ...) {
     groups <- list(...)
     segs <- c(list(list(name = "all", rows = rep(TRUE, nrow(dat$num)))),
@@ -309,15 +320,16 @@ ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin
 
 # ci_flag: the spelling used on the command line (aliases: mean = wald, exact = beta, ...).
 run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95,
-                    tol = NULL, ci_flag = ci) {
+                    tol = NULL, ci_flag = ci, base = NULL) {
     dat <- D[[dataset]]
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
     out <- list()
     xc <- 0; xl <- 0; xf <- 0; xd <- 0; xdf <- 0
     with_lonely(spec, {
         des <- make_design(dat, spec)
         for (q in questions) for (l in q$levels) for (s in segs) {
-            d <- s$rows & q$answered
+            d <- s$rows & q$answered & inbase
             y <- q$y(l); y[is.na(y)] <- 0
             des$variables$yy <- y
             sub <- des[d, ]
@@ -358,7 +370,7 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
     })
     write_expected(case, do.call(rbind, out))
     args <- c("tab", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
-              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags)
     if (ci_flag != "logit") args <- c(args, "--ci", ci_flag)
     if (level != 0.95) args <- c(args, "--level", level)
     add_case(case, args, tol)
@@ -374,21 +386,23 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
 ## ---------------------------------------------------------------- compare
 # Pair members are segment names; "rest" is the complement of the first member.
 run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm",
-                        level = 0.95) {
+                        level = 0.95, base = NULL) {
     dat <- D[[dataset]]
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
     w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
     out <- list()
     xc <- 0; naive <- NULL
     with_lonely(spec, {
         des <- make_design(dat, spec)
-        dfree <- degf(des)
+        dfree <- degf(des[inbase, ])
         tq <- qt(1 - (1 - level) / 2, dfree)
         for (q in questions) for (pr in pairs) {
             ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
             ra <- byname[[ab[1]]]
             rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
             stopifnot(!is.null(ra), !is.null(rb))
+            ra <- ra & inbase; rb <- rb & inbase
             fam <- list()
             for (l in q$levels) {
                 y <- q$y(l); y[is.na(y)] <- 0
@@ -425,7 +439,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     res$df <- fmt_int(res$df)
     write_expected(case, res)
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
-              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"),
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", pairs)))
     if (adjust != "holm") args <- c(args, "--adjust", adjust)
     if (level != 0.95) args <- c(args, "--level", level)
@@ -437,12 +451,13 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
 }
 
 ## ---------------------------------------------------------------- chisq
-run_chisq <- function(case, dataset, spec, var, by) {
+run_chisq <- function(case, dataset, spec, var, by, base = NULL) {
     dat <- D[[dataset]]
     res <- with_lonely(spec, {
         des <- make_design(dat, spec)
         des$variables[[var]] <- dat$txt[[var]]
         des$variables[[by]] <- dat$txt[[by]]
+        if (!is.null(base)) des <- des[base$rows, ]
         svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
     })
     write_expected(case, data.frame(variable = var, by = by,
@@ -451,7 +466,7 @@ run_chisq <- function(case, dataset, spec, var, by) {
                                     ddf = fmt_num(res$parameter[["ddf"]]),
                                     p_value = fmt_num(res$p.value[[1]])))
     add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
-                     "--var", var, "--by", by))
+                     "--var", var, "--by", by, base$flags))
 }
 
 ## ---------------------------------------------------------------- the cases
@@ -582,6 +597,25 @@ run_chisq("apistrat_chisq", "apistrat", S_strat, "sch_wide", "stype")
 run_chisq("nhanes_chisq", "nhanes", S_nh, "HI_CHOL", "race")
 run_chisq("apiclus1_chisq", "apiclus1", S_clus1, "awards", "stype")
 run_chisq("shopper_chisq", "shopper", S_sh("adjust"), "would_switch", "wave")
+
+# --base (R: the design's subset): every segment, 'all' included, within the base rows, the
+# variance over the whole design, degf() and the compare df over the base's PSUs.
+run_tab("nhanes_base_women", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_by(NH, "race")), base = b_eq(NH, "RIAGENDR", "2"))
+run_tab("apistrat_base_element", "apistrat", S_strat, list(q_var(A, "awards")),
+        seg_list(A, s_by(A, "stype")), base = b_eq(A, "sch_wide", "Yes"))
+run_tab("apiclus1_base_threshold", "apiclus1", S_clus1, list(q_var(C1, "awards")),
+        seg_list(C1, s_cmp(C1, "big", "api00", ">=", 700)), base = b_cmp(C1, "api00", ">=", 600))
+run_tab("shopper_base_adjust", "shopper", S_sh("adjust"), shq,
+        seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")),
+        base = b_eq(SH, "spend", c("2", "3")))
+run_compare("shopper_cmp_base_rest", "shopper", S_sh("adjust"), shq,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest",
+            base = b_eq(SH, "wave", "2011"))
+run_compare("nhanes_cmp_base", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), "women:all",
+            base = b_eq(NH, "race", c("1", "3")))
+run_chisq("nhanes_chisq_base", "nhanes", S_nh, "HI_CHOL", "race", base = b_eq(NH, "RIAGENDR", "2"))
 
 writeLines(c("# Oracle cases: NAME|shopstat ARGS (run from tests/oracle; ARGS split on spaces)[|tol=REL]",
              "# Generated by make_fixtures.R: do not edit by hand.", cases),

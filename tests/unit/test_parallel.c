@@ -63,6 +63,9 @@ static char *write_tmp(const char *csv)
     return path;
 }
 
+/* 1: plan() adds --base spend:1,2 (rows with spend 3 are in no segment) */
+static int with_base;
+
 static shopstat_plan *plan(void)
 {
     shopstat_plan *p = shopstat_plan_new();
@@ -83,6 +86,8 @@ static shopstat_plan *plan(void)
     static const char *const one[] = {"1", NULL};
     const shopstat_cond ma = {"m_a", SHOPSTAT_OP_IN, one};
     assert_int_equal(shopstat_plan_add_by_where(p, "spend", "ma", &ma, 1, &err), SHOPSTAT_OK);
+    if (with_base)
+        assert_int_equal(shopstat_plan_parse_base(p, "spend:1,2", &err), SHOPSTAT_OK);
     return p;
 }
 
@@ -140,6 +145,7 @@ static void assert_same(const result *a, const result *b, double rel)
     assert_int_equal(a->n, b->n);
     assert_int_equal(a->acct.read, b->acct.read);
     assert_int_equal(a->acct.used, b->acct.used);
+    assert_int_equal(a->acct.outside_base, b->acct.outside_base);
     assert_int_equal(a->nstrata, b->nstrata);
     assert_int_equal(a->npsu, b->npsu);
     for (size_t i = 0; i < a->n; i++) {
@@ -193,6 +199,45 @@ static void test_threads_and_chunks(void **state)
     }
     result_free(&a);
     result_free(&b);
+    result_free(&one);
+    unlink(path);
+    free(path);
+    free(csv);
+}
+
+/* --base: the rows outside it (spend 3) are counted, in no segment ('all' is the base), and
+ * chunks and threads give the one-thread pass. */
+static void test_base(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *path = write_tmp(csv);
+    size_t spend3 = 0; /* the 4th field of each data line */
+    for (const char *l = strchr(csv, '\n') + 1; *l; l = strchr(l, '\n') + 1) {
+        const char *f = l;
+        for (int k = 0; k < 3; k++)
+            f = strchr(f, ',') + 1;
+        spend3 += f[0] == '3';
+    }
+    assert_true(spend3 > 800 && spend3 < 1200);
+    with_base = 1;
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.used, 3000);
+    assert_int_equal(one.acct.outside_base, spend3);
+    /* 'all' holds the base: the answered rows among spend 1 and 2 */
+    size_t all_base = 0, by3 = 0;
+    for (size_t i = 0; i < one.n; i++) {
+        if (strcmp(one.e[i].segment, "all") == 0 && strcmp(one.e[i].variable, "m") == 0 &&
+            strcmp(one.e[i].level, "m_a") == 0)
+            all_base = one.e[i].base_n;
+        by3 += strcmp(one.e[i].segment, "spend=3") == 0 && one.e[i].base_n > 0;
+    }
+    assert_int_equal(all_base, 3000 - spend3); /* m_a and m_b are always answered */
+    assert_int_equal(by3, 0);
+    const size_t chunks[] = {64, 4096, 20000};
+    assert_same_sweep(path, &one, chunks, 3);
+    with_base = 0;
     result_free(&one);
     unlink(path);
     free(path);
@@ -469,6 +514,7 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_and_chunks),
+        cmocka_unit_test(test_base),
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_long_fields),
         cmocka_unit_test(test_error_in_later_range),
