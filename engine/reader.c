@@ -79,6 +79,7 @@ static int utf8_step(utf8_state *u, unsigned char c)
 struct shopstat_reader {
     char *path;
     FILE *fp;
+    int from_stdin; /* path "-": standard input, shown as <stdin> */
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
     size_t nmissing;
@@ -930,7 +931,8 @@ static const char *utf16_kind(const unsigned char *s, size_t n)
 static shopstat_status open_impl(shopstat_reader *r, const char *path,
                                  const shopstat_csv_opts *opts, shopstat_error *err)
 {
-    r->path = dupstr(path);
+    r->from_stdin = strcmp(path, "-") == 0;
+    r->path = dupstr(r->from_stdin ? "<stdin>" : path);
     if (!r->path)
         return nomem(r, err);
     if (opts)
@@ -961,9 +963,16 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
                                   "the delimiter must be an ASCII character other than a quote "
                                   "or a line end");
 
-    r->fp = fopen(path, "rb");
+    if (r->from_stdin) {
+        int fd = dup(STDIN_FILENO);
+        r->fp = fd < 0 ? NULL : fdopen(fd, "rb");
+        if (!r->fp && fd >= 0)
+            close(fd);
+    } else {
+        r->fp = fopen(path, "rb");
+    }
     if (!r->fp)
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open: %s",
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "cannot open: %s",
                                   strerror(errno));
     r->buf_cap = r->opts.block_size > DETECT_BYTES ? r->opts.block_size : DETECT_BYTES;
     r->buf = malloc(r->buf_cap);
@@ -1410,8 +1419,9 @@ static void *range_realloc(void *p, size_t n)
 
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
-    if (r->ran || !r->fp || r->cd != (iconv_t)-1 || r->opts.skip_rows || !r->header_done ||
-        r->scan_err || r->stop || r->st != S_ROW)
+    /* (standard input is read once, in order, even when it is a redirected file) */
+    if (r->ran || !r->fp || r->from_stdin || r->cd != (iconv_t)-1 || r->opts.skip_rows ||
+        !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
         return 0;
     struct stat sb;
     if (fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))

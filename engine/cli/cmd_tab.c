@@ -14,6 +14,7 @@ const char cmd_tab_help[] =
     "\n"
     "Design-based weighted proportions with confidence intervals, for every level of\n"
     "every question in every segment, from one pass over DATA (matches R's survey).\n"
+    "DATA is a CSV file, or - for standard input.\n"
     "\n"
     "design:\n"
     "  --weight COL  --strata COL  --psu COL  --fpc COL\n"
