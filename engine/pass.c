@@ -1535,7 +1535,8 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
            (uint64_t)nbase << 32 | (uint64_t)nc;
     memcpy(r + 1, k, kl);
     r[words - 1] = 0;
-    memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
+    if (nc) /* (a row outside --base has no cells, and maybe no cell buffer yet) */
+        memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
     size_t e = (size_t)h & rc->pmask;
     while (rc->ptab[e].off)
         e = (e + 1) & rc->pmask;
