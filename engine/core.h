@@ -184,6 +184,7 @@ typedef struct rt_question {
     const plan_question *pq;
     size_t *cols;       /* column indices */
     strmap levels;      /* SINGLE and CODES: discovered levels; MULTI: column names */
+    size_t *rule_level; /* per recode rule: its level id (rules may share a level) */
     scache lcache;
     size_t *order;      /* after the pass: display position -> level id */
     size_t *rank;       /* level id -> display position */

@@ -446,11 +446,15 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             for (size_t j = 0; j < q->pq->ncolumns; j++)
                 if (smap_put(&q->levels, q->pq->columns[j], strlen(q->pq->columns[j]), NULL) < 0)
                     return nomem(err);
-        /* recoded levels come in rule order */
+        /* recoded levels come in rule order; rules may share a level */
+        if (q->pq->nrecodes && !(q->rule_level = malloc(q->pq->nrecodes * sizeof *q->rule_level)))
+            return nomem(err);
         for (size_t j = 0; j < q->pq->nrecodes; j++) {
             const char *lv = q->pq->recodes[j].level;
-            if (smap_put(&q->levels, lv, strlen(lv), NULL) < 0)
+            long id = smap_put(&q->levels, lv, strlen(lv), NULL);
+            if (id < 0)
                 return nomem(err);
+            q->rule_level[j] = (size_t)id;
         }
         if (q->pq->ncolumns > maxlv)
             maxlv = q->pq->ncolumns;
@@ -962,7 +966,8 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
                     size_t k = 0;
                     while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
                         k++;
-                    x = k == q->pq->nrecodes ? -1 : (int32_t)k; /* no rule: missing */
+                    /* no rule: missing */
+                    x = k == q->pq->nrecodes ? -1 : (int32_t)q->rule_level[k];
                 } else {
                     long id;
                     if ((st = level_id(t, q, s, n, row, c, &id, err)))
@@ -2489,6 +2494,7 @@ void shopstat_totals_free(shopstat_totals *t)
     row_ctx_free(t->rc); /* reads the segments and questions */
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
+        free(t->q[i].rule_level);
         free(t->q[i].cols);
         free(t->q[i].order);
         free(t->q[i].rank);

@@ -1,4 +1,5 @@
-/* libFuzzer target: the --segment / --multi / --multi-codes / recode parsers, then a pass using them. */
+/* libFuzzer target: the --segment / --multi / --multi-codes / --base / recode parsers, then a pass
+ * using them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* Each input line is one call: its first byte picks the parser (mod 6), the rest is the
+/* Each input line is one call: its first byte picks the parser (mod 8), the rest is the
  * argument as a user would type it after the flag. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -64,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         const char *arg = line + 1;
         shopstat_status st = SHOPSTAT_OK;
-        switch ((unsigned char)line[0] % 6) {
+        switch ((unsigned char)line[0] % 8) {
         case 0:
             st = shopstat_plan_parse_multi(p, arg, &err);
             break;
@@ -79,6 +80,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 4:
             st = shopstat_plan_add_by(p, arg, &err);
+            break;
+        case 6:
+            st = shopstat_plan_parse_base(p, arg, &err);
+            break;
+        case 7:
+            /* a --by set of its own, as a report table with a base makes */
+            st = shopstat_plan_add_by_where(p, arg, "t", NULL, 0, &err);
             break;
         default: {
             /* "A|B": declare a comparison of two segments */

@@ -228,5 +228,20 @@ else
     ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
 fi
 
+# ---- recode rules that share a level: every rule's rows land in that level ----
+sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
+cat >>"$T/rc.yml" <<'YML'
+  sec: {column: sector, recode: {"2": "A", "1": "A", "3-8": "B"}}
+tables:
+  - {question: sec, chart: none}
+YML
+if $S report "$T/rc.yml" -o "$T/rc" --quiet --no-charts 2>"$T/rc.err"; then
+    n12=$(awk -F, 'NR > 1 && ($3 == 1 || $3 == 2) { n++ } END { print n }' $TT/respondents.csv)
+    check "recode: sectors 1 and 2 make level A ($n12 sites)" \
+        grep -q "^sec,sec,A,all,974,974,$n12," "$T/rc/tables.csv"
+else
+    ko "report with shared recode levels failed: $(cat "$T/rc.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -389,6 +389,30 @@ static void test_by_where(void **state)
     shopstat_plan_free(p);
 }
 
+/* Recode rules that share a level: a value matching the second rule for "Low" is Low (it
+ * used to take the level numbered like the rule, here High). */
+static void test_recode_rules_share_a_level(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "1", "Low", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "2", "Low", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "3-5", "High", NULL), SHOPSTAT_OK);
+    /* values 2, 2, 2, 1, 4, 9 (9: no rule, missing): Low 4 of 5, High 1 of 5 */
+    run r = tab("v\n2\n2\n2\n1\n4\n9\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_nlevels(r.t, 0), 2);
+    const shopstat_estimate *lo = find(&r, "Low", "all"), *hi = find(&r, "High", "all");
+    assert_int_equal(lo->count, 4);
+    assert_int_equal(hi->count, 1);
+    assert_int_equal(lo->base_n, 5);
+    assert_close(lo->proportion, 4.0 / 5.0, 1e-15);
+    assert_close(hi->proportion, 1.0 / 5.0, 1e-15);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Unknown columns name the flag, suggest the closest name and list the columns. */
 static void test_unknown_column(void **state)
 {
@@ -433,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_subset_vs_total_not_independent),
         cmocka_unit_test(test_waves_are_independent_samples),
         cmocka_unit_test(test_by_where),
+        cmocka_unit_test(test_recode_rules_share_a_level),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
     };
