@@ -1203,25 +1203,37 @@ static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_er
     return uid;
 }
 
+/* Whether the row meets all n conditions (their columns cols, a truth per value id in
+ * cache[j], filled at first sight): 1 or 0; -1 out of memory. */
+static int conds_hold(row_ctx *rc, const plan_cond *conds, const size_t *cols, itab *cache,
+                      size_t n, const shopstat_row *row)
+{
+    for (size_t j = 0; j < n; j++) {
+        size_t c = cols[j];
+        long v = row_vid(rc, c);
+        int32_t in = itab_get(&cache[j], v);
+        if (in == UNKNOWN) {
+            in = cond_match(rc->t, &conds[j], row->fields[c], row->lens[c]);
+            if (itab_set(&cache[j], v, in))
+                return -1;
+        }
+        if (!in)
+            return 0;
+    }
+    return 1;
+}
+
 /* Segment of a --by value, created at its first appearance; -1 when missing. */
 static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row, int32_t *out,
                                   shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     rt_by *by = &t->by[b];
-    for (size_t j = 0; j < by->nconds; j++) { /* the set's conditions (a table's base) */
-        size_t c = by->condcols[j];
-        long v = row_vid(rc, c);
-        int32_t in = itab_get(&rc->bycond[b][j], v);
-        if (in == UNKNOWN) {
-            in = cond_match(t, &by->conds[j], row->fields[c], row->lens[c]);
-            if (itab_set(&rc->bycond[b][j], v, in))
-                return nomem(err);
-        }
-        if (!in) {
-            *out = -1;
-            return SHOPSTAT_OK;
-        }
+    /* the set's conditions (a report table's base) */
+    int in = conds_hold(rc, by->conds, by->condcols, rc->bycond[b], by->nconds, row);
+    if (in <= 0) {
+        *out = -1;
+        return in < 0 ? nomem(err) : SHOPSTAT_OK;
     }
     long vid = row_vid(rc, by->column);
     int32_t x = itab_get(&rc->by[b], vid);
@@ -1344,38 +1356,21 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
     shopstat_totals *t = rc->t;
     shopstat_status st;
     /* --base: a row outside it is in no segment (but in the design) */
-    *outside = 0;
-    for (size_t j = 0; j < t->plan->nbase; j++) {
-        size_t c = t->basecols[j];
-        long v = row_vid(rc, c);
-        int32_t in = itab_get(&rc->basecond[j], v);
-        if (in == UNKNOWN) {
-            in = cond_match(t, &t->plan->base[j], row->fields[c], row->lens[c]);
-            if (itab_set(&rc->basecond[j], v, in))
-                return nomem(err);
-        }
-        if (!in) {
-            *outside = 1;
-            *out = rc->bcell;
-            *ncells = *nbases = 0;
-            return SHOPSTAT_OK;
-        }
+    int in = conds_hold(rc, t->plan->base, t->basecols, rc->basecond, t->plan->nbase, row);
+    if (in < 0)
+        return nomem(err);
+    *outside = !in;
+    if (*outside) {
+        *out = rc->bcell;
+        *ncells = *nbases = 0;
+        return SHOPSTAT_OK;
     }
     /* segments this row belongs to: condition truths per value, computed once */
     size_t na = 0;
     for (size_t s = 0; s < rc->nfixed; s++) {
         const rt_segment *rs = &t->seg[s];
-        int32_t in = 1;
-        for (size_t j = 0; j < rs->nconds && in; j++) {
-            size_t c = rc->condcols[s][j];
-            long v = row_vid(rc, c);
-            in = itab_get(&rc->cond[s][j], v);
-            if (in == UNKNOWN) {
-                in = cond_match(t, &rs->conds[j], row->fields[c], row->lens[c]);
-                if (itab_set(&rc->cond[s][j], v, in))
-                    return nomem(err);
-            }
-        }
+        if ((in = conds_hold(rc, rs->conds, rc->condcols[s], rc->cond[s], rs->nconds, row)) < 0)
+            return nomem(err);
         if (in)
             t->active[na++] = s;
     }
