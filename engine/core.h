@@ -345,10 +345,12 @@ typedef struct rep_state rep_state;
 
 /* Bind the replicate columns named by the plan's design (called by bind()). */
 shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err);
-/* Read one row's replicate weights (before rep_add; w is its full-sample weight); adds
- * to the whole-sample cross-product. */
+/* Read one row's replicate weights (before rep_add; w is its full-sample weight). */
 shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                         shopstat_error *err);
+/* After rep_row, for a row of the design (inside --base: R's subset of a replicate design
+ * drops the other rows): add it to the whole design's X'X, whose rank gives the df. */
+void rep_row_design(shopstat_totals *t);
 /* After the last row: complete the cross-products (before any df is asked for). */
 void rep_finish(shopstat_totals *t);
 /* Add the current row's replicate weights into cell c; base: c is a domain's base cell.

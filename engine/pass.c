@@ -413,10 +413,6 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     for (size_t j = 0; j < p->nbase; j++)
         if ((st = bind_column(t, p->base[j].column, "--base", &t->basecols[j], err)))
             return st;
-    if (p->design.repweights && p->nbase)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--base cannot be combined with --repweights yet: define "
-                                  "the base as a --segment instead");
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
     t->element = t->pcol == SIZE_MAX;
@@ -1753,6 +1749,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         return nomem(err);
     double w2 = w * w;
     if (t->rep) {
+        if (!outside)
+            rep_row_design(t);
         /* replicate designs add each cell's replicate weights as they go */
         uint32_t pos = w > 0;
         for (size_t i = 0; i < nc; i++) {

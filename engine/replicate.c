@@ -563,11 +563,16 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                 rp->cur_dir = (size_t)id;
         }
     }
+    return SHOPSTAT_OK;
+}
+
+void rep_row_design(shopstat_totals *t)
+{
+    rep_state *rp = t->rep;
     if (rp->direct)
         gram_add(rp, &rp->all);
     else
         rp->allc[rp->cur_dir] += rp->c;
-    return SHOPSTAT_OK;
 }
 
 /* Cells up to c in T and acc; 0 or -1. */

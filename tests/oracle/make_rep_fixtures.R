@@ -173,6 +173,12 @@ s_eq <- function(dat, name, col, values) {
     attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", paste(values, collapse = ",")))
     segs
 }
+# --base COL:V1,V2: R's subset of a replicate design drops the other rows.
+b_eq <- function(dat, col, values) {
+    x <- dat$txt[[col]]
+    list(rows = !is.na(x) & x %in% values,
+         flags = c("--base", paste0(col, ":", paste(values, collapse = ","))))
+}
 seg_list <- function(dat, ...) {
     groups <- list(...)
     segs <- c(list(list(name = "all", rows = rep(TRUE, nrow(dat$num)))),
@@ -184,13 +190,15 @@ seg_list <- function(dat, ...) {
 ## ---------------------------------------------------------------- tab
 ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin",
                  beta = "beta")
-run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95) {
+run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95,
+                    base = NULL) {
     dat <- D[[dataset]]
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     w <- dat$num[[spec$weight]]
     des <- make_rep(dat, spec)
     out <- list()
     for (q in questions) for (l in q$levels) for (s in segs) {
-        d <- s$rows & q$answered
+        d <- s$rows & q$answered & inbase
         y <- q$y(l); y[is.na(y)] <- 0
         des$variables$yy <- y
         sub <- des[d, ]
@@ -212,7 +220,7 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
     res <- do.call(rbind, out)
     write_expected(case, res)
     args <- c("tab", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
-              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags)
     if (ci != "logit") args <- c(args, "--ci", ci)
     if (level != 0.95) args <- c(args, "--level", level)
     add_case(case, args)
@@ -220,10 +228,12 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
 }
 
 ## ---------------------------------------------------------------- compare
-run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm") {
+run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm",
+                        base = NULL) {
     dat <- D[[dataset]]
-    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
-    des <- make_rep(dat, spec)
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
+    byname <- setNames(lapply(segs, function(s) s$rows[inbase]), vapply(segs, `[[`, "", "name"))
+    des <- make_rep(dat, spec)[inbase, ]
     dfree <- degf(des)
     tq <- qt(0.975, dfree)
     out <- list()
@@ -233,8 +243,9 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
         rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
         fam <- list()
         for (l in q$levels) {
-            y <- q$y(l); y[is.na(y)] <- 0
-            a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
+            y <- q$y(l)[inbase]; y[is.na(y)] <- 0
+            ans <- q$answered[inbase]
+            a <- as.numeric(ra & ans); b <- as.numeric(rb & ans)
             des$variables$ya <- y * a; des$variables$na <- a
             des$variables$yb <- y * b; des$variables$nb <- b
             # the difference re-estimated on every replicate
@@ -260,18 +271,19 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     res$df <- fmt_int(res$df)
     write_expected(case, res)
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
-              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"),
+              unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", pairs)))
     if (adjust != "holm") args <- c(args, "--adjust", adjust)
     add_case(case, args)
 }
 
 ## ---------------------------------------------------------------- chisq
-run_chisq <- function(case, dataset, spec, var, by) {
+run_chisq <- function(case, dataset, spec, var, by, base = NULL) {
     dat <- D[[dataset]]
     des <- make_rep(dat, spec)
     des$variables[[var]] <- dat$txt[[var]]
     des$variables[[by]] <- dat$txt[[by]]
+    if (!is.null(base)) des <- des[base$rows, ]
     res <- svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
     write_expected(case, data.frame(variable = var, by = by,
                                     statistic = fmt_num(res$statistic[[1]]),
@@ -279,7 +291,7 @@ run_chisq <- function(case, dataset, spec, var, by) {
                                     ddf = fmt_num(res$parameter[["ddf"]]),
                                     p_value = fmt_num(res$p.value[[1]])))
     add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
-                     "--var", var, "--by", by))
+                     "--var", var, "--by", by, base$flags))
 }
 
 ## ---------------------------------------------------------------- the cases
@@ -346,6 +358,15 @@ run_compare("rep_nhanes_fay_cmp", "rep_nhanes", S_fay, list(q_var(NH, "HI_CHOL")
 
 run_chisq("rep_nhanes_brr_chisq", "rep_nhanes", S_brr, "HI_CHOL", "race")
 run_chisq("rep_apistrat_jkn_chisq", "rep_apistrat", S_jkn, "sch_wide", "stype")
+# --base: R's subset of a replicate design drops the other rows (degf and svychisq's N over
+# the base rows only)
+run_tab("rep_apiclus1_jk1_base", "rep_apiclus1", S_jk1, list(q_var(C1, "awards")),
+        seg_list(C1, s_eq(C1, "elem", "stype", "E")), base = b_eq(C1, "sch_wide", "Yes"))
+run_compare("rep_nhanes_brr_cmp_base", "rep_nhanes", S_brr, list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), c("women:all", "women:rest"),
+            base = b_eq(NH, "race", c("1", "3")))
+run_chisq("rep_apistrat_jkn_chisq_base", "rep_apistrat", S_jkn, "sch_wide", "stype",
+          base = b_eq(A, "comp_imp", "Yes"))
 
 ## ---------------------------------------------------------------- creating replicates
 # `shopstat replicate` must write R's as.svrepdesign() weights (weights(rd, "analysis")):
