@@ -846,19 +846,26 @@ shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p
 {
     const rep_state *rp = t->rep;
     size_t R = rp->R;
-    double *th = malloc(2 * R * sizeof *th);
+    double *th = calloc(2 * R, sizeof *th);
     if (!th)
         return nomem(err);
     double *lg = th + R;
+    int unbounded = 0;
     for (size_t r = 0; r < R; r++) {
         double W = rtot(rp, d, r);
         th[r] = rtot(rp, c, r) / W;
         lg[r] = log(th[r] / (1 - th[r]));
+        /* a replicate where the domain's proportion is 0 or 1 */
+        unbounded |= isinf(lg[r]) && rp->rscales[r] > 0;
     }
     rep_cov(rp, th, 1, &p, var);
     if (var_logit) {
         double lp = log(p / (1 - p));
         rep_cov(rp, lg, 1, &lp, var_logit);
+        /* its logit is infinite: so is the logit-scale variance, and the interval is
+         * [0, 1] (R's svyglm does not converge there and gives NaN or arbitrary limits) */
+        if (unbounded)
+            *var_logit = INFINITY;
     }
     free(th);
     return SHOPSTAT_OK;
