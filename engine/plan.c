@@ -414,6 +414,34 @@ static plan_segment *push_segment(shopstat_plan *p, shopstat_error *err)
     return s;
 }
 
+/* Copy the conditions into seg (its name, and by_column for SEG_BY, already allocated or
+ * NULL when that failed) and append it; on any failure free seg, leaving the plan as it
+ * was. */
+static shopstat_status append_segment(shopstat_plan *p, plan_segment *seg,
+                                      const shopstat_cond *conds, size_t nconds,
+                                      shopstat_error *err)
+{
+    shopstat_status st = SHOPSTAT_OK;
+    if (!seg->name || (seg->kind == SEG_BY && !seg->by_column) ||
+        (nconds && !(seg->conds = calloc(nconds, sizeof *seg->conds))))
+        st = nomem(err);
+    for (size_t i = 0; !st && i < nconds; i++) {
+        seg->nconds++;
+        st = plan_cond_copy(&seg->conds[i], &conds[i], err);
+    }
+    plan_segment *s = st ? NULL : push_segment(p, err);
+    if (!s) {
+        free(seg->name);
+        free(seg->by_column);
+        for (size_t j = 0; j < seg->nconds; j++)
+            plan_cond_free(&seg->conds[j]);
+        free(seg->conds);
+        return st ? st : SHOPSTAT_ENOMEM;
+    }
+    *s = *seg;
+    return SHOPSTAT_OK;
+}
+
 shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
                                           const shopstat_cond *conds, size_t nconds,
                                           shopstat_error *err)
@@ -425,22 +453,8 @@ shopstat_status shopstat_plan_add_segment(shopstat_plan *p, const char *name,
     plan_segment seg;
     memset(&seg, 0, sizeof seg);
     seg.kind = SEG_COND;
-    if (!(seg.name = dupstr(name)) || (nconds && !(seg.conds = calloc(nconds, sizeof *seg.conds))))
-        st = nomem(err);
-    for (size_t i = 0; !st && i < nconds; i++) {
-        seg.nconds++;
-        st = plan_cond_copy(&seg.conds[i], &conds[i], err);
-    }
-    plan_segment *s = st ? NULL : push_segment(p, err);
-    if (!s) {
-        free(seg.name);
-        for (size_t j = 0; j < seg.nconds; j++)
-            plan_cond_free(&seg.conds[j]);
-        free(seg.conds);
-        return st ? st : SHOPSTAT_ENOMEM;
-    }
-    *s = seg;
-    return SHOPSTAT_OK;
+    seg.name = dupstr(name);
+    return append_segment(p, &seg, conds, nconds, err);
 }
 
 shopstat_status shopstat_plan_add_by(shopstat_plan *p, const char *column, shopstat_error *err)
@@ -475,25 +489,9 @@ shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column,
                        : shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                             "--by %s is given twice", column);
         }
-    shopstat_status st = SHOPSTAT_OK;
-    if (!seg.name || !(seg.by_column = dupstr(column)) ||
-        (nconds && !(seg.conds = calloc(nconds, sizeof *seg.conds))))
-        st = nomem(err);
-    for (size_t i = 0; !st && i < nconds; i++) {
-        seg.nconds++;
-        st = plan_cond_copy(&seg.conds[i], &conds[i], err);
-    }
-    plan_segment *s = st ? NULL : push_segment(p, err);
-    if (!s) {
-        free(seg.name);
-        free(seg.by_column);
-        for (size_t j = 0; j < seg.nconds; j++)
-            plan_cond_free(&seg.conds[j]);
-        free(seg.conds);
-        return st ? st : SHOPSTAT_ENOMEM;
-    }
-    *s = seg;
-    return SHOPSTAT_OK;
+    if (seg.name)
+        seg.by_column = dupstr(column);
+    return append_segment(p, &seg, conds, nconds, err);
 }
 
 shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const char *b,
