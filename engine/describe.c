@@ -949,11 +949,11 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
         return err->status;
     shopstat_status s = SHOPSTAT_OK;
     desc_job dj = {ds, d};
-    chunk_job job = {&dj, desc_begin, desc_row, desc_merge, desc_free, NULL};
+    chunk_job job = {&dj, desc_begin, desc_row, desc_merge, desc_free, NULL, 1};
     size_t rows = 0;
     if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) == 0) {
-        ds->rows_read = rows;
-        ds->rows_skipped = 0;
+        ds->rows_skipped = shopstat_reader_rows_skipped(r);
+        ds->rows_read = ds->rows_skipped + rows;
     } else {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);

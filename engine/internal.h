@@ -43,13 +43,23 @@ static inline const char *strmap_key(const strmap *m, size_t i)
 
 typedef struct reader_range reader_range;
 
-/* 1 when r (opened, header read, not run) can be parsed in byte ranges: a regular file,
- * UTF-8 without conversion, no skip_rows. Sets the offset of the first data byte and the
+/* Reads the rows the options skip after the header (none past them): 0 when r then stands
+ * at the first data row, -1 when it could not (an error, kept for shopstat_reader_run to
+ * report, or the end of the file). */
+int reader_skip_rows(shopstat_reader *r);
+/* 1 when r (opened, header and skipped rows read, not run) can be parsed in byte ranges: a
+ * regular file, UTF-8 without conversion. Sets the offset of the first data byte and the
  * file size. */
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size);
 /* A parser of byte ranges of r's file (own descriptor, own libcsv); NULL on failure. */
 reader_range *reader_range_new(const shopstat_reader *r);
 void reader_range_free(reader_range *rr);
+/* With eol NULL: count line ends from now on (every CR and LF byte, as the exact reader);
+ * else add the counts so far to eol[0..3) (LF, CRLF, CR). */
+void reader_range_count_eol(reader_range *rr, size_t *eol);
+/* Add line ends counted by ranges to r's own (header, skipped rows): its dialect's line
+ * ending becomes "mixed" when more than one kind was seen, as after shopstat_reader_run. */
+void reader_note_eol(shopstat_reader *r, const size_t *eol);
 /* Offset just after the first LF at or after off (file_size if none). */
 size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size);
 /* Parse [begin, end), which must start at a record boundary, calling fn per row (all
@@ -74,6 +84,7 @@ typedef struct chunk_job {
     shopstat_status (*merge)(void *arg, void *w, void **map);
     void (*free_state)(void *w);
     void (*free_map)(void *map); /* may be NULL */
+    int count_eol; /* count line ends into r's dialect (describe) */
 } chunk_job;
 
 /* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */

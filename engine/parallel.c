@@ -46,6 +46,7 @@ typedef struct par {
     size_t rows;
     int failed;
     const shopstat_pass_opts *o; /* progress callback, may be NULL */
+    size_t eol[3];               /* line ends of every chunk (job->count_eol) */
 } par;
 
 /* Start of chunk k: the first byte after the first LF at or after its nominal offset. */
@@ -94,6 +95,8 @@ static void *worker(void *arg)
     memset(sl, 0, sizeof sl);
     reader_range *rr = reader_range_new(pp->r);
     int ok = rr != NULL;
+    if (rr && job->count_eol)
+        reader_range_count_eol(rr, NULL);
     pthread_mutex_lock(&pp->mu);
     for (;;) {
         if (!ok) {
@@ -145,6 +148,8 @@ static void *worker(void *arg)
             break;
         pthread_cond_wait(&pp->cv, &pp->mu);
     }
+    if (rr && job->count_eol)
+        reader_range_count_eol(rr, pp->eol);
     pthread_mutex_unlock(&pp->mu);
     for (int i = 0; i < SLOTS; i++) {
         if (sl[i].map && job->free_map)
@@ -189,6 +194,8 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pp.o = o;
     pp.r = r;
     *rows = 0;
+    if (reader_skip_rows(r) != 0)
+        return -1;
     if (!reader_range_capable(r, &pp.data_start, &pp.file_size))
         return -1;
     size_t bytes = pp.file_size - pp.data_start;
@@ -226,7 +233,11 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pthread_cond_destroy(&pp.cv);
     free(pp.ready);
     *rows = pp.rows;
-    return pp.failed ? -1 : 0;
+    if (pp.failed)
+        return -1;
+    if (job->count_eol)
+        reader_note_eol(r, pp.eol);
+    return 0;
 }
 
 /* ---- the totals of a plan (tab, compare, chisq, report) as a chunk job ---- */
@@ -285,10 +296,11 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     size_t rows = 0;
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
         chunk_job job = {&tj, totals_begin, pass_row, totals_merge, totals_free,
-                         totals_map_free};
+                         totals_map_free, 0};
         if (chunk_run(&job, r, chunk_threads(o),
                       p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK, o, &rows) == 0) {
-            tj.g->acct.read = rows;
+            tj.g->acct.read = shopstat_reader_rows_skipped(r) + rows;
+            tj.g->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
             if (pass_finish(tj.g, NULL, &e) == SHOPSTAT_OK) {
                 *out = tj.g;
                 return SHOPSTAT_OK;

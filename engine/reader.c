@@ -150,6 +150,9 @@ struct shopstat_reader {
     shopstat_row_fn fn;
     void *ctx;
     int ran;
+    /* what stopped reader_skip_rows, reported by shopstat_reader_run */
+    shopstat_status skip_status;
+    shopstat_error skip_err;
 };
 
 void shopstat_csv_opts_init(shopstat_csv_opts *o)
@@ -1083,12 +1086,16 @@ shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void
         return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, 0, 0,
                                   "shopstat_reader_run called twice");
     r->ran = 1;
+    if (r->skip_status != SHOPSTAT_OK) {
+        *err = r->skip_err;
+        return r->skip_status;
+    }
     r->fn = fn;
     r->ctx = ctx;
     r->err = err;
     if (ensure_arrays(r, r->ncols) != 0)
         return nomem(r, err);
-    r->fast = r->opts.skip_rows == 0;
+    r->fast = r->rows_read >= r->opts.skip_rows;
     int done = 0;
     while (!done) {
         shopstat_status s = step(r, 0, &done, err);
@@ -1096,8 +1103,8 @@ shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void
             return s;
     }
     /* The header told the line ending; say "mixed" if the data used several. */
-    if ((r->n_lf > 0) + (r->n_crlf > 0) + (r->n_cr > 0) > 1)
-        r->d.line_ending = "mixed";
+    const size_t none[3] = {0, 0, 0};
+    reader_note_eol(r, none);
     return SHOPSTAT_OK;
 }
 
@@ -1406,6 +1413,10 @@ struct reader_range {
     void *ctx;
     shopstat_status status;
     shopstat_error *err;
+    /* line ends counted as the exact scanner counts them (every CR and LF byte, quoted
+     * ones too), for describe's "line ends"; cr_last: the last block ended with a CR */
+    int count_eol, cr_last;
+    size_t eol[3]; /* LF, CRLF, CR */
 };
 
 /* libcsv grows its field buffer with this: refusing beyond the field cap bounds what a
@@ -1417,10 +1428,35 @@ static void *range_realloc(void *p, size_t n)
     return realloc(p, n);
 }
 
+int reader_skip_rows(shopstat_reader *r)
+{
+    if (r->ran || r->skip_status != SHOPSTAT_OK)
+        return -1;
+    if (r->rows_read >= r->opts.skip_rows)
+        return 0;
+    /* the rows are read as the header was: the scanner stops right after each row's line
+     * end, so libcsv has seen nothing past the last skipped row */
+    r->err = &r->skip_err;
+    while (r->header_done && r->rows_read < r->opts.skip_rows && !r->finished) {
+        int done = 0;
+        shopstat_status s = step(r, 1, &done, &r->skip_err);
+        if (s != SHOPSTAT_OK) {
+            r->skip_status = s;
+            break;
+        }
+    }
+    r->err = NULL;
+    return r->skip_status == SHOPSTAT_OK && !r->finished &&
+                   r->rows_read >= r->opts.skip_rows
+               ? 0
+               : -1;
+}
+
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input is read once, in order, even when it is a redirected file) */
-    if (r->ran || !r->fp || r->from_stdin || r->cd != (iconv_t)-1 || r->opts.skip_rows ||
+    if (r->ran || !r->fp || r->from_stdin || r->cd != (iconv_t)-1 ||
+        r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
         !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
         return 0;
     struct stat sb;
@@ -1581,6 +1617,76 @@ static int range_validate(reader_range *rr, const unsigned char *s, size_t n)
     return 0;
 }
 
+/* The bytes equal to the byte of pat (repeated in each byte) in w, marked 0x80. */
+static inline uint64_t byte_mask(uint64_t w, uint64_t pat)
+{
+    uint64_t x = w ^ pat;
+    uint64_t t = ((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x;
+    return ~t & 0x8080808080808080ULL;
+}
+
+/* Count the line ends of a block: a CR directly followed by an LF is one CRLF (also
+ * across blocks), any other CR or LF one CR or LF, as newline() does. */
+static void range_count_eol(reader_range *rr, const unsigned char *s, size_t n)
+{
+    size_t lf = 0, cr = 0, crlf = 0;
+    int prev_cr = rr->cr_last;
+    size_t i = 0;
+    if (memchr(s, '\r', n) == NULL) {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            lf += (size_t)__builtin_popcountll(byte_mask(w, 0x0a0a0a0a0a0a0a0aULL));
+        }
+        for (; i < n; i++)
+            lf += s[i] == '\n';
+        crlf = prev_cr && n && s[0] == '\n';
+        prev_cr = 0;
+    } else {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            uint64_t ml = byte_mask(w, 0x0a0a0a0a0a0a0a0aULL);
+            uint64_t mc = byte_mask(w, 0x0d0d0d0d0d0d0d0dULL);
+            lf += (size_t)__builtin_popcountll(ml);
+            cr += (size_t)__builtin_popcountll(mc);
+            /* (little-endian: the byte after byte k is byte k + 1, 8 bits up) */
+            crlf += (size_t)__builtin_popcountll((mc << 8 | (uint64_t)prev_cr << 7) & ml);
+            prev_cr = (int)(mc >> 63);
+        }
+        for (; i < n; i++) {
+            lf += s[i] == '\n';
+            cr += s[i] == '\r';
+            crlf += prev_cr && s[i] == '\n';
+            prev_cr = s[i] == '\r';
+        }
+    }
+    rr->cr_last = prev_cr;
+    rr->eol[0] += lf - crlf;
+    rr->eol[1] += crlf;
+    rr->eol[2] += cr;
+    rr->eol[2] -= crlf; /* (a CRLF across blocks: its CR was counted in the block before) */
+}
+
+void reader_range_count_eol(reader_range *rr, size_t *eol)
+{
+    if (!eol) {
+        rr->count_eol = 1;
+        return;
+    }
+    for (int k = 0; k < 3; k++)
+        eol[k] += rr->eol[k];
+}
+
+void reader_note_eol(shopstat_reader *r, const size_t *eol)
+{
+    r->n_lf += eol[0];
+    r->n_crlf += eol[1];
+    r->n_cr += eol[2];
+    if ((r->n_lf > 0) + (r->n_crlf > 0) + (r->n_cr > 0) > 1)
+        r->d.line_ending = "mixed";
+}
+
 size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size)
 {
     while (off < file_size) {
@@ -1609,6 +1715,9 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     rr->nf = 0;
     rr->rowlen = 0;
     rr->utf.need = 0;
+    /* a range starts after an LF, but the first one after the CR of the exact reader's
+     * last line end when that was a CRLF */
+    rr->cr_last = begin > 0 && rr->r->cr_next == begin;
     *rows = 0;
     size_t off = begin;
     while (off < end && !rr->failed) {
@@ -1621,6 +1730,8 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
             range_fail(rr, SHOPSTAT_EINPUT);
             break;
         }
+        if (rr->count_eol)
+            range_count_eol(rr, rr->buf, (size_t)got);
         if (csv_parse(&rr->p, rr->buf, (size_t)got, range_field, range_row, rr) != (size_t)got)
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;

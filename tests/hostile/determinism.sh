@@ -167,10 +167,15 @@ awk 'BEGIN { srand(7); print "id,region,panel,wt,fpc,txt,code";
                         0.5 + rand() * 3, 1000 + r, int(rand() * 1e8),
                         "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz",
                         int(rand() * 7) } }' >desc.csv
-for f in base desc; do
+# skip: the same after two Qualtrics-like rows (a quoted newline, CRLF) that --skip-rows
+# skips: the chunks start after them
+{ head -n 1 desc.csv; printf '"Respondent\r\nID",Region,Panel,"Weight, final",FPC,Text,Code\r\n'
+  printf '"{""ImportId"":""QID1""}",,,,,,\n'; tail -n +2 desc.csv; } >skip.csv
+for f in base desc skip; do
     case $f in
     base) dd=(--weight wt --strata region --psu panel) ;;
     desc) dd=(--weight wt --strata region --psu panel --fpc fpc) ;;
+    skip) dd=(--weight wt --strata region --psu panel --fpc fpc --skip-rows 2) ;;
     esac
     cat "$f.csv" | timeout 60 "$S" describe /dev/stdin "${dd[@]}" 2>err | tail -n +2 >"d_${f}_pipe.txt"
     # 64 KiB chunks: the caps are reached in the merged description; 2 MiB chunks (over

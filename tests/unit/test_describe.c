@@ -261,6 +261,73 @@ static void test_skip_rows_accounting(void **state)
     unlink(path);
 }
 
+/* "line ends" as the exact reader tells them (every CR and LF byte, quoted ones too), when
+ * the file is described in chunks on 1-3 threads: a CRLF split by the 256 KiB read block,
+ * the header's CRLF whose LF starts the data, one LF among CRLFs, a CRLF in a quoted field
+ * of an LF file, all after a skipped row or not. */
+static void on_chunk(void *ctx, size_t bytes, size_t rows)
+{
+    (void)bytes;
+    (void)rows;
+    ++*(size_t *)ctx;
+}
+
+static void expect_line_ends(const char *text, size_t skip, const char *want)
+{
+    write_text(text);
+    for (int th = 1; th <= 3; th++)
+        for (int big = 0; big <= 1; big++) {
+            shopstat_csv_opts co;
+            shopstat_csv_opts_init(&co);
+            co.skip_rows = skip;
+            shopstat_reader *r = NULL;
+            shopstat_error err;
+            assert_int_equal(shopstat_reader_open(path, &co, &r, &err), SHOPSTAT_OK);
+            size_t chunks = 0;
+            shopstat_pass_opts o;
+            shopstat_pass_opts_init(&o);
+            o.threads = th;
+            o.chunk_bytes = big ? (size_t)1 << 30 : 4096;
+            o.progress = on_chunk;
+            o.progress_ctx = &chunks;
+            shopstat_description *ds = NULL;
+            assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+            assert_true(chunks >= 1); /* the chunked pass, not the exact one */
+            assert_string_equal(shopstat_reader_dialect(r)->line_ending, want);
+            shopstat_description_free(ds);
+            shopstat_reader_free(r);
+        }
+    unlink(path);
+}
+
+static void test_line_ends_in_chunks(void **state)
+{
+    (void)state;
+    /* rows of 65 bytes after a 5-byte header: the CR of row 4033 is the last byte of the
+     * first 256 KiB block of data, its LF the first of the next */
+    size_t rows = 5000, len = 5 + rows * 65;
+    char *t = malloc(len + 64);
+    assert_non_null(t);
+    memcpy(t, "a,b\r\n", 5);
+    for (size_t i = 0; i < rows; i++)
+        snprintf(t + 5 + i * 65, 66, "%zu,%-*s\r\n", i % 10, 61, "x");
+    assert_int_equal(strlen(t), len);
+    assert_int_equal(t[5 + 262143], '\r');
+    expect_line_ends(t, 0, "CRLF");
+    expect_line_ends(t, 3, "CRLF");
+    t[5 + 100 * 65 - 2] = ' '; /* one row ends with an LF alone */
+    expect_line_ends(t, 0, "mixed");
+    expect_line_ends(t, 3, "mixed");
+    for (size_t i = 0; i < rows; i++) /* LF only, then one quoted CRLF */
+        snprintf(t + 4 + i * 64, 65, "%zu,%-*s\n", i % 10, 61, "x");
+    memcpy(t, "a,b\n", 4);
+    expect_line_ends(t, 0, "LF");
+    memcpy(t + 4 + 3000 * 64 + 2, "\"y\r\nz\"", 7);
+    expect_line_ends(t, 0, "mixed");
+    expect_line_ends(t, 1, "mixed");
+    free(t);
+}
+
 static void expect_error(const char *data, const char *weight, const char *strata,
                          const char *psu, const char *fpc, size_t skip, const char *want)
 {
@@ -324,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_types_and_caps),
         cmocka_unit_test(test_binned_median),
         cmocka_unit_test(test_skip_rows_accounting),
+        cmocka_unit_test(test_line_ends_in_chunks),
         cmocka_unit_test(test_design_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,8 @@ static char *write_tmp(const char *csv)
 
 /* 1: plan() adds --base spend:1,2 (rows with spend 3 are in no segment) */
 static int with_base;
+/* run() opens the file with this many rows skipped after the header */
+static size_t skip_rows;
 
 static shopstat_plan *plan(void)
 {
@@ -100,7 +102,15 @@ typedef struct result {
     size_t nstrata, npsu;
     shopstat_totals *t;
     shopstat_plan *p; /* the estimates' names point into it */
+    size_t progress_calls; /* the chunked pass reports once per chunk */
 } result;
+
+static void count_progress(void *ctx, size_t bytes, size_t rows)
+{
+    (void)bytes;
+    (void)rows;
+    ++*(size_t *)ctx;
+}
 
 static result run(const char *path, int threads, size_t chunk)
 {
@@ -108,12 +118,17 @@ static result run(const char *path, int threads, size_t chunk)
     memset(&r, 0, sizeof r);
     shopstat_plan *p = plan();
     shopstat_reader *rd = NULL;
-    r.st = shopstat_reader_open(path, NULL, &rd, &r.err);
+    shopstat_csv_opts co;
+    shopstat_csv_opts_init(&co);
+    co.skip_rows = skip_rows;
+    r.st = shopstat_reader_open(path, &co, &rd, &r.err);
     assert_int_equal(r.st, SHOPSTAT_OK);
     shopstat_pass_opts o;
     shopstat_pass_opts_init(&o);
     o.threads = threads;
     o.chunk_bytes = chunk;
+    o.progress = count_progress;
+    o.progress_ctx = &r.progress_calls;
     r.st = shopstat_totals_compute_opts(p, rd, &o, &r.t, &r.err);
     shopstat_reader_free(rd);
     if (!r.st) {
@@ -241,6 +256,72 @@ static void test_base(void **state)
     result_free(&one);
     unlink(path);
     free(path);
+    free(csv);
+}
+
+/* Rows skipped after the header (Qualtrics' question text and import ids, with quoted
+ * newlines, doubled quotes, CRLF and any number of fields) are read by the exact reader,
+ * and the chunked pass starts after them: the results of the file without those rows, the
+ * two rows counted as read and excluded. */
+static void test_skip_rows(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *plain = write_tmp(csv);
+    const char *pre = "\"Region\r\nof residence\",Panel,\"Weight, final\",Spend,Q1,A,B,C,Note\r\n"
+                      "\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n";
+    const char *body = strchr(csv, '\n') + 1;
+    size_t hl = (size_t)(body - csv);
+    char *skipped = malloc(strlen(csv) + strlen(pre) + 1);
+    assert_non_null(skipped);
+    memcpy(skipped, csv, hl);
+    strcpy(skipped + hl, pre);
+    strcat(skipped, body);
+    char *path = write_tmp(skipped);
+
+    result one = run(plain, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.read, 3000);
+    skip_rows = 2;
+    const size_t chunks[] = {64, 4096, (size_t)1 << 30};
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < 3; j++) {
+            result r = run(path, th, chunks[j]);
+            assert_int_equal(r.st, SHOPSTAT_OK);
+            assert_int_equal(r.acct.read, 3002);
+            assert_int_equal(r.acct.excluded_skipped, 2);
+            assert_int_equal(r.acct.used, 3000);
+            assert_true(r.progress_calls >= 1); /* chunks, not the exact pass */
+            if (chunks[j] == 4096)
+                assert_true(r.progress_calls >= strlen(body) / 4096);
+            r.acct.read = 3000;
+            assert_same(&one, &r, 1e-12);
+            result_free(&r);
+        }
+    /* a CSV error in a skipped row is named where it stands, as by the exact pass */
+    char *bad = malloc(strlen(skipped) + 2);
+    assert_non_null(bad);
+    char *close = strstr(skipped, "}\"\n") + 2;
+    memcpy(bad, skipped, (size_t)(close - skipped));
+    bad[close - skipped] = 'x';
+    strcpy(bad + (close - skipped) + 1, close);
+    unlink(path);
+    free(path);
+    path = write_tmp(bad);
+    result e = run(path, 2, 4096);
+    assert_int_equal(e.st, SHOPSTAT_EINPUT);
+    assert_int_equal(e.err.line, 4);
+    assert_int_equal(e.err.col, 26);
+    assert_non_null(strstr(e.err.msg, "after the closing quote"));
+    result_free(&e);
+    skip_rows = 0;
+    result_free(&one);
+    unlink(path);
+    unlink(plain);
+    free(path);
+    free(plain);
+    free(bad);
+    free(skipped);
     free(csv);
 }
 
@@ -515,6 +596,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_base),
+        cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_long_fields),
         cmocka_unit_test(test_error_in_later_range),
