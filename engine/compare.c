@@ -23,10 +23,10 @@ typedef struct side {
     double w2;
 } side;
 
-static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, size_t q,
-                      size_t lid)
+static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, size_t all,
+                      size_t q, size_t lid)
 {
-    size_t all = t->seg_order[0]; /* 'all' is always the first segment */
+    /* (all: the segment seg lies within, 'all' but for a report table's base) */
     memset(sd, 0, sizeof *sd);
     if (!rest) {
         sd->c[0] = totals_cell(t, seg, q, lid);
@@ -100,11 +100,11 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 r->pair = pi;
                 r->df = df;
                 side A, B;
-                side_init(t, &A, pr->a, 0, q, lid);
+                side_init(t, &A, pr->a, 0, pr->m, q, lid);
                 if (pr->b == SIZE_MAX)
-                    side_init(t, &B, pr->a, 1, q, lid);
+                    side_init(t, &B, pr->a, 1, pr->m, q, lid);
                 else
-                    side_init(t, &B, pr->b, 0, q, lid);
+                    side_init(t, &B, pr->b, 0, pr->m, q, lid);
                 r->base_n_a = A.n;
                 r->base_n_b = B.n;
                 r->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : 0;

@@ -111,6 +111,7 @@ typedef struct plan_question {
 
 typedef struct plan_pair {
     char *a, *b;
+    char *within; /* NULL: 'all' */
 } plan_pair;
 
 struct shopstat_plan {
@@ -204,8 +205,11 @@ typedef struct rt_by {
 } rt_by;
 
 typedef struct rt_pair {
-    size_t a, b;        /* runtime segment ids; b == SIZE_MAX means 'rest' */
+    size_t a, b;        /* runtime segment ids; b == SIZE_MAX means 'rest' (m less a) */
+    size_t m;           /* the segment a lies within: 'all', or a report table's base */
     long inter;         /* hidden intersection segment (element mode), or -1 */
+    long by_set;        /* before the expansion after the pass: a --by set (index in
+                           t->by) to compare value by value, else -1 */
     char *name_a, *name_b;
 } rt_pair;
 

@@ -343,6 +343,24 @@ static shopstat_status add_hidden(shopstat_totals *t, const char *name, const pl
     return SHOPSTAT_OK;
 }
 
+/* The fixed (not --by) segment named name, or -1. */
+static long fixed_segment(const shopstat_totals *t, const char *name)
+{
+    for (size_t i = 0; i < t->nseg; i++)
+        if (t->seg[i].kind != SEG_BY && strcmp(t->seg[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* The --by set named name (COL, or COL@TAG), as an index in t->by, or -1. */
+static long by_set(const shopstat_totals *t, const char *name)
+{
+    for (size_t b = 0; b < t->nby; b++)
+        if (strcmp(t->plan->segments[t->by[b].plan_index].name, name) == 0)
+            return (long)b;
+    return -1;
+}
+
 /* Resolve a pair side: 'all', a fixed segment, or "COL=VALUE" (a hidden segment). */
 static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t *out,
                                     shopstat_error *err)
@@ -504,17 +522,37 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         if (!t->pairs)
             return nomem(err);
     }
+    size_t all = 0;
+    while (all < t->nseg && t->seg[all].kind != SEG_ALL)
+        all++;
     for (size_t i = 0; i < p->npairs; i++) {
         rt_pair *rp = &t->pairs[i];
+        const plan_pair *pp = &p->pairs[i];
         rp->inter = -1;
-        rp->name_a = p->pairs[i].a;
-        rp->name_b = p->pairs[i].b;
-        if ((st = resolve_side(t, p->pairs[i].a, &rp->a, err)))
+        rp->by_set = -1;
+        rp->name_a = pp->a;
+        rp->name_b = pp->b;
+        rp->m = all;
+        if (pp->within && (st = resolve_side(t, pp->within, &rp->m, err)))
+            return st;
+        int rest = strcmp(pp->b, "rest") == 0, vs_all = strcmp(pp->b, "all") == 0;
+        rp->by_set = fixed_segment(t, pp->a) < 0 ? by_set(t, pp->a) : -1;
+        if (rp->by_set >= 0 && !rest && !vs_all)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--pair %s:%s: a --by set is compared value by value "
+                                      "with rest or all (%s:rest, %s:all), or name its "
+                                      "values (%s=VALUE)",
+                                      pp->a, pp->b, pp->a, pp->a, pp->a);
+        if (rp->by_set >= 0)
+            rp->a = rp->m; /* (a value of the set, after the pass) */
+        else if ((st = resolve_side(t, pp->a, &rp->a, err)))
             return st;
         t->npairs++;
-        if (strcmp(p->pairs[i].b, "rest") == 0)
+        if (rest)
             rp->b = SIZE_MAX;
-        else if ((st = resolve_side(t, p->pairs[i].b, &rp->b, err)))
+        else if (vs_all && pp->within)
+            rp->b = rp->m;
+        else if ((st = resolve_side(t, pp->b, &rp->b, err)))
             return st;
     }
     /* Element mode: each row is a PSU, so the covariance of two overlapping segments
@@ -522,8 +560,9 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     if (t->element)
         for (size_t i = 0; i < t->npairs; i++) {
             rt_pair *rp = &t->pairs[i];
-            if (rp->b == SIZE_MAX || t->seg[rp->a].kind == SEG_ALL ||
-                t->seg[rp->b].kind == SEG_ALL)
+            /* (a within m: their intersection is a, see seg_inter) */
+            if (rp->by_set >= 0 || rp->b == SIZE_MAX || rp->b == rp->m ||
+                t->seg[rp->a].kind == SEG_ALL || t->seg[rp->b].kind == SEG_ALL)
                 continue;
             const rt_segment *a = &t->seg[rp->a], *b = &t->seg[rp->b];
             size_t n = a->nconds + b->nconds;
@@ -1849,6 +1888,53 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
     return order;
 }
 
+/* A pair of a --by set becomes one pair per value of the set, in display order. */
+static shopstat_status expand_pairs(shopstat_totals *t, shopstat_error *err)
+{
+    size_t n = 0;
+    int any = 0;
+    for (size_t i = 0; i < t->npairs; i++) {
+        const rt_pair *rp = &t->pairs[i];
+        if (rp->by_set < 0) {
+            n++;
+            continue;
+        }
+        any = 1;
+        for (size_t k = 0; k < t->nseg_visible; k++) {
+            const rt_segment *s = &t->seg[t->seg_order[k]];
+            n += s->kind == SEG_BY && s->plan_index == t->by[rp->by_set].plan_index;
+        }
+    }
+    if (!any)
+        return SHOPSTAT_OK;
+    rt_pair *np = calloc(n ? n : 1, sizeof *np);
+    if (!np)
+        return nomem(err);
+    size_t j = 0;
+    for (size_t i = 0; i < t->npairs; i++) {
+        const rt_pair *rp = &t->pairs[i];
+        if (rp->by_set < 0) {
+            np[j++] = *rp;
+            continue;
+        }
+        for (size_t k = 0; k < t->nseg_visible; k++) {
+            size_t s = t->seg_order[k];
+            if (t->seg[s].kind != SEG_BY ||
+                t->seg[s].plan_index != t->by[rp->by_set].plan_index)
+                continue;
+            np[j] = *rp;
+            np[j].a = s;
+            np[j].by_set = -1;
+            np[j].name_a = t->seg[s].name;
+            j++;
+        }
+    }
+    free(t->pairs);
+    t->pairs = np;
+    t->npairs = n;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
     /* rows per cell: summed from the units rather than counted per row */
@@ -1897,6 +1983,9 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         }
     }
     t->nseg_visible = k;
+    shopstat_status st = expand_pairs(t, err);
+    if (st)
+        return st;
 
     /* strata: names (stable now that the map no longer grows), counts and finite
      * population corrections */

@@ -137,6 +137,7 @@ void shopstat_plan_free(shopstat_plan *p)
     for (size_t i = 0; i < p->npairs; i++) {
         free(p->pairs[i].a);
         free(p->pairs[i].b);
+        free(p->pairs[i].within);
     }
     free(p->pairs);
     free(p);
@@ -497,6 +498,12 @@ shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column,
 shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const char *b,
                                        shopstat_error *err)
 {
+    return shopstat_plan_add_pair_within(p, a, b, NULL, err);
+}
+
+shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, const char *b,
+                                              const char *within, shopstat_error *err)
+{
     if (!a || !*a || !b || !*b)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--pair needs two segment names, as A:B");
@@ -512,8 +519,9 @@ shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const ch
     p->pairs = np;
     np[p->npairs].a = dupstr(a);
     np[p->npairs].b = dupstr(b);
+    np[p->npairs].within = within ? dupstr(within) : NULL;
     p->npairs++;
-    if (!np[p->npairs - 1].a || !np[p->npairs - 1].b)
+    if (!np[p->npairs - 1].a || !np[p->npairs - 1].b || (within && !np[p->npairs - 1].within))
         return nomem(err);
     return SHOPSTAT_OK;
 }

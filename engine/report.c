@@ -40,6 +40,8 @@ typedef struct rtable {
     shopstat_estimate *dest;     /* the same in display order (the spec's values: first) */
     const char **level_labels;   /* display order */
     char **pair_b;               /* plan name of each pair's b ("rest" or a hidden segment) */
+    char *within;                /* with a base: the plan segment of the base's rows, for
+                                    by: segments against rest or all */
     shopstat_difference *diffs;  /* engine order (comparisons.csv) */
     shopstat_difference *ddiffs; /* level indices in display order */
     size_t ndiffs;
@@ -356,6 +358,27 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
         const shopstat_spec_pair *pr = &t->pairs[p];
         const char *a = rt->internal[table_col_of(rt, pr->a)];
         shopstat_status st;
+        if (r->in->segments[pr->a].by) {
+            /* value by value against rest or all: all is the base's rows with a base
+             * (the table's own 'all' column, or a hidden segment of the base) */
+            if (t->nbase && !rt->within) {
+                size_t k = 0;
+                while (k < t->nsegments && t->segments[k] != 0)
+                    k++;
+                rt->within = k < t->nsegments ? strdup(rt->internal[k])
+                                              : xasprintf("all@%s", t->name);
+                if (!rt->within)
+                    return nomem(err);
+                if (k == t->nsegments && (st = add_conj(r, rt->within, 0, rt, NULL, err)))
+                    return st;
+            }
+            if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST ? "rest" : "all")))
+                return nomem(err);
+            if ((st = shopstat_plan_add_pair_within(r->plan, a, rt->pair_b[p], rt->within,
+                                                    err)))
+                return st;
+            continue;
+        }
         if (pr->b != SHOPSTAT_SPEC_REST) {
             rt->pair_b[p] = strdup(rt->internal[table_col_of(rt, pr->b)]);
         } else if (!t->nbase) {
@@ -574,6 +597,30 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
         const char *b = rt->pair_b[p];
         const char *bname =
             t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+        if (r->in->segments[t->pairs[p].a].by) {
+            /* one pair per value: the table's columns of the set, in order */
+            for (size_t c = 0; c < rt->ncols; c++) {
+                const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+                if (!set || strcmp(set, a) != 0)
+                    continue;
+                const char *en = shopstat_totals_segment(r->tot, rt->cols[c]);
+                int seen = 0;
+                for (size_t i = 0; i < r->nd; i++) {
+                    const shopstat_difference *d = &r->d[i];
+                    if (d->q != r->qmap[t->question] || strcmp(d->segment_a, en) != 0 ||
+                        strcmp(d->segment_b, b) != 0)
+                        continue;
+                    if (seen && d->l == 0)
+                        break;
+                    seen = 1;
+                    shopstat_difference *x = &rt->diffs[rt->ndiffs++];
+                    *x = *d;
+                    x->segment_a = rt->colnames[c];
+                    x->segment_b = bname;
+                }
+            }
+            continue;
+        }
         int seen = 0;
         for (size_t i = 0; i < r->nd; i++) {
             const shopstat_difference *d = &r->d[i];
@@ -1220,6 +1267,7 @@ static void report_free(report *r)
         free(rt->level_labels);
         free(rt->diffs);
         free(rt->ddiffs);
+        free(rt->within);
     }
     free(r->tabs);
     for (size_t i = 0; i < r->nwarnings; i++)

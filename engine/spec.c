@@ -847,12 +847,15 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
         if (i == t->nsegments)
             return FAIL(c, item, "segment '%s' of '%s' is not in the table's segments",
                         c->s->info.segments[ab[k]].name, txt);
-        if (c->s->info.segments[ab[k]].by)
+        if (c->s->info.segments[ab[k]].by &&
+            (k == 1 || (pr->b != 0 && pr->b != SHOPSTAT_SPEC_REST)))
             return FAIL(c, item,
-                        "a by: segment cannot be compared; define the groups with "
-                        "where:");
+                        "a by: segment is compared value by value with rest or all "
+                        "('%s:rest', '%s:all'), not as '%s'",
+                        c->s->info.segments[ab[k]].name, c->s->info.segments[ab[k]].name, txt);
     }
-    if (pr->b == SHOPSTAT_SPEC_REST && t->nbase && c->s->info.segments[pr->a].nconds != 1)
+    if (pr->b == SHOPSTAT_SPEC_REST && t->nbase && !c->s->info.segments[pr->a].by &&
+        c->s->info.segments[pr->a].nconds != 1)
         return FAIL(c, item,
                     "'%s:rest' in a table with a base: needs a segment of one "
                     "condition",

@@ -23,6 +23,9 @@ static long seg_inter(const shopstat_totals *t, size_t a, size_t b)
         const rt_pair *p = &t->pairs[i];
         if (p->inter >= 0 && ((p->a == a && p->b == b) || (p->a == b && p->b == a)))
             return p->inter;
+        /* a lies within m (a report table's base): their intersection is a */
+        if (t->seg[p->m].kind != SEG_ALL && ((p->a == a && p->m == b) || (p->a == b && p->m == a)))
+            return (long)p->a;
     }
     return -2;
 }

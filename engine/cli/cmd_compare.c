@@ -22,7 +22,8 @@ const char cmd_compare_help[] =
     "whole sample's design df; CI at --level.\n"
     "\n"
     "  --pair A:B           segment names as in tab ('all', --segment names, COL=VALUE);\n"
-    "                       A:rest compares A with everyone not in A\n"
+    "                       A:rest compares A with everyone not in A; COL:rest and\n"
+    "                       COL:all (a --by column) compare each value of COL in turn\n"
     "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
     "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case)\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
@@ -103,6 +104,21 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                 col[ncol++] = nm;
         }
     }
+    /* 'all' first when several columns are tested against it (COL:all): the reference
+     * column, as in tab, not wedged after the first value */
+    size_t against_all = 0;
+    for (size_t k = 0; k < ncol; k++)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(d[i].segment_b, "all") == 0 && strcmp(d[i].segment_a, col[k]) == 0) {
+                against_all++;
+                break;
+            }
+    for (size_t k = 1; k < ncol && against_all > 1; k++)
+        if (strcmp(col[k], "all") == 0) {
+            memmove(col + 1, col, k * sizeof *col);
+            col[0] = "all";
+            break;
+        }
     int any_low = 0;
     size_t i = 0;
     while (i < n) {

@@ -94,9 +94,17 @@ shopstat_status shopstat_plan_add_base(shopstat_plan *p, const shopstat_cond *co
 shopstat_status shopstat_plan_parse_base(shopstat_plan *p, const char *spec, shopstat_error *err);
 
 /* Declare that segments a and b will be compared (names as reported, "rest" allowed
- * for b). Needed before the pass when the design has no PSU column. */
+ * for b). Needed before the pass when the design has no PSU column. a may also name a
+ * --by set (its column, or COL@TAG for a set of shopstat_plan_add_by_where) with b "rest"
+ * or "all": after the pass that is one pair per value of the set, in the set's order
+ * (COL=VALUE:rest, ...), as if each had been declared. */
 shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const char *b,
                                        shopstat_error *err);
+/* The same within a segment: "rest" is `within` less a, and "all" is `within`. a (every
+ * value of a set) must lie within it, as a tagged --by set lies within its conditions;
+ * for a report table's base. */
+shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, const char *b,
+                                              const char *within, shopstat_error *err);
 
 /* Totals of one pass: per-PSU (or per-stratum) sums for every cell. Opaque. */
 typedef struct shopstat_totals shopstat_totals;

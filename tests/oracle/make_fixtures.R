@@ -384,9 +384,11 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
 }
 
 ## ---------------------------------------------------------------- compare
-# Pair members are segment names; "rest" is the complement of the first member.
+# Pair members are segment names; "rest" is the complement of the first member. cli_pairs:
+# the --pair flags when they differ from pairs (a --by set, COL:rest, stands for one pair
+# per value).
 run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm",
-                        level = 0.95, base = NULL) {
+                        level = 0.95, base = NULL, cli_pairs = pairs) {
     dat <- D[[dataset]]
     inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
@@ -440,7 +442,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     write_expected(case, res)
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
-              as.vector(rbind("--pair", pairs)))
+              as.vector(rbind("--pair", cli_pairs)))
     if (adjust != "holm") args <- c(args, "--adjust", adjust)
     if (level != 0.95) args <- c(args, "--level", level)
     add_case(case, args)
@@ -615,6 +617,17 @@ run_compare("shopper_cmp_base_rest", "shopper", S_sh("adjust"), shq,
 run_compare("nhanes_cmp_base", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
             seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), "women:all",
             base = b_eq(NH, "race", c("1", "3")))
+# A --by set against rest or all, value by value: the pairs of each value written out.
+by_pairs <- function(segs, other) paste0(vapply(segs, `[[`, "", "name"), ":", other)
+run_compare("nhanes_cmp_by_rest", "nhanes", S_nh, list(q_var(NH, "agecat")),
+            seg_list(NH, s_by(NH, "race")), by_pairs(s_by(NH, "race"), "rest"),
+            cli_pairs = "race:rest")
+run_compare("apistrat_cmp_by_all_element", "apistrat", S_strat, list(q_var(A, "awards")),
+            seg_list(A, s_by(A, "stype")), by_pairs(s_by(A, "stype"), "all"),
+            cli_pairs = "stype:all")
+run_compare("nhanes_cmp_by_rest_base", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_by(NH, "race")), by_pairs(s_by(NH, "race"), "rest"),
+            base = b_eq(NH, "RIAGENDR", "2"), cli_pairs = "race:rest")
 run_chisq("nhanes_chisq_base", "nhanes", S_nh, "HI_CHOL", "race", base = b_eq(NH, "RIAGENDR", "2"))
 run_compare("apistrat_cmp_base_element", "apistrat", S_strat, list(q_var(A, "awards")),
             seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), c("big:all", "big:rest"),

@@ -15,6 +15,7 @@ check() { local what=$1; shift; if "$@"; then ok; else ko "$what"; fi; }
 SS=surveys/servicesoft-1999
 TT=surveys/teletech-open-to-dialog-2011
 E=tests/report/expected
+CSVCMP=$BUILD/tools/csvcompare
 
 # ---- both bundled surveys run and match the committed golden files byte for byte ----
 for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
@@ -227,6 +228,67 @@ if $S report "$T/byb.yml" -o "$T/byb" --quiet --no-charts 2>"$T/byb.err" &&
 else
     ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
 fi
+
+# ---- by: segments against rest and all, value by value ----
+# With a base, equal to shopstat compare --base (R's subset(): the same estimates and SE, the
+# df over the base's PSUs instead of the design's); without one, to shopstat compare.
+sed -n '1,/^segments:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/byc.yml"
+cat >>"$T/byc.yml" <<'YML'
+  all: {label: "Both waves"}
+  y2011: {where: "wave == 2011"}
+  bysector: {by: sector}
+tables:
+  - {name: reached, question: phone_reached, segments: [all, bysector],
+     base: "phone_shown == 1 and wave == 2011", compare: ["bysector:rest", "bysector:all"],
+     chart: none}
+  - {name: reached2, question: phone_reached, segments: [bysector],
+     base: "phone_shown == 1 and wave == 2011", compare: ["bysector:rest"], chart: none}
+  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: bars}
+YML
+if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
+    d=(--weight wt --strata sector --var phone_reached --by sector)
+    $S compare $TT/respondents.csv "${d[@]}" --base phone_shown:1 --base wave:2011 --pair sector:rest \
+        --pair sector:all --format csv | cut -d, -f1-8 >"$T/cli_reached"
+    { head -n 1 "$T/cli_reached"; grep '^reached,' "$T/byc/comparisons.csv" | cut -d, -f2-9; } \
+        >"$T/rep_reached"
+    check "by: vs rest and all within a base = compare --base (estimates, SE)" \
+        "$CSVCMP" "$T/cli_reached" "$T/rep_reached" --rel 1e-12 --abs 1e-15
+    check "by: vs rest and all: 8 sectors x 2 levels x 2 pairs" \
+        test "$(grep -c '^reached,phone_reached,[01],sector=[1-8],\(rest\|all\),' "$T/byc/comparisons.csv")" -eq 32
+    # without the table's 'all' column, the base's rows are the 'all' of rest
+    { head -n 1 "$T/cli_reached"; grep '^reached2,' "$T/byc/comparisons.csv" | cut -d, -f2-9; } \
+        >"$T/rep_reached2"
+    check "by: vs rest within a base, no 'all' column = compare --base" \
+        "$CSVCMP" <(grep -v ',all,' "$T/cli_reached") "$T/rep_reached2" --rel 1e-12 --abs 1e-15
+    $S compare $TT/respondents.csv --weight wt --strata sector --var email_shown --by sector \
+        --pair sector:rest --format csv | tail -n +2 >"$T/cli_email"
+    grep '^email,' "$T/byc/comparisons.csv" | cut -d, -f2- >"$T/rep_email"
+    check "by: vs rest without a base = compare --pair sector:rest" cmp -s "$T/cli_email" "$T/rep_email"
+    # the notes name the sector by its label
+    check "by: vs rest: report.md notes a sector vs the rest" \
+        grep -q '^- [A-Z][a-z &]* vs the rest, Reached: [-+][0-9.]* points' "$T/byc/report.md"
+    # letters against 'all' as in compare's table view (Both waves = all, then the sectors):
+    # "22.2%:CDI 23.6%: ..." from either
+    $S compare $TT/respondents.csv "${d[@]}" --base phone_shown:1 --base wave:2011 \
+        --pair sector:all --format table | awk '$1 == "1" { for (i = 2; i <= NF; i++) {
+            t = $i; sub(/\*$/, "", t); if (t ~ /%$/) { if (o != "") printf "%s ", o; o = t ":" }
+            else o = o t } print o }' >"$T/letters_cli"
+    sed -n '/(`reached`)/,/^## /p' "$T/byc/report.md" | awk -F'|' '$2 == " Reached " {
+        for (i = 3; i < NF; i++) { c = $i; gsub(/\*/, "", c); n = split(c, w, " ");
+            l = w[n] ~ /\]$/ ? "" : w[n]; printf "%s%s:%s", (i > 3 ? " " : ""), w[1], l } print "" }' \
+        >"$T/letters_rep"
+    check "by: vs all: the report's letters are compare's ($(cat "$T/letters_rep"))" \
+        cmp -s "$T/letters_cli" "$T/letters_rep"
+    check "by: vs all: some sector differs from all" grep -q '%:[A-I]' "$T/letters_rep"
+else
+    ko "report with by: comparisons failed: $(cat "$T/byc.err")"
+fi
+sed -i 's/compare: \["bysector:rest"\], chart: bars}/compare: ["bysector:y2011"]}/' "$T/byc.yml"
+$S report "$T/byc.yml" -o "$T/byc2" --quiet 2>"$T/byc2.err"
+check "by: segment against a named segment: refused (exit 2)" test $? -eq 2
+check "by: segment against a named segment: the message" grep -q \
+    "error: a by: segment is compared value by value with rest or all ('bysector:rest', 'bysector:all'), not as 'bysector:y2011'" \
+    "$T/byc2.err"
 
 # ---- recode rules that share a level: every rule's rows land in that level ----
 sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
