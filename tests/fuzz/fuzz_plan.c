@@ -1,5 +1,5 @@
-/* libFuzzer target: the --segment / --multi / --multi-codes / --base / recode parsers, then a pass
- * using them. */
+/* libFuzzer target: the --segment / --multi / --multi-codes / --base / recode / --pair parsers,
+ * then a pass using them and the estimates and comparisons. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "shopstat/reader.h"
+#include "shopstat/compare.h"
 #include "shopstat/tab.h"
 
 /* A fixed small export the parsed plan runs over, so the parsed conditions and codes
@@ -89,11 +90,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             st = shopstat_plan_add_by_where(p, arg, "t", NULL, 0, &err);
             break;
         default: {
-            /* "A|B": declare a comparison of two segments */
+            /* "A|B" or "A|B|W": declare a comparison of two segments (within W); A may
+             * name a --by set, compared value by value */
             char *bar = strchr(arg, '|');
             if (bar) {
                 *bar = '\0';
-                st = shopstat_plan_add_pair(p, arg, bar + 1, &err);
+                char *within = strchr(bar + 1, '|');
+                if (within)
+                    *within++ = '\0';
+                st = shopstat_plan_add_pair_within(p, arg, bar + 1, within, &err);
             }
         }
         }
@@ -116,6 +121,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t n = 0;
             if (shopstat_tab_estimates(t, &o, &e, &n, &err) == SHOPSTAT_OK)
                 free(e);
+            shopstat_compare_opts co;
+            shopstat_compare_opts_init(&co);
+            shopstat_difference *dd = NULL;
+            if (shopstat_compare(t, &co, &dd, &n, &err) == SHOPSTAT_OK)
+                free(dd);
         }
         shopstat_totals_free(t);
         shopstat_reader_free(r);
