@@ -1072,6 +1072,14 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
             snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, rt->t->name, ext[k]);
             reg_add(path);
             st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
+            /* a chart of many rows (a by: segment against rest, value by value, in a diff
+             * chart) gets a taller page, in report.pdf too, rather than failing the report
+             * (the only EUSAGE of a validated chart is "does not fit") */
+            while (st == SHOPSTAT_EUSAGE && j->opts.height < 4 * 595) {
+                j->opts.height = ceil(j->opts.height * 1.2);
+                shopstat_error_clear(err);
+                st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
+            }
         }
     }
     if (!st) {

@@ -243,7 +243,7 @@ tables:
      chart: none}
   - {name: reached2, question: phone_reached, segments: [bysector],
      base: "phone_shown == 1 and wave == 2011", compare: ["bysector:rest"], chart: none}
-  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: bars}
+  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: diff}
 YML
 if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
     d=(--weight wt --strata sector --var phone_reached --by sector)
@@ -264,6 +264,12 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
         --pair sector:rest --format csv | tail -n +2 >"$T/cli_email"
     grep '^email,' "$T/byc/comparisons.csv" | cut -d, -f2- >"$T/rep_email"
     check "by: vs rest without a base = compare --pair sector:rest" cmp -s "$T/cli_email" "$T/rep_email"
+    # 16 differences do not fit an A4 page: the chart's page is taller, in report.pdf too
+    check "diff chart of 8 sectors x 2 levels: a taller page in report.pdf" \
+        test "$(pdfinfo -f 2 -l 2 "$T/byc/report.pdf" | awk '/^Page +2 size/ { print ($5 > 595) }')" = 1
+    check "diff chart of 8 sectors x 2 levels: a taller PNG" \
+        test "$(od -An -tu1 -j20 -N4 "$T/byc/charts/email.png" |
+            awk '{ print ((($1 * 256 + $2) * 256 + $3) * 256 + $4) }')" -gt 1190
     # the notes name the sector by its label
     check "by: vs rest: report.md notes a sector vs the rest" \
         grep -q '^- [A-Z][a-z &]* vs the rest, Reached: [-+][0-9.]* points' "$T/byc/report.md"
@@ -283,7 +289,7 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
 else
     ko "report with by: comparisons failed: $(cat "$T/byc.err")"
 fi
-sed -i 's/compare: \["bysector:rest"\], chart: bars}/compare: ["bysector:y2011"]}/' "$T/byc.yml"
+sed -i 's/compare: \["bysector:rest"\], chart: diff}/compare: ["bysector:y2011"]}/' "$T/byc.yml"
 $S report "$T/byc.yml" -o "$T/byc2" --quiet 2>"$T/byc2.err"
 check "by: segment against a named segment: refused (exit 2)" test $? -eq 2
 check "by: segment against a named segment: the message" grep -q \
