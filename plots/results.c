@@ -263,7 +263,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                     first[nc++] = df;
                     const char *la = lab(o, NULL, NULL, df->segment_a, df->segment_a);
                     const char *lb = strcmp(df->segment_b, "rest") == 0
-                                         ? fmt(c, "not ", la, "")
+                                         ? "the rest"
                                          : lab(o, NULL, NULL, df->segment_b, df->segment_b);
                     c->compare_labels[ci] = fmt(c, la, " minus ", lb ? lb : "");
                 }

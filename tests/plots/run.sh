@@ -132,6 +132,13 @@ if grep -qF "Source: Source" "$TMP/flat.txt"; then fail "source line says 'Sourc
     --chart "$TMP/letters.pdf" >/dev/null 2>&1 || fail "compare --chart-type bars failed"
 has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
 
+# --- compare differences against rest: "X minus the rest", one row per value of a --by set -----
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --strata region --psu panel --var would_switch --by spend_6m --pair spend_6m:rest \
+    --chart "$TMP/byrest.pdf" >/dev/null 2>&1 || fail "compare --pair spend_6m:rest --chart failed"
+has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
+    "spend_6m=3 minus the rest" "+25 [+18, +31]"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560
