@@ -409,7 +409,8 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
     }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "--pair: unknown segment '%s'; segments are: %s, rest, or "
-                              "COLUMN=VALUE",
+                              "COLUMN=VALUE (each value of a --by column: COLUMN:rest, "
+                              "COLUMN:all)",
                               name, list);
 }
 
@@ -548,6 +549,11 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         else if ((st = resolve_side(t, pp->a, &rp->a, err)))
             return st;
         t->npairs++;
+        if (!rest && !vs_all && fixed_segment(t, pp->b) < 0 && by_set(t, pp->b) >= 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--pair %s:%s: a --by set stands first, against rest "
+                                      "or all (%s:rest, %s:all)",
+                                      pp->a, pp->b, pp->b, pp->b);
         if (rest)
             rp->b = SIZE_MAX;
         else if (vs_all && pp->within)
