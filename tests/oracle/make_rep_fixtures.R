@@ -228,8 +228,10 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
 }
 
 ## ---------------------------------------------------------------- compare
+# cli_pairs: the --pair flags when they differ from pairs (COL:rest for a --by set is one
+# pair per value)
 run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm",
-                        base = NULL) {
+                        base = NULL, cli_pairs = pairs) {
     dat <- D[[dataset]]
     inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     byname <- setNames(lapply(segs, function(s) s$rows[inbase]), vapply(segs, `[[`, "", "name"))
@@ -272,7 +274,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     write_expected(case, res)
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
-              as.vector(rbind("--pair", pairs)))
+              as.vector(rbind("--pair", cli_pairs)))
     if (adjust != "holm") args <- c(args, "--adjust", adjust)
     add_case(case, args)
 }
@@ -355,6 +357,10 @@ run_compare("rep_nhanes_brr_cmp_overlap", "rep_nhanes", S_brr, list(q_var(NH, "a
             "women:white", adjust = "bh")
 run_compare("rep_nhanes_fay_cmp", "rep_nhanes", S_fay, list(q_var(NH, "HI_CHOL")),
             seg_list(NH, s_by(NH, "race")), "race=1:race=2")
+# a --by set against rest, value by value
+run_compare("rep_apistrat_jkn_cmp_by_rest", "rep_apistrat", S_jkn, list(q_var(A, "awards")),
+            seg_list(A, s_by(A, "stype")),
+            paste0(vapply(s_by(A, "stype"), `[[`, "", "name"), ":rest"), cli_pairs = "stype:rest")
 
 run_chisq("rep_nhanes_brr_chisq", "rep_nhanes", S_brr, "HI_CHOL", "race")
 run_chisq("rep_apistrat_jkn_chisq", "rep_apistrat", S_jkn, "sch_wide", "stype")
