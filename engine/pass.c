@@ -530,7 +530,6 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         rt_pair *rp = &t->pairs[i];
         const plan_pair *pp = &p->pairs[i];
         rp->inter = -1;
-        rp->by_set = -1;
         rp->name_a = pp->a;
         rp->name_b = pp->b;
         rp->m = all;
