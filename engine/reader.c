@@ -1650,9 +1650,15 @@ static void range_count_eol(reader_range *rr, const unsigned char *s, size_t n)
             uint64_t mc = byte_mask(w, 0x0d0d0d0d0d0d0d0dULL);
             lf += (size_t)__builtin_popcountll(ml);
             cr += (size_t)__builtin_popcountll(mc);
-            /* (little-endian: the byte after byte k is byte k + 1, 8 bits up) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            /* (the byte after byte k is 8 bits down) */
+            crlf += (size_t)__builtin_popcountll((mc >> 8 | (uint64_t)prev_cr << 63) & ml);
+            prev_cr = (int)((mc >> 7) & 1);
+#else
+            /* (the byte after byte k is 8 bits up) */
             crlf += (size_t)__builtin_popcountll((mc << 8 | (uint64_t)prev_cr << 7) & ml);
             prev_cr = (int)(mc >> 63);
+#endif
         }
         for (; i < n; i++) {
             lf += s[i] == '\n';
@@ -1665,7 +1671,9 @@ static void range_count_eol(reader_range *rr, const unsigned char *s, size_t n)
     rr->eol[0] += lf - crlf;
     rr->eol[1] += crlf;
     rr->eol[2] += cr;
-    rr->eol[2] -= crlf; /* (a CRLF across blocks: its CR was counted in the block before) */
+    /* (a CRLF across blocks: its CR was counted in the block before, or by the exact
+     * reader for the header's; the sums are modulo 2^64 and come right once added to r's) */
+    rr->eol[2] -= crlf;
 }
 
 void reader_range_count_eol(reader_range *rr, size_t *eol)
