@@ -48,8 +48,8 @@ typedef struct reader_range reader_range;
  * report, or the end of the file). */
 int reader_skip_rows(shopstat_reader *r);
 /* 1 when r (opened, header and skipped rows read, not run) can be parsed in byte ranges: a
- * regular file, UTF-8 without conversion. Sets the offset of the first data byte and the
- * file size. */
+ * regular file (in another encoding than UTF-8, each range converts its blocks). Sets the
+ * offset of the first data byte and the file size. */
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size);
 /* A parser of byte ranges of r's file (own descriptor, own libcsv); NULL on failure. */
 reader_range *reader_range_new(const shopstat_reader *r);

@@ -1417,6 +1417,10 @@ struct reader_range {
      * ones too), for describe's "line ends"; cr_last: the last block ended with a CR */
     int count_eol, cr_last;
     size_t eol[3]; /* LF, CRLF, CR */
+    /* files in another encoding: each block converted to UTF-8 before libcsv sees it */
+    iconv_t cd;
+    char *conv;
+    size_t conv_cap;
 };
 
 /* libcsv grows its field buffer with this: refusing beyond the field cap bounds what a
@@ -1455,8 +1459,7 @@ int reader_skip_rows(shopstat_reader *r)
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input is read once, in order, even when it is a redirected file) */
-    if (r->ran || !r->fp || r->from_stdin || r->cd != (iconv_t)-1 ||
-        r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
+    if (r->ran || !r->fp || r->from_stdin || r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
         !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
         return 0;
     struct stat sb;
@@ -1474,7 +1477,17 @@ reader_range *reader_range_new(const shopstat_reader *r)
         return NULL;
     rr->r = r;
     rr->fd = open(r->path, O_RDONLY);
+    rr->cd = (iconv_t)-1;
     rr->buf = malloc(RANGE_BLOCK);
+    if (r->cd != (iconv_t)-1) {
+        rr->cd = iconv_open("UTF-8", r->enc_name);
+        rr->conv_cap = RANGE_BLOCK * 4 + 64;
+        rr->conv = malloc(rr->conv_cap);
+        if (rr->cd == (iconv_t)-1 || !rr->conv) {
+            reader_range_free(rr);
+            return NULL;
+        }
+    }
     size_t n = r->ncols ? r->ncols : 1;
     rr->offs = malloc(n * sizeof *rr->offs);
     rr->lens = malloc(n * sizeof *rr->lens);
@@ -1500,6 +1513,9 @@ void reader_range_free(reader_range *rr)
         return;
     if (rr->fd >= 0)
         close(rr->fd);
+    if (rr->cd != (iconv_t)-1)
+        iconv_close(rr->cd);
+    free(rr->conv);
     if (rr->csv_ready)
         csv_free(&rr->p);
     free(rr->buf);
@@ -1695,6 +1711,23 @@ void reader_note_eol(shopstat_reader *r, const size_t *eol)
         r->d.line_ending = "mixed";
 }
 
+/* Convert a block (n bytes) into rr->conv; 0, or -1 for a byte the encoding refuses or a
+ * sequence cut by the block's end (the exact pass then says which: only UTF-8 and
+ * single-byte encodings are supported, as there). */
+static int range_convert(reader_range *rr, const unsigned char *s, size_t n,
+                         const unsigned char **out, size_t *outn)
+{
+    char *in = (char *)s;
+    size_t inleft = n;
+    char *op = rr->conv;
+    size_t ol = rr->conv_cap;
+    if (iconv(rr->cd, &in, &inleft, &op, &ol) == (size_t)-1)
+        return -1; /* (E2BIG cannot happen at 4 bytes out per byte in) */
+    *out = (const unsigned char *)rr->conv;
+    *outn = (size_t)(op - rr->conv);
+    return 0;
+}
+
 size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size)
 {
     while (off < file_size) {
@@ -1726,21 +1759,31 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     /* a range starts after an LF, but the first one after the CR of the exact reader's
      * last line end when that was a CRLF */
     rr->cr_last = begin > 0 && rr->r->cr_next == begin;
+    if (rr->cd != (iconv_t)-1)
+        iconv(rr->cd, NULL, NULL, NULL, NULL);
     *rows = 0;
     size_t off = begin;
     while (off < end && !rr->failed) {
         size_t want = end - off < RANGE_BLOCK ? end - off : RANGE_BLOCK;
-        ssize_t got = pread(rr->fd, rr->buf, want, (off_t)off);
+        unsigned char *raw = rr->buf;
+        ssize_t got = pread(rr->fd, raw, want, (off_t)off);
         if (got <= 0)
             return shopstat_error_set(err, SHOPSTAT_EIO, rr->r->path, 0, 0, "read error: %s",
                                       got < 0 ? strerror(errno) : "file shrank");
-        if (range_validate(rr, rr->buf, (size_t)got) != 0) {
+        /* (NUL bytes and UTF-8 are checked in the file's bytes, as the exact scanner does) */
+        if (range_validate(rr, raw, (size_t)got) != 0) {
             range_fail(rr, SHOPSTAT_EINPUT);
             break;
         }
         if (rr->count_eol)
-            range_count_eol(rr, rr->buf, (size_t)got);
-        if (csv_parse(&rr->p, rr->buf, (size_t)got, range_field, range_row, rr) != (size_t)got)
+            range_count_eol(rr, raw, (size_t)got);
+        const unsigned char *blk = raw;
+        size_t len = (size_t)got;
+        if (rr->cd != (iconv_t)-1 && range_convert(rr, raw, (size_t)got, &blk, &len) != 0) {
+            range_fail(rr, SHOPSTAT_EINPUT);
+            break;
+        }
+        if (csv_parse(&rr->p, blk, len, range_field, range_row, rr) != len)
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;
     }

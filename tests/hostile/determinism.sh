@@ -171,11 +171,15 @@ awk 'BEGIN { srand(7); print "id,region,panel,wt,fpc,txt,code";
 # skips: the chunks start after them
 { head -n 1 desc.csv; printf '"Respondent\r\nID",Region,Panel,"Weight, final",FPC,Text,Code\r\n'
   printf '"{""ImportId"":""QID1""}",,,,,,\n'; tail -n +2 desc.csv; } >skip.csv
-for f in base desc skip; do
+# latin: the same in windows-1252 (an accented letter in every text value): each chunk is
+# converted to UTF-8 as it is read
+sed $'s/-abc/-\xe9bc/' desc.csv >latin.csv
+for f in base desc skip latin; do
     case $f in
     base) dd=(--weight wt --strata region --psu panel) ;;
     desc) dd=(--weight wt --strata region --psu panel --fpc fpc) ;;
     skip) dd=(--weight wt --strata region --psu panel --fpc fpc --skip-rows 2) ;;
+    latin) dd=(--weight wt --strata region --psu panel --fpc fpc) ;;
     esac
     cat "$f.csv" | timeout 60 "$S" describe /dev/stdin "${dd[@]}" 2>err | tail -n +2 >"d_${f}_pipe.txt"
     # 64 KiB chunks: the caps are reached in the merged description; 2 MiB chunks (over

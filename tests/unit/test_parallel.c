@@ -65,8 +65,9 @@ static char *write_tmp(const char *csv)
 
 /* 1: plan() adds --base spend:1,2 (rows with spend 3 are in no segment) */
 static int with_base;
-/* run() opens the file with this many rows skipped after the header */
+/* run() opens the file with this many rows skipped after the header, in this encoding */
 static size_t skip_rows;
+static const char *encoding;
 
 static shopstat_plan *plan(void)
 {
@@ -121,6 +122,7 @@ static result run(const char *path, int threads, size_t chunk)
     shopstat_csv_opts co;
     shopstat_csv_opts_init(&co);
     co.skip_rows = skip_rows;
+    co.encoding = encoding;
     r.st = shopstat_reader_open(path, &co, &rd, &r.err);
     assert_int_equal(r.st, SHOPSTAT_OK);
     shopstat_pass_opts o;
@@ -322,6 +324,129 @@ static void test_skip_rows(void **state)
     free(plain);
     free(bad);
     free(skipped);
+    free(csv);
+}
+
+/* make_csv's rows with every spend of 2 spelt word (bytes), and pad 'x's appended to the
+ * first row (its note is plain); *first: the offset of the first word at or after offset
+ * at (SIZE_MAX: none). */
+static char *respell(const char *csv, const char *word, size_t pad, size_t at, size_t *first)
+{
+    size_t cap = strlen(csv) * 2 + pad + 64, len = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    const char *nl = strchr(csv, '\n');
+    memcpy(out, csv, (size_t)(nl - csv));
+    len = (size_t)(nl - csv);
+    *first = SIZE_MAX;
+    int row = 0;
+    for (const char *l = nl; *l; row++) { /* l at the '\n' ending the previous line */
+        if (row == 1) {
+            memset(out + len, 'x', pad);
+            len += pad;
+        }
+        out[len++] = *l++;
+        if (!*l)
+            break;
+        const char *f = l;
+        for (int k = 0; k < 3; k++) /* region, panel, wt: no quotes before spend */
+            f = strchr(f, ',') + 1;
+        memcpy(out + len, l, (size_t)(f - l));
+        len += (size_t)(f - l);
+        if (f[0] == '2' && f[1] == ',') {
+            if (*first == SIZE_MAX && len >= at)
+                *first = len;
+            memcpy(out + len, word, strlen(word));
+            len += strlen(word);
+            f++;
+        }
+        const char *e = strchr(f, '\n'); /* (make_csv is called without quoted newlines) */
+        memcpy(out + len, f, (size_t)(e - f));
+        len += (size_t)(e - f);
+        l = e;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* Files in a single-byte encoding are converted block by block in the chunked pass: the
+ * results of the same file in UTF-8, on 1-3 threads; a byte the encoding refuses is named by
+ * the exact pass. A two-byte Shift_JIS character cut by the 256 KiB read block fails the
+ * chunks: the exact pass runs, as before (only UTF-8 and single-byte encodings are
+ * supported: it says "incomplete sequence" where its own blocks cut one). */
+static void test_encodings(void **state)
+{
+    (void)state;
+    char *csv = make_csv(9000, 0, 0);
+    struct {
+        const char *enc, *word, *utf8;
+    } cases[] = {{"windows-1252", "\xe9t\xe9", "\xc3\xa9t\xc3\xa9"},
+                 {"SHIFT_JIS", "\x93\xfa\x96\x7b", "\xe6\x97\xa5\xe6\x9c\xac"}};
+    for (size_t i = 0; i < 2; i++) {
+        /* the first row padded so that a word starts on the last byte of the first read
+         * block (blocks start at the first data row) */
+        size_t first, header = (size_t)(strchr(csv, '\n') - csv) + 1;
+        char *probe = respell(csv, cases[i].word, 0, header + 256 * 1024 - 1024, &first);
+        assert_true(first != SIZE_MAX && first < header + 256 * 1024);
+        size_t pad = header + 256 * 1024 - 1 - first;
+        free(probe);
+        char *enc = respell(csv, cases[i].word, pad, 0, &first);
+        char *utf = respell(csv, cases[i].utf8, pad, 0, &first);
+        size_t k = header + 256 * 1024 - 1; /* the last byte of the first block */
+        assert_memory_equal(enc + k, cases[i].word, strlen(cases[i].word));
+        char *penc = write_tmp(enc), *putf = write_tmp(utf);
+        result one = run(putf, 1, (size_t)1 << 30);
+        assert_int_equal(one.st, SHOPSTAT_OK);
+        size_t named = 0;
+        for (size_t j = 0; j < one.n; j++)
+            named += strstr(one.e[j].segment, cases[i].utf8) != NULL;
+        assert_true(named > 0);
+        encoding = cases[i].enc;
+        const size_t chunks[] = {4096, (size_t)1 << 30};
+        for (int th = 1; th <= 3 && i == 0; th++)
+            for (size_t j = 0; j < 2; j++) {
+                result r = run(penc, th, chunks[j]);
+                assert_int_equal(r.st, SHOPSTAT_OK);
+                assert_true(r.progress_calls >= 1); /* chunks, not the exact pass */
+                assert_same(&one, &r, 1e-12);
+                result_free(&r);
+            }
+        if (i == 1) { /* one chunk, cut by its read block: not converted in chunks */
+            result r = run(penc, 2, (size_t)1 << 30);
+            assert_int_equal(r.progress_calls, 0);
+            if (r.st != SHOPSTAT_OK)
+                assert_non_null(strstr(r.err.msg, "only UTF-8 and single-byte encodings"));
+            result_free(&r);
+        }
+        encoding = NULL;
+        result_free(&one);
+        unlink(penc);
+        unlink(putf);
+        free(penc);
+        free(putf);
+        free(enc);
+        free(utf);
+    }
+    /* 0x81 is not windows-1252: line 2600, column 1, as from the exact pass */
+    char *bad = respell(csv, "\xe9t\xe9", 0, 0, &(size_t){0});
+    char *p = bad;
+    for (size_t l = 1; l < 2600; l++)
+        p = strchr(p, '\n') + 1;
+    *p = '\x81';
+    char *path = write_tmp(bad);
+    encoding = "windows-1252";
+    for (int th = 1; th <= 2; th++) {
+        result r = run(path, th, 4096);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_int_equal(r.err.line, 2600);
+        assert_int_equal(r.err.col, 1);
+        assert_non_null(strstr(r.err.msg, "not valid windows-1252"));
+        result_free(&r);
+    }
+    encoding = NULL;
+    unlink(path);
+    free(path);
+    free(bad);
     free(csv);
 }
 
@@ -597,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_skip_rows),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_long_fields),
         cmocka_unit_test(test_error_in_later_range),
