@@ -80,6 +80,7 @@ struct shopstat_reader {
     char *path;
     FILE *fp;
     int from_stdin; /* path "-": standard input, shown as <stdin> */
+    long long start_off; /* file offset of the first byte read (standard input), or -1 */
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
     size_t nmissing;
@@ -968,6 +969,8 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
 
     if (r->from_stdin) {
         int fd = dup(STDIN_FILENO);
+        /* a file redirected to standard input is read from where it stands */
+        r->start_off = fd < 0 ? -1 : (long long)lseek(fd, 0, SEEK_CUR);
         r->fp = fd < 0 ? NULL : fdopen(fd, "rb");
         if (!r->fp && fd >= 0)
             close(fd);
@@ -1458,14 +1461,15 @@ int reader_skip_rows(shopstat_reader *r)
 
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
-    /* (standard input is read once, in order, even when it is a redirected file) */
-    if (r->ran || !r->fp || r->from_stdin || r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
+    /* (standard input: when it is a regular file, from the offset it had at the start) */
+    if (r->ran || !r->fp || (r->from_stdin && r->start_off < 0) ||
+        r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
         !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
         return 0;
     struct stat sb;
     if (fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))
         return 0;
-    *data_start = r->buf_abs + r->buf_pos;
+    *data_start = (r->from_stdin ? (size_t)r->start_off : 0) + r->buf_abs + r->buf_pos;
     *file_size = (size_t)sb.st_size;
     return *data_start <= *file_size;
 }
@@ -1476,7 +1480,8 @@ reader_range *reader_range_new(const shopstat_reader *r)
     if (!rr)
         return NULL;
     rr->r = r;
-    rr->fd = open(r->path, O_RDONLY);
+    /* (pread on a duplicate of standard input does not move its offset) */
+    rr->fd = r->from_stdin ? dup(fileno(r->fp)) : open(r->path, O_RDONLY);
     rr->cd = (iconv_t)-1;
     rr->buf = malloc(RANGE_BLOCK);
     if (r->cd != (iconv_t)-1) {

@@ -1,6 +1,7 @@
 /* Unit tests for the parallel pass: any number of threads and chunk sizes give the one-thread results. */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -450,6 +451,49 @@ static void test_encodings(void **state)
     free(csv);
 }
 
+/* Standard input that is a regular file is read in chunks too, from the offset it stands at
+ * (here after a first line the caller has read): the results of the file itself. */
+static void test_stdin_file(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *plain = write_tmp(csv);
+    size_t n = strlen(csv);
+    char *junk = malloc(n + 32);
+    assert_non_null(junk);
+    strcpy(junk, "not the header\n");
+    strcat(junk, csv);
+    char *path = write_tmp(junk);
+    result one = run(plain, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    int saved = dup(STDIN_FILENO);
+    assert_true(saved >= 0);
+    const size_t chunks[] = {4096, (size_t)1 << 30};
+    for (int th = 1; th <= 2; th++)
+        for (size_t j = 0; j < 2; j++) {
+            int fd = open(path, O_RDONLY);
+            assert_true(fd >= 0);
+            char line[15];
+            assert_int_equal(read(fd, line, sizeof line), (ssize_t)sizeof line);
+            assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+            close(fd);
+            result r = run("-", th, chunks[j]);
+            assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+            assert_int_equal(r.st, SHOPSTAT_OK);
+            assert_true(r.progress_calls >= 1); /* chunks, not the exact pass */
+            assert_same(&one, &r, 1e-12);
+            result_free(&r);
+        }
+    close(saved);
+    result_free(&one);
+    unlink(path);
+    unlink(plain);
+    free(path);
+    free(plain);
+    free(junk);
+    free(csv);
+}
+
 /* Quoted newlines: chunk boundaries may fall inside a quoted field, which the range
  * parser detects; the pass then runs on one thread and still gives the same results. */
 static void test_quoted_newlines(void **state)
@@ -723,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_stdin_file),
         cmocka_unit_test(test_quoted_newlines),
         cmocka_unit_test(test_long_fields),
         cmocka_unit_test(test_error_in_later_range),
