@@ -296,6 +296,27 @@ check "by: segment against a named segment: the message" grep -q \
     "error: a by: segment is compared value by value with rest or all ('bysector:rest', 'bysector:all'), not as 'bysector:y2011'" \
     "$T/byc2.err"
 
+# ---- skip_rows: a Qualtrics-like export (question texts with a quoted line break, import ids
+# after the header) gives the tables of the plain file, and run.json counts the two rows ----
+{ head -n 1 $TT/respondents.csv
+  printf '"Site\r\nidentifier",Wave,Sector,Weight,"Phone shown?",x,y,z,w\r\n'
+  printf '"{""ImportId"":""QID1""}",,,,,,,,\n'
+  tail -n +2 $TT/respondents.csv; } >"$T/qualtrics.csv"
+sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" $TT/survey.yml >"$T/plain.yml"
+sed "s|^data: .*|data: {file: $T/qualtrics.csv, skip_rows: 2}|" $TT/survey.yml >"$T/skip.yml"
+if $S report "$T/plain.yml" -o "$T/plain" --quiet --no-charts 2>"$T/plain.err" &&
+    $S report "$T/skip.yml" -o "$T/skip" --quiet --no-charts 2>"$T/skip.err"; then
+    check "skip_rows: tables.csv = the plain file's" cmp -s "$T/plain/tables.csv" "$T/skip/tables.csv"
+    check "skip_rows: comparisons.csv = the plain file's" \
+        cmp -s "$T/plain/comparisons.csv" "$T/skip/comparisons.csv"
+    n=$(($(wc -l <$TT/respondents.csv) - 1))
+    check "skip_rows: run.json reads $n + 2 rows, 2 excluded as skip_rows" grep -q \
+        "\"rows\": {\"read\": $((n + 2)), \"used\": $n, \"excluded\": 2, \"excluded_by_reason\": {\"skip_rows\": 2}}" \
+        "$T/skip/run.json"
+else
+    ko "report with skip_rows failed: $(cat "$T/plain.err" "$T/skip.err")"
+fi
+
 # ---- recode rules that share a level: every rule's rows land in that level ----
 sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
 cat >>"$T/rc.yml" <<'YML'
