@@ -92,6 +92,11 @@ struct shopstat_reader {
     iconv_t cd;         /* (iconv_t)-1 when not converting */
     char *conv;
     size_t conv_cap;
+    /* a multi-byte character (Shift_JIS, GBK, Big5, EUC...) cut by the end of the bytes
+     * fed so far: completed with the next ones */
+    unsigned char carry[8];
+    size_t ncarry;
+    shopstat_pos carry_pos;
 
     unsigned char *buf; /* raw bytes; buf[pos..len) not yet consumed */
     size_t buf_cap, buf_len, buf_pos;
@@ -639,11 +644,49 @@ static shopstat_pos chunk_pos(const shopstat_reader *r, const unsigned char *s, 
     return p;
 }
 
+static shopstat_status bad_byte(shopstat_reader *r, shopstat_pos p, unsigned byte,
+                                shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, p.line, p.col,
+                              "byte 0x%02X is not valid %s", byte, r->enc_name);
+}
+
+/* Complete a carried character with the first bytes of s; sets *used. */
+static shopstat_status feed_carry(shopstat_reader *r, const unsigned char *s, size_t n,
+                                  size_t *used, shopstat_error *err)
+{
+    *used = 0;
+    while (r->ncarry && *used < n) {
+        r->carry[r->ncarry++] = s[(*used)++];
+        char *ip = (char *)r->carry, *op = r->conv;
+        size_t il = r->ncarry, ol = r->conv_cap;
+        if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+            if (errno == EINVAL && r->ncarry < sizeof r->carry)
+                continue; /* still incomplete */
+            return bad_byte(r, r->carry_pos, r->carry[0], err);
+        }
+        r->ncarry = 0;
+        if (csv_parse(&r->p, r->conv, (size_t)(op - r->conv), on_field, on_row, r) !=
+                (size_t)(op - r->conv) &&
+            !r->stop)
+            return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, r->line, 0,
+                                      "CSV parser and position scanner disagree (%s)",
+                                      csv_strerror(csv_error(&r->p)));
+    }
+    return r->stop ? r->cb_status : SHOPSTAT_OK;
+}
+
 static shopstat_status feed(shopstat_reader *r, const unsigned char *s, size_t n,
                             shopstat_error *err)
 {
-    const char *in = (const char *)s;
-    size_t inleft = n;
+    size_t skip = 0;
+    if (r->ncarry) {
+        shopstat_status st = feed_carry(r, s, n, &skip, err);
+        if (st)
+            return st;
+    }
+    const char *in = (const char *)s + skip;
+    size_t inleft = n - skip;
     while (inleft > 0 && !r->stop) {
         const char *chunk = in;
         size_t clen = inleft;
@@ -658,19 +701,18 @@ static shopstat_status feed(shopstat_reader *r, const unsigned char *s, size_t n
             size_t done = (size_t)(ip - (const char *)s);
             in = ip;
             if (rc == (size_t)-1 && e != E2BIG) {
-                /* Parse what converted, then report the byte iconv refused. */
+                /* Parse what converted, then report the byte iconv refused, or keep a
+                 * character cut by the end of these bytes for the next ones. */
                 csv_parse(&r->p, chunk, clen, on_field, on_row, r);
                 if (r->stop)
                     return r->cb_status;
                 shopstat_pos p = chunk_pos(r, s, done);
-                if (e == EILSEQ)
-                    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, p.line, p.col,
-                                              "byte 0x%02X is not valid %s", (unsigned)s[done],
-                                              r->enc_name);
-                return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, p.line, p.col,
-                                          "incomplete %s sequence (only UTF-8 and single-byte "
-                                          "encodings are supported)",
-                                          r->enc_name);
+                if (e == EILSEQ || inleft >= sizeof r->carry)
+                    return bad_byte(r, p, (unsigned)s[done], err);
+                memcpy(r->carry, in, inleft);
+                r->ncarry = inleft;
+                r->carry_pos = p;
+                return SHOPSTAT_OK;
             }
         } else {
             inleft = 0;
@@ -693,6 +735,11 @@ static shopstat_status feed(shopstat_reader *r, const unsigned char *s, size_t n
 static shopstat_status finish(shopstat_reader *r, shopstat_error *err)
 {
     r->finished = 1;
+    if (r->ncarry)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, r->carry_pos.line,
+                                  r->carry_pos.col,
+                                  "the file ends inside a %s character (byte 0x%02X)",
+                                  r->enc_name, r->carry[0]);
     if (r->utf.need) {
         bad_utf8(r, r->utf_pos, r->utf_lead);
         *err = r->serr;
@@ -906,6 +953,34 @@ void shopstat_reader_free(shopstat_reader *r)
     free(r);
 }
 
+/* In a multi-byte encoding whose second bytes may be ASCII (Shift_JIS, GBK, Big5), the
+ * delimiter or the quote could be half of a character, which the scanner, working on the
+ * file's bytes, would take for itself. Returns the clashing byte, or 0. */
+static unsigned char multibyte_clash(iconv_t cd, unsigned char delim)
+{
+    const unsigned char special[2] = {delim, '"'};
+    char out[16];
+    for (int lead = 0x80; lead < 0x100; lead++) {
+        for (int k = 0; k < 2; k++) {
+            char in[2] = {(char)lead, (char)special[k]};
+            char *ip = in, *op = out;
+            size_t il = 2, ol = sizeof out;
+            iconv(cd, NULL, NULL, NULL, NULL);
+            /* a lead byte that the special completes into one character */
+            char *ip1 = in, *op1 = out;
+            size_t il1 = 1, ol1 = sizeof out;
+            if (iconv(cd, &ip1, &il1, &op1, &ol1) != (size_t)-1 || errno != EINVAL)
+                break; /* not a lead byte */
+            iconv(cd, NULL, NULL, NULL, NULL);
+            if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0 &&
+                (size_t)(op - out) > 1)
+                return special[k];
+        }
+    }
+    iconv(cd, NULL, NULL, NULL, NULL);
+    return 0;
+}
+
 /* UTF-16 exports (Excel's "Unicode text", some survey tools) are refused up front with
  * a clear message rather than as a NUL byte at 1:2: a byte-order mark, or NULs in every
  * other byte of the first line's worth of ASCII text (UTF-16 without BOM). Returns a
@@ -1032,6 +1107,14 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     r->d.encoding = r->enc_name;
 
     r->d.delimiter = d ? d : detect_delimiter(sample, nsample);
+    unsigned char clash =
+        r->cd != (iconv_t)-1 ? multibyte_clash(r->cd, (unsigned char)r->d.delimiter) : 0;
+    if (clash)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                  "in %s the %s '%c' can be the second byte of a character; "
+                                  "use a comma, semicolon or tab delimiter, or convert the "
+                                  "file to UTF-8",
+                                  r->enc_name, clash == '"' ? "quote" : "delimiter", clash);
     r->d.decimal_comma =
         r->opts.decimal_comma < 0 ? r->d.delimiter == ';' : r->opts.decimal_comma != 0;
     setup_classes(r);
@@ -1420,11 +1503,15 @@ struct reader_range {
      * ones too), for describe's "line ends"; cr_last: the last block ended with a CR */
     int count_eol, cr_last;
     size_t eol[3]; /* LF, CRLF, CR */
-    /* files in another encoding: each block converted to UTF-8 before libcsv sees it */
+    /* files in another encoding: each block converted to UTF-8 before libcsv sees it; a
+     * multi-byte character cut by the block's end is carried to the next (buf has
+     * RANGE_PAD bytes before the block for it) */
     iconv_t cd;
     char *conv;
-    size_t conv_cap;
+    size_t conv_cap, ncarry;
 };
+
+#define RANGE_PAD 16
 
 /* libcsv grows its field buffer with this: refusing beyond the field cap bounds what a
  * runaway quoted field can ask for (the exact pass then names the field). */
@@ -1483,7 +1570,7 @@ reader_range *reader_range_new(const shopstat_reader *r)
     /* (pread on a duplicate of standard input does not move its offset) */
     rr->fd = r->from_stdin ? dup(fileno(r->fp)) : open(r->path, O_RDONLY);
     rr->cd = (iconv_t)-1;
-    rr->buf = malloc(RANGE_BLOCK);
+    rr->buf = malloc(RANGE_PAD + RANGE_BLOCK);
     if (r->cd != (iconv_t)-1) {
         rr->cd = iconv_open("UTF-8", r->enc_name);
         rr->conv_cap = RANGE_BLOCK * 4 + 64;
@@ -1716,18 +1803,23 @@ void reader_note_eol(shopstat_reader *r, const size_t *eol)
         r->d.line_ending = "mixed";
 }
 
-/* Convert a block (n bytes) into rr->conv; 0, or -1 for a byte the encoding refuses or a
- * sequence cut by the block's end (the exact pass then says which: only UTF-8 and
- * single-byte encodings are supported, as there). */
-static int range_convert(reader_range *rr, const unsigned char *s, size_t n,
-                         const unsigned char **out, size_t *outn)
+/* Convert the block at rr->buf + RANGE_PAD (n bytes), after the bytes carried from the
+ * block before, into rr->conv; 0, or -1 for a byte the encoding refuses (the exact pass
+ * then names it). */
+static int range_convert(reader_range *rr, size_t n, const unsigned char **out, size_t *outn)
 {
-    char *in = (char *)s;
-    size_t inleft = n;
+    char *in = (char *)rr->buf + RANGE_PAD - rr->ncarry;
+    size_t inleft = n + rr->ncarry;
     char *op = rr->conv;
     size_t ol = rr->conv_cap;
-    if (iconv(rr->cd, &in, &inleft, &op, &ol) == (size_t)-1)
-        return -1; /* (E2BIG cannot happen at 4 bytes out per byte in) */
+    size_t rc = iconv(rr->cd, &in, &inleft, &op, &ol);
+    rr->ncarry = 0;
+    if (rc == (size_t)-1) {
+        if (errno != EINVAL || inleft > RANGE_PAD)
+            return -1; /* EILSEQ (E2BIG cannot happen at 4 bytes out per byte in) */
+        memmove(rr->buf + RANGE_PAD - inleft, in, inleft); /* a cut character */
+        rr->ncarry = inleft;
+    }
     *out = (const unsigned char *)rr->conv;
     *outn = (size_t)(op - rr->conv);
     return 0;
@@ -1764,13 +1856,14 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     /* a range starts after an LF, but the first one after the CR of the exact reader's
      * last line end when that was a CRLF */
     rr->cr_last = begin > 0 && rr->r->cr_next == begin;
+    rr->ncarry = 0;
     if (rr->cd != (iconv_t)-1)
         iconv(rr->cd, NULL, NULL, NULL, NULL);
     *rows = 0;
     size_t off = begin;
     while (off < end && !rr->failed) {
         size_t want = end - off < RANGE_BLOCK ? end - off : RANGE_BLOCK;
-        unsigned char *raw = rr->buf;
+        unsigned char *raw = rr->buf + RANGE_PAD;
         ssize_t got = pread(rr->fd, raw, want, (off_t)off);
         if (got <= 0)
             return shopstat_error_set(err, SHOPSTAT_EIO, rr->r->path, 0, 0, "read error: %s",
@@ -1784,7 +1877,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
             range_count_eol(rr, raw, (size_t)got);
         const unsigned char *blk = raw;
         size_t len = (size_t)got;
-        if (rr->cd != (iconv_t)-1 && range_convert(rr, raw, (size_t)got, &blk, &len) != 0) {
+        if (rr->cd != (iconv_t)-1 && range_convert(rr, (size_t)got, &blk, &len) != 0) {
             range_fail(rr, SHOPSTAT_EINPUT);
             break;
         }
@@ -1792,7 +1885,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;
     }
-    if (!rr->failed && rr->utf.need)
+    if (!rr->failed && (rr->utf.need || rr->ncarry))
         range_fail(rr, SHOPSTAT_EINPUT);
     if (!rr->failed) {
         if (at_eof) {

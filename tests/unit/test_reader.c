@@ -254,6 +254,38 @@ static void test_latin1_converted(void **state)
     assert_string_equal(r.rows, "caf\xC3\xA9|x|3@2:8\n");
 }
 
+/* Stateless multi-byte encodings (Shift_JIS here): a character cut by any read block (block
+ * sizes 1, 2, 3, 7) is completed with the next bytes; the file ending inside one, or a lead
+ * byte without a valid second byte, is named; a delimiter that can be a second byte is
+ * refused up front (an EUC encoding, whose bytes are all high, takes it). */
+static void test_multibyte_encodings(void **state)
+{
+    (void)state;
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.encoding = "SHIFT_JIS";
+    result r;
+    /* 日本 = 93 FA 96 7B, 語 = 8C EA, 本 = 96 7B */
+    RUN("a,b,c\n1,\x93\xFA\x96\x7B,3\n\"\x8C\xEA,x\",\x96\x7B,4\n", &o, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|\xE6\x97\xA5\xE6\x9C\xAC|3@2:8\n"
+                                "\xE8\xAA\x9E,x|\xE6\x9C\xAC|4@3:11\n");
+    RUN("a,b,c\n1,2,\x93", &o, &r);
+    assert_string_equal(errtext(&r),
+                        "F:2:5: error: the file ends inside a SHIFT_JIS character (byte 0x93)");
+    RUN("a,b,c\n1,\x93 x,3\n", &o, &r);
+    assert_string_equal(errtext(&r), "F:2:3: error: byte 0x93 is not valid SHIFT_JIS");
+    RUN("a|b|c\n1|x|3\n", &o, &r);
+    assert_string_equal(errtext(&r),
+                        "F: error: in SHIFT_JIS the delimiter '|' can be the second byte of a "
+                        "character; use a comma, semicolon or tab delimiter, or convert the "
+                        "file to UTF-8");
+    o.encoding = "EUC-JP"; /* 日本 = C6 FC CB DC */
+    RUN("a|b|c\n1|\xC6\xFC\xCB\xDC|3\n", &o, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|\xE6\x97\xA5\xE6\x9C\xAC|3@2:8\n");
+}
+
 static void test_utf8_kept(void **state)
 {
     (void)state;
@@ -622,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_spaces_trimmed),
         cmocka_unit_test(test_delimiters),
         cmocka_unit_test(test_latin1_converted),
+        cmocka_unit_test(test_multibyte_encodings),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_missing_codes),
