@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static const char delims[] = {0, ',', ';', '\t', '|', ' ', '"', 'x'};
 static const char *const encodings[] = {NULL, "utf-8", "latin1", "windows-1252", "UTF-16LE",
-                                        "no-such-encoding", NULL, NULL};
+                                        "no-such-encoding", "SHIFT_JIS", NULL};
 static const size_t blocks[] = {0, 1, 2, 3, 7, 64, 4096, 0};
 static const char *const missing[] = {"98", " 99 ", "", NULL};
 
