@@ -981,6 +981,27 @@ static unsigned char multibyte_clash(iconv_t cd, unsigned char delim)
     return 0;
 }
 
+/* 1 when the scanner may read the file's bytes: every ASCII byte but NUL is a character by
+ * itself, and the line ends, blanks, the quote and the delimiter are themselves. Not so in
+ * UTF-16/32 (a byte is half a character), UTF-7 and ISO-2022 (escape sequences), EBCDIC. */
+static int ascii_compatible(iconv_t cd, unsigned char delim)
+{
+    int ok = 1;
+    for (int b = 1; b < 0x80 && ok; b++) {
+        char in[1] = {(char)b}, out[8];
+        char *ip = in, *op = out;
+        size_t il = 1, ol = sizeof out;
+        iconv(cd, NULL, NULL, NULL, NULL);
+        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || op == out)
+            ok = 0;
+        else if ((b == '\n' || b == '\r' || b == ' ' || b == '\t' || b == '"' || b == delim) &&
+                 (op - out != 1 || out[0] != in[0]))
+            ok = 0;
+    }
+    iconv(cd, NULL, NULL, NULL, NULL);
+    return ok;
+}
+
 /* UTF-16 exports (Excel's "Unicode text", some survey tools) are refused up front with
  * a clear message rather than as a NUL byte at 1:2: a byte-order mark, or NULs in every
  * other byte of the first line's worth of ASCII text (UTF-16 without BOM). Returns a
@@ -1107,6 +1128,12 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     r->d.encoding = r->enc_name;
 
     r->d.delimiter = d ? d : detect_delimiter(sample, nsample);
+    if (r->cd != (iconv_t)-1 && !ascii_compatible(r->cd, (unsigned char)r->d.delimiter))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "encoding '%s' is not ASCII-compatible (UTF-16, UTF-32, "
+                                  "UTF-7, ISO-2022 and EBCDIC are not supported): convert the "
+                                  "file to UTF-8",
+                                  r->enc_name);
     unsigned char clash =
         r->cd != (iconv_t)-1 ? multibyte_clash(r->cd, (unsigned char)r->d.delimiter) : 0;
     if (clash)

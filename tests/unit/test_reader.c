@@ -257,7 +257,8 @@ static void test_latin1_converted(void **state)
 /* Stateless multi-byte encodings (Shift_JIS here): a character cut by any read block (block
  * sizes 1, 2, 3, 7) is completed with the next bytes; the file ending inside one, or a lead
  * byte without a valid second byte, is named; a delimiter that can be a second byte is
- * refused up front (an EUC encoding, whose bytes are all high, takes it). */
+ * refused up front (an EUC encoding, whose bytes are all high, takes it); so are encodings
+ * whose ASCII bytes are not characters by themselves (UTF-7, ISO-2022, EBCDIC, UTF-16). */
 static void test_multibyte_encodings(void **state)
 {
     (void)state;
@@ -284,6 +285,18 @@ static void test_multibyte_encodings(void **state)
     RUN("a|b|c\n1|\xC6\xFC\xCB\xDC|3\n", &o, &r);
     assert_string_equal(r.error, "");
     assert_string_equal(r.rows, "1|\xE6\x97\xA5\xE6\x9C\xAC|3@2:8\n");
+    /* encodings whose ASCII bytes are not plain characters: refused before any row */
+    const char *const stateful[] = {"UTF-7", "ISO-2022-JP", "IBM037", "UTF-16LE"};
+    for (size_t i = 0; i < 4; i++) {
+        o.encoding = stateful[i];
+        RUN("a,b,c\n1,2,3\n", &o, &r);
+        char want[300];
+        snprintf(want, sizeof want,
+                 "encoding '%s' is not ASCII-compatible (UTF-16, UTF-32, UTF-7, ISO-2022 and "
+                 "EBCDIC are not supported): convert the file to UTF-8",
+                 stateful[i]);
+        assert_non_null(strstr(r.error, want));
+    }
 }
 
 static void test_utf8_kept(void **state)
