@@ -586,6 +586,28 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* Append the differences of one engine pair (segment_a en, segment_b b) of the table's
+ * question, shown as shown_a : bname. The same pair may be declared by several tables:
+ * one pair's rows are taken. */
+static void take_pair(report *r, rtable *rt, const char *en, const char *b, const char *shown_a,
+                      const char *bname)
+{
+    int seen = 0;
+    for (size_t i = 0; i < r->nd; i++) {
+        const shopstat_difference *d = &r->d[i];
+        if (d->q != r->qmap[rt->t->question] || strcmp(d->segment_a, en) != 0 ||
+            strcmp(d->segment_b, b) != 0)
+            continue;
+        if (seen && d->l == 0)
+            break;
+        seen = 1;
+        shopstat_difference *x = &rt->diffs[rt->ndiffs++];
+        *x = *d;
+        x->segment_a = shown_a;
+        x->segment_b = bname;
+    }
+}
+
 static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
 {
     const shopstat_spec_table *t = rt->t;
@@ -594,47 +616,18 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
         return nomem(err);
     for (size_t p = 0; p < t->npairs; p++) {
         const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
-        const char *b = rt->pair_b[p];
         const char *bname =
             t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
-        if (r->in->segments[t->pairs[p].a].by) {
-            /* one pair per value: the table's columns of the set, in order */
-            for (size_t c = 0; c < rt->ncols; c++) {
-                const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
-                if (!set || strcmp(set, a) != 0)
-                    continue;
-                const char *en = shopstat_totals_segment(r->tot, rt->cols[c]);
-                int seen = 0;
-                for (size_t i = 0; i < r->nd; i++) {
-                    const shopstat_difference *d = &r->d[i];
-                    if (d->q != r->qmap[t->question] || strcmp(d->segment_a, en) != 0 ||
-                        strcmp(d->segment_b, b) != 0)
-                        continue;
-                    if (seen && d->l == 0)
-                        break;
-                    seen = 1;
-                    shopstat_difference *x = &rt->diffs[rt->ndiffs++];
-                    *x = *d;
-                    x->segment_a = rt->colnames[c];
-                    x->segment_b = bname;
-                }
-            }
+        if (!r->in->segments[t->pairs[p].a].by) {
+            take_pair(r, rt, a, rt->pair_b[p], r->in->segments[t->pairs[p].a].name, bname);
             continue;
         }
-        int seen = 0;
-        for (size_t i = 0; i < r->nd; i++) {
-            const shopstat_difference *d = &r->d[i];
-            if (d->q != r->qmap[t->question] || strcmp(d->segment_a, a) != 0 ||
-                strcmp(d->segment_b, b) != 0)
-                continue;
-            /* the same pair may be declared by several tables: take one pair's rows */
-            if (seen && d->l == 0)
-                break;
-            seen = 1;
-            shopstat_difference *x = &rt->diffs[rt->ndiffs++];
-            *x = *d;
-            x->segment_a = r->in->segments[t->pairs[p].a].name;
-            x->segment_b = bname;
+        /* one pair per value: the table's columns of the set, in order */
+        for (size_t c = 0; c < rt->ncols; c++) {
+            const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+            if (set && strcmp(set, a) == 0)
+                take_pair(r, rt, shopstat_totals_segment(r->tot, rt->cols[c]), rt->pair_b[p],
+                          rt->colnames[c], bname);
         }
     }
     return SHOPSTAT_OK;
