@@ -651,6 +651,21 @@ static shopstat_status bad_byte(shopstat_reader *r, shopstat_pos p, unsigned byt
                               "byte 0x%02X is not valid %s", byte, r->enc_name);
 }
 
+/* Hand converted (or UTF-8) bytes to libcsv. */
+static shopstat_status parse_bytes(shopstat_reader *r, const char *b, size_t n,
+                                   shopstat_error *err)
+{
+    if (csv_parse(&r->p, b, n, on_field, on_row, r) != n && !r->stop) {
+        int ce = csv_error(&r->p);
+        if (ce == CSV_ENOMEM || ce == CSV_ETOOBIG)
+            return nomem(r, err);
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, r->line, 0,
+                                  "CSV parser and position scanner disagree (%s)",
+                                  csv_strerror(ce));
+    }
+    return SHOPSTAT_OK;
+}
+
 /* Complete a carried character with the first bytes of s; sets *used. */
 static shopstat_status feed_carry(shopstat_reader *r, const unsigned char *s, size_t n,
                                   size_t *used, shopstat_error *err)
@@ -666,12 +681,9 @@ static shopstat_status feed_carry(shopstat_reader *r, const unsigned char *s, si
             return bad_byte(r, r->carry_pos, r->carry[0], err);
         }
         r->ncarry = 0;
-        if (csv_parse(&r->p, r->conv, (size_t)(op - r->conv), on_field, on_row, r) !=
-                (size_t)(op - r->conv) &&
-            !r->stop)
-            return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, r->line, 0,
-                                      "CSV parser and position scanner disagree (%s)",
-                                      csv_strerror(csv_error(&r->p)));
+        shopstat_status st = parse_bytes(r, r->conv, (size_t)(op - r->conv), err);
+        if (st)
+            return st;
     }
     return r->stop ? r->cb_status : SHOPSTAT_OK;
 }
@@ -717,14 +729,9 @@ static shopstat_status feed(shopstat_reader *r, const unsigned char *s, size_t n
         } else {
             inleft = 0;
         }
-        if (csv_parse(&r->p, chunk, clen, on_field, on_row, r) != clen && !r->stop) {
-            int ce = csv_error(&r->p);
-            if (ce == CSV_ENOMEM || ce == CSV_ETOOBIG)
-                return nomem(r, err);
-            return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, r->line, 0,
-                                      "CSV parser and position scanner disagree (%s)",
-                                      csv_strerror(ce));
-        }
+        shopstat_status st = parse_bytes(r, chunk, clen, err);
+        if (st)
+            return st;
     }
     if (r->stop)
         return r->cb_status;
