@@ -493,14 +493,15 @@ static void on_field(void *data, size_t len, void *vr)
             cb_fail(r, SHOPSTAT_ENOMEM, p, "out of memory");
             return;
         }
-        if (r->rowlen + len + 1 > r->rowcap) {
+        /* (16 bytes to spare past the last field, as shopstat_row promises) */
+        if (r->rowlen + len + 17 > r->rowcap) {
             if (r->rowlen + len + 1 > SHOPSTAT_CSV_MAX_ROW) {
                 cb_fail(r, SHOPSTAT_ELIMIT, p, "row is longer than %d bytes",
                         SHOPSTAT_CSV_MAX_ROW);
                 return;
             }
             size_t nc = r->rowcap ? r->rowcap : 4096;
-            while (nc < r->rowlen + len + 1)
+            while (nc < r->rowlen + len + 17)
                 nc *= 2;
             char *b = realloc(r->rowbuf, nc);
             if (!b) {
@@ -1523,7 +1524,7 @@ struct reader_range {
     int csv_ready;
     int failed;
     char *rowbuf;
-    size_t rowlen, rowcap, nf;
+    size_t rowlen, rowcap, nf, ncols;
     size_t *offs, *lens;
     const char **fields;
     shopstat_pos *pos; /* all zero */
@@ -1615,6 +1616,7 @@ reader_range *reader_range_new(const shopstat_reader *r)
         }
     }
     size_t n = r->ncols ? r->ncols : 1;
+    rr->ncols = r->ncols;
     rr->offs = malloc(n * sizeof *rr->offs);
     rr->lens = malloc(n * sizeof *rr->lens);
     rr->fields = malloc(n * sizeof *rr->fields);
@@ -1663,9 +1665,10 @@ static void range_fail(reader_range *rr, shopstat_status s)
     }
 }
 
-static void range_field(void *data, size_t len, void *vr)
+/* A field that is not short, or the row buffer full, or past the header's count. */
+static __attribute__((noinline, cold)) void range_field_slow(reader_range *rr, const void *data,
+                                                              size_t len)
 {
-    reader_range *rr = vr;
     if (rr->failed)
         return;
     size_t nf = rr->nf;
@@ -1674,7 +1677,7 @@ static void range_field(void *data, size_t len, void *vr)
         range_fail(rr, SHOPSTAT_ELIMIT);
         return;
     }
-    if (nf >= rr->r->ncols) {
+    if (nf >= rr->ncols) {
         rr->nf = nf + 1;
         return; /* reported at the row end: a ragged row */
     }
@@ -1682,6 +1685,8 @@ static void range_field(void *data, size_t len, void *vr)
         size_t nc = rr->rowcap * 2;
         while (nc < rr->rowlen + len + 17)
             nc *= 2;
+        for (size_t i = 0; i < nf; i++)
+            rr->offs[i] = (size_t)(rr->fields[i] - rr->rowbuf);
         char *b = nc > SHOPSTAT_CSV_MAX_ROW ? NULL : realloc(rr->rowbuf, nc);
         if (!b) {
             range_fail(rr, SHOPSTAT_ELIMIT);
@@ -1689,36 +1694,54 @@ static void range_field(void *data, size_t len, void *vr)
         }
         rr->rowbuf = b;
         rr->rowcap = nc;
+        for (size_t i = 0; i < nf; i++)
+            rr->fields[i] = b + rr->offs[i];
     }
     char *dst = rr->rowbuf + rr->rowlen;
-    /* libcsv's entry buffer holds at least its 4096-byte block: copy short values as a
-     * fixed 16 bytes (two moves) */
-    if (len < 16 && rr->p.entry_size >= 16 && data)
-        memcpy(dst, data, 16);
-    else if (len)
+    if (len)
         memcpy(dst, data, len);
     dst[len] = '\0';
-    rr->offs[nf] = rr->rowlen;
+    rr->fields[nf] = dst;
     rr->lens[nf] = len;
     rr->rowlen += len + 1;
     rr->nf = nf + 1;
+}
+
+/* libcsv's field callback: the field goes to the row buffer right after the one before
+ * and its NUL, which is the layout shopstat_row promises. A short value (libcsv's entry
+ * buffer holds at least its 4096-byte block) is copied as a fixed 16 bytes, two moves;
+ * the buffer keeps 16 bytes to spare past the last field. */
+static void range_field(void *data, size_t len, void *vr)
+{
+    reader_range *rr = vr;
+    size_t nf = rr->nf, at = rr->rowlen;
+    if (nf < rr->ncols && len < 16 && at + 32 <= rr->rowcap && data &&
+        rr->p.entry_size >= 16) {
+        char *dst = rr->rowbuf + at;
+        memcpy(dst, data, 16);
+        dst[len] = '\0';
+        rr->fields[nf] = dst;
+        rr->lens[nf] = len;
+        rr->rowlen = at + len + 1;
+        rr->nf = nf + 1;
+        return;
+    }
+    range_field_slow(rr, data, len);
 }
 
 static void range_row(int c, void *vr)
 {
     (void)c;
     reader_range *rr = vr;
-    if (rr->failed)
-        return;
     size_t nf = rr->nf;
     rr->nf = 0;
     rr->rowlen = 0;
-    if (nf != rr->r->ncols) {
+    if (rr->failed)
+        return;
+    if (nf != rr->ncols) {
         range_fail(rr, SHOPSTAT_EINPUT);
         return;
     }
-    for (size_t i = 0; i < nf; i++)
-        rr->fields[i] = rr->rowbuf + rr->offs[i];
     rr->rows++;
     shopstat_row row = {rr->fields, rr->lens, rr->pos, nf, 0};
     shopstat_status s = rr->fn(rr->ctx, &row, rr->err);

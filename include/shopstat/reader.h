@@ -42,7 +42,11 @@ typedef struct shopstat_pos {
 
 /* One data row, valid only during the callback. fields[i] is NUL-terminated UTF-8 of
  * length lens[i] (quotes removed, embedded quotes unescaped). nfields equals the
- * header's column count (ragged rows are an error before the callback sees them). */
+ * header's column count (ragged rows are an error before the callback sees them).
+ * The fields lie one after another in column order, each after the NUL of the one
+ * before (fields[i + 1] == fields[i] + lens[i] + 1), and the 16 bytes after the last
+ * field's NUL may be read (their values are unspecified): a run of columns can be taken
+ * as one string, a word at a time. */
 typedef struct shopstat_row {
     const char *const *fields;
     const size_t *lens;
