@@ -230,6 +230,7 @@ struct shopstat_totals {
     /* design columns, SIZE_MAX when absent */
     size_t wcol, scol, pcol, fcol;
     int decimal_comma;
+    const unsigned char *miss_first; /* the reader's, for number_field's quick test */
     const shopstat_reader *reader;
 
     rt_question *q;

@@ -43,6 +43,39 @@ static inline const char *strmap_key(const strmap *m, size_t i)
 
 typedef struct reader_range reader_range;
 
+/* The bytes a missing code can start with (the quick test of shopstat_reader_is_missing):
+ * a value whose first byte is not among them is not missing. 256 entries. */
+const unsigned char *reader_miss_first(const shopstat_reader *r);
+
+/* The plain spelling of a number, DIGITS[.DIGITS] or .DIGITS (',' too with
+ * decimal_comma) with 1 to 15 digits and nothing else, read as shopstat_parse_number
+ * reads it (an integer below 2^53 over an exact power of ten: correctly rounded): 1 and
+ * *out, or 0 when s is not spelled so (the full parser then decides). Inline for the
+ * weight of every row. */
+static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma, double *out)
+{
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (n - 1 >= 16)
+        return 0;
+    uint64_t m = 0;
+    size_t sep = n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d < 10)
+            m = m * 10 + d;
+        else if (sep == n && (s[i] == '.' || (s[i] == ',' && decimal_comma)))
+            sep = i;
+        else
+            return 0;
+    }
+    size_t ndig = n - (sep < n);
+    if (ndig == 0 || ndig > 15)
+        return 0;
+    *out = (double)m / p10[sep < n ? n - sep - 1 : 0];
+    return 1;
+}
+
 /* Reads the rows the options skip after the header (none past them): 0 when r then stands
  * at the first data row, -1 when it could not (an error, kept for shopstat_reader_run to
  * report, or the end of the file). */

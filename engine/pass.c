@@ -1092,6 +1092,9 @@ static shopstat_status number_field(const shopstat_totals *t, const shopstat_row
 {
     const char *s = row->fields[c];
     size_t n = row->lens[c];
+    if (n && !t->miss_first[(unsigned char)s[0]] &&
+        parse_plain_decimal(s, n, t->decimal_comma, x))
+        return SHOPSTAT_OK;
     if (!shopstat_reader_is_missing(t->reader, s, n)) {
         int r = shopstat_parse_number(s, n, t->decimal_comma, x);
         if (r == 1)
@@ -2215,6 +2218,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
     t->reader = r;
     t->path = dupstr(shopstat_reader_path(r));
     t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
+    t->miss_first = reader_miss_first(r);
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
     row_ctx *rc = NULL;
     if (!st && !(rc = t->rc = calloc(1, sizeof *rc)))

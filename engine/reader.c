@@ -1348,6 +1348,11 @@ static void trim(const char **s, size_t *len)
     *len = n;
 }
 
+const unsigned char *reader_miss_first(const shopstat_reader *r)
+{
+    return r->miss_first;
+}
+
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)
 {
     if (len == 0)
@@ -1411,6 +1416,8 @@ int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (parse_plain_decimal(s, len, decimal_comma, out))
+        return 1;
     trim(&s, &len);
     if (len == 0)
         return 0;
