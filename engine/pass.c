@@ -656,6 +656,10 @@ typedef struct pattern_slot {
     uint32_t off; /* record offset + 1, 0 = empty */
 } pattern_slot;
 
+typedef struct col_run {
+    size_t first, last;
+} col_run;
+
 typedef struct design_slot {
     uint64_t k[2];
     int32_t sid, uid; /* uid + 1, 0 = empty */
@@ -688,8 +692,8 @@ struct row_ctx {
 
     /* Row patterns: the bytes of the condition, --by and question columns decide
      * the row's cells; a pattern seen before gives them without any per-question work. */
-    size_t *pslot;     /* slots of those columns */
-    size_t npslot;
+    col_run *prun;     /* those columns as runs of adjacent columns, in column order */
+    size_t nprun;
     pattern_slot *ptab; /* hash -> record offset */
     size_t pmask, npat;
     uint64_t *prec;    /* pattern records (see pattern_add) */
@@ -1470,34 +1474,61 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
 #define MAX_PATTERNS 65536
 #define MAX_PATTERN_WORDS ((size_t)4 << 20)
 
-/* The row's pattern key: each pattern column's bytes after a length byte, zero-padded to
- * whole words, in rc->kbuf. Returns its length, 0 when a field is too long to cache. */
-static size_t pattern_key(row_ctx *rc, const shopstat_row *row)
+/* The row's pattern key: the bytes of the pattern columns in column order, each with its
+ * NUL (no field holds a NUL, so the key decodes one way). The columns come as runs of
+ * adjacent columns, and shopstat_row lays a run out as one span: with one run the key is
+ * that span of the row, else the spans are copied into rc->kbuf. Returns its length, 0
+ * when longer than PATTERN_KEY_MAX (the row then takes the direct path). */
+static size_t pattern_key(row_ctx *rc, const shopstat_row *row, const unsigned char **key)
 {
-    unsigned char *k = rc->kbuf;
-    size_t kl = 0;
-    for (size_t i = 0; i < rc->npslot; i++) {
-        size_t c = rc->cv[rc->pslot[i]].col;
-        size_t n = row->lens[c];
-        if (n > 250 || kl + n + 1 > PATTERN_KEY_MAX)
-            return 0;
-        const unsigned char *f = (const unsigned char *)row->fields[c];
-        k[kl++] = (unsigned char)n;
-        for (size_t j = 0; j < n; j++)
-            k[kl++] = f[j];
+    if (rc->nprun == 1) {
+        const char *a = row->fields[rc->prun[0].first];
+        size_t l = rc->prun[0].last;
+        size_t kl = (size_t)(row->fields[l] + row->lens[l] + 1 - a);
+        *key = (const unsigned char *)a;
+        return kl <= PATTERN_KEY_MAX ? kl : 0;
     }
-    while (kl % 8)
-        k[kl++] = 0;
+    size_t kl = 0;
+    for (size_t i = 0; i < rc->nprun; i++) {
+        const char *a = row->fields[rc->prun[i].first];
+        size_t l = rc->prun[i].last;
+        size_t n = (size_t)(row->fields[l] + row->lens[l] + 1 - a);
+        if (kl + n > PATTERN_KEY_MAX)
+            return 0;
+        memcpy(rc->kbuf + kl, a, n);
+        kl += n;
+    }
+    *key = rc->kbuf;
     return kl;
+}
+
+/* Word i of a key of kl bytes, the bytes past its end zero. The load may read up to 7
+ * bytes past the key: shopstat_row leaves 16 to spare after the last field, kbuf 8. */
+static inline uint64_t key_word(const unsigned char *k, size_t i, size_t kl)
+{
+    uint64_t w;
+    memcpy(&w, k + 8 * i, 8);
+    size_t rem = kl - 8 * i;
+    if (rem < 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w &= ~UINT64_C(0) << (8 * (8 - rem));
+#else
+        w &= (UINT64_C(1) << (8 * rem)) - 1;
+#endif
+    }
+    return w;
+}
+
+static inline size_t key_words(size_t kl)
+{
+    return (kl + 7) / 8;
 }
 
 static uint64_t pattern_hash(const unsigned char *k, size_t kl)
 {
     uint64_t h = 0x243F6A8885A308D3ULL;
-    for (size_t i = 0; i < kl; i += 8) {
-        uint64_t w;
-        memcpy(&w, k + i, 8);
-        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < key_words(kl); i++) {
+        h = (h ^ key_word(k, i, kl)) * 0x9E3779B97F4A7C15ULL;
         h ^= h >> 32;
     }
     return h | 1;
@@ -1523,14 +1554,10 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
         const uint64_t *r = pattern_record(rc, rc->ptab[e].off - 1);
         if ((r[0] >> 48) != kl)
             continue;
-        size_t i = 0;
-        for (; i < kl / 8; i++) {
-            uint64_t w;
-            memcpy(&w, k + 8 * i, 8);
-            if (r[1 + i] != w)
-                break;
-        }
-        if (i == kl / 8)
+        size_t i = 0, kw = key_words(kl);
+        while (i < kw && r[1 + i] == key_word(k, i, kl))
+            i++;
+        if (i == kw)
             return r;
     }
     return NULL;
@@ -1543,7 +1570,8 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
 {
     if (nbase > PATTERN_NBASE_MAX || nc > 0xffffffffu)
         return -1;
-    size_t words = 1 + kl / 8 + (nc + 1) / 2;
+    size_t kw = key_words(kl);
+    size_t words = 1 + kw + (nc + 1) / 2;
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
         return -1;
@@ -1576,10 +1604,11 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     uint64_t *r = rc->prec + rc->nprec;
     r[0] = (uint64_t)kl << 48 | (uint64_t)(outside != 0) << PATTERN_OUTSIDE_BIT |
            (uint64_t)nbase << 32 | (uint64_t)nc;
-    memcpy(r + 1, k, kl);
+    for (size_t i = 0; i < kw; i++)
+        r[1 + i] = key_word(k, i, kl);
     r[words - 1] = 0;
     if (nc) /* (a row outside --base has no cells, and maybe no cell buffer yet) */
-        memcpy(r + 1 + kl / 8, cells, nc * sizeof *cells);
+        memcpy(r + 1 + kw, cells, nc * sizeof *cells);
     size_t e = (size_t)h & rc->pmask;
     while (rc->ptab[e].off)
         e = (e + 1) & rc->pmask;
@@ -1678,8 +1707,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     int dkey = design_key(rc, row, dk);
     /* the table probes below are cache misses more often than not: start both loads now,
      * and parse the weight while they come */
-    size_t kl = t->rep ? 0 : pattern_key(rc, row);
-    uint64_t ph = kl ? pattern_hash(rc->kbuf, kl) : 0;
+    const unsigned char *key = NULL;
+    size_t kl = t->rep ? 0 : pattern_key(rc, row, &key);
+    uint64_t ph = kl ? pattern_hash(key, kl) : 0;
     if (dkey && rc->dmask)
         __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
     if (kl && rc->pmask)
@@ -1749,14 +1779,14 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     const int32_t *cells = NULL;
     size_t nc = 0;
     long cw = -1; /* word offset of the cells in the pattern records */
-    const uint64_t *pat = kl ? pattern_find(rc, ph, rc->kbuf, kl) : NULL;
+    const uint64_t *pat = kl ? pattern_find(rc, ph, key, kl) : NULL;
     size_t nbase = 0;
     int outside = 0;
     if (pat) {
         nc = (uint32_t)pat[0];
         nbase = (size_t)(pat[0] >> 32) & PATTERN_NBASE_MAX;
         outside = (int)(pat[0] >> PATTERN_OUTSIDE_BIT) & 1;
-        cw = (long)(pat - rc->prec) + 1 + (long)(kl / 8);
+        cw = (long)(pat - rc->prec) + 1 + (long)key_words(kl);
     } else {
         for (size_t i = 0; i < rc->ncv; i++) {
             long v = value_id(rc, i, row);
@@ -1767,9 +1797,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         int32_t *nw = NULL;
         if ((st = row_cells(rc, row, &nw, &nc, &nbase, &outside, err)))
             return st;
-        long off = kl ? pattern_add(rc, ph, rc->kbuf, kl, nw, nc, nbase, outside) : -1;
+        long off = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside) : -1;
         if (off >= 0)
-            cw = off + 1 + (long)(kl / 8);
+            cw = off + 1 + (long)key_words(kl);
         cells = nw;
     }
     if (cw >= 0)
@@ -2094,7 +2124,7 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->batch);
     free(rc->border);
     free(rc->bcount);
-    free(rc->pslot);
+    free(rc->prun);
     free(rc->ptab);
     free(rc->prec);
     free(rc->dtab);
@@ -2158,28 +2188,33 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     rc->border = malloc(BATCH_MAX * sizeof *rc->border);
     if (!rc->batch || !rc->border)
         return nomem(err);
-    rc->pslot = malloc((n ? n : 1) * sizeof *rc->pslot);
-    char *inpat = calloc(n ? n : 1, 1);
-    if (!rc->pslot || !inpat) {
+    rc->prun = malloc((n ? n : 1) * sizeof *rc->prun);
+    char *inpat = calloc(ncols ? ncols : 1, 1);
+    if (!rc->prun || !inpat) {
         free(inpat);
         return nomem(err);
     }
     for (size_t j = 0; j < t->plan->nbase; j++)
-        inpat[rc->slot[t->basecols[j]]] = 1;
+        inpat[t->basecols[j]] = 1;
     for (size_t s = 0; s < rc->nfixed; s++)
         for (size_t j = 0; j < t->seg[s].nconds; j++)
-            inpat[rc->slot[rc->condcols[s][j]]] = 1;
+            inpat[rc->condcols[s][j]] = 1;
     for (size_t b = 0; b < t->nby; b++) {
         for (size_t j = 0; j < t->by[b].nconds; j++)
-            inpat[rc->slot[t->by[b].condcols[j]]] = 1;
-        inpat[rc->slot[t->by[b].column]] = 1;
+            inpat[t->by[b].condcols[j]] = 1;
+        inpat[t->by[b].column] = 1;
     }
     for (size_t q = 0; q < t->nq; q++)
         for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
-            inpat[rc->slot[t->q[q].cols[j]]] = 1;
-    for (size_t i = 0; i < n; i++)
-        if (inpat[i])
-            rc->pslot[rc->npslot++] = i;
+            inpat[t->q[q].cols[j]] = 1;
+    for (size_t c = 0; c < ncols; c++) {
+        if (!inpat[c])
+            continue;
+        if (rc->nprun && rc->prun[rc->nprun - 1].last == c - 1)
+            rc->prun[rc->nprun - 1].last = c;
+        else
+            rc->prun[rc->nprun++] = (col_run){c, c};
+    }
     free(inpat);
     rc->cond = calloc(rc->nfixed ? rc->nfixed : 1, sizeof *rc->cond);
     rc->by = calloc(t->nby ? t->nby : 1, sizeof *rc->by);
