@@ -144,10 +144,23 @@ typedef struct domain {
  * row its own PSU; then Q holds sums of squares). */
 /* Per-unit sums of one cell, kept together so a row's update touches one cache line. */
 typedef struct cell_acc {
-    double T;   /* sum of w */
-    uint32_t N; /* rows, whatever the weight */
-    uint32_t P; /* rows of w > 0 */
+    double T; /* sum of w */
+    union {
+        struct {
+            uint32_t N; /* rows, whatever the weight */
+            uint32_t P; /* rows of w > 0 */
+        };
+        uint64_t NP; /* both, for one addition per row (see CELL_ROW) */
+    };
 } cell_acc;
+
+/* What one row of weight w adds to NP: 1 to N, and 1 to P when w > 0. (N stays below
+ * 2^32: it counts the rows of one PSU and cell.) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define CELL_ROW(w) (((uint64_t)1 << 32) | (uint64_t)((w) > 0))
+#else
+#define CELL_ROW(w) (1 | (uint64_t)((w) > 0) << 32)
+#endif
 
 typedef struct unit {
     uint32_t stratum;

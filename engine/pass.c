@@ -638,6 +638,10 @@ typedef struct codes_entry {
  * same as in the plain loop (it only depends on the order of that PSU's rows), while a
  * PSU's cells stay in L1 across its rows. */
 #define BATCH_MAX 16384
+
+/* Rows one pass uses at most: cell_acc's counts are 32 bits (a pass refuses the row after
+ * the last, rather than let a count wrap). */
+#define PASS_ROWS_MAX ((size_t)UINT32_MAX)
 typedef struct batch_row {
     uint32_t unit;
     uint32_t cw;   /* word offset of the cell ids in rc->prec */
@@ -737,12 +741,28 @@ static int itab_set(itab *t, long vid, int32_t x)
     return 0;
 }
 
+/* Word i of a key of kl bytes, the bytes past its end zero. The load may read up to 7
+ * bytes past the key: shopstat_row leaves 16 to spare after the last field, kbuf 8. */
+static inline uint64_t key_word(const unsigned char *k, size_t i, size_t kl)
+{
+    uint64_t w;
+    memcpy(&w, k + 8 * i, 8);
+    size_t rem = kl - 8 * i;
+    if (rem < 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w &= ~UINT64_C(0) << (8 * (8 - rem));
+#else
+        w &= (UINT64_C(1) << (8 * rem)) - 1;
+#endif
+    }
+    return w;
+}
+
+/* A field of up to 8 bytes as one word (the bytes past it zero), read as one load: the
+ * fields of a shopstat_row may be read so. */
 static inline uint64_t pack8(const char *s, size_t n)
 {
-    uint64_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    return k;
+    return key_word((const unsigned char *)s, 0, n);
 }
 
 static void wordtab_free(wordtab *t)
@@ -1347,17 +1367,19 @@ static inline void add_element(unit *u, int32_t c, double w, double w2)
 static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_t *cells,
                              size_t nc)
 {
-    double w2 = w * w;
-    uint32_t pos = w > 0;
+    uint64_t np = CELL_ROW(w);
+    if (t->element) {
+        double w2 = w * w;
+        for (size_t i = 0; i < nc; i++) {
+            u->A[cells[i]].NP += np;
+            add_element(u, cells[i], w, w2);
+        }
+        return;
+    }
     for (size_t i = 0; i < nc; i++) {
-        int32_t c = cells[i];
-        cell_acc *acc = &u->A[c];
-        acc->P += pos;
-        acc->N++;
-        if (t->element)
-            add_element(u, c, w, w2);
-        else
-            acc->T += w;
+        cell_acc *acc = &u->A[cells[i]];
+        acc->NP += np;
+        acc->T += w;
     }
 }
 
@@ -1500,23 +1522,6 @@ static size_t pattern_key(row_ctx *rc, const shopstat_row *row, const unsigned c
     }
     *key = rc->kbuf;
     return kl;
-}
-
-/* Word i of a key of kl bytes, the bytes past its end zero. The load may read up to 7
- * bytes past the key: shopstat_row leaves 16 to spare after the last field, kbuf 8. */
-static inline uint64_t key_word(const unsigned char *k, size_t i, size_t kl)
-{
-    uint64_t w;
-    memcpy(&w, k + 8 * i, 8);
-    size_t rem = kl - 8 * i;
-    if (rem < 8) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        w &= ~UINT64_C(0) << (8 * (8 - rem));
-#else
-        w &= (UINT64_C(1) << (8 * rem)) - 1;
-#endif
-    }
-    return w;
 }
 
 static inline size_t key_words(size_t kl)
@@ -1701,6 +1706,11 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     shopstat_totals *t = rc->t;
     const char *path = shopstat_reader_path(t->reader);
     shopstat_status st;
+    if (t->acct.used >= PASS_ROWS_MAX)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+                                  "more than %lu rows: the row counts of a PSU hold 32 bits; "
+                                  "split the file",
+                                  (unsigned long)PASS_ROWS_MAX);
     /* (stratum, unit) of the row's design values seen before: no errors possible */
     long sid = 0, uid = -1;
     uint64_t dk[2];
@@ -2329,6 +2339,8 @@ void pass_map_free(pass_map *m)
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
+    if (g->acct.used + w->acct.used > PASS_ROWS_MAX)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0, "too many rows");
     g->compensated = 1;
     batch_flush(w->rc);
     /* strata, in the worker's order of first appearance */
