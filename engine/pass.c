@@ -637,7 +637,7 @@ typedef struct codes_entry {
  * applies them PSU by PSU, each PSU's rows in file order: every per-PSU sum is then the
  * same as in the plain loop (it only depends on the order of that PSU's rows), while a
  * PSU's cells stay in L1 across its rows. */
-#define BATCH_MAX 16384
+#define BATCH_MAX 65536
 
 /* Rows one pass uses at most: cell_acc's counts are 32 bits (a pass refuses the row after
  * the last, rather than let a count wrap). */
@@ -1529,13 +1529,24 @@ static inline size_t key_words(size_t kl)
     return (kl + 7) / 8;
 }
 
-static uint64_t pattern_hash(const unsigned char *k, size_t kl)
+static inline uint64_t load_word(const unsigned char *k, size_t i)
+{
+    uint64_t w;
+    memcpy(&w, k + 8 * i, 8);
+    return w;
+}
+
+/* (kl >= 1: every field of a key brings its NUL) */
+static inline uint64_t pattern_hash(const unsigned char *k, size_t kl)
 {
     uint64_t h = 0x243F6A8885A308D3ULL;
-    for (size_t i = 0; i < key_words(kl); i++) {
-        h = (h ^ key_word(k, i, kl)) * 0x9E3779B97F4A7C15ULL;
+    size_t last = key_words(kl) - 1;
+    for (size_t i = 0; i < last; i++) {
+        h = (h ^ load_word(k, i)) * 0x9E3779B97F4A7C15ULL;
         h ^= h >> 32;
     }
+    h = (h ^ key_word(k, last, kl)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 32;
     return h | 1;
 }
 
@@ -1559,10 +1570,10 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
         const uint64_t *r = pattern_record(rc, rc->ptab[e].off - 1);
         if ((r[0] >> 48) != kl)
             continue;
-        size_t i = 0, kw = key_words(kl);
-        while (i < kw && r[1 + i] == key_word(k, i, kl))
+        size_t i = 0, last = key_words(kl) - 1;
+        while (i < last && r[1 + i] == load_word(k, i))
             i++;
-        if (i == kw)
+        if (i == last && r[1 + last] == key_word(k, last, kl))
             return r;
     }
     return NULL;
@@ -1725,7 +1736,11 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     if (kl && rc->pmask)
         __builtin_prefetch(&rc->ptab[ph & rc->pmask]);
     double w = 1;
-    if (t->has_weight) {
+    /* (a plain decimal is neither negative nor over 1e100) */
+    if (t->has_weight &&
+        !(row->lens[t->wcol] && !t->miss_first[(unsigned char)row->fields[t->wcol][0]] &&
+          parse_plain_decimal(row->fields[t->wcol], row->lens[t->wcol], t->decimal_comma,
+                              &w))) {
         if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
             return st;
         if (w < 0)

@@ -1532,6 +1532,9 @@ struct reader_range {
     int failed;
     char *rowbuf;
     size_t rowlen, rowcap, nf, ncols;
+    /* a short field starting before this offset of rowbuf takes range_field's fast path
+     * (0 until libcsv has its field buffer): 16 bytes and its NUL fit, and 16 to spare */
+    size_t fast_end;
     size_t *offs, *lens;
     const char **fields;
     shopstat_pos *pos; /* all zero */
@@ -1701,6 +1704,8 @@ static __attribute__((noinline, cold)) void range_field_slow(reader_range *rr, c
         }
         rr->rowbuf = b;
         rr->rowcap = nc;
+        if (rr->fast_end)
+            rr->fast_end = nc - 31;
         for (size_t i = 0; i < nf; i++)
             rr->fields[i] = b + rr->offs[i];
     }
@@ -1722,8 +1727,7 @@ static void range_field(void *data, size_t len, void *vr)
 {
     reader_range *rr = vr;
     size_t nf = rr->nf, at = rr->rowlen;
-    if (nf < rr->ncols && len < 16 && at + 32 <= rr->rowcap && data &&
-        rr->p.entry_size >= 16) {
+    if (nf < rr->ncols && len < 16 && at < rr->fast_end) {
         char *dst = rr->rowbuf + at;
         memcpy(dst, data, 16);
         dst[len] = '\0';
@@ -1945,6 +1949,10 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
             range_fail(rr, SHOPSTAT_EINPUT);
             break;
         }
+        /* range_field's fast path copies 16 bytes from libcsv's field buffer: once that
+         * is there, with its first block (it only grows until csv_free) */
+        if (!rr->fast_end && rr->p.entry_buf && rr->p.entry_size >= 16)
+            rr->fast_end = rr->rowcap - 31;
         if (csv_parse(&rr->p, blk, len, range_field, range_row, rr) != len)
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;
