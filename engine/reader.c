@@ -1634,7 +1634,7 @@ reader_range *reader_range_new(const shopstat_reader *r)
     rr->rowcap = 4096;
     rr->rowbuf = malloc(rr->rowcap);
     if (rr->fd < 0 || !rr->buf || !rr->offs || !rr->lens || !rr->fields || !rr->pos ||
-        !rr->rowbuf || csv_init(&rr->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        !rr->rowbuf || csv_init(&rr->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         reader_range_free(rr);
         return NULL;
     }
