@@ -6,7 +6,7 @@
 
 #include "core.h"
 
-#define DEFAULT_CHUNK ((size_t)8 << 20)
+#define DEFAULT_CHUNK ((size_t)16 << 20)
 /* Replicate designs: each merge adds replicates x cells totals and every direction
  * (PSU pattern) the chunk saw, so fewer, larger chunks (80 bootstrap replicates, 1 GB:
  * 6.25 s with 8 MiB chunks, 5.49 s with 32 MiB, on 2 threads) */

@@ -1722,19 +1722,25 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                                   "more than %lu rows: the row counts of a PSU hold 32 bits; "
                                   "split the file",
                                   (unsigned long)PASS_ROWS_MAX);
+    /* the table probes below are cache misses more often than not: start the loads
+     * early, the pattern's slot first, then the design's while it comes, then the pattern
+     * record the slot points to, and parse the weight while that comes */
+    const unsigned char *key = NULL;
+    size_t kl = t->rep ? 0 : pattern_key(rc, row, &key);
+    uint64_t ph = kl ? pattern_hash(key, kl) : 0;
+    if (kl && rc->pmask)
+        __builtin_prefetch(&rc->ptab[ph & rc->pmask]);
     /* (stratum, unit) of the row's design values seen before: no errors possible */
     long sid = 0, uid = -1;
     uint64_t dk[2];
     int dkey = design_key(rc, row, dk);
-    /* the table probes below are cache misses more often than not: start both loads now,
-     * and parse the weight while they come */
-    const unsigned char *key = NULL;
-    size_t kl = t->rep ? 0 : pattern_key(rc, row, &key);
-    uint64_t ph = kl ? pattern_hash(key, kl) : 0;
     if (dkey && rc->dmask)
         __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
-    if (kl && rc->pmask)
-        __builtin_prefetch(&rc->ptab[ph & rc->pmask]);
+    if (kl && rc->pmask) { /* the slot has come: start loading the record it points to */
+        const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
+        if (ps->off && ps->tag == (uint32_t)(ph >> 32))
+            __builtin_prefetch(rc->prec + ps->off - 1);
+    }
     double w = 1;
     /* (a plain decimal is neither negative nor over 1e100) */
     if (t->has_weight &&
@@ -1757,11 +1763,6 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    if (kl && rc->pmask) { /* the slot has come: start loading the record it points to */
-        const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
-        if (ps->off && ps->tag == (uint32_t)(ph >> 32))
-            __builtin_prefetch(rc->prec + ps->off - 1);
-    }
     int dhit = dkey && design_find(rc, dk, &sid, &uid);
     if (!dhit) {
         for (size_t i = 0; i < rc->ndesign; i++) {
