@@ -728,6 +728,51 @@ static void test_hostile_bytes_in_later_range(void **state)
     }
 }
 
+/* A NUL or a byte that is not UTF-8 at each of 40 offsets in a later range, past the
+ * first MiB (which decides the encoding): the range parser checks blocks 32 bytes at a
+ * time, then 8, then byte by byte, and must see it wherever it falls; the exact pass then
+ * names its line and column. */
+static void test_bad_byte_every_offset(void **state)
+{
+    (void)state;
+    char *csv = make_csv(45000, 0, 0);
+    size_t len = strlen(csv);
+    char *base = csv;
+    for (int l = 1; l < 40001; l++)
+        base = strchr(base, '\n') + 1;
+    assert_true(base - csv > (1 << 20));
+    char *dup = malloc(len + 1);
+    assert_non_null(dup);
+    for (size_t off = 0; off < 40; off++) {
+        memcpy(dup, csv, len + 1);
+        size_t at = (size_t)(base - csv) + off;
+        dup[at] = off % 2 ? '\xff' : '\0';
+        size_t line = 40001, col = 1;
+        for (size_t i = (size_t)(base - csv); i < at; i++) {
+            if (dup[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, dup, len), (ssize_t)len);
+        close(fd);
+        result r = run(path, 2, (size_t)64 << 10);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_int_equal(r.err.line, line);
+        assert_int_equal(r.err.col, col);
+        result_free(&r);
+        unlink(path);
+        free(path);
+    }
+    free(dup);
+    free(csv);
+}
+
 /* The progress hook on the chunked pass (1 and 2 threads): bytes never go back, the last
  * call has the whole file and every row; and on the exact pass (quoted newlines). */
 typedef struct progress_log {
@@ -801,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_error_in_later_range),
         cmocka_unit_test(test_error_in_first_range),
         cmocka_unit_test(test_hostile_bytes_in_later_range),
+        cmocka_unit_test(test_bad_byte_every_offset),
         cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
