@@ -71,6 +71,9 @@ static int with_base;
 static size_t skip_rows;
 static const char *encoding;
 
+/* 1: plan() is q1 in all rows and in those of score >= 50 (a column of distinct values) */
+static int score_plan;
+
 static shopstat_plan *plan(void)
 {
     shopstat_plan *p = shopstat_plan_new();
@@ -81,6 +84,11 @@ static shopstat_plan *plan(void)
     d.strata = "region";
     d.psu = "panel";
     assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    if (score_plan) {
+        assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_parse_segment(p, "high=score:>=50", &err), SHOPSTAT_OK);
+        return p;
+    }
     assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_multi(p, "m=m_a,m_b", &err), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_codes(p, "codes=codes", &err), SHOPSTAT_OK);
@@ -180,6 +188,7 @@ static void assert_same(const result *a, const result *b, double rel)
         assert_close(x->ci_lower, y->ci_lower, rel);
         assert_close(x->ci_upper, y->ci_upper, rel);
         assert_close(x->deff, y->deff, rel);
+        assert_close(x->eff_base, y->eff_base, rel);
         assert_close(x->df, y->df, rel);
     }
     for (size_t s = 0; s < shopstat_totals_nsegments(a->t); s++)
@@ -222,6 +231,51 @@ static void test_threads_and_chunks(void **state)
     unlink(path);
     free(path);
     free(csv);
+}
+
+/* More distinct row patterns than a worker keeps (65,536: a condition on a column of
+ * distinct scores), so later rows get records that last one interval of the w^2 sums: the
+ * same chunks still give bit-identical results on 1 to 3 threads (each thread's table fills
+ * at another row), and the one-chunk pass agrees. */
+static void test_pattern_table_full(void **state)
+{
+    (void)state;
+    const size_t rows = 150000;
+    size_t cap = rows * 48 + 64, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv + len, cap - len, "region,panel,wt,score,q1\n");
+    rng = 777;
+    for (size_t i = 0; i < rows; i++)
+        len += (size_t)snprintf(csv + len, cap - len, "R%u,%u,%.4f,%.6f,%u\n",
+                                (unsigned)(next() % 7) + 1, (unsigned)(next() % 5) + 1,
+                                0.5 + (double)(next() % 10000) / 3333.0,
+                                (double)(next() % 100000000) / 1e6, (unsigned)(next() % 5) + 1);
+    char *path = write_tmp(csv);
+    free(csv);
+    score_plan = 1;
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.used, rows);
+    result a = run(path, 1, (size_t)256 << 10);
+    for (int th = 2; th <= 3; th++) {
+        result b = run(path, th, (size_t)256 << 10);
+        assert_int_equal(b.st, SHOPSTAT_OK);
+        assert_int_equal(a.n, b.n);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_true(a.e[i].proportion == b.e[i].proportion);
+            assert_true(a.e[i].se == b.e[i].se);
+            assert_true(a.e[i].eff_base == b.e[i].eff_base);
+            assert_true(a.e[i].deff == b.e[i].deff);
+        }
+        result_free(&b);
+    }
+    assert_same(&one, &a, 1e-12);
+    result_free(&a);
+    result_free(&one);
+    score_plan = 0;
+    unlink(path);
+    free(path);
 }
 
 /* --base: the rows outside it (spend 3) are counted, in no segment ('all' is the base), and
@@ -838,6 +892,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_base),
+        cmocka_unit_test(test_pattern_table_full),
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_stdin_file),
