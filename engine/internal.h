@@ -59,20 +59,29 @@ static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma
     if (n - 1 >= 16)
         return 0;
     uint64_t m = 0;
-    size_t sep = n;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d < 10)
-            m = m * 10 + d;
-        else if (sep == n && (s[i] == '.' || (s[i] == ',' && decimal_comma)))
-            sep = i;
-        else
-            return 0;
+    size_t i = 0;
+    unsigned d;
+    while (i < n && (d = (unsigned)(unsigned char)s[i] - '0') < 10) {
+        m = m * 10 + d;
+        i++;
     }
-    size_t ndig = n - (sep < n);
+    size_t nfrac = 0, ndig = n;
+    if (i < n) { /* the separator, then digits to the end */
+        if (s[i] != '.' && !(s[i] == ',' && decimal_comma))
+            return 0;
+        size_t sep = i++;
+        while (i < n && (d = (unsigned)(unsigned char)s[i] - '0') < 10) {
+            m = m * 10 + d;
+            i++;
+        }
+        if (i < n)
+            return 0;
+        nfrac = n - sep - 1;
+        ndig = n - 1;
+    }
     if (ndig == 0 || ndig > 15)
         return 0;
-    *out = (double)m / p10[sep < n ? n - sep - 1 : 0];
+    *out = (double)m / p10[nfrac];
     return 1;
 }
 
