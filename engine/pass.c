@@ -667,6 +667,9 @@ typedef struct col_run {
 typedef struct design_slot {
     uint64_t k[2];
     int32_t sid, uid; /* uid + 1, 0 = empty */
+    /* what the unit's struct (a cache miss more often than not) need not be asked again:
+     * it holds this many cells, and it holds a row of positive weight in chunk epoch */
+    uint32_t ncell_ok, pos_epoch;
 } design_slot;
 
 struct row_ctx {
@@ -707,6 +710,7 @@ struct row_ctx {
     size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
     design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
     size_t dmask, dn;
+    uint32_t epoch;    /* chunks merged so far + 1 (units' any_pos is reset at a merge) */
 
     batch_row *batch;
     size_t nbatch;
@@ -1660,17 +1664,17 @@ static inline size_t design_hash(const uint64_t k[2])
     return (size_t)(h ^ (h >> 29));
 }
 
-static int design_find(const row_ctx *rc, const uint64_t k[2], long *sid, long *uid)
+static design_slot *design_find(const row_ctx *rc, const uint64_t k[2], long *sid, long *uid)
 {
     if (!rc->dmask)
-        return 0;
+        return NULL;
     for (size_t e = design_hash(k) & rc->dmask; rc->dtab[e].uid; e = (e + 1) & rc->dmask)
         if (rc->dtab[e].k[0] == k[0] && rc->dtab[e].k[1] == k[1]) {
             *sid = rc->dtab[e].sid;
             *uid = rc->dtab[e].uid - 1;
-            return 1;
+            return &rc->dtab[e];
         }
-    return 0;
+    return NULL;
 }
 
 static int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
@@ -1701,6 +1705,8 @@ static int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
     rc->dtab[e].k[1] = k[1];
     rc->dtab[e].sid = (int32_t)sid;
     rc->dtab[e].uid = (int32_t)uid + 1;
+    rc->dtab[e].ncell_ok = 0;
+    rc->dtab[e].pos_epoch = 0;
     rc->dn++;
     return 0;
 }
@@ -1715,7 +1721,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
 {
     row_ctx *rc = ctx;
     shopstat_totals *t = rc->t;
-    const char *path = shopstat_reader_path(t->reader);
+    const char *path = t->path; /* (the reader's, for messages) */
     shopstat_status st;
     if (t->acct.used >= PASS_ROWS_MAX)
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
@@ -1763,7 +1769,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    int dhit = dkey && design_find(rc, dk, &sid, &uid);
+    design_slot *ds = dkey ? design_find(rc, dk, &sid, &uid) : NULL;
+    int dhit = ds != NULL;
     if (!dhit) {
         for (size_t i = 0; i < rc->ndesign; i++) {
             long v = value_id(rc, i, row);
@@ -1838,9 +1845,22 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             si->npsu_pos++;
     }
     unit *u = &t->units[uid];
-    if (w > 0 && !outside)
-        u->any_pos = 1;
-    int ur = nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
+    int ur = 0;
+    if (ds) { /* (u itself only when the slot cannot tell) */
+        if (w > 0 && !outside && ds->pos_epoch != rc->epoch) {
+            u->any_pos = 1;
+            ds->pos_epoch = rc->epoch;
+        }
+        if (nc && ds->ncell_ok < t->ncell) {
+            ur = u->cap < t->ncell ? unit_reserve(t, u) : 0;
+            if (!ur)
+                ds->ncell_ok = t->ncell > UINT32_MAX ? 0 : (uint32_t)t->ncell;
+        }
+    } else {
+        if (w > 0 && !outside)
+            u->any_pos = 1;
+        ur = nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
+    }
     if (ur == -2)
         return shopstat_error_set(
             err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
@@ -2210,6 +2230,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     }
     rc->ncv = n;
     free(cols);
+    rc->epoch = 1;
     rc->batch = malloc(BATCH_MAX * sizeof *rc->batch);
     rc->border = malloc(BATCH_MAX * sizeof *rc->border);
     if (!rc->batch || !rc->border)
@@ -2526,7 +2547,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         gu->any_pos |= wu->any_pos;
         gu->rows += wu->rows;
         gu->npos_rows += wu->npos_rows;
-        wu->any_pos = 0;
+        wu->any_pos = 0; /* (the worker's design slots know it by the epoch below) */
         wu->rows = wu->npos_rows = 0;
         if (!wu->cap)
             continue;
@@ -2557,6 +2578,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     }
     g->acct.used += w->acct.used;
     g->acct.outside_base += w->acct.outside_base;
+    w->rc->epoch++;
     w->acct.used = 0;
     w->acct.outside_base = 0;
     return SHOPSTAT_OK;
