@@ -1417,6 +1417,7 @@ static void batch_flush(row_ctx *rc)
         return;
     const batch_row *b = rc->batch;
     size_t nu = t->nunits;
+    const uint32_t *order = NULL, *end = NULL;
     if (nu <= 4 * BATCH_MAX &&
         !grow((void **)&rc->bcount, &rc->bcount_cap, nu + 1, sizeof *rc->bcount)) {
         uint32_t *cnt = rc->bcount, *ord = rc->border;
@@ -1427,44 +1428,25 @@ static void batch_flush(row_ctx *rc)
             cnt[u + 1] += cnt[u];
         for (size_t i = 0; i < n; i++)
             ord[cnt[b[i].unit]++] = (uint32_t)i;
-        /* unit by unit (cnt[u] is now where unit u's rows end); while one unit's rows are
-         * applied, the next unit's sums are asked for, a line at a time: its cells are
-         * scattered over its ~2 KB, which the hardware prefetcher does not guess */
-        size_t k = 0;
-        for (size_t u = 0; u < nu && k < n; u++) {
-            size_t end = cnt[u];
-            if (k == end)
-                continue;
-            size_t v = u + 1;
-            while (v < nu && cnt[v] == end)
-                v++;
-            if (v < nu) {
-                const unit *nx = &t->units[v];
-                const char *p = (const char *)nx->A;
-                for (size_t off = 0; p && off < nx->cap * sizeof *nx->A; off += 64)
-                    __builtin_prefetch(p + off, 1);
-            }
-            unit *un = &t->units[u];
-            for (; k < end; k++) {
-                if (k + 8 < n) { /* the cell ids of a row a few ahead */
-                    const uint64_t *ahead = rc->prec + b[ord[k + 8]].cw;
-                    __builtin_prefetch(ahead);
-                    __builtin_prefetch(ahead + 8);
-                }
-                const batch_row *r = &b[ord[k]];
-                apply_row(t, un, r->w, (const int32_t *)(rc->prec + r->cw), r->nc);
-            }
-        }
-        rc->nbatch = 0;
-        return;
+        order = ord;
+        end = cnt; /* (now where each unit's rows end) */
     }
     for (size_t k = 0; k < n; k++) {
-        if (k + 8 < n) { /* the cell ids of a row a few ahead */
-            const uint64_t *ahead = rc->prec + b[k + 8].cw;
+        const batch_row *r = &b[order ? order[k] : k];
+        if (order && (k == 0 || r->unit != b[order[k - 1]].unit) && end[r->unit] < n) {
+            /* a unit's first row: ask for the next unit's sums, a line at a time, while
+             * this one's rows are applied (its cells are scattered over its ~2 KB, which
+             * the hardware prefetcher does not guess) */
+            const unit *nx = &t->units[b[order[end[r->unit]]].unit];
+            const char *p = (const char *)nx->A;
+            for (size_t off = 0; p && off < nx->cap * sizeof *nx->A; off += 64)
+                __builtin_prefetch(p + off, 1);
+        }
+        if (k + 8 < n) { /* the cell ids of a row a few ahead, taken out of file order */
+            const uint64_t *ahead = rc->prec + b[order ? order[k + 8] : k + 8].cw;
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 8);
         }
-        const batch_row *r = &b[k];
         apply_row(t, &t->units[r->unit], r->w, (const int32_t *)(rc->prec + r->cw), r->nc);
     }
     rc->nbatch = 0;
