@@ -1125,14 +1125,25 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
     return SHOPSTAT_OK;
 }
 
-static shopstat_status number_field(const shopstat_totals *t, const shopstat_row *row, size_t c,
-                                    const char *what, double *x, shopstat_error *err)
+/* Field c read inline when it cannot be a missing code and is a plain decimal (every row's
+ * weight is, mostly): 1 and *x, else 0 (number_field_other then decides). */
+static inline int plain_number(const shopstat_totals *t, const shopstat_row *row, size_t c,
+                               double *x)
 {
     const char *s = row->fields[c];
     size_t n = row->lens[c];
-    if (n && !t->miss_first[(unsigned char)s[0]] &&
-        parse_plain_decimal(s, n, t->decimal_comma, x))
-        return SHOPSTAT_OK;
+    return n && !t->miss_first[(unsigned char)s[0]] &&
+           parse_plain_decimal(s, n, t->decimal_comma, x);
+}
+
+/* Field c as a number, when plain_number was not enough: missing or not a number is an
+ * error at its position. */
+static shopstat_status number_field_other(const shopstat_totals *t, const shopstat_row *row,
+                                          size_t c, const char *what, double *x,
+                                          shopstat_error *err)
+{
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
     if (!shopstat_reader_is_missing(t->reader, s, n)) {
         int r = shopstat_parse_number(s, n, t->decimal_comma, x);
         if (r == 1)
@@ -1154,6 +1165,12 @@ static shopstat_status number_field(const shopstat_totals *t, const shopstat_row
                                   "%s '%.*s' in column '%s' is not finite", what,
                                   (int)(n > 40 ? 40 : n), s, name);
     return SHOPSTAT_OK;
+}
+
+static shopstat_status number_field(const shopstat_totals *t, const shopstat_row *row, size_t c,
+                                    const char *what, double *x, shopstat_error *err)
+{
+    return plain_number(t, row, c, x) ? SHOPSTAT_OK : number_field_other(t, row, c, what, x, err);
 }
 
 static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratum,
@@ -1780,11 +1797,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     double w = 1;
     /* (a plain decimal is neither negative nor over 1e100) */
-    if (t->has_weight &&
-        !(row->lens[t->wcol] && !t->miss_first[(unsigned char)row->fields[t->wcol][0]] &&
-          parse_plain_decimal(row->fields[t->wcol], row->lens[t->wcol], t->decimal_comma,
-                              &w))) {
-        if ((st = number_field(t, row, t->wcol, "weight", &w, err)))
+    if (t->has_weight && !plain_number(t, row, t->wcol, &w)) {
+        if ((st = number_field_other(t, row, t->wcol, "weight", &w, err)))
             return st;
         if (w < 0)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->wcol].line,
