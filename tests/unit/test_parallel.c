@@ -55,14 +55,20 @@ static char *make_csv(size_t rows, size_t bad_row, size_t quoted_nl)
     return s;
 }
 
-static char *write_tmp(const char *csv)
+/* n bytes (NULs too) in a new temporary file; its path, to free. */
+static char *write_tmp_n(const char *bytes, size_t n)
 {
     char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    assert_int_equal(write(fd, bytes, n), (ssize_t)n);
     close(fd);
     return path;
+}
+
+static char *write_tmp(const char *csv)
+{
+    return write_tmp_n(csv, strlen(csv));
 }
 
 /* 1: plan() adds --base spend:1,2 (rows with spend 3 are in no segment) */
@@ -764,11 +770,7 @@ static void test_hostile_bytes_in_later_range(void **state)
         for (size_t l = 1; l < cases[i].line; l++)
             p = strchr(p, '\n') + 1;
         *p = cases[i].what[0]; /* the first byte of the line: the start of 'R<region>' */
-        char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, csv, len), (ssize_t)len);
-        close(fd);
+        char *path = write_tmp_n(csv, len);
         for (int th = 1; th <= 2; th++) {
             result r = run(path, th, 4096);
             assert_int_equal(r.st, SHOPSTAT_EINPUT);
@@ -810,11 +812,7 @@ static void test_bad_byte_every_offset(void **state)
                 col++;
             }
         }
-        char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, dup, len), (ssize_t)len);
-        close(fd);
+        char *path = write_tmp_n(dup, len);
         result r = run(path, 2, (size_t)64 << 10);
         assert_int_equal(r.st, SHOPSTAT_EINPUT);
         assert_int_equal(r.err.line, line);
