@@ -1,4 +1,4 @@
-/* Chart API: options, parsers, validation, the common frame (title, footer) and dispatch. */
+/* Chart API: options, parsers and validation (no drawing: see draw.c). */
 #include "internal.h"
 
 #include <ctype.h>
@@ -237,6 +237,13 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
     return SHOPSTAT_OK;
 }
 
+shopstat_status plots_check(const shopstat_chart_data *d, const shopstat_chart_opts *o, double w,
+                            double h, shopstat_error *err)
+{
+    shopstat_status st = check_opts(o, w, h, err);
+    return st ? st : check_data(d, o, err);
+}
+
 shopstat_status shopstat_chart_validate(const shopstat_chart_data *d,
                                         const shopstat_chart_opts *opts, shopstat_error *err)
 {
@@ -247,205 +254,6 @@ shopstat_status shopstat_chart_validate(const shopstat_chart_data *d,
         shopstat_chart_opts_init(&def);
         opts = &def;
     }
-    shopstat_status st = check_opts(opts, opts->width, opts->height, err);
-    return st ? st : check_data(d, opts, err);
+    return plots_check(d, opts, opts->width, opts->height, err);
 }
 
-/* Whether any drawn estimate has a low effective base (decides the footnote). */
-static int any_low(const plots_ctx *c)
-{
-    const shopstat_chart_data *d = c->d;
-    if (c->o->type == SHOPSTAT_CHART_BARS || c->o->type == SHOPSTAT_CHART_LIKERT) {
-        for (size_t i = 0; i < d->nlevels * d->nseries; i++)
-            if (!isnan(d->cells[i].value) &&
-                plots_is_low(c, plots_cell_eff(d, &d->cells[i], i % d->nseries)))
-                return 1;
-    } else if (c->o->type == SHOPSTAT_CHART_TREND) {
-        for (size_t i = 0; i < d->nlevels * d->nseries * d->nwaves; i++)
-            if (!isnan(d->trend[i].value) &&
-                plots_is_low(c, plots_cell_eff(d, &d->trend[i], (i / d->nwaves) % d->nseries)))
-                return 1;
-    }
-    return 0;
-}
-
-static int any_sig(const shopstat_chart_data *d, const shopstat_chart_opts *o)
-{
-    if (o->type != SHOPSTAT_CHART_BARS)
-        return 0;
-    for (size_t i = 0; i < d->nlevels * d->nseries; i++)
-        if (d->cells[i].sig && d->cells[i].sig[0])
-            return 1;
-    return 0;
-}
-
-/* Footer text: what a reader needs to judge the chart without the report around it. */
-static void footer_text(const plots_ctx *c, char *buf, size_t n)
-{
-    const shopstat_chart_data *d = c->d;
-    const shopstat_chart_opts *o = c->o;
-    size_t k = 0;
-#define ADD(...)                                                                                   \
-    do {                                                                                           \
-        if (k < n)                                                                                 \
-            k += (size_t)snprintf(buf + k, n - k, __VA_ARGS__);                                    \
-    } while (0)
-    const char *nm = d->name ? d->name : "";
-    if (d->label && strcmp(d->label, nm) != 0 && *nm)
-        ADD("Question %s: %s", nm, d->label);
-    else
-        ADD("Question: %s", d->label ? d->label : nm);
-    if (d->multi_response)
-        ADD(" (multiple answers allowed: percentages may add to more than 100%%)");
-    if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
-        ADD(".");
-    if (d->base_note && *d->base_note) {
-        ADD("\nBase: %s", d->base_note);
-        if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
-            ADD(".");
-    }
-    ADD("\n%s", o->weight_note && *o->weight_note ? o->weight_note : "Unweighted.");
-    char lvl[32];
-    snprintf(lvl, sizeof lvl, "%g%%", o->ci_level * 100);
-    const char *meth = o->ci_method && *o->ci_method ? o->ci_method : NULL;
-    switch (o->type) {
-    case SHOPSTAT_CHART_BARS:
-        if (o->show_ci)
-            ADD(" Whiskers: %s confidence intervals%s%s%s.", lvl, meth ? " (" : "",
-                meth ? meth : "", meth ? " method)" : "");
-        break;
-    case SHOPSTAT_CHART_TREND:
-        if (o->show_ci)
-            ADD(" Shaded bands: %s confidence intervals%s%s%s.", lvl, meth ? " (" : "",
-                meth ? meth : "", meth ? " method)" : "");
-        break;
-    case SHOPSTAT_CHART_DIFF:
-        ADD(" Differences in percentage points");
-        /* The interval of a difference is always difference +/- t(df) x SE, whatever
-         * method the proportions' own intervals use. */
-        if (o->show_ci)
-            ADD(" with %s confidence intervals (difference \u00b1 t \u00d7 SE, design df)",
-                lvl);
-        ADD("; p-values %s%s%s.",
-            o->adjust_method && *o->adjust_method ? "adjusted for multiple comparisons ("
-                                                  : "not adjusted for multiple comparisons",
-            o->adjust_method && *o->adjust_method ? o->adjust_method : "",
-            o->adjust_method && *o->adjust_method ? ")" : "");
-        break;
-    case SHOPSTAT_CHART_LIKERT:
-        ADD(" Bars centred on the %s; totals at the ends.",
-            d->neutral >= 0 ? "neutral answer" : "middle of the scale");
-        break;
-    }
-    if (o->zoom && (o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_TREND))
-        ADD(" Zoomed axis: it does not start at 0%%.");
-    if (c->low_used) {
-        if (o->type == SHOPSTAT_CHART_TREND)
-            ADD("\nHollow points: effective base below %g; read with caution.", o->low_base);
-        else
-            ADD("\nPale hatched bars: effective base below %g; read with caution.", o->low_base);
-    }
-    if (c->sig_used && o->sig_note && *o->sig_note)
-        ADD("\n%s", o->sig_note);
-    for (size_t i = 0; i < o->nnotes; i++)
-        if (o->notes[i] && *o->notes[i])
-            ADD("\n%s", o->notes[i]);
-    if (o->source && *o->source)
-        ADD(strncasecmp(o->source, "source", 6) == 0 ? "\n%s" : "\nSource: %s", o->source);
-#undef ADD
-}
-
-shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
-                                    const shopstat_chart_opts *opts, shopstat_error *err)
-{
-    shopstat_chart_opts def;
-    if (d && d->opts)
-        opts = d->opts;
-    if (!opts) {
-        shopstat_chart_opts_init(&def);
-        opts = &def;
-    }
-    if (!cr)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "chart: no cairo context");
-    shopstat_status st = check_opts(opts, w, h, err);
-    if (!st)
-        st = check_data(d, opts, err);
-    if (st)
-        return st;
-
-    plots_ctx c = {0};
-    c.cr = cr;
-    c.o = opts;
-    c.d = d;
-    c.w = w;
-    c.h = h;
-    c.err = err;
-    /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
-     * keep it legible on small charts and sensible on posters. */
-    c.s = sqrt(w * h / (842.0 * 595.0));
-    c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
-    c.low_used = any_low(&c);
-    c.sig_used = any_sig(d, opts);
-
-    cairo_save(cr);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    double s = c.s, m = 30 * s, tw = w - 2 * m;
-
-    plots_font ft = plots_font_make(PLOTS_PT_TITLE * s, 1, PLOTS_INK);
-    const char *title = opts->title && *opts->title ? opts->title
-                        : d->label && *d->label     ? d->label
-                                                    : (d->name ? d->name : "");
-    double th;
-    plots_text(cr, title, m, m, tw, &ft, 1, NULL, &th);
-    double y = m + th;
-    if (opts->subtitle && *opts->subtitle) {
-        plots_font fs = plots_font_make(PLOTS_PT_SUBTITLE * s, 0, PLOTS_GREY);
-        double sh;
-        plots_text(cr, opts->subtitle, m, y + 3 * s, tw, &fs, 1, NULL, &sh);
-        y += 3 * s + sh;
-    }
-    y += 14 * s;
-
-    char foot[8192];
-    footer_text(&c, foot, sizeof foot);
-    plots_font ff = plots_font_make(PLOTS_PT_FOOTER * s, 0, PLOTS_GREY);
-    ff.valign = 1;
-    double fh;
-    plots_text(cr, foot, m, 0, tw, &ff, 0, NULL, &fh);
-    double fy = h - m * 0.8 - fh;
-    plots_text(cr, foot, m, h - m * 0.8, tw, &ff, 1, NULL, NULL);
-    plots_set(cr, PLOTS_GRID);
-    cairo_set_line_width(cr, 0.6 * s);
-    cairo_move_to(cr, m, fy - 7 * s);
-    cairo_line_to(cr, w - m, fy - 7 * s);
-    cairo_stroke(cr);
-
-    c.body.x = m;
-    c.body.y = y;
-    c.body.w = tw;
-    c.body.h = fy - 16 * s - y;
-    if (c.body.h < 40 * s)
-        st = plots_too_small(&c, "title and footer", h + 40 * s - c.body.h);
-    else {
-        switch (opts->type) {
-        case SHOPSTAT_CHART_BARS:
-            st = plots_draw_bars(&c);
-            break;
-        case SHOPSTAT_CHART_DIFF:
-            st = plots_draw_diff(&c);
-            break;
-        case SHOPSTAT_CHART_LIKERT:
-            st = plots_draw_likert(&c);
-            break;
-        case SHOPSTAT_CHART_TREND:
-            st = plots_draw_trend(&c);
-            break;
-        }
-    }
-    cairo_restore(cr);
-    if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "cairo: %s",
-                                cairo_status_to_string(cairo_status(cr)));
-    return st;
-}

@@ -103,6 +103,10 @@ shopstat_status plots_draw_diff(plots_ctx *c);
 shopstat_status plots_draw_likert(plots_ctx *c);
 shopstat_status plots_draw_trend(plots_ctx *c);
 
+/* The checks of shopstat_chart_validate (chart.c) for a page of w x h points. */
+shopstat_status plots_check(const shopstat_chart_data *d, const shopstat_chart_opts *o, double w,
+                            double h, shopstat_error *err);
+
 /* The "too small" error. */
 shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h);
 
