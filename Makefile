@@ -1,4 +1,5 @@
-# shopstat: GNU make build. `make` builds build/shopstat and build/libshopstat.a;
+# shopstat: GNU make build. `make` builds build/shopstat and build/libshopstat.a (and
+# build/shopstat-plots.so, the charts and XLSX writer the program loads when it needs them);
 # `make check` runs every test; `make demo` renders the bundled report.
 # Dependencies come from Debian only; `make deps` installs what is missing.
 
@@ -9,7 +10,9 @@ SAN      ?=
 WERROR   ?=
 OPT      ?= -O2 -g
 
-PKGS     := gsl cairo pangocairo glib-2.0 yaml-0.1 xlsxwriter
+CORE_PKGS := gsl glib-2.0 yaml-0.1
+PLOT_PKGS := cairo pangocairo xlsxwriter
+PKGS     := $(CORE_PKGS) $(PLOT_PKGS)
 DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
             libyaml-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip fonts-dejavu-core \
             clang libclang-rt-14-dev valgrind
@@ -19,12 +22,20 @@ CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -Iinclude -
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 LDFLAGS  += $(SAN)
+# The program links the statistics only; what draws and writes workbooks is a shared
+# object it opens on first use (engine/cli/plugin.c), built from position-independent
+# copies of plots/ and engine/xlsx.c and calling back into the program for plugin.list.
+CLI_LDLIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lcsv -lm -lpthread
+PLUGIN_LIBS := $(shell pkg-config --libs $(PLOT_PKGS) glib-2.0 gobject-2.0 2>/dev/null) -lm
 
 LIB_SRC  := $(sort $(wildcard engine/*.c plots/*.c))
 CLI_SRC  := $(sort $(wildcard engine/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_SRC := $(sort $(wildcard plots/*.c)) engine/xlsx.c
+PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/pic/%.o)
+PLUGIN   := $(BUILD)/shopstat-plots.so
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -33,7 +44,7 @@ FUZZ_SECONDS ?= 10
 .PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile clean format
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/shopstat $(BUILD)/libshopstat.a $(TOOL_BIN)
+all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(TOOL_BIN)
 
 # Idempotent and silent when every package is there; needs root (or sudo) otherwise.
 deps:
@@ -55,8 +66,16 @@ $(BUILD)/libshopstat.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/shopstat: $(CLI_OBJ) $(BUILD)/libshopstat.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libshopstat.a $(LDLIBS)
+$(BUILD)/pic/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+
+$(PLUGIN): $(PLUGIN_OBJ)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PLUGIN_LIBS)
+
+$(BUILD)/shopstat: $(CLI_OBJ) $(BUILD)/libshopstat.a engine/cli/plugin.list | $(PLUGIN)
+	$(CC) $(LDFLAGS) -Wl,--dynamic-list=engine/cli/plugin.list -o $@ $(CLI_OBJ) \
+	  $(BUILD)/libshopstat.a $(CLI_LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
@@ -121,11 +140,14 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/shopstat $(DESTDIR)$(PREFIX)/bin/shopstat
+	install -d $(DESTDIR)$(PREFIX)/lib/shopstat
+	install -m 755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/shopstat/shopstat-plots.so
 	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(PREFIX)/lib/libshopstat.a
 	install -m 644 include/shopstat/*.h $(DESTDIR)$(PREFIX)/include/shopstat/
 	install -m 644 docs/shopstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
 
 uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/lib/shopstat
 	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(PREFIX)/lib/libshopstat.a \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
 	rm -rf $(DESTDIR)$(PREFIX)/include/shopstat
@@ -136,4 +158,4 @@ format:
 clean:
 	rm -rf build build-san build-fuzz build-tsan
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d)

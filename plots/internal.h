@@ -107,6 +107,8 @@ shopstat_status plots_draw_trend(plots_ctx *c);
 shopstat_status plots_check(const shopstat_chart_data *d, const shopstat_chart_opts *o, double w,
                             double h, shopstat_error *err);
 
+extern const char *const shopstat_plots_version; /* (render.c) */
+
 /* The "too small" error. */
 shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h);
 

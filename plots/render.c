@@ -9,6 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "shopstat/shopstat.h"
+
+/* The release this code is from: the program checks it when it loads the charts as
+ * shopstat-plots.so (engine/cli/plugin.c). */
+const char *const shopstat_plots_version = SHOPSTAT_VERSION;
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -30,6 +30,11 @@ extern const char cmd_chisq_help[];
 extern const char cmd_report_help[];
 extern const char cmd_replicate_help[];
 
+/* Load shopstat-plots.so (charts, XLSX writer; plugin.c) now: a command that will draw
+ * or write a workbook calls it before reading its data, so that a missing or broken
+ * installation fails at once and before any output is written. */
+shopstat_status cli_plugin_load(shopstat_error *err);
+
 /* Print err as one GCC-style line on stderr and return its exit code. */
 int cli_fail(const shopstat_error *err);
 

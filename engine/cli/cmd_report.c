@@ -116,6 +116,10 @@ int cmd_report(int argc, char **argv)
     shopstat_spec *spec = NULL;
     if (shopstat_spec_parse(spec_path, &spec, &err))
         return cli_fail(&err);
+    if (cli_plugin_load(&err)) { /* (tables.xlsx, even with --no-charts) */
+        shopstat_spec_free(spec);
+        return cli_fail(&err);
+    }
     shopstat_report_opts o;
     shopstat_report_opts_init(&o);
     o.outdir = outdir;
