@@ -1,6 +1,6 @@
 /* The charts (cairo, pango) and the XLSX writer (libxlsxwriter) of the command-line tool
  * live in a shared object, shopstat-plots.so, loaded when a command first draws a chart or
- * writes a workbook. The 36 libraries they pull in took 11 of the 14 ms a run spent
+ * writes a workbook. The 37 libraries they pull in took 11 of the 14 ms a run spent
  * starting, on every run, charts or not: tab, compare, chisq, describe and replicate no
  * longer load them.
  *
