@@ -274,6 +274,48 @@ static void test_latin1_converted(void **state)
     assert_string_equal(r.rows, "caf\xC3\xA9|x|3@2:8\n");
 }
 
+/* The encoding is guessed from the first MiB: one Latin-1 byte anywhere in it, in a long
+ * ASCII run (any offset in a 16-byte step, past the first 64 KiB too), makes the file
+ * windows-1252; the same place holding a valid UTF-8 sequence keeps it UTF-8. */
+static void encoding_at(size_t off, const char *seq, const char *want)
+{
+    size_t n = 2 + off + strlen(seq) + 40;
+    char *b = malloc(n);
+    assert_non_null(b);
+    memcpy(b, "a\n", 2);
+    for (size_t i = 0; i < off; i++)
+        b[2 + i] = (i % 50 == 49) ? '\n' : 'x';
+    memcpy(b + 2 + off, seq, strlen(seq));
+    memset(b + 2 + off + strlen(seq), 'y', 39);
+    b[n - 1] = '\n';
+    write_file(b, n);
+    free(b);
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    if (strcmp(shopstat_reader_dialect(r)->encoding, want) != 0)
+        fail_msg("'%s' at offset %zu: %s, expected %s", seq, off,
+                 shopstat_reader_dialect(r)->encoding, want);
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+static void test_encoding_guess_offsets(void **state)
+{
+    (void)state;
+    size_t far[] = {1000, 65535, 65536 + 7, 900000};
+    for (size_t off = 0; off < 48; off++) {
+        encoding_at(off, "\xE9", "windows-1252");
+        encoding_at(off, "\xC3\xA9", "utf-8");
+    }
+    for (size_t k = 0; k < sizeof far / sizeof *far; k++) {
+        encoding_at(far[k], "\xE9", "windows-1252");
+        encoding_at(far[k], "\xE2\x82\xAC", "utf-8");
+        encoding_at(far[k], "\xE2\x82", "windows-1252"); /* cut sequence mid-file */
+    }
+}
+
 /* Stateless multi-byte encodings (Shift_JIS here): a character cut by any read block (block
  * sizes 1, 2, 3, 7) is completed with the next bytes; the file ending inside one, or a lead
  * byte without a valid second byte, is named; a delimiter that can be a second byte is
@@ -757,6 +799,7 @@ int main(void)
         cmocka_unit_test(test_spaces_trimmed),
         cmocka_unit_test(test_delimiters),
         cmocka_unit_test(test_latin1_converted),
+        cmocka_unit_test(test_encoding_guess_offsets),
         cmocka_unit_test(test_multibyte_encodings),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_skip_rows),
