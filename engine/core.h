@@ -2,6 +2,7 @@
 #ifndef SHOPSTAT_CORE_H
 #define SHOPSTAT_CORE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -234,6 +235,11 @@ typedef struct cell_info {
     double w2;      /* sum of w^2 */
 } cell_info;
 
+/* (see pass_share_layout) */
+typedef struct pass_layout {
+    atomic_size_t units, stride;
+} pass_layout;
+
 struct shopstat_totals {
     const shopstat_plan *plan;
     char *path;
@@ -271,6 +277,7 @@ struct shopstat_totals {
     size_t acc_bytes;   /* bytes of all units' per-cell sums (capped in pass.c) */
     void *slab[4];      /* the units' A, Q, L, QL arrays (pass.c) */
     size_t slab_bytes[4], slab_stride, slab_units;
+    pass_layout *layout; /* shared with the other totals of a parallel pass, or NULL */
 
     /* pass caches */
     long last_unit;
@@ -300,6 +307,13 @@ typedef struct row_ctx row_ctx;
 /* Totals bound to plan p and reader r's columns, ready for rows. */
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
                            shopstat_totals **out, shopstat_error *err);
+/* The per-PSU sums' layout (PSUs x cells of storage) reached by any totals of one parallel
+ * pass. A totals given one by pass_share_layout publishes its layout to it at each
+ * relayout, and starts at the largest published so far: a worker's second state then
+ * skips the relayouts of growing from nothing (one per doubling of its PSUs, each copying
+ * every PSU's sums into fresh pages: 9 a state, 6 ms at 2,000 PSUs; 26 ms of a 2-thread
+ * run at 1M rows). Only the layout changes, never a sum or its order. */
+void pass_share_layout(shopstat_totals *t, pass_layout *l);
 /* Row callback: ctx is the totals. */
 shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err);
 /* Local -> merged ids of one worker's totals, extended at each merge. */

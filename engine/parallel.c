@@ -1,5 +1,6 @@
 /* The parallel pass: the file cut into chunks at line ends, parsed by threads into private totals and merged in file order. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -246,6 +247,7 @@ typedef struct totals_job {
     const shopstat_plan *p;
     const shopstat_reader *r;
     shopstat_totals *g;
+    pass_layout layout; /* of the per-PSU sums, shared by the merged and worker totals */
 } totals_job;
 
 static void *totals_begin(void *arg)
@@ -258,6 +260,7 @@ static void *totals_begin(void *arg)
         shopstat_totals_free(w);
         return NULL;
     }
+    pass_share_layout(w, &tj->layout);
     return w;
 }
 
@@ -290,17 +293,19 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (!err)
         err = &local;
     *out = NULL;
-    totals_job tj = {p, r, NULL};
+    totals_job tj = {.p = p, .r = r}; /* (the layout's sizes start at 0) */
     shopstat_error e;
     shopstat_error_clear(&e);
     size_t rows = 0;
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
+        tj.g->layout = &tj.layout; /* (the merged totals publish theirs too) */
         chunk_job job = {&tj, totals_begin, pass_row, totals_merge, totals_free,
                          totals_map_free, 0};
         if (chunk_run(&job, r, chunk_threads(o),
                       p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK, o, &rows) == 0) {
             tj.g->acct.read = shopstat_reader_rows_skipped(r) + rows;
             tj.g->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
+            tj.g->layout = NULL;
             if (pass_finish(tj.g, NULL, &e) == SHOPSTAT_OK) {
                 *out = tj.g;
                 return SHOPSTAT_OK;

@@ -219,17 +219,36 @@ static int acc_reserve(size_t bytes)
     return 0;
 }
 
-/* Storage for t->cellcap cells for every unit (a new layout when the cells outgrow the
- * stride or the units the slabs): -1 out of memory, -2 MAX_ACC_BYTES (or the process's
- * MAX_LIVE_ACC_BYTES). */
-static int slab_relayout(shopstat_totals *t)
+static void atomic_max(atomic_size_t *a, size_t x)
+{
+    size_t cur = atomic_load(a);
+    while (cur < x && !atomic_compare_exchange_weak(a, &cur, x))
+        ;
+}
+
+/* Storage for t->cellcap cells (at least min_stride) for every unit (at least
+ * min_units), a new layout when the cells outgrow the stride or the units the slabs: -1
+ * out of memory, -2 MAX_ACC_BYTES (or the process's MAX_LIVE_ACC_BYTES).
+ *
+ * PSUs come by the hundreds and each layout copies every PSU's sums into fresh pages: when
+ * the PSUs outgrow a layout, the next makes room for 4 times the power of two they need
+ * (pages no PSU uses are never touched: this costs address space, not memory), or for
+ * just that power of two when 4 times would pass a cap. 2,000 PSUs: 2 layouts for the
+ * PSUs instead of 5. */
+static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
 {
     size_t stride = t->slab_stride, units = t->slab_units;
     if (stride < t->cellcap)
         stride = t->cellcap;
-    if (units < t->nunits) {
+    if (stride < min_stride)
+        stride = min_stride;
+    if (min_units < t->nunits)
+        min_units = t->nunits;
+    int more = 0; /* the PSUs outgrow the layout */
+    if (units < min_units) {
+        more = units > 0;
         units = units ? units : 64;
-        while (units < t->nunits)
+        while (units < min_units)
             units *= 2;
     }
     size_t per = 0;
@@ -238,8 +257,13 @@ static int slab_relayout(shopstat_totals *t)
     if (units * stride > MAX_ACC_BYTES / per)
         return -2;
     size_t bytes = units * stride * per;
-    if (acc_reserve(bytes))
-        return -2; /* the old layout stays counted until it is unmapped below */
+    /* (the old layout stays counted until it is unmapped below) */
+    if (more && 4 * units * stride <= MAX_ACC_BYTES / per && acc_reserve(4 * bytes) == 0) {
+        units *= 4;
+        bytes *= 4;
+    } else if (acc_reserve(bytes)) {
+        return -2;
+    }
     void *ns[NSLAB] = {NULL, NULL, NULL, NULL};
     for (int k = 0; k < NSLAB; k++) {
         size_t e = slab_elem(t, k);
@@ -269,9 +293,26 @@ static int slab_relayout(shopstat_totals *t)
     }
     t->slab_stride = stride;
     t->slab_units = units;
+    if (t->layout) {
+        atomic_max(&t->layout->units, units);
+        atomic_max(&t->layout->stride, stride);
+    }
     atomic_fetch_sub(&live_acc_bytes, t->acc_bytes);
     t->acc_bytes = bytes;
     return 0;
+}
+
+static int slab_relayout(shopstat_totals *t)
+{
+    return slab_layout(t, 0, 0);
+}
+
+void pass_share_layout(shopstat_totals *t, pass_layout *l)
+{
+    t->layout = l;
+    size_t units = atomic_load(&l->units), stride = atomic_load(&l->stride);
+    if (units > t->slab_units || stride > t->slab_stride)
+        (void)slab_layout(t, units, stride); /* (on failure it grows as it goes) */
 }
 
 static int unit_reserve(shopstat_totals *t, unit *u)

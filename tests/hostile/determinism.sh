@@ -137,6 +137,12 @@ done
 SHOPSTAT_ACC_LIMIT_MB=6 SHOPSTAT_CHUNK_BYTES=65536 run tab_cluster_acclimit.csv \
     tab base.csv "${cluster[@]}" "${questions[@]}" --threads 2
 same tab_cluster_acclimit tab_cluster_base.csv tab_cluster_acclimit.csv
+# A layout of the per-PSU sums makes room for 4 times the PSUs it needs only under the caps
+# (pass.c, slab_layout): at 6 MiB the 1,025 PSUs of a one-thread pass (2,048 laid out) fit,
+# 8,192 would not, and the run must not fail for it.
+SHOPSTAT_ACC_LIMIT_MB=6 run tab_cluster_acclimit1.csv \
+    tab base.csv "${cluster[@]}" "${questions[@]}" --threads 1
+same tab_cluster_acclimit1 tab_cluster_base.csv tab_cluster_acclimit1.csv
 
 # Replicate designs past the direction cap (SHOPSTAT_REP_MAX_DIRS, a test knob: X'X built
 # row by row, and merged as matrices, whether the worker, the merged totals or both went
