@@ -39,8 +39,9 @@ static void load(void)
         return;
     }
     exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    *slash = '\0';
+    char *slash = strrchr(exe, '/'); /* (the kernel gives an absolute path) */
+    if (slash)
+        *slash = '\0';
     static const char *const where[] = {"%s/" PLUGIN, "%s/../lib/shopstat/" PLUGIN};
     char path[PATH_MAX + 64];
     for (size_t i = 0; i < sizeof where / sizeof where[0] && !handle; i++) {
