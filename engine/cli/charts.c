@@ -6,6 +6,33 @@
 #include "cli/cli.h"
 #include "shopstat/chartset.h"
 
+/* The chart flags into co and so; 0 or the exit status after printing the error. */
+static int chart_flags(const survey_args *a, int compare, shopstat_chart_opts *co,
+                       shopstat_chartset_opts *so)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_chart_opts_init(co);
+    shopstat_chartset_opts_init(so);
+    so->type = compare ? SHOPSTAT_CHART_DIFF : SHOPSTAT_CHART_BARS;
+    if (a->chart_type && shopstat_chart_type_parse(a->chart_type, &so->type, &err))
+        return cli_fail(&err);
+    if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
+        return cli_fail(&err);
+    if (a->sort && shopstat_chart_sort_parse(a->sort, &co->sort, &err))
+        return cli_fail(&err);
+    if (so->type == SHOPSTAT_CHART_DIFF && !compare)
+        return cli_usage_error("--chart-type diff needs 'shopstat compare'");
+    return 0;
+}
+
+int cli_check_chart_flags(const survey_args *a, int compare)
+{
+    shopstat_chart_opts co;
+    shopstat_chartset_opts so;
+    return a->chart ? chart_flags(a, compare, &co, &so) : 0;
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
                       const shopstat_difference *diffs, size_t ndiffs)
 {
@@ -14,18 +41,10 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     shopstat_error err;
     shopstat_error_clear(&err);
     shopstat_chart_opts co;
-    shopstat_chart_opts_init(&co);
     shopstat_chartset_opts so;
-    shopstat_chartset_opts_init(&so);
-    so.type = diffs ? SHOPSTAT_CHART_DIFF : SHOPSTAT_CHART_BARS;
-    if (a->chart_type && shopstat_chart_type_parse(a->chart_type, &so.type, &err))
-        return cli_fail(&err);
-    if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co.width, &co.height, &err))
-        return cli_fail(&err);
-    if (a->sort && shopstat_chart_sort_parse(a->sort, &co.sort, &err))
-        return cli_fail(&err);
-    if (so.type == SHOPSTAT_CHART_DIFF && !diffs)
-        return cli_usage_error("--chart-type diff needs 'shopstat compare'");
+    int rc = chart_flags(a, diffs != NULL, &co, &so);
+    if (rc)
+        return rc;
     co.type = so.type;
     co.title = a->title;
     co.subtitle = a->subtitle;
@@ -51,7 +70,6 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     if (shopstat_chartset_build(e, n, &so, &set, &err))
         return cli_fail(&err);
     co.sig_note = shopstat_chartset_sig_note(set);
-    int rc = 0;
     if (shopstat_chart_render_pages(a->chart, shopstat_chartset_charts(set),
                                     shopstat_chartset_count(set), &co, &err))
         rc = cli_fail(&err);

@@ -225,7 +225,7 @@ int cmd_compare(int argc, char **argv)
                                "--multi-codes) and one --pair A:B");
     }
     shopstat_totals *t = NULL;
-    if ((rc = survey_args_run(&a, &t))) {
+    if ((rc = cli_check_chart_flags(&a, 1)) || (rc = survey_args_run(&a, &t))) {
         survey_args_free(&a);
         return rc;
     }
@@ -256,9 +256,8 @@ int cmd_compare(int argc, char **argv)
         write_json(f, d, n, &a, t);
     else
         write_table(f, d, n, &a);
-    if (shopstat_outfile_commit(of, &err))
-        rc = cli_fail(&err);
-    if (!rc && a.chart) {
+    /* the charts before the table is committed: a chart that fails leaves no table */
+    if (a.chart) {
         shopstat_estimate *e = NULL;
         size_t ne = 0;
         if (shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
@@ -267,6 +266,10 @@ int cmd_compare(int argc, char **argv)
             rc = cli_render_charts(&a, e, ne, d, n);
         free(e);
     }
+    if (rc)
+        shopstat_outfile_abort(of);
+    else if (shopstat_outfile_commit(of, &err))
+        rc = cli_fail(&err);
 done:
     free(d);
     shopstat_totals_free(t);

@@ -66,7 +66,7 @@ int cmd_tab(int argc, char **argv)
         return cli_usage_error("tab: no question given (use --var, --multi or --multi-codes)");
     }
     shopstat_totals *t = NULL;
-    if ((rc = survey_args_run(&a, &t))) {
+    if ((rc = cli_check_chart_flags(&a, 0)) || (rc = survey_args_run(&a, &t))) {
         survey_args_free(&a);
         return rc;
     }
@@ -104,10 +104,12 @@ int cmd_tab(int argc, char **argv)
         shopstat_write_tab_json(f, e, n, &ctx);
     else
         shopstat_write_tab_table(f, e, n, &ctx);
-    if (shopstat_outfile_commit(of, &err))
+    /* the charts before the table is committed: a chart that fails leaves no table */
+    rc = cli_render_charts(&a, e, n, NULL, 0);
+    if (rc)
+        shopstat_outfile_abort(of);
+    else if (shopstat_outfile_commit(of, &err))
         rc = cli_fail(&err);
-    if (!rc)
-        rc = cli_render_charts(&a, e, n, NULL, 0);
 done:
     free(e);
     shopstat_totals_free(t);
