@@ -73,6 +73,14 @@ expect_load_error "no shopstat-plots.so" compare "$data" --weight wt --var would
 # a file that is not a shared object: the loader's reason
 head -c 100 /dev/urandom >"$TMP/alone/bin/shopstat-plots.so"
 expect_load_error "$TMP/alone/bin/shopstat-plots.so: " report "$spec" -o "$TMP/out/report"
+# an object from another release: named, with both versions
+printf 'const char *const shopstat_plots_version = "0.0.1";\n' >"$TMP/old.c"
+if ${CC:-cc} -shared -fPIC -o "$TMP/alone/bin/shopstat-plots.so" "$TMP/old.c" 2>"$TMP/cc.err"; then
+    expect_load_error "shopstat-plots.so is from shopstat 0.0.1, this program is " \
+        report "$spec" -o "$TMP/out/report"
+else
+    fail "cc could not build a stand-in object: $(cat "$TMP/cc.err")"
+fi
 rm "$TMP/alone/bin/shopstat-plots.so"
 
 # 4. installed: PREFIX/bin/shopstat finds PREFIX/lib/shopstat/shopstat-plots.so, also
