@@ -237,6 +237,17 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
     return SHOPSTAT_OK;
 }
 
+const shopstat_chart_opts *plots_opts(const shopstat_chart_data *d,
+                                      const shopstat_chart_opts *opts, shopstat_chart_opts *def)
+{
+    if (d && d->opts)
+        return d->opts;
+    if (opts)
+        return opts;
+    shopstat_chart_opts_init(def);
+    return def;
+}
+
 shopstat_status plots_check(const shopstat_chart_data *d, const shopstat_chart_opts *o, double w,
                             double h, shopstat_error *err)
 {
@@ -248,12 +259,7 @@ shopstat_status shopstat_chart_validate(const shopstat_chart_data *d,
                                         const shopstat_chart_opts *opts, shopstat_error *err)
 {
     shopstat_chart_opts def;
-    if (d && d->opts)
-        opts = d->opts;
-    if (!opts) {
-        shopstat_chart_opts_init(&def);
-        opts = &def;
-    }
+    opts = plots_opts(d, opts, &def);
     return plots_check(d, opts, opts->width, opts->height, err);
 }
 

@@ -115,12 +115,7 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
                                     const shopstat_chart_opts *opts, shopstat_error *err)
 {
     shopstat_chart_opts def;
-    if (d && d->opts)
-        opts = d->opts;
-    if (!opts) {
-        shopstat_chart_opts_init(&def);
-        opts = &def;
-    }
+    opts = plots_opts(d, opts, &def);
     if (!cr)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "chart: no cairo context");
     shopstat_status st = plots_check(d, opts, w, h, err);

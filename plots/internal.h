@@ -103,6 +103,11 @@ shopstat_status plots_draw_diff(plots_ctx *c);
 shopstat_status plots_draw_likert(plots_ctx *c);
 shopstat_status plots_draw_trend(plots_ctx *c);
 
+/* The options a chart is drawn with: its own (d->opts), else opts, else the defaults
+ * written into def. */
+const shopstat_chart_opts *plots_opts(const shopstat_chart_data *d,
+                                      const shopstat_chart_opts *opts, shopstat_chart_opts *def);
+
 /* The checks of shopstat_chart_validate (chart.c) for a page of w x h points. */
 shopstat_status plots_check(const shopstat_chart_data *d, const shopstat_chart_opts *o, double w,
                             double h, shopstat_error *err);
