@@ -233,8 +233,10 @@ static void atomic_max(atomic_size_t *a, size_t x)
  * PSUs come by the hundreds and each layout copies every PSU's sums into fresh pages: when
  * the PSUs outgrow a layout, the next makes room for 4 times the power of two they need
  * (pages no PSU uses are never touched: this costs address space, not memory), or for
- * just that power of two when 4 times would pass a cap. 2,000 PSUs: 2 layouts for the
- * PSUs instead of 5. */
+ * just that power of two past AHEAD_MAX_BYTES (where the copies weigh little against the
+ * pass, and the room would count against the process's cap, possibly sending the pass to
+ * one thread) or the process's cap. 2,000 PSUs: 2 layouts for the PSUs instead of 5. */
+#define AHEAD_MAX_BYTES ((size_t)64 << 20)
 static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
 {
     size_t stride = t->slab_stride, units = t->slab_units;
@@ -258,7 +260,7 @@ static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
         return -2;
     size_t bytes = units * stride * per;
     /* (the old layout stays counted until it is unmapped below) */
-    if (more && 4 * units * stride <= MAX_ACC_BYTES / per && acc_reserve(4 * bytes) == 0) {
+    if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && acc_reserve(4 * bytes) == 0) {
         units *= 4;
         bytes *= 4;
     } else if (acc_reserve(bytes)) {
