@@ -9,17 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "shopstat/shopstat.h"
-
-/* The release this code is from: the program checks it when it loads the charts as
- * shopstat-plots.so (engine/cli/plugin.c). */
-const char *const shopstat_plots_version = SHOPSTAT_VERSION;
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "shopstat/outfile.h"
 #include "shopstat/shopstat.h"
+
+/* The release this code is from: the program checks it when it loads the charts as
+ * shopstat-plots.so (engine/cli/plugin.c). */
+const char *const shopstat_plots_version = SHOPSTAT_VERSION;
 
 /* A fixed date makes PDFs byte-identical between runs. cairo 1.16 otherwise stamps the
  * creation time; the modification date is set too so no version adds one of its own. */
