@@ -298,7 +298,7 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     shopstat_error_clear(&e);
     size_t rows = 0;
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
-        tj.g->layout = &tj.layout; /* (the merged totals publish theirs too) */
+        pass_share_layout(tj.g, &tj.layout); /* (the merged totals publish theirs too) */
         chunk_job job = {&tj, totals_begin, pass_row, totals_merge, totals_free,
                          totals_map_free, 0};
         if (chunk_run(&job, r, chunk_threads(o),

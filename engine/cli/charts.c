@@ -28,9 +28,16 @@ static int chart_flags(const survey_args *a, int compare, shopstat_chart_opts *c
 
 int cli_check_chart_flags(const survey_args *a, int compare)
 {
+    if (!a->chart)
+        return 0;
     shopstat_chart_opts co;
     shopstat_chartset_opts so;
-    return a->chart ? chart_flags(a, compare, &co, &so) : 0;
+    int rc = chart_flags(a, compare, &co, &so);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (!rc && cli_plugin_load(&err))
+        rc = cli_fail(&err);
+    return rc;
 }
 
 int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,

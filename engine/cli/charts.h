@@ -5,8 +5,9 @@
 #include "cli/survey_args.h"
 #include "shopstat/compare.h"
 
-/* Check the chart flags (type, size, sort) before the pass, so that a typo fails at once;
- * returns 0 or the exit status after printing the error. compare: the command is compare. */
+/* Before the pass, when --chart is given: check the chart flags (type, size, sort) and load
+ * the chart plugin, so that a typo or a broken installation fails at once; returns 0 or the
+ * exit status after printing the error. compare: the command is compare. */
 int cli_check_chart_flags(const survey_args *a, int compare);
 
 /* Render a.chart if set; returns 0 or the exit status after printing the error. For

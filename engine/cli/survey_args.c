@@ -212,8 +212,6 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
 {
     shopstat_error err;
     shopstat_error_clear(&err);
-    if (a->chart && cli_plugin_load(&err))
-        return cli_fail(&err);
     shopstat_reader *r = NULL;
     if (shopstat_reader_open(a->data, &a->data_opts.csv, &r, &err))
         return cli_fail(&err);
