@@ -694,9 +694,11 @@ typedef struct batch_row {
 
 #define PATTERN_KEY_MAX 256
 /* A pattern record's header word: key bytes << 48 | outside --base << 47 | base cells << 32
- * | cells. */
+ * | PATTERN_NARROW if the cell ids are 16-bit | cells. */
 #define PATTERN_OUTSIDE_BIT 47
 #define PATTERN_NBASE_MAX 0x7fff
+/* in the cells' count (header and batch_row.nc): the ids are 16-bit */
+#define PATTERN_NARROW 0x80000000u
 
 typedef struct pattern_slot {
     uint32_t tag; /* high half of the hash */
@@ -1437,25 +1439,34 @@ static inline void add_element(unit *u, int32_t c, double w, double w2)
     sum2(&u->Q[c], &u->QL[c], w2);
 }
 
-/* One row's updates of its unit's cells (base cells' w^2 is added in row order apart). */
-static inline void apply_row(shopstat_totals *t, unit *u, double w, const int32_t *cells,
-                             size_t nc)
+/* One row's updates of its unit's cells (base cells' w^2 is added in row order apart),
+ * their ids 16-bit (narrow) or 32-bit. */
+#define APPLY_CELLS(ids)                                                                   \
+    do {                                                                                   \
+        if (t->element) {                                                                  \
+            double w2 = w * w;                                                             \
+            for (size_t i = 0; i < nc; i++) {                                              \
+                u->A[(ids)[i]].NP += np;                                                   \
+                add_element(u, (ids)[i], w, w2);                                           \
+            }                                                                              \
+            return;                                                                        \
+        }                                                                                  \
+        _Pragma("GCC unroll 4") for (size_t i = 0; i < nc; i++)                           \
+        {                                                                                  \
+            cell_acc *acc = &u->A[(ids)[i]];                                               \
+            acc->NP += np;                                                                 \
+            acc->T += w;                                                                   \
+        }                                                                                  \
+    } while (0)
+
+static inline void apply_row(shopstat_totals *t, unit *u, double w, const void *cells,
+                             size_t nc, int narrow)
 {
     uint64_t np = CELL_ROW(w);
-    if (t->element) {
-        double w2 = w * w;
-        for (size_t i = 0; i < nc; i++) {
-            u->A[cells[i]].NP += np;
-            add_element(u, cells[i], w, w2);
-        }
-        return;
-    }
-#pragma GCC unroll 4
-    for (size_t i = 0; i < nc; i++) {
-        cell_acc *acc = &u->A[cells[i]];
-        acc->NP += np;
-        acc->T += w;
-    }
+    if (narrow)
+        APPLY_CELLS((const uint16_t *)cells);
+    else
+        APPLY_CELLS((const int32_t *)cells);
 }
 
 /* The rows' w^2 sums into the cells (see row_ctx.w2d). */
@@ -1507,7 +1518,8 @@ static void batch_flush(row_ctx *rc)
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 8);
         }
-        apply_row(t, &t->units[r->unit], r->w, (const int32_t *)(rc->prec + r->cw), r->nc);
+        apply_row(t, &t->units[r->unit], r->w, rc->prec + r->cw, r->nc & ~PATTERN_NARROW,
+                  (r->nc & PATTERN_NARROW) != 0);
     }
     rc->nbatch = 0;
 }
@@ -1645,8 +1657,10 @@ static inline uint64_t pattern_hash(const unsigned char *k, size_t kl)
     return h | 1;
 }
 
-/* A pattern record in rc->prec (8-byte words): a header (key bytes << 32 | cells), the
- * key, then the cell ids, so one lookup touches a few adjacent cache lines. */
+/* A pattern record in rc->prec (8-byte words): the header (PATTERN_OUTSIDE_BIT), the key,
+ * then the cell ids, base cells first, so one lookup touches a few adjacent cache lines.
+ * The ids are 16-bit when they all fit (most tables have fewer than 65,536 cells): about
+ * half the records' bytes, so more of them stay in the caches. */
 static inline const uint64_t *pattern_record(const row_ctx *rc, uint32_t off)
 {
     return rc->prec + off;
@@ -1679,10 +1693,13 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
 static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
                         const int32_t *cells, size_t nc, size_t nbase, int outside)
 {
-    if (nbase > PATTERN_NBASE_MAX || nc > 0xffffffffu)
+    if (nbase > PATTERN_NBASE_MAX || nc >= PATTERN_NARROW)
         return -1;
     size_t kw = key_words(kl);
-    size_t words = 1 + kw + (nc + 1) / 2;
+    int narrow = 1;
+    for (size_t i = 0; i < nc && narrow; i++)
+        narrow = (uint32_t)cells[i] <= UINT16_MAX;
+    size_t words = 1 + kw + (narrow ? (nc + 3) / 4 : (nc + 1) / 2);
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
         return -1;
@@ -1714,12 +1731,17 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     }
     uint64_t *r = rc->prec + rc->nprec;
     r[0] = (uint64_t)kl << 48 | (uint64_t)(outside != 0) << PATTERN_OUTSIDE_BIT |
-           (uint64_t)nbase << 32 | (uint64_t)nc;
+           (uint64_t)nbase << 32 | (uint64_t)nc | (narrow ? PATTERN_NARROW : 0);
     for (size_t i = 0; i < kw; i++)
         r[1 + i] = key_word(k, i, kl);
     r[words - 1] = 0;
-    if (nc) /* (a row outside --base has no cells, and maybe no cell buffer yet) */
+    if (narrow) {
+        uint16_t *c16 = (uint16_t *)(r + 1 + kw);
+        for (size_t i = 0; i < nc; i++)
+            c16[i] = (uint16_t)cells[i];
+    } else if (nc) { /* (a row outside --base has no cells, and maybe no cell buffer yet) */
         memcpy(r + 1 + kw, cells, nc * sizeof *cells);
+    }
     size_t e = (size_t)h & rc->pmask;
     while (rc->ptab[e].off)
         e = (e + 1) & rc->pmask;
@@ -1903,8 +1925,10 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     const uint64_t *pat = kl ? pattern_find(rc, ph, key, kl) : NULL;
     size_t nbase = 0;
     int outside = 0;
+    uint32_t ncw = 0; /* nc, and PATTERN_NARROW when the record's ids are 16-bit */
     if (pat) {
-        nc = (uint32_t)pat[0];
+        ncw = (uint32_t)pat[0];
+        nc = ncw & ~PATTERN_NARROW;
         nbase = (size_t)(pat[0] >> 32) & PATTERN_NBASE_MAX;
         outside = (int)(pat[0] >> PATTERN_OUTSIDE_BIT) & 1;
         cw = (long)(pat - rc->prec) + 1 + (long)key_words(kl);
@@ -1919,11 +1943,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if ((st = row_cells(rc, row, &nw, &nc, &nbase, &outside, err)))
             return st;
         long off = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside) : -1;
-        if (off >= 0)
+        if (off >= 0) {
             cw = off + 1 + (long)key_words(kl);
+            ncw = (uint32_t)rc->prec[off];
+        }
         cells = nw;
     }
-    if (cw >= 0)
+    const uint16_t *c16 = NULL;
+    if (cw >= 0 && (ncw & PATTERN_NARROW))
+        c16 = (const uint16_t *)(rc->prec + cw);
+    else if (cw >= 0)
         cells = (const int32_t *)(rc->prec + cw);
     /* R's degf() counts the PSUs holding a row of positive weight; under --base (R's
      * subset()) only rows of the base count, while every PSU stays in the variance */
@@ -1984,14 +2013,20 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             grow((void **)&rc->w2d, &rc->w2d_cap, t->ncell, sizeof *rc->w2d))
             return nomem(err);
         double *w2d = rc->w2d;
+        if (c16) {
 #pragma GCC unroll 4
-        for (size_t i = 0; i < nbase; i++)
-            w2d[cells[i]] += w2; /* for eff_base: base cells only */
+            for (size_t i = 0; i < nbase; i++)
+                w2d[c16[i]] += w2; /* for eff_base: base cells only */
+        } else {
+#pragma GCC unroll 4
+            for (size_t i = 0; i < nbase; i++)
+                w2d[cells[i]] += w2;
+        }
         if (cw >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
             br->cw = (uint32_t)cw;
-            br->nc = (uint32_t)nc;
+            br->nc = ncw;
             br->w = w;
             if (rc->nbatch == BATCH_MAX)
                 batch_flush(rc);
@@ -1999,7 +2034,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             /* no pattern record (not cacheable, or the table is full): the rows before
              * first, then this one */
             batch_flush(rc);
-            apply_row(t, u, w, cells, nc);
+            apply_row(t, u, w, cells, nc, 0);
         }
     }
     t->acct.used++;

@@ -79,6 +79,8 @@ static const char *encoding;
 
 /* 1: plan() is q1 in all rows and in those of score >= 50 (a column of distinct values) */
 static int score_plan;
+/* 1: plan() is q by grp, with no strata (test_many_cells) */
+static int cells_plan;
 
 static shopstat_plan *plan(void)
 {
@@ -87,9 +89,14 @@ static shopstat_plan *plan(void)
     shopstat_design_opts d;
     shopstat_design_opts_init(&d);
     d.weight = "wt";
-    d.strata = "region";
+    d.strata = cells_plan ? NULL : "region";
     d.psu = "panel";
     assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    if (cells_plan) {
+        assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_by(p, "grp", &err), SHOPSTAT_OK);
+        return p;
+    }
     if (score_plan) {
         assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
         assert_int_equal(shopstat_plan_parse_segment(p, "high=score:>=50", &err), SHOPSTAT_OK);
@@ -280,6 +287,83 @@ static void test_pattern_table_full(void **state)
     result_free(&a);
     result_free(&one);
     score_plan = 0;
+    unlink(path);
+    free(path);
+}
+
+/* More cells than 16-bit ids hold: a question of 10,000 levels by 20 groups, 100,000 rows
+ * (about 89,000 cells). A worker keeps the cells of a row pattern as 16-bit ids while every
+ * id fits, so the early patterns are narrow and the later ones wide, and the table fills
+ * (65,536 patterns): every estimate, checked against sums taken here, and the same on 1 to
+ * 3 threads. */
+static void test_many_cells(void **state)
+{
+    (void)state;
+    enum { ROWS = 100000, GROUPS = 20, LEVELS = 10000 };
+    size_t cap = (size_t)ROWS * 32 + 64, len = 0;
+    char *csv = malloc(cap);
+    /* per group (GROUPS: all): weight of each level, rows, weights, squared weights */
+    double *lw = calloc((GROUPS + 1) * (size_t)LEVELS, sizeof *lw);
+    size_t *ln = calloc((GROUPS + 1) * (size_t)LEVELS, sizeof *ln);
+    double sw[GROUPS + 1] = {0}, sw2[GROUPS + 1] = {0};
+    size_t sn[GROUPS + 1] = {0};
+    assert_non_null(csv);
+    assert_non_null(lw);
+    assert_non_null(ln);
+    len += (size_t)snprintf(csv + len, cap - len, "panel,wt,grp,q\n");
+    rng = 4242;
+    for (size_t i = 0; i < ROWS; i++) {
+        unsigned g = (unsigned)(next() % GROUPS), l = (unsigned)(next() % LEVELS);
+        unsigned wm = 500 + (unsigned)(next() % 2000); /* weight wm / 1000 */
+        len += (size_t)snprintf(csv + len, cap - len, "%zu,%u.%03u,g%u,Q%05u\n", i % 2 + 1,
+                                wm / 1000, wm % 1000, g, l);
+        double w = wm / 1000.0;
+        const unsigned in[2] = {GROUPS, g};
+        for (int k = 0; k < 2; k++) {
+            lw[in[k] * (size_t)LEVELS + l] += w;
+            ln[in[k] * (size_t)LEVELS + l]++;
+            sw[in[k]] += w;
+            sw2[in[k]] += w * w;
+            sn[in[k]]++;
+        }
+    }
+    char *path = write_tmp(csv);
+    free(csv);
+    cells_plan = 1;
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.used, ROWS);
+    size_t levels_seen = 0;
+    for (size_t i = 0; i < one.n; i++) {
+        const shopstat_estimate *e = &one.e[i];
+        unsigned g = GROUPS, l;
+        if (strcmp(e->segment, "all") != 0)
+            assert_int_equal(sscanf(e->segment, "grp=g%u", &g), 1);
+        assert_int_equal(sscanf(e->level, "Q%u", &l), 1);
+        assert_true(g <= GROUPS && l < LEVELS);
+        size_t at = g * (size_t)LEVELS + l;
+        assert_int_equal(e->base_n, sn[g]);
+        assert_int_equal(e->count, ln[at]);
+        assert_close(e->base_weight, sw[g], 1e-12);
+        assert_close(e->proportion, lw[at] / sw[g], 1e-9);
+        assert_close(e->eff_base, sw[g] * sw[g] / sw2[g], 1e-9);
+        levels_seen += ln[at] > 0;
+    }
+    /* (every level given in a group has its estimate; ids past 65,535 were needed) */
+    size_t given = 0;
+    for (size_t k = 0; k < (GROUPS + 1) * (size_t)LEVELS; k++)
+        given += ln[k] > 0;
+    assert_int_equal(levels_seen, given);
+    assert_true(given > 70000);
+    for (int th = 1; th <= 3; th++) {
+        result r = run(path, th, (size_t)512 << 10);
+        assert_same(&one, &r, 1e-12);
+        result_free(&r);
+    }
+    result_free(&one);
+    cells_plan = 0;
+    free(lw);
+    free(ln);
     unlink(path);
     free(path);
 }
@@ -891,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_threads_and_chunks),
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_pattern_table_full),
+        cmocka_unit_test(test_many_cells),
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_stdin_file),
