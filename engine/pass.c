@@ -687,8 +687,7 @@ typedef struct codes_entry {
 #define PASS_ROWS_MAX ((size_t)UINT32_MAX)
 typedef struct batch_row {
     uint32_t unit;
-    uint32_t cw;   /* word offset of the cell ids in rc->prec */
-    uint32_t nc;
+    uint32_t rec; /* word offset of the row's pattern record in rc->prec */
     double w;
 } batch_row;
 
@@ -1439,6 +1438,11 @@ static inline void add_element(unit *u, int32_t c, double w, double w2)
     sum2(&u->Q[c], &u->QL[c], w2);
 }
 
+static inline size_t key_words(size_t kl)
+{
+    return (kl + 7) / 8;
+}
+
 /* One row's updates of its unit's cells (base cells' w^2 is added in row order apart),
  * their ids 16-bit (narrow) or 32-bit. */
 #define APPLY_CELLS(ids)                                                                   \
@@ -1513,13 +1517,15 @@ static void batch_flush(row_ctx *rc)
             for (size_t off = 0; p && off < nx->cap * sizeof *nx->A; off += 64)
                 __builtin_prefetch(p + off, 1);
         }
-        if (k + 8 < n) { /* the cell ids of a row a few ahead, taken out of file order */
-            const uint64_t *ahead = rc->prec + b[order ? order[k + 8] : k + 8].cw;
+        if (k + 8 < n) { /* the record of a row a few ahead, taken out of file order */
+            const uint64_t *ahead = rc->prec + b[order ? order[k + 8] : k + 8].rec;
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 8);
         }
-        apply_row(t, &t->units[r->unit], r->w, rc->prec + r->cw, r->nc & ~PATTERN_NARROW,
-                  (r->nc & PATTERN_NARROW) != 0);
+        const uint64_t *rec = rc->prec + r->rec;
+        uint32_t ncw = (uint32_t)rec[0];
+        apply_row(t, &t->units[r->unit], r->w, rec + 1 + key_words(rec[0] >> 48),
+                  ncw & ~PATTERN_NARROW, (ncw & PATTERN_NARROW) != 0);
     }
     rc->nbatch = 0;
 }
@@ -1629,11 +1635,6 @@ static size_t pattern_key(row_ctx *rc, const shopstat_row *row, const unsigned c
     }
     *key = rc->kbuf;
     return kl;
-}
-
-static inline size_t key_words(size_t kl)
-{
-    return (kl + 7) / 8;
 }
 
 static inline uint64_t load_word(const unsigned char *k, size_t i)
@@ -2025,8 +2026,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (cw >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
-            br->cw = (uint32_t)cw;
-            br->nc = ncw;
+            br->rec = (uint32_t)(cw - 1 - (long)key_words(kl));
             br->w = w;
             if (rc->nbatch == BATCH_MAX)
                 batch_flush(rc);
