@@ -129,6 +129,19 @@ typedef struct chunk_job {
     int count_eol; /* count line ends into r's dialect (describe) */
 } chunk_job;
 
+/* How the data bytes are cut: chunks of chunk bytes, then past the first nfull of them
+ * chunks of tail bytes, nchunks in all; nominal offsets, each moved to the next line's start.
+ * From the sizes alone, never the thread count, so the results are the same on any. */
+typedef struct chunk_layout {
+    size_t chunk, nfull, tail, nchunks;
+} chunk_layout;
+
+/* The layout of bytes data bytes for chunks of about target bytes, or of exactly forced
+ * bytes when it is not 0 (tests: then no tail). */
+void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forced);
+/* Nominal offset of chunk k from the start of the data. */
+size_t chunk_layout_offset(const chunk_layout *l, size_t k);
+
 /* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */
 int chunk_threads(const shopstat_pass_opts *o);
 /* Run job over r's data rows in chunks (target bytes per chunk, or o's / the test knob's

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "shopstat/compare.h"
 #include "shopstat/tab.h"
 
@@ -366,6 +367,49 @@ static void test_many_cells(void **state)
     free(ln);
     unlink(path);
     free(path);
+}
+
+/* The chunk layout: the bench export's 374,641,771 bytes in chunks of about 16 MiB are 24
+ * nominal chunks, the last two cut in quarters (22 + 8); every byte in exactly one chunk,
+ * offsets rising; a file under 16 MiB and a forced size have no tail. */
+static void test_chunk_layout(void **state)
+{
+    (void)state;
+    const size_t mib = (size_t)1 << 20;
+    const size_t sizes[] = {374641771, 36465117, 16 * mib + 1, 3 * mib, 100, 1};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t bytes = sizes[i];
+        chunk_layout l;
+        chunk_layout_plan(&l, bytes, 16 * mib, 0);
+        if (bytes == 374641771) {
+            assert_int_equal(l.chunk, 374641771 / 24 + 1);
+            assert_int_equal(l.nfull, 22);
+            assert_int_equal(l.tail, l.chunk / 4);
+            assert_int_equal(l.nchunks, 30);
+        }
+        if (bytes == 36465117) { /* 4 chunks of 9 MB: the last two in 4 of 2.3 MB each */
+            assert_int_equal(l.nfull, 2);
+            assert_int_equal(l.nchunks, 10);
+        }
+        if (bytes < 16 * mib)
+            assert_int_equal(l.tail, 0);
+        assert_int_equal(chunk_layout_offset(&l, 0), 0);
+        for (size_t k = 1; k < l.nchunks; k++) {
+            assert_true(chunk_layout_offset(&l, k) > chunk_layout_offset(&l, k - 1));
+            assert_true(chunk_layout_offset(&l, k) < bytes || bytes < 16 * mib);
+        }
+        /* the last chunk reaches the end; with a tail, it is not empty (a file cut in
+         * equal chunks may end with an empty one, when its size is a multiple of theirs) */
+        assert_true(chunk_layout_offset(&l, l.nchunks) >= bytes);
+        if (l.tail)
+            assert_true(chunk_layout_offset(&l, l.nchunks - 1) < bytes);
+    }
+    chunk_layout f;
+    chunk_layout_plan(&f, 374641771, 16 * mib, 65536);
+    assert_int_equal(f.tail, 0);
+    assert_int_equal(f.chunk, 65536);
+    assert_int_equal(f.nchunks, 374641771 / 65536 + 1);
+    assert_int_equal(chunk_layout_offset(&f, 1000), 1000 * (size_t)65536);
 }
 
 /* --base: the rows outside it (spend 3) are counted, in no segment ('all' is the base), and
@@ -976,6 +1020,7 @@ int main(void)
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_pattern_table_full),
         cmocka_unit_test(test_many_cells),
+        cmocka_unit_test(test_chunk_layout),
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_stdin_file),
