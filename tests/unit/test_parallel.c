@@ -248,9 +248,9 @@ static void test_threads_and_chunks(void **state)
 }
 
 /* More distinct row patterns than a worker keeps (65,536: a condition on a column of
- * distinct scores), so later rows get records that last one interval of the w^2 sums: the
- * same chunks still give bit-identical results on 1 to 3 threads (each thread's table fills
- * at another row), and the one-chunk pass agrees. */
+ * distinct scores), so later rows take the direct path: the same chunks still give
+ * bit-identical results on 1 to 3 threads (each thread's table fills at another row), and
+ * the one-chunk pass agrees. */
 static void test_pattern_table_full(void **state)
 {
     (void)state;
