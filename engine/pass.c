@@ -696,7 +696,7 @@ typedef struct batch_row {
  * | PATTERN_NARROW if the cell ids are 16-bit | cells. */
 #define PATTERN_OUTSIDE_BIT 47
 #define PATTERN_NBASE_MAX 0x7fff
-/* in the cells' count (header and batch_row.nc): the ids are 16-bit */
+/* in the header's cells count: the ids are 16-bit */
 #define PATTERN_NARROW 0x80000000u
 
 typedef struct pattern_slot {
@@ -1443,6 +1443,16 @@ static inline size_t key_words(size_t kl)
     return (kl + 7) / 8;
 }
 
+/* The cell ids of pattern record r (see pattern_record): *nc of them, base cells first,
+ * 16-bit when *narrow. */
+static inline const void *record_cells(const uint64_t *r, size_t *nc, int *narrow)
+{
+    uint32_t n = (uint32_t)r[0];
+    *nc = n & ~PATTERN_NARROW;
+    *narrow = (n & PATTERN_NARROW) != 0;
+    return r + 1 + key_words(r[0] >> 48);
+}
+
 /* One row's updates of its unit's cells (base cells' w^2 is added in row order apart),
  * their ids 16-bit (narrow) or 32-bit. */
 #define APPLY_CELLS(ids)                                                                   \
@@ -1522,10 +1532,10 @@ static void batch_flush(row_ctx *rc)
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 8);
         }
-        const uint64_t *rec = rc->prec + r->rec;
-        uint32_t ncw = (uint32_t)rec[0];
-        apply_row(t, &t->units[r->unit], r->w, rec + 1 + key_words(rec[0] >> 48),
-                  ncw & ~PATTERN_NARROW, (ncw & PATTERN_NARROW) != 0);
+        size_t nc;
+        int narrow;
+        const void *cells = record_cells(rc->prec + r->rec, &nc, &narrow);
+        apply_row(t, &t->units[r->unit], r->w, cells, nc, narrow);
     }
     rc->nbatch = 0;
 }
@@ -1658,7 +1668,7 @@ static inline uint64_t pattern_hash(const unsigned char *k, size_t kl)
     return h | 1;
 }
 
-/* A pattern record in rc->prec (8-byte words): the header (PATTERN_OUTSIDE_BIT), the key,
+/* A pattern record in rc->prec (8-byte words): the header word (see PATTERN_OUTSIDE_BIT), the key,
  * then the cell ids, base cells first, so one lookup touches a few adjacent cache lines.
  * The ids are 16-bit when they all fit (most tables have fewer than 65,536 cells): about
  * half the records' bytes, so more of them stay in the caches. */
@@ -1922,17 +1932,14 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     const int32_t *cells = NULL;
     size_t nc = 0;
-    long cw = -1; /* word offset of the cells in the pattern records */
+    long rec = -1; /* word offset of the row's pattern record */
     const uint64_t *pat = kl ? pattern_find(rc, ph, key, kl) : NULL;
     size_t nbase = 0;
     int outside = 0;
-    uint32_t ncw = 0; /* nc, and PATTERN_NARROW when the record's ids are 16-bit */
     if (pat) {
-        ncw = (uint32_t)pat[0];
-        nc = ncw & ~PATTERN_NARROW;
         nbase = (size_t)(pat[0] >> 32) & PATTERN_NBASE_MAX;
         outside = (int)(pat[0] >> PATTERN_OUTSIDE_BIT) & 1;
-        cw = (long)(pat - rc->prec) + 1 + (long)key_words(kl);
+        rec = (long)(pat - rc->prec);
     } else {
         for (size_t i = 0; i < rc->ncv; i++) {
             long v = value_id(rc, i, row);
@@ -1943,18 +1950,18 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         int32_t *nw = NULL;
         if ((st = row_cells(rc, row, &nw, &nc, &nbase, &outside, err)))
             return st;
-        long off = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside) : -1;
-        if (off >= 0) {
-            cw = off + 1 + (long)key_words(kl);
-            ncw = (uint32_t)rc->prec[off];
-        }
+        rec = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside) : -1;
         cells = nw;
     }
-    const uint16_t *c16 = NULL;
-    if (cw >= 0 && (ncw & PATTERN_NARROW))
-        c16 = (const uint16_t *)(rc->prec + cw);
-    else if (cw >= 0)
-        cells = (const int32_t *)(rc->prec + cw);
+    const uint16_t *c16 = NULL; /* the record's ids when 16-bit (cells then unused) */
+    if (rec >= 0) {
+        int narrow;
+        const void *ids = record_cells(rc->prec + rec, &nc, &narrow);
+        if (narrow)
+            c16 = ids;
+        else
+            cells = ids;
+    }
     /* R's degf() counts the PSUs holding a row of positive weight; under --base (R's
      * subset()) only rows of the base count, while every PSU stays in the variance */
     if (t->element) {
@@ -2023,10 +2030,10 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             for (size_t i = 0; i < nbase; i++)
                 w2d[cells[i]] += w2;
         }
-        if (cw >= 0) {
+        if (rec >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
-            br->rec = (uint32_t)(cw - 1 - (long)key_words(kl));
+            br->rec = (uint32_t)rec;
             br->w = w;
             if (rc->nbatch == BATCH_MAX)
                 batch_flush(rc);
