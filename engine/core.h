@@ -229,10 +229,12 @@ typedef struct rt_pair {
 
 typedef struct cell_info {
     uint32_t seg, q;
-    size_t level;   /* SIZE_MAX for a base cell */
-    size_t n;       /* rows */
-    size_t npos;    /* rows with w > 0 */
-    double w2;      /* sum of w^2 */
+    size_t level;    /* SIZE_MAX for a base cell */
+    size_t n;        /* rows */
+    size_t npos;     /* rows with w > 0 */
+    double w2;       /* sum of w^2 (during the pass: of the weights w2x does not take) */
+    uint64_t w2x[3]; /* during the pass: the exact sum of w^2 of the weights written as
+                        plain decimals (pass.c, W2X_DIGITS), 192 bits, low word first */
 } cell_info;
 
 /* (see pass_share_layout) */

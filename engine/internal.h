@@ -52,7 +52,20 @@ const unsigned char *reader_miss_first(const shopstat_reader *r);
  * reads it (an integer below 2^53 over an exact power of ten: correctly rounded): 1 and
  * *out, or 0 when s is not spelled so (the full parser then decides). Inline for the
  * weight of every row. */
+static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_comma, double *out,
+                                        uint64_t *mant, unsigned *frac);
+
 static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma, double *out)
+{
+    uint64_t m;
+    unsigned f;
+    return parse_plain_decimal_m(s, n, decimal_comma, out, &m, &f);
+}
+
+/* parse_plain_decimal, and the number as written: *mant over 10^*frac (below 10^15, at
+ * most 15 decimals). */
+static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_comma, double *out,
+                                        uint64_t *mant, unsigned *frac)
 {
     static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
                                  1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
@@ -82,6 +95,8 @@ static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma
     if (ndig == 0 || ndig > 15)
         return 0;
     *out = (double)m / p10[nfrac];
+    *mant = m;
+    *frac = (unsigned)nfrac;
     return 1;
 }
 

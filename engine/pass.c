@@ -692,6 +692,59 @@ typedef struct batch_row {
 } batch_row;
 
 #define PATTERN_KEY_MAX 256
+
+/* Exact sums of squared weights (for the effective base). A weight written as a plain
+ * decimal of at most W2X_DIGITS decimals is a whole number of 10^-9 (below 2^64 for a
+ * weight under 1.8e10), its square a whole number of 10^-18 below 2^128, and a pass
+ * (at most 2^32 rows) sums those exactly in 192 bits: the same sum in any order and any
+ * grouping. So a row adds its w^2 once, to its pattern record's sum (the W2X_WORDS before
+ * the record's header word), instead of once per base cell; w2_fold hands the records'
+ * sums to their base cells at the chunk's end. Grouping rows by pattern in floating point
+ * would make the last digits depend on which rows found a record, which depends on the
+ * rows a thread saw before (the pattern table fills up). Other weights are added in
+ * doubles, row by row, as before. */
+#define W2X_DIGITS 9
+#define W2X_WORDS 3
+__extension__ typedef unsigned __int128 w2x_u128;
+
+/* a += x, both 192-bit (x given as a square below 2^128) */
+static inline void w2x_add(uint64_t *a, w2x_u128 x)
+{
+    w2x_u128 lo = (w2x_u128)a[0] + (uint64_t)x;
+    a[0] = (uint64_t)lo;
+    w2x_u128 mid = (w2x_u128)a[1] + (uint64_t)(x >> 64) + (uint64_t)(lo >> 64);
+    a[1] = (uint64_t)mid;
+    a[2] += (uint64_t)(mid >> 64);
+}
+
+static inline void w2x_add_sum(uint64_t *a, const uint64_t *b)
+{
+    w2x_add(a, (w2x_u128)b[1] << 64 | b[0]);
+    a[2] += b[2];
+}
+
+static inline int w2x_zero(const uint64_t *a)
+{
+    return !(a[0] | a[1] | a[2]);
+}
+
+/* The sum in units of 1: the 192 bits rounded to a double, then divided by 10^18. */
+static double w2x_value(const uint64_t *a)
+{
+    double v = (double)((w2x_u128)a[1] << 64 | a[0]);
+    if (a[2])
+        v += (double)a[2] * 0x1p128;
+    return v / 1e18;
+}
+
+/* The weight m / 10^frac (as parse_plain_decimal_m reads it) in units of 10^-9: 1 and *n,
+ * or 0 when it has more decimals or is 1.8e10 or more. */
+static inline int w2x_units(uint64_t m, unsigned frac, uint64_t *n)
+{
+    static const uint64_t scale[W2X_DIGITS + 1] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                                   10000,      1000,      100,      10,      1};
+    return frac <= W2X_DIGITS && !__builtin_mul_overflow(m, scale[frac], n);
+}
 /* A pattern record's header word: key bytes << 48 | outside --base << 47 | base cells << 32
  * | PATTERN_NARROW if the cell ids are 16-bit | cells. */
 #define PATTERN_OUTSIDE_BIT 47
@@ -1180,6 +1233,16 @@ static inline int plain_number(const shopstat_totals *t, const shopstat_row *row
            parse_plain_decimal(s, n, t->decimal_comma, x);
 }
 
+/* plain_number, and the number as written (see parse_plain_decimal_m) */
+static inline int plain_number_m(const shopstat_totals *t, const shopstat_row *row, size_t c,
+                                 double *x, uint64_t *mant, unsigned *frac)
+{
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    return n && !t->miss_first[(unsigned char)s[0]] &&
+           parse_plain_decimal_m(s, n, t->decimal_comma, x, mant, frac);
+}
+
 /* Field c as a number, when plain_number was not enough: missing or not a number is an
  * error at its position. */
 static shopstat_status number_field_other(const shopstat_totals *t, const shopstat_row *row,
@@ -1443,6 +1506,13 @@ static inline size_t key_words(size_t kl)
     return (kl + 7) / 8;
 }
 
+/* Words of the pattern record of header word h, its exact w^2 sum before it included. */
+static inline size_t record_words(uint64_t h)
+{
+    size_t nc = (uint32_t)h & ~PATTERN_NARROW;
+    return W2X_WORDS + 1 + key_words(h >> 48) + (h & PATTERN_NARROW ? (nc + 3) / 4 : (nc + 1) / 2);
+}
+
 /* The cell ids of pattern record r (see pattern_record): *nc of them, base cells first,
  * 16-bit when *narrow. */
 static inline const void *record_cells(const uint64_t *r, size_t *nc, int *narrow)
@@ -1483,13 +1553,29 @@ static inline void apply_row(shopstat_totals *t, unit *u, double w, const void *
         APPLY_CELLS((const int32_t *)cells);
 }
 
-/* The rows' w^2 sums into the cells (see row_ctx.w2d). */
+/* The rows' w^2 sums into the cells: the doubles (see row_ctx.w2d) and the pattern
+ * records' exact sums (see W2X_DIGITS), which start again from 0. */
 static void w2_fold(row_ctx *rc)
 {
     shopstat_totals *t = rc->t;
     for (size_t c = 0; c < rc->w2d_cap && c < t->ncell; c++) {
         t->cell[c].w2 += rc->w2d[c];
         rc->w2d[c] = 0;
+    }
+    for (size_t i = 0; i < rc->nprec;) {
+        uint64_t *sum = rc->prec + i;
+        const uint64_t *r = sum + W2X_WORDS;
+        i += record_words(r[0]);
+        if (w2x_zero(sum))
+            continue;
+        size_t nc, nbase = (size_t)(r[0] >> 32) & PATTERN_NBASE_MAX;
+        int narrow;
+        const void *ids = record_cells(r, &nc, &narrow);
+        for (size_t j = 0; j < nbase; j++) {
+            size_t c = narrow ? ((const uint16_t *)ids)[j] : (size_t)((const int32_t *)ids)[j];
+            w2x_add_sum(t->cell[c].w2x, sum);
+        }
+        memset(sum, 0, W2X_WORDS * sizeof *sum);
     }
 }
 
@@ -1668,10 +1754,11 @@ static inline uint64_t pattern_hash(const unsigned char *k, size_t kl)
     return h | 1;
 }
 
-/* A pattern record in rc->prec (8-byte words): the header word (see PATTERN_OUTSIDE_BIT), the key,
- * then the cell ids, base cells first, so one lookup touches a few adjacent cache lines.
- * The ids are 16-bit when they all fit (most tables have fewer than 65,536 cells): about
- * half the records' bytes, so more of them stay in the caches. */
+/* A pattern record in rc->prec (8-byte words): the exact sum of its rows' w^2 in this
+ * chunk (W2X_WORDS), the header word (see PATTERN_OUTSIDE_BIT; a record's offset is its
+ * header's), the key, then the cell ids, base cells first, so one lookup touches a few adjacent
+ * cache lines. The ids are 16-bit when they all fit (most tables have fewer than 65,536 cells):
+ * about half the records' bytes, so more of them stay in the caches. */
 static inline const uint64_t *pattern_record(const row_ctx *rc, uint32_t off)
 {
     return rc->prec + off;
@@ -1710,7 +1797,9 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     int narrow = 1;
     for (size_t i = 0; i < nc && narrow; i++)
         narrow = (uint32_t)cells[i] <= UINT16_MAX;
-    size_t words = 1 + kw + (narrow ? (nc + 3) / 4 : (nc + 1) / 2);
+    uint64_t head = (uint64_t)kl << 48 | (uint64_t)(outside != 0) << PATTERN_OUTSIDE_BIT |
+                    (uint64_t)nbase << 32 | (uint64_t)nc | (narrow ? PATTERN_NARROW : 0);
+    size_t words = record_words(head);
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
         return -1;
@@ -1740,12 +1829,12 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
         rc->pfull = 1;
         return -1;
     }
-    uint64_t *r = rc->prec + rc->nprec;
-    r[0] = (uint64_t)kl << 48 | (uint64_t)(outside != 0) << PATTERN_OUTSIDE_BIT |
-           (uint64_t)nbase << 32 | (uint64_t)nc | (narrow ? PATTERN_NARROW : 0);
+    memset(rc->prec + rc->nprec, 0, W2X_WORDS * sizeof *rc->prec);
+    uint64_t *r = rc->prec + rc->nprec + W2X_WORDS;
+    r[0] = head;
     for (size_t i = 0; i < kw; i++)
         r[1 + i] = key_word(k, i, kl);
-    r[words - 1] = 0;
+    r[words - W2X_WORDS - 1] = 0;
     if (narrow) {
         uint16_t *c16 = (uint16_t *)(r + 1 + kw);
         for (size_t i = 0; i < nc; i++)
@@ -1757,7 +1846,7 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     while (rc->ptab[e].off)
         e = (e + 1) & rc->pmask;
     rc->ptab[e].tag = (uint32_t)(h >> 32);
-    rc->ptab[e].off = (uint32_t)rc->nprec + 1;
+    rc->ptab[e].off = (uint32_t)(rc->nprec + W2X_WORDS) + 1;
     rc->nprec += words;
     rc->npat++;
     return (long)rc->ptab[e].off - 1;
@@ -1872,8 +1961,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             __builtin_prefetch(rc->prec + ps->off - 1);
     }
     double w = 1;
+    /* the weight in units of 10^-9, when its square goes to the exact sums (W2X_DIGITS) */
+    uint64_t wu = 1000000000;
+    int wx = 1;
+    uint64_t wm;
+    unsigned wf;
     /* (a plain decimal is neither negative nor over 1e100) */
-    if (t->has_weight && !plain_number(t, row, t->wcol, &w)) {
+    if (t->has_weight && plain_number_m(t, row, t->wcol, &w, &wm, &wf)) {
+        wx = w2x_units(wm, wf, &wu);
+    } else if (t->has_weight) {
+        wx = 0;
         if ((st = number_field_other(t, row, t->wcol, "weight", &w, err)))
             return st;
         if (w < 0)
@@ -2017,18 +2114,29 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
                 acc->T += w;
         }
     } else {
-        if (rc->w2d_cap < t->ncell &&
-            grow((void **)&rc->w2d, &rc->w2d_cap, t->ncell, sizeof *rc->w2d))
-            return nomem(err);
-        double *w2d = rc->w2d;
-        if (c16) {
-#pragma GCC unroll 4
-            for (size_t i = 0; i < nbase; i++)
-                w2d[c16[i]] += w2; /* for eff_base: base cells only */
+        /* for eff_base: w^2 to the base cells, or once to the pattern's exact sum */
+        if (wx) {
+            w2x_u128 sq = (w2x_u128)wu * wu;
+            if (rec >= 0) {
+                w2x_add(rc->prec + rec - W2X_WORDS, sq);
+            } else {
+                for (size_t i = 0; i < nbase; i++)
+                    w2x_add(t->cell[cells[i]].w2x, sq);
+            }
         } else {
+            if (rc->w2d_cap < t->ncell &&
+                grow((void **)&rc->w2d, &rc->w2d_cap, t->ncell, sizeof *rc->w2d))
+                return nomem(err);
+            double *w2d = rc->w2d;
+            if (c16) {
 #pragma GCC unroll 4
-            for (size_t i = 0; i < nbase; i++)
-                w2d[cells[i]] += w2;
+                for (size_t i = 0; i < nbase; i++)
+                    w2d[c16[i]] += w2;
+            } else {
+#pragma GCC unroll 4
+                for (size_t i = 0; i < nbase; i++)
+                    w2d[cells[i]] += w2;
+            }
         }
         if (rec >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
@@ -2675,6 +2783,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         long gc = m->cells[c];
         sum2(&g->cell[gc].w2, &g->w2_lo[gc], w->cell[c].w2);
         w->cell[c].w2 = 0;
+        w2x_add_sum(g->cell[gc].w2x, w->cell[c].w2x);
+        memset(w->cell[c].w2x, 0, sizeof w->cell[c].w2x);
     }
     if (g->rep && rep_merge(g, w, m->cells))
         return nomem(err);
@@ -2751,6 +2861,12 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         t->w2_lo = NULL;
         t->w2cap = 0;
         t->compensated = 0;
+    }
+    /* the exact sums of w^2, once, after every chunk's */
+    for (size_t c = 0; c < t->ncell; c++) {
+        if (!w2x_zero(t->cell[c].w2x))
+            t->cell[c].w2 += w2x_value(t->cell[c].w2x);
+        memset(t->cell[c].w2x, 0, sizeof t->cell[c].w2x);
     }
     if (r) {
         t->acct.read = shopstat_reader_rows_read(r);

@@ -366,6 +366,97 @@ static void test_many_cells(void **state)
     free(path);
 }
 
+/* eff_base of each estimate of one: base_weight^2 over the sum of w^2 the test took for
+ * its segment (w2[0] for all, w2[k] for grp=gk), within rel; and in chunks of 256 KiB,
+ * the same bits on 1, 2 and 3 threads. */
+static void assert_eff_bases(const char *path, const result *one, const double *w2,
+                             unsigned ngroups, double rel)
+{
+    assert_int_equal(one->st, SHOPSTAT_OK);
+    for (size_t i = 0; i < one->n; i++) {
+        const shopstat_estimate *e = &one->e[i];
+        unsigned g = 0;
+        if (strcmp(e->segment, "all") != 0)
+            assert_int_equal(sscanf(e->segment, "grp=g%u", &g), 1);
+        assert_true(g <= ngroups);
+        assert_close(e->eff_base, e->base_weight * e->base_weight / w2[g], rel);
+    }
+    result ref = run(path, 1, (size_t)256 << 10);
+    assert_int_equal(ref.st, SHOPSTAT_OK);
+    assert_int_equal(ref.n, one->n);
+    for (int th = 2; th <= 3; th++) {
+        result r = run(path, th, (size_t)256 << 10);
+        assert_int_equal(r.st, SHOPSTAT_OK);
+        assert_int_equal(r.n, ref.n);
+        for (size_t i = 0; i < r.n; i++)
+            assert_true(r.e[i].eff_base == ref.e[i].eff_base);
+        result_free(&r);
+    }
+    result_free(&ref);
+}
+
+/* Effective bases from exact sums of w^2. First file: a weight of 100000, then 100,000
+ * of 0.001, in 90,000 patterns (so the pattern table fills and later rows take the
+ * direct path, from a row that depends on the threads): summed in doubles in row order,
+ * each 1e-6 would add 2^-19 to 1e10, 9e-12 too much in all; exactly, 1e10 + 0.1. Second:
+ * weights of ten decimals (summed in doubles) among weights of one (g1); two weights of
+ * 1.8e10, whose squares in units of 10^-18 are each just under 2^128, so their sum
+ * carries into the third word, and one of 1 (g2); a weight of 2e10, past the exact sums,
+ * and one of 1 (g3). The same bits on 1 to 3 threads. */
+static void test_w2_exact(void **state)
+{
+    (void)state;
+    enum { SMALL = 100000, GROUPS = 10, LEVELS = 9000, TEN = 1000 };
+    size_t cap = (size_t)(SMALL + 2 * TEN + 16) * 48, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    double w2[GROUPS + 1] = {0};
+    len += (size_t)snprintf(csv + len, cap - len, "panel,wt,grp,q\n1,100000,g1,L0\n");
+    w2[0] = w2[1] = 1e10;
+    size_t n[GROUPS + 1] = {0};
+    for (size_t i = 0; i < SMALL; i++) {
+        size_t g = i % GROUPS + 1;
+        len += (size_t)snprintf(csv + len, cap - len, "%zu,0.001,g%zu,L%zu\n", i / GROUPS % 2 + 1,
+                                g, i / GROUPS % LEVELS);
+        n[0]++;
+        n[g]++;
+    }
+    for (size_t g = 0; g <= GROUPS; g++)
+        w2[g] += (double)n[g] / 1e6;
+    char *path = write_tmp(csv);
+    cells_plan = 1;
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.acct.used, 1 + SMALL);
+    assert_eff_bases(path, &one, w2, GROUPS, 1e-15);
+    result_free(&one);
+    unlink(path);
+    free(path);
+
+    len = 0;
+    len += (size_t)snprintf(csv + len, cap - len, "panel,wt,grp,q\n");
+    double w2_ten = 0; /* (2,000 terms: the doubles' error stays near 1e-16) */
+    for (size_t i = 0; i < TEN; i++) {
+        unsigned long frac = 1234567891UL + 7919UL * i; /* 0.1234567891 ... */
+        len += (size_t)snprintf(csv + len, cap - len, "%zu,0.%010lu,g1,A\n%zu,1,g1,B\n", i % 2 + 1,
+                                frac, i % 2 + 1);
+        double w = (double)frac / 1e10;
+        w2_ten += w * w + 1;
+    }
+    len += (size_t)snprintf(csv + len, cap - len,
+                            "1,18000000000,g2,A\n2,18000000000,g2,A\n1,1,g2,B\n"
+                            "1,20000000000,g3,A\n2,1,g3,B\n");
+    const double w2b[4] = {w2_ten + 2 * 3.24e20 + 4e20 + 2, w2_ten, 2 * 3.24e20 + 1, 4e20 + 1};
+    path = write_tmp(csv);
+    free(csv);
+    one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.acct.used, 2 * TEN + 5);
+    assert_eff_bases(path, &one, w2b, 3, 1e-13);
+    result_free(&one);
+    cells_plan = 0;
+    unlink(path);
+    free(path);
+}
+
 /* The chunk layout: the bench export's 374,641,771 bytes in chunks of about 16 MiB are 24
  * nominal chunks, the last two cut in quarters (22 + 8); every byte in exactly one chunk,
  * offsets rising; a file under 16 MiB and a forced size have no tail. */
@@ -1017,6 +1108,7 @@ int main(void)
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_pattern_table_full),
         cmocka_unit_test(test_many_cells),
+        cmocka_unit_test(test_w2_exact),
         cmocka_unit_test(test_chunk_layout),
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_encodings),
