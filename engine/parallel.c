@@ -31,7 +31,8 @@ typedef struct slot {
     void *w;   /* the job's worker state */
     void *map; /* the job's merge state for w */
     size_t rows, end;
-    int pending; /* parsed, not merged yet */
+    size_t chunk; /* the chunk it holds, while pending */
+    int pending;  /* parsed, not merged yet */
 } slot;
 
 typedef struct par {
@@ -88,6 +89,31 @@ static void merge_ready(par *pp)
     pthread_cond_broadcast(&pp->cv);
 }
 
+/* A slot of sl to parse the next chunk into, or NULL to wait. A slot whose state is
+ * made already comes first. A new one (a worker's state costs about as much to make as
+ * a quarter of a chunk takes to parse: its value caches, row patterns and PSUs are all
+ * new, and so are the caches' contents) only when the pending chunk waits for a chunk
+ * still being parsed; when only merges stand before it, they take a few ms: wait. */
+static slot *free_slot(const par *pp, slot *sl)
+{
+    slot *unmade = NULL;
+    const slot *pending = NULL;
+    for (int i = 0; i < SLOTS; i++) {
+        if (sl[i].pending)
+            pending = &sl[i];
+        else if (sl[i].w)
+            return &sl[i];
+        else if (!unmade)
+            unmade = &sl[i];
+    }
+    if (!unmade || !pending)
+        return unmade;
+    for (size_t k = pp->next_merge; k < pending->chunk; k++)
+        if (!pp->ready[k])
+            return unmade;
+    return NULL;
+}
+
 static void *worker(void *arg)
 {
     par *pp = arg;
@@ -109,12 +135,13 @@ static void *worker(void *arg)
         /* a free slot; its state is made when first needed */
         slot *s = NULL;
         while (!pp->failed && pp->next_chunk < pp->lay.nchunks) {
-            for (int i = 0; i < SLOTS && !s; i++)
-                if (!sl[i].pending)
-                    s = &sl[i];
+            s = free_slot(pp, sl);
             if (s)
                 break;
-            pthread_cond_wait(&pp->cv, &pp->mu);
+            if (!pp->merging && pp->ready[pp->next_merge])
+                merge_ready(pp);
+            else
+                pthread_cond_wait(&pp->cv, &pp->mu);
         }
         size_t k = pp->next_chunk;
         if (pp->failed || k >= pp->lay.nchunks)
@@ -137,6 +164,7 @@ static void *worker(void *arg)
             continue;
         }
         s->pending = 1;
+        s->chunk = k;
         pp->ready[k] = s;
         merge_ready(pp);
     }
