@@ -2791,6 +2791,17 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     /* per-unit sums: added in chunk order, so the same for any number of threads */
     for (size_t u = 0; u < w->nunits; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
+        if (u + 1 < w->nunits) {
+            /* the next unit's merged sums, a line at a time: units come in the worker's
+             * order, scattered over the merged slabs, each too short (~2 KB) for the
+             * hardware prefetcher to find */
+            const unit *nx = &g->units[m->units[u + 1]];
+            const char *pa = (const char *)nx->A, *pl = (const char *)nx->L;
+            for (size_t off = 0; pa && off < nx->cap * sizeof *nx->A; off += 64)
+                __builtin_prefetch(pa + off, 1);
+            for (size_t off = 0; pl && off < nx->cap * sizeof *nx->L; off += 64)
+                __builtin_prefetch(pl + off, 1);
+        }
         gu->any_pos |= wu->any_pos;
         gu->rows += wu->rows;
         gu->npos_rows += wu->npos_rows;
@@ -2802,21 +2813,22 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         if (ur)
             return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
         for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
-            const cell_acc *a = &wu->A[c];
+            cell_acc *a = &wu->A[c];
             if (!a->N)
-                continue;
+                continue; /* (nor any sum: 0 already) */
             long gc = m->cells[c];
             cell_acc *ga = &gu->A[gc];
             sum2(&ga->T, &gu->L[gc], a->T);
             ga->N += a->N;
             ga->P += a->P;
+            a->T = 0;
+            a->NP = 0;
             if (w->element) {
                 sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
                 gu->L[gc] += wu->L[c]; /* the worker's own compensations */
                 gu->QL[gc] += wu->QL[c];
             }
         }
-        memset(wu->A, 0, wu->cap * sizeof *wu->A);
         if (w->element) {
             memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
             memset(wu->L, 0, wu->cap * sizeof *wu->L);
