@@ -108,8 +108,9 @@ static slot *free_slot(const par *pp, slot *sl)
     }
     if (!unmade || !pending)
         return unmade;
+    /* (the chunk being merged has left ready[] already: it is next_merge while merging) */
     for (size_t k = pp->next_merge; k < pending->chunk; k++)
-        if (!pp->ready[k])
+        if (!pp->ready[k] && !(k == pp->next_merge && pp->merging))
             return unmade;
     return NULL;
 }
