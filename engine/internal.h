@@ -51,19 +51,8 @@ const unsigned char *reader_miss_first(const shopstat_reader *r);
  * decimal_comma) with 1 to 15 digits and nothing else, read as shopstat_parse_number
  * reads it (an integer below 2^53 over an exact power of ten: correctly rounded): 1 and
  * *out, or 0 when s is not spelled so (the full parser then decides). Inline for the
- * weight of every row. */
-static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_comma, double *out,
-                                        uint64_t *mant, unsigned *frac);
-
-static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma, double *out)
-{
-    uint64_t m;
-    unsigned f;
-    return parse_plain_decimal_m(s, n, decimal_comma, out, &m, &f);
-}
-
-/* parse_plain_decimal, and the number as written: *mant over 10^*frac (below 10^15, at
- * most 15 decimals). */
+ * weight of every row.
+ * *mant and *frac: the number as written, *mant over 10^*frac (below 10^15). */
 static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_comma, double *out,
                                         uint64_t *mant, unsigned *frac)
 {
@@ -98,6 +87,14 @@ static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_com
     *mant = m;
     *frac = (unsigned)nfrac;
     return 1;
+}
+
+/* parse_plain_decimal_m without the number as written */
+static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma, double *out)
+{
+    uint64_t m;
+    unsigned f;
+    return parse_plain_decimal_m(s, n, decimal_comma, out, &m, &f);
 }
 
 /* Reads the rows the options skip after the header (none past them): 0 when r then stands
