@@ -2264,16 +2264,16 @@ static shopstat_status expand_pairs(shopstat_totals *t, shopstat_error *err)
 
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
-    /* rows per cell: summed from the units rather than counted per row */
-    for (size_t c = 0; c < t->ncell; c++) {
-        double n = 0, npos = 0;
-        for (size_t u = 0; u < t->nunits; u++)
-            if (c < t->units[u].cap) {
-                n += t->units[u].A[c].N;
-                npos += t->units[u].A[c].P;
-            }
-        t->cell[c].n = (size_t)n;
-        t->cell[c].npos = (size_t)npos;
+    /* rows per cell: summed from the units rather than counted per row, unit by unit (a
+     * unit's sums are contiguous; cell by cell, each read would be another unit's line) */
+    for (size_t c = 0; c < t->ncell; c++)
+        t->cell[c].n = t->cell[c].npos = 0;
+    for (size_t u = 0; u < t->nunits; u++) {
+        const unit *un = &t->units[u];
+        for (size_t c = 0; c < t->ncell && c < un->cap; c++) {
+            t->cell[c].n += un->A[c].N;
+            t->cell[c].npos += un->A[c].P;
+        }
     }
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
