@@ -1543,6 +1543,14 @@ static inline const void *record_cells(const uint64_t *r, size_t *nc, int *narro
         }                                                                                  \
     } while (0)
 
+/* Ask for n bytes from p (may be NULL) for writing, a cache line at a time: a unit's sums
+ * (~2 KB) are too short, and units too scattered, for the hardware prefetcher. */
+static inline void prefetch_lines(const void *p, size_t n)
+{
+    for (size_t off = 0; p && off < n; off += 64)
+        __builtin_prefetch((const char *)p + off, 1);
+}
+
 static inline void apply_row(shopstat_totals *t, unit *u, double w, const void *cells,
                              size_t nc, int narrow)
 {
@@ -1609,9 +1617,7 @@ static void batch_flush(row_ctx *rc)
              * this one's rows are applied (its cells are scattered over its ~2 KB, which
              * the hardware prefetcher does not guess) */
             const unit *nx = &t->units[b[order[end[r->unit]]].unit];
-            const char *p = (const char *)nx->A;
-            for (size_t off = 0; p && off < nx->cap * sizeof *nx->A; off += 64)
-                __builtin_prefetch(p + off, 1);
+            prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
         }
         if (k + 8 < n) { /* the record of a row a few ahead, taken out of file order */
             const uint64_t *ahead = rc->prec + b[order ? order[k + 8] : k + 8].rec;
@@ -2796,11 +2802,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
              * order, scattered over the merged slabs, each too short (~2 KB) for the
              * hardware prefetcher to find */
             const unit *nx = &g->units[m->units[u + 1]];
-            const char *pa = (const char *)nx->A, *pl = (const char *)nx->L;
-            for (size_t off = 0; pa && off < nx->cap * sizeof *nx->A; off += 64)
-                __builtin_prefetch(pa + off, 1);
-            for (size_t off = 0; pl && off < nx->cap * sizeof *nx->L; off += 64)
-                __builtin_prefetch(pl + off, 1);
+            prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
+            prefetch_lines(nx->L, nx->cap * sizeof *nx->L);
         }
         gu->any_pos |= wu->any_pos;
         gu->rows += wu->rows;
