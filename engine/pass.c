@@ -1551,11 +1551,70 @@ static inline void prefetch_lines(const void *p, size_t n)
         __builtin_prefetch((const char *)p + off, 1);
 }
 
+/* The cell updates of a row of up to 32 cells (16-bit ids), unrolled: one jump into the
+ * run of updates per row. As a loop (unrolled by 4), the count's remainder and the loop's
+ * exit were branches whose outcome changed from row to row with the pattern's length,
+ * and mispredicted. The cells are updated in list order, as in the loop. Kept out of
+ * line: inlined into batch_flush it was no faster than the loop (10M rows, one thread,
+ * alternated: 1.83 s both, 1.74-1.79 s out of line). */
+#define APPLY_FROM_END(k)                                                                          \
+    case k: {                                                                                      \
+        cell_acc *acc = &u->A[end[-(k)]];                                                          \
+        acc->NP += np;                                                                             \
+        acc->T += w;                                                                               \
+    }                                                                                              \
+        __attribute__((fallthrough))
+
+static __attribute__((noinline)) void apply_short(unit *u, double w, uint64_t np,
+                                                  const uint16_t *ids, size_t nc)
+{
+    const uint16_t *end = ids + nc;
+    switch (nc) {
+        APPLY_FROM_END(32);
+        APPLY_FROM_END(31);
+        APPLY_FROM_END(30);
+        APPLY_FROM_END(29);
+        APPLY_FROM_END(28);
+        APPLY_FROM_END(27);
+        APPLY_FROM_END(26);
+        APPLY_FROM_END(25);
+        APPLY_FROM_END(24);
+        APPLY_FROM_END(23);
+        APPLY_FROM_END(22);
+        APPLY_FROM_END(21);
+        APPLY_FROM_END(20);
+        APPLY_FROM_END(19);
+        APPLY_FROM_END(18);
+        APPLY_FROM_END(17);
+        APPLY_FROM_END(16);
+        APPLY_FROM_END(15);
+        APPLY_FROM_END(14);
+        APPLY_FROM_END(13);
+        APPLY_FROM_END(12);
+        APPLY_FROM_END(11);
+        APPLY_FROM_END(10);
+        APPLY_FROM_END(9);
+        APPLY_FROM_END(8);
+        APPLY_FROM_END(7);
+        APPLY_FROM_END(6);
+        APPLY_FROM_END(5);
+        APPLY_FROM_END(4);
+        APPLY_FROM_END(3);
+        APPLY_FROM_END(2);
+        APPLY_FROM_END(1);
+    case 0:
+        break;
+    }
+}
+#undef APPLY_FROM_END
+
 static inline void apply_row(shopstat_totals *t, unit *u, double w, const void *cells,
                              size_t nc, int narrow)
 {
     uint64_t np = CELL_ROW(w);
-    if (narrow)
+    if (narrow && nc <= 32 && !t->element)
+        apply_short(u, w, np, cells, nc);
+    else if (narrow)
         APPLY_CELLS((const uint16_t *)cells);
     else
         APPLY_CELLS((const int32_t *)cells);

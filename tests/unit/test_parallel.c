@@ -82,6 +82,10 @@ static const char *encoding;
 static int score_plan;
 /* 1: plan() is q by grp, with no strata (test_many_cells) */
 static int cells_plan;
+/* 1: plan() is one multiple-response question over m01..m40, with no strata
+ * (test_list_lengths) */
+static int wide_plan;
+enum { WIDE = 40 };
 
 static shopstat_plan *plan(void)
 {
@@ -90,12 +94,20 @@ static shopstat_plan *plan(void)
     shopstat_design_opts d;
     shopstat_design_opts_init(&d);
     d.weight = "wt";
-    d.strata = cells_plan ? NULL : "region";
+    d.strata = cells_plan || wide_plan ? NULL : "region";
     d.psu = "panel";
     assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
     if (cells_plan) {
         assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
         assert_int_equal(shopstat_plan_add_by(p, "grp", &err), SHOPSTAT_OK);
+        return p;
+    }
+    if (wide_plan) {
+        char spec[16 + WIDE * 4] = "m=";
+        for (int j = 1; j <= WIDE; j++)
+            snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%sm%02d", j > 1 ? "," : "",
+                     j);
+        assert_int_equal(shopstat_plan_parse_multi(p, spec, &err), SHOPSTAT_OK);
         return p;
     }
     if (score_plan) {
@@ -375,6 +387,79 @@ static void test_many_cells(void **state)
     cells_plan = 0;
     free(lw);
     free(ln);
+    unlink(path);
+    free(path);
+}
+
+/* Rows of every number of cells from 0 to 41 (the base and 0 to 40 chosen answers; an
+ * unanswered row has none): the per-PSU sums are updated by an unrolled run up to 32
+ * cells and by a loop past it (apply_short). Every count and weight against sums taken
+ * here, and the same numbers on 1-3 threads in chunks. */
+static void test_list_lengths(void **state)
+{
+    (void)state;
+    enum { ROWS = 20000 };
+    size_t cap = (size_t)ROWS * (2 * WIDE + 32) + 512, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    double lw[WIDE] = {0}, sw = 0, sw2 = 0;
+    size_t ln[WIDE] = {0}, sn = 0, seen[WIDE + 2] = {0};
+    len += (size_t)snprintf(csv + len, cap - len, "panel,wt");
+    for (int j = 1; j <= WIDE; j++)
+        len += (size_t)snprintf(csv + len, cap - len, ",m%02d", j);
+    csv[len++] = '\n';
+    rng = 777;
+    for (size_t i = 0; i < ROWS; i++) {
+        unsigned k = (unsigned)(next() % (WIDE + 2)); /* WIDE + 1: unanswered */
+        unsigned first = (unsigned)(next() % WIDE);
+        unsigned wm = 250 + (unsigned)(next() % 4000); /* weight wm / 1000 */
+        double w = wm / 1000.0;
+        len +=
+            (size_t)snprintf(csv + len, cap - len, "%zu,%u.%03u", i % 7 + 1, wm / 1000, wm % 1000);
+        for (unsigned j = 0; j < WIDE; j++) {
+            int chosen = k <= WIDE && (j + WIDE - first) % WIDE < k;
+            len += (size_t)snprintf(csv + len, cap - len, k > WIDE ? "," : ",%d", chosen);
+            if (chosen) {
+                lw[j] += w;
+                ln[j]++;
+            }
+        }
+        csv[len++] = '\n';
+        seen[k > WIDE ? 0 : k + 1]++; /* rows by number of cells */
+        if (k <= WIDE) {
+            sw += w;
+            sw2 += w * w;
+            sn++;
+        }
+    }
+    csv[len] = '\0';
+    for (size_t c = 0; c <= WIDE + 1; c++)
+        assert_true(seen[c] > 0);
+    char *path = write_tmp(csv);
+    free(csv);
+    wide_plan = 1;
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.read, ROWS);
+    assert_int_equal(one.n, WIDE);
+    for (size_t i = 0; i < one.n; i++) {
+        const shopstat_estimate *e = &one.e[i];
+        unsigned l;
+        assert_string_equal(e->segment, "all");
+        assert_int_equal(sscanf(e->level, "m%u", &l), 1);
+        assert_true(l >= 1 && l <= WIDE);
+        assert_int_equal(e->base_n, sn);
+        assert_int_equal(e->count, ln[l - 1]);
+        assert_close(e->base_weight, sw, 1e-12);
+        assert_close(e->proportion, lw[l - 1] / sw, 1e-12);
+        assert_close(e->eff_base, sw * sw / sw2, 1e-12);
+    }
+    const size_t chunk = (size_t)128 << 10;
+    assert_same_sweep(path, &one, &chunk, 1);
+    result a = run(path, 1, chunk);
+    assert_same_bits(path, chunk, &a);
+    result_free(&a);
+    result_free(&one);
     unlink(path);
     free(path);
 }
@@ -1115,6 +1200,7 @@ static int reset_options(void **state)
     encoding = NULL;
     score_plan = 0;
     cells_plan = 0;
+    wide_plan = 0;
     return 0;
 }
 
@@ -1126,6 +1212,7 @@ int main(void)
         cmocka_unit_test_setup(test_base, reset_options),
         cmocka_unit_test_setup(test_pattern_table_full, reset_options),
         cmocka_unit_test_setup(test_many_cells, reset_options),
+        cmocka_unit_test_setup(test_list_lengths, reset_options),
         cmocka_unit_test_setup(test_w2_exact, reset_options),
         cmocka_unit_test_setup(test_chunk_layout, reset_options),
         cmocka_unit_test_setup(test_skip_rows, reset_options),
