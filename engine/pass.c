@@ -1554,9 +1554,9 @@ static inline void prefetch_lines(const void *p, size_t n)
 /* The cell updates of a row of up to 32 cells (16-bit ids), unrolled: one jump into the
  * run of updates per row. As a loop (unrolled by 4), the count's remainder and the loop's
  * exit were branches whose outcome changed from row to row with the pattern's length,
- * and mispredicted. The cells are updated in list order, as in the loop. Kept out of
- * line: inlined into batch_flush it was no faster than the loop (10M rows, one thread,
- * alternated: 1.83 s both, 1.74-1.79 s out of line). */
+ * and mispredicted. The cells are updated in list order, as in the loop. The updates
+ * take about 5% fewer cycles (1-2% of a one-thread run; docs/performance.md, tenth
+ * session). Kept out of line: inlined into batch_flush it was no faster than the loop. */
 #define APPLY_FROM_END(k)                                                                          \
     case k: {                                                                                      \
         cell_acc *acc = &u->A[end[-(k)]];                                                          \
