@@ -19,9 +19,7 @@ FILE=$1
 shift
 ROUNDS=${AB_ROUNDS:-10}
 THREADS=${AB_THREADS:-2}
-TIME=/usr/bin/time
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-[ -x "$TIME" ] || { echo "bench/ab.sh: needs GNU time (/usr/bin/time, package 'time')" >&2; exit 1; }
 [ -r "$FILE" ] || { echo "bench/ab.sh: $FILE: cannot read" >&2; exit 2; }
 for b in "$@"; do
     if [ "$b" != bare ] && [ ! -x "$b/shopstat" ]; then
@@ -31,26 +29,30 @@ for b in "$@"; do
 done
 [ -x "$HERE/build/tools/csvpass" ] || make -C "$HERE" -s all >/dev/null
 
-out=$(mktemp)
+csv=$(mktemp)
+stamps=$(mktemp)
 times=$(mktemp)
-trap 'rm -f "$out" "$times" "$out.csv"' EXIT
+trap 'rm -f "$csv" "$stamps" "$times"' EXIT
 cat "$FILE" >/dev/null # every run reads from the page cache
 
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); $ROUNDS rounds, $THREADS threads, $FILE"
 for ((i = 0; i < ROUNDS; i++)); do
     for b in "$@"; do
+        t0=$EPOCHREALTIME # (to the microsecond: GNU time's %e has 10 ms steps)
         if [ "$b" = bare ]; then
-            "$TIME" -o "$out" -f '%e' "$HERE/build/tools/csvpass" "$FILE" >/dev/null
+            "$HERE/build/tools/csvpass" "$FILE" >/dev/null
         else
-            "$TIME" -o "$out" -f '%e' "$b/shopstat" tab "$FILE" --weight wt --strata region \
-                --psu panel --var satisfaction --multi pref=pref_email,pref_phone,pref_form \
+            "$b/shopstat" tab "$FILE" --weight wt --strata region --psu panel \
+                --var satisfaction --multi pref=pref_email,pref_phone,pref_form \
                 --multi-codes problems=problems --by spend_6m --segment heavy=spend_6m:3 \
                 --segment 'happy=satisfaction:>=4' --segment switch=would_switch:1 \
-                --threads "$THREADS" -o "$out.csv" >/dev/null
+                --threads "$THREADS" -o "$csv" >/dev/null
         fi
-        echo "$b $(tail -1 "$out")" >>"$times"
+        t1=$EPOCHREALTIME
+        echo "$b ${t0/./} ${t1/./}" >>"$stamps"
     done
 done
+awk '{ printf "%s %.6f\n", $1, ($3 - $2) / 1e6 }' "$stamps" >"$times" # (microseconds)
 bare_med=$(awk '$1 == "bare" { print $2 }' "$times" | sort -n |
     awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
 for b in "$@"; do
@@ -58,7 +60,7 @@ for b in "$@"; do
         awk -v b="$b" -v bare="$bare_med" '{ a[NR] = $1 }
         END {
             med = a[int((NR + 1) / 2)]
-            printf "%-40s %.2f / %.2f / %.2f s", b, a[1], a[int((NR + 3) / 4)], med
+            printf "%-40s %.3f / %.3f / %.3f s", b, a[1], a[int((NR + 3) / 4)], med
             if (bare != "" && b != "bare")
                 printf "   median / bare median %.2f", med / bare
             printf "\n"

@@ -318,6 +318,9 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
 void pass_share_layout(shopstat_totals *t, pass_layout *l);
 /* Row callback: ctx is the totals. */
 shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err);
+/* A worker's totals whose chunk is parsed: the rows it still holds back applied, the row
+ * patterns' w^2 sums handed to their cells (what pass_merge would do first). */
+void pass_parsed(void *w);
 /* Local -> merged ids of one worker's totals, extended at each merge. */
 typedef struct pass_map {
     size_t *strata, scap, sdone;

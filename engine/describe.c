@@ -949,7 +949,12 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
         return err->status;
     shopstat_status s = SHOPSTAT_OK;
     desc_job dj = {ds, d};
-    chunk_job job = {&dj, desc_begin, desc_row, desc_merge, desc_free, NULL, 1};
+    chunk_job job = {.arg = &dj,
+                     .begin = desc_begin,
+                     .row = desc_row,
+                     .merge = desc_merge,
+                     .free_state = desc_free,
+                     .count_eol = 1};
     size_t rows = 0;
     if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) == 0) {
         ds->rows_skipped = shopstat_reader_rows_skipped(r);

@@ -139,6 +139,10 @@ typedef struct chunk_job {
     void (*free_state)(void *w);
     void (*free_map)(void *map); /* may be NULL */
     int count_eol; /* count line ends into r's dialect (describe) */
+    /* may be NULL: called by the worker on w when its chunk is parsed, before w waits for
+     * its turn to be merged: a state's own finishing, done in parallel rather than in the
+     * merges, which run one at a time (and, for the last chunks, after all parsing) */
+    void (*parsed)(void *w);
 } chunk_job;
 
 /* How the data bytes are cut: chunks of chunk bytes, then past the first nfull of them

@@ -158,6 +158,8 @@ static void *worker(void *arg)
         if (st == SHOPSTAT_OK && begin < end)
             st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, s->w,
                                   &s->rows, &err);
+        if (st == SHOPSTAT_OK && job->parsed)
+            job->parsed(s->w);
         pthread_mutex_lock(&pp->mu);
         if (st != SHOPSTAT_OK) {
             pp->failed = 1; /* wakes whoever waits for a merge that will not come */
@@ -353,8 +355,13 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     size_t rows = 0;
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
         pass_share_layout(tj.g, &tj.layout); /* (the merged totals publish theirs too) */
-        chunk_job job = {&tj, totals_begin, pass_row, totals_merge, totals_free,
-                         totals_map_free, 0};
+        chunk_job job = {.arg = &tj,
+                         .begin = totals_begin,
+                         .row = pass_row,
+                         .merge = totals_merge,
+                         .free_state = totals_free,
+                         .free_map = totals_map_free,
+                         .parsed = pass_parsed};
         if (chunk_run(&job, r, chunk_threads(o),
                       p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK, o, &rows) == 0) {
             tj.g->acct.read = shopstat_reader_rows_skipped(r) + rows;

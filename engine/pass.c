@@ -2682,6 +2682,15 @@ void pass_map_free(pass_map *m)
     memset(m, 0, sizeof *m);
 }
 
+void pass_parsed(void *w)
+{
+    shopstat_totals *t = w;
+    if (t->rc) {
+        batch_flush(t->rc);
+        w2_fold(t->rc);
+    }
+}
+
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {

@@ -56,7 +56,11 @@ int main(int argc, char **argv)
     int chunked = 0;
     shopstat_status s = shopstat_reader_open(path, NULL, &r, &err);
     if (s == SHOPSTAT_OK && threads) {
-        chunk_job job = {&fields, count_begin, on_row, count_merge, free, NULL, 0};
+        chunk_job job = {.arg = &fields,
+                         .begin = count_begin,
+                         .row = on_row,
+                         .merge = count_merge,
+                         .free_state = free};
         chunked = chunk_run(&job, r, threads, (size_t)8 << 20, NULL, &rows) == 0;
         if (!chunked)
             fields = 0;
