@@ -276,7 +276,10 @@ static void test_latin1_converted(void **state)
 
 /* The encoding is guessed from the first MiB: one Latin-1 byte anywhere in it, in a long
  * ASCII run (any offset in a 16-byte step, past the first 64 KiB too), makes the file
- * windows-1252; the same place holding a valid UTF-8 sequence keeps it UTF-8. */
+ * windows-1252; the same place holding a valid UTF-8 sequence keeps it UTF-8. A regular
+ * file's sample is read as its first 64 KiB and then 64 KiB pieces: sequences across those
+ * seams, and one cut by the sample's end (more follows: not held against the file), are
+ * judged as in one piece; a byte past the sample is not looked at. */
 static void encoding_at(size_t off, const char *seq, const char *want)
 {
     size_t n = 2 + off + strlen(seq) + 40;
@@ -304,7 +307,9 @@ static void encoding_at(size_t off, const char *seq, const char *want)
 static void test_encoding_guess_offsets(void **state)
 {
     (void)state;
-    size_t far[] = {1000, 65535, 65536 + 7, 900000};
+    /* (the file holds 2 bytes before offset 0: 65532 puts a 3-byte sequence across the
+     * first read's end, 131069 across the next piece's, 1048573 across the sample's) */
+    size_t far[] = {1000, 65532, 65533, 65535, 65536 + 7, 131069, 900000};
     for (size_t off = 0; off < 48; off++) {
         encoding_at(off, "\xE9", "windows-1252");
         encoding_at(off, "\xC3\xA9", "utf-8");
@@ -314,6 +319,42 @@ static void test_encoding_guess_offsets(void **state)
         encoding_at(far[k], "\xE2\x82\xAC", "utf-8");
         encoding_at(far[k], "\xE2\x82", "windows-1252"); /* cut sequence mid-file */
     }
+    /* the sample's last bytes (file offsets 1048575 on) */
+    encoding_at(1048573, "\xE2\x82\xAC", "utf-8");
+    encoding_at(1048573, "\xE2\x82", "utf-8"); /* a sequence cut by the sample's end */
+    encoding_at(1048573, "\xE9", "utf-8");     /* (a lead byte: cut by the end) */
+    encoding_at(1048573, "\x80", "windows-1252");
+    encoding_at(1048574, "\x80", "utf-8"); /* past the sample */
+}
+
+/* A header line longer than the first read (64 KiB of a regular file): the delimiter is
+ * counted over the whole line, as far as the sample goes. The first 64 KiB hold more
+ * commas, the line more semicolons. */
+static void test_long_header_delimiter(void **state)
+{
+    (void)state;
+    size_t n = 20000 * 2 + 30000 * 7 + 64;
+    char *b = malloc(n), *p = b;
+    assert_non_null(b);
+    for (int i = 0; i < 20000; i++, p += 2)
+        memcpy(p, "a,", 2);
+    for (int i = 0; i < 30000; i++)
+        p += snprintf(p, 8, "b%05d;", i);
+    memcpy(p, "c\n", 2);
+    p += 2;
+    write_file(b, (size_t)(p - b));
+    free(b);
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (shopstat_reader_open(path, NULL, &r, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(shopstat_reader_dialect(r)->delimiter, ';');
+    assert_int_equal(shopstat_reader_ncols(r), 30001);
+    assert_memory_equal(shopstat_reader_colname(r, 0), "a,a,", 4);
+    assert_string_equal(shopstat_reader_colname(r, 30000), "c");
+    shopstat_reader_free(r);
+    unlink(path);
 }
 
 /* Stateless multi-byte encodings (Shift_JIS here): a character cut by any read block (block
@@ -800,6 +841,7 @@ int main(void)
         cmocka_unit_test(test_delimiters),
         cmocka_unit_test(test_latin1_converted),
         cmocka_unit_test(test_encoding_guess_offsets),
+        cmocka_unit_test(test_long_header_delimiter),
         cmocka_unit_test(test_multibyte_encodings),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_skip_rows),
