@@ -97,6 +97,9 @@ static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma
     return parse_plain_decimal_m(s, n, decimal_comma, out, &m, &f);
 }
 
+/* The size of r's file when it is a regular one, else SIZE_MAX. */
+size_t reader_file_size(const shopstat_reader *r);
+
 /* Reads the rows the options skip after the header (none past them): 0 when r then stands
  * at the first data row, -1 when it could not (an error, kept for shopstat_reader_run to
  * report, or the end of the file). */

@@ -136,38 +136,58 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
  * They live in slabs, one per array (sums, element-mode squares, and the merged totals'
  * compensations), unit u at u x stride, mapped with transparent huge pages where the
  * kernel allows: rows go to random PSUs, and a few 2 MiB pages instead of a thousand
- * 4 KiB ones spare both the page faults and the TLB misses. */
+ * 4 KiB ones spare both the page faults and the TLB misses. Fresh memory is dear: on the
+ * benchmark's VM a first touch costs about 14 us per 4 KiB page (3.6 ms a MiB) and 0.1-0.2
+ * ms per 2 MiB page, so every buffer of a pass past SLAB_SMALL bytes (the slabs, a
+ * worker's batch, its pattern records) is mapped in whole huge pages. */
 #define HUGE_PAGE ((size_t)2 << 20)
+#define SLAB_SMALL ((size_t)256 << 10)
+/* input from which a worker's batch and records are mapped so too (or of unknown size) */
+#define HUGE_INPUT_MIN ((size_t)4 << 20)
 
-static void *slab_map(size_t bytes)
+static size_t huge_len(size_t bytes)
 {
-    if (bytes < HUGE_PAGE)
-        return calloc(1, bytes);
-    /* map a huge page more, keep a 2 MiB-aligned run */
-    size_t len = bytes + HUGE_PAGE;
+    return (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+}
+
+/* bytes (rounded up to whole huge pages), zeroed, 2 MiB-aligned, or NULL */
+static void *huge_map(size_t bytes)
+{
+    size_t want = huge_len(bytes), len = want + HUGE_PAGE;
     char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
     char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
     if (a > p)
         munmap(p, (size_t)(a - p));
-    size_t tail = (size_t)(p + len - (a + bytes));
+    size_t tail = (size_t)(p + len - (a + want));
     if (tail)
-        munmap(a + bytes, tail);
+        munmap(a + want, tail);
 #ifdef MADV_HUGEPAGE
-    madvise(a, bytes, MADV_HUGEPAGE);
+    madvise(a, want, MADV_HUGEPAGE);
 #endif
     return a;
+}
+
+static void huge_unmap(void *p, size_t bytes)
+{
+    if (p)
+        munmap(p, huge_len(bytes));
+}
+
+static void *slab_map(size_t bytes)
+{
+    return bytes < SLAB_SMALL ? calloc(1, bytes) : huge_map(bytes);
 }
 
 static void slab_unmap(void *p, size_t bytes)
 {
     if (!p)
         return;
-    if (bytes < HUGE_PAGE)
+    if (bytes < SLAB_SMALL)
         free(p);
     else
-        munmap(p, bytes);
+        huge_unmap(p, bytes);
 }
 
 enum { SLAB_A, SLAB_Q, SLAB_L, SLAB_QL, NSLAB };
@@ -681,6 +701,8 @@ typedef struct codes_entry {
  * same as in the plain loop (it only depends on the order of that PSU's rows), while a
  * PSU's cells stay in L1 across its rows. */
 #define BATCH_MAX 65536
+/* the batch and its order (batch_flush) */
+#define BATCH_BYTES (BATCH_MAX * (sizeof(batch_row) + sizeof(uint32_t)))
 
 /* Rows one pass uses at most: cell_acc's counts are 32 bits (a pass refuses the row after
  * the last, rather than let a count wrap). */
@@ -809,8 +831,9 @@ struct row_ctx {
     size_t dmask, dn;
     uint32_t epoch;    /* chunks merged so far + 1 (units' any_pos is reset at a merge) */
 
-    batch_row *batch;
+    batch_row *batch; /* and border after it, in one huge page (huge_map) or malloc'd */
     size_t nbatch;
+    int batch_mapped, prec_mapped;
     uint32_t *border, *bcount; /* counting sort of the batch by unit */
     size_t bcount_cap;
     int32_t *bcell;    /* the current row's cell ids (~id for base cells), when new */
@@ -2475,12 +2498,19 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->centry_cap);
     free(rc->cpool);
     free(rc->bcell);
-    free(rc->batch);
-    free(rc->border);
+    if (rc->batch_mapped) {
+        huge_unmap(rc->batch, BATCH_BYTES);
+    } else {
+        free(rc->batch);
+        free(rc->border);
+    }
     free(rc->bcount);
     free(rc->prun);
     free(rc->ptab);
-    free(rc->prec);
+    if (rc->prec_mapped)
+        huge_unmap(rc->prec, MAX_PATTERN_WORDS * sizeof *rc->prec);
+    else
+        free(rc->prec);
     free(rc->w2d);
     free(rc->dtab);
     free(rc);
@@ -2540,10 +2570,24 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     rc->ncv = n;
     free(cols);
     rc->epoch = 1;
-    rc->batch = malloc(BATCH_MAX * sizeof *rc->batch);
-    rc->border = malloc(BATCH_MAX * sizeof *rc->border);
-    if (!rc->batch || !rc->border)
-        return nomem(err);
+    /* (see HUGE_PAGE; the records' room is address space until used, and never moves;
+     * a small file, which would not fill them, keeps malloc's smaller pages) */
+    int big = reader_file_size(rc->t->reader) >= HUGE_INPUT_MIN;
+    char *room = big ? huge_map(BATCH_BYTES) : NULL;
+    if (room) {
+        rc->batch_mapped = 1;
+        rc->batch = (batch_row *)(void *)room;
+        rc->border = (uint32_t *)(void *)(room + BATCH_MAX * sizeof *rc->batch);
+    } else {
+        rc->batch = malloc(BATCH_MAX * sizeof *rc->batch);
+        rc->border = malloc(BATCH_MAX * sizeof *rc->border);
+        if (!rc->batch || !rc->border)
+            return nomem(err);
+    }
+    if (big && (rc->prec = huge_map(MAX_PATTERN_WORDS * sizeof *rc->prec))) {
+        rc->prec_mapped = 1;
+        rc->prec_cap = MAX_PATTERN_WORDS;
+    }
     rc->prun = malloc((n ? n : 1) * sizeof *rc->prun);
     char *inpat = calloc(ncols ? ncols : 1, 1);
     if (!rc->prun || !inpat) {

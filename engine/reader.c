@@ -1669,6 +1669,14 @@ int reader_skip_rows(shopstat_reader *r)
                : -1;
 }
 
+size_t reader_file_size(const shopstat_reader *r)
+{
+    struct stat sb;
+    if (!r->fp || fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))
+        return SIZE_MAX;
+    return (size_t)sb.st_size;
+}
+
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input: when it is a regular file, from the offset it had at the start) */

@@ -394,11 +394,12 @@ static void test_many_cells(void **state)
 /* Rows of every number of cells from 0 to 41 (the base and 0 to 40 chosen answers; an
  * unanswered row has none): the per-PSU sums are updated by an unrolled run up to 32
  * cells and by a loop past it (apply_short). Every count and weight against sums taken
- * here, and the same numbers on 1-3 threads in chunks. */
+ * here, and the same numbers on 1-3 threads in chunks. The file is over 4 MiB, so the
+ * workers' batches and pattern records are in huge pages (HUGE_INPUT_MIN). */
 static void test_list_lengths(void **state)
 {
     (void)state;
-    enum { ROWS = 20000 };
+    enum { ROWS = 50000 };
     size_t cap = (size_t)ROWS * (2 * WIDE + 32) + 512, len = 0;
     char *csv = malloc(cap);
     assert_non_null(csv);
@@ -435,6 +436,7 @@ static void test_list_lengths(void **state)
     csv[len] = '\0';
     for (size_t c = 0; c <= WIDE + 1; c++)
         assert_true(seen[c] > 0);
+    assert_true(len >= (size_t)4 << 20);
     char *path = write_tmp(csv);
     free(csv);
     wide_plan = 1;
@@ -454,7 +456,7 @@ static void test_list_lengths(void **state)
         assert_close(e->proportion, lw[l - 1] / sw, 1e-12);
         assert_close(e->eff_base, sw * sw / sw2, 1e-12);
     }
-    const size_t chunk = (size_t)128 << 10;
+    const size_t chunk = (size_t)512 << 10;
     assert_same_sweep(path, &one, &chunk, 1);
     result a = run(path, 1, chunk);
     assert_same_bits(path, chunk, &a);
