@@ -610,6 +610,20 @@ static void on_row(int c, void *vr)
 
 /* ---- the pipeline: read, scan, convert, parse --------------------------------------- */
 
+/* One read of up to room bytes after the buffer's bytes (r->eof at a short read). */
+static shopstat_status read_block(shopstat_reader *r, size_t room, shopstat_error *err)
+{
+    size_t got = fread(r->buf + r->buf_len, 1, room, r->fp);
+    r->buf_len += got;
+    if (got < room) {
+        if (ferror(r->fp))
+            return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "read error: %s",
+                                      strerror(errno));
+        r->eof = 1;
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status refill(shopstat_reader *r, size_t want, shopstat_error *err)
 {
     if (r->buf_pos > 0) {
@@ -622,14 +636,9 @@ static shopstat_status refill(shopstat_reader *r, size_t want, shopstat_error *e
         size_t room = r->buf_cap - r->buf_len;
         if (room > r->opts.block_size)
             room = r->opts.block_size;
-        size_t got = fread(r->buf + r->buf_len, 1, room, r->fp);
-        r->buf_len += got;
-        if (got < room) {
-            if (ferror(r->fp))
-                return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "read error: %s",
-                                          strerror(errno));
-            r->eof = 1;
-        }
+        shopstat_status s = read_block(r, room, err);
+        if (s != SHOPSTAT_OK)
+            return s;
     }
     return SHOPSTAT_OK;
 }
@@ -1039,20 +1048,6 @@ static const char *utf16_kind(const unsigned char *s, size_t n)
     return NULL;
 }
 
-/* The first n bytes of the file into the empty buffer (at most: *eof at a short read). */
-static shopstat_status read_first(shopstat_reader *r, size_t n, shopstat_error *err)
-{
-    size_t got = fread(r->buf, 1, n, r->fp);
-    r->buf_len = got;
-    if (got < n) {
-        if (ferror(r->fp))
-            return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "read error: %s",
-                                      strerror(errno));
-        r->eof = 1;
-    }
-    return SHOPSTAT_OK;
-}
-
 /* Whether the sample (the file's first DETECT_BYTES, less a byte-order mark) is UTF-8, a
  * sequence cut by its end allowed when more follows; s[0..n) is the part in the buffer.
  * From a regular file the buffer holds only the first FIRST_BYTES: the rest is read in
@@ -1147,7 +1142,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     r->q = malloc((CHUNK + 2) * sizeof *r->q);
     if (!r->buf || !r->q)
         return nomem(r, err);
-    shopstat_status s = regular ? read_first(r, FIRST_BYTES, err) : refill(r, DETECT_BYTES, err);
+    shopstat_status s = regular ? read_block(r, FIRST_BYTES, err) : refill(r, DETECT_BYTES, err);
     if (s != SHOPSTAT_OK)
         return s;
     r->line = 1;
