@@ -72,6 +72,13 @@ static char *write_tmp(const char *csv)
     return write_tmp_n(csv, strlen(csv));
 }
 
+/* The file of write_tmp gone, and its name freed. */
+static void remove_tmp(char *path)
+{
+    unlink(path);
+    free(path);
+}
+
 /* 1: plan() adds --base spend:1,2 (rows with spend 3 are in no segment) */
 static int with_base;
 /* run() opens the file with this many rows skipped after the header, in this encoding */
@@ -278,8 +285,7 @@ static void test_threads_and_chunks(void **state)
     assert_same_bits(path, 4096, &a);
     result_free(&a);
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 }
 
@@ -313,8 +319,7 @@ static void test_pattern_table_full(void **state)
     result_free(&a);
     result_free(&one);
     score_plan = 0;
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 /* More cells than 16-bit ids hold: a question of 10,000 levels by 20 groups, 100,000 rows
@@ -387,8 +392,7 @@ static void test_many_cells(void **state)
     cells_plan = 0;
     free(lw);
     free(ln);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 /* Rows of every number of cells from 0 to 41 (the base and 0 to 40 chosen answers; an
@@ -462,8 +466,7 @@ static void test_list_lengths(void **state)
     assert_same_bits(path, chunk, &a);
     result_free(&a);
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 /* eff_base of each estimate of one: base_weight^2 over the sum of w^2 the test took for
@@ -521,8 +524,7 @@ static void test_w2_exact(void **state)
     assert_int_equal(one.acct.used, 1 + SMALL);
     assert_eff_bases(path, &one, w2, GROUPS, 1e-15);
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 
     len = 0;
     len += (size_t)snprintf(csv + len, cap - len, "panel,wt,grp,q\n");
@@ -545,8 +547,7 @@ static void test_w2_exact(void **state)
     assert_eff_bases(path, &one, w2b, 3, 1e-13);
     result_free(&one);
     cells_plan = 0;
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 /* The chunk layout: the bench export's 374,641,771 bytes in chunks of about 16 MiB are 24
@@ -626,8 +627,7 @@ static void test_base(void **state)
     assert_same_sweep(path, &one, chunks, 3);
     with_base = 0;
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 }
 
@@ -677,8 +677,7 @@ static void test_skip_rows(void **state)
     memcpy(bad, skipped, (size_t)(close - skipped));
     bad[close - skipped] = 'x';
     strcpy(bad + (close - skipped) + 1, close);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     path = write_tmp(bad);
     result e = run(path, 2, 4096);
     assert_int_equal(e.st, SHOPSTAT_EINPUT);
@@ -688,10 +687,8 @@ static void test_skip_rows(void **state)
     result_free(&e);
     skip_rows = 0;
     result_free(&one);
-    unlink(path);
-    unlink(plain);
-    free(path);
-    free(plain);
+    remove_tmp(path);
+    remove_tmp(plain);
     free(bad);
     free(skipped);
     free(csv);
@@ -817,10 +814,8 @@ static void test_encodings(void **state)
         result_free(&x);
         encoding = NULL;
         result_free(&one);
-        unlink(penc);
-        unlink(putf);
-        free(penc);
-        free(putf);
+        remove_tmp(penc);
+        remove_tmp(putf);
         free(enc);
         free(utf);
     }
@@ -841,8 +836,7 @@ static void test_encodings(void **state)
         result_free(&r);
     }
     encoding = NULL;
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(bad);
     free(csv);
 }
@@ -882,10 +876,8 @@ static void test_stdin_file(void **state)
         }
     close(saved);
     result_free(&one);
-    unlink(path);
-    unlink(plain);
-    free(path);
-    free(plain);
+    remove_tmp(path);
+    remove_tmp(plain);
     free(junk);
     free(csv);
 }
@@ -902,8 +894,7 @@ static void test_quoted_newlines(void **state)
     const size_t chunks[] = {64, 1000, 7777};
     assert_same_sweep(path, &one, chunks, 3);
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 }
 
@@ -968,8 +959,7 @@ static void test_long_fields(void **state)
     const size_t chunks[] = {4096, 100000, 1 << 20};
     assert_same_sweep(path, &one, chunks, 3);
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 }
 
@@ -994,8 +984,7 @@ static void test_error_in_later_range(void **state)
         result_free(&r);
     }
     result_free(&one);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 
     /* two bad rows in different chunks: the first in file order */
@@ -1013,8 +1002,7 @@ static void test_error_in_later_range(void **state)
         assert_int_equal(r.err.line, 401);
         result_free(&r);
     }
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 }
 
@@ -1033,8 +1021,7 @@ static void test_error_in_first_range(void **state)
         assert_non_null(strstr(r.err.msg, "not a number"));
         result_free(&r);
     }
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(csv);
 
     /* a field over the cap on the first data row, in a column the plan does not use */
@@ -1055,8 +1042,7 @@ static void test_error_in_first_range(void **state)
         assert_non_null(strstr(r.err.msg, "longer than"));
         result_free(&r);
     }
-    unlink(path);
-    free(path);
+    remove_tmp(path);
     free(grown);
     free(csv);
 }
@@ -1086,8 +1072,7 @@ static void test_hostile_bytes_in_later_range(void **state)
             assert_int_equal(r.err.col, cases[i].col);
             result_free(&r);
         }
-        unlink(path);
-        free(path);
+        remove_tmp(path);
         free(csv);
     }
 }
@@ -1126,8 +1111,7 @@ static void test_bad_byte_every_offset(void **state)
         assert_int_equal(r.err.line, line);
         assert_int_equal(r.err.col, col);
         result_free(&r);
-        unlink(path);
-        free(path);
+        remove_tmp(path);
     }
     free(dup);
     free(csv);
@@ -1186,8 +1170,7 @@ static void test_progress(void **state)
             shopstat_reader_free(rd);
             shopstat_plan_free(p);
         }
-        unlink(path);
-        free(path);
+        remove_tmp(path);
         free(csv);
     }
 }
