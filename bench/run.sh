@@ -63,6 +63,22 @@ for ((k = 0; k < 20; k++)); do
 done
 printf '%-46s %8s ms\n' "start-up (shopstat --version, best of 20)" \
     "$(awk "BEGIN{printf \"%.1f\", $best_us / 1e3}")"
+# The host: the bare pass pinned to each CPU in turn. A virtual machine's CPUs need not be
+# equally fast (the host may share one with other guests); a 2-thread run is then held back
+# by the slower one, while the bare pass below runs wherever the scheduler puts it.
+if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
+    HD=$(data "${SIZES%% *}")
+    line="" fast="" slow=""
+    for ((c = 0; c < $(nproc); c++)); do
+        read -r t_c _ < <(measure "$REPS" taskset -c "$c" "$BUILD/tools/csvpass" "$HD")
+        line="$line${line:+,} cpu$c $t_c s"
+        if [ -z "$fast" ] || awk "BEGIN{exit !($t_c < $fast)}"; then fast=$t_c; fi
+        if [ -z "$slow" ] || awk "BEGIN{exit !($t_c > $slow)}"; then slow=$t_c; fi
+    done
+    printf '%-46s%s' "bare pass pinned to each CPU, ${SIZES%% *} rows" "$line"
+    awk "BEGIN{r = $slow / $fast; if (r > 1.15) printf \"  (%.2fx apart: 2-thread ratios suffer)\", r}"
+    echo
+fi
 if [ "$have_r" = 1 ]; then
     RD=$(data "$R_ROWS")
     read -r t_r m_r < <(measure 1 Rscript bench/r_tab.R "$RD")
