@@ -298,6 +298,11 @@ struct shopstat_totals {
 
     shopstat_accounting acct;
     size_t *basecols;   /* column index of each --base condition */
+    /* Segments summed at the end from a --by set's segments rather than row by row (see
+     * pass.c, derive_plan): the set (index in by, or -1), and a flag per fixed segment */
+    long derive_by;
+    unsigned char *derived;
+    size_t nderived;
     size_t *seg_order;  /* display order of visible segments (ids) */
     size_t nseg_visible;
 };

@@ -1740,12 +1740,15 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
         if (in)
             t->active[na++] = s;
     }
+    int32_t dsg = -1; /* the row's segment of the set the derived segments come from */
     for (size_t b = 0; b < t->nby; b++) {
         int32_t sg = -1;
         if ((st = by_segment(rc, b, row, &sg, err)))
             return st;
         if (sg >= 0)
             t->active[na++] = (size_t)sg;
+        if ((long)b == t->derive_by)
+            dsg = sg;
     }
 
     if ((st = read_answers(rc, row, err)))
@@ -1765,6 +1768,8 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
     /* cells are created (numbered) in this order; the list puts the base cells first */
     for (size_t a = 0; a < na; a++) {
         size_t s = t->active[a];
+        /* a derived segment's cells are made (numbered) as before, not updated */
+        int derived = dsg >= 0 && s < t->nderived && t->derived[s];
         for (size_t qi = 0; qi < t->nq; qi++) {
             if (rc->qn[qi] == SIZE_MAX)
                 continue;
@@ -1773,7 +1778,8 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
                 long c = cell_for(t, s, qi, level);
                 if (c < 0 || c >= INT32_MAX)
                     return nomem(err);
-                cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
+                if (!derived)
+                    cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
             }
         }
     }
@@ -2642,6 +2648,128 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* ---- derived segments ----
+ *
+ * A row's cells in a segment are its answers' cells, the same in every segment it is in
+ * (a segment only selects rows). So a fixed segment whose rows are picked by the value of
+ * a --by column alone holds, PSU by PSU, the sums of the --by levels' segments whose
+ * values it takes in: 'all' (plus the rows whose --by value is missing, which are in no
+ * level and still update 'all' row by row), and a condition on that column such as
+ * heavy=spend_6m:3 (a missing value meets no condition). derive_plan marks them; their
+ * cells are still made (numbered) by the rows, but updated only by the rows of no level
+ * (row_cells), and derive_segments adds the levels' sums in at the end. In the typical
+ * run of the benchmark this spares about a third of a row's cell updates (docs/
+ * performance.md, eleventh session). Cluster designs only (replicate designs add every
+ * row's replicate weights cell by cell, element designs keep sums of squares per row), and
+ * only from a --by set with no conditions of its own, whose levels hold every row with a
+ * value. */
+static shopstat_status derive_plan(shopstat_totals *t, shopstat_error *err)
+{
+    const row_ctx *rc = t->rc;
+    if (t->element || t->rep)
+        return SHOPSTAT_OK;
+    for (size_t b = 0; b < t->nby && t->derive_by < 0; b++)
+        if (!t->by[b].nconds)
+            t->derive_by = (long)b;
+    if (t->derive_by < 0)
+        return SHOPSTAT_OK;
+    if (!(t->derived = calloc(rc->nfixed ? rc->nfixed : 1, 1)))
+        return nomem(err);
+    t->nderived = rc->nfixed;
+    size_t col = t->by[t->derive_by].column;
+    for (size_t s = 0; s < rc->nfixed; s++) {
+        int on_col = 1;
+        for (size_t j = 0; j < t->seg[s].nconds; j++)
+            on_col &= rc->condcols[s][j] == col;
+        t->derived[s] = (unsigned char)on_col;
+    }
+    return SHOPSTAT_OK;
+}
+
+typedef struct cell_pair {
+    int32_t to, from;
+} cell_pair;
+
+static int add_pair(cell_pair **p, size_t *n, size_t *cap, long to, int32_t from)
+{
+    if (to < 0 || to >= INT32_MAX || grow((void **)p, cap, *n + 1, sizeof **p))
+        return -1;
+    (*p)[(*n)++] = (cell_pair){(int32_t)to, from};
+    return 0;
+}
+
+/* The derived segments' sums (see derive_plan), on the merged totals: each derived cell
+ * gets, in every PSU, the sums of the same question and level in each --by level its
+ * segment takes in (judged on the level's value, as the rows were), and with them its
+ * rows and w^2. A fixed order: segments, the set's levels by index, questions, base
+ * before levels. */
+static shopstat_status derive_segments(shopstat_totals *t, shopstat_error *err)
+{
+    if (t->derive_by < 0)
+        return SHOPSTAT_OK;
+    const rt_by *by = &t->by[t->derive_by];
+    cell_pair *pair = NULL;
+    size_t npair = 0, cap = 0;
+    for (size_t s = 0; s < t->nderived; s++) {
+        if (!t->derived[s])
+            continue;
+        const rt_segment *rs = &t->seg[s];
+        for (size_t j = 0; j < by->values.n; j++) {
+            const char *v = SMAP_KEY(&by->values, j);
+            size_t vn = SMAP_LEN(&by->values, j);
+            int in = 1;
+            for (size_t k = 0; k < rs->nconds && in; k++)
+                in = cond_match(t, &rs->conds[k], v, vn);
+            if (!in)
+                continue;
+            size_t sg = by->segs[j];
+            for (size_t qi = 0; qi < t->nq; qi++) {
+                const domain *d = &t->dom[sg * t->nq + qi];
+                if (d->base >= 0 &&
+                    add_pair(&pair, &npair, &cap, cell_for(t, s, qi, SIZE_MAX), d->base))
+                    goto oom;
+                for (size_t l = 0; l < d->nlvl; l++)
+                    if (d->lvl[l] >= 0 &&
+                        add_pair(&pair, &npair, &cap, cell_for(t, s, qi, l), d->lvl[l]))
+                        goto oom;
+            }
+        }
+    }
+    for (size_t u = 0; u < t->nunits; u++) {
+        int ur = t->units[u].cap ? unit_reserve(t, &t->units[u]) : 0;
+        if (ur == -2) {
+            free(pair);
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, 0, 0,
+                                      "the per-PSU totals would exceed %zu MiB (%zu PSUs x "
+                                      "%zu cells); use fewer questions or segments per run",
+                                      (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+        }
+        if (ur)
+            goto oom;
+    }
+    for (size_t u = 0; u < t->nunits; u++) {
+        unit *un = &t->units[u];
+        for (size_t i = 0; i < npair; i++) {
+            if ((size_t)pair[i].from >= un->cap)
+                continue;
+            cell_acc *to = &un->A[pair[i].to], *from = &un->A[pair[i].from];
+            to->T += from->T;
+            to->NP += from->NP;
+        }
+    }
+    for (size_t i = 0; i < npair; i++) {
+        cell_info *to = &t->cell[pair[i].to];
+        const cell_info *from = &t->cell[pair[i].from];
+        w2x_add_sum(to->w2x, from->w2x);
+        to->w2 += from->w2;
+    }
+    free(pair);
+    return SHOPSTAT_OK;
+oom:
+    free(pair);
+    return nomem(err);
+}
+
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
                            shopstat_totals **out, shopstat_error *err)
 {
@@ -2651,6 +2779,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
         return nomem(err);
     t->plan = p;
     t->reader = r;
+    t->derive_by = -1;
     t->path = dupstr(shopstat_reader_path(r));
     t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
     t->miss_first = reader_miss_first(r);
@@ -2685,6 +2814,8 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
     }
     if (!st)
         st = value_caches(rc, err);
+    if (!st)
+        st = derive_plan(t, err);
     if (st) {
         shopstat_totals_free(t);
         return st;
@@ -2989,6 +3120,9 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         t->w2cap = 0;
         t->compensated = 0;
     }
+    shopstat_status st = derive_segments(t, err);
+    if (st)
+        return st;
     /* the exact sums of w^2, once, after every chunk's */
     for (size_t c = 0; c < t->ncell; c++) {
         if (!w2x_zero(t->cell[c].w2x))
@@ -2999,7 +3133,7 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         t->acct.read = shopstat_reader_rows_read(r);
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
     }
-    shopstat_status st = finish(t, err);
+    st = finish(t, err);
     t->reader = NULL;
     return st;
 }
@@ -3073,6 +3207,7 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->by[i].condcols);
     }
     free(t->basecols);
+    free(t->derived);
     free(t->by);
     free(t->pairs);
     for (size_t i = 0; i < t->domcap; i++)
