@@ -7,11 +7,14 @@
 
 #include "core.h"
 
-#define DEFAULT_CHUNK ((size_t)16 << 20)
-/* Replicate designs: each merge adds replicates x cells totals and every direction
- * (PSU pattern) the chunk saw, so fewer, larger chunks (80 bootstrap replicates, 1 GB:
- * 6.25 s with 8 MiB chunks, 5.49 s with 32 MiB, on 2 threads) */
-#define REP_CHUNK ((size_t)32 << 20)
+/* Chunks of about 32 MiB. Fewer, larger chunks mean fewer merges and fewer second sets of
+ * totals (a worker makes one when its parsed chunk must wait for the chunk before it):
+ * with replicate weights each merge adds replicates x cells totals and every direction
+ * (PSU pattern) the chunk saw (80 bootstrap replicates, 1 GB: 6.25 s with 8 MiB chunks,
+ * 5.49 s with 32 MiB, on 2 threads); the typical run at 10M rows, 2 threads, 0.884 s with
+ * 16 MiB and 0.878 s with 32 MiB (docs/performance.md, eleventh session). The last chunks
+ * are cut in quarters (chunk_layout_plan), so that the threads still end together. */
+#define DEFAULT_CHUNK ((size_t)32 << 20)
 #define MIN_CHUNK ((size_t)1 << 20)
 #define MAX_THREADS 256
 
@@ -362,8 +365,7 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                          .free_state = totals_free,
                          .free_map = totals_map_free,
                          .parsed = pass_parsed};
-        if (chunk_run(&job, r, chunk_threads(o),
-                      p->design.repweights ? REP_CHUNK : DEFAULT_CHUNK, o, &rows) == 0) {
+        if (chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows) == 0) {
             tj.g->acct.read = shopstat_reader_rows_skipped(r) + rows;
             tj.g->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
             tj.g->layout = NULL;
