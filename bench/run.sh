@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: shopstat tab against a bare single-threaded libcsv pass over the same bytes
 # (tools/csvpass), with 1 and 2 threads, and against R's survey package doing the same job
-# when R is installed. Prints times (best of BENCH_REPS), ratios and peak RSS.
+# when R is installed. Prints times (best of BENCH_REPS, the programs of a size run in
+# turn, round after round), ratios and peak RSS.
 # Sizes: BENCH_ROWS (default "1000000 10000000"); R runs on BENCH_R_ROWS (default 100000)
 # rows and its time is also shown scaled linearly to each size. Generated data goes to
 # bench/data/ (ignored by git).
@@ -34,19 +35,27 @@ data() {
 }
 
 # best wall-clock seconds of REPS runs of a command, and its largest peak RSS in MB
+# (wall time from the shell's clock, to the microsecond: GNU time's %e has 10 ms steps, a
+# tenth of the bare pass at 1M rows; GNU time for the peak RSS)
 measure() {
-    local best="" rss=0 reps=$1
+    local best="" rss=0 reps=$1 k
     shift
     for ((k = 0; k < reps; k++)); do
-        "$TIME" -o /tmp/shopstat-bench.time -f '%e %M' "$@" >/dev/null 2>&1
-        local out t m
-        out=$(tail -1 /tmp/shopstat-bench.time)
-        t=${out% *}
-        m=${out#* }
+        local t0 t1 t m
+        t0=${EPOCHREALTIME/[.,]/}
+        "$TIME" -o /tmp/shopstat-bench.time -f '%M' "$@" >/dev/null 2>&1
+        t1=${EPOCHREALTIME/[.,]/}
+        t=$(awk "BEGIN{printf \"%.3f\", ($t1 - $t0) / 1e6}")
+        m=$(tail -1 /tmp/shopstat-bench.time)
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
         [ "$m" -gt "$rss" ] && rss=$m
     done
     echo "$best $((rss / 1024))"
+}
+
+# the smaller of two times, the first possibly empty
+best_of() {
+    if [ -z "$1" ] || awk "BEGIN{exit !($2 < $1)}"; then echo "$2"; else echo "$1"; fi
 }
 
 have_r=0
@@ -94,14 +103,24 @@ for n in $SIZES; do
     D=$(data "$n")
     echo
     echo "$D: $n rows, $(du -m "$D" | cut -f1) MB"
-    read -r t_csv m_csv < <(measure "$REPS" "$BUILD/tools/csvpass" "$D")
-    # shopstat's chunked reading alone (no statistics): the floor under the ratios below
-    read -r t_r1 m_r1 < <(measure "$REPS" "$BUILD/tools/readpass" --threads 1 "$D")
-    read -r t_r2 m_r2 < <(measure "$REPS" "$BUILD/tools/readpass" --threads 2 "$D")
-    # shellcheck disable=SC2046
-    read -r t_1 m_1 < <(measure "$REPS" "$S" $(job "$D") --threads 1)
-    # shellcheck disable=SC2046
-    read -r t_2 m_2 < <(measure "$REPS" "$S" $(job "$D") --threads 2)
+    # The five programs in turn, REPS rounds, each program's best: the host's speed drifts
+    # from minute to minute, and a ratio of two programs timed minutes apart would carry it.
+    t_csv="" m_csv=0 t_r1="" m_r1=0 t_r2="" m_r2=0 t_1="" m_1=0 t_2="" m_2=0
+    for ((k = 0; k < REPS; k++)); do
+        read -r t m < <(measure 1 "$BUILD/tools/csvpass" "$D")
+        t_csv=$(best_of "$t_csv" "$t"); m_csv=$((m > m_csv ? m : m_csv))
+        # shopstat's chunked reading alone (no statistics): the floor under the ratios below
+        read -r t m < <(measure 1 "$BUILD/tools/readpass" --threads 1 "$D")
+        t_r1=$(best_of "$t_r1" "$t"); m_r1=$((m > m_r1 ? m : m_r1))
+        read -r t m < <(measure 1 "$BUILD/tools/readpass" --threads 2 "$D")
+        t_r2=$(best_of "$t_r2" "$t"); m_r2=$((m > m_r2 ? m : m_r2))
+        # shellcheck disable=SC2046
+        read -r t m < <(measure 1 "$S" $(job "$D") --threads 1)
+        t_1=$(best_of "$t_1" "$t"); m_1=$((m > m_1 ? m : m_1))
+        # shellcheck disable=SC2046
+        read -r t m < <(measure 1 "$S" $(job "$D") --threads 2)
+        t_2=$(best_of "$t_2" "$t"); m_2=$((m > m_2 ? m : m_2))
+    done
     printf '%-46s %8s s  %6s MB\n' "bare libcsv pass, 1 thread (tools/csvpass)" "$t_csv" "$m_csv"
     printf '%-46s %8s s  %6s MB  ratio %.2f\n' "reading only, no statistics, 1 thread" "$t_r1" \
         "$m_r1" "$(awk "BEGIN{print $t_r1 / $t_csv}")"
