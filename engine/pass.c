@@ -2750,8 +2750,8 @@ static shopstat_status derive_segments(shopstat_totals *t, shopstat_error *err)
     for (size_t u = 0; u < t->nunits; u++) {
         unit *un = &t->units[u];
         for (size_t i = 0; i < npair; i++) {
-            if ((size_t)pair[i].from >= un->cap)
-                continue;
+            if ((size_t)pair[i].from >= un->cap || !un->A[pair[i].from].N)
+                continue; /* (a PSU's sums are dense: most cells of a many-level set are 0) */
             cell_acc *to = &un->A[pair[i].to], *from = &un->A[pair[i].from];
             to->T += from->T;
             to->NP += from->NP;
