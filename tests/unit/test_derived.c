@@ -15,10 +15,7 @@
 static uint64_t rng;
 static uint64_t next(void)
 {
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return splitmix64(&rng);
 }
 
 /* A stratified cluster sample whose --by column, spend, has the values 1, 2, 3 and 3.0 (two

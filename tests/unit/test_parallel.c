@@ -13,14 +13,10 @@
 #include "shopstat/compare.h"
 #include "shopstat/tab.h"
 
-/* splitmix64: a deterministic data set */
 static uint64_t rng;
 static uint64_t next(void)
 {
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return splitmix64(&rng);
 }
 
 /* rows of a stratified cluster sample; bad_row (1-based, 0 = none) gets a weight that is

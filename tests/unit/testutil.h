@@ -6,10 +6,21 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+
+/* splitmix64: the next of a deterministic sequence of 64-bit numbers (data sets for the
+ * tests), from *state. */
+static inline uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
 
 /* cmocka's assert_float_equal casts to float: never use it. This compares doubles
  * with |a - b| <= rel * max(|a|, |b|) (or <= rel when both are below 1). */
