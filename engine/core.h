@@ -305,6 +305,10 @@ struct shopstat_totals {
     size_t nderived;
     size_t *seg_order;  /* display order of visible segments (ids) */
     size_t nseg_visible;
+    /* after the pass: every cell's weight and df (NULL when not kept), see pass.c,
+     * keep_cell_sums */
+    double *cell_w, *cell_df;
+    size_t ncell_sums;
 };
 
 /* ---- the pass in pieces (pass.c), for the parallel driver (parallel.c) ---- */
@@ -372,6 +376,15 @@ typedef struct lin_term {
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
                            const size_t *nterms, size_t K, const long *dom, size_t ndom,
                            double *cov, shopstat_error *err);
+/* The variances of n ratio estimates (cluster designs, not replicate ones): estimate e's is
+ * totals_cov's for the terms {c[e], cc[e]}, {d[e], cd[e]} and the domain d[e], the same
+ * number, but the PSUs' sums are read once for a group of estimates instead of once for
+ * each (a PSU's sums are contiguous, a cell's are not). On an error, *failed is the first
+ * estimate whose variance failed (in order) and err says why; the variances before it
+ * are set. */
+shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long *c,
+                                  const long *d, const double *cc, const double *cd,
+                                  double *var, size_t *failed, shopstat_error *err);
 
 /* Sum of w over a cell (0 if untouched). */
 double totals_cell_weight(const shopstat_totals *t, long cell);

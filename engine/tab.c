@@ -20,9 +20,9 @@ void shopstat_tab_opts_init(shopstat_tab_opts *o)
     o->level = 0.95;
 }
 
-/* Proportion of level cell c in domain (base) cell d, with its design variance. */
-static shopstat_status domain_prop(const shopstat_totals *t, long c, long d,
-                                   shopstat_domain_stats *ds, shopstat_error *err)
+/* Proportion of level cell c in domain (base) cell d, without its variance (p NaN when the
+ * domain has no weight). */
+static void domain_base(const shopstat_totals *t, long c, long d, shopstat_domain_stats *ds)
 {
     double W = totals_cell_weight(t, d);
     double Tc = totals_cell_weight(t, c);
@@ -34,21 +34,84 @@ static shopstat_status domain_prop(const shopstat_totals *t, long c, long d,
     ds->eff_base = d >= 0 && t->cell[d].w2 > 0 ? W * W / t->cell[d].w2 : 0;
     if (!(W > 0)) {
         ds->p = ds->var = NAN;
-        return SHOPSTAT_OK;
+        return;
     }
     ds->p = Tc / W;
-    /* Score of a ratio (Woodruff 1971): z = w d (y - p) / W, summed per PSU. */
-    lin_term terms[2] = {{c, 1 / W}, {d, -ds->p / W}};
-    const lin_term *tp = terms;
-    size_t nt = 2;
+}
+
+/* Score of a ratio (Woodruff 1971): z = w d (y - p) / W, summed per PSU: its terms. */
+static void ratio_terms(const shopstat_domain_stats *ds, double *cc, double *cd)
+{
+    *cc = 1 / ds->base_weight;
+    *cd = -ds->p / ds->base_weight;
+}
+
+/* A level fixed within every stratum (a stratum variable tabulated under its own strata)
+ * has a score that is constant per stratum: its variance is 0, and a sum of squares minus
+ * a squared sum leaves round-off of either sign (-6e-22 seen). */
+static double clamp_var(double v)
+{
+    return v < 0 && v > -1e-12 ? 0 : v;
+}
+
+/* The variance of ds's proportion, one estimate at a time (replicate and element designs) */
+static shopstat_status domain_var(const shopstat_totals *t, long c, long d,
+                                  shopstat_domain_stats *ds, shopstat_error *err)
+{
     if (t->rep)
         return rep_ratio_var(t, c, d, ds->p, &ds->var, NULL, err);
+    lin_term terms[2] = {{c, 0}, {d, 0}};
+    ratio_terms(ds, &terms[0].coef, &terms[1].coef);
+    const lin_term *tp = terms;
+    size_t nt = 2;
     shopstat_status st = totals_cov(t, &tp, &nt, 1, &d, 1, &ds->var, err);
-    /* A level fixed within every stratum (a stratum variable tabulated under its own strata)
-     * has a score that is constant per stratum: its variance is 0, and a sum of squares
-     * minus a squared sum leaves round-off of either sign (-6e-22 seen). */
-    if (!st && ds->var < 0 && ds->var > -1e-12)
-        ds->var = 0;
+    if (!st)
+        ds->var = clamp_var(ds->var);
+    return st;
+}
+
+/* Every variance of a cluster design in a few passes over the PSUs (totals_ratio_vars):
+ * vst[k] the status of estimate k's (the first failure's, SHOPSTAT_OK before it), the
+ * error in verr. Estimates without weight are left out. */
+static shopstat_status batch_vars(const shopstat_totals *t, const long *cs, const long *ds_,
+                                  shopstat_domain_stats *dss, size_t total, shopstat_status *vst,
+                                  shopstat_error *verr)
+{
+    size_t m = 0;
+    size_t *idx = malloc((total ? total : 1) * sizeof *idx);
+    long *c = malloc((total ? total : 1) * sizeof *c), *d = malloc((total ? total : 1) * sizeof *d);
+    double *cc = malloc((total ? total : 1) * sizeof *cc);
+    double *cd = malloc((total ? total : 1) * sizeof *cd);
+    double *var = malloc((total ? total : 1) * sizeof *var);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!idx || !c || !d || !cc || !cd || !var) {
+        st = shopstat_error_set(verr, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < total; k++) {
+        if (isnan(dss[k].p))
+            continue;
+        idx[m] = k;
+        c[m] = cs[k];
+        d[m] = ds_[k];
+        ratio_terms(&dss[k], &cc[m], &cd[m]);
+        m++;
+    }
+    size_t failed = SIZE_MAX;
+    shopstat_status vs = totals_ratio_vars(t, m, c, d, cc, cd, var, &failed, verr);
+    for (size_t i = 0; i < m && i < failed; i++)
+        dss[idx[i]].var = clamp_var(var[i]);
+    if (vs && failed < m)
+        vst[idx[failed]] = vs;
+    else if (vs)
+        st = vs;
+out:
+    free(idx);
+    free(c);
+    free(d);
+    free(cc);
+    free(cd);
+    free(var);
     return st;
 }
 
@@ -61,9 +124,18 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
     size_t total = 0;
     for (size_t q = 0; q < t->nq; q++)
         total += t->q[q].levels.n * t->nseg_visible;
-    shopstat_estimate *e = calloc(total ? total : 1, sizeof *e);
-    if (!e)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t cap = total ? total : 1;
+    shopstat_estimate *e = calloc(cap, sizeof *e);
+    /* each estimate's cells and domain, then the variances (a cluster design's all at
+     * once), then the intervals, estimate by estimate in order */
+    long *cs = malloc(cap * sizeof *cs), *dsel = malloc(cap * sizeof *dsel);
+    shopstat_domain_stats *dss = malloc(cap * sizeof *dss);
+    shopstat_status *vst = calloc(cap, sizeof *vst);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!e || !cs || !dsel || !dss || !vst) {
+        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
     size_t k = 0;
     for (size_t q = 0; q < t->nq; q++) {
         const rt_question *rq = &t->q[q];
@@ -71,53 +143,77 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
             size_t lid = rq->order[l];
             for (size_t s = 0; s < t->nseg_visible; s++) {
                 size_t sid = t->seg_order[s];
-                long d = totals_cell(t, sid, q, SIZE_MAX);
-                long c = totals_cell(t, sid, q, lid);
-                shopstat_estimate *r = &e[k++];
+                shopstat_estimate *r = &e[k];
                 r->variable = rq->pq->name;
                 r->level = SMAP_KEY(&rq->levels, lid);
                 r->segment = t->seg[sid].name;
                 r->q = q;
                 r->l = l;
                 r->s = s;
-                shopstat_domain_stats ds;
-                shopstat_status st = domain_prop(t, c, d, &ds, err);
-                if (st) {
-                    free(e);
-                    return st;
-                }
-                r->base_n = (size_t)ds.base_n;
-                r->base_weight = ds.base_weight;
-                r->count = c >= 0 ? t->cell[c].n : 0;
-                r->eff_base = ds.eff_base;
-                r->df = ds.df;
-                r->proportion = ds.p;
-                r->se = sqrt(ds.var);
-                r->ci_lower = r->ci_upper = r->deff = NAN;
-                if (isnan(ds.p))
-                    continue;
-                r->deff = shopstat_deff(&ds);
-                if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, &ds, &r->deff, err))) {
-                    free(e);
-                    return st;
-                }
-                shopstat_interval iv;
-                if ((st = shopstat_ci(o->ci, &ds, o->level, &iv, err))) {
-                    char why[sizeof err->msg];
-                    memcpy(why, err->msg, sizeof why);
-                    st = shopstat_error_set(err, st, NULL, 0, 0,
-                                            "%s, level '%s', segment '%s': %s", r->variable,
-                                            r->level, r->segment, why);
-                    free(e);
-                    return st;
-                }
-                r->ci_lower = iv.lower;
-                r->ci_upper = iv.upper;
-                r->fallback = iv.fallback;
+                dsel[k] = totals_cell(t, sid, q, SIZE_MAX);
+                cs[k] = totals_cell(t, sid, q, lid);
+                domain_base(t, cs[k], dsel[k], &dss[k]);
+                k++;
             }
         }
     }
+    int batched = !t->rep && !t->element;
+    shopstat_error verr;
+    shopstat_error_clear(&verr);
+    if (batched && (st = batch_vars(t, cs, dsel, dss, k, vst, &verr))) {
+        *err = verr;
+        goto fail;
+    }
+    for (size_t i = 0; i < k; i++) {
+        shopstat_estimate *r = &e[i];
+        shopstat_domain_stats *ds = &dss[i];
+        long c = cs[i], d = dsel[i];
+        if (!isnan(ds->p)) {
+            if (batched && vst[i]) {
+                *err = verr;
+                st = vst[i];
+                goto fail;
+            }
+            if (!batched && (st = domain_var(t, c, d, ds, err)))
+                goto fail;
+        }
+        r->base_n = (size_t)ds->base_n;
+        r->base_weight = ds->base_weight;
+        r->count = c >= 0 ? t->cell[c].n : 0;
+        r->eff_base = ds->eff_base;
+        r->df = ds->df;
+        r->proportion = ds->p;
+        r->se = sqrt(ds->var);
+        r->ci_lower = r->ci_upper = r->deff = NAN;
+        if (isnan(ds->p))
+            continue;
+        r->deff = shopstat_deff(ds);
+        if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, ds, &r->deff, err)))
+            goto fail;
+        shopstat_interval iv;
+        if ((st = shopstat_ci(o->ci, ds, o->level, &iv, err))) {
+            char why[sizeof err->msg];
+            memcpy(why, err->msg, sizeof why);
+            st = shopstat_error_set(err, st, NULL, 0, 0, "%s, level '%s', segment '%s': %s",
+                                    r->variable, r->level, r->segment, why);
+            goto fail;
+        }
+        r->ci_lower = iv.lower;
+        r->ci_upper = iv.upper;
+        r->fallback = iv.fallback;
+    }
+    free(cs);
+    free(dsel);
+    free(dss);
+    free(vst);
     *out = e;
     *n = k;
     return SHOPSTAT_OK;
+fail:
+    free(e);
+    free(cs);
+    free(dsel);
+    free(dss);
+    free(vst);
+    return st;
 }

@@ -57,72 +57,15 @@ static double unit_get(const unit *u, long cell)
     return cell >= 0 && (size_t)cell < u->cap ? u->A[cell].T : 0;
 }
 
-shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
-                           const size_t *nterms, size_t K, const long *dom, size_t ndom,
-                           double *cov, shopstat_error *err)
+/* The covariance from the strata's sums of the scores (S1[h K + k]) and of their products
+ * (S2[(h K + k) K + l]) and the strata holding domain rows (present); z: K doubles of
+ * scratch. */
+static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const double *S1,
+                                  const double *S2, const char *present, double *z, double *cov,
+                                  shopstat_error *err)
 {
     size_t H = t->strata.n;
-    double *S1 = calloc(H * K + K, sizeof *S1);
-    double *S2 = calloc(H * K * K + 1, sizeof *S2);
-    double *z = calloc(K + 1, sizeof *z);
-    char *present = calloc(H + 1, 1);
-    if (!S1 || !S2 || !z || !present) {
-        free(S1);
-        free(S2);
-        free(z);
-        free(present);
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    }
     shopstat_status st = SHOPSTAT_OK;
-    for (size_t u = 0; u < t->nunits; u++) {
-        const unit *un = &t->units[u];
-        size_t h = un->stratum;
-        if (ndom == 0)
-            present[h] = 1;
-        for (size_t i = 0; i < ndom; i++)
-            if (dom[i] >= 0 && (size_t)dom[i] < un->cap && un->A[dom[i]].N > 0)
-                present[h] = 1;
-        for (size_t k = 0; k < K; k++) {
-            double s = 0;
-            for (size_t j = 0; j < nterms[k]; j++)
-                s += terms[k][j].coef * unit_get(un, terms[k][j].cell);
-            z[k] = s;
-            S1[h * K + k] += s;
-        }
-        if (!t->element) {
-            for (size_t k = 0; k < K; k++)
-                for (size_t l = 0; l < K; l++)
-                    S2[(h * K + k) * K + l] += z[k] * z[l];
-            continue;
-        }
-        /* Element mode (each row its own PSU): sum over rows of z_k z_l is
-         * sum_j sum_m a_kj a_lm sum_i t_ij t_im, and sum_i t_ij t_im is the sum of
-         * w^2 over the rows in both cells. */
-        for (size_t k = 0; k < K; k++)
-            for (size_t l = k; l < K; l++) {
-                double s = 0;
-                for (size_t a = 0; a < nterms[k]; a++) {
-                    if (terms[k][a].cell < 0)
-                        continue;
-                    for (size_t b = 0; b < nterms[l]; b++) {
-                        if (terms[l][b].cell < 0)
-                            continue;
-                        long c = cross_cell(t, terms[k][a].cell, terms[l][b].cell);
-                        if (c == -2) {
-                            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
-                                                    "cross products of two cells are not "
-                                                    "available for this statistic");
-                            goto out;
-                        }
-                        if (c >= 0 && (size_t)c < un->cap)
-                            s += terms[k][a].coef * terms[l][b].coef * un->Q[c];
-                    }
-                }
-                S2[(h * K + k) * K + l] = s;
-                S2[(h * K + l) * K + k] = s;
-            }
-    }
-
     /* zbar for lonely.psu = "adjust": mean of all PSU totals (0 for a centred score). */
     double npsu_total = (double)shopstat_totals_npsu(t);
     memset(z, 0, K * sizeof *z);
@@ -192,9 +135,142 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
         }
     }
 out:
+    return st;
+}
+
+shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
+                           const size_t *nterms, size_t K, const long *dom, size_t ndom,
+                           double *cov, shopstat_error *err)
+{
+    size_t H = t->strata.n;
+    double *S1 = calloc(H * K + K, sizeof *S1);
+    double *S2 = calloc(H * K * K + 1, sizeof *S2);
+    double *z = calloc(K + 1, sizeof *z);
+    char *present = calloc(H + 1, 1);
+    if (!S1 || !S2 || !z || !present) {
+        free(S1);
+        free(S2);
+        free(z);
+        free(present);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t u = 0; u < t->nunits; u++) {
+        const unit *un = &t->units[u];
+        size_t h = un->stratum;
+        if (ndom == 0)
+            present[h] = 1;
+        for (size_t i = 0; i < ndom; i++)
+            if (dom[i] >= 0 && (size_t)dom[i] < un->cap && un->A[dom[i]].N > 0)
+                present[h] = 1;
+        for (size_t k = 0; k < K; k++) {
+            double s = 0;
+            for (size_t j = 0; j < nterms[k]; j++)
+                s += terms[k][j].coef * unit_get(un, terms[k][j].cell);
+            z[k] = s;
+            S1[h * K + k] += s;
+        }
+        if (!t->element) {
+            for (size_t k = 0; k < K; k++)
+                for (size_t l = 0; l < K; l++)
+                    S2[(h * K + k) * K + l] += z[k] * z[l];
+            continue;
+        }
+        /* Element mode (each row its own PSU): sum over rows of z_k z_l is
+         * sum_j sum_m a_kj a_lm sum_i t_ij t_im, and sum_i t_ij t_im is the sum of
+         * w^2 over the rows in both cells. */
+        for (size_t k = 0; k < K; k++)
+            for (size_t l = k; l < K; l++) {
+                double s = 0;
+                for (size_t a = 0; a < nterms[k]; a++) {
+                    if (terms[k][a].cell < 0)
+                        continue;
+                    for (size_t b = 0; b < nterms[l]; b++) {
+                        if (terms[l][b].cell < 0)
+                            continue;
+                        long c = cross_cell(t, terms[k][a].cell, terms[l][b].cell);
+                        if (c == -2) {
+                            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                                    "cross products of two cells are not "
+                                                    "available for this statistic");
+                            goto out;
+                        }
+                        if (c >= 0 && (size_t)c < un->cap)
+                            s += terms[k][a].coef * terms[l][b].coef * un->Q[c];
+                    }
+                }
+                S2[(h * K + k) * K + l] = s;
+                S2[(h * K + l) * K + k] = s;
+            }
+    }
+
+    st = cov_finish(t, K, S1, S2, present, z, cov, err);
+out:
     free(present);
     free(S1);
     free(S2);
     free(z);
+    return st;
+}
+
+/* Scratch for totals_ratio_vars: the strata's sums of a group of estimates, at most this
+ * many bytes (17 a stratum and estimate; $SHOPSTAT_RATIO_GROUP, a test knob, caps the
+ * estimates of a group). */
+#define RATIO_GROUP_BYTES ((size_t)8 << 20)
+
+shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long *c,
+                                  const long *d, const double *cc, const double *cd,
+                                  double *var, size_t *failed, shopstat_error *err)
+{
+    size_t H = t->strata.n ? t->strata.n : 1;
+    size_t G = RATIO_GROUP_BYTES / (17 * H);
+    const char *knob = getenv("SHOPSTAT_RATIO_GROUP"); /* (a test knob: smaller groups) */
+    if (knob && atol(knob) > 0 && (size_t)atol(knob) < G)
+        G = (size_t)atol(knob);
+    if (G < 1)
+        G = 1;
+    if (G > n)
+        G = n;
+    *failed = SIZE_MAX;
+    double *S1 = calloc(G * H + 1, sizeof *S1), *S2 = calloc(G * H + 1, sizeof *S2);
+    char *present = calloc(G * H + 1, 1);
+    if (!S1 || !S2 || !present) {
+        free(S1);
+        free(S2);
+        free(present);
+        *failed = 0;
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t e0 = 0; e0 < n && !st; e0 += G) {
+        size_t g = n - e0 < G ? n - e0 : G;
+        memset(S1, 0, g * H * sizeof *S1);
+        memset(S2, 0, g * H * sizeof *S2);
+        memset(present, 0, g * H);
+        /* as totals_cov's loop, K = 1, terms c then d, for each estimate of the group */
+        for (size_t u = 0; u < t->nunits; u++) {
+            const unit *un = &t->units[u];
+            size_t h = un->stratum;
+            for (size_t i = 0; i < g; i++) {
+                size_t e = e0 + i;
+                if (d[e] >= 0 && (size_t)d[e] < un->cap && un->A[d[e]].N > 0)
+                    present[i * H + h] = 1;
+                double s = 0;
+                s += cc[e] * unit_get(un, c[e]);
+                s += cd[e] * unit_get(un, d[e]);
+                S1[i * H + h] += s;
+                S2[i * H + h] += s * s;
+            }
+        }
+        for (size_t i = 0; i < g && !st; i++) {
+            double z;
+            st = cov_finish(t, 1, S1 + i * H, S2 + i * H, present + i * H, &z, &var[e0 + i], err);
+            if (st)
+                *failed = e0 + i;
+        }
+    }
+    free(S1);
+    free(S2);
+    free(present);
     return st;
 }

@@ -131,6 +131,30 @@ for design in cluster element repl; do
     done
 done
 
+# The variances of a cluster design's estimates come in groups, each group from one pass
+# over the PSUs (variance.c, totals_ratio_vars): groups of 1 and 7 estimates (a test knob)
+# give the very bytes of one group; and under --lonely-psu fail the message names the same
+# stratum. (The tab of this file has 7 x 24 estimates.)
+run tab_cluster_group.csv tab base.csv "${cluster[@]}" "${questions[@]}"
+for g in 1 7; do
+    SHOPSTAT_RATIO_GROUP=$g run "tab_cluster_group$g.csv" tab base.csv "${cluster[@]}" "${questions[@]}"
+    if [ -s tab_cluster_group.csv ] && cmp -s tab_cluster_group.csv "tab_cluster_group$g.csv"; then
+        pass
+    else
+        fail "tab_cluster_group$g" "differs from one group"
+    fi
+done
+awk -F, 'NR == 1 || !($2 == "R07" && $3 != "1")' base.csv >lonely.csv
+"$S" tab lonely.csv "${cluster[@]}" "${questions[@]}" -o lonely_out.csv 2>lonely_err1.txt
+SHOPSTAT_RATIO_GROUP=5 "$S" tab lonely.csv "${cluster[@]}" "${questions[@]}" \
+    -o lonely_out.csv 2>lonely_err5.txt
+if grep -q "stratum 'R07' has only one PSU" lonely_err1.txt && cmp -s lonely_err1.txt lonely_err5.txt &&
+    [ ! -e lonely_out.csv ]; then
+    pass
+else
+    fail tab_lonely_group "$(head -c 300 lonely_err1.txt) / $(head -c 300 lonely_err5.txt)"
+fi
+
 # The per-PSU sums of all threads' totals past the process's cap (SHOPSTAT_ACC_LIMIT_MB, a
 # test knob; 4 GiB by default): the chunked pass gives up and one thread, under the cap,
 # gives the same results (and the bytes of the freed totals are no longer counted).
