@@ -3096,7 +3096,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
  * each PSU's sums are read once, in order; each cell's sums are the same, added in the same
  * order (PSU by PSU), as those functions add them. Without the memory (the df need a flag
  * per cell and stratum, at most KEEP_SEEN_MAX of them) the functions do it cell by cell. */
-#define KEEP_SEEN_MAX ((size_t)32 << 20)
+#define KEEP_SEEN_MAX ((size_t)32 << 20) /* (flags, a bit each: 4 MB) */
 static void keep_cell_sums(shopstat_totals *t)
 {
     size_t n = t->ncell, nst = t->strata.n ? t->strata.n : 1;
@@ -3104,7 +3104,7 @@ static void keep_cell_sums(shopstat_totals *t)
     int with_df = !t->rep && n <= KEEP_SEEN_MAX / nst;
     double *psus = with_df ? calloc(n ? n : 1, sizeof *psus) : NULL;
     double *strata = with_df ? calloc(n ? n : 1, sizeof *strata) : NULL;
-    size_t nseen = with_df ? n * nst : 0;
+    size_t nseen = with_df ? (n * nst + 7) / 8 : 0;
     unsigned char *seen = with_df ? calloc(nseen ? nseen : 1, 1) : NULL;
     if (!w || !comp || (with_df && (!psus || !strata || !seen))) {
         free(w);
@@ -3121,8 +3121,9 @@ static void keep_cell_sums(shopstat_totals *t)
             if (!with_df || un->A[c].P == 0)
                 continue;
             psus[c] += t->element ? un->A[c].P : 1;
-            if (!seen[c * nst + un->stratum]) {
-                seen[c * nst + un->stratum] = 1;
+            size_t f = c * nst + un->stratum;
+            if (!(seen[f / 8] & (1u << (f % 8)))) {
+                seen[f / 8] |= (unsigned char)(1u << (f % 8));
                 strata[c]++;
             }
         }
