@@ -93,17 +93,6 @@ const char *shopstat_coltype_name(shopstat_coltype t)
     return "unknown";
 }
 
-/* Neumaier's compensated summation: sums do not depend on row order beyond 1e-15. */
-static void ksum(double *s, double *c, double x)
-{
-    double t = *s + x;
-    if (fabs(*s) >= fabs(x))
-        *c += (*s - t) + x;
-    else
-        *c += (x - t) + *s;
-    *s = t;
-}
-
 /* ---- weight histogram ------------------------------------------------------------------ */
 
 static uint64_t mix64(uint64_t k)

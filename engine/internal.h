@@ -2,6 +2,7 @@
 #ifndef SHOPSTAT_INTERNAL_H
 #define SHOPSTAT_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,6 +96,18 @@ static inline int parse_plain_decimal(const char *s, size_t n, int decimal_comma
     uint64_t m;
     unsigned f;
     return parse_plain_decimal_m(s, n, decimal_comma, out, &m, &f);
+}
+
+/* Neumaier's compensated summation: x added to the sum *s, its rounding error to *c (the
+ * sum is *s + *c); sums then do not depend on their order beyond 1e-15. */
+static inline void ksum(double *s, double *c, double x)
+{
+    double t = *s + x;
+    if (fabs(*s) >= fabs(x))
+        *c += (*s - t) + x;
+    else
+        *c += (x - t) + *s;
+    *s = t;
 }
 
 /* The size of r's file when it is a regular one, else SIZE_MAX. */

@@ -3115,9 +3115,7 @@ static void keep_cell_sums(shopstat_totals *t)
         const unit *un = &t->units[u];
         size_t lim = n < un->cap ? n : un->cap;
         for (size_t c = 0; c < lim; c++) {
-            double x = un->A[c].T, y = w[c] + x;
-            comp[c] += fabs(w[c]) >= fabs(x) ? (w[c] - y) + x : (x - y) + w[c];
-            w[c] = y;
+            ksum(&w[c], &comp[c], un->A[c].T);
             if (!with_df || un->A[c].P == 0)
                 continue;
             psus[c] += t->element ? un->A[c].P : 1;
@@ -3385,10 +3383,7 @@ double totals_cell_weight(const shopstat_totals *t, long cell)
     for (size_t u = 0; u < t->nunits; u++) {
         if ((size_t)cell >= t->units[u].cap)
             continue;
-        double x = t->units[u].A[cell].T;
-        double y = s + x;
-        c += fabs(s) >= fabs(x) ? (s - y) + x : (x - y) + s;
-        s = y;
+        ksum(&s, &c, t->units[u].A[cell].T);
     }
     return s + c;
 }
