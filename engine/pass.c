@@ -353,6 +353,16 @@ static int unit_reserve(shopstat_totals *t, unit *u)
     return 0;
 }
 
+/* The error of unit_reserve's -2 (the per-PSU sums past MAX_ACC_BYTES), at line (0: none). */
+static shopstat_status acc_limit(const shopstat_totals *t, size_t line, shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, line, line ? 1 : 0,
+                              "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+                              "use fewer questions or segments per run, or omit --psu if every "
+                              "row is its own PSU",
+                              (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+}
+
 /* Release the slabs (all units' sums). */
 static void slab_free(shopstat_totals *t)
 {
@@ -2178,12 +2188,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         ur = nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
     }
     if (ur == -2)
-        return shopstat_error_set(
-            err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
-            "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
-            "use fewer questions or segments per run, or omit --psu if every "
-            "row is its own PSU",
-            (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+        return acc_limit(t, row->pos[0].line, err);
     if (ur)
         return nomem(err);
     double w2 = w * w;
@@ -2739,10 +2744,7 @@ static shopstat_status derive_segments(shopstat_totals *t, shopstat_error *err)
         int ur = t->units[u].cap ? unit_reserve(t, &t->units[u]) : 0;
         if (ur == -2) {
             free(pair);
-            return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, 0, 0,
-                                      "the per-PSU totals would exceed %zu MiB (%zu PSUs x "
-                                      "%zu cells); use fewer questions or segments per run",
-                                      (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+            return acc_limit(t, 0, err);
         }
         if (ur)
             goto oom;
