@@ -53,9 +53,17 @@ measure() {
     echo "$best $((rss / 1024))"
 }
 
-# the smaller of two times, the first possibly empty
-best_of() {
-    if [ -z "$1" ] || awk "BEGIN{exit !($2 < $1)}"; then echo "$2"; else echo "$1"; fi
+# round NAME COMMAND...: one run of the command; best[NAME] keeps the smallest time of its
+# rounds, rss[NAME] the largest peak RSS
+declare -A best rss
+round() {
+    local name=$1 t m
+    shift
+    read -r t m < <(measure 1 "$@")
+    if [ -z "${best[$name]:-}" ] || awk "BEGIN{exit !($t < ${best[$name]})}"; then
+        best[$name]=$t
+    fi
+    if [ -z "${rss[$name]:-}" ] || [ "$m" -gt "${rss[$name]}" ]; then rss[$name]=$m; fi
 }
 
 have_r=0
@@ -105,22 +113,19 @@ for n in $SIZES; do
     echo "$D: $n rows, $(du -m "$D" | cut -f1) MB"
     # The five programs in turn, REPS rounds, each program's best: the host's speed drifts
     # from minute to minute, and a ratio of two programs timed minutes apart would carry it.
-    t_csv="" m_csv=0 t_r1="" m_r1=0 t_r2="" m_r2=0 t_1="" m_1=0 t_2="" m_2=0
+    # (readpass: shopstat's chunked reading alone, no statistics: the floor under the ratios)
+    best=() rss=()
     for ((k = 0; k < REPS; k++)); do
-        read -r t m < <(measure 1 "$BUILD/tools/csvpass" "$D")
-        t_csv=$(best_of "$t_csv" "$t"); m_csv=$((m > m_csv ? m : m_csv))
-        # shopstat's chunked reading alone (no statistics): the floor under the ratios below
-        read -r t m < <(measure 1 "$BUILD/tools/readpass" --threads 1 "$D")
-        t_r1=$(best_of "$t_r1" "$t"); m_r1=$((m > m_r1 ? m : m_r1))
-        read -r t m < <(measure 1 "$BUILD/tools/readpass" --threads 2 "$D")
-        t_r2=$(best_of "$t_r2" "$t"); m_r2=$((m > m_r2 ? m : m_r2))
+        round csv "$BUILD/tools/csvpass" "$D"
+        round r1 "$BUILD/tools/readpass" --threads 1 "$D"
+        round r2 "$BUILD/tools/readpass" --threads 2 "$D"
         # shellcheck disable=SC2046
-        read -r t m < <(measure 1 "$S" $(job "$D") --threads 1)
-        t_1=$(best_of "$t_1" "$t"); m_1=$((m > m_1 ? m : m_1))
+        round 1 "$S" $(job "$D") --threads 1
         # shellcheck disable=SC2046
-        read -r t m < <(measure 1 "$S" $(job "$D") --threads 2)
-        t_2=$(best_of "$t_2" "$t"); m_2=$((m > m_2 ? m : m_2))
+        round 2 "$S" $(job "$D") --threads 2
     done
+    t_csv=${best[csv]} m_csv=${rss[csv]} t_r1=${best[r1]} m_r1=${rss[r1]}
+    t_r2=${best[r2]} m_r2=${rss[r2]} t_1=${best[1]} m_1=${rss[1]} t_2=${best[2]} m_2=${rss[2]}
     printf '%-46s %8s s  %6s MB\n' "bare libcsv pass, 1 thread (tools/csvpass)" "$t_csv" "$m_csv"
     printf '%-46s %8s s  %6s MB  ratio %.2f\n' "reading only, no statistics, 1 thread" "$t_r1" \
         "$m_r1" "$(awk "BEGIN{print $t_r1 / $t_csv}")"
