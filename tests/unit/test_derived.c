@@ -50,17 +50,6 @@ static char *make_csv(size_t rows)
     return s;
 }
 
-static char *write_tmp(const char *csv)
-{
-    char *path = strdup("/tmp/shopstat_test_derived_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t n = strlen(csv);
-    assert_int_equal(write(fd, csv, n), (ssize_t)n);
-    close(fd);
-    return path;
-}
-
 /* The segments: all; heavy (spend 3: the levels 3 and 3.0), light (spend not 1), mid (two
  * conditions on spend), all derived when with_by; top (on q) never derived. */
 static shopstat_plan *plan(int with_by)
@@ -178,8 +167,7 @@ static void test_derived_match_direct(void **state)
             result_free(&by);
         }
     result_free(&plain);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 int main(void)

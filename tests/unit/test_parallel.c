@@ -52,29 +52,6 @@ static char *make_csv(size_t rows, size_t bad_row, size_t quoted_nl)
     return s;
 }
 
-/* n bytes (NULs too) in a new temporary file; its path, to free. */
-static char *write_tmp_n(const char *bytes, size_t n)
-{
-    char *path = strdup("/tmp/shopstat_test_parallel_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, bytes, n), (ssize_t)n);
-    close(fd);
-    return path;
-}
-
-static char *write_tmp(const char *csv)
-{
-    return write_tmp_n(csv, strlen(csv));
-}
-
-/* The file of write_tmp gone, and its name freed. */
-static void remove_tmp(char *path)
-{
-    unlink(path);
-    free(path);
-}
-
 /* 1: plan() adds --base spend:1,2 (rows with spend 3 are in no segment) */
 static int with_base;
 /* run() opens the file with this many rows skipped after the header, in this encoding */

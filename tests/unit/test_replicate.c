@@ -64,16 +64,6 @@ static const char csv_text[] = "y,w,a1,a2,a3,a4,b1,b2\n"
                                "1,1,1,1,2,0,0,0\n"
                                "0,1,1,1,0,2,0,0\n";
 
-static char *write_tmp(const char *text)
-{
-    char *path = strdup("/tmp/shopstat_rep_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    return path;
-}
-
 /* se and df of P(y = 1) in 'all' under the given replicate options. */
 static void rep_tab(const char *path, const char *cols, shopstat_rep_type type, double rho,
                     double scale, const char *rscales, int mse, shopstat_ci_method ci,
@@ -161,8 +151,7 @@ static void test_scales(void **state)
     /* deff as R's svrep svymean: var (n - 1) / (p q), n = 4 rows */
     rep_tab(path, "a", SHOPSTAT_REP_BRR, NAN, NAN, NULL, -1, W, &e);
     assert_close(e.deff, 0.0625 * 3 / 0.25, 1e-13);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 static void test_usage_errors(void **state)
@@ -202,8 +191,7 @@ static void test_usage_errors(void **state)
         shopstat_reader_free(r);
         shopstat_plan_free(p);
     }
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 /* Two strata of 3 and 4 PSUs, one row per PSU, weight 1: each created weight is the
@@ -288,8 +276,7 @@ static void test_create(void **state)
     free(b1);
     free(b2);
     free(b3);
-    unlink(path);
-    free(path);
+    remove_tmp(path);
 }
 
 int main(void)

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 /* splitmix64: the next of a deterministic sequence of 64-bit numbers (data sets for the
@@ -20,6 +22,30 @@ static inline uint64_t splitmix64(uint64_t *state)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
+}
+
+/* n bytes (NULs too) in a new temporary file; its path, for remove_tmp. */
+static inline char *write_tmp_n(const char *bytes, size_t n)
+{
+    char *path = strdup("/tmp/shopstat_test_XXXXXX");
+    assert_non_null(path);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, bytes, n), (ssize_t)n);
+    close(fd);
+    return path;
+}
+
+static inline char *write_tmp(const char *text)
+{
+    return write_tmp_n(text, strlen(text));
+}
+
+/* The file of write_tmp gone, and its name freed. */
+static inline void remove_tmp(char *path)
+{
+    unlink(path);
+    free(path);
 }
 
 /* cmocka's assert_float_equal casts to float: never use it. This compares doubles
