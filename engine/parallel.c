@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -30,6 +31,14 @@ void shopstat_pass_opts_init(shopstat_pass_opts *o)
  * threads did not run at the same speed. */
 #define SLOTS 2
 
+/* What a second set of totals costs, in bytes of parsing: 3-19 ms on the benchmark's VM,
+ * about what 2 MiB take (docs/performance.md, twelfth session). A worker whose parsed chunk
+ * waits for one still being parsed makes a second set only when that chunk is expected to
+ * end later than this from now; otherwise it waits, up to half this past the expected end
+ * (chunk_wait_until). Made at every such wait, sets cost 1M-row runs 3-19 ms each in 9 of 20
+ * runs, and one thread's late set made the other wait and make one too. */
+#define NEW_STATE_BYTES ((double)(2 << 20))
+
 typedef struct slot {
     void *w;   /* the job's worker state */
     void *map; /* the job's merge state for w */
@@ -48,6 +57,8 @@ typedef struct par {
     size_t next_chunk; /* next chunk to parse */
     size_t next_merge; /* chunk whose turn it is to be merged */
     slot **ready;      /* [chunk]: parsed and waiting for its turn, else NULL */
+    double *began;     /* [chunk]: when its parse began (monotonic seconds) */
+    double rate;       /* bytes a second of the chunk parsed last, 0 until one is */
     int merging;       /* a thread is merging (outside the lock) */
     size_t rows;
     int failed;
@@ -92,15 +103,40 @@ static void merge_ready(par *pp)
     pthread_cond_broadcast(&pp->cv);
 }
 
-/* A slot of sl to parse the next chunk into, or NULL to wait. A slot whose state is
- * made already comes first. A new one (a worker's state costs about as much to make as
- * a quarter of a chunk takes to parse: its value caches, row patterns and PSUs are all
- * new, and so are the caches' contents) only when the pending chunk waits for a chunk
- * still being parsed; when only merges stand before it, they take a few ms: wait. */
-static slot *free_slot(const par *pp, slot *sl)
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static size_t chunk_bytes(const par *pp, size_t k)
+{
+    size_t end = chunk_layout_offset(&pp->lay, k + 1), bytes = pp->file_size - pp->data_start;
+    return (end < bytes ? end : bytes) - chunk_layout_offset(&pp->lay, k);
+}
+
+double chunk_wait_until(double now, double began, double bytes, double rate)
+{
+    if (!(rate > 0))
+        return -1;
+    double end = began + bytes / rate, cost = NEW_STATE_BYTES / rate;
+    if (end > now + cost || now > end + cost / 2)
+        return -1;
+    return end + cost / 2;
+}
+
+/* A slot of sl to parse the next chunk into, or NULL to wait (until *until, when that is
+ * not 0). A slot whose state is made already comes first. A new one (its value caches,
+ * row patterns and PSUs all new, and so are the caches' contents) only when the pending
+ * chunk waits for a chunk still being parsed that is expected to end later than a new
+ * state would take to pay off (NEW_STATE_BYTES), or that is overdue by half that; when
+ * only merges stand before it, they take a few ms: wait. */
+static slot *free_slot(const par *pp, slot *sl, double *until)
 {
     slot *unmade = NULL;
     const slot *pending = NULL;
+    *until = 0;
     for (int i = 0; i < SLOTS; i++) {
         if (sl[i].pending)
             pending = &sl[i];
@@ -111,11 +147,33 @@ static slot *free_slot(const par *pp, slot *sl)
     }
     if (!unmade || !pending)
         return unmade;
+    double now = 0;
     /* (the chunk being merged has left ready[] already: it is next_merge while merging) */
-    for (size_t k = pp->next_merge; k < pending->chunk; k++)
-        if (!pp->ready[k] && !(k == pp->next_merge && pp->merging))
+    for (size_t k = pp->next_merge; k < pending->chunk; k++) {
+        if (pp->ready[k] || (k == pp->next_merge && pp->merging))
+            continue;
+        if (!now)
+            now = now_s();
+        double at = chunk_wait_until(now, pp->began[k], (double)chunk_bytes(pp, k), pp->rate);
+        if (at < 0)
             return unmade;
+        if (at > *until)
+            *until = at;
+    }
     return NULL;
+}
+
+/* pthread_cond_timedwait on the monotonic clock, to at (seconds) */
+static void wait_until(par *pp, double at)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)at;
+    ts.tv_nsec = (long)((at - (double)ts.tv_sec) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&pp->cv, &pp->mu, &ts);
 }
 
 static void *worker(void *arg)
@@ -139,11 +197,14 @@ static void *worker(void *arg)
         /* a free slot; its state is made when first needed */
         slot *s = NULL;
         while (!pp->failed && pp->next_chunk < pp->lay.nchunks) {
-            s = free_slot(pp, sl);
+            double until;
+            s = free_slot(pp, sl, &until);
             if (s)
                 break;
             if (!pp->merging && pp->ready[pp->next_merge])
                 merge_ready(pp);
+            else if (until > 0)
+                wait_until(pp, until);
             else
                 pthread_cond_wait(&pp->cv, &pp->mu);
         }
@@ -151,6 +212,8 @@ static void *worker(void *arg)
         if (pp->failed || k >= pp->lay.nchunks)
             break;
         pp->next_chunk++;
+        double began = now_s();
+        pp->began[k] = began;
         pthread_mutex_unlock(&pp->mu);
         shopstat_status st = SHOPSTAT_OK;
         if (!s->w && !(s->w = job->begin(job->arg)))
@@ -163,7 +226,10 @@ static void *worker(void *arg)
                                   &s->rows, &err);
         if (st == SHOPSTAT_OK && job->parsed)
             job->parsed(s->w);
+        double took = now_s() - began;
         pthread_mutex_lock(&pp->mu);
+        if (took > 0)
+            pp->rate = (double)(end - begin) / took;
         if (st != SHOPSTAT_OK) {
             pp->failed = 1; /* wakes whoever waits for a merge that will not come */
             pthread_cond_broadcast(&pp->cv);
@@ -275,10 +341,18 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     if ((size_t)threads > pp.lay.nchunks)
         threads = (int)pp.lay.nchunks;
     pp.ready = calloc(pp.lay.nchunks, sizeof *pp.ready);
-    if (!pp.ready)
+    pp.began = calloc(pp.lay.nchunks, sizeof *pp.began);
+    if (!pp.ready || !pp.began) {
+        free(pp.ready);
+        free(pp.began);
         return -1;
+    }
     pthread_mutex_init(&pp.mu, NULL);
-    pthread_cond_init(&pp.cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&pp.cv, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_t tid[MAX_THREADS];
     int started = 0;
     for (int i = 1; i < threads; i++) {
@@ -292,6 +366,7 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pthread_mutex_destroy(&pp.mu);
     pthread_cond_destroy(&pp.cv);
     free(pp.ready);
+    free(pp.began);
     *rows = pp.rows;
     if (pp.failed)
         return -1;

@@ -566,6 +566,28 @@ static void test_chunk_layout(void **state)
     assert_int_equal(chunk_layout_offset(&f, 1000), 1000 * (size_t)65536);
 }
 
+/* When a worker waits for the chunk before its own instead of making a second set of
+ * totals: a set costs what 2 MiB take to parse, 2 s at 1 MiB/s. A chunk of 4 MiB begun at
+ * 10 s is expected to end at 14 s: at 11 s that is 3 s away, more than a set costs (make
+ * one); from 12 s on the worker waits, until 15 s (its end and half a set); past 15 s it
+ * is overdue (make one). No rate yet: make one. */
+static void test_chunk_wait(void **state)
+{
+    (void)state;
+    const double mib = 1 << 20;
+    assert_true(chunk_wait_until(11.0, 10.0, 4 * mib, mib) < 0);
+    assert_true(chunk_wait_until(11.9, 10.0, 4 * mib, mib) < 0);
+    assert_float_equal(chunk_wait_until(12.1, 10.0, 4 * mib, mib), 15.0, 1e-12);
+    assert_float_equal(chunk_wait_until(14.5, 10.0, 4 * mib, mib), 15.0, 1e-12);
+    assert_float_equal(chunk_wait_until(15.0, 10.0, 4 * mib, mib), 15.0, 1e-12);
+    assert_true(chunk_wait_until(15.1, 10.0, 4 * mib, mib) < 0);
+    /* twice the rate: ends at 12 s, a set costs 1 s, waits from 11 s until 12.5 s */
+    assert_true(chunk_wait_until(10.9, 10.0, 4 * mib, 2 * mib) < 0);
+    assert_float_equal(chunk_wait_until(11.1, 10.0, 4 * mib, 2 * mib), 12.5, 1e-12);
+    assert_true(chunk_wait_until(12.6, 10.0, 4 * mib, 2 * mib) < 0);
+    assert_true(chunk_wait_until(12.0, 10.0, 4 * mib, 0) < 0);
+}
+
 /* --base: the rows outside it (spend 3) are counted, in no segment ('all' is the base), and
  * chunks and threads give the one-thread pass. */
 static void test_base(void **state)
@@ -1173,6 +1195,7 @@ int main(void)
         cmocka_unit_test_setup(test_list_lengths, reset_options),
         cmocka_unit_test_setup(test_w2_exact, reset_options),
         cmocka_unit_test_setup(test_chunk_layout, reset_options),
+        cmocka_unit_test_setup(test_chunk_wait, reset_options),
         cmocka_unit_test_setup(test_skip_rows, reset_options),
         cmocka_unit_test_setup(test_encodings, reset_options),
         cmocka_unit_test_setup(test_stdin_file, reset_options),
