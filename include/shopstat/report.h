@@ -44,11 +44,11 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
  * rmdir only): call it from SIGINT/SIGTERM handlers, with shopstat_outfile_cleanup_all(). */
 void shopstat_report_cleanup_all(void);
 
-/* SHA-256 of a file's bytes as 64 lower-case hex digits and a NUL (GLib's GChecksum).
- * SHOPSTAT_EIO if the file cannot be read. */
+/* SHA-256 of a file's bytes as 64 lower-case hex digits and a NUL (GLib's GChecksum, GLib
+ * loaded on first use). SHOPSTAT_EIO if the file cannot be read or GLib cannot be loaded. */
 shopstat_status shopstat_sha256_file(const char *path, char hex[65], shopstat_error *err);
 
-/* SHA-256 of a buffer, as above. */
+/* SHA-256 of a buffer, as above; an empty string if GLib cannot be loaded. */
 void shopstat_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #ifdef __cplusplus
