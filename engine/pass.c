@@ -1,12 +1,10 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core.h"
 
@@ -139,41 +137,8 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
  * 4 KiB ones spare both the page faults and the TLB misses. Fresh memory is dear: on the
  * benchmark's VM a first touch costs about 14 us per 4 KiB page (3.6 ms a MiB) and 0.1-0.2
  * ms per 2 MiB page, so every buffer of a pass past SLAB_SMALL bytes (the slabs, a
- * worker's batch, its pattern records) is mapped in whole huge pages. */
-#define HUGE_PAGE ((size_t)2 << 20)
+ * worker's batch, its pattern records) is mapped in whole huge pages (huge_map). */
 #define SLAB_SMALL ((size_t)256 << 10)
-/* input from which a worker's batch and records are mapped so too (or of unknown size) */
-#define HUGE_INPUT_MIN ((size_t)4 << 20)
-
-static size_t huge_len(size_t bytes)
-{
-    return (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-}
-
-/* bytes (rounded up to whole huge pages), zeroed, 2 MiB-aligned, or NULL */
-static void *huge_map(size_t bytes)
-{
-    size_t want = huge_len(bytes), len = want + HUGE_PAGE;
-    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-    if (a > p)
-        munmap(p, (size_t)(a - p));
-    size_t tail = (size_t)(p + len - (a + want));
-    if (tail)
-        munmap(a + want, tail);
-#ifdef MADV_HUGEPAGE
-    madvise(a, want, MADV_HUGEPAGE);
-#endif
-    return a;
-}
-
-static void huge_unmap(void *p, size_t bytes)
-{
-    if (p)
-        munmap(p, huge_len(bytes));
-}
 
 static void *slab_map(size_t bytes)
 {

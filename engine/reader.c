@@ -1600,6 +1600,7 @@ struct reader_range {
     const shopstat_reader *r;
     int fd;
     unsigned char *buf;
+    int buf_mapped; /* buf is huge_map'd */
     struct csv_parser p;
     int csv_ready;
     int failed;
@@ -1696,7 +1697,15 @@ reader_range *reader_range_new(const shopstat_reader *r)
     /* (pread on a duplicate of standard input does not move its offset) */
     rr->fd = r->from_stdin ? dup(fileno(r->fp)) : open(r->path, O_RDONLY);
     rr->cd = (iconv_t)-1;
-    rr->buf = malloc(RANGE_PAD + RANGE_BLOCK);
+    /* the first blocks' bytes go to fresh memory: in one huge page 0.1-0.2 ms, against
+     * 0.7-1.3 ms for 64 small ones, at the start of every worker (but a 2 MiB page for
+     * 256 KiB, so only for files of HUGE_INPUT_MIN bytes or more) */
+    rr->buf_mapped = reader_file_size(r) >= HUGE_INPUT_MIN;
+    rr->buf = rr->buf_mapped ? huge_map(RANGE_PAD + RANGE_BLOCK) : NULL;
+    if (!rr->buf) {
+        rr->buf_mapped = 0;
+        rr->buf = malloc(RANGE_PAD + RANGE_BLOCK);
+    }
     if (r->cd != (iconv_t)-1) {
         rr->cd = iconv_open("UTF-8", r->enc_name);
         rr->conv_cap = RANGE_BLOCK * 4 + 64;
@@ -1737,7 +1746,10 @@ void reader_range_free(reader_range *rr)
     free(rr->conv);
     if (rr->csv_ready)
         csv_free(&rr->p);
-    free(rr->buf);
+    if (rr->buf_mapped)
+        huge_unmap(rr->buf, RANGE_PAD + RANGE_BLOCK);
+    else
+        free(rr->buf);
     free(rr->rowbuf);
     free(rr->offs);
     free(rr->lens);
