@@ -183,11 +183,11 @@ typedef struct chunk_layout {
 void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forced);
 /* Nominal offset of chunk k from the start of the data. */
 size_t chunk_layout_offset(const chunk_layout *l, size_t k);
-/* A worker whose parsed chunk waits for one of bytes bytes, whose parse began at began (s),
- * when chunks parse at rate bytes a second: until when to wait for it (s), or -1 to make a
- * second set of totals and go on (the chunk is expected to end later than a new set would
- * pay off, or is overdue by half that). */
-double chunk_wait_until(double now, double began, double bytes, double rate);
+/* A worker whose parsed chunk waits for one of bytes bytes, whose parse began at began (s)
+ * in a worker parsing rate bytes a second, while it parses own_rate: until when to wait for
+ * that chunk (s), or -1 to make a second set of totals and go on (the chunk is expected to
+ * end later than a new set would pay off, or is overdue by half that). */
+double chunk_wait_until(double now, double began, double bytes, double rate, double own_rate);
 
 /* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */
 int chunk_threads(const shopstat_pass_opts *o);

@@ -58,7 +58,10 @@ typedef struct par {
     size_t next_merge; /* chunk whose turn it is to be merged */
     slot **ready;      /* [chunk]: parsed and waiting for its turn, else NULL */
     double *began;     /* [chunk]: when its parse began (monotonic seconds) */
-    double rate;       /* bytes a second of the chunk parsed last, 0 until one is */
+    int *owner;        /* [chunk]: the worker parsing it */
+    int nworkers;
+    double rate;                /* bytes a second of the chunk parsed last, 0 until one is */
+    double wrate[MAX_THREADS];  /* the same, of each worker's last chunk */
     int merging;       /* a thread is merging (outside the lock) */
     size_t rows;
     int failed;
@@ -116,11 +119,11 @@ static size_t chunk_bytes(const par *pp, size_t k)
     return (end < bytes ? end : bytes) - chunk_layout_offset(&pp->lay, k);
 }
 
-double chunk_wait_until(double now, double began, double bytes, double rate)
+double chunk_wait_until(double now, double began, double bytes, double rate, double own_rate)
 {
-    if (!(rate > 0))
+    if (!(rate > 0) || !(own_rate > 0))
         return -1;
-    double end = began + bytes / rate, cost = NEW_STATE_BYTES / rate;
+    double end = began + bytes / rate, cost = NEW_STATE_BYTES / own_rate;
     if (end > now + cost || now > end + cost / 2)
         return -1;
     return end + cost / 2;
@@ -132,7 +135,7 @@ double chunk_wait_until(double now, double began, double bytes, double rate)
  * chunk waits for a chunk still being parsed that is expected to end later than a new
  * state would take to pay off (NEW_STATE_BYTES), or that is overdue by half that; when
  * only merges stand before it, they take a few ms: wait. */
-static slot *free_slot(const par *pp, slot *sl, double *until)
+static slot *free_slot(const par *pp, int me, slot *sl, double *until)
 {
     slot *unmade = NULL;
     const slot *pending = NULL;
@@ -154,7 +157,10 @@ static slot *free_slot(const par *pp, slot *sl, double *until)
             continue;
         if (!now)
             now = now_s();
-        double at = chunk_wait_until(now, pp->began[k], (double)chunk_bytes(pp, k), pp->rate);
+        /* (the other worker's pace and ours: a VM's CPUs need not be equally fast) */
+        double rate = pp->wrate[pp->owner[k]] > 0 ? pp->wrate[pp->owner[k]] : pp->rate;
+        double own = pp->wrate[me] > 0 ? pp->wrate[me] : pp->rate;
+        double at = chunk_wait_until(now, pp->began[k], (double)chunk_bytes(pp, k), rate, own);
         if (at < 0)
             return unmade;
         if (at > *until)
@@ -189,6 +195,7 @@ static void *worker(void *arg)
     if (rr && job->count_eol)
         reader_range_count_eol(rr, NULL);
     pthread_mutex_lock(&pp->mu);
+    int me = pp->nworkers++;
     for (;;) {
         if (!ok) {
             pp->failed = 1;
@@ -198,7 +205,7 @@ static void *worker(void *arg)
         slot *s = NULL;
         while (!pp->failed && pp->next_chunk < pp->lay.nchunks) {
             double until;
-            s = free_slot(pp, sl, &until);
+            s = free_slot(pp, me, sl, &until);
             if (s)
                 break;
             if (!pp->merging && pp->ready[pp->next_merge])
@@ -214,6 +221,7 @@ static void *worker(void *arg)
         pp->next_chunk++;
         double began = now_s();
         pp->began[k] = began;
+        pp->owner[k] = me;
         pthread_mutex_unlock(&pp->mu);
         shopstat_status st = SHOPSTAT_OK;
         if (!s->w && !(s->w = job->begin(job->arg)))
@@ -229,7 +237,7 @@ static void *worker(void *arg)
         double took = now_s() - began;
         pthread_mutex_lock(&pp->mu);
         if (took > 0)
-            pp->rate = (double)(end - begin) / took;
+            pp->rate = pp->wrate[me] = (double)(end - begin) / took;
         if (st != SHOPSTAT_OK) {
             pp->failed = 1; /* wakes whoever waits for a merge that will not come */
             pthread_cond_broadcast(&pp->cv);
@@ -342,9 +350,11 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         threads = (int)pp.lay.nchunks;
     pp.ready = calloc(pp.lay.nchunks, sizeof *pp.ready);
     pp.began = calloc(pp.lay.nchunks, sizeof *pp.began);
-    if (!pp.ready || !pp.began) {
+    pp.owner = calloc(pp.lay.nchunks, sizeof *pp.owner);
+    if (!pp.ready || !pp.began || !pp.owner) {
         free(pp.ready);
         free(pp.began);
+        free(pp.owner);
         return -1;
     }
     pthread_mutex_init(&pp.mu, NULL);
@@ -367,6 +377,7 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pthread_cond_destroy(&pp.cv);
     free(pp.ready);
     free(pp.began);
+    free(pp.owner);
     *rows = pp.rows;
     if (pp.failed)
         return -1;

@@ -570,22 +570,28 @@ static void test_chunk_layout(void **state)
  * totals: a set costs what 2 MiB take to parse, 2 s at 1 MiB/s. A chunk of 4 MiB begun at
  * 10 s is expected to end at 14 s: at 11 s that is 3 s away, more than a set costs (make
  * one); from 12 s on the worker waits, until 15 s (its end and half a set); past 15 s it
- * is overdue (make one). No rate yet: make one. */
+ * is overdue (make one). The chunk's end comes from its own worker's pace, the cost from
+ * the waiting one's. No pace known yet: make one. */
 static void test_chunk_wait(void **state)
 {
     (void)state;
     const double mib = 1 << 20;
-    assert_true(chunk_wait_until(11.0, 10.0, 4 * mib, mib) < 0);
-    assert_true(chunk_wait_until(11.9, 10.0, 4 * mib, mib) < 0);
-    assert_float_equal(chunk_wait_until(12.1, 10.0, 4 * mib, mib), 15.0, 1e-12);
-    assert_float_equal(chunk_wait_until(14.5, 10.0, 4 * mib, mib), 15.0, 1e-12);
-    assert_float_equal(chunk_wait_until(15.0, 10.0, 4 * mib, mib), 15.0, 1e-12);
-    assert_true(chunk_wait_until(15.1, 10.0, 4 * mib, mib) < 0);
-    /* twice the rate: ends at 12 s, a set costs 1 s, waits from 11 s until 12.5 s */
-    assert_true(chunk_wait_until(10.9, 10.0, 4 * mib, 2 * mib) < 0);
-    assert_float_equal(chunk_wait_until(11.1, 10.0, 4 * mib, 2 * mib), 12.5, 1e-12);
-    assert_true(chunk_wait_until(12.6, 10.0, 4 * mib, 2 * mib) < 0);
-    assert_true(chunk_wait_until(12.0, 10.0, 4 * mib, 0) < 0);
+    assert_true(chunk_wait_until(11.0, 10.0, 4 * mib, mib, mib) < 0);
+    assert_true(chunk_wait_until(11.9, 10.0, 4 * mib, mib, mib) < 0);
+    assert_float_equal(chunk_wait_until(12.1, 10.0, 4 * mib, mib, mib), 15.0, 1e-12);
+    assert_float_equal(chunk_wait_until(14.5, 10.0, 4 * mib, mib, mib), 15.0, 1e-12);
+    assert_float_equal(chunk_wait_until(15.0, 10.0, 4 * mib, mib, mib), 15.0, 1e-12);
+    assert_true(chunk_wait_until(15.1, 10.0, 4 * mib, mib, mib) < 0);
+    /* both twice as fast: ends at 12 s, a set costs 1 s, waits from 11 s until 12.5 s */
+    assert_true(chunk_wait_until(10.9, 10.0, 4 * mib, 2 * mib, 2 * mib) < 0);
+    assert_float_equal(chunk_wait_until(11.1, 10.0, 4 * mib, 2 * mib, 2 * mib), 12.5, 1e-12);
+    assert_true(chunk_wait_until(12.6, 10.0, 4 * mib, 2 * mib, 2 * mib) < 0);
+    /* the other worker at half our pace: ends at 18 s, our set costs 1 s: at 16 s, make
+     * one; at 17.5 s wait until 18.5 s */
+    assert_true(chunk_wait_until(16.0, 10.0, 4 * mib, 0.5 * mib, 2 * mib) < 0);
+    assert_float_equal(chunk_wait_until(17.5, 10.0, 4 * mib, 0.5 * mib, 2 * mib), 18.5, 1e-12);
+    assert_true(chunk_wait_until(12.0, 10.0, 4 * mib, 0, mib) < 0);
+    assert_true(chunk_wait_until(12.0, 10.0, 4 * mib, mib, 0) < 0);
 }
 
 /* --base: the rows outside it (spend 3) are counted, in no segment ('all' is the base), and
