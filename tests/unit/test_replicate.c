@@ -196,6 +196,45 @@ static void test_usage_errors(void **state)
 
 /* Two strata of 3 and 4 PSUs, one row per PSU, weight 1: each created weight is the
  * multiplier itself. */
+/* A row's replicate weights are parsed once per distinct text (rep_row keeps the texts
+ * of the row in a small table): the rows of csv_text with a1..a4 as v + k 1e-9 (v its
+ * value there, k = 4 x row + column: every text of the file distinct), written as "%.9f"
+ * and padded with zeros to 20 bytes. Padded, the texts of equal v share their length and
+ * first and last 8 bytes, hence their place in the table, and each column lies at the
+ * same bytes of every row; the estimate, SE and df are the same bits either way. (It
+ * fails when the table is trusted on the length alone, or across rows.) */
+static void test_row_texts(void **state)
+{
+    (void)state;
+    static const int v[4][4] = {{2, 0, 1, 1}, {0, 2, 1, 1}, {1, 1, 2, 0}, {1, 1, 0, 2}};
+    static const int y[4] = {1, 0, 1, 0};
+    char text[2][1024];
+    for (int f = 0; f < 2; f++) {
+        size_t len = (size_t)snprintf(text[f], sizeof text[f], "y,w,a1,a2,a3,a4\n");
+        for (int i = 0; i < 4; i++) {
+            len += (size_t)snprintf(text[f] + len, sizeof text[f] - len, "%d,1", y[i]);
+            for (int j = 0; j < 4; j++)
+                len += (size_t)snprintf(text[f] + len, sizeof text[f] - len,
+                                        f ? ",%d.%09d000000000" : ",%d.%09d", v[i][j],
+                                        4 * i + j + 1);
+            text[f][len++] = '\n';
+            text[f][len] = '\0';
+        }
+    }
+    assert_non_null(strstr(text[1], "\n1,1,2.000000001000000000,0.000000002000000000,"));
+    shopstat_estimate e[2];
+    for (int f = 0; f < 2; f++) {
+        char *path = write_tmp(text[f]);
+        rep_tab(path, "a", SHOPSTAT_REP_BRR, NAN, NAN, NULL, -1, SHOPSTAT_CI_WALD, &e[f]);
+        remove_tmp(path);
+    }
+    assert_true(e[0].proportion == e[1].proportion);
+    assert_true(e[0].se == e[1].se);
+    assert_true(e[0].df == e[1].df);
+    /* (and the weights are what they say: near csv_text's, whose variance is 1/16) */
+    assert_close(e[0].se * e[0].se, 0.25 / 4, 1e-7);
+}
+
 static const char design_text[] = "s,p,w\n"
                                   "A,1,1\nA,2,1\nA,3,1\nB,1,1\nB,2,1\nB,3,1\nB,4,1\n";
 
@@ -285,6 +324,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rank),
         cmocka_unit_test(test_scales),
+        cmocka_unit_test(test_row_texts),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_create),
     };
