@@ -171,11 +171,12 @@ typedef struct chunk_job {
     void (*parsed)(void *w);
 } chunk_job;
 
-/* How the data bytes are cut: chunks of chunk bytes, then past the first nfull of them
- * chunks of tail bytes, nchunks in all; nominal offsets, each moved to the next line's start.
- * From the sizes alone, never the thread count, so the results are the same on any. */
+/* How the data bytes are cut: chunks of chunk bytes; past the first nfull of them (when
+ * tail is not 0) two of half bytes, then chunks of tail bytes; nchunks in all; nominal
+ * offsets, each moved to the next line's start. From the sizes alone, never the thread
+ * count, so the results are the same on any. */
 typedef struct chunk_layout {
-    size_t chunk, nfull, tail, nchunks;
+    size_t chunk, nfull, half, tail, nchunks;
 } chunk_layout;
 
 /* The layout of bytes data bytes for chunks of about target bytes, or of exactly forced

@@ -13,8 +13,9 @@
  * with replicate weights each merge adds replicates x cells totals and every direction
  * (PSU pattern) the chunk saw (80 bootstrap replicates, 1 GB: 6.25 s with 8 MiB chunks,
  * 5.49 s with 32 MiB, on 2 threads); the typical run at 10M rows, 2 threads, 0.884 s with
- * 16 MiB and 0.878 s with 32 MiB (docs/performance.md, eleventh session). The last chunks
- * are cut in quarters (chunk_layout_plan), so that the threads still end together. */
+ * 16 MiB and 0.878 s with 32 MiB (docs/performance.md, eleventh session). The last two
+ * chunks are cut in halves and quarters (chunk_layout_plan), so that the threads still end
+ * together. */
 #define DEFAULT_CHUNK ((size_t)32 << 20)
 #define MIN_CHUNK ((size_t)1 << 20)
 #define MAX_THREADS 256
@@ -299,7 +300,7 @@ int chunk_threads(const shopstat_pass_opts *o)
 void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forced)
 {
     size_t chunk = forced;
-    l->tail = 0;
+    l->half = l->tail = 0;
     l->nfull = SIZE_MAX;
     if (!chunk) {
         /* about target bytes each, their number a multiple of 4 so that 2 or 4 threads
@@ -312,22 +313,36 @@ void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forc
         /* The threads never run at quite the same speed (another process, the merges),
          * so one finishes its last chunk while another is in the middle of its own: up to
          * a chunk's time with a core idle (27-66 ms of a 1 s run at 10M rows on 2
-         * threads). The last two chunks' bytes go in 8 quarter chunks: 8-10 ms. */
+         * threads). So the last two chunks' bytes are cut smaller: two halves, then
+         * quarters (8-10 ms apart at the end). Not all quarters: a thread that takes the
+         * first of them while the other has just begun the last whole chunk finishes two,
+         * and both its sets of totals then wait for that chunk, the thread idle for two
+         * quarters' time (80 ms in one 10M-row run of three, 120 ms with 80 replicate
+         * weights); two halves take as long as the whole chunk. */
         if (n >= 4 && chunk / 4 >= MIN_CHUNK && (n - 2) * chunk < bytes) {
             l->nfull = n - 2;
+            l->half = chunk / 2;
             l->tail = chunk / 4;
         }
     }
     l->chunk = chunk;
-    if (l->tail)
-        l->nchunks = l->nfull + (bytes - l->nfull * chunk + l->tail - 1) / l->tail;
-    else
+    if (l->tail) {
+        /* (the last two chunks' bytes are more than one chunk: both halves fit) */
+        size_t rest = bytes - l->nfull * chunk - 2 * l->half;
+        l->nchunks = l->nfull + 2 + (rest + l->tail - 1) / l->tail;
+    } else {
         l->nchunks = bytes / chunk + 1;
+    }
 }
 
 size_t chunk_layout_offset(const chunk_layout *l, size_t k)
 {
-    return k <= l->nfull ? k * l->chunk : l->nfull * l->chunk + (k - l->nfull) * l->tail;
+    if (k <= l->nfull)
+        return k * l->chunk;
+    size_t base = l->nfull * l->chunk;
+    if (k <= l->nfull + 2)
+        return base + (k - l->nfull) * l->half;
+    return base + 2 * l->half + (k - l->nfull - 2) * l->tail;
 }
 
 int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,

@@ -524,8 +524,8 @@ static void test_w2_exact(void **state)
 }
 
 /* The chunk layout: the bench export's 374,641,771 bytes in chunks of about 16 MiB are 24
- * nominal chunks, the last two cut in quarters (22 + 8); every byte in exactly one chunk,
- * offsets rising; a file under 16 MiB and a forced size have no tail. */
+ * nominal chunks, the last two cut in two halves and quarters (22 + 2 + 4); every byte in
+ * exactly one chunk, offsets rising; a file under 16 MiB and a forced size have no tail. */
 static void test_chunk_layout(void **state)
 {
     (void)state;
@@ -538,12 +538,20 @@ static void test_chunk_layout(void **state)
         if (bytes == 374641771) {
             assert_int_equal(l.chunk, 374641771 / 24 + 1);
             assert_int_equal(l.nfull, 22);
+            assert_int_equal(l.half, l.chunk / 2);
             assert_int_equal(l.tail, l.chunk / 4);
-            assert_int_equal(l.nchunks, 30);
+            assert_int_equal(l.nchunks, 28);
+            assert_int_equal(chunk_layout_offset(&l, 23), 22 * l.chunk + l.chunk / 2);
+            assert_int_equal(chunk_layout_offset(&l, 25), 22 * l.chunk + 2 * (l.chunk / 2) +
+                                                              l.chunk / 4);
         }
-        if (bytes == 36465117) { /* 4 chunks of 9 MB: the last two in 4 of 2.3 MB each */
+        if (bytes == 36465117) { /* 4 chunks of 9 MB: the last two in 2 of 4.6 and 4 of 2.3 */
             assert_int_equal(l.nfull, 2);
-            assert_int_equal(l.nchunks, 10);
+            assert_int_equal(l.nchunks, 8);
+            assert_int_equal(chunk_layout_offset(&l, 4) - chunk_layout_offset(&l, 3),
+                             l.chunk / 2);
+            assert_int_equal(chunk_layout_offset(&l, 5) - chunk_layout_offset(&l, 4),
+                             l.chunk / 4);
         }
         if (bytes < 16 * mib)
             assert_int_equal(l.tail, 0);
