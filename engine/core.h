@@ -411,6 +411,9 @@ void rep_finish(shopstat_totals *t);
 /* Add the current row's replicate weights into cell c; base: c is a domain's base cell.
  * -1 on allocation failure. */
 int rep_add(shopstat_totals *t, long c, int base);
+/* Before the rep_add of a row's first nbase cells (its base cells): start loading their
+ * (cell, direction) factors, each a cache miss more often than not. */
+void rep_prefetch(const shopstat_totals *t, const int32_t *cells, size_t nbase);
 void rep_free(rep_state *rp);
 /* Add worker totals w's replicate sums into g (w's cell c is g's cells[c]), zeroing w's;
  * 0, or -1 when out of memory. */

@@ -2162,6 +2162,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             rep_row_design(t);
         /* replicate designs add each cell's replicate weights as they go */
         uint32_t pos = w > 0;
+        rep_prefetch(t, cells, nbase);
         for (size_t i = 0; i < nc; i++) {
             int32_t c = cells[i];
             int base = i < nbase;

@@ -646,6 +646,18 @@ static int gram_alloc(gram_acc *a, size_t R, size_t ntri)
     return 0;
 }
 
+void rep_prefetch(const shopstat_totals *t, const int32_t *cells, size_t nbase)
+{
+    const rep_state *rp = t->rep;
+    if (rp->direct || !rp->esize)
+        return;
+    for (size_t i = 0; i < nbase; i++) {
+        size_t j = mix((uint64_t)cells[i] << 20 | rp->cur_dir) & (rp->esize - 1);
+        __builtin_prefetch(&rp->ekey[j]);
+        __builtin_prefetch(&rp->eval[j]);
+    }
+}
+
 int rep_add(shopstat_totals *t, long c, int base)
 {
     rep_state *rp = t->rep;
