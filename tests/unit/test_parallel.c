@@ -910,7 +910,8 @@ static void test_quoted_newlines(void **state)
 /* Long fields (longer than the range parser's first row buffer, one across a 256 KiB read
  * block), quoted with doubled quotes and delimiters inside, or unquoted with trailing
  * spaces: the range parsers grow their row buffer for them and hand over the same values
- * as one pass. */
+ * as one pass. Levels of 14 to 33 bytes go through the short fields' fixed copies of 16
+ * and 32 bytes and the slow path, each with its text and count. */
 static void test_long_fields(void **state)
 {
     (void)state;
@@ -928,6 +929,10 @@ static void test_long_fields(void **state)
             memset(csv + len, 'x', 3000 + i * 40);
             len += 3000 + i * 40;
             csv[len++] = '"';
+        } else if (i % 3 == 1) { /* 14 + i % 20 bytes of one letter */
+            size_t n = 14 + i % 20;
+            memset(csv + len, 'a' + (int)(n % 26), n);
+            len += n;
         } else {
             csv[len++] = (char)('1' + i % 5);
         }
@@ -965,6 +970,22 @@ static void test_long_fields(void **state)
         assert_int_equal(found, 1);
     }
     free(want);
+    for (size_t n = 14; n <= 33; n++) {
+        char text[40];
+        memset(text, 'a' + (int)(n % 26), n);
+        text[n] = '\0';
+        size_t rows_n = 0, found = 0;
+        for (size_t i = 1; i <= rows; i++)
+            rows_n += i % 97 != 0 && i % 3 == 1 && 14 + i % 20 == n;
+        for (size_t e = 0; e < one.n; e++)
+            if (strcmp(one.e[e].variable, "q1") == 0 && strcmp(one.e[e].level, text) == 0 &&
+                strcmp(one.e[e].segment, shopstat_totals_segment(one.t, 0)) == 0) {
+                assert_int_equal(one.e[e].count, rows_n);
+                found++;
+            }
+        assert_true(rows_n > 0);
+        assert_int_equal(found, 1);
+    }
     const size_t chunks[] = {4096, 100000, 1 << 20};
     assert_same_sweep(path, &one, chunks, 3);
     result_free(&one);
