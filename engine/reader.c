@@ -1770,6 +1770,17 @@ static void range_fail(reader_range *rr, shopstat_status s)
     }
 }
 
+/* The field of len bytes just copied to dst, at at of the row buffer (the row's end): its
+ * NUL, and its place in the row. */
+static inline void range_keep(reader_range *rr, size_t nf, char *dst, size_t at, size_t len)
+{
+    dst[len] = '\0';
+    rr->fields[nf] = dst;
+    rr->lens[nf] = len;
+    rr->rowlen = at + len + 1;
+    rr->nf = nf + 1;
+}
+
 /* A field that is not short, or the row buffer full, or past the header's count. */
 static __attribute__((noinline, cold)) void range_field_slow(reader_range *rr, const void *data,
                                                               size_t len)
@@ -1807,11 +1818,7 @@ static __attribute__((noinline, cold)) void range_field_slow(reader_range *rr, c
     char *dst = rr->rowbuf + rr->rowlen;
     if (len)
         memcpy(dst, data, len);
-    dst[len] = '\0';
-    rr->fields[nf] = dst;
-    rr->lens[nf] = len;
-    rr->rowlen += len + 1;
-    rr->nf = nf + 1;
+    range_keep(rr, nf, dst, rr->rowlen, len);
 }
 
 /* libcsv's field callback: the field goes to the row buffer right after the one before
@@ -1827,23 +1834,14 @@ static void range_field(void *data, size_t len, void *vr)
     if (nf < rr->ncols && len < 16 && at < rr->fast_end) {
         char *dst = rr->rowbuf + at;
         memcpy(dst, data, 16);
-        dst[len] = '\0';
-        rr->fields[nf] = dst;
-        rr->lens[nf] = len;
-        rr->rowlen = at + len + 1;
-        rr->nf = nf + 1;
+        range_keep(rr, nf, dst, at, len);
         return;
     }
-    /* (apart, so that the short fields' path stays as it was: one more branch in it cost
-     * the typical run about 1%) */
+    /* (apart, so that the short fields' path stays as it was) */
     if (nf < rr->ncols && len < 32 && at < rr->fast_end) {
         char *dst = rr->rowbuf + at;
         memcpy(dst, data, 32);
-        dst[len] = '\0';
-        rr->fields[nf] = dst;
-        rr->lens[nf] = len;
-        rr->rowlen = at + len + 1;
-        rr->nf = nf + 1;
+        range_keep(rr, nf, dst, at, len);
         return;
     }
     range_field_slow(rr, data, len);
