@@ -1161,7 +1161,45 @@ static shopstat_status mkdir_parents(const char *dir, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-static shopstat_status make_tmpdir(report *r, shopstat_error *err)
+/* Is path (an existing file) inside the folder whose real path is dir? */
+static int inside(const char *path, const char *dir)
+{
+    char *rp = realpath(path, NULL);
+    size_t n = strlen(dir);
+    int in = rp && strncmp(rp, dir, n) == 0 && (rp[n] == '/' || (n == 1 && dir[0] == '/'));
+    free(rp);
+    return in;
+}
+
+/* Is the folder empty, or a report shopstat wrote (its run.json says so)? */
+static int replaceable(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int empty = 1;
+    struct dirent *e;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    if (empty)
+        return 1;
+    char *path = xasprintf("%s/run.json", dir);
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    free(path);
+    char head[32] = {0};
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    static const char mark[] = "{\n  \"shopstat_version\":";
+    return n >= sizeof mark - 1 && memcmp(head, mark, sizeof mark - 1) == 0;
+}
+
+/* OUTDIR, and whether it may be replaced: checked before the pass, so that a run that
+ * could not put its report in place fails at once. The whole folder is replaced, so it
+ * must be empty or an earlier report (its run.json), and hold neither the spec nor the
+ * data: `-o .` in the survey's folder would otherwise delete them. */
+static shopstat_status check_outdir(report *r, shopstat_error *err)
 {
     const char *od = r->o->outdir;
     if (od)
@@ -1171,6 +1209,34 @@ static shopstat_status make_tmpdir(report *r, shopstat_error *err)
     size_t len = strlen(r->outdir);
     while (len > 1 && r->outdir[len - 1] == '/')
         r->outdir[--len] = '\0';
+    struct stat sb;
+    if (lstat(r->outdir, &sb) != 0)
+        return SHOPSTAT_OK; /* (a new folder) */
+    if (!S_ISDIR(sb.st_mode))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->outdir, 0, 0,
+                                  "exists and is not a folder; choose another output folder");
+    char *real = realpath(r->outdir, NULL);
+    if (!real)
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "%s", strerror(errno));
+    const char *what = inside(r->in->path, real) ? "the spec"
+                       : inside(r->in->data, real) ? "the data file"
+                                                   : NULL;
+    free(real);
+    if (what)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->outdir, 0, 0,
+                                  "holds %s, and the output folder is replaced as a whole; "
+                                  "choose another output folder",
+                                  what);
+    if (!replaceable(r->outdir))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->outdir, 0, 0,
+                                  "is neither empty nor an earlier shopstat report (no run.json "
+                                  "of shopstat's in it), and the report replaces the whole "
+                                  "folder; choose another output folder or remove this one");
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status make_tmpdir(report *r, shopstat_error *err)
+{
     shopstat_status st = mkdir_parents(r->outdir, err);
     if (st)
         return st;
@@ -1317,6 +1383,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     r.in = shopstat_spec_get(spec);
     r.o = o;
     shopstat_status st = build_plan(&r, err);
+    if (!st)
+        st = check_outdir(&r, err);
     /* The data's SHA-256 (for run.json) is read in a thread of its own beside the pass:
      * a second read of the file, which would otherwise add most of a pass's time. */
     sha_job sj = {r.in->data, {0}, SHOPSTAT_OK, {0}};

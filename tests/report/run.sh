@@ -145,9 +145,36 @@ $S report $SS/survey.yml -o "$T/afile" --quiet 2>/dev/null
 check "failure at the rename: exit 2" test $? -eq 2
 check "failure at the rename: file untouched" test "$(cat "$T/afile")" = file
 check "no temporary folder left" test -z "$(ls -d "$T"/*.tmp-* "$T"/*.old-* 2>/dev/null)"
-# success replaces an existing OUTDIR whole
+# a folder that is not an earlier report is never replaced: refused before the pass
+out=$($S report $SS/survey.yml -o "$T/keep" --quiet --no-charts 2>&1); rc=$?
+want="$T/keep: error: is neither empty nor an earlier shopstat report (no run.json of shopstat's in it), and the report replaces the whole folder; choose another output folder or remove this one"
+check "a folder not a report: exit 2 ($rc)" test $rc -eq 2
+check "a folder not a report: the message ($out)" test "$out" = "$want"
+check "a folder not a report: untouched" test "$(cat "$T/keep/marker")" = precious -a -d "$T/keep/charts"
+echo '{"shopstat_version": "forged on one line"}' >"$T/keep/run.json"
 $S report $SS/survey.yml -o "$T/keep" --quiet --no-charts 2>/dev/null
-check "success replaces OUTDIR" test ! -e "$T/keep/marker" -a -s "$T/keep/tables.csv"
+check "a run.json not written by shopstat: refused" test $? -eq 2 -a -e "$T/keep/marker"
+# nor one that holds the spec or the data (`-o` naming the survey's own folder)
+mkdir -p "$T/own" "$T/spec" "$T/data"
+cp $SS/survey.yml $SS/respondents.csv "$T/own/"
+sabs="${SHOPSTAT_WRAP:-} $(cd "$BUILD" && pwd)/shopstat"
+out=$(cd "$T/own" && $sabs report survey.yml -o "$T/own" --quiet 2>&1); rc=$?
+check "OUTDIR holding the spec: exit 2 ($rc)" test $rc -eq 2
+check "OUTDIR holding the spec: the message ($out)" test "$out" = "$T/own: error: holds the spec, and the output folder is replaced as a whole; choose another output folder"
+check "OUTDIR holding the spec: untouched" cmp -s "$T/own/respondents.csv" $SS/respondents.csv
+sed 's|^data: respondents.csv|data: ../data/respondents.csv|' $SS/survey.yml >"$T/spec/survey.yml"
+cp $SS/respondents.csv "$T/data/"
+out=$($S report "$T/spec/survey.yml" -o "$T/data/" --quiet 2>&1); rc=$?
+check "OUTDIR holding the data: exit 2 ($rc)" test $rc -eq 2
+check "OUTDIR holding the data: the message ($out)" test "$out" = "$T/data: error: holds the data file, and the output folder is replaced as a whole; choose another output folder"
+check "OUTDIR holding the data: untouched" cmp -s "$T/data/respondents.csv" $SS/respondents.csv
+# an empty folder is filled; an earlier report is replaced whole, a file put in it too
+mkdir "$T/empty"
+$S report $SS/survey.yml -o "$T/empty" --quiet --no-charts 2>/dev/null
+check "an empty OUTDIR is filled" test $? -eq 0 -a -s "$T/empty/tables.csv"
+echo extra >"$T/empty/extra.txt"
+$S report $SS/survey.yml -o "$T/empty" --quiet --no-charts 2>/dev/null
+check "success replaces an earlier report" test $? -eq 0 -a ! -e "$T/empty/extra.txt" -a -s "$T/empty/tables.csv"
 check "no old folder left" test -z "$(ls -d "$T"/*.old-* "$T"/*.tmp-* 2>/dev/null)"
 # SIGTERM while the folder is being filled removes the temporary folder
 $S report $SS/survey.yml -o "$T/sig" --quiet 2>/dev/null &
