@@ -25,6 +25,7 @@ const char cmd_chisq_help[] =
     "          repeatable\n"
     "  reading: --delimiter C --encoding E --decimal-comma --skip-rows N --missing 98,99\n"
     "  --format csv|json|table (default: table on a terminal, csv otherwise)  -o FILE\n"
+    "  --threads N  threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
     "\n"
     "csv columns: variable,by,statistic,ndf,ddf,p_value\n";
 

@@ -263,6 +263,9 @@ int cmd_describe(int argc, char **argv)
     cli_data_opts_init(&o);
     const char *data = NULL, *output = "-";
     int rc = 2;
+    static const char *const once[] = {"-o|--output", NULL};
+    if (cli_reject_repeats(argc, argv, cli_data_once) || cli_reject_repeats(argc, argv, once))
+        goto done;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int m = cli_data_opt(&o, argc, argv, &i);

@@ -50,6 +50,10 @@ int cmd_replicate(int argc, char **argv)
     shopstat_error_clear(&err);
     const char *data = NULL, *output = NULL;
     int have_type = 0, rc = 0;
+    static const char *const once[] = {"--type",       "--replicates", "--seed", "--prefix",
+                                       "--lonely-psu", "-o|--output",  NULL};
+    if (cli_reject_repeats(argc, argv, cli_data_once) || cli_reject_repeats(argc, argv, once))
+        rc = 2;
     for (int i = 1; i < argc && !rc; i++) {
         const char *v = NULL;
         int m = cli_data_opt(&d, argc, argv, &i);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "shopstat/report.h"
 #include "shopstat/spec.h"
 
@@ -82,6 +83,9 @@ int cmd_report(int argc, char **argv)
 {
     const char *spec_path = NULL, *outdir = NULL;
     int charts = 1, quiet = 0, threads = 0;
+    static const char *const once[] = {"--threads", "-o|--output", NULL};
+    if (cli_reject_repeats(argc, argv, once))
+        return 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *tv = strcmp(a, "--threads") == 0     ? (i + 1 < argc ? argv[++i] : "")

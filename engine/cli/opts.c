@@ -1,6 +1,7 @@
 /* Parsing of the CSV and design flags shared by describe, tab, compare and chisq. */
 #include "cli/opts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,47 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
     }
     *val = argv[++*i];
     return 1;
+}
+
+const char *const cli_data_once[] = {"--delimiter", "--encoding", "--skip-rows", "--threads",
+                                     "--weight",    "--strata",   "--psu",       "--fpc",
+                                     NULL};
+
+/* The value of argv[i], a flag named name ("--x v" or "--x=v"); "" when none follows. */
+static const char *flag_arg(int argc, char **argv, int i, size_t n)
+{
+    if (argv[i][n] == '=')
+        return argv[i] + n + 1;
+    return i + 1 < argc ? argv[i + 1] : "";
+}
+
+int cli_reject_repeats(int argc, char **argv, const char *const *once)
+{
+    for (size_t k = 0; once[k]; k++) {
+        const char *first = NULL; /* (the first occurrence's value) */
+        for (int i = 1; i < argc; i++) {
+            /* once[k] is "--name" or "-o|--output": one flag of several spellings */
+            for (const char *g = once[k]; *g;) {
+                size_t n = strcspn(g, "|");
+                if (strncmp(argv[i], g, n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '=')) {
+                    const char *v = flag_arg(argc, argv, i, n);
+                    if (first) {
+                        char name[64]; /* ("-o|--output" said "-o/--output") */
+                        snprintf(name, sizeof name, "%s", once[k]);
+                        for (char *c = name; *c; c++)
+                            *c = *c == '|' ? '/' : *c;
+                        return cli_usage_error("%s given twice ('%s' and '%s'); it takes one "
+                                               "value, give it once",
+                                               name, first, v);
+                    }
+                    first = v;
+                    break;
+                }
+                g += n + (g[n] == '|');
+            }
+        }
+    }
+    return 0;
 }
 
 static int parse_delimiter(const char *v, char *out)

@@ -29,6 +29,16 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
  * these flags, for the commands' --help: */
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
 
+/* Flags of cli_data_opt() that take one value (the design's columns, the reading's
+ * settings), NULL-terminated, for cli_reject_repeats(). */
+extern const char *const cli_data_once[];
+
+/* A flag that takes one value, given twice, is a usage error rather than the last one
+ * winning: "--weight wt ... --weight region" would otherwise weight by region without a
+ * word. once: NULL-terminated names, "-o|--output" for one flag of several spellings.
+ * Returns 0, or 2 after printing the error. */
+int cli_reject_repeats(int argc, char **argv, const char *const *once);
+
 /* The known flag closest to arg by edit distance, or NULL when none is within a third
  * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
  * flags above are always candidates; extra lists a command's own flags (may be NULL). */

@@ -44,6 +44,20 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
+    static const char *const design_once[] = {"--lonely-psu", "--repweights", "--reptype",
+                                              "--rho",        "--repscale",   "--rscales",
+                                              "--format",     "-o|--output",  NULL};
+    static const char *const tab_once[] = {"--ci",       "--level", "--chart",  "--chart-size",
+                                           "--chart-type", "--title", "--subtitle", "--source",
+                                           "--sort",     NULL};
+    static const char *const compare_once[] = {"--adjust", "--alpha", NULL};
+    static const char *const chisq_once[] = {"--by", NULL};
+    if (cli_reject_repeats(argc, argv, cli_data_once) ||
+        cli_reject_repeats(argc, argv, design_once) ||
+        ((command & (ARGS_TAB | ARGS_COMPARE)) && cli_reject_repeats(argc, argv, tab_once)) ||
+        ((command & ARGS_COMPARE) && cli_reject_repeats(argc, argv, compare_once)) ||
+        ((command & ARGS_CHISQ) && cli_reject_repeats(argc, argv, chisq_once)))
+        return 2;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *v = NULL;
@@ -114,10 +128,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 free(a->base);
                 a->base = b;
             }
-        } else if (FLAG("--ci")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--ci")) {
             if (v && shopstat_ci_method_parse(v, &a->tab.ci, &err))
                 return cli_fail(&err);
-        } else if (FLAG("--level")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--level")) {
             if (v && !parse_level(v, &a->tab.level))
                 return cli_usage_error("--level takes a number between 0 and 1, such as 0.95, "
                                        "not '%s'",
@@ -166,8 +180,6 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->alpha = x;
                 a->alpha_low = y > x ? y : x;
             }
-        } else if ((command & ARGS_CHISQ) && FLAG("--var")) {
-            a->chisq_var = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart")) {
             a->chart = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-size")) {

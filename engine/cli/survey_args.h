@@ -26,7 +26,7 @@ typedef struct survey_args {
     double alpha_low;      /* lower-case letters */
     size_t npairs;
     /* chisq */
-    const char *chisq_var, *chisq_by;
+    const char *chisq_by;
     /* charts */
     const char *chart, *chart_size, *chart_type, *title, *subtitle, *source, *sort;
     int zoom;
