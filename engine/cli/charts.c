@@ -37,6 +37,9 @@ int cli_check_chart_flags(const survey_args *a, int compare)
     shopstat_error_clear(&err);
     if (!rc && cli_plugin_load(&err))
         rc = cli_fail(&err);
+    shopstat_chart_format fmt; /* (the file type from its name: before the pass, not after) */
+    if (!rc && shopstat_chart_format_from_path(a->chart, &fmt, &err))
+        rc = cli_fail(&err);
     return rc;
 }
 

@@ -101,6 +101,8 @@ int cmd_replicate(int argc, char **argv)
         rc = cli_usage_error("replicate: no data file given (see 'shopstat help replicate')");
     if (!rc && !have_type)
         rc = cli_usage_error("replicate: give --type jk1, jkn or bootstrap");
+    if (!rc)
+        rc = cli_check_output(output, data);
     if (rc) {
         cli_data_opts_free(&d);
         return rc;

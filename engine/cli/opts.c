@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -91,6 +92,35 @@ int cli_reject_repeats(int argc, char **argv, const char *const *once)
                 g += n + (g[n] == '|');
             }
         }
+    }
+    return 0;
+}
+
+int cli_check_output(const char *out, const char *data)
+{
+    if (!out || strcmp(out, "-") == 0)
+        return 0;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    struct stat so, sd;
+    if (data && strcmp(data, "-") != 0 && stat(out, &so) == 0 && stat(data, &sd) == 0 &&
+        so.st_dev == sd.st_dev && so.st_ino == sd.st_ino) {
+        shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0,
+                           "is the data file being read; write the output to another file");
+        return cli_fail(&err);
+    }
+    /* (the file's own folder: written at the end, after the whole pass) */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", out);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        slash[slash == dir] = '\0';
+    if (stat(dir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
+        shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0, "there is no folder '%s' to write it in",
+                           dir);
+        return cli_fail(&err);
     }
     return 0;
 }

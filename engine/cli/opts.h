@@ -39,6 +39,11 @@ extern const char *const cli_data_once[];
  * Returns 0, or 2 after printing the error. */
 int cli_reject_repeats(int argc, char **argv, const char *const *once);
 
+/* Before the pass, so that a long run does not end in an error: out (a file, or "-" or
+ * NULL for standard output) must not be the data file (same device and inode), and its
+ * folder must exist. Returns 0, or 2 after printing the error. */
+int cli_check_output(const char *out, const char *data);
+
 /* The known flag closest to arg by edit distance, or NULL when none is within a third
  * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
  * flags above are always candidates; extra lists a command's own flags (may be NULL). */

@@ -105,6 +105,13 @@ shopstat_status shopstat_chart_render_pages(const char *path,
     FORWARD(fn, shopstat_chart_render_pages, err, path, charts, n, opts, err);
 }
 
+shopstat_status shopstat_chart_format_from_path(const char *path, shopstat_chart_format *fmt,
+                                                shopstat_error *err)
+{
+    typedef shopstat_status (*fn)(const char *, shopstat_chart_format *, shopstat_error *);
+    FORWARD(fn, shopstat_chart_format_from_path, err, path, fmt, err);
+}
+
 shopstat_status shopstat_chart_render_file(const char *path, const shopstat_chart_data *chart,
                                            const shopstat_chart_opts *opts, shopstat_error *err)
 {
