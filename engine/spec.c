@@ -1245,7 +1245,7 @@ static shopstat_status parse_ci(ctx *c, yaml_node_t *n)
         if (shopstat_ci_method_parse(m, &in->ci, &e2))
             return FAIL(c, v, "%s", e2.msg);
     }
-    if ((v = get(c, n, "level")) && (st = number(c, v, "level", 0.5, 0.9999, &in->level)))
+    if ((v = get(c, n, "level")) && (st = number(c, v, "level", SHOPSTAT_LEVEL_MIN, SHOPSTAT_LEVEL_MAX, &in->level)))
         return st;
     return SHOPSTAT_OK;
 }

@@ -25,7 +25,7 @@ const char cmd_compare_help[] =
     "                       A:rest compares A with everyone not in A; COL:rest and\n"
     "                       COL:all (a --by column) compare each value of COL in turn\n"
     "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
-    "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case)\n"
+    "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case; <= 0.5)\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
     "  --chart FILE         difference chart (dot and whisker, significant ones\n"
     "                       highlighted); --chart-type bars draws the segments' bars\n"

@@ -37,7 +37,7 @@ const char cmd_tab_help[] =
     "intervals:\n"
     "  --ci logit|xlogit|wald|wilson|asin|beta|likelihood   (default logit;\n"
     "                                 mean=wald, korn-graubard=beta, exact=beta)\n"
-    "  --level 0.95\n"
+    "  --level 0.95                   confidence level, from 0.5 to 0.9999\n"
     "reading:\n"
     "  --delimiter C  --encoding E  --decimal-comma  --skip-rows N  --missing 98,99\n"
     "  --threads N    threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"

@@ -13,7 +13,7 @@ static int parse_level(const char *s, double *out)
 {
     char *end;
     double x = strtod(s, &end);
-    if (*end || !(x > 0 && x < 1))
+    if (!*s || *end || !(x >= SHOPSTAT_LEVEL_MIN && x <= SHOPSTAT_LEVEL_MAX))
         return 0;
     *out = x;
     return 1;
@@ -133,9 +133,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 return cli_fail(&err);
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--level")) {
             if (v && !parse_level(v, &a->tab.level))
-                return cli_usage_error("--level takes a number between 0 and 1, such as 0.95, "
+                return cli_usage_error("--level takes a number from %g to %g, such as 0.95, "
                                        "not '%s'",
-                                       v);
+                                       SHOPSTAT_LEVEL_MIN, SHOPSTAT_LEVEL_MAX, v);
         } else if (FLAG("--format")) {
             if (!v)
                 ;
@@ -173,9 +173,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 double x = strtod(v, &end), y = a->alpha_low;
                 if (*end == ',')
                     y = strtod(end + 1, &end);
-                if (*end || !(x > 0 && x < 1) || !(y > 0 && y < 1))
-                    return cli_usage_error("--alpha takes a level such as 0.05, or two "
-                                           "such as 0.05,0.10, not '%s'",
+                /* (as the spec's alpha: a significance level above 0.5 is no test) */
+                if (*end || !(x > 0 && x <= 0.5) || !(y > 0 && y <= 0.5))
+                    return cli_usage_error("--alpha takes a level in (0, 0.5] such as 0.05, or "
+                                           "two such as 0.05,0.10, not '%s'",
                                            v);
                 a->alpha = x;
                 a->alpha_low = y > x ? y : x;

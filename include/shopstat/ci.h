@@ -52,6 +52,12 @@ typedef struct shopstat_interval {
     int fallback;
 } shopstat_interval;
 
+/* The confidence levels the CLI and the spec accept (shopstat_ci itself takes any level in
+ * (0, 1)): an interval of less than 50% is not one a report should print, and past 99.99%
+ * the t and normal quantiles leave the range where the intervals were checked against R. */
+#define SHOPSTAT_LEVEL_MIN 0.5
+#define SHOPSTAT_LEVEL_MAX 0.9999
+
 /* Interval for d->p at confidence level (0 < level < 1). alpha = 1 - level,
  * t = qt(1 - alpha/2, df), se = sqrt(var), q = 1 - p:
  *  WALD:   p -/+ t se (not clipped, as R's "mean").
