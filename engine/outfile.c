@@ -21,6 +21,7 @@ static volatile sig_atomic_t live_used[MAX_LIVE];
 struct shopstat_outfile {
     FILE *fp;
     int is_stdout;
+    int direct; /* a device or pipe: written in place, no temporary file */
     int slot;
     char path[4096];
     char tmp[4200];
@@ -104,6 +105,27 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "path is too long");
     }
     snprintf(of->path, sizeof of->path, "%s", path);
+    /* A device, pipe or socket (-o /dev/null, a FIFO) is written to as it is: renamed
+     * over, it would be replaced by a regular file (as root, /dev/null itself). What was
+     * written there cannot be taken back, so abort only closes it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        free(of);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                  "is a folder; give a file name");
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        of->direct = 1;
+        of->fp = fopen(path, "w");
+        if (!of->fp) {
+            int e = errno;
+            free(of);
+            return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
+                                      strerror(e));
+        }
+        *out = of;
+        return SHOPSTAT_OK;
+    }
     int fd = create_tmp(of, path);
     if (fd < 0) {
         int e = errno;
@@ -115,7 +137,6 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
                                   strerror(e));
     }
     /* a file that replaces another keeps that file's permissions */
-    struct stat st;
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
         fchmod(fd, st.st_mode & 07777);
     of->fp = fdopen(fd, "w");
@@ -149,6 +170,20 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
                                       "cannot write to standard output");
         return SHOPSTAT_OK;
     }
+    if (of->direct) {
+        int bad = fflush(of->fp) != 0 || ferror(of->fp);
+        int e = errno;
+        if (fclose(of->fp) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        shopstat_status s = SHOPSTAT_OK;
+        if (bad)
+            s = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
+                                   strerror(e));
+        free(of);
+        return s;
+    }
     const char *tmp = of->tmp;
     int bad = fflush(of->fp) != 0 || ferror(of->fp);
     int e = errno;
@@ -180,7 +215,9 @@ void shopstat_outfile_abort(shopstat_outfile *of)
 {
     if (!of)
         return;
-    if (!of->is_stdout) {
+    if (of->direct) {
+        fclose(of->fp);
+    } else if (!of->is_stdout) {
         fclose(of->fp);
         unlink(of->tmp);
         shopstat_outfile_untrack(of->slot);

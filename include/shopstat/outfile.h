@@ -15,9 +15,11 @@ extern "C" {
 typedef struct shopstat_outfile shopstat_outfile;
 
 /* Create a temporary file ".NAME.tmp-PID-N" next to path (O_EXCL, mode 0666 less the
- * umask; same folder so the final rename is atomic) and return a handle whose stream is shopstat_outfile_stream(). path "-" means
- * standard output: commit and abort then only flush / do nothing. On failure *out is
- * NULL and err says why (SHOPSTAT_EIO). The temporary path is registered so that
+ * umask; same folder so the final rename is atomic) and return a handle whose stream is
+ * shopstat_outfile_stream(). path "-" means standard output: commit and abort then only
+ * flush / do nothing. An existing path that is not a regular file (/dev/null, a FIFO) is
+ * opened and written in place: commit closes it, abort too (what was written stays). A
+ * folder is SHOPSTAT_EUSAGE. On failure *out is NULL and err says why (SHOPSTAT_EIO). The temporary path is registered so that
  * shopstat_outfile_cleanup_all() can remove it if the process is interrupted. */
 shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
                                       shopstat_error *err);
