@@ -139,6 +139,14 @@ has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
 has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
     "spend_6m=3 minus the rest" "+25 [+18, +31]"
 
+# --- a difference chart of one pair still says what was subtracted from what -----------------
+# (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --strata region --psu panel --var would_switch --segment heavy=spend_6m:3 --pair heavy:all \
+    --chart "$TMP/onepair.pdf" >/dev/null 2>&1 || fail "compare --pair heavy:all --chart failed"
+has "$TMP/onepair.pdf" "heavy minus all" "+18 ["
+boxes "$TMP/onepair.pdf"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560
