@@ -539,21 +539,22 @@ static shopstat_status table_columns(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-/* "sites that display a phone number (multiple answers allowed)": the chart footer says
- * "Base: " itself; markdown and the workbook get base_note with the prefix. */
+/* "Base: sites that display a phone number (multiple answers allowed)." for markdown and the
+ * workbook. The chart gets the base alone: its footer says "Base: " itself, and says that
+ * several answers are allowed on the question's line (from the data), so a second mention
+ * in the base would repeat it. */
 static void base_note(const report *r, rtable *rt)
 {
     const shopstat_spec_table *t = rt->t;
     const shopstat_spec_question *q = &r->in->questions[t->question];
     const char *multi = q->kind == SHOPSTAT_Q_SINGLE ? "" : " (multiple answers allowed)";
     if (t->base_label)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "%s%s", t->base_label, multi);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, answering%s", t->base_expr,
-                 multi);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, answering", t->base_expr);
     else
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question%s", multi);
-    snprintf(rt->base_note, sizeof rt->base_note, "Base: %s.", rt->chart_base);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
+    snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
 }
 
 static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
@@ -1009,6 +1010,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.label = shopstat_spec_label;
     so.label_ctx = (void *)r->spec;
     so.base_note = rt->chart_base;
+    /* the footer's only mention of it since the chart's base note leaves it out */
+    so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
     shopstat_status st =
         shopstat_chartset_build(rt->dest, rt->nlevels * rt->ncols, &so, &j->set, err);
     if (st)

@@ -163,23 +163,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
 
     plots_axis a = {0, 1, 0.2, 0, 0};
     if (o->zoom) {
-        double lo = 1, hi = 0;
-        for (size_t i = 0; i < nl * ns; i++) {
-            const shopstat_chart_cell *x = &d->cells[i];
-            if (isnan(x->value))
-                continue;
-            lo = fmin(lo, x->value);
-            hi = fmax(hi, x->value);
-            if (o->show_ci && !isnan(x->lo))
-                lo = fmin(lo, x->lo);
-            if (o->show_ci && !isnan(x->hi))
-                hi = fmax(hi, x->hi);
-        }
-        if (hi < lo)
-            lo = 0, hi = 1;
-        plots_axis_nice(lo, hi, 5, &a);
-        a.lo = fmax(a.lo, 0);
-        a.hi = fmin(a.hi, 1);
+        plots_zoom_axis(d->cells, nl * ns, o->show_ci, &a);
     } else if (nl * ns > 0) {
         a.step = 0.2;
     }

@@ -248,6 +248,28 @@ void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a)
         a->hi = a->lo + step;
 }
 
+void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, plots_axis *a)
+{
+    double lo = 1, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_chart_cell *x = &cells[i];
+        if (isnan(x->value))
+            continue;
+        lo = fmin(lo, x->value);
+        hi = fmax(hi, x->value);
+        if (show_ci && !isnan(x->lo))
+            lo = fmin(lo, x->lo);
+        if (show_ci && !isnan(x->hi))
+            hi = fmax(hi, x->hi);
+    }
+    if (hi < lo)
+        lo = 0, hi = 1;
+    a->x0 = a->x1 = 0;
+    plots_axis_nice(lo, hi, 5, a);
+    a->lo = fmax(a->lo, 0);
+    a->hi = fmin(a->hi, 1);
+}
+
 double plots_line_height(plots_ctx *c, double size)
 {
     plots_font f = plots_font_make(size, 0, PLOTS_INK);

@@ -118,6 +118,18 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     }
 
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
+    /* With one comparison there are no sub-row labels, so the axis title names it ("heavy
+     * minus all"): a difference whose direction is not stated cannot be read. */
+    double px0 = b.x + lw + cw + 14 * s, px1 = b.x + b.w - (pw + 4 * s) - (dw + 14 * s) - 10 * s;
+    plots_font fat = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_INK);
+    fat.halign = 0.5;
+    char axtitle[320] = "";
+    if (nc == 1 && d->compare_labels && d->compare_labels[0] && *d->compare_labels[0]) {
+        snprintf(axtitle, sizeof axtitle, "%s (percentage points)", d->compare_labels[0]);
+        double ath;
+        plots_text(cr, axtitle, 0, 0, px1 - px0, &fat, 0, NULL, &ath);
+        axh += ath + 4 * s;
+    }
     double hdr = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     double top = b.y + th + 14 * s + hdr, bottom = b.y + b.h - axh;
     double pitch = fmax(vh + 2 * s, 2.6 * r);
@@ -150,9 +162,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     }
     plots_axis a;
     plots_axis_nice(vlo, vhi, 6, &a);
-    double colp = pw + 4 * s, cold = dw + 14 * s;
-    a.x0 = b.x + lw + cw + 14 * s;
-    a.x1 = b.x + b.w - colp - cold - 10 * s;
+    a.x0 = px0;
+    a.x1 = px1;
 
     /* Column headers over the table part. */
     plots_font fh = plots_font_make(PLOTS_PT_AXIS * s, 1, PLOTS_GREY);
@@ -179,6 +190,10 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         fmt_pts(zero ? 0 : v, a.step * 100 < 1 ? 1 : 0, tk, sizeof tk);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
+    if (*axtitle)
+        plots_text(cr, axtitle, (a.x0 + a.x1) / 2,
+                   bottom + 4 * s + plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s, a.x1 - a.x0,
+                   &fat, 1, NULL, NULL);
 
     for (size_t row = 0; row < nl; row++) {
         size_t l = order[row];

@@ -35,6 +35,23 @@ static int any_sig(const shopstat_chart_data *d, const shopstat_chart_opts *o)
     return 0;
 }
 
+/* Whether a zoomed axis starts above 0%: small values can pull it down to 0, and then the
+ * bars' lengths are true and the footer must not warn about them. */
+static int zoom_above_zero(const plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    plots_axis a;
+    if (!c->o->zoom)
+        return 0;
+    if (c->o->type == SHOPSTAT_CHART_BARS)
+        plots_zoom_axis(d->cells, d->nlevels * d->nseries, c->o->show_ci, &a);
+    else if (c->o->type == SHOPSTAT_CHART_TREND)
+        plots_zoom_axis(d->trend, d->nlevels * d->nseries * d->nwaves, c->o->show_ci, &a);
+    else
+        return 0;
+    return a.lo > 0;
+}
+
 /* Footer text: what a reader needs to judge the chart without the report around it. */
 static void footer_text(const plots_ctx *c, char *buf, size_t n)
 {
@@ -93,7 +110,7 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
             d->neutral >= 0 ? "neutral answer" : "middle of the scale");
         break;
     }
-    if (o->zoom && (o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_TREND))
+    if (zoom_above_zero(c))
         ADD(" Zoomed axis: it does not start at 0%%.");
     if (c->low_used) {
         if (o->type == SHOPSTAT_CHART_TREND)

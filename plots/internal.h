@@ -83,6 +83,10 @@ typedef struct plots_axis {
 double plots_axis_map(const plots_axis *a, double v);
 /* Nice range and step covering [lo, hi] with about nticks ticks. */
 void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a);
+/* The axis of a zoomed proportion chart (--zoom): nice ticks around the n cells' values, and
+ * their CIs when show_ci, kept within 0-100%. One function for the bars, the trend lines and
+ * the footer, which says the axis does not start at 0% only when this one does not. */
+void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, plots_axis *a);
 
 /* Horizontal legend of swatches; returns the height used. n items with colours and texts,
  * wrapped into rows within width. draw = 0 only measures. */

@@ -202,13 +202,14 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         d->series = c->series;
         d->nseries = nser;
         d->cells = c->cells;
-        /* multi-response when a row can give several levels: proportions of one segment
-         * sum to more than 1 */
+        /* multi-response when the caller says so, or when a row can be seen to give several
+         * levels: proportions of one segment sum to more than 1 (a multi-response question
+         * whose answers are rare can sum to less, hence the caller's flag) */
         double sum = 0;
         for (size_t l = 0; l < nlev; l++)
             if (!isnan(c->cells[l * nser].value))
                 sum += c->cells[l * nser].value;
-        d->multi_response = sum > 1 + 1e-9;
+        d->multi_response = o->multi_response || sum > 1 + 1e-9;
         if (o->type == SHOPSTAT_CHART_TREND) {
             /* waves = the segments other than a leading 'all' (the pooled waves); one line
              * per level */

@@ -108,21 +108,8 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     }
 
     plots_axis ya = {0, 1, 0.2, 0, 0};
-    if (o->zoom) {
-        double lo = 1, hi = 0;
-        for (size_t i = 0; i < nline * nw; i++) {
-            const shopstat_chart_cell *x = &d->trend[i];
-            if (isnan(x->value))
-                continue;
-            lo = fmin(lo, o->show_ci && !isnan(x->lo) ? x->lo : x->value);
-            hi = fmax(hi, o->show_ci && !isnan(x->hi) ? x->hi : x->value);
-        }
-        if (hi < lo)
-            lo = 0, hi = 1;
-        plots_axis_nice(lo, hi, 5, &ya);
-        ya.lo = fmax(ya.lo, 0);
-        ya.hi = fmin(ya.hi, 1);
-    }
+    if (o->zoom)
+        plots_zoom_axis(d->trend, nline * nw, o->show_ci, &ya);
     /* The axis maps values to y, bottom to top. */
     ya.x0 = bottom;
     ya.x1 = top;

@@ -33,9 +33,10 @@ const char cmd_compare_help[] =
     "\n"
     "csv columns: variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,\n"
     "             ci_lower,ci_upper,df,t,p_value,p_adjusted\n"
-    "table view: columns = segments lettered A, B, ...; a letter after a percentage marks\n"
-    "a column it is significantly higher than (upper case at the first --alpha, lower\n"
-    "case at the second); effective base < 30 flagged '*', < 10 not tested.\n";
+    "table view: columns = every segment in tab's order ('all' first), then complements\n"
+    "(not A, for A:rest), lettered A, B, ... as in --chart-type bars; a letter after a\n"
+    "percentage marks a column it is significantly higher than (upper case at the first\n"
+    "--alpha, lower case at the second); effective base < 30 flagged '*', < 10 not tested.\n";
 
 static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
                        const shopstat_totals *t)
@@ -82,13 +83,19 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
-/* Market-research view: one block per question, columns = the segments of the pairs. */
-static void write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a)
+/* Market-research view: one block per question. The columns are lettered as the chart's
+ * series and report.md's columns are: every segment in tab's order ('all', then --segment
+ * and --by values as given), so "87.0% A" names the same segment in the table and in the
+ * chart drawn by the same command; a complement ("not heavy", A:rest) has no bars in the
+ * chart and comes after them. e holds the tab estimates of the segments no pair tests. */
+static void write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
+                        const shopstat_totals *t, const shopstat_estimate *e, size_t ne)
 {
-    /* columns: distinct segment labels in order of appearance */
     const char *col[52];
     size_t ncol = 0;
     char restlab[52][80];
+    for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < 52; s++)
+        col[ncol++] = shopstat_totals_segment(t, s);
     for (size_t i = 0; i < n && ncol < 52; i++) {
         const char *names[2] = {d[i].segment_a, d[i].segment_b};
         for (int s = 0; s < 2; s++) {
@@ -104,21 +111,6 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                 col[ncol++] = nm;
         }
     }
-    /* 'all' first when several columns are tested against it (COL:all): the reference
-     * column, as in tab, not wedged after the first value */
-    size_t against_all = 0;
-    for (size_t k = 0; k < ncol; k++)
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(d[i].segment_b, "all") == 0 && strcmp(d[i].segment_a, col[k]) == 0) {
-                against_all++;
-                break;
-            }
-    for (size_t k = 1; k < ncol && against_all > 1; k++)
-        if (strcmp(col[k], "all") == 0) {
-            memmove(col + 1, col, k * sizeof *col);
-            col[0] = "all";
-            break;
-        }
     int any_low = 0;
     size_t i = 0;
     while (i < n) {
@@ -152,6 +144,17 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                 letters[c][0] = '\0';
             }
             const char *lname = NULL;
+            for (size_t k = 0; k < ne; k++) {
+                if (e[k].q != q || e[k].l != l)
+                    continue;
+                size_t c = 0;
+                while (c < ncol && strcmp(col[c], e[k].segment) != 0)
+                    c++;
+                if (c < ncol && e[k].base_n) {
+                    est[c] = e[k].proportion;
+                    eff[c] = e[k].eff_base;
+                }
+            }
             for (size_t k = i; k < j; k++) {
                 if (d[k].l != l)
                     continue;
@@ -254,18 +257,17 @@ int cmd_compare(int argc, char **argv)
         shopstat_write_compare_csv(f, d, n, NULL, 1);
     else if (fmt == FMT_JSON)
         write_json(f, d, n, &a, t);
-    else
-        write_table(f, d, n, &a);
+    /* the estimates of every segment: the table view's columns and the chart's bars */
+    shopstat_estimate *e = NULL;
+    size_t ne = 0;
+    if ((fmt == FMT_TABLE || a.chart) && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
+        rc = cli_fail(&err);
+    else if (fmt == FMT_TABLE)
+        write_table(f, d, n, &a, t, e, ne);
     /* the charts before the table is committed: a chart that fails leaves no table */
-    if (a.chart) {
-        shopstat_estimate *e = NULL;
-        size_t ne = 0;
-        if (shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
-            rc = cli_fail(&err);
-        else
-            rc = cli_render_charts(&a, e, ne, d, n);
-        free(e);
-    }
+    if (!rc && a.chart)
+        rc = cli_render_charts(&a, e, ne, d, n);
+    free(e);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

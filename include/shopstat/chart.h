@@ -26,8 +26,9 @@ typedef enum shopstat_chart_type {
 } shopstat_chart_type;
 
 typedef enum shopstat_chart_sort {
-    SHOPSTAT_CHART_SORT_ALL = 0, /* levels by decreasing value of the 'all' series ("Other",
-                                    "None", "Don't know"-like levels stay last) */
+    SHOPSTAT_CHART_SORT_ALL = 0, /* levels by decreasing value of the 'all' series; difference
+                                    charts by decreasing difference (first comparison) instead
+                                    ("Other", "None", "Don't know"-like levels stay last) */
     SHOPSTAT_CHART_SORT_NONE     /* levels in the order given */
 } shopstat_chart_sort;
 
@@ -77,7 +78,7 @@ typedef struct shopstat_chart_level {
 /* One segment (bar colour, Likert row). */
 typedef struct shopstat_chart_series {
     const char *name;  /* short name, e.g. "all", "heavy"; the series named "all" (any case)
-                          drives sorting, else series 0 does */
+                          drives the sorting of bar charts, else series 0 does */
     const char *label; /* legend label, e.g. "Heavy buyers"; NULL = name */
     double base_n;     /* unweighted base (respondents); NAN = not shown */
     double eff_base;   /* effective base (n / deff); NAN = not shown */

@@ -27,6 +27,9 @@ typedef struct shopstat_chartset_opts {
     shopstat_label_fn label;    /* may be NULL */
     void *label_ctx;
     const char *base_note;      /* footer base description; NULL = a generic one */
+    int multi_response;         /* 1 = the caller knows the questions are multi-response;
+                                   0 (default) = guessed: a segment's proportions add to
+                                   more than 1 */
 } shopstat_chartset_opts;
 
 void shopstat_chartset_opts_init(shopstat_chartset_opts *o);

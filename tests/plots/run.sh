@@ -113,8 +113,9 @@ has stress.pdf "Joignabilité du service client" "Überweisungsbestätigung" "ul
     "Très gros acheteurs" "Autre (préciser)"
 before stress.pdf "Überweisungsbestätigung" "Ne sait pas"
 has segments_vs_all.pdf "Heavy minus all" "Public sector minus all" "p=0.620" "−5 [−22, +12]"
-has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30" \
-    "Zoomed axis"
+has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30"
+# zoomed, but the 2% points keep the axis at 0%: no "does not start at 0%" warning
+if grep -qF "Zoomed axis" "$TMP/flat.txt"; then fail "reach_waves.pdf: axis from 0% called zoomed"; else ok; fi
 has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
 if grep -q "…" "$TMP/flat.txt"; then fail "stress.pdf: ellipsis found (labels must wrap)"; else ok; fi
 
@@ -138,6 +139,27 @@ has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
     --chart "$TMP/byrest.pdf" >/dev/null 2>&1 || fail "compare --pair spend_6m:rest --chart failed"
 has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
     "spend_6m=3 minus the rest" "+25 [+18, +31]"
+
+# --- a difference chart of one pair still says what was subtracted from what -----------------
+# (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --strata region --psu panel --var would_switch --segment heavy=spend_6m:3 --pair heavy:all \
+    --chart "$TMP/onepair.pdf" >/dev/null 2>&1 || fail "compare --pair heavy:all --chart failed"
+has "$TMP/onepair.pdf" "heavy minus all" "+18 ["
+boxes "$TMP/onepair.pdf"
+
+# --- --zoom: the footer says the axis does not start at 0% only when it does not -------------
+# would_switch (69%, 31%, ...) zooms to an axis from 20%; svc_satisfaction's smallest answers
+# pull its zoomed axis down to 0%, where the sentence would be false.
+"$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --var would_switch --var svc_satisfaction --zoom --chart "$TMP/zoom2.pdf" >/dev/null 2>&1 ||
+    fail "tab --zoom --chart failed"
+for p in 1 2; do
+    words=$(pdftotext -f $p -l $p "$TMP/zoom2.pdf" - 2>/dev/null | tr -s ' \n' '\n\n')
+    says=0; echo "$words" | tr '\n' ' ' | grep -qF "does not start at 0%" && says=1
+    zero=0; echo "$words" | grep -qx "0%" && zero=1
+    if [ $says != $zero ]; then ok; else fail "zoom2.pdf page $p: axis from 0% = $zero, footer says it does not start at 0% = $says"; fi
+done
 
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf

@@ -60,6 +60,17 @@ for t in "Customer-service phone number displayed" "Phone number is premium-rate
          "Customer service reached within three calls" "Personal reply to an e-mail within one hour"; do
     check "teletech report.pdf lacks title '$t'" grep -qF "$t" "$T/tt.flat"
 done
+# a multi-response chart says "multiple answers allowed" once per page (its footer's question
+# line), not again in the base line; pages of single-choice questions do not say it
+pages=$(pdfinfo "$T/servicesoft-1999/report.pdf" | sed -n 's/^Pages: *//p')
+nmulti=0
+for p in $(seq 2 "${pages:-1}"); do
+    k=$(pdftotext -f "$p" -l "$p" "$T/servicesoft-1999/report.pdf" - | tr '\n' ' ' | tr -s ' ' |
+        grep -oi "multiple answers allowed" | wc -l)
+    check "servicesoft report.pdf page $p says 'multiple answers allowed' $k times" test "$k" -le 1
+    [ "$k" = 1 ] && nmulti=$((nmulti + 1))
+done
+check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
 # the difference chart of a table whose levels are shown in the spec's order (Yes before
 # No coded 0): both levels carry their own difference, not a blank 0 [0, 0]
 check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"

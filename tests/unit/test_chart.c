@@ -209,6 +209,41 @@ static void test_level_order(void **state)
     assert_int_equal(order[3], 0);
 }
 
+/* A difference chart sorts by its first comparison's difference, largest first, not by the
+ * 'all' series its data may also carry (that would order E-mail, Phone, Web here). */
+static void test_level_order_diff(void **state)
+{
+    (void)state;
+    shopstat_chart_data d = make_data();
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_DIFF;
+    /* heavy minus all: Phone +.10, Other -.70, E-mail -.10, Web +.20; the second comparison
+     * runs the other way and must not matter */
+    static const char *const labels[] = {"heavy minus all", "heavy minus the rest"};
+    const double first[4] = {0.10, -0.70, -0.10, 0.20};
+    shopstat_chart_diff df[8];
+    for (size_t l = 0; l < 4; l++) {
+        shopstat_chart_diff a = {first[l], first[l] - 0.05, first[l] + 0.05, 0.01, 1};
+        shopstat_chart_diff b = {-first[l], -first[l] - 0.05, -first[l] + 0.05, 0.01, 1};
+        df[l * 2] = a;
+        df[l * 2 + 1] = b;
+    }
+    d.compare_labels = labels;
+    d.ncompare = 2;
+    d.diffs = df;
+    size_t order[4];
+    plots_level_order(&d, &o, order);
+    assert_int_equal(order[0], 3); /* Web +20 */
+    assert_int_equal(order[1], 0); /* Phone +10 */
+    assert_int_equal(order[2], 2); /* E-mail -10 */
+    assert_int_equal(order[3], 1); /* Other: residual, last */
+    o.sort = SHOPSTAT_CHART_SORT_NONE;
+    plots_level_order(&d, &o, order);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(order[i], i);
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -435,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_page_path),
         cmocka_unit_test(test_residual_labels),
         cmocka_unit_test(test_level_order),
+        cmocka_unit_test(test_level_order_diff),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
