@@ -3,6 +3,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,97 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
     return SHOPSTAT_OK;
 }
 
+/* The values of --by column `by` other than the one of segment skip, with positive weight
+ * among the rows answering q: "1,2" for the --base hint of an empty level. Empty if they
+ * do not fit. */
+static void other_values(const shopstat_totals *t, size_t q, const char *by, const size_t *cols,
+                         size_t nc, size_t skip, char *buf, size_t n)
+{
+    size_t len = 0, pre = strlen(by) + 1;
+    buf[0] = '\0';
+    for (size_t j = 0; j < nc; j++) {
+        const char *name = t->seg[cols[j]].name;
+        if (j == skip || strlen(name) < pre ||
+            !(totals_cell_weight(t, totals_cell(t, cols[j], q, SIZE_MAX)) > 0))
+            continue;
+        int w = snprintf(buf + len, n - len, "%s%s", len ? "," : "", name + pre);
+        if (w < 0 || (size_t)w >= n - len) {
+            buf[0] = '\0';
+            return;
+        }
+        len += (size_t)w;
+    }
+}
+
+/* A level of either margin without weight leaves a zero row or column in the table: the
+ * Pearson X^2 and the design effects are then undefined (R's svychisq gives NaN, or, when
+ * the --by column is not a factor, a statistic that mixes the table without the level
+ * with the degrees of freedom of the table with it: tests/oracle/NOTES.md). Name the
+ * level and say how to leave it out instead of computing either. */
+static shopstat_status chisq_check_margins(const shopstat_totals *t, size_t q, const char *by,
+                                           const size_t *cols, size_t nc, shopstat_error *err)
+{
+    const rt_question *rq = &t->q[q];
+    const char *qn = rq->pq->name;
+    char hint[400];
+    for (size_t j = 0; j < nc; j++) {
+        long c = totals_cell(t, cols[j], q, SIZE_MAX);
+        if (totals_cell_weight(t, c) > 0)
+            continue;
+        size_t n = c >= 0 ? t->cell[c].n : 0;
+        other_values(t, q, by, cols, nc, j, hint, sizeof hint);
+        char why[200];
+        if (n)
+            snprintf(why, sizeof why, ": its %zu row%s answering '%s' %s weight 0", n,
+                     n == 1 ? "" : "s", qn, n == 1 ? "has" : "all have");
+        else
+            snprintf(why, sizeof why, " has no row that answers '%s'", qn);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                  "chisq %s by %s: level %s (column %zu of the table)%s, so the "
+                                  "table has an empty column and the test is undefined; leave "
+                                  "the level out with --base %s:%s",
+                                  qn, by, t->seg[cols[j]].name, j + 1, why, by,
+                                  hint[0] ? hint : "V1,V2,... (the other values)");
+    }
+    for (size_t i = 0; i < rq->levels.n; i++) {
+        double w = 0;
+        size_t n = 0;
+        for (size_t j = 0; j < nc; j++) {
+            long c = totals_cell(t, cols[j], q, rq->order[i]);
+            w += totals_cell_weight(t, c);
+            n += c >= 0 ? t->cell[c].n : 0;
+        }
+        if (w > 0)
+            continue;
+        size_t len = 0;
+        hint[0] = '\0';
+        for (size_t k = 0; k < rq->levels.n; k++) {
+            if (k == i)
+                continue;
+            int m = snprintf(hint + len, sizeof hint - len, "%s%s", len ? "," : "",
+                             strmap_key(&rq->levels, rq->order[k]));
+            if (m < 0 || (size_t)m >= sizeof hint - len) {
+                snprintf(hint, sizeof hint, "V1,V2,... (the other values)");
+                break;
+            }
+            len += (size_t)m;
+        }
+        const char *lv = strmap_key(&rq->levels, rq->order[i]);
+        char why[200];
+        if (n)
+            snprintf(why, sizeof why, ": its %zu row%s with a level of --by %s %s weight 0", n,
+                     n == 1 ? "" : "s", by, n == 1 ? "has" : "all have");
+        else
+            snprintf(why, sizeof why, " occurs only in rows where %s is missing", by);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                  "chisq %s by %s: level %s=%s (row %zu of the table)%s, so the "
+                                  "table has an empty row and the test is undefined; leave the "
+                                  "level out with --base %s:%s",
+                                  qn, by, qn, lv, i + 1, why, qn, hint);
+    }
+    return SHOPSTAT_OK;
+}
+
 shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *by,
                                shopstat_chisq_result *out, shopstat_error *err)
 {
@@ -196,12 +288,16 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
                                   "'%s' (has %zu)",
                                   rq->pq->name, nr, by, nc);
     }
+    shopstat_status st = chisq_check_margins(t, q, by, cols, nc, err);
+    if (st) {
+        free(cols);
+        return st;
+    }
     double *mean = calloc(K, sizeof *mean);
     double *V = calloc(K * K, sizeof *V);
     lin_term *terms = calloc(K * (nc + 1), sizeof *terms);
     const lin_term **tp = calloc(K, sizeof *tp);
     size_t *nt = calloc(K, sizeof *nt);
-    shopstat_status st = SHOPSTAT_OK;
     if (!mean || !V || !terms || !tp || !nt) {
         st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;

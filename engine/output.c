@@ -333,8 +333,16 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
         fputs("+ proportion is 0 or 1: Clopper-Pearson interval with n = effective base.\n", f);
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);
+    shopstat_write_rows_line(f, ctx);
+}
+
+void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx)
+{
     fprintf(f, "Rows: %zu read, %zu used, %zu excluded", ctx->rows_read, ctx->rows_used,
             ctx->rows_excluded);
+    /* --skip-rows is the only reason a row read is not used (a bad value is an error) */
+    if (ctx->rows_excluded)
+        fputs(" (skipped by --skip-rows)", f);
     if (ctx->base)
         fprintf(f, "; %zu of the used rows are outside --base %s", ctx->rows_outside_base,
                 ctx->base);

@@ -42,6 +42,8 @@ typedef struct rtable {
     char **pair_b;               /* plan name of each pair's b ("rest" or a hidden segment) */
     char *within;                /* with a base: the plan segment of the base's rows, for
                                     by: segments against rest or all */
+    char *base_rows;             /* plan segment of the table's base ('all' without one): its
+                                    base_n is the table's rows in base for run.json */
     shopstat_difference *diffs;  /* engine order (comparisons.csv) */
     shopstat_difference *ddiffs; /* level indices in display order */
     size_t ndiffs;
@@ -317,6 +319,22 @@ static shopstat_status add_table_segments(report *r, rtable *rt, int *used, shop
             return nomem(err);
         st = add_conj(r, rt->internal[k], g, rt, NULL, err);
     }
+    if (st)
+        return st;
+    /* the base's rows, whether or not the table shows 'all': the table's own 'all' column,
+     * else a hidden segment of the base (run.json's per-table rows, and 'within' for a by:
+     * segment against rest or all) */
+    size_t k = 0;
+    while (k < t->nsegments && t->segments[k] != 0)
+        k++;
+    if (!t->nbase)
+        rt->base_rows = strdup("all");
+    else if (k < t->nsegments)
+        rt->base_rows = strdup(rt->internal[k]);
+    else if ((rt->base_rows = xasprintf("all@%s", t->name)))
+        st = add_conj(r, rt->base_rows, 0, rt, NULL, err);
+    if (!rt->base_rows)
+        return nomem(err);
     return st;
 }
 
@@ -361,17 +379,8 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
         if (r->in->segments[pr->a].by) {
             /* value by value against rest or all: all is the base's rows with a base
              * (the table's own 'all' column, or a hidden segment of the base) */
-            if (t->nbase && !rt->within) {
-                size_t k = 0;
-                while (k < t->nsegments && t->segments[k] != 0)
-                    k++;
-                rt->within = k < t->nsegments ? strdup(rt->internal[k])
-                                              : xasprintf("all@%s", t->name);
-                if (!rt->within)
-                    return nomem(err);
-                if (k == t->nsegments && (st = add_conj(r, rt->within, 0, rt, NULL, err)))
-                    return st;
-            }
+            if (t->nbase && !rt->within && !(rt->within = strdup(rt->base_rows)))
+                return nomem(err);
             if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST ? "rest" : "all")))
                 return nomem(err);
             if ((st = shopstat_plan_add_pair_within(r->plan, a, rt->pair_b[p], rt->within,
@@ -903,6 +912,19 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     return close_out(f, path, err);
 }
 
+/* Rows of the table's base that answered its question (base_n of the base's rows segment,
+ * the same for every level); 0 when nobody answered. */
+static size_t table_rows_in_base(const report *r, const rtable *rt)
+{
+    size_t q = r->qmap[rt->t->question], s;
+    if (!rt->nlevels || shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
+        return 0;
+    size_t i = r->qstart[q] + s;
+    if (i >= r->ne || r->e[i].q != q || r->e[i].l != 0 || r->e[i].s != s)
+        return 0;
+    return r->e[i].base_n;
+}
+
 static shopstat_status write_run_json(report *r, shopstat_error *err)
 {
     char path[4200];
@@ -969,15 +991,14 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
             fprintf(f, ": %zu", rt->nlevels ? rt->est[c].base_n : (size_t)0);
         }
         fputc('}', f);
-        /* the rows of the whole sample the table leaves out, and why */
-        for (size_t c = 0; c < rt->ncols && rt->nlevels; c++) {
-            if (strcmp(rt->colnames[c], "all") != 0)
-                continue;
-            size_t in_base = rt->est[c].base_n;
-            fprintf(f, ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu}", a.used,
-                    in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
-                    a.used - in_base);
-        }
+        /* the rows of the whole sample the table leaves out, and why: every table, 'all'
+         * shown or not (the keys before "read" are the first version's, kept in order) */
+        size_t in_base = table_rows_in_base(r, rt);
+        fprintf(f,
+                ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu, \"read\": %zu, "
+                "\"excluded\": %zu, \"excluded_by_reason\": {\"skip_rows\": %zu}}",
+                a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
+                a.used - in_base, a.read, a.read - a.used, a.excluded_skipped);
         fprintf(f, ", \"comparisons\": %zu}", rt->ndiffs);
     }
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);
@@ -1338,6 +1359,7 @@ static void report_free(report *r)
         free(rt->diffs);
         free(rt->ddiffs);
         free(rt->within);
+        free(rt->base_rows);
     }
     free(r->tabs);
     for (size_t i = 0; i < r->nwarnings; i++)

@@ -27,7 +27,9 @@ const char cmd_chisq_help[] =
     "  --format csv|json|table (default: table on a terminal, csv otherwise)  -o FILE\n"
     "  --threads N  threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
     "\n"
-    "csv columns: variable,by,statistic,ndf,ddf,p_value\n";
+    "csv columns: variable,by,statistic,ndf,ddf,p_value\n"
+    "json: those fields under \"results\", the rows read, used and excluded under \"rows\";\n"
+    "table: one line per question, then the rows read, used and excluded.\n";
 
 static void write_csv(FILE *f, const shopstat_chisq_result *res, size_t nq)
 {
@@ -46,11 +48,19 @@ static void write_csv(FILE *f, const shopstat_chisq_result *res, size_t nq)
 
 /* {"test": ..., "results": [{"variable", "by", "statistic", "ndf", "ddf", "p_value"}]};
  * a statistic that cannot be computed is null. */
-static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq)
+static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq,
+                       const shopstat_tab_context *ctx)
 {
-    fputs("{\"test\": \"Rao-Scott second-order corrected F (svychisq, statistic = \\\"F\\\")\",\n"
-          " \"results\": [",
+    fputs("{\"test\": \"Rao-Scott second-order corrected F (svychisq, statistic = \\\"F\\\")\",\n",
           f);
+    /* row accounting as in compare's JSON: read = used + excluded (--skip-rows) */
+    fprintf(f, " \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
+            ctx->rows_used, ctx->rows_excluded);
+    if (ctx->base) {
+        fprintf(f, ", \"outside_base\": %zu, \"base\": ", ctx->rows_outside_base);
+        shopstat_json_string(f, ctx->base);
+    }
+    fputs("},\n \"results\": [", f);
     for (size_t q = 0; q < nq; q++) {
         fputs(q ? ",\n  {\"variable\": " : "\n  {\"variable\": ", f);
         shopstat_json_string(f, res[q].variable);
@@ -69,7 +79,8 @@ static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq)
 
 /* One line per question: "would_switch by spend_6m  F = 18.23 on 1.98 and 1654.81 df,
  * p < 0.001". */
-static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq)
+static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq,
+                        const shopstat_tab_context *ctx)
 {
     int w = 0;
     for (size_t q = 0; q < nq; q++) {
@@ -89,7 +100,7 @@ static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq)
                 res[q].ndf, res[q].ddf, p);
     }
     fputs("Rao-Scott second-order corrected F test of independence under the survey design.\n",
-          f);
+          f);    shopstat_write_rows_line(f, ctx);
 }
 
 int cmd_chisq(int argc, char **argv)
@@ -135,10 +146,12 @@ int cmd_chisq(int argc, char **argv)
     if (fmt == FMT_AUTO)
         fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;
     FILE *f = shopstat_outfile_stream(of);
+    shopstat_tab_context ctx;
+    survey_args_context(&a, t, &ctx);
     if (fmt == FMT_JSON)
-        write_json(f, res, nq);
+        write_json(f, res, nq, &ctx);
     else if (fmt == FMT_TABLE)
-        write_table(f, res, nq);
+        write_table(f, res, nq, &ctx);
     else
         write_csv(f, res, nq);
     if (shopstat_outfile_commit(of, &err))

@@ -36,7 +36,8 @@ const char cmd_compare_help[] =
     "table view: columns = every segment in tab's order ('all' first), then complements\n"
     "(not A, for A:rest), lettered A, B, ... as in --chart-type bars; a letter after a\n"
     "percentage marks a column it is significantly higher than (upper case at the first\n"
-    "--alpha, lower case at the second); effective base < 30 flagged '*', < 10 not tested.\n";
+    "--alpha, lower case at the second); effective base < 30 flagged '*', < 10 not tested;\n"
+    "a base row per question; last line the rows read, used and excluded (JSON: \"rows\").\n";
 
 static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
                        const shopstat_totals *t)
@@ -126,12 +127,51 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
         for (size_t k = i; k < j; k++)
             if (strlen(d[k].level) > w0)
                 w0 = strlen(d[k].level);
+        if (w0 < 4)
+            w0 = 4; /* "base" */
+        /* the base row, as tab's: rows of the column that answered, and their Kish
+         * effective size (the same for every level: it depends on the base alone) */
+        char base[52][48];
+        int cw[52];
+        for (size_t c = 0; c < ncol; c++) {
+            snprintf(base[c], sizeof base[c], "-");
+            cw[c] = 14;
+        }
+        for (size_t k = 0; k < ne; k++) { /* (the segments no pair tests) */
+            if (e[k].q != q)
+                continue;
+            size_t c = 0;
+            while (c < ncol && strcmp(col[c], e[k].segment) != 0)
+                c++;
+            if (c < ncol)
+                snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", e[k].base_n,
+                         e[k].base_n ? e[k].eff_base : 0);
+        }
+        for (size_t k = i; k < j; k++) {
+            char rl[80];
+            snprintf(rl, sizeof rl, "not %s", d[k].segment_a);
+            const char *nb = strcmp(d[k].segment_b, "rest") == 0 ? rl : d[k].segment_b;
+            const char *nm[2] = {d[k].segment_a, nb};
+            const size_t bn[2] = {d[k].base_n_a, d[k].base_n_b};
+            const double eb[2] = {d[k].eff_base_a, d[k].eff_base_b};
+            for (int s = 0; s < 2; s++) {
+                size_t c = 0;
+                while (c < ncol && strcmp(col[c], nm[s]) != 0)
+                    c++;
+                if (c < ncol)
+                    snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", bn[s],
+                             bn[s] ? eb[s] : 0);
+            }
+        }
+        for (size_t c = 0; c < ncol; c++)
+            if ((int)strlen(base[c]) > cw[c])
+                cw[c] = (int)strlen(base[c]);
         fprintf(f, "%-*s", (int)w0, d[i].variable);
         for (size_t c = 0; c < ncol; c++)
-            fprintf(f, "  %14.14s", col[c]);
+            fprintf(f, "  %*.*s", cw[c], cw[c], col[c]);
         fprintf(f, "\n%-*s", (int)w0, "");
         for (size_t c = 0; c < ncol; c++)
-            fprintf(f, "  %14s", (char[4]){'(', (char)('A' + c), ')', 0});
+            fprintf(f, "  %*s", cw[c], (char[4]){'(', (char)('A' + c), ')', 0});
         fputc('\n', f);
         for (size_t l = 0; l < nlev; l++) {
             char cell[52][96];
@@ -198,11 +238,14 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
                     snprintf(cell[c], sizeof cell[c], "%.1f%%%s%s%.50s", 100 * est[c],
                              eff[c] < 30 ? "*" : "", letters[c][0] ? " " : "", letters[c]);
                 any_low |= !isnan(est[c]) && eff[c] < 30;
-                fprintf(f, "  %14s", cell[c]);
+                fprintf(f, "  %*s", cw[c], cell[c]);
             }
             fputc('\n', f);
         }
-        fputc('\n', f);
+        fprintf(f, "%-*s", (int)w0, "base");
+        for (size_t c = 0; c < ncol; c++)
+            fprintf(f, "  %*s", cw[c], base[c]);
+        fputs("\n\n", f);
         i = j;
     }
     fprintf(f,
@@ -212,6 +255,13 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
             a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust));
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
+    shopstat_tab_context ctx;
+    survey_args_context(a, t, &ctx);
+    if (ctx.base)
+        fprintf(f, "Base: rows of the column meeting %s that answered.\n", ctx.base);
+    else
+        fputs("Base: rows of the column that answered.\n", f);
+    shopstat_write_rows_line(f, &ctx);
 }
 
 int cmd_compare(int argc, char **argv)

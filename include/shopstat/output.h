@@ -64,6 +64,11 @@ void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
 void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                               const shopstat_tab_context *ctx);
 
+/* The row accounting line of the text views: "Rows: R read, U used, E excluded (skipped
+ * by --skip-rows); K of the used rows are outside --base B." and a newline; the reason and
+ * the base part only when there is something to say. Reads ctx's rows_* and base. */
+void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -291,7 +291,7 @@ if expect_ok acct_tab tab acct.csv --skip-rows 1 --var q --lonely-psu certainty 
     check acct_tab_base "$(grep -c '"base_n": 9' out)" 2
 fi
 if expect_ok acct_tab_table tab acct.csv --skip-rows 1 --var q --format table; then
-    check acct_tab_table_line "$(grep '^Rows:' out)" "Rows: 10 read, 9 used, 1 excluded."
+    check acct_tab_table_line "$(grep '^Rows:' out)" "Rows: 10 read, 9 used, 1 excluded (skipped by --skip-rows)."
 fi
 if expect_ok acct_compare compare acct.csv --skip-rows 1 --var q --by g --pair g=1:g=2 --format json; then
     check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'

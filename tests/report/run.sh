@@ -103,7 +103,15 @@ check "e-mail shown 2010 = 85%"        published "$TC" email_shown 1 y2010 0.85
 check "reply within 1 hour 2011 = 37%" published "$TC" reply_1h 1 y2011 0.37
 check "reply within 1 hour 2010 = 21%" published "$TC" reply_1h 1 y2010 0.21
 # comparisons: heavy vs all and 2011 vs 2010 are there
-check "run.json: 9 buyers did not answer would_switch" grep -q '"name": "switch".*"rows": {"used": 836, "in_base": 827, "no_answer": 9}' "$T/servicesoft-1999/run.json"
+check "run.json: 9 buyers did not answer would_switch" grep -q '"name": "switch".*"rows": {"used": 836, "in_base": 827, "no_answer": 9, "read": 836, "excluded": 0,' "$T/servicesoft-1999/run.json"
+# every table states its rows read/used/excluded, 'all' among its segments or not (teletech's
+# tables 1-6 show only the waves; 2, 3, 5, 6 have a base)
+TJ="$T/teletech-open-to-dialog-2011/run.json"
+check "run.json: every teletech table has its rows" test "$(grep -c '"name": .*"rows": {"used": 974, "in_base": [0-9]*, "[a-z_]*": [0-9]*, "read": 974, "excluded": 0' "$TJ")" = 7
+check "run.json: phone_premium (base phone_shown == 1, no 'all') 614 rows in base" grep -q \
+    '"name": "phone_premium".*"rows": {"used": 974, "in_base": 614, "outside_base_or_no_answer": 360, "read": 974, "excluded": 0, "excluded_by_reason": {"skip_rows": 0}}' "$TJ"
+check "run.json: reply_1h (base email_shown == 1) 783 rows in base" grep -q \
+    '"name": "reply_1h".*"in_base": 783, "outside_base_or_no_answer": 191,' "$TJ"
 check "heavy:all comparison" grep -q '^switch,switch,1,heavy,all,' "$T/servicesoft-1999/comparisons.csv"
 check "2011:2010 comparison" grep -q '^phone_reached,phone_reached,1,y2011,y2010,' \
     "$T/teletech-open-to-dialog-2011/comparisons.csv"
