@@ -265,24 +265,37 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     if (q >= t->nq || t->q[q].pq->kind != SHOPSTAT_Q_SINGLE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "chisq needs a single-choice question (--var)");
-    /* the --by segments of column `by`, in display order */
-    size_t nc = 0;
+    /* The table: the levels and --by values that rows of the base hold, in display order.
+     * Levels and --by values are those of the whole file (methods.md); under --base the
+     * ones seen only outside it are left out, as R's svychisq on subset() sees only the
+     * base's values (a level of the base without weight still stops the test below). A
+     * level is in the base when its cell of segment 0 ('all', every base row) exists. */
+    const rt_question *rq = &t->q[q];
+    size_t nc = 0, nr = 0;
     size_t *cols = malloc((t->nseg_visible ? t->nseg_visible : 1) * sizeof *cols);
-    if (!cols)
+    size_t *rows = malloc((rq->levels.n ? rq->levels.n : 1) * sizeof *rows);
+    if (!cols || !rows) {
+        free(cols);
+        free(rows);
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t s = 0; s < t->nseg_visible; s++) {
         const rt_segment *rs = &t->seg[t->seg_order[s]];
-        if (rs->kind == SEG_BY && strcmp(t->plan->segments[rs->plan_index].name, by) == 0)
+        if (rs->kind == SEG_BY && rs->in_base &&
+            strcmp(t->plan->segments[rs->plan_index].name, by) == 0)
             cols[nc++] = t->seg_order[s];
     }
-    const rt_question *rq = &t->q[q];
-    size_t nr = rq->levels.n, K = nr * nc;
+    for (size_t i = 0; i < rq->levels.n; i++)
+        if (totals_cell(t, 0, q, rq->order[i]) >= 0)
+            rows[nr++] = rq->order[i];
+    size_t K = nr * nc;
     out->variable = rq->pq->name;
     out->by = by;
     out->nr = nr;
     out->nc = nc;
     if (nr < 2 || nc < 2) {
         free(cols);
+        free(rows);
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
                                   "chisq needs at least two levels of '%s' (has %zu) and of "
                                   "'%s' (has %zu)",
@@ -316,7 +329,7 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     for (size_t j = 0; j < nc; j++)
         for (size_t i = 0; i < nr; i++) {
             size_t k = i + nr * j;
-            long c = totals_cell(t, cols[j], q, rq->order[i]);
+            long c = totals_cell(t, cols[j], q, rows[i]);
             mean[k] = totals_cell_weight(t, c) / WN;
             lin_term *tk = terms + k * (nc + 1);
             tk[0] = (lin_term){c, 1 / WN};
@@ -361,6 +374,7 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     out->pearson = rs.pearson;
 out:
     free(cols);
+    free(rows);
     free(mean);
     free(V);
     free(terms);

@@ -1696,12 +1696,22 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
 {
     shopstat_totals *t = rc->t;
     shopstat_status st;
-    /* --base: a row outside it is in no segment (but in the design) */
+    /* --base: a row outside it is in no segment (but in the design). Its --by values and
+     * answers are still read: levels and --by values are those of the whole file, as R's
+     * factors over the whole file on a subset() design (methods.md). This runs once per
+     * pattern, never for a row whose pattern is known. */
     int in = conds_hold(rc, t->plan->base, t->basecols, rc->basecond, t->plan->nbase, row);
     if (in < 0)
         return nomem(err);
     *outside = !in;
     if (*outside) {
+        for (size_t b = 0; b < t->nby; b++) {
+            int32_t sg;
+            if ((st = by_segment(rc, b, row, &sg, err)))
+                return st;
+        }
+        if ((st = read_answers(rc, row, err)))
+            return st;
         *out = rc->bcell;
         *ncells = *nbases = 0;
         return SHOPSTAT_OK;
@@ -1720,8 +1730,10 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
         int32_t sg = -1;
         if ((st = by_segment(rc, b, row, &sg, err)))
             return st;
-        if (sg >= 0)
+        if (sg >= 0) {
             t->active[na++] = (size_t)sg;
+            t->seg[sg].in_base = 1;
+        }
         if ((long)b == t->derive_by)
             dsg = sg;
     }
@@ -2954,6 +2966,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         m->segs[s] = gb->segs[gv];
     }
     m->seg_done = w->nseg;
+    for (size_t s = 0; s < w->nseg; s++)
+        g->seg[m->segs[s]].in_base |= w->seg[s].in_base;
     /* levels */
     if (!m->levels) {
         m->nq = w->nq;

@@ -105,6 +105,13 @@ sh$flag[c(z0, sample(others[sh$wt[others] > 0], 70))] <- "x"
 shopper <- sh[, c("id", "region", "panel", "wave", "wstratum", "wt", "spend", "would_switch",
                   "pref_email", "pref_form", "pref_phone", "problems", "flag")]
 write_data(shopper, "shopper")
+# shopper_channel: the shopper design with a question, `channel`, whose level "kiosk" occurs
+# only in region W (a base region:N,S,E leaves it out, as it leaves out --by wstratum's
+# 2011-W). No random draws: the files made after this one are unchanged.
+chan <- shopper[, c("id", "region", "panel", "wave", "wstratum", "wt", "would_switch")]
+chan$channel <- ifelse(chan$region == "W", ifelse(chan$id %% 2 == 1, "kiosk", "web"),
+                       ifelse((chan$id * 7) %% 5 < 2, "app", "web"))
+write_data(chan, "shopper_channel")
 
 ## Re-read every file: the computations below use exactly what the CSV holds.
 read_back <- function(name) {
@@ -115,7 +122,7 @@ read_back <- function(name) {
 }
 D <- list(apistrat = read_back("apistrat"), apiclus1 = read_back("apiclus1"),
           apiclus2 = read_back("apiclus2"), nhanes = read_back("nhanes"),
-          shopper = read_back("shopper"))
+          shopper = read_back("shopper"), shopper_channel = read_back("shopper_channel"))
 
 ## ---------------------------------------------------------------- building blocks
 is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
@@ -319,8 +326,16 @@ ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin
                  beta = "beta", likelihood = "likelihood")
 
 # ci_flag: the spelling used on the command line (aliases: mean = wald, exact = beta, ...).
+# outside = TRUE allows the two rows a --base makes where a level or a --by value occurs only
+# outside it (levels and --by values are those of the whole file, methods.md):
+# - a segment with no base row: R's svyby(..., drop.empty.groups = FALSE) on the subset
+#   reports NA (checked); the row is base_n 0, base_weight 0, count 0, the rest empty.
+# - a level no base row holds: R's svymean gives p = 0, SE 0 (and deff NaN, df as usual), but
+#   svyciprop fails there (NOTES.md), so the interval is methods.md's documented p = 0 rule,
+#   Clopper-Pearson with n = eff_base: [0, qbeta(1 - alpha/2, 1, n)].
+# Any other p = 0 or 1 still stops the script.
 run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95,
-                    tol = NULL, ci_flag = ci, base = NULL) {
+                    tol = NULL, ci_flag = ci, base = NULL, outside = FALSE) {
     dat <- D[[dataset]]
     inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
@@ -332,10 +347,34 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
             d <- s$rows & q$answered & inbase
             y <- q$y(l); y[is.na(y)] <- 0
             des$variables$yy <- y
+            if (outside && !any(d)) {
+                seg_col <- sub("=.*", "", s$name)
+                des$variables$seg_ <- factor(dat$txt[[seg_col]])  # the whole file's values
+                by_r <- svyby(~yy, ~seg_, des[inbase & q$answered, ], svymean,
+                              drop.empty.groups = FALSE)
+                stopifnot(is.na(coef(by_r)[[sub("^[^=]*=", "", s$name)]]))
+                out[[length(out) + 1]] <- data.frame(
+                    variable = q$name, level = l, segment = s$name, base_n = "0",
+                    base_weight = "0", count = "0", proportion = "", se = "", ci_lower = "",
+                    ci_upper = "", df = "", deff = "", eff_base = "", stringsAsFactors = FALSE)
+                next
+            }
             sub <- des[d, ]
             m <- svymean(~yy, sub, deff = "replace")
             p <- coef(m)[[1]]; se <- SE(m)[[1]]
             dfree <- degf(sub)
+            W <- sum(w * d)
+            if (outside && !any(y[inbase & q$answered] == 1)) {
+                stopifnot(p == 0, se == 0, is.na(deff(m)[[1]]))
+                eb <- W^2 / sum(w^2 * d)
+                out[[length(out) + 1]] <- data.frame(
+                    variable = q$name, level = l, segment = s$name,
+                    base_n = fmt_int(sum(d)), base_weight = fmt_num(W), count = "0",
+                    proportion = fmt_num(p), se = fmt_num(se), ci_lower = fmt_num(0),
+                    ci_upper = fmt_num(qbeta(1 - (1 - level) / 2, 1, eb)), df = fmt_int(dfree),
+                    deff = "", eff_base = fmt_num(eb), stringsAsFactors = FALSE)
+                next
+            }
             if (!(p > 0 && p < 1)) stop(case, ": p = ", p, " for ", q$name, "/", l, "/", s$name)
             if (dfree <= 0) stop(case, ": df <= 0 for ", q$name, "/", s$name)
             cp <- svyciprop(~yy, sub, method = ci_method_r[[ci]], level = level)
@@ -350,7 +389,6 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
             if (ci == "likelihood")
                 xl <- max(xl, abs(exact_likelihood(sub, level) - lim) / lim)
             # Cross-checks against methods.md's formulas (independent code).
-            W <- sum(w * d)
             xf <- max(xf, abs(ci_methods(ci, p, se, dfree, sum(d), level) - lim) / lim, na.rm = TRUE)
             pos <- d & w > 0
             s2 <- sum(pos) / (sum(pos) - 1) * sum(w * d * (y - p)^2) / W
@@ -418,11 +456,14 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
                 t <- diff / se
                 pa <- est[["ya"]] / est[["na"]]; pb <- est[["yb"]] / est[["nb"]]
                 z <- w * (a * (y - pa) / sum(w * a) - b * (y - pb) / sum(w * b))
-                xc <- max(xc, abs(sqrt(v_methods(z, dat, spec)) - se) / se)
-                # The classic error: the two segments treated as independent samples.
-                va <- v_methods(w * a * (y - pa) / sum(w * a), dat, spec)
-                vb <- v_methods(w * b * (y - pb) / sum(w * b), dat, spec)
-                naive <- c(naive, sqrt(va + vb) / se)
+                # (no checks where the SE is 0 or NaN: a level or a segment the base lacks)
+                if (is.finite(se) && se > 0) {
+                    xc <- max(xc, abs(sqrt(v_methods(z, dat, spec)) - se) / se)
+                    # The classic error: the two segments treated as independent samples.
+                    va <- v_methods(w * a * (y - pa) / sum(w * a), dat, spec)
+                    vb <- v_methods(w * b * (y - pb) / sum(w * b), dat, spec)
+                    naive <- c(naive, sqrt(va + vb) / se)
+                }
                 fam[[length(fam) + 1]] <- data.frame(
                     variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
                     estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
@@ -632,6 +673,21 @@ run_chisq("nhanes_chisq_base", "nhanes", S_nh, "HI_CHOL", "race", base = b_eq(NH
 run_compare("apistrat_cmp_base_element", "apistrat", S_strat, list(q_var(A, "awards")),
             seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), c("big:all", "big:rest"),
             base = b_eq(A, "sch_wide", "Yes"))
+# A level (channel "kiosk") and a --by value (wstratum 2011-W) seen only outside the base:
+# both still listed (the whole file's levels, as R's factors), kiosk with p = 0 and the
+# 2011-W rows empty; compare: kiosk's difference 0 with SE 0 (t and p NaN, out of the Holm
+# family as in p.adjust), the empty segment's pair NaN. xlogit: with df 1 (2010-E, 2010-S, 2011-E hold two panels) R's logit
+# (svyglm) gives [0, NaN]. chisq leaves them out, as R's svychisq on the subset's values does.
+SC <- D$shopper_channel
+sc_base <- b_eq(SC, "region", c("N", "S", "E"))
+run_tab("shopper_base_outside_levels", "shopper_channel", S_sh("certainty"),
+        list(q_var(SC, "channel"), q_var(SC, "would_switch")), seg_list(SC, s_by(SC, "wstratum")),
+        base = sc_base, outside = TRUE, ci = "xlogit")
+run_compare("shopper_cmp_base_outside_levels", "shopper_channel", S_sh("certainty"),
+            list(q_var(SC, "channel")), seg_list(SC, s_by(SC, "wstratum")),
+            c("wstratum=2011-N:wstratum=2010-N", "wstratum=2011-W:rest"), base = sc_base)
+run_chisq("shopper_chisq_base_outside_levels", "shopper_channel", S_sh("certainty"), "channel",
+          "wstratum", base = sc_base)
 
 # chisq with a --by level whose rows all leave the question unanswered (the table gets an
 # empty column): no fixture, since R has no defined answer and shopstat stops with an error
