@@ -192,7 +192,8 @@ static void other_values(const shopstat_totals *t, size_t q, const char *by, con
  * with the degrees of freedom of the table with it: tests/oracle/NOTES.md). Name the
  * level and say how to leave it out instead of computing either. */
 static shopstat_status chisq_check_margins(const shopstat_totals *t, size_t q, const char *by,
-                                           const size_t *cols, size_t nc, shopstat_error *err)
+                                           const size_t *cols, size_t nc, const size_t *rows,
+                                           size_t nr, shopstat_error *err)
 {
     const rt_question *rq = &t->q[q];
     const char *qn = rq->pq->name;
@@ -216,11 +217,11 @@ static shopstat_status chisq_check_margins(const shopstat_totals *t, size_t q, c
                                   qn, by, t->seg[cols[j]].name, j + 1, why, by,
                                   hint[0] ? hint : "V1,V2,... (the other values)");
     }
-    for (size_t i = 0; i < rq->levels.n; i++) {
+    for (size_t i = 0; i < nr; i++) {
         double w = 0;
         size_t n = 0;
         for (size_t j = 0; j < nc; j++) {
-            long c = totals_cell(t, cols[j], q, rq->order[i]);
+            long c = totals_cell(t, cols[j], q, rows[i]);
             w += totals_cell_weight(t, c);
             n += c >= 0 ? t->cell[c].n : 0;
         }
@@ -228,18 +229,18 @@ static shopstat_status chisq_check_margins(const shopstat_totals *t, size_t q, c
             continue;
         size_t len = 0;
         hint[0] = '\0';
-        for (size_t k = 0; k < rq->levels.n; k++) {
+        for (size_t k = 0; k < nr; k++) {
             if (k == i)
                 continue;
             int m = snprintf(hint + len, sizeof hint - len, "%s%s", len ? "," : "",
-                             strmap_key(&rq->levels, rq->order[k]));
+                             strmap_key(&rq->levels, rows[k]));
             if (m < 0 || (size_t)m >= sizeof hint - len) {
                 snprintf(hint, sizeof hint, "V1,V2,... (the other values)");
                 break;
             }
             len += (size_t)m;
         }
-        const char *lv = strmap_key(&rq->levels, rq->order[i]);
+        const char *lv = strmap_key(&rq->levels, rows[i]);
         char why[200];
         if (n)
             snprintf(why, sizeof why, ": its %zu row%s with a level of --by %s %s weight 0", n,
@@ -301,9 +302,10 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
                                   "'%s' (has %zu)",
                                   rq->pq->name, nr, by, nc);
     }
-    shopstat_status st = chisq_check_margins(t, q, by, cols, nc, err);
+    shopstat_status st = chisq_check_margins(t, q, by, cols, nc, rows, nr, err);
     if (st) {
         free(cols);
+        free(rows);
         return st;
     }
     double *mean = calloc(K, sizeof *mean);
