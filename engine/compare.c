@@ -362,10 +362,20 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     if (st)
         goto out;
     /* R's nu and N here count every PSU, stratum and row of the design, whatever the
-     * weights (svychisq uses the cluster ids, not degf()). */
-    double nrows = (double)t->acct.used;
-    double nu = t->rep ? shopstat_totals_df(t)
-                       : (double)shopstat_totals_npsu(t) - (double)t->strata.n;
+     * weights (svychisq uses the cluster ids, not degf()); under --base those of the base's
+     * rows, since R's subset() drops the others (tests/oracle/NOTES.md). */
+    double nrows = (double)(t->acct.used - t->acct.outside_base);
+    double nu;
+    if (t->rep) {
+        nu = shopstat_totals_df(t);
+    } else {
+        size_t np, ns;
+        if (totals_base_design(t, &np, &ns)) {
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        nu = (double)np - (double)ns;
+    }
     shopstat_raoscott rs;
     if ((st = shopstat_raoscott_f(nr, nc, mean, V, nrows, nu, &rs, err)))
         goto out;

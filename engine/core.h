@@ -165,7 +165,8 @@ typedef struct cell_acc {
 
 typedef struct unit {
     uint32_t stratum;
-    int any_pos;      /* holds a row of positive weight */
+    int any_pos;      /* holds a row of positive weight (of the base, under --base) */
+    int any_base0;    /* holds a row of the base of weight 0 (with any_pos: of the base) */
     size_t cap;       /* cells allocated */
     cell_acc *A;      /* per cell */
     double *Q;        /* element mode: sum of w^2 per cell */
@@ -178,6 +179,7 @@ typedef struct stratum_info {
     const char *name; /* into the strata map's arena: set only after the pass */
     size_t npsu;      /* PSUs (cluster mode) or rows (element mode) */
     size_t npsu_pos;  /* of which holding a row of w > 0 */
+    size_t nbase;     /* element mode: rows of the base (all rows without --base) */
     double fpc;       /* as given, NaN if none */
     int has_fpc;
     double f;         /* 1 - sampling fraction: R's (N - n)/N; 1 without fpc */
@@ -389,6 +391,11 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
 
 /* Sum of w over a cell (0 if untouched). */
 double totals_cell_weight(const shopstat_totals *t, long cell);
+
+/* The PSUs (rows, without --psu) holding a row of the base, whatever its weight, and the
+ * strata holding one: R's subset() keeps those rows alone, and svychisq's nu counts them.
+ * Without --base every PSU and stratum. 0, or -1 when out of memory. */
+int totals_base_design(const shopstat_totals *t, size_t *npsu, size_t *nstrata);
 /* Domain df: PSUs holding a base row of positive weight minus strata holding such PSUs. */
 double totals_cell_df(const shopstat_totals *t, long cell);
 

@@ -2144,10 +2144,13 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
      * subset()) only rows of the base count, while every PSU stays in the variance */
     if (t->element) {
         si->npsu++;
+        si->nbase += !outside;
         if (w > 0 && !outside)
             si->npsu_pos++;
     }
     unit *u = &t->units[uid];
+    if (w == 0 && !outside) /* (rare: u is not loaded for the others) */
+        u->any_base0 = 1;
     int ur = 0;
     if (ds) { /* (u itself only when the slot cannot tell) */
         if (w > 0 && !outside && ds->pos_epoch != rc->epoch) {
@@ -2889,7 +2892,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         if (w->element) {
             gs->npsu += ws->npsu;
             gs->npsu_pos += ws->npsu_pos;
-            ws->npsu = ws->npsu_pos = 0;
+            gs->nbase += ws->nbase;
+            ws->npsu = ws->npsu_pos = ws->nbase = 0;
         }
     }
     /* PSUs: keys are the stratum id's bytes, then the PSU text */
@@ -3031,6 +3035,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             prefetch_lines(nx->L, nx->cap * sizeof *nx->L);
         }
         gu->any_pos |= wu->any_pos;
+        gu->any_base0 |= wu->any_base0;
+        wu->any_base0 = 0;
         gu->rows += wu->rows;
         gu->npos_rows += wu->npos_rows;
         wu->any_pos = 0; /* (the worker's design slots know it by the epoch below) */
@@ -3286,6 +3292,30 @@ size_t shopstat_totals_npsu(const shopstat_totals *t)
     for (size_t h = 0; h < t->strata.n; h++)
         n += t->st[h].npsu;
     return n;
+}
+
+int totals_base_design(const shopstat_totals *t, size_t *npsu, size_t *nstrata)
+{
+    *npsu = *nstrata = 0;
+    unsigned char *seen = calloc(t->strata.n ? t->strata.n : 1, 1);
+    if (!seen)
+        return -1;
+    if (t->element) {
+        for (size_t h = 0; h < t->strata.n; h++) {
+            *npsu += t->st[h].nbase;
+            seen[h] = t->st[h].nbase > 0;
+        }
+    } else {
+        for (size_t u = 0; u < t->nunits; u++)
+            if (t->units[u].any_pos || t->units[u].any_base0) {
+                (*npsu)++;
+                seen[t->units[u].stratum] = 1;
+            }
+    }
+    for (size_t h = 0; h < t->strata.n; h++)
+        *nstrata += seen[h];
+    free(seen);
+    return 0;
 }
 
 double shopstat_totals_df(const shopstat_totals *t)

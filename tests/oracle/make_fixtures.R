@@ -670,6 +670,13 @@ run_compare("nhanes_cmp_by_rest_base", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")
             seg_list(NH, s_by(NH, "race")), by_pairs(s_by(NH, "race"), "rest"),
             base = b_eq(NH, "RIAGENDR", "2"), cli_pairs = "race:rest")
 run_chisq("nhanes_chisq_base", "nhanes", S_nh, "HI_CHOL", "race", base = b_eq(NH, "RIAGENDR", "2"))
+# R's subset drops the rows outside the base, so svychisq's nu counts the PSUs and strata
+# holding base rows: here 10 PSUs of 4 strata against the design's 16 of 4 (panels 4-6 are
+# left out), and, with no PSUs, the rows of the two school types kept, in 2 strata of 3.
+run_chisq("shopper_chisq_base_psus", "shopper", S_sh("adjust"), "would_switch", "wave",
+          base = b_eq(SH, "panel", c("1", "2", "3")))
+run_chisq("apistrat_chisq_base_strata", "apistrat", S_strat, "sch_wide", "awards",
+          base = b_eq(A, "stype", c("E", "M")))
 run_compare("apistrat_cmp_base_element", "apistrat", S_strat, list(q_var(A, "awards")),
             seg_list(A, s_cmp(A, "big", "api00", ">=", 700)), c("big:all", "big:rest"),
             base = b_eq(A, "sch_wide", "Yes"))
