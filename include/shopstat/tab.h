@@ -151,6 +151,13 @@ typedef struct shopstat_accounting {
 } shopstat_accounting;
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 
+/* The warning for a design with --fpc and no --weight (every row then weighs 1, where R's
+ * svydesign weights rows by N/n from the fpc): shopstat does not guess weights. */
+#define SHOPSTAT_FPC_NO_WEIGHT                                                                  \
+    "--fpc without --weight: every row weighs 1, where R's svydesign weights rows by N/n "      \
+    "from the fpc (proportions agree only when every stratum has the same sampling fraction); " \
+    "give --weight to say which"
+
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);
 size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is no PSU column */
