@@ -52,8 +52,8 @@ shopstat_status shopstat_lonely_parse(const char *s, shopstat_lonely_psu *out, s
             return SHOPSTAT_OK;
         }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "--lonely-psu '%s' is not one of fail, remove, certainty, "
-                              "adjust, average",
+                              "unknown lonely-PSU rule '%s'; valid rules are fail, remove, "
+                              "certainty, adjust, average",
                               s);
 }
 

@@ -99,7 +99,8 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
             return SHOPSTAT_OK;
         }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "--reptype '%s' is not one of brr, fay, jk1, jkn, bootstrap, sdr",
+                              "unknown replicate type '%s'; valid types are brr, fay, jk1, "
+                              "jkn, bootstrap, sdr",
                               s ? s : "");
 }
 

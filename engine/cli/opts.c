@@ -203,7 +203,7 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
         char *end;
         unsigned long long n = strtoull(v, &end, 10);
         if (!*v || *end || v[0] == '-' || v[0] == '+') {
-            cli_usage_error("--skip-rows '%s' is not a whole number", v);
+            cli_usage_error("--skip-rows '%s': give a whole number of rows, 0 or more", v);
             return -1;
         }
         o->csv.skip_rows = (size_t)n;
