@@ -12,7 +12,7 @@
 const char cmd_replicate_help[] =
     "usage: shopstat replicate DATA --weight W --psu P [--strata S] [--fpc F]\n"
     "                          --type jk1|jkn|bootstrap [--replicates R] [--seed N]\n"
-    "                          [--prefix rep] [--lonely-psu fail|remove|certainty] -o OUT.csv\n"
+    "                          [--prefix rep] [--lonely-psu fail|remove|certainty] [-o OUT.csv]\n"
     "\n"
     "Writes DATA with replicate weight columns rep1..repR appended (the weight times each\n"
     "replicate's multiplier of the row's PSU) and prints on stderr the flags that analyse\n"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates the pictures of README.md and docs/charts.md from the bundled survey (synthetic
+# data), with the commands README.md shows. Run from the repository root after `make`.
+set -euo pipefail
+S=${SHOPSTAT:-build/shopstat}
+D=surveys/servicesoft-1999/respondents.csv
+SRC="shopstat bundled survey servicesoft-1999: SYNTHETIC microdata built to match the figures Servicesoft published in 1999"
+design=(--weight wt --strata region --psu panel)
+contact=(--multi contact=pref_email,pref_phone,pref_form,pref_mail --segment heavy=spend_6m:3)
+
+# README.md: the contact channels, bars with letters, then the differences
+$S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all --chart-type bars \
+    --chart docs/readme-bars.png --chart-size 720x405 --title "Preferred contact channels" \
+    --subtitle 'All online buyers and heavy buyers (spent over $2,000 in six months)' \
+    --source "$SRC" >/dev/null
+$S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all \
+    --chart docs/readme-diff.png --chart-size 720x300 \
+    --title "Where heavy buyers differ: preferred contact channels" --source "$SRC" >/dev/null
+
+# docs/charts.md: the two chart types, titled by the question's name as without --title
+$S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all --chart-type bars \
+    --chart docs/chart-bars.png --chart-size 720x480 --source "$SRC" >/dev/null
+$S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all \
+    --chart docs/chart-diff.png --chart-size 720x360 --source "$SRC" >/dev/null
+echo "docs/images.sh: readme-bars.png readme-diff.png chart-bars.png chart-diff.png written"
