@@ -377,8 +377,15 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
         nu = (double)np - (double)ns;
     }
     shopstat_raoscott rs;
-    if ((st = shopstat_raoscott_f(nr, nc, mean, V, nrows, nu, &rs, err)))
+    if ((st = shopstat_raoscott_f(nr, nc, mean, V, nrows, nu, &rs, err))) {
+        if (st == SHOPSTAT_EINPUT && !err->file[0]) { /* (the test knows no file) */
+            char m[sizeof err->msg];
+            snprintf(m, sizeof m, "%s", err->msg);
+            shopstat_error_set(err, st, t->path, 0, 0, "chisq %s by %s: %s", rq->pq->name, by,
+                               m);
+        }
         goto out;
+    }
     out->statistic = rs.statistic;
     out->ndf = rs.ndf;
     out->ddf = rs.ddf;
