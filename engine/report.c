@@ -49,6 +49,7 @@ typedef struct rtable {
     size_t ndiffs;
     char chart_base[500];
     char base_note[600];
+    char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
 } rtable;
 
 typedef struct report {
@@ -551,10 +552,11 @@ static shopstat_status table_columns(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-/* "Base: sites that display a phone number (multiple answers allowed)." for markdown and the
- * workbook. The chart gets the base alone: its footer says "Base: " itself, and says that
- * several answers are allowed on the question's line (from the data), so a second mention
- * in the base would repeat it. */
+/* "Base: sites that display a phone number (multiple answers allowed)." for markdown. The
+ * chart gets the base alone: its footer says "Base: " itself, and says that several answers
+ * are allowed on the question's line (from the data), so a second mention in the base would
+ * repeat it; the workbook gets "Base: ...." without it (xlsx_base), since its sheet has a
+ * line of its own for multi-response questions. */
 static void base_note(const report *r, rtable *rt)
 {
     const shopstat_spec_table *t = rt->t;
@@ -567,6 +569,7 @@ static void base_note(const report *r, rtable *rt)
     else
         snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
+    snprintf(rt->xlsx_base, sizeof rt->xlsx_base, "Base: %s.", rt->chart_base);
 }
 
 static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
@@ -1137,7 +1140,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         const rtable *rt = &r->tabs[i];
         x[i].name = rt->t->name;
         x[i].title = table_title(r, rt);
-        x[i].base_note = rt->base_note;
+        x[i].base_note = rt->xlsx_base;
         x[i].multi = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
         x[i].nlevels = rt->nlevels;
         x[i].nsegments = rt->ncols;

@@ -71,6 +71,12 @@ for p in $(seq 2 "${pages:-1}"); do
     [ "$k" = 1 ] && nmulti=$((nmulti + 1))
 done
 check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
+# the workbook likewise: its own line on a multi-response sheet, not also in the base line
+unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
+check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
+    test "$(grep -oi 'Base: [^<]*multiple answers allowed' "$T/ss.strings" | wc -l)" = 0
+check "servicesoft tables.xlsx: the multi-response line is there" \
+    grep -q "Multiple answers allowed: percentages may add to more than 100%" "$T/ss.strings"
 # the difference chart of a table whose levels are shown in the spec's order (Yes before
 # No coded 0): both levels carry their own difference, not a blank 0 [0, 0]
 check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"
