@@ -1,6 +1,7 @@
 /* Rao-Scott second-order corrected chi-square test of independence (Rao & Scott 1984). */
 #include "shopstat/ci.h"
 
+#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_blas.h>
@@ -150,6 +151,32 @@ static shopstat_status compute(size_t nr, size_t nc, const double *mean, const d
         (rc = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->av, w->a, 0, w->numr)))
         return gsl_fail(rc, "matrix product", err);
 
+    /* R's solve() stops when denom's reciprocal condition number (1-norm) is below machine
+     * epsilon ("system is computationally singular"): a sparse table whose empty cells leave
+     * denom all but singular, where an LU solve gives a meaningless Delta (ndf 0.03 in the
+     * audit's case, rcond 4e-18; the oracle's tables 0.06-1). denom = C'D^-1C/n is
+     * symmetric, so a Cholesky factor of a copy gives the rcond. */
+    gsl_matrix *chol = gsl_matrix_alloc(m, m);
+    gsl_vector *cwork = gsl_vector_alloc(3 * m);
+    double rcond = 0;
+    if (chol && cwork) {
+        gsl_matrix_memcpy(chol, w->denom);
+        if (gsl_linalg_cholesky_decomp1(chol) == GSL_SUCCESS &&
+            gsl_linalg_cholesky_rcond(chol, &rcond, cwork) != GSL_SUCCESS)
+            rcond = 0;
+    }
+    int have = chol && cwork;
+    gsl_matrix_free(chol);
+    gsl_vector_free(cwork);
+    if (!have)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!(rcond >= DBL_EPSILON))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "the table is too sparse for the test: its empty cells leave "
+                                  "the design-effect system singular (reciprocal condition "
+                                  "number %.2g; R's svychisq stops there too); merge rare "
+                                  "levels, or leave them out with --base",
+                                  rcond);
     /* Delta = denom^-1 numr by LU; LU_solve reports a singular denom. */
     int sign;
     if ((rc = gsl_linalg_LU_decomp(w->denom, w->perm, &sign)))
