@@ -108,6 +108,8 @@ typedef struct plan_question {
     size_t ncolumns;
     plan_recode *recodes;
     size_t nrecodes;
+    char **declared; /* levels listed before the pass (a spec's values:), seen or not */
+    size_t ndeclared;
 } plan_question;
 
 typedef struct plan_pair {

@@ -509,6 +509,10 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
                 return nomem(err);
             q->rule_level[j] = (size_t)id;
         }
+        /* declared levels (a spec's values:): listed whether rows hold them or not */
+        for (size_t j = 0; j < q->pq->ndeclared; j++)
+            if (smap_put(&q->levels, q->pq->declared[j], strlen(q->pq->declared[j]), NULL) < 0)
+                return nomem(err);
         if (q->pq->ncolumns > maxlv)
             maxlv = q->pq->ncolumns;
     }

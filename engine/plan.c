@@ -120,6 +120,9 @@ void shopstat_plan_free(shopstat_plan *p)
         for (size_t j = 0; j < q->nrecodes; j++)
             recode_free(&q->recodes[j]);
         free(q->recodes);
+        for (size_t j = 0; j < q->ndeclared; j++)
+            free(q->declared[j]);
+        free(q->declared);
     }
     free(p->questions);
     for (size_t i = 0; i < p->nsegments; i++) {
@@ -247,6 +250,25 @@ static void trim(const char **s, size_t *n)
     }
     while (*n && isspace((unsigned char)(*s)[*n - 1]))
         (*n)--;
+}
+
+shopstat_status shopstat_plan_declare_level(shopstat_plan *p, const char *question,
+                                            const char *level, shopstat_error *err)
+{
+    plan_question *q = find_question(p, question);
+    if (!q)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown question '%s'",
+                                  question);
+    if (q->kind == SHOPSTAT_Q_MULTI)
+        return SHOPSTAT_OK; /* (its levels are its columns) */
+    char **nd = realloc(q->declared, (q->ndeclared + 1) * sizeof *nd);
+    if (!nd)
+        return nomem(err);
+    q->declared = nd;
+    if (!(nd[q->ndeclared] = dupstr(level)))
+        return nomem(err);
+    q->ndeclared++;
+    return SHOPSTAT_OK;
 }
 
 shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,

@@ -230,6 +230,18 @@ static const char *table_title(const report *r, const rtable *rt)
 
 /* ---- the plan: every question, every segment of every table, one pass ---- */
 
+/* A question's labelled values are its answer options: each is listed, with 0% when no
+ * row gave it (a scale point nobody chose still belongs on a Likert chart), as R lists
+ * every level of a factor declared with them. */
+static shopstat_status declare_values(report *r, const shopstat_spec_question *qq,
+                                      shopstat_error *err)
+{
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t v = 0; v < qq->nvalues && !st; v++)
+        st = shopstat_plan_declare_level(r->plan, qq->name, qq->values[v].code, err);
+    return st;
+}
+
 static shopstat_status add_question(report *r, size_t q, shopstat_error *err)
 {
     const shopstat_spec_question *qq = &r->in->questions[q];
@@ -237,14 +249,16 @@ static shopstat_status add_question(report *r, size_t q, shopstat_error *err)
     if (qq->kind == SHOPSTAT_Q_MULTI)
         return shopstat_plan_add_multi(r->plan, qq->name, qq->columns, qq->ncolumns, err);
     if (qq->kind == SHOPSTAT_Q_CODES)
-        return shopstat_plan_add_codes(r->plan, qq->name, qq->columns[0], err);
+        return (st = shopstat_plan_add_codes(r->plan, qq->name, qq->columns[0], err))
+                   ? st
+                   : declare_values(r, qq, err);
     if ((st = shopstat_plan_add_single(r->plan, qq->name, qq->columns[0], err)))
         return st;
     for (size_t k = 0; k < qq->nrecodes; k++)
         if ((st = shopstat_plan_add_recode(r->plan, qq->name, qq->recodes[k].match,
                                            qq->recodes[k].level, err)))
             return st;
-    return SHOPSTAT_OK;
+    return declare_values(r, qq, err);
 }
 
 /* Add a hidden segment named name: the conditions of spec segment g (none for 'all') and

@@ -62,6 +62,12 @@ shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
                                          const char *match, const char *level,
                                          shopstat_error *err);
 
+/* Declare a level of a single-choice or codes question before the pass (a spec's value
+ * labels): it is listed even when no row holds it (with proportion 0), as R lists every
+ * level of a factor. Multi-response levels are their columns and need none. */
+shopstat_status shopstat_plan_declare_level(shopstat_plan *p, const char *question,
+                                            const char *level, shopstat_error *err);
+
 /* CLI syntax parsers: "NAME=COL1,COL2,..." (--multi), "NAME=COL" (--multi-codes),
  * "NAME=COL:V1,V2" or "NAME=COL:>=X" (--segment). */
 shopstat_status shopstat_plan_parse_multi(shopstat_plan *p, const char *spec, shopstat_error *err);

@@ -210,6 +210,23 @@ kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
 check "SIGTERM: the run was caught with its temporary folder" test -n "$seen" -a $rc -eq 143
 check "SIGTERM leaves no temporary folder and no OUTDIR" test -z "$(ls -d "$T"/sig* 2>/dev/null)"
 
+# ---- a labelled value no row holds is an answer option all the same: listed at 0% ----
+if $S report tests/report/specs/absent_value.yml -o "$T/absent" --quiet --no-charts 2>"$T/absent.err"; then
+    for sg in all heavy; do
+        check "absent value: level 3 of $sg listed with count 0 and proportion 0" \
+            grep -q "^switch,switch,3,$sg,[0-9]*,[0-9.]*,0,0,0,0,0\.0[0-9]*,16," "$T/absent/tables.csv"
+    done
+    check "absent value: report.md shows Maybe at 0.0%" grep -q '^| Maybe | 0.0% \[0.0, ' "$T/absent/report.md"
+    # the levels the rows hold are as the bundled report's (the same data, design, segments)
+    for lv in 1 2; do
+        check "absent value: level $lv as in the servicesoft report" test \
+            "$(grep "^switch,switch,$lv,all," "$T/absent/tables.csv" | cut -d, -f5-8)" = \
+            "$(grep "^switch,switch,$lv,all," "$T/servicesoft-1999/tables.csv" | cut -d, -f5-8)"
+    done
+else
+    ko "absent value report failed: $(cat "$T/absent.err")"
+fi
+
 # ---- deterministic: the same run twice gives the same bytes ----
 $S report $SS/survey.yml -o "$T/again" --quiet 2>/dev/null
 for f in report.pdf charts/switch.png report.md; do
