@@ -348,3 +348,29 @@ void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx)
                 ctx->base);
     fputs(".\n", f);
 }
+
+void shopstat_design_note(const shopstat_design_opts *d, char *buf, size_t n)
+{
+    const char *what[] = {"replicate weights", "strata", "PSUs", "population sizes"};
+    const char *col[] = {d->repweights, d->strata, d->psu, d->fpc};
+    size_t len = 0;
+    int parts = 0;
+    buf[0] = '\0';
+    if (n == 0)
+        return;
+    for (int k = 0; k < 4; k++) {
+        if (!col[k])
+            continue;
+        int w = snprintf(buf + len, n - len, "%s%s %s", parts ? ", " : "; ", what[k], col[k]);
+        len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;
+        parts++;
+    }
+    if (!parts && !d->weight)
+        return;
+    char tail[600];
+    snprintf(tail, sizeof tail, "%s", buf);
+    if (d->weight)
+        snprintf(buf, n, "Weighted by %s%s.", d->weight, tail);
+    else
+        snprintf(buf, n, "Unweighted%s.", tail);
+}

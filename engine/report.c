@@ -1074,10 +1074,9 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->source = j->source;
     co->ci_level = r->in->level;
     co->ci_method = shopstat_ci_method_name(r->in->ci);
-    if (r->in->design.weight) {
-        snprintf(j->wnote, sizeof j->wnote, "Weighted by %s.", r->in->design.weight);
+    shopstat_design_note(&r->in->design, j->wnote, sizeof j->wnote);
+    if (j->wnote[0])
         co->weight_note = j->wnote;
-    }
     co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;
     co->alpha = r->in->alpha;
     co->sig_note = shopstat_chartset_sig_note(j->set);

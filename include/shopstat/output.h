@@ -69,6 +69,12 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
  * the base part only when there is something to say. Reads ctx's rows_* and base. */
 void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx);
 
+/* A chart footer's design line: "Weighted by wt; strata region, PSUs panel." (the parts
+ * given: weight, strata, PSUs, population sizes, replicate weights), so that a reader sees
+ * the intervals are design-based. Empty when the design has none of them (then no line).
+ * Truncated to n bytes. */
+void shopstat_design_note(const shopstat_design_opts *d, char *buf, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -132,6 +132,9 @@ if grep -qF "Source: Source" "$TMP/flat.txt"; then fail "source line says 'Sourc
     --segment heavy=spend_6m:3 --pair heavy:all --chart-type bars \
     --chart "$TMP/letters.pdf" >/dev/null 2>&1 || fail "compare --chart-type bars failed"
 has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
+# the footer names the design, not the weight alone: the intervals are design-based
+has "$TMP/letters.pdf" "Weighted by wt; strata region, PSUs panel."
+has "$TMP/src.pdf" "Weighted by wt."
 
 # --- compare differences against rest: "X minus the rest", one row per value of a --by set -----
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
