@@ -89,29 +89,49 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
  * and --by values as given), so "87.0% A" names the same segment in the table and in the
  * chart drawn by the same command; a complement ("not heavy", A:rest) has no bars in the
  * chart and comes after them. e holds the tab estimates of the segments no pair tests. */
-static void write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
-                        const shopstat_totals *t, const shopstat_estimate *e, size_t ne)
+/* The table view's columns are lettered A to Z, a letter a column (and lower case the
+ * second --alpha's marks): past 26 columns the letters would run out. */
+#define MAX_LETTERED 26
+
+/* Returns 0, or the exit status after saying why the table view cannot be printed. */
+static int write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
+                       const shopstat_totals *t, const shopstat_estimate *e, size_t ne)
 {
-    const char *col[52];
+    const char *col[MAX_LETTERED];
     size_t ncol = 0;
-    char restlab[52][80];
-    for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < 52; s++)
+    char restlab[MAX_LETTERED][80];
+    for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < MAX_LETTERED; s++)
         col[ncol++] = shopstat_totals_segment(t, s);
-    for (size_t i = 0; i < n && ncol < 52; i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *names[2] = {d[i].segment_a, d[i].segment_b};
         for (int s = 0; s < 2; s++) {
             const char *nm = names[s];
+            char rl[80];
             if (strcmp(nm, "rest") == 0) {
-                snprintf(restlab[ncol], sizeof restlab[0], "not %s", d[i].segment_a);
-                nm = restlab[ncol];
+                snprintf(rl, sizeof rl, "not %s", d[i].segment_a);
+                nm = rl;
             }
             size_t k = 0;
             while (k < ncol && strcmp(col[k], nm) != 0)
                 k++;
-            if (k == ncol && ncol < 52)
-                col[ncol++] = nm;
+            if (k < ncol)
+                continue;
+            if (ncol == MAX_LETTERED)
+                return cli_usage_error("compare: the table view letters at most %d columns "
+                                       "(segments, then the complements of A:rest pairs) and "
+                                       "this comparison has more; use --format csv or json, "
+                                       "or fewer --by values",
+                                       MAX_LETTERED);
+            snprintf(restlab[ncol], sizeof restlab[0], "%s", nm);
+            col[ncol] = restlab[ncol];
+            ncol++;
         }
     }
+    if (shopstat_totals_nsegments(t) > MAX_LETTERED)
+        return cli_usage_error("compare: the table view letters at most %d columns and this "
+                               "comparison has %zu segments; use --format csv or json, or "
+                               "fewer --by values",
+                               MAX_LETTERED, shopstat_totals_nsegments(t));
     int any_low = 0;
     size_t i = 0;
     while (i < n) {
@@ -131,8 +151,8 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
             w0 = 4; /* "base" */
         /* the base row, as tab's: rows of the column that answered, and their Kish
          * effective size (the same for every level: it depends on the base alone) */
-        char base[52][48];
-        int cw[52];
+        char base[MAX_LETTERED][48];
+        int cw[MAX_LETTERED];
         for (size_t c = 0; c < ncol; c++) {
             snprintf(base[c], sizeof base[c], "-");
             cw[c] = 14;
@@ -174,10 +194,10 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
             fprintf(f, "  %*s", cw[c], (char[4]){'(', (char)('A' + c), ')', 0});
         fputc('\n', f);
         for (size_t l = 0; l < nlev; l++) {
-            char cell[52][96];
-            double est[52];
-            double eff[52];
-            char letters[52][60];
+            char cell[MAX_LETTERED][96];
+            double est[MAX_LETTERED];
+            double eff[MAX_LETTERED];
+            char letters[MAX_LETTERED][60];
             for (size_t c = 0; c < ncol; c++) {
                 est[c] = NAN;
                 eff[c] = 0;
@@ -262,6 +282,7 @@ static void write_table(FILE *f, const shopstat_difference *d, size_t n, const s
     else
         fputs("Base: rows of the column that answered.\n", f);
     shopstat_write_rows_line(f, &ctx);
+    return 0;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -313,7 +334,7 @@ int cmd_compare(int argc, char **argv)
     if ((fmt == FMT_TABLE || a.chart) && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
         rc = cli_fail(&err);
     else if (fmt == FMT_TABLE)
-        write_table(f, d, n, &a, t, e, ne);
+        rc = write_table(f, d, n, &a, t, e, ne);
     /* the charts before the table is committed: a chart that fails leaves no table */
     if (!rc && a.chart)
         rc = cli_render_charts(&a, e, ne, d, n);
