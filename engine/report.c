@@ -793,7 +793,7 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
                 cb = j;
         }
         size_t hi = d->difference > 0 ? ca : cb, lo = d->difference > 0 ? cb : ca;
-        if (hi != c || lo >= rt->ncols)
+        if (hi != c || lo >= rt->ncols || lo >= 26) /* (columns past Z: not lettered, '?') */
             continue;
         if (d->p_adjusted < r->in->alpha)
             buf[k++] = (char)('A' + lo);

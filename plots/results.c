@@ -84,6 +84,11 @@ void shopstat_chartset_free(shopstat_chartset *s)
     free(s);
 }
 
+/* A cell's letters: one per series lettered A to Z (a series can be higher than all the
+ * others), and the NUL. */
+#define MARK_LETTERS 26
+#define MARK_BYTES (MARK_LETTERS + 2)
+
 /* Significance letters: series i gets letter 'A' + j when it is significantly higher than
  * series j in a comparison of that level (upper case as in the compare table's letters at
  * the same alpha). */
@@ -105,15 +110,17 @@ static void mark(one_chart *c, const shopstat_chartset_opts *o, size_t q, size_t
         if (sa < 0 || sb < 0)
             continue;
         long hi = d->difference > 0 ? sa : sb, lo = d->difference > 0 ? sb : sa;
-        char *m = marks + (d->l * nser + (size_t)hi) * 8;
+        if (lo >= MARK_LETTERS)
+            continue; /* (the letters stop at Z: later series are not lettered) */
+        char *m = marks + (d->l * nser + (size_t)hi) * MARK_BYTES;
         size_t len = strlen(m);
-        if (len < 6) {
+        if (len + 1 < MARK_BYTES) {
             m[len] = (char)('A' + lo);
             m[len + 1] = '\0';
         }
     }
     for (size_t i = 0; i < nlev * nser; i++)
-        c->cells[i].sig = marks[i * 8] ? own(c, strdup(marks + i * 8)) : NULL;
+        c->cells[i].sig = marks[i * MARK_BYTES] ? own(c, strdup(marks + i * MARK_BYTES)) : NULL;
 }
 
 /* "Letters: significantly higher than the segment of that letter (A = All buyers, B = Heavy
@@ -169,7 +176,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         c->levels = calloc(nlev, sizeof *c->levels);
         c->series = calloc(nser, sizeof *c->series);
         c->cells = calloc(nlev * nser, sizeof *c->cells);
-        char *marks = calloc(nlev * nser * 8, 1);
+        char *marks = calloc(nlev * nser * MARK_BYTES, 1);
         if (!c->levels || !c->series || !c->cells || !marks) {
             free(marks);
             goto nomem;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "shopstat/chart.h"
+#include "shopstat/chartset.h"
 #include "../../plots/internal.h"
 
 /* A small valid bars chart: 4 levels x 2 series, "Other" given second. */
@@ -244,6 +245,56 @@ static void test_level_order_diff(void **state)
         assert_int_equal(order[i], i);
 }
 
+/* A bar's significance letters name every series it beats, A to Z: segment 'top' higher
+ * than nine others carries nine letters (a cell kept six before), and a series past Z gets
+ * none (it had '[', '\\', ... before). */
+static void test_sig_letters(void **state)
+{
+    (void)state;
+    enum { NSER = 30 };
+    static char names[NSER][8];
+    shopstat_estimate e[NSER];
+    shopstat_difference d[NSER];
+    memset(e, 0, sizeof e);
+    memset(d, 0, sizeof d);
+    for (size_t k = 0; k < NSER; k++) {
+        snprintf(names[k], sizeof names[k], k == 9 ? "top" : "s%zu", k);
+        e[k] = (shopstat_estimate){.variable = "q", .level = "1", .segment = names[k], .q = 0,
+                                   .l = 0, .s = k, .base_n = 100, .base_weight = 100,
+                                   .count = 50, .proportion = k == 9 ? 0.9 : 0.4, .se = 0.01,
+                                   .ci_lower = 0.3, .ci_upper = 0.5, .df = 50, .deff = 1,
+                                   .eff_base = 100};
+    }
+    size_t nd = 0;
+    for (size_t k = 0; k < NSER; k++) {
+        if (k == 9)
+            continue;
+        /* top beats series 0-8 and 27-29; series 27 beats series 28 too */
+        if (k > 8 && k < 27)
+            continue;
+        d[nd++] = (shopstat_difference){.variable = "q", .level = "1", .segment_a = "top",
+                                        .segment_b = names[k], .difference = 0.5,
+                                        .p_adjusted = 0.001};
+    }
+    d[nd++] = (shopstat_difference){.variable = "q", .level = "1", .segment_a = names[27],
+                                    .segment_b = names[28], .difference = 0.1,
+                                    .p_adjusted = 0.001};
+    shopstat_chartset_opts o;
+    shopstat_chartset_opts_init(&o);
+    o.diffs = d;
+    o.ndiffs = nd;
+    o.alpha = 0.05;
+    shopstat_chartset *set = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_chartset_build(e, NSER, &o, &set, &err), SHOPSTAT_OK);
+    const shopstat_chart_data *c = shopstat_chartset_charts(set)[0];
+    assert_non_null(c->cells[9].sig);
+    assert_string_equal(c->cells[9].sig, "ABCDEFGHI"); /* (27-29: past Z, unlettered) */
+    assert_null(c->cells[27].sig);
+    shopstat_chartset_free(set);
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -471,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_residual_labels),
         cmocka_unit_test(test_level_order),
         cmocka_unit_test(test_level_order_diff),
+        cmocka_unit_test(test_sig_letters),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
