@@ -565,6 +565,17 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
         if ((st = scalar(c, node(c, p->key), "a value code", &v[i].code)) ||
             (st = scalar(c, node(c, p->value), "a value label", &v[i].label)))
             return st;
+        /* a recoded question's levels are its rules' levels, a multi-response one's its
+         * columns: a code that is neither would label, or list at 0%, an answer that
+         * cannot occur */
+        size_t nown = q->nrecodes ? q->nrecodes : q->kind == SHOPSTAT_Q_MULTI ? q->ncolumns : 0;
+        int found = !nown;
+        for (size_t j = 0; j < nown && !found; j++)
+            found = strcmp(v[i].code, q->nrecodes ? q->recodes[j].level : q->columns[j]) == 0;
+        if (!found)
+            return FAIL(c, node(c, p->key), "values: '%s' is not %s of question '%s'",
+                        v[i].code, q->nrecodes ? "a level of the recode" : "one of the columns",
+                        q->name);
     }
     q->values = v;
     q->nvalues = k;
