@@ -93,28 +93,42 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
  * second --alpha's marks): past 26 columns the letters would run out. */
 #define MAX_LETTERED 26
 
+/* A column of the table view: a segment, or the complement of one (the B side of an
+ * A:rest pair, headed "not A"), told apart by the flag, not by a built name. */
+typedef struct tcol {
+    const char *name;
+    int comp;
+} tcol;
+
+static size_t find_col(const tcol *col, size_t ncol, const char *name, int comp)
+{
+    size_t c = 0;
+    while (c < ncol && (col[c].comp != comp || strcmp(col[c].name, name) != 0))
+        c++;
+    return c;
+}
+
+/* The column of side b of difference d. */
+static size_t col_b(const tcol *col, size_t ncol, const shopstat_difference *d)
+{
+    int rest = strcmp(d->segment_b, "rest") == 0;
+    return find_col(col, ncol, rest ? d->segment_a : d->segment_b, rest);
+}
+
 /* Returns 0, or the exit status after saying why the table view cannot be printed. */
 static int write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
                        const shopstat_totals *t, const shopstat_estimate *e, size_t ne)
 {
-    const char *col[MAX_LETTERED];
+    tcol col[MAX_LETTERED];
     size_t ncol = 0;
-    char restlab[MAX_LETTERED][80];
     for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < MAX_LETTERED; s++)
-        col[ncol++] = shopstat_totals_segment(t, s);
+        col[ncol++] = (tcol){shopstat_totals_segment(t, s), 0};
     for (size_t i = 0; i < n; i++) {
-        const char *names[2] = {d[i].segment_a, d[i].segment_b};
+        int rest = strcmp(d[i].segment_b, "rest") == 0;
+        const tcol sides[2] = {{d[i].segment_a, 0},
+                               {rest ? d[i].segment_a : d[i].segment_b, rest}};
         for (int s = 0; s < 2; s++) {
-            const char *nm = names[s];
-            char rl[80];
-            if (strcmp(nm, "rest") == 0) {
-                snprintf(rl, sizeof rl, "not %s", d[i].segment_a);
-                nm = rl;
-            }
-            size_t k = 0;
-            while (k < ncol && strcmp(col[k], nm) != 0)
-                k++;
-            if (k < ncol)
+            if (find_col(col, ncol, sides[s].name, sides[s].comp) < ncol)
                 continue;
             if (ncol == MAX_LETTERED)
                 return cli_usage_error("compare: the table view letters at most %d columns "
@@ -122,9 +136,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                                        "this comparison has more; use --format csv or json, "
                                        "or fewer --by values",
                                        MAX_LETTERED);
-            snprintf(restlab[ncol], sizeof restlab[0], "%s", nm);
-            col[ncol] = restlab[ncol];
-            ncol++;
+            col[ncol++] = sides[s];
         }
     }
     if (shopstat_totals_nsegments(t) > MAX_LETTERED)
@@ -160,24 +172,17 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         for (size_t k = 0; k < ne; k++) { /* (the segments no pair tests) */
             if (e[k].q != q)
                 continue;
-            size_t c = 0;
-            while (c < ncol && strcmp(col[c], e[k].segment) != 0)
-                c++;
+            size_t c = find_col(col, ncol, e[k].segment, 0);
             if (c < ncol)
                 snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", e[k].base_n,
                          e[k].base_n ? e[k].eff_base : 0);
         }
         for (size_t k = i; k < j; k++) {
-            char rl[80];
-            snprintf(rl, sizeof rl, "not %s", d[k].segment_a);
-            const char *nb = strcmp(d[k].segment_b, "rest") == 0 ? rl : d[k].segment_b;
-            const char *nm[2] = {d[k].segment_a, nb};
+            const size_t cs[2] = {find_col(col, ncol, d[k].segment_a, 0), col_b(col, ncol, &d[k])};
             const size_t bn[2] = {d[k].base_n_a, d[k].base_n_b};
             const double eb[2] = {d[k].eff_base_a, d[k].eff_base_b};
             for (int s = 0; s < 2; s++) {
-                size_t c = 0;
-                while (c < ncol && strcmp(col[c], nm[s]) != 0)
-                    c++;
+                size_t c = cs[s];
                 if (c < ncol)
                     snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", bn[s],
                              bn[s] ? eb[s] : 0);
@@ -187,8 +192,11 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             if ((int)strlen(base[c]) > cw[c])
                 cw[c] = (int)strlen(base[c]);
         fprintf(f, "%-*s", (int)w0, d[i].variable);
-        for (size_t c = 0; c < ncol; c++)
-            fprintf(f, "  %*.*s", cw[c], cw[c], col[c]);
+        for (size_t c = 0; c < ncol; c++) {
+            char head[64]; /* (cut to the column's width below in any case) */
+            snprintf(head, sizeof head, "%s%s", col[c].comp ? "not " : "", col[c].name);
+            fprintf(f, "  %*.*s", cw[c], cw[c], head);
+        }
         fprintf(f, "\n%-*s", (int)w0, "");
         for (size_t c = 0; c < ncol; c++)
             fprintf(f, "  %*s", cw[c], (char[4]){'(', (char)('A' + c), ')', 0});
@@ -207,9 +215,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             for (size_t k = 0; k < ne; k++) {
                 if (e[k].q != q || e[k].l != l)
                     continue;
-                size_t c = 0;
-                while (c < ncol && strcmp(col[c], e[k].segment) != 0)
-                    c++;
+                size_t c = find_col(col, ncol, e[k].segment, 0);
                 if (c < ncol && e[k].base_n) {
                     est[c] = e[k].proportion;
                     eff[c] = e[k].eff_base;
@@ -219,14 +225,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 if (d[k].l != l)
                     continue;
                 lname = d[k].level;
-                char rl[80];
-                snprintf(rl, sizeof rl, "not %s", d[k].segment_a);
-                const char *nb = strcmp(d[k].segment_b, "rest") == 0 ? rl : d[k].segment_b;
-                size_t ca = 0, cb = 0;
-                while (ca < ncol && strcmp(col[ca], d[k].segment_a) != 0)
-                    ca++;
-                while (cb < ncol && strcmp(col[cb], nb) != 0)
-                    cb++;
+                size_t ca = find_col(col, ncol, d[k].segment_a, 0), cb = col_b(col, ncol, &d[k]);
                 if (ca == ncol || cb == ncol)
                     continue;
                 est[ca] = d[k].estimate_a;
