@@ -501,7 +501,7 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
     st = shopstat_totals_compute_opts(r->plan, rd, &po, &r->tot, err);
     const shopstat_design_opts *d = &r->in->design;
     if (!st && d->fpc && !d->weight && !d->repweights)
-        warn(r, "%s (design: weight:)", SHOPSTAT_FPC_NO_WEIGHT);
+        warn(r, SHOPSTAT_FPC_NO_WEIGHT, "the design's fpc", "a weight", "design: {weight: COLUMN}");
     if (!st && po.progress)
         r->o->progress(r->o->progress_ctx, fwd.total, fwd.total,
                        shopstat_totals_accounting(r->tot).read);
@@ -793,7 +793,7 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
                 cb = j;
         }
         size_t hi = d->difference > 0 ? ca : cb, lo = d->difference > 0 ? cb : ca;
-        if (hi != c || lo >= rt->ncols || lo >= 26) /* (columns past Z: not lettered, '?') */
+        if (hi != c || lo >= rt->ncols || lo >= 26) /* (columns past Z: no letter to give) */
             continue;
         if (d->p_adjusted < r->in->alpha)
             buf[k++] = (char)('A' + lo);
