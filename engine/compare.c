@@ -381,8 +381,7 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
         if (st == SHOPSTAT_EINPUT && !err->file[0]) { /* (the test knows no file) */
             char m[sizeof err->msg];
             snprintf(m, sizeof m, "%s", err->msg);
-            shopstat_error_set(err, st, t->path, 0, 0, "chisq %s by %s: %s", rq->pq->name, by,
-                               m);
+            shopstat_error_set(err, st, t->path, 0, 0, "chisq %s by %s: %s", rq->pq->name, by, m);
         }
         goto out;
     }

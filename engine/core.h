@@ -197,7 +197,7 @@ typedef struct rt_segment {
     int owns_conds;
     size_t by_column;   /* SEG_BY: column index */
     int hidden;
-    int in_base;        /* SEG_BY: a row of the --base holds the value (chisq's columns) */
+    int in_base; /* SEG_BY: a row of the --base holds the value (chisq's columns) */
 } rt_segment;
 
 typedef struct rt_question {

@@ -1261,7 +1261,7 @@ static shopstat_status check_outdir(report *r, shopstat_error *err)
     char *real = realpath(r->outdir, NULL);
     if (!real)
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "%s", strerror(errno));
-    const char *what = inside(r->in->path, real) ? "the spec"
+    const char *what = inside(r->in->path, real)   ? "the spec"
                        : inside(r->in->data, real) ? "the data file"
                                                    : NULL;
     free(real);

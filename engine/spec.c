@@ -573,9 +573,8 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
         for (size_t j = 0; j < nown && !found; j++)
             found = strcmp(v[i].code, q->nrecodes ? q->recodes[j].level : q->columns[j]) == 0;
         if (!found)
-            return FAIL(c, node(c, p->key), "values: '%s' is not %s of question '%s'",
-                        v[i].code, q->nrecodes ? "a level of the recode" : "one of the columns",
-                        q->name);
+            return FAIL(c, node(c, p->key), "values: '%s' is not %s of question '%s'", v[i].code,
+                        q->nrecodes ? "a level of the recode" : "one of the columns", q->name);
     }
     q->values = v;
     q->nvalues = k;
@@ -1256,7 +1255,8 @@ static shopstat_status parse_ci(ctx *c, yaml_node_t *n)
         if (shopstat_ci_method_parse(m, &in->ci, &e2))
             return FAIL(c, v, "%s", e2.msg);
     }
-    if ((v = get(c, n, "level")) && (st = number(c, v, "level", SHOPSTAT_LEVEL_MIN, SHOPSTAT_LEVEL_MAX, &in->level)))
+    if ((v = get(c, n, "level")) &&
+        (st = number(c, v, "level", SHOPSTAT_LEVEL_MIN, SHOPSTAT_LEVEL_MAX, &in->level)))
         return st;
     return SHOPSTAT_OK;
 }

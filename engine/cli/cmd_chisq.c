@@ -99,8 +99,8 @@ static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq,
         fprintf(f, "%-*s  F = %.2f on %.2f and %.2f df, %s\n", w, lhs, res[q].statistic,
                 res[q].ndf, res[q].ddf, p);
     }
-    fputs("Rao-Scott second-order corrected F test of independence under the survey design.\n",
-          f);    shopstat_write_rows_line(f, ctx);
+    fputs("Rao-Scott second-order corrected F test of independence under the survey design.\n", f);
+    shopstat_write_rows_line(f, ctx);
 }
 
 int cmd_chisq(int argc, char **argv)

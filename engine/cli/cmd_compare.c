@@ -125,8 +125,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         col[ncol++] = (tcol){shopstat_totals_segment(t, s), 0};
     for (size_t i = 0; i < n; i++) {
         int rest = strcmp(d[i].segment_b, "rest") == 0;
-        const tcol sides[2] = {{d[i].segment_a, 0},
-                               {rest ? d[i].segment_a : d[i].segment_b, rest}};
+        const tcol sides[2] = {{d[i].segment_a, 0}, {rest ? d[i].segment_a : d[i].segment_b, rest}};
         for (int s = 0; s < 2; s++) {
             if (find_col(col, ncol, sides[s].name, sides[s].comp) < ncol)
                 continue;
@@ -184,8 +183,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             for (int s = 0; s < 2; s++) {
                 size_t c = cs[s];
                 if (c < ncol)
-                    snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", bn[s],
-                             bn[s] ? eb[s] : 0);
+                    snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", bn[s], bn[s] ? eb[s] : 0);
             }
         }
         for (size_t c = 0; c < ncol; c++)

@@ -55,9 +55,9 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
     return 1;
 }
 
-const char *const cli_data_once[] = {"--delimiter", "--encoding", "--skip-rows", "--threads",
-                                     "--weight",    "--strata",   "--psu",       "--fpc",
-                                     NULL};
+const char *const cli_data_once[] = {"--delimiter", "--encoding", "--skip-rows",
+                                     "--threads",   "--weight",   "--strata",
+                                     "--psu",       "--fpc",      NULL};
 
 /* The value of argv[i], a flag named name ("--x v" or "--x=v"); "" when none follows. */
 static const char *flag_arg(int argc, char **argv, int i, size_t n)
@@ -122,8 +122,8 @@ int cli_check_output(const char *out, const char *data)
     else
         slash[slash == dir] = '\0';
     if (stat(dir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
-        shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0, "there is no folder '%s' to write it in",
-                           dir);
+        shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0,
+                           "there is no folder '%s' to write it in", dir);
         return cli_fail(&err);
     }
     return 0;

@@ -47,9 +47,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     static const char *const design_once[] = {"--lonely-psu", "--repweights", "--reptype",
                                               "--rho",        "--repscale",   "--rscales",
                                               "--format",     "-o|--output",  NULL};
-    static const char *const tab_once[] = {"--ci",       "--level", "--chart",  "--chart-size",
+    static const char *const tab_once[] = {"--ci",         "--level", "--chart",    "--chart-size",
                                            "--chart-type", "--title", "--subtitle", "--source",
-                                           "--sort",     NULL};
+                                           "--sort",       NULL};
     static const char *const compare_once[] = {"--adjust", "--alpha", NULL};
     static const char *const chisq_once[] = {"--by", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||

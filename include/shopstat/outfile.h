@@ -19,8 +19,9 @@ typedef struct shopstat_outfile shopstat_outfile;
  * shopstat_outfile_stream(). path "-" means standard output: commit and abort then only
  * flush / do nothing. An existing path that is not a regular file (/dev/null, a FIFO) is
  * opened and written in place: commit closes it, abort too (what was written stays). A
- * folder is SHOPSTAT_EUSAGE. On failure *out is NULL and err says why (SHOPSTAT_EIO). The temporary path is registered so that
- * shopstat_outfile_cleanup_all() can remove it if the process is interrupted. */
+ * folder is SHOPSTAT_EUSAGE. On failure *out is NULL and err says why (SHOPSTAT_EIO). The temporary
+ * path is registered so that shopstat_outfile_cleanup_all() can remove it if the process is
+ * interrupted. */
 shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
                                       shopstat_error *err);
 

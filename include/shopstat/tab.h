@@ -161,9 +161,9 @@ shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
  * svydesign weights rows by N/n from the fpc): shopstat does not guess weights. A format
  * of three %s: the fpc and the weight as the user names them ("--fpc", "--weight"; or
  * "the design's fpc", "a weight"), then how to give a weight. */
-#define SHOPSTAT_FPC_NO_WEIGHT                                                                  \
-    "%s without %s: every row weighs 1, where R's svydesign weights rows by N/n from the fpc " \
-    "(proportions agree only when every stratum has the same sampling fraction); give %s to "  \
+#define SHOPSTAT_FPC_NO_WEIGHT                                                                     \
+    "%s without %s: every row weighs 1, where R's svydesign weights rows by N/n from the fpc "     \
+    "(proportions agree only when every stratum has the same sampling fraction); give %s to "      \
     "say which"
 
 /* Design summary after the pass. */

@@ -259,10 +259,21 @@ static void test_sig_letters(void **state)
     memset(d, 0, sizeof d);
     for (size_t k = 0; k < NSER; k++) {
         snprintf(names[k], sizeof names[k], k == 9 ? "top" : "s%zu", k);
-        e[k] = (shopstat_estimate){.variable = "q", .level = "1", .segment = names[k], .q = 0,
-                                   .l = 0, .s = k, .base_n = 100, .base_weight = 100,
-                                   .count = 50, .proportion = k == 9 ? 0.9 : 0.4, .se = 0.01,
-                                   .ci_lower = 0.3, .ci_upper = 0.5, .df = 50, .deff = 1,
+        e[k] = (shopstat_estimate){.variable = "q",
+                                   .level = "1",
+                                   .segment = names[k],
+                                   .q = 0,
+                                   .l = 0,
+                                   .s = k,
+                                   .base_n = 100,
+                                   .base_weight = 100,
+                                   .count = 50,
+                                   .proportion = k == 9 ? 0.9 : 0.4,
+                                   .se = 0.01,
+                                   .ci_lower = 0.3,
+                                   .ci_upper = 0.5,
+                                   .df = 50,
+                                   .deff = 1,
                                    .eff_base = 100};
     }
     size_t nd = 0;
@@ -272,12 +283,18 @@ static void test_sig_letters(void **state)
         /* top beats series 0-8 and 27-29; series 27 beats series 28 too */
         if (k > 8 && k < 27)
             continue;
-        d[nd++] = (shopstat_difference){.variable = "q", .level = "1", .segment_a = "top",
-                                        .segment_b = names[k], .difference = 0.5,
+        d[nd++] = (shopstat_difference){.variable = "q",
+                                        .level = "1",
+                                        .segment_a = "top",
+                                        .segment_b = names[k],
+                                        .difference = 0.5,
                                         .p_adjusted = 0.001};
     }
-    d[nd++] = (shopstat_difference){.variable = "q", .level = "1", .segment_a = names[27],
-                                    .segment_b = names[28], .difference = 0.1,
+    d[nd++] = (shopstat_difference){.variable = "q",
+                                    .level = "1",
+                                    .segment_a = names[27],
+                                    .segment_b = names[28],
+                                    .difference = 0.1,
                                     .p_adjusted = 0.001};
     shopstat_chartset_opts o;
     shopstat_chartset_opts_init(&o);
