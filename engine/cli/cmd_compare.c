@@ -1,4 +1,5 @@
 /* shopstat compare: differences between segments with design-based tests, and letters. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,14 +187,18 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                     snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", bn[s], bn[s] ? eb[s] : 0);
             }
         }
-        for (size_t c = 0; c < ncol; c++)
+        /* a column is as wide as its name (as tab's table view), its base or 14 */
+        for (size_t c = 0; c < ncol; c++) {
+            size_t hw = strlen(col[c].name) + (col[c].comp ? 4 : 0);
+            if (hw > (size_t)cw[c] && hw < INT_MAX)
+                cw[c] = (int)hw;
             if ((int)strlen(base[c]) > cw[c])
                 cw[c] = (int)strlen(base[c]);
+        }
         fprintf(f, "%-*s", (int)w0, d[i].variable);
         for (size_t c = 0; c < ncol; c++) {
-            char head[64]; /* (cut to the column's width below in any case) */
-            snprintf(head, sizeof head, "%s%s", col[c].comp ? "not " : "", col[c].name);
-            fprintf(f, "  %*.*s", cw[c], cw[c], head);
+            int hw = (int)strlen(col[c].name) + (col[c].comp ? 4 : 0);
+            fprintf(f, "  %*s%s%s", cw[c] - hw, "", col[c].comp ? "not " : "", col[c].name);
         }
         fprintf(f, "\n%-*s", (int)w0, "");
         for (size_t c = 0; c < ncol; c++)
