@@ -170,25 +170,12 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
                                       "cannot write to standard output");
         return SHOPSTAT_OK;
     }
-    if (of->direct) {
-        int bad = fflush(of->fp) != 0 || ferror(of->fp);
-        int e = errno;
-        if (fclose(of->fp) != 0 && !bad) {
-            bad = 1;
-            e = errno;
-        }
-        shopstat_status s = SHOPSTAT_OK;
-        if (bad)
-            s = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
-                                   strerror(e));
-        free(of);
-        return s;
-    }
+    /* (a device or pipe, of->direct, is written in place: neither synced nor renamed) */
     const char *tmp = of->tmp;
     int bad = fflush(of->fp) != 0 || ferror(of->fp);
     int e = errno;
     /* fsync before rename: after a crash the target is the old or the new file, never empty. */
-    if (!bad && fsync(fileno(of->fp)) != 0) {
+    if (!bad && !of->direct && fsync(fileno(of->fp)) != 0) {
         bad = 1;
         e = errno;
     }
@@ -196,13 +183,15 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
         bad = 1;
         e = errno;
     }
-    if (!bad && rename(tmp, of->path) != 0) {
+    if (!bad && !of->direct && rename(tmp, of->path) != 0) {
         bad = 1;
         e = errno;
     }
-    if (bad)
-        unlink(tmp);
-    shopstat_outfile_untrack(of->slot);
+    if (!of->direct) {
+        if (bad)
+            unlink(tmp);
+        shopstat_outfile_untrack(of->slot);
+    }
     shopstat_status s = SHOPSTAT_OK;
     if (bad)
         s = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
