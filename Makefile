@@ -46,7 +46,7 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile clean format
+.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(TOOL_BIN)
@@ -136,6 +136,11 @@ demo: all
 bench: all
 	@bench/run.sh $(BUILD)
 	@bench/rep.sh $(BUILD)
+
+# The randomized audit against R's survey package (needs R; AUDIT_SEEDS="FROM TO", default
+# 1..160): tests/oracle/audit/README.md.
+audit: all
+	@BUILD=$(BUILD) tests/oracle/audit/run.sh $(AUDIT_SEEDS)
 
 # Instructions per row of the benchmark's typical run under callgrind (PROFILE_ROWS rows).
 profile: all

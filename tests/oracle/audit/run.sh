@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The randomized audit against R's survey package (needs R and r-cran-survey; not part of
+# make check): tests/oracle/audit/run.sh [FROM [TO]] runs seeds FROM..TO (default 1..160) in
+# batches of 20 against build/shopstat, in $AUDIT_OUT (default a new /tmp folder), and
+# prints how many lines of each kind the logs hold (README.md says what each kind means).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+FROM=${1:-1}
+TO=${2:-160}
+export AUDIT_SHOPSTAT=${AUDIT_SHOPSTAT:-$root/${BUILD:-build}/shopstat}
+export AUDIT_OUT=${AUDIT_OUT:-$(mktemp -d /tmp/shopstat-audit-XXXXXX)}
+command -v Rscript >/dev/null || { echo "audit: Rscript not found (apt-get install r-base-core r-cran-survey)" >&2; exit 2; }
+[ -x "$AUDIT_SHOPSTAT" ] || { echo "audit: $AUDIT_SHOPSTAT: no such program (run make)" >&2; exit 2; }
+echo "audit: seeds $FROM..$TO, shopstat $AUDIT_SHOPSTAT, output in $AUDIT_OUT"
+i=$FROM
+while [ "$i" -le "$TO" ]; do
+    j=$((i + 19)); [ "$j" -gt "$TO" ] && j=$TO
+    Rscript "$here/audit.R" "$i" "$j" >"$AUDIT_OUT/rlog_${i}_${j}.txt" 2>&1 || echo "audit: R batch $i-$j failed (see $AUDIT_OUT/rlog_${i}_${j}.txt)"
+    i=$((j + 1))
+done
+cat "$AUDIT_OUT"/log_*.txt | grep '^SUMMARY' || true
+echo "line kinds (DIFF: beyond 1e-6 of R; FAIL: shopstat refused where R answered):"
+cat "$AUDIT_OUT"/log_*.txt | grep -v '|RUN|' | grep '|' | cut -d'|' -f2 | grep -E '^[A-Z][A-Z0-9-]*$' | sort | uniq -c | sort -nr
