@@ -12,6 +12,7 @@ suppressPackageStartupMessages(library(survey))
 args_all <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+source(file.path(root, "helpers.R"))
 datadir <- file.path(root, "data")
 expdir <- file.path(root, "expected")
 dir.create(datadir, showWarnings = FALSE, recursive = TRUE)
@@ -125,11 +126,6 @@ D <- list(apistrat = read_back("apistrat"), apiclus1 = read_back("apiclus1"),
           shopper = read_back("shopper"), shopper_channel = read_back("shopper_channel"))
 
 ## ---------------------------------------------------------------- building blocks
-is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
-sort_levels <- function(x) {
-    x <- unique(x[!is.na(x)])
-    if (is_num_text(x)) x[order(as.numeric(x))] else sort(x, method = "radix")
-}
 
 # A design spec mirrors the CLI flags: weight, strata, psu, fpc column names, lonely rule.
 make_design <- function(dat, spec) {
@@ -157,23 +153,11 @@ with_lonely <- function(spec, expr) {
 }
 
 # Questions: name, levels, answered (logical per row), y(level) (0/1 per row, NA outside).
-q_var <- function(dat, col) {
-    x <- dat$txt[[col]]
-    list(name = col, flags = c("--var", col), levels = sort_levels(x), answered = !is.na(x),
-         y = function(l) as.numeric(x == l))
-}
 q_multi <- function(dat, name, cols) {
     m <- sapply(cols, function(c) dat$num[[c]])
     stopifnot(all(m %in% c(0, 1, NA)))
     list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
          levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
-}
-q_codes <- function(dat, name, col) {
-    x <- dat$txt[[col]]
-    codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")
-    list(name = name, flags = c("--multi-codes", paste0(name, "=", col)),
-         levels = sort_levels(unlist(codes)), answered = !is.na(x),
-         y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
 }
 
 # Segments: list of (name, rows, flags). 'all' is added by the case runner.
@@ -182,12 +166,6 @@ s_by <- function(dat, col) {
     lv <- sort_levels(x)
     segs <- lapply(lv, function(l) list(name = paste0(col, "=", l), rows = !is.na(x) & x == l))
     attr(segs, "flags") <- c("--by", col)
-    segs
-}
-s_eq <- function(dat, name, col, values) {
-    x <- dat$txt[[col]]
-    segs <- list(list(name = name, rows = !is.na(x) & x %in% values))
-    attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", paste(values, collapse = ",")))
     segs
 }
 s_cmp <- function(dat, name, col, op, value) {

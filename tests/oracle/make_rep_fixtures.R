@@ -13,6 +13,7 @@ suppressPackageStartupMessages(library(survey))
 args_all <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+source(file.path(root, "helpers.R"))
 datadir <- file.path(root, "data")
 expdir <- file.path(root, "expected")
 unlink(list.files(expdir, pattern = "^rep_", full.names = TRUE))
@@ -138,39 +139,16 @@ rep_flags <- function(spec) {
     f
 }
 
-is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
-sort_levels <- function(x) {
-    x <- unique(x[!is.na(x)])
-    if (is_num_text(x)) x[order(as.numeric(x))] else sort(x, method = "radix")
-}
-q_var <- function(dat, col) {
-    x <- dat$txt[[col]]
-    list(name = col, flags = c("--var", col), levels = sort_levels(x), answered = !is.na(x),
-         y = function(l) as.numeric(x == l))
-}
 q_multi <- function(dat, name, cols) {
     m <- sapply(cols, function(c) dat$num[[c]])
     list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
          levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
-}
-q_codes <- function(dat, name, col) {
-    x <- dat$txt[[col]]
-    codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")
-    list(name = name, flags = c("--multi-codes", paste0(name, "=", col)),
-         levels = sort_levels(unlist(codes)), answered = !is.na(x),
-         y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
 }
 s_by <- function(dat, col) {
     x <- dat$txt[[col]]
     segs <- lapply(sort_levels(x), function(l) list(name = paste0(col, "=", l),
                                                    rows = !is.na(x) & x == l))
     attr(segs, "flags") <- c("--by", col)
-    segs
-}
-s_eq <- function(dat, name, col, values) {
-    x <- dat$txt[[col]]
-    segs <- list(list(name = name, rows = !is.na(x) & x %in% values))
-    attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", paste(values, collapse = ",")))
     segs
 }
 # --base COL:V1,V2: R's subset of a replicate design drops the other rows.
