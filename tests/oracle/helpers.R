@@ -1,6 +1,7 @@
 # Helpers the oracle's R scripts share (make_fixtures.R, make_rep_fixtures.R, audit/audit.R):
 # level order as shopstat's (numeric when every value is a number, else byte order), and the
-# question and segment descriptions the scripts build their cases from.
+# question and segment descriptions the scripts build their cases from, and the exact
+# likelihood interval R's spline approximates.
 is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
 sort_levels <- function(x) {
     x <- unique(x[!is.na(x)])
@@ -23,4 +24,30 @@ s_eq <- function(dat, name, col, values) {
     segs <- list(list(name = name, rows = !is.na(x) & x %in% values))
     attr(segs, "flags") <- c("--segment", paste0(name, "=", col, ":", paste(values, collapse = ",")))
     segs
+}
+
+# R's likelihood interval reads the limits off a spline through a few profile points
+# (survey:::MASSprofile_glm + confint_profile). This solves the same equation exactly, to
+# show how far R's spline is from the exact root the engine computes: the scaled profile
+# sqrt((D(b) - D(b_hat)) / phi) = qt(1 - alpha/2, df) * sqrt(lambda), with D the deviance of
+# svyglm's quasibinomial intercept-only fit, phi its summary dispersion and lambda =
+# cov.unscaled / naive.cov (the design effect of the logit).
+exact_likelihood <- function(sub, level) {
+    m <- suppressWarnings(svyglm(yy ~ 1, sub, family = quasibinomial))
+    summ <- suppressWarnings(summary(m))
+    mf <- model.frame(m)
+    Y <- model.response(mf)
+    W <- model.weights(mf)
+    if (!length(W)) W <- rep(1, length(Y))
+    X0 <- model.matrix(m)[, 0, drop = FALSE]
+    lambda <- diag(m$cov.unscaled) / diag(m$naive.cov)
+    cut <- qt(1 - (1 - level) / 2, degf(sub)) * sqrt(lambda)
+    zf <- function(b) {
+        fm <- suppressWarnings(glm.fit(x = X0, y = Y, weights = W, offset = rep(b, length(Y)),
+                                       family = family(m), control = m$control))
+        sqrt(max((fm$deviance - deviance(m)) / summ$dispersion, 0)) - cut
+    }
+    b0 <- coef(m)[[1]]; se <- summ$coefficients[1, 2]
+    plogis(c(uniroot(zf, c(b0 - 30 * se, b0), tol = 1e-13)$root,
+             uniroot(zf, c(b0, b0 + 30 * se), tol = 1e-13)$root))
 }

@@ -163,23 +163,6 @@ design_flags <- function(spec) {
     if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
     f
 }
-exact_likelihood <- function(sub, level) {
-    m <- suppressWarnings(svyglm(yy ~ 1, sub, family = quasibinomial))
-    summ <- suppressWarnings(summary(m))
-    mf <- model.frame(m); Y <- model.response(mf); W <- model.weights(mf)
-    if (!length(W)) W <- rep(1, length(Y))
-    X0 <- model.matrix(m)[, 0, drop = FALSE]
-    lambda <- diag(m$cov.unscaled) / diag(m$naive.cov)
-    cut <- qt(1 - (1 - level) / 2, degf(sub)) * sqrt(lambda)
-    zf <- function(b) {
-        fm <- suppressWarnings(glm.fit(x = X0, y = Y, weights = W, offset = rep(b, length(Y)),
-                                       family = family(m), control = m$control))
-        sqrt(max((fm$deviance - deviance(m)) / summ$dispersion, 0)) - cut
-    }
-    b0 <- coef(m)[[1]]; se <- summ$coefficients[1, 2]
-    plogis(c(uniroot(zf, c(b0 - 30 * se, b0), tol = 1e-13)$root,
-             uniroot(zf, c(b0, b0 + 30 * se), tol = 1e-13)$root))
-}
 ci_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin", beta = "beta",
           likelihood = "likelihood")
 ci_canon <- c(logit = "logit", xlogit = "xlogit", wald = "wald", mean = "wald", asin = "asin",
