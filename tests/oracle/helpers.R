@@ -12,12 +12,25 @@ q_var <- function(dat, col) {
     list(name = col, flags = c("--var", col), levels = sort_levels(x), answered = !is.na(x),
          y = function(l) as.numeric(x == l))
 }
+q_multi <- function(dat, name, cols) {
+    m <- sapply(cols, function(c) dat$num[[c]])
+    stopifnot(all(m %in% c(0, 1, NA)))
+    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
+         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
+}
 q_codes <- function(dat, name, col) {
     x <- dat$txt[[col]]
     codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")
     list(name = name, flags = c("--multi-codes", paste0(name, "=", col)),
          levels = sort_levels(unlist(codes)), answered = !is.na(x),
          y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
+}
+s_by <- function(dat, col) {
+    x <- dat$txt[[col]]
+    lv <- sort_levels(x)
+    segs <- lapply(lv, function(l) list(name = paste0(col, "=", l), rows = !is.na(x) & x == l))
+    attr(segs, "flags") <- c("--by", col)
+    segs
 }
 s_eq <- function(dat, name, col, values) {
     x <- dat$txt[[col]]

@@ -153,21 +153,8 @@ with_lonely <- function(spec, expr) {
 }
 
 # Questions: name, levels, answered (logical per row), y(level) (0/1 per row, NA outside).
-q_multi <- function(dat, name, cols) {
-    m <- sapply(cols, function(c) dat$num[[c]])
-    stopifnot(all(m %in% c(0, 1, NA)))
-    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
-         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
-}
 
 # Segments: list of (name, rows, flags). 'all' is added by the case runner.
-s_by <- function(dat, col) {
-    x <- dat$txt[[col]]
-    lv <- sort_levels(x)
-    segs <- lapply(lv, function(l) list(name = paste0(col, "=", l), rows = !is.na(x) & x == l))
-    attr(segs, "flags") <- c("--by", col)
-    segs
-}
 s_cmp <- function(dat, name, col, op, value) {
     x <- dat$num[[col]]
     r <- do.call(op, list(x, value))

@@ -139,18 +139,6 @@ rep_flags <- function(spec) {
     f
 }
 
-q_multi <- function(dat, name, cols) {
-    m <- sapply(cols, function(c) dat$num[[c]])
-    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
-         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
-}
-s_by <- function(dat, col) {
-    x <- dat$txt[[col]]
-    segs <- lapply(sort_levels(x), function(l) list(name = paste0(col, "=", l),
-                                                   rows = !is.na(x) & x == l))
-    attr(segs, "flags") <- c("--by", col)
-    segs
-}
 # --base COL:V1,V2: R's subset of a replicate design drops the other rows.
 b_eq <- function(dat, col, values) {
     x <- dat$txt[[col]]

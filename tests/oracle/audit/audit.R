@@ -124,16 +124,6 @@ gen <- function(seed) {
 }
 
 ## ------------------------------------------------------------------ R side helpers
-q_multi <- function(dat, name, cols) {
-    m <- sapply(cols, function(c) dat$num[[c]])
-    list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
-         levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
-}
-s_by <- function(dat, col) {
-    x <- dat$txt[[col]]
-    segs <- lapply(sort_levels(x), function(l) list(name = paste0(col, "=", l), rows = !is.na(x) & x == l))
-    attr(segs, "flags") <- c("--by", col); segs
-}
 s_cmp <- function(dat, name, col, op, value) {
     r <- do.call(op, list(dat$num[[col]], value))
     segs <- list(list(name = name, rows = !is.na(r) & r))
