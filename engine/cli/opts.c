@@ -103,11 +103,12 @@ int cli_check_output(const char *out, const char *data)
     shopstat_error err;
     shopstat_error_clear(&err);
     struct stat so, sd;
-    if (stat(out, &so) == 0 && S_ISDIR(so.st_mode)) {
+    int exists = stat(out, &so) == 0;
+    if (exists && S_ISDIR(so.st_mode)) {
         shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0, "is a folder; give a file name");
         return cli_fail(&err);
     }
-    if (data && strcmp(data, "-") != 0 && stat(out, &so) == 0 && stat(data, &sd) == 0 &&
+    if (exists && data && strcmp(data, "-") != 0 && stat(data, &sd) == 0 &&
         so.st_dev == sd.st_dev && so.st_ino == sd.st_ino) {
         shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0,
                            "is the data file being read; write the output to another file");
