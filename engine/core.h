@@ -185,6 +185,7 @@ typedef struct stratum_info {
     double fpc;       /* as given, NaN if none */
     int has_fpc;
     double f;         /* 1 - sampling fraction: R's (N - n)/N; 1 without fpc */
+    double w_fpc;     /* N / n: R's weight from the fpc when there is no weight column */
 } stratum_info;
 
 /* Runtime segment: fixed ones from the plan, discovered --by ones, hidden ones. */

@@ -371,6 +371,8 @@ void shopstat_design_note(const shopstat_design_opts *d, char *buf, size_t n)
     snprintf(tail, sizeof tail, "%s", buf);
     if (d->weight)
         snprintf(buf, n, "Weighted by %s%s.", d->weight, tail);
+    else if (d->fpc && !d->repweights) /* (R's weights from the fpc: pass.c, fpc_weights) */
+        snprintf(buf, n, "Weighted by N/n from the fpc%s.", tail);
     else
         snprintf(buf, n, "Unweighted%s.", tail);
 }

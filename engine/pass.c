@@ -2346,6 +2346,41 @@ static shopstat_status expand_pairs(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* An fpc without a weight column: R's svydesign takes the weights from the fpc, N_h / n_h
+ * for every row of stratum h (n_h its sampled PSUs; 1 / f_h when the fpc gives fractions).
+ * The pass weighed every row 1, and a weight constant within a stratum scales what the rows
+ * left: a unit's sums of w by N_h / n_h, its sums of w^2 (element designs) by its square.
+ * A cell's sum of w^2 (the effective base) mixes strata: it is summed again from each
+ * unit's row count, which the pass keeps. */
+static int fpc_weights(shopstat_totals *t)
+{
+    double *sum = calloc(t->ncell ? t->ncell : 1, sizeof *sum);
+    double *comp = calloc(t->ncell ? t->ncell : 1, sizeof *comp);
+    if (!sum || !comp) {
+        free(sum);
+        free(comp);
+        return -1;
+    }
+    for (size_t u = 0; u < t->nunits; u++) {
+        unit *un = &t->units[u];
+        double c = t->st[un->stratum].w_fpc, c2 = c * c;
+        size_t lim = t->ncell < un->cap ? t->ncell : un->cap;
+        for (size_t k = 0; k < lim; k++) {
+            un->A[k].T *= c;
+            if (un->A[k].N)
+                ksum(&sum[k], &comp[k], c2 * (double)un->A[k].N);
+        }
+        for (size_t k = 0; un->Q && k < lim; k++)
+            un->Q[k] *= c2;
+    }
+    for (size_t k = 0; k < t->ncell; k++)
+        if (t->cell[k].w2 != 0) /* (the base cells: their rows' w^2, each 1 so far) */
+            t->cell[k].w2 = sum[k] + comp[k];
+    free(sum);
+    free(comp);
+    return 0;
+}
+
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
     /* rows per cell: summed from the units rather than counted per row, unit by unit (a
@@ -2417,7 +2452,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
             all_fraction = 0;
     for (size_t h = 0; h < t->strata.n; h++) {
         stratum_info *si = &t->st[h];
-        si->f = 1;
+        si->f = si->w_fpc = 1;
         if (!si->has_fpc)
             continue;
         /* R's svydesign: fpc values all <= 1 are sampling fractions, otherwise
@@ -2429,7 +2464,10 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
                 "--fpc gives %.17g for stratum '%s', fewer than its %zu sampled PSUs",
                 si->fpc, si->name, si->npsu);
         si->f = (N - (double)si->npsu) / N;
+        si->w_fpc = N / (double)si->npsu;
     }
+    if (t->fcol != SIZE_MAX && !t->has_weight && !t->rep && fpc_weights(t))
+        return nomem(err);
     return SHOPSTAT_OK;
 }
 

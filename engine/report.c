@@ -499,9 +499,6 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
         po.progress_ctx = &fwd;
     }
     st = shopstat_totals_compute_opts(r->plan, rd, &po, &r->tot, err);
-    const shopstat_design_opts *d = &r->in->design;
-    if (!st && d->fpc && !d->weight && !d->repweights)
-        warn(r, SHOPSTAT_FPC_NO_WEIGHT, "the design's fpc", "a weight", "design: {weight: COLUMN}");
     if (!st && po.progress)
         r->o->progress(r->o->progress_ctx, fwd.total, fwd.total,
                        shopstat_totals_accounting(r->tot).read);

@@ -272,8 +272,6 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     }
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;
-    if (d->fpc && !d->weight && !d->repweights)
-        cli_warn(SHOPSTAT_FPC_NO_WEIGHT, "--fpc", "--weight", "--weight");
     if (d->psu && !d->repweights && acc.used >= 1000 && shopstat_totals_npsu(*out) == acc.used)
         cli_warn("every PSU of --psu %s holds a single row: without --psu (each row its own "
                  "PSU) the design is the same and so are the results (to rounding), in a fraction "

@@ -157,15 +157,6 @@ typedef struct shopstat_accounting {
 } shopstat_accounting;
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 
-/* The warning for a design with an fpc and no weight (every row then weighs 1, where R's
- * svydesign weights rows by N/n from the fpc): shopstat does not guess weights. A format
- * of three %s: the fpc and the weight as the user names them ("--fpc", "--weight"; or
- * "the design's fpc", "a weight"), then how to give a weight. */
-#define SHOPSTAT_FPC_NO_WEIGHT                                                                     \
-    "%s without %s: every row weighs 1, where R's svydesign weights rows by N/n from the fpc "     \
-    "(proportions agree only when every stratum has the same sampling fraction); give %s to "      \
-    "say which"
-
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);
 size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is no PSU column */

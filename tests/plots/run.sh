@@ -135,6 +135,10 @@ has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
 # the footer names the design, not the weight alone: the intervals are design-based
 has "$TMP/letters.pdf" "Weighted by wt; strata region, PSUs panel."
 has "$TMP/src.pdf" "Weighted by wt."
+# an fpc and no weight: R's weights N/n from the fpc, said so (not "Unweighted")
+"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/apistrat.csv" --strata stype --fpc fpc \
+    --var sch_wide --chart "$TMP/fpcw.pdf" >/dev/null 2>&1 || fail "tab --fpc --chart failed"
+has "$TMP/fpcw.pdf" "Weighted by N/n from the fpc; strata stype, population sizes fpc."
 
 # --- compare differences against rest: "X minus the rest", one row per value of a --by set -----
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \

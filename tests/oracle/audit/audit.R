@@ -139,9 +139,7 @@ make_design <- function(dat, spec) {
     strata <- if (is.null(spec$strata)) NULL else as.formula(paste("~", spec$strata))
     fpc <- if (is.null(spec$fpc)) NULL else as.formula(paste("~", spec$fpc))
     weights <- if (is.null(spec$weight)) NULL else as.formula(paste("~", spec$weight))
-    # R derives weights N_h/n_h from an fpc when no weights are given; shopstat uses w = 1
-    # (methods.md). Mirror shopstat here; the divergence is reported separately.
-    if (is.null(weights) && !is.null(fpc) && !isTRUE(spec$rdefault)) { dat$num$one__ <- 1; weights <- ~one__ }
+    # (without weights R derives them from an fpc, N_h / n_h; shopstat does the same)
     svydesign(ids = ids, strata = strata, fpc = fpc, weights = weights, data = dat$num, nest = TRUE)
 }
 design_flags <- function(spec) {
@@ -203,10 +201,10 @@ cmp_int <- function(tag, key, col, got, want) {
 # Returns list(rows = expected data frame (numbers, NA = empty), badsegs = segments with df<=0 & 0<p<1,
 #              rerr = R error message if any domain errored)
 tab_expect <- function(dat, spec, questions, segs, ci, level, inbase) {
-    w <- if (is.null(spec$weight)) rep(1, nrow(dat$num)) else dat$num[[spec$weight]]
     old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
     on.exit(options(old))
     des <- make_design(dat, spec)
+    w <- if (is.null(spec$weight)) weights(des) else dat$num[[spec$weight]]
     rows <- list(); badsegs <- character(); rerr <- NULL
     alpha <- 1 - level
     for (q in questions) for (l in q$levels) for (s in segs) {
@@ -441,7 +439,7 @@ for (seed in seeds) tryCatch({
     ## ---- compare
     segs <- seg_list(dat, groups)
     nm <- vapply(segs, `[[`, "", "name")
-    W <- if (is.null(spec$weight)) rep(1, n) else dat$num$w
+    W <- if (is.null(spec$weight)) suppressWarnings(weights(make_design(dat, spec))) else dat$num$w
     okseg <- nm[vapply(segs, function(s) sum(W[s$rows & inbase]) > 0 && sum(s$rows & inbase) >= 3, TRUE)]
     gl <- grep("^g=", okseg, value = TRUE)
     cand <- if ("heavy" %in% okseg) c("heavy:all", "heavy:rest") else "all:all"
