@@ -552,6 +552,60 @@ static sortkey *sorted_keys(const strmap *m, int dc)
     return k;
 }
 
+static int by_w_fpc(const void *a, const void *b)
+{
+    double x = (*(const shopstat_stratum *const *)a)->w_fpc;
+    double y = (*(const shopstat_stratum *const *)b)->w_fpc;
+    return (x > y) - (x < y);
+}
+
+/* With an fpc and no weight column the estimates weigh each row N_h / n_h, as R's svydesign
+ * (pass.c, fpc_weights): the weight lines say so, from the strata's counts. */
+static void fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
+{
+    int all_fraction = 1;
+    for (size_t i = 0; i < d->nstrata; i++)
+        if (st[i].fpc > 1)
+            all_fraction = 0;
+    double s = 0, sc = 0, s2 = 0, s2c = 0;
+    const shopstat_stratum **ord = malloc(d->nstrata * sizeof *ord);
+    for (size_t i = 0; i < d->nstrata; i++) {
+        double N = all_fraction ? (double)st[i].npsu / st[i].fpc : st[i].fpc;
+        double w = N / (double)st[i].npsu;
+        st[i].w_fpc = w;
+        ksum(&s, &sc, w * (double)st[i].rows);
+        ksum(&s2, &s2c, w * w * (double)st[i].rows);
+        d->wmin = i == 0 || w < d->wmin ? w : d->wmin;
+        d->wmax = i == 0 || w > d->wmax ? w : d->wmax;
+        if (ord)
+            ord[i] = &st[i];
+    }
+    d->weights_from_fpc = 1;
+    d->wsum = s + sc;
+    d->wsum2 = s2 + s2c;
+    d->n_eff = d->wsum2 > 0 ? d->wsum * d->wsum / d->wsum2 : NAN;
+    d->efficiency = d->n_eff / (double)d->rows;
+    d->wmedian = NAN;
+    if (!ord || !d->rows) {
+        free(ord);
+        return;
+    }
+    /* the median row's weight (the mean of the two middle rows' for an even count) */
+    qsort(ord, d->nstrata, sizeof *ord, by_w_fpc);
+    size_t lo = (d->rows - 1) / 2, hi = d->rows / 2, seen = 0;
+    double wlo = NAN;
+    for (size_t i = 0; i < d->nstrata; i++) {
+        if (isnan(wlo) && lo < seen + ord[i]->rows)
+            wlo = ord[i]->w_fpc;
+        if (hi < seen + ord[i]->rows) {
+            d->wmedian = (wlo + ord[i]->w_fpc) / 2;
+            break;
+        }
+        seen += ord[i]->rows;
+    }
+    free(ord);
+}
+
 static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
 {
     size_t nlev = 0;
@@ -642,6 +696,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         o->rows = ds->sacc[h].rows;
         o->npsu = ds->sacc[h].npsu;
         o->fpc = d->has_fpc ? ds->sacc[h].fpc : NAN;
+        o->w_fpc = NAN;
         d->npsu += o->npsu;
         if (o->npsu == 1)
             d->single_psu_strata++;
@@ -658,6 +713,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
     }
     free(k);
     d->strata = ds->strata_out;
+    if (d->has_fpc && !d->has_weight)
+        fpc_weights(d, ds->strata_out);
     return SHOPSTAT_OK;
 }
 

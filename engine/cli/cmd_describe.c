@@ -184,6 +184,13 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         else
             fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
                     num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
+    } else if (d->weights_from_fpc) {
+        /* (R's svydesign weights rows N/n from the fpc; so do the estimates) */
+        fprintf(out, "  weight:     none: N/n of the stratum from --fpc %s, as R\n", o->design.fpc);
+        fprintf(out, "              min %s, median %s, max %s, sum %s\n", num(a, sizeof a, d->wmin),
+                num(b, sizeof b, d->wmedian), num(c, sizeof c, d->wmax), num(e, sizeof e, d->wsum));
+        fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
+                num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
     } else {
         fprintf(out, "  weight:     none (every row counts 1)\n");
     }
@@ -221,7 +228,8 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
             if (l > w)
                 w = l < 40 ? l : 40;
         }
-        fprintf(out, "\n  %-*s  %8s  %6s%s\n", w, "stratum", "rows", "PSUs", d->has_fpc ? "       fpc" : "");
+        fprintf(out, "\n  %-*s  %8s  %6s%s%s\n", w, "stratum", "rows", "PSUs",
+                d->has_fpc ? "       fpc" : "", d->weights_from_fpc ? "    weight" : "");
         for (size_t i = 0; i < d->nstrata; i++) {
             const shopstat_stratum *s = &d->strata[i];
             fputs("  ", out);
@@ -229,6 +237,8 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
             fprintf(out, "  %8zu  %6zu", s->rows, s->npsu);
             if (d->has_fpc)
                 fprintf(out, "  %8s", num(a, sizeof a, s->fpc));
+            if (d->weights_from_fpc)
+                fprintf(out, "  %8s", num(a, sizeof a, s->w_fpc));
             fprintf(out, "%s\n", s->npsu == 1 ? "  single PSU" : "");
         }
     } else if (d->has_strata && d->single_psu_strata) {

@@ -62,16 +62,19 @@ typedef struct shopstat_stratum {
     size_t rows;
     size_t npsu;     /* distinct PSUs; rows when there is no --psu (each row is a PSU) */
     double fpc;      /* the stratum's --fpc value, NAN without --fpc */
+    double w_fpc;    /* with --fpc and no --weight: its rows' weight N/n, else NAN */
 } shopstat_stratum;
 
 typedef struct shopstat_design_summary {
     int has_weight, has_strata, has_psu, has_fpc;
     size_t rows;         /* rows used */
-    /* Weights (all 1 without --weight). The median is exact while there are at most
+    /* Weights (all 1 without --weight; with --fpc and no --weight, R's N/n of each row's
+     * stratum, and weights_from_fpc is 1). The median is exact while there are at most
      * SHOPSTAT_DESCRIBE_MAX_WEIGHTS distinct weights; past that, weights are binned on
      * their top 12 mantissa bits (relative error below 2^-12) and median_approx is 1. */
     double wmin, wmedian, wmax, wsum, wsum2;
     int median_approx;
+    int weights_from_fpc;
     size_t zero_weights;
     double n_eff;        /* Kish (1965): (sum w)^2 / sum w^2 */
     double efficiency;   /* n_eff / rows */

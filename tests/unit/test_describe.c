@@ -383,10 +383,64 @@ static void test_design_errors(void **state)
                  "F: error: no data rows after the header and the 1 skipped row");
 }
 
+/* An fpc and no weight column: the weights are R's N_h / n_h (what the estimates use), from
+ * population counts or from sampling fractions alike. Stratum A: 3 rows in 2 PSUs of 20
+ * (weight 10); B: 1 row in 1 PSU of 2 (weight 2). Rows' weights 2, 10, 10, 10. */
+static void test_fpc_weights(void **state)
+{
+    (void)state;
+    const char *data[] = {"id,st,psu,n,f\n1,A,1,20,0.1\n2,A,1,20,0.1\n3,A,2,20,0.1\n4,B,1,2,0.5\n",
+                          "id,st,psu,n,f\n4,B,1,2,0.5\n1,A,1,20,0.1\n2,A,1,20,0.1\n3,A,2,20,0.1\n"};
+    for (int k = 0; k < 4; k++) {
+        write_text(data[k / 2]);
+        shopstat_csv_opts o;
+        shopstat_csv_opts_init(&o);
+        shopstat_design_opts d;
+        shopstat_design_opts_init(&d);
+        d.strata = "st";
+        d.psu = "psu";
+        d.fpc = k % 2 ? "f" : "n";
+        shopstat_description *ds;
+        char e[2400];
+        assert_int_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+        const shopstat_design_summary *g = shopstat_description_design(ds);
+        assert_true(g->weights_from_fpc && !g->has_weight);
+        assert_close(g->wsum, 32, 1e-15);
+        assert_close(g->wsum2, 304, 1e-15);
+        assert_close(g->wmin, 2, 1e-15);
+        assert_close(g->wmax, 10, 1e-15);
+        assert_close(g->wmedian, 10, 1e-15);
+        assert_close(g->n_eff, 32.0 * 32.0 / 304.0, 1e-14);
+        assert_string_equal(g->strata[0].name, "A");
+        assert_close(g->strata[0].w_fpc, 10, 1e-15);
+        assert_close(g->strata[1].w_fpc, 2, 1e-15);
+        release(ds);
+    }
+    /* with a weight column the weights are the column's, and w_fpc is not set */
+    write_text(data[0]);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "id";
+    d.strata = "st";
+    d.fpc = "n";
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    const shopstat_design_summary *g = shopstat_description_design(ds);
+    assert_false(g->weights_from_fpc);
+    assert_close(g->wsum, 10, 0);
+    assert_true(isnan(g->strata[0].w_fpc));
+    release(ds);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_design),
+        cmocka_unit_test(test_fpc_weights),
         cmocka_unit_test(test_median_nesting_and_sorting),
         cmocka_unit_test(test_types_and_caps),
         cmocka_unit_test(test_binned_median),
