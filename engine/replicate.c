@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "shopstat/replicate.h"
 
 /* R's degf.svyrep.design: qr(weights(design, "analysis"), tol = 1e-5)$rank - 1 */
 #define REP_RANK_TOL 1e-5
@@ -157,15 +158,15 @@ static int by_suffix(const void *a, const void *b)
 }
 
 /* Columns PREFIX<digits> in numeric order, or the comma-separated list. */
-static shopstat_status find_columns(shopstat_totals *t, rep_state *rp, const char *spec,
-                                    shopstat_error *err)
+static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweights *rw,
+                                    const char *spec, shopstat_error *err)
 {
-    size_t ncols = shopstat_reader_ncols(t->reader);
+    size_t ncols = shopstat_reader_ncols(r);
     if (strchr(spec, ',')) {
         size_t n = 1;
         for (const char *p = spec; *p; p++)
             n += *p == ',';
-        if (!(rp->cols = calloc(n, sizeof *rp->cols)))
+        if (!(rw->cols = calloc(n, sizeof *rw->cols)))
             return nomem(err);
         const char *p = spec;
         for (;;) {
@@ -178,8 +179,7 @@ static shopstat_status find_columns(shopstat_totals *t, rep_state *rp, const cha
             name[len] = '\0';
             shopstat_status st = SHOPSTAT_OK;
             if (len)
-                st = shopstat_reader_column(t->reader, name, "--repweights",
-                                            &rp->cols[rp->R++], err);
+                st = shopstat_reader_column(r, name, "--repweights", &rw->cols[rw->R++], err);
             free(name);
             if (st)
                 return st;
@@ -195,7 +195,7 @@ static shopstat_status find_columns(shopstat_totals *t, rep_state *rp, const cha
         return nomem(err);
     size_t n = 0;
     for (size_t i = 0; i < ncols; i++) {
-        const char *name = shopstat_reader_colname(t->reader, i);
+        const char *name = shopstat_reader_colname(r, i);
         if (strncmp(name, spec, plen) != 0 || !name[plen])
             continue;
         const char *d = name + plen;
@@ -209,16 +209,16 @@ static shopstat_status find_columns(shopstat_totals *t, rep_state *rp, const cha
         n++;
     }
     qsort(found, n, sizeof *found, by_suffix);
-    if (n && !(rp->cols = calloc(n, sizeof *rp->cols))) {
+    if (n && !(rw->cols = calloc(n, sizeof *rw->cols))) {
         free(found);
         return nomem(err);
     }
     for (size_t i = 0; i < n; i++)
-        rp->cols[i] = found[i].idx;
-    rp->R = n;
+        rw->cols[i] = found[i].idx;
+    rw->R = n;
     free(found);
     if (!n)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(t->reader), 1, 1,
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
                                   "--repweights %s: no column is named %s followed by digits "
                                   "(such as %s1); give the prefix or a comma-separated list",
                                   spec, spec, spec);
@@ -226,7 +226,7 @@ static shopstat_status find_columns(shopstat_totals *t, rep_state *rp, const cha
 }
 
 /* Parse "a,b,..." into R values (one value: all equal). */
-static shopstat_status parse_rscales(rep_state *rp, const char *s, shopstat_error *err)
+static shopstat_status parse_rscales(shopstat_repweights *rw, const char *s, shopstat_error *err)
 {
     size_t n = 0;
     const char *p = s;
@@ -239,8 +239,8 @@ static shopstat_status parse_rscales(rep_state *rp, const char *s, shopstat_erro
                                       "--rscales takes non-negative numbers separated by "
                                       "commas, not '%s'",
                                       s);
-        if (n < rp->R)
-            rp->rscales[n] = x;
+        if (n < rw->R)
+            rw->rscales[n] = x;
         if (n == 0)
             first = x;
         n++;
@@ -249,19 +249,40 @@ static shopstat_status parse_rscales(rep_state *rp, const char *s, shopstat_erro
         p = end + 1;
     }
     if (n == 1)
-        for (size_t r = 0; r < rp->R; r++)
-            rp->rscales[r] = first;
-    else if (n != rp->R)
+        for (size_t r = 0; r < rw->R; r++)
+            rw->rscales[r] = first;
+    else if (n != rw->R)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--rscales has %zu values but there are %zu replicate "
                                   "weights (give one value, or one per replicate)",
-                                  n, rp->R);
+                                  n, rw->R);
     return SHOPSTAT_OK;
 }
 
-shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
+static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_design_opts *d,
+                                   shopstat_repweights *rw, shopstat_error *err);
+
+void shopstat_repweights_free(shopstat_repweights *rw)
 {
-    const shopstat_design_opts *d = &t->plan->design;
+    free(rw->cols);
+    free(rw->rscales);
+    memset(rw, 0, sizeof *rw);
+}
+
+shopstat_status shopstat_repweights_resolve(const shopstat_reader *r,
+                                            const shopstat_design_opts *d,
+                                            shopstat_repweights *rw, shopstat_error *err)
+{
+    memset(rw, 0, sizeof *rw);
+    shopstat_status st = rep_resolve(r, d, rw, err);
+    if (st)
+        shopstat_repweights_free(rw);
+    return st;
+}
+
+static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_design_opts *d,
+                                   shopstat_repweights *rw, shopstat_error *err)
+{
     if (d->reptype == SHOPSTAT_REP_NONE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--repweights needs --reptype (brr, fay, jk1, jkn, bootstrap "
@@ -270,22 +291,83 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--repweights replaces --strata, --psu and --fpc: the replicate "
                                   "weights already carry the design; give one or the other");
-    rep_state *rp = calloc(1, sizeof *rp);
-    if (!rp)
-        return nomem(err);
-    t->rep = rp;
-    shopstat_status st = find_columns(t, rp, d->repweights, err);
+    shopstat_status st = find_columns(r, rw, d->repweights, err);
     if (st)
         return st;
-    size_t R = rp->R;
+    size_t R = rw->R;
     if (R < 2 || R > REP_MAX)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--repweights %s selects %zu columns; between 2 and %d "
                                   "replicate weights are needed",
                                   d->repweights, R, REP_MAX);
+    if (!(rw->rscales = calloc(R, sizeof *rw->rscales)))
+        return nomem(err);
+    for (size_t i = 0; i < R; i++)
+        rw->rscales[i] = 1;
+    if (d->rscales && (st = parse_rscales(rw, d->rscales, err)))
+        return st;
+    double Rd = (double)R;
+    /* Default scales: R's svrepdesign (survey 4.1.1). */
+    switch (d->reptype) {
+    case SHOPSTAT_REP_BRR:
+        rw->scale = 1 / Rd;
+        break;
+    case SHOPSTAT_REP_FAY:
+        if (!(d->rho >= 0 && d->rho < 1))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--reptype fay needs --rho R with 0 <= R < 1 (the Fay "
+                                      "coefficient the weights were made with)");
+        rw->scale = 1 / (Rd * (1 - d->rho) * (1 - d->rho));
+        break;
+    case SHOPSTAT_REP_JK1:
+        rw->scale = (Rd - 1) / Rd;
+        break;
+    case SHOPSTAT_REP_JKN:
+        if (!d->rscales)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--reptype jkn needs --rscales: (n_h - 1)/n_h for each "
+                                      "replicate, n_h the PSUs of its stratum (R requires them "
+                                      "too); 'shopstat replicate' prints them");
+        rw->scale = 1;
+        break;
+    case SHOPSTAT_REP_BOOTSTRAP:
+        rw->scale = 1 / (Rd - 1);
+        break;
+    case SHOPSTAT_REP_SDR:
+        rw->scale = 4 / Rd;
+        break;
+    default:
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown --reptype");
+    }
+    if (!isnan(d->repscale)) {
+        if (!(d->repscale > 0) || !isfinite(d->repscale))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "--repscale must be a positive number");
+        rw->scale = d->repscale;
+    }
+    rw->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
+{
+    shopstat_repweights rw;
+    shopstat_status st = shopstat_repweights_resolve(t->reader, &t->plan->design, &rw, err);
+    if (st)
+        return st;
+    rep_state *rp = calloc(1, sizeof *rp);
+    if (!rp) {
+        shopstat_repweights_free(&rw);
+        return nomem(err);
+    }
+    t->rep = rp;
+    size_t R = rp->R = rw.R;
+    rp->cols = rw.cols;
+    rp->rscales = rw.rscales;
+    rp->scale = rw.scale;
+    rp->mse = rw.mse;
     rp->ntri = R * (R + 1) / 2;
     rp->x = calloc(R, sizeof *rp->x);
-    rp->rscales = calloc(R, sizeof *rp->rscales);
     rp->all.G = calloc(rp->ntri, sizeof *rp->all.G);
     rp->all.m = calloc(R, sizeof *rp->all.m);
     rp->m = calloc(R, sizeof *rp->m);
@@ -296,52 +378,8 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
     if (knob && atol(knob) > 0 && (size_t)atol(knob) < REP_MAX_DIRS)
         rp->max_dirs = (size_t)atol(knob);
     strmap_init(&rp->dirs, rp->max_dirs, rp->max_dirs * R * sizeof(double) + 1);
-    if (!rp->x || !rp->rscales || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
+    if (!rp->x || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
         return nomem(err);
-    for (size_t r = 0; r < R; r++)
-        rp->rscales[r] = 1;
-    if (d->rscales && (st = parse_rscales(rp, d->rscales, err)))
-        return st;
-    double Rd = (double)R;
-    /* Default scales: R's svrepdesign (survey 4.1.1). */
-    switch (d->reptype) {
-    case SHOPSTAT_REP_BRR:
-        rp->scale = 1 / Rd;
-        break;
-    case SHOPSTAT_REP_FAY:
-        if (!(d->rho >= 0 && d->rho < 1))
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--reptype fay needs --rho R with 0 <= R < 1 (the Fay "
-                                      "coefficient the weights were made with)");
-        rp->scale = 1 / (Rd * (1 - d->rho) * (1 - d->rho));
-        break;
-    case SHOPSTAT_REP_JK1:
-        rp->scale = (Rd - 1) / Rd;
-        break;
-    case SHOPSTAT_REP_JKN:
-        if (!d->rscales)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--reptype jkn needs --rscales: (n_h - 1)/n_h for each "
-                                      "replicate, n_h the PSUs of its stratum (R requires them "
-                                      "too); 'shopstat replicate' prints them");
-        rp->scale = 1;
-        break;
-    case SHOPSTAT_REP_BOOTSTRAP:
-        rp->scale = 1 / (Rd - 1);
-        break;
-    case SHOPSTAT_REP_SDR:
-        rp->scale = 4 / Rd;
-        break;
-    default:
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown --reptype");
-    }
-    if (!isnan(d->repscale)) {
-        if (!(d->repscale > 0) || !isfinite(d->repscale))
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--repscale must be a positive number");
-        rp->scale = d->repscale;
-    }
-    rp->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
     return SHOPSTAT_OK;
 }
 

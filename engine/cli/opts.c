@@ -1,6 +1,7 @@
 /* Parsing of the CSV and design flags shared by describe, tab, compare and chisq. */
 #include "cli/opts.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,67 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
             return 1;
         }
     return 0;
+}
+
+const char *const cli_design_once[] = {"--lonely-psu", "--repweights", "--reptype", "--rho",
+                                       "--repscale",   "--rscales",    NULL};
+
+/* A number x with lo <= x < hi (lo < x when lo is 0 and hi infinite: a scale). */
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double x = strtod(s, &end);
+    if (!*s || *end || !(x >= lo && x < hi) || (isinf(hi) && !(x > lo)))
+        return 0;
+    *out = x;
+    return 1;
+}
+
+int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
+{
+    shopstat_design_opts *d = &o->design;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    const char *v;
+    int m;
+    if (strcmp(argv[*i], "--mse") == 0) {
+        d->mse = 1;
+        return 1;
+    }
+    if ((m = cli_flag_value(argc, argv, i, "--lonely-psu", &v)) != 0) {
+        if (m < 0 || shopstat_lonely_parse(v, &d->lonely, &err))
+            return m < 0 ? -1 : (cli_fail(&err), -1);
+    } else if ((m = cli_flag_value(argc, argv, i, "--repweights", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (!*v) {
+            cli_usage_error("--repweights needs a column prefix or a list");
+            return -1;
+        }
+        d->repweights = v;
+    } else if ((m = cli_flag_value(argc, argv, i, "--reptype", &v)) != 0) {
+        if (m < 0 || shopstat_rep_type_parse(v, &d->reptype, &err))
+            return m < 0 ? -1 : (cli_fail(&err), -1);
+    } else if ((m = cli_flag_value(argc, argv, i, "--rho", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (!parse_number(v, 0, 1, &d->rho)) {
+            cli_usage_error("--rho takes a number in [0, 1), such as 0.5, not '%s'", v);
+            return -1;
+        }
+    } else if ((m = cli_flag_value(argc, argv, i, "--repscale", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (!parse_number(v, 0, INFINITY, &d->repscale)) {
+            cli_usage_error("--repscale takes a positive number, not '%s'", v);
+            return -1;
+        }
+    } else if ((m = cli_flag_value(argc, argv, i, "--rscales", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        d->rscales = v;
+    }
+    return m;
 }
 
 /* Edit distance of two short strings (flags), on at most 31 bytes of each. */

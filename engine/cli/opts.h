@@ -33,6 +33,12 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
  * settings), NULL-terminated, for cli_reject_repeats(). */
 extern const char *const cli_data_once[];
 
+/* The same for the design's other flags: --lonely-psu, --mse and the replicate-weight
+ * design's --repweights --reptype --rho --repscale --rscales (checked against the file
+ * by the pass, or shopstat_repweights_resolve). */
+int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i);
+extern const char *const cli_design_once[];
+
 /* A flag that takes one value, given twice, is a usage error rather than the last one
  * winning: "--weight wt ... --weight region" would otherwise weight by region without a
  * word. once: NULL-terminated names, "-o|--output" for one flag of several spellings.

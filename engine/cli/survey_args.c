@@ -19,17 +19,6 @@ static int parse_level(const char *s, double *out)
     return 1;
 }
 
-/* A number x with lo <= x < hi (lo < x when lo is 0 and hi infinite: a scale). */
-static int parse_number(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    double x = strtod(s, &end);
-    if (!*s || *end || !(x >= lo && x < hi) || (isinf(hi) && !(x > lo)))
-        return 0;
-    *out = x;
-    return 1;
-}
-
 int survey_args_parse(survey_args *a, int argc, char **argv, int command)
 {
     memset(a, 0, sizeof *a);
@@ -44,15 +33,14 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
-    static const char *const design_once[] = {"--lonely-psu", "--repweights", "--reptype",
-                                              "--rho",        "--repscale",   "--rscales",
-                                              "--format",     "-o|--output",  NULL};
+    static const char *const design_once[] = {"--format", "-o|--output", NULL};
     static const char *const tab_once[] = {"--ci",         "--level", "--chart",    "--chart-size",
                                            "--chart-type", "--title", "--subtitle", "--source",
                                            "--sort",       NULL};
     static const char *const compare_once[] = {"--adjust", "--alpha", NULL};
     static const char *const chisq_once[] = {"--by", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||
+        cli_reject_repeats(argc, argv, cli_design_once) ||
         cli_reject_repeats(argc, argv, design_once) ||
         ((command & (ARGS_TAB | ARGS_COMPARE)) && cli_reject_repeats(argc, argv, tab_once)) ||
         ((command & ARGS_COMPARE) && cli_reject_repeats(argc, argv, compare_once)) ||
@@ -75,28 +63,11 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             return 2;
         if (dm > 0)
             continue;
-        if (FLAG("--lonely-psu")) {
-            if (v && shopstat_lonely_parse(v, &a->data_opts.design.lonely, &err))
-                return cli_fail(&err);
-        } else if (FLAG("--repweights")) {
-            if (v && !*v)
-                return cli_usage_error("--repweights needs a column prefix or a list");
-            a->data_opts.design.repweights = v;
-        } else if (FLAG("--reptype")) {
-            if (v && shopstat_rep_type_parse(v, &a->data_opts.design.reptype, &err))
-                return cli_fail(&err);
-        } else if (FLAG("--rho")) {
-            if (v && !parse_number(v, 0, 1, &a->data_opts.design.rho))
-                return cli_usage_error("--rho takes a number in [0, 1), such as 0.5, not '%s'",
-                                       v);
-        } else if (FLAG("--repscale")) {
-            if (v && !parse_number(v, 0, INFINITY, &a->data_opts.design.repscale))
-                return cli_usage_error("--repscale takes a positive number, not '%s'", v);
-        } else if (FLAG("--rscales")) {
-            a->data_opts.design.rscales = v;
-        } else if (strcmp(arg, "--mse") == 0) {
-            a->data_opts.design.mse = 1;
-        } else if (FLAG("--var")) {
+        if ((dm = cli_design_opt(&a->data_opts, argc, argv, &i)) < 0)
+            return 2;
+        if (dm > 0)
+            continue;
+        if (FLAG("--var")) {
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
             a->nquestions++;

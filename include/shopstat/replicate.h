@@ -59,6 +59,27 @@ shopstat_status shopstat_replicate_write(const char *path, const shopstat_csv_op
                                          const shopstat_replicate_opts *o, FILE *out,
                                          shopstat_replicate_info *info, shopstat_error *err);
 
+/* An analysis's replicate-weight design (--repweights and its flags) resolved against a
+ * file's header: the R replicate weight columns (PREFIX<digits> in the digits' order, or
+ * the comma-separated list), each replicate's rscale (1 unless --rscales), the variance
+ * scale (R's svrepdesign default for the type, or --repscale) and whether variances are
+ * taken about the full-sample estimate (--mse; SDR's default). */
+typedef struct shopstat_repweights {
+    size_t R;
+    size_t *cols;
+    double *rscales;
+    double scale;
+    int mse;
+} shopstat_repweights;
+
+/* The checks of tab and the others: --reptype given, no --strata/--psu/--fpc, 2 to 1000
+ * columns, --rscales one value or R, --rho for fay, --rscales for jkn (SHOPSTAT_EUSAGE).
+ * Free with shopstat_repweights_free (also after an error). */
+shopstat_status shopstat_repweights_resolve(const shopstat_reader *r,
+                                            const shopstat_design_opts *d,
+                                            shopstat_repweights *rw, shopstat_error *err);
+void shopstat_repweights_free(shopstat_repweights *rw);
+
 #ifdef __cplusplus
 }
 #endif
