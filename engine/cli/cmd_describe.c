@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -9,9 +10,11 @@
 #include "shopstat/describe.h"
 #include "shopstat/outfile.h"
 #include "shopstat/reader.h"
+#include "shopstat/replicate.h"
 
 const char cmd_describe_help[] =
     "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
+    "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
     "                         [--skip-rows N] [--missing CODES] [--threads N] [-o FILE]\n"
     "\n"
@@ -19,11 +22,18 @@ const char cmd_describe_help[] =
     "encoding and decimal rule; every column's type, missing values and distinct\n"
     "values (with counts for categorical columns); the survey design (weights, Kish\n"
     "effective sample size, strata, PSUs per stratum); and what happened to every row.\n"
+    "It takes tab's design flags, checked as tab checks them, to look at a design before\n"
+    "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
+    "the replicates' sums of weights.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
     "else), empty (every value missing). Levels are listed for up to 20 values.\n"
-    "\n" CLI_DATA_OPTS_HELP "\n"
+    "\n" CLI_DATA_OPTS_HELP "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
+    "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
+    "  --reptype brr|fay|jk1|jkn|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
+    "  --mse                          (as tab)\n"
+    "\n"
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
     "  --threads N        threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
@@ -194,12 +204,16 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
     } else {
         fprintf(out, "  weight:     none (every row counts 1)\n");
     }
-    if (d->has_strata)
+    if (o->design.repweights)
+        fprintf(out, "  design:     replicate weights (below)\n");
+    else if (d->has_strata)
         fprintf(out, "  strata:     %s, %zu strat%s\n", o->design.strata, d->nstrata,
                 d->nstrata == 1 ? "um" : "a");
     else
         fprintf(out, "  strata:     none (one stratum)\n");
-    if (d->has_psu)
+    if (o->design.repweights)
+        ;
+    else if (d->has_psu)
         fprintf(out, "  PSUs:       %s, %zu in all\n", o->design.psu, d->npsu);
     else
         fprintf(out, "  PSUs:       none (each row is its own PSU)\n");
@@ -215,11 +229,15 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         }
         if (d->has_strata)
             fprintf(out, "  PSUs per stratum: %zu to %zu\n", minp, maxp);
-        if (d->single_psu_strata)
+        if (d->single_psu_strata && o->design.lonely == SHOPSTAT_LONELY_FAIL)
             fprintf(out,
                     "  warning: %zu strat%s with a single PSU: variance estimation needs a "
                     "lonely-PSU rule there\n",
                     d->single_psu_strata, d->single_psu_strata == 1 ? "um" : "a");
+        else if (d->single_psu_strata)
+            fprintf(out, "  %zu strat%s with a single PSU: --lonely-psu %s\n",
+                    d->single_psu_strata, d->single_psu_strata == 1 ? "um" : "a",
+                    shopstat_lonely_name(o->design.lonely));
     }
     if (d->has_strata && d->nstrata <= 50) {
         int w = 7;
@@ -253,6 +271,69 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
     }
 }
 
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The replicate-weight design tab would use: its columns, type and scales, and each
+ * replicate's sum of weights (a replicate's total should be near the full sample's; one far
+ * off is a column that is not a replicate weight, or one of another survey wave). */
+static void print_replicates(FILE *out, const shopstat_description *ds, const cli_data_opts *o,
+                             const shopstat_repweights *rw)
+{
+    const shopstat_design_summary *d = shopstat_description_design(ds);
+    const shopstat_colsummary *first = shopstat_description_column(ds, rw->cols[0]);
+    const shopstat_colsummary *last = shopstat_description_column(ds, rw->cols[rw->R - 1]);
+    char a[64], b[64], c[64];
+    fprintf(out, "\nreplicate weights: --repweights %s\n", o->design.repweights);
+    fprintf(out, "  columns:    %zu, %s to %s\n", rw->R, first->name, last->name);
+    double rmin = rw->rscales[0], rmax = rw->rscales[0];
+    for (size_t i = 1; i < rw->R; i++) {
+        rmin = rw->rscales[i] < rmin ? rw->rscales[i] : rmin;
+        rmax = rw->rscales[i] > rmax ? rw->rscales[i] : rmax;
+    }
+    fprintf(out, "  type:       %s, scale %s", shopstat_rep_type_name(o->design.reptype),
+            num(a, sizeof a, rw->scale));
+    if (rmin != 1 || rmax != 1) {
+        if (rmin == rmax)
+            fprintf(out, ", rscales %s", num(b, sizeof b, rmin));
+        else
+            fprintf(out, ", rscales %s to %s", num(b, sizeof b, rmin), num(c, sizeof c, rmax));
+    }
+    fprintf(out, "; variances about the %s\n",
+            rw->mse ? "full-sample estimate (--mse)" : "replicates' mean");
+    double *sums = malloc(rw->R * sizeof *sums);
+    size_t bad = 0, nsum = 0;
+    const char *badname = NULL;
+    for (size_t i = 0; i < rw->R; i++) {
+        const shopstat_colsummary *cs = shopstat_description_column(ds, rw->cols[i]);
+        if (!cs->all_numeric || cs->missing || cs->min < 0) {
+            if (!bad++)
+                badname = cs->name;
+            continue;
+        }
+        if (sums)
+            sums[nsum++] = cs->mean * (double)cs->present;
+    }
+    if (sums && nsum) {
+        qsort(sums, nsum, sizeof *sums, by_double);
+        double med = nsum % 2 ? sums[nsum / 2] : (sums[nsum / 2 - 1] + sums[nsum / 2]) / 2;
+        fprintf(out, "  sums:       min %s, median %s, max %s", num(a, sizeof a, sums[0]),
+                num(b, sizeof b, med), num(c, sizeof c, sums[nsum - 1]));
+        if (d->has_weight)
+            fprintf(out, " (--weight %s: %s)", o->design.weight, num(a, sizeof a, d->wsum));
+        fputc('\n', out);
+    }
+    free(sums);
+    if (bad)
+        fprintf(out,
+                "  warning:    %zu replicate column%s (%s%s) with missing, non-numeric or "
+                "negative values: tab stops at the first\n",
+                bad, bad == 1 ? "" : "s", badname, bad > 1 ? ", ..." : "");
+}
+
 static void print_rows(FILE *out, const shopstat_description *ds)
 {
     size_t read = shopstat_description_rows_read(ds);
@@ -274,11 +355,14 @@ int cmd_describe(int argc, char **argv)
     const char *data = NULL, *output = "-";
     int rc = 2;
     static const char *const once[] = {"-o|--output", NULL};
-    if (cli_reject_repeats(argc, argv, cli_data_once) || cli_reject_repeats(argc, argv, once))
+    if (cli_reject_repeats(argc, argv, cli_data_once) ||
+        cli_reject_repeats(argc, argv, cli_design_once) || cli_reject_repeats(argc, argv, once))
         goto done;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int m = cli_data_opt(&o, argc, argv, &i);
+        if (m == 0)
+            m = cli_design_opt(&o, argc, argv, &i);
         if (m < 0)
             goto done;
         if (m > 0)
@@ -322,7 +406,11 @@ int cmd_describe(int argc, char **argv)
     shopstat_pass_opts po;
     shopstat_pass_opts_init(&po);
     po.threads = o.threads;
+    shopstat_repweights rw = {0};
     shopstat_status s = shopstat_reader_open(data, &o.csv, &r, &err);
+    /* (a replicate design's flags checked against the header before the pass, as tab) */
+    if (s == SHOPSTAT_OK && o.design.repweights)
+        s = shopstat_repweights_resolve(r, &o.design, &rw, &err);
     if (s == SHOPSTAT_OK)
         s = shopstat_describe_opts(r, &o.design, &po, &ds, &err);
     if (s == SHOPSTAT_OK)
@@ -332,10 +420,13 @@ int cmd_describe(int argc, char **argv)
         print_dialect(out, r, &o);
         print_columns(out, ds);
         print_design(out, ds, &o);
+        if (rw.R)
+            print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
         s = shopstat_outfile_commit(of, &err);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);
+    shopstat_repweights_free(&rw);
     shopstat_description_free(ds);
     shopstat_reader_free(r);
 done:
