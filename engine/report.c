@@ -868,8 +868,12 @@ static void design_summary(const report *r, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "replicate weights %s (%s, %zu replicates), ",
                                 d->repweights, shopstat_rep_type_name(d->reptype),
                                 shopstat_totals_nreplicates(r->tot));
-    len += (size_t)snprintf(buf + len, n - len, "%s%s, ", d->weight ? "weight " : "unweighted",
-                            d->weight ? d->weight : "");
+    if (d->weight)
+        len += (size_t)snprintf(buf + len, n - len, "weight %s, ", d->weight);
+    else if (d->fpc && !d->repweights) /* (R's weights from the fpc: pass.c, fpc_weights) */
+        len += (size_t)snprintf(buf + len, n - len, "weights N/n from the fpc, ");
+    else
+        len += (size_t)snprintf(buf + len, n - len, "unweighted, ");
     if (len < n && d->strata)
         len += (size_t)snprintf(buf + len, n - len, "strata %s (%zu), ", d->strata,
                                 shopstat_totals_nstrata(r->tot));

@@ -227,6 +227,17 @@ else
     ko "absent value report failed: $(cat "$T/absent.err")"
 fi
 
+# ---- an fpc and no weight: R's weights N/n (R: p(No) = 0.17205198579270262, sum of weights
+# 6194, as tests/oracle's apistrat_fpc_noweight), and the design line says so ----
+if $S report tests/report/specs/fpc_noweight.yml -o "$T/fpcnw" --quiet --no-charts 2>"$T/fpcnw.err"; then
+    check "fpc, no weight: report.md names the weights" \
+        grep -q '^Design: weights N/n from the fpc, strata stype (3), fpc fpc' "$T/fpcnw/report.md"
+    check "fpc, no weight: R's proportion and weighted base" \
+        grep -q '^sch_wide,sch_wide,No,all,200,6194,48,0\.1720519857927' "$T/fpcnw/tables.csv"
+else
+    ko "fpc without weight report failed: $(cat "$T/fpcnw.err")"
+fi
+
 # ---- deterministic: the same run twice gives the same bytes ----
 $S report $SS/survey.yml -o "$T/again" --quiet 2>/dev/null
 for f in report.pdf charts/switch.png report.md; do
