@@ -269,6 +269,15 @@ static shopstat_status check_opts(const shopstat_replicate_opts *o, shopstat_err
                                   "resample)");
     if (!o->prefix || !*o->prefix)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "--prefix must not be empty");
+    /* R's design would weigh rows N/n from the fpc, and so would tab on the same flags; the
+     * replicates and the analysis's full-sample weight need that weight as a column */
+    if (o->fpc && !o->weight && o->type != SHOPSTAT_REP_BOOTSTRAP)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--fpc without --weight: the design weighs every row N/n of "
+                                  "its stratum (as R's svydesign), and the replicate weights and "
+                                  "their analysis need that weight as a column; add it and give "
+                                  "--weight ('shopstat describe DATA --strata S --psu P --fpc F' "
+                                  "shows N/n per stratum)");
     switch (o->type) {
     case SHOPSTAT_REP_JK1:
         if (o->strata)
