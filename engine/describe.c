@@ -561,7 +561,7 @@ static int by_w_fpc(const void *a, const void *b)
 
 /* With an fpc and no weight column the estimates weigh each row N_h / n_h, as R's svydesign
  * (pass.c, fpc_weights): the weight lines say so, from the strata's counts. */
-static void fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
+static int fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
 {
     int all_fraction = 1;
     for (size_t i = 0; i < d->nstrata; i++)
@@ -569,6 +569,8 @@ static void fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
             all_fraction = 0;
     double s = 0, sc = 0, s2 = 0, s2c = 0;
     const shopstat_stratum **ord = malloc(d->nstrata * sizeof *ord);
+    if (!ord)
+        return -1;
     for (size_t i = 0; i < d->nstrata; i++) {
         double N = all_fraction ? (double)st[i].npsu / st[i].fpc : st[i].fpc;
         double w = N / (double)st[i].npsu;
@@ -577,8 +579,7 @@ static void fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
         ksum(&s2, &s2c, w * w * (double)st[i].rows);
         d->wmin = i == 0 || w < d->wmin ? w : d->wmin;
         d->wmax = i == 0 || w > d->wmax ? w : d->wmax;
-        if (ord)
-            ord[i] = &st[i];
+        ord[i] = &st[i];
     }
     d->weights_from_fpc = 1;
     d->wsum = s + sc;
@@ -586,9 +587,9 @@ static void fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
     d->n_eff = d->wsum2 > 0 ? d->wsum * d->wsum / d->wsum2 : NAN;
     d->efficiency = d->n_eff / (double)d->rows;
     d->wmedian = NAN;
-    if (!ord || !d->rows) {
+    if (!d->rows) {
         free(ord);
-        return;
+        return 0;
     }
     /* the median row's weight (the mean of the two middle rows' for an even count) */
     qsort(ord, d->nstrata, sizeof *ord, by_w_fpc);
@@ -604,6 +605,7 @@ static void fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
         seen += ord[i]->rows;
     }
     free(ord);
+    return 0;
 }
 
 static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
@@ -683,6 +685,10 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
     d->efficiency = d->n_eff / (double)ds->rows_used;
 
     d->nstrata = d->has_strata ? ds->strata.n : 1;
+    int all_fraction = 1;
+    for (size_t h = 0; h < d->nstrata; h++)
+        if (d->has_fpc && ds->sacc[h].fpc > 1)
+            all_fraction = 0;
     ds->strata_out = calloc(d->nstrata, sizeof *ds->strata_out);
     if (!ds->strata_out)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
@@ -700,8 +706,9 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         d->npsu += o->npsu;
         if (o->npsu == 1)
             d->single_psu_strata++;
-        /* R's svydesign: an fpc above 1 is a population size and must cover the sample. */
-        if (d->has_fpc && o->fpc > 1 && o->fpc < (double)o->npsu) {
+        /* R's svydesign: fpc values are population sizes unless all are <= 1 (fractions),
+         * and a size must cover the sample (pass.c's rule and tolerance) */
+        if (d->has_fpc && !all_fraction && o->fpc + 1e-9 < (double)o->npsu) {
             shopstat_status s = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, ds->path, 0, 0,
                 "--fpc column '%s': population size %g is smaller than the %zu PSUs sampled "
@@ -713,8 +720,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
     }
     free(k);
     d->strata = ds->strata_out;
-    if (d->has_fpc && !d->has_weight)
-        fpc_weights(d, ds->strata_out);
+    if (d->has_fpc && !d->has_weight && fpc_weights(d, ds->strata_out))
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     return SHOPSTAT_OK;
 }
 

@@ -326,6 +326,8 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
             fprintf(out, " (--weight %s: %s)", o->design.weight, num(a, sizeof a, d->wsum));
         fputc('\n', out);
     }
+    if (!sums)
+        fprintf(out, "  sums:       not computed (out of memory)\n");
     free(sums);
     if (bad)
         fprintf(out,

@@ -375,6 +375,11 @@ static void test_design_errors(void **state)
     expect_error("id,s,f\n1,A,2\n2,A,2\n3,A,2\n", NULL, "s", NULL, "f", 0,
                  "F: error: --fpc column 'f': population size 2 is smaller than the 3 PSUs "
                  "sampled in stratum 'A'");
+    /* counts in one stratum make every value a count (R's rule, and tab's): 1 is a
+     * population of 1, below the 2 rows sampled, not a fraction */
+    expect_error("st,f\nA,10\nA,10\nB,1\nB,1\n", NULL, "st", NULL, "f", 0,
+                 "F: error: --fpc column 'f': population size 1 is smaller than the 2 PSUs "
+                 "sampled in stratum 'B'");
     expect_error("id,f\n1,-3\n", NULL, NULL, NULL, "f", 0,
                  "F:2:3: error: --fpc column 'f': '-3' is not a positive number (a population "
                  "size, or a sampling fraction up to 1)");
