@@ -397,6 +397,8 @@ int cmd_describe(int argc, char **argv)
         rc = cli_usage_error("describe: no data file (usage: shopstat describe DATA [flags])");
         goto done;
     }
+    if ((rc = cli_design_check(&o.design)))
+        goto done;
     if ((rc = cli_check_output(output, data)))
         goto done;
 

@@ -313,6 +313,23 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
     return m;
 }
 
+int cli_design_check(const shopstat_design_opts *d)
+{
+    if (d->repweights)
+        return 0;
+    const char *flag = d->reptype != SHOPSTAT_REP_NONE ? "--reptype"
+                       : !isnan(d->rho)                 ? "--rho"
+                       : !isnan(d->repscale)            ? "--repscale"
+                       : d->rscales                     ? "--rscales"
+                       : d->mse == 1                    ? "--mse"
+                                                        : NULL;
+    if (!flag)
+        return 0;
+    return cli_usage_error("%s describes replicate weights: give --repweights (their columns) "
+                           "too, or leave it out",
+                           flag);
+}
+
 /* Edit distance of two short strings (flags), on at most 31 bytes of each. */
 static size_t distance(const char *a, const char *b)
 {

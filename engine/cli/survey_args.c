@@ -178,6 +178,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     }
     if (!a->data)
         return cli_usage_error("%s: no data file given (see 'shopstat help %s')", cmd, cmd);
+    if (cli_design_check(&a->data_opts.design))
+        return 2;
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
         return cli_fail(&err);
     if (cli_check_output(a->output, a->data) || cli_check_output(a->chart, a->data))
