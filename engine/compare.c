@@ -116,6 +116,11 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 r->se = r->ci_lower = r->ci_upper = r->t = r->p_value = NAN;
                 if (!(A.W > 0 && B.W > 0))
                     continue;
+                if (!A.sign1 && !B.sign1 && totals_same_domain(t, A.c[0], A.d[0], B.c[0], B.d[0])) {
+                    /* the same rows on both sides: R's difference and SE are 0, t and p NaN */
+                    r->difference = r->se = r->ci_lower = r->ci_upper = 0;
+                    continue;
+                }
                 lin_term terms[8];
                 size_t nt = side_terms(&A, r->estimate_a, 1, terms);
                 nt += side_terms(&B, r->estimate_b, -1, terms + nt);

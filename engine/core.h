@@ -379,6 +379,13 @@ typedef struct lin_term {
  * dom[0..ndom-1] are the cells whose rows form the domain (R's subset()); ndom = 0
  * means the whole sample. As in R, only strata holding domain rows take part in the
  * lonely-PSU rules (an error under 'fail', the rescaling under 'average'). */
+/* Whether two domains (level cells ca, cb of base cells da, db) hold the same rows, so that
+ * the variance of the difference of their proportions is exactly 0 (R: SE 0), where the
+ * sums would leave rounding (~1e-20 either side of 0 in element designs: an SE of 3e-10,
+ * or none). Element designs: every stratum's rows of da, of db and of both are as many;
+ * cluster designs: every PSU's sums and rows of the two pairs of cells are equal. 0 when
+ * it cannot tell (replicate designs; an intersection the pass did not keep). */
+int totals_same_domain(const shopstat_totals *t, long ca, long da, long cb, long db);
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
                            const size_t *nterms, size_t K, const long *dom, size_t ndom,
                            double *cov, shopstat_error *err);

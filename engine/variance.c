@@ -57,21 +57,46 @@ static double unit_get(const unit *u, long cell)
     return cell >= 0 && (size_t)cell < u->cap ? u->A[cell].T : 0;
 }
 
-/* A variance within this much of the magnitude of the terms it was summed from (relative)
- * is 0 cancelled by rounding: two identical domains compared ("heavy" holding every row,
- * or a --base leaving a segment equal to 'all'), whose scores are 0 row by row, where R
- * gives SE 0. From sums the difference left ~1e-20 of a variance ~1e-4: SE 3e-10 (t 0,
- * p 1) or, below 0, an SE of NaN. The rounding of S2 - S1^2/n is a few ulps of its terms
- * per stratum; a true variance this small next to its terms is rounding either way. */
-#define VAR_ROUNDING 1e-12
+static uint32_t unit_rows(const unit *u, long cell)
+{
+    return cell >= 0 && (size_t)cell < u->cap ? u->A[cell].N : 0;
+}
+
+int totals_same_domain(const shopstat_totals *t, long ca, long da, long cb, long db)
+{
+    if (t->rep || da < 0 || db < 0)
+        return 0;
+    if (da == db)
+        return 1;
+    if (t->element) {
+        /* the rows of both: as many as each's, stratum by stratum, then they are the same */
+        long x = cross_cell(t, da, db);
+        if (x < 0)
+            return 0; /* (disjoint, or the intersection not kept: not told apart) */
+        for (size_t u = 0; u < t->nunits; u++) {
+            const unit *un = &t->units[u];
+            uint32_t n = unit_rows(un, da);
+            if (unit_rows(un, db) != n || unit_rows(un, x) != n)
+                return 0;
+        }
+        return 1;
+    }
+    /* a cluster design's variance reads per-PSU sums only: equal sums, equal scores */
+    for (size_t u = 0; u < t->nunits; u++) {
+        const unit *un = &t->units[u];
+        if (unit_get(un, ca) != unit_get(un, cb) || unit_get(un, da) != unit_get(un, db) ||
+            unit_rows(un, ca) != unit_rows(un, cb) || unit_rows(un, da) != unit_rows(un, db))
+            return 0;
+    }
+    return 1;
+}
 
 /* The covariance from the strata's sums of the scores (S1[h K + k]) and of their products
  * (S2[(h K + k) K + l]) and the strata holding domain rows (present); z: K doubles of
- * scratch. A2 (A2[h K + k]; may be NULL: then S2's diagonal, a sum of squares) holds the sums
- * of the absolute values of what S2's diagonal was summed from, for VAR_ROUNDING. */
+ * scratch. */
 static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const double *S1,
-                                  const double *S2, const double *A2, const char *present,
-                                  double *z, double *cov, shopstat_error *err)
+                                  const double *S2, const char *present, double *z, double *cov,
+                                  shopstat_error *err)
 {
     size_t H = t->strata.n;
     shopstat_status st = SHOPSTAT_OK;
@@ -85,9 +110,6 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
         z[k] = npsu_total > 0 ? z[k] / npsu_total : 0;
 
     memset(cov, 0, K * K * sizeof *cov);
-    double *mag = calloc(K ? K : 1, sizeof *mag);
-    if (!mag)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     /* R's onestage() sees only the strata holding rows of the (subset) design. */
     size_t lonely_avg = 0, Hdom = 0;
     for (size_t h = 0; h < H; h++) {
@@ -105,8 +127,6 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
             for (size_t k = 0; k < K; k++)
                 for (size_t l = 0; l < K; l++)
                     cov[k * K + l] += scale * (s2[k * K + l] - s1[k] * s1[l] / n);
-            for (size_t k = 0; k < K; k++)
-                mag[k] += scale * (fabs(A2 ? A2[h * K + k] : s2[k * K + k]) + s1[k] * s1[k] / n);
             continue;
         }
         switch (t->lonely) {
@@ -132,20 +152,11 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
             for (size_t k = 0; k < K; k++)
                 for (size_t l = 0; l < K; l++)
                     cov[k * K + l] += f * (s1[k] - z[k]) * (s1[l] - z[l]);
-            for (size_t k = 0; k < K; k++)
-                mag[k] += f * (s1[k] - z[k]) * (s1[k] - z[k]);
             break;
         case SHOPSTAT_LONELY_AVERAGE:
             lonely_avg++;
             break;
         }
-    }
-    /* a variance that is rounding of 0: 0, and so its covariances (|cov| <= the SDs' product) */
-    for (size_t k = 0; k < K; k++) {
-        if (!(fabs(cov[k * K + k]) <= VAR_ROUNDING * mag[k]))
-            continue;
-        for (size_t l = 0; l < K; l++)
-            cov[k * K + l] = cov[l * K + k] = 0;
     }
     if (lonely_avg) {
         if (lonely_avg == Hdom) {
@@ -158,7 +169,6 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
         }
     }
 out:
-    free(mag);
     return st;
 }
 
@@ -171,13 +181,11 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
     double *S2 = calloc(H * K * K + 1, sizeof *S2);
     double *z = calloc(K + 1, sizeof *z);
     char *present = calloc(H + 1, 1);
-    double *A2 = t->element ? calloc(H * K + 1, sizeof *A2) : NULL;
-    if (!S1 || !S2 || !z || !present || (t->element && !A2)) {
+    if (!S1 || !S2 || !z || !present) {
         free(S1);
         free(S2);
         free(z);
         free(present);
-        free(A2);
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     shopstat_status st = SHOPSTAT_OK;
@@ -221,12 +229,8 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
                                                     "available for this statistic");
                             goto out;
                         }
-                        if (c >= 0 && (size_t)c < un->cap) {
-                            double x = terms[k][a].coef * terms[l][b].coef * un->Q[c];
-                            s += x;
-                            if (k == l)
-                                A2[h * K + k] += fabs(x);
-                        }
+                        if (c >= 0 && (size_t)c < un->cap)
+                            s += terms[k][a].coef * terms[l][b].coef * un->Q[c];
                     }
                 }
                 S2[(h * K + k) * K + l] = s;
@@ -234,9 +238,8 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
             }
     }
 
-    st = cov_finish(t, K, S1, S2, A2, present, z, cov, err);
+    st = cov_finish(t, K, S1, S2, present, z, cov, err);
 out:
-    free(A2);
     free(present);
     free(S1);
     free(S2);
@@ -295,8 +298,7 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
         }
         for (size_t i = 0; i < g && !st; i++) {
             double z;
-            st = cov_finish(t, 1, S1 + i * H, S2 + i * H, NULL, present + i * H, &z, &var[e0 + i],
-                            err);
+            st = cov_finish(t, 1, S1 + i * H, S2 + i * H, present + i * H, &z, &var[e0 + i], err);
             if (st)
                 *failed = e0 + i;
         }
