@@ -269,8 +269,7 @@ void shopstat_repweights_free(shopstat_repweights *rw)
     memset(rw, 0, sizeof *rw);
 }
 
-shopstat_status shopstat_repweights_resolve(const shopstat_reader *r,
-                                            const shopstat_design_opts *d,
+shopstat_status shopstat_repweights_resolve(const shopstat_reader *r, const shopstat_design_opts *d,
                                             shopstat_repweights *rw, shopstat_error *err)
 {
     memset(rw, 0, sizeof *rw);

@@ -29,7 +29,8 @@ const char cmd_describe_help[] =
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
     "else), empty (every value missing). Levels are listed for up to 20 values.\n"
-    "\n" CLI_DATA_OPTS_HELP "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
+    "\n" CLI_DATA_OPTS_HELP
+    "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
     "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
     "  --reptype brr|fay|jk1|jkn|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
     "  --mse                          (as tab)\n"
@@ -235,9 +236,8 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
                     "lonely-PSU rule there\n",
                     d->single_psu_strata, d->single_psu_strata == 1 ? "um" : "a");
         else if (d->single_psu_strata)
-            fprintf(out, "  %zu strat%s with a single PSU: --lonely-psu %s\n",
-                    d->single_psu_strata, d->single_psu_strata == 1 ? "um" : "a",
-                    shopstat_lonely_name(o->design.lonely));
+            fprintf(out, "  %zu strat%s with a single PSU: --lonely-psu %s\n", d->single_psu_strata,
+                    d->single_psu_strata == 1 ? "um" : "a", shopstat_lonely_name(o->design.lonely));
     }
     if (d->has_strata && d->nstrata <= 50) {
         int w = 7;

@@ -318,11 +318,11 @@ int cli_design_check(const shopstat_design_opts *d)
     if (d->repweights)
         return 0;
     const char *flag = d->reptype != SHOPSTAT_REP_NONE ? "--reptype"
-                       : !isnan(d->rho)                 ? "--rho"
-                       : !isnan(d->repscale)            ? "--repscale"
-                       : d->rscales                     ? "--rscales"
-                       : d->mse == 1                    ? "--mse"
-                                                        : NULL;
+                       : !isnan(d->rho)                ? "--rho"
+                       : !isnan(d->repscale)           ? "--repscale"
+                       : d->rscales                    ? "--rscales"
+                       : d->mse == 1                   ? "--mse"
+                                                       : NULL;
     if (!flag)
         return 0;
     return cli_usage_error("%s describes replicate weights: give --repweights (their columns) "

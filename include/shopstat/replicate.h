@@ -75,8 +75,7 @@ typedef struct shopstat_repweights {
 /* The checks of tab and the others: --reptype given, no --strata/--psu/--fpc, 2 to 1000
  * columns, --rscales one value or R, --rho for fay, --rscales for jkn (SHOPSTAT_EUSAGE).
  * Free with shopstat_repweights_free (also after an error). */
-shopstat_status shopstat_repweights_resolve(const shopstat_reader *r,
-                                            const shopstat_design_opts *d,
+shopstat_status shopstat_repweights_resolve(const shopstat_reader *r, const shopstat_design_opts *d,
                                             shopstat_repweights *rw, shopstat_error *err);
 void shopstat_repweights_free(shopstat_repweights *rw);
 
