@@ -878,6 +878,26 @@ static int utf8_valid(const unsigned char *s, size_t n, int more)
 
 /* Most frequent unquoted candidate on the header line; ties go to , then ; then TAB then |.
  * *ended: the header's line end was among the n bytes. */
+/* Length of an Excel delimiter line at s ("sep=" in any case, one character that is not a
+ * quote or a line end, then CRLF, LF or CR), its character in *c; 0 when s holds none. */
+static size_t sep_line(const unsigned char *s, size_t n, char *c)
+{
+    if (n < 6 || strncasecmp((const char *)s, "sep=", 4) != 0)
+        return 0;
+    unsigned char x = s[4];
+    if (x == '"' || x == '\r' || x == '\n' || x == 0 || (x & 0x80))
+        return 0;
+    size_t end = 5;
+    if (s[end] == '\r')
+        end++;
+    if (end < n && s[end] == '\n')
+        end++;
+    if (end == 5) /* (no line end right after the character) */
+        return 0;
+    *c = (char)x;
+    return end;
+}
+
 static char detect_delimiter(const unsigned char *s, size_t n, int *ended)
 {
     *ended = 0;
@@ -1151,6 +1171,16 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         r->buf_pos = 3;
         r->line_start = 3;
     }
+    /* Excel's delimiter line before the header, "sep=;" (written by exports meant for
+     * Excel, which reads it as the delimiter and skips it): the same here */
+    char sepc = 0;
+    size_t sl = sep_line(r->buf + r->buf_pos, r->buf_len - r->buf_pos, &sepc);
+    if (sl) {
+        r->buf_pos += sl;
+        r->line_start = r->buf_abs + r->buf_pos;
+        r->line = 2;
+        r->d.sep_line = 1;
+    }
     const unsigned char *sample = r->buf + r->buf_pos;
     size_t nsample = r->buf_len - r->buf_pos;
     const char *u16 = utf16_kind(sample, nsample);
@@ -1192,7 +1222,9 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     }
     r->d.encoding = r->enc_name;
 
-    if (!d) {
+    if (!d && sepc) {
+        r->d.delimiter = sepc;
+    } else if (!d) {
         int ended;
         r->d.delimiter = detect_delimiter(sample, nsample, &ended);
         if (!ended && !r->eof && r->buf_abs + r->buf_len < DETECT_BYTES) {

@@ -109,7 +109,9 @@ static void print_dialect(FILE *out, const shopstat_reader *r, const cli_data_op
     else
         snprintf(delim, sizeof delim, "'%c'", d->delimiter);
     fprintf(out, "file:       %s\n", shopstat_reader_path(r));
-    fprintf(out, "delimiter:  %s (%s)\n", delim, o->csv.delimiter ? "--delimiter" : "detected");
+    fprintf(out, "delimiter:  %s (%s)%s\n", delim,
+            o->csv.delimiter ? "--delimiter" : d->sep_line ? "from the sep= line" : "detected",
+            d->sep_line ? "; the sep= line before the header skipped" : "");
     fprintf(out, "encoding:   %s (%s%s)%s\n", d->encoding, o->csv.encoding ? "--encoding" : "detected",
             d->converted ? ", converted to UTF-8" : "", d->bom ? ", byte order mark removed" : "");
     fprintf(out, "line ends:  %s\n", d->line_ending);

@@ -30,6 +30,8 @@ typedef struct shopstat_csv_dialect {
     int converted;           /* 1 when the bytes were converted to UTF-8 with iconv */
     int decimal_comma;       /* 0 or 1, as applied */
     int bom;                 /* 1 when a UTF-8 BOM was stripped */
+    int sep_line;            /* 1 when Excel's "sep=X" line before the header was read (X
+                                the delimiter, unless --delimiter) and skipped */
     const char *line_ending; /* "LF", "CRLF", "CR" or "mixed", from the header line */
 } shopstat_csv_dialect;
 
