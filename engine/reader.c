@@ -547,7 +547,13 @@ static void finish_header(shopstat_reader *r)
         r->colpos[i] = r->pos[i];
         size_t len = r->lens[i];
         if (len == 0) {
-            cb_fail(r, SHOPSTAT_EINPUT, r->pos[i], "column %zu has an empty name", i + 1);
+            if (i + 1 == n && n > 1)
+                cb_fail(r, SHOPSTAT_EINPUT, r->pos[i],
+                        "column %zu has an empty name: the header line ends with a delimiter; "
+                        "name the column, or remove the delimiter at the end of every line",
+                        i + 1);
+            else
+                cb_fail(r, SHOPSTAT_EINPUT, r->pos[i], "column %zu has an empty name", i + 1);
             return;
         }
         int added;

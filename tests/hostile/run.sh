@@ -185,6 +185,10 @@ expect_error empty_name "emptyname.csv:1:3: error: column 2 has an empty name" d
 printf ',,\n1,2,3\n' >allempty.csv
 expect_error all_empty_names "allempty.csv:1:1: error: column 1 has an empty name" \
     tab allempty.csv --var q
+# a delimiter at the end of every line (an empty last name): the message says so
+printf 'id,q,w,\n1,a,1,\n' >trailing.csv
+expect_error trailing_delimiter "trailing.csv:1:8: error: column 4 has an empty name: the header line ends with a delimiter; name the column, or remove the delimiter at the end of every line" \
+    describe trailing.csv
 
 # Mixed delimiters: a ';' header with ',' rows is ragged; ';' inside ',' fields is data.
 printf 'q;w;g\nyes;1;a\nno,2,b\n' >mixed.csv
