@@ -560,13 +560,10 @@ static int by_w_fpc(const void *a, const void *b)
 }
 
 /* With an fpc and no weight column the estimates weigh each row N_h / n_h, as R's svydesign
- * (pass.c, fpc_weights): the weight lines say so, from the strata's counts. */
-static int fpc_weights(shopstat_design_summary *d, shopstat_stratum *st)
+ * (pass.c, fpc_weights): the weight lines say so, from the strata's counts (all_fraction:
+ * every fpc value <= 1, so they are sampling fractions). */
+static int fpc_weights(shopstat_design_summary *d, shopstat_stratum *st, int all_fraction)
 {
-    int all_fraction = 1;
-    for (size_t i = 0; i < d->nstrata; i++)
-        if (st[i].fpc > 1)
-            all_fraction = 0;
     double s = 0, sc = 0, s2 = 0, s2c = 0;
     const shopstat_stratum **ord = malloc(d->nstrata * sizeof *ord);
     if (!ord)
@@ -720,7 +717,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
     }
     free(k);
     d->strata = ds->strata_out;
-    if (d->has_fpc && !d->has_weight && fpc_weights(d, ds->strata_out))
+    if (d->has_fpc && !d->has_weight && fpc_weights(d, ds->strata_out, all_fraction))
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     return SHOPSTAT_OK;
 }
