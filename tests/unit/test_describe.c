@@ -388,6 +388,24 @@ static void test_design_errors(void **state)
                  "F: error: no data rows after the header and the 1 skipped row");
 }
 
+/* The file at path described with these design columns (NULL: none); must succeed. */
+static shopstat_description *describe_design(const char *weight, const char *strata,
+                                             const char *psu, const char *fpc)
+{
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = weight;
+    d.strata = strata;
+    d.psu = psu;
+    d.fpc = fpc;
+    shopstat_description *ds;
+    char e[2400];
+    assert_int_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    return ds;
+}
+
 /* An fpc and no weight column: the weights are R's N_h / n_h (what the estimates use), from
  * population counts or from sampling fractions alike. Stratum A: 3 rows in 2 PSUs of 20
  * (weight 10); B: 1 row in 1 PSU of 2 (weight 2). Rows' weights 2, 10, 10, 10. */
@@ -398,16 +416,7 @@ static void test_fpc_weights(void **state)
                           "id,st,psu,n,f\n4,B,1,2,0.5\n1,A,1,20,0.1\n2,A,1,20,0.1\n3,A,2,20,0.1\n"};
     for (int k = 0; k < 4; k++) {
         write_text(data[k / 2]);
-        shopstat_csv_opts o;
-        shopstat_csv_opts_init(&o);
-        shopstat_design_opts d;
-        shopstat_design_opts_init(&d);
-        d.strata = "st";
-        d.psu = "psu";
-        d.fpc = k % 2 ? "f" : "n";
-        shopstat_description *ds;
-        char e[2400];
-        assert_int_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+        shopstat_description *ds = describe_design(NULL, "st", "psu", k % 2 ? "f" : "n");
         const shopstat_design_summary *g = shopstat_description_design(ds);
         assert_true(g->weights_from_fpc && !g->has_weight);
         assert_close(g->wsum, 32, 1e-15);
@@ -423,16 +432,7 @@ static void test_fpc_weights(void **state)
     }
     /* with a weight column the weights are the column's, and w_fpc is not set */
     write_text(data[0]);
-    shopstat_csv_opts o;
-    shopstat_csv_opts_init(&o);
-    shopstat_design_opts d;
-    shopstat_design_opts_init(&d);
-    d.weight = "id";
-    d.strata = "st";
-    d.fpc = "n";
-    shopstat_description *ds;
-    char e[2400];
-    assert_int_equal(describe(&o, &d, &ds, e, sizeof e), SHOPSTAT_OK);
+    shopstat_description *ds = describe_design("id", "st", NULL, "n");
     const shopstat_design_summary *g = shopstat_description_design(ds);
     assert_false(g->weights_from_fpc);
     assert_close(g->wsum, 10, 0);
