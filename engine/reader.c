@@ -882,8 +882,6 @@ static int utf8_valid(const unsigned char *s, size_t n, int more)
     return utf8_feed(&u, s, n) && (!u.need || more);
 }
 
-/* Most frequent unquoted candidate on the header line; ties go to , then ; then TAB then |.
- * *ended: the header's line end was among the n bytes. */
 /* Length of an Excel delimiter line at s ("sep=" in any case, one character that is not a
  * quote or a line end, then CRLF, LF or CR), its character in *c; 0 when s holds none. */
 static size_t sep_line(const unsigned char *s, size_t n, char *c)
@@ -904,6 +902,8 @@ static size_t sep_line(const unsigned char *s, size_t n, char *c)
     return end;
 }
 
+/* Most frequent unquoted candidate on the header line; ties go to , then ; then TAB then |.
+ * *ended: the header's line end was among the n bytes. */
 static char detect_delimiter(const unsigned char *s, size_t n, int *ended)
 {
     *ended = 0;
