@@ -110,6 +110,7 @@ typedef struct plan_question {
     size_t nrecodes;
     char **declared; /* levels listed before the pass (a spec's values:), seen or not */
     size_t ndeclared;
+    int ticked; /* MULTI: a blank cell is not ticked (shopstat_plan_add_multi_ticked) */
 } plan_question;
 
 typedef struct plan_pair {
@@ -209,6 +210,9 @@ typedef struct rt_question {
     scache lcache;
     size_t *order;      /* after the pass: display position -> level id */
     size_t *rank;       /* level id -> display position */
+    char **tick;        /* ticked MULTI: per column, the text that ticks it (NULL: none seen) */
+    int partly;         /* MULTI: a row answered some columns and left others blank */
+    strmap unrec;       /* recoded: values no rule takes, in order of first appearance */
 } rt_question;
 
 typedef struct rt_by {

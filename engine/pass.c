@@ -11,6 +11,7 @@
 /* Caps on input-driven growth: a question or --by column with more distinct values
  * than this is almost certainly an identifier, and would make tables nobody reads. */
 #define MAX_LEVELS 10000
+#define UNREC_MAX 16 /* values no recode rule takes, kept for a warning */
 #define MAX_BY_SEGMENTS 1000
 #define MAX_ACC_BYTES ((size_t)2 << 30)
 
@@ -486,8 +487,10 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         rt_question *q = &t->q[i];
         q->pq = &p->questions[i];
         smap_init(&q->levels);
+        smap_init(&q->unrec);
         q->cols = calloc(q->pq->ncolumns, sizeof *q->cols);
-        if (!q->cols)
+        q->tick = q->pq->ticked ? calloc(q->pq->ncolumns, sizeof *q->tick) : NULL;
+        if (!q->cols || (q->pq->ticked && !q->tick))
             return nomem(err);
         const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE  ? "--var"
                            : q->pq->kind == SHOPSTAT_Q_MULTI ? "--multi"
@@ -1079,9 +1082,52 @@ static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const sho
 }
 
 /* Code of a multi-response column's field: 0, 1, 2 (missing), or an error. */
-static shopstat_status multi_code(const shopstat_totals *t, const rt_question *q, size_t j,
+/* A ticked multi-response cell (Qualtrics, SurveyMonkey): 1 or the column's one text is
+ * ticked; blank, a missing code or 0 is not. */
+static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, size_t j,
+                                   const shopstat_row *row, int32_t *code, shopstat_error *err)
+{
+    size_t c = q->cols[j];
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    int shown = n > 40 ? 40 : (int)n;
+    double x;
+    *code = 0;
+    if (shopstat_reader_is_missing(t->reader, s, n))
+        return SHOPSTAT_OK;
+    if (is_number(t, s, n, &x)) {
+        if (x != 0 && x != 1)
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
+                row->pos[c].col,
+                "column '%s' of ticked question '%s' holds '%.*s'; expected 1 or a text "
+                "(ticked), 0 or blank (not ticked); declare other codes with --missing",
+                q->pq->columns[j], q->pq->name, shown, s);
+        *code = x == 1;
+        return SHOPSTAT_OK;
+    }
+    if (!q->tick[j]) {
+        if (!(q->tick[j] = malloc(n + 1)))
+            return nomem(err);
+        memcpy(q->tick[j], s, n);
+        q->tick[j][n] = '\0';
+    } else if (strlen(q->tick[j]) != n || memcmp(q->tick[j], s, n) != 0) {
+        return shopstat_error_set(
+            err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
+            row->pos[c].col,
+            "column '%s' of ticked question '%s' holds '%.*s' and '%.40s'; a ticked column "
+            "holds one text, its option's label (a text that means not ticked goes in --missing)",
+            q->pq->columns[j], q->pq->name, shown, s, q->tick[j]);
+    }
+    *code = 1;
+    return SHOPSTAT_OK;
+}
+
+static shopstat_status multi_code(const shopstat_totals *t, rt_question *q, size_t j,
                                   const shopstat_row *row, int32_t *code, shopstat_error *err)
 {
+    if (q->pq->ticked)
+        return ticked_code(t, q, j, row, code, err);
     size_t c = q->cols[j];
     const char *s = row->fields[c];
     size_t n = row->lens[c];
@@ -1143,8 +1189,10 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
                     size_t k = 0;
                     while (k < q->pq->nrecodes && !plan_recode_match(&q->pq->recodes[k], s, n))
                         k++;
-                    /* no rule: missing */
+                    /* no rule: missing (the value kept, for a warning) */
                     x = k == q->pq->nrecodes ? -1 : (int32_t)q->rule_level[k];
+                    if (x < 0 && q->unrec.n < UNREC_MAX && smap_put(&q->unrec, s, n, NULL) < 0)
+                        return nomem(err);
                 } else {
                     long id;
                     if ((st = level_id(t, q, s, n, row, c, &id, err)))
@@ -1171,12 +1219,18 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             }
             if (j < q->pq->ncolumns) {
                 /* base = rows where every column is answered; still validate the rest */
-                for (size_t k = j + 1; k < q->pq->ncolumns; k++)
+                int answered = j > 0;
+                for (size_t k = j + 1; k < q->pq->ncolumns; k++) {
                     if ((st = multi_col_code(rc, row, qi, k, &code, err)))
                         return st;
+                    answered |= code != 2;
+                }
+                q->partly |= answered; /* (a blank meaning "not ticked"? the CLI warns) */
                 used = start;
                 continue;
             }
+            if (q->pq->ticked && used == start)
+                continue; /* ticked nothing: not in the base */
             rc->qn[qi] = used - start;
         } else {
             size_t c = q->cols[0];
@@ -3037,6 +3091,24 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             m->levels[q][l] = (size_t)gl;
         }
         m->ldone[q] = wl->n;
+        /* what the CLI warns of: values no recode rule takes (in file order: the worker's
+         * new ones come after those merged before), a multi-response row answered in part;
+         * a ticked column's text (two texts: the exact pass names the row) */
+        rt_question *gq = &g->q[q], *wq = &w->q[q];
+        for (size_t l = 0; l < wq->unrec.n && gq->unrec.n < UNREC_MAX; l++)
+            if (smap_put(&gq->unrec, SMAP_KEY(&wq->unrec, l), SMAP_LEN(&wq->unrec, l), NULL) < 0)
+                return nomem(err);
+        gq->partly |= wq->partly;
+        for (size_t j = 0; wq->tick && j < gq->pq->ncolumns; j++) {
+            if (!wq->tick[j])
+                continue;
+            if (!gq->tick[j]) {
+                if (!(gq->tick[j] = strdup(wq->tick[j])))
+                    return nomem(err);
+            } else if (strcmp(gq->tick[j], wq->tick[j]) != 0) {
+                return SHOPSTAT_EINPUT;
+            }
+        }
     }
     /* cells, in the worker's order of first touch */
     if (grow((void **)&m->cells, &m->ccap, w->ncell ? w->ncell : 1, sizeof *m->cells))
@@ -3269,6 +3341,10 @@ void shopstat_totals_free(shopstat_totals *t)
     row_ctx_free(t->rc); /* reads the segments and questions */
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
+        strmap_free(&t->q[i].unrec);
+        for (size_t j = 0; t->q[i].tick && j < t->q[i].pq->ncolumns; j++)
+            free(t->q[i].tick[j]);
+        free(t->q[i].tick);
         free(t->q[i].rule_level);
         free(t->q[i].cols);
         free(t->q[i].order);
@@ -3396,6 +3472,21 @@ size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q)
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l)
 {
     return SMAP_KEY(&t->q[q].levels, t->q[q].order[l]);
+}
+
+int shopstat_totals_question_partly_blank(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].partly;
+}
+
+size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].unrec.n;
+}
+
+const char *shopstat_totals_question_unrecoded(const shopstat_totals *t, size_t q, size_t i)
+{
+    return SMAP_KEY(&t->q[q].unrec, i);
 }
 
 size_t shopstat_totals_nsegments(const shopstat_totals *t)

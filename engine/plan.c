@@ -230,6 +230,16 @@ shopstat_status shopstat_plan_add_multi(shopstat_plan *p, const char *name,
     return add_question(p, name, SHOPSTAT_Q_MULTI, columns, ncolumns, err);
 }
 
+shopstat_status shopstat_plan_add_multi_ticked(shopstat_plan *p, const char *name,
+                                               const char *const *columns, size_t ncolumns,
+                                               shopstat_error *err)
+{
+    shopstat_status st = add_question(p, name, SHOPSTAT_Q_MULTI, columns, ncolumns, err);
+    if (!st)
+        p->questions[p->nquestions - 1].ticked = 1;
+    return st;
+}
+
 shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
                                         shopstat_error *err)
 {
@@ -603,19 +613,33 @@ static void free_list(char **v, size_t n)
     free(v);
 }
 
-shopstat_status shopstat_plan_parse_multi(shopstat_plan *p, const char *spec, shopstat_error *err)
+static shopstat_status parse_multi(shopstat_plan *p, const char *spec, int ticked,
+                                   shopstat_error *err)
 {
+    const char *flag = ticked ? "--multi-ticked" : "--multi";
     char *name = NULL, **cols = NULL;
     const char *rest;
     size_t n = 0;
-    shopstat_status st = split_name(spec, "--multi", &name, &rest, err);
+    shopstat_status st = split_name(spec, flag, &name, &rest, err);
     if (!st)
-        st = split_list(rest, ',', "--multi", spec, &cols, &n, err);
+        st = split_list(rest, ',', flag, spec, &cols, &n, err);
     if (!st)
-        st = shopstat_plan_add_multi(p, name, (const char *const *)cols, n, err);
+        st = (ticked ? shopstat_plan_add_multi_ticked
+                     : shopstat_plan_add_multi)(p, name, (const char *const *)cols, n, err);
     free(name);
     free_list(cols, n);
     return st;
+}
+
+shopstat_status shopstat_plan_parse_multi(shopstat_plan *p, const char *spec, shopstat_error *err)
+{
+    return parse_multi(p, spec, 0, err);
+}
+
+shopstat_status shopstat_plan_parse_multi_ticked(shopstat_plan *p, const char *spec,
+                                                 shopstat_error *err)
+{
+    return parse_multi(p, spec, 1, err);
 }
 
 shopstat_status shopstat_plan_parse_codes(shopstat_plan *p, const char *spec, shopstat_error *err)

@@ -616,7 +616,7 @@ static shopstat_status parse_recode(ctx *c, yaml_node_t *n, shopstat_spec_questi
 
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
-    static const char *const keys[] = {"column", "multi", "codes", "derive",
+    static const char *const keys[] = {"column", "multi", "ticked", "codes", "derive",
                                        "recode", "label", "values"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
@@ -627,10 +627,10 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     shopstat_status st = CHECK_MAP(c, n, what, keys);
     if (st)
         return st;
-    const char *forms[] = {"column", "multi", "codes", "derive"};
+    const char *forms[] = {"column", "multi", "codes", "derive", "ticked"};
     yaml_node_t *src = NULL;
     int form = -1;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         yaml_node_t *f = get(c, n, forms[i]);
         if (!f)
             continue;
@@ -641,14 +641,19 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
         form = i;
     }
     if (!src)
-        return FAIL(c, n, "question '%s' needs one of column:, multi:, codes: or derive:", q->name);
+        return FAIL(c, n, "question '%s' needs one of column:, multi:, ticked:, codes: or derive:",
+                    q->name);
+    q->ticked = form == 4;
+    if (q->ticked)
+        form = 1; /* multi-response; blank cells are not ticked */
     q->kind = form == 1 ? SHOPSTAT_Q_MULTI : form == 2 ? SHOPSTAT_Q_CODES : SHOPSTAT_Q_SINGLE;
     const char **cols = NULL;
     shopstat_pos *cpos = NULL;
     if (form == 1) {
+        const char *fname = q->ticked ? "ticked:" : "multi:";
         if (src->type != YAML_SEQUENCE_NODE || seq_len(src) == 0)
-            return FAIL(c, src, "multi: of question '%s' must be a list of columns", q->name);
-        st = text_list(c, src, "multi:", &cols, &cpos, &q->ncolumns);
+            return FAIL(c, src, "%s of question '%s' must be a list of columns", fname, q->name);
+        st = text_list(c, src, fname, &cols, &cpos, &q->ncolumns);
     } else {
         st = text_list(c, src, forms[form], &cols, &cpos, &q->ncolumns);
         if (!st && (src->type != YAML_SCALAR_NODE))

@@ -26,6 +26,8 @@ const char cmd_tab_help[] =
     "questions (repeatable):\n"
     "  --var COL                      single choice: each distinct value is a level\n"
     "  --multi NAME=COL1,COL2,...     multi-response from 0/1 columns (level = column)\n"
+    "  --multi-ticked NAME=COL1,...   the same, a cell ticked when it holds 1 or a text,\n"
+    "                                 not when blank or 0 (Qualtrics, SurveyMonkey)\n"
     "  --multi-codes NAME=COL         codes in one cell, e.g. \"1;3;5\" (level = code)\n"
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE\n"

@@ -75,6 +75,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v && shopstat_plan_parse_multi(a->plan, v, &err))
                 return cli_fail(&err);
             a->nquestions++;
+        } else if (FLAG("--multi-ticked")) {
+            if (v && shopstat_plan_parse_multi_ticked(a->plan, v, &err))
+                return cli_fail(&err);
+            a->nquestions++;
         } else if (FLAG("--multi-codes")) {
             if (v && shopstat_plan_parse_codes(a->plan, v, &err))
                 return cli_fail(&err);
@@ -243,6 +247,12 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         *out = NULL;
         return cli_fail(&err);
     }
+    for (size_t q = 0; q < shopstat_totals_nquestions(*out); q++)
+        if (shopstat_totals_question_partly_blank(*out, q))
+            cli_warn("--multi %s: rows that answer some of its columns and leave others blank "
+                     "are not in its base; if a blank means not ticked (Qualtrics, "
+                     "SurveyMonkey), use --multi-ticked",
+                     shopstat_totals_question(*out, q));
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;
     if (d->psu && !d->repweights && acc.used >= 1000 && shopstat_totals_npsu(*out) == acc.used)

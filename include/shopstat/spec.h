@@ -33,8 +33,9 @@ typedef struct shopstat_spec_recode {
     const char *level;
 } shopstat_spec_recode;
 
-/* A question. Single choice (column), multi-response (multi: [columns]), codes in one cell
- * (codes: column) or derived (derive: column + recode). Positions point into the spec. */
+/* A question. Single choice (column), multi-response (multi: [columns], or ticked:
+ * [columns] as Qualtrics exports them), codes in one cell (codes: column) or derived
+ * (derive: column + recode). Positions point into the spec. */
 typedef struct shopstat_spec_question {
     const char *name;
     shopstat_pos pos; /* of the name */
@@ -42,6 +43,7 @@ typedef struct shopstat_spec_question {
     const char *const *columns; /* ncolumns source columns */
     const shopstat_pos *column_pos;
     size_t ncolumns;
+    int ticked; /* SHOPSTAT_Q_MULTI from ticked: (shopstat_plan_add_multi_ticked) */
     const shopstat_spec_recode *recodes; /* nrecodes rules, in order; 0 = not derived */
     size_t nrecodes;
     const char *label;                 /* NULL = name */

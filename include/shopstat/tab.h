@@ -53,6 +53,13 @@ shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, con
 shopstat_status shopstat_plan_add_multi(shopstat_plan *p, const char *name,
                                         const char *const *columns, size_t ncolumns,
                                         shopstat_error *err);
+/* A multi-response question as exported by Qualtrics or SurveyMonkey: a cell is ticked
+ * when it holds 1 or a text (the option's label; one text per column), not ticked when it
+ * is blank, 0 or a missing code. Rows that tick none of the columns did not answer: they
+ * are not in the question's base. */
+shopstat_status shopstat_plan_add_multi_ticked(shopstat_plan *p, const char *name,
+                                               const char *const *columns, size_t ncolumns,
+                                               shopstat_error *err);
 shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
                                         shopstat_error *err);
 /* Recode a single-choice question: a source value matching `match` ("4,5", "1-3", "3",
@@ -68,9 +75,11 @@ shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
 shopstat_status shopstat_plan_declare_level(shopstat_plan *p, const char *question,
                                             const char *level, shopstat_error *err);
 
-/* CLI syntax parsers: "NAME=COL1,COL2,..." (--multi), "NAME=COL" (--multi-codes),
+/* CLI syntax parsers: "NAME=COL1,COL2,..." (--multi, --multi-ticked), "NAME=COL" (--multi-codes),
  * "NAME=COL:V1,V2" or "NAME=COL:>=X" (--segment). */
 shopstat_status shopstat_plan_parse_multi(shopstat_plan *p, const char *spec, shopstat_error *err);
+shopstat_status shopstat_plan_parse_multi_ticked(shopstat_plan *p, const char *spec,
+                                                 shopstat_error *err);
 shopstat_status shopstat_plan_parse_codes(shopstat_plan *p, const char *spec, shopstat_error *err);
 shopstat_status shopstat_plan_parse_segment(shopstat_plan *p, const char *spec,
                                             shopstat_error *err);
@@ -173,6 +182,13 @@ const char *shopstat_totals_question(const shopstat_totals *t, size_t q);
 shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, size_t q);
 size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l);
+/* What a user should hear of (the CLI and report warn): a multi-response question
+ * (not ticked) with rows that answer some of its columns and leave others blank, rows
+ * that are not in its base; a recoded question's values that no rule takes (they are
+ * missing), the first in file order, up to 16. */
+int shopstat_totals_question_partly_blank(const shopstat_totals *t, size_t q);
+size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q);
+const char *shopstat_totals_question_unrecoded(const shopstat_totals *t, size_t q, size_t i);
 size_t shopstat_totals_nsegments(const shopstat_totals *t);
 const char *shopstat_totals_segment(const shopstat_totals *t, size_t s);
 /* The --by set a segment belongs to, "COL" or "COL@TAG"; NULL for other segments. */

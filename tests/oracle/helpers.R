@@ -18,6 +18,12 @@ q_multi <- function(dat, name, cols) {
     list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
          levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
 }
+q_ticked <- function(dat, name, cols) {
+    x <- sapply(cols, function(c) dat$txt[[c]])
+    ticked <- !is.na(x) & x != "0"
+    list(name = name, flags = c("--multi-ticked", paste0(name, "=", paste(cols, collapse = ","))),
+         levels = cols, answered = rowSums(ticked) > 0, y = function(l) as.numeric(ticked[, l]))
+}
 q_codes <- function(dat, name, col) {
     x <- dat$txt[[col]]
     codes <- strsplit(ifelse(is.na(x), "", x), "[;,]")

@@ -116,6 +116,16 @@ chan <- shopper[, c("id", "region", "panel", "wave", "wstratum", "wt", "would_sw
 chan$channel <- ifelse(chan$region == "W", ifelse(chan$id %% 2 == 1, "kiosk", "web"),
                        ifelse((chan$id * 7) %% 5 < 2, "app", "web"))
 write_data(chan, "shopper_channel")
+# shopper_ticked: the preference columns as Qualtrics and SurveyMonkey export a
+# multi-response question (--multi-ticked): a ticked box holds 1 or the option's label, an
+# unticked one is blank (phone: "0" in odd rows), a missing answer blank too, so a row that
+# ticks nothing is not in the base. No random draws.
+tick <- shopper[, c("id", "region", "panel", "wave", "wt", "spend")]
+tick$tick_email <- ifelse(!is.na(shopper$pref_email) & shopper$pref_email == 1, "1", NA)
+tick$tick_form <- ifelse(!is.na(shopper$pref_form) & shopper$pref_form == 1, "Web form", NA)
+tick$tick_phone <- ifelse(!is.na(shopper$pref_phone) & shopper$pref_phone == 1, "Phone",
+                          ifelse(tick$id %% 2 == 1, "0", NA))
+write_data(tick, "shopper_ticked")
 
 ## Re-read every file: the computations below use exactly what the CSV holds.
 read_back <- function(name) {
@@ -126,7 +136,8 @@ read_back <- function(name) {
 }
 D <- list(apistrat = read_back("apistrat"), apiclus1 = read_back("apiclus1"),
           apiclus2 = read_back("apiclus2"), nhanes = read_back("nhanes"),
-          shopper = read_back("shopper"), shopper_channel = read_back("shopper_channel"))
+          shopper = read_back("shopper"), shopper_channel = read_back("shopper_channel"),
+          shopper_ticked = read_back("shopper_ticked"))
 
 ## ---------------------------------------------------------------- building blocks
 
@@ -640,6 +651,15 @@ run_compare("shopper_cmp_base_outside_levels", "shopper_channel", S_sh("certaint
             c("wstratum=2011-N:wstratum=2010-N", "wstratum=2011-W:rest"), base = sc_base)
 run_chisq("shopper_chisq_base_outside_levels", "shopper_channel", S_sh("certainty"), "channel",
           "wstratum", base = sc_base)
+
+# --multi-ticked: a cell holding 1 or a text is ticked, a blank or 0 is not; the base is
+# the rows that tick at least one column (R: the domain of those rows).
+ST <- D$shopper_ticked
+stq <- list(q_ticked(ST, "pref", c("tick_email", "tick_form", "tick_phone")))
+run_tab("shopper_ticked", "shopper_ticked", S_sh("adjust"), stq,
+        seg_list(ST, s_by(ST, "wave"), s_eq(ST, "heavy", "spend", "3")))
+run_compare("shopper_cmp_ticked", "shopper_ticked", S_sh("adjust"), stq,
+            seg_list(ST, s_eq(ST, "heavy", "spend", "3")), c("heavy:all", "heavy:rest"))
 
 # chisq with a --by level whose rows all leave the question unanswered (the table gets an
 # empty column): no fixture, since R has no defined answer and shopstat stops with an error

@@ -227,6 +227,29 @@ else
     ko "absent value report failed: $(cat "$T/absent.err")"
 fi
 
+# ---- exports as platforms write them (specs/platform.yml; the numbers by hand): ticked:
+# counts a blank as not ticked and leaves out the row that ticks nothing (7 of 8 rows,
+# weight 8.6; e-mail ticked in rows 1, 3, 5, 7: 5.3); multi: leaves out partly blank rows
+# and says so; a recode that takes no row's 'no' or 'N/A', values: codes no row holds ----
+if $S report tests/report/specs/platform.yml -o "$T/platform" --quiet --no-charts 2>"$T/platform.err"; then
+    P=$T/platform
+    check "ticked: base 7 rows of weight 8.6, e-mail 5.3 of it" \
+        grep -q '^contact,contact,email,all,7,8.6,4,0.61627906976744' "$P/tables.csv"
+    check "ticked: form ticked by its label in rows 1, 6, 7, 8" \
+        grep -q '^contact,contact,form,all,7,8.6,4,0.53488372093023' "$P/tables.csv"
+    check "multi: rows 1, 3, 5, 7 answer both columns" \
+        grep -q '^contact01,contact01,m_email,all,4,5.3,3,' "$P/tables.csv"
+    check "warns of multi: over partly blank rows" \
+        grep -q "question 'contact01': rows that answer some of its columns and leave others blank are not in its base; if a blank means not ticked (Qualtrics, SurveyMonkey), write ticked: instead of multi:" "$P/run.json"
+    check "warns of values no recode rule takes, in file order" \
+        grep -q "question 'switch': no recode rule takes 'no', 'N/A'; rows holding them are missing" "$P/run.json"
+    check "warns of values: codes no row holds beside values it does not list" \
+        grep -q "question 'answer': no row holds '1', '2' of its values:, and rows hold 'No', 'Yes', which values: does not list" "$P/run.json"
+    check "no warning of the ticked question" test "$(grep -c "question 'contact'" "$P/run.json")" = 0
+else
+    ko "platform report failed: $(cat "$T/platform.err")"
+fi
+
 # ---- an fpc and no weight: R's weights N/n (R: p(No) = 0.17205198579270262, sum of weights
 # 6194, as tests/oracle's apistrat_fpc_noweight), and the design line says so ----
 if $S report tests/report/specs/fpc_noweight.yml -o "$T/fpcnw" --quiet --no-charts 2>"$T/fpcnw.err"; then
