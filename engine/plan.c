@@ -427,6 +427,9 @@ static shopstat_status check_segment_name(shopstat_plan *p, const char *name, sh
     if (strcmp(name, "rest") == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "'rest' is reserved (it names the complement in --pair A:rest)");
+    if (strcmp(name, "all") == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "'all' is reserved (every row; it is always the first segment)");
     for (size_t i = 0; i < p->nsegments; i++)
         if (p->segments[i].kind != SEG_BY && strcmp(p->segments[i].name, name) == 0)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -573,6 +576,13 @@ static shopstat_status split_name(const char *spec, const char *flag, char **nam
 }
 
 /* Split s at sep into a NULL-terminated array of trimmed, non-empty strings. */
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 static shopstat_status split_list(const char *s, char sep, const char *flag, const char *spec,
                                   char ***out, size_t *n, shopstat_error *err)
 {
@@ -584,14 +594,46 @@ static shopstat_status split_list(const char *s, char sep, const char *flag, con
         return nomem(err);
     size_t k = 0;
     while (1) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '"') {
+            /* "a, b": an item holding the separator, "" for a quote (as in CSV) */
+            char *item = malloc(strlen(s));
+            if (!item) {
+                free_list(v, k);
+                return nomem(err);
+            }
+            size_t len = 0;
+            const char *c = s + 1;
+            for (; *c && !(*c == '"' && c[1] != '"'); c++) {
+                item[len++] = *c;
+                if (*c == '"')
+                    c++;
+            }
+            item[len] = '\0';
+            v[k++] = item;
+            const char *after = *c ? c + 1 : c;
+            while (*after == ' ' || *after == '\t')
+                after++;
+            if (!*c || (*after && *after != sep)) {
+                free_list(v, k);
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "%s '%s': %s", flag, spec,
+                                          *c ? "a quoted item must end its item (a separator "
+                                               "after its closing quote)"
+                                             : "a quote is not closed");
+            }
+            if (!*after)
+                break;
+            s = after + 1;
+            continue;
+        }
         const char *e = strchr(s, sep);
         size_t len = e ? (size_t)(e - s) : strlen(s);
         const char *a = s;
         trim(&a, &len);
         if (len == 0) {
-            for (size_t i = 0; i < k; i++)
-                free(v[i]);
-            free(v);
+            free_list(v, k);
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "%s '%s': empty item in the list", flag, spec);
         }
@@ -604,13 +646,6 @@ static shopstat_status split_list(const char *s, char sep, const char *flag, con
     *out = v;
     *n = k;
     return SHOPSTAT_OK;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 static shopstat_status parse_multi(shopstat_plan *p, const char *spec, int ticked,
@@ -662,7 +697,17 @@ static shopstat_status parse_cond(const char *text, const char *flag, const char
                                   const char *expected, shopstat_cond *c, char **col, char ***vals,
                                   size_t *nvals, shopstat_error *err)
 {
-    const char *colon = strrchr(text, ':');
+    /* the last ':' outside the quotes of a quoted value ("a: b") */
+    const char *colon = NULL;
+    size_t quotes = 0;
+    for (const char *at = text + strlen(text); at-- > text;) {
+        if (*at == '"')
+            quotes++;
+        else if (*at == ':' && quotes % 2 == 0) {
+            colon = at;
+            break;
+        }
+    }
     if (!colon || colon == text || !colon[1])
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "%s '%s': expected %s", flag,
                                   spec, expected);
@@ -682,6 +727,12 @@ static shopstat_status parse_cond(const char *text, const char *flag, const char
         c->op = SHOPSTAT_OP_GT, skip = 1;
     else if (v[0] == '<')
         c->op = SHOPSTAT_OP_LT, skip = 1;
+    else if (v[0] == '=')
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "%s '%s': unknown operator '%.*s' (use >=, >, <=, <, != or "
+                                  "the values: COLUMN:V1,V2)",
+                                  flag, spec, v[1] == '<' || v[1] == '>' || v[1] == '=' ? 2 : 1,
+                                  v);
     shopstat_status st = split_list(v + skip, ',', flag, spec, vals, nvals, err);
     c->values = st ? NULL : (const char *const *)*vals;
     return st;

@@ -92,9 +92,15 @@ int cmd_replicate(int argc, char **argv)
                 rc = 2;
             output = v;
         } else {
-            rc = cli_usage_error("replicate: unknown option '%s' (see 'shopstat help "
-                                 "replicate')",
-                                 argv[i]);
+            static const char *const own[] = {"--type",       "--replicates", "--seed",
+                                              "--prefix",     "--lonely-psu", "--output",
+                                              "--help",       NULL};
+            const char *near = cli_closest_flag(argv[i], own);
+            rc = near ? cli_usage_error("replicate: unknown option '%s' (did you mean %s?)",
+                                        argv[i], near)
+                      : cli_usage_error("replicate: unknown option '%s' (see 'shopstat help "
+                                        "replicate')",
+                                        argv[i]);
         }
     }
     if (!rc && !data)

@@ -79,6 +79,22 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
     b->drawn = 1;
 }
 
+
+/* An unknown option: a typo of report's own, or a flag of tab that goes in the spec. */
+static int unknown_option(const char *a)
+{
+    static const char *const own[] = {"--output", "--no-charts", "--quiet", "--threads", NULL};
+    const char *near = cli_closest_flag(a, own);
+    for (const char *const *f = own; near && *f; f++)
+        if (strcmp(near, *f) == 0)
+            return cli_usage_error("report: unknown option '%s' (did you mean %s?)", a, near);
+    if (near && strncmp(a, near, strlen(near)) == 0)
+        return cli_usage_error("report: %s goes in the spec (see 'shopstat help report' and "
+                               "docs/spec.md)",
+                               near);
+    return cli_usage_error("report: unknown option '%s' (see 'shopstat help report')", a);
+}
+
 int cmd_report(int argc, char **argv)
 {
     const char *spec_path = NULL, *outdir = NULL;
@@ -109,7 +125,7 @@ int cmd_report(int argc, char **argv)
         else if (strcmp(a, "--quiet") == 0)
             quiet = 1;
         else if (a[0] == '-' && a[1])
-            return cli_usage_error("report: unknown option '%s' (see 'shopstat help report')", a);
+            return unknown_option(a);
         else if (spec_path)
             return cli_usage_error("report: more than one spec ('%s' and '%s')", spec_path, a);
         else

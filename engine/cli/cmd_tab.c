@@ -31,7 +31,7 @@ const char cmd_tab_help[] =
     "  --multi-codes NAME=COL         codes in one cell, e.g. \"1;3;5\" (level = code)\n"
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE\n"
-    "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values\n"
+    "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values (\"a, b\" quoted)\n"
     "  --segment NAME=COL:>=X         also >, <, <=, != (numeric thresholds)\n"
     "base (repeatable: rows must meet each):\n"
     "  --base COL:V1[,V2]|COL:>=X     every segment ('all' too) is restricted to these\n"

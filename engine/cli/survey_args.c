@@ -19,6 +19,39 @@ static int parse_level(const char *s, double *out)
     return 1;
 }
 
+
+/* An unknown option: the flag it is likely a typo of, or the command it belongs to. */
+static int unknown_option(const char *cmd, int command, const char *arg)
+{
+    static const char *const common[] = {
+        "--lonely-psu", "--repweights", "--reptype", "--rho", "--repscale", "--rscales",
+        "--mse", "--var", "--multi", "--multi-ticked", "--multi-codes", "--segment", "--base",
+        "--format", "--output", NULL};
+    static const char *const tab[] = {"--by", "--ci", "--level", "--chart", "--chart-size",
+                                      "--chart-type", "--title", "--subtitle", "--source",
+                                      "--sort", "--zoom", NULL};
+    static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
+    const char *near = cli_closest_flag(arg, common);
+    if (!near && (command & (ARGS_TAB | ARGS_COMPARE | ARGS_CHISQ)))
+        near = cli_closest_flag(arg, command & ARGS_CHISQ ? (const char *const[]){"--by", NULL}
+                                                          : tab);
+    if (!near && (command & ARGS_COMPARE))
+        near = cli_closest_flag(arg, cmp);
+    if (near)
+        return cli_usage_error("%s: unknown option '%s' (did you mean %s?)", cmd, arg, near);
+    char name[64];
+    snprintf(name, sizeof name, "%s", arg);
+    name[strcspn(name, "=")] = '\0';
+    for (const char *const *f = cmp; *f; f++)
+        if (strcmp(name, *f) == 0)
+            return cli_usage_error("%s: %s is an option of 'shopstat compare'", cmd, name);
+    for (const char *const *f = tab; *f; f++)
+        if (strcmp(name, *f) == 0)
+            return cli_usage_error("%s: %s is an option of 'shopstat tab' and 'shopstat compare'",
+                                   cmd, name);
+    return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg, cmd);
+}
+
 int survey_args_parse(survey_args *a, int argc, char **argv, int command)
 {
     memset(a, 0, sizeof *a);
@@ -173,8 +206,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && strcmp(arg, "--zoom") == 0) {
             a->zoom = 1;
         } else {
-            return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg,
-                                   cmd);
+            return unknown_option(cmd, command, arg);
         }
         if (m < 0)
             return 2;
