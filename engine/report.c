@@ -1039,6 +1039,7 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
+    const char *rest_note; /* the set's, as the options' one note */
 } chart_job;
 
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
@@ -1081,6 +1082,10 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;
     co->alpha = r->in->alpha;
     co->sig_note = shopstat_chartset_sig_note(j->set);
+    if ((j->rest_note = shopstat_chartset_rest_note(j->set))) {
+        co->notes = &j->rest_note;
+        co->nnotes = 1;
+    }
     j->data.opts = co;
     return shopstat_chart_validate(&j->data, co, err);
 }

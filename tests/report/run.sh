@@ -82,6 +82,16 @@ check "servicesoft tables.xlsx: the multi-response line is there" \
 check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"
 check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0]' '$T/tt.flat'"
 
+# a comparison with the rest shows on the bars: a triangle on the segment's bar (heavy buyers
+# above the rest on e-mail, below on phone and post), the footnote saying who the rest are
+pdftotext "$T/servicesoft-1999/charts/contact.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/contact.flat"
+for t in "71% ▲" "36% ▼" "4% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
+    check "servicesoft contact chart: '$t'" grep -qF "$t" "$T/contact.flat"
+done
+# and after the letters of a named pair (heavy above all and above the rest: "A▲")
+pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
+check "servicesoft switch chart: 87% A▲" grep -qF "87% A▲" "$T/switch.flat"
+
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
     awk -F, -v t="$2" -v l="$3" -v s="$4" -v want="$5" \
