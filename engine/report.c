@@ -661,8 +661,9 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
 }
 
 /* Levels listed in the question's values: come first, in that order (Yes before No even
- * when No is coded 0), then the others in the engine's order. tables.csv and
- * comparisons.csv keep the engine's order, as 'shopstat tab' prints it. */
+ * when No is coded 0), then those of a derived question's recode rules, in the order the
+ * rules give them, then the others in the engine's order. tables.csv and comparisons.csv
+ * keep the engine's order, as 'shopstat tab' prints it. */
 static shopstat_status display_order(report *r, rtable *rt, shopstat_error *err)
 {
     const shopstat_spec_question *q = &r->in->questions[rt->t->question];
@@ -677,12 +678,14 @@ static shopstat_status display_order(report *r, rtable *rt, shopstat_error *err)
         free(taken);
         return nomem(err);
     }
-    for (size_t v = 0; v < q->nvalues; v++)
+    for (size_t v = 0; v < q->nvalues + q->nrecodes; v++) {
+        const char *code = v < q->nvalues ? q->values[v].code : q->recodes[v - q->nvalues].level;
         for (size_t l = 0; l < nl; l++)
-            if (!taken[l] && strcmp(shopstat_totals_level(r->tot, tq, l), q->values[v].code) == 0) {
+            if (!taken[l] && strcmp(shopstat_totals_level(r->tot, tq, l), code) == 0) {
                 taken[l] = 1;
                 perm[k++] = l;
             }
+    }
     for (size_t l = 0; l < nl; l++)
         if (!taken[l])
             perm[k++] = l;
@@ -1069,6 +1072,7 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     shopstat_chart_opts *co = &j->opts;
     shopstat_chart_opts_init(co);
     co->type = so.type;
+    co->sort = rt->t->sort;
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
     snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source ? r->in->source : r->in->survey,

@@ -237,6 +237,33 @@ else
     ko "absent value report failed: $(cat "$T/absent.err")"
 fi
 
+# ---- the order of the levels in charts: the question's (values:, recode rules) unless sort: all;
+# by size when the question gives none, unless sort: none ----
+levels_in() { # chart: its level labels, top to bottom
+    pdftotext "$T/sort/charts/$1.pdf" - | grep -x -E 'Very dissatisfied|Dissatisfied|Neither|Satisfied|Very satisfied|[1-5]|Under \$2,000|\$2,000\+' | tr '\n' '|'
+}
+if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.err"; then
+    scale="Very dissatisfied|Dissatisfied|Neither|Satisfied|Very satisfied|"
+    check "sort: a scale in values: keeps its order in bars ($(levels_in scale))" test "$(levels_in scale)" = "$scale"
+    check "sort: and in a diff chart ($(levels_in scale-diff))" test "$(levels_in scale-diff)" = "$scale"
+    check "sort: all sorts it by size ($(levels_in scale-sorted))" \
+        test "$(levels_in scale-sorted)" = "Satisfied|Neither|Very satisfied|Dissatisfied|Very dissatisfied|"
+    check "sort: codes without values: by size ($(levels_in codes))" test "$(levels_in codes)" = "4|3|5|2|1|"
+    check "sort: none keeps the codes' order ($(levels_in codes-unsorted))" test "$(levels_in codes-unsorted)" = "1|2|3|4|5|"
+    check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \
+        test "$(levels_in bracket)" = 'Under $2,000|$2,000+|'
+    check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U$][^|]*' | tr '\n' '|')" = '| Under $2,000 || $2,000+ |'
+    # report.md lists the scale in the same order as the chart
+    check "sort: report.md lists the scale as the chart" test "$(sed -n '/(`scale`)/,/^Base/p' "$T/sort/report.md" |
+        sed -n 's/^| \([A-Z][a-z ]*\) | [0-9.]*% .*/\1/p' | tr '\n' '|')" = "$scale"
+else
+    ko "report of sort_order.yml failed: $(cat "$T/sort.err")"
+fi
+# the bundled report: heavy_bracket (a recode) in the same order in report.md and its chart
+check "servicesoft heavy_bracket: chart in report.md's order" test \
+    "$(pdftotext "$T/servicesoft-1999/charts/heavy_bracket.pdf" - | grep -x -E 'Under \$2,000|\$2,000\+' | tr '\n' '|')" = \
+    "$(sed -n '/(`heavy_bracket`)/,/^Base/p' "$T/servicesoft-1999/report.md" | grep -o '^| [U$][^|]*[^ |]' | cut -c3- | tr '\n' '|')"
+
 # ---- an fpc and no weight: R's weights N/n (R: p(No) = 0.17205198579270262, sum of weights
 # 6194, as tests/oracle's apistrat_fpc_noweight), and the design line says so ----
 if $S report tests/report/specs/fpc_noweight.yml -o "$T/fpcnw" --quiet --no-charts 2>"$T/fpcnw.err"; then
