@@ -1042,7 +1042,7 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
-    const char *rest_note; /* the set's, as the options' one note */
+    const char *notes[2]; /* the set's note on the rest, the data line; nnotes of them */
 } chart_job;
 
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
@@ -1075,9 +1075,19 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->sort = rt->t->sort;
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
-    snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source ? r->in->source : r->in->survey,
-             r->in->note ? ". " : "", r->in->note ? r->in->note : "");
-    co->source = j->source;
+    /* The footer's last line: the spec's source: and note:. Without a source the chart names
+     * its data file, not the survey's id (an id such as "eu" is no source); only the file's
+     * name: a chart leaves the machine, its folders need not. */
+    const char *base = strrchr(r->in->data, '/');
+    base = base ? base + 1 : r->in->data;
+    if (r->in->source) {
+        snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source, r->in->note ? ". " : "",
+                 r->in->note ? r->in->note : "");
+        co->source = j->source;
+    } else {
+        snprintf(j->source, sizeof j->source, "Data: %s.%s%s", base, r->in->note ? " " : "",
+                 r->in->note ? r->in->note : "");
+    }
     co->ci_level = r->in->level;
     co->ci_method = shopstat_ci_method_name(r->in->ci);
     shopstat_design_note(&r->in->design, j->wnote, sizeof j->wnote);
@@ -1086,10 +1096,11 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;
     co->alpha = r->in->alpha;
     co->sig_note = shopstat_chartset_sig_note(j->set);
-    if ((j->rest_note = shopstat_chartset_rest_note(j->set))) {
-        co->notes = &j->rest_note;
-        co->nnotes = 1;
-    }
+    co->notes = j->notes;
+    if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
+        co->nnotes++;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
     return shopstat_chart_validate(&j->data, co, err);
 }

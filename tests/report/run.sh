@@ -256,9 +256,27 @@ if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.e
     # report.md lists the scale in the same order as the chart
     check "sort: report.md lists the scale as the chart" test "$(sed -n '/(`scale`)/,/^Base/p' "$T/sort/report.md" |
         sed -n 's/^| \([A-Z][a-z ]*\) | [0-9.]*% .*/\1/p' | tr '\n' '|')" = "$scale"
+    # a spec without source: names its data file in the footer, not its survey id
+    pdftotext "$T/sort/charts/scale.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sort.flat"
+    check "no source: the footer names the data file" grep -qF "Data: respondents.csv." "$T/sort.flat"
+    check "no source: no 'Source: <survey id>'" bash -c "! grep -qF 'Source:' '$T/sort.flat'"
 else
     ko "report of sort_order.yml failed: $(cat "$T/sort.err")"
 fi
+# ... and its note after it; the bundled surveys' footers give their source and say the data
+# are synthetic
+sed -e 's/^survey: sort_order/survey: sort_note\nnote: "SYNTHETIC: made for the tests."/' \
+    -e "s|^data: .*|data: $PWD/$SS/respondents.csv|" tests/report/specs/sort_order.yml >"$T/sort_note.yml"
+$S report "$T/sort_note.yml" -o "$T/sortnote" --quiet 2>/dev/null
+check "no source, a note: 'Data: respondents.csv. SYNTHETIC: made for the tests.'" bash -c \
+    "pdftotext '$T/sortnote/charts/scale.pdf' - | tr '\n' ' ' | tr -s ' ' | grep -qF 'Data: respondents.csv. SYNTHETIC: made for the tests.'"
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    src=$(sed -n 's/^source: "\(.*\)"$/\1/p' surveys/$sv/survey.yml)
+    for c in "$T/$sv/charts/"*.pdf; do
+        pdftotext "$c" - | tr '\n' ' ' | tr -s ' ' >"$T/chart.flat"
+        check "$sv $(basename "$c"): footer 'Source: $src. SYNTHETIC DATA: ...'" grep -qF "Source: $src. SYNTHETIC DATA:" "$T/chart.flat"
+    done
+done
 # the bundled report: heavy_bracket (a recode) in the same order in report.md and its chart
 check "servicesoft heavy_bracket: chart in report.md's order" test \
     "$(pdftotext "$T/servicesoft-1999/charts/heavy_bracket.pdf" - | grep -x -E 'Under \$2,000|\$2,000\+' | tr '\n' '|')" = \
