@@ -992,13 +992,15 @@ static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         return st;
     shopstat_error e2;
     if (shopstat_chart_sort_parse(v, &t->sort, &e2))
-        return FAIL(c, n, "sort: is all (by size) or none (the order of the question's levels), "
-                          "not '%s'",
+        return FAIL(c, n,
+                    "sort: is all (by size) or none (the order of the question's levels), "
+                    "not '%s'",
                     v);
-    if (t->chart && (t->chart_type == SHOPSTAT_CHART_LIKERT ||
-                     t->chart_type == SHOPSTAT_CHART_TREND))
-        return FAIL(c, n, "sort: orders bar and diff charts; a %s chart keeps the order of the "
-                          "levels",
+    if (t->chart &&
+        (t->chart_type == SHOPSTAT_CHART_LIKERT || t->chart_type == SHOPSTAT_CHART_TREND))
+        return FAIL(c, n,
+                    "sort: orders bar and diff charts; a %s chart keeps the order of the "
+                    "levels",
                     shopstat_chart_type_name(t->chart_type));
     return SHOPSTAT_OK;
 }
@@ -1042,8 +1044,7 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
         return st;
     if ((st = parse_table_segments(c, get(c, n, "segments"), t)) ||
         (st = parse_table_pairs(c, get(c, n, "compare"), t)) ||
-        (st = parse_chart(c, get(c, n, "chart"), t)) ||
-        (st = parse_sort(c, get(c, n, "sort"), t)))
+        (st = parse_chart(c, get(c, n, "chart"), t)) || (st = parse_sort(c, get(c, n, "sort"), t)))
         return st;
     return SHOPSTAT_OK;
 }

@@ -25,10 +25,10 @@ struct shopstat_chartset {
     const shopstat_chart_data **ptrs;
     char sig_note[768];
     char rest_note[512];
-    int letters_drawn;       /* some bar carries a letter */
-    int arrows_drawn;        /* some bar carries a marker against the rest */
-    const char *rest_of;     /* the segment compared with the rest, when only one is */
-    int rest_of_several;     /* several segments are compared with their rest */
+    int letters_drawn;   /* some bar carries a letter */
+    int arrows_drawn;    /* some bar carries a marker against the rest */
+    const char *rest_of; /* the segment compared with the rest, when only one is */
+    int rest_of_several; /* several segments are compared with their rest */
 };
 
 void shopstat_chartset_opts_init(shopstat_chartset_opts *o)
@@ -164,8 +164,9 @@ static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
     size_t k = 0;
     buf[0] = '\0';
     if (set->letters_drawn) {
-        k = (size_t)snprintf(buf, size, "Letters: significantly higher than the segment of that "
-                                        "letter (");
+        k = (size_t)snprintf(buf, size,
+                             "Letters: significantly higher than the segment of that "
+                             "letter (");
         for (size_t i = 0; i < n && i < 26 && k < size; i++) {
             if (i > 0 && (e[i].q != e[0].q || e[i].l != e[0].l))
                 break;

@@ -335,15 +335,30 @@ static void test_sig_rest(void **state)
                                                .eff_base = 150};
     /* heavy above all on level 1; above the rest on level 1, below it on level 2; a rest
      * difference that is not significant marks nothing */
-    shopstat_difference d[4] = {
-        {.variable = "switch", .segment_a = "heavy", .segment_b = "all", .l = 0,
-         .difference = 0.18, .p_adjusted = 0.001},
-        {.variable = "switch", .segment_a = "heavy", .segment_b = "rest", .l = 0,
-         .difference = 0.25, .p_adjusted = 0.001},
-        {.variable = "switch", .segment_a = "heavy", .segment_b = "rest", .l = 1,
-         .difference = -0.25, .p_adjusted = 0.002},
-        {.variable = "switch", .segment_a = "all", .segment_b = "rest", .l = 1,
-         .difference = -0.01, .p_adjusted = 0.6}};
+    shopstat_difference d[4] = {{.variable = "switch",
+                                 .segment_a = "heavy",
+                                 .segment_b = "all",
+                                 .l = 0,
+                                 .difference = 0.18,
+                                 .p_adjusted = 0.001},
+                                {.variable = "switch",
+                                 .segment_a = "heavy",
+                                 .segment_b = "rest",
+                                 .l = 0,
+                                 .difference = 0.25,
+                                 .p_adjusted = 0.001},
+                                {.variable = "switch",
+                                 .segment_a = "heavy",
+                                 .segment_b = "rest",
+                                 .l = 1,
+                                 .difference = -0.25,
+                                 .p_adjusted = 0.002},
+                                {.variable = "switch",
+                                 .segment_a = "all",
+                                 .segment_b = "rest",
+                                 .l = 1,
+                                 .difference = -0.01,
+                                 .p_adjusted = 0.6}};
     shopstat_chartset_opts o;
     shopstat_chartset_opts_init(&o);
     o.diffs = d;
