@@ -662,8 +662,9 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
 }
 
 /* Levels listed in the question's values: come first, in that order (Yes before No even
- * when No is coded 0), then the others in the engine's order. tables.csv and
- * comparisons.csv keep the engine's order, as 'shopstat tab' prints it. */
+ * when No is coded 0), then those of a derived question's recode rules, in the order the
+ * rules give them, then the others in the engine's order. tables.csv and comparisons.csv
+ * keep the engine's order, as 'shopstat tab' prints it. */
 static shopstat_status display_order(report *r, rtable *rt, shopstat_error *err)
 {
     const shopstat_spec_question *q = &r->in->questions[rt->t->question];
@@ -678,12 +679,14 @@ static shopstat_status display_order(report *r, rtable *rt, shopstat_error *err)
         free(taken);
         return nomem(err);
     }
-    for (size_t v = 0; v < q->nvalues; v++)
+    for (size_t v = 0; v < q->nvalues + q->nrecodes; v++) {
+        const char *code = v < q->nvalues ? q->values[v].code : q->recodes[v - q->nvalues].level;
         for (size_t l = 0; l < nl; l++)
-            if (!taken[l] && strcmp(shopstat_totals_level(r->tot, tq, l), q->values[v].code) == 0) {
+            if (!taken[l] && strcmp(shopstat_totals_level(r->tot, tq, l), code) == 0) {
                 taken[l] = 1;
                 perm[k++] = l;
             }
+    }
     for (size_t l = 0; l < nl; l++)
         if (!taken[l])
             perm[k++] = l;
@@ -1133,6 +1136,7 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
+    const char *notes[2]; /* the set's note on the rest, the data line; nnotes of them */
 } chart_job;
 
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
@@ -1162,11 +1166,22 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     shopstat_chart_opts *co = &j->opts;
     shopstat_chart_opts_init(co);
     co->type = so.type;
+    co->sort = rt->t->sort;
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
-    snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source ? r->in->source : r->in->survey,
-             r->in->note ? ". " : "", r->in->note ? r->in->note : "");
-    co->source = j->source;
+    /* The footer's last line: the spec's source: and note:. Without a source the chart names
+     * its data file, not the survey's id (an id such as "eu" is no source); only the file's
+     * name: a chart leaves the machine, its folders need not. */
+    const char *base = strrchr(r->in->data, '/');
+    base = base ? base + 1 : r->in->data;
+    if (r->in->source) {
+        snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source, r->in->note ? ". " : "",
+                 r->in->note ? r->in->note : "");
+        co->source = j->source;
+    } else {
+        snprintf(j->source, sizeof j->source, "Data: %s.%s%s", base, r->in->note ? " " : "",
+                 r->in->note ? r->in->note : "");
+    }
     co->ci_level = r->in->level;
     co->ci_method = shopstat_ci_method_name(r->in->ci);
     shopstat_design_note(&r->in->design, j->wnote, sizeof j->wnote);
@@ -1175,6 +1190,11 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;
     co->alpha = r->in->alpha;
     co->sig_note = shopstat_chartset_sig_note(j->set);
+    co->notes = j->notes;
+    if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
+        co->nnotes++;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
     return shopstat_chart_validate(&j->data, co, err);
 }

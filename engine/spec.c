@@ -981,10 +981,39 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
     return SHOPSTAT_OK;
 }
 
+/* The order of the levels in bar and difference charts: sort: all (by size) or none (as
+ * report.md lists them). Without it, a question that gives its levels' order (values:, or the
+ * rules of a recode) keeps it, as on a scale from "Very dissatisfied" to "Very satisfied",
+ * and one that does not is sorted by size. Likert and trend charts always keep the order. */
+static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
+{
+    const shopstat_spec_question *q = &c->s->info.questions[t->question];
+    t->sort = q->nvalues || q->nrecodes ? SHOPSTAT_CHART_SORT_NONE : SHOPSTAT_CHART_SORT_ALL;
+    if (!n)
+        return SHOPSTAT_OK;
+    const char *v = NULL;
+    shopstat_status st = scalar(c, n, "sort", &v);
+    if (st)
+        return st;
+    shopstat_error e2;
+    if (shopstat_chart_sort_parse(v, &t->sort, &e2))
+        return FAIL(c, n,
+                    "sort: is all (by size) or none (the order of the question's levels), "
+                    "not '%s'",
+                    v);
+    if (t->chart &&
+        (t->chart_type == SHOPSTAT_CHART_LIKERT || t->chart_type == SHOPSTAT_CHART_TREND))
+        return FAIL(c, n,
+                    "sort: orders bar and diff charts; a %s chart keeps the order of the "
+                    "levels",
+                    shopstat_chart_type_name(t->chart_type));
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
-    static const char *const keys[] = {"name",  "question", "title", "segments",  "compare",
-                                       "chart", "base",     "label", "base_label"};
+    static const char *const keys[] = {"name",  "question", "title", "segments", "compare",
+                                       "chart", "sort",     "base",  "label",    "base_label"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
@@ -1020,7 +1049,7 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
         return st;
     if ((st = parse_table_segments(c, get(c, n, "segments"), t)) ||
         (st = parse_table_pairs(c, get(c, n, "compare"), t)) ||
-        (st = parse_chart(c, get(c, n, "chart"), t)))
+        (st = parse_chart(c, get(c, n, "chart"), t)) || (st = parse_sort(c, get(c, n, "sort"), t)))
         return st;
     return SHOPSTAT_OK;
 }

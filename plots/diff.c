@@ -71,7 +71,10 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     plots_level_order(d, o, order);
 
-    /* Columns: level label | (comparison label) | plot | "+18 [+11, +25]" | "p=0.003". */
+    /* Columns: level label | (comparison label) | plot | "+18 [+11, +25]" | "p=0.003", inset
+     * by pad within the zebra rows, which span the body: text ending on a row's edge reads as
+     * cut off, and the p column would touch the page's margin. */
+    double pad = 6 * s, x0 = b.x + pad, x1 = b.x + b.w - pad;
     plots_font flab = fl;
     flab.halign = 1;
     double lw = 0, cw = 0;
@@ -111,6 +114,12 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         plots_text(cr, pv, 0, 0, 0, &fv, 0, &tw, NULL);
         pw = fmax(pw, tw);
     }
+    /* the header is the column's widest text when the p-values are short or missing */
+    plots_font fh = plots_font_make(PLOTS_PT_AXIS * s, 1, PLOTS_GREY);
+    fh.valign = 1;
+    const char *phead = o->adjust_method && *o->adjust_method ? "Adj. p" : "p";
+    plots_text(cr, phead, 0, 0, 0, &fh, 0, &tw, NULL);
+    pw = fmax(pw, tw);
     double labh = 0;
     for (size_t i = 0; i < nl; i++) {
         plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &flab, 0, NULL, &th);
@@ -120,7 +129,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     /* With one comparison there are no sub-row labels, so the axis title names it ("heavy
      * minus all"): a difference whose direction is not stated cannot be read. */
-    double px0 = b.x + lw + cw + 14 * s, px1 = b.x + b.w - (pw + 4 * s) - (dw + 14 * s) - 10 * s;
+    double px0 = x0 + lw + cw + 14 * s, px1 = x1 - (pw + 4 * s) - (dw + 14 * s) - 10 * s;
     plots_font fat = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_INK);
     fat.halign = 0.5;
     char axtitle[320] = "";
@@ -166,13 +175,10 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     a.x1 = px1;
 
     /* Column headers over the table part. */
-    plots_font fh = plots_font_make(PLOTS_PT_AXIS * s, 1, PLOTS_GREY);
-    fh.valign = 1;
     char head[64];
     snprintf(head, sizeof head, "Difference%s", o->show_ci ? " [CI]" : "");
     plots_text(cr, head, a.x1 + 14 * s, top - 6 * s, 0, &fh, 1, NULL, NULL);
-    plots_text(cr, o->adjust_method && *o->adjust_method ? "Adj. p" : "p", b.x + b.w - pw,
-               top - 6 * s, 0, &fh, 1, NULL, NULL);
+    plots_text(cr, phead, x1 - pw, top - 6 * s, 0, &fh, 1, NULL, NULL);
 
     /* Grid and ticks in percentage points. */
     plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
@@ -204,13 +210,13 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             cairo_set_source_rgba(cr, 0, 0, 0, 0.035);
             cairo_fill(cr);
         }
-        plots_text(cr, plots_level_label(&d->levels[l]), b.x + lw, cy, lw, &flab, 1, NULL, NULL);
+        plots_text(cr, plots_level_label(&d->levels[l]), x0 + lw, cy, lw, &flab, 1, NULL, NULL);
         double gy = cy - (nc - 1) * pitch / 2;
         for (size_t k = 0; k < nc; k++) {
             const shopstat_chart_diff *x = &d->diffs[l * nc + k];
             double y = gy + k * pitch;
             if (nc > 1)
-                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", b.x + lw + cw, y,
+                plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", x0 + lw + cw, y,
                            cw - 10 * s, &fsmall, 1, NULL, NULL);
             if (isnan(x->diff))
                 continue;
@@ -234,7 +240,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             fv.colour = x->significant ? PLOTS_INK : PLOTS_GREY;
             plots_text(cr, buf, a.x1 + 14 * s, y, 0, &fv, 1, NULL, NULL);
             fmt_p(x->p_adj, pv, sizeof pv);
-            plots_text(cr, pv, b.x + b.w - pw, y, 0, &fv, 1, NULL, NULL);
+            plots_text(cr, pv, x1 - pw, y, 0, &fv, 1, NULL, NULL);
         }
     }
     free(order);

@@ -23,7 +23,12 @@ struct shopstat_chartset {
     one_chart *c;
     size_t n;
     const shopstat_chart_data **ptrs;
-    char sig_note[512];
+    char sig_note[768];
+    char rest_note[512];
+    int letters_drawn;   /* some bar carries a letter */
+    int arrows_drawn;    /* some bar carries a marker against the rest */
+    const char *rest_of; /* the segment compared with the rest, when only one is */
+    int rest_of_several; /* several segments are compared with their rest */
 };
 
 void shopstat_chartset_opts_init(shopstat_chartset_opts *o)
@@ -85,27 +90,47 @@ void shopstat_chartset_free(shopstat_chartset *s)
 }
 
 /* A cell's letters: one per series lettered A to Z (a series can be higher than all the
- * others), and the NUL. */
+ * others), and the NUL; then its markers against the rest (UTF-8 triangles of 3 bytes, two at
+ * most: a segment has one rest, but a caller may list its pair twice), and the NUL. */
 #define MARK_LETTERS 26
-#define MARK_BYTES (MARK_LETTERS + 2)
+#define MARK_ARROWS 2
+#define MARK_ARROW_OFF (MARK_LETTERS + 1)
+#define MARK_BYTES (MARK_ARROW_OFF + 3 * MARK_ARROWS + 1)
+#define ARROW_UP "\xe2\x96\xb2"   /* U+25B2 */
+#define ARROW_DOWN "\xe2\x96\xbc" /* U+25BC */
 
-/* Significance letters: series i gets letter 'A' + j when it is significantly higher than
- * series j in a comparison of that level (upper case as in the compare table's letters at
- * the same alpha). */
-static void mark(one_chart *c, const shopstat_chartset_opts *o, size_t q, size_t nlev,
-                 size_t nser, const shopstat_estimate *e, size_t qstart, char *marks)
+/* Significance markers, for comparisons of that level with p_adjusted < alpha (upper case as
+ * in the compare table's letters at the same alpha). Series i gets letter 'A' + j when it is
+ * significantly higher than series j. A pair A:rest has no series for the rest (the compare
+ * table's "not A" column has no bars): A's bar gets a triangle instead, up when A is
+ * significantly higher than the rest, down when lower, so that the difference shows either
+ * way (a letter would go to the rest's missing bar when the rest is higher). */
+static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_opts *o, size_t q,
+                 size_t nlev, size_t nser, const shopstat_estimate *e, size_t qstart, char *marks)
 {
     for (size_t k = 0; k < o->ndiffs; k++) {
         const shopstat_difference *d = &o->diffs[k];
         if (d->q != q || d->l >= nlev || !(d->p_adjusted < o->alpha))
             continue;
+        int rest = strcmp(d->segment_b, "rest") == 0;
         long sa = -1, sb = -1;
         for (size_t s = 0; s < nser; s++) {
             const char *name = e[qstart + s].segment;
             if (strcmp(name, d->segment_a) == 0)
                 sa = (long)s;
-            if (strcmp(name, d->segment_b) == 0)
+            if (!rest && strcmp(name, d->segment_b) == 0)
                 sb = (long)s;
+        }
+        if (sa >= 0 && rest) {
+            char *m = marks + (d->l * nser + (size_t)sa) * MARK_BYTES + MARK_ARROW_OFF;
+            size_t len = strlen(m);
+            if (len + 3 < 3 * MARK_ARROWS + 1)
+                memcpy(m + len, d->difference > 0 ? ARROW_UP : ARROW_DOWN, 4);
+            set->arrows_drawn = 1;
+            if (set->rest_of && strcmp(set->rest_of, d->segment_a) != 0)
+                set->rest_of_several = 1;
+            set->rest_of = d->segment_a;
+            continue;
         }
         if (sa < 0 || sb < 0)
             continue;
@@ -114,31 +139,78 @@ static void mark(one_chart *c, const shopstat_chartset_opts *o, size_t q, size_t
             continue; /* (the letters stop at Z: later series are not lettered) */
         char *m = marks + (d->l * nser + (size_t)hi) * MARK_BYTES;
         size_t len = strlen(m);
-        if (len + 1 < MARK_BYTES) {
+        if (len < MARK_LETTERS) {
             m[len] = (char)('A' + lo);
             m[len + 1] = '\0';
         }
+        set->letters_drawn = 1;
     }
-    for (size_t i = 0; i < nlev * nser; i++)
-        c->cells[i].sig = marks[i * MARK_BYTES] ? own(c, strdup(marks + i * MARK_BYTES)) : NULL;
+    for (size_t i = 0; i < nlev * nser; i++) {
+        const char *m = marks + i * MARK_BYTES;
+        c->cells[i].sig = NULL;
+        if (m[0] || m[MARK_ARROW_OFF])
+            c->cells[i].sig = fmt(c, m, "", m + MARK_ARROW_OFF);
+    }
 }
 
 /* "Letters: significantly higher than the segment of that letter (A = All buyers, B = Heavy
  * buyers), adjusted p < 0.05." The segments are those of the first level of the first
- * question; every question has the same ones. */
-static void sig_legend(char *buf, size_t size, const shopstat_estimate *e, size_t n,
-                       const shopstat_chartset_opts *o)
+ * question; every question has the same ones. Then, when a bar has a marker against the
+ * rest, what the triangles mean and who the rest are. Only what some bar carries is
+ * explained. */
+static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
+                       const shopstat_estimate *e, size_t n, const shopstat_chartset_opts *o)
 {
-    size_t k = (size_t)snprintf(buf, size, "Letters: significantly higher than the segment of "
-                                           "that letter (");
-    for (size_t i = 0; i < n && i < 26 && k < size; i++) {
-        if (i > 0 && (e[i].q != e[0].q || e[i].l != e[0].l))
-            break;
-        k += (size_t)snprintf(buf + k, size - k, "%s%c = %s", i ? ", " : "", (char)('A' + i),
-                              lab(o, NULL, NULL, e[i].segment, e[i].segment));
+    size_t k = 0;
+    buf[0] = '\0';
+    if (set->letters_drawn) {
+        k = (size_t)snprintf(buf, size,
+                             "Letters: significantly higher than the segment of that "
+                             "letter (");
+        for (size_t i = 0; i < n && i < 26 && k < size; i++) {
+            if (i > 0 && (e[i].q != e[0].q || e[i].l != e[0].l))
+                break;
+            k += (size_t)snprintf(buf + k, size - k, "%s%c = %s", i ? ", " : "", (char)('A' + i),
+                                  lab(o, NULL, NULL, e[i].segment, e[i].segment));
+        }
+        if (k < size)
+            k += (size_t)snprintf(buf + k, size - k, "), adjusted p < %g.", o->alpha);
     }
-    if (k < size)
-        snprintf(buf + k, size - k, "), adjusted p < %g.", o->alpha);
+    if (set->arrows_drawn && k < size) {
+        char who[320];
+        if (set->rest_of_several)
+            snprintf(who, sizeof who, "those not in the bar's segment");
+        else
+            snprintf(who, sizeof who, "those not in %s",
+                     lab(o, NULL, NULL, set->rest_of, set->rest_of));
+        snprintf(buf + k, size - k,
+                 "%s" ARROW_UP " / " ARROW_DOWN ": significantly higher / lower than the rest "
+                 "(%s), adjusted p < %g.",
+                 k ? " " : "", who, o->alpha);
+    }
+}
+
+/* "The rest: those not in Heavy buyers." for a difference chart of A:rest pairs, whose rows
+ * say "Heavy buyers minus the rest". */
+static void rest_legend(shopstat_chartset *set, const shopstat_chartset_opts *o)
+{
+    const char *a = NULL;
+    int several = 0;
+    for (size_t k = 0; k < o->ndiffs; k++) {
+        const shopstat_difference *d = &o->diffs[k];
+        if (strcmp(d->segment_b, "rest") != 0)
+            continue;
+        several |= a && strcmp(a, d->segment_a) != 0;
+        a = d->segment_a;
+    }
+    if (!a)
+        return;
+    if (several)
+        snprintf(set->rest_note, sizeof set->rest_note,
+                 "The rest: those not in the segment it is compared with.");
+    else
+        snprintf(set->rest_note, sizeof set->rest_note, "The rest: those not in %s.",
+                 lab(o, NULL, NULL, a, a));
 }
 
 shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
@@ -202,7 +274,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                 cc->hi = r->ci_upper;
                 cc->eff_base = r->eff_base;
             }
-        mark(c, o, e[i].q, nlev, nser, e, i, marks);
+        mark(s, c, o, e[i].q, nlev, nser, e, i, marks);
         free(marks);
         d->levels = c->levels;
         d->nlevels = nlev;
@@ -296,7 +368,9 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         i = j;
     }
     if (o->ndiffs && o->type != SHOPSTAT_CHART_DIFF)
-        sig_legend(s->sig_note, sizeof s->sig_note, e, n, o);
+        sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o);
+    if (o->type == SHOPSTAT_CHART_DIFF)
+        rest_legend(s, o);
     *out = s;
     return SHOPSTAT_OK;
 nomem:
@@ -317,4 +391,9 @@ const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_charts
 const char *shopstat_chartset_sig_note(const shopstat_chartset *s)
 {
     return s->sig_note[0] ? s->sig_note : NULL;
+}
+
+const char *shopstat_chartset_rest_note(const shopstat_chartset *s)
+{
+    return s->rest_note[0] ? s->rest_note : NULL;
 }

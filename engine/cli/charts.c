@@ -79,6 +79,11 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     if (shopstat_chartset_build(e, n, &so, &set, &err))
         return cli_fail(&err);
     co.sig_note = shopstat_chartset_sig_note(set);
+    const char *rest = shopstat_chartset_rest_note(set);
+    if (rest) {
+        co.notes = &rest;
+        co.nnotes = 1;
+    }
     if (shopstat_chart_render_pages(a->chart, shopstat_chartset_charts(set),
                                     shopstat_chartset_count(set), &co, &err))
         rc = cli_fail(&err);

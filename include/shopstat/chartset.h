@@ -45,8 +45,16 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                                         shopstat_chartset **out, shopstat_error *err);
 size_t shopstat_chartset_count(const shopstat_chartset *s);
 const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_chartset *s);
-/* Text explaining the significance markers (for shopstat_chart_opts.sig_note); may be NULL. */
+/* Text explaining the significance markers (for shopstat_chart_opts.sig_note); may be NULL.
+ * Bars are marked for comparisons with adjusted p < alpha: a letter for each series the bar is
+ * significantly higher than (A = the first series), and for a pair A:rest, whose rest has no
+ * bar, a triangle on A's bar: up (U+25B2) when A is higher than the rest, down (U+25BC) when
+ * lower. The text explains only the kinds of marks some bar of the set carries. */
 const char *shopstat_chartset_sig_note(const shopstat_chartset *s);
+/* For a DIFF set with A:rest pairs ("Heavy buyers minus the rest"), a footer line saying who
+ * the rest are ("The rest: those not in Heavy buyers."), for shopstat_chart_opts.notes;
+ * NULL otherwise. Valid until the set is freed. */
+const char *shopstat_chartset_rest_note(const shopstat_chartset *s);
 void shopstat_chartset_free(shopstat_chartset *s);
 
 #ifdef __cplusplus

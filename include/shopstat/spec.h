@@ -94,6 +94,8 @@ typedef struct shopstat_spec_table {
     size_t nbase;
     const char *base_expr;  /* as written, or NULL */
     const char *base_label; /* base_label:, or NULL */
+    shopstat_chart_sort sort; /* levels of bar and diff charts: sort:, else NONE when the
+                                 question gives their order (values: or recode:), else ALL */
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

@@ -147,6 +147,22 @@ has "$TMP/fpcw.pdf" "Weighted by N/n from the fpc; strata stype, population size
 has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
     "spend_6m=3 minus the rest" "+25 [+18, +31]"
 
+# --- a pair against the rest, whose rest has no bar: a triangle on the segment's bar, up or down,
+# explained with who the rest are; the difference chart says who they are too ----------------
+# (light buyers' e-mail: 42% vs 54% for the rest, adjusted p = 0.034; the other channels: p > 0.05)
+for t in bars diff; do
+    "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+        --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
+        --segment light=spend_6m:1 --pair light:rest --chart-type $t \
+        --chart "$TMP/rest-$t.pdf" >/dev/null 2>&1 || fail "compare --pair light:rest --chart-type $t failed"
+done
+has "$TMP/rest-bars.pdf" "42% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in light), adjusted p < 0.05."
+n=$(grep -o "[▲▼]" "$TMP/flat.txt" | wc -l)
+[ "$n" = 3 ] && ok || fail "rest-bars.pdf: $n triangles, expected 3 (one bar and the footnote's two)"
+if grep -qF "Letters:" "$TMP/flat.txt"; then fail "rest-bars.pdf explains letters it does not draw"; else ok; fi
+boxes "$TMP/rest-bars.pdf"
+has "$TMP/rest-diff.pdf" "light minus the rest" "The rest: those not in light." "p=0.034"
+
 # --- a difference chart of one pair still says what was subtracted from what -----------------
 # (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
@@ -154,6 +170,27 @@ has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
     --chart "$TMP/onepair.pdf" >/dev/null 2>&1 || fail "compare --pair heavy:all --chart failed"
 has "$TMP/onepair.pdf" "heavy minus all" "+18 ["
 boxes "$TMP/onepair.pdf"
+
+# --- the difference chart's table keeps inside its zebra rows, clear of the page's margin -----
+# (README's example at 720x300: the margin is 22.5 pt; the labels and the "Adj. p" column keep
+# 4.5 pt more, instead of ending on the rows' edge)
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
+    --segment heavy=spend_6m:3 --pair heavy:all --chart-size 720x300 \
+    --chart "$TMP/diff720.pdf" >/dev/null 2>&1 || fail "compare --chart-size 720x300 failed"
+pdftotext -bbox "$TMP/diff720.pdf" "$TMP/diff720.html" 2>/dev/null
+edges=$(awk '/<word / { match($0, /xMin="[0-9.]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                        match($0, /xMax="[0-9.]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                        s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+                        if (s ~ /^(p[<=][0-9.]+|p)$/ && x1 > r) r = x1
+                        if (s ~ /^pref_/ && (l == "" || x0 < l)) l = x0 }
+             END { printf "%.1f %.1f", l, r }' "$TMP/diff720.html")
+read -r lmin rmax <<<"${edges:-0 999}"
+if awk -v r="$rmax" 'BEGIN { exit !(r > 0 && r <= 720 - 26) }'; then ok; else
+    fail "diff720.pdf: the p column ends at x=$rmax, within 26 pt of the right edge"; fi
+if awk -v l="$lmin" 'BEGIN { exit !(l >= 26) }'; then ok; else
+    fail "diff720.pdf: a level label starts at x=$lmin, within 26 pt of the left edge"; fi
+boxes "$TMP/diff720.pdf"
 
 # --- --zoom: the footer says the axis does not start at 0% only when it does not -------------
 # would_switch (69%, 31%, ...) zooms to an axis from 20%; svc_satisfaction's smallest answers

@@ -82,6 +82,16 @@ check "servicesoft tables.xlsx: the multi-response line is there" \
 check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"
 check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0]' '$T/tt.flat'"
 
+# a comparison with the rest shows on the bars: a triangle on the segment's bar (heavy buyers
+# above the rest on e-mail, below on phone and post), the footnote saying who the rest are
+pdftotext "$T/servicesoft-1999/charts/contact.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/contact.flat"
+for t in "71% ▲" "36% ▼" "4% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
+    check "servicesoft contact chart: '$t'" grep -qF "$t" "$T/contact.flat"
+done
+# and after the letters of a named pair (heavy above all and above the rest: "A▲")
+pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
+check "servicesoft switch chart: 87% A▲" grep -qF "87% A▲" "$T/switch.flat"
+
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
     awk -F, -v t="$2" -v l="$3" -v s="$4" -v want="$5" \
@@ -249,6 +259,51 @@ if $S report tests/report/specs/platform.yml -o "$T/platform" --quiet --no-chart
 else
     ko "platform report failed: $(cat "$T/platform.err")"
 fi
+
+# ---- the order of the levels in charts: the question's (values:, recode rules) unless sort: all;
+# by size when the question gives none, unless sort: none ----
+levels_in() { # chart: its level labels, top to bottom
+    pdftotext "$T/sort/charts/$1.pdf" - | grep -x -E 'Very dissatisfied|Dissatisfied|Neither|Satisfied|Very satisfied|[1-5]|Under \$2,000|\$2,000\+' | tr '\n' '|'
+}
+if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.err"; then
+    scale="Very dissatisfied|Dissatisfied|Neither|Satisfied|Very satisfied|"
+    check "sort: a scale in values: keeps its order in bars ($(levels_in scale))" test "$(levels_in scale)" = "$scale"
+    check "sort: and in a diff chart ($(levels_in scale-diff))" test "$(levels_in scale-diff)" = "$scale"
+    check "sort: all sorts it by size ($(levels_in scale-sorted))" \
+        test "$(levels_in scale-sorted)" = "Satisfied|Neither|Very satisfied|Dissatisfied|Very dissatisfied|"
+    check "sort: codes without values: by size ($(levels_in codes))" test "$(levels_in codes)" = "4|3|5|2|1|"
+    check "sort: none keeps the codes' order ($(levels_in codes-unsorted))" test "$(levels_in codes-unsorted)" = "1|2|3|4|5|"
+    check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \
+        test "$(levels_in bracket)" = 'Under $2,000|$2,000+|'
+    check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U$][^|]*' | tr '\n' '|')" = '| Under $2,000 || $2,000+ |'
+    # report.md lists the scale in the same order as the chart
+    check "sort: report.md lists the scale as the chart" test "$(sed -n '/(`scale`)/,/^Base/p' "$T/sort/report.md" |
+        sed -n 's/^| \([A-Z][a-z ]*\) | [0-9.]*% .*/\1/p' | tr '\n' '|')" = "$scale"
+    # a spec without source: names its data file in the footer, not its survey id
+    pdftotext "$T/sort/charts/scale.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sort.flat"
+    check "no source: the footer names the data file" grep -qF "Data: respondents.csv." "$T/sort.flat"
+    check "no source: no 'Source: <survey id>'" bash -c "! grep -qF 'Source:' '$T/sort.flat'"
+else
+    ko "report of sort_order.yml failed: $(cat "$T/sort.err")"
+fi
+# ... and its note after it; the bundled surveys' footers give their source and say the data
+# are synthetic
+sed -e 's/^survey: sort_order/survey: sort_note\nnote: "SYNTHETIC: made for the tests."/' \
+    -e "s|^data: .*|data: $PWD/$SS/respondents.csv|" tests/report/specs/sort_order.yml >"$T/sort_note.yml"
+$S report "$T/sort_note.yml" -o "$T/sortnote" --quiet 2>/dev/null
+check "no source, a note: 'Data: respondents.csv. SYNTHETIC: made for the tests.'" bash -c \
+    "pdftotext '$T/sortnote/charts/scale.pdf' - | tr '\n' ' ' | tr -s ' ' | grep -qF 'Data: respondents.csv. SYNTHETIC: made for the tests.'"
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    src=$(sed -n 's/^source: "\(.*\)"$/\1/p' surveys/$sv/survey.yml)
+    for c in "$T/$sv/charts/"*.pdf; do
+        pdftotext "$c" - | tr '\n' ' ' | tr -s ' ' >"$T/chart.flat"
+        check "$sv $(basename "$c"): footer 'Source: $src. SYNTHETIC DATA: ...'" grep -qF "Source: $src. SYNTHETIC DATA:" "$T/chart.flat"
+    done
+done
+# the bundled report: heavy_bracket (a recode) in the same order in report.md and its chart
+check "servicesoft heavy_bracket: chart in report.md's order" test \
+    "$(pdftotext "$T/servicesoft-1999/charts/heavy_bracket.pdf" - | grep -x -E 'Under \$2,000|\$2,000\+' | tr '\n' '|')" = \
+    "$(sed -n '/(`heavy_bracket`)/,/^Base/p' "$T/servicesoft-1999/report.md" | grep -o '^| [U$][^|]*[^ |]' | cut -c3- | tr '\n' '|')"
 
 # ---- an fpc and no weight: R's weights N/n (R: p(No) = 0.17205198579270262, sum of weights
 # 6194, as tests/oracle's apistrat_fpc_noweight), and the design line says so ----

@@ -312,6 +312,91 @@ static void test_sig_letters(void **state)
     shopstat_chartset_free(set);
 }
 
+/* A pair A:rest has no bar for the rest: A's bar gets a triangle, up when higher, down when
+ * lower than the rest (a letter would go to the missing bar), after its letters; the notes
+ * say what the triangles mean and who the rest are. */
+static void test_sig_rest(void **state)
+{
+    (void)state;
+    static const char *const seg[2] = {"all", "heavy"}, *const lev[2] = {"1", "2"};
+    shopstat_estimate e[4];
+    memset(e, 0, sizeof e);
+    for (size_t l = 0; l < 2; l++)
+        for (size_t k = 0; k < 2; k++)
+            e[l * 2 + k] = (shopstat_estimate){.variable = "switch",
+                                               .level = lev[l],
+                                               .segment = seg[k],
+                                               .l = l,
+                                               .s = k,
+                                               .base_n = 200,
+                                               .proportion = l ? 0.3 : 0.7,
+                                               .ci_lower = 0.2,
+                                               .ci_upper = 0.8,
+                                               .eff_base = 150};
+    /* heavy above all on level 1; above the rest on level 1, below it on level 2; a rest
+     * difference that is not significant marks nothing */
+    shopstat_difference d[4] = {{.variable = "switch",
+                                 .segment_a = "heavy",
+                                 .segment_b = "all",
+                                 .l = 0,
+                                 .difference = 0.18,
+                                 .p_adjusted = 0.001},
+                                {.variable = "switch",
+                                 .segment_a = "heavy",
+                                 .segment_b = "rest",
+                                 .l = 0,
+                                 .difference = 0.25,
+                                 .p_adjusted = 0.001},
+                                {.variable = "switch",
+                                 .segment_a = "heavy",
+                                 .segment_b = "rest",
+                                 .l = 1,
+                                 .difference = -0.25,
+                                 .p_adjusted = 0.002},
+                                {.variable = "switch",
+                                 .segment_a = "all",
+                                 .segment_b = "rest",
+                                 .l = 1,
+                                 .difference = -0.01,
+                                 .p_adjusted = 0.6}};
+    shopstat_chartset_opts o;
+    shopstat_chartset_opts_init(&o);
+    o.diffs = d;
+    o.ndiffs = 4;
+    shopstat_chartset *set = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_chartset_build(e, 4, &o, &set, &err), SHOPSTAT_OK);
+    const shopstat_chart_data *c = shopstat_chartset_charts(set)[0];
+    assert_null(c->cells[0].sig);
+    assert_string_equal(c->cells[1].sig, "A\xe2\x96\xb2"); /* A, then U+25B2 */
+    assert_null(c->cells[2].sig);
+    assert_string_equal(c->cells[3].sig, "\xe2\x96\xbc"); /* U+25BC */
+    assert_string_equal(shopstat_chartset_sig_note(set),
+                        "Letters: significantly higher than the segment of that letter (A = all, "
+                        "B = heavy), adjusted p < 0.05. \xe2\x96\xb2 / \xe2\x96\xbc: "
+                        "significantly higher / lower than the rest (those not in heavy), "
+                        "adjusted p < 0.05.");
+    assert_null(shopstat_chartset_rest_note(set));
+    shopstat_chartset_free(set);
+
+    /* only the rest pairs: no sentence about letters; a difference chart says who the rest is */
+    o.diffs = d + 1;
+    o.ndiffs = 2;
+    assert_int_equal(shopstat_chartset_build(e, 4, &o, &set, &err), SHOPSTAT_OK);
+    assert_string_equal(shopstat_chartset_sig_note(set),
+                        "\xe2\x96\xb2 / \xe2\x96\xbc: significantly higher / lower than the "
+                        "rest (those not in heavy), adjusted p < 0.05.");
+    shopstat_chartset_free(set);
+    o.type = SHOPSTAT_CHART_DIFF;
+    assert_int_equal(shopstat_chartset_build(e, 4, &o, &set, &err), SHOPSTAT_OK);
+    c = shopstat_chartset_charts(set)[0];
+    assert_int_equal(c->ncompare, 1);
+    assert_string_equal(c->compare_labels[0], "heavy minus the rest");
+    assert_string_equal(shopstat_chartset_rest_note(set), "The rest: those not in heavy.");
+    shopstat_chartset_free(set);
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -540,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_level_order),
         cmocka_unit_test(test_level_order_diff),
         cmocka_unit_test(test_sig_letters),
+        cmocka_unit_test(test_sig_rest),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),

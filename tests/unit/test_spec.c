@@ -104,6 +104,16 @@ static const error_case cases[] = {
      .col = 14,
      .msg = "question 'top' is derived: an expression needs a column or a single-choice "
             "question"},
+    {.name = "sort: neither all nor none",
+     .text = HEAD "tables:\n  - {question: switch, sort: desc}\n",
+     .line = 6,
+     .col = 30,
+     .msg = "sort: is all (by size) or none (the order of the question's levels), not 'desc'"},
+    {.name = "sort: on a chart that keeps its order",
+     .text = HEAD "tables:\n  - {question: switch, chart: likert, sort: all}\n",
+     .line = 6,
+     .col = 45,
+     .msg = "sort: orders bar and diff charts; a likert chart keeps the order of the levels"},
     {.name = "bad recode range",
      .text = HEAD "  top: {derive: s, recode: {'5-1': Top}}\ntables:\n  - {question: switch}\n",
      .line = 5,
@@ -146,6 +156,7 @@ static void test_full_spec(void **state)
                  "  spend: {column: spend_6m, values: {1: low, 3: high}}\n"
                  "  contact: {multi: [a, b], label: Contact, values: {a: Mail}}\n"
                  "  top: {derive: intent, recode: {'4,5': Likely, '1-3': Not likely}}\n"
+                 "  byreg_q: {column: region}\n"
                  "segments:\n"
                  "  all: {label: Everyone}\n"
                  "  heavy: {where: 'spend == 3 and region in [1, 2]', label: Heavy}\n"
@@ -153,7 +164,10 @@ static void test_full_spec(void **state)
                  "tables:\n"
                  "  - {question: spend, segments: [all, heavy], compare: [heavy:all, heavy:rest]}\n"
                  "  - {question: spend, base: 'x != 0', chart: none}\n"
-                 "  - {question: top, segments: [all, byreg], chart: likert}\n");
+                 "  - {question: top, segments: [all, byreg], chart: likert}\n"
+                 "  - {question: top, sort: all}\n"
+                 "  - {question: byreg_q}\n"
+                 "  - {question: byreg_q, sort: none}\n");
     const shopstat_spec_info *in = shopstat_spec_get(s);
     assert_string_equal(in->survey, "demo");
     assert_string_equal(in->data, "dir/r.csv");
@@ -166,7 +180,7 @@ static void test_full_spec(void **state)
     assert_int_equal(in->ci, SHOPSTAT_CI_WILSON);
     assert_close(in->level, 0.9, 1e-15);
     assert_close(in->alpha_low, 0.05, 1e-15);
-    assert_int_equal(in->nquestions, 3);
+    assert_int_equal(in->nquestions, 4);
     assert_int_equal(in->questions[1].kind, SHOPSTAT_Q_MULTI);
     assert_int_equal(in->questions[2].nrecodes, 2);
     assert_string_equal(in->questions[2].recodes[1].level, "Not likely");
@@ -177,10 +191,10 @@ static void test_full_spec(void **state)
     assert_string_equal(in->segments[1].conds[0].cond.column, "spend_6m");
     assert_int_equal(in->segments[1].conds[1].cond.op, SHOPSTAT_OP_IN);
     assert_string_equal(in->segments[1].conds[1].cond.values[1], "2");
-    assert_int_equal(in->segments[1].conds[1].pos.line, 14);
+    assert_int_equal(in->segments[1].conds[1].pos.line, 15);
     assert_int_equal(in->segments[1].conds[1].pos.col, 34);
     assert_string_equal(in->segments[2].by, "region");
-    assert_int_equal(in->ntables, 3);
+    assert_int_equal(in->ntables, 6);
     assert_string_equal(in->tables[0].name, "spend");
     assert_string_equal(in->tables[1].name, "spend-2");
     assert_int_equal(in->tables[0].npairs, 2);
@@ -188,6 +202,13 @@ static void test_full_spec(void **state)
     assert_int_equal(in->tables[1].chart, 0);
     assert_int_equal(in->tables[1].base[0].cond.op, SHOPSTAT_OP_NOT_IN);
     assert_int_equal(in->tables[2].chart_type, SHOPSTAT_CHART_LIKERT);
+    /* the order of the levels in charts: the question's when values: or a recode gives it,
+     * else by size; sort: says otherwise */
+    assert_int_equal(in->tables[0].sort, SHOPSTAT_CHART_SORT_NONE);
+    assert_int_equal(in->tables[2].sort, SHOPSTAT_CHART_SORT_NONE);
+    assert_int_equal(in->tables[3].sort, SHOPSTAT_CHART_SORT_ALL);
+    assert_int_equal(in->tables[4].sort, SHOPSTAT_CHART_SORT_ALL);
+    assert_int_equal(in->tables[5].sort, SHOPSTAT_CHART_SORT_NONE);
     /* labels */
     assert_string_equal(shopstat_spec_label(s, "spend", "3", NULL), "high");
     assert_null(shopstat_spec_label(s, "spend", "2", NULL));
