@@ -1397,9 +1397,13 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         yaml_mark_t m = parser.problem_mark;
+        /* the commonest cause, which libyaml names only as a character that cannot start
+         * a token: a tab where YAML takes spaces */
+        int tab = m.index < len && text[m.index] == '\t';
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1,
-                                "YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
-                                parser.context ? " " : "", parser.context ? parser.context : "");
+                                "YAML: %s%s%s%s", parser.problem ? parser.problem : "syntax error",
+                                parser.context ? " " : "", parser.context ? parser.context : "",
+                                tab ? " (a tab: YAML indents with spaces)" : "");
         yaml_parser_delete(&parser);
         shopstat_spec_free(s);
         return st;
