@@ -80,6 +80,11 @@ struct shopstat_description {
     size_t rows_used;
     size_t rows_read, rows_skipped;
     int worker; /* a chunk worker's partial description (see count_value) */
+    /* the exact pass goes on past a row whose design columns are wrong, to say how many
+     * rows are: the first one's message, the count and the first lines */
+    shopstat_error dfail;
+    size_t dfail_rows;
+    size_t dfail_line[5];
 };
 
 const char *shopstat_coltype_name(shopstat_coltype t)
@@ -496,6 +501,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
 {
     shopstat_description *ds = ctx;
     shopstat_status s = design_row(ds, row, err);
+    if (s == SHOPSTAT_EINPUT && !ds->worker) {
+        /* describe checks a design: count such rows rather than stop at the first */
+        if (ds->dfail_rows == 0)
+            ds->dfail = *err;
+        if (ds->dfail_rows < 5)
+            ds->dfail_line[ds->dfail_rows] = row->nfields ? row->pos[0].line : 0;
+        ds->dfail_rows++;
+        shopstat_error_clear(err);
+        return SHOPSTAT_OK;
+    }
     if (s != SHOPSTAT_OK)
         return s;
     for (size_t i = 0; i < ds->ncols; i++) {
@@ -989,6 +1004,23 @@ static shopstat_status desc_row(void *ctx, const shopstat_row *row, shopstat_err
     return on_row(ctx, row, err);
 }
 
+/* The first design problem's message, with how many rows have one and where. */
+static shopstat_status design_problems(const shopstat_description *ds, shopstat_error *err)
+{
+    *err = ds->dfail;
+    if (ds->dfail_rows > 1) {
+        size_t at = strlen(err->msg), n = ds->dfail_rows < 5 ? ds->dfail_rows : 5;
+        at += (size_t)snprintf(err->msg + at, sizeof err->msg - at,
+                               " (%zu rows with a problem in a design column: lines", ds->dfail_rows);
+        for (size_t i = 0; i < n && at < sizeof err->msg; i++)
+            at += (size_t)snprintf(err->msg + at, sizeof err->msg - at, "%s %zu", i ? "," : "",
+                                   ds->dfail_line[i]);
+        if (at < sizeof err->msg)
+            snprintf(err->msg + at, sizeof err->msg - at, "%s)", ds->dfail_rows > n ? ", ..." : "");
+    }
+    return err->status;
+}
+
 shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design_opts *d,
                                        const shopstat_pass_opts *o,
                                        shopstat_description **out, shopstat_error *err)
@@ -1014,7 +1046,13 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, err)))
             return err->status;
-        if ((s = shopstat_reader_run(r, on_row, ds, err)) != SHOPSTAT_OK)
+        s = shopstat_reader_run(r, on_row, ds, err);
+        if (ds->dfail_rows) {
+            /* (before any later error: it comes first in the file) */
+            s = design_problems(ds, err);
+            goto fail;
+        }
+        if (s != SHOPSTAT_OK)
             goto fail;
         ds->rows_read = shopstat_reader_rows_read(r);
         ds->rows_skipped = shopstat_reader_rows_skipped(r);

@@ -235,7 +235,7 @@ fi
 printf 'q,w\nyes,1e308\nno,1e308\n' >w_big.csv
 expect_error weight_cap "w_big.csv:2:5: error: weight '1e308' is larger than 1e100; rescale the weights" \
     tab w_big.csv --var q --weight w
-expect_error weight_cap_describe "w_big.csv:2:5: error: --weight column 'w': weight '1e308' is larger than 1e100; rescale the weights" \
+expect_error weight_cap_describe "w_big.csv:2:5: error: --weight column 'w': weight '1e308' is larger than 1e100; rescale the weights (2 rows with a problem in a design column: lines 2, 3)" \
     describe w_big.csv --weight w
 printf 'q,w\nyes,1e100\nno,3e99\n' >w_cap.csv
 if expect_ok weight_at_cap tab w_cap.csv --var q --weight w --format csv; then
