@@ -126,6 +126,8 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 nt += side_terms(&B, r->estimate_b, -1, terms + nt);
                 const lin_term *tp = terms;
                 double var;
+                /* no domain cells: R's svycontrast of svytotal on subset(design, base), so
+                 * the lonely-PSU rules see the strata holding base rows (any segment) */
                 shopstat_status st =
                     t->rep ? rep_diff_var(t, A.c, A.d, A.sign1, B.c, B.d, B.sign1, r->difference,
                                           &var, err)

@@ -372,13 +372,6 @@ typedef struct lin_term {
     double coef;
 } lin_term;
 
-/* Covariance matrix (K x K, row-major) of K linear combinations of cell totals,
- * sum_j coef_j T_j, under the Taylor design (Wolter 2007, ultimate cluster). In
- * element mode the sums of squares need, for two cells, the cell holding the rows in
- * both: see cross_cell() in variance.c.
- * dom[0..ndom-1] are the cells whose rows form the domain (R's subset()); ndom = 0
- * means the whole sample. As in R, only strata holding domain rows take part in the
- * lonely-PSU rules (an error under 'fail', the rescaling under 'average'). */
 /* Whether two domains (level cells ca, cb of base cells da, db) hold the same rows, so that
  * the variance of the difference of their proportions is exactly 0 (R: SE 0), where the
  * sums would leave rounding (~1e-20 either side of 0 in element designs: an SE of 3e-10,
@@ -386,6 +379,14 @@ typedef struct lin_term {
  * cluster designs: every PSU's sums and rows of the two pairs of cells are equal. 0 when
  * it cannot tell (replicate designs; an intersection the pass did not keep). */
 int totals_same_domain(const shopstat_totals *t, long ca, long da, long cb, long db);
+/* Covariance matrix (K x K, row-major) of K linear combinations of cell totals,
+ * sum_j coef_j T_j, under the Taylor design (Wolter 2007, ultimate cluster). In
+ * element mode the sums of squares need, for two cells, the cell holding the rows in
+ * both: see cross_cell() in variance.c.
+ * dom[0..ndom-1] are the cells whose rows form the domain (R's subset()); ndom = 0
+ * means the rows of the --base, whatever they answered (the whole sample without one:
+ * R's subset(design, base)). As in R, only strata holding domain rows take part in the
+ * lonely-PSU rules (an error under 'fail', the rescaling under 'average'). */
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
                            const size_t *nterms, size_t K, const long *dom, size_t ndom,
                            double *cov, shopstat_error *err);
@@ -406,6 +407,10 @@ double totals_cell_weight(const shopstat_totals *t, long cell);
  * strata holding one: R's subset() keeps those rows alone, and svychisq's nu counts them.
  * Without --base every PSU and stratum. 0, or -1 when out of memory. */
 int totals_base_design(const shopstat_totals *t, size_t *npsu, size_t *nstrata);
+/* Set present[h] to 1 for every stratum h holding a row of the base, whatever its weight
+ * and answers (every stratum without --base); present: the caller's strata.n bytes,
+ * zeroed. R's subset(design, base) keeps these strata alone. */
+void totals_base_strata(const shopstat_totals *t, char *present);
 /* Domain df: PSUs holding a base row of positive weight minus strata holding such PSUs. */
 double totals_cell_df(const shopstat_totals *t, long cell);
 
