@@ -2450,6 +2450,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     for (size_t h = 0; h < t->strata.n; h++)
         if (t->st[h].has_fpc && t->st[h].fpc > 1)
             all_fraction = 0;
+    t->fpc_fractions = t->fcol != SIZE_MAX && all_fraction;
     for (size_t h = 0; h < t->strata.n; h++) {
         stratum_info *si = &t->st[h];
         si->f = si->w_fpc = 1;
@@ -3379,6 +3380,11 @@ double shopstat_totals_df(const shopstat_totals *t)
         strata += t->st[h].npsu_pos > 0;
     }
     return psus - strata;
+}
+
+int shopstat_totals_fpc_fractions(const shopstat_totals *t)
+{
+    return t->fpc_fractions;
 }
 
 size_t shopstat_totals_nquestions(const shopstat_totals *t)
