@@ -446,6 +446,11 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells);
  * sample) minus 1. */
 double rep_cell_df(const shopstat_totals *t, long d);
 double rep_df(const shopstat_totals *t);
+/* For an error message: what a replicate design's df <= 0 means, the df of the rows
+ * named by `rows` ("the base's rows"): "with replicate weights they are the rank of the
+ * replicate weights of ROWS minus 1 (R's degf), and these have rank 1: ...". Written
+ * into buf; returns buf. */
+const char *rep_df_reason(double df, const char *rows, char *buf, size_t n);
 /* Replicate variance of p = T_c / T_d (*var), and of logit(p) (*var_logit, may be NULL). */
 shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p, double *var,
                               double *var_logit, shopstat_error *err);

@@ -934,6 +934,25 @@ size_t rep_gram_rank(const double *G, size_t R, double tol)
     return k;
 }
 
+const char *rep_df_reason(double df, const char *rows, char *buf, size_t n)
+{
+    /* rank 1: every row's replicate weights are one vector times a number of the row's
+     * (x_ir = u_i v_r), as for the rows of one PSU of a jackknife */
+    if (df + 1 >= 1)
+        snprintf(buf, n,
+                 "with replicate weights they are the rank of the replicate weights of %s "
+                 "minus 1 (R's degf), and these have rank %g: every replicate scales all of %s "
+                 "by one factor (as when they lie in one PSU)",
+                 rows, df + 1, rows);
+    else
+        snprintf(buf, n,
+                 "with replicate weights they are the rank of the replicate weights of %s "
+                 "minus 1 (R's degf), and these have rank 0: every replicate gives them "
+                 "weight 0",
+                 rows);
+    return buf;
+}
+
 double rep_cell_df(const shopstat_totals *t, long d)
 {
     const rep_state *rp = t->rep;
