@@ -386,14 +386,13 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     if (t->rep && !(nu > 0)) {
         /* (the Rao-Scott check would say "need more PSUs than strata", a Taylor reason) */
         char why[400];
-        st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                                "chisq %s by %s: design degrees of freedom are %g: %s, so the "
-                                "test has no denominator degrees of freedom",
-                                rq->pq->name, by, nu,
-                                rep_df_reason(nu,
-                                              t->acct.outside_base ? "the rows of the --base"
-                                                                   : "the design's rows",
-                                              why, sizeof why));
+        st = shopstat_error_set(
+            err, SHOPSTAT_EINPUT, t->path, 0, 0,
+            "chisq %s by %s: design degrees of freedom are %g: %s, so the "
+            "test has no denominator degrees of freedom",
+            rq->pq->name, by, nu,
+            rep_df_reason(nu, t->acct.outside_base ? "the rows of the --base" : "the design's rows",
+                          why, sizeof why));
         goto out;
     }
     shopstat_raoscott rs;

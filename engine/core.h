@@ -253,7 +253,7 @@ struct shopstat_totals {
     char *path;
     int element;        /* 1: no PSU column */
     int has_weight;
-    int fpc_fractions;  /* after the pass: the --fpc column holds sampling fractions */
+    int fpc_fractions; /* after the pass: the --fpc column holds sampling fractions */
     shopstat_lonely_psu lonely;
     /* design columns, SIZE_MAX when absent */
     size_t wcol, scol, pcol, fcol;

@@ -342,7 +342,8 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
     if (ctx->repweights)
         fprintf(f, ", %zu %s replicate weights %s", ctx->replicates,
                 ctx->reptype ? ctx->reptype : "", ctx->repweights);
-    const char *lonely = lonely_shown(ctx->lonely, ctx->strata || ctx->psu, ctx->repweights != NULL);
+    const char *lonely =
+        lonely_shown(ctx->lonely, ctx->strata || ctx->psu, ctx->repweights != NULL);
     if (lonely)
         fprintf(f, "; lonely PSUs: %s", lonely);
     if (ctx->base)
@@ -387,8 +388,8 @@ void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char
         len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;
         parts++;
     }
-    const char *lonely = lonely_shown(shopstat_lonely_name(d->lonely), d->strata || d->psu,
-                                      d->repweights != NULL);
+    const char *lonely =
+        lonely_shown(shopstat_lonely_name(d->lonely), d->strata || d->psu, d->repweights != NULL);
     if (lonely) {
         int w = snprintf(buf + len, n - len, "; lonely PSUs: %s", lonely);
         len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;

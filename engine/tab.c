@@ -117,8 +117,8 @@ out:
 
 /* A domain whose design df is not positive while 0 < p < 1 has no interval (R's svyciprop
  * gives NaN): say what the df is for this kind of design and why it is not positive. */
-static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimate *r,
-                                double df, shopstat_error *err)
+static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimate *r, double df,
+                                shopstat_error *err)
 {
     char why[400];
     if (t->rep) /* R's degf() of the subset: qr(the domain rows' replicate weights)$rank - 1 */

@@ -42,7 +42,7 @@ void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
 typedef struct shopstat_tab_context {
     const char *data;        /* data file */
     const char *weight, *strata, *psu, *fpc; /* NULL when absent */
-    int fpc_fractions;       /* fpc holds sampling fractions (else population sizes) */
+    int fpc_fractions; /* fpc holds sampling fractions (else population sizes) */
     const char *lonely;
     const char *ci;          /* canonical CI method name */
     double level;
