@@ -237,8 +237,8 @@ shopstat_status shopstat_ci(shopstat_ci_method m, const shopstat_domain_stats *d
     }
     if (!(d->df > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
-                                  "design degrees of freedom are %g: the base lies in one PSU "
-                                  "per stratum, so its variance cannot be estimated",
+                                  "design degrees of freedom are %g, so the variance cannot be "
+                                  "estimated",
                                   d->df);
     if (!(d->var >= 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,

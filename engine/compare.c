@@ -126,6 +126,8 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 nt += side_terms(&B, r->estimate_b, -1, terms + nt);
                 const lin_term *tp = terms;
                 double var;
+                /* no domain cells: R's svycontrast of svytotal on subset(design, base), so
+                 * the lonely-PSU rules see the strata holding base rows (any segment) */
                 shopstat_status st =
                     t->rep ? rep_diff_var(t, A.c, A.d, A.sign1, B.c, B.d, B.sign1, r->difference,
                                           &var, err)
@@ -380,6 +382,18 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
             goto out;
         }
         nu = (double)np - (double)ns;
+    }
+    if (t->rep && !(nu > 0)) {
+        /* (the Rao-Scott check would say "need more PSUs than strata", a Taylor reason) */
+        char why[400];
+        st = shopstat_error_set(
+            err, SHOPSTAT_EINPUT, t->path, 0, 0,
+            "chisq %s by %s: design degrees of freedom are %g: %s, so the "
+            "test has no denominator degrees of freedom",
+            rq->pq->name, by, nu,
+            rep_df_reason(nu, t->acct.outside_base ? "the rows of the --base" : "the design's rows",
+                          why, sizeof why));
+        goto out;
     }
     shopstat_raoscott rs;
     if ((st = shopstat_raoscott_f(nr, nc, mean, V, nrows, nu, &rs, err))) {

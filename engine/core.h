@@ -257,6 +257,7 @@ struct shopstat_totals {
     char *path;
     int element;        /* 1: no PSU column */
     int has_weight;
+    int fpc_fractions; /* after the pass: the --fpc column holds sampling fractions */
     shopstat_lonely_psu lonely;
     /* design columns, SIZE_MAX when absent */
     size_t wcol, scol, pcol, fcol;
@@ -376,13 +377,6 @@ typedef struct lin_term {
     double coef;
 } lin_term;
 
-/* Covariance matrix (K x K, row-major) of K linear combinations of cell totals,
- * sum_j coef_j T_j, under the Taylor design (Wolter 2007, ultimate cluster). In
- * element mode the sums of squares need, for two cells, the cell holding the rows in
- * both: see cross_cell() in variance.c.
- * dom[0..ndom-1] are the cells whose rows form the domain (R's subset()); ndom = 0
- * means the whole sample. As in R, only strata holding domain rows take part in the
- * lonely-PSU rules (an error under 'fail', the rescaling under 'average'). */
 /* Whether two domains (level cells ca, cb of base cells da, db) hold the same rows, so that
  * the variance of the difference of their proportions is exactly 0 (R: SE 0), where the
  * sums would leave rounding (~1e-20 either side of 0 in element designs: an SE of 3e-10,
@@ -390,6 +384,14 @@ typedef struct lin_term {
  * cluster designs: every PSU's sums and rows of the two pairs of cells are equal. 0 when
  * it cannot tell (replicate designs; an intersection the pass did not keep). */
 int totals_same_domain(const shopstat_totals *t, long ca, long da, long cb, long db);
+/* Covariance matrix (K x K, row-major) of K linear combinations of cell totals,
+ * sum_j coef_j T_j, under the Taylor design (Wolter 2007, ultimate cluster). In
+ * element mode the sums of squares need, for two cells, the cell holding the rows in
+ * both: see cross_cell() in variance.c.
+ * dom[0..ndom-1] are the cells whose rows form the domain (R's subset()); ndom = 0
+ * means the rows of the --base, whatever they answered (the whole sample without one:
+ * R's subset(design, base)). As in R, only strata holding domain rows take part in the
+ * lonely-PSU rules (an error under 'fail', the rescaling under 'average'). */
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
                            const size_t *nterms, size_t K, const long *dom, size_t ndom,
                            double *cov, shopstat_error *err);
@@ -410,6 +412,10 @@ double totals_cell_weight(const shopstat_totals *t, long cell);
  * strata holding one: R's subset() keeps those rows alone, and svychisq's nu counts them.
  * Without --base every PSU and stratum. 0, or -1 when out of memory. */
 int totals_base_design(const shopstat_totals *t, size_t *npsu, size_t *nstrata);
+/* Set present[h] to 1 for every stratum h holding a row of the base, whatever its weight
+ * and answers (every stratum without --base); present: the caller's strata.n bytes,
+ * zeroed. R's subset(design, base) keeps these strata alone. */
+void totals_base_strata(const shopstat_totals *t, char *present);
 /* Domain df: PSUs holding a base row of positive weight minus strata holding such PSUs. */
 double totals_cell_df(const shopstat_totals *t, long cell);
 
@@ -444,6 +450,11 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells);
  * sample) minus 1. */
 double rep_cell_df(const shopstat_totals *t, long d);
 double rep_df(const shopstat_totals *t);
+/* For an error message: what a replicate design's df <= 0 means, the df of the rows
+ * named by `rows` ("the base's rows"): "with replicate weights they are the rank of the
+ * replicate weights of ROWS minus 1 (R's degf), and these have rank 1: ...". Written
+ * into buf; returns buf. */
+const char *rep_df_reason(double df, const char *rows, char *buf, size_t n);
 /* Replicate variance of p = T_c / T_d (*var), and of logit(p) (*var_logit, may be NULL). */
 shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p, double *var,
                               double *var_logit, shopstat_error *err);

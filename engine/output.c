@@ -213,6 +213,20 @@ void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
+/* How the table view and the chart note name an fpc column: the pass tells which it held
+ * (R's rule: every value <= 1, fractions). */
+static const char *fpc_kind(int fractions)
+{
+    return fractions ? "sampling fractions" : "population sizes";
+}
+
+/* The lonely-PSU rule when it is not the default (fail: then no stratum was lonely, or
+ * there would be no output), for a Taylor design with strata or PSUs; else NULL. */
+static const char *lonely_shown(const char *rule, int clustered, int replicates)
+{
+    return rule && clustered && !replicates && strcmp(rule, "fail") != 0 ? rule : NULL;
+}
+
 /* Display width of UTF-8 text (code points; good enough for Latin scripts). */
 static size_t width(const char *s)
 {
@@ -313,16 +327,25 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
         free(cells);
         i = j;
     }
+    /* the design as the chart note gives it (shopstat_design_note) */
     fprintf(f, "Weighted percentages with %g%% %s intervals", 100 * ctx->level, ctx->ci);
     if (ctx->weight)
         fprintf(f, "; weight %s", ctx->weight);
+    else if (ctx->fpc && !ctx->repweights) /* (R's weights from the fpc: pass.c) */
+        fputs("; weights N/n from the fpc", f);
     if (ctx->strata)
         fprintf(f, ", strata %s", ctx->strata);
     if (ctx->psu)
         fprintf(f, ", PSU %s", ctx->psu);
+    if (ctx->fpc)
+        fprintf(f, ", %s %s", fpc_kind(ctx->fpc_fractions), ctx->fpc);
     if (ctx->repweights)
         fprintf(f, ", %zu %s replicate weights %s", ctx->replicates,
                 ctx->reptype ? ctx->reptype : "", ctx->repweights);
+    const char *lonely =
+        lonely_shown(ctx->lonely, ctx->strata || ctx->psu, ctx->repweights != NULL);
+    if (lonely)
+        fprintf(f, "; lonely PSUs: %s", lonely);
     if (ctx->base)
         fprintf(f, ". Base: rows of the segment meeting %s that answered.\n", ctx->base);
     else
@@ -349,9 +372,9 @@ void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx)
     fputs(".\n", f);
 }
 
-void shopstat_design_note(const shopstat_design_opts *d, char *buf, size_t n)
+void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)
 {
-    const char *what[] = {"replicate weights", "strata", "PSUs", "population sizes"};
+    const char *what[] = {"replicate weights", "strata", "PSUs", fpc_kind(fpc_fractions)};
     const char *col[] = {d->repweights, d->strata, d->psu, d->fpc};
     size_t len = 0;
     int parts = 0;
@@ -364,6 +387,12 @@ void shopstat_design_note(const shopstat_design_opts *d, char *buf, size_t n)
         int w = snprintf(buf + len, n - len, "%s%s %s", parts ? ", " : "; ", what[k], col[k]);
         len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;
         parts++;
+    }
+    const char *lonely =
+        lonely_shown(shopstat_lonely_name(d->lonely), d->strata || d->psu, d->repweights != NULL);
+    if (lonely) {
+        int w = snprintf(buf + len, n - len, "; lonely PSUs: %s", lonely);
+        len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;
     }
     if (!parts && !d->weight)
         return;

@@ -2504,6 +2504,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     for (size_t h = 0; h < t->strata.n; h++)
         if (t->st[h].has_fpc && t->st[h].fpc > 1)
             all_fraction = 0;
+    t->fpc_fractions = t->fcol != SIZE_MAX && all_fraction;
     for (size_t h = 0; h < t->strata.n; h++) {
         stratum_info *si = &t->st[h];
         si->f = si->w_fpc = 1;
@@ -3415,25 +3416,33 @@ size_t shopstat_totals_npsu(const shopstat_totals *t)
 int totals_base_design(const shopstat_totals *t, size_t *npsu, size_t *nstrata)
 {
     *npsu = *nstrata = 0;
-    unsigned char *seen = calloc(t->strata.n ? t->strata.n : 1, 1);
+    char *seen = calloc(t->strata.n ? t->strata.n : 1, 1);
     if (!seen)
         return -1;
+    totals_base_strata(t, seen);
     if (t->element) {
-        for (size_t h = 0; h < t->strata.n; h++) {
+        for (size_t h = 0; h < t->strata.n; h++)
             *npsu += t->st[h].nbase;
-            seen[h] = t->st[h].nbase > 0;
-        }
     } else {
         for (size_t u = 0; u < t->nunits; u++)
-            if (t->units[u].any_pos || t->units[u].any_base0) {
-                (*npsu)++;
-                seen[t->units[u].stratum] = 1;
-            }
+            *npsu += t->units[u].any_pos || t->units[u].any_base0;
     }
     for (size_t h = 0; h < t->strata.n; h++)
-        *nstrata += seen[h];
+        *nstrata += (size_t)seen[h];
     free(seen);
     return 0;
+}
+
+void totals_base_strata(const shopstat_totals *t, char *present)
+{
+    if (t->element) {
+        for (size_t h = 0; h < t->strata.n; h++)
+            present[h] = t->st[h].nbase > 0;
+        return;
+    }
+    for (size_t u = 0; u < t->nunits; u++)
+        if (t->units[u].any_pos || t->units[u].any_base0)
+            present[t->units[u].stratum] = 1;
 }
 
 double shopstat_totals_df(const shopstat_totals *t)
@@ -3447,6 +3456,11 @@ double shopstat_totals_df(const shopstat_totals *t)
         strata += t->st[h].npsu_pos > 0;
     }
     return psus - strata;
+}
+
+int shopstat_totals_fpc_fractions(const shopstat_totals *t)
+{
+    return t->fpc_fractions;
 }
 
 size_t shopstat_totals_nquestions(const shopstat_totals *t)

@@ -111,6 +111,51 @@ const char *shopstat_rep_type_name(shopstat_rep_type t)
     return (unsigned)t < 7 ? names[t] : "unknown";
 }
 
+shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, const char **why)
+{
+    /* R's svrepdesign.default: BRR warns "does not use 'scale='" and takes 1/R; Fay sets
+     * the scale from rho whatever scale= says; "successive-difference" warns that scale=
+     * and rscales= "will be ignored" and takes 4/R and 1s; rho outside Fay is "not
+     * relevant" (ignored, with a warning but for bootstrap). */
+    const char *w = NULL;
+    shopstat_rep_option o = SHOPSTAT_REP_OPT_NONE;
+    shopstat_rep_type t = d->reptype;
+    if (t == SHOPSTAT_REP_NONE)
+        return o;
+    if (!isnan(d->rho) && t != SHOPSTAT_REP_FAY) {
+        o = SHOPSTAT_REP_OPT_RHO;
+        w = "rho is the Fay coefficient, used by fay replicates only";
+    } else if (!isnan(d->repscale) && t == SHOPSTAT_REP_BRR) {
+        o = SHOPSTAT_REP_OPT_SCALE;
+        w = "brr's scale is 1/R for R replicates";
+    } else if (!isnan(d->repscale) && t == SHOPSTAT_REP_FAY) {
+        o = SHOPSTAT_REP_OPT_SCALE;
+        w = "fay's scale is 1/(R (1 - rho)^2) for R replicates, from rho";
+    } else if (!isnan(d->repscale) && t == SHOPSTAT_REP_SDR) {
+        o = SHOPSTAT_REP_OPT_SCALE;
+        w = "sdr's scale is 4/R for R replicates";
+    } else if (d->rscales && t == SHOPSTAT_REP_SDR) {
+        o = SHOPSTAT_REP_OPT_RSCALES;
+        w = "sdr gives every replicate rscale 1";
+    }
+    if (why)
+        *why = w;
+    return o;
+}
+
+shopstat_status shopstat_rep_check_options(const shopstat_design_opts *d, shopstat_error *err)
+{
+    const char *why;
+    static const char *const flag[] = {"", "--rho", "--repscale", "--rscales"};
+    shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
+    if (o == SHOPSTAT_REP_OPT_NONE)
+        return SHOPSTAT_OK;
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "%s with --reptype %s: R's svrepdesign ignores it (%s); leave "
+                              "it out",
+                              flag[o], shopstat_rep_type_name(d->reptype), why);
+}
+
 size_t shopstat_totals_nreplicates(const shopstat_totals *t)
 {
     return t->rep ? t->rep->R : 0;
@@ -290,8 +335,10 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--repweights replaces --strata, --psu and --fpc: the replicate "
                                   "weights already carry the design; give one or the other");
-    shopstat_status st = find_columns(r, rw, d->repweights, err);
+    shopstat_status st = shopstat_rep_check_options(d, err);
     if (st)
+        return st;
+    if ((st = find_columns(r, rw, d->repweights, err)))
         return st;
     size_t R = rw->R;
     if (R < 2 || R > REP_MAX)
@@ -885,6 +932,25 @@ size_t rep_gram_rank(const double *G, size_t R, double tol)
     free(L);
     free(acc);
     return k;
+}
+
+const char *rep_df_reason(double df, const char *rows, char *buf, size_t n)
+{
+    /* rank 1: every row's replicate weights are one vector times a number of the row's
+     * (x_ir = u_i v_r), as for the rows of one PSU of a jackknife */
+    if (df + 1 >= 1)
+        snprintf(buf, n,
+                 "with replicate weights they are the rank of the replicate weights of %s "
+                 "minus 1 (R's degf), and these have rank %g: every replicate scales all of %s "
+                 "by one factor (as when they lie in one PSU)",
+                 rows, df + 1, rows);
+    else
+        snprintf(buf, n,
+                 "with replicate weights they are the rank of the replicate weights of %s "
+                 "minus 1 (R's degf), and these have rank 0: every replicate gives them "
+                 "weight 0",
+                 rows);
+    return buf;
 }
 
 double rep_cell_df(const shopstat_totals *t, long d)

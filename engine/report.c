@@ -978,7 +978,9 @@ static void design_summary(const report *r, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "PSU %s (%zu), ", d->psu,
                                 shopstat_totals_npsu(r->tot));
     if (len < n && d->fpc)
-        len += (size_t)snprintf(buf + len, n - len, "fpc %s, ", d->fpc);
+        len += (size_t)snprintf(buf + len, n - len, "fpc %s (%s), ", d->fpc,
+                                shopstat_totals_fpc_fractions(r->tot) ? "sampling fractions"
+                                                                      : "population sizes");
     if (len < n)
         snprintf(buf + len, n - len, "design df %g; lonely PSU: %s.", shopstat_totals_df(r->tot),
                  shopstat_lonely_name(d->lonely));
@@ -1184,7 +1186,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     }
     co->ci_level = r->in->level;
     co->ci_method = shopstat_ci_method_name(r->in->ci);
-    shopstat_design_note(&r->in->design, j->wnote, sizeof j->wnote);
+    shopstat_design_note(&r->in->design, shopstat_totals_fpc_fractions(r->tot), j->wnote,
+                         sizeof j->wnote);
     if (j->wnote[0])
         co->weight_note = j->wnote;
     co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;

@@ -1232,6 +1232,14 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
     }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
         return st;
+    /* what R's svrepdesign ignores for the type is an error, as on the command line */
+    const char *why;
+    static const char *const key[] = {"", "rho", "scale", "rscales"};
+    shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
+    if (o != SHOPSTAT_REP_OPT_NONE)
+        return FAIL(c, get(c, n, key[o]),
+                    "replicates: %s: with type %s, R's svrepdesign ignores it (%s); leave it out",
+                    key[o], shopstat_rep_type_name(d->reptype), why);
     return SHOPSTAT_OK;
 }
 

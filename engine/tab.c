@@ -115,6 +115,25 @@ out:
     return st;
 }
 
+/* A domain whose design df is not positive while 0 < p < 1 has no interval (R's svyciprop
+ * gives NaN): say what the df is for this kind of design and why it is not positive. */
+static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimate *r, double df,
+                                shopstat_error *err)
+{
+    char why[400];
+    if (t->rep) /* R's degf() of the subset: qr(the domain rows' replicate weights)$rank - 1 */
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "%s, level '%s', segment '%s': design degrees of freedom are "
+                                  "%g: %s, so its variance cannot be estimated",
+                                  r->variable, r->level, r->segment, df,
+                                  rep_df_reason(df, "the base's rows", why, sizeof why));
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                              "%s, level '%s', segment '%s': design degrees of freedom are %g: "
+                              "the base lies in one PSU per stratum, so its variance cannot be "
+                              "estimated",
+                              r->variable, r->level, r->segment, df);
+}
+
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err)
 {
@@ -190,6 +209,10 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
         r->deff = shopstat_deff(ds);
         if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, ds, &r->deff, err)))
             goto fail;
+        if (ds->p > 0 && ds->p < 1 && !(ds->df > 0)) {
+            st = df_error(t, r, ds->df, err);
+            goto fail;
+        }
         shopstat_interval iv;
         if ((st = shopstat_ci(o->ci, ds, o->level, &iv, err))) {
             char why[sizeof err->msg];

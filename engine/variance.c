@@ -189,11 +189,13 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     shopstat_status st = SHOPSTAT_OK;
+    /* no domain cells: the base's rows, as R's svytotal on subset(design, base) sees them
+     * (every row answering or not; all strata without --base) */
+    if (ndom == 0)
+        totals_base_strata(t, present);
     for (size_t u = 0; u < t->nunits; u++) {
         const unit *un = &t->units[u];
         size_t h = un->stratum;
-        if (ndom == 0)
-            present[h] = 1;
         for (size_t i = 0; i < ndom; i++)
             if (dom[i] >= 0 && (size_t)dom[i] < un->cap && un->A[dom[i]].N > 0)
                 present[h] = 1;

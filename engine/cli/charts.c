@@ -67,7 +67,7 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
         snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
         so.base_note = bnote;
     }
-    shopstat_design_note(&a->data_opts.design, wnote, sizeof wnote);
+    shopstat_design_note(&a->data_opts.design, a->fpc_fractions, wnote, sizeof wnote);
     if (wnote[0])
         co.weight_note = wnote;
     co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;

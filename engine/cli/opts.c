@@ -315,8 +315,12 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
 
 int cli_design_check(const shopstat_design_opts *d)
 {
-    if (d->repweights)
-        return 0;
+    if (d->repweights) {
+        /* before the file is read: a flag R ignores for the type */
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        return shopstat_rep_check_options(d, &err) ? cli_fail(&err) : 0;
+    }
     const char *flag = d->reptype != SHOPSTAT_REP_NONE ? "--reptype"
                        : !isnan(d->rho)                ? "--rho"
                        : !isnan(d->repscale)           ? "--repscale"

@@ -39,8 +39,9 @@ extern const char *const cli_data_once[];
 int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i);
 extern const char *const cli_design_once[];
 /* A replicate design's flag without --repweights (a forgotten --repweights would otherwise
- * analyse the file as a Taylor design without a word): prints the usage error, returns 2;
- * else 0. */
+ * analyse the file as a Taylor design without a word), or with it a flag R's svrepdesign
+ * ignores for the --reptype (shopstat_rep_check_options): prints the usage error, returns
+ * 2; else 0. */
 int cli_design_check(const shopstat_design_opts *d);
 
 /* A flag that takes one value, given twice, is a usage error rather than the last one

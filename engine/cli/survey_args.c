@@ -285,6 +285,7 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "are not in its base; if a blank means not ticked (Qualtrics, "
                      "SurveyMonkey), use --multi-ticked",
                      shopstat_totals_question(*out, q));
+    a->fpc_fractions = shopstat_totals_fpc_fractions(*out);
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;
     if (d->psu && !d->repweights && acc.used >= 1000 && shopstat_totals_npsu(*out) == acc.used)
@@ -306,6 +307,7 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->strata = d->strata;
     ctx->psu = d->psu;
     ctx->fpc = d->fpc;
+    ctx->fpc_fractions = shopstat_totals_fpc_fractions(t);
     ctx->lonely = shopstat_lonely_name(d->lonely);
     ctx->ci = shopstat_ci_method_name(a->tab.ci);
     ctx->level = a->tab.level;

@@ -32,6 +32,7 @@ typedef struct survey_args {
     int zoom;
     size_t nquestions;
     char *base; /* the --base conditions as given, joined by " and "; NULL */
+    int fpc_fractions; /* after survey_args_run: --fpc held sampling fractions (the note) */
 } survey_args;
 
 /* Parse argv (argv[0] is the command name). Prints a usage error and returns 2 on bad

@@ -38,6 +38,28 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
 /* "brr", "fay", ... ("none" for SHOPSTAT_REP_NONE); a static string. */
 const char *shopstat_rep_type_name(shopstat_rep_type t);
 
+/* Options of a replicate design that R's svrepdesign (survey 4.1.1) ignores for some
+ * types, warning and going on without them: a scale for brr (always 1/R), fay
+ * (1/(R (1 - rho)^2), from rho) and sdr (4/R); rscales for sdr (all 1); rho for every
+ * type but fay. shopstat refuses them instead of applying numbers R would not. */
+typedef enum shopstat_rep_option {
+    SHOPSTAT_REP_OPT_NONE = 0,
+    SHOPSTAT_REP_OPT_RHO,
+    SHOPSTAT_REP_OPT_SCALE,
+    SHOPSTAT_REP_OPT_RSCALES
+} shopstat_rep_option;
+
+struct shopstat_design_opts;
+/* The first of rho, scale and rscales that d gives and R ignores for d->reptype, or
+ * SHOPSTAT_REP_OPT_NONE (also without a type). *why, when not NULL, is set to a static
+ * text saying what R takes instead, such as "brr's scale is 1/R for R replicates". */
+shopstat_rep_option shopstat_rep_ignored_option(const struct shopstat_design_opts *d,
+                                                const char **why);
+/* SHOPSTAT_EUSAGE naming the command-line flag (--rho, --repscale, --rscales) when d
+ * gives an option R ignores for its type (above); SHOPSTAT_OK otherwise. */
+shopstat_status shopstat_rep_check_options(const struct shopstat_design_opts *d,
+                                           shopstat_error *err);
+
 /* Design columns by header name; NULL = absent. Init with shopstat_design_opts_init.
  * With repweights set the design is a replicate-weight design (R's svrepdesign with
  * combined weights): strata, psu and fpc must then be NULL, weight is the full-sample

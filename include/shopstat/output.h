@@ -42,6 +42,7 @@ void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
 typedef struct shopstat_tab_context {
     const char *data;        /* data file */
     const char *weight, *strata, *psu, *fpc; /* NULL when absent */
+    int fpc_fractions; /* fpc holds sampling fractions (else population sizes) */
     const char *lonely;
     const char *ci;          /* canonical CI method name */
     double level;
@@ -69,11 +70,13 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
  * the base part only when there is something to say. Reads ctx's rows_* and base. */
 void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx);
 
-/* A chart footer's design line: "Weighted by wt; strata region, PSUs panel." (the parts
- * given: weight, strata, PSUs, population sizes, replicate weights), so that a reader sees
- * the intervals are design-based. Empty when the design has none of them (then no line).
- * Truncated to n bytes. */
-void shopstat_design_note(const shopstat_design_opts *d, char *buf, size_t n);
+/* A chart footer's design line: "Weighted by wt; strata region, PSUs panel, population
+ * sizes N_h; lonely PSUs: adjust." (the parts given: weight, replicate weights, strata,
+ * PSUs, the fpc as population sizes or, with fpc_fractions, as sampling fractions, and the
+ * lonely-PSU rule when not the default fail), so that a reader sees the intervals are
+ * design-based. Empty when the design has none of them (then no line). Truncated to n
+ * bytes. fpc_fractions: shopstat_totals_fpc_fractions() of the pass. */
+void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

@@ -173,6 +173,9 @@ size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is n
  * weight is 0, so that nothing can be estimated. */
 size_t shopstat_totals_npsu_positive(const shopstat_totals *t);
 double shopstat_totals_df(const shopstat_totals *t);     /* whole-sample design df */
+/* 1 when --fpc held sampling fractions (every value <= 1, R's svydesign rule), 0 when it
+ * held population sizes or there is no --fpc. */
+int shopstat_totals_fpc_fractions(const shopstat_totals *t);
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 

@@ -160,8 +160,9 @@ design_flags <- function(spec) {
     if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
     f
 }
+lonely_rule <- function(spec) if (is.null(spec$lonely)) "fail" else spec$lonely
 with_lonely <- function(spec, expr) {
-    old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
+    old <- options(survey.lonely.psu = lonely_rule(spec))
     on.exit(options(old))
     expr
 }
@@ -266,6 +267,15 @@ ci_methods <- function(ci, p, se, dfree, n, level) {
             c(qbeta(a / 2, ne * p, ne * (1 - p) + 1), qbeta(1 - a / 2, ne * p + 1, ne * (1 - p)))
         },
         likelihood = c(NA, NA))
+}
+# Whether the design has a stratum of one PSU and a stratum holding no row of keep: only
+# then can the subset's lonely-PSU rules (fail, average) differ from the whole design's.
+lonely_matters <- function(dat, spec, keep) {
+    n <- nrow(dat$num)
+    st <- if (is.null(spec$strata)) rep("1", n) else as.character(dat$num[[spec$strata]])
+    ps <- if (is.null(spec$psu)) as.character(seq_len(n)) else as.character(dat$num[[spec$psu]])
+    npsu <- tapply(ps, st, function(x) length(unique(x)))
+    any(npsu == 1) && !all(names(npsu) %in% st[keep])
 }
 # methods.md's domain df: PSUs holding a base row of nonzero weight minus their strata.
 df_methods <- function(dat, spec, keep) {
@@ -391,6 +401,15 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     with_lonely(spec, {
         des <- make_design(dat, spec)
         dfree <- degf(des[inbase, ])
+        # Under a base R's answer is the subset design's, whose lonely-PSU rules see only the
+        # strata holding base rows (a lonely stratum outside the base neither fails nor
+        # counts in average's H', nor does any other stratum outside it). Where that cannot
+        # matter (remove, certainty, adjust; no lonely stratum; every stratum holding base
+        # rows) the whole design with the variables zero-extended gives the same numbers up
+        # to rounding: those cases keep it, as they were made, so they reproduce byte for byte.
+        sub_des <- !is.null(base) && lonely_rule(spec) %in% c("fail", "average") &&
+            lonely_matters(dat, spec, inbase)
+        on_base <- function(d) if (sub_des) d[inbase, ] else d
         tq <- qt(1 - (1 - level) / 2, dfree)
         for (q in questions) for (pr in pairs) {
             ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
@@ -404,7 +423,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
                 a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
                 des$variables$ya <- y * a; des$variables$na <- a
                 des$variables$yb <- y * b; des$variables$nb <- b
-                tot <- svytotal(~ya + na + yb + nb, des)
+                tot <- svytotal(~ya + na + yb + nb, on_base(des))
                 con <- svycontrast(tot, quote(ya / na - yb / nb))
                 diff <- coef(con)[[1]]; se <- SE(con)[[1]]
                 est <- coef(tot)
@@ -721,6 +740,25 @@ run_compare("apistrat_cmp_identical_base", "apistrat", S_strat_nw, list(q_var(A,
 run_compare("apistrat_cmp_same_counts", "apistrat", S_strat_nw, list(q_var(A, "awards")),
             seg_list(A, s_cmp(A, "lo", "snum", "<", 3254), s_cmp(A, "hi", "snum", ">=", 2160.5)),
             "lo:hi", base = b_eq(A, "stype", "E"))
+
+## ---------------------------------------------------------------- compare, base and lonely PSUs
+# compare under --base is R's svycontrast of svytotal on subset(design, base): the lonely-PSU
+# rules see only the strata holding base rows, whichever segments the pair holds. Region W's
+# single panel outside the base (N, S, E): average leaves V unscaled (H' = 3, no lonely
+# stratum) and fail answers; with W in the base and N out (S, E, W), average scales V by
+# 3/2 (H' = 3, one lonely), not 4/3. Pairs A:rest, A:all, COL:rest, COL:all.
+sh_base_nse <- b_eq(SH, "region", c("N", "S", "E"))
+run_compare("shopper_cmp_base_average", "shopper", S_sh("average"), shq,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), c("heavy:rest", "heavy:all"),
+            base = sh_base_nse)
+run_compare("shopper_cmp_base_fail", "shopper", list(weight = "wt", strata = "region", psu = "panel"),
+            shq[c(1, 3)], seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")),
+            c(by_pairs(s_by(SH, "wave"), "rest"), "heavy:all"), base = sh_base_nse,
+            cli_pairs = c("wave:rest", "heavy:all"))
+run_compare("shopper_cmp_base_average_lonely_in", "shopper", S_sh("average"), shq[1:2],
+            seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")),
+            c(by_pairs(s_by(SH, "wave"), "all"), "heavy:rest"),
+            base = b_eq(SH, "region", c("S", "E", "W")), cli_pairs = c("wave:all", "heavy:rest"))
 
 writeLines(c("# Oracle cases: NAME|shopstat ARGS (run from tests/oracle; ARGS split on spaces)[|tol=REL]",
              "# Generated by make_fixtures.R: do not edit by hand.", cases),

@@ -139,6 +139,17 @@ has "$TMP/src.pdf" "Weighted by wt."
 "$root/$BUILD/shopstat" tab "$root/tests/oracle/data/apistrat.csv" --strata stype --fpc fpc \
     --var sch_wide --chart "$TMP/fpcw.pdf" >/dev/null 2>&1 || fail "tab --fpc --chart failed"
 has "$TMP/fpcw.pdf" "Weighted by N/n from the fpc; strata stype, population sizes fpc."
+# fractions are not population sizes: the pass tells which the column held (all <= 1)
+"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/apistrat.csv" --strata stype \
+    --fpc fpc_frac --var sch_wide --chart "$TMP/fpcf.pdf" >/dev/null 2>&1 ||
+    fail "tab --fpc fractions --chart failed"
+has "$TMP/fpcf.pdf" "Weighted by N/n from the fpc; strata stype, sampling fractions fpc_frac."
+if grep -qF "population sizes" "$TMP/flat.txt"; then fail "fractions called population sizes"; else ok; fi
+# the lonely-PSU rule, when not the default fail, as in tab's table view
+"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/shopper.csv" --weight wt --strata region \
+    --psu panel --lonely-psu adjust --var would_switch --chart "$TMP/lonely.pdf" >/dev/null 2>&1 ||
+    fail "tab --lonely-psu adjust --chart failed"
+has "$TMP/lonely.pdf" "Weighted by wt; strata region, PSUs panel; lonely PSUs: adjust."
 
 # --- compare differences against rest: "X minus the rest", one row per value of a --by set -----
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \

@@ -117,14 +117,16 @@ static void test_scales(void **state)
         const char *rscales;
         double var;
     } c[] = {
-        {SHOPSTAT_REP_BRR, NAN, NAN, NULL, 0.25 / 4},           /* 1/R */
-        {SHOPSTAT_REP_FAY, 0.5, NAN, NULL, 0.25 / (4 * 0.25)}, /* 1/(R (1 - rho)^2) */
-        {SHOPSTAT_REP_JK1, NAN, NAN, NULL, 0.25 * 3 / 4},       /* (R - 1)/R */
-        {SHOPSTAT_REP_JKN, NAN, NAN, "0.5", 0.25 * 0.5},        /* rscales */
-        {SHOPSTAT_REP_JKN, NAN, NAN, "1,1,0,0", 1.0 / 16 * 2},  /* per replicate */
-        {SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, 0.25 / 3},     /* 1/(R - 1) */
-        {SHOPSTAT_REP_SDR, NAN, NAN, NULL, 0.25 * 4 / 4},       /* 4/R */
-        {SHOPSTAT_REP_BRR, NAN, 2, NULL, 0.25 * 2},             /* --repscale */
+        {SHOPSTAT_REP_BRR, NAN, NAN, NULL, 0.25 / 4},            /* 1/R */
+        {SHOPSTAT_REP_FAY, 0.5, NAN, NULL, 0.25 / (4 * 0.25)},   /* 1/(R (1 - rho)^2) */
+        {SHOPSTAT_REP_JK1, NAN, NAN, NULL, 0.25 * 3 / 4},        /* (R - 1)/R */
+        {SHOPSTAT_REP_JKN, NAN, NAN, "0.5", 0.25 * 0.5},         /* rscales */
+        {SHOPSTAT_REP_JKN, NAN, NAN, "1,1,0,0", 1.0 / 16 * 2},   /* per replicate */
+        {SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, 0.25 / 3},      /* 1/(R - 1) */
+        {SHOPSTAT_REP_SDR, NAN, NAN, NULL, 0.25 * 4 / 4},        /* 4/R */
+        {SHOPSTAT_REP_JK1, NAN, 2, NULL, 0.25 * 2},              /* --repscale */
+        {SHOPSTAT_REP_BOOTSTRAP, NAN, 2, "0.5", 0.25 * 2 * 0.5}, /* both */
+        {SHOPSTAT_REP_BRR, NAN, NAN, "0.5", 0.25 / 4 * 0.5},     /* brr takes rscales */
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         rep_tab(path, "a", c[i].type, c[i].rho, c[i].scale, c[i].rscales, -1, W, &e);
@@ -162,13 +164,20 @@ static void test_usage_errors(void **state)
         const char *cols;
         shopstat_rep_type type;
         const char *strata, *rscales;
+        double rho, scale;
     } bad[] = {
-        {"a", SHOPSTAT_REP_NONE, NULL, NULL},      /* no type */
-        {"a", SHOPSTAT_REP_JKN, NULL, NULL},       /* jkn without rscales */
-        {"a", SHOPSTAT_REP_FAY, NULL, NULL},       /* fay without rho */
-        {"zz", SHOPSTAT_REP_BRR, NULL, NULL},      /* no such prefix */
-        {"a", SHOPSTAT_REP_BRR, "y", NULL},        /* strata with replicates */
-        {"a", SHOPSTAT_REP_BRR, NULL, "1,2"},      /* rscales length */
+        {"a", SHOPSTAT_REP_NONE, NULL, NULL, NAN, NAN}, /* no type */
+        {"a", SHOPSTAT_REP_JKN, NULL, NULL, NAN, NAN},  /* jkn without rscales */
+        {"a", SHOPSTAT_REP_FAY, NULL, NULL, NAN, NAN},  /* fay without rho */
+        {"zz", SHOPSTAT_REP_BRR, NULL, NULL, NAN, NAN}, /* no such prefix */
+        {"a", SHOPSTAT_REP_BRR, "y", NULL, NAN, NAN},   /* strata with replicates */
+        {"a", SHOPSTAT_REP_BRR, NULL, "1,2", NAN, NAN}, /* rscales length */
+        /* what R's svrepdesign ignores for the type */
+        {"a", SHOPSTAT_REP_BRR, NULL, NULL, NAN, 2},    /* brr: 1/R */
+        {"a", SHOPSTAT_REP_FAY, NULL, NULL, 0.5, 2},    /* fay: from rho */
+        {"a", SHOPSTAT_REP_SDR, NULL, NULL, NAN, 2},    /* sdr: 4/R */
+        {"a", SHOPSTAT_REP_SDR, NULL, "0.5", NAN, NAN}, /* sdr: rscales 1 */
+        {"a", SHOPSTAT_REP_JK1, NULL, NULL, 0.5, NAN},  /* rho but for fay */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         shopstat_plan *p = shopstat_plan_new();
@@ -179,6 +188,8 @@ static void test_usage_errors(void **state)
         d.reptype = bad[i].type;
         d.strata = bad[i].strata;
         d.rscales = bad[i].rscales;
+        d.rho = bad[i].rho;
+        d.repscale = bad[i].scale;
         shopstat_error err;
         shopstat_error_clear(&err);
         assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);

@@ -319,6 +319,8 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
     old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
     on.exit(options(old))
     des <- make_design(dat, spec)
+    # R's compare under --base is subset(design, base) throughout: the df, and the strata
+    # its lonely-PSU rules see (those holding base rows: fail, average's H')
     dfree <- degf(des[inbase, ])
     tq <- qt(1 - (1 - level) / 2, dfree)
     out <- list()
@@ -332,7 +334,7 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
             a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
             des$variables$ya <- y * a; des$variables$na <- a
             des$variables$yb <- y * b; des$variables$nb <- b
-            tot <- svytotal(~ya + na + yb + nb, des)
+            tot <- svytotal(~ya + na + yb + nb, des[inbase, ])
             con <- svycontrast(tot, quote(ya / na - yb / nb))
             diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot)
             t <- diff / se
