@@ -34,7 +34,8 @@ typedef struct shopstat_difference {
 } shopstat_difference;
 
 /* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that
- * order. *out is malloc'ed; free() it. */
+ * order. *out is malloc'ed; free() it. o may be NULL (shopstat_compare_opts_init's
+ * defaults); err may be NULL. */
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err);
 
