@@ -848,9 +848,14 @@ static shopstat_status write_tables_csv(report *r, shopstat_error *err)
     FILE *f = open_out(r, "tables.csv", path, sizeof path, err);
     if (!f)
         return SHOPSTAT_EIO;
-    for (size_t i = 0; i < r->in->ntables; i++)
-        shopstat_write_tab_csv(f, r->tabs[i].est, r->tabs[i].nlevels * r->tabs[i].ncols,
-                               r->tabs[i].t->name, i == 0);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = shopstat_write_tab_csv(f, r->tabs[i].est, r->tabs[i].nlevels * r->tabs[i].ncols,
+                                    r->tabs[i].t->name, i == 0, err);
+    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
+        fclose(f);
+        return st;
+    }
     return close_out(f, path, err);
 }
 
@@ -860,9 +865,14 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
     FILE *f = open_out(r, "comparisons.csv", path, sizeof path, err);
     if (!f)
         return SHOPSTAT_EIO;
-    for (size_t i = 0; i < r->in->ntables; i++)
-        shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
-                                   i == 0);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs,
+                                        r->tabs[i].t->name, i == 0, err);
+    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
+        fclose(f);
+        return st;
+    }
     return close_out(f, path, err);
 }
 
