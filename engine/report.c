@@ -867,8 +867,8 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
         return SHOPSTAT_EIO;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs,
-                                        r->tabs[i].t->name, i == 0, err);
+        st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
+                                        i == 0, err);
     if (st && !ferror(f)) { /* (a write error: close_out names the file) */
         fclose(f);
         return st;

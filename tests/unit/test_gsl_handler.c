@@ -24,8 +24,7 @@ static void in_child(int (*fn)(void))
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     if (WIFSIGNALED(status))
-        fail_msg("the child died of signal %d (GSL's default handler aborted?)",
-                 WTERMSIG(status));
+        fail_msg("the child died of signal %d (GSL's default handler aborted?)", WTERMSIG(status));
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
 }

@@ -6,22 +6,52 @@
 #include "shopstat/output.h"
 
 static const shopstat_estimate est[2] = {
-    {.variable = "q", .level = "yes", .segment = "all", .base_n = 10, .base_weight = 10,
-     .count = 6, .proportion = 0.6, .se = 0.1, .ci_lower = 0.4, .ci_upper = 0.8, .df = 9,
-     .deff = 1, .eff_base = 10},
-    {.variable = "q", .level = "no", .segment = "all", .base_n = 10, .base_weight = 10,
-     .count = 4, .proportion = 0.4, .se = 0.1, .ci_lower = 0.2, .ci_upper = 0.6, .df = 9,
-     .deff = 1, .eff_base = 10, .l = 1},
+    {.variable = "q",
+     .level = "yes",
+     .segment = "all",
+     .base_n = 10,
+     .base_weight = 10,
+     .count = 6,
+     .proportion = 0.6,
+     .se = 0.1,
+     .ci_lower = 0.4,
+     .ci_upper = 0.8,
+     .df = 9,
+     .deff = 1,
+     .eff_base = 10},
+    {.variable = "q",
+     .level = "no",
+     .segment = "all",
+     .base_n = 10,
+     .base_weight = 10,
+     .count = 4,
+     .proportion = 0.4,
+     .se = 0.1,
+     .ci_lower = 0.2,
+     .ci_upper = 0.6,
+     .df = 9,
+     .deff = 1,
+     .eff_base = 10,
+     .l = 1},
 };
 
 static const shopstat_difference diff[1] = {
-    {.variable = "q", .level = "yes", .segment_a = "a", .segment_b = "b", .estimate_a = 0.6,
-     .estimate_b = 0.5, .difference = 0.1, .se = 0.1, .df = 9, .t = 1, .p_value = 0.3,
+    {.variable = "q",
+     .level = "yes",
+     .segment_a = "a",
+     .segment_b = "b",
+     .estimate_a = 0.6,
+     .estimate_b = 0.5,
+     .difference = 0.1,
+     .se = 0.1,
+     .df = 9,
+     .t = 1,
+     .p_value = 0.3,
      .p_adjusted = 0.3},
 };
 
-static const shopstat_tab_context ctx = {.data = "d.csv", .ci = "logit", .level = 0.95,
-                                         .rows_read = 10, .rows_used = 10};
+static const shopstat_tab_context ctx = {
+    .data = "d.csv", .ci = "logit", .level = 0.95, .rows_read = 10, .rows_used = 10};
 
 /* A stream that cannot be written (opened for reading): every writer says so, with
  * SHOPSTAT_EIO, where it used to return nothing and let the caller commit a truncated
