@@ -146,20 +146,42 @@ audit: all
 profile: all
 	@bench/profile.sh $(BUILD)
 
+# pkg-config file for programs linked with libshopstat.a (written at install time, for
+# PREFIX): the archive holds the charts and the XLSX writer too, so a static link needs
+# every library of PKGS, and libcsv, which has no .pc.
+VERSION := $(shell sed -n 's/^\#define SHOPSTAT_VERSION "\(.*\)"/\1/p' include/shopstat/shopstat.h)
+define PC_TEXT
+prefix=$(PREFIX)
+exec_prefix=$${prefix}
+libdir=$${exec_prefix}/lib
+includedir=$${prefix}/include
+
+Name: shopstat
+Description: Design-based survey statistics for shopper surveys
+Version: $(VERSION)
+Requires.private: $(PKGS)
+Cflags: -I$${includedir}
+Libs: -L$${libdir} -lshopstat
+Libs.private: -lcsv -lm -lpthread -ldl
+endef
+export PC_TEXT
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(BUILD)/shopstat $(DESTDIR)$(PREFIX)/bin/shopstat
 	install -d $(DESTDIR)$(PREFIX)/lib/shopstat
 	install -m 755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/shopstat/shopstat-plots.so
 	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(PREFIX)/lib/libshopstat.a
 	install -m 644 include/shopstat/*.h $(DESTDIR)$(PREFIX)/include/shopstat/
 	install -m 644 docs/shopstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
+	printf '%s\n' "$$PC_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/shopstat
 	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(PREFIX)/lib/libshopstat.a \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
+	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/shopstat
 
 format:

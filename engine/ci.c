@@ -3,12 +3,32 @@
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_roots.h>
+
+#include "internal.h"
+
+/* GSL's default error handler calls abort() (gsl_cdf_beta_Pinv "inverse failed to converge"
+ * for shapes of a few thousand, gsl_linalg_cholesky_decomp1 on a matrix that is not positive
+ * definite, an allocation that fails): the library checks every return code instead, so the
+ * default handler is turned off once. A handler the program installed itself is kept. */
+static void gsl_quiet_once(void)
+{
+    gsl_error_handler_t *prev = gsl_set_error_handler_off();
+    if (prev)
+        gsl_set_error_handler(prev);
+}
+
+void shopstat_gsl_quiet(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, gsl_quiet_once);
+}
 
 static const struct {
     const char *name;
@@ -218,6 +238,7 @@ static double expit(double x)
 shopstat_status shopstat_ci(shopstat_ci_method m, const shopstat_domain_stats *d, double level,
                             shopstat_interval *out, shopstat_error *err)
 {
+    shopstat_gsl_quiet();
     out->lower = out->upper = NAN;
     out->fallback = 0;
     if (!(level > 0 && level < 1))

@@ -70,6 +70,12 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
     shopstat_error local;
     if (!err)
         err = &local;
+    shopstat_compare_opts defaults;
+    if (!o) {
+        shopstat_compare_opts_init(&defaults);
+        o = &defaults;
+    }
+    shopstat_gsl_quiet();
     size_t total = 0;
     for (size_t pi = 0; pi < t->npairs; pi++)
         for (size_t q = 0; q < t->nq; q++)

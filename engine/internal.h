@@ -38,6 +38,10 @@ static inline const char *strmap_key(const strmap *m, size_t i)
     return m->arena + m->off[i];
 }
 
+/* Turns GSL's default error handler (abort()) off, once per process, keeping a handler the
+ * program installed (ci.c). Every public function that calls GSL calls this first, so the
+ * library never aborts its caller; thread-safe (pthread_once). */
+void shopstat_gsl_quiet(void);
 
 /* ---- byte ranges of a CSV file for the parallel pass (reader.c) ---- */
 #include "shopstat/reader.h"

@@ -94,6 +94,11 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
     if (!of)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
     of->slot = -1;
+    if (!*path) {
+        free(of);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "the output file name is empty");
+    }
     if (strcmp(path, "-") == 0) {
         of->is_stdout = 1;
         of->fp = stdout;

@@ -62,14 +62,24 @@ void shopstat_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A writer's result: the stream's error flag, set by any failed write since it was opened
+ * (the caller's outfile then aborts). */
+static shopstat_status stream_status(FILE *f, shopstat_error *err)
+{
+    if (ferror(f))
+        return shopstat_error_set(err, SHOPSTAT_EIO, NULL, 0, 0,
+                                  "cannot write the output: the stream reported an error");
+    return SHOPSTAT_OK;
+}
+
 static void num(FILE *f, double x)
 {
     char b[40];
     fputs(shopstat_format_double(x, b, sizeof b), f);
 }
 
-void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const char *table,
-                            int header)
+shopstat_status shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n,
+                                       const char *table, int header, shopstat_error *err)
 {
     if (header) {
         if (table)
@@ -101,6 +111,7 @@ void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const
         }
         fputc('\n', f);
     }
+    return stream_status(f, err);
 }
 
 void shopstat_json_number(FILE *f, double x)
@@ -120,8 +131,8 @@ void shopstat_json_opt_string(FILE *f, const char *s)
         fputs("null", f);
 }
 
-void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
-                                const char *table, int header)
+shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
+                                           const char *table, int header, shopstat_error *err)
 {
     if (header) {
         if (table)
@@ -147,10 +158,11 @@ void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
         }
         fputc('\n', f);
     }
+    return stream_status(f, err);
 }
 
-void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
-                             const shopstat_tab_context *ctx)
+shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
+                                        const shopstat_tab_context *ctx, shopstat_error *err)
 {
     fputs("{\n  \"design\": {\"data\": ", f);
     shopstat_json_opt_string(f, ctx->data);
@@ -211,6 +223,7 @@ void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
                 r->base_n && r->eff_base < 30 ? "true" : "false");
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+    return stream_status(f, err);
 }
 
 /* How the table view and the chart note name an fpc column: the pass tells which it held
@@ -248,8 +261,8 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             fputc(' ', f);
 }
 
-void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
-                              const shopstat_tab_context *ctx)
+shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
+                                         const shopstat_tab_context *ctx, shopstat_error *err)
 {
     int any_low = 0, any_fb = 0, any_empty = 0;
     size_t i = 0;
@@ -272,7 +285,7 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
         if (!wc || !cells) {
             free(wc);
             free(cells);
-            return;
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t k = i; k < j; k++) {
             const shopstat_estimate *r = &e[k];
@@ -356,10 +369,11 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
         fputs("+ proportion is 0 or 1: Clopper-Pearson interval with n = effective base.\n", f);
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);
-    shopstat_write_rows_line(f, ctx);
+    return shopstat_write_rows_line(f, ctx, err);
 }
 
-void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx)
+shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx,
+                                         shopstat_error *err)
 {
     fprintf(f, "Rows: %zu read, %zu used, %zu excluded", ctx->rows_read, ctx->rows_used,
             ctx->rows_excluded);
@@ -370,6 +384,7 @@ void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx)
         fprintf(f, "; %zu of the used rows are outside --base %s", ctx->rows_outside_base,
                 ctx->base);
     fputs(".\n", f);
+    return stream_status(f, err);
 }
 
 void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)

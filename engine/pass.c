@@ -190,6 +190,15 @@ static size_t live_acc_limit(void)
                                                                 : MAX_LIVE_ACC_BYTES;
 }
 
+/* The cap on one totals' per-PSU sums: MAX_ACC_BYTES, or less with $SHOPSTAT_ACC_MAX_MB (a
+ * test knob, as SHOPSTAT_ACC_LIMIT_MB). */
+static size_t acc_max(void)
+{
+    const char *v = getenv("SHOPSTAT_ACC_MAX_MB");
+    long mb = v ? atol(v) : 0;
+    return mb > 0 && (size_t)mb < (MAX_ACC_BYTES >> 20) ? (size_t)mb << 20 : MAX_ACC_BYTES;
+}
+
 size_t pass_live_acc_bytes(void)
 {
     return atomic_load(&live_acc_bytes);
@@ -215,6 +224,13 @@ static void atomic_max(atomic_size_t *a, size_t x)
 /* Storage for t->cellcap cells (at least min_stride) for every unit (at least
  * min_units), a new layout when the cells outgrow the stride or the units the slabs: -1
  * out of memory, -2 MAX_ACC_BYTES (or the process's MAX_LIVE_ACC_BYTES).
+ *
+ * The cap is on what is held, not on the new layout alone: while the units' sums are
+ * copied the old layout is still mapped, and the copy touches the new rows of every unit
+ * copied (in whole huge pages, so all of a row), so the peak is the old layout plus those
+ * rows, or the new layout once full, whichever is more. Counting the new layout alone let
+ * an identifier as --psu with a many-level question reach 3 GiB under a 2 GiB cap (an old
+ * layout of 1 GiB and a new one of 2 GiB whose rows the copy touched).
  *
  * PSUs come by the hundreds and each layout copies every PSU's sums into fresh pages: when
  * the PSUs outgrow a layout, the next makes room for 4 times the power of two they need
@@ -242,11 +258,19 @@ static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
     size_t per = 0;
     for (int k = 0; k < NSLAB; k++)
         per += slab_elem(t, k);
-    if (units * stride > MAX_ACC_BYTES / per)
+    size_t cap = acc_max();
+    if (units * stride > cap / per)
         return -2;
     size_t bytes = units * stride * per;
+    size_t copied = t->nunits < t->slab_units ? t->nunits : t->slab_units;
+    size_t held = t->acc_bytes + copied * stride * per; /* at the end of the copy */
+    if (held < bytes)
+        held = bytes;
+    if (held > cap)
+        return -2;
     /* (the old layout stays counted until it is unmapped below) */
-    if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && acc_reserve(4 * bytes) == 0) {
+    if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && 4 * bytes <= cap &&
+        acc_reserve(4 * bytes) == 0) {
         units *= 4;
         bytes *= 4;
     } else if (acc_reserve(bytes)) {
@@ -326,7 +350,7 @@ static shopstat_status acc_limit(const shopstat_totals *t, size_t line, shopstat
                               "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
                               "use fewer questions or segments per run, or omit --psu if every "
                               "row is its own PSU",
-                              (size_t)(MAX_ACC_BYTES >> 20), t->nunits, t->ncell);
+                              acc_max() >> 20, t->nunits, t->ncell);
 }
 
 /* Release the slabs (all units' sums). */

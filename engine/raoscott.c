@@ -12,6 +12,8 @@
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_vector.h>
 
+#include "internal.h"
+
 /* Every GSL object the test needs, so one function can free them all on any exit. */
 typedef struct {
     gsl_matrix *x1, *c, *a, *denom, *numr, *av, *delta;
@@ -212,6 +214,7 @@ shopstat_status shopstat_raoscott_f(size_t nr, size_t nc, const double *mean, co
                                     double n, double design_df, shopstat_raoscott *out,
                                     shopstat_error *err)
 {
+    shopstat_gsl_quiet();
     out->pearson = out->statistic = out->ndf = out->ddf = out->p_value = NAN;
     if (nr < 2 || nc < 2)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,

@@ -1315,8 +1315,9 @@ shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void
                                     shopstat_error *err)
 {
     if (r->ran)
-        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, r->path, 0, 0,
-                                  "shopstat_reader_run called twice");
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                  "the reader was already read (shopstat_reader_run once per "
+                                  "reader): open the file again for another pass");
     r->ran = 1;
     if (r->skip_status != SHOPSTAT_OK) {
         *err = r->skip_err;

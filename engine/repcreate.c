@@ -398,6 +398,7 @@ static shopstat_status make_reps(rc_ctx *c, shopstat_replicate_info *info, shops
     info->rscales = malloc(R * sizeof *info->rscales);
     size_t H = c->strata.n;
     size_t *first = calloc(H + 1, sizeof *first), *members = malloc((npsu + 1) * sizeof *members);
+    shopstat_gsl_quiet(); /* gsl_rng_alloc raises on a failed allocation */
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     shopstat_status st = SHOPSTAT_OK;
     if (!c->mult || !info->rscales || !first || !members || !rng) {

@@ -851,9 +851,14 @@ static shopstat_status write_tables_csv(report *r, shopstat_error *err)
     FILE *f = open_out(r, "tables.csv", path, sizeof path, err);
     if (!f)
         return SHOPSTAT_EIO;
-    for (size_t i = 0; i < r->in->ntables; i++)
-        shopstat_write_tab_csv(f, r->tabs[i].est, r->tabs[i].nlevels * r->tabs[i].ncols,
-                               r->tabs[i].t->name, i == 0);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = shopstat_write_tab_csv(f, r->tabs[i].est, r->tabs[i].nlevels * r->tabs[i].ncols,
+                                    r->tabs[i].t->name, i == 0, err);
+    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
+        fclose(f);
+        return st;
+    }
     return close_out(f, path, err);
 }
 
@@ -863,9 +868,14 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
     FILE *f = open_out(r, "comparisons.csv", path, sizeof path, err);
     if (!f)
         return SHOPSTAT_EIO;
-    for (size_t i = 0; i < r->in->ntables; i++)
-        shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
-                                   i == 0);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
+                                        i == 0, err);
+    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
+        fclose(f);
+        return st;
+    }
     return close_out(f, path, err);
 }
 
@@ -1453,24 +1463,42 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     int had = lstat(r->outdir, &sb) == 0;
     if (had && !S_ISDIR(sb.st_mode))
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "exists and is not a folder");
+    /* Signals blocked from the first rename to the registry's switch: a handler run between
+     * rename(OUTDIR -> old) and rename(tmp -> OUTDIR) would remove the new report while
+     * the old one sits at OUTDIR.old-XXXXXX, leaving no OUTDIR at all. A signal that
+     * came meanwhile is handled once they are unblocked, with the report in place. */
+    sigset_t all, mask;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &mask);
     if (had) {
         snprintf(old, sizeof old, "%s.old-XXXXXX", r->outdir);
-        if (!mkdtemp(old) || rename(r->outdir, old) != 0)
+        if (!mkdtemp(old) || rename(r->outdir, old) != 0) {
+            int e = errno;
+            pthread_sigmask(SIG_SETMASK, &mask, NULL);
             return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
-                                      "cannot move the previous output aside: %s", strerror(errno));
+                                      "cannot move the previous output aside: %s", strerror(e));
+        }
     }
     if (rename(r->tmpdir, r->outdir) != 0) {
         int e = errno;
         if (had)
             rename(old, r->outdir);
+        pthread_sigmask(SIG_SETMASK, &mask, NULL);
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
                                   "cannot rename into place: %s", strerror(e));
     }
-    reg_live = 0;
-    reg_n = 0;
     r->tmpdir[0] = '\0';
+    reg_n = 0;
+    if (had) {
+        /* the handler now removes the previous report, should a signal cut its removal */
+        memcpy(reg_dir, old, strlen(old) + 1);
+    } else {
+        reg_live = 0;
+    }
+    pthread_sigmask(SIG_SETMASK, &mask, NULL);
     if (had)
         remove_tree(old, 0);
+    reg_live = 0;
     return SHOPSTAT_OK;
 }
 

@@ -19,6 +19,7 @@ static struct {
     void (*update)(GChecksum *c, const guchar *data, gssize len);
     const gchar *(*get_string)(GChecksum *c);
     void (*release)(GChecksum *c);
+    void *handle; /* kept for the process's life: dropping it leaked the loader's record */
     char why[160];
 } gl;
 static pthread_once_t gl_once = PTHREAD_ONCE_INIT;
@@ -32,12 +33,16 @@ static void gl_load(void)
         *(void **)&gl.update = dlsym(h, "g_checksum_update");
         *(void **)&gl.get_string = dlsym(h, "g_checksum_get_string");
         *(void **)&gl.release = dlsym(h, "g_checksum_free");
-        if (gl.make && gl.update && gl.get_string && gl.release)
+        if (gl.make && gl.update && gl.get_string && gl.release) {
+            gl.handle = h;
             return;
+        }
         gl.make = NULL;
     }
     const char *e = dlerror();
     snprintf(gl.why, sizeof gl.why, "%s", e ? e : GLIB_SONAME ": no g_checksum functions");
+    if (h)
+        dlclose(h);
 }
 
 /* A SHA-256 checksum, or NULL when GLib cannot be loaded (gl.why says why) */

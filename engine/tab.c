@@ -140,6 +140,11 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
     shopstat_error local;
     if (!err)
         err = &local;
+    shopstat_tab_opts defaults;
+    if (!o) {
+        shopstat_tab_opts_init(&defaults);
+        o = &defaults;
+    }
     size_t total = 0;
     for (size_t q = 0; q < t->nq; q++)
         total += t->q[q].levels.n * t->nseg_visible;

@@ -3,15 +3,6 @@
 
 #include <pango/pangocairo.h>
 
-/* Under LeakSanitizer, fontconfig's process-lifetime caches (loaded for chart text) show up
- * as leaks; they are not ours. Defined here so every program drawing charts gets it; the
- * sanitizer runtime calls it, and without sanitizers it is unused. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig\n";
-}
-
 plots_font plots_font_make(double size, int bold, plots_rgb colour)
 {
     plots_font f = {size, bold, 0, colour, 0.0, 0.0};

@@ -79,8 +79,8 @@ static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq,
 
 /* One line per question: "would_switch by spend_6m  F = 18.23 on 1.98 and 1654.81 df,
  * p < 0.001". */
-static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq,
-                        const shopstat_tab_context *ctx)
+static shopstat_status write_table(FILE *f, const shopstat_chisq_result *res, size_t nq,
+                                   const shopstat_tab_context *ctx, shopstat_error *err)
 {
     int w = 0;
     for (size_t q = 0; q < nq; q++) {
@@ -100,7 +100,7 @@ static void write_table(FILE *f, const shopstat_chisq_result *res, size_t nq,
                 res[q].ndf, res[q].ddf, p);
     }
     fputs("Rao-Scott second-order corrected F test of independence under the survey design.\n", f);
-    shopstat_write_rows_line(f, ctx);
+    return shopstat_write_rows_line(f, ctx, err);
 }
 
 int cmd_chisq(int argc, char **argv)
@@ -148,14 +148,19 @@ int cmd_chisq(int argc, char **argv)
     FILE *f = shopstat_outfile_stream(of);
     shopstat_tab_context ctx;
     survey_args_context(&a, t, &ctx);
+    shopstat_status ws = SHOPSTAT_OK;
     if (fmt == FMT_JSON)
         write_json(f, res, nq, &ctx);
     else if (fmt == FMT_TABLE)
-        write_table(f, res, nq, &ctx);
+        ws = write_table(f, res, nq, &ctx, &err);
     else
         write_csv(f, res, nq);
-    if (shopstat_outfile_commit(of, &err))
+    if (ws) {
+        shopstat_outfile_abort(of);
         rc = cli_fail(&err);
+    } else if (shopstat_outfile_commit(of, &err)) {
+        rc = cli_fail(&err);
+    }
 done:
     free(res);
     shopstat_totals_free(t);

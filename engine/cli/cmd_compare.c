@@ -284,8 +284,9 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         fprintf(f, "Base: rows of the column meeting %s that answered.\n", ctx.base);
     else
         fputs("Base: rows of the column that answered.\n", f);
-    shopstat_write_rows_line(f, &ctx);
-    return 0;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -327,14 +328,16 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     FILE *f = shopstat_outfile_stream(of);
-    if (fmt == FMT_CSV)
-        shopstat_write_compare_csv(f, d, n, NULL, 1);
+    if (fmt == FMT_CSV && shopstat_write_compare_csv(f, d, n, NULL, 1, &err))
+        rc = cli_fail(&err);
     else if (fmt == FMT_JSON)
         write_json(f, d, n, &a, t);
     /* the estimates of every segment: the table view's columns and the chart's bars */
     shopstat_estimate *e = NULL;
     size_t ne = 0;
-    if ((fmt == FMT_TABLE || a.chart) && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
+    if (rc)
+        ; /* (the table is aborted below) */
+    else if ((fmt == FMT_TABLE || a.chart) && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
         rc = cli_fail(&err);
     else if (fmt == FMT_TABLE)
         rc = write_table(f, d, n, &a, t, e, ne);

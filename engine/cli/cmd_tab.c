@@ -103,14 +103,15 @@ int cmd_tab(int argc, char **argv)
     FILE *f = shopstat_outfile_stream(of);
     shopstat_tab_context ctx;
     survey_args_context(&a, t, &ctx);
+    shopstat_status ws;
     if (fmt == FMT_CSV)
-        shopstat_write_tab_csv(f, e, n, NULL, 1);
+        ws = shopstat_write_tab_csv(f, e, n, NULL, 1, &err);
     else if (fmt == FMT_JSON)
-        shopstat_write_tab_json(f, e, n, &ctx);
+        ws = shopstat_write_tab_json(f, e, n, &ctx, &err);
     else
-        shopstat_write_tab_table(f, e, n, &ctx);
+        ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */
-    rc = cli_render_charts(&a, e, n, NULL, 0);
+    rc = ws ? cli_fail(&err) : cli_render_charts(&a, e, n, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

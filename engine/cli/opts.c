@@ -103,6 +103,9 @@ int cli_check_output(const char *out, const char *data)
         return 0;
     shopstat_error err;
     shopstat_error_clear(&err);
+    if (!*out) /* (no path to show: the message says what is wrong) */
+        return cli_usage_error("the output file name is empty (-o ''); give a file name, or - "
+                               "for standard output");
     struct stat so, sd;
     int exists = stat(out, &so) == 0;
     if (exists && S_ISDIR(so.st_mode)) {

@@ -23,7 +23,9 @@ void shopstat_compare_opts_init(shopstat_compare_opts *o);
  * p_A) / W_A - b (y - p_B) / W_B]. t = difference / se; the p-value is two-sided on the
  * whole sample's design df. Statistics are NaN when either base is empty. */
 typedef struct shopstat_difference {
-    const char *variable, *level, *segment_a, *segment_b; /* borrowed from the totals */
+    /* borrowed: variable from the plan, the others from the totals (the plan outlives
+     * the totals: shopstat_totals_compute) */
+    const char *variable, *level, *segment_a, *segment_b;
     size_t q, l, pair;
     double estimate_a, estimate_b, difference, se, ci_lower, ci_upper, df, t, p_value,
         p_adjusted;
@@ -32,14 +34,15 @@ typedef struct shopstat_difference {
 } shopstat_difference;
 
 /* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that
- * order. *out is malloc'ed; free() it. */
+ * order. *out is malloc'ed; free() it. o may be NULL (shopstat_compare_opts_init's
+ * defaults); err may be NULL. */
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err);
 
 /* Rao-Scott second-order test of independence of single-choice question q and the
  * --by segments of column `by` (R: svychisq(~q + by, design, statistic = "F")). */
 typedef struct shopstat_chisq_result {
-    const char *variable, *by;
+    const char *variable, *by; /* borrowed: the plan's question name, the caller's by */
     double statistic, ndf, ddf, p_value, pearson;
     size_t nr, nc;
 } shopstat_chisq_result;

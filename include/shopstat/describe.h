@@ -86,7 +86,8 @@ typedef struct shopstat_design_summary {
 
 typedef struct shopstat_description shopstat_description;
 
-/* Stream every row of r (freshly opened, not yet run) once. Errors: design columns the
+/* Stream every row of r (freshly opened, not yet run) once. *out borrows r's column names
+ * and path: free it before r. Errors: design columns the
  * header lacks (SHOPSTAT_EUSAGE, with a suggestion), a missing, non-numeric, negative or
  * non-finite weight, a missing stratum/PSU, a bad or inconsistent fpc (SHOPSTAT_EINPUT at
  * the field's line:col), no data rows after the header (SHOPSTAT_EINPUT), caps

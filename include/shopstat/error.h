@@ -8,7 +8,15 @@
 extern "C" {
 #endif
 
-/* Every fallible function returns one of these. */
+/* Every fallible function returns one of these. The library never prints, exits or aborts.
+ *
+ * GSL: GSL's error handler is process-global and its default calls abort(). The first call
+ * of a function that uses GSL (shopstat_ci, shopstat_raoscott_f, shopstat_tab_estimates,
+ * shopstat_compare, shopstat_chisq, shopstat_replicate_write, shopstat_report_run, ...)
+ * therefore turns that default off, once per process (gsl_set_error_handler_off(), under
+ * pthread_once), and every GSL return code is checked instead. A handler the program set
+ * with gsl_set_error_handler() before that call is kept; one that aborts is then the
+ * program's choice. */
 typedef enum shopstat_status {
     SHOPSTAT_OK = 0,
     SHOPSTAT_EUSAGE,    /* bad option, flag value or argument */

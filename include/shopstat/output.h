@@ -26,17 +26,22 @@ void shopstat_json_string(FILE *f, const char *s);
 void shopstat_json_opt_string(FILE *f, const char *s);
 void shopstat_json_number(FILE *f, double x);
 
+/* The table writers below return SHOPSTAT_OK, SHOPSTAT_ENOMEM (an allocation failed: the
+ * output is incomplete), or SHOPSTAT_EIO when f's error flag is set once they are done
+ * (a write failed, in this call or an earlier one on f); err may be NULL. On failure the
+ * output is partial: abort it (shopstat_outfile_abort) rather than commit it. */
+
 /* The `tab` CSV: header "variable,level,segment,base_n,base_weight,count,proportion,se,
  * ci_lower,ci_upper,df,deff,eff_base" then one line per estimate. If table is not NULL
  * a first column "table" holding it is added (header included when header is 1). */
-void shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n, const char *table,
-                            int header);
+shopstat_status shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size_t n,
+                                       const char *table, int header, shopstat_error *err);
 
 /* The `compare` CSV: header "variable,level,segment_a,segment_b,estimate_a,estimate_b,
  * difference,se,ci_lower,ci_upper,df,t,p_value,p_adjusted" then one line per difference;
  * table and header as for shopstat_write_tab_csv. */
-void shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
-                                const char *table, int header);
+shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
+                                           const char *table, int header, shopstat_error *err);
 
 /* Context shown in the JSON header and the text table's notes. */
 typedef struct shopstat_tab_context {
@@ -56,19 +61,20 @@ typedef struct shopstat_tab_context {
     size_t replicates;
 } shopstat_tab_context;
 
-void shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
-                             const shopstat_tab_context *ctx);
+shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
+                                        const shopstat_tab_context *ctx, shopstat_error *err);
 
 /* Aligned text table, one block per question: rows = levels, columns = segments,
  * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and
  * intervals from the p = 0 or 1 fallback with '+', each explained in a footnote. */
-void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
-                              const shopstat_tab_context *ctx);
+shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
+                                         const shopstat_tab_context *ctx, shopstat_error *err);
 
 /* The row accounting line of the text views: "Rows: R read, U used, E excluded (skipped
  * by --skip-rows); K of the used rows are outside --base B." and a newline; the reason and
  * the base part only when there is something to say. Reads ctx's rows_* and base. */
-void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx);
+shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx,
+                                         shopstat_error *err);
 
 /* A chart footer's design line: "Weighted by wt; strata region, PSUs panel, population
  * sizes N_h; lonely PSUs: adjust." (the parts given: weight, replicate weights, strata,

@@ -74,7 +74,10 @@ typedef struct shopstat_reader shopstat_reader;
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
                                      shopstat_reader **out, shopstat_error *err);
 
-/* Free the reader; NULL is a no-op. */
+/* Free the reader; NULL is a no-op. Whoever opened it frees it, also after a pass that
+ * consumed it: shopstat_totals_compute and shopstat_describe never free it. The totals do
+ * not borrow from it (free it as soon as shopstat_totals_compute returns); a description
+ * does (column names, path): free the reader after shopstat_description_free. */
 void shopstat_reader_free(shopstat_reader *r);
 
 const char *shopstat_reader_path(const shopstat_reader *r);
@@ -97,7 +100,9 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
 typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
                                            shopstat_error *err);
 
-/* Stream every data row once through fn. Can be called only once per reader.
+/* Stream every data row once through fn. Can be called only once per reader: a second
+ * call (or a second pass over a reader a pass consumed) returns SHOPSTAT_EUSAGE; open
+ * the file again instead (a regular file's chunked pass may read it again, a pipe never).
  * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
  * count). A header without data rows is not an error here: run() succeeds with 0 rows
  * and each command decides (describe reports "no data rows after the header").

@@ -41,6 +41,8 @@ typedef struct shopstat_cond {
 typedef struct shopstat_plan shopstat_plan;
 
 shopstat_plan *shopstat_plan_new(void);
+/* Frees the plan. Totals computed from it borrow it (see shopstat_totals_compute): free
+ * them first. p may be NULL. */
 void shopstat_plan_free(shopstat_plan *p);
 
 /* The plan copies everything it is given. */
@@ -124,7 +126,10 @@ shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, c
 /* Totals of one pass: per-PSU (or per-stratum) sums for every cell. Opaque. */
 typedef struct shopstat_totals shopstat_totals;
 
-/* Run the pass over an open reader (consumes it: shopstat_reader_run is called). */
+/* Run the pass over an open reader (consumes it: shopstat_reader_run is called).
+ * The totals borrow the plan p: its question names, segment conditions and design are not
+ * copied, so p must outlive *out (free the totals, and the estimates, differences and
+ * chi-square results whose strings come from them, before shopstat_plan_free(p)). */
 shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
                                         shopstat_totals **out, shopstat_error *err);
 void shopstat_totals_free(shopstat_totals *t);
@@ -179,7 +184,8 @@ int shopstat_totals_fpc_fractions(const shopstat_totals *t);
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 
-/* Structure after the pass (borrowed strings, valid until the totals are freed). */
+/* Structure after the pass (borrowed strings, valid until the totals are freed; a
+ * question's name is the plan's, valid until the plan is freed, which comes later). */
 size_t shopstat_totals_nquestions(const shopstat_totals *t);
 const char *shopstat_totals_question(const shopstat_totals *t, size_t q);
 shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, size_t q);
@@ -209,8 +215,9 @@ typedef struct shopstat_tab_opts {
 
 void shopstat_tab_opts_init(shopstat_tab_opts *o);
 
-/* One row of a table: a question's level in a segment. Strings are borrowed from the
- * totals. Statistics are NaN when the base is empty (base_n = 0). */
+/* One row of a table: a question's level in a segment. Strings are borrowed: variable
+ * from the plan, level and segment from the totals, so valid until the totals are freed
+ * (the plan outlives them). Statistics are NaN when the base is empty (base_n = 0). */
 typedef struct shopstat_estimate {
     const char *variable;
     const char *level;
@@ -230,7 +237,8 @@ typedef struct shopstat_estimate {
 
 /* Every question x level x segment, in that nesting order (questions as added,
  * levels in level order, segments in display order). *out is malloc'ed: free it
- * with free(). Fails on a lonely PSU under 'fail' or df <= 0 for a non-empty base. */
+ * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL.
+ * Fails on a lonely PSU under 'fail' or df <= 0 for a non-empty base. */
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err);
 

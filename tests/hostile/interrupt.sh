@@ -165,5 +165,22 @@ check "ignored_HUP status" "$?" 0
 check "ignored_HUP files" "$(leftovers tab.csv)" ""
 check "ignored_HUP rows" "$(wc -l <out/tab.csv | tr -d ' ')" 3
 
+# 6. A signal between report's two renames (OUTDIR moved aside, the new folder not yet in
+#    place), sent by an LD_PRELOAD'ed rename (tests/hostile/rename_sigterm.c): it waits
+#    until the new report is in place, then the run ends with 143 and no old folder left.
+#    Without a compiler the case is skipped.
+if ${CC:-cc} -shared -fPIC -o rename_sigterm.so "$root/tests/hostile/rename_sigterm.c" -ldl 2>/dev/null; then
+    rm -rf out && mkdir out
+    "$bin" report "$root/surveys/servicesoft-1999/survey.yml" -o out/rep --no-charts --quiet
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/rename_sigterm.so" dfl "$bin" report \
+        "$root/surveys/servicesoft-1999/survey.yml" -o out/rep --no-charts --quiet 2>/dev/null &
+    wait $!
+    check "report_commit_TERM status" "$?" 143
+    check "report_commit_TERM files" "$(leftovers rep)" ""
+    check "report_commit_TERM report" "$(ls out/rep 2>/dev/null | tr '\n' ' ')" \
+        "comparisons.csv report.md run.json tables.csv tables.xlsx "
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -264,6 +264,44 @@ static void test_subset_vs_total_not_independent(void **state)
     shopstat_plan_free(p);
 }
 
+/* NULL options are the defaults, as for the other entry points (both once dereferenced
+ * them). */
+static void test_null_opts_are_defaults(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "sw", "sw", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "heavy=spend:3", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "heavy", "rest", NULL), SHOPSTAT_OK);
+    const char *csv = "spend,sw\n3,1\n3,1\n3,1\n3,0\n1,0\n1,1\n2,0\n2,0\n1,1\n2,0\n";
+    run r = tab(csv, p, SHOPSTAT_CI_LOGIT); /* the default method */
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_tab_estimates(r.t, NULL, &e, &n, NULL), SHOPSTAT_OK);
+    assert_int_equal(n, r.n);
+    for (size_t i = 0; i < n; i++) {
+        assert_close(e[i].ci_lower, r.e[i].ci_lower, 0);
+        assert_close(e[i].ci_upper, r.e[i].ci_upper, 0);
+    }
+    shopstat_compare_opts o;
+    shopstat_compare_opts_init(&o);
+    shopstat_difference *d = NULL, *dn = NULL;
+    size_t nd = 0, ndn = 0;
+    assert_int_equal(shopstat_compare(r.t, &o, &d, &nd, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_compare(r.t, NULL, &dn, &ndn, NULL), SHOPSTAT_OK);
+    assert_int_equal(ndn, nd);
+    for (size_t i = 0; i < nd; i++) {
+        assert_close(dn[i].ci_lower, d[i].ci_lower, 0);
+        assert_close(dn[i].p_adjusted, d[i].p_adjusted, 0);
+    }
+    free(e);
+    free(d);
+    free(dn);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Two waves are independent samples: with the wave as strata of one design, the SE of
  * wave=2011 minus wave=2010 is exactly sqrt(se_2011^2 + se_2010^2) (methods.md). */
 static void test_waves_are_independent_samples(void **state)
@@ -455,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_multi_response),
         cmocka_unit_test(test_multi_codes),
         cmocka_unit_test(test_subset_vs_total_not_independent),
+        cmocka_unit_test(test_null_opts_are_defaults),
         cmocka_unit_test(test_waves_are_independent_samples),
         cmocka_unit_test(test_by_where),
         cmocka_unit_test(test_recode_rules_share_a_level),

@@ -1,0 +1,99 @@
+/* Unit tests for the result writers: a failed write is reported, not swallowed. */
+#include "testutil.h"
+
+#include <gsl/gsl_errno.h>
+
+#include "shopstat/output.h"
+
+static const shopstat_estimate est[2] = {
+    {.variable = "q",
+     .level = "yes",
+     .segment = "all",
+     .base_n = 10,
+     .base_weight = 10,
+     .count = 6,
+     .proportion = 0.6,
+     .se = 0.1,
+     .ci_lower = 0.4,
+     .ci_upper = 0.8,
+     .df = 9,
+     .deff = 1,
+     .eff_base = 10},
+    {.variable = "q",
+     .level = "no",
+     .segment = "all",
+     .base_n = 10,
+     .base_weight = 10,
+     .count = 4,
+     .proportion = 0.4,
+     .se = 0.1,
+     .ci_lower = 0.2,
+     .ci_upper = 0.6,
+     .df = 9,
+     .deff = 1,
+     .eff_base = 10,
+     .l = 1},
+};
+
+static const shopstat_difference diff[1] = {
+    {.variable = "q",
+     .level = "yes",
+     .segment_a = "a",
+     .segment_b = "b",
+     .estimate_a = 0.6,
+     .estimate_b = 0.5,
+     .difference = 0.1,
+     .se = 0.1,
+     .df = 9,
+     .t = 1,
+     .p_value = 0.3,
+     .p_adjusted = 0.3},
+};
+
+static const shopstat_tab_context ctx = {
+    .data = "d.csv", .ci = "logit", .level = 0.95, .rows_read = 10, .rows_used = 10};
+
+/* A stream that cannot be written (opened for reading): every writer says so, with
+ * SHOPSTAT_EIO, where it used to return nothing and let the caller commit a truncated
+ * file. */
+static void test_write_error_reported(void **state)
+{
+    (void)state;
+    FILE *f = fopen("/dev/null", "r");
+    assert_non_null(f);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_write_tab_csv(f, est, 2, NULL, 1, &err), SHOPSTAT_EIO);
+    assert_non_null(strstr(err.msg, "cannot write"));
+    assert_int_equal(shopstat_write_compare_csv(f, diff, 1, "t", 1, NULL), SHOPSTAT_EIO);
+    assert_int_equal(shopstat_write_tab_json(f, est, 2, &ctx, &err), SHOPSTAT_EIO);
+    assert_int_equal(shopstat_write_tab_table(f, est, 2, &ctx, &err), SHOPSTAT_EIO);
+    assert_int_equal(shopstat_write_rows_line(f, &ctx, &err), SHOPSTAT_EIO);
+    fclose(f);
+}
+
+static void test_write_ok(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_write_tab_csv(f, est, 2, NULL, 1, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_write_compare_csv(f, diff, 1, "t", 1, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_write_tab_json(f, est, 2, &ctx, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_write_tab_table(f, est, 2, &ctx, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_write_rows_line(f, &ctx, NULL), SHOPSTAT_OK);
+    assert_int_equal(err.status, SHOPSTAT_OK);
+    fclose(f);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_error_reported),
+        cmocka_unit_test(test_write_ok),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
