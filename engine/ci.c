@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "internal.h"
 
@@ -102,14 +103,61 @@ struct beta_params {
     double P, a, b;
 };
 
+/* I_x(a, b) by its continued fraction (Lentz's method), for x below the mean, where it
+ * converges. GSL's own gives up after 512 terms, which shapes of a few million (effective
+ * bases of 10^7) need near their mean: gsl_cdf_beta_P returns NaN there. The terms needed
+ * grow as sqrt(a + b); NaN if 10^7 terms do not converge. */
+static double beta_inc_lower(double x, double a, double b)
+{
+    if (x <= 0)
+        return 0;
+    gsl_sf_result lb;
+    if (gsl_sf_lnbeta_e(a, b, &lb) != GSL_SUCCESS)
+        return NAN;
+    double front = exp(a * log(x) + b * log1p(-x) - lb.val) / a;
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    d = 1 / (fabs(d) < tiny ? tiny : d);
+    double h = d;
+    for (double m = 1; m < 1e7; m++) {
+        double m2 = 2 * m;
+        for (int odd = 0; odd < 2; odd++) {
+            double aa = odd ? -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2))
+                            : m * (b - m) * x / ((a - 1 + m2) * (a + m2));
+            d = 1 + aa * d;
+            c = 1 + aa / c;
+            d = 1 / (fabs(d) < tiny ? tiny : d);
+            if (fabs(c) < tiny)
+                c = tiny;
+            h *= d * c;
+            if (odd && fabs(d * c - 1) < 1e-15)
+                return front * h;
+        }
+    }
+    return NAN;
+}
+
+/* P(X <= x) (upper = 0) or P(X > x) (upper = 1) for X ~ Beta(a, b): GSL's, or the
+ * continued fraction above where GSL fails, each tail summed from its own side. */
+static double beta_tail(double x, double a, double b, int upper)
+{
+    double t = upper ? gsl_cdf_beta_Q(x, a, b) : gsl_cdf_beta_P(x, a, b);
+    if (isfinite(t))
+        return t;
+    double y = upper ? 1 - x : x, p = upper ? b : a, q = upper ? a : b;
+    if (y < (p + 1) / (p + q + 2))
+        return beta_inc_lower(y, p, q);
+    return 1 - beta_inc_lower(1 - y, q, p);
+}
+
 /* Lower-tail distance for P <= 1/2, upper-tail for P > 1/2, so that the tail probability that
  * matters is never rounded against 1. */
 static double beta_tail_minus(double x, void *vp)
 {
     const struct beta_params *k = vp;
     if (k->P <= 0.5)
-        return gsl_cdf_beta_P(x, k->a, k->b) - k->P;
-    return (1 - k->P) - gsl_cdf_beta_Q(x, k->a, k->b);
+        return beta_tail(x, k->a, k->b, 0) - k->P;
+    return (1 - k->P) - beta_tail(x, k->a, k->b, 1);
 }
 
 /* gsl_cdf_beta_Pinv's Newton steps use gsl_ran_beta_pdf, whose exp(lngamma terms) overflows
@@ -154,8 +202,20 @@ static double beta_quantile(double P, double a, double b)
         return 0;
     if (b <= 0)
         return 1;
-    double x = gsl_cdf_beta_Pinv(P, a, b);
-    return isfinite(x) ? x : beta_quantile_brent(P, a, b);
+    /* Past shapes of about 10^5 gsl_cdf_beta_Pinv returns NaN, a wrong value (its Newton
+     * steps on a CDF that is NaN near the mean: 0.300018 for 0.300284 at an effective base
+     * of 10^7) or takes minutes (10^8); from 10^4, its answer is checked against the CDF
+     * (not below: near 0 or 1 the CDF is coarser than Pinv's answer, which R's qbeta
+     * matches). */
+    double x = a + b < 1e5 ? gsl_cdf_beta_Pinv(P, a, b) : NAN;
+    if (isfinite(x) && a + b < 1e4)
+        return x;
+    if (isfinite(x)) {
+        double want = P <= 0.5 ? P : 1 - P, got = beta_tail(x, a, b, P > 0.5);
+        if (fabs(got - want) <= 1e-8 * want)
+            return x;
+    }
+    return beta_quantile_brent(P, a, b);
 }
 
 /* Clopper-Pearson with a possibly non-integer n (Korn & Graubard 1998 use the same beta form). */

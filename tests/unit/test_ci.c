@@ -293,8 +293,9 @@ static void test_likelihood_equation(void **state)
     assert_true(ci.lower < 0.07 && ci.upper > 0.07);
 }
 
-/* Large effective bases make gsl_cdf_beta_Pinv fail (its density overflows); tiny shapes make
- * the lower limit underflow. Both must still match R's qbeta. */
+/* Large effective bases make gsl_cdf_beta_Pinv fail (its density overflows), or return a
+ * wrong value, and GSL's beta CDF give up near the mean (10^7, 10^8); tiny shapes make the
+ * lower limit underflow. All must still match R's qbeta. */
 static void test_beta_extreme_shapes(void **state)
 {
     (void)state;

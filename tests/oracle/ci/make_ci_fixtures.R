@@ -83,7 +83,7 @@ for (case in list(c(0, 17.3, 0.95), c(1, 17.3, 0.95), c(0, 1, 0.95), c(1, 2.5, 0
 }
 
 # Korn-Graubard in plain R arithmetic at shapes where GSL's beta inverse gives up (effective
-# bases of 10^4 to 10^7) or the lower limit underflows to 0: p, var, df, base_n, level, lower, upper.
+# bases of 10^4 to 10^8) or the lower limit underflows to 0: p, var, df, base_n, level, lower, upper.
 kg <- function(p, V, df, n, lev) {
   a <- 1 - lev
   ne <- p * (1 - p) / V * (qt(a / 2, n - 1) / qt(a / 2, df))^2
@@ -92,7 +92,11 @@ kg <- function(p, V, df, n, lev) {
 kgrows <- character(0)
 for (case in list(c(0.883963, 1.16983e-05, 35392, 89037, 0.95), c(0.99, 1e-7, 5000, 200000, 0.95),
                   c(0.3, 1e-7, 1e5, 3e6, 0.90), c(9.45066e-05, 3.5381e-06, 167, 278, 0.95),
-                  c(0.0477971, 0.01, 1, 213, 0.95))) {
+                  c(0.0477971, 0.01, 1, 213, 0.95),
+                  # effective bases of 10^7 and 10^8, where GSL's beta CDF itself gives up
+                  # near the quantile (its continued fraction stops at 512 terms)
+                  c(0.3, 2.1e-8, 1e6, 1e7, 0.95), c(0.3, 2.1e-9, 1e7, 1e8, 0.95),
+                  c(0.001, 4e-10, 1e6, 2.5e6, 0.95), c(0.5, 2.5e-8, 1e6, 1e7, 0.95))) {
   ci <- kg(case[1], case[2], case[3], case[4], case[5])
   kgrows <- c(kgrows, sprintf("    {%s},", paste(num(c(case, ci)), collapse = ", ")))
 }
