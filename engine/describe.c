@@ -78,7 +78,7 @@ struct shopstat_description {
     shopstat_stratum *strata_out;
     shopstat_design_summary design;
     size_t rows_used;
-    size_t rows_read, rows_skipped;
+    size_t rows_read, rows_skipped, rows_empty;
     int worker; /* a chunk worker's partial description (see count_value) */
 };
 
@@ -1006,27 +1006,29 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
                      .free_state = desc_free,
                      .count_eol = 1};
     size_t rows = 0;
-    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) == 0) {
-        ds->rows_skipped = shopstat_reader_rows_skipped(r);
-        ds->rows_read = ds->rows_skipped + rows;
-    } else {
+    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, err)))
             return err->status;
         if ((s = shopstat_reader_run(r, on_row, ds, err)) != SHOPSTAT_OK)
             goto fail;
-        ds->rows_read = shopstat_reader_rows_read(r);
-        ds->rows_skipped = shopstat_reader_rows_skipped(r);
     }
+    ds->rows_read = shopstat_reader_rows_read(r);
+    ds->rows_skipped = shopstat_reader_rows_skipped(r);
+    ds->rows_empty = shopstat_reader_rows_empty(r);
     if (ds->rows_used == 0) {
+        char empty[80] = "";
+        if (ds->rows_empty)
+            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", ds->rows_empty,
+                     ds->rows_empty == 1 ? "" : "s");
         if (ds->rows_skipped)
             s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                                   "no data rows after the header and the %zu skipped row%s",
-                                   ds->rows_skipped, ds->rows_skipped == 1 ? "" : "s");
+                                   "no data rows after the header and the %zu skipped row%s%s",
+                                   ds->rows_skipped, ds->rows_skipped == 1 ? "" : "s", empty);
         else
             s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                                   "no data rows after the header");
+                                   "no data rows after the header%s", empty);
         goto fail;
     }
     if ((s = finish(ds, err)) != SHOPSTAT_OK)
@@ -1093,4 +1095,9 @@ size_t shopstat_description_rows_used(const shopstat_description *ds)
 size_t shopstat_description_rows_skipped(const shopstat_description *ds)
 {
     return ds->rows_skipped;
+}
+
+size_t shopstat_description_rows_empty(const shopstat_description *ds)
+{
+    return ds->rows_empty;
 }

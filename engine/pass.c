@@ -3213,6 +3213,7 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     if (r) {
         t->acct.read = shopstat_reader_rows_read(r);
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
+        t->acct.excluded_empty = shopstat_reader_rows_empty(r);
     }
     st = finish(t, err);
     if (!st)

@@ -162,6 +162,7 @@ struct shopstat_reader {
     strmap colmap;
 
     size_t rows_read, rows_skipped;
+    size_t rows_empty; /* rows whose every field is empty, not passed to fn */
     shopstat_row_fn fn;
     void *ctx;
     int ran;
@@ -597,6 +598,14 @@ static void on_row(int c, void *vr)
         shopstat_pos p = r->nf > r->ncols ? r->extra_pos : r->row_pos;
         cb_fail(r, SHOPSTAT_EINPUT, p, "row has %zu field%s, header has %zu", r->nf,
                 r->nf == 1 ? "" : "s", r->ncols);
+        return;
+    }
+    /* A row of empty fields only (Excel's trailing ",,,,"): every field took its NUL and
+     * nothing else. Skipped as a blank line is, but counted (read, excluded). */
+    if (r->rowlen == r->nf) {
+        r->rows_empty++;
+        r->nf = 0;
+        r->rowlen = 0;
         return;
     }
     for (size_t i = 0; i < r->nf; i++)
@@ -1378,6 +1387,17 @@ size_t shopstat_reader_rows_skipped(const shopstat_reader *r)
     return r->rows_skipped;
 }
 
+size_t shopstat_reader_rows_empty(const shopstat_reader *r)
+{
+    return r->rows_empty;
+}
+
+void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty)
+{
+    r->rows_read += rows + empty;
+    r->rows_empty += empty;
+}
+
 size_t shopstat_reader_bytes_read(const shopstat_reader *r)
 {
     return r->buf_abs + r->buf_pos;
@@ -1651,7 +1671,7 @@ struct reader_range {
     size_t *offs, *lens;
     const char **fields;
     shopstat_pos *pos; /* all zero */
-    size_t rows;
+    size_t rows, empty; /* rows passed to fn, rows of empty fields only (skipped) */
     utf8_state utf;
     shopstat_row_fn fn;
     void *ctx;
@@ -1889,13 +1909,19 @@ static void range_row(int c, void *vr)
 {
     (void)c;
     reader_range *rr = vr;
-    size_t nf = rr->nf;
+    size_t nf = rr->nf, len = rr->rowlen;
     rr->nf = 0;
     rr->rowlen = 0;
     if (rr->failed)
         return;
     if (nf != rr->ncols) {
         range_fail(rr, SHOPSTAT_EINPUT);
+        return;
+    }
+    /* a row of empty fields only, as the exact reader tells it: the row's bytes are its
+     * fields' NULs (one test of the row's length, no work per field) */
+    if (__builtin_expect(len == nf, 0)) {
+        rr->empty++;
         return;
     }
     rr->rows++;
@@ -2067,7 +2093,7 @@ size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size)
 }
 
 shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int at_eof,
-                                 shopstat_row_fn fn, void *ctx, size_t *rows,
+                                 shopstat_row_fn fn, void *ctx, size_t *rows, size_t *empty,
                                  shopstat_error *err)
 {
     rr->fn = fn;
@@ -2076,6 +2102,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     rr->failed = 0;
     rr->status = SHOPSTAT_OK;
     rr->rows = 0;
+    rr->empty = 0;
     rr->nf = 0;
     rr->rowlen = 0;
     rr->utf.need = 0;
@@ -2086,6 +2113,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     if (rr->cd != (iconv_t)-1)
         iconv(rr->cd, NULL, NULL, NULL, NULL);
     *rows = 0;
+    *empty = 0;
     size_t off = begin;
     while (off < end && !rr->failed) {
         size_t want = end - off < RANGE_BLOCK ? end - off : RANGE_BLOCK;
@@ -2130,6 +2158,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     /* ready for the next range whatever happened */
     csv_fini(&rr->p, NULL, NULL, NULL);
     *rows = rr->rows;
+    *empty = rr->empty;
     if (rr->failed)
         return rr->status != SHOPSTAT_OK ? rr->status : SHOPSTAT_EINPUT;
     return SHOPSTAT_OK;

@@ -343,11 +343,18 @@ static void print_rows(FILE *out, const shopstat_description *ds)
     size_t read = shopstat_description_rows_read(ds);
     size_t used = shopstat_description_rows_used(ds);
     size_t skipped = shopstat_description_rows_skipped(ds);
+    size_t empty = shopstat_description_rows_empty(ds);
     fprintf(out, "\nrows:\n");
     fprintf(out, "  read      %9zu\n", read);
     fprintf(out, "  used      %9zu\n", used);
-    if (skipped)
+    if (skipped && empty)
+        fprintf(out, "  excluded  %9zu  %zu skipped by --skip-rows, %zu empty (every field empty)\n",
+                skipped + empty, skipped, empty);
+    else if (skipped)
         fprintf(out, "  excluded  %9zu  skipped by --skip-rows\n", skipped);
+    else if (empty)
+        fprintf(out, "  excluded  %9zu  empty row%s (every field empty)\n", empty,
+                empty == 1 ? "" : "s");
     else
         fprintf(out, "  excluded  %9d\n", 0);
 }

@@ -46,6 +46,7 @@ typedef struct shopstat_tab_context {
     const char *ci;          /* canonical CI method name */
     double level;
     size_t rows_read, rows_used, rows_excluded;
+    size_t rows_skipped, rows_empty; /* the reasons: rows_excluded is their sum */
     const char *base;         /* --base conditions as given ("COL:V and ..."), NULL if none */
     size_t rows_outside_base; /* of the used rows, those outside the base */
     size_t nstrata, npsu;
@@ -65,9 +66,14 @@ void shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                               const shopstat_tab_context *ctx);
 
 /* The row accounting line of the text views: "Rows: R read, U used, E excluded (skipped
- * by --skip-rows); K of the used rows are outside --base B." and a newline; the reason and
+ * by --skip-rows); K of the used rows are outside --base B." and a newline; the reasons
+ * ("skipped by --skip-rows", "empty rows", or "S skipped by --skip-rows, M empty rows") and
  * the base part only when there is something to say. Reads ctx's rows_* and base. */
 void shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx);
+
+/* The JSON members of the row accounting after "excluded": ', "excluded_by_reason":
+ * {"skip_rows": S, "empty_rows": M}' (as report's run.json). */
+void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx);
 
 /* A chart footer's design line: "Weighted by wt; strata region, PSUs panel." (the parts
  * given: weight, strata, PSUs, population sizes, replicate weights), so that a reader sees

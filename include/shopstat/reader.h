@@ -99,7 +99,9 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
 
 /* Stream every data row once through fn. Can be called only once per reader.
  * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
- * count). A header without data rows is not an error here: run() succeeds with 0 rows
+ * count); nor are rows of the header's field count whose every field is empty (after
+ * libcsv's trimming of unquoted spaces: Excel's trailing ",,,,"), which are counted
+ * (shopstat_reader_rows_empty). A header without data rows is not an error here: run() succeeds with 0 rows
  * and each command decides (describe reports "no data rows after the header").
  * Errors, each at the line:col of the offending byte or field: a row whose field count
  * differs from the header's, an unterminated quote (where the quoted field starts), a
@@ -110,9 +112,11 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
 shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
                                     shopstat_error *err);
 
-/* Data rows seen (including skipped ones) and rows skipped by skip_rows. */
+/* Data rows seen (including skipped and empty ones), rows skipped by skip_rows, and rows
+ * whose every field is empty (not passed to fn). */
 size_t shopstat_reader_rows_read(const shopstat_reader *r);
 size_t shopstat_reader_rows_skipped(const shopstat_reader *r);
+size_t shopstat_reader_rows_empty(const shopstat_reader *r);
 /* Bytes of the file consumed so far (for progress reporting). */
 size_t shopstat_reader_bytes_read(const shopstat_reader *r);
 

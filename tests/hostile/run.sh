@@ -291,20 +291,46 @@ if expect_ok acct_describe describe acct.csv --skip-rows 1; then
         "rows:| read 10| used 9| excluded 1 skipped by --skip-rows|"
 fi
 if expect_ok acct_tab tab acct.csv --skip-rows 1 --var q --lonely-psu certainty --format json; then
-    check acct_tab_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+    check acct_tab_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1, "excluded_by_reason": {"skip_rows": 1, "empty_rows": 0}},'
     check acct_tab_base "$(grep -c '"base_n": 9' out)" 2
 fi
 if expect_ok acct_tab_table tab acct.csv --skip-rows 1 --var q --format table; then
     check acct_tab_table_line "$(grep '^Rows:' out)" "Rows: 10 read, 9 used, 1 excluded (skipped by --skip-rows)."
 fi
 if expect_ok acct_compare compare acct.csv --skip-rows 1 --var q --by g --pair g=1:g=2 --format json; then
-    check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+    check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1, "excluded_by_reason": {"skip_rows": 1, "empty_rows": 0}},'
 fi
 # Rows with weight 0 or a missing answer are used (they count in base_n, as in R).
 printf 'q,w\nyes,1\nno,0\n,2\nyes,1\n' >acct_w.csv
 if expect_ok acct_weight0 tab acct_w.csv --var q --weight w --format json; then
-    check acct_weight0_rows "$(grep '"rows"' out)" '  "rows": {"read": 4, "used": 4, "excluded": 0},'
+    check acct_weight0_rows "$(grep '"rows"' out)" '  "rows": {"read": 4, "used": 4, "excluded": 0, "excluded_by_reason": {"skip_rows": 0, "empty_rows": 0}},'
 fi
+# Rows whose every field is empty (Excel's trailing ",,"; spaces, tabs and "" too) are
+# skipped as blank lines are, but counted: read and excluded as empty rows, on one thread,
+# two, and from a pipe (the exact reader); a row of one value among empties is used.
+printf 'q,g,w\n,,\nyes,1,1\n , ,\t\nno,2,2\n"",,\n,,""\nyes,,3\n,,\n,,\n' >acct_e.csv
+for how in "--threads 1" "--threads 2" pipe; do
+    if [ "$how" = pipe ]; then
+        expect_ok "acct_empty_$how" tab - --var q --weight w --format json <acct_e.csv
+    else
+        expect_ok "acct_empty_$how" tab acct_e.csv --var q --weight w --format json $how
+    fi && check "acct_empty_rows_$how" "$(grep '"rows"' out)" \
+        '  "rows": {"read": 9, "used": 3, "excluded": 6, "excluded_by_reason": {"skip_rows": 0, "empty_rows": 6}},' &&
+        check "acct_empty_base_$how" "$(grep -c '"base_weight": 6' out)" 2
+done
+if expect_ok acct_empty_table tab acct_e.csv --skip-rows 1 --var q --weight w --format table; then
+    check acct_empty_table_line "$(grep '^Rows:' out)" \
+        "Rows: 9 read, 3 used, 6 excluded (1 skipped by --skip-rows, 5 empty rows)."
+fi
+if expect_ok acct_empty_describe describe acct_e.csv; then
+    check acct_empty_describe_rows "$(sed -n '/^rows:/,$p' out | tr -s ' ' | tr '\n' '|')" \
+        "rows:| read 9| used 3| excluded 6 empty rows (every field empty)|"
+fi
+printf 'q,w\n,\n"",\n' >only_empty.csv
+expect_error only_empty_rows "only_empty.csv: error: no data rows after the header (2 rows with every field empty)" \
+    tab only_empty.csv --var q
+expect_error only_empty_rows_describe "only_empty.csv: error: no data rows after the header and the 1 skipped row (1 row with every field empty)" \
+    describe only_empty.csv --skip-rows 1
 
 # ---- many distinct values: identifiers given as questions or segments -----------------------
 

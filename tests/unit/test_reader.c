@@ -75,7 +75,7 @@ typedef struct result {
     char error[2200];
     shopstat_csv_dialect d; /* its strings point to enc / eol below */
     char enc[64], eol[16];
-    size_t read, skipped;
+    size_t read, skipped, empty;
 } result;
 
 static void run_once(const shopstat_csv_opts *opts, size_t bs, result *res)
@@ -106,6 +106,7 @@ static void run_once(const shopstat_csv_opts *opts, size_t bs, result *res)
         res->d.line_ending = res->eol;
         res->read = shopstat_reader_rows_read(r);
         res->skipped = shopstat_reader_rows_skipped(r);
+        res->empty = shopstat_reader_rows_empty(r);
     }
     if (s != SHOPSTAT_OK)
         shopstat_error_format(&err, res->error, sizeof res->error);
@@ -783,9 +784,10 @@ static void test_row_layout_ranges(void **state)
     assert_true(reader_range_capable(r, &start, &size));
     reader_range *rr = reader_range_new(r);
     assert_non_null(rr);
-    size_t rows = 0;
-    assert_int_equal(reader_range_run(rr, start, size, 1, hash_row, &got, &rows, &err),
+    size_t rows = 0, empty = 0;
+    assert_int_equal(reader_range_run(rr, start, size, 1, hash_row, &got, &rows, &empty, &err),
                      SHOPSTAT_OK);
+    assert_int_equal(empty, 0);
     reader_range_free(rr);
     shopstat_reader_free(r);
     unlink(path);
@@ -793,6 +795,65 @@ static void test_row_layout_ranges(void **state)
     assert_int_equal(want.n, 300);
     assert_int_equal(got.n, 300);
     assert_memory_equal(want.h, got.h, sizeof want.h);
+}
+
+/* Rows of empty fields only (Excel's trailing ",,,,", also with spaces or quotes) are
+ * skipped and counted, by the exact reader and the range parser alike; a row with one
+ * value, or with another field count, is not such a row. */
+static void test_empty_rows(void **state)
+{
+    (void)state;
+    static const char csv[] = "a,b,c\n,,\n1,2,3\n , ,\t\n\"\",\"\",\n4,,\n,,\r\n,,";
+    result r;
+    RUN(csv, NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|2|3@3:5\n4||@6:4\n");
+    assert_int_equal(r.read, 7);
+    assert_int_equal(r.empty, 5);
+    assert_int_equal(r.skipped, 0);
+    /* --skip-rows takes the rows after the header whatever they hold */
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = 2;
+    RUN(csv, &o, &r);
+    assert_string_equal(r.rows, "4||@6:4\n");
+    assert_int_equal(r.read, 7);
+    assert_int_equal(r.skipped, 2);
+    assert_int_equal(r.empty, 4);
+    RUN("a,b,c\n1,2,3\n,\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:3:1: error: row has 2 fields, header has 3");
+
+    /* the range parser: the same rows, the same count of empty ones */
+    write_file(csv, sizeof csv - 1);
+    row_hashes want = {{0}, 0}, got = {{0}, 0};
+    shopstat_reader *rd;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_run(rd, hash_row, &want, &err), SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+    size_t start, size, rows = 0, empty = 0;
+    assert_int_equal(reader_skip_rows(rd), 0);
+    assert_true(reader_range_capable(rd, &start, &size));
+    reader_range *rr = reader_range_new(rd);
+    assert_non_null(rr);
+    assert_int_equal(reader_range_run(rr, start, size, 1, hash_row, &got, &rows, &empty, &err),
+                     SHOPSTAT_OK);
+    assert_int_equal(rows, 2);
+    assert_int_equal(empty, 5);
+    /* a range from the middle of the file (the line after "1,2,3") */
+    size_t mid = (size_t)(strstr(csv, "1,2,3\n") - csv) + 6;
+    got.n = 0;
+    assert_int_equal(reader_range_run(rr, mid, size, 1, hash_row, &got, &rows, &empty, &err),
+                     SHOPSTAT_OK);
+    assert_int_equal(rows, 1);
+    assert_int_equal(empty, 4);
+    assert_int_equal(got.h[0], want.h[1]);
+    reader_range_free(rr);
+    shopstat_reader_free(rd);
+    unlink(path);
+    assert_int_equal(want.n, 2);
 }
 
 static void test_callback_stops(void **state)
@@ -855,6 +916,7 @@ int main(void)
         cmocka_unit_test(test_windows1252_undefined_byte),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_row_layout_ranges),
+        cmocka_unit_test(test_empty_rows),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_open_errors),
     };
