@@ -159,7 +159,9 @@ struct shopstat_reader {
     char *names_arena;
     char **names;
     shopstat_pos *colpos;
-    strmap colmap;
+    strmap colmap;   /* the header's names but the empty ones, each once */
+    size_t *keycol;  /* [key of colmap]: the first column with that name */
+    size_t *nsame;   /* [column]: the columns with its name (0 when it has none) */
 
     size_t rows_read, rows_skipped;
     size_t rows_empty; /* rows whose every field is empty, not passed to fn */
@@ -531,45 +533,52 @@ static void on_field(void *data, size_t len, void *vr)
     r->nf++;
 }
 
+/* Empty and repeated names are not errors here: exports have them in columns a command
+ * does not use (SurveyMonkey's sub-question columns, a delimiter ending the header line).
+ * A command that names a repeated one is told it is ambiguous (shopstat_reader_column); an
+ * empty name cannot be named. */
 static void finish_header(shopstat_reader *r)
 {
     size_t n = r->nf;
     r->names_arena = malloc(r->rowlen ? r->rowlen : 1);
     r->names = malloc(n * sizeof *r->names);
     r->colpos = malloc(n * sizeof *r->colpos);
-    if (!r->names_arena || !r->names || !r->colpos) {
+    r->keycol = malloc(n * sizeof *r->keycol);
+    r->nsame = calloc(n, sizeof *r->nsame);
+    if (!r->names_arena || !r->names || !r->colpos || !r->keycol || !r->nsame) {
         cb_fail(r, SHOPSTAT_ENOMEM, r->row_pos, "out of memory");
         return;
     }
     memcpy(r->names_arena, r->rowbuf, r->rowlen);
     strmap_init(&r->colmap, SHOPSTAT_CSV_MAX_COLUMNS, SIZE_MAX);
+    size_t named = 0;
     for (size_t i = 0; i < n; i++) {
         r->names[i] = r->names_arena + r->offs[i];
         r->colpos[i] = r->pos[i];
         size_t len = r->lens[i];
-        if (len == 0) {
-            if (i + 1 == n && n > 1)
-                cb_fail(r, SHOPSTAT_EINPUT, r->pos[i],
-                        "column %zu has an empty name: the header line ends with a delimiter; "
-                        "name the column, or remove the delimiter at the end of every line",
-                        i + 1);
-            else
-                cb_fail(r, SHOPSTAT_EINPUT, r->pos[i], "column %zu has an empty name", i + 1);
-            return;
-        }
+        if (len == 0)
+            continue;
+        named++;
         int added;
         size_t k = strmap_add(&r->colmap, r->names[i], len, strmap_hash(r->names[i], len), &added);
         if (k == STRMAP_NOMEM || k == STRMAP_FULL) {
             cb_fail(r, SHOPSTAT_ENOMEM, r->pos[i], "out of memory");
             return;
         }
-        if (!added) {
-            cb_fail(r, SHOPSTAT_EINPUT, r->pos[i],
-                    "duplicate column name '%.200s' (column %zu has the same name)", r->names[i],
-                    k + 1);
-            return;
-        }
+        if (added)
+            r->keycol[k] = i;
+        r->nsame[r->keycol[k]]++;
     }
+    if (named == 0) {
+        cb_fail(r, SHOPSTAT_EINPUT, r->row_pos,
+                "the header row names no column (every field is empty): the first line that "
+                "is not blank must hold the column names");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (r->lens[i])
+            r->nsame[i] = r->nsame[r->keycol[strmap_find(&r->colmap, r->names[i], r->lens[i],
+                                                         strmap_hash(r->names[i], r->lens[i]))]];
     r->ncols = n;
     r->header_done = 1;
 }
@@ -596,8 +605,16 @@ static void on_row(int c, void *vr)
     }
     if (r->nf != r->ncols) {
         shopstat_pos p = r->nf > r->ncols ? r->extra_pos : r->row_pos;
-        cb_fail(r, SHOPSTAT_EINPUT, p, "row has %zu field%s, header has %zu", r->nf,
-                r->nf == 1 ? "" : "s", r->ncols);
+        /* a header line that ends with a delimiter, rows that do not */
+        if (r->nf + 1 == r->ncols && r->ncols > 1 && !r->names[r->ncols - 1][0])
+            cb_fail(r, SHOPSTAT_EINPUT, p,
+                    "row has %zu field%s, header has %zu: column %zu has an empty name, the "
+                    "header line ends with a delimiter; name the column, or remove the "
+                    "delimiter at the end of the header line",
+                    r->nf, r->nf == 1 ? "" : "s", r->ncols, r->ncols);
+        else
+            cb_fail(r, SHOPSTAT_EINPUT, p, "row has %zu field%s, header has %zu", r->nf,
+                    r->nf == 1 ? "" : "s", r->ncols);
         return;
     }
     /* A row of empty fields only (Excel's trailing ",,,,"): every field took its NUL and
@@ -1004,6 +1021,8 @@ void shopstat_reader_free(shopstat_reader *r)
     free(r->names_arena);
     free(r->names);
     free(r->colpos);
+    free(r->keycol);
+    free(r->nsame);
     strmap_free(&r->colmap);
     free(r);
 }
@@ -1428,17 +1447,62 @@ static size_t levenshtein(const char *a, const char *b)
     return prev[lb];
 }
 
+size_t shopstat_reader_colsame(const shopstat_reader *r, size_t i)
+{
+    return i < r->ncols ? r->nsame[i] : 0;
+}
+
+size_t shopstat_reader_columns_named(const shopstat_reader *r, const char *name, char *buf,
+                                     size_t n)
+{
+    size_t len = strlen(name);
+    size_t k = len ? strmap_find(&r->colmap, name, len, strmap_hash(name, len)) : (size_t)-1;
+    size_t count = k == (size_t)-1 ? 0 : r->nsame[r->keycol[k]];
+    if (!buf || n == 0)
+        return count;
+    buf[0] = '\0';
+    if (count == 0)
+        return 0;
+    size_t used = (size_t)snprintf(buf, n, "column%s", count > 1 ? "s" : "");
+    size_t shown = 0;
+    for (size_t i = r->keycol[k]; i < r->ncols && used < n; i++) {
+        if (strcmp(r->names[i], name) != 0)
+            continue;
+        if (shown == 10 && count > 11) {
+            snprintf(buf + used, n - used, ", ... (%zu in all)", count);
+            break;
+        }
+        const char *sep = shown == 0 ? " " : shown + 1 == count ? " and " : ", ";
+        used += (size_t)snprintf(buf + used, n - used, "%s%zu", sep, i + 1);
+        shown++;
+    }
+    return count;
+}
+
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
                                        const char *what, size_t *idx, shopstat_error *err)
 {
     size_t len = strlen(name);
-    size_t k = strmap_find(&r->colmap, name, len, strmap_hash(name, len));
-    if (k != (size_t)-1) {
-        *idx = k;
+    size_t k = len ? strmap_find(&r->colmap, name, len, strmap_hash(name, len)) : (size_t)-1;
+    if (k != (size_t)-1 && r->nsame[r->keycol[k]] == 1) {
+        *idx = r->keycol[k];
         return SHOPSTAT_OK;
     }
-    size_t best = 0, bestd = (size_t)-1;
+    if (k != (size_t)-1) {
+        char cols[160];
+        shopstat_reader_columns_named(r, name, cols, sizeof cols);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                  "%s%scolumn '%.100s' is ambiguous: %s have that name; rename "
+                                  "them in the header so that each name is unique",
+                                  what ? what : "", what ? " " : "", name, cols);
+    }
+    /* (columns without a name are neither suggested nor listed, only counted) */
+    size_t best = 0, bestd = (size_t)-1, unnamed = 0;
     for (size_t i = 0; i < r->ncols; i++) {
+        if (!r->names[i][0]) {
+            unnamed++;
+            continue;
+        }
         size_t dd = strcasecmp(name, r->names[i]) == 0 ? 0 : levenshtein(name, r->names[i]) + 1;
         if (dd < bestd) {
             bestd = dd;
@@ -1450,13 +1514,18 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
     list[0] = '\0';
     for (size_t i = 0; i < r->ncols; i++) {
         size_t nl = strlen(r->names[i]);
+        if (!nl)
+            continue;
         if (used + nl + 40 >= sizeof list) {
             snprintf(list + used, sizeof list - used, ", ... (%zu in all)", r->ncols);
+            unnamed = 0;
             break;
         }
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
                                  r->names[i]);
     }
+    if (unnamed)
+        snprintf(list + used, sizeof list - used, " and %zu without a name", unnamed);
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                               "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
                               "are: %s",

@@ -203,6 +203,12 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
             d++;
         if (*d)
             continue;
+        if (shopstat_reader_columns_named(r, name, NULL, 0) > 1) {
+            /* two columns PREFIX7: the lookup's message says which */
+            size_t idx;
+            free(found);
+            return shopstat_reader_column(r, name, "--repweights", &idx, err);
+        }
         found[n].num = strtoull(name + plen, NULL, 10);
         found[n].idx = i;
         found[n].name = name;

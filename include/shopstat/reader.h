@@ -85,12 +85,26 @@ const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r);
 /* Position of column i's header cell. */
 shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i);
 
-/* Index of the column called name. On failure fills err (file = the reader's path, no
- * line) with
- * "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c" where
- * what is e.g. "--weight" (may be NULL), and returns SHOPSTAT_EUSAGE. */
+/* Header names may be empty or repeated (exports have such columns where a command need
+ * not use them): shopstat_reader_colname gives "" for an empty one.
+ *
+ * Index of the only column called name. On failure fills err (file = the reader's path,
+ * no line) with "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c"
+ * (columns without a name are counted, not listed: "... and 3 without a name"), or, when
+ * several columns have that name, "<what> column 'x' is ambiguous: columns 3 and 5 have
+ * that name; ...", where what is e.g. "--weight" (may be NULL), and returns
+ * SHOPSTAT_EUSAGE. An empty name is never found. */
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
                                        const char *what, size_t *idx, shopstat_error *err);
+
+/* How many columns have column i's name: 1 when it is unique, 0 when it is empty. */
+size_t shopstat_reader_colsame(const shopstat_reader *r, size_t i);
+
+/* How many columns are called name (0 for ""). With buf (may be NULL; n bytes) not NULL,
+ * they as a message names them: "column 4", "columns 3 and 5", "columns 3, 5 and 9"
+ * (1-based; past ten, "columns 1, 2, ..., 10, ... (12 in all)"), "" when there is none. */
+size_t shopstat_reader_columns_named(const shopstat_reader *r, const char *name, char *buf,
+                                     size_t n);
 
 /* Row callback: return SHOPSTAT_OK to continue; any other status stops the pass and
  * is returned by shopstat_reader_run() with err as the callback left it. */

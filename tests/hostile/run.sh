@@ -179,15 +179,31 @@ if expect_ok cr_tab tab cr.csv --var q --weight w --format csv; then
     check cr_tab_base "$(get out q,no,all base_weight)" 6
 fi
 
-# Header cells with empty names.
-printf 'q,,w\n1,2,3\n' >emptyname.csv
-expect_error empty_name "emptyname.csv:1:3: error: column 2 has an empty name" describe emptyname.csv
+# Header cells with empty or repeated names: an error only for a command that names one.
+printf 'q,,w,q\n1,2,3,4\n2,2,1,4\n' >emptyname.csv
+if expect_ok empty_name describe emptyname.csv; then
+    check empty_name_shown "$(awk '$1 == "(column" { print $1, $2, $3, $4 }' out | head -1)" \
+        "(column 2, no name)"
+    check empty_name_dup_shown "$(grep -c '^  q (column [14])' out)" 4
+fi
+if expect_ok empty_name_tab tab emptyname.csv --var w --format csv; then
+    check empty_name_tab_base "$(get out w,1,all base_n)" 2
+fi
+expect_error dup_name_used "emptyname.csv: error: --var column 'q' is ambiguous: columns 1 and 4 have that name; rename them in the header so that each name is unique" \
+    tab emptyname.csv --var q
+expect_error dup_name_weight "emptyname.csv: error: --weight column 'q' is ambiguous: columns 1 and 4 have that name; rename them in the header so that each name is unique" \
+    describe emptyname.csv --weight q
 printf ',,\n1,2,3\n' >allempty.csv
-expect_error all_empty_names "allempty.csv:1:1: error: column 1 has an empty name" \
+expect_error all_empty_names "allempty.csv:1:1: error: the header row names no column (every field is empty): the first line that is not blank must hold the column names" \
     tab allempty.csv --var q
-# a delimiter at the end of every line (an empty last name): the message says so
-printf 'id,q,w,\n1,a,1,\n' >trailing.csv
-expect_error trailing_delimiter "trailing.csv:1:8: error: column 4 has an empty name: the header line ends with a delimiter; name the column, or remove the delimiter at the end of every line" \
+# a delimiter at the end of every line (an empty last name) is an unnamed column; at the
+# end of the header line only, the rows are one field short and the message says why
+printf 'id,q,w,\n1,a,1,\n2,b,1,\n' >trailing.csv
+if expect_ok trailing_delimiter_all tab trailing.csv --var q --weight w --format csv; then
+    check trailing_delimiter_all_p "$(get out q,a,all proportion)" 0.5
+fi
+printf 'id,q,w,\n1,a,1\n' >trailing.csv
+expect_error trailing_delimiter "trailing.csv:2:1: error: row has 3 fields, header has 4: column 4 has an empty name, the header line ends with a delimiter; name the column, or remove the delimiter at the end of the header line" \
     describe trailing.csv
 
 # Mixed delimiters: a ';' header with ',' rows is ragged; ';' inside ',' fields is data.

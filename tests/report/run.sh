@@ -156,6 +156,17 @@ while IFS='|' read -r spec want; do
         ko "spec $spec: rc=$rc"; echo "  want: $want"; echo "  got:  $out"; fi
 done <tests/report/errors.txt
 
+# ---- empty and repeated header names in columns the spec does not use: not errors ----
+printf 'survey: t\ndata: %s\ndesign: {weight: w}\nquestions:\n  id: {column: id}\ntables:\n  - {question: id}\n' \
+    "$PWD/tests/report/specs/dup_columns.csv" >"$T/dupok.yml"
+if $S report "$T/dupok.yml" -o "$T/dupok" --quiet --no-charts 2>"$T/dupok.err"; then
+    check "unused repeated and empty column names: the table" \
+        grep -qx 'id,id,2,all,3,4,1,0.5,0.375,0.001571771263226356,0.9984282287367737,2,1.125,2.6666666666666665' \
+        "$T/dupok/tables.csv"
+else
+    ko "report over unused repeated and empty column names failed: $(cat "$T/dupok.err")"
+fi
+
 # ---- atomic OUTDIR ----
 mkdir -p "$T/keep/charts"; echo precious >"$T/keep/marker"
 $S report tests/report/specs/unknown_question.yml -o "$T/keep" 2>/dev/null

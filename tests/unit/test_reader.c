@@ -590,6 +590,67 @@ static void test_column_lookup(void **state)
     unlink(path);
 }
 
+/* Empty and repeated header names are read; a lookup of a repeated one is ambiguous and
+ * says which columns, an empty one is never found, and the not-found list counts the
+ * columns without a name. */
+static void test_column_names(void **state)
+{
+    (void)state;
+    result res;
+    RUN("a,,b,a,c,\n1,2,3,4,5,6\n", NULL, &res);
+    assert_string_equal(res.error, "");
+    assert_string_equal(res.header, "a,,b,a,c,");
+    assert_string_equal(res.rows, "1|2|3|4|5|6@2:11\n");
+
+    write_file("a,,b,a,c,\n1,2,3,4,5,6\n", 22);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_ncols(r), 6);
+    assert_string_equal(shopstat_reader_colname(r, 1), "");
+    const size_t same[6] = {2, 0, 1, 2, 1, 0};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(shopstat_reader_colsame(r, i), same[i]);
+    size_t idx = 99;
+    assert_int_equal(shopstat_reader_column(r, "b", "--var", &idx, &err), SHOPSTAT_OK);
+    assert_int_equal(idx, 2);
+    assert_int_equal(shopstat_reader_column(r, "c", "--var", &idx, &err), SHOPSTAT_OK);
+    assert_int_equal(idx, 4);
+    assert_int_equal(shopstat_reader_column(r, "a", "--weight", &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "--weight column 'a' is ambiguous: columns 1 and 4 have that "
+                                 "name; rename them in the header so that each name is unique");
+    assert_int_equal(shopstat_reader_column(r, "", NULL, &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "column '' not found (did you mean 'a'?); columns are: a, b, "
+                                 "a, c and 2 without a name");
+    assert_int_equal(shopstat_reader_column(r, "d", "--var", &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "--var column 'd' not found (did you mean 'a'?); columns are: "
+                                 "a, b, a, c and 2 without a name");
+    char buf[160];
+    assert_int_equal(shopstat_reader_columns_named(r, "a", buf, sizeof buf), 2);
+    assert_string_equal(buf, "columns 1 and 4");
+    assert_int_equal(shopstat_reader_columns_named(r, "c", buf, sizeof buf), 1);
+    assert_string_equal(buf, "column 5");
+    assert_int_equal(shopstat_reader_columns_named(r, "", buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(shopstat_reader_columns_named(r, "a", NULL, 0), 2);
+    shopstat_reader_free(r);
+
+    /* many columns of one name: the first ten, then how many */
+    write_file("x,q,q,q,q,q,q,q,q,q,q,q,q\n", 26);
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_columns_named(r, "q", buf, sizeof buf), 12);
+    assert_string_equal(buf, "columns 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ... (12 in all)");
+    assert_int_equal(shopstat_reader_columns_named(r, "q", buf, 12), 12);
+    assert_string_equal(buf, "columns 2, ");
+    shopstat_reader_free(r);
+    write_file("x,q,q,y,q\n", 10);
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_columns_named(r, "q", buf, sizeof buf), 3);
+    assert_string_equal(buf, "columns 2, 3 and 5");
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
 static void test_header_without_data(void **state)
 {
     (void)state;
@@ -627,11 +688,15 @@ static void test_errors(void **state)
     assert_string_equal(errtext(&r),
                         "F:2:6: error: unexpected character after the closing quote of a field "
                         "(a quote inside a quoted field must be doubled)");
-    RUN("a,b,a\n1,2,3\n", NULL, &r);
+    RUN(",\"\", \n1,2,3\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:1:1: error: the header row names no column (every "
+                                     "field is empty): the first line that is not blank must "
+                                     "hold the column names");
+    RUN("a,b,c,\n1,2,3\n", NULL, &r);
     assert_string_equal(errtext(&r),
-                        "F:1:5: error: duplicate column name 'a' (column 1 has the same name)");
-    RUN("a,,c\n1,2,3\n", NULL, &r);
-    assert_string_equal(errtext(&r), "F:1:3: error: column 2 has an empty name");
+                        "F:2:1: error: row has 3 fields, header has 4: column 4 has an empty "
+                        "name, the header line ends with a delimiter; name the column, or "
+                        "remove the delimiter at the end of the header line");
     RUN("a,b,c\n1,2\0,3\n", NULL, &r);
     assert_string_equal(errtext(&r),
                         "F:2:4: error: NUL byte in the file (is it UTF-16 or not a CSV file?)");
@@ -910,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_parse_number_exact),
         cmocka_unit_test(test_column_lookup),
+        cmocka_unit_test(test_column_names),
         cmocka_unit_test(test_header_without_data),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_invalid_utf8),
