@@ -171,6 +171,10 @@ struct shopstat_reader {
     /* what stopped reader_skip_rows, reported by shopstat_reader_run */
     shopstat_status skip_status;
     shopstat_error skip_err;
+    /* an error in the first data rows, held until they are read (hold_error) */
+    int held;
+    shopstat_status held_status;
+    shopstat_error held_err;
 };
 
 void shopstat_csv_opts_init(shopstat_csv_opts *o)
@@ -406,6 +410,21 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
 
 /* ---- libcsv callbacks ---------------------------------------------------------------- */
 
+/* Data rows where a Qualtrics export's import-id row may stand: the file's third line (the
+ * question texts before it), read without --skip-rows 2. Its cells are
+ * {"ImportId":"QID2"}: taken as data they became levels of every question. */
+#define IMPORT_ID_ROWS 3
+
+/* The first of the nf fields that begins as a Qualtrics import id, or -1. */
+static long import_id_field(const char *const *fields, const size_t *lens, size_t nf)
+{
+    static const char id[] = "{\"ImportId\":";
+    for (size_t i = 0; i < nf; i++)
+        if (lens[i] >= sizeof id - 1 && memcmp(fields[i], id, sizeof id - 1) == 0)
+            return (long)i;
+    return -1;
+}
+
 static void cb_fail(shopstat_reader *r, shopstat_status s, shopstat_pos p, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
@@ -583,6 +602,49 @@ static void finish_header(shopstat_reader *r)
     r->header_done = 1;
 }
 
+/* An error in one of the first data rows (Qualtrics' question texts: a weight "Weight" that
+ * is not a number) is held while the rows up to IMPORT_ID_ROWS are read, so that an
+ * import-id row among them is what the message names; then it stops the pass. */
+static void hold_error(shopstat_reader *r)
+{
+    if (r->rows_read >= IMPORT_ID_ROWS)
+        return;
+    r->held = 1;
+    r->held_status = r->cb_status;
+    r->held_err = *r->err;
+    r->stop = 0;
+    r->cb_status = SHOPSTAT_OK;
+}
+
+static void release_held(shopstat_reader *r)
+{
+    r->held = 0;
+    *r->err = r->held_err;
+    r->stop = 1;
+    r->cb_status = r->held_status;
+}
+
+/* The row as a Qualtrics import-id row, when one of its first nst fields begins as an
+ * import id: 1, the error set. */
+static int import_id_row(shopstat_reader *r, size_t nst)
+{
+    long k = import_id_field(r->fields, r->lens, nst);
+    if (k < 0)
+        return 0;
+    /* (at most 40 bytes of the cell, cut at a character's start) */
+    int shown = r->lens[k] > 40 ? 40 : (int)r->lens[k];
+    while (shown < (int)r->lens[k] && shown > 0 &&
+           ((unsigned char)r->fields[k][shown] & 0xC0) == 0x80)
+        shown--;
+    r->held = 0;
+    cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
+            "this is the import-id row of a Qualtrics export ('%.*s'), not data: use "
+            "--skip-rows %zu (skip_rows: %zu in a spec) to skip the rows between the header "
+            "and the data",
+            shown, r->fields[k], r->rows_read, r->rows_read);
+    return 1;
+}
+
 static void on_row(int c, void *vr)
 {
     (void)c;
@@ -603,6 +665,20 @@ static void on_row(int c, void *vr)
         r->fast = r->rows_read >= r->opts.skip_rows;
         return;
     }
+    size_t nst = r->nf < r->ncols ? r->nf : r->ncols; /* the fields stored */
+    for (size_t i = 0; i < nst; i++)
+        r->fields[i] = r->rowbuf + r->offs[i];
+    if (r->rows_read <= IMPORT_ID_ROWS) {
+        if (import_id_row(r, nst))
+            return;
+        if (r->held) {
+            if (r->rows_read == IMPORT_ID_ROWS)
+                release_held(r);
+            r->nf = 0;
+            r->rowlen = 0;
+            return;
+        }
+    }
     if (r->nf != r->ncols) {
         shopstat_pos p = r->nf > r->ncols ? r->extra_pos : r->row_pos;
         /* a header line that ends with a delimiter, rows that do not */
@@ -615,6 +691,9 @@ static void on_row(int c, void *vr)
         else
             cb_fail(r, SHOPSTAT_EINPUT, p, "row has %zu field%s, header has %zu", r->nf,
                     r->nf == 1 ? "" : "s", r->ncols);
+        hold_error(r);
+        r->nf = 0;
+        r->rowlen = 0;
         return;
     }
     /* A row of empty fields only (Excel's trailing ",,,,"): every field took its NUL and
@@ -625,8 +704,6 @@ static void on_row(int c, void *vr)
         r->rowlen = 0;
         return;
     }
-    for (size_t i = 0; i < r->nf; i++)
-        r->fields[i] = r->rowbuf + r->offs[i];
     if (r->fn) {
         shopstat_row row = {r->fields, r->lens, r->pos, r->nf, r->rows_read};
         shopstat_status s = r->fn(r->ctx, &row, r->err);
@@ -634,6 +711,7 @@ static void on_row(int c, void *vr)
             r->stop = 1;
             r->fast = 0;
             r->cb_status = s;
+            hold_error(r);
         }
     }
     r->nf = 0;
@@ -1359,8 +1437,14 @@ shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void
     int done = 0;
     while (!done) {
         shopstat_status s = step(r, 0, &done, err);
-        if (s != SHOPSTAT_OK)
+        if (s != SHOPSTAT_OK && !r->held)
             return s;
+        if (s != SHOPSTAT_OK || (done && r->held)) {
+            /* (the held error stands before whatever stopped the read, or the file ended
+             * within the first rows) */
+            release_held(r);
+            return r->cb_status;
+        }
     }
     /* The header told the line ending; say "mixed" if the data used several. */
     const size_t none[3] = {0, 0, 0};
@@ -1741,6 +1825,9 @@ struct reader_range {
     const char **fields;
     shopstat_pos *pos; /* all zero */
     size_t rows, empty; /* rows passed to fn, rows of empty fields only (skipped) */
+    /* rows still to look at for a Qualtrics import-id row (the first of the data: the
+     * range that starts at data_start) */
+    size_t probe, data_start;
     utf8_state utf;
     shopstat_row_fn fn;
     void *ctx;
@@ -1844,6 +1931,9 @@ reader_range *reader_range_new(const shopstat_reader *r)
             return NULL;
         }
     }
+    size_t file_size;
+    if (!reader_range_capable(r, &rr->data_start, &file_size))
+        rr->data_start = SIZE_MAX;
     size_t n = r->ncols ? r->ncols : 1;
     rr->ncols = r->ncols;
     rr->offs = malloc(n * sizeof *rr->offs);
@@ -1988,10 +2078,20 @@ static void range_row(int c, void *vr)
         return;
     }
     /* a row of empty fields only, as the exact reader tells it: the row's bytes are its
-     * fields' NULs (one test of the row's length, no work per field) */
-    if (__builtin_expect(len == nf, 0)) {
-        rr->empty++;
-        return;
+     * fields' NULs; and the first rows of the data, where a Qualtrics import-id row may
+     * stand (one test for both: no work per field in the other rows) */
+    if (__builtin_expect(len == nf || rr->probe, 0)) {
+        if (rr->probe) {
+            rr->probe--;
+            if (len != nf && import_id_field(rr->fields, rr->lens, nf) >= 0) {
+                range_fail(rr, SHOPSTAT_EINPUT); /* the exact pass names it */
+                return;
+            }
+        }
+        if (len == nf) {
+            rr->empty++;
+            return;
+        }
     }
     rr->rows++;
     shopstat_row row = {rr->fields, rr->lens, rr->pos, nf, 0};
@@ -2172,6 +2272,9 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
     rr->status = SHOPSTAT_OK;
     rr->rows = 0;
     rr->empty = 0;
+    rr->probe = begin == rr->data_start && rr->r->opts.skip_rows < IMPORT_ID_ROWS
+                    ? IMPORT_ID_ROWS - rr->r->opts.skip_rows
+                    : 0;
     rr->nf = 0;
     rr->rowlen = 0;
     rr->utf.need = 0;

@@ -120,7 +120,10 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
  * Errors, each at the line:col of the offending byte or field: a row whose field count
  * differs from the header's, an unterminated quote (where the quoted field starts), a
  * stray quote, a NUL byte, an invalid UTF-8 byte (when the file is taken as UTF-8), a
- * byte the given encoding lacks, a field over SHOPSTAT_CSV_MAX_FIELD (SHOPSTAT_ELIMIT).
+ * byte the given encoding lacks, a field over SHOPSTAT_CSV_MAX_FIELD (SHOPSTAT_ELIMIT), a
+ * Qualtrics import-id row (a cell beginning {"ImportId":) among the first three data rows
+ * not skipped (the message names the skip_rows to use; an error of a row before it, fn's
+ * included, waits until the third row is read, and gives way to this one).
  * Blank lines are skipped. All parsing state lives in the reader (no globals), so
  * separate readers may run in separate threads. */
 shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,

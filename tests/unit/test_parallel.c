@@ -694,6 +694,20 @@ static void test_skip_rows(void **state)
     assert_int_equal(e.err.col, 26);
     assert_non_null(strstr(e.err.msg, "after the closing quote"));
     result_free(&e);
+    /* without --skip-rows, or with 1: the import-id row is refused where it stands, by the
+     * chunked pass (its first range looks at the first rows) as by the exact one */
+    remove_tmp(path);
+    path = write_tmp(skipped);
+    for (skip_rows = 0; skip_rows < 2; skip_rows++)
+        for (int th = 1; th <= 2; th++) {
+            result q = run(path, th, 4096);
+            assert_int_equal(q.st, SHOPSTAT_EINPUT);
+            assert_int_equal(q.err.line, 4);
+            assert_int_equal(q.err.col, 1);
+            assert_non_null(strstr(q.err.msg, "import-id row of a Qualtrics export"));
+            assert_non_null(strstr(q.err.msg, "--skip-rows 2"));
+            result_free(&q);
+        }
     skip_rows = 0;
     result_free(&one);
     remove_tmp(path);

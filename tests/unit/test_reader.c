@@ -429,6 +429,98 @@ static void test_skip_rows(void **state)
     assert_int_equal(r.skipped, 2);
 }
 
+/* A Qualtrics export read without --skip-rows 2: its import-id row (the file's third line)
+ * is refused where it stands, naming the --skip-rows that skips it; --skip-rows 2 reads the
+ * data, and a cell like it further down is data. */
+static void test_qualtrics_import_ids(void **state)
+{
+    (void)state;
+    static const char q[] = "Id,Q1,Q2\nResponse ID,How much?,Switch?\n"
+                            "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\","
+                            "\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n"
+                            "R_1,1,2\n";
+    static const char want[] = "F:3:1: error: this is the import-id row of a Qualtrics export "
+                               "('{\"ImportId\":\"_recordId\"}'), not data: use --skip-rows 2 "
+                               "(skip_rows: 2 in a spec) to skip the rows between the header "
+                               "and the data";
+    result r;
+    RUN(q, NULL, &r);
+    assert_string_equal(errtext(&r), want);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = 1;
+    RUN(q, &o, &r);
+    assert_string_equal(errtext(&r), want);
+    o.skip_rows = 2;
+    RUN(q, &o, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "R_1|1|2@4:7\n");
+    /* not the first cell; a long one quoted to 40 bytes */
+    RUN("a,b\n1,2\nx,\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n", NULL,
+        &r);
+    assert_string_equal(errtext(&r), "F:3:3: error: this is the import-id row of a Qualtrics "
+                                     "export ('{\"ImportId\":\"QID2_some_long_question_ide'), not "
+                                     "data: use --skip-rows 2 (skip_rows: 2 in a spec) to skip "
+                                     "the rows between the header and the data");
+    /* past the first three data rows it is data */
+    RUN("a,b\n1,2\n3,4\n5,6\nx,\"{\"\"ImportId\"\":1}\"\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_int_equal(r.read, 4);
+    /* the question texts before it ragged: still the import-id row is named */
+    RUN("a,b\nA,B,C\n\"{\"\"ImportId\"\":\"\"a\"\"}\",x\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:3:1: error: this is the import-id row of a Qualtrics "
+                                     "export ('{\"ImportId\":\"a\"}'), not data: use "
+                                     "--skip-rows 2 (skip_rows: 2 in a spec) to skip the rows "
+                                     "between the header and the data");
+    /* and a ragged row among the first with no import ids after it: that row's error,
+     * whether the file ends, goes on, or breaks later */
+    RUN("a,b\nA,B,C\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:5: error: row has 3 fields, header has 2");
+    RUN("a,b\n1\n3,4\n5,6\n7,8\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: row has 1 field, header has 2");
+    RUN("a,b\n1\n3,\"4\"x\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: row has 1 field, header has 2");
+}
+
+/* A row callback's error in the first rows (a weight "Weight" in Qualtrics' question-text
+ * row) waits for the rows up to the third: an import-id row among them is named instead;
+ * else the callback's error, the rows after it never seen by the callback. */
+static shopstat_status fail_on_bad(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    ++*(int *)ctx;
+    if (strcmp(row->fields[1], "bad") == 0)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, "F", row->pos[1].line, row->pos[1].col,
+                                  "bad value");
+    return SHOPSTAT_OK;
+}
+
+static void test_import_ids_after_row_error(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {
+        {"a,w\nText,bad\n\"{\"\"ImportId\"\":\"\"QID1\"\"}\",x\n1,2\n", "3:1 import-id 0"},
+        {"a,w\nText,bad\n1,2\n3,4\n5,6\n", "2:6 bad value 0"},
+        {"a,w\n1,2\nText,bad\n", "3:6 bad value 1"},
+        {"a,w\n1,2\nText,bad\n3,\"4\"x\n", "3:6 bad value 1"},
+        {"a,w\n1,2\n2,3\n3,bad\n\"{\"\"ImportId\"\":1}\",x\n", "4:3 bad value 2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        write_file(cases[i][0], strlen(cases[i][0]));
+        shopstat_reader *r;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        int calls = 0;
+        assert_int_equal(shopstat_reader_run(r, fail_on_bad, &calls, &err), SHOPSTAT_EINPUT);
+        char got[1200];
+        snprintf(got, sizeof got, "%zu:%zu %s %d", err.line, err.col,
+                 strstr(err.msg, "import-id") ? "import-id" : err.msg, calls - 1);
+        assert_string_equal(got, cases[i][1]);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 static void test_missing_codes(void **state)
 {
     (void)state;
@@ -971,6 +1063,8 @@ int main(void)
         cmocka_unit_test(test_multibyte_encodings),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_skip_rows),
+        cmocka_unit_test(test_qualtrics_import_ids),
+        cmocka_unit_test(test_import_ids_after_row_error),
         cmocka_unit_test(test_missing_codes),
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_parse_number_exact),
