@@ -245,9 +245,21 @@ static shopstat_status weight_median(shopstat_description *ds, double *out)
 
 /* ---- the row callback -------------------------------------------------------------------- */
 
+static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row,
+                                        size_t c, shopstat_error *err, const char *fmt,
+                                        const char *what, const char *col, const char *hint);
+
 static shopstat_status field_error(shopstat_description *ds, const shopstat_row *row, size_t c,
                                    shopstat_error *err, const char *fmt, const char *what,
                                    const char *col)
+{
+    return field_error_hint(ds, row, c, err, fmt, what, col, "");
+}
+
+/* field_error with hint (a whole sentence's end, or "") after the message */
+static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row,
+                                        size_t c, shopstat_error *err, const char *fmt,
+                                        const char *what, const char *col, const char *hint)
 {
     /* A field may be a megabyte long: quote its first 40 bytes, cut at a character start. */
     char shown[48];
@@ -260,8 +272,10 @@ static shopstat_status field_error(shopstat_description *ds, const shopstat_row 
         snprintf(shown, sizeof shown, "%.*s...", (int)n, s);
         s = shown;
     }
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, fmt, what, col, s);
     return shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
-                              fmt, what, col, s);
+                              "%s%s", msg, hint);
 }
 
 static void fold(colacc *a, double v, size_t count)
@@ -386,9 +400,11 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                                "--weight", ds->wname);
         double w;
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &w);
+        char hint[200];
         if (k == 0)
-            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not a number",
-                               "--weight", ds->wname);
+            return field_error_hint(
+                ds, row, c, err, "%s column '%s': weight '%s' is not a number", "--weight",
+                ds->wname, reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
         if (k < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
                                "--weight", ds->wname);
@@ -474,11 +490,15 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
                                "--fpc", ds->fname);
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
+        char hint[200];
         if (k <= 0 || f <= 0)
-            return field_error(ds, row, c, err,
-                               "%s column '%s': '%s' is not a positive number (a population "
-                               "size, or a sampling fraction up to 1)",
-                               "--fpc", ds->fname);
+            return field_error_hint(ds, row, c, err,
+                                    "%s column '%s': '%s' is not a positive number (a population "
+                                    "size, or a sampling fraction up to 1)",
+                                    "--fpc", ds->fname,
+                                    k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c],
+                                                               hint, sizeof hint)
+                                           : "");
         if (!sa->fpc_set) {
             sa->fpc = f;
             sa->fpc_set = 1;

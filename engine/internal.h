@@ -110,6 +110,14 @@ static inline void ksum(double *s, double *c, double x)
     *s = t;
 }
 
+/* A hint for a value s[0..len) that is not a number: when r does not take decimal commas
+ * and s is a number with one ("1,5" in a comma-delimited file, quoted), "; read with a
+ * decimal comma it is 1.5: use --decimal-comma (...)" (for "12,345", a thousands separator
+ * too), for the end of the message; else "". Written to buf (n bytes, 200 are enough),
+ * which is returned. */
+const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
+                              size_t n);
+
 /* The size of r's file when it is a regular one, else SIZE_MAX. */
 size_t reader_file_size(const shopstat_reader *r);
 

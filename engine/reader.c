@@ -1637,6 +1637,31 @@ const unsigned char *reader_miss_first(const shopstat_reader *r)
     return r->miss_first;
 }
 
+const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
+                              size_t n)
+{
+    double v;
+    const char *comma = memchr(s, ',', len);
+    buf[0] = '\0';
+    if (r->d.decimal_comma || !comma || shopstat_parse_number(s, len, 1, &v) != 1)
+        return buf;
+    /* "12,345": as likely a thousands separator (a population size) as a decimal comma */
+    size_t after = 0;
+    while (comma + 1 + after < s + len && comma[1 + after] >= '0' && comma[1 + after] <= '9')
+        after++;
+    if (after == 3 && comma + 4 == s + len && !memchr(s, '.', len))
+        snprintf(buf, n,
+                 "; if ',' is a thousands separator, remove it; if it is a decimal comma (%.15g), "
+                 "use --decimal-comma (decimal_comma: true in a spec)",
+                 v);
+    else
+        snprintf(buf, n,
+                 "; read with a decimal comma it is %.15g: use --decimal-comma (decimal_comma: "
+                 "true in a spec)",
+                 v);
+    return buf;
+}
+
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)
 {
     if (len == 0)

@@ -609,13 +609,15 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                                       row->pos[c].col,
                                       "replicate weight column '%s' is missing in this row",
                                       shopstat_reader_colname(t->reader, c));
+        char hint[200];
         if (shopstat_parse_number(s, n, t->decimal_comma, &rp->x[r]) != 1)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
                                       row->pos[c].col,
                                       "replicate weight '%.*s' in column '%s' is not a finite "
-                                      "number",
+                                      "number%s",
                                       (int)(n > 40 ? 40 : n), s,
-                                      shopstat_reader_colname(t->reader, c));
+                                      shopstat_reader_colname(t->reader, c),
+                                      reader_comma_hint(t->reader, s, n, hint, sizeof hint));
         if (fabs(rp->x[r]) > SHOPSTAT_MAX_WEIGHT)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
                                       row->pos[c].col,

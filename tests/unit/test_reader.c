@@ -743,6 +743,39 @@ static void test_column_names(void **state)
     unlink(path);
 }
 
+/* The hint for a value that is not a number: a decimal comma where the file has none; for
+ * three digits after the comma, a thousands separator too; nothing for other text, or
+ * when decimal commas are on. */
+static void test_comma_hint(void **state)
+{
+    (void)state;
+    write_file("a,b\n1,2\n", 8);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    char h[200];
+    assert_string_equal(reader_comma_hint(r, "1,5", 3, h, sizeof h),
+                        "; read with a decimal comma it is 1.5: use --decimal-comma "
+                        "(decimal_comma: true in a spec)");
+    assert_string_equal(reader_comma_hint(r, " -0,25 ", 7, h, sizeof h),
+                        "; read with a decimal comma it is -0.25: use --decimal-comma "
+                        "(decimal_comma: true in a spec)");
+    assert_string_equal(reader_comma_hint(r, "12,345", 6, h, sizeof h),
+                        "; if ',' is a thousands separator, remove it; if it is a decimal comma "
+                        "(12.345), use --decimal-comma (decimal_comma: true in a spec)");
+    assert_string_equal(reader_comma_hint(r, "1,5x", 4, h, sizeof h), "");
+    assert_string_equal(reader_comma_hint(r, "heavy", 5, h, sizeof h), "");
+    assert_string_equal(reader_comma_hint(r, "1,2,3", 5, h, sizeof h), "");
+    shopstat_reader_free(r);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.decimal_comma = 1;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    assert_string_equal(reader_comma_hint(r, "1,5", 3, h, sizeof h), "");
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
 static void test_header_without_data(void **state)
 {
     (void)state;
@@ -1070,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_parse_number_exact),
         cmocka_unit_test(test_column_lookup),
         cmocka_unit_test(test_column_names),
+        cmocka_unit_test(test_comma_hint),
         cmocka_unit_test(test_header_without_data),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_invalid_utf8),
