@@ -1180,6 +1180,86 @@ static const char *utf16_kind(const unsigned char *s, size_t n)
     return NULL;
 }
 
+/* 1 when path ends with ext (".xlsx"), in any case. */
+static int has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+    return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
+/* A spreadsheet given as the data (an .xlsx, .ods or zipped file: ZIP's "PK\3\4"; an .xls:
+ * OLE2's D0 CF 11 E0 A1 B1 1A E1), which the byte checks would call a NUL byte "(is it
+ * UTF-16?)": what it is and what to do, or NULL. */
+static const char *workbook_kind(const char *path, const unsigned char *s, size_t n)
+{
+    static const unsigned char ole2[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    if (n >= 4 && memcmp(s, "PK\x03\x04", 4) == 0) {
+        if (has_ext(path, ".xlsx") || has_ext(path, ".xlsm"))
+            return "file is an Excel workbook (.xlsx), not a CSV export: save its sheet as CSV "
+                   "(in Excel: File > Save As > CSV UTF-8) and read that";
+        if (has_ext(path, ".ods"))
+            return "file is an OpenDocument spreadsheet (.ods), not a CSV export: save its "
+                   "sheet as CSV (File > Save As > Text CSV) and read that";
+        if (has_ext(path, ".zip"))
+            return "file is a ZIP archive, not a CSV export: unzip it and read the CSV file "
+                   "inside";
+        return "file is a ZIP archive (an Excel .xlsx workbook?), not a CSV export: if it is "
+               "a workbook, save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and "
+               "read that";
+    }
+    if (n >= 8 && memcmp(s, ole2, 8) == 0)
+        return has_ext(path, ".xls")
+                   ? "file is an Excel 97-2003 workbook (.xls), not a CSV export: save its "
+                     "sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that"
+                   : "file is an Office 97-2003 document (an Excel .xls workbook?), not a CSV "
+                     "export: if it is a workbook, save its sheet as CSV (in Excel: File > "
+                     "Save As > CSV UTF-8) and read that";
+    return NULL;
+}
+
+/* A survey spec given to describe or tab instead of its data: the line of its first key
+ * (a top-level key of a spec, "survey:" or "data:"..., or in a .yml/.yaml file any
+ * "key:" after comment lines and "---"), or 0 when s does not start so. */
+static size_t spec_line(const char *path, const unsigned char *s, size_t n)
+{
+    static const char *const keys[] = {"survey", "title", "subtitle", "source", "note",
+                                       "data",   "csv",   "design",   "ci",     "compare",
+                                       "questions", "segments", "tables"};
+    int yml = has_ext(path, ".yml") || has_ext(path, ".yaml");
+    size_t i = 0, line = 1;
+    for (;;) {
+        size_t e = i;
+        while (e < n && s[e] != '\n' && s[e] != '\r')
+            e++;
+        if (e == n && !(e > i))
+            return 0;
+        const char *l = (const char *)s + i;
+        size_t len = e - i;
+        int blank = 1;
+        for (size_t k = 0; k < len; k++)
+            blank &= l[k] == ' ' || l[k] == '\t';
+        if (!blank && !(yml && (l[0] == '#' || (len >= 3 && memcmp(l, "---", 3) == 0) ||
+                                (len >= 5 && memcmp(l, "%YAML", 5) == 0)))) {
+            size_t k = 0;
+            while (k < len && (l[k] == '_' || (l[k] >= 'a' && l[k] <= 'z') ||
+                               (l[k] >= 'A' && l[k] <= 'Z') || (k && l[k] >= '0' && l[k] <= '9')))
+                k++;
+            if (k == 0 || k == len || l[k] != ':' || (k + 1 < len && l[k + 1] != ' '))
+                return 0;
+            if (yml)
+                return line;
+            for (size_t j = 0; j < sizeof keys / sizeof *keys; j++)
+                if (strlen(keys[j]) == k && memcmp(keys[j], l, k) == 0)
+                    return line;
+            return 0;
+        }
+        if (e == n)
+            return 0;
+        i = e + 1 + (s[e] == '\r' && e + 1 < n && s[e + 1] == '\n');
+        line++;
+    }
+}
+
 /* Whether the sample (the file's first DETECT_BYTES, less a byte-order mark) is UTF-8, a
  * sequence cut by its end allowed when more follows; s[0..n) is the part in the buffer.
  * From a regular file the buffer holds only the first FIRST_BYTES: the rest is read in
@@ -1295,6 +1375,16 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     }
     const unsigned char *sample = r->buf + r->buf_pos;
     size_t nsample = r->buf_len - r->buf_pos;
+    const char *wb = workbook_kind(path, r->buf, r->buf_len);
+    if (wb)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, 1, 1, "%s", wb);
+    size_t yl = spec_line(path, sample, nsample);
+    if (yl)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, yl + (r->d.sep_line != 0), 1,
+                                  "this looks like a YAML survey spec, not a CSV export: run it "
+                                  "with 'shopstat report %s' (or give this command the data "
+                                  "file it names)",
+                                  r->from_stdin ? "SPEC.yml" : path);
     const char *u16 = utf16_kind(sample, nsample);
     if (u16)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,

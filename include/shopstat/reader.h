@@ -69,7 +69,9 @@ typedef struct shopstat_reader shopstat_reader;
  * multi-byte charsets (UTF-16, Shift-JIS) are not supported.
  *
  * Open path, read and validate the header, detect the dialect. On failure *out is
- * NULL and err holds a positioned message. opts may be NULL (defaults). The reader
+ * NULL and err holds a positioned message; a workbook (.xlsx, .ods, .xls: ZIP or OLE2
+ * bytes) or a YAML survey spec given as path is refused as such at 1:1 (the spec: at its
+ * first key's line). opts may be NULL (defaults). The reader
  * keeps its own copies of the option strings. */
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
                                      shopstat_reader **out, shopstat_error *err);

@@ -85,6 +85,34 @@ expect_error utf16le_bom "utf16bom.csv:1:1: error: file is UTF-16 (byte-order ma
 expect_error utf16be_bom "utf16bebom.csv:1:1: error: file is UTF-16 (byte-order mark FE FF); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
     tab utf16bebom.csv --var q
 
+# Workbooks and survey specs given as the data file: what they are and what to do, not "NUL
+# byte" or "row has 4 fields"; a CSV that only starts like them is read.
+printf 'PK\003\004\024\000\000\000\010\000rest' >book.xlsx
+expect_error xlsx "book.xlsx:1:1: error: file is an Excel workbook (.xlsx), not a CSV export: save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that" \
+    tab book.xlsx --var q
+cp book.xlsx book.ods
+expect_error ods "book.ods:1:1: error: file is an OpenDocument spreadsheet (.ods), not a CSV export: save its sheet as CSV (File > Save As > Text CSV) and read that" \
+    describe book.ods
+cp book.xlsx book.zip
+expect_error zip "book.zip:1:1: error: file is a ZIP archive, not a CSV export: unzip it and read the CSV file inside" \
+    describe book.zip
+cp book.xlsx book.csv
+expect_error zip_csv "book.csv:1:1: error: file is a ZIP archive (an Excel .xlsx workbook?), not a CSV export: if it is a workbook, save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that" \
+    describe book.csv
+printf '\320\317\021\340\241\261\032\341\000\000' >old.xls
+expect_error xls "old.xls:1:1: error: file is an Excel 97-2003 workbook (.xls), not a CSV export: save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that" \
+    describe old.xls
+printf '# survey of 2024\r\n---\r\nsurvey: s\r\ndata: d.csv\r\n' >s.yaml
+expect_error yaml_spec "s.yaml:3:1: error: this looks like a YAML survey spec, not a CSV export: run it with 'shopstat report s.yaml' (or give this command the data file it names)" \
+    tab s.yaml --var q
+printf '\n\ndata: d.csv\nsurvey: s\n' >spec.txt
+expect_error yaml_spec_stdin "<stdin>:3:1: error: this looks like a YAML survey spec, not a CSV export: run it with 'shopstat report SPEC.yml' (or give this command the data file it names)" \
+    describe - <spec.txt
+printf 'survey,Q1: how much?,PK\nyes,1,2\nno,2,1\n' >like_spec.csv
+if expect_ok like_spec describe like_spec.csv; then
+    check like_spec_columns "$(grep '^columns:' out)" "columns: 3"
+fi
+
 # Devices and folders given as the data file.
 expect_error dev_zero "/dev/zero:1:1: error: NUL byte in the file (is it UTF-16 or not a CSV file?)" \
     describe /dev/zero
