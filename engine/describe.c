@@ -245,9 +245,9 @@ static shopstat_status weight_median(shopstat_description *ds, double *out)
 
 /* ---- the row callback -------------------------------------------------------------------- */
 
-static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row,
-                                        size_t c, shopstat_error *err, const char *fmt,
-                                        const char *what, const char *col, const char *hint);
+static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row, size_t c,
+                                        shopstat_error *err, const char *fmt, const char *what,
+                                        const char *col, const char *hint);
 
 static shopstat_status field_error(shopstat_description *ds, const shopstat_row *row, size_t c,
                                    shopstat_error *err, const char *fmt, const char *what,
@@ -257,9 +257,9 @@ static shopstat_status field_error(shopstat_description *ds, const shopstat_row 
 }
 
 /* field_error with hint (a whole sentence's end, or "") after the message */
-static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row,
-                                        size_t c, shopstat_error *err, const char *fmt,
-                                        const char *what, const char *col, const char *hint)
+static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row, size_t c,
+                                        shopstat_error *err, const char *fmt, const char *what,
+                                        const char *col, const char *hint)
 {
     /* A field may be a megabyte long: quote its first 40 bytes, cut at a character start. */
     char shown[48];
@@ -404,7 +404,8 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         if (k == 0)
             return field_error_hint(
                 ds, row, c, err, "%s column '%s': weight '%s' is not a number", "--weight",
-                ds->wname, reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
+                ds->wname,
+                reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
         if (k < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
                                "--weight", ds->wname);
@@ -492,13 +493,13 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
         char hint[200];
         if (k <= 0 || f <= 0)
-            return field_error_hint(ds, row, c, err,
-                                    "%s column '%s': '%s' is not a positive number (a population "
-                                    "size, or a sampling fraction up to 1)",
-                                    "--fpc", ds->fname,
-                                    k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c],
-                                                               hint, sizeof hint)
-                                           : "");
+            return field_error_hint(
+                ds, row, c, err,
+                "%s column '%s': '%s' is not a positive number (a population "
+                "size, or a sampling fraction up to 1)",
+                "--fpc", ds->fname,
+                k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint)
+                       : "");
         if (!sa->fpc_set) {
             sa->fpc = f;
             sa->fpc_set = 1;

@@ -232,8 +232,8 @@ static void *worker(void *arg)
         s->rows = s->empty = 0;
         s->end = end;
         if (st == SHOPSTAT_OK && begin < end)
-            st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, s->w,
-                                  &s->rows, &s->empty, &err);
+            st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, s->w, &s->rows,
+                                  &s->empty, &err);
         if (st == SHOPSTAT_OK && job->parsed)
             job->parsed(s->w);
         double took = now_s() - began;

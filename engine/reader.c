@@ -159,9 +159,9 @@ struct shopstat_reader {
     char *names_arena;
     char **names;
     shopstat_pos *colpos;
-    strmap colmap;   /* the header's names but the empty ones, each once */
-    size_t *keycol;  /* [key of colmap]: the first column with that name */
-    size_t *nsame;   /* [column]: the columns with its name (0 when it has none) */
+    strmap colmap;  /* the header's names but the empty ones, each once */
+    size_t *keycol; /* [key of colmap]: the first column with that name */
+    size_t *nsame;  /* [column]: the columns with its name (0 when it has none) */
 
     size_t rows_read, rows_skipped;
     size_t rows_empty; /* rows whose every field is empty, not passed to fn */
@@ -1222,8 +1222,8 @@ static const char *workbook_kind(const char *path, const unsigned char *s, size_
  * "key:" after comment lines and "---"), or 0 when s does not start so. */
 static size_t spec_line(const char *path, const unsigned char *s, size_t n)
 {
-    static const char *const keys[] = {"survey", "title", "subtitle", "source", "note",
-                                       "data",   "csv",   "design",   "ci",     "compare",
+    static const char *const keys[] = {"survey",    "title",    "subtitle", "source", "note",
+                                       "data",      "csv",      "design",   "ci",     "compare",
                                        "questions", "segments", "tables"};
     int yml = has_ext(path, ".yml") || has_ext(path, ".yaml");
     size_t i = 0, line = 1;

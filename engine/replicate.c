@@ -611,8 +611,7 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                                       shopstat_reader_colname(t->reader, c));
         char hint[200];
         if (shopstat_parse_number(s, n, t->decimal_comma, &rp->x[r]) != 1)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
-                                      row->pos[c].col,
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                       "replicate weight '%.*s' in column '%s' is not a finite "
                                       "number%s",
                                       (int)(n > 40 ? 40 : n), s,

@@ -377,7 +377,8 @@ static void print_rows(FILE *out, const shopstat_description *ds)
     fprintf(out, "  read      %9zu\n", read);
     fprintf(out, "  used      %9zu\n", used);
     if (skipped && empty)
-        fprintf(out, "  excluded  %9zu  %zu skipped by --skip-rows, %zu empty (every field empty)\n",
+        fprintf(out,
+                "  excluded  %9zu  %zu skipped by --skip-rows, %zu empty (every field empty)\n",
                 skipped + empty, skipped, empty);
     else if (skipped)
         fprintf(out, "  excluded  %9zu  skipped by --skip-rows\n", skipped);

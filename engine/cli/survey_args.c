@@ -216,8 +216,8 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         /* (as describe says it) */
         char empty[80] = "";
         if (acc.excluded_empty)
-            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)",
-                     acc.excluded_empty, acc.excluded_empty == 1 ? "" : "s");
+            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", acc.excluded_empty,
+                     acc.excluded_empty == 1 ? "" : "s");
         if (acc.excluded_skipped)
             shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
                                "no data rows after the header and the %zu skipped row%s%s",

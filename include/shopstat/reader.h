@@ -117,8 +117,9 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
  * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
  * count); nor are rows of the header's field count whose every field is empty (after
  * libcsv's trimming of unquoted spaces: Excel's trailing ",,,,"), which are counted
- * (shopstat_reader_rows_empty). A header without data rows is not an error here: run() succeeds with 0 rows
- * and each command decides (describe reports "no data rows after the header").
+ * (shopstat_reader_rows_empty). A header without data rows is not an error here: run()
+ * succeeds with 0 rows and each command decides (describe reports "no data rows after the
+ * header").
  * Errors, each at the line:col of the offending byte or field: a row whose field count
  * differs from the header's, an unterminated quote (where the quoted field starts), a
  * stray quote, a NUL byte, an invalid UTF-8 byte (when the file is taken as UTF-8), a

@@ -435,10 +435,11 @@ static void test_skip_rows(void **state)
 static void test_qualtrics_import_ids(void **state)
 {
     (void)state;
-    static const char q[] = "Id,Q1,Q2\nResponse ID,How much?,Switch?\n"
-                            "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\","
-                            "\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n"
-                            "R_1,1,2\n";
+    static const char q[] =
+        "Id,Q1,Q2\nResponse ID,How much?,Switch?\n"
+        "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\","
+        "\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n"
+        "R_1,1,2\n";
     static const char want[] = "F:3:1: error: this is the import-id row of a Qualtrics export "
                                "('{\"ImportId\":\"_recordId\"}'), not data: use --skip-rows 2 "
                                "(skip_rows: 2 in a spec) to skip the rows between the header "
