@@ -78,7 +78,7 @@ struct shopstat_description {
     shopstat_stratum *strata_out;
     shopstat_design_summary design;
     size_t rows_used;
-    size_t rows_read, rows_skipped;
+    size_t rows_read, rows_skipped, rows_empty;
     int worker; /* a chunk worker's partial description (see count_value) */
     /* the exact pass goes on past a row whose design columns are wrong, to say how many
      * rows are: the first one's message, the count and the first lines */
@@ -250,9 +250,21 @@ static shopstat_status weight_median(shopstat_description *ds, double *out)
 
 /* ---- the row callback -------------------------------------------------------------------- */
 
+static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row, size_t c,
+                                        shopstat_error *err, const char *fmt, const char *what,
+                                        const char *col, const char *hint);
+
 static shopstat_status field_error(shopstat_description *ds, const shopstat_row *row, size_t c,
                                    shopstat_error *err, const char *fmt, const char *what,
                                    const char *col)
+{
+    return field_error_hint(ds, row, c, err, fmt, what, col, "");
+}
+
+/* field_error with hint (a whole sentence's end, or "") after the message */
+static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row, size_t c,
+                                        shopstat_error *err, const char *fmt, const char *what,
+                                        const char *col, const char *hint)
 {
     /* A field may be a megabyte long: quote its first 40 bytes, cut at a character start. */
     char shown[48];
@@ -265,8 +277,10 @@ static shopstat_status field_error(shopstat_description *ds, const shopstat_row 
         snprintf(shown, sizeof shown, "%.*s...", (int)n, s);
         s = shown;
     }
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, fmt, what, col, s);
     return shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
-                              fmt, what, col, s);
+                              "%s%s", msg, hint);
 }
 
 static void fold(colacc *a, double v, size_t count)
@@ -391,9 +405,12 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                                "--weight", ds->wname);
         double w;
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &w);
+        char hint[200];
         if (k == 0)
-            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not a number",
-                               "--weight", ds->wname);
+            return field_error_hint(
+                ds, row, c, err, "%s column '%s': weight '%s' is not a number", "--weight",
+                ds->wname,
+                reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
         if (k < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
                                "--weight", ds->wname);
@@ -479,11 +496,15 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
                                "--fpc", ds->fname);
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
+        char hint[200];
         if (k <= 0 || f <= 0)
-            return field_error(ds, row, c, err,
-                               "%s column '%s': '%s' is not a positive number (a population "
-                               "size, or a sampling fraction up to 1)",
-                               "--fpc", ds->fname);
+            return field_error_hint(
+                ds, row, c, err,
+                "%s column '%s': '%s' is not a positive number (a population "
+                "size, or a sampling fraction up to 1)",
+                "--fpc", ds->fname,
+                k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint)
+                       : "");
         if (!sa->fpc_set) {
             sa->fpc = f;
             sa->fpc_set = 1;
@@ -1038,10 +1059,7 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
                      .free_state = desc_free,
                      .count_eol = 1};
     size_t rows = 0;
-    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) == 0) {
-        ds->rows_skipped = shopstat_reader_rows_skipped(r);
-        ds->rows_read = ds->rows_skipped + rows;
-    } else {
+    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, err)))
@@ -1054,17 +1072,22 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
         }
         if (s != SHOPSTAT_OK)
             goto fail;
-        ds->rows_read = shopstat_reader_rows_read(r);
-        ds->rows_skipped = shopstat_reader_rows_skipped(r);
     }
+    ds->rows_read = shopstat_reader_rows_read(r);
+    ds->rows_skipped = shopstat_reader_rows_skipped(r);
+    ds->rows_empty = shopstat_reader_rows_empty(r);
     if (ds->rows_used == 0) {
+        char empty[80] = "";
+        if (ds->rows_empty)
+            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", ds->rows_empty,
+                     ds->rows_empty == 1 ? "" : "s");
         if (ds->rows_skipped)
             s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                                   "no data rows after the header and the %zu skipped row%s",
-                                   ds->rows_skipped, ds->rows_skipped == 1 ? "" : "s");
+                                   "no data rows after the header and the %zu skipped row%s%s",
+                                   ds->rows_skipped, ds->rows_skipped == 1 ? "" : "s", empty);
         else
             s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                                   "no data rows after the header");
+                                   "no data rows after the header%s", empty);
         goto fail;
     }
     if ((s = finish(ds, err)) != SHOPSTAT_OK)
@@ -1131,4 +1154,9 @@ size_t shopstat_description_rows_used(const shopstat_description *ds)
 size_t shopstat_description_rows_skipped(const shopstat_description *ds)
 {
     return ds->rows_skipped;
+}
+
+size_t shopstat_description_rows_empty(const shopstat_description *ds)
+{
+    return ds->rows_empty;
 }

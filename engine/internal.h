@@ -114,6 +114,14 @@ static inline void ksum(double *s, double *c, double x)
     *s = t;
 }
 
+/* A hint for a value s[0..len) that is not a number: when r does not take decimal commas
+ * and s is a number with one ("1,5" in a comma-delimited file, quoted), "; read with a
+ * decimal comma it is 1.5: use --decimal-comma (...)" (for "12,345", a thousands separator
+ * too), for the end of the message; else "". Written to buf (n bytes, 200 are enough),
+ * which is returned. */
+const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
+                              size_t n);
+
 /* The size of r's file when it is a regular one, else SIZE_MAX. */
 size_t reader_file_size(const shopstat_reader *r);
 
@@ -147,12 +155,18 @@ void reader_note_eol(shopstat_reader *r, const size_t *eol);
 /* Offset just after the first LF at or after off (file_size if none). */
 size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size);
 /* Parse [begin, end), which must start at a record boundary, calling fn per row (all
- * positions 0, index 0). at_eof: end is the end of the file. Fails (any status) on any
- * input error, when the range does not end at a record boundary, or when fn fails: the
- * caller then redoes the pass with shopstat_reader_run for the positioned message. */
+ * positions 0, index 0). at_eof: end is the end of the file. *rows: the rows passed to fn;
+ * *empty: rows whose every field is empty, skipped (as shopstat_reader_run skips them).
+ * Fails (any status) on any input error, when the range does not end at a record boundary,
+ * or when fn fails: the caller then redoes the pass with shopstat_reader_run for the
+ * positioned message. */
 shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int at_eof,
-                                 shopstat_row_fn fn, void *ctx, size_t *rows,
+                                 shopstat_row_fn fn, void *ctx, size_t *rows, size_t *empty,
                                  shopstat_error *err);
+/* Add the rows ranges read (rows passed to their callback, empty rows skipped) to r's
+ * counts, so that shopstat_reader_rows_read and _rows_empty tell the whole file as after
+ * shopstat_reader_run. */
+void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty);
 
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */
@@ -197,9 +211,10 @@ double chunk_wait_until(double now, double began, double bytes, double rate, dou
 /* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */
 int chunk_threads(const shopstat_pass_opts *o);
 /* Run job over r's data rows in chunks (target bytes per chunk, or o's / the test knob's
- * size when set) on threads threads; *rows: rows merged. 0 on success; -1 when the job
- * must be redone on one thread with shopstat_reader_run (r not capable of byte ranges,
- * any row or merge failure: the exact pass names it). */
+ * size when set) on threads threads; *rows: rows merged. 0 on success, the rows read then
+ * added to r's counts (reader_note_rows: shopstat_reader_rows_read and _rows_empty hold for
+ * the whole file); -1 when the job must be redone on one thread with shopstat_reader_run
+ * (r not capable of byte ranges, any row or merge failure: the exact pass names it). */
 int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,
               const shopstat_pass_opts *o, size_t *rows);
 

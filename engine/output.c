@@ -195,6 +195,7 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
     }
     fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
             ctx->rows_used, ctx->rows_excluded);
+    shopstat_write_rows_reasons_json(f, ctx);
     if (ctx->base)
         fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
     fputs("},\n", f);
@@ -377,14 +378,26 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
 {
     fprintf(f, "Rows: %zu read, %zu used, %zu excluded", ctx->rows_read, ctx->rows_used,
             ctx->rows_excluded);
-    /* --skip-rows is the only reason a row read is not used (a bad value is an error) */
-    if (ctx->rows_excluded)
+    /* --skip-rows and rows of empty fields are the only reasons a row read is not used (a
+     * bad value is an error) */
+    if (ctx->rows_skipped && ctx->rows_empty)
+        fprintf(f, " (%zu skipped by --skip-rows, %zu empty row%s)", ctx->rows_skipped,
+                ctx->rows_empty, ctx->rows_empty == 1 ? "" : "s");
+    else if (ctx->rows_skipped)
         fputs(" (skipped by --skip-rows)", f);
+    else if (ctx->rows_empty)
+        fprintf(f, " (empty row%s)", ctx->rows_empty == 1 ? "" : "s");
     if (ctx->base)
         fprintf(f, "; %zu of the used rows are outside --base %s", ctx->rows_outside_base,
                 ctx->base);
     fputs(".\n", f);
     return stream_status(f, err);
+}
+
+void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)
+{
+    fprintf(f, ", \"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu}",
+            ctx->rows_skipped, ctx->rows_empty);
 }
 
 void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)

@@ -43,8 +43,8 @@ void shopstat_pass_opts_init(shopstat_pass_opts *o)
 typedef struct slot {
     void *w;   /* the job's worker state */
     void *map; /* the job's merge state for w */
-    size_t rows, end;
-    size_t chunk; /* the chunk it holds, while pending */
+    size_t rows, empty, end; /* rows parsed, rows of empty fields skipped, end offset */
+    size_t chunk;            /* the chunk it holds, while pending */
     int pending;  /* parsed, not merged yet */
 } slot;
 
@@ -64,7 +64,7 @@ typedef struct par {
     double rate;                /* bytes a second of the chunk parsed last, 0 until one is */
     double wrate[MAX_THREADS];  /* the same, of each worker's last chunk */
     int merging;       /* a thread is merging (outside the lock) */
-    size_t rows;
+    size_t rows, empty;
     int failed;
     const shopstat_pass_opts *o; /* progress callback, may be NULL */
     size_t eol[3];               /* line ends of every chunk (job->count_eol) */
@@ -97,6 +97,7 @@ static void merge_ready(par *pp)
         if (st != SHOPSTAT_OK)
             pp->failed = 1;
         pp->rows += m->rows;
+        pp->empty += m->empty;
         if (pp->o && pp->o->progress && !pp->failed)
             pp->o->progress(pp->o->progress_ctx, m->end, pp->rows);
         m->pending = 0;
@@ -228,11 +229,11 @@ static void *worker(void *arg)
         if (!s->w && !(s->w = job->begin(job->arg)))
             st = SHOPSTAT_ENOMEM;
         size_t begin = chunk_start(pp, rr, k), end = chunk_start(pp, rr, k + 1);
-        s->rows = 0;
+        s->rows = s->empty = 0;
         s->end = end;
         if (st == SHOPSTAT_OK && begin < end)
-            st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, s->w,
-                                  &s->rows, &err);
+            st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, s->w, &s->rows,
+                                  &s->empty, &err);
         if (st == SHOPSTAT_OK && job->parsed)
             job->parsed(s->w);
         double took = now_s() - began;
@@ -398,6 +399,7 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         return -1;
     if (job->count_eol)
         reader_note_eol(r, pp.eol);
+    reader_note_rows(r, pp.rows, pp.empty);
     return 0;
 }
 
@@ -467,10 +469,8 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                          .free_map = totals_map_free,
                          .parsed = pass_parsed};
         if (chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows) == 0) {
-            tj.g->acct.read = shopstat_reader_rows_skipped(r) + rows;
-            tj.g->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
             tj.g->layout = NULL;
-            if (pass_finish(tj.g, NULL, &e) == SHOPSTAT_OK) {
+            if (pass_finish(tj.g, r, &e) == SHOPSTAT_OK) {
                 *out = tj.g;
                 return SHOPSTAT_OK;
             }

@@ -1343,10 +1343,12 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s column '%s' is missing in this row", what, name);
     int r = shopstat_parse_number(s, n, t->decimal_comma, x);
+    char hint[200];
     if (r == 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
-                                  "%s '%.*s' in column '%s' is not a number", what,
-                                  (int)(n > 40 ? 40 : n), s, name);
+                                  "%s '%.*s' in column '%s' is not a number%s", what,
+                                  (int)(n > 40 ? 40 : n), s, name,
+                                  reader_comma_hint(t->reader, s, n, hint, sizeof hint));
     if (r < 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s '%.*s' in column '%s' is not finite", what,
@@ -3310,6 +3312,7 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     if (r) {
         t->acct.read = shopstat_reader_rows_read(r);
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
+        t->acct.excluded_empty = shopstat_reader_rows_empty(r);
     }
     st = finish(t, err);
     if (!st)

@@ -92,10 +92,12 @@ static shopstat_status field_number(rc_ctx *c, const shopstat_row *row, size_t c
         return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[col].line,
                                   row->pos[col].col, "%s column '%s' is missing in this row",
                                   what, shopstat_reader_colname(c->reader, col));
+    char hint[200];
     if (shopstat_parse_number(s, n, c->decimal_comma, x) != 1)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[col].line,
-                                  row->pos[col].col, "%s '%.*s' is not a finite number", what,
-                                  (int)(n > 40 ? 40 : n), s);
+                                  row->pos[col].col, "%s '%.*s' is not a finite number%s", what,
+                                  (int)(n > 40 ? 40 : n), s,
+                                  reader_comma_hint(c->reader, s, n, hint, sizeof hint));
     return SHOPSTAT_OK;
 }
 

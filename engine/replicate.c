@@ -248,6 +248,12 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
             d++;
         if (*d)
             continue;
+        if (shopstat_reader_columns_named(r, name, NULL, 0) > 1) {
+            /* two columns PREFIX7: the lookup's message says which */
+            size_t idx;
+            free(found);
+            return shopstat_reader_column(r, name, "--repweights", &idx, err);
+        }
         found[n].num = strtoull(name + plen, NULL, 10);
         found[n].idx = i;
         found[n].name = name;
@@ -650,13 +656,14 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                                       row->pos[c].col,
                                       "replicate weight column '%s' is missing in this row",
                                       shopstat_reader_colname(t->reader, c));
+        char hint[200];
         if (shopstat_parse_number(s, n, t->decimal_comma, &rp->x[r]) != 1)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
-                                      row->pos[c].col,
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                       "replicate weight '%.*s' in column '%s' is not a finite "
-                                      "number",
+                                      "number%s",
                                       (int)(n > 40 ? 40 : n), s,
-                                      shopstat_reader_colname(t->reader, c));
+                                      shopstat_reader_colname(t->reader, c),
+                                      reader_comma_hint(t->reader, s, n, hint, sizeof hint));
         if (fabs(rp->x[r]) > SHOPSTAT_MAX_WEIGHT)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
                                       row->pos[c].col,

@@ -999,10 +999,13 @@ static void design_summary(const report *r, char *buf, size_t n)
 static void accounting_summary(const report *r, char *buf, size_t n)
 {
     shopstat_accounting a = shopstat_totals_accounting(r->tot);
+    char empty[64] = "";
+    if (a.excluded_empty)
+        snprintf(empty, sizeof empty, ", empty rows: %zu", a.excluded_empty);
     snprintf(buf, n,
-             "Rows: %zu read = %zu used + %zu excluded (skip_rows: %zu). Each table's base is "
+             "Rows: %zu read = %zu used + %zu excluded (skip_rows: %zu%s). Each table's base is "
              "the rows of the segment answering the question.",
-             a.read, a.used, a.read - a.used, a.excluded_skipped);
+             a.read, a.used, a.read - a.used, a.excluded_skipped, empty);
 }
 
 static void ci_summary(const report *r, char *buf, size_t n)
@@ -1104,8 +1107,8 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     shopstat_json_number(f, shopstat_totals_df(r->tot));
     fprintf(f,
             "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu, "
-            "\"excluded_by_reason\": {\"skip_rows\": %zu}},\n  \"tables\": [",
-            a.read, a.used, a.read - a.used, a.excluded_skipped);
+            "\"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu}},\n  \"tables\": [",
+            a.read, a.used, a.read - a.used, a.excluded_skipped, a.excluded_empty);
     for (size_t i = 0; i < in->ntables; i++) {
         const rtable *rt = &r->tabs[i];
         fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
@@ -1126,9 +1129,10 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
         size_t in_base = table_rows_in_base(r, rt);
         fprintf(f,
                 ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu, \"read\": %zu, "
-                "\"excluded\": %zu, \"excluded_by_reason\": {\"skip_rows\": %zu}}",
+                "\"excluded\": %zu, \"excluded_by_reason\": {\"skip_rows\": %zu, "
+                "\"empty_rows\": %zu}}",
                 a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
-                a.used - in_base, a.read, a.read - a.used, a.excluded_skipped);
+                a.used - in_base, a.read, a.read - a.used, a.excluded_skipped, a.excluded_empty);
         fprintf(f, ", \"comparisons\": %zu}", rt->ndiffs);
     }
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);

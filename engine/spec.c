@@ -1477,16 +1477,23 @@ static shopstat_status check_column(const shopstat_spec *s, const shopstat_reade
                                     const char *col, shopstat_pos p, const char *what,
                                     shopstat_error *err)
 {
-    size_t n = shopstat_reader_ncols(r);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(shopstat_reader_colname(r, i), col) == 0)
-            return SHOPSTAT_OK;
+    char cols[160];
+    size_t same = shopstat_reader_columns_named(r, col, cols, sizeof cols);
+    if (same == 1)
+        return SHOPSTAT_OK;
+    if (same > 1) /* (as shopstat_reader_column says it, positioned in the spec) */
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, p.line, p.col,
+                                  "column '%s' in %s is ambiguous: %s of %s have that name; "
+                                  "rename them in the header so that each name is unique",
+                                  col, what, cols, shopstat_reader_path(r));
+    size_t n = shopstat_reader_ncols(r), named = 0;
     const char **names = calloc(n ? n : 1, sizeof *names);
     if (!names)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
-        names[i] = shopstat_reader_colname(r, i);
-    const char *best = shopstat_closest(col, names, n);
+        if (shopstat_reader_colname(r, i)[0])
+            names[named++] = shopstat_reader_colname(r, i);
+    const char *best = shopstat_closest(col, names, named);
     char h[300] = "";
     if (best)
         snprintf(h, sizeof h, " (did you mean '%.200s'?)", best);

@@ -53,9 +53,10 @@ static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq,
 {
     fputs("{\"test\": \"Rao-Scott second-order corrected F (svychisq, statistic = \\\"F\\\")\",\n",
           f);
-    /* row accounting as in compare's JSON: read = used + excluded (--skip-rows) */
+    /* row accounting as in compare's JSON: read = used + excluded (by reason) */
     fprintf(f, " \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
             ctx->rows_used, ctx->rows_excluded);
+    shopstat_write_rows_reasons_json(f, ctx);
     if (ctx->base) {
         fprintf(f, ", \"outside_base\": %zu, \"base\": ", ctx->rows_outside_base);
         shopstat_json_string(f, ctx->base);

@@ -48,16 +48,18 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
     shopstat_json_string(f, shopstat_adjust_name(a->adjust));
     fputs(", \"family\": \"levels of one question for one pair\", \"level\": ", f);
     shopstat_json_number(f, a->tab.level);
-    /* Row accounting as in tab's JSON: read = used + excluded (--skip-rows). */
-    shopstat_accounting acc = shopstat_totals_accounting(t);
+    /* Row accounting as in tab's JSON: read = used + excluded (by reason). */
+    shopstat_tab_context ctx;
+    survey_args_context(a, t, &ctx);
     if (a->base) {
         fputs(", \"base\": ", f);
         shopstat_json_string(f, a->base);
     }
-    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", acc.read,
-            acc.used, acc.excluded_skipped);
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx.rows_read,
+            ctx.rows_used, ctx.rows_excluded);
+    shopstat_write_rows_reasons_json(f, &ctx);
     if (a->base)
-        fprintf(f, ", \"outside_base\": %zu", acc.outside_base);
+        fprintf(f, ", \"outside_base\": %zu", ctx.rows_outside_base);
     fputs("},\n", f);
     fputs("  \"differences\": [", f);
     for (size_t i = 0; i < n; i++) {

@@ -122,14 +122,34 @@ static void print_dialect(FILE *out, const shopstat_reader *r, const cli_data_op
                 o->csv.decimal_comma == 1 ? "--decimal-comma" : "because the delimiter is ';'");
 }
 
-static void print_columns(FILE *out, const shopstat_description *ds)
+/* Column i's name as describe shows it: "(column 16, no name)" for an empty one, and
+ * "Response (column 13)" for a name other columns have too (a command cannot use either). */
+static const char *shown_name(const shopstat_reader *r, const shopstat_description *ds, size_t i,
+                              char *buf, size_t n)
+{
+    const char *name = shopstat_description_column(ds, i)->name;
+    size_t same = shopstat_reader_colsame(r, i);
+    if (same == 1)
+        return name;
+    if (same == 0)
+        snprintf(buf, n, "(column %zu, no name)", i + 1);
+    else
+        snprintf(buf, n, "%.200s (column %zu)", name, i + 1);
+    return buf;
+}
+
+static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
 {
     size_t n = shopstat_description_ncols(ds);
     int w = 6;
+    char nb[256];
+    size_t unnamed = 0, shared = 0;
     for (size_t i = 0; i < n; i++) {
-        int l = cell_width(shopstat_description_column(ds, i)->name);
+        int l = cell_width(shown_name(r, ds, i, nb, sizeof nb));
         if (l > w)
             w = l < 40 ? l : 40;
+        unnamed += shopstat_reader_colsame(r, i) == 0;
+        shared += shopstat_reader_colsame(r, i) > 1;
     }
     fprintf(out, "\ncolumns: %zu\n", n);
     fprintf(out, "  %-*s  %-11s  %8s  %8s  %9s  %s\n", w, "column", "type", "present", "missing",
@@ -142,7 +162,7 @@ static void print_columns(FILE *out, const shopstat_description *ds)
         else
             snprintf(dist, sizeof dist, "%zu", s->distinct);
         fputs("  ", out);
-        put_cell(out, s->name, w);
+        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), w);
         fprintf(out, "  %-11s  %8zu  %8zu  %9s", shopstat_coltype_name(s->type), s->present,
                 s->missing, dist);
         if (s->all_numeric)
@@ -150,6 +170,15 @@ static void print_columns(FILE *out, const shopstat_description *ds)
                     num(c, sizeof c, s->mean));
         fputc('\n', out);
     }
+    /* (not errors: only a command that names such a column stops) */
+    if (unnamed)
+        fprintf(out, "  %zu column%s no name: a command cannot use %s\n", unnamed,
+                unnamed == 1 ? " has" : "s have", unnamed == 1 ? "it" : "them");
+    if (shared)
+        fprintf(out,
+                "  %zu columns have a name another column has too: a command that names one "
+                "stops (ambiguous)\n",
+                shared);
     /* One width for every level table so the counts line up down the page. */
     int lw = 5, any = 0;
     for (size_t i = 0; i < n; i++) {
@@ -168,7 +197,7 @@ static void print_columns(FILE *out, const shopstat_description *ds)
             fprintf(out, "\nlevels (count, %% of present values):\n");
         any = 1;
         fputs("  ", out);
-        put_cell(out, s->name, 0);
+        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
         fputc('\n', out);
         for (size_t j = 0; j < s->nlevels; j++) {
             fputs("    ", out);
@@ -343,11 +372,19 @@ static void print_rows(FILE *out, const shopstat_description *ds)
     size_t read = shopstat_description_rows_read(ds);
     size_t used = shopstat_description_rows_used(ds);
     size_t skipped = shopstat_description_rows_skipped(ds);
+    size_t empty = shopstat_description_rows_empty(ds);
     fprintf(out, "\nrows:\n");
     fprintf(out, "  read      %9zu\n", read);
     fprintf(out, "  used      %9zu\n", used);
-    if (skipped)
+    if (skipped && empty)
+        fprintf(out,
+                "  excluded  %9zu  %zu skipped by --skip-rows, %zu empty (every field empty)\n",
+                skipped + empty, skipped, empty);
+    else if (skipped)
         fprintf(out, "  excluded  %9zu  skipped by --skip-rows\n", skipped);
+    else if (empty)
+        fprintf(out, "  excluded  %9zu  empty row%s (every field empty)\n", empty,
+                empty == 1 ? "" : "s");
     else
         fprintf(out, "  excluded  %9d\n", 0);
 }
@@ -424,7 +461,7 @@ int cmd_describe(int argc, char **argv)
     if (s == SHOPSTAT_OK) {
         FILE *out = shopstat_outfile_stream(of);
         print_dialect(out, r, &o);
-        print_columns(out, ds);
+        print_columns(out, r, ds);
         print_design(out, ds, &o);
         if (rw.R)
             print_replicates(out, ds, &o, &rw);

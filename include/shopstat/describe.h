@@ -110,11 +110,13 @@ const shopstat_colsummary *shopstat_description_column(const shopstat_descriptio
                                                        size_t i);
 const shopstat_design_summary *shopstat_description_design(const shopstat_description *ds);
 
-/* Row accounting: read = used + skipped (by --skip-rows); no other row is excluded,
- * since a bad design value is an error rather than a silent drop. */
+/* Row accounting: read = used + skipped (by --skip-rows) + empty (rows whose every field
+ * is empty); no other row is excluded, since a bad design value is an error rather than a
+ * silent drop. */
 size_t shopstat_description_rows_read(const shopstat_description *ds);
 size_t shopstat_description_rows_used(const shopstat_description *ds);
 size_t shopstat_description_rows_skipped(const shopstat_description *ds);
+size_t shopstat_description_rows_empty(const shopstat_description *ds);
 
 #ifdef __cplusplus
 }

@@ -52,6 +52,7 @@ typedef struct shopstat_tab_context {
     const char *ci;          /* canonical CI method name */
     double level;
     size_t rows_read, rows_used, rows_excluded;
+    size_t rows_skipped, rows_empty; /* the reasons: rows_excluded is their sum */
     const char *base;         /* --base conditions as given ("COL:V and ..."), NULL if none */
     size_t rows_outside_base; /* of the used rows, those outside the base */
     size_t nstrata, npsu;
@@ -71,10 +72,15 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                                          const shopstat_tab_context *ctx, shopstat_error *err);
 
 /* The row accounting line of the text views: "Rows: R read, U used, E excluded (skipped
- * by --skip-rows); K of the used rows are outside --base B." and a newline; the reason and
+ * by --skip-rows); K of the used rows are outside --base B." and a newline; the reasons
+ * ("skipped by --skip-rows", "empty rows", or "S skipped by --skip-rows, M empty rows") and
  * the base part only when there is something to say. Reads ctx's rows_* and base. */
 shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx,
                                          shopstat_error *err);
+
+/* The JSON members of the row accounting after "excluded": ', "excluded_by_reason":
+ * {"skip_rows": S, "empty_rows": M}' (as report's run.json). */
+void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx);
 
 /* A chart footer's design line: "Weighted by wt; strata region, PSUs panel, population
  * sizes N_h; lonely PSUs: adjust." (the parts given: weight, replicate weights, strata,

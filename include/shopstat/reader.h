@@ -69,7 +69,9 @@ typedef struct shopstat_reader shopstat_reader;
  * multi-byte charsets (UTF-16, Shift-JIS) are not supported.
  *
  * Open path, read and validate the header, detect the dialect. On failure *out is
- * NULL and err holds a positioned message. opts may be NULL (defaults). The reader
+ * NULL and err holds a positioned message; a workbook (.xlsx, .ods, .xls: ZIP or OLE2
+ * bytes) or a YAML survey spec given as path is refused as such at 1:1 (the spec: at its
+ * first key's line). opts may be NULL (defaults). The reader
  * keeps its own copies of the option strings. */
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
                                      shopstat_reader **out, shopstat_error *err);
@@ -88,12 +90,26 @@ const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r);
 /* Position of column i's header cell. */
 shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i);
 
-/* Index of the column called name. On failure fills err (file = the reader's path, no
- * line) with
- * "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c" where
- * what is e.g. "--weight" (may be NULL), and returns SHOPSTAT_EUSAGE. */
+/* Header names may be empty or repeated (exports have such columns where a command need
+ * not use them): shopstat_reader_colname gives "" for an empty one.
+ *
+ * Index of the only column called name. On failure fills err (file = the reader's path,
+ * no line) with "<what> column 'x' not found (did you mean 'y'?); columns are: a, b, c"
+ * (columns without a name are counted, not listed: "... and 3 without a name"), or, when
+ * several columns have that name, "<what> column 'x' is ambiguous: columns 3 and 5 have
+ * that name; ...", where what is e.g. "--weight" (may be NULL), and returns
+ * SHOPSTAT_EUSAGE. An empty name is never found. */
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
                                        const char *what, size_t *idx, shopstat_error *err);
+
+/* How many columns have column i's name: 1 when it is unique, 0 when it is empty. */
+size_t shopstat_reader_colsame(const shopstat_reader *r, size_t i);
+
+/* How many columns are called name (0 for ""). With buf (may be NULL; n bytes) not NULL,
+ * they as a message names them: "column 4", "columns 3 and 5", "columns 3, 5 and 9"
+ * (1-based; past ten, "columns 1, 2, ..., 10, ... (12 in all)"), "" when there is none. */
+size_t shopstat_reader_columns_named(const shopstat_reader *r, const char *name, char *buf,
+                                     size_t n);
 
 /* Row callback: return SHOPSTAT_OK to continue; any other status stops the pass and
  * is returned by shopstat_reader_run() with err as the callback left it. */
@@ -104,20 +120,28 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
  * call (or a second pass over a reader a pass consumed) returns SHOPSTAT_EUSAGE; open
  * the file again instead (a regular file's chunked pass may read it again, a pipe never).
  * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
- * count). A header without data rows is not an error here: run() succeeds with 0 rows
- * and each command decides (describe reports "no data rows after the header").
+ * count); nor are rows of the header's field count whose every field is empty (after
+ * libcsv's trimming of unquoted spaces: Excel's trailing ",,,,"), which are counted
+ * (shopstat_reader_rows_empty). A header without data rows is not an error here: run()
+ * succeeds with 0 rows and each command decides (describe reports "no data rows after the
+ * header").
  * Errors, each at the line:col of the offending byte or field: a row whose field count
  * differs from the header's, an unterminated quote (where the quoted field starts), a
  * stray quote, a NUL byte, an invalid UTF-8 byte (when the file is taken as UTF-8), a
- * byte the given encoding lacks, a field over SHOPSTAT_CSV_MAX_FIELD (SHOPSTAT_ELIMIT).
+ * byte the given encoding lacks, a field over SHOPSTAT_CSV_MAX_FIELD (SHOPSTAT_ELIMIT), a
+ * Qualtrics import-id row (a cell beginning {"ImportId":) among the first three data rows
+ * not skipped (the message names the skip_rows to use; an error of a row before it, fn's
+ * included, waits until the third row is read, and gives way to this one).
  * Blank lines are skipped. All parsing state lives in the reader (no globals), so
  * separate readers may run in separate threads. */
 shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
                                     shopstat_error *err);
 
-/* Data rows seen (including skipped ones) and rows skipped by skip_rows. */
+/* Data rows seen (including skipped and empty ones), rows skipped by skip_rows, and rows
+ * whose every field is empty (not passed to fn). */
 size_t shopstat_reader_rows_read(const shopstat_reader *r);
 size_t shopstat_reader_rows_skipped(const shopstat_reader *r);
+size_t shopstat_reader_rows_empty(const shopstat_reader *r);
 /* Bytes of the file consumed so far (for progress reporting). */
 size_t shopstat_reader_bytes_read(const shopstat_reader *r);
 

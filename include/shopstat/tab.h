@@ -162,12 +162,14 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                                              const shopstat_pass_opts *o,
                                              shopstat_totals **out, shopstat_error *err);
 
-/* Row accounting of the pass: rows read = used + excluded (by reason). */
+/* Row accounting of the pass: rows read = used + excluded (by reason: excluded_skipped +
+ * excluded_empty). */
 typedef struct shopstat_accounting {
     size_t read;
     size_t used;
     size_t excluded_skipped; /* --skip-rows */
     size_t outside_base;     /* of the used rows, those failing --base (in no segment) */
+    size_t excluded_empty;   /* rows whose every field is empty (Excel's trailing ",,,,") */
 } shopstat_accounting;
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 

@@ -161,7 +161,7 @@ static void run_pass(shopstat_reader *r, uint8_t o, const shopstat_csv_opts *co,
     shopstat_totals *t = NULL;
     if (shopstat_totals_compute(p, r, &t, &err) == SHOPSTAT_OK) {
         shopstat_accounting a = shopstat_totals_accounting(t);
-        if (a.read != a.used + a.excluded_skipped)
+        if (a.read != a.used + a.excluded_skipped + a.excluded_empty)
             abort();
         shopstat_tab_opts to;
         shopstat_tab_opts_init(&to);

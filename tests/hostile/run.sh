@@ -85,6 +85,34 @@ expect_error utf16le_bom "utf16bom.csv:1:1: error: file is UTF-16 (byte-order ma
 expect_error utf16be_bom "utf16bebom.csv:1:1: error: file is UTF-16 (byte-order mark FE FF); UTF-16 is not supported: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" \
     tab utf16bebom.csv --var q
 
+# Workbooks and survey specs given as the data file: what they are and what to do, not "NUL
+# byte" or "row has 4 fields"; a CSV that only starts like them is read.
+printf 'PK\003\004\024\000\000\000\010\000rest' >book.xlsx
+expect_error xlsx "book.xlsx:1:1: error: file is an Excel workbook (.xlsx), not a CSV export: save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that" \
+    tab book.xlsx --var q
+cp book.xlsx book.ods
+expect_error ods "book.ods:1:1: error: file is an OpenDocument spreadsheet (.ods), not a CSV export: save its sheet as CSV (File > Save As > Text CSV) and read that" \
+    describe book.ods
+cp book.xlsx book.zip
+expect_error zip "book.zip:1:1: error: file is a ZIP archive, not a CSV export: unzip it and read the CSV file inside" \
+    describe book.zip
+cp book.xlsx book.csv
+expect_error zip_csv "book.csv:1:1: error: file is a ZIP archive (an Excel .xlsx workbook?), not a CSV export: if it is a workbook, save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that" \
+    describe book.csv
+printf '\320\317\021\340\241\261\032\341\000\000' >old.xls
+expect_error xls "old.xls:1:1: error: file is an Excel 97-2003 workbook (.xls), not a CSV export: save its sheet as CSV (in Excel: File > Save As > CSV UTF-8) and read that" \
+    describe old.xls
+printf '# survey of 2024\r\n---\r\nsurvey: s\r\ndata: d.csv\r\n' >s.yaml
+expect_error yaml_spec "s.yaml:3:1: error: this looks like a YAML survey spec, not a CSV export: run it with 'shopstat report s.yaml' (or give this command the data file it names)" \
+    tab s.yaml --var q
+printf '\n\ndata: d.csv\nsurvey: s\n' >spec.txt
+expect_error yaml_spec_stdin "<stdin>:3:1: error: this looks like a YAML survey spec, not a CSV export: run it with 'shopstat report SPEC.yml' (or give this command the data file it names)" \
+    describe - <spec.txt
+printf 'survey,Q1: how much?,PK\nyes,1,2\nno,2,1\n' >like_spec.csv
+if expect_ok like_spec describe like_spec.csv; then
+    check like_spec_columns "$(grep '^columns:' out)" "columns: 3"
+fi
+
 # Devices and folders given as the data file.
 expect_error dev_zero "/dev/zero:1:1: error: NUL byte in the file (is it UTF-16 or not a CSV file?)" \
     describe /dev/zero
@@ -179,15 +207,31 @@ if expect_ok cr_tab tab cr.csv --var q --weight w --format csv; then
     check cr_tab_base "$(get out q,no,all base_weight)" 6
 fi
 
-# Header cells with empty names.
-printf 'q,,w\n1,2,3\n' >emptyname.csv
-expect_error empty_name "emptyname.csv:1:3: error: column 2 has an empty name" describe emptyname.csv
+# Header cells with empty or repeated names: an error only for a command that names one.
+printf 'q,,w,q\n1,2,3,4\n2,2,1,4\n' >emptyname.csv
+if expect_ok empty_name describe emptyname.csv; then
+    check empty_name_shown "$(awk '$1 == "(column" { print $1, $2, $3, $4 }' out | head -1)" \
+        "(column 2, no name)"
+    check empty_name_dup_shown "$(grep -c '^  q (column [14])' out)" 4
+fi
+if expect_ok empty_name_tab tab emptyname.csv --var w --format csv; then
+    check empty_name_tab_base "$(get out w,1,all base_n)" 2
+fi
+expect_error dup_name_used "emptyname.csv: error: --var column 'q' is ambiguous: columns 1 and 4 have that name; rename them in the header so that each name is unique" \
+    tab emptyname.csv --var q
+expect_error dup_name_weight "emptyname.csv: error: --weight column 'q' is ambiguous: columns 1 and 4 have that name; rename them in the header so that each name is unique" \
+    describe emptyname.csv --weight q
 printf ',,\n1,2,3\n' >allempty.csv
-expect_error all_empty_names "allempty.csv:1:1: error: column 1 has an empty name" \
+expect_error all_empty_names "allempty.csv:1:1: error: the header row names no column (every field is empty): the first line that is not blank must hold the column names" \
     tab allempty.csv --var q
-# a delimiter at the end of every line (an empty last name): the message says so
-printf 'id,q,w,\n1,a,1,\n' >trailing.csv
-expect_error trailing_delimiter "trailing.csv:1:8: error: column 4 has an empty name: the header line ends with a delimiter; name the column, or remove the delimiter at the end of every line" \
+# a delimiter at the end of every line (an empty last name) is an unnamed column; at the
+# end of the header line only, the rows are one field short and the message says why
+printf 'id,q,w,\n1,a,1,\n2,b,1,\n' >trailing.csv
+if expect_ok trailing_delimiter_all tab trailing.csv --var q --weight w --format csv; then
+    check trailing_delimiter_all_p "$(get out q,a,all proportion)" 0.5
+fi
+printf 'id,q,w,\n1,a,1\n' >trailing.csv
+expect_error trailing_delimiter "trailing.csv:2:1: error: row has 3 fields, header has 4: column 4 has an empty name, the header line ends with a delimiter; name the column, or remove the delimiter at the end of the header line" \
     describe trailing.csv
 
 # Mixed delimiters: a ';' header with ',' rows is ragged; ';' inside ',' fields is data.
@@ -291,20 +335,46 @@ if expect_ok acct_describe describe acct.csv --skip-rows 1; then
         "rows:| read 10| used 9| excluded 1 skipped by --skip-rows|"
 fi
 if expect_ok acct_tab tab acct.csv --skip-rows 1 --var q --lonely-psu certainty --format json; then
-    check acct_tab_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+    check acct_tab_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1, "excluded_by_reason": {"skip_rows": 1, "empty_rows": 0}},'
     check acct_tab_base "$(grep -c '"base_n": 9' out)" 2
 fi
 if expect_ok acct_tab_table tab acct.csv --skip-rows 1 --var q --format table; then
     check acct_tab_table_line "$(grep '^Rows:' out)" "Rows: 10 read, 9 used, 1 excluded (skipped by --skip-rows)."
 fi
 if expect_ok acct_compare compare acct.csv --skip-rows 1 --var q --by g --pair g=1:g=2 --format json; then
-    check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1},'
+    check acct_compare_json "$(grep '"rows"' out)" '  "rows": {"read": 10, "used": 9, "excluded": 1, "excluded_by_reason": {"skip_rows": 1, "empty_rows": 0}},'
 fi
 # Rows with weight 0 or a missing answer are used (they count in base_n, as in R).
 printf 'q,w\nyes,1\nno,0\n,2\nyes,1\n' >acct_w.csv
 if expect_ok acct_weight0 tab acct_w.csv --var q --weight w --format json; then
-    check acct_weight0_rows "$(grep '"rows"' out)" '  "rows": {"read": 4, "used": 4, "excluded": 0},'
+    check acct_weight0_rows "$(grep '"rows"' out)" '  "rows": {"read": 4, "used": 4, "excluded": 0, "excluded_by_reason": {"skip_rows": 0, "empty_rows": 0}},'
 fi
+# Rows whose every field is empty (Excel's trailing ",,"; spaces, tabs and "" too) are
+# skipped as blank lines are, but counted: read and excluded as empty rows, on one thread,
+# two, and from a pipe (the exact reader); a row of one value among empties is used.
+printf 'q,g,w\n,,\nyes,1,1\n , ,\t\nno,2,2\n"",,\n,,""\nyes,,3\n,,\n,,\n' >acct_e.csv
+for how in "--threads 1" "--threads 2" pipe; do
+    if [ "$how" = pipe ]; then
+        expect_ok "acct_empty_$how" tab - --var q --weight w --format json <acct_e.csv
+    else
+        expect_ok "acct_empty_$how" tab acct_e.csv --var q --weight w --format json $how
+    fi && check "acct_empty_rows_$how" "$(grep '"rows"' out)" \
+        '  "rows": {"read": 9, "used": 3, "excluded": 6, "excluded_by_reason": {"skip_rows": 0, "empty_rows": 6}},' &&
+        check "acct_empty_base_$how" "$(grep -c '"base_weight": 6' out)" 2
+done
+if expect_ok acct_empty_table tab acct_e.csv --skip-rows 1 --var q --weight w --format table; then
+    check acct_empty_table_line "$(grep '^Rows:' out)" \
+        "Rows: 9 read, 3 used, 6 excluded (1 skipped by --skip-rows, 5 empty rows)."
+fi
+if expect_ok acct_empty_describe describe acct_e.csv; then
+    check acct_empty_describe_rows "$(sed -n '/^rows:/,$p' out | tr -s ' ' | tr '\n' '|')" \
+        "rows:| read 9| used 3| excluded 6 empty rows (every field empty)|"
+fi
+printf 'q,w\n,\n"",\n' >only_empty.csv
+expect_error only_empty_rows "only_empty.csv: error: no data rows after the header (2 rows with every field empty)" \
+    tab only_empty.csv --var q
+expect_error only_empty_rows_describe "only_empty.csv: error: no data rows after the header and the 1 skipped row (1 row with every field empty)" \
+    describe only_empty.csv --skip-rows 1
 
 # ---- many distinct values: identifiers given as questions or segments -----------------------
 

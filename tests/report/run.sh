@@ -125,7 +125,7 @@ check "run.json: 9 buyers did not answer would_switch" grep -q '"name": "switch"
 TJ="$T/teletech-open-to-dialog-2011/run.json"
 check "run.json: every teletech table has its rows" test "$(grep -c '"name": .*"rows": {"used": 974, "in_base": [0-9]*, "[a-z_]*": [0-9]*, "read": 974, "excluded": 0' "$TJ")" = 7
 check "run.json: phone_premium (base phone_shown == 1, no 'all') 614 rows in base" grep -q \
-    '"name": "phone_premium".*"rows": {"used": 974, "in_base": 614, "outside_base_or_no_answer": 360, "read": 974, "excluded": 0, "excluded_by_reason": {"skip_rows": 0}}' "$TJ"
+    '"name": "phone_premium".*"rows": {"used": 974, "in_base": 614, "outside_base_or_no_answer": 360, "read": 974, "excluded": 0, "excluded_by_reason": {"skip_rows": 0, "empty_rows": 0}}' "$TJ"
 check "run.json: reply_1h (base email_shown == 1) 783 rows in base" grep -q \
     '"name": "reply_1h".*"in_base": 783, "outside_base_or_no_answer": 191,' "$TJ"
 check "heavy:all comparison" grep -q '^switch,switch,1,heavy,all,' "$T/servicesoft-1999/comparisons.csv"
@@ -165,6 +165,17 @@ while IFS='|' read -r spec want; do
     if [ "$rc" -eq 2 ] && [ "$out" = "$want" ] && [ ! -e "$T/err-out" ]; then ok; else
         ko "spec $spec: rc=$rc"; echo "  want: $want"; echo "  got:  $out"; fi
 done <tests/report/errors.txt
+
+# ---- empty and repeated header names in columns the spec does not use: not errors ----
+printf 'survey: t\ndata: %s\ndesign: {weight: w}\nquestions:\n  id: {column: id}\ntables:\n  - {question: id}\n' \
+    "$PWD/tests/report/specs/dup_columns.csv" >"$T/dupok.yml"
+if $S report "$T/dupok.yml" -o "$T/dupok" --quiet --no-charts 2>"$T/dupok.err"; then
+    check "unused repeated and empty column names: the table" \
+        grep -qx 'id,id,2,all,3,4,1,0.5,0.375,0.001571771263226356,0.9984282287367737,2,1.125,2.6666666666666665' \
+        "$T/dupok/tables.csv"
+else
+    ko "report over unused repeated and empty column names failed: $(cat "$T/dupok.err")"
+fi
 
 # ---- atomic OUTDIR ----
 mkdir -p "$T/keep/charts"; echo precious >"$T/keep/marker"
@@ -469,10 +480,26 @@ if $S report "$T/plain.yml" -o "$T/plain" --quiet --no-charts 2>"$T/plain.err" &
         cmp -s "$T/plain/comparisons.csv" "$T/skip/comparisons.csv"
     n=$(($(wc -l <$TT/respondents.csv) - 1))
     check "skip_rows: run.json reads $n + 2 rows, 2 excluded as skip_rows" grep -q \
-        "\"rows\": {\"read\": $((n + 2)), \"used\": $n, \"excluded\": 2, \"excluded_by_reason\": {\"skip_rows\": 2}}" \
+        "\"rows\": {\"read\": $((n + 2)), \"used\": $n, \"excluded\": 2, \"excluded_by_reason\": {\"skip_rows\": 2, \"empty_rows\": 0}}" \
         "$T/skip/run.json"
 else
     ko "report with skip_rows failed: $(cat "$T/plain.err" "$T/skip.err")"
+fi
+
+# ---- rows of empty fields only (Excel's trailing ",,,,,,,,"): the tables of the plain
+# file, the rows counted in run.json and report.md as read and excluded as empty rows ----
+{ cat $TT/respondents.csv; printf ',,,,,,,,\r\n,,,,,,,,\r\n,,,,,,,,\r\n'; } >"$T/trail.csv"
+sed "s|^data: .*|data: $T/trail.csv|" $TT/survey.yml >"$T/trail.yml"
+if $S report "$T/trail.yml" -o "$T/trail" --quiet --no-charts 2>"$T/trail.err"; then
+    check "empty rows: tables.csv = the plain file's" cmp -s "$T/plain/tables.csv" "$T/trail/tables.csv"
+    n=$(($(wc -l <$TT/respondents.csv) - 1))
+    check "empty rows: run.json reads $n + 3 rows, 3 excluded as empty_rows" grep -q \
+        "\"rows\": {\"read\": $((n + 3)), \"used\": $n, \"excluded\": 3, \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 3}}" \
+        "$T/trail/run.json"
+    check "empty rows: report.md says why" grep -q \
+        "Rows: $((n + 3)) read = $n used + 3 excluded (skip_rows: 0, empty rows: 3)" "$T/trail/report.md"
+else
+    ko "report with empty rows failed: $(cat "$T/trail.err")"
 fi
 
 # ---- recode rules that share a level: every rule's rows land in that level ----

@@ -694,6 +694,20 @@ static void test_skip_rows(void **state)
     assert_int_equal(e.err.col, 26);
     assert_non_null(strstr(e.err.msg, "after the closing quote"));
     result_free(&e);
+    /* without --skip-rows, or with 1: the import-id row is refused where it stands, by the
+     * chunked pass (its first range looks at the first rows) as by the exact one */
+    remove_tmp(path);
+    path = write_tmp(skipped);
+    for (skip_rows = 0; skip_rows < 2; skip_rows++)
+        for (int th = 1; th <= 2; th++) {
+            result q = run(path, th, 4096);
+            assert_int_equal(q.st, SHOPSTAT_EINPUT);
+            assert_int_equal(q.err.line, 4);
+            assert_int_equal(q.err.col, 1);
+            assert_non_null(strstr(q.err.msg, "import-id row of a Qualtrics export"));
+            assert_non_null(strstr(q.err.msg, "--skip-rows 2"));
+            result_free(&q);
+        }
     skip_rows = 0;
     result_free(&one);
     remove_tmp(path);
@@ -888,6 +902,70 @@ static void test_stdin_file(void **state)
     remove_tmp(path);
     remove_tmp(plain);
     free(junk);
+    free(csv);
+}
+
+/* Rows of empty fields only (Excel's trailing ",,,,,,,,"; here also among the rows, some
+ * with spaces or quotes) are skipped and counted by the chunked pass, on any threads and
+ * chunks, and by the exact one (over a pipe): the results of the file without them, the
+ * rows counted as read and excluded. */
+static void test_empty_rows(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *plain = write_tmp(csv);
+    size_t n = strlen(csv), len = 0, nempty = 0;
+    char *with = malloc(2 * n);
+    assert_non_null(with);
+    const char *empties[] = {",,,,,,,,\n", " , ,,\"\",,,\t,,\n", ",,,,,,,,\r\n"};
+    size_t line = 0;
+    for (const char *p = csv; *p;) {
+        const char *e = strchr(p, '\n') + 1;
+        if (line++ % 97 == 5) {
+            const char *x = empties[nempty++ % 3];
+            memcpy(with + len, x, strlen(x));
+            len += strlen(x);
+        }
+        memcpy(with + len, p, (size_t)(e - p));
+        len += (size_t)(e - p);
+        p = e;
+    }
+    for (int k = 0; k < 4; k++, nempty++) {
+        memcpy(with + len, ",,,,,,,,\n", 9);
+        len += 9;
+    }
+    with[len] = '\0';
+    char *path = write_tmp(with);
+    result one = run(plain, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_int_equal(one.acct.excluded_empty, 0);
+    const size_t chunks[] = {64, 333, 4096, (size_t)1 << 30};
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
+            result r = run(path, th, chunks[j]);
+            assert_int_equal(r.st, SHOPSTAT_OK);
+            assert_true(r.progress_calls >= 1); /* chunks, not the exact pass */
+            assert_int_equal(r.acct.read, 3000 + nempty);
+            assert_int_equal(r.acct.excluded_empty, nempty);
+            assert_int_equal(r.acct.excluded_skipped, 0);
+            assert_int_equal(r.acct.used, 3000);
+            r.acct.read = 3000;
+            assert_same(&one, &r, 1e-12);
+            result_free(&r);
+        }
+    result x = run_pipe(with, len);
+    assert_int_equal(x.st, SHOPSTAT_OK);
+    assert_int_equal(x.progress_calls, 0); /* the exact pass */
+    assert_int_equal(x.acct.read, 3000 + nempty);
+    assert_int_equal(x.acct.excluded_empty, nempty);
+    assert_int_equal(x.acct.used, 3000);
+    x.acct.read = 3000;
+    assert_same(&one, &x, 1e-12);
+    result_free(&x);
+    result_free(&one);
+    remove_tmp(path);
+    remove_tmp(plain);
+    free(with);
     free(csv);
 }
 
@@ -1234,6 +1312,7 @@ int main(void)
         cmocka_unit_test_setup(test_skip_rows, reset_options),
         cmocka_unit_test_setup(test_encodings, reset_options),
         cmocka_unit_test_setup(test_stdin_file, reset_options),
+        cmocka_unit_test_setup(test_empty_rows, reset_options),
         cmocka_unit_test_setup(test_quoted_newlines, reset_options),
         cmocka_unit_test_setup(test_long_fields, reset_options),
         cmocka_unit_test_setup(test_error_in_later_range, reset_options),

@@ -75,7 +75,7 @@ typedef struct result {
     char error[2200];
     shopstat_csv_dialect d; /* its strings point to enc / eol below */
     char enc[64], eol[16];
-    size_t read, skipped;
+    size_t read, skipped, empty;
 } result;
 
 static void run_once(const shopstat_csv_opts *opts, size_t bs, result *res)
@@ -106,6 +106,7 @@ static void run_once(const shopstat_csv_opts *opts, size_t bs, result *res)
         res->d.line_ending = res->eol;
         res->read = shopstat_reader_rows_read(r);
         res->skipped = shopstat_reader_rows_skipped(r);
+        res->empty = shopstat_reader_rows_empty(r);
     }
     if (s != SHOPSTAT_OK)
         shopstat_error_format(&err, res->error, sizeof res->error);
@@ -428,6 +429,99 @@ static void test_skip_rows(void **state)
     assert_int_equal(r.skipped, 2);
 }
 
+/* A Qualtrics export read without --skip-rows 2: its import-id row (the file's third line)
+ * is refused where it stands, naming the --skip-rows that skips it; --skip-rows 2 reads the
+ * data, and a cell like it further down is data. */
+static void test_qualtrics_import_ids(void **state)
+{
+    (void)state;
+    static const char q[] =
+        "Id,Q1,Q2\nResponse ID,How much?,Switch?\n"
+        "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\","
+        "\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n"
+        "R_1,1,2\n";
+    static const char want[] = "F:3:1: error: this is the import-id row of a Qualtrics export "
+                               "('{\"ImportId\":\"_recordId\"}'), not data: use --skip-rows 2 "
+                               "(skip_rows: 2 in a spec) to skip the rows between the header "
+                               "and the data";
+    result r;
+    RUN(q, NULL, &r);
+    assert_string_equal(errtext(&r), want);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = 1;
+    RUN(q, &o, &r);
+    assert_string_equal(errtext(&r), want);
+    o.skip_rows = 2;
+    RUN(q, &o, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "R_1|1|2@4:7\n");
+    /* not the first cell; a long one quoted to 40 bytes */
+    RUN("a,b\n1,2\nx,\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n", NULL,
+        &r);
+    assert_string_equal(errtext(&r), "F:3:3: error: this is the import-id row of a Qualtrics "
+                                     "export ('{\"ImportId\":\"QID2_some_long_question_ide'), not "
+                                     "data: use --skip-rows 2 (skip_rows: 2 in a spec) to skip "
+                                     "the rows between the header and the data");
+    /* past the first three data rows it is data */
+    RUN("a,b\n1,2\n3,4\n5,6\nx,\"{\"\"ImportId\"\":1}\"\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_int_equal(r.read, 4);
+    /* the question texts before it ragged: still the import-id row is named */
+    RUN("a,b\nA,B,C\n\"{\"\"ImportId\"\":\"\"a\"\"}\",x\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:3:1: error: this is the import-id row of a Qualtrics "
+                                     "export ('{\"ImportId\":\"a\"}'), not data: use "
+                                     "--skip-rows 2 (skip_rows: 2 in a spec) to skip the rows "
+                                     "between the header and the data");
+    /* and a ragged row among the first with no import ids after it: that row's error,
+     * whether the file ends, goes on, or breaks later */
+    RUN("a,b\nA,B,C\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:5: error: row has 3 fields, header has 2");
+    RUN("a,b\n1\n3,4\n5,6\n7,8\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: row has 1 field, header has 2");
+    RUN("a,b\n1\n3,\"4\"x\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:2:1: error: row has 1 field, header has 2");
+}
+
+/* A row callback's error in the first rows (a weight "Weight" in Qualtrics' question-text
+ * row) waits for the rows up to the third: an import-id row among them is named instead;
+ * else the callback's error, the rows after it never seen by the callback. */
+static shopstat_status fail_on_bad(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    ++*(int *)ctx;
+    if (strcmp(row->fields[1], "bad") == 0)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, "F", row->pos[1].line, row->pos[1].col,
+                                  "bad value");
+    return SHOPSTAT_OK;
+}
+
+static void test_import_ids_after_row_error(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {
+        {"a,w\nText,bad\n\"{\"\"ImportId\"\":\"\"QID1\"\"}\",x\n1,2\n", "3:1 import-id 0"},
+        {"a,w\nText,bad\n1,2\n3,4\n5,6\n", "2:6 bad value 0"},
+        {"a,w\n1,2\nText,bad\n", "3:6 bad value 1"},
+        {"a,w\n1,2\nText,bad\n3,\"4\"x\n", "3:6 bad value 1"},
+        {"a,w\n1,2\n2,3\n3,bad\n\"{\"\"ImportId\"\":1}\",x\n", "4:3 bad value 2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        write_file(cases[i][0], strlen(cases[i][0]));
+        shopstat_reader *r;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        int calls = 0;
+        assert_int_equal(shopstat_reader_run(r, fail_on_bad, &calls, &err), SHOPSTAT_EINPUT);
+        char got[1200];
+        snprintf(got, sizeof got, "%zu:%zu %s %d", err.line, err.col,
+                 strstr(err.msg, "import-id") ? "import-id" : err.msg, calls - 1);
+        assert_string_equal(got, cases[i][1]);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 static void test_missing_codes(void **state)
 {
     (void)state;
@@ -589,6 +683,100 @@ static void test_column_lookup(void **state)
     unlink(path);
 }
 
+/* Empty and repeated header names are read; a lookup of a repeated one is ambiguous and
+ * says which columns, an empty one is never found, and the not-found list counts the
+ * columns without a name. */
+static void test_column_names(void **state)
+{
+    (void)state;
+    result res;
+    RUN("a,,b,a,c,\n1,2,3,4,5,6\n", NULL, &res);
+    assert_string_equal(res.error, "");
+    assert_string_equal(res.header, "a,,b,a,c,");
+    assert_string_equal(res.rows, "1|2|3|4|5|6@2:11\n");
+
+    write_file("a,,b,a,c,\n1,2,3,4,5,6\n", 22);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_ncols(r), 6);
+    assert_string_equal(shopstat_reader_colname(r, 1), "");
+    const size_t same[6] = {2, 0, 1, 2, 1, 0};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(shopstat_reader_colsame(r, i), same[i]);
+    size_t idx = 99;
+    assert_int_equal(shopstat_reader_column(r, "b", "--var", &idx, &err), SHOPSTAT_OK);
+    assert_int_equal(idx, 2);
+    assert_int_equal(shopstat_reader_column(r, "c", "--var", &idx, &err), SHOPSTAT_OK);
+    assert_int_equal(idx, 4);
+    assert_int_equal(shopstat_reader_column(r, "a", "--weight", &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "--weight column 'a' is ambiguous: columns 1 and 4 have that "
+                                 "name; rename them in the header so that each name is unique");
+    assert_int_equal(shopstat_reader_column(r, "", NULL, &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "column '' not found (did you mean 'a'?); columns are: a, b, "
+                                 "a, c and 2 without a name");
+    assert_int_equal(shopstat_reader_column(r, "d", "--var", &idx, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "--var column 'd' not found (did you mean 'a'?); columns are: "
+                                 "a, b, a, c and 2 without a name");
+    char buf[160];
+    assert_int_equal(shopstat_reader_columns_named(r, "a", buf, sizeof buf), 2);
+    assert_string_equal(buf, "columns 1 and 4");
+    assert_int_equal(shopstat_reader_columns_named(r, "c", buf, sizeof buf), 1);
+    assert_string_equal(buf, "column 5");
+    assert_int_equal(shopstat_reader_columns_named(r, "", buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(shopstat_reader_columns_named(r, "a", NULL, 0), 2);
+    shopstat_reader_free(r);
+
+    /* many columns of one name: the first ten, then how many */
+    write_file("x,q,q,q,q,q,q,q,q,q,q,q,q\n", 26);
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_columns_named(r, "q", buf, sizeof buf), 12);
+    assert_string_equal(buf, "columns 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ... (12 in all)");
+    assert_int_equal(shopstat_reader_columns_named(r, "q", buf, 12), 12);
+    assert_string_equal(buf, "columns 2, ");
+    shopstat_reader_free(r);
+    write_file("x,q,q,y,q\n", 10);
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_columns_named(r, "q", buf, sizeof buf), 3);
+    assert_string_equal(buf, "columns 2, 3 and 5");
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+/* The hint for a value that is not a number: a decimal comma where the file has none; for
+ * three digits after the comma, a thousands separator too; nothing for other text, or
+ * when decimal commas are on. */
+static void test_comma_hint(void **state)
+{
+    (void)state;
+    write_file("a,b\n1,2\n", 8);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    char h[200];
+    assert_string_equal(reader_comma_hint(r, "1,5", 3, h, sizeof h),
+                        "; read with a decimal comma it is 1.5: use --decimal-comma "
+                        "(decimal_comma: true in a spec)");
+    assert_string_equal(reader_comma_hint(r, " -0,25 ", 7, h, sizeof h),
+                        "; read with a decimal comma it is -0.25: use --decimal-comma "
+                        "(decimal_comma: true in a spec)");
+    assert_string_equal(reader_comma_hint(r, "12,345", 6, h, sizeof h),
+                        "; if ',' is a thousands separator, remove it; if it is a decimal comma "
+                        "(12.345), use --decimal-comma (decimal_comma: true in a spec)");
+    assert_string_equal(reader_comma_hint(r, "1,5x", 4, h, sizeof h), "");
+    assert_string_equal(reader_comma_hint(r, "heavy", 5, h, sizeof h), "");
+    assert_string_equal(reader_comma_hint(r, "1,2,3", 5, h, sizeof h), "");
+    shopstat_reader_free(r);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.decimal_comma = 1;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    assert_string_equal(reader_comma_hint(r, "1,5", 3, h, sizeof h), "");
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
 static void test_header_without_data(void **state)
 {
     (void)state;
@@ -626,11 +814,15 @@ static void test_errors(void **state)
     assert_string_equal(errtext(&r),
                         "F:2:6: error: unexpected character after the closing quote of a field "
                         "(a quote inside a quoted field must be doubled)");
-    RUN("a,b,a\n1,2,3\n", NULL, &r);
+    RUN(",\"\", \n1,2,3\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:1:1: error: the header row names no column (every "
+                                     "field is empty): the first line that is not blank must "
+                                     "hold the column names");
+    RUN("a,b,c,\n1,2,3\n", NULL, &r);
     assert_string_equal(errtext(&r),
-                        "F:1:5: error: duplicate column name 'a' (column 1 has the same name)");
-    RUN("a,,c\n1,2,3\n", NULL, &r);
-    assert_string_equal(errtext(&r), "F:1:3: error: column 2 has an empty name");
+                        "F:2:1: error: row has 3 fields, header has 4: column 4 has an empty "
+                        "name, the header line ends with a delimiter; name the column, or "
+                        "remove the delimiter at the end of the header line");
     RUN("a,b,c\n1,2\0,3\n", NULL, &r);
     assert_string_equal(errtext(&r),
                         "F:2:4: error: NUL byte in the file (is it UTF-16 or not a CSV file?)");
@@ -783,9 +975,10 @@ static void test_row_layout_ranges(void **state)
     assert_true(reader_range_capable(r, &start, &size));
     reader_range *rr = reader_range_new(r);
     assert_non_null(rr);
-    size_t rows = 0;
-    assert_int_equal(reader_range_run(rr, start, size, 1, hash_row, &got, &rows, &err),
+    size_t rows = 0, empty = 0;
+    assert_int_equal(reader_range_run(rr, start, size, 1, hash_row, &got, &rows, &empty, &err),
                      SHOPSTAT_OK);
+    assert_int_equal(empty, 0);
     reader_range_free(rr);
     shopstat_reader_free(r);
     unlink(path);
@@ -793,6 +986,65 @@ static void test_row_layout_ranges(void **state)
     assert_int_equal(want.n, 300);
     assert_int_equal(got.n, 300);
     assert_memory_equal(want.h, got.h, sizeof want.h);
+}
+
+/* Rows of empty fields only (Excel's trailing ",,,,", also with spaces or quotes) are
+ * skipped and counted, by the exact reader and the range parser alike; a row with one
+ * value, or with another field count, is not such a row. */
+static void test_empty_rows(void **state)
+{
+    (void)state;
+    static const char csv[] = "a,b,c\n,,\n1,2,3\n , ,\t\n\"\",\"\",\n4,,\n,,\r\n,,";
+    result r;
+    RUN(csv, NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|2|3@3:5\n4||@6:4\n");
+    assert_int_equal(r.read, 7);
+    assert_int_equal(r.empty, 5);
+    assert_int_equal(r.skipped, 0);
+    /* --skip-rows takes the rows after the header whatever they hold */
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.skip_rows = 2;
+    RUN(csv, &o, &r);
+    assert_string_equal(r.rows, "4||@6:4\n");
+    assert_int_equal(r.read, 7);
+    assert_int_equal(r.skipped, 2);
+    assert_int_equal(r.empty, 4);
+    RUN("a,b,c\n1,2,3\n,\n", NULL, &r);
+    assert_string_equal(errtext(&r), "F:3:1: error: row has 2 fields, header has 3");
+
+    /* the range parser: the same rows, the same count of empty ones */
+    write_file(csv, sizeof csv - 1);
+    row_hashes want = {{0}, 0}, got = {{0}, 0};
+    shopstat_reader *rd;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_reader_run(rd, hash_row, &want, &err), SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+    size_t start, size, rows = 0, empty = 0;
+    assert_int_equal(reader_skip_rows(rd), 0);
+    assert_true(reader_range_capable(rd, &start, &size));
+    reader_range *rr = reader_range_new(rd);
+    assert_non_null(rr);
+    assert_int_equal(reader_range_run(rr, start, size, 1, hash_row, &got, &rows, &empty, &err),
+                     SHOPSTAT_OK);
+    assert_int_equal(rows, 2);
+    assert_int_equal(empty, 5);
+    /* a range from the middle of the file (the line after "1,2,3") */
+    size_t mid = (size_t)(strstr(csv, "1,2,3\n") - csv) + 6;
+    got.n = 0;
+    assert_int_equal(reader_range_run(rr, mid, size, 1, hash_row, &got, &rows, &empty, &err),
+                     SHOPSTAT_OK);
+    assert_int_equal(rows, 1);
+    assert_int_equal(empty, 4);
+    assert_int_equal(got.h[0], want.h[1]);
+    reader_range_free(rr);
+    shopstat_reader_free(rd);
+    unlink(path);
+    assert_int_equal(want.n, 2);
 }
 
 static void test_callback_stops(void **state)
@@ -847,16 +1099,21 @@ int main(void)
         cmocka_unit_test(test_multibyte_encodings),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_skip_rows),
+        cmocka_unit_test(test_qualtrics_import_ids),
+        cmocka_unit_test(test_import_ids_after_row_error),
         cmocka_unit_test(test_missing_codes),
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_parse_number_exact),
         cmocka_unit_test(test_column_lookup),
+        cmocka_unit_test(test_column_names),
+        cmocka_unit_test(test_comma_hint),
         cmocka_unit_test(test_header_without_data),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_windows1252_undefined_byte),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_row_layout_ranges),
+        cmocka_unit_test(test_empty_rows),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_open_errors),
     };
