@@ -1031,8 +1031,9 @@ static shopstat_status design_problems(const shopstat_description *ds, shopstat_
     *err = ds->dfail;
     if (ds->dfail_rows > 1) {
         size_t at = strlen(err->msg), n = ds->dfail_rows < 5 ? ds->dfail_rows : 5;
-        at += (size_t)snprintf(err->msg + at, sizeof err->msg - at,
-                               " (%zu rows with a problem in a design column: lines", ds->dfail_rows);
+        at +=
+            (size_t)snprintf(err->msg + at, sizeof err->msg - at,
+                             " (%zu rows with a problem in a design column: lines", ds->dfail_rows);
         for (size_t i = 0; i < n && at < sizeof err->msg; i++)
             at += (size_t)snprintf(err->msg + at, sizeof err->msg - at, "%s %zu", i ? "," : "",
                                    ds->dfail_line[i]);

@@ -617,8 +617,8 @@ static shopstat_status split_list(const char *s, char sep, const char *flag, con
                 after++;
             if (!*c || (*after && *after != sep)) {
                 free_list(v, k);
-                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                          "%s '%s': %s", flag, spec,
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "%s '%s': %s", flag,
+                                          spec,
                                           *c ? "a quoted item must end its item (a separator "
                                                "after its closing quote)"
                                              : "a quote is not closed");
@@ -731,8 +731,7 @@ static shopstat_status parse_cond(const char *text, const char *flag, const char
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "%s '%s': unknown operator '%.*s' (use >=, >, <=, <, != or "
                                   "the values: COLUMN:V1,V2)",
-                                  flag, spec, v[1] == '<' || v[1] == '>' || v[1] == '=' ? 2 : 1,
-                                  v);
+                                  flag, spec, v[1] == '<' || v[1] == '>' || v[1] == '=' ? 2 : 1, v);
     shopstat_status st = split_list(v + skip, ',', flag, spec, vals, nvals, err);
     c->values = st ? NULL : (const char *const *)*vals;
     return st;

@@ -92,9 +92,8 @@ int cmd_replicate(int argc, char **argv)
                 rc = 2;
             output = v;
         } else {
-            static const char *const own[] = {"--type",       "--replicates", "--seed",
-                                              "--prefix",     "--lonely-psu", "--output",
-                                              "--help",       NULL};
+            static const char *const own[] = {"--type",       "--replicates", "--seed", "--prefix",
+                                              "--lonely-psu", "--output",     "--help", NULL};
             const char *near = cli_closest_flag(argv[i], own);
             rc = near ? cli_usage_error("replicate: unknown option '%s' (did you mean %s?)",
                                         argv[i], near)

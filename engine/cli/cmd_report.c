@@ -79,7 +79,6 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
     b->drawn = 1;
 }
 
-
 /* An unknown option: a typo of report's own, or a flag of tab that goes in the spec. */
 static int unknown_option(const char *a)
 {

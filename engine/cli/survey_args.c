@@ -19,22 +19,22 @@ static int parse_level(const char *s, double *out)
     return 1;
 }
 
-
 /* An unknown option: the flag it is likely a typo of, or the command it belongs to. */
 static int unknown_option(const char *cmd, int command, const char *arg)
 {
     static const char *const common[] = {
-        "--lonely-psu", "--repweights", "--reptype", "--rho", "--repscale", "--rscales",
-        "--mse", "--var", "--multi", "--multi-ticked", "--multi-codes", "--segment", "--base",
-        "--format", "--output", NULL};
-    static const char *const tab[] = {"--by", "--ci", "--level", "--chart", "--chart-size",
-                                      "--chart-type", "--title", "--subtitle", "--source",
-                                      "--sort", "--zoom", NULL};
+        "--lonely-psu", "--repweights",   "--reptype",     "--rho",
+        "--repscale",   "--rscales",      "--mse",         "--var",
+        "--multi",      "--multi-ticked", "--multi-codes", "--segment",
+        "--base",       "--format",       "--output",      NULL};
+    static const char *const tab[] = {"--by",         "--ci",         "--level", "--chart",
+                                      "--chart-size", "--chart-type", "--title", "--subtitle",
+                                      "--source",     "--sort",       "--zoom",  NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     const char *near = cli_closest_flag(arg, common);
     if (!near && (command & (ARGS_TAB | ARGS_COMPARE | ARGS_CHISQ)))
-        near = cli_closest_flag(arg, command & ARGS_CHISQ ? (const char *const[]){"--by", NULL}
-                                                          : tab);
+        near =
+            cli_closest_flag(arg, command & ARGS_CHISQ ? (const char *const[]){"--by", NULL} : tab);
     if (!near && (command & ARGS_COMPARE))
         near = cli_closest_flag(arg, cmp);
     if (near)
