@@ -1066,7 +1066,8 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
         if (!(ds = desc_new(r, d, err)))
             return err->status;
         s = shopstat_reader_run(r, on_row, ds, err);
-        if (ds->dfail_rows) {
+        /* (an import-id row is named first, as by tab: the rows before it are not data) */
+        if (ds->dfail_rows && !(s != SHOPSTAT_OK && reader_stopped_on_import_ids(r))) {
             /* (before any later error: it comes first in the file) */
             s = design_problems(ds, err);
             goto fail;

@@ -124,6 +124,8 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
 
 /* The size of r's file when it is a regular one, else SIZE_MAX. */
 size_t reader_file_size(const shopstat_reader *r);
+/* The exact pass stopped on a Qualtrics import-id row read as data (its error set). */
+int reader_stopped_on_import_ids(const shopstat_reader *r);
 
 /* Memory in transparent huge pages where the kernel allows (engine/hugemap.c): a first
  * touch of fresh memory costs about 14 us per 4 KiB page on the benchmark's VM and 0.1-0.2

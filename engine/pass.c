@@ -517,7 +517,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         if (!q->cols || (q->pq->ticked && !q->tick))
             return nomem(err);
         const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE  ? "--var"
-                           : q->pq->kind == SHOPSTAT_Q_MULTI ? "--multi"
+                           : q->pq->kind == SHOPSTAT_Q_MULTI ? q->pq->ticked ? "--multi-ticked"
+                                                                             : "--multi"
                                                              : "--multi-codes";
         for (size_t j = 0; j < q->pq->ncolumns; j++)
             if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
@@ -1125,7 +1126,8 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
                 err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
                 row->pos[c].col,
                 "column '%s' of ticked question '%s' holds '%.*s'; expected 1 or a text "
-                "(ticked), 0 or blank (not ticked); declare other codes with --missing",
+                "(ticked), 0 or blank (not ticked); a missing-answer code such as -99 goes in "
+                "--missing",
                 q->pq->columns[j], q->pq->name, shown, s);
         *code = x == 1;
         return SHOPSTAT_OK;

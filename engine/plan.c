@@ -612,6 +612,11 @@ static shopstat_status split_list(const char *s, char sep, const char *flag, con
             }
             item[len] = '\0';
             v[k++] = item;
+            if (len == 0) {
+                free_list(v, k);
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "%s '%s': empty item in the list", flag, spec);
+            }
             const char *after = *c ? c + 1 : c;
             while (*after == ' ' || *after == '\t')
                 after++;

@@ -173,6 +173,7 @@ struct shopstat_reader {
     shopstat_error skip_err;
     /* an error in the first data rows, held until they are read (hold_error) */
     int held;
+    int import_ids; /* the pass stopped on a Qualtrics import-id row */
     shopstat_status held_status;
     shopstat_error held_err;
 };
@@ -637,6 +638,7 @@ static int import_id_row(shopstat_reader *r, size_t nst)
            ((unsigned char)r->fields[k][shown] & 0xC0) == 0x80)
         shown--;
     r->held = 0;
+    r->import_ids = 1;
     cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
             "this is the import-id row of a Qualtrics export ('%.*s'), not data: use "
             "--skip-rows %zu (skip_rows: %zu in a spec) to skip the rows between the header "
@@ -1997,6 +1999,11 @@ int reader_skip_rows(shopstat_reader *r)
                : -1;
 }
 
+int reader_stopped_on_import_ids(const shopstat_reader *r)
+{
+    return r->import_ids;
+}
+
 size_t reader_file_size(const shopstat_reader *r)
 {
     struct stat sb;
@@ -2432,6 +2439,10 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
         off += (size_t)got;
     }
     if (!rr->failed && (rr->utf.need || rr->ncarry))
+        range_fail(rr, SHOPSTAT_EINPUT);
+    /* the first range ended before the first data rows were all looked at for an import-id
+     * row (a tiny chunk size, a long question-text row): the exact pass looks */
+    if (!rr->failed && rr->probe && !at_eof)
         range_fail(rr, SHOPSTAT_EINPUT);
     if (!rr->failed) {
         if (at_eof) {
