@@ -516,10 +516,10 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         q->tick = q->pq->ticked ? calloc(q->pq->ncolumns, sizeof *q->tick) : NULL;
         if (!q->cols || (q->pq->ticked && !q->tick))
             return nomem(err);
-        const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE  ? "--var"
-                           : q->pq->kind == SHOPSTAT_Q_MULTI ? q->pq->ticked ? "--multi-ticked"
-                                                                             : "--multi"
-                                                             : "--multi-codes";
+        const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE ? "--var"
+                           : q->pq->kind == SHOPSTAT_Q_MULTI
+                               ? q->pq->ticked ? "--multi-ticked" : "--multi"
+                               : "--multi-codes";
         for (size_t j = 0; j < q->pq->ncolumns; j++)
             if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
                 return st;
