@@ -1106,7 +1106,6 @@ static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const sho
     return SHOPSTAT_OK;
 }
 
-/* Code of a multi-response column's field: 0, 1, 2 (missing), or an error. */
 /* A ticked multi-response cell (Qualtrics, SurveyMonkey): 1 or the column's one text is
  * ticked; blank, a missing code or 0 is not. */
 static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, size_t j,
@@ -1149,6 +1148,7 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
     return SHOPSTAT_OK;
 }
 
+/* Code of a multi-response column's field: 0, 1, 2 (missing), or an error. */
 static shopstat_status multi_code(const shopstat_totals *t, rt_question *q, size_t j,
                                   const shopstat_row *row, int32_t *code, shopstat_error *err)
 {
