@@ -416,13 +416,28 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
  * {"ImportId":"QID2"}: taken as data they became levels of every question. */
 #define IMPORT_ID_ROWS 3
 
-/* The first of the nf fields that begins as a Qualtrics import id, or -1. */
-static long import_id_field(const char *const *fields, const size_t *lens, size_t nf)
+/* The first of the nf fields that shows the row is a survey platform's header row, not
+ * data, or -1: a cell that begins as a Qualtrics import id (*kind 1), or the second of two
+ * cells "Response" or "Open-Ended Response", which SurveyMonkey writes in the second row of
+ * its two-row header (*kind 2). */
+static long import_id_field(const char *const *fields, const size_t *lens, size_t nf, int *kind)
 {
-    static const char id[] = "{\"ImportId\":";
-    for (size_t i = 0; i < nf; i++)
-        if (lens[i] >= sizeof id - 1 && memcmp(fields[i], id, sizeof id - 1) == 0)
+    static const char id[] = "{\"ImportId\":", resp[] = "Response", open[] = "Open-Ended Response";
+    long first = -1;
+    for (size_t i = 0; i < nf; i++) {
+        if (lens[i] >= sizeof id - 1 && memcmp(fields[i], id, sizeof id - 1) == 0) {
+            *kind = 1;
             return (long)i;
+        }
+        if ((lens[i] == sizeof resp - 1 && memcmp(fields[i], resp, sizeof resp - 1) == 0) ||
+            (lens[i] == sizeof open - 1 && memcmp(fields[i], open, sizeof open - 1) == 0)) {
+            if (first >= 0) {
+                *kind = 2;
+                return first;
+            }
+            first = (long)i;
+        }
+    }
     return -1;
 }
 
@@ -629,7 +644,8 @@ static void release_held(shopstat_reader *r)
  * import id: 1, the error set. */
 static int import_id_row(shopstat_reader *r, size_t nst)
 {
-    long k = import_id_field(r->fields, r->lens, nst);
+    int kind = 0;
+    long k = import_id_field(r->fields, r->lens, nst, &kind);
     if (k < 0)
         return 0;
     /* (at most 40 bytes of the cell, cut at a character's start) */
@@ -640,9 +656,10 @@ static int import_id_row(shopstat_reader *r, size_t nst)
     r->held = 0;
     r->import_ids = 1;
     cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
-            "this is the import-id row of a Qualtrics export ('%.*s'), not data: use "
-            "--skip-rows %zu (skip_rows: %zu in a spec) to skip the rows between the header "
-            "and the data",
+            "this is %s ('%.*s'), not data: use --skip-rows %zu (skip_rows: %zu in a spec) to "
+            "skip the rows between the header and the data",
+            kind == 1 ? "the import-id row of a Qualtrics export"
+                      : "the second header row of a SurveyMonkey export",
             shown, r->fields[k], r->rows_read, r->rows_read);
     return 1;
 }
@@ -2206,7 +2223,8 @@ static void range_row(int c, void *vr)
     if (__builtin_expect(len == nf || rr->probe, 0)) {
         if (rr->probe) {
             rr->probe--;
-            if (len != nf && import_id_field(rr->fields, rr->lens, nf) >= 0) {
+            int kind;
+            if (len != nf && import_id_field(rr->fields, rr->lens, nf, &kind) >= 0) {
                 range_fail(rr, SHOPSTAT_EINPUT); /* the exact pass names it */
                 return;
             }
