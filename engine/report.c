@@ -708,40 +708,21 @@ static shopstat_status display_order(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-/* Up to three values, quoted, into buf: "'a', 'b', 'c' and more". */
-static void value_list(char *buf, size_t cap, size_t n, const char *(*get)(const void *, size_t),
-                       const void *ctx)
+/* The first (up to three) of n values, quoted, into buf: "'a', 'b', 'c' and more". */
+static void value_list(char *buf, size_t cap, size_t n, const char *const *first)
 {
     size_t at = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < n && i < 3 && at < cap; i++)
-        at += (size_t)snprintf(buf + at, cap - at, "%s'%.40s'", i ? ", " : "", get(ctx, i));
+        at += (size_t)snprintf(buf + at, cap - at, "%s'%.40s'", i ? ", " : "", first[i]);
     if (n > 3 && at < cap)
         snprintf(buf + at, cap - at, " and more");
-}
-
-typedef struct level_pick {
-    const report *r;
-    size_t q, sq;
-    size_t *ids;
-} level_pick;
-
-static const char *picked_level(const void *ctx, size_t i)
-{
-    const level_pick *lp = ctx;
-    return shopstat_totals_level(lp->r->tot, lp->q, lp->ids[i]);
-}
-
-static const char *unrecoded(const void *ctx, size_t i)
-{
-    const level_pick *lp = ctx;
-    return shopstat_totals_question_unrecoded(lp->r->tot, lp->q, i);
 }
 
 /* What the data say of a question's spec that is likely a mistake: multi: over columns
  * that leave an unticked box blank, recode rules that take no row's value, values: codes
  * that no row holds while rows hold codes values: does not list. */
-static shopstat_status question_warnings(report *r, shopstat_error *err)
+static void question_warnings(report *r)
 {
     size_t ns = shopstat_totals_nsegments(r->tot);
     char a[200], b[200];
@@ -750,7 +731,6 @@ static shopstat_status question_warnings(report *r, shopstat_error *err)
         size_t q = r->qmap[sq];
         if (q == (size_t)-1)
             continue;
-        level_pick lp = {r, q, sq, NULL};
         if (shopstat_totals_question_partly_blank(r->tot, q))
             warn(r,
                  "question '%s': rows that answer some of its columns and leave others blank "
@@ -759,7 +739,10 @@ static shopstat_status question_warnings(report *r, shopstat_error *err)
                  qq->name);
         size_t nu = shopstat_totals_question_nunrecoded(r->tot, q);
         if (nu) {
-            value_list(a, sizeof a, nu, unrecoded, &lp);
+            const char *first[3];
+            for (size_t i = 0; i < nu && i < 3; i++)
+                first[i] = shopstat_totals_question_unrecoded(r->tot, q, i);
+            value_list(a, sizeof a, nu, first);
             warn(r,
                  "question '%s': no recode rule takes %s; rows holding %s are missing (rules "
                  "match text exactly, case included)",
@@ -767,38 +750,34 @@ static shopstat_status question_warnings(report *r, shopstat_error *err)
         }
         if (!qq->nvalues || qq->kind == SHOPSTAT_Q_MULTI)
             continue;
+        /* the first three of each: labelled and held by no row, held and not labelled */
+        const char *none[3], *extra[3];
         size_t nl = shopstat_totals_nlevels(r->tot, q), nnone = 0, nextra = 0;
-        size_t *none = malloc((nl + 1) * sizeof *none), *extra = malloc((nl + 1) * sizeof *extra);
-        if (!none || !extra) {
-            free(none);
-            free(extra);
-            return nomem(err);
-        }
         for (size_t l = 0; l < nl; l++) {
             size_t i = r->qstart[q] + l * ns; /* segment 'all' */
             if (i >= r->ne || r->e[i].q != q)
                 break;
             const char *lv = shopstat_totals_level(r->tot, q, l);
             int listed = shopstat_spec_label((void *)r->spec, qq->name, lv, NULL) != NULL;
-            if (listed && r->e[i].count == 0)
-                none[nnone++] = l;
-            else if (!listed && r->e[i].count > 0)
-                extra[nextra++] = l;
+            if (listed && r->e[i].count == 0) {
+                if (nnone < 3)
+                    none[nnone] = lv;
+                nnone++;
+            } else if (!listed && r->e[i].count > 0) {
+                if (nextra < 3)
+                    extra[nextra] = lv;
+                nextra++;
+            }
         }
         if (nnone && nextra) {
-            lp.ids = none;
-            value_list(a, sizeof a, nnone, picked_level, &lp);
-            lp.ids = extra;
-            value_list(b, sizeof b, nextra, picked_level, &lp);
+            value_list(a, sizeof a, nnone, none);
+            value_list(b, sizeof b, nextra, extra);
             warn(r,
                  "question '%s': no row holds %s of its values:, and rows hold %s, which "
                  "values: does not list; check the codes",
                  qq->name, a, b);
         }
-        free(none);
-        free(extra);
     }
-    return SHOPSTAT_OK;
 }
 
 static shopstat_status compute(report *r, shopstat_error *err)
@@ -808,8 +787,9 @@ static shopstat_status compute(report *r, shopstat_error *err)
     to.ci = r->in->ci;
     to.level = r->in->level;
     shopstat_status st = shopstat_tab_estimates(r->tot, &to, &r->e, &r->ne, err);
-    if (st || (st = index_estimates(r, err)) || (st = question_warnings(r, err)))
+    if (st || (st = index_estimates(r, err)))
         return st;
+    question_warnings(r);
     shopstat_compare_opts co;
     shopstat_compare_opts_init(&co);
     co.level = r->in->level;
