@@ -95,6 +95,15 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
         for (size_t pi = 0; pi < t->npairs; pi++) {
             const rt_pair *pr = &t->pairs[pi];
             size_t first = k;
+            /* a pair on a subset (a report table's base): R's subset(design, base), whose
+             * df and lonely-PSU strata are those of the base's rows, as under --base */
+            long sub = -1;
+            double pdf = df, ptq = tq;
+            if (pr->sub != SIZE_MAX && t->rows_q != SIZE_MAX && rq->levels.n) {
+                sub = totals_cell(t, pr->sub, t->rows_q, SIZE_MAX);
+                pdf = totals_cell_df(t, sub);
+                ptq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
+            }
             for (size_t l = 0; l < rq->levels.n; l++) {
                 size_t lid = rq->order[l];
                 shopstat_difference *r = &d[k++];
@@ -105,7 +114,7 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 r->q = q;
                 r->l = l;
                 r->pair = pi;
-                r->df = df;
+                r->df = pdf;
                 side A, B;
                 side_init(t, &A, pr->a, 0, pr->m, q, lid);
                 if (pr->b == SIZE_MAX)
@@ -132,23 +141,23 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 nt += side_terms(&B, r->estimate_b, -1, terms + nt);
                 const lin_term *tp = terms;
                 double var;
-                /* no domain cells: R's svycontrast of svytotal on subset(design, base), so
-                 * the lonely-PSU rules see the strata holding base rows (any segment) */
+                /* R's svycontrast of svytotal on subset(design, base): the lonely-PSU rules
+                 * see the strata holding rows of the pair's subset (sub), else of --base */
                 shopstat_status st =
                     t->rep ? rep_diff_var(t, A.c, A.d, A.sign1, B.c, B.d, B.sign1, r->difference,
                                           &var, err)
-                           : totals_cov(t, &tp, &nt, 1, NULL, 0, &var, err);
+                           : totals_cov(t, &tp, &nt, 1, &sub, sub >= 0, &var, err);
                 if (st) {
                     free(d);
                     free(praw);
                     return st;
                 }
                 r->se = sqrt(var);
-                r->ci_lower = r->difference - tq * r->se;
-                r->ci_upper = r->difference + tq * r->se;
-                if (r->se > 0 && df > 0) {
+                r->ci_lower = r->difference - ptq * r->se;
+                r->ci_upper = r->difference + ptq * r->se;
+                if (r->se > 0 && pdf > 0) {
                     r->t = r->difference / r->se;
-                    r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), df);
+                    r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), pdf);
                 } else if (r->difference == 0) {
                     r->t = NAN;
                 }

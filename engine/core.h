@@ -111,11 +111,15 @@ typedef struct plan_question {
     char **declared; /* levels listed before the pass (a spec's values:), seen or not */
     size_t ndeclared;
     int ticked; /* MULTI: a blank cell is not ticked (shopstat_plan_add_multi_ticked) */
+    int rows_only; /* no column, no level: every row answers, so a segment's base cell holds
+                      all its rows (shopstat_plan_pair_subset); kept last, not shown */
 } plan_question;
 
 typedef struct plan_pair {
     char *a, *b;
     char *within; /* NULL: 'all' */
+    char *subset; /* NULL, or the segment whose rows, answering or not, make the design the
+                     pair is compared on (df, lonely-PSU strata): a report table's base */
 } plan_pair;
 
 struct shopstat_plan {
@@ -231,6 +235,7 @@ typedef struct rt_by {
 typedef struct rt_pair {
     size_t a, b;        /* runtime segment ids; b == SIZE_MAX means 'rest' (m less a) */
     size_t m;           /* the segment a lies within: 'all', or a report table's base */
+    size_t sub;         /* shopstat_plan_pair_subset's segment, or SIZE_MAX: the whole design */
     long inter;         /* hidden intersection segment (element mode), or -1 */
     long by_set;        /* before the expansion after the pass: a --by set (index in
                            t->by) to compare value by value, else -1 */
@@ -267,6 +272,7 @@ struct shopstat_totals {
 
     rt_question *q;
     size_t nq;
+    size_t rows_q;      /* the plan's rows_only question, SIZE_MAX without one */
     rt_segment *seg;
     size_t nseg, segcap;
     rt_by *by;

@@ -503,6 +503,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     t->lonely = p->design.lonely;
 
     t->nq = p->nquestions;
+    t->rows_q = SIZE_MAX;
     t->q = calloc(t->nq ? t->nq : 1, sizeof *t->q);
     if (!t->q)
         return nomem(err);
@@ -512,8 +513,10 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         q->pq = &p->questions[i];
         smap_init(&q->levels);
         smap_init(&q->unrec);
-        q->cols = calloc(q->pq->ncolumns, sizeof *q->cols);
+        q->cols = calloc(q->pq->ncolumns ? q->pq->ncolumns : 1, sizeof *q->cols);
         q->tick = q->pq->ticked ? calloc(q->pq->ncolumns, sizeof *q->tick) : NULL;
+        if (q->pq->rows_only)
+            t->rows_q = i;
         if (!q->cols || (q->pq->ticked && !q->tick))
             return nomem(err);
         const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE ? "--var"
@@ -604,6 +607,9 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         rp->name_b = pp->b;
         rp->m = all;
         if (pp->within && (st = resolve_side(t, pp->within, &rp->m, err)))
+            return st;
+        rp->sub = SIZE_MAX;
+        if (pp->subset && (st = resolve_side(t, pp->subset, &rp->sub, err)))
             return st;
         int rest = strcmp(pp->b, "rest") == 0, vs_all = strcmp(pp->b, "all") == 0;
         rp->by_set = fixed_segment(t, pp->a) < 0 ? by_set(t, pp->a) : -1;
@@ -2754,7 +2760,8 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
             return nomem(err);
     for (size_t q = 0; q < t->nq; q++)
         if (t->q[q].pq->kind == SHOPSTAT_Q_MULTI &&
-            !(rc->mcode[q] = calloc(t->q[q].pq->ncolumns, sizeof **rc->mcode)))
+            !(rc->mcode[q] = calloc(t->q[q].pq->ncolumns ? t->q[q].pq->ncolumns : 1,
+                                    sizeof **rc->mcode)))
             return nomem(err);
     return SHOPSTAT_OK;
 }
@@ -3494,7 +3501,8 @@ int shopstat_totals_fpc_fractions(const shopstat_totals *t)
 
 size_t shopstat_totals_nquestions(const shopstat_totals *t)
 {
-    return t->nq;
+    /* (the rows_only question, last, is not one the caller asked for) */
+    return t->nq - (t->rows_q != SIZE_MAX);
 }
 
 const char *shopstat_totals_question(const shopstat_totals *t, size_t q)

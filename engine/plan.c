@@ -141,6 +141,7 @@ void shopstat_plan_free(shopstat_plan *p)
         free(p->pairs[i].a);
         free(p->pairs[i].b);
         free(p->pairs[i].within);
+        free(p->pairs[i].subset);
     }
     free(p->pairs);
     free(p);
@@ -214,6 +215,11 @@ static shopstat_status add_question(shopstat_plan *p, const char *name,
     }
     p->questions = nq;
     nq[p->nquestions++] = q;
+    /* the rows_only question stays last, out of sight of shopstat_totals_nquestions */
+    if (p->nquestions > 1 && nq[p->nquestions - 2].rows_only) {
+        nq[p->nquestions - 1] = nq[p->nquestions - 2];
+        nq[p->nquestions - 2] = q;
+    }
     return SHOPSTAT_OK;
 }
 
@@ -236,7 +242,7 @@ shopstat_status shopstat_plan_add_multi_ticked(shopstat_plan *p, const char *nam
 {
     shopstat_status st = add_question(p, name, SHOPSTAT_Q_MULTI, columns, ncolumns, err);
     if (!st)
-        p->questions[p->nquestions - 1].ticked = 1;
+        find_question(p, name)->ticked = 1;
     return st;
 }
 
@@ -555,10 +561,38 @@ shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, c
     np[p->npairs].a = dupstr(a);
     np[p->npairs].b = dupstr(b);
     np[p->npairs].within = within ? dupstr(within) : NULL;
+    np[p->npairs].subset = NULL;
     p->npairs++;
     if (!np[p->npairs - 1].a || !np[p->npairs - 1].b || (within && !np[p->npairs - 1].within))
         return nomem(err);
     return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_pair_subset(shopstat_plan *p, const char *segment, shopstat_error *err)
+{
+    if (!p->npairs || !segment || !*segment)
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                  "a pair's subset needs a pair and a segment");
+    size_t i = 0;
+    while (i < p->nquestions && !p->questions[i].rows_only)
+        i++;
+    if (i == p->nquestions) {
+        plan_question *nq = realloc(p->questions, (p->nquestions + 1) * sizeof *nq);
+        if (!nq)
+            return nomem(err);
+        p->questions = nq;
+        plan_question *q = &nq[p->nquestions];
+        memset(q, 0, sizeof *q);
+        q->kind = SHOPSTAT_Q_MULTI;
+        q->rows_only = 1;
+        /* (a name no spec or flag can give: a question's name is not empty) */
+        if (!(q->name = dupstr("")))
+            return nomem(err);
+        p->nquestions++;
+    }
+    plan_pair *pp = &p->pairs[p->npairs - 1];
+    free(pp->subset);
+    return (pp->subset = dupstr(segment)) ? SHOPSTAT_OK : nomem(err);
 }
 
 /* Split "NAME=REST" at the first '='. */

@@ -400,7 +400,8 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
             if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST ? "rest" : "all")))
                 return nomem(err);
             if ((st = shopstat_plan_add_pair_within(r->plan, a, rt->pair_b[p], rt->within,
-                                                    err)))
+                                                    err)) ||
+                (t->nbase && (st = shopstat_plan_pair_subset(r->plan, rt->base_rows, err))))
                 return st;
             continue;
         }
@@ -419,6 +420,9 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
         if (!rt->pair_b[p])
             return nomem(err);
         if ((st = shopstat_plan_add_pair(r->plan, a, rt->pair_b[p], err)))
+            return st;
+        /* compared on the base's rows alone, as `compare --base` (R's subset) */
+        if (t->nbase && (st = shopstat_plan_pair_subset(r->plan, rt->base_rows, err)))
             return st;
     }
     return SHOPSTAT_OK;
@@ -780,13 +784,48 @@ static void question_warnings(report *r)
     }
 }
 
+/* The estimates some table shows: its question in each of its columns and in its base's
+ * rows (run.json); want[q * nsegments + s]. */
+typedef struct wanted {
+    unsigned char *m;
+    size_t ns;
+} wanted;
+
+static int want_estimate(void *ctx, size_t q, size_t s)
+{
+    const wanted *w = ctx;
+    return w->m[q * w->ns + s];
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = table_columns(r, &r->tabs[i], err);
+    if (st)
+        return st;
+    /* only what the tables show: a segment of one table's base crossed with another
+     * table's question (a lonely PSU, a df of 0 there) cannot stop the report */
+    wanted w = {NULL, shopstat_totals_nsegments(r->tot)};
+    size_t nq = shopstat_totals_nquestions(r->tot);
+    if (!(w.m = calloc(nq * w.ns + 1, 1)))
+        return nomem(err);
+    for (size_t i = 0; i < r->in->ntables; i++) {
+        const rtable *rt = &r->tabs[i];
+        size_t q = r->qmap[rt->t->question], s;
+        for (size_t c = 0; c < rt->ncols; c++)
+            w.m[q * w.ns + rt->cols[c]] = 1;
+        if (!shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
+            w.m[q * w.ns + s] = 1;
+    }
     shopstat_tab_opts to;
     shopstat_tab_opts_init(&to);
     to.ci = r->in->ci;
     to.level = r->in->level;
-    shopstat_status st = shopstat_tab_estimates(r->tot, &to, &r->e, &r->ne, err);
+    to.want = want_estimate;
+    to.want_ctx = &w;
+    st = shopstat_tab_estimates(r->tot, &to, &r->e, &r->ne, err);
+    free(w.m);
     if (st || (st = index_estimates(r, err)))
         return st;
     question_warnings(r);
@@ -798,8 +837,7 @@ static shopstat_status compute(report *r, shopstat_error *err)
         return st;
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
         rtable *rt = &r->tabs[i];
-        if (!(st = table_columns(r, rt, err)) && !(st = table_rows(r, rt, err)) &&
-            !(st = table_diffs(r, rt, err)))
+        if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)))
             st = display_order(r, rt, err);
     }
     return st;

@@ -18,6 +18,8 @@ void shopstat_tab_opts_init(shopstat_tab_opts *o)
 {
     o->ci = SHOPSTAT_CI_LOGIT;
     o->level = 0.95;
+    o->want = NULL;
+    o->want_ctx = NULL;
 }
 
 /* Proportion of level cell c in domain (base) cell d, without its variance (p NaN when the
@@ -155,8 +157,10 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
     long *cs = malloc(cap * sizeof *cs), *dsel = malloc(cap * sizeof *dsel);
     shopstat_domain_stats *dss = malloc(cap * sizeof *dss);
     shopstat_status *vst = calloc(cap, sizeof *vst);
+    /* (estimates left out by o->want: their proportion, kept aside from the variances) */
+    double *skipped = o->want ? malloc(cap * sizeof *skipped) : NULL;
     shopstat_status st = SHOPSTAT_OK;
-    if (!e || !cs || !dsel || !dss || !vst) {
+    if (!e || !cs || !dsel || !dss || !vst || (o->want && !skipped)) {
         st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
@@ -177,6 +181,13 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
                 dsel[k] = totals_cell(t, sid, q, SIZE_MAX);
                 cs[k] = totals_cell(t, sid, q, lid);
                 domain_base(t, cs[k], dsel[k], &dss[k]);
+                if (skipped) {
+                    skipped[k] = NAN;
+                    if (!o->want(o->want_ctx, q, s)) {
+                        skipped[k] = dss[k].p;
+                        dss[k].p = NAN;
+                    }
+                }
                 k++;
             }
         }
@@ -209,6 +220,11 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
         r->proportion = ds->p;
         r->se = sqrt(ds->var);
         r->ci_lower = r->ci_upper = r->deff = NAN;
+        if (skipped && !isnan(skipped[i])) {
+            r->proportion = skipped[i];
+            r->se = r->df = NAN;
+            continue;
+        }
         if (isnan(ds->p))
             continue;
         r->deff = shopstat_deff(ds);
@@ -234,6 +250,7 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
     free(dsel);
     free(dss);
     free(vst);
+    free(skipped);
     *out = e;
     *n = k;
     return SHOPSTAT_OK;
@@ -243,5 +260,6 @@ fail:
     free(dsel);
     free(dss);
     free(vst);
+    free(skipped);
     return st;
 }

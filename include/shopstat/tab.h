@@ -122,6 +122,12 @@ shopstat_status shopstat_plan_add_pair(shopstat_plan *p, const char *a, const ch
  * for a report table's base. */
 shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, const char *b,
                                               const char *within, shopstat_error *err);
+/* The last pair declared is a comparison on the design of segment's rows alone, as R's
+ * subset(design, ...) and as `--base` is for a whole run: its df, and the strata its
+ * lonely-PSU rules see, are those of segment's rows, whatever they answered (for a report
+ * table's base; the segment holds the base's rows). */
+shopstat_status shopstat_plan_pair_subset(shopstat_plan *p, const char *segment,
+                                          shopstat_error *err);
 
 /* Totals of one pass: per-PSU (or per-stratum) sums for every cell. Opaque. */
 typedef struct shopstat_totals shopstat_totals;
@@ -213,6 +219,12 @@ shopstat_status shopstat_totals_find_segment(const shopstat_totals *t, const cha
 typedef struct shopstat_tab_opts {
     shopstat_ci_method ci; /* default SHOPSTAT_CI_LOGIT, as R's svyciprop */
     double level;          /* default 0.95 */
+    /* The estimates to compute in full, or NULL (the default) for all: want(want_ctx, q, s)
+     * for question q and the segment at display index s. The others keep their base,
+     * count and proportion, with NaN SE, interval, df and deff, and cannot stop the call
+     * (a lonely PSU, a df of 0): a report asks only for what its tables show. */
+    int (*want)(void *ctx, size_t q, size_t s);
+    void *want_ctx;
 } shopstat_tab_opts;
 
 void shopstat_tab_opts_init(shopstat_tab_opts *o);

@@ -399,8 +399,8 @@ else
 fi
 
 # ---- by: segments against rest and all, value by value ----
-# With a base, equal to shopstat compare --base (R's subset(): the same estimates and SE, the
-# df over the base's PSUs instead of the design's); without one, to shopstat compare.
+# With a base, equal to shopstat compare --base (R's subset(): the df over the base's PSUs);
+# without one, to shopstat compare.
 sed -n '1,/^segments:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/byc.yml"
 cat >>"$T/byc.yml" <<'YML'
   all: {label: "Both waves"}
@@ -417,15 +417,15 @@ YML
 if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
     d=(--weight wt --strata sector --var phone_reached --by sector)
     $S compare $TT/respondents.csv "${d[@]}" --base phone_shown:1 --base wave:2011 --pair sector:rest \
-        --pair sector:all --format csv | cut -d, -f1-8 >"$T/cli_reached"
-    { head -n 1 "$T/cli_reached"; grep '^reached,' "$T/byc/comparisons.csv" | cut -d, -f2-9; } \
+        --pair sector:all --format csv >"$T/cli_reached"
+    { head -n 1 "$T/cli_reached"; grep '^reached,' "$T/byc/comparisons.csv" | cut -d, -f2-; } \
         >"$T/rep_reached"
-    check "by: vs rest and all within a base = compare --base (estimates, SE)" \
+    check "by: vs rest and all within a base = compare --base (estimates, SE, df, p)" \
         "$CSVCMP" "$T/cli_reached" "$T/rep_reached" --rel 1e-12 --abs 1e-15
     check "by: vs rest and all: 8 sectors x 2 levels x 2 pairs" \
         test "$(grep -c '^reached,phone_reached,[01],sector=[1-8],\(rest\|all\),' "$T/byc/comparisons.csv")" -eq 32
     # without the table's 'all' column, the base's rows are the 'all' of rest
-    { head -n 1 "$T/cli_reached"; grep '^reached2,' "$T/byc/comparisons.csv" | cut -d, -f2-9; } \
+    { head -n 1 "$T/cli_reached"; grep '^reached2,' "$T/byc/comparisons.csv" | cut -d, -f2-; } \
         >"$T/rep_reached2"
     check "by: vs rest within a base, no 'all' column = compare --base" \
         "$CSVCMP" <(grep -v ',all,' "$T/cli_reached") "$T/rep_reached2" --rel 1e-12 --abs 1e-15
@@ -500,6 +500,71 @@ if $S report "$T/trail.yml" -o "$T/trail" --quiet --no-charts 2>"$T/trail.err"; 
         "Rows: $((n + 3)) read = $n used + 3 excluded (skip_rows: 0, empty rows: 3)" "$T/trail/report.md"
 else
     ko "report with empty rows failed: $(cat "$T/trail.err")"
+fi
+
+# ---- comparisons within a table's base against R: subset(design, base) ----
+# R's answers (tests/oracle/expected, from make_fixtures.R) for compare --base on the oracle's
+# shopper data: the df counts the base's PSUs and strata, and the lonely-PSU rules see only
+# the strata holding base rows (average: H' of the base; fail: a lonely stratum outside the
+# base is no error). A report table with the same base: must give the same numbers.
+O=tests/oracle
+for lonely in average fail; do
+    cat >"$T/sub_$lonely.yml" <<YML
+survey: sub
+data: $PWD/$O/data/shopper.csv
+design: {weight: wt, strata: region, psu: panel, lonely_psu: $lonely}
+questions:
+  would_switch: {column: would_switch}
+segments:
+  all: {}
+  heavy: {where: "spend == 3"}
+  wave: {by: wave}
+tables:
+YML
+done
+cat >>"$T/sub_average.yml" <<'YML'
+  - {name: t, question: would_switch, segments: [all, heavy], compare: ["heavy:rest", "heavy:all"],
+     base: "region in [N, S, E]", chart: none}
+YML
+cat >>"$T/sub_fail.yml" <<'YML'
+  - {name: t, question: would_switch, segments: [all, wave], compare: ["wave:rest"],
+     base: "region in [N, S, E]", chart: none}
+  - {name: h, question: would_switch, segments: [all, heavy], compare: ["heavy:all"],
+     base: "region in [N, S, E]", chart: none}
+YML
+for lonely in average fail; do
+    exp=$O/expected/shopper_cmp_base_$lonely.csv
+    if $S report "$T/sub_$lonely.yml" -o "$T/sub_$lonely" --quiet --no-charts 2>"$T/sub_$lonely.err"; then
+        { head -n 1 "$exp"; tail -n +2 "$T/sub_$lonely/comparisons.csv" | cut -d, -f2-; } \
+            >"$T/sub_$lonely.csv"
+        check "report comparisons within a base, lonely_psu $lonely = R's subset() (df, SE, p)" \
+            "$CSVCMP" "$T/sub_$lonely.csv" <(grep -E "^(variable|would_switch)," "$exp")
+    else
+        ko "report with comparisons within a base ($lonely) failed: $(cat "$T/sub_$lonely.err")"
+    fi
+done
+
+# and with replicate weights (BRR): the base's rows' replicate weights give the df
+cat >"$T/sub_rep.yml" <<YML
+survey: subrep
+data: $PWD/$O/data/rep_nhanes.csv
+design: {weight: WTMEC2YR, replicates: {prefix: brr, type: brr}}
+questions:
+  HI_CHOL: {column: HI_CHOL}
+segments:
+  all: {}
+  women: {where: "RIAGENDR == 2"}
+tables:
+  - {name: t, question: HI_CHOL, segments: [all, women], compare: ["women:all", "women:rest"],
+     base: "race in [1, 3]", chart: none}
+YML
+if $S report "$T/sub_rep.yml" -o "$T/sub_rep" --quiet --no-charts 2>"$T/sub_rep.err"; then
+    exp=$O/expected/rep_nhanes_brr_cmp_base.csv
+    { head -n 1 "$exp"; tail -n +2 "$T/sub_rep/comparisons.csv" | cut -d, -f2-; } >"$T/sub_rep.csv"
+    check "report comparisons within a base, BRR replicates = R's subset()" \
+        "$CSVCMP" "$T/sub_rep.csv" "$exp"
+else
+    ko "report with replicate weights and a base failed: $(cat "$T/sub_rep.err")"
 fi
 
 # ---- recode rules that share a level: every rule's rows land in that level ----

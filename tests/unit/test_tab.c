@@ -481,6 +481,164 @@ static void test_flag_parsers(void **state)
     shopstat_plan_free(p);
 }
 
+/* Strata A (3 PSUs), C (2), D (2) and B (1 PSU: lonely, and R's default 'fail'). A pair
+ * compared on the rows of strata A and C (shopstat_plan_pair_subset, a report table's base)
+ * is R's subset(design, s in A, C): B is not in it, so there is no error, and df = 5 - 2 = 3
+ * (the whole design's: 8 - 4 = 4); it
+ * gives what the same pair gives under --base (the CLI's, checked against R in
+ * tests/oracle). And shopstat_tab_opts.want: the estimates left out keep their counts but
+ * cannot fail on B. */
+static const char *const SUBSET_CSV = "s,p,w,g,q\n"
+                                      "A,1,1,1,1\n"
+                                      "A,1,2,2,0\n"
+                                      "A,2,1,1,0\n"
+                                      "A,2,3,2,1\n"
+                                      "A,3,2,1,1\n"
+                                      "A,3,1,2,1\n"
+                                      "C,4,1,1,0\n"
+                                      "C,4,2,2,0\n"
+                                      "C,5,1,1,1\n"
+                                      "C,5,1,2,1\n"
+                                      "B,6,2,1,1\n"
+                                      "B,6,1,2,0\n"
+                                      "D,7,1,1,1\n"
+                                      "D,8,1,2,0\n";
+
+static shopstat_plan *subset_plan(int subset)
+{
+    static const char *const ac[] = {"A", "C", NULL}, *const one[] = {"1", NULL},
+                             *const two[] = {"2", NULL};
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "s";
+    d.psu = "p";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    shopstat_cond in_ac = {"s", SHOPSTAT_OP_IN, ac};
+    shopstat_cond c1[] = {{"g", SHOPSTAT_OP_IN, one}, in_ac};
+    shopstat_cond c2[] = {{"g", SHOPSTAT_OP_IN, two}, in_ac};
+    if (subset) {
+        assert_int_equal(shopstat_plan_add_segment(p, "ac", &in_ac, 1, NULL), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_segment(p, "g1", c1, 2, NULL), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_segment(p, "g2", c2, 2, NULL), SHOPSTAT_OK);
+    } else {
+        assert_int_equal(shopstat_plan_add_base(p, &in_ac, NULL), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_segment(p, "g1", c1, 1, NULL), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_segment(p, "g2", c2, 1, NULL), SHOPSTAT_OK);
+    }
+    assert_int_equal(shopstat_plan_add_pair(p, "g1", "g2", NULL), SHOPSTAT_OK);
+    if (subset)
+        assert_int_equal(shopstat_plan_pair_subset(p, "ac", NULL), SHOPSTAT_OK);
+    /* (a question added after the subset: the plan keeps its own rows question last) */
+    assert_int_equal(shopstat_plan_add_single(p, "g", "g", NULL), SHOPSTAT_OK);
+    return p;
+}
+
+static shopstat_totals *subset_totals(shopstat_plan *p)
+{
+    char path[] = "/tmp/shopstat_test_subset_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, SUBSET_CSV, strlen(SUBSET_CSV)), (ssize_t)strlen(SUBSET_CSV));
+    close(fd);
+    shopstat_reader *rd = NULL;
+    shopstat_totals *t = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+    shopstat_status st = shopstat_totals_compute(p, rd, &t, &err);
+    if (st)
+        print_error("%s\n", err.msg);
+    assert_int_equal(st, SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    unlink(path);
+    return t;
+}
+
+static int want_g1(void *ctx, size_t q, size_t s)
+{
+    const shopstat_totals *t = ctx;
+    return q == 0 && strcmp(shopstat_totals_segment(t, s), "g1") == 0;
+}
+
+static void test_pair_on_a_subset(void **state)
+{
+    (void)state;
+    shopstat_plan *ps = subset_plan(1), *pb = subset_plan(0);
+    shopstat_totals *ts = subset_totals(ps), *tb = subset_totals(pb);
+    /* the rows question is not one of the caller's */
+    assert_int_equal(shopstat_totals_nquestions(ts), 2);
+    assert_string_equal(shopstat_totals_question(ts, 1), "g");
+    shopstat_difference *ds = NULL, *db = NULL;
+    size_t nds = 0, ndb = 0;
+    shopstat_error err;
+    shopstat_status st = shopstat_compare(ts, NULL, &ds, &nds, &err);
+    if (st)
+        print_error("%s\n", err.msg);
+    assert_int_equal(st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_compare(tb, NULL, &db, &ndb, &err), SHOPSTAT_OK);
+    /* q's two levels and g's two, for the one pair */
+    assert_int_equal(nds, 4);
+    assert_int_equal(ndb, 4);
+    for (size_t i = 0; i < nds; i++) {
+        assert_string_equal(ds[i].variable, db[i].variable);
+        assert_string_equal(ds[i].level, db[i].level);
+        assert_close(ds[i].df, 3, 0);
+        assert_close(ds[i].df, db[i].df, 0);
+        assert_close(ds[i].estimate_a, db[i].estimate_a, 1e-15);
+        assert_close(ds[i].estimate_b, db[i].estimate_b, 1e-15);
+        if (strcmp(ds[i].variable, "q") != 0)
+            continue; /* (g against g: disjoint levels, no variance to speak of) */
+        assert_true(ds[i].se > 0);
+        assert_close(ds[i].se, db[i].se, 1e-14);
+        assert_close(ds[i].ci_lower, db[i].ci_lower, 1e-14);
+        assert_close(ds[i].p_value, db[i].p_value, 1e-14);
+    }
+    /* g1 in A and C: q = 1 in rows 1, 5, 9 (w 1 + 2 + 1) of w 1 + 1 + 2 + 1 + 1 = 6 */
+    assert_close(ds[1].estimate_a, 4.0 / 6, 1e-15);
+    free(ds);
+    free(db);
+    /* 'all' holds stratum B's rows: its estimates fail under 'fail'... */
+    shopstat_estimate *e = NULL;
+    size_t ne = 0;
+    assert_int_equal(shopstat_tab_estimates(ts, NULL, &e, &ne, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "stratum 'B' has only one PSU"));
+    /* ...unless only g1's are wanted: the others keep base, count and proportion */
+    shopstat_tab_opts o;
+    shopstat_tab_opts_init(&o);
+    o.want = want_g1;
+    o.want_ctx = ts;
+    st = shopstat_tab_estimates(ts, &o, &e, &ne, &err);
+    if (st)
+        print_error("%s\n", err.msg);
+    assert_int_equal(st, SHOPSTAT_OK);
+    size_t full = 0;
+    for (size_t i = 0; i < ne; i++) {
+        if (strcmp(e[i].variable, "q") != 0 || strcmp(e[i].level, "1") != 0)
+            continue;
+        if (strcmp(e[i].segment, "all") == 0) {
+            /* q = 1 in rows 1, 4, 5, 6, 9, 10, 11, 13: w 1 + 3 + 2 + 1 + 1 + 1 + 2 + 1 = 12
+             * of 20 */
+            assert_int_equal(e[i].base_n, 14);
+            assert_int_equal(e[i].count, 8);
+            assert_close(e[i].proportion, 12.0 / 20, 1e-15);
+            assert_true(isnan(e[i].se) && isnan(e[i].df) && isnan(e[i].ci_lower));
+        } else if (strcmp(e[i].segment, "g1") == 0) {
+            full++;
+            assert_close(e[i].proportion, 4.0 / 6, 1e-15);
+            assert_true(e[i].se > 0 && e[i].ci_lower < e[i].proportion);
+            assert_close(e[i].df, 3, 0); /* g1's PSUs 1-5 less strata A and C */
+        }
+    }
+    assert_int_equal(full, 1);
+    free(e);
+    shopstat_totals_free(ts);
+    shopstat_totals_free(tb);
+    shopstat_plan_free(ps);
+    shopstat_plan_free(pb);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -499,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_recode_rules_share_a_level),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
+        cmocka_unit_test(test_pair_on_a_subset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
