@@ -1,10 +1,14 @@
 /* --chart for tab and compare: chart options from flags, chart data from results. */
 #include "cli/charts.h"
 
+#include <libgen.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "shopstat/chartset.h"
+#include "shopstat/spec.h"
 
 /* The chart flags into co and so; 0 or the exit status after printing the error. */
 static int chart_flags(const survey_args *a, int compare, shopstat_chart_opts *co,
@@ -43,6 +47,43 @@ int cli_check_chart_flags(const survey_args *a, int compare)
     return rc;
 }
 
+/* Without --source, what the report's charts say: the survey spec beside the data file (its
+ * folder's survey.yml, when its data: is this file, as in every bundled survey) gives its
+ * source: and note: (a bundled survey's says its data are synthetic); else a note "Data:
+ * FILE." (and the spec's note). *is_source: whether buf is a source line or a note. A spec
+ * that does not parse is no error here: the note names the file. Standard input has none. */
+static void default_source(const char *data, char *buf, size_t n, int *is_source)
+{
+    buf[0] = '\0';
+    *is_source = 0;
+    if (!data || strcmp(data, "-") == 0)
+        return;
+    char dir[4096], base[4096];
+    snprintf(dir, sizeof dir, "%s", data);
+    snprintf(base, sizeof base, "%s", data);
+    const char *file = basename(base);
+    char spec[4200];
+    snprintf(spec, sizeof spec, "%s/survey.yml", dirname(dir));
+    shopstat_spec *sp = NULL;
+    const char *src = NULL, *note = NULL;
+    struct stat sd, ss, sdata;
+    if (stat(spec, &ss) == 0 && S_ISREG(ss.st_mode) && stat(data, &sd) == 0 &&
+        shopstat_spec_parse(spec, &sp, NULL) == SHOPSTAT_OK) {
+        const shopstat_spec_info *in = shopstat_spec_get(sp);
+        if (in->data && stat(in->data, &sdata) == 0 && sdata.st_dev == sd.st_dev &&
+            sdata.st_ino == sd.st_ino) {
+            src = in->source;
+            note = in->note;
+        }
+    }
+    if (src)
+        snprintf(buf, n, "%s%s%s", src, note ? ". " : "", note ? note : "");
+    else
+        snprintf(buf, n, "Data: %s.%s%s", file, note ? " " : "", note ? note : "");
+    *is_source = src != NULL;
+    shopstat_spec_free(sp);
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
                       const shopstat_difference *diffs, size_t ndiffs)
 {
@@ -58,7 +99,12 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     co.type = so.type;
     co.title = a->title;
     co.subtitle = a->subtitle;
-    co.source = a->source;
+    char source[1500];
+    int is_source = 0;
+    source[0] = '\0';
+    if (!a->source)
+        default_source(a->data, source, sizeof source, &is_source);
+    co.source = a->source ? a->source : is_source ? source : NULL;
     co.zoom = a->zoom;
     co.ci_level = a->tab.level;
     co.ci_method = shopstat_ci_method_name(a->tab.ci);
@@ -79,11 +125,12 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     if (shopstat_chartset_build(e, n, &so, &set, &err))
         return cli_fail(&err);
     co.sig_note = shopstat_chartset_sig_note(set);
-    const char *rest = shopstat_chartset_rest_note(set);
-    if (rest) {
-        co.notes = &rest;
-        co.nnotes = 1;
-    }
+    const char *notes[2];
+    co.notes = notes;
+    if ((notes[co.nnotes] = shopstat_chartset_rest_note(set)))
+        co.nnotes++;
+    if (source[0] && !is_source)
+        notes[co.nnotes++] = source;
     if (shopstat_chart_render_pages(a->chart, shopstat_chartset_charts(set),
                                     shopstat_chartset_count(set), &co, &err))
         rc = cli_fail(&err);

@@ -126,6 +126,30 @@ if grep -q "…" "$TMP/flat.txt"; then fail "stress.pdf: ellipsis found (labels 
 has "$TMP/src.pdf" "Source: Servicesoft (1999), synthetic data"
 if grep -qF "Source: Source" "$TMP/flat.txt"; then fail "source line says 'Source:' twice"; else ok; fi
 
+# --- the CLI without --source: what the report's charts say ---------------------------------
+# the bundled survey's spec beside its data gives its source: and note: (synthetic data)
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --var would_switch --segment heavy=spend_6m:3 --pair heavy:all \
+    --chart "$TMP/nosrc.pdf" >/dev/null 2>&1 || fail "compare --chart without --source failed"
+has "$TMP/nosrc.pdf" "Source: Servicesoft / Jupiter Communications, end of 1999 (published figures)." \
+    "SYNTHETIC DATA: respondent-level answers were generated"
+# the same rows elsewhere: the file's name; a survey.yml there naming another file: the same
+mkdir -p "$TMP/own"
+cp "$root/surveys/servicesoft-1999/respondents.csv" "$TMP/own/panel.csv"
+tables='questions: {would_switch: {column: would_switch}}\ntables: [{question: would_switch}]\n'
+printf "survey: other\\ndata: other.csv\\nsource: \"Not this one\"\\n$tables" >"$TMP/own/survey.yml"
+"$root/$BUILD/shopstat" tab "$TMP/own/panel.csv" --weight wt --var would_switch \
+    --chart "$TMP/own.pdf" >/dev/null 2>&1 || fail "tab --chart of a copy failed"
+has "$TMP/own.pdf" "Data: panel.csv."
+if grep -qF -e "Not this one" -e "SYNTHETIC" -e "Source:" "$TMP/flat.txt"; then
+    fail "own.pdf: a source line not of this file"; else ok; fi
+# a spec there that names it (relative to its folder) gives its note, with no source: the note
+printf "survey: own\\ndata: panel.csv\\nnote: \"Panel wave 3, unweighted pilot.\"\\n$tables" \
+    >"$TMP/own/survey.yml"
+"$root/$BUILD/shopstat" tab "$TMP/own/panel.csv" --weight wt --var would_switch \
+    --chart "$TMP/own2.pdf" >/dev/null 2>&1 || fail "tab --chart beside its spec failed"
+has "$TMP/own2.pdf" "Data: panel.csv. Panel wave 3, unweighted pilot."
+
 # --- compare bars: upper-case letters at alpha, legend naming each letter's segment ----------
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
