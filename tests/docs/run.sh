@@ -154,6 +154,27 @@ actual=$("$S" chisq "$ss" --weight wt --strata region --psu panel --var would_sw
     --by spend_6m --format table | head -1 | tr -s ' ')
 same "shopstat.1: chisq example" "$example" "$actual"
 
+# The csv columns the man page, --help and spec.md list are the headers the commands write.
+tabh=$("$S" tab "$ss" --var would_switch --format csv | head -1)
+cmph=$("$S" compare "$ss" --var would_switch --segment h=spend_6m:3 --pair h:all --format csv | head -1)
+chih=$("$S" chisq "$ss" --var would_switch --by spend_6m --format csv | head -1)
+i=0
+for cols in $(sed 's/\\-/-/g; s/\\%//g; s/\\://g' "$root/docs/shopstat.1" | grep -v '^\.' | tr '\n' ' ' |
+    grep -oE 'csv columns are [a-z_,]+[a-z_]' | sed 's/.* //'); do
+    i=$((i + 1))
+    case $i in 1) want=$tabh ;; 2) want=$cmph ;; *) want=$chih ;; esac
+    same "shopstat.1: csv columns ($i)" "$cols" "$want"
+done
+same "shopstat.1: three csv column lists" 3 "$i"
+for c in tab compare chisq; do
+    cols=$("$S" $c --help | tr '\n' ' ' | tr -s ' ' | sed 's/, /,/g' | grep -oE 'csv columns: [a-z_,]+' | sed 's/.* //')
+    case $c in tab) want=$tabh ;; compare) want=$cmph ;; *) want=$chih ;; esac
+    same "$c --help: csv columns" "$cols" "$want"
+done
+same "spec.md: tables.csv columns" "$(grep -oE '`variable,level,segment,[a-z_,]+`' "$root/docs/spec.md" | tr -d '`')" "$tabh"
+same "spec.md: comparisons.csv columns" \
+    "$(grep -oE '`variable,level,segment_a,[a-z_,]+`' "$root/docs/spec.md" | tr -d '`')" "$cmph"
+
 # ---------------------------------------------------------------------------------------
 # docs/tutorial.md, step by step in a scratch home.
 blocks "$root/docs/tutorial.md" "$T/tut"
@@ -212,6 +233,8 @@ fi
 for file in $(sed -n 's/^- `\([a-z_]*\.[a-z]*\)`.*/\1/p' "$root/docs/tutorial.md"); do
     if [ -s "$B/out/buyers-1999/$file" ]; then pass; else fail "tutorial: $file" "not written"; fi
 done
+same "report: tables.csv header" "table,$tabh" "$(head -1 "$B/out/buyers-1999/tables.csv")"
+same "report: comparisons.csv header" "table,$cmph" "$(head -1 "$B/out/buyers-1999/comparisons.csv")"
 design=$(printf '%s' "$prose" | grep -oE 'design: [0-9]+ strata, [0-9]+ PSUs, [0-9]+ df')
 same "tutorial: report design" "$design" \
     "$(sed -n 's/.*strata [a-z]* (\([0-9]*\)), PSU [a-z]* (\([0-9]*\)), design df \([0-9]*\).*/design: \1 strata, \2 PSUs, \3 df/p' "$md")"
