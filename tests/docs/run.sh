@@ -281,11 +281,19 @@ for flag in $missing; do fail "shopstat.1" "$flag (in --help) is not documented"
 for flag in $extra; do fail "shopstat.1" "$flag is in no command's --help"; done
 [ -z "$missing$extra" ] && pass
 
-# Every key the spec parser accepts (its keys[] tables) is in docs/spec.md.
-for key in $(perl -0ne 'while (/\bkeys\[\]\s*=\s*\{([^}]*)\}/g) { print "$1\n" }' \
-    "$root/engine/spec.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u); do
+# Every key the spec parser accepts (its keys[] and csv_keys[] tables) is in docs/spec.md, and
+# every key of spec.md's tables (their first column) is one the parser accepts.
+parser_keys=$(perl -0ne 'while (/keys\[\]\s*=\s*\{([^}]*)\}/g) { print "$1\n" }' \
+    "$root/engine/spec.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+for key in $parser_keys; do
     if grep -qE "\`$key\`|\b$key:" "$root/docs/spec.md"; then pass; else
         fail "spec.md" "key $key (engine/spec.c) is not documented"
+    fi
+done
+for key in $(grep -oE '^\| `[a-z_]+`( / `[a-z_]+`)*( \(or `[a-z_]+`\))? \|' "$root/docs/spec.md" |
+    grep -oE '`[a-z_]+`' | tr -d '`' | sort -u); do
+    if printf '%s\n' "$parser_keys" | grep -qx -- "$key"; then pass; else
+        fail "spec.md" "key $key is not one engine/spec.c accepts"
     fi
 done
 
