@@ -281,6 +281,18 @@ for flag in $missing; do fail "shopstat.1" "$flag (in --help) is not documented"
 for flag in $extra; do fail "shopstat.1" "$flag is in no command's --help"; done
 [ -z "$missing$extra" ] && pass
 
+# Every --flag the docs name is one of shopstat's (or of the other tools they show: pkg-config,
+# chartdemo, csvcompare, valgrind, git diff, perf report).
+others="--cflags --libs --static --size --rel --abs --error-exitcode --errors-for-leak-kinds
+    --leak-check --exit-code --no-children"
+for doc in "${docs[@]}"; do
+    for flag in $(grep -oE -- '--[a-z][a-z-]*[a-z]' "$root/$doc" | sort -u); do
+        if printf '%s\n' $help_flags $others | grep -qx -- "$flag"; then pass; else
+            fail "$doc" "$flag is not a flag of shopstat"
+        fi
+    done
+done
+
 # Every key the spec parser accepts (its keys[] and csv_keys[] tables) is in docs/spec.md, and
 # every key of spec.md's tables (their first column) is one the parser accepts.
 parser_keys=$(perl -0ne 'while (/keys\[\]\s*=\s*\{([^}]*)\}/g) { print "$1\n" }' \
