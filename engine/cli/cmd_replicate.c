@@ -130,9 +130,9 @@ int cmd_replicate(int argc, char **argv)
     }
     if (!rc) {
         char num[32];
-        fprintf(stderr, "shopstat: %zu replicate weights (%s) from %zu PSUs in %zu strata, %zu rows\n",
+        fprintf(stderr, "shopstat: %zu replicate weights (%s) from %zu PSUs in %zu %s, %zu rows\n",
                 info.replicates, shopstat_rep_type_name(o.type), info.npsu, info.nstrata,
-                info.rows);
+                info.nstrata == 1 ? "stratum" : "strata", info.rows);
         fprintf(stderr, "analyse with:%s%s --repweights %s --reptype %s",
                 o.weight ? " --weight " : "", o.weight ? o.weight : "", o.prefix,
                 shopstat_rep_type_name(o.type));
