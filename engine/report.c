@@ -1273,8 +1273,8 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         design_summary(r, design, sizeof design);
         accounting_summary(r, acct, sizeof acct);
         ci_summary(r, ci, sizeof ci);
-        snprintf(survey, sizeof survey, "Survey: %s. Data: %s (SHA-256 %.16s...).", r->in->survey,
-                 r->in->data, r->sha);
+        /* (the survey's id stands under the subtitle already) */
+        snprintf(survey, sizeof survey, "Data: %s (SHA-256 %.16s...).", r->in->data, r->sha);
         const char *lines[] = {survey, design, acct, ci};
         shopstat_title_page tp = {r->in->title ? r->in->title : r->in->survey,
                                   r->in->subtitle,

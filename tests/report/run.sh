@@ -41,6 +41,10 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: report.pdf has $pages pages, want $((n + 1))" test "$pages" -eq $((n + 1))
     pdftotext "$T/$sv/report.pdf" "$T/$sv.txt"
     check "$sv: report.pdf states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv.txt"
+    # the title page names the survey once (under the subtitle), then the data file
+    pdftotext -f 1 -l 1 "$T/$sv/report.pdf" "$T/$sv.p1"
+    check "$sv: title page says 'Survey: $sv' once" test "$(grep -c "Survey: $sv" "$T/$sv.p1")" -eq 1
+    check "$sv: title page names the data file" grep -q "^Data: surveys/$sv/respondents.csv (SHA-256 " "$T/$sv.p1"
     check "$sv: report.md states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv/report.md"
     # run.json: rows read = used + excluded; per table, used = in base + left out
     acct=$(sed -n 's/.*"rows": {"read": \([0-9]*\), "used": \([0-9]*\), "excluded": \([0-9]*\).*/\1 \2 \3/p' "$T/$sv/run.json")
