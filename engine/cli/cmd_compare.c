@@ -322,6 +322,21 @@ int cmd_compare(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    /* a side without rows in any base: its comparisons are empty (each segment once, in
+     * the order the pairs name them) */
+    for (size_t i = 0; i < 2 * n; i++) {
+        const char *seg = i % 2 ? d[i / 2].segment_b : d[i / 2].segment_a;
+        int seen = 0, any = 0;
+        for (size_t k = 0; k < 2 * n && !any; k++) {
+            const char *other = k % 2 ? d[k / 2].segment_b : d[k / 2].segment_a;
+            if (strcmp(other, seg) != 0)
+                continue;
+            seen |= k < i;
+            any = (k % 2 ? d[k / 2].base_n_b : d[k / 2].base_n_a) > 0;
+        }
+        if (!seen && !any)
+            survey_args_warn_empty(&a, seg, "its comparisons are empty");
+    }
     int fmt = a.format;
     if (fmt == FMT_AUTO)
         fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;

@@ -89,8 +89,8 @@ int cmd_tab(int argc, char **argv)
             if (e[i].s == s && e[i].base_n > 0)
                 empty = 0;
         if (empty)
-            cli_warn("segment '%s' has no rows in any base; its rows are printed with base_n 0",
-                     shopstat_totals_segment(t, s));
+            survey_args_warn_empty(&a, shopstat_totals_segment(t, s),
+                                   "its rows are printed with base_n 0");
     }
     int fmt = a.format;
     if (fmt == FMT_AUTO)

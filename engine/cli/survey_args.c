@@ -124,6 +124,13 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if (FLAG("--segment")) {
             if (v && shopstat_plan_parse_segment(a->plan, v, &err))
                 return cli_fail(&err);
+            const char **ns = v ? realloc(a->segments, (a->nsegments + 1) * sizeof *ns) : NULL;
+            if (v && !ns)
+                return cli_usage_error("out of memory");
+            if (v) {
+                a->segments = ns;
+                a->segments[a->nsegments++] = v;
+            }
         } else if (FLAG("--base")) {
             if (v) {
                 if (shopstat_plan_parse_base(a->plan, v, &err))
@@ -230,6 +237,32 @@ void survey_args_free(survey_args *a)
     a->plan = NULL;
     free(a->base);
     a->base = NULL;
+    free(a->segments);
+    a->segments = NULL;
+    a->nsegments = 0;
+}
+
+void survey_args_warn_empty(const survey_args *a, const char *name, const char *then)
+{
+    const char *given = survey_args_segment_given(a, name);
+    if (!given) {
+        cli_warn("segment '%s' has no rows in any base; %s", name, then);
+        return;
+    }
+    const char *colon = strchr(given, ':');
+    int ncol = colon ? (int)(colon - given) : (int)strlen(given);
+    cli_warn("segment '%s' (%s) has no rows in any base; %s; 'shopstat describe %s' lists "
+             "the values of %.*s",
+             name, given, then, a->data, ncol, given);
+}
+
+const char *survey_args_segment_given(const survey_args *a, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < a->nsegments; i++)
+        if (strncmp(a->segments[i], name, n) == 0 && a->segments[i][n] == '=')
+            return a->segments[i] + n + 1;
+    return NULL;
 }
 
 int survey_args_run(survey_args *a, shopstat_totals **out)

@@ -32,6 +32,8 @@ typedef struct survey_args {
     int zoom;
     size_t nquestions;
     char *base; /* the --base conditions as given, joined by " and "; NULL */
+    const char **segments; /* the --segment values as given (argv's), nsegments of them */
+    size_t nsegments;
     int fpc_fractions; /* after survey_args_run: --fpc held sampling fractions (the note) */
 } survey_args;
 
@@ -42,6 +44,15 @@ void survey_args_free(survey_args *a);
 
 /* Open the data file, run the pass; on failure print the error and return its exit code. */
 int survey_args_run(survey_args *a, shopstat_totals **out);
+
+/* The conditions of --segment NAME=CONDITIONS as given ("spend_6m:4"), or NULL when
+ * name is no --segment's (a --by value, all). */
+const char *survey_args_segment_given(const survey_args *a, const char *name);
+
+/* Warn that segment name has no rows in any base, and what follows (the rest of the
+ * sentence); for a --segment, its conditions as given and where to see the column's
+ * values: a value that matches nothing (spend_6m:4 where the codes are 1-3) looks so. */
+void survey_args_warn_empty(const survey_args *a, const char *name, const char *then);
 
 /* Fill a context for the writers. */
 void survey_args_context(const survey_args *a, const shopstat_totals *t,
