@@ -270,6 +270,17 @@ void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, pl
     a->hi = fmin(a->hi, 1);
 }
 
+int plots_tick_decimals(double step)
+{
+    double pct = fabs(step) * 100;
+    for (int d = 0; d < 2; d++) {
+        double v = pct * pow(10.0, d);
+        if (fabs(v - floor(v + 0.5)) < 1e-6 * fmax(1, v))
+            return d;
+    }
+    return 2;
+}
+
 double plots_line_height(plots_ctx *c, double size)
 {
     plots_font f = plots_font_make(size, 0, PLOTS_INK);

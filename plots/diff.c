@@ -193,7 +193,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         cairo_line_to(cr, x, bottom);
         cairo_stroke(cr);
         char tk[32];
-        fmt_pts(zero ? 0 : v, a.step * 100 < 1 ? 1 : 0, tk, sizeof tk);
+        fmt_pts(zero ? 0 : v, plots_tick_decimals(a.step), tk, sizeof tk);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
     if (*axtitle)

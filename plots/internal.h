@@ -87,6 +87,10 @@ void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a);
  * their CIs when show_ci, kept within 0-100%. One function for the bars, the trend lines and
  * the footer, which says the axis does not start at 0% only when this one does not. */
 void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, plots_axis *a);
+/* Decimals that the tick labels of an axis with this step (in proportion units, labelled in
+ * percent or percentage points) need to name every tick exactly: 0 for steps of 5%, 1 for
+ * 2.5% or 0.5%, 2 for 0.25%. One count for the whole axis, so its labels read alike. */
+int plots_tick_decimals(double step);
 
 /* Horizontal legend of swatches; returns the height used. n items with colours and texts,
  * wrapped into rows within width. draw = 0 only measures. */

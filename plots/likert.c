@@ -148,7 +148,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         cairo_line_to(cr, x, bottom);
         cairo_stroke(cr);
         char tk[32];
-        snprintf(tk, sizeof tk, "%.0f%%", fabs(v) * 100);
+        snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(a.step), fabs(v) * 100);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
 

@@ -139,7 +139,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         cairo_line_to(cr, px1, y);
         cairo_stroke(cr);
         char tk[32];
-        snprintf(tk, sizeof tk, "%.*f%%", ya.step * 100 < 1 ? 1 : 0, v * 100);
+        snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
         plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
     }
     plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);

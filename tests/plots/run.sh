@@ -83,6 +83,23 @@ boxes() {
     if [ -z "$out" ]; then ok; else fail "$(basename "$1"): text boxes"; printf '%s\n' "$out" | head -10; fi
 }
 
+# axis_ticks FILE PAGE REGEX: the words matching REGEX on the page's fullest row of such words
+# (the tick labels of the axis), left to right, joined by spaces.
+axis_ticks() {
+    pdftotext -f "$2" -l "$2" -bbox "$1" "$TMP/ticks.html" 2>/dev/null
+    awk -v re="$3" '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            if (s !~ re) next
+            match($0, /xMin="[0-9.-]+"/); x = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y = sprintf("%.0f", substr($0, RSTART + 6, RLENGTH - 7))
+            n[y]++; w[y, n[y]] = s; xs[y, n[y]] = x }
+        END { best = ""; for (y in n) if (best == "" || n[y] > n[best]) best = y
+              for (i = 1; i <= n[best]; i++) for (j = i + 1; j <= n[best]; j++)
+                  if (xs[best, j] < xs[best, i]) { t = xs[best, i]; xs[best, i] = xs[best, j]; xs[best, j] = t
+                                                   t = w[best, i]; w[best, i] = w[best, j]; w[best, j] = t }
+              for (i = 1; i <= n[best]; i++) printf "%s%s", (i > 1 ? " " : ""), w[best, i] }' "$TMP/ticks.html"
+}
+
 cd "$TMP" || exit 1
 
 # --- every chart type renders, one page of the default A4 landscape size -------------------
@@ -215,6 +232,24 @@ for p in 1 2; do
     zero=0; echo "$words" | grep -qx "0%" && zero=1
     if [ $says != $zero ]; then ok; else fail "zoom2.pdf page $p: axis from 0% = $zero, footer says it does not start at 0% = $says"; fi
 done
+
+# --- tick labels name their ticks: a step of 2.5 is labelled with one decimal ----------------
+# 45% and 55% of 10,000 answers: logit CIs 44.0-46.0% and 54.0-56.0%, so the zoomed axis is
+# 42.5-57.5% in steps of 2.5 (a range of 12% in about 5 steps); before, the ticks at 42.5, 47.5,
+# 52.5 and 57.5 were printed rounded: "43% 45% 48% 50% 52% 55% 58%".
+awk 'BEGIN { print "q"; for (i = 0; i < 10000; i++) print (i < 4500 ? "a" : "b") }' >"$TMP/z.csv"
+"$root/$BUILD/shopstat" tab "$TMP/z.csv" --var q --zoom --chart "$TMP/ticks.pdf" >/dev/null 2>&1 ||
+    fail "tab --zoom --chart (ticks) failed"
+t=$(axis_ticks "$TMP/ticks.pdf" 1 '^[0-9.]+%$')
+[ "$t" = "42.5% 45.0% 47.5% 50.0% 52.5% 55.0% 57.5%" ] && ok || fail "zoomed bar axis ticks: '$t'"
+# a difference of 50% - 40% of 1,000 each: +10 points, CI +5.7 to +14.3 (SE 2.21): the axis
+# runs from 0 (always included) to +15 in steps of 2.5 points
+awk 'BEGIN { print "g,m1"; for (i = 0; i < 1000; i++) { print "x," (i < 400); print "y," (i < 500) } }' \
+    >"$TMP/d.csv"
+"$root/$BUILD/shopstat" compare "$TMP/d.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+    --pair y:x --chart "$TMP/dticks.pdf" >/dev/null 2>&1 || fail "compare --chart (ticks) failed"
+t=$(axis_ticks "$TMP/dticks.pdf" 1 '^[+0-9.−-]+$')
+[ "$t" = "0.0 +2.5 +5.0 +7.5 +10.0 +12.5 +15.0" ] && ok || fail "difference axis ticks: '$t'"
 
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
