@@ -66,7 +66,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     for (size_t j = 0; j < ns; j++) {
         cols[j] = plots_series_colour(j);
         char base[96];
-        plots_fmt_base(&d->series[j], base, sizeof base);
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
         const char *lab = plots_series_label(&d->series[j]);
         size_t len = strlen(lab) + strlen(base) + 3;
         texts[j] = malloc(len);

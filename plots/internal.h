@@ -65,7 +65,8 @@ extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHI
 
 /* Formatting. */
 void plots_fmt_pct(double p, int decimals, char *buf, size_t n);
-void plots_fmt_base(const shopstat_chart_series *s, char *buf, size_t n);
+/* "n=248, eff. n=180": an effective base below low_base never reads as low_base or more. */
+void plots_fmt_base(const shopstat_chart_series *s, double low_base, char *buf, size_t n);
 const char *plots_level_label(const shopstat_chart_level *l);
 const char *plots_series_label(const shopstat_chart_series *s);
 double plots_cell_eff(const shopstat_chart_data *d, const shopstat_chart_cell *c, size_t series);

@@ -251,6 +251,19 @@ awk 'BEGIN { print "g,m1"; for (i = 0; i < 1000; i++) { print "x," (i < 400); pr
 t=$(axis_ticks "$TMP/dticks.pdf" 1 '^[+0-9.−-]+$')
 [ "$t" = "0.0 +2.5 +5.0 +7.5 +10.0 +12.5 +15.0" ] && ok || fail "difference axis ticks: '$t'"
 
+# --- a hatched bar's legend gives an effective base below the threshold -----------------------
+# 30 rows, one of weight 1.5: Kish's effective base (30.5)^2 / 31.25 = 29.768, below 30, so the
+# bars are hatched and the footer says "below 30"; the legend said "n=30" (eff. n hidden as
+# within 0.5 of n), and with n=35 it said "eff. n=30". Now "eff. n=29.7" (cut, not rounded).
+awk 'BEGIN { print "g,q,w"; for (i = 0; i < 30; i++) print "s," (i < 12 ? "yes" : "no") "," (i == 0 ? 1.5 : 1)
+             for (i = 0; i < 100; i++) print "t," (i < 50 ? "yes" : "no") ",1" }' >"$TMP/e.csv"
+"$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart "$TMP/eff.pdf" >/dev/null 2>&1 ||
+    fail "tab --chart (effective base) failed"
+has "$TMP/eff.pdf" "g=s n=30, eff. n=29.7" "g=t n=100 " "effective base below 30"
+"$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart-type likert \
+    --chart "$TMP/effl.pdf" >/dev/null 2>&1 || fail "tab --chart-type likert (effective base) failed"
+has "$TMP/effl.pdf" "n=30, eff. n=29.7" "effective base below 30"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560

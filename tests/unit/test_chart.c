@@ -411,11 +411,24 @@ static void test_formats(void **state)
     assert_string_equal(buf, "69.5%");
     plots_fmt_pct(NAN, 0, buf, sizeof buf);
     assert_string_equal(buf, "n/a");
-    plots_fmt_base(&series[0], buf, sizeof buf);
+    plots_fmt_base(&series[0], 30, buf, sizeof buf);
     assert_string_equal(buf, "n=248, eff. n=180");
     shopstat_chart_series same = {"x", NULL, 100, 100.2};
-    plots_fmt_base(&same, buf, sizeof buf);
+    plots_fmt_base(&same, 30, buf, sizeof buf);
     assert_string_equal(buf, "n=100");
+    /* an effective base below the low-base threshold reads below it */
+    shopstat_chart_series low = {"x", NULL, 30, 29.768};
+    plots_fmt_base(&low, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=30, eff. n=29.7");
+    shopstat_chart_series low35 = {"x", NULL, 35, 29.96};
+    plots_fmt_base(&low35, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=35, eff. n=29.9");
+    shopstat_chart_series at = {"x", NULL, 35, 30.2};
+    plots_fmt_base(&at, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=35, eff. n=30");
+    shopstat_chart_series small = {"x", NULL, 12, 11.9};
+    plots_fmt_base(&small, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=12");
     plots_axis a;
     plots_axis_nice(0.03, 0.87, 5, &a);
     assert_close(a.step, 0.2, 1e-12);
