@@ -367,6 +367,8 @@ void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb co
 
 shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h)
 {
+    c->need_h = need_h;
+    c->need_what = what;
     return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "chart '%s' does not fit in %gx%g points: its %s need a height "
                               "of about %.0f points (use --chart-size)",

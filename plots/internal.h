@@ -44,6 +44,8 @@ typedef struct plots_ctx {
     plots_rect body; /* area between the title block and the footer */
     int low_used;    /* set by a chart kind that drew a low-base cell */
     int sig_used;    /* set when significance markers were drawn */
+    double need_h;   /* set by plots_too_small: the page height this layout asked for, */
+    const char *need_what; /* and for what */
     shopstat_error *err;
 } plots_ctx;
 

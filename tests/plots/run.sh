@@ -279,6 +279,20 @@ boxes poster.pdf
 render all zoom.pdf --zoom --sort none
 boxes zoom.pdf
 
+# --- the height a "does not fit" error asks for is one at which the chart fits ----------------
+# Type grows with the page, so a taller page needs taller rows, and a short title block can hide
+# the rows' need: the height first computed was short. Before, 'all' at 842x300 asked for 364
+# points, which then asked for 380; stress at 300x150 asked for 256 (title and footer), then 524.
+for c in "stress 600x300" "stress 400x400" "stress 300x150" "all 842x300" "diff 842x160"; do
+    set -- $c
+    "$demo" --size "$2" "$1" fit.pdf 2>err.txt && { fail "$1 at $2 fits: expected a usage error"; continue; }
+    h=$(sed -n 's/.*need a height of \(about \)\{0,1\}\([0-9]*\) points.*/\2/p' err.txt)
+    if [ -z "$h" ]; then fail "$1 at $2: no height in '$(cat err.txt)'"; continue; fi
+    grep -qF "(use --chart-size ${2%x*}x$h)" err.txt && ok || fail "$1 at $2: no WxH to use in '$(cat err.txt)'"
+    if "$demo" --size "${2%x*}x$h" "$1" fit.pdf 2>err.txt; then ok; else fail "$1 at $2 -> height $h: $(cat err.txt)"; fi
+    boxes fit.pdf
+done
+
 # --- a page too small for the rows is a usage error, not an overlapping chart ------------------
 "$demo" --size 300x150 stress small.pdf 2>err.txt; rc=$?
 if [ $rc = 2 ] && grep -q "does not fit" err.txt && [ ! -e small.pdf ]; then ok; else fail "too small: exit $rc, $(cat err.txt)"; fi
