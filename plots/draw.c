@@ -147,6 +147,10 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
     /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
      * keep it legible on small charts and sensible on posters. */
     c.s = sqrt(w * h / (842.0 * 595.0));
+    /* ... but no faster than the width: a page made tall for many rows keeps the type of a
+     * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
+     * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
+    c.s = fmin(c.s, w / 595.0);
     c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);

@@ -293,6 +293,25 @@ for c in "stress 600x300" "stress 400x400" "stress 300x150" "all 842x300" "diff 
     boxes fit.pdf
 done
 
+# --- a page made tall for many rows keeps the type of a portrait page of its width -----------
+# (type grew with the page's area: at 842x2400 the title was 2.0 times its A4 size, and the
+# labels squeezed the bars into a narrow column; now at most 842/595 = 1.415 times)
+first_word_height() {
+    pdftotext -bbox "$1" - 2>/dev/null | awk '/<word / {
+        match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
+        match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7)
+        printf "%.3f", y1 - y0; exit }'
+}
+render bars tall-a4.pdf
+render bars tall.pdf --size 842x2400
+render bars tall-portrait.pdf --size a4-portrait
+ha=$(first_word_height tall-a4.pdf); ht=$(first_word_height tall.pdf); hp=$(first_word_height tall-portrait.pdf)
+if awk -v a="$ha" -v t="$ht" 'BEGIN { exit !(a > 0 && t / a <= 842 / 595 + 0.01) }'; then ok; else
+    fail "title at 842x2400 is $ht pt high, $ha at A4: more than 842/595 times"; fi
+# (A4 portrait, as wide as its type allows, keeps the A4 landscape type)
+[ "$ha" = "$hp" ] && ok || fail "title at A4 portrait $hp pt high, $ha at A4 landscape"
+boxes tall.pdf
+
 # --- a page too small for the rows is a usage error, not an overlapping chart ------------------
 "$demo" --size 300x150 stress small.pdf 2>err.txt; rc=$?
 if [ $rc = 2 ] && grep -q "does not fit" err.txt && [ ! -e small.pdf ]; then ok; else fail "too small: exit $rc, $(cat err.txt)"; fi
