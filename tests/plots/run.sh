@@ -264,6 +264,19 @@ has "$TMP/eff.pdf" "g=s n=30, eff. n=29.7" "g=t n=100 " "effective base below 30
     --chart "$TMP/effl.pdf" >/dev/null 2>&1 || fail "tab --chart-type likert (effective base) failed"
 has "$TMP/effl.pdf" "n=30, eff. n=29.7" "effective base below 30"
 
+# --- a trend's values at middle waves are not printed over each other --------------------------
+# four answers at 24-26% in the middle wave: the four labels were drawn over each other; now
+# one above the meeting point, one below, the others left out (as Likert numbers that do not fit)
+awk 'BEGIN { print "wave,q"; split("40 30 20 10", a); split("26 25 24 25", b); split("10 20 30 40", c)
+             for (l = 1; l <= 4; l++) { for (i = 0; i < a[l]; i++) print "2019," l
+                                        for (i = 0; i < b[l]; i++) print "2020," l
+                                        for (i = 0; i < c[l]; i++) print "2021," l } }' >"$TMP/w.csv"
+"$root/$BUILD/shopstat" tab "$TMP/w.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/mid.pdf" >/dev/null 2>&1 || fail "tab --chart-type trend (middle labels) failed"
+boxes "$TMP/mid.pdf"
+n=$(pdftotext "$TMP/mid.pdf" - 2>/dev/null | grep -c "^2[456]%$")
+[ "$n" = 2 ] && ok || fail "mid.pdf: $n labels at the middle wave, expected 2 (above and below)"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560
