@@ -218,8 +218,13 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             if (nc > 1)
                 plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", x0 + lw + cw, y,
                            cw - 10 * s, &fsmall, 1, NULL, NULL);
-            if (isnan(x->diff))
+            if (isnan(x->diff)) {
+                /* Say so, as a bar chart does: an empty row reads as a lost line. */
+                fv.bold = 0;
+                fv.colour = PLOTS_LIGHT;
+                plots_text(cr, "n/a", a.x1 + 14 * s, y, 0, &fv, 1, NULL, NULL);
                 continue;
+            }
             plots_rgb col = !x->significant ? ns_col : x->diff >= 0 ? up : down;
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
                 plots_set(cr, col);

@@ -277,6 +277,16 @@ boxes "$TMP/mid.pdf"
 n=$(pdftotext "$TMP/mid.pdf" - 2>/dev/null | grep -c "^2[456]%$")
 [ "$n" = 2 ] && ok || fail "mid.pdf: $n labels at the middle wave, expected 2 (above and below)"
 
+# --- a difference that cannot be computed says "n/a", as a bar chart's missing cell does --------
+# (segment b never answers q: "b minus a" has no estimate; its rows were left blank)
+awk 'BEGIN { print "g,q"; for (i = 0; i < 50; i++) print "a,yes\na,no\nb,\nc,yes" }' >"$TMP/m.csv"
+"$root/$BUILD/shopstat" compare "$TMP/m.csv" --var q --by g --pair g=a:g=c --pair g=b:g=a \
+    --chart "$TMP/na.pdf" >/dev/null 2>&1 || fail "compare --chart (n/a) failed"
+has "$TMP/na.pdf" "g=b minus g=a" "+50 [+40, +60]" "−50 [−60, −40]"
+n=$(pdftotext "$TMP/na.pdf" - 2>/dev/null | grep -c "^n/a$")
+[ "$n" = 2 ] && ok || fail "na.pdf: $n n/a, expected 2 (b minus a, for yes and no)"
+boxes "$TMP/na.pdf"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560
