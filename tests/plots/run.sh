@@ -287,6 +287,23 @@ n=$(pdftotext "$TMP/na.pdf" - 2>/dev/null | grep -c "^n/a$")
 [ "$n" = 2 ] && ok || fail "na.pdf: $n n/a, expected 2 (b minus a, for yes and no)"
 boxes "$TMP/na.pdf"
 
+# --- report.pdf's title page keeps a long notice and title above its footer line -------------
+# (the servicesoft spec with its notice ten times over and a three-line title: the last line,
+# "Intervals: ...", was printed over "Made with shopstat"; longer ones were dropped unsaid)
+mkdir -p "$TMP/tp"
+cp "$root/surveys/servicesoft-1999/respondents.csv" "$TMP/tp/"
+n6=$(printf 'respondent-level answers were generated to match the published figures; every other number is illustrative. %.0s' 1 2 3 4 5 6 7 8 9 10)
+sed -e "s/^note: .*/note: \"SYNTHETIC DATA: $n6\"/" \
+    -e 's/^title: .*/title: "Online buyers and customer service: a long report title that keeps going across the page and wraps onto several lines, Überweisungsbestätigungsbenachrichtigung"/' \
+    "$root/surveys/servicesoft-1999/survey.yml" >"$TMP/tp/survey.yml"
+"$root/$BUILD/shopstat" report "$TMP/tp/survey.yml" -o "$TMP/tp/out" >/dev/null 2>&1 ||
+    fail "report with a long notice failed"
+pdftotext -f 1 -l 1 -enc UTF-8 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.txt" 2>/dev/null
+for t in "Intervals: 95% logit" "Rows: 836 read" "Made with shopstat"; do
+    grep -qF "$t" "$TMP/tp/p1.txt" && ok || fail "title page: '$t' missing"
+done
+pdfseparate -f 1 -l 1 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.pdf" 2>/dev/null && boxes "$TMP/tp/p1.pdf"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560
