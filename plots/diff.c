@@ -120,6 +120,12 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     const char *phead = o->adjust_method && *o->adjust_method ? "Adj. p" : "p";
     plots_text(cr, phead, 0, 0, 0, &fh, 0, &tw, NULL);
     pw = fmax(pw, tw);
+    /* and so is the difference column's: short differences ("+1 [0, +2]") left its "[CI]"
+     * over the p column's "Adj. p" */
+    char head[64];
+    snprintf(head, sizeof head, "Difference%s", o->show_ci ? " [CI]" : "");
+    plots_text(cr, head, 0, 0, 0, &fh, 0, &tw, NULL);
+    dw = fmax(dw, tw);
     double labh = 0;
     for (size_t i = 0; i < nl; i++) {
         plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &flab, 0, NULL, &th);
@@ -175,8 +181,6 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     a.x1 = px1;
 
     /* Column headers over the table part. */
-    char head[64];
-    snprintf(head, sizeof head, "Difference%s", o->show_ci ? " [CI]" : "");
     plots_text(cr, head, a.x1 + 14 * s, top - 6 * s, 0, &fh, 1, NULL, NULL);
     plots_text(cr, phead, x1 - pw, top - 6 * s, 0, &fh, 1, NULL, NULL);
 
