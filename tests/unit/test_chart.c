@@ -429,6 +429,14 @@ static void test_formats(void **state)
     shopstat_chart_series small = {"x", NULL, 12, 11.9};
     plots_fmt_base(&small, 30, buf, sizeof buf);
     assert_string_equal(buf, "n=12");
+    /* tick labels carry the decimals their step needs: 20%, 2.5%, 0.5%, 0.25%, 0.1% steps */
+    assert_int_equal(plots_tick_decimals(0.2), 0);
+    assert_int_equal(plots_tick_decimals(0.05), 0);
+    assert_int_equal(plots_tick_decimals(0.025), 1);
+    assert_int_equal(plots_tick_decimals(0.005), 1);
+    assert_int_equal(plots_tick_decimals(0.0025), 2);
+    assert_int_equal(plots_tick_decimals(0.001), 1);
+    assert_int_equal(plots_tick_decimals(-0.025), 1);
     plots_axis a;
     plots_axis_nice(0.03, 0.87, 5, &a);
     assert_close(a.step, 0.2, 1e-12);
