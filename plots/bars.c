@@ -13,7 +13,7 @@ static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double botto
     double s = c->s;
     plots_font f = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     f.halign = 0.5;
-    int nt = (int)floor((a->hi - a->lo) / a->step + 0.5);
+    int nt = (int)floor((a->hi - a->lo) / a->step + 0.5), dec = plots_tick_decimals(a->step);
     for (int i = 0; i <= nt; i++) {
         double v = a->lo + i * a->step, x = plots_axis_map(a, v);
         int zero = fabs(v) < 1e-9;
@@ -23,7 +23,7 @@ static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double botto
         cairo_line_to(cr, x, bottom);
         cairo_stroke(cr);
         char buf[32];
-        snprintf(buf, sizeof buf, "%.*f%%", a->step * 100 < 1 ? 1 : 0, v * 100);
+        snprintf(buf, sizeof buf, "%.*f%%", dec, v * 100);
         plots_text(cr, buf, x, bottom + 4 * s, 0, &f, 1, NULL, NULL);
     }
 }
@@ -66,7 +66,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     for (size_t j = 0; j < ns; j++) {
         cols[j] = plots_series_colour(j);
         char base[96];
-        plots_fmt_base(&d->series[j], base, sizeof base);
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
         const char *lab = plots_series_label(&d->series[j]);
         size_t len = strlen(lab) + strlen(base) + 3;
         texts[j] = malloc(len);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const plots_rgb PLOTS_INK = {0.13, 0.13, 0.13};
@@ -72,20 +73,33 @@ static void fmt_count(double v, char *buf, size_t n)
     snprintf(buf, n, "%.0f", v);
 }
 
-void plots_fmt_base(const shopstat_chart_series *s, char *buf, size_t n)
+/* An effective base below low_base must read below it: 29.77 would round to "30", beside bars
+ * drawn hatched for a base "below 30", so it keeps one decimal, cut rather than rounded
+ * ("29.7"). */
+static void fmt_eff(double v, double low_base, char *buf, size_t n)
+{
+    fmt_count(v, buf, n);
+    if (v < low_base && strtod(buf, NULL) >= low_base)
+        snprintf(buf, n, "%.1f", floor(v * 10) / 10);
+}
+
+void plots_fmt_base(const shopstat_chart_series *s, double low_base, char *buf, size_t n)
 {
     char a[32], b[32];
     buf[0] = '\0';
     if (!isnan(s->base_n)) {
         fmt_count(s->base_n, a, sizeof a);
-        if (!isnan(s->eff_base) && fabs(s->eff_base - s->base_n) >= 0.5) {
-            fmt_count(s->eff_base, b, sizeof b);
+        /* the effective base is shown when it differs from n, or when it alone is low: a
+         * hatched bar must not be explained by "n=30" only */
+        int low_eff = !isnan(s->eff_base) && s->eff_base < low_base && s->base_n >= low_base;
+        if (!isnan(s->eff_base) && (fabs(s->eff_base - s->base_n) >= 0.5 || low_eff)) {
+            fmt_eff(s->eff_base, low_base, b, sizeof b);
             snprintf(buf, n, "n=%s, eff. n=%s", a, b);
         } else {
             snprintf(buf, n, "n=%s", a);
         }
     } else if (!isnan(s->eff_base)) {
-        fmt_count(s->eff_base, b, sizeof b);
+        fmt_eff(s->eff_base, low_base, b, sizeof b);
         snprintf(buf, n, "eff. n=%s", b);
     }
 }
@@ -270,6 +284,17 @@ void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, pl
     a->hi = fmin(a->hi, 1);
 }
 
+int plots_tick_decimals(double step)
+{
+    double pct = fabs(step) * 100;
+    for (int d = 0; d < 2; d++) {
+        double v = pct * pow(10.0, d);
+        if (fabs(v - floor(v + 0.5)) < 1e-6 * fmax(1, v))
+            return d;
+    }
+    return 2;
+}
+
 double plots_line_height(plots_ctx *c, double size)
 {
     plots_font f = plots_font_make(size, 0, PLOTS_INK);
@@ -342,6 +367,8 @@ void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb co
 
 shopstat_status plots_too_small(plots_ctx *c, const char *what, double need_h)
 {
+    c->need_h = need_h;
+    c->need_what = what;
     return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "chart '%s' does not fit in %gx%g points: its %s need a height "
                               "of about %.0f points (use --chart-size)",

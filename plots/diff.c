@@ -120,6 +120,12 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     const char *phead = o->adjust_method && *o->adjust_method ? "Adj. p" : "p";
     plots_text(cr, phead, 0, 0, 0, &fh, 0, &tw, NULL);
     pw = fmax(pw, tw);
+    /* and so is the difference column's: short differences ("+1 [0, +2]") left its "[CI]"
+     * over the p column's "Adj. p" */
+    char head[64];
+    snprintf(head, sizeof head, "Difference%s", o->show_ci ? " [CI]" : "");
+    plots_text(cr, head, 0, 0, 0, &fh, 0, &tw, NULL);
+    dw = fmax(dw, tw);
     double labh = 0;
     for (size_t i = 0; i < nl; i++) {
         plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &flab, 0, NULL, &th);
@@ -175,8 +181,6 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     a.x1 = px1;
 
     /* Column headers over the table part. */
-    char head[64];
-    snprintf(head, sizeof head, "Difference%s", o->show_ci ? " [CI]" : "");
     plots_text(cr, head, a.x1 + 14 * s, top - 6 * s, 0, &fh, 1, NULL, NULL);
     plots_text(cr, phead, x1 - pw, top - 6 * s, 0, &fh, 1, NULL, NULL);
 
@@ -193,7 +197,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         cairo_line_to(cr, x, bottom);
         cairo_stroke(cr);
         char tk[32];
-        fmt_pts(zero ? 0 : v, a.step * 100 < 1 ? 1 : 0, tk, sizeof tk);
+        fmt_pts(zero ? 0 : v, plots_tick_decimals(a.step), tk, sizeof tk);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
     if (*axtitle)
@@ -218,8 +222,13 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             if (nc > 1)
                 plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", x0 + lw + cw, y,
                            cw - 10 * s, &fsmall, 1, NULL, NULL);
-            if (isnan(x->diff))
+            if (isnan(x->diff)) {
+                /* Say so, as a bar chart does: an empty row reads as a lost line. */
+                fv.bold = 0;
+                fv.colour = PLOTS_LIGHT;
+                plots_text(cr, "n/a", a.x1 + 14 * s, y, 0, &fv, 1, NULL, NULL);
                 continue;
+            }
             plots_rgb col = !x->significant ? ns_col : x->diff >= 0 ? up : down;
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
                 plots_set(cr, col);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define MAX_PAGE_SIDE 14400.0 /* as chart.c's MAX_SIDE */
+
 /* Whether any drawn estimate has a low effective base (decides the footnote). */
 static int any_low(const plots_ctx *c)
 {
@@ -128,17 +130,13 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
 #undef ADD
 }
 
-shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
-                                    const shopstat_chart_opts *opts, shopstat_error *err)
+/* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
+ * for, and *what to what needed it. */
+static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                  const shopstat_chart_opts *opts, shopstat_error *err,
+                                  double *need_h, const char **what)
 {
-    shopstat_chart_opts def;
-    opts = plots_opts(d, opts, &def);
-    if (!cr)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "chart: no cairo context");
-    shopstat_status st = plots_check(d, opts, w, h, err);
-    if (st)
-        return st;
-
+    shopstat_status st = SHOPSTAT_OK;
     plots_ctx c = {0};
     c.cr = cr;
     c.o = opts;
@@ -149,6 +147,10 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
     /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
      * keep it legible on small charts and sensible on posters. */
     c.s = sqrt(w * h / (842.0 * 595.0));
+    /* ... but no faster than the width: a page made tall for many rows keeps the type of a
+     * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
+     * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
+    c.s = fmin(c.s, w / 595.0);
     c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);
@@ -210,8 +212,67 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
         }
     }
     cairo_restore(cr);
+    *need_h = c.need_h;
+    *what = c.need_what;
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "cairo: %s",
                                 cairo_status_to_string(cairo_status(cr)));
+    return st;
+}
+
+/* The smallest height (to the point) at which a chart of width w fits, from the height its
+ * layout asked for at h: type grows with the page, so a taller page needs taller rows, and the
+ * first answer is short. Each try lays the chart out on a recording surface; 0 = none up to
+ * the largest page. */
+static double fitting_height(double w, double need, const shopstat_chart_data *d,
+                             const shopstat_chart_opts *opts)
+{
+    double h = ceil(need);
+    for (int i = 0; i < 64 && h <= MAX_PAGE_SIDE; i++) {
+        cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        cairo_t *rc = cairo_create(rs);
+        shopstat_error e = {0};
+        double more = 0;
+        const char *what = NULL;
+        shopstat_status st = draw_chart(rc, w, h, d, opts, &e, &more, &what);
+        cairo_destroy(rc);
+        cairo_surface_destroy(rs);
+        if (!st)
+            return h;
+        if (!(more > 0))
+            return 0; /* another failure: no height helps */
+        h = fmax(h + 1, ceil(more));
+    }
+    return 0;
+}
+
+shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                    const shopstat_chart_opts *opts, shopstat_error *err)
+{
+    shopstat_chart_opts def;
+    opts = plots_opts(d, opts, &def);
+    if (!cr)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "chart: no cairo context");
+    shopstat_status st = plots_check(d, opts, w, h, err);
+    if (st)
+        return st;
+    double need = 0;
+    const char *what = NULL;
+    st = draw_chart(cr, w, h, d, opts, err, &need, &what);
+    if (st == SHOPSTAT_EUSAGE && need > 0) {
+        /* the message names a height at which the chart does fit */
+        double fit = fitting_height(w, need, d, opts);
+        const char *nm = d->name ? d->name : "";
+        if (fit > 0)
+            st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                    "chart '%s' does not fit in %gx%g points: its %s need a "
+                                    "height of %.0f points (use --chart-size %gx%.0f)",
+                                    nm, w, h, what, fit, w, fit);
+        else
+            st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                    "chart '%s' does not fit in %gx%g points: its %s need more "
+                                    "than the largest page (%.0f points high) at this width",
+                                    nm, w, h, what, MAX_PAGE_SIDE);
+    }
     return st;
 }

@@ -44,6 +44,8 @@ typedef struct plots_ctx {
     plots_rect body; /* area between the title block and the footer */
     int low_used;    /* set by a chart kind that drew a low-base cell */
     int sig_used;    /* set when significance markers were drawn */
+    double need_h;   /* set by plots_too_small: the page height this layout asked for, */
+    const char *need_what; /* and for what */
     shopstat_error *err;
 } plots_ctx;
 
@@ -65,7 +67,8 @@ extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHI
 
 /* Formatting. */
 void plots_fmt_pct(double p, int decimals, char *buf, size_t n);
-void plots_fmt_base(const shopstat_chart_series *s, char *buf, size_t n);
+/* "n=248, eff. n=180": an effective base below low_base never reads as low_base or more. */
+void plots_fmt_base(const shopstat_chart_series *s, double low_base, char *buf, size_t n);
 const char *plots_level_label(const shopstat_chart_level *l);
 const char *plots_series_label(const shopstat_chart_series *s);
 double plots_cell_eff(const shopstat_chart_data *d, const shopstat_chart_cell *c, size_t series);
@@ -87,6 +90,10 @@ void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a);
  * their CIs when show_ci, kept within 0-100%. One function for the bars, the trend lines and
  * the footer, which says the axis does not start at 0% only when this one does not. */
 void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, plots_axis *a);
+/* Decimals that the tick labels of an axis with this step (in proportion units, labelled in
+ * percent or percentage points) need to name every tick exactly: 0 for steps of 5%, 1 for
+ * 2.5% or 0.5%, 2 for 0.25%. One count for the whole axis, so its labels read alike. */
+int plots_tick_decimals(double step);
 
 /* Horizontal legend of swatches; returns the height used. n items with colours and texts,
  * wrapped into rows within width. draw = 0 only measures. */

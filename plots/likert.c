@@ -71,7 +71,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double lw = 0, tw, th;
     for (size_t j = 0; j < ns; j++) {
         char base[96];
-        plots_fmt_base(&d->series[j], base, sizeof base);
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
         plots_text(cr, plots_series_label(&d->series[j]), 0, 0, 0, &fl, 0, &tw, NULL);
         lw = fmax(lw, tw);
         plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
@@ -81,7 +81,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double labh = 0;
     for (size_t j = 0; j < ns; j++) {
         char base[96];
-        plots_fmt_base(&d->series[j], base, sizeof base);
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
         double h1, h2 = 0;
         plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
         if (base[0])
@@ -148,7 +148,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         cairo_line_to(cr, x, bottom);
         cairo_stroke(cr);
         char tk[32];
-        snprintf(tk, sizeof tk, "%.0f%%", fabs(v) * 100);
+        snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(a.step), fabs(v) * 100);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
 
@@ -158,7 +158,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     for (size_t j = 0; j < ns; j++) {
         double cy = top + j * band + band / 2, y0 = cy - bar / 2;
         char base[96];
-        plots_fmt_base(&d->series[j], base, sizeof base);
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
         double h1, h2 = 0;
         plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
         if (base[0])

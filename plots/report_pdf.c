@@ -29,49 +29,65 @@ static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* The title page: title, subtitle, survey id, the notice in a tinted box, then the lines. */
-static void draw_title_page(cairo_t *cr, double w, double h, const shopstat_title_page *tp)
+/* Lay the title page out at type scale k (1 = full size); draw = 0 only measures. Returns the
+ * bottom of the last line. */
+static double title_page_at(cairo_t *cr, double w, const shopstat_title_page *tp, double k,
+                            int draw)
 {
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
     double x = 64, width = w - 128, y = 72, bh = 0;
-    plots_font f = plots_font_make(28, 1, PLOTS_INK);
-    plots_text(cr, tp->title, x, y, width, &f, 1, NULL, &bh);
-    y += bh + 10;
+    plots_font f = plots_font_make(28 * k, 1, PLOTS_INK);
+    plots_text(cr, tp->title, x, y, width, &f, draw, NULL, &bh);
+    y += bh + 10 * k;
     if (tp->subtitle) {
-        f = plots_font_make(15, 0, PLOTS_GREY);
-        plots_text(cr, tp->subtitle, x, y, width, &f, 1, NULL, &bh);
-        y += bh + 8;
+        f = plots_font_make(15 * k, 0, PLOTS_GREY);
+        plots_text(cr, tp->subtitle, x, y, width, &f, draw, NULL, &bh);
+        y += bh + 8 * k;
     }
     if (tp->survey) {
         char buf[400];
         snprintf(buf, sizeof buf, "Survey: %s", tp->survey);
-        f = plots_font_make(11, 0, PLOTS_GREY);
-        plots_text(cr, buf, x, y, width, &f, 1, NULL, &bh);
-        y += bh + 18;
+        f = plots_font_make(11 * k, 0, PLOTS_GREY);
+        plots_text(cr, buf, x, y, width, &f, draw, NULL, &bh);
+        y += bh + 18 * k;
     }
     if (tp->notice) {
-        f = plots_font_make(12, 1, (plots_rgb){0.55, 0.1, 0.05});
-        plots_text(cr, tp->notice, x + 12, y + 10, width - 24, &f, 0, NULL, &bh);
-        cairo_save(cr);
-        cairo_set_source_rgb(cr, 1.0, 0.95, 0.88);
-        cairo_rectangle(cr, x, y, width, bh + 20);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0.85, 0.45, 0.2);
-        cairo_set_line_width(cr, 1.2);
-        cairo_rectangle(cr, x, y, width, bh + 20);
-        cairo_stroke(cr);
-        cairo_restore(cr);
-        plots_text(cr, tp->notice, x + 12, y + 10, width - 24, &f, 1, NULL, &bh);
-        y += bh + 40;
+        f = plots_font_make(12 * k, 1, (plots_rgb){0.55, 0.1, 0.05});
+        plots_text(cr, tp->notice, x + 12, y + 10 * k, width - 24, &f, 0, NULL, &bh);
+        if (draw) {
+            cairo_save(cr);
+            cairo_set_source_rgb(cr, 1.0, 0.95, 0.88);
+            cairo_rectangle(cr, x, y, width, bh + 20 * k);
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0.85, 0.45, 0.2);
+            cairo_set_line_width(cr, 1.2);
+            cairo_rectangle(cr, x, y, width, bh + 20 * k);
+            cairo_stroke(cr);
+            cairo_restore(cr);
+            plots_text(cr, tp->notice, x + 12, y + 10 * k, width - 24, &f, 1, NULL, &bh);
+        }
+        y += bh + 40 * k;
     }
-    f = plots_font_make(11, 0, PLOTS_INK);
-    for (size_t i = 0; i < tp->nlines && y < h - 40; i++) {
-        plots_text(cr, tp->lines[i], x, y, width, &f, 1, NULL, &bh);
-        y += bh + 10;
+    f = plots_font_make(11 * k, 0, PLOTS_INK);
+    for (size_t i = 0; i < tp->nlines; i++) {
+        plots_text(cr, tp->lines[i], x, y, width, &f, draw, NULL, &bh);
+        y += bh + (i + 1 < tp->nlines ? 10 * k : 0);
     }
-    f = plots_font_make(8, 0, PLOTS_GREY);
-    plots_text(cr, "Made with shopstat " SHOPSTAT_VERSION, x, h - 36, width, &f, 1, NULL, NULL);
+    return y;
+}
+
+/* The title page: title, subtitle, survey id, the notice in a tinted box, then the lines, all
+ * above the "Made with" line; a long notice or title makes the type smaller rather than
+ * pushing lines onto the footer or off the page. */
+static void draw_title_page(cairo_t *cr, double w, double h, const shopstat_title_page *tp)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    double foot = h - 36, k = 1;
+    while (k > 0.5 && title_page_at(cr, w, tp, k, 0) > foot - 12)
+        k -= 0.05;
+    title_page_at(cr, w, tp, k, 1);
+    plots_font f = plots_font_make(8, 0, PLOTS_GREY);
+    plots_text(cr, "Made with shopstat " SHOPSTAT_VERSION, 64, foot, w - 128, &f, 1, NULL, NULL);
 }
 
 static void next_page(cairo_surface_t *sf)

@@ -139,7 +139,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         cairo_line_to(cr, px1, y);
         cairo_stroke(cr);
         char tk[32];
-        snprintf(tk, sizeof tk, "%.*f%%", ya.step * 100 < 1 ? 1 : 0, v * 100);
+        snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
         plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
     }
     plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
@@ -211,7 +211,14 @@ shopstat_status plots_draw_trend(plots_ctx *c)
 
     /* Direct labels: right of each line's last point; left of each line's first point when it
      * starts at the first wave; above the point for waves in between. */
-    size_t nr = 0, nlft = 0;
+    size_t nr = 0, nlft = 0, nmid = 0;
+    plots_rect *mid = calloc(nline * nw + 1, sizeof *mid); /* middle labels placed */
+    if (!mid) {
+        free(wx);
+        free(right);
+        free(left);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t i = 0; i < nline; i++) {
         size_t last = nw, first = nw;
         for (size_t w = 0; w < nw; w++)
@@ -231,15 +238,31 @@ shopstat_status plots_draw_trend(plots_ctx *c)
             nlft++;
         }
         fv.halign = 0.5;
-        fv.valign = 1;
+        fv.valign = 0;
         for (size_t w = first + 1; w < last; w++) {
             const shopstat_chart_cell *x = tcell(d, i, w);
             if (isnan(x->value))
                 continue;
             plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
             fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
-            plots_text(cr, buf, wx[w], plots_axis_map(&ya, x->value) - 6 * s, 0, &fv, 1, NULL,
-                       NULL);
+            /* Above the point, else below it; where lines meet, a value whose label would
+             * land on another's is left out (as a Likert segment too small for its number),
+             * rather than printed over it. */
+            double yp = plots_axis_map(&ya, x->value), lw_, lh_;
+            plots_text(cr, buf, 0, 0, 0, &fv, 0, &lw_, &lh_);
+            double tries[2] = {yp - 6 * s - lh_, yp + 6 * s};
+            for (int t = 0; t < 2; t++) {
+                plots_rect r = {wx[w] - lw_ / 2, tries[t], lw_, lh_};
+                int clash = r.y < top - 4 * s || r.y + r.h > bottom;
+                for (size_t k = 0; k < nmid && !clash; k++)
+                    clash = r.x < mid[k].x + mid[k].w + 1 * s && mid[k].x < r.x + r.w + 1 * s &&
+                            r.y < mid[k].y + mid[k].h + 1 * s && mid[k].y < r.y + r.h + 1 * s;
+                if (clash)
+                    continue;
+                mid[nmid++] = r;
+                plots_text(cr, buf, wx[w], r.y, 0, &fv, 1, NULL, NULL);
+                break;
+            }
         }
     }
     fv.valign = 0.5;
@@ -273,6 +296,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
         plots_text(cr, buf, wx[0] - 8 * s, left[k].y, 0, &fv, 1, NULL, NULL);
     }
+    free(mid);
     free(wx);
     free(right);
     free(left);

@@ -83,6 +83,23 @@ boxes() {
     if [ -z "$out" ]; then ok; else fail "$(basename "$1"): text boxes"; printf '%s\n' "$out" | head -10; fi
 }
 
+# axis_ticks FILE PAGE REGEX: the words matching REGEX on the page's fullest row of such words
+# (the tick labels of the axis), left to right, joined by spaces.
+axis_ticks() {
+    pdftotext -f "$2" -l "$2" -bbox "$1" "$TMP/ticks.html" 2>/dev/null
+    awk -v re="$3" '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            if (s !~ re) next
+            match($0, /xMin="[0-9.-]+"/); x = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y = sprintf("%.0f", substr($0, RSTART + 6, RLENGTH - 7))
+            n[y]++; w[y, n[y]] = s; xs[y, n[y]] = x }
+        END { best = ""; for (y in n) if (best == "" || n[y] > n[best]) best = y
+              for (i = 1; i <= n[best]; i++) for (j = i + 1; j <= n[best]; j++)
+                  if (xs[best, j] < xs[best, i]) { t = xs[best, i]; xs[best, i] = xs[best, j]; xs[best, j] = t
+                                                   t = w[best, i]; w[best, i] = w[best, j]; w[best, j] = t }
+              for (i = 1; i <= n[best]; i++) printf "%s%s", (i > 1 ? " " : ""), w[best, i] }' "$TMP/ticks.html"
+}
+
 cd "$TMP" || exit 1
 
 # --- every chart type renders, one page of the default A4 landscape size -------------------
@@ -240,6 +257,87 @@ for p in 1 2; do
     if [ $says != $zero ]; then ok; else fail "zoom2.pdf page $p: axis from 0% = $zero, footer says it does not start at 0% = $says"; fi
 done
 
+# --- tick labels name their ticks: a step of 2.5 is labelled with one decimal ----------------
+# 45% and 55% of 10,000 answers: logit CIs 44.0-46.0% and 54.0-56.0%, so the zoomed axis is
+# 42.5-57.5% in steps of 2.5 (a range of 12% in about 5 steps); before, the ticks at 42.5, 47.5,
+# 52.5 and 57.5 were printed rounded: "43% 45% 48% 50% 52% 55% 58%".
+awk 'BEGIN { print "q"; for (i = 0; i < 10000; i++) print (i < 4500 ? "a" : "b") }' >"$TMP/z.csv"
+"$root/$BUILD/shopstat" tab "$TMP/z.csv" --var q --zoom --chart "$TMP/ticks.pdf" >/dev/null 2>&1 ||
+    fail "tab --zoom --chart (ticks) failed"
+t=$(axis_ticks "$TMP/ticks.pdf" 1 '^[0-9.]+%$')
+[ "$t" = "42.5% 45.0% 47.5% 50.0% 52.5% 55.0% 57.5%" ] && ok || fail "zoomed bar axis ticks: '$t'"
+# a difference of 50% - 40% of 1,000 each: +10 points, CI +5.7 to +14.3 (SE 2.21): the axis
+# runs from 0 (always included) to +15 in steps of 2.5 points
+awk 'BEGIN { print "g,m1"; for (i = 0; i < 1000; i++) { print "x," (i < 400); print "y," (i < 500) } }' \
+    >"$TMP/d.csv"
+"$root/$BUILD/shopstat" compare "$TMP/d.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+    --pair y:x --chart "$TMP/dticks.pdf" >/dev/null 2>&1 || fail "compare --chart (ticks) failed"
+t=$(axis_ticks "$TMP/dticks.pdf" 1 '^[+0-9.−-]+$')
+[ "$t" = "0.0 +2.5 +5.0 +7.5 +10.0 +12.5 +15.0" ] && ok || fail "difference axis ticks: '$t'"
+
+# --- a hatched bar's legend gives an effective base below the threshold -----------------------
+# 30 rows, one of weight 1.5: Kish's effective base (30.5)^2 / 31.25 = 29.768, below 30, so the
+# bars are hatched and the footer says "below 30"; the legend said "n=30" (eff. n hidden as
+# within 0.5 of n), and with n=35 it said "eff. n=30". Now "eff. n=29.7" (cut, not rounded).
+awk 'BEGIN { print "g,q,w"; for (i = 0; i < 30; i++) print "s," (i < 12 ? "yes" : "no") "," (i == 0 ? 1.5 : 1)
+             for (i = 0; i < 100; i++) print "t," (i < 50 ? "yes" : "no") ",1" }' >"$TMP/e.csv"
+"$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart "$TMP/eff.pdf" >/dev/null 2>&1 ||
+    fail "tab --chart (effective base) failed"
+has "$TMP/eff.pdf" "g=s n=30, eff. n=29.7" "g=t n=100 " "effective base below 30"
+"$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart-type likert \
+    --chart "$TMP/effl.pdf" >/dev/null 2>&1 || fail "tab --chart-type likert (effective base) failed"
+has "$TMP/effl.pdf" "n=30, eff. n=29.7" "effective base below 30"
+
+# --- a trend's values at middle waves are not printed over each other --------------------------
+# four answers at 24-26% in the middle wave: the four labels were drawn over each other; now
+# one above the meeting point, one below, the others left out (as Likert numbers that do not fit)
+awk 'BEGIN { print "wave,q"; split("40 30 20 10", a); split("26 25 24 25", b); split("10 20 30 40", c)
+             for (l = 1; l <= 4; l++) { for (i = 0; i < a[l]; i++) print "2019," l
+                                        for (i = 0; i < b[l]; i++) print "2020," l
+                                        for (i = 0; i < c[l]; i++) print "2021," l } }' >"$TMP/w.csv"
+"$root/$BUILD/shopstat" tab "$TMP/w.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/mid.pdf" >/dev/null 2>&1 || fail "tab --chart-type trend (middle labels) failed"
+boxes "$TMP/mid.pdf"
+n=$(pdftotext "$TMP/mid.pdf" - 2>/dev/null | grep -c "^2[456]%$")
+[ "$n" = 2 ] && ok || fail "mid.pdf: $n labels at the middle wave, expected 2 (above and below)"
+
+# --- a difference that cannot be computed says "n/a", as a bar chart's missing cell does --------
+# (segment b never answers q: "b minus a" has no estimate; its rows were left blank)
+awk 'BEGIN { print "g,q"; for (i = 0; i < 50; i++) print "a,yes\na,no\nb,\nc,yes" }' >"$TMP/m.csv"
+"$root/$BUILD/shopstat" compare "$TMP/m.csv" --var q --by g --pair g=a:g=c --pair g=b:g=a \
+    --chart "$TMP/na.pdf" >/dev/null 2>&1 || fail "compare --chart (n/a) failed"
+has "$TMP/na.pdf" "g=b minus g=a" "+50 [+40, +60]" "−50 [−60, −40]"
+n=$(pdftotext "$TMP/na.pdf" - 2>/dev/null | grep -c "^n/a$")
+[ "$n" = 2 ] && ok || fail "na.pdf: $n n/a, expected 2 (b minus a, for yes and no)"
+boxes "$TMP/na.pdf"
+
+# --- report.pdf's title page keeps a long notice and title above its footer line -------------
+# (the servicesoft spec with its notice ten times over and a three-line title: the last line,
+# "Intervals: ...", was printed over "Made with shopstat"; longer ones were dropped unsaid)
+mkdir -p "$TMP/tp"
+cp "$root/surveys/servicesoft-1999/respondents.csv" "$TMP/tp/"
+n6=$(printf 'respondent-level answers were generated to match the published figures; every other number is illustrative. %.0s' 1 2 3 4 5 6 7 8 9 10)
+sed -e "s/^note: .*/note: \"SYNTHETIC DATA: $n6\"/" \
+    -e 's/^title: .*/title: "Online buyers and customer service: a long report title that keeps going across the page and wraps onto several lines, Überweisungsbestätigungsbenachrichtigung"/' \
+    "$root/surveys/servicesoft-1999/survey.yml" >"$TMP/tp/survey.yml"
+"$root/$BUILD/shopstat" report "$TMP/tp/survey.yml" -o "$TMP/tp/out" >/dev/null 2>&1 ||
+    fail "report with a long notice failed"
+pdftotext -f 1 -l 1 -enc UTF-8 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.txt" 2>/dev/null
+for t in "Intervals: 95% logit" "Rows: 836 read" "Made with shopstat"; do
+    grep -qF "$t" "$TMP/tp/p1.txt" && ok || fail "title page: '$t' missing"
+done
+pdfseparate -f 1 -l 1 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.pdf" 2>/dev/null && boxes "$TMP/tp/p1.pdf"
+
+# --- the difference column is as wide as its header ------------------------------------------
+# (11% vs 10% ticked of 4,000 each: "+1 [0, +2]" is narrower than "Difference [CI]", whose
+# "[CI]" was printed over the next column's "Adj.")
+awk 'BEGIN { print "g,m1"; for (i = 0; i < 4000; i++) { print "x," (i < 400); print "y," (i < 440) } }' \
+    >"$TMP/dd.csv"
+"$root/$BUILD/shopstat" compare "$TMP/dd.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+    --pair y:x --chart "$TMP/narrow.pdf" >/dev/null 2>&1 || fail "compare --chart (narrow) failed"
+has "$TMP/narrow.pdf" "+1 [0, +2]" "Difference [CI]" "Adj. p"
+boxes "$TMP/narrow.pdf"
+
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf
 render stress stress-small.pdf --size 600x560
@@ -254,6 +352,39 @@ render all poster.pdf --size 2000x1400
 boxes poster.pdf
 render all zoom.pdf --zoom --sort none
 boxes zoom.pdf
+
+# --- the height a "does not fit" error asks for is one at which the chart fits ----------------
+# Type grows with the page, so a taller page needs taller rows, and a short title block can hide
+# the rows' need: the height first computed was short. Before, 'all' at 842x300 asked for 364
+# points, which then asked for 380; stress at 300x150 asked for 256 (title and footer), then 524.
+for c in "stress 600x300" "stress 400x400" "stress 300x150" "all 842x300" "diff 842x160"; do
+    set -- $c
+    "$demo" --size "$2" "$1" fit.pdf 2>err.txt && { fail "$1 at $2 fits: expected a usage error"; continue; }
+    h=$(sed -n 's/.*need a height of \(about \)\{0,1\}\([0-9]*\) points.*/\2/p' err.txt)
+    if [ -z "$h" ]; then fail "$1 at $2: no height in '$(cat err.txt)'"; continue; fi
+    grep -qF "(use --chart-size ${2%x*}x$h)" err.txt && ok || fail "$1 at $2: no WxH to use in '$(cat err.txt)'"
+    if "$demo" --size "${2%x*}x$h" "$1" fit.pdf 2>err.txt; then ok; else fail "$1 at $2 -> height $h: $(cat err.txt)"; fi
+    boxes fit.pdf
+done
+
+# --- a page made tall for many rows keeps the type of a portrait page of its width -----------
+# (type grew with the page's area: at 842x2400 the title was 2.0 times its A4 size, and the
+# labels squeezed the bars into a narrow column; now at most 842/595 = 1.415 times)
+first_word_height() {
+    pdftotext -bbox "$1" - 2>/dev/null | awk '/<word / {
+        match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
+        match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7)
+        printf "%.3f", y1 - y0; exit }'
+}
+render bars tall-a4.pdf
+render bars tall.pdf --size 842x2400
+render bars tall-portrait.pdf --size a4-portrait
+ha=$(first_word_height tall-a4.pdf); ht=$(first_word_height tall.pdf); hp=$(first_word_height tall-portrait.pdf)
+if awk -v a="$ha" -v t="$ht" 'BEGIN { exit !(a > 0 && t / a <= 842 / 595 + 0.01) }'; then ok; else
+    fail "title at 842x2400 is $ht pt high, $ha at A4: more than 842/595 times"; fi
+# (A4 portrait, as wide as its type allows, keeps the A4 landscape type)
+[ "$ha" = "$hp" ] && ok || fail "title at A4 portrait $hp pt high, $ha at A4 landscape"
+boxes tall.pdf
 
 # --- a page too small for the rows is a usage error, not an overlapping chart ------------------
 "$demo" --size 300x150 stress small.pdf 2>err.txt; rc=$?

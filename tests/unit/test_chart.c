@@ -411,11 +411,32 @@ static void test_formats(void **state)
     assert_string_equal(buf, "69.5%");
     plots_fmt_pct(NAN, 0, buf, sizeof buf);
     assert_string_equal(buf, "n/a");
-    plots_fmt_base(&series[0], buf, sizeof buf);
+    plots_fmt_base(&series[0], 30, buf, sizeof buf);
     assert_string_equal(buf, "n=248, eff. n=180");
     shopstat_chart_series same = {"x", NULL, 100, 100.2};
-    plots_fmt_base(&same, buf, sizeof buf);
+    plots_fmt_base(&same, 30, buf, sizeof buf);
     assert_string_equal(buf, "n=100");
+    /* an effective base below the low-base threshold reads below it */
+    shopstat_chart_series low = {"x", NULL, 30, 29.768};
+    plots_fmt_base(&low, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=30, eff. n=29.7");
+    shopstat_chart_series low35 = {"x", NULL, 35, 29.96};
+    plots_fmt_base(&low35, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=35, eff. n=29.9");
+    shopstat_chart_series at = {"x", NULL, 35, 30.2};
+    plots_fmt_base(&at, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=35, eff. n=30");
+    shopstat_chart_series small = {"x", NULL, 12, 11.9};
+    plots_fmt_base(&small, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=12");
+    /* tick labels carry the decimals their step needs: 20%, 2.5%, 0.5%, 0.25%, 0.1% steps */
+    assert_int_equal(plots_tick_decimals(0.2), 0);
+    assert_int_equal(plots_tick_decimals(0.05), 0);
+    assert_int_equal(plots_tick_decimals(0.025), 1);
+    assert_int_equal(plots_tick_decimals(0.005), 1);
+    assert_int_equal(plots_tick_decimals(0.0025), 2);
+    assert_int_equal(plots_tick_decimals(0.001), 1);
+    assert_int_equal(plots_tick_decimals(-0.025), 1);
     plots_axis a;
     plots_axis_nice(0.03, 0.87, 5, &a);
     assert_close(a.step, 0.2, 1e-12);
@@ -538,8 +559,15 @@ static void test_draw_sizes(void **state)
     d.nlevels = 40;
     d.cells = mc;
     assert_int_equal(shopstat_chart_draw(cr, 842, 300, &d, NULL, &e), SHOPSTAT_EUSAGE);
-    assert_non_null(strstr(e.msg, "need a height of about"));
+    /* ... and the height it names is one at which the chart fits (type grows with the page,
+     * so the height first computed at 300 points is short) */
+    const char *hp = strstr(e.msg, "need a height of ");
+    assert_non_null(hp);
+    double need = strtod(hp + strlen("need a height of "), NULL);
+    assert_true(need > 300 && need <= 14400);
+    assert_non_null(strstr(e.msg, "(use --chart-size 842x"));
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(shopstat_chart_draw(cr, 842, need, &d, NULL, &e), SHOPSTAT_OK);
     cairo_destroy(cr);
     cairo_surface_destroy(sf);
 }
