@@ -366,6 +366,22 @@ run_chisq("rep_apistrat_boot_mse_chisq", "rep_apistrat", S_boot_mse, "awards", "
 run_chisq("rep_nhanes_fay_chisq", "rep_nhanes", S_fay, "agecat", "race")
 run_chisq("rep_apiclus1_sdr_chisq", "rep_apiclus1", S_sdr, "sch_wide", "stype")
 
+# rscales R keeps where it ignores scale (BRR, Fay), a single rscale with a scale
+# (bootstrap), and rscales with zeros (JK1: the centre is the mean of the replicates with
+# rscale > 0, R's svrepvar).
+rs_zero <- ifelse(seq_len(15) %in% c(3, 8), 0, 0.8)
+run_tab("rep_apiclus1_jk1_rscales_zero", "rep_apiclus1",
+        c(S_jk1, list(rscales = rs_zero, rscales_flag = paste(fmt_num(rs_zero), collapse = ","))),
+        list(q_var(C1, "sch_wide")), seg_list(C1, s_eq(C1, "elem", "stype", "E")), ci = "wald")
+run_tab("rep_nhanes_brr_rscales_beta", "rep_nhanes", c(S_brr, list(rscales = 0.5, rscales_flag = "0.5")),
+        list(q_var(NH, "HI_CHOL")), seg_list(NH, s_by(NH, "race")), ci = "beta")
+run_compare("rep_nhanes_fay_rscales_cmp", "rep_nhanes",
+            c(S_fay, list(rscales = 0.5, rscales_flag = "0.5")), list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_by(NH, "race")), "race=1:race=3")
+run_tab("rep_apistrat_boot_rscales_scale", "rep_apistrat",
+        c(S_boot, list(rscales = 2, rscales_flag = "2", scale = 0.05)), list(q_var(A, "sch_wide")),
+        seg_list(A, s_by(A, "stype")))
+
 ## ---------------------------------------------------------------- creating replicates
 # `shopstat replicate` must write R's as.svrepdesign() weights (weights(rd, "analysis")):
 # the expected output is the input file as R reads it plus rep1..repR.
