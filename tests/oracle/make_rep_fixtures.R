@@ -382,6 +382,16 @@ run_tab("rep_apistrat_boot_rscales_scale", "rep_apistrat",
         c(S_boot, list(rscales = 2, rscales_flag = "2", scale = 0.05)), list(q_var(A, "sch_wide")),
         seg_list(A, s_by(A, "stype")))
 
+# A domain of two schools (of stratum H) that six bootstrap replicates leave out entirely:
+# their estimates are 0/0, and R's svrVar drops them (na.action; the scale stays 1/(R - 1)).
+# df = 1, so only wald (logit: R's svyglm stops, "NAs in V(mu)"); compare's difference too.
+stopifnot(sum(colSums(as.matrix(A$num[A$num$snum %in% c(5947, 627), rep_cols(A$num, "bs")])) == 0) == 6)
+run_tab("rep_apistrat_boot_empty_replicates", "rep_apistrat", S_boot, list(q_var(A, "awards")),
+        seg_list(A, s_eq(A, "two", "snum", c("5947", "627"))), ci = "wald")
+run_compare("rep_apistrat_boot_empty_replicates_cmp", "rep_apistrat", S_boot,
+            list(q_var(A, "awards")), seg_list(A, s_eq(A, "two", "snum", c("5947", "627"))),
+            c("two:rest", "two:all"))
+
 ## ---------------------------------------------------------------- creating replicates
 # `shopstat replicate` must write R's as.svrepdesign() weights (weights(rd, "analysis")):
 # the expected output is the input file as R reads it plus rep1..repR.
