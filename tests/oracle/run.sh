@@ -88,7 +88,8 @@ done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null)
 # --- round trips: create replicates, analyse them with the flags `replicate` prints, and
 # match R's results for the replicate design as.svrepdesign makes of the Taylor design
 # (JKn: rep_apistrat_jkn; JK1 with an fpc, whose scale only the printed flags carry:
-# rep_roundtrip_jk1_fpc).
+# rep_roundtrip_jk1_fpc; JKn with a single-PSU stratum sampled whole, which is no lonely
+# stratum: rep_roundtrip_jkn_certainty).
 round_trip() { # NAME EXPECTED "REPLICATE ARGS" "TAB ARGS"
     local name=$1 expected=$2 rt=$tmp/$1.csv
     local -a rargs targs rtflags
@@ -112,6 +113,9 @@ round_trip round_trip rep_apistrat_jkn \
 round_trip round_trip_jk1_fpc rep_roundtrip_jk1_fpc \
     "data/apiclus1.csv --weight pw --psu dnum --fpc fpc --type jk1" \
     "--var sch_wide --var awards --segment elem=stype:E"
+round_trip round_trip_jkn_certainty rep_roundtrip_jkn_certainty \
+    "data/shopper_fpc.csv --weight wt --strata region --psu panel --fpc fpc_cert --type jkn" \
+    "--var would_switch --by wave"
 if [ "$skipped" -gt 0 ]; then
     echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"
 fi
