@@ -89,7 +89,8 @@ done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null)
 # match R's results for the replicate design as.svrepdesign makes of the Taylor design
 # (JKn: rep_apistrat_jkn; JK1 with an fpc, whose scale only the printed flags carry:
 # rep_roundtrip_jk1_fpc; JKn with a single-PSU stratum sampled whole, which is no lonely
-# stratum: rep_roundtrip_jkn_certainty).
+# stratum: rep_roundtrip_jkn_certainty; JKn with strata of two PSUs sampled whole:
+# rep_roundtrip_jkn_whole_strata).
 round_trip() { # NAME EXPECTED "REPLICATE ARGS" "TAB ARGS"
     local name=$1 expected=$2 rt=$tmp/$1.csv
     local -a rargs targs rtflags
@@ -116,6 +117,9 @@ round_trip round_trip_jk1_fpc rep_roundtrip_jk1_fpc \
 round_trip round_trip_jkn_certainty rep_roundtrip_jkn_certainty \
     "data/shopper_fpc.csv --weight wt --strata region --psu panel --fpc fpc_cert --type jkn" \
     "--var would_switch --by wave"
+round_trip round_trip_jkn_whole_strata rep_roundtrip_jkn_whole_strata \
+    "data/nhanes.csv --weight WTMEC2YR --strata SDMVSTRA --psu SDMVPSU --fpc fpc_psu --type jkn" \
+    "--var HI_CHOL --by race"
 if [ "$skipped" -gt 0 ]; then
     echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"
 fi
