@@ -354,6 +354,13 @@ static shopstat_status make_reps(rc_ctx *c, shopstat_replicate_info *info, shops
         if (npsu < 2)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
                                       "jk1 needs at least two PSUs; the data have %zu", npsu);
+        if (c->st[0].f == 0)
+            /* R's jk1weights gives no replicate (and scale 0) for a population sampled
+             * whole, as jknweights stops for it: nothing varies, nothing to analyse */
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
+                                      "--fpc says all %zu PSUs of the population were "
+                                      "sampled: no variance, no replicates",
+                                      npsu);
         double n = (double)npsu;
         c->R = npsu;
         c->jk1_fac = n / (n - 1);
