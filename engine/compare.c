@@ -155,11 +155,18 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 r->se = sqrt(var);
                 r->ci_lower = r->difference - ptq * r->se;
                 r->ci_upper = r->difference + ptq * r->se;
-                if (r->se > 0 && pdf > 0) {
+                /* R: t = difference / SE whatever the df; p from t on df, NaN at df 0 */
+                if (r->se > 0) {
                     r->t = r->difference / r->se;
-                    r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), pdf);
-                } else if (r->difference == 0) {
-                    r->t = NAN;
+                    if (pdf > 0)
+                        r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), pdf);
+                } else if (r->difference != 0) {
+                    /* a difference with no sampling variance (the level only in strata
+                     * sampled whole or left out as certainty PSUs): R's t is +-Inf and its
+                     * p 0, which p.adjust keeps in the family */
+                    r->t = r->difference > 0 ? INFINITY : -INFINITY;
+                    if (pdf > 0)
+                        r->p_value = 0;
                 }
             }
             /* family: all levels of one question for one pair */

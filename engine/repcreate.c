@@ -332,8 +332,11 @@ static shopstat_status strata_setup(rc_ctx *c, shopstat_error *err)
     }
     if (c->o->type == SHOPSTAT_REP_JK1)
         return SHOPSTAT_OK;
+    /* A stratum sampled whole (f = 0) gives no replicate whatever its PSUs: R's jk1weights
+     * returns none for it before jknweights looks for a lonely PSU, so a certainty PSU
+     * given by the fpc (N_h = n_h = 1) is no lonely stratum, as in the Taylor variance. */
     for (size_t h = 0; h < H; h++)
-        if (c->st[h].npsu == 1 && c->o->lonely != SHOPSTAT_LONELY_REMOVE &&
+        if (c->st[h].npsu == 1 && c->st[h].f != 0 && c->o->lonely != SHOPSTAT_LONELY_REMOVE &&
             c->o->lonely != SHOPSTAT_LONELY_CERTAINTY)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
                                       "stratum '%s' has only one PSU; give --lonely-psu remove "
@@ -351,6 +354,13 @@ static shopstat_status make_reps(rc_ctx *c, shopstat_replicate_info *info, shops
         if (npsu < 2)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
                                       "jk1 needs at least two PSUs; the data have %zu", npsu);
+        if (c->st[0].f == 0)
+            /* R's jk1weights gives no replicate (and scale 0) for a population sampled
+             * whole, as jknweights stops for it: nothing varies, nothing to analyse */
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
+                                      "--fpc says all %zu PSUs of the population were "
+                                      "sampled: no variance, no replicates",
+                                      npsu);
         double n = (double)npsu;
         c->R = npsu;
         c->jk1_fac = n / (n - 1);

@@ -126,6 +126,15 @@ tick$tick_form <- ifelse(!is.na(shopper$pref_form) & shopper$pref_form == 1, "We
 tick$tick_phone <- ifelse(!is.na(shopper$pref_phone) & shopper$pref_phone == 1, "Phone",
                           ifelse(tick$id %% 2 == 1, "0", NA))
 write_data(tick, "shopper_ticked")
+# shopper_fpc: the shopper design with two fpc columns (population counts of panels):
+# fpc_cert makes region W's single panel a certainty stratum (N = n = 1: R's onestrat
+# returns 0 for a stratum with f = 1 before it looks at lonely PSUs, so even `fail`
+# answers); fpc_part gives every region, W too, a sampling fraction below 1, so the
+# lonely-PSU rules meet (1 - f). No random draws.
+sfpc <- shopper[, c("region", "panel", "wave", "wt", "spend", "would_switch")]
+sfpc$fpc_cert <- ifelse(sfpc$region == "W", 1, 40)
+sfpc$fpc_part <- c(N = 20, S = 15, E = 12, W = 4)[sfpc$region]
+write_data(sfpc, "shopper_fpc")
 
 ## Re-read every file: the computations below use exactly what the CSV holds.
 read_back <- function(name) {
@@ -137,7 +146,7 @@ read_back <- function(name) {
 D <- list(apistrat = read_back("apistrat"), apiclus1 = read_back("apiclus1"),
           apiclus2 = read_back("apiclus2"), nhanes = read_back("nhanes"),
           shopper = read_back("shopper"), shopper_channel = read_back("shopper_channel"),
-          shopper_ticked = read_back("shopper_ticked"))
+          shopper_ticked = read_back("shopper_ticked"), shopper_fpc = read_back("shopper_fpc"))
 
 ## ---------------------------------------------------------------- building blocks
 
@@ -357,11 +366,11 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
             xf <- max(xf, abs(ci_methods(ci, p, se, dfree, sum(d), level) - lim) / lim, na.rm = TRUE)
             pos <- d & w > 0
             s2 <- sum(pos) / (sum(pos) - 1) * sum(w * d * (y - p)^2) / W
-            xd <- max(xd, abs(se^2 / (s2 / sum(pos)) - deff(m)[[1]]) / deff(m)[[1]])
+            if (se > 0) xd <- max(xd, abs(se^2 / (s2 / sum(pos)) - deff(m)[[1]]) / deff(m)[[1]])
             xdf <- max(xdf, abs(df_methods(dat, spec, pos) - dfree))
             z <- w * d * (y - p) / W
             vm <- v_methods(z, dat, spec)
-            xc <- max(xc, abs(sqrt(vm) - se) / se)
+            xc <- max(xc, if (se > 0) abs(sqrt(vm) - se) / se else sqrt(vm))
             out[[length(out) + 1]] <- data.frame(
                 variable = q$name, level = l, segment = s$name,
                 base_n = fmt_int(sum(d)), base_weight = fmt_num(W),
@@ -759,6 +768,91 @@ run_compare("shopper_cmp_base_average_lonely_in", "shopper", S_sh("average"), sh
             seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")),
             c(by_pairs(s_by(SH, "wave"), "all"), "heavy:rest"),
             base = b_eq(SH, "region", c("S", "E", "W")), cli_pairs = c("wave:all", "heavy:rest"))
+
+## ---------------------------------------------------------------- less-travelled paths
+# Intervals at the 99% level (every other case is at 90% or 95%), on each kind of design.
+run_tab("apistrat_logit_99", "apistrat", S_strat, list(q_var(A, "sch_wide")),
+        seg_list(A, s_by(A, "stype")), level = 0.99)
+run_tab("apiclus1_asin_99", "apiclus1", S_clus1, list(q_var(C1, "both")),
+        seg_list(C1, s_cmp(C1, "big", "api00", ">=", 700)), ci = "asin", level = 0.99)
+run_tab("nhanes_beta_99", "nhanes", S_nh, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), ci = "beta", level = 0.99)
+run_tab("nhanes_wald_99", "nhanes", S_nh, list(q_var(NH, "agecat")),
+        seg_list(NH, s_by(NH, "RIAGENDR")), ci = "wald", level = 0.99)
+run_tab("shopper_xlogit_99", "shopper", S_sh("adjust"), shq,
+        seg_list(SH, s_eq(SH, "heavy", "spend", "3")), ci = "xlogit", level = 0.99)
+run_compare("nhanes_cmp_overlap_99", "nhanes", S_nh, list(q_var(NH, "agecat")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2"), s_eq(NH, "white", "race", "3")),
+            "women:white", level = 0.99, adjust = "bh")
+# chisq under each lonely-PSU rule (region W holds a single panel).
+for (rule in c("remove", "certainty", "average"))
+    run_chisq(paste0("shopper_chisq_", rule), "shopper", S_sh(rule), "would_switch", "wave")
+# A segment holding a single PSU in every stratum (panel numbers repeat across regions:
+# panel 1 of each region) compared with its complement and with all.
+run_compare("shopper_cmp_one_psu_per_stratum", "shopper", S_sh("adjust"), shq,
+            seg_list(SH, s_eq(SH, "p1", "panel", "1")), c("p1:rest", "p1:all"))
+
+# Lonely PSUs with an fpc (data/shopper_fpc.csv): a lonely stratum sampled whole is no
+# lonely stratum at all for R (every rule, fail included, gives it 0, and average does not
+# count it); one sampled in part contributes (1 - f) z^2 under adjust.
+SF <- D$shopper_fpc
+S_fpc <- function(fpc, rule = NULL) list(weight = "wt", strata = "region", psu = "panel",
+                                         fpc = fpc, lonely = rule)
+sfq <- list(q_var(SF, "would_switch"))
+sfs <- seg_list(SF, s_by(SF, "wave"), s_eq(SF, "heavy", "spend", "3"))
+run_tab("shopper_fpc_certainty_fail", "shopper_fpc", S_fpc("fpc_cert"), sfq, sfs)
+run_tab("shopper_fpc_certainty_average", "shopper_fpc", S_fpc("fpc_cert", "average"), sfq, sfs)
+run_tab("shopper_fpc_adjust", "shopper_fpc", S_fpc("fpc_part", "adjust"), sfq, sfs, ci = "beta")
+run_tab("shopper_fpc_average", "shopper_fpc", S_fpc("fpc_part", "average"), sfq, sfs)
+run_compare("shopper_fpc_cmp_certainty_fail", "shopper_fpc", S_fpc("fpc_cert"), sfq, sfs,
+            c("heavy:rest", "wave=2011:wave=2010"))
+run_compare("shopper_fpc_cmp_adjust", "shopper_fpc", S_fpc("fpc_part", "adjust"), sfq, sfs,
+            c("heavy:all", "wave=2011:wave=2010"))
+run_compare("shopper_fpc_cmp_average_base", "shopper_fpc", S_fpc("fpc_part", "average"), sfq,
+            seg_list(SF, s_eq(SF, "heavy", "spend", "3")), "heavy:rest",
+            base = b_eq(SF, "region", c("S", "E", "W")))
+run_chisq("shopper_fpc_chisq_certainty_fail", "shopper_fpc", S_fpc("fpc_cert"), "would_switch", "spend")
+run_chisq("shopper_fpc_chisq_adjust", "shopper_fpc", S_fpc("fpc_part", "adjust"), "would_switch", "spend")
+run_chisq("shopper_fpc_chisq_average", "shopper_fpc", S_fpc("fpc_part", "average"), "would_switch", "wave")
+
+# chisq where both variables have missing answers (would_switch 8%, pref_email 5%): the
+# table is over the rows answering both (R: svymean(..., na.rm = TRUE)), N over every row.
+run_chisq("shopper_chisq_both_missing", "shopper", S_sh("adjust"), "would_switch", "pref_email")
+run_chisq("shopper_chisq_3x2_missing_by", "shopper", S_sh("certainty"), "spend", "pref_phone")
+
+# A level held by one side of a pair only (channel "kiosk": region W alone), no base: p = 0
+# on the other side, whose score is then 0 for that level; the difference's SE is the
+# holding side's (R's svycontrast agrees). Also tab's p = 0 cells outside a base are covered
+# by shopper_base_outside_levels; here compare only.
+run_compare("shopper_cmp_level_one_side", "shopper_channel", S_sh("certainty"),
+            list(q_var(SC, "channel")), seg_list(SC, s_by(SC, "region")),
+            c("region=W:rest", "region=N:region=W"))
+
+# A segment inside strata sampled whole (nhanes' fpc_psu is 2 = their PSUs in strata 75 and
+# 80): SE 0 with 0 < p < 1, df 2, deff 0. R's logit, xlogit, mean and asin give [p, p];
+# its beta gives [0.5, 0.5] (n* infinite) and likelihood stops, so shopstat's [p, p] for
+# those (the limit of the interval as the variance goes to 0) has no R case.
+S_nh_fpc <- c(S_nh, list(fpc = "fpc_psu"))
+for (ci in c("logit", "asin"))
+    run_tab(paste0("nhanes_whole_strata_", ci), "nhanes", S_nh_fpc, list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_eq(NH, "whole", "SDMVSTRA", c("75", "80"))), ci = ci)
+run_tab("nhanes_whole_strata_wald_90", "nhanes", S_nh_fpc, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_eq(NH, "whole", "SDMVSTRA", c("75", "80"))), ci = "wald", level = 0.9)
+
+# chisq under average and fail with a --base that leaves out the lonely stratum (W) or
+# another one (N): R's svychisq on the subset sees only the strata holding base rows.
+run_chisq("shopper_chisq_average_base_nse", "shopper", S_sh("average"), "would_switch", "spend",
+          base = sh_base_nse)
+run_chisq("shopper_chisq_average_base_sew", "shopper", S_sh("average"), "would_switch", "spend",
+          base = b_eq(SH, "region", c("S", "E", "W")))
+run_chisq("shopper_chisq_fail_base_nse", "shopper", list(weight = "wt", strata = "region", psu = "panel"),
+          "would_switch", "wave", base = sh_base_nse)
+
+# compare where the design df is 0 (a --base of one panel per region: 4 PSUs, 4 strata): R's
+# t = difference / SE is a number, its p, p_adjusted and CI NaN (qt and pt on 0 df).
+run_compare("shopper_cmp_df0", "shopper", S_sh("adjust"), shq[1:2],
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest",
+            base = b_eq(SH, "panel", "1"))
 
 writeLines(c("# Oracle cases: NAME|shopstat ARGS (run from tests/oracle; ARGS split on spaces)[|tol=REL]",
              "# Generated by make_fixtures.R: do not edit by hand.", cases),

@@ -105,8 +105,8 @@ write_csv17(sh_out, file.path(datadir, "rep_shopper.csv"))
 writeLines(fmt_num(rd_sh$rscales), file.path(datadir, "rep_shopper_rscales.txt"))
 
 ## Re-read: the computations below use exactly what the CSV holds.
-read_back <- function(name) {
-    path <- file.path(datadir, paste0(name, ".csv"))
+read_back <- function(name) read_back_file(file.path(datadir, paste0(name, ".csv")))
+read_back_file <- function(path) {
     list(txt = read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE),
          num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
 }
@@ -156,12 +156,14 @@ seg_list <- function(dat, ...) {
 ## ---------------------------------------------------------------- tab
 ci_method_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin",
                  beta = "beta")
+# design: a replicate design made otherwise (the round trips of run.sh), whose case is not
+# added to rep_cases.txt
 run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 0.95,
-                    base = NULL) {
+                    base = NULL, design = NULL) {
     dat <- D[[dataset]]
     inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     w <- dat$num[[spec$weight]]
-    des <- make_rep(dat, spec)
+    des <- if (is.null(design)) make_rep(dat, spec) else design
     out <- list()
     for (q in questions) for (l in q$levels) for (s in segs) {
         d <- s$rows & q$answered & inbase
@@ -189,7 +191,7 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags)
     if (ci != "logit") args <- c(args, "--ci", ci)
     if (level != 0.95) args <- c(args, "--level", level)
-    add_case(case, args)
+    if (is.null(design)) add_case(case, args)
     invisible(res)
 }
 
@@ -197,13 +199,13 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
 # cli_pairs: the --pair flags when they differ from pairs (COL:rest for a --by set is one
 # pair per value)
 run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "holm",
-                        base = NULL, cli_pairs = pairs) {
+                        base = NULL, cli_pairs = pairs, level = 0.95) {
     dat <- D[[dataset]]
     inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     byname <- setNames(lapply(segs, function(s) s$rows[inbase]), vapply(segs, `[[`, "", "name"))
     des <- make_rep(dat, spec)[inbase, ]
     dfree <- degf(des)
-    tq <- qt(0.975, dfree)
+    tq <- qt(1 - (1 - level) / 2, dfree)
     out <- list()
     for (q in questions) for (pr in pairs) {
         ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
@@ -242,6 +244,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", cli_pairs)))
     if (adjust != "holm") args <- c(args, "--adjust", adjust)
+    if (level != 0.95) args <- c(args, "--level", level)
     add_case(case, args)
 }
 
@@ -340,6 +343,55 @@ run_compare("rep_nhanes_brr_cmp_base", "rep_nhanes", S_brr, list(q_var(NH, "HI_C
 run_chisq("rep_apistrat_jkn_chisq_base", "rep_apistrat", S_jkn, "sch_wide", "stype",
           base = b_eq(A, "comp_imp", "Yes"))
 
+## ---------------------------------------------------------------- less-travelled paths
+# Intervals at 90% and 99% on every replicate type, logit (R: svyglm on the replicates)
+# with --mse too; compare at 90%; chisq with mse.
+run_tab("rep_apiclus1_jk1_logit_99", "rep_apiclus1", S_jk1, list(q_var(C1, "sch_wide")),
+        seg_list(C1, s_eq(C1, "elem", "stype", "E")), level = 0.99)
+run_tab("rep_nhanes_brr_beta_90", "rep_nhanes", S_brr, list(q_var(NH, "HI_CHOL")),
+        seg_list(NH, s_by(NH, "RIAGENDR")), ci = "beta", level = 0.90)
+run_tab("rep_apistrat_boot_mse_logit", "rep_apistrat", S_boot_mse, list(q_var(A, "awards")),
+        seg_list(A, s_by(A, "stype")))
+run_tab("rep_nhanes_fay_mse_logit_90", "rep_nhanes", S_fay_mse, list(q_var(NH, "agecat")),
+        seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), level = 0.90)
+run_tab("rep_apiclus1_sdr_asin_99", "rep_apiclus1", S_sdr, list(q_var(C1, "awards")),
+        seg_list(C1, s_by(C1, "stype")), ci = "asin", level = 0.99)
+run_tab("rep_apistrat_jkn_mse_wald_90", "rep_apistrat", c(S_jkn, list(mse = TRUE)),
+        list(q_var(A, "comp_imp")), seg_list(A, s_by(A, "stype")), ci = "wald", level = 0.90)
+run_tab("rep_shopper_jkn_xlogit_99", "rep_shopper", S_sh, shq[2:3],
+        seg_list(SH, s_eq(SH, "heavy", "spend", "3")), ci = "xlogit", level = 0.99)
+run_compare("rep_nhanes_fay_cmp_90", "rep_nhanes", S_fay, list(q_var(NH, "agecat")),
+            seg_list(NH, s_eq(NH, "women", "RIAGENDR", "2")), "women:rest", level = 0.90)
+run_chisq("rep_apistrat_boot_mse_chisq", "rep_apistrat", S_boot_mse, "awards", "stype")
+run_chisq("rep_nhanes_fay_chisq", "rep_nhanes", S_fay, "agecat", "race")
+run_chisq("rep_apiclus1_sdr_chisq", "rep_apiclus1", S_sdr, "sch_wide", "stype")
+
+# rscales R keeps where it ignores scale (BRR, Fay), a single rscale with a scale
+# (bootstrap), and rscales with zeros (JK1: the centre is the mean of the replicates with
+# rscale > 0, R's svrepvar).
+rs_zero <- ifelse(seq_len(15) %in% c(3, 8), 0, 0.8)
+run_tab("rep_apiclus1_jk1_rscales_zero", "rep_apiclus1",
+        c(S_jk1, list(rscales = rs_zero, rscales_flag = paste(fmt_num(rs_zero), collapse = ","))),
+        list(q_var(C1, "sch_wide")), seg_list(C1, s_eq(C1, "elem", "stype", "E")), ci = "wald")
+run_tab("rep_nhanes_brr_rscales_beta", "rep_nhanes", c(S_brr, list(rscales = 0.5, rscales_flag = "0.5")),
+        list(q_var(NH, "HI_CHOL")), seg_list(NH, s_by(NH, "race")), ci = "beta")
+run_compare("rep_nhanes_fay_rscales_cmp", "rep_nhanes",
+            c(S_fay, list(rscales = 0.5, rscales_flag = "0.5")), list(q_var(NH, "HI_CHOL")),
+            seg_list(NH, s_by(NH, "race")), "race=1:race=3")
+run_tab("rep_apistrat_boot_rscales_scale", "rep_apistrat",
+        c(S_boot, list(rscales = 2, rscales_flag = "2", scale = 0.05)), list(q_var(A, "sch_wide")),
+        seg_list(A, s_by(A, "stype")))
+
+# A domain of two schools (of stratum H) that six bootstrap replicates leave out entirely:
+# their estimates are 0/0, and R's svrVar drops them (na.action; the scale stays 1/(R - 1)).
+# df = 1, so only wald (logit: R's svyglm stops, "NAs in V(mu)"); compare's difference too.
+stopifnot(sum(colSums(as.matrix(A$num[A$num$snum %in% c(5947, 627), rep_cols(A$num, "bs")])) == 0) == 6)
+run_tab("rep_apistrat_boot_empty_replicates", "rep_apistrat", S_boot, list(q_var(A, "awards")),
+        seg_list(A, s_eq(A, "two", "snum", c("5947", "627"))), ci = "wald")
+run_compare("rep_apistrat_boot_empty_replicates_cmp", "rep_apistrat", S_boot,
+            list(q_var(A, "awards")), seg_list(A, s_eq(A, "two", "snum", c("5947", "627"))),
+            c("two:rest", "two:all"))
+
 ## ---------------------------------------------------------------- creating replicates
 # `shopstat replicate` must write R's as.svrepdesign() weights (weights(rd, "analysis")):
 # the expected output is the input file as R reads it plus rep1..repR.
@@ -373,6 +425,36 @@ invisible(create_case("rep_create_jkn_lonely", "shopper.csv",
 # Round trip (run.sh): the weights `shopstat replicate` writes for rep_create_jkn, analysed
 # with the flags it prints, must give rep_apistrat_jkn (R's JKn results for the same design).
 stopifnot(isTRUE(all.equal(rd_rt$rscales, jkn_rscales, tolerance = 1e-15)))
+# Round trip with an fpc under JK1: the weights are those of rep_create_jk1 (an fpc does not
+# change them), the scale is (1 - f)(n - 1)/n, which only the flags `replicate` prints carry.
+D$apiclus1 <- read_back_file(file.path(datadir, "apiclus1.csv"))
+rd_jk1_fpc <- as.svrepdesign(svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc,
+                                       data = D$apiclus1$num), type = "JK1")
+stopifnot(abs(rd_jk1_fpc$scale - (1 - 15 / 757) * 14 / 15) < 1e-15)
+run_tab("rep_roundtrip_jk1_fpc", "apiclus1", list(weight = "pw"),
+        list(q_var(D$apiclus1, "sch_wide"), q_var(D$apiclus1, "awards")),
+        seg_list(D$apiclus1, s_eq(D$apiclus1, "elem", "stype", "E")), design = rd_jk1_fpc)
+# Round trip of JKn where region W's single panel is sampled whole (fpc_cert: N = n = 1):
+# R's jk1weights gives a stratum with f = 0 no replicate before jknweights looks for lonely
+# PSUs, so as.svrepdesign answers under survey.lonely.psu = "fail" (15 replicates, W's rows
+# keeping their weight in all of them), as the Taylor analysis does (shopper_fpc_certainty_fail).
+D$shopper_fpc <- read_back_file(file.path(datadir, "shopper_fpc.csv"))
+stopifnot(getOption("survey.lonely.psu") == "fail")
+rd_cert <- as.svrepdesign(svydesign(ids = ~panel, strata = ~region, weights = ~wt, fpc = ~fpc_cert,
+                                    nest = TRUE, data = D$shopper_fpc$num), type = "JKn")
+stopifnot(ncol(weights(rd_cert, "analysis")) == 15)
+run_tab("rep_roundtrip_jkn_certainty", "shopper_fpc", list(weight = "wt"),
+        list(q_var(D$shopper_fpc, "would_switch")),
+        seg_list(D$shopper_fpc, s_by(D$shopper_fpc, "wave")), design = rd_cert)
+# Round trip of JKn where several strata of two PSUs are sampled whole (nhanes' fpc_psu = 2
+# there): no replicates for them (25 of 31 PSUs), the others' rscales (1 - f_h)(n_h - 1)/n_h.
+D$nhanes <- read_back_file(file.path(datadir, "nhanes.csv"))
+rd_nh_fpc <- as.svrepdesign(svydesign(ids = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR,
+                                      fpc = ~fpc_psu, nest = TRUE, data = D$nhanes$num), type = "JKn")
+stopifnot(ncol(weights(rd_nh_fpc, "analysis")) == 25)
+run_tab("rep_roundtrip_jkn_whole_strata", "nhanes", list(weight = "WTMEC2YR"),
+        list(q_var(D$nhanes, "HI_CHOL")), seg_list(D$nhanes, s_by(D$nhanes, "race")),
+        design = rd_nh_fpc)
 
 writeLines(c("# Replicate-weight oracle cases (format as cases.txt).",
              "# Generated by make_rep_fixtures.R: do not edit by hand.", cases),

@@ -85,22 +85,41 @@ while IFS= read -r line || [ -n "$line" ]; do
         head -20 "$tmp/cmp.out"
     fi
 done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null)
-# --- round trip: create JKn replicates, analyse them with the flags `replicate` prints,
-# and match R's JKn results for the same Taylor design (rep_apistrat_jkn).
-if [ -z "${ORACLE_ONLY:-}" ] || [[ round_trip =~ $ORACLE_ONLY ]]; then
-    rt=$tmp/roundtrip.csv
-    if (cd "$here" && "$SHOPSTAT" replicate data/apistrat.csv --weight pw --strata stype \
-            --psu snum --fpc fpc --type jkn -o "$rt" 2>"$tmp/rt.err") &&
+# --- round trips: create replicates, analyse them with the flags `replicate` prints, and
+# match R's results for the replicate design as.svrepdesign makes of the Taylor design
+# (JKn: rep_apistrat_jkn; JK1 with an fpc, whose scale only the printed flags carry:
+# rep_roundtrip_jk1_fpc; JKn with a single-PSU stratum sampled whole, which is no lonely
+# stratum: rep_roundtrip_jkn_certainty; JKn with strata of two PSUs sampled whole:
+# rep_roundtrip_jkn_whole_strata).
+round_trip() { # NAME EXPECTED "REPLICATE ARGS" "TAB ARGS"
+    local name=$1 expected=$2 rt=$tmp/$1.csv
+    local -a rargs targs rtflags
+    read -r -a rargs <<<"$3"
+    read -r -a targs <<<"$4"
+    if [ -n "${ORACLE_ONLY:-}" ] && ! [[ $name =~ $ORACLE_ONLY ]]; then return; fi
+    if (cd "$here" && "$SHOPSTAT" replicate "${rargs[@]}" -o "$rt" 2>"$tmp/rt.err") &&
         read -r -a rtflags < <(sed -n 's/^analyse with: //p' "$tmp/rt.err") &&
-        (cd "$here" && "$SHOPSTAT" tab "$rt" "${rtflags[@]}" --var sch_wide --var awards \
-            --by stype --format csv >"$tmp/rt.out" 2>>"$tmp/rt.err") &&
-        (cd "$here" && "$CMP" expected/rep_apistrat_jkn.csv "$tmp/rt.out" >"$tmp/cmp.out" 2>&1); then
+        (cd "$here" && "$SHOPSTAT" tab "$rt" "${rtflags[@]}" "${targs[@]}" \
+            --format csv >"$tmp/rt.out" 2>>"$tmp/rt.err") &&
+        (cd "$here" && "$CMP" "expected/$expected.csv" "$tmp/rt.out" >"$tmp/cmp.out" 2>&1); then
         ok
     else
-        fail "round trip: shopstat replicate --type jkn, then tab with the flags it prints"
+        fail "$name: shopstat replicate $3, then tab with the flags it prints $4"
         head -5 "$tmp/rt.err" "$tmp/cmp.out" 2>/dev/null
     fi
-fi
+}
+round_trip round_trip rep_apistrat_jkn \
+    "data/apistrat.csv --weight pw --strata stype --psu snum --fpc fpc --type jkn" \
+    "--var sch_wide --var awards --by stype"
+round_trip round_trip_jk1_fpc rep_roundtrip_jk1_fpc \
+    "data/apiclus1.csv --weight pw --psu dnum --fpc fpc --type jk1" \
+    "--var sch_wide --var awards --segment elem=stype:E"
+round_trip round_trip_jkn_certainty rep_roundtrip_jkn_certainty \
+    "data/shopper_fpc.csv --weight wt --strata region --psu panel --fpc fpc_cert --type jkn" \
+    "--var would_switch --by wave"
+round_trip round_trip_jkn_whole_strata rep_roundtrip_jkn_whole_strata \
+    "data/nhanes.csv --weight WTMEC2YR --strata SDMVSTRA --psu SDMVPSU --fpc fpc_psu --type jkn" \
+    "--var HI_CHOL --by race"
 if [ "$skipped" -gt 0 ]; then
     echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"
 fi
