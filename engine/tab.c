@@ -20,6 +20,7 @@ void shopstat_tab_opts_init(shopstat_tab_opts *o)
     o->level = 0.95;
     o->want = NULL;
     o->want_ctx = NULL;
+    o->undefined_ok = 0;
 }
 
 /* Proportion of level cell c in domain (base) cell d, without its variance (p NaN when the
@@ -231,6 +232,8 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
         if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, ds, &r->deff, err)))
             goto fail;
         if (ds->p > 0 && ds->p < 1 && !(ds->df > 0)) {
+            if (o->undefined_ok)
+                continue; /* (the interval NaN, as R's) */
             st = df_error(t, r, ds->df, err);
             goto fail;
         }

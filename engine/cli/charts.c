@@ -125,10 +125,32 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     if (shopstat_chartset_build(e, n, &so, &set, &err))
         return cli_fail(&err);
     co.sig_note = shopstat_chartset_sig_note(set);
-    const char *notes[2];
+    const char *notes[3];
     co.notes = notes;
     if ((notes[co.nnotes] = shopstat_chartset_rest_note(set)))
         co.nnotes++;
+    /* segments drawn without whiskers: their design df is 0 (compare; tab stops there) */
+    char nodf[600];
+    size_t len = 0, nseg = 0;
+    nodf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (!(e[i].proportion > 0 && e[i].proportion < 1 && !(e[i].df > 0)))
+            continue;
+        size_t j = 0;
+        while (j < i && !(strcmp(e[j].segment, e[i].segment) == 0 && e[j].proportion > 0 &&
+                          e[j].proportion < 1 && !(e[j].df > 0)))
+            j++;
+        if (j < i || len >= sizeof nodf - 1)
+            continue;
+        int w = snprintf(nodf + len, sizeof nodf - len, "%s%s", nseg++ ? ", " : "No whiskers for ",
+                         e[i].segment);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (nseg && len < sizeof nodf - 1) {
+        snprintf(nodf + len, sizeof nodf - len,
+                 ": design df 0 (the rows lie in one PSU per stratum), so no interval.");
+        notes[co.nnotes++] = nodf;
+    }
     if (source[0] && !is_source)
         notes[co.nnotes++] = source;
     if (shopstat_chart_render_pages(a->chart, shopstat_chartset_charts(set),

@@ -349,9 +349,11 @@ int cmd_compare(int argc, char **argv)
         rc = cli_fail(&err);
     else if (fmt == FMT_JSON)
         write_json(f, d, n, &a, t);
-    /* the estimates of every segment: the table view's columns and the chart's bars */
+    /* the estimates of every segment: the table view's columns and the chart's bars (a
+     * segment of df 0 among them shown without an interval, not the whole view refused) */
     shopstat_estimate *e = NULL;
     size_t ne = 0;
+    a.tab.undefined_ok = 1;
     if (rc)
         ; /* (the table is aborted below) */
     else if ((fmt == FMT_TABLE || a.chart) && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))

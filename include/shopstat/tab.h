@@ -225,6 +225,11 @@ typedef struct shopstat_tab_opts {
      * (a lonely PSU, a df of 0): a report asks only for what its tables show. */
     int (*want)(void *ctx, size_t q, size_t s);
     void *want_ctx;
+    /* 0 (the default): a domain whose design df is not positive while 0 < p < 1 stops the
+     * call (its variance cannot be estimated). 1: it gets a NaN interval, as R's svyciprop
+     * gives NaN: for views where the estimate is shown beside others (compare's table and
+     * charts). */
+    int undefined_ok;
 } shopstat_tab_opts;
 
 void shopstat_tab_opts_init(shopstat_tab_opts *o);

@@ -167,6 +167,13 @@ printf "survey: own\\ndata: panel.csv\\nnote: \"Panel wave 3, unweighted pilot.\
     --chart "$TMP/own2.pdf" >/dev/null 2>&1 || fail "tab --chart beside its spec failed"
 has "$TMP/own2.pdf" "Data: panel.csv. Panel wave 3, unweighted pilot."
 
+# --- compare with a segment of design df 0: drawn without whiskers, and the footer says why ---
+"$root/$BUILD/shopstat" compare "$root/tests/oracle/data/shopper_channel.csv" --weight wt \
+    --strata region --psu panel --lonely-psu certainty --var channel --by region \
+    --pair region=N:region=W --chart-type bars --chart "$TMP/df0.pdf" >/dev/null 2>&1 ||
+    fail "compare --chart with a segment of df 0 failed"
+has "$TMP/df0.pdf" "No whiskers for region=W: design df 0" "51% C"
+
 # --- compare bars: upper-case letters at alpha, legend naming each letter's segment ----------
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
