@@ -843,6 +843,10 @@ static shopstat_status compute(report *r, shopstat_error *err)
     return st;
 }
 
+/* A chart's page grows up to this height (points: 200 inches, the largest page a PDF
+ * viewer must show) to hold its rows, rather than failing the report. */
+#define REPORT_PAGE_MAX 14400
+
 /* ---- output files ---- */
 
 static FILE *open_out(report *r, const char *name, char *path, size_t n, shopstat_error *err)
@@ -1261,11 +1265,17 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
             /* a chart of many rows (a by: segment against rest, value by value, in a diff
              * chart) gets a taller page, in report.pdf too, rather than failing the report
              * (the only EUSAGE of a validated chart is "does not fit") */
-            while (st == SHOPSTAT_EUSAGE && j->opts.height < 4 * 595) {
-                j->opts.height = ceil(j->opts.height * 1.2);
+            while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
+                j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
                 shopstat_error_clear(err);
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
             }
+            if (st == SHOPSTAT_EUSAGE)
+                st = shopstat_error_set(err, st, r->in->path, 0, 0,
+                                        "table '%s': its chart does not fit even a page %g "
+                                        "points tall (PDF's largest); give it fewer rows, or "
+                                        "chart: none",
+                                        rt->t->name, (double)REPORT_PAGE_MAX);
         }
     }
     if (!st) {

@@ -571,6 +571,18 @@ else
     ko "report with replicate weights and a base failed: $(cat "$T/sub_rep.err")"
 fi
 
+# ---- a chart of 22 levels x 10 segments: its page grows past 4 A4 widths, the report runs ----
+awk 'BEGIN { print "seg,q"; for (i = 0; i < 2000; i++) print 1 + i % 9 "," 1 + (i * 7) % 22 }' \
+    >"$T/tall.csv"
+printf 'survey: tall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  all: {}\n  seg: {by: seg}\ntables:\n  - {question: q, segments: [all, seg]}\n' \
+    "$T/tall.csv" >"$T/tall.yml"
+if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
+    h=$(pdfinfo "$T/tall/charts/q.pdf" | awk '/^Page size/ { print $5 }')
+    check "a chart of 220 bars gets a page taller than 4 x 595 points ($h)" test "${h%.*}" -gt 2380
+else
+    ko "report of a 22 x 10 chart failed: $(cat "$T/tall.err")"
+fi
+
 # ---- recode rules that share a level: every rule's rows land in that level ----
 sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
 cat >>"$T/rc.yml" <<'YML'
