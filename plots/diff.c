@@ -16,6 +16,19 @@ static void fmt_pts(double v, int decimals, char *buf, size_t n)
     snprintf(buf, n, "%s%s", zero ? "" : r > 0 ? "+" : "\xe2\x88\x92", tmp);
 }
 
+void plots_fmt_bound(double v, int decimals, char *buf, size_t n)
+{
+    double r = fabs(v * 100);
+    int d = decimals;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%.*f", d, r);
+    /* a bound that rounds to 0 keeps its side of zero: one or two more decimals, else a
+     * signed zero ("[−0.3, +2]", not "[0, +2]", for an interval that crosses zero) */
+    while (v != 0 && strspn(tmp, "0.") == strlen(tmp) && d < decimals + 2)
+        snprintf(tmp, sizeof tmp, "%.*f", ++d, r);
+    snprintf(buf, n, "%s%s", v > 0 ? "+" : v < 0 ? "\xe2\x88\x92" : "", tmp);
+}
+
 static void fmt_p(double p, char *buf, size_t n)
 {
     if (isnan(p))
@@ -102,8 +115,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         const shopstat_chart_diff *x = &d->diffs[i];
         fmt_pts(x->diff, o->decimals, buf, sizeof buf);
         if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
-            fmt_pts(x->lo, o->decimals, lo, sizeof lo);
-            fmt_pts(x->hi, o->decimals, hi, sizeof hi);
+            plots_fmt_bound(x->lo, o->decimals, lo, sizeof lo);
+            plots_fmt_bound(x->hi, o->decimals, hi, sizeof hi);
             size_t k = strlen(buf);
             snprintf(buf + k, sizeof buf - k, " [%s, %s]", lo, hi);
         }
@@ -240,8 +253,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             dot(cr, plots_axis_map(&a, x->diff), y, r, col, x->significant, s);
             fmt_pts(x->diff, o->decimals, buf, sizeof buf);
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
-                fmt_pts(x->lo, o->decimals, lo, sizeof lo);
-                fmt_pts(x->hi, o->decimals, hi, sizeof hi);
+                plots_fmt_bound(x->lo, o->decimals, lo, sizeof lo);
+                plots_fmt_bound(x->hi, o->decimals, hi, sizeof hi);
                 size_t kk = strlen(buf);
                 snprintf(buf + kk, sizeof buf - kk, " [%s, %s]", lo, hi);
             }

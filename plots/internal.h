@@ -94,6 +94,10 @@ void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, pl
  * percent or percentage points) need to name every tick exactly: 0 for steps of 5%, 1 for
  * 2.5% or 0.5%, 2 for 0.25%. One count for the whole axis, so its labels read alike. */
 int plots_tick_decimals(double step);
+/* A confidence bound in signed percentage points ("+2", "−3") at decimals, but one that
+ * rounds to 0 shows its side of zero ("−0.3": an interval that crosses zero must not read
+ * as touching it). */
+void plots_fmt_bound(double v, int decimals, char *buf, size_t n);
 
 /* Horizontal legend of swatches; returns the height used. n items with colours and texts,
  * wrapped into rows within width. draw = 0 only measures. */

@@ -336,13 +336,14 @@ done
 pdfseparate -f 1 -l 1 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.pdf" 2>/dev/null && boxes "$TMP/tp/p1.pdf"
 
 # --- the difference column is as wide as its header ------------------------------------------
-# (11% vs 10% ticked of 4,000 each: "+1 [0, +2]" is narrower than "Difference [CI]", whose
-# "[CI]" was printed over the next column's "Adj.")
+# (11% vs 10% ticked of 4,000 each: "+1 [−0.3, +2]" is narrower than "Difference [CI]", whose
+# "[CI]" was printed over the next column's "Adj."; the lower bound, -0.34 points, keeps its
+# sign: "[0, +2]" read as an interval touching zero where it crosses it)
 awk 'BEGIN { print "g,m1"; for (i = 0; i < 4000; i++) { print "x," (i < 400); print "y," (i < 440) } }' \
     >"$TMP/dd.csv"
 "$root/$BUILD/shopstat" compare "$TMP/dd.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
     --pair y:x --chart "$TMP/narrow.pdf" >/dev/null 2>&1 || fail "compare --chart (narrow) failed"
-has "$TMP/narrow.pdf" "+1 [0, +2]" "Difference [CI]" "Adj. p"
+has "$TMP/narrow.pdf" "+1 [−0.3, +2]" "Difference [CI]" "Adj. p"
 boxes "$TMP/narrow.pdf"
 
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------

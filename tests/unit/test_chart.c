@@ -430,6 +430,20 @@ static void test_formats(void **state)
     plots_fmt_base(&small, 30, buf, sizeof buf);
     assert_string_equal(buf, "n=12");
     /* tick labels carry the decimals their step needs: 20%, 2.5%, 0.5%, 0.25%, 0.1% steps */
+    /* a difference's confidence bounds keep their side of zero */
+    char b[32];
+    plots_fmt_bound(-0.0034, 0, b, sizeof b);
+    assert_string_equal(b, "\xe2\x88\x92" "0.3");
+    plots_fmt_bound(0.0034, 0, b, sizeof b);
+    assert_string_equal(b, "+0.3");
+    plots_fmt_bound(-0.00004, 0, b, sizeof b);
+    assert_string_equal(b, "\xe2\x88\x92" "0.00");
+    plots_fmt_bound(-0.023, 0, b, sizeof b);
+    assert_string_equal(b, "\xe2\x88\x92" "2");
+    plots_fmt_bound(0.00034, 1, b, sizeof b);
+    assert_string_equal(b, "+0.03");
+    plots_fmt_bound(0, 0, b, sizeof b);
+    assert_string_equal(b, "0");
     assert_int_equal(plots_tick_decimals(0.2), 0);
     assert_int_equal(plots_tick_decimals(0.05), 0);
     assert_int_equal(plots_tick_decimals(0.025), 1);
