@@ -2359,9 +2359,10 @@ static int by_text(const void *a, const void *b)
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Order of the keys of m: numeric when every key is a number, else byte order.
+/* Order of the keys of m: numeric when every key is a number, else byte order; the first
+ * `fixed` keys (declared levels: a spec's values:, --levels) first, as they are.
  * Returns order[pos] = id; NULL on allocation failure. */
-static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
+static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed)
 {
     size_t n = m->n;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -2376,11 +2377,13 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep)
         it[i].s = SMAP_KEY(m, i);
         it[i].len = SMAP_LEN(m, i);
         it[i].id = i;
-        if (!is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x))
+        if (i >= fixed && !is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x))
             allnum = 0;
     }
+    if (fixed > n)
+        fixed = n;
     if (!keep)
-        qsort(it, n, sizeof *it, allnum ? by_num : by_text);
+        qsort(it + fixed, n - fixed, sizeof *it, allnum ? by_num : by_text);
     for (size_t i = 0; i < n; i++)
         order[i] = it[i].id;
     free(it);
@@ -2485,7 +2488,8 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;
-        q->order = sort_keys(t, &q->levels, keep);
+        /* (declared levels were put in the map first, in their order) */
+        q->order = sort_keys(t, &q->levels, keep, q->pq->ndeclared);
         q->rank = malloc((q->levels.n ? q->levels.n : 1) * sizeof *q->rank);
         if (!q->order || !q->rank)
             return nomem(err);
@@ -2508,7 +2512,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         for (size_t b = 0; b < t->nby; b++) {
             if (t->by[b].plan_index != i)
                 continue;
-            size_t *ord = sort_keys(t, &t->by[b].values, 0);
+            size_t *ord = sort_keys(t, &t->by[b].values, 0, 0);
             if (!ord)
                 return nomem(err);
             for (size_t j = 0; j < t->by[b].values.n; j++)

@@ -3,6 +3,7 @@
 
 #include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -25,6 +26,8 @@ static int chart_flags(const survey_args *a, int compare, shopstat_chart_opts *c
         return cli_fail(&err);
     if (a->sort && shopstat_chart_sort_parse(a->sort, &co->sort, &err))
         return cli_fail(&err);
+    if (!a->sort && a->nlevels)
+        co->sort = SHOPSTAT_CHART_SORT_NONE; /* (--levels gave the order, as a spec's values:) */
     if (so->type == SHOPSTAT_CHART_DIFF && !compare)
         return cli_usage_error("--chart-type diff needs 'shopstat compare'");
     return 0;
@@ -84,6 +87,51 @@ static void default_source(const char *data, char *buf, size_t n, int *is_source
     shopstat_spec_free(sp);
 }
 
+/* A Likert chart of integer levels with a gap (1, 3, 4, 5: nobody chose 2) takes the
+ * levels it sees for the scale, and centres it wrongly: say so, and how to give the scale. */
+static void likert_gaps(const shopstat_estimate *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && e[i].q == e[i - 1].q)
+            continue; /* (once per question) */
+        long lo = 0, hi = 0;
+        size_t nl = 0, end_q = i;
+        int ints = 1;
+        for (; end_q < n && e[end_q].q == e[i].q; end_q++) {
+            if (e[end_q].s != 0 || !ints)
+                continue; /* (each level once: the first segment's row) */
+            char *end;
+            long x = strtol(e[end_q].level, &end, 10);
+            ints = *e[end_q].level && !*end;
+            lo = nl ? (x < lo ? x : lo) : x;
+            hi = nl ? (x > hi ? x : hi) : x;
+            nl++;
+        }
+        if (!ints || nl < 2 || hi - lo >= 20 || (size_t)(hi - lo) + 1 == nl)
+            continue;
+        char miss[200];
+        size_t len = 0;
+        for (long x = lo; x <= hi && len < sizeof miss; x++) {
+            int held = 0;
+            for (size_t j = i; j < end_q && !held; j++)
+                held = e[j].s == 0 && strtol(e[j].level, NULL, 10) == x;
+            if (!held) {
+                int w = snprintf(miss + len, sizeof miss - len, "%s%ld", len ? ", " : "", x);
+                len += w > 0 ? (size_t)w : 0;
+            }
+        }
+        char all[200];
+        size_t k = 0;
+        for (long x = lo; x <= hi && k < sizeof all; x++) {
+            int w = snprintf(all + k, sizeof all - k, "%s%ld", x > lo ? "," : "", x);
+            k += w > 0 ? (size_t)w : 0;
+        }
+        cli_warn("--chart-type likert: no row holds %s of %s's scale %ld-%ld, so the chart's "
+                 "scale lacks it and its middle moves; give the scale with --levels %s:%s",
+                 miss, e[i].variable, lo, hi, e[i].variable, all);
+    }
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
                       const shopstat_difference *diffs, size_t ndiffs)
 {
@@ -97,6 +145,8 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     if (rc)
         return rc;
     co.type = so.type;
+    if (so.type == SHOPSTAT_CHART_LIKERT)
+        likert_gaps(e, n);
     co.title = a->title;
     co.subtitle = a->subtitle;
     char source[1500];

@@ -32,6 +32,8 @@ const char cmd_tab_help[] =
     "  --multi-ticked NAME=COL1,...   the same, a cell ticked when it holds 1 or a text,\n"
     "                                 not when blank or 0 (Qualtrics, SurveyMonkey)\n"
     "  --multi-codes NAME=COL         codes in one cell, e.g. \"1;3;5\" (level = code)\n"
+    "  --levels Q:V1,V2,...           the levels of --var or --multi-codes Q in this\n"
+    "                                 order, each shown held or not (a scale's points)\n"
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE\n"
     "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values (\"a, b\" quoted)\n"

@@ -27,9 +27,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--repscale",   "--rscales",      "--mse",         "--var",
         "--multi",      "--multi-ticked", "--multi-codes", "--segment",
         "--base",       "--format",       "--output",      NULL};
-    static const char *const tab[] = {"--by",         "--ci",         "--level", "--chart",
-                                      "--chart-size", "--chart-type", "--title", "--subtitle",
-                                      "--source",     "--sort",       "--zoom",  NULL};
+    static const char *const tab[] = {"--by",         "--ci",         "--level",    "--chart",
+                                      "--chart-size", "--chart-type", "--title",    "--subtitle",
+                                      "--source",     "--sort",       "--zoom",     "--levels",
+                                      NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     const char *near = cli_closest_flag(arg, common);
     if (!near && (command & (ARGS_TAB | ARGS_COMPARE | ARGS_CHISQ)))
@@ -50,6 +51,80 @@ static int unknown_option(const char *cmd, int command, const char *arg)
             return cli_usage_error("%s: %s is an option of 'shopstat tab' and 'shopstat compare'",
                                    cmd, name);
     return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg, cmd);
+}
+
+/* --levels Q:V1,V2,...: the levels of a --var or --multi-codes question, in this order,
+ * each shown whether rows hold it or not (a spec's values:): a scale's every point, so that
+ * a Likert chart finds its middle. Values are separated by commas, spaces around them
+ * dropped; a value in double quotes may hold a comma. 0, or 2 after the usage error. */
+static int declare_levels(survey_args *a)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    for (size_t i = 0; i < a->nlevels; i++) {
+        const char *v = a->levels[i], *colon = strchr(v, ':');
+        if (!colon || colon == v || !colon[1])
+            return cli_usage_error("--levels '%s': expected QUESTION:V1,V2,... (the levels "
+                                   "of a --var or --multi-codes question, in order)",
+                                   v);
+        int qn = (int)(colon - v);
+        for (size_t j = 0; j < i; j++)
+            if (strncmp(a->levels[j], v, (size_t)qn + 1) == 0)
+                return cli_usage_error("--levels %.*s is given twice", qn, v);
+        char q[256];
+        snprintf(q, sizeof q, "%.*s", qn, v);
+        const char *s = colon + 1;
+        size_t n = 0;
+        static char seen[64][1024];
+        while (*s) {
+            while (*s == ' ')
+                s++;
+            char lv[1024];
+            size_t k = 0;
+            int quoted = *s == '"';
+            if (quoted) {
+                for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+                    if (*s == '"')
+                        s++; /* ("" is a quote) */
+                    if (k + 1 < sizeof lv)
+                        lv[k++] = *s;
+                }
+                if (*s != '"')
+                    return cli_usage_error("--levels %s: a quote is not closed", q);
+                s++;
+                while (*s == ' ')
+                    s++;
+                if (*s && *s != ',')
+                    return cli_usage_error("--levels %s: text after a quoted value", q);
+            } else {
+                for (; *s && *s != ','; s++)
+                    if (k + 1 < sizeof lv)
+                        lv[k++] = *s;
+                while (k && lv[k - 1] == ' ')
+                    k--;
+            }
+            lv[k] = '\0';
+            if (!k)
+                return cli_usage_error("--levels %s: an empty value", q);
+            if (n >= sizeof seen / sizeof *seen)
+                return cli_usage_error("--levels %s: more than %zu values", q,
+                                       sizeof seen / sizeof *seen);
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(seen[j], lv) == 0)
+                    return cli_usage_error("--levels %s: '%s' is given twice", q, lv);
+            snprintf(seen[n], sizeof seen[n], "%s", lv);
+            if (shopstat_plan_declare_level(a->plan, q, lv, &err))
+                return cli_usage_error("--levels %s: no such question (give it with --var %s "
+                                       "or --multi-codes %s=COLUMN first)",
+                                       q, q, q);
+            n++;
+            if (*s == ',')
+                s++;
+        }
+        if (!n)
+            return cli_usage_error("--levels %s: no value", q);
+    }
+    return 0;
 }
 
 int survey_args_parse(survey_args *a, int argc, char **argv, int command)
@@ -130,6 +205,14 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v) {
                 a->segments = ns;
                 a->segments[a->nsegments++] = v;
+            }
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--levels")) {
+            const char **nl = v ? realloc(a->levels, (a->nlevels + 1) * sizeof *nl) : NULL;
+            if (v && !nl)
+                return cli_usage_error("out of memory");
+            if (v) {
+                a->levels = nl;
+                a->levels[a->nlevels++] = v;
             }
         } else if (FLAG("--base")) {
             if (v) {
@@ -221,6 +304,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     }
     if (!a->data)
         return cli_usage_error("%s: no data file given (see 'shopstat help %s')", cmd, cmd);
+    if (declare_levels(a))
+        return 2;
     if (cli_design_check(&a->data_opts.design))
         return 2;
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
@@ -240,6 +325,9 @@ void survey_args_free(survey_args *a)
     free(a->segments);
     a->segments = NULL;
     a->nsegments = 0;
+    free(a->levels);
+    a->levels = NULL;
+    a->nlevels = 0;
 }
 
 void survey_args_warn_empty(const survey_args *a, const char *name, const char *then)

@@ -34,6 +34,8 @@ typedef struct survey_args {
     char *base; /* the --base conditions as given, joined by " and "; NULL */
     const char **segments; /* the --segment values as given (argv's), nsegments of them */
     size_t nsegments;
+    const char **levels; /* the --levels values as given (argv's), nlevels of them */
+    size_t nlevels;
     int fpc_fractions; /* after survey_args_run: --fpc held sampling fractions (the note) */
 } survey_args;
 

@@ -174,6 +174,22 @@ has "$TMP/own2.pdf" "Data: panel.csv. Panel wave 3, unweighted pilot."
     fail "compare --chart with a segment of df 0 failed"
 has "$TMP/df0.pdf" "No whiskers for region=W: design df 0" "51% C"
 
+# --- a Likert scale with a point nobody chose: --levels gives the scale, else a warning -------
+# g=a answers 1 or 5, g=b 3 (59 rows) or 4 (1): on the scale 1-5, 3 is the neutral middle, so
+# g=b has 0% on the negative side; read as 1,3,4,5 (no 2) it had 98% there
+awk 'BEGIN { print "g,l"; for (i = 0; i < 60; i++) { print "a," (i < 30 ? 1 : 5); print "b," (i < 59 ? 3 : 4) } }' \
+    >"$TMP/lk.csv"
+"$root/$BUILD/shopstat" tab "$TMP/lk.csv" --var l --by g --chart-type likert \
+    --chart "$TMP/lk0.pdf" >/dev/null 2>"$TMP/lk0.err" || fail "tab likert (gap) failed"
+grep -qF "no row holds 2 of l's scale 1-5" "$TMP/lk0.err" && grep -qF -- "--levels l:1,2,3,4,5" \
+    "$TMP/lk0.err" && ok || fail "likert with a gap: no warning ($(cat "$TMP/lk0.err"))"
+"$root/$BUILD/shopstat" tab "$TMP/lk.csv" --var l --by g --levels l:1,2,3,4,5 --chart-type likert \
+    --chart "$TMP/lk1.pdf" >/dev/null 2>"$TMP/lk1.err" || fail "tab likert --levels failed"
+[ -s "$TMP/lk1.err" ] && fail "likert --levels: a warning ($(cat "$TMP/lk1.err"))" || ok
+has "$TMP/lk1.pdf" "centred on the neutral answer"
+pdftotext -layout "$TMP/lk1.pdf" - | awk '$1 == "g=b" { print $2, $NF }' >"$TMP/lk1.row"
+[ "$(cat "$TMP/lk1.row")" = "0% 2%" ] && ok || fail "likert --levels: g=b totals '$(cat "$TMP/lk1.row")', want '0% 2%'"
+
 # --- compare bars: upper-case letters at alpha, legend naming each letter's segment ----------
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \

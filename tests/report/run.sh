@@ -146,8 +146,9 @@ $S tab $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu 
     tail -n +2 | cut -d, -f2- >"$T/tab_contact"
 grep '^contact,' "$SC" | cut -d, -f3- >"$T/rep_contact"
 check "contact table = shopstat tab" cmp -s "$T/tab_contact" "$T/rep_contact"
-# a base filter on rows where the question applies anyway changes no estimate (domain estimation)
-$S tab $TT/respondents.csv --weight wt --strata sector --var phone_premium \
+# a base filter on rows where the question applies anyway changes no estimate (domain estimation);
+# the spec's values: order is --levels' (Yes, 1, before No, 0)
+$S tab $TT/respondents.csv --weight wt --strata sector --var phone_premium --levels phone_premium:1,0 \
     --segment y2011=wave:2011 --segment y2010=wave:2010 --format csv | tail -n +2 |
     grep -v ',all,' | cut -d, -f2- >"$T/tab_premium"
 grep '^phone_premium,' "$TC" | cut -d, -f3- >"$T/rep_premium"
@@ -394,8 +395,8 @@ if $S report "$T/byb.yml" -o "$T/byb" --quiet --no-charts 2>"$T/byb.err" &&
         '$3 == 1 && $4 ~ /^sector=/ { n += $5 } END { print n }' "$T/byb.phone_reached")" = \
         "$(awk -F, '$3 == 1 && $4 == "all" { print $5 }' "$T/byb.phone_reached")"
     # the table without a base keeps the plain --by set: equal to shopstat tab --by
-    $S tab $TT/respondents.csv --weight wt --strata sector --var email_shown --by sector \
-        --format csv | tail -n +2 | grep -v ',all,' | cut -d, -f2- >"$T/tab_by"
+    $S tab $TT/respondents.csv --weight wt --strata sector --var email_shown --levels email_shown:1,0 \
+        --by sector --format csv | tail -n +2 | grep -v ',all,' | cut -d, -f2- >"$T/tab_by"
     grep '^email_shown,' "$T/byb/tables.csv" | cut -d, -f3- >"$T/rep_by"
     check "by: without a base = shopstat tab --by" cmp -s "$T/tab_by" "$T/rep_by"
 else
@@ -419,7 +420,7 @@ tables:
   - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: diff}
 YML
 if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
-    d=(--weight wt --strata sector --var phone_reached --by sector)
+    d=(--weight wt --strata sector --var phone_reached --levels phone_reached:1,0 --by sector)
     $S compare $TT/respondents.csv "${d[@]}" --base phone_shown:1 --base wave:2011 --pair sector:rest \
         --pair sector:all --format csv >"$T/cli_reached"
     { head -n 1 "$T/cli_reached"; grep '^reached,' "$T/byc/comparisons.csv" | cut -d, -f2-; } \
@@ -433,7 +434,7 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
         >"$T/rep_reached2"
     check "by: vs rest within a base, no 'all' column = compare --base" \
         "$CSVCMP" <(grep -v ',all,' "$T/cli_reached") "$T/rep_reached2" --rel 1e-12 --abs 1e-15
-    $S compare $TT/respondents.csv --weight wt --strata sector --var email_shown --by sector \
+    $S compare $TT/respondents.csv --weight wt --strata sector --var email_shown --levels email_shown:1,0 --by sector \
         --pair sector:rest --format csv | tail -n +2 >"$T/cli_email"
     grep '^email,' "$T/byc/comparisons.csv" | cut -d, -f2- >"$T/rep_email"
     check "by: vs rest without a base = compare --pair sector:rest" cmp -s "$T/cli_email" "$T/rep_email"
