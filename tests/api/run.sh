@@ -104,7 +104,25 @@ if [ "$rc" -eq 2 ] && [ ! -s "$TMP/ex.out" ] &&
     [ "$(cat "$TMP/ex.err")" = "$TMP/missing.csv: error: cannot open: No such file or directory" ]; then ok
 else fail "example on a missing file: exit $rc, stderr $(cat "$TMP/ex.err")"; fi
 
-# 5. everything freed, on success and on failure (valgrind is in DEB_PKGS; skipped without)
+# 5. the archive's namespace: a program linking it may define any name but shopstat_*.
+#    Every global symbol is public (declared in an installed header) or
+#    shopstat_internal_* (engine/symbols.h); shopstat_plots_version is the chart plugin's
+#    version stamp, looked up by that name (engine/cli/plugin.c).
+nm -g --defined-only "$prefix/lib/libshopstat.a" | awk 'NF == 3 { print $3 }' | sort -u >"$TMP/syms"
+cat "$prefix"/include/shopstat/*.h >"$TMP/headers"
+bad=
+while IFS= read -r sym; do
+    case $sym in
+        shopstat_internal_*|shopstat_plots_version) ;;
+        shopstat_*) grep -qw "$sym" "$TMP/headers" || bad="$bad $sym" ;;
+        *) bad="$bad $sym" ;;
+    esac
+done <"$TMP/syms"
+[ "$(wc -l <"$TMP/syms")" -gt 200 ] && ok || fail "nm found $(wc -l <"$TMP/syms") symbols in the archive"
+if [ -z "$bad" ]; then ok
+else fail "libshopstat.a defines $(echo $bad | wc -w) global symbols outside the public API and shopstat_internal_ (make them static or add them to engine/symbols.h):$bad"; fi
+
+# 6. everything freed, on success and on failure (valgrind is in DEB_PKGS; skipped without)
 if command -v valgrind >/dev/null; then
     for f in "$data" tests/cli/data/shop.csv; do
         valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
