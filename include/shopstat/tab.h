@@ -256,8 +256,10 @@ typedef struct shopstat_estimate {
 
 /* Every question x level x segment, in that nesting order (questions as added,
  * levels in level order, segments in display order). *out is malloc'ed: free it
- * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL.
- * Fails on a lonely PSU under 'fail' or df <= 0 for a non-empty base. */
+ * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL;
+ * t, out and n must not be NULL. Fails (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
+ * df <= 0 for a non-empty base, SHOPSTAT_ENOMEM, or SHOPSTAT_EINTERNAL (a GSL failure);
+ * on failure *out is NULL and *n 0. */
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err);
 
