@@ -58,6 +58,11 @@ done
 [ "$ncompiled" -eq "$(ls include/shopstat/*.h | wc -l)" ] && ok ||
     fail "$ncompiled of $(ls include/shopstat/*.h | wc -l) headers compiled alone"
 
+# docs/library.md shows the example as it is tested here, and its commands as run below
+sed -n '/^```c$/,/^```$/p' docs/library.md | sed '1d;$d' >"$TMP/doc_example.c"
+cmp -s "$TMP/doc_example.c" tests/api/example.c && ok ||
+    fail "docs/library.md's C block differs from tests/api/example.c"
+
 # 3. the example, linked as `pkg-config --libs shopstat` and `pkg-config --static --libs`
 for how in shared static; do
     flags=(--cflags --libs); [ "$how" = static ] && flags=(--static --cflags --libs)
@@ -95,6 +100,14 @@ else fail "example's comparisons differ from R's (shopper_cmp_two_pairs): $(head
     >"$TMP/cli_cmp.csv" 2>/dev/null
 cmp -s "$TMP/cli_tab.csv" "$TMP/ex_tab.csv" && ok || fail "example's estimates differ from shopstat tab"
 cmp -s "$TMP/cli_cmp.csv" "$TMP/ex_cmp.csv" && ok || fail "example's comparisons differ from shopstat compare"
+for cmd in tab compare; do
+    words=$(tr '\n' ' ' <docs/library.md | sed 's/ *\\ */ /g' |
+        grep -oE "shopstat $cmd tests/oracle/data/shopper.csv [^\`]*" | head -1 | sed 's/ *$//')
+    want="shopstat $cmd $data ${args[*]}"
+    [ "$cmd" = compare ] && want="$want --pair heavy:all --pair wave=2011:heavy"
+    [ "${words%% shopstat compare*}" = "$want" ] && ok ||
+        fail "docs/library.md: '$cmd' command '${words%% shopstat compare*}', tested '$want'"
+done
 if grep -q '^warning: pref: ' "$TMP/ex.err" &&
     grep -q '^581 rows read, 581 used; 4 strata, 16 PSUs, df 12$' "$TMP/ex.err"; then ok
 else fail "example's stderr: $(cat "$TMP/ex.err")"; fi
