@@ -147,8 +147,10 @@ profile: all
 	@bench/profile.sh $(BUILD)
 
 # pkg-config file for programs linked with libshopstat.a (written at install time, for
-# PREFIX): the archive holds the charts and the XLSX writer too, so a static link needs
-# every library of PKGS, and libcsv, which has no .pc.
+# PREFIX): the archive holds the charts and the XLSX writer too, so a program needs every
+# library of PKGS, and libcsv, which has no .pc. Only the archive is installed, so these
+# are Requires and Libs, not .private: `pkg-config --libs shopstat` links without --static
+# (tests/api/run.sh builds a program both ways).
 VERSION := $(shell sed -n 's/^\#define SHOPSTAT_VERSION "\(.*\)"/\1/p' include/shopstat/shopstat.h)
 define PC_TEXT
 prefix=$(PREFIX)
@@ -159,10 +161,9 @@ includedir=$${prefix}/include
 Name: shopstat
 Description: Design-based survey statistics for shopper surveys
 Version: $(VERSION)
-Requires.private: $(PKGS)
+Requires: $(PKGS)
 Cflags: -I$${includedir}
-Libs: -L$${libdir} -lshopstat
-Libs.private: -lcsv -lm -lpthread -ldl
+Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
 endef
 export PC_TEXT
 

@@ -67,6 +67,8 @@ static size_t side_terms(const side *sd, double p, double sign, lin_term *out)
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err)
 {
+    *out = NULL;
+    *n = 0;
     shopstat_error local;
     if (!err)
         err = &local;

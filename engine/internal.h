@@ -2,6 +2,8 @@
 #ifndef SHOPSTAT_INTERNAL_H
 #define SHOPSTAT_INTERNAL_H
 
+#include "symbols.h" /* first: the internal names as linked */
+
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -315,6 +315,8 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
 
 void shopstat_repweights_free(shopstat_repweights *rw)
 {
+    if (!rw)
+        return;
     free(rw->cols);
     free(rw->rscales);
     memset(rw, 0, sizeof *rw);

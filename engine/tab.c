@@ -140,6 +140,8 @@ static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimat
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err)
 {
+    *out = NULL;
+    *n = 0;
     shopstat_error local;
     if (!err)
         err = &local;

@@ -2,6 +2,8 @@
 #ifndef SHOPSTAT_PLOTS_INTERNAL_H
 #define SHOPSTAT_PLOTS_INTERNAL_H
 
+#include "../engine/symbols.h" /* first: the internal names as linked */
+
 #include <cairo.h>
 
 #include "shopstat/chart.h"

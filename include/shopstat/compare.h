@@ -35,7 +35,9 @@ typedef struct shopstat_difference {
 
 /* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that
  * order. *out is malloc'ed; free() it. o may be NULL (shopstat_compare_opts_init's
- * defaults); err may be NULL. */
+ * defaults); err may be NULL; t, out and n must not be NULL. Fails as
+ * shopstat_tab_estimates does (a lonely PSU under 'fail', SHOPSTAT_ENOMEM, a GSL failure);
+ * on failure *out is NULL and *n 0. */
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err);
 
@@ -47,6 +49,12 @@ typedef struct shopstat_chisq_result {
     size_t nr, nc;
 } shopstat_chisq_result;
 
+/* q indexes the totals' questions; by is a column given to shopstat_plan_add_by (the
+ * result borrows it). SHOPSTAT_EUSAGE when q is not a single-choice question,
+ * SHOPSTAT_EINPUT when the table or the design cannot be tested (fewer than two levels or
+ * --by values with weight, a lonely PSU under 'fail', see shopstat_raoscott_f),
+ * SHOPSTAT_ENOMEM, SHOPSTAT_EINTERNAL. *out is zeroed first; t and out must not be NULL,
+ * err may be. */
 shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *by,
                                shopstat_chisq_result *out, shopstat_error *err);
 

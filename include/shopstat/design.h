@@ -17,7 +17,10 @@ typedef enum shopstat_lonely_psu {
     SHOPSTAT_LONELY_AVERAGE
 } shopstat_lonely_psu;
 
+/* Parse "fail", "remove", "certainty", "adjust", "average" (R's names); anything else is
+ * SHOPSTAT_EUSAGE listing them, *out untouched. s and out must not be NULL. */
 shopstat_status shopstat_lonely_parse(const char *s, shopstat_lonely_psu *out, shopstat_error *err);
+/* The rule's name as above; a static string. */
 const char *shopstat_lonely_name(shopstat_lonely_psu l);
 
 /* Kinds of replicate weights, as R's svrepdesign(type = ...). */

@@ -62,6 +62,9 @@ typedef struct shopstat_tab_context {
     size_t replicates;
 } shopstat_tab_context;
 
+/* The `tab --format json` document: the context (ctx: data, design, CI, row accounting)
+ * and one object per estimate with the CSV's fields (NaN as null), ci_fallback and
+ * low_base. */
 shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
                                         const shopstat_tab_context *ctx, shopstat_error *err);
 

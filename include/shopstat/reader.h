@@ -82,6 +82,8 @@ shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *
  * does (column names, path): free the reader after shopstat_description_free. */
 void shopstat_reader_free(shopstat_reader *r);
 
+/* Getters of an open reader (r not NULL; i < shopstat_reader_ncols(r), not checked).
+ * Strings and the dialect are borrowed, valid until the reader is freed. */
 const char *shopstat_reader_path(const shopstat_reader *r);
 size_t shopstat_reader_ncols(const shopstat_reader *r);
 /* Borrowed header name of column i (0-based), valid until the reader is freed. */

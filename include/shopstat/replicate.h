@@ -77,6 +77,8 @@ typedef struct shopstat_repweights {
  * Free with shopstat_repweights_free (also after an error). */
 shopstat_status shopstat_repweights_resolve(const shopstat_reader *r, const shopstat_design_opts *d,
                                             shopstat_repweights *rw, shopstat_error *err);
+/* Free rw's arrays and zero it (the struct itself is the caller's); NULL is a no-op, and a
+ * freed struct may be freed again. */
 void shopstat_repweights_free(shopstat_repweights *rw);
 
 #ifdef __cplusplus

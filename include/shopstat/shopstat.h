@@ -2,6 +2,34 @@
 #ifndef SHOPSTAT_H
 #define SHOPSTAT_H
 
+/* The library's contract, for every header below unless a function says otherwise
+ * (docs/library.md has a complete program):
+ *
+ * - Linking: only the static archive libshopstat.a is installed; build with
+ *   `pkg-config --cflags --libs shopstat`. Its global symbols all start with shopstat_
+ *   (internal ones shopstat_internal_*: not API), so every other name is the program's.
+ * - Errors: a fallible function returns shopstat_status and fills the caller's
+ *   shopstat_error (err may be NULL where the function says so). The library never
+ *   prints, exits or aborts (GSL's abort-on-error handler is turned off: error.h).
+ * - Ownership: whoever creates an object frees it, with the matching _free, which takes
+ *   NULL as a no-op. Arrays returned through `T **out` are malloc'ed: free() them. Strings
+ *   and structs returned by getters are borrowed, valid until the object that owns them
+ *   is freed; results borrow from the totals and the plan (shopstat_totals_compute), so
+ *   free results, then totals, then the plan. The library copies what it keeps of the
+ *   strings it is given, except where a comment says the pointer is borrowed.
+ * - NULL: pointer arguments must not be NULL unless the comment says they may be (opts
+ *   arguments usually may: NULL means the defaults). Getters take a valid object and an
+ *   index below the matching count (shopstat_totals_nquestions, ...); neither is checked.
+ * - Options: every *_opts struct is filled by its *_opts_init(&o) first, then fields are
+ *   set by name, so that fields added by a later version keep their defaults. Enums are
+ *   stable: values are only ever added at the end.
+ * - Threads: separate objects may be used from separate threads at once; one object
+ *   (a reader, plan or totals being built, an error record) from one thread at a time.
+ *   Finished totals are only read by the functions that take them as const (getters,
+ *   estimates, comparisons), which may then run on several threads. The pass itself
+ *   may run on threads of its own (shopstat_pass_opts). Process-wide exceptions: the
+ *   output-file registry (outfile.h) and a report run (report.h) are one thread's. */
+
 #define SHOPSTAT_VERSION "0.1.0"
 
 #include "shopstat/error.h"

@@ -40,6 +40,9 @@ typedef struct shopstat_cond {
 /* What to compute in one pass. Opaque; build with the calls below. */
 typedef struct shopstat_plan shopstat_plan;
 
+/* An empty plan: no questions, the segment 'all', an unweighted design without strata or
+ * PSUs. NULL if out of memory. Columns are looked up when the pass starts
+ * (shopstat_totals_compute), not here: a plan can be built before the file is opened. */
 shopstat_plan *shopstat_plan_new(void);
 /* Frees the plan. Totals computed from it borrow it (see shopstat_totals_compute): free
  * them first. p may be NULL. */
@@ -49,7 +52,9 @@ void shopstat_plan_free(shopstat_plan *p);
 shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
                                          shopstat_error *err);
 
-/* Questions; name is the output's 'variable'. Return SHOPSTAT_EUSAGE on duplicates. */
+/* Questions; name is the output's 'variable'. Return SHOPSTAT_EUSAGE on duplicates, or
+ * SHOPSTAT_ENOMEM. A column that is not in the file is SHOPSTAT_EUSAGE from the pass, with
+ * the closest header name; its message names the CLI's flag (--var, --multi, ...). */
 shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, const char *column,
                                          shopstat_error *err);
 shopstat_status shopstat_plan_add_multi(shopstat_plan *p, const char *name,
@@ -136,8 +141,13 @@ typedef struct shopstat_totals shopstat_totals;
  * The totals borrow the plan p: its question names, segment conditions and design are not
  * copied, so p must outlive *out (free the totals, and the estimates, differences and
  * chi-square results whose strings come from them, before shopstat_plan_free(p)). */
+/* On failure *out is NULL and err says why: SHOPSTAT_EUSAGE (a column not found, a pair
+ * naming no segment), SHOPSTAT_EINPUT (a bad weight, design value or CSV row, at its
+ * line:col), SHOPSTAT_ELIMIT, SHOPSTAT_EIO, SHOPSTAT_ENOMEM. Either way the reader is
+ * spent: free it, and open the file again for another pass. */
 shopstat_status shopstat_totals_compute(const shopstat_plan *p, shopstat_reader *r,
                                         shopstat_totals **out, shopstat_error *err);
+/* NULL is a no-op. */
 void shopstat_totals_free(shopstat_totals *t);
 
 /* How the pass runs. Initialise with shopstat_pass_opts_init(). */
@@ -193,7 +203,9 @@ int shopstat_totals_fpc_fractions(const shopstat_totals *t);
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 
 /* Structure after the pass (borrowed strings, valid until the totals are freed; a
- * question's name is the plan's, valid until the plan is freed, which comes later). */
+ * question's name is the plan's, valid until the plan is freed, which comes later).
+ * q < shopstat_totals_nquestions(t), l < shopstat_totals_nlevels(t, q) and
+ * s < shopstat_totals_nsegments(t) (display order, as in the estimates): not checked. */
 size_t shopstat_totals_nquestions(const shopstat_totals *t);
 const char *shopstat_totals_question(const shopstat_totals *t, size_t q);
 shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, size_t q);
@@ -256,8 +268,10 @@ typedef struct shopstat_estimate {
 
 /* Every question x level x segment, in that nesting order (questions as added,
  * levels in level order, segments in display order). *out is malloc'ed: free it
- * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL.
- * Fails on a lonely PSU under 'fail' or df <= 0 for a non-empty base. */
+ * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL;
+ * t, out and n must not be NULL. Fails (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
+ * df <= 0 for a non-empty base, SHOPSTAT_ENOMEM, or SHOPSTAT_EINTERNAL (a GSL failure);
+ * on failure *out is NULL and *n 0. */
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err);
 

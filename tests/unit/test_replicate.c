@@ -156,6 +156,26 @@ static void test_scales(void **state)
     remove_tmp(path);
 }
 
+/* shopstat_repweights_free, as every _free of the library: NULL is a no-op, and a freed
+ * (zeroed) struct may be freed again. */
+static void test_repweights_free(void **state)
+{
+    (void)state;
+    shopstat_repweights_free(NULL);
+    shopstat_repweights rw;
+    memset(&rw, 0, sizeof rw);
+    rw.R = 2;
+    rw.cols = malloc(2 * sizeof *rw.cols);
+    rw.rscales = malloc(2 * sizeof *rw.rscales);
+    assert_non_null(rw.cols);
+    assert_non_null(rw.rscales);
+    shopstat_repweights_free(&rw);
+    assert_null(rw.cols);
+    assert_null(rw.rscales);
+    assert_int_equal(rw.R, 0);
+    shopstat_repweights_free(&rw);
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -337,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_scales),
         cmocka_unit_test(test_row_texts),
         cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_repweights_free),
         cmocka_unit_test(test_create),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -556,6 +556,44 @@ static shopstat_totals *subset_totals(shopstat_plan *p)
     return t;
 }
 
+/* A failing call leaves no stale results behind: *out is NULL and *n 0 (a caller may free()
+ * *out whatever the status), as shopstat_totals_compute and shopstat_reader_open do. Stratum
+ * B's lonely PSU under 'fail' stops both the estimates and the comparison of g1 with all. */
+static void test_failure_clears_results(void **state)
+{
+    (void)state;
+    static const char *const one[] = {"1", NULL};
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "s";
+    d.psu = "p";
+    shopstat_cond g1 = {"g", SHOPSTAT_OP_IN, one};
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_segment(p, "g1", &g1, 1, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "g1", "all", NULL), SHOPSTAT_OK);
+    shopstat_totals *t = subset_totals(p);
+    static char stale;
+    shopstat_estimate *e = (shopstat_estimate *)(void *)&stale;
+    size_t ne = 99;
+    shopstat_error err;
+    assert_int_equal(shopstat_tab_estimates(t, NULL, &e, &ne, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "stratum 'B' has only one PSU"));
+    assert_null(e);
+    assert_int_equal(ne, 0);
+    shopstat_difference *dd = (shopstat_difference *)(void *)&stale;
+    size_t nd = 99;
+    assert_int_equal(shopstat_compare(t, NULL, &dd, &nd, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "stratum 'B' has only one PSU"));
+    assert_null(dd);
+    assert_int_equal(nd, 0);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+}
+
 static int want_g1(void *ctx, size_t q, size_t s)
 {
     const shopstat_totals *t = ctx;
@@ -658,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
         cmocka_unit_test(test_pair_on_a_subset),
+        cmocka_unit_test(test_failure_clears_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,114 @@
+/* Link-time names of the library's internal functions and data (not installed). */
+#ifndef SHOPSTAT_SYMBOLS_H
+#define SHOPSTAT_SYMBOLS_H
+
+/* libshopstat.a is linked into other programs, whose own pass_row or strmap_add must not
+ * collide with ours: every global symbol of the archive starts with shopstat_, the public
+ * ones declared in include/shopstat/, the internal ones shopstat_internal_ (as zlib's
+ * Z_PREFIX does). The sources keep the short names; engine/internal.h (and so
+ * engine/core.h) and plots/internal.h include this file first, so a definition and its
+ * callers get the same long name. A new global function or variable outside
+ * include/shopstat/ needs a line here (or `static`): tests/api/run.sh lists the archive's
+ * symbols and names any other. */
+
+/* engine/internal.h */
+#define shopstat_gsl_quiet shopstat_internal_gsl_quiet
+#define chunk_layout_offset shopstat_internal_chunk_layout_offset
+#define chunk_layout_plan shopstat_internal_chunk_layout_plan
+#define chunk_run shopstat_internal_chunk_run
+#define chunk_threads shopstat_internal_chunk_threads
+#define chunk_wait_until shopstat_internal_chunk_wait_until
+#define huge_map shopstat_internal_huge_map
+#define huge_unmap shopstat_internal_huge_unmap
+#define reader_comma_hint shopstat_internal_reader_comma_hint
+#define reader_file_size shopstat_internal_reader_file_size
+#define reader_miss_first shopstat_internal_reader_miss_first
+#define reader_note_eol shopstat_internal_reader_note_eol
+#define reader_note_rows shopstat_internal_reader_note_rows
+#define reader_range_boundary shopstat_internal_reader_range_boundary
+#define reader_range_capable shopstat_internal_reader_range_capable
+#define reader_range_count_eol shopstat_internal_reader_range_count_eol
+#define reader_range_free shopstat_internal_reader_range_free
+#define reader_range_new shopstat_internal_reader_range_new
+#define reader_range_run shopstat_internal_reader_range_run
+#define reader_skip_rows shopstat_internal_reader_skip_rows
+#define reader_stopped_on_import_ids shopstat_internal_reader_stopped_on_import_ids
+#define strmap_add shopstat_internal_strmap_add
+#define strmap_find shopstat_internal_strmap_find
+#define strmap_free shopstat_internal_strmap_free
+#define strmap_hash shopstat_internal_strmap_hash
+#define strmap_init shopstat_internal_strmap_init
+
+/* engine/core.h */
+#define pass_begin shopstat_internal_pass_begin
+#define pass_exact shopstat_internal_pass_exact
+#define pass_finish shopstat_internal_pass_finish
+#define pass_live_acc_bytes shopstat_internal_pass_live_acc_bytes
+#define pass_map_free shopstat_internal_pass_map_free
+#define pass_merge shopstat_internal_pass_merge
+#define pass_parsed shopstat_internal_pass_parsed
+#define pass_row shopstat_internal_pass_row
+#define pass_share_layout shopstat_internal_pass_share_layout
+#define plan_cond_copy shopstat_internal_plan_cond_copy
+#define plan_cond_free shopstat_internal_plan_cond_free
+#define plan_recode_match shopstat_internal_plan_recode_match
+#define rep_add shopstat_internal_rep_add
+#define rep_bind shopstat_internal_rep_bind
+#define rep_cell_df shopstat_internal_rep_cell_df
+#define rep_df shopstat_internal_rep_df
+#define rep_df_reason shopstat_internal_rep_df_reason
+#define rep_diff_var shopstat_internal_rep_diff_var
+#define rep_finish shopstat_internal_rep_finish
+#define rep_free shopstat_internal_rep_free
+#define rep_gram_rank shopstat_internal_rep_gram_rank
+#define rep_merge shopstat_internal_rep_merge
+#define rep_prefetch shopstat_internal_rep_prefetch
+#define rep_ratio_var shopstat_internal_rep_ratio_var
+#define rep_ratios_cov shopstat_internal_rep_ratios_cov
+#define rep_row shopstat_internal_rep_row
+#define rep_row_design shopstat_internal_rep_row_design
+#define rep_tab_stats shopstat_internal_rep_tab_stats
+#define totals_base_design shopstat_internal_totals_base_design
+#define totals_base_strata shopstat_internal_totals_base_strata
+#define totals_cell shopstat_internal_totals_cell
+#define totals_cell_df shopstat_internal_totals_cell_df
+#define totals_cell_weight shopstat_internal_totals_cell_weight
+#define totals_cov shopstat_internal_totals_cov
+#define totals_ratio_vars shopstat_internal_totals_ratio_vars
+#define totals_same_domain shopstat_internal_totals_same_domain
+
+/* plots/internal.h */
+#define PLOTS_GREY shopstat_internal_PLOTS_GREY
+#define PLOTS_GRID shopstat_internal_PLOTS_GRID
+#define PLOTS_INK shopstat_internal_PLOTS_INK
+#define PLOTS_LIGHT shopstat_internal_PLOTS_LIGHT
+#define PLOTS_WHITE shopstat_internal_PLOTS_WHITE
+#define plots_axis_map shopstat_internal_plots_axis_map
+#define plots_axis_nice shopstat_internal_plots_axis_nice
+#define plots_bar shopstat_internal_plots_bar
+#define plots_cell_eff shopstat_internal_plots_cell_eff
+#define plots_check shopstat_internal_plots_check
+#define plots_draw_bars shopstat_internal_plots_draw_bars
+#define plots_draw_diff shopstat_internal_plots_draw_diff
+#define plots_draw_likert shopstat_internal_plots_draw_likert
+#define plots_draw_trend shopstat_internal_plots_draw_trend
+#define plots_fmt_base shopstat_internal_plots_fmt_base
+#define plots_fmt_bound shopstat_internal_plots_fmt_bound
+#define plots_fmt_pct shopstat_internal_plots_fmt_pct
+#define plots_font_make shopstat_internal_plots_font_make
+#define plots_is_low shopstat_internal_plots_is_low
+#define plots_legend shopstat_internal_plots_legend
+#define plots_level_label shopstat_internal_plots_level_label
+#define plots_level_order shopstat_internal_plots_level_order
+#define plots_line_height shopstat_internal_plots_line_height
+#define plots_mix shopstat_internal_plots_mix
+#define plots_opts shopstat_internal_plots_opts
+#define plots_series_colour shopstat_internal_plots_series_colour
+#define plots_series_label shopstat_internal_plots_series_label
+#define plots_set shopstat_internal_plots_set
+#define plots_text shopstat_internal_plots_text
+#define plots_tick_decimals shopstat_internal_plots_tick_decimals
+#define plots_too_small shopstat_internal_plots_too_small
+#define plots_zoom_axis shopstat_internal_plots_zoom_axis
+
+#endif
