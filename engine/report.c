@@ -70,6 +70,8 @@ typedef struct report {
     char sha[65];
     char tmpdir[4096];
     char outdir[4096];
+    char *made[64]; /* folders above OUTDIR this run created, removed again if it fails */
+    size_t nmade;
     double seconds;
 } report;
 
@@ -1347,21 +1349,37 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
 
 /* ---- the output folder ---- */
 
-static shopstat_status mkdir_parents(const char *dir, shopstat_error *err)
+static shopstat_status mkdir_parents(report *r, shopstat_error *err)
 {
     char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-        return shopstat_error_set(err, SHOPSTAT_EIO, dir, 0, 0, "path is too long");
+    if (snprintf(buf, sizeof buf, "%s", r->outdir) >= (int)sizeof buf)
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "path is too long");
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        if (mkdir(buf, 0755) == 0) {
+            if (r->nmade < sizeof r->made / sizeof *r->made && (r->made[r->nmade] = strdup(buf)))
+                r->nmade++;
+        } else if (errno != EEXIST) {
             return shopstat_error_set(err, SHOPSTAT_EIO, buf, 0, 0, "cannot create: %s",
                                       strerror(errno));
+        }
         *p = '/';
     }
     return SHOPSTAT_OK;
+}
+
+/* A failed run takes back the folders it made above OUTDIR (the deepest first; rmdir leaves
+ * any that something else filled meanwhile). */
+static void remove_made(report *r, int failed)
+{
+    while (r->nmade > 0) {
+        char *d = r->made[--r->nmade];
+        if (failed)
+            rmdir(d);
+        free(d);
+    }
 }
 
 /* Is path (an existing file) inside the folder whose real path is dir? */
@@ -1398,6 +1416,8 @@ static int replaceable(const char *dir)
     return n >= sizeof mark - 1 && memcmp(head, mark, sizeof mark - 1) == 0;
 }
 
+static shopstat_status check_replace(report *r, shopstat_error *err);
+
 /* OUTDIR, and whether it may be replaced: checked before the pass, so that a run that
  * could not put its report in place fails at once. The whole folder is replaced, so it
  * must be empty or an earlier report (its run.json), and hold neither the spec nor the
@@ -1414,7 +1434,19 @@ static shopstat_status check_outdir(report *r, shopstat_error *err)
         r->outdir[--len] = '\0';
     struct stat sb;
     if (lstat(r->outdir, &sb) != 0)
-        return SHOPSTAT_OK; /* (a new folder) */
+        return SHOPSTAT_OK; /* (a new folder, checked again when it is put in place) */
+    return check_replace(r, err);
+}
+
+/* An existing OUTDIR may be replaced: a folder, empty or an earlier report, holding neither
+ * the spec nor the data. Checked before the pass, and again at the rename: a path that did
+ * not exist then may name a folder by now (`-o new/../survey`, once new/ is created, names
+ * survey/), and the folder may have been filled meanwhile. */
+static shopstat_status check_replace(report *r, shopstat_error *err)
+{
+    struct stat sb;
+    if (lstat(r->outdir, &sb) != 0)
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "%s", strerror(errno));
     if (!S_ISDIR(sb.st_mode))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, r->outdir, 0, 0,
                                   "exists and is not a folder; choose another output folder");
@@ -1440,7 +1472,7 @@ static shopstat_status check_outdir(report *r, shopstat_error *err)
 
 static shopstat_status make_tmpdir(report *r, shopstat_error *err)
 {
-    shopstat_status st = mkdir_parents(r->outdir, err);
+    shopstat_status st = mkdir_parents(r, err);
     if (st)
         return st;
     if (snprintf(r->tmpdir, sizeof r->tmpdir, "%s.tmp-XXXXXX", r->outdir) >= (int)sizeof r->tmpdir)
@@ -1493,8 +1525,9 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     char old[4200];
     struct stat sb;
     int had = lstat(r->outdir, &sb) == 0;
-    if (had && !S_ISDIR(sb.st_mode))
-        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "exists and is not a folder");
+    shopstat_status st = had ? check_replace(r, err) : SHOPSTAT_OK;
+    if (st)
+        return st;
     /* Signals blocked from the first rename to the registry's switch: a handler run between
      * rename(OUTDIR -> old) and rename(tmp -> OUTDIR) would remove the new report while
      * the old one sits at OUTDIR.old-XXXXXX, leaving no OUTDIR at all. A signal that
@@ -1504,8 +1537,11 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     pthread_sigmask(SIG_BLOCK, &all, &mask);
     if (had) {
         snprintf(old, sizeof old, "%s.old-XXXXXX", r->outdir);
-        if (!mkdtemp(old) || rename(r->outdir, old) != 0) {
+        int made = mkdtemp(old) != NULL;
+        if (!made || rename(r->outdir, old) != 0) {
             int e = errno;
+            if (made)
+                rmdir(old);
             pthread_sigmask(SIG_SETMASK, &mask, NULL);
             return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
                                       "cannot move the previous output aside: %s", strerror(e));
@@ -1648,6 +1684,7 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         st = commit_dir(&r, err);
     if (st)
         remove_tmpdir(&r);
+    remove_made(&r, st != SHOPSTAT_OK);
     report_free(&r);
     return st;
 }

@@ -204,6 +204,14 @@ check "a folder not a report: untouched" test "$(cat "$T/keep/marker")" = precio
 echo '{"shopstat_version": "forged on one line"}' >"$T/keep/run.json"
 $S report $SS/survey.yml -o "$T/keep" --quiet --no-charts 2>/dev/null
 check "a run.json not written by shopstat: refused" test $? -eq 2 -a -e "$T/keep/marker"
+# a path that names an existing folder only once its parents are made (new/sub/../../keep)
+# is checked again at the rename: the folder is kept, and so is nothing the run made
+# (until 2026-12-02 keep/ was replaced and its files deleted)
+out=$($S report $SS/survey.yml -o "$T/new/sub/../../keep" --quiet --no-charts 2>&1); rc=$?
+check "new/sub/../../keep: exit 2 ($rc)" test $rc -eq 2
+check "new/sub/../../keep: the message ($out)" test "$out" = "$T/new/sub/../../keep: error: is neither empty nor an earlier shopstat report (no run.json of shopstat's in it), and the report replaces the whole folder; choose another output folder or remove this one"
+check "new/sub/../../keep: untouched" test "$(cat "$T/keep/marker")" = precious -a -d "$T/keep/charts"
+check "new/sub/../../keep: the folders made are removed" test ! -e "$T/new"
 # nor one that holds the spec or the data (`-o` naming the survey's own folder)
 mkdir -p "$T/own" "$T/spec" "$T/data"
 cp $SS/survey.yml $SS/respondents.csv "$T/own/"
