@@ -485,6 +485,35 @@ static void on_pass_progress(void *ctx, size_t bytes, size_t rows)
     f->o->progress(f->o->progress_ctx, bytes, f->total, rows);
 }
 
+/* A report of nothing is an error, as tab's table of nothing is (engine/cli/survey_args.c):
+ * no row after the header (every row skipped or empty), or every weight 0. */
+static shopstat_status check_rows(report *r, shopstat_error *err)
+{
+    shopstat_accounting a = shopstat_totals_accounting(r->tot);
+    if (a.used == 0) {
+        char empty[80] = "";
+        if (a.excluded_empty)
+            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", a.excluded_empty,
+                     a.excluded_empty == 1 ? "" : "s");
+        if (a.excluded_skipped)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->data, 0, 0,
+                                      "no data rows after the header and the %zu skipped row%s%s",
+                                      a.excluded_skipped, a.excluded_skipped == 1 ? "" : "s",
+                                      empty);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->data, 0, 0,
+                                  "no data rows after the header%s", empty);
+    }
+    if (shopstat_totals_npsu_positive(r->tot) == 0) {
+        const shopstat_design_opts *d = &r->in->design;
+        shopstat_pos p = r->in->design_pos[0];
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                                  "every row has weight 0 in design weight: column '%s'; there is "
+                                  "nothing to estimate",
+                                  d->weight ? d->weight : "?");
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status run_pass(report *r, shopstat_error *err)
 {
     shopstat_reader *rd = NULL;
@@ -510,7 +539,7 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
         r->o->progress(r->o->progress_ctx, fwd.total, fwd.total,
                        shopstat_totals_accounting(r->tot).read);
     shopstat_reader_free(rd);
-    return st;
+    return st ? st : check_rows(r, err);
 }
 
 /* ---- tables from the estimates ---- */
