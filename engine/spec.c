@@ -240,6 +240,11 @@ static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
         const char *k = key_text(c, p);
         if (!k)
             return FAIL(c, kn, "a key in %s must be a text value, not %s", what, kind_name(kn));
+        if (strcmp(k, "<<") == 0 && kn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+            return FAIL(c, kn,
+                        "'<<' (a YAML merge key) is not supported in %s: write the keys out "
+                        "(an alias *name may stand for a whole value)",
+                        what);
         for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < p; q++) {
             const char *k2 = key_text(c, q);
             if (k2 && strcmp(k, k2) == 0) {
@@ -1358,6 +1363,10 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
     if (!valid_table_name(in->survey))
         return FAIL(c, sv, "survey: '%s' may hold only letters, digits, '_', '.' and '-'",
                     in->survey);
+    if (strcmp(in->survey, ".") == 0 || strcmp(in->survey, "..") == 0)
+        return FAIL(c, sv,
+                    "survey: '%s' is no name: the report's default folder out/%s would be %s",
+                    in->survey, in->survey, in->survey[1] ? "the current folder" : "out/ itself");
     if ((st = opt_text(c, root, "title", &in->title)) ||
         (st = opt_text(c, root, "subtitle", &in->subtitle)) ||
         (st = opt_text(c, root, "source", &in->source)) ||
@@ -1380,6 +1389,63 @@ static void init_info(shopstat_spec_info *in)
     in->adjust = SHOPSTAT_ADJUST_HOLM;
     in->alpha = 0.05;
     in->alpha_low = 0.10;
+}
+
+/* An invalid byte (a spec saved as Latin-1 or Windows-1252, a control character): libyaml's
+ * reader gives its offset, made line:col here (columns in characters, as libyaml's). */
+static shopstat_status reader_error(const char *path, const char *text, size_t len,
+                                    yaml_parser_t *parser, shopstat_spec *s, shopstat_error *err)
+{
+    size_t off = parser->problem_offset < len ? parser->problem_offset : len, line = 1, col = 1;
+    /* a bad trailing byte is reported at itself: point at the character's first byte */
+    for (int k = 0; k < 3 && off > 0 && ((unsigned char)text[off] & 0xC0) != 0xC0 &&
+                    (unsigned char)text[off - 1] >= 0x80;
+         k++)
+        off--;
+    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (; i < off; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    const char *problem = parser->problem ? parser->problem : "invalid input";
+    shopstat_status st = shopstat_error_set(
+        err, SHOPSTAT_EINPUT, path, line, col, "YAML: %s (byte 0x%02X)%s", problem,
+        (unsigned)(unsigned char)(off < len ? text[off] : 0),
+        strstr(problem, "UTF-8") ? "; a spec is UTF-8 text: was it saved as Latin-1 or "
+                                   "Windows-1252? Save it as UTF-8"
+                                 : "");
+    yaml_parser_delete(parser);
+    shopstat_spec_free(s);
+    return st;
+}
+
+/* A spec is one YAML document: what follows a '---' after it would be silently left out
+ * (a table added below a separator line would be missing from the report). */
+static shopstat_status no_second_document(const char *path, yaml_parser_t *parser,
+                                          shopstat_error *err)
+{
+    yaml_document_t doc2;
+    if (!yaml_parser_load(parser, &doc2)) {
+        yaml_mark_t m = parser->problem_mark;
+        return shopstat_error_set(
+            err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1, "YAML: %s%s%s",
+            parser->problem ? parser->problem : "syntax error", parser->context ? " " : "",
+            parser->context ? parser->context : "");
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&doc2);
+    shopstat_status st = SHOPSTAT_OK;
+    if (root && !is_null(root))
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, doc2.start_mark.line + 1,
+                                doc2.start_mark.column + 1,
+                                "a second YAML document (after a '---' line): a spec is one "
+                                "document, and this one would be left out; remove the '---' "
+                                "line");
+    yaml_document_delete(&doc2);
+    return st;
 }
 
 shopstat_status shopstat_spec_parse_text(const char *path, const char *text, size_t len,
@@ -1405,6 +1471,8 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         yaml_mark_t m = parser.problem_mark;
+        if (parser.error == YAML_READER_ERROR) /* (bad bytes: libyaml gives an offset only) */
+            return reader_error(path, text, len, &parser, s, err);
         /* the commonest cause, which libyaml names only as a character that cannot start
          * a token: a tab where YAML takes spaces */
         int tab = m.index < len && text[m.index] == '\t';
@@ -1417,11 +1485,13 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
         return st;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root)
+    if (!root || is_null(root))
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1, "the spec is empty");
     else
         st = parse_root(&c, root);
     yaml_document_delete(&doc);
+    if (!st)
+        st = no_second_document(path, &parser, err);
     yaml_parser_delete(&parser);
     if (st) {
         shopstat_spec_free(s);
