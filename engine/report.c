@@ -1454,6 +1454,9 @@ static shopstat_status check_replace(report *r, shopstat_error *err);
 static shopstat_status check_outdir(report *r, shopstat_error *err)
 {
     const char *od = r->o->outdir;
+    if (od && !*od) /* (else the folder made beside it, ".tmp-XXXXXX", fails to be renamed) */
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "report: the output folder name (-o) is empty");
     if (od)
         snprintf(r->outdir, sizeof r->outdir, "%s", od);
     else
