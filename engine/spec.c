@@ -286,14 +286,30 @@ static yaml_node_t *get(ctx *c, yaml_node_t *m, const char *key)
     return NULL;
 }
 
-/* Optional text value of key in m (NULL when absent). */
+/* Titles, labels and notes are drawn on charts, whose text layout takes minutes for a
+ * 100 KB title (and then fails: it cannot fit a page); a longer one is a mistake. */
+#define TEXT_MAX 2000
+
+static shopstat_status text_len(ctx *c, yaml_node_t *n, const char *what, const char *v)
+{
+    size_t len = strlen(v);
+    if (len > TEXT_MAX)
+        return FAIL(c, n, "%s is %zu bytes long; a title, label, note or name holds at most %d",
+                    what, len, TEXT_MAX);
+    return SHOPSTAT_OK;
+}
+
+/* Optional text value of key in m (NULL when absent), at most TEXT_MAX bytes. */
 static shopstat_status opt_text(ctx *c, yaml_node_t *m, const char *key, const char **out)
 {
     yaml_node_t *n = get(c, m, key);
     *out = NULL;
     if (!n || is_null(n))
         return SHOPSTAT_OK;
-    return scalar(c, n, key, out);
+    shopstat_status st = scalar(c, n, key, out);
+    if (!st && (st = text_len(c, n, key, *out)))
+        *out = NULL;
+    return st;
 }
 
 /* A list of text values, or one text value (a list of one). */
@@ -568,7 +584,8 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
     for (size_t i = 0; i < k; i++) {
         yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
         if ((st = scalar(c, node(c, p->key), "a value code", &v[i].code)) ||
-            (st = scalar(c, node(c, p->value), "a value label", &v[i].label)))
+            (st = scalar(c, node(c, p->value), "a value label", &v[i].label)) ||
+            (st = text_len(c, node(c, p->value), "a value label", v[i].label)))
             return st;
         /* a recoded question's levels are its rules' levels, a multi-response one's its
          * columns: a code that is neither would label, or list at 0%, an answer that
