@@ -312,7 +312,13 @@ static shopstat_status add_table_segments(report *r, rtable *rt, int *used, shop
         if (sg->by) {
             if (!(rt->internal[k] = strdup(sg->by)))
                 return nomem(err);
-            if (!used[g])
+            /* one --by set per column, shared by the by: segments that name it (in tables
+             * of their own: spec.c refuses two in one table) */
+            int added = 0;
+            for (size_t g2 = 0; g2 < r->in->nsegments && !added; g2++)
+                added = used[g2] && r->in->segments[g2].by &&
+                        strcmp(r->in->segments[g2].by, sg->by) == 0;
+            if (!added)
                 st = shopstat_plan_add_by(r->plan, sg->by, err);
             used[g] = 1;
             continue;

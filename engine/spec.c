@@ -644,6 +644,8 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
     q->pos = pos_of(kn);
+    if (!*q->name)
+        return FAIL(c, kn, "a question's name may not be empty");
     char what[200];
     snprintf(what, sizeof what, "question '%.100s'", q->name);
     shopstat_status st = CHECK_MAP(c, n, what, keys);
@@ -683,6 +685,12 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     }
     if (st)
         return st;
+    for (size_t i = 1; i < q->ncolumns; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cols[i], cols[j]) == 0)
+                return fail_at(c, cpos[i],
+                               "question '%s' lists column '%s' twice (first at %zu:%zu)", q->name,
+                               cols[i], cpos[j].line, cpos[j].col);
     q->columns = cols;
     q->column_pos = cpos;
     yaml_node_t *rec = get(c, n, "recode");
@@ -840,9 +848,17 @@ static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spe
             n->type == YAML_SEQUENCE_NODE ? node(c, n->data.sequence.items.start[i]) : n;
         if ((st = segment_ref(c, item, names[i], &idx[i])))
             return st;
-        for (size_t j = 0; j < i; j++)
+        const char *by = c->s->info.segments[idx[i]].by;
+        for (size_t j = 0; j < i; j++) {
             if (idx[j] == idx[i])
                 return FAIL(c, item, "segment '%s' is listed twice", names[i]);
+            if (by && c->s->info.segments[idx[j]].by &&
+                strcmp(c->s->info.segments[idx[j]].by, by) == 0)
+                return FAIL(c, item,
+                            "segments '%s' and '%s' both split the table by column '%s'; list "
+                            "one",
+                            names[j], names[i], by);
+        }
     }
     t->segments = idx;
     return SHOPSTAT_OK;

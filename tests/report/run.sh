@@ -410,6 +410,29 @@ else
     ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
 fi
 
+# ---- two by: segments on one column, in tables of their own: one --by set, each table equal
+# to shopstat tab --by (until 2026-12-02: "error: --by sector is given twice") ----
+sed -n '1,/^segments:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/by2.yml"
+cat >>"$T/by2.yml" <<'YML'
+  bysector: {by: sector}
+  sectors: {by: sector, label: "Sectors"}
+tables:
+  - {question: email_shown, segments: [bysector]}
+  - {question: phone_shown, segments: [sectors]}
+YML
+if $S report "$T/by2.yml" -o "$T/by2" --quiet --no-charts 2>"$T/by2.err"; then
+    for v in email_shown phone_shown; do
+        $S tab $TT/respondents.csv --weight wt --strata sector --var $v --by sector \
+            --format csv | tail -n +2 | grep -v ',all,' | cut -d, -f2- >"$T/by2_tab"
+        grep "^$v," "$T/by2/tables.csv" | cut -d, -f3- >"$T/by2_rep"
+        check "two by: segments on one column: $v = shopstat tab --by" cmp -s "$T/by2_tab" "$T/by2_rep"
+        check "two by: segments on one column: $v has 8 sectors x 2 levels" \
+            test "$(grep -c ',sector=[1-8],' "$T/by2_rep")" -eq 16
+    done
+else
+    ko "report with two by: segments on one column failed: $(cat "$T/by2.err")"
+fi
+
 # ---- by: segments against rest and all, value by value ----
 # With a base, equal to shopstat compare --base (R's subset(): the df over the base's PSUs);
 # without one, to shopstat compare.
