@@ -936,6 +936,12 @@ static shopstat_status parse_table_pairs(ctx *c, yaml_node_t *n, shopstat_spec_t
         shopstat_status st = parse_pair(c, item, t, &v[i]);
         if (st)
             return st;
+        /* twice (or reversed) it would be two rows of comparisons.csv and a doubled letter */
+        for (size_t j = 0; j < i; j++)
+            if ((v[j].a == v[i].a && v[j].b == v[i].b) || (v[j].a == v[i].b && v[j].b == v[i].a))
+                return FAIL(c, item, "comparison '%s' is listed twice%s (first at %zu:%zu)",
+                            (const char *)item->data.scalar.value,
+                            v[j].a == v[i].a ? "" : ", reversed", v[j].pos.line, v[j].pos.col);
     }
     t->pairs = v;
     t->npairs = k;
