@@ -1661,6 +1661,24 @@ static void report_free(report *r)
     shopstat_plan_free(r->plan);
 }
 
+/* The data are read twice, their SHA-256 beside the pass: a pipe (a FIFO, /dev/stdin) would
+ * be split between the two reads ("file is empty" for the pass), a folder not read at all. */
+static shopstat_status check_data_file(const report *r, shopstat_error *err)
+{
+    struct stat sb;
+    if (stat(r->in->data, &sb) != 0 || S_ISREG(sb.st_mode))
+        return SHOPSTAT_OK; /* (a missing file: the reader says so) */
+    shopstat_pos p = r->in->data_pos;
+    if (S_ISDIR(sb.st_mode))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                                  "data file '%s' is a folder; name the CSV export in it",
+                                  r->in->data);
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                              "data file '%s' is %s; the report reads its data twice (the "
+                              "SHA-256 in run.json, then the pass): save them to a file",
+                              r->in->data, S_ISFIFO(sb.st_mode) ? "a pipe" : "not a regular file");
+}
+
 typedef struct sha_job {
     const char *path;
     char hex[65];
@@ -1696,6 +1714,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     r.in = shopstat_spec_get(spec);
     r.o = o;
     shopstat_status st = build_plan(&r, err);
+    if (!st)
+        st = check_data_file(&r, err);
     if (!st)
         st = check_outdir(&r, err);
     /* The data's SHA-256 (for run.json) is read in a thread of its own beside the pass:

@@ -410,6 +410,16 @@ else
     ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
 fi
 
+# ---- data that are a pipe: refused at the spec's data: line, without waiting for a writer
+# (the SHA-256 and the pass would share its bytes: "file is empty" with a writer, a run
+# blocked for ever without) ----
+mkfifo "$T/pipe.csv"
+printf 'survey: t\ndata: pipe.csv\nquestions:\n  a: {column: a}\ntables:\n  - {question: a}\n' >"$T/pipe.yml"
+out=$(timeout 20 $S report "$T/pipe.yml" -o "$T/pipe-out" --quiet 2>&1); rc=$?
+check "data a pipe: exit 2 ($rc)" test $rc -eq 2
+check "data a pipe: the message ($out)" test "$out" = "$T/pipe.yml:2:7: error: data file '$T/pipe.csv' is a pipe; the report reads its data twice (the SHA-256 in run.json, then the pass): save them to a file"
+check "data a pipe: no output" test ! -e "$T/pipe-out"
+
 # ---- two by: segments on one column, in tables of their own: one --by set, each table equal
 # to shopstat tab --by (until 2026-12-02: "error: --by sector is given twice") ----
 sed -n '1,/^segments:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/by2.yml"
