@@ -1275,21 +1275,6 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     return shopstat_chart_validate(&j->data, co, err);
 }
 
-/* A chart that does not fit even the tallest page: the plots' message names the CLI's
- * --chart-size, which a spec does not have; point at the table and say what to shorten. */
-static shopstat_status chart_too_big(const report *r, const rtable *rt, shopstat_error *err)
-{
-    char msg[sizeof err->msg];
-    snprintf(msg, sizeof msg, "%s", err->msg);
-    char *cut = strstr(msg, " (use --chart-size)");
-    if (cut)
-        *cut = '\0';
-    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, rt->t->pos.line, rt->t->pos.col,
-                              "%s; shorten the table's title or labels (or the spec's title:, "
-                              "source: or note:, on every chart), or give the table chart: none",
-                              msg);
-}
-
 static shopstat_status write_charts(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables, nj = 0;
@@ -1323,14 +1308,12 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
             }
             if (st == SHOPSTAT_EUSAGE)
-                st = shopstat_error_set(err, st, r->in->path, 0, 0,
+                st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
                                         "table '%s': its chart does not fit even a page %g "
                                         "points tall (PDF's largest); give it fewer rows, or "
                                         "chart: none",
                                         rt->t->name, (double)REPORT_PAGE_MAX);
         }
-        if (st == SHOPSTAT_EUSAGE)
-            st = chart_too_big(r, rt, err);
     }
     if (!st) {
         char design[1200], acct[600], ci[600], survey[400];
