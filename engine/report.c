@@ -973,6 +973,14 @@ static void md_text(FILE *f, const char *s)
         fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, f);
 }
 
+/* Markdown text outside a table, kept on one line: a line break in a block scalar's title
+ * would start a heading of its own ("## ...") or end the note's quote. */
+static void md_line(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
 static void md_table(FILE *f, const report *r, const rtable *rt)
 {
     fprintf(f, "## ");
@@ -1084,11 +1092,17 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     if (!f)
         return SHOPSTAT_EIO;
     const shopstat_spec_info *in = r->in;
-    fprintf(f, "# %s\n\n", in->title ? in->title : in->survey);
-    if (in->subtitle)
-        fprintf(f, "%s\n\n", in->subtitle);
-    if (in->note)
-        fprintf(f, "> **Note:** %s\n\n", in->note);
+    fputs("# ", f);
+    md_line(f, in->title ? in->title : in->survey);
+    if (in->subtitle) {
+        fputs("\n\n", f);
+        md_line(f, in->subtitle);
+    }
+    if (in->note) {
+        fputs("\n\n> **Note:** ", f);
+        md_line(f, in->note);
+    }
+    fputs("\n\n", f);
     char buf[1200];
     fprintf(f, "Survey `%s`; data `%s` (SHA-256 `%s`).\n\n", in->survey, in->data, r->sha);
     design_summary(r, buf, sizeof buf);
@@ -1097,8 +1111,11 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     fprintf(f, "%s\n\n", buf);
     ci_summary(r, buf, sizeof buf);
     fprintf(f, "%s Cells marked * have an effective base under 30.\n\n", buf);
-    if (in->source)
-        fprintf(f, "Source: %s\n\n", in->source);
+    if (in->source) {
+        fputs("Source: ", f);
+        md_line(f, in->source);
+        fputs("\n\n", f);
+    }
     for (size_t i = 0; i < in->ntables; i++)
         md_table(f, r, &r->tabs[i]);
     return close_out(f, path, err);

@@ -410,6 +410,19 @@ else
     ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
 fi
 
+# ---- a title, subtitle, note or source over several lines (a block scalar) stays one
+# line of report.md: its second line was a heading of its own ("## Part two") ----
+printf 'survey: t\ntitle: |\n  Part one\n  ## Part two\nsubtitle: "s1\\ns2"\nnote: "n1\\nn2"\nsource: "o1\\no2"\ndata: %s\nquestions:\n  a: {column: a}\ntables:\n  - {question: a}\n' \
+    "$PWD/tests/report/specs/lonely.csv" >"$T/mdlines.yml"
+if $S report "$T/mdlines.yml" -o "$T/mdlines" --quiet --no-charts 2>"$T/mdlines.err"; then
+    check "multi-line title: one heading line" test "$(head -n 1 "$T/mdlines/report.md")" = "# Part one ## Part two "
+    check "multi-line title: no second heading" test "$(grep -c '^#' "$T/mdlines/report.md")" -eq 2
+    check "multi-line subtitle, note, source: one line each" test \
+        "$(grep -cx 's1 s2\|> \*\*Note:\*\* n1 n2\|Source: o1 o2' "$T/mdlines/report.md")" -eq 3
+else
+    ko "report with multi-line titles failed: $(cat "$T/mdlines.err")"
+fi
+
 # ---- data that are a pipe: refused at the spec's data: line, without waiting for a writer
 # (the SHA-256 and the pass would share its bytes: "file is empty" with a writer, a run
 # blocked for ever without) ----
