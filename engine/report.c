@@ -70,6 +70,8 @@ typedef struct report {
     char sha[65];
     char tmpdir[4096];
     char outdir[4096];
+    char *made[64]; /* folders above OUTDIR this run created, removed again if it fails */
+    size_t nmade;
     double seconds;
 } report;
 
@@ -310,7 +312,13 @@ static shopstat_status add_table_segments(report *r, rtable *rt, int *used, shop
         if (sg->by) {
             if (!(rt->internal[k] = strdup(sg->by)))
                 return nomem(err);
-            if (!used[g])
+            /* one --by set per column, shared by the by: segments that name it (in tables
+             * of their own: spec.c refuses two in one table) */
+            int added = 0;
+            for (size_t g2 = 0; g2 < r->in->nsegments && !added; g2++)
+                added = used[g2] && r->in->segments[g2].by &&
+                        strcmp(r->in->segments[g2].by, sg->by) == 0;
+            if (!added)
                 st = shopstat_plan_add_by(r->plan, sg->by, err);
             used[g] = 1;
             continue;
@@ -483,6 +491,35 @@ static void on_pass_progress(void *ctx, size_t bytes, size_t rows)
     f->o->progress(f->o->progress_ctx, bytes, f->total, rows);
 }
 
+/* A report of nothing is an error, as tab's table of nothing is (engine/cli/survey_args.c):
+ * no row after the header (every row skipped or empty), or every weight 0. */
+static shopstat_status check_rows(report *r, shopstat_error *err)
+{
+    shopstat_accounting a = shopstat_totals_accounting(r->tot);
+    if (a.used == 0) {
+        char empty[80] = "";
+        if (a.excluded_empty)
+            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", a.excluded_empty,
+                     a.excluded_empty == 1 ? "" : "s");
+        if (a.excluded_skipped)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->data, 0, 0,
+                                      "no data rows after the header and the %zu skipped row%s%s",
+                                      a.excluded_skipped, a.excluded_skipped == 1 ? "" : "s",
+                                      empty);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->data, 0, 0,
+                                  "no data rows after the header%s", empty);
+    }
+    if (shopstat_totals_npsu_positive(r->tot) == 0) {
+        const shopstat_design_opts *d = &r->in->design;
+        shopstat_pos p = r->in->design_pos[0];
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                                  "every row has weight 0 in design weight: column '%s'; there is "
+                                  "nothing to estimate",
+                                  d->weight ? d->weight : "?");
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status run_pass(report *r, shopstat_error *err)
 {
     shopstat_reader *rd = NULL;
@@ -508,7 +545,7 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
         r->o->progress(r->o->progress_ctx, fwd.total, fwd.total,
                        shopstat_totals_accounting(r->tot).read);
     shopstat_reader_free(rd);
-    return st;
+    return st ? st : check_rows(r, err);
 }
 
 /* ---- tables from the estimates ---- */
@@ -936,6 +973,14 @@ static void md_text(FILE *f, const char *s)
         fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, f);
 }
 
+/* Markdown text outside a table, kept on one line: a line break in a block scalar's title
+ * would start a heading of its own ("## ...") or end the note's quote. */
+static void md_line(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
 static void md_table(FILE *f, const report *r, const rtable *rt)
 {
     fprintf(f, "## ");
@@ -1047,11 +1092,17 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     if (!f)
         return SHOPSTAT_EIO;
     const shopstat_spec_info *in = r->in;
-    fprintf(f, "# %s\n\n", in->title ? in->title : in->survey);
-    if (in->subtitle)
-        fprintf(f, "%s\n\n", in->subtitle);
-    if (in->note)
-        fprintf(f, "> **Note:** %s\n\n", in->note);
+    fputs("# ", f);
+    md_line(f, in->title ? in->title : in->survey);
+    if (in->subtitle) {
+        fputs("\n\n", f);
+        md_line(f, in->subtitle);
+    }
+    if (in->note) {
+        fputs("\n\n> **Note:** ", f);
+        md_line(f, in->note);
+    }
+    fputs("\n\n", f);
     char buf[1200];
     fprintf(f, "Survey `%s`; data `%s` (SHA-256 `%s`).\n\n", in->survey, in->data, r->sha);
     design_summary(r, buf, sizeof buf);
@@ -1060,8 +1111,11 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     fprintf(f, "%s\n\n", buf);
     ci_summary(r, buf, sizeof buf);
     fprintf(f, "%s Cells marked * have an effective base under 30.\n\n", buf);
-    if (in->source)
-        fprintf(f, "Source: %s\n\n", in->source);
+    if (in->source) {
+        fputs("Source: ", f);
+        md_line(f, in->source);
+        fputs("\n\n", f);
+    }
     for (size_t i = 0; i < in->ntables; i++)
         md_table(f, r, &r->tabs[i]);
     return close_out(f, path, err);
@@ -1271,7 +1325,7 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
             }
             if (st == SHOPSTAT_EUSAGE)
-                st = shopstat_error_set(err, st, r->in->path, 0, 0,
+                st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
                                         "table '%s': its chart does not fit even a page %g "
                                         "points tall (PDF's largest); give it fewer rows, or "
                                         "chart: none",
@@ -1347,21 +1401,37 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
 
 /* ---- the output folder ---- */
 
-static shopstat_status mkdir_parents(const char *dir, shopstat_error *err)
+static shopstat_status mkdir_parents(report *r, shopstat_error *err)
 {
     char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-        return shopstat_error_set(err, SHOPSTAT_EIO, dir, 0, 0, "path is too long");
+    if (snprintf(buf, sizeof buf, "%s", r->outdir) >= (int)sizeof buf)
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "path is too long");
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        if (mkdir(buf, 0755) == 0) {
+            if (r->nmade < sizeof r->made / sizeof *r->made && (r->made[r->nmade] = strdup(buf)))
+                r->nmade++;
+        } else if (errno != EEXIST) {
             return shopstat_error_set(err, SHOPSTAT_EIO, buf, 0, 0, "cannot create: %s",
                                       strerror(errno));
+        }
         *p = '/';
     }
     return SHOPSTAT_OK;
+}
+
+/* A failed run takes back the folders it made above OUTDIR (the deepest first; rmdir leaves
+ * any that something else filled meanwhile). */
+static void remove_made(report *r, int failed)
+{
+    while (r->nmade > 0) {
+        char *d = r->made[--r->nmade];
+        if (failed)
+            rmdir(d);
+        free(d);
+    }
 }
 
 /* Is path (an existing file) inside the folder whose real path is dir? */
@@ -1398,6 +1468,8 @@ static int replaceable(const char *dir)
     return n >= sizeof mark - 1 && memcmp(head, mark, sizeof mark - 1) == 0;
 }
 
+static shopstat_status check_replace(report *r, shopstat_error *err);
+
 /* OUTDIR, and whether it may be replaced: checked before the pass, so that a run that
  * could not put its report in place fails at once. The whole folder is replaced, so it
  * must be empty or an earlier report (its run.json), and hold neither the spec nor the
@@ -1405,6 +1477,9 @@ static int replaceable(const char *dir)
 static shopstat_status check_outdir(report *r, shopstat_error *err)
 {
     const char *od = r->o->outdir;
+    if (od && !*od) /* (else the folder made beside it, ".tmp-XXXXXX", fails to be renamed) */
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "report: the output folder name (-o) is empty");
     if (od)
         snprintf(r->outdir, sizeof r->outdir, "%s", od);
     else
@@ -1414,7 +1489,19 @@ static shopstat_status check_outdir(report *r, shopstat_error *err)
         r->outdir[--len] = '\0';
     struct stat sb;
     if (lstat(r->outdir, &sb) != 0)
-        return SHOPSTAT_OK; /* (a new folder) */
+        return SHOPSTAT_OK; /* (a new folder, checked again when it is put in place) */
+    return check_replace(r, err);
+}
+
+/* An existing OUTDIR may be replaced: a folder, empty or an earlier report, holding neither
+ * the spec nor the data. Checked before the pass, and again at the rename: a path that did
+ * not exist then may name a folder by now (`-o new/../survey`, once new/ is created, names
+ * survey/), and the folder may have been filled meanwhile. */
+static shopstat_status check_replace(report *r, shopstat_error *err)
+{
+    struct stat sb;
+    if (lstat(r->outdir, &sb) != 0)
+        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "%s", strerror(errno));
     if (!S_ISDIR(sb.st_mode))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, r->outdir, 0, 0,
                                   "exists and is not a folder; choose another output folder");
@@ -1440,7 +1527,7 @@ static shopstat_status check_outdir(report *r, shopstat_error *err)
 
 static shopstat_status make_tmpdir(report *r, shopstat_error *err)
 {
-    shopstat_status st = mkdir_parents(r->outdir, err);
+    shopstat_status st = mkdir_parents(r, err);
     if (st)
         return st;
     if (snprintf(r->tmpdir, sizeof r->tmpdir, "%s.tmp-XXXXXX", r->outdir) >= (int)sizeof r->tmpdir)
@@ -1493,8 +1580,9 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     char old[4200];
     struct stat sb;
     int had = lstat(r->outdir, &sb) == 0;
-    if (had && !S_ISDIR(sb.st_mode))
-        return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "exists and is not a folder");
+    shopstat_status st = had ? check_replace(r, err) : SHOPSTAT_OK;
+    if (st)
+        return st;
     /* Signals blocked from the first rename to the registry's switch: a handler run between
      * rename(OUTDIR -> old) and rename(tmp -> OUTDIR) would remove the new report while
      * the old one sits at OUTDIR.old-XXXXXX, leaving no OUTDIR at all. A signal that
@@ -1504,8 +1592,11 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     pthread_sigmask(SIG_BLOCK, &all, &mask);
     if (had) {
         snprintf(old, sizeof old, "%s.old-XXXXXX", r->outdir);
-        if (!mkdtemp(old) || rename(r->outdir, old) != 0) {
+        int made = mkdtemp(old) != NULL;
+        if (!made || rename(r->outdir, old) != 0) {
             int e = errno;
+            if (made)
+                rmdir(old);
             pthread_sigmask(SIG_SETMASK, &mask, NULL);
             return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0,
                                       "cannot move the previous output aside: %s", strerror(e));
@@ -1570,6 +1661,24 @@ static void report_free(report *r)
     shopstat_plan_free(r->plan);
 }
 
+/* The data are read twice, their SHA-256 beside the pass: a pipe (a FIFO, /dev/stdin) would
+ * be split between the two reads ("file is empty" for the pass), a folder not read at all. */
+static shopstat_status check_data_file(const report *r, shopstat_error *err)
+{
+    struct stat sb;
+    if (stat(r->in->data, &sb) != 0 || S_ISREG(sb.st_mode))
+        return SHOPSTAT_OK; /* (a missing file: the reader says so) */
+    shopstat_pos p = r->in->data_pos;
+    if (S_ISDIR(sb.st_mode))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                                  "data file '%s' is a folder; name the CSV export in it",
+                                  r->in->data);
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                              "data file '%s' is %s; the report reads its data twice (the "
+                              "SHA-256 in run.json, then the pass): save them to a file",
+                              r->in->data, S_ISFIFO(sb.st_mode) ? "a pipe" : "not a regular file");
+}
+
 typedef struct sha_job {
     const char *path;
     char hex[65];
@@ -1605,6 +1714,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     r.in = shopstat_spec_get(spec);
     r.o = o;
     shopstat_status st = build_plan(&r, err);
+    if (!st)
+        st = check_data_file(&r, err);
     if (!st)
         st = check_outdir(&r, err);
     /* The data's SHA-256 (for run.json) is read in a thread of its own beside the pass:
@@ -1648,6 +1759,7 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         st = commit_dir(&r, err);
     if (st)
         remove_tmpdir(&r);
+    remove_made(&r, st != SHOPSTAT_OK);
     report_free(&r);
     return st;
 }

@@ -240,6 +240,11 @@ static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
         const char *k = key_text(c, p);
         if (!k)
             return FAIL(c, kn, "a key in %s must be a text value, not %s", what, kind_name(kn));
+        if (strcmp(k, "<<") == 0 && kn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+            return FAIL(c, kn,
+                        "'<<' (a YAML merge key) is not supported in %s: write the keys out "
+                        "(an alias *name may stand for a whole value)",
+                        what);
         for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < p; q++) {
             const char *k2 = key_text(c, q);
             if (k2 && strcmp(k, k2) == 0) {
@@ -281,14 +286,30 @@ static yaml_node_t *get(ctx *c, yaml_node_t *m, const char *key)
     return NULL;
 }
 
-/* Optional text value of key in m (NULL when absent). */
+/* Titles, labels and notes are drawn on charts, whose text layout takes minutes for a
+ * 100 KB title (and then fails: it cannot fit a page); a longer one is a mistake. */
+#define TEXT_MAX 2000
+
+static shopstat_status text_len(ctx *c, yaml_node_t *n, const char *what, const char *v)
+{
+    size_t len = strlen(v);
+    if (len > TEXT_MAX)
+        return FAIL(c, n, "%s is %zu bytes long; a title, label, note or name holds at most %d",
+                    what, len, TEXT_MAX);
+    return SHOPSTAT_OK;
+}
+
+/* Optional text value of key in m (NULL when absent), at most TEXT_MAX bytes. */
 static shopstat_status opt_text(ctx *c, yaml_node_t *m, const char *key, const char **out)
 {
     yaml_node_t *n = get(c, m, key);
     *out = NULL;
     if (!n || is_null(n))
         return SHOPSTAT_OK;
-    return scalar(c, n, key, out);
+    shopstat_status st = scalar(c, n, key, out);
+    if (!st && (st = text_len(c, n, key, *out)))
+        *out = NULL;
+    return st;
 }
 
 /* A list of text values, or one text value (a list of one). */
@@ -563,7 +584,8 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
     for (size_t i = 0; i < k; i++) {
         yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
         if ((st = scalar(c, node(c, p->key), "a value code", &v[i].code)) ||
-            (st = scalar(c, node(c, p->value), "a value label", &v[i].label)))
+            (st = scalar(c, node(c, p->value), "a value label", &v[i].label)) ||
+            (st = text_len(c, node(c, p->value), "a value label", v[i].label)))
             return st;
         /* a recoded question's levels are its rules' levels, a multi-response one's its
          * columns: a code that is neither would label, or list at 0%, an answer that
@@ -622,6 +644,8 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
     q->pos = pos_of(kn);
+    if (!*q->name)
+        return FAIL(c, kn, "a question's name may not be empty");
     char what[200];
     snprintf(what, sizeof what, "question '%.100s'", q->name);
     shopstat_status st = CHECK_MAP(c, n, what, keys);
@@ -661,6 +685,12 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     }
     if (st)
         return st;
+    for (size_t i = 1; i < q->ncolumns; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cols[i], cols[j]) == 0)
+                return fail_at(c, cpos[i],
+                               "question '%s' lists column '%s' twice (first at %zu:%zu)", q->name,
+                               cols[i], cpos[j].line, cpos[j].col);
     q->columns = cols;
     q->column_pos = cpos;
     yaml_node_t *rec = get(c, n, "recode");
@@ -818,9 +848,17 @@ static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spe
             n->type == YAML_SEQUENCE_NODE ? node(c, n->data.sequence.items.start[i]) : n;
         if ((st = segment_ref(c, item, names[i], &idx[i])))
             return st;
-        for (size_t j = 0; j < i; j++)
+        const char *by = c->s->info.segments[idx[i]].by;
+        for (size_t j = 0; j < i; j++) {
             if (idx[j] == idx[i])
                 return FAIL(c, item, "segment '%s' is listed twice", names[i]);
+            if (by && c->s->info.segments[idx[j]].by &&
+                strcmp(c->s->info.segments[idx[j]].by, by) == 0)
+                return FAIL(c, item,
+                            "segments '%s' and '%s' both split the table by column '%s'; list "
+                            "one",
+                            names[j], names[i], by);
+        }
     }
     t->segments = idx;
     return SHOPSTAT_OK;
@@ -898,6 +936,12 @@ static shopstat_status parse_table_pairs(ctx *c, yaml_node_t *n, shopstat_spec_t
         shopstat_status st = parse_pair(c, item, t, &v[i]);
         if (st)
             return st;
+        /* twice (or reversed) it would be two rows of comparisons.csv and a doubled letter */
+        for (size_t j = 0; j < i; j++)
+            if ((v[j].a == v[i].a && v[j].b == v[i].b) || (v[j].a == v[i].b && v[j].b == v[i].a))
+                return FAIL(c, item, "comparison '%s' is listed twice%s (first at %zu:%zu)",
+                            (const char *)item->data.scalar.value,
+                            v[j].a == v[i].a ? "" : ", reversed", v[j].pos.line, v[j].pos.col);
     }
     t->pairs = v;
     t->npairs = k;
@@ -1358,6 +1402,10 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
     if (!valid_table_name(in->survey))
         return FAIL(c, sv, "survey: '%s' may hold only letters, digits, '_', '.' and '-'",
                     in->survey);
+    if (strcmp(in->survey, ".") == 0 || strcmp(in->survey, "..") == 0)
+        return FAIL(c, sv,
+                    "survey: '%s' is no name: the report's default folder out/%s would be %s",
+                    in->survey, in->survey, in->survey[1] ? "the current folder" : "out/ itself");
     if ((st = opt_text(c, root, "title", &in->title)) ||
         (st = opt_text(c, root, "subtitle", &in->subtitle)) ||
         (st = opt_text(c, root, "source", &in->source)) ||
@@ -1380,6 +1428,63 @@ static void init_info(shopstat_spec_info *in)
     in->adjust = SHOPSTAT_ADJUST_HOLM;
     in->alpha = 0.05;
     in->alpha_low = 0.10;
+}
+
+/* An invalid byte (a spec saved as Latin-1 or Windows-1252, a control character): libyaml's
+ * reader gives its offset, made line:col here (columns in characters, as libyaml's). */
+static shopstat_status reader_error(const char *path, const char *text, size_t len,
+                                    yaml_parser_t *parser, shopstat_spec *s, shopstat_error *err)
+{
+    size_t off = parser->problem_offset < len ? parser->problem_offset : len, line = 1, col = 1;
+    /* a bad trailing byte is reported at itself: point at the character's first byte */
+    for (int k = 0; k < 3 && off > 0 && ((unsigned char)text[off] & 0xC0) != 0xC0 &&
+                    (unsigned char)text[off - 1] >= 0x80;
+         k++)
+        off--;
+    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (; i < off; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    const char *problem = parser->problem ? parser->problem : "invalid input";
+    shopstat_status st = shopstat_error_set(
+        err, SHOPSTAT_EINPUT, path, line, col, "YAML: %s (byte 0x%02X)%s", problem,
+        (unsigned)(unsigned char)(off < len ? text[off] : 0),
+        strstr(problem, "UTF-8") ? "; a spec is UTF-8 text: was it saved as Latin-1 or "
+                                   "Windows-1252? Save it as UTF-8"
+                                 : "");
+    yaml_parser_delete(parser);
+    shopstat_spec_free(s);
+    return st;
+}
+
+/* A spec is one YAML document: what follows a '---' after it would be silently left out
+ * (a table added below a separator line would be missing from the report). */
+static shopstat_status no_second_document(const char *path, yaml_parser_t *parser,
+                                          shopstat_error *err)
+{
+    yaml_document_t doc2;
+    if (!yaml_parser_load(parser, &doc2)) {
+        yaml_mark_t m = parser->problem_mark;
+        return shopstat_error_set(
+            err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1, "YAML: %s%s%s",
+            parser->problem ? parser->problem : "syntax error", parser->context ? " " : "",
+            parser->context ? parser->context : "");
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&doc2);
+    shopstat_status st = SHOPSTAT_OK;
+    if (root && !is_null(root))
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, doc2.start_mark.line + 1,
+                                doc2.start_mark.column + 1,
+                                "a second YAML document (after a '---' line): a spec is one "
+                                "document, and this one would be left out; remove the '---' "
+                                "line");
+    yaml_document_delete(&doc2);
+    return st;
 }
 
 shopstat_status shopstat_spec_parse_text(const char *path, const char *text, size_t len,
@@ -1405,6 +1510,8 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         yaml_mark_t m = parser.problem_mark;
+        if (parser.error == YAML_READER_ERROR) /* (bad bytes: libyaml gives an offset only) */
+            return reader_error(path, text, len, &parser, s, err);
         /* the commonest cause, which libyaml names only as a character that cannot start
          * a token: a tab where YAML takes spaces */
         int tab = m.index < len && text[m.index] == '\t';
@@ -1417,11 +1524,13 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
         return st;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root)
+    if (!root || is_null(root))
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1, "the spec is empty");
     else
         st = parse_root(&c, root);
     yaml_document_delete(&doc);
+    if (!st)
+        st = no_second_document(path, &parser, err);
     yaml_parser_delete(&parser);
     if (st) {
         shopstat_spec_free(s);

@@ -205,6 +205,14 @@ check "a folder not a report: untouched" test "$(cat "$T/keep/marker")" = precio
 echo '{"shopstat_version": "forged on one line"}' >"$T/keep/run.json"
 $S report $SS/survey.yml -o "$T/keep" --quiet --no-charts 2>/dev/null
 check "a run.json not written by shopstat: refused" test $? -eq 2 -a -e "$T/keep/marker"
+# a path that names an existing folder only once its parents are made (new/sub/../../keep)
+# is checked again at the rename: the folder is kept, and so is nothing the run made
+# (until 2026-12-02 keep/ was replaced and its files deleted)
+out=$($S report $SS/survey.yml -o "$T/new/sub/../../keep" --quiet --no-charts 2>&1); rc=$?
+check "new/sub/../../keep: exit 2 ($rc)" test $rc -eq 2
+check "new/sub/../../keep: the message ($out)" test "$out" = "$T/new/sub/../../keep: error: is neither empty nor an earlier shopstat report (no run.json of shopstat's in it), and the report replaces the whole folder; choose another output folder or remove this one"
+check "new/sub/../../keep: untouched" test "$(cat "$T/keep/marker")" = precious -a -d "$T/keep/charts"
+check "new/sub/../../keep: the folders made are removed" test ! -e "$T/new"
 # nor one that holds the spec or the data (`-o` naming the survey's own folder)
 mkdir -p "$T/own" "$T/spec" "$T/data"
 cp $SS/survey.yml $SS/respondents.csv "$T/own/"
@@ -401,6 +409,52 @@ if $S report "$T/byb.yml" -o "$T/byb" --quiet --no-charts 2>"$T/byb.err" &&
     check "by: without a base = shopstat tab --by" cmp -s "$T/tab_by" "$T/rep_by"
 else
     ko "report with by: and base: failed: $(cat "$T/byb.err" "$T/byw.err")"
+fi
+
+# ---- a title, subtitle, note or source over several lines (a block scalar) stays one
+# line of report.md: its second line was a heading of its own ("## Part two") ----
+printf 'survey: t\ntitle: |\n  Part one\n  ## Part two\nsubtitle: "s1\\ns2"\nnote: "n1\\nn2"\nsource: "o1\\no2"\ndata: %s\nquestions:\n  a: {column: a}\ntables:\n  - {question: a}\n' \
+    "$PWD/tests/report/specs/lonely.csv" >"$T/mdlines.yml"
+if $S report "$T/mdlines.yml" -o "$T/mdlines" --quiet --no-charts 2>"$T/mdlines.err"; then
+    check "multi-line title: one heading line" test "$(head -n 1 "$T/mdlines/report.md")" = "# Part one ## Part two "
+    check "multi-line title: no second heading" test "$(grep -c '^#' "$T/mdlines/report.md")" -eq 2
+    check "multi-line subtitle, note, source: one line each" test \
+        "$(grep -cx 's1 s2\|> \*\*Note:\*\* n1 n2\|Source: o1 o2' "$T/mdlines/report.md")" -eq 3
+else
+    ko "report with multi-line titles failed: $(cat "$T/mdlines.err")"
+fi
+
+# ---- data that are a pipe: refused at the spec's data: line, without waiting for a writer
+# (the SHA-256 and the pass would share its bytes: "file is empty" with a writer, a run
+# blocked for ever without) ----
+mkfifo "$T/pipe.csv"
+printf 'survey: t\ndata: pipe.csv\nquestions:\n  a: {column: a}\ntables:\n  - {question: a}\n' >"$T/pipe.yml"
+out=$(timeout 20 $S report "$T/pipe.yml" -o "$T/pipe-out" --quiet 2>&1); rc=$?
+check "data a pipe: exit 2 ($rc)" test $rc -eq 2
+check "data a pipe: the message ($out)" test "$out" = "$T/pipe.yml:2:7: error: data file '$T/pipe.csv' is a pipe; the report reads its data twice (the SHA-256 in run.json, then the pass): save them to a file"
+check "data a pipe: no output" test ! -e "$T/pipe-out"
+
+# ---- two by: segments on one column, in tables of their own: one --by set, each table equal
+# to shopstat tab --by (until 2026-12-02: "error: --by sector is given twice") ----
+sed -n '1,/^segments:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/by2.yml"
+cat >>"$T/by2.yml" <<'YML'
+  bysector: {by: sector}
+  sectors: {by: sector, label: "Sectors"}
+tables:
+  - {question: email_shown, segments: [bysector]}
+  - {question: phone_shown, segments: [sectors]}
+YML
+if $S report "$T/by2.yml" -o "$T/by2" --quiet --no-charts 2>"$T/by2.err"; then
+    for v in email_shown phone_shown; do
+        $S tab $TT/respondents.csv --weight wt --strata sector --var $v --by sector \
+            --format csv | tail -n +2 | grep -v ',all,' | cut -d, -f2- >"$T/by2_tab"
+        grep "^$v," "$T/by2/tables.csv" | cut -d, -f3- >"$T/by2_rep"
+        check "two by: segments on one column: $v = shopstat tab --by" cmp -s "$T/by2_tab" "$T/by2_rep"
+        check "two by: segments on one column: $v has 8 sectors x 2 levels" \
+            test "$(grep -c ',sector=[1-8],' "$T/by2_rep")" -eq 16
+    done
+else
+    ko "report with two by: segments on one column failed: $(cat "$T/by2.err")"
 fi
 
 # ---- by: segments against rest and all, value by value ----

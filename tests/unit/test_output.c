@@ -88,12 +88,41 @@ static void test_write_ok(void **state)
     fclose(f);
 }
 
+/* JSON strings are UTF-8: valid sequences are kept, a byte that starts none (a Latin-1
+ * path in run.json) is \ufffd, and the string still ends at its closing quote. */
+static void test_json_string_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"caf\xC3\xA9", "\"caf\xC3\xA9\""},                                     /* é, valid */
+        {"caf\xE9.yml", "\"caf\\ufffd.yml\""},                                  /* Latin-1 é */
+        {"\xE2\x82\xAC \xF0\x9F\x98\x80", "\"\xE2\x82\xAC \xF0\x9F\x98\x80\""}, /* €, emoji */
+        {"a\xE2\x82", "\"a\\ufffd\\ufffd\""},                                   /* cut at the end */
+        {"\xC0\xAF\xED\xA0\x80",
+         "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* overlong, surrogate */
+        {"q\"\\\n\x01", "\"q\\\"\\\\\\n\\u0001\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        shopstat_json_string(f, cases[i].in);
+        fclose(f);
+        assert_string_equal(buf, cases[i].out);
+        free(buf);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_error_reported),
         cmocka_unit_test(test_write_ok),
+        cmocka_unit_test(test_json_string_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
