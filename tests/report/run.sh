@@ -446,7 +446,7 @@ tables:
 YML
 if $S report "$T/by2.yml" -o "$T/by2" --quiet --no-charts 2>"$T/by2.err"; then
     for v in email_shown phone_shown; do
-        $S tab $TT/respondents.csv --weight wt --strata sector --var $v --by sector \
+        $S tab $TT/respondents.csv --weight wt --strata sector --var $v --levels $v:1,0 --by sector \
             --format csv | tail -n +2 | grep -v ',all,' | cut -d, -f2- >"$T/by2_tab"
         grep "^$v," "$T/by2/tables.csv" | cut -d, -f3- >"$T/by2_rep"
         check "two by: segments on one column: $v = shopstat tab --by" cmp -s "$T/by2_tab" "$T/by2_rep"
