@@ -93,6 +93,7 @@ typedef struct out_file {
     char tmp[4096];
     FILE *f;
     int write_failed;
+    int write_errno; /* why (ENOSPC...), 0 if unknown */
     int slot; /* in the outfile registry, so that Ctrl-C removes tmp */
 } out_file;
 
@@ -127,6 +128,7 @@ static cairo_status_t out_write(void *closure, const unsigned char *data, unsign
     out_file *of = closure;
     if (fwrite(data, 1, len, of->f) != len) {
         of->write_failed = 1;
+        of->write_errno = errno;
         return CAIRO_STATUS_WRITE_ERROR;
     }
     return CAIRO_STATUS_SUCCESS;
@@ -322,7 +324,9 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
             if (!st && cairo_surface_status(sf) == CAIRO_STATUS_SUCCESS)
                 mem_flush_svg(&mb, &files[i]);
             if (!st && files[i].write_failed)
-                st = shopstat_error_set(err, SHOPSTAT_EIO, name, 0, 0, "cannot write");
+                st = shopstat_error_set(err, SHOPSTAT_EIO, name, 0, 0, "cannot write: %s",
+                                        strerror(files[i].write_errno ? files[i].write_errno
+                                                                      : EIO));
             free(mb.data);
         } else {
             double px = ceil(oi->width * oi->png_scale), py = ceil(oi->height * oi->png_scale);
@@ -341,7 +345,9 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
             if (!st)
                 cairo_surface_write_to_png_stream(sf, out_write, &files[i]);
             if (!st && files[i].write_failed)
-                st = shopstat_error_set(err, SHOPSTAT_EIO, name, 0, 0, "cannot write");
+                st = shopstat_error_set(err, SHOPSTAT_EIO, name, 0, 0, "cannot write: %s",
+                                        strerror(files[i].write_errno ? files[i].write_errno
+                                                                      : EIO));
         }
         if (!st)
             st = surface_status(sf, name, err);

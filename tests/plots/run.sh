@@ -190,6 +190,12 @@ has "$TMP/lk1.pdf" "centred on the neutral answer"
 pdftotext -layout "$TMP/lk1.pdf" - | awk '$1 == "g=b" { print $2, $NF }' >"$TMP/lk1.row"
 [ "$(cat "$TMP/lk1.row")" = "0% 2%" ] && ok || fail "likert --levels: g=b totals '$(cat "$TMP/lk1.row")', want '0% 2%'"
 
+# --- a chart that cannot be written says why (a full disk, here a file-size limit) -----------
+out=$( (trap '' XFSZ; ulimit -f 8; "$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" \
+    --var would_switch --chart "$TMP/efbig.png" >/dev/null) 2>&1); rc=$?
+[ $rc = 2 ] && [ "$out" = "$TMP/efbig.png: error: cannot write: File too large" ] && [ ! -e "$TMP/efbig.png" ] &&
+    ok || fail "chart over a file-size limit: exit $rc, '$out'"
+
 # --- compare bars: upper-case letters at alpha, legend naming each letter's segment ----------
 "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
