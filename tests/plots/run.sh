@@ -335,6 +335,32 @@ for t in "Intervals: 95% logit" "Rows: 836 read" "Made with shopstat"; do
 done
 pdfseparate -f 1 -l 1 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.pdf" 2>/dev/null && boxes "$TMP/tp/p1.pdf"
 
+# --- a trend gives the base of each wave under its label ----------------------------------------
+# (tab --by wave --chart-type trend printed no n for any wave: no legend, no footer line.) 120,
+# 80 and 45 unweighted rows in the three waves: "n=120" under "2019", and so on, each centred
+# under its wave's label (within 2 points) and below it.
+awk 'BEGIN { print "wave,q"; split("120 80 45", n); split("2019 2020 2021", w)
+             for (k = 1; k <= 3; k++) for (i = 0; i < n[k]; i++) print w[k] "," (i % 3 ? "yes" : "no") }' >"$TMP/wb.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/wb.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/wb.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$TMP/wb.pdf" "$TMP/wb.html" 2>/dev/null
+    for pair in 2019:n=120 2020:n=80 2021:n=45; do
+        out=$(awk -v a="${pair%%:*}" -v b="${pair#*:}" '/<word / {
+                s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+                match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                if (s == a) { ax = (x0 + x1) / 2; ay = y0; na++ }
+                if (s == b) { bx = (x0 + x1) / 2; by = y0; nb++ } }
+            END { if (na != 1 || nb != 1) print "found " na " \"" a "\" and " nb " \"" b "\""
+                  else if (by <= ay || (bx - ax) > 2 || (ax - bx) > 2) print b " not under " a }' "$TMP/wb.html")
+        [ -z "$out" ] && ok || fail "wb.pdf: $out"
+    done
+    boxes "$TMP/wb.pdf"
+else
+    fail "tab --chart-type trend (wave bases) failed"
+fi
+
 # --- the difference column is as wide as its header ------------------------------------------
 # (11% vs 10% ticked of 4,000 each: "+1 [−0.3, +2]" is narrower than "Difference [CI]", whose
 # "[CI]" was printed over the next column's "Adj."; the lower bound, -0.34 points, keeps its
