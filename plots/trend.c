@@ -302,6 +302,21 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     }
     fv.valign = 0.5;
     spread(right, nr, 3 * s, top - 4 * s, bottom + 4 * s);
+    /* Start labels have no leader (no room left of the first point for one): a label pushed
+     * further than its own height from its point would name another line, so, top to bottom,
+     * a label that cannot be placed that near is left out (as middle-wave labels are where
+     * lines meet); the labels kept are then spread as before. */
+    qsort(left, nlft, sizeof *left, by_want);
+    size_t kept = 0;
+    double below = top - 4 * s; /* bottom edge of the last label kept */
+    for (size_t k = 0; k < nlft; k++) {
+        double y = fmax(left[k].want, below + 1 * s + left[k].h / 2);
+        if (y - left[k].want > left[k].h || y + left[k].h / 2 > bottom + 4 * s)
+            continue;
+        left[kept++] = left[k];
+        below = y + left[k].h / 2;
+    }
+    nlft = kept;
     spread(left, nlft, 1 * s, top - 4 * s, bottom + 4 * s);
     for (size_t k = 0; k < nr; k++) {
         size_t i = right[k].line, last = nw;

@@ -361,6 +361,42 @@ else
     fail "tab --chart-type trend (wave bases) failed"
 fi
 
+# --- a trend's start labels stay by their lines' first points ------------------------------------
+# Twelve answers at 7-10% in 2019 (counts 7 7 7 8 8 8 9 9 9 9 9 10 of 100), spread 1-12 of 78 in
+# 2020: the twelve start labels were spread over 120 points with no leader, "7%" printed beside
+# the 10% points. Each start label printed (right of the 0%-100% tick column, left of "2019")
+# must have its centre within 12 points (its own height) of where its value sits on the axis,
+# the axis read from the centres of the "0%" and "100%" ticks; and some must be printed.
+awk 'BEGIN { print "wave,q"; split("7 7 7 8 8 8 9 9 9 9 9 10", a)
+             for (l = 1; l <= 12; l++) { for (i = 0; i < a[l]; i++) print "2019," l
+                                         for (i = 0; i < l; i++) print "2020," l } }' >"$TMP/st.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/st.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/st.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$TMP/st.pdf" "$TMP/st.html" 2>/dev/null
+    out=$(awk '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            n++; w[n] = s; xa[n] = x0; xb[n] = x1; yc[n] = (y0 + y1) / 2
+            if (s == "2019") wx = (x0 + x1) / 2 }
+        END { for (i = 1; i <= n; i++) {
+                  if (w[i] == "0%" && (z == "" || xb[i] < tx)) { z = yc[i]; tx = xb[i] }
+                  if (w[i] == "100%" && (h == "" || xb[i] < hx)) { h = yc[i]; hx = xb[i] } }
+              if (wx == "" || z == "" || h == "") { print "axis or 2019 not found"; exit }
+              for (i = 1; i <= n; i++) {
+                  if (w[i] !~ /^[0-9]+%$/ || xb[i] <= tx + 5 || xb[i] >= wx) continue
+                  want = z + (h - z) * (w[i] + 0) / 100; k++
+                  if (yc[i] - want > 12 || want - yc[i] > 12)
+                      printf "start label %s at y %.1f, its point at %.1f\n", w[i], yc[i], want }
+              if (k < 2) print k " start labels printed" }' "$TMP/st.html")
+    [ -z "$out" ] && ok || { fail "st.pdf: start labels"; printf '%s\n' "$out" | head -12; }
+    boxes "$TMP/st.pdf"
+else
+    fail "tab --chart-type trend (start labels) failed"
+fi
+
 # --- the difference column is as wide as its header ------------------------------------------
 # (11% vs 10% ticked of 4,000 each: "+1 [−0.3, +2]" is narrower than "Difference [CI]", whose
 # "[CI]" was printed over the next column's "Adj."; the lower bound, -0.34 points, keeps its
