@@ -51,6 +51,12 @@ typedef struct plots_ctx {
 
 /* Palette and greys. */
 plots_rgb plots_series_colour(size_t i);
+extern const plots_rgb PLOTS_BLUE, PLOTS_ORANGE, PLOTS_GREEN, PLOTS_PURPLE, PLOTS_SKY,
+    PLOTS_VERMILLION, PLOTS_YELLOW; /* Okabe-Ito hues */
+/* Rec. 709 luma (0-1) of an sRGB colour: its grey when printed in greyscale. */
+double plots_luma(plots_rgb c);
+/* c darkened (mixed with black) or lightened (with white) to luma y. */
+plots_rgb plots_at_luma(plots_rgb c, double y);
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t);
 void plots_set(cairo_t *cr, plots_rgb c);
 extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHITE;
