@@ -337,8 +337,12 @@ double plots_line_height(plots_ctx *c, double size)
 }
 
 double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
-                    const plots_rgb *colours, const char *const *texts, int draw)
+                    const plots_rgb *colours, const char *const *texts, const char *const *marks,
+                    int draw)
 {
+    plots_font fm = plots_font_make(PLOTS_PT_SWATCH * c->s, 1, PLOTS_WHITE);
+    fm.halign = 0.5;
+    fm.valign = 0.5;
     double s = c->s, sw = 10 * s, gap = 5 * s, itemgap = 18 * s;
     plots_font f = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     f.valign = 0.5;
@@ -358,6 +362,10 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
             plots_set(c->cr, colours[i]);
             cairo_rectangle(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw);
             cairo_fill(c->cr);
+            if (marks && marks[i] && marks[i][0]) {
+                fm.colour = plots_luma(colours[i]) < 0.5 ? PLOTS_WHITE : PLOTS_INK;
+                plots_text(c->cr, marks[i], cx + sw / 2, cy + ih / 2, 0, &fm, 1, NULL, NULL);
+            }
             plots_text(c->cr, texts[i], cx + sw + gap, cy + ih / 2, maxw, &f, 1, NULL, NULL);
         }
         cx += iw + itemgap;

@@ -397,6 +397,57 @@ else
     fail "tab --chart-type trend (start labels) failed"
 fi
 
+# --- bars of more segments than greys carry their letters ---------------------------------------
+# (all and eight by: values: nine series, and six greys; in greyscale print sky blue and the
+# lighter orange, black and the dark teal were matched to the legend by nothing.) Each bar has
+# its letter on its left, A to I top to bottom in each of the 3 levels, level with the bar's
+# value label (centres within 1.5 points); each legend swatch has its letter too (9 more).
+awk 'BEGIN { print "g,q"; for (g = 1; g <= 8; g++) for (i = 0; i < 60; i++)
+             print "grp" g "," (i % (g + 1) == 0 ? "yes" : (i % 3 ? "no" : "maybe")) }' >"$TMP/g9.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/g9.csv" --var q --by g --chart "$TMP/g9.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$TMP/g9.pdf" "$TMP/g9.html" 2>/dev/null
+    out=$(awk '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            n++; w[n] = s; xa[n] = x0; xb[n] = x1; yc[n] = (y0 + y1) / 2 }
+        END { for (i = 1; i <= n; i++) if (w[i] == "0%") zx = xa[i]
+              if (zx == "") { print "no 0% tick"; exit }
+              # the bars start at the first value label (right of the axis); above it, the legend
+              for (i = 1; i <= n; i++)
+                  if (w[i] ~ /^[0-9]+%$/ && xa[i] > zx + 2 && (top == "" || yc[i] < top)) top = yc[i]
+              for (i = 1; i <= n; i++) {
+                  if (w[i] !~ /^[A-I]$/) continue
+                  if (yc[i] > top - 6) { nb++; bl[nb] = w[i]; by[nb] = yc[i] }
+                  else { nl++; lw[nl] = w[i]; lk[nl] = sprintf("%08.1f %08.1f", yc[i], xa[i]) } }
+              # reading order: legend by row then x, bars top to bottom
+              for (i = 2; i <= nl; i++) for (j = i; j > 1 && lk[j - 1] > lk[j]; j--) {
+                  t = lk[j]; lk[j] = lk[j - 1]; lk[j - 1] = t; t = lw[j]; lw[j] = lw[j - 1]; lw[j - 1] = t }
+              for (i = 2; i <= nb; i++) for (j = i; j > 1 && by[j - 1] > by[j]; j--) {
+                  t = by[j]; by[j] = by[j - 1]; by[j - 1] = t; t = bl[j]; bl[j] = bl[j - 1]; bl[j - 1] = t }
+              for (i = 1; i <= nl; i++) ll = ll lw[i]
+              if (ll != "ABCDEFGHI") print "legend letters " ll
+              seq = ""
+              for (k = 1; k <= nb; k++) {
+                  seq = seq bl[k]; near = 0
+                  for (i = 1; i <= n; i++)
+                      if (w[i] ~ /^[0-9]+%$/ && xa[i] > zx + 2 && yc[i] - by[k] < 1.5 && by[k] - yc[i] < 1.5) near = 1
+                  if (!near) print "bar letter " bl[k] " at y " by[k] " has no value label level with it" }
+              if (seq != "ABCDEFGHIABCDEFGHIABCDEFGHI") print "bar letters " seq }' "$TMP/g9.html")
+    [ -z "$out" ] && ok || { fail "g9.pdf: letters"; printf '%s\n' "$out" | head -12; }
+    boxes "$TMP/g9.pdf"
+else
+    fail "tab --chart (nine series) failed"
+fi
+# six series have greys of their own: no letters
+grep -v "^grp[678]," "$TMP/g9.csv" >"$TMP/g6.csv"
+"$root/$BUILD/shopstat" tab "$TMP/g6.csv" --var q --by g --chart "$TMP/g6.pdf" >/dev/null 2>&1 ||
+    fail "tab --chart (six series) failed"
+n=$(pdftotext "$TMP/g6.pdf" - 2>/dev/null | grep -c "^[A-F]$")
+[ "$n" = 0 ] && ok || fail "g6.pdf: $n letters with six series"
+
 # --- the difference column is as wide as its header ------------------------------------------
 # (11% vs 10% ticked of 4,000 each: "+1 [−0.3, +2]" is narrower than "Difference [CI]", whose
 # "[CI]" was printed over the next column's "Adj."; the lower bound, -0.34 points, keeps its
