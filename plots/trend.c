@@ -121,7 +121,15 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         }
         baseh = fmax(baseh, hw);
     }
-    double axh = plots_line_height(c, PLOTS_PT_LABEL * s) + 6 * s + baseh;
+    /* wave names wrap within wmax: the tallest sets where the bases go */
+    plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    fw.halign = 0.5;
+    double wlh = plots_line_height(c, PLOTS_PT_LABEL * s);
+    for (size_t w = 0; w < nw; w++) {
+        plots_text(cr, d->waves[w] ? d->waves[w] : "", 0, 0, wmax, &fw, 0, NULL, &th);
+        wlh = fmax(wlh, th);
+    }
+    double axh = wlh + 6 * s + baseh;
     double top = b.y + 6 * s, bottom = b.y + b.h - axh;
     double need = 0;
     for (size_t i = 0; i < nline; i++) {
@@ -169,10 +177,8 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
         plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
     }
-    plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
-    fw.halign = 0.5;
     for (size_t w = 0; w < nw; w++) {
-        double yb = bottom + 6 * s + plots_line_height(c, PLOTS_PT_LABEL * s) + 2 * s;
+        double yb = bottom + 6 * s + wlh + 2 * s;
         plots_text(cr, d->waves[w] ? d->waves[w] : "", wx[w], bottom + 6 * s, wmax, &fw, 1, NULL,
                    NULL);
         for (size_t j = 0; d->wave_bases && j < d->nseries; j++) {

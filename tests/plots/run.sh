@@ -361,6 +361,18 @@ else
     fail "tab --chart-type trend (wave bases) failed"
 fi
 
+# eight waves named "Spring 2011 wave" ...: the names wrap to two lines, and the bases go under
+# both (the second line, "wave", was drawn over "n=21")
+awk 'BEGIN { print "wave,q"; for (k = 1; k <= 8; k++) for (i = 0; i < 20 + k; i++)
+             print "Spring 20" (10 + k) " wave," (i % 3 ? "yes" : "no") }' >"$TMP/ww.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/ww.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/ww.pdf" >/dev/null 2>&1; then
+    has "$TMP/ww.pdf" "Spring 2011 wave" "n=21" "n=28"
+    boxes "$TMP/ww.pdf"
+else
+    fail "tab --chart-type trend (wrapped wave names) failed"
+fi
+
 # --- a trend's start labels stay by their lines' first points ------------------------------------
 # Twelve answers at 7-10% in 2019 (counts 7 7 7 8 8 8 9 9 9 9 9 10 of 100), spread 1-12 of 78 in
 # 2020: the twelve start labels were spread over 120 points with no leader, "7%" printed beside
