@@ -130,7 +130,8 @@ has stress.pdf "Joignabilité du service client" "Überweisungsbestätigung" "ul
     "Très gros acheteurs" "Autre (préciser)"
 before stress.pdf "Überweisungsbestätigung" "Ne sait pas"
 has segments_vs_all.pdf "Heavy minus all" "Public sector minus all" "p=0.620" "−5 [−22, +12]"
-has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30"
+has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30" \
+    "Large companies n=70" "Small companies n=25" "Small companies n=54"
 # zoomed, but the 2% points keep the axis at 0%: no "does not start at 0%" warning
 if grep -qF "Zoomed axis" "$TMP/flat.txt"; then fail "reach_waves.pdf: axis from 0% called zoomed"; else ok; fi
 has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
