@@ -79,8 +79,19 @@ shopstat_status plots_draw_bars(plots_ctx *c)
             st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     if (st)
         goto done;
-    double legh = plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, 0);
-    plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, 1);
+    /* More segments than greys: each carries its letter (A = the first, as the significance
+     * letters name them) in its legend swatch and beside each of its bars, so that it can be
+     * matched in greyscale print; past Z, none. */
+    static const char *const abc[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I",
+                                        "J", "K", "L", "M", "N", "O", "P", "Q", "R",
+                                        "S", "T", "U", "V", "W", "X", "Y", "Z"};
+    const char *marks[26] = {NULL};
+    int lettered = ns > PLOTS_GREYS;
+    for (size_t j = 0; lettered && j < ns && j < 26; j++)
+        marks[j] = abc[j];
+    const char *const *mk = lettered ? marks : NULL;
+    double legh = plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, 0);
+    plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, 1);
 
     plots_level_order(d, o, order);
 
@@ -171,6 +182,9 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     a.x1 = b.x + b.w - vw - sigw - 8 * s;
     pct_grid(c, &a, top - 4 * s, bottom);
 
+    plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
+    fmark.halign = 1;
+    fmark.valign = 0.5;
     for (size_t r = 0; r < nl; r++) {
         size_t l = order[r];
         double cy = (band_y[r] + band_y[r + 1]) / 2;
@@ -179,6 +193,8 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         for (size_t j = 0; j < ns; j++) {
             const shopstat_chart_cell *x = &d->cells[l * ns + j];
             double y0 = gy + j * (bar + gap), ym = y0 + bar / 2;
+            if (lettered && j < 26)
+                plots_text(cr, marks[j], a.x0 - 3 * s, ym, 0, &fmark, 1, NULL, NULL);
             if (isnan(x->value)) {
                 /* Say so, or an empty slot would read as zero. */
                 fv.colour = PLOTS_LIGHT;

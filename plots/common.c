@@ -13,33 +13,66 @@ const plots_rgb PLOTS_LIGHT = {0.62, 0.62, 0.62};
 const plots_rgb PLOTS_GRID = {0.88, 0.88, 0.88};
 const plots_rgb PLOTS_WHITE = {1.0, 1.0, 1.0};
 
-/* Okabe & Ito (2008) colour-blind-safe palette, ordered so that neighbouring series also
- * differ in lightness (blue 87, orange 162, bluish green 106, reddish purple 151 on a 0-255
- * grey scale), which keeps the first series apart when printed in greyscale. */
-static const plots_rgb okabe_ito[] = {
-    {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0}, /* blue */
-    {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0}, /* orange */
-    {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}, /* bluish green */
-    {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0}, /* reddish purple */
-    {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0}, /* sky blue */
-    {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, /* vermillion */
-    {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0}, /* yellow */
-    {0.0, 0.0, 0.0},                            /* black */
+/* Okabe & Ito (2008) colour-blind-safe hues. */
+const plots_rgb PLOTS_BLUE = {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0};
+const plots_rgb PLOTS_ORANGE = {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0};
+const plots_rgb PLOTS_GREEN = {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0};  /* bluish green */
+const plots_rgb PLOTS_PURPLE = {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0}; /* reddish purple */
+const plots_rgb PLOTS_SKY = {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0};
+const plots_rgb PLOTS_VERMILLION = {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0};
+const plots_rgb PLOTS_YELLOW = {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0};
+
+double plots_luma(plots_rgb c)
+{
+    return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+}
+
+plots_rgb plots_at_luma(plots_rgb c, double y)
+{
+    double l = plots_luma(c);
+    if (y <= l)
+        return plots_mix(c, (plots_rgb){0, 0, 0}, l > 0 ? 1 - y / l : 0);
+    return plots_mix(c, PLOTS_WHITE, (y - l) / (1 - l));
+}
+
+static const plots_rgb BLACK = {0, 0, 0};
+
+/* The series palette: Okabe-Ito hues, each at a grey level (Rec. 709 luma, 0-1) chosen so that
+ * the first six differ pairwise by at least 0.15 (black 0, bluish green 0.19, blue 0.37,
+ * reddish purple 0.525, orange 0.68, yellow 0.86), and so do any two consecutive ones of the
+ * eight (not of the darker and lighter rounds past the eighth): a bar
+ * chart of up to six segments, or a trend of up to six lines, can be matched to its legend in
+ * greyscale. Okabe-Ito's orange and sky blue print as the same grey (0.64); orange is a little
+ * lighter here, and sky blue comes seventh. Luma < 0 keeps the hue as it is. */
+static const struct {
+    const plots_rgb *hue;
+    double luma;
+} palette[] = {
+    {&PLOTS_BLUE, -1},       /* 0.370 */
+    {&PLOTS_ORANGE, 0.68},   /* 0.638 lightened */
+    {&PLOTS_GREEN, 0.19},    /* 0.476 darkened: a dark teal */
+    {&PLOTS_YELLOW, -1},     /* 0.859 */
+    {&PLOTS_PURPLE, 0.525},  /* 0.557 darkened */
+    {&BLACK, -1},            /* 0 */
+    {&PLOTS_SKY, -1},        /* 0.642 */
+    {&PLOTS_VERMILLION, -1}, /* 0.441 */
 };
 
 /* Series past the eighth (a by: column with many values beside 'all') take the palette
- * again, darker (black becomes grey), then lighter: no two of the first 24 share a colour,
- * and none is as pale as a hatched small-base bar. */
+ * again, darker (black and the dark teal lighter instead), then lighter: no two of the first 24
+ * share a colour, and none is as pale as a hatched small-base bar. */
 plots_rgb plots_series_colour(size_t i)
 {
-    const size_t n = sizeof okabe_ito / sizeof okabe_ito[0];
-    plots_rgb c = okabe_ito[i % n];
+    const size_t n = sizeof palette / sizeof palette[0];
+    plots_rgb c = *palette[i % n].hue;
+    if (palette[i % n].luma >= 0)
+        c = plots_at_luma(c, palette[i % n].luma);
     size_t round = (i / n) % 3;
-    int black = c.r == 0 && c.g == 0 && c.b == 0;
+    int dark = plots_luma(c) < 0.25; /* black and the dark teal: lighter, not darker */
     if (round == 1)
-        return black ? plots_mix(c, PLOTS_WHITE, 0.55) : plots_mix(c, PLOTS_INK, 0.45);
+        return dark ? plots_mix(c, PLOTS_WHITE, 0.55) : plots_mix(c, PLOTS_INK, 0.45);
     if (round == 2)
-        return black ? plots_mix(c, PLOTS_WHITE, 0.3) : plots_mix(c, PLOTS_WHITE, 0.35);
+        return dark ? plots_mix(c, PLOTS_WHITE, 0.3) : plots_mix(c, PLOTS_WHITE, 0.35);
     return c;
 }
 
@@ -304,8 +337,12 @@ double plots_line_height(plots_ctx *c, double size)
 }
 
 double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
-                    const plots_rgb *colours, const char *const *texts, int draw)
+                    const plots_rgb *colours, const char *const *texts, const char *const *marks,
+                    int draw)
 {
+    plots_font fm = plots_font_make(PLOTS_PT_SWATCH * c->s, 1, PLOTS_WHITE);
+    fm.halign = 0.5;
+    fm.valign = 0.5;
     double s = c->s, sw = 10 * s, gap = 5 * s, itemgap = 18 * s;
     plots_font f = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     f.valign = 0.5;
@@ -325,6 +362,10 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
             plots_set(c->cr, colours[i]);
             cairo_rectangle(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw);
             cairo_fill(c->cr);
+            if (marks && marks[i] && marks[i][0]) {
+                fm.colour = plots_luma(colours[i]) < 0.5 ? PLOTS_WHITE : PLOTS_INK;
+                plots_text(c->cr, marks[i], cx + sw / 2, cy + ih / 2, 0, &fm, 1, NULL, NULL);
+            }
             plots_text(c->cr, texts[i], cx + sw + gap, cy + ih / 2, maxw, &f, 1, NULL, NULL);
         }
         cx += iw + itemgap;

@@ -58,7 +58,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double s = c->s;
     plots_rect b = c->body;
     size_t nl = d->nlevels, nc = d->ncompare;
-    const plots_rgb up = plots_series_colour(0), down = plots_series_colour(5);
+    const plots_rgb up = PLOTS_BLUE, down = PLOTS_VERMILLION;
     const plots_rgb ns_col = {0.55, 0.55, 0.55};
 
     /* Legend: what a filled dot means. */

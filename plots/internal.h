@@ -53,6 +53,12 @@ typedef struct plots_ctx {
 
 /* Palette and greys. */
 plots_rgb plots_series_colour(size_t i);
+extern const plots_rgb PLOTS_BLUE, PLOTS_ORANGE, PLOTS_GREEN, PLOTS_PURPLE, PLOTS_SKY,
+    PLOTS_VERMILLION, PLOTS_YELLOW; /* Okabe-Ito hues */
+/* Rec. 709 luma (0-1) of an sRGB colour: its grey when printed in greyscale. */
+double plots_luma(plots_rgb c);
+/* c darkened (mixed with black) or lightened (with white) to luma y. */
+plots_rgb plots_at_luma(plots_rgb c, double y);
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t);
 void plots_set(cairo_t *cr, plots_rgb c);
 extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHITE;
@@ -66,6 +72,7 @@ extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHI
 #define PLOTS_PT_VALUE 9.0
 #define PLOTS_PT_AXIS 8.5
 #define PLOTS_PT_FOOTER 7.5
+#define PLOTS_PT_SWATCH 7.0 /* a letter in a legend swatch, or beside a bar */
 
 /* Formatting. */
 void plots_fmt_pct(double p, int decimals, char *buf, size_t n);
@@ -102,9 +109,14 @@ int plots_tick_decimals(double step);
 void plots_fmt_bound(double v, int decimals, char *buf, size_t n);
 
 /* Horizontal legend of swatches; returns the height used. n items with colours and texts,
- * wrapped into rows within width. draw = 0 only measures. */
+ * wrapped into rows within width; marks (NULL = none) are short texts drawn in the swatches.
+ * draw = 0 only measures. */
 double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
-                    const plots_rgb *colours, const char *const *texts, int draw);
+                    const plots_rgb *colours, const char *const *texts, const char *const *marks,
+                    int draw);
+/* Series with greys of their own (plots_series_colour): past this many, bar charts letter
+ * their bars and legend swatches, so that they can be matched in greyscale print. */
+#define PLOTS_GREYS 6
 
 /* Fill a rectangle as a bar; low = pale with diagonal hatching (drawn as clipped lines, not
  * as a pattern surface, so SVG output carries no process-dependent ids); s scales the

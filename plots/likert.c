@@ -6,30 +6,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Colour of scale point l: the lower half runs vermillion -> orange, the upper half sky blue ->
- * blue (all Okabe-Ito), lighter towards the centre so the ends read darkest in greyscale too;
- * the neutral point is a light grey. */
+/* Colour of scale point l: the lower half runs vermillion -> orange, the upper half blue ->
+ * sky blue (Okabe-Ito hues), lighter towards the centre; the neutral point is a light grey.
+ * So that every point has a grey of its own in greyscale print (a symmetric scale printed
+ * "Probably would not" and "Probably would" alike), the points take luma levels from 0.20 up
+ * by equal steps in the order: upper end, lower end, next upper, next lower, ..., neutral
+ * (0.84): a scale of up to five points has levels 0.16 apart (0.20 0.36 0.52 0.68 0.84), of
+ * seven 0.107. */
 static plots_rgb scale_colour(const shopstat_chart_data *d, size_t l)
 {
-    const plots_rgb verm = plots_series_colour(5), orange = plots_series_colour(1);
-    const plots_rgb sky = plots_series_colour(4), blue = plots_series_colour(0);
-    const plots_rgb neutral = {0.80, 0.80, 0.80};
     size_t n = d->nlevels;
     size_t nlow = d->neutral >= 0 ? (size_t)d->neutral : n / 2;
     size_t hstart = d->neutral >= 0 ? (size_t)d->neutral + 1 : (n + 1) / 2;
     size_t nhigh = n - hstart;
-    if (d->neutral >= 0 && l == (size_t)d->neutral)
-        return neutral;
-    if (d->neutral < 0 && n % 2 == 1 && l == n / 2)
-        return neutral; /* odd scale without a declared neutral: the middle is still neutral */
-    if (l < nlow) {
-        double t = nlow > 1 ? (double)l / (nlow - 1) : 0; /* 0 = extreme */
-        plots_rgb c = plots_mix(verm, orange, t);
-        return nlow > 2 ? plots_mix(c, PLOTS_WHITE, 0.25 * t) : c;
+    size_t m = nlow > nhigh ? nlow : nhigh; /* points on the longer side */
+    double step = (0.84 - 0.20) / (double)(2 * m > 4 ? 2 * m : 4);
+    if ((d->neutral >= 0 && l == (size_t)d->neutral) ||
+        (d->neutral < 0 && n % 2 == 1 && l == n / 2)) {
+        /* (an odd scale without a declared neutral: the middle is still neutral) */
+        plots_rgb g = {0.84, 0.84, 0.84};
+        return g;
     }
-    double t = nhigh > 1 ? (double)(n - 1 - l) / (nhigh - 1) : 0;
-    plots_rgb c = plots_mix(blue, sky, t);
-    return nhigh > 2 ? plots_mix(c, PLOTS_WHITE, 0.25 * t) : c;
+    if (l < nlow) {
+        size_t k = l; /* 0 = the lower end */
+        double t = nlow > 1 ? (double)k / (nlow - 1) : 0;
+        return plots_at_luma(plots_mix(PLOTS_VERMILLION, PLOTS_ORANGE, t),
+                             0.20 + step * (double)(2 * k + 1));
+    }
+    size_t k = n - 1 - l; /* 0 = the upper end */
+    double t = nhigh > 1 ? (double)k / (nhigh - 1) : 0;
+    return plots_at_luma(plots_mix(PLOTS_BLUE, PLOTS_SKY, t), 0.20 + step * (double)(2 * k));
 }
 
 static double lum(plots_rgb c)
@@ -61,7 +67,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         cols[l] = scale_colour(d, l);
         texts[l] = plots_level_label(&d->levels[l]);
     }
-    double legh = plots_legend(c, b.x, b.y, b.w, nl, cols, texts, 1);
+    double legh = plots_legend(c, b.x, b.y, b.w, nl, cols, texts, NULL, 1);
 
     /* Row labels: segment label, and its base in grey underneath. */
     plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);

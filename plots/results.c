@@ -17,6 +17,7 @@ typedef struct one_chart {
     size_t nowned;
     const char **waves;
     shopstat_chart_cell *trend;
+    shopstat_chart_series *wave_bases;
 } one_chart;
 
 struct shopstat_chartset {
@@ -80,6 +81,7 @@ void shopstat_chartset_free(shopstat_chartset *s)
         free(c->compare_labels);
         free(c->waves);
         free(c->trend);
+        free(c->wave_bases);
         for (size_t k = 0; k < c->nowned; k++)
             free(c->owned[k]);
         free(c->owned);
@@ -296,12 +298,15 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
             size_t nw = nser - off;
             c->waves = calloc(nw, sizeof *c->waves);
             c->trend = calloc(nlev * nw, sizeof *c->trend);
-            if (!c->waves || !c->trend)
+            c->wave_bases = calloc(nw, sizeof *c->wave_bases);
+            if (!c->waves || !c->trend || !c->wave_bases)
                 goto nomem;
             for (size_t w = 0; w < nw; w++) {
                 const char *sn = c->series[w + off].name;
                 const char *eq = strchr(sn, '=');
                 c->waves[w] = lab(o, NULL, NULL, sn, eq ? eq + 1 : sn);
+                /* each wave's bases, under its label: the segment's as in a bar chart's legend */
+                c->wave_bases[w] = c->series[w + off];
             }
             for (size_t l = 0; l < nlev; l++)
                 for (size_t w = 0; w < nw; w++)
@@ -313,6 +318,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
             d->waves = c->waves;
             d->nwaves = nw;
             d->trend = c->trend;
+            d->wave_bases = c->wave_bases;
         }
         if (o->type == SHOPSTAT_CHART_DIFF) {
             /* one comparison per distinct (segment_a, segment_b) pair of this question, in

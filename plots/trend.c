@@ -53,6 +53,18 @@ static void line_label(const shopstat_chart_data *d, size_t line, char *buf, siz
                  plots_series_label(&d->series[j]));
 }
 
+/* The bases of series j at wave w, "n=412" (named with several series); "" when none. */
+static void wave_base_text(const shopstat_chart_data *d, const shopstat_chart_opts *o, size_t j,
+                           size_t w, char *buf, size_t n)
+{
+    char base[96];
+    plots_fmt_base(&d->wave_bases[j * d->nwaves + w], o->low_base, base, sizeof base);
+    if (d->nseries > 1 && base[0])
+        snprintf(buf, n, "%s %s", plots_series_label(&d->series[j]), base);
+    else
+        snprintf(buf, n, "%s", base);
+}
+
 shopstat_status plots_draw_trend(plots_ctx *c)
 {
     const shopstat_chart_data *d = c->d;
@@ -91,7 +103,33 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     double lw = fmin(ceil(lwmax) + 1, 0.33 * b.w - vw - 6 * s);
     double colw = vw + 6 * s + lw;
 
-    double axh = plots_line_height(c, PLOTS_PT_LABEL * s) + 6 * s;
+    /* Under the wave labels, each wave's bases ("n=412"; with several series, one line per
+     * series, named): a reader needs the base of each point. */
+    double px0 = b.x + yaxw + 10 * s, px1 = b.x + b.w - colw - 8 * s;
+    /* Room left of the first wave and right of the last for value labels. */
+    double in0 = vw + 14 * s, in1 = 14 * s;
+    double wmax = nw > 1 ? (px1 - in1 - px0 - in0) / (double)(nw - 1) * 0.9 : px1 - px0;
+    plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    fb.halign = 0.5;
+    double baseh = 0;
+    for (size_t w = 0; d->wave_bases && w < nw; w++) {
+        double hw = 2 * s;
+        for (size_t j = 0; j < d->nseries; j++) {
+            wave_base_text(d, o, j, w, buf, sizeof buf);
+            plots_text(cr, buf, 0, 0, wmax, &fb, 0, NULL, &th);
+            hw += buf[0] ? th : 0;
+        }
+        baseh = fmax(baseh, hw);
+    }
+    /* wave names wrap within wmax: the tallest sets where the bases go */
+    plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    fw.halign = 0.5;
+    double wlh = plots_line_height(c, PLOTS_PT_LABEL * s);
+    for (size_t w = 0; w < nw; w++) {
+        plots_text(cr, d->waves[w] ? d->waves[w] : "", 0, 0, wmax, &fw, 0, NULL, &th);
+        wlh = fmax(wlh, th);
+    }
+    double axh = wlh + 6 * s + baseh;
     double top = b.y + 6 * s, bottom = b.y + b.h - axh;
     double need = 0;
     for (size_t i = 0; i < nline; i++) {
@@ -114,9 +152,6 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     ya.x0 = bottom;
     ya.x1 = top;
 
-    double px0 = b.x + yaxw + 10 * s, px1 = b.x + b.w - colw - 8 * s;
-    /* Room left of the first wave and right of the last for value labels. */
-    double in0 = vw + 14 * s, in1 = 14 * s;
     double *wx = calloc(nw, sizeof *wx);
     if (!wx) {
         free(right);
@@ -142,12 +177,18 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
         plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
     }
-    plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
-    fw.halign = 0.5;
-    double wmax = nw > 1 ? (wx[1] - wx[0]) * 0.9 : px1 - px0;
-    for (size_t w = 0; w < nw; w++)
+    for (size_t w = 0; w < nw; w++) {
+        double yb = bottom + 6 * s + wlh + 2 * s;
         plots_text(cr, d->waves[w] ? d->waves[w] : "", wx[w], bottom + 6 * s, wmax, &fw, 1, NULL,
                    NULL);
+        for (size_t j = 0; d->wave_bases && j < d->nseries; j++) {
+            wave_base_text(d, o, j, w, buf, sizeof buf);
+            if (!buf[0])
+                continue;
+            plots_text(cr, buf, wx[w], yb, wmax, &fb, 1, NULL, &th);
+            yb += th;
+        }
+    }
 
     /* CI bands first, under every line; then lines and points. */
     for (int layer = 0; layer < 3; layer++) {
@@ -267,6 +308,21 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     }
     fv.valign = 0.5;
     spread(right, nr, 3 * s, top - 4 * s, bottom + 4 * s);
+    /* Start labels have no leader (no room left of the first point for one): a label pushed
+     * further than its own height from its point would name another line, so, top to bottom,
+     * a label that cannot be placed that near is left out (as middle-wave labels are where
+     * lines meet); the labels kept are then spread as before. */
+    qsort(left, nlft, sizeof *left, by_want);
+    size_t kept = 0;
+    double below = top - 4 * s; /* bottom edge of the last label kept */
+    for (size_t k = 0; k < nlft; k++) {
+        double y = fmax(left[k].want, below + 1 * s + left[k].h / 2);
+        if (y - left[k].want > left[k].h || y + left[k].h / 2 > bottom + 4 * s)
+            continue;
+        left[kept++] = left[k];
+        below = y + left[k].h / 2;
+    }
+    nlft = kept;
     spread(left, nlft, 1 * s, top - 4 * s, bottom + 4 * s);
     for (size_t k = 0; k < nr; k++) {
         size_t i = right[k].line, last = nw;

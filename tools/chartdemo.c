@@ -141,6 +141,7 @@ static const shopstat_chart_series reach_series[] = {{"large", "Large companies"
                                                      {"small", "Small companies", 40, 40}};
 static const char *const reach_waves[] = {"2008", "2009", "2010", "2011"};
 static shopstat_chart_cell reach_cells[2 * 4];
+static shopstat_chart_series reach_bases[2 * 4]; /* [series * 4 + wave] */
 
 static const shopstat_chart_level agree_levels[] = {{"1", "Strongly disagree", 0},
                                                     {"2", "Disagree", 0},
@@ -231,6 +232,8 @@ static void build(void)
         reach_cells[w].eff_base = nl_[w];
         reach_cells[4 + w] = cell(rs[w], ns_[w]);
         reach_cells[4 + w].eff_base = ns_[w];
+        reach_bases[w] = (shopstat_chart_series){NULL, NULL, nl_[w], nl_[w]};
+        reach_bases[4 + w] = (shopstat_chart_series){NULL, NULL, ns_[w], ns_[w]};
     }
     double ag[2][4] = {{0.12, 0.26, 0.41, 0.21}, {0.08, 0.17, 0.45, 0.30}};
     for (int j = 0; j < 2; j++)
@@ -393,6 +396,7 @@ static void setup_extra(void)
     x->d.waves = reach_waves;
     x->d.nwaves = 4;
     x->d.trend = reach_cells;
+    x->d.wave_bases = reach_bases;
     x->o.zoom = 1;
     x->o.weight_note = "Unweighted.";
     x->o.source = "Synthetic data for the demo: not from a published study.";

@@ -136,6 +136,11 @@ typedef struct shopstat_chart_data {
     /* Optional per-chart options (type, title, size, ...) replacing the call's options for
      * this chart only, so one PDF can hold charts of different kinds; NULL = the call's. */
     const shopstat_chart_opts *opts;
+
+    /* Trends (appended; NULL = not shown): the bases of each wave, as a series gives them
+     * (base_n, eff_base; name and label unused), wave_bases[series * nwaves + wave], printed
+     * under each wave's label ("n=412", "n=40, eff. n=28.5"). */
+    const shopstat_chart_series *wave_bases;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */

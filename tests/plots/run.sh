@@ -130,7 +130,8 @@ has stress.pdf "Joignabilité du service client" "Überweisungsbestätigung" "ul
     "Très gros acheteurs" "Autre (préciser)"
 before stress.pdf "Überweisungsbestätigung" "Ne sait pas"
 has segments_vs_all.pdf "Heavy minus all" "Public sector minus all" "p=0.620" "−5 [−22, +12]"
-has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30"
+has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hollow points: effective base below 30" \
+    "Large companies n=70" "Small companies n=25" "Small companies n=54"
 # zoomed, but the 2% points keep the axis at 0%: no "does not start at 0%" warning
 if grep -qF "Zoomed axis" "$TMP/flat.txt"; then fail "reach_waves.pdf: axis from 0% called zoomed"; else ok; fi
 has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
@@ -356,6 +357,131 @@ for t in "Intervals: 95% logit" "Rows: 836 read" "Made with shopstat"; do
     grep -qF "$t" "$TMP/tp/p1.txt" && ok || fail "title page: '$t' missing"
 done
 pdfseparate -f 1 -l 1 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.pdf" 2>/dev/null && boxes "$TMP/tp/p1.pdf"
+
+# --- a trend gives the base of each wave under its label ----------------------------------------
+# (tab --by wave --chart-type trend printed no n for any wave: no legend, no footer line.) 120,
+# 80 and 45 unweighted rows in the three waves: "n=120" under "2019", and so on, each centred
+# under its wave's label (within 2 points) and below it.
+awk 'BEGIN { print "wave,q"; split("120 80 45", n); split("2019 2020 2021", w)
+             for (k = 1; k <= 3; k++) for (i = 0; i < n[k]; i++) print w[k] "," (i % 3 ? "yes" : "no") }' >"$TMP/wb.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/wb.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/wb.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$TMP/wb.pdf" "$TMP/wb.html" 2>/dev/null
+    for pair in 2019:n=120 2020:n=80 2021:n=45; do
+        out=$(awk -v a="${pair%%:*}" -v b="${pair#*:}" '/<word / {
+                s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+                match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                if (s == a) { ax = (x0 + x1) / 2; ay = y0; na++ }
+                if (s == b) { bx = (x0 + x1) / 2; by = y0; nb++ } }
+            END { if (na != 1 || nb != 1) print "found " na " \"" a "\" and " nb " \"" b "\""
+                  else if (by <= ay || (bx - ax) > 2 || (ax - bx) > 2) print b " not under " a }' "$TMP/wb.html")
+        [ -z "$out" ] && ok || fail "wb.pdf: $out"
+    done
+    boxes "$TMP/wb.pdf"
+else
+    fail "tab --chart-type trend (wave bases) failed"
+fi
+
+# eight waves named "Spring 2011 wave" ...: the names wrap to two lines, and the bases go under
+# both (the second line, "wave", was drawn over "n=21")
+awk 'BEGIN { print "wave,q"; for (k = 1; k <= 8; k++) for (i = 0; i < 20 + k; i++)
+             print "Spring 20" (10 + k) " wave," (i % 3 ? "yes" : "no") }' >"$TMP/ww.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/ww.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/ww.pdf" >/dev/null 2>&1; then
+    has "$TMP/ww.pdf" "Spring 2011 wave" "n=21" "n=28"
+    boxes "$TMP/ww.pdf"
+else
+    fail "tab --chart-type trend (wrapped wave names) failed"
+fi
+
+# --- a trend's start labels stay by their lines' first points ------------------------------------
+# Twelve answers at 7-10% in 2019 (counts 7 7 7 8 8 8 9 9 9 9 9 10 of 100), spread 1-12 of 78 in
+# 2020: the twelve start labels were spread over 120 points with no leader, "7%" printed beside
+# the 10% points. Each start label printed (right of the 0%-100% tick column, left of "2019")
+# must have its centre within 12 points (its own height) of where its value sits on the axis,
+# the axis read from the centres of the "0%" and "100%" ticks; and some must be printed.
+awk 'BEGIN { print "wave,q"; split("7 7 7 8 8 8 9 9 9 9 9 10", a)
+             for (l = 1; l <= 12; l++) { for (i = 0; i < a[l]; i++) print "2019," l
+                                         for (i = 0; i < l; i++) print "2020," l } }' >"$TMP/st.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/st.csv" --var q --by wave --chart-type trend \
+    --chart "$TMP/st.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$TMP/st.pdf" "$TMP/st.html" 2>/dev/null
+    out=$(awk '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            n++; w[n] = s; xa[n] = x0; xb[n] = x1; yc[n] = (y0 + y1) / 2
+            if (s == "2019") wx = (x0 + x1) / 2 }
+        END { for (i = 1; i <= n; i++) {
+                  if (w[i] == "0%" && (z == "" || xb[i] < tx)) { z = yc[i]; tx = xb[i] }
+                  if (w[i] == "100%" && (h == "" || xb[i] < hx)) { h = yc[i]; hx = xb[i] } }
+              if (wx == "" || z == "" || h == "") { print "axis or 2019 not found"; exit }
+              for (i = 1; i <= n; i++) {
+                  if (w[i] !~ /^[0-9]+%$/ || xb[i] <= tx + 5 || xb[i] >= wx) continue
+                  want = z + (h - z) * (w[i] + 0) / 100; k++
+                  if (yc[i] - want > 12 || want - yc[i] > 12)
+                      printf "start label %s at y %.1f, its point at %.1f\n", w[i], yc[i], want }
+              if (k < 2) print k " start labels printed" }' "$TMP/st.html")
+    [ -z "$out" ] && ok || { fail "st.pdf: start labels"; printf '%s\n' "$out" | head -12; }
+    boxes "$TMP/st.pdf"
+else
+    fail "tab --chart-type trend (start labels) failed"
+fi
+
+# --- bars of more segments than greys carry their letters ---------------------------------------
+# (all and eight by: values: nine series, and six greys; in greyscale print sky blue and the
+# lighter orange, black and the dark teal were matched to the legend by nothing.) Each bar has
+# its letter on its left, A to I top to bottom in each of the 3 levels, level with the bar's
+# value label (centres within 1.5 points); each legend swatch has its letter too (9 more).
+awk 'BEGIN { print "g,q"; for (g = 1; g <= 8; g++) for (i = 0; i < 60; i++)
+             print "grp" g "," (i % (g + 1) == 0 ? "yes" : (i % 3 ? "no" : "maybe")) }' >"$TMP/g9.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/g9.csv" --var q --by g --chart "$TMP/g9.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$TMP/g9.pdf" "$TMP/g9.html" 2>/dev/null
+    out=$(awk '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            n++; w[n] = s; xa[n] = x0; xb[n] = x1; yc[n] = (y0 + y1) / 2 }
+        END { for (i = 1; i <= n; i++) if (w[i] == "0%") zx = xa[i]
+              if (zx == "") { print "no 0% tick"; exit }
+              # the bars start at the first value label (right of the axis); above it, the legend
+              for (i = 1; i <= n; i++)
+                  if (w[i] ~ /^[0-9]+%$/ && xa[i] > zx + 2 && (top == "" || yc[i] < top)) top = yc[i]
+              for (i = 1; i <= n; i++) {
+                  if (w[i] !~ /^[A-I]$/) continue
+                  if (yc[i] > top - 6) { nb++; bl[nb] = w[i]; by[nb] = yc[i] }
+                  else { nl++; lw[nl] = w[i]; lk[nl] = sprintf("%08.1f %08.1f", yc[i], xa[i]) } }
+              # reading order: legend by row then x, bars top to bottom
+              for (i = 2; i <= nl; i++) for (j = i; j > 1 && lk[j - 1] > lk[j]; j--) {
+                  t = lk[j]; lk[j] = lk[j - 1]; lk[j - 1] = t; t = lw[j]; lw[j] = lw[j - 1]; lw[j - 1] = t }
+              for (i = 2; i <= nb; i++) for (j = i; j > 1 && by[j - 1] > by[j]; j--) {
+                  t = by[j]; by[j] = by[j - 1]; by[j - 1] = t; t = bl[j]; bl[j] = bl[j - 1]; bl[j - 1] = t }
+              for (i = 1; i <= nl; i++) ll = ll lw[i]
+              if (ll != "ABCDEFGHI") print "legend letters " ll
+              seq = ""
+              for (k = 1; k <= nb; k++) {
+                  seq = seq bl[k]; near = 0
+                  for (i = 1; i <= n; i++)
+                      if (w[i] ~ /^[0-9]+%$/ && xa[i] > zx + 2 && yc[i] - by[k] < 1.5 && by[k] - yc[i] < 1.5) near = 1
+                  if (!near) print "bar letter " bl[k] " at y " by[k] " has no value label level with it" }
+              if (seq != "ABCDEFGHIABCDEFGHIABCDEFGHI") print "bar letters " seq }' "$TMP/g9.html")
+    [ -z "$out" ] && ok || { fail "g9.pdf: letters"; printf '%s\n' "$out" | head -12; }
+    boxes "$TMP/g9.pdf"
+else
+    fail "tab --chart (nine series) failed"
+fi
+# six series have greys of their own: no letters
+grep -v "^grp[678]," "$TMP/g9.csv" >"$TMP/g6.csv"
+"$root/$BUILD/shopstat" tab "$TMP/g6.csv" --var q --by g --chart "$TMP/g6.pdf" >/dev/null 2>&1 ||
+    fail "tab --chart (six series) failed"
+n=$(pdftotext "$TMP/g6.pdf" - 2>/dev/null | grep -c "^[A-F]$")
+[ "$n" = 0 ] && ok || fail "g6.pdf: $n letters with six series"
 
 # --- the difference column is as wide as its header ------------------------------------------
 # (11% vs 10% ticked of 4,000 each: "+1 [−0.3, +2]" is narrower than "Difference [CI]", whose

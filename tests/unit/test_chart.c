@@ -3,6 +3,7 @@
 
 #include <cairo.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -529,12 +530,14 @@ static void test_validate(void **state)
     assert_int_equal(shopstat_chart_validate(NULL, NULL, &e), SHOPSTAT_EINPUT);
 }
 
-/* Series colours: the Okabe-Ito palette for the first eight, then no repeat: a bars chart
- * of 'all' and eight by: values (nine series) must not draw the first and the last alike. */
+/* Series colours: the Okabe-Ito hues for the first eight (blue first, black sixth), then no
+ * repeat: a bars chart of 'all' and eight by: values (nine series) must not draw the first and
+ * the last alike; and any two consecutive series of the first eight print in greys at least
+ * 15% of the range apart (Rec. 709 luma), as the first six do pairwise (test_greyscale_fills). */
 static void test_series_colours(void **state)
 {
     (void)state;
-    plots_rgb first = plots_series_colour(0), eighth = plots_series_colour(7);
+    plots_rgb first = plots_series_colour(0), eighth = plots_series_colour(5);
     assert_close(first.r, 0.0, 1e-12);
     assert_close(first.g, 0x72 / 255.0, 1e-12);
     assert_close(first.b, 0xB2 / 255.0, 1e-12);
@@ -547,6 +550,13 @@ static void test_series_colours(void **state)
             if (d < 0.1)
                 fail_msg("series %zu and %zu look alike (distance %.3f)", i, j, d);
         }
+    for (size_t i = 1; i < 8; i++) {
+        plots_rgb a = plots_series_colour(i - 1), b = plots_series_colour(i);
+        double ya = 0.2126 * a.r + 0.7152 * a.g + 0.0722 * a.b;
+        double yb = 0.2126 * b.r + 0.7152 * b.g + 0.0722 * b.b;
+        if (fabs(ya - yb) < 0.15)
+            fail_msg("series %zu and %zu print alike in grey (%.3f, %.3f)", i - 1, i, ya, yb);
+    }
 }
 
 static void test_draw_sizes(void **state)
@@ -655,6 +665,156 @@ static void test_render_files(void **state)
     assert_int_equal(count_files(), 6);
 }
 
+/* ---- greyscale print: the fills of one chart differ in grey -------------------------------- */
+
+/* Rec. 709 luma of an 8-bit pixel, 0-255: what a greyscale print keeps of a colour. */
+static double pixel_luma(uint32_t px)
+{
+    return 0.2126 * ((px >> 16) & 0xff) + 0.7152 * ((px >> 8) & 0xff) + 0.0722 * (px & 0xff);
+}
+
+/* Whether a pixel is page, grid or text rather than a fill: white, the greys of the grid, axis
+ * and text, and anything between two of those (anti-aliased edges are short anyway). */
+static int is_frame(uint32_t px)
+{
+    static const uint32_t frame[] = {0xffffff, 0xe0e0e0, 0x9e9e9e, 0x666666, 0x212121};
+    for (size_t i = 0; i < sizeof frame / sizeof frame[0]; i++)
+        if ((px & 0xffffff) == frame[i])
+            return 1;
+    return 0;
+}
+
+/* The colours of the fills met along one pixel row or column of a PNG: runs of at least minlen
+ * pixels of one colour that is not white, grid or text; a colour met again after
+ * another run is not listed twice. Returns how many (at most max). */
+static size_t fills_along(cairo_surface_t *img, int horizontal, int at, int minlen, uint32_t *out,
+                          size_t max)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int n = horizontal ? w : h;
+    size_t k = 0;
+    for (int i = 0; i < n;) {
+        int x = horizontal ? i : at, y = horizontal ? at : i;
+        uint32_t px = *(const uint32_t *)(data + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
+        int j = i + 1;
+        for (; j < n; j++) {
+            int x2 = horizontal ? j : at, y2 = horizontal ? at : j;
+            if ((*(const uint32_t *)(data + (size_t)y2 * stride + 4 * (size_t)x2) & 0xffffff) != px)
+                break;
+        }
+        /* down a column, a neutral grey other than black is a vertical grid line, drawn
+         * anti-aliased across two pixels */
+        int grid = !horizontal && px != 0 && (px & 0xff) == ((px >> 8) & 0xff) &&
+                   (px & 0xff) == ((px >> 16) & 0xff);
+        if (j - i >= minlen && !is_frame(px) && !grid) {
+            size_t q = 0;
+            while (q < k && out[q] != px)
+                q++;
+            if (q == k && k < max)
+                out[k++] = px;
+        }
+        i = j;
+    }
+    return k;
+}
+
+/* The fills of a rendered PNG, along the row or column that meets the most of them (the middle
+ * one of those: the first and last cross the fills' anti-aliased edges, paler). */
+static size_t chart_fills(const char *png, int horizontal, int minlen, uint32_t *out, size_t max)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(png);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    int n = horizontal ? cairo_image_surface_get_height(img) : cairo_image_surface_get_width(img);
+    size_t best = 0;
+    int first = 0, last = 0;
+    uint32_t tmp[32];
+    for (int at = 0; at < n; at++) {
+        size_t k = fills_along(img, horizontal, at, minlen, tmp, 32);
+        if (k > best)
+            best = k, first = at;
+        if (k == best)
+            last = at;
+    }
+    size_t k = fills_along(img, horizontal, (first + last) / 2, minlen, tmp, 32);
+    memcpy(out, tmp, (k < max ? k : max) * sizeof *out);
+    cairo_surface_destroy(img);
+    return k < max ? k : max;
+}
+
+/* Every two fills differ by at least 15% of the grey range (38 of 255 levels): about the
+ * difference in lightness (8-9 L*) between neighbouring steps of a 10-step grey scale, which
+ * a laser print at 300 dpi keeps apart (and Okabe-Ito's orange and sky blue, 163 and 164,
+ * do not). */
+static void expect_greys_apart(const uint32_t *fill, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++) {
+            double a = pixel_luma(fill[i]), b = pixel_luma(fill[j]);
+            if (fabs(a - b) < 0.15 * 255)
+                fail_msg("%s: fills %zu (#%06x, grey %.0f) and %zu (#%06x, grey %.0f) print "
+                         "alike",
+                         what, j + 1, (unsigned)fill[j], b, i + 1, (unsigned)fill[i], a);
+        }
+}
+
+/* A bar chart of six segments (one level at 50% each) and a five-point Likert scale (20% per
+ * point), rendered to PNG: the six bars, and the five segments, print in six and five greys. */
+static void test_greyscale_fills(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.png_scale = 1;
+    o.show_ci = 0;
+    static const shopstat_chart_level one[] = {{"1", "Yes", 0}};
+    shopstat_chart_series six[6];
+    shopstat_chart_cell half[6];
+    static const char *const names[] = {"s1", "s2", "s3", "s4", "s5", "s6"};
+    for (int j = 0; j < 6; j++) {
+        six[j] = (shopstat_chart_series){names[j], NULL, 100, NAN};
+        half[j] = (shopstat_chart_cell){0.5, NAN, NAN, NAN, NULL};
+    }
+    shopstat_chart_data d;
+    shopstat_chart_data_init(&d);
+    d.name = "g";
+    d.levels = one;
+    d.nlevels = 1;
+    d.series = six;
+    d.nseries = 6;
+    d.cells = half;
+    char p[512];
+    snprintf(p, sizeof p, "%s/bars.png", scratch_dir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+    uint32_t fill[8];
+    /* a bar is at least 20 points high here; text stems are shorter than 15 */
+    assert_int_equal(chart_fills(p, 0, 15, fill, 8), 6);
+    expect_greys_apart(fill, 6, "bars of six segments");
+
+    static const shopstat_chart_level scale[] = {{"1", "Certainly would not", 0},
+                                                 {"2", "Probably would not", 0},
+                                                 {"3", "Not sure", 0},
+                                                 {"4", "Probably would", 0},
+                                                 {"5", "Certainly would", 0}};
+    shopstat_chart_cell fifth[5];
+    for (int l = 0; l < 5; l++)
+        fifth[l] = (shopstat_chart_cell){0.2, NAN, NAN, NAN, NULL};
+    d.levels = scale;
+    d.nlevels = 5;
+    d.nseries = 1;
+    d.cells = fifth;
+    d.neutral = 2;
+    o.type = SHOPSTAT_CHART_LIKERT;
+    snprintf(p, sizeof p, "%s/likert.png", scratch_dir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+    /* each segment is a fifth of half the plot's width, over 50 points; legend swatches 10 */
+    assert_int_equal(chart_fills(p, 1, 30, fill, 8), 5);
+    expect_greys_apart(fill, 5, "a five-point Likert scale");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -674,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_series_colours),
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
