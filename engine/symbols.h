@@ -79,10 +79,18 @@
 
 /* plots/internal.h */
 #define PLOTS_GREY shopstat_internal_PLOTS_GREY
+#define PLOTS_BLUE shopstat_internal_PLOTS_BLUE
+#define PLOTS_GREEN shopstat_internal_PLOTS_GREEN
+#define PLOTS_ORANGE shopstat_internal_PLOTS_ORANGE
+#define PLOTS_PURPLE shopstat_internal_PLOTS_PURPLE
+#define PLOTS_SKY shopstat_internal_PLOTS_SKY
+#define PLOTS_VERMILLION shopstat_internal_PLOTS_VERMILLION
+#define PLOTS_YELLOW shopstat_internal_PLOTS_YELLOW
 #define PLOTS_GRID shopstat_internal_PLOTS_GRID
 #define PLOTS_INK shopstat_internal_PLOTS_INK
 #define PLOTS_LIGHT shopstat_internal_PLOTS_LIGHT
 #define PLOTS_WHITE shopstat_internal_PLOTS_WHITE
+#define plots_at_luma shopstat_internal_plots_at_luma
 #define plots_axis_map shopstat_internal_plots_axis_map
 #define plots_axis_nice shopstat_internal_plots_axis_nice
 #define plots_bar shopstat_internal_plots_bar
@@ -107,6 +115,7 @@
 #define plots_series_label shopstat_internal_plots_series_label
 #define plots_set shopstat_internal_plots_set
 #define plots_text shopstat_internal_plots_text
+#define plots_luma shopstat_internal_plots_luma
 #define plots_tick_decimals shopstat_internal_plots_tick_decimals
 #define plots_too_small shopstat_internal_plots_too_small
 #define plots_zoom_axis shopstat_internal_plots_zoom_axis
