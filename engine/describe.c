@@ -1079,17 +1079,7 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
     ds->rows_skipped = shopstat_reader_rows_skipped(r);
     ds->rows_empty = shopstat_reader_rows_empty(r);
     if (ds->rows_used == 0) {
-        char empty[80] = "";
-        if (ds->rows_empty)
-            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", ds->rows_empty,
-                     ds->rows_empty == 1 ? "" : "s");
-        if (ds->rows_skipped)
-            s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                                   "no data rows after the header and the %zu skipped row%s%s",
-                                   ds->rows_skipped, ds->rows_skipped == 1 ? "" : "s", empty);
-        else
-            s = shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                                   "no data rows after the header%s", empty);
+        s = shopstat_error_no_rows(err, ds->path, ds->rows_skipped, ds->rows_empty);
         goto fail;
     }
     if ((s = finish(ds, err)) != SHOPSTAT_OK)

@@ -73,3 +73,18 @@ int shopstat_exit_code(shopstat_status s)
     }
     return 1;
 }
+
+shopstat_status shopstat_error_no_rows(shopstat_error *e, const char *file, size_t skipped,
+                                       size_t empty)
+{
+    char em[80] = "";
+    if (empty)
+        snprintf(em, sizeof em, " (%zu row%s with every field empty)", empty,
+                 empty == 1 ? "" : "s");
+    if (skipped)
+        return shopstat_error_set(e, SHOPSTAT_EINPUT, file, 0, 0,
+                                  "no data rows after the header and the %zu skipped row%s%s",
+                                  skipped, skipped == 1 ? "" : "s", em);
+    return shopstat_error_set(e, SHOPSTAT_EINPUT, file, 0, 0, "no data rows after the header%s",
+                              em);
+}

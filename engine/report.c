@@ -496,19 +496,8 @@ static void on_pass_progress(void *ctx, size_t bytes, size_t rows)
 static shopstat_status check_rows(report *r, shopstat_error *err)
 {
     shopstat_accounting a = shopstat_totals_accounting(r->tot);
-    if (a.used == 0) {
-        char empty[80] = "";
-        if (a.excluded_empty)
-            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", a.excluded_empty,
-                     a.excluded_empty == 1 ? "" : "s");
-        if (a.excluded_skipped)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->data, 0, 0,
-                                      "no data rows after the header and the %zu skipped row%s%s",
-                                      a.excluded_skipped, a.excluded_skipped == 1 ? "" : "s",
-                                      empty);
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->data, 0, 0,
-                                  "no data rows after the header%s", empty);
-    }
+    if (a.used == 0)
+        return shopstat_error_no_rows(err, r->in->data, a.excluded_skipped, a.excluded_empty);
     if (shopstat_totals_npsu_positive(r->tot) == 0) {
         const shopstat_design_opts *d = &r->in->design;
         shopstat_pos p = r->in->design_pos[0];

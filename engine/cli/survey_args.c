@@ -370,18 +370,7 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     /* As describe: a table of nothing is an error, not an empty file. */
     shopstat_accounting acc = shopstat_totals_accounting(*out);
     if (acc.used == 0) {
-        /* (as describe says it) */
-        char empty[80] = "";
-        if (acc.excluded_empty)
-            snprintf(empty, sizeof empty, " (%zu row%s with every field empty)", acc.excluded_empty,
-                     acc.excluded_empty == 1 ? "" : "s");
-        if (acc.excluded_skipped)
-            shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
-                               "no data rows after the header and the %zu skipped row%s%s",
-                               acc.excluded_skipped, acc.excluded_skipped == 1 ? "" : "s", empty);
-        else
-            shopstat_error_set(&err, SHOPSTAT_EINPUT, a->data, 0, 0,
-                               "no data rows after the header%s", empty);
+        shopstat_error_no_rows(&err, a->data, acc.excluded_skipped, acc.excluded_empty);
         shopstat_totals_free(*out);
         *out = NULL;
         return cli_fail(&err);

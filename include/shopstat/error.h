@@ -51,6 +51,12 @@ shopstat_status shopstat_error_set(shopstat_error *e, shopstat_status s, const c
 #endif
     ;
 
+/* The error of a data file with no data row: SHOPSTAT_EINPUT at file, "no data rows after
+ * the header" and, when there were, the skipped rows (--skip-rows) and those whose every
+ * field was empty. The same words for describe, tab, compare, chisq and report. */
+shopstat_status shopstat_error_no_rows(shopstat_error *e, const char *file, size_t skipped,
+                                       size_t empty);
+
 /* Write the GCC-style line "file:line:col: error: msg" (or "file: error: msg",
  * or "shopstat: error: msg" with no file) into buf, without newline.
  * Returns what snprintf returns. */
