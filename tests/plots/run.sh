@@ -54,6 +54,16 @@ before() {
 }
 # boxes FILE: every word's box inside the page (5 pt clear of the edge), and no two words'
 # boxes overlapping by more than 0.3 pt in both directions.
+# words FILE: every word of the PDF, one per line: text, xMin, xMax, yMin, yMax (tab-separated)
+words() {
+    pdftotext -bbox "$1" - 2>/dev/null | awk '/<word / {
+        s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+        match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+        match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+        match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+        match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+        printf "%s\t%s\t%s\t%s\t%s\n", s, x0, x1, y0, y1 }'
+}
 boxes() {
     pdftotext -bbox "$1" "$TMP/bbox.html" 2>/dev/null || { fail "$1: pdftotext -bbox failed"; return; }
     local out
@@ -407,15 +417,10 @@ awk 'BEGIN { print "wave,q"; split("7 7 7 8 8 8 9 9 9 9 9 10", a)
                                          for (i = 0; i < l; i++) print "2020," l } }' >"$TMP/st.csv"
 if "$root/$BUILD/shopstat" tab "$TMP/st.csv" --var q --by wave --chart-type trend \
     --chart "$TMP/st.pdf" >/dev/null 2>&1; then
-    pdftotext -bbox "$TMP/st.pdf" "$TMP/st.html" 2>/dev/null
-    out=$(awk '/<word / {
-            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
-            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            n++; w[n] = s; xa[n] = x0; xb[n] = x1; yc[n] = (y0 + y1) / 2
-            if (s == "2019") wx = (x0 + x1) / 2 }
+    words "$TMP/st.pdf" >"$TMP/st.words"
+    out=$(awk -F'\t' '{
+            n++; w[n] = $1; xa[n] = $2; xb[n] = $3; yc[n] = ($4 + $5) / 2
+            if ($1 == "2019") wx = ($2 + $3) / 2 }
         END { for (i = 1; i <= n; i++) {
                   if (w[i] == "0%" && (z == "" || xb[i] < tx)) { z = yc[i]; tx = xb[i] }
                   if (w[i] == "100%" && (h == "" || xb[i] < hx)) { h = yc[i]; hx = xb[i] } }
@@ -425,7 +430,7 @@ if "$root/$BUILD/shopstat" tab "$TMP/st.csv" --var q --by wave --chart-type tren
                   want = z + (h - z) * (w[i] + 0) / 100; k++
                   if (yc[i] - want > 12 || want - yc[i] > 12)
                       printf "start label %s at y %.1f, its point at %.1f\n", w[i], yc[i], want }
-              if (k < 2) print k " start labels printed" }' "$TMP/st.html")
+              if (k < 2) print k " start labels printed" }' "$TMP/st.words")
     [ -z "$out" ] && ok || { fail "st.pdf: start labels"; printf '%s\n' "$out" | head -12; }
     boxes "$TMP/st.pdf"
 else
@@ -440,14 +445,8 @@ fi
 awk 'BEGIN { print "g,q"; for (g = 1; g <= 8; g++) for (i = 0; i < 60; i++)
              print "grp" g "," (i % (g + 1) == 0 ? "yes" : (i % 3 ? "no" : "maybe")) }' >"$TMP/g9.csv"
 if "$root/$BUILD/shopstat" tab "$TMP/g9.csv" --var q --by g --chart "$TMP/g9.pdf" >/dev/null 2>&1; then
-    pdftotext -bbox "$TMP/g9.pdf" "$TMP/g9.html" 2>/dev/null
-    out=$(awk '/<word / {
-            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
-            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            n++; w[n] = s; xa[n] = x0; xb[n] = x1; yc[n] = (y0 + y1) / 2 }
+    words "$TMP/g9.pdf" >"$TMP/g9.words"
+    out=$(awk -F'\t' '{ n++; w[n] = $1; xa[n] = $2; xb[n] = $3; yc[n] = ($4 + $5) / 2 }
         END { for (i = 1; i <= n; i++) if (w[i] == "0%") zx = xa[i]
               if (zx == "") { print "no 0% tick"; exit }
               # the bars start at the first value label (right of the axis); above it, the legend
@@ -470,7 +469,7 @@ if "$root/$BUILD/shopstat" tab "$TMP/g9.csv" --var q --by g --chart "$TMP/g9.pdf
                   for (i = 1; i <= n; i++)
                       if (w[i] ~ /^[0-9]+%$/ && xa[i] > zx + 2 && yc[i] - by[k] < 1.5 && by[k] - yc[i] < 1.5) near = 1
                   if (!near) print "bar letter " bl[k] " at y " by[k] " has no value label level with it" }
-              if (seq != "ABCDEFGHIABCDEFGHIABCDEFGHI") print "bar letters " seq }' "$TMP/g9.html")
+              if (seq != "ABCDEFGHIABCDEFGHIABCDEFGHI") print "bar letters " seq }' "$TMP/g9.words")
     [ -z "$out" ] && ok || { fail "g9.pdf: letters"; printf '%s\n' "$out" | head -12; }
     boxes "$TMP/g9.pdf"
 else
