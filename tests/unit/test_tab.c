@@ -17,22 +17,28 @@ typedef struct run {
     shopstat_totals *t;
 } run;
 
-/* Write csv to a temporary file, run the plan over it, estimate with the given CI. */
-static run tab(const char *csv, shopstat_plan *p, shopstat_ci_method ci)
+/* Write csv to a temporary file and run the plan over it: r->t, or r->st and r->err. */
+static void pass_over(run *r, const char *csv, shopstat_plan *p)
 {
-    run r;
-    memset(&r, 0, sizeof r);
     char path[] = "/tmp/shopstat_test_tab_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
     close(fd);
     shopstat_reader *rd = NULL;
-    r.st = shopstat_reader_open(path, NULL, &rd, &r.err);
-    if (!r.st)
-        r.st = shopstat_totals_compute(p, rd, &r.t, &r.err);
+    r->st = shopstat_reader_open(path, NULL, &rd, &r->err);
+    if (!r->st)
+        r->st = shopstat_totals_compute(p, rd, &r->t, &r->err);
     shopstat_reader_free(rd);
     unlink(path);
+}
+
+/* Write csv to a temporary file, run the plan over it, estimate with the given CI. */
+static run tab(const char *csv, shopstat_plan *p, shopstat_ci_method ci)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    pass_over(&r, csv, p);
     if (r.st)
         return r;
     shopstat_tab_opts o;
@@ -538,22 +544,13 @@ static shopstat_plan *subset_plan(int subset)
 
 static shopstat_totals *subset_totals(shopstat_plan *p)
 {
-    char path[] = "/tmp/shopstat_test_subset_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, SUBSET_CSV, strlen(SUBSET_CSV)), (ssize_t)strlen(SUBSET_CSV));
-    close(fd);
-    shopstat_reader *rd = NULL;
-    shopstat_totals *t = NULL;
-    shopstat_error err;
-    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
-    shopstat_status st = shopstat_totals_compute(p, rd, &t, &err);
-    if (st)
-        print_error("%s\n", err.msg);
-    assert_int_equal(st, SHOPSTAT_OK);
-    shopstat_reader_free(rd);
-    unlink(path);
-    return t;
+    run r;
+    memset(&r, 0, sizeof r);
+    pass_over(&r, SUBSET_CSV, p);
+    if (r.st)
+        print_error("%s\n", r.err.msg);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    return r.t;
 }
 
 /* A failing call leaves no stale results behind: *out is NULL and *n 0 (a caller may free()
