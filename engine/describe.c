@@ -402,26 +402,25 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         size_t c = ds->wcol;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "--weight", ds->wname);
+                               "weight", ds->wname);
         double w;
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &w);
         char hint[200];
         if (k == 0)
             return field_error_hint(
-                ds, row, c, err, "%s column '%s': weight '%s' is not a number", "--weight",
-                ds->wname,
+                ds, row, c, err, "%s column '%s': weight '%s' is not a number", "weight", ds->wname,
                 reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
         if (k < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
-                               "--weight", ds->wname);
+                               "weight", ds->wname);
         if (w < 0)
-            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is negative",
-                               "--weight", ds->wname);
+            return field_error(ds, row, c, err, "%s column '%s': weight '%s' is negative", "weight",
+                               ds->wname);
         if (w > SHOPSTAT_MAX_WEIGHT)
             return field_error(ds, row, c, err,
                                "%s column '%s': weight '%s' is larger than 1e100; rescale the "
                                "weights",
-                               "--weight", ds->wname);
+                               "weight", ds->wname);
         if (w == 0) {
             w = 0; /* fold -0 into +0 so bit order is numeric order */
             ds->zero_weights++;
@@ -440,7 +439,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         size_t c = ds->scol;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "--strata", ds->sname);
+                               "strata", ds->sname);
         int added;
         h = lookup_add(&ds->strata, &ds->strata_sc, row->fields[c], row->lens[c], &added);
         if (h == STRMAP_FULL)
@@ -465,7 +464,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         size_t c = ds->pcol;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "--psu", ds->pname);
+                               "psu", ds->pname);
         /* PSU ids are nested in strata: the key is (stratum index, PSU text). */
         size_t need = sizeof h + row->lens[c];
         if (need > ds->keycap) {
@@ -494,7 +493,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         double f;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
             return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "--fpc", ds->fname);
+                               "fpc", ds->fname);
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
         char hint[200];
         if (k <= 0 || f <= 0)
@@ -502,7 +501,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                 ds, row, c, err,
                 "%s column '%s': '%s' is not a positive number (a population "
                 "size, or a sampling fraction up to 1)",
-                "--fpc", ds->fname,
+                "fpc", ds->fname,
                 k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint)
                        : "");
         if (!sa->fpc_set) {
@@ -511,7 +510,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         } else if (f != sa->fpc) {
             return shopstat_error_set(
                 err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
-                "--fpc column '%s': '%s' differs from %g given earlier for the same stratum",
+                "fpc column '%s': '%s' differs from %g given earlier for the same stratum",
                 ds->fname, row->fields[c], sa->fpc);
         }
     }
@@ -744,7 +743,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         if (d->has_fpc && !all_fraction && o->fpc + 1e-9 < (double)o->npsu) {
             shopstat_status s = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, ds->path, 0, 0,
-                "--fpc column '%s': population size %g is smaller than the %zu PSUs sampled "
+                "fpc column '%s': population size %g is smaller than the %zu PSUs sampled "
                 "in stratum '%s'",
                 ds->fname, o->fpc, o->npsu, o->name);
             free(k);
@@ -811,10 +810,10 @@ static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_
     shopstat_design_opts_init(&none);
     if (!d)
         d = &none;
-    if (find_col(ds, d->weight, "--weight", &ds->wcol, &ds->wname, err) != SHOPSTAT_OK ||
-        find_col(ds, d->strata, "--strata", &ds->scol, &ds->sname, err) != SHOPSTAT_OK ||
-        find_col(ds, d->psu, "--psu", &ds->pcol, &ds->pname, err) != SHOPSTAT_OK ||
-        find_col(ds, d->fpc, "--fpc", &ds->fcol, &ds->fname, err) != SHOPSTAT_OK)
+    if (find_col(ds, d->weight, "weight", &ds->wcol, &ds->wname, err) != SHOPSTAT_OK ||
+        find_col(ds, d->strata, "strata", &ds->scol, &ds->sname, err) != SHOPSTAT_OK ||
+        find_col(ds, d->psu, "psu", &ds->pcol, &ds->pname, err) != SHOPSTAT_OK ||
+        find_col(ds, d->fpc, "fpc", &ds->fcol, &ds->fname, err) != SHOPSTAT_OK)
         goto fail;
     return ds;
 fail:

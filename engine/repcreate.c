@@ -113,14 +113,14 @@ static shopstat_status row_psu(rc_ctx *c, const shopstat_row *row, int add, size
         if (shopstat_reader_is_missing(c->reader, s, sl))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->scol].line,
                                       row->pos[c->scol].col,
-                                      "--strata column '%s' is missing in this row",
+                                      "strata column '%s' is missing in this row",
                                       shopstat_reader_colname(c->reader, c->scol));
     }
     const char *p = row->fields[c->pcol];
     size_t pl = row->lens[c->pcol];
     if (shopstat_reader_is_missing(c->reader, p, pl))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->pcol].line,
-                                  row->pos[c->pcol].col, "--psu column '%s' is missing in this row",
+                                  row->pos[c->pcol].col, "psu column '%s' is missing in this row",
                                   shopstat_reader_colname(c->reader, c->pcol));
     int added = 0;
     size_t sid = strmap_add(&c->strata, s, sl, strmap_hash(s, sl), &added);
@@ -238,13 +238,13 @@ static shopstat_status bind_cols(rc_ctx *c, shopstat_error *err)
     const shopstat_replicate_opts *o = c->o;
     shopstat_status st;
     c->wcol = c->scol = c->pcol = c->fcol = SIZE_MAX;
-    if (o->weight && (st = shopstat_reader_column(c->reader, o->weight, "--weight", &c->wcol, err)))
+    if (o->weight && (st = shopstat_reader_column(c->reader, o->weight, "weight", &c->wcol, err)))
         return st;
-    if (o->strata && (st = shopstat_reader_column(c->reader, o->strata, "--strata", &c->scol, err)))
+    if (o->strata && (st = shopstat_reader_column(c->reader, o->strata, "strata", &c->scol, err)))
         return st;
-    if ((st = shopstat_reader_column(c->reader, o->psu, "--psu", &c->pcol, err)))
+    if ((st = shopstat_reader_column(c->reader, o->psu, "psu", &c->pcol, err)))
         return st;
-    if (o->fpc && (st = shopstat_reader_column(c->reader, o->fpc, "--fpc", &c->fcol, err)))
+    if (o->fpc && (st = shopstat_reader_column(c->reader, o->fpc, "fpc", &c->fcol, err)))
         return st;
     size_t plen = strlen(o->prefix);
     for (size_t i = 0; i < shopstat_reader_ncols(c->reader); i++) {

@@ -78,9 +78,25 @@ static const cli_command *find(const char *name)
     return NULL;
 }
 
+/* The library names a design column by its field of shopstat_design_opts ("weight column
+ * 'w' not found"), as a program calling it has no flags; where the user typed the flag, the
+ * CLI names the flag ("--weight column 'w' not found"). Not for `shopstat report`, whose
+ * user wrote spec keys. */
+static int name_flags = 1;
+static const char *const flag_fields[] = {"weight", "strata", "psu", "fpc"};
+
 int cli_fail(const shopstat_error *err)
 {
     char line[2200];
+    shopstat_error e = *err;
+    for (size_t i = 0; name_flags && i < sizeof flag_fields / sizeof *flag_fields; i++) {
+        size_t n = strlen(flag_fields[i]);
+        if (strncmp(e.msg, flag_fields[i], n) == 0 && strncmp(e.msg + n, " column '", 9) == 0) {
+            snprintf(e.msg, sizeof e.msg, "--%.1019s", err->msg);
+            break;
+        }
+    }
+    err = &e;
     shopstat_error_format(err, line, sizeof line);
     fprintf(stderr, "%s\n", line);
     return shopstat_exit_code(err->status);
@@ -156,5 +172,6 @@ int main(int argc, char **argv)
         fputs(c->help, stdout);
         return 0;
     }
+    name_flags = strcmp(c->name, "report") != 0;
     return c->run(argc - 1, argv + 1);
 }

@@ -352,36 +352,38 @@ static void expect_error(const char *data, const char *weight, const char *strat
 static void test_design_errors(void **state)
 {
     (void)state;
+    /* The library names the design field (shopstat_design_opts.weight, ...), not a flag: a
+     * program calling it has none. The CLI adds the "--" (tests/cli/cases/err_*). */
     expect_error("id,w\n1,1\n2,-0.5\n", "w", NULL, NULL, NULL, 0,
-                 "F:3:3: error: --weight column 'w': weight '-0.5' is negative");
+                 "F:3:3: error: weight column 'w': weight '-0.5' is negative");
     expect_error("id,w\n1,1\n2,NaN\n", "w", NULL, NULL, NULL, 0,
-                 "F:3:3: error: --weight column 'w': weight 'NaN' is not finite");
+                 "F:3:3: error: weight column 'w': weight 'NaN' is not finite");
     expect_error("id,w\n1,1\n2,Inf\n", "w", NULL, NULL, NULL, 0,
-                 "F:3:3: error: --weight column 'w': weight 'Inf' is not finite");
+                 "F:3:3: error: weight column 'w': weight 'Inf' is not finite");
     expect_error("id,w\n1,1\n2,1e999\n", "w", NULL, NULL, NULL, 0,
-                 "F:3:3: error: --weight column 'w': weight '1e999' is not finite");
+                 "F:3:3: error: weight column 'w': weight '1e999' is not finite");
     expect_error("id,w\n1,1\n2,heavy\n", "w", NULL, NULL, NULL, 0,
-                 "F:3:3: error: --weight column 'w': weight 'heavy' is not a number");
+                 "F:3:3: error: weight column 'w': weight 'heavy' is not a number");
     expect_error("id,w\n1,1\n2,\n", "w", NULL, NULL, NULL, 0,
-                 "F:3:3: error: --weight column 'w' is missing ('') in this row");
+                 "F:3:3: error: weight column 'w' is missing ('') in this row");
     expect_error("id,wt\n1,1\n", "weight", NULL, NULL, NULL, 0,
-                 "F: error: --weight column 'weight' not found (did you mean 'wt'?); "
+                 "F: error: weight column 'weight' not found (did you mean 'wt'?); "
                  "columns are: id, wt");
     expect_error("id,s\n1,A\n2,NA\n", NULL, "s", NULL, NULL, 0,
-                 "F:3:3: error: --strata column 's' is missing ('NA') in this row");
+                 "F:3:3: error: strata column 's' is missing ('NA') in this row");
     expect_error("id,s,f\n1,A,100\n2,A,120\n", NULL, "s", NULL, "f", 0,
-                 "F:3:5: error: --fpc column 'f': '120' differs from 100 given earlier for the "
+                 "F:3:5: error: fpc column 'f': '120' differs from 100 given earlier for the "
                  "same stratum");
     expect_error("id,s,f\n1,A,2\n2,A,2\n3,A,2\n", NULL, "s", NULL, "f", 0,
-                 "F: error: --fpc column 'f': population size 2 is smaller than the 3 PSUs "
+                 "F: error: fpc column 'f': population size 2 is smaller than the 3 PSUs "
                  "sampled in stratum 'A'");
     /* counts in one stratum make every value a count (R's rule, and tab's): 1 is a
      * population of 1, below the 2 rows sampled, not a fraction */
     expect_error("st,f\nA,10\nA,10\nB,1\nB,1\n", NULL, "st", NULL, "f", 0,
-                 "F: error: --fpc column 'f': population size 1 is smaller than the 2 PSUs "
+                 "F: error: fpc column 'f': population size 1 is smaller than the 2 PSUs "
                  "sampled in stratum 'B'");
     expect_error("id,f\n1,-3\n", NULL, NULL, NULL, "f", 0,
-                 "F:2:3: error: --fpc column 'f': '-3' is not a positive number (a population "
+                 "F:2:3: error: fpc column 'f': '-3' is not a positive number (a population "
                  "size, or a sampling fraction up to 1)");
     expect_error("id,w\n", NULL, NULL, NULL, NULL, 0, "F: error: no data rows after the header");
     expect_error("id,w\nx,y\n", NULL, NULL, NULL, NULL, 1,

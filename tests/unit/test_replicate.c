@@ -349,6 +349,37 @@ static void test_create(void **state)
     remove_tmp(path);
 }
 
+/* The library's messages name the design field of shopstat_replicate_opts, not a flag (a
+ * program calling it has none; the CLI adds "--", tests/cli/cases). */
+static void test_create_errors(void **state)
+{
+    (void)state;
+    char *path = write_tmp("s,p,w\nA,1,1\nNA,2,1\n");
+    shopstat_replicate_opts o;
+    shopstat_replicate_opts_init(&o);
+    o.weight = "w";
+    o.strata = "s";
+    o.psu = "pp";
+    o.type = SHOPSTAT_REP_JKN;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_replicate_write(path, NULL, &o, f, NULL, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg,
+                        "psu column 'pp' not found (did you mean 'p'?); columns are: s, p, w");
+    o.psu = "p";
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_replicate_write(path, NULL, &o, f, NULL, &err), SHOPSTAT_EINPUT);
+    assert_string_equal(err.msg, "strata column 's' is missing in this row");
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 1);
+    fclose(f);
+    free(buf);
+    remove_tmp(path);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -359,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_repweights_free),
         cmocka_unit_test(test_create),
+        cmocka_unit_test(test_create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
