@@ -151,7 +151,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(name, "--version") == 0) {
-        printf("shopstat %s\n", SHOPSTAT_VERSION);
+        printf("shopstat %s\n", shopstat_version());
         return 0;
     }
     if (strcmp(name, "help") == 0) {

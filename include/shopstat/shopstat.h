@@ -30,6 +30,14 @@
  *   may run on threads of its own (shopstat_pass_opts). Process-wide exceptions: the
  *   output-file registry (outfile.h) and a report run (report.h) are one thread's. */
 
+/* The version of these headers: the one place it is defined (the Makefile reads the string
+ * for the pkg-config file; `shopstat --version` prints it). The numbers are for the
+ * preprocessor (#if SHOPSTAT_VERSION_MAJOR > 0 || SHOPSTAT_VERSION_MINOR >= 2); the string
+ * is always "MAJOR.MINOR.PATCH" of them (tests/api/run.sh checks both, the .pc file's
+ * Version and the program's). */
+#define SHOPSTAT_VERSION_MAJOR 0
+#define SHOPSTAT_VERSION_MINOR 1
+#define SHOPSTAT_VERSION_PATCH 0
 #define SHOPSTAT_VERSION "0.1.0"
 
 #include "shopstat/error.h"
@@ -47,5 +55,18 @@
 #include "shopstat/spec.h"
 #include "shopstat/report.h"
 #include "shopstat/report_pdf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of the library linked in, as SHOPSTAT_VERSION ("0.1.0"): the headers a
+ * program was compiled with may differ from the archive it was linked with. Static
+ * string, never NULL. */
+const char *shopstat_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

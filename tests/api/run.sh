@@ -47,6 +47,35 @@ case " $(pkg-config --cflags shopstat) " in
     *) fail "pkg-config --cflags shopstat has no -I$prefix/include: $(pkg-config --cflags shopstat)" ;;
 esac
 
+# 1b. one version everywhere: the header's numbers and string, shopstat_version() of the
+#     archive, the .pc file's Version and `shopstat --version` of the installed program
+cat >"$TMP/version.c" <<'EOF'
+#include <stdio.h>
+#include <shopstat/shopstat.h>
+#if !defined(SHOPSTAT_VERSION_MAJOR) || !defined(SHOPSTAT_VERSION_MINOR) || \
+    !defined(SHOPSTAT_VERSION_PATCH) || SHOPSTAT_VERSION_MAJOR < 0
+#error "no numeric version"
+#endif
+int main(void)
+{
+    printf("%d.%d.%d %s %s\n", SHOPSTAT_VERSION_MAJOR, SHOPSTAT_VERSION_MINOR,
+           SHOPSTAT_VERSION_PATCH, SHOPSTAT_VERSION, shopstat_version());
+    return 0;
+}
+EOF
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -o "$TMP/version" "$TMP/version.c" \
+    $(pkg-config --static --cflags --libs shopstat) 2>"$TMP/cc.err"; then
+    v=$(pkg-config --modversion shopstat)
+    got=$("$TMP/version" 2>&1)
+    [ -n "$v" ] && [ "$got" = "$v $v $v" ] && ok ||
+        fail "version: header numbers, SHOPSTAT_VERSION, shopstat_version(): '$got'; .pc Version '$v'"
+    got=$("$prefix/bin/shopstat" --version 2>&1)
+    [ "$got" = "shopstat $v" ] && ok || fail "shopstat --version: '$got', .pc Version '$v'"
+else
+    fail "a program using SHOPSTAT_VERSION_MAJOR/MINOR/PATCH and shopstat_version() does not build: $(head -3 "$TMP/cc.err")"
+fi
+
 # 2. every installed header compiles alone, in C11 and in C++11
 ncompiled=0
 for h in "$prefix"/include/shopstat/*.h; do
