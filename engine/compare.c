@@ -125,8 +125,9 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                     side_init(t, &B, pr->b, 0, pr->m, q, lid);
                 r->base_n_a = A.n;
                 r->base_n_b = B.n;
-                r->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : 0;
-                r->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : 0;
+                /* (0/0 for a side of weight 0, as tab's) */
+                r->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : NAN;
+                r->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : NAN;
                 r->estimate_a = A.W > 0 ? A.T / A.W : NAN;
                 r->estimate_b = B.W > 0 ? B.T / B.W : NAN;
                 r->difference = r->estimate_a - r->estimate_b;

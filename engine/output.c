@@ -261,7 +261,7 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
         }
         fprintf(f, ", \"ci_fallback\": %s, \"low_base\": %s}",
                 r->fallback ? "\"clopper-pearson (p is 0 or 1)\"" : "null",
-                r->base_n && r->eff_base < 30 ? "true" : "false");
+                r->base_n && !(r->eff_base >= 30) ? "true" : "false");
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
     return stream_status(f, err);
@@ -282,6 +282,16 @@ static const char *lonely_shown(const char *rule, int clustered, int replicates)
 }
 
 /* Display width of UTF-8 text (code points; good enough for Latin scripts). */
+/* A segment's base in the table view: "N (eff. E)", with "-" for an effective base that is
+ * undefined (every row of weight 0: Kish's 0/0); "0 (eff. 0)" for an empty segment. */
+static void base_text(char *buf, size_t n, size_t base_n, double eff_base)
+{
+    if (base_n && isnan(eff_base))
+        snprintf(buf, n, "%zu (eff. -)", base_n);
+    else
+        snprintf(buf, n, "%zu (eff. %.0f)", base_n, base_n ? eff_base : 0);
+}
+
 static size_t width(const char *s)
 {
     size_t w = 0;
@@ -351,7 +361,7 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                     wc[s] = cw;
             }
             const shopstat_estimate *r = &e[i + s];
-            snprintf(base, sizeof base, "%zu (eff. %.0f)", r->base_n, r->base_n ? r->eff_base : 0);
+            base_text(base, sizeof base, r->base_n, r->eff_base);
             if (width(base) > wc[s])
                 wc[s] = width(base);
         }
@@ -372,7 +382,7 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         pad(f, "base", w0, 0);
         for (size_t s = 0; s < nseg; s++) {
             const shopstat_estimate *r = &e[i + s];
-            snprintf(base, sizeof base, "%zu (eff. %.0f)", r->base_n, r->base_n ? r->eff_base : 0);
+            base_text(base, sizeof base, r->base_n, r->eff_base);
             fputs("  ", f);
             pad(f, base, wc[s], 1);
         }

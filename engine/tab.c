@@ -34,7 +34,8 @@ static void domain_base(const shopstat_totals *t, long c, long d, shopstat_domai
     ds->base_n_pos = d >= 0 ? (double)t->cell[d].npos : 0;
     ds->base_weight = W;
     ds->df = totals_cell_df(t, d);
-    ds->eff_base = d >= 0 && t->cell[d].w2 > 0 ? W * W / t->cell[d].w2 : 0;
+    /* Kish's (sum w)^2 / sum w^2: undefined (0/0, NaN in R) when every row has weight 0 */
+    ds->eff_base = d >= 0 && t->cell[d].w2 > 0 ? W * W / t->cell[d].w2 : NAN;
     if (!(W > 0)) {
         ds->p = ds->var = NAN;
         return;

@@ -104,6 +104,16 @@ typedef struct tcol {
     int comp;
 } tcol;
 
+/* "N (eff. E)", as tab's table view: "-" for an undefined effective base (every row of
+ * weight 0), "0 (eff. 0)" for an empty segment */
+static void base_text(char *buf, size_t n, size_t base_n, double eff_base)
+{
+    if (base_n && isnan(eff_base))
+        snprintf(buf, n, "%zu (eff. -)", base_n);
+    else
+        snprintf(buf, n, "%zu (eff. %.0f)", base_n, base_n ? eff_base : 0);
+}
+
 static size_t find_col(const tcol *col, size_t ncol, const char *name, int comp)
 {
     size_t c = 0;
@@ -177,8 +187,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 continue;
             size_t c = find_col(col, ncol, e[k].segment, 0);
             if (c < ncol)
-                snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", e[k].base_n,
-                         e[k].base_n ? e[k].eff_base : 0);
+                base_text(base[c], sizeof base[c], e[k].base_n, e[k].eff_base);
         }
         for (size_t k = i; k < j; k++) {
             const size_t cs[2] = {find_col(col, ncol, d[k].segment_a, 0), col_b(col, ncol, &d[k])};
@@ -187,7 +196,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             for (int s = 0; s < 2; s++) {
                 size_t c = cs[s];
                 if (c < ncol)
-                    snprintf(base[c], sizeof base[c], "%zu (eff. %.0f)", bn[s], bn[s] ? eb[s] : 0);
+                    base_text(base[c], sizeof base[c], bn[s], eb[s]);
             }
         }
         /* a column is as wide as its name (as tab's table view), its base or 14 */

@@ -30,7 +30,7 @@ typedef struct shopstat_difference {
     double estimate_a, estimate_b, difference, se, ci_lower, ci_upper, df, t, p_value,
         p_adjusted;
     size_t base_n_a, base_n_b;
-    double eff_base_a, eff_base_b;
+    double eff_base_a, eff_base_b; /* Kish effective bases; NaN for a side of weight 0 */
 } shopstat_difference;
 
 /* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that

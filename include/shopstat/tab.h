@@ -262,7 +262,7 @@ typedef struct shopstat_estimate {
     double ci_lower, ci_upper;
     double df;            /* domain degrees of freedom (R's degf of the subset) */
     double deff;          /* vs SRS with replacement (R's deff = "replace") */
-    double eff_base;      /* Kish effective base */
+    double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
     int fallback;         /* 1: p is 0 or 1, interval is Clopper-Pearson with n = eff_base */
 } shopstat_estimate;
 

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,10 +163,35 @@ static void test_zero_weight_segment(void **state)
     assert_int_equal(e->base_n, 2);
     assert_close(e->base_weight, 0, 0);
     assert_true(isnan(e->proportion));
+    /* Kish's (sum w)^2 / sum w^2 is 0/0 (R: NaN), not an effective base of 0 */
+    assert_true(isnan(e->eff_base));
     e = find(&r, "1", "all");
     assert_close(e->proportion, 0.5, 1e-15);
     /* zero-weight rows are base rows but not in n': deff uses n' = 3 */
     assert_int_equal(e->base_n, 5);
+    assert_close(e->eff_base, 16.0 / 6, 1e-15); /* (0+0+1+2+1)^2 / (1+4+1) */
+    run_free(&r);
+    shopstat_plan_free(p);
+
+    /* compare's bases alike: z against all */
+    p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "z=s:z", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "z", "all", NULL), SHOPSTAT_OK);
+    memset(&r, 0, sizeof r);
+    pass_over(&r, "q,s,w\n1,z,0\n0,z,0\n1,a,1\n0,a,2\n1,a,1\n", p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_difference *diff = NULL;
+    size_t nd = 0;
+    assert_int_equal(shopstat_compare(r.t, NULL, &diff, &nd, &r.err), SHOPSTAT_OK);
+    assert_true(nd > 0);
+    for (size_t i = 0; i < nd; i++) {
+        assert_int_equal(diff[i].base_n_a, 2);
+        assert_true(isnan(diff[i].eff_base_a));
+        assert_close(diff[i].eff_base_b, 16.0 / 6, 1e-15);
+    }
+    free(diff);
     run_free(&r);
     shopstat_plan_free(p);
 }

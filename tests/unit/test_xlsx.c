@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shopstat/tab.h"
 #include "shopstat/xlsx.h"
 
 
@@ -638,12 +639,67 @@ static void test_errors(void **state)
     assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/* The library end to end: a segment whose rows all weigh 0 has no effective base (Kish's
+ * (sum w)^2 / sum w^2 is 0/0, NaN in R): "n/a" in the workbook, as its percentages, not 0. */
+static void test_zero_weight_effective_base(void **state)
+{
+    (void)state;
+    char csv[128], path[128], rf[16];
+    snprintf(csv, sizeof csv, "%s/zero.csv", scratch_dir);
+    snprintf(path, sizeof path, "%s/zero.xlsx", scratch_dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("q,s,w\n1,z,0\n0,z,0\n1,a,1\n0,a,2\n1,a,1\n", f);
+    fclose(f);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *rd = NULL;
+    assert_int_equal(shopstat_reader_open(csv, NULL, &rd, &err), SHOPSTAT_OK);
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "z=s:z", NULL), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_totals_compute(p, rd, &t, &err), SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_tab_estimates(t, NULL, &e, &n, &err), SHOPSTAT_OK);
+    assert_int_equal(n, 4); /* levels 0, 1 x segments all, z */
+    shopstat_xlsx_table tb = {.name = "q", .title = "Q", .nlevels = 2, .nsegments = 2, .est = e};
+    assert_int_equal(shopstat_xlsx_write(path, &tb, 1, NULL, &err), SHOPSTAT_OK);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    int un = find_row(&b, x, "Unweighted base"), ef = find_row(&b, x, "Effective base");
+    assert_true(un > 0);
+    assert_int_equal(ef, un + 2);
+    ref(rf, 0, 0, ef);
+    assert_close(cell_num(&b, x, rf), 16.0 / 6, 1e-12); /* all: 4^2 / (1 + 4 + 1) */
+    ref(rf, 1, 0, un);
+    assert_close(cell_num(&b, x, rf), 2, 0); /* z: its 2 rows */
+    ref(rf, 1, 0, ef);
+    assert_string_equal(cell_str(&b, x, rf), "n/a");
+    free(x);
+    book_close(&b);
+    free(e);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sheet_names),         cmocka_unit_test(test_banner_values),
-        cmocka_unit_test(test_low_and_empty_bases), cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_defaults_and_empty),  cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sheet_names),
+        cmocka_unit_test(test_banner_values),
+        cmocka_unit_test(test_low_and_empty_bases),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_defaults_and_empty),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_zero_weight_effective_base),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
