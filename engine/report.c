@@ -70,8 +70,6 @@ typedef struct report {
     char sha[65];
     char tmpdir[4096];
     char outdir[4096];
-    char *made[64]; /* folders above OUTDIR this run created, removed again if it fails */
-    size_t nmade;
     double seconds;
 } report;
 
@@ -82,6 +80,11 @@ typedef struct report {
 static char reg_dir[REG_LEN];
 static char (*reg_paths)[REG_LEN];
 static volatile sig_atomic_t reg_n, reg_live;
+/* the folders above OUTDIR this run created (mkdir_parents), outermost first: a failed or
+ * interrupted run removes them again, deepest first, where still empty (rmdir) */
+#define REG_MADE 64
+static char (*reg_made)[REG_LEN];
+static volatile sig_atomic_t reg_nmade;
 
 /* Unlink every entry of the folder open as fd (its subfolders must be empty) with raw
  * getdents64: opendir/readdir may allocate, which a signal handler must not. Linux only;
@@ -107,24 +110,35 @@ static void empty_dir_fd(int fd)
 #endif
 }
 
+/* The folders above OUTDIR the run made, deepest first; rmdir leaves any that something
+ * else filled meanwhile. */
+static void remove_made(void)
+{
+    while (reg_nmade > 0) {
+        reg_nmade = reg_nmade - 1;
+        rmdir(reg_made[reg_nmade]);
+    }
+}
+
 void shopstat_report_cleanup_all(void)
 {
-    if (!reg_live)
-        return;
-    for (sig_atomic_t i = 0; i < reg_n; i++)
-        unlink(reg_paths[i]);
-    /* what was not registered (a chart's own temporary file) goes with its folder */
-    int dfd = open(reg_dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        int cfd = openat(dfd, "charts", O_RDONLY | O_DIRECTORY);
-        if (cfd >= 0) {
-            empty_dir_fd(cfd);
-            close(cfd);
+    if (reg_live) {
+        for (sig_atomic_t i = 0; i < reg_n; i++)
+            unlink(reg_paths[i]);
+        /* what was not registered (a chart's own temporary file) goes with its folder */
+        int dfd = open(reg_dir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            int cfd = openat(dfd, "charts", O_RDONLY | O_DIRECTORY);
+            if (cfd >= 0) {
+                empty_dir_fd(cfd);
+                close(cfd);
+            }
+            empty_dir_fd(dfd);
+            close(dfd);
         }
-        empty_dir_fd(dfd);
-        close(dfd);
+        rmdir(reg_dir);
     }
-    rmdir(reg_dir);
+    remove_made();
 }
 
 static void reg_add(const char *path)
@@ -1395,13 +1409,20 @@ static shopstat_status mkdir_parents(report *r, shopstat_error *err)
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", r->outdir) >= (int)sizeof buf)
         return shopstat_error_set(err, SHOPSTAT_EIO, r->outdir, 0, 0, "path is too long");
+    if (!reg_made && !(reg_made = calloc(REG_MADE, sizeof *reg_made)))
+        return nomem(err);
+    reg_nmade = 0;
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
+        /* registered once made (a signal in between leaves that one folder), never before:
+         * a folder that was there already is not ours to remove */
+        if (reg_nmade < REG_MADE)
+            memcpy(reg_made[reg_nmade], buf, strlen(buf) + 1);
         if (mkdir(buf, 0755) == 0) {
-            if (r->nmade < sizeof r->made / sizeof *r->made && (r->made[r->nmade] = strdup(buf)))
-                r->nmade++;
+            if (reg_nmade < REG_MADE)
+                reg_nmade = reg_nmade + 1;
         } else if (errno != EEXIST) {
             return shopstat_error_set(err, SHOPSTAT_EIO, buf, 0, 0, "cannot create: %s",
                                       strerror(errno));
@@ -1409,18 +1430,6 @@ static shopstat_status mkdir_parents(report *r, shopstat_error *err)
         *p = '/';
     }
     return SHOPSTAT_OK;
-}
-
-/* A failed run takes back the folders it made above OUTDIR (the deepest first; rmdir leaves
- * any that something else filled meanwhile). */
-static void remove_made(report *r, int failed)
-{
-    while (r->nmade > 0) {
-        char *d = r->made[--r->nmade];
-        if (failed)
-            rmdir(d);
-        free(d);
-    }
 }
 
 /* Is path (an existing file) inside the folder whose real path is dir? */
@@ -1746,9 +1755,11 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         st = write_run_json(&r, err);
     if (!st)
         st = commit_dir(&r, err);
-    if (st)
+    if (st) {
         remove_tmpdir(&r);
-    remove_made(&r, st != SHOPSTAT_OK);
+        remove_made();
+    }
+    reg_nmade = 0; /* (a success keeps them: they hold OUTDIR) */
     report_free(&r);
     return st;
 }

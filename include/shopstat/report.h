@@ -35,7 +35,8 @@ void shopstat_report_opts_init(shopstat_report_opts *o);
  * write OUTDIR/{tables.csv, comparisons.csv, report.md, run.json, tables.xlsx, report.pdf,
  * charts/<table>.pdf|.png}. Everything is built in a temporary sibling folder and renamed
  * into place at the end (an existing OUTDIR is replaced only then): on failure OUTDIR is
- * untouched and the temporary folder removed. Errors in the data point into the data
+ * untouched and the temporary folder removed, with the missing folders above OUTDIR the
+ * run made. Errors in the data point into the data
  * file; unknown columns point into the spec.
  * One report at a time per process: the temporary folder is kept in a process-wide
  * registry (for shopstat_report_cleanup_all, which a signal handler calls), so concurrent
@@ -43,8 +44,9 @@ void shopstat_report_opts_init(shopstat_report_opts *o);
 shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
                                     shopstat_error *err);
 
-/* Remove the temporary folder of a report in progress. Async-signal-safe (unlink and
- * rmdir only): call it from SIGINT/SIGTERM handlers, with shopstat_outfile_cleanup_all(). */
+/* Remove the temporary folder of a report in progress, and the folders above OUTDIR the
+ * run created for it (where still empty). Async-signal-safe (unlink and rmdir only): call
+ * it from SIGINT/SIGTERM handlers, with shopstat_outfile_cleanup_all(). */
 void shopstat_report_cleanup_all(void);
 
 /* SHA-256 of a file's bytes as 64 lower-case hex digits and a NUL (GLib's GChecksum, GLib

@@ -243,6 +243,19 @@ seen=$(ls -d "$T"/sig.tmp-* 2>/dev/null)
 kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
 check "SIGTERM: the run was caught with its temporary folder" test -n "$seen" -a $rc -eq 143
 check "SIGTERM leaves no temporary folder and no OUTDIR" test -z "$(ls -d "$T"/sig* 2>/dev/null)"
+# ... and the folders above OUTDIR that it made, not those that were there (until
+# 2026-12-02 'sigp/new/out' left sigp/new behind; a failure removed them, a signal did not)
+mkdir "$T/sigp"
+$S report $SS/survey.yml -o "$T/sigp/new/deeper/out" --quiet 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -n "$(ls -d "$T"/sigp/new/deeper/out.tmp-* 2>/dev/null)" ] && break; sleep 0.02; done
+seen=$(ls -d "$T"/sigp/new/deeper/out.tmp-* 2>/dev/null)
+kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+check "SIGTERM under new folders: caught with its temporary folder" test -n "$seen" -a $rc -eq 143
+check "SIGTERM removes the folders it made (sigp/new), keeps sigp" test -d "$T/sigp" -a ! -e "$T/sigp/new"
+# bad data: the run fails before it makes any folder (nothing to take back)
+$S report tests/report/specs/bad_row.yml -o "$T/new1/new2/out" --quiet 2>/dev/null
+check "bad data, -o new1/new2/out: exit 2 and no new1" test $? -eq 2 -a ! -e "$T/new1"
 
 # ---- a labelled value no row holds is an answer option all the same: listed at 0% ----
 if $S report tests/report/specs/absent_value.yml -o "$T/absent" --quiet --no-charts 2>"$T/absent.err"; then
