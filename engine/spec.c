@@ -1462,6 +1462,51 @@ static shopstat_status reader_error(const char *path, const char *text, size_t l
     return st;
 }
 
+/* YAML (and libyaml) ends an implicit key at 1024 characters: past that the ':' after it is
+ * "could not find expected ':'" or "mapping values are not allowed in this context", which
+ * does not say what is wrong. On line `line` (0-based) of text, find a key longer than that
+ * before a ':' that ends one (followed by a space, a tab, a flow indicator or the line's
+ * end); its 0-based column (in characters) and length in characters (a quoted key's with
+ * its quotes, as libyaml counts), or 0. */
+#define YAML_MAX_KEY 1024
+static size_t long_key(const char *text, size_t len, size_t line, size_t *col, int *quoted)
+{
+    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (size_t l = 0; l < line && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    size_t start = i, end = i;
+    while (end < len && text[end] != '\n' && text[end] != '\r')
+        end++;
+    /* where the key before the next ':' starts: the line's start, or after a '{', '[' or
+     * ','; none after a key's ':' (what follows is its value, of any length) */
+    size_t key = start;
+    for (size_t j = start; j < end; j++) {
+        char ch = text[j];
+        if (ch == '{' || ch == '[' || ch == ',') {
+            key = j + 1;
+        } else if (ch == ':' && key != (size_t)-1 &&
+                   (j + 1 == end || strchr(" \t,}]", text[j + 1]))) {
+            size_t k = key;
+            while (k < j && (text[k] == ' ' || text[k] == '\t' || text[k] == '?' ||
+                             (text[k] == '-' && k + 1 < j && text[k + 1] == ' ')))
+                k++;
+            size_t n = 0;
+            for (size_t b = k; b < j; b++)
+                n += ((unsigned char)text[b] & 0xC0) != 0x80;
+            if (n > YAML_MAX_KEY) {
+                *quoted = text[k] == '"' || text[k] == '\'';
+                *col = 0;
+                for (size_t b = start; b < k; b++)
+                    *col += ((unsigned char)text[b] & 0xC0) != 0x80;
+                return n;
+            }
+            key = (size_t)-1;
+        }
+    }
+    return 0;
+}
+
 /* A spec is one YAML document: what follows a '---' after it would be silently left out
  * (a table added below a separator line would be missing from the report). */
 static shopstat_status no_second_document(const char *path, yaml_parser_t *parser,
@@ -1515,10 +1560,20 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
         /* the commonest cause, which libyaml names only as a character that cannot start
          * a token: a tab where YAML takes spaces */
         int tab = m.index < len && text[m.index] == '\t';
-        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1,
-                                "YAML: %s%s%s%s", parser.problem ? parser.problem : "syntax error",
-                                parser.context ? " " : "", parser.context ? parser.context : "",
-                                tab ? " (a tab: YAML indents with spaces)" : "");
+        size_t kcol;
+        int quoted;
+        size_t klen = long_key(text, len, m.line, &kcol, &quoted);
+        if (klen)
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, m.line + 1, kcol + 1,
+                                    "a key of %zu characters%s: YAML takes at most %d in a key "
+                                    "(a question or segment name, a label's key); shorten it",
+                                    klen, quoted ? " with its quotes" : "", YAML_MAX_KEY);
+        else
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1,
+                                    "YAML: %s%s%s%s",
+                                    parser.problem ? parser.problem : "syntax error",
+                                    parser.context ? " " : "", parser.context ? parser.context : "",
+                                    tab ? " (a tab: YAML indents with spaces)" : "");
         yaml_parser_delete(&parser);
         shopstat_spec_free(s);
         return st;
