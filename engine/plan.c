@@ -509,13 +509,13 @@ shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column,
                                            shopstat_error *err)
 {
     if (!column || !*column)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "--by needs a column");
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "by set needs a column");
     if (tag && !*tag)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "a --by set with conditions needs a tag");
+                                  "a by set with conditions needs a tag");
     if (!tag && nconds)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--by %s: conditions need a tag to name the set", column);
+                                  "by set %s: conditions need a tag to name the set", column);
     plan_segment seg;
     memset(&seg, 0, sizeof seg);
     seg.kind = SEG_BY;
@@ -527,9 +527,9 @@ shopstat_status shopstat_plan_add_by_where(shopstat_plan *p, const char *column,
         if (p->segments[i].kind == SEG_BY && strcmp(p->segments[i].name, seg.name) == 0) {
             free(seg.name);
             return tag ? shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                            "--by %s is given twice for '%s'", column, tag)
+                                            "by set %s is given twice for '%s'", column, tag)
                        : shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                            "--by %s is given twice", column);
+                                            "by set %s is given twice", column);
         }
     if (seg.name)
         seg.by_column = dupstr(column);
@@ -547,13 +547,13 @@ shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, c
 {
     if (!a || !*a || !b || !*b)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--pair needs two segment names, as A:B");
+                                  "pair needs two segment names, as A:B");
     if (strcmp(a, "rest") == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "'rest' may only stand second, as A:rest");
     if (strcmp(a, b) == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--pair %s:%s compares a segment with itself", a, b);
+                                  "pair %s:%s compares a segment with itself", a, b);
     plan_pair *np = realloc(p->pairs, (p->npairs + 1) * sizeof *np);
     if (!np)
         return nomem(err);

@@ -78,21 +78,32 @@ static const cli_command *find(const char *name)
     return NULL;
 }
 
-/* The library names a design column by its field of shopstat_design_opts ("weight column
- * 'w' not found"), as a program calling it has no flags; where the user typed the flag, the
- * CLI names the flag ("--weight column 'w' not found"). Not for `shopstat report`, whose
+/* The library names what a program calling it set: a design column by its field of
+ * shopstat_design_opts ("weight column 'w' not found"), a by set or a pair of the plan
+ * ("by set region is given twice", "pair a:a compares a segment with itself"), as such a
+ * program has no flags; where the user typed the flag, the CLI names the flag ("--weight
+ * column 'w' not found", "--by region is given twice"). Not for `shopstat report`, whose
  * user wrote spec keys. */
 static int name_flags = 1;
-static const char *const flag_fields[] = {"weight", "strata", "psu", "fpc"};
+static const struct {
+    const char *lib, *cli;
+} flag_words[] = {
+    {"weight column '", "--weight column '"},
+    {"strata column '", "--strata column '"},
+    {"psu column '", "--psu column '"},
+    {"fpc column '", "--fpc column '"},
+    {"by set ", "--by "},
+    {"pair ", "--pair "},
+};
 
 int cli_fail(const shopstat_error *err)
 {
     char line[2200];
     shopstat_error e = *err;
-    for (size_t i = 0; name_flags && i < sizeof flag_fields / sizeof *flag_fields; i++) {
-        size_t n = strlen(flag_fields[i]);
-        if (strncmp(e.msg, flag_fields[i], n) == 0 && strncmp(e.msg + n, " column '", 9) == 0) {
-            snprintf(e.msg, sizeof e.msg, "--%.1019s", err->msg);
+    for (size_t i = 0; name_flags && i < sizeof flag_words / sizeof *flag_words; i++) {
+        size_t n = strlen(flag_words[i].lib);
+        if (strncmp(err->msg, flag_words[i].lib, n) == 0) {
+            snprintf(e.msg, sizeof e.msg, "%s%.1000s", flag_words[i].cli, err->msg + n);
             break;
         }
     }

@@ -398,10 +398,17 @@ static void test_by_where(void **state)
     shopstat_error err;
     assert_int_equal(shopstat_plan_add_by_where(p, "region", "t1", &asked, 1, &err),
                      SHOPSTAT_EUSAGE);
-    assert_string_equal(err.msg, "--by region is given twice for 't1'");
+    /* (the plan's words, not the CLI's flag: a program calling it has no --by) */
+    assert_string_equal(err.msg, "by set region is given twice for 't1'");
     assert_int_equal(shopstat_plan_add_by_where(p, "region", NULL, &asked, 1, &err),
                      SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "by set region: conditions need a tag to name the set");
     assert_int_equal(shopstat_plan_add_by(p, "region", &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "by set region is given twice");
+    assert_int_equal(shopstat_plan_add_pair(p, "r1asked", "r1asked", &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "pair r1asked:r1asked compares a segment with itself");
+    assert_int_equal(shopstat_plan_add_pair(p, "r1asked", "", &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "pair needs two segment names, as A:B");
     /* region 1 asked: rows 1 (w 1, q 1), 2 (w 2, q 0), 7 (w 3, q 1), 10 (w 1, q 0): p(q=1) =
      * 4/7; region 2 asked: rows 4 (w 1, q 0), 5 (w 2, q 1), 9 (w 2, q 1), 11 (w 1, q 1): 5/6.
      * Row 3 has asked missing, row 6 region missing, row 8 asked 0: in no segment of t1. */
