@@ -36,8 +36,8 @@ void shopstat_report_opts_init(shopstat_report_opts *o);
  * charts/<table>.pdf|.png}. Everything is built in a temporary sibling folder and renamed
  * into place at the end (an existing OUTDIR is replaced only then): on failure OUTDIR is
  * untouched and the temporary folder removed, with the missing folders above OUTDIR the
- * run made. Errors in the data point into the data
- * file; unknown columns point into the spec.
+ * run made. Errors in the data point into the data file; unknown columns point into the
+ * spec.
  * One report at a time per process: the temporary folder is kept in a process-wide
  * registry (for shopstat_report_cleanup_all, which a signal handler calls), so concurrent
  * calls from several threads are not supported. */
