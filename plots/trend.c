@@ -41,6 +41,12 @@ static const shopstat_chart_cell *tcell(const shopstat_chart_data *d, size_t lin
     return &d->trend[line * d->nwaves + w];
 }
 
+/* A line's value labels: its colour towards the ink, at WCAG 2's contrast for text (4.5:1). */
+static plots_rgb label_colour(size_t line)
+{
+    return plots_on_white(plots_mix(plots_series_colour(line), PLOTS_INK, 0.3), 4.5);
+}
+
 static void line_label(const shopstat_chart_data *d, size_t line, char *buf, size_t n)
 {
     size_t l = line / d->nseries, j = line % d->nseries;
@@ -193,7 +199,9 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     /* CI bands first, under every line; then lines and points. */
     for (int layer = 0; layer < 3; layer++) {
         for (size_t i = 0; i < nline; i++) {
-            plots_rgb col = plots_series_colour(i);
+            /* bands in the series colour, lines and points darkened to stand out from the
+             * page (yellow as a thin line is lost on white) */
+            plots_rgb band = plots_series_colour(i), col = plots_line_colour(i);
             size_t w = 0;
             while (w < nw) {
                 while (w < nw && isnan(tcell(d, i, w)->value))
@@ -214,12 +222,12 @@ shopstat_status plots_draw_trend(plots_ctx *c)
                         for (size_t k = w; k-- > start;)
                             cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->lo));
                         cairo_close_path(cr);
-                        cairo_set_source_rgba(cr, col.r, col.g, col.b, 0.16);
+                        cairo_set_source_rgba(cr, band.r, band.g, band.b, 0.16);
                         cairo_fill(cr);
                     } else if (ok) {
                         /* A lone point gets a whisker instead of a band. */
                         double x = wx[start];
-                        plots_set(cr, plots_mix(col, PLOTS_WHITE, 0.35));
+                        plots_set(cr, plots_mix(band, PLOTS_WHITE, 0.35));
                         cairo_set_line_width(cr, 2.0 * s);
                         cairo_move_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->lo));
                         cairo_line_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->hi));
@@ -285,7 +293,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
             if (isnan(x->value))
                 continue;
             plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
-            fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+            fv.colour = label_colour(i);
             /* Above the point, else below it; where lines meet, a value whose label would
              * land on another's is left out (as a Likert segment too small for its number),
              * rather than printed over it. */
@@ -329,7 +337,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         for (size_t w = 0; w < nw; w++)
             if (!isnan(tcell(d, i, w)->value))
                 last = w;
-        plots_rgb col = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+        plots_rgb col = label_colour(i);
         double x = px1 + 8 * s, y = right[k].y;
         /* A thin leader when the label had to move away from its line's end. */
         double yend = plots_axis_map(&ya, tcell(d, i, last)->value);
@@ -349,7 +357,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         size_t i = left[k].line;
         plots_fmt_pct(tcell(d, i, 0)->value, o->decimals, buf, sizeof buf);
         fv.halign = 1;
-        fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+        fv.colour = label_colour(i);
         plots_text(cr, buf, wx[0] - 8 * s, left[k].y, 0, &fv, 1, NULL, NULL);
     }
     free(mid);
