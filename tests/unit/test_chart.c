@@ -815,6 +815,55 @@ static void test_greyscale_fills(void **state)
     expect_greys_apart(fill, 5, "a five-point Likert scale");
 }
 
+/* Longer Likert scales: an odd one (its neutral in the middle) of 7 and 9 points and an even
+ * one of 6 and 8, an equal share per point, rendered to PNG. A reader tells a segment from its
+ * neighbours in greyscale print, so any two neighbouring points print at least 15% of the grey
+ * range apart, as the first six series do (seven points had steps of 0.107: "Somewhat agree"
+ * next to the neutral at 0.733 and 0.84). */
+static void test_greyscale_long_scales(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.png_scale = 1;
+    o.show_ci = 0;
+    o.type = SHOPSTAT_CHART_LIKERT;
+    static const shopstat_chart_level scale[] = {
+        {"1", "Strongly disagree", 0}, {"2", "Disagree", 0}, {"3", "Somewhat disagree", 0},
+        {"4", "Slightly disagree", 0}, {"5", "Neutral", 0},  {"6", "Slightly agree", 0},
+        {"7", "Somewhat agree", 0},    {"8", "Agree", 0},    {"9", "Strongly agree", 0}};
+    static const shopstat_chart_series one[] = {{"all", "All", 500, NAN}};
+    for (size_t n = 6; n <= 9; n++) {
+        shopstat_chart_cell share[9];
+        for (size_t l = 0; l < n; l++)
+            share[l] = (shopstat_chart_cell){1.0 / (double)n, NAN, NAN, NAN, NULL};
+        shopstat_chart_data d;
+        shopstat_chart_data_init(&d);
+        d.name = "q";
+        d.levels = scale;
+        d.nlevels = n;
+        d.series = one;
+        d.nseries = 1;
+        d.cells = share;
+        d.neutral = n % 2 ? (long)(n / 2) : -1;
+        char p[512];
+        snprintf(p, sizeof p, "%s/likert%zu.png", scratch_dir, n);
+        assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+        uint32_t fill[12];
+        /* a segment is over 50 points wide here (over 20 beside its number), a swatch 10 */
+        assert_int_equal(chart_fills(p, 1, 20, fill, 12), n);
+        for (size_t l = 1; l < n; l++) {
+            double a = pixel_luma(fill[l - 1]), b = pixel_luma(fill[l]);
+            if (fabs(a - b) < 0.15 * 255)
+                fail_msg("%zu-point scale: points %zu (#%06x, grey %.0f) and %zu (#%06x, grey "
+                         "%.0f) are neighbours and print alike",
+                         n, l, (unsigned)fill[l - 1], a, l + 1, (unsigned)fill[l], b);
+        }
+    }
+}
+
 /* WCAG 2 relative luminance of an 8-bit sRGB pixel, and its contrast ratio against white. */
 static double pixel_contrast_on_white(uint32_t px)
 {
@@ -911,6 +960,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_contrast, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_greyscale_long_scales, scratch_setup,
+                                        scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
