@@ -18,7 +18,7 @@
  * the top, then lower and upper points alternately with one level left free beside the
  * centre, so that any two neighbouring points are two steps (0.16 or more) apart: 7 points
  * 0.84 0.66 0.57 0.47 0.38 0.29 0.20 (neighbours 0.18 apart); 9 points reach 0.12; past 9
- * the steps shrink to fit above black (11 points: neighbours 0.153 apart). */
+ * the steps shrink to end at black (11 points: neighbours 0.153 apart, the upper end black). */
 static plots_rgb scale_colour(const shopstat_chart_data *d, size_t l)
 {
     size_t n = d->nlevels;
