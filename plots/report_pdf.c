@@ -106,8 +106,11 @@ static void next_page(cairo_surface_t *sf)
 #define CONT_BOTTOM 28.0 /* a page to be continued: the "continued" line under the slice */
 
 /* Where a tall chart (w x h points, drawn at scale k) may be cut between pages: rows of a
- * 1-pixel-per-point raster of it that hold only white page and neutral light grey (the
- * vertical grid and axis lines), no text, bar, dot or whisker. clear[y] for y < ceil(h * k). */
+ * 1-pixel-per-point raster of it that cross no text, bar, dot or whisker, only white page,
+ * light greys (grid, row shading) and the greys of vertical rules (columns dark grey down
+ * most of the chart: a difference chart's zero line is as dark as text).
+ * clear[y] for y < ceil(h * k). */
+#define RULE_SHARE 0.6 /* a column this much dark grey is a rule: its greys are not text */
 static shopstat_status clear_rows(const shopstat_chart_data *d, const shopstat_chart_opts *o,
                                   double k, unsigned char **out, int *nrows, shopstat_error *err)
 {
@@ -133,15 +136,32 @@ static shopstat_status clear_rows(const shopstat_chart_data *d, const shopstat_c
     cairo_surface_flush(img);
     const unsigned char *px = cairo_image_surface_get_data(img);
     int stride = cairo_image_surface_get_stride(img);
+    /* a rule's column: dark neutral grey down most of the chart's height (text is not) */
+    unsigned char *rule = calloc((size_t)iw + 1, 1);
+    if (!rule) {
+        cairo_surface_destroy(img);
+        free(clear);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (int x = 0; x < iw; x++) {
+        int n = 0;
+        for (int y = 0; y < ih; y++) {
+            uint32_t v = *(const uint32_t *)(px + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
+            unsigned r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
+            n += r == g && g == b && r < 150;
+        }
+        rule[x] = n >= RULE_SHARE * ih;
+    }
     for (int y = 0; y < ih; y++) {
         int ok = 1;
         for (int x = 0; x < iw && ok; x++) {
-            uint32_t v = *(const uint32_t *)(px + (size_t)y * stride + 4 * (size_t)x);
+            uint32_t v = *(const uint32_t *)(px + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
             unsigned r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
-            ok = r == g && g == b && r >= 150; /* white, grid 224, axis 158 */
+            ok = r == g && g == b && (r >= 150 || rule[x]); /* white, grid 224, axis 158 */
         }
         clear[y] = (unsigned char)ok;
     }
+    free(rule);
     cairo_surface_destroy(img);
     *nrows = ih;
     *out = clear;

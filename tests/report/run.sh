@@ -658,6 +658,32 @@ else
     ko "report of a 22 x 10 chart failed: $(cat "$T/tall.err")"
 fi
 
+# ---- a difference chart of 40 answers, continued over pages: no row is cut ----
+# Each answer's row (label, dot, "+2 [+2, +3]", p) lies wholly on one page, inside its slice
+# (below the "(continued)" line, above "continued on the next page"), and the rows come in the
+# chart's own order, each once. (The zero line runs the height of the plot as dark as text.)
+awk 'BEGIN { print "g,q"; for (i = 0; i < 6000; i++) print (i % 2 ? "a" : "b") "," 1 + (i * 7919 % 6007) % (i % 2 ? 40 : 38) }' \
+    >"$T/dtall.csv"
+printf 'survey: dtall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  a: {where: "g == \\"a\\""}\n  b: {where: "g == \\"b\\""}\ntables:\n  - {question: q, segments: [a, b], compare: ["a:b"], chart: diff}\n' \
+    "$T/dtall.csv" >"$T/dtall.yml"
+if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
+    np=$(pdfinfo "$T/dtall/report.pdf" | sed -n 's/^Pages: *//p')
+    check "report.pdf with a tall diff chart: $np pages, want more than 2" test "${np:-0}" -gt 2
+    pdftotext "$T/dtall/charts/q.pdf" - | grep -xE "[0-9]+" >"$T/dtall.own"
+    pdftotext -f 2 "$T/dtall/report.pdf" - | grep -xE "[0-9]+" >"$T/dtall.rep"
+    check "report.pdf with a tall diff chart: the rows in the chart's own order, once each" \
+        cmp -s "$T/dtall.own" "$T/dtall.rep"
+    out=$(pdftotext -bbox -f 3 "$T/dtall/report.pdf" - | awk '/<page / { p++ }
+        /<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            if (y1 < 30 || y0 > 570) next   # the "(continued)" and "continued on" lines
+            if (y0 < 40 - 3 || y1 > 595 - 28 + 3) printf "page %d: \"%s\" at %.1f-%.1f\n", p + 2, s, y0, y1 }')
+    check "report.pdf with a tall diff chart: words across a page cut: $out" test -z "$out"
+else
+    ko "report of a 40-row diff chart failed: $(cat "$T/dtall.err")"
+fi
+
 # ---- recode rules that share a level: every rule's rows land in that level ----
 sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
 cat >>"$T/rc.yml" <<'YML'
