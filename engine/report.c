@@ -1320,8 +1320,9 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
             reg_add(path);
             st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
             /* a chart of many rows (a by: segment against rest, value by value, in a diff
-             * chart) gets a taller page, in report.pdf too, rather than failing the report
-             * (the only EUSAGE of a validated chart is "does not fit") */
+             * chart) gets a taller page rather than failing the report (the only EUSAGE of a
+             * validated chart is "does not fit"); report.pdf scales or continues it over
+             * pages of its own size */
             while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
                 j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
                 shopstat_error_clear(err);

@@ -116,6 +116,9 @@
 #define plots_set shopstat_internal_plots_set
 #define plots_text shopstat_internal_plots_text
 #define plots_luma shopstat_internal_plots_luma
+#define plots_contrast_on_white shopstat_internal_plots_contrast_on_white
+#define plots_on_white shopstat_internal_plots_on_white
+#define plots_line_colour shopstat_internal_plots_line_colour
 #define plots_tick_decimals shopstat_internal_plots_tick_decimals
 #define plots_too_small shopstat_internal_plots_too_small
 #define plots_zoom_axis shopstat_internal_plots_zoom_axis

@@ -76,6 +76,41 @@ plots_rgb plots_series_colour(size_t i)
     return c;
 }
 
+/* WCAG 2 contrast ratio of an sRGB colour against the white page: (1 + 0.05) / (L + 0.05), L
+ * its relative luminance (linear-light, unlike plots_luma's print grey). */
+double plots_contrast_on_white(plots_rgb c)
+{
+    double ch[3] = {c.r, c.g, c.b};
+    for (int k = 0; k < 3; k++)
+        ch[k] = ch[k] <= 0.04045 ? ch[k] / 12.92 : pow((ch[k] + 0.055) / 1.055, 2.4);
+    return 1.05 / (0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2] + 0.05);
+}
+
+/* c, darkened (mixed with black, the hue kept) just enough to reach contrast ratio against
+ * white: the pale palette colours (yellow 1.3:1, sky blue 2.3:1) are fills, and a thin line
+ * or a small mark in them is lost on the page. A colour already dark enough is returned as
+ * it is. The target is aimed a little above ratio so that 8-bit output keeps it. */
+plots_rgb plots_on_white(plots_rgb c, double ratio)
+{
+    if (plots_contrast_on_white(c) >= ratio + 0.05)
+        return c;
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 40; i++) {
+        double t = (lo + hi) / 2;
+        if (plots_contrast_on_white(plots_mix(c, (plots_rgb){0, 0, 0}, t)) >= ratio + 0.05)
+            hi = t;
+        else
+            lo = t;
+    }
+    return plots_mix(c, (plots_rgb){0, 0, 0}, hi);
+}
+
+/* Trend lines and points: the series colour at WCAG 2's non-text contrast (3:1) at least. */
+plots_rgb plots_line_colour(size_t i)
+{
+    return plots_on_white(plots_series_colour(i), 3.0);
+}
+
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t)
 {
     plots_rgb m = {c.r + (with.r - c.r) * t, c.g + (with.g - c.g) * t, c.b + (with.b - c.b) * t};

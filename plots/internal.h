@@ -60,6 +60,14 @@ double plots_luma(plots_rgb c);
 /* c darkened (mixed with black) or lightened (with white) to luma y. */
 plots_rgb plots_at_luma(plots_rgb c, double y);
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t);
+/* WCAG 2 contrast ratio of c against white (1-21). */
+double plots_contrast_on_white(plots_rgb c);
+/* c darkened, hue kept, to a contrast of at least ratio against white (unchanged if it has it). */
+plots_rgb plots_on_white(plots_rgb c, double ratio);
+/* Colour of series i as a line or small mark (trend lines, points, their value labels take
+ * it darker still): plots_series_colour(i) at 3:1 against white at least; fills keep the
+ * series colour. */
+plots_rgb plots_line_colour(size_t i);
 void plots_set(cairo_t *cr, plots_rgb c);
 extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHITE;
 

@@ -11,8 +11,14 @@
  * So that every point has a grey of its own in greyscale print (a symmetric scale printed
  * "Probably would not" and "Probably would" alike), the points take luma levels from 0.20 up
  * by equal steps in the order: upper end, lower end, next upper, next lower, ..., neutral
- * (0.84): a scale of up to five points has levels 0.16 apart (0.20 0.36 0.52 0.68 0.84), of
- * seven 0.107. */
+ * (0.84): a scale of up to five points has levels 0.16 apart (0.20 0.36 0.52 0.68 0.84).
+ * Longer scales cannot keep every pair that far apart within 0.20-0.84, and equal steps put
+ * neighbours one step (0.107 for seven points) apart; so they keep the neighbours apart
+ * instead: from the centre out, levels 0.84 down by steps of at least 0.08, the neutral at
+ * the top, then lower and upper points alternately with one level left free beside the
+ * centre, so that any two neighbouring points are two steps (0.16 or more) apart: 7 points
+ * 0.84 0.66 0.57 0.47 0.38 0.29 0.20 (neighbours 0.18 apart); 9 points reach 0.12; past 9
+ * the steps shrink to end at black (11 points: neighbours 0.153 apart, the upper end black). */
 static plots_rgb scale_colour(const shopstat_chart_data *d, size_t l)
 {
     size_t n = d->nlevels;
@@ -20,22 +26,34 @@ static plots_rgb scale_colour(const shopstat_chart_data *d, size_t l)
     size_t hstart = d->neutral >= 0 ? (size_t)d->neutral + 1 : (n + 1) / 2;
     size_t nhigh = n - hstart;
     size_t m = nlow > nhigh ? nlow : nhigh; /* points on the longer side */
-    double step = (0.84 - 0.20) / (double)(2 * m > 4 ? 2 * m : 4);
+    int has_neutral = d->neutral >= 0 || n % 2 == 1;
     if ((d->neutral >= 0 && l == (size_t)d->neutral) ||
         (d->neutral < 0 && n % 2 == 1 && l == n / 2)) {
         /* (an odd scale without a declared neutral: the middle is still neutral) */
         plots_rgb g = {0.84, 0.84, 0.84};
         return g;
     }
-    if (l < nlow) {
-        size_t k = l; /* 0 = the lower end */
-        double t = nlow > 1 ? (double)k / (nlow - 1) : 0;
-        return plots_at_luma(plots_mix(PLOTS_VERMILLION, PLOTS_ORANGE, t),
-                             0.20 + step * (double)(2 * k + 1));
+    int low = l < nlow;
+    size_t k = low ? l : n - 1 - l;   /* 0 = its end of the scale */
+    size_t side = low ? nlow : nhigh; /* points on its side */
+    double t = side > 1 ? (double)k / (double)(side - 1) : 0;
+    plots_rgb hue =
+        low ? plots_mix(PLOTS_VERMILLION, PLOTS_ORANGE, t) : plots_mix(PLOTS_BLUE, PLOTS_SKY, t);
+    if (m <= 2) {
+        double step = (0.84 - 0.20) / 4;
+        return plots_at_luma(hue, 0.20 + step * (double)(low ? 2 * k + 1 : 2 * k));
     }
-    size_t k = n - 1 - l; /* 0 = the upper end */
-    double t = nhigh > 1 ? (double)k / (nhigh - 1) : 0;
-    return plots_at_luma(plots_mix(PLOTS_BLUE, PLOTS_SKY, t), 0.20 + step * (double)(2 * k));
+    /* c = 1 next to the centre; idx counts steps down from 0.84 */
+    size_t c = side - k, idx, top;
+    if (has_neutral) {
+        idx = low ? 2 * c : 2 * c + 1;
+        top = 2 * m + 1;
+    } else {
+        idx = c == 1 ? (low ? 0 : 2) : (low ? 2 * c - 1 : 2 * c);
+        top = 2 * m;
+    }
+    double step = fmin(fmax((0.84 - 0.20) / (double)top, 0.08), 0.84 / (double)top);
+    return plots_at_luma(hue, 0.84 - step * (double)idx);
 }
 
 static double lum(plots_rgb c)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NOTE_MAX 8192
+
 typedef struct tlabel {
     double want, y, h; /* desired centre, placed centre, height */
     size_t line;
@@ -41,6 +43,12 @@ static const shopstat_chart_cell *tcell(const shopstat_chart_data *d, size_t lin
     return &d->trend[line * d->nwaves + w];
 }
 
+/* A line's value labels: its colour towards the ink, at WCAG 2's contrast for text (4.5:1). */
+static plots_rgb label_colour(size_t line)
+{
+    return plots_on_white(plots_mix(plots_series_colour(line), PLOTS_INK, 0.3), 4.5);
+}
+
 static void line_label(const shopstat_chart_data *d, size_t line, char *buf, size_t n)
 {
     size_t l = line / d->nseries, j = line % d->nseries;
@@ -65,14 +73,31 @@ static void wave_base_text(const shopstat_chart_data *d, const shopstat_chart_op
         snprintf(buf, n, "%s", base);
 }
 
-shopstat_status plots_draw_trend(plots_ctx *c)
+/* A value left unlabelled: line and wave. */
+typedef struct tdrop {
+    size_t line, wave;
+} tdrop;
+
+static int by_line_wave(const void *pa, const void *pb)
+{
+    const tdrop *a = pa, *b = pb;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->wave < b->wave ? -1 : a->wave > b->wave;
+}
+
+/* Lay the trend out (and draw it on c->cr) in the body less reserve points at its foot; the
+ * values it leaves unlabelled go to drop[*ndrop] (room for every point). */
+static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, size_t *ndrop)
 {
     const shopstat_chart_data *d = c->d;
     const shopstat_chart_opts *o = c->o;
     cairo_t *cr = c->cr;
     double s = c->s;
     plots_rect b = c->body;
+    b.h -= reserve;
     size_t nw = d->nwaves, nline = d->nlevels * d->nseries;
+    *ndrop = 0;
 
     tlabel *right = calloc(nline, sizeof *right), *left = calloc(nline, sizeof *left);
     if (!right || !left) {
@@ -193,7 +218,9 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     /* CI bands first, under every line; then lines and points. */
     for (int layer = 0; layer < 3; layer++) {
         for (size_t i = 0; i < nline; i++) {
-            plots_rgb col = plots_series_colour(i);
+            /* bands in the series colour, lines and points darkened to stand out from the
+             * page (yellow as a thin line is lost on white) */
+            plots_rgb band = plots_series_colour(i), col = plots_line_colour(i);
             size_t w = 0;
             while (w < nw) {
                 while (w < nw && isnan(tcell(d, i, w)->value))
@@ -214,12 +241,12 @@ shopstat_status plots_draw_trend(plots_ctx *c)
                         for (size_t k = w; k-- > start;)
                             cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->lo));
                         cairo_close_path(cr);
-                        cairo_set_source_rgba(cr, col.r, col.g, col.b, 0.16);
+                        cairo_set_source_rgba(cr, band.r, band.g, band.b, 0.16);
                         cairo_fill(cr);
                     } else if (ok) {
                         /* A lone point gets a whisker instead of a band. */
                         double x = wx[start];
-                        plots_set(cr, plots_mix(col, PLOTS_WHITE, 0.35));
+                        plots_set(cr, plots_mix(band, PLOTS_WHITE, 0.35));
                         cairo_set_line_width(cr, 2.0 * s);
                         cairo_move_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->lo));
                         cairo_line_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->hi));
@@ -285,13 +312,14 @@ shopstat_status plots_draw_trend(plots_ctx *c)
             if (isnan(x->value))
                 continue;
             plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
-            fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+            fv.colour = label_colour(i);
             /* Above the point, else below it; where lines meet, a value whose label would
              * land on another's is left out (as a Likert segment too small for its number),
              * rather than printed over it. */
             double yp = plots_axis_map(&ya, x->value), lw_, lh_;
             plots_text(cr, buf, 0, 0, 0, &fv, 0, &lw_, &lh_);
             double tries[2] = {yp - 6 * s - lh_, yp + 6 * s};
+            int placed = 0;
             for (int t = 0; t < 2; t++) {
                 plots_rect r = {wx[w] - lw_ / 2, tries[t], lw_, lh_};
                 int clash = r.y < top - 4 * s || r.y + r.h > bottom;
@@ -302,8 +330,11 @@ shopstat_status plots_draw_trend(plots_ctx *c)
                     continue;
                 mid[nmid++] = r;
                 plots_text(cr, buf, wx[w], r.y, 0, &fv, 1, NULL, NULL);
+                placed = 1;
                 break;
             }
+            if (!placed)
+                drop[(*ndrop)++] = (tdrop){i, w};
         }
     }
     fv.valign = 0.5;
@@ -317,8 +348,10 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     double below = top - 4 * s; /* bottom edge of the last label kept */
     for (size_t k = 0; k < nlft; k++) {
         double y = fmax(left[k].want, below + 1 * s + left[k].h / 2);
-        if (y - left[k].want > left[k].h || y + left[k].h / 2 > bottom + 4 * s)
+        if (y - left[k].want > left[k].h || y + left[k].h / 2 > bottom + 4 * s) {
+            drop[(*ndrop)++] = (tdrop){left[k].line, 0};
             continue;
+        }
         left[kept++] = left[k];
         below = y + left[k].h / 2;
     }
@@ -329,7 +362,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         for (size_t w = 0; w < nw; w++)
             if (!isnan(tcell(d, i, w)->value))
                 last = w;
-        plots_rgb col = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+        plots_rgb col = label_colour(i);
         double x = px1 + 8 * s, y = right[k].y;
         /* A thin leader when the label had to move away from its line's end. */
         double yend = plots_axis_map(&ya, tcell(d, i, last)->value);
@@ -349,7 +382,7 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         size_t i = left[k].line;
         plots_fmt_pct(tcell(d, i, 0)->value, o->decimals, buf, sizeof buf);
         fv.halign = 1;
-        fv.colour = plots_mix(plots_series_colour(i), PLOTS_INK, 0.3);
+        fv.colour = label_colour(i);
         plots_text(cr, buf, wx[0] - 8 * s, left[k].y, 0, &fv, 1, NULL, NULL);
     }
     free(mid);
@@ -357,4 +390,73 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     free(right);
     free(left);
     return SHOPSTAT_OK;
+}
+
+/* "Not labelled where lines meet: Phone, 2011: 22%; E-mail, 2010: 21%.": the values a pass
+ * left unlabelled, by line and wave, so that the reader still finds every value. */
+static void drop_note(const plots_ctx *c, tdrop *drop, size_t n, char *buf, size_t len)
+{
+    const shopstat_chart_data *d = c->d;
+    qsort(drop, n, sizeof *drop, by_line_wave);
+    size_t k = (size_t)snprintf(buf, len, "Not labelled where lines meet:");
+    for (size_t i = 0; i < n && k < len; i++) {
+        char lab[512], v[32];
+        line_label(d, drop[i].line, lab, sizeof lab);
+        plots_fmt_pct(tcell(d, drop[i].line, drop[i].wave)->value, c->o->decimals, v, sizeof v);
+        const char *wv = d->waves[drop[i].wave] ? d->waves[drop[i].wave] : "";
+        k += (size_t)snprintf(buf + k, len - k, "%s %s, %s: %s", i ? ";" : "", lab, wv, v);
+    }
+    if (k < len)
+        snprintf(buf + k, len - k, ".");
+}
+
+/* The trend, and under it a line naming the values it could not label: the layout is tried
+ * on a recording surface with room reserved for that line, the room grown until the line
+ * fits (less room can only leave more out), then drawn. */
+shopstat_status plots_draw_trend(plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    size_t npts = d->nlevels * d->nseries * d->nwaves;
+    tdrop *drop = calloc(npts + 1, sizeof *drop);
+    char *note = malloc(NOTE_MAX);
+    if (!drop || !note) {
+        free(drop);
+        free(note);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    double s = c->s, reserve = 0, nh = 0;
+    plots_font fn = plots_font_make(PLOTS_PT_FOOTER * s, 0, PLOTS_GREY);
+    size_t nd = 0;
+    shopstat_status st = SHOPSTAT_OK;
+    for (int iter = 0; iter < 16; iter++) {
+        plots_ctx t = *c;
+        cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        t.cr = cairo_create(rs);
+        st = trend_pass(&t, reserve, drop, &nd);
+        cairo_destroy(t.cr);
+        cairo_surface_destroy(rs);
+        if (st) {
+            c->need_h = t.need_h; /* (its body was short of the reserve already) */
+            c->need_what = t.need_what;
+            break;
+        }
+        nh = 0;
+        if (nd) {
+            drop_note(c, drop, nd, note, NOTE_MAX);
+            plots_text(c->cr, note, 0, 0, c->body.w, &fn, 0, NULL, &nh);
+        }
+        if (nh <= reserve || nh == 0)
+            break;
+        reserve = nh + 6 * s;
+    }
+    if (!st)
+        st = trend_pass(c, reserve, drop, &nd);
+    if (!st && nd) {
+        drop_note(c, drop, nd, note, NOTE_MAX);
+        plots_text(c->cr, note, c->body.x, c->body.y + c->body.h - reserve + 6 * s, c->body.w, &fn,
+                   1, NULL, NULL);
+    }
+    free(drop);
+    free(note);
+    return st;
 }

@@ -21,10 +21,14 @@ typedef struct shopstat_title_page {
     size_t nlines;
 } shopstat_title_page;
 
-/* Write path (a PDF, A4 landscape unless a chart's own opts say otherwise): the title page,
- * then charts[0..n) one per page, each with its d->opts when set, else opts (NULL =
- * defaults). The file is written to a temporary file next to path and renamed when
- * complete; the PDF dates are fixed, so the same input gives the same bytes.
+/* Write path (a PDF): the title page, then charts[0..n), each drawn with its d->opts when
+ * set, else opts (NULL = defaults). Every page has opts' size (A4 landscape by default), so
+ * the report prints as one document: a chart of another size is drawn at its own size when
+ * it fits (centred), scaled down to the page's width, and to its height when that keeps 80%
+ * of it; a taller chart goes on over further pages, cut between rows of its drawing that
+ * hold no text or marks, each page after the first headed "TITLE (continued)". The file is
+ * written to a temporary file next to path and renamed when complete; the PDF dates are
+ * fixed, so the same input gives the same bytes.
  * Errors as shopstat_chart_render_pages(). */
 shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
                                           const shopstat_chart_data *const *charts, size_t n,

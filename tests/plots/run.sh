@@ -340,6 +340,17 @@ awk 'BEGIN { print "wave,q"; split("40 30 20 10", a); split("26 25 24 25", b); s
 boxes "$TMP/mid.pdf"
 n=$(pdftotext "$TMP/mid.pdf" - 2>/dev/null | grep -c "^2[456]%$")
 [ "$n" = 2 ] && ok || fail "mid.pdf: $n labels at the middle wave, expected 2 (above and below)"
+# ... and the two left out are named under the chart, so that every value can be read: the
+# middle wave's labels and the note's "N, 2020: V%" together are the four 2020 values (26, 25,
+# 24 and 25 of 100 each), each line once
+pdftotext "$TMP/mid.pdf" "$TMP/mid.txt" 2>/dev/null
+got=$( { grep -x "2[456]%" "$TMP/mid.txt" | tr -d %
+         tr '\n' ' ' <"$TMP/mid.txt" | grep -o "Not labelled where lines meet:[^.]*" |
+             grep -o "[0-9]*, 2020: [0-9]*%" | sed 's/.*: //; s/%//'; } | sort -n | tr '\n' ' ')
+[ "$got" = "24 25 25 26 " ] && ok || fail "mid.pdf: 2020 values labelled or named: '$got', expected '24 25 25 26 '"
+lines=$(tr '\n' ' ' <"$TMP/mid.txt" | grep -o "Not labelled where lines meet:[^.]*" | grep -o "[0-9]*, 2020" | sort | tr '\n' ' ')
+n=$(grep -cx "2[456]%" "$TMP/mid.txt")
+[ "$(printf '%s' "$lines" | wc -w)" = $((2 * (4 - n))) ] && ok || fail "mid.pdf: note names '$lines', expected $((4 - n)) lines"
 
 # --- a difference that cannot be computed says "n/a", as a bar chart's missing cell does --------
 # (segment b never answers q: "b minus a" has no estimate; its rows were left blank)
@@ -432,6 +443,17 @@ if "$root/$BUILD/shopstat" tab "$TMP/st.csv" --var q --by wave --chart-type tren
                       printf "start label %s at y %.1f, its point at %.1f\n", w[i], yc[i], want }
               if (k < 2) print k " start labels printed" }' "$TMP/st.words")
     [ -z "$out" ] && ok || { fail "st.pdf: start labels"; printf '%s\n' "$out" | head -12; }
+    # the start labels left out are named under the chart: the labels printed left of 2019 and
+    # the note's "N, 2019: V%" are together the twelve 2019 values (7 7 7 8 8 8 9 9 9 9 9 10 of
+    # 100), each line once
+    got=$( { awk -F'\t' '{ n++; w[n] = $1; xb[n] = $3; if ($1 == "2019") wx = ($2 + $3) / 2 }
+                 END { for (i = 1; i <= n; i++) if (w[i] == "0%" && (tx == "" || xb[i] < tx)) tx = xb[i]
+                       for (i = 1; i <= n; i++)
+                           if (w[i] ~ /^[0-9]+%$/ && xb[i] > tx + 5 && xb[i] < wx) print w[i] + 0 }' "$TMP/st.words"
+             pdftotext "$TMP/st.pdf" - 2>/dev/null | tr '\n' ' ' | grep -o "Not labelled where lines meet:[^.]*" |
+                 grep -o "[0-9]*, 2019: [0-9]*%" | sed 's/.*: //; s/%//'; } | sort -n | tr '\n' ' ')
+    [ "$got" = "7 7 7 8 8 8 9 9 9 9 9 10 " ] && ok ||
+        fail "st.pdf: 2019 values labelled or named: '$got', expected '7 7 7 8 8 8 9 9 9 9 9 10 '"
     boxes "$TMP/st.pdf"
 else
     fail "tab --chart-type trend (start labels) failed"

@@ -39,6 +39,9 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
     check "$sv: report.pdf has $pages pages, want $((n + 1))" test "$pages" -eq $((n + 1))
+    # one page size throughout, the title page's: A4 landscape
+    sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
+    check "$sv: report.pdf page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
     pdftotext "$T/$sv/report.pdf" "$T/$sv.txt"
     check "$sv: report.pdf states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv.txt"
     # the title page names the survey once (under the subtitle), then the data file
@@ -507,9 +510,13 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
         --pair sector:rest --format csv | tail -n +2 >"$T/cli_email"
     grep '^email,' "$T/byc/comparisons.csv" | cut -d, -f2- >"$T/rep_email"
     check "by: vs rest without a base = compare --pair sector:rest" cmp -s "$T/cli_email" "$T/rep_email"
-    # 16 differences do not fit an A4 page: the chart's page is taller, in report.pdf too
-    check "diff chart of 8 sectors x 2 levels: a taller page in report.pdf" \
-        test "$(pdfinfo -f 2 -l 2 "$T/byc/report.pdf" | awk '/^Page +2 size/ { print ($5 > 595) }')" = 1
+    # 16 differences do not fit an A4 page: the chart's own PDF is taller; in report.pdf it
+    # goes on over further A4 pages (pages of one size print as one document)
+    check "diff chart of 8 sectors x 2 levels: a taller page of its own" \
+        test "$(pdfinfo "$T/byc/charts/email.pdf" | awk '/^Page size/ { print ($5 > 595) }')" = 1
+    np=$(pdfinfo "$T/byc/report.pdf" | sed -n 's/^Pages: *//p')
+    sizes=$(pdfinfo -f 1 -l "${np:-1}" "$T/byc/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
+    check "report.pdf with a tall diff chart: page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
     check "diff chart of 8 sectors x 2 levels: a taller PNG" \
         test "$(od -An -tu1 -j20 -N4 "$T/byc/charts/email.png" |
             awk '{ print ((($1 * 256 + $2) * 256 + $3) * 256 + $4) }')" -gt 1190
@@ -649,8 +656,45 @@ printf 'survey: tall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  all: 
 if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     h=$(pdfinfo "$T/tall/charts/q.pdf" | awk '/^Page size/ { print $5 }')
     check "a chart of 220 bars gets a page taller than 4 x 595 points ($h)" test "${h%.*}" -gt 2380
+    # report.pdf keeps A4 landscape throughout: the chart goes on over as many pages as it
+    # needs, and every bar's value label is printed once, as in the chart's own PDF
+    np=$(pdfinfo "$T/tall/report.pdf" | sed -n 's/^Pages: *//p')
+    sizes=$(pdfinfo -f 1 -l "${np:-1}" "$T/tall/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
+    check "report.pdf with a tall chart: page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
+    check "report.pdf with a tall chart: $np pages, want at least 1 + ceil($h / 595)" \
+        test "${np:-0}" -ge $((1 + (${h%.*} + 594) / 595))
+    pdftotext "$T/tall/charts/q.pdf" - | grep -xE "[0-9]+%" | sort >"$T/tall.own"
+    pdftotext -f 2 "$T/tall/report.pdf" - | grep -xE "[0-9]+%" | sort >"$T/tall.rep"
+    check "report.pdf with a tall chart: the $(wc -l <"$T/tall.own") value labels of the chart's own PDF, once each" \
+        cmp -s "$T/tall.own" "$T/tall.rep"
 else
     ko "report of a 22 x 10 chart failed: $(cat "$T/tall.err")"
+fi
+
+# ---- a difference chart of 40 answers, continued over pages: no row is cut ----
+# Each answer's row (label, dot, "+2 [+2, +3]", p) lies wholly on one page, inside its slice
+# (below the "(continued)" line, above "continued on the next page"), and the rows come in the
+# chart's own order, each once. (The zero line runs the height of the plot as dark as text.)
+awk 'BEGIN { print "g,q"; for (i = 0; i < 6000; i++) print (i % 2 ? "a" : "b") "," 1 + (i * 7919 % 6007) % (i % 2 ? 40 : 38) }' \
+    >"$T/dtall.csv"
+printf 'survey: dtall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  a: {where: "g == \\"a\\""}\n  b: {where: "g == \\"b\\""}\ntables:\n  - {question: q, segments: [a, b], compare: ["a:b"], chart: diff}\n' \
+    "$T/dtall.csv" >"$T/dtall.yml"
+if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
+    np=$(pdfinfo "$T/dtall/report.pdf" | sed -n 's/^Pages: *//p')
+    check "report.pdf with a tall diff chart: $np pages, want more than 2" test "${np:-0}" -gt 2
+    pdftotext "$T/dtall/charts/q.pdf" - | grep -xE "[0-9]+" >"$T/dtall.own"
+    pdftotext -f 2 "$T/dtall/report.pdf" - | grep -xE "[0-9]+" >"$T/dtall.rep"
+    check "report.pdf with a tall diff chart: the rows in the chart's own order, once each" \
+        cmp -s "$T/dtall.own" "$T/dtall.rep"
+    out=$(pdftotext -bbox -f 3 "$T/dtall/report.pdf" - | awk '/<page / { p++ }
+        /<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            if (y1 < 30 || y0 > 570) next   # the "(continued)" and "continued on" lines
+            if (y0 < 40 - 3 || y1 > 595 - 28 + 3) printf "page %d: \"%s\" at %.1f-%.1f\n", p + 2, s, y0, y1 }')
+    check "report.pdf with a tall diff chart: words across a page cut: $out" test -z "$out"
+else
+    ko "report of a 40-row diff chart failed: $(cat "$T/dtall.err")"
 fi
 
 # ---- recode rules that share a level: every rule's rows land in that level ----

@@ -815,6 +815,130 @@ static void test_greyscale_fills(void **state)
     expect_greys_apart(fill, 5, "a five-point Likert scale");
 }
 
+/* Longer Likert scales: an odd one (its neutral in the middle) of 7 and 9 points and an even
+ * one of 6 and 8, an equal share per point, rendered to PNG. A reader tells a segment from its
+ * neighbours in greyscale print, so any two neighbouring points print at least 15% of the grey
+ * range apart, as the first six series do (seven points had steps of 0.107: "Somewhat agree"
+ * next to the neutral at 0.733 and 0.84). */
+static void test_greyscale_long_scales(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.png_scale = 1;
+    o.show_ci = 0;
+    o.type = SHOPSTAT_CHART_LIKERT;
+    static const shopstat_chart_level scale[] = {
+        {"1", "Strongly disagree", 0}, {"2", "Disagree", 0}, {"3", "Somewhat disagree", 0},
+        {"4", "Slightly disagree", 0}, {"5", "Neutral", 0},  {"6", "Slightly agree", 0},
+        {"7", "Somewhat agree", 0},    {"8", "Agree", 0},    {"9", "Strongly agree", 0}};
+    static const shopstat_chart_series one[] = {{"all", "All", 500, NAN}};
+    for (size_t n = 6; n <= 9; n++) {
+        shopstat_chart_cell share[9];
+        for (size_t l = 0; l < n; l++)
+            share[l] = (shopstat_chart_cell){1.0 / (double)n, NAN, NAN, NAN, NULL};
+        shopstat_chart_data d;
+        shopstat_chart_data_init(&d);
+        d.name = "q";
+        d.levels = scale;
+        d.nlevels = n;
+        d.series = one;
+        d.nseries = 1;
+        d.cells = share;
+        d.neutral = n % 2 ? (long)(n / 2) : -1;
+        char p[512];
+        snprintf(p, sizeof p, "%s/likert%zu.png", scratch_dir, n);
+        assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+        uint32_t fill[12];
+        /* a segment is over 50 points wide here (over 20 beside its number), a swatch 10 */
+        assert_int_equal(chart_fills(p, 1, 20, fill, 12), n);
+        for (size_t l = 1; l < n; l++) {
+            double a = pixel_luma(fill[l - 1]), b = pixel_luma(fill[l]);
+            if (fabs(a - b) < 0.15 * 255)
+                fail_msg("%zu-point scale: points %zu (#%06x, grey %.0f) and %zu (#%06x, grey "
+                         "%.0f) are neighbours and print alike",
+                         n, l, (unsigned)fill[l - 1], a, l + 1, (unsigned)fill[l], b);
+        }
+    }
+}
+
+/* WCAG 2 relative luminance of an 8-bit sRGB pixel, and its contrast ratio against white. */
+static double pixel_contrast_on_white(uint32_t px)
+{
+    double ch[3] = {((px >> 16) & 0xff) / 255.0, ((px >> 8) & 0xff) / 255.0, (px & 0xff) / 255.0};
+    for (int k = 0; k < 3; k++)
+        ch[k] = ch[k] <= 0.04045 ? ch[k] / 12.92 : pow((ch[k] + 0.055) / 1.055, 2.4);
+    double l = 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+    return 1.05 / (l + 0.05);
+}
+
+/* A trend of eight flat lines (10% ... 80%, the eight hues of the series palette), rendered to
+ * PNG without bands: down a pixel column between the first two waves only the lines and the
+ * horizontal grid are met, and each line's core (2.4 points = 4.8 pixels thick) is its own
+ * colour. Every line must stand out from the white page as WCAG 2's non-text contrast asks
+ * (at least 3:1); Okabe-Ito's yellow (1.3:1), sky blue and the lightened orange did not. */
+static void test_trend_line_contrast(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_TREND;
+    o.show_ci = 0;
+    static const shopstat_chart_level eight[] = {
+        {"1", "One", 0},  {"2", "Two", 0}, {"3", "Three", 0}, {"4", "Four", 0},
+        {"5", "Five", 0}, {"6", "Six", 0}, {"7", "Seven", 0}, {"8", "Eight", 0}};
+    static const shopstat_chart_series one[] = {{"all", "All", 500, NAN}};
+    static const char *const waves[] = {"2019", "2020", "2021"};
+    shopstat_chart_cell t[8 * 3];
+    for (int l = 0; l < 8; l++)
+        for (int w = 0; w < 3; w++)
+            t[l * 3 + w] = (shopstat_chart_cell){0.1 * (l + 1), NAN, NAN, NAN, NULL};
+    shopstat_chart_data d;
+    shopstat_chart_data_init(&d);
+    d.name = "q";
+    d.levels = eight;
+    d.nlevels = 8;
+    d.series = one;
+    d.nseries = 1;
+    d.waves = waves;
+    d.nwaves = 3;
+    d.trend = t;
+    char p[512];
+    snprintf(p, sizeof p, "%s/trend.png", scratch_dir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(p);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    /* a third of the way across: between the first two waves, clear of the value labels */
+    int x = w / 3;
+    size_t nlines = 0;
+    for (int y = 0; y < h;) {
+        uint32_t px = *(const uint32_t *)(data + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
+        int j = y + 1;
+        while (j < h &&
+               (*(const uint32_t *)(data + (size_t)j * stride + 4 * (size_t)x) & 0xffffff) == px)
+            j++;
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+        int neutral = r == g && g == b && px != 0; /* page, grid, text */
+        if (j - y >= 3 && !neutral) {
+            nlines++;
+            double cr = pixel_contrast_on_white(px);
+            if (cr < 3.0)
+                fail_msg("trend line %zu (#%06x) has contrast %.2f:1 against white, below 3:1",
+                         nlines, (unsigned)px, cr);
+        }
+        y = j;
+    }
+    cairo_surface_destroy(img);
+    assert_int_equal(nlines, 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +959,9 @@ int main(void)
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_trend_line_contrast, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_greyscale_long_scales, scratch_setup,
+                                        scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
