@@ -441,7 +441,7 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
         memcpy(col, name, (size_t)(eq - name));
         col[eq - name] = '\0';
         size_t idx;
-        shopstat_status st = bind_column(t, col, "--pair", &idx, err);
+        shopstat_status st = bind_column(t, col, "pair", &idx, err);
         if (st) {
             free(col);
             return st;
@@ -471,8 +471,8 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
                                  t->seg[i].name);
     }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "--pair: unknown segment '%s'; segments are: %s, rest, or "
-                              "COLUMN=VALUE (each value of a --by column: COLUMN:rest, "
+                              "pair: unknown segment '%s'; segments are: %s, rest, or "
+                              "COLUMN=VALUE (each value of a by column: COLUMN:rest, "
                               "COLUMN:all)",
                               name, list);
 }
@@ -482,18 +482,18 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     const shopstat_plan *p = t->plan;
     shopstat_status st;
     t->wcol = t->scol = t->pcol = t->fcol = SIZE_MAX;
-    if (p->design.weight && (st = bind_column(t, p->design.weight, "--weight", &t->wcol, err)))
+    if (p->design.weight && (st = bind_column(t, p->design.weight, "weight", &t->wcol, err)))
         return st;
-    if (p->design.strata && (st = bind_column(t, p->design.strata, "--strata", &t->scol, err)))
+    if (p->design.strata && (st = bind_column(t, p->design.strata, "strata", &t->scol, err)))
         return st;
-    if (p->design.psu && (st = bind_column(t, p->design.psu, "--psu", &t->pcol, err)))
+    if (p->design.psu && (st = bind_column(t, p->design.psu, "psu", &t->pcol, err)))
         return st;
-    if (p->design.fpc && (st = bind_column(t, p->design.fpc, "--fpc", &t->fcol, err)))
+    if (p->design.fpc && (st = bind_column(t, p->design.fpc, "fpc", &t->fcol, err)))
         return st;
     if (p->nbase && !(t->basecols = calloc(p->nbase, sizeof *t->basecols)))
         return nomem(err);
     for (size_t j = 0; j < p->nbase; j++)
-        if ((st = bind_column(t, p->base[j].column, "--base", &t->basecols[j], err)))
+        if ((st = bind_column(t, p->base[j].column, "base", &t->basecols[j], err)))
             return st;
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
@@ -519,10 +519,10 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             t->rows_q = i;
         if (!q->cols || (q->pq->ticked && !q->tick))
             return nomem(err);
-        const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE ? "--var"
+        const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE ? "question"
                            : q->pq->kind == SHOPSTAT_Q_MULTI
-                               ? q->pq->ticked ? "--multi-ticked" : "--multi"
-                               : "--multi-codes";
+                               ? q->pq->ticked ? "ticked multi-response" : "multi-response"
+                               : "multi-response codes";
         for (size_t j = 0; j < q->pq->ncolumns; j++)
             if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
                 return st;
@@ -560,7 +560,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             memset(b, 0, sizeof *b);
             smap_init(&b->values);
             b->plan_index = i;
-            if ((st = bind_column(t, ps->by_column, "--by", &b->column, err)))
+            if ((st = bind_column(t, ps->by_column, "by", &b->column, err)))
                 return st;
             /* the set's name is COL or COL@TAG */
             size_t cl = strlen(ps->by_column);
@@ -570,7 +570,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             if (ps->nconds && !(b->condcols = calloc(ps->nconds, sizeof *b->condcols)))
                 return nomem(err);
             for (size_t j = 0; j < ps->nconds; j++)
-                if ((st = bind_column(t, ps->conds[j].column, "--by condition", &b->condcols[j],
+                if ((st = bind_column(t, ps->conds[j].column, "by condition", &b->condcols[j],
                                       err)))
                     return st;
             continue;
@@ -586,7 +586,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     for (size_t i = 0; i < t->nseg; i++)
         for (size_t j = 0; j < t->seg[i].nconds; j++) {
             size_t idx;
-            if ((st = bind_column(t, t->seg[i].conds[j].column, "--segment", &idx, err)))
+            if ((st = bind_column(t, t->seg[i].conds[j].column, "segment", &idx, err)))
                 return st;
         }
 
@@ -615,7 +615,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         rp->by_set = fixed_segment(t, pp->a) < 0 ? by_set(t, pp->a) : -1;
         if (rp->by_set >= 0 && !rest && !vs_all)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--pair %s:%s: a --by set is compared value by value "
+                                      "pair %s:%s: a by set is compared value by value "
                                       "with rest or all (%s:rest, %s:all), or name its "
                                       "values (%s=VALUE)",
                                       pp->a, pp->b, pp->a, pp->a, pp->a);
@@ -626,7 +626,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         t->npairs++;
         if (!rest && !vs_all && fixed_segment(t, pp->b) < 0 && by_set(t, pp->b) >= 0)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--pair %s:%s: a --by set stands first, against rest "
+                                      "pair %s:%s: a by set stands first, against rest "
                                       "or all (%s:rest, %s:all)",
                                       pp->a, pp->b, pp->b, pp->b);
         if (rest)
@@ -1381,7 +1381,7 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     if (shopstat_reader_is_missing(t->reader, s, n)) {
         shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
                            row->pos[c].line, row->pos[c].col,
-                           "--psu column '%s' is missing in this row",
+                           "psu column '%s' is missing in this row",
                            shopstat_reader_colname(t->reader, c));
         return -1;
     }
@@ -1452,7 +1452,7 @@ static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *o
         if (shopstat_reader_is_missing(t->reader, sname, slen))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
                                       row->pos[c].line, row->pos[c].col,
-                                      "--strata column '%s' is missing in this row",
+                                      "strata column '%s' is missing in this row",
                                       shopstat_reader_colname(t->reader, c));
     }
     int added = 0;
@@ -1551,7 +1551,7 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
             return shopstat_error_set(
                 err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[by->column].line,
                 row->pos[by->column].col,
-                "--by %s has more than %d distinct values; is it an identifier?",
+                "by column '%s' has more than %d distinct values; is it an identifier?",
                 shopstat_reader_colname(t->reader, by->column), MAX_BY_SEGMENTS);
         if (grow((void **)&by->segs, &by->nsegs_cap, (size_t)v + 1, sizeof *by->segs))
             return nomem(err);
@@ -2554,8 +2554,8 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         if (N + 1e-9 < (double)si->npsu)
             return shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                "--fpc gives %.17g for stratum '%s', fewer than its %zu sampled PSUs",
-                si->fpc, si->name, si->npsu);
+                "fpc column '%s' gives %.17g for stratum '%s', fewer than its %zu sampled PSUs",
+                t->plan->design.fpc, si->fpc, si->name, si->npsu);
         si->f = (N - (double)si->npsu) / N;
         si->w_fpc = N / (double)si->npsu;
     }
@@ -2927,7 +2927,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
                 break;
             }
             for (size_t j = 0; !st && j < t->seg[s].nconds; j++)
-                st = bind_column(t, t->seg[s].conds[j].column, "--segment",
+                st = bind_column(t, t->seg[s].conds[j].column, "segment",
                                  &rc->condcols[s][j], err);
         }
     }

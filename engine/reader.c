@@ -3,6 +3,7 @@
 #include "shopstat/reader.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #ifdef __SSE2__
@@ -1673,6 +1674,17 @@ size_t shopstat_reader_columns_named(const shopstat_reader *r, const char *name,
     return count;
 }
 
+/* short is long with letters left out, the first kept ("wt", "weight"), ignoring case */
+static int abbreviates(const char *shrt, const char *lng)
+{
+    if (!shrt[0] || tolower((unsigned char)shrt[0]) != tolower((unsigned char)lng[0]))
+        return 0;
+    for (; *shrt && *lng; lng++)
+        if (tolower((unsigned char)*shrt) == tolower((unsigned char)*lng))
+            shrt++;
+    return !*shrt;
+}
+
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
                                        const char *what, size_t *idx, shopstat_error *err)
 {
@@ -1720,6 +1732,16 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
     }
     if (unnamed)
         snprintf(list + used, sizeof list - used, " and %zu without a name", unnamed);
+    /* a name is suggested when it is the same but for case, a few edits away (a third of
+     * the name's letters, as the spec's keys) or an abbreviation of it or it of the name
+     * ('wt' for 'weight'): 'nope' is not 'st' */
+    size_t limit = len / 3 ? len / 3 : 1;
+    if (bestd == (size_t)-1 ||
+        (bestd && bestd - 1 > limit && !abbreviates(r->names[best], name) &&
+         !abbreviates(name, r->names[best])))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                  "%s%scolumn '%.100s' not found; columns are: %s",
+                                  what ? what : "", what ? " " : "", name, list);
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                               "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
                               "are: %s",

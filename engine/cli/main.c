@@ -93,7 +93,15 @@ static const struct {
     {"psu column '", "--psu column '"},
     {"fpc column '", "--fpc column '"},
     {"by set ", "--by "},
+    {"by column '", "--by column '"},
+    {"base column '", "--base column '"},
+    {"segment column '", "--segment column '"},
+    {"question column '", "--var column '"},
+    {"multi-response column '", "--multi column '"},
+    {"ticked multi-response column '", "--multi-ticked column '"},
+    {"multi-response codes column '", "--multi-codes column '"},
     {"pair ", "--pair "},
+    {"pair: ", "--pair: "},
 };
 
 int cli_fail(const shopstat_error *err)

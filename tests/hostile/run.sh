@@ -383,7 +383,7 @@ expect_error levels_cap "ids.csv:10002:1: error: question 'id' has more than 100
     tab ids.csv --var id
 expect_error levels_cap_codes "ids.csv:10002:1: error: question 'c' has more than 10000 distinct values; is column 'id' an identifier?" \
     tab ids.csv --multi-codes c=id
-expect_error by_cap "ids.csv:1002:1: error: --by id has more than 1000 distinct values; is it an identifier?" \
+expect_error by_cap "ids.csv:1002:1: error: --by column 'id' has more than 1000 distinct values; is it an identifier?" \
     tab ids.csv --var g --by id
 if expect_ok levels_describe describe ids.csv; then
     check levels_describe_distinct "$(awk '$1 == "id" { print $2, $5, $6 }' out)" "text > 10000"

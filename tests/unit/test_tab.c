@@ -371,6 +371,59 @@ static void test_waves_are_independent_samples(void **state)
     shopstat_plan_free(p);
 }
 
+/* The library names what a program declared (the design field, the kind of question, the
+ * segment), not the CLI's flags: a program calling it has no --multi or --psu. */
+static void test_messages_without_flags(void **state)
+{
+    (void)state;
+    static const char *const opts[] = {"pref_a", "nope"}, *const yes[] = {"1", NULL};
+    const char *csv = "st,psu,w,q,pref_a,seg\n"
+                      "a,1,1,1,1,1\n"
+                      "a,,2,2,0,1\n";
+    struct {
+        const char *what, *want;
+    } cases[] = {
+        /* (and no name is suggested for 'nope': none is near it) */
+        {"multi", "multi-response column 'nope' not found; columns are: st, psu, w, q, "
+                  "pref_a, seg"},
+        {"codes", "multi-response codes column 'nope' not found"},
+        {"single", "question column 'nope' not found"},
+        {"segment", "segment column 'nope' not found"},
+        {"psu", "psu column 'psu' is missing in this row"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_design_opts d;
+        shopstat_design_opts_init(&d);
+        d.weight = "w";
+        d.strata = "st";
+        d.psu = "psu";
+        assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+        const char *w = cases[i].what;
+        if (strcmp(w, "multi") == 0)
+            assert_int_equal(shopstat_plan_add_multi(p, "pref", opts, 2, NULL), SHOPSTAT_OK);
+        else if (strcmp(w, "codes") == 0)
+            assert_int_equal(shopstat_plan_add_codes(p, "prob", "nope", NULL), SHOPSTAT_OK);
+        else if (strcmp(w, "single") == 0)
+            assert_int_equal(shopstat_plan_add_single(p, "q", "nope", NULL), SHOPSTAT_OK);
+        else
+            assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+        if (strcmp(w, "segment") == 0) {
+            const shopstat_cond c = {"nope", SHOPSTAT_OP_IN, yes};
+            assert_int_equal(shopstat_plan_add_segment(p, "s", &c, 1, NULL), SHOPSTAT_OK);
+        }
+        run r;
+        memset(&r, 0, sizeof r);
+        pass_over(&r, csv, p);
+        assert_int_not_equal(r.st, SHOPSTAT_OK);
+        /* (the start of the message: the unknown-column ones go on with suggestions) */
+        if (strncmp(r.err.msg, cases[i].want, strlen(cases[i].want)) != 0)
+            fail_msg("%s: got \"%s\", want it to start \"%s\"", w, r.err.msg, cases[i].want);
+        run_free(&r);
+        shopstat_plan_free(p);
+    }
+}
+
 /* A --by set within conditions (a report table's base): segments "COL=VALUE@TAG" hold the
  * rows of that value meeting the conditions, beside the plain --by set of the column, and
  * equal the segments defined by the conjunction of the value and the conditions. */
@@ -722,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_null_opts_are_defaults),
         cmocka_unit_test(test_waves_are_independent_samples),
         cmocka_unit_test(test_by_where),
+        cmocka_unit_test(test_messages_without_flags),
         cmocka_unit_test(test_recode_rules_share_a_level),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
