@@ -958,6 +958,10 @@ static int valid_table_name(const char *s)
     return 1;
 }
 
+/* survey: and a table's name are file names (out/SURVEY, charts/NAME.pdf), written beside
+ * the place as NAME.tmp-XXXXXX first: at most ID_MAX bytes, well within NAME_MAX (255). */
+#define ID_MAX 200
+
 static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
     const char *given = NULL;
@@ -969,6 +973,11 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         if (!valid_table_name(given))
             return FAIL(c, get(c, n, "name"),
                         "table name '%s' may hold only letters, digits, '_', '.' and '-'", given);
+        if (strlen(given) > ID_MAX)
+            return FAIL(c, get(c, n, "name"),
+                        "table name is %zu bytes long; it names the table's chart files "
+                        "(charts/NAME.pdf) and holds at most %d",
+                        strlen(given), ID_MAX);
         for (size_t i = 0; i < ti; i++)
             if (strcmp(in->tables[i].name, given) == 0)
                 return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
@@ -988,9 +997,9 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         first += in->tables[i].question == t->question;
     for (unsigned k = first;; k++) {
         if (k == 1)
-            snprintf(buf, sizeof buf, "%.250s", base);
+            snprintf(buf, sizeof buf, "%.190s", base);
         else
-            snprintf(buf, sizeof buf, "%.250s-%u", base, k);
+            snprintf(buf, sizeof buf, "%.190s-%u", base, k); /* (at most ID_MAX bytes) */
         size_t i = 0;
         while (i < ti && strcmp(in->tables[i].name, buf) != 0)
             i++;
@@ -1402,6 +1411,11 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
     if (!valid_table_name(in->survey))
         return FAIL(c, sv, "survey: '%s' may hold only letters, digits, '_', '.' and '-'",
                     in->survey);
+    if (strlen(in->survey) > ID_MAX)
+        return FAIL(c, sv,
+                    "survey: is %zu bytes long; it names the report's default folder "
+                    "(out/SURVEY) and holds at most %d",
+                    strlen(in->survey), ID_MAX);
     if (strcmp(in->survey, ".") == 0 || strcmp(in->survey, "..") == 0)
         return FAIL(c, sv,
                     "survey: '%s' is no name: the report's default folder out/%s would be %s",

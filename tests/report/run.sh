@@ -171,6 +171,17 @@ while IFS='|' read -r spec want; do
         ko "spec $spec: rc=$rc"; echo "  want: $want"; echo "  got:  $out"; fi
 done <tests/report/errors.txt
 
+# ---- a table named after a 260-byte question: its chart files take the first 190 bytes ----
+# (the whole name made charts/NAME.pdf.tmp-XXXXXX longer than a file name may be: the report
+# failed at the chart, at no position of the spec)
+q190=$(printf 'q%.0s' $(seq 190))
+if $S report tests/report/specs/long_question_name.yml -o "$T/longq" --quiet 2>"$T/longq.err"; then
+    check "a 260-byte question's table: charts/ + its first 190 bytes + .pdf" \
+        test -s "$T/longq/charts/$q190.pdf"
+else
+    ko "report of a 260-byte question failed: $(cut -c1-300 "$T/longq.err")"
+fi
+
 # ---- empty and repeated header names in columns the spec does not use: not errors ----
 printf 'survey: t\ndata: %s\ndesign: {weight: w}\nquestions:\n  id: {column: id}\ntables:\n  - {question: id}\n' \
     "$PWD/tests/report/specs/dup_columns.csv" >"$T/dupok.yml"
