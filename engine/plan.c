@@ -276,7 +276,14 @@ shopstat_status shopstat_plan_declare_level(shopstat_plan *p, const char *questi
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown question '%s'",
                                   question);
     if (q->kind == SHOPSTAT_Q_MULTI)
-        return SHOPSTAT_OK; /* (its levels are its columns) */
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s' is a multi-response question of columns: its "
+                                  "levels are its columns, in the order given",
+                                  question);
+    /* (once each: the pass puts the declared levels first, ndeclared of them) */
+    for (size_t i = 0; i < q->ndeclared; i++)
+        if (strcmp(q->declared[i], level) == 0)
+            return SHOPSTAT_OK;
     char **nd = realloc(q->declared, (q->ndeclared + 1) * sizeof *nd);
     if (!nd)
         return nomem(err);

@@ -837,6 +837,58 @@ static int want_estimate(void *ctx, size_t q, size_t s)
     return w->m[q * w->ns + s];
 }
 
+/* Mark the estimates table i shows in w. */
+static void want_table(const report *r, size_t i, wanted *w)
+{
+    const rtable *rt = &r->tabs[i];
+    size_t q = r->qmap[rt->t->question], s;
+    for (size_t c = 0; c < rt->ncols; c++)
+        w->m[q * w->ns + rt->cols[c]] = 1;
+    if (!shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
+        w->m[q * w->ns + s] = 1;
+}
+
+/* An estimate some table shows has no interval (design df 0): the error of the estimates
+ * names no table and the segment by its engine name ('all@TABLE'). Find the first table
+ * whose own estimates fail, and say it there: at the table's position, its columns by
+ * their names. (Only on that failure: each table's estimates again.) */
+static void error_at_table(const report *r, wanted *w, const shopstat_tab_opts *to,
+                           shopstat_error *err)
+{
+    size_t nq = shopstat_totals_nquestions(r->tot);
+    for (size_t i = 0; i < r->in->ntables; i++) {
+        memset(w->m, 0, nq * w->ns + 1);
+        want_table(r, i, w);
+        shopstat_estimate *e = NULL;
+        size_t n = 0;
+        shopstat_error e1;
+        shopstat_error_clear(&e1);
+        shopstat_status st = shopstat_tab_estimates(r->tot, to, &e, &n, &e1);
+        free(e);
+        if (st != SHOPSTAT_EINPUT)
+            continue;
+        const rtable *rt = &r->tabs[i];
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", e1.msg);
+        for (size_t c = 0; c < rt->ncols; c++) {
+            char *from = xasprintf("segment '%s'", shopstat_totals_segment(r->tot, rt->cols[c]));
+            char *at = from ? strstr(msg, from) : NULL;
+            if (at) {
+                char rest[sizeof msg];
+                snprintf(rest, sizeof rest, "%s", at + strlen(from));
+                snprintf(at, sizeof msg - (size_t)(at - msg), "segment '%s'%s", rt->colnames[c],
+                         rest);
+            }
+            free(from);
+            if (at)
+                break;
+        }
+        shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col, "table '%s': %s",
+                           rt->t->name, msg);
+        return;
+    }
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
@@ -850,14 +902,8 @@ static shopstat_status compute(report *r, shopstat_error *err)
     size_t nq = shopstat_totals_nquestions(r->tot);
     if (!(w.m = calloc(nq * w.ns + 1, 1)))
         return nomem(err);
-    for (size_t i = 0; i < r->in->ntables; i++) {
-        const rtable *rt = &r->tabs[i];
-        size_t q = r->qmap[rt->t->question], s;
-        for (size_t c = 0; c < rt->ncols; c++)
-            w.m[q * w.ns + rt->cols[c]] = 1;
-        if (!shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
-            w.m[q * w.ns + s] = 1;
-    }
+    for (size_t i = 0; i < r->in->ntables; i++)
+        want_table(r, i, &w);
     shopstat_tab_opts to;
     shopstat_tab_opts_init(&to);
     to.ci = r->in->ci;
@@ -865,6 +911,8 @@ static shopstat_status compute(report *r, shopstat_error *err)
     to.want = want_estimate;
     to.want_ctx = &w;
     st = shopstat_tab_estimates(r->tot, &to, &r->e, &r->ne, err);
+    if (st == SHOPSTAT_EINPUT && !err->file[0])
+        error_at_table(r, &w, &to, err);
     free(w.m);
     if (st || (st = index_estimates(r, err)))
         return st;

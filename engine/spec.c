@@ -958,6 +958,10 @@ static int valid_table_name(const char *s)
     return 1;
 }
 
+/* survey: and a table's name are file names (out/SURVEY, charts/NAME.pdf), written beside
+ * the place as NAME.tmp-XXXXXX first: at most ID_MAX bytes, well within NAME_MAX (255). */
+#define ID_MAX 200
+
 static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
     const char *given = NULL;
@@ -969,6 +973,11 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         if (!valid_table_name(given))
             return FAIL(c, get(c, n, "name"),
                         "table name '%s' may hold only letters, digits, '_', '.' and '-'", given);
+        if (strlen(given) > ID_MAX)
+            return FAIL(c, get(c, n, "name"),
+                        "table name is %zu bytes long; it names the table's chart files "
+                        "(charts/NAME.pdf) and holds at most %d",
+                        strlen(given), ID_MAX);
         for (size_t i = 0; i < ti; i++)
             if (strcmp(in->tables[i].name, given) == 0)
                 return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
@@ -988,9 +997,9 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         first += in->tables[i].question == t->question;
     for (unsigned k = first;; k++) {
         if (k == 1)
-            snprintf(buf, sizeof buf, "%.250s", base);
+            snprintf(buf, sizeof buf, "%.190s", base);
         else
-            snprintf(buf, sizeof buf, "%.250s-%u", base, k);
+            snprintf(buf, sizeof buf, "%.190s-%u", base, k); /* (at most ID_MAX bytes) */
         size_t i = 0;
         while (i < ti && strcmp(in->tables[i].name, buf) != 0)
             i++;
@@ -1402,6 +1411,11 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
     if (!valid_table_name(in->survey))
         return FAIL(c, sv, "survey: '%s' may hold only letters, digits, '_', '.' and '-'",
                     in->survey);
+    if (strlen(in->survey) > ID_MAX)
+        return FAIL(c, sv,
+                    "survey: is %zu bytes long; it names the report's default folder "
+                    "(out/SURVEY) and holds at most %d",
+                    strlen(in->survey), ID_MAX);
     if (strcmp(in->survey, ".") == 0 || strcmp(in->survey, "..") == 0)
         return FAIL(c, sv,
                     "survey: '%s' is no name: the report's default folder out/%s would be %s",
@@ -1532,6 +1546,51 @@ static shopstat_status no_second_document(const char *path, yaml_parser_t *parse
     return st;
 }
 
+/* A spec nests a few levels (tables: - {compare: [...]}); libyaml's scanner takes time in
+ * the square of the depth (a title of 100,000 '[' took a minute, 4 MB would take hours), so
+ * the collections are counted on an event pass first, which stops past SPEC_DEPTH_MAX. A
+ * syntax error ends the count: the load reports it. */
+#define SPEC_DEPTH_MAX 64
+
+static shopstat_status nesting_check(const char *path, const char *text, size_t len,
+                                     shopstat_error *err)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    shopstat_status st = SHOPSTAT_OK;
+    int depth = 0, end = 0;
+    while (!end && !st) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev))
+            break;
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > SPEC_DEPTH_MAX)
+                st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, ev.start_mark.line + 1,
+                                        ev.start_mark.column + 1,
+                                        "YAML: lists and mappings nested more than %d deep; a "
+                                        "spec needs a few levels",
+                                        SPEC_DEPTH_MAX);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            end = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return st;
+}
+
 shopstat_status shopstat_spec_parse_text(const char *path, const char *text, size_t len,
                                          shopstat_spec **out, shopstat_error *err)
 {
@@ -1539,6 +1598,9 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
     if (len > SHOPSTAT_SPEC_MAX_BYTES)
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "spec is larger than %u bytes",
                                   SHOPSTAT_SPEC_MAX_BYTES);
+    shopstat_status dst = nesting_check(path, text, len, err);
+    if (dst)
+        return dst;
     shopstat_spec *s = calloc(1, sizeof *s);
     if (!s)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");

@@ -1,6 +1,7 @@
 /* --chart for tab and compare: chart options from flags, chart data from results. */
 #include "cli/charts.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,30 +102,41 @@ static void likert_gaps(const shopstat_estimate *e, size_t n)
             if (e[end_q].s != 0 || !ints)
                 continue; /* (each level once: the first segment's row) */
             char *end;
+            errno = 0;
             long x = strtol(e[end_q].level, &end, 10);
-            ints = *e[end_q].level && !*end;
+            ints = *e[end_q].level && !*end && errno != ERANGE;
             lo = nl ? (x < lo ? x : lo) : x;
             hi = nl ? (x > hi ? x : hi) : x;
             nl++;
         }
-        if (!ints || nl < 2 || hi - lo >= 20 || (size_t)(hi - lo) + 1 == nl)
+        /* (the span in unsigned arithmetic: hi - lo overflows a long for levels of opposite
+         * signs near LONG_MIN and LONG_MAX; the loops stop at hi before x++ could overflow) */
+        unsigned long span = (unsigned long)hi - (unsigned long)lo;
+        if (!ints || nl < 2 || span >= 20 || span + 1 == nl)
             continue;
-        char miss[200];
+        /* (at most 20 points of at most 20 characters and a separator each: no truncation) */
+        char miss[512];
         size_t len = 0;
-        for (long x = lo; x <= hi && len < sizeof miss; x++) {
+        for (long x = lo;; x++) {
             int held = 0;
             for (size_t j = i; j < end_q && !held; j++)
                 held = e[j].s == 0 && strtol(e[j].level, NULL, 10) == x;
-            if (!held) {
+            if (!held && len < sizeof miss) {
                 int w = snprintf(miss + len, sizeof miss - len, "%s%ld", len ? ", " : "", x);
                 len += w > 0 ? (size_t)w : 0;
             }
+            if (x == hi)
+                break;
         }
-        char all[200];
+        char all[512];
         size_t k = 0;
-        for (long x = lo; x <= hi && k < sizeof all; x++) {
-            int w = snprintf(all + k, sizeof all - k, "%s%ld", x > lo ? "," : "", x);
-            k += w > 0 ? (size_t)w : 0;
+        for (long x = lo;; x++) {
+            if (k < sizeof all) {
+                int w = snprintf(all + k, sizeof all - k, "%s%ld", x > lo ? "," : "", x);
+                k += w > 0 ? (size_t)w : 0;
+            }
+            if (x == hi)
+                break;
         }
         cli_warn("--chart-type likert: no row holds %s of %s's scale %ld-%ld, so the chart's "
                  "scale lacks it and its middle moves; give the scale with --levels %s:%s",

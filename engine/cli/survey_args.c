@@ -53,76 +53,104 @@ static int unknown_option(const char *cmd, int command, const char *arg)
     return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg, cmd);
 }
 
-/* --levels Q:V1,V2,...: the levels of a --var or --multi-codes question, in this order,
- * each shown whether rows hold it or not (a spec's values:): a scale's every point, so that
- * a Likert chart finds its middle. Values are separated by commas, spaces around them
- * dropped; a value in double quotes may hold a comma. 0, or 2 after the usage error. */
-static int declare_levels(survey_args *a)
+/* One --levels value's levels, parsed in place into buf (values NUL-terminated there) and
+ * declared in order. 0, or 2 after the usage error. */
+static int declare_one(survey_args *a, const char *q, char *buf)
 {
     shopstat_error err;
     shopstat_error_clear(&err);
+    char **seen = NULL;
+    size_t n = 0;
+    int rc = 0;
+    char *s = buf;
+    while (*s && !rc) {
+        while (*s == ' ')
+            s++;
+        char *lv = s, *o = s; /* (the value is copied over itself: never longer) */
+        if (*s == '"') {
+            for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+                if (*s == '"')
+                    s++; /* ("" is a quote) */
+                *o++ = *s;
+            }
+            if (*s != '"') {
+                rc = cli_usage_error("--levels %s: a quote is not closed", q);
+                break;
+            }
+            s++;
+            while (*s == ' ')
+                s++;
+            if (*s && *s != ',') {
+                rc = cli_usage_error("--levels %s: text after a quoted value", q);
+                break;
+            }
+        } else {
+            for (; *s && *s != ','; s++)
+                *o++ = *s;
+            while (o > lv && o[-1] == ' ')
+                o--;
+        }
+        int more = *s == ',';
+        if (more)
+            s++;
+        *o = '\0';
+        if (o == lv) {
+            rc = cli_usage_error("--levels %s: an empty value", q);
+            break;
+        }
+        for (size_t j = 0; j < n && !rc; j++)
+            if (strcmp(seen[j], lv) == 0)
+                rc = cli_usage_error("--levels %s: '%s' is given twice", q, lv);
+        if (rc)
+            break;
+        char **ns = realloc(seen, (n + 1) * sizeof *ns);
+        if (!ns) {
+            rc = cli_usage_error("out of memory");
+            break;
+        }
+        seen = ns;
+        seen[n++] = lv;
+        shopstat_status st = shopstat_plan_declare_level(a->plan, q, lv, &err);
+        if (st == SHOPSTAT_ENOMEM)
+            rc = cli_usage_error("out of memory");
+        else if (st && strncmp(err.msg, "unknown question", 16) == 0)
+            rc = cli_usage_error("--levels %s: no such question (give it with --var %s "
+                                 "or --multi-codes %s=COLUMN first)",
+                                 q, q, q);
+        else if (st)
+            rc = cli_usage_error("--levels %s: %s", q, err.msg);
+        if (!more && !*s)
+            break;
+    }
+    if (!rc && !n)
+        rc = cli_usage_error("--levels %s: no value", q);
+    free(seen);
+    return rc;
+}
+
+/* --levels Q:V1,V2,...: the levels of a --var or --multi-codes question, in this order,
+ * each shown whether rows hold it or not (a spec's values:): a scale's every point, so that
+ * a Likert chart finds its middle. Values are separated by commas, spaces around them
+ * dropped; a value in double quotes may hold a comma; any number of values, of any length.
+ * 0, or 2 after the usage error. */
+static int declare_levels(survey_args *a)
+{
     for (size_t i = 0; i < a->nlevels; i++) {
         const char *v = a->levels[i], *colon = strchr(v, ':');
         if (!colon || colon == v || !colon[1])
             return cli_usage_error("--levels '%s': expected QUESTION:V1,V2,... (the levels "
                                    "of a --var or --multi-codes question, in order)",
                                    v);
-        int qn = (int)(colon - v);
+        size_t qn = (size_t)(colon - v);
         for (size_t j = 0; j < i; j++)
-            if (strncmp(a->levels[j], v, (size_t)qn + 1) == 0)
-                return cli_usage_error("--levels %.*s is given twice", qn, v);
-        char q[256];
-        snprintf(q, sizeof q, "%.*s", qn, v);
-        const char *s = colon + 1;
-        size_t n = 0;
-        static char seen[64][1024];
-        while (*s) {
-            while (*s == ' ')
-                s++;
-            char lv[1024];
-            size_t k = 0;
-            int quoted = *s == '"';
-            if (quoted) {
-                for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
-                    if (*s == '"')
-                        s++; /* ("" is a quote) */
-                    if (k + 1 < sizeof lv)
-                        lv[k++] = *s;
-                }
-                if (*s != '"')
-                    return cli_usage_error("--levels %s: a quote is not closed", q);
-                s++;
-                while (*s == ' ')
-                    s++;
-                if (*s && *s != ',')
-                    return cli_usage_error("--levels %s: text after a quoted value", q);
-            } else {
-                for (; *s && *s != ','; s++)
-                    if (k + 1 < sizeof lv)
-                        lv[k++] = *s;
-                while (k && lv[k - 1] == ' ')
-                    k--;
-            }
-            lv[k] = '\0';
-            if (!k)
-                return cli_usage_error("--levels %s: an empty value", q);
-            if (n >= sizeof seen / sizeof *seen)
-                return cli_usage_error("--levels %s: more than %zu values", q,
-                                       sizeof seen / sizeof *seen);
-            for (size_t j = 0; j < n; j++)
-                if (strcmp(seen[j], lv) == 0)
-                    return cli_usage_error("--levels %s: '%s' is given twice", q, lv);
-            snprintf(seen[n], sizeof seen[n], "%s", lv);
-            if (shopstat_plan_declare_level(a->plan, q, lv, &err))
-                return cli_usage_error("--levels %s: no such question (give it with --var %s "
-                                       "or --multi-codes %s=COLUMN first)",
-                                       q, q, q);
-            n++;
-            if (*s == ',')
-                s++;
-        }
-        if (!n)
-            return cli_usage_error("--levels %s: no value", q);
+            if (strncmp(a->levels[j], v, qn + 1) == 0)
+                return cli_usage_error("--levels %.*s is given twice", (int)qn, v);
+        char *q = strndup(v, qn), *buf = strdup(colon + 1);
+        int rc = q && buf ? declare_one(a, q, buf) : cli_usage_error("out of memory");
+        free(q);
+        free(buf);
+        if (rc)
+            return rc;
     }
     return 0;
 }

@@ -78,7 +78,8 @@ shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
 
 /* Declare a level of a single-choice or codes question before the pass (a spec's value
  * labels): it is listed even when no row holds it (with proportion 0), as R lists every
- * level of a factor. Multi-response levels are their columns and need none. */
+ * level of a factor; a level declared again is listed once. Multi-response levels are their
+ * columns: declaring one for such a question is SHOPSTAT_EUSAGE. */
 shopstat_status shopstat_plan_declare_level(shopstat_plan *p, const char *question,
                                             const char *level, shopstat_error *err);
 

@@ -174,6 +174,26 @@ while IFS='|' read -r spec want; do
         ko "spec $spec: rc=$rc"; echo "  want: $want"; echo "  got:  $out"; fi
 done <tests/report/errors.txt
 
+# ---- a table named after a 260-byte question: its chart files take the first 190 bytes ----
+# (the whole name made charts/NAME.pdf.tmp-XXXXXX longer than a file name may be: the report
+# failed at the chart, at no position of the spec)
+q190=$(printf 'q%.0s' $(seq 190))
+if $S report tests/report/specs/long_question_name.yml -o "$T/longq" --quiet 2>"$T/longq.err"; then
+    check "a 260-byte question's table: charts/ + its first 190 bytes + .pdf" \
+        test -s "$T/longq/charts/$q190.pdf"
+else
+    ko "report of a 260-byte question failed: $(cut -c1-300 "$T/longq.err")"
+fi
+
+# ---- YAML nested 20,000 deep: refused at the 65th level, before libyaml's scanner (whose
+# time grows with the square of the depth: 100,000 '[' took a minute) gets through it ----
+awk 'BEGIN { printf "survey: t\ndata: %s/tests/report/specs/lonely.csv\nquestions:\n  a: {column: a}\n", ENVIRON["PWD"];
+             printf "tables:\n  - {question: a, compare: "; for (i = 0; i < 20000; i++) printf "[";
+             for (i = 0; i < 20000; i++) printf "]"; print "}" }' >"$T/deep.yml"
+out=$($S report "$T/deep.yml" -o "$T/deep" 2>&1 >/dev/null); rc=$?
+check "YAML nested 20,000 deep: exit 2 at the 65th level, no output" test "$rc" = 2 -a ! -e "$T/deep" -a \
+    "$out" = "$T/deep.yml:6:89: error: YAML: lists and mappings nested more than 64 deep; a spec needs a few levels"
+
 # ---- empty and repeated header names in columns the spec does not use: not errors ----
 printf 'survey: t\ndata: %s\ndesign: {weight: w}\nquestions:\n  id: {column: id}\ntables:\n  - {question: id}\n' \
     "$PWD/tests/report/specs/dup_columns.csv" >"$T/dupok.yml"

@@ -543,6 +543,33 @@ static void test_recode_rules_share_a_level(void **state)
     shopstat_plan_free(p);
 }
 
+/* A level declared twice is listed once, first, and the levels the rows hold follow in
+ * numeric order (declaring it twice made the pass keep the first level the rows hold in
+ * its place: 9, 3, 1, 2); a multi-response question of columns takes no declared level. */
+static void test_declared_level_twice(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_declare_level(p, "q", "9", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_declare_level(p, "q", "9", NULL), SHOPSTAT_OK);
+    const char *cols[] = {"a", "b"};
+    assert_int_equal(shopstat_plan_add_multi(p, "m", cols, 2, NULL), SHOPSTAT_OK);
+    run r = tab("v,a,b\n3,1,0\n2,0,1\n2,1,1\n1,0,0\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_nlevels(r.t, 0), 4);
+    const char *want[] = {"9", "1", "2", "3"};
+    const double prop[] = {0, 0.25, 0.5, 0.25};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(r.e[i].level, want[i]);
+        assert_close(r.e[i].proportion, prop[i], 1e-15);
+    }
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_declare_level(p, "m", "a", &err), SHOPSTAT_EUSAGE);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Unknown columns name the flag, suggest the closest name and list the columns. */
 static void test_unknown_column(void **state)
 {
@@ -777,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_by_where),
         cmocka_unit_test(test_messages_without_flags),
         cmocka_unit_test(test_recode_rules_share_a_level),
+        cmocka_unit_test(test_declared_level_twice),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
         cmocka_unit_test(test_pair_on_a_subset),
