@@ -130,6 +130,19 @@ static void hint(char *buf, size_t n, const char *word, const char *const *cands
         buf[0] = '\0';
 }
 
+/* s for a message: its first 40 bytes or so, cut between characters, then "..." (a key
+ * may hold 1024 characters; the message holds 1024 bytes) */
+static const char *shorten(const char *s, char *buf, size_t n)
+{
+    size_t len = strlen(s), keep = 40;
+    if (len <= keep + 3 || n < keep + 4)
+        return s;
+    while (keep && ((unsigned char)s[keep] & 0xC0) == 0x80) /* (a continuation byte) */
+        keep--;
+    snprintf(buf, n, "%.*s...", (int)keep, s);
+    return buf;
+}
+
 /* ---- node helpers ---- */
 
 static yaml_node_t *node(ctx *c, int id)
@@ -249,8 +262,9 @@ static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
             const char *k2 = key_text(c, q);
             if (k2 && strcmp(k, k2) == 0) {
                 shopstat_pos first = pos_of(node(c, q->key));
-                return FAIL(c, kn, "duplicate key '%s' in %s (first at line %zu)", k, what,
-                            first.line);
+                char shown[64];
+                return FAIL(c, kn, "duplicate key '%s' in %s (first at line %zu)",
+                            shorten(k, shown, sizeof shown), what, first.line);
             }
         }
         if (!allowed)
@@ -266,7 +280,9 @@ static shopstat_status check_map(ctx *c, yaml_node_t *m, const char *what,
         for (size_t j = 0; j < nallowed; j++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "",
                      allowed[j]);
-        return FAIL(c, kn, "unknown key '%s' in %s%s; expected one of: %s", k, what, h, list);
+        char shown[64];
+        return FAIL(c, kn, "unknown key '%s' in %s%s; expected one of: %s",
+                    shorten(k, shown, sizeof shown), what, h, list);
     }
     return SHOPSTAT_OK;
 }
