@@ -1011,14 +1011,24 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     if (rt->t->base_expr && rt->t->base_label)
         fprintf(f, " (`%s`)", rt->t->base_expr);
     fputc('\n', f);
+    size_t nrest = 0, nshown = 0;
     for (size_t i = 0; i < rt->ndiffs; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
-        if (strcmp(d->segment_b, "rest") != 0 || !(d->p_adjusted < r->in->alpha_low))
+        if (strcmp(d->segment_b, "rest") != 0)
             continue;
+        nrest++;
+        if (!(d->p_adjusted < r->in->alpha_low))
+            continue;
+        nshown++;
         fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
                 seg_label(r, d->segment_a), level_label(r, rt->t->question, d->level),
                 100 * d->difference, d->p_adjusted);
     }
+    /* Comparisons with the rest have no column to carry letters: without a line, a table
+     * whose tests found nothing would read as one that was not tested. */
+    if (nrest && !nshown)
+        fprintf(f, "\n- Compared with the rest: no difference is significant (adjusted p >= %g).",
+                r->in->alpha_low);
     fputs("\n\n", f);
 }
 

@@ -655,5 +655,31 @@ else
     ko "report with shared recode levels failed: $(cat "$T/rc.err")"
 fi
 
+# ---- comparisons with the rest that find nothing say so in report.md (they have no column
+# for letters: without a line, the table read as untested). Each group answers 1,2,1,2 and
+# 1,1,2,2, so every group's share equals the rest's: difference 0, p = 1 ----
+printf 'g,q\n1,1\n1,2\n1,1\n1,2\n2,1\n2,1\n2,2\n2,2\n3,2\n3,1\n3,2\n3,1\n' >"$T/nosig.csv"
+cat >"$T/nosig.yml" <<YML
+survey: nosig
+data: $T/nosig.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+segments:
+  grp: {by: g}
+  one: {where: "g == 1"}
+tables:
+  - {name: byg, question: q, segments: [all, grp], compare: ["grp:rest"], chart: none}
+  - {name: one, question: q, segments: [all, one], compare: ["one:rest"], chart: none}
+YML
+if $S report "$T/nosig.yml" -o "$T/nosig" --quiet --no-charts 2>"$T/nosig.err"; then
+    check "no significant difference: every difference is 0" test \
+        "$(awk -F, 'NR > 1 { print $8 }' "$T/nosig/comparisons.csv" | sort -u | tr '\n' ' ')" = "0 "
+    check "no significant difference vs the rest: report.md says so, once per table" test \
+        "$(grep -c '^- Compared with the rest: no difference is significant (adjusted p >= 0.1)\.$' \
+            "$T/nosig/report.md")" -eq 2
+else
+    ko "report with no significant difference failed: $(cat "$T/nosig.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
