@@ -1020,8 +1020,13 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
         return FAIL(c, n, "chart: is bars, likert, trend, diff or none, not '%s'", v);
     if (t->chart_type == SHOPSTAT_CHART_DIFF && !t->npairs)
         return FAIL(c, n, "chart: diff needs compare: [a:b, ...]");
-    if (t->chart_type == SHOPSTAT_CHART_TREND && t->nsegments < 2)
-        return FAIL(c, n, "chart: trend needs the waves as segments (e.g. [all, y2010, y2011])");
+    /* a by: segment (by: wave) is the waves by itself */
+    if (t->chart_type == SHOPSTAT_CHART_TREND && t->nsegments < 2 &&
+        !c->s->info.segments[t->segments[0]].by)
+        return FAIL(c, n,
+                    "chart: trend needs the waves as segments: one segment per wave (e.g. "
+                    "[all, y2010, y2011]), or a by: segment on the wave column (e.g. [waves] "
+                    "with waves: {by: wave})");
     return SHOPSTAT_OK;
 }
 

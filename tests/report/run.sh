@@ -681,5 +681,38 @@ else
     ko "report with no significant difference failed: $(cat "$T/nosig.err")"
 fi
 
+# ---- chart: trend over a by: segment alone (waves: {by: wave}); it was refused as "needs the
+# waves as segments". Wave 1 answers Yes 3 times in 4 (75%), wave 2 once in 4 (25%) ----
+printf 'wave,q\n1,1\n1,1\n1,1\n1,2\n2,1\n2,2\n2,2\n2,2\n' >"$T/bytrend.csv"
+cat >"$T/bytrend.yml" <<YML
+survey: bytrend
+data: $T/bytrend.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+  wave: {column: wave, values: {1: "Spring", 2: "Autumn"}}
+segments:
+  waves: {by: wave}
+tables:
+  - {question: q, segments: [waves], chart: trend}
+YML
+if $S report "$T/bytrend.yml" -o "$T/bytrend" --quiet 2>"$T/bytrend.err"; then
+    pdftotext -layout "$T/bytrend/charts/q.pdf" "$T/bytrend.txt"
+    # the lines end at Autumn with their labels, each on the row of its value: Spring's Yes
+    # (75%) beside Autumn's No (75%), Spring's No (25%) beside Autumn's Yes (25%)
+    check "trend over a by: segment: Autumn's No at 75%, Yes at 25%" \
+        test "$(grep -o '^ *[0-9]*% .* [0-9]*% *[A-Za-z]*$' "$T/bytrend.txt" | tr -s ' ' | tr '\n' '|')" = \
+        " 75% 75% No| 25% 25% Yes|"
+    check "trend over a by: segment: the waves by their labels" \
+        grep -q 'Spring.*Autumn' "$T/bytrend.txt"
+else
+    ko "trend over a by: segment failed: $(cat "$T/bytrend.err")"
+fi
+sed -i 's/segments: \[waves\], chart: trend/segments: [all], chart: trend/' "$T/bytrend.yml"
+$S report "$T/bytrend.yml" -o "$T/bytrend2" --quiet 2>"$T/bytrend2.err"
+check "trend over one segment that is not a by: refused (exit 2)" test $? -eq 2
+check "trend over one segment: the message names both ways" grep -q \
+    "bytrend.yml:9:43: error: chart: trend needs the waves as segments: one segment per wave (e.g. \[all, y2010, y2011\]), or a by: segment on the wave column" \
+    "$T/bytrend2.err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
