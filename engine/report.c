@@ -927,6 +927,13 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
     return close_out(f, path, err);
 }
 
+/* A comparison with a segment of effective base under 10 is not tested (methods.md), as in
+ * compare's table view and the workbook: no letter, no note. */
+static int untested(const shopstat_difference *d)
+{
+    return d->eff_base_a < 10 || d->eff_base_b < 10;
+}
+
 /* Significance letters of cell (l, c): the letters of the columns it is significantly
  * higher than (upper case at alpha, lower case at alpha_low). */
 static void letters(const report *r, const rtable *rt, size_t l, size_t c, char *buf, size_t n)
@@ -935,7 +942,7 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
     buf[0] = '\0';
     for (size_t i = 0; i < rt->ndiffs && k + 2 < n; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
-        if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0)
+        if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0 || untested(d))
             continue;
         size_t ca = rt->ncols, cb = rt->ncols;
         for (size_t j = 0; j < rt->ncols; j++) {
@@ -1014,7 +1021,7 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     size_t nrest = 0, nshown = 0;
     for (size_t i = 0; i < rt->ndiffs; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
-        if (strcmp(d->segment_b, "rest") != 0)
+        if (strcmp(d->segment_b, "rest") != 0 || untested(d))
             continue;
         nrest++;
         if (!(d->p_adjusted < r->in->alpha_low))
@@ -1109,7 +1116,10 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     accounting_summary(r, buf, sizeof buf);
     fprintf(f, "%s\n\n", buf);
     ci_summary(r, buf, sizeof buf);
-    fprintf(f, "%s Cells marked * have an effective base under 30.\n\n", buf);
+    fprintf(f,
+            "%s Cells marked * have an effective base under 30; under 10 they are not "
+            "tested.\n\n",
+            buf);
     if (in->source) {
         fputs("Source: ", f);
         md_line(f, in->source);

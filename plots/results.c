@@ -112,7 +112,10 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
 {
     for (size_t k = 0; k < o->ndiffs; k++) {
         const shopstat_difference *d = &o->diffs[k];
-        if (d->q != q || d->l >= nlev || !(d->p_adjusted < o->alpha))
+        /* (a segment of effective base under 10 is not tested: methods.md, as compare's
+         * table view and the workbook) */
+        if (d->q != q || d->l >= nlev || !(d->p_adjusted < o->alpha) || d->eff_base_a < 10 ||
+            d->eff_base_b < 10)
             continue;
         int rest = strcmp(d->segment_b, "rest") == 0;
         long sa = -1, sb = -1;
