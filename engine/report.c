@@ -751,7 +751,8 @@ static void value_list(char *buf, size_t cap, size_t n, const char *const *first
 
 /* What the data say of a question's spec that is likely a mistake: multi: over columns
  * that leave an unticked box blank, recode rules that take no row's value, values: codes
- * that no row holds while rows hold codes values: does not list. */
+ * that no row holds while rows hold codes values: does not list, or (all listed codes held)
+ * codes values: does not list, as a "Don't know" 99 left out of missing:. */
 static void question_warnings(report *r)
 {
     size_t ns = shopstat_totals_nsegments(r->tot);
@@ -806,6 +807,15 @@ static void question_warnings(report *r)
                  "question '%s': no row holds %s of its values:, and rows hold %s, which "
                  "values: does not list; check the codes",
                  qq->name, a, b);
+        } else if (nextra) {
+            /* a "Don't know" 98 or "Refused" 99 left in: a level of its own, in the base */
+            value_list(b, sizeof b, nextra, extra);
+            warn(r,
+                 "question '%s': rows hold %s, which values: does not list; %s shown as an "
+                 "answer and counted in the base: if %s no answer (Don't know, Refused), list "
+                 "%s in csv: missing:",
+                 qq->name, b, nextra == 1 ? "it is" : "they are",
+                 nextra == 1 ? "it means" : "they mean", nextra == 1 ? "it" : "them");
         }
     }
 }

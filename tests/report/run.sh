@@ -745,5 +745,34 @@ else
     ko "report with a segment of effective base 6 failed: $(cat "$T/tiny.err")"
 fi
 
+# ---- a "Don't know" code left out of missing: (99 beside the scale's values: 1 to 3, each
+# held): a warning says it is an answer in the base and where to list it; 2 of 10 rows hold
+# 99, so 'Yes' (1) is 3 of 10 rather than 3 of 8 ----
+{ echo q; for v in 1 1 1 2 2 3 3 3 99 99; do echo "$v"; done; } >"$T/dk.csv"
+cat >"$T/dk.yml" <<YML
+survey: dk
+data: $T/dk.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "Maybe", 3: "No"}}
+tables:
+  - {question: q, chart: none}
+YML
+if $S report "$T/dk.yml" -o "$T/dk" --no-charts 2>"$T/dk.err"; then
+    check "DK code left in: 1 is 3 of 10" grep -q '^q,q,1,all,10,10,3,0.3,' "$T/dk/tables.csv"
+    check "DK code left in: a warning on stderr" grep -q \
+        "warning: question 'q': rows hold '99', which values: does not list; it is shown as an answer and counted in the base: if it means no answer (Don't know, Refused), list it in csv: missing:" \
+        "$T/dk.err"
+    check "DK code left in: the warning in run.json" grep -q "question 'q': rows hold '99', which values: does not list" "$T/dk/run.json"
+else
+    ko "report with a DK code left in failed: $(cat "$T/dk.err")"
+fi
+sed -i 's|^data: .*|data: {file: '"$T"'/dk.csv, missing: [99]}|' "$T/dk.yml"
+if $S report "$T/dk.yml" -o "$T/dk2" --no-charts 2>"$T/dk2.err"; then
+    check "DK code in missing: 1 is 3 of 8" grep -q '^q,q,1,all,8,8,3,0.375,' "$T/dk2/tables.csv"
+    check "DK code in missing: no warning" grep -q '"warnings": \[\]' "$T/dk2/run.json"
+else
+    ko "report with a DK code in missing: failed: $(cat "$T/dk2.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
