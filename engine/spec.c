@@ -882,6 +882,23 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
     if (!a)
         return SHOPSTAT_ENOMEM;
     pr->pos = pos_of(item);
+    /* "wave=2:wave=1": values of a by: segment (the CLI's --pair takes them) */
+    const char *ends[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        const char *eq = strchr(ends[k], '=');
+        if (!eq || find_segment(&c->s->info, ends[k]) != (size_t)-1)
+            continue;
+        for (size_t i = 0; i < c->s->info.nsegments; i++) {
+            const shopstat_spec_segment *sg = &c->s->info.segments[i];
+            if (sg->by && strlen(sg->by) == (size_t)(eq - ends[k]) &&
+                strncmp(sg->by, ends[k], (size_t)(eq - ends[k])) == 0)
+                return FAIL(c, item,
+                            "'%s' is a value of by: segment '%s', whose values are compared "
+                            "each with rest or all ('%s:rest', '%s:all'); to compare two of "
+                            "them, make each a segment of its own (e.g. {where: \"%s == %s\"})",
+                            ends[k], sg->name, sg->name, sg->name, sg->by, eq + 1);
+        }
+    }
     if ((st = segment_ref(c, item, a, &pr->a)))
         return st;
     if (strcmp(b, "rest") == 0)
