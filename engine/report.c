@@ -1028,11 +1028,15 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     if (rt->t->base_expr && rt->t->base_label)
         fprintf(f, " (`%s`)", rt->t->base_expr);
     fputc('\n', f);
-    size_t nrest = 0, nshown = 0;
+    size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
-        if (strcmp(d->segment_b, "rest") != 0 || untested(d))
+        if (strcmp(d->segment_b, "rest") != 0)
             continue;
+        if (untested(d)) {
+            nuntested++;
+            continue;
+        }
         nrest++;
         if (!(d->p_adjusted < r->in->alpha_low))
             continue;
@@ -1044,8 +1048,11 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     /* Comparisons with the rest have no column to carry letters: without a line, a table
      * whose tests found nothing would read as one that was not tested. */
     if (nrest && !nshown)
-        fprintf(f, "\n- Compared with the rest: no difference is significant (adjusted p >= %g).",
-                r->in->alpha_low);
+        fprintf(f, "\n- Compared with the rest: no difference is significant (adjusted p >= %g)%s.",
+                r->in->alpha_low,
+                nuntested ? "; segments of effective base under 10 are not tested" : "");
+    else if (!nrest && nuntested)
+        fputs("\n- Compared with the rest: not tested (effective base under 10).", f);
     fputs("\n\n", f);
 }
 
