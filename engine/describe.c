@@ -395,14 +395,23 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
     return SHOPSTAT_OK;
 }
 
+/* A design column missing in this row, with why when the value is a --missing code */
+static shopstat_status missing_error(shopstat_description *ds, const shopstat_row *row, size_t c,
+                                     shopstat_error *err, const char *what, const char *col)
+{
+    char hint[200];
+    return field_error_hint(
+        ds, row, c, err, "%s column '%s' is missing ('%s') in this row", what, col,
+        reader_missing_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
+}
+
 static shopstat_status design_row(shopstat_description *ds, const shopstat_row *row,
                                   shopstat_error *err)
 {
     if (ds->wcol != (size_t)-1) {
         size_t c = ds->wcol;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
-            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "weight", ds->wname);
+            return missing_error(ds, row, c, err, "weight", ds->wname);
         double w;
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &w);
         char hint[200];
@@ -438,8 +447,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
     if (ds->scol != (size_t)-1) {
         size_t c = ds->scol;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
-            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "strata", ds->sname);
+            return missing_error(ds, row, c, err, "strata", ds->sname);
         int added;
         h = lookup_add(&ds->strata, &ds->strata_sc, row->fields[c], row->lens[c], &added);
         if (h == STRMAP_FULL)
@@ -463,8 +471,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
     if (ds->pcol != (size_t)-1) {
         size_t c = ds->pcol;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
-            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "psu", ds->pname);
+            return missing_error(ds, row, c, err, "psu", ds->pname);
         /* PSU ids are nested in strata: the key is (stratum index, PSU text). */
         size_t need = sizeof h + row->lens[c];
         if (need > ds->keycap) {
@@ -492,8 +499,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         size_t c = ds->fcol;
         double f;
         if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
-            return field_error(ds, row, c, err, "%s column '%s' is missing ('%s') in this row",
-                               "fpc", ds->fname);
+            return missing_error(ds, row, c, err, "fpc", ds->fname);
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
         char hint[200];
         if (k <= 0 || f <= 0)

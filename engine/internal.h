@@ -124,6 +124,14 @@ static inline void ksum(double *s, double *c, double x)
 const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
                               size_t n);
 
+/* A hint for a design column's value s[0..len) that is missing: when it is one of the
+ * --missing codes (not a blank or NA), "; '99' is one of the --missing codes, which mean no
+ * answer in every column, design columns included" for the end of the message (a weight of
+ * 99 read as missing is otherwise a mystery); else "". Written to buf (n bytes, 200 are
+ * enough), which is returned. */
+const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
+                                size_t n);
+
 /* The size of r's file when it is a regular one, else SIZE_MAX. */
 size_t reader_file_size(const shopstat_reader *r);
 /* The exact pass stopped on a Qualtrics import-id row read as data (its error set). */

@@ -1347,11 +1347,12 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
     /* the error (names looked up only now: this runs for every row) */
     const char *path = shopstat_reader_path(t->reader);
     const char *name = shopstat_reader_colname(t->reader, c);
+    char hint[200];
     if (shopstat_reader_is_missing(t->reader, s, n))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
-                                  "%s column '%s' is missing in this row", what, name);
+                                  "%s column '%s' is missing in this row%s", what, name,
+                                  reader_missing_hint(t->reader, s, n, hint, sizeof hint));
     int r = shopstat_parse_number(s, n, t->decimal_comma, x);
-    char hint[200];
     if (r == 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s '%.*s' in column '%s' is not a number%s", what,
@@ -1379,10 +1380,11 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     const char *s = row->fields[c];
     size_t n = row->lens[c];
     if (shopstat_reader_is_missing(t->reader, s, n)) {
-        shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
-                           row->pos[c].line, row->pos[c].col,
-                           "psu column '%s' is missing in this row",
-                           shopstat_reader_colname(t->reader, c));
+        char hint[200];
+        shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
+                           row->pos[c].col, "psu column '%s' is missing in this row%s",
+                           shopstat_reader_colname(t->reader, c),
+                           reader_missing_hint(t->reader, s, n, hint, sizeof hint));
         return -1;
     }
     size_t need = n + 24;
@@ -1449,11 +1451,13 @@ static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *o
         size_t c = t->scol;
         sname = row->fields[c];
         slen = row->lens[c];
+        char hint[200];
         if (shopstat_reader_is_missing(t->reader, sname, slen))
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
-                                      row->pos[c].line, row->pos[c].col,
-                                      "strata column '%s' is missing in this row",
-                                      shopstat_reader_colname(t->reader, c));
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
+                row->pos[c].col, "strata column '%s' is missing in this row%s",
+                shopstat_reader_colname(t->reader, c),
+                reader_missing_hint(t->reader, sname, slen, hint, sizeof hint));
     }
     int added = 0;
     long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);

@@ -754,7 +754,15 @@ static shopstat_status parse_cond(const char *text, const char *flag, const char
             break;
         }
     }
-    if (!colon || colon == text || !colon[1])
+    /* Nothing after the ':' is, most often, "COL:>=8" typed unquoted: the shell took '>' as
+     * a redirection (and made a file '=8'), so say to quote it. */
+    if (colon && colon != text && !colon[1])
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "%s '%s': no value after ':' (expected %s); quote a condition "
+                                  "with > or < for the shell, as in %s '%s>=3', or the shell "
+                                  "takes '>' as a redirection to a file",
+                                  flag, spec, expected, flag, spec);
+    if (!colon || colon == text)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "%s '%s': expected %s", flag,
                                   spec, expected);
     if (!(*col = dupn(text, (size_t)(colon - text))))

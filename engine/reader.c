@@ -1794,6 +1794,22 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
     return buf;
 }
 
+const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
+                                size_t n)
+{
+    buf[0] = '\0';
+    trim(&s, &len);
+    for (size_t i = 0; i < r->nmissing; i++)
+        if (strlen(r->missing[i]) == len && memcmp(r->missing[i], s, len) == 0) {
+            snprintf(buf, n,
+                     "; '%.40s' is one of the --missing codes (missing: in a spec), which mean "
+                     "no answer in every column, design columns included",
+                     r->missing[i]);
+            break;
+        }
+    return buf;
+}
+
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)
 {
     if (len == 0)

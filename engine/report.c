@@ -765,7 +765,8 @@ static void value_list(char *buf, size_t cap, size_t n, const char *const *first
 
 /* What the data say of a question's spec that is likely a mistake: multi: over columns
  * that leave an unticked box blank, recode rules that take no row's value, values: codes
- * that no row holds while rows hold codes values: does not list. */
+ * that no row holds while rows hold codes values: does not list, or (all listed codes held)
+ * codes values: does not list, as a "Don't know" 99 left out of missing:. */
 static void question_warnings(report *r)
 {
     size_t ns = shopstat_totals_nsegments(r->tot);
@@ -820,6 +821,15 @@ static void question_warnings(report *r)
                  "question '%s': no row holds %s of its values:, and rows hold %s, which "
                  "values: does not list; check the codes",
                  qq->name, a, b);
+        } else if (nextra) {
+            /* a "Don't know" 98 or "Refused" 99 left in: a level of its own, in the base */
+            value_list(b, sizeof b, nextra, extra);
+            warn(r,
+                 "question '%s': rows hold %s, which values: does not list; %s shown as an "
+                 "answer and counted in the base: if %s no answer (Don't know, Refused), list "
+                 "%s in csv: missing:",
+                 qq->name, b, nextra == 1 ? "it is" : "they are",
+                 nextra == 1 ? "it means" : "they mean", nextra == 1 ? "it" : "them");
         }
     }
 }
@@ -989,6 +999,13 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
     return close_out(f, path, err);
 }
 
+/* A comparison with a segment of effective base under 10 is not tested (methods.md), as in
+ * compare's table view and the workbook: no letter, no note. */
+static int untested(const shopstat_difference *d)
+{
+    return d->eff_base_a < 10 || d->eff_base_b < 10;
+}
+
 /* Significance letters of cell (l, c): the letters of the columns it is significantly
  * higher than (upper case at alpha, lower case at alpha_low). */
 static void letters(const report *r, const rtable *rt, size_t l, size_t c, char *buf, size_t n)
@@ -997,7 +1014,7 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
     buf[0] = '\0';
     for (size_t i = 0; i < rt->ndiffs && k + 2 < n; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
-        if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0)
+        if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0 || untested(d))
             continue;
         size_t ca = rt->ncols, cb = rt->ncols;
         for (size_t j = 0; j < rt->ncols; j++) {
@@ -1073,14 +1090,31 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     if (rt->t->base_expr && rt->t->base_label)
         fprintf(f, " (`%s`)", rt->t->base_expr);
     fputc('\n', f);
+    size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
-        if (strcmp(d->segment_b, "rest") != 0 || !(d->p_adjusted < r->in->alpha_low))
+        if (strcmp(d->segment_b, "rest") != 0)
             continue;
+        if (untested(d)) {
+            nuntested++;
+            continue;
+        }
+        nrest++;
+        if (!(d->p_adjusted < r->in->alpha_low))
+            continue;
+        nshown++;
         fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
                 seg_label(r, d->segment_a), level_label(r, rt->t->question, d->level),
                 100 * d->difference, d->p_adjusted);
     }
+    /* Comparisons with the rest have no column to carry letters: without a line, a table
+     * whose tests found nothing would read as one that was not tested. */
+    if (nrest && !nshown)
+        fprintf(f, "\n- Compared with the rest: no difference is significant (adjusted p >= %g)%s.",
+                r->in->alpha_low,
+                nuntested ? "; segments of effective base under 10 are not tested" : "");
+    else if (!nrest && nuntested)
+        fputs("\n- Compared with the rest: not tested (effective base under 10).", f);
     fputs("\n\n", f);
 }
 
@@ -1161,7 +1195,10 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
     accounting_summary(r, buf, sizeof buf);
     fprintf(f, "%s\n\n", buf);
     ci_summary(r, buf, sizeof buf);
-    fprintf(f, "%s Cells marked * have an effective base under 30.\n\n", buf);
+    fprintf(f,
+            "%s Cells marked * have an effective base under 30; under 10 they are not "
+            "tested.\n\n",
+            buf);
     if (in->source) {
         fputs("Source: ", f);
         md_line(f, in->source);

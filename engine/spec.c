@@ -898,6 +898,23 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
     if (!a)
         return SHOPSTAT_ENOMEM;
     pr->pos = pos_of(item);
+    /* "wave=2:wave=1": values of a by: segment (the CLI's --pair takes them) */
+    const char *ends[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        const char *eq = strchr(ends[k], '=');
+        if (!eq || find_segment(&c->s->info, ends[k]) != (size_t)-1)
+            continue;
+        for (size_t i = 0; i < c->s->info.nsegments; i++) {
+            const shopstat_spec_segment *sg = &c->s->info.segments[i];
+            if (sg->by && strlen(sg->by) == (size_t)(eq - ends[k]) &&
+                strncmp(sg->by, ends[k], (size_t)(eq - ends[k])) == 0)
+                return FAIL(c, item,
+                            "'%s' is a value of by: segment '%s', whose values are compared "
+                            "each with rest or all ('%s:rest', '%s:all'); to compare two of "
+                            "them, make each a segment of its own (e.g. {where: \"%s == %s\"})",
+                            ends[k], sg->name, sg->name, sg->name, sg->by, eq + 1);
+        }
+    }
     if ((st = segment_ref(c, item, a, &pr->a)))
         return st;
     if (strcmp(b, "rest") == 0)
@@ -1045,8 +1062,13 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
         return FAIL(c, n, "chart: is bars, likert, trend, diff or none, not '%s'", v);
     if (t->chart_type == SHOPSTAT_CHART_DIFF && !t->npairs)
         return FAIL(c, n, "chart: diff needs compare: [a:b, ...]");
-    if (t->chart_type == SHOPSTAT_CHART_TREND && t->nsegments < 2)
-        return FAIL(c, n, "chart: trend needs the waves as segments (e.g. [all, y2010, y2011])");
+    /* a by: segment (by: wave) is the waves by itself */
+    if (t->chart_type == SHOPSTAT_CHART_TREND && t->nsegments < 2 &&
+        !c->s->info.segments[t->segments[0]].by)
+        return FAIL(c, n,
+                    "chart: trend needs the waves as segments: one segment per wave (e.g. "
+                    "[all, y2010, y2011]), or a by: segment on the wave column (e.g. [waves] "
+                    "with waves: {by: wave})");
     return SHOPSTAT_OK;
 }
 

@@ -123,6 +123,12 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
             if (!rest && strcmp(name, d->segment_b) == 0)
                 sb = (long)s;
         }
+        /* A bar of effective base under 10 is not tested (methods.md), as in compare's table
+         * view and the workbook: the bars' own bases, and the rest's from its difference. */
+        if ((sa >= 0 && e[qstart + d->l * nser + (size_t)sa].eff_base < 10) ||
+            (sb >= 0 && e[qstart + d->l * nser + (size_t)sb].eff_base < 10) ||
+            (rest && d->eff_base_b < 10))
+            continue;
         if (sa >= 0 && rest) {
             char *m = marks + (d->l * nser + (size_t)sa) * MARK_BYTES + MARK_ARROW_OFF;
             size_t len = strlen(m);

@@ -21,7 +21,9 @@ typedef const char *(*shopstat_label_fn)(void *ctx, const char *question, const 
 typedef struct shopstat_chartset_opts {
     shopstat_chart_type type;   /* BARS, LIKERT, TREND from estimates; DIFF from differences */
     const shopstat_difference *diffs; /* optional: significance markers (bars) or the data
-                                         of a DIFF chart */
+                                         of a DIFF chart; a bar of effective base under 10
+                                         is not marked, nor an A:rest pair whose
+                                         eff_base_b (the rest's) is under 10 */
     size_t ndiffs;
     double alpha;               /* a difference is significant when p_adjusted < alpha */
     shopstat_label_fn label;    /* may be NULL */

@@ -313,6 +313,73 @@ static void test_sig_letters(void **state)
     shopstat_chartset_free(set);
 }
 
+/* A bar of effective base under 10 is not tested (methods.md; compare's table view and the
+ * workbook leave it out): it neither gets nor gives a letter, and a rest of effective base
+ * under 10 gives no triangle, however small p. Series 'tiny' (eff. base 6) is far above
+ * 'all' and 'big' (eff. base 200), 'big' above 'all'. */
+static void test_sig_low_base(void **state)
+{
+    (void)state;
+    static const char *const seg[3] = {"all", "tiny", "big"};
+    static const double eff[3] = {300, 6, 200}, p[3] = {0.3, 1.0, 0.45};
+    shopstat_estimate e[3];
+    memset(e, 0, sizeof e);
+    for (size_t k = 0; k < 3; k++)
+        e[k] = (shopstat_estimate){.variable = "q",
+                                   .level = "1",
+                                   .segment = seg[k],
+                                   .s = k,
+                                   .base_n = (size_t)eff[k],
+                                   .proportion = p[k],
+                                   .ci_lower = p[k] - 0.05,
+                                   .ci_upper = p[k],
+                                   .eff_base = eff[k]};
+    shopstat_difference d[4] = {
+        {.variable = "q",
+         .segment_a = "tiny",
+         .segment_b = "all",
+         .difference = 0.7,
+         .p_adjusted = 1e-20,
+         .eff_base_a = 6,
+         .eff_base_b = 300},
+        {.variable = "q",
+         .segment_a = "big",
+         .segment_b = "tiny",
+         .difference = -0.55,
+         .p_adjusted = 1e-20,
+         .eff_base_a = 200,
+         .eff_base_b = 6},
+        {.variable = "q",
+         .segment_a = "big",
+         .segment_b = "all",
+         .difference = 0.15,
+         .p_adjusted = 0.001,
+         .eff_base_a = 200,
+         .eff_base_b = 300},
+        /* tiny's rest is big: the rest of 'all but 6 rows' vs a rest of 6 rows */
+        {.variable = "q",
+         .segment_a = "big",
+         .segment_b = "rest",
+         .difference = 0.2,
+         .p_adjusted = 1e-20,
+         .eff_base_a = 200,
+         .eff_base_b = 6}};
+    shopstat_chartset_opts o;
+    shopstat_chartset_opts_init(&o);
+    o.diffs = d;
+    o.ndiffs = 4;
+    shopstat_chartset *set = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_chartset_build(e, 3, &o, &set, &err), SHOPSTAT_OK);
+    const shopstat_chart_data *c = shopstat_chartset_charts(set)[0];
+    assert_null(c->cells[0].sig);
+    assert_null(c->cells[1].sig);
+    assert_non_null(c->cells[2].sig);
+    assert_string_equal(c->cells[2].sig, "A"); /* above all; not B, no triangle */
+    shopstat_chartset_free(set);
+}
+
 /* A pair A:rest has no bar for the rest: A's bar gets a triangle, up when higher, down when
  * lower than the rest (a letter would go to the missing bar), after its letters; the notes
  * say what the triangles mean and who the rest are. */
@@ -347,19 +414,22 @@ static void test_sig_rest(void **state)
                                  .segment_b = "rest",
                                  .l = 0,
                                  .difference = 0.25,
-                                 .p_adjusted = 0.001},
+                                 .p_adjusted = 0.001,
+                                 .eff_base_b = 120},
                                 {.variable = "switch",
                                  .segment_a = "heavy",
                                  .segment_b = "rest",
                                  .l = 1,
                                  .difference = -0.25,
-                                 .p_adjusted = 0.002},
+                                 .p_adjusted = 0.002,
+                                 .eff_base_b = 120},
                                 {.variable = "switch",
                                  .segment_a = "all",
                                  .segment_b = "rest",
                                  .l = 1,
                                  .difference = -0.01,
-                                 .p_adjusted = 0.6}};
+                                 .p_adjusted = 0.6,
+                                 .eff_base_b = 120}};
     shopstat_chartset_opts o;
     shopstat_chartset_opts_init(&o);
     o.diffs = d;
@@ -951,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_level_order),
         cmocka_unit_test(test_level_order_diff),
         cmocka_unit_test(test_sig_letters),
+        cmocka_unit_test(test_sig_low_base),
         cmocka_unit_test(test_sig_rest),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
