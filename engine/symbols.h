@@ -100,6 +100,7 @@
 #define plots_draw_bars shopstat_internal_plots_draw_bars
 #define plots_draw_diff shopstat_internal_plots_draw_diff
 #define plots_draw_likert shopstat_internal_plots_draw_likert
+#define plots_draw_page shopstat_internal_plots_draw_page
 #define plots_draw_trend shopstat_internal_plots_draw_trend
 #define plots_fmt_base shopstat_internal_plots_fmt_base
 #define plots_fmt_bound shopstat_internal_plots_fmt_bound
@@ -112,6 +113,7 @@
 #define plots_line_height shopstat_internal_plots_line_height
 #define plots_mix shopstat_internal_plots_mix
 #define plots_opts shopstat_internal_plots_opts
+#define plots_page_rows shopstat_internal_plots_page_rows
 #define plots_series_colour shopstat_internal_plots_series_colour
 #define plots_series_label shopstat_internal_plots_series_label
 #define plots_set shopstat_internal_plots_set

@@ -52,6 +52,9 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     double s = c->s;
     plots_rect b = c->body;
     size_t nl = d->nlevels, ns = d->nseries;
+    /* the levels (display rows) on this page: all, or a report page's (plots_page) */
+    const plots_page *pg = c->page;
+    size_t r0 = pg ? pg->row0 : 0, r1 = pg ? pg->row1 : nl;
 
     /* Legend: each segment with its bases, so the reader sees how solid each bar is. */
     plots_rgb *cols = calloc(ns, sizeof *cols);
@@ -70,6 +73,9 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         const char *lab = plots_series_label(&d->series[j]);
         size_t len = strlen(lab) + strlen(base) + 3;
         texts[j] = malloc(len);
+        /* a continued page's legend is the key alone: the bases are on the first page */
+        if (pg && pg->cont)
+            base[0] = '\0';
         if (texts[j])
             snprintf(texts[j], len, "%s%s%s", lab, base[0] ? "  " : "", base);
     }
@@ -131,6 +137,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
      * fit, a wider label column (up to 45% of the width) wraps less. */
     double min_pitch = fmax(vh, 5 * s), max_bar = 26 * s;
     double group_need = ns * min_pitch + 4 * s, avail = bottom - top, need = 0;
+    /* Pages of a report lay their levels out at one pitch, as tight as they may be with a
+     * gap between levels, so that the bars look alike on every page (the spare height of a
+     * page stays under its last level, as in a table). */
+    double sep = pg ? 10 * s : 0;
     double *bands = calloc(nl, sizeof *bands);
     if (!bands) {
         st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -142,9 +152,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         for (size_t i = 0; i < nl; i++) {
             double th;
             plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &fl, 0, NULL, &th);
-            bands[i] = fmax(group_need, th + 6 * s);
-            need += bands[i];
+            bands[i] = fmax(group_need, th + 6 * s) + sep;
         }
+        for (size_t r = r0; r < r1; r++)
+            need += bands[order[r]];
         if (need <= avail || lw >= natural)
             break;
     }
@@ -154,7 +165,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         goto done;
     }
     /* Spread the spare height evenly, but keep groups compact when there are few levels. */
-    double extra = (avail - need) / (double)nl;
+    double extra = pg ? sep : (avail - need) / (double)nl;
     double bar = fmin((group_need + extra) * 0.78 / ns - gap, max_bar);
     bar = fmax(bar, min_pitch - gap);
     double cap = ns * (bar + gap) / 0.5;
@@ -165,11 +176,12 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         goto done;
     }
     band_y[0] = top;
-    for (size_t r = 0; r < nl; r++) {
+    for (size_t r = r0; r < r1; r++) {
         double need_r = bands[order[r]];
-        band_y[r + 1] = band_y[r] + fmax(need_r, fmin(need_r + extra, cap));
+        band_y[r - r0 + 1] =
+            band_y[r - r0] + (pg ? need_r : fmax(need_r, fmin(need_r + extra, cap)));
     }
-    bottom = band_y[nl];
+    bottom = band_y[r1 - r0];
     free(bands);
 
     plots_axis a = {0, 1, 0.2, 0, 0};
@@ -185,9 +197,9 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
     fmark.halign = 1;
     fmark.valign = 0.5;
-    for (size_t r = 0; r < nl; r++) {
+    for (size_t r = r0; r < r1; r++) {
         size_t l = order[r];
-        double cy = (band_y[r] + band_y[r + 1]) / 2;
+        double cy = (band_y[r - r0] + band_y[r - r0 + 1]) / 2;
         plots_text(cr, plots_level_label(&d->levels[l]), b.x + lw, cy, lw, &fl, 1, NULL, NULL);
         double gh = ns * bar + (ns - 1) * gap, gy = cy - gh / 2;
         for (size_t j = 0; j < ns; j++) {

@@ -58,6 +58,9 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double s = c->s;
     plots_rect b = c->body;
     size_t nl = d->nlevels, nc = d->ncompare;
+    /* the rows on this page: all, or a report page's (plots_page) */
+    const plots_page *pg = c->page;
+    size_t r0 = pg ? pg->row0 : 0, r1 = pg ? pg->row1 : nl, nr = r1 - r0;
     const plots_rgb up = PLOTS_BLUE, down = PLOTS_VERMILLION;
     const plots_rgb ns_col = {0.55, 0.55, 0.55};
 
@@ -168,13 +171,16 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         pitch = fmax(pitch, th + 2 * s);
     }
     double need = fmax(nc * pitch + 6 * s, labh + 6 * s);
-    double band = (bottom - top) / (double)nl;
+    /* (a report's pages: one pitch on every page, a little looser than the tightest) */
+    if (pg)
+        need = fmax(need, nc * pitch * 1.3);
+    double band = (bottom - top) / (double)nr;
     if (band < need) {
         free(order);
-        return plots_too_small(c, "levels", c->h + (need - band) * (double)nl);
+        return plots_too_small(c, "levels", c->h + (need - band) * (double)nr);
     }
-    band = fmin(band, fmax(need, nc * pitch * 2.6));
-    bottom = top + band * nl;
+    band = pg ? need : fmin(band, fmax(need, nc * pitch * 2.6));
+    bottom = top + band * nr;
 
     /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
      * keep their resolution. */
@@ -218,9 +224,9 @@ shopstat_status plots_draw_diff(plots_ctx *c)
                    bottom + 4 * s + plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s, a.x1 - a.x0,
                    &fat, 1, NULL, NULL);
 
-    for (size_t row = 0; row < nl; row++) {
+    for (size_t row = r0; row < r1; row++) {
         size_t l = order[row];
-        double by = top + row * band, cy = by + band / 2;
+        double by = top + (row - r0) * band, cy = by + band / 2;
         if (row % 2 == 0) {
             /* Zebra rows guide the eye from the label to the table columns. */
             cairo_rectangle(cr, b.x, by, b.w, band);

@@ -127,17 +127,20 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
             ADD("\n%s", o->notes[i]);
     if (o->source && *o->source)
         ADD(strncasecmp(o->source, "source", 6) == 0 ? "\n%s" : "\nSource: %s", o->source);
+    if (c->page && c->page->more)
+        ADD("\nContinued on the next page.");
 #undef ADD
 }
 
 /* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
  * for, and *what to what needed it. */
 static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
-                                  const shopstat_chart_opts *opts, shopstat_error *err,
-                                  double *need_h, const char **what)
+                                  const shopstat_chart_opts *opts, const plots_page *pg,
+                                  shopstat_error *err, double *need_h, const char **what)
 {
     shopstat_status st = SHOPSTAT_OK;
     plots_ctx c = {0};
+    c.page = pg;
     c.cr = cr;
     c.o = opts;
     c.d = d;
@@ -164,6 +167,11 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
     const char *title = opts->title && *opts->title ? opts->title
                         : d->label && *d->label     ? d->label
                                                     : (d->name ? d->name : "");
+    char cont[1200];
+    if (pg && pg->cont) {
+        snprintf(cont, sizeof cont, "%s (continued)", title);
+        title = cont;
+    }
     double th;
     plots_text(cr, title, m, m, tw, &ft, 1, NULL, &th);
     double y = m + th;
@@ -234,7 +242,7 @@ static double fitting_height(double w, double need, const shopstat_chart_data *d
         shopstat_error e = {0};
         double more = 0;
         const char *what = NULL;
-        shopstat_status st = draw_chart(rc, w, h, d, opts, &e, &more, &what);
+        shopstat_status st = draw_chart(rc, w, h, d, opts, NULL, &e, &more, &what);
         cairo_destroy(rc);
         cairo_surface_destroy(rs);
         if (!st)
@@ -258,7 +266,7 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
         return st;
     double need = 0;
     const char *what = NULL;
-    st = draw_chart(cr, w, h, d, opts, err, &need, &what);
+    st = draw_chart(cr, w, h, d, opts, NULL, err, &need, &what);
     if (st == SHOPSTAT_EUSAGE && need > 0) {
         /* the message names a height at which the chart does fit */
         double fit = fitting_height(w, need, d, opts);
@@ -275,4 +283,25 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
                                     nm, w, h, what, MAX_PAGE_SIDE);
     }
     return st;
+}
+
+size_t plots_page_rows(const shopstat_chart_data *d, const shopstat_chart_opts *o)
+{
+    return o->type == SHOPSTAT_CHART_BARS || o->type == SHOPSTAT_CHART_DIFF ? d->nlevels : 0;
+}
+
+shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                const shopstat_chart_opts *o, const plots_page *pg,
+                                shopstat_error *err)
+{
+    shopstat_status st = plots_check(d, o, w, h, err);
+    if (st)
+        return st;
+    if (!(pg->row0 < pg->row1 && pg->row1 <= plots_page_rows(d, o)))
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                  "chart '%s': page rows %zu-%zu of %zu", d->name ? d->name : "",
+                                  pg->row0, pg->row1, plots_page_rows(d, o));
+    double need = 0;
+    const char *what = NULL;
+    return draw_chart(cr, w, h, d, o, pg, err, &need, &what);
 }

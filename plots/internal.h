@@ -36,6 +36,15 @@ void plots_text(cairo_t *cr, const char *s, double x, double y, double width, co
 /* A font of the given size and colour, left/top anchored. */
 plots_font plots_font_make(double size, int bold, plots_rgb colour);
 
+/* One page of a tall chart in report.pdf: the rows [row0, row1) of its display order (a bar
+ * chart's levels with their bars, a difference chart's rows), laid out at a fixed pitch, the
+ * same on every page; cont = a page after the first (title "(continued)", the legend without
+ * the bases), more = pages follow (the footer says so). */
+typedef struct plots_page {
+    size_t row0, row1;
+    int cont, more;
+} plots_page;
+
 /* Everything a chart kind needs besides its data. */
 typedef struct plots_ctx {
     cairo_t *cr;
@@ -48,8 +57,18 @@ typedef struct plots_ctx {
     int sig_used;    /* set when significance markers were drawn */
     double need_h;   /* set by plots_too_small: the page height this layout asked for, */
     const char *need_what; /* and for what */
+    const plots_page *page; /* NULL: the whole chart on its page */
     shopstat_error *err;
 } plots_ctx;
+
+/* The rows of a chart that report.pdf can lay out over pages (plots_page): a bar chart's
+ * levels, a difference chart's rows; 0 for the kinds it cannot (Likert, trend). */
+size_t plots_page_rows(const shopstat_chart_data *d, const shopstat_chart_opts *o);
+/* Draw rows pg->row0..row1 of a chart as one page of w x h (the chart's own options but this
+ * size); SHOPSTAT_EUSAGE when they do not fit. */
+shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                const shopstat_chart_opts *o, const plots_page *pg,
+                                shopstat_error *err);
 
 /* Palette and greys. */
 plots_rgb plots_series_colour(size_t i);

@@ -4,7 +4,6 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,103 +101,99 @@ static void next_page(cairo_surface_t *sf)
 /* A chart taller than the report's page is scaled down to it when that keeps at least this
  * much of its size (footer type 7.5 points at least 6); taller charts go on over pages. */
 #define REPORT_MIN_SCALE 0.8
-#define CONT_TOP 40.0    /* a continued page: the "(continued)" line above the chart's slice */
-#define CONT_BOTTOM 28.0 /* a page to be continued: the "continued" line under the slice */
 
-/* Where a tall chart (w x h points, drawn at scale k) may be cut between pages: rows of a
- * 1-pixel-per-point raster of it that cross no text, bar, dot or whisker, only white page,
- * light greys (grid, row shading) and the greys of vertical rules (columns dark grey down
- * most of the chart: a difference chart's zero line is as dark as text).
- * clear[y] for y < ceil(h * k). */
-#define RULE_SHARE 0.6 /* a column this much dark grey is a rule: its greys are not text */
-static shopstat_status clear_rows(const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                                  double k, unsigned char **out, int *nrows, shopstat_error *err)
+/* Draw rows pg of a chart as a page of w x h on cr, or only try them on a recording surface
+ * (cr NULL); SHOPSTAT_EUSAGE = they do not fit (a try leaves err as it was then). */
+static shopstat_status try_page(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                const shopstat_chart_opts *o, const plots_page *pg,
+                                shopstat_error *err)
 {
-    int iw = (int)ceil(o->width * k), ih = (int)ceil(o->height * k);
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, iw, ih);
-    unsigned char *clear = calloc((size_t)ih + 1, 1);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS || !clear) {
-        cairo_surface_destroy(img);
-        free(clear);
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    cairo_t *cr = cairo_create(img);
+    if (cr)
+        return plots_draw_page(cr, w, h, d, o, pg, err);
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *rc = cairo_create(rs);
+    shopstat_error e = {0};
+    shopstat_status st = plots_draw_page(rc, w, h, d, o, pg, &e);
+    cairo_destroy(rc);
+    cairo_surface_destroy(rs);
+    if (st && st != SHOPSTAT_EUSAGE && err)
+        *err = e;
+    return st;
+}
+
+static cairo_t *blank_page(cairo_surface_t *sf)
+{
+    cairo_t *cr = cairo_create(sf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    cairo_scale(cr, k, k);
-    shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
-    cairo_destroy(cr);
-    if (st) {
-        cairo_surface_destroy(img);
-        free(clear);
-        return st;
-    }
-    cairo_surface_flush(img);
-    const unsigned char *px = cairo_image_surface_get_data(img);
-    int stride = cairo_image_surface_get_stride(img);
-    /* a rule's column: dark neutral grey down most of the chart's height (text is not) */
-    unsigned char *rule = calloc((size_t)iw + 1, 1);
-    if (!rule) {
-        cairo_surface_destroy(img);
-        free(clear);
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    for (int x = 0; x < iw; x++) {
-        int n = 0;
-        for (int y = 0; y < ih; y++) {
-            uint32_t v = *(const uint32_t *)(px + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
-            unsigned r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
-            n += r == g && g == b && r < 150;
-        }
-        rule[x] = n >= RULE_SHARE * ih;
-    }
-    for (int y = 0; y < ih; y++) {
-        int ok = 1;
-        for (int x = 0; x < iw && ok; x++) {
-            uint32_t v = *(const uint32_t *)(px + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
-            unsigned r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
-            ok = r == g && g == b && (r >= 150 || rule[x]); /* white, grid 224, axis 158 */
-        }
-        clear[y] = (unsigned char)ok;
-    }
-    free(rule);
-    cairo_surface_destroy(img);
-    *nrows = ih;
-    *out = clear;
-    return SHOPSTAT_OK;
+    return cr;
 }
 
-/* The cut below y0 for a slice of at most room points: the middle of the lowest run of at
- * least 3 clear rows in its lower 60%, else room (a hard cut). */
-static double next_cut(const unsigned char *clear, int nrows, double y0, double room)
+/* A tall bar or difference chart laid out over pages of w x h: as many whole levels (a
+ * level's bars, a difference row) on each page as fit, each page with the title ("(continued)"
+ * after the first), the legend, the value axis with its labels and the footer. A level too
+ * tall for a page by itself gets a page of its own, drawn taller and scaled down to it. */
+static shopstat_status paged_chart(cairo_surface_t *sf, double w, double h,
+                                   const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                   shopstat_error *err)
 {
-    int lo = (int)ceil(y0 + 0.4 * room), hi = (int)floor(y0 + room);
-    if (hi >= nrows)
-        return nrows;
-    for (int y = hi; y >= lo; y--) {
-        if (!clear[y])
-            continue;
-        int top = y;
-        while (top - 1 >= lo && clear[top - 1])
-            top--;
-        if (y - top + 1 >= 3)
-            return (top + y + 1) / 2.0;
-        y = top;
+    size_t n = plots_page_rows(d, o);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t r0 = 0; r0 < n && !st;) {
+        plots_page pg = {r0, n, r0 > 0, 0};
+        double ph = h; /* the height the page is laid out at (> h: scaled down) */
+        st = try_page(NULL, w, h, d, o, &pg, err);
+        if (st == SHOPSTAT_EUSAGE) {
+            /* the most levels that fit, with "continued" under them */
+            pg.more = 1;
+            size_t lo = r0 + 1, hi = n;
+            pg.row1 = lo;
+            st = try_page(NULL, w, h, d, o, &pg, err);
+            if (st == SHOPSTAT_EUSAGE) {
+                /* one level taller than a page: its own page, scaled down */
+                while (st == SHOPSTAT_EUSAGE && ph < 14400) {
+                    ph = fmin(ceil(ph * 1.1), 14400);
+                    st = try_page(NULL, w, ph, d, o, &pg, err);
+                }
+                if (st == SHOPSTAT_EUSAGE)
+                    st = shopstat_error_set(err, st, NULL, 0, 0,
+                                            "chart '%s': a level does not fit a page %g points "
+                                            "tall",
+                                            d->name ? d->name : "", ph);
+                hi = lo + 1;
+            }
+            while (!st && hi - lo > 1) {
+                pg.row1 = lo + (hi - lo) / 2;
+                st = try_page(NULL, w, h, d, o, &pg, err);
+                if (st == SHOPSTAT_EUSAGE) {
+                    st = SHOPSTAT_OK;
+                    hi = pg.row1;
+                } else if (!st) {
+                    lo = pg.row1;
+                }
+            }
+            pg.row1 = lo;
+            pg.more = lo < n;
+        }
+        if (st)
+            break;
+        cairo_t *cr = blank_page(sf);
+        double k = h / ph;
+        cairo_translate(cr, (w - w * k) / 2, 0);
+        cairo_scale(cr, k, k);
+        st = try_page(cr, w, ph, d, o, &pg, err);
+        cairo_destroy(cr);
+        if (!st)
+            next_page(sf);
+        r0 = pg.row1;
     }
-    return y0 + room;
-}
-
-static void page_note(cairo_t *cr, const char *text, double x, double y, double width,
-                      double halign)
-{
-    plots_font f = plots_font_make(8, 0, PLOTS_GREY);
-    f.halign = halign;
-    plots_text(cr, text, x, y, width, &f, 1, NULL, NULL);
+    return st;
 }
 
 /* One chart on pages of w x h: as it is when it fits (a narrower chart centred, a wider one
- * scaled to the width), scaled down when that keeps REPORT_MIN_SCALE, else cut between rows
- * over as many pages as it needs, each continued page headed "TITLE (continued)". */
+ * scaled to the width), scaled down when that keeps REPORT_MIN_SCALE, else a bar or difference
+ * chart laid out again over as many pages as it needs (paged_chart), and another kind scaled
+ * down to the page. */
 static shopstat_status chart_pages(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *d, const shopstat_chart_opts *o,
                                    shopstat_error *err)
@@ -206,52 +201,19 @@ static shopstat_status chart_pages(cairo_surface_t *sf, double w, double h,
     double k = fmin(1.0, w / o->width);
     if (o->height * k > h && h / o->height >= REPORT_MIN_SCALE * k)
         k = h / o->height;
-    double cw = o->width * k, ch = o->height * k, x0 = (w - cw) / 2;
-    cairo_t *cr;
-    shopstat_status st;
-    if (ch <= h + 1e-9) {
-        cr = cairo_create(sf);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        cairo_translate(cr, x0, 0);
-        cairo_scale(cr, k, k);
-        st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
-        cairo_destroy(cr);
-        if (!st)
-            next_page(sf);
-        return st;
+    if (o->height * k > h + 1e-9) {
+        if (plots_page_rows(d, o) > 0)
+            return paged_chart(sf, w, h, d, o, err);
+        k = h / o->height;
     }
-    int nrows = 0;
-    unsigned char *clear = NULL;
-    if ((st = clear_rows(d, o, k, &clear, &nrows, err)))
-        return st;
-    const char *title = o->title && *o->title   ? o->title
-                        : d->label && *d->label ? d->label
-                                                : (d->name ? d->name : "");
-    char head[1200];
-    snprintf(head, sizeof head, "%s (continued)", title);
-    st = SHOPSTAT_OK;
-    for (double y0 = 0; y0 < ch - 0.5 && !st;) {
-        double top = y0 > 0 ? CONT_TOP : 0;
-        double y1 = ch - y0 <= h - top ? ch : next_cut(clear, nrows, y0, h - top - CONT_BOTTOM);
-        cr = cairo_create(sf);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        if (y0 > 0)
-            page_note(cr, head, 30, 18, w - 60, 0);
-        if (y1 < ch)
-            page_note(cr, "continued on the next page", w - 30, h - 20, 0, 1);
-        cairo_rectangle(cr, 0, top, w, y1 - y0);
-        cairo_clip(cr);
-        cairo_translate(cr, x0, top - y0);
-        cairo_scale(cr, k, k);
-        st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
-        cairo_destroy(cr);
-        if (!st)
-            next_page(sf);
-        y0 = y1;
-    }
-    free(clear);
+    double cw = o->width * k, x0 = (w - cw) / 2;
+    cairo_t *cr = blank_page(sf);
+    cairo_translate(cr, x0, 0);
+    cairo_scale(cr, k, k);
+    shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
+    cairo_destroy(cr);
+    if (!st)
+        next_page(sf);
     return st;
 }
 

@@ -25,8 +25,10 @@ typedef struct shopstat_title_page {
  * set, else opts (NULL = defaults). Every page has opts' size (A4 landscape by default), so
  * the report prints as one document: a chart of another size is drawn at its own size when
  * it fits (centred), scaled down to the page's width, and to its height when that keeps 80%
- * of it; a taller chart goes on over further pages, cut between rows of its drawing that
- * hold no text or marks, each page after the first headed "TITLE (continued)". The file is
+ * of it. A taller bar or difference chart is laid out again over pages of opts' size, whole
+ * levels (a level's bars, a difference row) on each, each page with the title ("TITLE
+ * (continued)" after the first), the legend, the value axis and the footer; a taller Likert or
+ * trend chart is scaled down to the page. The file is
  * written to a temporary file next to path and renamed when complete; the PDF dates are
  * fixed, so the same input gives the same bytes.
  * Errors as shopstat_chart_render_pages(). */

@@ -668,6 +668,26 @@ else
     ko "report with replicate weights and a base failed: $(cat "$T/sub_rep.err")"
 fi
 
+# The words of pages FROM.. of a PDF, one a line: "page centre-y x word" (pdftotext -bbox)
+bbox_words() {
+    pdftotext -bbox -f "$2" "$1" - | awk -v p="$(($2 - 1))" '/<page / { p++ }
+        /<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.-]+"/); x = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            printf "%d %.1f %.1f %s\n", p, (y0 + y1) / 2, x, s }'
+}
+# Of bbox_words: each page's tick row (the words level with the lowest TICK, a tick label
+# that only the axis prints below the rows) as "page: words" sorted, and the other words
+# above it matching RE, one a line ("page word"; the footer is below it).
+tick_rows() { awk -v t="$2" '$4 == t && $2 > y[$1] { y[$1] = $2 } { w[NR] = $0 }
+    END { for (i = 1; i in w; i++) { split(w[i], f, " ")
+            if (f[2] > y[f[1]] - 1 && f[2] < y[f[1]] + 1) r[f[1]] = r[f[1]] " " f[4] }
+          for (q in r) print q ":" r[q] }' "$1" | sort -n; }
+not_ticks() { awk -v t="$2" -v re="$3" '$4 == t && $2 > y[$1] { y[$1] = $2 } { w[NR] = $0 }
+    END { for (i = 1; i in w; i++) { split(w[i], f, " ")
+            if (f[2] < y[f[1]] - 1 && f[4] ~ re) print f[1], f[4] } }' "$1"; }
+
 # ---- a chart of 22 levels x 10 segments: its page grows past 4 A4 widths, the report runs ----
 awk 'BEGIN { print "seg,q"; for (i = 0; i < 2000; i++) print 1 + i % 9 "," 1 + (i * 7) % 22 }' \
     >"$T/tall.csv"
@@ -683,10 +703,39 @@ if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     check "report.pdf with a tall chart: page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
     check "report.pdf with a tall chart: $np pages, want at least 1 + ceil($h / 595)" \
         test "${np:-0}" -ge $((1 + (${h%.*} + 594) / 595))
-    pdftotext "$T/tall/charts/q.pdf" - | grep -xE "[0-9]+%" | sort >"$T/tall.own"
-    pdftotext -f 2 "$T/tall/report.pdf" - | grep -xE "[0-9]+%" | sort >"$T/tall.rep"
+    # It is laid out again on each page, whole levels only: every page has the title, the
+    # legend's key (each segment's letter beside its name), the value axis with its ticks
+    # 0%..100%, and ten bars (letters A-J, value labels) for each level label on it; the
+    # levels and the value labels are those of the chart's own PDF, once each; every page but
+    # the last is filled to 70% of the height between title and footer, at least.
+    bbox_words "$T/tall/report.pdf" 2 >"$T/tall.words"
+    bbox_words "$T/tall/charts/q.pdf" 1 >"$T/tall.ownwords"
+    not_ticks "$T/tall.ownwords" 100% '^[0-9]+%$' | cut -d' ' -f2 | sort >"$T/tall.own"
+    not_ticks "$T/tall.words" 100% '^[0-9]+%$' | cut -d' ' -f2 | sort >"$T/tall.rep"
     check "report.pdf with a tall chart: the $(wc -l <"$T/tall.own") value labels of the chart's own PDF, once each" \
         cmp -s "$T/tall.own" "$T/tall.rep"
+    n=$(tick_rows "$T/tall.words" 100% | grep -c ': 0% 20% 40% 60% 80% 100%$')
+    check "report.pdf with a tall chart: $n of $((np - 1)) pages with the axis 0%..100%" test "$n" -eq $((np - 1))
+    out=$(awk -v np="$np" '{ w[NR] = $0 } $4 == "All" || $4 ~ /^seg=[1-9]$/ { ly[$1 " " $4] = $2; lx[$1 " " $4] = $3 }
+        END { split("All seg=1 seg=2 seg=3 seg=4 seg=5 seg=6 seg=7 seg=8 seg=9", lab, " ")
+              for (p = 2; p <= np; p++) for (j = 1; j <= 10; j++) { k = p " " lab[j]; ok = 0
+                  for (i = 1; i in w; i++) { split(w[i], f, " ")
+                      if (f[1] == p && f[4] == substr("ABCDEFGHIJ", j, 1) && f[3] < lx[k] && f[3] > lx[k] - 20 &&
+                          f[2] > ly[k] - 1 && f[2] < ly[k] + 1) ok = 1 }
+                  if (!ok) printf "page %d: no key %s %s; ", p, substr("ABCDEFGHIJ", j, 1), lab[j] } }' "$T/tall.words")
+    check "report.pdf with a tall chart: the legend's key on every page: $out" test -z "$out"
+    # (level labels: whole numbers; bar letters: A-J below the legend, left of the bars)
+    out=$(not_ticks "$T/tall.words" 100% '^[0-9]+%?$' | awk '{ if ($2 ~ /%/) v[$1]++; else l[$1]++ }
+        END { for (p in l) if (v[p] != 10 * l[p]) printf "page %d: %d levels, %d values; ", p, l[p], v[p] }')
+    check "report.pdf with a tall chart: levels split over pages: $out" test -z "$out"
+    levels=$(not_ticks "$T/tall.words" 100% '^[0-9]+$' | cut -d' ' -f2 | sort -n | tr '\n' ' ')
+    check "report.pdf with a tall chart: levels 1-22 once each ($levels)" \
+        test "$levels" = "$(seq 1 22 | tr '\n' ' ')"
+    out=$(awk -v np="$np" '$4 == "100%" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
+        $4 == "Question:" { f[$1] = $2 } { last = $1 }
+        END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
+              if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/tall.words")
+    check "report.pdf with a tall chart: pages less than 70% full: $out" test -z "$out"
 else
     ko "report of a 22 x 10 chart failed: $(cat "$T/tall.err")"
 fi
@@ -702,17 +751,29 @@ printf 'survey: dtall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  a: {
 if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
     np=$(pdfinfo "$T/dtall/report.pdf" | sed -n 's/^Pages: *//p')
     check "report.pdf with a tall diff chart: $np pages, want more than 2" test "${np:-0}" -gt 2
-    pdftotext "$T/dtall/charts/q.pdf" - | grep -xE "[0-9]+" >"$T/dtall.own"
-    pdftotext -f 2 "$T/dtall/report.pdf" - | grep -xE "[0-9]+" >"$T/dtall.rep"
+    # laid out again on each page, whole rows only: the rows (level labels, left of x 60) in
+    # the chart's own order, once each, each with its difference and p-value on its line;
+    # every page has the legend, the axis with the chart's own ticks, and is 70% full but the last
+    bbox_words "$T/dtall/report.pdf" 2 >"$T/dtall.words"
+    bbox_words "$T/dtall/charts/q.pdf" 1 >"$T/dtall.ownwords"
+    not_ticks "$T/dtall.ownwords" 0 '^[0-9]+$' | awk '$0 = $2' >"$T/dtall.own"
+    not_ticks "$T/dtall.words" 0 '^[0-9]+$' | awk '$0 = $2' >"$T/dtall.rep"
     check "report.pdf with a tall diff chart: the rows in the chart's own order, once each" \
         cmp -s "$T/dtall.own" "$T/dtall.rep"
-    out=$(pdftotext -bbox -f 3 "$T/dtall/report.pdf" - | awk '/<page / { p++ }
-        /<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
-            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
-            if (y1 < 30 || y0 > 570) next   # the "(continued)" and "continued on" lines
-            if (y0 < 40 - 3 || y1 > 595 - 28 + 3) printf "page %d: \"%s\" at %.1f-%.1f\n", p + 2, s, y0, y1 }')
-    check "report.pdf with a tall diff chart: words across a page cut: $out" test -z "$out"
+    out=$(awk '$3 < 60 && $4 ~ /^[0-9]+$/ { y[$1 " " $2] = $4 } $4 ~ /^p(=|&lt;)/ { p[$1 " " $2] = 1 }
+        END { for (k in y) if (!(k in p)) printf "%s; ", y[k]; for (k in p) if (!(k in y)) printf "p at %s; ", k }' \
+        "$T/dtall.words")
+    check "report.pdf with a tall diff chart: rows without their p-value on their line: $out" test -z "$out"
+    own=$(tick_rows "$T/dtall.ownwords" 0 | cut -d: -f2)
+    check "report.pdf with a tall diff chart: the axis ($own) on every page" \
+        test "$(tick_rows "$T/dtall.words" 0 | cut -d: -f2 | grep -cxF -- "$own")" -eq $((np - 1))
+    check "report.pdf with a tall diff chart: the legend on every page" \
+        test "$(grep -c ' Not$' "$T/dtall.words")" -eq $((np - 1))
+    out=$(awk -v np="$np" '$4 == "0" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
+        $4 == "Question:" { f[$1] = $2 } { last = $1 }
+        END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
+              if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/dtall.words")
+    check "report.pdf with a tall diff chart: pages less than 70% full: $out" test -z "$out"
 else
     ko "report of a 40-row diff chart failed: $(cat "$T/dtall.err")"
 fi
