@@ -225,17 +225,21 @@ static int push_field(shopstat_reader *r, shopstat_pos p, size_t end_abs, int em
     return 0;
 }
 
-static void newline(shopstat_reader *r, int k, size_t a)
+/* A line end at byte a: the next line. Those inside a quoted field (quoted) are text, not
+ * the file's line ends: Excel ends rows with CRLF and lines within a cell with LF. */
+static void newline(shopstat_reader *r, int k, size_t a, int quoted)
 {
     if (k == C_LF && r->cr_next == a && a > 0) {
-        r->n_cr--;
-        r->n_crlf++;
+        if (!quoted) {
+            r->n_cr--;
+            r->n_crlf++;
+        }
     } else {
         r->line++;
-        if (k == C_LF)
-            r->n_lf++;
-        else {
-            r->n_cr++;
+        if (k == C_LF) {
+            r->n_lf += !quoted;
+        } else {
+            r->n_cr += !quoted;
             r->cr_next = a + 1;
         }
     }
@@ -310,13 +314,13 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
                     push_field(r, pos_at(r, a), a, 1);
                     r->rows_scanned++;
                     st = S_ROW;
-                    newline(r, k, a);
+                    newline(r, k, a, 0);
                     if (stop_row) {
                         r->st = st;
                         return i + 1;
                     }
                 } else {
-                    newline(r, k, a);
+                    newline(r, k, a, 0);
                 }
                 break;
             }
@@ -341,7 +345,7 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
                 }
                 r->rows_scanned++;
                 st = S_ROW;
-                newline(r, k, a);
+                newline(r, k, a, 0);
                 if (stop_row) {
                     r->st = st;
                     return i + 1;
@@ -360,7 +364,7 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
                 st = S_QEND;
                 r->qspaces = 0;
             } else if (k == C_CR || k == C_LF) {
-                newline(r, k, a);
+                newline(r, k, a, 1);
             }
             break;
         case S_QEND:
@@ -375,7 +379,7 @@ static size_t scan(shopstat_reader *r, const unsigned char *s, size_t n, size_t 
                 }
                 r->rows_scanned++;
                 st = S_ROW;
-                newline(r, k, a);
+                newline(r, k, a, 0);
                 if (stop_row) {
                     r->st = st;
                     return i + 1;
@@ -2242,6 +2246,27 @@ static void range_field(void *data, size_t len, void *vr)
     range_field_slow(rr, data, len);
 }
 
+/* range_field for describe: a line end within a field is one of a quoted field (libcsv
+ * ends an unquoted field there), text rather than a line end of the file, so it comes off
+ * the counts of range_count_eol */
+static void range_field_eol(void *data, size_t len, void *vr)
+{
+    reader_range *rr = vr;
+    const unsigned char *s = data;
+    if (len && (memchr(s, '\n', len) || memchr(s, '\r', len))) {
+        size_t lf = 0, cr = 0, crlf = 0;
+        for (size_t i = 0; i < len; i++) {
+            lf += s[i] == '\n';
+            cr += s[i] == '\r';
+            crlf += s[i] == '\n' && i && s[i - 1] == '\r';
+        }
+        rr->eol[0] -= lf - crlf;
+        rr->eol[1] -= crlf;
+        rr->eol[2] -= cr - crlf;
+    }
+    range_field(data, len, vr);
+}
+
 static void range_row(int c, void *vr)
 {
     (void)c;
@@ -2490,7 +2515,8 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
          * is there, with its first block (it only grows until csv_free) */
         if (!rr->fast_end && rr->p.entry_buf && rr->p.entry_size >= 32)
             rr->fast_end = rr->rowcap - FAST_SPARE;
-        if (csv_parse(&rr->p, blk, len, range_field, range_row, rr) != len)
+        if (csv_parse(&rr->p, blk, len, rr->count_eol ? range_field_eol : range_field,
+                      range_row, rr) != len)
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;
     }
@@ -2502,7 +2528,7 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
         range_fail(rr, SHOPSTAT_EINPUT);
     if (!rr->failed) {
         if (at_eof) {
-            if (csv_fini(&rr->p, range_field, range_row, rr) != 0)
+            if (csv_fini(&rr->p, rr->count_eol ? range_field_eol : range_field, range_row, rr) != 0)
                 range_fail(rr, SHOPSTAT_EINPUT);
         } else if (rr->p.pstate != 0 || rr->nf != 0) {
             /* the range does not end at a record boundary: a quoted field holds the

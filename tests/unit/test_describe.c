@@ -261,10 +261,11 @@ static void test_skip_rows_accounting(void **state)
     unlink(path);
 }
 
-/* "line ends" as the exact reader tells them (every CR and LF byte, quoted ones too), when
- * the file is described in chunks on 1-3 threads: a CRLF split by the 256 KiB read block,
- * the header's CRLF whose LF starts the data, one LF among CRLFs, a CRLF in a quoted field
- * of an LF file, all after a skipped row or not. */
+/* "line ends" as the exact reader tells them (the rows' line ends: those inside a quoted
+ * field are the cell's text), when the file is described in chunks on 1-3 threads: a CRLF
+ * split by the 256 KiB read block, the header's CRLF whose LF starts the data, one LF among
+ * CRLFs, a CRLF in a quoted field of an LF file and an LF in one of a CRLF file (Excel's
+ * line break within a cell), all after a skipped row or not. */
 static void on_chunk(void *ctx, size_t bytes, size_t rows)
 {
     (void)bytes;
@@ -315,6 +316,9 @@ static void test_line_ends_in_chunks(void **state)
     assert_int_equal(t[5 + 262143], '\r');
     expect_line_ends(t, 0, "CRLF");
     expect_line_ends(t, 3, "CRLF");
+    memcpy(t + 5 + 3000 * 65 + 2, "\"y\nz\"", 6); /* a cell of two lines */
+    expect_line_ends(t, 0, "CRLF");
+    expect_line_ends(t, 1, "CRLF");
     t[5 + 100 * 65 - 2] = ' '; /* one row ends with an LF alone */
     expect_line_ends(t, 0, "mixed");
     expect_line_ends(t, 3, "mixed");
@@ -323,8 +327,10 @@ static void test_line_ends_in_chunks(void **state)
     memcpy(t, "a,b\n", 4);
     expect_line_ends(t, 0, "LF");
     memcpy(t + 4 + 3000 * 64 + 2, "\"y\r\nz\"", 7);
-    expect_line_ends(t, 0, "mixed");
-    expect_line_ends(t, 1, "mixed");
+    expect_line_ends(t, 0, "LF");
+    expect_line_ends(t, 1, "LF");
+    memcpy(t + 4 + 3001 * 64 + 2, "\"y\rz\"", 6); /* and a CR alone, quoted too */
+    expect_line_ends(t, 0, "LF");
     free(t);
 }
 

@@ -188,6 +188,21 @@ static void test_mixed_line_ends_and_blank_lines(void **state)
     assert_string_equal(r.d.line_ending, "mixed");
 }
 
+/* A line break within a quoted cell (Excel's Alt+Enter: LF in a CRLF file) is the cell's
+ * text: the file's line ends are CRLF. It still counts as a line for positions. */
+static void test_quoted_line_break_is_not_a_line_end(void **state)
+{
+    (void)state;
+    result r;
+    RUN("a,b\r\n1,\"x\ny\"\r\n2,z\r\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.rows, "1|x\ny@2:3\n2|z@4:3\n");
+    assert_string_equal(r.d.line_ending, "CRLF");
+    RUN("a,b\n1,\"x\r\ny\"\n2,\"z\r\"\n", NULL, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.d.line_ending, "LF");
+}
+
 static void test_bom(void **state)
 {
     (void)state;
@@ -1089,6 +1104,7 @@ int main(void)
         cmocka_unit_test(test_crlf_and_no_final_newline),
         cmocka_unit_test(test_lone_cr),
         cmocka_unit_test(test_mixed_line_ends_and_blank_lines),
+        cmocka_unit_test(test_quoted_line_break_is_not_a_line_end),
         cmocka_unit_test(test_bom),
         cmocka_unit_test(test_quoted_fields),
         cmocka_unit_test(test_spaces_trimmed),
