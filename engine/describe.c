@@ -1,6 +1,7 @@
 /* describe: per-column types, levels and missing counts plus weight/strata/PSU summaries in one pass. */
 #include "shopstat/describe.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -304,6 +305,30 @@ static void fold_table(colacc *a, int dc)
         else
             a->all_numeric = 0;
     }
+}
+
+/* Every value of m a number when read with a decimal comma, and one of them unlike a list
+ * of two answer codes ("1,3" is Qualtrics' answers 1 and 3 as often as 1.3): a zero before
+ * the comma ("0,5") or two digits after it ("1,25", "12,345") */
+static int comma_numbers(const strmap *m)
+{
+    int decimal = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        const char *s = strmap_key(m, k);
+        size_t len = m->len[k];
+        double v;
+        if (shopstat_parse_number(s, len, 1, &v) != 1)
+            return 0;
+        const char *comma = memchr(s, ',', len);
+        if (!comma)
+            continue;
+        size_t after = 0;
+        while (comma + 1 + after < s + len && isdigit((unsigned char)comma[1 + after]))
+            after++;
+        const char *lead = s[0] == '-' || s[0] == '+' ? s + 1 : s;
+        decimal |= after >= 2 || (comma - lead == 1 && lead[0] == '0');
+    }
+    return decimal;
 }
 
 /* Column a has passed its cap: only "more than N" distinct values is kept, the table is
@@ -673,6 +698,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             c->max = a->max;
             c->mean = (a->sum + a->comp) / (double)a->present;
         }
+        c->comma_numeric = !ds->dc && !c->all_numeric && !a->overflow && a->present > 0 &&
+                           comma_numbers(&a->values);
         if (a->present == 0)
             c->type = SHOPSTAT_COL_EMPTY;
         else if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS)

@@ -170,6 +170,22 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
                     num(c, sizeof c, s->mean));
         fputc('\n', out);
     }
+    size_t ncomma = 0;
+    for (size_t i = 0; i < n; i++)
+        ncomma += shopstat_description_column(ds, i)->comma_numeric;
+    if (ncomma) {
+        fputs("  ", out);
+        for (size_t i = 0, k = 0; i < n && k < 5; i++)
+            if (shopstat_description_column(ds, i)->comma_numeric) {
+                fputs(k ? ", " : "", out);
+                put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
+                k++;
+            }
+        fprintf(out,
+                "%s: every value is a number if ',' is a decimal comma (1,5 = 1.5); if it is, "
+                "use --decimal-comma (decimal_comma: true in a spec)\n",
+                ncomma > 5 ? ", ..." : "");
+    }
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
         fprintf(out, "  %zu column%s no name: a command cannot use %s\n", unnamed,

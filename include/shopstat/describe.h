@@ -55,6 +55,10 @@ typedef struct shopstat_colsummary {
     double min, max, mean; /* when all_numeric */
     size_t nlevels;  /* all distinct values when there are at most MAX_LEVELS, else 0 */
     const shopstat_level *levels; /* numeric order when all_numeric, else byte order */
+    /* read with a decimal point, every present value would be a number with a decimal
+     * comma ("1,5"): the file wants --decimal-comma (not looked at past the distinct-value
+     * cap, distinct_capped) */
+    int comma_numeric;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
