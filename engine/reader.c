@@ -2013,6 +2013,7 @@ struct reader_range {
     /* line ends counted as the exact scanner counts them (every CR and LF byte, quoted
      * ones too), for describe's "line ends"; cr_last: the last block ended with a CR */
     int count_eol, cr_last;
+    int cr_blocks; /* bit 0: this block holds a CR, bit 1: the block before did */
     size_t eol[3]; /* LF, CRLF, CR */
     /* files in another encoding: each block converted to UTF-8 before libcsv sees it; a
      * multi-byte character cut by the block's end is carried to the next (buf has
@@ -2253,7 +2254,10 @@ static void range_field_eol(void *data, size_t len, void *vr)
 {
     reader_range *rr = vr;
     const unsigned char *s = data;
-    if (len && (memchr(s, '\n', len) || memchr(s, '\r', len))) {
+    int any = 0; /* (fields are short: a loop costs less than two memchr calls) */
+    for (size_t i = 0; i < len; i++)
+        any |= (s[i] == '\n') | (s[i] == '\r');
+    if (any) {
         size_t lf = 0, cr = 0, crlf = 0;
         for (size_t i = 0; i < len; i++) {
             lf += s[i] == '\n';
@@ -2365,7 +2369,9 @@ static void range_count_eol(reader_range *rr, const unsigned char *s, size_t n)
     size_t lf = 0, cr = 0, crlf = 0;
     int prev_cr = rr->cr_last;
     size_t i = 0;
-    if (memchr(s, '\r', n) == NULL) {
+    int has_cr = memchr(s, '\r', n) != NULL;
+    rr->cr_blocks = (rr->cr_blocks & 1) << 1 | has_cr;
+    if (!has_cr) {
         for (; i + 8 <= n; i += 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);
@@ -2515,8 +2521,13 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
          * is there, with its first block (it only grows until csv_free) */
         if (!rr->fast_end && rr->p.entry_buf && rr->p.entry_size >= 32)
             rr->fast_end = rr->rowcap - FAST_SPARE;
-        if (csv_parse(&rr->p, blk, len, rr->count_eol ? range_field_eol : range_field,
-                      range_row, rr) != len)
+        /* (a line end in a quoted field is taken off the counts by range_field_eol; only
+         * one of a kind other than LF can change what describe says, and a field that
+         * holds a CR has it in this block or, ending here, in the one before: an LF file
+         * pays nothing per field) */
+        if (csv_parse(&rr->p, blk, len,
+                      rr->count_eol && rr->cr_blocks ? range_field_eol : range_field, range_row,
+                      rr) != len)
             range_fail(rr, SHOPSTAT_EINPUT);
         off += (size_t)got;
     }
@@ -2528,7 +2539,8 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
         range_fail(rr, SHOPSTAT_EINPUT);
     if (!rr->failed) {
         if (at_eof) {
-            if (csv_fini(&rr->p, rr->count_eol ? range_field_eol : range_field, range_row, rr) != 0)
+            if (csv_fini(&rr->p, rr->count_eol && rr->cr_blocks ? range_field_eol : range_field,
+                         range_row, rr) != 0)
                 range_fail(rr, SHOPSTAT_EINPUT);
         } else if (rr->p.pstate != 0 || rr->nf != 0) {
             /* the range does not end at a record boundary: a quoted field holds the
