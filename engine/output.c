@@ -315,7 +315,7 @@ static void pad(FILE *f, const char *s, size_t w, int right)
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err)
 {
-    int any_low = 0, any_fb = 0, any_empty = 0;
+    int any_low = 0, any_fb = 0, any_empty = 0, any_zero_weight = 0;
     size_t i = 0;
     while (i < n) {
         /* one block per question */
@@ -343,7 +343,11 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
             char *c = cells[k - i];
             if (!r->base_n || isnan(r->proportion)) {
                 snprintf(c, 64, "-");
-                any_empty = 1;
+                /* rows that answered but all weigh 0 are not "nobody" */
+                if (r->base_n && r->base_weight == 0)
+                    any_zero_weight = 1;
+                else
+                    any_empty = 1;
             } else {
                 int low = r->eff_base < 30, fb = r->fallback;
                 any_low |= low;
@@ -420,6 +424,8 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fputs("+ proportion is 0 or 1: Clopper-Pearson interval with n = effective base.\n", f);
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);
+    if (any_zero_weight)
+        fputs("- every row of this segment that answered has weight 0: no weighted estimate.\n", f);
     return shopstat_write_rows_line(f, ctx, err);
 }
 

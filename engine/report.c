@@ -1341,8 +1341,11 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
                                   rt->t->pos.col, "table '%s' has no answers to chart",
                                   rt->t->name);
     j->data = *shopstat_chartset_charts(j->set)[0];
-    j->data.name = rt->t->name;
-    j->data.label = table_title(r, rt);
+    /* the footer names the question shown ("Question channel: Channel of purchase."), not
+     * the table: a second table of a question is named channel-2 and may have a title of its
+     * own, which is the chart's title */
+    j->data.name = r->in->questions[rt->t->question].name;
+    j->data.label = question_label(r, rt->t->question);
     shopstat_chart_opts *co = &j->opts;
     shopstat_chart_opts_init(co);
     co->type = so.type;

@@ -585,7 +585,10 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
     legend(o, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     put_str(c, ws, r++, 0, low_base_note, c->f.note);
-    put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    put_str(c, ws, r++, 0,
+            "n/a: empty base (nobody in the segment answered, or every row that did has weight "
+            "0).",
+            c->f.note);
     r++;
     put_str(c, ws, r, 0, "Sheet", c->f.toc_hdr);
     put_str(c, ws, r, 1, "Table", c->f.toc_hdr);
@@ -726,7 +729,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         chk(c, worksheet_repeat_rows(ws, 0, (lxw_row_t)(r - 1)));
 
     /* One row per level. */
-    int any_low = 0, any_na = 0, any_fallback = 0, any_vary = 0;
+    int any_low = 0, any_na = 0, any_zero_weight = 0, any_fallback = 0, any_vary = 0;
     size_t maxrow = 16, mi = 0; /* "Unweighted base" */
     for (size_t l = 0; l < nl && !failed(c); l++, r++) {
         const char *ll = level_label(t, l);
@@ -744,7 +747,11 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 mi++;
             if (e->base_n == 0 || !isfinite(e->proportion)) {
                 put_str(c, ws, r, c0, "n/a", c->f.na);
-                any_na = 1;
+                /* rows that answered but all weigh 0 are not "nobody" */
+                if (e->base_n && e->base_weight == 0)
+                    any_zero_weight = 1;
+                else
+                    any_na = 1;
                 continue;
             }
             int low = is_low(e->eff_base);
@@ -784,6 +791,10 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, r++, 0, low_base_note, c->f.note);
     if (any_na)
         put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    if (any_zero_weight)
+        put_str(c, ws, r++, 0,
+                "n/a: weighted base 0 (every row of the segment that answered has weight 0).",
+                c->f.note);
     if (any_vary)
         put_str(c, ws, r++, 0,
                 "Bases differ between rows (answers missing for some items): the smallest is "

@@ -111,6 +111,61 @@ plots_rgb plots_line_colour(size_t i)
     return plots_on_white(plots_series_colour(i), 3.0);
 }
 
+/* Solid, dashed, dotted, dash-dot: short enough that a line between two waves shows its
+ * pattern several times, with gaps wide enough (at least the 2.4-point line width) to read. */
+static const double DASH_LONG[] = {7, 3.5}, DASH_DOT[] = {2.4, 2.6},
+                    DASH_DASHDOT[] = {7, 2.6, 2.4, 2.6};
+
+plots_line_style plots_line_style_of(size_t i)
+{
+    static const plots_line_style dashes[4] = {
+        {NULL, 0, 0}, {DASH_LONG, 2, 0}, {DASH_DOT, 2, 0}, {DASH_DASHDOT, 4, 0}};
+    size_t k = i % 8;
+    plots_line_style st = dashes[k % 4];
+    st.marker = (int)((k + k / 4) % 4); /* lines 4-7: the patterns again, the shapes shifted */
+    return st;
+}
+
+void plots_set_dash(cairo_t *cr, const plots_line_style *st, double s)
+{
+    double d[4];
+    for (int k = 0; k < st->ndash; k++)
+        d[k] = st->dash[k] * s;
+    cairo_set_dash(cr, d, st->ndash, 0);
+}
+
+void plots_marker_path(cairo_t *cr, int marker, double x, double y, double r)
+{
+    cairo_new_sub_path(cr);
+    switch (marker) {
+    case PLOTS_MARK_SQUARE: {
+        double h = r * 0.886; /* sqrt(pi) / 2: the circle's area */
+        cairo_rectangle(cr, x - h, y - h, 2 * h, 2 * h);
+        break;
+    }
+    case PLOTS_MARK_TRIANGLE: {
+        double R = r * 1.347; /* equilateral, circumradius for the circle's area */
+        cairo_move_to(cr, x, y - R);
+        cairo_line_to(cr, x + R * 0.866, y + R * 0.5);
+        cairo_line_to(cr, x - R * 0.866, y + R * 0.5);
+        cairo_close_path(cr);
+        break;
+    }
+    case PLOTS_MARK_DIAMOND: {
+        double R = r * 1.253; /* sqrt(pi / 2) */
+        cairo_move_to(cr, x, y - R);
+        cairo_line_to(cr, x + R, y);
+        cairo_line_to(cr, x, y + R);
+        cairo_line_to(cr, x - R, y);
+        cairo_close_path(cr);
+        break;
+    }
+    default:
+        cairo_arc(cr, x, y, r, 0, 2 * PLOTS_PI);
+        cairo_close_path(cr);
+    }
+}
+
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t)
 {
     plots_rgb m = {c.r + (with.r - c.r) * t, c.g + (with.g - c.g) * t, c.b + (with.b - c.b) * t};

@@ -88,6 +88,23 @@ plots_rgb plots_on_white(plots_rgb c, double ratio);
  * series colour. */
 plots_rgb plots_line_colour(size_t i);
 void plots_set(cairo_t *cr, plots_rgb c);
+/* The second cue of trend line i besides its colour, for greyscale print and for colours that
+ * look alike (orange and yellow darkened to 3:1): a dash pattern (in points at type scale 1;
+ * ndash 0 = solid, line 0) and a marker shape at its points and by its end label. The first
+ * eight lines differ in the pair (four patterns, four shapes); past eight they repeat, as the
+ * hues do. */
+enum { PLOTS_MARK_CIRCLE, PLOTS_MARK_SQUARE, PLOTS_MARK_TRIANGLE, PLOTS_MARK_DIAMOND };
+typedef struct plots_line_style {
+    const double *dash;
+    int ndash;
+    int marker;
+} plots_line_style;
+plots_line_style plots_line_style_of(size_t i);
+/* Set the dash of style st on cr, scaled by s (solid when it has none). */
+void plots_set_dash(cairo_t *cr, const plots_line_style *st, double s);
+/* Add a closed marker path of the given shape centred on (x, y), of about the area of a circle
+ * of radius r. */
+void plots_marker_path(cairo_t *cr, int marker, double x, double y, double r);
 extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHITE;
 
 #define PLOTS_PI 3.14159265358979323846

@@ -125,8 +125,10 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         plots_text(cr, buf, 0, 0, 0, &fl, 0, &tw, NULL);
         lwmax = fmax(lwmax, tw);
     }
-    double lw = fmin(ceil(lwmax) + 1, 0.33 * b.w - vw - 6 * s);
-    double colw = vw + 6 * s + lw;
+    /* before the value, the line's marker (its shape keys the line in greyscale) */
+    double keyw = 12 * s;
+    double lw = fmin(ceil(lwmax) + 1, 0.33 * b.w - keyw - vw - 6 * s);
+    double colw = keyw + vw + 6 * s + lw;
 
     /* Under the wave labels, each wave's bases ("n=412"; with several series, one line per
      * series, named): a reader needs the base of each point. */
@@ -258,14 +260,17 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
                         cairo_line_to(cr, wx[k], plots_axis_map(&ya, tcell(d, i, k)->value));
                     plots_set(cr, col);
                     cairo_set_line_width(cr, 2.4 * s);
+                    plots_line_style st = plots_line_style_of(i);
+                    plots_set_dash(cr, &st, s);
                     cairo_stroke(cr);
+                    cairo_set_dash(cr, NULL, 0, 0);
                 } else if (layer == 2) {
                     for (size_t k = start; k < w; k++) {
                         const shopstat_chart_cell *x = tcell(d, i, k);
                         int low = plots_is_low(c, plots_cell_eff(d, x, i % d->nseries));
-                        cairo_new_sub_path(cr);
-                        cairo_arc(cr, wx[k], plots_axis_map(&ya, x->value), 4.2 * s, 0,
-                                  2 * PLOTS_PI);
+                        cairo_new_path(cr);
+                        plots_marker_path(cr, plots_line_style_of(i).marker, wx[k],
+                                          plots_axis_map(&ya, x->value), 4.2 * s);
                         plots_set(cr, low ? PLOTS_WHITE : col);
                         cairo_fill_preserve(cr);
                         plots_set(cr, low ? col : PLOTS_WHITE);
@@ -371,6 +376,11 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         cairo_move_to(cr, wx[last] + 6 * s, yend);
         cairo_line_to(cr, x - 2 * s, y);
         cairo_stroke(cr);
+        cairo_new_path(cr);
+        plots_marker_path(cr, plots_line_style_of(i).marker, x + 4 * s, y, 3.6 * s);
+        plots_set(cr, plots_line_colour(i));
+        cairo_fill(cr);
+        x += keyw;
         plots_fmt_pct(tcell(d, i, last)->value, o->decimals, buf, sizeof buf);
         fv.halign = 0;
         fv.colour = col;

@@ -914,5 +914,35 @@ else
     ko "report with a DK code in missing: failed: $(cat "$T/dk2.err")"
 fi
 
+# ---- a second table of a question: its chart's footer names the question, not the table ----
+# A table's title is its chart's title; the footer says which question the chart shows, by its
+# column name and label. The second table of 'channel' (table channel-2, titled "Channel,
+# again") had the footer "Question channel-2: Channel, again."
+{ echo channel; for v in 1 1 2 2 2; do echo "$v"; done; } >"$T/ch.csv"
+cat >"$T/ch.yml" <<YML
+survey: ch
+data: $T/ch.csv
+questions:
+  channel: {column: channel, label: "Channel of purchase", values: {1: "Web", 2: "Shop"}}
+tables:
+  - {question: channel}
+  - {question: channel, title: "Channel, again"}
+YML
+if $S report "$T/ch.yml" -o "$T/ch" --quiet 2>"$T/ch.err"; then
+    for t in channel channel-2; do
+        pdftotext "$T/ch/charts/$t.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ch.$t.flat"
+        check "second table: $t.pdf footer names question channel" \
+            grep -q "Question channel: Channel of purchase\. " "$T/ch.$t.flat"
+        check "second table: $t.pdf footer does not name the table" \
+            test "$(grep -c "Question channel-2" "$T/ch.$t.flat")" -eq 0
+    done
+    check "second table: its title is the table's" grep -q "^Channel, again " "$T/ch.channel-2.flat"
+    pdftotext "$T/ch/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ch.rep.flat"
+    check "second table: report.pdf footers name question channel twice" \
+        test "$(grep -o "Question channel: Channel of purchase\." "$T/ch.rep.flat" | wc -l)" -eq 2
+else
+    ko "report with a second table of a question failed: $(cat "$T/ch.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -944,14 +944,10 @@ static double pixel_contrast_on_white(uint32_t px)
     return 1.05 / (l + 0.05);
 }
 
-/* A trend of eight flat lines (10% ... 80%, the eight hues of the series palette), rendered to
- * PNG without bands: down a pixel column between the first two waves only the lines and the
- * horizontal grid are met, and each line's core (2.4 points = 4.8 pixels thick) is its own
- * colour. Every line must stand out from the white page as WCAG 2's non-text contrast asks
- * (at least 3:1); Okabe-Ito's yellow (1.3:1), sky blue and the lightened orange did not. */
-static void test_trend_line_contrast(void **state)
+/* A trend of eight flat lines (10% ... 80%, the eight hues of the series palette, with the
+ * eight line styles), rendered to PNG without bands; returns the image. */
+static cairo_surface_t *render_eight_flat_lines(void)
 {
-    (void)state;
     shopstat_error e;
     shopstat_error_clear(&e);
     shopstat_chart_opts o;
@@ -963,7 +959,7 @@ static void test_trend_line_contrast(void **state)
         {"5", "Five", 0}, {"6", "Six", 0}, {"7", "Seven", 0}, {"8", "Eight", 0}};
     static const shopstat_chart_series one[] = {{"all", "All", 500, NAN}};
     static const char *const waves[] = {"2019", "2020", "2021"};
-    shopstat_chart_cell t[8 * 3];
+    static shopstat_chart_cell t[8 * 3];
     for (int l = 0; l < 8; l++)
         for (int w = 0; w < 3; w++)
             t[l * 3 + w] = (shopstat_chart_cell){0.1 * (l + 1), NAN, NAN, NAN, NULL};
@@ -982,31 +978,163 @@ static void test_trend_line_contrast(void **state)
     assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
     cairo_surface_t *img = cairo_image_surface_create_from_png(p);
     assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
-    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
-    int stride = cairo_image_surface_get_stride(img);
+    return img;
+}
+
+static uint32_t pixel_at(cairo_surface_t *img, int x, int y)
+{
     const unsigned char *data = cairo_image_surface_get_data(img);
-    /* a third of the way across: between the first two waves, clear of the value labels */
-    int x = w / 3;
-    size_t nlines = 0;
-    for (int y = 0; y < h;) {
-        uint32_t px = *(const uint32_t *)(data + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
-        int j = y + 1;
-        while (j < h &&
-               (*(const uint32_t *)(data + (size_t)j * stride + 4 * (size_t)x) & 0xffffff) == px)
-            j++;
-        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-        int neutral = r == g && g == b && px != 0; /* page, grid, text */
-        if (j - y >= 3 && !neutral) {
-            nlines++;
-            double cr = pixel_contrast_on_white(px);
-            if (cr < 3.0)
-                fail_msg("trend line %zu (#%06x) has contrast %.2f:1 against white, below 3:1",
-                         nlines, (unsigned)px, cr);
+    int stride = cairo_image_surface_get_stride(img);
+    return *(const uint32_t *)(data + (size_t)y * stride + 4 * (size_t)x) & 0xffffff;
+}
+
+/* Page, grid and text are grey (black is a series colour). */
+static int pixel_neutral(uint32_t px)
+{
+    int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+    return r == g && g == b && px != 0;
+}
+
+/* The eight flat lines found down the pixel columns of a stretch between the first two waves,
+ * where only the lines and the horizontal grid are met: a line's core (2.4 points = 4.8 pixels
+ * thick) is a run of at least 3 pixels of one colour; lines are dashed, so a column may fall in
+ * a line's gap, and one at a dash's end meets it partly covered, blended with the page. For each
+ * row, best[y] = the highest contrast of a core covering it in any column (0: none); returns
+ * the lines (runs of rows with best > 0), their centre rows in mid[8] and contrast in con[8]. */
+static size_t trend_line_rows(cairo_surface_t *img, int *mid, double *con)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    double *best = calloc((size_t)h, sizeof *best);
+    assert_non_null(best);
+    /* around a third of the way across: clear of points and value labels */
+    for (int x = w / 3 - 24; x <= w / 3 + 24; x++)
+        for (int y = 0; y < h;) {
+            uint32_t px = pixel_at(img, x, y);
+            int j = y + 1;
+            while (j < h && pixel_at(img, x, j) == px)
+                j++;
+            if (j - y >= 3 && !pixel_neutral(px))
+                for (int k = y; k < j; k++)
+                    best[k] = fmax(best[k], pixel_contrast_on_white(px));
+            y = j;
         }
+    size_t n = 0;
+    for (int y = 0; y < h;) {
+        if (best[y] == 0) {
+            y++;
+            continue;
+        }
+        int j = y;
+        double c = 0;
+        while (j < h && best[j] > 0)
+            c = fmax(c, best[j++]);
+        if (n < 8) {
+            mid[n] = (y + j - 1) / 2;
+            con[n] = c;
+        }
+        n++;
         y = j;
     }
+    free(best);
+    return n;
+}
+
+/* Each line must stand out from the white page as WCAG 2's non-text contrast asks (at least
+ * 3:1); Okabe-Ito's yellow (1.3:1), sky blue and the lightened orange did not. */
+static void test_trend_line_contrast(void **state)
+{
+    (void)state;
+    cairo_surface_t *img = render_eight_flat_lines();
+    int mid[8];
+    double con[8];
+    size_t n = trend_line_rows(img, mid, con);
+    assert_int_equal(n, 8);
+    for (size_t i = 0; i < 8; i++)
+        if (con[i] < 3.0)
+            fail_msg("trend line %zu (row %d) has contrast %.2f:1 against white, below 3:1", i + 1,
+                     mid[i], con[i]);
     cairo_surface_destroy(img);
-    assert_int_equal(nlines, 8);
+}
+
+/* Darkened to 3:1, orange and yellow read as ochre and olive, and in greyscale several lines
+ * are near in grey: each line has a second cue, a dash pattern and a marker shape. The first
+ * eight differ in the pair; line 0 is solid. */
+static void test_trend_line_styles(void **state)
+{
+    (void)state;
+    plots_line_style st[8];
+    for (size_t i = 0; i < 8; i++) {
+        st[i] = plots_line_style_of(i);
+        assert_true(st[i].ndash >= 0 && st[i].ndash <= 4 && st[i].ndash % 2 == 0);
+        assert_true(st[i].marker >= PLOTS_MARK_CIRCLE && st[i].marker <= PLOTS_MARK_DIAMOND);
+        for (int k = 0; k < st[i].ndash; k++)
+            assert_true(st[i].dash[k] >= 2.4 && st[i].dash[k] <= 8); /* short, gaps >= width */
+    }
+    assert_int_equal(st[0].ndash, 0);
+    for (size_t i = 0; i < 8; i++)
+        for (size_t j = i + 1; j < 8; j++) {
+            int same_dash = st[i].ndash == st[j].ndash;
+            for (int k = 0; same_dash && k < st[i].ndash; k++)
+                same_dash = st[i].dash[k] == st[j].dash[k];
+            if (same_dash && st[i].marker == st[j].marker)
+                fail_msg("trend lines %zu and %zu have the same dash and marker", i, j);
+        }
+    /* orange (1) and yellow (3), alike once darkened, differ in both */
+    assert_int_not_equal(st[1].ndash == st[3].ndash && st[1].dash[0] == st[3].dash[0], 1);
+    assert_int_not_equal(st[1].marker, st[3].marker);
+
+    /* Rendered: along each of the eight flat lines between the first two waves (clear of the
+     * points' markers), the lengths of
+     * its drawn runs (pixels of contrast 2:1 or more, not grey), the first and last cut off by
+     * the stretch left out. A solid line is one run; the first four lines (solid, dashed,
+     * dotted, dash-dot) must differ in their shortest or longest run by more than 2 pixels
+     * (anti-aliasing). Before, all eight were one solid run. */
+    cairo_surface_t *img = render_eight_flat_lines();
+    int mid[8];
+    double con[8];
+    assert_int_equal(trend_line_rows(img, mid, con), 8);
+    int w = cairo_image_surface_get_width(img);
+    int shortest[8], longest[8], runs[8];
+    for (int i = 0; i < 8; i++) {
+        /* the lines are found top to bottom: 80% first, which is line 7 */
+        int line = 7 - i, y = mid[i], x0 = w / 4, x1 = w / 2 - 60;
+        shortest[line] = 1 << 30;
+        longest[line] = 0;
+        runs[line] = 0;
+        int x = x0;
+        while (x < x1) {
+            uint32_t px = pixel_at(img, x, y);
+            int on = !pixel_neutral(px) && pixel_contrast_on_white(px) >= 2.0, j = x + 1;
+            while (j < x1) {
+                uint32_t q = pixel_at(img, j, y);
+                if ((!pixel_neutral(q) && pixel_contrast_on_white(q) >= 2.0) != on)
+                    break;
+                j++;
+            }
+            if (on) {
+                runs[line]++;
+                if (x > x0 && j < x1) { /* whole runs only */
+                    shortest[line] = shortest[line] < j - x ? shortest[line] : j - x;
+                    longest[line] = longest[line] > j - x ? longest[line] : j - x;
+                }
+            }
+            x = j;
+        }
+    }
+    cairo_surface_destroy(img);
+    /* a line of a dash pattern is drawn dashed, the others solid */
+    assert_int_equal(runs[0], 1);
+    for (int i = 0; i < 8; i++)
+        if (st[i].ndash ? runs[i] < 4 : runs[i] != 1)
+            fail_msg("trend line %d is drawn in %d runs between two waves, its style has %d "
+                     "dash lengths",
+                     i, runs[i], st[i].ndash);
+    for (int i = 0; i < 4; i++)
+        for (int j = i + 1; j < 4; j++)
+            if (runs[i] > 1 && runs[j] > 1 && abs(shortest[i] - shortest[j]) <= 2 &&
+                abs(longest[i] - longest[j]) <= 2)
+                fail_msg("trend lines %d and %d are dashed alike: runs %d-%d and %d-%d pixels", i,
+                         j, shortest[i], longest[i], shortest[j], longest[j]);
 }
 
 int main(void)
@@ -1031,6 +1159,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_contrast, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_trend_line_styles, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_greyscale_long_scales, scratch_setup,
                                         scratch_teardown),
     };

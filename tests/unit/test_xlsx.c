@@ -683,6 +683,10 @@ static void test_zero_weight_effective_base(void **state)
     assert_close(cell_num(&b, x, rf), 2, 0); /* z: its 2 rows */
     ref(rf, 1, 0, ef);
     assert_string_equal(cell_str(&b, x, rf), "n/a");
+    /* its rows answered (2 of them), they weigh 0: the note says so, not "nobody answered" */
+    assert_true(any_text(
+        &b, x, "n/a: weighted base 0 (every row of the segment that answered has weight 0)."));
+    assert_false(any_text(&b, x, "nobody in the segment answered"));
     free(x);
     book_close(&b);
     free(e);
