@@ -157,7 +157,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                                "comparison has %zu segments; use --format csv or json, or "
                                "fewer --by values",
                                MAX_LETTERED, shopstat_totals_nsegments(t));
-    int any_low = 0;
+    int any_low = 0, any_empty = 0, any_weightless = 0;
     size_t i = 0;
     while (i < n) {
         size_t q = d[i].q, j = i;
@@ -178,16 +178,20 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
          * effective size (the same for every level: it depends on the base alone) */
         char base[MAX_LETTERED][48];
         int cw[MAX_LETTERED];
+        int weightless[MAX_LETTERED]; /* rows answered, every one of weight 0 */
         for (size_t c = 0; c < ncol; c++) {
             snprintf(base[c], sizeof base[c], "-");
             cw[c] = 14;
+            weightless[c] = 0;
         }
         for (size_t k = 0; k < ne; k++) { /* (the segments no pair tests) */
             if (e[k].q != q)
                 continue;
             size_t c = find_col(col, ncol, e[k].segment, 0);
-            if (c < ncol)
+            if (c < ncol) {
                 base_text(base[c], sizeof base[c], e[k].base_n, e[k].eff_base);
+                weightless[c] = e[k].base_n && isnan(e[k].eff_base);
+            }
         }
         for (size_t k = i; k < j; k++) {
             const size_t cs[2] = {find_col(col, ncol, d[k].segment_a, 0), col_b(col, ncol, &d[k])};
@@ -195,8 +199,10 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             const double eb[2] = {d[k].eff_base_a, d[k].eff_base_b};
             for (int s = 0; s < 2; s++) {
                 size_t c = cs[s];
-                if (c < ncol)
+                if (c < ncol) {
                     base_text(base[c], sizeof base[c], bn[s], eb[s]);
+                    weightless[c] = bn[s] && isnan(eb[s]);
+                }
             }
         }
         /* a column is as wide as its name (as tab's table view), its base or 14 */
@@ -266,9 +272,13 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             }
             fprintf(f, "%-*s", (int)w0, lname ? lname : "");
             for (size_t c = 0; c < ncol; c++) {
-                if (isnan(est[c]))
+                if (isnan(est[c])) {
                     snprintf(cell[c], sizeof cell[c], "-");
-                else
+                    if (weightless[c])
+                        any_weightless = 1;
+                    else
+                        any_empty = 1;
+                } else
                     snprintf(cell[c], sizeof cell[c], "%.1f%%%s%s%.50s", 100 * est[c],
                              eff[c] < 30 ? "*" : "", letters[c][0] ? " " : "", letters[c]);
                 any_low |= !isnan(est[c]) && eff[c] < 30;
@@ -289,6 +299,11 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust));
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
+    if (any_empty)
+        fputs("- nobody in this column answered.\n", f);
+    if (any_weightless)
+        fputs("- every row of this column that answered has weight 0: no weighted estimate.\n",
+              f);
     shopstat_tab_context ctx;
     survey_args_context(a, t, &ctx);
     if (ctx.base)
