@@ -269,6 +269,11 @@ struct shopstat_totals {
     int decimal_comma;
     const unsigned char *miss_first; /* the reader's, for number_field's quick test */
     const shopstat_reader *reader;
+    /* the first --missing code (not a blank or NA) met in a column a condition or a --by
+     * set tests, and that column: its rows are in no segment testing it (CLI warns) */
+    char cond_miss[48];
+    char cond_miss_colname[104];
+    size_t cond_miss_col; /* SIZE_MAX: none met */
 
     rt_question *q;
     size_t nq;

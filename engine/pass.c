@@ -1021,10 +1021,9 @@ static void colval_free(colval *c)
     wordtab_free(&c->h);
 }
 
-static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
+/* Whether the value s meets condition c, were it not missing */
+static int cond_match_value(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
 {
-    if (shopstat_reader_is_missing(t->reader, s, n))
-        return 0;
     double x;
     int isnum = c->exact_text ? 0 : is_number(t, s, n, &x);
     switch (c->op) {
@@ -1045,6 +1044,11 @@ static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *
     case SHOPSTAT_OP_LE: return isnum && x <= c->num[0];
     }
     return 0;
+}
+
+static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
+{
+    return !shopstat_reader_is_missing(t->reader, s, n) && cond_match_value(t, c, s, n);
 }
 
 /* A map refused a new key: -2 is the byte cap (input-driven, so a limit), else memory. */
@@ -1502,6 +1506,22 @@ static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_er
     return uid;
 }
 
+/* A value of column c that a condition would take but for being missing, at its first
+ * sight: the first that is one of the --missing codes is kept for the warning (a code such
+ * as 99 is no answer in every column, and 99 orders then is not in orders >= 8) */
+static void note_missing_code(shopstat_totals *t, size_t c, const char *s, size_t n)
+{
+    if (t->cond_miss_col != SIZE_MAX || !n || !shopstat_reader_is_missing(t->reader, s, n))
+        return;
+    char hint[8];
+    if (!reader_missing_hint(t->reader, s, n, hint, sizeof hint)[0])
+        return; /* (a blank or NA) */
+    snprintf(t->cond_miss, sizeof t->cond_miss, "%.*s", (int)(n < 40 ? n : 40), s);
+    snprintf(t->cond_miss_colname, sizeof t->cond_miss_colname, "%.100s",
+             shopstat_reader_colname(t->reader, c));
+    t->cond_miss_col = c;
+}
+
 /* Whether the row meets all n conditions (their columns cols, a truth per value id in
  * cache[j], filled at first sight): 1 or 0; -1 out of memory. */
 static int conds_hold(row_ctx *rc, const plan_cond *conds, const size_t *cols, itab *cache,
@@ -1515,6 +1535,9 @@ static int conds_hold(row_ctx *rc, const plan_cond *conds, const size_t *cols, i
             in = cond_match(rc->t, &conds[j], row->fields[c], row->lens[c]);
             if (itab_set(&cache[j], v, in))
                 return -1;
+            if (!in && rc->t->cond_miss_col == SIZE_MAX &&
+                cond_match_value(rc->t, &conds[j], row->fields[c], row->lens[c]))
+                note_missing_code(rc->t, c, row->fields[c], row->lens[c]);
         }
         if (!in)
             return 0;
@@ -2903,6 +2926,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
     t->plan = p;
     t->reader = r;
     t->derive_by = -1;
+    t->cond_miss_col = SIZE_MAX;
     t->path = dupstr(shopstat_reader_path(r));
     t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
     t->miss_first = reader_miss_first(r);
@@ -2995,6 +3019,11 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     if (g->acct.used + w->acct.used > PASS_ROWS_MAX)
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0, "too many rows");
     g->compensated = 1;
+    if (g->cond_miss_col == SIZE_MAX && w->cond_miss_col != SIZE_MAX) { /* (the first in file order) */
+        memcpy(g->cond_miss, w->cond_miss, sizeof g->cond_miss);
+        memcpy(g->cond_miss_colname, w->cond_miss_colname, sizeof g->cond_miss_colname);
+        g->cond_miss_col = w->cond_miss_col;
+    }
     batch_flush(w->rc);
     w2_fold(w->rc);
     /* strata, in the worker's order of first appearance */
@@ -3143,6 +3172,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             if (smap_put(&gq->unrec, SMAP_KEY(&wq->unrec, l), SMAP_LEN(&wq->unrec, l), NULL) < 0)
                 return nomem(err);
         gq->partly |= wq->partly;
+
         for (size_t j = 0; wq->tick && j < gq->pq->ncolumns; j++) {
             if (!wq->tick[j])
                 continue;
@@ -3536,6 +3566,15 @@ const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l)
 int shopstat_totals_question_partly_blank(const shopstat_totals *t, size_t q)
 {
     return t->q[q].partly;
+}
+
+const char *shopstat_totals_condition_missing_code(const shopstat_totals *t, const char **column)
+{
+    if (t->cond_miss_col == SIZE_MAX)
+        return NULL;
+    if (column)
+        *column = t->cond_miss_colname;
+    return t->cond_miss;
 }
 
 size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q)

@@ -771,6 +771,13 @@ static void question_warnings(report *r)
 {
     size_t ns = shopstat_totals_nsegments(r->tot);
     char a[200], b[200];
+    const char *mcol, *mcode = shopstat_totals_condition_missing_code(r->tot, &mcol);
+    if (mcode)
+        warn(r,
+             "column %s holds '%s', one of the missing: codes: a condition on %s would "
+             "take those rows but for that (they are in no segment or base that tests it); if "
+             "%s is a value there, leave it out of missing:",
+             mcol, mcode, mcol, mcode);
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {
         const shopstat_spec_question *qq = &r->in->questions[sq];
         size_t q = r->qmap[sq];

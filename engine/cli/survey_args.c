@@ -428,6 +428,12 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "are not in its base; if a blank means not ticked (Qualtrics, "
                      "SurveyMonkey), use --multi-ticked",
                      shopstat_totals_question(*out, q));
+    const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
+    if (mcode)
+        cli_warn("column %s holds '%s', one of the --missing codes: a condition on %s "
+                 "would take those rows but for that (they are in no segment or --base that "
+                 "tests it); if %s is a value there, leave it out of --missing",
+                 mcol, mcode, mcol, mcode);
     a->fpc_fractions = shopstat_totals_fpc_fractions(*out);
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;

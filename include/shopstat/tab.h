@@ -217,6 +217,11 @@ const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l);
  * that are not in its base; a recoded question's values that no rule takes (they are
  * missing), the first in file order, up to 16. */
 int shopstat_totals_question_partly_blank(const shopstat_totals *t, size_t q);
+/* The first value of a --missing code (not a blank or NA) that a segment's or the base's
+ * condition would take were it not missing, or NULL; *column (when column is not NULL)
+ * names the column: with --missing 99, a count of 99 orders is not in orders >= 8. Valid
+ * while t lives. */
+const char *shopstat_totals_condition_missing_code(const shopstat_totals *t, const char **column);
 size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_question_unrecoded(const shopstat_totals *t, size_t q, size_t i);
 size_t shopstat_totals_nsegments(const shopstat_totals *t);

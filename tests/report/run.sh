@@ -297,6 +297,22 @@ else
     ko "absent value report failed: $(cat "$T/absent.err")"
 fi
 
+# ---- missing: 99 is no answer in every column: a where: condition that would take a count
+# of 99 orders says so in the warnings (orders >= 8), one that would not stays quiet ----
+printf 'id,orders,q\n1,99,1\n2,12,1\n3,2,2\n4,1,2\n5,9,1\n' >"$T/gm.csv"
+for cond in '>= 8' '< 8'; do
+    printf 'survey: gm\ndata: %s\ncsv: {missing: [99]}\nquestions:\n  q: {column: q}\nsegments:\n  all: {}\n  s: {where: "orders %s"}\ntables:\n  - {question: q, segments: [all, s], chart: none}\n' \
+        "$T/gm.csv" "$cond" >"$T/gm.yml"
+    if $S report "$T/gm.yml" -o "$T/gm" --quiet --no-charts 2>"$T/gm.err"; then
+        n=$(grep -c "column orders holds '99', one of the missing: codes: a condition on orders would take those rows but for that" "$T/gm/run.json")
+        check "orders $cond: warned of the missing code 99 ($n), as it would be taken" \
+            test "$n" = "$([ "$cond" = '>= 8' ] && echo 1 || echo 0)"
+    else
+        ko "missing-code report ($cond) failed: $(cat "$T/gm.err")"
+    fi
+    rm -rf "$T/gm"
+done
+
 # ---- exports as platforms write them (specs/platform.yml; the numbers by hand): ticked:
 # counts a blank as not ticked and leaves out the row that ticks nothing (7 of 8 rows,
 # weight 8.6; e-mail ticked in rows 1, 3, 5, 7: 5.3); multi: leaves out partly blank rows
