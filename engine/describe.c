@@ -331,6 +331,18 @@ static int comma_numbers(const strmap *m)
     return decimal;
 }
 
+/* Whether a value of a's table is a number with a fractional part (a weight, not an id) */
+static int fractional(const colacc *a, int dc)
+{
+    for (size_t k = 0; k < a->values.n; k++) {
+        double v;
+        if (shopstat_parse_number(strmap_key(&a->values, k), a->values.len[k], dc, &v) == 1 &&
+            v != floor(v))
+            return 1;
+    }
+    return 0;
+}
+
 /* Column a has passed its cap: only "more than N" distinct values is kept, the table is
  * folded into min/max/sum and freed, and numbers are parsed row by row from now on. */
 static void column_overflow(shopstat_description *ds, colacc *a)
@@ -700,6 +712,13 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         }
         c->comma_numeric = !ds->dc && !c->all_numeric && !a->overflow && a->present > 0 &&
                            comma_numbers(&a->values);
+        if (!a->overflow && a->values.n < a->present && a->values.n * 20 >= a->present * 19 &&
+            !fractional(a, ds->dc))
+            for (size_t k = 0; k < a->values.n; k++) /* (keys in order of first appearance) */
+                if (a->counts[k] > 1 && c->nrepeated++ == 0) {
+                    c->first_repeated = strmap_key(&a->values, k);
+                    c->first_repeated_count = a->counts[k];
+                }
         if (a->present == 0)
             c->type = SHOPSTAT_COL_EMPTY;
         else if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS)

@@ -186,6 +186,20 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
                 "use --decimal-comma (decimal_comma: true in a spec)\n",
                 ncomma > 5 ? ", ..." : "");
     }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        if (!s->nrepeated)
+            continue;
+        fputs("  ", out);
+        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
+        fputs(": nearly every value is distinct, but '", out);
+        put_cell(out, s->first_repeated, 0);
+        fprintf(out, "' appears %zu times", s->first_repeated_count);
+        if (s->nrepeated > 1)
+            fprintf(out, " (and %zu more value%s)", s->nrepeated - 1,
+                    s->nrepeated == 2 ? " repeats" : "s repeat");
+        fputs(": if it identifies respondents, some rows are there twice\n", out);
+    }
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
         fprintf(out, "  %zu column%s no name: a command cannot use %s\n", unnamed,

@@ -59,6 +59,12 @@ typedef struct shopstat_colsummary {
      * comma ("1,5"): the file wants --decimal-comma (not looked at past the distinct-value
      * cap, distinct_capped) */
     int comma_numeric;
+    /* a column of nearly all distinct whole numbers or texts (95% or more, an identifier)
+     * in which some values repeat: how many repeat, the first of them (in the order of
+     * first appearance) and its count; 0 otherwise or past distinct_capped */
+    size_t nrepeated;
+    const char *first_repeated;
+    size_t first_repeated_count;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
