@@ -313,6 +313,19 @@ for cond in '>= 8' '< 8'; do
     rm -rf "$T/gm"
 done
 
+# ---- a by: segment on a column of texts is labelled by its values (a banner reads "North"),
+# one of codes keeps the column's name (region=1 says nothing alone); tables.csv keeps
+# COLUMN=VALUE ----
+printf 'survey: lab\ndata: %s\nquestions:\n  ch: {column: channel}\nsegments:\n  all: {}\n  reg: {by: region}\n  pan: {by: panel}\ntables:\n  - {question: ch, segments: [all, reg, pan], chart: none}\n' \
+    "$PWD/tests/cli/data/shop.csv" >"$T/lab.yml"
+if $S report "$T/lab.yml" -o "$T/lab" --quiet --no-charts 2>"$T/lab.err"; then
+    check "report.md heads a text value's column with the value" \
+        grep -q '^|  | All (A) | North (B) | South (C) | West (D) | panel=1 (E) |' "$T/lab/report.md"
+    check "tables.csv keeps region=North" grep -q '^ch,ch,email,region=North,' "$T/lab/tables.csv"
+else
+    ko "by: labels report failed: $(cat "$T/lab.err")"
+fi
+
 # ---- exports as platforms write them (specs/platform.yml; the numbers by hand): ticked:
 # counts a blank as not ticked and leaves out the row that ticks nothing (7 of 8 rows,
 # weight 8.6; e-mail ticked in rows 1, 3, 5, 7: 5.3); multi: leaves out partly blank rows
