@@ -28,6 +28,8 @@ struct shopstat_chartset {
     char rest_note[512];
     int letters_drawn;   /* some bar carries a letter */
     int arrows_drawn;    /* some bar carries a marker against the rest */
+    int tested;          /* some comparison of bars was tested (effective bases of 10 or more) */
+    int untested_low;    /* some was not, for an effective base under 10 */
     const char *rest_of; /* the segment compared with the rest, when only one is */
     int rest_of_several; /* several segments are compared with their rest */
 };
@@ -112,7 +114,7 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
 {
     for (size_t k = 0; k < o->ndiffs; k++) {
         const shopstat_difference *d = &o->diffs[k];
-        if (d->q != q || d->l >= nlev || !(d->p_adjusted < o->alpha))
+        if (d->q != q || d->l >= nlev)
             continue;
         int rest = strcmp(d->segment_b, "rest") == 0;
         long sa = -1, sb = -1;
@@ -127,9 +129,16 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
          * view and the workbook: the bars' own bases, and the rest's from its difference. */
         if ((sa >= 0 && e[qstart + d->l * nser + (size_t)sa].eff_base < 10) ||
             (sb >= 0 && e[qstart + d->l * nser + (size_t)sb].eff_base < 10) ||
-            (rest && d->eff_base_b < 10))
+            (rest && d->eff_base_b < 10)) {
+            set->untested_low |= sa >= 0 && (rest || sb >= 0);
             continue;
-        if (sa >= 0 && rest) {
+        }
+        if (sa < 0 || (!rest && sb < 0) || isnan(d->p_adjusted))
+            continue; /* (not a comparison of this chart's bars) */
+        set->tested = 1;
+        if (!(d->p_adjusted < o->alpha))
+            continue;
+        if (rest) {
             char *m = marks + (d->l * nser + (size_t)sa) * MARK_BYTES + MARK_ARROW_OFF;
             size_t len = strlen(m);
             if (len + 3 < 3 * MARK_ARROWS + 1)
@@ -140,8 +149,6 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
             set->rest_of = d->segment_a;
             continue;
         }
-        if (sa < 0 || sb < 0)
-            continue;
         long hi = d->difference > 0 ? sa : sb, lo = d->difference > 0 ? sb : sa;
         if (lo >= MARK_LETTERS)
             continue; /* (the letters stop at Z: later series are not lettered) */
@@ -381,6 +388,17 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
     }
     if (o->ndiffs && o->type != SHOPSTAT_CHART_DIFF)
         sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o);
+    /* bars compared with nothing to mark: said, so that no marker does not read as no test */
+    if (o->ndiffs && o->type == SHOPSTAT_CHART_BARS && !s->letters_drawn && !s->arrows_drawn) {
+        if (s->tested)
+            snprintf(s->rest_note, sizeof s->rest_note,
+                     "Compared: no difference between the bars is significant (adjusted p < "
+                     "%g)%s.",
+                     o->alpha, s->untested_low ? "; bars of effective base under 10 not tested" : "");
+        else if (s->untested_low)
+            snprintf(s->rest_note, sizeof s->rest_note,
+                     "Compared: not tested (effective base under 10).");
+    }
     if (o->type == SHOPSTAT_CHART_DIFF)
         rest_legend(s, o);
     *out = s;

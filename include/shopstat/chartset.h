@@ -53,9 +53,11 @@ const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_charts
  * bar, a triangle on A's bar: up (U+25B2) when A is higher than the rest, down (U+25BC) when
  * lower. The text explains only the kinds of marks some bar of the set carries. */
 const char *shopstat_chartset_sig_note(const shopstat_chartset *s);
-/* For a DIFF set with A:rest pairs ("Heavy buyers minus the rest"), a footer line saying who
- * the rest are ("The rest: those not in Heavy buyers."), for shopstat_chart_opts.notes;
- * NULL otherwise. Valid until the set is freed. */
+/* A footer line for shopstat_chart_opts.notes: for a DIFF set with A:rest pairs ("Heavy
+ * buyers minus the rest"), who the rest are ("The rest: those not in Heavy buyers."); for a
+ * BARS set given comparisons of which no bar carries a mark, that none is significant, or
+ * that none was tested (effective bases under 10); NULL otherwise. Valid until the set is
+ * freed. */
 const char *shopstat_chartset_rest_note(const shopstat_chartset *s);
 void shopstat_chartset_free(shopstat_chartset *s);
 
