@@ -302,6 +302,9 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
             }
         if (last == nw)
             continue;
+        /* (line i's height, measured above into right[i]: nr < i once a line without
+         * values was passed, and right[i] is not yet overwritten) */
+        right[nr].h = right[i].h;
         right[nr].want = plots_axis_map(&ya, tcell(d, i, last)->value);
         right[nr].line = i;
         nr++;

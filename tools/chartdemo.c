@@ -136,6 +136,19 @@ static const shopstat_chart_diff multi_diffs[] = {
     {0.18, 0.12, 0.24, 0.0001, 1}, {0.07, -0.09, 0.23, 0.62, 0}, {0.14, 0.07, 0.21, 0.0004, 1},
     {-0.05, -0.22, 0.12, 0.81, 0}, {0.14, 0.06, 0.22, 0.003, 1}, {0.03, -0.15, 0.21, 0.81, 0}};
 
+/* A trend whose first line has no value at any wave (a library caller's NaN), then lines
+ * ending close together, the middle one's label long enough to wrap: the end labels must be
+ * spaced by their own heights (they once took the height of the line before). */
+static const shopstat_chart_level gap_levels[] = {
+    {"none", "Not asked", 0},
+    {"busy", "Busy", 0},
+    {"long",
+     "Reached a person within three calls on a weekday morning before ten, or within five "
+     "calls on a Saturday afternoon",
+     0},
+    {"short", "Voicemail", 0}};
+static shopstat_chart_cell gap_cells[4 * 2];
+
 static const shopstat_chart_level reach_levels[] = {{"reach", "Reached a person by phone", 0}};
 static const shopstat_chart_series reach_series[] = {{"large", "Large companies", 80, 80},
                                                      {"small", "Small companies", 40, 40}};
@@ -228,6 +241,12 @@ static void build(void)
     double rl[] = {0.05, 0.06, 0.09, 0.27}, rs[] = {0.03, 0.04, 0.05, 0.15};
     double nl_[] = {70, 75, 80, 96}, ns_[] = {25, 28, 40, 54};
     for (int w = 0; w < 4; w++) {
+        if (w < 2) { /* (ending at 42%, 41% and 40%: their labels stack) */
+            gap_cells[w] = (shopstat_chart_cell){NAN, NAN, NAN, NAN, NULL};
+            gap_cells[2 + w] = cell(w ? 0.42 : 0.20, 200);
+            gap_cells[4 + w] = cell(w ? 0.41 : 0.30, 200);
+            gap_cells[6 + w] = cell(w ? 0.40 : 0.50, 200);
+        }
         reach_cells[w] = cell(rl[w], nl_[w]);
         reach_cells[w].eff_base = nl_[w];
         reach_cells[4 + w] = cell(rs[w], ns_[w]);
@@ -399,6 +418,17 @@ static void setup_extra(void)
     x->d.wave_bases = reach_bases;
     x->o.zoom = 1;
     x->o.weight_note = "Unweighted.";
+    x->o.source = "Synthetic data for the demo: not from a published study.";
+
+    x = add("trend_gap", SHOPSTAT_CHART_TREND);
+    x->d.label = "Outcome of the calls";
+    x->d.levels = gap_levels;
+    x->d.nlevels = 4;
+    x->d.series = tele_one;
+    x->d.nseries = 1;
+    x->d.waves = tele_waves;
+    x->d.nwaves = 2;
+    x->d.trend = gap_cells;
     x->o.source = "Synthetic data for the demo: not from a published study.";
 
     x = add("agree4", SHOPSTAT_CHART_LIKERT);

@@ -119,7 +119,7 @@ for d in bars diff likert trend stress channel satisfied teletech_waves segments
     pdf_size $d.pdf "842 x 595"
 done
 render all all.pdf
-pdf_pages all.pdf 11
+pdf_pages all.pdf 12
 
 # --- content: titles, labels, values, bases, footers -------------------------------------------
 has bars.pdf "Would you switch supplier after one poor service experience?" "Yes, would switch" \
@@ -327,6 +327,12 @@ has "$TMP/eff.pdf" "g=s n=30, eff. n=29.7" "g=t n=100 " "effective base below 30
 "$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart-type likert \
     --chart "$TMP/effl.pdf" >/dev/null 2>&1 || fail "tab --chart-type likert (effective base) failed"
 has "$TMP/effl.pdf" "n=30, eff. n=29.7" "effective base below 30"
+
+# --- a trend whose first line has no values: the end labels after it keep their own heights ----
+# (Busy, a 3-line label and Voicemail end at 42, 41 and 40%: the long label took the height of
+# the line before it, one line, and was drawn over Busy)
+render trend_gap "$TMP/gap.pdf"
+boxes "$TMP/gap.pdf"
 
 # --- a trend's values at middle waves are not printed over each other --------------------------
 # four answers at 24-26% in the middle wave: the four labels were drawn over each other; now
@@ -590,7 +596,7 @@ pdfinfo a.pdf | grep -q "CreationDate: *Sat Jan  1 00:00:00 2000" && ok || fail 
 dims=$(od -An -tu1 -j16 -N8 a-switch.png | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
 [ "$dims" = "1684x1190" ] && ok || fail "PNG size $dims, expected 1684x1190"
 head -c 5 a-switch.svg | grep -q "<?xml" && grep -q "<svg" a-switch.svg && ok || fail "SVG header"
-n=$(ls a-*.png | wc -l); [ "$n" = 11 ] && ok || fail "$n PNG files, expected 11"
+n=$(ls a-*.png | wc -l); [ "$n" = 12 ] && ok || fail "$n PNG files, expected 12"
 ls ./*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind" || ok
 
 echo "$passed passed, $failed failed"
