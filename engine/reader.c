@@ -1,9 +1,9 @@
 /* Streaming CSV reader: libcsv parses; a byte scanner run in lockstep tracks positions, encoding and strict errors. */
 #define _GNU_SOURCE /* strtod_l: number parsing independent of the process locale */
 #include "shopstat/reader.h"
+#include "shopstat/spec.h"
 
 #include <csv.h>
-#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #ifdef __SSE2__
@@ -1623,29 +1623,6 @@ size_t shopstat_reader_bytes_read(const shopstat_reader *r)
 
 /* ---- column lookup -------------------------------------------------------------------- */
 
-/* Edit distance on at most 64 bytes of each name (enough to rank suggestions). */
-static size_t levenshtein(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64)
-        la = 64;
-    if (lb > 64)
-        lb = 64;
-    size_t prev[65], cur[65];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof *prev);
-    }
-    return prev[lb];
-}
-
 size_t shopstat_reader_colsame(const shopstat_reader *r, size_t i)
 {
     return i < r->ncols ? r->nsame[i] : 0;
@@ -1678,17 +1655,6 @@ size_t shopstat_reader_columns_named(const shopstat_reader *r, const char *name,
     return count;
 }
 
-/* short is long with letters left out, the first kept ("wt", "weight"), ignoring case */
-static int abbreviates(const char *shrt, const char *lng)
-{
-    if (!shrt[0] || tolower((unsigned char)shrt[0]) != tolower((unsigned char)lng[0]))
-        return 0;
-    for (; *shrt && *lng; lng++)
-        if (tolower((unsigned char)*shrt) == tolower((unsigned char)*lng))
-            shrt++;
-    return !*shrt;
-}
-
 shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *name,
                                        const char *what, size_t *idx, shopstat_error *err)
 {
@@ -1707,18 +1673,10 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
                                   what ? what : "", what ? " " : "", name, cols);
     }
     /* (columns without a name are neither suggested nor listed, only counted) */
-    size_t best = 0, bestd = (size_t)-1, unnamed = 0;
-    for (size_t i = 0; i < r->ncols; i++) {
-        if (!r->names[i][0]) {
-            unnamed++;
-            continue;
-        }
-        size_t dd = strcasecmp(name, r->names[i]) == 0 ? 0 : levenshtein(name, r->names[i]) + 1;
-        if (dd < bestd) {
-            bestd = dd;
-            best = i;
-        }
-    }
+    size_t unnamed = 0;
+    for (size_t i = 0; i < r->ncols; i++)
+        unnamed += !r->names[i][0];
+    const char *best = shopstat_closest(name, (const char *const *)r->names, r->ncols);
     char list[700];
     size_t used = 0;
     list[0] = '\0';
@@ -1736,20 +1694,16 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
     }
     if (unnamed)
         snprintf(list + used, sizeof list - used, " and %zu without a name", unnamed);
-    /* a name is suggested when it is the same but for case, a few edits away (a third of
-     * the name's letters, as the spec's keys) or an abbreviation of it or it of the name
-     * ('wt' for 'weight'): 'nope' is not 'st' */
-    size_t limit = len / 3 ? len / 3 : 1;
-    if (bestd == (size_t)-1 ||
-        (bestd && bestd - 1 > limit && !abbreviates(r->names[best], name) &&
-         !abbreviates(name, r->names[best])))
+    /* a name the same but for case, a few edits away or an abbreviation ('wt' for
+     * 'weight'), as the spec's keys: 'nope' is not 'st' */
+    if (!best)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                                   "%s%scolumn '%.100s' not found; columns are: %s",
                                   what ? what : "", what ? " " : "", name, list);
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                               "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
                               "are: %s",
-                              what ? what : "", what ? " " : "", name, r->names[best], list);
+                              what ? what : "", what ? " " : "", name, best, list);
 }
 
 /* ---- values --------------------------------------------------------------------------- */
