@@ -129,6 +129,8 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
  * answer in every column, design columns included" for the end of the message (a weight of
  * 99 read as missing is otherwise a mystery); else "". Written to buf (n bytes, 200 are
  * enough), which is returned. */
+/* The --missing code (not a blank or NA) that field s is, or NULL */
+const char *reader_missing_code(const shopstat_reader *r, const char *s, size_t len);
 const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
                                 size_t n);
 

@@ -1511,12 +1511,10 @@ static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_er
  * as 99 is no answer in every column, and 99 orders then is not in orders >= 8) */
 static void note_missing_code(shopstat_totals *t, size_t c, const char *s, size_t n)
 {
-    if (t->cond_miss_col != SIZE_MAX || !n || !shopstat_reader_is_missing(t->reader, s, n))
-        return;
-    char hint[8];
-    if (!reader_missing_hint(t->reader, s, n, hint, sizeof hint)[0])
-        return; /* (a blank or NA) */
-    snprintf(t->cond_miss, sizeof t->cond_miss, "%.*s", (int)(n < 40 ? n : 40), s);
+    const char *code = t->cond_miss_col == SIZE_MAX ? reader_missing_code(t->reader, s, n) : NULL;
+    if (!code)
+        return; /* (not a code: a value, a blank or NA) */
+    snprintf(t->cond_miss, sizeof t->cond_miss, "%.40s", code);
     snprintf(t->cond_miss_colname, sizeof t->cond_miss_colname, "%.100s",
              shopstat_reader_colname(t->reader, c));
     t->cond_miss_col = c;

@@ -1752,19 +1752,31 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
     return buf;
 }
 
+/* The --missing code s (trimmed) is, or NULL */
+static const char *code_of(const shopstat_reader *r, const char *s, size_t len)
+{
+    for (size_t i = 0; i < r->nmissing; i++)
+        if (strlen(r->missing[i]) == len && memcmp(r->missing[i], s, len) == 0)
+            return r->missing[i];
+    return NULL;
+}
+
+const char *reader_missing_code(const shopstat_reader *r, const char *s, size_t len)
+{
+    trim(&s, &len);
+    return code_of(r, s, len);
+}
+
 const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
                                 size_t n)
 {
     buf[0] = '\0';
-    trim(&s, &len);
-    for (size_t i = 0; i < r->nmissing; i++)
-        if (strlen(r->missing[i]) == len && memcmp(r->missing[i], s, len) == 0) {
-            snprintf(buf, n,
-                     "; '%.40s' is one of the --missing codes (missing: in a spec), which mean "
-                     "no answer in every column, design columns included",
-                     r->missing[i]);
-            break;
-        }
+    const char *code = reader_missing_code(r, s, len);
+    if (code)
+        snprintf(buf, n,
+                 "; '%.40s' is one of the --missing codes (missing: in a spec), which mean "
+                 "no answer in every column, design columns included",
+                 code);
     return buf;
 }
 
@@ -1777,10 +1789,7 @@ int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t l
     trim(&s, &len);
     if (len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A'))
         return 1;
-    for (size_t i = 0; i < r->nmissing; i++)
-        if (strlen(r->missing[i]) == len && memcmp(r->missing[i], s, len) == 0)
-            return 1;
-    return 0;
+    return code_of(r, s, len) != NULL;
 }
 
 static locale_t c_locale;

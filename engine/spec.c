@@ -1,7 +1,6 @@
 /* Survey spec reader: YAML (libyaml document API) to a checked shopstat_spec_info. */
 #include "shopstat/spec.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1793,11 +1792,9 @@ const char *shopstat_spec_label(void *vctx, const char *question, const char *le
         }
         /* else a value that says what it is ("North") is its own label, as a banner's
          * column reads; a code ("1") keeps its column's name (region=1) */
-        const char *v = eq + 1;
-        int code = *v != '\0';
-        for (; *v && code; v++)
-            code = isdigit((unsigned char)*v) || *v == '.' || *v == ',' || *v == '-' || *v == '+';
-        return code || !eq[1] ? NULL : eq + 1;
+        double x;
+        return !eq[1] || shopstat_parse_number(eq + 1, strlen(eq + 1), 1, &x) == 1 ? NULL
+                                                                                   : eq + 1;
     }
     const shopstat_spec_question *q = question ? find_question(in, question) : NULL;
     if (!q)
