@@ -1,0 +1,93 @@
+/* Scores of single-choice questions: a rating's mean, a Net Promoter Score, any scoring of
+ * a question's levels. */
+#ifndef SHOPSTAT_SCORE_H
+#define SHOPSTAT_SCORE_H
+
+#include <stddef.h>
+
+#include "shopstat/compare.h"
+#include "shopstat/tab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A score gives every level k of a single-choice question a number s_k. Its estimate in a
+ * segment is the weighted mean of s over the segment's rows that answered the question,
+ * sum_k s_k T_k / T, with T_k the weighted count of level k and T the segment's base:
+ * R's svymean(~s, subset(design, segment & !is.na(s))). It is the linear contrast
+ * sum_k s_k p_k of the level proportions that tab reports, so it needs nothing more from
+ * the pass: no row is read twice and a plan with scores runs the same pass.
+ *
+ * Its variance linearises the ratio (z_i = w_i (s_i - m) / T summed per PSU, from the
+ * level cells' per-PSU sums; element designs from the per-level sums of w^2, the levels
+ * of a single-choice question being disjoint; replicate designs re-estimate the mean per
+ * replicate). Its interval is m +- t(df) SE, R's confint(svymean(...), df = degf(...)),
+ * whatever the interval method of the proportions. deff is R's deff = "replace". */
+
+/* Declare a score of the single-choice question `question` (added to the plan before;
+ * recoded questions are scored by their recoded levels). map:
+ *   NULL or "mean"  each level's text read as a number ("4", "2.5");
+ *   "nps"           a 0-10 recommendation question: 0-6 -> -100 (detractors), 7-8 -> 0
+ *                   (passives), 9-10 -> 100 (promoters); the mean is the NPS;
+ *   "V=S,V=S,..."   V a level's text, or a range "A-B" of numeric levels (both ends
+ *                   included), S a number: "1-2=0,3=50,4-5=100".
+ * Every level the question takes must get a score: rows to leave out of the mean (a
+ * "Don't know") are declared missing (shopstat_reader_opts' missing codes) or left
+ * unscored, which is an error after the pass naming the level. name: the label of the
+ * output rows, NULL for "mean", "NPS" or "score" (by map). A question may have several
+ * scores of different names.
+ * Returns SHOPSTAT_EUSAGE (err says why) for an unknown or non-single-choice question, a
+ * map that does not parse (a range of non-numbers, a score that is not a finite number, a
+ * level given twice) or a duplicate name for the question. */
+shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
+                                        const char *name, shopstat_error *err);
+
+/* CLI syntax "QUESTION" or "QUESTION:MAP" (MAP as above: mean, nps or V=S,...). */
+shopstat_status shopstat_plan_parse_score(shopstat_plan *p, const char *spec,
+                                          shopstat_error *err);
+
+/* One score in one segment. Strings are borrowed from the plan and the totals. */
+typedef struct shopstat_score_estimate {
+    const char *variable; /* the question's name */
+    const char *score;    /* the score's name ("mean", "NPS", ...) */
+    const char *segment;
+    size_t q;             /* question index in the totals */
+    size_t k;             /* score index: order of declaration over the whole plan */
+    size_t s;             /* segment display index, as shopstat_estimate's */
+    size_t base_n;        /* rows of the segment answering the question, zero weights in */
+    double base_weight;   /* their sum of weights */
+    double estimate;      /* NaN when the base has no weight */
+    double se;
+    double ci_lower, ci_upper; /* estimate +- t(df) se; NaN when df <= 0 and se > 0 */
+    double df;            /* the base's design df, as the proportions' */
+    double deff;          /* vs SRS with replacement (R's deff = "replace") */
+    double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
+    double min, max;      /* the smallest and largest score of the map (a chart's axis) */
+} shopstat_score_estimate;
+
+/* Every score x segment, scores in declaration order, segments in tab's display order.
+ * o as shopstat_tab_estimates' (NULL for the defaults): level, want (called with the
+ * score's question and the segment) and undefined_ok are used, ci is not. Errors: a level
+ * with no score (SHOPSTAT_EINPUT, naming question, level and what to do), a df of 0 with
+ * a positive variance unless undefined_ok, a lonely PSU under 'fail'. */
+shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
+                                         shopstat_score_estimate **out, size_t *n,
+                                         shopstat_error *err);
+
+/* Scores declared in the plan of t. */
+size_t shopstat_totals_nscores(const shopstat_totals *t);
+
+/* m_A - m_B of every score for every declared pair (shopstat_plan_add_pair, "rest" and
+ * the within and subset forms included), overlapping segments as shopstat_compare's
+ * differences: rows are shopstat_difference with level = the score's name and l = the
+ * score index, nested score x pair. t, df and p as shopstat_compare's; each score x pair
+ * is its own family, so p_adjusted = p_value. */
+shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                        shopstat_difference **out, size_t *n,
+                                        shopstat_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
