@@ -683,6 +683,42 @@ static int fpc_weights(shopstat_design_summary *d, shopstat_stratum *st, int all
     return 0;
 }
 
+/* "1,3", "2; 5": whole numbers separated by ',' or ';'; *several when two or more. */
+static int code_list(const char *s, int *several)
+{
+    int items = 0;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+        items++;
+        while (*s == ' ')
+            s++;
+        if (*s == ',' || *s == ';') {
+            s++;
+            if (!*s)
+                return 0;
+        } else if (*s) {
+            return 0;
+        }
+    }
+    *several |= items > 1;
+    return items > 0;
+}
+
+/* Every distinct value a code list, one at least of two codes or more. */
+static int code_lists(const strmap *values)
+{
+    int several = 0;
+    for (size_t k = 0; k < values->n; k++)
+        if (!code_list(strmap_key(values, k), &several))
+            return 0;
+    return several;
+}
+
 static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
 {
     size_t nlev = 0;
@@ -712,6 +748,9 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         }
         c->comma_numeric = !ds->dc && !c->all_numeric && !a->overflow && a->present > 0 &&
                            comma_numbers(&a->values);
+        /* (numbers read with a decimal comma, "1,5", are not lists) */
+        c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
+                        code_lists(&a->values);
         if (!a->overflow && a->values.n < a->present && a->values.n * 20 >= a->present * 19 &&
             !fractional(a, ds->dc))
             for (size_t k = 0; k < a->values.n; k++) /* (keys in order of first appearance) */

@@ -1,4 +1,5 @@
 /* shopstat describe: print the dialect, columns, levels, design summary and row accounting of an export. */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +25,9 @@ const char cmd_describe_help[] =
     "effective sample size, strata, PSUs per stratum); and what happened to every row.\n"
     "It takes tab's design flags, checked as tab checks them, to look at a design before\n"
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
-    "the replicates' sums of weights.\n"
+    "the replicates' sums of weights. Last, a start for tab: a command with these flags\n"
+    "and the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
+    "name's stem, code lists, a weight, non-answer codes), guessed: check them.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -419,6 +422,158 @@ static void print_rows(FILE *out, const shopstat_description *ds)
         fprintf(out, "  excluded  %9d\n", 0);
 }
 
+/* A word the shell takes as it is. */
+static int plain_word(const char *w)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_./:=,+@%-";
+    return *w && strspn(w, plain) == strlen(w);
+}
+
+/* Write one shell word: as is when plain, else in double quotes (single quotes when it
+ * holds a character the shell would expand inside double ones). */
+static void put_word(FILE *out, const char *w)
+{
+    if (plain_word(w)) {
+        fputs(w, out);
+    } else if (!strpbrk(w, "\"$`\\!")) {
+        fprintf(out, "\"%s\"", w);
+    } else {
+        fputc('\'', out);
+        for (const char *p = w; *p; p++)
+            if (*p == '\'')
+                fputs("'\\''", out);
+            else
+                fputc(*p, out);
+        fputc('\'', out);
+    }
+}
+
+/* Width of w as put_word writes it (close enough for wrapping). */
+static size_t word_width(const char *w)
+{
+    return strlen(w) + (plain_word(w) ? 0 : 2);
+}
+
+typedef struct cmdline {
+    FILE *out;
+    size_t col;
+} cmdline;
+
+/* Append flag (may be NULL) and its value (may be NULL) to the command, wrapping before
+ * 88 columns; a flag and its value stay on one line. */
+static void put_arg(cmdline *c, const char *flag, const char *value)
+{
+    size_t w =
+        (flag ? strlen(flag) : 0) + (flag && value ? 1 : 0) + (value ? word_width(value) : 0);
+    if (c->col + 1 + w > 88) {
+        fputs(" \\\n     ", c->out);
+        c->col = 5;
+    }
+    fputc(' ', c->out);
+    if (flag)
+        fputs(flag, c->out);
+    if (flag && value)
+        fputc(' ', c->out);
+    if (value)
+        put_word(c->out, value);
+    c->col += 1 + w;
+}
+
+/* A set's flag value, NAME=COL1,COL2,... */
+static char *set_value(const shopstat_description *ds, const shopstat_suggestion *s)
+{
+    size_t n = strlen(s->name) + 2;
+    for (size_t j = 0; j < s->ncolumns; j++)
+        n += strlen(shopstat_description_column(ds, s->columns[j])->name) + 1;
+    char *v = malloc(n);
+    if (!v)
+        return NULL;
+    size_t k = (size_t)snprintf(v, n, "%s=", s->name);
+    for (size_t j = 0; j < s->ncolumns; j++)
+        k += (size_t)snprintf(v + k, n - k, "%s%s", j ? "," : "",
+                              shopstat_description_column(ds, s->columns[j])->name);
+    return v;
+}
+
+/* The command to start from: tab with describe's own flags (but -o) and the questions
+ * the columns suggest; nothing when they suggest none. */
+static void print_suggestions(FILE *out, const shopstat_description *ds, const cli_data_opts *o,
+                              int argc, char **argv)
+{
+    shopstat_suggestion *sg = NULL;
+    size_t n = 0;
+    shopstat_error err;
+    if (shopstat_describe_suggest(ds, &o->design, &sg, &n, &err) || n == 0) {
+        shopstat_suggestions_free(sg, n);
+        return;
+    }
+    fprintf(out, "\na start for tab (questions guessed from the columns' names and values; check "
+                 "them):\n");
+    cmdline c = {out, 14};
+    fputs("  shopstat tab", out);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--output=", 9) == 0)
+            continue;
+        /* a flag taking a value keeps it on its line */
+        int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&
+                   strcmp(argv[i], "--decimal-comma") != 0 && strcmp(argv[i], "--mse") != 0 &&
+                   i + 1 < argc;
+        put_arg(&c, pair ? argv[i] : NULL, pair ? argv[i + 1] : argv[i]);
+        i += pair;
+    }
+    static const char *const flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
+                                       "--weight"};
+    for (size_t i = 0; i < n; i++) /* the design first */
+        if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
+            put_arg(&c, flag[sg[i].kind], sg[i].name);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_suggestion *s = &sg[i];
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
+            continue;
+        if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
+            char *v = set_value(ds, s);
+            if (v)
+                put_arg(&c, flag[s->kind], v);
+            free(v);
+        } else if (s->kind == SHOPSTAT_SUGGEST_CODES) {
+            size_t len = 2 * strlen(s->name) + 2;
+            char *v = malloc(len);
+            if (v) {
+                snprintf(v, len, "%s=%s", s->name, s->name);
+                put_arg(&c, flag[s->kind], v);
+            }
+            free(v);
+        } else {
+            put_arg(&c, flag[s->kind], s->name);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < sg[i].nmissing; j++)
+            put_arg(&c, "--missing", sg[i].missing[j]);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_suggestion *s = &sg[i];
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
+            fprintf(out,
+                    "  --weight %s: named like a weight (add --strata and --psu for a "
+                    "clustered sample)\n",
+                    s->name);
+        for (size_t j = 0; j < s->nmissing; j++) {
+            fprintf(out, "  --missing ");
+            put_word(out, s->missing[j]);
+            fprintf(out, ": %s among %s's codes (--missing applies to every column)\n",
+                    isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text",
+                    s->name);
+        }
+    }
+    shopstat_suggestions_free(sg, n);
+}
+
 int cmd_describe(int argc, char **argv)
 {
     cli_data_opts o;
@@ -496,6 +651,7 @@ int cmd_describe(int argc, char **argv)
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
+        print_suggestions(out, ds, &o, argc, argv);
         s = shopstat_outfile_commit(of, &err);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);

@@ -65,6 +65,11 @@ typedef struct shopstat_colsummary {
     size_t nrepeated;
     const char *first_repeated;
     size_t first_repeated_count;
+    /* every value is a list of whole numbers separated by ',' or ';' (spaces allowed), one
+     * at least of two or more ("1;3"): codes of a multi-response question in one cell (not
+     * numbers read with a decimal comma, comma_numeric; not looked at past
+     * distinct_capped) */
+    int code_lists;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
@@ -127,6 +132,52 @@ size_t shopstat_description_rows_read(const shopstat_description *ds);
 size_t shopstat_description_rows_used(const shopstat_description *ds);
 size_t shopstat_description_rows_skipped(const shopstat_description *ds);
 size_t shopstat_description_rows_empty(const shopstat_description *ds);
+
+/* ---- a start for tab: the questions an export seems to hold ----
+ *
+ * From the columns' names and the values describe listed (no second pass), a guess at the
+ * questions, for `shopstat describe` to print as a command to start from. The rules, in
+ * this order (columns given as design columns in d take no part):
+ * - a set: two or more adjacent columns whose names share the part before their last
+ *   '_', '.', ' ', '-' or ':' (Q3_1, Q3_2; pref_email, pref_phone), each holding only
+ *   0 and 1, three or more with as many blanks (SHOPSTAT_SUGGEST_MULTI: yes/no questions
+ *   asked in turn, phone_shown then phone_reached, share stems too), or each holding one value or
+ * none, blank when not ticked (SHOPSTAT_SUGGEST_MULTI_TICKED: "Email" or 1 when ticked, as
+ * Qualtrics and SurveyMonkey export);
+ * - codes: a column of code_lists ("1,3"): SHOPSTAT_SUGGEST_CODES;
+ * - a weight: without d's weight, the first column of numbers >= 0, not all 0, named
+ *   like one ("wt", "weight", "final_wgt", "WTMEC2YR", "pond"): SHOPSTAT_SUGGEST_WEIGHT;
+ * - single choice: every other categorical column of two values or more, but for one of
+ *   five values or more all distinct or a name ending in "id" over distinct values (an
+ *   identifier, comments), numbers not all whole
+ *   (amounts) and comma_numeric columns (SHOPSTAT_SUGGEST_VAR), with `missing` set to its values
+ * that look like a non-answer among numeric codes: a text ("Don't know") beside two or more
+ * numbers, or a code of the 96-99, 996-999 or 9999 kind above codes of at most 20. */
+typedef enum shopstat_suggest_kind {
+    SHOPSTAT_SUGGEST_VAR,
+    SHOPSTAT_SUGGEST_MULTI,
+    SHOPSTAT_SUGGEST_MULTI_TICKED,
+    SHOPSTAT_SUGGEST_CODES,
+    SHOPSTAT_SUGGEST_WEIGHT
+} shopstat_suggest_kind;
+
+typedef struct shopstat_suggestion {
+    shopstat_suggest_kind kind;
+    const char *name;      /* the question's name: the column's, or a set's shared part
+                              ("_set" added when a column has that name) */
+    const size_t *columns; /* column indices, in file order */
+    size_t ncolumns;
+    const char *const *missing; /* SHOPSTAT_SUGGEST_VAR: values that look like non-answers,
+                                   nmissing of them (borrowed from ds) */
+    size_t nmissing;
+} shopstat_suggestion;
+
+/* The suggestions in file order of their first column; *out is NULL when there are none.
+ * Free with shopstat_suggestions_free. Errors: SHOPSTAT_ENOMEM. d may be NULL. */
+shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
+                                          const shopstat_design_opts *d, shopstat_suggestion **out,
+                                          size_t *n, shopstat_error *err);
+void shopstat_suggestions_free(shopstat_suggestion *s, size_t n);
 
 #ifdef __cplusplus
 }

@@ -449,6 +449,72 @@ static void test_fpc_weights(void **state)
     unlink(path);
 }
 
+/* The suggestions of path's description (design d), as "KIND NAME=COL,COL|MISSING;..." */
+static void suggest(const shopstat_design_opts *d, char *out, size_t n)
+{
+    shopstat_description *ds;
+    char errline[512];
+    assert_int_equal(describe(NULL, d, &ds, errline, sizeof errline), SHOPSTAT_OK);
+    shopstat_suggestion *sg;
+    size_t ns;
+    shopstat_error err;
+    assert_int_equal(shopstat_describe_suggest(ds, d, &sg, &ns, &err), SHOPSTAT_OK);
+    static const char *const kind[] = {"var", "multi", "ticked", "codes", "weight"};
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ns; i++) {
+        k += (size_t)snprintf(out + k, n - k, "%s%s %s=", i ? ";" : "", kind[sg[i].kind],
+                              sg[i].name);
+        for (size_t j = 0; j < sg[i].ncolumns; j++)
+            k += (size_t)snprintf(out + k, n - k, "%s%s", j ? "," : "",
+                                  shopstat_description_column(ds, sg[i].columns[j])->name);
+        for (size_t j = 0; j < sg[i].nmissing; j++)
+            k += (size_t)snprintf(out + k, n - k, "|%s", sg[i].missing[j]);
+    }
+    shopstat_suggestions_free(sg, ns);
+    release(ds);
+}
+
+/* describe's start for tab: sets by shared stems, codes, a weight, non-answers */
+static void test_suggestions(void **state)
+{
+    (void)state;
+    char got[1024];
+    /* a Qualtrics-like export: ticked set with a column nobody ticked, codes in one cell,
+     * a text among numeric codes, an id, amounts, a weight, a constant */
+    write_text("ResponseId,Q1,Q3_1,Q3_2,Q3_3,Q4,spend,weight,Source\n"
+               "R_1,1,Email,,,\"1,3\",12.5,1.2,web\n"
+               "R_2,2,,Phone,,2,20,0.8,web\n"
+               "R_3,3,Email,Phone,,\"2;4\",7.25,1,web\n"
+               "R_4,Don't know,,,,1,3,1.1,web\n"
+               "R_5,2,Email,,,3,18,0.9,web\n");
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var Q1=Q1|Don't know;ticked Q3=Q3_1,Q3_2,Q3_3;codes Q4=Q4;"
+                             "weight weight=weight");
+
+    /* 0/1 sets: three or more leaving the same rows blank; two yes/no questions asked in
+     * turn are not one; a code of 99 above codes of at most 20; a column named as the stem */
+    write_text("pref,pref_a,pref_b,pref_c,ph_shown,ph_reached,sat,wt\n"
+               "1,1,0,1,1,1,1,2\n"
+               "2,0,1,1,1,0,5,1\n"
+               "1,,,,0,,99,1\n"
+               "2,1,1,0,1,1,3,1\n");
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "wt";
+    suggest(&d, got, sizeof got);
+    assert_string_equal(got, "var pref=pref;multi pref_set=pref_a,pref_b,pref_c;"
+                             "var ph_shown=ph_shown;var ph_reached=ph_reached;var sat=sat|99");
+
+    /* design columns take no part: the strata are not a question; without --weight the
+     * column named like one is suggested */
+    d.weight = NULL;
+    d.strata = "ph_shown";
+    suggest(&d, got, sizeof got);
+    assert_string_equal(got, "var pref=pref;multi pref_set=pref_a,pref_b,pref_c;"
+                             "var ph_reached=ph_reached;var sat=sat|99;weight wt=wt");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_skip_rows_accounting),
         cmocka_unit_test(test_line_ends_in_chunks),
         cmocka_unit_test(test_design_errors),
+        cmocka_unit_test(test_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

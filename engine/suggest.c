@@ -1,0 +1,315 @@
+/* describe's start for tab: questions guessed from the columns' names and listed values. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shopstat/describe.h"
+
+/* What a column can be in a set. */
+enum member {
+    NOT_MEMBER,
+    MEMBER_01,     /* only 0 and 1 (and blanks) */
+    MEMBER_TICKED, /* one value, not 0, and blanks: ticked or not */
+    MEMBER_EMPTY   /* every value blank: a choice nobody ticked */
+};
+
+static int is_design(const shopstat_design_opts *d, const char *name)
+{
+    if (!d)
+        return 0;
+    const char *cols[] = {d->weight, d->strata, d->psu, d->fpc};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        if (cols[i] && strcmp(cols[i], name) == 0)
+            return 1;
+    if (d->repweights) {
+        size_t n = strlen(d->repweights);
+        if (strchr(d->repweights, ',')) { /* a list: the name is one of its items */
+            for (const char *p = d->repweights; *p;) {
+                size_t k = strcspn(p, ",");
+                if (k == strlen(name) && strncmp(p, name, k) == 0)
+                    return 1;
+                p += k + (p[k] == ',');
+            }
+        } else if (strncmp(name, d->repweights, n) == 0 && name[n]) {
+            const char *q = name + n; /* a prefix: PREFIX followed by digits only */
+            while (isdigit((unsigned char)*q))
+                q++;
+            if (!*q)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_value(const shopstat_level *l, const char *v)
+{
+    return strcmp(l->value, v) == 0;
+}
+
+static enum member member_kind(const shopstat_colsummary *c)
+{
+    if (c->type == SHOPSTAT_COL_EMPTY)
+        return MEMBER_EMPTY;
+    if (c->type != SHOPSTAT_COL_CATEGORICAL || c->nlevels == 0 || c->nlevels > 2)
+        return NOT_MEMBER;
+    int only01 = 1;
+    for (size_t j = 0; j < c->nlevels; j++)
+        only01 &= is_value(&c->levels[j], "0") || is_value(&c->levels[j], "1");
+    if (c->nlevels == 1 && c->missing > 0 && !is_value(&c->levels[0], "0"))
+        return MEMBER_TICKED; /* (a lone 1 with blanks too: blank is "not ticked") */
+    return only01 ? MEMBER_01 : NOT_MEMBER;
+}
+
+/* Length of the part of name before its last separator, or 0 when there is none (or
+ * nothing after it). */
+static size_t stem_len(const char *name)
+{
+    size_t n = strlen(name), k = 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (strchr("_. -:", name[i]))
+            k = i;
+    return k;
+}
+
+/* A name a CLI list can carry: no ',' or '=' (the --multi syntax) and not empty. */
+static int listable(const char *name)
+{
+    return name && *name && !strpbrk(name, ",=");
+}
+
+static int looks_like_weight(const char *name)
+{
+    char low[64];
+    size_t n = strlen(name);
+    if (n == 0 || n >= sizeof low)
+        return 0;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    if (isdigit((unsigned char)low[n - 1]))
+        return 0; /* wt1, wt2, ...: replicate weights more likely */
+    return strstr(low, "weight") || strstr(low, "wgt") || strncmp(low, "wt", 2) == 0 ||
+           (n > 3 && strcmp(low + n - 3, "_wt") == 0) || strncmp(low, "pond", 4) == 0 ||
+           strncmp(low, "poids", 5) == 0 || strncmp(low, "gewicht", 7) == 0;
+}
+
+/* A numeric code that surveys use for "don't know" or "refused": 96-99, 996-999, 9999. */
+static int nonanswer_code(double v)
+{
+    return (v >= 96 && v <= 99) || (v >= 996 && v <= 999) || v == 9999;
+}
+
+/* The listed values of single-choice column c that look like non-answers among codes:
+ * indices into c->levels, at most 2 (written to idx). */
+static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
+{
+    size_t nnum = 0, ntext = 0, text[2] = {0, 0};
+    double top = -1e300, second = -1e300;
+    size_t top_i = 0;
+    for (size_t j = 0; j < c->nlevels; j++) {
+        const char *v = c->levels[j].value;
+        double x;
+        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1) {
+            nnum++;
+            if (x > top) {
+                second = top;
+                top = x;
+                top_i = j;
+            } else if (x > second) {
+                second = x;
+            }
+        } else if (ntext < 2 && !strpbrk(v, ",\"")) {
+            text[ntext++] = j;
+        } else {
+            return 0; /* three texts or more: a column of labels */
+        }
+    }
+    if (nnum >= 2 && ntext > 0 && ntext <= 2) {
+        for (size_t i = 0; i < ntext; i++)
+            idx[i] = text[i];
+        return ntext;
+    }
+    if (ntext == 0 && nnum >= 3 && nonanswer_code(top) && second <= 20) {
+        idx[0] = top_i;
+        return 1;
+    }
+    return 0;
+}
+
+/* Every value different: an identifier ("id", "ResponseId"), or comments, when there are
+ * five or more. */
+static int identifier(const shopstat_colsummary *c)
+{
+    if (c->distinct != c->present || c->distinct_capped)
+        return 0;
+    size_t n = strlen(c->name);
+    return c->present >= 5 || (n >= 2 && tolower((unsigned char)c->name[n - 2]) == 'i' &&
+                               tolower((unsigned char)c->name[n - 1]) == 'd');
+}
+
+/* Numbers that are not all whole (12.5, 45.25): amounts or weights, not codes. */
+static int amounts(const shopstat_colsummary *c)
+{
+    if (!c->all_numeric)
+        return 0;
+    for (size_t j = 0; j < c->nlevels; j++) {
+        double x;
+        const char *v = c->levels[j].value;
+        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1 && x != (double)(long long)x)
+            return 1;
+    }
+    return 0;
+}
+
+void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free((void *)s[i].name);
+        free((void *)s[i].columns);
+        free((void *)s[i].missing);
+    }
+    free(s);
+}
+
+typedef struct sbuf {
+    shopstat_suggestion *s;
+    size_t n, cap;
+} sbuf;
+
+/* Append a suggestion (name copied, nlen bytes of it). 0, or -1 out of memory. */
+static int push(sbuf *b, shopstat_suggest_kind kind, const char *name, size_t nlen,
+                const char *suffix, size_t first, size_t ncols)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 16;
+        shopstat_suggestion *t = realloc(b->s, cap * sizeof *t);
+        if (!t)
+            return -1;
+        b->s = t;
+        b->cap = cap;
+    }
+    size_t slen = suffix ? strlen(suffix) : 0;
+    char *nm = malloc(nlen + slen + 1);
+    size_t *cols = malloc(ncols * sizeof *cols);
+    if (!nm || !cols) {
+        free(nm);
+        free(cols);
+        return -1;
+    }
+    memcpy(nm, name, nlen);
+    memcpy(nm + nlen, suffix ? suffix : "", slen + 1);
+    for (size_t i = 0; i < ncols; i++)
+        cols[i] = first + i;
+    b->s[b->n++] = (shopstat_suggestion){kind, nm, cols, ncols, NULL, 0};
+    return 0;
+}
+
+/* Whether a column other than those of [first, first + n) is named name[0..len). */
+static int name_taken(const shopstat_description *ds, const char *name, size_t len, size_t first,
+                      size_t n)
+{
+    size_t nc = shopstat_description_ncols(ds);
+    for (size_t i = 0; i < nc; i++) {
+        const char *other = shopstat_description_column(ds, i)->name;
+        if ((i < first || i >= first + n) && other && strlen(other) == len &&
+            memcmp(other, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The set starting at column i: its length (>= 2) and kind, or 0. */
+static size_t set_at(const shopstat_description *ds, const shopstat_design_opts *d, size_t i,
+                     shopstat_suggest_kind *kind)
+{
+    size_t nc = shopstat_description_ncols(ds);
+    const char *name = shopstat_description_column(ds, i)->name;
+    if (!listable(name))
+        return 0;
+    size_t stem = stem_len(name);
+    if (stem == 0)
+        return 0;
+    size_t n = 0;
+    int all01 = 1, any_member = 0, same_missing = 1;
+    size_t missing0 = shopstat_description_column(ds, i)->missing;
+    for (size_t j = i; j < nc; j++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, j);
+        if (!listable(c->name) || is_design(d, c->name) || stem_len(c->name) != stem ||
+            strncmp(c->name, name, stem) != 0)
+            break;
+        enum member m = member_kind(c);
+        if (m == NOT_MEMBER)
+            break;
+        all01 &= m == MEMBER_01;
+        any_member |= m != MEMBER_EMPTY;
+        same_missing &= c->missing == missing0;
+        n++;
+    }
+    /* 0/1 columns are a set only when three or more leave the same rows unanswered: yes/no
+     * questions asked in turn share a stem too (phone_shown, then phone_premium and
+     * phone_reached of the sites showing a number, both blank elsewhere) */
+    if (n < 2 || !any_member || (all01 && (!same_missing || n < 3)))
+        return 0;
+    *kind = all01 ? SHOPSTAT_SUGGEST_MULTI : SHOPSTAT_SUGGEST_MULTI_TICKED;
+    return n;
+}
+
+shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
+                                          const shopstat_design_opts *d, shopstat_suggestion **out,
+                                          size_t *n, shopstat_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sbuf b = {0};
+    size_t nc = shopstat_description_ncols(ds);
+    int weight_found = d && d->weight;
+    for (size_t i = 0; i < nc;) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (!c->name || !*c->name || is_design(d, c->name)) {
+            i++;
+            continue;
+        }
+        shopstat_suggest_kind kind;
+        size_t len = set_at(ds, d, i, &kind);
+        if (len) {
+            size_t stem = stem_len(c->name);
+            int taken = name_taken(ds, c->name, stem, i, len);
+            if (push(&b, kind, c->name, stem, taken ? "_set" : NULL, i, len))
+                goto oom;
+            i += len;
+            continue;
+        }
+        if (c->code_lists && listable(c->name)) {
+            if (push(&b, SHOPSTAT_SUGGEST_CODES, c->name, strlen(c->name), NULL, i, 1))
+                goto oom;
+        } else if (!weight_found && c->all_numeric && c->min >= 0 && c->max > 0 &&
+                   looks_like_weight(c->name)) {
+            weight_found = 1;
+            if (push(&b, SHOPSTAT_SUGGEST_WEIGHT, c->name, strlen(c->name), NULL, i, 1))
+                goto oom;
+        } else if (c->type == SHOPSTAT_COL_CATEGORICAL && c->distinct >= 2 && !identifier(c) &&
+                   !amounts(c) && !c->comma_numeric) {
+            if (push(&b, SHOPSTAT_SUGGEST_VAR, c->name, strlen(c->name), NULL, i, 1))
+                goto oom;
+            size_t idx[2];
+            size_t k = nonanswers(c, idx);
+            if (k) {
+                const char **m = malloc(k * sizeof *m);
+                if (!m)
+                    goto oom;
+                for (size_t j = 0; j < k; j++)
+                    m[j] = c->levels[idx[j]].value;
+                b.s[b.n - 1].missing = m;
+                b.s[b.n - 1].nmissing = k;
+            }
+        }
+        i++;
+    }
+    *out = b.s;
+    *n = b.n;
+    return SHOPSTAT_OK;
+oom:
+    shopstat_suggestions_free(b.s, b.n);
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
