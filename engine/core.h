@@ -122,6 +122,24 @@ typedef struct plan_pair {
                      pair is compared on (df, lonely-PSU strata): a report table's base */
 } plan_pair;
 
+/* A score of a single-choice question (shopstat_plan_add_score): one entry of its map, a
+ * level's text or a numeric range [lo, hi] (a single number: lo = hi). */
+typedef struct plan_score_item {
+    char *text; /* NULL for a numeric entry */
+    double lo, hi;
+    double score;
+} plan_score_item;
+
+enum { SCORE_MEAN, SCORE_NPS, SCORE_MAP };
+
+typedef struct plan_score {
+    char *question;
+    char *name;
+    int kind;               /* SCORE_* */
+    plan_score_item *items; /* SCORE_MAP */
+    size_t nitems;
+} plan_score;
+
 struct shopstat_plan {
     shopstat_design_opts design; /* strings owned */
     plan_question *questions;
@@ -132,9 +150,13 @@ struct shopstat_plan {
     size_t npairs;
     plan_cond *base; /* --base: rows outside every condition are in no segment */
     size_t nbase;
+    plan_score *scores; /* in declaration order (score.c); the pass does not read them */
+    size_t nscores;
 };
 
 void plan_cond_free(plan_cond *c);
+/* Free the plan's scores (score.c). */
+void plan_scores_free(shopstat_plan *p);
 shopstat_status plan_cond_copy(plan_cond *dst, const shopstat_cond *src, shopstat_error *err);
 /* Match a recode rule against a field. */
 int plan_recode_match(const plan_recode *r, const char *s, size_t len);
@@ -481,6 +503,19 @@ shopstat_status rep_tab_stats(const shopstat_totals *t, long c, long d, shopstat
 shopstat_status rep_diff_var(const shopstat_totals *t, const long ca[2], const long da[2],
                              double sa, const long cb[2], const long db[2], double sb,
                              double full, double *var, shopstat_error *err);
+/* One side of a score's replicate estimate: sign * sum_k s_k T_k / W, T_k = T(c[2k]) + f
+ * T(c[2k+1]) and W = T(d[0]) + f T(d[1]) per replicate (f -1 for a rest, else 0). */
+typedef struct rep_score_side {
+    const long *c; /* K x 2 level cells, by level id */
+    long d[2];
+    double f, sign;
+} rep_score_side;
+/* Replicate variance of a score (one side) or of a difference of scores (two sides), the
+ * mean re-estimated per replicate from the cell totals (s: K scores by level id; full: the
+ * full-sample value, the centre under --mse). */
+shopstat_status rep_score_var(const shopstat_totals *t, const rep_score_side *sides, size_t nsides,
+                              const double *s, size_t K, double full, double *var,
+                              shopstat_error *err);
 /* K x K covariance of the ratios T_num[k] / sum_j T_den[j] (chisq's cell proportions);
  * mean[k] are the full-sample ratios. */
 shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t K,

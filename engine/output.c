@@ -201,10 +201,9 @@ shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d
     return stream_status(f, err);
 }
 
-shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
-                                        const shopstat_tab_context *ctx, shopstat_error *err)
+void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
 {
-    fputs("{\n  \"design\": {\"data\": ", f);
+    fputs("  \"design\": {\"data\": ", f);
     shopstat_json_opt_string(f, ctx->data);
     fputs(", \"weight\": ", f);
     shopstat_json_opt_string(f, ctx->weight);
@@ -239,6 +238,13 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
     if (ctx->base)
         fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
     fputs("},\n", f);
+}
+
+shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
+                                        const shopstat_tab_context *ctx, shopstat_error *err)
+{
+    fputs("{\n", f);
+    shopstat_write_context_json(f, ctx);
     fputs("  \"estimates\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_estimate *r = &e[i];

@@ -144,6 +144,7 @@ void shopstat_plan_free(shopstat_plan *p)
         free(p->pairs[i].subset);
     }
     free(p->pairs);
+    plan_scores_free(p);
     free(p);
 }
 

@@ -1109,3 +1109,32 @@ shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t
     free(th);
     return SHOPSTAT_OK;
 }
+
+shopstat_status rep_score_var(const shopstat_totals *t, const rep_score_side *sides, size_t nsides,
+                              const double *s, size_t K, double full, double *var,
+                              shopstat_error *err)
+{
+    const rep_state *rp = t->rep;
+    double *th = malloc(rp->R * sizeof *th);
+    if (!th)
+        return nomem(err);
+    for (size_t r = 0; r < rp->R; r++) {
+        double v = 0;
+        for (size_t j = 0; j < nsides; j++) {
+            const rep_score_side *sd = &sides[j];
+            double f = sd->f, S = 0;
+            double W = rtot(rp, sd->d[0], r) + (f != 0 ? f * rtot(rp, sd->d[1], r) : 0);
+            for (size_t k = 0; k < K; k++) {
+                double T =
+                    rtot(rp, sd->c[2 * k], r) + (f != 0 ? f * rtot(rp, sd->c[2 * k + 1], r) : 0);
+                if (T != 0)
+                    S += s[k] * T;
+            }
+            v += sd->sign * S / W;
+        }
+        th[r] = v;
+    }
+    rep_cov(rp, th, 1, &full, var);
+    free(th);
+    return SHOPSTAT_OK;
+}

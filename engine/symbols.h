@@ -54,6 +54,7 @@
 #define plan_cond_copy shopstat_internal_plan_cond_copy
 #define plan_cond_free shopstat_internal_plan_cond_free
 #define plan_recode_match shopstat_internal_plan_recode_match
+#define plan_scores_free shopstat_internal_plan_scores_free
 #define rep_add shopstat_internal_rep_add
 #define rep_bind shopstat_internal_rep_bind
 #define rep_cell_df shopstat_internal_rep_cell_df
@@ -67,6 +68,7 @@
 #define rep_prefetch shopstat_internal_rep_prefetch
 #define rep_ratio_var shopstat_internal_rep_ratio_var
 #define rep_ratios_cov shopstat_internal_rep_ratios_cov
+#define rep_score_var shopstat_internal_rep_score_var
 #define rep_row shopstat_internal_rep_row
 #define rep_row_design shopstat_internal_rep_row_design
 #define rep_tab_stats shopstat_internal_rep_tab_stats

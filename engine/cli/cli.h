@@ -20,6 +20,7 @@ int cmd_describe(int argc, char **argv);
 int cmd_tab(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_chisq(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
 
@@ -27,6 +28,7 @@ extern const char cmd_describe_help[];
 extern const char cmd_tab_help[];
 extern const char cmd_compare_help[];
 extern const char cmd_chisq_help[];
+extern const char cmd_score_help[];
 extern const char cmd_report_help[];
 extern const char cmd_replicate_help[];
 

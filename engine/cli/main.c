@@ -45,11 +45,13 @@ static void catch_signal(int sig)
 }
 
 static const cli_command commands[] = {
-    {"describe", "columns, types, levels, missing values and the design of an export",
-     cmd_describe, cmd_describe_help},
+    {"describe", "columns, types, levels, missing values and the design of an export", cmd_describe,
+     cmd_describe_help},
     {"tab", "weighted proportions with confidence intervals by segment", cmd_tab, cmd_tab_help},
     {"compare", "differences between segments, overlapping or not, with design-based tests",
      cmd_compare, cmd_compare_help},
+    {"score", "a rating's mean or an NPS by segment, with design-based intervals", cmd_score,
+     cmd_score_help},
     {"chisq", "Rao-Scott test of independence of a question and a segment variable", cmd_chisq,
      cmd_chisq_help},
     {"report", "every table and chart of a survey spec (YAML) in one pass", cmd_report,

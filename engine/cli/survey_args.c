@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "shopstat/ci.h"
+#include "shopstat/score.h"
 
 static int parse_level(const char *s, double *out)
 {
@@ -32,7 +33,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
                                       "--source",     "--sort",       "--zoom",     "--levels",
                                       NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
+    static const char *const score[] = {"--score", "--by", "--level", NULL};
     const char *near = cli_closest_flag(arg, common);
+    if (!near && (command & (ARGS_SCORE | ARGS_COMPARE)))
+        near = cli_closest_flag(arg, score);
     if (!near && (command & (ARGS_TAB | ARGS_COMPARE | ARGS_CHISQ)))
         near =
             cli_closest_flag(arg, command & ARGS_CHISQ ? (const char *const[]){"--by", NULL} : tab);
@@ -46,6 +50,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
     for (const char *const *f = cmp; *f; f++)
         if (strcmp(name, *f) == 0)
             return cli_usage_error("%s: %s is an option of 'shopstat compare'", cmd, name);
+    if (strcmp(name, "--score") == 0)
+        return cli_usage_error("%s: --score is an option of 'shopstat score' and 'shopstat "
+                               "compare'",
+                               cmd);
     for (const char *const *f = tab; *f; f++)
         if (strcmp(name, *f) == 0)
             return cli_usage_error("%s: %s is an option of 'shopstat tab' and 'shopstat compare'",
@@ -128,6 +136,47 @@ static int declare_one(survey_args *a, const char *q, char *buf)
     return rc;
 }
 
+/* Append v to the list *list of *n (argv's strings). 0, or 2 after the usage error. */
+static int push_arg(const char ***list, size_t *n, const char *v)
+{
+    const char **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    if (!nl)
+        return cli_usage_error("out of memory");
+    *list = nl;
+    nl[(*n)++] = v;
+    return 0;
+}
+
+/* --score Q[:MAP]: the single-choice question Q (column Q) unless --var gave it, and its
+ * score. 0, or the exit status after the error. */
+static int declare_scores(survey_args *a)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    for (size_t i = 0; i < a->nscores; i++) {
+        const char *v = a->scores[i];
+        size_t qn = strcspn(v, ":");
+        int given = 0;
+        for (size_t j = 0; j < a->nvars && !given; j++)
+            given = strlen(a->vars[j]) == qn && strncmp(a->vars[j], v, qn) == 0;
+        for (size_t j = 0; j < i && !given; j++)
+            given = strncmp(a->scores[j], v, qn) == 0 && strcspn(a->scores[j], ":") == qn;
+        if (!given && qn > 0) {
+            char *q = strndup(v, qn);
+            if (!q)
+                return cli_usage_error("out of memory");
+            /* (a --multi of that name: shopstat_plan_add_score says what is wrong) */
+            shopstat_status st = shopstat_plan_add_single(a->plan, q, q, &err);
+            free(q);
+            if (st == SHOPSTAT_ENOMEM)
+                return cli_fail(&err);
+        }
+        if (shopstat_plan_parse_score(a->plan, v, &err))
+            return cli_fail(&err);
+    }
+    return 0;
+}
+
 /* --levels Q:V1,V2,...: the levels of a --var or --multi-codes question, in this order,
  * each shown whether rows hold it or not (a spec's values:): a scale's every point, so that
  * a Likert chart finds its middle. Values are separated by commas, spaces around them
@@ -180,7 +229,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         cli_reject_repeats(argc, argv, design_once) ||
         ((command & (ARGS_TAB | ARGS_COMPARE)) && cli_reject_repeats(argc, argv, tab_once)) ||
         ((command & ARGS_COMPARE) && cli_reject_repeats(argc, argv, compare_once)) ||
-        ((command & ARGS_CHISQ) && cli_reject_repeats(argc, argv, chisq_once)))
+        ((command & ARGS_CHISQ) && cli_reject_repeats(argc, argv, chisq_once)) ||
+        ((command & ARGS_SCORE) &&
+         cli_reject_repeats(argc, argv, (const char *const[]){"--level", NULL})))
         return 2;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -206,7 +257,12 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         if (FLAG("--var")) {
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
+            if (v && push_arg(&a->vars, &a->nvars, v))
+                return 2;
             a->nquestions++;
+        } else if ((command & (ARGS_SCORE | ARGS_COMPARE)) && FLAG("--score")) {
+            if (v && push_arg(&a->scores, &a->nscores, v))
+                return 2;
         } else if (FLAG("--multi")) {
             if (v && shopstat_plan_parse_multi(a->plan, v, &err))
                 return cli_fail(&err);
@@ -219,7 +275,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v && shopstat_plan_parse_codes(a->plan, v, &err))
                 return cli_fail(&err);
             a->nquestions++;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--by")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--by")) {
             if (v && shopstat_plan_add_by(a->plan, v, &err))
                 return cli_fail(&err);
         } else if ((command & ARGS_CHISQ) && FLAG("--by")) {
@@ -234,7 +290,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->segments = ns;
                 a->segments[a->nsegments++] = v;
             }
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--levels")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--levels")) {
             const char **nl = v ? realloc(a->levels, (a->nlevels + 1) * sizeof *nl) : NULL;
             if (v && !nl)
                 return cli_usage_error("out of memory");
@@ -257,7 +313,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--ci")) {
             if (v && shopstat_ci_method_parse(v, &a->tab.ci, &err))
                 return cli_fail(&err);
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--level")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--level")) {
             if (v && !parse_level(v, &a->tab.level))
                 return cli_usage_error("--level takes a number from %g to %g, such as 0.95, "
                                        "not '%s'",
@@ -307,7 +363,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->alpha = x;
                 a->alpha_low = y > x ? y : x;
             }
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart")) {
             a->chart = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-size")) {
             a->chart_size = v;
@@ -332,6 +388,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     }
     if (!a->data)
         return cli_usage_error("%s: no data file given (see 'shopstat help %s')", cmd, cmd);
+    int rc = declare_scores(a);
+    if (rc)
+        return rc;
     if (declare_levels(a))
         return 2;
     if (cli_design_check(&a->data_opts.design))
@@ -356,6 +415,12 @@ void survey_args_free(survey_args *a)
     free(a->levels);
     a->levels = NULL;
     a->nlevels = 0;
+    free(a->scores);
+    a->scores = NULL;
+    a->nscores = 0;
+    free(a->vars);
+    a->vars = NULL;
+    a->nvars = 0;
 }
 
 void survey_args_warn_empty(const survey_args *a, const char *name, const char *then)

@@ -11,7 +11,7 @@
 enum { FMT_AUTO, FMT_CSV, FMT_JSON, FMT_TABLE };
 
 /* Which command is parsing: some flags belong to one command only. */
-enum { ARGS_TAB = 1, ARGS_COMPARE = 2, ARGS_CHISQ = 4 };
+enum { ARGS_TAB = 1, ARGS_COMPARE = 2, ARGS_CHISQ = 4, ARGS_SCORE = 8 };
 
 typedef struct survey_args {
     const char *data;
@@ -36,6 +36,10 @@ typedef struct survey_args {
     size_t nsegments;
     const char **levels; /* the --levels values as given (argv's), nlevels of them */
     size_t nlevels;
+    const char **scores; /* the --score values as given (argv's), nscores of them */
+    size_t nscores;
+    const char **vars; /* the --var values (argv's), nvars of them */
+    size_t nvars;
     int fpc_fractions; /* after survey_args_run: --fpc held sampling fractions (the note) */
 } survey_args;
 

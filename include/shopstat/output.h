@@ -62,6 +62,10 @@ typedef struct shopstat_tab_context {
     size_t replicates;
 } shopstat_tab_context;
 
+/* The members "design", "options" and "rows" of the JSON documents of tab and score (each
+ * line indented by two spaces, a comma and a newline after the last), from ctx. */
+void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx);
+
 /* The `tab --format json` document: the context (ctx: data, design, CI, row accounting)
  * and one object per estimate with the CSV's fields (NaN as null), ci_fallback and
  * low_base. */

@@ -1,0 +1,303 @@
+/* shopstat score: a rating's mean, NPS or any scoring of a question's levels, by segment. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/survey_args.h"
+#include "shopstat/outfile.h"
+#include "shopstat/output.h"
+#include "shopstat/score.h"
+
+const char cmd_score_help[] =
+    "usage: shopstat score DATA [design, segment, base and reading options as in tab]\n"
+    "                      --score Q[:MAP] [--score ...]\n"
+    "\n"
+    "The score of a single-choice question in every segment: the weighted mean of a number\n"
+    "given to each level (a 1-5 rating's mean, a Net Promoter Score), with its design-based\n"
+    "SE and interval m +- t(df) SE (R's svymean and confint(..., df = degf(...))).\n"
+    "\n"
+    "  --score Q[:MAP]  question Q (column Q, added unless --var gives it) and its map:\n"
+    "                   mean (the default)  each level read as a number (\"4\", \"2.5\")\n"
+    "                   nps                 0-10: 0-6 -100, 7-8 0, 9-10 100 (the mean is\n"
+    "                                       the NPS, from -100 to 100)\n"
+    "                   V=S,V=S,...         a level's text or a range A-B of numeric levels,\n"
+    "                                       and its score: 1-2=0,3=50,4-5=100\n"
+    "                   Every level rows hold must get a score: declare the others missing\n"
+    "                   (--missing 99, a \"Don't know\"), they then leave the base.\n"
+    "  --level 0.95     confidence level, from 0.5 to 0.9999\n"
+    "  --by COL  --segment NAME=COL:V1[,V2]  --base COL:V1[,V2]   as in tab\n"
+    "  design: --weight --strata --psu --fpc --lonely-psu, replicate weights: as in tab\n"
+    "  reading: --delimiter --encoding --decimal-comma --skip-rows --missing --threads\n"
+    "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
+    "\n"
+    "csv columns: variable,score,segment,base_n,base_weight,estimate,se,ci_lower,ci_upper,\n"
+    "             df,deff,eff_base\n"
+    "compare takes --score too: the difference of the scores of each --pair.\n";
+
+static void num(FILE *f, double x)
+{
+    char b[40];
+    fputs(shopstat_format_double(x, b, sizeof b), f);
+}
+
+static void write_csv(FILE *f, const shopstat_score_estimate *e, size_t n)
+{
+    fputs("variable,score,segment,base_n,base_weight,estimate,se,ci_lower,ci_upper,df,deff,"
+          "eff_base\n",
+          f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_score_estimate *r = &e[i];
+        shopstat_csv_field(f, r->variable);
+        fputc(',', f);
+        shopstat_csv_field(f, r->score);
+        fputc(',', f);
+        shopstat_csv_field(f, r->segment);
+        fprintf(f, ",%zu,", r->base_n);
+        num(f, r->base_weight);
+        const double v[] = {r->estimate, r->se,   r->ci_lower, r->ci_upper,
+                            r->df,       r->deff, r->eff_base};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fputc(',', f);
+            num(f, r->base_n ? v[k] : NAN);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void write_json(FILE *f, const shopstat_score_estimate *e, size_t n,
+                       const shopstat_tab_context *ctx)
+{
+    fputs("{\n", f);
+    shopstat_write_context_json(f, ctx);
+    fputs("  \"scores\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_score_estimate *r = &e[i];
+        fputs(i ? ",\n    {" : "\n    {", f);
+        fputs("\"variable\": ", f);
+        shopstat_json_string(f, r->variable);
+        fputs(", \"score\": ", f);
+        shopstat_json_string(f, r->score);
+        fputs(", \"segment\": ", f);
+        shopstat_json_string(f, r->segment);
+        fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
+        shopstat_json_number(f, r->base_weight);
+        const char *names[] = {"estimate", "se",       "ci_lower", "ci_upper", "df",
+                               "deff",     "eff_base", "min",      "max"};
+        const double v[] = {r->estimate, r->se,       r->ci_lower, r->ci_upper, r->df,
+                            r->deff,     r->eff_base, r->min,      r->max};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fprintf(f, ", \"%s\": ", names[k]);
+            shopstat_json_number(f, r->base_n || k >= 7 ? v[k] : NAN);
+        }
+        fprintf(f, ", \"low_base\": %s}", r->base_n && !(r->eff_base >= 30) ? "true" : "false");
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/* A score's value in the table view: an NPS-like scale (-100 to 100) signed with one
+ * decimal (+23.4), other means with two decimals (3.42). */
+static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
+{
+    if (r->min == -100 && r->max == 100)
+        snprintf(b, n, "%+.1f", x);
+    else
+        snprintf(b, n, "%.2f", x);
+}
+
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+static void pad(FILE *f, const char *s, size_t w)
+{
+    for (size_t i = width(s); i < w; i++)
+        fputc(' ', f);
+    fputs(s, f);
+}
+
+static void left(FILE *f, const char *s, size_t w)
+{
+    fputs(s, f);
+    for (size_t i = width(s); i < w; i++)
+        fputc(' ', f);
+}
+
+/* One block per run of scores of one question: rows = its scores, columns = segments,
+ * cells "3.42 [3.31, 3.53]", the bases below. */
+static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size_t nseg,
+                       const survey_args *a, const shopstat_totals *t)
+{
+    int any_low = 0, any_empty = 0;
+    char(*cells)[160] = calloc(n ? n : 1, sizeof *cells);
+    char(*bases)[64] = calloc(nseg ? nseg : 1, sizeof *bases);
+    size_t *wc = calloc(nseg ? nseg : 1, sizeof *wc);
+    if (!cells || !bases || !wc) {
+        free(cells);
+        free(bases);
+        free(wc);
+        return cli_usage_error("out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_score_estimate *r = &e[i];
+        if (!r->base_n || isnan(r->estimate)) {
+            snprintf(cells[i], sizeof cells[i], "-");
+            any_empty = 1;
+            continue;
+        }
+        char m[32], lo[32], hi[32];
+        fmt_value(m, sizeof m, r, r->estimate);
+        fmt_value(lo, sizeof lo, r, r->ci_lower);
+        fmt_value(hi, sizeof hi, r, r->ci_upper);
+        int low = !(r->eff_base >= 30);
+        any_low |= low;
+        if (isnan(r->ci_lower))
+            snprintf(cells[i], sizeof cells[i], "%s [-]%s", m, low ? "*" : "");
+        else
+            snprintf(cells[i], sizeof cells[i], "%s [%s, %s]%s", m, lo, hi, low ? "*" : "");
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && e[j].q == e[i].q)
+            j++;
+        size_t w0 = width(e[i].variable);
+        for (size_t k = i; k < j; k++)
+            if (width(e[k].score) > w0)
+                w0 = width(e[k].score);
+        if (w0 < 4)
+            w0 = 4;
+        for (size_t s = 0; s < nseg; s++) {
+            const shopstat_score_estimate *r = &e[i + s];
+            if (r->base_n && isnan(r->eff_base))
+                snprintf(bases[s], sizeof bases[s], "%zu (eff. -)", r->base_n);
+            else
+                snprintf(bases[s], sizeof bases[s], "%zu (eff. %.0f)", r->base_n,
+                         r->base_n ? r->eff_base : 0);
+            wc[s] = width(r->segment) > width(bases[s]) ? width(r->segment) : width(bases[s]);
+            for (size_t k = i + s; k < j; k += nseg)
+                if (width(cells[k]) > wc[s])
+                    wc[s] = width(cells[k]);
+        }
+        left(f, e[i].variable, w0);
+        for (size_t s = 0; s < nseg; s++) {
+            fputs("  ", f);
+            pad(f, e[i + s].segment, wc[s]);
+        }
+        fputc('\n', f);
+        for (size_t k = i; k < j; k += nseg) {
+            left(f, e[k].score, w0);
+            for (size_t s = 0; s < nseg; s++) {
+                fputs("  ", f);
+                pad(f, cells[k + s], wc[s]);
+            }
+            fputc('\n', f);
+        }
+        left(f, "base", w0);
+        for (size_t s = 0; s < nseg; s++) {
+            fputs("  ", f);
+            pad(f, bases[s], wc[s]);
+        }
+        fputs("\n\n", f);
+        i = j;
+    }
+    free(cells);
+    free(bases);
+    free(wc);
+    char note[800];
+    shopstat_design_note(&a->data_opts.design, shopstat_totals_fpc_fractions(t), note, sizeof note);
+    fprintf(f, "Weighted means with %g%% intervals (mean +- t(df) SE).%s%s\n", 100 * a->tab.level,
+            note[0] ? " " : "", note);
+    if (a->base)
+        fprintf(f, "Base: rows of the segment meeting %s that answered.\n", a->base);
+    else
+        fputs("Base: rows of the segment that answered.\n", f);
+    if (any_low)
+        fputs("* effective base under 30: read with caution.\n", f);
+    if (any_empty)
+        fputs("- no row of this segment with weight answered.\n", f);
+    shopstat_tab_context ctx;
+    survey_args_context(a, t, &ctx);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    survey_args a;
+    int rc = survey_args_parse(&a, argc, argv, ARGS_SCORE);
+    if (rc) {
+        survey_args_free(&a);
+        return rc;
+    }
+    if (a.nscores == 0) {
+        survey_args_free(&a);
+        return cli_usage_error("score: no score given (use --score QUESTION[:MAP])");
+    }
+    if (a.chart) {
+        survey_args_free(&a);
+        return cli_usage_error("score: --chart is not available for scores yet (use --format "
+                               "csv or json and chart them elsewhere)");
+    }
+    shopstat_totals *t = NULL;
+    if ((rc = survey_args_run(&a, &t))) {
+        survey_args_free(&a);
+        return rc;
+    }
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_score_estimate *e = NULL;
+    size_t n = 0;
+    shopstat_outfile *of = NULL;
+    if (shopstat_score_estimates(t, &a.tab, &e, &n, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    size_t nseg = shopstat_totals_nsegments(t);
+    for (size_t s = 0; s < nseg; s++) {
+        int empty = 1;
+        for (size_t i = 0; i < n && empty; i++)
+            if (e[i].s == s && e[i].base_n > 0)
+                empty = 0;
+        if (empty)
+            survey_args_warn_empty(&a, shopstat_totals_segment(t, s),
+                                   "its rows are printed with base_n 0");
+    }
+    int fmt = a.format;
+    if (fmt == FMT_AUTO)
+        fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;
+    if (shopstat_outfile_open(a.output ? a.output : "-", &of, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    FILE *f = shopstat_outfile_stream(of);
+    shopstat_tab_context ctx;
+    survey_args_context(&a, t, &ctx);
+    ctx.ci = "t";
+    if (fmt == FMT_CSV)
+        write_csv(f, e, n);
+    else if (fmt == FMT_JSON)
+        write_json(f, e, n, &ctx);
+    else
+        rc = write_table(f, e, n, nseg, &a, t);
+    if (!rc && ferror(f)) {
+        shopstat_error_set(&err, SHOPSTAT_EIO, NULL, 0, 0,
+                           "cannot write the output: the stream reported an error");
+        rc = cli_fail(&err);
+    }
+    if (rc)
+        shopstat_outfile_abort(of);
+    else if (shopstat_outfile_commit(of, &err))
+        rc = cli_fail(&err);
+done:
+    free(e);
+    shopstat_totals_free(t);
+    survey_args_free(&a);
+    return rc;
+}

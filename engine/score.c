@@ -1,0 +1,708 @@
+/* Scores of single-choice questions: a rating's mean, NPS, any scoring of the levels. */
+#include "shopstat/score.h"
+
+#include <ctype.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static shopstat_status nomem(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static void score_free(plan_score *s)
+{
+    free(s->question);
+    free(s->name);
+    for (size_t i = 0; i < s->nitems; i++)
+        free(s->items[i].text);
+    free(s->items);
+}
+
+void plan_scores_free(shopstat_plan *p)
+{
+    for (size_t i = 0; i < p->nscores; i++)
+        score_free(&p->scores[i]);
+    free(p->scores);
+    p->scores = NULL;
+    p->nscores = 0;
+}
+
+/* A number of a map or a level, C locale, the whole text (spaces around it allowed). */
+static int map_num(const char *s, size_t n, double *out)
+{
+    return shopstat_parse_number(s, n, 0, out) == 1;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && isspace((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+/* "A-B" with two numbers (either may carry a sign: "-2--1"): 1 and the ends. */
+static int parse_range(const char *s, size_t n, double *lo, double *hi)
+{
+    for (size_t i = 1; i + 1 < n; i++)
+        if (s[i] == '-' && map_num(s, i, lo) && map_num(s + i + 1, n - i - 1, hi))
+            return 1;
+    return 0;
+}
+
+/* Parse "V=S,V=S,..." into sc's items. */
+static shopstat_status parse_map(plan_score *sc, const char *question, const char *map,
+                                 shopstat_error *err)
+{
+    size_t cap = 1;
+    for (const char *c = map; *c; c++)
+        cap += *c == ',';
+    if (!(sc->items = calloc(cap, sizeof *sc->items)))
+        return nomem(err);
+    const char *p = map;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        const char *eq = NULL;
+        for (size_t i = 0; i < len; i++)
+            if (p[i] == '=')
+                eq = p + i; /* (the last '=': a level's text may hold one) */
+        if (!eq)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': '%.*s' in the map is not VALUE=SCORE "
+                                      "(the map is mean, nps, or V=S,V=S,... such as "
+                                      "1-2=0,3=50,4-5=100)",
+                                      question, (int)len, p);
+        const char *v = p, *sv = eq + 1;
+        size_t vn = (size_t)(eq - p), sn = len - vn - 1;
+        trim(&v, &vn);
+        trim(&sv, &sn);
+        plan_score_item *it = &sc->items[sc->nitems];
+        double x;
+        int r = shopstat_parse_number(sv, sn, 0, &x);
+        if (r != 1 || sn == 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': '%.*s' for '%.*s' is not a %snumber",
+                                      question, (int)sn, sv, (int)vn, v, r < 0 ? "finite " : "");
+        if (vn == 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': an empty value before '=%.*s' in the map",
+                                      question, (int)sn, sv);
+        it->score = x;
+        if (map_num(v, vn, &it->lo)) {
+            it->hi = it->lo;
+        } else if (parse_range(v, vn, &it->lo, &it->hi)) {
+            if (it->lo > it->hi)
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "score of '%s': the range '%.*s' ends below its start",
+                                          question, (int)vn, v);
+        } else {
+            const char *dash = memchr(v, '-', vn);
+            if (dash && dash > v && dash < v + vn - 1 && memchr(v, ' ', vn) == NULL &&
+                (isdigit((unsigned char)v[0]) || isdigit((unsigned char)v[vn - 1])))
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "score of '%s': '%.*s' is neither a level nor a range "
+                                          "of two numbers (A-B)",
+                                          question, (int)vn, v);
+            if (!(it->text = malloc(vn + 1)))
+                return nomem(err);
+            memcpy(it->text, v, vn);
+            it->text[vn] = '\0';
+        }
+        /* a level given twice: the same text, or two numeric entries that overlap */
+        for (size_t j = 0; j < sc->nitems; j++) {
+            const plan_score_item *o = &sc->items[j];
+            int dup = it->text ? o->text && strcmp(o->text, it->text) == 0
+                               : !o->text && !(it->hi < o->lo || it->lo > o->hi);
+            if (dup)
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "score of '%s': '%.*s' is given twice in the map "
+                                          "(each level gets one score)",
+                                          question, (int)vn, v);
+        }
+        sc->nitems++;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
+                                        const char *name, shopstat_error *err)
+{
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    const plan_question *pq = NULL;
+    for (size_t i = 0; question && i < p->nquestions; i++)
+        if (!p->questions[i].rows_only && strcmp(p->questions[i].name, question) == 0)
+            pq = &p->questions[i];
+    if (!pq)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "score of '%s': no such question (add it first: --var %s)",
+                                  question ? question : "", question ? question : "");
+    if (pq->kind != SHOPSTAT_Q_SINGLE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "score of '%s': a score needs a single-choice question (one "
+                                  "level a row), not a multi-response one",
+                                  question);
+    plan_score sc;
+    memset(&sc, 0, sizeof sc);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!map || strcmp(map, "mean") == 0)
+        sc.kind = SCORE_MEAN;
+    else if (strcmp(map, "nps") == 0 || strcmp(map, "NPS") == 0)
+        sc.kind = SCORE_NPS;
+    else if (!*map)
+        st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                "score of '%s': an empty map (give mean, nps, or V=S,V=S,...)",
+                                question);
+    else {
+        sc.kind = SCORE_MAP;
+        st = parse_map(&sc, question, map, err);
+    }
+    if (!name)
+        name = sc.kind == SCORE_MEAN ? "mean" : sc.kind == SCORE_NPS ? "NPS" : "score";
+    if (!st && !*name)
+        st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "score of '%s': an empty name",
+                                question);
+    for (size_t i = 0; !st && i < p->nscores; i++)
+        if (strcmp(p->scores[i].question, question) == 0 && strcmp(p->scores[i].name, name) == 0)
+            st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                    "score '%s' of '%s' is given twice (give the second another "
+                                    "name)",
+                                    name, question);
+    plan_score *ns = NULL;
+    if (!st) {
+        sc.question = strdup(question);
+        sc.name = strdup(name);
+        ns = sc.question && sc.name ? realloc(p->scores, (p->nscores + 1) * sizeof *ns) : NULL;
+        if (!ns)
+            st = nomem(err);
+    }
+    if (st) {
+        score_free(&sc);
+        return st;
+    }
+    p->scores = ns;
+    p->scores[p->nscores++] = sc;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_parse_score(shopstat_plan *p, const char *spec, shopstat_error *err)
+{
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    const char *colon = spec ? strchr(spec, ':') : NULL;
+    if (!spec || !*spec || colon == spec)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--score takes QUESTION or QUESTION:MAP (MAP mean, nps or "
+                                  "V=S,V=S,...), not '%s'",
+                                  spec ? spec : "");
+    if (!colon)
+        return shopstat_plan_add_score(p, spec, NULL, NULL, err);
+    char *q = strndup(spec, (size_t)(colon - spec));
+    if (!q)
+        return nomem(err);
+    shopstat_status st = shopstat_plan_add_score(p, q, colon + 1, NULL, err);
+    free(q);
+    return st;
+}
+
+size_t shopstat_totals_nscores(const shopstat_totals *t)
+{
+    return t->plan->nscores;
+}
+
+/* ---- after the pass ---- */
+
+/* A score resolved against the totals: its question and every level's score. */
+typedef struct score_rt {
+    const plan_score *ps;
+    size_t q;
+    double *s; /* per level id; NaN: no score (the level is not in the base) */
+    double min, max;
+} score_rt;
+
+/* The score of level text lv under sc: 1 and *out, or 0 (none). */
+static int level_score(const plan_score *sc, const char *lv, int decimal_comma, double *out,
+                       double *num, int *isnum)
+{
+    size_t n = strlen(lv);
+    *isnum = shopstat_parse_number(lv, n, decimal_comma, num) == 1;
+    switch (sc->kind) {
+    case SCORE_MEAN:
+        *out = *num;
+        return *isnum;
+    case SCORE_NPS:
+        if (!*isnum || *num < 0 || *num > 10 || *num != floor(*num))
+            return 0;
+        *out = *num <= 6 ? -100 : *num <= 8 ? 0 : 100;
+        return 1;
+    default:
+        for (size_t i = 0; i < sc->nitems; i++)
+            if (sc->items[i].text && strcmp(sc->items[i].text, lv) == 0) {
+                *out = sc->items[i].score;
+                return 1;
+            }
+        for (size_t i = 0; *isnum && i < sc->nitems; i++)
+            if (!sc->items[i].text && *num >= sc->items[i].lo && *num <= sc->items[i].hi) {
+                *out = sc->items[i].score;
+                return 1;
+            }
+        return 0;
+    }
+}
+
+/* A level as a shell word for a hint: as it is when it is plain, else in quotes. */
+static const char *shell_word(const char *s, char *buf, size_t n)
+{
+    int plain = *s != '\0';
+    for (const char *c = s; *c && plain; c++)
+        plain = isalnum((unsigned char)*c) || strchr("._-+", *c);
+    if (plain)
+        snprintf(buf, n, "%s", s);
+    else
+        snprintf(buf, n, strchr(s, '\'') ? "\"%s\"" : "'%s'", s);
+    return buf;
+}
+
+static void scores_free(score_rt *r, size_t n)
+{
+    for (size_t i = 0; r && i < n; i++)
+        free(r[i].s);
+    free(r);
+}
+
+/* Resolve every score of t's plan; a level of the base (a cell in 'all') without a score is
+ * an error. */
+static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, shopstat_error *err)
+{
+    const shopstat_plan *p = t->plan;
+    *out = NULL;
+    score_rt *r = calloc(p->nscores ? p->nscores : 1, sizeof *r);
+    if (!r)
+        return nomem(err);
+    for (size_t k = 0; k < p->nscores; k++) {
+        const plan_score *sc = &p->scores[k];
+        r[k].ps = sc;
+        r[k].q = SIZE_MAX;
+        for (size_t q = 0; q < t->nq; q++)
+            if (t->q[q].pq->kind == SHOPSTAT_Q_SINGLE &&
+                strcmp(t->q[q].pq->name, sc->question) == 0)
+                r[k].q = q;
+        if (r[k].q == SIZE_MAX) {
+            scores_free(r, p->nscores);
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': no such single-choice question",
+                                      sc->question);
+        }
+        const rt_question *rq = &t->q[r[k].q];
+        r[k].s = malloc((rq->levels.n ? rq->levels.n : 1) * sizeof *r[k].s);
+        if (!r[k].s) {
+            scores_free(r, p->nscores);
+            return nomem(err);
+        }
+        r[k].min = INFINITY;
+        r[k].max = -INFINITY;
+        for (size_t l = 0; l < rq->levels.n; l++) {
+            size_t lid = rq->order[l];
+            const char *lv = SMAP_KEY(&rq->levels, lid);
+            double x = NAN, num;
+            int isnum;
+            int ok = level_score(sc, lv, t->decimal_comma, &x, &num, &isnum);
+            r[k].s[lid] = ok ? x : NAN;
+            if (ok) {
+                r[k].min = fmin(r[k].min, x);
+                r[k].max = fmax(r[k].max, x);
+                continue;
+            }
+            if (totals_cell(t, 0, r[k].q, lid) < 0)
+                continue; /* (no row of the base holds it) */
+            const char *why = sc->kind == SCORE_MEAN ? "is not a number, so it has no score in "
+                                                       "a mean"
+                              : sc->kind == SCORE_NPS
+                                  ? "is not a whole number from 0 to 10, so it has no place "
+                                    "in an NPS (0-6 detractors, 7-8 passives, 9-10 promoters)"
+                                  : "has no score in the map";
+            char w1[200], w2[400], arg[260];
+            snprintf(arg, sizeof arg, "%s:%s=SCORE,...", sc->question, lv);
+            shopstat_status st = shopstat_error_set(
+                err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                "score '%s' of '%s': level '%s' %s; declare it missing (--missing %s) or give "
+                "it a score (--score %s)",
+                sc->name, sc->question, lv, why, shell_word(lv, w1, sizeof w1),
+                shell_word(arg, w2, sizeof w2));
+            scores_free(r, p->nscores);
+            return st;
+        }
+        if (sc->kind == SCORE_NPS) {
+            r[k].min = -100;
+            r[k].max = 100;
+        } else if (sc->kind == SCORE_MAP) {
+            r[k].min = INFINITY;
+            r[k].max = -INFINITY;
+            for (size_t i = 0; i < sc->nitems; i++) {
+                r[k].min = fmin(r[k].min, sc->items[i].score);
+                r[k].max = fmax(r[k].max, sc->items[i].score);
+            }
+        } else if (!(r[k].min <= r[k].max)) {
+            r[k].min = r[k].max = NAN;
+        }
+    }
+    *out = r;
+    return SHOPSTAT_OK;
+}
+
+/* A score's sums over the level cells of one side of a domain: the segment's cells, or
+ * those of segment m less those of seg (rest). */
+typedef struct score_side {
+    long *c;     /* K x 2 level cells (level id order); [.][1] subtracted when rest */
+    long d[2];   /* base cells */
+    double f;    /* -1 for a rest, 0 otherwise */
+    double W, S; /* base weight, sum of s w */
+    double m;    /* S / W (NaN when W is not positive) */
+    double S2;   /* sum of w (s - m)^2 / W: the weighted variance of s */
+    size_t n, npos;
+    double w2;
+} score_side;
+
+static void side_set(const shopstat_totals *t, const score_rt *r, score_side *sd, size_t seg,
+                     int rest, size_t all)
+{
+    size_t q = r->q, K = t->q[q].levels.n;
+    size_t a = rest ? all : seg;
+    sd->f = rest ? -1 : 0;
+    sd->d[0] = totals_cell(t, a, q, SIZE_MAX);
+    sd->d[1] = rest ? totals_cell(t, seg, q, SIZE_MAX) : -1;
+    for (size_t k = 0; k < K; k++) {
+        sd->c[2 * k] = totals_cell(t, a, q, k);
+        sd->c[2 * k + 1] = rest ? totals_cell(t, seg, q, k) : -1;
+    }
+    sd->W = totals_cell_weight(t, sd->d[0]) + sd->f * totals_cell_weight(t, sd->d[1]);
+    sd->S = 0;
+    for (size_t k = 0; k < K; k++) {
+        double Tk =
+            totals_cell_weight(t, sd->c[2 * k]) + sd->f * totals_cell_weight(t, sd->c[2 * k + 1]);
+        if (Tk != 0)
+            sd->S += r->s[k] * Tk;
+    }
+    sd->m = sd->W > 0 ? sd->S / sd->W : NAN;
+    sd->S2 = 0;
+    for (size_t k = 0; sd->W > 0 && k < K; k++) {
+        double Tk =
+            totals_cell_weight(t, sd->c[2 * k]) + sd->f * totals_cell_weight(t, sd->c[2 * k + 1]);
+        if (Tk != 0)
+            sd->S2 += Tk * (r->s[k] - sd->m) * (r->s[k] - sd->m) / sd->W;
+    }
+    size_t n0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].n : 0;
+    size_t n1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].n : 0;
+    size_t p0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].npos : 0;
+    size_t p1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].npos : 0;
+    double w0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].w2 : 0;
+    double w1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].w2 : 0;
+    sd->n = rest ? n0 - n1 : n0;
+    sd->npos = rest ? p0 - p1 : p0;
+    sd->w2 = rest ? w0 - w1 : w0;
+}
+
+/* The linearised terms of sign * m for one side: (s_k - m) / W on each level cell. */
+static size_t side_terms(const score_side *sd, const score_rt *r, size_t K, double sign,
+                         lin_term *out)
+{
+    size_t n = 0;
+    for (int i = 0; i < 2; i++) {
+        double f = i == 0 ? 1 : sd->f;
+        if (f == 0)
+            continue;
+        for (size_t k = 0; k < K; k++) {
+            long c = sd->c[2 * k + i];
+            if (c < 0)
+                continue;
+            out[n++] = (lin_term){c, sign * f * (r->s[k] - sd->m) / sd->W};
+        }
+    }
+    return n;
+}
+
+/* Round-off of a variance that is 0 (every row at one level) */
+static double clamp_var(double v, double scale)
+{
+    return v < 0 && v > -1e-12 * (scale > 1 ? scale * scale : 1) ? 0 : v;
+}
+
+/* The variance of sum_j sign_j m_j over nsides sides (1: an estimate; 2: a difference). */
+static shopstat_status sides_var(const shopstat_totals *t, const score_rt *r,
+                                 const score_side *const *sides, const double *sign, size_t nsides,
+                                 const long *dom, size_t ndom, double full, lin_term *terms,
+                                 double *var, shopstat_error *err)
+{
+    size_t K = t->q[r->q].levels.n;
+    shopstat_status st;
+    if (t->rep) {
+        rep_score_side rs[2];
+        for (size_t j = 0; j < nsides; j++) {
+            rs[j].c = sides[j]->c;
+            rs[j].d[0] = sides[j]->d[0];
+            rs[j].d[1] = sides[j]->d[1];
+            rs[j].f = sides[j]->f;
+            rs[j].sign = sign[j];
+        }
+        st = rep_score_var(t, rs, nsides, r->s, K, full, var, err);
+    } else {
+        size_t nt = 0;
+        for (size_t j = 0; j < nsides; j++)
+            nt += side_terms(sides[j], r, K, sign[j], terms + nt);
+        const lin_term *tp = terms;
+        st = totals_cov(t, &tp, &nt, 1, dom, ndom, var, err);
+    }
+    if (!st)
+        *var = clamp_var(*var, fmax(fabs(r->min), fabs(r->max)));
+    return st;
+}
+
+/* ---- estimates ---- */
+
+shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
+                                         shopstat_score_estimate **out, size_t *n,
+                                         shopstat_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    shopstat_tab_opts defaults;
+    if (!o) {
+        shopstat_tab_opts_init(&defaults);
+        o = &defaults;
+    }
+    shopstat_gsl_quiet();
+    size_t ns = t->plan->nscores, S = t->nseg_visible;
+    score_rt *r = NULL;
+    shopstat_status st = scores_resolve(t, &r, err);
+    if (st)
+        return st;
+    size_t maxK = 1;
+    for (size_t k = 0; k < ns; k++)
+        if (t->q[r[k].q].levels.n > maxK)
+            maxK = t->q[r[k].q].levels.n;
+    shopstat_score_estimate *e = calloc(ns * S > 0 ? ns * S : 1, sizeof *e);
+    long *cells = malloc(2 * maxK * sizeof *cells);
+    lin_term *terms = malloc(2 * maxK * sizeof *terms);
+    if (!e || !cells || !terms) {
+        st = nomem(err);
+        goto fail;
+    }
+    size_t i = 0;
+    for (size_t k = 0; k < ns; k++) {
+        const score_rt *sr = &r[k];
+        for (size_t s = 0; s < S; s++, i++) {
+            size_t sid = t->seg_order[s];
+            shopstat_score_estimate *x = &e[i];
+            score_side sd;
+            sd.c = cells;
+            side_set(t, sr, &sd, sid, 0, 0);
+            x->variable = sr->ps->question;
+            x->score = sr->ps->name;
+            x->segment = t->seg[sid].name;
+            x->q = sr->q;
+            x->k = k;
+            x->s = s;
+            x->min = sr->min;
+            x->max = sr->max;
+            x->base_n = sd.n;
+            x->base_weight = sd.W;
+            x->eff_base = sd.w2 > 0 ? sd.W * sd.W / sd.w2 : NAN;
+            x->estimate = sd.m;
+            x->df = totals_cell_df(t, sd.d[0]);
+            x->se = x->ci_lower = x->ci_upper = x->deff = NAN;
+            if (isnan(sd.m))
+                continue;
+            if (o->want && !o->want(o->want_ctx, sr->q, s)) {
+                x->df = NAN;
+                continue;
+            }
+            const score_side *sp = &sd;
+            double sign = 1, var;
+            if ((st = sides_var(t, sr, &sp, &sign, 1, &sd.d[0], 1, sd.m, terms, &var, err)))
+                goto fail;
+            x->se = sqrt(var);
+            /* R's svymean(deff = "replace"): var / (S^2 / n), S^2 = n/(n-1) sum w (s-m)^2 /
+             * sum w, n the rows of positive weight (Taylor) or every row of the subset
+             * (replicate: R's svyvar counts them all) */
+            double nd = t->rep ? (double)sd.n : (double)sd.npos;
+            x->deff = nd >= 2 && sd.S2 > 0 ? var * (nd - 1) / sd.S2 : NAN;
+            if (x->se == 0) {
+                x->ci_lower = x->ci_upper = x->estimate;
+                continue;
+            }
+            if (!(x->df > 0)) {
+                if (o->undefined_ok)
+                    continue;
+                char why[400];
+                st = shopstat_error_set(
+                    err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                    "%s, score '%s', segment '%s': design degrees of freedom are %g: %s, so its "
+                    "variance cannot be estimated",
+                    x->variable, x->score, x->segment, x->df,
+                    t->rep ? rep_df_reason(x->df, "the base's rows", why, sizeof why)
+                           : "the base lies in one PSU per stratum");
+                goto fail;
+            }
+            double tq = gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, x->df);
+            if (!isfinite(tq)) {
+                st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                        "GSL could not compute the t quantile");
+                goto fail;
+            }
+            x->ci_lower = x->estimate - tq * x->se;
+            x->ci_upper = x->estimate + tq * x->se;
+        }
+    }
+    free(cells);
+    free(terms);
+    scores_free(r, ns);
+    *out = e;
+    *n = i;
+    return SHOPSTAT_OK;
+fail:
+    free(e);
+    free(cells);
+    free(terms);
+    scores_free(r, ns);
+    return st;
+}
+
+/* ---- differences ---- */
+
+shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                        shopstat_difference **out, size_t *n, shopstat_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    shopstat_compare_opts defaults;
+    if (!o) {
+        shopstat_compare_opts_init(&defaults);
+        o = &defaults;
+    }
+    shopstat_gsl_quiet();
+    size_t ns = t->plan->nscores;
+    score_rt *r = NULL;
+    shopstat_status st = scores_resolve(t, &r, err);
+    if (st)
+        return st;
+    size_t maxK = 1;
+    for (size_t k = 0; k < ns; k++)
+        if (t->q[r[k].q].levels.n > maxK)
+            maxK = t->q[r[k].q].levels.n;
+    shopstat_difference *d = calloc(ns * t->npairs > 0 ? ns * t->npairs : 1, sizeof *d);
+    long *ca = malloc(2 * maxK * sizeof *ca), *cb = malloc(2 * maxK * sizeof *cb);
+    lin_term *terms = malloc(4 * maxK * sizeof *terms);
+    if (!d || !ca || !cb || !terms) {
+        st = nomem(err);
+        goto fail;
+    }
+    double df = shopstat_totals_df(t);
+    size_t i = 0;
+    for (size_t k = 0; k < ns; k++) {
+        const score_rt *sr = &r[k];
+        size_t q = sr->q;
+        for (size_t pi = 0; pi < t->npairs; pi++, i++) {
+            const rt_pair *pr = &t->pairs[pi];
+            shopstat_difference *x = &d[i];
+            /* a pair on a subset (a report table's base): its design's df and lonely-PSU
+             * strata are those of the subset's rows, as shopstat_compare's */
+            long sub = -1;
+            double pdf = df;
+            if (pr->sub != SIZE_MAX && t->rows_q != SIZE_MAX) {
+                sub = totals_cell(t, pr->sub, t->rows_q, SIZE_MAX);
+                pdf = totals_cell_df(t, sub);
+            }
+            score_side A, B;
+            A.c = ca;
+            B.c = cb;
+            side_set(t, sr, &A, pr->a, 0, pr->m);
+            if (pr->b == SIZE_MAX)
+                side_set(t, sr, &B, pr->a, 1, pr->m);
+            else
+                side_set(t, sr, &B, pr->b, 0, pr->m);
+            x->variable = sr->ps->question;
+            x->level = sr->ps->name;
+            x->segment_a = pr->name_a;
+            x->segment_b = pr->name_b;
+            x->q = q;
+            x->l = k;
+            x->pair = pi;
+            x->df = pdf;
+            x->base_n_a = A.n;
+            x->base_n_b = B.n;
+            x->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : NAN;
+            x->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : NAN;
+            x->estimate_a = A.m;
+            x->estimate_b = B.m;
+            x->difference = A.m - B.m;
+            x->se = x->ci_lower = x->ci_upper = x->t = x->p_value = x->p_adjusted = NAN;
+            if (!(A.W > 0 && B.W > 0))
+                continue;
+            int same = !A.f && !B.f;
+            size_t K = t->q[q].levels.n;
+            for (size_t l = 0; same && l < K; l++)
+                same = totals_same_domain(t, A.c[2 * l], A.d[0], B.c[2 * l], B.d[0]);
+            if (same) {
+                /* the same rows on both sides: R's difference and SE are 0, t and p NaN */
+                x->difference = x->se = x->ci_lower = x->ci_upper = 0;
+                continue;
+            }
+            const score_side *sides[2] = {&A, &B};
+            const double sign[2] = {1, -1};
+            double var;
+            if ((st = sides_var(t, sr, sides, sign, 2, &sub, sub >= 0, x->difference, terms, &var,
+                                err)))
+                goto fail;
+            double tq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
+            x->se = sqrt(var);
+            x->ci_lower = x->difference - tq * x->se;
+            x->ci_upper = x->difference + tq * x->se;
+            /* as shopstat_compare: t whatever the df, p from t on df (NaN at df 0); a
+             * difference without sampling variance has t +-Inf and p 0 */
+            if (x->se > 0) {
+                x->t = x->difference / x->se;
+                if (pdf > 0)
+                    x->p_value = 2 * gsl_cdf_tdist_Q(fabs(x->t), pdf);
+            } else if (x->difference != 0) {
+                x->t = x->difference > 0 ? INFINITY : -INFINITY;
+                if (pdf > 0)
+                    x->p_value = 0;
+            }
+            x->p_adjusted = x->p_value; /* (each score x pair is its own family) */
+        }
+    }
+    free(ca);
+    free(cb);
+    free(terms);
+    scores_free(r, ns);
+    *out = d;
+    *n = i;
+    return SHOPSTAT_OK;
+fail:
+    free(d);
+    free(ca);
+    free(cb);
+    free(terms);
+    scores_free(r, ns);
+    return st;
+}
