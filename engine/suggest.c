@@ -160,6 +160,26 @@ static int amounts(const shopstat_colsummary *c)
     return 0;
 }
 
+/* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx. */
+static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t nskip)
+{
+    size_t n = 0;
+    int lo = 0, hi = 0;
+    for (size_t j = 0; j < c->nlevels; j++) {
+        if ((nskip > 0 && idx[0] == j) || (nskip > 1 && idx[1] == j))
+            continue;
+        const char *v = c->levels[j].value;
+        double x;
+        if (shopstat_parse_number(v, strlen(v), 0, &x) != 1 || x != (double)(int)x || x < 0 ||
+            x > 10)
+            return 0;
+        lo |= x == 0;
+        hi |= x == 10;
+        n++;
+    }
+    return n >= 9 && lo && hi;
+}
+
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
 {
     if (!s)
@@ -201,7 +221,7 @@ static int push(sbuf *b, shopstat_suggest_kind kind, const char *name, size_t nl
     memcpy(nm + nlen, suffix ? suffix : "", slen + 1);
     for (size_t i = 0; i < ncols; i++)
         cols[i] = first + i;
-    b->s[b->n++] = (shopstat_suggestion){kind, nm, cols, ncols, NULL, 0};
+    b->s[b->n++] = (shopstat_suggestion){kind, nm, cols, ncols, NULL, 0, 0};
     return 0;
 }
 
@@ -303,6 +323,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 b.s[b.n - 1].missing = m;
                 b.s[b.n - 1].nmissing = k;
             }
+            b.s[b.n - 1].nps = zero_to_ten(c, idx, k);
         }
         i++;
     }

@@ -25,9 +25,10 @@ const char cmd_describe_help[] =
     "effective sample size, strata, PSUs per stratum); and what happened to every row.\n"
     "It takes tab's design flags, checked as tab checks them, to look at a design before\n"
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
-    "the replicates' sums of weights. Last, a start for tab: a command with these flags\n"
-    "and the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
-    "name's stem, code lists, a weight, non-answer codes), guessed: check them.\n"
+    "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
+    "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
+    "name's stem, code lists, a weight, non-answer codes), and a score command for a\n"
+    "0-10 question's Net Promoter Score; guessed: check them.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -498,20 +499,14 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
 
 /* The command to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest; nothing when they suggest none. */
-static void print_suggestions(FILE *out, const shopstat_description *ds, const cli_data_opts *o,
-                              int argc, char **argv)
+static const char *const suggest_flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
+                                           "--weight"};
+
+/* "shopstat CMD" with describe's own flags (but -o) and the suggested weight. */
+static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
+                        int argc, char **argv)
 {
-    shopstat_suggestion *sg = NULL;
-    size_t n = 0;
-    shopstat_error err;
-    if (shopstat_describe_suggest(ds, &o->design, &sg, &n, &err) || n == 0) {
-        shopstat_suggestions_free(sg, n);
-        return;
-    }
-    fprintf(out, "\na start for tab (questions guessed from the columns' names and values; check "
-                 "them):\n");
-    cmdline c = {out, 14};
-    fputs("  shopstat tab", out);
+    c->col = (size_t)fprintf(c->out, "  shopstat %s", cmd);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
             i++;
@@ -523,14 +518,39 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&
                    strcmp(argv[i], "--decimal-comma") != 0 && strcmp(argv[i], "--mse") != 0 &&
                    i + 1 < argc;
-        put_arg(&c, pair ? argv[i] : NULL, pair ? argv[i + 1] : argv[i]);
+        put_arg(c, pair ? argv[i] : NULL, pair ? argv[i + 1] : argv[i]);
         i += pair;
     }
-    static const char *const flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
-                                       "--weight"};
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
-            put_arg(&c, flag[sg[i].kind], sg[i].name);
+            put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+}
+
+/* The suggested non-answers, then the end of the command's line. */
+static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < sg[i].nmissing; j++)
+            put_arg(c, "--missing", sg[i].missing[j]);
+    fputc('\n', c->out);
+}
+
+/* The commands to start from: tab with describe's own flags (but -o) and the questions
+ * the columns suggest, and score for a 0-10 question; nothing when they suggest none. */
+static void print_suggestions(FILE *out, const shopstat_description *ds, const cli_data_opts *o,
+                              int argc, char **argv)
+{
+    shopstat_suggestion *sg = NULL;
+    size_t n = 0;
+    shopstat_error err;
+    if (shopstat_describe_suggest(ds, &o->design, &sg, &n, &err) || n == 0) {
+        shopstat_suggestions_free(sg, n);
+        return;
+    }
+    fprintf(out, "\na start (questions guessed from the columns' names and values; check "
+                 "them):\n");
+    cmdline c = {out, 0};
+    put_command(&c, "tab", sg, n, argc, argv);
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
@@ -538,24 +558,38 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
             char *v = set_value(ds, s);
             if (v)
-                put_arg(&c, flag[s->kind], v);
+                put_arg(&c, suggest_flag[s->kind], v);
             free(v);
         } else if (s->kind == SHOPSTAT_SUGGEST_CODES) {
             size_t len = 2 * strlen(s->name) + 2;
             char *v = malloc(len);
             if (v) {
                 snprintf(v, len, "%s=%s", s->name, s->name);
-                put_arg(&c, flag[s->kind], v);
+                put_arg(&c, suggest_flag[s->kind], v);
             }
             free(v);
         } else {
-            put_arg(&c, flag[s->kind], s->name);
+            put_arg(&c, suggest_flag[s->kind], s->name);
         }
     }
+    put_missing(&c, sg, n);
+    size_t nnps = 0;
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < sg[i].nmissing; j++)
-            put_arg(&c, "--missing", sg[i].missing[j]);
-    fputc('\n', out);
+        nnps += sg[i].nps;
+    if (nnps) {
+        put_command(&c, "score", sg, n, argc, argv);
+        for (size_t i = 0; i < n; i++)
+            if (sg[i].nps) {
+                size_t len = strlen(sg[i].name) + 5;
+                char *v = malloc(len);
+                if (v) {
+                    snprintf(v, len, "%s:nps", sg[i].name);
+                    put_arg(&c, "--score", v);
+                }
+                free(v);
+            }
+        put_missing(&c, sg, n);
+    }
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
@@ -570,6 +604,11 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                     isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text",
                     s->name);
         }
+        if (s->nps)
+            fprintf(out,
+                    "  --score %s:nps: codes 0 to 10, a likelihood to recommend? its Net "
+                    "Promoter Score\n",
+                    s->name);
     }
     shopstat_suggestions_free(sg, n);
 }

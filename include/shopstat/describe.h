@@ -170,6 +170,10 @@ typedef struct shopstat_suggestion {
     const char *const *missing; /* SHOPSTAT_SUGGEST_VAR: values that look like non-answers,
                                    nmissing of them (borrowed from ds) */
     size_t nmissing;
+    /* SHOPSTAT_SUGGEST_VAR: 1 when its codes are whole numbers from 0 to 10, nine or more of
+     * them, 0 and 10 among them (non-answers aside): a 0-10 likelihood to recommend, whose
+     * Net Promoter Score is shopstat_plan_add_score's "nps" */
+    int nps;
 } shopstat_suggestion;
 
 /* The suggestions in file order of their first column; *out is NULL when there are none.

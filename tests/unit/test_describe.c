@@ -470,6 +470,8 @@ static void suggest(const shopstat_design_opts *d, char *out, size_t n)
                                   shopstat_description_column(ds, sg[i].columns[j])->name);
         for (size_t j = 0; j < sg[i].nmissing; j++)
             k += (size_t)snprintf(out + k, n - k, "|%s", sg[i].missing[j]);
+        if (sg[i].nps)
+            k += (size_t)snprintf(out + k, n - k, "+nps");
     }
     shopstat_suggestions_free(sg, ns);
     release(ds);
@@ -513,6 +515,16 @@ static void test_suggestions(void **state)
     suggest(&d, got, sizeof got);
     assert_string_equal(got, "var pref=pref;multi pref_set=pref_a,pref_b,pref_c;"
                              "var ph_reached=ph_reached;var sat=sat|99;weight wt=wt");
+
+    /* a 0-10 question (its 99 aside) is a likelihood to recommend; 1-10, or 0-10 with
+     * three codes never given, is not */
+    const char *rows = "0,1,0\n1,2,1\n2,3,2\n3,4,3\n4,5,4\n5,6,5\n6,7,6\n7,8,10\n"
+                       "8,9,10\n9,10,10\n10,10,10\n99,10,10\n";
+    char text[512];
+    snprintf(text, sizeof text, "rec,r110,gap\n%s%s", rows, rows);
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var rec=rec|99+nps;var r110=r110;var gap=gap");
 }
 
 int main(void)
