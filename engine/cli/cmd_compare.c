@@ -134,17 +134,50 @@ static size_t col_b(const tcol *col, size_t ncol, const shopstat_difference *d)
     return find_col(col, ncol, rest ? d->segment_a : d->segment_b, rest);
 }
 
+/* Letter the higher side of difference r (columns ca, cb) with the other's letter, upper
+ * case below --alpha, lower case below its second level; not tested under an effective
+ * base of 10. */
+static void mark_letter(char (*letters)[60], size_t ca, size_t cb, const shopstat_difference *r,
+                        const survey_args *a)
+{
+    if (r->eff_base_a < 10 || r->eff_base_b < 10 || isnan(r->p_adjusted))
+        return;
+    double p = r->p_adjusted;
+    char mark = p < a->alpha ? 'A' : p < a->alpha_low ? 'a' : 0;
+    if (!mark)
+        return;
+    size_t hi = r->difference > 0 ? ca : cb, lo = r->difference > 0 ? cb : ca;
+    size_t len = strlen(letters[hi]);
+    if (len + 2 < 60) {
+        letters[hi][len] = (char)(mark + lo);
+        letters[hi][len + 1] = '\0';
+    }
+}
+
+/* A score's value as 'shopstat score' shows it: an NPS-like scale (-100 to 100) signed with
+ * one decimal (+23.4), other means with two decimals (3.42). */
+static void score_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
+{
+    if (r->min == -100 && r->max == 100)
+        snprintf(b, n, "%+.1f", x);
+    else
+        snprintf(b, n, "%.2f", x);
+}
+
 /* Returns 0, or the exit status after saying why the table view cannot be printed. */
 static int write_table(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
-                       const shopstat_totals *t, const shopstat_estimate *e, size_t ne)
+                       const shopstat_totals *t, const shopstat_estimate *e, size_t ne,
+                       const shopstat_difference *sd, size_t nsd, const shopstat_score_estimate *se,
+                       size_t nse)
 {
     tcol col[MAX_LETTERED];
     size_t ncol = 0;
     for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < MAX_LETTERED; s++)
         col[ncol++] = (tcol){shopstat_totals_segment(t, s), 0};
-    for (size_t i = 0; i < n; i++) {
-        int rest = strcmp(d[i].segment_b, "rest") == 0;
-        const tcol sides[2] = {{d[i].segment_a, 0}, {rest ? d[i].segment_a : d[i].segment_b, rest}};
+    for (size_t i = 0; i < n + nsd; i++) {
+        const shopstat_difference *r = i < n ? &d[i] : &sd[i - n];
+        int rest = strcmp(r->segment_b, "rest") == 0;
+        const tcol sides[2] = {{r->segment_a, 0}, {rest ? r->segment_a : r->segment_b, rest}};
         for (int s = 0; s < 2; s++) {
             if (find_col(col, ncol, sides[s].name, sides[s].comp) < ncol)
                 continue;
@@ -162,21 +195,30 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                                "comparison has %zu segments; use --format csv or json, or "
                                "fewer --by values",
                                MAX_LETTERED, shopstat_totals_nsegments(t));
-    int any_low = 0, any_empty = 0, any_weightless = 0;
+    int any_low = 0, any_empty = 0, any_weightless = 0, any_scores = 0;
     size_t i = 0;
-    while (i < n) {
-        size_t q = d[i].q, j = i;
+    for (size_t q = 0; q < shopstat_totals_nquestions(t); q++) {
+        size_t j = i, nsq = 0;
         while (j < n && d[j].q == q)
             j++;
+        for (size_t k = 0; k < nsd; k++)
+            nsq += sd[k].q == q;
+        if (j == i && nsq == 0)
+            continue;
+        any_scores |= nsq > 0;
+        const char *variable = shopstat_totals_question(t, q);
         /* rows = levels */
         size_t nlev = 0;
         for (size_t k = i; k < j; k++)
             if (d[k].l + 1 > nlev)
                 nlev = d[k].l + 1;
-        size_t w0 = strlen(d[i].variable);
+        size_t w0 = strlen(variable);
         for (size_t k = i; k < j; k++)
             if (strlen(d[k].level) > w0)
                 w0 = strlen(d[k].level);
+        for (size_t k = 0; k < nsd; k++)
+            if (sd[k].q == q && strlen(sd[k].level) > w0)
+                w0 = strlen(sd[k].level);
         if (w0 < 4)
             w0 = 4; /* "base" */
         /* the base row, as tab's: rows of the column that answered, and their Kish
@@ -198,10 +240,22 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 weightless[c] = e[k].base_n && isnan(e[k].eff_base);
             }
         }
-        for (size_t k = i; k < j; k++) {
-            const size_t cs[2] = {find_col(col, ncol, d[k].segment_a, 0), col_b(col, ncol, &d[k])};
-            const size_t bn[2] = {d[k].base_n_a, d[k].base_n_b};
-            const double eb[2] = {d[k].eff_base_a, d[k].eff_base_b};
+        for (size_t k = 0; k < nse; k++) { /* (a question given by --score alone) */
+            if (se[k].q != q)
+                continue;
+            size_t c = find_col(col, ncol, se[k].segment, 0);
+            if (c < ncol) {
+                base_text(base[c], sizeof base[c], se[k].base_n, se[k].eff_base);
+                weightless[c] = se[k].base_n && isnan(se[k].eff_base);
+            }
+        }
+        for (size_t x = 0; x < (j - i) + nsd; x++) {
+            const shopstat_difference *r = x < j - i ? &d[i + x] : &sd[x - (j - i)];
+            if (r->q != q)
+                continue;
+            const size_t cs[2] = {find_col(col, ncol, r->segment_a, 0), col_b(col, ncol, r)};
+            const size_t bn[2] = {r->base_n_a, r->base_n_b};
+            const double eb[2] = {r->eff_base_a, r->eff_base_b};
             for (int s = 0; s < 2; s++) {
                 size_t c = cs[s];
                 if (c < ncol) {
@@ -218,7 +272,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             if ((int)strlen(base[c]) > cw[c])
                 cw[c] = (int)strlen(base[c]);
         }
-        fprintf(f, "%-*s", (int)w0, d[i].variable);
+        fprintf(f, "%-*s", (int)w0, variable);
         for (size_t c = 0; c < ncol; c++) {
             int hw = (int)strlen(col[c].name) + (col[c].comp ? 4 : 0);
             fprintf(f, "  %*s%s%s", cw[c] - hw, "", col[c].comp ? "not " : "", col[c].name);
@@ -258,22 +312,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 est[cb] = d[k].estimate_b;
                 eff[ca] = d[k].eff_base_a;
                 eff[cb] = d[k].eff_base_b;
-                if (d[k].eff_base_a < 10 || d[k].eff_base_b < 10 || isnan(d[k].p_adjusted))
-                    continue;
-                double p = d[k].p_adjusted;
-                char mark = 0;
-                if (p < a->alpha)
-                    mark = 'A';
-                else if (p < a->alpha_low)
-                    mark = 'a';
-                if (!mark)
-                    continue;
-                size_t hi = d[k].difference > 0 ? ca : cb, lo = d[k].difference > 0 ? cb : ca;
-                size_t len = strlen(letters[hi]);
-                if (len + 2 < sizeof letters[0]) {
-                    letters[hi][len] = (char)(mark + lo);
-                    letters[hi][len + 1] = '\0';
-                }
+                mark_letter(letters, ca, cb, &d[k], a);
             }
             fprintf(f, "%-*s", (int)w0, lname ? lname : "");
             for (size_t c = 0; c < ncol; c++) {
@@ -291,6 +330,57 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             }
             fputc('\n', f);
         }
+        /* the question's scores: one row each, lettered as the levels */
+        for (size_t k = 0; k < nse; k++) {
+            if (se[k].q != q || se[k].s != 0)
+                continue; /* (once per score: its row in the first segment) */
+            char cell[MAX_LETTERED][96];
+            double est[MAX_LETTERED], eff[MAX_LETTERED];
+            char letters[MAX_LETTERED][60];
+            for (size_t c = 0; c < ncol; c++) {
+                est[c] = NAN;
+                eff[c] = 0;
+                letters[c][0] = '\0';
+            }
+            for (size_t x = 0; x < nse; x++) {
+                size_t c = se[x].k == se[k].k ? find_col(col, ncol, se[x].segment, 0) : ncol;
+                if (c < ncol && se[x].base_n) {
+                    est[c] = se[x].estimate;
+                    eff[c] = se[x].eff_base;
+                }
+            }
+            for (size_t x = 0; x < nsd; x++) {
+                const shopstat_difference *r = &sd[x];
+                if (r->q != q || r->l != se[k].k)
+                    continue;
+                size_t ca = find_col(col, ncol, r->segment_a, 0), cb = col_b(col, ncol, r);
+                if (ca == ncol || cb == ncol)
+                    continue;
+                est[ca] = r->estimate_a;
+                est[cb] = r->estimate_b;
+                eff[ca] = r->eff_base_a;
+                eff[cb] = r->eff_base_b;
+                mark_letter(letters, ca, cb, r, a);
+            }
+            fprintf(f, "%-*s", (int)w0, se[k].score);
+            for (size_t c = 0; c < ncol; c++) {
+                if (isnan(est[c])) {
+                    snprintf(cell[c], sizeof cell[c], "-");
+                    if (weightless[c])
+                        any_weightless = 1;
+                    else
+                        any_empty = 1;
+                } else {
+                    char v[32];
+                    score_value(v, sizeof v, &se[k], est[c]);
+                    snprintf(cell[c], sizeof cell[c], "%s%s%s%.50s", v, eff[c] < 30 ? "*" : "",
+                             letters[c][0] ? " " : "", letters[c]);
+                }
+                any_low |= !isnan(est[c]) && eff[c] < 30;
+                fprintf(f, "  %*s", cw[c], cell[c]);
+            }
+            fputc('\n', f);
+        }
         fprintf(f, "%-*s", (int)w0, "base");
         for (size_t c = 0; c < ncol; c++)
             fprintf(f, "  %*s", cw[c], base[c]);
@@ -300,8 +390,9 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
     fprintf(f,
             "Letters: the column is significantly higher than the lettered column (upper case "
             "p < %g, lower case p < %g),\ndesign-based t test of the difference (overlap "
-            "included), %s-adjusted within each question x pair.\n",
-            a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust));
+            "included), %s-adjusted within each question x pair%s.\n",
+            a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust),
+            any_scores ? ";\na score's difference is a test of its own (not adjusted)" : "");
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
     if (any_empty)
@@ -331,25 +422,6 @@ static int score_only(const survey_args *a, const char *q)
         if (strncmp(a->scores[i], q, n) == 0 && (a->scores[i][n] == ':' || !a->scores[i][n]))
             return 1;
     return 0;
-}
-
-/* The score differences of the table view: one line a score and pair. */
-static void write_score_block(FILE *f, const shopstat_difference *d, size_t n)
-{
-    if (!n)
-        return;
-    fputs("Scores (A - B, 95% interval as --level, p on the design df):\n", f);
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_difference *r = &d[i];
-        fprintf(f, "  %s %s: %s %.2f vs %s %.2f: %+.2f", r->variable, r->level, r->segment_a,
-                r->estimate_a, r->segment_b, r->estimate_b, r->difference);
-        if (!isnan(r->ci_lower))
-            fprintf(f, " [%.2f, %.2f]", r->ci_lower, r->ci_upper);
-        if (!isnan(r->p_value))
-            fprintf(f, ", p = %.3g", r->p_value);
-        fputc('\n', f);
-    }
-    fputc('\n', f);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -438,20 +510,22 @@ int cmd_compare(int argc, char **argv)
     /* the estimates of every segment: the table view's columns and the chart's bars (a
      * segment of df 0 among them shown without an interval, not the whole view refused) */
     shopstat_estimate *e = NULL;
-    size_t ne = 0;
+    shopstat_score_estimate *se = NULL;
+    size_t ne = 0, nse = 0;
     a.tab.undefined_ok = 1;
     if (rc)
         ; /* (the table is aborted below) */
     else if ((fmt == FMT_TABLE || a.chart) && n && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
         rc = cli_fail(&err);
-    else if (fmt == FMT_TABLE) {
-        write_score_block(f, sc, nsc);
-        rc = write_table(f, d, n, &a, t, e, ne);
-    }
+    else if (fmt == FMT_TABLE && nsc && shopstat_score_estimates(t, &a.tab, &se, &nse, &err))
+        rc = cli_fail(&err);
+    else if (fmt == FMT_TABLE)
+        rc = write_table(f, d, n, &a, t, e, ne, sc, nsc, se, nse);
     /* the charts before the table is committed: a chart that fails leaves no table */
     if (!rc && a.chart)
         rc = cli_render_charts(&a, e, ne, d, n);
     free(e);
+    free(se);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))
