@@ -567,3 +567,126 @@ fail:
     scores_free(r, ns);
     return st;
 }
+
+/* ---- differences ---- */
+
+shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                        shopstat_difference **out, size_t *n, shopstat_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    shopstat_compare_opts defaults;
+    if (!o) {
+        shopstat_compare_opts_init(&defaults);
+        o = &defaults;
+    }
+    shopstat_gsl_quiet();
+    size_t ns = t->plan->nscores;
+    score_rt *r = NULL;
+    shopstat_status st = scores_resolve(t, &r, err);
+    if (st)
+        return st;
+    size_t maxK = 1;
+    for (size_t k = 0; k < ns; k++)
+        if (t->q[r[k].q].levels.n > maxK)
+            maxK = t->q[r[k].q].levels.n;
+    shopstat_difference *d = calloc(ns * t->npairs > 0 ? ns * t->npairs : 1, sizeof *d);
+    long *ca = malloc(2 * maxK * sizeof *ca), *cb = malloc(2 * maxK * sizeof *cb);
+    lin_term *terms = malloc(4 * maxK * sizeof *terms);
+    if (!d || !ca || !cb || !terms) {
+        st = nomem(err);
+        goto fail;
+    }
+    double df = shopstat_totals_df(t);
+    size_t i = 0;
+    for (size_t k = 0; k < ns; k++) {
+        const score_rt *sr = &r[k];
+        size_t q = sr->q;
+        for (size_t pi = 0; pi < t->npairs; pi++, i++) {
+            const rt_pair *pr = &t->pairs[pi];
+            shopstat_difference *x = &d[i];
+            /* a pair on a subset (a report table's base): its design's df and lonely-PSU
+             * strata are those of the subset's rows, as shopstat_compare's */
+            long sub = -1;
+            double pdf = df;
+            if (pr->sub != SIZE_MAX && t->rows_q != SIZE_MAX) {
+                sub = totals_cell(t, pr->sub, t->rows_q, SIZE_MAX);
+                pdf = totals_cell_df(t, sub);
+            }
+            score_side A, B;
+            A.c = ca;
+            B.c = cb;
+            side_set(t, sr, &A, pr->a, 0, pr->m);
+            if (pr->b == SIZE_MAX)
+                side_set(t, sr, &B, pr->a, 1, pr->m);
+            else
+                side_set(t, sr, &B, pr->b, 0, pr->m);
+            x->variable = sr->ps->question;
+            x->level = sr->ps->name;
+            x->segment_a = pr->name_a;
+            x->segment_b = pr->name_b;
+            x->q = q;
+            x->l = k;
+            x->pair = pi;
+            x->df = pdf;
+            x->base_n_a = A.n;
+            x->base_n_b = B.n;
+            x->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : NAN;
+            x->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : NAN;
+            x->estimate_a = A.m;
+            x->estimate_b = B.m;
+            x->difference = A.m - B.m;
+            x->se = x->ci_lower = x->ci_upper = x->t = x->p_value = x->p_adjusted = NAN;
+            if (!(A.W > 0 && B.W > 0))
+                continue;
+            int same = !A.f && !B.f;
+            size_t K = t->q[q].levels.n;
+            for (size_t l = 0; same && l < K; l++)
+                same = totals_same_domain(t, A.c[2 * l], A.d[0], B.c[2 * l], B.d[0]);
+            if (same) {
+                /* the same rows on both sides: R's difference and SE are 0, t and p NaN */
+                x->difference = x->se = x->ci_lower = x->ci_upper = 0;
+                continue;
+            }
+            const score_side *sides[2] = {&A, &B};
+            const double sign[2] = {1, -1};
+            double var;
+            if ((st = sides_var(t, sr, sides, sign, 2, &sub, sub >= 0, x->difference, terms, &var,
+                                err)))
+                goto fail;
+            double tq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
+            x->se = sqrt(var);
+            x->ci_lower = x->difference - tq * x->se;
+            x->ci_upper = x->difference + tq * x->se;
+            /* as shopstat_compare: t whatever the df, p from t on df (NaN at df 0); a
+             * difference without sampling variance has t +-Inf and p 0 */
+            if (x->se > 0) {
+                x->t = x->difference / x->se;
+                if (pdf > 0)
+                    x->p_value = 2 * gsl_cdf_tdist_Q(fabs(x->t), pdf);
+            } else if (x->difference != 0) {
+                x->t = x->difference > 0 ? INFINITY : -INFINITY;
+                if (pdf > 0)
+                    x->p_value = 0;
+            }
+            x->p_adjusted = x->p_value; /* (each score x pair is its own family) */
+        }
+    }
+    free(ca);
+    free(cb);
+    free(terms);
+    scores_free(r, ns);
+    *out = d;
+    *n = i;
+    return SHOPSTAT_OK;
+fail:
+    free(d);
+    free(ca);
+    free(cb);
+    free(terms);
+    scores_free(r, ns);
+    return st;
+}

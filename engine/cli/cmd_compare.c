@@ -12,6 +12,7 @@
 #include "shopstat/compare.h"
 #include "shopstat/outfile.h"
 #include "shopstat/output.h"
+#include "shopstat/score.h"
 
 const char cmd_compare_help[] =
     "usage: shopstat compare DATA [design, question and segment options as in tab]\n"
@@ -26,6 +27,10 @@ const char cmd_compare_help[] =
     "                       A:rest compares A with everyone not in A; COL:rest and\n"
     "                       COL:all (a --by column) compare each value of COL in turn\n"
     "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
+    "  --score Q[:MAP]      also m_A - m_B of a score of single-choice question Q (MAP as\n"
+    "                       in 'shopstat score': mean, nps, V=S,...): csv rows whose level\n"
+    "                       is the score's name, after Q's level rows (none without --var Q);\n"
+    "                       each score x pair is its own family (p_adjusted = p_value)\n"
     "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case; <= 0.5)\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
     "  --chart FILE         difference chart (dot and whisker, significant ones\n"
@@ -315,6 +320,38 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
     return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
 }
 
+/* 1 when question q was given by --score alone (no --var): its level rows are not shown */
+static int score_only(const survey_args *a, const char *q)
+{
+    for (size_t i = 0; i < a->nvars; i++)
+        if (strcmp(a->vars[i], q) == 0)
+            return 0;
+    size_t n = strlen(q);
+    for (size_t i = 0; i < a->nscores; i++)
+        if (strncmp(a->scores[i], q, n) == 0 && (a->scores[i][n] == ':' || !a->scores[i][n]))
+            return 1;
+    return 0;
+}
+
+/* The score differences of the table view: one line a score and pair. */
+static void write_score_block(FILE *f, const shopstat_difference *d, size_t n)
+{
+    if (!n)
+        return;
+    fputs("Scores (A - B, 95% interval as --level, p on the design df):\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_difference *r = &d[i];
+        fprintf(f, "  %s %s: %s %.2f vs %s %.2f: %+.2f", r->variable, r->level, r->segment_a,
+                r->estimate_a, r->segment_b, r->estimate_b, r->difference);
+        if (!isnan(r->ci_lower))
+            fprintf(f, " [%.2f, %.2f]", r->ci_lower, r->ci_upper);
+        if (!isnan(r->p_value))
+            fprintf(f, ", p = %.3g", r->p_value);
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+}
+
 int cmd_compare(int argc, char **argv)
 {
     survey_args a;
@@ -323,7 +360,7 @@ int cmd_compare(int argc, char **argv)
         survey_args_free(&a);
         return rc;
     }
-    if (a.nquestions == 0 || a.npairs == 0) {
+    if ((a.nquestions == 0 && a.nscores == 0) || a.npairs == 0) {
         survey_args_free(&a);
         return cli_usage_error("compare: give at least one question (--var, --multi, "
                                "--multi-codes) and one --pair A:B");
@@ -342,9 +379,34 @@ int cmd_compare(int argc, char **argv)
     shopstat_difference *d = NULL;
     size_t n = 0;
     shopstat_outfile *of = NULL;
-    if (shopstat_compare(t, &co, &d, &n, &err)) {
+    shopstat_difference *ds = NULL, *all = NULL, *sc = NULL;
+    size_t nds = 0, nall = 0, nsc = 0;
+    if (shopstat_compare(t, &co, &d, &n, &err) ||
+        (a.nscores && shopstat_compare_scores(t, &co, &ds, &nds, &err))) {
         rc = cli_fail(&err);
         goto done;
+    }
+    /* csv and json: per question its level rows (unless given by --score alone), then its
+     * score rows; the table view and the charts: the level rows, the scores after */
+    if (!(all = malloc((n + nds + 1) * sizeof *all)) || !(sc = malloc((nds + 1) * sizeof *sc))) {
+        rc = cli_usage_error("out of memory");
+        goto done;
+    }
+    {
+        size_t nl = 0;
+        for (size_t q = 0; q < shopstat_totals_nquestions(t); q++) {
+            int only = score_only(&a, shopstat_totals_question(t, q));
+            for (size_t i = 0; i < n; i++)
+                if (d[i].q == q && !only)
+                    all[nall++] = d[i];
+            for (size_t i = 0; i < n; i++)
+                if (d[i].q == q && !only)
+                    d[nl++] = d[i];
+            for (size_t i = 0; i < nds; i++)
+                if (ds[i].q == q)
+                    all[nall++] = sc[nsc++] = ds[i];
+        }
+        n = nl;
     }
     /* a side without rows in any base: its comparisons are empty (each segment once, in
      * the order the pairs name them) */
@@ -369,10 +431,10 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     FILE *f = shopstat_outfile_stream(of);
-    if (fmt == FMT_CSV && shopstat_write_compare_csv(f, d, n, NULL, 1, &err))
+    if (fmt == FMT_CSV && shopstat_write_compare_csv(f, all, nall, NULL, 1, &err))
         rc = cli_fail(&err);
     else if (fmt == FMT_JSON)
-        write_json(f, d, n, &a, t);
+        write_json(f, all, nall, &a, t);
     /* the estimates of every segment: the table view's columns and the chart's bars (a
      * segment of df 0 among them shown without an interval, not the whole view refused) */
     shopstat_estimate *e = NULL;
@@ -380,10 +442,12 @@ int cmd_compare(int argc, char **argv)
     a.tab.undefined_ok = 1;
     if (rc)
         ; /* (the table is aborted below) */
-    else if ((fmt == FMT_TABLE || a.chart) && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
+    else if ((fmt == FMT_TABLE || a.chart) && n && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
         rc = cli_fail(&err);
-    else if (fmt == FMT_TABLE)
+    else if (fmt == FMT_TABLE) {
+        write_score_block(f, sc, nsc);
         rc = write_table(f, d, n, &a, t, e, ne);
+    }
     /* the charts before the table is committed: a chart that fails leaves no table */
     if (!rc && a.chart)
         rc = cli_render_charts(&a, e, ne, d, n);
@@ -394,6 +458,9 @@ int cmd_compare(int argc, char **argv)
         rc = cli_fail(&err);
 done:
     free(d);
+    free(ds);
+    free(all);
+    free(sc);
     shopstat_totals_free(t);
     survey_args_free(&a);
     return rc;

@@ -135,6 +135,14 @@ sfpc <- shopper[, c("region", "panel", "wave", "wt", "spend", "would_switch")]
 sfpc$fpc_cert <- ifelse(sfpc$region == "W", 1, 40)
 sfpc$fpc_part <- c(N = 20, S = 15, E = 12, W = 4)[sfpc$region]
 write_data(sfpc, "shopper_fpc")
+# shopper_nps: the shopper design with a 0-10 recommendation question, `recommend`, for the
+# scores (NPS, a rating's mean): a function of id and panel, missing where would_switch is,
+# and 99 ("don't know", declared --missing 99) in every 37th row. No random draws.
+snps <- shopper[, c("id", "region", "panel", "wave", "wt", "spend", "would_switch")]
+snps$recommend <- ifelse(is.na(snps$would_switch), NA,
+                         pmin(10, (snps$id * 7 + snps$panel * 3) %% 11 + (snps$spend == 3)))
+snps$recommend[snps$id %% 37 == 0] <- 99
+write_data(snps, "shopper_nps")
 
 ## Re-read every file: the computations below use exactly what the CSV holds.
 read_back <- function(name) {
@@ -146,7 +154,8 @@ read_back <- function(name) {
 D <- list(apistrat = read_back("apistrat"), apiclus1 = read_back("apiclus1"),
           apiclus2 = read_back("apiclus2"), nhanes = read_back("nhanes"),
           shopper = read_back("shopper"), shopper_channel = read_back("shopper_channel"),
-          shopper_ticked = read_back("shopper_ticked"), shopper_fpc = read_back("shopper_fpc"))
+          shopper_ticked = read_back("shopper_ticked"), shopper_fpc = read_back("shopper_fpc"),
+          shopper_nps = read_back("shopper_nps"))
 
 ## ---------------------------------------------------------------- building blocks
 
@@ -853,6 +862,128 @@ run_chisq("shopper_chisq_fail_base_nse", "shopper", list(weight = "wt", strata =
 run_compare("shopper_cmp_df0", "shopper", S_sh("adjust"), shq[1:2],
             seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest",
             base = b_eq(SH, "panel", "1"))
+
+## ---------------------------------------------------------------- scores
+# A score of a single-choice question: sc = list(col, flag (the --score value), name, f (the
+# score of each row's text, NA when missing)). R: svymean(~s, subset(design, segment & base &
+# !is.na(s)), deff = "replace") with confint(..., df = degf(subset)).
+sc_def <- function(col, flag, name, f) list(col = col, flag = flag, name = name, f = f)
+sc_map <- function(map) function(x) unname(map[x])
+sc_nps <- function(x) { v <- as.numeric(x); ifelse(v <= 6, -100, ifelse(v <= 8, 0, 100)) }
+run_score <- function(case, dataset, spec, scores, segs, base = NULL, level = 0.95,
+                      extra = character()) {
+    dat <- D[[dataset]]
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
+    out <- list()
+    with_lonely(spec, {
+        des <- make_design(dat, spec)
+        w <- weights(des)
+        for (sc in scores) {
+            x <- dat$txt[[sc$col]]
+            if ("--missing" %in% extra) x[x %in% "99"] <- NA
+            s <- sc$f(x)
+            des$variables$s_ <- s
+            for (sg in segs) {
+                keep <- sg$rows & inbase & !is.na(s)
+                sub <- des[keep, ]
+                m <- svymean(~s_, sub, deff = "replace")
+                dfree <- degf(sub)
+                ci <- confint(m, df = dfree, level = level)
+                out[[length(out) + 1]] <- data.frame(
+                    variable = sc$col, score = sc$name, segment = sg$name, base_n = sum(keep),
+                    base_weight = fmt_num(sum(w[keep])), estimate = fmt_num(coef(m)[[1]]),
+                    se = fmt_num(SE(m)[[1]]), ci_lower = fmt_num(ci[1, 1]),
+                    ci_upper = fmt_num(ci[1, 2]), df = fmt_int(dfree),
+                    deff = fmt_num(deff(m)[[1]]),
+                    eff_base = fmt_num(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
+            }
+        }
+    })
+    write_expected(case, do.call(rbind, out))
+    args <- c("score", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
+              as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))), attr(segs, "flags"),
+              base$flags, extra)
+    if (level != 0.95) args <- c(args, "--level", level)
+    add_case(case, args)
+}
+# compare --score: m_A - m_B by svycontrast of svytotal (sum_k s_k ya_k / na generalises
+# compare's ya / na), on subset(design, base) under a base.
+run_score_compare <- function(case, dataset, spec, scores, segs, pairs, base = NULL,
+                              extra = character()) {
+    dat <- D[[dataset]]
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
+    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
+    out <- list()
+    with_lonely(spec, {
+        des <- make_design(dat, spec)
+        if (!is.null(base)) des$variables$in_base_ <- inbase
+        dfree <- degf(des[inbase, ])
+        tq <- qt(0.975, dfree)
+        for (sc in scores) for (pr in pairs) {
+            x <- dat$txt[[sc$col]]
+            if ("--missing" %in% extra) x[x %in% "99"] <- NA
+            s <- sc$f(x)
+            ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+            ra <- byname[[ab[1]]]
+            rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+            a <- as.numeric(ra & inbase & !is.na(s)); b <- as.numeric(rb & inbase & !is.na(s))
+            y <- s; y[is.na(y)] <- 0
+            des$variables$ya <- y * a; des$variables$na <- a
+            des$variables$yb <- y * b; des$variables$nb <- b
+            tot <- svytotal(~ya + na + yb + nb, if (is.null(base)) des else des[inbase, ])
+            con <- svycontrast(tot, quote(ya / na - yb / nb))
+            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
+            p <- 2 * pt(-abs(t), dfree)
+            out[[length(out) + 1]] <- data.frame(
+                variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
+                estimate_a = fmt_num(est[["ya"]] / est[["na"]]),
+                estimate_b = fmt_num(est[["yb"]] / est[["nb"]]), difference = fmt_num(diff),
+                se = fmt_num(se), ci_lower = fmt_num(diff - tq * se),
+                ci_upper = fmt_num(diff + tq * se), df = fmt_int(dfree), t = fmt_num(t),
+                p_value = fmt_num(p), p_adjusted = fmt_num(p), stringsAsFactors = FALSE)
+        }
+    })
+    write_expected(case, do.call(rbind, out))
+    add_case(case, c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
+                     as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
+                     attr(segs, "flags"), base$flags, as.vector(rbind("--pair", pairs)), extra))
+}
+SN <- D$shopper_nps
+sc_spend <- sc_def("spend", "spend", "mean", as.numeric)
+sc_switch <- sc_def("would_switch", "would_switch:1=10,2=0", "score", sc_map(c("1" = 10, "2" = 0)))
+sc_rec_nps <- sc_def("recommend", "recommend:nps", "NPS", sc_nps)
+sc_rec_mean <- sc_def("recommend", "recommend", "mean", as.numeric)
+sns <- seg_list(SN, s_by(SN, "wave"), s_eq(SN, "heavy", "spend", "3"))
+for (rule in c("adjust", "average", "remove"))
+    run_score(paste0("shopper_score_", rule), "shopper_nps", S_sh(rule),
+              list(sc_rec_nps, sc_rec_mean, sc_spend, sc_switch), sns, extra = c("--missing", "99"))
+run_score("shopper_score_base_90", "shopper_nps", S_sh("adjust"), list(sc_rec_nps, sc_switch),
+          seg_list(SN, s_by(SN, "wave")), base = b_eq(SN, "region", c("N", "S", "E")),
+          level = 0.9, extra = c("--missing", "99"))
+run_score("nhanes_score", "nhanes", S_nh,
+          list(sc_def("HI_CHOL", "HI_CHOL", "mean", as.numeric),
+               sc_def("race", "race:1-2=0,3=50,4=100", "score",
+                      sc_map(c("1" = 0, "2" = 0, "3" = 50, "4" = 100)))),
+          seg_list(NH, s_by(NH, "RIAGENDR"), s_eq(NH, "white", "race", "3")))
+run_score("apistrat_score_element", "apistrat", S_strat,
+          list(sc_def("awards", "awards:No=0,Yes=100", "score", sc_map(c(No = 0, Yes = 100))),
+               sc_def("stype", "stype:E=1,M=2,H=3", "score", sc_map(c(E = 1, M = 2, H = 3)))),
+          seg_list(A, s_cmp(A, "big", "api00", ">=", 700)),
+          base = b_eq(A, "sch_wide", "Yes"))
+run_score("apiclus1_score", "apiclus1", S_clus1,
+          list(sc_def("awards", "awards:No=0,Yes=100", "score", sc_map(c(No = 0, Yes = 100)))),
+          seg_list(C1, s_by(C1, "stype"), s_cmp(C1, "big", "api00", ">=", 700)))
+run_score_compare("shopper_score_cmp", "shopper_nps", S_sh("adjust"),
+                  list(sc_rec_nps, sc_spend), sns,
+                  c("heavy:all", "heavy:rest", "wave=2010:wave=2011"), extra = c("--missing", "99"))
+run_score_compare("shopper_score_cmp_base", "shopper_nps", S_sh("adjust"), list(sc_rec_mean),
+                  seg_list(SN, s_eq(SN, "heavy", "spend", "3"), s_eq(SN, "switchers", "would_switch", "1")),
+                  c("heavy:switchers", "heavy:rest"), base = b_eq(SN, "region", c("N", "S", "E")),
+                  extra = c("--missing", "99"))
+run_score_compare("apistrat_score_cmp_overlap", "apistrat", S_strat,
+                  list(sc_def("awards", "awards:No=0,Yes=100", "score", sc_map(c(No = 0, Yes = 100)))),
+                  seg_list(A, s_cmp(A, "big", "api00", ">=", 700), s_eq(A, "elem", "stype", "E")),
+                  c("big:elem", "big:all", "elem:rest"))
 
 writeLines(c("# Oracle cases: NAME|shopstat ARGS (run from tests/oracle; ARGS split on spaces)[|tol=REL]",
              "# Generated by make_fixtures.R: do not edit by hand.", cases),

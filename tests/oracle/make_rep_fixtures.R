@@ -456,6 +456,93 @@ run_tab("rep_roundtrip_jkn_whole_strata", "nhanes", list(weight = "WTMEC2YR"),
         list(q_var(D$nhanes, "HI_CHOL")), seg_list(D$nhanes, s_by(D$nhanes, "race")),
         design = rd_nh_fpc)
 
+## ---------------------------------------------------------------- scores
+# As make_fixtures.R's run_score and run_score_compare on a replicate design: svymean(~s,
+# subset, deff = "replace"), confint(..., df = degf(subset)); differences by svycontrast of
+# svytotal, the mean re-estimated per replicate.
+sc_def <- function(col, flag, name, f) list(col = col, flag = flag, name = name, f = f)
+sc_map <- function(map) function(x) unname(map[x])
+run_score <- function(case, dataset, spec, scores, segs) {
+    dat <- D[[dataset]]
+    des <- make_rep(dat, spec)
+    w <- weights(des, "sampling")
+    out <- list()
+    for (sc in scores) {
+        s <- sc$f(dat$txt[[sc$col]])
+        des$variables$s_ <- s
+        for (sg in segs) {
+            keep <- sg$rows & !is.na(s)
+            sub <- des[keep, ]
+            m <- svymean(~s_, sub, deff = "replace")
+            dfree <- degf(sub)
+            ci <- confint(m, df = dfree)
+            out[[length(out) + 1]] <- data.frame(
+                variable = sc$col, score = sc$name, segment = sg$name, base_n = sum(keep),
+                base_weight = fmt_num(sum(w[keep])), estimate = fmt_num(coef(m)[[1]]),
+                se = fmt_num(SE(m)[[1]]), ci_lower = fmt_num(ci[1, 1]),
+                ci_upper = fmt_num(ci[1, 2]), df = fmt_int(dfree), deff = fmt_num(deff(m)[[1]]),
+                eff_base = fmt_num(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
+        }
+    }
+    write_expected(case, do.call(rbind, out))
+    add_case(case, c("score", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
+                     as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
+                     attr(segs, "flags")))
+}
+run_score_compare <- function(case, dataset, spec, scores, segs, pairs) {
+    dat <- D[[dataset]]
+    des <- make_rep(dat, spec)
+    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
+    dfree <- degf(des)
+    out <- list()
+    for (sc in scores) for (pr in pairs) {
+        s <- sc$f(dat$txt[[sc$col]])
+        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+        ra <- byname[[ab[1]]]
+        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        a <- as.numeric(ra & !is.na(s)); b <- as.numeric(rb & !is.na(s))
+        y <- s; y[is.na(y)] <- 0
+        des$variables$ya <- y * a; des$variables$na <- a
+        des$variables$yb <- y * b; des$variables$nb <- b
+        # the difference re-estimated on every replicate
+        tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
+        con <- svycontrast(tot, quote(ya / na - yb / nb))
+        diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
+        p <- 2 * pt(-abs(t), dfree); tq <- qt(0.975, dfree)
+        out[[length(out) + 1]] <- data.frame(
+            variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
+            estimate_a = fmt_num(est[["ya"]] / est[["na"]]),
+            estimate_b = fmt_num(est[["yb"]] / est[["nb"]]), difference = fmt_num(diff),
+            se = fmt_num(se), ci_lower = fmt_num(diff - tq * se), ci_upper = fmt_num(diff + tq * se),
+            df = fmt_int(dfree), t = fmt_num(t), p_value = fmt_num(p), p_adjusted = fmt_num(p),
+            stringsAsFactors = FALSE)
+    }
+    write_expected(case, do.call(rbind, out))
+    add_case(case, c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
+                     as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
+                     attr(segs, "flags"), as.vector(rbind("--pair", pairs))))
+}
+RN <- D$rep_nhanes; RA <- D$rep_apistrat; RC <- D$rep_apiclus1
+sc_awards <- sc_def("awards", "awards:No=0,Yes=100", "score", sc_map(c(No = 0, Yes = 100)))
+sc_race <- sc_def("race", "race:1-2=0,3=50,4=100", "score",
+                  sc_map(c("1" = 0, "2" = 0, "3" = 50, "4" = 100)))
+sc_chol <- sc_def("HI_CHOL", "HI_CHOL", "mean", as.numeric)
+run_score("rep_nhanes_brr_score", "rep_nhanes", S_brr, list(sc_chol, sc_race),
+          seg_list(RN, s_by(RN, "RIAGENDR"), s_eq(RN, "white_black", "race", c("1", "3"))))
+run_score("rep_apiclus1_jk1_score", "rep_apiclus1", S_jk1, list(sc_awards),
+          seg_list(RC, s_by(RC, "stype")))
+run_score("rep_apistrat_boot_score", "rep_apistrat", S_boot, list(sc_awards),
+          seg_list(RA, s_by(RA, "stype")))
+run_score("rep_apistrat_boot_mse_score", "rep_apistrat", S_boot_mse, list(sc_awards),
+          seg_list(RA, s_by(RA, "stype")))
+run_score_compare("rep_nhanes_brr_score_cmp", "rep_nhanes", S_brr, list(sc_chol),
+                  seg_list(RN, s_eq(RN, "women", "RIAGENDR", "2"), s_eq(RN, "white", "race", "3")),
+                  c("women:white", "women:rest", "white:all"))
+run_score_compare("rep_apistrat_boot_mse_score_cmp", "rep_apistrat", S_boot_mse, list(sc_awards),
+                  seg_list(RA, s_by(RA, "stype")), c("stype=E:stype=H", "stype=M:rest"))
+run_score_compare("rep_apiclus1_jk1_score_cmp", "rep_apiclus1", S_jk1, list(sc_awards),
+                  seg_list(RC, s_eq(RC, "elem", "stype", "E")), c("elem:all", "elem:rest"))
+
 writeLines(c("# Replicate-weight oracle cases (format as cases.txt).",
              "# Generated by make_rep_fixtures.R: do not edit by hand.", cases),
            file.path(root, "rep_cases.txt"))
