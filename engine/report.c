@@ -23,6 +23,7 @@
 #include "shopstat/compare.h"
 #include "shopstat/output.h"
 #include "shopstat/report_pdf.h"
+#include "shopstat/score.h"
 #include "shopstat/shopstat.h"
 #include "shopstat/xlsx.h"
 
@@ -47,6 +48,11 @@ typedef struct rtable {
     shopstat_difference *diffs;  /* engine order (comparisons.csv) */
     shopstat_difference *ddiffs; /* level indices in display order */
     size_t ndiffs;
+    size_t nscores;                /* scores of the table's question (score:) */
+    shopstat_score_estimate *sest; /* nscores x ncols, score-major */
+    shopstat_difference *sdiffs;   /* score differences of the table's pairs, score x pair;
+                                      l = the score's index in the question */
+    size_t nsdiffs;
     char chart_base[500];
     char base_note[600];
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
@@ -62,6 +68,12 @@ typedef struct report {
     size_t ne;
     shopstat_difference *d;
     size_t nd;
+    shopstat_score_estimate *se; /* every score x segment (score.h) */
+    size_t nse;
+    shopstat_difference *sd; /* score differences of every pair */
+    size_t nsd;
+    size_t *kstart; /* plan index of the first score of each spec question */
+    size_t nscores; /* scores declared */
     size_t *qstart; /* first estimate of each question */
     size_t *qmap;   /* plan (totals) index of each spec question used by a table */
     rtable *tabs;
@@ -278,6 +290,25 @@ static shopstat_status add_question(report *r, size_t q, shopstat_error *err)
     return declare_values(r, qq, err);
 }
 
+/* The question's scores (score:), in the plan's order of declaration; an error points at
+ * the score's definition in the spec. */
+static shopstat_status add_scores(report *r, size_t q, shopstat_error *err)
+{
+    const shopstat_spec_question *qq = &r->in->questions[q];
+    r->kstart[q] = r->nscores;
+    for (size_t k = 0; k < qq->nscores; k++) {
+        const shopstat_spec_score *sc = &qq->scores[k];
+        shopstat_status st = shopstat_plan_add_score(r->plan, qq->name, sc->map, sc->name, err);
+        if (st) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            return shopstat_error_set(err, st, r->in->path, sc->pos.line, sc->pos.col, "%s", msg);
+        }
+        r->nscores++;
+    }
+    return SHOPSTAT_OK;
+}
+
 /* Add a hidden segment named name: the conditions of spec segment g (none for 'all') and
  * of the table's base, plus one extra condition (or none). */
 static shopstat_status add_conj(report *r, const char *name, size_t g, const rtable *rt,
@@ -458,7 +489,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     shopstat_status st = shopstat_plan_set_design(r->plan, &in->design, err);
     /* only the questions some table shows: an unused one costs cells and may fail */
     r->qmap = calloc(in->nquestions + 1, sizeof *r->qmap);
-    if (!r->qmap)
+    r->kstart = calloc(in->nquestions + 1, sizeof *r->kstart);
+    if (!r->qmap || !r->kstart)
         return nomem(err);
     size_t nadded = 0;
     for (size_t q = 0; q < in->nquestions && !st; q++) {
@@ -466,8 +498,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
         for (size_t i = 0; i < in->ntables && r->qmap[q] == (size_t)-1; i++)
             if (in->tables[i].question == q)
                 r->qmap[q] = nadded++;
-        if (r->qmap[q] != (size_t)-1)
-            st = add_question(r, q, err);
+        if (r->qmap[q] != (size_t)-1 && !(st = add_question(r, q, err)))
+            st = add_scores(r, q, err);
     }
     int *used = calloc(in->nsegments, sizeof *used);
     r->tabs = calloc(in->ntables, sizeof *r->tabs);
@@ -705,6 +737,104 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* The scores of the table's question in its columns, and their differences for its pairs
+ * (score x pair, as the engine nests them; the same pair declared by several tables gives
+ * one row per score). */
+static void take_score_pair(report *r, rtable *rt, size_t k, const char *en, const char *b,
+                            const char *shown_a, const char *bname)
+{
+    size_t q = r->qmap[rt->t->question], k0 = r->kstart[rt->t->question];
+    for (size_t i = 0; i < r->nsd; i++) {
+        const shopstat_difference *d = &r->sd[i];
+        if (d->q != q || d->l != k0 + k || strcmp(d->segment_a, en) != 0 ||
+            strcmp(d->segment_b, b) != 0)
+            continue;
+        shopstat_difference *x = &rt->sdiffs[rt->nsdiffs++];
+        *x = *d;
+        x->l = k;
+        x->segment_a = shown_a;
+        x->segment_b = bname;
+        return;
+    }
+}
+
+static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
+{
+    const shopstat_spec_table *t = rt->t;
+    size_t q = r->qmap[t->question], k0 = r->kstart[t->question];
+    rt->nscores = r->in->questions[t->question].nscores;
+    if (!rt->nscores)
+        return SHOPSTAT_OK;
+    rt->sest = calloc(rt->nscores * rt->ncols, sizeof *rt->sest);
+    rt->sdiffs = calloc(r->nsd + 1, sizeof *rt->sdiffs);
+    if (!rt->sest || !rt->sdiffs)
+        return nomem(err);
+    for (size_t k = 0; k < rt->nscores; k++)
+        for (size_t c = 0; c < rt->ncols; c++) {
+            size_t i = 0;
+            while (i < r->nse &&
+                   (r->se[i].q != q || r->se[i].k != k0 + k || r->se[i].s != rt->cols[c]))
+                i++;
+            if (i == r->nse)
+                return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                          "no score estimate for table '%s', segment '%s'", t->name,
+                                          rt->colnames[c]);
+            shopstat_score_estimate *x = &rt->sest[k * rt->ncols + c];
+            *x = r->se[i];
+            x->segment = rt->colnames[c];
+        }
+    for (size_t k = 0; k < rt->nscores; k++)
+        for (size_t p = 0; p < t->npairs; p++) {
+            const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
+            const char *bname =
+                t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+            if (!r->in->segments[t->pairs[p].a].by) {
+                take_score_pair(r, rt, k, a, rt->pair_b[p], r->in->segments[t->pairs[p].a].name,
+                                bname);
+                continue;
+            }
+            for (size_t c = 0; c < rt->ncols; c++) {
+                const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+                if (set && strcmp(set, a) == 0)
+                    take_score_pair(r, rt, k, shopstat_totals_segment(r->tot, rt->cols[c]),
+                                    rt->pair_b[p], rt->colnames[c], bname);
+            }
+        }
+    return SHOPSTAT_OK;
+}
+
+/* A score's error after the pass (a level with no score, a mean of a level that is no
+ * number) names its question, and the data file: point at the question's score: in the
+ * spec instead, and say what to do there rather than with the command line's flags. */
+static void score_error_at(const report *r, shopstat_error *err)
+{
+    for (size_t q = 0; q < r->in->nquestions; q++) {
+        const shopstat_spec_question *qq = &r->in->questions[q];
+        char quoted[300];
+        snprintf(quoted, sizeof quoted, "'%.250s'", qq->name);
+        if (!qq->nscores || r->qmap[q] == (size_t)-1 || !strstr(err->msg, quoted))
+            continue;
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        char *hint = strstr(msg, "; declare it missing"), *lv = strstr(msg, "level '");
+        char *end = lv ? strchr(lv + 7, '\'') : NULL;
+        if (hint && end && end < hint) {
+            char level[200];
+            snprintf(level, sizeof level, "%.*s", (int)(end - lv - 7), lv + 7);
+            if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
+                snprintf(hint, sizeof msg - (size_t)(hint - msg), "; give it a score in score:");
+            else
+                snprintf(hint, sizeof msg - (size_t)(hint - msg),
+                         "; give it a score in score:, or, if it means no answer (a Don't "
+                         "know), list it in csv: {missing: [%s]}",
+                         level);
+        }
+        shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, qq->scores[0].pos.line,
+                           qq->scores[0].pos.col, "%s", msg);
+        return;
+    }
+}
+
 /* Levels listed in the question's values: come first, in that order (Yes before No even
  * when No is coded 0), then those of a derived question's recode rules, in the order the
  * rules give them, then the others in the engine's order. tables.csv and comparisons.csv
@@ -940,10 +1070,25 @@ static shopstat_status compute(report *r, shopstat_error *err)
     co.adjust = r->in->adjust;
     if ((st = shopstat_compare(r->tot, &co, &r->d, &r->nd, err)))
         return st;
+    if (r->nscores) {
+        if (!(w.m = calloc(nq * w.ns + 1, 1)))
+            return nomem(err);
+        for (size_t i = 0; i < r->in->ntables; i++)
+            want_table(r, i, &w);
+        st = shopstat_score_estimates(r->tot, &to, &r->se, &r->nse, err);
+        free(w.m);
+        if (!st)
+            st = shopstat_compare_scores(r->tot, &co, &r->sd, &r->nsd, err);
+        if (st == SHOPSTAT_EINPUT && (!err->file[0] || strcmp(err->file, r->in->data) == 0))
+            score_error_at(r, err);
+        if (st)
+            return st;
+    }
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
         rtable *rt = &r->tabs[i];
-        if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)))
-            st = display_order(r, rt, err);
+        if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)) &&
+            !(st = display_order(r, rt, err)))
+            st = table_scores(r, rt, err);
     }
     return st;
 }
@@ -997,8 +1142,31 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
         return SHOPSTAT_EIO;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
-                                        i == 0, err);
+        if (!(st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs,
+                                              r->tabs[i].t->name, i == 0, err)))
+            /* the scores' differences after the levels', level = the score's name (as
+             * `compare --score`) */
+            st = shopstat_write_compare_csv(f, r->tabs[i].sdiffs, r->tabs[i].nsdiffs,
+                                            r->tabs[i].t->name, 0, err);
+    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
+        fclose(f);
+        return st;
+    }
+    return close_out(f, path, err);
+}
+
+/* scores.csv: `table` then the `shopstat score` columns, every score of every table in
+ * each of its columns (a header alone when the spec has no score:). */
+static shopstat_status write_scores_csv(report *r, shopstat_error *err)
+{
+    char path[4200];
+    FILE *f = open_out(r, "scores.csv", path, sizeof path, err);
+    if (!f)
+        return SHOPSTAT_EIO;
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = shopstat_write_score_csv(f, r->tabs[i].sest, r->tabs[i].nscores * r->tabs[i].ncols,
+                                      r->tabs[i].t->name, i == 0, err);
     if (st && !ferror(f)) { /* (a write error: close_out names the file) */
         fclose(f);
         return st;
@@ -1013,14 +1181,16 @@ static int untested(const shopstat_difference *d)
     return d->eff_base_a < 10 || d->eff_base_b < 10;
 }
 
-/* Significance letters of cell (l, c): the letters of the columns it is significantly
- * higher than (upper case at alpha, lower case at alpha_low). */
-static void letters(const report *r, const rtable *rt, size_t l, size_t c, char *buf, size_t n)
+/* Significance letters of cell (l, c) among the differences ds (a level's, or a score's):
+ * the letters of the columns it is significantly higher than (upper case at alpha, lower
+ * case at alpha_low). */
+static void letters_of(const report *r, const rtable *rt, const shopstat_difference *ds, size_t nds,
+                       size_t l, size_t c, char *buf, size_t n)
 {
     size_t k = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < rt->ndiffs && k + 2 < n; i++) {
-        const shopstat_difference *d = &rt->ddiffs[i];
+    for (size_t i = 0; i < nds && k + 2 < n; i++) {
+        const shopstat_difference *d = &ds[i];
         if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0 || untested(d))
             continue;
         size_t ca = rt->ncols, cb = rt->ncols;
@@ -1039,6 +1209,33 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
             buf[k++] = (char)('a' + lo);
         buf[k] = '\0';
     }
+}
+
+static void letters(const report *r, const rtable *rt, size_t l, size_t c, char *buf, size_t n)
+{
+    letters_of(r, rt, rt->ddiffs, rt->ndiffs, l, c, buf, n);
+}
+
+/* A score as report.md shows it: two decimals on a short scale (a 1-5 mean: 3.84), one on
+ * a long one (NPS, 0-100); signed when the scale crosses 0 (NPS: +23.4) or sign is set. */
+static void score_text(char *buf, size_t n, double x, const shopstat_score_estimate *e, int sign)
+{
+    int dec = e->max - e->min <= 10 ? 2 : 1;
+    if (fabs(x) < 0.5 * pow(10, -dec))
+        x = 0; /* (not "-0.0") */
+    snprintf(buf, n, sign || e->min < 0 ? "%+.*f" : "%.*f", dec, x);
+}
+
+/* "Mean (1-5)", "NPS (-100 to +100)", "Index (0-100)": the score's name and its scale. */
+static void score_label(char *buf, size_t n, const shopstat_score_estimate *e)
+{
+    const char *name = strcmp(e->score, "mean") == 0 ? "Mean" : e->score;
+    if (!(e->min < e->max))
+        snprintf(buf, n, "%s", name);
+    else if (e->min < 0)
+        snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
+    else
+        snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
 }
 
 /* Markdown cell text: no '|' or newline. */
@@ -1087,6 +1284,29 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         }
         fputc('\n', f);
     }
+    /* the scores under the levels, with the letters of their comparisons */
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char lab[300];
+        score_label(lab, sizeof lab, &rt->sest[k * rt->ncols]);
+        fputs("| ", f);
+        md_text(f, lab);
+        fputs(" |", f);
+        for (size_t c = 0; c < rt->ncols; c++) {
+            const shopstat_score_estimate *e = &rt->sest[k * rt->ncols + c];
+            char let[64], v[40], lo[40], hi[40];
+            letters_of(r, rt, rt->sdiffs, rt->nsdiffs, k, c, let, sizeof let);
+            if (e->base_n == 0 || isnan(e->estimate)) {
+                fputs(" - |", f);
+                continue;
+            }
+            score_text(v, sizeof v, e->estimate, e, 0);
+            score_text(lo, sizeof lo, e->ci_lower, e, 0);
+            score_text(hi, sizeof hi, e->ci_upper, e, 0);
+            fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "",
+                    let[0] ? " " : "", let);
+        }
+        fputc('\n', f);
+    }
     fputs("| Base (n) |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %zu |", rt->nlevels ? rt->est[c].base_n : (size_t)0);
@@ -1097,9 +1317,28 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     if (rt->t->base_expr && rt->t->base_label)
         fprintf(f, " (`%s`)", rt->t->base_expr);
     fputc('\n', f);
+    /* each score's meaning: its map when the spec gives one */
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    for (size_t k = 0; k < rt->nscores; k++) {
+        const char *map = qq->scores[k].map;
+        char lab[300];
+        score_label(lab, sizeof lab, &rt->sest[k * rt->ncols]);
+        if (strcmp(map, "nps") == 0)
+            fprintf(f, "%s: %% promoters (9-10) minus %% detractors (0-6).", lab);
+        else if (strcmp(map, "mean") == 0)
+            fprintf(f, "%s: the mean of the answers' codes.", lab);
+        else {
+            fprintf(f, "%s: the mean of the answers' scores (", lab);
+            for (const char *m = map; *m; m++)
+                fputs(*m == ',' ? ", " : *m == '=' ? " = " : (char[2]){*m, 0}, f);
+            fputs(").", f);
+        }
+        fputc('\n', f);
+    }
     size_t nrest = 0, nshown = 0, nuntested = 0;
-    for (size_t i = 0; i < rt->ndiffs; i++) {
-        const shopstat_difference *d = &rt->ddiffs[i];
+    for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
+        int score = i >= rt->ndiffs;
+        const shopstat_difference *d = score ? &rt->sdiffs[i - rt->ndiffs] : &rt->ddiffs[i];
         if (strcmp(d->segment_b, "rest") != 0)
             continue;
         if (untested(d)) {
@@ -1110,6 +1349,14 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         if (!(d->p_adjusted < r->in->alpha_low))
             continue;
         nshown++;
+        if (score) {
+            char lab[300], v[40];
+            score_label(lab, sizeof lab, &rt->sest[d->l * rt->ncols]);
+            score_text(v, sizeof v, d->difference, &rt->sest[d->l * rt->ncols], 1);
+            fprintf(f, "\n- %s vs the rest, %s: %s (adjusted p = %.3g)", seg_label(r, d->segment_a),
+                    lab, v, d->p_adjusted);
+            continue;
+        }
         fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
                 seg_label(r, d->segment_a), level_label(r, rt->t->question, d->level),
                 100 * d->difference, d->p_adjusted);
@@ -1175,6 +1422,11 @@ static void ci_summary(const report *r, char *buf, size_t n)
              "p < %g.",
              100 * r->in->level, shopstat_ci_method_name(r->in->ci),
              shopstat_adjust_name(r->in->adjust), r->in->alpha, r->in->alpha_low);
+    size_t len = strlen(buf);
+    if (r->nscores && len < n)
+        snprintf(buf + len, n - len,
+                 " Scores: the mean of the answers' scores, interval mean +- t(df) SE (R's "
+                 "svymean).");
 }
 
 static shopstat_status write_markdown(report *r, shopstat_error *err)
@@ -1742,6 +1994,8 @@ static void report_free(report *r)
         free(rt->ddiffs);
         free(rt->within);
         free(rt->base_rows);
+        free(rt->sest);
+        free(rt->sdiffs);
     }
     free(r->tabs);
     for (size_t i = 0; i < r->nwarnings; i++)
@@ -1749,6 +2003,9 @@ static void report_free(report *r)
     free(r->warnings);
     free(r->qstart);
     free(r->qmap);
+    free(r->kstart);
+    free(r->se);
+    free(r->sd);
     free(r->e);
     free(r->d);
     shopstat_totals_free(r->tot);
@@ -1841,6 +2098,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         st = write_tables_csv(&r, err);
     if (!st)
         st = write_comparisons_csv(&r, err);
+    if (!st)
+        st = write_scores_csv(&r, err);
     if (!st && o->charts)
         st = write_charts(&r, err);
     if (!st)

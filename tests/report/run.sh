@@ -973,5 +973,44 @@ else
     ko "report with a second table of a question failed: $(cat "$T/ch.err")"
 fi
 
+# ---- scores (questions with score:): scores.csv and the score rows of comparisons.csv equal
+# R's svymean / svycontrast (tests/report/make_scores_expected.R), report.md shows them under
+# the levels with the letters of the table's comparisons (R: fans above all, p = 0.00012 for
+# the NPS, 0.0011 for the mean) and their meaning ----
+SE=tests/report/expected/scores
+if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.err"; then
+    check "scores.csv = R's svymean (NPS, the NPS of the recoded groups, named scores, a mean)" \
+        "$CSVCMP" "$SE/scores.csv" "$T/scores/scores.csv"
+    { head -n 1 "$SE/score_comparisons.csv"; grep -E '^[a-z0-9]+,[a-z0-9]+,(NPS|score|Top-2 box|mean),' \
+        "$T/scores/comparisons.csv"; } >"$T/score_cmp.csv"
+    check "comparisons.csv: the scores' differences = R's svycontrast (overlap, rest)" \
+        "$CSVCMP" "$SE/score_comparisons.csv" "$T/score_cmp.csv"
+    check "comparisons.csv: the table's level rows, then its score rows" test \
+        "$(grep '^rec,rec,' "$T/scores/comparisons.csv" | cut -d, -f3 | uniq | tr '\n' ' ')" = \
+        "0 2 3 5 6 7 8 9 10 0 2 3 5 6 7 8 9 10 NPS "
+    M=$T/scores/report.md
+    check "report.md: the NPS line, signed, fans A" \
+        grep -qxF '| NPS (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
+    check "report.md: the recoded groups' score is the NPS" \
+        grep -qxF '| score (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
+    check "report.md: a named score" \
+        grep -qxF '| Top-2 box (0-100) | 51.6 [41.8, 61.3] | 77.9 [68.0, 87.8] |' "$M"
+    check "report.md: the mean, two decimals, fans A" \
+        grep -qxF '| Mean (1-5) | 3.71 [3.41, 4.00] | 4.11 [3.74, 4.47] A |' "$M"
+    check "report.md: a score against the rest, as a line" \
+        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +62.9 (adjusted p = 0.000217)' "$M"
+    check "report.md: what the NPS is" \
+        grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
+    check "report.md: a map's scores" grep -qxF \
+        'score (-100 to +100): the mean of the answers'"'"' scores (Promoters = 100, Passives = 0, Detractors = -100).' "$M"
+else
+    ko "report of scores.yml failed: $(cat "$T/scores.err")"
+fi
+# the bundled survey's satisfaction: its mean (1-5) against R, and in report.md
+check "servicesoft scores.csv = R's svymean of the satisfaction" \
+    "$CSVCMP" "$SE/servicesoft_scores.csv" "$T/servicesoft-1999/scores.csv"
+check "servicesoft report.md: the mean satisfaction" \
+    grep -qxF '| Mean (1-5) | 3.41 [3.30, 3.52] | 3.45 [3.24, 3.66] |' "$T/servicesoft-1999/report.md"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
