@@ -22,9 +22,11 @@ $S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all --chart-type bars 
     --chart docs/chart-bars.png --chart-size 720x480 --source "$SRC" >/dev/null
 $S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all \
     --chart docs/chart-diff.png --chart-size 720x360 --source "$SRC" >/dev/null
+# docs/charts.md: a score chart, from chartdemo's synthetic NPS
+build/tools/chartdemo --size 720x400 score_nps docs/chart-score.png
 # README.md: the bundled report's first chart page, as pdftoppm renders it at 60 dpi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 $S report surveys/servicesoft-1999/survey.yml -o "$tmp/report" --quiet
 pdftoppm -png -r 60 -f 2 -l 2 -singlefile "$tmp/report/report.pdf" docs/report-switch
-echo "docs/images.sh: readme-bars, readme-diff, chart-bars, chart-diff, report-switch .png written"
+echo "docs/images.sh: readme-bars, readme-diff, chart-bars, chart-diff, chart-score, report-switch .png written"

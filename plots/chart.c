@@ -82,7 +82,9 @@ bad:
                               s);
 }
 
-static const char *const type_names[] = {"bars", "diff", "likert", "trend"};
+static const char *const type_names[] = {"bars", "diff", "likert", "trend", "score"};
+/* The types --chart-type names: a score chart is drawn from scores, not from a table. */
+#define PARSED_TYPES 4
 
 const char *shopstat_chart_type_name(shopstat_chart_type t)
 {
@@ -94,7 +96,7 @@ const char *shopstat_chart_type_name(shopstat_chart_type t)
 shopstat_status shopstat_chart_type_parse(const char *s, shopstat_chart_type *t,
                                           shopstat_error *err)
 {
-    for (size_t i = 0; s && i < sizeof type_names / sizeof type_names[0]; i++)
+    for (size_t i = 0; s && i < PARSED_TYPES; i++)
         if (streq_ci(s, type_names[i])) {
             *t = (shopstat_chart_type)i;
             return SHOPSTAT_OK;
@@ -153,6 +155,50 @@ static shopstat_status check_cells(const shopstat_chart_data *d, const shopstat_
     return SHOPSTAT_OK;
 }
 
+/* A score chart: one level (the score), a scale [score_min, score_max] that is a range, and
+ * cells[series] in score units, the estimates within the scale (a mean cannot pass its
+ * highest score), the CI bounds finite but free to pass the scale's ends (a t interval near
+ * the top of a 1-5 scale does: R's confint gives 5.08), the lower not above the upper. */
+static shopstat_status check_score(const shopstat_chart_data *d, shopstat_error *err)
+{
+    const char *nm = d->name ? d->name : "";
+    double mn = d->score_min, mx = d->score_max;
+    if (d->nlevels != 1)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "chart '%s': a score chart draws one score (one level), not %zu",
+                                  nm, d->nlevels);
+    if (!isfinite(mn) || !isfinite(mx) || !(mn < mx))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "chart '%s': score scale %g to %g is not a range (score_min and "
+                                  "score_max must be finite, score_min below score_max)",
+                                  nm, mn, mx);
+    if (!d->cells)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0, "chart '%s': no cells", nm);
+    double tol = TOL * (mx - mn);
+    for (size_t i = 0; i < d->nseries; i++) {
+        const shopstat_chart_cell *c = &d->cells[i];
+        if (isinf(c->value) || (!isnan(c->value) && (c->value < mn - tol || c->value > mx + tol)))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "chart '%s': cell %zu: score %g is outside the scale %g to "
+                                      "%g",
+                                      nm, i, c->value, mn, mx);
+        if (isinf(c->lo) || isinf(c->hi))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "chart '%s': cell %zu: CI bound %g is not finite", nm, i,
+                                      isinf(c->lo) ? c->lo : c->hi);
+        if (!isnan(c->lo) && !isnan(c->hi) && c->lo > c->hi + tol)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "chart '%s': cell %zu: CI lower bound %g above the upper "
+                                      "bound %g",
+                                      nm, i, c->lo, c->hi);
+        if (!isnan(c->eff_base) && c->eff_base < 0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "chart '%s': cell %zu: negative effective base %g", nm, i,
+                                      c->eff_base);
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status check_opts(const shopstat_chart_opts *o, double w, double h,
                                   shopstat_error *err)
 {
@@ -161,7 +207,7 @@ static shopstat_status check_opts(const shopstat_chart_opts *o, double w, double
                                   "chart size %gx%g: each side must be between %.0f and %.0f "
                                   "points",
                                   w, h, MIN_SIDE, MAX_SIDE);
-    if ((unsigned)o->type > SHOPSTAT_CHART_TREND)
+    if ((unsigned)o->type > SHOPSTAT_CHART_SCORE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown chart type %d",
                                   (int)o->type);
     if (o->decimals < 0 || o->decimals > 2)
@@ -233,6 +279,8 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
             return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                       "chart '%s': a trend chart needs waves and trend cells", nm);
         return check_cells(d, d->trend, d->nlevels * d->nseries * d->nwaves, "trend cell", err);
+    case SHOPSTAT_CHART_SCORE:
+        return check_score(d, err);
     }
     return SHOPSTAT_OK;
 }

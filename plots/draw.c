@@ -23,13 +23,17 @@ static int any_low(const plots_ctx *c)
             if (!isnan(d->trend[i].value) &&
                 plots_is_low(c, plots_cell_eff(d, &d->trend[i], (i / d->nwaves) % d->nseries)))
                 return 1;
+    } else if (c->o->type == SHOPSTAT_CHART_SCORE) {
+        for (size_t i = 0; i < d->nseries; i++)
+            if (!isnan(d->cells[i].value) && plots_is_low(c, plots_cell_eff(d, &d->cells[i], i)))
+                return 1;
     }
     return 0;
 }
 
 static int any_sig(const shopstat_chart_data *d, const shopstat_chart_opts *o)
 {
-    if (o->type != SHOPSTAT_CHART_BARS)
+    if (o->type != SHOPSTAT_CHART_BARS && o->type != SHOPSTAT_CHART_SCORE)
         return 0;
     for (size_t i = 0; i < d->nlevels * d->nseries; i++)
         if (d->cells[i].sig && d->cells[i].sig[0])
@@ -111,11 +115,28 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         ADD(" Bars centred on the %s; totals at the ends.",
             d->neutral >= 0 ? "neutral answer" : "middle of the scale");
         break;
+    case SHOPSTAT_CHART_SCORE:
+        /* a score's interval is estimate +/- t(df) x SE whatever the proportions' method */
+        if (o->show_ci)
+            ADD(" Whiskers: %s confidence intervals (estimate \u00b1 t \u00d7 SE, design df).",
+                lvl);
+        break;
     }
     if (zoom_above_zero(c))
         ADD(" Zoomed axis: it does not start at 0%%.");
+    if (o->type == SHOPSTAT_CHART_SCORE && o->zoom) {
+        plots_axis a;
+        plots_score_axis(d, o, &a);
+        if (a.lo > d->score_min || a.hi < d->score_max) {
+            char mn[48], mx[48];
+            int sign = d->score_min < 0;
+            plots_fmt_score(d->score_min, -1, sign, mn, sizeof mn);
+            plots_fmt_score(d->score_max, -1, sign, mx, sizeof mx);
+            ADD(" Zoomed axis: the scale runs from %s to %s.", mn, mx);
+        }
+    }
     if (c->low_used) {
-        if (o->type == SHOPSTAT_CHART_TREND)
+        if (o->type == SHOPSTAT_CHART_TREND || o->type == SHOPSTAT_CHART_SCORE)
             ADD("\nHollow points: effective base below %g; read with caution.", o->low_base);
         else
             ADD("\nPale hatched bars: effective base below %g; read with caution.", o->low_base);
@@ -216,6 +237,9 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
             break;
         case SHOPSTAT_CHART_TREND:
             st = plots_draw_trend(&c);
+            break;
+        case SHOPSTAT_CHART_SCORE:
+            st = plots_draw_score(&c);
             break;
         }
     }

@@ -162,6 +162,74 @@ static const shopstat_chart_level agree_levels[] = {{"1", "Strongly disagree", 0
                                                     {"4", "Strongly agree", 0}};
 static shopstat_chart_cell agree_cells[4 * 2];
 
+/* ---- Scores: a Net Promoter Score and rating means by segment (synthetic) ---------------- */
+
+/* A score's estimate with a plausible interval: mean +- 1.96 sd / sqrt(neff) (demo only). */
+static shopstat_chart_cell score_cell(double m, double sd, double neff, const char *sig)
+{
+    double h = 1.959963984540054 * sd / sqrt(neff);
+    shopstat_chart_cell c = {m, m - h, m + h, NAN, sig};
+    return c;
+}
+
+/* An NPS from its shares of promoters and detractors: the mean of a score of 100, 0, -100. */
+static shopstat_chart_cell nps_cell(double prom, double det, double neff, const char *sig)
+{
+    double m = 100 * (prom - det), sd = sqrt(10000 * (prom + det) - m * m);
+    return score_cell(m, sd, neff, sig);
+}
+
+static const shopstat_chart_level nps_level[] = {{"nps", "Net Promoter Score", 0}};
+static const shopstat_chart_series nps_series[] = {
+    {"all", "All buyers", 836, 610},        {"heavy", "Heavy buyers", 248, 180},
+    {"light", "Light buyers", 588, 430},    {"public", "Public sector", 141, 96},
+    {"small", "Small companies", 212, 150},
+};
+static shopstat_chart_cell nps_cells[5];
+static const char *const nps_notes[] = {
+    "Net Promoter Score: % promoters (9-10) minus % detractors (0-6)."};
+
+static const shopstat_chart_level mean_level[] = {
+    {"mean", "Mean satisfaction (1 = very dissatisfied, 5 = very satisfied)", 0}};
+static const shopstat_chart_series mean_series[] = {
+    {"all", "All buyers", 836, 610},
+    {"heavy", "Heavy buyers", 248, 180},
+    {"light", "Light buyers", 588, 430},
+    {"key", "Key accounts", 19, 16},
+};
+static shopstat_chart_cell mean_cells[4];
+static const char *const mean_notes[] = {
+    "Mean of the answers scored 1 (very dissatisfied) to 5 (very satisfied); \"Don't know\" "
+    "left out."};
+
+/* A 0-10 likelihood's mean with a segment of low effective base and one without answers. */
+static const shopstat_chart_level ten_level[] = {
+    {"mean", "Mean likelihood to recommend (0-10)", 0}};
+static const shopstat_chart_series ten_series[] = {
+    {"all", "All buyers", 836, 610},
+    {"public", "Public-sector heavy buyers", 41, 24},
+    {"gov", "Government agencies", 12, 12},
+    {"new", "New customers (not asked)", NAN, NAN},
+};
+static shopstat_chart_cell ten_cells[4];
+
+static const shopstat_chart_series long_series[] = {
+    {"all", "Ensemble des clients interrogés lors de la vague de printemps", 1204, 988},
+    {"pro",
+     "Clients professionnels (TPE, PME et grands comptes) équipés d'un contrat de "
+     "maintenance souscrit depuis plus de deux ans",
+     312, 201},
+    {"part", "Particuliers", 892, 760},
+};
+static shopstat_chart_cell long_cells[3];
+
+static const shopstat_chart_series neg_series[] = {
+    {"all", "All callers", 1500, 1120},
+    {"mobile", "Mobile customers", 900, 700},
+    {"fixed", "Landline customers", 600, 420},
+};
+static shopstat_chart_cell neg_cells[3];
+
 static void build(void)
 {
     double sw_all[] = {0.69, 0.24, 0.07}, sw_heavy[] = {0.87, 0.10, 0.03};
@@ -259,6 +327,24 @@ static void build(void)
         for (int l = 0; l < 4; l++)
             agree_cells[l * 2 + j] = cell(ag[j][l], j ? 180 : 610);
 
+    double prom[5] = {0.38, 0.52, 0.33, 0.21, 0.27}, det[5] = {0.26, 0.21, 0.29, 0.35, 0.33};
+    const char *nsig[5] = {NULL, "\xe2\x96\xb2", NULL, "\xe2\x96\xbc", NULL};
+    for (int j = 0; j < 5; j++)
+        nps_cells[j] = nps_cell(prom[j], det[j], nps_series[j].eff_base, nsig[j]);
+    double mm[4] = {3.84, 4.12, 3.71, 4.78}, msd[4] = {0.92, 0.81, 0.95, 0.55};
+    for (int j = 0; j < 4; j++)
+        mean_cells[j] = score_cell(mm[j], msd[j], mean_series[j].eff_base, NULL);
+    ten_cells[0] = score_cell(7.42, 2.1, 610, NULL);
+    ten_cells[1] = score_cell(6.1, 2.6, 24, NULL);
+    ten_cells[2] = score_cell(5.3, 2.9, 12, NULL);
+    ten_cells[3] = (shopstat_chart_cell){NAN, NAN, NAN, NAN, NULL};
+    long_cells[0] = nps_cell(0.41, 0.22, 988, NULL);
+    long_cells[1] = nps_cell(0.36, 0.30, 201, NULL);
+    long_cells[2] = nps_cell(0.43, 0.20, 760, NULL);
+    neg_cells[0] = nps_cell(0.14, 0.48, 1120, NULL);
+    neg_cells[1] = nps_cell(0.11, 0.56, 700, NULL);
+    neg_cells[2] = nps_cell(0.19, 0.37, 420, NULL);
+
     double st[7][3] = {{0.58, 0.66, 0.41}, {0.34, 0.45, 0.27}, {0.47, 0.52, 0.55},
                        {0.81, 0.77, 0.86}, {0.12, 0.19, 0.09}, {0.06, 0.03, 0.05},
                        {0.03, 0.04, 0.00}};
@@ -274,7 +360,7 @@ typedef struct demo {
     shopstat_chart_opts o;
 } demo;
 
-static demo demos[16];
+static demo demos[32];
 static size_t ndemos;
 
 static demo *add(const char *name, shopstat_chart_type t)
@@ -443,11 +529,73 @@ static void setup_extra(void)
     x->o.source = "Synthetic data for the demo: not from a published study.";
 }
 
+static demo *add_score(const char *name, const shopstat_chart_level *level, double lo, double hi)
+{
+    demo *x = add(name, SHOPSTAT_CHART_SCORE);
+    x->d.levels = level;
+    x->d.nlevels = 1;
+    x->d.score_min = lo;
+    x->d.score_max = hi;
+    x->o.ci_method = NULL; /* a score's interval is estimate +- t SE: the footer says so */
+    x->o.source = "Synthetic data for the demo: not from a published study.";
+    return x;
+}
+
+static void setup_scores(void)
+{
+    demo *x = add_score("score_nps", nps_level, -100, 100);
+    x->d.label = "How likely are you to recommend your supplier to a colleague?";
+    x->d.base_note = "Business buyers of office software (synthetic)";
+    x->d.series = nps_series;
+    x->d.nseries = 5;
+    x->d.cells = nps_cells;
+    x->o.subtitle = "Net Promoter Score by segment: heavy buyers promote, the public sector does "
+                    "not";
+    x->o.notes = nps_notes;
+    x->o.nnotes = 1;
+    x->o.sig_note = "\xe2\x96\xb2\xe2\x96\xbc Significantly above / below all buyers (5% "
+                    "level).";
+
+    x = add_score("score_mean", mean_level, 1, 5);
+    x->d.label = "Overall, how satisfied are you with your supplier's customer service?";
+    x->d.base_note = "Business buyers who rated the service";
+    x->d.series = mean_series;
+    x->d.nseries = 4;
+    x->d.cells = mean_cells;
+    x->o.notes = mean_notes;
+    x->o.nnotes = 1;
+
+    x = add_score("score_lowbase", ten_level, 0, 10);
+    x->d.label = "How likely are you to recommend your supplier (0-10)?";
+    x->d.base_note = "Business buyers (synthetic)";
+    x->d.series = ten_series;
+    x->d.nseries = 4;
+    x->d.cells = ten_cells;
+
+    x = add_score("score_long", nps_level, -100, 100);
+    x->d.label = "Recommanderiez-vous notre service client à un proche ?";
+    x->d.base_note = "Clients ayant contacté le service client (synthétique)";
+    x->d.series = long_series;
+    x->d.nseries = 3;
+    x->d.cells = long_cells;
+    x->o.notes = nps_notes;
+    x->o.nnotes = 1;
+
+    x = add_score("score_negative", nps_level, -100, 100);
+    x->d.label = "Would you recommend your phone company to a friend?";
+    x->d.base_note = "Callers to the customer-service line (synthetic)";
+    x->d.series = neg_series;
+    x->d.nseries = 3;
+    x->d.cells = neg_cells;
+    x->o.notes = nps_notes;
+    x->o.nnotes = 1;
+}
+
 static int usage(void)
 {
     fputs("usage: chartdemo [--size WxH] [--zoom] [--sort none] DEMO OUT.{pdf,png,svg}\n"
           "DEMO: all (every demo, one PDF page or one PNG/SVG file each), bars, diff,\n"
-          "      likert, trend, stress, or a demo name:",
+          "      likert, trend, score, stress, or a demo name:",
           stderr);
     for (size_t i = 0; i < ndemos; i++)
         fprintf(stderr, " %s", demos[i].name);
@@ -459,6 +607,7 @@ int main(int argc, char **argv)
 {
     setup();
     setup_extra();
+    setup_scores();
     double w = 0, h = 0;
     int zoom = 0, sortnone = 0;
     int i = 1;
@@ -483,12 +632,15 @@ int main(int argc, char **argv)
     const char *which = argv[i], *out = argv[i + 1];
     static const struct {
         const char *alias, *name;
-    } aliases[] = {
-        {"bars", "switch"}, {"diff", "heavy_vs_all"}, {"likert", "intent"}, {"trend", "teletech"}};
+    } aliases[] = {{"bars", "switch"},
+                   {"diff", "heavy_vs_all"},
+                   {"likert", "intent"},
+                   {"trend", "teletech"},
+                   {"score", "score_nps"}};
     for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)
         if (strcmp(which, aliases[k].alias) == 0)
             which = aliases[k].name;
-    const shopstat_chart_data *sel[16];
+    const shopstat_chart_data *sel[32];
     size_t n = 0;
     for (size_t k = 0; k < ndemos; k++) {
         if (strcmp(which, "all") != 0 && strcmp(which, demos[k].name) != 0)

@@ -1,4 +1,4 @@
-/* Report-quality charts (bars, differences, Likert, trends) drawn with cairo and Pango. */
+/* Report-quality charts (bars, differences, Likert, trends, scores) drawn with cairo and Pango. */
 #ifndef SHOPSTAT_CHART_H
 #define SHOPSTAT_CHART_H
 
@@ -16,13 +16,17 @@ typedef struct _cairo cairo_t;
 
 /* The chart module never sees raw data: callers (tab, compare, report) copy their results
  * into the plain structs below. Every pointer is borrowed for the duration of the call;
- * nothing is kept afterwards. Proportions are in [0, 1]; NAN means "not available". */
+ * nothing is kept afterwards. Proportions are in [0, 1] (a score chart's values are in score
+ * units instead); NAN means "not available". */
 
 typedef enum shopstat_chart_type {
     SHOPSTAT_CHART_BARS = 0, /* grouped horizontal bars: levels x segments */
     SHOPSTAT_CHART_DIFF,     /* dot-and-whisker of differences (compare) with a zero line */
     SHOPSTAT_CHART_LIKERT,   /* diverging stacked bars for an ordinal scale, one row per segment */
-    SHOPSTAT_CHART_TREND     /* lines across waves with CI bands */
+    SHOPSTAT_CHART_TREND,    /* lines across waves with CI bands */
+    SHOPSTAT_CHART_SCORE     /* one score (a mean, an NPS) per segment: a dot and its CI on
+                                the score's own axis, one row per segment (appended: set by
+                                the caller, not parsed from --chart-type) */
 } shopstat_chart_type;
 
 typedef enum shopstat_chart_sort {
@@ -49,7 +53,8 @@ typedef struct shopstat_chart_opts {
     size_t nnotes;
     shopstat_chart_type type;  /* default SHOPSTAT_CHART_BARS */
     shopstat_chart_sort sort;  /* default SHOPSTAT_CHART_SORT_ALL (bars and diff charts) */
-    int zoom;                  /* 1 = value axis fitted to the data instead of 0-100% */
+    int zoom;                  /* 1 = value axis fitted to the data instead of 0-100% (score
+                                  charts: instead of the whole scale) */
     int show_ci;               /* 1 (default) = draw CI whiskers / bands and say so in the footer */
     double ci_level;           /* e.g. 0.95 (default); used in the footer text only */
     const char *ci_method;     /* e.g. "logit", "Wilson"; NULL = not stated */
@@ -60,7 +65,8 @@ typedef struct shopstat_chart_opts {
     const char *sig_note;      /* explains the significance markers on bars, e.g.
                                   "a: significantly higher than All buyers (Holm, 5%)" */
     double low_base;           /* effective bases below this are drawn pale and hatched; 30 */
-    int decimals;              /* decimals of percentage labels; 0 (default) to 2 */
+    int decimals;              /* decimals of percentage labels; 0 (default) to 2; score
+                                  charts: decimals added to those of the scale's width */
     double png_scale;          /* PNG pixels per point; default 2 (1684 x 1190 for A4) */
 } shopstat_chart_opts;
 
@@ -84,10 +90,12 @@ typedef struct shopstat_chart_series {
     double eff_base;   /* effective base (n / deff); NAN = not shown */
 } shopstat_chart_series;
 
-/* One estimate: a level in a series (or a wave of a trend line). */
+/* One estimate: a level in a series (or a wave of a trend line, or a segment's score). */
 typedef struct shopstat_chart_cell {
-    double value;    /* proportion in [0, 1]; NAN = not available ("n/a", gap) */
-    double lo, hi;   /* CI bounds in [0, 1]; NAN = no whisker */
+    double value;    /* proportion in [0, 1] (a score chart: the score, within
+                        [score_min, score_max]); NAN = not available ("n/a", gap) */
+    double lo, hi;   /* CI bounds in [0, 1] (a score chart: finite, in score units, and may
+                        pass the scale's ends: the whisker is cut there); NAN = no whisker */
     double eff_base; /* effective base of this estimate; NAN = the series' eff_base */
     const char *sig; /* significance marker drawn after the value label, e.g. "a", "▲";
                         NULL or "" = none */
@@ -141,6 +149,16 @@ typedef struct shopstat_chart_data {
      * (base_n, eff_base; name and label unused), wave_bases[series * nwaves + wave], printed
      * under each wave's label ("n=412", "n=40, eff. n=28.5"). */
     const shopstat_chart_series *wave_bases;
+
+    /* Score charts (SHOPSTAT_CHART_SCORE; appended): one level, the score (its label, e.g.
+     * "Net Promoter Score", titles the axis; NULL label and code = no axis title), and
+     * cells[series] its estimate in each segment, in score units. score_min and score_max are
+     * the ends of the score's scale (shopstat_score_estimate's min and max: -100 and 100 for
+     * an NPS, 1 and 5 for a 1-5 mean), finite with score_min < score_max: the axis spans them
+     * unless opts zoom. A scale below zero prints values signed ("+23", "−17") and draws
+     * a zero line; values take decimals by the scale's width (0 for 100 and wider, 1 from 10,
+     * 2 below: "+23", "7.4", "3.84"), plus opts decimals. */
+    double score_min, score_max;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */
@@ -150,7 +168,8 @@ void shopstat_chart_data_init(shopstat_chart_data *d);
  * the rectangle (0, 0, w, h) of the current transformation. The context's state is restored
  * on return. Fails with SHOPSTAT_EUSAGE for a size outside 144..14400 points or one too small
  * for the chart's rows (the message says the height needed), SHOPSTAT_EINPUT for inconsistent
- * data (missing arrays, proportions outside [0, 1], lo > hi), SHOPSTAT_EINTERNAL if cairo
+ * data (missing arrays, proportions outside [0, 1], lo > hi; a score chart: a scale that is
+ * not a range, a score outside it, not one level), SHOPSTAT_EINTERNAL if cairo
  * reports an error. opts may be NULL (defaults); d->opts, when set, is used instead. */
 shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                     const shopstat_chart_opts *opts, shopstat_error *err);
@@ -193,7 +212,8 @@ shopstat_status shopstat_chart_page_path(const char *path, const char *question,
  * 144..14400. SHOPSTAT_EUSAGE otherwise, with a message for --chart-size. */
 shopstat_status shopstat_chart_size_parse(const char *s, double *w, double *h, shopstat_error *err);
 
-/* Parse "bars", "diff" (or "difference"), "likert", "trend". SHOPSTAT_EUSAGE otherwise. */
+/* Parse "bars", "diff" (or "difference"), "likert", "trend". SHOPSTAT_EUSAGE otherwise
+ * ("score" too: a score chart is drawn from scores, not chosen for a table of proportions). */
 shopstat_status shopstat_chart_type_parse(const char *s, shopstat_chart_type *t,
                                           shopstat_error *err);
 
@@ -201,7 +221,7 @@ shopstat_status shopstat_chart_type_parse(const char *s, shopstat_chart_type *t,
 shopstat_status shopstat_chart_sort_parse(const char *s, shopstat_chart_sort *sort,
                                           shopstat_error *err);
 
-/* Stable name of a chart type ("bars", "diff", "likert", "trend"); never NULL. */
+/* Stable name of a chart type ("bars", "diff", "likert", "trend", "score"); never NULL. */
 const char *shopstat_chart_type_name(shopstat_chart_type t);
 
 /* 1 if a level label reads like a residual answer that sorting keeps last ("Other ...",

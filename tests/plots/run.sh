@@ -113,13 +113,14 @@ axis_ticks() {
 cd "$TMP" || exit 1
 
 # --- every chart type renders, one page of the default A4 landscape size -------------------
-for d in bars diff likert trend stress channel satisfied teletech_waves segments_vs_all reach_waves agree4; do
+for d in bars diff likert trend stress channel satisfied teletech_waves segments_vs_all reach_waves agree4 \
+         score_nps score_mean score_lowbase score_long score_negative; do
     render $d $d.pdf
     pdf_pages $d.pdf 1
     pdf_size $d.pdf "842 x 595"
 done
 render all all.pdf
-pdf_pages all.pdf 12
+pdf_pages all.pdf 17
 
 # --- content: titles, labels, values, bases, footers -------------------------------------------
 has bars.pdf "Would you switch supplier after one poor service experience?" "Yes, would switch" \
@@ -146,6 +147,99 @@ has reach_waves.pdf "2008" "2009" "Large companies" "Small companies" "27%" "Hol
 if grep -qF "Zoomed axis" "$TMP/flat.txt"; then fail "reach_waves.pdf: axis from 0% called zoomed"; else ok; fi
 has agree4.pdf "Strongly disagree" "Strongly agree" "62%" "75%" "middle of the scale"
 if grep -q "…" "$TMP/flat.txt"; then fail "stress.pdf: ellipsis found (labels must wrap)"; else ok; fi
+
+# --- score charts: a dot per segment on the score's own axis, its value beside it -------------
+# once WORD... (after has FILE): each word occurs exactly once among the PDF's words
+once() {
+    for t in "$@"; do
+        local k; k=$(awk -F'\t' -v t="$t" '$1 == t { k++ } END { print k + 0 }' "$TMP/score.words")
+        [ "$k" = 1 ] && ok || fail "$SCORE_PDF: '$t' found $k times, expected once"
+    done
+}
+# The demo NPS are 100 x (promoters - detractors): 38-26, 52-21, 33-29, 21-35, 27-33 percent;
+# signed, no % sign, each printed once (a tick of +50 or -100 is not a value).
+SCORE_PDF=score_nps.pdf; words score_nps.pdf >"$TMP/score.words"
+has score_nps.pdf "Net Promoter Score: % promoters (9-10) minus % detractors (0-6)." \
+    "Whiskers: 95% confidence intervals (estimate ± t × SE, design df)." "+31 ▲" "−14 ▼" \
+    "All buyers" "n=836, eff. n=610" "Significantly above / below all buyers"
+once +12 +31 +4 −14 −6
+if grep -qF -e "Hollow points" -e "Zoomed" "$TMP/flat.txt"; then fail "score_nps.pdf: a low-base or zoom note"; else ok; fi
+t=$(axis_ticks score_nps.pdf 1 '^[+−0-9.]+$')
+[ "$t" = "−100 −50 0 +50 +100" ] && ok || fail "score_nps.pdf axis ticks: '$t'"
+# a 1-5 mean: two decimals, an axis of the scale's own ends and no zero line
+SCORE_PDF=score_mean.pdf; words score_mean.pdf >"$TMP/score.words"
+once 3.84 4.12 3.71 4.78
+t=$(axis_ticks score_mean.pdf 1 '^[0-9.]+$')
+[ "$t" = "1 2 3 4 5" ] && ok || fail "score_mean.pdf axis ticks: '$t'"
+has score_mean.pdf "Key accounts" "n=19, eff. n=16" "Hollow points: effective base below 30; read with caution."
+# a 0-10 mean: one decimal; a segment without an estimate says n/a
+SCORE_PDF=score_lowbase.pdf; words score_lowbase.pdf >"$TMP/score.words"
+once 7.4 6.1 5.3 n/a
+t=$(axis_ticks score_lowbase.pdf 1 '^[0-9.]+$')
+[ "$t" = "0 2 4 6 8 10" ] && ok || fail "score_lowbase.pdf axis ticks: '$t'"
+# negative everywhere: 14-48, 11-56, 19-37
+SCORE_PDF=score_negative.pdf; words score_negative.pdf >"$TMP/score.words"
+once −34 −45 −18
+has score_long.pdf "maintenance" "Particuliers" "+23"
+# zoomed: nice ticks around the values and CIs (the NPS from -28.7 to +42.6: -40 to +60 by 20;
+# the means from 3.62 to the scale's top, 5: 3.5 to 5 by 0.5, every tick with its decimal),
+# and the footer gives the whole scale
+render score_nps znps.pdf --zoom
+t=$(axis_ticks znps.pdf 1 '^[+−0-9.]+$')
+[ "$t" = "−40 −20 0 +20 +40 +60" ] && ok || fail "zoomed score_nps axis ticks: '$t'"
+has znps.pdf "Zoomed axis: the scale runs from −100 to +100."
+render score_mean zmean.pdf --zoom
+t=$(axis_ticks zmean.pdf 1 '^[0-9.]+$')
+[ "$t" = "3.5 4.0 4.5 5.0" ] && ok || fail "zoomed score_mean axis ticks: '$t'"
+has zmean.pdf "Zoomed axis: the scale runs from 1 to 5."
+boxes znps.pdf
+# Where things are drawn (the SVG's paths, in the PDF's points): the zero line (the one ink
+# line) under the "0" tick; each filled dot at its value on the axis read from the centres of
+# the end ticks; each value label level with its dot and right of it. NPS 12 31 4 -14 -6 top
+# to bottom; the 1-5 means have no zero line.
+score_geometry() { # PDF SVG LO HI LOLABEL HILABEL VALUES... -> problems, one a line
+    local pdf=$1 svg=$2 lo=$3 hi=$4 lol=$5 hil=$6; shift 6
+    words "$pdf" >"$TMP/g.words"
+    grep -o '<path style="[^"]*" d="[^"]*"' "$svg" | awk -v lo="$lo" -v hi="$hi" -v lol="$lol" -v hil="$hil" \
+        -v vals="$*" -v wf="$TMP/g.words" '
+        BEGIN { # the tick labels: the row (yMin rounded) holding the most numbers
+                while ((getline l < wf) > 0) { split(l, f, "\t"); n++; w[n] = f[1]; xc[n] = (f[2] + f[3]) / 2
+                    xa[n] = f[2]; yc[n] = (f[4] + f[5]) / 2; row[n] = sprintf("%.0f", f[4])
+                    if (f[1] ~ /^[+−0-9.]+$/ && ++cnt[row[n]] > cnt[best]) best = row[n] }
+                for (k = 1; k <= n; k++) if (row[k] == best) {
+                    if (w[k] == lol) xlo = xc[k]
+                    if (w[k] == hil) xhi = xc[k]
+                    if (w[k] == "0") x0 = xc[k] }
+                nv = split(vals, v, " ") }
+        /stroke:rgb\(13%,13%,13%\)/ && /d="M [0-9.]+ [0-9.]+ L [0-9.]+ [0-9.]+ "/ {
+            split($0, p, "d=\"M "); split(p[2], q, " ")
+            if (q[1] == q[4]) { nz++; zx = q[1] } }
+        /fill:rgb\(0%,44.705882%,69.803922%\)/ && /d="M [0-9.]+ [0-9.]+ C/ {
+            split($0, p, "d=\"M "); split(p[2], q, " "); nd++; dx[nd] = q[1] - 4.5; dy[nd] = q[2] }
+        END {
+            if (xlo == "" || xhi == "") { print "end ticks " lol " " hil " not found"; exit }
+            if (lo < 0) {
+                if (nz != 1) print nz + 0 " zero lines"
+                else if (zx - x0 > 0.6 || x0 - zx > 0.6) print "zero line at x " zx ", the 0 tick at " x0
+            } else if (nz) print nz " zero lines on a scale from " lo
+            if (nd != nv) { print nd + 0 " dots, " nv " values"; exit }
+            for (i = 1; i <= nd; i++) {
+                want = xlo + (v[i] - lo) / (hi - lo) * (xhi - xlo)
+                if (dx[i] - want > 0.6 || want - dx[i] > 0.6) printf "dot %d (%s) at x %.2f, want %.2f\n", i, v[i], dx[i], want
+                lab = 0
+                for (k = 1; k <= n; k++) if (w[k] ~ /^[+−0-9.]+$/ && xa[k] > dx[i] && yc[k] - dy[i] < 1.5 && dy[i] - yc[k] < 1.5) {
+                    s = w[k]; gsub("−", "-", s); if (s + 0 == v[i] + 0) lab++ }
+                if (lab != 1) printf "dot %d (%s): %d value labels level with it, right of it\n", i, v[i], lab
+            } }'
+}
+"$demo" score_nps "$TMP/g.svg" && out=$(score_geometry score_nps.pdf "$TMP/g.svg" -100 100 −100 +100 12 31 4 -14 -6)
+[ -z "$out" ] && ok || { fail "score_nps geometry"; printf '%s\n' "$out"; }
+"$demo" score_negative "$TMP/g.svg" && out=$(score_geometry score_negative.pdf "$TMP/g.svg" -100 100 −100 +100 -34 -45 -18)
+[ -z "$out" ] && ok || { fail "score_negative geometry"; printf '%s\n' "$out"; }
+"$demo" score_mean "$TMP/g.svg" && out=$(score_geometry score_mean.pdf "$TMP/g.svg" 1 5 1 5 3.84 4.12 3.71)
+[ -z "$out" ] && ok || { fail "score_mean geometry"; printf '%s\n' "$out"; }
+"$demo" --zoom score_nps "$TMP/g.svg" && out=$(score_geometry znps.pdf "$TMP/g.svg" -40 60 −40 +60 12 31 4 -14 -6)
+[ -z "$out" ] && ok || { fail "zoomed score_nps geometry"; printf '%s\n' "$out"; }
 
 # --- the CLI: a --source that already says "Source:" is not prefixed twice --------------------
 "$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
@@ -583,7 +677,8 @@ for e in pdf svg png; do
 done
 cmp -s a.pdf b.pdf && ok || fail "PDF renders differ"
 for q in switch satisfied channel heavy_vs_all intent teletech teletech_waves stress \
-         segments_vs_all reach_waves agree4; do
+         segments_vs_all reach_waves agree4 score_nps score_mean score_lowbase score_long \
+         score_negative; do
     for e in svg png; do
         cmp -s a-$q.$e b-$q.$e && ok || fail "$e renders of $q differ"
     done
@@ -596,7 +691,7 @@ pdfinfo a.pdf | grep -q "CreationDate: *Sat Jan  1 00:00:00 2000" && ok || fail 
 dims=$(od -An -tu1 -j16 -N8 a-switch.png | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
 [ "$dims" = "1684x1190" ] && ok || fail "PNG size $dims, expected 1684x1190"
 head -c 5 a-switch.svg | grep -q "<?xml" && grep -q "<svg" a-switch.svg && ok || fail "SVG header"
-n=$(ls a-*.png | wc -l); [ "$n" = 12 ] && ok || fail "$n PNG files, expected 12"
+n=$(ls a-*.png | wc -l); [ "$n" = 17 ] && ok || fail "$n PNG files, expected 17"
 ls ./*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind" || ok
 
 echo "$passed passed, $failed failed"

@@ -111,6 +111,10 @@ static void test_type_and_sort_parse(void **state)
     assert_int_equal(shopstat_chart_type_parse("pie", &t, &e), SHOPSTAT_EUSAGE);
     assert_string_equal(e.msg, "--chart-type 'pie': expected bars, diff, likert or trend");
     assert_string_equal(shopstat_chart_type_name((shopstat_chart_type)42), "unknown");
+    /* a score chart has a name, but --chart-type does not choose it for a table */
+    assert_string_equal(shopstat_chart_type_name(SHOPSTAT_CHART_SCORE), "score");
+    assert_int_equal(shopstat_chart_type_parse("score", &t, &e), SHOPSTAT_EUSAGE);
+    assert_string_equal(e.msg, "--chart-type 'score': expected bars, diff, likert or trend");
     shopstat_chart_sort s;
     assert_int_equal(shopstat_chart_sort_parse("none", &s, &e), SHOPSTAT_OK);
     assert_int_equal(s, SHOPSTAT_CHART_SORT_NONE);
@@ -735,6 +739,239 @@ static void test_render_files(void **state)
     assert_int_equal(count_files(), 6);
 }
 
+/* ---- score charts ---------------------------------------------------------------------- */
+
+/* An NPS of three segments: +12 [+5.7, +18.3], -14 [-28.7, +0.7] of low effective base (24),
+ * +31 [+19.4, +42.6]. */
+static const shopstat_chart_level score_level[] = {{"nps", "Net Promoter Score", 0}};
+static const shopstat_chart_series score_series[] = {{"all", "All buyers", 836, 610},
+                                                     {"pub", "Public sector", 41, 24},
+                                                     {"heavy", "Heavy", 248, 180}};
+static shopstat_chart_cell score_cells[3];
+
+static shopstat_chart_data make_score(void)
+{
+    shopstat_chart_cell c[3] = {{12, 5.7, 18.3, NAN, NULL},
+                                {-14, -28.7, 0.7, NAN, "\xe2\x96\xbc"},
+                                {31, 19.4, 42.6, NAN, NULL}};
+    memcpy(score_cells, c, sizeof c);
+    shopstat_chart_data d;
+    shopstat_chart_data_init(&d);
+    assert_true(d.score_min == 0 && d.score_max == 0);
+    d.name = "rec";
+    d.label = "How likely are you to recommend us?";
+    d.levels = score_level;
+    d.nlevels = 1;
+    d.series = score_series;
+    d.nseries = 3;
+    d.cells = score_cells;
+    d.score_min = -100;
+    d.score_max = 100;
+    return d;
+}
+
+static void test_score_validate(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_SCORE;
+    shopstat_chart_data d = make_score();
+    /* values in score units, far outside [0, 1], are what a score chart draws */
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    /* ... and still refused as proportions */
+    o.type = SHOPSTAT_CHART_BARS;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'rec': cell 0: proportion 12 is outside [0, 1]");
+    o.type = SHOPSTAT_CHART_SCORE;
+    /* the scale: unset (0 to 0), NaN, reversed, infinite */
+    d.score_min = d.score_max = 0;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'rec': score scale 0 to 0 is not a range (score_min and "
+                               "score_max must be finite, score_min below score_max)");
+    d = make_score();
+    d.score_max = NAN;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(e.msg, "score scale -100 to nan is not a range"));
+    d = make_score();
+    d.score_min = 5;
+    d.score_max = 1;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    d = make_score();
+    d.score_min = -INFINITY;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    /* one score per chart */
+    d = make_score();
+    d.nlevels = 2;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'rec': a score chart draws one score (one level), not 2");
+    /* a score outside its scale; an infinite one */
+    d = make_score();
+    score_cells[2].value = 100.5;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'rec': cell 2: score 100.5 is outside the scale -100 to 100");
+    d = make_score();
+    score_cells[1].value = -INFINITY;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    /* CI bounds may pass the scale's ends (a t interval near the top), but not be infinite
+     * or reversed; NaN bounds (no whisker) and a NaN score (n/a) are fine */
+    d = make_score();
+    score_cells[2].hi = 104;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    score_cells[2].hi = INFINITY;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'rec': cell 2: CI bound inf is not finite");
+    d = make_score();
+    score_cells[0].lo = 20;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'rec': cell 0: CI lower bound 20 above the upper bound 18.3");
+    d = make_score();
+    score_cells[0].lo = score_cells[0].hi = NAN;
+    score_cells[1].value = NAN;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    d.cells = NULL;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    o.type = (shopstat_chart_type)(SHOPSTAT_CHART_SCORE + 1);
+    d = make_score();
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EUSAGE);
+}
+
+static void test_score_format_axis(void **state)
+{
+    (void)state;
+    char b[48];
+    /* signed on a scale below zero, with a true minus; what rounds to 0 is "0" */
+    plots_fmt_score(23.4, 0, 1, b, sizeof b);
+    assert_string_equal(b, "+23");
+    plots_fmt_score(-5, 0, 1, b, sizeof b);
+    assert_string_equal(b, "\xe2\x88\x92"
+                           "5");
+    plots_fmt_score(-0.4, 0, 1, b, sizeof b);
+    assert_string_equal(b, "0");
+    plots_fmt_score(3.8449, 2, 0, b, sizeof b);
+    assert_string_equal(b, "3.84");
+    plots_fmt_score(NAN, 2, 0, b, sizeof b);
+    assert_string_equal(b, "n/a");
+    /* -1: as few decimals as name it */
+    plots_fmt_score(-100, -1, 1, b, sizeof b);
+    assert_string_equal(b, "\xe2\x88\x92"
+                           "100");
+    plots_fmt_score(2.5, -1, 0, b, sizeof b);
+    assert_string_equal(b, "2.5");
+    /* decimals by the scale's width: NPS (200) 0, 0-10 1, 1-5 2, 0-1 2, 0-0.5 3; plus opts */
+    shopstat_chart_data d = make_score();
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_SCORE;
+    assert_int_equal(plots_score_decimals(&d, &o), 0);
+    d.score_min = 0, d.score_max = 100;
+    assert_int_equal(plots_score_decimals(&d, &o), 0);
+    d.score_min = 0, d.score_max = 10;
+    assert_int_equal(plots_score_decimals(&d, &o), 1);
+    d.score_min = 1, d.score_max = 5;
+    assert_int_equal(plots_score_decimals(&d, &o), 2);
+    d.score_min = 0, d.score_max = 1;
+    assert_int_equal(plots_score_decimals(&d, &o), 2);
+    d.score_min = 0, d.score_max = 0.5;
+    assert_int_equal(plots_score_decimals(&d, &o), 3);
+    o.decimals = 1;
+    d.score_min = -100, d.score_max = 100;
+    assert_int_equal(plots_score_decimals(&d, &o), 1);
+    o.decimals = 0;
+    /* the axis: the scale's ends, ticks every 50 (NPS) or 1 (1-5) */
+    d = make_score();
+    plots_axis a;
+    plots_score_axis(&d, &o, &a);
+    assert_close(a.lo, -100, 1e-12);
+    assert_close(a.hi, 100, 1e-12);
+    assert_close(a.step, 50, 1e-12);
+    /* zoomed: around the values and CIs, -28.7 to +42.6 in about 5 steps: -40 to 60 by 20 */
+    o.zoom = 1;
+    plots_score_axis(&d, &o, &a);
+    assert_close(a.lo, -40, 1e-12);
+    assert_close(a.hi, 60, 1e-12);
+    assert_close(a.step, 20, 1e-12);
+    /* without the CIs, -14 to +31: -20 to 40 by 10 */
+    o.show_ci = 0;
+    plots_score_axis(&d, &o, &a);
+    assert_close(a.lo, -20, 1e-12);
+    assert_close(a.hi, 40, 1e-12);
+    assert_close(a.step, 10, 1e-12);
+    /* a CI past the scale's end does not take the axis past it: 1-5 means 3.62 to 5.05
+     * -> 3.5 to 5 by 0.5 */
+    o.show_ci = 1;
+    shopstat_chart_cell m[2] = {{3.71, 3.62, 3.80, NAN, NULL}, {4.78, 4.51, 5.05, NAN, NULL}};
+    d.cells = m;
+    d.nseries = 2;
+    d.score_min = 1, d.score_max = 5;
+    plots_score_axis(&d, &o, &a);
+    assert_close(a.lo, 3.5, 1e-12);
+    assert_close(a.hi, 5, 1e-12);
+    assert_close(a.step, 0.5, 1e-12);
+    /* one value and no whisker: nothing to zoom to, the whole scale */
+    m[0] = (shopstat_chart_cell){4, NAN, NAN, NAN, NULL};
+    d.nseries = 1;
+    plots_score_axis(&d, &o, &a);
+    assert_close(a.lo, 1, 1e-12);
+    assert_close(a.hi, 5, 1e-12);
+    assert_close(a.step, 1, 1e-12);
+}
+
+/* A score chart draws on a context and to each file format; too small a page says the height
+ * it needs. */
+static void test_score_draw(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_data d = make_score();
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_SCORE;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 64, 64);
+    cairo_t *cr = cairo_create(sf);
+    assert_int_equal(shopstat_chart_draw(cr, 842, 595, &d, &o, &e), SHOPSTAT_OK);
+    o.zoom = 1;
+    assert_int_equal(shopstat_chart_draw(cr, 842, 595, &d, &o, &e), SHOPSTAT_OK);
+    o.show_ci = 0;
+    assert_int_equal(shopstat_chart_draw(cr, 300, 300, &d, &o, &e), SHOPSTAT_OK);
+    o.show_ci = 1;
+    o.zoom = 0;
+    shopstat_chart_series many[40];
+    shopstat_chart_cell mc[40];
+    for (int i = 0; i < 40; i++) {
+        many[i] = (shopstat_chart_series){"s", "Segment", 100, 100};
+        mc[i] = (shopstat_chart_cell){i - 20.0, i - 30.0, i - 10.0, NAN, NULL};
+    }
+    d.series = many;
+    d.nseries = 40;
+    d.cells = mc;
+    assert_int_equal(shopstat_chart_draw(cr, 842, 300, &d, &o, &e), SHOPSTAT_EUSAGE);
+    const char *hp = strstr(e.msg, "its segments need a height of ");
+    assert_non_null(hp);
+    double need = strtod(hp + strlen("its segments need a height of "), NULL);
+    assert_true(need > 300 && need <= 14400);
+    assert_int_equal(shopstat_chart_draw(cr, 842, need, &d, &o, &e), SHOPSTAT_OK);
+    assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+    d = make_score();
+    char p[512];
+    const char *ext[] = {"pdf", "svg", "png"}, *magic[] = {"%PDF-", "<?xml", "\x89PNG"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/s.%s", scratch_dir, ext[i]);
+        assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+        expect_head(p, magic[i], i == 2 ? 4 : 5);
+    }
+    /* bad data writes nothing */
+    score_cells[0].value = 250;
+    snprintf(p, sizeof p, "%s/bad.pdf", scratch_dir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_EINPUT);
+    assert_int_equal(count_files(), 3);
+}
+
 /* ---- greyscale print: the fills of one chart differ in grey -------------------------------- */
 
 /* Rec. 709 luma of an 8-bit pixel, 0-255: what a greyscale print keeps of a colour. */
@@ -1154,9 +1391,12 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_score_validate),
+        cmocka_unit_test(test_score_format_axis),
         cmocka_unit_test(test_series_colours),
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_score_draw, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_contrast, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_styles, scratch_setup, scratch_teardown),

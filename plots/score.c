@@ -1,0 +1,270 @@
+/* Score chart: one score (a rating's mean, a Net Promoter Score) per segment, a dot at the
+ * estimate with its CI whisker on the score's own axis, the value beside it. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MINUS "\xe2\x88\x92" /* U+2212, as the difference charts print it */
+
+int plots_score_decimals(const shopstat_chart_data *d, const shopstat_chart_opts *o)
+{
+    /* two significant digits of the scale's width: 0 for 100 and wider (an NPS), 1 from 10
+     * (a 0-10 mean), 2 below (a 1-5 mean), 3 below 1 */
+    double r = d->score_max - d->score_min;
+    int dec = r > 0 && isfinite(r) ? 2 - (int)floor(log10(r) + 1e-9) : 2;
+    dec = dec < 0 ? 0 : dec > 3 ? 3 : dec;
+    return dec + (o && o->decimals > 0 ? o->decimals : 0);
+}
+
+void plots_fmt_score(double v, int decimals, int sign, char *buf, size_t n)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "n/a");
+        return;
+    }
+    if (decimals < 0) /* as few as name v exactly, up to 3 ("1", "-100", "2.5") */
+        for (decimals = 0; decimals < 3; decimals++) {
+            double t = fabs(v) * pow(10.0, decimals);
+            if (fabs(t - floor(t + 0.5)) < 1e-6 * fmax(1, t))
+                break;
+        }
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(v));
+    /* what rounds to zero prints as "0", neither "+0" nor "-0" */
+    int zero = strspn(tmp, "0.") == strlen(tmp);
+    snprintf(buf, n, "%s%s", zero ? "" : v < 0 ? MINUS : sign ? "+" : "", tmp);
+}
+
+void plots_score_axis(const shopstat_chart_data *d, const shopstat_chart_opts *o, plots_axis *a)
+{
+    double mn = d->score_min, mx = d->score_max;
+    if (o->zoom) {
+        /* nice ticks around the values (and their CIs when drawn), within the scale */
+        double lo = mx, hi = mn;
+        for (size_t j = 0; j < d->nseries; j++) {
+            const shopstat_chart_cell *x = &d->cells[j];
+            if (isnan(x->value))
+                continue;
+            lo = fmin(lo, x->value);
+            hi = fmax(hi, x->value);
+            if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+                lo = fmin(lo, fmax(x->lo, mn));
+                hi = fmax(hi, fmin(x->hi, mx));
+            }
+        }
+        /* (one value and no whisker: nothing to zoom to, the whole scale) */
+        if (hi > lo) {
+            plots_axis_nice(lo, hi, 5, a);
+            a->lo = fmax(a->lo, mn);
+            a->hi = fmin(a->hi, mx);
+            a->x0 = a->x1 = 0;
+            return;
+        }
+    }
+    /* the scale's own ends, ticks at a nice step in between */
+    plots_axis_nice(mn, mx, 5, a);
+    a->lo = mn;
+    a->hi = mx;
+    a->x0 = a->x1 = 0;
+}
+
+/* Decimals that name every tick of a step exactly (0 for 50 or 1, 1 for 0.5, 2 for 0.25). */
+static int step_decimals(double step)
+{
+    for (int k = 0; k < 3; k++) {
+        double v = step * pow(10.0, k);
+        if (fabs(v - floor(v + 0.5)) < 1e-6 * fmax(1, v))
+            return k;
+    }
+    return 3;
+}
+
+shopstat_status plots_draw_score(plots_ctx *c)
+{
+    const shopstat_chart_data *d = c->d;
+    const shopstat_chart_opts *o = c->o;
+    cairo_t *cr = c->cr;
+    double s = c->s;
+    plots_rect b = c->body;
+    size_t ns = d->nseries;
+    int sign = d->score_min < 0;
+    int dec = plots_score_decimals(d, o);
+    const plots_rgb col = PLOTS_BLUE;
+
+    /* Row labels: the segment, and its bases in grey under it (the chart has no legend). */
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    fl.halign = 1;
+    plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    fb.halign = 1;
+    double lw = 0, tw;
+    char base[96];
+    for (size_t j = 0; j < ns; j++) {
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
+        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, 0, &fl, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+        plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+    }
+    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    /* the labels inset within the zebra rows, which span the body: text on a row's edge
+     * reads as cut off */
+    double pad = 6 * s;
+    double labh = 0;
+    for (size_t j = 0; j < ns; j++) {
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
+        double h1, h2 = 0;
+        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
+        if (base[0])
+            plots_text(cr, base, 0, 0, lw, &fb, 0, NULL, &h2);
+        labh = fmax(labh, h1 + h2);
+    }
+
+    /* Value labels, with their significance markers: room for the widest right of the
+     * plot, where a whisker reaching the axis's end puts its label. */
+    plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 1, PLOTS_INK);
+    fv.valign = 0.5;
+    plots_font fsig = fv;
+    double vw = 0, vh = 0, sigw = 0;
+    char buf[64];
+    for (size_t j = 0; j < ns; j++) {
+        const shopstat_chart_cell *x = &d->cells[j];
+        plots_fmt_score(x->value, dec, sign, buf, sizeof buf);
+        plots_text(cr, buf, 0, 0, 0, &fv, 0, &tw, &vh);
+        vw = fmax(vw, tw);
+        if (x->sig && x->sig[0]) {
+            plots_text(cr, x->sig, 0, 0, 0, &fsig, 0, &tw, NULL);
+            sigw = fmax(sigw, tw + 3 * s);
+        }
+    }
+
+    plots_axis a;
+    plots_score_axis(d, o, &a);
+    a.x0 = b.x + pad + lw + 16 * s;
+    a.x1 = b.x + b.w - vw - sigw - 10 * s;
+
+    /* Under the plot: the tick labels, then the score's name as the axis title. */
+    const char *axtitle = plots_level_label(&d->levels[0]);
+    plots_font fat = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_INK);
+    fat.halign = 0.5;
+    double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s, ath = 0;
+    if (*axtitle) {
+        plots_text(cr, axtitle, 0, 0, a.x1 - a.x0, &fat, 0, NULL, &ath);
+        axh += ath + 4 * s;
+    }
+    double r = 4.5 * s;
+    double top = b.y + 6 * s, bottom = b.y + b.h - axh;
+    double need = fmax(fmax(labh + 8 * s, 2.8 * r), vh + 6 * s);
+    double band = (bottom - top) / (double)ns;
+    if (band < need)
+        return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
+    /* rows no taller than they need to look like rows: a chart of two segments stays
+     * compact, its axis under them rather than at the foot of the page */
+    band = fmin(band, fmax(need, 64 * s));
+    bottom = top + band * (double)ns;
+
+    /* Grid and ticks in score units; the zero line of a signed scale in ink. */
+    plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    ft.halign = 0.5;
+    int tdec = step_decimals(a.step);
+    double eps = 1e-9 * a.step;
+    for (double k = ceil(a.lo / a.step - 1e-9);; k++) {
+        double v = k * a.step, x;
+        if (v > a.hi + eps)
+            break;
+        if (fabs(v) < eps)
+            v = 0;
+        x = plots_axis_map(&a, v);
+        plots_set(cr, PLOTS_GRID);
+        cairo_set_line_width(cr, 0.6 * s);
+        cairo_move_to(cr, x, top - 4 * s);
+        cairo_line_to(cr, x, bottom);
+        cairo_stroke(cr);
+        char tk[48];
+        plots_fmt_score(v, tdec, sign, tk, sizeof tk);
+        plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
+    }
+    if (d->score_min < 0 && d->score_max > 0 && a.lo <= 0 && a.hi >= 0) {
+        double x = plots_axis_map(&a, 0);
+        plots_set(cr, PLOTS_INK);
+        cairo_set_line_width(cr, 1.1 * s);
+        cairo_move_to(cr, x, top - 4 * s);
+        cairo_line_to(cr, x, bottom);
+        cairo_stroke(cr);
+    }
+    if (*axtitle)
+        plots_text(cr, axtitle, (a.x0 + a.x1) / 2,
+                   bottom + 4 * s + plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s, a.x1 - a.x0,
+                   &fat, 1, NULL, NULL);
+
+    for (size_t j = 0; j < ns; j++) {
+        const shopstat_chart_cell *x = &d->cells[j];
+        double by = top + (double)j * band, cy = by + band / 2;
+        if (j % 2 == 0) {
+            /* zebra rows lead the eye from the segment to its dot */
+            cairo_rectangle(cr, b.x, by, b.w, band);
+            cairo_set_source_rgba(cr, 0, 0, 0, 0.035);
+            cairo_fill(cr);
+        }
+        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
+        double h1, h2 = 0;
+        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
+        if (base[0])
+            plots_text(cr, base, 0, 0, lw, &fb, 0, NULL, &h2);
+        double ly = cy - (h1 + h2) / 2;
+        plots_text(cr, plots_series_label(&d->series[j]), b.x + pad + lw, ly, lw, &fl, 1, NULL,
+                   NULL);
+        if (base[0])
+            plots_text(cr, base, b.x + pad + lw, ly + h1, lw, &fb, 1, NULL, NULL);
+
+        if (isnan(x->value)) {
+            /* say so: an empty row reads as a lost line */
+            fv.bold = 0;
+            fv.colour = PLOTS_LIGHT;
+            plots_text(cr, "n/a", a.x0 + 4 * s, cy, 0, &fv, 1, NULL, NULL);
+            continue;
+        }
+        int low = plots_is_low(c, plots_cell_eff(d, x, j));
+        /* a low effective base: a paler whisker and a hollow dot, as a trend's points */
+        plots_rgb wcol = low ? plots_mix(col, PLOTS_WHITE, 0.45) : col;
+        double xv = plots_axis_map(&a, x->value), xend = xv + r;
+        if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+            /* a bound past the axis's end is cut there, without its cap */
+            double lo = fmax(x->lo, a.lo), hi = fmin(x->hi, a.hi);
+            double xl = plots_axis_map(&a, lo), xh = plots_axis_map(&a, hi), cap = 3.5 * s;
+            plots_set(cr, wcol);
+            cairo_set_line_width(cr, 1.6 * s);
+            cairo_move_to(cr, xl, cy);
+            cairo_line_to(cr, xh, cy);
+            if (x->lo >= a.lo) {
+                cairo_move_to(cr, xl, cy - cap);
+                cairo_line_to(cr, xl, cy + cap);
+            }
+            if (x->hi <= a.hi) {
+                cairo_move_to(cr, xh, cy - cap);
+                cairo_line_to(cr, xh, cy + cap);
+            }
+            cairo_stroke(cr);
+            xend = fmax(xend, xh);
+        }
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, xv, cy, r, 0, 2 * PLOTS_PI);
+        plots_set(cr, low ? PLOTS_WHITE : col);
+        cairo_fill_preserve(cr);
+        plots_set(cr, col);
+        cairo_set_line_width(cr, 1.4 * s);
+        cairo_stroke(cr);
+
+        plots_fmt_score(x->value, dec, sign, buf, sizeof buf);
+        fv.bold = 1;
+        fv.colour = low ? PLOTS_GREY : PLOTS_INK;
+        plots_text(cr, buf, xend + 5 * s, cy, 0, &fv, 1, &tw, NULL);
+        if (x->sig && x->sig[0]) {
+            fsig.colour = PLOTS_INK;
+            plots_text(cr, x->sig, xend + 5 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+        }
+    }
+    return SHOPSTAT_OK;
+}
