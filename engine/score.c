@@ -264,6 +264,19 @@ static int level_score(const plan_score *sc, const char *lv, int decimal_comma, 
     }
 }
 
+/* A level as a shell word for a hint: as it is when it is plain, else in quotes. */
+static const char *shell_word(const char *s, char *buf, size_t n)
+{
+    int plain = *s != '\0';
+    for (const char *c = s; *c && plain; c++)
+        plain = isalnum((unsigned char)*c) || strchr("._-+", *c);
+    if (plain)
+        snprintf(buf, n, "%s", s);
+    else
+        snprintf(buf, n, strchr(s, '\'') ? "\"%s\"" : "'%s'", s);
+    return buf;
+}
+
 static void scores_free(score_rt *r, size_t n)
 {
     for (size_t i = 0; r && i < n; i++)
@@ -322,11 +335,14 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                                   ? "is not a whole number from 0 to 10, so it has no place "
                                     "in an NPS (0-6 detractors, 7-8 passives, 9-10 promoters)"
                                   : "has no score in the map";
+            char w1[200], w2[400], arg[260];
+            snprintf(arg, sizeof arg, "%s:%s=SCORE,...", sc->question, lv);
             shopstat_status st = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
                 "score '%s' of '%s': level '%s' %s; declare it missing (--missing %s) or give "
-                "it a score (--score %s:%s=SCORE,...)",
-                sc->name, sc->question, lv, why, lv, sc->question, lv);
+                "it a score (--score %s)",
+                sc->name, sc->question, lv, why, shell_word(lv, w1, sizeof w1),
+                shell_word(arg, w2, sizeof w2));
             scores_free(r, p->nscores);
             return st;
         }

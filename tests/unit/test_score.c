@@ -1,0 +1,305 @@
+/* Unit tests for scores: the plan API, map parsing, hand-computed estimates and edge cases. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shopstat/score.h"
+#include "shopstat/shopstat.h"
+
+/* qt(0.975, 4), qt(0.975, 5) (R) */
+#define QT4 2.7764451051977934
+#define QT5 2.5705818356363137
+
+typedef struct run {
+    shopstat_score_estimate *e;
+    size_t n;
+    shopstat_status st;
+    shopstat_error err;
+    shopstat_totals *t;
+} run;
+
+static void pass_over(run *r, const char *csv, shopstat_plan *p)
+{
+    memset(r, 0, sizeof *r);
+    char *path = write_tmp(csv);
+    shopstat_reader *rd = NULL;
+    r->st = shopstat_reader_open(path, NULL, &rd, &r->err);
+    if (!r->st)
+        r->st = shopstat_totals_compute(p, rd, &r->t, &r->err);
+    shopstat_reader_free(rd);
+    remove_tmp(path);
+}
+
+static run score(const char *csv, shopstat_plan *p)
+{
+    run r;
+    pass_over(&r, csv, p);
+    if (!r.st)
+        r.st = shopstat_score_estimates(r.t, NULL, &r.e, &r.n, &r.err);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    free(r->e);
+    shopstat_totals_free(r->t);
+}
+
+static const shopstat_score_estimate *find(const run *r, const char *name, const char *segment)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->e[i].score, name) == 0 && strcmp(r->e[i].segment, segment) == 0)
+            return &r->e[i];
+    fail_msg("no score %s in segment %s", name, segment);
+    return NULL;
+}
+
+static shopstat_status add(shopstat_plan *p, const char *q, const char *map, shopstat_error *err)
+{
+    return shopstat_plan_add_score(p, q, map, NULL, err);
+}
+
+static void test_plan_errors(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    const char *cols[] = {"a", "b"};
+    assert_int_equal(shopstat_plan_add_multi(p, "m", cols, 2, NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "nope", NULL, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "no such question"));
+    assert_int_equal(add(p, "m", NULL, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "single-choice"));
+    /* maps that do not parse */
+    const char *bad[] = {"1=0,2",   "1=x", "1=inf", "1=0,1=5", "1-3=0,3=1", "5-1=0",
+                         "a=1,a=2", "",    "=3",    "1=",      "1-x=2"};
+    const char *why[] = {"not VALUE=SCORE",
+                         "not a number",
+                         "finite",
+                         "given twice",
+                         "given twice",
+                         "ends below",
+                         "given twice",
+                         "empty map",
+                         "empty value",
+                         "not a number",
+                         "neither a level nor a range"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        shopstat_error_clear(&err);
+        assert_int_equal(add(p, "r", bad[i], &err), SHOPSTAT_EUSAGE);
+        if (!strstr(err.msg, why[i]))
+            fail_msg("map '%s': '%s' lacks '%s'", bad[i], err.msg, why[i]);
+    }
+    /* good ones, default names, duplicates by name */
+    assert_int_equal(add(p, "r", NULL, &err), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", "mean", &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "'mean' of 'r' is given twice"));
+    assert_int_equal(add(p, "r", "nps", &err), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", "1-2=0, 3 = 50,4-5=100", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_score(p, "r", "-2--1=1,Don't know=0", "neg", &err),
+                     SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_score(p, "r:nps", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_score(p, ":nps", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_score(p, "", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_parse_score(p, "m:nps", &err), SHOPSTAT_EUSAGE);
+    shopstat_plan_free(p);
+}
+
+/* Unweighted ratings 1, 2, 4, 5, 5 (each row its own PSU, one stratum): m = 3.4, s^2 =
+ * 13.2 / 4 = 3.3, var = s^2 / n = 0.66, df 4, deff 1, CI 3.4 +- qt(0.975, 4) sqrt(0.66).
+ * A map 1-2=0,3=50,4-5=100: 0, 0, 100, 100, 100, m = 60, var = 3000 / 5 = 600. */
+static void test_srs_by_hand(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", NULL, NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", "1-2=0,3=50,4-5=100", NULL), SHOPSTAT_OK);
+    run r = score("r\n1\n2\n4\n5\n5\n", p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(shopstat_totals_nscores(r.t), 2);
+    const shopstat_score_estimate *e = find(&r, "mean", "all");
+    assert_string_equal(e->variable, "r");
+    assert_int_equal(e->base_n, 5);
+    assert_close(e->estimate, 3.4, 1e-15);
+    assert_close(e->se, sqrt(0.66), 1e-14);
+    assert_close(e->df, 4, 0);
+    assert_close(e->deff, 1, 1e-12);
+    assert_close(e->eff_base, 5, 1e-14);
+    assert_close(e->ci_lower, 3.4 - QT4 * sqrt(0.66), 1e-12);
+    assert_close(e->ci_upper, 3.4 + QT4 * sqrt(0.66), 1e-12);
+    assert_close(e->min, 1, 0);
+    assert_close(e->max, 5, 0);
+    e = find(&r, "score", "all");
+    assert_close(e->estimate, 60, 1e-15);
+    assert_close(e->se, sqrt(600), 1e-13);
+    assert_close(e->min, 0, 0);
+    assert_close(e->max, 100, 0);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Every row of a segment at one level: SE 0, CI [m, m], deff undefined; a segment whose
+ * rows all weigh 0: NaN, as tab's. Segment 'one' = rows with g = a (ratings 4, 4, 4). */
+static void test_edges(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", NULL, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "one=g:a", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "zero=g:z", NULL), SHOPSTAT_OK);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    run r = score("r,g,w\n4,a,1\n4,a,2\n4,a,1\n1,b,1\n2,b,1\n3,z,0\n5,z,0\n", p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_score_estimate *e = find(&r, "mean", "one");
+    assert_close(e->estimate, 4, 0);
+    assert_close(e->se, 0, 0);
+    assert_close(e->ci_lower, 4, 0);
+    assert_close(e->ci_upper, 4, 0);
+    assert_true(isnan(e->deff));
+    e = find(&r, "mean", "zero");
+    assert_int_equal(e->base_n, 2);
+    assert_close(e->base_weight, 0, 0);
+    assert_true(isnan(e->estimate) && isnan(e->se) && isnan(e->ci_lower) && isnan(e->eff_base));
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* A level without a score stops the estimates and says what to do; blank cells are
+ * missing and leave the base. */
+static void test_unscored_levels(void **state)
+{
+    (void)state;
+    const char *maps[] = {NULL, "nps", "1-5=1"};
+    const char *csv[] = {"r\n1\n\n5\nDon't know\n", "r\n1\n11\n5\n", "r\n1\n6\n5\n"};
+    const char *level[] = {"level 'Don't know'", "level '11'", "level '6'"};
+    for (int i = 0; i < 3; i++) {
+        shopstat_plan *p = shopstat_plan_new();
+        assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+        assert_int_equal(add(p, "r", maps[i], NULL), SHOPSTAT_OK);
+        run r = score(csv[i], p);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_null(r.e);
+        if (!strstr(r.err.msg, level[i]) || !strstr(r.err.msg, "of 'r'") ||
+            !strstr(r.err.msg, "--missing"))
+            fail_msg("case %d: %s", i, r.err.msg);
+        /* compare fails the same way */
+        shopstat_difference *dd = NULL;
+        size_t nd = 0;
+        assert_int_equal(shopstat_compare_scores(r.t, NULL, &dd, &nd, NULL), SHOPSTAT_EINPUT);
+        run_free(&r);
+        shopstat_plan_free(p);
+    }
+    /* blank = missing: the mean of 1 and 5 */
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", NULL, NULL), SHOPSTAT_OK);
+    run r = score("r\n1\n\n5\n", p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(r.e[0].base_n, 2);
+    assert_close(r.e[0].estimate, 3, 0);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* NPS = 100 (p_promoters - p_detractors) from tab's proportions, in a stratified cluster
+ * design with weights, every segment. */
+static void test_nps_from_tab(void **state)
+{
+    (void)state;
+    char csv[8192];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "h,psu,w,rec,g\n");
+    uint64_t seed = 7;
+    for (int i = 0; i < 120; i++)
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "%d,%d,%.3f,%d,%c\n", i % 3,
+                                (i / 3) % 5, 0.5 + (double)(splitmix64(&seed) % 1000) / 500,
+                                (int)(splitmix64(&seed) % 11), "ab"[i % 2]);
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "rec", "rec", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "rec", "nps", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "g", NULL), SHOPSTAT_OK);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "h";
+    d.psu = "psu";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    run r = score(csv, p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_tab_estimates(r.t, NULL, &e, &n, NULL), SHOPSTAT_OK);
+    assert_int_equal(r.n, 3);
+    for (size_t s = 0; s < r.n; s++) {
+        double nps = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (e[i].s != s)
+                continue;
+            int v = atoi(e[i].level);
+            nps += v >= 9 ? 100 * e[i].proportion : v <= 6 ? -100 * e[i].proportion : 0;
+        }
+        assert_string_equal(r.e[s].score, "NPS");
+        assert_close(r.e[s].estimate, nps, 1e-12);
+        assert_true(r.e[s].se > 0);
+        assert_close(r.e[s].min, -100, 0);
+        assert_close(r.e[s].max, 100, 0);
+    }
+    free(e);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Two disjoint --by segments of a with-replacement SRS: the centred scores share no row, so
+ * var(m_a - m_b) = var(m_a) + var(m_b); a:all and a:rest as compare's proportions. */
+static void test_compare_disjoint(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", NULL, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "g", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "g=a", "g=b", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "g=a", "rest", NULL), SHOPSTAT_OK);
+    run r = score("r,g\n1,a\n2,a\n4,a\n5,b\n5,b\n3,b\n", p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_difference *d = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_compare_scores(r.t, NULL, &d, &n, NULL), SHOPSTAT_OK);
+    assert_int_equal(n, 2);
+    const shopstat_score_estimate *a = find(&r, "mean", "g=a"), *b = find(&r, "mean", "g=b");
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(d[i].level, "mean");
+        assert_close(d[i].estimate_a, 7.0 / 3, 1e-15);
+        assert_close(d[i].estimate_b, 13.0 / 3, 1e-15);
+        assert_close(d[i].difference, -2, 1e-14);
+        assert_close(d[i].se, sqrt(a->se * a->se + b->se * b->se), 1e-12);
+        assert_close(d[i].df, 5, 0);
+        assert_close(d[i].t, -2 / d[i].se, 1e-12);
+        assert_close(d[i].ci_lower, -2 - QT5 * d[i].se, 1e-12);
+        assert_close(d[i].p_adjusted, d[i].p_value, 0);
+    }
+    assert_string_equal(d[1].segment_b, "rest");
+    free(d);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_errors),  cmocka_unit_test(test_srs_by_hand),
+        cmocka_unit_test(test_edges),        cmocka_unit_test(test_unscored_levels),
+        cmocka_unit_test(test_nps_from_tab), cmocka_unit_test(test_compare_disjoint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
