@@ -1238,6 +1238,32 @@ static void score_label(char *buf, size_t n, const shopstat_score_estimate *e)
         snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
 }
 
+/* What a score is, for report.md and its chart: "NPS (-100 to +100): % promoters (9-10)
+ * minus % detractors (0-6).", "Mean (1-5): the mean of the answers' codes.", or a map's
+ * scores. */
+static void score_meaning(char *buf, size_t n, const char *map, const shopstat_score_estimate *e)
+{
+    char lab[300];
+    score_label(lab, sizeof lab, e);
+    size_t len;
+    if (strcmp(map, "nps") == 0) {
+        snprintf(buf, n, "%s: %% promoters (9-10) minus %% detractors (0-6).", lab);
+        return;
+    }
+    if (strcmp(map, "mean") == 0) {
+        snprintf(buf, n, "%s: the mean of the answers' codes.", lab);
+        return;
+    }
+    len = (size_t)snprintf(buf, n, "%s: the mean of the answers' scores (", lab);
+    for (const char *m = map; *m && len + 4 < n; m++)
+        len += (size_t)snprintf(buf + len, n - len, "%s",
+                                *m == ','   ? ", "
+                                : *m == '=' ? " = "
+                                            : (char[2]){*m, 0});
+    if (len + 3 < n)
+        snprintf(buf + len, n - len, ").");
+}
+
 /* Markdown cell text: no '|' or newline. */
 static void md_text(FILE *f, const char *s)
 {
@@ -1320,19 +1346,9 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     /* each score's meaning: its map when the spec gives one */
     const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
     for (size_t k = 0; k < rt->nscores; k++) {
-        const char *map = qq->scores[k].map;
-        char lab[300];
-        score_label(lab, sizeof lab, &rt->sest[k * rt->ncols]);
-        if (strcmp(map, "nps") == 0)
-            fprintf(f, "%s: %% promoters (9-10) minus %% detractors (0-6).", lab);
-        else if (strcmp(map, "mean") == 0)
-            fprintf(f, "%s: the mean of the answers' codes.", lab);
-        else {
-            fprintf(f, "%s: the mean of the answers' scores (", lab);
-            for (const char *m = map; *m; m++)
-                fputs(*m == ',' ? ", " : *m == '=' ? " = " : (char[2]){*m, 0}, f);
-            fputs(").", f);
-        }
+        char meaning[700];
+        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &rt->sest[k * rt->ncols]);
+        md_text(f, meaning);
         fputc('\n', f);
     }
     size_t nrest = 0, nshown = 0, nuntested = 0;
@@ -1575,8 +1591,48 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
-    const char *notes[2]; /* the set's note on the rest, the data line; nnotes of them */
+    const char *notes[3]; /* (a score's meaning,) the set's note on the rest, the data line;
+                             nnotes of them */
+    char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
+    /* a score chart: its estimates as the chart set reads them, its differences, its one
+     * level (the axis title), its meaning and the note on its tests */
+    shopstat_estimate *sest;
+    shopstat_difference *sdiffs;
+    shopstat_chart_level level;
+    char axis[300], meaning[700], tested[300];
 } chart_job;
+
+/* The footer and titles every chart of table rt has: title, subtitle, source (or data
+ * file) and note, the design, the interval and the adjustment. */
+static void chart_frame(const report *r, const rtable *rt, chart_job *j, int compared)
+{
+    shopstat_chart_opts *co = &j->opts;
+    shopstat_chart_opts_init(co);
+    co->title = table_title(r, rt);
+    co->subtitle = r->in->title;
+    /* The footer's last line: the spec's source: and note:. Without a source the chart names
+     * its data file, not the survey's id (an id such as "eu" is no source); only the file's
+     * name: a chart leaves the machine, its folders need not. */
+    const char *base = strrchr(r->in->data, '/');
+    base = base ? base + 1 : r->in->data;
+    if (r->in->source) {
+        snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source, r->in->note ? ". " : "",
+                 r->in->note ? r->in->note : "");
+        co->source = j->source;
+    } else {
+        snprintf(j->source, sizeof j->source, "Data: %s.%s%s", base, r->in->note ? " " : "",
+                 r->in->note ? r->in->note : "");
+    }
+    co->ci_level = r->in->level;
+    co->ci_method = shopstat_ci_method_name(r->in->ci);
+    shopstat_design_note(&r->in->design, shopstat_totals_fpc_fractions(r->tot), j->wnote,
+                         sizeof j->wnote);
+    if (j->wnote[0])
+        co->weight_note = j->wnote;
+    co->adjust_method = compared ? shopstat_adjust_name(r->in->adjust) : NULL;
+    co->alpha = r->in->alpha;
+    co->notes = j->notes;
+}
 
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
 {
@@ -1605,37 +1661,115 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
      * own, which is the chart's title */
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
+    snprintf(j->file, sizeof j->file, "%s", rt->t->name);
     shopstat_chart_opts *co = &j->opts;
-    shopstat_chart_opts_init(co);
+    chart_frame(r, rt, j, rt->ndiffs > 0);
     co->type = so.type;
     co->sort = rt->t->sort;
-    co->title = table_title(r, rt);
-    co->subtitle = r->in->title;
-    /* The footer's last line: the spec's source: and note:. Without a source the chart names
-     * its data file, not the survey's id (an id such as "eu" is no source); only the file's
-     * name: a chart leaves the machine, its folders need not. */
-    const char *base = strrchr(r->in->data, '/');
-    base = base ? base + 1 : r->in->data;
-    if (r->in->source) {
-        snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source, r->in->note ? ". " : "",
-                 r->in->note ? r->in->note : "");
-        co->source = j->source;
-    } else {
-        snprintf(j->source, sizeof j->source, "Data: %s.%s%s", base, r->in->note ? " " : "",
-                 r->in->note ? r->in->note : "");
-    }
-    co->ci_level = r->in->level;
-    co->ci_method = shopstat_ci_method_name(r->in->ci);
-    shopstat_design_note(&r->in->design, shopstat_totals_fpc_fractions(r->tot), j->wnote,
-                         sizeof j->wnote);
-    if (j->wnote[0])
-        co->weight_note = j->wnote;
-    co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;
-    co->alpha = r->in->alpha;
     co->sig_note = shopstat_chartset_sig_note(j->set);
-    co->notes = j->notes;
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
+    j->data.opts = co;
+    return shopstat_chart_validate(&j->data, co, err);
+}
+
+/* The chart of score k of table rt (charts/NAME-score.pdf, NAME-score-2.pdf...): one row
+ * per segment, the score and its interval on the score's scale, marked for the table's
+ * pairs as bars are (the chart set marks them: the scores are given to it as one level). */
+static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_job *j,
+                                         shopstat_error *err)
+{
+    const shopstat_score_estimate *se = &rt->sest[k * rt->ncols];
+    size_t q = r->qmap[rt->t->question], nd = 0;
+    j->sest = calloc(rt->ncols, sizeof *j->sest);
+    j->sdiffs = calloc(rt->nsdiffs + 1, sizeof *j->sdiffs);
+    if (!j->sest || !j->sdiffs)
+        return nomem(err);
+    for (size_t c = 0; c < rt->ncols; c++) {
+        shopstat_estimate *e = &j->sest[c];
+        e->variable = se[c].variable;
+        e->level = se[c].score;
+        e->segment = se[c].segment;
+        e->q = q;
+        e->s = c;
+        e->base_n = se[c].base_n;
+        e->base_weight = se[c].base_weight;
+        e->proportion = se[c].estimate;
+        e->ci_lower = se[c].ci_lower;
+        e->ci_upper = se[c].ci_upper;
+        e->se = se[c].se;
+        e->df = se[c].df;
+        e->deff = se[c].deff;
+        e->eff_base = se[c].eff_base;
+    }
+    size_t tested = 0, shown = 0;
+    for (size_t i = 0; i < rt->nsdiffs; i++) {
+        if (rt->sdiffs[i].l != k)
+            continue;
+        j->sdiffs[nd] = rt->sdiffs[i];
+        j->sdiffs[nd].q = q;
+        j->sdiffs[nd].l = 0;
+        if (!untested(&j->sdiffs[nd]) && !isnan(j->sdiffs[nd].p_adjusted)) {
+            tested++;
+            shown += j->sdiffs[nd].p_adjusted < r->in->alpha;
+        }
+        nd++;
+    }
+    shopstat_chartset_opts so;
+    shopstat_chartset_opts_init(&so);
+    so.type = SHOPSTAT_CHART_BARS; /* (the marks of bars: letters, and triangles for rest) */
+    so.diffs = j->sdiffs;
+    so.ndiffs = nd;
+    so.alpha = r->in->alpha;
+    so.label = shopstat_spec_label;
+    so.label_ctx = (void *)r->spec;
+    so.base_note = rt->chart_base;
+    shopstat_status st = shopstat_chartset_build(j->sest, rt->ncols, &so, &j->set, err);
+    if (st)
+        return st;
+    if (shopstat_chartset_count(j->set) != 1)
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "table '%s': no score chart",
+                                  rt->t->name);
+    j->data = *shopstat_chartset_charts(j->set)[0];
+    j->data.name = r->in->questions[rt->t->question].name;
+    j->data.label = question_label(r, rt->t->question);
+    j->data.multi_response = 0; /* (the set guesses it from values over 1) */
+    const char *map = r->in->questions[rt->t->question].scores[k].map;
+    if (strcmp(map, "nps") == 0)
+        snprintf(j->axis, sizeof j->axis, "Net Promoter Score");
+    else
+        score_label(j->axis, sizeof j->axis, se);
+    j->level.code = se->score;
+    j->level.label = j->axis;
+    j->level.last = -1;
+    j->data.levels = &j->level;
+    j->data.nlevels = 1;
+    j->data.score_min = se->min;
+    j->data.score_max = se->max;
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    shopstat_chart_opts *co = &j->opts;
+    chart_frame(r, rt, j, nd > 0);
+    co->type = SHOPSTAT_CHART_SCORE;
+    co->sig_note = shopstat_chartset_sig_note(j->set);
+    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    j->notes[co->nnotes++] = j->meaning;
+    /* no mark should not read as not tested */
+    if (nd && !shown) {
+        if (tested)
+            snprintf(j->tested, sizeof j->tested,
+                     "Compared: no difference between the scores is significant (adjusted p < "
+                     "%g).",
+                     r->in->alpha);
+        else
+            snprintf(j->tested, sizeof j->tested,
+                     "Compared: not tested (effective base under 10).");
+        j->notes[co->nnotes++] = j->tested;
+    }
     if (!co->source)
         j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
@@ -1645,6 +1779,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
 static shopstat_status write_charts(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables, nj = 0;
+    for (size_t i = 0; i < r->in->ntables; i++)
+        nt += r->tabs[i].nscores;
     chart_job *jobs = calloc(nt ? nt : 1, sizeof *jobs);
     const shopstat_chart_data **ptrs = calloc(nt ? nt : 1, sizeof *ptrs);
     shopstat_status st = jobs && ptrs ? SHOPSTAT_OK : nomem(err);
@@ -1653,34 +1789,41 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     if (!st && mkdir(path, 0755) != 0)
         st =
             shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
-    for (size_t i = 0; i < nt && !st; i++) {
+    for (size_t i = 0, n0 = nj; i < r->in->ntables && !st; i++, n0 = nj) {
         rtable *rt = &r->tabs[i];
         if (!rt->t->chart || rt->nlevels == 0)
             continue;
-        chart_job *j = &jobs[nj];
-        if ((st = build_chart(r, rt, j, err)))
+        /* the levels' chart (unless chart: score), then one per score */
+        if (rt->t->chart_type != SHOPSTAT_CHART_SCORE && (st = build_chart(r, rt, &jobs[nj], err)))
             break;
-        ptrs[nj++] = &j->data;
-        static const char *const ext[] = {"pdf", "png"};
-        for (int k = 0; k < 2 && !st; k++) {
-            snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, rt->t->name, ext[k]);
-            reg_add(path);
-            st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
-            /* a chart of many rows (a by: segment against rest, value by value, in a diff
-             * chart) gets a taller page rather than failing the report (the only EUSAGE of a
-             * validated chart is "does not fit"); report.pdf scales or continues it over
-             * pages of its own size */
-            while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
-                j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
-                shopstat_error_clear(err);
+        nj += rt->t->chart_type != SHOPSTAT_CHART_SCORE;
+        for (size_t k = 0; k < rt->nscores && !st; k++)
+            if (!(st = build_score_chart(r, rt, k, &jobs[nj], err)))
+                nj++;
+        for (size_t jj = n0; jj < nj && !st; jj++) {
+            chart_job *j = &jobs[jj];
+            ptrs[jj] = &j->data;
+            static const char *const ext[] = {"pdf", "png"};
+            for (int k = 0; k < 2 && !st; k++) {
+                snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, j->file, ext[k]);
+                reg_add(path);
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
+                /* a chart of many rows (a by: segment against rest, value by value, in a diff
+                 * chart) gets a taller page rather than failing the report (the only EUSAGE of a
+                 * validated chart is "does not fit"); report.pdf scales or continues it over
+                 * pages of its own size */
+                while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
+                    j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
+                    shopstat_error_clear(err);
+                    st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
+                }
+                if (st == SHOPSTAT_EUSAGE)
+                    st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
+                                            "table '%s': its chart does not fit even a page %g "
+                                            "points tall (PDF's largest); give it fewer rows, or "
+                                            "chart: none",
+                                            rt->t->name, (double)REPORT_PAGE_MAX);
             }
-            if (st == SHOPSTAT_EUSAGE)
-                st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
-                                        "table '%s': its chart does not fit even a page %g "
-                                        "points tall (PDF's largest); give it fewer rows, or "
-                                        "chart: none",
-                                        rt->t->name, (double)REPORT_PAGE_MAX);
         }
     }
     if (!st) {
@@ -1701,8 +1844,11 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         reg_add(path);
         st = shopstat_report_pdf_write(path, &tp, ptrs, nj, NULL, err);
     }
-    for (size_t i = 0; jobs && i < nt; i++)
+    for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
+        free(jobs[i].sest);
+        free(jobs[i].sdiffs);
+    }
     free(jobs);
     free(ptrs);
     return st;

@@ -1140,9 +1140,21 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
         t->chart = 0;
         return SHOPSTAT_OK;
     }
+    /* chart: score draws the question's scores alone (the chart module parses only the
+     * charts of proportions) */
+    if (strcmp(v, "score") == 0) {
+        const shopstat_spec_question *q = &c->s->info.questions[t->question];
+        if (!q->nscores)
+            return FAIL(c, n,
+                        "chart: score needs a question with score: (question '%s' has none); "
+                        "e.g. score: mean on a rating",
+                        q->name);
+        t->chart_type = SHOPSTAT_CHART_SCORE;
+        return SHOPSTAT_OK;
+    }
     shopstat_error e2;
     if (shopstat_chart_type_parse(v, &t->chart_type, &e2))
-        return FAIL(c, n, "chart: is bars, likert, trend, diff or none, not '%s'", v);
+        return FAIL(c, n, "chart: is bars, likert, trend, diff, score or none, not '%s'", v);
     if (t->chart_type == SHOPSTAT_CHART_DIFF && !t->npairs)
         return FAIL(c, n, "chart: diff needs compare: [a:b, ...]");
     /* a by: segment (by: wave) is the waves by itself */
@@ -1247,6 +1259,20 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
         if (st)
             return st;
         in->ntables = i + 1;
+    }
+    /* a score's chart is charts/NAME-score.pdf (NAME-score-2.pdf, ...): no table's own */
+    for (size_t i = 0; i < k; i++) {
+        const shopstat_spec_question *q = &in->questions[t[i].question];
+        for (size_t s = 0; t[i].chart && s < q->nscores; s++) {
+            char file[300];
+            snprintf(file, sizeof file, s ? "%s-score-%zu" : "%s-score", t[i].name, s + 1);
+            for (size_t j = 0; j < k; j++)
+                if (strcmp(t[j].name, file) == 0)
+                    return fail_at(c, t[j].pos,
+                                   "table '%s' has the name of the chart of a score of table "
+                                   "'%s' (charts/%s.pdf); rename it",
+                                   file, t[i].name, file);
+        }
     }
     return SHOPSTAT_OK;
 }

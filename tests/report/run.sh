@@ -1003,6 +1003,24 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
         grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
     check "report.md: a map's scores" grep -qxF \
         'score (-100 to +100): the mean of the answers'"'"' scores (Promoters = 100, Passives = 0, Detractors = -100).' "$M"
+    # charts: a score chart per score beside the levels' chart (rec2: bars, then its NPS and its
+    # Top-2 box), the score's alone with chart: score (rec), none with chart: none (groups)
+    check "score charts: the files ($(ls "$T/scores/charts" | tr '\n' ' '))" test \
+        "$(cd "$T/scores/charts" && ls *.pdf | tr '\n' ' ')" = \
+        "rec-score.pdf rec2-score-2.pdf rec2-score.pdf rec2.pdf sat-score.pdf sat.pdf "
+    check "score charts: report.pdf has their pages, in the tables' order" test "$(pdftotext \
+        "$T/scores/report.pdf" - | grep -E '^(Net Promoter Score|Top-2 box \(0-100\)|Mean \(1-5\)|Satisfied)$' |
+        tr '\n' '|')" = "Net Promoter Score|Net Promoter Score|Top-2 box (0-100)|Satisfied|Mean (1-5)|"
+    pdftotext "$T/scores/charts/rec-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-score.flat"
+    for t in "All +32 n=111" "Group 2 +72 A▲ n=39" "Net Promoter Score" \
+        "NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6)." \
+        "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), adjusted p < 0.05."; do
+        check "rec-score chart: '$t'" grep -qF "$t" "$T/rec-score.flat"
+    done
+    pdftotext "$T/scores/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-score.flat"
+    for t in "All 3.71 n=113" "Group 2 4.11 A n=41" "Mean (1-5): the mean of the answers' codes."; do
+        check "sat-score chart: '$t'" grep -qF "$t" "$T/sat-score.flat"
+    done
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
@@ -1011,6 +1029,9 @@ check "servicesoft scores.csv = R's svymean of the satisfaction" \
     "$CSVCMP" "$SE/servicesoft_scores.csv" "$T/servicesoft-1999/scores.csv"
 check "servicesoft report.md: the mean satisfaction" \
     grep -qxF '| Mean (1-5) | 3.41 [3.30, 3.52] | 3.45 [3.24, 3.66] |' "$T/servicesoft-1999/report.md"
+check "servicesoft: the satisfaction's score chart (R's means)" bash -c "pdftotext \
+    '$T/servicesoft-1999/charts/satisfaction-score.pdf' - | tr '\n' ' ' | tr -s ' ' |
+    grep -qF 'All buyers 3.41 n=821, eff. n=703 Heavy buyers (\$2,000+) 3.45 n=226, eff. n=187'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
