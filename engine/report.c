@@ -53,6 +53,7 @@ typedef struct rtable {
     shopstat_difference *sdiffs;   /* score differences of the table's pairs, score x pair;
                                       l = the score's index in the question */
     size_t nsdiffs;
+    char **score_labels; /* nscores: "Mean (1-5)", "NPS (-100 to +100)" */
     char chart_base[500];
     char base_note[600];
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
@@ -758,6 +759,8 @@ static void take_score_pair(report *r, rtable *rt, size_t k, const char *en, con
     }
 }
 
+static void score_label(char *buf, size_t n, const shopstat_score_estimate *e);
+
 static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
 {
     const shopstat_spec_table *t = rt->t;
@@ -800,6 +803,15 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
                                     rt->pair_b[p], rt->colnames[c], bname);
             }
         }
+    /* the workbook's row labels */
+    if (!(rt->score_labels = calloc(rt->nscores, sizeof *rt->score_labels)))
+        return nomem(err);
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char lab[300];
+        score_label(lab, sizeof lab, &rt->sest[k * rt->ncols]);
+        if (!(rt->score_labels[k] = strdup(lab)))
+            return nomem(err);
+    }
     return SHOPSTAT_OK;
 }
 
@@ -1873,6 +1885,11 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].est = rt->dest;
         x[i].diffs = rt->ddiffs;
         x[i].ndiffs = rt->ndiffs;
+        x[i].nscores = rt->nlevels ? rt->nscores : 0;
+        x[i].scores = rt->sest;
+        x[i].score_labels = (const char *const *)rt->score_labels;
+        x[i].score_diffs = rt->sdiffs;
+        x[i].nscore_diffs = rt->nsdiffs;
     }
     shopstat_xlsx_opts xo;
     shopstat_xlsx_opts_init(&xo);
@@ -2142,6 +2159,9 @@ static void report_free(report *r)
         free(rt->base_rows);
         free(rt->sest);
         free(rt->sdiffs);
+        for (size_t k = 0; rt->score_labels && k < rt->nscores; k++)
+            free(rt->score_labels[k]);
+        free(rt->score_labels);
     }
     free(r->tabs);
     for (size_t i = 0; i < r->nwarnings; i++)

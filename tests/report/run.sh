@@ -1017,6 +1017,17 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
         "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), adjusted p < 0.05."; do
         check "rec-score chart: '$t'" grep -qF "$t" "$T/rec-score.flat"
     done
+    # the workbook: a row per score under the levels (sheet 5 is sat's: Contents first), its
+    # value as R's, the letter of fans, a comparison with the rest as a note
+    unzip -p "$T/scores/tables.xlsx" xl/sharedStrings.xml >"$T/scores.strings"
+    unzip -p "$T/scores/tables.xlsx" xl/worksheets/sheet5.xml >"$T/scores.sat.xml"
+    for t in "<t>Mean (1-5)</t>" "<t>NPS (-100 to +100)</t>" "<t>Top-2 box (0-100)</t>" \
+        "<t>NPS (-100 to +100): Group 2 (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>"; do
+        check "tables.xlsx: '$t'" grep -qF "$t" "$T/scores.strings"
+    done
+    check "tables.xlsx: sat's mean in all and in fans as R's (3.7052428248251, 4.1052816947340)" \
+        test "$(grep -o '<v>[34]\.[0-9]*</v>' "$T/scores.sat.xml" | cut -c4-16 | tr '\n' ' ')" = \
+        "3.70524282482 3.40942549058 4.00106015906 4.10528169473 3.73712715908 4.47343623038 "
     pdftotext "$T/scores/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-score.flat"
     for t in "All 3.71 n=113" "Group 2 4.11 A n=41" "Mean (1-5): the mean of the answers' codes."; do
         check "sat-score chart: '$t'" grep -qF "$t" "$T/sat-score.flat"
