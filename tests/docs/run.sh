@@ -273,7 +273,7 @@ done
 man_flags=$(sed 's/\\-/-/g' "$root/docs/shopstat.1" | grep -oE -- '--[a-z][a-z-]*[a-z]' | sort -u)
 help_flags=$({
     "$S" --help
-    for c in describe tab compare chisq report replicate; do "$S" "$c" --help; done
+    for c in describe tab compare score chisq report replicate; do "$S" "$c" --help; done
 } | grep -oE -- '--[a-z][a-z-]*[a-z]' | sort -u)
 missing=$(comm -23 <(printf '%s\n' "$help_flags") <(printf '%s\n' "$man_flags"))
 extra=$(comm -13 <(printf '%s\n' "$help_flags") <(printf '%s\n' "$man_flags"))
