@@ -1453,7 +1453,7 @@ static void ci_summary(const report *r, char *buf, size_t n)
     size_t len = strlen(buf);
     if (r->nscores && len < n)
         snprintf(buf + len, n - len,
-                 " Scores: the mean of the answers' scores, interval mean +- t(df) SE (R's "
+                 " Scores: the mean of the answers' scores, interval mean \xc2\xb1 t(df) SE (R's "
                  "svymean).");
 }
 
