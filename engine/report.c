@@ -1584,7 +1584,14 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
                 "\"empty_rows\": %zu}}",
                 a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
                 a.used - in_base, a.read, a.read - a.used, a.excluded_skipped, a.excluded_empty);
-        fprintf(f, ", \"comparisons\": %zu}", rt->ndiffs);
+        fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
+        /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
+        fputs(", \"scores\": [", f);
+        for (size_t k = 0; k < rt->nscores; k++) {
+            fputs(k ? ", " : "", f);
+            shopstat_json_opt_string(f, rt->sest[k * rt->ncols].score);
+        }
+        fprintf(f, "], \"score_comparisons\": %zu}", rt->nsdiffs);
     }
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);
     for (size_t i = 0; i < r->nwarnings; i++) {

@@ -988,6 +988,9 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "comparisons.csv: the table's level rows, then its score rows" test \
         "$(grep '^rec,rec,' "$T/scores/comparisons.csv" | cut -d, -f3 | uniq | tr '\n' ' ')" = \
         "0 2 3 5 6 7 8 9 10 0 2 3 5 6 7 8 9 10 NPS "
+    check "run.json: rec2's scores and their comparisons" grep -q \
+        '"name": "rec2".*"comparisons": 9, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
+        "$T/scores/run.json"
     M=$T/scores/report.md
     check "report.md: the NPS line, signed, fans A" \
         grep -qxF '| NPS (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
