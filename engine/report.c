@@ -1241,7 +1241,9 @@ static void score_text(char *buf, size_t n, double x, const shopstat_score_estim
 /* "Mean (1-5)", "NPS (-100 to +100)", "Index (0-100)": the score's name and its scale. */
 static void score_label(char *buf, size_t n, const shopstat_score_estimate *e)
 {
-    const char *name = strcmp(e->score, "mean") == 0 ? "Mean" : e->score;
+    const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
+                       : strcmp(e->score, "score") == 0 ? "Score"
+                                                        : e->score;
     if (!(e->min < e->max))
         snprintf(buf, n, "%s", name);
     else if (e->min < 0)

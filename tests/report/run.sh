@@ -995,7 +995,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "report.md: the NPS line, signed, fans A" \
         grep -qxF '| NPS (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
     check "report.md: the recoded groups' score is the NPS" \
-        grep -qxF '| score (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
+        grep -qxF '| Score (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
     check "report.md: a named score" \
         grep -qxF '| Top-2 box (0-100) | 51.6 [41.8, 61.3] | 77.9 [68.0, 87.8] |' "$M"
     check "report.md: the mean, two decimals, fans A" \
@@ -1005,7 +1005,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "report.md: what the NPS is" \
         grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
     check "report.md: a map's scores" grep -qxF \
-        'score (-100 to +100): the mean of the answers'"'"' scores (Promoters = 100, Passives = 0, Detractors = -100).' "$M"
+        'Score (-100 to +100): the mean of the answers'"'"' scores (Promoters = 100, Passives = 0, Detractors = -100).' "$M"
     # charts: a score chart per score beside the levels' chart (rec2: bars, then its NPS and its
     # Top-2 box), the score's alone with chart: score (rec), none with chart: none (groups)
     check "score charts: the files ($(ls "$T/scores/charts" | tr '\n' ' '))" test \
