@@ -1187,6 +1187,10 @@ static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t
                     "sort: is all (by size) or none (the order of the question's levels), "
                     "not '%s'",
                     v);
+    if (t->chart && t->chart_type == SHOPSTAT_CHART_SCORE)
+        return FAIL(c, n,
+                    "sort: orders bar and diff charts; a score chart keeps the order of the "
+                    "segments");
     if (t->chart &&
         (t->chart_type == SHOPSTAT_CHART_LIKERT || t->chart_type == SHOPSTAT_CHART_TREND))
         return FAIL(c, n,
