@@ -837,8 +837,8 @@ static void score_error_at(const report *r, shopstat_error *err)
                 snprintf(hint, sizeof msg - (size_t)(hint - msg), "; give it a score in score:");
             else
                 snprintf(hint, sizeof msg - (size_t)(hint - msg),
-                         "; give it a score in score:, or, if it means no answer (a Don't "
-                         "know), list it in csv: {missing: [%s]}",
+                         "; give it a score in score:, or, if '%s' means no answer (a Don't know "
+                         "code), add it to csv: missing: (which applies to every column)",
                          level);
         }
         shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, qq->scores[0].pos.line,
