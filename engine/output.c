@@ -154,6 +154,40 @@ shopstat_status shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size
     return stream_status(f, err);
 }
 
+shopstat_status shopstat_write_score_csv(FILE *f, const shopstat_score_estimate *e, size_t n,
+                                         const char *table, int header, shopstat_error *err)
+{
+    if (header) {
+        if (table)
+            fputs("table,", f);
+        fputs("variable,score,segment,base_n,base_weight,estimate,se,ci_lower,ci_upper,df,deff,"
+              "eff_base\n",
+              f);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_score_estimate *r = &e[i];
+        if (table) {
+            shopstat_csv_field(f, table);
+            fputc(',', f);
+        }
+        shopstat_csv_field(f, r->variable);
+        fputc(',', f);
+        shopstat_csv_field(f, r->score);
+        fputc(',', f);
+        shopstat_csv_field(f, r->segment);
+        fprintf(f, ",%zu,", r->base_n);
+        num(f, r->base_weight);
+        const double v[] = {r->estimate, r->se,   r->ci_lower, r->ci_upper,
+                            r->df,       r->deff, r->eff_base};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fputc(',', f);
+            num(f, r->base_n ? v[k] : NAN);
+        }
+        fputc('\n', f);
+    }
+    return stream_status(f, err);
+}
+
 void shopstat_json_number(FILE *f, double x)
 {
     char b[40];

@@ -23,6 +23,7 @@
 #include "shopstat/compare.h"
 #include "shopstat/output.h"
 #include "shopstat/report_pdf.h"
+#include "shopstat/score.h"
 #include "shopstat/shopstat.h"
 #include "shopstat/xlsx.h"
 
@@ -47,6 +48,12 @@ typedef struct rtable {
     shopstat_difference *diffs;  /* engine order (comparisons.csv) */
     shopstat_difference *ddiffs; /* level indices in display order */
     size_t ndiffs;
+    size_t nscores;                /* scores of the table's question (score:) */
+    shopstat_score_estimate *sest; /* nscores x ncols, score-major */
+    shopstat_difference *sdiffs;   /* score differences of the table's pairs, score x pair;
+                                      l = the score's index in the question */
+    size_t nsdiffs;
+    char **score_labels; /* nscores: "Mean (1-5)", "NPS (-100 to +100)" */
     char chart_base[500];
     char base_note[600];
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
@@ -62,6 +69,12 @@ typedef struct report {
     size_t ne;
     shopstat_difference *d;
     size_t nd;
+    shopstat_score_estimate *se; /* every score x segment (score.h) */
+    size_t nse;
+    shopstat_difference *sd; /* score differences of every pair */
+    size_t nsd;
+    size_t *kstart; /* plan index of the first score of each spec question */
+    size_t nscores; /* scores declared */
     size_t *qstart; /* first estimate of each question */
     size_t *qmap;   /* plan (totals) index of each spec question used by a table */
     rtable *tabs;
@@ -278,6 +291,25 @@ static shopstat_status add_question(report *r, size_t q, shopstat_error *err)
     return declare_values(r, qq, err);
 }
 
+/* The question's scores (score:), in the plan's order of declaration; an error points at
+ * the score's definition in the spec. */
+static shopstat_status add_scores(report *r, size_t q, shopstat_error *err)
+{
+    const shopstat_spec_question *qq = &r->in->questions[q];
+    r->kstart[q] = r->nscores;
+    for (size_t k = 0; k < qq->nscores; k++) {
+        const shopstat_spec_score *sc = &qq->scores[k];
+        shopstat_status st = shopstat_plan_add_score(r->plan, qq->name, sc->map, sc->name, err);
+        if (st) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            return shopstat_error_set(err, st, r->in->path, sc->pos.line, sc->pos.col, "%s", msg);
+        }
+        r->nscores++;
+    }
+    return SHOPSTAT_OK;
+}
+
 /* Add a hidden segment named name: the conditions of spec segment g (none for 'all') and
  * of the table's base, plus one extra condition (or none). */
 static shopstat_status add_conj(report *r, const char *name, size_t g, const rtable *rt,
@@ -458,7 +490,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     shopstat_status st = shopstat_plan_set_design(r->plan, &in->design, err);
     /* only the questions some table shows: an unused one costs cells and may fail */
     r->qmap = calloc(in->nquestions + 1, sizeof *r->qmap);
-    if (!r->qmap)
+    r->kstart = calloc(in->nquestions + 1, sizeof *r->kstart);
+    if (!r->qmap || !r->kstart)
         return nomem(err);
     size_t nadded = 0;
     for (size_t q = 0; q < in->nquestions && !st; q++) {
@@ -466,8 +499,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
         for (size_t i = 0; i < in->ntables && r->qmap[q] == (size_t)-1; i++)
             if (in->tables[i].question == q)
                 r->qmap[q] = nadded++;
-        if (r->qmap[q] != (size_t)-1)
-            st = add_question(r, q, err);
+        if (r->qmap[q] != (size_t)-1 && !(st = add_question(r, q, err)))
+            st = add_scores(r, q, err);
     }
     int *used = calloc(in->nsegments, sizeof *used);
     r->tabs = calloc(in->ntables, sizeof *r->tabs);
@@ -705,6 +738,115 @@ static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* The scores of the table's question in its columns, and their differences for its pairs
+ * (score x pair, as the engine nests them; the same pair declared by several tables gives
+ * one row per score). */
+static void take_score_pair(report *r, rtable *rt, size_t k, const char *en, const char *b,
+                            const char *shown_a, const char *bname)
+{
+    size_t q = r->qmap[rt->t->question], k0 = r->kstart[rt->t->question];
+    for (size_t i = 0; i < r->nsd; i++) {
+        const shopstat_difference *d = &r->sd[i];
+        if (d->q != q || d->l != k0 + k || strcmp(d->segment_a, en) != 0 ||
+            strcmp(d->segment_b, b) != 0)
+            continue;
+        shopstat_difference *x = &rt->sdiffs[rt->nsdiffs++];
+        *x = *d;
+        x->l = k;
+        x->segment_a = shown_a;
+        x->segment_b = bname;
+        return;
+    }
+}
+
+static void score_label(char *buf, size_t n, const shopstat_score_estimate *e);
+
+static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
+{
+    const shopstat_spec_table *t = rt->t;
+    size_t q = r->qmap[t->question], k0 = r->kstart[t->question];
+    rt->nscores = r->in->questions[t->question].nscores;
+    if (!rt->nscores)
+        return SHOPSTAT_OK;
+    rt->sest = calloc(rt->nscores * rt->ncols, sizeof *rt->sest);
+    rt->sdiffs = calloc(r->nsd + 1, sizeof *rt->sdiffs);
+    if (!rt->sest || !rt->sdiffs)
+        return nomem(err);
+    for (size_t k = 0; k < rt->nscores; k++)
+        for (size_t c = 0; c < rt->ncols; c++) {
+            size_t i = 0;
+            while (i < r->nse &&
+                   (r->se[i].q != q || r->se[i].k != k0 + k || r->se[i].s != rt->cols[c]))
+                i++;
+            if (i == r->nse)
+                return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                          "no score estimate for table '%s', segment '%s'", t->name,
+                                          rt->colnames[c]);
+            shopstat_score_estimate *x = &rt->sest[k * rt->ncols + c];
+            *x = r->se[i];
+            x->segment = rt->colnames[c];
+        }
+    for (size_t k = 0; k < rt->nscores; k++)
+        for (size_t p = 0; p < t->npairs; p++) {
+            const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
+            const char *bname =
+                t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+            if (!r->in->segments[t->pairs[p].a].by) {
+                take_score_pair(r, rt, k, a, rt->pair_b[p], r->in->segments[t->pairs[p].a].name,
+                                bname);
+                continue;
+            }
+            for (size_t c = 0; c < rt->ncols; c++) {
+                const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+                if (set && strcmp(set, a) == 0)
+                    take_score_pair(r, rt, k, shopstat_totals_segment(r->tot, rt->cols[c]),
+                                    rt->pair_b[p], rt->colnames[c], bname);
+            }
+        }
+    /* the workbook's row labels */
+    if (!(rt->score_labels = calloc(rt->nscores, sizeof *rt->score_labels)))
+        return nomem(err);
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char lab[300];
+        score_label(lab, sizeof lab, &rt->sest[k * rt->ncols]);
+        if (!(rt->score_labels[k] = strdup(lab)))
+            return nomem(err);
+    }
+    return SHOPSTAT_OK;
+}
+
+/* A score's error after the pass (a level with no score, a mean of a level that is no
+ * number) names its question, and the data file: point at the question's score: in the
+ * spec instead, and say what to do there rather than with the command line's flags. */
+static void score_error_at(const report *r, shopstat_error *err)
+{
+    for (size_t q = 0; q < r->in->nquestions; q++) {
+        const shopstat_spec_question *qq = &r->in->questions[q];
+        char quoted[300];
+        snprintf(quoted, sizeof quoted, "'%.250s'", qq->name);
+        if (!qq->nscores || r->qmap[q] == (size_t)-1 || !strstr(err->msg, quoted))
+            continue;
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        char *hint = strstr(msg, "; declare it missing"), *lv = strstr(msg, "level '");
+        char *end = lv ? strchr(lv + 7, '\'') : NULL;
+        if (hint && end && end < hint) {
+            char level[200];
+            snprintf(level, sizeof level, "%.*s", (int)(end - lv - 7), lv + 7);
+            if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
+                snprintf(hint, sizeof msg - (size_t)(hint - msg), "; give it a score in score:");
+            else
+                snprintf(hint, sizeof msg - (size_t)(hint - msg),
+                         "; give it a score in score:, or, if '%s' means no answer (a Don't know "
+                         "code), add it to csv: missing: (which applies to every column)",
+                         level);
+        }
+        shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, qq->scores[0].pos.line,
+                           qq->scores[0].pos.col, "%s", msg);
+        return;
+    }
+}
+
 /* Levels listed in the question's values: come first, in that order (Yes before No even
  * when No is coded 0), then those of a derived question's recode rules, in the order the
  * rules give them, then the others in the engine's order. tables.csv and comparisons.csv
@@ -940,10 +1082,25 @@ static shopstat_status compute(report *r, shopstat_error *err)
     co.adjust = r->in->adjust;
     if ((st = shopstat_compare(r->tot, &co, &r->d, &r->nd, err)))
         return st;
+    if (r->nscores) {
+        if (!(w.m = calloc(nq * w.ns + 1, 1)))
+            return nomem(err);
+        for (size_t i = 0; i < r->in->ntables; i++)
+            want_table(r, i, &w);
+        st = shopstat_score_estimates(r->tot, &to, &r->se, &r->nse, err);
+        free(w.m);
+        if (!st)
+            st = shopstat_compare_scores(r->tot, &co, &r->sd, &r->nsd, err);
+        if (st == SHOPSTAT_EINPUT && (!err->file[0] || strcmp(err->file, r->in->data) == 0))
+            score_error_at(r, err);
+        if (st)
+            return st;
+    }
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
         rtable *rt = &r->tabs[i];
-        if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)))
-            st = display_order(r, rt, err);
+        if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)) &&
+            !(st = display_order(r, rt, err)))
+            st = table_scores(r, rt, err);
     }
     return st;
 }
@@ -997,8 +1154,31 @@ static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
         return SHOPSTAT_EIO;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs, r->tabs[i].t->name,
-                                        i == 0, err);
+        if (!(st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs,
+                                              r->tabs[i].t->name, i == 0, err)))
+            /* the scores' differences after the levels', level = the score's name (as
+             * `compare --score`) */
+            st = shopstat_write_compare_csv(f, r->tabs[i].sdiffs, r->tabs[i].nsdiffs,
+                                            r->tabs[i].t->name, 0, err);
+    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
+        fclose(f);
+        return st;
+    }
+    return close_out(f, path, err);
+}
+
+/* scores.csv: `table` then the `shopstat score` columns, every score of every table in
+ * each of its columns (a header alone when the spec has no score:). */
+static shopstat_status write_scores_csv(report *r, shopstat_error *err)
+{
+    char path[4200];
+    FILE *f = open_out(r, "scores.csv", path, sizeof path, err);
+    if (!f)
+        return SHOPSTAT_EIO;
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < r->in->ntables && !st; i++)
+        st = shopstat_write_score_csv(f, r->tabs[i].sest, r->tabs[i].nscores * r->tabs[i].ncols,
+                                      r->tabs[i].t->name, i == 0, err);
     if (st && !ferror(f)) { /* (a write error: close_out names the file) */
         fclose(f);
         return st;
@@ -1013,14 +1193,16 @@ static int untested(const shopstat_difference *d)
     return d->eff_base_a < 10 || d->eff_base_b < 10;
 }
 
-/* Significance letters of cell (l, c): the letters of the columns it is significantly
- * higher than (upper case at alpha, lower case at alpha_low). */
-static void letters(const report *r, const rtable *rt, size_t l, size_t c, char *buf, size_t n)
+/* Significance letters of cell (l, c) among the differences ds (a level's, or a score's):
+ * the letters of the columns it is significantly higher than (upper case at alpha, lower
+ * case at alpha_low). */
+static void letters_of(const report *r, const rtable *rt, const shopstat_difference *ds, size_t nds,
+                       size_t l, size_t c, char *buf, size_t n)
 {
     size_t k = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < rt->ndiffs && k + 2 < n; i++) {
-        const shopstat_difference *d = &rt->ddiffs[i];
+    for (size_t i = 0; i < nds && k + 2 < n; i++) {
+        const shopstat_difference *d = &ds[i];
         if (d->l != l || isnan(d->p_adjusted) || strcmp(d->segment_b, "rest") == 0 || untested(d))
             continue;
         size_t ca = rt->ncols, cb = rt->ncols;
@@ -1039,6 +1221,61 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
             buf[k++] = (char)('a' + lo);
         buf[k] = '\0';
     }
+}
+
+static void letters(const report *r, const rtable *rt, size_t l, size_t c, char *buf, size_t n)
+{
+    letters_of(r, rt, rt->ddiffs, rt->ndiffs, l, c, buf, n);
+}
+
+/* A score as report.md shows it: two decimals on a short scale (a 1-5 mean: 3.84), one on
+ * a long one (NPS, 0-100); signed when the scale crosses 0 (NPS: +23.4) or sign is set. */
+static void score_text(char *buf, size_t n, double x, const shopstat_score_estimate *e, int sign)
+{
+    int dec = e->max - e->min <= 10 ? 2 : 1;
+    if (fabs(x) < 0.5 * pow(10, -dec))
+        x = 0; /* (not "-0.0") */
+    snprintf(buf, n, sign || e->min < 0 ? "%+.*f" : "%.*f", dec, x);
+}
+
+/* "Mean (1-5)", "NPS (-100 to +100)", "Index (0-100)": the score's name and its scale. */
+static void score_label(char *buf, size_t n, const shopstat_score_estimate *e)
+{
+    const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
+                       : strcmp(e->score, "score") == 0 ? "Score"
+                                                        : e->score;
+    if (!(e->min < e->max))
+        snprintf(buf, n, "%s", name);
+    else if (e->min < 0)
+        snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
+    else
+        snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
+}
+
+/* What a score is, for report.md and its chart: "NPS (-100 to +100): % promoters (9-10)
+ * minus % detractors (0-6).", "Mean (1-5): the mean of the answers' codes.", or a map's
+ * scores. */
+static void score_meaning(char *buf, size_t n, const char *map, const shopstat_score_estimate *e)
+{
+    char lab[300];
+    score_label(lab, sizeof lab, e);
+    size_t len;
+    if (strcmp(map, "nps") == 0) {
+        snprintf(buf, n, "%s: %% promoters (9-10) minus %% detractors (0-6).", lab);
+        return;
+    }
+    if (strcmp(map, "mean") == 0) {
+        snprintf(buf, n, "%s: the mean of the answers' codes.", lab);
+        return;
+    }
+    len = (size_t)snprintf(buf, n, "%s: the mean of the answers' scores (", lab);
+    for (const char *m = map; *m && len + 4 < n; m++)
+        len += (size_t)snprintf(buf + len, n - len, "%s",
+                                *m == ','   ? ", "
+                                : *m == '=' ? " = "
+                                            : (char[2]){*m, 0});
+    if (len + 3 < n)
+        snprintf(buf + len, n - len, ").");
 }
 
 /* Markdown cell text: no '|' or newline. */
@@ -1087,6 +1324,29 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         }
         fputc('\n', f);
     }
+    /* the scores under the levels, with the letters of their comparisons */
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char lab[300];
+        score_label(lab, sizeof lab, &rt->sest[k * rt->ncols]);
+        fputs("| ", f);
+        md_text(f, lab);
+        fputs(" |", f);
+        for (size_t c = 0; c < rt->ncols; c++) {
+            const shopstat_score_estimate *e = &rt->sest[k * rt->ncols + c];
+            char let[64], v[40], lo[40], hi[40];
+            letters_of(r, rt, rt->sdiffs, rt->nsdiffs, k, c, let, sizeof let);
+            if (e->base_n == 0 || isnan(e->estimate)) {
+                fputs(" - |", f);
+                continue;
+            }
+            score_text(v, sizeof v, e->estimate, e, 0);
+            score_text(lo, sizeof lo, e->ci_lower, e, 0);
+            score_text(hi, sizeof hi, e->ci_upper, e, 0);
+            fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "",
+                    let[0] ? " " : "", let);
+        }
+        fputc('\n', f);
+    }
     fputs("| Base (n) |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %zu |", rt->nlevels ? rt->est[c].base_n : (size_t)0);
@@ -1097,9 +1357,18 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     if (rt->t->base_expr && rt->t->base_label)
         fprintf(f, " (`%s`)", rt->t->base_expr);
     fputc('\n', f);
+    /* each score's meaning: its map when the spec gives one */
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char meaning[700];
+        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &rt->sest[k * rt->ncols]);
+        md_text(f, meaning);
+        fputc('\n', f);
+    }
     size_t nrest = 0, nshown = 0, nuntested = 0;
-    for (size_t i = 0; i < rt->ndiffs; i++) {
-        const shopstat_difference *d = &rt->ddiffs[i];
+    for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
+        int score = i >= rt->ndiffs;
+        const shopstat_difference *d = score ? &rt->sdiffs[i - rt->ndiffs] : &rt->ddiffs[i];
         if (strcmp(d->segment_b, "rest") != 0)
             continue;
         if (untested(d)) {
@@ -1110,6 +1379,14 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         if (!(d->p_adjusted < r->in->alpha_low))
             continue;
         nshown++;
+        if (score) {
+            char lab[300], v[40];
+            score_label(lab, sizeof lab, &rt->sest[d->l * rt->ncols]);
+            score_text(v, sizeof v, d->difference, &rt->sest[d->l * rt->ncols], 1);
+            fprintf(f, "\n- %s vs the rest, %s: %s (adjusted p = %.3g)", seg_label(r, d->segment_a),
+                    lab, v, d->p_adjusted);
+            continue;
+        }
         fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
                 seg_label(r, d->segment_a), level_label(r, rt->t->question, d->level),
                 100 * d->difference, d->p_adjusted);
@@ -1175,6 +1452,11 @@ static void ci_summary(const report *r, char *buf, size_t n)
              "p < %g.",
              100 * r->in->level, shopstat_ci_method_name(r->in->ci),
              shopstat_adjust_name(r->in->adjust), r->in->alpha, r->in->alpha_low);
+    size_t len = strlen(buf);
+    if (r->nscores && len < n)
+        snprintf(buf + len, n - len,
+                 " Scores: the mean of the answers' scores, interval mean \xc2\xb1 t(df) SE (R's "
+                 "svymean).");
 }
 
 static shopstat_status write_markdown(report *r, shopstat_error *err)
@@ -1304,7 +1586,14 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
                 "\"empty_rows\": %zu}}",
                 a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
                 a.used - in_base, a.read, a.read - a.used, a.excluded_skipped, a.excluded_empty);
-        fprintf(f, ", \"comparisons\": %zu}", rt->ndiffs);
+        fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
+        /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
+        fputs(", \"scores\": [", f);
+        for (size_t k = 0; k < rt->nscores; k++) {
+            fputs(k ? ", " : "", f);
+            shopstat_json_opt_string(f, rt->sest[k * rt->ncols].score);
+        }
+        fprintf(f, "], \"score_comparisons\": %zu}", rt->nsdiffs);
     }
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);
     for (size_t i = 0; i < r->nwarnings; i++) {
@@ -1323,8 +1612,48 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
-    const char *notes[2]; /* the set's note on the rest, the data line; nnotes of them */
+    const char *notes[3]; /* (a score's meaning,) the set's note on the rest, the data line;
+                             nnotes of them */
+    char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
+    /* a score chart: its estimates as the chart set reads them, its differences, its one
+     * level (the axis title), its meaning and the note on its tests */
+    shopstat_estimate *sest;
+    shopstat_difference *sdiffs;
+    shopstat_chart_level level;
+    char axis[300], meaning[700], tested[300];
 } chart_job;
+
+/* The footer and titles every chart of table rt has: title, subtitle, source (or data
+ * file) and note, the design, the interval and the adjustment. */
+static void chart_frame(const report *r, const rtable *rt, chart_job *j, int compared)
+{
+    shopstat_chart_opts *co = &j->opts;
+    shopstat_chart_opts_init(co);
+    co->title = table_title(r, rt);
+    co->subtitle = r->in->title;
+    /* The footer's last line: the spec's source: and note:. Without a source the chart names
+     * its data file, not the survey's id (an id such as "eu" is no source); only the file's
+     * name: a chart leaves the machine, its folders need not. */
+    const char *base = strrchr(r->in->data, '/');
+    base = base ? base + 1 : r->in->data;
+    if (r->in->source) {
+        snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source, r->in->note ? ". " : "",
+                 r->in->note ? r->in->note : "");
+        co->source = j->source;
+    } else {
+        snprintf(j->source, sizeof j->source, "Data: %s.%s%s", base, r->in->note ? " " : "",
+                 r->in->note ? r->in->note : "");
+    }
+    co->ci_level = r->in->level;
+    co->ci_method = shopstat_ci_method_name(r->in->ci);
+    shopstat_design_note(&r->in->design, shopstat_totals_fpc_fractions(r->tot), j->wnote,
+                         sizeof j->wnote);
+    if (j->wnote[0])
+        co->weight_note = j->wnote;
+    co->adjust_method = compared ? shopstat_adjust_name(r->in->adjust) : NULL;
+    co->alpha = r->in->alpha;
+    co->notes = j->notes;
+}
 
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
 {
@@ -1353,37 +1682,115 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
      * own, which is the chart's title */
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
+    snprintf(j->file, sizeof j->file, "%s", rt->t->name);
     shopstat_chart_opts *co = &j->opts;
-    shopstat_chart_opts_init(co);
+    chart_frame(r, rt, j, rt->ndiffs > 0);
     co->type = so.type;
     co->sort = rt->t->sort;
-    co->title = table_title(r, rt);
-    co->subtitle = r->in->title;
-    /* The footer's last line: the spec's source: and note:. Without a source the chart names
-     * its data file, not the survey's id (an id such as "eu" is no source); only the file's
-     * name: a chart leaves the machine, its folders need not. */
-    const char *base = strrchr(r->in->data, '/');
-    base = base ? base + 1 : r->in->data;
-    if (r->in->source) {
-        snprintf(j->source, sizeof j->source, "%s%s%s", r->in->source, r->in->note ? ". " : "",
-                 r->in->note ? r->in->note : "");
-        co->source = j->source;
-    } else {
-        snprintf(j->source, sizeof j->source, "Data: %s.%s%s", base, r->in->note ? " " : "",
-                 r->in->note ? r->in->note : "");
-    }
-    co->ci_level = r->in->level;
-    co->ci_method = shopstat_ci_method_name(r->in->ci);
-    shopstat_design_note(&r->in->design, shopstat_totals_fpc_fractions(r->tot), j->wnote,
-                         sizeof j->wnote);
-    if (j->wnote[0])
-        co->weight_note = j->wnote;
-    co->adjust_method = rt->ndiffs ? shopstat_adjust_name(r->in->adjust) : NULL;
-    co->alpha = r->in->alpha;
     co->sig_note = shopstat_chartset_sig_note(j->set);
-    co->notes = j->notes;
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
+    j->data.opts = co;
+    return shopstat_chart_validate(&j->data, co, err);
+}
+
+/* The chart of score k of table rt (charts/NAME-score.pdf, NAME-score-2.pdf...): one row
+ * per segment, the score and its interval on the score's scale, marked for the table's
+ * pairs as bars are (the chart set marks them: the scores are given to it as one level). */
+static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_job *j,
+                                         shopstat_error *err)
+{
+    const shopstat_score_estimate *se = &rt->sest[k * rt->ncols];
+    size_t q = r->qmap[rt->t->question], nd = 0;
+    j->sest = calloc(rt->ncols, sizeof *j->sest);
+    j->sdiffs = calloc(rt->nsdiffs + 1, sizeof *j->sdiffs);
+    if (!j->sest || !j->sdiffs)
+        return nomem(err);
+    for (size_t c = 0; c < rt->ncols; c++) {
+        shopstat_estimate *e = &j->sest[c];
+        e->variable = se[c].variable;
+        e->level = se[c].score;
+        e->segment = se[c].segment;
+        e->q = q;
+        e->s = c;
+        e->base_n = se[c].base_n;
+        e->base_weight = se[c].base_weight;
+        e->proportion = se[c].estimate;
+        e->ci_lower = se[c].ci_lower;
+        e->ci_upper = se[c].ci_upper;
+        e->se = se[c].se;
+        e->df = se[c].df;
+        e->deff = se[c].deff;
+        e->eff_base = se[c].eff_base;
+    }
+    size_t tested = 0, shown = 0;
+    for (size_t i = 0; i < rt->nsdiffs; i++) {
+        if (rt->sdiffs[i].l != k)
+            continue;
+        j->sdiffs[nd] = rt->sdiffs[i];
+        j->sdiffs[nd].q = q;
+        j->sdiffs[nd].l = 0;
+        if (!untested(&j->sdiffs[nd]) && !isnan(j->sdiffs[nd].p_adjusted)) {
+            tested++;
+            shown += j->sdiffs[nd].p_adjusted < r->in->alpha;
+        }
+        nd++;
+    }
+    shopstat_chartset_opts so;
+    shopstat_chartset_opts_init(&so);
+    so.type = SHOPSTAT_CHART_BARS; /* (the marks of bars: letters, and triangles for rest) */
+    so.diffs = j->sdiffs;
+    so.ndiffs = nd;
+    so.alpha = r->in->alpha;
+    so.label = shopstat_spec_label;
+    so.label_ctx = (void *)r->spec;
+    so.base_note = rt->chart_base;
+    shopstat_status st = shopstat_chartset_build(j->sest, rt->ncols, &so, &j->set, err);
+    if (st)
+        return st;
+    if (shopstat_chartset_count(j->set) != 1)
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "table '%s': no score chart",
+                                  rt->t->name);
+    j->data = *shopstat_chartset_charts(j->set)[0];
+    j->data.name = r->in->questions[rt->t->question].name;
+    j->data.label = question_label(r, rt->t->question);
+    j->data.multi_response = 0; /* (the set guesses it from values over 1) */
+    const char *map = r->in->questions[rt->t->question].scores[k].map;
+    if (strcmp(map, "nps") == 0)
+        snprintf(j->axis, sizeof j->axis, "Net Promoter Score");
+    else
+        score_label(j->axis, sizeof j->axis, se);
+    j->level.code = se->score;
+    j->level.label = j->axis;
+    j->level.last = -1;
+    j->data.levels = &j->level;
+    j->data.nlevels = 1;
+    j->data.score_min = se->min;
+    j->data.score_max = se->max;
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    shopstat_chart_opts *co = &j->opts;
+    chart_frame(r, rt, j, nd > 0);
+    co->type = SHOPSTAT_CHART_SCORE;
+    co->sig_note = shopstat_chartset_sig_note(j->set);
+    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    j->notes[co->nnotes++] = j->meaning;
+    /* no mark should not read as not tested */
+    if (nd && !shown) {
+        if (tested)
+            snprintf(j->tested, sizeof j->tested,
+                     "Compared: no difference between the scores is significant (adjusted p < "
+                     "%g).",
+                     r->in->alpha);
+        else
+            snprintf(j->tested, sizeof j->tested,
+                     "Compared: not tested (effective base under 10).");
+        j->notes[co->nnotes++] = j->tested;
+    }
     if (!co->source)
         j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
@@ -1393,6 +1800,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
 static shopstat_status write_charts(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables, nj = 0;
+    for (size_t i = 0; i < r->in->ntables; i++)
+        nt += r->tabs[i].nscores;
     chart_job *jobs = calloc(nt ? nt : 1, sizeof *jobs);
     const shopstat_chart_data **ptrs = calloc(nt ? nt : 1, sizeof *ptrs);
     shopstat_status st = jobs && ptrs ? SHOPSTAT_OK : nomem(err);
@@ -1401,34 +1810,41 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     if (!st && mkdir(path, 0755) != 0)
         st =
             shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
-    for (size_t i = 0; i < nt && !st; i++) {
+    for (size_t i = 0, n0 = nj; i < r->in->ntables && !st; i++, n0 = nj) {
         rtable *rt = &r->tabs[i];
         if (!rt->t->chart || rt->nlevels == 0)
             continue;
-        chart_job *j = &jobs[nj];
-        if ((st = build_chart(r, rt, j, err)))
+        /* the levels' chart (unless chart: score), then one per score */
+        if (rt->t->chart_type != SHOPSTAT_CHART_SCORE && (st = build_chart(r, rt, &jobs[nj], err)))
             break;
-        ptrs[nj++] = &j->data;
-        static const char *const ext[] = {"pdf", "png"};
-        for (int k = 0; k < 2 && !st; k++) {
-            snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, rt->t->name, ext[k]);
-            reg_add(path);
-            st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
-            /* a chart of many rows (a by: segment against rest, value by value, in a diff
-             * chart) gets a taller page rather than failing the report (the only EUSAGE of a
-             * validated chart is "does not fit"); report.pdf scales or continues it over
-             * pages of its own size */
-            while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
-                j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
-                shopstat_error_clear(err);
+        nj += rt->t->chart_type != SHOPSTAT_CHART_SCORE;
+        for (size_t k = 0; k < rt->nscores && !st; k++)
+            if (!(st = build_score_chart(r, rt, k, &jobs[nj], err)))
+                nj++;
+        for (size_t jj = n0; jj < nj && !st; jj++) {
+            chart_job *j = &jobs[jj];
+            ptrs[jj] = &j->data;
+            static const char *const ext[] = {"pdf", "png"};
+            for (int k = 0; k < 2 && !st; k++) {
+                snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, j->file, ext[k]);
+                reg_add(path);
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
+                /* a chart of many rows (a by: segment against rest, value by value, in a diff
+                 * chart) gets a taller page rather than failing the report (the only EUSAGE of a
+                 * validated chart is "does not fit"); report.pdf scales or continues it over
+                 * pages of its own size */
+                while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
+                    j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
+                    shopstat_error_clear(err);
+                    st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
+                }
+                if (st == SHOPSTAT_EUSAGE)
+                    st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
+                                            "table '%s': its chart does not fit even a page %g "
+                                            "points tall (PDF's largest); give it fewer rows, or "
+                                            "chart: none",
+                                            rt->t->name, (double)REPORT_PAGE_MAX);
             }
-            if (st == SHOPSTAT_EUSAGE)
-                st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
-                                        "table '%s': its chart does not fit even a page %g "
-                                        "points tall (PDF's largest); give it fewer rows, or "
-                                        "chart: none",
-                                        rt->t->name, (double)REPORT_PAGE_MAX);
         }
     }
     if (!st) {
@@ -1449,8 +1865,11 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         reg_add(path);
         st = shopstat_report_pdf_write(path, &tp, ptrs, nj, NULL, err);
     }
-    for (size_t i = 0; jobs && i < nt; i++)
+    for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
+        free(jobs[i].sest);
+        free(jobs[i].sdiffs);
+    }
     free(jobs);
     free(ptrs);
     return st;
@@ -1475,6 +1894,11 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].est = rt->dest;
         x[i].diffs = rt->ddiffs;
         x[i].ndiffs = rt->ndiffs;
+        x[i].nscores = rt->nlevels ? rt->nscores : 0;
+        x[i].scores = rt->sest;
+        x[i].score_labels = (const char *const *)rt->score_labels;
+        x[i].score_diffs = rt->sdiffs;
+        x[i].nscore_diffs = rt->nsdiffs;
     }
     shopstat_xlsx_opts xo;
     shopstat_xlsx_opts_init(&xo);
@@ -1742,6 +2166,11 @@ static void report_free(report *r)
         free(rt->ddiffs);
         free(rt->within);
         free(rt->base_rows);
+        free(rt->sest);
+        free(rt->sdiffs);
+        for (size_t k = 0; rt->score_labels && k < rt->nscores; k++)
+            free(rt->score_labels[k]);
+        free(rt->score_labels);
     }
     free(r->tabs);
     for (size_t i = 0; i < r->nwarnings; i++)
@@ -1749,6 +2178,9 @@ static void report_free(report *r)
     free(r->warnings);
     free(r->qstart);
     free(r->qmap);
+    free(r->kstart);
+    free(r->se);
+    free(r->sd);
     free(r->e);
     free(r->d);
     shopstat_totals_free(r->tot);
@@ -1841,6 +2273,8 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         st = write_tables_csv(&r, err);
     if (!st)
         st = write_comparisons_csv(&r, err);
+    if (!st)
+        st = write_scores_csv(&r, err);
     if (!st && o->charts)
         st = write_charts(&r, err);
     if (!st)

@@ -608,10 +608,134 @@ static shopstat_status parse_recode(ctx *c, yaml_node_t *n, shopstat_spec_questi
     return SHOPSTAT_OK;
 }
 
+/* A number scalar (a score): finite, as shopstat_parse_number reads it. */
+static int is_number(const yaml_node_t *n, double *x)
+{
+    return n->type == YAML_SCALAR_NODE &&
+           shopstat_parse_number((const char *)n->data.scalar.value, n->data.scalar.length, 0, x) ==
+               1 &&
+           isfinite(*x);
+}
+
+/* A level map {level: number, ...} as shopstat_plan_add_score's "V=S,V=S": a level is a
+ * code, a range "A-B" of codes or (derived questions) a level of the recode. */
+static shopstat_status score_map(ctx *c, yaml_node_t *n, const shopstat_spec_question *q,
+                                 const char **out)
+{
+    shopstat_status st = check_map(c, n, "score", NULL, 0);
+    if (st)
+        return st;
+    if (!map_len(n))
+        return FAIL(c, n, "score: of question '%s' gives no level a score", q->name);
+    size_t cap = 1, len = 0;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
+        cap += strlen(key_text(c, p)) + 40;
+    char *map = zalloc(c, cap, 1);
+    if (!map)
+        return SHOPSTAT_ENOMEM;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = node(c, p->key), *vn = node(c, p->value);
+        const char *k = key_text(c, p);
+        double x;
+        if (!*k || strpbrk(k, ",="))
+            return FAIL(c, kn,
+                        "score: level '%s' of question '%s' may not be empty or hold ',' or "
+                        "'='; recode it to a plain label",
+                        k, q->name);
+        if (!is_number(vn, &x))
+            return FAIL(c, vn, "score: of level '%s' must be a number, not %s%s%s (question '%s')",
+                        k, vn->type == YAML_SCALAR_NODE ? "'" : kind_name(vn),
+                        vn->type == YAML_SCALAR_NODE ? (const char *)vn->data.scalar.value : "",
+                        vn->type == YAML_SCALAR_NODE ? "'" : "", q->name);
+        /* a recoded question is scored by its recoded levels (or a range of numeric ones) */
+        const char *dash = strchr(k + 1, '-');
+        double lo, hi;
+        int range = dash && shopstat_parse_number(k, (size_t)(dash - k), 0, &lo) == 1 &&
+                    shopstat_parse_number(dash + 1, strlen(dash + 1), 0, &hi) == 1;
+        int found = !q->nrecodes || range;
+        for (size_t j = 0; j < q->nrecodes && !found; j++)
+            found = strcmp(k, q->recodes[j].level) == 0;
+        if (!found) {
+            const char **levels = zalloc(c, q->nrecodes, sizeof *levels);
+            if (!levels)
+                return SHOPSTAT_ENOMEM;
+            for (size_t j = 0; j < q->nrecodes; j++)
+                levels[j] = q->recodes[j].level;
+            char h[200];
+            hint(h, sizeof h, k, levels, q->nrecodes);
+            return FAIL(c, kn, "score: '%s' is not a level of the recode of question '%s'%s", k,
+                        q->name, h);
+        }
+        len += (size_t)snprintf(map + len, cap - len, "%s%s=%.17g", len ? "," : "", k, x);
+    }
+    *out = map;
+    return SHOPSTAT_OK;
+}
+
+/* One score's definition: mean, nps or a level map. */
+static shopstat_status score_def(ctx *c, yaml_node_t *n, const shopstat_spec_question *q,
+                                 shopstat_spec_score *out)
+{
+    out->pos = pos_of(n);
+    if (n->type == YAML_MAPPING_NODE)
+        return score_map(c, n, q, &out->map);
+    const char *v = n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
+    if (n->type != YAML_SCALAR_NODE || (strcmp(v, "mean") != 0 && strcmp(v, "nps") != 0))
+        return FAIL(c, n,
+                    "score: of question '%s' is mean (the levels read as numbers), nps (a 0-10 "
+                    "question) or a mapping of levels to numbers ({1: 0, \"4-5\": 100}), not "
+                    "%s%s%s",
+                    q->name, n->type == YAML_SCALAR_NODE ? "'" : kind_name(n), v,
+                    n->type == YAML_SCALAR_NODE ? "'" : "");
+    out->map = v[0] == 'm' ? "mean" : "nps";
+    return SHOPSTAT_OK;
+}
+
+/* score: mean | nps | {level: number, ...} (one score, named by the engine: mean, NPS,
+ * score) or {NAME: definition, ...} (several, named): a mapping whose first value is a
+ * number is a level map. */
+static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_question *q)
+{
+    if (q->kind != SHOPSTAT_Q_SINGLE)
+        return FAIL(c, n,
+                    "score: needs a single-choice question (column: or derive:); question '%s' "
+                    "is multi-response",
+                    q->name);
+    double x;
+    int named = n->type == YAML_MAPPING_NODE && map_len(n) &&
+                !is_number(node(c, n->data.mapping.pairs.start->value), &x);
+    size_t k = named ? map_len(n) : 1;
+    shopstat_status st = named ? check_map(c, n, "score", NULL, 0) : SHOPSTAT_OK;
+    if (st)
+        return st;
+    shopstat_spec_score *sc = zalloc(c, k, sizeof *sc);
+    if (!sc)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        if (!named) {
+            st = score_def(c, n, q, &sc[i]);
+        } else {
+            yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+            yaml_node_t *kn = node(c, p->key);
+            if (!(sc[i].name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
+                return SHOPSTAT_ENOMEM;
+            if (!*sc[i].name)
+                return FAIL(c, kn, "a score's name may not be empty");
+            if (!(st = text_len(c, kn, "a score's name", sc[i].name)))
+                st = score_def(c, node(c, p->value), q, &sc[i]);
+        }
+        if (st)
+            return st;
+    }
+    q->scores = sc;
+    q->nscores = k;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
-    static const char *const keys[] = {"column", "multi",  "ticked", "codes",
-                                       "derive", "recode", "label",  "values"};
+    static const char *const keys[] = {"column", "multi", "ticked", "codes", "derive",
+                                       "recode", "label", "values", "score"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
@@ -676,6 +800,9 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
         return st;
     yaml_node_t *vals = get(c, n, "values");
     if (vals && !is_null(vals) && (st = parse_values(c, vals, q)))
+        return st;
+    yaml_node_t *score = get(c, n, "score");
+    if (score && !is_null(score) && (st = parse_score(c, score, q)))
         return st;
     return SHOPSTAT_OK;
 }
@@ -1013,9 +1140,21 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
         t->chart = 0;
         return SHOPSTAT_OK;
     }
+    /* chart: score draws the question's scores alone (the chart module parses only the
+     * charts of proportions) */
+    if (strcmp(v, "score") == 0) {
+        const shopstat_spec_question *q = &c->s->info.questions[t->question];
+        if (!q->nscores)
+            return FAIL(c, n,
+                        "chart: score needs a question with score: (question '%s' has none); "
+                        "e.g. score: mean on a rating",
+                        q->name);
+        t->chart_type = SHOPSTAT_CHART_SCORE;
+        return SHOPSTAT_OK;
+    }
     shopstat_error e2;
     if (shopstat_chart_type_parse(v, &t->chart_type, &e2))
-        return FAIL(c, n, "chart: is bars, likert, trend, diff or none, not '%s'", v);
+        return FAIL(c, n, "chart: is bars, likert, trend, diff, score or none, not '%s'", v);
     if (t->chart_type == SHOPSTAT_CHART_DIFF && !t->npairs)
         return FAIL(c, n, "chart: diff needs compare: [a:b, ...]");
     /* a by: segment (by: wave) is the waves by itself */
@@ -1048,6 +1187,10 @@ static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t
                     "sort: is all (by size) or none (the order of the question's levels), "
                     "not '%s'",
                     v);
+    if (t->chart && t->chart_type == SHOPSTAT_CHART_SCORE)
+        return FAIL(c, n,
+                    "sort: orders bar and diff charts; a score chart keeps the order of the "
+                    "segments");
     if (t->chart &&
         (t->chart_type == SHOPSTAT_CHART_LIKERT || t->chart_type == SHOPSTAT_CHART_TREND))
         return FAIL(c, n,
@@ -1120,6 +1263,20 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
         if (st)
             return st;
         in->ntables = i + 1;
+    }
+    /* a score's chart is charts/NAME-score.pdf (NAME-score-2.pdf, ...): no table's own */
+    for (size_t i = 0; i < k; i++) {
+        const shopstat_spec_question *q = &in->questions[t[i].question];
+        for (size_t s = 0; t[i].chart && s < q->nscores; s++) {
+            char file[300];
+            snprintf(file, sizeof file, s ? "%s-score-%zu" : "%s-score", t[i].name, s + 1);
+            for (size_t j = 0; j < k; j++)
+                if (strcmp(t[j].name, file) == 0)
+                    return fail_at(c, t[j].pos,
+                                   "table '%s' has the name of the chart of a score of table "
+                                   "'%s' (charts/%s.pdf); rename it",
+                                   file, t[i].name, file);
+        }
     }
     return SHOPSTAT_OK;
 }

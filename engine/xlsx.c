@@ -43,6 +43,7 @@ typedef struct fmts {
     lxw_format *pct, *pct_low, *ci, *ci_low, *sig, *na;
     lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
     lxw_format *toc_hdr;
+    lxw_format *score[3], *score_ci[3]; /* "0.00" (a 1-5 mean), "0.0", "+0.0" (an NPS) */
 } fmts;
 
 /* Write state: the first failure wins and later writes are skipped. */
@@ -373,10 +374,12 @@ static lxw_format *fmt_new(wctx *c)
 static void make_formats(wctx *c)
 {
     fmts *f = &c->f;
-    lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,    &f->letter,
-                          &f->sub,        &f->corner, &f->label,      &f->pct,    &f->pct_low,
-                          &f->ci,         &f->ci_low, &f->sig,        &f->na,     &f->base_n,
-                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr};
+    lxw_format **all[] = {
+        &f->title,      &f->bold,     &f->note,        &f->hdr,         &f->letter,
+        &f->sub,        &f->corner,   &f->label,       &f->pct,         &f->pct_low,
+        &f->ci,         &f->ci_low,   &f->sig,         &f->na,          &f->base_n,
+        &f->base_n_low, &f->base_w,   &f->base_w_low,  &f->toc_hdr,     &f->score[0],
+        &f->score[1],   &f->score[2], &f->score_ci[0], &f->score_ci[1], &f->score_ci[2]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = fmt_new(c)))
             return;
@@ -445,6 +448,15 @@ static void make_formats(wctx *c)
     format_set_bold(f->toc_hdr);
     format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
     format_set_bg_color(f->toc_hdr, HDR_FILL);
+
+    static const char *const score_fmt[3] = {"0.00", "0.0", "+0.0;-0.0;0.0"};
+    for (int k = 0; k < 3; k++) {
+        format_set_num_format(f->score[k], score_fmt[k]);
+        format_set_bold(f->score[k]);
+        format_set_num_format(f->score_ci[k], score_fmt[k]);
+        format_set_font_color(f->score_ci[k], GREY);
+        format_set_font_size(f->score_ci[k], 9);
+    }
 }
 
 /* ---- significance letters ---- */
@@ -769,6 +781,48 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     }
     free(marks);
 
+    /* One row per score: its value and interval in its own units, letters as the levels'. */
+    for (size_t k = 0; k < t->nscores && !failed(c); k++, r++) {
+        const char *sl = t->score_labels && t->score_labels[k] ? t->score_labels[k] : "Score";
+        if (utf8_chars(sl) > maxrow)
+            maxrow = utf8_chars(sl);
+        put_str(c, ws, r, 0, sl, c->f.bold);
+        for (size_t s = 0; s < ns; s++) {
+            const shopstat_score_estimate *e = &t->scores[k * ns + s];
+            const size_t c0 = 1 + s * BLOCK;
+            if (e->base_n == 0 || !isfinite(e->estimate)) {
+                put_str(c, ws, r, c0, "n/a", c->f.na);
+                any_na = 1;
+                continue;
+            }
+            int fk = e->max - e->min <= 10 ? 0 : e->min < 0 ? 2 : 1;
+            put_num(c, ws, r, c0, e->estimate, c->f.score[fk]);
+            mark sm[64];
+            size_t nsm = 0;
+            for (size_t i = 0; i < t->nscore_diffs && nsm < 64; i++) {
+                const shopstat_difference *d = &t->score_diffs[i];
+                size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+                int st = strength(d->p_adjusted, o);
+                if (d->l != k || a == SIZE_MAX || b == SIZE_MAX || a == b || st == 0 ||
+                    !isfinite(d->difference) || d->difference == 0 ||
+                    !(t->scores[k * ns + a].eff_base >= NO_TEST_BASE) ||
+                    !(t->scores[k * ns + b].eff_base >= NO_TEST_BASE) ||
+                    (d->difference > 0 ? a : b) != s)
+                    continue;
+                mark m = {.cell = s, .other = d->difference > 0 ? b : a, .upper = st == 2};
+                sm[nsm++] = m;
+            }
+            if (nsm) {
+                char letters[256];
+                qsort(sm, nsm, sizeof *sm, mark_cmp);
+                cell_letters(sm, nsm, letters, sizeof letters);
+                put_str(c, ws, r, c0 + 1, letters, c->f.sig);
+            }
+            put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk]);
+            put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk]);
+        }
+    }
+
     /* Bases. */
     r++;
     static const char *const base_rows[] = {"Unweighted base", "Weighted base", "Effective base"};
@@ -830,6 +884,22 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
     }
     free(rest);
+    for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
+        const shopstat_difference *d = &t->score_diffs[i];
+        size_t a = find_segment(t, d->segment_a);
+        if (!same(d->segment_b, "rest") || a == SIZE_MAX || d->l >= t->nscores ||
+            strength(d->p_adjusted, o) == 0 || !isfinite(d->difference) ||
+            !(t->scores[d->l * ns + a].eff_base >= NO_TEST_BASE) ||
+            !(d->eff_base_b >= NO_TEST_BASE))
+            continue;
+        char L[16], p[32];
+        col_letter(a, L);
+        fmt_p(d->p_adjusted, p, sizeof p);
+        put_fmt(c, ws, r++, 0, c->f.note,
+                "%s: %s (%s) significantly %s than the rest of the sample (%s).",
+                t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
+                segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
+    }
     legend(o, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     if (o->ci_note)
@@ -882,12 +952,17 @@ static shopstat_status check_tables(const char *path, const shopstat_xlsx_table 
         if (t->ndiffs && !t->diffs)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
                                       "table '%s': no comparisons", id);
+        if ((t->nscores && (!t->scores || !t->nlevels)) || (t->nscore_diffs && !t->score_diffs) ||
+            t->nscores > MAX_ROWS || t->nscore_diffs > MAX_ROWS)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                      "table '%s': scores without estimates", id);
         if (t->nsegments > (MAX_COLS - 1) / BLOCK)
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
                                       "table '%s': %zu segments, an Excel sheet holds at most %u",
                                       id, t->nsegments, (MAX_COLS - 1) / BLOCK);
         /* title rows, header, levels, bases, notes (at most one per comparison) */
-        if (t->nlevels > MAX_ROWS || t->ndiffs > MAX_ROWS || t->nlevels + t->ndiffs + 32 > MAX_ROWS)
+        if (t->nlevels > MAX_ROWS || t->ndiffs > MAX_ROWS ||
+            t->nlevels + t->ndiffs + t->nscores + t->nscore_diffs + 32 > MAX_ROWS)
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
                                       "table '%s': too many rows for an Excel sheet", id);
     }

@@ -37,36 +37,6 @@ const char cmd_score_help[] =
     "             df,deff,eff_base\n"
     "compare takes --score too: the difference of the scores of each --pair.\n";
 
-static void num(FILE *f, double x)
-{
-    char b[40];
-    fputs(shopstat_format_double(x, b, sizeof b), f);
-}
-
-static void write_csv(FILE *f, const shopstat_score_estimate *e, size_t n)
-{
-    fputs("variable,score,segment,base_n,base_weight,estimate,se,ci_lower,ci_upper,df,deff,"
-          "eff_base\n",
-          f);
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_score_estimate *r = &e[i];
-        shopstat_csv_field(f, r->variable);
-        fputc(',', f);
-        shopstat_csv_field(f, r->score);
-        fputc(',', f);
-        shopstat_csv_field(f, r->segment);
-        fprintf(f, ",%zu,", r->base_n);
-        num(f, r->base_weight);
-        const double v[] = {r->estimate, r->se,   r->ci_lower, r->ci_upper,
-                            r->df,       r->deff, r->eff_base};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fputc(',', f);
-            num(f, r->base_n ? v[k] : NAN);
-        }
-        fputc('\n', f);
-    }
-}
-
 static void write_json(FILE *f, const shopstat_score_estimate *e, size_t n,
                        const shopstat_tab_context *ctx)
 {
@@ -281,7 +251,7 @@ int cmd_score(int argc, char **argv)
     survey_args_context(&a, t, &ctx);
     ctx.ci = "t";
     if (fmt == FMT_CSV)
-        write_csv(f, e, n);
+        shopstat_write_score_csv(f, e, n, NULL, 1, NULL);
     else if (fmt == FMT_JSON)
         write_json(f, e, n, &ctx);
     else

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "shopstat/compare.h"
+#include "shopstat/score.h"
 #include "shopstat/tab.h"
 
 #ifdef __cplusplus
@@ -42,6 +43,12 @@ shopstat_status shopstat_write_tab_csv(FILE *f, const shopstat_estimate *e, size
  * table and header as for shopstat_write_tab_csv. */
 shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d, size_t n,
                                            const char *table, int header, shopstat_error *err);
+
+/* The `score` CSV: header "variable,score,segment,base_n,base_weight,estimate,se,ci_lower,
+ * ci_upper,df,deff,eff_base" then one line per score estimate (statistics empty when the
+ * base has no rows); table and header as for shopstat_write_tab_csv (report's scores.csv). */
+shopstat_status shopstat_write_score_csv(FILE *f, const shopstat_score_estimate *e, size_t n,
+                                         const char *table, int header, shopstat_error *err);
 
 /* Context shown in the JSON header and the text table's notes. */
 typedef struct shopstat_tab_context {

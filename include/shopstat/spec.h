@@ -33,6 +33,13 @@ typedef struct shopstat_spec_recode {
     const char *level;
 } shopstat_spec_recode;
 
+/* A score of a single-choice question (score:), as shopstat_plan_add_score takes it. */
+typedef struct shopstat_spec_score {
+    const char *name; /* NULL = the map's default name ("mean", "NPS", "score") */
+    const char *map;  /* "mean", "nps" or "V=S,V=S,..." (V a level or a range A-B) */
+    shopstat_pos pos; /* of the score's definition */
+} shopstat_spec_score;
+
 /* A question. Single choice (column), multi-response (multi: [columns], or ticked:
  * [columns] as Qualtrics exports them), codes in one cell (codes: column) or derived
  * (derive: column + recode). Positions point into the spec. */
@@ -49,6 +56,8 @@ typedef struct shopstat_spec_question {
     const char *label;                 /* NULL = name */
     const shopstat_spec_value *values; /* value labels */
     size_t nvalues;
+    const shopstat_spec_score *scores; /* score: of a single-choice question, in order */
+    size_t nscores;
 } shopstat_spec_question;
 
 /* A condition of a where: or base: expression, with the position of its column name. */

@@ -6,6 +6,7 @@
 
 #include "shopstat/compare.h"
 #include "shopstat/error.h"
+#include "shopstat/score.h"
 #include "shopstat/tab.h"
 
 #ifdef __cplusplus
@@ -29,6 +30,14 @@ typedef struct shopstat_xlsx_table {
     const shopstat_estimate *est;      /* [nlevels * nsegments] */
     const shopstat_difference *diffs;
     size_t ndiffs;
+    /* Scores of the question (appended; nscores 0 = none): a row each under the levels,
+     * labelled score_labels[k], scores[k * nsegments + s] in the score's units (the
+     * segments in est's order); score_diffs (l = k) mark them as diffs mark the levels. */
+    size_t nscores;
+    const char *const *score_labels;
+    const shopstat_score_estimate *scores;
+    const shopstat_difference *score_diffs;
+    size_t nscore_diffs;
 } shopstat_xlsx_table;
 
 typedef struct shopstat_xlsx_opts {

@@ -179,7 +179,7 @@ if ${CC:-cc} -shared -fPIC -o rename_sigterm.so "$root/tests/hostile/rename_sigt
     check "report_commit_TERM status" "$?" 143
     check "report_commit_TERM files" "$(leftovers rep)" ""
     check "report_commit_TERM report" "$(ls out/rep 2>/dev/null | tr '\n' ' ')" \
-        "comparisons.csv report.md run.json tables.csv tables.xlsx "
+        "comparisons.csv report.md run.json scores.csv tables.csv tables.xlsx "
 fi
 
 echo "$passed passed, $failed failed"

@@ -973,5 +973,79 @@ else
     ko "report with a second table of a question failed: $(cat "$T/ch.err")"
 fi
 
+# ---- scores (questions with score:): scores.csv and the score rows of comparisons.csv equal
+# R's svymean / svycontrast (tests/report/make_scores_expected.R), report.md shows them under
+# the levels with the letters of the table's comparisons (R: fans above all, p = 0.00012 for
+# the NPS, 0.0011 for the mean) and their meaning ----
+SE=tests/report/expected/scores
+if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.err"; then
+    check "scores.csv = R's svymean (NPS, the NPS of the recoded groups, named scores, a mean)" \
+        "$CSVCMP" "$SE/scores.csv" "$T/scores/scores.csv"
+    { head -n 1 "$SE/score_comparisons.csv"; grep -E '^[a-z0-9]+,[a-z0-9]+,(NPS|score|Top-2 box|mean),' \
+        "$T/scores/comparisons.csv"; } >"$T/score_cmp.csv"
+    check "comparisons.csv: the scores' differences = R's svycontrast (overlap, rest)" \
+        "$CSVCMP" "$SE/score_comparisons.csv" "$T/score_cmp.csv"
+    check "comparisons.csv: the table's level rows, then its score rows" test \
+        "$(grep '^rec,rec,' "$T/scores/comparisons.csv" | cut -d, -f3 | uniq | tr '\n' ' ')" = \
+        "0 2 3 5 6 7 8 9 10 0 2 3 5 6 7 8 9 10 NPS "
+    check "run.json: rec2's scores and their comparisons" grep -q \
+        '"name": "rec2".*"comparisons": 9, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
+        "$T/scores/run.json"
+    M=$T/scores/report.md
+    check "report.md: the NPS line, signed, fans A" \
+        grep -qxF '| NPS (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
+    check "report.md: the recoded groups' score is the NPS" \
+        grep -qxF '| Score (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
+    check "report.md: a named score" \
+        grep -qxF '| Top-2 box (0-100) | 51.6 [41.8, 61.3] | 77.9 [68.0, 87.8] |' "$M"
+    check "report.md: the mean, two decimals, fans A" \
+        grep -qxF '| Mean (1-5) | 3.71 [3.41, 4.00] | 4.11 [3.74, 4.47] A |' "$M"
+    check "report.md: a score against the rest, as a line" \
+        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +62.9 (adjusted p = 0.000217)' "$M"
+    check "report.md: what the NPS is" \
+        grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
+    check "report.md: a map's scores" grep -qxF \
+        'Score (-100 to +100): the mean of the answers'"'"' scores (Promoters = 100, Passives = 0, Detractors = -100).' "$M"
+    # charts: a score chart per score beside the levels' chart (rec2: bars, then its NPS and its
+    # Top-2 box), the score's alone with chart: score (rec), none with chart: none (groups)
+    check "score charts: the files ($(ls "$T/scores/charts" | tr '\n' ' '))" test \
+        "$(cd "$T/scores/charts" && ls *.pdf | tr '\n' ' ')" = \
+        "rec-score.pdf rec2-score-2.pdf rec2-score.pdf rec2.pdf sat-score.pdf sat.pdf "
+    check "score charts: report.pdf has their pages, in the tables' order" test "$(pdftotext \
+        "$T/scores/report.pdf" - | grep -E '^(Net Promoter Score|Top-2 box \(0-100\)|Mean \(1-5\)|Satisfied)$' |
+        tr '\n' '|')" = "Net Promoter Score|Net Promoter Score|Top-2 box (0-100)|Satisfied|Mean (1-5)|"
+    pdftotext "$T/scores/charts/rec-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-score.flat"
+    for t in "All +32 n=111" "Group 2 +72 A▲ n=39" "Net Promoter Score" \
+        "NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6)." \
+        "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), adjusted p < 0.05."; do
+        check "rec-score chart: '$t'" grep -qF "$t" "$T/rec-score.flat"
+    done
+    # the workbook: a row per score under the levels (sheet 5 is sat's: Contents first), its
+    # value as R's, the letter of fans, a comparison with the rest as a note
+    unzip -p "$T/scores/tables.xlsx" xl/sharedStrings.xml >"$T/scores.strings"
+    unzip -p "$T/scores/tables.xlsx" xl/worksheets/sheet5.xml >"$T/scores.sat.xml"
+    for t in "<t>Mean (1-5)</t>" "<t>NPS (-100 to +100)</t>" "<t>Top-2 box (0-100)</t>" \
+        "<t>NPS (-100 to +100): Group 2 (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>"; do
+        check "tables.xlsx: '$t'" grep -qF "$t" "$T/scores.strings"
+    done
+    check "tables.xlsx: sat's mean in all and in fans as R's (3.7052428248251, 4.1052816947340)" \
+        test "$(grep -o '<v>[34]\.[0-9]*</v>' "$T/scores.sat.xml" | cut -c4-16 | tr '\n' ' ')" = \
+        "3.70524282482 3.40942549058 4.00106015906 4.10528169473 3.73712715908 4.47343623038 "
+    pdftotext "$T/scores/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-score.flat"
+    for t in "All 3.71 n=113" "Group 2 4.11 A n=41" "Mean (1-5): the mean of the answers' codes."; do
+        check "sat-score chart: '$t'" grep -qF "$t" "$T/sat-score.flat"
+    done
+else
+    ko "report of scores.yml failed: $(cat "$T/scores.err")"
+fi
+# the bundled survey's satisfaction: its mean (1-5) against R, and in report.md
+check "servicesoft scores.csv = R's svymean of the satisfaction" \
+    "$CSVCMP" "$SE/servicesoft_scores.csv" "$T/servicesoft-1999/scores.csv"
+check "servicesoft report.md: the mean satisfaction" \
+    grep -qxF '| Mean (1-5) | 3.41 [3.30, 3.52] | 3.45 [3.24, 3.66] |' "$T/servicesoft-1999/report.md"
+check "servicesoft: the satisfaction's score chart (R's means)" bash -c "pdftotext \
+    '$T/servicesoft-1999/charts/satisfaction-score.pdf' - | tr '\n' ' ' | tr -s ' ' |
+    grep -qF 'All buyers 3.41 n=821, eff. n=703 Heavy buyers (\$2,000+) 3.45 n=226, eff. n=187'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

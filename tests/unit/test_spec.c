@@ -217,6 +217,38 @@ static void test_full_spec(void **state)
     shopstat_spec_free(s);
 }
 
+/* score: its four forms, as the maps shopstat_plan_add_score reads (numbers written back in
+ * full: '.5' is 0.5), names NULL but in the named form; chart: score */
+static void test_scores(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\nquestions:\n"
+                                "  a: {column: x, score: mean}\n"
+                                "  b: {column: x, score: nps}\n"
+                                "  c: {column: x, score: {1: 0, '2-3': .5, 4: -1e2}}\n"
+                                "  d: {derive: x, recode: {'1-6': D, '7-10': P}, "
+                                "score: {Index: {D: 0, P: 100}, N: nps}}\n"
+                                "tables:\n  - {question: c, chart: score}\n  - {question: d}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    assert_int_equal(in->nquestions, 4);
+    const char *maps[] = {"mean", "nps", "1=0,2-3=0.5,4=-100"};
+    for (size_t q = 0; q < 3; q++) {
+        assert_int_equal(in->questions[q].nscores, 1);
+        assert_null(in->questions[q].scores[0].name);
+        assert_string_equal(in->questions[q].scores[0].map, maps[q]);
+    }
+    const shopstat_spec_question *d = &in->questions[3];
+    assert_int_equal(d->nscores, 2);
+    assert_string_equal(d->scores[0].name, "Index");
+    assert_string_equal(d->scores[0].map, "D=0,P=100");
+    assert_string_equal(d->scores[1].name, "N");
+    assert_string_equal(d->scores[1].map, "nps");
+    assert_int_equal(d->scores[0].pos.line, 7);
+    assert_int_equal(in->tables[0].chart_type, SHOPSTAT_CHART_SCORE);
+    assert_int_equal(in->tables[1].chart_type, SHOPSTAT_CHART_BARS);
+    shopstat_spec_free(s);
+}
+
 static void test_closest(void **state)
 {
     (void)state;
@@ -243,9 +275,8 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_cases),
-        cmocka_unit_test(test_full_spec),
-        cmocka_unit_test(test_closest),
+        cmocka_unit_test(test_error_cases), cmocka_unit_test(test_full_spec),
+        cmocka_unit_test(test_scores),      cmocka_unit_test(test_closest),
         cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
