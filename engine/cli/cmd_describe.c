@@ -502,7 +502,8 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
 static const char *const suggest_flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
                                            "--weight"};
 
-/* "shopstat CMD" with describe's own flags (but -o) and the suggested weight. */
+/* "shopstat CMD" with describe's own flags (but -o and --threads) and the suggested
+ * weight. */
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
                         int argc, char **argv)
 {
@@ -512,7 +513,11 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
             i++;
             continue;
         }
-        if (strncmp(argv[i], "--output=", 9) == 0)
+        if (strcmp(argv[i], "--threads") == 0) { /* (how to run, not what: every core) */
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--output=", 9) == 0 || strncmp(argv[i], "--threads=", 10) == 0)
             continue;
         /* a flag taking a value keeps it on its line */
         int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&

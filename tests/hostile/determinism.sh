@@ -204,6 +204,9 @@ awk 'BEGIN { srand(7); print "id,region,panel,wt,fpc,txt,code";
 # latin: the same in windows-1252 (an accented letter in every text value): each chunk is
 # converted to UTF-8 as it is read
 sed $'s/-abc/-\xe9bc/' desc.csv >latin.csv
+join_lines() { # a line ending in a backslash joined to the next
+    sed -e ':a' -e '/\\$/N' -e 's/ *\\\n */ /' -e 'ta'
+}
 for f in base desc skip latin; do
     case $f in
     base) dd=(--weight wt --strata region --psu panel) ;;
@@ -211,13 +214,16 @@ for f in base desc skip latin; do
     skip) dd=(--weight wt --strata region --psu panel --fpc fpc --skip-rows 2) ;;
     latin) dd=(--weight wt --strata region --psu panel --fpc fpc) ;;
     esac
-    cat "$f.csv" | timeout 60 "$S" describe /dev/stdin "${dd[@]}" 2>err | tail -n +2 >"d_${f}_pipe.txt"
+    # (the start's commands name the data as given, /dev/stdin there, and wrap by their
+    # length: compared joined)
+    cat "$f.csv" | timeout 60 "$S" describe /dev/stdin "${dd[@]}" 2>err | tail -n +2 |
+        join_lines | sed "s# /dev/stdin # $f.csv #" >"d_${f}_pipe.txt"
     # 64 KiB chunks: the caps are reached in the merged description; 2 MiB chunks (over
     # 10,000 rows each): within a chunk too
     for run in 1:65536 2:65536 3:65536 2:2097152; do
         th=${run%:*} cb=${run#*:}
         SHOPSTAT_CHUNK_BYTES=$cb timeout 60 "$S" describe "$f.csv" "${dd[@]}" --threads "$th" \
-            2>err | tail -n +2 >"d_${f}_th$th.txt"
+            2>err | tail -n +2 | join_lines >"d_${f}_th$th.txt"
         if [ -s "d_${f}_pipe.txt" ] && cmp -s "d_${f}_pipe.txt" "d_${f}_th$th.txt"; then pass; else
             fail "describe_${f}_th${th}_$cb" "differs from one pass: $(diff "d_${f}_pipe.txt" "d_${f}_th$th.txt" | head -3)"
         fi

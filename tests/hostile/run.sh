@@ -331,7 +331,7 @@ expect_error single_psu "one_psu.csv: error: the sample has only one PSU, so its
 # 10 data rows, 3 blank lines (not rows), the first row skipped (--skip-rows 1).
 printf 'q,g\nx,1\n\nyes,1\nno,2\n\n\nyes,2\nno,1\nyes,1\nno,2\nyes,2\nno,1\nyes,2\n' >acct.csv
 if expect_ok acct_describe describe acct.csv --skip-rows 1; then
-    check acct_describe_rows "$(sed -n '/^rows:/,$p' out | tr -s ' ' | tr '\n' '|')" \
+    check acct_describe_rows "$(sed -n '/^rows:/,/^$/{/^$/!p}' out | tr -s ' ' | tr '\n' '|')" \
         "rows:| read 10| used 9| excluded 1 skipped by --skip-rows|"
 fi
 if expect_ok acct_tab tab acct.csv --skip-rows 1 --var q --lonely-psu certainty --format json; then
@@ -367,7 +367,7 @@ if expect_ok acct_empty_table tab acct_e.csv --skip-rows 1 --var q --weight w --
         "Rows: 9 read, 3 used, 6 excluded (1 skipped by --skip-rows, 5 empty rows)."
 fi
 if expect_ok acct_empty_describe describe acct_e.csv; then
-    check acct_empty_describe_rows "$(sed -n '/^rows:/,$p' out | tr -s ' ' | tr '\n' '|')" \
+    check acct_empty_describe_rows "$(sed -n '/^rows:/,/^$/{/^$/!p}' out | tr -s ' ' | tr '\n' '|')" \
         "rows:| read 9| used 3| excluded 6 empty rows (every field empty)|"
 fi
 printf 'q,w\n,\n"",\n' >only_empty.csv
