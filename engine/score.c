@@ -373,6 +373,7 @@ typedef struct score_side {
     double W, S; /* base weight, sum of s w */
     double m;    /* S / W (NaN when W is not positive) */
     double S2;   /* sum of w (s - m)^2 / W: the weighted variance of s */
+    int single;  /* every row of positive weight has one score: m is it, S2 and V are 0 */
     size_t n, npos;
     double w2;
 } score_side;
@@ -404,6 +405,28 @@ static void side_set(const shopstat_totals *t, const score_rt *r, score_side *sd
             totals_cell_weight(t, sd->c[2 * k]) + sd->f * totals_cell_weight(t, sd->c[2 * k + 1]);
         if (Tk != 0)
             sd->S2 += Tk * (r->s[k] - sd->m) * (r->s[k] - sd->m) / sd->W;
+    }
+    /* Every row of positive weight at one score (one level, or levels the map scores
+     * alike): m is that score and S2 0 exactly, as R's, not S / W's round-off
+     * (99.99999999999999 for the promoters of an NPS) whose noise would then make an SE of
+     * 1e-16 and a deff of noise over noise. */
+    double one = NAN;
+    sd->single = sd->W > 0;
+    for (size_t k = 0; sd->single && k < K; k++) {
+        long c0 = sd->c[2 * k], c1 = sd->c[2 * k + 1];
+        size_t np0 = c0 >= 0 ? t->cell[c0].npos : 0, np1 = c1 >= 0 ? t->cell[c1].npos : 0;
+        if ((rest ? np0 - np1 : np0) == 0)
+            continue;
+        if (isnan(one))
+            one = r->s[k];
+        else if (r->s[k] != one)
+            sd->single = 0;
+    }
+    if (sd->single && !isnan(one)) {
+        sd->m = one;
+        sd->S2 = 0;
+    } else {
+        sd->single = 0;
     }
     size_t n0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].n : 0;
     size_t n1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].n : 0;
@@ -466,8 +489,13 @@ static shopstat_status sides_var(const shopstat_totals *t, const score_rt *r,
         const lin_term *tp = terms;
         st = totals_cov(t, &tp, &nt, 1, dom, ndom, var, err);
     }
+    /* sides of one score each: every term (s_k - m) / W is 0, every replicate's m the same,
+     * so V is 0 (what is left is round-off; the calls above still check lonely PSUs) */
+    int single = 1;
+    for (size_t j = 0; j < nsides; j++)
+        single = single && sides[j]->single;
     if (!st)
-        *var = clamp_var(*var, fmax(fabs(r->min), fabs(r->max)));
+        *var = single ? 0 : clamp_var(*var, fmax(fabs(r->min), fabs(r->max)));
     return st;
 }
 

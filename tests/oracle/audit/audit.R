@@ -117,6 +117,7 @@ gen <- function(seed) {
     df$tid <- NA; df$tid[sample(n, sample(1:2, 1))] <- 1
     zr <- which(w == 0)
     df$zf <- NA; if (length(zr) && wmode != "none") df$zf[zr[seq_len(min(3, length(zr)))]] <- 1
+    df$ue_ <- ue  # (the PSU effect, for the score columns; dropped before writing)
     if (runif(1) < 0.5) df <- df[sample(n), ]
     lonely <- any(k_h == 1)
     list(df = df, has_strata = has_strata, has_psu = has_psu, fpcmode = fpcmode,
@@ -373,9 +374,334 @@ compare_cmp <- function(tag, out, exp) {
     }
 }
 
+## ------------------------------------------------------------------ scores
+# Score columns, drawn after gen() from a stream of their own (seed * 13 + 5), so the data
+# and commands of tab, compare and chisq stay those of before: r5 a rating (levels 1-5, 1-7,
+# 0/1/2.5/4 or -2..2; one level in a tenth of the seeds), n10 a 0-10 recommendation (every
+# level or a few), both leaning on the PSU effect, with empty answers and, in half the seeds,
+# a "Don't know" code 99 (--missing 99, which no other column then holds).
+score_cols <- function(G, seed) {
+    set.seed(seed * 13 + 5)
+    df <- G$df; ue <- df$ue_; df$ue_ <- NULL; n <- nrow(df)
+    draw <- function(lv, k) {
+        pr <- runif(length(lv)); if (runif(1) < 0.4) pr[sample(length(pr), 1)] <- 0.02
+        vapply(seq_len(n), function(i) sample(lv, 1, prob = pr * exp(ue[i] * seq_along(pr) / k)), "")
+    }
+    r5lv <- sample(list(as.character(1:5), as.character(1:7), c("0", "1", "2.5", "4"),
+                        c("-2", "-1", "0", "1", "2")), 1)[[1]]
+    r5 <- draw(r5lv, 2)
+    n10lv <- sample(list(as.character(0:10), as.character(0:10), as.character(5:10),
+                         c("0", "3", "7", "9", "10")), 1)[[1]]
+    n10 <- draw(n10lv, 4)
+    if (runif(1) < 0.1) r5[] <- r5[1]  # one level: SE 0
+    miss <- runif(1) < 0.5
+    if (miss) {
+        other <- unlist(lapply(df[setdiff(names(df), "id")], as.character))
+        if (any(!is.na(other) & other == "99")) miss <- FALSE
+    }
+    if (miss) {
+        r5[runif(n) < sample(c(0.03, 0.1), 1)] <- "99"
+        n10[runif(n) < 0.05] <- "99"
+    }
+    r5[runif(n) < sample(c(0, 0.05, 0.15), 1)] <- NA
+    n10[runif(n) < sample(c(0, 0.1), 1)] <- NA
+    df$r5 <- r5; df$n10 <- n10
+    list(df = df, miss = miss, r5lv = r5lv, n10lv = n10lv)
+}
+
+# A random map V=S / A-B=S over the numeric levels lv (consecutive groups, items shuffled,
+# sometimes an item no level takes): list(flag text, function of the level text).
+rand_map <- function(lv) {
+    lv <- lv[order(as.numeric(lv))]; k <- length(lv)
+    cuts <- if (k > 1) sort(sample(seq_len(k - 1), sample(0:min(3, k - 1), 1))) else integer()
+    st <- c(1, cuts + 1); en <- c(cuts, k)
+    pool <- c(-100, -1.5, 0, 0.25, 2, 3.75, 50, 100, 1000, -0.125, 7)
+    sc <- sample(pool, length(st), replace = TRUE)
+    lo <- as.numeric(lv[st]); hi <- as.numeric(lv[en])
+    items <- ifelse(st == en, lv[st], paste0(lv[st], "-", lv[en]))
+    items <- paste0(items, "=", format(sc, scientific = FALSE, trim = TRUE, drop0trailing = TRUE))
+    if (runif(1) < 0.3) items <- c(items, "50-60=9")
+    f <- function(x) {
+        v <- as.numeric(x); out <- rep(NA_real_, length(v))
+        for (g in seq_along(st)) out[!is.na(v) & v >= lo[g] & v <= hi[g]] <- sc[g]
+        out
+    }
+    list(text = paste(sample(items), collapse = ","), f = f)
+}
+sc_nps_f <- function(x) { v <- as.numeric(x); ifelse(v <= 6, -100, ifelse(v <= 8, 0, 100)) }
+
+score_pick <- function(dat, SC) {
+    r5m <- rand_map(SC$r5lv); n10m <- rand_map(SC$n10lv)
+    cands <- list(list(col = "q1", flag = "q1", name = "mean", f = as.numeric),
+                  list(col = "n10", flag = "n10:nps", name = "NPS", f = sc_nps_f),
+                  list(col = "n10", flag = "n10", name = "mean", f = as.numeric),
+                  list(col = "r5", flag = "r5", name = "mean", f = as.numeric),
+                  list(col = "r5", flag = paste0("r5:", r5m$text), name = "score", f = r5m$f),
+                  list(col = "n10", flag = paste0("n10:", n10m$text), name = "score", f = n10m$f))
+    q2lv <- sort_levels(dat$txt$q2)
+    if (identical(q2lv, c("no", "yes")))
+        cands <- c(cands, list(list(col = "q2", flag = "q2:yes=100,no=-2.5", name = "score",
+                                    f = function(x) c(yes = 100, no = -2.5)[x])))
+    if (identical(q2lv, "only"))
+        cands <- c(cands, list(list(col = "q2", flag = "q2:only=3", name = "score",
+                                    f = function(x) ifelse(x == "only", 3, NA))))
+    pick <- cands[sort(sample(length(cands), sample(1:3, 1)))]
+    # (shopstat prints a question's scores together, in the order its first is declared)
+    col <- vapply(pick, `[[`, "", "col")
+    pick[order(match(col, unique(col)))]
+}
+score_values <- function(dat, sc, miss) {
+    x <- dat$txt[[sc$col]]
+    if (miss) x[x %in% "99"] <- NA
+    unname(as.numeric(sc$f(x)))
+}
+
+# R's score per segment: svymean(~s, subset(design, segment & base & !is.na(s)), deff =
+# "replace"), confint(..., df = degf(subset)). Where every row of positive weight has one
+# score R's SE is 0 or noise: methods.md says SE 0, interval [m, m], no deff.
+score_expect <- function(dat, des, w, scores, segs, inbase, level, miss) {
+    rows <- list(); badsegs <- character(); noisesegs <- character(); rerr <- NULL
+    for (sc in scores) {
+        s <- score_values(dat, sc, miss)
+        des$variables$s_ <- s
+        for (sg in segs) {
+            keep <- sg$rows & inbase & !is.na(s)
+            W <- sum(w[keep])
+            r <- list(variable = sc$col, score = sc$name, segment = sg$name, base_n = sum(keep),
+                      base_weight = W, estimate = NA, se = NA, ci_lower = NA, ci_upper = NA,
+                      df = NA, deff = NA, eff_base = if (W > 0) W^2 / sum(w[keep]^2) else NA,
+                      note = "")
+            if (!any(keep)) { r$note <- "empty"; rows[[length(rows) + 1]] <- r; next }
+            sub <- des[keep, ]
+            r$df <- degf(sub)
+            if (W == 0) { r$note <- "W0"; rows[[length(rows) + 1]] <- r; next }
+            m <- tryCatch(suppressWarnings(svymean(~s_, sub, deff = "replace")), error = function(e) e)
+            if (inherits(m, "error")) { rerr <- conditionMessage(m); r$note <- "Rerror"; rows[[length(rows) + 1]] <- r; next }
+            r$estimate <- coef(m)[[1]]; r$se <- SE(m)[[1]]; r$deff <- deff(m)[[1]]
+            if (length(unique(s[keep & w > 0])) == 1) {
+                r$note <- "se0"; r$se <- 0; r$deff <- NA
+                r$ci_lower <- r$ci_upper <- r$estimate
+            } else if (r$se <= 1e-9 * max(abs(s), na.rm = TRUE)) {
+                # R's SE is round-off (a domain in one PSU, certainty strata): 0, [m, m]
+                r$note <- "se0-noise"; r$se <- 0; r$deff <- 0
+                r$ci_lower <- r$ci_upper <- r$estimate
+                # at df 0 R's interval is NaN: shopstat, whose variance is round-off too,
+                # may refuse as tab does (df 0 with a variance above 0) or give [m, m]
+                if (!(r$df > 0)) noisesegs <- c(noisesegs, sg$name)
+            } else if (!(r$df > 0)) {
+                badsegs <- c(badsegs, sg$name); r$note <- "df0"
+            } else {
+                ci <- confint(m, df = r$df, level = level)
+                r$ci_lower <- ci[1, 1]; r$ci_upper <- ci[1, 2]
+            }
+            rows[[length(rows) + 1]] <- r
+        }
+    }
+    list(rows = rows, badsegs = unique(badsegs), noisesegs = unique(noisesegs), rerr = rerr)
+}
+score_cmp_rows <- function(tag, out, exp) {
+    STATS$cases <- STATS$cases + 1
+    okeys <- paste(out$variable, out$score, out$segment, sep = "/")
+    ekeys <- vapply(exp, function(e) paste(e$variable, e$score, e$segment, sep = "/"), "")
+    miss <- setdiff(ekeys, okeys); extra <- setdiff(okeys, ekeys)
+    if (length(miss)) { LOG(tag, "|MISSINGROWS|", length(miss), "|", paste(head(miss, 8), collapse = " ; ")); STATS$bad <- STATS$bad + 1 }
+    if (length(extra)) { LOG(tag, "|EXTRAROWS|", paste(head(extra, 8), collapse = " ; ")); STATS$bad <- STATS$bad + 1 }
+    if (!identical(okeys[okeys %in% ekeys], ekeys[ekeys %in% okeys])) { LOG(tag, "|ORDER|"); STATS$bad <- STATS$bad + 1 }
+    for (i in seq_along(exp)) {
+        e <- exp[[i]]; key <- ekeys[i]
+        j <- match(key, okeys); if (is.na(j)) next
+        o <- out[j, ]
+        STATS$rows <- STATS$rows + 1
+        STATS$kinds <- c(STATS$kinds, paste0("score-", if (e$note == "") "ok" else e$note))
+        cmp_int(tag, key, "base_n", o$base_n, e$base_n)
+        cmp_num(tag, key, "base_weight", o$base_weight, e$base_weight)
+        if (e$note == "Rerror") { LOG(tag, "|NOTE|", key, "|R error but shopstat ran"); next }
+        if (e$note == "empty") {
+            if (o$df != "") LOG(tag, "|NOTE|", key, "|empty base, df=", o$df)
+        } else cmp_int(tag, key, "df", o$df, e$df)
+        for (cc in c("estimate", "se", "deff", "eff_base")) cmp_num(tag, key, cc, o[[cc]], e[[cc]], note = e$note)
+        if (e$note != "df0") for (cc in c("ci_lower", "ci_upper")) cmp_num(tag, key, cc, o[[cc]], e[[cc]], note = e$note)
+    }
+}
+
+# compare --score: m_A - m_B by svycontrast of svytotal (ya = s a), on subset(design, base);
+# replicate designs re-estimate it per replicate (return.replicates).
+score_diff_expect <- function(dat, des, scores, segs, pairs, level, inbase, miss, rep) {
+    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
+    dfree <- degf(des[inbase, ])
+    tq <- qt(1 - (1 - level) / 2, dfree)
+    out <- list()
+    for (sc in scores) for (pr in pairs) {
+        s <- score_values(dat, sc, miss)
+        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+        ra <- byname[[ab[1]]]; rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        a <- as.numeric(ra & inbase & !is.na(s)); b <- as.numeric(rb & inbase & !is.na(s))
+        y <- s; y[is.na(y)] <- 0
+        des$variables$ya <- y * a; des$variables$na <- a
+        des$variables$yb <- y * b; des$variables$nb <- b
+        tot <- suppressWarnings(svytotal(~ya + na + yb + nb, des[inbase, ], return.replicates = rep))
+        est <- coef(tot)
+        # (a side with no row: R's replicate contrast stops, "All replicates contained NAs")
+        con <- tryCatch(suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))), error = function(e) NULL)
+        diff <- if (is.null(con)) est[["ya"]] / est[["na"]] - est[["yb"]] / est[["nb"]] else coef(con)[[1]]
+        se <- if (is.null(con)) NaN else SE(con)[[1]]
+        if (is.finite(se) && se <= 1e-9 * max(abs(s), na.rm = TRUE)) se <- 0  # (round-off)
+        t <- diff / se
+        # each side at one score (rows of positive weight): R's SE is round-off (1e-8 after
+        # its square root, or NaN); methods.md: 0, the interval [d, d]
+        wr <- weights(des, "sampling") > 0
+        if (length(unique(s[a > 0 & wr])) <= 1 && length(unique(s[b > 0 & wr])) <= 1 &&
+            is.finite(diff)) { se <- 0; t <- NaN }
+        p <- 2 * pt(-abs(t), dfree)
+        out[[length(out) + 1]] <- data.frame(variable = sc$col, level = sc$name, segment_a = ab[1],
+            segment_b = ab[2], estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
+            difference = diff, se = se, ci_lower = diff - tq * se, ci_upper = diff + tq * se,
+            df = dfree, t = t, p_value = p, p_adjusted = p, stringsAsFactors = FALSE)
+    }
+    do.call(rbind, out)
+}
+
+# Replicate weights made from the seed's design: clusters (PSUs, or rows of an element
+# design) in at most 40 groups, declared brr (random half-samples, 2w or 0), jk1 (delete a
+# group) or bootstrap (multinomial counts), --mse in a third of the seeds.
+rep_make <- function(dat, spec, seed) {
+    set.seed(seed * 19 + 7)
+    old <- options(survey.lonely.psu = "adjust"); on.exit(options(old))
+    w <- suppressWarnings(weights(make_design(dat, spec)))
+    n <- nrow(dat$num)
+    unit <- paste(if (is.null(spec$strata)) "" else dat$txt$st,
+                  if (is.null(spec$psu)) seq_len(n) else dat$txt$psu)
+    uu <- unique(unit); G <- min(length(uu), 40)
+    grp <- sample(rep(seq_len(G), length.out = length(uu)))[match(unit, uu)]
+    type <- sample(c("brr", "jk1", "bootstrap"), 1)
+    R <- switch(type, brr = sample(c(8, 12, 16), 1), jk1 = G, bootstrap = sample(c(15, 30), 1))
+    mult <- sapply(seq_len(R), function(r) switch(type,
+        brr = { h <- sample(c(0, 2), G, replace = TRUE); h[grp] },
+        jk1 = ifelse(grp == r, 0, G / (G - 1)),
+        bootstrap = { cnt <- tabulate(sample(G, G - 1, replace = TRUE), G) * G / (G - 1); cnt[grp] }))
+    txt <- dat$txt
+    txt$rw <- sprintf("%.17g", w)
+    for (r in seq_len(R)) txt[[paste0("rr", r)]] <- sprintf("%.17g", w * mult[, r])
+    list(txt = txt, type = type, R = R, mse = runif(1) < 1 / 3)
+}
+
+score_audit <- function(seed, G, SC, dat, spec, groups, base, inbase, rel_path, pairs, cli_pairs) {
+    set.seed(seed * 17 + 9)
+    scores <- score_pick(dat, SC)
+    level <- sample(c(0.95, 0.95, 0.9, 0.8, 0.99, 0.5), 1)
+    clevel <- sample(c(0.95, 0.9, 0.99), 1)
+    miss <- SC$miss
+    sflags <- c(as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
+                if (miss) c("--missing", "99"))
+    rule <- if (is.null(spec$lonely)) "default" else spec$lonely
+    for (attempt in 1:3) {
+        segs <- seg_list(dat, groups)
+        old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
+        des <- make_design(dat, spec)
+        w <- if (is.null(spec$weight)) weights(des) else dat$num[[spec$weight]]
+        ex <- score_expect(dat, des, w, scores, segs, inbase, level, miss)
+        options(old)
+        args <- c("score", rel_path, design_flags(spec), sflags, attr(segs, "flags"), base$flags)
+        if (level != 0.95) args <- c(args, "--level", level)
+        tag <- sprintf("s%d_score%d", seed, attempt)
+        res <- run_sh(tag, args)
+        LOG(tag, "|RUN|rc=", res$rc, "|rule=", rule, "|level=", level, "|miss=", miss,
+            "|scores=", paste(vapply(scores, `[[`, "", "flag"), collapse = " "))
+        if (!is.null(ex$rerr)) {
+            if (res$rc == 0) { LOG(tag, "|MISMATCH-ERR|R errors (", ex$rerr, ") but shopstat rc=0"); STATS$bad <- STATS$bad + 1 }
+            else LOG(tag, "|OK-ERR|R: ", ex$rerr, "|shopstat: ", res$err)
+            if (rule %in% c("fail", "default")) { spec$lonely <- rule <- "adjust"; next }
+            break
+        }
+        if (length(ex$badsegs)) {
+            if (res$rc == 0) { LOG(tag, "|MISMATCH-DF0|R df<=0 with SE>0 in ", paste(ex$badsegs, collapse = ","), " but shopstat rc=0"); score_cmp_rows(tag, res$out, ex$rows) }
+            else LOG(tag, "|OK-DF0|", paste(ex$badsegs, collapse = ","), "|shopstat: ", res$err)
+            keep <- vapply(groups, function(gp) !any(vapply(unclass(gp), `[[`, "", "name") %in% ex$badsegs), TRUE)
+            if (all(keep) || "all" %in% ex$badsegs) break
+            groups <- groups[keep]; next
+        }
+        if (res$rc != 0 && length(ex$noisesegs)) {
+            LOG(tag, "|OK-DF0-NOISE|", paste(ex$noisesegs, collapse = ","), "|shopstat: ", res$err)
+            keep <- vapply(groups, function(gp) !any(vapply(unclass(gp), `[[`, "", "name") %in% ex$noisesegs), TRUE)
+            if (all(keep) || "all" %in% ex$noisesegs) break
+            groups <- groups[keep]; next
+        }
+        if (res$rc != 0) { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err); STATS$bad <- STATS$bad + 1; break }
+        if (nchar(res$err)) LOG(tag, "|STDERR|", res$err)
+        score_cmp_rows(tag, res$out, ex$rows)
+        break
+    }
+    # differences (the compare part's pairs, which its segments still hold)
+    segs <- seg_list(dat, groups)
+    nm <- vapply(segs, `[[`, "", "name")
+    keepp <- pairs != "all:all"  # (refused: a segment with itself; the compare part logs it)
+    if (!all(keepp)) { pairs <- pairs[keepp]; cli_pairs <- setdiff(cli_pairs, "all:all") }
+    if (!length(pairs)) return(invisible())
+    okp <- vapply(strsplit(pairs, ":", fixed = TRUE), function(ab) all(ab %in% c(nm, "rest")), TRUE)
+    if (!all(okp)) {
+        # (segments the tab part dropped, df 0: their pairs go too)
+        pairs <- pairs[okp]
+        cli_pairs <- c(intersect(cli_pairs, pairs), if ("g:rest" %in% cli_pairs && any(grepl("^g=", pairs))) "g:rest")
+        if (!length(pairs)) return(invisible())
+    }
+    cargs <- c(sflags, attr(segs, "flags"), base$flags, as.vector(rbind("--pair", cli_pairs)))
+    if (clevel != 0.95) cargs <- c(cargs, "--level", clevel)
+    old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
+    ex <- tryCatch(score_diff_expect(dat, make_design(dat, spec), scores, segs, pairs, clevel, inbase, miss, FALSE),
+                   error = function(e) e)
+    options(old)
+    tag <- sprintf("s%d_scmp", seed)
+    res <- run_sh(tag, c("compare", rel_path, design_flags(spec), cargs))
+    LOG(tag, "|RUN|rc=", res$rc, "|pairs=", paste(cli_pairs, collapse = " "), "|level=", clevel)
+    if (inherits(ex, "error")) {
+        if (res$rc == 0) { LOG(tag, "|MISMATCH-ERR|R error ", conditionMessage(ex), " shopstat rc=0"); STATS$bad <- STATS$bad + 1 }
+        else LOG(tag, "|OK-ERR|R: ", conditionMessage(ex), "|shopstat: ", res$err)
+    } else if (res$rc != 0) { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err); STATS$bad <- STATS$bad + 1 }
+    else compare_cmp(tag, res$out, ex)
+
+    # the same on replicate weights made from the design (every third seed)
+    if (seed %% 3 != 0) return(invisible())
+    RP <- rep_make(dat, spec, seed)
+    if (miss && any(unlist(RP$txt[c("rw", paste0("rr", seq_len(RP$R)))]) == "99")) {
+        LOG(sprintf("s%d_rep", seed), "|NOTE|a weight reads 99: no replicate run"); return(invisible())
+    }
+    rpath <- file.path("data", sprintf("s%d_rep.csv", seed))
+    write.csv(RP$txt, file.path(OUT, rpath), row.names = FALSE, na = "")
+    rnum <- read.csv(file.path(OUT, rpath), na.strings = "", check.names = FALSE, stringsAsFactors = FALSE)
+    rdat <- list(txt = dat$txt, num = rnum)
+    rdes <- svrepdesign(data = rnum, weights = ~rw, repweights = rnum[, paste0("rr", seq_len(RP$R))],
+                        type = c(brr = "BRR", jk1 = "JK1", bootstrap = "bootstrap")[[RP$type]],
+                        mse = RP$mse, combined.weights = TRUE)
+    rflags <- c("--weight", "rw", "--repweights", "rr", "--reptype", RP$type, if (RP$mse) "--mse")
+    tag <- sprintf("s%d_rscore", seed)
+    ex <- score_expect(rdat, rdes, rnum$rw, scores, segs, inbase, level, miss)
+    args <- c("score", rpath, rflags, sflags, attr(segs, "flags"), base$flags)
+    if (level != 0.95) args <- c(args, "--level", level)
+    res <- run_sh(tag, args)
+    LOG(tag, "|RUN|rc=", res$rc, "|reptype=", RP$type, "|R=", RP$R, "|mse=", RP$mse)
+    if (length(ex$badsegs) || !is.null(ex$rerr)) {
+        if (res$rc == 0) { LOG(tag, "|MISMATCH-DF0|R df<=0 or error in ", paste(ex$badsegs, collapse = ","), ex$rerr, " but shopstat rc=0"); score_cmp_rows(tag, res$out, ex$rows) }
+        else LOG(tag, "|OK-DF0|", paste(ex$badsegs, collapse = ","), ex$rerr, "|shopstat: ", res$err)
+    } else if (res$rc != 0 && length(ex$noisesegs)) LOG(tag, "|OK-DF0-NOISE|", paste(ex$noisesegs, collapse = ","), "|shopstat: ", res$err)
+    else if (res$rc != 0) { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err); STATS$bad <- STATS$bad + 1 }
+    else { if (nchar(res$err)) LOG(tag, "|STDERR|", res$err); score_cmp_rows(tag, res$out, ex$rows) }
+    tag <- sprintf("s%d_rscmp", seed)
+    ex <- tryCatch(score_diff_expect(rdat, rdes, scores, segs, pairs, clevel, inbase, miss, TRUE),
+                   error = function(e) e)
+    res <- run_sh(tag, c("compare", rpath, rflags, cargs))
+    LOG(tag, "|RUN|rc=", res$rc, "|pairs=", paste(cli_pairs, collapse = " "))
+    if (inherits(ex, "error")) {
+        if (res$rc == 0) { LOG(tag, "|MISMATCH-ERR|R error ", conditionMessage(ex), " shopstat rc=0"); STATS$bad <- STATS$bad + 1 }
+        else LOG(tag, "|OK-ERR|R: ", conditionMessage(ex), "|shopstat: ", res$err)
+    } else if (res$rc != 0) { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err); STATS$bad <- STATS$bad + 1 }
+    else { if (nchar(res$err)) LOG(tag, "|STDERR|", res$err); compare_cmp(tag, res$out, ex) }
+}
+
 ## ------------------------------------------------------------------ main loop
 for (seed in seeds) tryCatch({
     G <- gen(seed)
+    SC <- score_cols(G, seed)  # (its own random stream: the rest of the seed is unchanged)
+    G$df <- SC$df
     path <- file.path(OUT, "data", sprintf("s%d.csv", seed))
     write.csv(G$df, path, row.names = FALSE, na = "")
     rel_path <- file.path("data", sprintf("s%d.csv", seed))
@@ -509,6 +835,10 @@ for (seed in seeds) tryCatch({
         cmp_num(tag, qv, "ddf", o$ddf, ex$parameter[["ddf"]])
         cmp_num(tag, qv, "p_value", o$p_value, ex$p.value[[1]])
     }
+
+    ## ---- score and compare --score (Taylor, then replicate weights made from the design)
+    tryCatch(score_audit(seed, G, SC, dat, spec, groups, base, inbase, rel_path, pairs, cli_pairs),
+             error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_score|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", conditionMessage(e)) })
 k <- table(STATS$kinds)
 LOG("SUMMARY|cases=", STATS$cases, "|rows=", STATS$rows, "|numbers=", STATS$nums, "|diffs=", STATS$bad,
