@@ -64,6 +64,26 @@ static size_t side_terms(const side *sd, double p, double sign, lin_term *out)
     return k;
 }
 
+void diff_test(shopstat_difference *r, double var, double df, double tq)
+{
+    r->se = sqrt(var);
+    r->ci_lower = r->difference - tq * r->se;
+    r->ci_upper = r->difference + tq * r->se;
+    /* R: t = difference / SE whatever the df; p from t on df, NaN at df 0 */
+    if (r->se > 0) {
+        r->t = r->difference / r->se;
+        if (df > 0)
+            r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), df);
+    } else if (r->difference != 0) {
+        /* a difference with no sampling variance (the level only in strata sampled whole
+         * or left out as certainty PSUs): R's t is +-Inf and its p 0, which p.adjust keeps
+         * in the family */
+        r->t = r->difference > 0 ? INFINITY : -INFINITY;
+        if (df > 0)
+            r->p_value = 0;
+    }
+}
+
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err)
 {
@@ -155,22 +175,7 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                     free(praw);
                     return st;
                 }
-                r->se = sqrt(var);
-                r->ci_lower = r->difference - ptq * r->se;
-                r->ci_upper = r->difference + ptq * r->se;
-                /* R: t = difference / SE whatever the df; p from t on df, NaN at df 0 */
-                if (r->se > 0) {
-                    r->t = r->difference / r->se;
-                    if (pdf > 0)
-                        r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), pdf);
-                } else if (r->difference != 0) {
-                    /* a difference with no sampling variance (the level only in strata
-                     * sampled whole or left out as certainty PSUs): R's t is +-Inf and its
-                     * p 0, which p.adjust keeps in the family */
-                    r->t = r->difference > 0 ? INFINITY : -INFINITY;
-                    if (pdf > 0)
-                        r->p_value = 0;
-                }
+                diff_test(r, var, pdf, ptq);
             }
             /* family: all levels of one question for one pair */
             size_t fam = k - first;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shopstat/compare.h"
 #include "shopstat/tab.h"
 #include "internal.h"
 
@@ -437,6 +438,11 @@ shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *term
 shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long *c,
                                   const long *d, const double *cc, const double *cd,
                                   double *var, size_t *failed, shopstat_error *err);
+
+/* A difference's test (compare.c), r->difference set: se = sqrt(var), the interval
+ * difference +- tq se, t = difference / se and its two-sided p on df (NaN at df <= 0), as
+ * R's svycontrast; a difference without sampling variance gets t +-Inf and p 0. */
+void diff_test(shopstat_difference *r, double var, double df, double tq);
 
 /* Sum of w over a cell (0 if untouched). */
 double totals_cell_weight(const shopstat_totals *t, long cell);

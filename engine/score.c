@@ -702,20 +702,7 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
                                 err)))
                 goto fail;
             double tq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
-            x->se = sqrt(var);
-            x->ci_lower = x->difference - tq * x->se;
-            x->ci_upper = x->difference + tq * x->se;
-            /* as shopstat_compare: t whatever the df, p from t on df (NaN at df 0); a
-             * difference without sampling variance has t +-Inf and p 0 */
-            if (x->se > 0) {
-                x->t = x->difference / x->se;
-                if (pdf > 0)
-                    x->p_value = 2 * gsl_cdf_tdist_Q(fabs(x->t), pdf);
-            } else if (x->difference != 0) {
-                x->t = x->difference > 0 ? INFINITY : -INFINITY;
-                if (pdf > 0)
-                    x->p_value = 0;
-            }
+            diff_test(x, var, pdf, tq); /* (as shopstat_compare's) */
             x->p_adjusted = x->p_value; /* (each score x pair is its own family) */
         }
     }

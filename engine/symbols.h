@@ -77,6 +77,7 @@
 #define totals_cell shopstat_internal_totals_cell
 #define totals_cell_df shopstat_internal_totals_cell_df
 #define totals_cell_weight shopstat_internal_totals_cell_weight
+#define diff_test shopstat_internal_diff_test
 #define totals_cov shopstat_internal_totals_cov
 #define totals_ratio_vars shopstat_internal_totals_ratio_vars
 #define totals_same_domain shopstat_internal_totals_same_domain
