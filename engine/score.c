@@ -117,8 +117,9 @@ static shopstat_status parse_map(plan_score *sc, const char *question, const cha
             memcpy(it->text, v, vn);
             it->text[vn] = '\0';
         }
+        sc->nitems++; /* (counted now: score_free frees its text on an error below) */
         /* a level given twice: the same text, or two numeric entries that overlap */
-        for (size_t j = 0; j < sc->nitems; j++) {
+        for (size_t j = 0; j + 1 < sc->nitems; j++) {
             const plan_score_item *o = &sc->items[j];
             int dup = it->text ? o->text && strcmp(o->text, it->text) == 0
                                : !o->text && !(it->hi < o->lo || it->lo > o->hi);
@@ -128,7 +129,6 @@ static shopstat_status parse_map(plan_score *sc, const char *question, const cha
                                           "(each level gets one score)",
                                           question, (int)vn, v);
         }
-        sc->nitems++;
         if (!e)
             break;
         p = e + 1;
