@@ -1228,14 +1228,12 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
     letters_of(r, rt, rt->ddiffs, rt->ndiffs, l, c, buf, n);
 }
 
-/* A score as report.md shows it: two decimals on a short scale (a 1-5 mean: 3.84), one on
- * a long one (NPS, 0-100); signed when the scale crosses 0 (NPS: +23.4) or sign is set. */
+/* A score as report.md shows it, by the rule of every view (score.h): 3.84 on a 1-5
+ * scale, +23 on an NPS; signed as well when sign is set (a difference). */
 static void score_text(char *buf, size_t n, double x, const shopstat_score_estimate *e, int sign)
 {
-    int dec = e->max - e->min <= 10 ? 2 : 1;
-    if (fabs(x) < 0.5 * pow(10, -dec))
-        x = 0; /* (not "-0.0") */
-    snprintf(buf, n, sign || e->min < 0 ? "%+.*f" : "%.*f", dec, x);
+    shopstat_score_format(x, e->min, e->max, SHOPSTAT_SCORE_AUTO, sign ? SHOPSTAT_SCORE_SIGN : 0,
+                          buf, n);
 }
 
 /* "Mean (1-5)", "NPS (-100 to +100)", "Index (0-100)": the score's name and its scale. */

@@ -154,14 +154,10 @@ static void mark_letter(char (*letters)[60], size_t ca, size_t cb, const shopsta
     }
 }
 
-/* A score's value as 'shopstat score' shows it: an NPS-like scale (-100 to 100) signed with
- * one decimal (+23.4), other means with two decimals (3.42). */
+/* A score's value as 'shopstat score' and every view write it (score.h) */
 static void score_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
-    if (r->min == -100 && r->max == 100)
-        snprintf(b, n, "%+.1f", x);
-    else
-        snprintf(b, n, "%.2f", x);
+    shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
 }
 
 /* Returns 0, or the exit status after saying why the table view cannot be printed. */

@@ -67,14 +67,10 @@ static void write_json(FILE *f, const shopstat_score_estimate *e, size_t n,
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
-/* A score's value in the table view: an NPS-like scale (-100 to 100) signed with one
- * decimal (+23.4), other means with two decimals (3.42). */
+/* A score's value in the table view, as every view writes it (score.h) */
 static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
-    if (r->min == -100 && r->max == 100)
-        snprintf(b, n, "%+.1f", x);
-    else
-        snprintf(b, n, "%.2f", x);
+    shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
 }
 
 static size_t width(const char *s)
