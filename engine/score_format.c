@@ -42,3 +42,18 @@ void shopstat_score_format(double x, double min, double max, int decimals, int f
                                                                   : "";
     snprintf(buf, n, "%s%s", sign, tmp);
 }
+
+void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n)
+{
+    if (!buf || n == 0)
+        return;
+    const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
+                       : strcmp(e->score, "score") == 0 ? "Score"
+                                                        : e->score;
+    if (!(e->min < e->max))
+        snprintf(buf, n, "%s", name);
+    else if (e->min < 0)
+        snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
+    else
+        snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
+}

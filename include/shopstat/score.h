@@ -89,6 +89,11 @@ int shopstat_score_decimals(double min, double max);
 #define SHOPSTAT_SCORE_SIGN 1
 #define SHOPSTAT_SCORE_MINUS 2
 
+/* A score's name and scale, as every view labels it: "Mean (1-5)", "NPS (-100 to +100)",
+ * "Score (0-100)", a named map's name ("Top-2 box (0-100)"); the name alone when the scale
+ * has no width. (The csv keeps the name: "mean", "score".) */
+void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n);
+
 /* Write score x of the scale [min, max] to buf (n bytes, NUL-terminated, cut to fit):
  * decimals SHOPSTAT_SCORE_AUTO, SHOPSTAT_SCORE_EXACT or a count (0 to 9); a sign when the
  * scale goes below 0 (-39, +23) or flags has SHOPSTAT_SCORE_SIGN; what rounds to 0 at
