@@ -1228,28 +1228,18 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
     letters_of(r, rt, rt->ddiffs, rt->ndiffs, l, c, buf, n);
 }
 
-/* A score as report.md shows it: two decimals on a short scale (a 1-5 mean: 3.84), one on
- * a long one (NPS, 0-100); signed when the scale crosses 0 (NPS: +23.4) or sign is set. */
+/* A score as report.md shows it, by the rule of every view (score.h): 3.84 on a 1-5
+ * scale, +23 on an NPS; signed as well when sign is set (a difference). */
 static void score_text(char *buf, size_t n, double x, const shopstat_score_estimate *e, int sign)
 {
-    int dec = e->max - e->min <= 10 ? 2 : 1;
-    if (fabs(x) < 0.5 * pow(10, -dec))
-        x = 0; /* (not "-0.0") */
-    snprintf(buf, n, sign || e->min < 0 ? "%+.*f" : "%.*f", dec, x);
+    shopstat_score_format(x, e->min, e->max, SHOPSTAT_SCORE_AUTO, sign ? SHOPSTAT_SCORE_SIGN : 0,
+                          buf, n);
 }
 
 /* "Mean (1-5)", "NPS (-100 to +100)", "Index (0-100)": the score's name and its scale. */
 static void score_label(char *buf, size_t n, const shopstat_score_estimate *e)
 {
-    const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
-                       : strcmp(e->score, "score") == 0 ? "Score"
-                                                        : e->score;
-    if (!(e->min < e->max))
-        snprintf(buf, n, "%s", name);
-    else if (e->min < 0)
-        snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
-    else
-        snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
+    shopstat_score_label(e, buf, n);
 }
 
 /* What a score is, for report.md and its chart: "NPS (-100 to +100): % promoters (9-10)
@@ -1615,12 +1605,7 @@ typedef struct chart_job {
     const char *notes[3]; /* (a score's meaning,) the set's note on the rest, the data line;
                              nnotes of them */
     char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
-    /* a score chart: its estimates as the chart set reads them, its differences, its one
-     * level (the axis title), its meaning and the note on its tests */
-    shopstat_estimate *sest;
-    shopstat_difference *sdiffs;
-    shopstat_chart_level level;
-    char axis[300], meaning[700], tested[300];
+    char meaning[700];    /* a score chart: what the score is */
 } chart_job;
 
 /* The footer and titles every chart of table rt has: title, subtitle, source (or data
@@ -1698,56 +1683,23 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
 
 /* The chart of score k of table rt (charts/NAME-score.pdf, NAME-score-2.pdf...): one row
  * per segment, the score and its interval on the score's scale, marked for the table's
- * pairs as bars are (the chart set marks them: the scores are given to it as one level). */
+ * pairs as bars are (shopstat_chartset_build_scores, as `shopstat score --chart`). */
 static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_job *j,
                                          shopstat_error *err)
 {
     const shopstat_score_estimate *se = &rt->sest[k * rt->ncols];
-    size_t q = r->qmap[rt->t->question], nd = 0;
-    j->sest = calloc(rt->ncols, sizeof *j->sest);
-    j->sdiffs = calloc(rt->nsdiffs + 1, sizeof *j->sdiffs);
-    if (!j->sest || !j->sdiffs)
-        return nomem(err);
-    for (size_t c = 0; c < rt->ncols; c++) {
-        shopstat_estimate *e = &j->sest[c];
-        e->variable = se[c].variable;
-        e->level = se[c].score;
-        e->segment = se[c].segment;
-        e->q = q;
-        e->s = c;
-        e->base_n = se[c].base_n;
-        e->base_weight = se[c].base_weight;
-        e->proportion = se[c].estimate;
-        e->ci_lower = se[c].ci_lower;
-        e->ci_upper = se[c].ci_upper;
-        e->se = se[c].se;
-        e->df = se[c].df;
-        e->deff = se[c].deff;
-        e->eff_base = se[c].eff_base;
-    }
-    size_t tested = 0, shown = 0;
-    for (size_t i = 0; i < rt->nsdiffs; i++) {
-        if (rt->sdiffs[i].l != k)
-            continue;
-        j->sdiffs[nd] = rt->sdiffs[i];
-        j->sdiffs[nd].q = q;
-        j->sdiffs[nd].l = 0;
-        if (!untested(&j->sdiffs[nd]) && !isnan(j->sdiffs[nd].p_adjusted)) {
-            tested++;
-            shown += j->sdiffs[nd].p_adjusted < r->in->alpha;
-        }
-        nd++;
-    }
+    size_t nd = 0;
+    for (size_t i = 0; i < rt->nsdiffs; i++)
+        nd += rt->sdiffs[i].l == k;
     shopstat_chartset_opts so;
     shopstat_chartset_opts_init(&so);
-    so.type = SHOPSTAT_CHART_BARS; /* (the marks of bars: letters, and triangles for rest) */
-    so.diffs = j->sdiffs;
-    so.ndiffs = nd;
+    so.diffs = rt->sdiffs;
+    so.ndiffs = rt->nsdiffs;
     so.alpha = r->in->alpha;
     so.label = shopstat_spec_label;
     so.label_ctx = (void *)r->spec;
     so.base_note = rt->chart_base;
-    shopstat_status st = shopstat_chartset_build(j->sest, rt->ncols, &so, &j->set, err);
+    shopstat_status st = shopstat_chartset_build_scores(se, rt->ncols, &so, &j->set, err);
     if (st)
         return st;
     if (shopstat_chartset_count(j->set) != 1)
@@ -1756,19 +1708,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     j->data = *shopstat_chartset_charts(j->set)[0];
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
-    j->data.multi_response = 0; /* (the set guesses it from values over 1) */
     const char *map = r->in->questions[rt->t->question].scores[k].map;
-    if (strcmp(map, "nps") == 0)
-        snprintf(j->axis, sizeof j->axis, "Net Promoter Score");
-    else
-        score_label(j->axis, sizeof j->axis, se);
-    j->level.code = se->score;
-    j->level.label = j->axis;
-    j->level.last = -1;
-    j->data.levels = &j->level;
-    j->data.nlevels = 1;
-    j->data.score_min = se->min;
-    j->data.score_max = se->max;
     if (k == 0)
         snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
     else
@@ -1780,17 +1720,8 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     score_meaning(j->meaning, sizeof j->meaning, map, se);
     j->notes[co->nnotes++] = j->meaning;
     /* no mark should not read as not tested */
-    if (nd && !shown) {
-        if (tested)
-            snprintf(j->tested, sizeof j->tested,
-                     "Compared: no difference between the scores is significant (adjusted p < "
-                     "%g).",
-                     r->in->alpha);
-        else
-            snprintf(j->tested, sizeof j->tested,
-                     "Compared: not tested (effective base under 10).");
-        j->notes[co->nnotes++] = j->tested;
-    }
+    if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
+        co->nnotes++;
     if (!co->source)
         j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
@@ -1867,8 +1798,6 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
-        free(jobs[i].sest);
-        free(jobs[i].sdiffs);
     }
     free(jobs);
     free(ptrs);

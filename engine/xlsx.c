@@ -43,7 +43,9 @@ typedef struct fmts {
     lxw_format *pct, *pct_low, *ci, *ci_low, *sig, *na;
     lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
     lxw_format *toc_hdr;
-    lxw_format *score[3], *score_ci[3]; /* "0.00" (a 1-5 mean), "0.0", "+0.0" (an NPS) */
+    /* a score's value and interval by the rule of every view (shopstat_score_format):
+     * [decimals 0-3][signed: a scale below 0], "0.00" (a 1-5 mean) to "+0;-0;0" (an NPS) */
+    lxw_format *score[4][2], *score_ci[4][2];
 } fmts;
 
 /* Write state: the first failure wins and later writes are skipped. */
@@ -374,15 +376,17 @@ static lxw_format *fmt_new(wctx *c)
 static void make_formats(wctx *c)
 {
     fmts *f = &c->f;
-    lxw_format **all[] = {
-        &f->title,      &f->bold,     &f->note,        &f->hdr,         &f->letter,
-        &f->sub,        &f->corner,   &f->label,       &f->pct,         &f->pct_low,
-        &f->ci,         &f->ci_low,   &f->sig,         &f->na,          &f->base_n,
-        &f->base_n_low, &f->base_w,   &f->base_w_low,  &f->toc_hdr,     &f->score[0],
-        &f->score[1],   &f->score[2], &f->score_ci[0], &f->score_ci[1], &f->score_ci[2]};
+    lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,    &f->letter,
+                          &f->sub,        &f->corner, &f->label,      &f->pct,    &f->pct_low,
+                          &f->ci,         &f->ci_low, &f->sig,        &f->na,     &f->base_n,
+                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = fmt_new(c)))
             return;
+    for (int k = 0; k < 4; k++)
+        for (int g = 0; g < 2; g++)
+            if (!(f->score[k][g] = fmt_new(c)) || !(f->score_ci[k][g] = fmt_new(c)))
+                return;
     format_set_bold(f->title);
     format_set_font_size(f->title, 13);
     format_set_bold(f->bold);
@@ -449,14 +453,18 @@ static void make_formats(wctx *c)
     format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
     format_set_bg_color(f->toc_hdr, HDR_FILL);
 
-    static const char *const score_fmt[3] = {"0.00", "0.0", "+0.0;-0.0;0.0"};
-    for (int k = 0; k < 3; k++) {
-        format_set_num_format(f->score[k], score_fmt[k]);
-        format_set_bold(f->score[k]);
-        format_set_num_format(f->score_ci[k], score_fmt[k]);
-        format_set_font_color(f->score_ci[k], GREY);
-        format_set_font_size(f->score_ci[k], 9);
-    }
+    static const char *const score_fmt[4][2] = {{"0", "+0;-0;0"},
+                                                {"0.0", "+0.0;-0.0;0.0"},
+                                                {"0.00", "+0.00;-0.00;0.00"},
+                                                {"0.000", "+0.000;-0.000;0.000"}};
+    for (int k = 0; k < 4; k++)
+        for (int g = 0; g < 2; g++) {
+            format_set_num_format(f->score[k][g], score_fmt[k][g]);
+            format_set_bold(f->score[k][g]);
+            format_set_num_format(f->score_ci[k][g], score_fmt[k][g]);
+            format_set_font_color(f->score_ci[k][g], GREY);
+            format_set_font_size(f->score_ci[k][g], 9);
+        }
 }
 
 /* ---- significance letters ---- */
@@ -795,8 +803,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 any_na = 1;
                 continue;
             }
-            int fk = e->max - e->min <= 10 ? 0 : e->min < 0 ? 2 : 1;
-            put_num(c, ws, r, c0, e->estimate, c->f.score[fk]);
+            int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
+            put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
             mark sm[64];
             size_t nsm = 0;
             for (size_t i = 0; i < t->nscore_diffs && nsm < 64; i++) {
@@ -818,8 +826,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 cell_letters(sm, nsm, letters, sizeof letters);
                 put_str(c, ws, r, c0 + 1, letters, c->f.sig);
             }
-            put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk]);
-            put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk]);
+            put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
+            put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
         }
     }
 

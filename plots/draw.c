@@ -129,9 +129,8 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         plots_score_axis(d, o, &a);
         if (a.lo > d->score_min || a.hi < d->score_max) {
             char mn[48], mx[48];
-            int sign = d->score_min < 0;
-            plots_fmt_score(d->score_min, -1, sign, mn, sizeof mn);
-            plots_fmt_score(d->score_max, -1, sign, mx, sizeof mx);
+            plots_fmt_score(d, d->score_min, SHOPSTAT_SCORE_EXACT, mn, sizeof mn);
+            plots_fmt_score(d, d->score_max, SHOPSTAT_SCORE_EXACT, mx, sizeof mx);
             ADD(" Zoomed axis: the scale runs from %s to %s.", mn, mx);
         }
     }

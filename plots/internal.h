@@ -7,6 +7,7 @@
 #include <cairo.h>
 
 #include "shopstat/chart.h"
+#include "shopstat/score.h"
 
 typedef struct plots_rgb {
     double r, g, b;
@@ -177,13 +178,13 @@ shopstat_status plots_draw_likert(plots_ctx *c);
 shopstat_status plots_draw_trend(plots_ctx *c);
 shopstat_status plots_draw_score(plots_ctx *c);
 
-/* Score charts (score.c): the decimals of a chart's values (two significant digits of the
- * scale's width, plus opts decimals); a score at decimals (-1: as few as name it exactly, up
- * to 3), signed ("+23", "−5"; "0" for what
- * rounds to zero) when sign, "n/a" for NAN; the value axis: the scale [score_min, score_max],
- * or with zoom nice ticks around the values (and CIs when shown) kept within it. */
+/* Score charts (score.c): the decimals of a chart's values (the library's rule,
+ * shopstat_score_decimals, plus opts decimals); the value axis: the scale [score_min,
+ * score_max], or with zoom nice ticks around the values (and CIs when shown) kept within it. */
 int plots_score_decimals(const shopstat_chart_data *d, const shopstat_chart_opts *o);
-void plots_fmt_score(double v, int decimals, int sign, char *buf, size_t n);
+/* v on d's score scale with decimals (or SHOPSTAT_SCORE_AUTO, _EXACT), by the library's
+ * rule (shopstat_score_format) with a chart's minus sign U+2212 */
+void plots_fmt_score(const shopstat_chart_data *d, double v, int decimals, char *buf, size_t n);
 void plots_score_axis(const shopstat_chart_data *d, const shopstat_chart_opts *o, plots_axis *a);
 
 /* The options a chart is drawn with: its own (d->opts), else opts, else the defaults

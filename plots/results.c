@@ -408,6 +408,115 @@ nomem:
     return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
+/* A score is one level of a question in the chart set's eyes: its segments are the bars
+ * that mark() letters, then the chart turns into a score chart on the score's scale. */
+shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
+                                               const shopstat_chartset_opts *o,
+                                               shopstat_chartset **out, shopstat_error *err)
+{
+    *out = NULL;
+    shopstat_chartset_opts defaults;
+    if (!o) {
+        shopstat_chartset_opts_init(&defaults);
+        o = &defaults;
+    }
+    shopstat_estimate *pe = calloc(n ? n : 1, sizeof *pe);
+    shopstat_difference *pd = calloc(o->ndiffs ? o->ndiffs : 1, sizeof *pd);
+    size_t *first = calloc(n ? n : 1, sizeof *first); /* each chart's first estimate */
+    if (!pe || !pd || !first) {
+        free(pe);
+        free(pd);
+        free(first);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t g = 0, nd = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (e[i].k != e[i - 1].k || strcmp(e[i].variable, e[i - 1].variable) != 0))
+            g++;
+        if (i == 0 || first[g] == 0)
+            first[g] = i;
+        const shopstat_score_estimate *x = &e[i];
+        pe[i] = (shopstat_estimate){.variable = x->variable,
+                                    .level = x->score,
+                                    .segment = x->segment,
+                                    .q = g,
+                                    .l = 0,
+                                    .s = x->s,
+                                    .base_n = x->base_n,
+                                    .base_weight = x->base_weight,
+                                    .proportion = x->estimate,
+                                    .se = x->se,
+                                    .ci_lower = x->ci_lower,
+                                    .ci_upper = x->ci_upper,
+                                    .df = x->df,
+                                    .deff = x->deff,
+                                    .eff_base = x->eff_base};
+    }
+    size_t ng = n ? g + 1 : 0;
+    for (size_t k = 0; k < o->ndiffs; k++) {
+        const shopstat_difference *d = &o->diffs[k];
+        for (size_t c = 0; c < ng; c++) {
+            const shopstat_score_estimate *x = &e[first[c]];
+            if (d->variable && d->level && strcmp(d->variable, x->variable) == 0 &&
+                strcmp(d->level, x->score) == 0) {
+                pd[nd] = *d;
+                pd[nd].q = c;
+                pd[nd].l = 0;
+                nd++;
+                break;
+            }
+        }
+    }
+    shopstat_chartset_opts so = *o;
+    so.type = SHOPSTAT_CHART_BARS; /* (the marks of bars: letters, and triangles for rest) */
+    so.diffs = pd;
+    so.ndiffs = nd;
+    so.multi_response = 0;
+    shopstat_chartset *s = NULL;
+    shopstat_status st = shopstat_chartset_build(pe, n, &so, &s, err);
+    for (size_t c = 0; !st && c < s->n; c++) {
+        one_chart *oc = &s->c[c];
+        const shopstat_score_estimate *x = &e[first[c]];
+        char axis[300];
+        if (strcmp(x->score, "NPS") == 0 && x->min == -100 && x->max == 100)
+            snprintf(axis, sizeof axis, "Net Promoter Score");
+        else
+            shopstat_score_label(x, axis, sizeof axis);
+        char *lab = fmt(oc, axis, "", "");
+        if (!lab) {
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        oc->levels[0].label = lab;
+        oc->levels[0].last = -1;
+        oc->d.multi_response = 0; /* (guessed from values over 1) */
+        oc->d.neutral = -1;
+        oc->d.score_min = x->min;
+        oc->d.score_max = x->max;
+    }
+    /* none marked: the note says so of the scores, not of bars */
+    if (!st && nd && !s->letters_drawn && !s->arrows_drawn) {
+        if (s->tested)
+            snprintf(s->rest_note, sizeof s->rest_note,
+                     "Compared: no difference between the scores is significant (adjusted p < "
+                     "%g)%s.",
+                     o->alpha,
+                     s->untested_low ? "; scores of effective base under 10 not tested" : "");
+        else if (s->untested_low)
+            snprintf(s->rest_note, sizeof s->rest_note,
+                     "Compared: not tested (effective base under 10).");
+    }
+    free(pe);
+    free(pd);
+    free(first);
+    if (st) {
+        shopstat_chartset_free(s);
+        return st;
+    }
+    *out = s;
+    return SHOPSTAT_OK;
+}
+
 size_t shopstat_chartset_count(const shopstat_chartset *s)
 {
     return s->n;

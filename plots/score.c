@@ -7,35 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MINUS "\xe2\x88\x92" /* U+2212, as the difference charts print it */
-
 int plots_score_decimals(const shopstat_chart_data *d, const shopstat_chart_opts *o)
 {
-    /* two significant digits of the scale's width: 0 for 100 and wider (an NPS), 1 from 10
-     * (a 0-10 mean), 2 below (a 1-5 mean), 3 below 1 */
-    double r = d->score_max - d->score_min;
-    int dec = r > 0 && isfinite(r) ? 2 - (int)floor(log10(r) + 1e-9) : 2;
-    dec = dec < 0 ? 0 : dec > 3 ? 3 : dec;
-    return dec + (o && o->decimals > 0 ? o->decimals : 0);
+    /* the scale's decimals, as every view (score.h), and the chart's extra ones */
+    return shopstat_score_decimals(d->score_min, d->score_max) +
+           (o && o->decimals > 0 ? o->decimals : 0);
 }
 
-void plots_fmt_score(double v, int decimals, int sign, char *buf, size_t n)
+void plots_fmt_score(const shopstat_chart_data *d, double v, int decimals, char *buf, size_t n)
 {
-    if (isnan(v)) {
-        snprintf(buf, n, "n/a");
-        return;
-    }
-    if (decimals < 0) /* as few as name v exactly, up to 3 ("1", "-100", "2.5") */
-        for (decimals = 0; decimals < 3; decimals++) {
-            double t = fabs(v) * pow(10.0, decimals);
-            if (fabs(t - floor(t + 0.5)) < 1e-6 * fmax(1, t))
-                break;
-        }
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(v));
-    /* what rounds to zero prints as "0", neither "+0" nor "-0" */
-    int zero = strspn(tmp, "0.") == strlen(tmp);
-    snprintf(buf, n, "%s%s", zero ? "" : v < 0 ? MINUS : sign ? "+" : "", tmp);
+    shopstat_score_format(v, d->score_min, d->score_max, decimals, SHOPSTAT_SCORE_MINUS, buf, n);
 }
 
 void plots_score_axis(const shopstat_chart_data *d, const shopstat_chart_opts *o, plots_axis *a)
@@ -90,7 +71,6 @@ shopstat_status plots_draw_score(plots_ctx *c)
     double s = c->s;
     plots_rect b = c->body;
     size_t ns = d->nseries;
-    int sign = d->score_min < 0;
     int dec = plots_score_decimals(d, o);
     const plots_rgb col = PLOTS_BLUE;
 
@@ -131,7 +111,7 @@ shopstat_status plots_draw_score(plots_ctx *c)
     char buf[64];
     for (size_t j = 0; j < ns; j++) {
         const shopstat_chart_cell *x = &d->cells[j];
-        plots_fmt_score(x->value, dec, sign, buf, sizeof buf);
+        plots_fmt_score(d, x->value, dec, buf, sizeof buf);
         plots_text(cr, buf, 0, 0, 0, &fv, 0, &tw, &vh);
         vw = fmax(vw, tw);
         if (x->sig && x->sig[0]) {
@@ -183,7 +163,7 @@ shopstat_status plots_draw_score(plots_ctx *c)
         cairo_line_to(cr, x, bottom);
         cairo_stroke(cr);
         char tk[48];
-        plots_fmt_score(v, tdec, sign, tk, sizeof tk);
+        plots_fmt_score(d, v, tdec, tk, sizeof tk);
         plots_text(cr, tk, x, bottom + 4 * s, 0, &ft, 1, NULL, NULL);
     }
     if (d->score_min < 0 && d->score_max > 0 && a.lo <= 0 && a.hi >= 0) {
@@ -257,7 +237,7 @@ shopstat_status plots_draw_score(plots_ctx *c)
         cairo_set_line_width(cr, 1.4 * s);
         cairo_stroke(cr);
 
-        plots_fmt_score(x->value, dec, sign, buf, sizeof buf);
+        plots_fmt_score(d, x->value, dec, buf, sizeof buf);
         fv.bold = 1;
         fv.colour = low ? PLOTS_GREY : PLOTS_INK;
         plots_text(cr, buf, xend + 5 * s, cy, 0, &fv, 1, &tw, NULL);

@@ -1,4 +1,4 @@
-/* --chart for tab and compare: chart options from flags, chart data from results. */
+/* --chart for tab, compare and score: chart options from flags, chart data from results. */
 #include "cli/charts.h"
 
 #include <errno.h>
@@ -12,16 +12,26 @@
 #include "shopstat/chartset.h"
 #include "shopstat/spec.h"
 
-/* The chart flags into co and so; 0 or the exit status after printing the error. */
-static int chart_flags(const survey_args *a, int compare, shopstat_chart_opts *co,
+/* The chart flags into co and so; 0 or the exit status after printing the error. cmd:
+ * CHARTS_TAB, CHARTS_COMPARE or CHARTS_SCORE (score charts only: --chart-type score or
+ * none). */
+static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
                        shopstat_chartset_opts *so)
 {
     shopstat_error err;
     shopstat_error_clear(&err);
     shopstat_chart_opts_init(co);
     shopstat_chartset_opts_init(so);
+    int compare = cmd == CHARTS_COMPARE;
     so->type = compare ? SHOPSTAT_CHART_DIFF : SHOPSTAT_CHART_BARS;
-    if (a->chart_type && shopstat_chart_type_parse(a->chart_type, &so->type, &err))
+    if (cmd == CHARTS_SCORE) {
+        so->type = SHOPSTAT_CHART_SCORE;
+        if (a->chart_type && strcmp(a->chart_type, "score") != 0)
+            return cli_usage_error("score: --chart-type '%s': score draws score charts (a dot "
+                                   "and its interval per segment), the one type it takes is "
+                                   "'score'; 'shopstat tab' draws the levels' %s charts",
+                                   a->chart_type, a->chart_type);
+    } else if (a->chart_type && shopstat_chart_type_parse(a->chart_type, &so->type, &err))
         return cli_fail(&err);
     if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
         return cli_fail(&err);
@@ -34,13 +44,13 @@ static int chart_flags(const survey_args *a, int compare, shopstat_chart_opts *c
     return 0;
 }
 
-int cli_check_chart_flags(const survey_args *a, int compare)
+int cli_check_chart_flags(const survey_args *a, int cmd)
 {
     if (!a->chart)
         return 0;
     shopstat_chart_opts co;
     shopstat_chartset_opts so;
-    int rc = chart_flags(a, compare, &co, &so);
+    int rc = chart_flags(a, cmd, &co, &so);
     shopstat_error err;
     shopstat_error_clear(&err);
     if (!rc && cli_plugin_load(&err))
@@ -144,53 +154,79 @@ static void likert_gaps(const shopstat_estimate *e, size_t n)
     }
 }
 
+/* The frame every chart of the run has: titles, source, zoom, interval, design. */
+static void chart_frame(const survey_args *a, shopstat_chart_opts *co, char *source, size_t ns,
+                        int *is_source, char *wnote, size_t nw)
+{
+    co->title = a->title;
+    co->subtitle = a->subtitle;
+    source[0] = '\0';
+    *is_source = 0;
+    if (!a->source)
+        default_source(a->data, source, ns, is_source);
+    co->source = a->source ? a->source : *is_source ? source : NULL;
+    co->zoom = a->zoom;
+    co->ci_level = a->tab.level;
+    co->ci_method = shopstat_ci_method_name(a->tab.ci);
+    shopstat_design_note(&a->data_opts.design, a->fpc_fractions, wnote, nw);
+    if (wnote[0])
+        co->weight_note = wnote;
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
-                      const shopstat_difference *diffs, size_t ndiffs)
+                      const shopstat_difference *diffs, size_t ndiffs,
+                      const shopstat_score_estimate *se, size_t nse,
+                      const shopstat_difference *sdiffs, size_t nsdiffs)
 {
     if (!a->chart)
         return 0;
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_chart_opts co;
+    shopstat_chart_opts co, sco;
     shopstat_chartset_opts so;
-    int rc = chart_flags(a, diffs != NULL, &co, &so);
+    int cmd = diffs ? CHARTS_COMPARE : !n && se ? CHARTS_SCORE : CHARTS_TAB;
+    int rc = chart_flags(a, cmd, &co, &so);
     if (rc)
         return rc;
     co.type = so.type;
     if (so.type == SHOPSTAT_CHART_LIKERT)
         likert_gaps(e, n);
-    co.title = a->title;
-    co.subtitle = a->subtitle;
-    char source[1500];
+    char source[1500], wnote[300], bnote[600];
     int is_source = 0;
-    source[0] = '\0';
-    if (!a->source)
-        default_source(a->data, source, sizeof source, &is_source);
-    co.source = a->source ? a->source : is_source ? source : NULL;
-    co.zoom = a->zoom;
-    co.ci_level = a->tab.level;
-    co.ci_method = shopstat_ci_method_name(a->tab.ci);
-    char wnote[300], bnote[600];
+    chart_frame(a, &co, source, sizeof source, &is_source, wnote, sizeof wnote);
     if (a->base) {
         snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
         so.base_note = bnote;
     }
-    shopstat_design_note(&a->data_opts.design, a->fpc_fractions, wnote, sizeof wnote);
-    if (wnote[0])
-        co.weight_note = wnote;
     co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;
     co.alpha = a->alpha;
     so.diffs = diffs;
     so.ndiffs = ndiffs;
     so.alpha = a->alpha;
-    shopstat_chartset *set = NULL;
-    if (shopstat_chartset_build(e, n, &so, &set, &err))
+    shopstat_chartset *set = NULL, *sset = NULL;
+    const shopstat_chart_data **pages = NULL;
+    shopstat_chart_data *scharts = NULL;
+    if (n && shopstat_chartset_build(e, n, &so, &set, &err))
         return cli_fail(&err);
-    co.sig_note = shopstat_chartset_sig_note(set);
-    const char *notes[3];
+    /* the scores' charts after the levels' (compare --score: marked for the pairs as the
+     * report marks them, with the design's adjustment named when a pair is tested) */
+    shopstat_chartset_opts sso = so;
+    sso.type = SHOPSTAT_CHART_SCORE;
+    sso.diffs = sdiffs;
+    sso.ndiffs = nsdiffs;
+    if (nse && shopstat_chartset_build_scores(se, nse, &sso, &sset, &err)) {
+        shopstat_chartset_free(set);
+        return cli_fail(&err);
+    }
+    size_t nl = set ? shopstat_chartset_count(set) : 0;
+    size_t nsc = sset ? shopstat_chartset_count(sset) : 0;
+    const char *notes[3], *snotes[3];
     co.notes = notes;
-    if ((notes[co.nnotes] = shopstat_chartset_rest_note(set)))
-        co.nnotes++;
+    if (set) {
+        co.sig_note = shopstat_chartset_sig_note(set);
+        if ((notes[co.nnotes] = shopstat_chartset_rest_note(set)))
+            co.nnotes++;
+    }
     /* segments drawn without whiskers: their design df is 0 (compare; tab stops there) */
     char nodf[600];
     size_t len = 0, nseg = 0;
@@ -215,9 +251,38 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     }
     if (source[0] && !is_source)
         notes[co.nnotes++] = source;
-    if (shopstat_chart_render_pages(a->chart, shopstat_chartset_charts(set),
-                                    shopstat_chartset_count(set), &co, &err))
+    sco = co;
+    sco.type = SHOPSTAT_CHART_SCORE;
+    sco.adjust_method = nsdiffs ? shopstat_adjust_name(a->adjust) : NULL;
+    sco.notes = snotes;
+    sco.nnotes = 0;
+    sco.sig_note = NULL;
+    if (sset) {
+        sco.sig_note = shopstat_chartset_sig_note(sset);
+        if ((snotes[sco.nnotes] = shopstat_chartset_rest_note(sset)))
+            sco.nnotes++;
+    }
+    if (source[0] && !is_source)
+        snotes[sco.nnotes++] = source;
+    pages = calloc(nl + nsc + 1, sizeof *pages);
+    scharts = calloc(nsc + 1, sizeof *scharts);
+    if (!pages || !scharts) {
+        rc = cli_usage_error("out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nl; i++)
+        pages[i] = shopstat_chartset_charts(set)[i];
+    for (size_t i = 0; i < nsc; i++) {
+        scharts[i] = *shopstat_chartset_charts(sset)[i];
+        scharts[i].opts = &sco; /* (each page its own type: a levels' chart and a score's) */
+        pages[nl + i] = &scharts[i];
+    }
+    if (shopstat_chart_render_pages(a->chart, pages, nl + nsc, &co, &err))
         rc = cli_fail(&err);
+done:
+    free(pages);
+    free(scharts);
     shopstat_chartset_free(set);
+    shopstat_chartset_free(sset);
     return rc;
 }

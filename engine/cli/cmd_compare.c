@@ -30,7 +30,8 @@ const char cmd_compare_help[] =
     "  --score Q[:MAP]      also m_A - m_B of a score of single-choice question Q (MAP as\n"
     "                       in 'shopstat score': mean, nps, V=S,...): csv rows whose level\n"
     "                       is the score's name, after Q's level rows (none without --var Q);\n"
-    "                       each score x pair is its own family (p_adjusted = p_value)\n"
+    "                       each score x pair is its own family (p_adjusted = p_value);\n"
+    "                       --chart adds a score chart per score, marked for the pairs\n"
     "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case; <= 0.5)\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
     "  --chart FILE         difference chart (dot and whisker, significant ones\n"
@@ -154,14 +155,10 @@ static void mark_letter(char (*letters)[60], size_t ca, size_t cb, const shopsta
     }
 }
 
-/* A score's value as 'shopstat score' shows it: an NPS-like scale (-100 to 100) signed with
- * one decimal (+23.4), other means with two decimals (3.42). */
+/* A score's value as 'shopstat score' and every view write it (score.h) */
 static void score_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
-    if (r->min == -100 && r->max == 100)
-        snprintf(b, n, "%+.1f", x);
-    else
-        snprintf(b, n, "%.2f", x);
+    shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
 }
 
 /* Returns 0, or the exit status after saying why the table view cannot be printed. */
@@ -438,7 +435,7 @@ int cmd_compare(int argc, char **argv)
                                "--multi-codes) and one --pair A:B");
     }
     shopstat_totals *t = NULL;
-    if ((rc = cli_check_chart_flags(&a, 1)) || (rc = survey_args_run(&a, &t))) {
+    if ((rc = cli_check_chart_flags(&a, CHARTS_COMPARE)) || (rc = survey_args_run(&a, &t))) {
         survey_args_free(&a);
         return rc;
     }
@@ -517,13 +514,24 @@ int cmd_compare(int argc, char **argv)
         ; /* (the table is aborted below) */
     else if ((fmt == FMT_TABLE || a.chart) && n && shopstat_tab_estimates(t, &a.tab, &e, &ne, &err))
         rc = cli_fail(&err);
-    else if (fmt == FMT_TABLE && nsc && shopstat_score_estimates(t, &a.tab, &se, &nse, &err))
+    else if ((fmt == FMT_TABLE || a.chart) && nsc &&
+             shopstat_score_estimates(t, &a.tab, &se, &nse, &err))
         rc = cli_fail(&err);
     else if (fmt == FMT_TABLE)
         rc = write_table(f, d, n, &a, t, e, ne, sc, nsc, se, nse);
-    /* the charts before the table is committed: a chart that fails leaves no table */
-    if (!rc && a.chart)
-        rc = cli_render_charts(&a, e, ne, d, n);
+    /* the charts before the table is committed: a chart that fails leaves no table; a
+     * question given by --score alone has no levels' chart, its scores' charts only */
+    if (!rc && a.chart) {
+        size_t nk = 0;
+        for (size_t i = 0; i < ne; i++) {
+            int shown = 0;
+            for (size_t k = 0; k < n && !shown; k++)
+                shown = d[k].q == e[i].q;
+            if (shown)
+                e[nk++] = e[i];
+        }
+        rc = cli_render_charts(&a, e, nk, d, n, se, nse, sc, nsc);
+    }
     free(e);
     free(se);
     if (rc)

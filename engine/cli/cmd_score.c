@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/charts.h"
 #include "cli/cli.h"
 #include "cli/survey_args.h"
 #include "shopstat/outfile.h"
@@ -32,6 +33,10 @@ const char cmd_score_help[] =
     "  design: --weight --strata --psu --fpc --lonely-psu, replicate weights: as in tab\n"
     "  reading: --delimiter --encoding --decimal-comma --skip-rows --missing --threads\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
+    "  --chart FILE     score chart: a dot and its interval per segment on the score's\n"
+    "                   scale; .pdf (one page per score), .png or .svg (a file each)\n"
+    "  --chart-size WxH  --title T  --subtitle T  --source T  --zoom   as in tab\n"
+    "  --chart-type score  (the only type; no --sort: the segments keep their order)\n"
     "\n"
     "csv columns: variable,score,segment,base_n,base_weight,estimate,se,ci_lower,ci_upper,\n"
     "             df,deff,eff_base\n"
@@ -67,14 +72,10 @@ static void write_json(FILE *f, const shopstat_score_estimate *e, size_t n,
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
-/* A score's value in the table view: an NPS-like scale (-100 to 100) signed with one
- * decimal (+23.4), other means with two decimals (3.42). */
+/* A score's value in the table view, as every view writes it (score.h) */
 static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
-    if (r->min == -100 && r->max == 100)
-        snprintf(b, n, "%+.1f", x);
-    else
-        snprintf(b, n, "%.2f", x);
+    shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
 }
 
 static size_t width(const char *s)
@@ -210,13 +211,8 @@ int cmd_score(int argc, char **argv)
         survey_args_free(&a);
         return cli_usage_error("score: no score given (use --score QUESTION[:MAP])");
     }
-    if (a.chart) {
-        survey_args_free(&a);
-        return cli_usage_error("score: --chart is not available for scores yet (use --format "
-                               "csv or json and chart them elsewhere)");
-    }
     shopstat_totals *t = NULL;
-    if ((rc = survey_args_run(&a, &t))) {
+    if ((rc = cli_check_chart_flags(&a, CHARTS_SCORE)) || (rc = survey_args_run(&a, &t))) {
         survey_args_free(&a);
         return rc;
     }
@@ -261,6 +257,9 @@ int cmd_score(int argc, char **argv)
                            "cannot write the output: the stream reported an error");
         rc = cli_fail(&err);
     }
+    /* the charts before the table is committed: a chart that fails leaves no table */
+    if (!rc && a.chart)
+        rc = cli_render_charts(&a, NULL, 0, NULL, 0, e, n, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

@@ -73,7 +73,7 @@ int cmd_tab(int argc, char **argv)
         return cli_usage_error("tab: no question given (use --var, --multi or --multi-codes)");
     }
     shopstat_totals *t = NULL;
-    if ((rc = cli_check_chart_flags(&a, 0)) || (rc = survey_args_run(&a, &t))) {
+    if ((rc = cli_check_chart_flags(&a, CHARTS_TAB)) || (rc = survey_args_run(&a, &t))) {
         survey_args_free(&a);
         return rc;
     }
@@ -113,7 +113,7 @@ int cmd_tab(int argc, char **argv)
     else
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */
-    rc = ws ? cli_fail(&err) : cli_render_charts(&a, e, n, NULL, 0);
+    rc = ws ? cli_fail(&err) : cli_render_charts(&a, e, n, NULL, 0, NULL, 0, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

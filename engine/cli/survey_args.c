@@ -33,7 +33,13 @@ static int unknown_option(const char *cmd, int command, const char *arg)
                                       "--source",     "--sort",       "--zoom",     "--levels",
                                       NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
-    static const char *const score[] = {"--score", "--by", "--level", NULL};
+    static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
+                                        "--chart-size", "--chart-type", "--title", "--subtitle",
+                                        "--source",     "--zoom",       NULL};
+    if ((command & ARGS_SCORE) && strncmp(arg, "--sort", 6) == 0 && (!arg[6] || arg[6] == '='))
+        return cli_usage_error("%s: --sort: a score chart keeps the segments' order (the order "
+                               "of --segment and --by)",
+                               cmd);
     const char *near = cli_closest_flag(arg, common);
     if (!near && (command & (ARGS_SCORE | ARGS_COMPARE)))
         near = cli_closest_flag(arg, score);
@@ -231,7 +237,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         ((command & ARGS_COMPARE) && cli_reject_repeats(argc, argv, compare_once)) ||
         ((command & ARGS_CHISQ) && cli_reject_repeats(argc, argv, chisq_once)) ||
         ((command & ARGS_SCORE) &&
-         cli_reject_repeats(argc, argv, (const char *const[]){"--level", NULL})))
+         cli_reject_repeats(argc, argv,
+                            (const char *const[]){"--level", "--chart", "--chart-size",
+                                                  "--chart-type", "--title", "--subtitle",
+                                                  "--source", NULL})))
         return 2;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -365,19 +374,20 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             }
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart")) {
             a->chart = v;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-size")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-size")) {
             a->chart_size = v;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-type")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-type")) {
             a->chart_type = v;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--title")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--title")) {
             a->title = v;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--subtitle")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--subtitle")) {
             a->subtitle = v;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--source")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--source")) {
             a->source = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--sort")) {
             a->sort = v;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && strcmp(arg, "--zoom") == 0) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) &&
+                   strcmp(arg, "--zoom") == 0) {
             a->zoom = 1;
         } else {
             return unknown_option(cmd, command, arg);

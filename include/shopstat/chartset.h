@@ -6,6 +6,7 @@
 
 #include "shopstat/chart.h"
 #include "shopstat/compare.h"
+#include "shopstat/score.h"
 #include "shopstat/tab.h"
 
 #ifdef __cplusplus
@@ -45,6 +46,18 @@ typedef struct shopstat_chartset shopstat_chartset;
 shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                                         const shopstat_chartset_opts *o,
                                         shopstat_chartset **out, shopstat_error *err);
+/* Build one score chart (SHOPSTAT_CHART_SCORE) per score of e[0..n) (shopstat_score_estimates
+ * order: a score's segments together), one row per segment with its estimate and interval on
+ * the score's scale [min, max]. Its one level is the score: code its name, label the axis
+ * title ("Net Promoter Score" for an NPS named NPS on -100 to +100, else
+ * shopstat_score_label's "Mean (1-5)"). o as for shopstat_chartset_build, type ignored:
+ * o->diffs may hold shopstat_compare_scores rows (others are skipped), matched to a score by
+ * variable and level = the score's name, which mark the rows as bars are marked (letters,
+ * triangles against the rest, the sig note; the rest note says when none is significant or
+ * none was tested). Strings are borrowed from e and o. */
+shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
+                                               const shopstat_chartset_opts *o,
+                                               shopstat_chartset **out, shopstat_error *err);
 size_t shopstat_chartset_count(const shopstat_chartset *s);
 const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_chartset *s);
 /* Text explaining the significance markers (for shopstat_chart_opts.sig_note); may be NULL.

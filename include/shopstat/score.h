@@ -75,6 +75,33 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
                                          shopstat_score_estimate **out, size_t *n,
                                          shopstat_error *err);
 
+/* How a score reads, the one rule of every view (the score and compare tables, report.md,
+ * the workbook, the charts). Decimals are two significant digits of the scale's width
+ * max - min: 2 for a 1-5 mean (3.84), 1 for a 0-10 mean (6.5), 0 for a 0-100 map and an
+ * NPS (+23), 3 under a width of 1; 2 when the scale has no width (NaN, min == max). */
+int shopstat_score_decimals(double min, double max);
+
+/* decimals: shopstat_score_decimals(min, max); as few as name x exactly, up to 3 ("2.5") */
+#define SHOPSTAT_SCORE_AUTO (-1)
+#define SHOPSTAT_SCORE_EXACT (-2)
+/* flags: a sign on any value, not only when min < 0 (a difference of two scores); minus as
+ * U+2212 (a chart's typography), not '-' */
+#define SHOPSTAT_SCORE_SIGN 1
+#define SHOPSTAT_SCORE_MINUS 2
+
+/* A score's name and scale, as every view labels it: "Mean (1-5)", "NPS (-100 to +100)",
+ * "Score (0-100)", a named map's name ("Top-2 box (0-100)"); the name alone when the scale
+ * has no width. (The csv keeps the name: "mean", "score".) */
+void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n);
+
+/* Write score x of the scale [min, max] to buf (n bytes, NUL-terminated, cut to fit):
+ * decimals SHOPSTAT_SCORE_AUTO, SHOPSTAT_SCORE_EXACT or a count (0 to 9); a sign when the
+ * scale goes below 0 (-39, +23) or flags has SHOPSTAT_SCORE_SIGN; what rounds to 0 at
+ * those decimals prints unsigned ("0", "0.00", never "-0" nor "+0"); NaN prints "n/a".
+ * e is an estimate's scale: shopstat_score_format(e->estimate, e->min, e->max, ...). */
+void shopstat_score_format(double x, double min, double max, int decimals, int flags, char *buf,
+                           size_t n);
+
 /* Scores declared in the plan of t. */
 size_t shopstat_totals_nscores(const shopstat_totals *t);
 

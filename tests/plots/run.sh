@@ -272,6 +272,44 @@ printf "survey: own\\ndata: panel.csv\\nnote: \"Panel wave 3, unweighted pilot.\
     --chart "$TMP/own2.pdf" >/dev/null 2>&1 || fail "tab --chart beside its spec failed"
 has "$TMP/own2.pdf" "Data: panel.csv. Panel wave 3, unweighted pilot."
 
+# --- score --chart: a score chart per score (as the report's), tab's flags and source line ---
+# R's means (tests/report/expected/scores/servicesoft_scores.csv): 3.41 all, 3.45 heavy
+ss="$root/surveys/servicesoft-1999/respondents.csv"
+sdes="--weight wt --strata region --psu panel --lonely-psu adjust --segment heavy=spend_6m:3"
+# shellcheck disable=SC2086
+"$root/$BUILD/shopstat" score "$ss" $sdes --score svc_satisfaction --score svc_satisfaction:1-3=0,4-5=100 \
+    --chart "$TMP/sc.pdf" --title "Service satisfaction" --subtitle "Servicesoft 1999" \
+    -o "$TMP/sc.csv" 2>"$TMP/err" || fail "score --chart failed: $(cat "$TMP/err")"
+pdf_pages "$TMP/sc.pdf" 2
+pdf_size "$TMP/sc.pdf" "842 x 595"
+has "$TMP/sc.pdf" "Service satisfaction" "Servicesoft 1999" "3.41" "3.45" "Mean (1-5)" "Score (0-100)" \
+    "Source: Servicesoft / Jupiter Communications, end of 1999 (published figures)." \
+    "SYNTHETIC DATA: respondent-level answers were generated"
+test -s "$TMP/sc.csv" && ok || fail "score --chart: its csv was not written"
+# PNG: a file per score, named as tab's (the question's name, then -2 for its second score)
+rm -f "$TMP"/scp*.png
+# shellcheck disable=SC2086
+"$root/$BUILD/shopstat" score "$ss" $sdes --score svc_satisfaction --score svc_satisfaction:nps_like=x \
+    --chart "$TMP/scp.png" -o /dev/null 2>/dev/null && fail "score: a bad map drew a chart" || ok
+test ! -e "$TMP/scp.png" && ok || fail "score: a failed run left a chart"
+# shellcheck disable=SC2086
+"$root/$BUILD/shopstat" score "$ss" $sdes --score svc_satisfaction --score switch_intent \
+    --chart "$TMP/scp.png" --chart-size 600x400 --zoom -o /dev/null 2>"$TMP/err" ||
+    fail "score --chart png failed: $(cat "$TMP/err")"
+test "$(cd "$TMP" && ls scp*.png | tr '\n' ' ')" = "scp-svc_satisfaction.png scp-switch_intent.png " &&
+    ok || fail "score --chart png: $(cd "$TMP" && ls scp*.png | tr '\n' ' ')"
+# compare --score --chart: the levels' difference chart, then a score chart per score marked
+# for the pairs as the report marks them (heavy above all: A; above the rest: the triangle)
+# shellcheck disable=SC2086
+"$root/$BUILD/shopstat" compare "$root/tests/oracle/data/shopper_nps.csv" --weight wt \
+    --strata region --psu panel --lonely-psu adjust --missing 99 --var would_switch \
+    --score recommend:nps --segment heavy=spend:3 --pair heavy:all --pair heavy:rest \
+    --chart "$TMP/cs.pdf" -o /dev/null 2>"$TMP/err" || fail "compare --score --chart failed: $(cat "$TMP/err")"
+pdf_pages "$TMP/cs.pdf" 2
+has "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score" "−39" "−22 A▲" \
+    "▲ / ▼: significantly higher / lower than the rest (those not in heavy)"
+before "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score"
+
 # --- compare with a segment of design df 0: drawn without whiskers, and the footer says why ---
 "$root/$BUILD/shopstat" compare "$root/tests/oracle/data/shopper_channel.csv" --weight wt \
     --strata region --psu panel --lonely-psu certainty --var channel --by region \

@@ -992,16 +992,16 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
         '"name": "rec2".*"comparisons": 9, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
         "$T/scores/run.json"
     M=$T/scores/report.md
-    check "report.md: the NPS line, signed, fans A" \
-        grep -qxF '| NPS (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
+    check "report.md: the NPS line, signed and whole (R: 31.68 [13.84, 49.51]), fans A" \
+        grep -qxF '| NPS (-100 to +100) | +32 [+14, +50] | +72 [+55, +89] A |' "$M"
     check "report.md: the recoded groups' score is the NPS" \
-        grep -qxF '| Score (-100 to +100) | +31.7 [+13.8, +49.5] | +72.2 [+55.0, +89.3] A |' "$M"
-    check "report.md: a named score" \
-        grep -qxF '| Top-2 box (0-100) | 51.6 [41.8, 61.3] | 77.9 [68.0, 87.8] |' "$M"
+        grep -qxF '| Score (-100 to +100) | +32 [+14, +50] | +72 [+55, +89] A |' "$M"
+    check "report.md: a named 0-100 score, whole (R: 51.6 [41.8, 61.3])" \
+        grep -qxF '| Top-2 box (0-100) | 52 [42, 61] | 78 [68, 88] |' "$M"
     check "report.md: the mean, two decimals, fans A" \
         grep -qxF '| Mean (1-5) | 3.71 [3.41, 4.00] | 4.11 [3.74, 4.47] A |' "$M"
     check "report.md: a score against the rest, as a line" \
-        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +62.9 (adjusted p = 0.000217)' "$M"
+        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (adjusted p = 0.000217)' "$M"
     check "report.md: what the NPS is" \
         grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
     check "report.md: a map's scores" grep -qxF \
@@ -1031,6 +1031,12 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "tables.xlsx: sat's mean in all and in fans as R's (3.7052428248251, 4.1052816947340)" \
         test "$(grep -o '<v>[34]\.[0-9]*</v>' "$T/scores.sat.xml" | cut -c4-16 | tr '\n' ' ')" = \
         "3.70524282482 3.40942549058 4.00106015906 4.10528169473 3.73712715908 4.47343623038 "
+    # its number formats by the rule of report.md and the charts: an NPS signed and whole, a
+    # 0-100 map whole, a 1-5 mean with two decimals
+    unzip -p "$T/scores/tables.xlsx" xl/styles.xml >"$T/scores.styles"
+    for t in 'formatCode="+0;-0;0"' 'formatCode="0"' 'formatCode="0.00"'; do
+        check "tables.xlsx: the scores' format $t" grep -qF "$t" "$T/scores.styles"
+    done
     pdftotext "$T/scores/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-score.flat"
     for t in "All 3.71 n=113" "Group 2 4.11 A n=41" "Mean (1-5): the mean of the answers' codes."; do
         check "sat-score chart: '$t'" grep -qF "$t" "$T/sat-score.flat"

@@ -843,25 +843,32 @@ static void test_score_format_axis(void **state)
     (void)state;
     char b[48];
     /* signed on a scale below zero, with a true minus; what rounds to 0 is "0" */
-    plots_fmt_score(23.4, 0, 1, b, sizeof b);
+    shopstat_chart_data d = make_score(); /* (an NPS: -100 to 100) */
+    plots_fmt_score(&d, 23.4, 0, b, sizeof b);
     assert_string_equal(b, "+23");
-    plots_fmt_score(-5, 0, 1, b, sizeof b);
+    plots_fmt_score(&d, -5, 0, b, sizeof b);
     assert_string_equal(b, "\xe2\x88\x92"
                            "5");
-    plots_fmt_score(-0.4, 0, 1, b, sizeof b);
+    plots_fmt_score(&d, -0.4, 0, b, sizeof b);
     assert_string_equal(b, "0");
-    plots_fmt_score(3.8449, 2, 0, b, sizeof b);
-    assert_string_equal(b, "3.84");
-    plots_fmt_score(NAN, 2, 0, b, sizeof b);
+    plots_fmt_score(&d, NAN, 2, b, sizeof b);
     assert_string_equal(b, "n/a");
-    /* -1: as few decimals as name it */
-    plots_fmt_score(-100, -1, 1, b, sizeof b);
+    /* SHOPSTAT_SCORE_EXACT: as few decimals as name it */
+    plots_fmt_score(&d, -100, SHOPSTAT_SCORE_EXACT, b, sizeof b);
     assert_string_equal(b, "\xe2\x88\x92"
                            "100");
-    plots_fmt_score(2.5, -1, 0, b, sizeof b);
+    /* SHOPSTAT_SCORE_AUTO: the scale's decimals, as every view */
+    plots_fmt_score(&d, 23.4, SHOPSTAT_SCORE_AUTO, b, sizeof b);
+    assert_string_equal(b, "+23");
+    d.score_min = 1, d.score_max = 5;
+    plots_fmt_score(&d, 3.8449, 2, b, sizeof b);
+    assert_string_equal(b, "3.84");
+    plots_fmt_score(&d, 3.8449, SHOPSTAT_SCORE_AUTO, b, sizeof b);
+    assert_string_equal(b, "3.84");
+    plots_fmt_score(&d, 2.5, SHOPSTAT_SCORE_EXACT, b, sizeof b);
     assert_string_equal(b, "2.5");
     /* decimals by the scale's width: NPS (200) 0, 0-10 1, 1-5 2, 0-1 2, 0-0.5 3; plus opts */
-    shopstat_chart_data d = make_score();
+    d = make_score();
     shopstat_chart_opts o;
     shopstat_chart_opts_init(&o);
     o.type = SHOPSTAT_CHART_SCORE;

@@ -294,12 +294,61 @@ static void test_compare_disjoint(void **state)
     shopstat_plan_free(p);
 }
 
+/* One rule for every view: decimals from the scale's width, a sign when it goes below 0. */
+static void test_format(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_int_equal(shopstat_score_decimals(1, 5), 2);
+    assert_int_equal(shopstat_score_decimals(0, 10), 1);
+    assert_int_equal(shopstat_score_decimals(0, 100), 0);
+    assert_int_equal(shopstat_score_decimals(-100, 100), 0);
+    assert_int_equal(shopstat_score_decimals(0, 0.5), 3);
+    assert_int_equal(shopstat_score_decimals(3, 3), 2);
+    assert_int_equal(shopstat_score_decimals(NAN, NAN), 2);
+    /* a 1-5 mean */
+    shopstat_score_format(3.845, 1, 5, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "3.85");
+    /* a 0-100 map: no decimals, no sign ("47.80" before) */
+    shopstat_score_format(47.8, 0, 100, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "48");
+    /* an NPS: signed, no decimals; 0 unsigned; ASCII minus unless asked */
+    shopstat_score_format(23.4, -100, 100, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "+23");
+    shopstat_score_format(-39.3, -100, 100, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "-39");
+    shopstat_score_format(-0.4, -100, 100, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "0");
+    shopstat_score_format(-39.3, -100, 100, SHOPSTAT_SCORE_AUTO, SHOPSTAT_SCORE_MINUS, b, sizeof b);
+    assert_string_equal(b, "\xe2\x88\x92"
+                           "39");
+    /* a difference on a positive scale: signed when asked, 0 still unsigned */
+    shopstat_score_format(-0.2, 1, 5, SHOPSTAT_SCORE_AUTO, SHOPSTAT_SCORE_SIGN, b, sizeof b);
+    assert_string_equal(b, "-0.20");
+    shopstat_score_format(0.2, 1, 5, SHOPSTAT_SCORE_AUTO, SHOPSTAT_SCORE_SIGN, b, sizeof b);
+    assert_string_equal(b, "+0.20");
+    shopstat_score_format(0.001, 1, 5, SHOPSTAT_SCORE_AUTO, SHOPSTAT_SCORE_SIGN, b, sizeof b);
+    assert_string_equal(b, "0.00");
+    /* a 0-10 mean; explicit and exact decimals; NaN; a buffer too short is cut, terminated */
+    shopstat_score_format(5.28, 0, 10, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "5.3");
+    shopstat_score_format(5.28, 0, 10, 3, 0, b, sizeof b);
+    assert_string_equal(b, "5.280");
+    shopstat_score_format(2.5, 0, 10, SHOPSTAT_SCORE_EXACT, 0, b, sizeof b);
+    assert_string_equal(b, "2.5");
+    shopstat_score_format(NAN, 1, 5, SHOPSTAT_SCORE_AUTO, 0, b, sizeof b);
+    assert_string_equal(b, "n/a");
+    shopstat_score_format(-39.3, -100, 100, SHOPSTAT_SCORE_AUTO, 0, b, 3);
+    assert_string_equal(b, "-3");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_errors),  cmocka_unit_test(test_srs_by_hand),
         cmocka_unit_test(test_edges),        cmocka_unit_test(test_unscored_levels),
         cmocka_unit_test(test_nps_from_tab), cmocka_unit_test(test_compare_disjoint),
+        cmocka_unit_test(test_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

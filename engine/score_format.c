@@ -1,0 +1,59 @@
+/* The one rule by which every view prints a score: decimals from the scale, its sign. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shopstat/score.h"
+
+int shopstat_score_decimals(double min, double max)
+{
+    /* two significant digits of the scale's width: 0 for 100 and wider (an NPS), 1 from 10
+     * (a 0-10 mean), 2 below (a 1-5 mean), 3 below 1 */
+    double r = max - min;
+    int dec = r > 0 && isfinite(r) ? 2 - (int)floor(log10(r) + 1e-9) : 2;
+    return dec < 0 ? 0 : dec > 3 ? 3 : dec;
+}
+
+void shopstat_score_format(double x, double min, double max, int decimals, int flags, char *buf,
+                           size_t n)
+{
+    if (!buf || n == 0)
+        return;
+    if (isnan(x)) {
+        snprintf(buf, n, "n/a");
+        return;
+    }
+    if (decimals == SHOPSTAT_SCORE_AUTO)
+        decimals = shopstat_score_decimals(min, max);
+    else if (decimals == SHOPSTAT_SCORE_EXACT)
+        for (decimals = 0; decimals < 3; decimals++) {
+            double t = fabs(x) * pow(10.0, decimals);
+            if (fabs(t - floor(t + 0.5)) < 1e-6 * fmax(1, t))
+                break;
+        }
+    decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
+    char tmp[400];
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(x));
+    int zero = strspn(tmp, "0.") == strlen(tmp);
+    const char *minus = flags & SHOPSTAT_SCORE_MINUS ? "\xe2\x88\x92" : "-";
+    const char *sign = zero                                       ? ""
+                       : x < 0                                    ? minus
+                       : (flags & SHOPSTAT_SCORE_SIGN) || min < 0 ? "+"
+                                                                  : "";
+    snprintf(buf, n, "%s%s", sign, tmp);
+}
+
+void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n)
+{
+    if (!buf || n == 0)
+        return;
+    const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
+                       : strcmp(e->score, "score") == 0 ? "Score"
+                                                        : e->score;
+    if (!(e->min < e->max))
+        snprintf(buf, n, "%s", name);
+    else if (e->min < 0)
+        snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
+    else
+        snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
+}
