@@ -174,7 +174,8 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
  * rest, what the triangles mean and who the rest are. Only what some bar carries is
  * explained. */
 static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
-                       const shopstat_estimate *e, size_t n, const shopstat_chartset_opts *o)
+                       const shopstat_estimate *e, size_t n, const shopstat_chartset_opts *o,
+                       const char *p_word)
 {
     size_t k = 0;
     buf[0] = '\0';
@@ -189,7 +190,7 @@ static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
                                   lab(o, NULL, NULL, e[i].segment, e[i].segment));
         }
         if (k < size)
-            k += (size_t)snprintf(buf + k, size - k, "), adjusted p < %g.", o->alpha);
+            k += (size_t)snprintf(buf + k, size - k, "), %s < %g.", p_word, o->alpha);
     }
     if (set->arrows_drawn && k < size) {
         char who[320];
@@ -200,8 +201,8 @@ static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
                      lab(o, NULL, NULL, set->rest_of, set->rest_of));
         snprintf(buf + k, size - k,
                  "%s" ARROW_UP " / " ARROW_DOWN ": significantly higher / lower than the rest "
-                 "(%s), adjusted p < %g.",
-                 k ? " " : "", who, o->alpha);
+                 "(%s), %s < %g.",
+                 k ? " " : "", who, p_word, o->alpha);
     }
 }
 
@@ -387,7 +388,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         i = j;
     }
     if (o->ndiffs && o->type != SHOPSTAT_CHART_DIFF)
-        sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o);
+        sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o, "adjusted p");
     /* bars compared with nothing to mark: said, so that no marker does not read as no test */
     if (o->ndiffs && o->type == SHOPSTAT_CHART_BARS && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
@@ -494,12 +495,15 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
         oc->d.score_min = x->min;
         oc->d.score_max = x->max;
     }
+    /* a score's difference is a test of its own (shopstat_compare_scores: p_adjusted is
+     * its p), so the legend says p, not adjusted p */
+    if (!st && nd && (s->letters_drawn || s->arrows_drawn))
+        sig_legend(s, s->sig_note, sizeof s->sig_note, pe, n, &so, "p");
     /* none marked: the note says so of the scores, not of bars */
     if (!st && nd && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
             snprintf(s->rest_note, sizeof s->rest_note,
-                     "Compared: no difference between the scores is significant (adjusted p < "
-                     "%g)%s.",
+                     "Compared: no difference between the scores is significant (p < %g)%s.",
                      o->alpha,
                      s->untested_low ? "; scores of effective base under 10 not tested" : "");
         else if (s->untested_low)

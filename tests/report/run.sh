@@ -1017,9 +1017,12 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     pdftotext "$T/scores/charts/rec-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-score.flat"
     for t in "All +32 n=111" "Group 2 +72 A▲ n=39" "Net Promoter Score" \
         "NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6)." \
-        "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), adjusted p < 0.05."; do
+        "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), p < 0.05."; do
         check "rec-score chart: '$t'" grep -qF "$t" "$T/rec-score.flat"
     done
+    # a score's difference is a test of its own (p_adjusted = p): no 'adjusted' in its legend
+    check "rec-score chart: its legend does not say adjusted" \
+        sh -c "! grep -q 'adjusted p' '$T/rec-score.flat'"
     # the workbook: a row per score under the levels (sheet 5 is sat's: Contents first), its
     # value as R's, the letter of fans, a comparison with the rest as a note
     unzip -p "$T/scores/tables.xlsx" xl/sharedStrings.xml >"$T/scores.strings"
