@@ -1373,8 +1373,9 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             char lab[300], v[40];
             score_label(lab, sizeof lab, &rt->sest[d->l * rt->ncols]);
             score_text(v, sizeof v, d->difference, &rt->sest[d->l * rt->ncols], 1);
-            fprintf(f, "\n- %s vs the rest, %s: %s (adjusted p = %.3g)", seg_label(r, d->segment_a),
-                    lab, v, d->p_adjusted);
+            /* (a score's difference is a test of its own: its p is not adjusted) */
+            fprintf(f, "\n- %s vs the rest, %s: %s (p = %.3g)", seg_label(r, d->segment_a), lab,
+                    v, d->p_value);
             continue;
         }
         fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
@@ -1446,7 +1447,7 @@ static void ci_summary(const report *r, char *buf, size_t n)
     if (r->nscores && len < n)
         snprintf(buf + len, n - len,
                  " Scores: the mean of the answers' scores, interval mean \xc2\xb1 t(df) SE (R's "
-                 "svymean).");
+                 "svymean); a score's difference is a test of its own (p not adjusted).");
 }
 
 static shopstat_status write_markdown(report *r, shopstat_error *err)

@@ -574,9 +574,20 @@ static void fmt_p(double p, char *out, size_t n)
 
 /* ---- sheets ---- */
 
-static void legend(const shopstat_xlsx_opts *o, char *out, size_t n)
+static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
 {
-    if (o->alpha_lower > o->alpha_upper)
+    if (scores && o->alpha_lower > o->alpha_upper)
+        snprintf(out, n,
+                 "Letters: significantly higher than the column with that letter; upper case "
+                 "at p < %g, lower case at p < %g (adjusted p-values; a score's difference is "
+                 "a test of its own, not adjusted).",
+                 o->alpha_upper, o->alpha_lower);
+    else if (scores)
+        snprintf(out, n,
+                 "Letters: significantly higher than the column with that letter at p < %g "
+                 "(adjusted p-values; a score's difference is a test of its own, not adjusted).",
+                 o->alpha_upper);
+    else if (o->alpha_lower > o->alpha_upper)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter; upper case "
                  "at p < %g, lower case at p < %g (adjusted p-values).",
@@ -602,7 +613,7 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
         put_str(c, ws, r++, 0, o->note, c->f.note);
     if (o->ci_note)
         put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
-    legend(o, buf, sizeof buf);
+    legend(o, 0, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     put_str(c, ws, r++, 0, low_base_note, c->f.note);
     put_str(c, ws, r++, 0,
@@ -908,7 +919,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
                 segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
     }
-    legend(o, buf, sizeof buf);
+    legend(o, t->nscores > 0, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     if (o->ci_note)
         put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);

@@ -1001,7 +1001,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "report.md: the mean, two decimals, fans A" \
         grep -qxF '| Mean (1-5) | 3.71 [3.41, 4.00] | 4.11 [3.74, 4.47] A |' "$M"
     check "report.md: a score against the rest, as a line" \
-        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (adjusted p = 0.000217)' "$M"
+        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (p = 0.000217)' "$M"
     check "report.md: what the NPS is" \
         grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
     check "report.md: a map's scores" grep -qxF \
@@ -1028,7 +1028,8 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     unzip -p "$T/scores/tables.xlsx" xl/sharedStrings.xml >"$T/scores.strings"
     unzip -p "$T/scores/tables.xlsx" xl/worksheets/sheet5.xml >"$T/scores.sat.xml"
     for t in "<t>Mean (1-5)</t>" "<t>NPS (-100 to +100)</t>" "<t>Top-2 box (0-100)</t>" \
-        "<t>NPS (-100 to +100): Group 2 (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>"; do
+        "<t>NPS (-100 to +100): Group 2 (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>" \
+        "(adjusted p-values; a score's difference is a test of its own, not adjusted)."; do
         check "tables.xlsx: '$t'" grep -qF "$t" "$T/scores.strings"
     done
     check "tables.xlsx: sat's mean in all and in fans as R's (3.7052428248251, 4.1052816947340)" \
