@@ -920,6 +920,17 @@ static void question_warnings(report *r)
              "take those rows but for that (they are in no segment or base that tests it); if "
              "%s is a value there, leave it out of missing:",
              mcol, mcode, mcol, mcode);
+    for (size_t k = 0; k < shopstat_totals_nscores(r->tot); k++) {
+        const char *sq;
+        double top;
+        if (shopstat_score_nps_doubtful(r->tot, k, &sq, &top))
+            warn(r,
+                 "question '%s', score: nps: no answer is 9 or 10 (the highest is %g), so its "
+                 "NPS has no promoters; is it a 0-10 likelihood to recommend? For another "
+                 "scale give a map (score: {\"1-2\": -100, 3: 0, \"4-5\": 100}, say) or take "
+                 "its mean (score: mean)",
+                 sq, top);
+    }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {
         const shopstat_spec_question *qq = &r->in->questions[sq];
         size_t q = r->qmap[sq];

@@ -224,6 +224,37 @@ size_t shopstat_totals_nscores(const shopstat_totals *t)
     return t->plan->nscores;
 }
 
+int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char **question,
+                                double *highest)
+{
+    if (k >= t->plan->nscores || t->plan->scores[k].kind != SCORE_NPS)
+        return 0;
+    const plan_score *sc = &t->plan->scores[k];
+    for (size_t q = 0; q < t->nq; q++) {
+        const rt_question *rq = &t->q[q];
+        if (rq->pq->kind != SHOPSTAT_Q_SINGLE || strcmp(rq->pq->name, sc->question) != 0)
+            continue;
+        double top = -INFINITY;
+        for (size_t lid = 0; lid < rq->levels.n; lid++) {
+            const char *lv = SMAP_KEY(&rq->levels, lid);
+            double x;
+            if (totals_cell(t, 0, q, lid) >= 0 &&
+                shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) == 1)
+                top = fmax(top, x);
+        }
+        if (!(top < 9))
+            return 0; /* (no level in the base at all: nothing to doubt) */
+        if (top == -INFINITY)
+            return 0;
+        if (question)
+            *question = sc->question;
+        if (highest)
+            *highest = top;
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- after the pass ---- */
 
 /* A score resolved against the totals: its question and every level's score. */

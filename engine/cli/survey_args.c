@@ -503,6 +503,16 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "are not in its base; if a blank means not ticked (Qualtrics, "
                      "SurveyMonkey), use --multi-ticked",
                      shopstat_totals_question(*out, q));
+    for (size_t k = 0; k < shopstat_totals_nscores(*out); k++) {
+        const char *sq;
+        double top;
+        if (shopstat_score_nps_doubtful(*out, k, &sq, &top))
+            cli_warn("--score %s:nps: no answer of %s is 9 or 10 (the highest is %g), so its "
+                     "NPS has no promoters; is it a 0-10 likelihood to recommend? For another "
+                     "scale give a map (--score '%s:1-2=-100,3=0,4-5=100', say) or take its "
+                     "mean (--score %s)",
+                     sq, sq, top, sq, sq);
+    }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
     if (mcode)
         cli_warn("column %s holds '%s', one of the --missing codes: a condition on %s "

@@ -105,6 +105,13 @@ void shopstat_score_format(double x, double min, double max, int decimals, int f
 /* Scores declared in the plan of t. */
 size_t shopstat_totals_nscores(const shopstat_totals *t);
 
+/* 1 when score k (declaration order) is an "nps" whose question no row of the base answers
+ * with 9 or more: a 1-5 or 1-7 scale taken for a 0-10 likelihood to recommend, most
+ * likely, whose NPS is -100 or near it; *question and *highest (the highest answer) are
+ * set for a warning (either may be NULL). 0 otherwise. */
+int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char **question,
+                                double *highest);
+
 /* m_A - m_B of every score for every declared pair (shopstat_plan_add_pair, "rest" and
  * the within and subset forms included), overlapping segments as shopstat_compare's
  * differences: rows are shopstat_difference with level = the score's name and l = the

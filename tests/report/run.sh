@@ -914,6 +914,27 @@ else
     ko "report with a segment of effective base 6 failed: $(cat "$T/tiny.err")"
 fi
 
+# ---- score: nps on a 1-5 question (no answer of 9 or 10): a warning says what to give
+# instead; the NPS is -100 exactly with SE 0 (every row a detractor) ----
+{ echo s; for v in 1 2 2 3 4 4 5 5 5 3; do echo "$v"; done; } >"$T/npsq.csv"
+cat >"$T/npsq.yml" <<YML
+survey: npsq
+data: $T/npsq.csv
+questions:
+  s: {column: s, score: nps}
+tables:
+  - {question: s, chart: none}
+YML
+if $S report "$T/npsq.yml" -o "$T/npsq" --no-charts 2>"$T/npsq.err"; then
+    check "nps on a 1-5 question: warned" grep -qF \
+        "warning: question 's', score: nps: no answer is 9 or 10 (the highest is 5), so its NPS has no promoters" \
+        "$T/npsq.err"
+    check "nps on a 1-5 question: -100, SE 0" grep -q '^s,s,NPS,all,10,10,-100,0,-100,-100,' \
+        "$T/npsq/scores.csv"
+else
+    ko "report with nps on a 1-5 question failed: $(cat "$T/npsq.err")"
+fi
+
 # ---- a "Don't know" code left out of missing: (99 beside the scale's values: 1 to 3, each
 # held): a warning says it is an answer in the base and where to list it; 2 of 10 rows hold
 # 99, so 'Yes' (1) is 3 of 10 rather than 3 of 8 ----
@@ -979,6 +1000,7 @@ fi
 # the NPS, 0.0011 for the mean) and their meaning ----
 SE=tests/report/expected/scores
 if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.err"; then
+    check "scores: the 0-10 NPS is not doubted" sh -c "! grep -q 'score: nps: no answer' '$T/scores.err'"
     check "scores.csv = R's svymean (NPS, the NPS of the recoded groups, named scores, a mean)" \
         "$CSVCMP" "$SE/scores.csv" "$T/scores/scores.csv"
     { head -n 1 "$SE/score_comparisons.csv"; grep -E '^[a-z0-9]+,[a-z0-9]+,(NPS|score|Top-2 box|mean),' \
