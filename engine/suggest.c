@@ -61,13 +61,22 @@ static enum member member_kind(const shopstat_colsummary *c)
 }
 
 /* Length of the part of name before its last separator, or 0 when there is none (or
- * nothing after it). */
+ * nothing after it). Decipher names a question's rows qNrM (q7r1, q7r2, ..., q7r99): its
+ * 'r' between digits is a separator too. */
 static size_t stem_len(const char *name)
 {
     size_t n = strlen(name), k = 0;
     for (size_t i = 1; i + 1 < n; i++)
         if (strchr("_. -:", name[i]))
             k = i;
+    if (k == 0 && n >= 4 && isdigit((unsigned char)name[n - 1])) {
+        size_t r = n - 1;
+        while (r > 0 && isdigit((unsigned char)name[r - 1]))
+            r--;
+        if (r >= 3 && (name[r - 1] == 'r' || name[r - 1] == 'R') &&
+            isdigit((unsigned char)name[r - 2]))
+            k = r - 1;
+    }
     return k;
 }
 
@@ -160,7 +169,23 @@ static int amounts(const shopstat_colsummary *c)
     return 0;
 }
 
-/* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx. */
+/* Whether name says it is a likelihood to recommend: "nps", "NPS_score", "recommend",
+ * "Q1_recommend" (any case). */
+static int named_recommend(const char *name)
+{
+    char low[256];
+    size_t n = strlen(name);
+    if (n >= sizeof low)
+        n = sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[n] = '\0';
+    return strstr(low, "nps") || strstr(low, "recommend");
+}
+
+/* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx; 0 need
+ * not be among them when the name says recommend (nobody gave a 0: common with a few
+ * hundred satisfied customers; a 1-10 scale's name does not say so). */
 static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t nskip)
 {
     size_t n = 0;
@@ -177,7 +202,7 @@ static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t n
         hi |= x == 10;
         n++;
     }
-    return n >= 9 && lo && hi;
+    return n >= 9 && (lo || named_recommend(c->name)) && hi;
 }
 
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
@@ -239,6 +264,24 @@ static int name_taken(const shopstat_description *ds, const char *name, size_t l
     return 0;
 }
 
+/* Whether another column has column i's name: a command naming it stops (ambiguous). */
+static int ambiguous(const shopstat_description *ds, size_t i)
+{
+    const char *name = shopstat_description_column(ds, i)->name;
+    return name && name_taken(ds, name, strlen(name), i, 1);
+}
+
+/* Whether column i heads columns without a name: SurveyMonkey names a grid's or a
+ * multi-select's first column by the question and leaves the others' names empty, so the
+ * column holds the first item only, not the question its name says. */
+static int heads_unnamed(const shopstat_description *ds, size_t i)
+{
+    if (i + 1 >= shopstat_description_ncols(ds))
+        return 0;
+    const shopstat_colsummary *next = shopstat_description_column(ds, i + 1);
+    return (!next->name || !*next->name) && next->type != SHOPSTAT_COL_EMPTY;
+}
+
 /* The set starting at column i: its length (>= 2) and kind, or 0. */
 static size_t set_at(const shopstat_description *ds, const shopstat_design_opts *d, size_t i,
                      shopstat_suggest_kind *kind)
@@ -256,7 +299,7 @@ static size_t set_at(const shopstat_description *ds, const shopstat_design_opts 
     for (size_t j = i; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
         if (!listable(c->name) || is_design(d, c->name) || stem_len(c->name) != stem ||
-            strncmp(c->name, name, stem) != 0)
+            strncmp(c->name, name, stem) != 0 || ambiguous(ds, j))
             break;
         enum member m = member_kind(c);
         if (m == NOT_MEMBER)
@@ -286,7 +329,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
     int weight_found = d && d->weight;
     for (size_t i = 0; i < nc;) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
-        if (!c->name || !*c->name || is_design(d, c->name)) {
+        if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, i)) {
             i++;
             continue;
         }
@@ -309,7 +352,9 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             if (push(&b, SHOPSTAT_SUGGEST_WEIGHT, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
         } else if (c->type == SHOPSTAT_COL_CATEGORICAL && c->distinct >= 2 && !identifier(c) &&
-                   !amounts(c) && !c->comma_numeric) {
+                   !amounts(c) && !c->comma_numeric && c->nlevels > 0 && !heads_unnamed(ds, i)) {
+            /* (nlevels 0: more values than describe lists, dates or clusters, not a
+             * question to tab in a start) */
             if (push(&b, SHOPSTAT_SUGGEST_VAR, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
             size_t idx[2];
