@@ -531,12 +531,25 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
 }
 
-/* The suggested non-answers, then the end of the command's line. */
+/* Whether the non-answer sg[i].missing[j] is one of an earlier suggestion's (or earlier
+ * in its own list). */
+static int missing_seen(const shopstat_suggestion *sg, size_t i, size_t j)
+{
+    for (size_t a = 0; a <= i; a++)
+        for (size_t b = 0; b < (a < i ? sg[a].nmissing : j); b++)
+            if (strcmp(sg[a].missing[b], sg[i].missing[j]) == 0)
+                return 1;
+    return 0;
+}
+
+/* The suggested non-answers, each once (99 in several columns is one --missing 99: it
+ * applies to every column), then the end of the command's line. */
 static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < sg[i].nmissing; j++)
-            put_arg(c, "--missing", sg[i].missing[j]);
+            if (!missing_seen(sg, i, j))
+                put_arg(c, "--missing", sg[i].missing[j]);
     fputc('\n', c->out);
 }
 
@@ -578,13 +591,14 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         }
     }
     put_missing(&c, sg, n);
+    /* (--score splits Q:MAP at the first ':', so a name holding one cannot be scored) */
     size_t nnps = 0;
     for (size_t i = 0; i < n; i++)
-        nnps += sg[i].nps;
+        nnps += sg[i].nps && !strchr(sg[i].name, ':');
     if (nnps) {
         put_command(&c, "score", sg, n, argc, argv);
         for (size_t i = 0; i < n; i++)
-            if (sg[i].nps) {
+            if (sg[i].nps && !strchr(sg[i].name, ':')) {
                 size_t len = strlen(sg[i].name) + 5;
                 char *v = malloc(len);
                 if (v) {
@@ -603,17 +617,53 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                     "clustered sample)\n",
                     s->name);
         for (size_t j = 0; j < s->nmissing; j++) {
+            if (missing_seen(sg, i, j))
+                continue; /* (named with the first column that has it) */
+            size_t nwith = 0, last = i;
+            for (size_t a = i + 1; a < n; a++)
+                for (size_t b = 0; b < sg[a].nmissing; b++)
+                    if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
+                        nwith++;
+                        last = a;
+                        break;
+                    }
             fprintf(out, "  --missing ");
             put_word(out, s->missing[j]);
-            fprintf(out, ": %s among %s's codes (--missing applies to every column)\n",
-                    isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text",
-                    s->name);
+            fprintf(out, ": %s among ",
+                    isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
+            if (!nwith) {
+                fprintf(out, "%s's codes", s->name);
+            } else {
+                fprintf(out, "the codes of %s", s->name);
+                for (size_t a = i + 1, shown = 0; a <= last; a++)
+                    for (size_t b = 0; b < sg[a].nmissing; b++)
+                        if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
+                            if (++shown <= 3)
+                                fprintf(out, "%s%s", a == last ? " and " : ", ", sg[a].name);
+                            else if (a == last)
+                                fprintf(out, " and %zu more", nwith - 3);
+                            break;
+                        }
+            }
+            fprintf(out, " (--missing applies to every column)\n");
         }
-        if (s->nps)
-            fprintf(out,
-                    "  --score %s:nps: codes 0 to 10, a likelihood to recommend? its Net "
-                    "Promoter Score\n",
-                    s->name);
+        if (s->nps && strchr(s->name, ':')) {
+            fprintf(out, "  ");
+            put_word(out, s->name);
+            fprintf(out, ": codes 0 to 10, a likelihood to recommend? --score cannot name it "
+                         "(it reads QUESTION:MAP up to the first ':'): rename the column\n");
+        } else if (s->nps) {
+            size_t len = strlen(s->name) + 5;
+            char *v = malloc(len);
+            if (v) {
+                snprintf(v, len, "%s:nps", s->name);
+                fprintf(out, "  --score ");
+                put_word(out, v);
+                fprintf(out, ": codes 0 to 10, a likelihood to recommend? its Net Promoter "
+                             "Score\n");
+            }
+            free(v);
+        }
     }
     shopstat_suggestions_free(sg, n);
 }
