@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -27,8 +28,8 @@ const char cmd_describe_help[] =
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
-    "name's stem, code lists, a weight, non-answer codes), and a score command for a\n"
-    "0-10 question's Net Promoter Score; guessed: check them.\n"
+    "name's stem, code lists, a weight, non-answer codes, a wave column as --by), and a\n"
+    "score command for a 0-10 question's Net Promoter Score; guessed: check them.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -502,8 +503,22 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
 static const char *const suggest_flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
                                            "--weight"};
 
-/* "shopstat CMD" with describe's own flags (but -o and --threads) and the suggested
- * weight. */
+/* The suggested question that is the survey's wave (a name holding "wave", any case: wave,
+ * Wave, survey_wave): its index, or n. A tracker's first look is every question by wave. */
+static size_t wave_of(const shopstat_suggestion *sg, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (sg[i].kind != SHOPSTAT_SUGGEST_VAR || sg[i].nmissing)
+            continue;
+        for (const char *p = sg[i].name; *p; p++)
+            if (strncasecmp(p, "wave", 4) == 0)
+                return i;
+    }
+    return n;
+}
+
+/* "shopstat CMD" with describe's own flags (but -o and --threads), the suggested weight
+ * and the wave's --by. */
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
                         int argc, char **argv)
 {
@@ -529,6 +544,9 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+    size_t w = wave_of(sg, n);
+    if (w < n)
+        put_arg(c, "--by", sg[w].name);
 }
 
 /* Whether the non-answer sg[i].missing[j] is one of an earlier suggestion's (or earlier
@@ -569,9 +587,10 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                  "them):\n");
     cmdline c = {out, 0};
     put_command(&c, "tab", sg, n, argc, argv);
+    size_t wave = wave_of(sg, n);
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || i == wave)
             continue;
         if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
             char *v = set_value(ds, s);
@@ -616,6 +635,14 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                     "  --weight %s: named like a weight (add --strata and --psu for a "
                     "clustered sample)\n",
                     s->name);
+        if (i == wave) {
+            fprintf(out, "  --by ");
+            put_word(out, s->name);
+            fprintf(out, ": named like a survey wave: every estimate per wave too (compare's "
+                         "--pair ");
+            put_word(out, s->name);
+            fprintf(out, ":rest tests each wave against the others)\n");
+        }
         for (size_t j = 0; j < s->nmissing; j++) {
             if (missing_seen(sg, i, j))
                 continue; /* (named with the first column that has it) */
