@@ -250,25 +250,73 @@ static int push(sbuf *b, shopstat_suggest_kind kind, const char *name, size_t nl
     return 0;
 }
 
-/* Whether a column other than those of [first, first + n) is named name[0..len). */
-static int name_taken(const shopstat_description *ds, const char *name, size_t len, size_t first,
-                      size_t n)
+/* The columns sorted by name, to find a name's columns in log time (a header may have
+ * 100,000 columns: a scan per column was minutes). */
+typedef struct named {
+    const char *name;
+    size_t i;
+} named;
+
+static int by_name(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+typedef struct names {
+    named *v;
+    size_t n;
+} names;
+
+/* The named columns of ds, sorted; 0, or -1 out of memory. */
+static int names_build(const shopstat_description *ds, names *nx)
 {
     size_t nc = shopstat_description_ncols(ds);
+    nx->n = 0;
+    nx->v = malloc((nc ? nc : 1) * sizeof *nx->v);
+    if (!nx->v)
+        return -1;
     for (size_t i = 0; i < nc; i++) {
-        const char *other = shopstat_description_column(ds, i)->name;
-        if ((i < first || i >= first + n) && other && strlen(other) == len &&
-            memcmp(other, name, len) == 0)
-            return 1;
+        const char *name = shopstat_description_column(ds, i)->name;
+        if (name)
+            nx->v[nx->n++] = (named){name, i};
     }
+    qsort(nx->v, nx->n, sizeof *nx->v, by_name);
+    return 0;
+}
+
+/* name[0..len) against s: as strcmp would order the name cut there. */
+static int cmp_len(const char *name, size_t len, const char *s)
+{
+    int c = strncmp(name, s, len);
+    if (c)
+        return c;
+    return s[len] ? -1 : 0; /* (strncmp stops at s's end too: s shorter differs above) */
+}
+
+/* Whether a column other than those of [first, first + n) is named name[0..len). */
+static int name_taken(const names *nx, const char *name, size_t len, size_t first, size_t n)
+{
+    size_t lo = 0, hi = nx->n; /* the first entry not below the name */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_len(name, len, nx->v[mid].name) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < nx->n && cmp_len(name, len, nx->v[k].name) == 0; k++)
+        if (nx->v[k].i < first || nx->v[k].i >= first + n)
+            return 1;
     return 0;
 }
 
 /* Whether another column has column i's name: a command naming it stops (ambiguous). */
-static int ambiguous(const shopstat_description *ds, size_t i)
+static int ambiguous(const shopstat_description *ds, const names *nx, size_t i)
 {
     const char *name = shopstat_description_column(ds, i)->name;
-    return name && name_taken(ds, name, strlen(name), i, 1);
+    return name && name_taken(nx, name, strlen(name), i, 1);
 }
 
 /* Whether column i heads columns without a name: SurveyMonkey names a grid's or a
@@ -283,8 +331,8 @@ static int heads_unnamed(const shopstat_description *ds, size_t i)
 }
 
 /* The set starting at column i: its length (>= 2) and kind, or 0. */
-static size_t set_at(const shopstat_description *ds, const shopstat_design_opts *d, size_t i,
-                     shopstat_suggest_kind *kind)
+static size_t set_at(const shopstat_description *ds, const names *nx, const shopstat_design_opts *d,
+                     size_t i, shopstat_suggest_kind *kind)
 {
     size_t nc = shopstat_description_ncols(ds);
     const char *name = shopstat_description_column(ds, i)->name;
@@ -299,7 +347,7 @@ static size_t set_at(const shopstat_description *ds, const shopstat_design_opts 
     for (size_t j = i; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
         if (!listable(c->name) || is_design(d, c->name) || stem_len(c->name) != stem ||
-            strncmp(c->name, name, stem) != 0 || ambiguous(ds, j))
+            strncmp(c->name, name, stem) != 0 || ambiguous(ds, nx, j))
             break;
         enum member m = member_kind(c);
         if (m == NOT_MEMBER)
@@ -327,17 +375,20 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
     sbuf b = {0};
     size_t nc = shopstat_description_ncols(ds);
     int weight_found = d && d->weight;
+    names nx = {0};
+    if (names_build(ds, &nx))
+        goto oom;
     for (size_t i = 0; i < nc;) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
-        if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, i)) {
+        if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, &nx, i)) {
             i++;
             continue;
         }
         shopstat_suggest_kind kind;
-        size_t len = set_at(ds, d, i, &kind);
+        size_t len = set_at(ds, &nx, d, i, &kind);
         if (len) {
             size_t stem = stem_len(c->name);
-            int taken = name_taken(ds, c->name, stem, i, len);
+            int taken = name_taken(&nx, c->name, stem, i, len);
             if (push(&b, kind, c->name, stem, taken ? "_set" : NULL, i, len))
                 goto oom;
             i += len;
@@ -372,10 +423,12 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         }
         i++;
     }
+    free(nx.v);
     *out = b.s;
     *n = b.n;
     return SHOPSTAT_OK;
 oom:
+    free(nx.v);
     shopstat_suggestions_free(b.s, b.n);
     return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
 }
