@@ -61,13 +61,22 @@ static enum member member_kind(const shopstat_colsummary *c)
 }
 
 /* Length of the part of name before its last separator, or 0 when there is none (or
- * nothing after it). */
+ * nothing after it). Decipher names a question's rows qNrM (q7r1, q7r2, ..., q7r99): its
+ * 'r' between digits is a separator too. */
 static size_t stem_len(const char *name)
 {
     size_t n = strlen(name), k = 0;
     for (size_t i = 1; i + 1 < n; i++)
         if (strchr("_. -:", name[i]))
             k = i;
+    if (k == 0 && n >= 4 && isdigit((unsigned char)name[n - 1])) {
+        size_t r = n - 1;
+        while (r > 0 && isdigit((unsigned char)name[r - 1]))
+            r--;
+        if (r >= 3 && (name[r - 1] == 'r' || name[r - 1] == 'R') &&
+            isdigit((unsigned char)name[r - 2]))
+            k = r - 1;
+    }
     return k;
 }
 
@@ -160,7 +169,23 @@ static int amounts(const shopstat_colsummary *c)
     return 0;
 }
 
-/* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx. */
+/* Whether name says it is a likelihood to recommend: "nps", "NPS_score", "recommend",
+ * "Q1_recommend" (any case). */
+static int named_recommend(const char *name)
+{
+    char low[256];
+    size_t n = strlen(name);
+    if (n >= sizeof low)
+        n = sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[n] = '\0';
+    return strstr(low, "nps") || strstr(low, "recommend");
+}
+
+/* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx; 0 need
+ * not be among them when the name says recommend (nobody gave a 0: common with a few
+ * hundred satisfied customers; a 1-10 scale's name does not say so). */
 static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t nskip)
 {
     size_t n = 0;
@@ -177,7 +202,7 @@ static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t n
         hi |= x == 10;
         n++;
     }
-    return n >= 9 && lo && hi;
+    return n >= 9 && (lo || named_recommend(c->name)) && hi;
 }
 
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
@@ -225,23 +250,89 @@ static int push(sbuf *b, shopstat_suggest_kind kind, const char *name, size_t nl
     return 0;
 }
 
-/* Whether a column other than those of [first, first + n) is named name[0..len). */
-static int name_taken(const shopstat_description *ds, const char *name, size_t len, size_t first,
-                      size_t n)
+/* The columns sorted by name, to find a name's columns in log time (a header may have
+ * 100,000 columns: a scan per column was minutes). */
+typedef struct named {
+    const char *name;
+    size_t i;
+} named;
+
+static int by_name(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+typedef struct names {
+    named *v;
+    size_t n;
+} names;
+
+/* The named columns of ds, sorted; 0, or -1 out of memory. */
+static int names_build(const shopstat_description *ds, names *nx)
 {
     size_t nc = shopstat_description_ncols(ds);
+    nx->n = 0;
+    nx->v = malloc((nc ? nc : 1) * sizeof *nx->v);
+    if (!nx->v)
+        return -1;
     for (size_t i = 0; i < nc; i++) {
-        const char *other = shopstat_description_column(ds, i)->name;
-        if ((i < first || i >= first + n) && other && strlen(other) == len &&
-            memcmp(other, name, len) == 0)
-            return 1;
+        const char *name = shopstat_description_column(ds, i)->name;
+        if (name)
+            nx->v[nx->n++] = (named){name, i};
     }
+    qsort(nx->v, nx->n, sizeof *nx->v, by_name);
     return 0;
 }
 
+/* name[0..len) against s: as strcmp would order the name cut there. */
+static int cmp_len(const char *name, size_t len, const char *s)
+{
+    int c = strncmp(name, s, len);
+    if (c)
+        return c;
+    return s[len] ? -1 : 0; /* (strncmp stops at s's end too: s shorter differs above) */
+}
+
+/* Whether a column other than those of [first, first + n) is named name[0..len). */
+static int name_taken(const names *nx, const char *name, size_t len, size_t first, size_t n)
+{
+    size_t lo = 0, hi = nx->n; /* the first entry not below the name */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_len(name, len, nx->v[mid].name) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < nx->n && cmp_len(name, len, nx->v[k].name) == 0; k++)
+        if (nx->v[k].i < first || nx->v[k].i >= first + n)
+            return 1;
+    return 0;
+}
+
+/* Whether another column has column i's name: a command naming it stops (ambiguous). */
+static int ambiguous(const shopstat_description *ds, const names *nx, size_t i)
+{
+    const char *name = shopstat_description_column(ds, i)->name;
+    return name && name_taken(nx, name, strlen(name), i, 1);
+}
+
+/* Whether column i heads columns without a name: SurveyMonkey names a grid's or a
+ * multi-select's first column by the question and leaves the others' names empty, so the
+ * column holds the first item only, not the question its name says. */
+static int heads_unnamed(const shopstat_description *ds, size_t i)
+{
+    if (i + 1 >= shopstat_description_ncols(ds))
+        return 0;
+    const shopstat_colsummary *next = shopstat_description_column(ds, i + 1);
+    return (!next->name || !*next->name) && next->type != SHOPSTAT_COL_EMPTY;
+}
+
 /* The set starting at column i: its length (>= 2) and kind, or 0. */
-static size_t set_at(const shopstat_description *ds, const shopstat_design_opts *d, size_t i,
-                     shopstat_suggest_kind *kind)
+static size_t set_at(const shopstat_description *ds, const names *nx, const shopstat_design_opts *d,
+                     size_t i, shopstat_suggest_kind *kind)
 {
     size_t nc = shopstat_description_ncols(ds);
     const char *name = shopstat_description_column(ds, i)->name;
@@ -256,7 +347,7 @@ static size_t set_at(const shopstat_description *ds, const shopstat_design_opts 
     for (size_t j = i; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
         if (!listable(c->name) || is_design(d, c->name) || stem_len(c->name) != stem ||
-            strncmp(c->name, name, stem) != 0)
+            strncmp(c->name, name, stem) != 0 || ambiguous(ds, nx, j))
             break;
         enum member m = member_kind(c);
         if (m == NOT_MEMBER)
@@ -284,17 +375,20 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
     sbuf b = {0};
     size_t nc = shopstat_description_ncols(ds);
     int weight_found = d && d->weight;
+    names nx = {0};
+    if (names_build(ds, &nx))
+        goto oom;
     for (size_t i = 0; i < nc;) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
-        if (!c->name || !*c->name || is_design(d, c->name)) {
+        if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, &nx, i)) {
             i++;
             continue;
         }
         shopstat_suggest_kind kind;
-        size_t len = set_at(ds, d, i, &kind);
+        size_t len = set_at(ds, &nx, d, i, &kind);
         if (len) {
             size_t stem = stem_len(c->name);
-            int taken = name_taken(ds, c->name, stem, i, len);
+            int taken = name_taken(&nx, c->name, stem, i, len);
             if (push(&b, kind, c->name, stem, taken ? "_set" : NULL, i, len))
                 goto oom;
             i += len;
@@ -309,7 +403,9 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             if (push(&b, SHOPSTAT_SUGGEST_WEIGHT, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
         } else if (c->type == SHOPSTAT_COL_CATEGORICAL && c->distinct >= 2 && !identifier(c) &&
-                   !amounts(c) && !c->comma_numeric) {
+                   !amounts(c) && !c->comma_numeric && c->nlevels > 0 && !heads_unnamed(ds, i)) {
+            /* (nlevels 0: more values than describe lists, dates or clusters, not a
+             * question to tab in a start) */
             if (push(&b, SHOPSTAT_SUGGEST_VAR, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
             size_t idx[2];
@@ -327,10 +423,12 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         }
         i++;
     }
+    free(nx.v);
     *out = b.s;
     *n = b.n;
     return SHOPSTAT_OK;
 oom:
+    free(nx.v);
     shopstat_suggestions_free(b.s, b.n);
     return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -27,8 +28,8 @@ const char cmd_describe_help[] =
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
-    "name's stem, code lists, a weight, non-answer codes), and a score command for a\n"
-    "0-10 question's Net Promoter Score; guessed: check them.\n"
+    "name's stem, code lists, a weight, non-answer codes, a wave column as --by), and a\n"
+    "score command for a 0-10 question's Net Promoter Score; guessed: check them.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -502,8 +503,22 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
 static const char *const suggest_flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
                                            "--weight"};
 
-/* "shopstat CMD" with describe's own flags (but -o and --threads) and the suggested
- * weight. */
+/* The suggested question that is the survey's wave (a name holding "wave", any case: wave,
+ * Wave, survey_wave): its index, or n. A tracker's first look is every question by wave. */
+static size_t wave_of(const shopstat_suggestion *sg, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (sg[i].kind != SHOPSTAT_SUGGEST_VAR || sg[i].nmissing)
+            continue;
+        for (const char *p = sg[i].name; *p; p++)
+            if (strncasecmp(p, "wave", 4) == 0)
+                return i;
+    }
+    return n;
+}
+
+/* "shopstat CMD" with describe's own flags (but -o and --threads), the suggested weight
+ * and the wave's --by. */
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
                         int argc, char **argv)
 {
@@ -529,14 +544,30 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+    size_t w = wave_of(sg, n);
+    if (w < n)
+        put_arg(c, "--by", sg[w].name);
 }
 
-/* The suggested non-answers, then the end of the command's line. */
+/* Whether the non-answer sg[i].missing[j] is one of an earlier suggestion's (or earlier
+ * in its own list). */
+static int missing_seen(const shopstat_suggestion *sg, size_t i, size_t j)
+{
+    for (size_t a = 0; a <= i; a++)
+        for (size_t b = 0; b < (a < i ? sg[a].nmissing : j); b++)
+            if (strcmp(sg[a].missing[b], sg[i].missing[j]) == 0)
+                return 1;
+    return 0;
+}
+
+/* The suggested non-answers, each once (99 in several columns is one --missing 99: it
+ * applies to every column), then the end of the command's line. */
 static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < sg[i].nmissing; j++)
-            put_arg(c, "--missing", sg[i].missing[j]);
+            if (!missing_seen(sg, i, j))
+                put_arg(c, "--missing", sg[i].missing[j]);
     fputc('\n', c->out);
 }
 
@@ -556,9 +587,10 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                  "them):\n");
     cmdline c = {out, 0};
     put_command(&c, "tab", sg, n, argc, argv);
+    size_t wave = wave_of(sg, n);
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || i == wave)
             continue;
         if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
             char *v = set_value(ds, s);
@@ -578,13 +610,14 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         }
     }
     put_missing(&c, sg, n);
+    /* (--score splits Q:MAP at the first ':', so a name holding one cannot be scored) */
     size_t nnps = 0;
     for (size_t i = 0; i < n; i++)
-        nnps += sg[i].nps;
+        nnps += sg[i].nps && !strchr(sg[i].name, ':');
     if (nnps) {
         put_command(&c, "score", sg, n, argc, argv);
         for (size_t i = 0; i < n; i++)
-            if (sg[i].nps) {
+            if (sg[i].nps && !strchr(sg[i].name, ':')) {
                 size_t len = strlen(sg[i].name) + 5;
                 char *v = malloc(len);
                 if (v) {
@@ -602,18 +635,62 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                     "  --weight %s: named like a weight (add --strata and --psu for a "
                     "clustered sample)\n",
                     s->name);
+        if (i == wave) {
+            fprintf(out, "  --by ");
+            put_word(out, s->name);
+            fprintf(out, ": named like a survey wave: every estimate per wave too (compare's "
+                         "--pair ");
+            put_word(out, s->name);
+            fprintf(out, ":rest tests each wave against the others)\n");
+        }
         for (size_t j = 0; j < s->nmissing; j++) {
+            if (missing_seen(sg, i, j))
+                continue; /* (named with the first column that has it) */
+            size_t nwith = 0, last = i;
+            for (size_t a = i + 1; a < n; a++)
+                for (size_t b = 0; b < sg[a].nmissing; b++)
+                    if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
+                        nwith++;
+                        last = a;
+                        break;
+                    }
             fprintf(out, "  --missing ");
             put_word(out, s->missing[j]);
-            fprintf(out, ": %s among %s's codes (--missing applies to every column)\n",
-                    isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text",
-                    s->name);
+            fprintf(out, ": %s among ",
+                    isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
+            if (!nwith) {
+                fprintf(out, "%s's codes", s->name);
+            } else {
+                fprintf(out, "the codes of %s", s->name);
+                for (size_t a = i + 1, shown = 0; a <= last; a++)
+                    for (size_t b = 0; b < sg[a].nmissing; b++)
+                        if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
+                            if (++shown <= 3)
+                                fprintf(out, "%s%s", a == last ? " and " : ", ", sg[a].name);
+                            else if (a == last)
+                                fprintf(out, " and %zu more", nwith - 3);
+                            break;
+                        }
+            }
+            fprintf(out, " (--missing applies to every column)\n");
         }
-        if (s->nps)
-            fprintf(out,
-                    "  --score %s:nps: codes 0 to 10, a likelihood to recommend? its Net "
-                    "Promoter Score\n",
-                    s->name);
+        if (s->nps && strchr(s->name, ':')) {
+            fprintf(out, "  ");
+            put_word(out, s->name);
+            fprintf(out, ": codes 0 to 10, a likelihood to recommend? --score cannot name it "
+                         "(it reads QUESTION:MAP up to the first ':'): rename the column\n");
+        } else if (s->nps) {
+            size_t len = strlen(s->name) + 5;
+            char *v = malloc(len);
+            if (v) {
+                snprintf(v, len, "%s:nps", s->name);
+                fprintf(out, "  --score ");
+                put_word(out, v);
+                fprintf(out, ": codes 0 to 10, a likelihood to recommend? its Net Promoter "
+                             "Score\n");
+            }
+            free(v);
+        }
     }
     shopstat_suggestions_free(sg, n);
 }

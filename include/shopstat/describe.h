@@ -137,9 +137,11 @@ size_t shopstat_description_rows_empty(const shopstat_description *ds);
  *
  * From the columns' names and the values describe listed (no second pass), a guess at the
  * questions, for `shopstat describe` to print as a command to start from. The rules, in
- * this order (columns given as design columns in d take no part):
+ * this order (columns given as design columns in d, and names two columns share, take no
+ * part):
  * - a set: two or more adjacent columns whose names share the part before their last
- *   '_', '.', ' ', '-' or ':' (Q3_1, Q3_2; pref_email, pref_phone), each holding only
+ *   '_', '.', ' ', '-' or ':', or Decipher's 'r' between digits (Q3_1, Q3_2; pref_email,
+ *   pref_phone; q7r1, q7r2), each holding only
  *   0 and 1, three or more with as many blanks (SHOPSTAT_SUGGEST_MULTI: yes/no questions
  *   asked in turn, phone_shown then phone_reached, share stems too), or each holding one value or
  * none, blank when not ticked (SHOPSTAT_SUGGEST_MULTI_TICKED: "Email" or 1 when ticked, as
@@ -150,7 +152,9 @@ size_t shopstat_description_rows_empty(const shopstat_description *ds);
  * - single choice: every other categorical column of two values or more, but for one of
  *   five values or more all distinct or a name ending in "id" over distinct values (an
  *   identifier, comments), numbers not all whole
- *   (amounts) and comma_numeric columns (SHOPSTAT_SUGGEST_VAR), with `missing` set to its values
+ *   (amounts), comma_numeric columns, columns of more than SHOPSTAT_DESCRIBE_MAX_LEVELS
+ *   values (no levels listed: dates, clusters) and a column followed by a non-empty one
+ *   without a name (SurveyMonkey's first item of a question) (SHOPSTAT_SUGGEST_VAR), with `missing` set to its values
  * that look like a non-answer among numeric codes: a text ("Don't know") beside two or more
  * numbers, or a code of the 96-99, 996-999 or 9999 kind above codes of at most 20. */
 typedef enum shopstat_suggest_kind {
@@ -171,7 +175,8 @@ typedef struct shopstat_suggestion {
                                    nmissing of them (borrowed from ds) */
     size_t nmissing;
     /* SHOPSTAT_SUGGEST_VAR: 1 when its codes are whole numbers from 0 to 10, nine or more of
-     * them, 0 and 10 among them (non-answers aside): a 0-10 likelihood to recommend, whose
+     * them, 0 and 10 among them (non-answers aside; 0 need not be when the name holds "nps" or
+     * "recommend", any case): a 0-10 likelihood to recommend, whose
      * Net Promoter Score is shopstat_plan_add_score's "nps" */
     int nps;
 } shopstat_suggestion;

@@ -196,6 +196,15 @@ same "tutorial: weight range" \
 same "tutorial: would_switch empty cells" \
     "$(printf '%s' "$prose" | grep -oE 'with [0-9]+ empty cells' | grep -oE '[0-9]+')" \
     "$(printf '%s\n' "$describe" | awk '$1 == "would_switch" && $2 == "categorical" { print $4 }')"
+# the start's --multi the prose quotes is in describe's start, and the start's tab runs
+start_multi=$(printf '%s' "$prose" | grep -oE 'here `--multi [^`]*`' | sed 's/^here `//; s/`$//')
+same "tutorial: the start's set" "$start_multi" \
+    "$(printf '%s\n' "$describe" | sed -n '/^a start/,$p' | grep -oE -- "--multi pref=[^ ]*")"
+start_tab=$(printf '%s\n' "$describe" | sed -n '/^a start/,/^  shopstat score\|^  --/p' |
+    sed -n '/^  shopstat tab/,/[^\\]$/p' | sed 's/^ *//; s/ \\$//' | tr '\n' ' ')
+if [ -n "$start_tab" ] && tutrun "$H/buyers" "$start_tab" >/dev/null 2>&1; then pass; else
+    fail "tutorial: the start's tab" "does not run: $start_tab"
+fi
 
 # 2. the spec, and 3. the error it shows for a misspelt question: nothing written
 B="$H/buyers"

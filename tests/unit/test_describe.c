@@ -525,6 +525,39 @@ static void test_suggestions(void **state)
     write_text(text);
     suggest(NULL, got, sizeof got);
     assert_string_equal(got, "var rec=rec|99+nps;var r110=r110;var gap=gap");
+
+    /* 1-10 and 99 under a name that says recommend: nobody gave a 0, still a 0-10 */
+    snprintf(text, sizeof text, "Q1_recommend,nps,gap\n%s%s", rows, rows);
+    for (char *p = strchr(text, '\n') + 1; *p;) { /* the first column's 0s become 1s */
+        if (p[0] == '0' && p[1] == ',')
+            p[0] = '1';
+        p = strchr(p, '\n') + 1;
+    }
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var Q1_recommend=Q1_recommend|99+nps;var nps=nps+nps;var gap=gap");
+}
+
+/* What the start leaves out: Decipher's qNrM rows are a set; a column with more values
+ * than describe lists (a date, clusters), a SurveyMonkey question's first column (its
+ * items' columns have no name) and a name two columns share are no --var */
+static void test_suggestions_exports(void **state)
+{
+    (void)state;
+    char got[1024], text[8192];
+    size_t k = (size_t)snprintf(text, sizeof text,
+                                "record,q7r1,q7r2,q7r3,q7r99,q5r1,q5r2,StartDate,"
+                                "How satisfied are you?,,,Response,Response,hQuota\n");
+    for (int i = 0; i < 60; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k,
+                              "%d,%d,%d,%d,%d,%d,%d,2026-11-%02d 10:00,%d,%d,%d,%c,%c,%d\n", i + 1,
+                              i % 2, i / 2 % 2, i / 3 % 2, i % 7 == 0, 1 + i % 7, 1 + i % 5,
+                              1 + i % 25, 1 + i % 5, 1 + i % 4, 1 + i % 3, 'a' + i % 2, 'x' + i % 3,
+                              1 + i % 2);
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "multi q7=q7r1,q7r2,q7r3,q7r99;var q5r1=q5r1;var q5r2=q5r2;"
+                             "var hQuota=hQuota");
 }
 
 int main(void)
@@ -539,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_line_ends_in_chunks),
         cmocka_unit_test(test_design_errors),
         cmocka_unit_test(test_suggestions),
+        cmocka_unit_test(test_suggestions_exports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
