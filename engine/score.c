@@ -198,23 +198,35 @@ shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, 
     return SHOPSTAT_OK;
 }
 
+size_t shopstat_score_question_len(const char *spec)
+{
+    size_t n = strlen(spec);
+    for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':')) {
+        const char *m = c + 1;
+        if (strcmp(m, "mean") == 0 || strcmp(m, "nps") == 0 || strcmp(m, "NPS") == 0 ||
+            strchr(m, '=') || !*m)
+            return (size_t)(c - spec);
+    }
+    return n;
+}
+
 shopstat_status shopstat_plan_parse_score(shopstat_plan *p, const char *spec, shopstat_error *err)
 {
     shopstat_error local;
     if (!err)
         err = &local;
-    const char *colon = spec ? strchr(spec, ':') : NULL;
-    if (!spec || !*spec || colon == spec)
+    size_t qn = spec ? shopstat_score_question_len(spec) : 0;
+    if (!spec || qn == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--score takes QUESTION or QUESTION:MAP (MAP mean, nps or "
                                   "V=S,V=S,...), not '%s'",
                                   spec ? spec : "");
-    if (!colon)
+    if (!spec[qn])
         return shopstat_plan_add_score(p, spec, NULL, NULL, err);
-    char *q = strndup(spec, (size_t)(colon - spec));
+    char *q = strndup(spec, qn);
     if (!q)
         return nomem(err);
-    shopstat_status st = shopstat_plan_add_score(p, q, colon + 1, NULL, err);
+    shopstat_status st = shopstat_plan_add_score(p, q, spec + qn + 1, NULL, err);
     free(q);
     return st;
 }

@@ -416,7 +416,7 @@ static int score_only(const survey_args *a, const char *q)
             return 0;
     size_t n = strlen(q);
     for (size_t i = 0; i < a->nscores; i++)
-        if (strncmp(a->scores[i], q, n) == 0 && (a->scores[i][n] == ':' || !a->scores[i][n]))
+        if (shopstat_score_question_len(a->scores[i]) == n && strncmp(a->scores[i], q, n) == 0)
             return 1;
     return 0;
 }

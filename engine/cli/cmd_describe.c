@@ -13,6 +13,7 @@
 #include "shopstat/outfile.h"
 #include "shopstat/reader.h"
 #include "shopstat/replicate.h"
+#include "shopstat/score.h"
 
 const char cmd_describe_help[] =
     "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
@@ -517,6 +518,12 @@ static size_t wave_of(const shopstat_suggestion *sg, size_t n)
     return n;
 }
 
+/* Whether --score reads name, then ":nps", as the question name. */
+static int scorable(const char *name)
+{
+    return shopstat_score_question_len(name) == strlen(name);
+}
+
 /* "shopstat CMD" with describe's own flags (but -o and --threads), the suggested weight
  * and the wave's --by. */
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
@@ -610,14 +617,14 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         }
     }
     put_missing(&c, sg, n);
-    /* (--score splits Q:MAP at the first ':', so a name holding one cannot be scored) */
+    /* (a name --score would read as QUESTION:MAP cannot be scored: "a:nps", "x: a=b") */
     size_t nnps = 0;
     for (size_t i = 0; i < n; i++)
-        nnps += sg[i].nps && !strchr(sg[i].name, ':');
+        nnps += sg[i].nps && scorable(sg[i].name);
     if (nnps) {
         put_command(&c, "score", sg, n, argc, argv);
         for (size_t i = 0; i < n; i++)
-            if (sg[i].nps && !strchr(sg[i].name, ':')) {
+            if (sg[i].nps && scorable(sg[i].name)) {
                 size_t len = strlen(sg[i].name) + 5;
                 char *v = malloc(len);
                 if (v) {
@@ -674,11 +681,11 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
             }
             fprintf(out, " (--missing applies to every column)\n");
         }
-        if (s->nps && strchr(s->name, ':')) {
+        if (s->nps && !scorable(s->name)) {
             fprintf(out, "  ");
             put_word(out, s->name);
-            fprintf(out, ": codes 0 to 10, a likelihood to recommend? --score cannot name it "
-                         "(it reads QUESTION:MAP up to the first ':'): rename the column\n");
+            fprintf(out, ": codes 0 to 10, a likelihood to recommend? --score would read its "
+                         "name as QUESTION:MAP: rename the column\n");
         } else if (s->nps) {
             size_t len = strlen(s->name) + 5;
             char *v = malloc(len);

@@ -161,12 +161,13 @@ static int declare_scores(survey_args *a)
     shopstat_error_clear(&err);
     for (size_t i = 0; i < a->nscores; i++) {
         const char *v = a->scores[i];
-        size_t qn = strcspn(v, ":");
+        size_t qn = shopstat_score_question_len(v);
         int given = 0;
         for (size_t j = 0; j < a->nvars && !given; j++)
             given = strlen(a->vars[j]) == qn && strncmp(a->vars[j], v, qn) == 0;
         for (size_t j = 0; j < i && !given; j++)
-            given = strncmp(a->scores[j], v, qn) == 0 && strcspn(a->scores[j], ":") == qn;
+            given = strncmp(a->scores[j], v, qn) == 0 &&
+                    shopstat_score_question_len(a->scores[j]) == qn;
         if (!given && qn > 0) {
             char *q = strndup(v, qn);
             if (!q)

@@ -43,6 +43,11 @@ extern "C" {
 shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
                                         const char *name, shopstat_error *err);
 
+/* CLI syntax "QUESTION" or "QUESTION:MAP" (MAP as above: mean, nps or V=S,...). The
+ * question ends at the first ':' followed by mean, nps, a text holding '=' (a map) or
+ * nothing; without such a ':' the whole text is the question, so that a column named
+ * "Q1: Recommend us?" is scored as "Q1: Recommend us?:nps". */
+size_t shopstat_score_question_len(const char *spec);
 /* CLI syntax "QUESTION" or "QUESTION:MAP" (MAP as above: mean, nps or V=S,...). */
 shopstat_status shopstat_plan_parse_score(shopstat_plan *p, const char *spec,
                                           shopstat_error *err);

@@ -342,13 +342,36 @@ static void test_format(void **state)
     assert_string_equal(b, "-3");
 }
 
+/* --score's QUESTION:MAP: the question ends at the ':' before a map, so names may hold ':' */
+static void test_question_len(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec;
+        size_t len;
+    } cases[] = {{"q", 1},
+                 {"q:nps", 1},
+                 {"q:mean", 1},
+                 {"q:1-2=0,3=100", 1},
+                 {"q:10:00=1", 1},
+                 {"a:b", 3},
+                 {"a:", 1},
+                 {"Q1: Recommend us?:nps", 17},
+                 {"Q1: Recommend us?", 17},
+                 {"x: y:NPS", 4}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (shopstat_score_question_len(cases[i].spec) != cases[i].len)
+            fail_msg("'%s': %zu, not %zu", cases[i].spec,
+                     shopstat_score_question_len(cases[i].spec), cases[i].len);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plan_errors),  cmocka_unit_test(test_srs_by_hand),
-        cmocka_unit_test(test_edges),        cmocka_unit_test(test_unscored_levels),
-        cmocka_unit_test(test_nps_from_tab), cmocka_unit_test(test_compare_disjoint),
-        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_plan_errors),      cmocka_unit_test(test_question_len),
+        cmocka_unit_test(test_srs_by_hand),      cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_unscored_levels),  cmocka_unit_test(test_nps_from_tab),
+        cmocka_unit_test(test_compare_disjoint), cmocka_unit_test(test_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
