@@ -833,13 +833,19 @@ static void score_error_at(const report *r, shopstat_error *err)
         if (hint && end && end < hint) {
             char level[200];
             snprintf(level, sizeof level, "%.*s", (int)(end - lv - 7), lv + 7);
+            /* mean and nps take no extra level: a map scoring every level does */
+            const char *give = strstr(msg, "in an NPS")
+                                   ? "score every level with a map in score: ({\"0-6\": -100, "
+                                     "\"7-8\": 0, \"9-10\": 100, ...})"
+                               : strstr(msg, "in a mean") ? "score every level with a map in score:"
+                                                          : "give it a score in score:";
             if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
-                snprintf(hint, sizeof msg - (size_t)(hint - msg), "; give it a score in score:");
+                snprintf(hint, sizeof msg - (size_t)(hint - msg), "; %s", give);
             else
                 snprintf(hint, sizeof msg - (size_t)(hint - msg),
-                         "; give it a score in score:, or, if '%s' means no answer (a Don't know "
-                         "code), add it to csv: missing: (which applies to every column)",
-                         level);
+                         "; %s, or, if '%s' means no answer (a Don't know code), add it to csv: "
+                         "missing: (which applies to every column)",
+                         give, level);
         }
         shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, qq->scores[0].pos.line,
                            qq->scores[0].pos.col, "%s", msg);

@@ -378,13 +378,21 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                                   ? "is not a whole number from 0 to 10, so it has no place "
                                     "in an NPS (0-6 detractors, 7-8 passives, 9-10 promoters)"
                                   : "has no score in the map";
-            char w1[200], w2[400], arg[260];
-            snprintf(arg, sizeof arg, "%s:%s=SCORE,...", sc->question, lv);
+            /* mean and nps take no extra level: a map scoring every level does */
+            char w1[200], w2[400], arg[300];
+            if (sc->kind == SCORE_NPS)
+                snprintf(arg, sizeof arg, "%s:0-6=-100,7-8=0,9-10=100,%s=SCORE", sc->question, lv);
+            else if (sc->kind == SCORE_MEAN)
+                snprintf(arg, sizeof arg, "%s:V=S,...,%s=SCORE", sc->question, lv);
+            else
+                snprintf(arg, sizeof arg, "%s:...,%s=SCORE", sc->question, lv);
             shopstat_status st = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                "score '%s' of '%s': level '%s' %s; declare it missing (--missing %s) or give "
-                "it a score (--score %s)",
+                "score '%s' of '%s': level '%s' %s; declare it missing (--missing %s) or %s "
+                "(--score %s)",
                 sc->name, sc->question, lv, why, shell_word(lv, w1, sizeof w1),
+                sc->kind == SCORE_MAP ? "give it a score in the map"
+                                      : "score every level with a map",
                 shell_word(arg, w2, sizeof w2));
             scores_free(r, p->nscores);
             return st;
