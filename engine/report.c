@@ -1624,6 +1624,7 @@ typedef struct chart_job {
                              nnotes of them */
     char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
     char meaning[700];    /* a score chart: what the score is */
+    char title[600];      /* a score chart: the table's title and the score's */
 } chart_job;
 
 /* The footer and titles every chart of table rt has: title, subtitle, source (or data
@@ -1733,6 +1734,10 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
         snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
+    /* titled as the table's chart and the score, so that its page of report.pdf reads as
+     * the score's, not as the table's chart again: "Recommendation: Net Promoter Score" */
+    snprintf(j->title, sizeof j->title, "%s: %s", co->title, j->data.levels[0].label);
+    co->title = j->title;
     co->type = SHOPSTAT_CHART_SCORE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
     score_meaning(j->meaning, sizeof j->meaning, map, se);

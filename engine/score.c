@@ -123,11 +123,28 @@ static shopstat_status parse_map(plan_score *sc, const char *question, const cha
             const plan_score_item *o = &sc->items[j];
             int dup = it->text ? o->text && strcmp(o->text, it->text) == 0
                                : !o->text && !(it->hi < o->lo || it->lo > o->hi);
-            if (dup)
+            if (!dup)
+                continue;
+            /* two numeric entries that differ ('1' and '1-2'): the levels both score */
+            char was[80], lv[80];
+            if (o->lo == o->hi)
+                snprintf(was, sizeof was, "%.17g", o->lo);
+            else
+                snprintf(was, sizeof was, "%.17g-%.17g", o->lo, o->hi);
+            double a = fmax(o->lo, it->lo), b = fmin(o->hi, it->hi);
+            if (a == b)
+                snprintf(lv, sizeof lv, "level %.17g is", a);
+            else
+                snprintf(lv, sizeof lv, "levels %.17g to %.17g are", a, b);
+            if (it->text || (o->lo == it->lo && o->hi == it->hi))
                 return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                           "score of '%s': '%.*s' is given twice in the map "
                                           "(each level gets one score)",
                                           question, (int)vn, v);
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': %s scored by both '%s' and '%.*s' in the "
+                                      "map (each level gets one score)",
+                                      question, lv, was, (int)vn, v);
         }
         if (!e)
             break;
@@ -148,8 +165,9 @@ shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, 
             pq = &p->questions[i];
     if (!pq)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "score of '%s': no such question (add it first: --var %s)",
-                                  question ? question : "", question ? question : "");
+                                  "score of '%s': no such question in the plan (add the "
+                                  "question before its score)",
+                                  question ? question : "");
     if (pq->kind != SHOPSTAT_Q_SINGLE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "score of '%s': a score needs a single-choice question (one "
@@ -449,6 +467,7 @@ static void side_set(const shopstat_totals *t, const score_rt *r, score_side *sd
         if (Tk != 0)
             sd->S += r->s[k] * Tk;
     }
+    /* (S / W; a domain at one score gets that score exactly below: sd->single) */
     sd->m = sd->W > 0 ? sd->S / sd->W : NAN;
     sd->S2 = 0;
     for (size_t k = 0; sd->W > 0 && k < K; k++) {

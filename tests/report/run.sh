@@ -1036,6 +1036,13 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "score charts: report.pdf has their pages, in the tables' order" test "$(pdftotext \
         "$T/scores/report.pdf" - | grep -E '^(Net Promoter Score|Top-2 box \(0-100\)|Mean \(1-5\)|Satisfied)$' |
         tr '\n' '|')" = "Net Promoter Score|Net Promoter Score|Top-2 box (0-100)|Satisfied|Mean (1-5)|"
+    # a score's page is titled as its table's chart and the score (it read as the table's
+    # chart again): rec2's bars "rec2", then "rec2: Net Promoter Score"
+    check "score charts: their titles name the score, in the tables' order" test "$(pdftotext \
+        "$T/scores/report.pdf" - | tr -d '\f' | grep -E ': (Net Promoter Score|Top-2 box \(0-100\)|Mean \(1-5\))$' |
+        tr '\n' '|')" = "Would recommend (0-10): Net Promoter Score|rec2: Net Promoter Score|rec2: Top-2 box (0-100)|sat: Mean (1-5)|"
+    check "score charts: the table's own chart keeps the table's title" \
+        bash -c "pdftotext '$T/scores/charts/rec2.pdf' - | head -1 | grep -qx rec2"
     pdftotext "$T/scores/charts/rec-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-score.flat"
     for t in "All +32 n=111" "Group 2 +72 A▲ n=39" "Net Promoter Score" \
         "NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6)." \

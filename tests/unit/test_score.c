@@ -73,22 +73,27 @@ static void test_plan_errors(void **state)
     assert_int_equal(shopstat_plan_add_multi(p, "m", cols, 2, NULL), SHOPSTAT_OK);
     assert_int_equal(add(p, "nope", NULL, &err), SHOPSTAT_EUSAGE);
     assert_non_null(strstr(err.msg, "no such question"));
+    /* a library message names no CLI flag */
+    assert_null(strstr(err.msg, "--"));
     assert_int_equal(add(p, "m", NULL, &err), SHOPSTAT_EUSAGE);
     assert_non_null(strstr(err.msg, "single-choice"));
     /* maps that do not parse */
-    const char *bad[] = {"1=0,2",   "1=x", "1=inf", "1=0,1=5", "1-3=0,3=1", "5-1=0",
-                         "a=1,a=2", "",    "=3",    "1=",      "1-x=2"};
+    const char *bad[] = {"1=0,2",      "1=x", "1=inf", "1=0,1=5", "1-3=0,3=1", "5-1=0",
+                         "a=1,a=2",    "",    "=3",    "1=",      "1-x=2",     "1=0,1-2=50,3-5=100",
+                         "1-3=0,2-5=1"};
     const char *why[] = {"not VALUE=SCORE",
                          "not a number",
                          "finite",
                          "given twice",
-                         "given twice",
+                         "level 3 is scored by both '1-3' and '3'",
                          "ends below",
                          "given twice",
                          "empty map",
                          "empty value",
                          "not a number",
-                         "neither a level nor a range"};
+                         "neither a level nor a range",
+                         "level 1 is scored by both '1' and '1-2'",
+                         "levels 2 to 3 are scored by both '1-3' and '2-5'"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         shopstat_error_clear(&err);
         assert_int_equal(add(p, "r", bad[i], &err), SHOPSTAT_EUSAGE);
@@ -171,6 +176,37 @@ static void test_edges(void **state)
     assert_int_equal(e->base_n, 2);
     assert_close(e->base_weight, 0, 0);
     assert_true(isnan(e->estimate) && isnan(e->se) && isnan(e->ci_lower) && isnan(e->eff_base));
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Every row of a segment has one score (all detractors, of levels 0 to 6): its estimate is
+ * exactly that score, SE 0 and the interval [m, m], whatever the weights (S / W gave
+ * -99.99999999999999 and SE 2e-16 with these). */
+static void test_one_score(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", "nps", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", "0-6=3.7,7-10=1", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "low=g:a", NULL), SHOPSTAT_OK);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    run r = score("r,g,w\n0,a,1.2605\n3,a,2.0251\n6,a,0.3337\n5,a,1.7093\n2,a,0.9811\n"
+                  "1,a,1.1\n4,a,2.7\n10,b,1\n9,b,1.3\n",
+                  p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const char *names[] = {"NPS", "score"};
+    const double want[] = {-100, 3.7};
+    for (int i = 0; i < 2; i++) {
+        const shopstat_score_estimate *e = find(&r, names[i], "low");
+        if (e->estimate != want[i] || e->se != 0)
+            fail_msg("%s: %.17g (SE %.3g), not %g (SE 0)", names[i], e->estimate, e->se, want[i]);
+        assert_true(e->ci_lower == want[i] && e->ci_upper == want[i]);
+    }
     run_free(&r);
     shopstat_plan_free(p);
 }
@@ -372,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_srs_by_hand),      cmocka_unit_test(test_edges),
         cmocka_unit_test(test_unscored_levels),  cmocka_unit_test(test_nps_from_tab),
         cmocka_unit_test(test_compare_disjoint), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_one_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
