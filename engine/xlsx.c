@@ -572,6 +572,16 @@ static void fmt_p(double p, char *out, size_t n)
         snprintf(out, n, "p = %.3f", p);
 }
 
+/* A note's p: "p = 0.021", and "p = 0.069, significant at p < 0.1 only" when it passes
+ * only the lower-case letters' level (the upper case's 0.05 is what a reader assumes). */
+static void fmt_note_p(double p, const shopstat_xlsx_opts *o, char *out, size_t n)
+{
+    fmt_p(p, out, n);
+    size_t k = strlen(out);
+    if (strength(p, o) == 1 && k < n)
+        snprintf(out + k, n - k, ", significant at p < %g only", o->alpha_lower);
+}
+
 /* ---- sheets ---- */
 
 static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
@@ -882,7 +892,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         const shopstat_difference *d = &t->diffs[rest[i]];
         size_t l = find_level(t, d->level);
         size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
-        char la[24] = "", lb[24] = "", p[32];
+        char la[24] = "", lb[24] = "", p[80];
         if (a != SIZE_MAX) {
             char L[16];
             col_letter(a, L);
@@ -898,7 +908,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                          : same(d->segment_b, "rest") ? "the rest of the sample"
                          : d->segment_b               ? d->segment_b
                                                       : "?";
-        fmt_p(d->p_adjusted, p, sizeof p);
+        fmt_note_p(d->p_adjusted, o, p, sizeof p);
         put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
                 level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
     }
@@ -911,9 +921,9 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
             !(t->scores[d->l * ns + a].eff_base >= NO_TEST_BASE) ||
             !(d->eff_base_b >= NO_TEST_BASE))
             continue;
-        char L[16], p[32];
+        char L[16], p[80];
         col_letter(a, L);
-        fmt_p(d->p_adjusted, p, sizeof p);
+        fmt_note_p(d->p_adjusted, o, p, sizeof p);
         put_fmt(c, ws, r++, 0, c->f.note,
                 "%s: %s (%s) significantly %s than the rest of the sample (%s).",
                 t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",

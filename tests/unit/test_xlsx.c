@@ -292,7 +292,7 @@ static shopstat_difference D(const char *var, const char *level, const char *a, 
 }
 
 static shopstat_estimate sw_est[6], ct_est[8];
-static shopstat_difference sw_diffs[7], ct_diffs[2];
+static shopstat_difference sw_diffs[8], ct_diffs[2];
 static const char *const sw_levels[] = {"Yes", "No"};
 static const char *const sw_segs[] = {"All buyers", "Heavy buyers (> $2,000)", "Light buyers"};
 static const char *const ct_levels[] = {"E-mail", "Phone"};
@@ -316,6 +316,7 @@ static void build(void)
     sw_diffs[4] = D("switch", "1", "heavy", "light", 0.25, 0.5);  /* not significant */
     sw_diffs[5] = D("switch", "1", "heavy", "rest", 0.20, 0.002); /* a note, no letter */
     sw_diffs[6] = D("other", "1", "all", "heavy", 0.10, 0.001);   /* another question */
+    sw_diffs[7] = D("switch", "2", "light", "rest", -0.05, 0.07); /* a note at 10% only */
     tables[0] = (shopstat_xlsx_table){.name = "switch",
                                       .title = "Would switch site after poor service",
                                       .base_note = "Base: all online buyers",
@@ -325,7 +326,7 @@ static void build(void)
                                       .segment_labels = sw_segs,
                                       .est = sw_est,
                                       .diffs = sw_diffs,
-                                      .ndiffs = 7};
+                                      .ndiffs = 8};
 
     /* contact (multi): segments all, small (low base), empty (no base), tiny (eff < 10) */
     const char *lv[2] = {"pref_email", "pref_phone"};
@@ -488,6 +489,10 @@ static void test_banner_values(void **state)
     assert_true(any_text(&b, x,
                          "Yes: Heavy buyers (> $2,000) (B) significantly higher than "
                          "the rest of the sample (p = 0.002)."));
+    /* one that passes only the lower-case level says so */
+    assert_true(any_text(&b, x,
+                         "No: Light buyers (C) significantly lower than the rest of the sample "
+                         "(p = 0.070, significant at p < 0.1 only)."));
 
     /* bases */
     int un = find_row(&b, x, "Unweighted base"), wt = find_row(&b, x, "Weighted base"),
