@@ -1146,16 +1146,20 @@ static shopstat_status close_out(FILE *f, const char *path, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-static shopstat_status write_tables_csv(report *r, shopstat_error *err)
+/* A table's rows in one of the report's csv files (header: first). */
+typedef shopstat_status (*table_rows_fn)(FILE *f, const rtable *rt, int first, shopstat_error *err);
+
+/* Write csv file `name` in the report's folder: every table's rows, the header once. */
+static shopstat_status write_csv_file(report *r, const char *name, table_rows_fn rows,
+                                      shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, "tables.csv", path, sizeof path, err);
+    FILE *f = open_out(r, name, path, sizeof path, err);
     if (!f)
         return SHOPSTAT_EIO;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = shopstat_write_tab_csv(f, r->tabs[i].est, r->tabs[i].nlevels * r->tabs[i].ncols,
-                                    r->tabs[i].t->name, i == 0, err);
+        st = rows(f, &r->tabs[i], i == 0, err);
     if (st && !ferror(f)) { /* (a write error: close_out names the file) */
         fclose(f);
         return st;
@@ -1163,44 +1167,25 @@ static shopstat_status write_tables_csv(report *r, shopstat_error *err)
     return close_out(f, path, err);
 }
 
-static shopstat_status write_comparisons_csv(report *r, shopstat_error *err)
+static shopstat_status tab_rows(FILE *f, const rtable *rt, int first, shopstat_error *err)
 {
-    char path[4200];
-    FILE *f = open_out(r, "comparisons.csv", path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
-    shopstat_status st = SHOPSTAT_OK;
-    for (size_t i = 0; i < r->in->ntables && !st; i++)
-        if (!(st = shopstat_write_compare_csv(f, r->tabs[i].diffs, r->tabs[i].ndiffs,
-                                              r->tabs[i].t->name, i == 0, err)))
-            /* the scores' differences after the levels', level = the score's name (as
-             * `compare --score`) */
-            st = shopstat_write_compare_csv(f, r->tabs[i].sdiffs, r->tabs[i].nsdiffs,
-                                            r->tabs[i].t->name, 0, err);
-    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
-        fclose(f);
-        return st;
-    }
-    return close_out(f, path, err);
+    return shopstat_write_tab_csv(f, rt->est, rt->nlevels * rt->ncols, rt->t->name, first, err);
+}
+
+/* the levels' differences, then the scores' (level = the score's name, as `compare
+ * --score`) */
+static shopstat_status comparison_rows(FILE *f, const rtable *rt, int first, shopstat_error *err)
+{
+    shopstat_status st =
+        shopstat_write_compare_csv(f, rt->diffs, rt->ndiffs, rt->t->name, first, err);
+    return st ? st : shopstat_write_compare_csv(f, rt->sdiffs, rt->nsdiffs, rt->t->name, 0, err);
 }
 
 /* scores.csv: `table` then the `shopstat score` columns, every score of every table in
  * each of its columns (a header alone when the spec has no score:). */
-static shopstat_status write_scores_csv(report *r, shopstat_error *err)
+static shopstat_status score_rows(FILE *f, const rtable *rt, int first, shopstat_error *err)
 {
-    char path[4200];
-    FILE *f = open_out(r, "scores.csv", path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
-    shopstat_status st = SHOPSTAT_OK;
-    for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = shopstat_write_score_csv(f, r->tabs[i].sest, r->tabs[i].nscores * r->tabs[i].ncols,
-                                      r->tabs[i].t->name, i == 0, err);
-    if (st && !ferror(f)) { /* (a write error: close_out names the file) */
-        fclose(f);
-        return st;
-    }
-    return close_out(f, path, err);
+    return shopstat_write_score_csv(f, rt->sest, rt->nscores * rt->ncols, rt->t->name, first, err);
 }
 
 /* A comparison with a segment of effective base under 10 is not tested (methods.md), as in
@@ -2222,11 +2207,11 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     if (!st)
         st = make_tmpdir(&r, err);
     if (!st)
-        st = write_tables_csv(&r, err);
+        st = write_csv_file(&r, "tables.csv", tab_rows, err);
     if (!st)
-        st = write_comparisons_csv(&r, err);
+        st = write_csv_file(&r, "comparisons.csv", comparison_rows, err);
     if (!st)
-        st = write_scores_csv(&r, err);
+        st = write_csv_file(&r, "scores.csv", score_rows, err);
     if (!st && o->charts)
         st = write_charts(&r, err);
     if (!st)
