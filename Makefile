@@ -18,9 +18,20 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-
             clang libclang-rt-14-dev valgrind
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
+
+# What pkg-config says of the libraries is asked once the packages are there: $(BUILD)/config.mk
+# is made after `deps`, and make reads itself again once an included makefile has been made.
+# Asked while this file was read, before `deps` had installed anything, the flags of a fresh
+# machine's first build were empty, and the chart plugin linked without cairo (it loaded with
+# "undefined symbol: cairo_set_line_join"); tests/build/run.sh plays that first build.
+CONFIG   := $(BUILD)/config.mk
+ifeq ($(filter clean deps format uninstall,$(MAKECMDGOALS)),)
+include $(CONFIG)
+endif
+
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -Iinclude -Iengine \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+            $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lcsv -lm -lpthread
 LDFLAGS  += $(SAN)
 # The program links the statistics only; what draws and writes workbooks is a shared
 # object it opens on first use (engine/cli/plugin.c), built from position-independent
@@ -29,9 +40,9 @@ LDFLAGS  += $(SAN)
 # program links GSL statically (its archive comes with libgsl-dev; the dynamic loader spent
 # 0.3-0.6 ms on libgsl.so's symbols) and loads GLib only when a report takes a checksum
 # (engine/sha256.c; 1 ms). libcsv stays shared, as in the bare pass it is measured against.
-CLI_LDLIBS := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -Wl,-Bstatic -lgsl -lgslcblas \
-              -Wl,-Bdynamic $(shell pkg-config --libs yaml-0.1 2>/dev/null) -lcsv -lm -lpthread
-PLUGIN_LIBS := $(shell pkg-config --libs $(PLOT_PKGS) glib-2.0 gobject-2.0 2>/dev/null) -lm
+CLI_LDLIBS := $(GSL_LIBS_L) -Wl,-Bstatic -lgsl -lgslcblas -Wl,-Bdynamic $(YAML_LIBS) -lcsv -lm \
+              -lpthread
+PLUGIN_LIBS := $(PLUGIN_PKG_LIBS) -lm
 
 LIB_SRC  := $(sort $(wildcard engine/*.c plots/*.c))
 CLI_SRC  := $(sort $(wildcard engine/cli/*.c))
@@ -62,6 +73,18 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+$(CONFIG): Makefile | deps
+	@mkdir -p $(dir $@)
+	@pkg-config --exists --print-errors $(PKGS) glib-2.0 gobject-2.0 || { \
+	  echo "make: pkg-config does not find the libraries above; 'make deps' installs them" >&2; \
+	  exit 1; }
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; \
+	   echo "GSL_LIBS_L := $$(pkg-config --libs-only-L gsl)"; \
+	   echo "YAML_LIBS := $$(pkg-config --libs yaml-0.1)"; \
+	   echo "PLUGIN_PKG_LIBS := $$(pkg-config --libs $(PLOT_PKGS) glib-2.0 gobject-2.0)"; \
+	} > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
