@@ -307,6 +307,38 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
     return stream_status(f, err);
 }
 
+shopstat_status shopstat_write_score_json(FILE *f, const shopstat_score_estimate *e, size_t n,
+                                          const shopstat_tab_context *ctx, shopstat_error *err)
+{
+    fputs("{\n", f);
+    shopstat_write_context_json(f, ctx);
+    fputs("  \"scores\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_score_estimate *r = &e[i];
+        fputs(i ? ",\n    {" : "\n    {", f);
+        fputs("\"variable\": ", f);
+        shopstat_json_string(f, r->variable);
+        fputs(", \"score\": ", f);
+        shopstat_json_string(f, r->score);
+        fputs(", \"segment\": ", f);
+        shopstat_json_string(f, r->segment);
+        fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
+        shopstat_json_number(f, r->base_weight);
+        const char *names[] = {"estimate", "se",       "ci_lower", "ci_upper", "df",
+                               "deff",     "eff_base", "min",      "max"};
+        const double v[] = {r->estimate, r->se,       r->ci_lower, r->ci_upper, r->df,
+                            r->deff,     r->eff_base, r->min,      r->max};
+        /* the scale's ends (min, max) are known without a base */
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fprintf(f, ", \"%s\": ", names[k]);
+            shopstat_json_number(f, r->base_n || k >= 7 ? v[k] : NAN);
+        }
+        fprintf(f, ", \"low_base\": %s}", r->base_n && !(r->eff_base >= 30) ? "true" : "false");
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+    return stream_status(f, err);
+}
+
 /* How the table view and the chart note name an fpc column: the pass tells which it held
  * (R's rule: every value <= 1, fractions). */
 static const char *fpc_kind(int fractions)

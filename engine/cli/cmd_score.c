@@ -42,36 +42,6 @@ const char cmd_score_help[] =
     "             df,deff,eff_base\n"
     "compare takes --score too: the difference of the scores of each --pair.\n";
 
-static void write_json(FILE *f, const shopstat_score_estimate *e, size_t n,
-                       const shopstat_tab_context *ctx)
-{
-    fputs("{\n", f);
-    shopstat_write_context_json(f, ctx);
-    fputs("  \"scores\": [", f);
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_score_estimate *r = &e[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        fputs("\"variable\": ", f);
-        shopstat_json_string(f, r->variable);
-        fputs(", \"score\": ", f);
-        shopstat_json_string(f, r->score);
-        fputs(", \"segment\": ", f);
-        shopstat_json_string(f, r->segment);
-        fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
-        shopstat_json_number(f, r->base_weight);
-        const char *names[] = {"estimate", "se",       "ci_lower", "ci_upper", "df",
-                               "deff",     "eff_base", "min",      "max"};
-        const double v[] = {r->estimate, r->se,       r->ci_lower, r->ci_upper, r->df,
-                            r->deff,     r->eff_base, r->min,      r->max};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fprintf(f, ", \"%s\": ", names[k]);
-            shopstat_json_number(f, r->base_n || k >= 7 ? v[k] : NAN);
-        }
-        fprintf(f, ", \"low_base\": %s}", r->base_n && !(r->eff_base >= 30) ? "true" : "false");
-    }
-    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
-}
-
 /* A score's value in the table view, as every view writes it (score.h) */
 static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
@@ -249,7 +219,7 @@ int cmd_score(int argc, char **argv)
     if (fmt == FMT_CSV)
         shopstat_write_score_csv(f, e, n, NULL, 1, NULL);
     else if (fmt == FMT_JSON)
-        write_json(f, e, n, &ctx);
+        shopstat_write_score_json(f, e, n, &ctx, NULL);
     else
         rc = write_table(f, e, n, nseg, &a, t);
     if (!rc && ferror(f)) {

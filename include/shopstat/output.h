@@ -79,6 +79,11 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx);
 shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
                                         const shopstat_tab_context *ctx, shopstat_error *err);
 
+/* The `score --format json` document: the context, then one object per score estimate with
+ * the CSV's fields (NaN as null), the scale's ends min and max, and low_base. */
+shopstat_status shopstat_write_score_json(FILE *f, const shopstat_score_estimate *e, size_t n,
+                                          const shopstat_tab_context *ctx, shopstat_error *err);
+
 /* Aligned text table, one block per question: rows = levels, columns = segments,
  * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and
  * intervals from the p = 0 or 1 fallback with '+', each explained in a footnote. */
