@@ -1720,8 +1720,13 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
     /* titled as the table's chart and the score, so that its page of report.pdf reads as
-     * the score's, not as the table's chart again: "Recommendation: Net Promoter Score" */
-    snprintf(j->title, sizeof j->title, "%s: %s", co->title, j->data.levels[0].label);
+     * the score's, not as the table's chart again: "Recommendation: Net Promoter Score";
+     * a title that ends a sentence (a question text, as Qualtrics exports it) takes no
+     * colon after its '?': "... to a friend? Net Promoter Score" */
+    size_t tl = strlen(co->title);
+    int ends = tl > 0 && strchr("?!.:", co->title[tl - 1]);
+    snprintf(j->title, sizeof j->title, "%s%s %s", co->title, ends ? "" : ":",
+             j->data.levels[0].label);
     co->title = j->title;
     co->type = SHOPSTAT_CHART_SCORE;
     co->sig_note = shopstat_chartset_sig_note(j->set);

@@ -1077,6 +1077,23 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
+# a score chart of a question whose label is a question text ends it with its '?', not '?:'
+cat >"$T/qmark.yml" <<EOF
+survey: qmark
+data: $PWD/tests/report/specs/scores.csv
+csv: {missing: [98]}
+questions:
+  rec: {column: rec, label: "How likely are you to recommend us?", score: nps}
+tables:
+  - {question: rec, chart: score}
+EOF
+if $S report "$T/qmark.yml" -o "$T/qmark" --quiet 2>"$T/qmark.err"; then
+    check "score chart title after a '?': '$(pdftotext "$T/qmark/charts/rec-score.pdf" - | head -1)'" \
+        test "$(pdftotext "$T/qmark/charts/rec-score.pdf" - | head -1)" = \
+        "How likely are you to recommend us? Net Promoter Score"
+else
+    ko "report of qmark.yml failed: $(cat "$T/qmark.err")"
+fi
 # the bundled survey's satisfaction: its mean (1-5) against R, and in report.md
 check "servicesoft scores.csv = R's svymean of the satisfaction" \
     "$CSVCMP" "$SE/servicesoft_scores.csv" "$T/servicesoft-1999/scores.csv"
