@@ -651,10 +651,20 @@ static void base_note(const report *r, rtable *rt)
     const shopstat_spec_table *t = rt->t;
     const shopstat_spec_question *q = &r->in->questions[t->question];
     const char *multi = q->kind == SHOPSTAT_Q_SINGLE ? "" : " (multiple answers allowed)";
+    /* a ticked: or codes: question's blank is no answer, so its base is the rows that
+     * ticked something: said so, since a share of them ("40% met a long queue") is not a
+     * share of every respondent */
+    const char *answered = q->kind == SHOPSTAT_Q_CODES ? "holding at least one code"
+                           : q->kind == SHOPSTAT_Q_MULTI && q->ticked
+                               ? "ticking at least one option"
+                               : NULL;
     if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, answering", t->base_expr);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, %s", t->base_expr,
+                 answered ? answered : "answering");
+    else if (answered)
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows %s", answered);
     else
         snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);

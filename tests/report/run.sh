@@ -349,6 +349,35 @@ else
     ko "platform report failed: $(cat "$T/platform.err")"
 fi
 
+# ---- the base of a ticked: or codes: question is the rows that ticked an option or hold a
+# code (a blank is no answer there), and report.md and the charts say so rather than
+# "answering the question": 40% of the rows that met a problem is not 40% of the customers ----
+printf 'id,wt,c1,c2,probs\n1,1,1,,"1,3"\n2,1,,1,\n3,1,,,2\n4,2,,,\n' >"$T/bases.csv"
+cat >"$T/bases.yml" <<EOF
+survey: bases
+data: $T/bases.csv
+design: {weight: wt}
+questions:
+  contact: {ticked: [c1, c2]}
+  probs: {codes: probs}
+tables:
+  - {question: contact, chart: none}
+  - {question: probs, chart: none}
+  - {name: probs-base, question: probs, base: "wt == 1"}
+EOF
+if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
+    check "ticked: base said as the rows ticking an option" grep -qxF \
+        'Base: all rows ticking at least one option (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: base said as the rows holding a code" grep -qxF \
+        'Base: all rows holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: with a base:" grep -qxF \
+        'Base: rows where wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: the chart's footer" bash -c "pdftotext '$T/bases/charts/probs-base.pdf' - | tr '\n' ' ' |
+        grep -qF 'Base: rows where wt == 1, holding at least one code.'"
+else
+    ko "report of bases.yml failed: $(cat "$T/bases.err")"
+fi
+
 # ---- the order of the levels in charts: the question's (values:, recode rules) unless sort: all;
 # by size when the question gives none, unless sort: none ----
 levels_in() { # chart: its level labels, top to bottom
