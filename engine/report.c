@@ -651,10 +651,20 @@ static void base_note(const report *r, rtable *rt)
     const shopstat_spec_table *t = rt->t;
     const shopstat_spec_question *q = &r->in->questions[t->question];
     const char *multi = q->kind == SHOPSTAT_Q_SINGLE ? "" : " (multiple answers allowed)";
+    /* a ticked: or codes: question's blank is no answer, so its base is the rows that
+     * ticked something: said so, since a share of them ("40% met a long queue") is not a
+     * share of every respondent */
+    const char *answered = q->kind == SHOPSTAT_Q_CODES ? "holding at least one code"
+                           : q->kind == SHOPSTAT_Q_MULTI && q->ticked
+                               ? "ticking at least one option"
+                               : NULL;
     if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, answering", t->base_expr);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, %s", t->base_expr,
+                 answered ? answered : "answering");
+    else if (answered)
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows %s", answered);
     else
         snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
@@ -1720,8 +1730,13 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
     /* titled as the table's chart and the score, so that its page of report.pdf reads as
-     * the score's, not as the table's chart again: "Recommendation: Net Promoter Score" */
-    snprintf(j->title, sizeof j->title, "%s: %s", co->title, j->data.levels[0].label);
+     * the score's, not as the table's chart again: "Recommendation: Net Promoter Score";
+     * a title that ends a sentence (a question text, as Qualtrics exports it) takes no
+     * colon after its '?': "... to a friend? Net Promoter Score" */
+    size_t tl = strlen(co->title);
+    int ends = tl > 0 && strchr("?!.:", co->title[tl - 1]);
+    snprintf(j->title, sizeof j->title, "%s%s %s", co->title, ends ? "" : ":",
+             j->data.levels[0].label);
     co->title = j->title;
     co->type = SHOPSTAT_CHART_SCORE;
     co->sig_note = shopstat_chartset_sig_note(j->set);

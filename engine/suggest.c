@@ -184,9 +184,9 @@ static int named_recommend(const char *name)
 }
 
 /* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx; 0 need
- * not be among them when the name says recommend (nobody gave a 0: common with a few
- * hundred satisfied customers; a 1-10 scale's name does not say so). */
-static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t nskip)
+ * not be among them when the name says recommend, or named says so otherwise (nobody gave
+ * a 0: common with a few hundred satisfied customers; a 1-10 scale's name does not say so). */
+static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t nskip, int named)
 {
     size_t n = 0;
     int lo = 0, hi = 0;
@@ -202,7 +202,7 @@ static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t n
         hi |= x == 10;
         n++;
     }
-    return n >= 9 && (lo || named_recommend(c->name)) && hi;
+    return n >= 9 && (lo || named || named_recommend(c->name)) && hi;
 }
 
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
@@ -330,6 +330,21 @@ static int heads_unnamed(const shopstat_description *ds, size_t i)
     return (!next->name || !*next->name) && next->type != SHOPSTAT_COL_EMPTY;
 }
 
+/* Whether a column is named as column i's Qualtrics NPS group, "Q3_NPS_GROUP" beside
+ * "Q3": Qualtrics adds it to a Net Promoter question only. */
+static int nps_group_of(const shopstat_description *ds, const names *nx, size_t i)
+{
+    static const char suffix[] = "_NPS_GROUP";
+    const char *name = shopstat_description_column(ds, i)->name;
+    char g[256];
+    size_t n = strlen(name);
+    if (n + sizeof suffix > sizeof g)
+        return 0;
+    memcpy(g, name, n);
+    memcpy(g + n, suffix, sizeof suffix);
+    return name_taken(nx, g, n + sizeof suffix - 1, i, 1);
+}
+
 /* The set starting at column i: its length (>= 2) and kind, or 0. */
 static size_t set_at(const shopstat_description *ds, const names *nx, const shopstat_design_opts *d,
                      size_t i, shopstat_suggest_kind *kind)
@@ -419,7 +434,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 b.s[b.n - 1].missing = m;
                 b.s[b.n - 1].nmissing = k;
             }
-            b.s[b.n - 1].nps = zero_to_ten(c, idx, k);
+            b.s[b.n - 1].nps = zero_to_ten(c, idx, k, nps_group_of(ds, &nx, i));
         }
         i++;
     }

@@ -19,6 +19,8 @@ const char cmd_report_help[] =
     "out/<survey>/):\n"
     "  tables.csv        every table: table + the 'shopstat tab' csv columns\n"
     "  comparisons.csv   every comparison: table + the 'shopstat compare' csv columns\n"
+    "  scores.csv        every score (a question's score: mean, nps, ...): table + the\n"
+    "                    'shopstat score' csv columns\n"
     "  report.md         the tables in Markdown, with bases and significance letters\n"
     "  report.pdf        a title page (design, row accounting) and one chart per table\n"
     "  charts/T.pdf|png  each table's chart\n"

@@ -319,6 +319,24 @@ for key in $(grep -oE '^\| `[a-z_]+`( / `[a-z_]+`)*( \(or `[a-z_]+`\))? \|' "$ro
 done
 
 # ---------------------------------------------------------------------------------------
+# Every file of spec.md's "What it writes" table (tables.csv, scores.csv, ...) is named by
+# 'shopstat report --help' and the man page's report section, so that neither lists fewer
+# files than a report folder holds.
+report_help=$("$S" report --help)
+man_report=$(sed -n '/^\.SS report/,/^\.SH/p' "$root/docs/shopstat.1")
+outputs=$(sed -n '/^## Outputs/,/^## /p' "$root/docs/spec.md" | grep -oE '^\| `[a-z]+\.[a-z]+`' |
+    grep -oE '[a-z]+\.[a-z]+')
+[ -n "$outputs" ] || fail "spec.md" "no output files found under '## Outputs'"
+for f in $outputs; do
+    if printf '%s\n' "$report_help" | grep -qF -- "$f"; then pass; else
+        fail "report --help" "does not name $f (docs/spec.md, Outputs)"
+    fi
+    if printf '%s\n' "$man_report" | grep -qF -- "$f"; then pass; else
+        fail "shopstat.1" "report section does not name $f (docs/spec.md, Outputs)"
+    fi
+done
+
+# ---------------------------------------------------------------------------------------
 # Every doc that names a bundled survey says that its data are synthetic.
 for doc in "${docs[@]}" docs/shopstat.1; do
     if grep -qiE 'servicesoft|teletech' "$root/$doc"; then

@@ -349,6 +349,35 @@ else
     ko "platform report failed: $(cat "$T/platform.err")"
 fi
 
+# ---- the base of a ticked: or codes: question is the rows that ticked an option or hold a
+# code (a blank is no answer there), and report.md and the charts say so rather than
+# "answering the question": 40% of the rows that met a problem is not 40% of the customers ----
+printf 'id,wt,c1,c2,probs\n1,1,1,,"1,3"\n2,1,,1,\n3,1,,,2\n4,2,,,\n' >"$T/bases.csv"
+cat >"$T/bases.yml" <<EOF
+survey: bases
+data: $T/bases.csv
+design: {weight: wt}
+questions:
+  contact: {ticked: [c1, c2]}
+  probs: {codes: probs}
+tables:
+  - {question: contact, chart: none}
+  - {question: probs, chart: none}
+  - {name: probs-base, question: probs, base: "wt == 1"}
+EOF
+if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
+    check "ticked: base said as the rows ticking an option" grep -qxF \
+        'Base: all rows ticking at least one option (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: base said as the rows holding a code" grep -qxF \
+        'Base: all rows holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: with a base:" grep -qxF \
+        'Base: rows where wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: the chart's footer" bash -c "pdftotext '$T/bases/charts/probs-base.pdf' - | tr '\n' ' ' |
+        grep -qF 'Base: rows where wt == 1, holding at least one code.'"
+else
+    ko "report of bases.yml failed: $(cat "$T/bases.err")"
+fi
+
 # ---- the order of the levels in charts: the question's (values:, recode rules) unless sort: all;
 # by size when the question gives none, unless sort: none ----
 levels_in() { # chart: its level labels, top to bottom
@@ -1076,6 +1105,23 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     done
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
+fi
+# a score chart of a question whose label is a question text ends it with its '?', not '?:'
+cat >"$T/qmark.yml" <<EOF
+survey: qmark
+data: $PWD/tests/report/specs/scores.csv
+csv: {missing: [98]}
+questions:
+  rec: {column: rec, label: "How likely are you to recommend us?", score: nps}
+tables:
+  - {question: rec, chart: score}
+EOF
+if $S report "$T/qmark.yml" -o "$T/qmark" --quiet 2>"$T/qmark.err"; then
+    check "score chart title after a '?': '$(pdftotext "$T/qmark/charts/rec-score.pdf" - | head -1)'" \
+        test "$(pdftotext "$T/qmark/charts/rec-score.pdf" - | head -1)" = \
+        "How likely are you to recommend us? Net Promoter Score"
+else
+    ko "report of qmark.yml failed: $(cat "$T/qmark.err")"
 fi
 # the bundled survey's satisfaction: its mean (1-5) against R, and in report.md
 check "servicesoft scores.csv = R's svymean of the satisfaction" \

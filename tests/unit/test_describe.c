@@ -536,6 +536,22 @@ static void test_suggestions(void **state)
     write_text(text);
     suggest(NULL, got, sizeof got);
     assert_string_equal(got, "var Q1_recommend=Q1_recommend|99+nps;var nps=nps+nps;var gap=gap");
+
+    /* Qualtrics names an NPS question Q3 and adds Q3_NPS_GROUP (1 detractor, 2 passive,
+     * 3 promoter): that column says Q3 is a likelihood to recommend, 0s or not; Q4, a 1-10
+     * rating beside it without one, is not */
+    size_t k = (size_t)snprintf(text, sizeof text, "Q3,Q3_NPS_GROUP,Q4\n");
+    for (int i = 0; i < 20; i++) {
+        int v = 1 + i % 10;
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,%d\n", v,
+                              v <= 6   ? 1
+                              : v <= 8 ? 2
+                                       : 3,
+                              v);
+    }
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var Q3=Q3+nps;var Q3_NPS_GROUP=Q3_NPS_GROUP;var Q4=Q4");
 }
 
 /* What the start leaves out: Decipher's qNrM rows are a set; a column with more values
