@@ -1758,7 +1758,8 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         nt += r->tabs[i].nscores;
     chart_job *jobs = calloc(nt ? nt : 1, sizeof *jobs);
     const shopstat_chart_data **ptrs = calloc(nt ? nt : 1, sizeof *ptrs);
-    shopstat_status st = jobs && ptrs ? SHOPSTAT_OK : nomem(err);
+    size_t *tabof = calloc(nt ? nt : 1, sizeof *tabof); /* the table of each chart */
+    shopstat_status st = jobs && ptrs && tabof ? SHOPSTAT_OK : nomem(err);
     char path[4300];
     snprintf(path, sizeof path, "%s/charts", r->tmpdir);
     if (!st && mkdir(path, 0755) != 0)
@@ -1778,6 +1779,7 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         for (size_t jj = n0; jj < nj && !st; jj++) {
             chart_job *j = &jobs[jj];
             ptrs[jj] = &j->data;
+            tabof[jj] = i;
             static const char *const ext[] = {"pdf", "png"};
             for (int k = 0; k < 2 && !st; k++) {
                 snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, j->file, ext[k]);
@@ -1817,13 +1819,14 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                                   4};
         snprintf(path, sizeof path, "%s/report.pdf", r->tmpdir);
         reg_add(path);
-        st = shopstat_report_pdf_write(path, &tp, ptrs, nj, NULL, err);
+        st = shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err);
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
     }
     free(jobs);
     free(ptrs);
+    free(tabof);
     return st;
 }
 

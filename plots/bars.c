@@ -139,8 +139,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     double group_need = ns * min_pitch + 4 * s, avail = bottom - top, need = 0;
     /* Pages of a report lay their levels out at one pitch, as tight as they may be with a
      * gap between levels, so that the bars look alike on every page (the spare height of a
-     * page stays under its last level, as in a table). */
-    double sep = pg ? 10 * s : 0;
+     * page stays under its last level, as in a table); so does a compact chart, which takes
+     * the height of its rows only. */
+    int tight = pg || c->compact;
+    double sep = tight ? 10 * s : 0;
     double *bands = calloc(nl, sizeof *bands);
     if (!bands) {
         st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -165,7 +167,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         goto done;
     }
     /* Spread the spare height evenly, but keep groups compact when there are few levels. */
-    double extra = pg ? sep : (avail - need) / (double)nl;
+    double extra = tight ? sep : (avail - need) / (double)nl;
     double bar = fmin((group_need + extra) * 0.78 / ns - gap, max_bar);
     bar = fmax(bar, min_pitch - gap);
     double cap = ns * (bar + gap) / 0.5;
@@ -179,9 +181,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     for (size_t r = r0; r < r1; r++) {
         double need_r = bands[order[r]];
         band_y[r - r0 + 1] =
-            band_y[r - r0] + (pg ? need_r : fmax(need_r, fmin(need_r + extra, cap)));
+            band_y[r - r0] + (tight ? need_r : fmax(need_r, fmin(need_r + extra, cap)));
     }
     bottom = band_y[r1 - r0];
+    c->used = bottom + axh;
     free(bands);
 
     plots_axis a = {0, 1, 0.2, 0, 0};

@@ -171,16 +171,19 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         pitch = fmax(pitch, th + 2 * s);
     }
     double need = fmax(nc * pitch + 6 * s, labh + 6 * s);
-    /* (a report's pages: one pitch on every page, a little looser than the tightest) */
-    if (pg)
+    /* (a report's pages: one pitch on every page, a little looser than the tightest; a
+     * compact chart's too) */
+    int tight = pg || c->compact;
+    if (tight)
         need = fmax(need, nc * pitch * 1.3);
     double band = (bottom - top) / (double)nr;
     if (band < need) {
         free(order);
         return plots_too_small(c, "levels", c->h + (need - band) * (double)nr);
     }
-    band = pg ? need : fmin(band, fmax(need, nc * pitch * 2.6));
+    band = tight ? need : fmin(band, fmax(need, nc * pitch * 2.6));
     bottom = top + band * nr;
+    c->used = bottom + axh;
 
     /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
      * keep their resolution. */

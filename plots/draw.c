@@ -152,11 +152,27 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
 #undef ADD
 }
 
+/* The footer's text from y = top down, fh tall, and a rule above it, across the page. */
+static void draw_footer(plots_ctx *c, const char *foot, double top, double fh)
+{
+    double s = c->s, m = 30 * s;
+    plots_font ff = plots_font_make(PLOTS_PT_FOOTER * s, 0, PLOTS_GREY);
+    ff.valign = 1;
+    plots_text(c->cr, foot, m, top + fh, c->w - 2 * m, &ff, 1, NULL, NULL);
+    plots_set(c->cr, PLOTS_GRID);
+    cairo_set_line_width(c->cr, 0.6 * s);
+    cairo_move_to(c->cr, m, top - 7 * s);
+    cairo_line_to(c->cr, c->w - m, top - 7 * s);
+    cairo_stroke(c->cr);
+}
+
 /* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
- * for, and *what to what needed it. */
+ * for, and *what to what needed it. *used_h (may be NULL) is set to the height drawn: h, or a
+ * compact chart's own. */
 static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                   const shopstat_chart_opts *opts, const plots_page *pg,
-                                  shopstat_error *err, double *need_h, const char **what)
+                                  shopstat_error *err, double *need_h, const char **what,
+                                  double *used_h)
 {
     shopstat_status st = SHOPSTAT_OK;
     plots_ctx c = {0};
@@ -177,6 +193,7 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
     c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);
+    c.compact = opts->compact && !pg;
 
     cairo_save(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
@@ -206,16 +223,11 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
     char foot[8192];
     footer_text(&c, foot, sizeof foot);
     plots_font ff = plots_font_make(PLOTS_PT_FOOTER * s, 0, PLOTS_GREY);
-    ff.valign = 1;
     double fh;
     plots_text(cr, foot, m, 0, tw, &ff, 0, NULL, &fh);
     double fy = h - m * 0.8 - fh;
-    plots_text(cr, foot, m, h - m * 0.8, tw, &ff, 1, NULL, NULL);
-    plots_set(cr, PLOTS_GRID);
-    cairo_set_line_width(cr, 0.6 * s);
-    cairo_move_to(cr, m, fy - 7 * s);
-    cairo_line_to(cr, w - m, fy - 7 * s);
-    cairo_stroke(cr);
+    if (!c.compact)
+        draw_footer(&c, foot, fy, fh);
 
     c.body.x = m;
     c.body.y = y;
@@ -242,6 +254,14 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
             break;
         }
     }
+    /* A compact chart's footer under what its kind drew, not at the foot of the page (the
+     * body's layout does not depend on where the footer goes). */
+    if (!st && c.compact) {
+        fy = (c.used > 0 ? c.used : c.body.y + c.body.h) + 16 * s;
+        draw_footer(&c, foot, fy, fh);
+    }
+    if (used_h)
+        *used_h = c.compact ? fmin(h, fy + fh + m * 0.8) : h;
     cairo_restore(cr);
     *need_h = c.need_h;
     *what = c.need_what;
@@ -265,7 +285,7 @@ static double fitting_height(double w, double need, const shopstat_chart_data *d
         shopstat_error e = {0};
         double more = 0;
         const char *what = NULL;
-        shopstat_status st = draw_chart(rc, w, h, d, opts, NULL, &e, &more, &what);
+        shopstat_status st = draw_chart(rc, w, h, d, opts, NULL, &e, &more, &what, NULL);
         cairo_destroy(rc);
         cairo_surface_destroy(rs);
         if (!st)
@@ -289,7 +309,7 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
         return st;
     double need = 0;
     const char *what = NULL;
-    st = draw_chart(cr, w, h, d, opts, NULL, err, &need, &what);
+    st = draw_chart(cr, w, h, d, opts, NULL, err, &need, &what, NULL);
     if (st == SHOPSTAT_EUSAGE && need > 0) {
         /* the message names a height at which the chart does fit */
         double fit = fitting_height(w, need, d, opts);
@@ -305,6 +325,32 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
                                     "than the largest page (%.0f points high) at this width",
                                     nm, w, h, what, MAX_PAGE_SIDE);
     }
+    return st;
+}
+
+shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
+                                              const shopstat_chart_opts *opts, double w, double h,
+                                              double *height, shopstat_error *err)
+{
+    shopstat_chart_opts def;
+    opts = plots_opts(d, opts, &def);
+    shopstat_status st = plots_check(d, opts, w, h, err);
+    if (st)
+        return st;
+    shopstat_chart_opts co = *opts;
+    co.compact = 1;
+    shopstat_chart_data dc = *d;
+    dc.opts = &co;
+    /* laid out on a recording surface: the text's sizes are those of the drawing */
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *rc = cairo_create(rs);
+    double need = 0, used = h;
+    const char *what = NULL;
+    st = draw_chart(rc, w, h, &dc, &co, NULL, err, &need, &what, &used);
+    cairo_destroy(rc);
+    cairo_surface_destroy(rs);
+    if (!st)
+        *height = used;
     return st;
 }
 
@@ -326,5 +372,5 @@ shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_
                                   pg->row0, pg->row1, plots_page_rows(d, o));
     double need = 0;
     const char *what = NULL;
-    return draw_chart(cr, w, h, d, o, pg, err, &need, &what);
+    return draw_chart(cr, w, h, d, o, pg, err, &need, &what, NULL);
 }

@@ -129,9 +129,11 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         free(texts);
         return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
     }
-    band = fmin(band, fmax(need, 30 * s / 0.6));
+    /* (a compact chart, stacked with others on a page: rows closer) */
+    band = fmin(band, fmax(need, c->compact ? 36 * s : 30 * s / 0.6));
     double bar = fmin(band * 0.62, 30 * s);
     bottom = top + band * ns;
+    c->used = bottom + axh;
 
     /* Symmetric axis wide enough for the longest side of any row. */
     double ext = 0;

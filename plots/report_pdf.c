@@ -1,4 +1,5 @@
-/* report.pdf: a title page (survey, notice, design, accounting) then one chart per page. */
+/* report.pdf: a title page (survey, notice, design, accounting) then the charts: one a page, a
+ * table's score charts under its chart or several a page. */
 #include "internal.h"
 
 #include <cairo-pdf.h>
@@ -217,19 +218,172 @@ static shopstat_status chart_pages(cairo_surface_t *sf, double w, double h,
     return st;
 }
 
-/* The title page and the charts, every page of the report's size (opts: A4 landscape), so
- * that it prints as one document; the charts' own files keep their sizes. */
-static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page *tp,
-                                  const shopstat_chart_data *const *charts, size_t n,
-                                  const shopstat_chart_opts *dflt, shopstat_error *err)
+static const shopstat_chart_opts *opts_of(const shopstat_chart_data *d,
+                                          const shopstat_chart_opts *dflt)
 {
+    return d->opts ? d->opts : dflt;
+}
+
+/* A chart as a page stacks it: compact (its rows' height, its footer under them), without the
+ * subtitle when the chart above it on the page has the same (a report's charts all have the
+ * survey's title), and the height that takes (0: more than a page). */
+typedef struct stacked {
+    shopstat_chart_opts o;
+    shopstat_chart_data d; /* d.opts = &o: not to be copied */
+    double h;
+} stacked;
+
+/* Prepare x for chart d under chart above (NULL = the first of the page) on a page of w x h;
+ * a failure other than "does not fit" is returned. */
+static shopstat_status stack_chart(stacked *x, const shopstat_chart_data *d,
+                                   const shopstat_chart_data *above,
+                                   const shopstat_chart_opts *dflt, double w, double h,
+                                   shopstat_error *err)
+{
+    x->o = *opts_of(d, dflt);
+    x->o.compact = 1;
+    const char *sub = above ? opts_of(above, dflt)->subtitle : NULL;
+    if (sub && x->o.subtitle && strcmp(sub, x->o.subtitle) == 0)
+        x->o.subtitle = NULL;
+    x->d = *d;
+    x->d.opts = &x->o;
+    shopstat_error e = {0};
+    shopstat_status st = shopstat_chart_compact_height(&x->d, &x->o, w, h, &x->h, &e);
+    if (st == SHOPSTAT_EUSAGE) {
+        x->h = 0;
+        return SHOPSTAT_OK;
+    }
+    if (st && err)
+        *err = e;
+    return st;
+}
+
+/* Draw x at y on the page: the type that of the whole page, as on a page of its own. */
+static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, const stacked *x,
+                                    shopstat_error *err)
+{
+    cairo_save(cr);
+    cairo_translate(cr, 0, y);
+    shopstat_status st = shopstat_chart_draw(cr, w, h, &x->d, &x->o, err);
+    cairo_restore(cr);
+    return st;
+}
+
+/* A chart and as many of its table's score charts as fit under it on one page (charts[0] and
+ * those of charts[1..n) that fit, in order); *placed = the charts drawn, 0 when not even the
+ * first score chart fits (nothing drawn). */
+static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
+                                    const shopstat_chart_data *const *charts, size_t n,
+                                    const shopstat_chart_opts *dflt, size_t *placed,
+                                    shopstat_error *err)
+{
+    *placed = 0;
+    stacked *x = calloc(n, sizeof *x);
+    if (!x)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    double total = 0;
+    shopstat_status st = SHOPSTAT_OK;
+    size_t k = 0; /* the charts that fit */
+    for (; k < n; k++) {
+        if ((st = stack_chart(&x[k], charts[k], k ? charts[k - 1] : NULL, dflt, w, h, err)))
+            break;
+        if (!(x[k].h > 0 && total + x[k].h <= h))
+            break;
+        total += x[k].h;
+    }
+    if (!st && k >= 2) {
+        cairo_t *cr = blank_page(sf);
+        double y = 0;
+        for (size_t i = 0; i < k && !st; i++) {
+            st = draw_stacked(cr, w, h, y, &x[i], err);
+            y += x[i].h;
+        }
+        cairo_destroy(cr);
+        if (!st) {
+            next_page(sf);
+            *placed = k;
+        }
+    }
+    free(x);
+    return st;
+}
+
+/* Consecutive score charts (of one table, or of several) from charts[0], as many on each
+ * page as fit one under the other; one too tall for a page by itself gets pages of its own
+ * (chart_pages). *used = the score charts placed. */
+static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
+                                   const shopstat_chart_data *const *charts, size_t n,
+                                   const shopstat_chart_opts *dflt, size_t *used,
+                                   shopstat_error *err)
+{
+    cairo_t *cr = NULL; /* the page being filled, y down */
+    double y = 0;
+    shopstat_status st = SHOPSTAT_OK;
+    size_t i = 0;
+    stacked x;
+    for (; i < n && !st && opts_of(charts[i], dflt)->type == SHOPSTAT_CHART_SCORE; i++) {
+        if ((st = stack_chart(&x, charts[i], cr ? charts[i - 1] : NULL, dflt, w, h, err)))
+            break;
+        if (cr && !(x.h > 0 && y + x.h <= h)) {
+            /* a new page: measured again as its first chart (its subtitle back) */
+            cairo_destroy(cr);
+            cr = NULL;
+            next_page(sf);
+            if ((st = stack_chart(&x, charts[i], NULL, dflt, w, h, err)))
+                break;
+        }
+        if (!(x.h > 0)) {
+            st = chart_pages(sf, w, h, charts[i], opts_of(charts[i], dflt), err);
+            continue;
+        }
+        if (!cr) {
+            cr = blank_page(sf);
+            y = 0;
+        }
+        st = draw_stacked(cr, w, h, y, &x, err);
+        y += x.h;
+    }
+    if (cr) {
+        cairo_destroy(cr);
+        if (!st)
+            next_page(sf);
+    }
+    *used = i;
+    return st;
+}
+
+/* The title page and the charts, every page of the report's size (opts: A4 landscape), so
+ * that it prints as one document; the charts' own files keep their sizes. A chart followed by
+ * its table's score charts shares its page with those that fit under it; the others, and
+ * score charts with no chart of their table before them, share pages with each other. */
+static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page *tp,
+                                  const shopstat_chart_data *const *charts, const size_t *tables,
+                                  size_t n, const shopstat_chart_opts *dflt, shopstat_error *err)
+{
+    double w = dflt->width, h = dflt->height;
     cairo_t *cr = cairo_create(sf);
-    draw_title_page(cr, dflt->width, dflt->height, tp);
+    draw_title_page(cr, w, h, tp);
     cairo_destroy(cr);
     next_page(sf);
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_chart_opts *o = charts[i]->opts ? charts[i]->opts : dflt;
-        shopstat_status st = chart_pages(sf, dflt->width, dflt->height, charts[i], o, err);
+    for (size_t i = 0; i < n;) {
+        const shopstat_chart_opts *o = opts_of(charts[i], dflt);
+        shopstat_status st;
+        if (o->type == SHOPSTAT_CHART_SCORE) {
+            size_t k = 0;
+            st = score_pages(sf, w, h, charts + i, n - i, dflt, &k, err);
+            i += k;
+        } else {
+            /* its table's score charts follow it */
+            size_t j = i + 1;
+            while (tables && j < n && opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_SCORE &&
+                   tables[j] == tables[i])
+                j++;
+            size_t k = 0;
+            st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, &k, err) : SHOPSTAT_OK;
+            if (!st && !k)
+                st = chart_pages(sf, w, h, charts[i], o, err);
+            i += k ? k : 1;
+        }
         if (st)
             return st;
     }
@@ -237,7 +391,8 @@ static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page
 }
 
 shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
-                                          const shopstat_chart_data *const *charts, size_t n,
+                                          const shopstat_chart_data *const *charts,
+                                          const size_t *tables, size_t n,
                                           const shopstat_chart_opts *opts, shopstat_error *err)
 {
     shopstat_chart_opts dflt;
@@ -264,7 +419,7 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shopstat " SHOPSTAT_VERSION);
     if (tp->title)
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, tp->title);
-    shopstat_status st = draw_pages(sf, tp, charts, n, opts, err);
+    shopstat_status st = draw_pages(sf, tp, charts, tables, n, opts, err);
     cairo_surface_finish(sf);
     cairo_status_t cs = cairo_surface_status(sf);
     cairo_surface_destroy(sf);

@@ -141,9 +141,11 @@ shopstat_status plots_draw_score(plots_ctx *c)
     if (band < need)
         return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
     /* rows no taller than they need to look like rows: a chart of two segments stays
-     * compact, its axis under them rather than at the foot of the page */
-    band = fmin(band, fmax(need, 64 * s));
+     * compact, its axis under them rather than at the foot of the page; stacked with
+     * other charts (compact), hardly more than the labels need, so that several fit a page */
+    band = fmin(band, fmax(need, (c->compact ? 32 : 64) * s));
     bottom = top + band * (double)ns;
+    c->used = bottom + axh;
 
     /* Grid and ticks in score units; the zero line of a signed scale in ink. */
     plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);

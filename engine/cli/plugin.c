@@ -121,13 +121,14 @@ shopstat_status shopstat_chart_render_file(const char *path, const shopstat_char
 }
 
 shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
-                                          const shopstat_chart_data *const *charts, size_t n,
+                                          const shopstat_chart_data *const *charts,
+                                          const size_t *tables, size_t n,
                                           const shopstat_chart_opts *opts, shopstat_error *err)
 {
     typedef shopstat_status (*fn)(const char *, const shopstat_title_page *,
-                                  const shopstat_chart_data *const *, size_t,
+                                  const shopstat_chart_data *const *, const size_t *, size_t,
                                   const shopstat_chart_opts *, shopstat_error *);
-    FORWARD(fn, shopstat_report_pdf_write, err, path, tp, charts, n, opts, err);
+    FORWARD(fn, shopstat_report_pdf_write, err, path, tp, charts, tables, n, opts, err);
 }
 
 shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,

@@ -68,6 +68,15 @@ typedef struct shopstat_chart_opts {
     int decimals;              /* decimals of percentage labels; 0 (default) to 2; score
                                   charts: decimals added to those of the scale's width */
     double png_scale;          /* PNG pixels per point; default 2 (1684 x 1190 for A4) */
+    int compact;               /* 1 = the chart takes the height its rows need, from the top of
+                                  its w x h rectangle, its footer right under its axis, and leaves
+                                  the rest of the rectangle untouched (0, the default: the footer
+                                  at the foot of the rectangle): for a caller that stacks charts
+                                  on a page, as report.pdf does with a question's score charts.
+                                  The type keeps the size it has on the whole w x h, and a score
+                                  chart's rows are as tight as its labels allow.
+                                  shopstat_chart_compact_height() says how tall it is; a trend
+                                  chart takes the whole height all the same. */
 } shopstat_chart_opts;
 
 /* Defaults as documented above. o must not be NULL. */
@@ -173,6 +182,15 @@ void shopstat_chart_data_init(shopstat_chart_data *d);
  * reports an error. opts may be NULL (defaults); d->opts, when set, is used instead. */
 shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                     const shopstat_chart_opts *opts, shopstat_error *err);
+
+/* The height, in points from the top, that a chart drawn by shopstat_chart_draw() on w x h
+ * takes with opts->compact set (whatever opts->compact says): its title, its rows at their
+ * compact pitch, its axis and its footer, at most h. Sets *height. Errors as
+ * shopstat_chart_draw(): SHOPSTAT_EUSAGE (with the height needed) when the chart does not fit
+ * in w x h even so. opts may be NULL (defaults); d->opts, when set, is used instead. */
+shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
+                                              const shopstat_chart_opts *opts, double w, double h,
+                                              double *height, shopstat_error *err);
 
 /* Check a chart's data and options without drawing (same errors as shopstat_chart_draw except
  * the "too small" layout error). */

@@ -1,4 +1,4 @@
-/* The multi-page report PDF: a title page, then one chart per page (drawn in plots/). */
+/* The multi-page report PDF: a title page, then the charts (drawn in plots/). */
 #ifndef SHOPSTAT_REPORT_PDF_H
 #define SHOPSTAT_REPORT_PDF_H
 
@@ -28,12 +28,19 @@ typedef struct shopstat_title_page {
  * of it. A taller bar or difference chart is laid out again over pages of opts' size, whole
  * levels (a level's bars, a difference row) on each, each page with the title ("TITLE
  * (continued)" after the first), the legend, the value axis and the footer; a taller Likert or
- * trend chart is scaled down to the page. The file is
+ * trend chart is scaled down to the page.
+ * Score charts (type SHOPSTAT_CHART_SCORE) are drawn compact (shopstat_chart_opts compact):
+ * tables (NULL = none) gives the table each chart is drawn for, tables[i] for charts[i], and
+ * a chart followed by score charts of its table shares its page with them, each as tall as
+ * its rows need, one under the other, when they all fit; else, and for score charts with no
+ * chart of their table before them, consecutive score charts share pages, as many on each
+ * as fit (one too tall for a page alone gets pages of its own, as a chart does). The file is
  * written to a temporary file next to path and renamed when complete; the PDF dates are
  * fixed, so the same input gives the same bytes.
  * Errors as shopstat_chart_render_pages(). */
 shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
-                                          const shopstat_chart_data *const *charts, size_t n,
+                                          const shopstat_chart_data *const *charts,
+                                          const size_t *tables, size_t n,
                                           const shopstat_chart_opts *opts, shopstat_error *err);
 
 #ifdef __cplusplus

@@ -37,8 +37,11 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     # one chart (pdf and png) per table with a chart, and report.pdf = title page + charts
     n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
+    # (servicesoft: 8 charts, its satisfaction's score chart on its Likert chart's page, under
+    # it: the title page and 7 pages; teletech has no score)
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
-    check "$sv: report.pdf has $pages pages, want $((n + 1))" test "$pages" -eq $((n + 1))
+    want=$((n + 1)); [ $sv = servicesoft-1999 ] && want=8
+    check "$sv: report.pdf has $pages pages, want $want" test "$pages" -eq $want
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
     check "$sv: report.pdf page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
@@ -1123,6 +1126,125 @@ if $S report "$T/qmark.yml" -o "$T/qmark" --quiet 2>"$T/qmark.err"; then
 else
     ko "report of qmark.yml failed: $(cat "$T/qmark.err")"
 fi
+# A page's words, "page yMin yMax xMin xMax height word" one a line (pdftotext -bbox), and
+# its size, "size page W H".
+page_words() {
+    pdftotext -bbox "$1" - | awk '/<page / { p++
+            match($0, /width="[0-9.]+"/); W = substr($0, RSTART + 7, RLENGTH - 8)
+            match($0, /height="[0-9.]+"/); H = substr($0, RSTART + 8, RLENGTH - 9)
+            print "size", p, W, H }
+        /<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.-]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /xMax="[0-9.-]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.-]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMax="[0-9.-]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            printf "%d %.2f %.2f %.2f %.2f %.2f %s\n", p, y0, y1, x0, x1, y1 - y0, s }'
+}
+# Of page_words: words outside their page (5 points clear of its edges) or overlapping
+# another's box by more than 0.3 points both ways, one a line.
+word_clashes() {
+    awk '$1 == "size" { W[$2] = $3; H[$2] = $4; next } { n++; p[n] = $1; y0[n] = $2; y1[n] = $3
+            x0[n] = $4; x1[n] = $5; w[n] = $7 }
+        END { for (i = 1; i <= n; i++) {
+                if (x0[i] < 5 || y0[i] < 5 || x1[i] > W[p[i]] - 5 || y1[i] > H[p[i]] - 5)
+                    printf "page %d: \"%s\" outside the page\n", p[i], w[i]
+                for (j = i + 1; j <= n && p[j] == p[i]; j++) {
+                    ox = (x1[i] < x1[j] ? x1[i] : x1[j]) - (x0[i] > x0[j] ? x0[i] : x0[j])
+                    oy = (y1[i] < y1[j] ? y1[i] : y1[j]) - (y0[i] > y0[j] ? y0[i] : y0[j])
+                    if (ox > 0.3 && oy > 0.3) printf "page %d: \"%s\" overlaps \"%s\"\n", p[i], w[i], w[j] } } }' "$1"
+}
+# Of page_words: each page's blocks top to bottom, "page: T S T S": T a chart's title (its
+# words the only ones that 17-point type makes over 16 points high; a title of two lines is
+# one T), S its footer's source line ("Source: ...", the footer's last). A page of charts one
+# under the other reads "T S T S": each chart's footer above the next chart's title.
+page_blocks() {
+    awk '$1 == "size" { next } $6 > 16 { print $1, $2, "T"; next } $7 == "Source:" { print $1, $2, "S" }' "$1" |
+        sort -k1,1n -k2,2n | awk '{ if ($1 != p) { if (p) print p ":" r; p = $1; r = ""; last = "" }
+            if (!($3 == "T" && last == "T")) r = r " " $3; last = $3 }
+        END { if (p) print p ":" r }'
+}
+# ---- report.pdf: a score chart under its table's chart when they fit ----
+# servicesoft's satisfaction (2 segments): its Likert chart, then its mean's chart under it,
+# on one page (before, the mean's chart had a page of its own, two thirds empty)
+page_words "$T/servicesoft-1999/report.pdf" >"$T/ss.words"
+sp=$(awk '$7 == "(1-5)" && $6 > 16 { print $1; exit }' "$T/ss.words")
+pdftotext -f "${sp:-1}" -l "${sp:-1}" "$T/servicesoft-1999/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ss.sat"
+for t in "Satisfaction with the usual site's customer service Online buyers" "Very dissatisfied" \
+    "Bars centred on the neutral answer" "Satisfaction with the usual site's customer service: Mean (1-5)" \
+    "3.41" "3.45" "Mean (1-5): the mean of the answers' codes."; do
+    check "servicesoft report.pdf: '$t' on the mean's page ($sp)" grep -qF "$t" "$T/ss.sat"
+done
+# (the survey's title, the charts' subtitle, once: the chart under another leaves it out)
+check "servicesoft report.pdf: the subtitle once on the mean's page" \
+    test "$(grep -o 'Online buyers and customer service' "$T/ss.sat" | wc -l)" -eq 1
+check "servicesoft report.pdf: the Likert chart, then the mean's, each with its footer" \
+    test "$(page_blocks "$T/ss.words" | grep "^$sp:")" = "$sp: T S T S"
+out=$(word_clashes "$T/ss.words")
+check "servicesoft report.pdf: no text outside the page or overlapping: $out" test -z "$out"
+
+# many scores: several questions with scores, tables of 2 to 7 segments, a long segment name;
+# every chart once, on pages of charts one under the other without overlap; the last two
+# tables, score charts alone of 2 segments, share a page
+cat >"$T/many.yml" <<EOF
+survey: many-scores
+title: Many scores
+source: "shopstat test: SYNTHETIC data (the bundled servicesoft-1999 survey)"
+data: $PWD/$SS/respondents.csv
+design: {weight: wt, strata: region, psu: panel, lonely_psu: adjust}
+questions:
+  sat:
+    column: svc_satisfaction
+    label: "Satisfaction with the usual site's customer service"
+    values: {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither", 4: "Satisfied", 5: "Very satisfied"}
+    score: mean
+  intent:
+    column: switch_intent
+    label: "Likely to switch after a poor service experience"
+    score: {mean: mean, "Top-2 box": {"1-3": 0, "4-5": 100}}
+  spend: {column: spend_6m, label: "Spend band", score: mean}
+segments:
+  heavy: {where: "spend == 3", label: "Heavy buyers (2,000 dollars or more)"}
+  light: {where: "spend == 1", label: "Light buyers"}
+  mid: {where: "spend == 2", label: "Medium buyers"}
+  loyal: {where: "intent <= 2", label: "Buyers who would not switch after a poor service experience, whatever the site"}
+  region: {by: region}
+tables:
+  - {question: sat, segments: [all, heavy], compare: ["heavy:all"], chart: likert}
+  - {question: intent, segments: [all, heavy, light], compare: ["heavy:rest"], chart: likert}
+  - {question: spend, segments: [all, region], chart: score}
+  - {question: sat, segments: [all, region, heavy, light], chart: score}
+  - {question: intent, segments: [all, region, heavy], chart: bars}
+  - {question: sat, segments: [all, heavy, light, loyal], chart: likert}
+  - {question: spend, segments: [all, loyal], compare: ["loyal:rest"], chart: score}
+  - {question: sat, segments: [all, mid], chart: score}
+EOF
+if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
+    nc=$(ls "$T/many/charts/"*.pdf | wc -l)
+    np=$(pdfinfo "$T/many/report.pdf" | sed -n 's/^Pages: *//p')
+    page_words "$T/many/report.pdf" >"$T/many.words"
+    page_blocks "$T/many.words" | tail -n +2 >"$T/many.blocks"
+    check "many scores: $nc charts on $np pages: fewer than a page each" test "$np" -lt $((nc + 1))
+    bad=$(grep -v ': T S\( T S\)*$' "$T/many.blocks" | tr '\n' ' ')
+    check "many scores: every chart page's blocks are T S, T S T S...: $bad" test -z "$bad"
+    check "many scores: $nc charts, each title once" test "$(grep -o T "$T/many.blocks" | wc -l)" -eq "$nc"
+    check "many scores: some pages with two charts" grep -q ': T S T S$' "$T/many.blocks"
+    out=$(word_clashes "$T/many.words")
+    check "many scores: no text outside a page or overlapping another: $out" test -z "$out"
+    check "many scores: the 10 score charts' titles" test "$(pdftotext "$T/many/report.pdf" - |
+        grep -cE ': (Mean \(1-[35]\)|Top-2 box \(0-100\))$')" -eq 10
+    # the last page: the last two tables' means (2 segments each), one under the other
+    pdftotext -f "$np" -l "$np" "$T/many/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/many.last"
+    for t in "Spend band: Mean (1-3)" "Satisfaction with the usual site's customer service: Mean (1-5)" \
+        "Medium buyers" "p < 0.05"; do
+        check "many scores: '$t' on the last page" grep -qF "$t" "$T/many.last"
+    done
+    check "many scores: a score's legend says p, not adjusted p" sh -c "! grep -q 'adjusted p' '$T/many.last'"
+    check "many scores: the source under each chart of the last page" \
+        test "$(grep -o 'SYNTHETIC data' "$T/many.last" | wc -l)" -eq 2
+else
+    ko "report of many scores failed: $(cat "$T/many.err")"
+fi
+
 # the bundled survey's satisfaction: its mean (1-5) against R, and in report.md
 check "servicesoft scores.csv = R's svymean of the satisfaction" \
     "$CSVCMP" "$SE/servicesoft_scores.csv" "$T/servicesoft-1999/scores.csv"

@@ -61,6 +61,7 @@ static void test_opts_defaults(void **state)
     assert_close(o.alpha, 0.05, 1e-12);
     assert_close(o.low_base, 30, 0);
     assert_close(o.png_scale, 2, 0);
+    assert_int_equal(o.compact, 0);
     assert_null(o.title);
     assert_null(o.source);
     assert_int_equal(o.nnotes, 0);
@@ -979,6 +980,77 @@ static void test_score_draw(void **state)
     assert_int_equal(count_files(), 3);
 }
 
+/* A compact chart (report.pdf stacks them) takes its rows' height from the top of the page:
+ * a score chart's rows are 32 points apart at A4 (the labels, 10 and 8.5 points, need 31), so
+ * each segment adds 32 points; nothing is drawn below the height it says; a chart that does
+ * not fit the page even so is a usage error; its type is that of the whole page. */
+static void test_compact(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_data d = make_score();
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_SCORE;
+    o.source = "Synthetic data";
+    double h2, h3;
+    d.nseries = 2;
+    assert_int_equal(shopstat_chart_compact_height(&d, &o, 842, 595, &h2, &e), SHOPSTAT_OK);
+    d.nseries = 3;
+    assert_int_equal(shopstat_chart_compact_height(&d, &o, 842, 595, &h3, &e), SHOPSTAT_OK);
+    assert_close(h3 - h2, 32, 1e-9);
+    /* two charts of three segments share an A4 landscape page */
+    assert_true(h3 < 595 / 2.0);
+    /* (o.compact need not be set, and is not changed) */
+    assert_int_equal(o.compact, 0);
+
+    /* drawn compact on a white page: ink above h3 (its footer's last line, 7.5-point type,
+     * within 40 points of it), none below */
+    o.compact = 1;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 842, 595);
+    cairo_t *cr = cairo_create(sf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    assert_int_equal(shopstat_chart_draw(cr, 842, 595, &d, &o, &e), SHOPSTAT_OK);
+    cairo_surface_flush(sf);
+    const unsigned char *px = cairo_image_surface_get_data(sf);
+    int stride = cairo_image_surface_get_stride(sf);
+    int lowest = -1;
+    for (int y = 0; y < 595; y++)
+        for (int x = 0; x < 842; x++)
+            if ((*(const uint32_t *)(px + y * stride + 4 * x) & 0xffffff) != 0xffffff)
+                lowest = y;
+    assert_true(lowest < h3);
+    assert_true(lowest > h3 - 40);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+
+    /* 40 segments at 32 points do not fit 595 points */
+    shopstat_chart_series many[40];
+    shopstat_chart_cell mc[40];
+    for (int i = 0; i < 40; i++) {
+        many[i] = (shopstat_chart_series){"s", "Segment", 100, 100};
+        mc[i] = (shopstat_chart_cell){i - 20.0, i - 30.0, i - 10.0, NAN, NULL};
+    }
+    d.series = many;
+    d.nseries = 40;
+    d.cells = mc;
+    double h40 = 0;
+    assert_int_equal(shopstat_chart_compact_height(&d, &o, 842, 595, &h40, &e), SHOPSTAT_EUSAGE);
+    assert_close(h40, 0, 0);
+    /* ... but do a page tall enough for them, where the type is larger */
+    assert_int_equal(shopstat_chart_compact_height(&d, &o, 842, 3000, &h40, &e), SHOPSTAT_OK);
+    assert_true(h40 > 40 * 32 && h40 < 3000);
+
+    /* a bar chart's too, under the page's height */
+    shopstat_chart_data b = make_data();
+    shopstat_chart_opts_init(&o);
+    double hb;
+    assert_int_equal(shopstat_chart_compact_height(&b, &o, 842, 595, &hb, &e), SHOPSTAT_OK);
+    assert_true(hb > 150 && hb < 595);
+}
+
 /* ---- greyscale print: the fills of one chart differ in grey -------------------------------- */
 
 /* Rec. 709 luma of an 8-bit pixel, 0-255: what a greyscale print keeps of a colour. */
@@ -1404,6 +1476,7 @@ int main(void)
         cmocka_unit_test(test_draw_sizes),
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_score_draw, scratch_setup, scratch_teardown),
+        cmocka_unit_test(test_compact),
         cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_contrast, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_styles, scratch_setup, scratch_teardown),
