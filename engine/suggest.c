@@ -205,6 +205,120 @@ static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t n
     return n >= 9 && (lo || named || named_recommend(c->name)) && hi;
 }
 
+/* Codes 1 to K for K of 5, 7 or 10, K among them and at most one of the K unused, but for
+ * the nskip levels idx: a rating scale's K, or 0. */
+static int rating_scale(const shopstat_colsummary *c, const size_t *idx, size_t nskip)
+{
+    size_t n = 0;
+    int hi = 0;
+    for (size_t j = 0; j < c->nlevels; j++) {
+        if ((nskip > 0 && idx[0] == j) || (nskip > 1 && idx[1] == j))
+            continue;
+        const char *v = c->levels[j].value;
+        double x;
+        if (shopstat_parse_number(v, strlen(v), 0, &x) != 1 || x != (double)(int)x || x < 1 ||
+            x > 10)
+            return 0;
+        hi = (int)x > hi ? (int)x : hi;
+        n++; /* (levels are distinct values: n counts distinct codes) */
+    }
+    return (hi == 5 || hi == 7 || hi == 10) && n + 1 >= (size_t)hi ? hi : 0;
+}
+
+/* name in lower case into low (size n), or 0 when it does not fit. */
+static int lower_name(const char *name, char *low, size_t n)
+{
+    size_t len = strlen(name);
+    if (len >= n)
+        return 0;
+    for (size_t i = 0; i <= len; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    return 1;
+}
+
+static int in_list(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* The design role a column's name says, 0 for none: SHOPSTAT_SUGGEST_STRATA, _PSU or _FPC,
+ * with *ambiguous set for a cluster's name. Whole names (BRFSS's leading '_' aside): a name
+ * that only holds such a word (strategy, stratified_by, cluster_label) is a question. */
+static int design_role(const char *name, int *ambiguous)
+{
+    static const char *const strata[] = {"stratum", "strata",     "strat",     "sdmvstra",
+                                         "ststr",   "varstr",     "vstrat",    "pstrat",
+                                         "vestr",   "stratum_id", "strata_id", NULL};
+    static const char *const psu[] = {"psu",    "psu_id", "psuid", "sdmvpsu",
+                                      "varpsu", "vpsu",   "ppsu",  NULL};
+    static const char *const cluster[] = {"cluster", "clust", "cluster_id", "clusterid", NULL};
+    static const char *const fpc[] = {"fpc", "popsize", "pop_size", NULL};
+    char low[32];
+    *ambiguous = 0;
+    /* N_h, Nh: a stratum's population; n_h, nh is its sample, a count no fpc may be */
+    if (strcmp(name, "N_h") == 0 || strcmp(name, "Nh") == 0)
+        return SHOPSTAT_SUGGEST_FPC;
+    if (!lower_name(name[0] == '_' ? name + 1 : name, low, sizeof low))
+        return 0;
+    if (in_list(low, strata))
+        return SHOPSTAT_SUGGEST_STRATA;
+    if (in_list(low, psu))
+        return SHOPSTAT_SUGGEST_PSU;
+    if (in_list(low, cluster)) {
+        *ambiguous = 1;
+        return SHOPSTAT_SUGGEST_PSU;
+    }
+    return in_list(low, fpc) ? SHOPSTAT_SUGGEST_FPC : 0;
+}
+
+/* Whether every level of c is a whole year from 1900 to 2100. */
+static int years(const shopstat_colsummary *c)
+{
+    if (!c->all_numeric || c->nlevels == 0)
+        return 0;
+    return c->min >= 1900 && c->max <= 2100 && amounts(c) == 0;
+}
+
+/* How much a column's name says it is the survey's wave: 2, 1 or 0 (describe.h). Words are
+ * split at non-letters and where a lower-case letter meets an upper-case one (surveyWave). */
+static int wave_name(const shopstat_colsummary *c)
+{
+    static const char *const wave[] = {"wave",  "welle", "erhebungswelle", "befragungswelle",
+                                       "vague", "ola",   "onda",           "ondata",
+                                       NULL};
+    static const char *const period[] = {"period",  "periode",   "periodo", "quarter",
+                                         "quartal", "trimestre", NULL};
+    static const char *const year[] = {"year",     "jahr", "annee", "ann\u00e9e",
+                                       "a\u00f1o", "jaar", NULL};
+    const char *name = c->name;
+    char w[32];
+    for (size_t i = 0; name[i];) {
+        if (!isalpha((unsigned char)name[i])) {
+            i++;
+            continue;
+        }
+        size_t k = 0;
+        do {
+            if (k + 1 < sizeof w)
+                w[k++] = (char)tolower((unsigned char)name[i]);
+            i++;
+        } while (isalpha((unsigned char)name[i]) &&
+                 !(islower((unsigned char)name[i - 1]) && isupper((unsigned char)name[i])));
+        w[k] = '\0';
+        if (in_list(w, wave))
+            return 2;
+    }
+    char low[32];
+    if (!lower_name(name, low, sizeof low))
+        return 0;
+    if (in_list(low, period))
+        return 1;
+    return in_list(low, year) && years(c);
+}
+
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
 {
     if (!s)
@@ -246,7 +360,8 @@ static int push(sbuf *b, shopstat_suggest_kind kind, const char *name, size_t nl
     memcpy(nm + nlen, suffix ? suffix : "", slen + 1);
     for (size_t i = 0; i < ncols; i++)
         cols[i] = first + i;
-    b->s[b->n++] = (shopstat_suggestion){kind, nm, cols, ncols, NULL, 0, 0};
+    b->s[b->n++] =
+        (shopstat_suggestion){.kind = kind, .name = nm, .columns = cols, .ncolumns = ncols};
     return 0;
 }
 
@@ -390,12 +505,28 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
     sbuf b = {0};
     size_t nc = shopstat_description_ncols(ds);
     int weight_found = d && d->weight;
+    /* the design roles d gives (any, with replicate weights) or a column took */
+    int role_taken[SHOPSTAT_SUGGEST_FPC + 1] = {0};
+    role_taken[SHOPSTAT_SUGGEST_STRATA] = d && (d->strata || d->repweights);
+    role_taken[SHOPSTAT_SUGGEST_PSU] = d && (d->psu || d->repweights);
+    role_taken[SHOPSTAT_SUGGEST_FPC] = d && (d->fpc || d->repweights);
     names nx = {0};
     if (names_build(ds, &nx))
         goto oom;
     for (size_t i = 0; i < nc;) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
         if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, &nx, i)) {
+            i++;
+            continue;
+        }
+        int ambiguous_name, role = design_role(c->name, &ambiguous_name);
+        if (role) { /* (a design column, never a question) */
+            if (!role_taken[role] && listable(c->name)) {
+                role_taken[role] = 1;
+                if (push(&b, (shopstat_suggest_kind)role, c->name, strlen(c->name), NULL, i, 1))
+                    goto oom;
+                b.s[b.n - 1].ambiguous_name = ambiguous_name;
+            }
             i++;
             continue;
         }
@@ -435,6 +566,8 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 b.s[b.n - 1].nmissing = k;
             }
             b.s[b.n - 1].nps = zero_to_ten(c, idx, k, nps_group_of(ds, &nx, i));
+            b.s[b.n - 1].rating = b.s[b.n - 1].nps ? 0 : rating_scale(c, idx, k);
+            b.s[b.n - 1].wave = wave_name(c);
         }
         i++;
     }

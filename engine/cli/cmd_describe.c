@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -29,8 +30,13 @@ const char cmd_describe_help[] =
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
-    "name's stem, code lists, a weight, non-answer codes, a wave column as --by), and a\n"
-    "score command for a 0-10 question's Net Promoter Score; guessed: check them.\n"
+    "name's stem, code lists, a weight, non-answer codes, a wave column as --by: wave,\n"
+    "Welle, vague, ola, period, quarter, year), and a score command for a 0-10\n"
+    "question's Net Promoter Score and the means of 1-5, 1-7 and 1-10 ratings; guessed:\n"
+    "check them. Columns named like strata, PSUs or an fpc (stratum, sdmvstra, psu,\n"
+    "cluster, fpc, popsize, N_h) become --strata, --psu, --fpc when one more pass, with\n"
+    "them as the design, shows tab would take them (complete, nested, no single-PSU\n"
+    "stratum); else one line says why not.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -501,21 +507,22 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
 
 /* The command to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest; nothing when they suggest none. */
-static const char *const suggest_flag[] = {"--var", "--multi", "--multi-ticked", "--multi-codes",
-                                           "--weight"};
+static const char *const suggest_flag[] = {"--var",         "--multi",  "--multi-ticked",
+                                           "--multi-codes", "--weight", "--strata",
+                                           "--psu",         "--fpc"};
 
-/* The suggested question that is the survey's wave (a name holding "wave", any case: wave,
- * Wave, survey_wave): its index, or n. A tracker's first look is every question by wave. */
+/* The suggested question that is the survey's wave: the first named most like one (a word
+ * wave, Welle, vague, ola, ...; else a whole name period, quarter, year, ...: describe.h),
+ * with no non-answer among its values; its index, or n. A tracker's first look is every
+ * question by wave. */
 static size_t wave_of(const shopstat_suggestion *sg, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (sg[i].kind != SHOPSTAT_SUGGEST_VAR || sg[i].nmissing)
-            continue;
-        for (const char *p = sg[i].name; *p; p++)
-            if (strncasecmp(p, "wave", 4) == 0)
-                return i;
-    }
-    return n;
+    size_t best = n;
+    for (size_t i = 0; i < n; i++)
+        if (sg[i].kind == SHOPSTAT_SUGGEST_VAR && !sg[i].nmissing && sg[i].wave > 0 &&
+            (best == n || sg[i].wave > sg[best].wave))
+            best = i;
+    return best;
 }
 
 /* Whether --score reads name, then ":nps", as the question name. */
@@ -524,10 +531,322 @@ static int scorable(const char *name)
     return shopstat_score_question_len(name) == strlen(name);
 }
 
-/* "shopstat CMD" with describe's own flags (but -o and --threads), the suggested weight
- * and the wave's --by. */
+/* ---- design columns named so: proposed when a pass with them as the design passes ---- */
+
+enum { ROLE_STRATA, ROLE_PSU, ROLE_FPC, NROLES };
+
+typedef struct design_check {
+    size_t idx[NROLES];      /* the role's suggestion, or n */
+    int ok[NROLES];          /* proposed */
+    char note[NROLES][1200]; /* (room for a pass's message, 1024 at most) */
+} design_check;
+
+static const char *const role_what[NROLES] = {"strata", "PSUs (clusters)",
+                                              "a finite population correction"};
+
+/* The non-answers the start proposes, each once, after describe's own --missing codes:
+ * the design is checked as the printed commands read it. NULL-terminated; free it. */
+static const char **all_missing(const cli_data_opts *o, const shopstat_suggestion *sg, size_t n)
+{
+    size_t k = 0, cap = 1;
+    for (const char *const *m = o->csv.missing; m && *m; m++)
+        cap++;
+    for (size_t i = 0; i < n; i++)
+        cap += sg[i].nmissing;
+    const char **v = malloc(cap * sizeof *v);
+    if (!v)
+        return NULL;
+    for (const char *const *m = o->csv.missing; m && *m; m++)
+        v[k++] = *m;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < sg[i].nmissing; j++)
+            v[k++] = sg[i].missing[j];
+    v[k] = NULL;
+    return v;
+}
+
+/* A pass over data with design dd as tab would read it: its design summary in *ds (free it,
+ * then *r), or the error. */
+static shopstat_status design_pass(const char *data, const cli_data_opts *o,
+                                   const char *const *missing, const shopstat_design_opts *dd,
+                                   shopstat_reader **r, shopstat_description **ds,
+                                   shopstat_error *err)
+{
+    shopstat_csv_opts csv = o->csv;
+    csv.missing = missing;
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = o->threads;
+    *ds = NULL;
+    shopstat_status s = shopstat_reader_open(data, &csv, r, err);
+    if (s == SHOPSTAT_OK)
+        s = shopstat_describe_opts(*r, dd, &po, ds, err);
+    return s;
+}
+
+/* Which candidate a failed pass's message names ("psu column 'cluster': ...", "more than
+ * 2000000 PSUs"), or NROLES. */
+static int blamed(const char *msg, const design_check *dc, const shopstat_suggestion *sg)
+{
+    static const char *const label[NROLES] = {"strata column '", "psu column '", "fpc column '"};
+    for (int r = NROLES - 1; r >= 0; r--) {
+        if (!dc->ok[r])
+            continue;
+        const char *p = strstr(msg, label[r]);
+        size_t len = strlen(sg[dc->idx[r]].name);
+        if (p && strncmp(p + strlen(label[r]), sg[dc->idx[r]].name, len) == 0 &&
+            p[strlen(label[r]) + len] == '\'')
+            return r;
+        if (strncmp(msg, "more than ", 10) == 0 && ((r == ROLE_PSU && strstr(msg, " PSUs")) ||
+                                                    (r == ROLE_STRATA && strstr(msg, " strata"))))
+            return r;
+    }
+    return NROLES;
+}
+
+/* "A, B and 3 more": the names of the strata with a single PSU. */
+static void lonely_names(const shopstat_design_summary *d, char *buf, size_t n)
+{
+    size_t k = 0, shown = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < d->nstrata && k < n; i++) {
+        if (d->strata[i].npsu != 1)
+            continue;
+        if (shown == 3) {
+            snprintf(buf + k, n - k, " and %zu more", d->single_psu_strata - 3);
+            return;
+        }
+        k += (size_t)snprintf(buf + k, n - k, "%s%.40s", shown ? ", " : "", d->strata[i].name);
+        shown++;
+    }
+}
+
+/* Every stratum sampled whole by the fpc: 1 - f_h below 1e-7 (methods.md's rule). */
+static int fpc_whole(const shopstat_design_summary *d)
+{
+    int fractions = 1;
+    for (size_t i = 0; i < d->nstrata; i++)
+        fractions &= d->strata[i].fpc <= 1;
+    for (size_t i = 0; i < d->nstrata; i++) {
+        double f = fractions ? d->strata[i].fpc : (double)d->strata[i].npsu / d->strata[i].fpc;
+        if (1 - f >= 1e-7)
+            return 0;
+    }
+    return 1;
+}
+
+/* One change to the candidates a passed design calls for (a role dropped, its note
+ * written), or 0 when the design stands. */
+static int design_doubts(const shopstat_design_summary *d, const shopstat_description *ds,
+                         const cli_data_opts *o, const shopstat_suggestion *sg, design_check *dc,
+                         int has_strata)
+{
+    char names[200];
+    if (dc->ok[ROLE_PSU]) {
+        const shopstat_suggestion *p = &sg[dc->idx[ROLE_PSU]];
+        const shopstat_colsummary *c = shopstat_description_column(ds, p->columns[0]);
+        int repeats = !c->distinct_capped && d->npsu > c->distinct;
+        if (p->ambiguous_name && (!has_strata || repeats)) {
+            dc->ok[ROLE_PSU] = 0;
+            if (!has_strata)
+                snprintf(dc->note[ROLE_PSU], sizeof dc->note[ROLE_PSU],
+                         "no strata to nest in: a segmentation's clusters? if they are "
+                         "sampled clusters, add --psu %s",
+                         p->name);
+            else
+                snprintf(dc->note[ROLE_PSU], sizeof dc->note[ROLE_PSU],
+                         "its %zu values recur across the strata (%zu stratum-cluster pairs): "
+                         "a segmentation's clusters? if they are PSUs numbered within each "
+                         "stratum, add --psu %s",
+                         c->distinct, d->npsu, p->name);
+            return 1;
+        }
+    }
+    if (d->single_psu_strata && o->design.lonely == SHOPSTAT_LONELY_FAIL &&
+        (dc->ok[ROLE_PSU] || dc->ok[ROLE_STRATA])) {
+        int r = dc->ok[ROLE_PSU] ? ROLE_PSU : ROLE_STRATA;
+        lonely_names(d, names, sizeof names);
+        dc->ok[r] = 0;
+        snprintf(dc->note[r], sizeof dc->note[r],
+                 "%zu strat%s (%s) hold%s a single %s: tab stops there without a "
+                 "--lonely-psu rule (docs/methods.md)",
+                 d->single_psu_strata, d->single_psu_strata == 1 ? "um" : "a", names,
+                 d->single_psu_strata == 1 ? "s" : "", d->has_psu ? "PSU" : "row");
+        return 1;
+    }
+    if (dc->ok[ROLE_FPC] && fpc_whole(d)) {
+        dc->ok[ROLE_FPC] = 0;
+        snprintf(dc->note[ROLE_FPC], sizeof dc->note[ROLE_FPC],
+                 "it says every stratum was sampled whole (each value is the stratum's "
+                 "%s sampled: sample sizes n_h, not population sizes N_h?), which makes "
+                 "every SE 0",
+                 d->has_psu ? "PSUs" : "rows");
+        return 1;
+    }
+    return 0;
+}
+
+/* "a" or "a to b", of counts. */
+static const char *count_range(char *buf, size_t n, size_t a, size_t b)
+{
+    if (a == b)
+        snprintf(buf, n, "%zu", a);
+    else
+        snprintf(buf, n, "%zu to %zu", a, b);
+    return buf;
+}
+
+/* What a proposed design looks like, for its notes. */
+static void design_facts(const shopstat_design_summary *d, const shopstat_description *ds,
+                         const shopstat_suggestion *sg, design_check *dc, int weighted)
+{
+    char a[64], b[64], r[64];
+    size_t lo = (size_t)-1, hi = 0, rlo = (size_t)-1, rhi = 0;
+    double flo = INFINITY, fhi = -INFINITY;
+    for (size_t i = 0; i < d->nstrata; i++) {
+        const shopstat_stratum *s = &d->strata[i];
+        lo = s->npsu < lo ? s->npsu : lo;
+        hi = s->npsu > hi ? s->npsu : hi;
+        rlo = s->rows < rlo ? s->rows : rlo;
+        rhi = s->rows > rhi ? s->rows : rhi;
+        flo = s->fpc < flo ? s->fpc : flo;
+        fhi = s->fpc > fhi ? s->fpc : fhi;
+    }
+    if (dc->ok[ROLE_STRATA])
+        snprintf(dc->note[ROLE_STRATA], sizeof dc->note[ROLE_STRATA], "%zu strata of %s rows",
+                 d->nstrata, count_range(r, sizeof r, rlo, rhi));
+    if (dc->ok[ROLE_PSU]) {
+        const shopstat_colsummary *c =
+            shopstat_description_column(ds, sg[dc->idx[ROLE_PSU]].columns[0]);
+        int k = snprintf(dc->note[ROLE_PSU], sizeof dc->note[ROLE_PSU], "%zu PSUs", d->npsu);
+        if (d->has_strata && k > 0)
+            snprintf(dc->note[ROLE_PSU] + k, sizeof dc->note[ROLE_PSU] - (size_t)k,
+                     ", %s in each stratum%s", count_range(r, sizeof r, lo, hi),
+                     c->distinct_capped || d->npsu == c->distinct
+                         ? ", each PSU in one stratum"
+                         : "; their ids recur across strata, each taken within its stratum "
+                           "(R's svydesign nest = TRUE)");
+    }
+    if (dc->ok[ROLE_FPC]) {
+        int k = snprintf(dc->note[ROLE_FPC], sizeof dc->note[ROLE_FPC], "%s %s",
+                         fhi <= 1 ? "sampling fraction" : "population size", num(a, sizeof a, flo));
+        if (fhi > flo && k > 0)
+            k += snprintf(dc->note[ROLE_FPC] + k, sizeof dc->note[ROLE_FPC] - (size_t)k,
+                          " to %s by stratum", num(b, sizeof b, fhi));
+        if (!weighted && k > 0)
+            snprintf(dc->note[ROLE_FPC] + k, sizeof dc->note[ROLE_FPC] - (size_t)k,
+                     "; without a weight, each row weighs N_h / n_h, as in R");
+    }
+}
+
+/* Decide which design columns named so the start proposes (describe.h's names): a
+ * candidate must be complete and pass describe's design checks as tab would read it (the
+ * start's --missing codes applied), with no single-PSU stratum unless describe was given
+ * a --lonely-psu rule, a cluster column nested in strata, and an fpc that leaves some
+ * stratum sampled in part. Each check that fails drops one candidate and says why; the
+ * others are checked again without it. */
+static void check_design(const char *data, const cli_data_opts *o, const shopstat_description *ds,
+                         const shopstat_suggestion *sg, size_t n, int weighted, design_check *dc)
+{
+    int any = 0;
+    for (int r = 0; r < NROLES; r++) {
+        dc->idx[r] = n;
+        dc->ok[r] = 0;
+        dc->note[r][0] = '\0';
+    }
+    for (size_t i = 0; i < n; i++)
+        if (sg[i].kind >= SHOPSTAT_SUGGEST_STRATA) {
+            int r = (int)(sg[i].kind - SHOPSTAT_SUGGEST_STRATA);
+            dc->idx[r] = i;
+            dc->ok[r] = any = 1;
+        }
+    if (!any)
+        return;
+    for (int r = 0; r < NROLES; r++) { /* what the columns' summaries tell */
+        if (!dc->ok[r])
+            continue;
+        const shopstat_colsummary *c = shopstat_description_column(ds, sg[dc->idx[r]].columns[0]);
+        const char *why = NULL;
+        char buf[100];
+        if (c->missing) {
+            snprintf(buf, sizeof buf, "%zu row%s no value: tab stops at the first of them",
+                     c->missing, c->missing == 1 ? " has" : "s have");
+            why = buf;
+        } else if (r == ROLE_STRATA && c->distinct < 2) {
+            why = "one value: one stratum, as without --strata";
+        } else if (r == ROLE_PSU && !c->distinct_capped && c->distinct == c->present) {
+            why = "every value once: each row its own PSU, as without --psu";
+        } else if (r == ROLE_FPC && (!c->all_numeric || c->min <= 0)) {
+            why = "not a positive number in every row (a stratum's population size, or a "
+                  "sampling fraction up to 1)";
+        }
+        if (why) {
+            dc->ok[r] = 0;
+            snprintf(dc->note[r], sizeof dc->note[r], "%s", why);
+        }
+    }
+    /* (a pipe or standard input cannot be read again: describe checks only a regular file) */
+    struct stat st;
+    int regular = strcmp(data, "-") != 0 && stat(data, &st) == 0 && S_ISREG(st.st_mode);
+    const char **missing = regular ? all_missing(o, sg, n) : NULL;
+    if (!missing) {
+        for (int r = 0; r < NROLES; r++)
+            if (dc->ok[r]) {
+                dc->ok[r] = 0;
+                snprintf(dc->note[r], sizeof dc->note[r],
+                         regular ? "not checked (out of memory)"
+                                 : "not checked: the data is no regular file, and a pipe is "
+                                   "read once; give %s %s to describe to check it",
+                         suggest_flag[sg[dc->idx[r]].kind], sg[dc->idx[r]].name);
+            }
+        return;
+    }
+    /* (at most one pass per candidate and one more: each round drops one or ends) */
+    for (int round = 0; round <= NROLES + 1; round++) {
+        if (!dc->ok[ROLE_STRATA] && !dc->ok[ROLE_PSU] && !dc->ok[ROLE_FPC])
+            break;
+        shopstat_design_opts dd = o->design;
+        if (dc->ok[ROLE_STRATA])
+            dd.strata = sg[dc->idx[ROLE_STRATA]].name;
+        if (dc->ok[ROLE_PSU])
+            dd.psu = sg[dc->idx[ROLE_PSU]].name;
+        if (dc->ok[ROLE_FPC])
+            dd.fpc = sg[dc->idx[ROLE_FPC]].name;
+        shopstat_reader *r = NULL;
+        shopstat_description *d2 = NULL;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        if (design_pass(data, o, missing, &dd, &r, &d2, &err) != SHOPSTAT_OK) {
+            int b = blamed(err.msg, dc, sg);
+            for (int k = 0; k < NROLES; k++) {
+                if (!dc->ok[k] || (b < NROLES && k != b))
+                    continue;
+                dc->ok[k] = 0;
+                if (err.line)
+                    snprintf(dc->note[k], sizeof dc->note[k], "tab would stop at line %zu: %s",
+                             err.line, err.msg);
+                else
+                    snprintf(dc->note[k], sizeof dc->note[k], "tab would stop: %s", err.msg);
+            }
+            shopstat_reader_free(r);
+            continue;
+        }
+        const shopstat_design_summary *d = shopstat_description_design(d2);
+        int changed = design_doubts(d, ds, o, sg, dc, dd.strata != NULL);
+        if (!changed)
+            design_facts(d, ds, sg, dc, weighted || dd.weight);
+        shopstat_description_free(d2);
+        shopstat_reader_free(r);
+        if (!changed)
+            break;
+    }
+    free(missing);
+}
+
+/* "shopstat CMD" with describe's own flags (but -o and --threads), the suggested weight,
+ * the proposed design columns and the wave's --by. */
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
-                        int argc, char **argv)
+                        const design_check *dc, int argc, char **argv)
 {
     c->col = (size_t)fprintf(c->out, "  shopstat %s", cmd);
     for (int i = 1; i < argc; i++) {
@@ -551,6 +870,9 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+    for (int r = 0; r < NROLES; r++)
+        if (dc->ok[r])
+            put_arg(c, suggest_flag[sg[dc->idx[r]].kind], sg[dc->idx[r]].name);
     size_t w = wave_of(sg, n);
     if (w < n)
         put_arg(c, "--by", sg[w].name);
@@ -578,10 +900,76 @@ static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
     fputc('\n', c->out);
 }
 
+/* The score --score gives question s: "Q:nps" or "Q:mean", 0 for none (or a name --score
+ * would read as QUESTION:MAP, "a:nps", "x: a=b"). */
+static const char *score_map(const shopstat_suggestion *s)
+{
+    if (!scorable(s->name))
+        return NULL;
+    return s->nps ? "nps" : s->rating ? "mean" : NULL;
+}
+
+/* Write "--score NAME:MAP" as a flag of the command. */
+static void put_score(cmdline *c, const shopstat_suggestion *s)
+{
+    size_t len = strlen(s->name) + 6;
+    char *v = malloc(len);
+    if (v) {
+        snprintf(v, len, "%s:%s", s->name, score_map(s));
+        put_arg(c, "--score", v);
+    }
+    free(v);
+}
+
+/* Whether a and b share the part of their names before the last '_', '.', ' ' or '-'
+ * (Q5_1, Q5_2): one grid's rows. */
+static int same_stem(const char *a, const char *b)
+{
+    const char *sa = NULL, *sb = NULL;
+    for (const char *p = a + 1; *p; p++)
+        if (strchr("_. -", *p))
+            sa = p;
+    for (const char *p = b + 1; *p; p++)
+        if (strchr("_. -", *p))
+            sb = p;
+    return sa && sb && sa - a == sb - b && strncmp(a, b, (size_t)(sa - a)) == 0;
+}
+
+/* Whether sg[i], a rating scale, continues the grid of sg[i - 1]: a rating of the same K
+ * (scored, not the wave) whose name shares its stem. */
+static int in_grid(const shopstat_suggestion *sg, size_t i, size_t wave)
+{
+    return i > 0 && i - 1 != wave && i != wave && sg[i - 1].kind == SHOPSTAT_SUGGEST_VAR &&
+           sg[i - 1].rating == sg[i].rating && score_map(&sg[i - 1]) && score_map(&sg[i]) &&
+           same_stem(sg[i - 1].name, sg[i].name);
+}
+
+/* How many suggestions from i on make sg[i]'s grid of ratings (1 at least). */
+static size_t grid_len(const shopstat_suggestion *sg, size_t n, size_t i, size_t wave)
+{
+    size_t k = 1;
+    while (i + k < n && in_grid(sg, i + k, wave))
+        k++;
+    return k;
+}
+
+/* "NAME:MAP" as one shell word, for a note. */
+static void put_score_word(FILE *out, const shopstat_suggestion *s)
+{
+    size_t len = strlen(s->name) + 6;
+    char *v = malloc(len);
+    if (v) {
+        snprintf(v, len, "%s:%s", s->name, score_map(s));
+        put_word(out, v);
+    }
+    free(v);
+}
+
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
- * the columns suggest, and score for a 0-10 question; nothing when they suggest none. */
-static void print_suggestions(FILE *out, const shopstat_description *ds, const cli_data_opts *o,
-                              int argc, char **argv)
+ * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
+ * means; nothing when they suggest none. */
+static void print_suggestions(FILE *out, const char *data, const shopstat_description *ds,
+                              const cli_data_opts *o, int argc, char **argv)
 {
     shopstat_suggestion *sg = NULL;
     size_t n = 0;
@@ -590,14 +978,20 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         shopstat_suggestions_free(sg, n);
         return;
     }
+    int weighted = o->design.weight != NULL;
+    for (size_t i = 0; i < n; i++)
+        weighted |= sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT;
+    design_check dc;
+    check_design(data, o, ds, sg, n, weighted, &dc);
+    int proposed = dc.ok[ROLE_STRATA] || dc.ok[ROLE_PSU] || dc.ok[ROLE_FPC];
     fprintf(out, "\na start (questions guessed from the columns' names and values; check "
                  "them):\n");
     cmdline c = {out, 0};
-    put_command(&c, "tab", sg, n, argc, argv);
+    put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || i == wave)
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
             continue;
         if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
             char *v = set_value(ds, s);
@@ -617,31 +1011,33 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
         }
     }
     put_missing(&c, sg, n);
-    /* (a name --score would read as QUESTION:MAP cannot be scored: "a:nps", "x: a=b") */
-    size_t nnps = 0;
+    size_t nscores = 0;
     for (size_t i = 0; i < n; i++)
-        nnps += sg[i].nps && scorable(sg[i].name);
-    if (nnps) {
-        put_command(&c, "score", sg, n, argc, argv);
+        nscores += i != wave && score_map(&sg[i]) != NULL;
+    if (nscores) {
+        put_command(&c, "score", sg, n, &dc, argc, argv);
         for (size_t i = 0; i < n; i++)
-            if (sg[i].nps && scorable(sg[i].name)) {
-                size_t len = strlen(sg[i].name) + 5;
-                char *v = malloc(len);
-                if (v) {
-                    snprintf(v, len, "%s:nps", sg[i].name);
-                    put_arg(&c, "--score", v);
-                }
-                free(v);
-            }
+            if (i != wave && score_map(&sg[i]))
+                put_score(&c, &sg[i]);
         put_missing(&c, sg, n);
     }
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
-            fprintf(out,
-                    "  --weight %s: named like a weight (add --strata and --psu for a "
-                    "clustered sample)\n",
-                    s->name);
+            fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
+                    proposed ? "" : " (add --strata and --psu for a clustered sample)");
+        if (s->kind >= SHOPSTAT_SUGGEST_STRATA) {
+            int r = (int)(s->kind - SHOPSTAT_SUGGEST_STRATA);
+            if (dc.ok[r]) {
+                fprintf(out, "  %s ", suggest_flag[s->kind]);
+                put_word(out, s->name);
+                fprintf(out, ": named like %s: %s\n", role_what[r], dc.note[r]);
+            } else {
+                fputs("  ", out);
+                put_word(out, s->name);
+                fprintf(out, ": named like %s, not proposed: %s\n", role_what[r], dc.note[r]);
+            }
+        }
         if (i == wave) {
             fprintf(out, "  --by ");
             put_word(out, s->name);
@@ -697,6 +1093,22 @@ static void print_suggestions(FILE *out, const shopstat_description *ds, const c
                              "Score\n");
             }
             free(v);
+        }
+        if (s->rating && i != wave && score_map(s) && !in_grid(sg, i, wave)) {
+            size_t k = grid_len(sg, n, i, wave);
+            fputs("  --score ", out);
+            put_score_word(out, s);
+            if (k > 1) {
+                fputs(" ... ", out);
+                put_score_word(out, &sg[i + k - 1]);
+            }
+            if (k == 1)
+                fprintf(out, ": codes 1 to %d, a rating scale? its mean\n", s->rating);
+            else
+                fprintf(out,
+                        ": codes 1 to %d in each of %zu columns, a grid of ratings? their "
+                        "means\n",
+                        s->rating, k);
         }
     }
     shopstat_suggestions_free(sg, n);
@@ -779,7 +1191,7 @@ int cmd_describe(int argc, char **argv)
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
-        print_suggestions(out, ds, &o, argc, argv);
+        print_suggestions(out, data, ds, &o, argc, argv);
         s = shopstat_outfile_commit(of, &err);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);

@@ -154,15 +154,28 @@ size_t shopstat_description_rows_empty(const shopstat_description *ds);
  *   identifier, comments), numbers not all whole
  *   (amounts), comma_numeric columns, columns of more than SHOPSTAT_DESCRIBE_MAX_LEVELS
  *   values (no levels listed: dates, clusters) and a column followed by a non-empty one
- *   without a name (SurveyMonkey's first item of a question) (SHOPSTAT_SUGGEST_VAR), with `missing` set to its values
- * that look like a non-answer among numeric codes: a text ("Don't know") beside two or more
- * numbers, or a code of the 96-99, 996-999 or 9999 kind above codes of at most 20. */
+ *   without a name (SurveyMonkey's first item of a question) (SHOPSTAT_SUGGEST_VAR), with `missing`
+ * set to its values that look like a non-answer among numeric codes: a text ("Don't know") beside
+ * two or more numbers, or a code of the 96-99, 996-999 or 9999 kind above codes of at most 20.
+ * Before these rules, a column named like a design column whose role d does not give (no
+ * --repweights either) is a candidate for it, never a question: strata ("stratum",
+ * "strata", "strat", NHANES's "sdmvstra", BRFSS's "_STSTR", "varstr", "vstrat", "pstrat",
+ * "vestr"; any case), PSUs ("psu", "psu_id", "sdmvpsu", "varpsu", "vpsu", "ppsu", and
+ * "cluster", "clust", "cluster_id" with ambiguous_name set: a segmentation's clusters are
+ * named so too) and an fpc ("fpc", "popsize", "pop_size", and "N_h" or "Nh" with a capital
+ * N only: "n_h" is a sample size) (SHOPSTAT_SUGGEST_STRATA, _PSU, _FPC; the first column of
+ * each role; one whose role d gives is left out). Names only: whether the data support
+ * them (complete, nested, several PSUs per stratum) takes a pass with them as the design,
+ * which the caller runs (shopstat describe does). */
 typedef enum shopstat_suggest_kind {
     SHOPSTAT_SUGGEST_VAR,
     SHOPSTAT_SUGGEST_MULTI,
     SHOPSTAT_SUGGEST_MULTI_TICKED,
     SHOPSTAT_SUGGEST_CODES,
-    SHOPSTAT_SUGGEST_WEIGHT
+    SHOPSTAT_SUGGEST_WEIGHT,
+    SHOPSTAT_SUGGEST_STRATA,
+    SHOPSTAT_SUGGEST_PSU,
+    SHOPSTAT_SUGGEST_FPC
 } shopstat_suggest_kind;
 
 typedef struct shopstat_suggestion {
@@ -179,6 +192,18 @@ typedef struct shopstat_suggestion {
      * "recommend", any case): a 0-10 likelihood to recommend, whose
      * Net Promoter Score is shopstat_plan_add_score's "nps" */
     int nps;
+    /* SHOPSTAT_SUGGEST_VAR, not nps: K (5, 7 or 10) when its codes (non-answers aside) are
+     * whole numbers from 1 to K, K among them and at most one of the K missing: a rating
+     * scale, whose mean is shopstat_plan_add_score's "mean"; else 0 */
+    int rating;
+    /* SHOPSTAT_SUGGEST_VAR: 2 when a word of its name (split at '_', '.', ' ', '-', digits
+     * and lower-to-upper case) is a survey wave's, any case: wave, Welle, Erhebungswelle,
+     * Befragungswelle, vague, ola, onda, ondata; 1 when the whole name is a period's:
+     * period, periode, periodo, quarter, quartal, trimestre, and year, Jahr, annee,
+     * année, año, jaar when every code is a year from 1900 to 2100; else 0 */
+    int wave;
+    /* SHOPSTAT_SUGGEST_PSU: named like a cluster, which may be a segmentation's */
+    int ambiguous_name;
 } shopstat_suggestion;
 
 /* The suggestions in file order of their first column; *out is NULL when there are none.

@@ -459,7 +459,8 @@ static void suggest(const shopstat_design_opts *d, char *out, size_t n)
     size_t ns;
     shopstat_error err;
     assert_int_equal(shopstat_describe_suggest(ds, d, &sg, &ns, &err), SHOPSTAT_OK);
-    static const char *const kind[] = {"var", "multi", "ticked", "codes", "weight"};
+    static const char *const kind[] = {"var",    "multi",  "ticked", "codes",
+                                       "weight", "strata", "psu",    "fpc"};
     size_t k = 0;
     out[0] = '\0';
     for (size_t i = 0; i < ns; i++) {
@@ -472,6 +473,12 @@ static void suggest(const shopstat_design_opts *d, char *out, size_t n)
             k += (size_t)snprintf(out + k, n - k, "|%s", sg[i].missing[j]);
         if (sg[i].nps)
             k += (size_t)snprintf(out + k, n - k, "+nps");
+        if (sg[i].rating)
+            k += (size_t)snprintf(out + k, n - k, "+mean%d", sg[i].rating);
+        if (sg[i].wave)
+            k += (size_t)snprintf(out + k, n - k, "+wave%d", sg[i].wave);
+        if (sg[i].ambiguous_name)
+            k += (size_t)snprintf(out + k, n - k, "+ambiguous");
     }
     shopstat_suggestions_free(sg, ns);
     release(ds);
@@ -517,14 +524,14 @@ static void test_suggestions(void **state)
                              "var ph_reached=ph_reached;var sat=sat|99;weight wt=wt");
 
     /* a 0-10 question (its 99 aside) is a likelihood to recommend; 1-10, or 0-10 with
-     * three codes never given, is not */
+     * three codes never given, is not (1-10 is a rating scale: its mean) */
     const char *rows = "0,1,0\n1,2,1\n2,3,2\n3,4,3\n4,5,4\n5,6,5\n6,7,6\n7,8,10\n"
                        "8,9,10\n9,10,10\n10,10,10\n99,10,10\n";
     char text[512];
     snprintf(text, sizeof text, "rec,r110,gap\n%s%s", rows, rows);
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "var rec=rec|99+nps;var r110=r110;var gap=gap");
+    assert_string_equal(got, "var rec=rec|99+nps;var r110=r110+mean10;var gap=gap");
 
     /* 1-10 and 99 under a name that says recommend: nobody gave a 0, still a 0-10 */
     snprintf(text, sizeof text, "Q1_recommend,nps,gap\n%s%s", rows, rows);
@@ -551,7 +558,8 @@ static void test_suggestions(void **state)
     }
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "var Q3=Q3+nps;var Q3_NPS_GROUP=Q3_NPS_GROUP;var Q4=Q4");
+    /* (Q4's 1-10 without a group is a rating: its mean, not an NPS) */
+    assert_string_equal(got, "var Q3=Q3+nps;var Q3_NPS_GROUP=Q3_NPS_GROUP;var Q4=Q4+mean10");
 }
 
 /* What the start leaves out: Decipher's qNrM rows are a set; a column with more values
@@ -572,8 +580,78 @@ static void test_suggestions_exports(void **state)
                               1 + i % 2);
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "multi q7=q7r1,q7r2,q7r3,q7r99;var q5r1=q5r1;var q5r2=q5r2;"
-                             "var hQuota=hQuota");
+    assert_string_equal(got, "multi q7=q7r1,q7r2,q7r3,q7r99;var q5r1=q5r1+mean7;"
+                             "var q5r2=q5r2+mean5;var hQuota=hQuota");
+}
+
+/* Design columns by name (never questions, the first of each role, none for a role the
+ * design gives), rating scales by their codes, waves by a word of the name or a period's */
+static void test_suggestions_design(void **state)
+{
+    (void)state;
+    char got[2048], text[4096];
+    /* NHANES's and BRFSS's names, N_h; a second strata-named column is left out; strategy,
+     * n_h (a sample size) and cluster_label are questions */
+    size_t k = (size_t)snprintf(text, sizeof text,
+                                "SDMVSTRA,_PSU,N_h,stratum,strategy,n_h,cluster_label\n");
+    for (int i = 0; i < 12; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,50,%d,%d,%d,%d\n", 1 + i % 3,
+                              1 + i % 2, 1 + i % 3, 1 + i % 2, 4 + i % 2, 1 + i % 4);
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "strata SDMVSTRA=SDMVSTRA;psu _PSU=_PSU;fpc N_h=N_h;"
+                             "var strategy=strategy;var n_h=n_h;var cluster_label=cluster_label");
+
+    /* a cluster may be a segmentation's (ambiguous); popsize comes after fpc, so it is left
+     * out; with the PSUs given, the cluster is left out; replicate weights leave out all */
+    k = (size_t)snprintf(text, sizeof text, "st,p,Cluster,fpc,popsize,q\n");
+    for (int i = 0; i < 12; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,%d,100,100,%d\n", 1 + i % 2,
+                              1 + i % 3, 1 + i % 4, 1 + i % 2);
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var st=st;var p=p;psu Cluster=Cluster+ambiguous;fpc fpc=fpc;"
+                             "var q=q");
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.strata = "st";
+    d.psu = "p";
+    suggest(&d, got, sizeof got);
+    assert_string_equal(got, "fpc fpc=fpc;var q=q");
+    shopstat_design_opts_init(&d);
+    d.repweights = "rw";
+    suggest(&d, got, sizeof got);
+    assert_string_equal(got, "var st=st;var p=p;var q=q");
+
+    /* ratings: 1-5 (99 aside), 1-5 with one code unused, 1-7 ("Don't know" aside), 1-10;
+     * not 1-5 with two codes unused, nor 1-4, nor 0-10 (an NPS) */
+    k = (size_t)snprintf(text, sizeof text, "r5,r5gap,r5two,r7,r10,r4,n10\n");
+    for (int i = 0; i < 12; i++) {
+        char r7[16];
+        snprintf(r7, sizeof r7, i % 8 == 7 ? "Don't know" : "%d", 1 + i % 8);
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,%d,%s,%d,%d,%d\n",
+                              i % 6 == 5 ? 99 : 1 + i % 6, (int[]){1, 2, 4, 5}[i % 4],
+                              (int[]){1, 2, 5}[i % 3], r7, 1 + i % 10, 1 + i % 4, i % 11);
+    }
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var r5=r5|99+mean5;var r5gap=r5gap+mean5;var r5two=r5two;"
+                             "var r7=r7|Don't know+mean7;var r10=r10+mean10;var r4=r4;"
+                             "var n10=n10+nps");
+
+    /* waves: a word (camel case, German, Spanish, before _ID) ranks 2; a whole period name 1,
+     * a year's only over years; microwave holds no word wave */
+    k = (size_t)snprintf(text, sizeof text,
+                         "microwave,surveyWave,Welle,year,quarter,Jahr,OLA_ID\n");
+    for (int i = 0; i < 12; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%s,%d,%d,%d,Q%d,%d,%d\n",
+                              i % 2 ? "yes" : "no", 1 + i % 2, 1 + i % 3, 2023 + i % 2, 1 + i % 4,
+                              1 + i % 3, 1 + i % 2);
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var microwave=microwave;var surveyWave=surveyWave+wave2;"
+                             "var Welle=Welle+wave2;var year=year+wave1;"
+                             "var quarter=quarter+wave1;var Jahr=Jahr;var OLA_ID=OLA_ID+wave2");
 }
 
 int main(void)
@@ -589,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_design_errors),
         cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_suggestions_exports),
+        cmocka_unit_test(test_suggestions_design),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
