@@ -1328,6 +1328,15 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
             return FAIL(c, v, "skip_rows must be a whole number");
         o->skip_rows = (size_t)x;
     }
+    if ((v = get(c, n, "header_rows"))) {
+        const char *h = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+        if (strcmp(h, "1") != 0 && strcmp(h, "2") != 0)
+            return FAIL(c, v,
+                        "header_rows is 1, or 2 (a SurveyMonkey export's two header rows), not "
+                        "'%s' (other rows before the data: skip_rows)",
+                        h);
+        o->header_rows = (size_t)(h[0] - '0');
+    }
     if ((v = get(c, n, "decimal_comma")) &&
         (st = boolean(c, v, "decimal_comma", &o->decimal_comma)))
         return st;
@@ -1344,8 +1353,8 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
     return SHOPSTAT_OK;
 }
 
-static const char *const csv_keys[] = {"file",      "delimiter", "encoding",
-                                       "skip_rows", "missing",   "decimal_comma"};
+static const char *const csv_keys[] = {"file",    "delimiter",     "encoding",   "skip_rows",
+                                       "missing", "decimal_comma", "header_rows"};
 
 static shopstat_status parse_data(ctx *c, yaml_node_t *root)
 {
@@ -1370,7 +1379,7 @@ static shopstat_status parse_data(ctx *c, yaml_node_t *root)
         return FAIL(c, n, "data: is empty");
     yaml_node_t *csv = get(c, root, "csv");
     if (csv) {
-        if ((st = check_map(c, csv, "csv", csv_keys + 1, 5)) || (st = parse_csv_opts(c, csv)))
+        if ((st = check_map(c, csv, "csv", csv_keys + 1, 6)) || (st = parse_csv_opts(c, csv)))
             return st;
     }
     return resolve_data(c, n, file);
