@@ -160,6 +160,11 @@ int reader_is_pattern(const char *item);
 shopstat_status reader_columns_for(const shopstat_reader *r, const char *item, const char *what,
                                    size_t **idx, size_t *n, shopstat_error *err);
 
+/* Whether a multi-response question of columns cols[0..n) has its levels named by the
+ * options' labels (shopstat_reader_collabel): every column has one, each different. Else
+ * its levels are the columns' names. */
+int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n);
+
 /* Reads the rows the options skip after the header (none past them): 0 when r then stands
  * at the first data row, -1 when it could not (an error, kept for shopstat_reader_run to
  * report, or the end of the file). */

@@ -523,14 +523,7 @@ static shopstat_status bind_multi(shopstat_totals *t, rt_question *q, const char
         return st;
     if (pq->ticked && !(q->tick = calloc(q->ncols, sizeof *q->tick)))
         return nomem(err);
-    /* the labels when they tell the columns apart */
-    int labels = 1;
-    for (size_t j = 0; j < q->ncols && labels; j++) {
-        const char *lj = shopstat_reader_collabel(t->reader, q->cols[j]);
-        labels = lj != NULL;
-        for (size_t k = 0; k < j && labels; k++)
-            labels = strcmp(lj, shopstat_reader_collabel(t->reader, q->cols[k])) != 0;
-    }
+    int labels = reader_multi_labels(t->reader, q->cols, q->ncols);
     for (size_t j = 0; j < q->ncols; j++) {
         const char *key = labels ? shopstat_reader_collabel(t->reader, q->cols[j])
                                  : shopstat_reader_colname(t->reader, q->cols[j]);

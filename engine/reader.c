@@ -1902,6 +1902,19 @@ int reader_is_pattern(const char *item)
     return strpbrk(item, "*?[") != NULL;
 }
 
+int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        const char *lj = shopstat_reader_collabel(r, cols[j]);
+        if (!lj)
+            return 0;
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(lj, shopstat_reader_collabel(r, cols[k])) == 0)
+                return 0;
+    }
+    return 1;
+}
+
 /* A column close to a pattern that matches none: one it matches but for case, else the
  * column whose name begins most like the pattern's text before its first wildcard (the
  * first 60 bytes of both; "did you mean"), or NULL. */

@@ -27,6 +27,7 @@
 #define reader_columns_for shopstat_internal_reader_columns_for
 #define reader_is_pattern shopstat_internal_reader_is_pattern
 #define reader_miss_first shopstat_internal_reader_miss_first
+#define reader_multi_labels shopstat_internal_reader_multi_labels
 #define reader_note_eol shopstat_internal_reader_note_eol
 #define reader_note_rows shopstat_internal_reader_note_rows
 #define reader_range_boundary shopstat_internal_reader_range_boundary
