@@ -145,6 +145,32 @@ static const char *shown_name(const shopstat_reader *r, const shopstat_descripti
     return buf;
 }
 
+/* A name "Question / Option" (two header rows; label the option) wider than w, cut in its
+ * question rather than at its end, so that a question's columns stay apart: "Which
+ * channels would... / Phone"; name itself when it fits, or the label leaves no room. */
+static const char *cut_question(const char *name, const char *label, int w, char *buf, size_t n)
+{
+    int nw = cell_width(name);
+    if (!label || nw <= w)
+        return name;
+    int lw = cell_width(label), room = w - lw - 6; /* ("..." and " / ") */
+    size_t nl = strlen(name), ll = strlen(label);
+    if (room < 10 || nl < ll + 3 || nl >= n)
+        return name;
+    size_t k = 0;
+    for (int used = 0; k < nl - ll - 3; k++) { /* (whole characters, no control ones) */
+        unsigned char ch = (unsigned char)name[k];
+        if (ch < 0x20 || ch == 0x7f)
+            return name;
+        if ((ch & 0xC0) != 0x80 && ++used > room)
+            break;
+    }
+    while (k > 0 && name[k - 1] == ' ')
+        k--;
+    snprintf(buf, n, "%.*s... / %s", (int)k, name, label);
+    return buf;
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
 {
     size_t n = shopstat_description_ncols(ds);
@@ -161,7 +187,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
     fprintf(out, "\ncolumns: %zu\n", n);
     fprintf(out, "  %-*s  %-11s  %8s  %8s  %9s  %s\n", w, "column", "type", "present", "missing",
             "distinct", "range");
-    char a[64], b[64], c[64], dist[32];
+    char a[64], b[64], c[64], dist[32], cb[256];
     for (size_t i = 0; i < n; i++) {
         const shopstat_colsummary *s = shopstat_description_column(ds, i);
         if (s->distinct_capped)
@@ -169,7 +195,8 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         else
             snprintf(dist, sizeof dist, "%zu", s->distinct);
         fputs("  ", out);
-        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), w);
+        put_cell(out, cut_question(shown_name(r, ds, i, nb, sizeof nb), s->label, w, cb, sizeof cb),
+                 w);
         fprintf(out, "  %-11s  %8zu  %8zu  %9s", shopstat_coltype_name(s->type), s->present,
                 s->missing, dist);
         if (s->all_numeric)
