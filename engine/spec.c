@@ -1933,12 +1933,12 @@ static shopstat_status check_multi(const shopstat_spec *s, const shopstat_reader
         shopstat_error e2;
         shopstat_error_clear(&e2);
         if (reader_columns_for(r, qq->columns[k], NULL, &idx, &n, &e2)) {
-            st = e2.status == SHOPSTAT_ENOMEM
-                     ? shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory")
-                     : shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path,
-                                          qq->column_pos[k].line, qq->column_pos[k].col,
-                                          "%.600s, in question '%s'; %s has no such column", e2.msg,
-                                          qq->name, shopstat_reader_path(r));
+            st =
+                e2.status == SHOPSTAT_ENOMEM
+                    ? shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory")
+                    : shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, qq->column_pos[k].line,
+                                         qq->column_pos[k].col, "question '%s': %.600s (data: %s)",
+                                         qq->name, e2.msg, shopstat_reader_path(r));
             break;
         }
         size_t *nc = realloc(cols, (ncols + n) * sizeof *nc);
