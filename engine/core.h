@@ -231,7 +231,8 @@ typedef struct rt_segment {
 
 typedef struct rt_question {
     const plan_question *pq;
-    size_t *cols;       /* column indices */
+    size_t *cols; /* column indices (a multi-response list's patterns expanded) */
+    size_t ncols;
     strmap levels;      /* SINGLE and CODES: discovered levels; MULTI: column names */
     size_t *rule_level; /* per recode rule: its level id (rules may share a level) */
     scache lcache;

@@ -735,6 +735,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         if (!a->overflow)
             fold_table(a, ds->dc);
         c->name = shopstat_reader_colname(ds->r, i);
+        c->label = shopstat_reader_collabel(ds->r, i);
         c->present = a->present;
         c->missing = a->missing;
         c->distinct = a->overflow ? a->overflow_n : a->values.n;

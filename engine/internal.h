@@ -149,6 +149,22 @@ int reader_stopped_on_import_ids(const shopstat_reader *r);
 void *huge_map(size_t bytes);
 void huge_unmap(void *p, size_t bytes);
 
+/* Whether an item of a column list is a pattern: it holds '*', '?' or '['. */
+int reader_is_pattern(const char *item);
+/* The columns an item of a multi-response list stands for, in file order (*idx malloc'd,
+ * *n of them): the column named item when there is one (a pattern's characters may be
+ * part of a name), else, when item is a pattern, every named column it matches (libc
+ * fnmatch, no flags); else shopstat_reader_column's error. A pattern that matches no
+ * column is SHOPSTAT_EUSAGE, "<what> column pattern 'p' matches no column (did you mean
+ * 'x'?)", x one it matches but for case or one whose name begins like it. */
+shopstat_status reader_columns_for(const shopstat_reader *r, const char *item, const char *what,
+                                   size_t **idx, size_t *n, shopstat_error *err);
+
+/* Whether a multi-response question of columns cols[0..n) has its levels named by the
+ * options' labels (shopstat_reader_collabel): every column has one, each different. Else
+ * its levels are the columns' names. */
+int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n);
+
 /* Reads the rows the options skip after the header (none past them): 0 when r then stands
  * at the first data row, -1 when it could not (an error, kept for shopstat_reader_run to
  * report, or the end of the file). */

@@ -477,6 +477,68 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
                               name, list);
 }
 
+/* A multi-response question's columns: each item of its list a column or, holding * ? or
+ * [, every column it matches (reader_columns_for), a column once. Its levels are the
+ * columns' names or, read with two header rows, the options' labels ("Phone" of "Which
+ * channels? / Phone"), unless two of its columns share one (then the names). */
+static shopstat_status bind_multi(shopstat_totals *t, rt_question *q, const char *what,
+                                  shopstat_error *err)
+{
+    const plan_question *pq = q->pq;
+    size_t cap = 0, *from = NULL; /* [column]: the item of the list it comes from */
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t j = 0; j < pq->ncolumns && !st; j++) {
+        size_t *idx, n;
+        if ((st = reader_columns_for(t->reader, pq->columns[j], what, &idx, &n, err)))
+            break;
+        for (size_t k = 0; k < n && !st; k++) {
+            for (size_t m = 0; m < q->ncols && !st; m++)
+                if (q->cols[m] == idx[k])
+                    st = shopstat_error_set(
+                        err, SHOPSTAT_EUSAGE, shopstat_reader_path(t->reader), 0, 0,
+                        "%s question '%s' takes column '%s' twice (its items '%s' and '%s' "
+                        "both stand for it)",
+                        what, pq->name, shopstat_reader_colname(t->reader, idx[k]),
+                        pq->columns[from[m]], pq->columns[j]);
+            if (!st && q->ncols == cap) {
+                cap = cap ? 2 * cap : 8;
+                size_t *nc = realloc(q->cols, cap * sizeof *nc);
+                if (nc)
+                    q->cols = nc;
+                size_t *nf = nc ? realloc(from, cap * sizeof *nf) : NULL;
+                if (nf)
+                    from = nf;
+                if (!nc || !nf)
+                    st = nomem(err);
+            }
+            if (!st) {
+                from[q->ncols] = j;
+                q->cols[q->ncols++] = idx[k];
+            }
+        }
+        free(idx);
+    }
+    free(from);
+    if (st)
+        return st;
+    if (pq->ticked && !(q->tick = calloc(q->ncols, sizeof *q->tick)))
+        return nomem(err);
+    int labels = reader_multi_labels(t->reader, q->cols, q->ncols);
+    for (size_t j = 0; j < q->ncols; j++) {
+        const char *key = labels ? shopstat_reader_collabel(t->reader, q->cols[j])
+                                 : shopstat_reader_colname(t->reader, q->cols[j]);
+        int added;
+        if (smap_put(&q->levels, key, strlen(key), &added) < 0)
+            return nomem(err);
+        if (!added) /* (two columns of one name, which a pattern matched) */
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(t->reader), 0, 0,
+                                      "%s question '%s' takes two columns named '%s'; rename "
+                                      "them in the header so that each name is unique",
+                                      what, pq->name, key);
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
 {
     const shopstat_plan *p = t->plan;
@@ -513,23 +575,24 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         q->pq = &p->questions[i];
         smap_init(&q->levels);
         smap_init(&q->unrec);
-        q->cols = calloc(q->pq->ncolumns ? q->pq->ncolumns : 1, sizeof *q->cols);
-        q->tick = q->pq->ticked ? calloc(q->pq->ncolumns, sizeof *q->tick) : NULL;
         if (q->pq->rows_only)
             t->rows_q = i;
-        if (!q->cols || (q->pq->ticked && !q->tick))
-            return nomem(err);
         const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE ? "question"
                            : q->pq->kind == SHOPSTAT_Q_MULTI
                                ? q->pq->ticked ? "ticked multi-response" : "multi-response"
                                : "multi-response codes";
-        for (size_t j = 0; j < q->pq->ncolumns; j++)
-            if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
+        if (q->pq->kind == SHOPSTAT_Q_MULTI) {
+            if ((st = bind_multi(t, q, what, err)))
                 return st;
-        if (q->pq->kind == SHOPSTAT_Q_MULTI)
-            for (size_t j = 0; j < q->pq->ncolumns; j++)
-                if (smap_put(&q->levels, q->pq->columns[j], strlen(q->pq->columns[j]), NULL) < 0)
-                    return nomem(err);
+        } else {
+            q->ncols = q->pq->ncolumns;
+            q->cols = calloc(q->ncols ? q->ncols : 1, sizeof *q->cols);
+            if (!q->cols)
+                return nomem(err);
+            for (size_t j = 0; j < q->ncols; j++)
+                if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
+                    return st;
+        }
         /* recoded levels come in rule order; rules may share a level */
         if (q->pq->nrecodes && !(q->rule_level = malloc(q->pq->nrecodes * sizeof *q->rule_level)))
             return nomem(err);
@@ -544,8 +607,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         for (size_t j = 0; j < q->pq->ndeclared; j++)
             if (smap_put(&q->levels, q->pq->declared[j], strlen(q->pq->declared[j]), NULL) < 0)
                 return nomem(err);
-        if (q->pq->ncolumns > maxlv)
-            maxlv = q->pq->ncolumns;
+        if (q->ncols > maxlv)
+            maxlv = q->ncols;
     }
     t->lvlbuf_cap = 0;
 
@@ -1137,7 +1200,7 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
                 "column '%s' of ticked question '%s' holds '%.*s'; expected 1 or a text "
                 "(ticked), 0 or blank (not ticked); a missing-answer code such as -99 goes in "
                 "--missing",
-                q->pq->columns[j], q->pq->name, shown, s);
+                shopstat_reader_colname(t->reader, c), q->pq->name, shown, s);
         *code = x == 1;
         return SHOPSTAT_OK;
     }
@@ -1152,7 +1215,7 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
             row->pos[c].col,
             "column '%s' of ticked question '%s' holds '%.*s' and '%.40s'; a ticked column "
             "holds one text, its option's label (a text that means not ticked goes in --missing)",
-            q->pq->columns[j], q->pq->name, shown, s, q->tick[j]);
+            shopstat_reader_colname(t->reader, c), q->pq->name, shown, s, q->tick[j]);
     }
     *code = 1;
     return SHOPSTAT_OK;
@@ -1177,7 +1240,8 @@ static shopstat_status multi_code(const shopstat_totals *t, rt_question *q, size
                                   row->pos[c].line, row->pos[c].col,
                                   "column '%s' of multi-response question '%s' holds '%.*s'; "
                                   "expected 0, 1 or missing",
-                                  q->pq->columns[j], q->pq->name, (int)(n > 40 ? 40 : n), s);
+                                  shopstat_reader_colname(t->reader, c), q->pq->name,
+                                  (int)(n > 40 ? 40 : n), s);
     *code = x == 1;
     return SHOPSTAT_OK;
 }
@@ -1245,7 +1309,7 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
         } else if (q->pq->kind == SHOPSTAT_Q_MULTI) {
             size_t start = used, j;
             int32_t code = 0;
-            for (j = 0; j < q->pq->ncolumns; j++) {
+            for (j = 0; j < q->ncols; j++) {
                 if ((st = multi_col_code(rc, row, qi, j, &code, err)))
                     return st;
                 if (code == 2)
@@ -1253,10 +1317,10 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
                 if (code == 1)
                     rc->lv[used++] = j;
             }
-            if (j < q->pq->ncolumns) {
+            if (j < q->ncols) {
                 /* base = rows where every column is answered; still validate the rest */
                 int answered = j > 0;
-                for (size_t k = j + 1; k < q->pq->ncolumns; k++) {
+                for (size_t k = j + 1; k < q->ncols; k++) {
                     if ((st = multi_col_code(rc, row, qi, k, &code, err)))
                         return st;
                     answered |= code != 2;
@@ -2636,7 +2700,7 @@ static void row_ctx_free(row_ctx *rc)
         if (rc->qlv)
             free(rc->qlv[q].v);
         if (rc->mcode && rc->mcode[q]) {
-            for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+            for (size_t j = 0; j < t->q[q].ncols; j++)
                 free(rc->mcode[q][j].v);
             free(rc->mcode[q]);
         }
@@ -2706,7 +2770,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
         USE(t->by[b].column);
     }
     for (size_t q = 0; q < t->nq; q++)
-        for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+        for (size_t j = 0; j < t->q[q].ncols; j++)
             USE(t->q[q].cols[j]);
 #undef USE
     rc->cv = calloc(n ? n : 1, sizeof *rc->cv);
@@ -2757,7 +2821,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
         inpat[t->by[b].column] = 1;
     }
     for (size_t q = 0; q < t->nq; q++)
-        for (size_t j = 0; j < t->q[q].pq->ncolumns; j++)
+        for (size_t j = 0; j < t->q[q].ncols; j++)
             inpat[t->q[q].cols[j]] = 1;
     for (size_t c = 0; c < ncols; c++) {
         if (!inpat[c])
@@ -2789,8 +2853,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
             return nomem(err);
     for (size_t q = 0; q < t->nq; q++)
         if (t->q[q].pq->kind == SHOPSTAT_Q_MULTI &&
-            !(rc->mcode[q] = calloc(t->q[q].pq->ncolumns ? t->q[q].pq->ncolumns : 1,
-                                    sizeof **rc->mcode)))
+            !(rc->mcode[q] = calloc(t->q[q].ncols ? t->q[q].ncols : 1, sizeof **rc->mcode)))
             return nomem(err);
     return SHOPSTAT_OK;
 }
@@ -2938,7 +3001,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
         rc->condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc->condcols);
         size_t lvcap = 0;
         for (size_t qi = 0; qi < t->nq; qi++)
-            lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].pq->ncolumns : MAX_LEVELS;
+            lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].ncols : MAX_LEVELS;
         rc->qn = calloc(t->nq ? t->nq : 1, sizeof *rc->qn);
         rc->qoff = calloc(t->nq ? t->nq : 1, sizeof *rc->qoff);
         rc->lv = calloc(lvcap ? lvcap : 1, sizeof *rc->lv);
@@ -3171,7 +3234,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                 return nomem(err);
         gq->partly |= wq->partly;
 
-        for (size_t j = 0; wq->tick && j < gq->pq->ncolumns; j++) {
+        for (size_t j = 0; wq->tick && j < gq->ncols; j++) {
             if (!wq->tick[j])
                 continue;
             if (!gq->tick[j]) {
@@ -3415,7 +3478,7 @@ void shopstat_totals_free(shopstat_totals *t)
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
         strmap_free(&t->q[i].unrec);
-        for (size_t j = 0; t->q[i].tick && j < t->q[i].pq->ncolumns; j++)
+        for (size_t j = 0; t->q[i].tick && j < t->q[i].ncols; j++)
             free(t->q[i].tick[j]);
         free(t->q[i].tick);
         free(t->q[i].rule_level);

@@ -5,6 +5,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <iconv.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -163,6 +164,18 @@ struct shopstat_reader {
     strmap colmap;  /* the header's names but the empty ones, each once */
     size_t *keycol; /* [key of colmap]: the first column with that name */
     size_t *nsame;  /* [column]: the columns with its name (0 when it has none) */
+    /* header_rows 2: the first header row, kept until the second is read (its bytes, and
+     * each field's offset, length and position) */
+    char *h1_buf;
+    size_t *h1_offs, *h1_lens;
+    shopstat_pos *h1_pos;
+    size_t h1_n;
+    int h1_done;
+    /* header_rows 2: [column] the second header row's text a name was joined with (the
+     * option's label, "Phone" of "Which channels? / Phone"), NULL where none was; labels
+     * itself is NULL with one header row */
+    char **labels;
+    int skipped_second_header; /* the first row skipped was SurveyMonkey's second header */
 
     size_t rows_read, rows_skipped;
     size_t rows_empty; /* rows whose every field is empty, not passed to fn */
@@ -186,6 +199,7 @@ void shopstat_csv_opts_init(shopstat_csv_opts *o)
     o->encoding = NULL;
     o->decimal_comma = -1;
     o->skip_rows = 0;
+    o->header_rows = 1;
     o->missing = NULL;
     o->block_size = 0;
 }
@@ -536,7 +550,9 @@ static void on_field(void *data, size_t len, void *vr)
         }
         store = 1;
     } else {
-        store = r->rows_read >= r->opts.skip_rows && r->nf < r->ncols;
+        /* (the first row skipped is kept too: SurveyMonkey's second header row, which
+         * describe then points to --header-rows 2 for) */
+        store = (r->rows_read >= r->opts.skip_rows || r->rows_read == 0) && r->nf < r->ncols;
         if (r->nf == r->ncols)
             r->extra_pos = p;
     }
@@ -576,11 +592,12 @@ static void on_field(void *data, size_t len, void *vr)
 /* Empty and repeated names are not errors here: exports have them in columns a command
  * does not use (SurveyMonkey's sub-question columns, a delimiter ending the header line).
  * A command that names a repeated one is told it is ambiguous (shopstat_reader_column); an
- * empty name cannot be named. */
-static void finish_header(shopstat_reader *r)
+ * empty name cannot be named. The names are the n fields of buf (len bytes: each field
+ * NUL-terminated at offs[i] + lens[i]), at positions pos. */
+static void index_header(shopstat_reader *r, const char *buf, size_t len, const size_t *offs,
+                         const size_t *lens, const shopstat_pos *pos, size_t n)
 {
-    size_t n = r->nf;
-    r->names_arena = malloc(r->rowlen ? r->rowlen : 1);
+    r->names_arena = malloc(len ? len : 1);
     r->names = malloc(n * sizeof *r->names);
     r->colpos = malloc(n * sizeof *r->colpos);
     r->keycol = malloc(n * sizeof *r->keycol);
@@ -589,20 +606,20 @@ static void finish_header(shopstat_reader *r)
         cb_fail(r, SHOPSTAT_ENOMEM, r->row_pos, "out of memory");
         return;
     }
-    memcpy(r->names_arena, r->rowbuf, r->rowlen);
+    memcpy(r->names_arena, buf, len);
     strmap_init(&r->colmap, SHOPSTAT_CSV_MAX_COLUMNS, SIZE_MAX);
     size_t named = 0;
     for (size_t i = 0; i < n; i++) {
-        r->names[i] = r->names_arena + r->offs[i];
-        r->colpos[i] = r->pos[i];
-        size_t len = r->lens[i];
-        if (len == 0)
+        r->names[i] = r->names_arena + offs[i];
+        r->colpos[i] = pos[i];
+        size_t nl = lens[i];
+        if (nl == 0)
             continue;
         named++;
         int added;
-        size_t k = strmap_add(&r->colmap, r->names[i], len, strmap_hash(r->names[i], len), &added);
+        size_t k = strmap_add(&r->colmap, r->names[i], nl, strmap_hash(r->names[i], nl), &added);
         if (k == STRMAP_NOMEM || k == STRMAP_FULL) {
-            cb_fail(r, SHOPSTAT_ENOMEM, r->pos[i], "out of memory");
+            cb_fail(r, SHOPSTAT_ENOMEM, pos[i], "out of memory");
             return;
         }
         if (added)
@@ -610,17 +627,148 @@ static void finish_header(shopstat_reader *r)
         r->nsame[r->keycol[k]]++;
     }
     if (named == 0) {
-        cb_fail(r, SHOPSTAT_EINPUT, r->row_pos,
-                "the header row names no column (every field is empty): the first line that "
-                "is not blank must hold the column names");
+        cb_fail(r, SHOPSTAT_EINPUT, pos[0],
+                r->opts.header_rows == 2
+                    ? "the two header rows name no column (every field is empty): the first "
+                      "two lines that are not blank must hold the column names"
+                    : "the header row names no column (every field is empty): the first line "
+                      "that is not blank must hold the column names");
         return;
     }
     for (size_t i = 0; i < n; i++)
-        if (r->lens[i])
-            r->nsame[i] = r->nsame[r->keycol[strmap_find(&r->colmap, r->names[i], r->lens[i],
-                                                         strmap_hash(r->names[i], r->lens[i]))]];
+        if (lens[i])
+            r->nsame[i] = r->nsame[r->keycol[strmap_find(&r->colmap, r->names[i], lens[i],
+                                                         strmap_hash(r->names[i], lens[i]))]];
     r->ncols = n;
     r->header_done = 1;
+}
+
+/* The first of two header rows (header_rows 2), kept aside until the second is read. */
+static void keep_first_header(shopstat_reader *r)
+{
+    size_t n = r->nf;
+    r->h1_buf = malloc(r->rowlen ? r->rowlen : 1);
+    r->h1_offs = malloc((n ? n : 1) * sizeof *r->h1_offs);
+    r->h1_lens = malloc((n ? n : 1) * sizeof *r->h1_lens);
+    r->h1_pos = malloc((n ? n : 1) * sizeof *r->h1_pos);
+    if (!r->h1_buf || !r->h1_offs || !r->h1_lens || !r->h1_pos) {
+        cb_fail(r, SHOPSTAT_ENOMEM, r->row_pos, "out of memory");
+        return;
+    }
+    memcpy(r->h1_buf, r->rowbuf, r->rowlen);
+    memcpy(r->h1_offs, r->offs, n * sizeof *r->offs);
+    memcpy(r->h1_lens, r->lens, n * sizeof *r->lens);
+    memcpy(r->h1_pos, r->pos, n * sizeof *r->pos);
+    r->h1_n = n;
+    r->h1_done = 1;
+}
+
+/* Whether s[0..n) is what SurveyMonkey's second header row holds under a question that
+ * has one column: "Response" (single choice) or "Open-Ended Response" (text). */
+static int plain_response(const char *s, size_t n)
+{
+    return (n == 8 && memcmp(s, "Response", 8) == 0) ||
+           (n == 19 && memcmp(s, "Open-Ended Response", 19) == 0);
+}
+
+/* The second header row is in rowbuf: each column's name is the first row's text (carried
+ * right over the empty cells that follow it: a question's other columns), joined by " / "
+ * to the second row's, unless that is empty, "Response" or "Open-Ended Response". */
+static void join_headers(shopstat_reader *r)
+{
+    size_t n = r->nf;
+    if (n != r->h1_n) {
+        cb_fail(r, SHOPSTAT_EINPUT, n > r->h1_n ? r->pos[r->h1_n] : r->row_pos,
+                "the second header row has %zu field%s, the first has %zu (--header-rows 2 "
+                "reads two header rows of the same columns)",
+                n, n == 1 ? "" : "s", r->h1_n);
+        return;
+    }
+    const char *carry = NULL;
+    size_t carry_len = 0, total = 0;
+    for (size_t i = 0; i < n; i++) { /* (the joined names' bytes, with their NULs) */
+        if (r->h1_lens[i]) {
+            carry = r->h1_buf + r->h1_offs[i];
+            carry_len = r->h1_lens[i];
+        }
+        total += carry_len + 3 + r->lens[i] + 1;
+    }
+    /* (calloc: once per file, and the compiler cannot tell that n > 0) */
+    char *buf = calloc(total ? total : 1, 1);
+    size_t *offs = calloc(n, sizeof *offs), *lens = calloc(n, sizeof *lens);
+    size_t *label = calloc(n, sizeof *label); /* the label's offset in buf, or SIZE_MAX */
+    shopstat_pos *pos = calloc(n, sizeof *pos);
+    r->labels = calloc(n, sizeof *r->labels);
+    if (!buf || !offs || !lens || !label || !pos || !r->labels) {
+        free(buf);
+        free(offs);
+        free(lens);
+        free(label);
+        free(pos);
+        cb_fail(r, SHOPSTAT_ENOMEM, r->row_pos, "out of memory");
+        return;
+    }
+    size_t at = 0;
+    carry = NULL;
+    carry_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r->h1_lens[i]) {
+            carry = r->h1_buf + r->h1_offs[i];
+            carry_len = r->h1_lens[i];
+        }
+        const char *two = r->rowbuf + r->offs[i];
+        size_t two_len = r->lens[i];
+        int join = two_len && !plain_response(two, two_len);
+        offs[i] = at;
+        label[i] = SIZE_MAX;
+        if (carry_len) {
+            memcpy(buf + at, carry, carry_len);
+            at += carry_len;
+        }
+        if (join) {
+            if (carry_len) {
+                memcpy(buf + at, " / ", 3);
+                at += 3;
+                label[i] = at;
+            }
+            memcpy(buf + at, two, two_len);
+            at += two_len;
+        }
+        buf[at++] = '\0';
+        lens[i] = at - 1 - offs[i];
+        /* a column is shown where its name's text stands: its own cell of the first row,
+         * else of the second */
+        pos[i] = r->h1_lens[i] || !two_len ? r->h1_pos[i] : r->pos[i];
+    }
+    index_header(r, buf, at, offs, lens, pos, n);
+    for (size_t i = 0; i < n && r->names_arena; i++)
+        r->labels[i] = label[i] == SIZE_MAX ? NULL : r->names_arena + label[i];
+    free(label);
+    free(buf);
+    free(offs);
+    free(lens);
+    free(pos);
+    free(r->h1_buf);
+    free(r->h1_offs);
+    free(r->h1_lens);
+    free(r->h1_pos);
+    r->h1_buf = NULL;
+    r->h1_offs = r->h1_lens = NULL;
+    r->h1_pos = NULL;
+}
+
+/* A header row read (libcsv's row end before header_done): the header, the first of two
+ * kept aside, or the second of two joined to it. */
+static void finish_header(shopstat_reader *r)
+{
+    if (r->opts.header_rows != 2) {
+        index_header(r, r->rowbuf, r->rowlen, r->offs, r->lens, r->pos, r->nf);
+        return;
+    }
+    if (!r->h1_done)
+        keep_first_header(r);
+    else
+        join_headers(r);
 }
 
 /* An error in one of the first data rows (Qualtrics' question texts: a weight "Weight" that
@@ -660,12 +808,19 @@ static int import_id_row(shopstat_reader *r, size_t nst)
         shown--;
     r->held = 0;
     r->import_ids = 1;
-    cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
-            "this is %s ('%.*s'), not data: use --skip-rows %zu (skip_rows: %zu in a spec) to "
-            "skip the rows between the header and the data",
-            kind == 1 ? "the import-id row of a Qualtrics export"
-                      : "the second header row of a SurveyMonkey export",
-            shown, r->fields[k], r->rows_read, r->rows_read);
+    if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
+        cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
+                "this is the second header row of a SurveyMonkey export ('%.*s'), not data: use "
+                "--header-rows 2 (header_rows: 2 in a spec) to read both header rows, which "
+                "names each column by its question and option",
+                shown, r->fields[k]);
+    else
+        cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
+                "this is %s ('%.*s'), not data: use --skip-rows %zu (skip_rows: %zu in a spec) "
+                "to skip the rows between the header and the data",
+                kind == 1 ? "the import-id row of a Qualtrics export"
+                          : "the second header row of a SurveyMonkey export",
+                shown, r->fields[k], r->rows_read, r->rows_read);
     return 1;
 }
 
@@ -683,6 +838,15 @@ static void on_row(int c, void *vr)
     }
     r->rows_read++;
     if (r->rows_read <= r->opts.skip_rows) {
+        if (r->rows_read == 1 && r->opts.header_rows != 2) {
+            /* (kept by on_field: see there) */
+            size_t nst = r->nf < r->ncols ? r->nf : r->ncols;
+            for (size_t i = 0; i < nst; i++)
+                r->fields[i] = r->rowbuf + r->offs[i];
+            int kind = 0;
+            r->skipped_second_header =
+                import_id_field(r->fields, r->lens, nst, &kind) >= 0 && kind == 2;
+        }
         r->rows_skipped++;
         r->nf = 0;
         r->rowlen = 0;
@@ -1125,6 +1289,11 @@ void shopstat_reader_free(shopstat_reader *r)
     free(r->colpos);
     free(r->keycol);
     free(r->nsame);
+    free(r->h1_buf);
+    free(r->h1_offs);
+    free(r->h1_lens);
+    free(r->h1_pos);
+    free(r->labels);
     strmap_free(&r->colmap);
     free(r);
 }
@@ -1352,6 +1521,14 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     r->miss_first[' '] = r->miss_first['\t'] = r->miss_first['N'] = 1;
     for (size_t i = 0; i < r->nmissing; i++)
         r->miss_first[(unsigned char)r->missing[i][0]] = 1;
+    if (r->opts.header_rows == 0) /* (a struct not made by shopstat_csv_opts_init) */
+        r->opts.header_rows = 1;
+    if (r->opts.header_rows > 2)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "header rows: %zu is not 1 or 2 (2 reads a SurveyMonkey "
+                                  "export's two header rows; rows of question texts or ids "
+                                  "after a one-row header are skipped with --skip-rows)",
+                                  r->opts.header_rows);
     char d = opts ? opts->delimiter : 0;
     if (d == '"' || d == '\r' || d == '\n' || (d & 0x80))
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -1500,6 +1677,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         if (s != SHOPSTAT_OK)
             return s;
     }
+    if (!r->header_done && r->h1_done)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, 0, 0,
+                                  "the file ends after its first header row: --header-rows 2 "
+                                  "(header_rows: 2 in a spec) reads two header rows");
     if (!r->header_done)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 0, 0,
                                   "file is empty (no header row)");
@@ -1582,6 +1763,16 @@ size_t shopstat_reader_ncols(const shopstat_reader *r)
 const char *shopstat_reader_colname(const shopstat_reader *r, size_t i)
 {
     return i < r->ncols ? r->names[i] : NULL;
+}
+
+const char *shopstat_reader_collabel(const shopstat_reader *r, size_t i)
+{
+    return i < r->ncols && r->labels ? r->labels[i] : NULL;
+}
+
+int shopstat_reader_skipped_second_header(const shopstat_reader *r)
+{
+    return r->skipped_second_header;
 }
 
 const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r)
@@ -1704,6 +1895,99 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
                               "%s%scolumn '%.100s' not found (did you mean '%.100s'?); columns "
                               "are: %s",
                               what ? what : "", what ? " " : "", name, best, list);
+}
+
+int reader_is_pattern(const char *item)
+{
+    return strpbrk(item, "*?[") != NULL;
+}
+
+int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        const char *lj = shopstat_reader_collabel(r, cols[j]);
+        if (!lj)
+            return 0;
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(lj, shopstat_reader_collabel(r, cols[k])) == 0)
+                return 0;
+    }
+    return 1;
+}
+
+/* A column close to a pattern that matches none: one it matches but for case, else the
+ * column whose name begins most like the pattern's text before its first wildcard (the
+ * first 60 bytes of both; "did you mean"), or NULL. */
+static const char *pattern_hint(const shopstat_reader *r, const char *pat)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (r->names[i][0] && fnmatch(pat, r->names[i], FNM_CASEFOLD) == 0)
+            return r->names[i];
+    size_t plen = strcspn(pat, "*?[");
+    if (plen > 60)
+        plen = 60;
+    if (plen == 0)
+        return NULL;
+    char prefix[61];
+    memcpy(prefix, pat, plen);
+    prefix[plen] = '\0';
+    char **cut = calloc(r->ncols, sizeof *cut);
+    const char *best = NULL;
+    size_t k = 0;
+    for (; cut && k < r->ncols; k++)
+        if (!(cut[k] = strndup(r->names[k], plen)))
+            break;
+    if (cut && k == r->ncols) {
+        const char *c = shopstat_closest(prefix, (const char *const *)cut, r->ncols);
+        for (size_t i = 0; c && i < r->ncols; i++)
+            if (cut[i] == c)
+                best = r->names[i];
+    }
+    for (size_t i = 0; cut && i < k; i++)
+        free(cut[i]);
+    free(cut);
+    return best;
+}
+
+shopstat_status reader_columns_for(const shopstat_reader *r, const char *item, const char *what,
+                                   size_t **idx, size_t *n, shopstat_error *err)
+{
+    *idx = NULL;
+    *n = 0;
+    /* a name first: a column may be called "Q3*" */
+    if (!reader_is_pattern(item) || shopstat_reader_columns_named(r, item, NULL, 0) > 0) {
+        size_t i;
+        shopstat_status st = shopstat_reader_column(r, item, what, &i, err);
+        if (st)
+            return st;
+        if (!(*idx = malloc(sizeof **idx)))
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, r->path, 0, 0, "out of memory");
+        **idx = i;
+        *n = 1;
+        return SHOPSTAT_OK;
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < r->ncols; i++)
+        count += r->names[i][0] && fnmatch(item, r->names[i], 0) == 0;
+    if (count == 0) {
+        const char *hint = pattern_hint(r, item);
+        if (hint)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                      "%s%scolumn pattern '%.200s' matches no column (did you "
+                                      "mean '%.200s'?)",
+                                      what ? what : "", what ? " " : "", item, hint);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                  "%s%scolumn pattern '%.200s' matches no column (a pattern "
+                                  "takes * for any text, ? for one character, [abc] for one "
+                                  "of them; 'shopstat describe' lists the columns)",
+                                  what ? what : "", what ? " " : "", item);
+    }
+    if (!(*idx = malloc(count * sizeof **idx)))
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, r->path, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->ncols; i++)
+        if (r->names[i][0] && fnmatch(item, r->names[i], 0) == 0)
+            (*idx)[(*n)++] = i;
+    return SHOPSTAT_OK;
 }
 
 /* ---- values --------------------------------------------------------------------------- */

@@ -1545,7 +1545,8 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     shopstat_json_number(f, in->alpha);
     fputs(", \"alpha_low\": ", f);
     shopstat_json_number(f, in->alpha_low);
-    fprintf(f, ", \"skip_rows\": %zu},\n  \"design\": {\"weight\": ", in->csv.skip_rows);
+    fprintf(f, ", \"skip_rows\": %zu, \"header_rows\": %zu},\n  \"design\": {\"weight\": ",
+            in->csv.skip_rows, in->csv.header_rows ? in->csv.header_rows : (size_t)1);
     shopstat_json_opt_string(f, d->weight);
     fputs(", \"strata\": ", f);
     shopstat_json_opt_string(f, d->strata);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "internal.h"
+
 struct shopstat_spec {
     shopstat_spec_info info;
     void **owned; /* every allocation of the spec, freed together */
@@ -544,6 +546,20 @@ static shopstat_status resolve_column(ctx *c, const char *ident, shopstat_pos p,
     return SHOPSTAT_OK;
 }
 
+/* A multi-response question whose levels are known only from the data's header: its list
+ * holds a pattern, or the data have two header rows (its levels are its options' labels). */
+static int multi_checked_late(const shopstat_spec *s, const shopstat_spec_question *q)
+{
+    if (q->kind != SHOPSTAT_Q_MULTI)
+        return 0;
+    if (s->info.csv.header_rows == 2)
+        return 1;
+    for (size_t j = 0; j < q->ncolumns; j++)
+        if (reader_is_pattern(q->columns[j]))
+            return 1;
+    return 0;
+}
+
 static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_question *q)
 {
     shopstat_status st = check_map(c, n, "values", NULL, 0);
@@ -555,6 +571,7 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
         return SHOPSTAT_ENOMEM;
     for (size_t i = 0; i < k; i++) {
         yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        v[i].pos = pos_of(node(c, p->key));
         if ((st = scalar(c, node(c, p->key), "a value code", &v[i].code)) ||
             (st = scalar(c, node(c, p->value), "a value label", &v[i].label)) ||
             (st = text_len(c, node(c, p->value), "a value label", v[i].label)))
@@ -563,6 +580,8 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
          * columns: a code that is neither would label, or list at 0%, an answer that
          * cannot occur */
         size_t nown = q->nrecodes ? q->nrecodes : q->kind == SHOPSTAT_Q_MULTI ? q->ncolumns : 0;
+        if (multi_checked_late(c->s, q))
+            nown = 0; /* (its levels are known once the header is read) */
         int found = !nown;
         for (size_t j = 0; j < nown && !found; j++)
             found = strcmp(v[i].code, q->nrecodes ? q->recodes[j].level : q->columns[j]) == 0;
@@ -1328,6 +1347,15 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
             return FAIL(c, v, "skip_rows must be a whole number");
         o->skip_rows = (size_t)x;
     }
+    if ((v = get(c, n, "header_rows"))) {
+        const char *h = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+        if (strcmp(h, "1") != 0 && strcmp(h, "2") != 0)
+            return FAIL(c, v,
+                        "header_rows is 1, or 2 (a SurveyMonkey export's two header rows), not "
+                        "'%s' (other rows before the data: skip_rows)",
+                        h);
+        o->header_rows = (size_t)(h[0] - '0');
+    }
     if ((v = get(c, n, "decimal_comma")) &&
         (st = boolean(c, v, "decimal_comma", &o->decimal_comma)))
         return st;
@@ -1344,8 +1372,8 @@ static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
     return SHOPSTAT_OK;
 }
 
-static const char *const csv_keys[] = {"file",      "delimiter", "encoding",
-                                       "skip_rows", "missing",   "decimal_comma"};
+static const char *const csv_keys[] = {"file",    "delimiter",     "encoding",   "skip_rows",
+                                       "missing", "decimal_comma", "header_rows"};
 
 static shopstat_status parse_data(ctx *c, yaml_node_t *root)
 {
@@ -1370,7 +1398,7 @@ static shopstat_status parse_data(ctx *c, yaml_node_t *root)
         return FAIL(c, n, "data: is empty");
     yaml_node_t *csv = get(c, root, "csv");
     if (csv) {
-        if ((st = check_map(c, csv, "csv", csv_keys + 1, 5)) || (st = parse_csv_opts(c, csv)))
+        if ((st = check_map(c, csv, "csv", csv_keys + 1, 6)) || (st = parse_csv_opts(c, csv)))
             return st;
     }
     return resolve_data(c, n, file);
@@ -1880,6 +1908,65 @@ static shopstat_status check_column(const shopstat_spec *s, const shopstat_reade
                               shopstat_reader_path(r));
 }
 
+/* A multi-response question of multi_checked_late: its items (patterns expanded, as the
+ * pass does), then its values: against its levels, as the pass will name them. */
+static shopstat_status check_multi(const shopstat_spec *s, const shopstat_reader *r,
+                                   const shopstat_spec_question *qq, shopstat_error *err)
+{
+    size_t *cols = NULL, ncols = 0;
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t k = 0; k < qq->ncolumns && !st; k++) {
+        if (!reader_is_pattern(qq->columns[k]) ||
+            shopstat_reader_columns_named(r, qq->columns[k], NULL, 0) > 0) {
+            st = check_column(s, r, qq->columns[k], qq->column_pos[k], "a question", err);
+            size_t i;
+            if (!st && !shopstat_reader_column(r, qq->columns[k], NULL, &i, err)) {
+                size_t *nc = realloc(cols, (ncols + 1) * sizeof *nc);
+                if (!nc)
+                    st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+                else
+                    (cols = nc)[ncols++] = i;
+            }
+            continue;
+        }
+        size_t *idx, n;
+        shopstat_error e2;
+        shopstat_error_clear(&e2);
+        if (reader_columns_for(r, qq->columns[k], NULL, &idx, &n, &e2)) {
+            st =
+                e2.status == SHOPSTAT_ENOMEM
+                    ? shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory")
+                    : shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, qq->column_pos[k].line,
+                                         qq->column_pos[k].col, "question '%s': %.600s (data: %s)",
+                                         qq->name, e2.msg, shopstat_reader_path(r));
+            break;
+        }
+        size_t *nc = realloc(cols, (ncols + n) * sizeof *nc);
+        if (!nc)
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        else
+            memcpy((cols = nc) + ncols, idx, n * sizeof *idx), ncols += n;
+        free(idx);
+    }
+    int labels = !st && reader_multi_labels(r, cols, ncols);
+    for (size_t v = 0; !st && v < qq->nvalues; v++) {
+        int found = 0;
+        for (size_t j = 0; j < ncols && !found; j++)
+            found = strcmp(qq->values[v].code, labels ? shopstat_reader_collabel(r, cols[j])
+                                                      : shopstat_reader_colname(r, cols[j])) == 0;
+        if (!found)
+            st = shopstat_error_set(
+                err, SHOPSTAT_EINPUT, s->info.path, qq->values[v].pos.line, qq->values[v].pos.col,
+                "values: '%s' is not %s of question '%s'%s", qq->values[v].code,
+                labels ? "the option label of one of the columns" : "one of the columns", qq->name,
+                labels ? " (read with two header rows, its levels are the second row's labels, "
+                         "such as 'Phone' of 'Question / Phone')"
+                       : "");
+    }
+    free(cols);
+    return st;
+}
+
 static shopstat_status check_conds(const shopstat_spec *s, const shopstat_reader *r,
                                    const shopstat_spec_cond *c, size_t n, const char *what,
                                    shopstat_error *err)
@@ -1905,6 +1992,11 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
             return st;
     for (size_t q = 0; q < in->nquestions; q++) {
         const shopstat_spec_question *qq = &in->questions[q];
+        if (multi_checked_late(s, qq)) {
+            if ((st = check_multi(s, r, qq, err)))
+                return st;
+            continue;
+        }
         for (size_t k = 0; k < qq->ncolumns; k++)
             if ((st = check_column(s, r, qq->columns[k], qq->column_pos[k], "a question", err)))
                 return st;

@@ -1,5 +1,8 @@
 /* describe's start for tab: questions guessed from the columns' names and listed values. */
 #include <ctype.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -326,6 +329,7 @@ void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         free((void *)s[i].name);
         free((void *)s[i].columns);
+        free((void *)s[i].pattern);
         free((void *)s[i].missing);
     }
     free(s);
@@ -496,6 +500,160 @@ static size_t set_at(const shopstat_description *ds, const names *nx, const shop
     return n;
 }
 
+/* Words a question's short name leaves out ("Which channels would you use to contact us?"
+ * is channels_contact). */
+static int stop_word(const char *w, size_t n)
+{
+    static const char *const stop[] = {
+        "a",      "about",  "all",    "an",    "and",   "any",   "apply", "are",       "as",
+        "at",     "be",     "been",   "by",    "can",   "could", "did",   "do",        "does",
+        "each",   "for",    "from",   "had",   "has",   "have",  "how",   "i",         "if",
+        "in",     "is",     "it",     "me",    "most",  "my",    "of",    "on",        "or",
+        "our",    "please", "select", "that",  "the",   "these", "this",  "those",     "to",
+        "us",     "use",    "was",    "we",    "were",  "what",  "when",  "where",     "which",
+        "who",    "why",    "will",   "with",  "would", "you",   "your",  "following", "check",
+        "choose", "one",    "many",   "apply."};
+    for (size_t k = 0; k < sizeof stop / sizeof *stop; k++)
+        if (strlen(stop[k]) == n && strncmp(stop[k], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A short name for the question whose text is q[0..n): its first two words that are not
+ * stop words, in lower case, joined by '_' (ASCII letters and digits only), in buf; "" when
+ * there are none. */
+static void short_name(const char *q, size_t n, char *buf, size_t cap)
+{
+    size_t used = 0, words = 0, i = 0;
+    buf[0] = '\0';
+    while (i < n && words < 2) {
+        while (i < n && !isalnum((unsigned char)q[i]))
+            i++;
+        size_t start = i;
+        while (i < n && isalnum((unsigned char)q[i]))
+            i++;
+        if (i == start)
+            break;
+        char w[24];
+        size_t wl = i - start < sizeof w - 1 ? i - start : sizeof w - 1;
+        for (size_t k = 0; k < wl; k++)
+            w[k] = (char)tolower((unsigned char)q[start + k]);
+        /* (a word of letters not ASCII: a split UTF-8 letter ends it; skip the rest) */
+        if (i < n && (unsigned char)q[i] >= 0x80) {
+            while (i < n && !isspace((unsigned char)q[i]))
+                i++;
+            continue;
+        }
+        if (stop_word(w, wl) || used + wl + 2 > cap)
+            continue;
+        used += (size_t)snprintf(buf + used, cap - used, "%s%.*s", used ? "_" : "", (int)wl, w);
+        words++;
+    }
+}
+
+/* Whether a suggestion already has name nm. */
+static int suggested(const sbuf *b, const char *nm)
+{
+    for (size_t k = 0; k < b->n; k++)
+        if (strcmp(b->s[k].name, nm) == 0)
+            return 1;
+    return 0;
+}
+
+/* Length of the question text of column c, read with two header rows ("Question" of
+ * "Question / Option"), or 0 when it has no label. */
+static size_t question_len(const shopstat_colsummary *c)
+{
+    if (!c->name || !c->label)
+        return 0;
+    size_t n = strlen(c->name), l = strlen(c->label);
+    return n >= l + 3 ? n - l - 3 : 0;
+}
+
+/* A multi-select question of a two-header-row export starting at column i (see
+ * describe.h): pushed, and the columns it spans returned; 0 when there is none, -1 out
+ * of memory. */
+static long labelled_set(sbuf *b, const shopstat_description *ds, const names *nx,
+                         const shopstat_design_opts *d, size_t i)
+{
+    size_t nc = shopstat_description_ncols(ds);
+    const shopstat_colsummary *c0 = shopstat_description_column(ds, i);
+    size_t qlen = question_len(c0);
+    if (!qlen)
+        return 0;
+    size_t span = 0, members = 0;
+    int any = 0;
+    for (size_t j = i; j < nc; j++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, j);
+        if (question_len(c) != qlen || strncmp(c->name, c0->name, qlen) != 0)
+            break;
+        span++;
+        enum member m = member_kind(c);
+        if ((m == MEMBER_TICKED || m == MEMBER_EMPTY) && !is_design(d, c->name) &&
+            !ambiguous(ds, nx, j)) {
+            members++;
+            any |= m == MEMBER_TICKED;
+        }
+    }
+    if (members < 2 || !any)
+        return 0;
+    size_t *cols = malloc(members * sizeof *cols);
+    char *pat = NULL;
+    if (!cols)
+        return -1;
+    size_t k = 0;
+    for (size_t j = i; j < i + span; j++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, j);
+        enum member m = member_kind(c);
+        if ((m == MEMBER_TICKED || m == MEMBER_EMPTY) && !is_design(d, c->name) &&
+            !ambiguous(ds, nx, j))
+            cols[k++] = j;
+    }
+    /* "Question / *", when it matches these columns and no other ('[' and '\' of the
+     * question's text escaped; a '?' or '*' of it matches itself too) */
+    if (members == span) {
+        pat = malloc(2 * qlen + 5);
+        if (!pat) {
+            free(cols);
+            return -1;
+        }
+        size_t at = 0;
+        for (size_t j = 0; j < qlen; j++) {
+            if (c0->name[j] == '[' || c0->name[j] == '\\')
+                pat[at++] = '\\';
+            pat[at++] = c0->name[j];
+        }
+        memcpy(pat + at, " / *", 5);
+        size_t matched = 0;
+        int only = 1;
+        for (size_t j = 0; j < nc && only; j++) {
+            const char *nm = shopstat_description_column(ds, j)->name;
+            if (nm && *nm && fnmatch(pat, nm, 0) == 0) {
+                matched++;
+                only = j >= i && j < i + span;
+            }
+        }
+        if (!only || matched != span || name_taken(nx, pat, strlen(pat), SIZE_MAX, 0)) {
+            free(pat);
+            pat = NULL;
+        }
+    }
+    char nm[48];
+    short_name(c0->name, qlen, nm, sizeof nm);
+    if (!nm[0] || suggested(b, nm) || name_taken(nx, nm, strlen(nm), SIZE_MAX, 0))
+        snprintf(nm, sizeof nm, "q%zu", i + 1);
+    if (push(b, SHOPSTAT_SUGGEST_MULTI_TICKED, nm, strlen(nm), NULL, i, 1)) {
+        free(cols);
+        free(pat);
+        return -1;
+    }
+    free((void *)b->s[b->n - 1].columns);
+    b->s[b->n - 1].columns = cols;
+    b->s[b->n - 1].ncolumns = members;
+    b->s[b->n - 1].pattern = pat;
+    return (long)span;
+}
+
 shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                                           const shopstat_design_opts *d, shopstat_suggestion **out,
                                           size_t *n, shopstat_error *err)
@@ -528,6 +686,13 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 b.s[b.n - 1].ambiguous_name = ambiguous_name;
             }
             i++;
+            continue;
+        }
+        long span = labelled_set(&b, ds, &nx, d, i);
+        if (span < 0)
+            goto oom;
+        if (span > 0) {
+            i += (size_t)span;
             continue;
         }
         shopstat_suggest_kind kind;

@@ -20,7 +20,8 @@ const char cmd_describe_help[] =
     "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
-    "                         [--skip-rows N] [--missing CODES] [--threads N] [-o FILE]\n"
+    "                         [--skip-rows N] [--header-rows 2] [--missing CODES]\n"
+    "                         [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -150,6 +151,32 @@ static const char *shown_name(const shopstat_reader *r, const shopstat_descripti
     return buf;
 }
 
+/* A name "Question / Option" (two header rows; label the option) wider than w, cut in its
+ * question rather than at its end, so that a question's columns stay apart: "Which
+ * channels would... / Phone"; name itself when it fits, or the label leaves no room. */
+static const char *cut_question(const char *name, const char *label, int w, char *buf, size_t n)
+{
+    int nw = cell_width(name);
+    if (!label || nw <= w)
+        return name;
+    int lw = cell_width(label), room = w - lw - 6; /* ("..." and " / ") */
+    size_t nl = strlen(name), ll = strlen(label);
+    if (room < 10 || nl < ll + 3 || nl >= n)
+        return name;
+    size_t k = 0;
+    for (int used = 0; k < nl - ll - 3; k++) { /* (whole characters, no control ones) */
+        unsigned char ch = (unsigned char)name[k];
+        if (ch < 0x20 || ch == 0x7f)
+            return name;
+        if ((ch & 0xC0) != 0x80 && ++used > room)
+            break;
+    }
+    while (k > 0 && name[k - 1] == ' ')
+        k--;
+    snprintf(buf, n, "%.*s... / %s", (int)k, name, label);
+    return buf;
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
 {
     size_t n = shopstat_description_ncols(ds);
@@ -166,7 +193,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
     fprintf(out, "\ncolumns: %zu\n", n);
     fprintf(out, "  %-*s  %-11s  %8s  %8s  %9s  %s\n", w, "column", "type", "present", "missing",
             "distinct", "range");
-    char a[64], b[64], c[64], dist[32];
+    char a[64], b[64], c[64], dist[32], cb[256];
     for (size_t i = 0; i < n; i++) {
         const shopstat_colsummary *s = shopstat_description_column(ds, i);
         if (s->distinct_capped)
@@ -174,7 +201,8 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         else
             snprintf(dist, sizeof dist, "%zu", s->distinct);
         fputs("  ", out);
-        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), w);
+        put_cell(out, cut_question(shown_name(r, ds, i, nb, sizeof nb), s->label, w, cb, sizeof cb),
+                 w);
         fprintf(out, "  %-11s  %8zu  %8zu  %9s", shopstat_coltype_name(s->type), s->present,
                 s->missing, dist);
         if (s->all_numeric)
@@ -221,6 +249,12 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
                 "  %zu columns have a name another column has too: a command that names one "
                 "stops (ambiguous)\n",
                 shared);
+    if (shopstat_reader_skipped_second_header(r))
+        fputs("  the row --skip-rows skipped first is the second header row of a SurveyMonkey "
+              "export:\n  read it with --header-rows 2 instead, which names every column by "
+              "its question and\n  option ('Which channels? / Phone'), so that a "
+              "multi-select question can be tabulated\n",
+              out);
     /* One width for every level table so the counts line up down the page. */
     int lw = 5, any = 0;
     for (size_t i = 0; i < n; i++) {
@@ -489,19 +523,35 @@ static void put_arg(cmdline *c, const char *flag, const char *value)
     c->col += 1 + w;
 }
 
-/* A set's flag value, NAME=COL1,COL2,... */
+/* An item of a flag's list as the list parser reads it: in double quotes (a quote
+ * doubled) when it holds a comma or a quote, or has spaces around it. */
+static size_t put_item(char *v, size_t n, const char *item)
+{
+    size_t len = strlen(item);
+    if (!strpbrk(item, ",\"") && !(len && (item[0] == ' ' || item[len - 1] == ' ')))
+        return (size_t)snprintf(v, n, "%s", item);
+    size_t k = (size_t)snprintf(v, n, "\"");
+    for (const char *p = item; *p && k < n; p++)
+        k += (size_t)snprintf(v + k, n - k, *p == '"' ? "\"\"" : "%c", *p);
+    return k + (size_t)snprintf(v + k, n > k ? n - k : 0, "\"");
+}
+
+/* A set's flag value, NAME=PATTERN or NAME=COL1,COL2,... */
 static char *set_value(const shopstat_description *ds, const shopstat_suggestion *s)
 {
-    size_t n = strlen(s->name) + 2;
-    for (size_t j = 0; j < s->ncolumns; j++)
-        n += strlen(shopstat_description_column(ds, s->columns[j])->name) + 1;
+    size_t n = strlen(s->name) + 4 + (s->pattern ? 2 * strlen(s->pattern) : 0);
+    for (size_t j = 0; !s->pattern && j < s->ncolumns; j++)
+        n += 2 * strlen(shopstat_description_column(ds, s->columns[j])->name) + 3;
     char *v = malloc(n);
     if (!v)
         return NULL;
     size_t k = (size_t)snprintf(v, n, "%s=", s->name);
-    for (size_t j = 0; j < s->ncolumns; j++)
-        k += (size_t)snprintf(v + k, n - k, "%s%s", j ? "," : "",
-                              shopstat_description_column(ds, s->columns[j])->name);
+    if (s->pattern)
+        put_item(v + k, n - k, s->pattern);
+    for (size_t j = 0; !s->pattern && j < s->ncolumns; j++) {
+        k += (size_t)snprintf(v + k, n - k, "%s", j ? "," : "");
+        k += put_item(v + k, n - k, shopstat_description_column(ds, s->columns[j])->name);
+    }
     return v;
 }
 
@@ -965,6 +1015,33 @@ static void put_score_word(FILE *out, const shopstat_suggestion *s)
     free(v);
 }
 
+/* A multi-select question of two header rows listed column by column: the columns of
+ * its question it leaves out (SurveyMonkey's "Other (please specify)", whose cells hold
+ * what was typed, not a tick), each on a line. */
+static void put_left_out(FILE *out, const shopstat_description *ds, const shopstat_suggestion *s)
+{
+    const shopstat_colsummary *c0 = shopstat_description_column(ds, s->columns[0]);
+    if (s->pattern || !c0->label)
+        return;
+    size_t qlen = strlen(c0->name) - strlen(c0->label);
+    size_t nc = shopstat_description_ncols(ds);
+    for (size_t j = s->columns[0]; j < nc; j++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, j);
+        if (!c->label || strlen(c->name) - strlen(c->label) != qlen ||
+            strncmp(c->name, c0->name, qlen) != 0)
+            break;
+        int in = 0;
+        for (size_t k = 0; k < s->ncolumns && !in; k++)
+            in = s->columns[k] == j;
+        if (in)
+            continue;
+        fprintf(out,
+                "  --multi-ticked %s: leaves out '%s', which holds %s, not a tick (one text "
+                "or 1)\n",
+                s->name, c->name, c->type == SHOPSTAT_COL_EMPTY ? "nothing" : "several texts");
+    }
+}
+
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
@@ -1077,6 +1154,8 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
             }
             fprintf(out, " (--missing applies to every column)\n");
         }
+        if (s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED)
+            put_left_out(out, ds, s);
         if (s->nps && !scorable(s->name)) {
             fprintf(out, "  ");
             put_word(out, s->name);

@@ -102,6 +102,10 @@ static const struct {
     {"multi-response column '", "--multi column '"},
     {"ticked multi-response column '", "--multi-ticked column '"},
     {"multi-response codes column '", "--multi-codes column '"},
+    {"multi-response column pattern '", "--multi column pattern '"},
+    {"ticked multi-response column pattern '", "--multi-ticked column pattern '"},
+    {"multi-response question '", "--multi '"},
+    {"ticked multi-response question '", "--multi-ticked '"},
     {"pair ", "--pair "},
     {"pair: ", "--pair: "},
 };

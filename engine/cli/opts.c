@@ -56,9 +56,9 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
     return 1;
 }
 
-const char *const cli_data_once[] = {"--delimiter", "--encoding", "--skip-rows",
-                                     "--threads",   "--weight",   "--strata",
-                                     "--psu",       "--fpc",      NULL};
+const char *const cli_data_once[] = {"--delimiter",   "--encoding", "--skip-rows", "--threads",
+                                     "--header-rows", "--weight",   "--strata",    "--psu",
+                                     "--fpc",         NULL};
 
 /* The value of argv[i], a flag named name ("--x v" or "--x=v"); "" when none follows. */
 static const char *flag_arg(int argc, char **argv, int i, size_t n)
@@ -218,6 +218,18 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
         o->csv.skip_rows = (size_t)n;
         return 1;
     }
+    if ((m = cli_flag_value(argc, argv, i, "--header-rows", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0) {
+            cli_usage_error("--header-rows '%s': give 1, or 2 for a SurveyMonkey export's two "
+                            "header rows (other rows before the data: --skip-rows)",
+                            v);
+            return -1;
+        }
+        o->csv.header_rows = (size_t)(v[0] - '0');
+        return 1;
+    }
     if ((m = cli_flag_value(argc, argv, i, "--threads", &v)) != 0) {
         if (m < 0)
             return -1;
@@ -365,10 +377,9 @@ static size_t distance(const char *a, const char *b)
 
 const char *cli_closest_flag(const char *arg, const char *const *extra)
 {
-    static const char *const shared[] = {"--delimiter", "--encoding", "--decimal-comma",
-                                         "--skip-rows", "--missing",  "--weight",
-                                         "--strata",    "--psu",      "--fpc",
-                                         "--threads",   NULL};
+    static const char *const shared[] = {
+        "--delimiter", "--encoding", "--decimal-comma", "--skip-rows", "--header-rows", "--missing",
+        "--weight",    "--strata",   "--psu",           "--fpc",       "--threads",     NULL};
     char name[64];
     snprintf(name, sizeof name, "%s", arg);
     char *eq = strchr(name, '=');

@@ -23,8 +23,8 @@ void cli_data_opts_free(cli_data_opts *o);
  * flag, -1 after printing a usage error when the value is missing. */
 int cli_flag_value(int argc, char **argv, int *i, const char *name, const char **val);
 
-/* If argv[*i] is one of --delimiter --encoding --decimal-comma --skip-rows --missing
- * --weight --strata --psu --fpc, consume it (and its value) and return 1; return 0 if it
+/* If argv[*i] is one of --delimiter --encoding --decimal-comma --skip-rows --header-rows
+ * --missing --weight --strata --psu --fpc, consume it (and its value) and return 1; return 0 if it
  * is not; print a usage error and return -1 for a bad or missing value. Help text for
  * these flags, for the commands' --help: */
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
@@ -60,21 +60,24 @@ int cli_check_output(const char *out, const char *data);
  * flags above are always candidates; extra lists a command's own flags (may be NULL). */
 const char *cli_closest_flag(const char *arg, const char *const *extra);
 
-#define CLI_DATA_OPTS_HELP                                                                   \
-    "Reading the export:\n"                                                                  \
-    "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"   \
-    "  --encoding E       character set of the file, e.g. utf-8, windows-1252, latin1\n"      \
-    "                     (default: UTF-8 if the first 1 MiB is valid UTF-8, else\n"          \
-    "                     windows-1252, converted to UTF-8)\n"                                \
-    "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"     \
-    "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"          \
-    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"   \
-    "                     e.g. 98,99 (empty cells and NA always do)\n"                        \
-    "\n"                                                                                     \
-    "Survey design:\n"                                                                       \
-    "  --weight COL       sampling weights (finite, >= 0)\n"                                  \
-    "  --strata COL       stratum of each row\n"                                             \
-    "  --psu COL          primary sampling unit (cluster) within its stratum\n"              \
+#define CLI_DATA_OPTS_HELP                                                                         \
+    "Reading the export:\n"                                                                        \
+    "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"        \
+    "  --encoding E       character set of the file, e.g. utf-8, windows-1252, latin1\n"           \
+    "                     (default: UTF-8 if the first 1 MiB is valid UTF-8, else\n"               \
+    "                     windows-1252, converted to UTF-8)\n"                                     \
+    "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"          \
+    "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"               \
+    "  --header-rows N    1, or 2: SurveyMonkey's two header rows, a column named by both\n"       \
+    "                     ('Which channels? / Phone'; the question text alone over\n"              \
+    "                     'Response')\n"                                                           \
+    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"         \
+    "                     e.g. 98,99 (empty cells and NA always do)\n"                             \
+    "\n"                                                                                           \
+    "Survey design:\n"                                                                             \
+    "  --weight COL       sampling weights (finite, >= 0)\n"                                       \
+    "  --strata COL       stratum of each row\n"                                                   \
+    "  --psu COL          primary sampling unit (cluster) within its stratum\n"                    \
     "  --fpc COL          population size (or sampling fraction) of the row's stratum\n"
 
 #endif

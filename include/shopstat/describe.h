@@ -46,6 +46,8 @@ typedef struct shopstat_level {
 
 typedef struct shopstat_colsummary {
     const char *name;
+    const char *label; /* with two header rows, the option's label the name ends with
+                          (shopstat_reader_collabel), else NULL */
     shopstat_coltype type;
     size_t present;  /* non-missing values */
     size_t missing;  /* "", "NA" and the --missing codes */
@@ -139,6 +141,12 @@ size_t shopstat_description_rows_empty(const shopstat_description *ds);
  * questions, for `shopstat describe` to print as a command to start from. The rules, in
  * this order (columns given as design columns in d, and names two columns share, take no
  * part):
+ * - a question of two header rows: two or more adjacent columns with labels (their names
+ *   "Question / Option", shopstat_reader_collabel) under one question text, each holding
+ *   one value or none (SHOPSTAT_SUGGEST_MULTI_TICKED; a column of other values among them,
+ *   SurveyMonkey's "Other (please specify)", is left out), named by the question's first
+ *   words ("channels_contact" of "Which channels would you use to contact us?") or its
+ *   column ("q5") and with `pattern` "Question / *" when that takes just its columns;
  * - a set: two or more adjacent columns whose names share the part before their last
  *   '_', '.', ' ', '-' or ':', or Decipher's 'r' between digits (Q3_1, Q3_2; pref_email,
  *   pref_phone; q7r1, q7r2), each holding only
@@ -184,6 +192,9 @@ typedef struct shopstat_suggestion {
                               ("_set" added when a column has that name) */
     const size_t *columns; /* column indices, in file order */
     size_t ncolumns;
+    /* a set of two header rows: a pattern (fnmatch) that matches its columns and no other,
+     * "Which channels would you use? / *", or NULL (then list the columns) */
+    const char *pattern;
     const char *const *missing; /* SHOPSTAT_SUGGEST_VAR: values that look like non-answers,
                                    nmissing of them (borrowed from ds) */
     size_t nmissing;

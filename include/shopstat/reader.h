@@ -17,6 +17,8 @@ typedef struct shopstat_csv_opts {
                                 otherwise any name iconv knows ("latin1", "utf-8", ...) */
     int decimal_comma;       /* -1 = auto (on when the delimiter is ';'), 0 = off, 1 = on */
     size_t skip_rows;        /* data rows to skip right after the header (counted as excluded) */
+    size_t header_rows;      /* 1 (default), or 2: a SurveyMonkey export's two header rows,
+                                whose second is not a data row (see shopstat_reader_open) */
     const char *const *missing; /* extra missing codes (besides "" and "NA"), NULL-terminated; may be NULL */
     size_t block_size;       /* bytes read per block; 0 = default (1 MiB) */
 } shopstat_csv_opts;
@@ -65,7 +67,16 @@ typedef struct shopstat_reader shopstat_reader;
 #define SHOPSTAT_CSV_MAX_COLUMNS 100000
 #define SHOPSTAT_CSV_MAX_ROW (64 * 1048576)
 
-/* Encodings: UTF-8 or any single-byte, ASCII-compatible charset iconv knows; other
+/* Two header rows (opts.header_rows 2, any other value but 1 is SHOPSTAT_EUSAGE): column
+ * i's name is the first row's text, carried right over the empty cells that follow it (a
+ * question's other columns), joined by " / " to the second row's text, unless that is
+ * empty, "Response" or "Open-Ended Response" (then the first row's text alone):
+ * "Respondent ID", "How satisfied were you?", "Which channels would you use? / Phone".
+ * The second row is header, not data: it is not counted among the rows read, and the rows
+ * opts.skip_rows skips follow it. A file that ends after its first row is SHOPSTAT_EINPUT;
+ * a second row of another field count too, at its position.
+ *
+ * Encodings: UTF-8 or any single-byte, ASCII-compatible charset iconv knows; other
  * multi-byte charsets (UTF-16, Shift-JIS) are not supported.
  *
  * Open path, read and validate the header, detect the dialect. On failure *out is
@@ -88,6 +99,15 @@ const char *shopstat_reader_path(const shopstat_reader *r);
 size_t shopstat_reader_ncols(const shopstat_reader *r);
 /* Borrowed header name of column i (0-based), valid until the reader is freed. */
 const char *shopstat_reader_colname(const shopstat_reader *r, size_t i);
+/* With two header rows, the second row's text column i's name was joined with (the
+ * option's label: "Phone" of "Which channels would you use? / Phone"), borrowed; NULL
+ * where the name is one row's text, and always with one header row. A multi-response
+ * question's levels are these labels (when they are distinct within the question). */
+const char *shopstat_reader_collabel(const shopstat_reader *r, size_t i);
+/* 1 when the first row opts.skip_rows skipped (after shopstat_reader_run) was the second
+ * header row of a SurveyMonkey export (two cells "Response" or "Open-Ended Response"),
+ * which header_rows 2 would read as part of the header; else 0. */
+int shopstat_reader_skipped_second_header(const shopstat_reader *r);
 const shopstat_csv_dialect *shopstat_reader_dialect(const shopstat_reader *r);
 /* Position of column i's header cell. */
 shopstat_pos shopstat_reader_colpos(const shopstat_reader *r, size_t i);

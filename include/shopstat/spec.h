@@ -20,10 +20,12 @@ extern "C" {
 /* At most this many questions, segments or tables (SHOPSTAT_ELIMIT beyond). */
 #define SHOPSTAT_SPEC_MAX_ITEMS 10000
 
-/* A code (level, or column name of a multi-response question) and its display label. */
+/* A code (level, or column name of a multi-response question: its option's label when
+ * the data are read with two header rows) and its display label. */
 typedef struct shopstat_spec_value {
     const char *code;
     const char *label;
+    shopstat_pos pos; /* of the code */
 } shopstat_spec_value;
 
 /* One recode rule of a derived question: source values matching `match` ("4,5", "1-3",
@@ -145,7 +147,11 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
 const shopstat_spec_info *shopstat_spec_get(const shopstat_spec *s);
 
 /* Check every column the spec names against the reader's header; an unknown one is
- * SHOPSTAT_EINPUT at its position in the spec, with the closest header name suggested. */
+ * SHOPSTAT_EINPUT at its position in the spec, with the closest header name suggested, and
+ * so is a pattern of a multi-response list (an item with * ? or [, unless a column has
+ * that name) that matches no column. A multi-response question's values: are checked here
+ * when its list holds a pattern or the data have two header rows (header_rows: 2: its
+ * levels are then its options' labels), else when the spec is parsed. */
 shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopstat_reader *r,
                                             shopstat_error *err);
 

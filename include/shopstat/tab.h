@@ -57,6 +57,12 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
  * the closest header name; its message names the CLI's flag (--var, --multi, ...). */
 shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, const char *column,
                                          shopstat_error *err);
+/* A multi-response question's column list may hold patterns: an item with '*', '?' or
+ * '[' that is no column's name stands, when the pass starts, for every column whose name it
+ * matches (libc fnmatch, no flags), in file order; one that matches none is SHOPSTAT_EUSAGE
+ * from the pass ("... column pattern 'x' matches no column (did you mean 'y'?)"), and so is
+ * a column taken twice. Its levels are the columns' names or, from a file read with two
+ * header rows, the options' labels (shopstat_reader_collabel) when they are distinct. */
 shopstat_status shopstat_plan_add_multi(shopstat_plan *p, const char *name,
                                         const char *const *columns, size_t ncolumns,
                                         shopstat_error *err);

@@ -188,6 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.block_size = blocks[(data[1] >> 2) & 7];
     if (data[1] & 0x20)
         o.missing = missing;
+    o.header_rows = 1 + ((data[1] >> 6) & 1); /* (SurveyMonkey's two header rows) */
     uint8_t plan_bits = data[2];
     int run = data[3] & 1;
     uint8_t data_bits = data[3] >> 1; /* differential check, threads, chunk size */
@@ -217,6 +218,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         (void)strlen(name);
         (void)shopstat_reader_colpos(r, i);
+        const char *label = shopstat_reader_collabel(r, i);
+        if (label && (o.header_rows != 2 || strlen(label) >= strlen(name)))
+            abort(); /* a label ends a name "Question / Option", and only with two rows */
     }
     if (run && nc > 0) {
         run_pass(r, plan_bits, &o, (data_bits & 1) != 0, (uint8_t)(data_bits >> 1));

@@ -233,6 +233,34 @@ if grep -q 'median ~' d_desc_pipe.txt && grep -q '> 9' d_desc_pipe.txt; then pas
     fail describe_caps "the describe case no longer reaches the weight and byte caps"
 fi
 
+# SurveyMonkey's two header rows (--header-rows 2): the base file with the preferences
+# under one question text and their options in a second row, read in 64 KiB chunks on 1, 2
+# and 3 threads (the ranges start after both header rows): the same table each time, and
+# the same as the one-row file's (the levels then named by their columns)
+{
+    printf 'id,region,panel,wt,spend_6m,would_switch,Which channels would you prefer?,,,problems,satisfaction\n'
+    printf ',,,,,Response,Email,Phone,Form,,Response\n'
+    tail -n +2 base.csv
+} >sm_base.csv
+run sm_one.csv tab base.csv "${cluster[@]}" --var satisfaction --multi prefs=pref_email,pref_phone,pref_form
+for th in 1 2 3; do
+    SHOPSTAT_CHUNK_BYTES=65536 run "sm_th$th.csv" tab sm_base.csv "${cluster[@]}" --header-rows 2 \
+        --var satisfaction --multi 'prefs=Which channels would you prefer? / *' --threads "$th"
+    sed -e 's/^prefs,Email,/prefs,pref_email,/; s/^prefs,Phone,/prefs,pref_phone,/' \
+        -e 's/^prefs,Form,/prefs,pref_form,/' "sm_th$th.csv" >"sm_th${th}_named.csv"
+    same "surveymonkey_th$th" sm_one.csv "sm_th${th}_named.csv"
+    if [ "$th" -gt 1 ]; then
+        if cmp -s sm_th1.csv "sm_th$th.csv"; then pass; else
+            fail "surveymonkey_th$th" "differs from 1 thread over the same chunks"
+        fi
+    fi
+done
+if grep -q '^prefs,Email,all,' sm_th2.csv && [ "$(grep -c '^satisfaction,' sm_th2.csv)" -ge 4 ]; then
+    pass
+else
+    fail surveymonkey_levels "the two-row file's levels are not its options' labels"
+fi
+
 # The outputs themselves are byte-identical run to run (no time stamps, no addresses).
 run again.csv tab base.csv "${cluster[@]}" "${questions[@]}"
 if cmp -s again.csv tab_cluster_base.csv; then pass; else fail rerun "two runs differ"; fi

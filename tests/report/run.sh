@@ -381,6 +381,30 @@ else
     ko "report of bases.yml failed: $(cat "$T/bases.err")"
 fi
 
+# ---- a SurveyMonkey export as it comes (specs/surveymonkey.yml, header_rows: 2): the
+# multi-select question by its pattern, its levels the options' labels (labelled by
+# values:), the second header row not a row read; proportions counted here with awk ----
+if $S report tests/report/specs/surveymonkey.yml -o "$T/smonkey" --quiet 2>"$T/smonkey.err"; then
+    P=$T/smonkey
+    awk -F, 'NR > 2 { sub(/\r$/, ""); w = $23; n = $22 == "North"
+            if ($18 != "" || $19 != "" || $20 != "") { b += w; bn += n * w
+                for (k = 18; k <= 20; k++) if ($k != "") { p[$k] += w; pn[$k] += n * w } } }
+        END { for (k in p) printf "%s,all,%.12f\n%s,north,%.12f\n", k, p[k] / b, k, pn[k] / bn }' \
+        tests/cli/data/surveymonkey_export.csv | sort >"$T/smonkey.want"
+    awk -F, '$1 == "problems" { printf "%s,%s,%.12f\n", $3, $4, $8 }' "$P/tables.csv" |
+        sort >"$T/smonkey.got"
+    check "surveymonkey: problems by option label = awk's proportions" \
+        diff "$T/smonkey.want" "$T/smonkey.got"
+    check "surveymonkey: 6 proportions" test "$(wc -l <"$T/smonkey.got")" -eq 6
+    check "surveymonkey: report.md labels the options" grep -q '^| Wrong | 78.2%' "$P/report.md"
+    check "surveymonkey: run.json header_rows 2, 40 rows read" \
+        grep -q '"header_rows": 2}.*' "$P/run.json"
+    check "surveymonkey: 40 rows read, the second header row not among them" \
+        grep -q '"rows": {"read": 40, "used": 40, "excluded": 0' "$P/run.json"
+else
+    ko "surveymonkey report failed: $(cat "$T/smonkey.err")"
+fi
+
 # ---- the order of the levels in charts: the question's (values:, recode rules) unless sort: all;
 # by size when the question gives none, unless sort: none ----
 levels_in() { # chart: its level labels, top to bottom

@@ -444,6 +444,62 @@ static void test_skip_rows(void **state)
     assert_int_equal(r.skipped, 2);
 }
 
+/* Two header rows (SurveyMonkey): names "Question / Option", the question's text carried
+ * right over its empty cells and alone over Response / Open-Ended Response / an empty cell;
+ * the option's label kept apart; the second row not a row read, skip_rows after it; a
+ * second row of another field count, or none, refused; every block size alike. */
+static void test_header_rows(void **state)
+{
+    (void)state;
+    result r;
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    assert_int_equal(o.header_rows, 1);
+    o.header_rows = 2;
+    RUN("id,Q1,Which?,,Note\r\n,Response,Phone,Email,Open-Ended Response\r\n"
+        "1,a,Phone,,x\r\n2,b,,Email,\r\n",
+        &o, &r);
+    assert_string_equal(r.error, "");
+    assert_string_equal(r.header, "id,Q1,Which? / Phone,Which? / Email,Note");
+    assert_string_equal(r.rows, "1|a|Phone||x@3:12\n2|b||Email|@4:12\n");
+    assert_int_equal(r.read, 2);
+    o.skip_rows = 1;
+    RUN("a,b\n,x\nskipped\n1,2\n", &o, &r);
+    assert_string_equal(r.header, "a,b / x");
+    assert_string_equal(r.rows, "1|2@4:3\n");
+    assert_int_equal(r.read, 2);
+    assert_int_equal(r.skipped, 1);
+    o.skip_rows = 0;
+    RUN("a,b\n,x,y\n1,2\n", &o, &r);
+    assert_string_equal(errtext(&r), "F:2:4: error: the second header row has 3 fields, the "
+                                     "first has 2 (--header-rows 2 reads two header rows of the "
+                                     "same columns)");
+    RUN("a,b\n", &o, &r);
+    assert_string_equal(errtext(&r), "F: error: the file ends after its first header row: "
+                                     "--header-rows 2 (header_rows: 2 in a spec) reads two "
+                                     "header rows");
+    o.header_rows = 3;
+    RUN("a,b\n1,2\n", &o, &r);
+    assert_true(strstr(r.error, "header rows: 3 is not 1 or 2") != NULL);
+
+    /* the labels, and none with one header row */
+    write_file("q,,w\nA,B,\n1,2,3\n", 16);
+    shopstat_reader *rd = NULL;
+    shopstat_error err;
+    o.header_rows = 2;
+    assert_int_equal(shopstat_reader_open(path, &o, &rd, &err), SHOPSTAT_OK);
+    assert_string_equal(shopstat_reader_colname(rd, 1), "q / B");
+    assert_string_equal(shopstat_reader_collabel(rd, 0), "A");
+    assert_string_equal(shopstat_reader_collabel(rd, 1), "B");
+    assert_null(shopstat_reader_collabel(rd, 2));
+    shopstat_reader_free(rd);
+    o.header_rows = 1;
+    assert_int_equal(shopstat_reader_open(path, &o, &rd, &err), SHOPSTAT_OK);
+    assert_null(shopstat_reader_collabel(rd, 0));
+    shopstat_reader_free(rd);
+    unlink(path);
+}
+
 /* A Qualtrics export read without --skip-rows 2: its import-id row (the file's third line)
  * is refused where it stands, naming the --skip-rows that skips it; --skip-rows 2 reads the
  * data, and a cell like it further down is data. */
@@ -1115,6 +1171,7 @@ int main(void)
         cmocka_unit_test(test_multibyte_encodings),
         cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_skip_rows),
+        cmocka_unit_test(test_header_rows),
         cmocka_unit_test(test_qualtrics_import_ids),
         cmocka_unit_test(test_import_ids_after_row_error),
         cmocka_unit_test(test_missing_codes),
