@@ -24,6 +24,7 @@
 #define reader_file_size shopstat_internal_reader_file_size
 #define reader_missing_code shopstat_internal_reader_missing_code
 #define reader_missing_hint shopstat_internal_reader_missing_hint
+#define reader_column_code shopstat_internal_reader_column_code
 #define reader_miss_first shopstat_internal_reader_miss_first
 #define reader_note_eol shopstat_internal_reader_note_eol
 #define reader_note_rows shopstat_internal_reader_note_rows

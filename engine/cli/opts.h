@@ -12,6 +12,10 @@ typedef struct cli_data_opts {
     shopstat_design_opts design;
     char *missing_text;    /* owned copy of all --missing values, split in place */
     const char **missing;  /* owned NULL-terminated list pointing into missing_text */
+    shopstat_column_missing *colmiss; /* --missing COLS:CODES, one per column (csv's) */
+    size_t ncolmiss;
+    void **owned; /* their texts and code lists */
+    size_t nowned;
     int threads;           /* --threads N; 0 = the pass's default ($SHOPSTAT_THREADS, cores) */
 } cli_data_opts;
 
@@ -60,21 +64,24 @@ int cli_check_output(const char *out, const char *data);
  * flags above are always candidates; extra lists a command's own flags (may be NULL). */
 const char *cli_closest_flag(const char *arg, const char *const *extra);
 
-#define CLI_DATA_OPTS_HELP                                                                   \
-    "Reading the export:\n"                                                                  \
-    "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"   \
-    "  --encoding E       character set of the file, e.g. utf-8, windows-1252, latin1\n"      \
-    "                     (default: UTF-8 if the first 1 MiB is valid UTF-8, else\n"          \
-    "                     windows-1252, converted to UTF-8)\n"                                \
-    "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"     \
-    "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"          \
-    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"   \
-    "                     e.g. 98,99 (empty cells and NA always do)\n"                        \
-    "\n"                                                                                     \
-    "Survey design:\n"                                                                       \
-    "  --weight COL       sampling weights (finite, >= 0)\n"                                  \
-    "  --strata COL       stratum of each row\n"                                             \
-    "  --psu COL          primary sampling unit (cluster) within its stratum\n"              \
+#define CLI_DATA_OPTS_HELP                                                                         \
+    "Reading the export:\n"                                                                        \
+    "  --delimiter C      field delimiter: , ; | tab (default: detected from the header)\n"        \
+    "  --encoding E       character set of the file, e.g. utf-8, windows-1252, latin1\n"           \
+    "                     (default: UTF-8 if the first 1 MiB is valid UTF-8, else\n"               \
+    "                     windows-1252, converted to UTF-8)\n"                                     \
+    "  --decimal-comma    accept 1,5 as a number (default: on when the delimiter is ;)\n"          \
+    "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"               \
+    "  --missing CODES    comma-separated codes that also mean missing in every column,\n"         \
+    "                     e.g. 98,99 (empty cells and NA always do)\n"                             \
+    "  --missing COLS:CODES  the codes mean missing in those columns only (names or\n"             \
+    "                     patterns, comma-separated): --missing 'Q5_*:6' for a grid's\n"           \
+    "                     \"Don't know\" 6 beside a 0-10 question; repeatable\n"                   \
+    "\n"                                                                                           \
+    "Survey design:\n"                                                                             \
+    "  --weight COL       sampling weights (finite, >= 0)\n"                                       \
+    "  --strata COL       stratum of each row\n"                                                   \
+    "  --psu COL          primary sampling unit (cluster) within its stratum\n"                    \
     "  --fpc COL          population size (or sampling fraction) of the row's stratum\n"
 
 #endif
