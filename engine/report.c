@@ -942,9 +942,9 @@ static void question_warnings(report *r)
          k++)
         warn(r,
              "csv: missing: [%s] takes the answers '%s' out of column %s, whose answers run "
-             "%g-%g: give the code in the missing: of the questions it belongs to (%s%s"
-             "missing: [%s]) and take it out of csv: missing:",
-             scode, scode, scol, lo, hi, sown ? "those of columns " : "", sown ? sown : "", scode);
+             "%g-%g: give the code in the missing: of the questions it belongs to (missing: "
+             "[%s]%s%s) and take it out of csv: missing:",
+             scode, scode, scol, lo, hi, scode, sown ? " for columns " : "", sown ? sown : "");
     for (size_t k = 0; k < shopstat_totals_nscores(r->tot); k++) {
         const char *sq;
         double top;

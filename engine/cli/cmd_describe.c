@@ -19,7 +19,7 @@ const char cmd_describe_help[] =
     "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
-    "                         [--skip-rows N] [--missing CODES] [--threads N] [-o FILE]\n"
+    "                         [--skip-rows N] [--missing [COLS:]CODES] [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
