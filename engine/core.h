@@ -281,6 +281,15 @@ typedef struct pass_layout {
     atomic_size_t units, stride;
 } pass_layout;
 
+/* A column's non-missing values and the global --missing codes it holds (bit i: code i, the
+ * first 64): a code inside the column's whole-number scale is an answer there (6 of 0-10). */
+typedef struct col_scale {
+    double lo, hi;
+    uint64_t codes;
+    unsigned char seen;     /* a non-missing number was met */
+    unsigned char no_scale; /* a text or a fraction was met: not a scale */
+} col_scale;
+
 struct shopstat_totals {
     const shopstat_plan *plan;
     char *path;
@@ -298,6 +307,12 @@ struct shopstat_totals {
     char cond_miss[48];
     char cond_miss_colname[104];
     size_t cond_miss_col; /* SIZE_MAX: none met */
+    /* per column of the reader, for the columns the plan reads as answers or conditions:
+     * what their values say of the global --missing codes, from each value's first sight
+     * (see note_scale); NULL without global codes */
+    col_scale *scale;
+    struct scale_note *snotes; /* after the pass (shopstat_totals_code_in_scale) */
+    size_t nsnotes;
 
     rt_question *q;
     size_t nq;

@@ -439,7 +439,7 @@ static shopstat_status missing_error(shopstat_description *ds, const shopstat_ro
     char hint[200];
     return field_error_hint(
         ds, row, c, err, "%s column '%s' is missing ('%s') in this row", what, col,
-        reader_missing_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
+        reader_missing_hint(ds->r, c, row->fields[c], row->lens[c], hint, sizeof hint));
 }
 
 static shopstat_status design_row(shopstat_description *ds, const shopstat_row *row,
@@ -447,7 +447,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
 {
     if (ds->wcol != (size_t)-1) {
         size_t c = ds->wcol;
-        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+        if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
             return missing_error(ds, row, c, err, "weight", ds->wname);
         double w;
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &w);
@@ -483,7 +483,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
     size_t h = 0;
     if (ds->scol != (size_t)-1) {
         size_t c = ds->scol;
-        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+        if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
             return missing_error(ds, row, c, err, "strata", ds->sname);
         int added;
         h = lookup_add(&ds->strata, &ds->strata_sc, row->fields[c], row->lens[c], &added);
@@ -507,7 +507,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
     sa->rows++;
     if (ds->pcol != (size_t)-1) {
         size_t c = ds->pcol;
-        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+        if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
             return missing_error(ds, row, c, err, "psu", ds->pname);
         /* PSU ids are nested in strata: the key is (stratum index, PSU text). */
         size_t need = sizeof h + row->lens[c];
@@ -535,7 +535,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
     if (ds->fcol != (size_t)-1) {
         size_t c = ds->fcol;
         double f;
-        if (shopstat_reader_is_missing(ds->r, row->fields[c], row->lens[c]))
+        if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
             return missing_error(ds, row, c, err, "fpc", ds->fname);
         int k = shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &f);
         char hint[200];
@@ -580,7 +580,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         colacc *a = &ds->acc[i];
         const char *f = row->fields[i];
         size_t len = row->lens[i];
-        if (shopstat_reader_is_missing(ds->r, f, len)) {
+        if (shopstat_reader_is_missing_at(ds->r, i, f, len)) {
             a->missing++;
             continue;
         }

@@ -129,10 +129,14 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
  * answer in every column, design columns included" for the end of the message (a weight of
  * 99 read as missing is otherwise a mystery); else "". Written to buf (n bytes, 200 are
  * enough), which is returned. */
-/* The --missing code (not a blank or NA) that field s is, or NULL */
+/* (col: the value's column, for its own codes: "; '6' is one of this column's --missing
+ * codes") */
+const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char *s, size_t len,
+                                char *buf, size_t n);
+/* The global --missing code (not a blank or NA) that field s is, or NULL */
 const char *reader_missing_code(const shopstat_reader *r, const char *s, size_t len);
-const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
-                                size_t n);
+/* The code of column col's own --missing codes (COL:CODES) that field s is, or NULL */
+const char *reader_column_code(const shopstat_reader *r, size_t col, const char *s, size_t len);
 
 /* The size of r's file when it is a regular one, else SIZE_MAX. */
 size_t reader_file_size(const shopstat_reader *r);

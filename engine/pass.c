@@ -1109,9 +1109,40 @@ static int cond_match_value(const shopstat_totals *t, const plan_cond *c, const 
     return 0;
 }
 
-static int cond_match(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
+static int cond_match(const shopstat_totals *t, const plan_cond *c, size_t col, const char *s,
+                      size_t n)
 {
-    return !shopstat_reader_is_missing(t->reader, s, n) && cond_match_value(t, c, s, n);
+    return !shopstat_reader_is_missing_at(t->reader, col, s, n) && cond_match_value(t, c, s, n);
+}
+
+/* Value s of column c at its first sight (answer, condition or --by value) for the warning
+ * of a global code inside the column's scale (shopstat_totals_code_in_scale). Not per row:
+ * each distinct value is met here once per cache. */
+static void note_scale(shopstat_totals *t, size_t c, const char *s, size_t n)
+{
+    if (!t->scale)
+        return;
+    col_scale *cs = &t->scale[c];
+    const char *code = reader_missing_code(t->reader, s, n);
+    if (code) {
+        const char *const *g = shopstat_reader_missing_codes(t->reader);
+        for (size_t i = 0; i < 64 && g[i]; i++)
+            if (g[i] == code)
+                cs->codes |= (uint64_t)1 << i;
+        return;
+    }
+    double x;
+    if (shopstat_reader_is_missing_at(t->reader, c, s, n))
+        return;
+    if (!is_number(t, s, n, &x) || x != floor(x)) {
+        cs->no_scale = 1;
+        return;
+    }
+    if (!cs->seen || x < cs->lo)
+        cs->lo = x;
+    if (!cs->seen || x > cs->hi)
+        cs->hi = x;
+    cs->seen = 1;
 }
 
 /* A map refused a new key: -2 is the byte cap (input-driven, so a limit), else memory. */
@@ -1190,7 +1221,7 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
     int shown = n > 40 ? 40 : (int)n;
     double x;
     *code = 0;
-    if (shopstat_reader_is_missing(t->reader, s, n))
+    if (shopstat_reader_is_missing_at(t->reader, c, s, n))
         return SHOPSTAT_OK;
     if (is_number(t, s, n, &x)) {
         if (x != 0 && x != 1)
@@ -1230,7 +1261,7 @@ static shopstat_status multi_code(const shopstat_totals *t, rt_question *q, size
     size_t c = q->cols[j];
     const char *s = row->fields[c];
     size_t n = row->lens[c];
-    if (shopstat_reader_is_missing(t->reader, s, n)) {
+    if (shopstat_reader_is_missing_at(t->reader, c, s, n)) {
         *code = 2;
         return SHOPSTAT_OK;
     }
@@ -1283,7 +1314,8 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             if (x == UNKNOWN) {
                 const char *s = row->fields[c];
                 size_t n = row->lens[c];
-                if (shopstat_reader_is_missing(t->reader, s, n)) {
+                note_scale(t, c, s, n);
+                if (shopstat_reader_is_missing_at(t->reader, c, s, n)) {
                     x = -1;
                 } else if (q->pq->nrecodes) {
                     size_t k = 0;
@@ -1338,7 +1370,7 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             int32_t x = itab_get(&rc->qlv[qi], v);
             size_t start = used;
             if (x == UNKNOWN) {
-                if (shopstat_reader_is_missing(t->reader, row->fields[c], row->lens[c])) {
+                if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c])) {
                     x = -1;
                 } else {
                     if ((st = split_codes(t, q, row, c, rc->lv, &used, err)))
@@ -1407,7 +1439,7 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
 {
     const char *s = row->fields[c];
     size_t n = row->lens[c];
-    if (!shopstat_reader_is_missing(t->reader, s, n)) {
+    if (!shopstat_reader_is_missing_at(t->reader, c, s, n)) {
         int r = shopstat_parse_number(s, n, t->decimal_comma, x);
         if (r == 1)
             return SHOPSTAT_OK;
@@ -1416,10 +1448,10 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
     const char *path = shopstat_reader_path(t->reader);
     const char *name = shopstat_reader_colname(t->reader, c);
     char hint[200];
-    if (shopstat_reader_is_missing(t->reader, s, n))
+    if (shopstat_reader_is_missing_at(t->reader, c, s, n))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s column '%s' is missing in this row%s", what, name,
-                                  reader_missing_hint(t->reader, s, n, hint, sizeof hint));
+                                  reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
     int r = shopstat_parse_number(s, n, t->decimal_comma, x);
     if (r == 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
@@ -1447,12 +1479,12 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     size_t c = t->pcol;
     const char *s = row->fields[c];
     size_t n = row->lens[c];
-    if (shopstat_reader_is_missing(t->reader, s, n)) {
+    if (shopstat_reader_is_missing_at(t->reader, c, s, n)) {
         char hint[200];
         shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
                            row->pos[c].col, "psu column '%s' is missing in this row%s",
                            shopstat_reader_colname(t->reader, c),
-                           reader_missing_hint(t->reader, s, n, hint, sizeof hint));
+                           reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
         return -1;
     }
     size_t need = n + 24;
@@ -1520,12 +1552,12 @@ static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *o
         sname = row->fields[c];
         slen = row->lens[c];
         char hint[200];
-        if (shopstat_reader_is_missing(t->reader, sname, slen))
+        if (shopstat_reader_is_missing_at(t->reader, c, sname, slen))
             return shopstat_error_set(
                 err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
                 row->pos[c].col, "strata column '%s' is missing in this row%s",
                 shopstat_reader_colname(t->reader, c),
-                reader_missing_hint(t->reader, sname, slen, hint, sizeof hint));
+                reader_missing_hint(t->reader, c, sname, slen, hint, sizeof hint));
     }
     int added = 0;
     long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);
@@ -1594,7 +1626,8 @@ static int conds_hold(row_ctx *rc, const plan_cond *conds, const size_t *cols, i
         long v = row_vid(rc, c);
         int32_t in = itab_get(&cache[j], v);
         if (in == UNKNOWN) {
-            in = cond_match(rc->t, &conds[j], row->fields[c], row->lens[c]);
+            note_scale(rc->t, c, row->fields[c], row->lens[c]);
+            in = cond_match(rc->t, &conds[j], c, row->fields[c], row->lens[c]);
             if (itab_set(&cache[j], v, in))
                 return -1;
             if (!in && rc->t->cond_miss_col == SIZE_MAX &&
@@ -1627,7 +1660,8 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
     }
     const char *s = row->fields[by->column];
     size_t n = row->lens[by->column];
-    if (shopstat_reader_is_missing(t->reader, s, n)) {
+    note_scale(t, by->column, s, n);
+    if (shopstat_reader_is_missing_at(t->reader, by->column, s, n)) {
         *out = -1;
         return itab_set(&rc->by[b], vid, -1) ? nomem(err) : SHOPSTAT_OK;
     }
@@ -2929,7 +2963,7 @@ static shopstat_status derive_segments(shopstat_totals *t, shopstat_error *err)
             size_t vn = SMAP_LEN(&by->values, j);
             int in = 1;
             for (size_t k = 0; k < rs->nconds && in; k++)
-                in = cond_match(t, &rs->conds[k], v, vn);
+                in = cond_match(t, &rs->conds[k], by->column, v, vn);
             if (!in)
                 continue;
             size_t sg = by->segs[j];
@@ -2977,6 +3011,8 @@ oom:
     return nomem(err);
 }
 
+static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
+
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
                            shopstat_totals **out, shopstat_error *err)
 {
@@ -2991,6 +3027,12 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
     t->path = dupstr(shopstat_reader_path(r));
     t->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
     t->miss_first = reader_miss_first(r);
+    if (shopstat_reader_missing_codes(r)[0] && shopstat_reader_ncols(r) &&
+        !(t->scale = calloc(shopstat_reader_ncols(r), sizeof *t->scale))) {
+        free(t->path);
+        free(t);
+        return nomem(err);
+    }
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
     row_ctx *rc = NULL;
     if (!st && !(rc = t->rc = calloc(1, sizeof *rc)))
@@ -3084,6 +3126,17 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         memcpy(g->cond_miss, w->cond_miss, sizeof g->cond_miss);
         memcpy(g->cond_miss_colname, w->cond_miss_colname, sizeof g->cond_miss_colname);
         g->cond_miss_col = w->cond_miss_col;
+    }
+    for (size_t c = 0; g->scale && w->scale && c < shopstat_reader_ncols(g->reader); c++) {
+        col_scale *a = &g->scale[c];
+        const col_scale *b = &w->scale[c];
+        a->codes |= b->codes;
+        a->no_scale |= b->no_scale;
+        if (b->seen) {
+            a->lo = a->seen && a->lo < b->lo ? a->lo : b->lo;
+            a->hi = a->seen && a->hi > b->hi ? a->hi : b->hi;
+            a->seen = 1;
+        }
     }
     batch_flush(w->rc);
     w2_fold(w->rc);
@@ -3425,6 +3478,7 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     st = finish(t, err);
     if (!st)
         keep_cell_sums(t);
+    keep_scale_notes(t);
     t->reader = NULL;
     return st;
 }
@@ -3523,6 +3577,8 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->lvlbuf);
     free(t->seg_order);
     free(t->path);
+    free(t->scale);
+    free(t->snotes);
     free(t);
 }
 
@@ -3716,4 +3772,77 @@ double totals_cell_df(const shopstat_totals *t, long cell)
     }
     free(seen);
     return psus - strata;
+}
+
+/* The pairs of shopstat_totals_code_in_scale, kept while the reader is there */
+typedef struct scale_note {
+    char code[48], column[104], holders[300];
+    double lo, hi;
+    size_t nholders;
+} scale_note;
+
+/* Code i of the reader's global codes inside column c's scale: a number strictly between the
+ * column's smallest and largest non-missing values, all whole numbers */
+static int code_in_scale(const shopstat_totals *t, size_t c, size_t i)
+{
+    const col_scale *cs = &t->scale[c];
+    double x;
+    const char *code = shopstat_reader_missing_codes(t->reader)[i];
+    return (cs->codes >> i & 1) && cs->seen && !cs->no_scale &&
+           shopstat_parse_number(code, strlen(code), t->decimal_comma, &x) == 1 && x > cs->lo &&
+           x < cs->hi;
+}
+
+/* The columns holding code i outside their scale, comma-separated in buf; their number */
+static size_t code_holders(const shopstat_totals *t, size_t i, char *buf, size_t n)
+{
+    size_t count = 0, used = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < shopstat_reader_ncols(t->reader); c++) {
+        if (!(t->scale[c].codes >> i & 1) || code_in_scale(t, c, i))
+            continue;
+        count++;
+        if (used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s", count > 1 ? "," : "",
+                                     shopstat_reader_colname(t->reader, c));
+    }
+    if (used >= n && n > 4)
+        memcpy(buf + n - 4, "...", 4);
+    return count;
+}
+
+/* At the end of the pass: the codes inside a column's scale, to t->snotes. */
+static void keep_scale_notes(shopstat_totals *t)
+{
+    const char *const *g = t->scale && t->reader ? shopstat_reader_missing_codes(t->reader) : NULL;
+    for (size_t c = 0; g && c < shopstat_reader_ncols(t->reader); c++)
+        for (size_t i = 0; i < 64 && g[i]; i++) {
+            if (!code_in_scale(t, c, i))
+                continue;
+            scale_note *l = realloc(t->snotes, (t->nsnotes + 1) * sizeof *l);
+            if (!l)
+                return; /* (a warning less) */
+            t->snotes = l;
+            scale_note *sn = &l[t->nsnotes++];
+            snprintf(sn->code, sizeof sn->code, "%.40s", g[i]);
+            snprintf(sn->column, sizeof sn->column, "%.100s",
+                     shopstat_reader_colname(t->reader, c));
+            sn->lo = t->scale[c].lo;
+            sn->hi = t->scale[c].hi;
+            sn->nholders = code_holders(t, i, sn->holders, sizeof sn->holders);
+        }
+}
+
+int shopstat_totals_code_in_scale(const shopstat_totals *t, size_t k, const char **code,
+                                  const char **column, double *lo, double *hi, const char **columns)
+{
+    if (k >= t->nsnotes)
+        return 0;
+    const scale_note *sn = &t->snotes[k];
+    *code = sn->code;
+    *column = sn->column;
+    *lo = sn->lo;
+    *hi = sn->hi;
+    *columns = sn->nholders ? sn->holders : NULL;
+    return 1;
 }

@@ -95,6 +95,8 @@ struct shopstat_reader {
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
     size_t nmissing;
+    char ***colmiss;               /* per column: copies of its own codes (opts.column_missing),
+                                      NULL-terminated, or NULL; the array NULL when there are none */
     unsigned char miss_first[256]; /* 1 for bytes a missing value can start or end with */
     shopstat_csv_dialect d;
     char enc_name[64];
@@ -202,6 +204,8 @@ void shopstat_csv_opts_init(shopstat_csv_opts *o)
     o->header_rows = 1;
     o->missing = NULL;
     o->block_size = 0;
+    o->column_missing = NULL;
+    o->ncolumn_missing = 0;
 }
 
 static shopstat_pos pos_at(const shopstat_reader *r, size_t abs)
@@ -1275,6 +1279,12 @@ void shopstat_reader_free(shopstat_reader *r)
         for (size_t i = 0; i < r->nmissing; i++)
             free(r->missing[i]);
     free(r->missing);
+    for (size_t i = 0; r->colmiss && i < r->ncols; i++) {
+        for (size_t j = 0; r->colmiss[i] && r->colmiss[i][j]; j++)
+            free(r->colmiss[i][j]);
+        free(r->colmiss[i]);
+    }
+    free(r->colmiss);
     free(r->path);
     free(r->conv);
     free(r->buf);
@@ -1492,6 +1502,82 @@ static int sample_is_utf8(shopstat_reader *r, const unsigned char *s, size_t n, 
     return ok && (!u.need || more);
 }
 
+/* Add codes to column i's own list (each once). */
+static int add_column_codes(shopstat_reader *r, size_t i, const char *const *codes)
+{
+    size_t n = 0, k = 0;
+    while (r->colmiss[i] && r->colmiss[i][n])
+        n++;
+    while (codes[k])
+        k++;
+    char **l = realloc(r->colmiss[i], (n + k + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    r->colmiss[i] = l;
+    for (size_t j = 0; j < k; j++) {
+        size_t m = 0;
+        while (m < n && strcmp(l[m], codes[j]) != 0)
+            m++;
+        if (m < n)
+            continue;
+        if (!(l[n] = dupstr(codes[j])))
+            return -1;
+        l[++n] = NULL;
+    }
+    l[n] = NULL;
+    return 0;
+}
+
+/* opts.column_missing against the header: each column's own codes (names first, then
+ * fnmatch patterns), and their first bytes to the quick test. */
+static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts *opts,
+                                    shopstat_error *err)
+{
+    if (!opts->ncolumn_missing || !r->ncols)
+        return SHOPSTAT_OK;
+    if (!(r->colmiss = calloc(r->ncols, sizeof *r->colmiss)))
+        return nomem(r, err);
+    for (size_t k = 0; k < opts->ncolumn_missing; k++) {
+        const shopstat_column_missing *cm = &opts->column_missing[k];
+        if (!cm->codes || !cm->codes[0])
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                      "--missing %.100s: give the codes after the ':', e.g. "
+                                      "--missing %.100s:6",
+                                      cm->column, cm->column);
+        size_t hits = 0, idx;
+        size_t len = strlen(cm->column);
+        int named = len && strmap_find(&r->colmap, cm->column, len, strmap_hash(cm->column, len)) !=
+                               (size_t)-1;
+        if (named || !strpbrk(cm->column, "*?[")) {
+            shopstat_error e2;
+            shopstat_error_clear(&e2);
+            shopstat_status st = shopstat_reader_column(r, cm->column, "--missing", &idx, &e2);
+            if (st && cm->if_present && !named)
+                continue;
+            if (st) {
+                *err = e2;
+                return st;
+            }
+            if (add_column_codes(r, idx, cm->codes))
+                return nomem(r, err);
+            continue;
+        }
+        for (size_t i = 0; i < r->ncols; i++)
+            if (fnmatch(cm->column, r->names[i], 0) == 0) {
+                if (add_column_codes(r, i, cm->codes))
+                    return nomem(r, err);
+                hits++;
+            }
+        if (!hits && !cm->if_present)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                      "--missing: no column matches '%.100s'", cm->column);
+    }
+    for (size_t i = 0; i < r->ncols; i++)
+        for (size_t j = 0; r->colmiss[i] && r->colmiss[i][j]; j++)
+            r->miss_first[(unsigned char)r->colmiss[i][j][0]] = 1;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status open_impl(shopstat_reader *r, const char *path,
                                  const shopstat_csv_opts *opts, shopstat_error *err)
 {
@@ -1692,7 +1778,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         r->d.line_ending = "CRLF";
     else
         r->d.line_ending = r->n_cr ? "CR" : r->n_lf ? "LF" : "none";
-    return SHOPSTAT_OK;
+    return opts ? column_codes(r, opts, err) : SHOPSTAT_OK;
 }
 
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
@@ -2051,8 +2137,8 @@ const char *reader_missing_code(const shopstat_reader *r, const char *s, size_t 
     return code_of(r, s, len);
 }
 
-const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
-                                size_t n)
+const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char *s, size_t len,
+                                char *buf, size_t n)
 {
     buf[0] = '\0';
     const char *code = reader_missing_code(r, s, len);
@@ -2061,7 +2147,48 @@ const char *reader_missing_hint(const shopstat_reader *r, const char *s, size_t 
                  "; '%.40s' is one of the --missing codes (missing: in a spec), which mean "
                  "no answer in every column, design columns included",
                  code);
+    else if ((code = reader_column_code(r, col, s, len)))
+        snprintf(buf, n, "; '%.40s' is one of this column's --missing codes", code);
     return buf;
+}
+
+/* The code of column col's own list that s (trimmed) is, or NULL */
+static const char *column_code_of(const shopstat_reader *r, size_t col, const char *s, size_t len)
+{
+    char *const *l = r->colmiss && col < r->ncols ? r->colmiss[col] : NULL;
+    for (size_t i = 0; l && l[i]; i++)
+        if (strlen(l[i]) == len && memcmp(l[i], s, len) == 0)
+            return l[i];
+    return NULL;
+}
+
+const char *reader_column_code(const shopstat_reader *r, size_t col, const char *s, size_t len)
+{
+    trim(&s, &len);
+    return column_code_of(r, col, s, len);
+}
+
+const char *const *shopstat_reader_column_missing(const shopstat_reader *r, size_t col)
+{
+    return r->colmiss && col < r->ncols ? (const char *const *)r->colmiss[col] : NULL;
+}
+
+const char *const *shopstat_reader_missing_codes(const shopstat_reader *r)
+{
+    static const char *const none[] = {NULL};
+    return r->missing ? (const char *const *)r->missing : none;
+}
+
+int shopstat_reader_is_missing_at(const shopstat_reader *r, size_t col, const char *s, size_t len)
+{
+    if (len == 0)
+        return 1;
+    if (!r->miss_first[(unsigned char)s[0]])
+        return 0;
+    trim(&s, &len);
+    if (len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A'))
+        return 1;
+    return code_of(r, s, len) != NULL || column_code_of(r, col, s, len) != NULL;
 }
 
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)

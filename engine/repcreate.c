@@ -88,7 +88,7 @@ static shopstat_status field_number(rc_ctx *c, const shopstat_row *row, size_t c
 {
     const char *s = row->fields[col];
     size_t n = row->lens[col];
-    if (shopstat_reader_is_missing(c->reader, s, n))
+    if (shopstat_reader_is_missing_at(c->reader, col, s, n))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[col].line,
                                   row->pos[col].col, "%s column '%s' is missing in this row",
                                   what, shopstat_reader_colname(c->reader, col));
@@ -110,7 +110,7 @@ static shopstat_status row_psu(rc_ctx *c, const shopstat_row *row, int add, size
     if (c->scol != SIZE_MAX) {
         s = row->fields[c->scol];
         sl = row->lens[c->scol];
-        if (shopstat_reader_is_missing(c->reader, s, sl))
+        if (shopstat_reader_is_missing_at(c->reader, c->scol, s, sl))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->scol].line,
                                       row->pos[c->scol].col,
                                       "strata column '%s' is missing in this row",
@@ -118,7 +118,7 @@ static shopstat_status row_psu(rc_ctx *c, const shopstat_row *row, int add, size
     }
     const char *p = row->fields[c->pcol];
     size_t pl = row->lens[c->pcol];
-    if (shopstat_reader_is_missing(c->reader, p, pl))
+    if (shopstat_reader_is_missing_at(c->reader, c->pcol, p, pl))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->pcol].line,
                                   row->pos[c->pcol].col, "psu column '%s' is missing in this row",
                                   shopstat_reader_colname(c->reader, c->pcol));

@@ -653,7 +653,7 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
             rp->x[r] = me->x; /* (a text met in this row: a number, not missing, not too large) */
             continue;
         }
-        if (shopstat_reader_is_missing(t->reader, s, n))
+        if (shopstat_reader_is_missing_at(t->reader, c, s, n))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
                                       row->pos[c].col,
                                       "replicate weight column '%s' is missing in this row",

@@ -853,9 +853,9 @@ static void score_error_at(const report *r, shopstat_error *err)
                 snprintf(hint, sizeof msg - (size_t)(hint - msg), "; %s", give);
             else
                 snprintf(hint, sizeof msg - (size_t)(hint - msg),
-                         "; %s, or, if '%s' means no answer (a Don't know code), add it to csv: "
-                         "missing: (which applies to every column)",
-                         give, level);
+                         "; %s, or, if '%s' means no answer (a Don't know code), give it in "
+                         "the question's missing: ([%s]; csv: missing: applies to every column)",
+                         give, level, level);
         }
         shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, qq->scores[0].pos.line,
                            qq->scores[0].pos.col, "%s", msg);
@@ -936,6 +936,15 @@ static void question_warnings(report *r)
              "take those rows but for that (they are in no segment or base that tests it); if "
              "%s is a value there, leave it out of missing:",
              mcol, mcode, mcol, mcode);
+    const char *scode, *scol, *sown;
+    double lo, hi;
+    for (size_t k = 0; shopstat_totals_code_in_scale(r->tot, k, &scode, &scol, &lo, &hi, &sown);
+         k++)
+        warn(r,
+             "csv: missing: [%s] takes the answers '%s' out of column %s, whose answers run "
+             "%g-%g: give the code in the missing: of the questions it belongs to (missing: "
+             "[%s]%s%s) and take it out of csv: missing:",
+             scode, scode, scol, lo, hi, scode, sown ? " for columns " : "", sown ? sown : "");
     for (size_t k = 0; k < shopstat_totals_nscores(r->tot); k++) {
         const char *sq;
         double top;
@@ -1003,7 +1012,7 @@ static void question_warnings(report *r)
             warn(r,
                  "question '%s': rows hold %s, which values: does not list; %s shown as an "
                  "answer and counted in the base: if %s no answer (Don't know, Refused), list "
-                 "%s in csv: missing:",
+                 "%s in the question's missing: (csv: missing: applies to every column)",
                  qq->name, b, nextra == 1 ? "it is" : "they are",
                  nextra == 1 ? "it means" : "they mean", nextra == 1 ? "it" : "them");
         }

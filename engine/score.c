@@ -397,7 +397,10 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                                     "in an NPS (0-6 detractors, 7-8 passives, 9-10 promoters)"
                                   : "has no score in the map";
             /* mean and nps take no extra level: a map scoring every level does */
-            char w1[200], w2[400], arg[300];
+            char w1[400], w2[400], arg[300], code[300];
+            /* the code for this question's column only: a global code would take the same
+             * value out of every column (a 6 of a 0-10 question beside a grid's 6) */
+            snprintf(code, sizeof code, "%s:%s", rq->pq->columns[0], lv);
             if (sc->kind == SCORE_NPS)
                 snprintf(arg, sizeof arg, "%s:0-6=-100,7-8=0,9-10=100,%s=SCORE", sc->question, lv);
             else if (sc->kind == SCORE_MEAN)
@@ -406,9 +409,9 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 snprintf(arg, sizeof arg, "%s:...,%s=SCORE", sc->question, lv);
             shopstat_status st = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                "score '%s' of '%s': level '%s' %s; declare it missing (--missing %s) or %s "
-                "(--score %s)",
-                sc->name, sc->question, lv, why, shell_word(lv, w1, sizeof w1),
+                "score '%s' of '%s': level '%s' %s; declare it missing in its column "
+                "(--missing %s) or %s (--score %s)",
+                sc->name, sc->question, lv, why, shell_word(code, w1, sizeof w1),
                 sc->kind == SCORE_MAP ? "give it a score in the map"
                                       : "score every level with a map",
                 shell_word(arg, w2, sizeof w2));

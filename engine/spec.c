@@ -754,7 +754,7 @@ static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_questio
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
     static const char *const keys[] = {"column", "multi", "ticked", "codes", "derive",
-                                       "recode", "label", "values", "score"};
+                                       "recode", "label", "values", "score", "missing"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
@@ -823,6 +823,20 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     yaml_node_t *score = get(c, n, "score");
     if (score && !is_null(score) && (st = parse_score(c, score, q)))
         return st;
+    yaml_node_t *miss = get(c, n, "missing");
+    if (miss) {
+        const char **list = NULL;
+        if (miss->type == YAML_SCALAR_NODE && strchr((const char *)miss->data.scalar.value, ','))
+            return FAIL(c, miss, "missing: is a list such as [6], not '%s'",
+                        (const char *)miss->data.scalar.value);
+        if ((st = text_list(c, miss, "missing", &list, NULL, &q->nmissing)))
+            return st;
+        if (!q->nmissing)
+            return FAIL(c, miss,
+                        "missing: of question '%s' is empty; give its no-answer codes, e.g. [6]",
+                        q->name);
+        q->missing = list;
+    }
     return SHOPSTAT_OK;
 }
 
@@ -844,6 +858,20 @@ static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
             return st;
         in->nquestions = i + 1;
     }
+    /* a question's missing: codes for its columns only, to the reader (the columns are
+     * checked with the others, at their place in the spec) */
+    size_t nrules = 0;
+    for (size_t i = 0; i < k; i++)
+        nrules += q[i].nmissing ? q[i].ncolumns : 0;
+    shopstat_column_missing *cm = nrules ? zalloc(c, nrules, sizeof *cm) : NULL;
+    if (nrules && !cm)
+        return SHOPSTAT_ENOMEM;
+    nrules = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; q[i].nmissing && j < q[i].ncolumns; j++)
+            cm[nrules++] = (shopstat_column_missing){q[i].columns[j], q[i].missing, 1};
+    in->csv.column_missing = cm;
+    in->csv.ncolumn_missing = nrules;
     return SHOPSTAT_OK;
 }
 

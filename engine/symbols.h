@@ -26,6 +26,7 @@
 #define reader_missing_hint shopstat_internal_reader_missing_hint
 #define reader_columns_for shopstat_internal_reader_columns_for
 #define reader_is_pattern shopstat_internal_reader_is_pattern
+#define reader_column_code shopstat_internal_reader_column_code
 #define reader_miss_first shopstat_internal_reader_miss_first
 #define reader_multi_labels shopstat_internal_reader_multi_labels
 #define reader_note_eol shopstat_internal_reader_note_eol

@@ -20,7 +20,7 @@ const char cmd_describe_help[] =
     "usage: shopstat describe DATA [--weight COL] [--strata COL] [--psu COL] [--fpc COL]\n"
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
-    "                         [--skip-rows N] [--header-rows 2] [--missing CODES]\n"
+    "                         [--skip-rows N] [--header-rows 2] [--missing [COLS:]CODES]\n"
     "                         [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"

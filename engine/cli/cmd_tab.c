@@ -49,7 +49,7 @@ const char cmd_tab_help[] =
     "                                 mean=wald, korn-graubard=beta, exact=beta)\n"
     "  --level 0.95                   confidence level, from 0.5 to 0.9999\n"
     "reading:\n"
-    "  --delimiter C  --encoding E  --decimal-comma  --skip-rows N  --missing 98,99\n"
+    "  --delimiter C  --encoding E  --decimal-comma  --skip-rows N  --missing 98,99|Q5_*:6\n"
     "  --header-rows 2                SurveyMonkey's two header rows: 'Question / Option'\n"
     "  --threads N    threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
     "output:\n"

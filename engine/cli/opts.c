@@ -31,6 +31,14 @@ void cli_data_opts_free(cli_data_opts *o)
     free(o->missing);
     o->missing_text = NULL;
     o->missing = NULL;
+    for (size_t i = 0; i < o->nowned; i++)
+        free(o->owned[i]);
+    free(o->owned);
+    free(o->colmiss);
+    o->owned = NULL;
+    o->nowned = 0;
+    o->colmiss = NULL;
+    o->ncolmiss = 0;
 }
 
 int cli_flag_value(int argc, char **argv, int *i, const char *name, const char **val)
@@ -183,6 +191,78 @@ static int add_missing(cli_data_opts *o, const char *v)
     return 0;
 }
 
+static int own(cli_data_opts *o, void *p)
+{
+    void **l = p ? realloc(o->owned, (o->nowned + 1) * sizeof *l) : NULL;
+    if (!l) {
+        free(p);
+        return -1;
+    }
+    o->owned = l;
+    o->owned[o->nowned++] = p;
+    return 0;
+}
+
+/* Split t at each sep in place: the non-empty pieces, NULL-terminated, in a new list. */
+static const char **split_list(char *t, char sep, size_t *n)
+{
+    size_t cap = 2;
+    for (const char *p = t; *p; p++)
+        cap += *p == sep;
+    const char **l = malloc(cap * sizeof *l);
+    *n = 0;
+    for (char *p = t; l;) {
+        char *c = strchr(p, sep);
+        if (c)
+            *c = '\0';
+        if (*p)
+            l[(*n)++] = p;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    if (l)
+        l[*n] = NULL;
+    return l;
+}
+
+/* --missing COLS:CODES (split at the last ':', as a column name may hold one: "Q1: Recommend
+ * us?:6"): the codes for each of those columns only. 0, -1 out of memory, 2 after a usage
+ * error. */
+static int add_column_missing(cli_data_opts *o, const char *v)
+{
+    char *t = malloc(strlen(v) + 1);
+    if (own(o, t))
+        return -1;
+    strcpy(t, v);
+    char *colon = strrchr(t, ':');
+    *colon = '\0';
+    size_t ncols, ncodes;
+    const char **codes = split_list(colon + 1, ',', &ncodes);
+    if (own(o, codes))
+        return -1;
+    const char **cols = split_list(t, ',', &ncols);
+    if (own(o, cols))
+        return -1;
+    if (!ncols)
+        return cli_usage_error("--missing '%s': name the columns before the ':', e.g. "
+                               "--missing Q5_1,Q5_2:%s",
+                               v, ncodes ? codes[0] : "6");
+    if (!ncodes)
+        return cli_usage_error("--missing '%s': give the codes after the ':', e.g. "
+                               "--missing %s:6",
+                               v, t);
+    shopstat_column_missing *cm = realloc(o->colmiss, (o->ncolmiss + ncols) * sizeof *cm);
+    if (!cm)
+        return -1;
+    o->colmiss = cm;
+    for (size_t k = 0; k < ncols; k++)
+        cm[o->ncolmiss++] = (shopstat_column_missing){cols[k], codes, 0};
+    o->csv.column_missing = cm;
+    o->csv.ncolumn_missing = o->ncolmiss;
+    return 0;
+}
+
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
 {
     const char *v;
@@ -245,11 +325,10 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
     if ((m = cli_flag_value(argc, argv, i, "--missing", &v)) != 0) {
         if (m < 0)
             return -1;
-        if (add_missing(o, v) != 0) {
+        int r = strchr(v, ':') ? add_column_missing(o, v) : add_missing(o, v);
+        if (r < 0)
             cli_usage_error("out of memory");
-            return -1;
-        }
-        return 1;
+        return r ? -1 : 1;
     }
     static const char *const design[] = {"--weight", "--strata", "--psu", "--fpc"};
     const char **slot[] = {&o->design.weight, &o->design.strata, &o->design.psu, &o->design.fpc};

@@ -12,6 +12,10 @@ typedef struct cli_data_opts {
     shopstat_design_opts design;
     char *missing_text;    /* owned copy of all --missing values, split in place */
     const char **missing;  /* owned NULL-terminated list pointing into missing_text */
+    shopstat_column_missing *colmiss; /* --missing COLS:CODES, one per column (csv's) */
+    size_t ncolmiss;
+    void **owned; /* their texts and code lists */
+    size_t nowned;
     int threads;           /* --threads N; 0 = the pass's default ($SHOPSTAT_THREADS, cores) */
 } cli_data_opts;
 
@@ -73,6 +77,9 @@ const char *cli_closest_flag(const char *arg, const char *const *extra);
     "                     'Response')\n"                                                           \
     "  --missing CODES    comma-separated codes that also mean missing in every column,\n"         \
     "                     e.g. 98,99 (empty cells and NA always do)\n"                             \
+    "  --missing COLS:CODES  the codes mean missing in those columns only (names or\n"             \
+    "                     patterns, comma-separated): --missing 'Q5_*:6' for a grid's\n"           \
+    "                     \"Don't know\" 6 beside a 0-10 question; repeatable\n"                   \
     "\n"                                                                                           \
     "Survey design:\n"                                                                             \
     "  --weight COL       sampling weights (finite, >= 0)\n"                                       \

@@ -520,6 +520,12 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                  "would take those rows but for that (they are in no segment or --base that "
                  "tests it); if %s is a value there, leave it out of --missing",
                  mcol, mcode, mcol, mcode);
+    const char *scode, *scol, *sown;
+    double lo, hi;
+    for (size_t k = 0; shopstat_totals_code_in_scale(*out, k, &scode, &scol, &lo, &hi, &sown); k++)
+        cli_warn("--missing %s takes the answers '%s' out of %s, whose answers run %g-%g: give "
+                 "the code for the columns it belongs to (--missing %s:%s)",
+                 scode, scode, scol, lo, hi, sown ? sown : "COLUMNS", scode);
     a->fpc_fractions = shopstat_totals_fpc_fractions(*out);
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;

@@ -10,6 +10,17 @@
 extern "C" {
 #endif
 
+/* Missing codes of some columns only: a "Don't know" 6 of a 1-5 grid is an answer in a
+ * 0-10 question beside it. column is a header name, or when no column has that name a
+ * pattern (fnmatch(3): "Q5_*") that must match at least one; codes NULL-terminated, at
+ * least one. A name or pattern matching no column is SHOPSTAT_EUSAGE at open, unless
+ * if_present (the caller checks the column itself, as a spec does). */
+typedef struct shopstat_column_missing {
+    const char *column;
+    const char *const *codes;
+    int if_present;
+} shopstat_column_missing;
+
 /* Reading options. Initialise with shopstat_csv_opts_init(), then override. */
 typedef struct shopstat_csv_opts {
     char delimiter;          /* 0 = detect from the header among , ; TAB | */
@@ -21,6 +32,8 @@ typedef struct shopstat_csv_opts {
                                 whose second is not a data row (see shopstat_reader_open) */
     const char *const *missing; /* extra missing codes (besides "" and "NA"), NULL-terminated; may be NULL */
     size_t block_size;       /* bytes read per block; 0 = default (1 MiB) */
+    const shopstat_column_missing *column_missing; /* codes missing in some columns only, */
+    size_t ncolumn_missing;                        /* besides missing (may be NULL, 0) */
 } shopstat_csv_opts;
 
 void shopstat_csv_opts_init(shopstat_csv_opts *o);
@@ -170,6 +183,12 @@ size_t shopstat_reader_bytes_read(const shopstat_reader *r);
 /* 1 if the field is missing: empty, "NA", or one of opts.missing (exact match
  * after trimming surrounding spaces). */
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len);
+/* The same for a field of column col: opts.missing and the column's own codes. */
+int shopstat_reader_is_missing_at(const shopstat_reader *r, size_t col, const char *s, size_t len);
+/* Column col's own missing codes (opts.column_missing), NULL-terminated, or NULL. */
+const char *const *shopstat_reader_column_missing(const shopstat_reader *r, size_t col);
+/* The global missing codes (opts.missing), NULL-terminated (never NULL). */
+const char *const *shopstat_reader_missing_codes(const shopstat_reader *r);
 
 /* Parse a number: optional surrounding spaces, sign, digits, '.' (or ',' when
  * decimal_comma), exponent. Returns 1 and sets *out for a finite number; 0 if the

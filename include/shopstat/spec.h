@@ -60,6 +60,9 @@ typedef struct shopstat_spec_question {
     size_t nvalues;
     const shopstat_spec_score *scores; /* score: of a single-choice question, in order */
     size_t nscores;
+    const char *const *missing; /* missing: codes of its columns only (NULL-terminated; the
+                                   spec's csv.column_missing holds them), or NULL */
+    size_t nmissing;
 } shopstat_spec_question;
 
 /* A condition of a where: or base: expression, with the position of its column name. */

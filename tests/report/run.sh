@@ -1278,5 +1278,43 @@ check "servicesoft: the satisfaction's score chart (R's means)" bash -c "pdftote
     '$T/servicesoft-1999/charts/satisfaction-score.pdf' - | tr '\n' ' ' | tr -s ' ' |
     grep -qF 'All buyers 3.41 n=821, eff. n=703 Heavy buyers (\$2,000+) 3.45 n=226, eff. n=187'"
 
+# a question's own missing: [6] takes a grid's "Don't know" 6 out of that column only: Q3's
+# NPS keeps its 6s as detractors and the grid's mean leaves them out (both worked out with
+# awk); a global csv: missing: [6] does what it says and warns in spec terms
+G=tests/cli/data/grid_dk.csv
+cat >"$T/grid.yml" <<EOF
+survey: grid
+data: $PWD/$G
+questions:
+  q3: {column: Q3, score: nps}
+  q51: {column: Q5_1, score: mean, missing: [6]}
+tables:
+  - question: q3
+  - question: q51
+EOF
+sed -e 's/^data: .*/&\ncsv: {missing: [6]}/' -e 's/, missing: \[6\]//' "$T/grid.yml" >"$T/gridg.yml"
+nps=$(awk -F, 'NR > 1 && $3 != "" { n++; p += $3 >= 9; d += $3 <= 6 } END { printf "%.6f", 100 * (p - d) / n }' "$G")
+npsg=$(awk -F, 'NR > 1 && $3 != "" && $3 != 6 { n++; p += $3 >= 9; d += $3 <= 6 } END { printf "%.6f", 100 * (p - d) / n }' "$G")
+mean=$(awk -F, 'NR > 1 && $4 != "" && $4 != 6 { s += $4; n++ } END { printf "%.6f", s / n }' "$G")
+score_of() { awk -F, -v q="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    $c["variable"] == q && $c["segment"] == "all" { printf "%.6f", $c["estimate"] }' "$1"; }
+if $S report "$T/grid.yml" -o "$T/grid" --quiet 2>"$T/grid.err"; then
+    check "question missing: [6]: Q3's NPS keeps its 6s (awk $nps)" \
+        test "$(score_of "$T/grid/scores.csv" q3)" = "$nps"
+    check "question missing: [6]: Q5_1's mean without its 6s (awk $mean)" \
+        test "$(score_of "$T/grid/scores.csv" q51)" = "$mean"
+    check "question missing: [6]: no warning" test ! -s "$T/grid.err"
+else
+    ko "report of grid.yml failed: $(cat "$T/grid.err")"
+fi
+if $S report "$T/gridg.yml" -o "$T/gridg" 2>"$T/gridg.err"; then
+    check "csv: missing: [6]: Q3's NPS without its 6s (awk $npsg)" \
+        test "$(score_of "$T/gridg/scores.csv" q3)" = "$npsg"
+    check "csv: missing: [6] inside Q3's 0-10 is warned of in spec terms" grep -qF \
+        "csv: missing: [6] takes the answers '6' out of column Q3, whose answers run 0-10: give the code in the missing: of the questions it belongs to (missing: [6] for columns Q5_1) and take it out of csv: missing:" "$T/gridg.err"
+else
+    ko "report of gridg.yml failed: $(cat "$T/gridg.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
