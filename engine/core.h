@@ -112,6 +112,8 @@ typedef struct plan_question {
     char **declared; /* levels listed before the pass (a spec's values:), seen or not */
     size_t ndeclared;
     int ticked; /* MULTI: a blank cell is not ticked (shopstat_plan_add_multi_ticked) */
+    int none_in_base; /* MULTI, CODES: a row ticking none is in the base, as having ticked
+                         nothing (shopstat_plan_set_none_in_base) */
     int rows_only; /* no column, no level: every row answers, so a segment's base cell holds
                       all its rows (shopstat_plan_pair_subset); kept last, not shown */
 } plan_question;

@@ -235,6 +235,16 @@ shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d
     return stream_status(f, err);
 }
 
+void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
+{
+    for (size_t i = 0; i < ctx->nnone_in_base; i++) {
+        fprintf(f, "Base of %s: every row of the %s", ctx->none_in_base[i], unit);
+        if (ctx->base)
+            fprintf(f, " meeting %s", ctx->base);
+        fputs("; a row ticking none counts as none.\n", f);
+    }
+}
+
 void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
 {
     fputs("  \"design\": {\"data\": ", f);
@@ -265,6 +275,14 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
     if (ctx->base) {
         fputs(", \"base\": ", f);
         shopstat_json_string(f, ctx->base);
+    }
+    if (ctx->nnone_in_base) {
+        fputs(", \"none_in_base\": [", f);
+        for (size_t i = 0; i < ctx->nnone_in_base; i++) {
+            fputs(i ? ", " : "", f);
+            shopstat_json_string(f, ctx->none_in_base[i]);
+        }
+        fputc(']', f);
     }
     fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
             ctx->rows_used, ctx->rows_excluded);
@@ -490,6 +508,7 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fprintf(f, ". Base: rows of the segment meeting %s that answered.\n", ctx->base);
     else
         fprintf(f, ". Base: rows of the segment that answered.\n");
+    shopstat_write_none_in_base_lines(f, ctx, "segment");
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);
     if (any_fb)

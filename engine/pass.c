@@ -1359,10 +1359,14 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
                 }
                 q->partly |= answered; /* (a blank meaning "not ticked"? the CLI warns) */
                 used = start;
+                if (!answered && q->pq->none_in_base)
+                    rc->qn[qi] = 0; /* every column blank: ticked none, in the base */
                 continue;
             }
-            if (q->pq->ticked && used == start)
-                continue; /* ticked nothing: not in the base */
+            /* ticked nothing: not in the base, unless the question counts such rows as
+             * ticking none (the test costs only the rows that tick nothing) */
+            if (q->pq->ticked && used == start && !q->pq->none_in_base)
+                continue;
             rc->qn[qi] = used - start;
         } else {
             size_t c = q->cols[0];
@@ -1392,15 +1396,19 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
                 }
                 if (v >= 0 && itab_set(&rc->qlv[qi], v, x))
                     return nomem(err);
-                if (x < 0 && v >= 0)
+                if ((x < 0 && v >= 0) || (v < 0 && x == -1)) {
+                    if (q->pq->none_in_base)
+                        rc->qn[qi] = 0; /* no code: none, in the base */
                     continue;
-                if (v < 0 && x == -1)
-                    continue;
+                }
                 rc->qn[qi] = used - start;
                 continue;
             }
-            if (x < 0)
+            if (x < 0) {
+                if (q->pq->none_in_base)
+                    rc->qn[qi] = 0;
                 continue;
+            }
             const codes_entry *e = &rc->centry[qi][x];
             for (uint32_t k = 0; k < e->n; k++)
                 rc->lv[used++] = rc->cpool[e->start + k];

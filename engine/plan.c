@@ -247,6 +247,23 @@ shopstat_status shopstat_plan_add_multi_ticked(shopstat_plan *p, const char *nam
     return st;
 }
 
+shopstat_status shopstat_plan_set_none_in_base(shopstat_plan *p, const char *question,
+                                               shopstat_error *err)
+{
+    plan_question *q = find_question(p, question);
+    if (!q)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown question '%s'",
+                                  question);
+    if (q->kind == SHOPSTAT_Q_SINGLE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s' is a single-choice question: a row without "
+                                  "its answer is missing; a multi-response question (ticked "
+                                  "columns, 0/1 columns or codes in one cell) takes this",
+                                  question);
+    q->none_in_base = 1;
+    return SHOPSTAT_OK;
+}
+
 shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
                                         shopstat_error *err)
 {

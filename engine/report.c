@@ -274,14 +274,17 @@ static shopstat_status declare_values(report *r, const shopstat_spec_question *q
 static shopstat_status add_question(report *r, size_t q, shopstat_error *err)
 {
     const shopstat_spec_question *qq = &r->in->questions[q];
-    shopstat_status st;
+    shopstat_status st = SHOPSTAT_OK;
     if (qq->kind == SHOPSTAT_Q_MULTI)
-        return (qq->ticked ? shopstat_plan_add_multi_ticked : shopstat_plan_add_multi)(
+        st = (qq->ticked ? shopstat_plan_add_multi_ticked : shopstat_plan_add_multi)(
             r->plan, qq->name, qq->columns, qq->ncolumns, err);
-    if (qq->kind == SHOPSTAT_Q_CODES)
-        return (st = shopstat_plan_add_codes(r->plan, qq->name, qq->columns[0], err))
-                   ? st
-                   : declare_values(r, qq, err);
+    else if (qq->kind == SHOPSTAT_Q_CODES)
+        st = shopstat_plan_add_codes(r->plan, qq->name, qq->columns[0], err);
+    if (qq->kind != SHOPSTAT_Q_SINGLE) {
+        if (!st && qq->none_in_base)
+            st = shopstat_plan_set_none_in_base(r->plan, qq->name, err);
+        return st || qq->kind == SHOPSTAT_Q_MULTI ? st : declare_values(r, qq, err);
+    }
     if ((st = shopstat_plan_add_single(r->plan, qq->name, qq->columns[0], err)))
         return st;
     for (size_t k = 0; k < qq->nrecodes; k++)
@@ -658,7 +661,16 @@ static void base_note(const report *r, rtable *rt)
                            : q->kind == SHOPSTAT_Q_MULTI && q->ticked
                                ? "ticking at least one option"
                                : NULL;
-    if (t->base_label)
+    /* none: in base: every row of the base, the share of all respondents */
+    const char *none = q->kind == SHOPSTAT_Q_CODES ? "a row holding no code counts as none"
+                                                   : "a row ticking none counts as none";
+    if (q->none_in_base && t->base_label)
+        snprintf(rt->chart_base, sizeof rt->chart_base, "%s; %s", t->base_label, none);
+    else if (q->none_in_base && t->base_expr)
+        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s; %s", t->base_expr, none);
+    else if (q->none_in_base)
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows; %s", none);
+    else if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
         snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, %s", t->base_expr,

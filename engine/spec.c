@@ -754,7 +754,8 @@ static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_questio
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
     static const char *const keys[] = {"column", "multi", "ticked", "codes", "derive",
-                                       "recode", "label", "values", "score", "missing"};
+                                       "recode", "label", "values", "score", "missing",
+                                       "none"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
@@ -815,6 +816,27 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
         return FAIL(c, rec, "only a single-choice question (column: or derive:) can be recoded");
     if (rec && (st = parse_recode(c, rec, q)))
         return st;
+    /* none: in base: the rows ticking none are in the question's base (the question was
+     * shown to every row); "not in base" is the default, said out loud */
+    yaml_node_t *none = get(c, n, "none");
+    if (none) {
+        const char *v = NULL;
+        if ((st = opt_text(c, n, "none", &v)))
+            return st;
+        if (q->kind == SHOPSTAT_Q_SINGLE)
+            return FAIL(c, none,
+                        "none: is for a multi-response question (ticked:, multi: or codes:); "
+                        "a row without an answer to the single-choice question '%s' is missing",
+                        q->name);
+        if (strcmp(v, "in base") == 0)
+            q->none_in_base = 1;
+        else if (strcmp(v, "not in base") != 0)
+            return FAIL(c, none,
+                        "none: of question '%s' takes 'in base' (a row ticking none is in "
+                        "the base, as having ticked none) or 'not in base' (the default), not "
+                        "'%s'",
+                        q->name, v);
+    }
     if ((st = opt_text(c, n, "label", &q->label)))
         return st;
     yaml_node_t *vals = get(c, n, "values");

@@ -198,6 +198,24 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
         snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
         so.base_note = bnote;
     }
+    if (a->nnone_in_base) {
+        /* every question's base holds the rows ticking none: the base is every row (of
+         * --base); some of them: those questions are named */
+        size_t k = 0;
+        if (a->nnone_in_base == a->nquestions)
+            k = (size_t)snprintf(bnote, sizeof bnote, "%s%s; a row ticking none counts as none",
+                                 a->base ? "rows meeting " : "all rows", a->base ? a->base : "");
+        else {
+            k = (size_t)snprintf(bnote, sizeof bnote, "%s%s, answering; ",
+                                 a->base ? "rows meeting " : "rows", a->base ? a->base : "");
+            for (size_t i = 0; i < a->nnone_in_base && k < sizeof bnote; i++)
+                k += (size_t)snprintf(bnote + k, sizeof bnote - k, "%s%s", i ? ", " : "",
+                                      a->none_in_base[i]);
+            if (k < sizeof bnote)
+                snprintf(bnote + k, sizeof bnote - k, ": a row ticking none counts as none");
+        }
+        so.base_note = bnote;
+    }
     co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;
     co.alpha = a->alpha;
     so.diffs = diffs;

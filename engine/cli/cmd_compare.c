@@ -403,6 +403,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         fprintf(f, "Base: rows of the column meeting %s that answered.\n", ctx.base);
     else
         fputs("Base: rows of the column that answered.\n", f);
+    shopstat_write_none_in_base_lines(f, &ctx, "column");
     shopstat_error err;
     shopstat_error_clear(&err);
     return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;

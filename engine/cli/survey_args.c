@@ -23,11 +23,23 @@ static int parse_level(const char *s, double *out)
 /* An unknown option: the flag it is likely a typo of, or the command it belongs to. */
 static int unknown_option(const char *cmd, int command, const char *arg)
 {
-    static const char *const common[] = {
-        "--lonely-psu", "--repweights",   "--reptype",     "--rho",
-        "--repscale",   "--rscales",      "--mse",         "--var",
-        "--multi",      "--multi-ticked", "--multi-codes", "--segment",
-        "--base",       "--format",       "--output",      NULL};
+    static const char *const common[] = {"--lonely-psu",
+                                         "--repweights",
+                                         "--reptype",
+                                         "--rho",
+                                         "--repscale",
+                                         "--rscales",
+                                         "--mse",
+                                         "--var",
+                                         "--multi",
+                                         "--multi-ticked",
+                                         "--multi-codes",
+                                         "--segment",
+                                         "--base",
+                                         "--format",
+                                         "--output",
+                                         "--none-in-base",
+                                         NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",    "--chart",
                                       "--chart-size", "--chart-type", "--title",    "--subtitle",
                                       "--source",     "--sort",       "--zoom",     "--levels",
@@ -184,6 +196,30 @@ static int declare_scores(survey_args *a)
     return 0;
 }
 
+/* --none-in-base Q: the multi-response question Q (given by --multi-ticked, --multi-codes
+ * or --multi, before or after) counts the rows ticking none in its base. 0, or 2 after the
+ * usage error. */
+static int declare_none_in_base(survey_args *a)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    for (size_t i = 0; i < a->nnone_in_base; i++) {
+        const char *q = a->none_in_base[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->none_in_base[j], q) == 0)
+                return cli_usage_error("--none-in-base %s is given twice", q);
+        shopstat_status st = shopstat_plan_set_none_in_base(a->plan, q, &err);
+        if (st && strncmp(err.msg, "unknown question", 16) == 0)
+            return cli_usage_error("--none-in-base %s: no such question (give it with "
+                                   "--multi-ticked %s=COL1,..., --multi-codes %s=COLUMN or "
+                                   "--multi %s=COL1,...)",
+                                   q, q, q, q);
+        if (st)
+            return cli_usage_error("--none-in-base %s: %s", q, err.msg);
+    }
+    return 0;
+}
+
 /* --levels Q:V1,V2,...: the levels of a --var or --multi-codes question, in this order,
  * each shown whether rows hold it or not (a spec's values:): a scale's every point, so that
  * a Likert chart finds its middle. Values are separated by commas, spaces around them
@@ -281,6 +317,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v && shopstat_plan_parse_multi_ticked(a->plan, v, &err))
                 return cli_fail(&err);
             a->nquestions++;
+        } else if (FLAG("--none-in-base")) {
+            if (v && push_arg(&a->none_in_base, &a->nnone_in_base, v))
+                return 2;
         } else if (FLAG("--multi-codes")) {
             if (v && shopstat_plan_parse_codes(a->plan, v, &err))
                 return cli_fail(&err);
@@ -402,7 +441,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     int rc = declare_scores(a);
     if (rc)
         return rc;
-    if (declare_levels(a))
+    if (declare_levels(a) || declare_none_in_base(a))
         return 2;
     if (cli_design_check(&a->data_opts.design))
         return 2;
@@ -429,6 +468,9 @@ void survey_args_free(survey_args *a)
     free(a->scores);
     a->scores = NULL;
     a->nscores = 0;
+    free(a->none_in_base);
+    a->none_in_base = NULL;
+    a->nnone_in_base = 0;
     free(a->vars);
     a->vars = NULL;
     a->nvars = 0;
@@ -559,6 +601,8 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->rows_skipped = acc.excluded_skipped;
     ctx->rows_empty = acc.excluded_empty;
     ctx->base = a->base;
+    ctx->none_in_base = a->none_in_base;
+    ctx->nnone_in_base = a->nnone_in_base;
     ctx->rows_outside_base = acc.outside_base;
     ctx->nstrata = shopstat_totals_nstrata(t);
     ctx->npsu = shopstat_totals_npsu(t);

@@ -40,6 +40,8 @@ typedef struct survey_args {
     size_t nscores;
     const char **vars; /* the --var values (argv's), nvars of them */
     size_t nvars;
+    const char **none_in_base; /* the --none-in-base questions (argv's), nnone_in_base */
+    size_t nnone_in_base;
     int fpc_fractions; /* after survey_args_run: --fpc held sampling fractions (the note) */
 } survey_args;
 

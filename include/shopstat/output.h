@@ -67,7 +67,16 @@ typedef struct shopstat_tab_context {
     /* replicate-weight designs: NULL / 0 for Taylor (then not printed) */
     const char *repweights, *reptype;
     size_t replicates;
+    /* multi-response questions whose base holds the rows ticking none
+     * (shopstat_plan_set_none_in_base): the text views say so below the base line */
+    const char *const *none_in_base;
+    size_t nnone_in_base;
 } shopstat_tab_context;
+
+/* One line per question of ctx->none_in_base below a text view's base line: "Base of Q8:
+ * every row of the segment [meeting B]; a row ticking none counts as none." (unit: the
+ * view's word for a column of the table, "segment" or "column"). */
+void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit);
 
 /* The members "design", "options" and "rows" of the JSON documents of tab and score (each
  * line indented by two spaces, a comma and a newline after the last), from ctx. */

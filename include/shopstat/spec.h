@@ -53,6 +53,7 @@ typedef struct shopstat_spec_question {
     const shopstat_pos *column_pos;
     size_t ncolumns;
     int ticked; /* SHOPSTAT_Q_MULTI from ticked: (shopstat_plan_add_multi_ticked) */
+    int none_in_base;                    /* none: in base (shopstat_plan_set_none_in_base) */
     const shopstat_spec_recode *recodes; /* nrecodes rules, in order; 0 = not derived */
     size_t nrecodes;
     const char *label;                 /* NULL = name */

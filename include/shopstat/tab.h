@@ -75,6 +75,16 @@ shopstat_status shopstat_plan_add_multi_ticked(shopstat_plan *p, const char *nam
                                                shopstat_error *err);
 shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
                                         shopstat_error *err);
+/* Put the rows of the base that tick none of a multi-response question's options into its
+ * base, as having ticked nothing, so that its proportions are shares of every row of the
+ * base (the question was shown to all): for a ticked question a row ticking no column, for
+ * a codes question a row whose cell holds no code (blank or a missing code), for a 0/1
+ * question a row whose every column is missing (a row answering some columns and leaving
+ * others blank stays out). Without it those rows are not in the question's base (SPSS's
+ * default for multiple-response sets). SHOPSTAT_EUSAGE for an unknown question or a
+ * single-choice one. */
+shopstat_status shopstat_plan_set_none_in_base(shopstat_plan *p, const char *question,
+                                               shopstat_error *err);
 /* Recode a single-choice question: a source value matching `match` ("4,5", "1-3", "3",
  * or ">=2000", "<500") becomes level `level`; values matching nothing are missing.
  * Rules are tried in the order given. */

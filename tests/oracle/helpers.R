@@ -31,6 +31,18 @@ q_codes <- function(dat, name, col) {
          levels = sort_levels(unlist(codes)), answered = !is.na(x),
          y = function(l) as.numeric(vapply(codes, function(cc) l %in% cc, TRUE)))
 }
+# --none-in-base NAME: the rows ticking none are in the question's base, y = 0 in every
+# level (a --multi row with every column blank too; one answering in part stays out)
+q_none <- function(q, dat = NULL, cols = NULL) {
+    q$flags <- c(q$flags, "--none-in-base", q$name)
+    if (q$flags[1] == "--multi") {
+        m <- sapply(cols, function(c) dat$num[[c]])
+        q$answered <- rowSums(is.na(m)) %in% c(0, length(cols))
+    } else {
+        q$answered <- rep(TRUE, length(q$answered))
+    }
+    q
+}
 s_by <- function(dat, col) {
     x <- dat$txt[[col]]
     lv <- sort_levels(x)

@@ -698,6 +698,21 @@ run_tab("shopper_ticked", "shopper_ticked", S_sh("adjust"), stq,
 run_compare("shopper_cmp_ticked", "shopper_ticked", S_sh("adjust"), stq,
             seg_list(ST, s_eq(ST, "heavy", "spend", "3")), c("heavy:all", "heavy:rest"))
 
+# --none-in-base: the rows ticking none are in the base as y = 0 (R: the columns as 0/1,
+# blanks 0, over the domain of the base's rows), under a --base and in overlapping segments.
+stn <- list(q_none(stq[[1]]))
+run_tab("shopper_ticked_none", "shopper_ticked", S_sh("adjust"), stn,
+        seg_list(ST, s_by(ST, "wave"), s_eq(ST, "heavy", "spend", "3")),
+        base = b_eq(ST, "region", c("N", "S", "E")))
+run_compare("shopper_cmp_ticked_none", "shopper_ticked", S_sh("adjust"), stn,
+            seg_list(ST, s_eq(ST, "heavy", "spend", "3"), s_eq(ST, "y2011", "wave", "2011")),
+            c("heavy:y2011", "heavy:rest"))
+run_tab("shopper_none_codes_multi", "shopper", S_sh("certainty"),
+        list(q_none(q_codes(SH, "prob", "problems")),
+             q_none(q_multi(SH, "pref", c("pref_email", "pref_form", "pref_phone")), SH,
+                    c("pref_email", "pref_form", "pref_phone"))),
+        seg_list(SH, s_eq(SH, "heavy", "spend", "3")))
+
 # chisq with a --by level whose rows all leave the question unanswered (the table gets an
 # empty column): no fixture, since R has no defined answer and shopstat stops with an error
 # (tests/cli/cases/chisq_err_empty_level). This records what R does (NOTES.md): NaN when the

@@ -312,6 +312,12 @@ run_tab("rep_shopper_jkn", "rep_shopper", S_sh, shq,
         seg_list(SH, s_by(SH, "wave"), s_eq(SH, "heavy", "spend", "3")))
 run_tab("rep_shopper_jkn_beta_flag", "rep_shopper", S_sh, shq[1:2],
         seg_list(SH, s_eq(SH, "flagged", "flag", "x")), ci = "beta")
+# --none-in-base over replicate weights: codes and 0/1 columns, every base row in
+shn <- list(q_none(shq[[3]]), q_none(shq[[2]], SH, c("pref_email", "pref_form", "pref_phone")))
+run_tab("rep_shopper_jkn_none", "rep_shopper", S_sh, shn,
+        seg_list(SH, s_eq(SH, "heavy", "spend", "3")))
+run_compare("rep_shopper_jkn_cmp_none", "rep_shopper", S_sh, shn,
+            seg_list(SH, s_eq(SH, "heavy", "spend", "3")), c("heavy:rest"))
 run_compare("rep_shopper_jkn_cmp", "rep_shopper", S_sh, shq,
             seg_list(SH, s_eq(SH, "heavy", "spend", "3")), "heavy:rest")
 

@@ -404,6 +404,39 @@ if $S report tests/report/specs/surveymonkey.yml -o "$T/smonkey" --quiet 2>"$T/s
 else
     ko "surveymonkey report failed: $(cat "$T/smonkey.err")"
 fi
+# ---- none: in base: every row of the base is in the question's base, a row ticking none
+# (or holding no code) as none: contact c1 is ticked by row 1 alone, 1 of weight 5 (0.2),
+# where the rows ticking something give 1 of 2; probs 1 is row 1's, 1 of the 3 rows of
+# wt == 1 ----
+cat >"$T/none.yml" <<EOF
+survey: none
+data: $T/bases.csv
+design: {weight: wt}
+questions:
+  contact: {ticked: [c1, c2], none: in base}
+  probs: {codes: probs, none: in base}
+tables:
+  - {question: contact, chart: none}
+  - {name: probs-base, question: probs, base: "wt == 1"}
+EOF
+if $S report "$T/none.yml" -o "$T/none" --quiet 2>"$T/none.err"; then
+    check "none: in base: c1 is 1 of the 4 rows' weight 5" \
+        grep -q '^contact,contact,c1,all,4,5,1,0.2,' "$T/none/tables.csv"
+    check "none: in base: code 1 is 1 of the 3 rows of wt == 1" \
+        grep -q '^probs-base,probs,1,all,3,3,1,0.333333333333333' "$T/none/tables.csv"
+    check "none: in base: report.md says the base" grep -qxF \
+        'Base: all rows; a row ticking none counts as none (multiple answers allowed).' "$T/none/report.md"
+    check "none: in base: with a base:" grep -qxF \
+        'Base: rows where wt == 1; a row holding no code counts as none (multiple answers allowed).' "$T/none/report.md"
+    check "none: in base: the chart's footer" bash -c "pdftotext '$T/none/charts/probs-base.pdf' - | tr '\n' ' ' |
+        grep -qF 'a row holding no code counts as none'"
+else
+    ko "report of none.yml failed: $(cat "$T/none.err")"
+fi
+printf 'survey: x\ndata: %s\nquestions:\n  c: {column: c1, none: in base}\n' "$T/bases.csv" >"$T/none_single.yml"
+check "none: on a single-choice question is an error" bash -c "$S report '$T/none_single.yml' -o '$T/ns' --quiet 2>&1 | grep -q 'none: is for a multi-response question'"
+printf 'survey: x\ndata: %s\nquestions:\n  c: {ticked: [c1], none: yes}\n' "$T/bases.csv" >"$T/none_bad.yml"
+check "none: takes in base" bash -c "$S report '$T/none_bad.yml' -o '$T/nb' --quiet 2>&1 | grep -q \"takes 'in base'\""
 
 # ---- the order of the levels in charts: the question's (values:, recode rules) unless sort: all;
 # by size when the question gives none, unless sort: none ----
