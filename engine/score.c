@@ -407,11 +407,17 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 snprintf(arg, sizeof arg, "%s:V=S,...,%s=SCORE", sc->question, lv);
             else
                 snprintf(arg, sizeof arg, "%s:...,%s=SCORE", sc->question, lv);
+            /* an unnamed map's name is "score": "the score of 'q'", not "score 'score' of" */
+            char who[300];
+            if (strcmp(sc->name, "score") == 0)
+                snprintf(who, sizeof who, "the score of '%s'", sc->question);
+            else
+                snprintf(who, sizeof who, "score '%s' of '%s'", sc->name, sc->question);
             shopstat_status st = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                "score '%s' of '%s': level '%s' %s; declare it missing in its column "
-                "(--missing %s) or %s (--score %s)",
-                sc->name, sc->question, lv, why, shell_word(code, w1, sizeof w1),
+                "%s: level '%s' %s; declare it missing in its column (--missing %s) or %s "
+                "(--score %s)",
+                who, lv, why, shell_word(code, w1, sizeof w1),
                 sc->kind == SCORE_MAP ? "give it a score in the map"
                                       : "score every level with a map",
                 shell_word(arg, w2, sizeof w2));

@@ -1039,7 +1039,7 @@ YML
 if $S report "$T/dk.yml" -o "$T/dk" --no-charts 2>"$T/dk.err"; then
     check "DK code left in: 1 is 3 of 10" grep -q '^q,q,1,all,10,10,3,0.3,' "$T/dk/tables.csv"
     check "DK code left in: a warning on stderr" grep -q \
-        "warning: question 'q': rows hold '99', which values: does not list; it is shown as an answer and counted in the base: if it means no answer (Don't know, Refused), list it in csv: missing:" \
+        "warning: question 'q': rows hold '99', which values: does not list; it is shown as an answer and counted in the base: if it means no answer (Don't know, Refused), list it in the question's missing: (csv: missing: applies to every column)" \
         "$T/dk.err"
     check "DK code left in: the warning in run.json" grep -q "question 'q': rows hold '99', which values: does not list" "$T/dk/run.json"
 else
