@@ -57,7 +57,28 @@ typedef struct rtable {
     char chart_base[500];
     char base_note[600];
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
+    /* A grid (grid: [...]): one rtable per item, each computed as a table of its question
+     * alone (estimates, letters, scores), sharing this table's segments, columns and pairs
+     * (internal, pair_b, within, base_rows, cols, colnames, collabels, owned: this table's,
+     * borrowed); item_t[k] is the spec's table with question = item k. */
+    struct rtable *items;
+    shopstat_spec_table *item_t;
+    size_t nitems;
+    int borrowed; /* an item: the shared fields above are the grid's */
 } rtable;
+
+/* The tables computed for spec table rt: its items for a grid, else rt itself. */
+static rtable *units_of(rtable *rt, size_t *n)
+{
+    *n = rt->nitems ? rt->nitems : 1;
+    return rt->nitems ? rt->items : rt;
+}
+
+static const rtable *cunits_of(const rtable *rt, size_t *n)
+{
+    *n = rt->nitems ? rt->nitems : 1;
+    return rt->nitems ? rt->items : rt;
+}
 
 typedef struct report {
     const shopstat_spec *spec;
@@ -485,6 +506,33 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
     return SHOPSTAT_OK;
 }
 
+/* A grid's items: a table each, the grid's own (its name, segments, base, pairs) with the
+ * item for question, sharing the plan segments and pairs made for the grid. */
+static shopstat_status grid_items(report *r, rtable *rt, shopstat_error *err)
+{
+    const shopstat_spec_table *t = rt->t;
+    if (!t->nitems)
+        return SHOPSTAT_OK;
+    rt->items = calloc(t->nitems, sizeof *rt->items);
+    rt->item_t = calloc(t->nitems, sizeof *rt->item_t);
+    if (!rt->items || !rt->item_t)
+        return nomem(err);
+    rt->nitems = t->nitems;
+    for (size_t k = 0; k < t->nitems; k++) {
+        rt->item_t[k] = *t;
+        rt->item_t[k].question = t->items[k];
+        rtable *it = &rt->items[k];
+        it->t = &rt->item_t[k];
+        it->internal = rt->internal;
+        it->pair_b = rt->pair_b;
+        it->within = rt->within;
+        it->base_rows = rt->base_rows;
+        it->borrowed = 1;
+    }
+    (void)r;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status build_plan(report *r, shopstat_error *err)
 {
     const shopstat_spec_info *in = r->in;
@@ -499,9 +547,13 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     size_t nadded = 0;
     for (size_t q = 0; q < in->nquestions && !st; q++) {
         r->qmap[q] = (size_t)-1;
-        for (size_t i = 0; i < in->ntables && r->qmap[q] == (size_t)-1; i++)
-            if (in->tables[i].question == q)
+        for (size_t i = 0; i < in->ntables && r->qmap[q] == (size_t)-1; i++) {
+            int shown = in->tables[i].question == q;
+            for (size_t k = 0; k < in->tables[i].nitems && !shown; k++)
+                shown = in->tables[i].items[k] == q;
+            if (shown)
                 r->qmap[q] = nadded++;
+        }
         if (r->qmap[q] != (size_t)-1 && !(st = add_question(r, q, err)))
             st = add_scores(r, q, err);
     }
@@ -517,6 +569,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     }
     for (size_t i = 0; i < in->ntables && !st; i++)
         st = add_table_pairs(r, &r->tabs[i], err);
+    for (size_t i = 0; i < in->ntables && !st; i++)
+        st = grid_items(r, &r->tabs[i], err);
     free(used);
     if (st && !err->file[0]) {
         /* plan errors have no position: point at the spec */
@@ -1047,12 +1101,16 @@ static int want_estimate(void *ctx, size_t q, size_t s)
 /* Mark the estimates table i shows in w. */
 static void want_table(const report *r, size_t i, wanted *w)
 {
-    const rtable *rt = &r->tabs[i];
-    size_t q = r->qmap[rt->t->question], s;
-    for (size_t c = 0; c < rt->ncols; c++)
-        w->m[q * w->ns + rt->cols[c]] = 1;
-    if (!shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
-        w->m[q * w->ns + s] = 1;
+    size_t nu;
+    const rtable *u = cunits_of(&r->tabs[i], &nu);
+    for (size_t k = 0; k < nu; k++) {
+        const rtable *rt = &u[k];
+        size_t q = r->qmap[rt->t->question], s;
+        for (size_t c = 0; c < rt->ncols; c++)
+            w->m[q * w->ns + rt->cols[c]] = 1;
+        if (!shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
+            w->m[q * w->ns + s] = 1;
+    }
 }
 
 /* An estimate some table shows has no interval (design df 0): the error of the estimates
@@ -1096,11 +1154,55 @@ static void error_at_table(const report *r, wanted *w, const shopstat_tab_opts *
     }
 }
 
+/* A grid's items share one scale: the same levels in the same order (the spec checks
+ * their values:; the data may hold a code one item lists and another does not). Its
+ * columns and base line are those of its first item. */
+static shopstat_status grid_check(report *r, rtable *rt, shopstat_error *err)
+{
+    const rtable *a = &rt->items[0];
+    size_t qa = r->qmap[a->t->question];
+    for (size_t k = 1; k < rt->nitems; k++) {
+        const rtable *b = &rt->items[k];
+        size_t qb = r->qmap[b->t->question];
+        int same = a->nlevels == b->nlevels;
+        for (size_t l = 0; l < a->nlevels && same; l++)
+            same = strcmp(shopstat_totals_level(r->tot, qa, l),
+                          shopstat_totals_level(r->tot, qb, l)) == 0;
+        if (!same) {
+            shopstat_pos p = rt->t->item_pos[k];
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, p.line, p.col,
+                                      "grid '%s': the answers of item '%s' (%zu levels) are not "
+                                      "on the scale of '%s' (%zu levels): list the scale in each "
+                                      "item's values:, and a code that means no answer in its "
+                                      "missing:",
+                                      rt->t->name, r->in->questions[b->t->question].name,
+                                      b->nlevels, r->in->questions[a->t->question].name,
+                                      a->nlevels);
+        }
+    }
+    rt->nlevels = a->nlevels;
+    memcpy(rt->chart_base, a->chart_base, sizeof rt->chart_base);
+    memcpy(rt->base_note, a->base_note, sizeof rt->base_note);
+    memcpy(rt->xlsx_base, a->xlsx_base, sizeof rt->xlsx_base);
+    rt->nscores = a->nscores;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
-    for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = table_columns(r, &r->tabs[i], err);
+    for (size_t i = 0; i < r->in->ntables && !st; i++) {
+        rtable *rt = &r->tabs[i];
+        st = table_columns(r, rt, err);
+        for (size_t k = 0; k < rt->nitems && !st; k++) {
+            rtable *it = &rt->items[k];
+            it->cols = rt->cols;
+            it->colnames = rt->colnames;
+            it->collabels = rt->collabels;
+            it->owned = rt->owned;
+            it->ncols = rt->ncols;
+        }
+    }
     if (st)
         return st;
     /* only what the tables show: a segment of one table's base crossed with another
@@ -1145,10 +1247,16 @@ static shopstat_status compute(report *r, shopstat_error *err)
             return st;
     }
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
-        rtable *rt = &r->tabs[i];
-        if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)) &&
-            !(st = display_order(r, rt, err)))
-            st = table_scores(r, rt, err);
+        size_t nu;
+        rtable *u = units_of(&r->tabs[i], &nu);
+        for (size_t k = 0; k < nu && !st; k++) {
+            rtable *rt = &u[k];
+            if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)) &&
+                !(st = display_order(r, rt, err)))
+                st = table_scores(r, rt, err);
+        }
+        if (!st && r->tabs[i].nitems)
+            st = grid_check(r, &r->tabs[i], err);
     }
     return st;
 }
@@ -1189,8 +1297,12 @@ static shopstat_status write_csv_file(report *r, const char *name, table_rows_fn
     if (!f)
         return SHOPSTAT_EIO;
     shopstat_status st = SHOPSTAT_OK;
-    for (size_t i = 0; i < r->in->ntables && !st; i++)
-        st = rows(f, &r->tabs[i], i == 0, err);
+    for (size_t i = 0; i < r->in->ntables && !st; i++) {
+        size_t nu;
+        const rtable *u = cunits_of(&r->tabs[i], &nu);
+        for (size_t k = 0; k < nu && !st; k++)
+            st = rows(f, &u[k], i == 0 && k == 0, err);
+    }
     if (st && !ferror(f)) { /* (a write error: close_out names the file) */
         fclose(f);
         return st;
@@ -1316,6 +1428,8 @@ static void md_line(FILE *f, const char *s)
         fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
+static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+
 static void md_table(FILE *f, const report *r, const rtable *rt)
 {
     fprintf(f, "## ");
@@ -1388,6 +1502,15 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, meaning);
         fputc('\n', f);
     }
+    md_rest(f, r, rt, NULL);
+    fputs("\n\n", f);
+}
+
+/* The comparisons of table rt with the rest (no column to carry letters): a line each
+ * when significant at the lower level, else one line saying none is, or that they were not
+ * tested; item = a grid item's label, said before the level. */
+static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
+{
     size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
         int score = i >= rt->ndiffs;
@@ -1407,22 +1530,115 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             score_label(lab, sizeof lab, &rt->sest[d->l * rt->ncols]);
             score_text(v, sizeof v, d->difference, &rt->sest[d->l * rt->ncols], 1);
             /* (a score's difference is a test of its own: its p is not adjusted) */
-            fprintf(f, "\n- %s vs the rest, %s: %s (p = %.3g)", seg_label(r, d->segment_a), lab,
-                    v, d->p_value);
+            fprintf(f, "\n- %s vs the rest, %s%s%s: %s (p = %.3g)", seg_label(r, d->segment_a),
+                    item ? item : "", item ? ", " : "", lab, v, d->p_value);
             continue;
         }
-        fprintf(f, "\n- %s vs the rest, %s: %+.1f points (adjusted p = %.3g)",
-                seg_label(r, d->segment_a), level_label(r, rt->t->question, d->level),
-                100 * d->difference, d->p_adjusted);
+        fprintf(f, "\n- %s vs the rest, %s%s%s: %+.1f points (adjusted p = %.3g)",
+                seg_label(r, d->segment_a), item ? item : "", item ? ", " : "",
+                level_label(r, rt->t->question, d->level), 100 * d->difference, d->p_adjusted);
     }
     /* Comparisons with the rest have no column to carry letters: without a line, a table
      * whose tests found nothing would read as one that was not tested. */
     if (nrest && !nshown)
-        fprintf(f, "\n- Compared with the rest: no difference is significant (adjusted p >= %g)%s.",
-                r->in->alpha_low,
-                nuntested ? "; segments of effective base under 10 are not tested" : "");
+        fprintf(
+            f, "\n- %s%sCompared with the rest: no difference is significant (adjusted p >= %g)%s.",
+            item ? item : "", item ? ": " : "", r->in->alpha_low,
+            nuntested ? "; segments of effective base under 10 are not tested" : "");
     else if (!nrest && nuntested)
-        fputs("\n- Compared with the rest: not tested (effective base under 10).", f);
+        fprintf(f, "\n- %s%sCompared with the rest: not tested (effective base under 10).",
+                item ? item : "", item ? ": " : "");
+}
+
+/* A proportion's cell of report.md: "42.0% [35.1, 49.2]* B" (- when not estimable). */
+static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
+{
+    if (e->base_n == 0 || isnan(e->proportion))
+        fputs(" - |", f);
+    else
+        fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
+                100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+}
+
+/* A score's cell of report.md: "3.71 [3.41, 4.00] A". */
+static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let)
+{
+    char v[40], lo[40], hi[40];
+    if (e->base_n == 0 || isnan(e->estimate)) {
+        fputs(" - |", f);
+        return;
+    }
+    score_text(v, sizeof v, e->estimate, e, 0);
+    score_text(lo, sizeof lo, e->ci_lower, e, 0);
+    score_text(hi, sizeof hi, e->ci_upper, e, 0);
+    fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "", let[0] ? " " : "",
+            let);
+}
+
+/* A grid in report.md: a block per segment (its label and column letter), each a table whose
+ * rows are the items and whose columns are the scale's levels, then the scores and the
+ * item's bases. Segments as column groups would make 3 segments of a 5-point scale 15
+ * columns of "42.0% [35.1, 49.2] B", past any page's width; a block per segment keeps a
+ * row the width of one segment's scale, and the letters name the blocks, (A), (B), ... */
+static void md_grid(FILE *f, const report *r, const rtable *rt)
+{
+    const rtable *a = &rt->items[0];
+    fprintf(f, "## ");
+    md_text(f, table_title(r, rt));
+    fprintf(f, " (`%s`)\n\n", rt->t->name);
+    for (size_t c = 0; c < rt->ncols; c++) {
+        fputs("**", f);
+        md_text(f, rt->collabels[c]);
+        fprintf(f, " (%c)**\n\n| |", c < 26 ? (int)('A' + c) : '?');
+        for (size_t l = 0; l < rt->nlevels; l++) {
+            fputc(' ', f);
+            md_text(f, a->level_labels[l]);
+            fputs(" |", f);
+        }
+        for (size_t k = 0; k < rt->nscores; k++) {
+            char lab[300];
+            score_label(lab, sizeof lab, &a->sest[k * rt->ncols]);
+            fputc(' ', f);
+            md_text(f, lab);
+            fputs(" |", f);
+        }
+        fputs(" Base (n) | Weighted base |\n|---|", f);
+        for (size_t l = 0; l < rt->nlevels + rt->nscores + 2; l++)
+            fputs("---:|", f);
+        fputc('\n', f);
+        for (size_t k = 0; k < rt->nitems; k++) {
+            const rtable *it = &rt->items[k];
+            fputs("| ", f);
+            md_text(f, question_label(r, it->t->question));
+            fputs(" |", f);
+            for (size_t l = 0; l < it->nlevels; l++) {
+                char let[64];
+                letters(r, it, l, c, let, sizeof let);
+                md_cell(f, &it->dest[l * it->ncols + c], let);
+            }
+            for (size_t j = 0; j < it->nscores; j++) {
+                char let[64];
+                letters_of(r, it, it->sdiffs, it->nsdiffs, j, c, let, sizeof let);
+                md_score_cell(f, &it->sest[j * it->ncols + c], let);
+            }
+            fprintf(f, " %zu | %.1f |\n", it->nlevels ? it->est[c].base_n : (size_t)0,
+                    it->nlevels ? it->est[c].base_weight : 0.0);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "%s", rt->base_note);
+    if (rt->t->base_expr && rt->t->base_label)
+        fprintf(f, " (`%s`)", rt->t->base_expr);
+    fputs(" Each item's base is the rows answering it.\n", f);
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char meaning[700];
+        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &a->sest[k * rt->ncols]);
+        md_text(f, meaning);
+        fputc('\n', f);
+    }
+    for (size_t k = 0; k < rt->nitems; k++)
+        md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
     fputs("\n\n", f);
 }
 
@@ -1518,7 +1734,7 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
         fputs("\n\n", f);
     }
     for (size_t i = 0; i < in->ntables; i++)
-        md_table(f, r, &r->tabs[i]);
+        (r->tabs[i].nitems ? md_grid : md_table)(f, r, &r->tabs[i]);
     return close_out(f, path, err);
 }
 
@@ -1587,38 +1803,44 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
             "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu, "
             "\"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu}},\n  \"tables\": [",
             a.read, a.used, a.read - a.used, a.excluded_skipped, a.excluded_empty);
-    for (size_t i = 0; i < in->ntables; i++) {
-        const rtable *rt = &r->tabs[i];
-        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-        shopstat_json_opt_string(f, rt->t->name);
-        fputs(", \"question\": ", f);
-        shopstat_json_opt_string(f, in->questions[rt->t->question].name);
-        fputs(", \"base\": ", f);
-        shopstat_json_opt_string(f, rt->t->base_expr);
-        fputs(", \"segments\": {", f);
-        for (size_t c = 0; c < rt->ncols; c++) {
-            fputs(c ? ", " : "", f);
-            shopstat_json_opt_string(f, rt->colnames[c]);
-            fprintf(f, ": %zu", rt->nlevels ? rt->est[c].base_n : (size_t)0);
+    /* a grid has an entry per item, each with the grid's name (as in tables.csv) */
+    for (size_t i = 0, first = 1; i < in->ntables; i++) {
+        size_t nu;
+        const rtable *u = cunits_of(&r->tabs[i], &nu);
+        for (size_t ku = 0; ku < nu; ku++, first = 0) {
+            const rtable *rt = &u[ku];
+            fputs(!first ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+            shopstat_json_opt_string(f, rt->t->name);
+            fputs(", \"question\": ", f);
+            shopstat_json_opt_string(f, in->questions[rt->t->question].name);
+            fputs(", \"base\": ", f);
+            shopstat_json_opt_string(f, rt->t->base_expr);
+            fputs(", \"segments\": {", f);
+            for (size_t c = 0; c < rt->ncols; c++) {
+                fputs(c ? ", " : "", f);
+                shopstat_json_opt_string(f, rt->colnames[c]);
+                fprintf(f, ": %zu", rt->nlevels ? rt->est[c].base_n : (size_t)0);
+            }
+            fputc('}', f);
+            /* the rows of the whole sample the table leaves out, and why: every table, 'all'
+             * shown or not (the keys before "read" are the first version's, kept in order) */
+            size_t in_base = table_rows_in_base(r, rt);
+            fprintf(f,
+                    ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu, \"read\": %zu, "
+                    "\"excluded\": %zu, \"excluded_by_reason\": {\"skip_rows\": %zu, "
+                    "\"empty_rows\": %zu}}",
+                    a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
+                    a.used - in_base, a.read, a.read - a.used, a.excluded_skipped,
+                    a.excluded_empty);
+            fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
+            /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
+            fputs(", \"scores\": [", f);
+            for (size_t k = 0; k < rt->nscores; k++) {
+                fputs(k ? ", " : "", f);
+                shopstat_json_opt_string(f, rt->sest[k * rt->ncols].score);
+            }
+            fprintf(f, "], \"score_comparisons\": %zu}", rt->nsdiffs);
         }
-        fputc('}', f);
-        /* the rows of the whole sample the table leaves out, and why: every table, 'all'
-         * shown or not (the keys before "read" are the first version's, kept in order) */
-        size_t in_base = table_rows_in_base(r, rt);
-        fprintf(f,
-                ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu, \"read\": %zu, "
-                "\"excluded\": %zu, \"excluded_by_reason\": {\"skip_rows\": %zu, "
-                "\"empty_rows\": %zu}}",
-                a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
-                a.used - in_base, a.read, a.read - a.used, a.excluded_skipped, a.excluded_empty);
-        fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
-        /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
-        fputs(", \"scores\": [", f);
-        for (size_t k = 0; k < rt->nscores; k++) {
-            fputs(k ? ", " : "", f);
-            shopstat_json_opt_string(f, rt->sest[k * rt->ncols].score);
-        }
-        fprintf(f, "], \"score_comparisons\": %zu}", rt->nsdiffs);
     }
     fputs(in->ntables ? "\n  ],\n  \"warnings\": [" : "],\n  \"warnings\": [", f);
     for (size_t i = 0; i < r->nwarnings; i++) {
@@ -1773,15 +1995,130 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     return shopstat_chart_validate(&j->data, co, err);
 }
 
+/* A grid's chart for column c: a Likert chart whose bars are the items (their labels and
+ * bases in that segment), the levels its scale in the items' order; titled with the
+ * segment when the table has several (one chart each, a page each in charts/NAME.pdf). */
+typedef struct grid_job {
+    shopstat_chart_level *levels;
+    shopstat_chart_series *series;
+    shopstat_chart_cell *cells;
+    char title[700];
+    char label[1200];
+} grid_job;
+
+static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_job *j, grid_job *g,
+                                        shopstat_error *err)
+{
+    size_t ni = rt->nitems, nl = rt->nlevels;
+    const rtable *a = &rt->items[0];
+    g->levels = calloc(nl ? nl : 1, sizeof *g->levels);
+    g->series = calloc(ni, sizeof *g->series);
+    g->cells = calloc(nl * ni + 1, sizeof *g->cells);
+    if (!g->levels || !g->series || !g->cells)
+        return nomem(err);
+    for (size_t l = 0; l < nl; l++) {
+        g->levels[l].label = a->level_labels[l];
+        g->levels[l].last = -1;
+    }
+    for (size_t k = 0; k < ni; k++) {
+        const rtable *it = &rt->items[k];
+        size_t q = it->t->question;
+        g->series[k].name = r->in->questions[q].name;
+        g->series[k].label = question_label(r, q);
+        g->series[k].base_n = it->nlevels ? (double)it->est[c].base_n : NAN;
+        g->series[k].eff_base = it->nlevels ? it->est[c].eff_base : NAN;
+        for (size_t l = 0; l < nl; l++) {
+            const shopstat_estimate *e = &it->dest[l * it->ncols + c];
+            shopstat_chart_cell *x = &g->cells[l * ni + k];
+            int na = e->base_n == 0 || isnan(e->proportion);
+            x->value = na ? NAN : e->proportion;
+            x->lo = na ? NAN : e->ci_lower;
+            x->hi = na ? NAN : e->ci_upper;
+            x->eff_base = e->eff_base;
+        }
+    }
+    shopstat_chart_data_init(&j->data);
+    j->data.name = rt->t->name;
+    size_t len = (size_t)snprintf(g->label, sizeof g->label, "a grid of");
+    for (size_t k = 0; k < ni && len < sizeof g->label; k++)
+        len += (size_t)snprintf(g->label + len, sizeof g->label - len, "%s %s", k ? "," : "",
+                                r->in->questions[rt->items[k].t->question].name);
+    j->data.label = g->label;
+    j->data.base_note = rt->chart_base;
+    j->data.levels = g->levels;
+    j->data.nlevels = nl;
+    j->data.series = g->series;
+    j->data.nseries = ni;
+    j->data.cells = g->cells;
+    j->data.neutral = nl % 2 ? (long)(nl / 2) : -1;
+    chart_frame(r, rt, j, 0);
+    shopstat_chart_opts *co = &j->opts;
+    co->type = SHOPSTAT_CHART_LIKERT;
+    if (rt->ncols > 1) {
+        snprintf(g->title, sizeof g->title, "%s: %s", table_title(r, rt), rt->collabels[c]);
+        co->title = g->title;
+    }
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
+    snprintf(j->file, sizeof j->file, "%s", rt->t->name);
+    j->data.opts = co;
+    return shopstat_chart_validate(&j->data, co, err);
+}
+
+static void grid_job_free(grid_job *g)
+{
+    free(g->levels);
+    free(g->series);
+    free(g->cells);
+}
+
+/* charts/NAME.pdf (a page per segment) and .png (NAME-SEGMENT.png per segment when there
+ * are several, the segment's name made safe for a file name). */
+static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_t n,
+                                   shopstat_error *err)
+{
+    char path[4700];
+    const shopstat_chart_data **ptrs = calloc(n, sizeof *ptrs);
+    if (!ptrs)
+        return nomem(err);
+    for (size_t i = 0; i < n; i++)
+        ptrs[i] = &jobs[i].data;
+    snprintf(path, sizeof path, "%s/charts/%s.pdf", r->tmpdir, rt->t->name);
+    reg_add(path);
+    shopstat_status st = shopstat_chart_render_pages(path, ptrs, n, jobs[0].data.opts, err);
+    free(ptrs);
+    for (size_t i = 0; i < n && !st; i++) {
+        char seg[220];
+        snprintf(seg, sizeof seg, "%.200s", rt->colnames[i]);
+        for (char *p = seg; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+                *p = '_';
+        if (n == 1)
+            snprintf(path, sizeof path, "%s/charts/%s.png", r->tmpdir, rt->t->name);
+        else
+            snprintf(path, sizeof path, "%s/charts/%s-%s.png", r->tmpdir, rt->t->name, seg);
+        reg_add(path);
+        st = shopstat_chart_render_file(path, &jobs[i].data, jobs[i].data.opts, err);
+    }
+    if (st == SHOPSTAT_EUSAGE)
+        st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
+                                "table '%s': its chart does not fit a page; give it fewer "
+                                "items, or chart: none",
+                                rt->t->name);
+    return st;
+}
+
 static shopstat_status write_charts(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables, nj = 0;
     for (size_t i = 0; i < r->in->ntables; i++)
-        nt += r->tabs[i].nscores;
+        nt += r->tabs[i].nitems ? r->tabs[i].ncols : r->tabs[i].nscores;
     chart_job *jobs = calloc(nt ? nt : 1, sizeof *jobs);
+    grid_job *grids = calloc(nt ? nt : 1, sizeof *grids);
     const shopstat_chart_data **ptrs = calloc(nt ? nt : 1, sizeof *ptrs);
     size_t *tabof = calloc(nt ? nt : 1, sizeof *tabof); /* the table of each chart */
-    shopstat_status st = jobs && ptrs && tabof ? SHOPSTAT_OK : nomem(err);
+    shopstat_status st = jobs && ptrs && tabof && grids ? SHOPSTAT_OK : nomem(err);
     char path[4300];
     snprintf(path, sizeof path, "%s/charts", r->tmpdir);
     if (!st && mkdir(path, 0755) != 0)
@@ -1791,6 +2128,16 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         rtable *rt = &r->tabs[i];
         if (!rt->t->chart || rt->nlevels == 0)
             continue;
+        if (rt->nitems) {
+            for (size_t c = 0; c < rt->ncols && !st; c++)
+                if (!(st = build_grid_chart(r, rt, c, &jobs[nj], &grids[nj], err))) {
+                    ptrs[nj] = &jobs[nj].data;
+                    tabof[nj++] = i;
+                }
+            if (!st)
+                st = render_grid(r, rt, jobs + n0, nj - n0, err);
+            continue;
+        }
         /* the levels' chart (unless chart: score), then one per score */
         if (rt->t->chart_type != SHOPSTAT_CHART_SCORE && (st = build_chart(r, rt, &jobs[nj], err)))
             break;
@@ -1845,7 +2192,10 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
+        if (grids)
+            grid_job_free(&grids[i]);
     }
+    free(grids);
     free(jobs);
     free(ptrs);
     free(tabof);
@@ -1858,8 +2208,51 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     shopstat_xlsx_table *x = calloc(nt ? nt : 1, sizeof *x);
     if (!x)
         return nomem(err);
-    for (size_t i = 0; i < nt; i++) {
+    size_t ngi = 0;
+    for (size_t i = 0; i < nt; i++)
+        ngi += r->tabs[i].nitems;
+    shopstat_xlsx_table *gx = calloc(ngi + 1, sizeof *gx);
+    const char **glab = calloc(ngi + 1, sizeof *glab);
+    if (!gx || !glab) {
+        free(x);
+        free(gx);
+        free(glab);
+        return nomem(err);
+    }
+    for (size_t i = 0, gi = 0; i < nt; i++) {
         const rtable *rt = &r->tabs[i];
+        if (rt->nitems) {
+            /* each item as a table of its own, then the grid over them */
+            for (size_t k = 0; k < rt->nitems; k++) {
+                const rtable *it = &rt->items[k];
+                shopstat_xlsx_table *y = &gx[gi + k];
+                y->name = r->in->questions[it->t->question].name;
+                y->nlevels = it->nlevels;
+                y->nsegments = it->ncols;
+                y->level_labels = it->level_labels;
+                y->segment_labels = it->collabels;
+                y->est = it->dest;
+                y->diffs = it->ddiffs;
+                y->ndiffs = it->ndiffs;
+                y->nscores = it->nlevels ? it->nscores : 0;
+                y->scores = it->sest;
+                y->score_labels = (const char *const *)it->score_labels;
+                y->score_diffs = it->sdiffs;
+                y->nscore_diffs = it->nsdiffs;
+                glab[gi + k] = question_label(r, it->t->question);
+            }
+            x[i] = gx[gi];
+            x[i].name = rt->t->name;
+            x[i].title = table_title(r, rt);
+            x[i].base_note = rt->xlsx_base;
+            x[i].ndiffs = 0;
+            x[i].nscore_diffs = 0;
+            x[i].items = &gx[gi];
+            x[i].item_labels = &glab[gi];
+            x[i].nitems = rt->nitems;
+            gi += rt->nitems;
+            continue;
+        }
         x[i].name = rt->t->name;
         x[i].title = table_title(r, rt);
         x[i].base_note = rt->xlsx_base;
@@ -1894,6 +2287,8 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     shopstat_error_clear(&xe);
     shopstat_status st = shopstat_xlsx_write(path, x, nt, &xo, &xe);
     free(x);
+    free(gx);
+    free(glab);
     if (st)
         *err = xe;
     return st;
@@ -2120,10 +2515,44 @@ static shopstat_status commit_dir(report *r, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+static void rtable_free(rtable *rt);
+
 static void report_free(report *r)
 {
-    for (size_t i = 0; r->tabs && i < r->in->ntables; i++) {
-        rtable *rt = &r->tabs[i];
+    for (size_t i = 0; r->tabs && i < r->in->ntables; i++)
+        rtable_free(&r->tabs[i]);
+    free(r->tabs);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
+    free(r->qstart);
+    free(r->qmap);
+    free(r->kstart);
+    free(r->se);
+    free(r->sd);
+    free(r->e);
+    free(r->d);
+    shopstat_totals_free(r->tot);
+    shopstat_plan_free(r->plan);
+}
+
+static void rtable_free(rtable *rt)
+{
+    for (size_t k = 0; rt->items && k < rt->nitems; k++)
+        rtable_free(&rt->items[k]);
+    free(rt->items);
+    free(rt->item_t);
+    if (rt->borrowed) {
+        rt->internal = NULL;
+        rt->pair_b = NULL;
+        rt->cols = NULL;
+        rt->owned = NULL;
+        rt->colnames = NULL;
+        rt->collabels = NULL;
+        rt->within = NULL;
+        rt->base_rows = NULL;
+    }
+    {
         for (size_t k = 0; rt->internal && k < rt->t->nsegments; k++)
             free(rt->internal[k]);
         for (size_t k = 0; rt->pair_b && k < rt->t->npairs; k++)
@@ -2145,23 +2574,10 @@ static void report_free(report *r)
         free(rt->base_rows);
         free(rt->sest);
         free(rt->sdiffs);
-        for (size_t k = 0; rt->score_labels && k < rt->nscores; k++)
+        for (size_t k = 0; rt->score_labels && rt->sest && k < rt->nscores; k++)
             free(rt->score_labels[k]);
         free(rt->score_labels);
     }
-    free(r->tabs);
-    for (size_t i = 0; i < r->nwarnings; i++)
-        free(r->warnings[i]);
-    free(r->warnings);
-    free(r->qstart);
-    free(r->qmap);
-    free(r->kstart);
-    free(r->se);
-    free(r->sd);
-    free(r->e);
-    free(r->d);
-    shopstat_totals_free(r->tot);
-    shopstat_plan_free(r->plan);
 }
 
 /* The data are read twice, their SHA-256 beside the pass: a pipe (a FIFO, /dev/stdin) would

@@ -1198,7 +1198,8 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
 static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
 {
     t->chart = 1;
-    t->chart_type = SHOPSTAT_CHART_BARS;
+    /* a grid is drawn as one Likert chart, a bar per item */
+    t->chart_type = t->nitems ? SHOPSTAT_CHART_LIKERT : SHOPSTAT_CHART_BARS;
     if (!n)
         return SHOPSTAT_OK;
     const char *v = NULL;
@@ -1209,6 +1210,11 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
         t->chart = 0;
         return SHOPSTAT_OK;
     }
+    if (t->nitems && strcmp(v, "likert") != 0)
+        return FAIL(c, n,
+                    "a grid's chart is likert (a diverging bar per item) or none, not '%s'; "
+                    "for %s charts of each item, give each its own table (question: ...)",
+                    v, v);
     /* chart: score draws the question's scores alone (the chart module parses only the
      * charts of proportions) */
     if (strcmp(v, "score") == 0) {
@@ -1269,18 +1275,31 @@ static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t
     return SHOPSTAT_OK;
 }
 
+static shopstat_status parse_table_rest(ctx *c, yaml_node_t *n, shopstat_spec_table *t);
+static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
+                                        shopstat_spec_table *t, size_t ti);
+
 static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
-    static const char *const keys[] = {"name",  "question", "title", "segments", "compare",
-                                       "chart", "sort",     "base",  "label",    "base_label"};
+    static const char *const keys[] = {"name",  "question", "grid", "title", "segments",  "compare",
+                                       "chart", "sort",     "base", "label", "base_label"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
     const shopstat_spec_info *in = &c->s->info;
     t->pos = pos_of(n);
     yaml_node_t *qn = get(c, n, "question");
+    yaml_node_t *gn = get(c, n, "grid");
+    if (qn && gn)
+        return FAIL(c, gn,
+                    "a table has question: (one question) or grid: (several items on one "
+                    "scale), not both");
+    if (gn)
+        return parse_grid_table(c, n, gn, t, ti);
     if (!qn)
-        return FAIL(c, n, "a table needs question:");
+        return FAIL(c, n,
+                    "a table needs question: (or grid: [items...] for several rating "
+                    "items on one scale)");
     const char *qname = NULL;
     if ((st = scalar(c, qn, "question", &qname)))
         return st;
@@ -1296,6 +1315,14 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
     t->question = (size_t)(q - in->questions);
     if ((st = table_name(c, n, t, ti)))
         return st;
+    return parse_table_rest(c, n, t);
+}
+
+/* The keys a table of one question and a grid share: title, base, segments, compare,
+ * chart, sort. */
+static shopstat_status parse_table_rest(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
+{
+    shopstat_status st;
     if ((st = opt_text(c, n, "title", &t->title)))
         return st;
     if (!t->title && (st = opt_text(c, n, "label", &t->title)))
@@ -1311,6 +1338,107 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
         (st = parse_chart(c, get(c, n, "chart"), t)) || (st = parse_sort(c, get(c, n, "sort"), t)))
         return st;
     return SHOPSTAT_OK;
+}
+
+/* Two items of a grid are on one scale when they list the same levels (values:, or a
+ * recode's levels when neither lists values:) with the same labels, and the same scores:
+ * the grid's columns are the levels of its first item. NULL when they are, else what
+ * differs. */
+static const char *grid_scale_differs(const shopstat_spec_question *a,
+                                      const shopstat_spec_question *b)
+{
+    if (a->nvalues != b->nvalues)
+        return "levels (values:)";
+    for (size_t v = 0; v < a->nvalues; v++)
+        if (strcmp(a->values[v].code, b->values[v].code) != 0 ||
+            strcmp(a->values[v].label ? a->values[v].label : a->values[v].code,
+                   b->values[v].label ? b->values[v].label : b->values[v].code) != 0)
+            return "levels (values:)";
+    if (!a->nvalues) {
+        if (a->nrecodes != b->nrecodes)
+            return "levels (recode:)";
+        for (size_t k = 0; k < a->nrecodes; k++)
+            if (strcmp(a->recodes[k].level, b->recodes[k].level) != 0)
+                return "levels (recode:)";
+    }
+    if (a->nscores != b->nscores)
+        return "scores (score:)";
+    for (size_t k = 0; k < a->nscores; k++) {
+        const shopstat_spec_score *x = &a->scores[k], *y = &b->scores[k];
+        if (strcmp(x->map, y->map) != 0 || (!x->name != !y->name) ||
+            (x->name && strcmp(x->name, y->name) != 0))
+            return "scores (score:)";
+    }
+    return NULL;
+}
+
+/* A grid: several single-choice items on one scale (grid: [sat_staff, sat_price, ...]),
+ * one table whose rows are the items and whose columns are the scale's levels. Each item
+ * is an ordinary question: its label, values:, missing:, score: and recode: hold. */
+static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
+                                        shopstat_spec_table *t, size_t ti)
+{
+    const shopstat_spec_info *in = &c->s->info;
+    if (gn->type != YAML_SEQUENCE_NODE || seq_len(gn) == 0)
+        return FAIL(c, gn,
+                    "grid: is a list of two or more single-choice questions on one scale, "
+                    "e.g. grid: [sat_staff, sat_price]");
+    const char **names = NULL;
+    shopstat_pos *pos = NULL;
+    size_t k = 0;
+    shopstat_status st = text_list(c, gn, "grid", &names, &pos, &k);
+    if (st)
+        return st;
+    size_t *idx = zalloc(c, k, sizeof *idx);
+    if (!idx)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *item = node(c, gn->data.sequence.items.start[i]);
+        const shopstat_spec_question *q = find_question(in, names[i]);
+        if (!q) {
+            const char **qs = zalloc(c, in->nquestions, sizeof *qs);
+            if (!qs)
+                return SHOPSTAT_ENOMEM;
+            for (size_t j = 0; j < in->nquestions; j++)
+                qs[j] = in->questions[j].name;
+            return unknown_name(c, item, "question", names[i], qs, in->nquestions);
+        }
+        idx[i] = (size_t)(q - in->questions);
+        if (q->kind != SHOPSTAT_Q_SINGLE)
+            return FAIL(c, item,
+                        "grid item '%s' is a multi-response question; a grid's items are "
+                        "single-choice questions (column: or derive:) on one scale",
+                        q->name);
+        for (size_t j = 0; j < i; j++)
+            if (idx[j] == idx[i])
+                return FAIL(c, item, "grid item '%s' is listed twice", q->name);
+        const char *what = i ? grid_scale_differs(&in->questions[idx[0]], q) : NULL;
+        if (what)
+            return FAIL(c, item,
+                        "grid item '%s' has other %s than '%s', the first item: a grid's items "
+                        "share one scale (give them the same values:, e.g. with a YAML anchor: "
+                        "values: &scale {...} then values: *scale)",
+                        q->name, what, in->questions[idx[0]].name);
+    }
+    if (k < 2)
+        return FAIL(c, gn,
+                    "grid: lists one question; a grid is two or more items on one scale (a "
+                    "table of one question is question: %s)",
+                    names[0]);
+    t->items = idx;
+    t->item_pos = pos;
+    t->nitems = k;
+    t->question = idx[0];
+    const char *given = NULL;
+    if ((st = opt_text(c, n, "name", &given)))
+        return st;
+    if (!given)
+        return FAIL(c, n,
+                    "a grid table needs name: (the 'table' column of tables.csv and "
+                    "charts/NAME.pdf), e.g. name: satisfaction");
+    if ((st = table_name(c, n, t, ti)))
+        return st;
+    return parse_table_rest(c, n, t);
 }
 
 static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
@@ -1336,7 +1464,8 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
     /* a score's chart is charts/NAME-score.pdf (NAME-score-2.pdf, ...): no table's own */
     for (size_t i = 0; i < k; i++) {
         const shopstat_spec_question *q = &in->questions[t[i].question];
-        for (size_t s = 0; t[i].chart && s < q->nscores; s++) {
+        /* (a grid's scores are in its table, not charts of their own) */
+        for (size_t s = 0; t[i].chart && !t[i].nitems && s < q->nscores; s++) {
             char file[300];
             snprintf(file, sizeof file, s ? "%s-score-%zu" : "%s-score", t[i].name, s + 1);
             for (size_t j = 0; j < k; j++)

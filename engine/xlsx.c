@@ -678,6 +678,67 @@ static int is_low(double eff)
     return !(eff >= LOW_BASE); /* NaN counts as low */
 }
 
+/* The significance marks of a table's levels (the higher cell gets the other column's
+ * letter), sorted by cell; rest[] = the comparisons with a segment that is no column (a
+ * note under the table). marks and rest hold ndiffs each. */
+static size_t level_marks(const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o, mark *marks,
+                          size_t *rest, size_t *nrest)
+{
+    const size_t ns = t->nsegments;
+    size_t nmarks = 0;
+    *nrest = 0;
+    for (size_t i = 0; i < t->ndiffs; i++) {
+        const shopstat_difference *d = &t->diffs[i];
+        if (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable))
+            continue; /* another question's comparison */
+        size_t l = find_level(t, d->level);
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        int k = strength(d->p_adjusted, o);
+        if (l == SIZE_MAX || a == b || k == 0 || !isfinite(d->difference) || d->difference == 0)
+            continue;
+        double ea = a == SIZE_MAX ? d->eff_base_a : t->est[l * ns + a].eff_base;
+        double eb = b == SIZE_MAX ? d->eff_base_b : t->est[l * ns + b].eff_base;
+        if (!(ea >= NO_TEST_BASE) || !(eb >= NO_TEST_BASE))
+            continue;
+        if (a == SIZE_MAX || b == SIZE_MAX) {
+            rest[(*nrest)++] = i; /* a segment that is no column (e.g. "rest"): a note below */
+            continue;
+        }
+        mark m = {.cell = l * ns + (d->difference > 0 ? a : b),
+                  .other = d->difference > 0 ? b : a,
+                  .upper = k == 2};
+        marks[nmarks++] = m;
+    }
+    qsort(marks, nmarks, sizeof *marks, mark_cmp);
+    return nmarks;
+}
+
+/* The letters of score k's cell in segment s, as the levels' (into out). */
+static void score_letters(const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o, size_t k,
+                          size_t s, char *out, size_t cap)
+{
+    const size_t ns = t->nsegments;
+    mark sm[64];
+    size_t nsm = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->nscore_diffs && nsm < 64; i++) {
+        const shopstat_difference *d = &t->score_diffs[i];
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        int st = strength(d->p_adjusted, o);
+        if (d->l != k || a == SIZE_MAX || b == SIZE_MAX || a == b || st == 0 ||
+            !isfinite(d->difference) || d->difference == 0 ||
+            !(t->scores[k * ns + a].eff_base >= NO_TEST_BASE) ||
+            !(t->scores[k * ns + b].eff_base >= NO_TEST_BASE) || (d->difference > 0 ? a : b) != s)
+            continue;
+        mark m = {.cell = s, .other = d->difference > 0 ? b : a, .upper = st == 2};
+        sm[nsm++] = m;
+    }
+    if (nsm) {
+        qsort(sm, nsm, sizeof *sm, mark_cmp);
+        cell_letters(sm, nsm, out, cap);
+    }
+}
+
 static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
                         const shopstat_xlsx_opts *o)
 {
@@ -706,30 +767,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         oom(c);
         return;
     }
-    size_t nmarks = 0, nrest = 0;
-    for (size_t i = 0; i < t->ndiffs; i++) {
-        const shopstat_difference *d = &t->diffs[i];
-        if (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable))
-            continue; /* another question's comparison */
-        size_t l = find_level(t, d->level);
-        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
-        int k = strength(d->p_adjusted, o);
-        if (l == SIZE_MAX || a == b || k == 0 || !isfinite(d->difference) || d->difference == 0)
-            continue;
-        double ea = a == SIZE_MAX ? d->eff_base_a : t->est[l * ns + a].eff_base;
-        double eb = b == SIZE_MAX ? d->eff_base_b : t->est[l * ns + b].eff_base;
-        if (!(ea >= NO_TEST_BASE) || !(eb >= NO_TEST_BASE))
-            continue;
-        if (a == SIZE_MAX || b == SIZE_MAX) {
-            rest[nrest++] = i; /* a segment that is no column (e.g. "rest"): a note below */
-            continue;
-        }
-        mark m = {.cell = l * ns + (d->difference > 0 ? a : b),
-                  .other = d->difference > 0 ? b : a,
-                  .upper = k == 2};
-        marks[nmarks++] = m;
-    }
-    qsort(marks, nmarks, sizeof *marks, mark_cmp);
+    size_t nrest = 0, nmarks = level_marks(t, o, marks, rest, &nrest);
 
     /* Header: segment labels over their blocks, column letters, sub-headings. */
     const size_t hdr = r;
@@ -826,27 +864,10 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
             }
             int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
             put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
-            mark sm[64];
-            size_t nsm = 0;
-            for (size_t i = 0; i < t->nscore_diffs && nsm < 64; i++) {
-                const shopstat_difference *d = &t->score_diffs[i];
-                size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
-                int st = strength(d->p_adjusted, o);
-                if (d->l != k || a == SIZE_MAX || b == SIZE_MAX || a == b || st == 0 ||
-                    !isfinite(d->difference) || d->difference == 0 ||
-                    !(t->scores[k * ns + a].eff_base >= NO_TEST_BASE) ||
-                    !(t->scores[k * ns + b].eff_base >= NO_TEST_BASE) ||
-                    (d->difference > 0 ? a : b) != s)
-                    continue;
-                mark m = {.cell = s, .other = d->difference > 0 ? b : a, .upper = st == 2};
-                sm[nsm++] = m;
-            }
-            if (nsm) {
-                char letters[256];
-                qsort(sm, nsm, sizeof *sm, mark_cmp);
-                cell_letters(sm, nsm, letters, sizeof letters);
+            char letters[256];
+            score_letters(t, o, k, s, letters, sizeof letters);
+            if (letters[0])
                 put_str(c, ws, r, c0 + 1, letters, c->f.sig);
-            }
             put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
             put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
         }
@@ -952,6 +973,149 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     worksheet_fit_to_pages(ws, 1, 0);
     if (!failed(c))
         chk(c, worksheet_repeat_columns(ws, 0, 0));
+}
+
+/* A grid's sheet: per segment, its label and letter, then a header of the levels (and
+ * scores) over their blocks, a row per item with its bases. */
+static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
+                       const shopstat_xlsx_opts *o)
+{
+    const size_t nl = t->nlevels, ns = t->nsegments, ni = t->nitems, nk = t->nscores;
+    size_t r = 0, maxrow = 16;
+    char buf[512];
+    put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
+    if (t->base_note)
+        put_fmt(c, ws, r++, 0, c->f.note, "%s Each item's base is the rows answering it.",
+                t->base_note);
+    r++;
+    if (nl == 0 || ns == 0) {
+        put_str(c, ws, r, 0, "No rows to show.", c->f.note);
+        return;
+    }
+    int any_low = 0, any_na = 0;
+    size_t cb = 1 + (nl + nk) * BLOCK; /* the bases' columns */
+    for (size_t s = 0; s < ns && !failed(c); s++) {
+        char L[16];
+        col_letter(s, L);
+        put_fmt(c, ws, r++, 0, c->f.bold, "%s (%s)", segment_label(t, s), L);
+        put_str(c, ws, r, 0, "", c->f.hdr);
+        put_str(c, ws, r + 1, 0, "", c->f.corner);
+        for (size_t l = 0; l < nl + nk && !failed(c); l++) {
+            size_t c0 = 1 + l * BLOCK;
+            const char *lab = l < nl                                       ? level_label(t, l)
+                              : t->score_labels && t->score_labels[l - nl] ? t->score_labels[l - nl]
+                                                                           : "Score";
+            char *cl = clean_text(lab, CELL_BYTES);
+            if (!cl) {
+                oom(c);
+                break;
+            }
+            chk(c, worksheet_merge_range(ws, (lxw_row_t)r, (lxw_col_t)c0, (lxw_row_t)r,
+                                         (lxw_col_t)(c0 + BLOCK - 1), cl, c->f.hdr));
+            free(cl);
+            put_str(c, ws, r + 1, c0, l < nl ? "%" : "score", c->f.sub);
+            put_str(c, ws, r + 1, c0 + 1, "sig.", c->f.sub);
+            put_str(c, ws, r + 1, c0 + 2, "CI low", c->f.sub);
+            put_str(c, ws, r + 1, c0 + 3, "CI high", c->f.sub);
+        }
+        put_str(c, ws, r, cb, "Unweighted base", c->f.hdr);
+        put_str(c, ws, r, cb + 1, "Weighted base", c->f.hdr);
+        put_str(c, ws, r, cb + 2, "Effective base", c->f.hdr);
+        r += 2;
+        for (size_t k = 0; k < ni && !failed(c); k++, r++) {
+            const shopstat_xlsx_table *it = &t->items[k];
+            const char *il = t->item_labels && t->item_labels[k] ? t->item_labels[k] : it->name;
+            if (utf8_chars(il) > maxrow)
+                maxrow = utf8_chars(il);
+            put_str(c, ws, r, 0, il, NULL);
+            mark *marks = malloc((it->ndiffs ? it->ndiffs : 1) * sizeof *marks);
+            size_t *rest = malloc((it->ndiffs ? it->ndiffs : 1) * sizeof *rest);
+            if (!marks || !rest) {
+                free(marks);
+                free(rest);
+                oom(c);
+                return;
+            }
+            size_t nrest = 0, nmarks = level_marks(it, o, marks, rest, &nrest);
+            for (size_t l = 0; l < nl && l < it->nlevels; l++) {
+                const size_t cell = l * ns + s, c0 = 1 + l * BLOCK;
+                const shopstat_estimate *e = &it->est[cell];
+                if (e->base_n == 0 || !isfinite(e->proportion)) {
+                    put_str(c, ws, r, c0, "n/a", c->f.na);
+                    any_na = 1;
+                    continue;
+                }
+                int low = is_low(e->eff_base);
+                any_low |= low;
+                put_num(c, ws, r, c0, e->proportion, low ? c->f.pct_low : c->f.pct);
+                size_t m0 = 0;
+                while (m0 < nmarks && marks[m0].cell < cell)
+                    m0++;
+                size_t m1 = m0;
+                while (m1 < nmarks && marks[m1].cell == cell)
+                    m1++;
+                if (m1 > m0) {
+                    char letters[256];
+                    cell_letters(marks + m0, m1 - m0, letters, sizeof letters);
+                    put_str(c, ws, r, c0 + 1, letters, c->f.sig);
+                }
+                put_num(c, ws, r, c0 + 2, e->ci_lower, low ? c->f.ci_low : c->f.ci);
+                put_num(c, ws, r, c0 + 3, e->ci_upper, low ? c->f.ci_low : c->f.ci);
+            }
+            free(marks);
+            free(rest);
+            for (size_t j = 0; j < nk && j < it->nscores; j++) {
+                const shopstat_score_estimate *e = &it->scores[j * ns + s];
+                const size_t c0 = 1 + (nl + j) * BLOCK;
+                if (e->base_n == 0 || !isfinite(e->estimate)) {
+                    put_str(c, ws, r, c0, "n/a", c->f.na);
+                    any_na = 1;
+                    continue;
+                }
+                int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
+                put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
+                char letters[256];
+                score_letters(it, o, j, s, letters, sizeof letters);
+                if (letters[0])
+                    put_str(c, ws, r, c0 + 1, letters, c->f.sig);
+                put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
+                put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
+            }
+            const shopstat_estimate *e0 = &it->est[s];
+            int low = is_low(e0->eff_base) && e0->base_n > 0;
+            put_num(c, ws, r, cb, (double)e0->base_n, low ? c->f.base_n_low : c->f.base_n);
+            put_num(c, ws, r, cb + 1, e0->base_weight, low ? c->f.base_w_low : c->f.base_w);
+            put_num(c, ws, r, cb + 2, e0->eff_base, low ? c->f.base_w_low : c->f.base_w);
+        }
+        r++;
+    }
+    if (any_low)
+        put_str(c, ws, r++, 0, low_base_note, c->f.note);
+    if (any_na)
+        put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    put_str(c, ws, r++, 0,
+            "Letters: the columns (segments) an item's cell is significantly higher than, as in "
+            "each item's own table; comparisons with the rest are in comparisons.csv.",
+            c->f.note);
+    legend(o, nk > 0, buf, sizeof buf);
+    put_str(c, ws, r++, 0, buf, c->f.note);
+    if (o->ci_note)
+        put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    if (o->note)
+        put_str(c, ws, r++, 0, o->note, c->f.note);
+    r++;
+    if (!failed(c))
+        chk(c, worksheet_write_url_opt(ws, (lxw_row_t)r, 0, "internal:'Contents'!A1", NULL,
+                                       "Back to Contents", NULL));
+    chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
+    for (size_t l = 0; l < nl + nk && !failed(c); l++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + l * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
+    }
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
 }
 
 /* ---- the workbook ---- */
@@ -1086,7 +1250,7 @@ shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table 
             oom(&c);
             break;
         }
-        write_table(&c, ws, &tables[i], o);
+        (tables[i].nitems ? write_grid : write_table)(&c, ws, &tables[i], o);
     }
     free(title);
     free(comments);

@@ -373,10 +373,13 @@ static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page
             st = score_pages(sf, w, h, charts + i, n - i, dflt, &k, err);
             i += k;
         } else {
-            /* its table's score charts follow it */
+            /* its table's score charts follow it (a grid's: its charts of the other
+             * segments, Likert charts as tall as their rows) */
             size_t j = i + 1;
-            while (tables && j < n && opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_SCORE &&
-                   tables[j] == tables[i])
+            while (tables && j < n && tables[j] == tables[i] &&
+                   (opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_SCORE ||
+                    (o->type == SHOPSTAT_CHART_LIKERT &&
+                     opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_LIKERT)))
                 j++;
             size_t k = 0;
             st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, &k, err) : SHOPSTAT_OK;

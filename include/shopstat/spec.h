@@ -111,6 +111,12 @@ typedef struct shopstat_spec_table {
     const char *base_label; /* base_label:, or NULL */
     shopstat_chart_sort sort; /* levels of bar and diff charts: sort:, else NONE when the
                                  question gives their order (values: or recode:), else ALL */
+    /* A grid (grid: [q1, q2, ...], appended): nitems single-choice questions on one scale
+     * (the same levels, labels and scores), one row each; question == items[0]. NULL and 0
+     * for a table of one question. */
+    const size_t *items;
+    const shopstat_pos *item_pos;
+    size_t nitems;
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

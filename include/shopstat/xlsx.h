@@ -38,6 +38,15 @@ typedef struct shopstat_xlsx_table {
     const shopstat_score_estimate *scores;
     const shopstat_difference *score_diffs;
     size_t nscore_diffs;
+    /* A grid (appended; nitems 0 = none): items[k] is item k's own table (est, diffs,
+     * scores: the same levels, segments and scores in each), item_labels[k] its row label.
+     * The sheet is laid out as report.md's: a block of rows per segment, a row per item, a
+     * block of columns (%, sig., CI low, CI high) per level, then the scores and the item's
+     * bases. name, title and base_note are the grid's; nlevels, nsegments, level_labels,
+     * segment_labels and est are those of items[0]. */
+    const struct shopstat_xlsx_table *items;
+    const char *const *item_labels;
+    size_t nitems;
 } shopstat_xlsx_table;
 
 typedef struct shopstat_xlsx_opts {
