@@ -1349,5 +1349,63 @@ else
     ko "report of gridg.yml failed: $(cat "$T/gridg.err")"
 fi
 
+# ---- a grid (specs/grid.yml: s1-s3 on one 1-5 scale, segments all/heavy/light): each
+# report.md cell's percentage and each item's base as awk counts them from grid.csv; the PDF's
+# text, the workbook's sheet, tables.csv's rows named by the grid ----
+if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; then
+    G=$T/grid
+    # awk: "SEG|ITEM|pct of levels 1..5|base" for each segment block and item
+    awk -F, 'NR > 1 { for (i = 3; i <= 5; i++) if ($i != "") {
+                 for (s = 0; s < 3; s++) if (s == 0 || (s == 1 && $2 == 1) || (s == 2 && $2 == 0)) {
+                     n[s, i]++; c[s, i, $i]++ } } }
+             END { split("Staff Price Delivery", lab, " ");
+                   for (s = 0; s < 3; s++) for (i = 3; i <= 5; i++) {
+                       line = s "|" lab[i - 2];
+                       for (l = 1; l <= 5; l++) line = line sprintf("|%.1f%%", 100 * c[s, i, l] / n[s, i]);
+                       print line "|" n[s, i] } }' tests/report/specs/grid.csv >"$T/grid.awk"
+    # report.md: the block of each segment in order, its item rows
+    awk '/^## Satisfaction/ { on = 1; s = -1; next } on && /^## / { on = 0 }
+         on && /^\*\*/ { s++ } on && /^\| (Staff|Price|Delivery) \|/ {
+             n = split($0, f, "|"); line = s "|" substr(f[2], 2, length(f[2]) - 2);
+             for (k = 3; k <= 7; k++) { split(f[k], w, " "); line = line "|" w[1] }
+             split(f[9], b, " "); print line "|" b[1] }' "$G/report.md" >"$T/grid.md"
+    check "grid: report.md cells and bases equal awk's counts" diff "$T/grid.awk" "$T/grid.md"
+    # the letters: heavy's Price 'Very good' (71%) is above light's (C), as s2's own table says
+    grep -q '^| Price | .* 71.0% \[58.2, 81.1\] C | 4.26 \[3.94, 4.57\] C | 62 |' "$G/report.md"
+    check "grid: Price's letters as in its own table" [ $? -eq 0 ]
+    grep -q '^| Very good | 36.7% \[29.3, 44.8\] | 71.0% \[58.2, 81.1\] C |' "$G/report.md"
+    check "grid: s2's own table agrees" [ $? -eq 0 ]
+    # tables.csv: 3 items x 5 levels x 3 segments under the grid's name, variable = the item
+    check "grid: tables.csv rows" [ "$(grep -c '^sat,' "$G/tables.csv")" = 45 ]
+    check "grid: tables.csv items" [ "$(grep '^sat,' "$G/tables.csv" | cut -d, -f2 | sort -u | tr '\n' ' ')" = "s1 s2 s3 " ]
+    check "grid: scores.csv rows" [ "$(grep -c '^sat,' "$G/scores.csv")" = 9 ]
+    # comparisons.csv: heavy:light for each item's 5 levels, then its mean
+    check "grid: comparisons.csv rows" [ "$(grep -c '^sat,' "$G/comparisons.csv")" = 18 ]
+    # the chart: one page per segment, items in order, legend, footer with the note
+    pdftotext -layout "$G/charts/sat.pdf" "$T/grid.txt"
+    check "grid: chart pages" [ "$(pdfinfo "$G/charts/sat.pdf" | awk '/^Pages:/ { print $2 }')" = 3 ]
+    check "grid: chart items in order" [ "$(grep -oE '^ *(Staff|Price|Delivery)' "$T/grid.txt" | tr -d ' ' | head -3 | tr '\n' ' ')" = "Staff Price Delivery " ]
+    for w in "Satisfaction: All" "Satisfaction: Heavy" "Satisfaction: Light" "Very poor" \
+        "Very good" "n=133" "n=55" "Synthetic data." "Unweighted."; do
+        grep -qF "$w" "$T/grid.txt"
+        check "grid: chart text '$w'" [ $? -eq 0 ]
+    done
+    for f in sat-all.png sat-heavy.png sat-light.png; do
+        check "grid: charts/$f" [ -s "$G/charts/$f" ]
+    done
+    # report.pdf: the segments' charts share pages, as tall as their rows (All and Heavy on one)
+    pdftotext "$G/report.pdf" "$T/gridr.txt"
+    check "grid: report.pdf stacks the segments" [ "$(awk 'BEGIN { RS = "\f" } /Satisfaction: All/ && /Satisfaction: Heavy/ { n++ } END { print n + 0 }' "$T/gridr.txt")" = 1 ]
+    # the workbook: a sheet 'sat' with the items' rows and the levels over their blocks
+    unzip -p "$G/tables.xlsx" xl/sharedStrings.xml >"$T/grid.ss"
+    for w in "Heavy (B)" "Staff" "Delivery" "Very poor" "Mean (1-5)" "Unweighted base"; do
+        grep -qF "$w" "$T/grid.ss"
+        check "grid: workbook string '$w'" [ $? -eq 0 ]
+    done
+    check "grid: workbook sheet" grep -q 'name="sat"' <(unzip -p "$G/tables.xlsx" xl/workbook.xml)
+else
+    ko "grid: report failed: $(cat "$T/grid.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
