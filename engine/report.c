@@ -275,7 +275,10 @@ static const char *question_label(const report *r, size_t q)
 
 static const char *table_title(const report *r, const rtable *rt)
 {
-    return rt->t->title ? rt->t->title : question_label(r, rt->t->question);
+    /* (a grid without title: its name, not its first item's label) */
+    return rt->t->title    ? rt->t->title
+           : rt->t->nitems ? rt->t->name
+                           : question_label(r, rt->t->question);
 }
 
 /* ---- the plan: every question, every segment of every table, one pass ---- */
