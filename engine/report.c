@@ -731,9 +731,13 @@ static void base_note(const report *r, rtable *rt)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
         snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, %s", t->base_expr,
-                 answered ? answered : "answering");
+                 answered    ? answered
+                 : t->nitems ? "answering each item"
+                             : "answering");
     else if (answered)
         snprintf(rt->chart_base, sizeof rt->chart_base, "all rows %s", answered);
+    else if (t->nitems) /* a grid: each item's base is its own */
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering each item");
     else
         snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
@@ -1432,6 +1436,8 @@ static void md_line(FILE *f, const char *s)
 }
 
 static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+static void md_cell(FILE *f, const shopstat_estimate *e, const char *let);
+static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
 static void md_table(FILE *f, const report *r, const rtable *rt)
 {
@@ -1453,14 +1459,9 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->level_labels[l]);
         fputs(" |", f);
         for (size_t c = 0; c < rt->ncols; c++) {
-            const shopstat_estimate *e = &rt->dest[l * rt->ncols + c];
             char let[64];
             letters(r, rt, l, c, let, sizeof let);
-            if (e->base_n == 0 || isnan(e->proportion))
-                fputs(" - |", f);
-            else
-                fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
-                        100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+            md_cell(f, &rt->dest[l * rt->ncols + c], let);
         }
         fputc('\n', f);
     }
@@ -1472,18 +1473,9 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, lab);
         fputs(" |", f);
         for (size_t c = 0; c < rt->ncols; c++) {
-            const shopstat_score_estimate *e = &rt->sest[k * rt->ncols + c];
-            char let[64], v[40], lo[40], hi[40];
+            char let[64];
             letters_of(r, rt, rt->sdiffs, rt->nsdiffs, k, c, let, sizeof let);
-            if (e->base_n == 0 || isnan(e->estimate)) {
-                fputs(" - |", f);
-                continue;
-            }
-            score_text(v, sizeof v, e->estimate, e, 0);
-            score_text(lo, sizeof lo, e->ci_lower, e, 0);
-            score_text(hi, sizeof hi, e->ci_upper, e, 0);
-            fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "",
-                    let[0] ? " " : "", let);
+            md_score_cell(f, &rt->sest[k * rt->ncols + c], let);
         }
         fputc('\n', f);
     }
@@ -1632,7 +1624,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
     fprintf(f, "%s", rt->base_note);
     if (rt->t->base_expr && rt->t->base_label)
         fprintf(f, " (`%s`)", rt->t->base_expr);
-    fputs(" Each item's base is the rows answering it.\n", f);
+    fputc('\n', f);
     const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
     for (size_t k = 0; k < rt->nscores; k++) {
         char meaning[700];

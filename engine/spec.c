@@ -1213,7 +1213,7 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
     if (t->nitems && strcmp(v, "likert") != 0)
         return FAIL(c, n,
                     "a grid's chart is likert (a diverging bar per item) or none, not '%s'; "
-                    "for %s charts of each item, give each its own table (question: ...)",
+                    "for a %s chart of an item, give it a table of its own (question: ...)",
                     v, v);
     /* chart: score draws the question's scores alone (the chart module parses only the
      * charts of proportions) */
@@ -1413,11 +1413,16 @@ static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
             if (idx[j] == idx[i])
                 return FAIL(c, item, "grid item '%s' is listed twice", q->name);
         const char *what = i ? grid_scale_differs(&in->questions[idx[0]], q) : NULL;
+        if (what && what[0] == 's')
+            return FAIL(c, item,
+                        "grid item '%s' has other scores (score:) than '%s', the first item: a "
+                        "grid's items share one scale and its scores; give them the same score:",
+                        q->name, in->questions[idx[0]].name);
         if (what)
             return FAIL(c, item,
                         "grid item '%s' has other %s than '%s', the first item: a grid's items "
                         "share one scale (give them the same values:, e.g. with a YAML anchor: "
-                        "values: &scale {...} then values: *scale)",
+                        "values: &scale {...} on the first, values: *scale on the others)",
                         q->name, what, in->questions[idx[0]].name);
     }
     if (k < 2)

@@ -985,8 +985,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
     char buf[512];
     put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
     if (t->base_note)
-        put_fmt(c, ws, r++, 0, c->f.note, "%s Each item's base is the rows answering it.",
-                t->base_note);
+        put_str(c, ws, r++, 0, t->base_note, c->f.note);
     r++;
     if (nl == 0 || ns == 0) {
         put_str(c, ws, r, 0, "No rows to show.", c->f.note);

@@ -1403,6 +1403,17 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
         check "grid: workbook string '$w'" [ $? -eq 0 ]
     done
     check "grid: workbook sheet" grep -q 'name="sat"' <(unzip -p "$G/tables.xlsx" xl/workbook.xml)
+    # its numbers: heavy's Price 'Very good' (awk's count / base) and Delivery's base in all
+    p=$(awk -F, 'NR > 1 && $2 == 1 { n++; k += $4 == 5 } END { printf "%.16g", k / n }' tests/report/specs/grid.csv)
+    nd=$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n }' tests/report/specs/grid.csv)
+    unzip -p "$G/tables.xlsx" xl/worksheets/sheet2.xml >"$T/grid.sheet"
+    check "grid: workbook holds heavy's Price 'Very good' $p" grep -q "<v>$p</v>" "$T/grid.sheet"
+    check "grid: workbook holds Delivery's base $nd" grep -q "<v>$nd</v>" "$T/grid.sheet"
+    check "grid: base line" grep -qx 'Base: all rows answering each item.' "$G/report.md"
+    # heavy against the rest (light) item by item: Price 'Very good' as awk works it out
+    d=$(awk -F, 'NR > 1 { h = $2 == 1; n[h]++; k[h] += $4 == 5 } END { printf "%+.1f", 100 * (k[1] / n[1] - k[0] / n[0]) }' tests/report/specs/grid.csv)
+    check "grid: the rest, Price 'Very good' $d" grep -q "^- Heavy vs the rest, Price, Very good: $d points" "$G/report.md"
+    check "grid: the rest, Staff none" grep -q '^- Staff: Compared with the rest: no difference is significant' "$G/report.md"
 else
     ko "grid: report failed: $(cat "$T/grid.err")"
 fi
