@@ -399,11 +399,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
               f);
     shopstat_tab_context ctx;
     survey_args_context(a, t, &ctx);
-    if (ctx.base)
-        fprintf(f, "Base: rows of the column meeting %s that answered.\n", ctx.base);
-    else
-        fputs("Base: rows of the column that answered.\n", f);
-    shopstat_write_none_in_base_lines(f, &ctx, "column");
+    shopstat_write_base_lines(f, &ctx, "column");
     shopstat_error err;
     shopstat_error_clear(&err);
     return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
