@@ -1027,9 +1027,9 @@ static void put_own_missing(cmdline *c, const shopstat_suggestion *sg, size_t n,
             k += (size_t)sprintf(safe + k, "%s%s", k ? "," : "", code);
         }
     }
-    if (!per) /* (out of memory: as given) */
-        k = (size_t)sprintf(safe, "%s", v);
-    if (k)
+    if (!nper) /* (nothing moved, or out of memory: as given) */
+        put_arg(c, "--missing", v);
+    else if (k)
         put_arg(c, "--missing", safe);
     for (size_t j = 0; j < nper; j++) {
         put_arg(c, "--missing", per[j]);
