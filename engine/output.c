@@ -245,6 +245,69 @@ void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx,
     }
 }
 
+/* Question q's base in the report's words (report.c's base_note): all = every row of the
+ * segment, what = the rest of the line. */
+typedef struct base_words {
+    int all;
+    const char *what;
+} base_words;
+
+static base_words base_of(const shopstat_totals *t, size_t q)
+{
+    int codes = shopstat_totals_question_kind(t, q) == SHOPSTAT_Q_CODES;
+    if (shopstat_totals_question_none_in_base(t, q))
+        return (base_words){1, codes ? "a row holding no code counts as none"
+                                     : "a row ticking none counts as none"};
+    if (codes)
+        return (base_words){0, "holding at least one code"};
+    if (shopstat_totals_question_ticked(t, q))
+        return (base_words){0, "ticking at least one option"};
+    return (base_words){0, "that answered"};
+}
+
+static void base_line(FILE *f, const shopstat_tab_context *ctx, const char *unit, base_words b)
+{
+    fprintf(f, "%s of the %s", b.all ? "every row" : "rows", unit);
+    if (ctx->base)
+        fprintf(f, " meeting %s", ctx->base);
+    fprintf(f, "%s%s.\n", b.all ? "; " : " ", b.what);
+}
+
+void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
+{
+    base_words answered = {0, "that answered"};
+    if (!ctx->totals) {
+        fputs("Base: ", f);
+        base_line(f, ctx, unit, answered);
+        shopstat_write_none_in_base_lines(f, ctx, unit);
+        return;
+    }
+    size_t nq = shopstat_totals_nquestions(ctx->totals);
+    int alike = 1, any_answered = nq == 0;
+    for (size_t q = 0; q < nq; q++) {
+        base_words b = base_of(ctx->totals, q), b0 = base_of(ctx->totals, 0);
+        alike &= b.all == b0.all && strcmp(b.what, b0.what) == 0;
+        any_answered |= !b.all && b.what == answered.what;
+    }
+    if (alike) {
+        fputs("Base: ", f);
+        base_line(f, ctx, unit, nq ? base_of(ctx->totals, 0) : answered);
+        return;
+    }
+    /* mixed: the line of the questions answered, then each other question's own */
+    if (any_answered) {
+        fputs("Base: ", f);
+        base_line(f, ctx, unit, answered);
+    }
+    for (size_t q = 0; q < nq; q++) {
+        base_words b = base_of(ctx->totals, q);
+        if (b.all || b.what != answered.what) {
+            fprintf(f, "Base of %s: ", shopstat_totals_question(ctx->totals, q));
+            base_line(f, ctx, unit, b);
+        }
+    }
+}
+
 void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
 {
     fputs("  \"design\": {\"data\": ", f);
@@ -504,11 +567,8 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         lonely_shown(ctx->lonely, ctx->strata || ctx->psu, ctx->repweights != NULL);
     if (lonely)
         fprintf(f, "; lonely PSUs: %s", lonely);
-    if (ctx->base)
-        fprintf(f, ". Base: rows of the segment meeting %s that answered.\n", ctx->base);
-    else
-        fprintf(f, ". Base: rows of the segment that answered.\n");
-    shopstat_write_none_in_base_lines(f, ctx, "segment");
+    fputs(". ", f);
+    shopstat_write_base_lines(f, ctx, "segment");
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);
     if (any_fb)

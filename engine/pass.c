@@ -3678,6 +3678,16 @@ shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, s
     return t->q[q].pq->kind;
 }
 
+int shopstat_totals_question_ticked(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].pq->kind == SHOPSTAT_Q_MULTI && t->q[q].pq->ticked;
+}
+
+int shopstat_totals_question_none_in_base(const shopstat_totals *t, size_t q)
+{
+    return t->q[q].pq->none_in_base;
+}
+
 size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q)
 {
     return t->q[q].levels.n;

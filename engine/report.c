@@ -774,50 +774,60 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-/* Append the differences of one engine pair (segment_a en, segment_b b) of the table's
- * question, shown as shown_a : bname. The same pair may be declared by several tables:
- * one pair's rows are taken. */
-static void take_pair(report *r, rtable *rt, const char *en, const char *b, const char *shown_a,
-                      const char *bname)
+/* Append to dst the differences of src[0..nsrc) of one engine pair (segment_a en,
+ * segment_b b) of the table's question, shown as shown_a : bname. The same pair may be
+ * declared by several tables: one pair's rows are taken. */
+static void take_pair(const report *r, const rtable *rt, const shopstat_difference *src,
+                      size_t nsrc, shopstat_difference *dst, size_t *ndst, const char *en,
+                      const char *b, const char *shown_a, const char *bname)
 {
     int seen = 0;
-    for (size_t i = 0; i < r->nd; i++) {
-        const shopstat_difference *d = &r->d[i];
+    for (size_t i = 0; i < nsrc; i++) {
+        const shopstat_difference *d = &src[i];
         if (d->q != r->qmap[rt->t->question] || strcmp(d->segment_a, en) != 0 ||
             strcmp(d->segment_b, b) != 0)
             continue;
         if (seen && d->l == 0)
             break;
         seen = 1;
-        shopstat_difference *x = &rt->diffs[rt->ndiffs++];
+        shopstat_difference *x = &dst[(*ndst)++];
         *x = *d;
         x->segment_a = shown_a;
         x->segment_b = bname;
     }
 }
 
-static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
+/* The table's pairs' differences among src[0..nsrc) into dst (room for nsrc), shown with
+ * the table's names. */
+static void table_pairs(const report *r, const rtable *rt, const shopstat_difference *src,
+                        size_t nsrc, shopstat_difference *dst, size_t *ndst)
 {
     const shopstat_spec_table *t = rt->t;
-    rt->diffs = calloc(r->nd + 1, sizeof *rt->diffs);
-    if (!rt->diffs)
-        return nomem(err);
     for (size_t p = 0; p < t->npairs; p++) {
         const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
         const char *bname =
             t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
         if (!r->in->segments[t->pairs[p].a].by) {
-            take_pair(r, rt, a, rt->pair_b[p], r->in->segments[t->pairs[p].a].name, bname);
+            take_pair(r, rt, src, nsrc, dst, ndst, a, rt->pair_b[p],
+                      r->in->segments[t->pairs[p].a].name, bname);
             continue;
         }
         /* one pair per value: the table's columns of the set, in order */
         for (size_t c = 0; c < rt->ncols; c++) {
             const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
             if (set && strcmp(set, a) == 0)
-                take_pair(r, rt, shopstat_totals_segment(r->tot, rt->cols[c]), rt->pair_b[p],
-                          rt->colnames[c], bname);
+                take_pair(r, rt, src, nsrc, dst, ndst, shopstat_totals_segment(r->tot, rt->cols[c]),
+                          rt->pair_b[p], rt->colnames[c], bname);
         }
     }
+}
+
+static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
+{
+    rt->diffs = calloc(r->nd + 1, sizeof *rt->diffs);
+    if (!rt->diffs)
+        return nomem(err);
+    table_pairs(r, rt, r->d, r->nd, rt->diffs, &rt->ndiffs);
     return SHOPSTAT_OK;
 }
 
@@ -1893,6 +1903,54 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     co->notes = j->notes;
 }
 
+/* A Likert chart's side totals compared for the table's pairs (rows l = 0 for the points
+ * left of the centre, 1 for those right of it, in the chart's display order; the middle
+ * point of an odd scale is neither): *out NULL when there are none. */
+static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_difference **out,
+                                    size_t *nout, shopstat_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    size_t nl = rt->nlevels, q = r->qmap[rt->t->question];
+    if (!rt->ndiffs || nl < 2 || !rt->ncols ||
+        shopstat_totals_question_kind(r->tot, q) != SHOPSTAT_Q_SINGLE)
+        return SHOPSTAT_OK;
+    shopstat_compare_opts co;
+    shopstat_compare_opts_init(&co);
+    co.level = r->in->level;
+    size_t *lv = calloc(nl, sizeof *lv);
+    /* (a side's rows: one per pair, or per column of a by: pair) */
+    shopstat_difference *all = calloc(2 * rt->t->npairs * rt->ncols + 1, sizeof *all);
+    if (!lv || !all) {
+        free(lv);
+        free(all);
+        return nomem(err);
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    size_t lend = nl / 2, hstart = (nl + 1) / 2;
+    for (int side = 0; side < 2 && !st; side++) {
+        size_t k = 0;
+        for (size_t d = side ? hstart : 0; d < (side ? nl : lend); d++)
+            lv[k++] = rt->dest[d * rt->ncols].l; /* (the engine's position of display row d) */
+        shopstat_difference *x = NULL;
+        size_t nx = 0, n0 = *nout;
+        if ((st = shopstat_compare_level_set(r->tot, &co, q, lv, k, &x, &nx, err)))
+            break;
+        table_pairs(r, rt, x, nx, all, nout);
+        for (size_t i = n0; i < *nout; i++)
+            all[i].l = (size_t)side;
+        free(x);
+    }
+    free(lv);
+    if (st) {
+        free(all);
+        *nout = 0;
+        return st;
+    }
+    *out = all;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
 {
     shopstat_chartset_opts so;
@@ -1906,8 +1964,14 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.base_note = rt->chart_base;
     /* the footer's only mention of it since the chart's base note leaves it out */
     so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
-    shopstat_status st =
-        shopstat_chartset_build(rt->dest, rt->nlevels * rt->ncols, &so, &j->set, err);
+    shopstat_difference *sides = NULL;
+    shopstat_status st = so.type == SHOPSTAT_CHART_LIKERT
+                             ? likert_sides(r, rt, &sides, &so.nside_diffs, err)
+                             : SHOPSTAT_OK;
+    so.side_diffs = sides;
+    if (!st)
+        st = shopstat_chartset_build(rt->dest, rt->nlevels * rt->ncols, &so, &j->set, err);
+    free(sides); /* (the set keeps the marks) */
     if (st)
         return st;
     if (shopstat_chartset_count(j->set) != 1)

@@ -693,6 +693,68 @@ fail:
 
 /* ---- differences ---- */
 
+/* Score sr's difference between the segments of pair pi into *x (its level and variable
+ * left to the caller; l = 0): the shared part of shopstat_compare_scores and
+ * shopstat_compare_level_set. ca, cb: 2K cells each, terms: 4K. */
+static shopstat_status pair_diff(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                 const score_rt *sr, size_t pi, double df, long *ca, long *cb,
+                                 lin_term *terms, shopstat_difference *x, shopstat_error *err)
+{
+    size_t q = sr->q;
+    shopstat_status st;
+    const rt_pair *pr = &t->pairs[pi];
+    /* a pair on a subset (a report table's base): its design's df and lonely-PSU
+     * strata are those of the subset's rows, as shopstat_compare's */
+    long sub = -1;
+    double pdf = df;
+    if (pr->sub != SIZE_MAX && t->rows_q != SIZE_MAX) {
+        sub = totals_cell(t, pr->sub, t->rows_q, SIZE_MAX);
+        pdf = totals_cell_df(t, sub);
+    }
+    score_side A, B;
+    A.c = ca;
+    B.c = cb;
+    side_set(t, sr, &A, pr->a, 0, pr->m);
+    if (pr->b == SIZE_MAX)
+        side_set(t, sr, &B, pr->a, 1, pr->m);
+    else
+        side_set(t, sr, &B, pr->b, 0, pr->m);
+    x->segment_a = pr->name_a;
+    x->segment_b = pr->name_b;
+    x->q = q;
+    x->l = 0;
+    x->pair = pi;
+    x->df = pdf;
+    x->base_n_a = A.n;
+    x->base_n_b = B.n;
+    x->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : NAN;
+    x->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : NAN;
+    x->estimate_a = A.m;
+    x->estimate_b = B.m;
+    x->difference = A.m - B.m;
+    x->se = x->ci_lower = x->ci_upper = x->t = x->p_value = x->p_adjusted = NAN;
+    if (!(A.W > 0 && B.W > 0))
+        return SHOPSTAT_OK;
+    int same = !A.f && !B.f;
+    size_t K = t->q[q].levels.n;
+    for (size_t l = 0; same && l < K; l++)
+        same = totals_same_domain(t, A.c[2 * l], A.d[0], B.c[2 * l], B.d[0]);
+    if (same) {
+        /* the same rows on both sides: R's difference and SE are 0, t and p NaN */
+        x->difference = x->se = x->ci_lower = x->ci_upper = 0;
+        return SHOPSTAT_OK;
+    }
+    const score_side *sides[2] = {&A, &B};
+    const double sign[2] = {1, -1};
+    double var;
+    if ((st = sides_var(t, sr, sides, sign, 2, &sub, sub >= 0, x->difference, terms, &var, err)))
+        return st;
+    double tq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
+    diff_test(x, var, pdf, tq); /* (as shopstat_compare's) */
+    x->p_adjusted = x->p_value; /* (each score x pair is its own family) */
+    return SHOPSTAT_OK;
+}
+
 shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat_compare_opts *o,
                                         shopstat_difference **out, size_t *n, shopstat_error *err)
 {
@@ -727,62 +789,12 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
     size_t i = 0;
     for (size_t k = 0; k < ns; k++) {
         const score_rt *sr = &r[k];
-        size_t q = sr->q;
         for (size_t pi = 0; pi < t->npairs; pi++, i++) {
-            const rt_pair *pr = &t->pairs[pi];
-            shopstat_difference *x = &d[i];
-            /* a pair on a subset (a report table's base): its design's df and lonely-PSU
-             * strata are those of the subset's rows, as shopstat_compare's */
-            long sub = -1;
-            double pdf = df;
-            if (pr->sub != SIZE_MAX && t->rows_q != SIZE_MAX) {
-                sub = totals_cell(t, pr->sub, t->rows_q, SIZE_MAX);
-                pdf = totals_cell_df(t, sub);
-            }
-            score_side A, B;
-            A.c = ca;
-            B.c = cb;
-            side_set(t, sr, &A, pr->a, 0, pr->m);
-            if (pr->b == SIZE_MAX)
-                side_set(t, sr, &B, pr->a, 1, pr->m);
-            else
-                side_set(t, sr, &B, pr->b, 0, pr->m);
-            x->variable = sr->ps->question;
-            x->level = sr->ps->name;
-            x->segment_a = pr->name_a;
-            x->segment_b = pr->name_b;
-            x->q = q;
-            x->l = k;
-            x->pair = pi;
-            x->df = pdf;
-            x->base_n_a = A.n;
-            x->base_n_b = B.n;
-            x->eff_base_a = A.w2 > 0 ? A.W * A.W / A.w2 : NAN;
-            x->eff_base_b = B.w2 > 0 ? B.W * B.W / B.w2 : NAN;
-            x->estimate_a = A.m;
-            x->estimate_b = B.m;
-            x->difference = A.m - B.m;
-            x->se = x->ci_lower = x->ci_upper = x->t = x->p_value = x->p_adjusted = NAN;
-            if (!(A.W > 0 && B.W > 0))
-                continue;
-            int same = !A.f && !B.f;
-            size_t K = t->q[q].levels.n;
-            for (size_t l = 0; same && l < K; l++)
-                same = totals_same_domain(t, A.c[2 * l], A.d[0], B.c[2 * l], B.d[0]);
-            if (same) {
-                /* the same rows on both sides: R's difference and SE are 0, t and p NaN */
-                x->difference = x->se = x->ci_lower = x->ci_upper = 0;
-                continue;
-            }
-            const score_side *sides[2] = {&A, &B};
-            const double sign[2] = {1, -1};
-            double var;
-            if ((st = sides_var(t, sr, sides, sign, 2, &sub, sub >= 0, x->difference, terms, &var,
-                                err)))
+            if ((st = pair_diff(t, o, sr, pi, df, ca, cb, terms, &d[i], err)))
                 goto fail;
-            double tq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
-            diff_test(x, var, pdf, tq); /* (as shopstat_compare's) */
-            x->p_adjusted = x->p_value; /* (each score x pair is its own family) */
+            d[i].l = k;
+            d[i].level = sr->ps->name;
+            d[i].variable = sr->ps->question;
         }
     }
     free(ca);
@@ -798,5 +810,65 @@ fail:
     free(cb);
     free(terms);
     scores_free(r, ns);
+    return st;
+}
+
+/* A share of levels is a score of 1 for those levels and 0 for the others (a top-2-box, the
+ * 0/100 map of --score Q:1-3=0,4-5=100 over 100): its difference and design-based variance
+ * are the score's, overlap included (R: svycontrast of the two svymean). */
+shopstat_status shopstat_compare_level_set(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                           size_t q, const size_t *levels, size_t nlevels,
+                                           shopstat_difference **out, size_t *n,
+                                           shopstat_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    shopstat_error local;
+    if (!err)
+        err = &local;
+    shopstat_compare_opts defaults;
+    if (!o) {
+        shopstat_compare_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (q >= t->nq || t->q[q].pq->kind != SHOPSTAT_Q_SINGLE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "a share of levels needs a single-choice question");
+    const rt_question *rq = &t->q[q];
+    size_t K = rq->levels.n;
+    for (size_t j = 0; j < nlevels; j++)
+        if (levels[j] >= K)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "level %zu of '%s': it has %zu levels", levels[j],
+                                      rq->pq->name, K);
+    shopstat_gsl_quiet();
+    score_rt sr = {NULL, q, NULL, 0, 1};
+    sr.s = calloc(K ? K : 1, sizeof *sr.s);
+    shopstat_difference *d = calloc(t->npairs ? t->npairs : 1, sizeof *d);
+    long *ca = malloc(2 * (K ? K : 1) * sizeof *ca), *cb = malloc(2 * (K ? K : 1) * sizeof *cb);
+    lin_term *terms = malloc(4 * (K ? K : 1) * sizeof *terms);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!sr.s || !d || !ca || !cb || !terms) {
+        st = nomem(err);
+        goto done;
+    }
+    for (size_t j = 0; j < nlevels; j++)
+        sr.s[rq->order[levels[j]]] = 1; /* (display order to level id) */
+    double df = shopstat_totals_df(t);
+    for (size_t pi = 0; pi < t->npairs; pi++) {
+        if ((st = pair_diff(t, o, &sr, pi, df, ca, cb, terms, &d[pi], err)))
+            goto done;
+        d[pi].variable = rq->pq->name;
+        d[pi].level = NULL;
+    }
+    *out = d;
+    *n = t->npairs;
+    d = NULL;
+done:
+    free(sr.s);
+    free(d);
+    free(ca);
+    free(cb);
+    free(terms);
     return st;
 }

@@ -33,6 +33,12 @@ static int any_low(const plots_ctx *c)
 
 static int any_sig(const shopstat_chart_data *d, const shopstat_chart_opts *o)
 {
+    if (o->type == SHOPSTAT_CHART_LIKERT) {
+        for (size_t i = 0; d->side_sig && i < 2 * d->nseries; i++)
+            if (d->side_sig[i] && d->side_sig[i][0])
+                return 1;
+        return 0;
+    }
     if (o->type != SHOPSTAT_CHART_BARS && o->type != SHOPSTAT_CHART_SCORE)
         return 0;
     for (size_t i = 0; i < d->nlevels * d->nseries; i++)

@@ -119,6 +119,15 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
     double totw;
     plots_text(cr, probe, 0, 0, 0, &ftot, 0, &totw, &th);
+    /* room for the side totals' significance marks (d->side_sig), beside each total */
+    plots_font fsig = ftot;
+    fsig.colour = PLOTS_INK;
+    double sigw = 0;
+    for (size_t i = 0; d->side_sig && i < 2 * ns; i++)
+        if (d->side_sig[i] && d->side_sig[i][0]) {
+            plots_text(cr, d->side_sig[i], 0, 0, 0, &fsig, 0, &tw, NULL);
+            sigw = fmax(sigw, tw + 3 * s);
+        }
 
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     double top = b.y + legh + 14 * s, bottom = b.y + b.h - axh;
@@ -159,8 +168,8 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double m = fmax(-a.lo, a.hi);
     a.lo = -m;
     a.hi = m;
-    a.x0 = b.x + lw + 16 * s + totw + 8 * s;
-    a.x1 = b.x + b.w - totw - 8 * s;
+    a.x0 = b.x + lw + 16 * s + sigw + totw + 8 * s;
+    a.x1 = b.x + b.w - totw - 8 * s - sigw;
 
     plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     ft.halign = 0.5;
@@ -255,11 +264,19 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         ftot.halign = 1;
         ftot.colour = plots_mix(cols[0], PLOTS_INK, 0.25);
         plots_fmt_pct(left, o->decimals, buf, sizeof buf);
-        plots_text(cr, buf, a.x0 - 8 * s, cy, 0, &ftot, 1, NULL, NULL);
+        plots_text(cr, buf, a.x0 - 8 * s, cy, 0, &ftot, 1, &tw, NULL);
+        const char *mk = d->side_sig ? d->side_sig[j] : NULL;
+        fsig.halign = 1;
+        if (mk && mk[0])
+            plots_text(cr, mk, a.x0 - 8 * s - tw - 3 * s, cy, 0, &fsig, 1, NULL, NULL);
         ftot.halign = 0;
         ftot.colour = plots_mix(cols[nl - 1], PLOTS_INK, 0.25);
         plots_fmt_pct(right, o->decimals, buf, sizeof buf);
-        plots_text(cr, buf, a.x1 + 8 * s, cy, 0, &ftot, 1, NULL, NULL);
+        plots_text(cr, buf, a.x1 + 8 * s, cy, 0, &ftot, 1, &tw, NULL);
+        mk = d->side_sig ? d->side_sig[ns + j] : NULL;
+        fsig.halign = 0;
+        if (mk && mk[0])
+            plots_text(cr, mk, a.x1 + 8 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
     }
     free(cols);
     free(texts);

@@ -18,6 +18,7 @@ typedef struct one_chart {
     const char **waves;
     shopstat_chart_cell *trend;
     shopstat_chart_series *wave_bases;
+    const char **side_sig; /* Likert: 2 x nseries marks of the side totals */
 } one_chart;
 
 struct shopstat_chartset {
@@ -84,6 +85,7 @@ void shopstat_chartset_free(shopstat_chartset *s)
         free(c->waves);
         free(c->trend);
         free(c->wave_bases);
+        free(c->side_sig);
         for (size_t k = 0; k < c->nowned; k++)
             free(c->owned[k]);
         free(c->owned);
@@ -109,11 +111,15 @@ void shopstat_chartset_free(shopstat_chartset *s)
  * table's "not A" column has no bars): A's bar gets a triangle instead, up when A is
  * significantly higher than the rest, down when lower, so that the difference shows either
  * way (a letter would go to the rest's missing bar when the rest is higher). */
-static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_opts *o, size_t q,
-                 size_t nlev, size_t nser, const shopstat_estimate *e, size_t qstart, char *marks)
+/* A Likert chart's side totals are marked the same way (sides: diffs are its totals'
+ * comparisons, nlev 2 rows, the left and the right total; each side's effective base is the
+ * difference's own), into c->side_sig instead of the cells. */
+static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_opts *o,
+                 const shopstat_difference *diffs, size_t ndiffs, int sides, size_t q, size_t nlev,
+                 size_t nser, const shopstat_estimate *e, size_t qstart, char *marks)
 {
-    for (size_t k = 0; k < o->ndiffs; k++) {
-        const shopstat_difference *d = &o->diffs[k];
+    for (size_t k = 0; k < ndiffs; k++) {
+        const shopstat_difference *d = &diffs[k];
         if (d->q != q || d->l >= nlev)
             continue;
         int rest = strcmp(d->segment_b, "rest") == 0;
@@ -127,9 +133,13 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
         }
         /* A bar of effective base under 10 is not tested (methods.md), as in compare's table
          * view and the workbook: the bars' own bases, and the rest's from its difference. */
-        if ((sa >= 0 && e[qstart + d->l * nser + (size_t)sa].eff_base < 10) ||
-            (sb >= 0 && e[qstart + d->l * nser + (size_t)sb].eff_base < 10) ||
-            (rest && d->eff_base_b < 10)) {
+        double eff_a = sa < 0  ? NAN
+                       : sides ? d->eff_base_a
+                               : e[qstart + d->l * nser + (size_t)sa].eff_base;
+        double eff_b = sb < 0  ? NAN
+                       : sides ? d->eff_base_b
+                               : e[qstart + d->l * nser + (size_t)sb].eff_base;
+        if ((sa >= 0 && eff_a < 10) || (sb >= 0 && eff_b < 10) || (rest && d->eff_base_b < 10)) {
             set->untested_low |= sa >= 0 && (rest || sb >= 0);
             continue;
         }
@@ -162,9 +172,11 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
     }
     for (size_t i = 0; i < nlev * nser; i++) {
         const char *m = marks + i * MARK_BYTES;
-        c->cells[i].sig = NULL;
-        if (m[0] || m[MARK_ARROW_OFF])
-            c->cells[i].sig = fmt(c, m, "", m + MARK_ARROW_OFF);
+        const char *x = m[0] || m[MARK_ARROW_OFF] ? fmt(c, m, "", m + MARK_ARROW_OFF) : NULL;
+        if (sides)
+            c->side_sig[i] = x;
+        else
+            c->cells[i].sig = x;
     }
 }
 
@@ -175,14 +187,16 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
  * explained. */
 static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
                        const shopstat_estimate *e, size_t n, const shopstat_chartset_opts *o,
-                       const char *p_word)
+                       const char *p_word, int totals)
 {
     size_t k = 0;
     buf[0] = '\0';
     if (set->letters_drawn) {
         k = (size_t)snprintf(buf, size,
-                             "Letters: significantly higher than the segment of that "
-                             "letter (");
+                             totals ? "Letters beside a total: that side's share is "
+                                      "significantly higher than in the segment of that letter ("
+                                    : "Letters: significantly higher than the segment of that "
+                                      "letter (");
         for (size_t i = 0; i < n && i < 26 && k < size; i++) {
             if (i > 0 && (e[i].q != e[0].q || e[i].l != e[0].l))
                 break;
@@ -199,11 +213,17 @@ static void sig_legend(const shopstat_chartset *set, char *buf, size_t size,
         else
             snprintf(who, sizeof who, "those not in %s",
                      lab(o, NULL, NULL, set->rest_of, set->rest_of));
-        snprintf(buf + k, size - k,
-                 "%s" ARROW_UP " / " ARROW_DOWN ": significantly higher / lower than the rest "
-                 "(%s), %s < %g.",
-                 k ? " " : "", who, p_word, o->alpha);
+        k += (size_t)snprintf(buf + k, size - k,
+                              "%s" ARROW_UP " / " ARROW_DOWN "%s: significantly higher / lower "
+                              "than the rest (%s), %s < %g.",
+                              k ? " " : "", totals ? " beside a total" : "", who, p_word, o->alpha);
     }
+    /* a side's total is a share of its points, tested as such (shopstat_compare_level_set),
+     * one test per side and pair */
+    if (totals && k && k < size)
+        snprintf(buf + k, size - k,
+                 " Totals tested as shares of their points (design-based t test, overlap "
+                 "included), not adjusted for multiple comparisons.");
 }
 
 /* "The rest: those not in Heavy buyers." for a difference chart of A:rest pairs, whose rows
@@ -290,7 +310,21 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                 cc->hi = r->ci_upper;
                 cc->eff_base = r->eff_base;
             }
-        mark(s, c, o, e[i].q, nlev, nser, e, i, marks);
+        if (o->type != SHOPSTAT_CHART_LIKERT) {
+            mark(s, c, o, o->diffs, o->ndiffs, 0, e[i].q, nlev, nser, e, i, marks);
+        } else if (o->nside_diffs) {
+            /* (a Likert chart's rows show their side totals' marks, not the points') */
+            char *smarks = calloc(2 * nser * MARK_BYTES, 1);
+            c->side_sig = calloc(2 * nser, sizeof *c->side_sig);
+            if (!smarks || !c->side_sig) {
+                free(smarks);
+                free(marks);
+                goto nomem;
+            }
+            mark(s, c, o, o->side_diffs, o->nside_diffs, 1, e[i].q, 2, nser, e, i, smarks);
+            free(smarks);
+            d->side_sig = c->side_sig;
+        }
         free(marks);
         d->levels = c->levels;
         d->nlevels = nlev;
@@ -387,8 +421,11 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         s->ptrs[s->n - 1] = d;
         i = j;
     }
-    if (o->ndiffs && o->type != SHOPSTAT_CHART_DIFF)
-        sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o, "adjusted p");
+    int likert = o->type == SHOPSTAT_CHART_LIKERT;
+    if ((likert ? o->nside_diffs : o->ndiffs) && o->type != SHOPSTAT_CHART_DIFF)
+        sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o,
+                   o->type == SHOPSTAT_CHART_LIKERT ? "p" : "adjusted p",
+                   o->type == SHOPSTAT_CHART_LIKERT);
     /* bars compared with nothing to mark: said, so that no marker does not read as no test */
     if (o->ndiffs && o->type == SHOPSTAT_CHART_BARS && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
@@ -396,6 +433,17 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                      "Compared: no difference between the bars is significant (adjusted p < "
                      "%g)%s.",
                      o->alpha, s->untested_low ? "; bars of effective base under 10 not tested" : "");
+        else if (s->untested_low)
+            snprintf(s->rest_note, sizeof s->rest_note,
+                     "Compared: not tested (effective base under 10).");
+    }
+    if (likert && o->nside_diffs && !s->letters_drawn && !s->arrows_drawn) {
+        if (s->tested)
+            snprintf(s->rest_note, sizeof s->rest_note,
+                     "Compared: no difference between the side totals is significant (p < %g, "
+                     "not adjusted)%s.",
+                     o->alpha,
+                     s->untested_low ? "; rows of effective base under 10 not tested" : "");
         else if (s->untested_low)
             snprintf(s->rest_note, sizeof s->rest_note,
                      "Compared: not tested (effective base under 10).");
@@ -498,7 +546,7 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
     /* a score's difference is a test of its own (shopstat_compare_scores: p_adjusted is
      * its p), so the legend says p, not adjusted p */
     if (!st && nd && (s->letters_drawn || s->arrows_drawn))
-        sig_legend(s, s->sig_note, sizeof s->sig_note, pe, n, &so, "p");
+        sig_legend(s, s->sig_note, sizeof s->sig_note, pe, n, &so, "p", 0);
     /* none marked: the note says so of the scores, not of bars */
     if (!st && nd && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)

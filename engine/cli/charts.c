@@ -173,8 +173,63 @@ static void chart_frame(const survey_args *a, shopstat_chart_opts *co, char *sou
         co->weight_note = wnote;
 }
 
-int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
-                      const shopstat_difference *diffs, size_t ndiffs,
+/* The comparisons of the side totals of each single-choice question of e[0..n) (a Likert
+ * chart's: the points left of its centre, l = 0, and right of it, l = 1, the centre as the
+ * chart set puts it, the middle point of an odd scale), for t's pairs; *out NULL when there
+ * are none. */
+static shopstat_status likert_sides(const survey_args *a, const shopstat_totals *t,
+                                    const shopstat_estimate *e, size_t n, shopstat_difference **out,
+                                    size_t *nout, shopstat_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    shopstat_compare_opts co;
+    shopstat_compare_opts_init(&co);
+    co.level = a->tab.level;
+    size_t *lv = malloc((n ? n : 1) * sizeof *lv);
+    if (!lv)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < n && !st;) {
+        size_t q = e[i].q, j = i, nl = 0;
+        while (j < n && e[j].q == q) {
+            nl = e[j].l + 1 > nl ? e[j].l + 1 : nl;
+            j++;
+        }
+        i = j;
+        if (shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2)
+            continue;
+        size_t lend = nl / 2, hstart = (nl + 1) / 2; /* (odd: the middle point is neither) */
+        for (int side = 0; side < 2 && !st; side++) {
+            size_t k = 0;
+            for (size_t l = side ? hstart : 0; l < (side ? nl : lend); l++)
+                lv[k++] = l;
+            shopstat_difference *x = NULL;
+            size_t nx = 0;
+            st = shopstat_compare_level_set(t, &co, q, lv, k, &x, &nx, err);
+            shopstat_difference *all = st ? NULL : realloc(*out, (*nout + nx + 1) * sizeof *all);
+            if (!st && !all)
+                st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            for (size_t m = 0; !st && m < nx; m++) {
+                all[*nout] = x[m];
+                all[(*nout)++].l = (size_t)side;
+            }
+            if (all)
+                *out = all;
+            free(x);
+        }
+    }
+    free(lv);
+    if (st) {
+        free(*out);
+        *out = NULL;
+        *nout = 0;
+    }
+    return st;
+}
+
+int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shopstat_estimate *e,
+                      size_t n, const shopstat_difference *diffs, size_t ndiffs,
                       const shopstat_score_estimate *se, size_t nse,
                       const shopstat_difference *sdiffs, size_t nsdiffs)
 {
@@ -221,10 +276,21 @@ int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n
     so.diffs = diffs;
     so.ndiffs = ndiffs;
     so.alpha = a->alpha;
+    shopstat_difference *sides = NULL;
+    size_t nsides = 0;
+    if (so.type == SHOPSTAT_CHART_LIKERT && t && ndiffs &&
+        likert_sides(a, t, e, n, &sides, &nsides, &err))
+        return cli_fail(&err);
+    so.side_diffs = sides;
+    so.nside_diffs = nsides;
     shopstat_chartset *set = NULL, *sset = NULL;
     const shopstat_chart_data **pages = NULL;
     shopstat_chart_data *scharts = NULL;
-    if (n && shopstat_chartset_build(e, n, &so, &set, &err))
+    shopstat_status bst = n ? shopstat_chartset_build(e, n, &so, &set, &err) : SHOPSTAT_OK;
+    free(sides); /* (the chart set keeps its marks, not the differences) */
+    so.side_diffs = NULL;
+    so.nside_diffs = 0;
+    if (bst)
         return cli_fail(&err);
     /* the scores' charts after the levels' (compare --score: marked for the pairs as the
      * report marks them, with the design's adjustment named when a pair is tested) */

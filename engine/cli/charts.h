@@ -17,9 +17,11 @@ int cli_check_chart_flags(const survey_args *a, int cmd);
 /* Render a.chart if set: a chart per question of e (n may be 0), then one score chart per
  * score of se (nse may be 0; marked for sdiffs, shopstat_compare_scores rows), each a page
  * of a PDF or a file of its own as tab's; returns 0 or the exit status after printing the
- * error. For compare, diffs are the differences (default chart type: diff). */
-int cli_render_charts(const survey_args *a, const shopstat_estimate *e, size_t n,
-                      const shopstat_difference *diffs, size_t ndiffs,
+ * error. For compare, diffs are the differences (default chart type: diff); with
+ * --chart-type likert, each row's side totals are compared for the same pairs in t
+ * (shopstat_compare_level_set) and marked (t NULL: not). */
+int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shopstat_estimate *e,
+                      size_t n, const shopstat_difference *diffs, size_t ndiffs,
                       const shopstat_score_estimate *se, size_t nse,
                       const shopstat_difference *sdiffs, size_t nsdiffs);
 

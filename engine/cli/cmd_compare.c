@@ -37,7 +37,9 @@ const char cmd_compare_help[] =
     "  --chart FILE         difference chart (dot and whisker, significant ones\n"
     "                       highlighted); --chart-type bars draws the segments' bars\n"
     "                       with significance letters (A:rest: a triangle on A's bar,\n"
-    "                       up or down against the rest); other chart flags as in tab\n"
+    "                       up or down against the rest); --chart-type likert marks\n"
+    "                       the totals at the sides the same way (each side's share\n"
+    "                       tested per pair, not adjusted); other chart flags as in tab\n"
     "\n"
     "csv columns: variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,se,\n"
     "             ci_lower,ci_upper,df,t,p_value,p_adjusted\n"
@@ -399,11 +401,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
               f);
     shopstat_tab_context ctx;
     survey_args_context(a, t, &ctx);
-    if (ctx.base)
-        fprintf(f, "Base: rows of the column meeting %s that answered.\n", ctx.base);
-    else
-        fputs("Base: rows of the column that answered.\n", f);
-    shopstat_write_none_in_base_lines(f, &ctx, "column");
+    shopstat_write_base_lines(f, &ctx, "column");
     shopstat_error err;
     shopstat_error_clear(&err);
     return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
@@ -531,7 +529,7 @@ int cmd_compare(int argc, char **argv)
             if (shown)
                 e[nk++] = e[i];
         }
-        rc = cli_render_charts(&a, e, nk, d, n, se, nse, sc, nsc);
+        rc = cli_render_charts(&a, t, e, nk, d, n, se, nse, sc, nsc);
     }
     free(e);
     free(se);

@@ -38,6 +38,8 @@ const char cmd_describe_help[] =
     "cluster, fpc, popsize, N_h) become --strata, --psu, --fpc when one more pass, with\n"
     "them as the design, shows tab would take them (complete, nested, no single-PSU\n"
     "stratum); else one line says why not.\n"
+    "A --missing code, the start's or describe's own, that would be an answer in a\n"
+    "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -501,6 +503,8 @@ static size_t word_width(const char *w)
 typedef struct cmdline {
     FILE *out;
     size_t col;
+    const shopstat_description *ds; /* the columns the start's codes are checked against */
+    int decimal_comma;
 } cmdline;
 
 /* Append flag (may be NULL) and its value (may be NULL) to the command, wrapping before
@@ -895,6 +899,182 @@ static void check_design(const char *data, const cli_data_opts *o, const shopsta
 
 /* "shopstat CMD" with describe's own flags (but -o and --threads), the suggested weight,
  * the proposed design columns and the wave's --by. */
+/* Whether code would be an answer in column c, as the pass's warning of a global --missing
+ * code sees it: a number strictly between the column's smallest and largest values, all
+ * whole numbers (6 in a 0-10). occurs: only when c lists the code among its values (describe
+ * read it as a value there); else c's values were read with the code missing, and whether
+ * the column holds it is not known. */
+static int answer_in(const shopstat_colsummary *c, const char *code, int occurs, int dec)
+{
+    double x;
+    if (!c->all_numeric || shopstat_parse_number(code, strlen(code), dec, &x) != 1 ||
+        !(x > c->min && x < c->max) || c->min != floor(c->min) || c->max != floor(c->max))
+        return 0;
+    int seen = !occurs || c->nlevels == 0;
+    for (size_t l = 0; l < c->nlevels; l++) {
+        const char *v = c->levels[l].value;
+        double y;
+        if (shopstat_parse_number(v, strlen(v), dec, &y) != 1 || y != floor(y))
+            return 0;
+        seen |= y == x;
+    }
+    return seen;
+}
+
+static int lists_missing(const shopstat_suggestion *s, const char *code)
+{
+    for (size_t j = 0; j < s->nmissing; j++)
+        if (strcmp(s->missing[j], code) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first column the start reads (its questions' columns) where code would be an answer,
+ * or NULL. suggested: code is a non-answer the start proposes (the questions listing it
+ * take it as one, and elsewhere it counts only where describe saw it as a value); else it
+ * is one of describe's own global --missing codes. */
+static const shopstat_colsummary *answered_in(const cmdline *c, const shopstat_suggestion *sg,
+                                              size_t n, const char *code, int suggested)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (sg[i].kind > SHOPSTAT_SUGGEST_CODES || (suggested && lists_missing(&sg[i], code)))
+            continue;
+        for (size_t k = 0; k < sg[i].ncolumns; k++) {
+            const shopstat_colsummary *cs = shopstat_description_column(c->ds, sg[i].columns[k]);
+            if (answer_in(cs, code, suggested, c->decimal_comma))
+                return cs;
+        }
+    }
+    return NULL;
+}
+
+/* "--missing COLS:CODE"'s value for code: the columns of the start's questions that take it
+ * as a non-answer (suggested: those listing it; describe's own code: the numeric columns
+ * where it is no answer), comma-separated, or NULL when there is none (or out of memory).
+ * Free it. */
+static char *columns_value(const cmdline *c, const shopstat_suggestion *sg, size_t n,
+                           const char *code, int suggested)
+{
+    size_t cap = strlen(code) + 2, k = 0, count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < sg[i].ncolumns; j++)
+            cap += 2 * strlen(shopstat_description_column(c->ds, sg[i].columns[j])->name) + 3;
+    char *v = malloc(cap);
+    if (!v)
+        return NULL;
+    const char *first = NULL;
+    size_t plen = 0; /* the names' common start */
+    for (size_t i = 0; i < n; i++) {
+        if (sg[i].kind > SHOPSTAT_SUGGEST_CODES || (suggested && !lists_missing(&sg[i], code)))
+            continue;
+        for (size_t j = 0; j < sg[i].ncolumns; j++) {
+            const shopstat_colsummary *cs = shopstat_description_column(c->ds, sg[i].columns[j]);
+            if (!suggested && (!cs->all_numeric || answer_in(cs, code, 0, c->decimal_comma)))
+                continue;
+            if (count++)
+                v[k++] = ',';
+            k += put_item(v + k, cap - k, cs->name);
+            if (!first)
+                plen = strlen(first = cs->name);
+            while (plen && strncmp(first, cs->name, plen) != 0)
+                plen--;
+        }
+    }
+    if (!count) {
+        free(v);
+        return NULL;
+    }
+    /* three columns or more whose names start alike, and no other column does (a grid's
+     * Q5_1, Q5_2, ...): their pattern, Q5_* */
+    size_t others = 0;
+    if (count >= 3 && plen && plen < 64 && !memchr(first, '*', plen) && !memchr(first, '?', plen) &&
+        !memchr(first, '[', plen) && !memchr(first, ',', plen) && !memchr(first, ':', plen) &&
+        !memchr(first, '"', plen) && first[0] != ' ') {
+        for (size_t i = 0; i < shopstat_description_ncols(c->ds); i++)
+            others += strncmp(shopstat_description_column(c->ds, i)->name, first, plen) == 0;
+        if (others == count)
+            k = (size_t)snprintf(v, cap, "%.*s*", (int)plen, first);
+    }
+    snprintf(v + k, cap - k, ":%s", code);
+    return v;
+}
+
+/* describe's own global --missing V (codes, comma-separated) in a command of the start:
+ * the codes that are no answer in any column the start reads stay global; one that is
+ * (--missing 6 for a grid's "Don't know" beside a 0-10 question) goes to the columns where
+ * it is not, --missing COLS:6, so that tab takes no answer out and does not warn. */
+static void put_own_missing(cmdline *c, const shopstat_suggestion *sg, size_t n, const char *v)
+{
+    char *safe = malloc(strlen(v) + 1), *copy = malloc(strlen(v) + 1);
+    if (!safe || !copy) {
+        free(safe);
+        free(copy);
+        put_arg(c, "--missing", v);
+        return;
+    }
+    strcpy(copy, v);
+    size_t k = 0;
+    char **per = calloc(strlen(v) + 1, sizeof *per);
+    size_t nper = 0;
+    for (char *code = copy, *next; per && code; code = next) {
+        next = strchr(code, ',');
+        if (next)
+            *next++ = '\0';
+        char *cv = answered_in(c, sg, n, code, 0) ? columns_value(c, sg, n, code, 0) : NULL;
+        if (cv) {
+            per[nper++] = cv;
+        } else {
+            k += (size_t)sprintf(safe + k, "%s%s", k ? "," : "", code);
+        }
+    }
+    if (!nper) /* (nothing moved, or out of memory: as given) */
+        put_arg(c, "--missing", v);
+    else if (k)
+        put_arg(c, "--missing", safe);
+    for (size_t j = 0; j < nper; j++) {
+        put_arg(c, "--missing", per[j]);
+        free(per[j]);
+    }
+    free(per);
+    free(safe);
+    free(copy);
+}
+
+/* The notes on describe's own global --missing codes that the start gives per column. */
+static void note_own_missing(cmdline *c, const shopstat_suggestion *sg, size_t n, int argc,
+                             char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v = strcmp(argv[i], "--missing") == 0 && i + 1 < argc ? argv[++i]
+                        : strncmp(argv[i], "--missing=", 10) == 0         ? argv[i] + 10
+                                                                          : NULL;
+        if (!v || strchr(v, ':') || strchr(v, '"'))
+            continue;
+        char *copy = malloc(strlen(v) + 1);
+        if (!copy)
+            return;
+        strcpy(copy, v);
+        for (char *code = copy, *next; code; code = next) {
+            next = strchr(code, ',');
+            if (next)
+                *next++ = '\0';
+            const shopstat_colsummary *in = answered_in(c, sg, n, code, 0);
+            char *cv = in ? columns_value(c, sg, n, code, 0) : NULL;
+            if (!cv)
+                continue;
+            fputs("  --missing ", c->out);
+            put_word(c->out, cv);
+            fprintf(c->out,
+                    ": describe's --missing %s, for those columns only: %s is an answer in ", code,
+                    code);
+            put_word(c->out, in->name);
+            fprintf(c->out, " (%g-%g)\n", in->min, in->max);
+            free(cv);
+        }
+        free(copy);
+    }
+}
+
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
                         const design_check *dc, int argc, char **argv)
 {
@@ -914,6 +1094,14 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
         int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&
                    strcmp(argv[i], "--decimal-comma") != 0 && strcmp(argv[i], "--mse") != 0 &&
                    i + 1 < argc;
+        const char *mv = pair && strcmp(argv[i], "--missing") == 0 ? argv[i + 1]
+                         : strncmp(argv[i], "--missing=", 10) == 0 ? argv[i] + 10
+                                                                   : NULL;
+        if (mv && !strchr(mv, ':') && !strchr(mv, '"')) {
+            put_own_missing(c, sg, n, mv);
+            i += pair;
+            continue;
+        }
         put_arg(c, pair ? argv[i] : NULL, pair ? argv[i + 1] : argv[i]);
         i += pair;
     }
@@ -944,9 +1132,16 @@ static int missing_seen(const shopstat_suggestion *sg, size_t i, size_t j)
 static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < sg[i].nmissing; j++)
-            if (!missing_seen(sg, i, j))
-                put_arg(c, "--missing", sg[i].missing[j]);
+        for (size_t j = 0; j < sg[i].nmissing; j++) {
+            if (missing_seen(sg, i, j))
+                continue;
+            /* a code that is an answer in another question's scale (98 among ages): for its
+             * own columns only, or tab would warn and take those answers out */
+            const char *code = sg[i].missing[j];
+            char *v = answered_in(c, sg, n, code, 1) ? columns_value(c, sg, n, code, 1) : NULL;
+            put_arg(c, "--missing", v ? v : code);
+            free(v);
+        }
     fputc('\n', c->out);
 }
 
@@ -1063,7 +1258,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     int proposed = dc.ok[ROLE_STRATA] || dc.ok[ROLE_PSU] || dc.ok[ROLE_FPC];
     fprintf(out, "\na start (questions guessed from the columns' names and values; check "
                  "them):\n");
-    cmdline c = {out, 0};
+    cmdline c = {out, 0, ds, o->csv.decimal_comma};
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
     for (size_t i = 0; i < n; i++) {
@@ -1098,6 +1293,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 put_score(&c, &sg[i]);
         put_missing(&c, sg, n);
     }
+    note_own_missing(&c, sg, n, argc, argv);
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
@@ -1134,8 +1330,11 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                         last = a;
                         break;
                     }
+            const shopstat_colsummary *in = answered_in(&c, sg, n, s->missing[j], 1);
+            char *cv = in ? columns_value(&c, sg, n, s->missing[j], 1) : NULL;
             fprintf(out, "  --missing ");
-            put_word(out, s->missing[j]);
+            put_word(out, cv ? cv : s->missing[j]);
+            free(cv);
             fprintf(out, ": %s among ",
                     isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
             if (!nwith) {
@@ -1152,7 +1351,13 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                             break;
                         }
             }
-            fprintf(out, " (--missing applies to every column)\n");
+            if (in) {
+                fprintf(out, " (for those columns only: it is an answer in ");
+                put_word(out, in->name);
+                fprintf(out, " (%g-%g))\n", in->min, in->max);
+            } else {
+                fprintf(out, " (--missing applies to every column)\n");
+            }
         }
         if (s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED)
             put_left_out(out, ds, s);

@@ -231,7 +231,7 @@ int cmd_score(int argc, char **argv)
     }
     /* the charts before the table is committed: a chart that fails leaves no table */
     if (!rc && a.chart)
-        rc = cli_render_charts(&a, NULL, 0, NULL, 0, e, n, NULL, 0);
+        rc = cli_render_charts(&a, NULL, NULL, 0, NULL, 0, e, n, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

@@ -121,7 +121,7 @@ int cmd_tab(int argc, char **argv)
     else
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */
-    rc = ws ? cli_fail(&err) : cli_render_charts(&a, e, n, NULL, 0, NULL, 0, NULL, 0);
+    rc = ws ? cli_fail(&err) : cli_render_charts(&a, NULL, e, n, NULL, 0, NULL, 0, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

@@ -603,6 +603,7 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->base = a->base;
     ctx->none_in_base = a->none_in_base;
     ctx->nnone_in_base = a->nnone_in_base;
+    ctx->totals = t;
     ctx->rows_outside_base = acc.outside_base;
     ctx->nstrata = shopstat_totals_nstrata(t);
     ctx->npsu = shopstat_totals_npsu(t);

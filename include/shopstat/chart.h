@@ -168,6 +168,12 @@ typedef struct shopstat_chart_data {
      * a zero line; values take decimals by the scale's width (0 for 100 and wider, 1 from 10,
      * 2 below: "+23", "7.4", "3.84"), plus opts decimals. */
     double score_min, score_max;
+
+    /* Likert (appended; NULL = none): the significance mark of each row's side totals,
+     * side_sig[side * nseries + series], side 0 the total left of the centre (the lower
+     * points), 1 the right one; a mark (shopstat_chartset's letters or triangles) or NULL,
+     * printed beside the total. */
+    const char *const *side_sig;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */

@@ -33,6 +33,13 @@ typedef struct shopstat_chartset_opts {
     int multi_response;         /* 1 = the caller knows the questions are multi-response;
                                    0 (default) = guessed: a segment's proportions add to
                                    more than 1 */
+    /* LIKERT: the comparisons of each row's side totals (shopstat_compare_level_set rows of
+     * the levels left of the centre, l = 0, and right of it, l = 1; q as the estimates'),
+     * which mark the totals as bars are marked (letters, triangles against the rest, at
+     * p_adjusted < alpha; effective bases under 10 not tested). A Likert chart marks its
+     * totals only: diffs of single levels mark nothing on it. */
+    const shopstat_difference *side_diffs;
+    size_t nside_diffs;
 } shopstat_chartset_opts;
 
 void shopstat_chartset_opts_init(shopstat_chartset_opts *o);

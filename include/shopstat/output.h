@@ -71,7 +71,19 @@ typedef struct shopstat_tab_context {
      * (shopstat_plan_set_none_in_base): the text views say so below the base line */
     const char *const *none_in_base;
     size_t nnone_in_base;
+    /* the totals the view shows, for each question's base (shopstat_write_base_lines); NULL:
+     * every base is "rows ... that answered" and the none_in_base lines follow */
+    const shopstat_totals *totals;
 } shopstat_tab_context;
+
+/* A text view's base lines, from "Base: " on: "Base: rows of the segment [meeting B] that
+ * answered." when every question's base is made alike ("ticking at least one option" for
+ * --multi-ticked questions, "holding at least one code" for --multi-codes ones, "every row
+ * of the segment [meeting B]; a row ticking none counts as none." for a none-in-base one, as
+ * the report words them); else that line for the questions answered, and one "Base of Q:
+ * ..." line for each other question (ctx->totals's questions; unit: the view's word for a
+ * column of the table, "segment" or "column"). */
+void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit);
 
 /* One line per question of ctx->none_in_base below a text view's base line: "Base of Q8:
  * every row of the segment [meeting B]; a row ticking none counts as none." (unit: the

@@ -126,6 +126,19 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
                                         shopstat_difference **out, size_t *n,
                                         shopstat_error *err);
 
+/* The share of a set of levels of single-choice question q (levels[0..nlevels): positions in
+ * display order, as shopstat_estimate.l; a Likert chart's top or bottom box) compared
+ * between the segments of every declared pair, one difference per pair in pair order, as
+ * shopstat_compare_scores compares a score whose map gives those levels 1 and the others 0:
+ * proportions (0 to 1) and their difference, the design-based SE with the overlap of the
+ * segments, t, p; p_adjusted = p_value (each question x pair x set is a test of its own);
+ * level NULL, l 0. *out is malloc'ed (free() it); SHOPSTAT_EUSAGE for a question that is
+ * not single-choice or a level out of range, errors otherwise as shopstat_compare's. */
+shopstat_status shopstat_compare_level_set(const shopstat_totals *t, const shopstat_compare_opts *o,
+                                           size_t q, const size_t *levels, size_t nlevels,
+                                           shopstat_difference **out, size_t *n,
+                                           shopstat_error *err);
+
 #ifdef __cplusplus
 }
 #endif

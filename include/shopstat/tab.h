@@ -226,6 +226,11 @@ size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 size_t shopstat_totals_nquestions(const shopstat_totals *t);
 const char *shopstat_totals_question(const shopstat_totals *t, size_t q);
 shopstat_question_kind shopstat_totals_question_kind(const shopstat_totals *t, size_t q);
+/* How question q's base is made, for the text views' base lines: a --multi-ticked question
+ * (SHOPSTAT_Q_MULTI whose blank cell is not ticked) takes the rows ticking at least one
+ * option; a question given to shopstat_plan_set_none_in_base takes every row of the base. */
+int shopstat_totals_question_ticked(const shopstat_totals *t, size_t q);
+int shopstat_totals_question_none_in_base(const shopstat_totals *t, size_t q);
 size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l);
 /* What a user should hear of (the CLI and report warn): a multi-response question

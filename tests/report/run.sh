@@ -1418,5 +1418,26 @@ else
     ko "grid: report failed: $(cat "$T/grid.err")"
 fi
 
+# ---- Likert charts with compare: their side totals are tested per pair and marked ----
+# bm (bought more) vs all: every level but the neutral differs (compare's p < 0.001), so do
+# both side totals (all's 1-2 higher, 21% vs 9%: C; bm's 4-5 higher, 65% vs 52%: A); heavy
+# vs the rest differs on level 2 alone (p 0.022), not on a total: no triangle. The reversed
+# scale (5 first) draws each mark on the other side.
+if $S report tests/report/specs/likert_totals.yml -o "$T/lt" --quiet 2>"$T/lt.err"; then
+    for f in sat sat_rev; do
+        pdftotext -layout "$T/lt/charts/$f.pdf" - | sed -e 's/^ *//' -e 's/  */ /g' >"$T/lt.$f"
+    done
+    check "likert_totals sat: all's left total C" grep -qx "All buyers C 21% 7 14 27 34 18 52%" "$T/lt.sat"
+    check "likert_totals sat: heavy unmarked" grep -qx "Heavy buyers 18% 8 10 30 34 19 52%" "$T/lt.sat"
+    check "likert_totals sat: bm's right total A" grep -qx "Bought more 9% 3 6 26 41 24 65% A" "$T/lt.sat"
+    check "likert_totals sat_rev: all's right total C" grep -qx "All buyers 52% 18 34 27 14 7 21% C" "$T/lt.sat_rev"
+    check "likert_totals sat_rev: bm's left total A" grep -qx "Bought more A 65% 24 41 26 6 3 9%" "$T/lt.sat_rev"
+    check "likert_totals: no triangle (heavy vs rest)" bash -c "! grep -q '▲\|▼' '$T/lt.sat' '$T/lt.sat_rev'"
+    check "likert_totals: the footer says what was tested" \
+        grep -q "Letters beside a total: that side's share is significantly higher than in the segment" "$T/lt.sat"
+else
+    ko "report of likert_totals.yml failed: $(cat "$T/lt.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

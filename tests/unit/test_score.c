@@ -330,6 +330,85 @@ static void test_compare_disjoint(void **state)
     shopstat_plan_free(p);
 }
 
+/* The share of a set of levels between overlapping segments (a Likert chart's side totals)
+ * against R: tests/oracle/box/shopper_nps_box.csv, made by tests/oracle/make_box_fixtures.R
+ * (svycontrast of svytotal), on the oracle's stratified cluster design with --missing 99. */
+static void test_level_set_against_r(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "wt";
+    d.strata = "region";
+    d.psu = "panel";
+    d.lonely = SHOPSTAT_LONELY_ADJUST;
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "recommend", "recommend", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "wave", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "heavy=spend:3", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "heavy", "all", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "heavy", "rest", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "wave=2010", "wave=2011", NULL), SHOPSTAT_OK);
+    shopstat_csv_opts co;
+    shopstat_csv_opts_init(&co);
+    const char *missing[] = {"99", NULL};
+    co.missing = missing;
+    shopstat_reader *rd = NULL;
+    shopstat_totals *t = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open("tests/oracle/data/shopper_nps.csv", &co, &rd, &err),
+                     SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_compute(p, rd, &t, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_nlevels(t, 0), 11);
+    FILE *f = fopen("tests/oracle/box/shopper_nps_box.csv", "r");
+    assert_non_null(f);
+    char line[1024];
+    assert_non_null(fgets(line, sizeof line, f)); /* (the header) */
+    size_t rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        char set[16], pos[64], sa[32], sb[32];
+        double ea, eb, diff, se, tt, df, pv;
+        assert_int_equal(sscanf(line, "%15[^,],%63[^,],%31[^,],%31[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                                set, pos, sa, sb, &ea, &eb, &diff, &se, &tt, &df, &pv),
+                         11);
+        size_t lv[16], nl = 0;
+        for (char *c = strtok(pos, ";"); c && nl < 16; c = strtok(NULL, ";"))
+            lv[nl++] = (size_t)atoi(c);
+        shopstat_difference *x = NULL;
+        size_t n = 0;
+        assert_int_equal(shopstat_compare_level_set(t, NULL, 0, lv, nl, &x, &n, &err), SHOPSTAT_OK);
+        assert_int_equal(n, 3);
+        size_t k = 0;
+        while (k < n && !(strcmp(x[k].segment_a, sa) == 0 && strcmp(x[k].segment_b, sb) == 0))
+            k++;
+        assert_true(k < n);
+        assert_string_equal(x[k].variable, "recommend");
+        assert_close(x[k].estimate_a, ea, 1e-6);
+        assert_close(x[k].estimate_b, eb, 1e-6);
+        assert_close(x[k].difference, diff, 1e-6);
+        assert_close(x[k].se, se, 1e-6);
+        assert_close(x[k].t, tt, 1e-6);
+        assert_close(x[k].df, df, 0);
+        assert_close(x[k].p_value, pv, 1e-6);
+        assert_close(x[k].p_adjusted, pv, 1e-6); /* (not adjusted: a test of its own) */
+        free(x);
+        rows++;
+    }
+    fclose(f);
+    assert_int_equal(rows, 9);
+    /* a level out of range, a question that is not single-choice */
+    size_t bad = 11;
+    shopstat_difference *x = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_compare_level_set(t, NULL, 0, &bad, 1, &x, &n, &err),
+                     SHOPSTAT_EUSAGE);
+    assert_null(x);
+    shopstat_totals_free(t);
+    shopstat_reader_free(rd);
+    shopstat_plan_free(p);
+}
+
 /* One rule for every view: decimals from the scale's width, a sign when it goes below 0. */
 static void test_format(void **state)
 {
@@ -408,7 +487,7 @@ int main(void)
         cmocka_unit_test(test_srs_by_hand),      cmocka_unit_test(test_edges),
         cmocka_unit_test(test_unscored_levels),  cmocka_unit_test(test_nps_from_tab),
         cmocka_unit_test(test_compare_disjoint), cmocka_unit_test(test_format),
-        cmocka_unit_test(test_one_score),
+        cmocka_unit_test(test_one_score),        cmocka_unit_test(test_level_set_against_r),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
