@@ -739,6 +739,28 @@ static void score_letters(const shopstat_xlsx_table *t, const shopstat_xlsx_opts
     }
 }
 
+/* Score k's cells of segment s from column c0 (its value, letters, interval in its own
+ * units); 1 when it has no value ("n/a"), else 0. */
+static int put_score_cells(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
+                           const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o, size_t k,
+                           size_t s)
+{
+    const shopstat_score_estimate *e = &t->scores[k * t->nsegments + s];
+    if (e->base_n == 0 || !isfinite(e->estimate)) {
+        put_str(c, ws, r, c0, "n/a", c->f.na);
+        return 1;
+    }
+    int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
+    put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
+    char letters[256];
+    score_letters(t, o, k, s, letters, sizeof letters);
+    if (letters[0])
+        put_str(c, ws, r, c0 + 1, letters, c->f.sig);
+    put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
+    put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
+    return 0;
+}
+
 static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
                         const shopstat_xlsx_opts *o)
 {
@@ -854,23 +876,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         if (utf8_chars(sl) > maxrow)
             maxrow = utf8_chars(sl);
         put_str(c, ws, r, 0, sl, c->f.bold);
-        for (size_t s = 0; s < ns; s++) {
-            const shopstat_score_estimate *e = &t->scores[k * ns + s];
-            const size_t c0 = 1 + s * BLOCK;
-            if (e->base_n == 0 || !isfinite(e->estimate)) {
-                put_str(c, ws, r, c0, "n/a", c->f.na);
-                any_na = 1;
-                continue;
-            }
-            int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
-            put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
-            char letters[256];
-            score_letters(t, o, k, s, letters, sizeof letters);
-            if (letters[0])
-                put_str(c, ws, r, c0 + 1, letters, c->f.sig);
-            put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
-            put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
-        }
+        for (size_t s = 0; s < ns; s++)
+            any_na |= put_score_cells(c, ws, r, 1 + s * BLOCK, t, o, k, s);
     }
 
     /* Bases. */
@@ -1063,23 +1070,8 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             }
             free(marks);
             free(rest);
-            for (size_t j = 0; j < nk && j < it->nscores; j++) {
-                const shopstat_score_estimate *e = &it->scores[j * ns + s];
-                const size_t c0 = 1 + (nl + j) * BLOCK;
-                if (e->base_n == 0 || !isfinite(e->estimate)) {
-                    put_str(c, ws, r, c0, "n/a", c->f.na);
-                    any_na = 1;
-                    continue;
-                }
-                int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
-                put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
-                char letters[256];
-                score_letters(it, o, j, s, letters, sizeof letters);
-                if (letters[0])
-                    put_str(c, ws, r, c0 + 1, letters, c->f.sig);
-                put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
-                put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
-            }
+            for (size_t j = 0; j < nk && j < it->nscores; j++)
+                any_na |= put_score_cells(c, ws, r, 1 + (nl + j) * BLOCK, it, o, j, s);
             const shopstat_estimate *e0 = &it->est[s];
             int low = is_low(e0->eff_base) && e0->base_n > 0;
             put_num(c, ws, r, cb, (double)e0->base_n, low ? c->f.base_n_low : c->f.base_n);
