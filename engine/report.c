@@ -1437,6 +1437,24 @@ static void md_text(FILE *f, const char *s)
         fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, f);
 }
 
+/* A table's base line (with its base: expression) and each score's meaning, its map when
+ * the spec gives one (sest: the scores' estimates of the first segment's column on). */
+static void md_base_scores(FILE *f, const report *r, const rtable *rt,
+                           const shopstat_score_estimate *sest)
+{
+    fprintf(f, "%s", rt->base_note);
+    if (rt->t->base_expr && rt->t->base_label)
+        fprintf(f, " (`%s`)", rt->t->base_expr);
+    fputc('\n', f);
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    for (size_t k = 0; k < rt->nscores; k++) {
+        char meaning[700];
+        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &sest[k * rt->ncols]);
+        md_text(f, meaning);
+        fputc('\n', f);
+    }
+}
+
 /* Markdown text outside a table, kept on one line: a line break in a block scalar's title
  * would start a heading of its own ("## ...") or end the note's quote. */
 static void md_line(FILE *f, const char *s)
@@ -1495,18 +1513,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
     fputs("\n| Weighted base |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %.1f |", rt->nlevels ? rt->est[c].base_weight : 0.0);
-    fprintf(f, "\n\n%s", rt->base_note);
-    if (rt->t->base_expr && rt->t->base_label)
-        fprintf(f, " (`%s`)", rt->t->base_expr);
-    fputc('\n', f);
-    /* each score's meaning: its map when the spec gives one */
-    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
-    for (size_t k = 0; k < rt->nscores; k++) {
-        char meaning[700];
-        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &rt->sest[k * rt->ncols]);
-        md_text(f, meaning);
-        fputc('\n', f);
-    }
+    fputs("\n\n", f);
+    md_base_scores(f, r, rt, rt->sest);
     md_rest(f, r, rt, NULL);
     fputs("\n\n", f);
 }
@@ -1631,17 +1639,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
         }
         fputc('\n', f);
     }
-    fprintf(f, "%s", rt->base_note);
-    if (rt->t->base_expr && rt->t->base_label)
-        fprintf(f, " (`%s`)", rt->t->base_expr);
-    fputc('\n', f);
-    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
-    for (size_t k = 0; k < rt->nscores; k++) {
-        char meaning[700];
-        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &a->sest[k * rt->ncols]);
-        md_text(f, meaning);
-        fputc('\n', f);
-    }
+    md_base_scores(f, r, rt, a->sest);
     for (size_t k = 0; k < rt->nitems; k++)
         md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
     fputs("\n\n", f);
