@@ -355,6 +355,22 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
     fputs("},\n", f);
 }
 
+/* The start of row i's JSON object, up to its base weight: {"variable": ..., "KEY": ...,
+ * "segment": ..., "base_n": N, "base_weight": W (tab's and score's documents). */
+static void json_row_head(FILE *f, size_t i, const char *variable, const char *key,
+                          const char *value, const char *segment, size_t base_n, double base_weight)
+{
+    fputs(i ? ",\n    {" : "\n    {", f);
+    fputs("\"variable\": ", f);
+    shopstat_json_string(f, variable);
+    fprintf(f, ", \"%s\": ", key);
+    shopstat_json_string(f, value);
+    fputs(", \"segment\": ", f);
+    shopstat_json_string(f, segment);
+    fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", base_n);
+    shopstat_json_number(f, base_weight);
+}
+
 shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
                                         const shopstat_tab_context *ctx, shopstat_error *err)
 {
@@ -363,15 +379,7 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
     fputs("  \"estimates\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_estimate *r = &e[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        fputs("\"variable\": ", f);
-        shopstat_json_string(f, r->variable);
-        fputs(", \"level\": ", f);
-        shopstat_json_string(f, r->level);
-        fputs(", \"segment\": ", f);
-        shopstat_json_string(f, r->segment);
-        fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
-        shopstat_json_number(f, r->base_weight);
+        json_row_head(f, i, r->variable, "level", r->level, r->segment, r->base_n, r->base_weight);
         fprintf(f, ", \"count\": %zu", r->count);
         const char *names[] = {"proportion", "se", "ci_lower", "ci_upper", "df", "deff", "eff_base"};
         const double v[] = {r->proportion, r->se, r->ci_lower, r->ci_upper,
@@ -396,15 +404,7 @@ shopstat_status shopstat_write_score_json(FILE *f, const shopstat_score_estimate
     fputs("  \"scores\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_score_estimate *r = &e[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        fputs("\"variable\": ", f);
-        shopstat_json_string(f, r->variable);
-        fputs(", \"score\": ", f);
-        shopstat_json_string(f, r->score);
-        fputs(", \"segment\": ", f);
-        shopstat_json_string(f, r->segment);
-        fprintf(f, ", \"base_n\": %zu, \"base_weight\": ", r->base_n);
-        shopstat_json_number(f, r->base_weight);
+        json_row_head(f, i, r->variable, "score", r->score, r->segment, r->base_n, r->base_weight);
         const char *names[] = {"estimate", "se",       "ci_lower", "ci_upper", "df",
                                "deff",     "eff_base", "min",      "max"};
         const double v[] = {r->estimate, r->se,       r->ci_lower, r->ci_upper, r->df,
