@@ -753,9 +753,8 @@ static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_questio
 
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
-    static const char *const keys[] = {"column", "multi", "ticked", "codes", "derive",
-                                       "recode", "label", "values", "score", "missing",
-                                       "none"};
+    static const char *const keys[] = {"column", "multi",  "ticked", "codes",   "derive", "recode",
+                                       "label",  "values", "score",  "missing", "none"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
