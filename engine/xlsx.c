@@ -609,6 +609,25 @@ static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
                  o->alpha_upper);
 }
 
+/* A table's or grid's sheet from row r on: the letters' legend, the intervals' method, the
+ * spec's note, then a link back to Contents a row below; the row after the link. */
+static size_t put_sheet_end(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_opts *o,
+                            int scores)
+{
+    char buf[512];
+    legend(o, scores, buf, sizeof buf);
+    put_str(c, ws, r++, 0, buf, c->f.note);
+    if (o->ci_note)
+        put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    if (o->note)
+        put_str(c, ws, r++, 0, o->note, c->f.note);
+    r++;
+    if (!failed(c))
+        chk(c, worksheet_write_url_opt(ws, (lxw_row_t)r, 0, "internal:'Contents'!A1", NULL,
+                                       "Back to Contents", NULL));
+    return r;
+}
+
 static const char low_base_note[] =
     "Italic grey: low base (effective base under 30), read with caution; under 10 the "
     "column is not tested for significance.";
@@ -766,7 +785,6 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 {
     const size_t nl = t->nlevels, ns = t->nsegments;
     size_t r = 0;
-    char buf[512];
 
     put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
     if (t->base_note)
@@ -957,16 +975,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
                 segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
     }
-    legend(o, t->nscores > 0, buf, sizeof buf);
-    put_str(c, ws, r++, 0, buf, c->f.note);
-    if (o->ci_note)
-        put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
-    if (o->note)
-        put_str(c, ws, r++, 0, o->note, c->f.note);
-    r++;
-    if (!failed(c))
-        chk(c, worksheet_write_url_opt(ws, (lxw_row_t)r, 0, "internal:'Contents'!A1", NULL,
-                                       "Back to Contents", NULL));
+    r = put_sheet_end(c, ws, r, o, t->nscores > 0);
 
     /* Widths: labels as long as the longest (capped), narrow statistic columns. */
     chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
@@ -989,7 +998,6 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
 {
     const size_t nl = t->nlevels, ns = t->nsegments, ni = t->nitems, nk = t->nscores;
     size_t r = 0, maxrow = 16;
-    char buf[512];
     put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
     if (t->base_note)
         put_str(c, ws, r++, 0, t->base_note, c->f.note);
@@ -1088,16 +1096,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             "Letters: the columns (segments) an item's cell is significantly higher than, as in "
             "each item's own table; comparisons with the rest are in comparisons.csv.",
             c->f.note);
-    legend(o, nk > 0, buf, sizeof buf);
-    put_str(c, ws, r++, 0, buf, c->f.note);
-    if (o->ci_note)
-        put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
-    if (o->note)
-        put_str(c, ws, r++, 0, o->note, c->f.note);
-    r++;
-    if (!failed(c))
-        chk(c, worksheet_write_url_opt(ws, (lxw_row_t)r, 0, "internal:'Contents'!A1", NULL,
-                                       "Back to Contents", NULL));
+    r = put_sheet_end(c, ws, r, o, nk > 0);
     chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
     for (size_t l = 0; l < nl + nk && !failed(c); l++) {
         lxw_col_t c0 = (lxw_col_t)(1 + l * BLOCK);
