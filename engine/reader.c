@@ -2193,14 +2193,7 @@ int shopstat_reader_is_missing_at(const shopstat_reader *r, size_t col, const ch
 
 int shopstat_reader_is_missing(const shopstat_reader *r, const char *s, size_t len)
 {
-    if (len == 0)
-        return 1;
-    if (!r->miss_first[(unsigned char)s[0]])
-        return 0;
-    trim(&s, &len);
-    if (len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A'))
-        return 1;
-    return code_of(r, s, len) != NULL;
+    return shopstat_reader_is_missing_at(r, SIZE_MAX, s, len); /* (no column: no own codes) */
 }
 
 static locale_t c_locale;
