@@ -253,6 +253,24 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
             return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                       "chart '%s': neutral level %ld is not a level index", nm,
                                       d->neutral);
+        if (d->naxis_with && !d->axis_with)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                      "chart '%s': %zu charts to share the axis with but no "
+                                      "array of them",
+                                      nm, d->naxis_with);
+        for (size_t k = 0; k < d->naxis_with; k++) {
+            /* (measured for the shared axis: their cells must be drawable data) */
+            const shopstat_chart_data *x = d->axis_with[k];
+            if (!x || x->nlevels != d->nlevels || !x->cells || !x->series || !x->nseries ||
+                x->nseries > MAX_SERIES || x->neutral != d->neutral)
+                return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                          "chart '%s': chart %zu to share the axis with is not "
+                                          "a Likert chart of the same scale",
+                                          nm, k);
+            shopstat_status st = check_cells(x, x->cells, x->nlevels * x->nseries, "cell", err);
+            if (st)
+                return st;
+        }
         /* fallthrough */
     case SHOPSTAT_CHART_BARS:
         if (!d->cells)

@@ -61,6 +61,48 @@ static double lum(plots_rgb c)
     return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
 }
 
+/* What chart x's rows need across, taken into the maxima given: its row labels' natural width
+ * (a label, its base under it), the widest mark beside a total (with its gap), and the longest
+ * side of any row (the neutral point split between the sides): the axis's half-extent. For a
+ * chart alone, and for the charts it shares its axis with (d->axis_with). */
+static void measure(cairo_t *cr, const shopstat_chart_data *x, double low_base,
+                    const plots_font *fl, const plots_font *fb, const plots_font *fsig, double s,
+                    double *lw, double *sigw, double *ext)
+{
+    size_t nl = x->nlevels, ns = x->nseries;
+    long neutral = x->neutral >= 0 ? x->neutral : (nl % 2 == 1 ? (long)(nl / 2) : -1);
+    size_t lend = neutral >= 0 ? (size_t)neutral : nl / 2;
+    double tw;
+    for (size_t j = 0; j < ns; j++) {
+        char base[96];
+        plots_fmt_base(&x->series[j], low_base, base, sizeof base);
+        plots_text(cr, plots_series_label(&x->series[j]), 0, 0, 0, fl, 0, &tw, NULL);
+        *lw = fmax(*lw, tw);
+        plots_text(cr, base, 0, 0, 0, fb, 0, &tw, NULL);
+        *lw = fmax(*lw, tw);
+        double left = 0, right = 0;
+        for (size_t l = 0; l < nl; l++) {
+            double v = x->cells[l * ns + j].value;
+            if (isnan(v))
+                continue;
+            if ((long)l == neutral) {
+                left += v / 2;
+                right += v / 2;
+            } else if (l < lend) {
+                left += v;
+            } else {
+                right += v;
+            }
+        }
+        *ext = fmax(*ext, fmax(left, right));
+    }
+    for (size_t i = 0; x->side_sig && i < 2 * ns; i++)
+        if (x->side_sig[i] && x->side_sig[i][0]) {
+            plots_text(cr, x->side_sig[i], 0, 0, 0, fsig, 0, &tw, NULL);
+            *sigw = fmax(*sigw, tw + 3 * s);
+        }
+}
+
 shopstat_status plots_draw_likert(plots_ctx *c)
 {
     const shopstat_chart_data *d = c->d;
@@ -93,14 +135,17 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     fb.halign = 1;
     double lw = 0, tw, th;
-    for (size_t j = 0; j < ns; j++) {
-        char base[96];
-        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
-        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, 0, &fl, 0, &tw, NULL);
-        lw = fmax(lw, tw);
-        plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
-        lw = fmax(lw, tw);
-    }
+    plots_font ftot = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    ftot.valign = 0.5;
+    /* room for the side totals' significance marks (d->side_sig), beside each total */
+    plots_font fsig = ftot;
+    fsig.colour = PLOTS_INK;
+    double sigw = 0, ext = 0;
+    /* this chart's needs, and those of the charts sharing its axis (a grid's segments): one
+     * extent and one layout across, so that they read on one scale */
+    measure(cr, d, o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+    for (size_t k = 0; k < d->naxis_with; k++)
+        measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
     lw = fmin(ceil(lw) + 1, 0.3 * b.w);
     double labh = 0;
     for (size_t j = 0; j < ns; j++) {
@@ -113,21 +158,10 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         labh = fmax(labh, h1 + h2);
     }
 
-    plots_font ftot = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
-    ftot.valign = 0.5;
     char probe[32];
     plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
     double totw;
     plots_text(cr, probe, 0, 0, 0, &ftot, 0, &totw, &th);
-    /* room for the side totals' significance marks (d->side_sig), beside each total */
-    plots_font fsig = ftot;
-    fsig.colour = PLOTS_INK;
-    double sigw = 0;
-    for (size_t i = 0; d->side_sig && i < 2 * ns; i++)
-        if (d->side_sig[i] && d->side_sig[i][0]) {
-            plots_text(cr, d->side_sig[i], 0, 0, 0, &fsig, 0, &tw, NULL);
-            sigw = fmax(sigw, tw + 3 * s);
-        }
 
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     double top = b.y + legh + 14 * s, bottom = b.y + b.h - axh;
@@ -144,25 +178,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     bottom = top + band * ns;
     c->used = bottom + axh;
 
-    /* Symmetric axis wide enough for the longest side of any row. */
-    double ext = 0;
-    for (size_t j = 0; j < ns; j++) {
-        double left = 0, right = 0;
-        for (size_t l = 0; l < nl; l++) {
-            double v = d->cells[l * ns + j].value;
-            if (isnan(v))
-                continue;
-            if ((long)l == neutral) {
-                left += v / 2;
-                right += v / 2;
-            } else if (l < lend) {
-                left += v;
-            } else {
-                right += v;
-            }
-        }
-        ext = fmax(ext, fmax(left, right));
-    }
+    /* Symmetric axis wide enough for the longest side of any row (of every chart sharing it). */
     plots_axis a;
     plots_axis_nice(-ext, ext, 8, &a);
     double m = fmax(-a.lo, a.hi);

@@ -174,6 +174,15 @@ typedef struct shopstat_chart_data {
      * points), 1 the right one; a mark (shopstat_chartset's letters or triangles) or NULL,
      * printed beside the total. */
     const char *const *side_sig;
+
+    /* Likert (appended; NULL and 0 = an axis of its own): the charts drawn to one axis with
+     * this one, naxis_with of them (a grid's charts, one per segment; this one may be among
+     * them). Its axis then spans the longest side of every row of all of them, and its
+     * columns for row labels, totals and their marks are as wide as the widest of theirs, so
+     * that their centre lines, ticks and bars line up and read on one scale. Each must be
+     * Likert data with as many levels as this one; their own axis_with is not followed. */
+    const struct shopstat_chart_data *const *axis_with;
+    size_t naxis_with;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */
