@@ -422,6 +422,22 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
         i = j;
     }
     int likert = o->type == SHOPSTAT_CHART_LIKERT;
+    /* A Likert chart's legend is its scale, not its segments: when a total carries a letter,
+     * each row names its own after its label, "All buyers (A)" (as report.md's columns and a
+     * grid's blocks), so that the letter can be found (a bar chart's are its legend's order,
+     * and its bars' own letters past six segments) */
+    for (size_t k = 0; likert && s->letters_drawn && k < s->n; k++) {
+        one_chart *c = &s->c[k];
+        for (size_t j = 0; j < c->d.nseries && j < MARK_LETTERS; j++) {
+            char letter[8];
+            snprintf(letter, sizeof letter, " (%c)", (char)('A' + j));
+            const char *l =
+                fmt(c, c->series[j].label ? c->series[j].label : c->series[j].name, letter, "");
+            if (!l)
+                goto nomem;
+            c->series[j].label = l;
+        }
+    }
     if ((likert ? o->nside_diffs : o->ndiffs) && o->type != SHOPSTAT_CHART_DIFF)
         sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o,
                    o->type == SHOPSTAT_CHART_LIKERT ? "p" : "adjusted p",
