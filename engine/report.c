@@ -2059,11 +2059,121 @@ typedef struct grid_job {
     shopstat_chart_level *levels;
     shopstat_chart_series *series;
     shopstat_chart_cell *cells;
+    const char **side_sig;                 /* 2 x items: the marks of its rows' totals */
+    const shopstat_chart_data **axis_with; /* the grid's charts, one axis for all */
     char title[700];
     char label[1200];
+    char tested[1200]; /* the footer's line on what was compared */
+    char legend[2000]; /* the marks' legend and what was compared */
 } grid_job;
 
+/* The marks of a grid's side totals: each item's totals compared for the table's pairs as a
+ * Likert chart of that item alone would be (likert_sides), in one chart set whose chart k is
+ * item k (q renumbered so), so that its note explains the marks of the whole grid. *out NULL
+ * when the table compares nothing. */
+static shopstat_status grid_marks(report *r, rtable *rt, shopstat_chartset **out,
+                                  unsigned char *compared, shopstat_error *err)
+{
+    *out = NULL;
+    size_t ni = rt->nitems, nl = rt->nlevels, nc = rt->ncols, nd = 0;
+    if (!rt->t->npairs || !nc)
+        return SHOPSTAT_OK;
+    for (size_t k = 0; k < ni; k++)
+        if (rt->items[k].nlevels != nl)
+            return SHOPSTAT_OK; /* (grid_check keeps the levels alike: not reached) */
+    shopstat_estimate *e = calloc(ni * nl * nc, sizeof *e);
+    shopstat_difference **sides = calloc(ni, sizeof *sides);
+    size_t *nsides = calloc(ni, sizeof *nsides);
+    shopstat_difference *all = NULL;
+    shopstat_status st = e && sides && nsides ? SHOPSTAT_OK : nomem(err);
+    for (size_t k = 0; k < ni && !st; k++) {
+        memcpy(e + k * nl * nc, rt->items[k].dest, nl * nc * sizeof *e);
+        for (size_t i = 0; i < nl * nc; i++)
+            e[k * nl * nc + i].q = k;
+        st = likert_sides(r, &rt->items[k], &sides[k], &nsides[k], err);
+        nd += nsides[k];
+    }
+    if (!st && !(all = calloc(nd + 1, sizeof *all)))
+        st = nomem(err);
+    for (size_t k = 0, at = 0; k < ni && !st; k++)
+        for (size_t i = 0; i < nsides[k]; i++) {
+            all[at] = sides[k][i];
+            all[at++].q = k;
+            /* (the columns compared: their charts say so even when they carry no mark) */
+            for (size_t c = 0; c < nc; c++)
+                compared[c] |= strcmp(e[c].segment, sides[k][i].segment_a) == 0 ||
+                               strcmp(e[c].segment, sides[k][i].segment_b) == 0;
+        }
+    if (!st) {
+        shopstat_chartset_opts so;
+        shopstat_chartset_opts_init(&so);
+        so.type = SHOPSTAT_CHART_LIKERT;
+        so.alpha = r->in->alpha;
+        so.label = shopstat_spec_label;
+        so.label_ctx = (void *)r->spec;
+        so.side_diffs = all;
+        so.nside_diffs = nd;
+        st = shopstat_chartset_build(e, ni * nl * nc, &so, out, err);
+        if (!st && shopstat_chartset_count(*out) != ni) {
+            shopstat_chartset_free(*out);
+            *out = NULL;
+        }
+    }
+    for (size_t k = 0; sides && k < ni; k++)
+        free(sides[k]);
+    free(sides);
+    free(nsides);
+    free(all);
+    free(e);
+    return st;
+}
+
+/* 1 when some total of the grid carries a letter (a segment's): each chart's title then
+ * gives its segment's letter, as report.md's blocks do, so that the letters can be followed
+ * from one chart to another. */
+static int grid_lettered(const shopstat_chartset *set)
+{
+    size_t n = set ? shopstat_chartset_count(set) : 0;
+    const shopstat_chart_data *const *ch = n ? shopstat_chartset_charts(set) : NULL;
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; ch[k]->side_sig && i < 2 * ch[k]->nseries; i++)
+            for (const char *m = ch[k]->side_sig[i]; m && *m; m++)
+                if (*m >= 'A' && *m <= 'Z')
+                    return 1;
+    return 0;
+}
+
+/* "Side totals compared for each item: Heavy (B) with Light (C)." (the letters when the
+ * grid's marks use them) */
+static void grid_tested(const report *r, const rtable *rt, int lettered, const char *what,
+                        char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "%s for each item:", what);
+    for (size_t p = 0; p < rt->t->npairs && k < size; p++) {
+        const shopstat_spec_pair *pr = &rt->t->pairs[p];
+        const shopstat_spec_segment *a = &r->in->segments[pr->a];
+        const shopstat_spec_segment *b =
+            pr->b == SHOPSTAT_SPEC_REST ? NULL : &r->in->segments[pr->b];
+        char la[8] = "", lb[8] = "";
+        for (size_t c = 0; lettered && c < rt->ncols && c < 26; c++) {
+            if (!a->by && strcmp(rt->colnames[c], a->name) == 0)
+                snprintf(la, sizeof la, " (%c)", (char)('A' + c));
+            if (b && !b->by && strcmp(rt->colnames[c], b->name) == 0)
+                snprintf(lb, sizeof lb, " (%c)", (char)('A' + c));
+        }
+        k += (size_t)snprintf(buf + k, size - k, "%s %s%s%s with %s%s", p ? ";" : "",
+                              a->by ? "each of " : "", a->label ? a->label : a->name, la,
+                              !b         ? "the rest"
+                              : b->label ? b->label
+                                         : b->name,
+                              lb);
+    }
+    if (k < size)
+        snprintf(buf + k, size - k, ".");
+}
+
 static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_job *j, grid_job *g,
+                                        const shopstat_chartset *marks, int compared,
                                         shopstat_error *err)
 {
     size_t ni = rt->nitems, nl = rt->nlevels;
@@ -2108,12 +2218,48 @@ static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_j
     j->data.nseries = ni;
     j->data.cells = g->cells;
     j->data.neutral = nl % 2 ? (long)(nl / 2) : -1;
+    /* the totals' marks of segment c's rows: item k's chart of the marks' set, column c */
+    if (marks) {
+        const shopstat_chart_data *const *mc = shopstat_chartset_charts(marks);
+        if (!(g->side_sig = calloc(2 * ni, sizeof *g->side_sig)))
+            return nomem(err);
+        for (size_t k = 0; k < ni; k++)
+            for (size_t side = 0; side < 2 && mc[k]->side_sig; side++)
+                g->side_sig[side * ni + k] = mc[k]->side_sig[side * mc[k]->nseries + c];
+        j->data.side_sig = g->side_sig;
+    }
     chart_frame(r, rt, j, 0);
     shopstat_chart_opts *co = &j->opts;
     co->type = SHOPSTAT_CHART_LIKERT;
-    if (rt->ncols > 1) {
-        snprintf(g->title, sizeof g->title, "%s: %s", table_title(r, rt), rt->collabels[c]);
+    int lettered = grid_lettered(marks);
+    if (rt->ncols > 1 || lettered) {
+        /* (its letter, as report.md's block "Heavy (B)", when totals carry letters) */
+        char letter[8] = "";
+        if (lettered && c < 26)
+            snprintf(letter, sizeof letter, " (%c)", (char)('A' + c));
+        snprintf(g->title, sizeof g->title, "%s: %s%s", table_title(r, rt), rt->collabels[c],
+                 letter);
         co->title = g->title;
+    }
+    if (marks && compared) {
+        /* what was compared, after the marks' legend (over the grid's charts) where this
+         * chart carries marks, else on a line of its own (none of its totals differs), with
+         * the note that none is significant when none is; a segment compared with none
+         * (All, of heavy:light) has neither, as a bar chart's uncompared bar */
+        int marked = 0;
+        for (size_t i = 0; i < 2 * ni; i++)
+            marked |= g->side_sig[i] && g->side_sig[i][0];
+        const char *legend = shopstat_chartset_sig_note(marks);
+        grid_tested(r, rt, lettered, marked && legend ? "Compared" : "Side totals compared",
+                    g->tested, sizeof g->tested);
+        if (marked && legend) {
+            snprintf(g->legend, sizeof g->legend, "%s %s", legend, g->tested);
+            co->sig_note = g->legend;
+        } else {
+            j->notes[co->nnotes++] = g->tested;
+        }
+        if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(marks)))
+            co->nnotes++;
     }
     if (!co->source)
         j->notes[co->nnotes++] = j->source;
@@ -2124,6 +2270,8 @@ static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_j
 
 static void grid_job_free(grid_job *g)
 {
+    free(g->side_sig);
+    free(g->axis_with);
     free(g->levels);
     free(g->series);
     free(g->cells);
@@ -2186,13 +2334,35 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         if (!rt->t->chart || rt->nlevels == 0)
             continue;
         if (rt->nitems) {
+            shopstat_chartset *marks = NULL;
+            unsigned char *compared = calloc(rt->ncols + 1, 1);
+            st = compared ? grid_marks(r, rt, &marks, compared, err) : nomem(err);
             for (size_t c = 0; c < rt->ncols && !st; c++)
-                if (!(st = build_grid_chart(r, rt, c, &jobs[nj], &grids[nj], err))) {
+                if (!(st = build_grid_chart(r, rt, c, &jobs[nj], &grids[nj], marks, compared[c],
+                                            err))) {
                     ptrs[nj] = &jobs[nj].data;
                     tabof[nj++] = i;
                 }
+            /* one axis for the grid's charts (the widest of its segments'), so that they
+             * can be compared by eye */
+            for (size_t k = n0; k < nj && !st; k++) {
+                if (!(grids[k].axis_with = calloc(nj - n0, sizeof *grids[k].axis_with))) {
+                    st = nomem(err);
+                    break;
+                }
+                for (size_t m = n0; m < nj; m++)
+                    grids[k].axis_with[m - n0] = &jobs[m].data;
+                jobs[k].data.axis_with = grids[k].axis_with;
+                jobs[k].data.naxis_with = nj - n0;
+            }
             if (!st)
                 st = render_grid(r, rt, jobs + n0, nj - n0, err);
+            /* (the charts keep pointers into the marks' set until report.pdf is written) */
+            free(compared);
+            if (nj > n0)
+                jobs[n0].set = marks;
+            else
+                shopstat_chartset_free(marks);
             continue;
         }
         /* the levels' chart (unless chart: score), then one per score */

@@ -1414,6 +1414,79 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     d=$(awk -F, 'NR > 1 { h = $2 == 1; n[h]++; k[h] += $4 == 5 } END { printf "%+.1f", 100 * (k[1] / n[1] - k[0] / n[0]) }' tests/report/specs/grid.csv)
     check "grid: the rest, Price 'Very good' $d" grep -q "^- Heavy vs the rest, Price, Very good: $d points" "$G/report.md"
     check "grid: the rest, Staff none" grep -q '^- Staff: Compared with the rest: no difference is significant' "$G/report.md"
+    # one axis for the grid's charts: the longest side of any item in any segment (the
+    # neutral point halved between the sides, as awk works it out from grid.csv) is heavy's
+    # Price, 79% right of the centre; All's own longest (56%) would have given a 60% axis.
+    # Every page's tick labels, read from pdftotext -bbox, are the same, at the same places,
+    # and end at 80%.
+    ext=$(awk -F, 'NR > 1 { for (i = 3; i <= 5; i++) if ($i != "") {
+                 for (s = 0; s < 3; s++) if (s == 0 || (s == 1 && $2 == 1) || (s == 2 && $2 == 0)) {
+                     n[s, i]++; c[s, i, $i]++ } } }
+             END { for (s = 0; s < 3; s++) for (i = 3; i <= 5; i++) {
+                       l = (c[s, i, 1] + c[s, i, 2] + c[s, i, 3] / 2) / n[s, i];
+                       r = (c[s, i, 4] + c[s, i, 5] + c[s, i, 3] / 2) / n[s, i];
+                       if (l > m) m = l; if (r > m) m = r; if (s == 0 && l > a) a = l; if (s == 0 && r > a) a = r }
+                   printf "%.3f %.3f", m, a }' tests/report/specs/grid.csv)
+    check "grid: the longest side $ext (grid, All's) is over 60% and at most 80%" \
+        awk -v e="$ext" 'BEGIN { split(e, x, " "); exit !(x[1] > 0.6 && x[1] <= 0.8 && x[2] <= 0.6) }'
+    pdftotext -bbox "$G/charts/sat.pdf" - | awk '/<page/ { p++ } /<word/ && />[0-9]+%</ {
+            y = $3; gsub(/[^0-9.]/, "", y); x = $2; gsub(/[^0-9.]/, "", x)
+            t = $0; sub(/.*">/, "", t); sub(/<.*/, "", t)
+            if (y + 0 > ymax[p] + 0.01) { ymax[p] = y; row[p] = "" }
+            if (y + 0 > ymax[p] - 0.01) row[p] = row[p] " " x ":" t }
+        END { for (i = 1; i <= p; i++) print row[i] }' >"$T/grid.ticks"
+    check "grid: 3 pages of ticks" [ "$(wc -l <"$T/grid.ticks")" = 3 ]
+    check "grid: every page's axis the same: $(sort -u "$T/grid.ticks" | tr '\n' '|')" \
+        [ "$(sort -u "$T/grid.ticks" | wc -l)" = 1 ]
+    check "grid: the axis ends at 80% both sides" \
+        grep -qE '^ [0-9.]+:80% .* [0-9.]+:80%$' "$T/grid.ticks"
+    # the totals' marks against R (tests/oracle/box/grid_box.csv, made by
+    # make_grid_box_fixtures.R: svycontrast of each side's share): a side total is marked where
+    # R's p < 0.05, with the lower segment's letter on the higher's row (sat: heavy:light), or
+    # with a triangle on heavy's row (satr: heavy:rest); no other total is marked. The charts'
+    # rows as pdftotext reads them: "Staff C 47% 21 26 15 19 19 39%" (page = segment).
+    awk -F, 'NR > 1 { sd = $3 == "left" ? 1 : 2
+                 if ($12 + 0 < 0.05) {
+                     if ($5 == "rest") m[$1, $4, $2, sd] = m[$1, $4, $2, sd] ($8 > 0 ? "▲" : "▼")
+                     else if ($6 > $7) m[$1, $4, $2, sd] = m[$1, $4, $2, sd] L[$5]
+                     else m[$1, $5, $2, sd] = m[$1, $5, $2, sd] L[$4] } }
+             BEGIN { L["all"] = "A"; L["heavy"] = "B"; L["light"] = "C"
+                     lab["s1"] = "Staff"; lab["s2"] = "Price"; lab["s3"] = "Delivery" }
+             END { split("sat:all sat:heavy sat:light satr:all satr:heavy", pg, " ")
+                   for (k = 1; k <= 5; k++) { split(pg[k], x, ":")
+                       for (i = 1; i <= 3; i++) if (x[1] == "sat" || i < 3)
+                           print x[1] "|" x[2] "|" lab["s" i] "|" m[x[1], x[2], "s" i, 1] "|" m[x[1], x[2], "s" i, 2] } }' \
+        tests/oracle/box/grid_box.csv >"$T/grid.rmarks"
+    for tb in sat satr; do
+        np=$(pdfinfo "$G/charts/$tb.pdf" | awk '/^Pages:/ { print $2 }')
+        for p in $(seq 1 "$np"); do
+            seg=$( [ "$p" = 1 ] && echo all || { [ "$p" = 2 ] && echo heavy || echo light; })
+            pdftotext -layout -f "$p" -l "$p" "$G/charts/$tb.pdf" - |
+                awk -v tb="$tb" -v seg="$seg" '$1 ~ /^(Staff|Price|Delivery)$/ {
+                    for (i = 2; i <= NF && $i !~ /%$/; i++) ; f = i
+                    for (i = NF; i > 0 && $i !~ /%$/; i--) ; l = i
+                    a = ""; for (i = 2; i < f; i++) a = a $i; b = ""; for (i = l + 1; i <= NF; i++) b = b $i
+                    print tb "|" seg "|" $1 "|" a "|" b }'
+        done
+    done >"$T/grid.cmarks"
+    check "grid: the totals' marks as R's p-values say ($(diff "$T/grid.rmarks" "$T/grid.cmarks" | tr '\n' ' '))" \
+        diff -q "$T/grid.rmarks" "$T/grid.cmarks"
+    check "grid: R's fixture marks some totals" grep -q '|[BC▲▼]' "$T/grid.rmarks"
+    # the rows' segment is the chart's: its title gives its letter when totals carry letters,
+    # as report.md's blocks do; the footer says what was compared, and what the marks mean
+    pdftotext "$G/charts/sat.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/grid.flat"
+    for w in "Satisfaction: All (A)" "Satisfaction: Heavy (B)" "Satisfaction: Light (C)" \
+        "Letters beside a total: that side's share is significantly higher than in the segment of that letter (A = All, B = Heavy, C = Light), p < 0.05." \
+        "Compared for each item: Heavy (B) with Light (C)."; do
+        check "grid: chart text '$w'" grep -qF "$w" "$T/grid.flat"
+    done
+    pdftotext -f 1 -l 1 "$G/charts/sat.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/grid.all"
+    check "grid: All's chart (not compared) says nothing of comparisons" \
+        sh -c "! grep -q 'ompared\|Letters' '$T/grid.all'"
+    pdftotext -f 2 -l 2 "$G/charts/satr.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/grid.rest"
+    check "grid: satr's footer: the triangles, what was compared" grep -qF \
+        "▲ / ▼ beside a total: significantly higher / lower than the rest (those not in Heavy), p < 0.05. Totals tested as shares of their points (design-based t test, overlap included), not adjusted for multiple comparisons. Compared for each item: Heavy with the rest." "$T/grid.rest"
+    check "grid: satr: no letters, so no letter in the title" grep -q "^satr: Heavy Very poor" "$T/grid.rest"
 else
     ko "grid: report failed: $(cat "$T/grid.err")"
 fi
@@ -1427,11 +1500,11 @@ if $S report tests/report/specs/likert_totals.yml -o "$T/lt" --quiet 2>"$T/lt.er
     for f in sat sat_rev; do
         pdftotext -layout "$T/lt/charts/$f.pdf" - | sed -e 's/^ *//' -e 's/  */ /g' >"$T/lt.$f"
     done
-    check "likert_totals sat: all's left total C" grep -qx "All buyers C 21% 7 14 27 34 18 52%" "$T/lt.sat"
-    check "likert_totals sat: heavy unmarked" grep -qx "Heavy buyers 18% 8 10 30 34 19 52%" "$T/lt.sat"
-    check "likert_totals sat: bm's right total A" grep -qx "Bought more 9% 3 6 26 41 24 65% A" "$T/lt.sat"
-    check "likert_totals sat_rev: all's right total C" grep -qx "All buyers 52% 18 34 27 14 7 21% C" "$T/lt.sat_rev"
-    check "likert_totals sat_rev: bm's left total A" grep -qx "Bought more A 65% 24 41 26 6 3 9%" "$T/lt.sat_rev"
+    check "likert_totals sat: all's left total C" grep -qx "All buyers (A) C 21% 7 14 27 34 18 52%" "$T/lt.sat"
+    check "likert_totals sat: heavy unmarked" grep -qx "Heavy buyers (B) 18% 8 10 30 34 19 52%" "$T/lt.sat"
+    check "likert_totals sat: bm's right total A" grep -qx "Bought more (C) 9% 3 6 26 41 24 65% A" "$T/lt.sat"
+    check "likert_totals sat_rev: all's right total C" grep -qx "All buyers (A) 52% 18 34 27 14 7 21% C" "$T/lt.sat_rev"
+    check "likert_totals sat_rev: bm's left total A" grep -qx "Bought more (C) A 65% 24 41 26 6 3 9%" "$T/lt.sat_rev"
     check "likert_totals: no triangle (heavy vs rest)" bash -c "! grep -q '▲\|▼' '$T/lt.sat' '$T/lt.sat_rev'"
     check "likert_totals: the footer says what was tested" \
         grep -q "Letters beside a total: that side's share is significantly higher than in the segment" "$T/lt.sat"
