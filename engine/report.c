@@ -2277,6 +2277,22 @@ static void grid_job_free(grid_job *g)
     free(g->cells);
 }
 
+/* path (under the report's charts/) when no earlier table has written it: the spec checks
+ * the names it knows (engine/spec.c), but a grid's chart of a by: segment is named by the
+ * column's value (NAME-COLUMN_VALUE.png), known only now. */
+static shopstat_status chart_file_unused(const report *r, const rtable *rt, const char *path,
+                                         shopstat_error *err)
+{
+    if (access(path, F_OK) != 0)
+        return SHOPSTAT_OK;
+    const char *file = strrchr(path, '/');
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, rt->t->pos.line, rt->t->pos.col,
+                              "table '%s' writes charts/%s, which an earlier table writes too "
+                              "(a grid names the chart of a by: segment's value "
+                              "NAME-COLUMN_VALUE.png); rename one of the tables (name:)",
+                              rt->t->name, file ? file + 1 : path);
+}
+
 /* charts/NAME.pdf (a page per segment) and .png (NAME-SEGMENT.png per segment when there
  * are several, the segment's name made safe for a file name). */
 static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_t n,
@@ -2290,7 +2306,9 @@ static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_
         ptrs[i] = &jobs[i].data;
     snprintf(path, sizeof path, "%s/charts/%s.pdf", r->tmpdir, rt->t->name);
     reg_add(path);
-    shopstat_status st = shopstat_chart_render_pages(path, ptrs, n, jobs[0].data.opts, err);
+    shopstat_status st = chart_file_unused(r, rt, path, err);
+    if (!st)
+        st = shopstat_chart_render_pages(path, ptrs, n, jobs[0].data.opts, err);
     free(ptrs);
     for (size_t i = 0; i < n && !st; i++) {
         char seg[220];
@@ -2304,7 +2322,8 @@ static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_
         else
             snprintf(path, sizeof path, "%s/charts/%s-%s.png", r->tmpdir, rt->t->name, seg);
         reg_add(path);
-        st = shopstat_chart_render_file(path, &jobs[i].data, jobs[i].data.opts, err);
+        if (!(st = chart_file_unused(r, rt, path, err)))
+            st = shopstat_chart_render_file(path, &jobs[i].data, jobs[i].data.opts, err);
     }
     if (st == SHOPSTAT_EUSAGE)
         st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
@@ -2380,6 +2399,8 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
             for (int k = 0; k < 2 && !st; k++) {
                 snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, j->file, ext[k]);
                 reg_add(path);
+                if ((st = chart_file_unused(r, rt, path, err)))
+                    break;
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
                 /* a chart of many rows (a by: segment against rest, value by value, in a diff
                  * chart) gets a taller page rather than failing the report (the only EUSAGE of a

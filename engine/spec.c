@@ -1445,6 +1445,81 @@ static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
     return parse_table_rest(c, n, t);
 }
 
+/* A chart file a table writes under charts/: its name without the extension, which of
+ * .pdf (1) and .png (2) it has, and what it is (for the message). */
+typedef struct chart_file {
+    char stem[460];
+    int ext;
+    size_t table;
+    char what[300];
+} chart_file;
+
+/* No two tables may write one chart file: a grid's charts/NAME-SEGMENT.png (one per segment
+ * when it has several: the segment's name with characters other than letters, digits, '-',
+ * '_' and '.' made '_', as the report names them) against another table's charts/NAME.pdf and
+ * .png, its scores' NAME-score.pdf, or another grid's. A by: segment's values are not known
+ * here: the report checks its files when it writes them. The error is at the later table. */
+static shopstat_status chart_files_clash(ctx *c)
+{
+    const shopstat_spec_info *in = &c->s->info;
+    const shopstat_spec_table *t = in->tables;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < in->ntables; i++)
+        cap += 1 + (t[i].nitems ? t[i].nsegments : in->questions[t[i].question].nscores);
+    chart_file *f = calloc(cap ? cap : 1, sizeof *f);
+    if (!f)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < in->ntables; i++) {
+        if (!t[i].chart)
+            continue;
+        if (t[i].nitems) {
+            int by = 0;
+            for (size_t k = 0; k < t[i].nsegments; k++)
+                by |= in->segments[t[i].segments[k]].by != NULL;
+            /* charts/NAME.pdf, and .png when it has one column (a by: segment may have many) */
+            int one = t[i].nsegments == 1 && !by;
+            f[n] = (chart_file){.ext = one ? 3 : 1, .table = i};
+            snprintf(f[n].stem, sizeof f[n].stem, "%s", t[i].name);
+            snprintf(f[n++].what, sizeof f[0].what, "its chart");
+            for (size_t k = 0; !one && k < t[i].nsegments; k++) {
+                const shopstat_spec_segment *sg = &in->segments[t[i].segments[k]];
+                if (sg->by)
+                    continue;
+                f[n] = (chart_file){.ext = 2, .table = i};
+                snprintf(f[n].stem, sizeof f[n].stem, "%s-%.200s", t[i].name, sg->name);
+                for (char *p = f[n].stem + strlen(t[i].name) + 1; *p; p++)
+                    if (!is_ident_char(*p, 0) && *p != '-' && *p != '.')
+                        *p = '_';
+                snprintf(f[n++].what, sizeof f[0].what, "its chart of segment '%.200s'", sg->name);
+            }
+            continue;
+        }
+        if (t[i].chart_type != SHOPSTAT_CHART_SCORE) {
+            f[n] = (chart_file){.ext = 3, .table = i};
+            snprintf(f[n].stem, sizeof f[n].stem, "%s", t[i].name);
+            snprintf(f[n++].what, sizeof f[0].what, "its chart");
+        }
+        for (size_t k = 0; k < in->questions[t[i].question].nscores; k++) {
+            f[n] = (chart_file){.ext = 3, .table = i};
+            snprintf(f[n].stem, sizeof f[n].stem, k ? "%s-score-%zu" : "%s-score", t[i].name,
+                     k + 1);
+            snprintf(f[n++].what, sizeof f[0].what, "the chart of its score");
+        }
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t b = 1; b < n && !st; b++)
+        for (size_t a = 0; a < b && !st; a++)
+            if (f[a].table != f[b].table && (f[a].ext & f[b].ext) &&
+                strcmp(f[a].stem, f[b].stem) == 0)
+                st = fail_at(c, t[f[b].table].pos,
+                             "table '%s' writes charts/%s.%s (%s), as table '%s' does (%s); "
+                             "rename one of the tables (name:)",
+                             t[f[b].table].name, f[b].stem, f[a].ext & f[b].ext & 1 ? "pdf" : "png",
+                             f[b].what, t[f[a].table].name, f[a].what);
+    free(f);
+    return st;
+}
+
 static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
 {
     shopstat_spec_info *in = &c->s->info;
@@ -1480,7 +1555,7 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
                                    file, t[i].name, file);
         }
     }
-    return SHOPSTAT_OK;
+    return chart_files_clash(c);
 }
 
 /* ---- data, csv, design, ci, compare ---- */
