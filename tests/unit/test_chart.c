@@ -592,6 +592,22 @@ static void test_validate(void **state)
     assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
     d.neutral = 1;
     assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    /* charts sharing its axis: Likert data of the same scale, else refused */
+    shopstat_chart_data other = d;
+    const shopstat_chart_data *with[2] = {&d, &other};
+    d.axis_with = with;
+    d.naxis_with = 2;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    other.nlevels = d.nlevels - 1;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'q7': chart 1 to share the axis with is not a Likert "
+                               "chart of the same scale");
+    other.nlevels = d.nlevels;
+    other.neutral = -1;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    d.axis_with = NULL;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    d.naxis_with = 0;
     o.type = SHOPSTAT_CHART_DIFF;
     assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
     o.type = SHOPSTAT_CHART_TREND;
