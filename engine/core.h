@@ -288,8 +288,10 @@ typedef struct pass_layout {
 typedef struct col_scale {
     double lo, hi;
     uint64_t codes;
+    uint64_t *taken;        /* rows holding code i (of the first 64) here, or NULL for none */
     unsigned char seen;     /* a non-missing number was met */
     unsigned char no_scale; /* a text or a fraction was met: not a scale */
+    unsigned char split;    /* a --multi-codes question's column: its cells' codes count */
 } col_scale;
 
 struct shopstat_totals {
@@ -313,6 +315,7 @@ struct shopstat_totals {
      * what their values say of the global --missing codes, from each value's first sight
      * (see note_scale); NULL without global codes */
     col_scale *scale;
+    size_t nscale, nglobal;    /* scale's columns; the global codes it knows of (at most 64) */
     struct scale_note *snotes; /* after the pass (shopstat_totals_code_in_scale) */
     size_t nsnotes;
 

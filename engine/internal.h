@@ -137,6 +137,9 @@ const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char
 const char *reader_missing_code(const shopstat_reader *r, const char *s, size_t len);
 /* The code of column col's own --missing codes (COL:CODES) that field s is, or NULL */
 const char *reader_column_code(const shopstat_reader *r, size_t col, const char *s, size_t len);
+/* The name or pattern of opts.column_missing that first gave column col codes of its own
+ * (as given: "Q5_*"), or NULL when it has none */
+const char *reader_column_codes_from(const shopstat_reader *r, size_t col);
 
 /* The size of r's file when it is a regular one, else SIZE_MAX. */
 size_t reader_file_size(const shopstat_reader *r);

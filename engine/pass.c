@@ -919,6 +919,7 @@ struct row_ctx {
     double *w2d;
     size_t w2d_cap;
     size_t nbcell, bcell_cap;
+    int held; /* the row read_answers read holds a global code: no pattern (take_codes) */
 };
 
 static inline int32_t itab_get(const itab *t, long vid)
@@ -1177,7 +1178,8 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
 }
 
 /* Levels of a multi-codes field ("1;5", "2, 3"), split, trimmed and deduplicated, in
- * the order they appear, appended to out[*used]. */
+ * the order they appear, appended to out[*used]. A missing code of the column (--missing,
+ * global or its own: "Don't know" 6 in "1;6") is no level: a non-answer beside answers. */
 static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const shopstat_row *row,
                                    size_t c, size_t *out, size_t *used, shopstat_error *err)
 {
@@ -1194,7 +1196,10 @@ static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const sho
             a++;
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
             b--;
-        if (b > a) {
+        if (b > a && t->scale)
+            note_scale(t, c, s + a, b - a);
+        if (b > a && (!t->miss_first[(unsigned char)s[a]] ||
+                      !shopstat_reader_is_missing_at(t->reader, c, s + a, b - a))) {
             long id;
             shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
             if (st)
@@ -1298,11 +1303,65 @@ static shopstat_status multi_col_code(row_ctx *rc, const shopstat_row *row, size
     return itab_set(&rc->mcode[qi][j], v, *code) ? nomem(err) : SHOPSTAT_OK;
 }
 
+/* Index of the global code field s is among the first t->nglobal, or -1 */
+static int global_code_index(const shopstat_totals *t, const char *s, size_t n)
+{
+    const char *code = reader_missing_code(t->reader, s, n);
+    const char *const *g = shopstat_reader_missing_codes(t->reader);
+    for (size_t i = 0; code && i < t->nglobal; i++)
+        if (g[i] == code)
+            return (int)i;
+    return -1;
+}
+
+/* The answers each global code takes out of the pattern columns, for the warning of a code
+ * inside a column's scale ("takes 4 answers of 6 out of Q3"): the codes this row holds,
+ * each once per field (in a --multi-codes cell too: "1;6"), added to the column's counts.
+ * Called by read_answers, for the rows whose pattern is not known; 1 when the row holds one
+ * (its pattern is then not kept, so every such row comes here and a known pattern holds
+ * none), -1 out of memory, else 0. Out of line: only runs with global codes, and inlined it
+ * cost the typical run's rows 3 instructions each through on_row's registers. */
+static __attribute__((noinline)) int take_codes(row_ctx *rc, const shopstat_row *row)
+{
+    shopstat_totals *t = rc->t;
+    int held = 0;
+    for (size_t r = 0; r < rc->nprun; r++)
+        for (size_t c = rc->prun[r].first; c <= rc->prun[r].last; c++) {
+            const char *s = row->fields[c];
+            size_t n = row->lens[c];
+            col_scale *cs = &t->scale[c];
+            if (!n || (!cs->split && !t->miss_first[(unsigned char)s[0]]))
+                continue;
+            uint64_t in = 0;
+            for (size_t i = 0; i <= n;) { /* (a field that is not split: one piece) */
+                size_t j = i;
+                while (j < n && (!cs->split || (s[j] != ';' && s[j] != ',')))
+                    j++;
+                int k = j > i && t->miss_first[(unsigned char)s[i]]
+                            ? global_code_index(t, s + i, j - i)
+                            : -1;
+                if (k >= 0)
+                    in |= (uint64_t)1 << k;
+                i = j + 1;
+            }
+            if (!in)
+                continue;
+            if (!cs->taken && !(cs->taken = calloc(t->nglobal, sizeof *cs->taken)))
+                return -1;
+            for (size_t k = 0; k < t->nglobal; k++)
+                cs->taken[k] += in >> k & 1;
+            held = 1;
+        }
+    return held;
+}
+
 static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     size_t used = 0;
     shopstat_status st;
+    if (t->scale && (rc->held = take_codes(rc, row)) < 0)
+        return nomem(err);
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         rc->qoff[qi] = used;
@@ -1375,11 +1434,16 @@ static shopstat_status read_answers(row_ctx *rc, const shopstat_row *row, shopst
             size_t start = used;
             if (x == UNKNOWN) {
                 if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c])) {
+                    note_scale(t, c, row->fields[c], row->lens[c]);
                     x = -1;
                 } else {
                     if ((st = split_codes(t, q, row, c, rc->lv, &used, err)))
                         return st;
-                    if (v >= 0) {
+                    /* no code left ("6" of --missing Q:6 with separators, "6;98"): a
+                     * non-answer, as a blank cell */
+                    if (used == start)
+                        x = -1;
+                    else if (v >= 0) {
                         size_t m = used - start;
                         if (grow((void **)&rc->centry[qi], &rc->centry_cap[qi],
                                  rc->ncentry[qi] + 1, sizeof **rc->centry) ||
@@ -2351,6 +2415,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         int32_t *nw = NULL;
         if ((st = row_cells(rc, row, &nw, &nc, &nbase, &outside, err)))
             return st;
+        if (rc->held) /* (a row holding a global code keeps no pattern: see take_codes) */
+            kl = 0;
         rec = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside) : -1;
         cells = nw;
     }
@@ -3041,7 +3107,13 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
         free(t);
         return nomem(err);
     }
+    t->nscale = t->scale ? shopstat_reader_ncols(r) : 0;
+    while (t->scale && t->nglobal < 64 && shopstat_reader_missing_codes(r)[t->nglobal])
+        t->nglobal++;
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
+    for (size_t qi = 0; !st && t->scale && qi < t->nq; qi++)
+        if (t->q[qi].pq->kind == SHOPSTAT_Q_CODES)
+            t->scale[t->q[qi].cols[0]].split = 1;
     row_ctx *rc = NULL;
     if (!st && !(rc = t->rc = calloc(1, sizeof *rc)))
         st = nomem(err);
@@ -3144,6 +3216,12 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             a->lo = a->seen && a->lo < b->lo ? a->lo : b->lo;
             a->hi = a->seen && a->hi > b->hi ? a->hi : b->hi;
             a->seen = 1;
+        }
+        if (b->taken && !a->taken && !(a->taken = calloc(g->nglobal, sizeof *a->taken)))
+            return nomem(err);
+        for (size_t k = 0; b->taken && k < g->nglobal; k++) {
+            a->taken[k] += b->taken[k];
+            b->taken[k] = 0; /* (the worker's next chunk counts afresh) */
         }
     }
     batch_flush(w->rc);
@@ -3585,6 +3663,8 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->lvlbuf);
     free(t->seg_order);
     free(t->path);
+    for (size_t c = 0; t->scale && c < t->nscale; c++)
+        free(t->scale[c].taken);
     free(t->scale);
     free(t->snotes);
     free(t);
@@ -3796,7 +3876,7 @@ double totals_cell_df(const shopstat_totals *t, long cell)
 typedef struct scale_note {
     char code[48], column[104], holders[300];
     double lo, hi;
-    size_t nholders;
+    size_t nholders, taken;
 } scale_note;
 
 /* Code i of the reader's global codes inside column c's scale: a number strictly between the
@@ -3848,15 +3928,18 @@ static void keep_scale_notes(shopstat_totals *t)
             sn->lo = t->scale[c].lo;
             sn->hi = t->scale[c].hi;
             sn->nholders = code_holders(t, i, sn->holders, sizeof sn->holders);
+            sn->taken = t->scale[c].taken ? (size_t)t->scale[c].taken[i] : 0;
         }
 }
 
 int shopstat_totals_code_in_scale(const shopstat_totals *t, size_t k, const char **code,
-                                  const char **column, double *lo, double *hi, const char **columns)
+                                  const char **column, double *lo, double *hi, const char **columns,
+                                  size_t *answers)
 {
     if (k >= t->nsnotes)
         return 0;
     const scale_note *sn = &t->snotes[k];
+    *answers = sn->taken;
     *code = sn->code;
     *column = sn->column;
     *lo = sn->lo;

@@ -97,6 +97,7 @@ struct shopstat_reader {
     size_t nmissing;
     char ***colmiss;               /* per column: copies of its own codes (opts.column_missing),
                                       NULL-terminated, or NULL; the array NULL when there are none */
+    char **colfrom; /* per column (with colmiss): the name or pattern that first gave it codes */
     unsigned char miss_first[256]; /* 1 for bytes a missing value can start or end with */
     shopstat_csv_dialect d;
     char enc_name[64];
@@ -1283,8 +1284,10 @@ void shopstat_reader_free(shopstat_reader *r)
         for (size_t j = 0; r->colmiss[i] && r->colmiss[i][j]; j++)
             free(r->colmiss[i][j]);
         free(r->colmiss[i]);
+        free(r->colfrom ? r->colfrom[i] : NULL);
     }
     free(r->colmiss);
+    free(r->colfrom);
     free(r->path);
     free(r->conv);
     free(r->buf);
@@ -1502,10 +1505,13 @@ static int sample_is_utf8(shopstat_reader *r, const unsigned char *s, size_t n, 
     return ok && (!u.need || more);
 }
 
-/* Add codes to column i's own list (each once). */
-static int add_column_codes(shopstat_reader *r, size_t i, const char *const *codes)
+/* Add codes to column i's own list (each once), given by name or pattern from. */
+static int add_column_codes(shopstat_reader *r, size_t i, const char *const *codes,
+                            const char *from)
 {
     size_t n = 0, k = 0;
+    if (!r->colfrom[i] && !(r->colfrom[i] = dupstr(from)))
+        return -1;
     while (r->colmiss[i] && r->colmiss[i][n])
         n++;
     while (codes[k])
@@ -1535,7 +1541,8 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
 {
     if (!opts->ncolumn_missing || !r->ncols)
         return SHOPSTAT_OK;
-    if (!(r->colmiss = calloc(r->ncols, sizeof *r->colmiss)))
+    if (!(r->colmiss = calloc(r->ncols, sizeof *r->colmiss)) ||
+        !(r->colfrom = calloc(r->ncols, sizeof *r->colfrom)))
         return nomem(r, err);
     for (size_t k = 0; k < opts->ncolumn_missing; k++) {
         const shopstat_column_missing *cm = &opts->column_missing[k];
@@ -1558,13 +1565,13 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
                 *err = e2;
                 return st;
             }
-            if (add_column_codes(r, idx, cm->codes))
+            if (add_column_codes(r, idx, cm->codes, cm->column))
                 return nomem(r, err);
             continue;
         }
         for (size_t i = 0; i < r->ncols; i++)
             if (fnmatch(cm->column, r->names[i], 0) == 0) {
-                if (add_column_codes(r, i, cm->codes))
+                if (add_column_codes(r, i, cm->codes, cm->column))
                     return nomem(r, err);
                 hits++;
             }
@@ -2166,6 +2173,11 @@ const char *reader_column_code(const shopstat_reader *r, size_t col, const char 
 {
     trim(&s, &len);
     return column_code_of(r, col, s, len);
+}
+
+const char *reader_column_codes_from(const shopstat_reader *r, size_t col)
+{
+    return r->colfrom && col < r->ncols ? r->colfrom[col] : NULL;
 }
 
 const char *const *shopstat_reader_column_missing(const shopstat_reader *r, size_t col)

@@ -332,6 +332,37 @@ shopstat_status shopstat_repweights_resolve(const shopstat_reader *r, const shop
     return st;
 }
 
+/* A replicate weight is part of the design: it cannot be missing (R's svrepdesign refuses NA
+ * replicate weights), so missing codes of its own (--missing COLS:CODES, a question's
+ * missing: in a spec) are a mistake, said before any row is read. (rep_row's memo of a row's
+ * texts, shared by its columns, relies on it: every replicate column has the same codes.) */
+static shopstat_status no_own_codes(const shopstat_reader *r, const shopstat_repweights *rw,
+                                    shopstat_error *err)
+{
+    for (size_t i = 0; i < rw->R; i++) {
+        const char *const *own = shopstat_reader_column_missing(r, rw->cols[i]);
+        if (!own)
+            continue;
+        const char *name = shopstat_reader_colname(r, rw->cols[i]);
+        const char *from = reader_column_codes_from(r, rw->cols[i]);
+        char codes[64];
+        size_t used = 0;
+        codes[0] = '\0';
+        for (size_t k = 0; own[k] && used < sizeof codes; k++)
+            used +=
+                (size_t)snprintf(codes + used, sizeof codes - used, "%s%s", k ? "," : "", own[k]);
+        int named = from && strcmp(from, name) == 0;
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 0, 0,
+            "--missing %.100s:%s %s replicate weight column '%s'%s: a replicate weight is part "
+            "of the design and cannot be missing (R's svrepdesign refuses NA replicate "
+            "weights); give the codes to the answer columns only",
+            from ? from : name, codes, named ? "names" : "takes in", name,
+            named ? "" : ", which the pattern matches");
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_design_opts *d,
                                    shopstat_repweights *rw, shopstat_error *err)
 {
@@ -347,6 +378,8 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
     if (st)
         return st;
     if ((st = find_columns(r, rw, d->repweights, err)))
+        return st;
+    if ((st = no_own_codes(r, rw, err)))
         return st;
     size_t R = rw->R;
     if (R < 2 || R > REP_MAX)
@@ -653,12 +686,20 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
             rp->x[r] = me->x; /* (a text met in this row: a number, not missing, not too large) */
             continue;
         }
-        if (shopstat_reader_is_missing_at(t->reader, c, s, n))
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line,
-                                      row->pos[c].col,
-                                      "replicate weight column '%s' is missing in this row",
-                                      shopstat_reader_colname(t->reader, c));
         char hint[200];
+        if (shopstat_reader_is_missing_at(t->reader, c, s, n)) {
+            /* (no replicate column has codes of its own: no_own_codes) */
+            const char *code = reader_missing_code(t->reader, s, n);
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                "replicate weight column '%s' is missing in this row%s%s%.40s%s",
+                shopstat_reader_colname(t->reader, c),
+                reader_missing_hint(t->reader, c, s, n, hint, sizeof hint),
+                code ? "; if it is a weight here, give the code to the answer columns only "
+                       "(--missing COLS:"
+                     : "",
+                code ? code : "", code ? ")" : "");
+        }
         if (shopstat_parse_number(s, n, t->decimal_comma, &rp->x[r]) != 1)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                       "replicate weight '%.*s' in column '%s' is not a finite "

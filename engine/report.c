@@ -1021,13 +1021,15 @@ static void question_warnings(report *r)
              mcol, mcode, mcol, mcode);
     const char *scode, *scol, *sown;
     double lo, hi;
-    for (size_t k = 0; shopstat_totals_code_in_scale(r->tot, k, &scode, &scol, &lo, &hi, &sown);
-         k++)
+    size_t taken;
+    for (size_t k = 0;
+         shopstat_totals_code_in_scale(r->tot, k, &scode, &scol, &lo, &hi, &sown, &taken); k++)
         warn(r,
-             "csv: missing: [%s] takes the answers '%s' out of column %s, whose answers run "
+             "csv: missing: [%s] takes %zu answer%s of %s out of column %s, whose answers run "
              "%g-%g: give the code in the missing: of the questions it belongs to (missing: "
              "[%s]%s%s) and take it out of csv: missing:",
-             scode, scode, scol, lo, hi, scode, sown ? " for columns " : "", sown ? sown : "");
+             scode, taken, taken == 1 ? "" : "s", scode, scol, lo, hi, scode,
+             sown ? " for columns " : "", sown ? sown : "");
     for (size_t k = 0; k < shopstat_totals_nscores(r->tot); k++) {
         const char *sq;
         double top;

@@ -564,10 +564,13 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                  mcol, mcode, mcol, mcode);
     const char *scode, *scol, *sown;
     double lo, hi;
-    for (size_t k = 0; shopstat_totals_code_in_scale(*out, k, &scode, &scol, &lo, &hi, &sown); k++)
-        cli_warn("--missing %s takes the answers '%s' out of %s, whose answers run %g-%g: give "
-                 "the code for the columns it belongs to (--missing %s:%s)",
-                 scode, scode, scol, lo, hi, sown ? sown : "COLUMNS", scode);
+    size_t taken;
+    for (size_t k = 0;
+         shopstat_totals_code_in_scale(*out, k, &scode, &scol, &lo, &hi, &sown, &taken); k++)
+        cli_warn("--missing %s takes %zu answer%s of %s out of %s, whose answers run %g-%g: "
+                 "give the code for the columns it belongs to (--missing %s:%s)",
+                 scode, taken, taken == 1 ? "" : "s", scode, scol, lo, hi, sown ? sown : "COLUMNS",
+                 scode);
     a->fpc_fractions = shopstat_totals_fpc_fractions(*out);
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;

@@ -245,15 +245,17 @@ int shopstat_totals_question_partly_blank(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_condition_missing_code(const shopstat_totals *t, const char **column);
 
 /* The k-th (0-based) pair of a global missing code (opts.missing) and a column the plan reads
- * (a question's, a condition's, a --by column) that holds the code inside the scale of its
- * other values: they are whole numbers and the code lies strictly between their smallest
- * *lo and largest *hi (6 of a 0-10 question, where it is an answer the code takes out;
- * not 98 or 99 beside 1-5). *columns: the columns the plan reads that hold the code outside
- * their scale (where it is a non-answer), comma-separated ("..." at the end when cut), or
- * NULL for none. 1 and the pair, in column order; 0 past the last. Strings valid while t. */
+ * (a question's, a condition's, a --by column; a --multi-codes cell's codes each) that holds
+ * the code inside the scale of its other values: they are whole numbers and the code lies
+ * strictly between their smallest *lo and largest *hi (6 of a 0-10 question, where it is an
+ * answer the code takes out; not 98 or 99 beside 1-5). *answers: the rows whose field there
+ * holds the code (the answers it takes out; a --multi-codes cell counts once). *columns: the
+ * columns the plan reads that hold the code outside their scale (where it is a non-answer),
+ * comma-separated ("..." at the end when cut), or NULL for none. 1 and the pair, in column
+ * order; 0 past the last. Strings valid while t. */
 int shopstat_totals_code_in_scale(const shopstat_totals *t, size_t k, const char **code,
-                                  const char **column, double *lo, double *hi,
-                                  const char **columns);
+                                  const char **column, double *lo, double *hi, const char **columns,
+                                  size_t *answers);
 size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_question_unrecoded(const shopstat_totals *t, size_t q, size_t i);
 size_t shopstat_totals_nsegments(const shopstat_totals *t);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
-# R-generated expected/NAME.csv using build/tools/csvcompare (1e-6 relative unless the case
+# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv) using build/tools/csvcompare (1e-6 relative unless the case
 # says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
 #   ORACLE_KEEP=DIR     keep each case's actual output as DIR/NAME.csv (and NAME.err)
@@ -53,7 +53,11 @@ implemented() {
     ! "$SHOPSTAT" "$1" --help 2>/dev/null | grep -q "Not implemented yet"
 }
 declare -A skip_cmd=()
+# (each line comes as EXPECTED_DIR|line: expected/ for cases.txt and rep_cases.txt, missing/
+# for make_missing_fixtures.R's own folder)
 while IFS= read -r line || [ -n "$line" ]; do
+    expdir=${line%%|*}
+    line=${line#*|}
     case $line in ''|'#'*) continue ;; esac
     name=${line%%|*}
     rest=${line#*|}
@@ -78,13 +82,14 @@ while IFS= read -r line || [ -n "$line" ]; do
         head -5 "$err"
         continue
     fi
-    if (cd "$here" && "$CMP" "expected/$name.csv" "$out" --rel "$rel" >"$tmp/cmp.out" 2>&1); then
+    if (cd "$here" && "$CMP" "$expdir/$name.csv" "$out" --rel "$rel" >"$tmp/cmp.out" 2>&1); then
         ok
     else
-        fail "$name: output differs from expected/$name.csv: shopstat $cmd --format csv"
+        fail "$name: output differs from $expdir/$name.csv: shopstat $cmd --format csv"
         head -20 "$tmp/cmp.out"
     fi
-done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null)
+done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null | sed 's/^/expected|/'
+         sed 's/^/missing|/' "$here/missing/cases.txt")
 # --- round trips: create replicates, analyse them with the flags `replicate` prints, and
 # match R's results for the replicate design as.svrepdesign makes of the Taylor design
 # (JKn: rep_apistrat_jkn; JK1 with an fpc, whose scale only the printed flags carry:

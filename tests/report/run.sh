@@ -1343,8 +1343,9 @@ fi
 if $S report "$T/gridg.yml" -o "$T/gridg" 2>"$T/gridg.err"; then
     check "csv: missing: [6]: Q3's NPS without its 6s (awk $npsg)" \
         test "$(score_of "$T/gridg/scores.csv" q3)" = "$npsg"
-    check "csv: missing: [6] inside Q3's 0-10 is warned of in spec terms" grep -qF \
-        "csv: missing: [6] takes the answers '6' out of column Q3, whose answers run 0-10: give the code in the missing: of the questions it belongs to (missing: [6] for columns Q5_1) and take it out of csv: missing:" "$T/gridg.err"
+    n6=$(awk -F, 'NR > 1 && $3 == 6' "$G" | wc -l)
+    check "csv: missing: [6] inside Q3's 0-10 is warned of in spec terms, with its $n6 answers (awk)" grep -qF \
+        "csv: missing: [6] takes $n6 answers of 6 out of column Q3, whose answers run 0-10: give the code in the missing: of the questions it belongs to (missing: [6] for columns Q5_1) and take it out of csv: missing:" "$T/gridg.err"
 else
     ko "report of gridg.yml failed: $(cat "$T/gridg.err")"
 fi
