@@ -1131,8 +1131,9 @@ static void want_table(const report *r, size_t i, wanted *w)
     }
 }
 
-/* An estimate some table shows has no interval (design df 0): the error of the estimates
- * names no table and the segment by its engine name ('all@TABLE'). Find the first table
+/* An estimate some table shows cannot be made (a lonely PSU under fail, a whole design of
+ * df 0): the error of the estimates names no table and the segment by its engine name
+ * ('all@TABLE'). Find the first table
  * whose own estimates fail, and say it there: at the table's position, its columns by
  * their names. (Only on that failure: each table's estimates again.) */
 static void error_at_table(const report *r, wanted *w, const shopstat_tab_opts *to,
