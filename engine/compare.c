@@ -414,12 +414,14 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
         nu = (double)np - (double)ns;
     }
     if (t->rep && !(nu > 0)) {
-        /* (the Rao-Scott check would say "need more PSUs than strata", a Taylor reason) */
+        /* Rank 1: every replicate is the full sample scaled, so the cell proportions are
+         * the same in each and their covariance is 0: no design effect, no statistic (R's
+         * F = Inf on NaN df). A Taylor design of df 0 keeps its F (ddf 0, p NaN, as R). */
         char why[400];
         st = shopstat_error_set(
             err, SHOPSTAT_EINPUT, t->path, 0, 0,
-            "chisq %s by %s: design degrees of freedom are %g: %s, so the "
-            "test has no denominator degrees of freedom",
+            "chisq %s by %s: design degrees of freedom are %g: %s, so the replicates carry "
+            "no variance and there is no test (R's F is Inf on NaN df)",
             rq->pq->name, by, nu,
             rep_df_reason(nu, t->acct.outside_base ? "the rows of the --base" : "the design's rows",
                           why, sizeof why));

@@ -388,9 +388,20 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
             fprintf(f, ", \"%s\": ", names[k]);
             shopstat_json_number(f, r->base_n ? v[k] : NAN);
         }
-        fprintf(f, ", \"ci_fallback\": %s, \"low_base\": %s}",
-                r->fallback ? "\"clopper-pearson (p is 0 or 1)\"" : "null",
-                r->base_n && !(r->eff_base >= 30) ? "true" : "false");
+        /* (the note of an interval other than the one asked for: none at df 0) */
+        fputs(", \"ci_fallback\": ", f);
+        if (r->fallback)
+            fputs("\"clopper-pearson (p is 0 or 1)\"", f);
+        else if (r->no_interval && ctx->totals) {
+            char note[400];
+            snprintf(note, sizeof note, "none: design df 0 (%s)",
+                     shopstat_totals_df0_reason(ctx->totals));
+            shopstat_json_string(f, note);
+        } else if (r->no_interval)
+            fputs("\"none: design df 0\"", f);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"low_base\": %s}", r->base_n && !(r->eff_base >= 30) ? "true" : "false");
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
     return stream_status(f, err);
@@ -465,10 +476,43 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             fputc(' ', f);
 }
 
+void shopstat_df0_names_init(shopstat_df0_names *d)
+{
+    d->n = 0;
+    d->more = 0;
+}
+
+void shopstat_df0_add(shopstat_df0_names *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->names[i], name) == 0)
+            return;
+    if (d->n < SHOPSTAT_DF0_NAMES)
+        d->names[d->n++] = name;
+    else
+        d->more = 1;
+}
+
+void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < d->n && len < n; i++) {
+        int w = snprintf(buf + len, n - len, "%s%s", i ? ", " : "No interval for ", d->names[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (d->n && len < n)
+        snprintf(buf + len, n - len, "%s: design df 0 (%s).", d->more ? " and more" : "",
+                 t ? shopstat_totals_df0_reason(t) : "the rows carry no design variance");
+}
+
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err)
 {
     int any_low = 0, any_fb = 0, any_empty = 0, any_zero_weight = 0;
+    shopstat_df0_names df0;
+    shopstat_df0_names_init(&df0);
     size_t i = 0;
     while (i < n) {
         /* one block per question */
@@ -501,6 +545,11 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                     any_zero_weight = 1;
                 else
                     any_empty = 1;
+            } else if (r->no_interval) {
+                int low = r->eff_base < 30;
+                any_low |= low;
+                shopstat_df0_add(&df0, r->segment);
+                snprintf(c, 64, "%5.1f%% [df 0]%s", 100 * r->proportion, low ? "*" : "");
             } else {
                 int low = r->eff_base < 30, fb = r->fallback;
                 any_low |= low;
@@ -573,6 +622,11 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fputs("* effective base under 30: read with caution.\n", f);
     if (any_fb)
         fputs("+ proportion is 0 or 1: Clopper-Pearson interval with n = effective base.\n", f);
+    if (df0.n) {
+        char note[2000];
+        shopstat_df0_note(&df0, ctx->totals, note, sizeof note);
+        fprintf(f, "[df 0] %s\n", note);
+    }
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);
     if (any_zero_weight)

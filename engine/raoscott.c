@@ -203,6 +203,10 @@ static shopstat_status compute(size_t nr, size_t nc, const double *mean, const d
     out->statistic = out->pearson / tr;
     out->ndf = tr * tr / tr2;
     out->ddf = out->ndf * design_df;
+    /* design df 0 (the rows in one PSU per stratum): F on 0 denominator df has no tail, as
+     * R's pf gives NaN; the statistic and ndf stand */
+    if (!(design_df > 0))
+        return SHOPSTAT_OK;
     out->p_value = gsl_cdf_fdist_Q(out->statistic, out->ndf, out->ddf);
     if (!isfinite(out->p_value))
         return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
@@ -227,9 +231,10 @@ shopstat_status shopstat_raoscott_f(size_t nr, size_t nc, const double *mean, co
     if (!(n > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "sample size %g is not positive", n);
-    if (!(design_df > 0))
+    if (!(design_df >= 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
-                                  "design degrees of freedom are %g: need more PSUs than strata",
+                                  "design degrees of freedom are %g: need as many PSUs as "
+                                  "strata",
                                   design_df);
     work w = {0};
     shopstat_raoscott r = *out;

@@ -57,6 +57,7 @@ typedef struct rtable {
     char chart_base[500];
     char base_note[600];
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
+    char df0_note[1000]; /* "No interval for ...: design df 0 (...)." or "" (df0_note()) */
     /* A grid (grid: [...]): one rtable per item, each computed as a table of its question
      * alone (estimates, letters, scores), sharing this table's segments, columns and pairs
      * (internal, pair_b, within, base_rows, cols, colnames, collabels, owned: this table's,
@@ -1132,8 +1133,9 @@ static void want_table(const report *r, size_t i, wanted *w)
     }
 }
 
-/* An estimate some table shows has no interval (design df 0): the error of the estimates
- * names no table and the segment by its engine name ('all@TABLE'). Find the first table
+/* An estimate some table shows cannot be made (a lonely PSU under fail, a whole design of
+ * df 0): the error of the estimates names no table and the segment by its engine name
+ * ('all@TABLE'). Find the first table
  * whose own estimates fail, and say it there: at the table's position, its columns by
  * their names. (Only on that failure: each table's estimates again.) */
 static void error_at_table(const report *r, wanted *w, const shopstat_tab_opts *to,
@@ -1207,6 +1209,33 @@ static shopstat_status grid_check(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* The note naming the columns of table rt (over its items, for a grid) shown without an
+ * interval because their design df is 0, "" when none is: of its proportions when levels
+ * is 1, and of score k (DF0_ALL_SCORES: every score, DF0_NO_SCORE: none). */
+#define DF0_NO_SCORE ((size_t)-2)
+#define DF0_ALL_SCORES ((size_t)-1)
+static void df0_note(const report *r, const rtable *rt, int levels, size_t score, char *buf,
+                     size_t n)
+{
+    shopstat_df0_names d;
+    shopstat_df0_names_init(&d);
+    size_t nu;
+    const rtable *u = cunits_of(rt, &nu);
+    for (size_t c = 0; c < rt->ncols; c++)
+        for (size_t k = 0; k < nu; k++) {
+            const rtable *it = &u[k];
+            int none = 1;
+            for (size_t l = 0; levels && l < it->nlevels && none; l++)
+                none = !it->dest[l * rt->ncols + c].no_interval;
+            for (size_t j = 0; j < it->nscores && none; j++)
+                if (score == DF0_ALL_SCORES || score == j)
+                    none = !it->sest[j * rt->ncols + c].no_interval;
+            if (!none)
+                shopstat_df0_add(&d, rt->collabels[c]);
+        }
+    shopstat_df0_note(&d, r->tot, buf, n);
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
@@ -1276,6 +1305,13 @@ static shopstat_status compute(report *r, shopstat_error *err)
         }
         if (!st && r->tabs[i].nitems)
             st = grid_check(r, &r->tabs[i], err);
+        /* a segment of df 0 costs its intervals, not the report: said under the table, in
+         * its charts and here */
+        rtable *rt = &r->tabs[i];
+        if (!st)
+            df0_note(r, rt, 1, DF0_ALL_SCORES, rt->df0_note, sizeof rt->df0_note);
+        if (!st && rt->df0_note[0])
+            warn(r, "table '%s': %s", rt->t->name, rt->df0_note);
     }
     return st;
 }
@@ -1517,6 +1553,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         fprintf(f, " %.1f |", rt->nlevels ? rt->est[c].base_weight : 0.0);
     fputs("\n\n", f);
     md_base_scores(f, r, rt, rt->sest);
+    if (rt->df0_note[0])
+        fprintf(f, "%s\n", rt->df0_note);
     md_rest(f, r, rt, NULL);
     fputs("\n\n", f);
 }
@@ -1570,6 +1608,9 @@ static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
 {
     if (e->base_n == 0 || isnan(e->proportion))
         fputs(" - |", f);
+    else if (e->no_interval) /* (the table's note says why) */
+        fprintf(f, " %.1f%% [df 0]%s%s%s |", 100 * e->proportion, e->eff_base < 30 ? "*" : "",
+                let[0] ? " " : "", let);
     else
         fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
                 100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
@@ -1586,8 +1627,11 @@ static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char 
     score_text(v, sizeof v, e->estimate, e, 0);
     score_text(lo, sizeof lo, e->ci_lower, e, 0);
     score_text(hi, sizeof hi, e->ci_upper, e, 0);
-    fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "", let[0] ? " " : "",
-            let);
+    if (e->no_interval)
+        fprintf(f, " %s [df 0]%s%s%s |", v, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+    else
+        fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "",
+                let[0] ? " " : "", let);
 }
 
 /* A grid in report.md: a block per segment (its label and column letter), each a table whose
@@ -1642,6 +1686,8 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
         fputc('\n', f);
     }
     md_base_scores(f, r, rt, a->sest);
+    if (rt->df0_note[0])
+        fprintf(f, "%s\n", rt->df0_note);
     for (size_t k = 0; k < rt->nitems; k++)
         md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
     fputs("\n\n", f);
@@ -1864,8 +1910,9 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
-    const char *notes[3]; /* (a score's meaning,) the set's note on the rest, the data line;
-                             nnotes of them */
+    const char *notes[4]; /* (a score's meaning,) the set's note on the rest, the columns
+                             without an interval (design df 0), the data line; nnotes */
+    char df0[1000];
     char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
     char meaning[700];    /* a score chart: what the score is */
     char title[600];      /* a score chart: the table's title and the score's */
@@ -1992,6 +2039,10 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->sig_note = shopstat_chartset_sig_note(j->set);
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    /* (bars without whiskers; a Likert chart draws none) */
+    df0_note(r, rt, 1, DF0_NO_SCORE, j->df0, sizeof j->df0);
+    if (j->df0[0] && so.type != SHOPSTAT_CHART_LIKERT)
+        j->notes[co->nnotes++] = j->df0;
     if (!co->source)
         j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
@@ -2048,6 +2099,9 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     /* no mark should not read as not tested */
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    df0_note(r, rt, 0, k, j->df0, sizeof j->df0);
+    if (j->df0[0])
+        j->notes[co->nnotes++] = j->df0;
     if (!co->source)
         j->notes[co->nnotes++] = j->source;
     j->data.opts = co;
@@ -2500,6 +2554,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
             x[i].items = &gx[gi];
             x[i].item_labels = &glab[gi];
             x[i].nitems = rt->nitems;
+            x[i].df0_note = rt->df0_note[0] ? rt->df0_note : NULL;
             gi += rt->nitems;
             continue;
         }
@@ -2519,6 +2574,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].score_labels = (const char *const *)rt->score_labels;
         x[i].score_diffs = rt->sdiffs;
         x[i].nscore_diffs = rt->nsdiffs;
+        x[i].df0_note = rt->df0_note[0] ? rt->df0_note : NULL;
     }
     shopstat_xlsx_opts xo;
     shopstat_xlsx_opts_init(&xo);

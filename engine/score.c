@@ -650,22 +650,37 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
              * (replicate: R's svyvar counts them all) */
             double nd = t->rep ? (double)sd.n : (double)sd.npos;
             x->deff = nd >= 2 && sd.S2 > 0 ? var * (nd - 1) / sd.S2 : NAN;
+            /* df 0 (a segment within one PSU per stratum, replicate weights of rank 1):
+             * R's confint gives NaN; a score that varies gets no interval and a flag, one
+             * that does not (every row one score) is exact, as an SE of 0 says below */
+            if (!(x->df > 0) && !sd.single) {
+                double whole = shopstat_totals_df(t);
+                if (!o->undefined_ok && !(whole > 0)) {
+                    char why[400];
+                    const char *rows =
+                        t->acct.outside_base ? "the rows of the --base" : "the design's rows";
+                    st = shopstat_error_set(
+                        err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                        "%s, score '%s', segment '%s': design degrees of freedom are %g for "
+                        "the whole design: %s%s, so no score can have an interval%s",
+                        x->variable, x->score, x->segment, whole,
+                        t->rep ? rep_df_reason(whole, rows, why, sizeof why) : rows,
+                        t->rep ? ""
+                               : " lie within one PSU per stratum (R's degf: PSUs less strata)",
+                        t->rep                 ? ""
+                        : t->acct.outside_base ? "; a --base over more PSUs gives them"
+                                               : "; check --psu and --strata");
+                    goto fail;
+                }
+                x->no_interval = 1;
+                /* (a variance 0 but for round-off, as tab's: rows within one PSU) */
+                if (x->se < 1e-12 * fmax(fabs(x->max - x->min), 1))
+                    x->se = x->deff = 0;
+                continue;
+            }
             if (x->se == 0) {
                 x->ci_lower = x->ci_upper = x->estimate;
                 continue;
-            }
-            if (!(x->df > 0)) {
-                if (o->undefined_ok)
-                    continue;
-                char why[400];
-                st = shopstat_error_set(
-                    err, SHOPSTAT_EINPUT, NULL, 0, 0,
-                    "%s, score '%s', segment '%s': design degrees of freedom are %g: %s, so its "
-                    "variance cannot be estimated",
-                    x->variable, x->score, x->segment, x->df,
-                    t->rep ? rep_df_reason(x->df, "the base's rows", why, sizeof why)
-                           : "the base lies in one PSU per stratum");
-                goto fail;
             }
             double tq = gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, x->df);
             if (!isfinite(tq)) {

@@ -119,23 +119,38 @@ out:
     return st;
 }
 
-/* A domain whose design df is not positive while 0 < p < 1 has no interval (R's svyciprop
- * gives NaN): say what the df is for this kind of design and why it is not positive. */
+const char *shopstat_totals_df0_reason(const shopstat_totals *t)
+{
+    if (t->rep) /* R's degf() of the subset: qr(the domain rows' replicate weights)$rank - 1 */
+        return "the replicate weights of the rows have rank 1: every replicate scales them "
+               "by one factor, as when they lie in one PSU";
+    return "the rows lie within one PSU per stratum";
+}
+
+/* The whole design (of the --base's rows) has df 0 while some domain has 0 < p < 1: no
+ * estimate of the table can have an interval, which is a design to fix, not a row to
+ * flag (R's svyciprop gives NaN everywhere). Say what the df is for this kind of design
+ * and why it is not positive. */
 static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimate *r, double df,
                                 shopstat_error *err)
 {
     char why[400];
-    if (t->rep) /* R's degf() of the subset: qr(the domain rows' replicate weights)$rank - 1 */
+    const char *whole = t->acct.outside_base ? "the rows of the --base" : "the design's rows";
+    if (t->rep)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "%s, level '%s', segment '%s': design degrees of freedom are "
-                                  "%g: %s, so its variance cannot be estimated",
+                                  "%g for the whole design: %s, so no estimate can have an "
+                                  "interval",
                                   r->variable, r->level, r->segment, df,
-                                  rep_df_reason(df, "the base's rows", why, sizeof why));
+                                  rep_df_reason(df, whole, why, sizeof why));
     return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
-                              "%s, level '%s', segment '%s': design degrees of freedom are %g: "
-                              "the base lies in one PSU per stratum, so its variance cannot be "
-                              "estimated",
-                              r->variable, r->level, r->segment, df);
+                              "%s, level '%s', segment '%s': design degrees of freedom are %g "
+                              "for the whole design (R's degf: PSUs less strata): %s lie "
+                              "within one PSU per stratum, so no estimate can have an "
+                              "interval; %s",
+                              r->variable, r->level, r->segment, df, whole,
+                              t->acct.outside_base ? "a --base over more PSUs gives them"
+                                                   : "check --psu and --strata");
 }
 
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
@@ -235,10 +250,19 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
         if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, ds, &r->deff, err)))
             goto fail;
         if (ds->p > 0 && ds->p < 1 && !(ds->df > 0)) {
-            if (o->undefined_ok)
-                continue; /* (the interval NaN, as R's) */
-            st = df_error(t, r, ds->df, err);
-            goto fail;
+            /* the interval NaN, as R's (qt on 0 df); the estimate, its SE and deff as R's */
+            double whole = shopstat_totals_df(t);
+            if (!o->undefined_ok && !(whole > 0)) {
+                st = df_error(t, r, whole, err);
+                goto fail;
+            }
+            r->no_interval = 1;
+            /* rows within one PSU (or replicate weights of rank 1) make the variance 0 in
+             * exact arithmetic: their scores sum to 0 in the PSU. R prints the round-off
+             * (an SE of 1e-16, a deff of 1e-30); a proportion's real SE is never near it */
+            if (r->se < 1e-12)
+                r->se = r->deff = 0;
+            continue;
         }
         shopstat_interval iv;
         if ((st = shopstat_ci(o->ci, ds, o->level, &iv, err))) {

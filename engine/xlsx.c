@@ -222,6 +222,20 @@ static void put_num(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, 
         put_str(c, ws, r, col, "n/a", c->f.na);
 }
 
+/* An interval's two cells from column col: its bounds, or "df 0" in both where the
+ * design df is 0 (no_interval: the table's note says so), not the "n/a" of an empty base. */
+static void put_ci(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double lo, double hi,
+                   int no_interval, lxw_format *f)
+{
+    if (no_interval) {
+        put_str(c, ws, r, col, "df 0", c->f.na);
+        put_str(c, ws, r, col + 1, "df 0", c->f.na);
+        return;
+    }
+    put_num(c, ws, r, col, lo, f);
+    put_num(c, ws, r, col + 1, hi, f);
+}
+
 /* A number (or "n/a") centred over a block of columns. */
 static void put_num_block(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, lxw_format *f)
 {
@@ -775,8 +789,7 @@ static int put_score_cells(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
     score_letters(t, o, k, s, letters, sizeof letters);
     if (letters[0])
         put_str(c, ws, r, c0 + 1, letters, c->f.sig);
-    put_num(c, ws, r, c0 + 2, e->ci_lower, c->f.score_ci[fk][fg]);
-    put_num(c, ws, r, c0 + 3, e->ci_upper, c->f.score_ci[fk][fg]);
+    put_ci(c, ws, r, c0 + 2, e->ci_lower, e->ci_upper, e->no_interval, c->f.score_ci[fk][fg]);
     return 0;
 }
 
@@ -882,8 +895,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 cell_letters(marks + m0, mi - m0, letters, sizeof letters);
                 put_str(c, ws, r, c0 + 1, letters, c->f.sig);
             }
-            put_num(c, ws, r, c0 + 2, e->ci_lower, low ? c->f.ci_low : c->f.ci);
-            put_num(c, ws, r, c0 + 3, e->ci_upper, low ? c->f.ci_low : c->f.ci);
+            put_ci(c, ws, r, c0 + 2, e->ci_lower, e->ci_upper, e->no_interval,
+                   low ? c->f.ci_low : c->f.ci);
         }
     }
     free(marks);
@@ -934,6 +947,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "Where a percentage is 0% or 100% the interval is Clopper-Pearson on the "
                 "effective base.",
                 c->f.note);
+    if (t->df0_note)
+        put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     for (size_t i = 0; i < nrest && !failed(c); i++) {
         const shopstat_difference *d = &t->diffs[rest[i]];
         size_t l = find_level(t, d->level);
@@ -1073,8 +1088,8 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
                     cell_letters(marks + m0, m1 - m0, letters, sizeof letters);
                     put_str(c, ws, r, c0 + 1, letters, c->f.sig);
                 }
-                put_num(c, ws, r, c0 + 2, e->ci_lower, low ? c->f.ci_low : c->f.ci);
-                put_num(c, ws, r, c0 + 3, e->ci_upper, low ? c->f.ci_low : c->f.ci);
+                put_ci(c, ws, r, c0 + 2, e->ci_lower, e->ci_upper, e->no_interval,
+                       low ? c->f.ci_low : c->f.ci);
             }
             free(marks);
             free(rest);
@@ -1092,6 +1107,8 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
         put_str(c, ws, r++, 0, low_base_note, c->f.note);
     if (any_na)
         put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    if (t->df0_note)
+        put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     put_str(c, ws, r++, 0,
             "Letters: the columns (segments) an item's cell is significantly higher than, as in "
             "each item's own table; comparisons with the rest are in comparisons.csv.",

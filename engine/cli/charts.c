@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "shopstat/chartset.h"
+#include "shopstat/output.h"
 #include "shopstat/spec.h"
 
 /* The chart flags into co and so; 0 or the exit status after printing the error. cmd:
@@ -311,28 +312,16 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         if ((notes[co.nnotes] = shopstat_chartset_rest_note(set)))
             co.nnotes++;
     }
-    /* segments drawn without whiskers: their design df is 0 (compare; tab stops there) */
-    char nodf[600];
-    size_t len = 0, nseg = 0;
-    nodf[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (!(e[i].proportion > 0 && e[i].proportion < 1 && !(e[i].df > 0)))
-            continue;
-        size_t j = 0;
-        while (j < i && !(strcmp(e[j].segment, e[i].segment) == 0 && e[j].proportion > 0 &&
-                          e[j].proportion < 1 && !(e[j].df > 0)))
-            j++;
-        if (j < i || len >= sizeof nodf - 1)
-            continue;
-        int w = snprintf(nodf + len, sizeof nodf - len, "%s%s", nseg++ ? ", " : "No whiskers for ",
-                         e[i].segment);
-        len += w > 0 ? (size_t)w : 0;
-    }
-    if (nseg && len < sizeof nodf - 1) {
-        snprintf(nodf + len, sizeof nodf - len,
-                 ": design df 0 (the rows lie in one PSU per stratum), so no interval.");
+    /* segments drawn without whiskers: their design df is 0 (a footnote names them) */
+    char nodf[2000], snodf[2000];
+    shopstat_df0_names df0;
+    shopstat_df0_names_init(&df0);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].no_interval)
+            shopstat_df0_add(&df0, e[i].segment);
+    shopstat_df0_note(&df0, t, nodf, sizeof nodf);
+    if (nodf[0])
         notes[co.nnotes++] = nodf;
-    }
     if (source[0] && !is_source)
         notes[co.nnotes++] = source;
     sco = co;
@@ -346,6 +335,13 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         if ((snotes[sco.nnotes] = shopstat_chartset_rest_note(sset)))
             sco.nnotes++;
     }
+    shopstat_df0_names_init(&df0);
+    for (size_t i = 0; i < nse; i++)
+        if (se[i].no_interval)
+            shopstat_df0_add(&df0, se[i].segment);
+    shopstat_df0_note(&df0, t, snodf, sizeof snodf);
+    if (snodf[0])
+        snotes[sco.nnotes++] = snodf;
     if (source[0] && !is_source)
         snotes[sco.nnotes++] = source;
     pages = calloc(nl + nsc + 1, sizeof *pages);

@@ -92,7 +92,9 @@ static shopstat_status write_table(FILE *f, const shopstat_chisq_result *res, si
     for (size_t q = 0; q < nq; q++) {
         char lhs[512], p[32];
         snprintf(lhs, sizeof lhs, "%s by %s", res[q].variable, res[q].by);
-        if (!isfinite(res[q].p_value))
+        if (!isfinite(res[q].p_value) && res[q].ddf == 0)
+            snprintf(p, sizeof p, "p n/a (df 0)");
+        else if (!isfinite(res[q].p_value))
             snprintf(p, sizeof p, "p n/a");
         else if (res[q].p_value < 0.001)
             snprintf(p, sizeof p, "p < 0.001");
@@ -102,6 +104,14 @@ static shopstat_status write_table(FILE *f, const shopstat_chisq_result *res, si
                 res[q].ndf, res[q].ddf, p);
     }
     fputs("Rao-Scott second-order corrected F test of independence under the survey design.\n", f);
+    for (size_t q = 0; q < nq; q++)
+        if (res[q].ddf == 0) {
+            fprintf(f,
+                    "df 0: the rows %s lie within one PSU per stratum, so F has no "
+                    "denominator degrees of freedom and no p-value (R: NaN).\n",
+                    ctx->base ? "of --base" : "of the design");
+            break;
+        }
     return shopstat_write_rows_line(f, ctx, err);
 }
 
@@ -135,11 +145,16 @@ int cmd_chisq(int argc, char **argv)
         rc = cli_usage_error("out of memory");
         goto done;
     }
-    for (size_t q = 0; q < nq; q++)
+    for (size_t q = 0; q < nq; q++) {
         if (shopstat_chisq(t, q, a.chisq_by, &res[q], &err)) {
             rc = cli_fail(&err);
             goto done;
         }
+        if (res[q].ddf == 0)
+            cli_warn("chisq %s by %s: design df 0 (the rows %s lie within one PSU per "
+                     "stratum): F and ndf are given, its p-value is left empty",
+                     res[q].variable, res[q].by, a.base ? "of --base" : "of the design");
+    }
     if (shopstat_outfile_open(a.output ? a.output : "-", &of, &err)) {
         rc = cli_fail(&err);
         goto done;

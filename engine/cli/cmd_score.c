@@ -78,6 +78,8 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
                        const survey_args *a, const shopstat_totals *t)
 {
     int any_low = 0, any_empty = 0;
+    shopstat_df0_names df0;
+    shopstat_df0_names_init(&df0);
     char(*cells)[160] = calloc(n ? n : 1, sizeof *cells);
     char(*bases)[64] = calloc(nseg ? nseg : 1, sizeof *bases);
     size_t *wc = calloc(nseg ? nseg : 1, sizeof *wc);
@@ -100,7 +102,10 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         fmt_value(hi, sizeof hi, r, r->ci_upper);
         int low = !(r->eff_base >= 30);
         any_low |= low;
-        if (isnan(r->ci_lower))
+        if (r->no_interval) {
+            shopstat_df0_add(&df0, r->segment);
+            snprintf(cells[i], sizeof cells[i], "%s [df 0]%s", m, low ? "*" : "");
+        } else if (isnan(r->ci_lower))
             snprintf(cells[i], sizeof cells[i], "%s [-]%s", m, low ? "*" : "");
         else
             snprintf(cells[i], sizeof cells[i], "%s [%s, %s]%s", m, lo, hi, low ? "*" : "");
@@ -152,7 +157,7 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
     free(cells);
     free(bases);
     free(wc);
-    char note[800];
+    char note[2000];
     shopstat_design_note(&a->data_opts.design, shopstat_totals_fpc_fractions(t), note, sizeof note);
     fprintf(f, "Weighted means with %g%% intervals (mean +- t(df) SE).%s%s\n", 100 * a->tab.level,
             note[0] ? " " : "", note);
@@ -162,6 +167,10 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         fputs("Base: rows of the segment that answered.\n", f);
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);
+    if (df0.n) {
+        shopstat_df0_note(&df0, t, note, sizeof note);
+        fprintf(f, "[df 0] %s\n", note);
+    }
     if (any_empty)
         fputs("- no row of this segment with weight answered.\n", f);
     shopstat_tab_context ctx;
@@ -206,6 +215,13 @@ int cmd_score(int argc, char **argv)
         if (empty)
             survey_args_warn_empty(&a, shopstat_totals_segment(t, s),
                                    "its rows are printed with base_n 0");
+        const char *qs[SHOPSTAT_DF0_NAMES];
+        size_t nq = 0;
+        for (size_t i = 0; i < n; i++)
+            if (e[i].s == s && e[i].no_interval && nq < SHOPSTAT_DF0_NAMES &&
+                (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
+                qs[nq++] = e[i].variable;
+        survey_args_warn_df0(t, shopstat_totals_segment(t, s), qs, nq, "scores");
     }
     int fmt = a.format;
     if (fmt == FMT_AUTO)
@@ -231,7 +247,7 @@ int cmd_score(int argc, char **argv)
     }
     /* the charts before the table is committed: a chart that fails leaves no table */
     if (!rc && a.chart)
-        rc = cli_render_charts(&a, NULL, NULL, 0, NULL, 0, e, n, NULL, 0);
+        rc = cli_render_charts(&a, t, NULL, 0, NULL, 0, e, n, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

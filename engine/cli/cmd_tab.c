@@ -1,6 +1,7 @@
 /* shopstat tab: weighted proportions with confidence intervals by segment, in one pass. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/charts.h"
@@ -103,6 +104,14 @@ int cmd_tab(int argc, char **argv)
         if (empty)
             survey_args_warn_empty(&a, shopstat_totals_segment(t, s),
                                    "its rows are printed with base_n 0");
+        /* its questions whose estimates have no interval (estimates are in question order) */
+        const char *qs[SHOPSTAT_DF0_NAMES];
+        size_t nq = 0;
+        for (size_t i = 0; i < n; i++)
+            if (e[i].s == s && e[i].no_interval && nq < SHOPSTAT_DF0_NAMES &&
+                (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
+                qs[nq++] = e[i].variable;
+        survey_args_warn_df0(t, shopstat_totals_segment(t, s), qs, nq, "estimates");
     }
     int fmt = a.format;
     if (fmt == FMT_AUTO)
@@ -123,7 +132,7 @@ int cmd_tab(int argc, char **argv)
     else
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */
-    rc = ws ? cli_fail(&err) : cli_render_charts(&a, NULL, e, n, NULL, 0, NULL, 0, NULL, 0);
+    rc = ws ? cli_fail(&err) : cli_render_charts(&a, t, e, n, NULL, 0, NULL, 0, NULL, 0);
     if (rc)
         shopstat_outfile_abort(of);
     else if (shopstat_outfile_commit(of, &err))

@@ -490,6 +490,23 @@ void survey_args_warn_empty(const survey_args *a, const char *name, const char *
              name, given, then, a->data, ncol, given);
 }
 
+void survey_args_warn_df0(const shopstat_totals *t, const char *name, const char *const *qs,
+                          size_t n, const char *what)
+{
+    if (!n)
+        return;
+    char list[600];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof list; i++) {
+        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", qs[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    cli_warn("segment '%s' has design df 0 in %s: %s, so its %s there have no design-based "
+             "interval (left empty)",
+             name, list, shopstat_totals_df0_reason(t), what);
+}
+
 const char *survey_args_segment_given(const survey_args *a, const char *name)
 {
     size_t n = strlen(name);

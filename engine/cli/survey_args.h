@@ -62,6 +62,11 @@ const char *survey_args_segment_given(const survey_args *a, const char *name);
  * values: a value that matches nothing (spend_6m:4 where the codes are 1-3) looks so. */
 void survey_args_warn_empty(const survey_args *a, const char *name, const char *then);
 
+/* Warn that segment name's design df is 0 for the n questions qs (none: no warning): its
+ * `what` there ("estimates", "scores") are printed without an interval, and why. */
+void survey_args_warn_df0(const shopstat_totals *t, const char *name, const char *const *qs,
+                          size_t n, const char *what);
+
 /* Fill a context for the writers. */
 void survey_args_context(const survey_args *a, const shopstat_totals *t,
                          shopstat_tab_context *ctx);

@@ -144,7 +144,8 @@ typedef struct shopstat_raoscott {
  * after least-squares projection on X1 (Householder QR); D^-1 = diag(1/mean), with 0 for a cell
  * whose mean is 0; Delta = (C' D^-1 C / n)^-1 (C' D^-1 V D^-1 C) (LU solve);
  * X^2 = n sum (m_ij - m_i. m_.j)^2 / (m_i. m_.j).
- * Errors: SHOPSTAT_EINPUT when nr or nc < 2, n <= 0, design_df <= 0, a row or column margin is
+ * design_df 0 gives the statistic, ndf and ddf 0 with p_value NaN (R's pf on 0 df).
+ * Errors: SHOPSTAT_EINPUT when nr or nc < 2, n <= 0, design_df < 0, a row or column margin is
  * 0 (R gives NaN: drop empty levels first), or the design gives tr(Delta) <= 0 (V carries no
  * information on the interaction, e.g. all zero); SHOPSTAT_ELIMIT above 1024 cells (the work
  * matrices grow as cells^2); SHOPSTAT_ENOMEM; SHOPSTAT_EINTERNAL on a GSL

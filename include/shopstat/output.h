@@ -105,9 +105,26 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
 shopstat_status shopstat_write_score_json(FILE *f, const shopstat_score_estimate *e, size_t n,
                                           const shopstat_tab_context *ctx, shopstat_error *err);
 
+/* The columns (segments) of a view that show an estimate without an interval because its
+ * design df is 0 (no_interval), for its note: names borrowed, each once, in order. */
+#define SHOPSTAT_DF0_NAMES 16
+typedef struct shopstat_df0_names {
+    const char *names[SHOPSTAT_DF0_NAMES];
+    size_t n;
+    int more; /* names past the first SHOPSTAT_DF0_NAMES */
+} shopstat_df0_names;
+void shopstat_df0_names_init(shopstat_df0_names *d);
+void shopstat_df0_add(shopstat_df0_names *d, const char *name);
+/* "No interval for one, x: design df 0 (the rows lie within one PSU per stratum)." (the
+ * reason shopstat_totals_df0_reason(t)'s; t may be NULL), or "" when d is empty; buf is
+ * n bytes, cut to fit. */
+void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, char *buf, size_t n);
+
 /* Aligned text table, one block per question: rows = levels, columns = segments,
  * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and
- * intervals from the p = 0 or 1 fallback with '+', each explained in a footnote. */
+ * intervals from the p = 0 or 1 fallback with '+', each explained in a footnote; an
+ * estimate without interval (design df 0) "50.0% [df 0]", the segments named in a
+ * "[df 0] No interval for ..." footnote. */
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err);
 

@@ -64,18 +64,21 @@ typedef struct shopstat_score_estimate {
     double base_weight;   /* their sum of weights */
     double estimate;      /* NaN when the base has no weight */
     double se;
-    double ci_lower, ci_upper; /* estimate +- t(df) se; NaN when df <= 0 and se > 0 */
+    double ci_lower, ci_upper; /* estimate +- t(df) se; NaN when no_interval */
     double df;            /* the base's design df, as the proportions' */
     double deff;          /* vs SRS with replacement (R's deff = "replace") */
     double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
     double min, max;      /* the smallest and largest score of the map (a chart's axis) */
+    int no_interval;      /* 1: the scores vary but df is 0 (shopstat_totals_df0_reason):
+                             no interval (NaN, as R's confint); se and deff are R's */
 } shopstat_score_estimate;
 
 /* Every score x segment, scores in declaration order, segments in tab's display order.
  * o as shopstat_tab_estimates' (NULL for the defaults): level, want (called with the
- * score's question and the segment) and undefined_ok are used, ci is not. Errors: a level
- * with no score (SHOPSTAT_EINPUT, naming question, level and what to do), a df of 0 with
- * a positive variance unless undefined_ok, a lonely PSU under 'fail'. */
+ * score's question and the segment) and undefined_ok are used, ci is not. A domain of df 0
+ * whose scores vary gets no_interval, as tab's; one at a single score its [m, m]. Errors:
+ * a level with no score (SHOPSTAT_EINPUT, naming question, level and what to do), a whole
+ * design of df 0 unless undefined_ok (as tab's), a lonely PSU under 'fail'. */
 shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                          shopstat_score_estimate **out, size_t *n,
                                          shopstat_error *err);

@@ -277,10 +277,12 @@ typedef struct shopstat_tab_opts {
      * (a lonely PSU, a df of 0): a report asks only for what its tables show. */
     int (*want)(void *ctx, size_t q, size_t s);
     void *want_ctx;
-    /* 0 (the default): a domain whose design df is not positive while 0 < p < 1 stops the
-     * call (its variance cannot be estimated). 1: it gets a NaN interval, as R's svyciprop
-     * gives NaN: for views where the estimate is shown beside others (compare's table and
-     * charts). */
+    /* A domain whose design df is not positive while 0 < p < 1 (a segment within one PSU
+     * per stratum; replicate weights of rank 1 over its rows) gets a NaN interval, as R's
+     * svyciprop gives NaN, and no_interval set: its estimate, SE and deff are R's. 0 (the
+     * default): when the whole design's df (shopstat_totals_df: of the --base's rows) is
+     * not positive either, no estimate can have an interval and the call stops. 1: it
+     * never stops for a df (compare's views, whose tests are on the whole design's df). */
     int undefined_ok;
 } shopstat_tab_opts;
 
@@ -304,13 +306,21 @@ typedef struct shopstat_estimate {
     double deff;          /* vs SRS with replacement (R's deff = "replace") */
     double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
     int fallback;         /* 1: p is 0 or 1, interval is Clopper-Pearson with n = eff_base */
+    int no_interval;      /* 1: 0 < p < 1 but df is 0 (shopstat_totals_df0_reason says why):
+                             ci_lower and ci_upper are NaN, as R's; se and deff are R's */
 } shopstat_estimate;
+
+/* Why a domain's design df can be 0 under t's design, for a note naming the domains ("No
+ * interval for one, x: design df 0 (REASON)."): "the rows lie within one PSU per stratum"
+ * (Taylor), or that the rows' replicate weights have rank 1. A static string. */
+const char *shopstat_totals_df0_reason(const shopstat_totals *t);
 
 /* Every question x level x segment, in that nesting order (questions as added,
  * levels in level order, segments in display order). *out is malloc'ed: free it
  * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL;
  * t, out and n must not be NULL. Fails (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
- * df <= 0 for a non-empty base, SHOPSTAT_ENOMEM, or SHOPSTAT_EINTERNAL (a GSL failure);
+ * a whole design of df <= 0 (see undefined_ok), SHOPSTAT_ENOMEM, or SHOPSTAT_EINTERNAL (a
+ * GSL failure);
  * on failure *out is NULL and *n 0. */
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err);

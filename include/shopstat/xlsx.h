@@ -47,6 +47,9 @@ typedef struct shopstat_xlsx_table {
     const struct shopstat_xlsx_table *items;
     const char *const *item_labels;
     size_t nitems;
+    /* The note under the table when some estimate has no interval (no_interval: its CI
+     * cells read "df 0"), e.g. "No interval for Heavy: design df 0 (...)."; may be NULL. */
+    const char *df0_note;
 } shopstat_xlsx_table;
 
 typedef struct shopstat_xlsx_opts {

@@ -315,7 +315,18 @@ before "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score"
     --strata region --psu panel --lonely-psu certainty --var channel --by region \
     --pair region=N:region=W --chart-type bars --chart "$TMP/df0.pdf" >/dev/null 2>&1 ||
     fail "compare --chart with a segment of df 0 failed"
-has "$TMP/df0.pdf" "No whiskers for region=W: design df 0" "51% C"
+has "$TMP/df0.pdf" "No interval for region=W: design df 0 (the rows lie within one PSU per" "51% C"
+# tab and score draw such a segment too (they stopped at df 0 before): p1 = panel 1 of each
+# region, one PSU per stratum; its bars and its score's point without whiskers
+"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/shopper.csv" --weight wt --strata region \
+    --psu panel --lonely-psu adjust --var would_switch --segment p1=panel:1 \
+    --chart "$TMP/tdf0.pdf" >/dev/null 2>&1 || fail "tab --chart with a segment of df 0 failed"
+has "$TMP/tdf0.pdf" "No interval for p1: design df 0 (the rows lie within one PSU per" "37%"
+"$root/$BUILD/shopstat" score "$root/tests/oracle/data/shopper_nps.csv" --weight wt \
+    --strata region --psu panel --lonely-psu adjust --missing 99 --score spend \
+    --segment p1=panel:1 --chart "$TMP/sdf0.pdf" >/dev/null 2>&1 ||
+    fail "score --chart with a segment of df 0 failed"
+has "$TMP/sdf0.pdf" "No interval for p1: design df 0 (the rows lie within one PSU per" "1.84"
 
 # --- a Likert scale with a point nobody chose: --levels gives the scale, else a warning -------
 # g=a answers 1 or 5, g=b 3 (59 rows) or 4 (1): on the scale 1-5, 3 is the neutral middle, so

@@ -1513,5 +1513,38 @@ else
     ko "report of likert_totals.yml failed: $(cat "$T/lt.err")"
 fi
 
+# ---- a segment of design df 0 (one PSU) costs its intervals, not the report ----
+# Panel 1 of region 1 is one PSU: df 1 - 1 = 0. Its rows keep their estimates (awk: the
+# weighted share of would_switch 1 among its answering rows is 0.7024485631, the weighted
+# mean of svc_satisfaction 3.6709042627), an SE of 0 (their scores sum to 0 in the PSU),
+# df 0, and no interval: [df 0] in report.md, "df 0" in the workbook's interval cells, a
+# note under the table, in the bars' and the score's charts and among run.json's warnings.
+if $S report tests/report/specs/df0_segment.yml -o "$T/d0" --quiet 2>"$T/d0.err"; then
+    check "df0_segment: p11's switch 1 row" grep -q "^switch,switch,1,p11,58,77.5271,41,0.70244856314759[0-9]*,0,,,0,0," "$T/d0/tables.csv"
+    check "df0_segment: p11's mean" grep -q "^sat,sat,mean,p11,59,78.4407,3.67090426271055[0-9]*,0,,,0,0," "$T/d0/scores.csv"
+    check "df0_segment: all keeps its interval" grep -q "^switch,switch,1,all,827,.*,16," "$T/d0/tables.csv"
+    check "df0_segment: report.md cell" grep -qF "| Yes | 68.9% [64.0, 73.5] | 87.0% [77.8, 92.8] A | 70.2% [df 0] |" "$T/d0/report.md"
+    check "df0_segment: report.md score cell" grep -qF "| Mean (1-5) | 3.41 [3.30, 3.52] | 3.67 [df 0] |" "$T/d0/report.md"
+    note="No interval for Panel 1-1: design df 0 (the rows lie within one PSU per stratum)."
+    check "df0_segment: report.md notes" test "$(grep -cxF "$note" "$T/d0/report.md")" -eq 2
+    check "df0_segment: run.json warns" grep -qF "\"table 'switch': $note\"" "$T/d0/run.json"
+    for f in switch sat-score; do
+        pdftotext "$T/d0/charts/$f.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/d0.$f"
+        check "df0_segment: chart $f's note" grep -qF "$note" "$T/d0.$f"
+    done
+    unzip -p "$T/d0/tables.xlsx" xl/sharedStrings.xml >"$T/d0.ss" 2>/dev/null
+    check "df0_segment: workbook's df 0 cells and note" bash -c "grep -qF '>df 0<' '$T/d0.ss' && grep -qF '$note' '$T/d0.ss'"
+else
+    ko "report of df0_segment.yml failed: $(cat "$T/d0.err")"
+fi
+# a table whose base lies in one PSU per stratum (df0_table.yml: base p == 1, PSU 1 of each
+# stratum): its columns have no interval, and the report completes (it stopped before)
+if $S report tests/report/specs/df0_table.yml -o "$T/d1" --quiet 2>"$T/d1.err"; then
+    check "df0_table: a-2's cells" grep -qF "| 1 | 66.7% [df 0]* | 50.0% [df 0]* |" "$T/d1/report.md"
+    check "df0_table: a-2's note" grep -qxF "No interval for All, one: design df 0 (the rows lie within one PSU per stratum)." "$T/d1/report.md"
+else
+    ko "report of df0_table.yml failed: $(cat "$T/d1.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

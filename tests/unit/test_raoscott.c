@@ -50,6 +50,13 @@ static void test_srs_covariance(void **state)
     assert_close(r.ddf, 99, 1e-9);
     /* F(1, 99) upper tail at 0.79365...: R pf(0.79365079365079361, 1, 99, lower.tail = FALSE) */
     assert_close(r.p_value, 0.37515845457440677, 1e-9);
+    /* design df 0 (rows in one PSU per stratum): R's svychisq keeps F and ndf, ddf 0 and
+     * p NaN (pf on 0 df) */
+    assert_int_equal(shopstat_raoscott_f(2, 2, m, V, 100, 0, &r, NULL), SHOPSTAT_OK);
+    assert_close(r.statistic, x2, 1e-9);
+    assert_close(r.ndf, 1, 1e-9);
+    assert_true(r.ddf == 0);
+    assert_true(isnan(r.p_value));
 }
 
 static void test_errors(void **state)
@@ -67,7 +74,7 @@ static void test_errors(void **state)
     assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
     assert_non_null(strstr(err.msg, "design effects"));
     assert_int_equal(shopstat_raoscott_f(1, 4, ok, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
-    assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 10, 0, &r, &err), SHOPSTAT_EINPUT);
+    assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 10, -1, &r, &err), SHOPSTAT_EINPUT);
     assert_non_null(strstr(err.msg, "degrees of freedom"));
     assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 0, 5, &r, &err), SHOPSTAT_EINPUT);
     assert_int_equal(shopstat_raoscott_f(2000, 2, ok, V, 10, 5, &r, &err), SHOPSTAT_ELIMIT);

@@ -208,11 +208,32 @@ static void test_one_psu_domain_df_zero(void **state)
     assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_segment(p, "x=seg:x", NULL), SHOPSTAT_OK);
-    run r = tab("st,psu,q,seg\nA,1,1,x\nA,1,0,x\nA,2,1,y\nB,1,1,y\nB,2,0,y\n", p,
-                SHOPSTAT_CI_LOGIT);
+    /* segment x lies in PSU A-1: df 1 - 1 = 0, while the design's is 4 - 2 = 2. Its row
+     * keeps p = 1/2 (one row of each answer), an SE of 0 (its scores sum to 0 in the one
+     * PSU), no interval and the flag; 'all' keeps its interval. */
+    const char *csv = "st,psu,q,seg\nA,1,1,x\nA,1,0,x\nA,2,1,y\nB,1,1,y\nB,2,0,y\n";
+    run r = tab(csv, p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "1", "x");
+    assert_close(e->proportion, 0.5, 1e-15);
+    assert_true(e->df == 0);
+    assert_true(e->se == 0);
+    assert_true(isnan(e->ci_lower) && isnan(e->ci_upper));
+    assert_int_equal(e->no_interval, 1);
+    assert_int_equal(e->base_n, 2);
+    e = find(&r, "1", "all");
+    assert_close(e->proportion, 0.6, 1e-15);
+    assert_true(e->df == 2);
+    assert_false(e->no_interval);
+    assert_true(e->ci_lower < 0.6 && e->ci_upper > 0.6);
+    run_free(&r);
+    /* a --base of PSU 1 in each stratum: the whole design's df is 2 - 2 = 0, so no
+     * estimate can have an interval, and that stays an error */
+    assert_int_equal(shopstat_plan_parse_base(p, "psu:1", NULL), SHOPSTAT_OK);
+    r = tab(csv, p, SHOPSTAT_CI_LOGIT);
     assert_int_equal(r.st, SHOPSTAT_EINPUT);
-    assert_non_null(strstr(r.err.msg, "degrees of freedom"));
-    assert_non_null(strstr(r.err.msg, "segment 'x'"));
+    assert_non_null(strstr(r.err.msg, "degrees of freedom are 0 for the whole design"));
+    assert_non_null(strstr(r.err.msg, "segment 'all'"));
     run_free(&r);
     shopstat_plan_free(p);
 }
