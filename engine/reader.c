@@ -797,6 +797,32 @@ static void release_held(shopstat_reader *r)
     r->cb_status = r->held_status;
 }
 
+/* How much of the row's field k a message quotes: at most 40 bytes, cut at a character's
+ * start. */
+static int quoted_len(const shopstat_reader *r, size_t k)
+{
+    int shown = r->lens[k] > 40 ? 40 : (int)r->lens[k];
+    while (shown < (int)r->lens[k] && shown > 0 &&
+           ((unsigned char)r->fields[k][shown] & 0xC0) == 0x80)
+        shown--;
+    return shown;
+}
+
+/* Field k of the row after two header rows (header_rows 2) begins as a Qualtrics import id
+ * (shown bytes of it quoted): the second header row was Qualtrics' question texts, which
+ * the names now end with ("Q1 / How satisfied are you?"), not SurveyMonkey's option labels.
+ * Qualtrics' export is one header row, then two rows to skip. */
+static void qualtrics_two_rows(shopstat_reader *r, long k, int shown)
+{
+    r->import_ids = 1;
+    cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
+            "this is the import-id row of a Qualtrics export ('%.*s'): --header-rows 2 joined "
+            "the question texts of the line before it into the column names; read it with "
+            "--skip-rows 2 instead of --header-rows 2 (skip_rows: 2 instead of header_rows: 2 "
+            "in a spec)",
+            shown, r->fields[k]);
+}
+
 /* The row as a Qualtrics import-id row, when one of its first nst fields begins as an
  * import id: 1, the error set. */
 static int import_id_row(shopstat_reader *r, size_t nst)
@@ -805,14 +831,12 @@ static int import_id_row(shopstat_reader *r, size_t nst)
     long k = import_id_field(r->fields, r->lens, nst, &kind);
     if (k < 0)
         return 0;
-    /* (at most 40 bytes of the cell, cut at a character's start) */
-    int shown = r->lens[k] > 40 ? 40 : (int)r->lens[k];
-    while (shown < (int)r->lens[k] && shown > 0 &&
-           ((unsigned char)r->fields[k][shown] & 0xC0) == 0x80)
-        shown--;
+    int shown = quoted_len(r, (size_t)k);
     r->held = 0;
     r->import_ids = 1;
-    if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
+    if (kind == 1 && r->rows_read == 1 && r->opts.header_rows == 2)
+        qualtrics_two_rows(r, k, shown);
+    else if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
         cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
                 "this is the second header row of a SurveyMonkey export ('%.*s'), not data: use "
                 "--header-rows 2 (header_rows: 2 in a spec) to read both header rows, which "
@@ -842,14 +866,19 @@ static void on_row(int c, void *vr)
     }
     r->rows_read++;
     if (r->rows_read <= r->opts.skip_rows) {
-        if (r->rows_read == 1 && r->opts.header_rows != 2) {
+        if (r->rows_read == 1) {
             /* (kept by on_field: see there) */
             size_t nst = r->nf < r->ncols ? r->nf : r->ncols;
             for (size_t i = 0; i < nst; i++)
                 r->fields[i] = r->rowbuf + r->offs[i];
             int kind = 0;
-            r->skipped_second_header =
-                import_id_field(r->fields, r->lens, nst, &kind) >= 0 && kind == 2;
+            long k = import_id_field(r->fields, r->lens, nst, &kind);
+            if (r->opts.header_rows != 2) {
+                r->skipped_second_header = k >= 0 && kind == 2;
+            } else if (k >= 0 && kind == 1) { /* (--header-rows 2 --skip-rows 1) */
+                qualtrics_two_rows(r, k, quoted_len(r, (size_t)k));
+                return;
+            }
         }
         r->rows_skipped++;
         r->nf = 0;
