@@ -736,6 +736,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             fold_table(a, ds->dc);
         c->name = shopstat_reader_colname(ds->r, i);
         c->label = shopstat_reader_collabel(ds->r, i);
+        c->text = shopstat_reader_coltext(ds->r, i);
         c->present = a->present;
         c->missing = a->missing;
         c->distinct = a->overflow ? a->overflow_n : a->values.n;

@@ -178,6 +178,12 @@ struct shopstat_reader {
      * itself is NULL with one header row */
     char **labels;
     int skipped_second_header; /* the first row skipped was SurveyMonkey's second header */
+    /* skip_rows 2 or more: the first row skipped (its bytes; [column] each text), kept
+     * while the second is read, and kept on when that is Qualtrics' import-id row: it held
+     * the question texts (shopstat_reader_coltext) */
+    char *texts_buf;
+    char **texts;
+    int texts_pending;
 
     size_t rows_read, rows_skipped;
     size_t rows_empty; /* rows whose every field is empty, not passed to fn */
@@ -556,7 +562,9 @@ static void on_field(void *data, size_t len, void *vr)
     } else {
         /* (the first row skipped is kept too: SurveyMonkey's second header row, which
          * describe then points to --header-rows 2 for) */
-        store = (r->rows_read >= r->opts.skip_rows || r->rows_read == 0) && r->nf < r->ncols;
+        store = (r->rows_read >= r->opts.skip_rows || r->rows_read == 0 ||
+                 (r->rows_read == 1 && r->texts_pending)) &&
+                r->nf < r->ncols;
         if (r->nf == r->ncols)
             r->extra_pos = p;
     }
@@ -852,6 +860,42 @@ static int import_id_row(shopstat_reader *r, size_t nst)
     return 1;
 }
 
+/* The first row skipped (skip_rows 2 or more), its nst fields in rowbuf: kept, to be the
+ * question texts when the next row is Qualtrics' import ids. */
+static void keep_texts(shopstat_reader *r, size_t nst)
+{
+    r->texts_buf = malloc(r->rowlen ? r->rowlen : 1);
+    r->texts = calloc(r->ncols, sizeof *r->texts);
+    if (!r->texts_buf || !r->texts) { /* (a hint lost: no error) */
+        free(r->texts_buf);
+        free(r->texts);
+        r->texts_buf = NULL;
+        r->texts = NULL;
+        return;
+    }
+    memcpy(r->texts_buf, r->rowbuf, r->rowlen);
+    for (size_t i = 0; i < nst; i++)
+        r->texts[i] = r->lens[i] ? r->texts_buf + r->offs[i] : NULL;
+    r->texts_pending = 1;
+}
+
+/* The second row skipped is in rowbuf: the first one's texts stay when it is Qualtrics'
+ * import-id row, else they go. */
+static void texts_confirmed(shopstat_reader *r)
+{
+    size_t nst = r->nf < r->ncols ? r->nf : r->ncols;
+    for (size_t i = 0; i < nst; i++)
+        r->fields[i] = r->rowbuf + r->offs[i];
+    int kind = 0;
+    r->texts_pending = 0;
+    if (import_id_field(r->fields, r->lens, nst, &kind) >= 0 && kind == 1)
+        return;
+    free(r->texts_buf);
+    free(r->texts);
+    r->texts_buf = NULL;
+    r->texts = NULL;
+}
+
 static void on_row(int c, void *vr)
 {
     (void)c;
@@ -875,11 +919,15 @@ static void on_row(int c, void *vr)
             long k = import_id_field(r->fields, r->lens, nst, &kind);
             if (r->opts.header_rows != 2) {
                 r->skipped_second_header = k >= 0 && kind == 2;
+                if (r->opts.skip_rows >= 2 && k < 0)
+                    keep_texts(r, nst);
             } else if (k >= 0 && kind == 1) { /* (--header-rows 2 --skip-rows 1) */
                 qualtrics_two_rows(r, k, quoted_len(r, (size_t)k));
                 return;
             }
         }
+        if (r->rows_read == 2 && r->texts_pending)
+            texts_confirmed(r);
         r->rows_skipped++;
         r->nf = 0;
         r->rowlen = 0;
@@ -1333,6 +1381,8 @@ void shopstat_reader_free(shopstat_reader *r)
     free(r->h1_lens);
     free(r->h1_pos);
     free(r->labels);
+    free(r->texts_buf);
+    free(r->texts);
     strmap_free(&r->colmap);
     free(r);
 }
@@ -1883,6 +1933,11 @@ const char *shopstat_reader_colname(const shopstat_reader *r, size_t i)
 const char *shopstat_reader_collabel(const shopstat_reader *r, size_t i)
 {
     return i < r->ncols && r->labels ? r->labels[i] : NULL;
+}
+
+const char *shopstat_reader_coltext(const shopstat_reader *r, size_t i)
+{
+    return i < r->ncols && r->texts && !r->texts_pending ? r->texts[i] : NULL;
 }
 
 int shopstat_reader_skipped_second_header(const shopstat_reader *r)

@@ -285,6 +285,78 @@ static int years(const shopstat_colsummary *c)
     return c->min >= 1900 && c->max <= 2100 && amounts(c) == 0;
 }
 
+/* The next word of name from *i on, in lower case, into w (cut at size n), or 0 at the
+ * end: words are split at non-letters and where a lower-case letter meets an upper-case one
+ * (surveyWave). */
+static size_t next_word(const char *name, size_t *i, char *w, size_t n)
+{
+    while (name[*i] && !isalpha((unsigned char)name[*i]))
+        (*i)++;
+    if (!name[*i])
+        return 0;
+    size_t k = 0;
+    do {
+        if (k + 1 < n)
+            w[k++] = (char)tolower((unsigned char)name[*i]);
+        (*i)++;
+    } while (isalpha((unsigned char)name[*i]) &&
+             !(islower((unsigned char)name[*i - 1]) && isupper((unsigned char)name[*i])));
+    w[k] = '\0';
+    return k;
+}
+
+/* Whether a word says a rating: satisfaction (satisfied, sat, CSAT, zufrieden,
+ * soddisfatto), a rating (rate, rated), likely, agree, a score, recommend (NPS), intent,
+ * importance, quality, easy (effort), happy; the start of a word when it ends in '*'. */
+static int rating_word(const char *w)
+{
+    static const char *const words[] = {
+        "satisf*",  "dissatisf*", "unsatisf*", "insatisf*",  "zufried*",  "unzufried*",
+        "soddisf*", "sat",        "csat",      "osat",       "rate",      "rated",
+        "rates",    "rating*",    "bewert*",   "likel*",     "unlikel*",  "wahrscheinlich*",
+        "agree*",   "disagree*",  "score*",    "recommend*", "recomend*", "raccomand*",
+        "empfehl*", "nps",        "intent*",   "importan*",  "quality",   "easy",
+        "ease",     "effort",     "ces",       "happy",      NULL};
+    for (const char *const *p = words; *p; p++) {
+        size_t n = strlen(*p);
+        if ((*p)[n - 1] == '*' ? strncmp(w, *p, n - 1) == 0 : strcmp(w, *p) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the last word of name says a grouping, not a rating, whatever words come before
+ * it ("nps_group", "satisfaction_segment", "rating_code", "store", "panel"). */
+static int grouping_name(const char *name)
+{
+    static const char *const words[] = {
+        "id",     "code",     "codes",   "group", "grp",     "segment", "seg",   "cluster",
+        "region", "store",    "shop",    "panel", "wave",    "bracket", "band",  "class",
+        "type",   "category", "area",    "zone",  "country", "city",    "state", "district",
+        "branch", "channel",  "version", "quota", "cell",    "gender",  "sex",   "age",
+        "income", "flag",     "number",  "num",   "nr",      "no",      NULL};
+    char w[32], last[32] = "";
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        memcpy(last, w, sizeof w);
+    return in_list(last, words);
+}
+
+/* Whether a 1-K column looks like a rating by its words: its name (unless its last word
+ * says a grouping) or its question text (Qualtrics' second row) holds a rating word. */
+static int named_rating(const shopstat_colsummary *c)
+{
+    char w[32];
+    int named = 0;
+    for (size_t i = 0; !named && next_word(c->name, &i, w, sizeof w);)
+        named = rating_word(w);
+    if (named && !grouping_name(c->name))
+        return 1;
+    for (size_t i = 0; c->text && next_word(c->text, &i, w, sizeof w);)
+        if (rating_word(w))
+            return 1;
+    return 0;
+}
+
 /* How much a column's name says it is the survey's wave: 2, 1 or 0 (describe.h). Words are
  * split at non-letters and where a lower-case letter meets an upper-case one (surveyWave). */
 static int wave_name(const shopstat_colsummary *c)
@@ -298,22 +370,9 @@ static int wave_name(const shopstat_colsummary *c)
                                        "a\u00f1o", "jaar", NULL};
     const char *name = c->name;
     char w[32];
-    for (size_t i = 0; name[i];) {
-        if (!isalpha((unsigned char)name[i])) {
-            i++;
-            continue;
-        }
-        size_t k = 0;
-        do {
-            if (k + 1 < sizeof w)
-                w[k++] = (char)tolower((unsigned char)name[i]);
-            i++;
-        } while (isalpha((unsigned char)name[i]) &&
-                 !(islower((unsigned char)name[i - 1]) && isupper((unsigned char)name[i])));
-        w[k] = '\0';
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
         if (in_list(w, wave))
             return 2;
-    }
     char low[32];
     if (!lower_name(name, low, sizeof low))
         return 0;
@@ -654,6 +713,45 @@ static long labelled_set(sbuf *b, const shopstat_description *ds, const names *n
     return (long)span;
 }
 
+/* Whether suggestion s is a 1-K scale that may be a rating: a single choice, not named
+ * like a wave or a grouping. */
+static int scale_of(const shopstat_description *ds, const shopstat_suggestion *s)
+{
+    return s->kind == SHOPSTAT_SUGGEST_VAR && s->rating && !s->wave &&
+           !grouping_name(shopstat_description_column(ds, s->columns[0])->name);
+}
+
+/* Whether suggestion b continues a's run of items: both 1-K scales of one K, in adjacent
+ * columns whose names share their stem (Q5_1, Q5_2). */
+static int same_run(const shopstat_description *ds, const shopstat_suggestion *a,
+                    const shopstat_suggestion *b)
+{
+    const char *na = shopstat_description_column(ds, a->columns[0])->name;
+    const char *nb = shopstat_description_column(ds, b->columns[0])->name;
+    size_t stem = stem_len(na);
+    return scale_of(ds, a) && scale_of(ds, b) && a->rating == b->rating &&
+           b->columns[0] == a->columns[0] + 1 && stem && stem_len(nb) == stem &&
+           strncmp(na, nb, stem) == 0;
+}
+
+/* A 1-K scale keeps its rating (so a mean is proposed) only when it looks like one: its
+ * words say so (named_rating), or it is one of a run of two items or more on one scale
+ * (a grid, Q5_1..Q5_4). Codes of a region, a store, a panel, a spend bracket or a wave are
+ * 1-5 too, and their mean means nothing. */
+static void keep_ratings(const shopstat_description *ds, shopstat_suggestion *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = 1;
+        while (i + k < n && same_run(ds, &s[i + k - 1], &s[i + k]))
+            k++;
+        for (size_t j = i; j < i + k && k == 1; j++)
+            if (s[j].rating && (!scale_of(ds, &s[j]) ||
+                                !named_rating(shopstat_description_column(ds, s[j].columns[0]))))
+                s[j].rating = 0;
+        i += k;
+    }
+}
+
 shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                                           const shopstat_design_opts *d, shopstat_suggestion **out,
                                           size_t *n, shopstat_error *err)
@@ -736,6 +834,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         }
         i++;
     }
+    keep_ratings(ds, b.s, b.n);
     free(nx.v);
     *out = b.s;
     *n = b.n;

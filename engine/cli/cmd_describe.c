@@ -33,11 +33,12 @@ const char cmd_describe_help[] =
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
     "name's stem, code lists, a weight, non-answer codes, a wave column as --by: wave,\n"
     "Welle, vague, ola, period, quarter, year), and a score command for a 0-10\n"
-    "question's Net Promoter Score and the means of 1-5, 1-7 and 1-10 ratings; guessed:\n"
-    "check them. Columns named like strata, PSUs or an fpc (stratum, sdmvstra, psu,\n"
-    "cluster, fpc, popsize, N_h) become --strata, --psu, --fpc when one more pass, with\n"
-    "them as the design, shows tab would take them (complete, nested, no single-PSU\n"
-    "stratum); else one line says why not.\n"
+    "question's Net Promoter Score and the means of 1-5, 1-7 and 1-10 ratings (named\n"
+    "or worded so, satisfied, likely, agree...; or a grid Q5_1, Q5_2: no store's or\n"
+    "region's codes); guessed: check them. Columns named like strata, PSUs or an fpc\n"
+    "(stratum, sdmvstra, psu, cluster, fpc, popsize, N_h) become --strata, --psu, --fpc\n"
+    "when one more pass, with them as the design, shows tab would take them (complete,\n"
+    "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
     "\n"
@@ -1386,7 +1387,18 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 fputs(" ... ", out);
                 put_score_word(out, &sg[i + k - 1]);
             }
-            if (k == 1)
+            const char *text = shopstat_description_column(ds, s->columns[0])->text;
+            if (k == 1 && text) { /* (a Qualtrics question's text: 60 bytes of it at most) */
+                char shown[72];
+                size_t len = strlen(text) > 60 ? 60 : strlen(text);
+                while (len < strlen(text) && len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+                    len--;
+                snprintf(shown, sizeof shown, "%.*s%s", (int)len, text,
+                         len < strlen(text) ? "..." : "");
+                fprintf(out, ": codes 1 to %d ('", s->rating);
+                put_cell(out, shown, 0);
+                fputs("'), a rating scale? its mean\n", out);
+            } else if (k == 1)
                 fprintf(out, ": codes 1 to %d, a rating scale? its mean\n", s->rating);
             else
                 fprintf(out,

@@ -48,6 +48,8 @@ typedef struct shopstat_colsummary {
     const char *name;
     const char *label; /* with two header rows, the option's label the name ends with
                           (shopstat_reader_collabel), else NULL */
+    const char *text;  /* a Qualtrics export's question text of the column, read with
+                          --skip-rows 2 (shopstat_reader_coltext), else NULL */
     shopstat_coltype type;
     size_t present;  /* non-missing values */
     size_t missing;  /* "", "NA" and the --missing codes */
@@ -204,8 +206,15 @@ typedef struct shopstat_suggestion {
      * Net Promoter Score is shopstat_plan_add_score's "nps" */
     int nps;
     /* SHOPSTAT_SUGGEST_VAR, not nps: K (5, 7 or 10) when its codes (non-answers aside) are
-     * whole numbers from 1 to K, K among them and at most one of the K missing: a rating
-     * scale, whose mean is shopstat_plan_add_score's "mean"; else 0 */
+     * whole numbers from 1 to K, K among them and at most one of the K missing, and it
+     * looks like a rating: a word of its name (split as for wave below) says so
+     * (satisf..., sat, csat, rate, rating..., likel..., agree..., score..., recommend...,
+     * nps, intent..., importan..., quality, easy, effort, happy, and a few in German and
+     * Italian) and the name's last word is no grouping's (id, code, group, segment,
+     * region, store, panel, wave, bracket, band, type, ...), or its text's words say so,
+     * or it is one of a run of two suggestions or more of the same K in adjacent columns
+     * whose names share their stem (a grid, Q5_1, Q5_2), none named like a wave or a
+     * grouping. Its mean is then shopstat_plan_add_score's "mean"; else 0 */
     int rating;
     /* SHOPSTAT_SUGGEST_VAR: 2 when a word of its name (split at '_', '.', ' ', '-', digits
      * and lower-to-upper case) is a survey wave's, any case: wave, Welle, Erhebungswelle,
