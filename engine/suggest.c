@@ -629,6 +629,92 @@ static size_t question_len(const shopstat_colsummary *c)
     return n >= l + 3 ? n - l - 3 : 0;
 }
 
+/* Whether byte ch can stand in a bracket expression of fnmatch as itself: ASCII printable,
+ * none of the characters that mean something there. */
+static int class_char(unsigned char ch)
+{
+    return ch > 0x20 && ch < 0x7f && !strchr("]!^-\\[", ch);
+}
+
+/* The tails of the option labels of a question whose columns span [i, i + span) that leave
+ * out the columns not among cols (n of them): "*" when none is; else "[!XY]*" (X, Y the
+ * first characters of the labels left out, SurveyMonkey's "Other (please specify)": [!O]*)
+ * when no option kept starts with one, else "*[!XY]" by their last characters; into tail
+ * (16 bytes at least), "" when neither does. */
+static void options_tail(const shopstat_description *ds, size_t i, size_t span, const size_t *cols,
+                         size_t n, char *tail, size_t cap)
+{
+    tail[0] = '\0';
+    if (n == span) {
+        snprintf(tail, cap, "*");
+        return;
+    }
+    for (int end = 0; end < 2 && !tail[0]; end++) {
+        char set[16];
+        size_t k = 0;
+        int ok = 1;
+        for (size_t j = i, c = 0; j < i + span && ok; j++) {
+            const char *l = shopstat_description_column(ds, j)->label;
+            unsigned char ch = l && *l ? (unsigned char)(end ? l[strlen(l) - 1] : l[0]) : 0;
+            if (c < n && cols[c] == j) {
+                c++;
+                continue;
+            }
+            ok = class_char(ch) && (memchr(set, ch, k) || k + 1 < sizeof set);
+            if (ok && !memchr(set, ch, k))
+                set[k++] = (char)ch;
+        }
+        for (size_t c = 0; c < n && ok; c++) { /* (no option kept may be left out) */
+            const char *l = shopstat_description_column(ds, cols[c])->label;
+            ok = l && *l && !memchr(set, end ? l[strlen(l) - 1] : l[0], k);
+        }
+        if (ok)
+            snprintf(tail, cap, end ? "*[!%.*s]" : "[!%.*s]*", (int)k, set);
+    }
+}
+
+/* "Question / TAIL" for the multi-select question of columns cols (n of them) among the
+ * span columns of its question from column i, when it matches these columns and no other
+ * ('[' and '\' of the question's text escaped; a '?' or '*' of it matches itself too; TAIL
+ * from options_tail), in *pat (malloc'd), else NULL. 0, or -1 out of memory. */
+static int set_pattern(const shopstat_description *ds, const names *nx, size_t i, size_t span,
+                       const size_t *cols, size_t n, char **pat)
+{
+    const shopstat_colsummary *c0 = shopstat_description_column(ds, i);
+    size_t qlen = question_len(c0), nc = shopstat_description_ncols(ds);
+    char tail[24];
+    *pat = NULL;
+    options_tail(ds, i, span, cols, n, tail, sizeof tail);
+    if (!tail[0])
+        return 0;
+    char *p = malloc(2 * qlen + 4 + strlen(tail));
+    if (!p)
+        return -1;
+    size_t at = 0;
+    for (size_t j = 0; j < qlen; j++) {
+        if (c0->name[j] == '[' || c0->name[j] == '\\')
+            p[at++] = '\\';
+        p[at++] = c0->name[j];
+    }
+    snprintf(p + at, 4 + strlen(tail), " / %s", tail);
+    size_t matched = 0, c = 0;
+    int only = 1;
+    for (size_t j = 0; j < nc && only; j++) {
+        const char *nm = shopstat_description_column(ds, j)->name;
+        while (c < n && cols[c] < j)
+            c++;
+        if (nm && *nm && fnmatch(p, nm, 0) == 0) {
+            matched++;
+            only = c < n && cols[c] == j;
+        }
+    }
+    if (!only || matched != n || name_taken(nx, p, strlen(p), SIZE_MAX, 0))
+        free(p);
+    else
+        *pat = p;
+    return 0;
+}
+
 /* A multi-select question of a two-header-row export starting at column i (see
  * describe.h): pushed, and the columns it spans returned; 0 when there is none, -1 out
  * of memory. */
@@ -668,34 +754,9 @@ static long labelled_set(sbuf *b, const shopstat_description *ds, const names *n
             !ambiguous(ds, nx, j))
             cols[k++] = j;
     }
-    /* "Question / *", when it matches these columns and no other ('[' and '\' of the
-     * question's text escaped; a '?' or '*' of it matches itself too) */
-    if (members == span) {
-        pat = malloc(2 * qlen + 5);
-        if (!pat) {
-            free(cols);
-            return -1;
-        }
-        size_t at = 0;
-        for (size_t j = 0; j < qlen; j++) {
-            if (c0->name[j] == '[' || c0->name[j] == '\\')
-                pat[at++] = '\\';
-            pat[at++] = c0->name[j];
-        }
-        memcpy(pat + at, " / *", 5);
-        size_t matched = 0;
-        int only = 1;
-        for (size_t j = 0; j < nc && only; j++) {
-            const char *nm = shopstat_description_column(ds, j)->name;
-            if (nm && *nm && fnmatch(pat, nm, 0) == 0) {
-                matched++;
-                only = j >= i && j < i + span;
-            }
-        }
-        if (!only || matched != span || name_taken(nx, pat, strlen(pat), SIZE_MAX, 0)) {
-            free(pat);
-            pat = NULL;
-        }
+    if (set_pattern(ds, nx, i, span, cols, members, &pat)) {
+        free(cols);
+        return -1;
     }
     char nm[48];
     short_name(c0->name, qlen, nm, sizeof nm);

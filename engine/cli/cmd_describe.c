@@ -1,5 +1,6 @@
 /* shopstat describe: print the dialect, columns, levels, design summary and row accounting of an export. */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -541,13 +542,37 @@ static size_t put_item(char *v, size_t n, const char *item)
     return k + (size_t)snprintf(v + k, n > k ? n - k : 0, "\"");
 }
 
-/* A set's flag value, NAME=PATTERN or NAME=COL1,COL2,... */
+/* Column i of ds by a pattern, '*' then "/ LABEL", when it has an option's label (two
+ * header rows) and the pattern matches it alone (the label's '*', '?', '[' and '\\' escaped), into
+ * buf (n bytes); else its name. */
+static const char *short_item(const shopstat_description *ds, size_t i, char *buf, size_t n)
+{
+    const shopstat_colsummary *c = shopstat_description_column(ds, i);
+    if (!c->label || 2 * strlen(c->label) + 4 > n)
+        return c->name;
+    size_t k = (size_t)snprintf(buf, n, "*/ ");
+    for (const char *p = c->label; *p; p++) {
+        if (strchr("*?[\\", *p))
+            buf[k++] = '\\';
+        buf[k++] = *p;
+    }
+    buf[k] = '\0';
+    size_t matched = 0;
+    for (size_t j = 0; j < shopstat_description_ncols(ds) && matched < 2; j++) {
+        const char *nm = shopstat_description_column(ds, j)->name;
+        matched += nm && *nm && fnmatch(buf, nm, 0) == 0;
+    }
+    return matched == 1 && fnmatch(buf, c->name, 0) == 0 ? buf : c->name;
+}
+
+/* A set's flag value, NAME=PATTERN or NAME=COL1,COL2,... (with two header rows, each option
+ * by its label as short_item gives it, when that is its column alone) */
 static char *set_value(const shopstat_description *ds, const shopstat_suggestion *s)
 {
     size_t n = strlen(s->name) + 4 + (s->pattern ? 2 * strlen(s->pattern) : 0);
     for (size_t j = 0; !s->pattern && j < s->ncolumns; j++)
         n += 2 * strlen(shopstat_description_column(ds, s->columns[j])->name) + 3;
-    char *v = malloc(n);
+    char *v = malloc(n), item[512];
     if (!v)
         return NULL;
     size_t k = (size_t)snprintf(v, n, "%s=", s->name);
@@ -555,7 +580,7 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
         put_item(v + k, n - k, s->pattern);
     for (size_t j = 0; !s->pattern && j < s->ncolumns; j++) {
         k += (size_t)snprintf(v + k, n - k, "%s", j ? "," : "");
-        k += put_item(v + k, n - k, shopstat_description_column(ds, s->columns[j])->name);
+        k += put_item(v + k, n - k, short_item(ds, s->columns[j], item, sizeof item));
     }
     return v;
 }
@@ -1211,16 +1236,17 @@ static void put_score_word(FILE *out, const shopstat_suggestion *s)
     free(v);
 }
 
-/* A multi-select question of two header rows listed column by column: the columns of
- * its question it leaves out (SurveyMonkey's "Other (please specify)", whose cells hold
- * what was typed, not a tick), each on a line. */
+/* A multi-select question of two header rows: the columns of its question it leaves out
+ * (SurveyMonkey's "Other (please specify)", whose cells hold what was typed, not a tick),
+ * each on a line, by its option's label, with the part of the pattern that leaves it out. */
 static void put_left_out(FILE *out, const shopstat_description *ds, const shopstat_suggestion *s)
 {
     const shopstat_colsummary *c0 = shopstat_description_column(ds, s->columns[0]);
-    if (s->pattern || !c0->label)
+    if (!c0->label)
         return;
     size_t qlen = strlen(c0->name) - strlen(c0->label);
     size_t nc = shopstat_description_ncols(ds);
+    const char *tail = s->pattern ? strrchr(s->pattern, '/') : NULL;
     for (size_t j = s->columns[0]; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
         if (!c->label || strlen(c->name) - strlen(c->label) != qlen ||
@@ -1231,10 +1257,11 @@ static void put_left_out(FILE *out, const shopstat_description *ds, const shopst
             in = s->columns[k] == j;
         if (in)
             continue;
-        fprintf(out,
-                "  --multi-ticked %s: leaves out '%s', which holds %s, not a tick (one text "
-                "or 1)\n",
-                s->name, c->name, c->type == SHOPSTAT_COL_EMPTY ? "nothing" : "several texts");
+        fprintf(out, "  --multi-ticked %s: %s%s%sleaves out its option '", s->name,
+                tail ? "the pattern's " : "", tail ? tail + 2 : "", tail ? " " : "");
+        put_cell(out, c->label, 0);
+        fprintf(out, "', which holds %s, not a tick (one text or 1)\n",
+                c->type == SHOPSTAT_COL_EMPTY ? "nothing" : "several texts");
     }
 }
 

@@ -195,7 +195,10 @@ typedef struct shopstat_suggestion {
     const size_t *columns; /* column indices, in file order */
     size_t ncolumns;
     /* a set of two header rows: a pattern (fnmatch) that matches its columns and no other,
-     * "Which channels would you use? / *", or NULL (then list the columns) */
+     * "Which channels would you use? / *", or NULL (then list the columns). With a column
+     * of its question left out (SurveyMonkey's "Other (please specify)"), the pattern
+     * excludes it by its label's first character, "... / [!O]*", when no option kept
+     * starts with one of those, else by its last, "... / *[!)]" */
     const char *pattern;
     const char *const *missing; /* SHOPSTAT_SUGGEST_VAR: values that look like non-answers,
                                    nmissing of them (borrowed from ds) */
