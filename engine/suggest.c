@@ -8,6 +8,8 @@
 
 #include "shopstat/describe.h"
 
+#include "internal.h"
+
 /* What a column can be in a set. */
 enum member {
     NOT_MEMBER,
@@ -65,8 +67,8 @@ static enum member member_kind(const shopstat_colsummary *c)
 
 /* Length of the part of name before its last separator, or 0 when there is none (or
  * nothing after it). Decipher names a question's rows qNrM (q7r1, q7r2, ..., q7r99): its
- * 'r' between digits is a separator too. */
-static size_t stem_len(const char *name)
+ * 'r' between digits is a separator too. (internal.h's suggest_stem_len) */
+size_t suggest_stem_len(const char *name)
 {
     size_t n = strlen(name), k = 0;
     for (size_t i = 1; i + 1 < n; i++)
@@ -531,7 +533,7 @@ static size_t set_at(const shopstat_description *ds, const names *nx, const shop
     const char *name = shopstat_description_column(ds, i)->name;
     if (!listable(name))
         return 0;
-    size_t stem = stem_len(name);
+    size_t stem = suggest_stem_len(name);
     if (stem == 0)
         return 0;
     size_t n = 0;
@@ -539,7 +541,7 @@ static size_t set_at(const shopstat_description *ds, const names *nx, const shop
     size_t missing0 = shopstat_description_column(ds, i)->missing;
     for (size_t j = i; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
-        if (!listable(c->name) || is_design(d, c->name) || stem_len(c->name) != stem ||
+        if (!listable(c->name) || is_design(d, c->name) || suggest_stem_len(c->name) != stem ||
             strncmp(c->name, name, stem) != 0 || ambiguous(ds, nx, j))
             break;
         enum member m = member_kind(c);
@@ -789,9 +791,9 @@ static int same_run(const shopstat_description *ds, const shopstat_suggestion *a
 {
     const char *na = shopstat_description_column(ds, a->columns[0])->name;
     const char *nb = shopstat_description_column(ds, b->columns[0])->name;
-    size_t stem = stem_len(na);
+    size_t stem = suggest_stem_len(na);
     return scale_of(ds, a) && scale_of(ds, b) && a->rating == b->rating &&
-           b->columns[0] == a->columns[0] + 1 && stem && stem_len(nb) == stem &&
+           b->columns[0] == a->columns[0] + 1 && stem && suggest_stem_len(nb) == stem &&
            strncmp(na, nb, stem) == 0;
 }
 
@@ -857,7 +859,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         shopstat_suggest_kind kind;
         size_t len = set_at(ds, &nx, d, i, &kind);
         if (len) {
-            size_t stem = stem_len(c->name);
+            size_t stem = suggest_stem_len(c->name);
             int taken = name_taken(&nx, c->name, stem, i, len);
             if (push(&b, kind, c->name, stem, taken ? "_set" : NULL, i, len))
                 goto oom;

@@ -33,15 +33,16 @@ const char cmd_describe_help[] =
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
     "name's stem, code lists, a weight, non-answer codes, a wave column as --by: wave,\n"
-    "Welle, vague, ola, period, quarter, year), and a score command for a 0-10\n"
-    "question's Net Promoter Score and the means of 1-5, 1-7 and 1-10 ratings (named\n"
-    "or worded so, satisfied, likely, agree...; or a grid Q5_1, Q5_2: no store's or\n"
-    "region's codes); guessed: check them. Columns named like strata, PSUs or an fpc\n"
-    "(stratum, sdmvstra, psu, cluster, fpc, popsize, N_h) become --strata, --psu, --fpc\n"
+    "Welle, period, year...), and a score command for a 0-10 question's Net Promoter\n"
+    "Score and the means of 1-5, 1-7 and 1-10 ratings (named or worded so, or a grid\n"
+    "Q5_1, Q5_2: no store's codes); guessed: check them. Columns named like strata,\n"
+    "PSUs or an fpc (stratum, psu, cluster, fpc, N_h...) become --strata, --psu, --fpc\n"
     "when one more pass, with them as the design, shows tab would take them (complete,\n"
     "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
+    "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
+    "out of its base unless --none-in-base.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -1265,6 +1266,39 @@ static void put_left_out(FILE *out, const shopstat_description *ds, const shopst
     }
 }
 
+/* A ticked or codes question many rows answering others tick none of (over 5% of the
+ * rows answering): one line saying they are out of its base, and the flag that puts them
+ * in (the choice is the analyst's: was the question shown to them?). */
+static void put_none_in_base(FILE *out, const shopstat_description *ds,
+                             const shopstat_suggestion *s)
+{
+    if (s->kind != SHOPSTAT_SUGGEST_MULTI_TICKED && s->kind != SHOPSTAT_SUGGEST_CODES)
+        return;
+    for (size_t j = 0; j < s->ncolumns; j++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, s->columns[j]);
+        if (s->columns[j] != s->columns[0] + j)
+            return; /* (not columns describe counted together) */
+        for (size_t l = 0; s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED && l < c->nlevels; l++)
+            if (strcmp(c->levels[l].value, "0") == 0)
+                return; /* (a 0 is no tick: describe counted it as a value) */
+    }
+    size_t none, answering = shopstat_description_rows_answering(ds);
+    if (!shopstat_description_none_rows(ds, s->columns[0], s->ncolumns, &none) ||
+        none * 20 <= answering)
+        return;
+    size_t idle = shopstat_description_rows_used(ds) - answering;
+    fprintf(out,
+            "  --none-in-base %s: %zu of the %zu rows answering (%.1f%%) %s: out of its "
+            "base by default, in it with this flag (if it was shown to them",
+            s->name, none, answering, 100.0 * (double)none / (double)answering,
+            s->kind == SHOPSTAT_SUGGEST_CODES ? "hold none of its codes"
+                                              : "tick none of its options");
+    if (idle)
+        fprintf(out, "; so %s the %zu row%s answering nothing", idle == 1 ? "is" : "are", idle,
+                idle == 1 ? "" : "s");
+    fputs(")\n", out);
+}
+
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
@@ -1389,6 +1423,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         }
         if (s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED)
             put_left_out(out, ds, s);
+        put_none_in_base(out, ds, s);
         if (s->nps && !scorable(s->name)) {
             fprintf(out, "  ");
             put_word(out, s->name);

@@ -137,6 +137,19 @@ size_t shopstat_description_rows_used(const shopstat_description *ds);
 size_t shopstat_description_rows_skipped(const shopstat_description *ds);
 size_t shopstat_description_rows_empty(const shopstat_description *ds);
 
+/* Rows that hold a value in some column that not every row fills (rows answering some
+ * question; rows whose only values are in columns every row fills, an id or a date, are
+ * not). */
+size_t shopstat_description_rows_answering(const shopstat_description *ds);
+/* The rows among those answering (above) that hold no value in any of the n columns from
+ * first: a multi-response question's rows ticking none of its options, for one column, or
+ * for a run of two adjacent columns or more sharing a stem (Q3_1, Q3_2) or a question text
+ * (two header rows: "Q / A", "Q / B") as the header has them, whole or but its last column
+ * (SurveyMonkey's "Other (please specify)"). 1 and *rows set, or 0 when describe did not
+ * count those columns together (*rows 0). Counted in the one pass. */
+int shopstat_description_none_rows(const shopstat_description *ds, size_t first, size_t n,
+                                   size_t *rows);
+
 /* ---- a start for tab: the questions an export seems to hold ----
  *
  * From the columns' names and the values describe listed (no second pass), a guess at the

@@ -685,6 +685,59 @@ static void test_suggestions_ratings(void **state)
                              "var wave_2=wave_2+wave2");
 }
 
+/* Rows answering (a value in a column some row leaves blank) and, among them, those blank
+ * in a run of columns (whole, or but its last), or in one column; the same on 1 to 3
+ * threads in chunks of 4 KiB as in one pass. Counted here as the file is written. */
+static void test_none_rows(void **state)
+{
+    (void)state;
+    size_t rows = 3000, cap = 64 + rows * 64, k = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    k += (size_t)snprintf(t, cap, "id,Q1,Q2_1,Q2_2,Q2_3,Q3\n");
+    size_t answering = 0, none_q2 = 0, none_but_last = 0, none_q3 = 0;
+    for (size_t i = 0; i < rows; i++) {
+        int idle = i % 50 == 0; /* an id only */
+        const char *a = !idle && i % 3 == 0 ? "A" : "", *b = !idle && i % 7 == 0 ? "B" : "";
+        const char *o = !idle && i % 11 == 0 ? "typed" : ""; /* (an Other's text) */
+        const char *q3 = !idle && i % 13 ? "1;2" : "";
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%s,%s,%s,%s,%s\n", i, idle ? "" : "5", a, b, o,
+                              q3);
+        answering += !idle;
+        none_q2 += !idle && !*a && !*b && !*o;
+        none_but_last += !idle && !*a && !*b;
+        none_q3 += !idle && !*q3;
+    }
+    write_text(t);
+    free(t);
+    for (int th = 0; th <= 3; th++) {
+        shopstat_reader *r = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th ? th : 1;
+        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_description_rows_answering(ds), answering);
+        size_t n = 0;
+        assert_true(shopstat_description_none_rows(ds, 2, 3, &n));
+        assert_int_equal(n, none_q2);
+        assert_true(shopstat_description_none_rows(ds, 2, 2, &n));
+        assert_int_equal(n, none_but_last);
+        assert_true(shopstat_description_none_rows(ds, 5, 1, &n));
+        assert_int_equal(n, none_q3);
+        assert_true(shopstat_description_none_rows(ds, 0, 1, &n)); /* (every row has an id) */
+        assert_int_equal(n, 0);
+        assert_false(shopstat_description_none_rows(ds, 3, 2, &n)); /* (not a run's start) */
+        assert_false(shopstat_description_none_rows(ds, 1, 2, &n)); /* (Q1 is in no run) */
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_suggestions_exports),
         cmocka_unit_test(test_suggestions_design),
         cmocka_unit_test(test_suggestions_ratings),
+        cmocka_unit_test(test_none_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
