@@ -81,6 +81,19 @@ struct shopstat_description {
     size_t rows_used;
     size_t rows_read, rows_skipped, rows_empty;
     int worker; /* a chunk worker's partial description (see count_value) */
+    /* runs of two adjacent columns or more that may be one multi-response question (a
+     * shared stem or question text, from the header): [column] its run g as 2g, or
+     * 2g + 1 but in the run's last column, or SIZE_MAX (grp NULL when there is none), each
+     * run's first column and length, and the rows holding a
+     * value in the run (any) and in the run but its last column (any_but_last); seen: the
+     * run's columns' values counted after the row before */
+    size_t *grp;
+    size_t nruns;
+    size_t *run_first, *run_n, *run_any, *run_any_but_last, *run_seen, *run_seen_but_last;
+    /* the fewest values a row holds, and the rows holding that few (rows answering nothing
+     * but the columns every row fills have as few as there are such columns) */
+    size_t min_present, min_present_rows;
+    size_t answered_nothing; /* (after finish) */
     /* the exact pass goes on past a row whose design columns are wrong, to say how many
      * rows are: the first one's message, the count and the first lines */
     shopstat_error dfail;
@@ -560,6 +573,23 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
     return SHOPSTAT_OK;
 }
 
+/* After a row: the runs it holds a value in (whole, and but for their last column), seen
+ * in their columns' counts of values, which the row moved or not (no work per field). */
+static void count_runs(shopstat_description *ds)
+{
+    for (size_t g = 0; g < ds->nruns; g++) {
+        const colacc *a = ds->acc + ds->run_first[g];
+        size_t n = ds->run_n[g], but_last = 0;
+        for (size_t k = 0; k + 1 < n; k++)
+            but_last += a[k].present;
+        size_t all = but_last + a[n - 1].present;
+        ds->run_any_but_last[g] += but_last != ds->run_seen_but_last[g];
+        ds->run_any[g] += all != ds->run_seen[g];
+        ds->run_seen_but_last[g] = but_last;
+        ds->run_seen[g] = all;
+    }
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_description *ds = ctx;
@@ -576,6 +606,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (s != SHOPSTAT_OK)
         return s;
+    size_t present = 0;
     for (size_t i = 0; i < ds->ncols; i++) {
         colacc *a = &ds->acc[i];
         const char *f = row->fields[i];
@@ -585,9 +616,17 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
             continue;
         }
         a->present++;
+        present++;
         if (count_value(ds, a, f, len, 1) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     }
+    if (ds->nruns)
+        count_runs(ds);
+    if (ds->rows_used == 0 || present < ds->min_present) {
+        ds->min_present = present;
+        ds->min_present_rows = 0;
+    }
+    ds->min_present_rows += present == ds->min_present;
     ds->rows_used++;
     return SHOPSTAT_OK;
 }
@@ -736,6 +775,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             fold_table(a, ds->dc);
         c->name = shopstat_reader_colname(ds->r, i);
         c->label = shopstat_reader_collabel(ds->r, i);
+        c->text = shopstat_reader_coltext(ds->r, i);
         c->present = a->present;
         c->missing = a->missing;
         c->distinct = a->overflow ? a->overflow_n : a->values.n;
@@ -785,6 +825,11 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             used += a->values.n;
         }
     }
+
+    size_t always = 0; /* columns every row fills */
+    for (size_t i = 0; i < ds->ncols; i++)
+        always += ds->acc[i].missing == 0;
+    ds->answered_nothing = ds->min_present == always ? ds->min_present_rows : 0;
 
     shopstat_design_summary *d = &ds->design;
     d->has_weight = ds->wcol != (size_t)-1;
@@ -862,6 +907,63 @@ static shopstat_status find_col(shopstat_description *ds, const char *name, cons
     return s;
 }
 
+/* Whether columns i and j (i < j) are of one run: the same question text before their
+ * options' labels (two header rows), or names sharing a stem (Q3_1, Q3_2). */
+static int same_run(const shopstat_reader *r, size_t i, size_t j)
+{
+    const char *a = shopstat_reader_colname(r, i), *b = shopstat_reader_colname(r, j);
+    const char *la = shopstat_reader_collabel(r, i), *lb = shopstat_reader_collabel(r, j);
+    if (la || lb) {
+        if (!la || !lb)
+            return 0;
+        size_t qa = strlen(a) - strlen(la), qb = strlen(b) - strlen(lb);
+        return qa == qb && strncmp(a, b, qa) == 0;
+    }
+    size_t stem = suggest_stem_len(a);
+    return stem && suggest_stem_len(b) == stem && strncmp(a, b, stem) == 0;
+}
+
+/* The runs of the header: maximal runs of two adjacent columns or more of one stem or
+ * question, each column in one at most. 0, or -1 out of memory. */
+static int find_runs(shopstat_description *ds)
+{
+    size_t n = ds->ncols, k = 0;
+    for (size_t i = 0; i + 1 < n;) {
+        size_t len = 1;
+        while (i + len < n && same_run(ds->r, i, i + len))
+            len++;
+        k += len >= 2;
+        i += len;
+    }
+    if (k == 0)
+        return 0;
+    ds->grp = malloc(n * sizeof *ds->grp);
+    ds->run_first = calloc(k, sizeof *ds->run_first);
+    ds->run_n = calloc(k, sizeof *ds->run_n);
+    ds->run_any = calloc(k, sizeof *ds->run_any);
+    ds->run_any_but_last = calloc(k, sizeof *ds->run_any_but_last);
+    ds->run_seen = calloc(k, sizeof *ds->run_seen);
+    ds->run_seen_but_last = calloc(k, sizeof *ds->run_seen_but_last);
+    if (!ds->grp || !ds->run_first || !ds->run_n || !ds->run_any || !ds->run_any_but_last ||
+        !ds->run_seen || !ds->run_seen_but_last)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        ds->grp[i] = SIZE_MAX;
+    for (size_t i = 0; i + 1 < n;) {
+        size_t len = 1;
+        while (i + len < n && same_run(ds->r, i, i + len))
+            len++;
+        if (len >= 2) {
+            for (size_t j = i; j < i + len; j++)
+                ds->grp[j] = ds->nruns << 1 | (j + 1 < i + len);
+            ds->run_first[ds->nruns] = i;
+            ds->run_n[ds->nruns++] = len;
+        }
+        i += len;
+    }
+    return 0;
+}
+
 /* A description of r's columns with d's design columns, ready for rows; NULL on failure
  * (err set). */
 static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_opts *d,
@@ -895,6 +997,10 @@ static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_
             goto fail;
         }
         strmap_init(&ds->acc[i].values, SHOPSTAT_DESCRIBE_MAX_DISTINCT, per_col);
+    }
+    if (find_runs(ds) != 0) {
+        shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        goto fail;
     }
     strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
     strmap_init(&ds->psus, SHOPSTAT_DESCRIBE_MAX_PSUS, (size_t)256 << 20);
@@ -1095,6 +1201,16 @@ static shopstat_status desc_merge(void *arg, void *wp, void **map)
         st = merge_weights(g, w);
     if (st == SHOPSTAT_OK)
         st = merge_design(g, w);
+    for (size_t k = 0; k < g->nruns; k++) {
+        g->run_any[k] += w->run_any[k];
+        g->run_any_but_last[k] += w->run_any_but_last[k];
+    }
+    if (w->rows_used && (g->rows_used == 0 || w->min_present < g->min_present)) {
+        g->min_present = w->min_present;
+        g->min_present_rows = w->min_present_rows;
+    } else if (w->rows_used && w->min_present == g->min_present) {
+        g->min_present_rows += w->min_present_rows;
+    }
     g->rows_used += w->rows_used;
     /* a fresh worker: its tables could be kept and cleared, but a chunk is megabytes of
      * rows and a description a few allocations */
@@ -1206,6 +1322,13 @@ void shopstat_description_free(shopstat_description *ds)
     free(ds->sacc);
     free(ds->key);
     free(ds->strata_out);
+    free(ds->grp);
+    free(ds->run_first);
+    free(ds->run_n);
+    free(ds->run_any);
+    free(ds->run_any_but_last);
+    free(ds->run_seen);
+    free(ds->run_seen_but_last);
     free(ds);
 }
 
@@ -1242,4 +1365,36 @@ size_t shopstat_description_rows_skipped(const shopstat_description *ds)
 size_t shopstat_description_rows_empty(const shopstat_description *ds)
 {
     return ds->rows_empty;
+}
+
+size_t shopstat_description_rows_answering(const shopstat_description *ds)
+{
+    return ds->rows_used - ds->answered_nothing;
+}
+
+int shopstat_description_none_rows(const shopstat_description *ds, size_t first, size_t n,
+                                   size_t *rows)
+{
+    *rows = 0;
+    if (n == 0 || first + n > ds->ncols)
+        return 0;
+    for (size_t i = first; i < first + n; i++)
+        if (ds->acc[i].missing == 0)
+            return 1; /* (a column every row fills: none ticks nothing) */
+    size_t blank;
+    if (n == 1) {
+        blank = ds->acc[first].missing;
+    } else {
+        size_t g = ds->grp && ds->grp[first] != SIZE_MAX ? ds->grp[first] >> 1 : SIZE_MAX;
+        if (g == SIZE_MAX || ds->run_first[g] != first)
+            return 0;
+        if (n == ds->run_n[g])
+            blank = ds->rows_used - ds->run_any[g];
+        else if (n + 1 == ds->run_n[g])
+            blank = ds->rows_used - ds->run_any_but_last[g];
+        else
+            return 0;
+    }
+    *rows = blank - ds->answered_nothing; /* (rows answering nothing are blank here too) */
+    return 1;
 }

@@ -156,6 +156,11 @@ int reader_stopped_on_import_ids(const shopstat_reader *r);
 void *huge_map(size_t bytes);
 void huge_unmap(void *p, size_t bytes);
 
+/* Length of the part of a column's name before its last separator ('_', '.', ' ', '-',
+ * ':', or Decipher's 'r' between digits: q7r1), or 0 when there is none: the stem that a
+ * question's columns share (Q3_1, Q3_2). engine/suggest.c. */
+size_t suggest_stem_len(const char *name);
+
 /* Whether an item of a column list is a pattern: it holds '*', '?' or '['. */
 int reader_is_pattern(const char *item);
 /* The columns an item of a multi-response list stands for, in file order (*idx malloc'd,

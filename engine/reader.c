@@ -179,6 +179,12 @@ struct shopstat_reader {
      * itself is NULL with one header row */
     char **labels;
     int skipped_second_header; /* the first row skipped was SurveyMonkey's second header */
+    /* skip_rows 2 or more: the first row skipped (its bytes; [column] each text), kept
+     * while the second is read, and kept on when that is Qualtrics' import-id row: it held
+     * the question texts (shopstat_reader_coltext) */
+    char *texts_buf;
+    char **texts;
+    int texts_pending;
 
     size_t rows_read, rows_skipped;
     size_t rows_empty; /* rows whose every field is empty, not passed to fn */
@@ -557,7 +563,9 @@ static void on_field(void *data, size_t len, void *vr)
     } else {
         /* (the first row skipped is kept too: SurveyMonkey's second header row, which
          * describe then points to --header-rows 2 for) */
-        store = (r->rows_read >= r->opts.skip_rows || r->rows_read == 0) && r->nf < r->ncols;
+        store = (r->rows_read >= r->opts.skip_rows || r->rows_read == 0 ||
+                 (r->rows_read == 1 && r->texts_pending)) &&
+                r->nf < r->ncols;
         if (r->nf == r->ncols)
             r->extra_pos = p;
     }
@@ -798,6 +806,32 @@ static void release_held(shopstat_reader *r)
     r->cb_status = r->held_status;
 }
 
+/* How much of the row's field k a message quotes: at most 40 bytes, cut at a character's
+ * start. */
+static int quoted_len(const shopstat_reader *r, size_t k)
+{
+    int shown = r->lens[k] > 40 ? 40 : (int)r->lens[k];
+    while (shown < (int)r->lens[k] && shown > 0 &&
+           ((unsigned char)r->fields[k][shown] & 0xC0) == 0x80)
+        shown--;
+    return shown;
+}
+
+/* Field k of the row after two header rows (header_rows 2) begins as a Qualtrics import id
+ * (shown bytes of it quoted): the second header row was Qualtrics' question texts, which
+ * the names now end with ("Q1 / How satisfied are you?"), not SurveyMonkey's option labels.
+ * Qualtrics' export is one header row, then two rows to skip. */
+static void qualtrics_two_rows(shopstat_reader *r, long k, int shown)
+{
+    r->import_ids = 1;
+    cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
+            "this is the import-id row of a Qualtrics export ('%.*s'): --header-rows 2 joined "
+            "the question texts of the line before it into the column names; read it with "
+            "--skip-rows 2 instead of --header-rows 2 (skip_rows: 2 instead of header_rows: 2 "
+            "in a spec)",
+            shown, r->fields[k]);
+}
+
 /* The row as a Qualtrics import-id row, when one of its first nst fields begins as an
  * import id: 1, the error set. */
 static int import_id_row(shopstat_reader *r, size_t nst)
@@ -806,14 +840,12 @@ static int import_id_row(shopstat_reader *r, size_t nst)
     long k = import_id_field(r->fields, r->lens, nst, &kind);
     if (k < 0)
         return 0;
-    /* (at most 40 bytes of the cell, cut at a character's start) */
-    int shown = r->lens[k] > 40 ? 40 : (int)r->lens[k];
-    while (shown < (int)r->lens[k] && shown > 0 &&
-           ((unsigned char)r->fields[k][shown] & 0xC0) == 0x80)
-        shown--;
+    int shown = quoted_len(r, (size_t)k);
     r->held = 0;
     r->import_ids = 1;
-    if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
+    if (kind == 1 && r->rows_read == 1 && r->opts.header_rows == 2)
+        qualtrics_two_rows(r, k, shown);
+    else if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
         cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
                 "this is the second header row of a SurveyMonkey export ('%.*s'), not data: use "
                 "--header-rows 2 (header_rows: 2 in a spec) to read both header rows, which "
@@ -827,6 +859,42 @@ static int import_id_row(shopstat_reader *r, size_t nst)
                           : "the second header row of a SurveyMonkey export",
                 shown, r->fields[k], r->rows_read, r->rows_read);
     return 1;
+}
+
+/* The first row skipped (skip_rows 2 or more), its nst fields in rowbuf: kept, to be the
+ * question texts when the next row is Qualtrics' import ids. */
+static void keep_texts(shopstat_reader *r, size_t nst)
+{
+    r->texts_buf = malloc(r->rowlen ? r->rowlen : 1);
+    r->texts = calloc(r->ncols, sizeof *r->texts);
+    if (!r->texts_buf || !r->texts) { /* (a hint lost: no error) */
+        free(r->texts_buf);
+        free(r->texts);
+        r->texts_buf = NULL;
+        r->texts = NULL;
+        return;
+    }
+    memcpy(r->texts_buf, r->rowbuf, r->rowlen);
+    for (size_t i = 0; i < nst; i++)
+        r->texts[i] = r->lens[i] ? r->texts_buf + r->offs[i] : NULL;
+    r->texts_pending = 1;
+}
+
+/* The second row skipped is in rowbuf: the first one's texts stay when it is Qualtrics'
+ * import-id row, else they go. */
+static void texts_confirmed(shopstat_reader *r)
+{
+    size_t nst = r->nf < r->ncols ? r->nf : r->ncols;
+    for (size_t i = 0; i < nst; i++)
+        r->fields[i] = r->rowbuf + r->offs[i];
+    int kind = 0;
+    r->texts_pending = 0;
+    if (import_id_field(r->fields, r->lens, nst, &kind) >= 0 && kind == 1)
+        return;
+    free(r->texts_buf);
+    free(r->texts);
+    r->texts_buf = NULL;
+    r->texts = NULL;
 }
 
 static void on_row(int c, void *vr)
@@ -843,15 +911,24 @@ static void on_row(int c, void *vr)
     }
     r->rows_read++;
     if (r->rows_read <= r->opts.skip_rows) {
-        if (r->rows_read == 1 && r->opts.header_rows != 2) {
+        if (r->rows_read == 1) {
             /* (kept by on_field: see there) */
             size_t nst = r->nf < r->ncols ? r->nf : r->ncols;
             for (size_t i = 0; i < nst; i++)
                 r->fields[i] = r->rowbuf + r->offs[i];
             int kind = 0;
-            r->skipped_second_header =
-                import_id_field(r->fields, r->lens, nst, &kind) >= 0 && kind == 2;
+            long k = import_id_field(r->fields, r->lens, nst, &kind);
+            if (r->opts.header_rows != 2) {
+                r->skipped_second_header = k >= 0 && kind == 2;
+                if (r->opts.skip_rows >= 2 && k < 0)
+                    keep_texts(r, nst);
+            } else if (k >= 0 && kind == 1) { /* (--header-rows 2 --skip-rows 1) */
+                qualtrics_two_rows(r, k, quoted_len(r, (size_t)k));
+                return;
+            }
         }
+        if (r->rows_read == 2 && r->texts_pending)
+            texts_confirmed(r);
         r->rows_skipped++;
         r->nf = 0;
         r->rowlen = 0;
@@ -1307,6 +1384,8 @@ void shopstat_reader_free(shopstat_reader *r)
     free(r->h1_lens);
     free(r->h1_pos);
     free(r->labels);
+    free(r->texts_buf);
+    free(r->texts);
     strmap_free(&r->colmap);
     free(r);
 }
@@ -1861,6 +1940,11 @@ const char *shopstat_reader_colname(const shopstat_reader *r, size_t i)
 const char *shopstat_reader_collabel(const shopstat_reader *r, size_t i)
 {
     return i < r->ncols && r->labels ? r->labels[i] : NULL;
+}
+
+const char *shopstat_reader_coltext(const shopstat_reader *r, size_t i)
+{
+    return i < r->ncols && r->texts && !r->texts_pending ? r->texts[i] : NULL;
 }
 
 int shopstat_reader_skipped_second_header(const shopstat_reader *r)

@@ -8,6 +8,8 @@
 
 #include "shopstat/describe.h"
 
+#include "internal.h"
+
 /* What a column can be in a set. */
 enum member {
     NOT_MEMBER,
@@ -65,8 +67,8 @@ static enum member member_kind(const shopstat_colsummary *c)
 
 /* Length of the part of name before its last separator, or 0 when there is none (or
  * nothing after it). Decipher names a question's rows qNrM (q7r1, q7r2, ..., q7r99): its
- * 'r' between digits is a separator too. */
-static size_t stem_len(const char *name)
+ * 'r' between digits is a separator too. (internal.h's suggest_stem_len) */
+size_t suggest_stem_len(const char *name)
 {
     size_t n = strlen(name), k = 0;
     for (size_t i = 1; i + 1 < n; i++)
@@ -285,6 +287,78 @@ static int years(const shopstat_colsummary *c)
     return c->min >= 1900 && c->max <= 2100 && amounts(c) == 0;
 }
 
+/* The next word of name from *i on, in lower case, into w (cut at size n), or 0 at the
+ * end: words are split at non-letters and where a lower-case letter meets an upper-case one
+ * (surveyWave). */
+static size_t next_word(const char *name, size_t *i, char *w, size_t n)
+{
+    while (name[*i] && !isalpha((unsigned char)name[*i]))
+        (*i)++;
+    if (!name[*i])
+        return 0;
+    size_t k = 0;
+    do {
+        if (k + 1 < n)
+            w[k++] = (char)tolower((unsigned char)name[*i]);
+        (*i)++;
+    } while (isalpha((unsigned char)name[*i]) &&
+             !(islower((unsigned char)name[*i - 1]) && isupper((unsigned char)name[*i])));
+    w[k] = '\0';
+    return k;
+}
+
+/* Whether a word says a rating: satisfaction (satisfied, sat, CSAT, zufrieden,
+ * soddisfatto), a rating (rate, rated), likely, agree, a score, recommend (NPS), intent,
+ * importance, quality, easy (effort), happy; the start of a word when it ends in '*'. */
+static int rating_word(const char *w)
+{
+    static const char *const words[] = {
+        "satisf*",  "dissatisf*", "unsatisf*", "insatisf*",  "zufried*",  "unzufried*",
+        "soddisf*", "sat",        "csat",      "osat",       "rate",      "rated",
+        "rates",    "rating*",    "bewert*",   "likel*",     "unlikel*",  "wahrscheinlich*",
+        "agree*",   "disagree*",  "score*",    "recommend*", "recomend*", "raccomand*",
+        "empfehl*", "nps",        "intent*",   "importan*",  "quality",   "easy",
+        "ease",     "effort",     "ces",       "happy",      NULL};
+    for (const char *const *p = words; *p; p++) {
+        size_t n = strlen(*p);
+        if ((*p)[n - 1] == '*' ? strncmp(w, *p, n - 1) == 0 : strcmp(w, *p) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the last word of name says a grouping, not a rating, whatever words come before
+ * it ("nps_group", "satisfaction_segment", "rating_code", "store", "panel"). */
+static int grouping_name(const char *name)
+{
+    static const char *const words[] = {
+        "id",     "code",     "codes",   "group", "grp",     "segment", "seg",   "cluster",
+        "region", "store",    "shop",    "panel", "wave",    "bracket", "band",  "class",
+        "type",   "category", "area",    "zone",  "country", "city",    "state", "district",
+        "branch", "channel",  "version", "quota", "cell",    "gender",  "sex",   "age",
+        "income", "flag",     "number",  "num",   "nr",      "no",      NULL};
+    char w[32], last[32] = "";
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        memcpy(last, w, sizeof w);
+    return in_list(last, words);
+}
+
+/* Whether a 1-K column looks like a rating by its words: its name (unless its last word
+ * says a grouping) or its question text (Qualtrics' second row) holds a rating word. */
+static int named_rating(const shopstat_colsummary *c)
+{
+    char w[32];
+    int named = 0;
+    for (size_t i = 0; !named && next_word(c->name, &i, w, sizeof w);)
+        named = rating_word(w);
+    if (named && !grouping_name(c->name))
+        return 1;
+    for (size_t i = 0; c->text && next_word(c->text, &i, w, sizeof w);)
+        if (rating_word(w))
+            return 1;
+    return 0;
+}
+
 /* How much a column's name says it is the survey's wave: 2, 1 or 0 (describe.h). Words are
  * split at non-letters and where a lower-case letter meets an upper-case one (surveyWave). */
 static int wave_name(const shopstat_colsummary *c)
@@ -298,22 +372,9 @@ static int wave_name(const shopstat_colsummary *c)
                                        "a\u00f1o", "jaar", NULL};
     const char *name = c->name;
     char w[32];
-    for (size_t i = 0; name[i];) {
-        if (!isalpha((unsigned char)name[i])) {
-            i++;
-            continue;
-        }
-        size_t k = 0;
-        do {
-            if (k + 1 < sizeof w)
-                w[k++] = (char)tolower((unsigned char)name[i]);
-            i++;
-        } while (isalpha((unsigned char)name[i]) &&
-                 !(islower((unsigned char)name[i - 1]) && isupper((unsigned char)name[i])));
-        w[k] = '\0';
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
         if (in_list(w, wave))
             return 2;
-    }
     char low[32];
     if (!lower_name(name, low, sizeof low))
         return 0;
@@ -472,7 +533,7 @@ static size_t set_at(const shopstat_description *ds, const names *nx, const shop
     const char *name = shopstat_description_column(ds, i)->name;
     if (!listable(name))
         return 0;
-    size_t stem = stem_len(name);
+    size_t stem = suggest_stem_len(name);
     if (stem == 0)
         return 0;
     size_t n = 0;
@@ -480,7 +541,7 @@ static size_t set_at(const shopstat_description *ds, const names *nx, const shop
     size_t missing0 = shopstat_description_column(ds, i)->missing;
     for (size_t j = i; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
-        if (!listable(c->name) || is_design(d, c->name) || stem_len(c->name) != stem ||
+        if (!listable(c->name) || is_design(d, c->name) || suggest_stem_len(c->name) != stem ||
             strncmp(c->name, name, stem) != 0 || ambiguous(ds, nx, j))
             break;
         enum member m = member_kind(c);
@@ -570,6 +631,92 @@ static size_t question_len(const shopstat_colsummary *c)
     return n >= l + 3 ? n - l - 3 : 0;
 }
 
+/* Whether byte ch can stand in a bracket expression of fnmatch as itself: ASCII printable,
+ * none of the characters that mean something there. */
+static int class_char(unsigned char ch)
+{
+    return ch > 0x20 && ch < 0x7f && !strchr("]!^-\\[", ch);
+}
+
+/* The tails of the option labels of a question whose columns span [i, i + span) that leave
+ * out the columns not among cols (n of them): "*" when none is; else "[!XY]*" (X, Y the
+ * first characters of the labels left out, SurveyMonkey's "Other (please specify)": [!O]*)
+ * when no option kept starts with one, else "*[!XY]" by their last characters; into tail
+ * (16 bytes at least), "" when neither does. */
+static void options_tail(const shopstat_description *ds, size_t i, size_t span, const size_t *cols,
+                         size_t n, char *tail, size_t cap)
+{
+    tail[0] = '\0';
+    if (n == span) {
+        snprintf(tail, cap, "*");
+        return;
+    }
+    for (int end = 0; end < 2 && !tail[0]; end++) {
+        char set[16];
+        size_t k = 0;
+        int ok = 1;
+        for (size_t j = i, c = 0; j < i + span && ok; j++) {
+            const char *l = shopstat_description_column(ds, j)->label;
+            unsigned char ch = l && *l ? (unsigned char)(end ? l[strlen(l) - 1] : l[0]) : 0;
+            if (c < n && cols[c] == j) {
+                c++;
+                continue;
+            }
+            ok = class_char(ch) && (memchr(set, ch, k) || k + 1 < sizeof set);
+            if (ok && !memchr(set, ch, k))
+                set[k++] = (char)ch;
+        }
+        for (size_t c = 0; c < n && ok; c++) { /* (no option kept may be left out) */
+            const char *l = shopstat_description_column(ds, cols[c])->label;
+            ok = l && *l && !memchr(set, end ? l[strlen(l) - 1] : l[0], k);
+        }
+        if (ok)
+            snprintf(tail, cap, end ? "*[!%.*s]" : "[!%.*s]*", (int)k, set);
+    }
+}
+
+/* "Question / TAIL" for the multi-select question of columns cols (n of them) among the
+ * span columns of its question from column i, when it matches these columns and no other
+ * ('[' and '\' of the question's text escaped; a '?' or '*' of it matches itself too; TAIL
+ * from options_tail), in *pat (malloc'd), else NULL. 0, or -1 out of memory. */
+static int set_pattern(const shopstat_description *ds, const names *nx, size_t i, size_t span,
+                       const size_t *cols, size_t n, char **pat)
+{
+    const shopstat_colsummary *c0 = shopstat_description_column(ds, i);
+    size_t qlen = question_len(c0), nc = shopstat_description_ncols(ds);
+    char tail[24];
+    *pat = NULL;
+    options_tail(ds, i, span, cols, n, tail, sizeof tail);
+    if (!tail[0])
+        return 0;
+    char *p = malloc(2 * qlen + 4 + strlen(tail));
+    if (!p)
+        return -1;
+    size_t at = 0;
+    for (size_t j = 0; j < qlen; j++) {
+        if (c0->name[j] == '[' || c0->name[j] == '\\')
+            p[at++] = '\\';
+        p[at++] = c0->name[j];
+    }
+    snprintf(p + at, 4 + strlen(tail), " / %s", tail);
+    size_t matched = 0, c = 0;
+    int only = 1;
+    for (size_t j = 0; j < nc && only; j++) {
+        const char *nm = shopstat_description_column(ds, j)->name;
+        while (c < n && cols[c] < j)
+            c++;
+        if (nm && *nm && fnmatch(p, nm, 0) == 0) {
+            matched++;
+            only = c < n && cols[c] == j;
+        }
+    }
+    if (!only || matched != n || name_taken(nx, p, strlen(p), SIZE_MAX, 0))
+        free(p);
+    else
+        *pat = p;
+    return 0;
+}
+
 /* A multi-select question of a two-header-row export starting at column i (see
  * describe.h): pushed, and the columns it spans returned; 0 when there is none, -1 out
  * of memory. */
@@ -609,34 +756,9 @@ static long labelled_set(sbuf *b, const shopstat_description *ds, const names *n
             !ambiguous(ds, nx, j))
             cols[k++] = j;
     }
-    /* "Question / *", when it matches these columns and no other ('[' and '\' of the
-     * question's text escaped; a '?' or '*' of it matches itself too) */
-    if (members == span) {
-        pat = malloc(2 * qlen + 5);
-        if (!pat) {
-            free(cols);
-            return -1;
-        }
-        size_t at = 0;
-        for (size_t j = 0; j < qlen; j++) {
-            if (c0->name[j] == '[' || c0->name[j] == '\\')
-                pat[at++] = '\\';
-            pat[at++] = c0->name[j];
-        }
-        memcpy(pat + at, " / *", 5);
-        size_t matched = 0;
-        int only = 1;
-        for (size_t j = 0; j < nc && only; j++) {
-            const char *nm = shopstat_description_column(ds, j)->name;
-            if (nm && *nm && fnmatch(pat, nm, 0) == 0) {
-                matched++;
-                only = j >= i && j < i + span;
-            }
-        }
-        if (!only || matched != span || name_taken(nx, pat, strlen(pat), SIZE_MAX, 0)) {
-            free(pat);
-            pat = NULL;
-        }
+    if (set_pattern(ds, nx, i, span, cols, members, &pat)) {
+        free(cols);
+        return -1;
     }
     char nm[48];
     short_name(c0->name, qlen, nm, sizeof nm);
@@ -652,6 +774,45 @@ static long labelled_set(sbuf *b, const shopstat_description *ds, const names *n
     b->s[b->n - 1].ncolumns = members;
     b->s[b->n - 1].pattern = pat;
     return (long)span;
+}
+
+/* Whether suggestion s is a 1-K scale that may be a rating: a single choice, not named
+ * like a wave or a grouping. */
+static int scale_of(const shopstat_description *ds, const shopstat_suggestion *s)
+{
+    return s->kind == SHOPSTAT_SUGGEST_VAR && s->rating && !s->wave &&
+           !grouping_name(shopstat_description_column(ds, s->columns[0])->name);
+}
+
+/* Whether suggestion b continues a's run of items: both 1-K scales of one K, in adjacent
+ * columns whose names share their stem (Q5_1, Q5_2). */
+static int same_run(const shopstat_description *ds, const shopstat_suggestion *a,
+                    const shopstat_suggestion *b)
+{
+    const char *na = shopstat_description_column(ds, a->columns[0])->name;
+    const char *nb = shopstat_description_column(ds, b->columns[0])->name;
+    size_t stem = suggest_stem_len(na);
+    return scale_of(ds, a) && scale_of(ds, b) && a->rating == b->rating &&
+           b->columns[0] == a->columns[0] + 1 && stem && suggest_stem_len(nb) == stem &&
+           strncmp(na, nb, stem) == 0;
+}
+
+/* A 1-K scale keeps its rating (so a mean is proposed) only when it looks like one: its
+ * words say so (named_rating), or it is one of a run of two items or more on one scale
+ * (a grid, Q5_1..Q5_4). Codes of a region, a store, a panel, a spend bracket or a wave are
+ * 1-5 too, and their mean means nothing. */
+static void keep_ratings(const shopstat_description *ds, shopstat_suggestion *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = 1;
+        while (i + k < n && same_run(ds, &s[i + k - 1], &s[i + k]))
+            k++;
+        for (size_t j = i; j < i + k && k == 1; j++)
+            if (s[j].rating && (!scale_of(ds, &s[j]) ||
+                                !named_rating(shopstat_description_column(ds, s[j].columns[0]))))
+                s[j].rating = 0;
+        i += k;
+    }
 }
 
 shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
@@ -698,7 +859,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         shopstat_suggest_kind kind;
         size_t len = set_at(ds, &nx, d, i, &kind);
         if (len) {
-            size_t stem = stem_len(c->name);
+            size_t stem = suggest_stem_len(c->name);
             int taken = name_taken(&nx, c->name, stem, i, len);
             if (push(&b, kind, c->name, stem, taken ? "_set" : NULL, i, len))
                 goto oom;
@@ -736,6 +897,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         }
         i++;
     }
+    keep_ratings(ds, b.s, b.n);
     free(nx.v);
     *out = b.s;
     *n = b.n;

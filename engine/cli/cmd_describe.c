@@ -1,5 +1,6 @@
 /* shopstat describe: print the dialect, columns, levels, design summary and row accounting of an export. */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -32,14 +33,16 @@ const char cmd_describe_help[] =
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
     "name's stem, code lists, a weight, non-answer codes, a wave column as --by: wave,\n"
-    "Welle, vague, ola, period, quarter, year), and a score command for a 0-10\n"
-    "question's Net Promoter Score and the means of 1-5, 1-7 and 1-10 ratings; guessed:\n"
-    "check them. Columns named like strata, PSUs or an fpc (stratum, sdmvstra, psu,\n"
-    "cluster, fpc, popsize, N_h) become --strata, --psu, --fpc when one more pass, with\n"
-    "them as the design, shows tab would take them (complete, nested, no single-PSU\n"
-    "stratum); else one line says why not.\n"
+    "Welle, period, year...), and a score command for a 0-10 question's Net Promoter\n"
+    "Score and the means of 1-5, 1-7 and 1-10 ratings (named or worded so, or a grid\n"
+    "Q5_1, Q5_2: no store's codes); guessed: check them. Columns named like strata,\n"
+    "PSUs or an fpc (stratum, psu, cluster, fpc, N_h...) become --strata, --psu, --fpc\n"
+    "when one more pass, with them as the design, shows tab would take them (complete,\n"
+    "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
+    "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
+    "out of its base unless --none-in-base.\n"
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -540,13 +543,37 @@ static size_t put_item(char *v, size_t n, const char *item)
     return k + (size_t)snprintf(v + k, n > k ? n - k : 0, "\"");
 }
 
-/* A set's flag value, NAME=PATTERN or NAME=COL1,COL2,... */
+/* Column i of ds by a pattern, '*' then "/ LABEL", when it has an option's label (two
+ * header rows) and the pattern matches it alone (the label's '*', '?', '[' and '\\' escaped), into
+ * buf (n bytes); else its name. */
+static const char *short_item(const shopstat_description *ds, size_t i, char *buf, size_t n)
+{
+    const shopstat_colsummary *c = shopstat_description_column(ds, i);
+    if (!c->label || 2 * strlen(c->label) + 4 > n)
+        return c->name;
+    size_t k = (size_t)snprintf(buf, n, "*/ ");
+    for (const char *p = c->label; *p; p++) {
+        if (strchr("*?[\\", *p))
+            buf[k++] = '\\';
+        buf[k++] = *p;
+    }
+    buf[k] = '\0';
+    size_t matched = 0;
+    for (size_t j = 0; j < shopstat_description_ncols(ds) && matched < 2; j++) {
+        const char *nm = shopstat_description_column(ds, j)->name;
+        matched += nm && *nm && fnmatch(buf, nm, 0) == 0;
+    }
+    return matched == 1 && fnmatch(buf, c->name, 0) == 0 ? buf : c->name;
+}
+
+/* A set's flag value, NAME=PATTERN or NAME=COL1,COL2,... (with two header rows, each option
+ * by its label as short_item gives it, when that is its column alone) */
 static char *set_value(const shopstat_description *ds, const shopstat_suggestion *s)
 {
     size_t n = strlen(s->name) + 4 + (s->pattern ? 2 * strlen(s->pattern) : 0);
     for (size_t j = 0; !s->pattern && j < s->ncolumns; j++)
         n += 2 * strlen(shopstat_description_column(ds, s->columns[j])->name) + 3;
-    char *v = malloc(n);
+    char *v = malloc(n), item[512];
     if (!v)
         return NULL;
     size_t k = (size_t)snprintf(v, n, "%s=", s->name);
@@ -554,7 +581,7 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
         put_item(v + k, n - k, s->pattern);
     for (size_t j = 0; !s->pattern && j < s->ncolumns; j++) {
         k += (size_t)snprintf(v + k, n - k, "%s", j ? "," : "");
-        k += put_item(v + k, n - k, shopstat_description_column(ds, s->columns[j])->name);
+        k += put_item(v + k, n - k, short_item(ds, s->columns[j], item, sizeof item));
     }
     return v;
 }
@@ -1210,16 +1237,17 @@ static void put_score_word(FILE *out, const shopstat_suggestion *s)
     free(v);
 }
 
-/* A multi-select question of two header rows listed column by column: the columns of
- * its question it leaves out (SurveyMonkey's "Other (please specify)", whose cells hold
- * what was typed, not a tick), each on a line. */
+/* A multi-select question of two header rows: the columns of its question it leaves out
+ * (SurveyMonkey's "Other (please specify)", whose cells hold what was typed, not a tick),
+ * each on a line, by its option's label, with the part of the pattern that leaves it out. */
 static void put_left_out(FILE *out, const shopstat_description *ds, const shopstat_suggestion *s)
 {
     const shopstat_colsummary *c0 = shopstat_description_column(ds, s->columns[0]);
-    if (s->pattern || !c0->label)
+    if (!c0->label)
         return;
     size_t qlen = strlen(c0->name) - strlen(c0->label);
     size_t nc = shopstat_description_ncols(ds);
+    const char *tail = s->pattern ? strrchr(s->pattern, '/') : NULL;
     for (size_t j = s->columns[0]; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
         if (!c->label || strlen(c->name) - strlen(c->label) != qlen ||
@@ -1230,11 +1258,45 @@ static void put_left_out(FILE *out, const shopstat_description *ds, const shopst
             in = s->columns[k] == j;
         if (in)
             continue;
-        fprintf(out,
-                "  --multi-ticked %s: leaves out '%s', which holds %s, not a tick (one text "
-                "or 1)\n",
-                s->name, c->name, c->type == SHOPSTAT_COL_EMPTY ? "nothing" : "several texts");
+        fprintf(out, "  --multi-ticked %s: %s%s%sleaves out its option '", s->name,
+                tail ? "the pattern's " : "", tail ? tail + 2 : "", tail ? " " : "");
+        put_cell(out, c->label, 0);
+        fprintf(out, "', which holds %s, not a tick (one text or 1)\n",
+                c->type == SHOPSTAT_COL_EMPTY ? "nothing" : "several texts");
     }
+}
+
+/* A ticked or codes question many rows answering others tick none of (over 5% of the
+ * rows answering): one line saying they are out of its base, and the flag that puts them
+ * in (the choice is the analyst's: was the question shown to them?). */
+static void put_none_in_base(FILE *out, const shopstat_description *ds,
+                             const shopstat_suggestion *s)
+{
+    if (s->kind != SHOPSTAT_SUGGEST_MULTI_TICKED && s->kind != SHOPSTAT_SUGGEST_CODES)
+        return;
+    for (size_t j = 0; j < s->ncolumns; j++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, s->columns[j]);
+        if (s->columns[j] != s->columns[0] + j)
+            return; /* (not columns describe counted together) */
+        for (size_t l = 0; s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED && l < c->nlevels; l++)
+            if (strcmp(c->levels[l].value, "0") == 0)
+                return; /* (a 0 is no tick: describe counted it as a value) */
+    }
+    size_t none, answering = shopstat_description_rows_answering(ds);
+    if (!shopstat_description_none_rows(ds, s->columns[0], s->ncolumns, &none) ||
+        none * 20 <= answering)
+        return;
+    size_t idle = shopstat_description_rows_used(ds) - answering;
+    fprintf(out,
+            "  --none-in-base %s: %zu of the %zu rows answering (%.1f%%) %s: out of its "
+            "base by default, in it with this flag (if it was shown to them",
+            s->name, none, answering, 100.0 * (double)none / (double)answering,
+            s->kind == SHOPSTAT_SUGGEST_CODES ? "hold none of its codes"
+                                              : "tick none of its options");
+    if (idle)
+        fprintf(out, "; so %s the %zu row%s answering nothing", idle == 1 ? "is" : "are", idle,
+                idle == 1 ? "" : "s");
+    fputs(")\n", out);
 }
 
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
@@ -1361,6 +1423,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         }
         if (s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED)
             put_left_out(out, ds, s);
+        put_none_in_base(out, ds, s);
         if (s->nps && !scorable(s->name)) {
             fprintf(out, "  ");
             put_word(out, s->name);
@@ -1386,7 +1449,18 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 fputs(" ... ", out);
                 put_score_word(out, &sg[i + k - 1]);
             }
-            if (k == 1)
+            const char *text = shopstat_description_column(ds, s->columns[0])->text;
+            if (k == 1 && text) { /* (a Qualtrics question's text: 60 bytes of it at most) */
+                char shown[72];
+                size_t len = strlen(text) > 60 ? 60 : strlen(text);
+                while (len < strlen(text) && len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+                    len--;
+                snprintf(shown, sizeof shown, "%.*s%s", (int)len, text,
+                         len < strlen(text) ? "..." : "");
+                fprintf(out, ": codes 1 to %d ('", s->rating);
+                put_cell(out, shown, 0);
+                fputs("'), a rating scale? its mean\n", out);
+            } else if (k == 1)
                 fprintf(out, ": codes 1 to %d, a rating scale? its mean\n", s->rating);
             else
                 fprintf(out,

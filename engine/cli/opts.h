@@ -74,7 +74,7 @@ const char *cli_closest_flag(const char *arg, const char *const *extra);
     "  --skip-rows N      skip N rows after the header (Qualtrics exports have 2)\n"               \
     "  --header-rows N    1, or 2: SurveyMonkey's two header rows, a column named by both\n"       \
     "                     ('Which channels? / Phone'; the question text alone over\n"              \
-    "                     'Response')\n"                                                           \
+    "                     'Response'); not Qualtrics' rows: --skip-rows 2\n"                       \
     "  --missing CODES    comma-separated codes that also mean missing in every column,\n"         \
     "                     e.g. 98,99 (empty cells and NA always do)\n"                             \
     "  --missing COLS:CODES  the codes mean missing in those columns only (names or\n"             \

@@ -48,6 +48,8 @@ typedef struct shopstat_colsummary {
     const char *name;
     const char *label; /* with two header rows, the option's label the name ends with
                           (shopstat_reader_collabel), else NULL */
+    const char *text;  /* a Qualtrics export's question text of the column, read with
+                          --skip-rows 2 (shopstat_reader_coltext), else NULL */
     shopstat_coltype type;
     size_t present;  /* non-missing values */
     size_t missing;  /* "", "NA" and the --missing codes */
@@ -135,6 +137,19 @@ size_t shopstat_description_rows_used(const shopstat_description *ds);
 size_t shopstat_description_rows_skipped(const shopstat_description *ds);
 size_t shopstat_description_rows_empty(const shopstat_description *ds);
 
+/* Rows that hold a value in some column that not every row fills (rows answering some
+ * question; rows whose only values are in columns every row fills, an id or a date, are
+ * not). */
+size_t shopstat_description_rows_answering(const shopstat_description *ds);
+/* The rows among those answering (above) that hold no value in any of the n columns from
+ * first: a multi-response question's rows ticking none of its options, for one column, or
+ * for a run of two adjacent columns or more sharing a stem (Q3_1, Q3_2) or a question text
+ * (two header rows: "Q / A", "Q / B") as the header has them, whole or but its last column
+ * (SurveyMonkey's "Other (please specify)"). 1 and *rows set, or 0 when describe did not
+ * count those columns together (*rows 0). Counted in the one pass. */
+int shopstat_description_none_rows(const shopstat_description *ds, size_t first, size_t n,
+                                   size_t *rows);
+
 /* ---- a start for tab: the questions an export seems to hold ----
  *
  * From the columns' names and the values describe listed (no second pass), a guess at the
@@ -193,7 +208,10 @@ typedef struct shopstat_suggestion {
     const size_t *columns; /* column indices, in file order */
     size_t ncolumns;
     /* a set of two header rows: a pattern (fnmatch) that matches its columns and no other,
-     * "Which channels would you use? / *", or NULL (then list the columns) */
+     * "Which channels would you use? / *", or NULL (then list the columns). With a column
+     * of its question left out (SurveyMonkey's "Other (please specify)"), the pattern
+     * excludes it by its label's first character, "... / [!O]*", when no option kept
+     * starts with one of those, else by its last, "... / *[!)]" */
     const char *pattern;
     const char *const *missing; /* SHOPSTAT_SUGGEST_VAR: values that look like non-answers,
                                    nmissing of them (borrowed from ds) */
@@ -204,8 +222,15 @@ typedef struct shopstat_suggestion {
      * Net Promoter Score is shopstat_plan_add_score's "nps" */
     int nps;
     /* SHOPSTAT_SUGGEST_VAR, not nps: K (5, 7 or 10) when its codes (non-answers aside) are
-     * whole numbers from 1 to K, K among them and at most one of the K missing: a rating
-     * scale, whose mean is shopstat_plan_add_score's "mean"; else 0 */
+     * whole numbers from 1 to K, K among them and at most one of the K missing, and it
+     * looks like a rating: a word of its name (split as for wave below) says so
+     * (satisf..., sat, csat, rate, rating..., likel..., agree..., score..., recommend...,
+     * nps, intent..., importan..., quality, easy, effort, happy, and a few in German and
+     * Italian) and the name's last word is no grouping's (id, code, group, segment,
+     * region, store, panel, wave, bracket, band, type, ...), or its text's words say so,
+     * or it is one of a run of two suggestions or more of the same K in adjacent columns
+     * whose names share their stem (a grid, Q5_1, Q5_2), none named like a wave or a
+     * grouping. Its mean is then shopstat_plan_add_score's "mean"; else 0 */
     int rating;
     /* SHOPSTAT_SUGGEST_VAR: 2 when a word of its name (split at '_', '.', ' ', '-', digits
      * and lower-to-upper case) is a survey wave's, any case: wave, Welle, Erhebungswelle,

@@ -117,6 +117,11 @@ const char *shopstat_reader_colname(const shopstat_reader *r, size_t i);
  * where the name is one row's text, and always with one header row. A multi-response
  * question's levels are these labels (when they are distinct within the question). */
 const char *shopstat_reader_collabel(const shopstat_reader *r, size_t i);
+/* The question text of column i in a Qualtrics export read with opts.skip_rows 2 or more
+ * (one header row): the first row skipped, when the second holds import ids
+ * ({"ImportId":"QID1"}): "How satisfied are you?" of column Q1; borrowed. NULL for an empty
+ * cell, in any other file, and until the skipped rows are read (shopstat_reader_run). */
+const char *shopstat_reader_coltext(const shopstat_reader *r, size_t i);
 /* 1 when the first row opts.skip_rows skipped (after shopstat_reader_run) was the second
  * header row of a SurveyMonkey export (two cells "Response" or "Open-Ended Response"),
  * which header_rows 2 would read as part of the header; else 0. */

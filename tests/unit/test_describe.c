@@ -524,14 +524,14 @@ static void test_suggestions(void **state)
                              "var ph_reached=ph_reached;var sat=sat|99;weight wt=wt");
 
     /* a 0-10 question (its 99 aside) is a likelihood to recommend; 1-10, or 0-10 with
-     * three codes never given, is not (1-10 is a rating scale: its mean) */
+     * three codes never given, is not (1-10 named as a rating is a rating scale: its mean) */
     const char *rows = "0,1,0\n1,2,1\n2,3,2\n3,4,3\n4,5,4\n5,6,5\n6,7,6\n7,8,10\n"
                        "8,9,10\n9,10,10\n10,10,10\n99,10,10\n";
     char text[512];
-    snprintf(text, sizeof text, "rec,r110,gap\n%s%s", rows, rows);
+    snprintf(text, sizeof text, "rec,rating110,gap\n%s%s", rows, rows);
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "var rec=rec|99+nps;var r110=r110+mean10;var gap=gap");
+    assert_string_equal(got, "var rec=rec|99+nps;var rating110=rating110+mean10;var gap=gap");
 
     /* 1-10 and 99 under a name that says recommend: nobody gave a 0, still a 0-10 */
     snprintf(text, sizeof text, "Q1_recommend,nps,gap\n%s%s", rows, rows);
@@ -545,8 +545,8 @@ static void test_suggestions(void **state)
     assert_string_equal(got, "var Q1_recommend=Q1_recommend|99+nps;var nps=nps+nps;var gap=gap");
 
     /* Qualtrics names an NPS question Q3 and adds Q3_NPS_GROUP (1 detractor, 2 passive,
-     * 3 promoter): that column says Q3 is a likelihood to recommend, 0s or not; Q4, a 1-10
-     * rating beside it without one, is not */
+     * 3 promoter): that column says Q3 is a likelihood to recommend, 0s or not; Q4, 1-10
+     * beside it without one, is not (nor a rating: its name says nothing of one) */
     size_t k = (size_t)snprintf(text, sizeof text, "Q3,Q3_NPS_GROUP,Q4\n");
     for (int i = 0; i < 20; i++) {
         int v = 1 + i % 10;
@@ -558,8 +558,7 @@ static void test_suggestions(void **state)
     }
     write_text(text);
     suggest(NULL, got, sizeof got);
-    /* (Q4's 1-10 without a group is a rating: its mean, not an NPS) */
-    assert_string_equal(got, "var Q3=Q3+nps;var Q3_NPS_GROUP=Q3_NPS_GROUP;var Q4=Q4+mean10");
+    assert_string_equal(got, "var Q3=Q3+nps;var Q3_NPS_GROUP=Q3_NPS_GROUP;var Q4=Q4");
 }
 
 /* What the start leaves out: Decipher's qNrM rows are a set; a column with more values
@@ -575,12 +574,13 @@ static void test_suggestions_exports(void **state)
     for (int i = 0; i < 60; i++)
         k += (size_t)snprintf(text + k, sizeof text - k,
                               "%d,%d,%d,%d,%d,%d,%d,2026-11-%02d 10:00,%d,%d,%d,%c,%c,%d\n", i + 1,
-                              i % 2, i / 2 % 2, i / 3 % 2, i % 7 == 0, 1 + i % 7, 1 + i % 5,
+                              i % 2, i / 2 % 2, i / 3 % 2, i % 7 == 0, 1 + i * 3 % 5, 1 + i % 5,
                               1 + i % 25, 1 + i % 5, 1 + i % 4, 1 + i % 3, 'a' + i % 2, 'x' + i % 3,
                               1 + i % 2);
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "multi q7=q7r1,q7r2,q7r3,q7r99;var q5r1=q5r1+mean7;"
+    /* (q5r1 and q5r2, 1-5 each, Decipher's rows of one grid: their means) */
+    assert_string_equal(got, "multi q7=q7r1,q7r2,q7r3,q7r99;var q5r1=q5r1+mean5;"
                              "var q5r2=q5r2+mean5;var hQuota=hQuota");
 }
 
@@ -623,9 +623,9 @@ static void test_suggestions_design(void **state)
     suggest(&d, got, sizeof got);
     assert_string_equal(got, "var st=st;var p=p;var q=q");
 
-    /* ratings: 1-5 (99 aside), 1-5 with one code unused, 1-7 ("Don't know" aside), 1-10;
-     * not 1-5 with two codes unused, nor 1-4, nor 0-10 (an NPS) */
-    k = (size_t)snprintf(text, sizeof text, "r5,r5gap,r5two,r7,r10,r4,n10\n");
+    /* ratings (named so): 1-5 (99 aside), 1-5 with one code unused, 1-7 ("Don't know"
+     * aside), 1-10; not 1-5 with two codes unused, nor 1-4, nor 0-10 (an NPS) */
+    k = (size_t)snprintf(text, sizeof text, "sat5,sat5gap,sat5two,sat7,sat10,sat4,n10\n");
     for (int i = 0; i < 12; i++) {
         char r7[16];
         snprintf(r7, sizeof r7, i % 8 == 7 ? "Don't know" : "%d", 1 + i % 8);
@@ -635,9 +635,9 @@ static void test_suggestions_design(void **state)
     }
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "var r5=r5|99+mean5;var r5gap=r5gap+mean5;var r5two=r5two;"
-                             "var r7=r7|Don't know+mean7;var r10=r10+mean10;var r4=r4;"
-                             "var n10=n10+nps");
+    assert_string_equal(got, "var sat5=sat5|99+mean5;var sat5gap=sat5gap+mean5;"
+                             "var sat5two=sat5two;var sat7=sat7|Don't know+mean7;"
+                             "var sat10=sat10+mean10;var sat4=sat4;var n10=n10+nps");
 
     /* waves: a word (camel case, German, Spanish, before _ID) ranks 2; a whole period name 1,
      * a year's only over years; microwave holds no word wave */
@@ -654,6 +654,90 @@ static void test_suggestions_design(void **state)
                              "var quarter=quarter+wave1;var Jahr=Jahr;var OLA_ID=OLA_ID+wave2");
 }
 
+/* Which 1-K codes are ratings (their mean proposed): named so, or a run of items on one
+ * scale; not codes whose names say nothing of a rating, or end in a grouping's word */
+static void test_suggestions_ratings(void **state)
+{
+    (void)state;
+    char got[2048], text[8192];
+    size_t k = (size_t)snprintf(text, sizeof text,
+                                "region,store,panel,spend_band,q9,satisfaction_group,"
+                                "store_satisfaction,likelyToReturn,Q5_1,Q5_2,Q5_3,Q6_1,Q7_a,"
+                                "Q7_b,wave_1,wave_2\n");
+    for (int i = 0; i < 35; i++) {
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,%d,%d,%d,%d,%d,%d", 1 + i % 5,
+                              1 + i / 7 % 5, 1 + i % 7 % 5, 1 + i * 3 % 5, 1 + i * 7 % 5,
+                              1 + i * 11 % 5, 1 + i * 13 % 5, 1 + i % 10);
+        /* a grid of three 1-5 items, one 1-5 alone, two 1-7 items, two wave columns */
+        k += (size_t)snprintf(text + k, sizeof text - k, ",%d,%d,%d,%d,%d,%d,%d,%d\n",
+                              1 + i * 17 % 5, 1 + i * 19 % 5, 1 + i * 23 % 5, 1 + i * 29 % 5,
+                              1 + i % 7, 1 + i * 3 % 7, 1 + i % 5, 1 + i * 2 % 5);
+    }
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var region=region;var store=store;var panel=panel;"
+                             "var spend_band=spend_band;var q9=q9;"
+                             "var satisfaction_group=satisfaction_group;"
+                             "var store_satisfaction=store_satisfaction+mean5;"
+                             "var likelyToReturn=likelyToReturn+mean10;var Q5_1=Q5_1+mean5;"
+                             "var Q5_2=Q5_2+mean5;var Q5_3=Q5_3+mean5;var Q6_1=Q6_1;"
+                             "var Q7_a=Q7_a+mean7;var Q7_b=Q7_b+mean7;var wave_1=wave_1+wave2;"
+                             "var wave_2=wave_2+wave2");
+}
+
+/* Rows answering (a value in a column some row leaves blank) and, among them, those blank
+ * in a run of columns (whole, or but its last), or in one column; the same on 1 to 3
+ * threads in chunks of 4 KiB as in one pass. Counted here as the file is written. */
+static void test_none_rows(void **state)
+{
+    (void)state;
+    size_t rows = 3000, cap = 64 + rows * 64, k = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    k += (size_t)snprintf(t, cap, "id,Q1,Q2_1,Q2_2,Q2_3,Q3\n");
+    size_t answering = 0, none_q2 = 0, none_but_last = 0, none_q3 = 0;
+    for (size_t i = 0; i < rows; i++) {
+        int idle = i % 50 == 0; /* an id only */
+        const char *a = !idle && i % 3 == 0 ? "A" : "", *b = !idle && i % 7 == 0 ? "B" : "";
+        const char *o = !idle && i % 11 == 0 ? "typed" : ""; /* (an Other's text) */
+        const char *q3 = !idle && i % 13 ? "1;2" : "";
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%s,%s,%s,%s,%s\n", i, idle ? "" : "5", a, b, o,
+                              q3);
+        answering += !idle;
+        none_q2 += !idle && !*a && !*b && !*o;
+        none_but_last += !idle && !*a && !*b;
+        none_q3 += !idle && !*q3;
+    }
+    write_text(t);
+    free(t);
+    for (int th = 0; th <= 3; th++) {
+        shopstat_reader *r = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th ? th : 1;
+        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_description_rows_answering(ds), answering);
+        size_t n = 0;
+        assert_true(shopstat_description_none_rows(ds, 2, 3, &n));
+        assert_int_equal(n, none_q2);
+        assert_true(shopstat_description_none_rows(ds, 2, 2, &n));
+        assert_int_equal(n, none_but_last);
+        assert_true(shopstat_description_none_rows(ds, 5, 1, &n));
+        assert_int_equal(n, none_q3);
+        assert_true(shopstat_description_none_rows(ds, 0, 1, &n)); /* (every row has an id) */
+        assert_int_equal(n, 0);
+        assert_false(shopstat_description_none_rows(ds, 3, 2, &n)); /* (not a run's start) */
+        assert_false(shopstat_description_none_rows(ds, 1, 2, &n)); /* (Q1 is in no run) */
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -668,6 +752,8 @@ int main(void)
         cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_suggestions_exports),
         cmocka_unit_test(test_suggestions_design),
+        cmocka_unit_test(test_suggestions_ratings),
+        cmocka_unit_test(test_none_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -554,6 +554,72 @@ static void test_qualtrics_import_ids(void **state)
     assert_string_equal(errtext(&r), "F:2:1: error: row has 1 field, header has 2");
 }
 
+/* A Qualtrics export read with two header rows: its question texts would end the names and
+ * its import-id row is refused, skipped or not, saying to use --skip-rows 2 instead. */
+static void test_qualtrics_header_rows(void **state)
+{
+    (void)state;
+    static const char q[] =
+        "Id,Q1\nResponse ID,How much?\n"
+        "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n"
+        "R_1,1\n";
+    static const char want[] =
+        "F:3:1: error: this is the import-id row of a Qualtrics export "
+        "('{\"ImportId\":\"_recordId\"}'): --header-rows 2 joined the question texts of the "
+        "line before it into the column names; read it with --skip-rows 2 instead of "
+        "--header-rows 2 (skip_rows: 2 instead of header_rows: 2 in a spec)";
+    result r;
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    o.header_rows = 2;
+    for (size_t skip = 0; skip <= 2; skip++) {
+        o.skip_rows = skip;
+        RUN(q, &o, &r);
+        assert_string_equal(errtext(&r), want);
+    }
+}
+
+static shopstat_status count_rows(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    (void)row;
+    (void)err;
+    ++*(int *)ctx;
+    return SHOPSTAT_OK;
+}
+
+/* Qualtrics' question texts (the first row skipped, when the second holds import ids) are
+ * kept for each column; in other skipped rows they are not. */
+static void test_qualtrics_texts(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "Id,Q1,Q2\nResponse ID,How satisfied?,\n"
+        "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\",x\nR_1,1,2\n",
+        "Id,Q1,Q2\nResponse ID,How satisfied?,\nnot ids,1,2\nR_1,1,2\n"};
+    for (size_t f = 0; f < 2; f++) {
+        write_file(files[f], strlen(files[f]));
+        shopstat_csv_opts o;
+        shopstat_csv_opts_init(&o);
+        o.skip_rows = 2;
+        shopstat_reader *rd = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, &o, &rd, &err), SHOPSTAT_OK);
+        assert_null(shopstat_reader_coltext(rd, 1)); /* (not read yet) */
+        int rows = 0;
+        assert_int_equal(shopstat_reader_run(rd, count_rows, &rows, &err), SHOPSTAT_OK);
+        assert_int_equal(rows, 1);
+        if (f == 0) {
+            assert_string_equal(shopstat_reader_coltext(rd, 0), "Response ID");
+            assert_string_equal(shopstat_reader_coltext(rd, 1), "How satisfied?");
+        } else {
+            assert_null(shopstat_reader_coltext(rd, 1));
+        }
+        assert_null(shopstat_reader_coltext(rd, 2));
+        shopstat_reader_free(rd);
+        unlink(path);
+    }
+}
+
 /* A row callback's error in the first rows (a weight "Weight" in Qualtrics' question-text
  * row) waits for the rows up to the third: an import-id row among them is named instead;
  * else the callback's error, the rows after it never seen by the callback. */
@@ -1173,6 +1239,8 @@ int main(void)
         cmocka_unit_test(test_skip_rows),
         cmocka_unit_test(test_header_rows),
         cmocka_unit_test(test_qualtrics_import_ids),
+        cmocka_unit_test(test_qualtrics_header_rows),
+        cmocka_unit_test(test_qualtrics_texts),
         cmocka_unit_test(test_import_ids_after_row_error),
         cmocka_unit_test(test_missing_codes),
         cmocka_unit_test(test_parse_number),
