@@ -367,6 +367,7 @@ tables:
   - {question: contact, chart: none}
   - {question: probs, chart: none}
   - {name: probs-base, question: probs, base: "wt == 1"}
+  - {name: contact-label, question: contact, base: "wt == 1", base_label: "light panelists"}
 EOF
 if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
     check "ticked: base said as the rows ticking an option" grep -qxF \
@@ -377,6 +378,14 @@ if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
         'Base: rows where wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
     check "codes: the chart's footer" bash -c "pdftotext '$T/bases/charts/probs-base.pdf' - | tr '\n' ' ' |
         grep -qF 'Base: rows where wt == 1, holding at least one code.'"
+    # a base_label names the base: the rows ticking nothing are still out, and said so
+    # (report.md, the chart's footer and the workbook's sheet)
+    check "ticked: with a base_label" grep -qxF \
+        'Base: light panelists, ticking at least one option (multiple answers allowed). (`wt == 1`)' "$T/bases/report.md"
+    check "ticked: with a base_label, the chart's footer" bash -c "pdftotext '$T/bases/charts/contact-label.pdf' - | tr '\n' ' ' |
+        grep -qF 'Base: light panelists, ticking at least one option.'"
+    check "ticked: with a base_label, the workbook" bash -c "unzip -p '$T/bases/tables.xlsx' xl/sharedStrings.xml |
+        grep -qF 'Base: light panelists, ticking at least one option.'"
 else
     ko "report of bases.yml failed: $(cat "$T/bases.err")"
 fi
@@ -418,6 +427,7 @@ questions:
 tables:
   - {question: contact, chart: none}
   - {name: probs-base, question: probs, base: "wt == 1"}
+  - {name: contact-label, question: contact, base: "wt == 1", base_label: "light panelists"}
 EOF
 if $S report "$T/none.yml" -o "$T/none" --quiet 2>"$T/none.err"; then
     check "none: in base: c1 is 1 of the 4 rows' weight 5" \
