@@ -390,6 +390,28 @@ else
     ko "report of bases.yml failed: $(cat "$T/bases.err")"
 fi
 
+# ---- a labelled export's answers hold commas ("Yes, definitely"): a recode rule quotes
+# them, and takes them whole; the shares counted here with awk ----
+printf 'id,wt,switch\n1,1.5,"Yes, definitely"\n2,0.5,"Yes, probably"\n3,2,"No, probably not"\n4,1,"No, definitely not"\n5,1.25,Not sure\n6,0.75,"Yes, probably"\n7,1,"No, definitely not"\n' >"$T/labels.csv"
+cat >"$T/labels.yml" <<EOF
+survey: labels
+data: $T/labels.csv
+design: {weight: wt}
+questions:
+  top2: {derive: switch, recode: {'"Yes, definitely", "Yes, probably"': Would switch, '"No, probably not","No, definitely not"': Would not}}
+tables:
+  - {question: top2, chart: none}
+EOF
+if $S report "$T/labels.yml" -o "$T/labels" --quiet 2>"$T/labels.err"; then
+    want=$(awk -F'"' 'NR > 1 { split($1, f, ","); w = f[2]; if ($2 ~ /^Yes/) y += w; if ($2 != "") b += w }
+        END { printf "%.12f", y / b }' "$T/labels.csv")
+    got=$(awk -F, '$3 == "Would switch" && $4 == "all" { printf "%.12f", $8 }' "$T/labels/tables.csv")
+    check "recode: quoted labels with commas, share $got want $want" test "$got" = "$want"
+    check "recode: the base leaves out Not sure alone" grep -q '^top2,top2,Would switch,all,6,' "$T/labels/tables.csv"
+else
+    ko "report of labels.yml failed: $(cat "$T/labels.err")"
+fi
+
 # ---- a SurveyMonkey export as it comes (specs/surveymonkey.yml, header_rows: 2): the
 # multi-select question by its pattern, its levels the options' labels (labelled by
 # values:), the second header row not a row read; proportions counted here with awk ----
