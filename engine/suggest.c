@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "shopstat/describe.h"
 
 /* What a column can be in a set. */
@@ -110,25 +111,6 @@ static int nonanswer_code(double v)
     return (v >= 96 && v <= 99) || (v >= 996 && v <= 999) || v == 9999;
 }
 
-/* A scale's point exported with its label, as platforms export a 0-10 question's ends
- * ("0 - Not at all likely", "10 = Extremely likely", "5 (Very satisfied)"): a whole number
- * of at most three digits, then a space, '-', '=', ':' or '(', then a label holding a
- * letter. Its number into *x, or 0 when v is not one ("18-24", "Don't know"). */
-static int labelled_point(const char *v, double *x)
-{
-    size_t n = 0;
-    while (isdigit((unsigned char)v[n]))
-        n++;
-    if (n == 0 || n > 3 || !v[n] || !strchr(" -=:(", v[n]))
-        return 0;
-    for (const char *p = v + n; *p; p++)
-        if (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) {
-            *x = (double)strtol(v, NULL, 10);
-            return 1;
-        }
-    return 0;
-}
-
 /* The listed values of single-choice column c that look like non-answers among codes:
  * indices into c->levels, at most 2 (written to idx). A point of the scale with its label
  * ("10 - Extremely likely") counts as its number, not as a text: leaving it out as a
@@ -141,7 +123,7 @@ static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
     for (size_t j = 0; j < c->nlevels; j++) {
         const char *v = c->levels[j].value;
         double x;
-        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1 || labelled_point(v, &x)) {
+        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1 || reader_labelled_point(v, &x)) {
             nnum++;
             if (x > top) {
                 second = top;
