@@ -163,6 +163,12 @@ size_t suggest_stem_len(const char *name);
 
 /* Whether an item of a column list is a pattern: it holds '*', '?' or '['. */
 int reader_is_pattern(const char *item);
+
+/* A scale's point exported with its label, as platforms export a 0-10 question's ends
+ * ("0 - Not at all likely", "10 = Extremely likely", "5 (Very satisfied)"): a whole number
+ * of at most three digits, then a space, '-', '=', ':' or '(', then a label holding a
+ * letter. 1 and its number in *x, or 0 when v is not one ("18-24", "Don't know"). */
+int reader_labelled_point(const char *v, double *x);
 /* The columns an item of a multi-response list stands for, in file order (*idx malloc'd,
  * *n of them): the column named item when there is one (a pattern's characters may be
  * part of a name), else, when item is a pattern, every named column it matches (libc

@@ -334,17 +334,48 @@ shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
     if (!(r->match = dupstr(match)) || !(r->level = dupstr(level)))
         return nomem(err);
     /* Alternatives separated by ','; each "a-b" (numeric range), ">=x", ">x", "<=x",
-     * "<x", or a value compared as text (and numerically when both parse). */
+     * "<x", or a value compared as text (and numerically when both parse). A quoted
+     * alternative is a text as it stands, commas included ("Yes, definitely": a labelled
+     * export's answer), "" for a quote, as in CSV. */
     const char *s = match;
     while (1) {
-        const char *e = strchr(s, ',');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        const char *a = s;
-        size_t an = n;
-        trim(&a, &an);
-        if (an == 0)
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e, *a = s;
+        size_t an;
+        char *quoted = NULL;
+        if (*s == '"') {
+            if (!(quoted = malloc(strlen(s))))
+                return nomem(err);
+            an = 0;
+            const char *c = s + 1;
+            for (; *c && !(*c == '"' && c[1] != '"'); c++) {
+                quoted[an++] = *c;
+                if (*c == '"')
+                    c++;
+            }
+            const char *after = *c ? c + 1 : c;
+            while (*after == ' ' || *after == '\t')
+                after++;
+            if (!*c || (*after && *after != ',')) {
+                free(quoted);
+                return shopstat_error_set(
+                    err, SHOPSTAT_EUSAGE, NULL, 0, 0, "recode of '%s': %s", question,
+                    *c ? "a quoted value must end its alternative (a ',' after its closing quote)"
+                       : "a quote is not closed");
+            }
+            e = *after ? after : NULL;
+            a = quoted;
+        } else {
+            e = strchr(s, ',');
+            an = e ? (size_t)(e - s) : strlen(s);
+            trim(&a, &an);
+        }
+        if (an == 0) {
+            free(quoted);
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "recode of '%s': empty value in '%s'", question, match);
+        }
         size_t k = r->nalt;
         int *kk = realloc(r->alt_kind, (k + 1) * sizeof *kk);
         if (kk)
@@ -358,16 +389,20 @@ shopstat_status shopstat_plan_add_recode(shopstat_plan *p, const char *question,
         double *hi = realloc(r->alt_hi, (k + 1) * sizeof *hi);
         if (hi)
             r->alt_hi = hi;
-        if (!kk || !tt || !lo || !hi)
+        char *text = kk && tt && lo && hi ? dupn(a, an) : NULL;
+        int is_quoted = quoted != NULL;
+        free(quoted);
+        if (!text)
             return nomem(err);
-        r->alt_text[k] = dupn(a, an);
-        if (!r->alt_text[k])
-            return nomem(err);
+        r->alt_text[k] = text;
         r->nalt++;
         double x, y;
         r->alt_kind[k] = 0;
         r->alt_lo[k] = r->alt_hi[k] = NAN;
-        if (an > 2 && (a[0] == '>' || a[0] == '<') && a[1] == '=' && parse_num(a + 2, an - 2, &x)) {
+        if (is_quoted) {
+            /* (a text: no range, bracket or number) */
+        } else if (an > 2 && (a[0] == '>' || a[0] == '<') && a[1] == '=' &&
+                   parse_num(a + 2, an - 2, &x)) {
             r->alt_kind[k] = 1;
             r->alt_lo[k] = a[0] == '>' ? x : -INFINITY;
             r->alt_hi[k] = a[0] == '>' ? INFINITY : x;

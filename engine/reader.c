@@ -4,6 +4,7 @@
 #include "shopstat/spec.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <iconv.h>
@@ -2077,6 +2078,21 @@ shopstat_status shopstat_reader_column(const shopstat_reader *r, const char *nam
 int reader_is_pattern(const char *item)
 {
     return strpbrk(item, "*?[") != NULL;
+}
+
+int reader_labelled_point(const char *v, double *x)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)v[n]))
+        n++;
+    if (n == 0 || n > 3 || !v[n] || !strchr(" -=:(", v[n]))
+        return 0;
+    for (const char *p = v + n; *p; p++)
+        if (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) {
+            *x = (double)strtol(v, NULL, 10);
+            return 1;
+        }
+    return 0;
 }
 
 int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n)

@@ -728,6 +728,8 @@ static void base_note(const report *r, rtable *rt)
         snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s; %s", t->base_expr, none);
     else if (q->none_in_base)
         snprintf(rt->chart_base, sizeof rt->chart_base, "all rows; %s", none);
+    else if (t->base_label && answered) /* (the label names the base, not who answered) */
+        snprintf(rt->chart_base, sizeof rt->chart_base, "%s, %s", t->base_label, answered);
     else if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)

@@ -615,12 +615,16 @@ static shopstat_status parse_recode(ctx *c, yaml_node_t *n, shopstat_spec_questi
         if (!tmp)
             return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         shopstat_error e2;
+        shopstat_error_clear(&e2);
         st = shopstat_plan_add_single(tmp, "q", "q", &e2);
         if (!st)
             st = shopstat_plan_add_recode(tmp, "q", v[i].match, v[i].level, &e2);
         shopstat_plan_free(tmp);
-        if (st)
-            return FAIL(c, node(c, p->key), "recode of '%s': bad rule '%s'", q->name, v[i].match);
+        if (st) { /* (the plan's reason, less its "recode of 'q': ") */
+            const char *why = strncmp(e2.msg, "recode of 'q': ", 15) == 0 ? e2.msg + 15 : "";
+            return FAIL(c, node(c, p->key), "recode of '%s': bad rule '%s'%s%s", q->name,
+                        v[i].match, *why ? ": " : "", why);
+        }
     }
     q->recodes = v;
     q->nrecodes = k;
@@ -659,8 +663,11 @@ static shopstat_status score_map(ctx *c, yaml_node_t *n, const shopstat_spec_que
         if (!*k || strpbrk(k, ",="))
             return FAIL(c, kn,
                         "score: level '%s' of question '%s' may not be empty or hold ',' or "
-                        "'='; recode it to a plain label",
-                        k, q->name);
+                        "'='; recode it to a plain label and score that: a question {derive: "
+                        "COLUMN, recode: {'\"%s\"': LABEL, ...}, score: {LABEL: %s, ...}}",
+                        k, q->name, k,
+                        vn && vn->type == YAML_SCALAR_NODE ? (const char *)vn->data.scalar.value
+                                                           : "N");
         if (!is_number(vn, &x))
             return FAIL(c, vn, "score: of level '%s' must be a number, not %s%s%s (question '%s')",
                         k, vn->type == YAML_SCALAR_NODE ? "'" : kind_name(vn),

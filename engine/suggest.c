@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "shopstat/describe.h"
 
 #include "internal.h"
@@ -113,7 +114,9 @@ static int nonanswer_code(double v)
 }
 
 /* The listed values of single-choice column c that look like non-answers among codes:
- * indices into c->levels, at most 2 (written to idx). */
+ * indices into c->levels, at most 2 (written to idx). A point of the scale with its label
+ * ("10 - Extremely likely") counts as its number, not as a text: leaving it out as a
+ * non-answer would leave out every answer at that end of the scale. */
 static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
 {
     size_t nnum = 0, ntext = 0, text[2] = {0, 0};
@@ -122,7 +125,7 @@ static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
     for (size_t j = 0; j < c->nlevels; j++) {
         const char *v = c->levels[j].value;
         double x;
-        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1) {
+        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1 || reader_labelled_point(v, &x)) {
             nnum++;
             if (x > top) {
                 second = top;

@@ -89,6 +89,8 @@ static int declare_one(survey_args *a, const char *q, char *buf)
     size_t n = 0;
     int rc = 0;
     char *s = buf;
+    /* ", " in the list: a label holding a comma ("Yes, definitely"), split unless quoted */
+    int spaced = strstr(buf, ", ") != NULL;
     while (*s && !rc) {
         while (*s == ' ')
             s++;
@@ -126,7 +128,9 @@ static int declare_one(survey_args *a, const char *q, char *buf)
         }
         for (size_t j = 0; j < n && !rc; j++)
             if (strcmp(seen[j], lv) == 0)
-                rc = cli_usage_error("--levels %s: '%s' is given twice", q, lv);
+                rc = cli_usage_error("--levels %s: '%s' is given twice%s%s%s", q, lv,
+                                     spaced ? " (a level holding a comma is quoted: '" : "",
+                                     spaced ? q : "", spaced ? ":\"Yes, definitely\",...')" : "");
         if (rc)
             break;
         char **ns = realloc(seen, (n + 1) * sizeof *ns);

@@ -367,6 +367,7 @@ tables:
   - {question: contact, chart: none}
   - {question: probs, chart: none}
   - {name: probs-base, question: probs, base: "wt == 1"}
+  - {name: contact-label, question: contact, base: "wt == 1", base_label: "light panelists"}
 EOF
 if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
     check "ticked: base said as the rows ticking an option" grep -qxF \
@@ -377,8 +378,38 @@ if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
         'Base: rows where wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
     check "codes: the chart's footer" bash -c "pdftotext '$T/bases/charts/probs-base.pdf' - | tr '\n' ' ' |
         grep -qF 'Base: rows where wt == 1, holding at least one code.'"
+    # a base_label names the base: the rows ticking nothing are still out, and said so
+    # (report.md, the chart's footer and the workbook's sheet)
+    check "ticked: with a base_label" grep -qxF \
+        'Base: light panelists, ticking at least one option (multiple answers allowed). (`wt == 1`)' "$T/bases/report.md"
+    check "ticked: with a base_label, the chart's footer" bash -c "pdftotext '$T/bases/charts/contact-label.pdf' - | tr '\n' ' ' |
+        grep -qF 'Base: light panelists, ticking at least one option.'"
+    check "ticked: with a base_label, the workbook" bash -c "unzip -p '$T/bases/tables.xlsx' xl/sharedStrings.xml |
+        grep -qF 'Base: light panelists, ticking at least one option.'"
 else
     ko "report of bases.yml failed: $(cat "$T/bases.err")"
+fi
+
+# ---- a labelled export's answers hold commas ("Yes, definitely"): a recode rule quotes
+# them, and takes them whole; the shares counted here with awk ----
+printf 'id,wt,switch\n1,1.5,"Yes, definitely"\n2,0.5,"Yes, probably"\n3,2,"No, probably not"\n4,1,"No, definitely not"\n5,1.25,Not sure\n6,0.75,"Yes, probably"\n7,1,"No, definitely not"\n' >"$T/labels.csv"
+cat >"$T/labels.yml" <<EOF
+survey: labels
+data: $T/labels.csv
+design: {weight: wt}
+questions:
+  top2: {derive: switch, recode: {'"Yes, definitely", "Yes, probably"': Would switch, '"No, probably not","No, definitely not"': Would not}}
+tables:
+  - {question: top2, chart: none}
+EOF
+if $S report "$T/labels.yml" -o "$T/labels" --quiet 2>"$T/labels.err"; then
+    want=$(awk -F'"' 'NR > 1 { split($1, f, ","); w = f[2]; if ($2 ~ /^Yes/) y += w; if ($2 != "") b += w }
+        END { printf "%.12f", y / b }' "$T/labels.csv")
+    got=$(awk -F, '$3 == "Would switch" && $4 == "all" { printf "%.12f", $8 }' "$T/labels/tables.csv")
+    check "recode: quoted labels with commas, share $got want $want" test "$got" = "$want"
+    check "recode: the base leaves out Not sure alone" grep -q '^top2,top2,Would switch,all,6,' "$T/labels/tables.csv"
+else
+    ko "report of labels.yml failed: $(cat "$T/labels.err")"
 fi
 
 # ---- a SurveyMonkey export as it comes (specs/surveymonkey.yml, header_rows: 2): the
@@ -418,6 +449,7 @@ questions:
 tables:
   - {question: contact, chart: none}
   - {name: probs-base, question: probs, base: "wt == 1"}
+  - {name: contact-label, question: contact, base: "wt == 1", base_label: "light panelists"}
 EOF
 if $S report "$T/none.yml" -o "$T/none" --quiet 2>"$T/none.err"; then
     check "none: in base: c1 is 1 of the 4 rows' weight 5" \

@@ -527,7 +527,7 @@ static void test_suggestions(void **state)
      * three codes never given, is not (1-10 named as a rating is a rating scale: its mean) */
     const char *rows = "0,1,0\n1,2,1\n2,3,2\n3,4,3\n4,5,4\n5,6,5\n6,7,6\n7,8,10\n"
                        "8,9,10\n9,10,10\n10,10,10\n99,10,10\n";
-    char text[512];
+    char text[2048];
     snprintf(text, sizeof text, "rec,rating110,gap\n%s%s", rows, rows);
     write_text(text);
     suggest(NULL, got, sizeof got);
@@ -544,10 +544,33 @@ static void test_suggestions(void **state)
     suggest(NULL, got, sizeof got);
     assert_string_equal(got, "var Q1_recommend=Q1_recommend|99+nps;var nps=nps+nps;var gap=gap");
 
+    size_t k;
+    /* a 0-10 question exported as labels ("values as labels"): its ends carry their
+     * anchors, "0 - Not at all likely" and "10 - Extremely likely"; they are answers, not
+     * non-answers to leave out (a quarter of the answers, the promoters' tens); a "Don't
+     * know" beside them is one, and so is "99 - Don't know" */
+    k = (size_t)snprintf(text, sizeof text, "rec,rec_dk,rec_99\n");
+    for (int i = 0; i < 24; i++) {
+        int v = i % 12;
+        char pt[32];
+        if (v == 0)
+            snprintf(pt, sizeof pt, "0 - Not at all likely");
+        else if (v == 10)
+            snprintf(pt, sizeof pt, "10 - Extremely likely");
+        else
+            snprintf(pt, sizeof pt, "%d", v);
+        k += (size_t)snprintf(text + k, sizeof text - k, "%s,%s,%s\n", v == 11 ? "9" : pt,
+                              v == 11 ? "Don't know" : pt, v == 11 ? "99 - Don't know" : pt);
+    }
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var rec=rec;var rec_dk=rec_dk|Don't know;"
+                             "var rec_99=rec_99|99 - Don't know");
+
     /* Qualtrics names an NPS question Q3 and adds Q3_NPS_GROUP (1 detractor, 2 passive,
      * 3 promoter): that column says Q3 is a likelihood to recommend, 0s or not; Q4, 1-10
      * beside it without one, is not (nor a rating: its name says nothing of one) */
-    size_t k = (size_t)snprintf(text, sizeof text, "Q3,Q3_NPS_GROUP,Q4\n");
+    k = (size_t)snprintf(text, sizeof text, "Q3,Q3_NPS_GROUP,Q4\n");
     for (int i = 0; i < 20; i++) {
         int v = 1 + i % 10;
         k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,%d\n", v,

@@ -118,7 +118,28 @@ static const error_case cases[] = {
      .text = HEAD "  top: {derive: s, recode: {'5-1': Top}}\ntables:\n  - {question: switch}\n",
      .line = 5,
      .col = 29,
-     .msg = "recode of 'top': bad rule '5-1'"},
+     .msg = "recode of 'top': bad rule '5-1': range '5-1' is empty"},
+    {.name = "score: a level holding a comma: the recode that scores it",
+     .text = HEAD "  sw: {column: s, score: {'Yes, definitely': 100}}\ntables:\n"
+                  "  - {question: switch}\n",
+     .line = 5,
+     .col = 27,
+     .msg = "score: level 'Yes, definitely' of question 'sw' may not be empty or hold ',' or "
+            "'='; recode it to a plain label and score that: a question {derive: COLUMN, "
+            "recode: {'\"Yes, definitely\"': LABEL, ...}, score: {LABEL: 100, ...}}"},
+    {.name = "recode: a quote not closed",
+     .text = HEAD "  top: {derive: s, recode: {'\"Yes, definitely': Yes}}\ntables:\n"
+                  "  - {question: switch}\n",
+     .line = 5,
+     .col = 29,
+     .msg = "recode of 'top': bad rule '\"Yes, definitely': a quote is not closed"},
+    {.name = "recode: text after a quoted value",
+     .text = HEAD "  top: {derive: s, recode: {'\"Yes\" definitely': Yes}}\ntables:\n"
+                  "  - {question: switch}\n",
+     .line = 5,
+     .col = 29,
+     .msg = "recode of 'top': bad rule '\"Yes\" definitely': a quoted value must end its "
+            "alternative (a ',' after its closing quote)"},
 };
 
 static void test_error_cases(void **state)
