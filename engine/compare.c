@@ -22,6 +22,7 @@ typedef struct side {
     double W, T;     /* base weight, level weight */
     size_t n;
     double w2;
+    int single; /* every row of positive weight holds the level, or none does: p is 1 or 0 */
 } side;
 
 static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, size_t all,
@@ -48,6 +49,15 @@ static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, 
     double w1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].w2 : 0;
     sd->n = rest ? n0 - n1 : n0;
     sd->w2 = rest ? w0 - w1 : w0;
+    /* (counted in rows, not read off T / W, whose round-off can leave 0.9999999999999998
+     * for a rest: all's cells less the segment's) */
+    size_t dp = (sd->d[0] >= 0 ? t->cell[sd->d[0]].npos : 0) -
+                (rest && sd->d[1] >= 0 ? t->cell[sd->d[1]].npos : 0);
+    size_t lp = (sd->c[0] >= 0 ? t->cell[sd->c[0]].npos : 0) -
+                (rest && sd->c[1] >= 0 ? t->cell[sd->c[1]].npos : 0);
+    sd->single = dp > 0 && (lp == 0 || lp == dp);
+    if (sd->single)
+        sd->T = lp ? sd->W : 0;
 }
 
 /* Append the score terms of p = T/W for one side, times sign. */
@@ -175,6 +185,13 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                     free(praw);
                     return st;
                 }
+                /* both sides at p = 0 or 1: every row's score w (y - p) / W is 0, so the
+                 * variance is 0, as R's; what the sums leave is round-off (an element
+                 * design's sums of w^2, a rest's cells less the segment's: an SE of 8e-10
+                 * and t of 1e9 where R's is -Inf, or a variance below 0 and no SE). The
+                 * call above still checks the lonely PSUs. */
+                if (A.single && B.single)
+                    var = 0;
                 diff_test(r, var, pdf, ptq);
             }
             /* family: all levels of one question for one pair */

@@ -780,6 +780,16 @@ run_compare("apistrat_cmp_same_counts", "apistrat", S_strat_nw, list(q_var(A, "a
             seg_list(A, s_cmp(A, "lo", "snum", "<", 3254), s_cmp(A, "hi", "snum", ">=", 2160.5)),
             "lo:hi", base = b_eq(A, "stype", "E"))
 
+## ---------------------------------------------------------------- each side at p = 0 or 1
+# hm (stype H or M) against the rest (the E schools) in an element design: level E is held
+# by none of hm's rows and by every row of the rest, so every row's score is 0, and R's SE
+# is 0 (t -Inf, p 0); H and M have a real variance (hm's side). The sums of w^2 and the
+# rest's cells less hm's left shopstat an SE of 8.1e-10 (t -1.2e9) and a rest's p of
+# 1.0000000000000002, and where the round-off fell below 0 no SE at all (found by the
+# randomized audit, tests/oracle/audit/README.md).
+run_compare("apistrat_cmp_sides_at_0_1", "apistrat", list(weight = "pw"), list(q_var(A, "stype")),
+            seg_list(A, s_eq(A, "hm", "stype", c("H", "M"))), "hm:rest")
+
 ## ---------------------------------------------------------------- compare, base and lonely PSUs
 # compare under --base is R's svycontrast of svytotal on subset(design, base): the lonely-PSU
 # rules see only the strata holding base rows, whichever segments the pair holds. Region W's

@@ -5,6 +5,8 @@ suppressPackageStartupMessages(library(survey))
 args_all <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 source(file.path(dirname(normalizePath(script)), "..", "helpers.R"))
+source(file.path(dirname(normalizePath(script)), "ext.R"))
+EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -201,11 +203,13 @@ cmp_int <- function(tag, key, col, got, want) {
 ## ------------------------------------------------------------------ tab
 # Returns list(rows = expected data frame (numbers, NA = empty), badsegs = segments with df<=0 & 0<p<1,
 #              rerr = R error message if any domain errored)
-tab_expect <- function(dat, spec, questions, segs, ci, level, inbase) {
+# des, w: a replicate design (ext.R) and its full-sample weights, instead of spec's design
+tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL, w = NULL) {
     old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
     on.exit(options(old))
-    des <- make_design(dat, spec)
-    w <- if (is.null(spec$weight)) weights(des) else dat$num[[spec$weight]]
+    rep <- inherits(des, "svyrep.design")
+    if (is.null(des)) des <- make_design(dat, spec)
+    if (is.null(w)) w <- if (is.null(spec$weight)) weights(des) else dat$num[[spec$weight]]
     rows <- list(); badsegs <- character(); rerr <- NULL
     alpha <- 1 - level
     for (q in questions) for (l in q$levels) for (s in segs) {
@@ -249,12 +253,36 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase) {
         } else {
             cp <- tryCatch(suppressWarnings(svyciprop(~yy, sub, method = ci_r[[ci]], level = level)),
                            error = function(e) e)
+            # (R's likelihood spline stops where the interval is narrow or wide: "need at
+            # least two non-NA values to interpolate", "'from' must be a finite number";
+            # the equation's exact root below is what shopstat gives, and is checked)
+            # (likewise R's svyglm on a replicate design, for logit: "NAs in V(mu)" where a
+            # replicate leaves the domain empty; methods.md's formula below is checked)
+            if (inherits(cp, "error") && (ci == "likelihood" || (ci == "logit" && rep)))
+                cp <- structure(NA, ci = c(NA_real_, NA_real_), rerr = conditionMessage(cp))
             if (inherits(cp, "error")) {
                 r$note <- paste("svyciprop error:", conditionMessage(cp))
             } else {
                 lim <- as.vector(attr(cp, "ci"))
                 r$ci_lower <- lim[1]; r$ci_upper <- lim[2]
-                if (ci == "logit") {
+                if (ci == "logit" && rep) {
+                    if (!is.null(attr(cp, "rerr"))) r$note <- "logit-rep-R-error"
+                    # methods.md: expit(logit p +- t sqrt(V_logit)), V_logit the replicate
+                    # variance of logit(p_r) (R: svyglm per replicate); a replicate's p_r of 0
+                    # or 1 makes it infinite, the interval [0, 1] (R: no convergence)
+                    RW <- weights(sub, "analysis")
+                    pr <- colSums(RW * sub$variables$yy) / colSums(RW)
+                    if (any(pr[is.finite(pr)] %in% c(0, 1))) {
+                        cf <- c(0, 1); r$note <- "logit-rep-inf"
+                    } else {
+                        vl <- survey:::svrVar(qlogis(pr), sub$scale, sub$rscales, mse = sub$mse, coef = qlogis(p))
+                        cf <- plogis(qlogis(p) + c(-1, 1) * t * sqrt(as.numeric(vl)))
+                    }
+                    if (any(!is.finite(lim)) || any(abs(cf - lim) > 1e-6 * abs(cf))) {
+                        if (all(is.finite(lim))) LOG("LOGITREP|", q$name, "/", l, "/", s$name, "|R=", paste(lim, collapse = ","), "|formula=", paste(cf, collapse = ","))
+                        r$ci_lower <- cf[1]; r$ci_upper <- cf[2]; if (r$note == "") r$note <- "logit-rep-formula"
+                    }
+                } else if (ci == "logit") {
                     cf <- plogis(qlogis(p) + c(-1, 1) * t * se / (p * (1 - p)))
                     if (any(!is.finite(lim)) || any(abs(cf - lim) > 1e-6 * abs(cf))) {
                         r$ci_lower <- cf[1]; r$ci_upper <- cf[2]; r$note <- "logit-R-failed-closedform"
@@ -267,11 +295,15 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase) {
                     rhs <- phi * t^2 * se^2 / (2 * p * qq)
                     fb <- function(b) p * (log(p) - plogis(b, log.p = TRUE)) + qq * (log(qq) - plogis(-b, log.p = TRUE)) - rhs
                     b0 <- qlogis(p)
-                    ex <- if (se == 0) c(p, p) else tryCatch(plogis(c(uniroot(fb, c(b0 - 1000, b0), tol = 1e-13)$root,
-                                     uniroot(fb, c(b0, b0 + 1000), tol = 1e-13)$root)), error = function(e) NULL)
+                    # (a root beyond b0 -+ 1000, logit -1000: the limit is 0 or 1 in doubles)
+                    ex <- if (se < 1e-12) c(p, p) else tryCatch(c(
+                        if (fb(b0 - 1000) < 0) 0 else plogis(uniroot(fb, c(b0 - 1000, b0), tol = 1e-13)$root),
+                        if (fb(b0 + 1000) < 0) 1 else plogis(uniroot(fb, c(b0, b0 + 1000), tol = 1e-13)$root)),
+                        error = function(e) NULL)
                     if (!is.null(ex)) {
                         if (any(is.na(lim)) || any(abs(ex - lim) > 2e-3 * abs(ex))) LOG("LIKSPLINE|", q$name, "/", l, "/", s$name, "|R=", paste(lim, collapse = ","), "|eq=", paste(ex, collapse = ","))
-                        r$ci_lower <- ex[1]; r$ci_upper <- ex[2]; r$note <- "lik-exact"
+                        r$ci_lower <- ex[1]; r$ci_upper <- ex[2]
+                        r$note <- if (is.null(attr(cp, "rerr"))) "lik-exact" else "lik-exact-R-error"
                     } else r$note <- "lik-spline"
                 }
             }
@@ -315,11 +347,12 @@ compare_tab <- function(tag, out, exp) {
 }
 
 ## ------------------------------------------------------------------ compare
-compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inbase) {
+# des, rep: a replicate design (ext.R), whose differences are re-estimated per replicate
+compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inbase, des = NULL, rep = FALSE) {
     byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
     old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
     on.exit(options(old))
-    des <- make_design(dat, spec)
+    if (is.null(des)) des <- make_design(dat, spec)
     # R's compare under --base is subset(design, base) throughout: the df, and the strata
     # its lonely-PSU rules see (those holding base rows: fail, average's H')
     dfree <- degf(des[inbase, ])
@@ -335,8 +368,8 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
             a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
             des$variables$ya <- y * a; des$variables$na <- a
             des$variables$yb <- y * b; des$variables$nb <- b
-            tot <- svytotal(~ya + na + yb + nb, des[inbase, ])
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
+            tot <- suppressWarnings(svytotal(~ya + na + yb + nb, des[inbase, ], return.replicates = rep))
+            con <- suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb)))
             diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot)
             t <- diff / se
             fam[[length(fam) + 1]] <- data.frame(variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
@@ -345,7 +378,12 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
                 df = dfree, t = t, p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
         }
         fam <- do.call(rbind, fam)
-        fam$p_adjusted <- p.adjust(fam$p_value, method = c(holm = "holm", bh = "BH", none = "none")[[adjust]])
+        # a difference of 0 with SE 0 (the same rows, or both sides at p = 1 or 0): R's t
+        # = 0 / round-off gives a p of noise (often 1) that p.adjust counts; methods.md
+        # leaves t and p empty and the row out of the family, as p.adjust does with NA
+        p <- fam$p_value
+        p[abs(fam$difference) < 1e-12 & fam$se < 1e-12] <- NA
+        fam$p_adjusted <- p.adjust(p, method = c(holm = "holm", bh = "BH", none = "none")[[adjust]])
         out[[length(out) + 1]] <- fam
     }
     do.call(rbind, out)
@@ -700,6 +738,7 @@ score_audit <- function(seed, G, SC, dat, spec, groups, base, inbase, rel_path, 
 ## ------------------------------------------------------------------ main loop
 for (seed in seeds) tryCatch({
     G <- gen(seed)
+    ue <- G$df$ue_  # (the PSU effect, row by row, for ext.R's columns)
     SC <- score_cols(G, seed)  # (its own random stream: the rest of the seed is unchanged)
     G$df <- SC$df
     path <- file.path(OUT, "data", sprintf("s%d.csv", seed))
@@ -839,6 +878,7 @@ for (seed in seeds) tryCatch({
             dn <- t(Cm) %*% diag(ifelse(m2 == 0, 0, 1 / m2), length(m2)) %*% Cm
             attr(r, "rankdef") <- qr(dn)$rank < ncol(dn)
             attr(r, "zerocells") <- sum(m2 == 0)
+            attr(r, "degf") <- degf(des)
             options(old)
             r
         }, error = function(e) e)
@@ -863,6 +903,8 @@ for (seed in seeds) tryCatch({
                 LOG(tag, "|REFUSED-EMPTY|", res$err, info)
             else if (isTRUE(attr(ex, "rankdef")) && grepl("too sparse for the test", res$err, fixed = TRUE))
                 LOG(tag, "|REFUSED-SINGULAR|", res$err, info)
+            else if (isTRUE(attr(ex, "degf") <= 0) && grepl("degrees of freedom are 0", res$err, fixed = TRUE))
+                LOG(tag, "|REFUSED-DF0|", res$err, info)  # (R's F on 0 ddf: Inf or NaN)
             else { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err, info); STATS$bad <- STATS$bad + 1 }
             next
         }
@@ -878,6 +920,10 @@ for (seed in seeds) tryCatch({
     ## ---- score and compare --score (Taylor, then replicate weights made from the design)
     tryCatch(score_audit(seed, G, SC, dat, spec, groups, base, inbase, rel_path, pairs, cli_pairs),
              error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_score|SCRIPTERR|", conditionMessage(e)) })
+
+    ## ---- ticked, none-in-base, per-column missing, level sets; replicate designs (ext.R)
+    if (EXT) tryCatch(ext_audit(seed, G, ue, SC, spec),
+                      error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_x|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", conditionMessage(e)) })
 k <- table(STATS$kinds)
 LOG("SUMMARY|cases=", STATS$cases, "|rows=", STATS$rows, "|numbers=", STATS$nums, "|diffs=", STATS$bad,

@@ -21,4 +21,6 @@ while [ "$i" -le "$TO" ]; do
 done
 cat "$AUDIT_OUT"/log_*.txt | grep '^SUMMARY' || true
 echo "line kinds (DIFF: beyond 1e-6 of R; FAIL: shopstat refused where R answered):"
-cat "$AUDIT_OUT"/log_*.txt | grep -v '|RUN|' | grep '|' | cut -d'|' -f2 | grep -E '^[A-Z][A-Z0-9-]*$' | sort | uniq -c | sort -nr
+# (a case's lines are TAG|KIND|...; LIKSPLINE and LOGITREP lines start with their kind)
+cat "$AUDIT_OUT"/log_*.txt | grep -v '|RUN|' | awk -F'|' '/^s[0-9]/ { print $2; next } NF > 1 { print $1 }' |
+    grep -E '^[A-Z][A-Z0-9-]*$' | sort | uniq -c | sort -nr
