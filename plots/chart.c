@@ -155,18 +155,15 @@ static shopstat_status check_cells(const shopstat_chart_data *d, const shopstat_
     return SHOPSTAT_OK;
 }
 
-/* A score chart: one level (the score), a scale [score_min, score_max] that is a range, and
- * cells[series] in score units, the estimates within the scale (a mean cannot pass its
- * highest score), the CI bounds finite but free to pass the scale's ends (a t interval near
- * the top of a 1-5 scale does: R's confint gives 5.08), the lower not above the upper. */
+/* A score chart: one level (the score; or one per item, a grid's: validate() refuses none), a
+ * scale [score_min, score_max] that is a range, and
+ * cells[level * nseries + series] in score units, the estimates within the scale (a mean cannot
+ * pass its highest score), the CI bounds finite but free to pass the scale's ends (a t interval
+ * near the top of a 1-5 scale does: R's confint gives 5.08), the lower not above the upper. */
 static shopstat_status check_score(const shopstat_chart_data *d, shopstat_error *err)
 {
     const char *nm = d->name ? d->name : "";
     double mn = d->score_min, mx = d->score_max;
-    if (d->nlevels != 1)
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
-                                  "chart '%s': a score chart draws one score (one level), not %zu",
-                                  nm, d->nlevels);
     if (!isfinite(mn) || !isfinite(mx) || !(mn < mx))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "chart '%s': score scale %g to %g is not a range (score_min and "
@@ -175,7 +172,7 @@ static shopstat_status check_score(const shopstat_chart_data *d, shopstat_error 
     if (!d->cells)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0, "chart '%s': no cells", nm);
     double tol = TOL * (mx - mn);
-    for (size_t i = 0; i < d->nseries; i++) {
+    for (size_t i = 0; i < d->nlevels * d->nseries; i++) {
         const shopstat_chart_cell *c = &d->cells[i];
         if (isinf(c->value) || (!isnan(c->value) && (c->value < mn - tol || c->value > mx + tol)))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,

@@ -24,8 +24,9 @@ static int any_low(const plots_ctx *c)
                 plots_is_low(c, plots_cell_eff(d, &d->trend[i], (i / d->nwaves) % d->nseries)))
                 return 1;
     } else if (c->o->type == SHOPSTAT_CHART_SCORE) {
-        for (size_t i = 0; i < d->nseries; i++)
-            if (!isnan(d->cells[i].value) && plots_is_low(c, plots_cell_eff(d, &d->cells[i], i)))
+        for (size_t i = 0; i < d->nlevels * d->nseries; i++)
+            if (!isnan(d->cells[i].value) &&
+                plots_is_low(c, plots_cell_eff(d, &d->cells[i], i % d->nseries)))
                 return 1;
     }
     return 0;

@@ -18,6 +18,7 @@ typedef struct one_chart {
     const char **waves;
     shopstat_chart_cell *trend;
     shopstat_chart_series *wave_bases;
+    shopstat_chart_series *item_bases; /* a score chart of items: each row's bases */
     const char **side_sig; /* Likert: 2 x nseries marks of the side totals */
 } one_chart;
 
@@ -85,6 +86,7 @@ void shopstat_chartset_free(shopstat_chartset *s)
         free(c->waves);
         free(c->trend);
         free(c->wave_bases);
+        free(c->item_bases);
         free(c->side_sig);
         for (size_t k = 0; k < c->nowned; k++)
             free(c->owned[k]);
@@ -475,9 +477,9 @@ nomem:
 
 /* A score is one level of a question in the chart set's eyes: its segments are the bars
  * that mark() letters, then the chart turns into a score chart on the score's scale. */
-shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
-                                               const shopstat_chartset_opts *o,
-                                               shopstat_chartset **out, shopstat_error *err)
+static shopstat_status build_scores(const shopstat_score_estimate *e, size_t n,
+                                    const shopstat_chartset_opts *o, int items,
+                                    shopstat_chartset **out, shopstat_error *err)
 {
     *out = NULL;
     shopstat_chartset_opts defaults;
@@ -496,16 +498,16 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
     }
     size_t g = 0, nd = 0;
     for (size_t i = 0; i < n; i++) {
+        /* (a new group's first estimate: first[0] is 0, whatever its group's others) */
         if (i > 0 && (e[i].k != e[i - 1].k || strcmp(e[i].variable, e[i - 1].variable) != 0))
-            g++;
-        if (i == 0 || first[g] == 0)
-            first[g] = i;
+            first[++g] = i;
         const shopstat_score_estimate *x = &e[i];
-        pe[i] = (shopstat_estimate){.variable = x->variable,
-                                    .level = x->score,
+        /* items: one chart whose levels (bars, to mark()) are the items */
+        pe[i] = (shopstat_estimate){.variable = items ? e[0].variable : x->variable,
+                                    .level = items ? x->variable : x->score,
                                     .segment = x->segment,
-                                    .q = g,
-                                    .l = 0,
+                                    .q = items ? 0 : g,
+                                    .l = items ? g : 0,
                                     .s = x->s,
                                     .base_n = x->base_n,
                                     .base_weight = x->base_weight,
@@ -525,8 +527,8 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
             if (d->variable && d->level && strcmp(d->variable, x->variable) == 0 &&
                 strcmp(d->level, x->score) == 0) {
                 pd[nd] = *d;
-                pd[nd].q = c;
-                pd[nd].l = 0;
+                pd[nd].q = items ? 0 : c;
+                pd[nd].l = items ? c : 0;
                 nd++;
                 break;
             }
@@ -538,7 +540,36 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
     so.ndiffs = nd;
     so.multi_response = 0;
     shopstat_chartset *s = NULL;
-    shopstat_status st = shopstat_chartset_build(pe, n, &so, &s, err);
+    shopstat_status st = SHOPSTAT_OK;
+    /* items: each the same segments in the same order, and the same score */
+    size_t nseg = ng > 1 ? first[1] : n;
+    for (size_t i = 0; items && i < n && !st; i++)
+        if (n != ng * nseg || strcmp(e[i].segment, e[i % nseg].segment) != 0 ||
+            strcmp(e[i].score, e[0].score) != 0 || e[i].min != e[0].min || e[i].max != e[0].max)
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                    "score chart of items: item '%s' has other segments or "
+                                    "another score than '%s'",
+                                    e[i].variable, e[0].variable);
+    if (!st)
+        st = shopstat_chartset_build(pe, n, &so, &s, err);
+    for (size_t c = 0; !st && items && s->n == 1 && c < ng; c++) {
+        /* the items' labels head their groups; each row its item's bases */
+        one_chart *oc = &s->c[0];
+        const shopstat_score_estimate *x = &e[first[c]];
+        oc->levels[c].code = x->variable;
+        oc->levels[c].label = lab(o, x->variable, NULL, NULL, x->variable);
+        oc->levels[c].last = -1;
+        size_t nser = oc->d.nseries;
+        if (!oc->item_bases && !(oc->item_bases = calloc(ng * nser, sizeof *oc->item_bases))) {
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        for (size_t k = 0; k < nser && first[c] + k < n; k++) {
+            oc->item_bases[c * nser + k].base_n = (double)e[first[c] + k].base_n;
+            oc->item_bases[c * nser + k].eff_base = e[first[c] + k].eff_base;
+        }
+        oc->d.item_bases = oc->item_bases;
+    }
     for (size_t c = 0; !st && c < s->n; c++) {
         one_chart *oc = &s->c[c];
         const shopstat_score_estimate *x = &e[first[c]];
@@ -552,8 +583,14 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
             st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
             break;
         }
-        oc->levels[0].label = lab;
-        oc->levels[0].last = -1;
+        if (items) {
+            oc->d.score_axis = lab;
+            oc->d.name = x->variable;
+            oc->d.label = NULL;
+        } else {
+            oc->levels[0].label = lab;
+            oc->levels[0].last = -1;
+        }
         oc->d.multi_response = 0; /* (guessed from values over 1) */
         oc->d.neutral = -1;
         oc->d.score_min = x->min;
@@ -583,6 +620,20 @@ shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e,
     }
     *out = s;
     return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
+                                               const shopstat_chartset_opts *o,
+                                               shopstat_chartset **out, shopstat_error *err)
+{
+    return build_scores(e, n, o, 0, out, err);
+}
+
+shopstat_status shopstat_chartset_build_score_items(const shopstat_score_estimate *e, size_t n,
+                                                    const shopstat_chartset_opts *o,
+                                                    shopstat_chartset **out, shopstat_error *err)
+{
+    return build_scores(e, n, o, 1, out, err);
 }
 
 size_t shopstat_chartset_count(const shopstat_chartset *s)

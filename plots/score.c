@@ -1,5 +1,6 @@
 /* Score chart: one score (a rating's mean, a Net Promoter Score) per segment, a dot at the
- * estimate with its CI whisker on the score's own axis, the value beside it. */
+ * estimate with its CI whisker on the score's own axis, the value beside it; a grid's items
+ * each a group of such rows. */
 #include "internal.h"
 
 #include <math.h>
@@ -25,7 +26,7 @@ void plots_score_axis(const shopstat_chart_data *d, const shopstat_chart_opts *o
     if (o->zoom) {
         /* nice ticks around the values (and their CIs when drawn), within the scale */
         double lo = mx, hi = mn;
-        for (size_t j = 0; j < d->nseries; j++) {
+        for (size_t j = 0; j < d->nlevels * d->nseries; j++) {
             const shopstat_chart_cell *x = &d->cells[j];
             if (isnan(x->value))
                 continue;
@@ -63,6 +64,27 @@ static int step_decimals(double step)
     return 3;
 }
 
+static const shopstat_chart_series *row_bases(const shopstat_chart_data *d, size_t i)
+{
+    /* (a grid's item in a segment: its own base; else the segment's) */
+    return d->nlevels > 1 && d->item_bases ? &d->item_bases[i] : &d->series[i % d->nseries];
+}
+
+/* A row's segment label and its bases under it: their height in width lw (h1: the label's). */
+static double row_label_height(cairo_t *cr, const shopstat_chart_data *d,
+                               const shopstat_chart_opts *o, size_t i, double lw,
+                               const plots_font *fl, const plots_font *fb, double *h1)
+{
+    char base[96];
+    double h2 = 0;
+    size_t j = i % d->nseries;
+    plots_fmt_base(row_bases(d, i), o->low_base, base, sizeof base);
+    plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, fl, 0, NULL, h1);
+    if (base[0])
+        plots_text(cr, base, 0, 0, lw, fb, 0, NULL, &h2);
+    return *h1 + h2;
+}
+
 shopstat_status plots_draw_score(plots_ctx *c)
 {
     const shopstat_chart_data *d = c->d;
@@ -71,6 +93,10 @@ shopstat_status plots_draw_score(plots_ctx *c)
     double s = c->s;
     plots_rect b = c->body;
     size_t ns = d->nseries;
+    /* a grid's scores: a group of rows per item (a row per segment), the item's label at
+     * the left of its group; one score: its rows alone */
+    size_t ng = d->nlevels, nrow = ng * ns;
+    int items = ng > 1;
     int dec = plots_score_decimals(d, o);
     const plots_rgb col = PLOTS_BLUE;
 
@@ -79,27 +105,31 @@ shopstat_status plots_draw_score(plots_ctx *c)
     fl.halign = 1;
     plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     fb.halign = 1;
-    double lw = 0, tw;
+    plots_font fi = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    double lw = 0, iw = 0, tw;
     char base[96];
-    for (size_t j = 0; j < ns; j++) {
-        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
-        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, 0, &fl, 0, &tw, NULL);
+    for (size_t i = 0; i < nrow; i++) {
+        plots_fmt_base(row_bases(d, i), o->low_base, base, sizeof base);
+        plots_text(cr, plots_series_label(&d->series[i % ns]), 0, 0, 0, &fl, 0, &tw, NULL);
         lw = fmax(lw, tw);
         plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
         lw = fmax(lw, tw);
     }
-    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    for (size_t g = 0; items && g < ng; g++) {
+        plots_text(cr, plots_level_label(&d->levels[g]), 0, 0, 0, &fi, 0, &tw, NULL);
+        iw = fmax(iw, tw);
+    }
+    lw = fmin(ceil(lw) + 1, (items ? 0.2 : 0.3) * b.w);
+    iw = items ? fmin(ceil(iw) + 1, 0.2 * b.w) : 0;
     /* the labels inset within the zebra rows, which span the body: text on a row's edge
      * reads as cut off */
-    double pad = 6 * s;
-    double labh = 0;
-    for (size_t j = 0; j < ns; j++) {
-        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
-        double h1, h2 = 0;
-        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
-        if (base[0])
-            plots_text(cr, base, 0, 0, lw, &fb, 0, NULL, &h2);
-        labh = fmax(labh, h1 + h2);
+    double pad = 6 * s, igap = items ? 12 * s : 0;
+    double labh = 0, ith = 0, h1;
+    for (size_t i = 0; i < nrow; i++)
+        labh = fmax(labh, row_label_height(cr, d, o, i, lw, &fl, &fb, &h1));
+    for (size_t g = 0; items && g < ng; g++) {
+        plots_text(cr, plots_level_label(&d->levels[g]), 0, 0, iw, &fi, 0, NULL, &tw);
+        ith = fmax(ith, tw);
     }
 
     /* Value labels, with their significance markers: room for the widest right of the
@@ -109,7 +139,7 @@ shopstat_status plots_draw_score(plots_ctx *c)
     plots_font fsig = fv;
     double vw = 0, vh = 0, sigw = 0;
     char buf[64];
-    for (size_t j = 0; j < ns; j++) {
+    for (size_t j = 0; j < nrow; j++) {
         const shopstat_chart_cell *x = &d->cells[j];
         plots_fmt_score(d, x->value, dec, buf, sizeof buf);
         plots_text(cr, buf, 0, 0, 0, &fv, 0, &tw, &vh);
@@ -122,11 +152,12 @@ shopstat_status plots_draw_score(plots_ctx *c)
 
     plots_axis a;
     plots_score_axis(d, o, &a);
-    a.x0 = b.x + pad + lw + 16 * s;
+    a.x0 = b.x + pad + iw + igap + lw + 16 * s;
     a.x1 = b.x + b.w - vw - sigw - 10 * s;
 
     /* Under the plot: the tick labels, then the score's name as the axis title. */
-    const char *axtitle = plots_level_label(&d->levels[0]);
+    const char *axtitle =
+        items ? (d->score_axis ? d->score_axis : "") : plots_level_label(&d->levels[0]);
     plots_font fat = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_INK);
     fat.halign = 0.5;
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s, ath = 0;
@@ -135,18 +166,23 @@ shopstat_status plots_draw_score(plots_ctx *c)
         axh += ath + 4 * s;
     }
     double r = 4.5 * s;
+    /* (items: a gap between the groups, so that they read as groups) */
+    double ggap = items ? 6 * s : 0;
     double top = b.y + 6 * s, bottom = b.y + b.h - axh;
     double need = fmax(fmax(labh + 8 * s, 2.8 * r), vh + 6 * s);
-    double band = (bottom - top) / (double)ns;
+    /* an item's label fits its group's rows */
+    need = fmax(need, (ith + 8 * s) / (double)ns);
+    double band = (bottom - top - ggap * (double)(ng - 1)) / (double)nrow;
     if (band < need)
-        return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
+        return plots_too_small(c, items ? "items and segments" : "segments",
+                               c->h + (need - band) * (double)nrow);
     /* rows no taller than they need to look like rows: a chart of two segments stays
      * compact, its axis under them rather than at the foot of the page; stacked with
-     * other charts (compact), hardly more than the labels need, so that several fit a page */
-    band = fmin(band, fmax(need, (c->compact ? 32 : 64) * s));
-    bottom = top + band * (double)ns;
+     * other charts (compact), hardly more than the labels need, so that several fit a page
+     * (a grid's groups of rows: as tight as their labels allow there) */
+    band = fmin(band, fmax(need, (c->compact ? (items ? 0 : 32) : (items ? 40 : 64)) * s));
+    bottom = top + band * (double)nrow + ggap * (double)(ng - 1);
     c->used = bottom + axh;
-
     /* Grid and ticks in score units; the zero line of a signed scale in ink. */
     plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     ft.halign = 0.5;
@@ -181,25 +217,36 @@ shopstat_status plots_draw_score(plots_ctx *c)
                    bottom + 4 * s + plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s, a.x1 - a.x0,
                    &fat, 1, NULL, NULL);
 
-    for (size_t j = 0; j < ns; j++) {
-        const shopstat_chart_cell *x = &d->cells[j];
-        double by = top + (double)j * band, cy = by + band / 2;
-        if (j % 2 == 0) {
+    for (size_t g = 0; items && g < ng; g++) {
+        /* an item's group: shaded every other one (its rows are its segments), its label
+         * left of them, in the middle of its rows */
+        double gy = top + (double)(g * ns) * band + ggap * (double)g, gh = band * (double)ns;
+        if (g % 2 == 0) {
+            cairo_rectangle(cr, b.x, gy, b.w, gh);
+            cairo_set_source_rgba(cr, 0, 0, 0, 0.035);
+            cairo_fill(cr);
+        }
+        double ih;
+        plots_text(cr, plots_level_label(&d->levels[g]), 0, 0, iw, &fi, 0, NULL, &ih);
+        plots_text(cr, plots_level_label(&d->levels[g]), b.x + pad, gy + (gh - ih) / 2, iw, &fi, 1,
+                   NULL, NULL);
+    }
+    for (size_t i = 0; i < nrow; i++) {
+        const shopstat_chart_cell *x = &d->cells[i];
+        size_t g = i / ns, j = i % ns;
+        double by = top + (double)i * band + ggap * (double)g, cy = by + band / 2;
+        if (!items && j % 2 == 0) {
             /* zebra rows lead the eye from the segment to its dot */
             cairo_rectangle(cr, b.x, by, b.w, band);
             cairo_set_source_rgba(cr, 0, 0, 0, 0.035);
             cairo_fill(cr);
         }
-        plots_fmt_base(&d->series[j], o->low_base, base, sizeof base);
-        double h1, h2 = 0;
-        plots_text(cr, plots_series_label(&d->series[j]), 0, 0, lw, &fl, 0, NULL, &h1);
+        plots_fmt_base(row_bases(d, i), o->low_base, base, sizeof base);
+        double lh = row_label_height(cr, d, o, i, lw, &fl, &fb, &h1);
+        double ly = cy - lh / 2, lx = b.x + pad + iw + igap + lw;
+        plots_text(cr, plots_series_label(&d->series[j]), lx, ly, lw, &fl, 1, NULL, NULL);
         if (base[0])
-            plots_text(cr, base, 0, 0, lw, &fb, 0, NULL, &h2);
-        double ly = cy - (h1 + h2) / 2;
-        plots_text(cr, plots_series_label(&d->series[j]), b.x + pad + lw, ly, lw, &fl, 1, NULL,
-                   NULL);
-        if (base[0])
-            plots_text(cr, base, b.x + pad + lw, ly + h1, lw, &fb, 1, NULL, NULL);
+            plots_text(cr, base, lx, ly + h1, lw, &fb, 1, NULL, NULL);
 
         if (isnan(x->value)) {
             /* say so: an empty row reads as a lost line */

@@ -26,7 +26,8 @@ typedef enum shopstat_chart_type {
     SHOPSTAT_CHART_TREND,    /* lines across waves with CI bands */
     SHOPSTAT_CHART_SCORE     /* one score (a mean, an NPS) per segment: a dot and its CI on
                                 the score's own axis, one row per segment (appended: set by
-                                the caller, not parsed from --chart-type) */
+                                the caller, not parsed from --chart-type); several items'
+                                (a grid's): a group of rows per item */
 } shopstat_chart_type;
 
 typedef enum shopstat_chart_sort {
@@ -183,6 +184,15 @@ typedef struct shopstat_chart_data {
      * Likert data with as many levels as this one; their own axis_with is not followed. */
     const struct shopstat_chart_data *const *axis_with;
     size_t naxis_with;
+    /* Score charts of several items (appended; a grid's scores): with nlevels > 1 the levels
+     * are the items (their labels head groups of rows), cells[level * nseries + series] each
+     * item's score in each segment, a row per segment within each item's group, and
+     * score_axis (NULL = none) titles the axis. With one level it is unused: that level's
+     * label titles the axis, as above. item_bases (NULL = the series') are the bases of
+     * each row, item_bases[level * nseries + series] (name and label unused): each item's
+     * base in a segment is its own (the rows answering it). */
+    const char *score_axis;
+    const shopstat_chart_series *item_bases;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */
@@ -193,7 +203,7 @@ void shopstat_chart_data_init(shopstat_chart_data *d);
  * on return. Fails with SHOPSTAT_EUSAGE for a size outside 144..14400 points or one too small
  * for the chart's rows (the message says the height needed), SHOPSTAT_EINPUT for inconsistent
  * data (missing arrays, proportions outside [0, 1], lo > hi; a score chart: a scale that is
- * not a range, a score outside it, not one level), SHOPSTAT_EINTERNAL if cairo
+ * not a range, a score outside it, no level), SHOPSTAT_EINTERNAL if cairo
  * reports an error. opts may be NULL (defaults); d->opts, when set, is used instead. */
 shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                     const shopstat_chart_opts *opts, shopstat_error *err);

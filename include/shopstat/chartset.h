@@ -65,6 +65,20 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
 shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
                                                const shopstat_chartset_opts *o,
                                                shopstat_chartset **out, shopstat_error *err);
+/* Build one score chart of several items (a grid's): e[0..n) holds one score of each item
+ * by segment, an item's segments together (items in order, the same segments in each), as
+ * shopstat_score_estimates gives them. The chart's levels are the items (code the variable,
+ * label o->label's question label, else the variable), a group of rows each, one row per
+ * segment; its cells[item * nseries + segment] the estimates, its item_bases each row's
+ * bases, score_axis the score's label as shopstat_chartset_build_scores titles its axis.
+ * o->diffs may hold shopstat_compare_scores rows, matched to an item by variable and level =
+ * the score's name, which mark that item's rows as bars are marked (letters within the
+ * item, triangles against the rest); the sig note and the rest note as for
+ * shopstat_chartset_build_scores. Fails with SHOPSTAT_EINPUT when the items' segments or
+ * scores differ. Strings are borrowed from e and o. */
+shopstat_status shopstat_chartset_build_score_items(const shopstat_score_estimate *e, size_t n,
+                                                    const shopstat_chartset_opts *o,
+                                                    shopstat_chartset **out, shopstat_error *err);
 size_t shopstat_chartset_count(const shopstat_chartset *s);
 const shopstat_chart_data *const *shopstat_chartset_charts(const shopstat_chartset *s);
 /* Text explaining the significance markers (for shopstat_chart_opts.sig_note); may be NULL.

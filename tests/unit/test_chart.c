@@ -819,11 +819,11 @@ static void test_score_validate(void **state)
     d = make_score();
     d.score_min = -INFINITY;
     assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
-    /* one score per chart */
+    /* a score (one level), or one per item */
     d = make_score();
-    d.nlevels = 2;
+    d.nlevels = 0;
     assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
-    assert_string_equal(e.msg, "chart 'rec': a score chart draws one score (one level), not 2");
+    assert_string_equal(e.msg, "chart 'rec': no levels");
     /* a score outside its scale; an infinite one */
     d = make_score();
     score_cells[2].value = 100.5;
@@ -853,6 +853,96 @@ static void test_score_validate(void **state)
     o.type = (shopstat_chart_type)(SHOPSTAT_CHART_SCORE + 1);
     d = make_score();
     assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EUSAGE);
+}
+
+/* A grid's scores: one chart whose levels are the items, a row per segment in each; the
+ * rows' bases each item's own; item 2's heavy above light marks heavy's row with light's
+ * letter (B), item 1's difference (p 0.3) nothing; the cells checked as the chart draws them. */
+static void test_score_items(void **state)
+{
+    (void)state;
+    static const char *const item[2] = {"s1", "s2"}, *const seg[2] = {"heavy", "light"};
+    static const double mean[4] = {2.90, 3.26, 4.26, 2.75}, base[4] = {62, 88, 55, 78};
+    shopstat_score_estimate e[4];
+    memset(e, 0, sizeof e);
+    for (size_t i = 0; i < 4; i++)
+        e[i] = (shopstat_score_estimate){.variable = item[i / 2],
+                                         .score = "mean",
+                                         .segment = seg[i % 2],
+                                         .k = i / 2,
+                                         .s = i % 2,
+                                         .base_n = (size_t)base[i],
+                                         .estimate = mean[i],
+                                         .ci_lower = mean[i] - 0.3,
+                                         .ci_upper = mean[i] + 0.3,
+                                         .eff_base = base[i],
+                                         .min = 1,
+                                         .max = 5};
+    shopstat_difference d[2] = {{.variable = "s1",
+                                 .level = "mean",
+                                 .segment_a = "heavy",
+                                 .segment_b = "light",
+                                 .difference = -0.36,
+                                 .p_adjusted = 0.3,
+                                 .eff_base_a = 62,
+                                 .eff_base_b = 88},
+                                {.variable = "s2",
+                                 .level = "mean",
+                                 .segment_a = "heavy",
+                                 .segment_b = "light",
+                                 .estimate_a = 4.26,
+                                 .estimate_b = 2.75,
+                                 .difference = 1.51,
+                                 .p_adjusted = 0.001,
+                                 .eff_base_a = 55,
+                                 .eff_base_b = 78}};
+    shopstat_chartset_opts o;
+    shopstat_chartset_opts_init(&o);
+    o.diffs = d;
+    o.ndiffs = 2;
+    shopstat_chartset *set = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_chartset_build_score_items(e, 4, &o, &set, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_chartset_count(set), 1);
+    const shopstat_chart_data *c = shopstat_chartset_charts(set)[0];
+    assert_int_equal(c->nlevels, 2);
+    assert_int_equal(c->nseries, 2);
+    assert_string_equal(c->levels[0].label, "s1");
+    assert_string_equal(c->levels[1].label, "s2");
+    assert_string_equal(c->series[1].label, "light");
+    assert_string_equal(c->score_axis, "Mean (1-5)");
+    assert_non_null(c->item_bases);
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(c->cells[i].value, mean[i], 1e-12);
+        assert_close(c->item_bases[i].base_n, base[i], 1e-12);
+    }
+    assert_true(!c->cells[0].sig || !c->cells[0].sig[0]);
+    assert_true(!c->cells[1].sig || !c->cells[1].sig[0]);
+    assert_string_equal(c->cells[2].sig, "B");
+    assert_true(!c->cells[3].sig || !c->cells[3].sig[0]);
+    assert_close(c->score_min, 1, 0);
+    assert_close(c->score_max, 5, 0);
+    assert_string_equal(shopstat_chartset_sig_note(set),
+                        "Letters: significantly higher than the segment of that letter (A = heavy, "
+                        "B = light), p < 0.05.");
+    shopstat_chart_opts co;
+    shopstat_chart_opts_init(&co);
+    co.type = SHOPSTAT_CHART_SCORE;
+    assert_int_equal(shopstat_chart_validate(c, &co, &err), SHOPSTAT_OK);
+    /* an item's score outside the scale is named by its cell, item * nseries + segment */
+    shopstat_chart_data bad = *c;
+    shopstat_chart_cell bcells[4];
+    memcpy(bcells, c->cells, sizeof bcells);
+    bcells[3].value = 5.5;
+    bad.cells = bcells;
+    assert_int_equal(shopstat_chart_validate(&bad, &co, &err), SHOPSTAT_EINPUT);
+    assert_string_equal(err.msg, "chart 's1': cell 3: score 5.5 is outside the scale 1 to 5");
+    shopstat_chartset_free(set);
+    /* items of other segments: refused */
+    e[3].segment = "heavy";
+    assert_int_equal(shopstat_chartset_build_score_items(e, 4, &o, &set, &err), SHOPSTAT_EINPUT);
+    assert_null(set);
 }
 
 static void test_score_format_axis(void **state)
@@ -1487,6 +1577,7 @@ int main(void)
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_score_validate),
+        cmocka_unit_test(test_score_items),
         cmocka_unit_test(test_score_format_axis),
         cmocka_unit_test(test_series_colours),
         cmocka_unit_test(test_draw_sizes),
