@@ -1912,12 +1912,15 @@ typedef struct chart_job {
     shopstat_chart_opts opts;
     char source[1200];
     char wnote[300];
-    const char *notes[4]; /* (a score's meaning,) the set's note on the rest, the columns
-                             without an interval (design df 0), the data line; nnotes */
+    const char *notes[6]; /* (a score's meaning, a grid's score: what was compared,) the
+                             set's note on the rest, the columns without an interval (design
+                             df 0), the data line; nnotes */
     char df0[1000];
     char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
     char meaning[700];    /* a score chart: what the score is */
     char title[600];      /* a score chart: the table's title and the score's */
+    char items[1200];     /* a grid's score chart: "a grid of s1, s2, s3" */
+    char tested[1200];    /* a grid's score chart: what was compared */
 } chart_job;
 
 /* The footer and titles every chart of table rt has: title, subtitle, source (or data
@@ -2051,6 +2054,18 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     return shopstat_chart_validate(&j->data, co, err);
 }
 
+/* A score chart's title: the table's chart's and the score's, so that its page of report.pdf
+ * reads as the score's, not as the table's chart again: "Recommendation: Net Promoter Score";
+ * a title that ends a sentence (a question text, as Qualtrics exports it) takes no colon
+ * after its '?': "... to a friend? Net Promoter Score" */
+static void score_title(chart_job *j, const char *score)
+{
+    size_t tl = strlen(j->opts.title);
+    int ends = tl > 0 && strchr("?!.:", j->opts.title[tl - 1]);
+    snprintf(j->title, sizeof j->title, "%s%s %s", j->opts.title, ends ? "" : ":", score);
+    j->opts.title = j->title;
+}
+
 /* The chart of score k of table rt (charts/NAME-score.pdf, NAME-score-2.pdf...): one row
  * per segment, the score and its interval on the score's scale, marked for the table's
  * pairs as bars are (shopstat_chartset_build_scores, as `shopstat score --chart`). */
@@ -2085,15 +2100,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
         snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
-    /* titled as the table's chart and the score, so that its page of report.pdf reads as
-     * the score's, not as the table's chart again: "Recommendation: Net Promoter Score";
-     * a title that ends a sentence (a question text, as Qualtrics exports it) takes no
-     * colon after its '?': "... to a friend? Net Promoter Score" */
-    size_t tl = strlen(co->title);
-    int ends = tl > 0 && strchr("?!.:", co->title[tl - 1]);
-    snprintf(j->title, sizeof j->title, "%s%s %s", co->title, ends ? "" : ":",
-             j->data.levels[0].label);
-    co->title = j->title;
+    score_title(j, j->data.levels[0].label);
     co->type = SHOPSTAT_CHART_SCORE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
     score_meaning(j->meaning, sizeof j->meaning, map, se);
@@ -2335,6 +2342,91 @@ static void grid_job_free(grid_job *g)
     free(g->cells);
 }
 
+/* The chart of a grid's score k (charts/NAME-score.pdf, NAME-score-2.pdf...): the items as
+ * groups of rows, a row per segment, each item's score and its interval on the score's scale,
+ * its rows marked for the table's pairs as a score chart of that item alone would be
+ * (shopstat_chartset_build_score_items): the segments compared on each item, which the
+ * segments' Likert charts, one per segment, cannot show side by side. */
+static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, chart_job *j,
+                                              shopstat_error *err)
+{
+    size_t ni = rt->nitems, nc = rt->ncols, nd = 0;
+    for (size_t i = 0; i < ni; i++)
+        nd += rt->items[i].nsdiffs;
+    shopstat_score_estimate *se = calloc(ni * nc + 1, sizeof *se);
+    shopstat_difference *sd = calloc(nd + 1, sizeof *sd);
+    if (!se || !sd) {
+        free(se);
+        free(sd);
+        return nomem(err);
+    }
+    nd = 0;
+    size_t tested = 0; /* the differences of score k */
+    for (size_t i = 0; i < ni; i++) {
+        const rtable *it = &rt->items[i];
+        memcpy(se + i * nc, it->sest + k * nc, nc * sizeof *se);
+        for (size_t d = 0; d < it->nsdiffs; d++) {
+            sd[nd++] = it->sdiffs[d];
+            tested += it->sdiffs[d].l == k;
+        }
+    }
+    shopstat_chartset_opts so;
+    shopstat_chartset_opts_init(&so);
+    so.diffs = sd;
+    so.ndiffs = nd;
+    so.alpha = r->in->alpha;
+    so.label = shopstat_spec_label;
+    so.label_ctx = (void *)r->spec;
+    so.base_note = rt->chart_base;
+    shopstat_status st = shopstat_chartset_build_score_items(se, ni * nc, &so, &j->set, err);
+    if (!st && shopstat_chartset_count(j->set) != 1)
+        st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "table '%s': no score chart",
+                                rt->t->name);
+    if (st) {
+        free(se);
+        free(sd);
+        return st;
+    }
+    j->data = *shopstat_chartset_charts(j->set)[0];
+    /* the footer names the grid as its Likert charts do ("Question sat: a grid of s1, s2.") */
+    j->data.name = rt->t->name;
+    size_t len = (size_t)snprintf(j->items, sizeof j->items, "a grid of");
+    for (size_t i = 0; i < ni && len < sizeof j->items; i++)
+        len += (size_t)snprintf(j->items + len, sizeof j->items - len, "%s %s", i ? "," : "",
+                                r->in->questions[rt->items[i].t->question].name);
+    j->data.label = j->items;
+    const char *map = r->in->questions[rt->items[0].t->question].scores[k].map;
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    shopstat_chart_opts *co = &j->opts;
+    chart_frame(r, rt, j, tested > 0);
+    score_title(j, j->data.score_axis);
+    co->type = SHOPSTAT_CHART_SCORE;
+    co->sig_note = shopstat_chartset_sig_note(j->set);
+    /* what the score is, and what was tested: each item's score for the table's pairs, as
+     * its own score chart would be (the letters of the sig note's legend) */
+    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    j->notes[co->nnotes++] = j->meaning;
+    if (tested) {
+        int lettered = co->sig_note && strncmp(co->sig_note, "Letters", 7) == 0;
+        grid_tested(r, rt, lettered, "Scores compared", j->tested, sizeof j->tested);
+        j->notes[co->nnotes++] = j->tested;
+        if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
+            co->nnotes++;
+    }
+    df0_note(r, rt, 0, k, j->df0, sizeof j->df0);
+    if (j->df0[0])
+        j->notes[co->nnotes++] = j->df0;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
+    free(se);
+    free(sd);
+    j->data.opts = co;
+    return shopstat_chart_validate(&j->data, co, err);
+}
+
 /* path (under the report's charts/) when no earlier table has written it: the spec checks
  * the names it knows (engine/spec.c), but a grid's chart of a by: segment is named by the
  * column's value (NAME-COLUMN_VALUE.png), known only now. */
@@ -2395,7 +2487,8 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables, nj = 0;
     for (size_t i = 0; i < r->in->ntables; i++)
-        nt += r->tabs[i].nitems ? r->tabs[i].ncols : r->tabs[i].nscores;
+        nt +=
+            r->tabs[i].nitems ? r->tabs[i].ncols + r->tabs[i].items[0].nscores : r->tabs[i].nscores;
     chart_job *jobs = calloc(nt ? nt : 1, sizeof *jobs);
     grid_job *grids = calloc(nt ? nt : 1, sizeof *grids);
     const shopstat_chart_data **ptrs = calloc(nt ? nt : 1, sizeof *ptrs);
@@ -2440,15 +2533,22 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                 jobs[n0].set = marks;
             else
                 shopstat_chartset_free(marks);
-            continue;
+            /* then a chart per score (drawn below): the items by segment, under the
+             * segments' charts */
+            n0 = nj;
+            for (size_t k = 0; k < rt->items[0].nscores && !st; k++)
+                if (!(st = build_grid_score_chart(r, rt, k, &jobs[nj], err)))
+                    nj++;
+        } else {
+            /* the levels' chart (unless chart: score), then one per score */
+            if (rt->t->chart_type != SHOPSTAT_CHART_SCORE &&
+                (st = build_chart(r, rt, &jobs[nj], err)))
+                break;
+            nj += rt->t->chart_type != SHOPSTAT_CHART_SCORE;
+            for (size_t k = 0; k < rt->nscores && !st; k++)
+                if (!(st = build_score_chart(r, rt, k, &jobs[nj], err)))
+                    nj++;
         }
-        /* the levels' chart (unless chart: score), then one per score */
-        if (rt->t->chart_type != SHOPSTAT_CHART_SCORE && (st = build_chart(r, rt, &jobs[nj], err)))
-            break;
-        nj += rt->t->chart_type != SHOPSTAT_CHART_SCORE;
-        for (size_t k = 0; k < rt->nscores && !st; k++)
-            if (!(st = build_score_chart(r, rt, k, &jobs[nj], err)))
-                nj++;
         for (size_t jj = n0; jj < nj && !st; jj++) {
             chart_job *j = &jobs[jj];
             ptrs[jj] = &j->data;

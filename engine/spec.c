@@ -1464,15 +1464,17 @@ typedef struct chart_file {
 /* No two tables may write one chart file: a grid's charts/NAME-SEGMENT.png (one per segment
  * when it has several: the segment's name with characters other than letters, digits, '-',
  * '_' and '.' made '_', as the report names them) against another table's charts/NAME.pdf and
- * .png, its scores' NAME-score.pdf, or another grid's. A by: segment's values are not known
- * here: the report checks its files when it writes them. The error is at the later table. */
+ * .png, its scores' NAME-score.pdf (a grid's too: its items' scores), or another grid's; nor
+ * one table write one twice (a grid's segment 'score' and its scores' chart). A by: segment's
+ * values are not known here: the report checks its files when it writes them. The error is
+ * at the later table. */
 static shopstat_status chart_files_clash(ctx *c)
 {
     const shopstat_spec_info *in = &c->s->info;
     const shopstat_spec_table *t = in->tables;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < in->ntables; i++)
-        cap += 1 + (t[i].nitems ? t[i].nsegments : in->questions[t[i].question].nscores);
+        cap += 1 + (t[i].nitems ? t[i].nsegments : 0) + in->questions[t[i].question].nscores;
     chart_file *f = calloc(cap ? cap : 1, sizeof *f);
     if (!f)
         return SHOPSTAT_ENOMEM;
@@ -1499,9 +1501,7 @@ static shopstat_status chart_files_clash(ctx *c)
                         *p = '_';
                 snprintf(f[n++].what, sizeof f[0].what, "its chart of segment '%.200s'", sg->name);
             }
-            continue;
-        }
-        if (t[i].chart_type != SHOPSTAT_CHART_SCORE) {
+        } else if (t[i].chart_type != SHOPSTAT_CHART_SCORE) {
             f[n] = (chart_file){.ext = 3, .table = i};
             snprintf(f[n].stem, sizeof f[n].stem, "%s", t[i].name);
             snprintf(f[n++].what, sizeof f[0].what, "its chart");
@@ -1510,14 +1510,22 @@ static shopstat_status chart_files_clash(ctx *c)
             f[n] = (chart_file){.ext = 3, .table = i};
             snprintf(f[n].stem, sizeof f[n].stem, k ? "%s-score-%zu" : "%s-score", t[i].name,
                      k + 1);
-            snprintf(f[n++].what, sizeof f[0].what, "the chart of its score");
+            snprintf(f[n++].what, sizeof f[0].what,
+                     t[i].nitems ? "the chart of its items' scores" : "the chart of its score");
         }
     }
     shopstat_status st = SHOPSTAT_OK;
     for (size_t b = 1; b < n && !st; b++)
         for (size_t a = 0; a < b && !st; a++)
-            if (f[a].table != f[b].table && (f[a].ext & f[b].ext) &&
-                strcmp(f[a].stem, f[b].stem) == 0)
+            if (!(f[a].ext & f[b].ext) || strcmp(f[a].stem, f[b].stem) != 0)
+                continue;
+            else if (f[a].table == f[b].table) /* a grid's segment 'score' and its scores */
+                st = fail_at(c, t[f[b].table].pos,
+                             "table '%s' writes charts/%s.%s twice (%s, and %s); rename the "
+                             "segment or the table (name:)",
+                             t[f[b].table].name, f[b].stem, f[a].ext & f[b].ext & 1 ? "pdf" : "png",
+                             f[a].what, f[b].what);
+            else
                 st = fail_at(c, t[f[b].table].pos,
                              "table '%s' writes charts/%s.%s (%s), as table '%s' does (%s); "
                              "rename one of the tables (name:)",
@@ -1550,8 +1558,8 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
     /* a score's chart is charts/NAME-score.pdf (NAME-score-2.pdf, ...): no table's own */
     for (size_t i = 0; i < k; i++) {
         const shopstat_spec_question *q = &in->questions[t[i].question];
-        /* (a grid's scores are in its table, not charts of their own) */
-        for (size_t s = 0; t[i].chart && !t[i].nitems && s < q->nscores; s++) {
+        /* (a grid's items share its scores: their chart is the grid's, NAME-score.pdf) */
+        for (size_t s = 0; t[i].chart && s < q->nscores; s++) {
             char file[300];
             snprintf(file, sizeof file, s ? "%s-score-%zu" : "%s-score", t[i].name, s + 1);
             for (size_t j = 0; j < k; j++)

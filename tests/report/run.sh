@@ -1520,6 +1520,112 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     check "grid: satr's footer: the triangles, what was compared" grep -qF \
         "▲ / ▼ beside a total: significantly higher / lower than the rest (those not in Heavy), p < 0.05. Totals tested as shares of their points (design-based t test, overlap included), not adjusted for multiple comparisons. Compared for each item: Heavy with the rest." "$T/grid.rest"
     check "grid: satr: no letters, so no letter in the title" grep -q "^satr: Heavy Very poor" "$T/grid.rest"
+    # ---- a grid's scores charted: charts/sat-score.pdf, the items as groups of rows, a row
+    # per segment. Each row's label, value and base as awk works them out from grid.csv (the
+    # mean of the item's answers in the segment, its rows answering), top to bottom; the marks
+    # as R's svycontrast of the means says (tests/oracle/box/grid_scores.csv, made by
+    # make_grid_score_fixtures.R): at p < 0.05 the lower segment's letter on the higher's row
+    # (sat: heavy:light), a triangle on heavy's row (satr: heavy:rest); no other row marked.
+    for f in sat-score.pdf sat-score.png satr-score.pdf satr-score.png; do
+        check "grid scores: charts/$f" [ -s "$G/charts/$f" ]
+    done
+    # the rows as the chart draws them, "table|item|segment|value|n=|mark" (pdftotext -bbox:
+    # a value d.dd, the segment label and base beside it, the item whose label is nearest)
+    for tb in sat satr; do
+        page_words "$G/charts/$tb-score.pdf" | awk -v tb="$tb" '$1 == "size" { next }
+            { n++; y[n] = ($2 + $3) / 2; x0[n] = $4; x1[n] = $5; w[n] = $7 }
+            END { for (i = 1; i <= n; i++) {
+                    if (w[i] !~ /^[0-9]\.[0-9][0-9]$/) continue
+                    it = sg = b = ""; mk = ""; di = ds = db = 1e9
+                    for (j = 1; j <= n; j++) {
+                        d = y[j] - y[i]; ad = d < 0 ? -d : d
+                        if (w[j] ~ /^(Staff|Price|Delivery)$/ && ad < di) { di = ad; it = w[j] }
+                        if (w[j] ~ /^(All|Heavy|Light)$/ && x1[j] < x0[i] && ad < 8 && ad < ds) { ds = ad; sg = w[j] }
+                        if (w[j] ~ /^n=[0-9]+$/ && x1[j] < x0[i] && ad < 10 && ad < db) { db = ad; b = w[j] }
+                        if (ad < 2 && x0[j] > x1[i] && x0[j] < x1[i] + 30) mk = mk w[j]
+                    }
+                    printf "%09.3f %s|%s|%s|%s|%s|%s\n", y[i], tb, it, sg, w[i], b, mk } }' |
+            sort | cut -d' ' -f2-
+    done >"$T/gscore.chart"
+    awk -F, 'FNR == 1 && FILENAME ~ /grid_scores/ { next }
+        FILENAME ~ /grid_scores/ { if ($11 + 0 < 0.05) {
+                if ($4 == "rest") m[$1, $2, $3] = $7 > 0 ? "▲" : "▼"
+                else if ($7 > 0) m[$1, $2, $3] = L[$4]
+                else m[$1, $2, $4] = L[$3] } next }
+        BEGIN { L["heavy"] = "B"; L["light"] = "C"; lab["s1"] = "Staff"; lab["s2"] = "Price"
+                lab["s3"] = "Delivery"; seg[0] = "all"; seg[1] = "heavy"; seg[2] = "light"
+                sl["all"] = "All"; sl["heavy"] = "Heavy"; sl["light"] = "Light" }
+        FNR > 1 { for (i = 3; i <= 5; i++) if ($i != "") {
+                      s[i, "all"] += $i; c[i, "all"]++
+                      g = $2 == 1 ? "heavy" : "light"; s[i, g] += $i; c[i, g]++ } }
+        END { for (k = 3; k <= 5; k++) for (j = 0; j < 3; j++) {
+                  q = "s" (k - 2); sg = seg[j]
+                  printf "sat|%s|%s|%.2f|n=%d|%s\n", lab[q], sl[sg], s[k, sg] / c[k, sg], c[k, sg], m["sat", q, sg] }
+              for (k = 3; k <= 4; k++) for (j = 0; j < 2; j++) {
+                  q = "s" (k - 2); sg = seg[j]
+                  printf "satr|%s|%s|%.2f|n=%d|%s\n", lab[q], sl[sg], s[k, sg] / c[k, sg], c[k, sg], m["satr", q, sg] } }' \
+        tests/oracle/box/grid_scores.csv tests/report/specs/grid.csv >"$T/gscore.want"
+    check "grid scores: each row's item, segment, mean, base and mark as awk and R say ($(diff "$T/gscore.want" "$T/gscore.chart" | tr '\n' ' '))" \
+        cmp -s "$T/gscore.want" "$T/gscore.chart"
+    check "grid scores: R's fixture marks some rows" grep -q '|[BC▲▼]$' "$T/gscore.want"
+    check "grid scores: R's means are the charts' ($(awk -F, 'NR > 1 { printf "%s %.2f %.2f ", $2, $5, $6 }' tests/oracle/box/grid_scores.csv))" \
+        test "$(awk -F, 'NR > 1 && $1 == "sat" { printf "%.2f %.2f ", $5, $6 }' tests/oracle/box/grid_scores.csv)" = \
+        "$(grep -E '^sat\|' "$T/gscore.want" | awk -F'|' '$3 != "All" { v[$2, $3] = $4 } END {
+            printf "%s %s %s %s %s %s ", v["Staff", "Heavy"], v["Staff", "Light"], v["Price", "Heavy"],
+                v["Price", "Light"], v["Delivery", "Heavy"], v["Delivery", "Light"] }')"
+    # the footer: what the score is, what was tested, the letters' or triangles' legend
+    pdftotext "$G/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/gscore.flat"
+    for w in "Satisfaction: Mean (1-5)" "Question sat: a grid of s1, s2, s3." \
+        "Letters: significantly higher than the segment of that letter (A = All, B = Heavy, C = Light), p < 0.05." \
+        "Mean (1-5): the mean of the answers' codes." "Scores compared for each item: Heavy (B) with Light (C)." \
+        "Base: all rows answering each item."; do
+        check "grid scores: chart text '$w'" grep -qF "$w" "$T/gscore.flat"
+    done
+    pdftotext "$G/charts/satr-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/gscore.rflat"
+    for w in "satr: Mean (1-5)" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy), p < 0.05." \
+        "Scores compared for each item: Heavy with the rest."; do
+        check "grid scores: satr's chart text '$w'" grep -qF "$w" "$T/gscore.rflat"
+    done
+    # no word overlaps another or leaves its page: the charts, and report.pdf, where the score
+    # chart follows the grid's segments (its page after Satisfaction: Light (C)'s)
+    for f in charts/sat-score.pdf charts/satr-score.pdf report.pdf; do
+        page_words "$G/$f" >"$T/gscore.words"
+        check "grid scores: $f: no word overlaps or leaves its page ($(word_clashes "$T/gscore.words" | head -3 | tr '\n' ' '))" \
+            test -z "$(word_clashes "$T/gscore.words")"
+    done
+    check "grid scores: report.pdf has the chart after the segments' ones" test "$(tr -d '\f' <"$T/gridr.txt" |
+        grep -E '^(Satisfaction|satr): (Light \(C\)|Mean \(1-5\)|Heavy)$' | tr '\n' '|')" = \
+        "Satisfaction: Light (C)|Satisfaction: Mean (1-5)|satr: Heavy|satr: Mean (1-5)|"
+    # a grid of one segment: its Likert chart and its scores' chart under it on one page of
+    # report.pdf (each as tall as its rows); items with long labels (wrapped beside their
+    # rows): no word overlapping another or leaving its page
+    cat >"$T/grid1.yml" <<EOF
+survey: gridtest
+data: $PWD/tests/report/specs/grid.csv
+source: "Synthetic data."
+questions:
+  s1: {column: s1, label: "Staff", values: &sc {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}, score: mean}
+  s2: {column: s2, label: "Price", values: *sc, score: mean}
+  s3: {column: s3, label: "Delivery", values: *sc, score: mean}
+  l1: {column: s1, label: "How satisfied were you with the friendliness and the knowledge of our staff?", values: *sc, score: mean}
+  l2: {column: s3, label: "How satisfied were you with the delivery of your order to your door?", values: *sc, score: mean}
+segments:
+  heavy: {where: "heavy == 1", label: "Heavy buyers (spent over 2,000 in six months)"}
+tables:
+  - {name: sat1, grid: [s1, s2, s3], title: "Satisfaction"}
+  - {name: long, grid: [l1, l2], segments: [all, heavy], compare: ["heavy:rest"]}
+EOF
+    if $S report "$T/grid1.yml" -o "$T/grid1" --quiet 2>"$T/grid1.err"; then
+        page_words "$T/grid1/report.pdf" >"$T/grid1.words"
+        check "grid scores: one segment: the Likert chart and the scores' on page 2 ($(page_blocks "$T/grid1.words" | tr '\n' ' '))" \
+            test "$(page_blocks "$T/grid1.words" | head -2 | tail -1)" = "2: T S T S"
+        check "grid scores: long labels: no word overlaps or leaves its page ($(word_clashes "$T/grid1.words" | head -3 | tr '\n' ' '))" \
+            test -z "$(word_clashes "$T/grid1.words")"
+        check "grid scores: one segment: the scores' chart titled so" \
+            grep -qx "Satisfaction: Mean (1-5)" <(pdftotext "$T/grid1/charts/sat1-score.pdf" - | head -1)
+    else
+        ko "grid1: report failed: $(cat "$T/grid1.err")"
+    fi
 else
     ko "grid: report failed: $(cat "$T/grid.err")"
 fi
