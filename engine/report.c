@@ -360,6 +360,20 @@ static shopstat_status add_conj(report *r, const char *name, size_t g, const rta
     return st;
 }
 
+/* Whether a by: segment's set is the table's own, COL@TABLE (its values COL=VALUE@TABLE):
+ * with a base (the base's rows only), and when a segment of the spec bears the column's
+ * name, as `heavy: {where: "heavy == 1"}` beside `h: {by: heavy}`: the plan would take
+ * "heavy" in the pair heavy:rest for that segment, and h:rest would compare nothing. */
+static int by_tagged(const report *r, const shopstat_spec_table *t, const char *by)
+{
+    if (t->nbase)
+        return 1;
+    for (size_t g = 0; g < r->in->nsegments; g++)
+        if (!r->in->segments[g].by && strcmp(r->in->segments[g].name, by) == 0)
+            return 1;
+    return 0;
+}
+
 static shopstat_status add_table_segments(report *r, rtable *rt, int *used, shopstat_error *err)
 {
     const shopstat_spec_table *t = rt->t;
@@ -370,11 +384,11 @@ static shopstat_status add_table_segments(report *r, rtable *rt, int *used, shop
     for (size_t k = 0; k < t->nsegments && !st; k++) {
         size_t g = t->segments[k];
         const shopstat_spec_segment *sg = &r->in->segments[g];
-        if (sg->by && t->nbase) {
+        if (sg->by && by_tagged(r, t, sg->by)) {
             /* a --by set of the table's own: the rows of the base only */
             if (!(rt->internal[k] = xasprintf("%s@%s", sg->by, t->name)))
                 return nomem(err);
-            shopstat_cond *c = calloc(t->nbase, sizeof *c);
+            shopstat_cond *c = calloc(t->nbase ? t->nbase : 1, sizeof *c);
             if (!c)
                 return nomem(err);
             for (size_t i = 0; i < t->nbase; i++)
@@ -672,7 +686,7 @@ static shopstat_status table_columns(report *r, rtable *rt, shopstat_error *err)
         const shopstat_spec_segment *sg = &r->in->segments[t->segments[k]];
         if (sg->by) {
             /* the set's segments, COL=VALUE (or COL=VALUE@TABLE: shown without the tag) */
-            size_t tag = t->nbase ? strlen(t->name) + 1 : 0;
+            size_t tag = by_tagged(r, t, sg->by) ? strlen(t->name) + 1 : 0;
             for (size_t s = 0; s < ns; s++) {
                 const char *set = shopstat_totals_segment_set(r->tot, s);
                 if (!set || strcmp(set, rt->internal[k]) != 0)

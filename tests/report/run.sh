@@ -1684,5 +1684,23 @@ else
     ko "report of df0_table.yml failed: $(cat "$T/d1.err")"
 fi
 
+# a by: segment on a column that a segment of the spec is named after (by_name_clash.yml:
+# h: {by: heavy} beside heavy: {where: "heavy == 1"}): h:rest gives a pair per value, and
+# heavy=1 against the rest is heavy against light (grid.csv's heavy is 0 or 1 everywhere)
+if $S report tests/report/specs/by_name_clash.yml -o "$T/bc" --no-charts --quiet 2>"$T/bc.err"; then
+    for v in 0 1; do
+        check "by_name_clash: heavy=$v:rest has its 5 rows" \
+            test "$(grep -c "^s2,s2,[1-5],heavy=$v,rest," "$T/bc/comparisons.csv")" -eq 5
+    done
+    awk -F, '$4 == "heavy" && $5 == "light" { print $3, $6, $7 }' "$T/bc/comparisons.csv" >"$T/bc.fixed"
+    awk -F, '$4 == "heavy=1" && $5 == "rest" { print $3, $6, $7 }' "$T/bc/comparisons.csv" >"$T/bc.by"
+    check "by_name_clash: heavy=1:rest's estimates are heavy:light's" \
+        bash -c "test -s '$T/bc.by' && cmp -s '$T/bc.fixed' '$T/bc.by'"
+    check "by_name_clash: tables show heavy=0 and heavy=1" \
+        test "$(grep -c "^s2,s2,[1-5],heavy=[01]," "$T/bc/tables.csv")" -eq 10
+else
+    ko "report of by_name_clash.yml failed: $(cat "$T/bc.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
