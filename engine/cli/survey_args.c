@@ -36,6 +36,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
                                          "--multi-codes",
                                          "--segment",
                                          "--base",
+                                         "--exclude",
                                          "--format",
                                          "--output",
                                          "--none-in-base",
@@ -351,6 +352,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->levels = nl;
                 a->levels[a->nlevels++] = v;
             }
+        } else if (FLAG("--exclude")) {
+            if (v && shopstat_plan_parse_exclude(a->plan, v, &err))
+                return cli_fail(&err);
         } else if (FLAG("--base")) {
             if (v) {
                 if (shopstat_plan_parse_base(a->plan, v, &err))
@@ -621,7 +625,7 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     shopstat_accounting acc = shopstat_totals_accounting(t);
     ctx->rows_read = acc.read;
     ctx->rows_used = acc.used;
-    ctx->rows_excluded = acc.excluded_skipped + acc.excluded_empty;
+    ctx->rows_excluded = acc.excluded_skipped + acc.excluded_empty + acc.excluded_cond;
     ctx->rows_skipped = acc.excluded_skipped;
     ctx->rows_empty = acc.excluded_empty;
     ctx->base = a->base;
