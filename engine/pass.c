@@ -567,8 +567,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         nc = 0;
         for (size_t k = 0; k < p->nexcl; k++)
             for (size_t j = 0; j < p->excl[k].nconds; j++)
-                if ((st = bind_column(t, p->excl[k].conds[j].column, "exclude",
-                                      &t->exclcols[nc++], err)))
+                if ((st = bind_column(t, p->excl[k].conds[j].column, "exclude", &t->exclcols[nc++],
+                                      err)))
                     return st;
     }
     if (p->design.repweights && (st = rep_bind(t, err)))
@@ -3112,12 +3112,11 @@ static shopstat_status excluded_all(const shopstat_totals *t, shopstat_error *er
                              t->plan->excl[k].reason, t->excl_n[k]);
             at += n > 0 ? (size_t)n : 0;
         }
-    return shopstat_error_set(err, SHOPSTAT_EUSAGE, t->path, 0, 0,
-                              "exclusions leave no row: of the %zu rows read, %s; there is "
-                              "nothing to estimate",
-                              t->acct.excluded_cond + t->acct.excluded_skipped +
-                                  t->acct.excluded_empty,
-                              list);
+    return shopstat_error_set(
+        err, SHOPSTAT_EUSAGE, t->path, 0, 0,
+        "exclusions leave no row: of the %zu rows read, %s; there is "
+        "nothing to estimate",
+        t->acct.excluded_cond + t->acct.excluded_skipped + t->acct.excluded_empty, list);
 }
 
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,

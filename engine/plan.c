@@ -915,7 +915,8 @@ shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond 
     plan_exclude *e = &ne[p->nexcl];
     memset(e, 0, sizeof *e);
     shopstat_status st = SHOPSTAT_OK;
-    if (!(e->conds = calloc(nconds, sizeof *e->conds)) || !(e->reason = dupn(reason, strlen(reason))))
+    if (!(e->conds = calloc(nconds, sizeof *e->conds)) ||
+        !(e->reason = dupn(reason, strlen(reason))))
         st = nomem(err);
     for (size_t j = 0; !st && j < nconds; j++, e->nconds++)
         st = plan_cond_copy(&e->conds[j], &conds[j], err);
@@ -930,15 +931,14 @@ shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond 
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_plan_parse_exclude(shopstat_plan *p, const char *spec,
-                                            shopstat_error *err)
+shopstat_status shopstat_plan_parse_exclude(shopstat_plan *p, const char *spec, shopstat_error *err)
 {
     char *col = NULL, **vals = NULL;
     size_t nvals = 0;
     shopstat_cond c;
-    shopstat_status st = parse_cond(spec ? spec : "", "--exclude", spec ? spec : "",
-                                    "COLUMN:VALUES or COLUMN:>=NUMBER", &c, &col, &vals, &nvals,
-                                    err);
+    shopstat_status st =
+        parse_cond(spec ? spec : "", "--exclude", spec ? spec : "",
+                   "COLUMN:VALUES or COLUMN:>=NUMBER", &c, &col, &vals, &nvals, err);
     if (!st)
         st = shopstat_plan_add_exclude(p, &c, 1, spec, err);
     free(col);

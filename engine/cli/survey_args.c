@@ -23,24 +23,11 @@ static int parse_level(const char *s, double *out)
 /* An unknown option: the flag it is likely a typo of, or the command it belongs to. */
 static int unknown_option(const char *cmd, int command, const char *arg)
 {
-    static const char *const common[] = {"--lonely-psu",
-                                         "--repweights",
-                                         "--reptype",
-                                         "--rho",
-                                         "--repscale",
-                                         "--rscales",
-                                         "--mse",
-                                         "--var",
-                                         "--multi",
-                                         "--multi-ticked",
-                                         "--multi-codes",
-                                         "--segment",
-                                         "--base",
-                                         "--exclude",
-                                         "--format",
-                                         "--output",
-                                         "--none-in-base",
-                                         NULL};
+    static const char *const common[] = {
+        "--lonely-psu",  "--repweights",   "--reptype", "--rho",     "--repscale",
+        "--rscales",     "--mse",          "--var",     "--multi",   "--multi-ticked",
+        "--multi-codes", "--segment",      "--base",    "--exclude", "--format",
+        "--output",      "--none-in-base", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",    "--chart",
                                       "--chart-size", "--chart-type", "--title",    "--subtitle",
                                       "--source",     "--sort",       "--zoom",     "--levels",

@@ -218,7 +218,7 @@ typedef struct shopstat_accounting {
     size_t excluded_skipped; /* --skip-rows */
     size_t outside_base;     /* of the used rows, those failing --base (in no segment) */
     size_t excluded_empty;   /* rows whose every field is empty (Excel's trailing ",,,,") */
-    size_t excluded_cond;    /* rows left out by the plan's exclusions (shopstat_plan_add_exclude) */
+    size_t excluded_cond; /* rows left out by the plan's exclusions (shopstat_plan_add_exclude) */
 } shopstat_accounting;
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 /* The plan's exclusions: their number, and the k-th's reason (borrowed from the plan) and
