@@ -118,6 +118,13 @@ typedef struct plan_question {
                       all its rows (shopstat_plan_pair_subset); kept last, not shown */
 } plan_question;
 
+/* An exclusion (shopstat_plan_add_exclude): a row meeting every condition is not in the data. */
+typedef struct plan_exclude {
+    plan_cond *conds;
+    size_t nconds;
+    char *reason;
+} plan_exclude;
+
 typedef struct plan_pair {
     char *a, *b;
     char *within; /* NULL: 'all' */
@@ -153,6 +160,8 @@ struct shopstat_plan {
     size_t npairs;
     plan_cond *base; /* --base: rows outside every condition are in no segment */
     size_t nbase;
+    plan_exclude *excl; /* --exclude: rows meeting one are not in the pass at all */
+    size_t nexcl;
     plan_score *scores; /* in declaration order (score.c); the pass does not read them */
     size_t nscores;
 };
@@ -364,6 +373,8 @@ struct shopstat_totals {
 
     shopstat_accounting acct;
     size_t *basecols;   /* column index of each --base condition */
+    size_t *exclcols;   /* column index of each exclusion's conditions, one after another */
+    size_t *excl_n;     /* rows each exclusion left out (acct.excluded_cond: their sum) */
     /* Segments summed at the end from a --by set's segments rather than row by row (see
      * pass.c, derive_plan): the set (index in by, or -1), and a flag per fixed segment */
     long derive_by;

@@ -639,9 +639,27 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
 {
     fprintf(f, "Rows: %zu read, %zu used, %zu excluded", ctx->rows_read, ctx->rows_used,
             ctx->rows_excluded);
-    /* --skip-rows and rows of empty fields are the only reasons a row read is not used (a
-     * bad value is an error) */
-    if (ctx->rows_skipped && ctx->rows_empty)
+    size_t nx = ctx->totals ? shopstat_totals_nexcluded(ctx->totals) : 0;
+    if (nx) {
+        /* every reason, each exclusion's too (0 when it took no row: a condition that
+         * matched nothing is worth seeing) */
+        const char *sep = " (";
+        if (ctx->rows_skipped)
+            fprintf(f, "%s%zu skipped by --skip-rows", sep, ctx->rows_skipped), sep = ", ";
+        if (ctx->rows_empty)
+            fprintf(f, "%s%zu empty row%s", sep, ctx->rows_empty, ctx->rows_empty == 1 ? "" : "s"),
+                sep = ", ";
+        for (size_t k = 0; k < nx; k++) {
+            const char *why;
+            size_t n = shopstat_totals_excluded(ctx->totals, k, &why);
+            fprintf(f, "%s%zu by --exclude %s", sep, n, why);
+            sep = ", ";
+        }
+        fputc(')', f);
+    }
+    /* --skip-rows and rows of empty fields are the only other reasons a row read is not
+     * used (a bad value is an error) */
+    else if (ctx->rows_skipped && ctx->rows_empty)
         fprintf(f, " (%zu skipped by --skip-rows, %zu empty row%s)", ctx->rows_skipped,
                 ctx->rows_empty, ctx->rows_empty == 1 ? "" : "s");
     else if (ctx->rows_skipped)
@@ -657,8 +675,21 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
 
 void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)
 {
-    fprintf(f, ", \"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu}",
+    fprintf(f, ", \"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu",
             ctx->rows_skipped, ctx->rows_empty);
+    size_t nx = ctx->totals ? shopstat_totals_nexcluded(ctx->totals) : 0;
+    if (nx) {
+        fputs(", \"exclude\": [", f);
+        for (size_t k = 0; k < nx; k++) {
+            const char *why;
+            size_t n = shopstat_totals_excluded(ctx->totals, k, &why);
+            fprintf(f, "%s{\"reason\": ", k ? ", " : "");
+            shopstat_json_string(f, why);
+            fprintf(f, ", \"rows\": %zu}", n);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
 }
 
 void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)

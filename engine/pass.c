@@ -557,6 +557,20 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     for (size_t j = 0; j < p->nbase; j++)
         if ((st = bind_column(t, p->base[j].column, "base", &t->basecols[j], err)))
             return st;
+    if (p->nexcl) {
+        size_t nc = 0;
+        for (size_t k = 0; k < p->nexcl; k++)
+            nc += p->excl[k].nconds;
+        if (!(t->exclcols = calloc(nc, sizeof *t->exclcols)) ||
+            !(t->excl_n = calloc(p->nexcl, sizeof *t->excl_n)))
+            return nomem(err);
+        nc = 0;
+        for (size_t k = 0; k < p->nexcl; k++)
+            for (size_t j = 0; j < p->excl[k].nconds; j++)
+                if ((st = bind_column(t, p->excl[k].conds[j].column, "exclude", &t->exclcols[nc++],
+                                      err)))
+                    return st;
+    }
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
     t->element = t->pcol == SIZE_MAX;
@@ -3087,6 +3101,24 @@ oom:
 
 static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
 
+/* Every row read was excluded: an error naming the exclusions that took them. */
+static shopstat_status excluded_all(const shopstat_totals *t, shopstat_error *err)
+{
+    char list[600] = "";
+    size_t at = 0;
+    for (size_t k = 0; k < t->plan->nexcl && at < sizeof list; k++)
+        if (t->excl_n[k]) {
+            int n = snprintf(list + at, sizeof list - at, "%s%s excludes %zu", at ? ", " : "",
+                             t->plan->excl[k].reason, t->excl_n[k]);
+            at += n > 0 ? (size_t)n : 0;
+        }
+    return shopstat_error_set(
+        err, SHOPSTAT_EUSAGE, t->path, 0, 0,
+        "exclusions leave no row: of the %zu rows read, %s; there is "
+        "nothing to estimate",
+        t->acct.excluded_cond + t->acct.excluded_skipped + t->acct.excluded_empty, list);
+}
+
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
                            shopstat_totals **out, shopstat_error *err)
 {
@@ -3154,8 +3186,47 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
     return SHOPSTAT_OK;
 }
 
+/* Whether an exclusion's condition takes a field: as any condition's, but for a missing
+ * value, which it takes only when it lists it (its text, or NA for every missing value). */
+static int excl_match(const shopstat_totals *t, const plan_cond *c, size_t col, const char *s,
+                      size_t n)
+{
+    if (!shopstat_reader_is_missing_at(t->reader, col, s, n))
+        return cond_match_value(t, c, s, n);
+    if (c->op != SHOPSTAT_OP_IN)
+        return 0;
+    for (size_t i = 0; i < c->nvalues; i++)
+        if (strcmp(c->values[i], "NA") == 0 ||
+            (strlen(c->values[i]) == n && memcmp(c->values[i], s, n) == 0))
+            return 1;
+    return 0;
+}
+
+/* Whether the plan's exclusions leave the row out; counted under the first that does. Not
+ * inlined: pass_row stays a tail call into on_row for the runs without exclusions. */
+static __attribute__((noinline)) int row_excluded(shopstat_totals *t, const shopstat_row *row)
+{
+    const size_t *col = t->exclcols;
+    for (size_t k = 0; k < t->plan->nexcl; k++) {
+        const plan_exclude *e = &t->plan->excl[k];
+        int all = 1;
+        for (size_t j = 0; j < e->nconds && all; j++)
+            all = excl_match(t, &e->conds[j], col[j], row->fields[col[j]], row->lens[col[j]]);
+        col += e->nconds;
+        if (all) {
+            t->excl_n[k]++;
+            t->acct.excluded_cond++;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
+    /* an excluded row is not in the data: before its design values are even read */
+    if (__builtin_expect(((shopstat_totals *)ctx)->plan->nexcl != 0, 0) && row_excluded(ctx, row))
+        return SHOPSTAT_OK;
     return on_row(((shopstat_totals *)ctx)->rc, row, err);
 }
 
@@ -3459,9 +3530,15 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     }
     g->acct.used += w->acct.used;
     g->acct.outside_base += w->acct.outside_base;
+    g->acct.excluded_cond += w->acct.excluded_cond;
+    for (size_t k = 0; k < g->plan->nexcl; k++) {
+        g->excl_n[k] += w->excl_n[k];
+        w->excl_n[k] = 0;
+    }
     w->rc->epoch++;
     w->acct.used = 0;
     w->acct.outside_base = 0;
+    w->acct.excluded_cond = 0;
     return SHOPSTAT_OK;
 }
 
@@ -3561,6 +3638,8 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
         t->acct.excluded_empty = shopstat_reader_rows_empty(r);
     }
+    if (t->acct.used == 0 && t->acct.excluded_cond)
+        return excluded_all(t, err);
     st = finish(t, err);
     if (!st)
         keep_cell_sums(t);
@@ -3642,6 +3721,8 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->by[i].condcols);
     }
     free(t->basecols);
+    free(t->exclcols);
+    free(t->excl_n);
     free(t->derived);
     free(t->cell_w);
     free(t->cell_df);
@@ -3675,6 +3756,18 @@ void shopstat_totals_free(shopstat_totals *t)
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t)
 {
     return t->acct;
+}
+
+size_t shopstat_totals_nexcluded(const shopstat_totals *t)
+{
+    return t->plan->nexcl;
+}
+
+size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char **reason)
+{
+    if (reason)
+        *reason = t->plan->excl[k].reason;
+    return t->excl_n[k];
 }
 
 size_t shopstat_totals_nstrata(const shopstat_totals *t)

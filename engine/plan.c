@@ -137,6 +137,13 @@ void shopstat_plan_free(shopstat_plan *p)
     for (size_t i = 0; i < p->nbase; i++)
         plan_cond_free(&p->base[i]);
     free(p->base);
+    for (size_t i = 0; i < p->nexcl; i++) {
+        for (size_t j = 0; j < p->excl[i].nconds; j++)
+            plan_cond_free(&p->excl[i].conds[j]);
+        free(p->excl[i].conds);
+        free(p->excl[i].reason);
+    }
+    free(p->excl);
     for (size_t i = 0; i < p->npairs; i++) {
         free(p->pairs[i].a);
         free(p->pairs[i].b);
@@ -890,6 +897,50 @@ shopstat_status shopstat_plan_parse_base(shopstat_plan *p, const char *spec, sho
                    &c, &col, &vals, &nvals, err);
     if (!st)
         st = shopstat_plan_add_base(p, &c, err);
+    free(col);
+    free_list(vals, nvals);
+    return st;
+}
+
+shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond *conds,
+                                          size_t nconds, const char *reason, shopstat_error *err)
+{
+    if (!nconds || !reason || !*reason)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "an exclusion needs a condition and a reason");
+    plan_exclude *ne = realloc(p->excl, (p->nexcl + 1) * sizeof *ne);
+    if (!ne)
+        return nomem(err);
+    p->excl = ne;
+    plan_exclude *e = &ne[p->nexcl];
+    memset(e, 0, sizeof *e);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!(e->conds = calloc(nconds, sizeof *e->conds)) ||
+        !(e->reason = dupn(reason, strlen(reason))))
+        st = nomem(err);
+    for (size_t j = 0; !st && j < nconds; j++, e->nconds++)
+        st = plan_cond_copy(&e->conds[j], &conds[j], err);
+    if (st) {
+        for (size_t j = 0; j < e->nconds; j++)
+            plan_cond_free(&e->conds[j]);
+        free(e->conds);
+        free(e->reason);
+        return st;
+    }
+    p->nexcl++;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_parse_exclude(shopstat_plan *p, const char *spec, shopstat_error *err)
+{
+    char *col = NULL, **vals = NULL;
+    size_t nvals = 0;
+    shopstat_cond c;
+    shopstat_status st =
+        parse_cond(spec ? spec : "", "--exclude", spec ? spec : "",
+                   "COLUMN:VALUES or COLUMN:>=NUMBER", &c, &col, &vals, &nvals, err);
+    if (!st)
+        st = shopstat_plan_add_exclude(p, &c, 1, spec, err);
     free(col);
     free_list(vals, nvals);
     return st;

@@ -557,6 +557,16 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     if (!(r->plan = shopstat_plan_new()))
         return nomem(err);
     shopstat_status st = shopstat_plan_set_design(r->plan, &in->design, err);
+    for (size_t x = 0; x < in->nexcludes && !st; x++) {
+        const shopstat_spec_exclude *e = &in->excludes[x];
+        shopstat_cond *cs = calloc(e->nconds, sizeof *cs);
+        if (!cs)
+            return nomem(err);
+        for (size_t j = 0; j < e->nconds; j++)
+            cs[j] = e->conds[j].cond;
+        st = shopstat_plan_add_exclude(r->plan, cs, e->nconds, e->reason, err);
+        free(cs);
+    }
     /* only the questions some table shows: an unused one costs cells and may fail */
     r->qmap = calloc(in->nquestions + 1, sizeof *r->qmap);
     r->kstart = calloc(in->nquestions + 1, sizeof *r->kstart);
@@ -652,6 +662,14 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
         po.progress_ctx = &fwd;
     }
     st = shopstat_totals_compute_opts(r->plan, rd, &po, &r->tot, err);
+    if (st == SHOPSTAT_EUSAGE && r->in->nexcludes &&
+        strncmp(err->msg, "exclusions leave no row", 23) == 0) {
+        /* the pass's message, at the spec's exclude: */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "exclude: leaves no row%s", err->msg + 23);
+        shopstat_error_set(err, SHOPSTAT_EINPUT, r->in->path, r->in->excludes[0].pos.line,
+                           r->in->excludes[0].pos.col, "%s", msg);
+    }
     if (!st && po.progress)
         r->o->progress(r->o->progress_ctx, fwd.total, fwd.total,
                        shopstat_totals_accounting(r->tot).read);
@@ -1739,16 +1757,56 @@ static void design_summary(const report *r, char *buf, size_t n)
                  shopstat_lonely_name(d->lonely));
 }
 
-static void accounting_summary(const report *r, char *buf, size_t n)
+/* The exclusions' part of the row accounting: "; speeders: 113, too fast: 4" (each
+ * exclusion's reason and rows, 0 included), or "" without exclude:. */
+static void exclusions_summary(const report *r, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < shopstat_totals_nexcluded(r->tot) && len < n; k++) {
+        const char *why;
+        size_t rows = shopstat_totals_excluded(r->tot, k, &why);
+        int w = snprintf(buf + len, n - len, "%s%s: %zu", k ? ", " : "; ", why, rows);
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* "Rows: R read = U used + E excluded (skip_rows: S, empty rows: M; REASON: N, ...)." */
+static void rows_line(const report *r, char *buf, size_t n)
 {
     shopstat_accounting a = shopstat_totals_accounting(r->tot);
-    char empty[64] = "";
+    char empty[64] = "", excl[600];
     if (a.excluded_empty)
         snprintf(empty, sizeof empty, ", empty rows: %zu", a.excluded_empty);
-    snprintf(buf, n,
-             "Rows: %zu read = %zu used + %zu excluded (skip_rows: %zu%s). Each table's base is "
-             "the rows of the segment answering the question.",
-             a.read, a.used, a.read - a.used, a.excluded_skipped, empty);
+    exclusions_summary(r, excl, sizeof excl);
+    snprintf(buf, n, "Rows: %zu read = %zu used + %zu excluded (skip_rows: %zu%s%s).", a.read,
+             a.used, a.read - a.used, a.excluded_skipped, empty, excl);
+}
+
+static void accounting_summary(const report *r, char *buf, size_t n)
+{
+    char rows[800];
+    rows_line(r, rows, sizeof rows);
+    snprintf(buf, n, "%s Each table's base is the rows of the segment answering the question.",
+             rows);
+}
+
+/* run.json's "excluded_by_reason" after empty_rows: ', "exclude": [{"reason": R, "rows": N}]'
+ * with exclude:, else nothing. */
+static void exclusions_json(FILE *f, const report *r)
+{
+    size_t nx = shopstat_totals_nexcluded(r->tot);
+    if (!nx)
+        return;
+    fputs(", \"exclude\": [", f);
+    for (size_t k = 0; k < nx; k++) {
+        const char *why;
+        size_t rows = shopstat_totals_excluded(r->tot, k, &why);
+        fputs(k ? ", {\"reason\": " : "{\"reason\": ", f);
+        shopstat_json_string(f, why);
+        fprintf(f, ", \"rows\": %zu}", rows);
+    }
+    fputc(']', f);
 }
 
 static void ci_summary(const report *r, char *buf, size_t n)
@@ -1868,8 +1926,10 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     shopstat_json_number(f, shopstat_totals_df(r->tot));
     fprintf(f,
             "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu, "
-            "\"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu}},\n  \"tables\": [",
+            "\"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu",
             a.read, a.used, a.read - a.used, a.excluded_skipped, a.excluded_empty);
+    exclusions_json(f, r);
+    fputs("}},\n  \"tables\": [", f);
     /* a grid has an entry per item, each with the grid's name (as in tables.csv) */
     for (size_t i = 0, first = 1; i < in->ntables; i++) {
         size_t nu;
@@ -1895,10 +1955,12 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
             fprintf(f,
                     ", \"rows\": {\"used\": %zu, \"in_base\": %zu, \"%s\": %zu, \"read\": %zu, "
                     "\"excluded\": %zu, \"excluded_by_reason\": {\"skip_rows\": %zu, "
-                    "\"empty_rows\": %zu}}",
+                    "\"empty_rows\": %zu",
                     a.used, in_base, rt->t->nbase ? "outside_base_or_no_answer" : "no_answer",
                     a.used - in_base, a.read, a.read - a.used, a.excluded_skipped,
                     a.excluded_empty);
+            exclusions_json(f, r);
+            fputs("}}", f);
             fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
             /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
             fputs(", \"scores\": [", f);
@@ -2593,7 +2655,7 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         }
     }
     if (!st) {
-        char design[1200], acct[600], ci[600], survey[400];
+        char design[1200], acct[1000], ci[600], survey[400];
         design_summary(r, design, sizeof design);
         accounting_summary(r, acct, sizeof acct);
         ci_summary(r, ci, sizeof ci);
@@ -2700,6 +2762,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     snprintf(ci, sizeof ci, "%g%% CI, %s method", 100 * r->in->level,
              shopstat_ci_method_name(r->in->ci));
     xo.ci_note = ci;
+    char rows[800];
+    rows_line(r, rows, sizeof rows);
+    xo.rows_note = rows;
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
     char path[4200];

@@ -903,6 +903,45 @@ static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
     return SHOPSTAT_OK;
 }
 
+/* exclude: a list of expressions, each alone or as {where: EXPR, reason: TEXT} */
+static shopstat_status parse_excludes(ctx *c, yaml_node_t *n)
+{
+    static const char *const keys[] = {"where", "reason"};
+    shopstat_spec_info *in = &c->s->info;
+    if (!n || is_null(n))
+        return SHOPSTAT_OK;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return FAIL(c, n,
+                    "exclude: must be a list of conditions, such as [\"speeder == Yes\", "
+                    "{where: \"duration_s < 120\", reason: \"too fast\"}]");
+    size_t k = seq_len(n);
+    if (k > SHOPSTAT_SPEC_MAX_ITEMS)
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(n).line, pos_of(n).col,
+                                  "exclude: has too many items");
+    shopstat_spec_exclude *v = zalloc(c, k ? k : 1, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *it = node(c, n->data.sequence.items.start[i]), *w = it;
+        shopstat_status st;
+        v[i].pos = pos_of(it);
+        if (it->type == YAML_MAPPING_NODE) {
+            if ((st = CHECK_MAP(c, it, "an exclude: item", keys)) ||
+                (st = opt_text(c, it, "reason", &v[i].reason)))
+                return st;
+            if (!(w = get(c, it, "where")))
+                return FAIL(c, it, "an exclude: item needs where: (the rows to leave out)");
+        }
+        if ((st = parse_expr(c, w, "exclude", &v[i].conds, &v[i].nconds, &v[i].where)))
+            return st;
+        if (!v[i].reason || !*v[i].reason)
+            v[i].reason = v[i].where;
+    }
+    in->excludes = v;
+    in->nexcludes = k;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status parse_segment(ctx *c, yaml_node_pair_t *p, shopstat_spec_segment *s)
 {
     static const char *const keys[] = {"where", "by", "label"};
@@ -1848,9 +1887,9 @@ static shopstat_status parse_compare(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_root(ctx *c, yaml_node_t *root)
 {
-    static const char *const keys[] = {"survey",    "title",    "subtitle", "source", "note",
-                                       "data",      "csv",      "design",   "ci",     "compare",
-                                       "questions", "segments", "tables"};
+    static const char *const keys[] = {"survey",    "title",   "subtitle", "source", "note",
+                                       "data",      "csv",     "design",   "ci",     "compare",
+                                       "questions", "exclude", "segments", "tables"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -1879,6 +1918,7 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
         (st = parse_design(c, get(c, root, "design"))) || (st = parse_ci(c, get(c, root, "ci"))) ||
         (st = parse_compare(c, get(c, root, "compare"))) ||
         (st = parse_questions(c, get(c, root, "questions"))) ||
+        (st = parse_excludes(c, get(c, root, "exclude"))) ||
         (st = parse_segments(c, get(c, root, "segments"))) ||
         (st = parse_tables(c, root, get(c, root, "tables"))))
         return st;
@@ -2274,6 +2314,10 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
             if ((st = check_column(s, r, qq->columns[k], qq->column_pos[k], "a question", err)))
                 return st;
     }
+    for (size_t x = 0; x < in->nexcludes; x++)
+        if ((st = check_conds(s, r, in->excludes[x].conds, in->excludes[x].nconds,
+                              "an exclude: expression", err)))
+            return st;
     for (size_t g = 0; g < in->nsegments; g++) {
         const shopstat_spec_segment *sg = &in->segments[g];
         if ((st = check_conds(s, r, sg->conds, sg->nconds, "a where: expression", err)))

@@ -656,6 +656,8 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
         put_str(c, ws, r++, 0, o->note, c->f.note);
     if (o->ci_note)
         put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    if (o->rows_note)
+        put_str(c, ws, r++, 0, o->rows_note, c->f.note);
     legend(o, 0, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     put_str(c, ws, r++, 0, low_base_note, c->f.note);
@@ -1132,6 +1134,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->title = NULL;
     o->note = NULL;
     o->ci_note = NULL;
+    o->rows_note = NULL;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }

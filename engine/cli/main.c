@@ -97,6 +97,8 @@ static const struct {
     {"by set ", "--by "},
     {"by column '", "--by column '"},
     {"base column '", "--base column '"},
+    {"exclude column '", "--exclude column '"},
+    {"exclusions leave no row", "--exclude leaves no row"},
     {"segment column '", "--segment column '"},
     {"question column '", "--var column '"},
     {"multi-response column '", "--multi column '"},

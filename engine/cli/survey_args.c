@@ -23,23 +23,11 @@ static int parse_level(const char *s, double *out)
 /* An unknown option: the flag it is likely a typo of, or the command it belongs to. */
 static int unknown_option(const char *cmd, int command, const char *arg)
 {
-    static const char *const common[] = {"--lonely-psu",
-                                         "--repweights",
-                                         "--reptype",
-                                         "--rho",
-                                         "--repscale",
-                                         "--rscales",
-                                         "--mse",
-                                         "--var",
-                                         "--multi",
-                                         "--multi-ticked",
-                                         "--multi-codes",
-                                         "--segment",
-                                         "--base",
-                                         "--format",
-                                         "--output",
-                                         "--none-in-base",
-                                         NULL};
+    static const char *const common[] = {
+        "--lonely-psu",  "--repweights",   "--reptype", "--rho",     "--repscale",
+        "--rscales",     "--mse",          "--var",     "--multi",   "--multi-ticked",
+        "--multi-codes", "--segment",      "--base",    "--exclude", "--format",
+        "--output",      "--none-in-base", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",    "--chart",
                                       "--chart-size", "--chart-type", "--title",    "--subtitle",
                                       "--source",     "--sort",       "--zoom",     "--levels",
@@ -351,6 +339,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->levels = nl;
                 a->levels[a->nlevels++] = v;
             }
+        } else if (FLAG("--exclude")) {
+            if (v && shopstat_plan_parse_exclude(a->plan, v, &err))
+                return cli_fail(&err);
         } else if (FLAG("--base")) {
             if (v) {
                 if (shopstat_plan_parse_base(a->plan, v, &err))
@@ -621,7 +612,7 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     shopstat_accounting acc = shopstat_totals_accounting(t);
     ctx->rows_read = acc.read;
     ctx->rows_used = acc.used;
-    ctx->rows_excluded = acc.excluded_skipped + acc.excluded_empty;
+    ctx->rows_excluded = acc.excluded_skipped + acc.excluded_empty + acc.excluded_cond;
     ctx->rows_skipped = acc.excluded_skipped;
     ctx->rows_empty = acc.excluded_empty;
     ctx->base = a->base;

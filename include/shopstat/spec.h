@@ -72,6 +72,16 @@ typedef struct shopstat_spec_cond {
     shopstat_pos pos;
 } shopstat_spec_cond;
 
+/* An exclusion (exclude:): rows meeting every condition are left out of the whole run
+ * (shopstat_plan_add_exclude), counted under reason. */
+typedef struct shopstat_spec_exclude {
+    const shopstat_spec_cond *conds;
+    size_t nconds;
+    const char *where;  /* the expression as written */
+    const char *reason; /* reason:, else the expression */
+    shopstat_pos pos;   /* the item's */
+} shopstat_spec_exclude;
+
 /* A segment: the conjunction of conds (where:), or one segment per value of a column (by:). */
 typedef struct shopstat_spec_segment {
     const char *name;
@@ -135,6 +145,8 @@ typedef struct shopstat_spec_info {
     double alpha, alpha_low;
     const shopstat_spec_question *questions;
     size_t nquestions;
+    const shopstat_spec_exclude *excludes; /* exclude:, in order */
+    size_t nexcludes;
     const shopstat_spec_segment *segments; /* [0] is 'all' */
     size_t nsegments;
     const shopstat_spec_table *tables;

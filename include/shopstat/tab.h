@@ -132,6 +132,21 @@ shopstat_status shopstat_plan_add_base(shopstat_plan *p, const shopstat_cond *co
                                        shopstat_error *err);
 shopstat_status shopstat_plan_parse_base(shopstat_plan *p, const char *spec, shopstat_error *err);
 
+/* Rows to leave out of the whole run (--exclude; a spec's exclude:): a row meeting every
+ * one of the nconds conditions is not in the data at all, as if the file did not hold it:
+ * not in the design (its PSU and stratum exist only through other rows: R drops the rows
+ * before svydesign(), unlike --base's subset()), not in levels or --by values. It is
+ * counted as excluded under `reason` (copied), under the first exclusion it meets when it
+ * meets several. A row whose column is missing (blank, NA, a --missing code) does not meet
+ * a condition, unless the condition lists that missing value ("COL:NA" takes every missing
+ * value of COL, "COL:99" the code 99). A column not in the file is SHOPSTAT_EUSAGE from the
+ * pass; so is an exclusion that leaves no row (shopstat_error_no_rows names it).
+ * parse takes the --base syntax, its text the reason. */
+shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond *conds,
+                                          size_t nconds, const char *reason, shopstat_error *err);
+shopstat_status shopstat_plan_parse_exclude(shopstat_plan *p, const char *spec,
+                                            shopstat_error *err);
+
 /* Declare that segments a and b will be compared (names as reported, "rest" allowed
  * for b). Needed before the pass when the design has no PSU column. a may also name a
  * --by set (its column, or COL@TAG for a set of shopstat_plan_add_by_where) with b "rest"
@@ -196,15 +211,20 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                                              shopstat_totals **out, shopstat_error *err);
 
 /* Row accounting of the pass: rows read = used + excluded (by reason: excluded_skipped +
- * excluded_empty). */
+ * excluded_empty + excluded_cond, the last the sum of shopstat_totals_excluded's). */
 typedef struct shopstat_accounting {
     size_t read;
     size_t used;
     size_t excluded_skipped; /* --skip-rows */
     size_t outside_base;     /* of the used rows, those failing --base (in no segment) */
     size_t excluded_empty;   /* rows whose every field is empty (Excel's trailing ",,,,") */
+    size_t excluded_cond; /* rows left out by the plan's exclusions (shopstat_plan_add_exclude) */
 } shopstat_accounting;
 shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
+/* The plan's exclusions: their number, and the k-th's reason (borrowed from the plan) and
+ * the rows it left out (a row meeting several counts under the first). */
+size_t shopstat_totals_nexcluded(const shopstat_totals *t);
+size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char **reason);
 
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);

@@ -58,6 +58,8 @@ typedef struct shopstat_xlsx_opts {
     const char *ci_note;  /* e.g. "95% CI, logit method"; may be NULL */
     double alpha_upper;   /* upper-case letters, default 0.05 */
     double alpha_lower;   /* lower-case letters, default 0.10 */
+    const char *rows_note; /* the row accounting, "Rows: 3000 read = 2887 used + 113 excluded
+                              (...)", on the contents sheet; may be NULL */
 } shopstat_xlsx_opts;
 
 void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o);

@@ -177,6 +177,36 @@ while IFS='|' read -r spec want; do
         ko "spec $spec: rc=$rc"; echo "  want: $want"; echo "  got:  $out"; fi
 done <tests/report/errors.txt
 
+# ---- exclude: rows left out of the whole run, counted by reason (each row under the first
+# exclusion it meets) in run.json, report.md, the title page and the workbook; the tables are
+# those of `shopstat tab --exclude` with the same conditions. Counts from awk.
+if $S report tests/report/specs/exclude.yml -o "$T/ex" --quiet 2>"$T/ex.err"; then
+    read -r nb nr nu <<<"$(awk -F, 'NR>1{ if ($7==2) a++; else if ($2==1 && $5>=2) b++; else c++ } END{print a+0, b+0, c+0}' $SS/respondents.csv)"
+    line="Rows: 836 read = $nu used + $((nb + nr)) excluded (skip_rows: 0; did not buy more: $nb, region == 1 and spend_6m >= 2: $nr)."
+    check "exclude: run.json rows" grep -qF "\"rows\": {\"read\": 836, \"used\": $nu, \"excluded\": $((nb + nr)), \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 0, \"exclude\": [{\"reason\": \"did not buy more\", \"rows\": $nb}, {\"reason\": \"region == 1 and spend_6m >= 2\", \"rows\": $nr}]}}" "$T/ex/run.json"
+    check "exclude: run.json table rows" grep -qF "\"read\": 836, \"excluded\": $((nb + nr)), \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 0, \"exclude\": [{\"reason\": \"did not buy more\", \"rows\": $nb}" "$T/ex/run.json"
+    check "exclude: report.md rows line" grep -qF "$line" "$T/ex/report.md"
+    pdftotext -f 1 -l 1 "$T/ex/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ex.p1"
+    check "exclude: title page rows line" grep -qF "$line" "$T/ex.p1"
+    unzip -p "$T/ex/tables.xlsx" xl/sharedStrings.xml 2>/dev/null | sed 's/&gt;/>/g' >"$T/ex.ss"
+    check "exclude: workbook rows line" grep -qF "$line" "$T/ex.ss"
+    $S tab $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu adjust \
+        --var would_switch --segment heavy=spend_6m:3 --exclude bought_more:2 \
+        --levels would_switch:1,2 --format csv 2>/dev/null | tail -n +2 | cut -d, -f2- >"$T/ex_tab"
+    grep '^switch,' "$T/ex/tables.csv" | cut -d, -f3- >"$T/ex_rep"
+    # (the second exclusion has two conditions, which --exclude cannot say: the table without
+    # it differs, and the one with a filtered copy of the file agrees)
+    awk -F, 'NR==1 || !($2==1 && $5>=2)' $SS/respondents.csv >"$T/ex_data.csv"
+    $S tab "$T/ex_data.csv" --weight wt --strata region --psu panel --lonely-psu adjust \
+        --var would_switch --segment heavy=spend_6m:3 --exclude bought_more:2 \
+        --format csv 2>/dev/null | tail -n +2 | cut -d, -f2- >"$T/ex_tab2"
+    check "exclude: tables.csv = tab --exclude on the file less the second exclusion's rows" \
+        cmp -s "$T/ex_tab2" "$T/ex_rep"
+    check "exclude: the second exclusion changes the table" bash -c "! cmp -s '$T/ex_tab' '$T/ex_rep'"
+else
+    ko "report of exclude.yml failed: $(cat "$T/ex.err")"
+fi
+
 # ---- a table named after a 260-byte question: its chart files take the first 190 bytes ----
 # (the whole name made charts/NAME.pdf.tmp-XXXXXX longer than a file name may be: the report
 # failed at the chart, at no position of the spec)

@@ -41,7 +41,17 @@ static const error_case cases[] = {
      .col = 1,
      .msg = "unknown key 'tabels' in the spec (did you mean 'tables'?); expected one of: survey, "
             "title, subtitle, source, note, data, csv, design, ci, compare, questions, "
-            "segments, tables"},
+            "exclude, segments, tables"},
+    {.name = "exclude item without where",
+     .text = HEAD "exclude:\n  - {reason: speeders}\n",
+     .line = 6,
+     .col = 5,
+     .msg = "an exclude: item needs where: (the rows to leave out)"},
+    {.name = "exclude item unknown key",
+     .text = HEAD "exclude:\n  - {where: \"spend_6m == 1\", why: x}\n",
+     .line = 6,
+     .col = 30,
+     .msg = "unknown key 'why' in an exclude: item; expected one of: where, reason"},
     {.name = "duplicate key",
      .text = "survey: t\nsurvey: u\ndata: d.csv\n",
      .line = 2,

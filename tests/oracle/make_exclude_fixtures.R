@@ -1,0 +1,82 @@
+# --exclude against --base on the same rows, as R's survey package sees them: an excluded row
+# is not in the data (the rows are dropped before svydesign(), so its PSU and stratum exist
+# only through other rows), while --base is subset() of the design made from every row (its
+# PSUs and strata stay in the variance). Speeders (speeder = Yes) here are every row of PSU
+# E/4, every row of the single-PSU stratum W, and every 9th respondent elsewhere: excluded,
+# stratum E has 3 PSUs and W is gone; as a base, E keeps an empty fourth PSU and W stays a
+# lonely stratum (adjust: centred at the grand mean), so the SEs differ. Run from the
+# repository root:
+#   Rscript tests/oracle/make_exclude_fixtures.R
+# It writes tests/oracle/exclude/: shopper_speed.csv (data/shopper.csv's design and
+# would_switch with a speeder column, no random draws), NAME.csv (R's answers, shopstat's csv
+# columns, %.17g) and cases.txt (NAME|ARGS, run from tests/oracle by run.sh). Deterministic;
+# R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
+suppressPackageStartupMessages(library(survey))
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+source(file.path(root, "helpers.R"))
+outdir <- file.path(root, "exclude")
+dir.create(outdir, showWarnings = FALSE)
+
+sh <- read.csv(file.path(root, "data", "shopper.csv"), colClasses = "character",
+               na.strings = "")
+id <- as.integer(sh$id)
+speed <- (sh$region == "E" & sh$panel == "4") | sh$region == "W" | id %% 9 == 0
+out <- sh[, c("id", "region", "panel", "wt", "spend", "would_switch")]
+out$speeder <- ifelse(speed, "Yes", "No")
+path <- file.path(outdir, "shopper_speed.csv")
+write.csv(out, path, row.names = FALSE, na = "")
+
+txt <- read.csv(path, colClasses = "character", na.strings = "")
+num <- read.csv(path, na.strings = "", stringsAsFactors = FALSE)
+keep <- txt$speeder != "Yes"
+stopifnot(sum(!keep) > 60, !any(keep & txt$region == "W"))
+options(survey.lonely.psu = "adjust")
+fmt <- function(x) sprintf("%.17g", x)
+flags <- "--weight wt --strata region --psu panel --lonely-psu adjust --var would_switch --segment heavy=spend:3"
+
+# one single-choice question, segments all and heavy, each estimate on design des over the
+# rows `rows` of dat (the whole design for exclude; subset() for base)
+run_case <- function(name, des, dat, rows, extra) {
+    x <- dat$would_switch
+    lv <- sort_levels(as.character(x[rows]))
+    segs <- list(all = rows, heavy = rows & !is.na(dat$spend) & dat$spend == 3)
+    w <- dat$wt
+    res <- NULL
+    for (l in lv) for (s in names(segs)) {
+        d <- segs[[s]] & !is.na(x)
+        des$variables$yy <- as.numeric(!is.na(x) & x == l)
+        sub <- des[d, ]
+        m <- svymean(~yy, sub, deff = "replace")
+        pr <- coef(m)[[1]]
+        if (!(pr > 0 && pr < 1)) stop(name, ": p = ", pr, " for ", l, "/", s)
+        lim <- as.vector(attr(suppressWarnings(svyciprop(~yy, sub, method = "logit")), "ci"))
+        W <- sum(w * d)
+        res <- rbind(res, data.frame(
+            variable = "would_switch", level = l, segment = s, base_n = sum(d),
+            base_weight = fmt(W), count = sum(d & x == l), proportion = fmt(pr),
+            se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]),
+            df = degf(sub), deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
+            stringsAsFactors = FALSE))
+    }
+    write.csv(res, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)
+    res
+}
+# exclude: the rows are not in the data
+kept <- num[keep, ]
+dx <- svydesign(ids = ~panel, strata = ~region, weights = ~wt, data = kept, nest = TRUE)
+ex <- run_case("shopper_exclude_speeders", dx, kept, rep(TRUE, nrow(kept)), "")
+# base: subset() of the design of every row
+db <- svydesign(ids = ~panel, strata = ~region, weights = ~wt, data = num, nest = TRUE)
+bs <- run_case("shopper_base_not_speeders", db, num, keep, "")
+# the point of the pair: same estimates, other SEs
+stopifnot(isTRUE(all.equal(ex$proportion, bs$proportion)), any(ex$se != bs$se))
+cat("exclude vs base SE:", ex$se[1], bs$se[1], " df:", ex$df[1], bs$df[1], "\n")
+writeLines(c("# Oracle cases of make_exclude_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
+             "# Generated: do not edit by hand.",
+             paste0("shopper_exclude_speeders|tab exclude/shopper_speed.csv ", flags,
+                    " --exclude speeder:Yes"),
+             paste0("shopper_base_not_speeders|tab exclude/shopper_speed.csv ", flags,
+                    " --base speeder:No")),
+           file.path(outdir, "cases.txt"))

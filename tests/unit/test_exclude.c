@@ -1,0 +1,185 @@
+/* Unit tests of the plan's exclusions (shopstat_plan_add_exclude, --exclude): rows left out of
+ * the data and the design, counted by reason. */
+#include "testutil.h"
+
+#include <gsl/gsl_errno.h>
+
+#include "shopstat/tab.h"
+
+/* strata s, PSUs p; the speeders are PSU A/2 whole; row 7's speeder is missing (NA) */
+static const char CSV[] = "s,p,q,speeder,dur\n"
+                          "A,1,1,No,300\n"
+                          "A,1,2,No,90\n"
+                          "A,2,1,Yes,80\n"
+                          "A,2,2,Yes,400\n"
+                          "B,1,1,No,200\n"
+                          "B,2,2,No,NA\n"
+                          "B,2,1,NA,250\n";
+
+typedef struct run {
+    shopstat_totals *t;
+    shopstat_status st;
+    shopstat_error err;
+} run;
+
+static run pass(shopstat_plan *p)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    char *path = write_tmp(CSV);
+    shopstat_reader *rd = NULL;
+    r.st = shopstat_reader_open(path, NULL, &rd, &r.err);
+    if (!r.st)
+        r.st = shopstat_totals_compute(p, rd, &r.t, &r.err);
+    shopstat_reader_free(rd);
+    remove_tmp(path);
+    return r;
+}
+
+static shopstat_plan *plan(int design)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    shopstat_error err;
+    if (design) {
+        shopstat_design_opts d;
+        shopstat_design_opts_init(&d);
+        d.strata = "s";
+        d.psu = "p";
+        assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    }
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    return p;
+}
+
+/* The excluded PSU is not in the design (3 PSUs, not 4); with --base it stays. */
+static void test_design_without_rows(void **state)
+{
+    (void)state;
+    shopstat_plan *p = plan(1);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:Yes", NULL), SHOPSTAT_OK);
+    run r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_accounting a = shopstat_totals_accounting(r.t);
+    assert_int_equal(a.read, 7);
+    assert_int_equal(a.used, 5);
+    assert_int_equal(a.excluded_cond, 2);
+    assert_int_equal(a.outside_base, 0);
+    assert_int_equal(shopstat_totals_npsu(r.t), 3);
+    assert_int_equal(shopstat_totals_nstrata(r.t), 2);
+    assert_int_equal(shopstat_totals_nexcluded(r.t), 1);
+    const char *why = NULL;
+    assert_int_equal(shopstat_totals_excluded(r.t, 0, &why), 2);
+    assert_string_equal(why, "speeder:Yes");
+    shopstat_totals_free(r.t);
+    shopstat_plan_free(p);
+
+    p = plan(1);
+    assert_int_equal(shopstat_plan_parse_base(p, "speeder:No", NULL), SHOPSTAT_OK);
+    r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_npsu(r.t), 4);
+    assert_int_equal(shopstat_totals_accounting(r.t).used, 7);
+    shopstat_totals_free(r.t);
+    shopstat_plan_free(p);
+}
+
+/* Unweighted, no design: the 5 kept rows, q = 1 in 3 (the NA speeder kept): p = 0.6, SE
+ * sqrt(p (1 - p) / (n - 1)) = sqrt(0.06), df 4, as svymean on the 5 rows. */
+static void test_estimate_of_the_rest(void **state)
+{
+    (void)state;
+    shopstat_plan *p = plan(0);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:Yes", NULL), SHOPSTAT_OK);
+    run r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_tab_estimates(r.t, NULL, &e, &n, NULL), SHOPSTAT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[0].level, "1");
+    assert_int_equal(e[0].base_n, 5);
+    assert_int_equal(e[0].count, 3);
+    assert_close(e[0].proportion, 0.6, 1e-12);
+    assert_close(e[0].se, sqrt(0.06), 1e-12);
+    assert_close(e[0].df, 4, 0);
+    free(e);
+    shopstat_totals_free(r.t);
+    shopstat_plan_free(p);
+}
+
+/* A row meeting two exclusions counts under the first; missing values meet none but NA;
+ * an exclusion of two conditions takes rows meeting both. */
+static void test_reasons(void **state)
+{
+    (void)state;
+    shopstat_plan *p = plan(0);
+    /* dur < 100: rows 2 and 3; speeder Yes: rows 3 and 4 (3 counted under dur) */
+    assert_int_equal(shopstat_plan_parse_exclude(p, "dur:<100", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:Yes", NULL), SHOPSTAT_OK);
+    /* != takes no missing value: row 7 stays */
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:!=No", NULL), SHOPSTAT_OK);
+    const char *v[] = {"A", NULL}, *w[] = {"300", NULL};
+    shopstat_cond two[] = {{"s", SHOPSTAT_OP_IN, v}, {"dur", SHOPSTAT_OP_IN, w}};
+    assert_int_equal(shopstat_plan_add_exclude(p, two, 2, "A at 300", NULL), SHOPSTAT_OK);
+    run r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    size_t want[] = {2, 1, 0, 1};
+    const char *reason[] = {"dur:<100", "speeder:Yes", "speeder:!=No", "A at 300"};
+    for (size_t k = 0; k < 4; k++) {
+        const char *why;
+        assert_int_equal(shopstat_totals_excluded(r.t, k, &why), want[k]);
+        assert_string_equal(why, reason[k]);
+    }
+    assert_int_equal(shopstat_totals_accounting(r.t).used, 3);
+    shopstat_totals_free(r.t);
+    shopstat_plan_free(p);
+
+    p = plan(0);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:NA", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "dur:NA", NULL), SHOPSTAT_OK);
+    r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_excluded(r.t, 0, NULL), 1);
+    assert_int_equal(shopstat_totals_excluded(r.t, 1, NULL), 1);
+    shopstat_totals_free(r.t);
+    shopstat_plan_free(p);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    shopstat_plan *p = plan(0);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speedr:Yes", NULL), SHOPSTAT_OK);
+    run r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(r.err.msg, "exclude column 'speedr' not found"));
+    shopstat_plan_free(p);
+
+    p = plan(0);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "s:A,B", NULL), SHOPSTAT_OK);
+    r = pass(p);
+    assert_int_equal(r.st, SHOPSTAT_EUSAGE);
+    assert_null(r.t);
+    assert_non_null(
+        strstr(r.err.msg, "exclusions leave no row: of the 7 rows read, s:A,B excludes 7"));
+    shopstat_plan_free(p);
+
+    p = plan(0);
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder", &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_add_exclude(p, NULL, 0, "x", &err), SHOPSTAT_EUSAGE);
+    shopstat_plan_free(p);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_design_without_rows),
+        cmocka_unit_test(test_estimate_of_the_rest),
+        cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
