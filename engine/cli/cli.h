@@ -54,6 +54,10 @@ void cli_warn(const char *fmt, ...)
 #endif
     ;
 
+/* --codes-sep V: the one character V holds besides blanks ("; " is ';'), into *sep; 0, or
+ * 2 after a usage error. */
+int cli_codes_sep(const char *v, char *sep);
+
 /* 1 if argv[i] is --help or -h for some i. */
 int cli_wants_help(int argc, char **argv);
 

@@ -148,6 +148,21 @@ void cli_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_codes_sep(const char *v, char *sep)
+{
+    /* (the pieces are trimmed, so "; " as the export joins them is ';') */
+    size_t n = strlen(v), a = strspn(v, " \t");
+    while (n > a && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (n - a != 1 || !shopstat_codes_sep_ok(v[a]))
+        return cli_usage_error("--codes-sep '%s': expected the one character between the codes "
+                               "of a cell, such as ';' or '|' (not a letter, a digit or '\"'; "
+                               "spaces around codes are trimmed)",
+                               v);
+    *sep = v[a];
+    return 0;
+}
+
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
