@@ -1062,11 +1062,11 @@ static void question_warnings(report *r)
         size_t nd = shopstat_totals_question_sep_doubt(r->tot, q, &dcode, &dcell, &dsep);
         if (nd)
             warn(r,
-                 "question '%s': %zu of its codes ('%s'%s) look cut out of labels at a ',' "
+                 "question '%s': %zu of its codes ('%s'%s) look%s cut out of labels at a ',' "
                  "(a cell: '%.60s%s'), as codes are split at ';' and ','; if ',' is inside "
                  "its labels, give the character between them: sep: '%c'",
-                 qq->name, nd, dcode, nd > 1 ? ", ..." : "", dcell, strlen(dcell) > 60 ? "..." : "",
-                 dsep ? dsep : ';');
+                 qq->name, nd, dcode, nd > 1 ? ", ..." : "", nd > 1 ? "" : "s", dcell,
+                 strlen(dcell) > 60 ? "..." : "", dsep ? dsep : ';');
         size_t nu = shopstat_totals_question_nunrecoded(r->tot, q);
         if (nu) {
             const char *first[3];

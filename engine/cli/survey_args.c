@@ -569,12 +569,12 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
             continue;
         char flag[32];
         snprintf(flag, sizeof flag, "--codes-sep '%c'", sep ? sep : ';');
-        cli_warn("--multi-codes %s: %zu of its codes ('%s'%s) look cut out of labels at a "
+        cli_warn("--multi-codes %s: %zu of its codes ('%s'%s) look%s cut out of labels at a "
                  "',' (a cell: '%.60s%s'), as codes are split at ';' and ','; if ',' is "
                  "inside its labels, give the character between them: %s%s",
-                 shopstat_totals_question(*out, q), nd, code, nd > 1 ? ", ..." : "", cell,
-                 strlen(cell) > 60 ? "..." : "", sep ? flag : "--codes-sep C",
-                 sep ? "" : " (';' or '|', say)");
+                 shopstat_totals_question(*out, q), nd, code, nd > 1 ? ", ..." : "",
+                 nd > 1 ? "" : "s", cell, strlen(cell) > 60 ? "..." : "",
+                 sep ? flag : "--codes-sep C", sep ? "" : " (';' or '|', say)");
     }
     for (size_t k = 0; k < shopstat_totals_nscores(*out); k++) {
         const char *sq;
