@@ -1323,6 +1323,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     cmdline c = {out, 0, ds, o->csv.decimal_comma};
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
+    char codes_sep = 0;
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
@@ -1340,6 +1341,12 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 put_arg(&c, suggest_flag[s->kind], v);
             }
             free(v);
+            if (s->sep && !codes_sep) {
+                /* (one --codes-sep for the command: the first column's that needs one) */
+                char sv[2] = {s->sep, '\0'};
+                put_arg(&c, "--codes-sep", sv);
+                codes_sep = s->sep;
+            }
         } else {
             put_arg(&c, suggest_flag[s->kind], s->name);
         }
@@ -1361,6 +1368,17 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
             fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
                     proposed ? "" : " (add --strata and --psu for a clustered sample)");
+        if (s->kind == SHOPSTAT_SUGGEST_CODES && s->sep && s->sep == codes_sep) {
+            fprintf(out, "  --codes-sep '%c': ", s->sep);
+            put_word(out, s->name);
+            fprintf(out,
+                    "'s cells are labels joined by '%c'%s (--multi-codes splits at ';' "
+                    "and ',' by default)\n",
+                    s->sep,
+                    shopstat_description_column(ds, s->columns[0])->label_comma
+                        ? ", some holding a ',' that is no separator"
+                        : "");
+        }
         if (s->kind >= SHOPSTAT_SUGGEST_STRATA) {
             int r = (int)(s->kind - SHOPSTAT_SUGGEST_STRATA);
             if (dc.ok[r]) {
