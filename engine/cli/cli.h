@@ -14,6 +14,7 @@ typedef struct cli_command {
     const char *summary;
     int (*run)(int argc, char **argv);
     const char *help;
+    const char *help_more; /* printed after help, or NULL */
 } cli_command;
 
 int cmd_describe(int argc, char **argv);
@@ -25,6 +26,7 @@ int cmd_report(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
 
 extern const char cmd_describe_help[];
+extern const char cmd_describe_help_more[];
 extern const char cmd_tab_help[];
 extern const char cmd_compare_help[];
 extern const char cmd_chisq_help[];
