@@ -114,6 +114,7 @@ typedef struct plan_question {
     int ticked; /* MULTI: a blank cell is not ticked (shopstat_plan_add_multi_ticked) */
     int none_in_base; /* MULTI, CODES: a row ticking none is in the base, as having ticked
                          nothing (shopstat_plan_set_none_in_base) */
+    char sep;         /* CODES: the one separator of its codes, or 0 for ';' and ',' */
     int rows_only; /* no column, no level: every row answers, so a segment's base cell holds
                       all its rows (shopstat_plan_pair_subset); kept last, not shown */
 } plan_question;
@@ -164,6 +165,7 @@ struct shopstat_plan {
     size_t nexcl;
     plan_score *scores; /* in declaration order (score.c); the pass does not read them */
     size_t nscores;
+    char codes_sep; /* the separator of codes questions added from now on (0: ';' and ',') */
 };
 
 void plan_cond_free(plan_cond *c);
@@ -252,6 +254,10 @@ typedef struct rt_question {
     char **tick;        /* ticked MULTI: per column, the text that ticks it (NULL: none seen) */
     int partly;         /* MULTI: a row answered some columns and left others blank */
     strmap unrec;       /* recoded: values no rule takes, in order of first appearance */
+    strmap doubt;       /* CODES split at ';' and ',': codes that look cut out of labels at
+                           a ',' (shopstat_totals_question_sep_doubt), up to DOUBT_MAX */
+    char *doubt_cell;   /* the first cell holding one of them */
+    int semi;           /* CODES split at ';' and ',': a cell held a ';' */
 } rt_question;
 
 typedef struct rt_by {
@@ -301,6 +307,7 @@ typedef struct col_scale {
     unsigned char seen;     /* a non-missing number was met */
     unsigned char no_scale; /* a text or a fraction was met: not a scale */
     unsigned char split;    /* a --multi-codes question's column: its cells' codes count */
+    char sep;               /* and its separator (0: ';' and ',') */
 } col_scale;
 
 struct shopstat_totals {

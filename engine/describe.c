@@ -758,6 +758,52 @@ static int code_lists(const strmap *values)
     return several;
 }
 
+/* The separator (';', else '|') that makes every distinct value a list of labels, one at
+ * least of two or more, with fewer distinct labels than values, or 0 (see
+ * shopstat_colsummary.label_sep); *comma when a label holds a ','. -1 out of memory. */
+static int label_lists(const strmap *values, int *comma)
+{
+    static const char seps[] = {';', '|'};
+    for (size_t k = 0; k < sizeof seps; k++) {
+        strmap pieces;
+        strmap_init(&pieces, values->n * 8 + 16, (size_t)1 << 24);
+        int several = 0, ok = 1;
+        *comma = 0;
+        for (size_t v = 0; ok && v < values->n; v++) {
+            const char *s = strmap_key(values, v);
+            int items = 0;
+            while (ok) {
+                const char *e = strchr(s, seps[k]);
+                size_t n = e ? (size_t)(e - s) : strlen(s);
+                const char *a = s;
+                while (n && (*a == ' ' || *a == '\t'))
+                    a++, n--;
+                while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+                    n--;
+                int added;
+                size_t id = n ? strmap_add(&pieces, a, n, strmap_hash(a, n), &added) : 0;
+                if (id == STRMAP_NOMEM) {
+                    strmap_free(&pieces);
+                    return -1;
+                }
+                ok = n && id != STRMAP_FULL;
+                *comma |= ok && memchr(a, ',', n) != NULL;
+                items++;
+                if (!e)
+                    break;
+                s = e + 1;
+            }
+            several |= items > 1;
+        }
+        ok = ok && several && pieces.n < values->n;
+        strmap_free(&pieces);
+        if (ok)
+            return seps[k];
+    }
+    *comma = 0;
+    return 0;
+}
+
 static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
 {
     size_t nlev = 0;
@@ -792,6 +838,13 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         /* (numbers read with a decimal comma, "1,5", are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         code_lists(&a->values);
+        if (!a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
+            !c->code_lists) {
+            int sep = label_lists(&a->values, &c->label_comma);
+            if (sep < 0)
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            c->label_sep = (char)sep;
+        }
         if (!a->overflow && a->values.n < a->present && a->values.n * 20 >= a->present * 19 &&
             !fractional(a, ds->dc))
             for (size_t k = 0; k < a->values.n; k++) /* (keys in order of first appearance) */

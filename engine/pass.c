@@ -1,4 +1,5 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
+#include <ctype.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
  * than this is almost certainly an identifier, and would make tables nobody reads. */
 #define MAX_LEVELS 10000
 #define UNREC_MAX 16 /* values no recode rule takes, kept for a warning */
+#define DOUBT_MAX 64 /* codes that look cut out of labels at a ',', kept for a warning */
 #define MAX_BY_SEGMENTS 1000
 #define MAX_ACC_BYTES ((size_t)2 << 30)
 
@@ -589,6 +591,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         q->pq = &p->questions[i];
         smap_init(&q->levels);
         smap_init(&q->unrec);
+        smap_init(&q->doubt);
         if (q->pq->rows_only)
             t->rows_q = i;
         const char *what = q->pq->kind == SHOPSTAT_Q_SINGLE ? "question"
@@ -1191,19 +1194,51 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
     return SHOPSTAT_OK;
 }
 
-/* Levels of a multi-codes field ("1;5", "2, 3"), split, trimmed and deduplicated, in
- * the order they appear, appended to out[*used]. A missing code of the column (--missing,
- * global or its own: "Don't know" 6 in "1;6") is no level: a non-answer beside answers. */
-static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const shopstat_row *row,
-                                   size_t c, size_t *out, size_t *used, shopstat_error *err)
+/* Whether c ends a code of a codes cell: its question's separator, or ';' and ',' (0). */
+static inline int is_code_sep(char c, char sep)
+{
+    return sep ? c == sep : c == ';' || c == ',';
+}
+
+/* A piece of a cell split at the default separators that looks cut out of a label at a ','
+ * ("damaged or missing delivery" of "Late, damaged or missing delivery; Wrong item"): kept
+ * for the warning that names the separator to give. Runs once per distinct cell. */
+static shopstat_status note_doubt(rt_question *q, const char *cell, size_t n, const char *s,
+                                  size_t len, shopstat_error *err)
+{
+    if (q->doubt.n < DOUBT_MAX && smap_put(&q->doubt, s, len, NULL) < 0)
+        return nomem(err);
+    if (!q->doubt_cell) {
+        if (!(q->doubt_cell = malloc(n + 1)))
+            return nomem(err);
+        memcpy(q->doubt_cell, cell, n);
+        q->doubt_cell[n] = '\0';
+    }
+    return SHOPSTAT_OK;
+}
+
+/* Levels of a multi-codes field ("1;5", "2, 3"), split at the question's separator (or at
+ * ';' and ','), trimmed and deduplicated, in the order they appear, appended to
+ * out[*used]. A missing code of the column (--missing, global or its own: "Don't know" 6
+ * in "1;6") is no level: a non-answer beside answers. Out of line: it runs once per
+ * distinct cell, and inlined (with the separator and note_doubt) it cost read_answers 12
+ * instructions a call, the typical run's rows of a new pattern. */
+static __attribute__((noinline)) shopstat_status split_codes(shopstat_totals *t, rt_question *q,
+                                                             const shopstat_row *row, size_t c,
+                                                             size_t *out, size_t *used,
+                                                             shopstat_error *err)
 {
     const char *s = row->fields[c];
     size_t n = row->lens[c];
     size_t start = *used;
     size_t i = 0;
+    char sep = q->pq->sep;
+    /* split at both: a ';' in the cell says ',' may be inside labels */
+    int semi = !sep && memchr(s, ';', n) != NULL;
+    q->semi |= semi;
     while (i <= n) {
         size_t j = i;
-        while (j < n && s[j] != ';' && s[j] != ',')
+        while (j < n && !is_code_sep(s[j], sep))
             j++;
         size_t a = i, b = j;
         while (a < b && (s[a] == ' ' || s[a] == '\t'))
@@ -1217,6 +1252,10 @@ static shopstat_status split_codes(shopstat_totals *t, rt_question *q, const sho
             long id;
             shopstat_status st = level_id(t, q, s + a, b - a, row, c, &id, err);
             if (st)
+                return st;
+            if (!sep && i > 0 && s[i - 1] == ',' && !isdigit((unsigned char)s[a]) &&
+                (semi || islower((unsigned char)s[a])) &&
+                (st = note_doubt(q, s, n, s + a, b - a, err)))
                 return st;
             int dup = 0;
             for (size_t k = start; k < *used; k++)
@@ -1349,7 +1388,7 @@ static __attribute__((noinline)) int take_codes(row_ctx *rc, const shopstat_row 
             uint64_t in = 0;
             for (size_t i = 0; i <= n;) { /* (a field that is not split: one piece) */
                 size_t j = i;
-                while (j < n && (!cs->split || (s[j] != ';' && s[j] != ',')))
+                while (j < n && (!cs->split || !is_code_sep(s[j], cs->sep)))
                     j++;
                 int k = j > i && t->miss_first[(unsigned char)s[i]]
                             ? global_code_index(t, s + i, j - i)
@@ -3144,8 +3183,11 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
         t->nglobal++;
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
     for (size_t qi = 0; !st && t->scale && qi < t->nq; qi++)
-        if (t->q[qi].pq->kind == SHOPSTAT_Q_CODES)
+        if (t->q[qi].pq->kind == SHOPSTAT_Q_CODES && !t->scale[t->q[qi].cols[0]].split) {
+            /* (two codes questions of one column and two separators: the first's) */
             t->scale[t->q[qi].cols[0]].split = 1;
+            t->scale[t->q[qi].cols[0]].sep = t->q[qi].pq->sep;
+        }
     row_ctx *rc = NULL;
     if (!st && !(rc = t->rc = calloc(1, sizeof *rc)))
         st = nomem(err);
@@ -3443,6 +3485,13 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             if (smap_put(&gq->unrec, SMAP_KEY(&wq->unrec, l), SMAP_LEN(&wq->unrec, l), NULL) < 0)
                 return nomem(err);
         gq->partly |= wq->partly;
+        /* (workers merge in file order: the first cell in doubt is the file's first) */
+        gq->semi |= wq->semi;
+        for (size_t l = 0; l < wq->doubt.n && gq->doubt.n < DOUBT_MAX; l++)
+            if (smap_put(&gq->doubt, SMAP_KEY(&wq->doubt, l), SMAP_LEN(&wq->doubt, l), NULL) < 0)
+                return nomem(err);
+        if (wq->doubt_cell && !gq->doubt_cell && !(gq->doubt_cell = strdup(wq->doubt_cell)))
+            return nomem(err);
 
         for (size_t j = 0; wq->tick && j < gq->ncols; j++) {
             if (!wq->tick[j])
@@ -3697,6 +3746,8 @@ void shopstat_totals_free(shopstat_totals *t)
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
         strmap_free(&t->q[i].unrec);
+        strmap_free(&t->q[i].doubt);
+        free(t->q[i].doubt_cell);
         for (size_t j = 0; t->q[i].tick && j < t->q[i].ncols; j++)
             free(t->q[i].tick[j]);
         free(t->q[i].tick);
@@ -3883,6 +3934,19 @@ const char *shopstat_totals_condition_missing_code(const shopstat_totals *t, con
     if (column)
         *column = t->cond_miss_colname;
     return t->cond_miss;
+}
+
+size_t shopstat_totals_question_sep_doubt(const shopstat_totals *t, size_t q, const char **code,
+                                          const char **cell, char *sep)
+{
+    const rt_question *rq = &t->q[q];
+    if (code)
+        *code = rq->doubt.n ? SMAP_KEY(&rq->doubt, 0) : NULL;
+    if (cell)
+        *cell = rq->doubt_cell;
+    if (sep)
+        *sep = rq->semi ? ';' : 0;
+    return rq->doubt.n;
 }
 
 size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q)

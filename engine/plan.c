@@ -274,7 +274,45 @@ shopstat_status shopstat_plan_set_none_in_base(shopstat_plan *p, const char *que
 shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, const char *column,
                                         shopstat_error *err)
 {
-    return add_question(p, name, SHOPSTAT_Q_CODES, &column, 1, err);
+    shopstat_status st = add_question(p, name, SHOPSTAT_Q_CODES, &column, 1, err);
+    if (!st)
+        find_question(p, name)->sep = p->codes_sep;
+    return st;
+}
+
+int shopstat_codes_sep_ok(char sep)
+{
+    /* (pieces are trimmed of blanks and read as codes or labels: a letter, digit or quote
+     * would cut them) */
+    unsigned char c = (unsigned char)sep;
+    return c > ' ' && c < 127 && !isalnum(c) && c != '"';
+}
+
+shopstat_status shopstat_plan_set_codes_sep(shopstat_plan *p, const char *question, char sep,
+                                            shopstat_error *err)
+{
+    if (sep && !shopstat_codes_sep_ok(sep))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "a codes separator is one printable character other than a "
+                                  "space, a letter, a digit or '\"', such as ';' or '|'");
+    if (!question) {
+        p->codes_sep = sep;
+        for (size_t i = 0; i < p->nquestions; i++)
+            if (p->questions[i].kind == SHOPSTAT_Q_CODES)
+                p->questions[i].sep = sep;
+        return SHOPSTAT_OK;
+    }
+    plan_question *q = find_question(p, question);
+    if (!q)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown question '%s'",
+                                  question);
+    if (q->kind != SHOPSTAT_Q_CODES)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s' is not a codes question: only codes in one "
+                                  "cell have a separator",
+                                  question);
+    q->sep = sep;
+    return SHOPSTAT_OK;
 }
 
 /* A number in a spec or flag: the whole text must parse, C locale. */

@@ -305,6 +305,8 @@ static shopstat_status add_question(report *r, size_t q, shopstat_error *err)
             r->plan, qq->name, qq->columns, qq->ncolumns, err);
     else if (qq->kind == SHOPSTAT_Q_CODES)
         st = shopstat_plan_add_codes(r->plan, qq->name, qq->columns[0], err);
+    if (!st && qq->kind == SHOPSTAT_Q_CODES && qq->sep)
+        st = shopstat_plan_set_codes_sep(r->plan, qq->name, qq->sep, err);
     if (qq->kind != SHOPSTAT_Q_SINGLE) {
         if (!st && qq->none_in_base)
             st = shopstat_plan_set_none_in_base(r->plan, qq->name, err);
@@ -1087,6 +1089,16 @@ static void question_warnings(report *r)
                  "are not in its base; if a blank means not ticked (Qualtrics, SurveyMonkey), "
                  "write ticked: instead of multi:",
                  qq->name);
+        const char *dcode, *dcell;
+        char dsep;
+        size_t nd = shopstat_totals_question_sep_doubt(r->tot, q, &dcode, &dcell, &dsep);
+        if (nd)
+            warn(r,
+                 "question '%s': %zu of its codes ('%s'%s) look%s cut out of labels at a ',' "
+                 "(a cell: '%.60s%s'), as codes are split at ';' and ','; if ',' is inside "
+                 "its labels, give the character between them: sep: '%c'",
+                 qq->name, nd, dcode, nd > 1 ? ", ..." : "", nd > 1 ? "" : "s", dcell,
+                 strlen(dcell) > 60 ? "..." : "", dsep ? dsep : ';');
         size_t nu = shopstat_totals_question_nunrecoded(r->tot, q);
         if (nu) {
             const char *first[3];

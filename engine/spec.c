@@ -761,7 +761,7 @@ static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_questio
 static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec_question *q)
 {
     static const char *const keys[] = {"column", "multi",  "ticked", "codes",   "derive", "recode",
-                                       "label",  "values", "score",  "missing", "none"};
+                                       "label",  "values", "score",  "missing", "none",   "sep"};
     yaml_node_t *kn = node(c, p->key), *n = node(c, p->value);
     if (!(q->name = sdup(c, key_text(c, p), strlen(key_text(c, p)))))
         return SHOPSTAT_ENOMEM;
@@ -842,6 +842,28 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
                         "the base, as having ticked none) or 'not in base' (the default), not "
                         "'%s'",
                         q->name, v);
+    }
+    /* sep: the one character between a codes cell's codes, for labels holding a ',' */
+    yaml_node_t *sepn = get(c, n, "sep");
+    if (sepn) {
+        const char *v = NULL;
+        if ((st = opt_text(c, n, "sep", &v)))
+            return st;
+        if (q->kind != SHOPSTAT_Q_CODES)
+            return FAIL(c, sepn,
+                        "sep: is for a codes: question (codes in one cell); question '%s' "
+                        "has none",
+                        q->name);
+        size_t a = strspn(v, " \t"), e = strlen(v);
+        while (e > a && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+            e--;
+        if (e - a != 1 || !shopstat_codes_sep_ok(v[a]))
+            return FAIL(c, sepn,
+                        "sep: of question '%s' is the one character between the codes of a "
+                        "cell, such as ';' or '|' (not a letter, a digit or '\"'; spaces "
+                        "around codes are trimmed), not '%s'",
+                        q->name, v);
+        q->sep = v[a];
     }
     if ((st = opt_text(c, n, "label", &q->label)))
         return st;

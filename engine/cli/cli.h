@@ -14,6 +14,7 @@ typedef struct cli_command {
     const char *summary;
     int (*run)(int argc, char **argv);
     const char *help;
+    const char *help_more; /* printed after help, or NULL */
 } cli_command;
 
 int cmd_describe(int argc, char **argv);
@@ -25,6 +26,7 @@ int cmd_report(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
 
 extern const char cmd_describe_help[];
+extern const char cmd_describe_help_more[];
 extern const char cmd_tab_help[];
 extern const char cmd_compare_help[];
 extern const char cmd_chisq_help[];
@@ -53,6 +55,10 @@ void cli_warn(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+
+/* --codes-sep V: the one character V holds besides blanks ("; " is ';'), into *sep; 0, or
+ * 2 after a usage error. */
+int cli_codes_sep(const char *v, char *sep);
 
 /* 1 if argv[i] is --help or -h for some i. */
 int cli_wants_help(int argc, char **argv);

@@ -22,7 +22,7 @@ const char cmd_describe_help[] =
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
     "                         [--skip-rows N] [--header-rows 2] [--missing [COLS:]CODES]\n"
-    "                         [--threads N] [-o FILE]\n"
+    "                         [--codes-sep C] [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -32,7 +32,8 @@ const char cmd_describe_help[] =
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
-    "name's stem, code lists, a weight, non-answer codes, a wave column as --by: wave,\n"
+    "name's stem, code lists, labels joined by ';' or '|' (--codes-sep if one holds\n"
+    "a ','), a weight, non-answer codes, a wave column as --by: wave,\n"
     "Welle, period, year...), and a score command for a 0-10 question's Net Promoter\n"
     "Score and the means of 1-5, 1-7 and 1-10 ratings (named or worded so, or a grid\n"
     "Q5_1, Q5_2: no store's codes); guessed: check them. Columns named like strata,\n"
@@ -42,7 +43,11 @@ const char cmd_describe_help[] =
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
     "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
-    "out of its base unless --none-in-base.\n"
+    "out of its base unless --none-in-base.\n";
+
+/* (the rest of the help, printed after it: one string literal would be over the 4095
+ * bytes C compilers must take) */
+const char cmd_describe_help_more[] =
     "\n"
     "Column types: categorical (at most 20 distinct values, codes or labels, or up to\n"
     "100 labels that repeat), numeric (more than 20 distinct numbers), text (anything\n"
@@ -1323,6 +1328,16 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     cmdline c = {out, 0, ds, o->csv.decimal_comma};
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
+    /* describe's own --codes-sep, in the start already: no other is proposed */
+    char codes_sep = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = strncmp(argv[i], "--codes-sep=", 12) == 0             ? argv[i] + 12
+                        : strcmp(argv[i], "--codes-sep") == 0 && i + 1 < argc ? argv[i + 1]
+                                                                              : NULL;
+        if (v)
+            cli_codes_sep(v, &codes_sep);
+    }
+    const char given_sep = codes_sep;
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
@@ -1340,6 +1355,12 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 put_arg(&c, suggest_flag[s->kind], v);
             }
             free(v);
+            if (s->sep && !codes_sep) {
+                /* (one --codes-sep for the command: the first column's that needs one) */
+                char sv[2] = {s->sep, '\0'};
+                put_arg(&c, "--codes-sep", sv);
+                codes_sep = s->sep;
+            }
         } else {
             put_arg(&c, suggest_flag[s->kind], s->name);
         }
@@ -1361,6 +1382,17 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
             fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
                     proposed ? "" : " (add --strata and --psu for a clustered sample)");
+        if (s->kind == SHOPSTAT_SUGGEST_CODES && s->sep && s->sep == codes_sep && !given_sep) {
+            fprintf(out, "  --codes-sep '%c': ", s->sep);
+            put_word(out, s->name);
+            fprintf(out,
+                    "'s cells are labels joined by '%c'%s (--multi-codes splits at ';' "
+                    "and ',' by default)\n",
+                    s->sep,
+                    shopstat_description_column(ds, s->columns[0])->label_comma
+                        ? ", some holding a ',' that is no separator"
+                        : "");
+        }
         if (s->kind >= SHOPSTAT_SUGGEST_STRATA) {
             int r = (int)(s->kind - SHOPSTAT_SUGGEST_STRATA);
             if (dc.ok[r]) {
@@ -1491,6 +1523,13 @@ int cmd_describe(int argc, char **argv)
             goto done;
         if (m > 0)
             continue;
+        if ((m = cli_flag_value(argc, argv, &i, "--codes-sep", &v)) != 0) {
+            /* (checked here, carried into the start by put_command) */
+            char sep;
+            if (m < 0 || (rc = cli_codes_sep(v, &sep)))
+                goto done;
+            continue;
+        }
         if ((m = cli_flag_value(argc, argv, &i, "--output", &v)) != 0 ||
             (m = cli_flag_value(argc, argv, &i, "-o", &v)) != 0) {
             if (m < 0)

@@ -38,6 +38,8 @@ const char cmd_tab_help[] =
     "  --multi-codes NAME=COL         codes in one cell, e.g. \"1;3;5\" (level = code);\n"
     "                                 a --missing code there is none (\"1;6\" with\n"
     "                                 --missing COL:6 is 1; \"6\" alone: no answer)\n"
+    "  --codes-sep C                  their one separator (default ';' and ','), for\n"
+    "                                 labels with a comma: \"Late, lost; Wrong\" is ';'\n"
     "  --none-in-base NAME            a multi-response question's base is every row\n"
     "                                 (of --base), a row ticking none (no code; every\n"
     "                                 0/1 column blank) counting as none: shares of all\n"

@@ -46,18 +46,19 @@ static void catch_signal(int sig)
 
 static const cli_command commands[] = {
     {"describe", "columns, types, levels, missing values and the design of an export", cmd_describe,
-     cmd_describe_help},
-    {"tab", "weighted proportions with confidence intervals by segment", cmd_tab, cmd_tab_help},
+     cmd_describe_help, cmd_describe_help_more},
+    {"tab", "weighted proportions with confidence intervals by segment", cmd_tab, cmd_tab_help,
+     NULL},
     {"compare", "differences between segments, overlapping or not, with design-based tests",
-     cmd_compare, cmd_compare_help},
+     cmd_compare, cmd_compare_help, NULL},
     {"score", "a rating's mean or an NPS by segment, with design-based intervals", cmd_score,
-     cmd_score_help},
+     cmd_score_help, NULL},
     {"chisq", "Rao-Scott test of independence of a question and a segment variable", cmd_chisq,
-     cmd_chisq_help},
+     cmd_chisq_help, NULL},
     {"report", "every table and chart of a survey spec (YAML) in one pass", cmd_report,
-     cmd_report_help},
+     cmd_report_help, NULL},
     {"replicate", "append jackknife or bootstrap replicate weights to an export", cmd_replicate,
-     cmd_replicate_help},
+     cmd_replicate_help, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -150,6 +151,21 @@ void cli_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_codes_sep(const char *v, char *sep)
+{
+    /* (the pieces are trimmed, so "; " as the export joins them is ';') */
+    size_t n = strlen(v), a = strspn(v, " \t");
+    while (n > a && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (n - a != 1 || !shopstat_codes_sep_ok(v[a]))
+        return cli_usage_error("--codes-sep '%s': expected the one character between the codes "
+                               "of a cell, such as ';' or '|' (not a letter, a digit or '\"'; "
+                               "spaces around codes are trimmed)",
+                               v);
+    *sep = v[a];
+    return 0;
+}
+
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -190,6 +206,8 @@ int main(int argc, char **argv)
         if (!c)
             return cli_usage_error("unknown command '%s' (see 'shopstat --help')", argv[2]);
         fputs(c->help, stdout);
+        if (c->help_more)
+            fputs(c->help_more, stdout);
         return 0;
     }
     const cli_command *c = find(name);
@@ -197,6 +215,8 @@ int main(int argc, char **argv)
         return cli_usage_error("unknown command '%s' (see 'shopstat --help')", name);
     if (cli_wants_help(argc - 1, argv + 1)) {
         fputs(c->help, stdout);
+        if (c->help_more)
+            fputs(c->help_more, stdout);
         return 0;
     }
     name_flags = strcmp(c->name, "report") != 0;

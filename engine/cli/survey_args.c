@@ -24,10 +24,10 @@ static int parse_level(const char *s, double *out)
 static int unknown_option(const char *cmd, int command, const char *arg)
 {
     static const char *const common[] = {
-        "--lonely-psu",  "--repweights",   "--reptype", "--rho",     "--repscale",
-        "--rscales",     "--mse",          "--var",     "--multi",   "--multi-ticked",
-        "--multi-codes", "--segment",      "--base",    "--exclude", "--format",
-        "--output",      "--none-in-base", NULL};
+        "--lonely-psu",  "--repweights", "--reptype",      "--rho",   "--repscale",
+        "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
+        "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
+        "--format",      "--output",     "--none-in-base", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",    "--chart",
                                       "--chart-size", "--chart-type", "--title",    "--subtitle",
                                       "--source",     "--sort",       "--zoom",     "--levels",
@@ -253,7 +253,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
-    static const char *const design_once[] = {"--format", "-o|--output", NULL};
+    static const char *const design_once[] = {"--format", "-o|--output", "--codes-sep", NULL};
     static const char *const tab_once[] = {"--ci",         "--level", "--chart",    "--chart-size",
                                            "--chart-type", "--title", "--subtitle", "--source",
                                            "--sort",       NULL};
@@ -316,6 +316,12 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v && shopstat_plan_parse_codes(a->plan, v, &err))
                 return cli_fail(&err);
             a->nquestions++;
+        } else if (FLAG("--codes-sep")) {
+            char sep;
+            if (v && cli_codes_sep(v, &sep))
+                return 2;
+            if (v && shopstat_plan_set_codes_sep(a->plan, NULL, sep, &err))
+                return cli_fail(&err);
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--by")) {
             if (v && shopstat_plan_add_by(a->plan, v, &err))
                 return cli_fail(&err);
@@ -558,6 +564,21 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "are not in its base; if a blank means not ticked (Qualtrics, "
                      "SurveyMonkey), use --multi-ticked",
                      shopstat_totals_question(*out, q));
+    for (size_t q = 0; q < shopstat_totals_nquestions(*out); q++) {
+        const char *code, *cell;
+        char sep;
+        size_t nd = shopstat_totals_question_sep_doubt(*out, q, &code, &cell, &sep);
+        if (!nd)
+            continue;
+        char flag[32];
+        snprintf(flag, sizeof flag, "--codes-sep '%c'", sep ? sep : ';');
+        cli_warn("--multi-codes %s: %zu of its codes ('%s'%s) look%s cut out of labels at a "
+                 "',' (a cell: '%.60s%s'), as codes are split at ';' and ','; if ',' is "
+                 "inside its labels, give the character between them: %s%s",
+                 shopstat_totals_question(*out, q), nd, code, nd > 1 ? ", ..." : "",
+                 nd > 1 ? "" : "s", cell, strlen(cell) > 60 ? "..." : "",
+                 sep ? flag : "--codes-sep C", sep ? "" : " (';' or '|', say)");
+    }
     for (size_t k = 0; k < shopstat_totals_nscores(*out); k++) {
         const char *sq;
         double top;

@@ -74,6 +74,14 @@ typedef struct shopstat_colsummary {
      * numbers read with a decimal comma, comma_numeric; not looked at past
      * distinct_capped) */
     int code_lists;
+    /* not code_lists: every value is a list of labels separated by label_sep (';', else
+     * '|'; pieces trimmed and not empty), one at least of two or more, the column holding
+     * fewer distinct labels than distinct values ("Website errors; Wrong item"): a
+     * multi-select exported as one column; else 0 (not looked at past distinct_capped).
+     * label_comma: a label holds a ',' ("Late, damaged or missing delivery"), which the
+     * default split of --multi-codes would cut: --codes-sep is needed. */
+    char label_sep;
+    int label_comma;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
@@ -169,7 +177,8 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
  *   asked in turn, phone_shown then phone_reached, share stems too), or each holding one value or
  * none, blank when not ticked (SHOPSTAT_SUGGEST_MULTI_TICKED: "Email" or 1 when ticked, as
  * Qualtrics and SurveyMonkey export);
- * - codes: a column of code_lists ("1,3"): SHOPSTAT_SUGGEST_CODES;
+ * - codes: a column of code_lists ("1,3") or of label lists (label_sep: "Website errors;
+ *   Wrong item"): SHOPSTAT_SUGGEST_CODES;
  * - a weight: without d's weight, the first column of numbers >= 0, not all 0, named
  *   like one ("wt", "weight", "final_wgt", "WTMEC2YR", "pond"): SHOPSTAT_SUGGEST_WEIGHT;
  * - single choice: every other categorical column of two values or more, but for one of
@@ -240,6 +249,10 @@ typedef struct shopstat_suggestion {
     int wave;
     /* SHOPSTAT_SUGGEST_PSU: named like a cluster, which may be a segmentation's */
     int ambiguous_name;
+    /* SHOPSTAT_SUGGEST_CODES of a column of label lists (shopstat_colsummary.label_sep)
+     * joined by '|', or whose labels hold a ',': the separator to give
+     * (shopstat_plan_set_codes_sep), else 0 (the default split at ';' and ',' reads it) */
+    char sep;
 } shopstat_suggestion;
 
 /* The suggestions in file order of their first column; *out is NULL when there are none.

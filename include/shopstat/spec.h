@@ -54,6 +54,7 @@ typedef struct shopstat_spec_question {
     size_t ncolumns;
     int ticked; /* SHOPSTAT_Q_MULTI from ticked: (shopstat_plan_add_multi_ticked) */
     int none_in_base;                    /* none: in base (shopstat_plan_set_none_in_base) */
+    char sep; /* codes: sep:, the one separator of its codes, or 0 (shopstat_plan_set_codes_sep) */
     const shopstat_spec_recode *recodes; /* nrecodes rules, in order; 0 = not derived */
     size_t nrecodes;
     const char *label;                 /* NULL = name */

@@ -13,11 +13,11 @@
 extern "C" {
 #endif
 
-
 typedef enum shopstat_question_kind {
-    SHOPSTAT_Q_SINGLE,  /* one column; each distinct non-missing value is a level */
-    SHOPSTAT_Q_MULTI,   /* several 0/1 columns; the level is the column name */
-    SHOPSTAT_Q_CODES    /* one column holding codes separated by ';' or ',' */
+    SHOPSTAT_Q_SINGLE, /* one column; each distinct non-missing value is a level */
+    SHOPSTAT_Q_MULTI,  /* several 0/1 columns; the level is the column name */
+    SHOPSTAT_Q_CODES   /* one column holding codes separated by ';' or ',' (or one
+                          separator: shopstat_plan_set_codes_sep) */
 } shopstat_question_kind;
 
 /* Comparison operator of a segment condition. */
@@ -85,6 +85,17 @@ shopstat_status shopstat_plan_add_codes(shopstat_plan *p, const char *name, cons
  * single-choice one. */
 shopstat_status shopstat_plan_set_none_in_base(shopstat_plan *p, const char *question,
                                                shopstat_error *err);
+/* The one character that separates a codes question's codes in its cells, for labels that
+ * hold a ',' ("Late, damaged or missing delivery; Wrong item": sep ';'). 0 (the default)
+ * splits at both ';' and ','. Pieces are trimmed of spaces and tabs either way, so the
+ * separator is a printable ASCII character other than a space, a letter, a digit or '"'.
+ * question NULL: every codes question of the plan, those added later too. SHOPSTAT_EUSAGE
+ * for such a character, an unknown question or one that is not a codes question. */
+shopstat_status shopstat_plan_set_codes_sep(shopstat_plan *p, const char *question, char sep,
+                                            shopstat_error *err);
+/* sep checked as shopstat_plan_set_codes_sep does: 1 when it may separate codes. */
+int shopstat_codes_sep_ok(char sep);
+
 /* Recode a single-choice question: a source value matching `match` ("4,5", "1-3", "3",
  * or ">=2000", "<500") becomes level `level`; values matching nothing are missing.
  * Rules are tried in the order given. */
@@ -276,6 +287,15 @@ const char *shopstat_totals_condition_missing_code(const shopstat_totals *t, con
 int shopstat_totals_code_in_scale(const shopstat_totals *t, size_t k, const char **code,
                                   const char **column, double *lo, double *hi, const char **columns,
                                   size_t *answers);
+/* A codes question split at the default separators (';' and ',') whose codes look cut out
+ * of labels at a ',': a piece after a ',' that does not start with a digit, in a cell
+ * that also holds a ';' or starting with a lower-case letter ("damaged or missing
+ * delivery" of "Late, damaged or missing delivery; Wrong item"). Returns how many distinct
+ * codes do (0: none, the question reads as it should); *code the first of them, *cell the
+ * first cell (in file order) holding one, *sep ';' when some cell of the column holds a
+ * ';' (the separator to propose), else 0. Strings valid while t. */
+size_t shopstat_totals_question_sep_doubt(const shopstat_totals *t, size_t q, const char **code,
+                                          const char **cell, char *sep);
 size_t shopstat_totals_question_nunrecoded(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_question_unrecoded(const shopstat_totals *t, size_t q, size_t i);
 size_t shopstat_totals_nsegments(const shopstat_totals *t);

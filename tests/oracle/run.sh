@@ -54,7 +54,7 @@ implemented() {
 }
 declare -A skip_cmd=()
 # (each line comes as EXPECTED_DIR|line: expected/ for cases.txt and rep_cases.txt, missing/
-# for make_missing_fixtures.R's own folder)
+# and codes_sep/ for make_missing_fixtures.R's and make_codes_sep_fixtures.R's own folders)
 while IFS= read -r line || [ -n "$line" ]; do
     expdir=${line%%|*}
     line=${line#*|}
@@ -90,7 +90,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     fi
 done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null | sed 's/^/expected|/'
          sed 's/^/missing|/' "$here/missing/cases.txt"
-         sed 's/^/exclude|/' "$here/exclude/cases.txt")
+         sed 's/^/exclude|/' "$here/exclude/cases.txt"
+         sed 's/^/codes_sep|/' "$here/codes_sep/cases.txt")
 # --- round trips: create replicates, analyse them with the flags `replicate` prints, and
 # match R's results for the replicate design as.svrepdesign makes of the Taylor design
 # (JKn: rep_apistrat_jkn; JK1 with an fpc, whose scale only the printed flags carry:

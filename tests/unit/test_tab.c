@@ -280,6 +280,49 @@ static void test_multi_codes(void **state)
     shopstat_plan_free(p);
 }
 
+/* A codes question's own separator: with '|' only "a, b|c" holds "a, b" and "c" (a ';'
+ * stays inside a label too), a separator given for every codes question (NULL) reaches one
+ * added later, and the default split's doubt names the piece after a ',' in a cell holding
+ * a ';'. Bad separators and questions are SHOPSTAT_EUSAGE. */
+static void test_codes_sep(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "s", "s", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_set_codes_sep(p, NULL, '|', NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_codes(p, "pb=c", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_set_codes_sep(p, "s", ';', NULL), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_set_codes_sep(p, "nope", ';', NULL), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_set_codes_sep(p, "pb", 'x', NULL), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_set_codes_sep(p, "pb", ' ', NULL), SHOPSTAT_EUSAGE);
+    assert_int_equal(shopstat_plan_set_codes_sep(p, "pb", '"', NULL), SHOPSTAT_EUSAGE);
+    run r = tab("s,c\n1,\"a, b|c\"\n1,c\n1,d;e\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "a, b", "all");
+    assert_int_equal(e->base_n, 3);
+    assert_int_equal(e->count, 1);
+    e = find(&r, "c", "all");
+    assert_int_equal(e->count, 2);
+    e = find(&r, "d;e", "all");
+    assert_int_equal(e->count, 1);
+    assert_int_equal(shopstat_totals_question_sep_doubt(r.t, 1, NULL, NULL, NULL), 0);
+    run_free(&r);
+    shopstat_plan_free(p);
+
+    p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_parse_codes(p, "pb=c", NULL), SHOPSTAT_OK);
+    r = tab("c\n\"Late, lost; Wrong\"\n\"1, 3\"\nWrong\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const char *code, *cell;
+    char sep;
+    assert_int_equal(shopstat_totals_question_sep_doubt(r.t, 0, &code, &cell, &sep), 1);
+    assert_string_equal(code, "lost");
+    assert_string_equal(cell, "Late, lost; Wrong");
+    assert_int_equal(sep, ';');
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Heavy buyers vs all buyers: the subset's difference from its total must use the
  * covariance. The naive independent-samples SE sqrt(se_a^2 + se_b^2) is larger here. */
 static void test_subset_vs_total_not_independent(void **state)
@@ -819,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_one_psu_domain_df_zero),
         cmocka_unit_test(test_multi_response),
         cmocka_unit_test(test_multi_codes),
+        cmocka_unit_test(test_codes_sep),
         cmocka_unit_test(test_subset_vs_total_not_independent),
         cmocka_unit_test(test_null_opts_are_defaults),
         cmocka_unit_test(test_waves_are_independent_samples),
