@@ -28,6 +28,7 @@ int cmd_replicate(int argc, char **argv);
 extern const char cmd_describe_help[];
 extern const char cmd_describe_help_more[];
 extern const char cmd_tab_help[];
+extern const char cmd_tab_help_more[];
 extern const char cmd_compare_help[];
 extern const char cmd_chisq_help[];
 extern const char cmd_score_help[];

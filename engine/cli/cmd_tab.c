@@ -55,7 +55,10 @@ const char cmd_tab_help[] =
     "base (repeatable: rows must meet each):\n"
     "  --base COL:V1[,V2]|'COL:>=X'   every segment ('all' too) is restricted to these\n"
     "                                 rows; the others stay in the design (R: subset())\n"
-    "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n"
+    "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n";
+
+/* (two strings: one would pass the 4095 bytes C compilers must take) */
+const char cmd_tab_help_more[] =
     "intervals:\n"
     "  --ci logit|xlogit|wald|wilson|asin|beta|likelihood   (default logit;\n"
     "                                 mean=wald, korn-graubard=beta, exact=beta)\n"

@@ -48,7 +48,7 @@ static const cli_command commands[] = {
     {"describe", "columns, types, levels, missing values and the design of an export", cmd_describe,
      cmd_describe_help, cmd_describe_help_more},
     {"tab", "weighted proportions with confidence intervals by segment", cmd_tab, cmd_tab_help,
-     NULL},
+     cmd_tab_help_more},
     {"compare", "differences between segments, overlapping or not, with design-based tests",
      cmd_compare, cmd_compare_help, NULL},
     {"score", "a rating's mean or an NPS by segment, with design-based intervals", cmd_score,
