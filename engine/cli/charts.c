@@ -266,6 +266,46 @@ static int question_multi(const shopstat_totals *t, const char *name)
     return 0;
 }
 
+/* The segments a chart names (those of the estimates and scores drawn), for seg_label. */
+typedef struct seg_names {
+    const shopstat_estimate *e;
+    size_t n;
+    const shopstat_score_estimate *se;
+    size_t nse;
+} seg_names;
+
+/* Whether a segment other than name ("COL=VALUE") of the run has the value eq (its part after
+ * '=') under another column: then VALUE alone would not tell them apart. */
+static int value_shared(const seg_names *g, const char *name, const char *eq)
+{
+    for (size_t i = 0; i < g->n + g->nse; i++) {
+        const char *o = i < g->n ? g->e[i].segment : g->se[i - g->n].segment;
+        const char *oeq = o ? strchr(o, '=') : NULL;
+        if (oeq && strcmp(oeq, eq) == 0 && strcmp(o, name) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A segment's name for the charts, as the report names a by: segment: a --by value that says
+ * what it is ("wave=Wave 2 (Sep 2026)") by the value alone, "Wave 2 (Sep 2026)", so that a
+ * difference reads "Wave 2 (Sep 2026) minus Wave 1 (Mar 2026)"; a number ("region=1") keeps
+ * its column's name, as does a code of one or two characters ("g=a", "region=N": "N" alone
+ * says little, and reads as a word in "N minus S") and a value two --by columns share. Other
+ * names stay as given. */
+static const char *seg_label(void *ctx, const char *question, const char *level,
+                             const char *segment)
+{
+    (void)question;
+    (void)level;
+    const char *eq = segment ? strchr(segment, '=') : NULL;
+    double x;
+    if (!eq || strlen(eq + 1) < 3 || shopstat_parse_number(eq + 1, strlen(eq + 1), 1, &x) == 1 ||
+        value_shared(ctx, segment, eq))
+        return NULL;
+    return eq + 1;
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shopstat_estimate *e,
                       size_t n, const shopstat_difference *diffs, size_t ndiffs,
                       const shopstat_score_estimate *se, size_t nse,
@@ -291,6 +331,9 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
         so.base_note = bnote;
     }
+    seg_names names = {e, n, se, nse};
+    so.label = seg_label;
+    so.label_ctx = &names;
     co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;
     co.alpha = a->alpha;
     so.diffs = diffs;
