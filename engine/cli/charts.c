@@ -36,6 +36,10 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
         return cli_fail(&err);
     if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
         return cli_fail(&err);
+    /* without --chart-size each page is A4 landscape's width and as tall as its chart takes,
+     * laid out as on A4 (a chart of two Likert rows filled 35% of a page); a size given is
+     * the page */
+    co->fit_height = !a->chart_size;
     if (a->sort && shopstat_chart_sort_parse(a->sort, &co->sort, &err))
         return cli_fail(&err);
     if (!a->sort && a->nlevels)
