@@ -119,6 +119,7 @@
 #define plots_draw_trend shopstat_internal_plots_draw_trend
 #define plots_fmt_base shopstat_internal_plots_fmt_base
 #define plots_fmt_bound shopstat_internal_plots_fmt_bound
+#define plots_diff_unadjusted_clear shopstat_internal_plots_diff_unadjusted_clear
 #define plots_fmt_pct shopstat_internal_plots_fmt_pct
 #define plots_font_make shopstat_internal_plots_font_make
 #define plots_is_low shopstat_internal_plots_is_low

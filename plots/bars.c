@@ -144,97 +144,126 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     int tight = pg || c->compact;
     double sep = tight ? 10 * s : 0;
     double *bands = calloc(nl, sizeof *bands);
-    if (!bands) {
+    double *band_y = calloc(nl + 4, sizeof *band_y);
+    if (!bands || !band_y) {
+        free(bands);
+        free(band_y);
         st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    for (double frac = 0.3; frac <= 0.451; frac += 0.05) {
-        lw = fmin(natural, frac * b.w);
-        need = 0;
-        for (size_t i = 0; i < nl; i++) {
-            double th;
-            plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &fl, 0, NULL, &th);
-            bands[i] = fmax(group_need, th + 6 * s) + sep;
+    /* Levels that do not fit one column go on in a second or third beside it, each column
+     * with its labels and axis, the bars as tall as one column would have them (a 0-10
+     * question over four segments: 44 bars ran over two report pages). Not on a report's
+     * page of some rows (it continues on the next) nor when a column would be narrower than
+     * 280 points at A4. */
+    size_t ncol = 1, per = r1 - r0;
+    double colgap = 24 * s, cw = b.w;
+    for (;;) {
+        cw = (b.w - (double)(ncol - 1) * colgap) / (double)ncol;
+        per = (r1 - r0 + ncol - 1) / ncol;
+        for (double frac = 0.3; frac <= 0.451; frac += 0.05) {
+            lw = fmin(natural, frac * cw);
+            need = 0;
+            for (size_t i = 0; i < nl; i++) {
+                double th;
+                plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, lw, &fl, 0, NULL, &th);
+                bands[i] = fmax(group_need, th + 6 * s) + sep;
+            }
+            for (size_t k = 0; k < ncol; k++) {
+                double col = 0;
+                for (size_t r = r0 + k * per; r < r1 && r < r0 + (k + 1) * per; r++)
+                    col += bands[order[r]];
+                need = fmax(need, col);
+            }
+            if (need <= avail || lw >= natural)
+                break;
         }
-        for (size_t r = r0; r < r1; r++)
-            need += bands[order[r]];
-        if (need <= avail || lw >= natural)
+        if (need <= avail || pg || ncol >= 3 || per < 2 ||
+            (b.w - (double)ncol * colgap) / (double)(ncol + 1) < 280 * s)
             break;
+        ncol++;
     }
     if (need > avail) {
         free(bands);
+        free(band_y);
         st = plots_too_small(c, "levels and segments", c->h + need - avail);
         goto done;
     }
     /* Spread the spare height evenly, but keep groups compact when there are few levels. */
-    double extra = tight ? sep : (avail - need) / (double)nl;
+    double extra = tight ? sep : (avail - need) / (double)(ncol > 1 ? per : nl);
     double bar = fmin((group_need + extra) * 0.78 / ns - gap, max_bar);
     bar = fmax(bar, min_pitch - gap);
     double cap = ns * (bar + gap) / 0.5;
-    double *band_y = calloc(nl + 1, sizeof *band_y);
-    if (!band_y) {
-        free(bands);
-        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
+    /* band_y[k * (per + 1) + i]: the top of column k's i-th level (its last + 1: its end) */
+    bottom = top;
+    for (size_t k = 0; k < ncol; k++) {
+        size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
+        double *by = band_y + k * (per + 1);
+        by[0] = top;
+        for (size_t r = c0; r < c1; r++) {
+            double need_r = bands[order[r]];
+            by[r - c0 + 1] =
+                by[r - c0] + (tight ? need_r : fmax(need_r, fmin(need_r + extra, cap)));
+        }
+        bottom = fmax(bottom, by[c1 > c0 ? c1 - c0 : 0]);
     }
-    band_y[0] = top;
-    for (size_t r = r0; r < r1; r++) {
-        double need_r = bands[order[r]];
-        band_y[r - r0 + 1] =
-            band_y[r - r0] + (tight ? need_r : fmax(need_r, fmin(need_r + extra, cap)));
-    }
-    bottom = band_y[r1 - r0];
     c->used = bottom + axh;
     free(bands);
-
-    plots_axis a = {0, 1, 0.2, 0, 0};
-    if (o->zoom) {
-        plots_zoom_axis(d->cells, nl * ns, o->show_ci, &a);
-    } else if (nl * ns > 0) {
-        a.step = 0.2;
-    }
-    a.x0 = b.x + lw + 12 * s;
-    a.x1 = b.x + b.w - vw - sigw - 8 * s;
-    pct_grid(c, &a, top - 4 * s, bottom);
 
     plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
     fmark.halign = 1;
     fmark.valign = 0.5;
-    for (size_t r = r0; r < r1; r++) {
-        size_t l = order[r];
-        double cy = (band_y[r - r0] + band_y[r - r0 + 1]) / 2;
-        plots_text(cr, plots_level_label(&d->levels[l]), b.x + lw, cy, lw, &fl, 1, NULL, NULL);
-        double gh = ns * bar + (ns - 1) * gap, gy = cy - gh / 2;
-        for (size_t j = 0; j < ns; j++) {
-            const shopstat_chart_cell *x = &d->cells[l * ns + j];
-            double y0 = gy + j * (bar + gap), ym = y0 + bar / 2;
-            if (lettered && j < 26)
-                plots_text(cr, marks[j], a.x0 - 3 * s, ym, 0, &fmark, 1, NULL, NULL);
-            if (isnan(x->value)) {
-                /* Say so, or an empty slot would read as zero. */
-                fv.colour = PLOTS_LIGHT;
-                plots_text(cr, "n/a", plots_axis_map(&a, a.lo) + 4 * s, ym, 0, &fv, 1, NULL, NULL);
-                continue;
-            }
-            double v = fmin(fmax(x->value, a.lo), a.hi);
-            double x0 = plots_axis_map(&a, a.lo), xv = plots_axis_map(&a, v);
-            int low = plots_is_low(c, plots_cell_eff(d, x, j));
-            plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low, s);
-            double xend = xv;
-            if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
-                double xl = plots_axis_map(&a, fmax(x->lo, a.lo));
-                double xh = plots_axis_map(&a, fmin(x->hi, a.hi));
-                whisker(cr, xl, xh, ym, fmin(bar * 0.3, 3.5 * s), s);
-                xend = fmax(xend, xh);
-            }
-            char buf[32];
-            plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
-            fv.colour = low ? PLOTS_GREY : PLOTS_INK;
-            double tw;
-            plots_text(cr, buf, xend + 4 * s, ym, 0, &fv, 1, &tw, NULL);
-            if (x->sig && x->sig[0]) {
-                fsig.colour = PLOTS_INK;
-                plots_text(cr, x->sig, xend + 4 * s + tw + 3 * s, ym, 0, &fsig, 1, NULL, NULL);
+    for (size_t k = 0; k < ncol; k++) {
+        size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
+        const double *by = band_y + k * (per + 1);
+        double bx = b.x + (double)k * (cw + colgap);
+        plots_axis a = {0, 1, 0.2, 0, 0};
+        if (o->zoom) {
+            plots_zoom_axis(d->cells, nl * ns, o->show_ci, &a);
+        } else if (nl * ns > 0) {
+            a.step = 0.2;
+        }
+        a.x0 = bx + lw + 12 * s;
+        a.x1 = bx + cw - vw - sigw - 8 * s;
+        pct_grid(c, &a, top - 4 * s, bottom);
+
+        for (size_t r = c0; r < c1; r++) {
+            size_t l = order[r];
+            double cy = (by[r - c0] + by[r - c0 + 1]) / 2;
+            plots_text(cr, plots_level_label(&d->levels[l]), bx + lw, cy, lw, &fl, 1, NULL, NULL);
+            double gh = ns * bar + (ns - 1) * gap, gy = cy - gh / 2;
+            for (size_t j = 0; j < ns; j++) {
+                const shopstat_chart_cell *x = &d->cells[l * ns + j];
+                double y0 = gy + j * (bar + gap), ym = y0 + bar / 2;
+                if (lettered && j < 26)
+                    plots_text(cr, marks[j], a.x0 - 3 * s, ym, 0, &fmark, 1, NULL, NULL);
+                if (isnan(x->value)) {
+                    /* Say so, or an empty slot would read as zero. */
+                    fv.colour = PLOTS_LIGHT;
+                    plots_text(cr, "n/a", plots_axis_map(&a, a.lo) + 4 * s, ym, 0, &fv, 1, NULL,
+                               NULL);
+                    continue;
+                }
+                double v = fmin(fmax(x->value, a.lo), a.hi);
+                double x0 = plots_axis_map(&a, a.lo), xv = plots_axis_map(&a, v);
+                int low = plots_is_low(c, plots_cell_eff(d, x, j));
+                plots_bar(cr, x0, y0, xv - x0, bar, cols[j], low, s);
+                double xend = xv;
+                if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+                    double xl = plots_axis_map(&a, fmax(x->lo, a.lo));
+                    double xh = plots_axis_map(&a, fmin(x->hi, a.hi));
+                    whisker(cr, xl, xh, ym, fmin(bar * 0.3, 3.5 * s), s);
+                    xend = fmax(xend, xh);
+                }
+                char buf[32];
+                plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+                fv.colour = low ? PLOTS_GREY : PLOTS_INK;
+                double tw;
+                plots_text(cr, buf, xend + 4 * s, ym, 0, &fv, 1, &tw, NULL);
+                if (x->sig && x->sig[0]) {
+                    fsig.colour = PLOTS_INK;
+                    plots_text(cr, x->sig, xend + 4 * s + tw + 3 * s, ym, 0, &fsig, 1, NULL, NULL);
+                }
             }
         }
     }

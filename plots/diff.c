@@ -29,6 +29,12 @@ void plots_fmt_bound(double v, int decimals, char *buf, size_t n)
     snprintf(buf, n, "%s%s", v > 0 ? "+" : v < 0 ? "\xe2\x88\x92" : "", tmp);
 }
 
+int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci)
+{
+    return show_ci && !x->significant && !isnan(x->diff) && !isnan(x->lo) && !isnan(x->hi) &&
+           (x->lo > 0 || x->hi < 0);
+}
+
 static void fmt_p(double p, char *buf, size_t n)
 {
     if (isnan(p))
@@ -253,11 +259,20 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             }
             plots_rgb col = !x->significant ? ns_col : x->diff >= 0 ? up : down;
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
+                /* an interval clear of 0 whose adjusted p is not significant: dashed, so
+                 * that a solid whisker off the zero line never reads as a finding the mark
+                 * denies (the intervals are not adjusted; the footer says so) */
+                int clear = plots_diff_unadjusted_clear(x, o->show_ci);
                 plots_set(cr, col);
                 cairo_set_line_width(cr, (x->significant ? 2.0 : 1.3) * s);
+                if (clear) {
+                    double dash[2] = {3 * s, 2.5 * s};
+                    cairo_set_dash(cr, dash, 2, 0);
+                }
                 cairo_move_to(cr, plots_axis_map(&a, x->lo), y);
                 cairo_line_to(cr, plots_axis_map(&a, x->hi), y);
                 cairo_stroke(cr);
+                cairo_set_dash(cr, NULL, 0, 0);
             }
             dot(cr, plots_axis_map(&a, x->diff), y, r, col, x->significant, s);
             fmt_pts(x->diff, o->decimals, buf, sizeof buf);

@@ -117,6 +117,21 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
                                                   : "not adjusted for multiple comparisons",
             o->adjust_method && *o->adjust_method ? o->adjust_method : "",
             o->adjust_method && *o->adjust_method ? ")" : "");
+        /* The intervals are each difference's own, as R's svycontrast gives them: adjusting
+         * an interval for Holm's step-down has no standard form. So the marks (filled dots,
+         * bold rows) follow the adjusted p and the intervals do not, and an interval can lie
+         * clear of 0 for a difference the mark calls not significant: said plainly. */
+        if (o->show_ci && o->adjust_method && *o->adjust_method) {
+            int clear = 0;
+            for (size_t i = 0; i < d->nlevels * d->ncompare && !clear; i++)
+                clear = plots_diff_unadjusted_clear(&d->diffs[i], o->show_ci);
+            ADD(" The intervals are not adjusted; the marks are (a filled dot and bold "
+                "figures: adjusted p < %g).",
+                o->alpha);
+            if (clear)
+                ADD(" Dashed whisker: its interval excludes 0, but the difference is not "
+                    "significant once adjusted.");
+        }
         break;
     case SHOPSTAT_CHART_LIKERT:
         ADD(" Bars centred on the %s; totals at the ends.",

@@ -156,6 +156,10 @@ int plots_tick_decimals(double step);
  * rounds to 0 shows its side of zero ("−0.3": an interval that crosses zero must not read
  * as touching it). */
 void plots_fmt_bound(double v, int decimals, char *buf, size_t n);
+/* A difference not significant by its (adjusted) p whose interval, not adjusted, lies clear
+ * of 0: Holm's p of 0.051 beside [-5, -1]. Drawn with a dashed whisker, and the footer says
+ * why the two disagree. */
+int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci);
 
 /* Horizontal legend of swatches; returns the height used. n items with colours and texts,
  * wrapped into rows within width; marks (NULL = none) are short texts drawn in the swatches.

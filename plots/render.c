@@ -231,6 +231,33 @@ static shopstat_status surface_status(cairo_surface_t *sf, const char *path, sho
                               cairo_status_to_string(cs));
 }
 
+/* A chart as its page draws it: *o (its own options or the call's) and the page's height;
+ * with fit_height (but a trend chart) the chart compact on width x height and the page as
+ * tall as it takes (whole points). d->opts, if set, is pointed at *draw in *dc. */
+typedef struct page_plan {
+    shopstat_chart_opts draw;
+    shopstat_chart_data dc;
+    double height;
+} page_plan;
+
+static shopstat_status plan_page(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                 page_plan *pp, shopstat_error *err)
+{
+    pp->draw = *o;
+    pp->dc = *d;
+    pp->dc.opts = d->opts ? &pp->draw : NULL;
+    pp->height = o->height;
+    if (!o->fit_height || o->type == SHOPSTAT_CHART_TREND)
+        return SHOPSTAT_OK;
+    pp->draw.compact = 1;
+    double hc = o->height;
+    shopstat_status st =
+        shopstat_chart_compact_height(&pp->dc, &pp->draw, o->width, o->height, &hc, err);
+    if (!st)
+        pp->height = fmin(o->height, ceil(hc));
+    return st;
+}
+
 /* Draw one chart on a fresh context over sf, on a white page. */
 static shopstat_status draw_page(cairo_surface_t *sf, double scale, const shopstat_chart_data *d,
                                  const shopstat_chart_opts *o, shopstat_error *err)
@@ -265,8 +292,12 @@ static shopstat_status render_pdf(const char *path, const shopstat_chart_data *c
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
     for (size_t i = 0; i < n && !st; i++) {
         const shopstat_chart_opts *oi = charts[i]->opts ? charts[i]->opts : o;
-        cairo_pdf_surface_set_size(sf, oi->width, oi->height);
-        st = draw_page(sf, 1.0, charts[i], oi, err);
+        page_plan pp;
+        st = plan_page(charts[i], oi, &pp, err);
+        if (st)
+            break;
+        cairo_pdf_surface_set_size(sf, oi->width, pp.height);
+        st = draw_page(sf, 1.0, &pp.dc, &pp.draw, err);
         if (!st) {
             cairo_t *cr = cairo_create(sf);
             cairo_show_page(cr);
@@ -313,11 +344,17 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
             break;
         opened = i + 1;
         const shopstat_chart_opts *oi = charts[i]->opts ? charts[i]->opts : o;
+        page_plan pp;
+        st = plan_page(charts[i], oi, &pp, err);
+        if (st) {
+            st = out_close(&files[i], st, err);
+            break;
+        }
         cairo_surface_t *sf;
         if (fmt == SHOPSTAT_CHART_SVG) {
             mem_buf mb = {NULL, 0, 0, 0};
-            sf = cairo_svg_surface_create_for_stream(mem_write, &mb, oi->width, oi->height);
-            st = draw_page(sf, 1.0, charts[i], oi, err);
+            sf = cairo_svg_surface_create_for_stream(mem_write, &mb, oi->width, pp.height);
+            st = draw_page(sf, 1.0, &pp.dc, &pp.draw, err);
             cairo_surface_finish(sf);
             if (!st && mb.failed)
                 st = shopstat_error_set(err, SHOPSTAT_ENOMEM, name, 0, 0, "out of memory");
@@ -329,7 +366,7 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
                                                                       : EIO));
             free(mb.data);
         } else {
-            double px = ceil(oi->width * oi->png_scale), py = ceil(oi->height * oi->png_scale);
+            double px = ceil(oi->width * oi->png_scale), py = ceil(pp.height * oi->png_scale);
             if (px * py > 2e8 || px > 32767 || py > 32767) {
                 st = shopstat_error_set(err, SHOPSTAT_ELIMIT, name, 0, 0,
                                         "a %.0fx%.0f pixel PNG is too large; use a smaller "
@@ -341,7 +378,7 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
             sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)px, (int)py);
             st = surface_status(sf, name, err);
             if (!st)
-                st = draw_page(sf, oi->png_scale, charts[i], oi, err);
+                st = draw_page(sf, oi->png_scale, &pp.dc, &pp.draw, err);
             if (!st)
                 cairo_surface_write_to_png_stream(sf, out_write, &files[i]);
             if (!st && files[i].write_failed)

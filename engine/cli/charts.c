@@ -36,6 +36,10 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
         return cli_fail(&err);
     if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
         return cli_fail(&err);
+    /* without --chart-size each page is A4 landscape's width and as tall as its chart takes,
+     * laid out as on A4 (a chart of two Likert rows filled 35% of a page); a size given is
+     * the page */
+    co->fit_height = !a->chart_size;
     if (a->sort && shopstat_chart_sort_parse(a->sort, &co->sort, &err))
         return cli_fail(&err);
     if (!a->sort && a->nlevels)
@@ -229,6 +233,83 @@ static shopstat_status likert_sides(const survey_args *a, const shopstat_totals 
     return st;
 }
 
+/* The base of question `name`'s chart in the text views' words (output.c's base lines, the
+ * report's chart footers): a --multi-ticked question's rows ticking at least one option, a
+ * --multi-codes question's rows holding at least one code, a --none-in-base question's every
+ * row (a row ticking none, or holding no code, counts as none); NULL for a question answered
+ * as any other (so.base_note's "rows meeting B, answering" with --base, else no line). */
+static const char *question_base(const survey_args *a, const shopstat_totals *t, const char *name,
+                                 char *buf, size_t n)
+{
+    size_t nq = t ? shopstat_totals_nquestions(t) : 0, q = 0;
+    while (q < nq && strcmp(shopstat_totals_question(t, q), name) != 0)
+        q++;
+    if (q == nq)
+        return NULL;
+    int codes = shopstat_totals_question_kind(t, q) == SHOPSTAT_Q_CODES;
+    const char *rows = a->base ? "rows meeting " : "all rows", *cond = a->base ? a->base : "";
+    if (shopstat_totals_question_none_in_base(t, q))
+        snprintf(buf, n, "%s%s; %s", rows, cond,
+                 codes ? "a row holding no code counts as none"
+                       : "a row ticking none counts as none");
+    else if (codes || shopstat_totals_question_ticked(t, q))
+        snprintf(buf, n, "%s%s%s%s", rows, cond, a->base ? ", " : " ",
+                 codes ? "holding at least one code" : "ticking at least one option");
+    else
+        return NULL;
+    return buf;
+}
+
+/* Whether question `name` of t allows several answers (--multi, --multi-ticked,
+ * --multi-codes). */
+static int question_multi(const shopstat_totals *t, const char *name)
+{
+    for (size_t q = 0, nq = t ? shopstat_totals_nquestions(t) : 0; q < nq; q++)
+        if (strcmp(shopstat_totals_question(t, q), name) == 0)
+            return shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE;
+    return 0;
+}
+
+/* The segments a chart names (those of the estimates and scores drawn), for seg_label. */
+typedef struct seg_names {
+    const shopstat_estimate *e;
+    size_t n;
+    const shopstat_score_estimate *se;
+    size_t nse;
+} seg_names;
+
+/* Whether a segment other than name ("COL=VALUE") of the run has the value eq (its part after
+ * '=') under another column: then VALUE alone would not tell them apart. */
+static int value_shared(const seg_names *g, const char *name, const char *eq)
+{
+    for (size_t i = 0; i < g->n + g->nse; i++) {
+        const char *o = i < g->n ? g->e[i].segment : g->se[i - g->n].segment;
+        const char *oeq = o ? strchr(o, '=') : NULL;
+        if (oeq && strcmp(oeq, eq) == 0 && strcmp(o, name) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A segment's name for the charts, as the report names a by: segment: a --by value that says
+ * what it is ("wave=Wave 2 (Sep 2026)") by the value alone, "Wave 2 (Sep 2026)", so that a
+ * difference reads "Wave 2 (Sep 2026) minus Wave 1 (Mar 2026)"; a number ("region=1") keeps
+ * its column's name, as does a code of one or two characters ("g=a", "region=N": "N" alone
+ * says little, and reads as a word in "N minus S") and a value two --by columns share. Other
+ * names stay as given. */
+static const char *seg_label(void *ctx, const char *question, const char *level,
+                             const char *segment)
+{
+    (void)question;
+    (void)level;
+    const char *eq = segment ? strchr(segment, '=') : NULL;
+    double x;
+    if (!eq || strlen(eq + 1) < 3 || shopstat_parse_number(eq + 1, strlen(eq + 1), 1, &x) == 1 ||
+        value_shared(ctx, segment, eq))
+        return NULL;
+    return eq + 1;
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shopstat_estimate *e,
                       size_t n, const shopstat_difference *diffs, size_t ndiffs,
                       const shopstat_score_estimate *se, size_t nse,
@@ -254,24 +335,9 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
         so.base_note = bnote;
     }
-    if (a->nnone_in_base) {
-        /* every question's base holds the rows ticking none: the base is every row (of
-         * --base); some of them: those questions are named */
-        size_t k = 0;
-        if (a->nnone_in_base == a->nquestions)
-            k = (size_t)snprintf(bnote, sizeof bnote, "%s%s; a row ticking none counts as none",
-                                 a->base ? "rows meeting " : "all rows", a->base ? a->base : "");
-        else {
-            k = (size_t)snprintf(bnote, sizeof bnote, "%s%s, answering; ",
-                                 a->base ? "rows meeting " : "rows", a->base ? a->base : "");
-            for (size_t i = 0; i < a->nnone_in_base && k < sizeof bnote; i++)
-                k += (size_t)snprintf(bnote + k, sizeof bnote - k, "%s%s", i ? ", " : "",
-                                      a->none_in_base[i]);
-            if (k < sizeof bnote)
-                snprintf(bnote + k, sizeof bnote - k, ": a row ticking none counts as none");
-        }
-        so.base_note = bnote;
-    }
+    seg_names names = {e, n, se, nse};
+    so.label = seg_label;
+    so.label_ctx = &names;
     co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;
     co.alpha = a->alpha;
     so.diffs = diffs;
@@ -286,7 +352,8 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     so.nside_diffs = nsides;
     shopstat_chartset *set = NULL, *sset = NULL;
     const shopstat_chart_data **pages = NULL;
-    shopstat_chart_data *scharts = NULL;
+    shopstat_chart_data *scharts = NULL, *lcharts = NULL;
+    char(*lbase)[600] = NULL;
     shopstat_status bst = n ? shopstat_chartset_build(e, n, &so, &set, &err) : SHOPSTAT_OK;
     free(sides); /* (the chart set keeps its marks, not the differences) */
     so.side_diffs = NULL;
@@ -346,12 +413,24 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         snotes[sco.nnotes++] = source;
     pages = calloc(nl + nsc + 1, sizeof *pages);
     scharts = calloc(nsc + 1, sizeof *scharts);
-    if (!pages || !scharts) {
+    lcharts = calloc(nl + 1, sizeof *lcharts);
+    lbase = calloc(nl + 1, sizeof *lbase);
+    if (!pages || !scharts || !lcharts || !lbase) {
         rc = cli_usage_error("out of memory");
         goto done;
     }
-    for (size_t i = 0; i < nl; i++)
-        pages[i] = shopstat_chartset_charts(set)[i];
+    for (size_t i = 0; i < nl; i++) {
+        lcharts[i] = *shopstat_chartset_charts(set)[i];
+        const char *qb = question_base(a, t, lcharts[i].name, lbase[i], sizeof lbase[i]);
+        if (qb)
+            lcharts[i].base_note = qb;
+        /* (the chart set guesses a multi-response question from shares adding to over 100%;
+         * a codes question whose rows mostly hold one code, counted with those holding none,
+         * does not add up so: the totals know) */
+        if (question_multi(t, lcharts[i].name))
+            lcharts[i].multi_response = 1;
+        pages[i] = &lcharts[i];
+    }
     for (size_t i = 0; i < nsc; i++) {
         scharts[i] = *shopstat_chartset_charts(sset)[i];
         scharts[i].opts = &sco; /* (each page its own type: a levels' chart and a score's) */
@@ -362,6 +441,8 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
 done:
     free(pages);
     free(scharts);
+    free(lcharts);
+    free(lbase);
     shopstat_chartset_free(set);
     shopstat_chartset_free(sset);
     return rc;

@@ -74,7 +74,8 @@ const char cmd_tab_help_more[] =
     "  --chart FILE                   .pdf (one page per question), .png or .svg\n"
     "                                 (FILE-<question>.png when several questions)\n"
     "  --chart-type bars|likert|trend (trend: waves = the --by segments)\n"
-    "  --chart-size WxH  --title T  --subtitle T  --source T  --sort all|none  --zoom\n"
+    "  --chart-size WxH  (default: 842 wide, as tall as the chart; a4 = 842x595)\n"
+    "  --title T  --subtitle T  --source T  --sort all|none  --zoom\n"
     "\n"
     "csv columns: variable,level,segment,base_n,base_weight,count,proportion,se,\n"
     "             ci_lower,ci_upper,df,deff,eff_base\n";

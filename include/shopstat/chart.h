@@ -78,6 +78,15 @@ typedef struct shopstat_chart_opts {
                                   chart's rows are as tight as its labels allow.
                                   shopstat_chart_compact_height() says how tall it is; a trend
                                   chart takes the whole height all the same. */
+    int fit_height;            /* 1 = shopstat_chart_render_pages() cuts each page to the
+                                  height its chart takes: the chart is laid out compact on
+                                  width x height (the type of that page) and the page (PDF,
+                                  PNG, SVG) is as tall as shopstat_chart_compact_height() says,
+                                  so that two Likert rows do not sit on a page of empty space.
+                                  A trend chart keeps the whole height. 0 (default): the page
+                                  is width x height. The CLI sets it unless --chart-size is
+                                  given. shopstat_chart_draw() ignores it (its caller owns
+                                  the page). */
 } shopstat_chart_opts;
 
 /* Defaults as documented above. o must not be NULL. */

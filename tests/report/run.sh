@@ -1732,5 +1732,21 @@ else
     ko "report of by_name_clash.yml failed: $(cat "$T/bc.err")"
 fi
 
+# ---- a 0-10 question over four segments: one page, its levels in two columns ----
+# (44 bars at a label's height each: report.pdf ran the chart over two pages, '(continued)')
+if $S report tests/report/specs/rec11.yml -o "$T/r11" --quiet 2>"$T/r11.err"; then
+    check "rec11: two pages (title, chart)" sh -c "pdfinfo '$T/r11/report.pdf' | grep -q '^Pages: *2$'"
+    check "rec11: not continued" sh -c "! pdftotext '$T/r11/report.pdf' - | grep -q continued"
+    page_words "$T/r11/report.pdf" >"$T/r11.words"
+    cl=$(word_clashes "$T/r11.words")
+    check "rec11: words clash or leave the page: $cl" test -z "$cl"
+    # level labels of page 2: 0-5 in the left half, 6-10 in the right, top to bottom
+    cols=$(awk '$1 == 2 && $7 ~ /^[0-9]+$/ && $2 > 80 && $2 < 520 { print ($4 < 421 ? "L" : "R"), $2, $7 }' "$T/r11.words" |
+        sort -k1,1 -k2,2n | awk '{ r = r $1 $3 " " } END { print r }')
+    check "rec11: columns '$cols'" test "$cols" = "L0 L1 L2 L3 L4 L5 R6 R7 R8 R9 R10 "
+else
+    ko "report of rec11.yml failed: $(cat "$T/r11.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1157,6 +1157,50 @@ static void test_compact(void **state)
     assert_true(hb > 150 && hb < 595);
 }
 
+/* The height of a PNG file, from its IHDR chunk (bytes 20-23, big-endian). */
+static long png_height(const char *path)
+{
+    unsigned char b[24];
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    assert_int_equal(n, sizeof b);
+    return (long)b[20] << 24 | (long)b[21] << 16 | (long)b[22] << 8 | (long)b[23];
+}
+
+/* fit_height: the page is as tall as the chart drawn compact on width x height says (in whole
+ * points), whether the options are the call's or the chart's own; without it, the page. */
+static void test_fit_height(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_data d = make_data();
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.png_scale = 1;
+    double hb;
+    assert_int_equal(shopstat_chart_compact_height(&d, &o, 842, 595, &hb, &e), SHOPSTAT_OK);
+    assert_true(hb < 595 - 100);
+    char p[512];
+    snprintf(p, sizeof p, "%s/fit.png", scratch_dir);
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+    assert_int_equal(png_height(p), 595);
+    o.fit_height = 1;
+    assert_int_equal(shopstat_chart_render_file(p, &d, &o, &e), SHOPSTAT_OK);
+    assert_int_equal(png_height(p), (long)ceil(hb));
+    /* the chart's own options (d.opts) are followed, and not changed */
+    shopstat_chart_opts own = o;
+    own.png_scale = 2;
+    d.opts = &own;
+    assert_int_equal(shopstat_chart_render_file(p, &d, NULL, &e), SHOPSTAT_OK);
+    assert_int_equal(png_height(p), 2 * (long)ceil(hb));
+    assert_int_equal(own.compact, 0);
+    assert_close(own.height, 595, 0);
+    unlink(p);
+}
+
 /* ---- greyscale print: the fills of one chart differ in grey -------------------------------- */
 
 /* Rec. 709 luma of an 8-bit pixel, 0-255: what a greyscale print keeps of a colour. */
@@ -1584,6 +1628,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_render_files, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_score_draw, scratch_setup, scratch_teardown),
         cmocka_unit_test(test_compact),
+        cmocka_unit_test_setup_teardown(test_fit_height, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_greyscale_fills, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_contrast, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trend_line_styles, scratch_setup, scratch_teardown),
