@@ -279,9 +279,11 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
                                       "chart '%s': a difference chart needs diffs", nm);
         for (size_t i = 0; i < d->nlevels * d->ncompare; i++) {
             const shopstat_chart_diff *x = &d->diffs[i];
-            if (!prop_ok(x->diff, -1, 1) || !prop_ok(x->lo, -1, 1) || !prop_ok(x->hi, -1, 1))
-                return bad(err, d, "%s %zu: difference or CI %g outside [-1, 1]", "diff", i,
-                           x->diff);
+            if (!prop_ok(x->diff, -1, 1))
+                return bad(err, d, "%s %zu: difference %g outside [-1, 1]", "diff", i, x->diff);
+            if (isinf(x->lo) || isinf(x->hi))
+                return bad(err, d, "%s %zu: CI bound %g not finite", "diff", i,
+                           isinf(x->lo) ? x->lo : x->hi);
             if (!isnan(x->lo) && !isnan(x->hi) && x->lo > x->hi + TOL)
                 return bad(err, d, "%s %zu: CI lower bound %g above the upper bound", "diff", i,
                            x->lo);

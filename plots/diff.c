@@ -7,6 +7,14 @@
 #include <string.h>
 
 /* Signed percentage points with a true minus sign, e.g. "+18", "−3" ("0" for zero). */
+/* A bound of a difference's interval on the axis: a Wald interval may pass -1 or 1 (100
+ * points) on a small sample, where no difference of two shares can; its whisker stops
+ * there, and its label gives the bound as estimated. */
+static double clip1(double v)
+{
+    return v < -1 ? -1 : v > 1 ? 1 : v;
+}
+
 static void fmt_pts(double v, int decimals, char *buf, size_t n)
 {
     double r = v * 100;
@@ -196,8 +204,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     double vlo = 0, vhi = 0;
     for (size_t i = 0; i < nl * nc; i++) {
         const shopstat_chart_diff *x = &d->diffs[i];
-        double a = o->show_ci && !isnan(x->lo) ? x->lo : x->diff;
-        double z = o->show_ci && !isnan(x->hi) ? x->hi : x->diff;
+        double a = o->show_ci && !isnan(x->lo) ? clip1(x->lo) : x->diff;
+        double z = o->show_ci && !isnan(x->hi) ? clip1(x->hi) : x->diff;
         if (!isnan(a))
             vlo = fmin(vlo, a);
         if (!isnan(z))
@@ -269,8 +277,8 @@ shopstat_status plots_draw_diff(plots_ctx *c)
                     double dash[2] = {3 * s, 2.5 * s};
                     cairo_set_dash(cr, dash, 2, 0);
                 }
-                cairo_move_to(cr, plots_axis_map(&a, x->lo), y);
-                cairo_line_to(cr, plots_axis_map(&a, x->hi), y);
+                cairo_move_to(cr, plots_axis_map(&a, clip1(x->lo)), y);
+                cairo_line_to(cr, plots_axis_map(&a, clip1(x->hi)), y);
                 cairo_stroke(cr);
                 cairo_set_dash(cr, NULL, 0, 0);
             }

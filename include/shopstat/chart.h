@@ -123,7 +123,9 @@ typedef struct shopstat_chart_cell {
 /* One difference for a difference chart (e.g. heavy minus all buyers, in proportion units). */
 typedef struct shopstat_chart_diff {
     double diff;     /* difference of proportions, in [-1, 1]; NAN = not available */
-    double lo, hi;   /* its CI; NAN = no whisker */
+    double lo, hi;   /* its CI, finite, which may pass -1 or 1 (a Wald interval on a small
+                        sample: R's svycontrast gives -1.05): the whisker stops at the axis's
+                        -100 or +100 points, its label gives the bound; NAN = no whisker */
     double p_adj;    /* adjusted p-value; NAN = not shown */
     int significant; /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
 } shopstat_chart_diff;
