@@ -2574,7 +2574,9 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
         it[i].s = SMAP_KEY(m, i);
         it[i].len = SMAP_LEN(m, i);
         it[i].id = i;
-        if (i >= fixed && !is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x))
+        /* (a scale's labelled point, "10 - Extremely likely", sorts as its number) */
+        if (i >= fixed && !is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x) &&
+            !reader_labelled_point(SMAP_KEY(m, i), &it[i].x))
             allnum = 0;
     }
     if (fixed > n)
