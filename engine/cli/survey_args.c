@@ -81,7 +81,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
 
 /* One --levels value's levels, parsed in place into buf (values NUL-terminated there) and
  * declared in order. 0, or 2 after the usage error. */
-static int declare_one(survey_args *a, const char *q, char *buf)
+static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted)
 {
     shopstat_error err;
     shopstat_error_clear(&err);
@@ -155,6 +155,7 @@ static int declare_one(survey_args *a, const char *q, char *buf)
     if (!rc && !n)
         rc = cli_usage_error("--levels %s: no value", q);
     free(seen);
+    *nlisted = n;
     return rc;
 }
 
@@ -231,6 +232,8 @@ static int declare_none_in_base(survey_args *a)
  * 0, or 2 after the usage error. */
 static int declare_levels(survey_args *a)
 {
+    if (a->nlevels && !(a->nlisted = calloc(a->nlevels, sizeof *a->nlisted)))
+        return cli_usage_error("out of memory");
     for (size_t i = 0; i < a->nlevels; i++) {
         const char *v = a->levels[i], *colon = strchr(v, ':');
         if (!colon || colon == v || !colon[1])
@@ -242,7 +245,8 @@ static int declare_levels(survey_args *a)
             if (strncmp(a->levels[j], v, qn + 1) == 0)
                 return cli_usage_error("--levels %.*s is given twice", (int)qn, v);
         char *q = strndup(v, qn), *buf = strdup(colon + 1);
-        int rc = q && buf ? declare_one(a, q, buf) : cli_usage_error("out of memory");
+        int rc =
+            q && buf ? declare_one(a, q, buf, &a->nlisted[i]) : cli_usage_error("out of memory");
         free(q);
         free(buf);
         if (rc)
@@ -468,6 +472,8 @@ void survey_args_free(survey_args *a)
     a->nsegments = 0;
     free(a->levels);
     a->levels = NULL;
+    free(a->nlisted);
+    a->nlisted = NULL;
     a->nlevels = 0;
     free(a->scores);
     a->scores = NULL;
@@ -520,6 +526,57 @@ const char *survey_args_segment_given(const survey_args *a, const char *name)
     return NULL;
 }
 
+/* "'a', 'b', 'c' and more": the first three of n values. */
+static void value_list(char *buf, size_t cap, size_t n, const char *const *first)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < 3 && at < cap; i++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s'%.40s'", i ? ", " : "", first[i]);
+    if (n > 3 && at < cap)
+        snprintf(buf + at, cap - at, " and more");
+}
+
+/* A --levels list of which no row holds some levels while rows hold levels it does not list
+ * is likely the wrong codes (labels for a column of codes, a typo): warn as a spec's
+ * values: is warned of. Its levels come first in the question's order (the plan keeps
+ * declared levels first). */
+static void warn_levels(const survey_args *a, const shopstat_totals *t)
+{
+    for (size_t i = 0; i < a->nlevels; i++) {
+        size_t qn = (size_t)(strchr(a->levels[i], ':') - a->levels[i]);
+        for (size_t q = 0; q < shopstat_totals_nquestions(t); q++) {
+            const char *name = shopstat_totals_question(t, q);
+            if (strlen(name) != qn || strncmp(name, a->levels[i], qn) != 0)
+                continue;
+            const char *none[3], *extra[3];
+            size_t nnone = 0, nextra = 0, nl = shopstat_totals_nlevels(t, q);
+            for (size_t l = 0; l < nl; l++) {
+                size_t rows = shopstat_totals_level_rows(t, q, l);
+                const char *lv = shopstat_totals_level(t, q, l);
+                if (l < a->nlisted[i] && rows == 0) {
+                    if (nnone < 3)
+                        none[nnone] = lv;
+                    nnone++;
+                } else if (l >= a->nlisted[i] && rows > 0) {
+                    if (nextra < 3)
+                        extra[nextra] = lv;
+                    nextra++;
+                }
+            }
+            if (nnone && nextra) {
+                char x[200], y[200];
+                value_list(x, sizeof x, nnone, none);
+                value_list(y, sizeof y, nextra, extra);
+                cli_warn("--levels %s: no row holds %s of the levels it lists, and rows hold "
+                         "%s, which it does not list; check the values ('shopstat describe' lists "
+                         "a column's values)",
+                         name, x, y);
+            }
+        }
+    }
+}
+
 int survey_args_run(survey_args *a, shopstat_totals **out)
 {
     shopstat_error err;
@@ -567,6 +624,7 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "are not in its base; if a blank means not ticked (Qualtrics, "
                      "SurveyMonkey), use --multi-ticked",
                      shopstat_totals_question(*out, q));
+    warn_levels(a, *out);
     for (size_t k = 0; k < shopstat_totals_nscores(*out); k++) {
         const char *sq;
         double top;
@@ -637,4 +695,16 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
         ctx->repweights = a->data_opts.design.repweights;
         ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
     }
+}
+
+void survey_args_label_levels(const shopstat_totals *t, shopstat_estimate *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        e[i].level = shopstat_totals_level_label(t, e[i].q, e[i].l);
+}
+
+void survey_args_label_differences(const shopstat_totals *t, shopstat_difference *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i].level = shopstat_totals_level_label(t, d[i].q, d[i].l);
 }
