@@ -47,7 +47,7 @@ const char cmd_tab_help[] =
     "                                 order, each shown held or not (a scale's points);\n"
     "                                 \"a, b\" quoted keeps a comma: a level given unquoted\n"
     "                                 as Yes, definitely is two levels no row holds\n"
-    "                                 (levels no row holds while rows hold others: a warning)\n"
+    "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column)\n"
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE\n"
     "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values (\"a, b\" quoted)\n"
@@ -100,7 +100,7 @@ int cmd_tab(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    survey_args_label_levels(t, e, n);
+    survey_args_label_levels(&a, t, e, n);
     for (size_t s = 0; s < shopstat_totals_nsegments(t); s++) {
         int empty = 1;
         for (size_t i = 0; i < n && empty; i++)
