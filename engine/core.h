@@ -252,6 +252,7 @@ typedef struct rt_question {
     size_t *order;      /* after the pass: display position -> level id */
     size_t *rank;       /* level id -> display position */
     char **tick;        /* ticked MULTI: per column, the text that ticks it (NULL: none seen) */
+    unsigned char *tick_one; /* ticked MULTI: per column, 1 when a cell ticks it with 1 */
     int partly;         /* MULTI: a row answered some columns and left others blank */
     strmap unrec;       /* recoded: values no rule takes, in order of first appearance */
     strmap doubt;       /* CODES split at ';' and ',': codes that look cut out of labels at

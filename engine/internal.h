@@ -165,9 +165,13 @@ size_t suggest_stem_len(const char *name);
 int reader_is_pattern(const char *item);
 
 /* A scale's point exported with its label, as platforms export a 0-10 question's ends
- * ("0 - Not at all likely", "10 = Extremely likely", "5 (Very satisfied)"): a whole number
- * of at most three digits, then a space, '-', '=', ':' or '(', then a label holding a
- * letter. 1 and its number in *x, or 0 when v is not one ("18-24", "Don't know"). */
+ * ("0 - Not at all likely", "10 = Extremely likely", "4: Agree", "1. Poor", "5 (Very
+ * satisfied)"): a whole number of at most three digits, a separator ('-', '=', ':', '.' or
+ * '(', spaces around it allowed; '.' needs the space after it), then a label beginning with
+ * a letter. 1 and its number in *x, or 0 when v is not one ("18-24 years", "1.5 kg", "Don't
+ * know", "3 or more"). Wherever a numeric scale is read (mean, nps, a map's ranges, the
+ * order of levels, describe's suggestions) such a level counts as its number; its text
+ * stays the level's label. */
 int reader_labelled_point(const char *v, double *x);
 /* The columns an item of a multi-response list stands for, in file order (*idx malloc'd,
  * *n of them): the column named item when there is one (a pattern's characters may be

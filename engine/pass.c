@@ -523,7 +523,8 @@ static shopstat_status bind_multi(shopstat_totals *t, rt_question *q, const char
     free(from);
     if (st)
         return st;
-    if (pq->ticked && !(q->tick = calloc(q->ncols, sizeof *q->tick)))
+    if (pq->ticked &&
+        (!(q->tick = calloc(q->ncols, sizeof *q->tick)) || !(q->tick_one = calloc(q->ncols, 1))))
         return nomem(err);
     int labels = reader_multi_labels(t->reader, q->cols, q->ncols);
     for (size_t j = 0; j < q->ncols; j++) {
@@ -1291,6 +1292,8 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
                 "--missing",
                 shopstat_reader_colname(t->reader, c), q->pq->name, shown, s);
         *code = x == 1;
+        if (x == 1)
+            q->tick_one[j] = 1; /* (its text, if any, is then no label of every tick) */
         return SHOPSTAT_OK;
     }
     if (!q->tick[j]) {
@@ -2627,7 +2630,9 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
         it[i].s = SMAP_KEY(m, i);
         it[i].len = SMAP_LEN(m, i);
         it[i].id = i;
-        if (i >= fixed && !is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x))
+        /* (a scale's labelled point, "10 - Extremely likely", sorts as its number) */
+        if (i >= fixed && !is_number(t, SMAP_KEY(m, i), SMAP_LEN(m, i), &it[i].x) &&
+            !reader_labelled_point(SMAP_KEY(m, i), &it[i].x))
             allnum = 0;
     }
     if (fixed > n)
@@ -3494,6 +3499,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             return nomem(err);
 
         for (size_t j = 0; wq->tick && j < gq->ncols; j++) {
+            gq->tick_one[j] |= wq->tick_one[j];
             if (!wq->tick[j])
                 continue;
             if (!gq->tick[j]) {
@@ -3751,6 +3757,7 @@ void shopstat_totals_free(shopstat_totals *t)
         for (size_t j = 0; t->q[i].tick && j < t->q[i].ncols; j++)
             free(t->q[i].tick[j]);
         free(t->q[i].tick);
+        free(t->q[i].tick_one);
         free(t->q[i].rule_level);
         free(t->q[i].cols);
         free(t->q[i].order);
@@ -3920,6 +3927,28 @@ size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q)
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l)
 {
     return SMAP_KEY(&t->q[q].levels, t->q[q].order[l]);
+}
+
+size_t shopstat_totals_level_rows(const shopstat_totals *t, size_t q, size_t l)
+{
+    long c = totals_cell(t, 0, q, t->q[q].order[l]);
+    return c >= 0 ? t->cell[c].n : 0;
+}
+
+const char *shopstat_totals_level_label(const shopstat_totals *t, size_t q, size_t l)
+{
+    const rt_question *rq = &t->q[q];
+    size_t id = rq->order[l];
+    /* a ticked question's level ids are its columns' (bind adds them in column order) */
+    if (!rq->tick || id >= rq->ncols || !rq->tick[id] || rq->tick_one[id])
+        return SMAP_KEY(&rq->levels, id);
+    /* a text another column also holds, or a column's name, would label two levels alike */
+    for (size_t j = 0; j < rq->ncols; j++)
+        if (j != id &&
+            ((rq->tick[j] && !rq->tick_one[j] && strcmp(rq->tick[j], rq->tick[id]) == 0) ||
+             strcmp(SMAP_KEY(&rq->levels, j), rq->tick[id]) == 0))
+            return SMAP_KEY(&rq->levels, id);
+    return rq->tick[id];
 }
 
 int shopstat_totals_question_partly_blank(const shopstat_totals *t, size_t q)

@@ -2085,14 +2085,26 @@ int reader_labelled_point(const char *v, double *x)
     size_t n = 0;
     while (isdigit((unsigned char)v[n]))
         n++;
-    if (n == 0 || n > 3 || !v[n] || !strchr(" -=:(", v[n]))
+    if (n == 0 || n > 3)
         return 0;
-    for (const char *p = v + n; *p; p++)
-        if (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) {
-            *x = (double)strtol(v, NULL, 10);
-            return 1;
-        }
-    return 0;
+    /* the separator: " - ", " = ", ": ", ". " or " (", spaces optional around '-', '=',
+     * ':' (but "5." needs its space: "1.5 kg" is a decimal) */
+    const char *p = v + n;
+    while (*p == ' ')
+        p++;
+    if (*p == '.' && p == v + n && p[1] != ' ')
+        return 0;
+    if (!*p || !strchr("-=:.(", *p))
+        return 0;
+    p++;
+    while (*p == ' ')
+        p++;
+    /* the label begins with a letter (any non-ASCII byte counts: "É", "«"), so "18-24",
+     * "18-24 years" and "3 - 5" are not points */
+    if (!isalpha((unsigned char)*p) && (unsigned char)*p < 0x80)
+        return 0;
+    *x = (double)strtol(v, NULL, 10);
+    return 1;
 }
 
 int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n)

@@ -262,10 +262,42 @@ static const char *seg_label(const report *r, const char *name)
     return l ? l : name;
 }
 
+/* The data's label of a level (a ticked column's one text, "Email" for contact_1:
+ * shopstat_totals_level_label), or NULL when it is the level itself. */
+static const char *data_level_label(const report *r, const char *question, const char *level)
+{
+    for (size_t tq = 0; r->tot && tq < shopstat_totals_nquestions(r->tot); tq++) {
+        if (strcmp(shopstat_totals_question(r->tot, tq), question) != 0)
+            continue;
+        for (size_t k = 0; k < shopstat_totals_nlevels(r->tot, tq); k++)
+            if (strcmp(shopstat_totals_level(r->tot, tq, k), level) == 0) {
+                const char *l = shopstat_totals_level_label(r->tot, tq, k);
+                return strcmp(l, level) != 0 ? l : NULL;
+            }
+    }
+    return NULL;
+}
+
+/* A level's label: the spec's values:, else the data's, else the level as it is. */
 static const char *level_label(const report *r, size_t q, const char *level)
 {
-    const char *l = shopstat_spec_label((void *)r->spec, r->in->questions[q].name, level, NULL);
+    const char *name = r->in->questions[q].name;
+    const char *l = shopstat_spec_label((void *)r->spec, name, level, NULL);
+    if (!l)
+        l = data_level_label(r, name, level);
     return l ? l : level;
+}
+
+/* The charts' labels (shopstat_label_fn, ctx the report): the spec's, and for a level the
+ * spec does not label, the data's. */
+static const char *chart_label(void *ctx, const char *question, const char *level,
+                               const char *segment)
+{
+    const report *r = ctx;
+    const char *l = shopstat_spec_label((void *)r->spec, question, level, segment);
+    if (!l && question && level && !segment)
+        l = data_level_label(r, question, level);
+    return l;
 }
 
 static const char *question_label(const report *r, size_t q)
@@ -2099,8 +2131,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.diffs = rt->ddiffs;
     so.ndiffs = rt->ndiffs;
     so.alpha = r->in->alpha;
-    so.label = shopstat_spec_label;
-    so.label_ctx = (void *)r->spec;
+    so.label = chart_label;
+    so.label_ctx = (void *)r;
     so.base_note = rt->chart_base;
     /* the footer's only mention of it since the chart's base note leaves it out */
     so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
@@ -2169,8 +2201,8 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     so.diffs = rt->sdiffs;
     so.ndiffs = rt->nsdiffs;
     so.alpha = r->in->alpha;
-    so.label = shopstat_spec_label;
-    so.label_ctx = (void *)r->spec;
+    so.label = chart_label;
+    so.label_ctx = (void *)r;
     so.base_note = rt->chart_base;
     shopstat_status st = shopstat_chartset_build_scores(se, rt->ncols, &so, &j->set, err);
     if (st)
@@ -2262,8 +2294,8 @@ static shopstat_status grid_marks(report *r, rtable *rt, shopstat_chartset **out
         shopstat_chartset_opts_init(&so);
         so.type = SHOPSTAT_CHART_LIKERT;
         so.alpha = r->in->alpha;
-        so.label = shopstat_spec_label;
-        so.label_ctx = (void *)r->spec;
+        so.label = chart_label;
+        so.label_ctx = (void *)r;
         so.side_diffs = all;
         so.nside_diffs = nd;
         st = shopstat_chartset_build(e, ni * nl * nc, &so, out, err);

@@ -269,7 +269,8 @@ int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char *
             const char *lv = SMAP_KEY(&rq->levels, lid);
             double x;
             if (totals_cell(t, 0, q, lid) >= 0 &&
-                shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) == 1)
+                (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) == 1 ||
+                 reader_labelled_point(lv, &x)))
                 top = fmax(top, x);
         }
         if (!(top < 9))
@@ -300,7 +301,9 @@ static int level_score(const plan_score *sc, const char *lv, int decimal_comma, 
                        double *num, int *isnum)
 {
     size_t n = strlen(lv);
-    *isnum = shopstat_parse_number(lv, n, decimal_comma, num) == 1;
+    /* a labelled point ("0 - Not at all likely") is its number on the scale */
+    *isnum =
+        shopstat_parse_number(lv, n, decimal_comma, num) == 1 || reader_labelled_point(lv, num);
     switch (sc->kind) {
     case SCORE_MEAN:
         *out = *num;
@@ -336,63 +339,6 @@ static const char *shell_word(const char *s, char *buf, size_t n)
     else
         snprintf(buf, n, strchr(s, '\'') ? "\"%s\"" : "'%s'", s);
     return buf;
-}
-
-/* The error of a mean or an NPS over a level that is a scale's point with its label ("0 -
- * Not at all likely", as a labelled export gives a 0-10 question's ends): not a non-answer
- * to declare missing (that would leave out every answer at that end), but a point to score
- * by its text: the map that scores every level as mean or nps would, in the levels' order,
- * SCORE for a level that is neither a number nor a labelled point. */
-typedef struct point_level {
-    const char *v;
-    double x; /* its number, or INFINITY (last) when it has none */
-} point_level;
-
-static int by_point(const void *a, const void *b)
-{
-    const point_level *p = a, *q = b;
-    return p->x < q->x ? -1 : p->x > q->x;
-}
-
-static shopstat_status labelled_point_error(const shopstat_totals *t, const plan_score *sc,
-                                            const rt_question *rq, const char *lv, double pt,
-                                            const char *who, shopstat_error *err)
-{
-    size_t n = rq->levels.n;
-    point_level *pl = malloc((n ? n : 1) * sizeof *pl);
-    if (!pl)
-        return nomem(err);
-    for (size_t l = 0; l < n; l++) {
-        pl[l].v = SMAP_KEY(&rq->levels, rq->order[l]);
-        if (shopstat_parse_number(pl[l].v, strlen(pl[l].v), t->decimal_comma, &pl[l].x) != 1 &&
-            !reader_labelled_point(pl[l].v, &pl[l].x))
-            pl[l].x = INFINITY;
-    }
-    qsort(pl, n, sizeof *pl, by_point); /* (the scale's order: 0, 1, ..., 10 - Extremely) */
-    char map[700], word[720];
-    size_t k = (size_t)snprintf(map, sizeof map, "%s:", sc->question);
-    int texts = 0;
-    for (size_t l = 0; l < n && k < sizeof map; l++) {
-        double x = pl[l].x;
-        char sv[32] = "SCORE";
-        texts |= !isfinite(x);
-        if (isfinite(x) && sc->kind == SCORE_NPS)
-            snprintf(sv, sizeof sv, "%d", x <= 6 ? -100 : x <= 8 ? 0 : 100);
-        else if (isfinite(x))
-            snprintf(sv, sizeof sv, "%.15g", x);
-        k += (size_t)snprintf(map + k, sizeof map - k, "%s%s=%s", l ? "," : "", pl[l].v, sv);
-    }
-    free(pl);
-    return shopstat_error_set(
-        err, SHOPSTAT_EINPUT, t->path, 0, 0,
-        "%s: level '%s' is the scale's point %g with its label, which %s reads as a text, not "
-        "a number; score every level with a map, the labelled points by their text (--score "
-        "%s)%s",
-        who, lv, pt, sc->kind == SCORE_NPS ? "an NPS" : "a mean",
-        shell_word(map, word, sizeof word),
-        texts ? "; a level that is no answer (a Don't know) goes in the column's --missing "
-                "instead of the map"
-              : "");
 }
 
 static void scores_free(score_rt *r, size_t n)
@@ -470,12 +416,6 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 snprintf(who, sizeof who, "the score of '%s'", sc->question);
             else
                 snprintf(who, sizeof who, "score '%s' of '%s'", sc->name, sc->question);
-            double pt;
-            if (sc->kind != SCORE_MAP && reader_labelled_point(lv, &pt)) {
-                shopstat_status st = labelled_point_error(t, sc, rq, lv, pt, who, err);
-                scores_free(r, p->nscores);
-                return st;
-            }
             shopstat_status st = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
                 "%s: level '%s' %s; declare it missing in its column (--missing %s) or %s "

@@ -50,7 +50,10 @@ void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n)
     const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
                        : strcmp(e->score, "score") == 0 ? "Score"
                                                         : e->score;
-    if (!(e->min < e->max))
+    /* a name that ends in its own parenthesis ("Mean (1-5)", "Satisfaction (staff)") is the
+     * user's as given: another "(1-5)" after it would say the scale twice */
+    size_t len = strlen(name);
+    if (!(e->min < e->max) || (len > 2 && name[len - 1] == ')' && strchr(name, '(')))
         snprintf(buf, n, "%s", name);
     else if (e->min < 0)
         snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);

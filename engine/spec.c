@@ -562,20 +562,36 @@ static int multi_checked_late(const shopstat_spec *s, const shopstat_spec_questi
 
 static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_question *q)
 {
-    shopstat_status st = check_map(c, n, "values", NULL, 0);
-    if (st)
+    /* a list gives the order of a labelled question's answers, each its own label (a
+     * mapping of each label to itself says the same at twice the length) */
+    int list = n->type == YAML_SEQUENCE_NODE;
+    shopstat_status st = SHOPSTAT_OK;
+    if (list && seq_len(n) > SHOPSTAT_SPEC_MAX_ITEMS)
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(n).line, pos_of(n).col,
+                                  "values has more than %d entries", SHOPSTAT_SPEC_MAX_ITEMS);
+    if (!list && n->type != YAML_MAPPING_NODE)
+        return FAIL(c, n,
+                    "values must be a mapping (code: label) or a list of the answers in their "
+                    "order, not %s",
+                    kind_name(n));
+    if (!list && (st = check_map(c, n, "values", NULL, 0)))
         return st;
-    size_t k = map_len(n);
+    size_t k = list ? seq_len(n) : map_len(n);
     shopstat_spec_value *v = zalloc(c, k, sizeof *v);
     if (!v)
         return SHOPSTAT_ENOMEM;
     for (size_t i = 0; i < k; i++) {
-        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-        v[i].pos = pos_of(node(c, p->key));
-        if ((st = scalar(c, node(c, p->key), "a value code", &v[i].code)) ||
-            (st = scalar(c, node(c, p->value), "a value label", &v[i].label)) ||
-            (st = text_len(c, node(c, p->value), "a value label", v[i].label)))
+        yaml_node_pair_t *p = list ? NULL : &n->data.mapping.pairs.start[i];
+        yaml_node_t *kn = list ? node(c, n->data.sequence.items.start[i]) : node(c, p->key);
+        yaml_node_t *vn = list ? kn : node(c, p->value);
+        v[i].pos = pos_of(kn);
+        if ((st = scalar(c, kn, "a value code", &v[i].code)) ||
+            (st = scalar(c, vn, "a value label", &v[i].label)) ||
+            (st = text_len(c, vn, "a value label", v[i].label)))
             return st;
+        for (size_t j = 0; list && j < i; j++)
+            if (strcmp(v[j].code, v[i].code) == 0)
+                return FAIL(c, kn, "values: '%s' is listed twice", v[i].code);
         /* a recoded question's levels are its rules' levels, a multi-response one's its
          * columns: a code that is neither would label, or list at 0%, an answer that
          * cannot occur */
@@ -586,7 +602,7 @@ static shopstat_status parse_values(ctx *c, yaml_node_t *n, shopstat_spec_questi
         for (size_t j = 0; j < nown && !found; j++)
             found = strcmp(v[i].code, q->nrecodes ? q->recodes[j].level : q->columns[j]) == 0;
         if (!found)
-            return FAIL(c, node(c, p->key), "values: '%s' is not %s of question '%s'", v[i].code,
+            return FAIL(c, kn, "values: '%s' is not %s of question '%s'", v[i].code,
                         q->nrecodes ? "a level of the recode" : "one of the columns", q->name);
     }
     q->values = v;

@@ -191,6 +191,13 @@ static int named_recommend(const char *name)
     return strstr(low, "nps") || strstr(low, "recommend");
 }
 
+/* A scale's point: a number, or a labelled point ("10 - Extremely likely") as score reads
+ * it, so that a labelled export's 0-10 question is proposed an NPS as a coded one is. */
+static int scale_point(const char *v, double *x)
+{
+    return shopstat_parse_number(v, strlen(v), 0, x) == 1 || reader_labelled_point(v, x);
+}
+
 /* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx; 0 need
  * not be among them when the name says recommend, or named says so otherwise (nobody gave
  * a 0: common with a few hundred satisfied customers; a 1-10 scale's name does not say so). */
@@ -203,8 +210,7 @@ static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t n
             continue;
         const char *v = c->levels[j].value;
         double x;
-        if (shopstat_parse_number(v, strlen(v), 0, &x) != 1 || x != (double)(int)x || x < 0 ||
-            x > 10)
+        if (!scale_point(v, &x) || x != (double)(int)x || x < 0 || x > 10)
             return 0;
         lo |= x == 0;
         hi |= x == 10;
@@ -224,8 +230,7 @@ static int rating_scale(const shopstat_colsummary *c, const size_t *idx, size_t 
             continue;
         const char *v = c->levels[j].value;
         double x;
-        if (shopstat_parse_number(v, strlen(v), 0, &x) != 1 || x != (double)(int)x || x < 1 ||
-            x > 10)
+        if (!scale_point(v, &x) || x != (double)(int)x || x < 1 || x > 10)
             return 0;
         hi = (int)x > hi ? (int)x : hi;
         n++; /* (levels are distinct values: n counts distinct codes) */

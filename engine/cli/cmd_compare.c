@@ -455,6 +455,7 @@ int cmd_compare(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    survey_args_label_differences(&a, t, d, n);
     /* csv and json: per question its level rows (unless given by --score alone), then its
      * score rows; the table view and the charts: the level rows, the scores after */
     if (!(all = malloc((n + nds + 1) * sizeof *all)) || !(sc = malloc((nds + 1) * sizeof *sc))) {
@@ -517,7 +518,9 @@ int cmd_compare(int argc, char **argv)
     else if ((fmt == FMT_TABLE || a.chart) && nsc &&
              shopstat_score_estimates(t, &a.tab, &se, &nse, &err))
         rc = cli_fail(&err);
-    else if (fmt == FMT_TABLE)
+    if (!rc)
+        survey_args_label_levels(&a, t, e, ne);
+    if (!rc && fmt == FMT_TABLE)
         rc = write_table(f, d, n, &a, t, e, ne, sc, nsc, se, nse);
     /* the charts before the table is committed: a chart that fails leaves no table; a
      * question given by --score alone has no levels' chart, its scores' charts only */

@@ -31,7 +31,8 @@ const char cmd_tab_help[] =
     "  --var COL                      single choice: each distinct value is a level\n"
     "  --multi NAME=COL1,COL2,...     multi-response from 0/1 columns (level = column)\n"
     "  --multi-ticked NAME=COL1,...   the same, a cell ticked when it holds 1 or a text,\n"
-    "                                 not when blank or 0 (Qualtrics, SurveyMonkey)\n"
+    "                                 not when blank or 0 (Qualtrics, SurveyMonkey);\n"
+    "                                 a level shows its column's one text (Email)\n"
     "                                 a column item with * ? [ is a pattern (fnmatch) for\n"
     "                                 every column it matches, in file order: Q3=Q3_*,\n"
     "                                 'ch=Which channels? / *'; \"a, b\" quoted keeps a comma\n"
@@ -48,6 +49,7 @@ const char cmd_tab_help[] =
     "                                 order, each shown held or not (a scale's points);\n"
     "                                 \"a, b\" quoted keeps a comma: a level given unquoted\n"
     "                                 as Yes, definitely is two levels no row holds\n"
+    "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column)\n"
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE\n"
     "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values (\"a, b\" quoted)\n"
@@ -105,6 +107,7 @@ int cmd_tab(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    survey_args_label_levels(&a, t, e, n);
     for (size_t s = 0; s < shopstat_totals_nsegments(t); s++) {
         int empty = 1;
         for (size_t i = 0; i < n && empty; i++)

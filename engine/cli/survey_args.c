@@ -28,10 +28,9 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
         "--format",      "--output",     "--none-in-base", NULL};
-    static const char *const tab[] = {"--by",         "--ci",         "--level",    "--chart",
-                                      "--chart-size", "--chart-type", "--title",    "--subtitle",
-                                      "--source",     "--sort",       "--zoom",     "--levels",
-                                      NULL};
+    static const char *const tab[] = {
+        "--by",       "--ci",     "--level", "--chart", "--chart-size", "--chart-type", "--title",
+        "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",     NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
                                         "--chart-size", "--chart-type", "--title", "--subtitle",
@@ -67,9 +66,50 @@ static int unknown_option(const char *cmd, int command, const char *arg)
     return cli_usage_error("%s: unknown option '%s' (see 'shopstat help %s')", cmd, arg, cmd);
 }
 
+/* The next value of a comma-separated list at *sp (buf's, parsed in place: the value is
+ * NUL-terminated there), spaces around it dropped, a value in double quotes holding commas
+ * ("" a quote); *lv is the value, *more 1 when a comma follows. 0, or 2 after the usage
+ * error naming flag and question q. */
+static int next_value(char **sp, const char *flag, const char *q, char **lv, int *more)
+{
+    char *s = *sp;
+    *more = 0;
+    while (*s == ' ')
+        s++;
+    char *o = s; /* (the value is copied over itself: never longer) */
+    *lv = s;
+    if (*s == '"') {
+        for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+            if (*s == '"')
+                s++; /* ("" is a quote) */
+            *o++ = *s;
+        }
+        if (*s != '"')
+            return cli_usage_error("%s %s: a quote is not closed", flag, q);
+        s++;
+        while (*s == ' ')
+            s++;
+        if (*s && *s != ',')
+            return cli_usage_error("%s %s: text after a quoted value", flag, q);
+    } else {
+        for (; *s && *s != ','; s++)
+            *o++ = *s;
+        while (o > *lv && o[-1] == ' ')
+            o--;
+    }
+    *more = *s == ',';
+    if (*more)
+        s++;
+    *o = '\0';
+    *sp = s;
+    if (o == *lv)
+        return cli_usage_error("%s %s: an empty value", flag, q);
+    return 0;
+}
+
 /* One --levels value's levels, parsed in place into buf (values NUL-terminated there) and
  * declared in order. 0, or 2 after the usage error. */
-static int declare_one(survey_args *a, const char *q, char *buf)
+static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted)
 {
     shopstat_error err;
     shopstat_error_clear(&err);
@@ -80,40 +120,10 @@ static int declare_one(survey_args *a, const char *q, char *buf)
     /* ", " in the list: a label holding a comma ("Yes, definitely"), split unless quoted */
     int spaced = strstr(buf, ", ") != NULL;
     while (*s && !rc) {
-        while (*s == ' ')
-            s++;
-        char *lv = s, *o = s; /* (the value is copied over itself: never longer) */
-        if (*s == '"') {
-            for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
-                if (*s == '"')
-                    s++; /* ("" is a quote) */
-                *o++ = *s;
-            }
-            if (*s != '"') {
-                rc = cli_usage_error("--levels %s: a quote is not closed", q);
-                break;
-            }
-            s++;
-            while (*s == ' ')
-                s++;
-            if (*s && *s != ',') {
-                rc = cli_usage_error("--levels %s: text after a quoted value", q);
-                break;
-            }
-        } else {
-            for (; *s && *s != ','; s++)
-                *o++ = *s;
-            while (o > lv && o[-1] == ' ')
-                o--;
-        }
-        int more = *s == ',';
-        if (more)
-            s++;
-        *o = '\0';
-        if (o == lv) {
-            rc = cli_usage_error("--levels %s: an empty value", q);
+        char *lv;
+        int more = 0;
+        if ((rc = next_value(&s, "--levels", q, &lv, &more)))
             break;
-        }
         for (size_t j = 0; j < n && !rc; j++)
             if (strcmp(seen[j], lv) == 0)
                 rc = cli_usage_error("--levels %s: '%s' is given twice%s%s%s", q, lv,
@@ -143,6 +153,7 @@ static int declare_one(survey_args *a, const char *q, char *buf)
     if (!rc && !n)
         rc = cli_usage_error("--levels %s: no value", q);
     free(seen);
+    *nlisted = n;
     return rc;
 }
 
@@ -212,6 +223,70 @@ static int declare_none_in_base(survey_args *a)
     return 0;
 }
 
+/* --labels Q:CODE=LABEL,...: how the command line shows question Q's levels, as a spec's
+ * values: (a ticked question's codes are its columns: contact_1=E-mail); items split as
+ * --levels' values (an item in double quotes may hold a comma), each at its first '='.
+ * Checked against the data after the pass (check_labels). 0, or 2 after the usage error. */
+static int parse_labels(survey_args *a)
+{
+    for (size_t i = 0; i < a->nlabels; i++) {
+        const char *v = a->labels[i], *colon = strchr(v, ':');
+        if (!colon || colon == v || !colon[1])
+            return cli_usage_error("--labels '%s': expected QUESTION:CODE=LABEL,... (a level "
+                                   "of the question, or a ticked question's column, and how to "
+                                   "show it)",
+                                   v);
+        char *q = strndup(v, (size_t)(colon - v)), *buf = strdup(colon + 1);
+        int rc = q && buf ? 0 : cli_usage_error("out of memory");
+        char *s = buf;
+        while (!rc && s && *s) {
+            char *item;
+            int more = 0;
+            if ((rc = next_value(&s, "--labels", q, &item, &more)))
+                break;
+            char *eq = strchr(item, '=');
+            if (!eq || eq == item || !eq[1]) {
+                rc = cli_usage_error("--labels %s: '%s' is not CODE=LABEL", q, item);
+                break;
+            }
+            *eq = '\0';
+            for (size_t j = 0; j < a->nlabel_items && !rc; j++)
+                if (strcmp(a->label_q[j], q) == 0 && strcmp(a->label_code[j], item) == 0)
+                    rc = cli_usage_error("--labels %s: '%s' is labelled twice", q, item);
+            if (rc)
+                break;
+            size_t k = a->nlabel_items + 1;
+            char **nq = realloc(a->label_q, k * sizeof *nq);
+            if (nq)
+                a->label_q = nq;
+            char **nc = nq ? realloc(a->label_code, k * sizeof *nc) : NULL;
+            if (nc)
+                a->label_code = nc;
+            char **nt = nc ? realloc(a->label_text, k * sizeof *nt) : NULL;
+            if (nt)
+                a->label_text = nt;
+            char *cq = nt ? strdup(q) : NULL, *cc = cq ? strdup(item) : NULL,
+                 *ct = cc ? strdup(eq + 1) : NULL;
+            if (!ct) {
+                free(cq);
+                free(cc);
+                rc = cli_usage_error("out of memory");
+                break;
+            }
+            a->label_q[a->nlabel_items] = cq;
+            a->label_code[a->nlabel_items] = cc;
+            a->label_text[a->nlabel_items++] = ct;
+            if (!more)
+                break;
+        }
+        free(q);
+        free(buf);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* --levels Q:V1,V2,...: the levels of a --var or --multi-codes question, in this order,
  * each shown whether rows hold it or not (a spec's values:): a scale's every point, so that
  * a Likert chart finds its middle. Values are separated by commas, spaces around them
@@ -219,6 +294,8 @@ static int declare_none_in_base(survey_args *a)
  * 0, or 2 after the usage error. */
 static int declare_levels(survey_args *a)
 {
+    if (a->nlevels && !(a->nlisted = calloc(a->nlevels, sizeof *a->nlisted)))
+        return cli_usage_error("out of memory");
     for (size_t i = 0; i < a->nlevels; i++) {
         const char *v = a->levels[i], *colon = strchr(v, ':');
         if (!colon || colon == v || !colon[1])
@@ -230,7 +307,8 @@ static int declare_levels(survey_args *a)
             if (strncmp(a->levels[j], v, qn + 1) == 0)
                 return cli_usage_error("--levels %.*s is given twice", (int)qn, v);
         char *q = strndup(v, qn), *buf = strdup(colon + 1);
-        int rc = q && buf ? declare_one(a, q, buf) : cli_usage_error("out of memory");
+        int rc =
+            q && buf ? declare_one(a, q, buf, &a->nlisted[i]) : cli_usage_error("out of memory");
         free(q);
         free(buf);
         if (rc)
@@ -337,6 +415,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->segments = ns;
                 a->segments[a->nsegments++] = v;
             }
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--labels")) {
+            if (v && push_arg(&a->labels, &a->nlabels, v))
+                return 2;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--levels")) {
             const char **nl = v ? realloc(a->levels, (a->nlevels + 1) * sizeof *nl) : NULL;
             if (v && !nl)
@@ -442,7 +523,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     int rc = declare_scores(a);
     if (rc)
         return rc;
-    if (declare_levels(a) || declare_none_in_base(a))
+    if (declare_levels(a) || declare_none_in_base(a) || parse_labels(a))
         return 2;
     if (cli_design_check(&a->data_opts.design))
         return 2;
@@ -465,6 +546,21 @@ void survey_args_free(survey_args *a)
     a->nsegments = 0;
     free(a->levels);
     a->levels = NULL;
+    free(a->nlisted);
+    a->nlisted = NULL;
+    for (size_t i = 0; i < a->nlabel_items; i++) {
+        free(a->label_q[i]);
+        free(a->label_code[i]);
+        free(a->label_text[i]);
+    }
+    free(a->label_q);
+    free(a->label_code);
+    free(a->label_text);
+    a->label_q = a->label_code = a->label_text = NULL;
+    a->nlabel_items = 0;
+    free(a->labels);
+    a->labels = NULL;
+    a->nlabels = 0;
     a->nlevels = 0;
     free(a->scores);
     a->scores = NULL;
@@ -515,6 +611,89 @@ const char *survey_args_segment_given(const survey_args *a, const char *name)
         if (strncmp(a->segments[i], name, n) == 0 && a->segments[i][n] == '=')
             return a->segments[i] + n + 1;
     return NULL;
+}
+
+/* "'a', 'b', 'c' and more": the first three of n values. */
+static void value_list(char *buf, size_t cap, size_t n, const char *const *first)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < 3 && at < cap; i++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s'%.40s'", i ? ", " : "", first[i]);
+    if (n > 3 && at < cap)
+        snprintf(buf + at, cap - at, " and more");
+}
+
+/* A --levels list of which no row holds some levels while rows hold levels it does not list
+ * is likely the wrong codes (labels for a column of codes, a typo): warn as a spec's
+ * values: is warned of. Its levels come first in the question's order (the plan keeps
+ * declared levels first). */
+static void warn_levels(const survey_args *a, const shopstat_totals *t)
+{
+    for (size_t i = 0; i < a->nlevels; i++) {
+        size_t qn = (size_t)(strchr(a->levels[i], ':') - a->levels[i]);
+        for (size_t q = 0; q < shopstat_totals_nquestions(t); q++) {
+            const char *name = shopstat_totals_question(t, q);
+            if (strlen(name) != qn || strncmp(name, a->levels[i], qn) != 0)
+                continue;
+            const char *none[3], *extra[3];
+            size_t nnone = 0, nextra = 0, nl = shopstat_totals_nlevels(t, q);
+            for (size_t l = 0; l < nl; l++) {
+                size_t rows = shopstat_totals_level_rows(t, q, l);
+                const char *lv = shopstat_totals_level(t, q, l);
+                if (l < a->nlisted[i] && rows == 0) {
+                    if (nnone < 3)
+                        none[nnone] = lv;
+                    nnone++;
+                } else if (l >= a->nlisted[i] && rows > 0) {
+                    if (nextra < 3)
+                        extra[nextra] = lv;
+                    nextra++;
+                }
+            }
+            if (nnone && nextra) {
+                char x[200], y[200];
+                value_list(x, sizeof x, nnone, none);
+                value_list(y, sizeof y, nextra, extra);
+                cli_warn("--levels %s: no row holds %s of the levels it lists, and rows hold "
+                         "%s, which it does not list; check the values ('shopstat describe' lists "
+                         "a column's values)",
+                         name, x, y);
+            }
+        }
+    }
+}
+
+/* Every --labels item names a question and one of its levels (a ticked question's column):
+ * one that does not is a usage error listing the levels. 0, or 2 after the error. */
+static int check_labels(const survey_args *a, const shopstat_totals *t)
+{
+    for (size_t i = 0; i < a->nlabel_items; i++) {
+        size_t q = 0, nq = shopstat_totals_nquestions(t);
+        while (q < nq && strcmp(shopstat_totals_question(t, q), a->label_q[i]) != 0)
+            q++;
+        if (q == nq)
+            return cli_usage_error("--labels %s: no such question (give it with --var, --multi, "
+                                   "--multi-ticked or --multi-codes)",
+                                   a->label_q[i]);
+        size_t nl = shopstat_totals_nlevels(t, q), l = 0;
+        while (l < nl && strcmp(shopstat_totals_level(t, q, l), a->label_code[i]) != 0)
+            l++;
+        if (l < nl)
+            continue;
+        const char *first[3];
+        for (size_t k = 0; k < nl && k < 3; k++)
+            first[k] = shopstat_totals_level(t, q, k);
+        char list[200];
+        value_list(list, sizeof list, nl, first);
+        return cli_usage_error("--labels %s: '%s' is not one of its levels (%s%s)", a->label_q[i],
+                               a->label_code[i],
+                               shopstat_totals_question_kind(t, q) == SHOPSTAT_Q_MULTI
+                                   ? "a multi-response question's are its columns: "
+                                   : "",
+                               list);
+    }
+    return 0;
 }
 
 int survey_args_run(survey_args *a, shopstat_totals **out)
@@ -578,6 +757,12 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                  shopstat_totals_question(*out, q), nd, code, nd > 1 ? ", ..." : "",
                  nd > 1 ? "" : "s", cell, strlen(cell) > 60 ? "..." : "",
                  sep ? flag : "--codes-sep C", sep ? "" : " (';' or '|', say)");
+    }
+    warn_levels(a, *out);
+    if (check_labels(a, *out)) {
+        shopstat_totals_free(*out);
+        *out = NULL;
+        return 2;
     }
     for (size_t k = 0; k < shopstat_totals_nscores(*out); k++) {
         const char *sq;
@@ -649,4 +834,28 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
         ctx->repweights = a->data_opts.design.repweights;
         ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
     }
+}
+
+/* Level l of question q as the command line shows it: its --labels label, else the data's. */
+static const char *shown_level(const survey_args *a, const shopstat_totals *t, size_t q, size_t l)
+{
+    const char *name = shopstat_totals_question(t, q), *lv = shopstat_totals_level(t, q, l);
+    for (size_t i = 0; i < a->nlabel_items; i++)
+        if (strcmp(a->label_q[i], name) == 0 && strcmp(a->label_code[i], lv) == 0)
+            return a->label_text[i];
+    return shopstat_totals_level_label(t, q, l);
+}
+
+void survey_args_label_levels(const survey_args *a, const shopstat_totals *t, shopstat_estimate *e,
+                              size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        e[i].level = shown_level(a, t, e[i].q, e[i].l);
+}
+
+void survey_args_label_differences(const survey_args *a, const shopstat_totals *t,
+                                   shopstat_difference *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i].level = shown_level(a, t, d[i].q, d[i].l);
 }

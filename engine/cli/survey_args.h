@@ -36,6 +36,11 @@ typedef struct survey_args {
     size_t nsegments;
     const char **levels; /* the --levels values as given (argv's), nlevels of them */
     size_t nlevels;
+    size_t *nlisted;     /* per --levels: how many levels it lists (after survey_args_parse) */
+    const char **labels; /* the --labels values as given (argv's), nlabels of them */
+    size_t nlabels;
+    char **label_q, **label_code, **label_text; /* parsed --labels items (malloc'd) */
+    size_t nlabel_items;
     const char **scores; /* the --score values as given (argv's), nscores of them */
     size_t nscores;
     const char **vars; /* the --var values (argv's), nvars of them */
@@ -66,6 +71,14 @@ void survey_args_warn_empty(const survey_args *a, const char *name, const char *
  * `what` there ("estimates", "scores") are printed without an interval, and why. */
 void survey_args_warn_df0(const shopstat_totals *t, const char *name, const char *const *qs,
                           size_t n, const char *what);
+
+/* Show each level by its label in the estimates and differences the CLI prints and draws:
+ * --labels Q:CODE=LABEL's, else shopstat_totals_level_label's (a ticked column's text,
+ * "Email" for contact_1). */
+void survey_args_label_levels(const survey_args *a, const shopstat_totals *t, shopstat_estimate *e,
+                              size_t n);
+void survey_args_label_differences(const survey_args *a, const shopstat_totals *t,
+                                   shopstat_difference *d, size_t n);
 
 /* Fill a context for the writers. */
 void survey_args_context(const survey_args *a, const shopstat_totals *t,

@@ -99,7 +99,8 @@ int shopstat_score_decimals(double min, double max);
 
 /* A score's name and scale, as every view labels it: "Mean (1-5)", "NPS (-100 to +100)",
  * "Score (0-100)", a named map's name ("Top-2 box (0-100)"); the name alone when the scale
- * has no width. (The csv keeps the name: "mean", "score".) */
+ * has no width or the name ends in a parenthesis of its own (a score named "Mean (1-5)" or
+ * "Index (staff)" is shown as given). (The csv keeps the name: "mean", "score".) */
 void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n);
 
 /* Write score x of the scale [min, max] to buf (n bytes, NUL-terminated, cut to fit):

@@ -264,6 +264,16 @@ int shopstat_totals_question_ticked(const shopstat_totals *t, size_t q);
 int shopstat_totals_question_none_in_base(const shopstat_totals *t, size_t q);
 size_t shopstat_totals_nlevels(const shopstat_totals *t, size_t q);
 const char *shopstat_totals_level(const shopstat_totals *t, size_t q, size_t l);
+/* The text to show for level l (display order) of question q: for a ticked question
+ * (shopstat_plan_add_multi_ticked), the text every ticked cell of the level's column holds
+ * ("Email" in contact_1), when no cell ticks it with 1 and no other column of the question
+ * holds that text or is named so; else the level itself (the column's name, a code).
+ * Borrowed, valid until t is freed. Level strings (shopstat_totals_level, an estimate's
+ * level, a spec's values:) stay the columns' names. */
+const char *shopstat_totals_level_label(const shopstat_totals *t, size_t q, size_t l);
+/* The rows of segment 'all' (the base) that give level l (display order) of question q: 0
+ * for a declared level no row holds (a spec's values:, --levels). */
+size_t shopstat_totals_level_rows(const shopstat_totals *t, size_t q, size_t l);
 /* What a user should hear of (the CLI and report warn): a multi-response question
  * (not ticked) with rows that answer some of its columns and leave others blank, rows
  * that are not in its base; a recoded question's values that no rule takes (they are

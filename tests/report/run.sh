@@ -1748,5 +1748,34 @@ else
     ko "report of rec11.yml failed: $(cat "$T/r11.err")"
 fi
 
+# a labelled export (labels.yml: 116 rows of /tmp/user5's panel): values: as a list gives
+# the answers' order; a score named "Mean (1-5)" is shown once so, not "Mean (1-5) (1-5)";
+# score: nps reads "0 - Not at all likely" and "10 - Extremely likely" as 0 and 10 (the
+# estimates against awk's weighted means) and they sort as the scale's ends; a ticked
+# question without values: shows its columns' texts (Email), in report.md and the chart
+L=tests/report/specs/labels.csv
+if $S report tests/report/specs/labels.yml -o "$T/lb" --quiet 2>"$T/lb.err"; then
+    M="$T/lb/report.md"
+    got=$(sed -n '/^## Overall satisfaction/,/^| Mean/p' "$M" | sed -n 's/^| \([A-Z][^|]*[a-z)]\) | .*/\1/p' | paste -sd'|' -)
+    check "labels: sat's rows in the list's order ($got)" test "$got" = "Very dissatisfied|Dissatisfied|Neither satisfied nor dissatisfied|Satisfied|Very satisfied|Mean (1-5)"
+    check "labels: no scale said twice in report.md" bash -c "! grep -qF '(1-5) (1-5)' '$M'"
+    pdftotext "$T/lb/charts/sat-score.pdf" - >"$T/lb.sc"
+    check "labels: sat-score's title and axis say 'Mean (1-5)' once" bash -c "grep -qxF 'Overall satisfaction: Mean (1-5)' '$T/lb.sc' && ! grep -qF '(1-5) (1-5)' '$T/lb.sc'"
+    want=$(awk -F, 'NR > 1 && $4 != "" { r = $4 + 0; w += $2; s += $2 * (r <= 6 ? -100 : r <= 8 ? 0 : 100) } END { printf "%.9f", s / w }' "$L")
+    got=$(awk -F, '$2 == "rec" && $3 == "NPS" { printf "%.9f", $7 }' "$T/lb/scores.csv")
+    check "labels: rec's NPS $got, awk $want" test "$got" = "$want"
+    want=$(awk -F, 'BEGIN { split("Very dissatisfied,Dissatisfied,Neither satisfied nor dissatisfied,Satisfied,Very satisfied", v, ","); for (i in v) pt[v[i]] = i }
+        NR > 1 && ($3 in pt) { w += $2; s += $2 * pt[$3] } END { printf "%.9f", s / w }' "$L")
+    got=$(awk -F, '$2 == "sat" && $3 == "Mean (1-5)" { printf "%.9f", $7 }' "$T/lb/scores.csv")
+    check "labels: sat's mean $got, awk $want" test "$got" = "$want"
+    got=$(awk -F, '$1 == "rec" { print $3 }' "$T/lb/tables.csv" | sed -n '1p;$p' | paste -sd'|' -)
+    check "labels: rec's levels run '$got'" test "$got" = "0 - Not at all likely|10 - Extremely likely"
+    check "labels: contact_1 shows as Email" grep -qF "| Email | 77." "$M"
+    check "labels: tables.csv keeps the column's name" grep -q "^contact,contact,contact_1,all," "$T/lb/tables.csv"
+    check "labels: the contact chart says Email" bash -c "pdftotext '$T/lb/charts/contact.pdf' - | grep -qx Email"
+else
+    ko "report of labels.yml failed: $(cat "$T/lb.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

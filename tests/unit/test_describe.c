@@ -548,7 +548,8 @@ static void test_suggestions(void **state)
     /* a 0-10 question exported as labels ("values as labels"): its ends carry their
      * anchors, "0 - Not at all likely" and "10 - Extremely likely"; they are answers, not
      * non-answers to leave out (a quarter of the answers, the promoters' tens); a "Don't
-     * know" beside them is one, and so is "99 - Don't know" */
+     * know" beside them is one, and so is "99 - Don't know"; each is proposed its NPS, which
+     * reads the labelled points as 0 and 10 */
     k = (size_t)snprintf(text, sizeof text, "rec,rec_dk,rec_99\n");
     for (int i = 0; i < 24; i++) {
         int v = i % 12;
@@ -564,8 +565,8 @@ static void test_suggestions(void **state)
     }
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "var rec=rec;var rec_dk=rec_dk|Don't know;"
-                             "var rec_99=rec_99|99 - Don't know");
+    assert_string_equal(got, "var rec=rec+nps;var rec_dk=rec_dk|Don't know+nps;"
+                             "var rec_99=rec_99|99 - Don't know+nps");
 
     /* Qualtrics names an NPS question Q3 and adds Q3_NPS_GROUP (1 detractor, 2 passive,
      * 3 promoter): that column says Q3 is a likelihood to recommend, 0s or not; Q4, 1-10

@@ -1219,9 +1219,49 @@ static void test_open_errors(void **state)
     unlink(path);
 }
 
+/* A scale's point with its label is its number; a range, a decimal, a count with words
+ * after it or a text is not one. */
+static void test_labelled_point(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v;
+        int ok;
+        double x;
+    } cases[] = {
+        {"0 - Not at all likely", 1, 0},
+        {"10 - Extremely likely", 1, 10},
+        {"10 = Extremely likely", 1, 10},
+        {"4: Agree", 1, 4},
+        {"1. Poor", 1, 1},
+        {"5 (Very satisfied)", 1, 5},
+        {"7-Good", 1, 7},
+        {"2 - \xc3\x89lev\xc3\xa9", 1, 2},
+        {"18-24", 0, 0},
+        {"18-24 years", 0, 0},
+        {"3 - 5", 0, 0},
+        {"1.5 kg", 0, 0},
+        {"5.Poor", 0, 0},
+        {"3 or more", 0, 0},
+        {"Don't know", 0, 0},
+        {"10", 0, 0},
+        {"1000 - Huge", 0, 0},
+        {"4 -", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double x = -1;
+        int ok = reader_labelled_point(cases[i].v, &x);
+        if (ok != cases[i].ok)
+            fail_msg("'%s': %d, want %d", cases[i].v, ok, cases[i].ok);
+        if (ok && x != cases[i].x)
+            fail_msg("'%s': %g, want %g", cases[i].v, x, cases[i].x);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_labelled_point),
         cmocka_unit_test(test_lf),
         cmocka_unit_test(test_crlf_and_no_final_newline),
         cmocka_unit_test(test_lone_cr),

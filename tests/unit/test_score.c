@@ -480,14 +480,46 @@ static void test_question_len(void **state)
                      shopstat_score_question_len(cases[i].spec), cases[i].len);
 }
 
+/* A score's label: the program's names with their scale, a name ending in its own
+ * parenthesis as the user gave it (a score named "Mean (1-5)" showed "Mean (1-5) (1-5)") */
+static void test_label(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        double min, max;
+        const char *want;
+    } cases[] = {{"mean", 1, 5, "Mean (1-5)"},
+                 {"NPS", -100, 100, "NPS (-100 to +100)"},
+                 {"score", 0, 100, "Score (0-100)"},
+                 {"Top-2 box", 0, 100, "Top-2 box (0-100)"},
+                 {"Mean (1-5)", 1, 5, "Mean (1-5)"},
+                 {"Index (staff)", 0, 100, "Index (staff)"},
+                 {"mean", 3, 3, "Mean"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        shopstat_score_estimate e = {
+            .score = cases[i].name, .min = cases[i].min, .max = cases[i].max};
+        char b[100];
+        shopstat_score_label(&e, b, sizeof b);
+        if (strcmp(b, cases[i].want) != 0)
+            fail_msg("'%s': '%s', not '%s'", cases[i].name, b, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plan_errors),      cmocka_unit_test(test_question_len),
-        cmocka_unit_test(test_srs_by_hand),      cmocka_unit_test(test_edges),
-        cmocka_unit_test(test_unscored_levels),  cmocka_unit_test(test_nps_from_tab),
-        cmocka_unit_test(test_compare_disjoint), cmocka_unit_test(test_format),
-        cmocka_unit_test(test_one_score),        cmocka_unit_test(test_level_set_against_r),
+        cmocka_unit_test(test_plan_errors),
+        cmocka_unit_test(test_question_len),
+        cmocka_unit_test(test_srs_by_hand),
+        cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_unscored_levels),
+        cmocka_unit_test(test_nps_from_tab),
+        cmocka_unit_test(test_compare_disjoint),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_one_score),
+        cmocka_unit_test(test_level_set_against_r),
+        cmocka_unit_test(test_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

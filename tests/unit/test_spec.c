@@ -30,6 +30,22 @@ typedef struct error_case {
 #define HEAD "survey: t\ndata: d.csv\nquestions:\n  switch: {column: would_switch}\n"
 
 static const error_case cases[] = {
+    {.name = "values: a scalar",
+     .text = HEAD "  sat: {column: s, values: Good}\n",
+     .line = 5,
+     .col = 28,
+     .msg = "values must be a mapping (code: label) or a list of the answers in their order, "
+            "not a value"},
+    {.name = "values: a list naming an answer twice",
+     .text = HEAD "  sat: {column: s, values: [Good, Bad, Good]}\n",
+     .line = 5,
+     .col = 40,
+     .msg = "values: 'Good' is listed twice"},
+    {.name = "values: a ticked question's list item that is not a column",
+     .text = HEAD "  ch: {ticked: [c1, c2], values: [c1, Email]}\n",
+     .line = 5,
+     .col = 39,
+     .msg = "values: 'Email' is not one of the columns of question 'ch'"},
     {.name = "unknown question with a hint",
      .text = HEAD "tables:\n  - {question: swich}\n",
      .line = 6,
@@ -151,6 +167,33 @@ static const error_case cases[] = {
      .msg = "recode of 'top': bad rule '\"Yes\" definitely': a quoted value must end its "
             "alternative (a ',' after its closing quote)"},
 };
+
+/* values: as a list: the answers in their order, each its own label */
+static void test_values_list(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\nquestions:\n"
+                                "  sat: {column: s, values: [Very dissatisfied, Dissatisfied, "
+                                "'Satisfied, mostly', Very satisfied]}\n"
+                                "  ch: {ticked: [c1, c2], values: [c2, c1]}\n"
+                                "tables:\n  - {question: sat}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    const shopstat_spec_question *q = &in->questions[0];
+    assert_int_equal(q->nvalues, 4);
+    const char *want[] = {"Very dissatisfied", "Dissatisfied", "Satisfied, mostly",
+                          "Very satisfied"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(q->values[i].code, want[i]);
+        assert_string_equal(q->values[i].label, want[i]);
+    }
+    assert_int_equal(q->values[2].pos.line, 4);
+    assert_int_equal(q->values[2].pos.col, 62);
+    assert_string_equal(shopstat_spec_label(s, "sat", "Dissatisfied", NULL), "Dissatisfied");
+    assert_null(shopstat_spec_label(s, "sat", "Neutral", NULL));
+    assert_int_equal(in->questions[1].nvalues, 2);
+    assert_string_equal(in->questions[1].values[0].code, "c2");
+    shopstat_spec_free(s);
+}
 
 static void test_error_cases(void **state)
 {
@@ -307,8 +350,8 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_cases), cmocka_unit_test(test_full_spec),
-        cmocka_unit_test(test_scores),      cmocka_unit_test(test_closest),
-        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
