@@ -455,7 +455,6 @@ int cmd_compare(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    survey_args_label_differences(&a, t, d, n);
     /* csv and json: per question its level rows (unless given by --score alone), then its
      * score rows; the table view and the charts: the level rows, the scores after */
     if (!(all = malloc((n + nds + 1) * sizeof *all)) || !(sc = malloc((nds + 1) * sizeof *sc))) {
@@ -478,6 +477,9 @@ int cmd_compare(int argc, char **argv)
         }
         n = nl;
     }
+    /* the table view and the charts show the levels' labels (--labels, a ticked column's
+     * text); csv and json keep their codes, as a report's comparisons.csv does */
+    survey_args_label_differences(&a, t, d, n);
     /* a side without rows in any base: its comparisons are empty (each segment once, in
      * the order the pairs name them) */
     for (size_t i = 0; i < 2 * n; i++) {

@@ -32,7 +32,7 @@ const char cmd_tab_help[] =
     "  --multi NAME=COL1,COL2,...     multi-response from 0/1 columns (level = column)\n"
     "  --multi-ticked NAME=COL1,...   the same, a cell ticked when it holds 1 or a text,\n"
     "                                 not when blank or 0 (Qualtrics, SurveyMonkey);\n"
-    "                                 a level shows its column's one text (Email)\n"
+    "                                 a level shown by its column's one text (Email)\n"
     "                                 a column item with * ? [ is a pattern (fnmatch) for\n"
     "                                 every column it matches, in file order: Q3=Q3_*,\n"
     "                                 'ch=Which channels? / *'; \"a, b\" quoted keeps a comma\n"
@@ -49,7 +49,8 @@ const char cmd_tab_help[] =
     "                                 order, each shown held or not (a scale's points);\n"
     "                                 \"a, b\" quoted keeps a comma: a level given unquoted\n"
     "                                 as Yes, definitely is two levels no row holds\n"
-    "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column)\n"
+    "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column);\n"
+    "                                 csv and json keep the codes\n"
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE\n"
     "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values (\"a, b\" quoted)\n"
@@ -107,7 +108,6 @@ int cmd_tab(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    survey_args_label_levels(&a, t, e, n);
     for (size_t s = 0; s < shopstat_totals_nsegments(t); s++) {
         int empty = 1;
         for (size_t i = 0; i < n && empty; i++)
@@ -136,12 +136,15 @@ int cmd_tab(int argc, char **argv)
     FILE *f = shopstat_outfile_stream(of);
     shopstat_tab_context ctx;
     survey_args_context(&a, t, &ctx);
-    shopstat_status ws;
+    shopstat_status ws = SHOPSTAT_OK;
     if (fmt == FMT_CSV)
         ws = shopstat_write_tab_csv(f, e, n, NULL, 1, &err);
     else if (fmt == FMT_JSON)
         ws = shopstat_write_tab_json(f, e, n, &ctx, &err);
-    else
+    /* the table view and the charts show the levels' labels (--labels, a ticked column's
+     * text); csv and json keep their codes, as a report's tables.csv does */
+    survey_args_label_levels(&a, t, e, n);
+    if (fmt == FMT_TABLE)
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */
     rc = ws ? cli_fail(&err) : cli_render_charts(&a, t, e, n, NULL, 0, NULL, 0, NULL, 0);
