@@ -18,21 +18,11 @@ q_multi <- function(dat, name, cols) {
     list(name = name, flags = c("--multi", paste0(name, "=", paste(cols, collapse = ","))),
          levels = cols, answered = rowSums(is.na(m)) == 0, y = function(l) m[, l])
 }
-# a ticked column is shown by the one text its ticked cells hold ("Web form") when no cell
-# ticks it with 1 and no other column holds that text or is so named; else by its name
 q_ticked <- function(dat, name, cols) {
     x <- sapply(cols, function(c) dat$txt[[c]])
     ticked <- !is.na(x) & x != "0"
-    text <- sapply(cols, function(c) {
-        v <- unique(x[ticked[, c], c])
-        one <- !is.na(suppressWarnings(as.numeric(v))) & suppressWarnings(as.numeric(v)) == 1
-        if (length(v) == 1 && !any(one)) v else NA
-    })
-    lab <- ifelse(is.na(text) | text %in% cols | duplicated(text) |
-                  duplicated(text, fromLast = TRUE), cols, text)
     list(name = name, flags = c("--multi-ticked", paste0(name, "=", paste(cols, collapse = ","))),
-         levels = unname(lab), answered = rowSums(ticked) > 0,
-         y = function(l) as.numeric(ticked[, cols[match(l, lab)]]))
+         levels = cols, answered = rowSums(ticked) > 0, y = function(l) as.numeric(ticked[, l]))
 }
 q_codes <- function(dat, name, col) {
     x <- dat$txt[[col]]
