@@ -748,6 +748,22 @@ static size_t level_marks(const shopstat_xlsx_table *t, const shopstat_xlsx_opts
     return nmarks;
 }
 
+/* level_marks into arrays of its own (freed by the caller, even after a failure): 0, or -1
+ * after oom(c) when they could not be had. */
+static int table_marks(wctx *c, const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o,
+                       mark **marks, size_t **rest, size_t *nmarks, size_t *nrest)
+{
+    *marks = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof **marks);
+    *rest = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof **rest);
+    *nrest = *nmarks = 0;
+    if (!*marks || !*rest) {
+        oom(c);
+        return -1;
+    }
+    *nmarks = level_marks(t, o, *marks, *rest, nrest);
+    return 0;
+}
+
 /* The letters of score k's cell in segment s, as the levels' (into out). */
 static void score_letters(const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o, size_t k,
                           size_t s, char *out, size_t cap)
@@ -814,15 +830,13 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     }
 
     /* Significance marks, from the comparisons matched to columns by name. */
-    mark *marks = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof *marks);
-    size_t *rest = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof *rest);
-    if (!marks || !rest) {
+    mark *marks;
+    size_t *rest, nrest, nmarks;
+    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest)) {
         free(marks);
         free(rest);
-        oom(c);
         return;
     }
-    size_t nrest = 0, nmarks = level_marks(t, o, marks, rest, &nrest);
 
     /* Header: segment labels over their blocks, column letters, sub-headings. */
     const size_t hdr = r;
@@ -1059,15 +1073,13 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             if (utf8_chars(il) > maxrow)
                 maxrow = utf8_chars(il);
             put_str(c, ws, r, 0, il, NULL);
-            mark *marks = malloc((it->ndiffs ? it->ndiffs : 1) * sizeof *marks);
-            size_t *rest = malloc((it->ndiffs ? it->ndiffs : 1) * sizeof *rest);
-            if (!marks || !rest) {
+            mark *marks;
+            size_t *rest, nrest, nmarks;
+            if (table_marks(c, it, o, &marks, &rest, &nmarks, &nrest)) {
                 free(marks);
                 free(rest);
-                oom(c);
                 return;
             }
-            size_t nrest = 0, nmarks = level_marks(it, o, marks, rest, &nrest);
             for (size_t l = 0; l < nl && l < it->nlevels; l++) {
                 const size_t cell = l * ns + s, c0 = 1 + l * BLOCK;
                 const shopstat_estimate *e = &it->est[cell];
