@@ -2395,10 +2395,11 @@ const char *shopstat_spec_label(void *vctx, const char *question, const char *le
                     return qq->values[v].label;
         }
         /* else a value that says what it is ("North") is its own label, as a banner's
-         * column reads; a code ("1") keeps its column's name (region=1) */
+         * column reads; a number ("1") keeps its column's name (region=1), as does a code of
+         * one or two characters ("region=N": "N" alone says little), as the CLI's charts */
         double x;
-        return !eq[1] || shopstat_parse_number(eq + 1, strlen(eq + 1), 1, &x) == 1 ? NULL
-                                                                                   : eq + 1;
+        size_t vl = strlen(eq + 1);
+        return vl < 3 || shopstat_parse_number(eq + 1, vl, 1, &x) == 1 ? NULL : eq + 1;
     }
     const shopstat_spec_question *q = question ? find_question(in, question) : NULL;
     if (!q)

@@ -1027,6 +1027,26 @@ if $S report "$T/bytrend.yml" -o "$T/bytrend" --quiet 2>"$T/bytrend.err"; then
 else
     ko "trend over a by: segment failed: $(cat "$T/bytrend.err")"
 fi
+# ---- a by: segment's text values: "East" names itself, a code of one or two characters keeps
+# its column's name ("region=N"; the report said "N" where the CLI's charts say "region=N") ----
+printf 'region,q\nN,1\nN,2\nS,1\nS,1\nEast,2\nEast,1\nWest,2\nWest,2\n' >"$T/byshort.csv"
+cat >"$T/byshort.yml" <<YML
+survey: byshort
+data: $T/byshort.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+segments:
+  regions: {by: region}
+tables:
+  - {question: q, segments: [all, regions]}
+YML
+if $S report "$T/byshort.yml" -o "$T/byshort" --no-charts --quiet 2>"$T/byshort.err"; then
+    check "by: text values: report.md's header names East, region=N, region=S, West" \
+        grep -q '^|  | All (A) | East (B) | region=N (C) | region=S (D) | West (E) |$' "$T/byshort/report.md"
+else
+    ko "report of a by: segment on text values failed: $(cat "$T/byshort.err")"
+fi
+
 sed -i 's/segments: \[waves\], chart: trend/segments: [all], chart: trend/' "$T/bytrend.yml"
 $S report "$T/bytrend.yml" -o "$T/bytrend2" --quiet 2>"$T/bytrend2.err"
 check "trend over one segment that is not a by: refused (exit 2)" test $? -eq 2
