@@ -3156,11 +3156,10 @@ static shopstat_status excluded_all(const shopstat_totals *t, shopstat_error *er
                              t->plan->excl[k].reason, t->excl_n[k]);
             at += n > 0 ? (size_t)n : 0;
         }
-    return shopstat_error_set(
-        err, SHOPSTAT_EUSAGE, t->path, 0, 0,
-        "exclusions leave no row: of the %zu rows read, %s; there is "
-        "nothing to estimate",
-        t->acct.excluded_cond + t->acct.excluded_skipped + t->acct.excluded_empty, list);
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, t->path, 0, 0,
+                              "exclusions leave no row: of the %zu rows read, %s; there is "
+                              "nothing to estimate",
+                              t->acct.read, list);
 }
 
 shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
