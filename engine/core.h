@@ -133,14 +133,23 @@ typedef struct excl_memo {
     uint64_t *slot; /* 2^(64 - shift) slots, NULL before the first answer */
     unsigned shift;
     size_t n;
+    int off; /* at its cap: not looked at */
 } excl_memo;
+typedef struct excl_cond {
+    const plan_cond *c;
+    size_t col;
+    excl_memo memo;
+    size_t k;    /* its exclusion */
+    int last;    /* its exclusion's last condition */
+    size_t next; /* the next exclusion's first condition */
+} excl_cond;
 typedef struct excl_rows {
     const plan_exclude *excl; /* the plan's */
     size_t nexcl;
     const shopstat_reader *r;
-    int dc; /* decimal comma */
-    size_t *cols;
-    excl_memo *memo;
+    int dc;          /* decimal comma */
+    excl_cond *cond; /* every exclusion's conditions, one exclusion after another */
+    size_t ncond;
     size_t *n;
 } excl_rows;
 /* Ready x for p's exclusions over r's rows, cols the bound column of each condition

@@ -58,9 +58,9 @@ static int excl_match(const excl_rows *x, const plan_cond *c, size_t col, const 
 #define MEMO_USED ((uint64_t)1 << 63)
 #define MEMO_YES ((uint64_t)1 << 62)
 #define MEMO_SLOTS_MIN 64
-#define MEMO_SLOTS_MAX                                                                             \
-    8192 /* at most half full: a column of more distinct short values                              \
-            than 4096 (an id) is looked at directly past them */
+/* at most half full: past 4096 distinct short values (an id, a duration) the memo is left
+ * off and the fields read directly */
+#define MEMO_SLOTS_MAX 8192
 
 static inline size_t memo_slot(const excl_memo *m, uint64_t k)
 {
@@ -101,21 +101,21 @@ static inline uint64_t memo_key(const char *s, size_t n)
     return w | (uint64_t)n << 56 | MEMO_USED;
 }
 
-/* Remember key k's answer; silently not when the memo is at its cap or memory is short. */
+/* Remember key k's answer; at the memo's cap, or short of memory, the memo is left off. */
 static void memo_put(excl_memo *m, uint64_t k, int yes)
 {
     size_t nslots = m->slot ? (size_t)1 << (64 - m->shift) : 0;
     if ((m->n + 1) * 2 > nslots) {
         size_t ns = nslots ? nslots * 2 : MEMO_SLOTS_MIN;
-        if (ns > MEMO_SLOTS_MAX)
+        uint64_t *s = ns <= MEMO_SLOTS_MAX ? calloc(ns, sizeof *s) : NULL;
+        if (!s) {
+            m->off = 1;
             return;
-        uint64_t *s = calloc(ns, sizeof *s);
-        if (!s)
-            return;
+        }
         unsigned shift = 64;
         for (size_t v = ns; v > 1; v >>= 1)
             shift--;
-        excl_memo nm = {s, shift, m->n};
+        excl_memo nm = {s, shift, m->n, 0};
         for (size_t e = 0; e < nslots; e++)
             if (m->slot[e]) {
                 size_t d = memo_slot(&nm, m->slot[e] & ~MEMO_YES);
@@ -134,13 +134,14 @@ static void memo_put(excl_memo *m, uint64_t k, int yes)
     m->n++;
 }
 
-/* Condition i's answer for field s of column col. */
-static int cond_answer(excl_rows *x, size_t i, const plan_cond *c, size_t col, const char *s,
-                       size_t n)
+/* Condition ec's answer for the row. */
+static inline int cond_answer(const excl_rows *x, excl_cond *ec, const shopstat_row *row)
 {
-    if (n > 7)
-        return excl_match(x, c, col, s, n);
-    excl_memo *m = &x->memo[i];
+    const char *s = row->fields[ec->col];
+    size_t n = row->lens[ec->col];
+    excl_memo *m = &ec->memo;
+    if (n > 7 || m->off)
+        return excl_match(x, ec->c, ec->col, s, n);
     uint64_t k = memo_key(s, n);
     if (m->slot) {
         size_t mask = ((size_t)1 << (64 - m->shift)) - 1;
@@ -152,7 +153,7 @@ static int cond_answer(excl_rows *x, size_t i, const plan_cond *c, size_t col, c
                 break;
         }
     }
-    int yes = excl_match(x, c, col, s, n);
+    int yes = excl_match(x, ec->c, ec->col, s, n);
     memo_put(m, k, yes);
     return yes;
 }
@@ -170,30 +171,37 @@ shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shops
     size_t nc = 0;
     for (size_t k = 0; k < p->nexcl; k++)
         nc += p->excl[k].nconds;
-    if (!(x->cols = malloc(nc * sizeof *x->cols)) || !(x->memo = calloc(nc, sizeof *x->memo)) ||
-        !(x->n = calloc(p->nexcl, sizeof *x->n))) {
+    if (!(x->cond = calloc(nc, sizeof *x->cond)) || !(x->n = calloc(p->nexcl, sizeof *x->n))) {
         excl_rows_free(x);
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    memcpy(x->cols, cols, nc * sizeof *x->cols);
+    x->ncond = nc;
+    nc = 0;
+    for (size_t k = 0; k < p->nexcl; k++)
+        for (size_t j = 0; j < p->excl[k].nconds; j++, nc++) {
+            excl_cond *ec = &x->cond[nc];
+            ec->c = &p->excl[k].conds[j];
+            ec->col = cols[nc];
+            ec->k = k;
+            ec->last = j + 1 == p->excl[k].nconds;
+            ec->next = nc - j + p->excl[k].nconds;
+        }
     return SHOPSTAT_OK;
 }
 
 long excl_rows_take(excl_rows *x, const shopstat_row *row)
 {
-    size_t i = 0;
-    for (size_t k = 0; k < x->nexcl; k++) {
-        const plan_exclude *e = &x->excl[k];
-        int all = 1;
-        size_t j = 0;
-        for (; j < e->nconds && all; j++) {
-            size_t col = x->cols[i + j];
-            all = cond_answer(x, i + j, &e->conds[j], col, row->fields[col], row->lens[col]);
-        }
-        i += e->nconds;
-        if (all) {
-            x->n[k]++;
-            return (long)k + 1;
+    /* the conditions one after another: an exclusion's last one meeting the row takes it,
+     * one failing goes on with the next exclusion's first */
+    for (size_t i = 0; i < x->ncond;) {
+        excl_cond *ec = &x->cond[i];
+        if (!cond_answer(x, ec, row)) {
+            i = ec->next;
+        } else if (ec->last) {
+            x->n[ec->k]++;
+            return (long)ec->k + 1;
+        } else {
+            i++;
         }
     }
     return 0;
@@ -234,17 +242,11 @@ shopstat_status excl_rows_none_left(const excl_rows *x, const char *path, size_t
 
 void excl_rows_free(excl_rows *x)
 {
-    if (x->memo) {
-        size_t nc = 0;
-        for (size_t k = 0; k < x->nexcl; k++)
-            nc += x->excl[k].nconds;
-        for (size_t i = 0; i < nc; i++)
-            free(x->memo[i].slot);
-    }
-    free(x->memo);
-    free(x->cols);
+    for (size_t i = 0; x->cond && i < x->ncond; i++)
+        free(x->cond[i].memo.slot);
+    free(x->cond);
     free(x->n);
-    x->memo = NULL;
-    x->cols = NULL;
+    x->cond = NULL;
     x->n = NULL;
+    x->ncond = 0;
 }
