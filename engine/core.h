@@ -10,8 +10,8 @@
 #include "shopstat/tab.h"
 #include "internal.h"
 
-/* strmap helpers: -1 on allocation failure, -2 when the map's byte cap is reached. Caps: levels and PSU keys are
- * bounded by the callers' own limits; the byte cap bounds a single map's keys. */
+/* strmap helpers: -1 on allocation failure, -2 when the map's byte cap is reached. Caps: levels and
+ * PSU keys are bounded by the callers' own limits; the byte cap bounds a single map's keys. */
 #define CORE_MAP_BYTES ((size_t)64 << 20)
 static inline void smap_init(strmap *m)
 {
@@ -125,6 +125,50 @@ typedef struct plan_exclude {
     size_t nconds;
     char *reason;
 } plan_exclude;
+
+/* A plan's exclusions over the rows of one pass (exclude.c): the column of each condition,
+ * exclusion by exclusion, a memo of each condition's answers by field value, and the rows
+ * each exclusion took. One per worker: not shared between threads. */
+typedef struct excl_memo {
+    uint64_t *slot; /* 2^(64 - shift) slots, NULL before the first answer */
+    unsigned shift;
+    size_t n;
+    int off; /* at its cap: not looked at */
+} excl_memo;
+typedef struct excl_cond {
+    const plan_cond *c;
+    size_t col;
+    excl_memo memo;
+    size_t k;    /* its exclusion */
+    int last;    /* its exclusion's last condition */
+    size_t next; /* the next exclusion's first condition */
+} excl_cond;
+typedef struct excl_rows {
+    const plan_exclude *excl; /* the plan's */
+    size_t nexcl;
+    const shopstat_reader *r;
+    int dc;          /* decimal comma */
+    excl_cond *cond; /* every exclusion's conditions, one exclusion after another */
+    size_t ncond;
+    size_t *n;
+} excl_rows;
+/* Ready x for p's exclusions over r's rows, cols the bound column of each condition
+ * (copied); x is empty (nexcl 0) when p has none. SHOPSTAT_ENOMEM. */
+shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shopstat_reader *r,
+                               int decimal_comma, const size_t *cols, shopstat_error *err);
+/* k + 1 when the row meets every condition of exclusion k, the first it meets (counted
+ * under it), else 0. */
+long excl_rows_take(excl_rows *x, const shopstat_row *row);
+/* Add w's counts to g's, w's then 0. */
+void excl_rows_merge(excl_rows *g, excl_rows *w);
+void excl_rows_free(excl_rows *x);
+/* The rows the exclusions took, all of them. */
+size_t excl_rows_sum(const excl_rows *x);
+/* The error of exclusions that left none of the read rows of path: what each took. */
+shopstat_status excl_rows_none_left(const excl_rows *x, const char *path, size_t read,
+                                    shopstat_error *err);
+/* Whether a present field s takes condition c (numbers read with decimal_comma). */
+int cond_match_value(int decimal_comma, const plan_cond *c, const char *s, size_t n);
 
 typedef struct plan_pair {
     char *a, *b;
@@ -380,9 +424,9 @@ struct shopstat_totals {
     size_t w2cap;
 
     shopstat_accounting acct;
-    size_t *basecols;   /* column index of each --base condition */
-    size_t *exclcols;   /* column index of each exclusion's conditions, one after another */
-    size_t *excl_n;     /* rows each exclusion left out (acct.excluded_cond: their sum) */
+    size_t *basecols; /* column index of each --base condition */
+    size_t *exclcols; /* column index of each exclusion's conditions, one after another */
+    excl_rows excl;   /* the rows each exclusion left out (acct.excluded_cond: their sum) */
     /* Segments summed at the end from a --by set's segments rather than row by row (see
      * pass.c, derive_plan): the set (index in by, or -1), and a flag per fixed segment */
     long derive_by;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h" /* the plan's exclusions (excl_rows) */
 
 /* Bytes of distinct values kept over all columns, shared out per column. */
 #define DISTINCT_BUDGET ((size_t)256 << 20)
@@ -99,6 +99,9 @@ struct shopstat_description {
     shopstat_error dfail;
     size_t dfail_rows;
     size_t dfail_line[5];
+    /* the rows a plan's exclusions leave out (shopstat_describe_excluding): before any
+     * column or the design sees them */
+    excl_rows excl;
 };
 
 const char *shopstat_coltype_name(shopstat_coltype t)
@@ -593,6 +596,9 @@ static void count_runs(shopstat_description *ds)
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_description *ds = ctx;
+    /* an excluded row is not in the data (as for tab): no column nor the design sees it */
+    if (ds->excl.nexcl && excl_rows_take(&ds->excl, row))
+        return SHOPSTAT_OK;
     shopstat_status s = design_row(ds, row, err);
     if (s == SHOPSTAT_EINPUT && !ds->worker) {
         /* describe checks a design: count such rows rather than stop at the first */
@@ -960,6 +966,28 @@ static shopstat_status find_col(shopstat_description *ds, const char *name, cons
     return s;
 }
 
+/* The columns of p's exclusions' conditions, as tab binds them ("exclude column 'x'"). */
+static shopstat_status bind_exclusions(shopstat_description *ds, const shopstat_plan *p,
+                                       shopstat_error *err)
+{
+    size_t nc = 0;
+    for (size_t k = 0; k < p->nexcl; k++)
+        nc += p->excl[k].nconds;
+    size_t *cols = malloc(nc * sizeof *cols);
+    if (!cols)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    shopstat_status s = SHOPSTAT_OK;
+    nc = 0;
+    for (size_t k = 0; k < p->nexcl && !s; k++)
+        for (size_t j = 0; j < p->excl[k].nconds && !s; j++)
+            s = shopstat_reader_column(ds->r, p->excl[k].conds[j].column, "exclude", &cols[nc++],
+                                       err);
+    if (!s)
+        s = excl_rows_init(&ds->excl, p, ds->r, ds->dc, cols, err);
+    free(cols);
+    return s;
+}
+
 /* Whether columns i and j (i < j) are of one run: the same question text before their
  * options' labels (two header rows), or names sharing a stem (Q3_1, Q3_2). */
 static int same_run(const shopstat_reader *r, size_t i, size_t j)
@@ -1020,7 +1048,7 @@ static int find_runs(shopstat_description *ds)
 /* A description of r's columns with d's design columns, ready for rows; NULL on failure
  * (err set). */
 static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_opts *d,
-                                      shopstat_error *err)
+                                      const shopstat_plan *p, shopstat_error *err)
 {
     shopstat_description *ds = calloc(1, sizeof *ds);
     if (!ds) {
@@ -1066,6 +1094,8 @@ static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_
         find_col(ds, d->psu, "psu", &ds->pcol, &ds->pname, err) != SHOPSTAT_OK ||
         find_col(ds, d->fpc, "fpc", &ds->fcol, &ds->fname, err) != SHOPSTAT_OK)
         goto fail;
+    if (p && p->nexcl && bind_exclusions(ds, p, err) != SHOPSTAT_OK)
+        goto fail;
     return ds;
 fail:
     shopstat_description_free(ds);
@@ -1077,6 +1107,7 @@ fail:
 typedef struct desc_job {
     shopstat_description *g;
     const shopstat_design_opts *d;
+    const shopstat_plan *p; /* exclusions, or NULL */
 } desc_job;
 
 static void *desc_begin(void *arg)
@@ -1084,7 +1115,7 @@ static void *desc_begin(void *arg)
     desc_job *dj = arg;
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_description *w = desc_new(dj->g->r, dj->d, &err);
+    shopstat_description *w = desc_new(dj->g->r, dj->d, dj->p, &err);
     if (w)
         w->worker = 1;
     return w;
@@ -1265,11 +1296,13 @@ static shopstat_status desc_merge(void *arg, void *wp, void **map)
         g->min_present_rows += w->min_present_rows;
     }
     g->rows_used += w->rows_used;
+    if (g->excl.nexcl)
+        excl_rows_merge(&g->excl, &w->excl);
     /* a fresh worker: its tables could be kept and cleared, but a chunk is megabytes of
      * rows and a description a few allocations */
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_description *fresh = desc_new(g->r, dj->d, &err);
+    shopstat_description *fresh = desc_new(g->r, dj->d, dj->p, &err);
     if (!fresh)
         return SHOPSTAT_ENOMEM;
     fresh->worker = 1;
@@ -1303,16 +1336,16 @@ static shopstat_status design_problems(const shopstat_description *ds, shopstat_
     return err->status;
 }
 
-shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design_opts *d,
-                                       const shopstat_pass_opts *o,
-                                       shopstat_description **out, shopstat_error *err)
+shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_design_opts *d,
+                                            const shopstat_pass_opts *o, const shopstat_plan *p,
+                                            shopstat_description **out, shopstat_error *err)
 {
     *out = NULL;
-    shopstat_description *ds = desc_new(r, d, err);
+    shopstat_description *ds = desc_new(r, d, p, err);
     if (!ds)
         return err->status;
     shopstat_status s = SHOPSTAT_OK;
-    desc_job dj = {ds, d};
+    desc_job dj = {ds, d, p};
     chunk_job job = {.arg = &dj,
                      .begin = desc_begin,
                      .row = desc_row,
@@ -1323,7 +1356,7 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
     if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
-        if (!(ds = desc_new(r, d, err)))
+        if (!(ds = desc_new(r, d, p, err)))
             return err->status;
         s = shopstat_reader_run(r, on_row, ds, err);
         /* (an import-id row is named first, as by tab: the rows before it are not data) */
@@ -1339,7 +1372,9 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
     ds->rows_skipped = shopstat_reader_rows_skipped(r);
     ds->rows_empty = shopstat_reader_rows_empty(r);
     if (ds->rows_used == 0) {
-        s = shopstat_error_no_rows(err, ds->path, ds->rows_skipped, ds->rows_empty);
+        s = shopstat_description_nexcluded(ds) && excl_rows_sum(&ds->excl)
+                ? excl_rows_none_left(&ds->excl, ds->path, ds->rows_read, err)
+                : shopstat_error_no_rows(err, ds->path, ds->rows_skipped, ds->rows_empty);
         goto fail;
     }
     if ((s = finish(ds, err)) != SHOPSTAT_OK)
@@ -1349,6 +1384,13 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
 fail:
     shopstat_description_free(ds);
     return s;
+}
+
+shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design_opts *d,
+                                       const shopstat_pass_opts *o, shopstat_description **out,
+                                       shopstat_error *err)
+{
+    return shopstat_describe_excluding(r, d, o, NULL, out, err);
 }
 
 shopstat_status shopstat_describe(shopstat_reader *r, const shopstat_design_opts *d,
@@ -1382,6 +1424,7 @@ void shopstat_description_free(shopstat_description *ds)
     free(ds->run_any_but_last);
     free(ds->run_seen);
     free(ds->run_seen_but_last);
+    excl_rows_free(&ds->excl);
     free(ds);
 }
 
@@ -1418,6 +1461,18 @@ size_t shopstat_description_rows_skipped(const shopstat_description *ds)
 size_t shopstat_description_rows_empty(const shopstat_description *ds)
 {
     return ds->rows_empty;
+}
+
+size_t shopstat_description_nexcluded(const shopstat_description *ds)
+{
+    return ds->excl.nexcl;
+}
+
+size_t shopstat_description_excluded(const shopstat_description *ds, size_t k, const char **reason)
+{
+    if (reason)
+        *reason = ds->excl.excl[k].reason;
+    return ds->excl.n[k];
 }
 
 size_t shopstat_description_rows_answering(const shopstat_description *ds)

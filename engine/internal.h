@@ -219,6 +219,10 @@ shopstat_status reader_range_run(reader_range *rr, size_t begin, size_t end, int
  * counts, so that shopstat_reader_rows_read and _rows_empty tell the whole file as after
  * shopstat_reader_run. */
 void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty);
+/* Take back what reader_note_rows and reader_note_eol added, before a pass whose chunks
+ * were counted is redone by shopstat_reader_run (which counts every row again): the
+ * counts are then those of the file's rows, each once. */
+void reader_unnote_rows(shopstat_reader *r);
 
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */

@@ -477,7 +477,10 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
         }
     }
     shopstat_totals_free(tj.g);
-    /* The exact pass, over r itself: the chunked pass only reads r's header and dialect. */
+    /* The exact pass, over r itself: the chunked pass only reads r's header and dialect,
+     * but when it went through and only its finish failed, its rows are in r's counts:
+     * taken back, or the exact pass would count every row twice. */
+    reader_unnote_rows(r);
     return pass_exact(p, r, o, out, err);
 }
 

@@ -564,8 +564,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         size_t nc = 0;
         for (size_t k = 0; k < p->nexcl; k++)
             nc += p->excl[k].nconds;
-        if (!(t->exclcols = calloc(nc, sizeof *t->exclcols)) ||
-            !(t->excl_n = calloc(p->nexcl, sizeof *t->excl_n)))
+        if (!(t->exclcols = calloc(nc, sizeof *t->exclcols)))
             return nomem(err);
         nc = 0;
         for (size_t k = 0; k < p->nexcl; k++)
@@ -573,6 +572,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
                 if ((st = bind_column(t, p->excl[k].conds[j].column, "exclude", &t->exclcols[nc++],
                                       err)))
                     return st;
+        if ((st = excl_rows_init(&t->excl, p, t->reader, t->decimal_comma, t->exclcols, err)))
+            return st;
     }
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
@@ -862,8 +863,15 @@ static inline int w2x_units(uint64_t m, unsigned frac, uint64_t *n)
     return frac <= W2X_DIGITS && !__builtin_mul_overflow(m, scale[frac], n);
 }
 /* A pattern record's header word: key bytes << 48 | outside --base << 47 | base cells << 32
- * | PATTERN_NARROW if the cell ids are 16-bit | cells. */
+ * | PATTERN_NARROW if the cell ids are 16-bit | cells. The pattern of rows an exclusion
+ * leaves out (row_ctx.excl_pat) has no cells, outside set and k + 1 as its base cells,
+ * exclusion k the first the rows meet (pattern_excluded). */
 #define PATTERN_OUTSIDE_BIT 47
+/* on_row's parts, each called once in it, which GCC inlines when on_row is its only caller:
+ * with on_row's second copy for exclusions (on_row_excl) they would have two callers and be
+ * called out of line in the runs without exclusions too (3.5 instructions a row more,
+ * callgrind) */
+#define ROW_INLINE inline __attribute__((always_inline))
 #define PATTERN_NBASE_MAX 0x7fff
 /* in the header's cells count: the ids are 16-bit */
 #define PATTERN_NARROW 0x80000000u
@@ -938,6 +946,10 @@ struct row_ctx {
     size_t w2d_cap;
     size_t nbcell, bcell_cap;
     int held; /* the row read_answers read holds a global code: no pattern (take_codes) */
+    /* every exclusion's columns are pattern columns (and not a replicate design): a row's
+     * pattern tells whether an exclusion takes it, so a known pattern costs a test of its
+     * record's header (on_row_at) where the conditions cost a memo lookup each */
+    int excl_pat;
 };
 
 static inline int32_t itab_get(const itab *t, long vid)
@@ -1104,34 +1116,11 @@ static void colval_free(colval *c)
 }
 
 /* Whether the value s meets condition c, were it not missing */
-static int cond_match_value(const shopstat_totals *t, const plan_cond *c, const char *s, size_t n)
-{
-    double x;
-    int isnum = c->exact_text ? 0 : is_number(t, s, n, &x);
-    switch (c->op) {
-    case SHOPSTAT_OP_IN:
-    case SHOPSTAT_OP_NOT_IN: {
-        int in = 0;
-        for (size_t i = 0; i < c->nvalues && !in; i++) {
-            if (strlen(c->values[i]) == n && memcmp(c->values[i], s, n) == 0)
-                in = 1;
-            else if (isnum && c->isnum[i] && x == c->num[i])
-                in = 1;
-        }
-        return c->op == SHOPSTAT_OP_IN ? in : !in;
-    }
-    case SHOPSTAT_OP_GT: return isnum && x > c->num[0];
-    case SHOPSTAT_OP_GE: return isnum && x >= c->num[0];
-    case SHOPSTAT_OP_LT: return isnum && x < c->num[0];
-    case SHOPSTAT_OP_LE: return isnum && x <= c->num[0];
-    }
-    return 0;
-}
-
 static int cond_match(const shopstat_totals *t, const plan_cond *c, size_t col, const char *s,
                       size_t n)
 {
-    return !shopstat_reader_is_missing_at(t->reader, col, s, n) && cond_match_value(t, c, s, n);
+    return !shopstat_reader_is_missing_at(t->reader, col, s, n) &&
+           cond_match_value(t->decimal_comma, c, s, n);
 }
 
 /* Value s of column c at its first sight (answer, condition or --by value) for the warning
@@ -1657,8 +1646,8 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
 }
 
 /* Stratum id of the row (first appearance order), through the value cache. */
-static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *out,
-                                   shopstat_error *err)
+static ROW_INLINE shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *out,
+                                              shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     long v = -1;
@@ -1710,7 +1699,7 @@ static shopstat_status row_stratum(row_ctx *rc, const shopstat_row *row, long *o
 }
 
 /* Unit of the row: (stratum, PSU value id) through a small hash, else find_unit. */
-static long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_error *err)
+static ROW_INLINE long row_unit(row_ctx *rc, const shopstat_row *row, long sid, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     if (t->element)
@@ -1759,7 +1748,7 @@ static int conds_hold(row_ctx *rc, const plan_cond *conds, const size_t *cols, i
             if (itab_set(&cache[j], v, in))
                 return -1;
             if (!in && rc->t->cond_miss_col == SIZE_MAX &&
-                cond_match_value(rc->t, &conds[j], row->fields[c], row->lens[c]))
+                cond_match_value(rc->t->decimal_comma, &conds[j], row->fields[c], row->lens[c]))
                 note_missing_code(rc->t, c, row->fields[c], row->lens[c]);
         }
         if (!in)
@@ -2034,8 +2023,9 @@ static void batch_flush(row_ctx *rc)
 
 /* The row's cells (~id for base cells), from its segments and answers, created at first
  * touch; written at the end of the batch buffer. */
-static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
-                                 size_t *ncells, size_t *nbases, int *outside, shopstat_error *err)
+static ROW_INLINE shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
+                                            size_t *ncells, size_t *nbases, int *outside,
+                                            shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
     shopstat_status st;
@@ -2134,7 +2124,8 @@ static shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t *
  * adjacent columns, and shopstat_row lays a run out as one span: with one run the key is
  * that span of the row, else the spans are copied into rc->kbuf. Returns its length, 0
  * when longer than PATTERN_KEY_MAX (the row then takes the direct path). */
-static size_t pattern_key(row_ctx *rc, const shopstat_row *row, const unsigned char **key)
+static ROW_INLINE size_t pattern_key(row_ctx *rc, const shopstat_row *row,
+                                     const unsigned char **key)
 {
     if (rc->nprun == 1) {
         const char *a = row->fields[rc->prun[0].first];
@@ -2189,8 +2180,8 @@ static inline const uint64_t *pattern_record(const row_ctx *rc, uint32_t off)
 }
 
 /* Record of the pattern with key k, or NULL. */
-static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigned char *k,
-                                    size_t kl)
+static ROW_INLINE const uint64_t *pattern_find(const row_ctx *rc, uint64_t h,
+                                               const unsigned char *k, size_t kl)
 {
     if (!rc->pmask)
         return NULL;
@@ -2212,8 +2203,8 @@ static const uint64_t *pattern_find(const row_ctx *rc, uint64_t h, const unsigne
 
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
-static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
-                        const int32_t *cells, size_t nc, size_t nbase, int outside)
+static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
+                                   const int32_t *cells, size_t nc, size_t nbase, int outside)
 {
     if (nbase > PATTERN_NBASE_MAX || nc >= PATTERN_NARROW)
         return -1;
@@ -2258,7 +2249,8 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
     r[0] = head;
     for (size_t i = 0; i < kw; i++)
         r[1 + i] = key_word(k, i, kl);
-    r[words - W2X_WORDS - 1] = 0;
+    if (nc) /* (the cells' last word's unused ids; without cells that word is the key's) */
+        r[words - W2X_WORDS - 1] = 0;
     if (narrow) {
         uint16_t *c16 = (uint16_t *)(r + 1 + kw);
         for (size_t i = 0; i < nc; i++)
@@ -2278,7 +2270,7 @@ static long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t 
 
 /* The row's strata and PSU fields as two words (bytes, length in the top byte); 0 when
  * one is longer than 7 bytes (then the row takes the lookups every time). */
-static int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
+static ROW_INLINE int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
 {
     const shopstat_totals *t = rc->t;
     const size_t cols[2] = {t->scol, t->pcol};
@@ -2301,7 +2293,8 @@ static inline size_t design_hash(const uint64_t k[2])
     return (size_t)(h ^ (h >> 29));
 }
 
-static design_slot *design_find(const row_ctx *rc, const uint64_t k[2], long *sid, long *uid)
+static ROW_INLINE design_slot *design_find(const row_ctx *rc, const uint64_t k[2], long *sid,
+                                           long *uid)
 {
     if (!rc->dmask)
         return NULL;
@@ -2314,7 +2307,7 @@ static design_slot *design_find(const row_ctx *rc, const uint64_t k[2], long *si
     return NULL;
 }
 
-static int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
+static ROW_INLINE int design_add(row_ctx *rc, const uint64_t k[2], long sid, long uid)
 {
     if (uid >= INT32_MAX || sid >= INT32_MAX || rc->dn >= ((size_t)1 << 24))
         return 0;
@@ -2354,23 +2347,50 @@ static long value_id(row_ctx *rc, size_t slot, const shopstat_row *row)
     return colval_get(&rc->cv[slot], row->fields[c], row->lens[c]);
 }
 
-static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+/* k + 1 when header word h is that of the pattern of rows exclusion k leaves out, else 0 */
+static inline size_t pattern_excluded(uint64_t h)
 {
-    row_ctx *rc = ctx;
+    return (h >> PATTERN_OUTSIDE_BIT & 1) ? (size_t)(h >> 32) & PATTERN_NBASE_MAX : 0;
+}
+
+/* The row into the totals. excl (a constant: two copies of this function, on_row and
+ * on_row_excl): the plan's exclusions are folded into the patterns (row_ctx.excl_pat), and
+ * an excluded row leaves here, before its design values are read. */
+static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row,
+                                            shopstat_error *err, int excl)
+{
     shopstat_totals *t = rc->t;
     const char *path = t->path; /* (the reader's, for messages) */
     shopstat_status st;
-    if (t->acct.used >= PASS_ROWS_MAX)
-        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
-                                  "more than %lu rows: the row counts of a PSU hold 32 bits; "
-                                  "split the file",
-                                  (unsigned long)PASS_ROWS_MAX);
     /* the table probes below are cache misses more often than not: start the loads
      * early, the pattern's slot first, then the design's while it comes, then the pattern
      * record the slot points to, and parse the weight while that comes */
     const unsigned char *key = NULL;
     size_t kl = t->rep ? 0 : pattern_key(rc, row, &key);
     uint64_t ph = kl ? pattern_hash(key, kl) : 0;
+    const uint64_t *pat = NULL;
+    if (excl) {
+        /* the row's pattern now: the exclusions' answer for its key, or theirs for the row
+         * (then kept with the key, as an excluded pattern when one takes it) */
+        pat = kl ? pattern_find(rc, ph, key, kl) : NULL;
+        size_t k = pat ? pattern_excluded(pat[0]) : 0;
+        if (k) {
+            t->excl.n[k - 1]++;
+        } else if (!pat) {
+            k = (size_t)excl_rows_take(&t->excl, row);
+            if (k && kl)
+                (void)pattern_add(rc, ph, key, kl, NULL, 0, k, 1);
+        }
+        if (k) {
+            t->acct.excluded_cond++;
+            return SHOPSTAT_OK;
+        }
+    }
+    if (t->acct.used >= PASS_ROWS_MAX)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+                                  "more than %lu rows: the row counts of a PSU hold 32 bits; "
+                                  "split the file",
+                                  (unsigned long)PASS_ROWS_MAX);
     if (kl && rc->pmask)
         __builtin_prefetch(&rc->ptab[ph & rc->pmask]);
     /* (stratum, unit) of the row's design values seen before: no errors possible */
@@ -2454,7 +2474,8 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     const int32_t *cells = NULL;
     size_t nc = 0;
     long rec = -1; /* word offset of the row's pattern record */
-    const uint64_t *pat = kl ? pattern_find(rc, ph, key, kl) : NULL;
+    if (!excl)     /* (else found above, and none added since) */
+        pat = kl ? pattern_find(rc, ph, key, kl) : NULL;
     size_t nbase = 0;
     int outside = 0;
     if (pat) {
@@ -2580,6 +2601,16 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     t->acct.used++;
     t->acct.outside_base += (size_t)outside;
     return SHOPSTAT_OK;
+}
+
+static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    return on_row_at(ctx, row, err, 0);
+}
+
+static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
+{
+    return on_row_at(rc, row, err, 1);
 }
 
 /* ---- finishing ---- */
@@ -2989,6 +3020,12 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     for (size_t q = 0; q < t->nq; q++)
         for (size_t j = 0; j < t->q[q].ncols; j++)
             inpat[t->q[q].cols[j]] = 1;
+    size_t nexcl_cols = 0;
+    for (size_t k = 0; k < t->plan->nexcl; k++)
+        nexcl_cols += t->plan->excl[k].nconds;
+    rc->excl_pat = nexcl_cols && !t->rep;
+    for (size_t j = 0; j < nexcl_cols; j++)
+        rc->excl_pat &= inpat[t->exclcols[j]];
     for (size_t c = 0; c < ncols; c++) {
         if (!inpat[c])
             continue;
@@ -3145,26 +3182,8 @@ oom:
 
 static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
 
-/* Every row read was excluded: an error naming the exclusions that took them. */
-static shopstat_status excluded_all(const shopstat_totals *t, shopstat_error *err)
-{
-    char list[600] = "";
-    size_t at = 0;
-    for (size_t k = 0; k < t->plan->nexcl && at < sizeof list; k++)
-        if (t->excl_n[k]) {
-            int n = snprintf(list + at, sizeof list - at, "%s%s excludes %zu", at ? ", " : "",
-                             t->plan->excl[k].reason, t->excl_n[k]);
-            at += n > 0 ? (size_t)n : 0;
-        }
-    return shopstat_error_set(
-        err, SHOPSTAT_EUSAGE, t->path, 0, 0,
-        "exclusions leave no row: of the %zu rows read, %s; there is "
-        "nothing to estimate",
-        t->acct.excluded_cond + t->acct.excluded_skipped + t->acct.excluded_empty, list);
-}
-
-shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
-                           shopstat_totals **out, shopstat_error *err)
+shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r, shopstat_totals **out,
+                           shopstat_error *err)
 {
     *out = NULL;
     shopstat_totals *t = calloc(1, sizeof *t);
@@ -3233,47 +3252,26 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r,
     return SHOPSTAT_OK;
 }
 
-/* Whether an exclusion's condition takes a field: as any condition's, but for a missing
- * value, which it takes only when it lists it (its text, or NA for every missing value). */
-static int excl_match(const shopstat_totals *t, const plan_cond *c, size_t col, const char *s,
-                      size_t n)
+/* The row of a plan with exclusions: through its pattern when they are folded into the
+ * patterns, else their conditions first (exclude.c's memo), an excluded row leaving before
+ * its design values are even read. Not inlined: pass_row stays a tail call into on_row for
+ * the runs without exclusions. */
+static __attribute__((noinline)) shopstat_status
+pass_row_excl(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
 {
-    if (!shopstat_reader_is_missing_at(t->reader, col, s, n))
-        return cond_match_value(t, c, s, n);
-    if (c->op != SHOPSTAT_OP_IN)
-        return 0;
-    for (size_t i = 0; i < c->nvalues; i++)
-        if (strcmp(c->values[i], "NA") == 0 ||
-            (strlen(c->values[i]) == n && memcmp(c->values[i], s, n) == 0))
-            return 1;
-    return 0;
-}
-
-/* Whether the plan's exclusions leave the row out; counted under the first that does. Not
- * inlined: pass_row stays a tail call into on_row for the runs without exclusions. */
-static __attribute__((noinline)) int row_excluded(shopstat_totals *t, const shopstat_row *row)
-{
-    const size_t *col = t->exclcols;
-    for (size_t k = 0; k < t->plan->nexcl; k++) {
-        const plan_exclude *e = &t->plan->excl[k];
-        int all = 1;
-        for (size_t j = 0; j < e->nconds && all; j++)
-            all = excl_match(t, &e->conds[j], col[j], row->fields[col[j]], row->lens[col[j]]);
-        col += e->nconds;
-        if (all) {
-            t->excl_n[k]++;
-            t->acct.excluded_cond++;
-            return 1;
-        }
+    if (t->rc->excl_pat)
+        return on_row_excl(t->rc, row, err);
+    if (excl_rows_take(&t->excl, row)) {
+        t->acct.excluded_cond++;
+        return SHOPSTAT_OK;
     }
-    return 0;
+    return on_row(t->rc, row, err);
 }
 
 shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
-    /* an excluded row is not in the data: before its design values are even read */
-    if (__builtin_expect(((shopstat_totals *)ctx)->plan->nexcl != 0, 0) && row_excluded(ctx, row))
-        return SHOPSTAT_OK;
+    if (__builtin_expect(((shopstat_totals *)ctx)->plan->nexcl != 0, 0))
+        return pass_row_excl(ctx, row, err);
     return on_row(((shopstat_totals *)ctx)->rc, row, err);
 }
 
@@ -3586,10 +3584,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     g->acct.used += w->acct.used;
     g->acct.outside_base += w->acct.outside_base;
     g->acct.excluded_cond += w->acct.excluded_cond;
-    for (size_t k = 0; k < g->plan->nexcl; k++) {
-        g->excl_n[k] += w->excl_n[k];
-        w->excl_n[k] = 0;
-    }
+    excl_rows_merge(&g->excl, &w->excl);
     w->rc->epoch++;
     w->acct.used = 0;
     w->acct.outside_base = 0;
@@ -3694,7 +3689,7 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         t->acct.excluded_empty = shopstat_reader_rows_empty(r);
     }
     if (t->acct.used == 0 && t->acct.excluded_cond)
-        return excluded_all(t, err);
+        return excl_rows_none_left(&t->excl, t->path, t->acct.read, err);
     st = finish(t, err);
     if (!st)
         keep_cell_sums(t);
@@ -3780,7 +3775,7 @@ void shopstat_totals_free(shopstat_totals *t)
     }
     free(t->basecols);
     free(t->exclcols);
-    free(t->excl_n);
+    excl_rows_free(&t->excl);
     free(t->derived);
     free(t->cell_w);
     free(t->cell_df);
@@ -3825,7 +3820,7 @@ size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char *
 {
     if (reason)
         *reason = t->plan->excl[k].reason;
-    return t->excl_n[k];
+    return t->excl.n[k];
 }
 
 size_t shopstat_totals_nstrata(const shopstat_totals *t)

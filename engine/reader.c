@@ -189,6 +189,10 @@ struct shopstat_reader {
 
     size_t rows_read, rows_skipped;
     size_t rows_empty; /* rows whose every field is empty, not passed to fn */
+    /* what reader_note_rows and reader_note_eol added (the chunked pass's rows), for
+     * reader_unnote_rows; line_ending_unnoted: the line ending before the first note */
+    size_t noted_rows, noted_empty, noted_eol[3];
+    const char *line_ending_unnoted;
     shopstat_row_fn fn;
     void *ctx;
     int ran;
@@ -1983,6 +1987,22 @@ void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty)
 {
     r->rows_read += rows + empty;
     r->rows_empty += empty;
+    r->noted_rows += rows + empty;
+    r->noted_empty += empty;
+}
+
+void reader_unnote_rows(shopstat_reader *r)
+{
+    r->rows_read -= r->noted_rows;
+    r->rows_empty -= r->noted_empty;
+    r->noted_rows = r->noted_empty = 0;
+    if (r->noted_eol[0] || r->noted_eol[1] || r->noted_eol[2]) {
+        r->n_lf -= r->noted_eol[0];
+        r->n_crlf -= r->noted_eol[1];
+        r->n_cr -= r->noted_eol[2];
+        r->d.line_ending = r->line_ending_unnoted;
+        memset(r->noted_eol, 0, sizeof r->noted_eol);
+    }
 }
 
 size_t shopstat_reader_bytes_read(const shopstat_reader *r)
@@ -2918,6 +2938,10 @@ void reader_range_count_eol(reader_range *rr, size_t *eol)
 
 void reader_note_eol(shopstat_reader *r, const size_t *eol)
 {
+    if (!r->noted_eol[0] && !r->noted_eol[1] && !r->noted_eol[2])
+        r->line_ending_unnoted = r->d.line_ending;
+    for (int k = 0; k < 3; k++)
+        r->noted_eol[k] += eol[k];
     r->n_lf += eol[0];
     r->n_crlf += eol[1];
     r->n_cr += eol[2];

@@ -22,7 +22,7 @@ const char cmd_describe_help[] =
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
     "                         [--skip-rows N] [--header-rows 2] [--missing [COLS:]CODES]\n"
-    "                         [--codes-sep C] [--threads N] [-o FILE]\n"
+    "                         [--codes-sep C] [--exclude COND ...] [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -57,6 +57,9 @@ const char cmd_describe_help_more[] =
     "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
     "  --reptype brr|fay|jk1|jkn|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
     "  --mse                          (as tab)\n"
+    "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
+    "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
+    "          counted by condition under rows:, carried into the start\n"
     "\n"
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
@@ -459,10 +462,30 @@ static void print_rows(FILE *out, const shopstat_description *ds)
     size_t used = shopstat_description_rows_used(ds);
     size_t skipped = shopstat_description_rows_skipped(ds);
     size_t empty = shopstat_description_rows_empty(ds);
+    size_t nx = shopstat_description_nexcluded(ds);
     fprintf(out, "\nrows:\n");
     fprintf(out, "  read      %9zu\n", read);
     fprintf(out, "  used      %9zu\n", used);
-    if (skipped && empty)
+    if (nx) {
+        /* every reason in tab's words (its Rows line), each exclusion's even when it took
+         * no row: a condition that matched nothing is worth seeing */
+        size_t all = skipped + empty;
+        for (size_t k = 0; k < nx; k++)
+            all += shopstat_description_excluded(ds, k, NULL);
+        fprintf(out, "  excluded  %9zu  ", all);
+        const char *sep = "";
+        if (skipped)
+            fprintf(out, "%zu skipped by --skip-rows", skipped), sep = ", ";
+        if (empty)
+            fprintf(out, "%s%zu empty row%s", sep, empty, empty == 1 ? "" : "s"), sep = ", ";
+        for (size_t k = 0; k < nx; k++) {
+            const char *why;
+            size_t n = shopstat_description_excluded(ds, k, &why);
+            fprintf(out, "%s%zu by --exclude %s", sep, n, why);
+            sep = ", ";
+        }
+        fputc('\n', out);
+    } else if (skipped && empty)
         fprintf(out,
                 "  excluded  %9zu  %zu skipped by --skip-rows, %zu empty (every field empty)\n",
                 skipped + empty, skipped, empty);
@@ -654,9 +677,9 @@ static const char **all_missing(const cli_data_opts *o, const shopstat_suggestio
 /* A pass over data with design dd as tab would read it: its design summary in *ds (free it,
  * then *r), or the error. */
 static shopstat_status design_pass(const char *data, const cli_data_opts *o,
-                                   const char *const *missing, const shopstat_design_opts *dd,
-                                   shopstat_reader **r, shopstat_description **ds,
-                                   shopstat_error *err)
+                                   const shopstat_plan *xp, const char *const *missing,
+                                   const shopstat_design_opts *dd, shopstat_reader **r,
+                                   shopstat_description **ds, shopstat_error *err)
 {
     shopstat_csv_opts csv = o->csv;
     csv.missing = missing;
@@ -666,7 +689,7 @@ static shopstat_status design_pass(const char *data, const cli_data_opts *o,
     *ds = NULL;
     shopstat_status s = shopstat_reader_open(data, &csv, r, err);
     if (s == SHOPSTAT_OK)
-        s = shopstat_describe_opts(*r, dd, &po, ds, err);
+        s = shopstat_describe_excluding(*r, dd, &po, xp, ds, err);
     return s;
 }
 
@@ -831,8 +854,9 @@ static void design_facts(const shopstat_design_summary *d, const shopstat_descri
  * a --lonely-psu rule, a cluster column nested in strata, and an fpc that leaves some
  * stratum sampled in part. Each check that fails drops one candidate and says why; the
  * others are checked again without it. */
-static void check_design(const char *data, const cli_data_opts *o, const shopstat_description *ds,
-                         const shopstat_suggestion *sg, size_t n, int weighted, design_check *dc)
+static void check_design(const char *data, const cli_data_opts *o, const shopstat_plan *xp,
+                         const shopstat_description *ds, const shopstat_suggestion *sg, size_t n,
+                         int weighted, design_check *dc)
 {
     int any = 0;
     for (int r = 0; r < NROLES; r++) {
@@ -902,7 +926,7 @@ static void check_design(const char *data, const cli_data_opts *o, const shopsta
         shopstat_description *d2 = NULL;
         shopstat_error err;
         shopstat_error_clear(&err);
-        if (design_pass(data, o, missing, &dd, &r, &d2, &err) != SHOPSTAT_OK) {
+        if (design_pass(data, o, xp, missing, &dd, &r, &d2, &err) != SHOPSTAT_OK) {
             int b = blamed(err.msg, dc, sg);
             for (int k = 0; k < NROLES; k++) {
                 if (!dc->ok[k] || (b < NROLES && k != b))
@@ -1308,7 +1332,8 @@ static void put_none_in_base(FILE *out, const shopstat_description *ds,
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
 static void print_suggestions(FILE *out, const char *data, const shopstat_description *ds,
-                              const cli_data_opts *o, int argc, char **argv)
+                              const cli_data_opts *o, const shopstat_plan *xp, int argc,
+                              char **argv)
 {
     shopstat_suggestion *sg = NULL;
     size_t n = 0;
@@ -1321,7 +1346,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     for (size_t i = 0; i < n; i++)
         weighted |= sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT;
     design_check dc;
-    check_design(data, o, ds, sg, n, weighted, &dc);
+    check_design(data, o, xp, ds, sg, n, weighted, &dc);
     int proposed = dc.ok[ROLE_STRATA] || dc.ok[ROLE_PSU] || dc.ok[ROLE_FPC];
     fprintf(out, "\na start (questions guessed from the columns' names and values; check "
                  "them):\n");
@@ -1510,6 +1535,14 @@ int cmd_describe(int argc, char **argv)
     cli_data_opts_init(&o);
     const char *data = NULL, *output = "-";
     int rc = 2;
+    /* --exclude: the rows to leave out, as tab's (only the plan's exclusions are read) */
+    shopstat_plan *xp = shopstat_plan_new();
+    if (!xp) {
+        shopstat_error nm;
+        shopstat_error_set(&nm, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = cli_fail(&nm);
+        goto done;
+    }
     static const char *const once[] = {"-o|--output", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||
         cli_reject_repeats(argc, argv, cli_design_once) || cli_reject_repeats(argc, argv, once))
@@ -1523,6 +1556,15 @@ int cmd_describe(int argc, char **argv)
             goto done;
         if (m > 0)
             continue;
+        if ((m = cli_flag_value(argc, argv, &i, "--exclude", &v)) != 0) {
+            /* (carried into the start by put_command, as given) */
+            shopstat_error xerr;
+            if (m < 0 || shopstat_plan_parse_exclude(xp, v, &xerr)) {
+                rc = m < 0 ? 2 : cli_fail(&xerr);
+                goto done;
+            }
+            continue;
+        }
         if ((m = cli_flag_value(argc, argv, &i, "--codes-sep", &v)) != 0) {
             /* (checked here, carried into the start by put_command) */
             char sep;
@@ -1538,7 +1580,7 @@ int cmd_describe(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const own[] = {"--output", "--help", NULL};
+            static const char *const own[] = {"--output", "--exclude", "--help", NULL};
             const char *near = cli_closest_flag(argv[i], own);
             if (near)
                 rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
@@ -1577,7 +1619,7 @@ int cmd_describe(int argc, char **argv)
     if (s == SHOPSTAT_OK && o.design.repweights)
         s = shopstat_repweights_resolve(r, &o.design, &rw, &err);
     if (s == SHOPSTAT_OK)
-        s = shopstat_describe_opts(r, &o.design, &po, &ds, &err);
+        s = shopstat_describe_excluding(r, &o.design, &po, xp, &ds, &err);
     if (s == SHOPSTAT_OK)
         s = shopstat_outfile_open(output, &of, &err);
     if (s == SHOPSTAT_OK) {
@@ -1588,7 +1630,7 @@ int cmd_describe(int argc, char **argv)
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
-        print_suggestions(out, data, ds, &o, argc, argv);
+        print_suggestions(out, data, ds, &o, xp, argc, argv);
         s = shopstat_outfile_commit(of, &err);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);
@@ -1597,5 +1639,6 @@ int cmd_describe(int argc, char **argv)
     shopstat_reader_free(r);
 done:
     cli_data_opts_free(&o);
+    shopstat_plan_free(xp);
     return rc;
 }

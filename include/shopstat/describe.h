@@ -129,6 +129,16 @@ shopstat_status shopstat_describe_opts(shopstat_reader *r, const shopstat_design
                                        const shopstat_pass_opts *o,
                                        shopstat_description **out, shopstat_error *err);
 
+/* The same, the rows plan p's exclusions take (shopstat_plan_add_exclude, --exclude) left
+ * out as tab leaves them out: before the design and every column (counts, levels, ranges,
+ * the design summary and the start's checks are of the kept rows), each counted under the
+ * first exclusion it meets (shopstat_description_excluded). Only p's exclusions are read;
+ * p may be NULL (none) and must outlive *out. A column an exclusion names that the file
+ * lacks is SHOPSTAT_EUSAGE ("exclude column 'x' ..."), exclusions that take every row too. */
+shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_design_opts *d,
+                                            const shopstat_pass_opts *o, const shopstat_plan *p,
+                                            shopstat_description **out, shopstat_error *err);
+
 void shopstat_description_free(shopstat_description *ds);
 
 size_t shopstat_description_ncols(const shopstat_description *ds);
@@ -138,12 +148,16 @@ const shopstat_colsummary *shopstat_description_column(const shopstat_descriptio
 const shopstat_design_summary *shopstat_description_design(const shopstat_description *ds);
 
 /* Row accounting: read = used + skipped (by --skip-rows) + empty (rows whose every field
- * is empty); no other row is excluded, since a bad design value is an error rather than a
- * silent drop. */
+ * is empty) + the rows each exclusion took (shopstat_describe_excluding); no other row is
+ * excluded, since a bad design value is an error rather than a silent drop. */
 size_t shopstat_description_rows_read(const shopstat_description *ds);
 size_t shopstat_description_rows_used(const shopstat_description *ds);
 size_t shopstat_description_rows_skipped(const shopstat_description *ds);
 size_t shopstat_description_rows_empty(const shopstat_description *ds);
+/* The exclusions (0 without shopstat_describe_excluding's), and the k-th's reason
+ * (borrowed from the plan) and the rows it took. */
+size_t shopstat_description_nexcluded(const shopstat_description *ds);
+size_t shopstat_description_excluded(const shopstat_description *ds, size_t k, const char **reason);
 
 /* Rows that hold a value in some column that not every row fills (rows answering some
  * question; rows whose only values are in columns every row fills, an id or a date, are

@@ -762,6 +762,77 @@ static void test_none_rows(void **state)
     unlink(path);
 }
 
+/* shopstat_describe_excluding: rows an exclusion takes are out of every column and the
+ * design (stratum B, whose rows are all speeders, goes with them), counted under it; 1 and 2
+ * threads (chunks of 16 bytes) alike. By hand: rows 2 and 5 are speeders, so rows 1, 3, 4
+ * and 6 are kept: weights 1 + 3 + 4 + 6, q 1, 2, 1 and a blank, speeder No, No, NA, No. */
+static void test_exclusions(void **state)
+{
+    (void)state;
+    write_text("s,p,w,speeder,q\n"
+               "A,1,1,No,1\n"
+               "B,3,2,Yes,2\n"
+               "A,1,3,No,2\n"
+               "A,2,4,NA,1\n"
+               "B,3,5,Yes,1\n"
+               "A,2,6,No,\n");
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "s";
+    d.psu = "p";
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:Yes", NULL), SHOPSTAT_OK);
+    for (int th = 1; th <= 2; th++) {
+        shopstat_error err;
+        shopstat_reader *r = NULL;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th;
+        o.chunk_bytes = 16;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_excluding(r, &d, &o, p, &ds, &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_description_rows_read(ds), 6);
+        assert_int_equal(shopstat_description_rows_used(ds), 4);
+        assert_int_equal(shopstat_description_nexcluded(ds), 1);
+        const char *why = NULL;
+        assert_int_equal(shopstat_description_excluded(ds, 0, &why), 2);
+        assert_string_equal(why, "speeder:Yes");
+        const shopstat_design_summary *ds_d = shopstat_description_design(ds);
+        assert_int_equal(ds_d->rows, 4);
+        assert_true(ds_d->wsum == 1 + 3 + 4 + 6);
+        assert_true(ds_d->wmax == 6);
+        assert_int_equal(ds_d->nstrata, 1); /* B had only the excluded rows */
+        assert_int_equal(ds_d->npsu, 2);
+        const shopstat_colsummary *q = shopstat_description_column(ds, 4);
+        assert_int_equal(q->present, 3);
+        assert_int_equal(q->missing, 1);
+        assert_int_equal(q->nlevels, 2);
+        assert_int_equal(q->levels[0].count, 2); /* 1: rows 1 and 4 */
+        assert_int_equal(q->levels[1].count, 1); /* 2: row 3 */
+        const shopstat_colsummary *sp = shopstat_description_column(ds, 3);
+        assert_int_equal(sp->nlevels, 1); /* No; NA is missing */
+        assert_int_equal(sp->missing, 1);
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    /* every row excluded: tab's error */
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:No,NA", NULL), SHOPSTAT_OK);
+    shopstat_error err;
+    shopstat_reader *r = NULL;
+    assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+    shopstat_description *ds = NULL;
+    assert_int_equal(shopstat_describe_excluding(r, &d, NULL, p, &ds, &err), SHOPSTAT_EUSAGE);
+    assert_null(ds);
+    assert_non_null(strstr(err.msg, "of the 6 rows read, speeder:Yes excludes 2, speeder:No,NA "
+                                    "excludes 4"));
+    shopstat_reader_free(r);
+    shopstat_plan_free(p);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -771,6 +842,7 @@ int main(void)
         cmocka_unit_test(test_types_and_caps),
         cmocka_unit_test(test_binned_median),
         cmocka_unit_test(test_skip_rows_accounting),
+        cmocka_unit_test(test_exclusions),
         cmocka_unit_test(test_line_ends_in_chunks),
         cmocka_unit_test(test_design_errors),
         cmocka_unit_test(test_suggestions),

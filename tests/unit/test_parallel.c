@@ -969,6 +969,50 @@ static void test_empty_rows(void **state)
     free(csv);
 }
 
+/* A chunked pass that goes through but whose finish fails (here: --exclude takes every
+ * row) is redone by the exact pass; the reader's counts are then those of the file's rows,
+ * each once: 3000 rows and 4 empty ones, not the chunks' rows again on top (the chunked
+ * rows were counted twice: 6008 read, 8 empty). */
+static void test_redone_pass_counts_rows_once(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    size_t n = strlen(csv);
+    char *with = malloc(n + 64);
+    assert_non_null(with);
+    memcpy(with, csv, n);
+    for (int k = 0; k < 4; k++, n += 9)
+        memcpy(with + n, ",,,,,,,,\n", 9);
+    with[n] = '\0';
+    char *path = write_tmp(with);
+    const size_t chunks[] = {333, 4096, (size_t)1 << 30};
+    for (int th = 1; th <= 2; th++)
+        for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
+            shopstat_plan *p = shopstat_plan_new();
+            assert_non_null(p);
+            shopstat_error err;
+            assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
+            assert_int_equal(shopstat_plan_parse_exclude(p, "spend:1,2,3", &err), SHOPSTAT_OK);
+            shopstat_reader *r = NULL;
+            assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+            shopstat_pass_opts o;
+            shopstat_pass_opts_init(&o);
+            o.threads = th;
+            o.chunk_bytes = chunks[j];
+            shopstat_totals *t = NULL;
+            assert_int_equal(shopstat_totals_compute_opts(p, r, &o, &t, &err), SHOPSTAT_EUSAGE);
+            assert_null(t);
+            assert_int_equal(shopstat_reader_rows_read(r), 3004);
+            assert_int_equal(shopstat_reader_rows_empty(r), 4);
+            assert_non_null(strstr(err.msg, "of the 3004 rows read, spend:1,2,3 excludes 3000"));
+            shopstat_reader_free(r);
+            shopstat_plan_free(p);
+        }
+    remove_tmp(path);
+    free(with);
+    free(csv);
+}
+
 /* Quoted newlines: chunk boundaries may fall inside a quoted field, which the range
  * parser detects; the pass then runs on one thread and still gives the same results. */
 static void test_quoted_newlines(void **state)
@@ -1313,6 +1357,7 @@ int main(void)
         cmocka_unit_test_setup(test_encodings, reset_options),
         cmocka_unit_test_setup(test_stdin_file, reset_options),
         cmocka_unit_test_setup(test_empty_rows, reset_options),
+        cmocka_unit_test_setup(test_redone_pass_counts_rows_once, reset_options),
         cmocka_unit_test_setup(test_quoted_newlines, reset_options),
         cmocka_unit_test_setup(test_long_fields, reset_options),
         cmocka_unit_test_setup(test_error_in_later_range, reset_options),
