@@ -1326,13 +1326,16 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
 }
 
 /* The order of the levels in bar and difference charts: sort: all (by size) or none (as
- * report.md lists them). Without it, a question that gives its levels' order (values:, or the
- * rules of a recode) keeps it, as on a scale from "Very dissatisfied" to "Very satisfied",
- * and one that does not is sorted by size. Likert and trend charts always keep the order. */
+ * report.md lists them). Without it, a question that gives its levels' order (values:, the
+ * rules of a recode, or a score:, which makes its codes a scale: a 0-10 question's bars
+ * ranked 10, 7, 9, 8, ... hide the distribution its NPS is made of) keeps it, as on a scale
+ * from "Very dissatisfied" to "Very satisfied", and one that does not is sorted by size.
+ * Likert and trend charts always keep the order. */
 static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
 {
     const shopstat_spec_question *q = &c->s->info.questions[t->question];
-    t->sort = q->nvalues || q->nrecodes ? SHOPSTAT_CHART_SORT_NONE : SHOPSTAT_CHART_SORT_ALL;
+    t->sort = q->nvalues || q->nrecodes || q->nscores ? SHOPSTAT_CHART_SORT_NONE
+                                                      : SHOPSTAT_CHART_SORT_ALL;
     if (!n)
         return SHOPSTAT_OK;
     const char *v = NULL;

@@ -513,6 +513,7 @@ if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.e
         test "$(levels_in scale-sorted)" = "Satisfied|Neither|Very satisfied|Dissatisfied|Very dissatisfied|"
     check "sort: codes without values: by size ($(levels_in codes))" test "$(levels_in codes)" = "4|3|5|2|1|"
     check "sort: none keeps the codes' order ($(levels_in codes-unsorted))" test "$(levels_in codes-unsorted)" = "1|2|3|4|5|"
+    check "sort: codes with a score: keep their order ($(levels_in scored))" test "$(levels_in scored)" = "1|2|3|4|5|"
     check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \
         test "$(levels_in bracket)" = 'Under $2,000|$2,000+|'
     check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U$][^|]*' | tr '\n' '|')" = '| Under $2,000 || $2,000+ |'
