@@ -1583,8 +1583,103 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
 static void md_cell(FILE *f, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
+/* differences: true: the table's comparisons (a: b, as comparisons.csv names them), in the
+ * order of their first difference, levels' before scores'; pairs[k] points at one
+ * difference of comparison k. At most cap. */
+static size_t md_diff_pairs(const rtable *rt, const shopstat_difference **pairs, size_t cap)
+{
+    size_t n = 0;
+    if (!rt->t->differences)
+        return 0;
+    for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
+        const shopstat_difference *d =
+            i < rt->ndiffs ? &rt->ddiffs[i] : &rt->sdiffs[i - rt->ndiffs];
+        size_t k = 0;
+        while (k < n && (strcmp(pairs[k]->segment_a, d->segment_a) != 0 ||
+                         strcmp(pairs[k]->segment_b, d->segment_b) != 0))
+            k++;
+        if (k == n && n < cap)
+            pairs[n++] = d;
+    }
+    return n;
+}
+
+/* The difference of comparison like among ds[0..nds) for level (or score) l, or NULL. */
+static const shopstat_difference *md_diff_of(const shopstat_difference *ds, size_t nds, size_t l,
+                                             const shopstat_difference *like)
+{
+    for (size_t i = 0; i < nds; i++)
+        if (ds[i].l == l && strcmp(ds[i].segment_a, like->segment_a) == 0 &&
+            strcmp(ds[i].segment_b, like->segment_b) == 0)
+            return &ds[i];
+    return NULL;
+}
+
+static size_t md_col_of(const rtable *rt, const char *name)
+{
+    for (size_t c = 0; c < rt->ncols && c < 26; c++)
+        if (strcmp(rt->colnames[c], name) == 0)
+            return c;
+    return (size_t)-1;
+}
+
+/* A p-value as a change's cell gives it: "p = 0.035", "p < 0.001". */
+static void md_p(FILE *f, double p)
+{
+    if (p < 0.001)
+        fputs(" p < 0.001", f);
+    else
+        fprintf(f, " p = %.3f", p);
+}
+
+/* A difference's cell: "+4.7 [+0.8, +8.5] p = 0.035" (percentage points; a score's
+ * difference in the score's units, sest its first column's estimate, p its own). Not
+ * tested below an effective base of 10, as the letters; at df 0 no interval nor p. */
+static void md_diff_cell(FILE *f, const shopstat_difference *d, const shopstat_score_estimate *sest)
+{
+    if (!d || isnan(d->difference)) {
+        fputs(" - |", f);
+        return;
+    }
+    if (untested(d)) {
+        fputs(" not tested |", f);
+        return;
+    }
+    char v[40], lo[40], hi[40];
+    if (sest) {
+        score_text(v, sizeof v, d->difference, sest, 1);
+        score_text(lo, sizeof lo, d->ci_lower, sest, 1);
+        score_text(hi, sizeof hi, d->ci_upper, sest, 1);
+    } else {
+        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
+        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
+        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
+    }
+    double p = sest ? d->p_value : d->p_adjusted;
+    if (isnan(d->ci_lower) || isnan(p)) {
+        fprintf(f, " %s [df 0] |", v);
+        return;
+    }
+    fprintf(f, " %s [%s, %s]", v, lo, hi);
+    md_p(f, p);
+    fputs(" |", f);
+}
+
+/* The note under a table with differences: what its change columns hold. */
+static void md_diff_note(FILE *f, const report *r)
+{
+    fprintf(f,
+            "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
+            "percentage points (a score's in its own units), with its %g%% interval; p is "
+            "%s-adjusted within each question x comparison, as the letters (a score's is "
+            "not adjusted); the interval is not adjusted.\n",
+            100 * r->in->level, shopstat_adjust_name(r->in->adjust));
+}
+
 static void md_table(FILE *f, const report *r, const rtable *rt)
 {
+    const shopstat_difference *pairs[64];
+    size_t npairs = md_diff_pairs(rt, pairs, sizeof pairs / sizeof *pairs);
     fprintf(f, "## ");
     md_text(f, table_title(r, rt));
     fprintf(f, " (`%s`)\n\n", rt->t->name);
@@ -1594,8 +1689,18 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->collabels[c]);
         fprintf(f, " (%c) |", c < 26 ? (int)('A' + c) : '?');
     }
+    for (size_t k = 0; k < npairs; k++) {
+        size_t ca = md_col_of(rt, pairs[k]->segment_a), cb = md_col_of(rt, pairs[k]->segment_b);
+        fputc(' ', f);
+        md_text(f, seg_label(r, pairs[k]->segment_a));
+        fputs(" \xe2\x88\x92 ", f);
+        md_text(f, seg_label(r, pairs[k]->segment_b));
+        if (ca != (size_t)-1 && cb != (size_t)-1)
+            fprintf(f, " (%c \xe2\x88\x92 %c)", (int)('A' + ca), (int)('A' + cb));
+        fputs(" |", f);
+    }
     fputs("\n|---|", f);
-    for (size_t c = 0; c < rt->ncols; c++)
+    for (size_t c = 0; c < rt->ncols + npairs; c++)
         fputs("---:|", f);
     fputc('\n', f);
     for (size_t l = 0; l < rt->nlevels; l++) {
@@ -1607,6 +1712,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             letters(r, rt, l, c, let, sizeof let);
             md_cell(f, &rt->dest[l * rt->ncols + c], let);
         }
+        for (size_t k = 0; k < npairs; k++)
+            md_diff_cell(f, md_diff_of(rt->ddiffs, rt->ndiffs, l, pairs[k]), NULL);
         fputc('\n', f);
     }
     /* the scores under the levels, with the letters of their comparisons */
@@ -1621,16 +1728,25 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             letters_of(r, rt, rt->sdiffs, rt->nsdiffs, k, c, let, sizeof let);
             md_score_cell(f, &rt->sest[k * rt->ncols + c], let);
         }
+        for (size_t p = 0; p < npairs; p++)
+            md_diff_cell(f, md_diff_of(rt->sdiffs, rt->nsdiffs, k, pairs[p]),
+                         &rt->sest[k * rt->ncols]);
         fputc('\n', f);
     }
     fputs("| Base (n) |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %zu |", rt->nlevels ? rt->est[c].base_n : (size_t)0);
+    for (size_t k = 0; k < npairs; k++)
+        fputs(" |", f);
     fputs("\n| Weighted base |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %.1f |", rt->nlevels ? rt->est[c].base_weight : 0.0);
+    for (size_t k = 0; k < npairs; k++)
+        fputs(" |", f);
     fputs("\n\n", f);
     md_base_scores(f, r, rt, rt->sest);
+    if (npairs)
+        md_diff_note(f, r);
     if (rt->df0_note[0])
         fprintf(f, "%s\n", rt->df0_note);
     md_rest(f, r, rt, NULL);

@@ -1229,6 +1229,30 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
+
+# ---- differences: true: report.md's column per comparison, the difference with its interval
+# and p, as R's svycontrast gives them (tests/report/make_differences_expected.R: a level's p
+# Holm-adjusted over the question's levels, a score's not) ----
+if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet --no-charts 2>"$T/diffs.err"; then
+    while IFS='|' read -r tb lv c1 c2; do
+        row=$(sed -n "/(\`$tb\`)/,/^Base:/p" "$T/diffs/report.md" | grep -F "| $lv |")
+        want="| $c1 |${c2:+ $c2 |}"
+        check "differences: $tb, $lv ends '$want' (got '$row')" test "${row%"$want"}" != "$row"
+    done <tests/report/expected/differences/rows.txt
+    check "differences: sat's header names the pair by its labels and letters" \
+        grep -qF '| All (A) | Others (B) | Group 2 (C) | Group 2 − Others (C − B) |' "$T/diffs/report.md"
+    check "differences: a pair with the rest has no letters" \
+        grep -qF '| All (A) | Group 2 (B) | Group 2 − All (B − A) | Group 2 − rest |' "$T/diffs/report.md"
+    check "differences: the base rows have an empty cell per pair" \
+        grep -qF '| Base (n) | 111 | 39 | | |' "$T/diffs/report.md"
+    check "differences: the note says what the column holds" \
+        grep -qF "Differences (X − Y): X's estimate minus Y's, in percentage points" "$T/diffs/report.md"
+    check "differences: a table without it has no change column" \
+        grep -qxF '|  | All (A) | Group 2 (B) |' "$T/diffs/report.md"
+    check "differences: one note per table that has it" test "$(grep -c '^Differences (X' "$T/diffs/report.md")" = 2
+else
+    ko "report of differences.yml failed: $(cat "$T/diffs.err")"
+fi
 # a score chart of a question whose label is a question text ends it with its '?', not '?:'
 cat >"$T/qmark.yml" <<EOF
 survey: qmark
