@@ -2157,7 +2157,48 @@ typedef struct chart_job {
     char title[600];      /* a score chart: the table's title and the score's */
     char items[1200];     /* a grid's score chart: "a grid of s1, s2, s3" */
     char tested[1200];    /* a grid's score chart: what was compared */
+    char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
 } chart_job;
+
+/* A trend chart draws no significance marks: its table's comparisons (a wave against the
+ * last) go in a footer line instead, the significant changes with their size and adjusted p
+ * ("Significant changes (adjusted p < 0.05): Yes, 2026 Q3 vs 2026 Q2: +4.7 points (p =
+ * 0.035)."), or that none is; without it a compare: on a trend table left the chart silent. */
+static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
+{
+    char list[1000];
+    size_t len = 0, shown = 0, tested = 0, untest = 0;
+    buf[0] = list[0] = '\0';
+    for (size_t i = 0; i < rt->ndiffs; i++) {
+        const shopstat_difference *d = &rt->ddiffs[i];
+        if (untested(d)) {
+            untest++;
+            continue;
+        }
+        if (isnan(d->p_adjusted))
+            continue;
+        tested++;
+        if (!(d->p_adjusted < r->in->alpha) || len + 1 >= sizeof list)
+            continue;
+        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (p = %.2g)",
+                         shown ? "; " : "", level_label(r, rt->t->question, d->level),
+                         seg_label(r, d->segment_a), seg_label(r, d->segment_b),
+                         100 * d->difference, d->p_adjusted);
+        len += k > 0 ? (size_t)k : 0;
+        shown++;
+    }
+    if (len >= sizeof list) /* (a long list: cut at its last whole item) */
+        snprintf(strrchr(list, ';') ? strrchr(list, ';') : list, 5, "; ...");
+    if (shown)
+        snprintf(buf, n, "Significant changes (%s-adjusted p < %g): %s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
+    else if (tested)
+        snprintf(buf, n, "Compared: no change is significant (%s-adjusted p >= %g)%s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha,
+                 untest ? "; segments of effective base under 10 are not tested" : "");
+    else if (untest)
+        snprintf(buf, n, "Changes not tested (effective base under 10).");
+}
 
 /* The footer and titles every chart of table rt has: title, subtitle, source (or data
  * file) and note, the design, the interval and the adjustment. */
@@ -2280,6 +2321,11 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->sig_note = shopstat_chartset_sig_note(j->set);
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    if (so.type == SHOPSTAT_CHART_TREND && rt->ndiffs) {
+        trend_note(r, rt, j->changes, sizeof j->changes);
+        if (j->changes[0])
+            j->notes[co->nnotes++] = j->changes;
+    }
     /* (bars without whiskers; a Likert chart draws none) */
     df0_note(r, rt, 1, DF0_NO_SCORE, j->df0, sizeof j->df0);
     if (j->df0[0] && so.type != SHOPSTAT_CHART_LIKERT)

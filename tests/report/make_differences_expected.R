@@ -3,7 +3,8 @@
 # question's levels within the pair) and each score's (svycontrast, p not adjusted), t on the
 # whole design's df, formatted as report.md writes them. Run from the repository root:
 #   Rscript tests/report/make_differences_expected.R
-# Writes tests/report/expected/differences/rows.txt (committed; the tests never call R).
+# Writes tests/report/expected/differences/rows.txt and trend_note.txt (committed; the tests
+# never call R).
 # Made with survey 4.1.1.
 suppressPackageStartupMessages(library(survey))
 d <- read.csv("tests/report/specs/scores.csv")
@@ -51,3 +52,12 @@ npsc <- function(r) sprintf("%+.0f [%+.0f, %+.0f] %s", r[["diff"]], r[["lo"]], r
 out <- c(out, paste0("rec|NPS (-100 to +100)|", npsc(na), "|", npsc(nr)))
 dir.create("tests/report/expected/differences", showWarnings = FALSE)
 writeLines(out, "tests/report/expected/differences/rows.txt")
+# rec's trend table (waves: others, fans; compare: fans:others): the chart's footer line of
+# the significant changes (Holm over the levels, p < 0.05), in the levels' order
+rs <- lapply(lv, function(l) contrast(ifelse(is.na(d$rec), NA, as.numeric(d$rec == l)), fans, others))
+padj <- p.adjust(sapply(rs, function(r) r[["p"]]), method = "holm")
+sig <- which(padj < 0.05)
+items <- sprintf("%s, Group 2 vs Others: %+.1f points (p = %.2g)", lv[sig],
+                 100 * sapply(rs[sig], function(r) r[["diff"]]), padj[sig])
+writeLines(paste0("Significant changes (holm-adjusted p < 0.05): ", paste(items, collapse = "; "), "."),
+           "tests/report/expected/differences/trend_note.txt")

@@ -1233,7 +1233,7 @@ fi
 # ---- differences: true: report.md's column per comparison, the difference with its interval
 # and p, as R's svycontrast gives them (tests/report/make_differences_expected.R: a level's p
 # Holm-adjusted over the question's levels, a score's not) ----
-if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet --no-charts 2>"$T/diffs.err"; then
+if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diffs.err"; then
     while IFS='|' read -r tb lv c1 c2; do
         row=$(sed -n "/(\`$tb\`)/,/^Base:/p" "$T/diffs/report.md" | grep -F "| $lv |")
         want="| $c1 |${c2:+ $c2 |}"
@@ -1250,6 +1250,12 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet --no-chart
     check "differences: a table without it has no change column" \
         grep -qxF '|  | All (A) | Group 2 (B) |' "$T/diffs/report.md"
     check "differences: one note per table that has it" test "$(grep -c '^Differences (X' "$T/diffs/report.md")" = 2
+    pdftotext "$T/diffs/charts/rec-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-trend.flat"
+    check "trend chart with compare: its footer names the significant changes, as R" \
+        grep -qF "$(cat tests/report/expected/differences/trend_note.txt)" "$T/rec-trend.flat"
+    pdftotext "$T/diffs/charts/sat-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-trend.flat"
+    check "trend chart with compare: or says that none is" \
+        grep -qF "Compared: no change is significant (holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
 else
     ko "report of differences.yml failed: $(cat "$T/diffs.err")"
 fi
