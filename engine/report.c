@@ -2187,8 +2187,9 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         len += k > 0 ? (size_t)k : 0;
         shown++;
     }
-    if (len >= sizeof list) /* (a long list: cut at its last whole item) */
-        snprintf(strrchr(list, ';') ? strrchr(list, ';') : list, 5, "; ...");
+    char *cut = len >= sizeof list ? strrchr(list, ';') : NULL;
+    if (cut && (size_t)(cut - list) + sizeof "; ..." <= sizeof list) /* (cut at a whole item) */
+        memcpy(cut, "; ...", sizeof "; ...");
     if (shown)
         snprintf(buf, n, "Significant changes (%s-adjusted p < %g): %s.",
                  shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
@@ -2958,6 +2959,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].score_labels = (const char *const *)rt->score_labels;
         x[i].score_diffs = rt->sdiffs;
         x[i].nscore_diffs = rt->nsdiffs;
+        x[i].differences = rt->t->differences;
         x[i].df0_note = rt->df0_note[0] ? rt->df0_note : NULL;
     }
     shopstat_xlsx_opts xo;

@@ -1250,6 +1250,22 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
     check "differences: a table without it has no change column" \
         grep -qxF '|  | All (A) | Group 2 (B) |' "$T/diffs/report.md"
     check "differences: one note per table that has it" test "$(grep -c '^Differences (X' "$T/diffs/report.md")" = 2
+    # the workbook: rec's sheet (the third) has a block per comparison after its segments'
+    # (columns J-M for Group 2 - All, N-Q for Group 2 - rest): its NPS row holds R's change
+    # and interval (tests/report/expected/scores/score_comparisons.csv, fans:all and fans:rest)
+    unzip -p "$T/diffs/tables.xlsx" xl/worksheets/sheet3.xml >"$T/diffs.sheet" 2>/dev/null
+    unzip -p "$T/diffs/tables.xlsx" xl/sharedStrings.xml >"$T/diffs.ss" 2>/dev/null
+    near_cell() { # COLUMN VALUE: some cell of that column holds VALUE to 1e-9
+        grep -o "<c r=\"$1[0-9]*\"[^>]*><v>[^<]*" "$T/diffs.sheet" | sed 's/.*<v>//' |
+            awk -v w="$2" '{ d = $1 - w; if (d < 0) d = -d; if (d < 1e-9) f = 1 } END { exit !f }'
+    }
+    for cv in J:40.474994573817575 K:25.650633018672732 L:55.299356128962415 \
+        N:62.900669643354078 O:38.022674901985845 P:87.778664384722305; do
+        check "differences: workbook's rec sheet, column ${cv%%:*} holds R's ${cv#*:}" near_cell "${cv%%:*}" "${cv#*:}"
+    done
+    check "differences: the workbook's block headers" \
+        grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
+    check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"
     pdftotext "$T/diffs/charts/rec-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-trend.flat"
     check "trend chart with compare: its footer names the significant changes, as R" \
         grep -qF "$(cat tests/report/expected/differences/trend_note.txt)" "$T/rec-trend.flat"
