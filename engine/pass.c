@@ -2643,10 +2643,86 @@ static int by_text(const void *a, const void *b)
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Order of the keys of m: numeric when every key is a number, else byte order; the first
- * `fixed` keys (declared levels: a spec's values:, --levels) first, as they are.
- * Returns order[pos] = id; NULL on allocation failure. */
-static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed)
+/* Byte order, but a run of digits against a run of digits by its number: "Wave 9" before
+ * "Wave 10", "W2" before "W12" (leading zeros aside: "08" and "8" by byte order after). */
+static int by_natural(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    size_t i = 0, j = 0;
+    while (i < x->len && j < y->len) {
+        unsigned char c = (unsigned char)x->s[i], d = (unsigned char)y->s[j];
+        if (!(c >= '0' && c <= '9' && d >= '0' && d <= '9')) {
+            if (c != d)
+                return c < d ? -1 : 1;
+            i++, j++;
+            continue;
+        }
+        size_t i0 = i, j0 = j;
+        while (i0 < x->len && x->s[i0] == '0')
+            i0++;
+        while (j0 < y->len && y->s[j0] == '0')
+            j0++;
+        size_t i1 = i0, j1 = j0;
+        while (i1 < x->len && x->s[i1] >= '0' && x->s[i1] <= '9')
+            i1++;
+        while (j1 < y->len && y->s[j1] >= '0' && y->s[j1] <= '9')
+            j1++;
+        if (i1 - i0 != j1 - j0) /* (more significant digits: the larger number) */
+            return i1 - i0 < j1 - j0 ? -1 : 1;
+        int r = memcmp(x->s + i0, y->s + j0, i1 - i0);
+        if (r)
+            return r;
+        i = i1, j = j1;
+    }
+    if (i < x->len || j < y->len)
+        return i < x->len ? 1 : -1;
+    return by_text(a, b);
+}
+
+/* The year a wave's label holds: its one run of 4 digits from 1900 to 2099 ("Q3 2026",
+ * "Sept. 2026", "2026-W14"), or -1 when it holds none or several. */
+static int label_year(const char *s, size_t n)
+{
+    int year = -1;
+    for (size_t i = 0; i < n;) {
+        if (!(s[i] >= '0' && s[i] <= '9')) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        int v = 0;
+        while (j < n && s[j] >= '0' && s[j] <= '9' && j - i < 6)
+            v = v * 10 + (s[j++] - '0');
+        if (j - i == 4 && v >= 1900 && v <= 2099) {
+            if (year >= 0)
+                return -1;
+            year = v;
+        }
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++;
+        i = j;
+    }
+    return year;
+}
+
+/* Waves that all name their year: by year first ("Q4 2026" before "Q1 2027"), then
+ * naturally. */
+static int by_year(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    int ya = label_year(x->s, x->len), yb = label_year(y->s, y->len);
+    if (ya != yb)
+        return ya < yb ? -1 : 1;
+    return by_natural(a, b);
+}
+
+/* Order of the keys of m: numeric when every key is a number, else byte order (when
+ * `natural`, a --by column's waves: by year when every key names one, then with digit runs
+ * by their number); the first `fixed` keys
+ * (declared levels: a spec's values:, --levels) first, as they are. Returns order[pos] = id;
+ * NULL on allocation failure. */
+static size_t *sort_keys_in(const shopstat_totals *t, const strmap *m, int keep, size_t fixed,
+                            int natural)
 {
     size_t n = m->n;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -2668,12 +2744,24 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
     }
     if (fixed > n)
         fixed = n;
+    int years = natural && n > 1;
+    for (size_t i = fixed; years && i < n; i++)
+        years = label_year(it[i].s, it[i].len) >= 0;
     if (!keep)
-        qsort(it + fixed, n - fixed, sizeof *it, allnum ? by_num : by_text);
+        qsort(it + fixed, n - fixed, sizeof *it,
+              allnum    ? by_num
+              : years   ? by_year
+              : natural ? by_natural
+                        : by_text);
     for (size_t i = 0; i < n; i++)
         order[i] = it[i].id;
     free(it);
     return order;
+}
+
+static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed)
+{
+    return sort_keys_in(t, m, keep, fixed, 0);
 }
 
 /* A pair of a --by set becomes one pair per value of the set, in display order. */
@@ -2798,7 +2886,9 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         for (size_t b = 0; b < t->nby; b++) {
             if (t->by[b].plan_index != i)
                 continue;
-            size_t *ord = sort_keys(t, &t->by[b].values, 0, 0);
+            /* (natural order: the waves of a tracker, "Wave 9" before "Wave 10", in time
+             * order in a trend chart and across the table) */
+            size_t *ord = sort_keys_in(t, &t->by[b].values, 0, 0, 1);
             if (!ord)
                 return nomem(err);
             for (size_t j = 0; j < t->by[b].values.n; j++)

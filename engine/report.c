@@ -1583,8 +1583,103 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
 static void md_cell(FILE *f, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
+/* differences: true: the table's comparisons (a: b, as comparisons.csv names them), in the
+ * order of their first difference, levels' before scores'; pairs[k] points at one
+ * difference of comparison k. At most cap. */
+static size_t md_diff_pairs(const rtable *rt, const shopstat_difference **pairs, size_t cap)
+{
+    size_t n = 0;
+    if (!rt->t->differences)
+        return 0;
+    for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
+        const shopstat_difference *d =
+            i < rt->ndiffs ? &rt->ddiffs[i] : &rt->sdiffs[i - rt->ndiffs];
+        size_t k = 0;
+        while (k < n && (strcmp(pairs[k]->segment_a, d->segment_a) != 0 ||
+                         strcmp(pairs[k]->segment_b, d->segment_b) != 0))
+            k++;
+        if (k == n && n < cap)
+            pairs[n++] = d;
+    }
+    return n;
+}
+
+/* The difference of comparison like among ds[0..nds) for level (or score) l, or NULL. */
+static const shopstat_difference *md_diff_of(const shopstat_difference *ds, size_t nds, size_t l,
+                                             const shopstat_difference *like)
+{
+    for (size_t i = 0; i < nds; i++)
+        if (ds[i].l == l && strcmp(ds[i].segment_a, like->segment_a) == 0 &&
+            strcmp(ds[i].segment_b, like->segment_b) == 0)
+            return &ds[i];
+    return NULL;
+}
+
+static size_t md_col_of(const rtable *rt, const char *name)
+{
+    for (size_t c = 0; c < rt->ncols && c < 26; c++)
+        if (strcmp(rt->colnames[c], name) == 0)
+            return c;
+    return (size_t)-1;
+}
+
+/* A p-value as a change's cell gives it: "p = 0.035", "p < 0.001". */
+static void md_p(FILE *f, double p)
+{
+    if (p < 0.001)
+        fputs(" p < 0.001", f);
+    else
+        fprintf(f, " p = %.3f", p);
+}
+
+/* A difference's cell: "+4.7 [+0.8, +8.5] p = 0.035" (percentage points; a score's
+ * difference in the score's units, sest its first column's estimate, p its own). Not
+ * tested below an effective base of 10, as the letters; at df 0 no interval nor p. */
+static void md_diff_cell(FILE *f, const shopstat_difference *d, const shopstat_score_estimate *sest)
+{
+    if (!d || isnan(d->difference)) {
+        fputs(" - |", f);
+        return;
+    }
+    if (untested(d)) {
+        fputs(" not tested |", f);
+        return;
+    }
+    char v[40], lo[40], hi[40];
+    if (sest) {
+        score_text(v, sizeof v, d->difference, sest, 1);
+        score_text(lo, sizeof lo, d->ci_lower, sest, 1);
+        score_text(hi, sizeof hi, d->ci_upper, sest, 1);
+    } else {
+        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
+        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
+        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
+    }
+    double p = sest ? d->p_value : d->p_adjusted;
+    if (isnan(d->ci_lower) || isnan(p)) {
+        fprintf(f, " %s [df 0] |", v);
+        return;
+    }
+    fprintf(f, " %s [%s, %s]", v, lo, hi);
+    md_p(f, p);
+    fputs(" |", f);
+}
+
+/* The note under a table with differences: what its change columns hold. */
+static void md_diff_note(FILE *f, const report *r)
+{
+    fprintf(f,
+            "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
+            "percentage points (a score's in its own units), with its %g%% interval; p is "
+            "%s-adjusted within each question x comparison, as the letters (a score's is "
+            "not adjusted); the interval is not adjusted.\n",
+            100 * r->in->level, shopstat_adjust_name(r->in->adjust));
+}
+
 static void md_table(FILE *f, const report *r, const rtable *rt)
 {
+    const shopstat_difference *pairs[64];
+    size_t npairs = md_diff_pairs(rt, pairs, sizeof pairs / sizeof *pairs);
     fprintf(f, "## ");
     md_text(f, table_title(r, rt));
     fprintf(f, " (`%s`)\n\n", rt->t->name);
@@ -1594,8 +1689,18 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->collabels[c]);
         fprintf(f, " (%c) |", c < 26 ? (int)('A' + c) : '?');
     }
+    for (size_t k = 0; k < npairs; k++) {
+        size_t ca = md_col_of(rt, pairs[k]->segment_a), cb = md_col_of(rt, pairs[k]->segment_b);
+        fputc(' ', f);
+        md_text(f, seg_label(r, pairs[k]->segment_a));
+        fputs(" \xe2\x88\x92 ", f);
+        md_text(f, seg_label(r, pairs[k]->segment_b));
+        if (ca != (size_t)-1 && cb != (size_t)-1)
+            fprintf(f, " (%c \xe2\x88\x92 %c)", (int)('A' + ca), (int)('A' + cb));
+        fputs(" |", f);
+    }
     fputs("\n|---|", f);
-    for (size_t c = 0; c < rt->ncols; c++)
+    for (size_t c = 0; c < rt->ncols + npairs; c++)
         fputs("---:|", f);
     fputc('\n', f);
     for (size_t l = 0; l < rt->nlevels; l++) {
@@ -1607,6 +1712,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             letters(r, rt, l, c, let, sizeof let);
             md_cell(f, &rt->dest[l * rt->ncols + c], let);
         }
+        for (size_t k = 0; k < npairs; k++)
+            md_diff_cell(f, md_diff_of(rt->ddiffs, rt->ndiffs, l, pairs[k]), NULL);
         fputc('\n', f);
     }
     /* the scores under the levels, with the letters of their comparisons */
@@ -1621,16 +1728,25 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
             letters_of(r, rt, rt->sdiffs, rt->nsdiffs, k, c, let, sizeof let);
             md_score_cell(f, &rt->sest[k * rt->ncols + c], let);
         }
+        for (size_t p = 0; p < npairs; p++)
+            md_diff_cell(f, md_diff_of(rt->sdiffs, rt->nsdiffs, k, pairs[p]),
+                         &rt->sest[k * rt->ncols]);
         fputc('\n', f);
     }
     fputs("| Base (n) |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %zu |", rt->nlevels ? rt->est[c].base_n : (size_t)0);
+    for (size_t k = 0; k < npairs; k++)
+        fputs(" |", f);
     fputs("\n| Weighted base |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %.1f |", rt->nlevels ? rt->est[c].base_weight : 0.0);
+    for (size_t k = 0; k < npairs; k++)
+        fputs(" |", f);
     fputs("\n\n", f);
     md_base_scores(f, r, rt, rt->sest);
+    if (npairs)
+        md_diff_note(f, r);
     if (rt->df0_note[0])
         fprintf(f, "%s\n", rt->df0_note);
     md_rest(f, r, rt, NULL);
@@ -2041,7 +2157,49 @@ typedef struct chart_job {
     char title[600];      /* a score chart: the table's title and the score's */
     char items[1200];     /* a grid's score chart: "a grid of s1, s2, s3" */
     char tested[1200];    /* a grid's score chart: what was compared */
+    char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
 } chart_job;
+
+/* A trend chart draws no significance marks: its table's comparisons (a wave against the
+ * last) go in a footer line instead, the significant changes with their size and adjusted p
+ * ("Significant changes (adjusted p < 0.05): Yes, 2026 Q3 vs 2026 Q2: +4.7 points (p =
+ * 0.035)."), or that none is; without it a compare: on a trend table left the chart silent. */
+static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
+{
+    char list[1000];
+    size_t len = 0, shown = 0, tested = 0, untest = 0;
+    buf[0] = list[0] = '\0';
+    for (size_t i = 0; i < rt->ndiffs; i++) {
+        const shopstat_difference *d = &rt->ddiffs[i];
+        if (untested(d)) {
+            untest++;
+            continue;
+        }
+        if (isnan(d->p_adjusted))
+            continue;
+        tested++;
+        if (!(d->p_adjusted < r->in->alpha) || len + 1 >= sizeof list)
+            continue;
+        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (p = %.2g)",
+                         shown ? "; " : "", level_label(r, rt->t->question, d->level),
+                         seg_label(r, d->segment_a), seg_label(r, d->segment_b),
+                         100 * d->difference, d->p_adjusted);
+        len += k > 0 ? (size_t)k : 0;
+        shown++;
+    }
+    char *cut = len >= sizeof list ? strrchr(list, ';') : NULL;
+    if (cut && (size_t)(cut - list) + sizeof "; ..." <= sizeof list) /* (cut at a whole item) */
+        memcpy(cut, "; ...", sizeof "; ...");
+    if (shown)
+        snprintf(buf, n, "Significant changes (%s-adjusted p < %g): %s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
+    else if (tested)
+        snprintf(buf, n, "Compared: no change is significant (%s-adjusted p >= %g)%s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha,
+                 untest ? "; segments of effective base under 10 are not tested" : "");
+    else if (untest)
+        snprintf(buf, n, "Changes not tested (effective base under 10).");
+}
 
 /* The footer and titles every chart of table rt has: title, subtitle, source (or data
  * file) and note, the design, the interval and the adjustment. */
@@ -2164,6 +2322,11 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     co->sig_note = shopstat_chartset_sig_note(j->set);
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    if (so.type == SHOPSTAT_CHART_TREND && rt->ndiffs) {
+        trend_note(r, rt, j->changes, sizeof j->changes);
+        if (j->changes[0])
+            j->notes[co->nnotes++] = j->changes;
+    }
     /* (bars without whiskers; a Likert chart draws none) */
     df0_note(r, rt, 1, DF0_NO_SCORE, j->df0, sizeof j->df0);
     if (j->df0[0] && so.type != SHOPSTAT_CHART_LIKERT)
@@ -2796,6 +2959,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].score_labels = (const char *const *)rt->score_labels;
         x[i].score_diffs = rt->sdiffs;
         x[i].nscore_diffs = rt->nsdiffs;
+        x[i].differences = rt->t->differences;
         x[i].df0_note = rt->df0_note[0] ? rt->df0_note : NULL;
     }
     shopstat_xlsx_opts xo;

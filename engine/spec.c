@@ -1326,13 +1326,16 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
 }
 
 /* The order of the levels in bar and difference charts: sort: all (by size) or none (as
- * report.md lists them). Without it, a question that gives its levels' order (values:, or the
- * rules of a recode) keeps it, as on a scale from "Very dissatisfied" to "Very satisfied",
- * and one that does not is sorted by size. Likert and trend charts always keep the order. */
+ * report.md lists them). Without it, a question that gives its levels' order (values:, the
+ * rules of a recode, or a score:, which makes its codes a scale: a 0-10 question's bars
+ * ranked 10, 7, 9, 8, ... hide the distribution its NPS is made of) keeps it, as on a scale
+ * from "Very dissatisfied" to "Very satisfied", and one that does not is sorted by size.
+ * Likert and trend charts always keep the order. */
 static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
 {
     const shopstat_spec_question *q = &c->s->info.questions[t->question];
-    t->sort = q->nvalues || q->nrecodes ? SHOPSTAT_CHART_SORT_NONE : SHOPSTAT_CHART_SORT_ALL;
+    t->sort = q->nvalues || q->nrecodes || q->nscores ? SHOPSTAT_CHART_SORT_NONE
+                                                      : SHOPSTAT_CHART_SORT_ALL;
     if (!n)
         return SHOPSTAT_OK;
     const char *v = NULL;
@@ -1364,8 +1367,9 @@ static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
 
 static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
-    static const char *const keys[] = {"name",  "question", "grid", "title", "segments",  "compare",
-                                       "chart", "sort",     "base", "label", "base_label"};
+    static const char *const keys[] = {"name",     "question", "grid",       "title",
+                                       "segments", "compare",  "chart",      "sort",
+                                       "base",     "label",    "base_label", "differences"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
@@ -1377,6 +1381,11 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
         return FAIL(c, gn,
                     "a table has question: (one question) or grid: (several items on one "
                     "scale), not both");
+    yaml_node_t *dn = get(c, n, "differences");
+    if (gn && dn)
+        return FAIL(c, dn,
+                    "differences: is for a table of one question; a grid's comparisons are "
+                    "in comparisons.csv");
     if (gn)
         return parse_grid_table(c, n, gn, t, ti);
     if (!qn)
@@ -1396,9 +1405,15 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
         return unknown_name(c, qn, "question", qname, names, in->nquestions);
     }
     t->question = (size_t)(q - in->questions);
-    if ((st = table_name(c, n, t, ti)))
+    if ((st = table_name(c, n, t, ti)) || (st = parse_table_rest(c, n, t)))
         return st;
-    return parse_table_rest(c, n, t);
+    if (dn && (st = boolean(c, dn, "differences", &t->differences)))
+        return st;
+    if (t->differences && !t->npairs)
+        return FAIL(c, dn,
+                    "differences: shows the table's comparisons: give them in compare: "
+                    "(e.g. compare: [q3:q2], this wave against the last)");
+    return SHOPSTAT_OK;
 }
 
 /* The keys a table of one question and a grid share: title, base, segments, compare,

@@ -43,6 +43,7 @@ typedef struct fmts {
     lxw_format *pct, *pct_low, *ci, *ci_low, *sig, *na;
     lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
     lxw_format *toc_hdr;
+    lxw_format *dpct, *dci, *pval; /* a change: "+4.7%", its interval, its p "0.035" */
     /* a score's value and interval by the rule of every view (shopstat_score_format):
      * [decimals 0-3][signed: a scale below 0], "0.00" (a 1-5 mean) to "+0;-0;0" (an NPS) */
     lxw_format *score[4][2], *score_ci[4][2];
@@ -390,10 +391,11 @@ static lxw_format *fmt_new(wctx *c)
 static void make_formats(wctx *c)
 {
     fmts *f = &c->f;
-    lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,    &f->letter,
-                          &f->sub,        &f->corner, &f->label,      &f->pct,    &f->pct_low,
-                          &f->ci,         &f->ci_low, &f->sig,        &f->na,     &f->base_n,
-                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr};
+    lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,     &f->letter,
+                          &f->sub,        &f->corner, &f->label,      &f->pct,     &f->pct_low,
+                          &f->ci,         &f->ci_low, &f->sig,        &f->na,      &f->base_n,
+                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr, &f->dpct,
+                          &f->dci,        &f->pval};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = fmt_new(c)))
             return;
@@ -462,6 +464,13 @@ static void make_formats(wctx *c)
     format_set_align(f->base_w_low, LXW_ALIGN_CENTER);
     format_set_italic(f->base_w_low);
     format_set_font_color(f->base_w_low, GREY);
+
+    format_set_num_format(f->dpct, "+0.0%;-0.0%;0.0%");
+    format_set_bold(f->dpct);
+    format_set_num_format(f->dci, "+0.0%;-0.0%;0.0%");
+    format_set_font_color(f->dci, GREY);
+    format_set_font_size(f->dci, 9);
+    format_set_num_format(f->pval, "0.000");
 
     format_set_bold(f->toc_hdr);
     format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
@@ -811,6 +820,91 @@ static int put_score_cells(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
     return 0;
 }
 
+/* differences: the table's comparisons, one difference of each in pairs[] (at most cap),
+ * in the order of their first difference, the levels' before the scores'. */
+static size_t diff_pairs(const shopstat_xlsx_table *t, const shopstat_difference **pairs,
+                         size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; t->differences && i < t->ndiffs + t->nscore_diffs; i++) {
+        const shopstat_difference *d =
+            i < t->ndiffs ? &t->diffs[i] : &t->score_diffs[i - t->ndiffs];
+        size_t k = 0;
+        while (k < n && !(same(pairs[k]->segment_a, d->segment_a) &&
+                          same(pairs[k]->segment_b, d->segment_b)))
+            k++;
+        if (k == n && n < cap)
+            pairs[n++] = d;
+    }
+    return n;
+}
+
+/* A comparison's block header: "2026 Q3 − 2026 Q2" over "(B − A)" (no letters for the
+ * rest) over change, CI low, CI high, p. */
+static void put_pair_header(wctx *c, lxw_worksheet *ws, size_t hdr, size_t c0,
+                            const shopstat_xlsx_table *t, const shopstat_difference *like)
+{
+    size_t a = find_segment(t, like->segment_a), b = find_segment(t, like->segment_b);
+    char lab[600], lt[48] = "";
+    snprintf(lab, sizeof lab, "%s \xe2\x88\x92 %s",
+             a != SIZE_MAX ? segment_label(t, a) : like->segment_a,
+             b != SIZE_MAX ? segment_label(t, b) : "the rest");
+    if (a != SIZE_MAX && b != SIZE_MAX) {
+        char La[16], Lb[16];
+        col_letter(a, La);
+        col_letter(b, Lb);
+        snprintf(lt, sizeof lt, "(%s \xe2\x88\x92 %s)", La, Lb);
+    }
+    char *clean = clean_text(lab, CELL_BYTES);
+    if (!clean) {
+        oom(c);
+        return;
+    }
+    chk(c, worksheet_merge_range(ws, (lxw_row_t)hdr, (lxw_col_t)c0, (lxw_row_t)hdr,
+                                 (lxw_col_t)(c0 + BLOCK - 1), clean, c->f.hdr));
+    free(clean);
+    chk(c, worksheet_merge_range(ws, (lxw_row_t)hdr + 1, (lxw_col_t)c0, (lxw_row_t)hdr + 1,
+                                 (lxw_col_t)(c0 + BLOCK - 1), lt, c->f.letter));
+    put_str(c, ws, hdr + 2, c0, "change", c->f.sub);
+    put_str(c, ws, hdr + 2, c0 + 1, "CI low", c->f.sub);
+    put_str(c, ws, hdr + 2, c0 + 2, "CI high", c->f.sub);
+    put_str(c, ws, hdr + 2, c0 + 3, "p", c->f.sub);
+}
+
+/* The difference of comparison like for level (or score) l among ds, or NULL. */
+static const shopstat_difference *diff_of(const shopstat_difference *ds, size_t nds, size_t l,
+                                          const shopstat_difference *like)
+{
+    for (size_t i = 0; i < nds; i++)
+        if (ds[i].l == l && same(ds[i].segment_a, like->segment_a) &&
+            same(ds[i].segment_b, like->segment_b))
+            return &ds[i];
+    return NULL;
+}
+
+/* A change's cells from c0: the difference, its interval and p (score: in the score's
+ * units from e, p not adjusted; else percentage points, p adjusted). Not tested below an
+ * effective base of 10, as the letters. */
+static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
+                       const shopstat_difference *d, const shopstat_score_estimate *e)
+{
+    if (!d || !isfinite(d->difference)) {
+        put_str(c, ws, r, c0, "n/a", c->f.na);
+        return;
+    }
+    if (!(d->eff_base_a >= NO_TEST_BASE) || !(d->eff_base_b >= NO_TEST_BASE)) {
+        put_str(c, ws, r, c0, "not tested", c->f.na);
+        return;
+    }
+    int fk = e ? shopstat_score_decimals(e->min, e->max) : 0;
+    put_num(c, ws, r, c0, d->difference, e ? c->f.score[fk][1] : c->f.dpct);
+    put_ci(c, ws, r, c0 + 1, d->ci_lower, d->ci_upper, !isfinite(d->ci_lower),
+           e ? c->f.score_ci[fk][1] : c->f.dci);
+    double p = e ? d->p_value : d->p_adjusted;
+    if (isfinite(p))
+        put_num(c, ws, r, c0 + 3, p, c->f.pval);
+}
+
 static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
                         const shopstat_xlsx_opts *o)
 {
@@ -867,6 +961,10 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, hdr + 2, c0 + 2, "CI low", c->f.sub);
         put_str(c, ws, hdr + 2, c0 + 3, "CI high", c->f.sub);
     }
+    const shopstat_difference *pairs[64];
+    size_t npairs = diff_pairs(t, pairs, sizeof pairs / sizeof *pairs);
+    for (size_t k = 0; k < npairs && !failed(c); k++)
+        put_pair_header(c, ws, hdr, 1 + (ns + k) * BLOCK, t, pairs[k]);
     /* Wrapped segment labels: about 26 characters fit a block's width per line. */
     size_t lines = (maxlab + 25) / 26;
     if (lines > 1)
@@ -914,6 +1012,9 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
             put_ci(c, ws, r, c0 + 2, e->ci_lower, e->ci_upper, e->no_interval,
                    low ? c->f.ci_low : c->f.ci);
         }
+        for (size_t k = 0; k < npairs; k++)
+            put_change(c, ws, r, 1 + (ns + k) * BLOCK, diff_of(t->diffs, t->ndiffs, l, pairs[k]),
+                       NULL);
     }
     free(marks);
 
@@ -925,6 +1026,9 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, r, 0, sl, c->f.bold);
         for (size_t s = 0; s < ns; s++)
             any_na |= put_score_cells(c, ws, r, 1 + s * BLOCK, t, o, k, s);
+        for (size_t p = 0; p < npairs; p++)
+            put_change(c, ws, r, 1 + (ns + p) * BLOCK,
+                       diff_of(t->score_diffs, t->nscore_diffs, k, pairs[p]), &t->scores[k * ns]);
     }
 
     /* Bases. */
@@ -965,6 +1069,12 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 c->f.note);
     if (t->df0_note)
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
+    if (npairs)
+        put_str(c, ws, r++, 0,
+                "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points (a "
+                "score's in its own units), with its confidence interval (not adjusted) and p "
+                "(adjusted as the letters; a score's not adjusted).",
+                c->f.note);
     for (size_t i = 0; i < nrest && !failed(c); i++) {
         const shopstat_difference *d = &t->diffs[rest[i]];
         size_t l = find_level(t, d->level);
@@ -1015,6 +1125,11 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
         chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
         chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
+    }
+    for (size_t k = 0; k < npairs && !failed(c); k++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + (ns + k) * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 3, W_CI, NULL));
     }
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);

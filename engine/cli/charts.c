@@ -436,6 +436,31 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         scharts[i].opts = &sco; /* (each page its own type: a levels' chart and a score's) */
         pages[nl + i] = &scharts[i];
     }
+    /* --title is one chart's title: over several questions' charts every page would read
+     * it, the second question's chart titled as the first (a tab of switch and sat, both
+     * "Would switch after poor service"). Drawn as asked, and said. */
+    if (a->title) {
+        const char *first = NULL, *other = NULL;
+        size_t nq = 0;
+        for (size_t i = 0; i < nl + nsc; i++) {
+            const char *q = pages[i]->name ? pages[i]->name : "";
+            int seen = 0;
+            for (size_t k = 0; k < i && !seen; k++)
+                seen = strcmp(pages[k]->name ? pages[k]->name : "", q) == 0;
+            if (seen)
+                continue;
+            nq++;
+            if (!first)
+                first = q;
+            else if (!other)
+                other = q;
+        }
+        if (nq > 1)
+            cli_warn("--title \"%s\" titles the charts of all %zu questions (%s, %s%s): each "
+                     "reads it; draw one question per command to title each, or leave --title "
+                     "out (each chart is then titled by its question)",
+                     a->title, nq, first, other, nq > 2 ? ", ..." : "");
+    }
     if (shopstat_chart_render_pages(a->chart, pages, nl + nsc, &co, &err))
         rc = cli_fail(&err);
 done:

@@ -128,6 +128,8 @@ typedef struct shopstat_spec_table {
     const size_t *items;
     const shopstat_pos *item_pos;
     size_t nitems;
+    int differences; /* differences: true: report.md shows a column per comparison, the
+                        difference with its interval and p (a wave's change) */
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

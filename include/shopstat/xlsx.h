@@ -50,6 +50,11 @@ typedef struct shopstat_xlsx_table {
     /* The note under the table when some estimate has no interval (no_interval: its CI
      * cells read "df 0"), e.g. "No interval for Heavy: design df 0 (...)."; may be NULL. */
     const char *df0_note;
+    /* 1: after the segments' blocks, a block per comparison (a: b, as diffs and score_diffs
+     * name them, in the order of their first difference): each level's difference, its
+     * interval and adjusted p, each score's (p not adjusted), as report.md's change column
+     * (a spec's differences: true). Not for a grid. */
+    int differences;
 } shopstat_xlsx_table;
 
 typedef struct shopstat_xlsx_opts {

@@ -513,6 +513,7 @@ if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.e
         test "$(levels_in scale-sorted)" = "Satisfied|Neither|Very satisfied|Dissatisfied|Very dissatisfied|"
     check "sort: codes without values: by size ($(levels_in codes))" test "$(levels_in codes)" = "4|3|5|2|1|"
     check "sort: none keeps the codes' order ($(levels_in codes-unsorted))" test "$(levels_in codes-unsorted)" = "1|2|3|4|5|"
+    check "sort: codes with a score: keep their order ($(levels_in scored))" test "$(levels_in scored)" = "1|2|3|4|5|"
     check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \
         test "$(levels_in bracket)" = 'Under $2,000|$2,000+|'
     check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U$][^|]*' | tr '\n' '|')" = '| Under $2,000 || $2,000+ |'
@@ -1247,6 +1248,52 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     done
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
+fi
+
+# ---- differences: true: report.md's column per comparison, the difference with its interval
+# and p, as R's svycontrast gives them (tests/report/make_differences_expected.R: a level's p
+# Holm-adjusted over the question's levels, a score's not) ----
+if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diffs.err"; then
+    while IFS='|' read -r tb lv c1 c2; do
+        row=$(sed -n "/(\`$tb\`)/,/^Base:/p" "$T/diffs/report.md" | grep -F "| $lv |")
+        want="| $c1 |${c2:+ $c2 |}"
+        check "differences: $tb, $lv ends '$want' (got '$row')" test "${row%"$want"}" != "$row"
+    done <tests/report/expected/differences/rows.txt
+    check "differences: sat's header names the pair by its labels and letters" \
+        grep -qF '| All (A) | Others (B) | Group 2 (C) | Group 2 − Others (C − B) |' "$T/diffs/report.md"
+    check "differences: a pair with the rest has no letters" \
+        grep -qF '| All (A) | Group 2 (B) | Group 2 − All (B − A) | Group 2 − rest |' "$T/diffs/report.md"
+    check "differences: the base rows have an empty cell per pair" \
+        grep -qF '| Base (n) | 111 | 39 | | |' "$T/diffs/report.md"
+    check "differences: the note says what the column holds" \
+        grep -qF "Differences (X − Y): X's estimate minus Y's, in percentage points" "$T/diffs/report.md"
+    check "differences: a table without it has no change column" \
+        grep -qxF '|  | All (A) | Group 2 (B) |' "$T/diffs/report.md"
+    check "differences: one note per table that has it" test "$(grep -c '^Differences (X' "$T/diffs/report.md")" = 2
+    # the workbook: rec's sheet (the third) has a block per comparison after its segments'
+    # (columns J-M for Group 2 - All, N-Q for Group 2 - rest): its NPS row holds R's change
+    # and interval (tests/report/expected/scores/score_comparisons.csv, fans:all and fans:rest)
+    unzip -p "$T/diffs/tables.xlsx" xl/worksheets/sheet3.xml >"$T/diffs.sheet" 2>/dev/null
+    unzip -p "$T/diffs/tables.xlsx" xl/sharedStrings.xml >"$T/diffs.ss" 2>/dev/null
+    near_cell() { # COLUMN VALUE: some cell of that column holds VALUE to 1e-9
+        grep -o "<c r=\"$1[0-9]*\"[^>]*><v>[^<]*" "$T/diffs.sheet" | sed 's/.*<v>//' |
+            awk -v w="$2" '{ d = $1 - w; if (d < 0) d = -d; if (d < 1e-9) f = 1 } END { exit !f }'
+    }
+    for cv in J:40.474994573817575 K:25.650633018672732 L:55.299356128962415 \
+        N:62.900669643354078 O:38.022674901985845 P:87.778664384722305; do
+        check "differences: workbook's rec sheet, column ${cv%%:*} holds R's ${cv#*:}" near_cell "${cv%%:*}" "${cv#*:}"
+    done
+    check "differences: the workbook's block headers" \
+        grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
+    check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"
+    pdftotext "$T/diffs/charts/rec-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-trend.flat"
+    check "trend chart with compare: its footer names the significant changes, as R" \
+        grep -qF "$(cat tests/report/expected/differences/trend_note.txt)" "$T/rec-trend.flat"
+    pdftotext "$T/diffs/charts/sat-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-trend.flat"
+    check "trend chart with compare: or says that none is" \
+        grep -qF "Compared: no change is significant (holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
+else
+    ko "report of differences.yml failed: $(cat "$T/diffs.err")"
 fi
 # a score chart of a question whose label is a question text ends it with its '?', not '?:'
 cat >"$T/qmark.yml" <<EOF
