@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "shopstat/scale.h"
 
 /* Caps on input-driven growth: a question or --by column with more distinct values
  * than this is almost certainly an identifier, and would make tables nobody reads. */
@@ -2612,10 +2613,38 @@ static int by_text(const void *a, const void *b)
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
+/* Byte-sorted levels it[0..n) in a recognised text scale's order, into order[]: 0 when
+ * done or when they make no scale (order as it was), -1 out of memory. */
+static int scale_order(const sort_item *it, size_t n, size_t *order)
+{
+    const char **lab = malloc(n * sizeof *lab);
+    size_t *pos = malloc(n * sizeof *pos);
+    if (!lab || !pos) {
+        free(lab);
+        free(pos);
+        return -1;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        lab[i] = it[i].s;
+        ok = strlen(it[i].s) == it[i].len; /* (a level holding a NUL byte is no scale point) */
+    }
+    if (ok && shopstat_scale_recognise(lab, n, pos))
+        for (size_t i = 0; i < n; i++)
+            order[i] = it[pos[i]].id;
+    free(lab);
+    free(pos);
+    return 0;
+}
+
 /* Order of the keys of m: numeric when every key is a number, else byte order; the first
- * `fixed` keys (declared levels: a spec's values:, --levels) first, as they are.
- * Returns order[pos] = id; NULL on allocation failure. */
-static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed)
+ * `fixed` keys (declared levels: a spec's values:, --levels) first, as they are. A
+ * question's text levels (scale set) that make a recognised text scale ("Strongly agree"
+ * ... "Don't know": shopstat_scale_recognise) take its order instead, low end first as a
+ * scale of numbers, the non-substantive answers after it; only when no level is declared
+ * (declared levels always win). Returns order[pos] = id; NULL on allocation failure. */
+static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed,
+                         int scale)
 {
     size_t n = m->n;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -2641,6 +2670,11 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
         qsort(it + fixed, n - fixed, sizeof *it, allnum ? by_num : by_text);
     for (size_t i = 0; i < n; i++)
         order[i] = it[i].id;
+    if (scale && !keep && !allnum && fixed == 0 && n >= 2 && scale_order(it, n, order) < 0) {
+        free(it);
+        free(order);
+        return NULL;
+    }
     free(it);
     return order;
 }
@@ -2744,7 +2778,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         rt_question *q = &t->q[qi];
         int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;
         /* (declared levels were put in the map first, in their order) */
-        q->order = sort_keys(t, &q->levels, keep, q->pq->ndeclared);
+        q->order = sort_keys(t, &q->levels, keep, q->pq->ndeclared, 1);
         q->rank = malloc((q->levels.n ? q->levels.n : 1) * sizeof *q->rank);
         if (!q->order || !q->rank)
             return nomem(err);
@@ -2767,7 +2801,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         for (size_t b = 0; b < t->nby; b++) {
             if (t->by[b].plan_index != i)
                 continue;
-            size_t *ord = sort_keys(t, &t->by[b].values, 0, 0);
+            size_t *ord = sort_keys(t, &t->by[b].values, 0, 0, 0);
             if (!ord)
                 return nomem(err);
             for (size_t j = 0; j < t->by[b].values.n; j++)
