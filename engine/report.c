@@ -21,6 +21,7 @@
 
 #include "shopstat/chartset.h"
 #include "shopstat/compare.h"
+#include "shopstat/scale.h"
 #include "shopstat/output.h"
 #include "shopstat/report_pdf.h"
 #include "shopstat/score.h"
@@ -2098,12 +2099,23 @@ static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_
         free(all);
         return nomem(err);
     }
+    /* the sides as the chart draws them: its centre by shopstat_scale_sides (the chart set
+     * takes it so), "Don't know" and its kind on neither */
+    unsigned char *sd = malloc(nl);
+    if (!sd) {
+        free(lv);
+        free(all);
+        return nomem(err);
+    }
+    shopstat_scale_sides(rt->level_labels, nl, -1, sd);
     shopstat_status st = SHOPSTAT_OK;
-    size_t lend = nl / 2, hstart = (nl + 1) / 2;
     for (int side = 0; side < 2 && !st; side++) {
         size_t k = 0;
-        for (size_t d = side ? hstart : 0; d < (side ? nl : lend); d++)
-            lv[k++] = rt->dest[d * rt->ncols].l; /* (the engine's position of display row d) */
+        for (size_t d = 0; d < nl; d++)
+            if (sd[d] == (side ? SHOPSTAT_SCALE_HIGH : SHOPSTAT_SCALE_LOW))
+                lv[k++] = rt->dest[d * rt->ncols].l; /* (the engine's position of row d) */
+        if (!k)
+            continue;
         shopstat_difference *x = NULL;
         size_t nx = 0, n0 = *nout;
         if ((st = shopstat_compare_level_set(r->tot, &co, q, lv, k, &x, &nx, err)))
@@ -2114,6 +2126,7 @@ static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_
         free(x);
     }
     free(lv);
+    free(sd);
     if (st) {
         free(all);
         *nout = 0;
@@ -2402,7 +2415,12 @@ static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_j
     j->data.series = g->series;
     j->data.nseries = ni;
     j->data.cells = g->cells;
-    j->data.neutral = nl % 2 ? (long)(nl / 2) : -1;
+    /* the centre as each item's own Likert chart takes it (shopstat_scale_sides) */
+    unsigned char *sd = malloc(nl ? nl : 1);
+    if (!sd)
+        return nomem(err);
+    j->data.neutral = shopstat_scale_sides(a->level_labels, nl, -1, sd);
+    free(sd);
     /* the totals' marks of segment c's rows: item k's chart of the marks' set, column c */
     if (marks) {
         const shopstat_chart_data *const *mc = shopstat_chartset_charts(marks);

@@ -1,5 +1,5 @@
-/* The table of recognised text answer scales: their order, neutral points and non-substantive
- * answers. */
+/* The table of recognised text answer scales: their order, neutral points, non-substantive answers.
+ */
 #include "shopstat/scale.h"
 
 #include <stdlib.h>

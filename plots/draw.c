@@ -2,6 +2,8 @@
  * dispatch to the drawing of each chart type. */
 #include "internal.h"
 
+#include "shopstat/scale.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,6 +138,19 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
     case SHOPSTAT_CHART_LIKERT:
         ADD(" Bars centred on the %s; totals at the ends.",
             d->neutral >= 0 ? "neutral answer" : "middle of the scale");
+        /* the non-substantive answers are answers (in the base) but no point of the scale */
+        {
+            size_t na = 0;
+            for (size_t l = 0; l < d->nlevels; l++) {
+                if (!shopstat_scale_nonsubstantive(plots_level_label(&d->levels[l])))
+                    continue;
+                ADD("%s%s", na ? ", " : " ", plots_level_label(&d->levels[l]));
+                na++;
+            }
+            if (na)
+                ADD(": at the right, not in the bars (%s of the base).",
+                    na > 1 ? "shares" : "share");
+        }
         break;
     case SHOPSTAT_CHART_SCORE:
         /* a score's interval is estimate +/- t(df) x SE whatever the proportions' method */

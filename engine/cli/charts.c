@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "shopstat/chartset.h"
 #include "shopstat/output.h"
+#include "shopstat/scale.h"
 #include "shopstat/spec.h"
 
 /* The chart flags into co and so; 0 or the exit status after printing the error. cmd:
@@ -201,14 +202,32 @@ static shopstat_status likert_sides(const survey_args *a, const shopstat_totals 
             nl = e[j].l + 1 > nl ? e[j].l + 1 : nl;
             j++;
         }
-        i = j;
-        if (shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2)
+        if (shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2) {
+            i = j;
             continue;
-        size_t lend = nl / 2, hstart = (nl + 1) / 2; /* (odd: the middle point is neither) */
+        }
+        /* the sides as the chart draws them (shopstat_scale_sides: the neutral point is
+         * neither, a "Don't know" is apart); the chart set takes its centre so too */
+        const char **labs = calloc(nl, sizeof *labs);
+        unsigned char *sd = malloc(nl);
+        if (!labs || !sd) {
+            free(labs);
+            free(sd);
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        for (size_t m = i; m < j; m++)
+            labs[e[m].l] = e[m].level;
+        i = j;
+        shopstat_scale_sides(labs, nl, -1, sd);
+        free(labs);
         for (int side = 0; side < 2 && !st; side++) {
             size_t k = 0;
-            for (size_t l = side ? hstart : 0; l < (side ? nl : lend); l++)
-                lv[k++] = l;
+            for (size_t l = 0; l < nl; l++)
+                if (sd[l] == (side ? SHOPSTAT_SCALE_HIGH : SHOPSTAT_SCALE_LOW))
+                    lv[k++] = l;
+            if (!k)
+                continue; /* (one substantive point, the rest apart: no side to test) */
             shopstat_difference *x = NULL;
             size_t nx = 0;
             st = shopstat_compare_level_set(t, &co, q, lv, k, &x, &nx, err);
@@ -223,6 +242,7 @@ static shopstat_status likert_sides(const survey_args *a, const shopstat_totals 
                 *out = all;
             free(x);
         }
+        free(sd);
     }
     free(lv);
     if (st) {

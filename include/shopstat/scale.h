@@ -1,5 +1,5 @@
-/* Text answer scales: recognising "Strongly agree ... Strongly disagree" and its kind, their order,
- * and the non-substantive answers beside them. */
+/* Text answer scales: the order of recognised scales and the non-substantive answers beside them.
+ */
 #ifndef SHOPSTAT_SCALE_H
 #define SHOPSTAT_SCALE_H
 
