@@ -1002,7 +1002,12 @@ static void score_error_at(const report *r, shopstat_error *err)
                                      "\"7-8\": 0, \"9-10\": 100, ...})"
                                : strstr(msg, "in a mean") ? "score every level with a map in score:"
                                                           : "give it a score in score:";
-            if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
+            if (strstr(msg, "non-substantive")) /* (no score to give it: missing only) */
+                snprintf(hint, sizeof msg - (size_t)(hint - msg),
+                         "; give it in the question's missing: ([%s]; csv: missing: applies to "
+                         "every column)",
+                         level);
+            else if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
                 snprintf(hint, sizeof msg - (size_t)(hint - msg), "; %s", give);
             else
                 snprintf(hint, sizeof msg - (size_t)(hint - msg),
@@ -2136,6 +2141,31 @@ static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_
     return SHOPSTAT_OK;
 }
 
+/* A Likert chart of text answers that no values: or recode: orders and that are no
+ * recognised scale (shopstat_scale_recognise) stands in byte order, "Agree" left of
+ * "Disagree": warn, naming the spec key that gives the order. */
+static void likert_unordered(report *r, const rtable *rt)
+{
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    size_t q = r->qmap[rt->t->question], nl = rt->nlevels;
+    if (qq->nvalues || qq->nrecodes || nl < 2 ||
+        shopstat_totals_question_kind(r->tot, q) != SHOPSTAT_Q_SINGLE)
+        return;
+    int text = 0;
+    for (size_t l = 0; l < shopstat_totals_nlevels(r->tot, q) && !text; l++) {
+        const char *code = shopstat_totals_level(r->tot, q, l);
+        double x;
+        text = shopstat_parse_number(code, strlen(code), 1, &x) != 1 &&
+               !(code[0] >= '0' && code[0] <= '9') && !shopstat_scale_nonsubstantive(code);
+    }
+    if (text && !shopstat_scale_recognise(rt->level_labels, nl, NULL))
+        warn(r,
+             "table '%s': question '%s' is drawn as a Likert chart, but its answers are text "
+             "that is no scale shopstat knows, so the chart takes them as they sort; give "
+             "their order, low end first, in the question's values:",
+             rt->t->name, qq->name);
+}
+
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
 {
     shopstat_chartset_opts so;
@@ -2149,6 +2179,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.base_note = rt->chart_base;
     /* the footer's only mention of it since the chart's base note leaves it out */
     so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
+    if (so.type == SHOPSTAT_CHART_LIKERT)
+        likert_unordered(r, rt);
     shopstat_difference *sides = NULL;
     shopstat_status st = so.type == SHOPSTAT_CHART_LIKERT
                              ? likert_sides(r, rt, &sides, &so.nside_diffs, err)

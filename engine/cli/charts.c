@@ -160,6 +160,71 @@ static void likert_gaps(const shopstat_estimate *e, size_t n)
     }
 }
 
+/* Whether a level is numbered: a number, or a labelled point ("10 - Extremely likely"). */
+static int numbered(const char *s)
+{
+    double x;
+    if (shopstat_parse_number(s, strlen(s), 1, &x) == 1)
+        return 1;
+    size_t k = 0;
+    while (s[k] >= '0' && s[k] <= '9')
+        k++;
+    return k > 0 && (s[k] == ' ' || s[k] == '-' || s[k] == '.' || s[k] == ':');
+}
+
+/* A Likert chart of text answers that are no recognised scale (shopstat_scale_recognise)
+ * and whose order no --levels gives: its points stand in byte order, "Agree" left of
+ * "Disagree", which reads as a wrong chart. Say so once per question, and how to order it. */
+static void likert_unordered(const survey_args *a, const shopstat_totals *t,
+                             const shopstat_estimate *e, size_t n)
+{
+    for (size_t i = 0; t && i < n;) {
+        size_t q = e[i].q, j = i, nl = 0;
+        while (j < n && e[j].q == q) {
+            nl = e[j].l + 1 > nl ? e[j].l + 1 : nl;
+            j++;
+        }
+        size_t i0 = i;
+        i = j;
+        const char *name = e[i0].variable;
+        size_t len = strlen(name);
+        int given = 0;
+        for (size_t k = 0; k < a->nlevels && !given; k++)
+            given = strncmp(a->levels[k], name, len) == 0 && a->levels[k][len] == ':';
+        if (given || shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2 ||
+            nl != shopstat_totals_nlevels(t, q))
+            continue;
+        int text = 0;
+        for (size_t l = 0; l < nl && !text; l++) {
+            const char *code = shopstat_totals_level(t, q, l);
+            text = !numbered(code) && !shopstat_scale_nonsubstantive(code);
+        }
+        const char **labs = calloc(nl, sizeof *labs);
+        if (!text || !labs) {
+            free(labs);
+            continue;
+        }
+        for (size_t m = i0; m < j; m++)
+            labs[e[m].l] = e[m].level;
+        if (!shopstat_scale_recognise(labs, nl, NULL)) {
+            char list[400];
+            size_t k = 0;
+            for (size_t l = 0; l < nl && k < sizeof list; l++) {
+                int w = snprintf(list + k, sizeof list - k, "%s%s", l ? ", " : "",
+                                 labs[l] ? labs[l] : "");
+                k += w > 0 ? (size_t)w : 0;
+            }
+            if (k >= sizeof list)
+                memcpy(list + sizeof list - 5, "...", 4);
+            cli_warn("--chart-type likert: %s's answers (%s) are text that is no scale shopstat "
+                     "knows, so the chart takes them in that order; give the scale's order, low "
+                     "end first, with --levels %s:V1,V2,...",
+                     name, list, name);
+        }
+        free(labs);
+    }
+}
+
 /* The frame every chart of the run has: titles, source, zoom, interval, design. */
 static void chart_frame(const survey_args *a, shopstat_chart_opts *co, char *source, size_t ns,
                         int *is_source, char *wnote, size_t nw)
@@ -346,8 +411,10 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     if (rc)
         return rc;
     co.type = so.type;
-    if (so.type == SHOPSTAT_CHART_LIKERT)
+    if (so.type == SHOPSTAT_CHART_LIKERT) {
         likert_gaps(e, n);
+        likert_unordered(a, t, e, n);
+    }
     char source[1500], wnote[300], bnote[600];
     int is_source = 0;
     chart_frame(a, &co, source, sizeof source, &is_source, wnote, sizeof wnote);
