@@ -2,6 +2,7 @@
  */
 #include "shopstat/scale.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,24 +365,28 @@ long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, uns
         ranked *r = malloc((n ? n : 1) * sizeof *r);
         int c = r ? find_scale(labels, n, r) : -1;
         if (c >= 0 && scales[c].bipolar) {
-            /* in scale order as displayed: negatives, at most one neutral, positives */
+            /* in scale order as displayed (either way round: a spec may list the high end
+             * first): one side, at most one neutral, the other side */
             size_t neg = 0, zero = 0, pos = 0;
-            int run = 1;
-            double last = -1e9;
-            for (size_t l = 0; l < n && run; l++) {
+            int up = 1, down = 1;
+            double last = NAN;
+            for (size_t l = 0; l < n; l++) {
                 if (!r[l].sub)
                     continue;
-                run = r[l].v >= last;
+                up &= !(r[l].v < last);
+                down &= !(r[l].v > last);
                 last = r[l].v;
                 neg += r[l].v < 0;
                 zero += r[l].v == 0;
                 pos += r[l].v > 0;
             }
-            if (run && zero == 1) {
-                nlow = neg;
+            size_t first = up ? neg : pos;
+            if ((up || down) && zero == 1) {
+                nlow = first;
                 has_mid = 1;
-            } else if (run && !zero && neg && pos && (neg > pos ? neg - pos : pos - neg) <= 1) {
-                nlow = neg;
+            } else if ((up || down) && !zero && neg && pos &&
+                       (neg > pos ? neg - pos : pos - neg) <= 1) {
+                nlow = first;
                 has_mid = 0;
             }
         }

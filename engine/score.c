@@ -388,8 +388,9 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
             int ok = level_score(sc, lv, t->decimal_comma, &x, &num, &isnum);
             r[k].s[lid] = ok ? x : NAN;
             /* "Don't know", "N/A" and their kind are answers but no point of the scale: a
-             * score for one (Don't know=0) would pull the mean; it leaves the base instead */
-            int nonsub = !isnum && shopstat_scale_nonsubstantive(lv);
+             * score for one (Don't know=0) would pull the mean; it leaves the base instead
+             * (a recode's level is the spec's own: no code to call missing) */
+            int nonsub = !isnum && !rq->pq->nrecodes && shopstat_scale_nonsubstantive(lv);
             if (nonsub && totals_cell(t, 0, r[k].q, lid) >= 0) {
                 char w1[400], code[300], who[300];
                 snprintf(code, sizeof code, "%s:%s", rq->pq->columns[0], lv);

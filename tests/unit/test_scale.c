@@ -142,6 +142,11 @@ static void test_sides(void **state)
     assert_int_equal(shopstat_scale_sides(b, 3, -1, s), -1);
     const unsigned char bw[] = {0, 0, 2};
     assert_memory_equal(s, bw, 3);
+    /* the same listed high end first */
+    const char *b2[] = {"Strongly agree", "Disagree", "Strongly disagree"};
+    assert_int_equal(shopstat_scale_sides(b2, 3, -1, s), -1);
+    const unsigned char b2w[] = {0, 2, 2};
+    assert_memory_equal(s, b2w, 3);
     /* no scale: the middle of the substantive levels, Don't know left out */
     const char *c[] = {"1", "Don't know", "2", "3"};
     assert_int_equal(shopstat_scale_sides(c, 4, -1, s), 2);
