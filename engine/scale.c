@@ -345,10 +345,24 @@ const char *shopstat_scale_recognise(const char *const *labels, size_t n, size_t
 
 long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, unsigned char *side)
 {
-    size_t nsub = 0;
+    size_t nsub = 0, lo = n, hi = 0;
+    int within = 0;
     for (size_t l = 0; l < n; l++) {
         side[l] =
             shopstat_scale_nonsubstantive(labels[l]) ? SHOPSTAT_SCALE_APART : SHOPSTAT_SCALE_LOW;
+        if (side[l] != SHOPSTAT_SCALE_APART) {
+            lo = lo < l ? lo : l;
+            hi = l;
+        }
+    }
+    /* one placed within the scale, between its points ("Not sure" coded 3 of a 1-5 intent
+     * scale) is its middle point, as the caller or the data's codes put it there; those
+     * outside it (a "Don't know" 9 after 1-5, or after a text scale) are apart */
+    for (size_t l = 0; l < n; l++) {
+        if (side[l] == SHOPSTAT_SCALE_APART && lo < l && l < hi) {
+            side[l] = SHOPSTAT_SCALE_LOW;
+            within = 1;
+        }
         nsub += side[l] != SHOPSTAT_SCALE_APART;
     }
     if (neutral >= (long)n || (neutral >= 0 && side[neutral] == SHOPSTAT_SCALE_APART))
@@ -363,7 +377,8 @@ long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, uns
         has_mid = 1;
     } else {
         ranked *r = malloc((n ? n : 1) * sizeof *r);
-        int c = r ? find_scale(labels, n, r) : -1;
+        /* (no recognised scale's sides with a point taken in from outside it) */
+        int c = r && !within ? find_scale(labels, n, r) : -1;
         if (c >= 0 && scales[c].bipolar) {
             /* in scale order as displayed (either way round: a spec may list the high end
              * first): one side, at most one neutral, the other side */

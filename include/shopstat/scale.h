@@ -49,7 +49,9 @@ enum {
  * positive points when those are about as many (one more on a side at most: a 5-point scale
  * that nobody answered "Disagree" in stays centred); else the middle of the substantive
  * levels (the middle one when they are odd in number). Substantive levels before the centre
- * are LOW, after it HIGH. */
+ * are LOW, after it HIGH. A non-substantive label is APART when it stands outside the
+ * substantive ones (before or after all of them, as the scale order puts it); one between
+ * them ("Not sure" coded 3 of a 1-5 scale) is a point of the scale as placed. */
 long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, unsigned char *side);
 
 #ifdef __cplusplus

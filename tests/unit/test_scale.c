@@ -148,14 +148,20 @@ static void test_sides(void **state)
     const unsigned char b2w[] = {0, 2, 2};
     assert_memory_equal(s, b2w, 3);
     /* no scale: the middle of the substantive levels, Don't know left out */
-    const char *c[] = {"1", "Don't know", "2", "3"};
+    const char *c[] = {"Don't know", "1", "2", "3"};
     assert_int_equal(shopstat_scale_sides(c, 4, -1, s), 2);
-    const unsigned char cw[] = {0, 3, 1, 2};
+    const unsigned char cw[] = {3, 0, 1, 2};
     assert_memory_equal(s, cw, 4);
-    const char *d[] = {"x", "y", "N/A", "z", "w"};
+    const char *d[] = {"x", "y", "z", "w", "N/A"};
     assert_int_equal(shopstat_scale_sides(d, 5, -1, s), -1);
-    const unsigned char dw[] = {0, 0, 3, 2, 2};
+    const unsigned char dw[] = {0, 0, 2, 2, 3};
     assert_memory_equal(s, dw, 5);
+    /* "Not sure" between the points (coded 3 of 1-5) is the scale's middle, not apart */
+    const char *g[] = {"Certainly would not", "Probably would not", "Not sure",
+                       "Probably would",      "Certainly would",    "Don't know"};
+    assert_int_equal(shopstat_scale_sides(g, 6, -1, s), 2);
+    const unsigned char gw[] = {0, 0, 1, 2, 2, 3};
+    assert_memory_equal(s, gw, 6);
     /* a unipolar scale (Not at all ... Extremely) keeps the middle */
     const char *e[] = {"Not at all satisfied", "Slightly satisfied", "Moderately satisfied",
                        "Very satisfied", "Extremely satisfied"};
