@@ -2206,6 +2206,10 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     chart_frame(r, rt, j, rt->ndiffs > 0);
     co->type = so.type;
     co->sort = rt->t->sort;
+    /* a recognised text scale keeps its order in a bar chart, as a scale listed in values:
+     * does, unless the table says sort: */
+    if (!rt->t->sort_given && shopstat_scale_recognise(rt->level_labels, rt->nlevels, NULL))
+        co->sort = SHOPSTAT_CHART_SORT_NONE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;

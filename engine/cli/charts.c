@@ -225,6 +225,19 @@ static void likert_unordered(const survey_args *a, const shopstat_totals *t,
     }
 }
 
+/* Whether chart d's levels are a recognised text scale (shopstat_scale_recognise). */
+static int scale_chart(const shopstat_chart_data *d)
+{
+    const char **labs = calloc(d->nlevels + 1, sizeof *labs);
+    if (!labs)
+        return 0;
+    for (size_t l = 0; l < d->nlevels; l++)
+        labs[l] = d->levels[l].label ? d->levels[l].label : d->levels[l].code;
+    int r = shopstat_scale_recognise(labs, d->nlevels, NULL) != NULL;
+    free(labs);
+    return r;
+}
+
 /* The frame every chart of the run has: titles, source, zoom, interval, design. */
 static void chart_frame(const survey_args *a, shopstat_chart_opts *co, char *source, size_t ns,
                         int *is_source, char *wnote, size_t nw)
@@ -404,7 +417,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         return 0;
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_chart_opts co, sco;
+    shopstat_chart_opts co, sco, lco;
     shopstat_chartset_opts so;
     int cmd = diffs ? CHARTS_COMPARE : !n && se ? CHARTS_SCORE : CHARTS_TAB;
     int rc = chart_flags(a, cmd, &co, &so);
@@ -506,8 +519,14 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         rc = cli_usage_error("out of memory");
         goto done;
     }
+    /* a recognised text scale keeps its order in a bar chart (as --levels would) unless
+     * --sort is given */
+    lco = co;
+    lco.sort = SHOPSTAT_CHART_SORT_NONE;
     for (size_t i = 0; i < nl; i++) {
         lcharts[i] = *shopstat_chartset_charts(set)[i];
+        if (!a->sort && co.sort != SHOPSTAT_CHART_SORT_NONE && scale_chart(&lcharts[i]))
+            lcharts[i].opts = &lco;
         const char *qb = question_base(a, t, lcharts[i].name, lbase[i], sizeof lbase[i]);
         if (qb)
             lcharts[i].base_note = qb;

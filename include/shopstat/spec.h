@@ -128,6 +128,10 @@ typedef struct shopstat_spec_table {
     const size_t *items;
     const shopstat_pos *item_pos;
     size_t nitems;
+    /* 1 when the table gives sort: (appended): without it, a question whose answers are a
+     * recognised text scale (shopstat_scale_recognise) keeps the scale's order in a bar
+     * chart too, as values: would */
+    int sort_given;
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

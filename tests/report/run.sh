@@ -1791,6 +1791,8 @@ if $S report tests/report/specs/textscale.yml -o "$T/ts" --quiet 2>"$T/ts.err"; 
     check "textscale: q's legend in scale order, no Don't know" grep -qx "Strongly disagree|Disagree|Neither agree nor disagree|Somewhat agree|Agree|Strongly agree" "$T/ts.q"
     check "textscale: q's Don't know apart (8%)" grep -qx "All|30%|10|20|12|10|27|13|50%|8%" "$T/ts.q"
     check "textscale: the footer says Don't know is not in the bars" grep -q "Don't know: at the right, not in the bars" "$T/ts.q"
+    got=$(pdftotext -layout "$T/ts/charts/q-bars.pdf" - | sed -n "s/^ *\([A-Z][A-Za-z' ]*[a-z]\)  .*%$/\1/p" | paste -sd'|' -)
+    check "textscale: q's bar chart keeps the scale's order ('$got')" test "$got" = "Strongly disagree|Disagree|Neither agree nor disagree|Somewhat agree|Agree|Strongly agree|Don't know"
     check "textscale: one warning" test "$(grep -o "no scale shopstat knows" "$T/ts/run.json" | wc -l)" -eq 1
     check "textscale: the warning names fruit and values:" grep -q "question 'fruit' is drawn as a Likert chart, but its answers are text that is no scale shopstat knows.*in the question's values:" "$T/ts/run.json"
 else
