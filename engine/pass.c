@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "shopstat/scale.h"
 
 /* Caps on input-driven growth: a question or --by column with more distinct values
  * than this is almost certainly an identifier, and would make tables nobody reads. */
@@ -2716,13 +2717,40 @@ static int by_year(const void *a, const void *b)
     return by_natural(a, b);
 }
 
+/* Byte-sorted levels it[0..n) in a recognised text scale's order, into order[]: 0 when
+ * done or when they make no scale (order as it was), -1 out of memory. */
+static int scale_order(const sort_item *it, size_t n, size_t *order)
+{
+    const char **lab = malloc(n * sizeof *lab);
+    size_t *pos = malloc(n * sizeof *pos);
+    if (!lab || !pos) {
+        free(lab);
+        free(pos);
+        return -1;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        lab[i] = it[i].s;
+        ok = strlen(it[i].s) == it[i].len; /* (a level holding a NUL byte is no scale point) */
+    }
+    if (ok && shopstat_scale_recognise(lab, n, pos))
+        for (size_t i = 0; i < n; i++)
+            order[i] = it[pos[i]].id;
+    free(lab);
+    free(pos);
+    return 0;
+}
+
 /* Order of the keys of m: numeric when every key is a number, else byte order (when
  * `natural`, a --by column's waves: by year when every key names one, then with digit runs
- * by their number); the first `fixed` keys
- * (declared levels: a spec's values:, --levels) first, as they are. Returns order[pos] = id;
- * NULL on allocation failure. */
-static size_t *sort_keys_in(const shopstat_totals *t, const strmap *m, int keep, size_t fixed,
-                            int natural)
+ * by their number); the first `fixed` keys (declared levels: a spec's values:, --levels)
+ * first, as they are. A question's text levels (`scale` set) that make a recognised text
+ * scale ("Strongly agree" ... "Don't know": shopstat_scale_recognise) take its order
+ * instead, low end first as a scale of numbers, the non-substantive answers after it; only
+ * when no level is declared (declared levels always win). Returns order[pos] = id; NULL on
+ * allocation failure. */
+static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed,
+                         int scale, int natural)
 {
     size_t n = m->n;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -2755,13 +2783,13 @@ static size_t *sort_keys_in(const shopstat_totals *t, const strmap *m, int keep,
                         : by_text);
     for (size_t i = 0; i < n; i++)
         order[i] = it[i].id;
+    if (scale && !keep && !allnum && fixed == 0 && n >= 2 && scale_order(it, n, order) < 0) {
+        free(it);
+        free(order);
+        return NULL;
+    }
     free(it);
     return order;
-}
-
-static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed)
-{
-    return sort_keys_in(t, m, keep, fixed, 0);
 }
 
 /* A pair of a --by set becomes one pair per value of the set, in display order. */
@@ -2863,7 +2891,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         rt_question *q = &t->q[qi];
         int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;
         /* (declared levels were put in the map first, in their order) */
-        q->order = sort_keys(t, &q->levels, keep, q->pq->ndeclared);
+        q->order = sort_keys(t, &q->levels, keep, q->pq->ndeclared, 1, 0);
         q->rank = malloc((q->levels.n ? q->levels.n : 1) * sizeof *q->rank);
         if (!q->order || !q->rank)
             return nomem(err);
@@ -2888,7 +2916,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
                 continue;
             /* (natural order: the waves of a tracker, "Wave 9" before "Wave 10", in time
              * order in a trend chart and across the table) */
-            size_t *ord = sort_keys_in(t, &t->by[b].values, 0, 0, 1);
+            size_t *ord = sort_keys(t, &t->by[b].values, 0, 0, 0, 1);
             if (!ord)
                 return nomem(err);
             for (size_t j = 0; j < t->by[b].values.n; j++)

@@ -21,6 +21,7 @@
 
 #include "shopstat/chartset.h"
 #include "shopstat/compare.h"
+#include "shopstat/scale.h"
 #include "shopstat/output.h"
 #include "shopstat/report_pdf.h"
 #include "shopstat/score.h"
@@ -1001,7 +1002,12 @@ static void score_error_at(const report *r, shopstat_error *err)
                                      "\"7-8\": 0, \"9-10\": 100, ...})"
                                : strstr(msg, "in a mean") ? "score every level with a map in score:"
                                                           : "give it a score in score:";
-            if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
+            if (strstr(msg, "non-substantive")) /* (no score to give it: missing only) */
+                snprintf(hint, sizeof msg - (size_t)(hint - msg),
+                         "; give it in the question's missing: ([%s]; csv: missing: applies to "
+                         "every column)",
+                         level);
+            else if (qq->nrecodes) /* (a level of the recode: no code to call missing) */
                 snprintf(hint, sizeof msg - (size_t)(hint - msg), "; %s", give);
             else
                 snprintf(hint, sizeof msg - (size_t)(hint - msg),
@@ -2256,12 +2262,23 @@ static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_
         free(all);
         return nomem(err);
     }
+    /* the sides as the chart draws them: its centre by shopstat_scale_sides (the chart set
+     * takes it so), "Don't know" and its kind on neither */
+    unsigned char *sd = malloc(nl);
+    if (!sd) {
+        free(lv);
+        free(all);
+        return nomem(err);
+    }
+    shopstat_scale_sides(rt->level_labels, nl, -1, sd);
     shopstat_status st = SHOPSTAT_OK;
-    size_t lend = nl / 2, hstart = (nl + 1) / 2;
     for (int side = 0; side < 2 && !st; side++) {
         size_t k = 0;
-        for (size_t d = side ? hstart : 0; d < (side ? nl : lend); d++)
-            lv[k++] = rt->dest[d * rt->ncols].l; /* (the engine's position of display row d) */
+        for (size_t d = 0; d < nl; d++)
+            if (sd[d] == (side ? SHOPSTAT_SCALE_HIGH : SHOPSTAT_SCALE_LOW))
+                lv[k++] = rt->dest[d * rt->ncols].l; /* (the engine's position of row d) */
+        if (!k)
+            continue;
         shopstat_difference *x = NULL;
         size_t nx = 0, n0 = *nout;
         if ((st = shopstat_compare_level_set(r->tot, &co, q, lv, k, &x, &nx, err)))
@@ -2272,6 +2289,7 @@ static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_
         free(x);
     }
     free(lv);
+    free(sd);
     if (st) {
         free(all);
         *nout = 0;
@@ -2279,6 +2297,31 @@ static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_
     }
     *out = all;
     return SHOPSTAT_OK;
+}
+
+/* A Likert chart of text answers that no values: or recode: orders and that are no
+ * recognised scale (shopstat_scale_recognise) stands in byte order, "Agree" left of
+ * "Disagree": warn, naming the spec key that gives the order. */
+static void likert_unordered(report *r, const rtable *rt)
+{
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    size_t q = r->qmap[rt->t->question], nl = rt->nlevels;
+    if (qq->nvalues || qq->nrecodes || nl < 2 ||
+        shopstat_totals_question_kind(r->tot, q) != SHOPSTAT_Q_SINGLE)
+        return;
+    int text = 0;
+    for (size_t l = 0; l < shopstat_totals_nlevels(r->tot, q) && !text; l++) {
+        const char *code = shopstat_totals_level(r->tot, q, l);
+        double x;
+        text = shopstat_parse_number(code, strlen(code), 1, &x) != 1 &&
+               !(code[0] >= '0' && code[0] <= '9') && !shopstat_scale_nonsubstantive(code);
+    }
+    if (text && !shopstat_scale_recognise(rt->level_labels, nl, NULL))
+        warn(r,
+             "table '%s': question '%s' is drawn as a Likert chart, but its answers are text "
+             "that is no scale shopstat knows, so the chart takes them as they sort; give "
+             "their order, low end first, in the question's values:",
+             rt->t->name, qq->name);
 }
 
 static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat_error *err)
@@ -2294,6 +2337,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.base_note = rt->chart_base;
     /* the footer's only mention of it since the chart's base note leaves it out */
     so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
+    if (so.type == SHOPSTAT_CHART_LIKERT)
+        likert_unordered(r, rt);
     shopstat_difference *sides = NULL;
     shopstat_status st = so.type == SHOPSTAT_CHART_LIKERT
                              ? likert_sides(r, rt, &sides, &so.nside_diffs, err)
@@ -2319,6 +2364,10 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     chart_frame(r, rt, j, rt->ndiffs > 0);
     co->type = so.type;
     co->sort = rt->t->sort;
+    /* a recognised text scale keeps its order in a bar chart, as a scale listed in values:
+     * does, unless the table says sort: */
+    if (!rt->t->sort_given && shopstat_scale_recognise(rt->level_labels, rt->nlevels, NULL))
+        co->sort = SHOPSTAT_CHART_SORT_NONE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
@@ -2565,7 +2614,12 @@ static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_j
     j->data.series = g->series;
     j->data.nseries = ni;
     j->data.cells = g->cells;
-    j->data.neutral = nl % 2 ? (long)(nl / 2) : -1;
+    /* the centre as each item's own Likert chart takes it (shopstat_scale_sides) */
+    unsigned char *sd = malloc(nl ? nl : 1);
+    if (!sd)
+        return nomem(err);
+    j->data.neutral = shopstat_scale_sides(a->level_labels, nl, -1, sd);
+    free(sd);
     /* the totals' marks of segment c's rows: item k's chart of the marks' set, column c */
     if (marks) {
         const shopstat_chart_data *const *mc = shopstat_chartset_charts(marks);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "shopstat/scale.h"
 
 static shopstat_status nomem(shopstat_error *err)
 {
@@ -386,6 +387,26 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
             int isnum;
             int ok = level_score(sc, lv, t->decimal_comma, &x, &num, &isnum);
             r[k].s[lid] = ok ? x : NAN;
+            /* "Don't know", "N/A" and their kind are answers but no point of the scale: a
+             * score for one (Don't know=0) would pull the mean; it leaves the base instead
+             * (a recode's level is the spec's own: no code to call missing) */
+            int nonsub = !isnum && !rq->pq->nrecodes && shopstat_scale_nonsubstantive(lv);
+            if (nonsub && totals_cell(t, 0, r[k].q, lid) >= 0) {
+                char w1[400], code[300], who[300];
+                snprintf(code, sizeof code, "%s:%s", rq->pq->columns[0], lv);
+                if (strcmp(sc->name, "score") == 0)
+                    snprintf(who, sizeof who, "the score of '%s'", sc->question);
+                else
+                    snprintf(who, sizeof who, "score '%s' of '%s'", sc->name, sc->question);
+                shopstat_status st = shopstat_error_set(
+                    err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                    "%s: level '%s' is a non-substantive answer, not a point of the scale, so it "
+                    "takes no score%s; declare it missing in its column (--missing %s)",
+                    who, lv, ok ? " (take it out of the map)" : "",
+                    shell_word(code, w1, sizeof w1));
+                scores_free(r, p->nscores);
+                return st;
+            }
             if (ok) {
                 r[k].min = fmin(r[k].min, x);
                 r[k].max = fmax(r[k].max, x);

@@ -1338,6 +1338,7 @@ static shopstat_status parse_sort(ctx *c, yaml_node_t *n, shopstat_spec_table *t
                                                       : SHOPSTAT_CHART_SORT_ALL;
     if (!n)
         return SHOPSTAT_OK;
+    t->sort_given = 1;
     const char *v = NULL;
     shopstat_status st = scalar(c, n, "sort", &v);
     if (st)

@@ -2,8 +2,11 @@
  * dispatch to the drawing of each chart type. */
 #include "internal.h"
 
+#include "shopstat/scale.h"
+
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -136,6 +139,28 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
     case SHOPSTAT_CHART_LIKERT:
         ADD(" Bars centred on the %s; totals at the ends.",
             d->neutral >= 0 ? "neutral answer" : "middle of the scale");
+        /* the non-substantive answers are answers (in the base) but no point of the scale:
+         * those the chart draws apart (shopstat_scale_sides), named */
+        {
+            const char **labs = calloc(d->nlevels + 1, sizeof *labs);
+            unsigned char *side = malloc(d->nlevels + 1);
+            size_t na = 0;
+            for (size_t l = 0; labs && side && l < d->nlevels; l++)
+                labs[l] = plots_level_label(&d->levels[l]);
+            if (labs && side)
+                shopstat_scale_sides(labs, d->nlevels, d->neutral, side);
+            for (size_t l = 0; labs && side && l < d->nlevels; l++) {
+                if (side[l] != SHOPSTAT_SCALE_APART)
+                    continue;
+                ADD("%s%s", na ? ", " : " ", labs[l]);
+                na++;
+            }
+            if (na)
+                ADD(": at the right, not in the bars (%s of the base).",
+                    na > 1 ? "shares" : "share");
+            free(labs);
+            free(side);
+        }
         break;
     case SHOPSTAT_CHART_SCORE:
         /* a score's interval is estimate +/- t(df) x SE whatever the proportions' method */

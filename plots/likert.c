@@ -1,6 +1,8 @@
 /* Diverging stacked bars for ordinal scales: one row per segment, centred on the neutral point. */
 #include "internal.h"
 
+#include "shopstat/scale.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +21,66 @@
  * centre, so that any two neighbouring points are two steps (0.16 or more) apart: 7 points
  * 0.84 0.66 0.57 0.47 0.38 0.29 0.20 (neighbours 0.18 apart); 9 points reach 0.12; past 9
  * the steps shrink to end at black (11 points: neighbours 0.153 apart, the upper end black). */
-static plots_rgb scale_colour(const shopstat_chart_data *d, size_t l)
+/* The diverging part of a Likert chart: its substantive levels in display order (idx[k] the
+ * level of position k), nlow of them left of the centre, then the neutral one (neutral its
+ * position, or -1 when the centre falls between two points), then the rest from hstart; and
+ * the non-substantive answers ("Don't know": shopstat_scale_sides), drawn apart. */
+typedef struct lk_view {
+    size_t *idx, nv, nlow, hstart;
+    long neutral;
+    size_t *apart, napart;
+} lk_view;
+
+static void view_free(lk_view *v)
+{
+    free(v->idx);
+    free(v->apart);
+}
+
+static int view_make(const shopstat_chart_data *d, lk_view *v)
 {
     size_t n = d->nlevels;
-    size_t nlow = d->neutral >= 0 ? (size_t)d->neutral : n / 2;
-    size_t hstart = d->neutral >= 0 ? (size_t)d->neutral + 1 : (n + 1) / 2;
+    memset(v, 0, sizeof *v);
+    v->neutral = -1;
+    v->idx = malloc((n ? n : 1) * sizeof *v->idx);
+    v->apart = malloc((n ? n : 1) * sizeof *v->apart);
+    const char **labs = calloc(n ? n : 1, sizeof *labs);
+    unsigned char *side = malloc(n ? n : 1);
+    if (!v->idx || !v->apart || !labs || !side) {
+        free(labs);
+        free(side);
+        view_free(v);
+        return -1;
+    }
+    for (size_t l = 0; l < n; l++)
+        labs[l] = plots_level_label(&d->levels[l]);
+    shopstat_scale_sides(labs, n, d->neutral, side);
+    for (size_t l = 0; l < n; l++) {
+        if (side[l] == SHOPSTAT_SCALE_APART) {
+            v->apart[v->napart++] = l;
+            continue;
+        }
+        if (side[l] == SHOPSTAT_SCALE_LOW)
+            v->nlow++;
+        if (side[l] == SHOPSTAT_SCALE_NEUTRAL)
+            v->neutral = (long)v->nv;
+        v->idx[v->nv++] = l;
+    }
+    v->hstart = v->nlow + (v->neutral >= 0);
+    free(labs);
+    free(side);
+    return 0;
+}
+
+static plots_rgb scale_colour(const lk_view *v, size_t l)
+{
+    size_t n = v->nv;
+    size_t nlow = v->nlow;
+    size_t hstart = v->hstart;
     size_t nhigh = n - hstart;
     size_t m = nlow > nhigh ? nlow : nhigh; /* points on the longer side */
-    int has_neutral = d->neutral >= 0 || n % 2 == 1;
-    if ((d->neutral >= 0 && l == (size_t)d->neutral) ||
-        (d->neutral < 0 && n % 2 == 1 && l == n / 2)) {
-        /* (an odd scale without a declared neutral: the middle is still neutral) */
+    int has_neutral = v->neutral >= 0;
+    if (has_neutral && l == (size_t)v->neutral) {
         plots_rgb g = {0.84, 0.84, 0.84};
         return g;
     }
@@ -65,13 +116,17 @@ static double lum(plots_rgb c)
  * (a label, its base under it), the widest mark beside a total (with its gap), and the longest
  * side of any row (the neutral point split between the sides): the axis's half-extent. For a
  * chart alone, and for the charts it shares its axis with (d->axis_with). */
-static void measure(cairo_t *cr, const shopstat_chart_data *x, double low_base,
-                    const plots_font *fl, const plots_font *fb, const plots_font *fsig, double s,
-                    double *lw, double *sigw, double *ext)
+static int measure(cairo_t *cr, const shopstat_chart_data *x, double low_base, const plots_font *fl,
+                   const plots_font *fb, const plots_font *fsig, double s, double *lw, double *sigw,
+                   double *ext)
 {
-    size_t nl = x->nlevels, ns = x->nseries;
-    long neutral = x->neutral >= 0 ? x->neutral : (nl % 2 == 1 ? (long)(nl / 2) : -1);
-    size_t lend = neutral >= 0 ? (size_t)neutral : nl / 2;
+    size_t ns = x->nseries;
+    lk_view v;
+    if (view_make(x, &v))
+        return -1;
+    size_t nl = v.nv;
+    long neutral = v.neutral;
+    size_t lend = v.nlow;
     double tw;
     for (size_t j = 0; j < ns; j++) {
         char base[96];
@@ -82,25 +137,27 @@ static void measure(cairo_t *cr, const shopstat_chart_data *x, double low_base,
         *lw = fmax(*lw, tw);
         double left = 0, right = 0;
         for (size_t l = 0; l < nl; l++) {
-            double v = x->cells[l * ns + j].value;
-            if (isnan(v))
+            double y = x->cells[v.idx[l] * ns + j].value;
+            if (isnan(y))
                 continue;
             if ((long)l == neutral) {
-                left += v / 2;
-                right += v / 2;
+                left += y / 2;
+                right += y / 2;
             } else if (l < lend) {
-                left += v;
+                left += y;
             } else {
-                right += v;
+                right += y;
             }
         }
         *ext = fmax(*ext, fmax(left, right));
     }
+    view_free(&v);
     for (size_t i = 0; x->side_sig && i < 2 * ns; i++)
         if (x->side_sig[i] && x->side_sig[i][0]) {
             plots_text(cr, x->side_sig[i], 0, 0, 0, fsig, 0, &tw, NULL);
             *sigw = fmax(*sigw, tw + 3 * s);
         }
+    return 0;
 }
 
 shopstat_status plots_draw_likert(plots_ctx *c)
@@ -110,22 +167,29 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     cairo_t *cr = c->cr;
     double s = c->s;
     plots_rect b = c->body;
-    size_t nl = d->nlevels, ns = d->nseries;
-    /* With an odd scale and no declared neutral, the middle point is centred all the same. */
-    long neutral = d->neutral >= 0 ? d->neutral : (nl % 2 == 1 ? (long)(nl / 2) : -1);
-    size_t hstart = neutral >= 0 ? (size_t)neutral + 1 : (nl + 1) / 2;
-    size_t lend = neutral >= 0 ? (size_t)neutral : nl / 2;
+    size_t ns = d->nseries;
+    /* the diverging bars hold the substantive levels; "Don't know" and its kind are shown
+     * apart, their shares in columns of their own right of the bars */
+    lk_view vw;
+    if (view_make(d, &vw))
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t nl = vw.nv;
+    long neutral = vw.neutral;
+    size_t hstart = vw.hstart;
+    size_t lend = vw.nlow;
+#define CELL(l, j) (&d->cells[vw.idx[l] * ns + (j)])
 
-    plots_rgb *cols = calloc(nl, sizeof *cols);
-    const char **texts = calloc(nl, sizeof *texts);
+    plots_rgb *cols = calloc(nl + 1, sizeof *cols);
+    const char **texts = calloc(nl + 1, sizeof *texts);
     if (!cols || !texts) {
         free(cols);
         free(texts);
+        view_free(&vw);
         return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t l = 0; l < nl; l++) {
-        cols[l] = scale_colour(d, l);
-        texts[l] = plots_level_label(&d->levels[l]);
+        cols[l] = scale_colour(&vw, l);
+        texts[l] = plots_level_label(&d->levels[vw.idx[l]]);
     }
     double legh = plots_legend(c, b.x, b.y, b.w, nl, cols, texts, NULL, 1);
 
@@ -143,9 +207,15 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double sigw = 0, ext = 0;
     /* this chart's needs, and those of the charts sharing its axis (a grid's segments): one
      * extent and one layout across, so that they read on one scale */
-    measure(cr, d, o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
-    for (size_t k = 0; k < d->naxis_with; k++)
-        measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+    int bad = measure(cr, d, o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+    for (size_t k = 0; k < d->naxis_with && !bad; k++)
+        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+    if (bad) {
+        free(cols);
+        free(texts);
+        view_free(&vw);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     lw = fmin(ceil(lw) + 1, 0.3 * b.w);
     double labh = 0;
     for (size_t j = 0; j < ns; j++) {
@@ -163,13 +233,25 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double totw;
     plots_text(cr, probe, 0, 0, 0, &ftot, 0, &totw, &th);
 
+    /* the non-substantive answers' columns: a header (the answer, wrapped) over each */
+    plots_font fa = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    fa.halign = 0.5;
+    double hw = fmax(totw, 56 * s), hh = 0;
+    for (size_t k = 0; k < vw.napart; k++) {
+        double h;
+        plots_text(cr, plots_level_label(&d->levels[vw.apart[k]]), 0, 0, hw, &fa, 0, NULL, &h);
+        hh = fmax(hh, h);
+    }
+    double apw = vw.napart ? (double)vw.napart * (hw + 10 * s) : 0;
+
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
-    double top = b.y + legh + 14 * s, bottom = b.y + b.h - axh;
+    double top = b.y + legh + 14 * s + (vw.napart ? hh + 6 * s : 0), bottom = b.y + b.h - axh;
     double need = fmax(labh + 8 * s, 14 * s);
     double band = (bottom - top) / (double)ns;
     if (band < need) {
         free(cols);
         free(texts);
+        view_free(&vw);
         return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
     }
     /* (a compact chart, stacked with others on a page: rows closer) */
@@ -185,7 +267,12 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     a.lo = -m;
     a.hi = m;
     a.x0 = b.x + lw + 16 * s + sigw + totw + 8 * s;
-    a.x1 = b.x + b.w - totw - 8 * s - sigw;
+    a.x1 = b.x + b.w - totw - 8 * s - sigw - apw;
+    double ax0 = a.x1 + 8 * s + totw + sigw + 10 * s; /* the first answer apart's column */
+    for (size_t k = 0; k < vw.napart; k++)
+        plots_text(cr, plots_level_label(&d->levels[vw.apart[k]]),
+                   ax0 + (double)k * (hw + 10 * s) + hw / 2, top - hh - 6 * s, hw, &fa, 1, NULL,
+                   NULL);
 
     plots_font ft = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     ft.halign = 0.5;
@@ -220,11 +307,11 @@ shopstat_status plots_draw_likert(plots_ctx *c)
             plots_text(cr, base, b.x + lw, ly + h1, lw, &fb, 1, NULL, NULL);
 
         /* Left of zero: the neutral half first, then from the centre outwards. */
-        double nv = neutral >= 0 ? d->cells[(size_t)neutral * ns + j].value : 0;
+        double nv = neutral >= 0 ? CELL((size_t)neutral, j)->value : 0;
         nv = isnan(nv) ? 0 : nv;
         double xl = -nv / 2, xr = nv / 2, left = 0, right = 0;
         if (neutral >= 0) {
-            const shopstat_chart_cell *x = &d->cells[(size_t)neutral * ns + j];
+            const shopstat_chart_cell *x = CELL((size_t)neutral, j);
             int low = plots_is_low(c, plots_cell_eff(d, x, j));
             c->low_used |= low;
             double x0 = plots_axis_map(&a, xl), x1 = plots_axis_map(&a, xr);
@@ -234,7 +321,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
             size_t cnt = pass ? nl - hstart : lend;
             for (size_t k = 0; k < cnt; k++) {
                 size_t l = pass ? hstart + k : lend - 1 - k;
-                const shopstat_chart_cell *x = &d->cells[l * ns + j];
+                const shopstat_chart_cell *x = CELL(l, j);
                 if (isnan(x->value))
                     continue;
                 double v0 = pass ? xr : xl - x->value, v1 = pass ? xr + x->value : xl;
@@ -252,17 +339,17 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         }
         /* Segment labels where they fit, in a colour that contrasts with the fill. */
         for (size_t l = 0; l < nl; l++) {
-            const shopstat_chart_cell *x = &d->cells[l * ns + j];
+            const shopstat_chart_cell *x = CELL(l, j);
             if (isnan(x->value))
                 continue;
             double start = -nv / 2, acc = 0;
             if (l < lend) {
                 for (size_t q = l; q < lend; q++)
-                    acc += isnan(d->cells[q * ns + j].value) ? 0 : d->cells[q * ns + j].value;
+                    acc += isnan(CELL(q, j)->value) ? 0 : CELL(q, j)->value;
                 start = -nv / 2 - acc;
             } else if ((long)l != neutral) {
                 for (size_t q = hstart; q < l; q++)
-                    acc += isnan(d->cells[q * ns + j].value) ? 0 : d->cells[q * ns + j].value;
+                    acc += isnan(CELL(q, j)->value) ? 0 : CELL(q, j)->value;
                 start = nv / 2 + acc;
             }
             double x0 = plots_axis_map(&a, start), x1 = plots_axis_map(&a, start + x->value);
@@ -293,8 +380,22 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         fsig.halign = 0;
         if (mk && mk[0])
             plots_text(cr, mk, a.x1 + 8 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+        /* the answers apart: their shares of the row's base, in grey */
+        for (size_t k = 0; k < vw.napart; k++) {
+            const shopstat_chart_cell *x = &d->cells[vw.apart[k] * ns + j];
+            if (isnan(x->value))
+                snprintf(buf, sizeof buf, "n/a");
+            else
+                plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+            fa.valign = 0.5;
+            plots_text(cr, buf, ax0 + (double)k * (hw + 10 * s) + hw / 2, cy, 0, &fa, 1, NULL,
+                       NULL);
+            fa.valign = 0;
+        }
     }
+#undef CELL
     free(cols);
     free(texts);
+    view_free(&vw);
     return SHOPSTAT_OK;
 }

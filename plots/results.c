@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "shopstat/chartset.h"
+#include "shopstat/scale.h"
 
 typedef struct one_chart {
     shopstat_chart_data d;
@@ -296,6 +297,21 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
             c->levels[l].code = r->level;
             c->levels[l].label = lab(o, qname, r->level, NULL, r->level);
         }
+        /* a Likert chart's centre: a recognised scale's neutral point, else the middle of
+         * the substantive levels ("Don't know" is never the centre) */
+        const char **labs = calloc(nlev, sizeof *labs);
+        unsigned char *side = malloc(nlev);
+        if (!labs || !side) {
+            free(labs);
+            free(side);
+            free(marks);
+            goto nomem;
+        }
+        for (size_t l = 0; l < nlev; l++)
+            labs[l] = c->levels[l].label;
+        d->neutral = shopstat_scale_sides(labs, nlev, -1, side);
+        free(labs);
+        free(side);
         for (size_t k = 0; k < nser; k++) {
             const shopstat_estimate *r = &e[i + k];
             c->series[k].name = r->segment;

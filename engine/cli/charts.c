@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "shopstat/chartset.h"
 #include "shopstat/output.h"
+#include "shopstat/scale.h"
 #include "shopstat/spec.h"
 
 /* The chart flags into co and so; 0 or the exit status after printing the error. cmd:
@@ -159,6 +160,84 @@ static void likert_gaps(const shopstat_estimate *e, size_t n)
     }
 }
 
+/* Whether a level is numbered: a number, or a labelled point ("10 - Extremely likely"). */
+static int numbered(const char *s)
+{
+    double x;
+    if (shopstat_parse_number(s, strlen(s), 1, &x) == 1)
+        return 1;
+    size_t k = 0;
+    while (s[k] >= '0' && s[k] <= '9')
+        k++;
+    return k > 0 && (s[k] == ' ' || s[k] == '-' || s[k] == '.' || s[k] == ':');
+}
+
+/* A Likert chart of text answers that are no recognised scale (shopstat_scale_recognise)
+ * and whose order no --levels gives: its points stand in byte order, "Agree" left of
+ * "Disagree", which reads as a wrong chart. Say so once per question, and how to order it. */
+static void likert_unordered(const survey_args *a, const shopstat_totals *t,
+                             const shopstat_estimate *e, size_t n)
+{
+    for (size_t i = 0; t && i < n;) {
+        size_t q = e[i].q, j = i, nl = 0;
+        while (j < n && e[j].q == q) {
+            nl = e[j].l + 1 > nl ? e[j].l + 1 : nl;
+            j++;
+        }
+        size_t i0 = i;
+        i = j;
+        const char *name = e[i0].variable;
+        size_t len = strlen(name);
+        int given = 0;
+        for (size_t k = 0; k < a->nlevels && !given; k++)
+            given = strncmp(a->levels[k], name, len) == 0 && a->levels[k][len] == ':';
+        if (given || shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2 ||
+            nl != shopstat_totals_nlevels(t, q))
+            continue;
+        int text = 0;
+        for (size_t l = 0; l < nl && !text; l++) {
+            const char *code = shopstat_totals_level(t, q, l);
+            text = !numbered(code) && !shopstat_scale_nonsubstantive(code);
+        }
+        const char **labs = calloc(nl, sizeof *labs);
+        if (!text || !labs) {
+            free(labs);
+            continue;
+        }
+        for (size_t m = i0; m < j; m++)
+            labs[e[m].l] = e[m].level;
+        if (!shopstat_scale_recognise(labs, nl, NULL)) {
+            char list[400];
+            size_t k = 0;
+            for (size_t l = 0; l < nl && k < sizeof list; l++) {
+                int w = snprintf(list + k, sizeof list - k, "%s%s", l ? ", " : "",
+                                 labs[l] ? labs[l] : "");
+                k += w > 0 ? (size_t)w : 0;
+            }
+            if (k >= sizeof list)
+                memcpy(list + sizeof list - 5, "...", 4);
+            cli_warn("--chart-type likert: %s's answers (%s) are text that is no scale shopstat "
+                     "knows, so the chart takes them in that order; give the scale's order, low "
+                     "end first, with --levels %s:V1,V2,...",
+                     name, list, name);
+        }
+        free(labs);
+    }
+}
+
+/* Whether chart d's levels are a recognised text scale (shopstat_scale_recognise). */
+static int scale_chart(const shopstat_chart_data *d)
+{
+    const char **labs = calloc(d->nlevels + 1, sizeof *labs);
+    if (!labs)
+        return 0;
+    for (size_t l = 0; l < d->nlevels; l++)
+        labs[l] = d->levels[l].label ? d->levels[l].label : d->levels[l].code;
+    int r = shopstat_scale_recognise(labs, d->nlevels, NULL) != NULL;
+    free(labs);
+    return r;
+}
+
 /* The frame every chart of the run has: titles, source, zoom, interval, design. */
 static void chart_frame(const survey_args *a, shopstat_chart_opts *co, char *source, size_t ns,
                         int *is_source, char *wnote, size_t nw)
@@ -201,14 +280,32 @@ static shopstat_status likert_sides(const survey_args *a, const shopstat_totals 
             nl = e[j].l + 1 > nl ? e[j].l + 1 : nl;
             j++;
         }
-        i = j;
-        if (shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2)
+        if (shopstat_totals_question_kind(t, q) != SHOPSTAT_Q_SINGLE || nl < 2) {
+            i = j;
             continue;
-        size_t lend = nl / 2, hstart = (nl + 1) / 2; /* (odd: the middle point is neither) */
+        }
+        /* the sides as the chart draws them (shopstat_scale_sides: the neutral point is
+         * neither, a "Don't know" is apart); the chart set takes its centre so too */
+        const char **labs = calloc(nl, sizeof *labs);
+        unsigned char *sd = malloc(nl);
+        if (!labs || !sd) {
+            free(labs);
+            free(sd);
+            st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        for (size_t m = i; m < j; m++)
+            labs[e[m].l] = e[m].level;
+        i = j;
+        shopstat_scale_sides(labs, nl, -1, sd);
+        free(labs);
         for (int side = 0; side < 2 && !st; side++) {
             size_t k = 0;
-            for (size_t l = side ? hstart : 0; l < (side ? nl : lend); l++)
-                lv[k++] = l;
+            for (size_t l = 0; l < nl; l++)
+                if (sd[l] == (side ? SHOPSTAT_SCALE_HIGH : SHOPSTAT_SCALE_LOW))
+                    lv[k++] = l;
+            if (!k)
+                continue; /* (one substantive point, the rest apart: no side to test) */
             shopstat_difference *x = NULL;
             size_t nx = 0;
             st = shopstat_compare_level_set(t, &co, q, lv, k, &x, &nx, err);
@@ -223,6 +320,7 @@ static shopstat_status likert_sides(const survey_args *a, const shopstat_totals 
                 *out = all;
             free(x);
         }
+        free(sd);
     }
     free(lv);
     if (st) {
@@ -319,15 +417,17 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         return 0;
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_chart_opts co, sco;
+    shopstat_chart_opts co, sco, lco;
     shopstat_chartset_opts so;
     int cmd = diffs ? CHARTS_COMPARE : !n && se ? CHARTS_SCORE : CHARTS_TAB;
     int rc = chart_flags(a, cmd, &co, &so);
     if (rc)
         return rc;
     co.type = so.type;
-    if (so.type == SHOPSTAT_CHART_LIKERT)
+    if (so.type == SHOPSTAT_CHART_LIKERT) {
         likert_gaps(e, n);
+        likert_unordered(a, t, e, n);
+    }
     char source[1500], wnote[300], bnote[600];
     int is_source = 0;
     chart_frame(a, &co, source, sizeof source, &is_source, wnote, sizeof wnote);
@@ -419,8 +519,14 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         rc = cli_usage_error("out of memory");
         goto done;
     }
+    /* a recognised text scale keeps its order in a bar chart (as --levels would) unless
+     * --sort is given */
+    lco = co;
+    lco.sort = SHOPSTAT_CHART_SORT_NONE;
     for (size_t i = 0; i < nl; i++) {
         lcharts[i] = *shopstat_chartset_charts(set)[i];
+        if (!a->sort && co.sort != SHOPSTAT_CHART_SORT_NONE && scale_chart(&lcharts[i]))
+            lcharts[i].opts = &lco;
         const char *qb = question_base(a, t, lcharts[i].name, lbase[i], sizeof lbase[i]);
         if (qb)
             lcharts[i].base_note = qb;

@@ -15,6 +15,7 @@
 #include "shopstat/outfile.h"
 #include "shopstat/reader.h"
 #include "shopstat/replicate.h"
+#include "shopstat/scale.h"
 #include "shopstat/score.h"
 
 const char cmd_describe_help[] =
@@ -33,7 +34,8 @@ const char cmd_describe_help[] =
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
     "name's stem, code lists, labels joined by ';' or '|' (--codes-sep if one holds\n"
-    "a ','), a weight, non-answer codes, a wave column as --by: wave,\n"
+    "a ','), a weight, non-answer codes, a text scale's order as --levels (its\n"
+    "non-substantive answers named), a wave column as --by: wave,\n"
     "Welle, period, year...), and a score command for a 0-10 question's Net Promoter\n"
     "Score and the means of 1-5, 1-7 and 1-10 ratings (named or worded so, or a grid\n"
     "Q5_1, Q5_2: no store's codes); guessed: check them. Columns named like strata,\n"
@@ -1328,6 +1330,93 @@ static void put_none_in_base(FILE *out, const shopstat_description *ds,
     fputs(")\n", out);
 }
 
+/* The recognised text scale of single-choice suggestion s's column (shopstat_scale_
+ * recognise over its values, all of them listed): its name, with order[] (the column's
+ * nlevels) the values in scale order; NULL when it holds none or is no single column. */
+static const char *text_scale(const shopstat_description *ds, const shopstat_suggestion *s,
+                              size_t **order)
+{
+    *order = NULL;
+    if (s->kind != SHOPSTAT_SUGGEST_VAR || s->ncolumns != 1)
+        return NULL;
+    const shopstat_colsummary *c = shopstat_description_column(ds, s->columns[0]);
+    if (c->type != SHOPSTAT_COL_CATEGORICAL || c->nlevels < 2 || c->nlevels != c->distinct ||
+        c->distinct_capped)
+        return NULL;
+    const char **labs = calloc(c->nlevels, sizeof *labs);
+    *order = malloc(c->nlevels * sizeof **order);
+    const char *name = NULL;
+    if (labs && *order) {
+        for (size_t l = 0; l < c->nlevels; l++)
+            labs[l] = c->levels[l].value;
+        name = shopstat_scale_recognise(labs, c->nlevels, *order);
+    }
+    free(labs);
+    if (!name) {
+        free(*order);
+        *order = NULL;
+    }
+    return name;
+}
+
+/* --levels Q:V1,V2,... for a column holding a recognised text scale, in its order (tab
+ * sorts it so by default: the flag shows the order, for the user to check or change). */
+static void put_scale_levels(cmdline *c, const shopstat_suggestion *sg, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t *order;
+        if (!text_scale(c->ds, &sg[i], &order))
+            continue;
+        const shopstat_colsummary *col = shopstat_description_column(c->ds, sg[i].columns[0]);
+        size_t len = strlen(sg[i].name) + 2;
+        for (size_t l = 0; l < col->nlevels; l++)
+            len += 2 * strlen(col->levels[l].value) + 4;
+        char *v = malloc(len);
+        if (v) {
+            size_t k = (size_t)snprintf(v, len, "%s:", sg[i].name);
+            for (size_t l = 0; l < col->nlevels; l++) {
+                k += (size_t)snprintf(v + k, len - k, "%s", l ? "," : "");
+                k += put_item(v + k, len - k, col->levels[order[l]].value);
+            }
+            put_arg(c, "--levels", v);
+        }
+        free(v);
+        free(order);
+    }
+}
+
+/* What the start takes a recognised text scale's values for: its order, and the answers
+ * outside it (Don't know: an answer, in the base, kept out of a Likert chart's bars). */
+static void note_scale_levels(FILE *out, const shopstat_description *ds,
+                              const shopstat_suggestion *s)
+{
+    size_t *order;
+    const char *scale = text_scale(ds, s, &order);
+    if (!scale)
+        return;
+    const shopstat_colsummary *col = shopstat_description_column(ds, s->columns[0]);
+    fputs("  --levels ", out);
+    put_word(out, s->name);
+    fprintf(out, ": a text scale (%s), low end first: tab sorts it so without the flag", scale);
+    size_t nn = 0;
+    for (size_t l = 0; l < col->nlevels; l++) {
+        const char *v = col->levels[order[l]].value;
+        if (!shopstat_scale_nonsubstantive(v))
+            continue;
+        fputs(nn ? ", '" : "; non-substantive: '", out);
+        put_cell(out, v, 0);
+        fputc('\'', out);
+        nn++;
+    }
+    if (nn)
+        fprintf(out,
+                " (answers, in the base and after the scale, not in a Likert chart's "
+                "bars: --missing leaves %s out)",
+                nn == 1 ? "it" : "them");
+    fputc('\n', out);
+    free(order);
+}
+
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
@@ -1390,6 +1479,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
             put_arg(&c, suggest_flag[s->kind], s->name);
         }
     }
+    put_scale_levels(&c, sg, n);
     put_missing(&c, sg, n);
     size_t nscores = 0;
     for (size_t i = 0; i < n; i++)
@@ -1404,6 +1494,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     note_own_missing(&c, sg, n, argc, argv);
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
+        note_scale_levels(out, ds, s);
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
             fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
                     proposed ? "" : " (add --strata and --psu for a clustered sample)");

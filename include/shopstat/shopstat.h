@@ -49,6 +49,7 @@
 #include "shopstat/tab.h"
 #include "shopstat/xlsx.h"
 #include "shopstat/compare.h"
+#include "shopstat/scale.h"
 #include "shopstat/score.h"
 #include "shopstat/output.h"
 #include "shopstat/chart.h"

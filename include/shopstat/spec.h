@@ -130,6 +130,10 @@ typedef struct shopstat_spec_table {
     size_t nitems;
     int differences; /* differences: true: report.md shows a column per comparison, the
                         difference with its interval and p (a wave's change) */
+    /* 1 when the table gives sort: (appended): without it, a question whose answers are a
+     * recognised text scale (shopstat_scale_recognise) keeps the scale's order in a bar
+     * chart too, as values: would */
+    int sort_given;
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

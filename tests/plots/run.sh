@@ -348,6 +348,30 @@ has "$TMP/lk1.pdf" "centred on the neutral answer"
 pdftotext -layout "$TMP/lk1.pdf" - | awk '$1 == "g=b" { print $2, $NF }' >"$TMP/lk1.row"
 [ "$(cat "$TMP/lk1.row")" = "0% 2%" ] && ok || fail "likert --levels: g=b totals '$(cat "$TMP/lk1.row")', want '0% 2%'"
 
+# --- a text scale's Likert chart: Don't know and Prefer not to say stand apart ------------------
+# (in the base, not in the bars): the legend holds the five points alone, in scale order; the
+# answers apart head columns right of the right totals (their shares: 9 of 80 = 11% and
+# 7 of 80 = 9% in all), no text overlaps, on A4 and on a small 720 x 405 page
+awk 'BEGIN { print "g,q"; split("Very dissatisfied,Dissatisfied,Neutral,Satisfied,Very satisfied", v, ",")
+    for (i = 0; i < 80; i++) print (i % 2 ? "a" : "b") "," (i < 9 ? "Don\x27t know / not sure" : i < 16 ? "Prefer not to say" : v[1 + i % 5]) }' >"$TMP/ts.csv"
+"$root/$BUILD/shopstat" tab "$TMP/ts.csv" --var q --by g --chart-type likert --chart "$TMP/ts.pdf" \
+    >/dev/null 2>"$TMP/ts.err" || fail "tab likert (text scale) failed: $(cat "$TMP/ts.err")"
+[ -s "$TMP/ts.err" ] && fail "likert text scale: a warning ($(cat "$TMP/ts.err"))" || ok
+"$root/$BUILD/shopstat" tab "$TMP/ts.csv" --var q --by g --chart-type likert --chart "$TMP/ts-small.pdf" \
+    --chart-size 720x405 >/dev/null 2>&1 || fail "tab likert (text scale, 720x405) failed"
+boxes "$TMP/ts.pdf"
+boxes "$TMP/ts-small.pdf"
+pdftotext -layout "$TMP/ts.pdf" - | sed -e 's/^ *//' -e 's/  \+/|/g' >"$TMP/ts.txt"
+grep -qx "Very dissatisfied|Dissatisfied|Neutral|Satisfied|Very satisfied" "$TMP/ts.txt" && ok ||
+    fail "likert text scale: legend '$(sed -n 2p "$TMP/ts.txt")'"
+awk -F'|' '$1 == "all" { print $NF, $(NF - 1) }' "$TMP/ts.txt" >"$TMP/ts.row"
+[ "$(cat "$TMP/ts.row")" = "9% 11%" ] && ok || fail "likert text scale: all's answers apart '$(cat "$TMP/ts.row")', want '9% 11%'"
+words "$TMP/ts.pdf" >"$TMP/ts.words"
+px=$(awk -F'\t' '$1 == "Prefer" { print $2; exit }' "$TMP/ts.words")
+tx=$(awk -F'\t' '$1 ~ /%$/ { if ($3 > m && $2 < '"${px:-0}"') m = $3 } END { print m + 0 }' "$TMP/ts.words")
+awk -v p="${px:-0}" -v t="$tx" 'BEGIN { exit !(p > t && t > 400) }' && ok ||
+    fail "likert text scale: 'Prefer' at x=$px, not right of the right totals (x=$tx)"
+
 # --- a chart that cannot be written says why (a full disk, here a file-size limit) -----------
 out=$( (trap '' XFSZ; ulimit -f 8; "$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" \
     --var would_switch --chart "$TMP/efbig.png" >/dev/null) 2>&1); rc=$?

@@ -1844,5 +1844,27 @@ else
     ko "report of labels.yml failed: $(cat "$T/lb.err")"
 fi
 
+# ---- text scales without values: (textscale.yml): scale order, Don't know apart, a warning ----
+# q's levels in tables.csv run low end first, Don't know after the scale (the order written
+# out by hand); the Likert chart's legend holds the six points and not Don't know, whose
+# share (5 of 60: 8%) stands apart; all's side totals are 30% (6+12 of 60) and 50% (6+16+8);
+# fruit (Agree beside Banana) is no scale: one warning, naming the spec key, and no other.
+if $S report tests/report/specs/textscale.yml -o "$T/ts" --quiet 2>"$T/ts.err"; then
+    got=$(awk -F, '$1 == "q" && $4 == "all" { print $3 }' "$T/ts/tables.csv" | paste -sd'|' -)
+    check "textscale: q's levels run '$got'" test "$got" = "Strongly disagree|Disagree|Neither agree nor disagree|Somewhat agree|Agree|Strongly agree|Don't know"
+    got=$(awk -F, '$1 == "would" { print $3 }' "$T/ts/tables.csv" | paste -sd'|' -)
+    check "textscale: would's levels run '$got'" test "$got" = "Definitely would not|Probably would not|Might or might not|Probably would|Definitely would|Not sure"
+    pdftotext -layout "$T/ts/charts/q.pdf" - | sed -e 's/^ *//' -e 's/  \+/|/g' >"$T/ts.q"
+    check "textscale: q's legend in scale order, no Don't know" grep -qx "Strongly disagree|Disagree|Neither agree nor disagree|Somewhat agree|Agree|Strongly agree" "$T/ts.q"
+    check "textscale: q's Don't know apart (8%)" grep -qx "All|30%|10|20|12|10|27|13|50%|8%" "$T/ts.q"
+    check "textscale: the footer says Don't know is not in the bars" grep -q "Don't know: at the right, not in the bars" "$T/ts.q"
+    got=$(pdftotext -layout "$T/ts/charts/q-bars.pdf" - | sed -n "s/^ *\([A-Z][A-Za-z' ]*[a-z]\)  .*%$/\1/p" | paste -sd'|' -)
+    check "textscale: q's bar chart keeps the scale's order ('$got')" test "$got" = "Strongly disagree|Disagree|Neither agree nor disagree|Somewhat agree|Agree|Strongly agree|Don't know"
+    check "textscale: one warning" test "$(grep -o "no scale shopstat knows" "$T/ts/run.json" | wc -l)" -eq 1
+    check "textscale: the warning names fruit and values:" grep -q "question 'fruit' is drawn as a Likert chart, but its answers are text that is no scale shopstat knows.*in the question's values:" "$T/ts/run.json"
+else
+    ko "report of textscale.yml failed: $(cat "$T/ts.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

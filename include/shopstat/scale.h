@@ -1,0 +1,60 @@
+/* Text answer scales: the order of recognised scales and the non-substantive answers beside them.
+ */
+#ifndef SHOPSTAT_SCALE_H
+#define SHOPSTAT_SCALE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Survey platforms export a rating question as its choices' text. These functions are the
+ * library's one table of such scales: agree/disagree, satisfied/dissatisfied, likely/unlikely,
+ * would/would not ("Definitely would not" ... "Definitely would", "Might or might not"),
+ * important/unimportant, excellent/very good/good/fair/poor, always/often/sometimes/rarely/
+ * never, better/the same/worse; each point with its common variants (any case; "Strongly",
+ * "Very", "Extremely", "Completely", "Somewhat", "Slightly", "Mostly", "Not at all", "Not
+ * very", "Neither X nor Y", "Neutral"). Labels are compared after folding ASCII case, the
+ * apostrophes ' and U+2019 and runs of spaces. */
+
+/* 1 if label reads as a non-substantive answer: "Don't know", "Not sure", "No opinion",
+ * "N/A", "Not applicable", "Prefer not to say", "Refused", "No answer", "Can't say" (at the
+ * start of the label, a whole word: "Don't know / not sure" too); 0 otherwise or for NULL. */
+int shopstat_scale_nonsubstantive(const char *label);
+
+/* The recognised scale of n labels (a question's distinct levels, NUL-terminated, any
+ * order): its name ("agree", "satisfied", "likely", "would", "important", "quality",
+ * "frequency", "change"), or NULL when there is none. A scale is recognised only when every
+ * substantive label (not shopstat_scale_nonsubstantive) is a point of that one scale and
+ * there are two of them or more: "Agree" beside "Banana" is no scale. When order is not NULL
+ * and a scale is recognised, order[k] (n entries) is the index of the label that comes k-th
+ * in scale order: the low (negative) end first, as numeric scales 1..k run, points of equal
+ * rank and the non-substantive answers after the scale in the order given. */
+const char *shopstat_scale_recognise(const char *const *labels, size_t n, size_t *order);
+
+/* Where each of n levels (labels in display order) goes in a diverging Likert chart. */
+enum {
+    SHOPSTAT_SCALE_LOW = 0, /* left of the centre */
+    SHOPSTAT_SCALE_NEUTRAL, /* the centre, split between the sides */
+    SHOPSTAT_SCALE_HIGH,    /* right of the centre */
+    SHOPSTAT_SCALE_APART    /* a non-substantive answer: not in the bars, never the centre */
+};
+
+/* Fill side[l] (n entries) for labels in display order and return the index of the neutral
+ * level, or -1 when the centre falls between two levels. The centre is `neutral` when it is a
+ * substantive level's index (the caller's choice wins); else, when the substantive labels run
+ * in a recognised scale's order, its neutral point ("Neither agree nor disagree", "Neutral",
+ * "About the same", "Might or might not"), or without one the line between its negative and
+ * positive points when those are about as many (one more on a side at most: a 5-point scale
+ * that nobody answered "Disagree" in stays centred); else the middle of the substantive
+ * levels (the middle one when they are odd in number). Substantive levels before the centre
+ * are LOW, after it HIGH. A non-substantive label is APART when it stands outside the
+ * substantive ones (before or after all of them, as the scale order puts it); one between
+ * them ("Not sure" coded 3 of a 1-5 scale) is a point of the scale as placed. */
+long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, unsigned char *side);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

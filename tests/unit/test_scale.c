@@ -1,0 +1,179 @@
+/* Unit tests for the text scale table: recognition, order, non-substantive answers, Likert sides.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "shopstat/scale.h"
+
+/* Recognise labels (given in byte order, as the pass sorts them) and check the order
+ * against want[] (the labels in the expected order, written by hand). */
+static void check_order(const char *const *labels, size_t n, const char *scale,
+                        const char *const *want)
+{
+    size_t order[16];
+    const char *got = shopstat_scale_recognise(labels, n, order);
+    assert_non_null(got);
+    assert_string_equal(got, scale);
+    for (size_t k = 0; k < n; k++)
+        assert_string_equal(labels[order[k]], want[k]);
+}
+
+static void test_agree(void **state)
+{
+    (void)state;
+    const char *in[] = {
+        "Agree",          "Disagree",       "Don't know",       "Neither agree nor disagree",
+        "Somewhat agree", "Strongly agree", "Strongly disagree"};
+    const char *want[] = {"Strongly disagree", "Disagree", "Neither agree nor disagree",
+                          "Somewhat agree",    "Agree",    "Strongly agree",
+                          "Don't know"};
+    check_order(in, 7, "agree", want);
+    /* case, spaces and the typographic apostrophe; a degree word after the stem */
+    const char *in2[] = {"AGREE STRONGLY",          "Disagree  strongly",    "agree",  "disagree",
+                         "I don\xe2\x80\x99t know", "Don\xe2\x80\x99t know", "neutral"};
+    const char *want2[] = {"Disagree  strongly",
+                           "disagree",
+                           "neutral",
+                           "agree",
+                           "AGREE STRONGLY",
+                           "I don\xe2\x80\x99t know",
+                           "Don\xe2\x80\x99t know"};
+    check_order(in2, 7, "agree", want2);
+}
+
+static void test_other_scales(void **state)
+{
+    (void)state;
+    const char *sat[] = {"Completely satisfied", "Dissatisfied",  "Neutral", "Satisfied",
+                         "Very dissatisfied",    "Very satisfied"};
+    const char *sat_w[] = {"Very dissatisfied", "Dissatisfied",   "Neutral",
+                           "Satisfied",         "Very satisfied", "Completely satisfied"};
+    check_order(sat, 6, "satisfied", sat_w);
+    const char *lik[] = {"Extremely likely", "Not at all likely", "Not sure",
+                         "Not very likely",  "Somewhat likely",   "Very likely"};
+    const char *lik_w[] = {"Not at all likely", "Not very likely",  "Somewhat likely",
+                           "Very likely",       "Extremely likely", "Not sure"};
+    check_order(lik, 6, "likely", lik_w);
+    const char *wd[] = {"Definitely would", "Definitely would not", "Might or might not",
+                        "Probably would", "Probably would not"};
+    const char *wd_w[] = {"Definitely would not", "Probably would not", "Might or might not",
+                          "Probably would", "Definitely would"};
+    check_order(wd, 5, "would", wd_w);
+    const char *q[] = {"Excellent", "Fair", "Good", "N/A", "Poor", "Very good"};
+    const char *q_w[] = {"Poor", "Fair", "Good", "Very good", "Excellent", "N/A"};
+    check_order(q, 6, "quality", q_w);
+    const char *imp[] = {"Extremely important", "Moderately important", "Not at all important",
+                         "Slightly important", "Very important"};
+    const char *imp_w[] = {"Not at all important", "Slightly important", "Moderately important",
+                           "Very important", "Extremely important"};
+    check_order(imp, 5, "important", imp_w);
+    const char *fr[] = {"Always", "Never", "Often", "Prefer not to say", "Rarely", "Sometimes"};
+    const char *fr_w[] = {"Never", "Rarely", "Sometimes", "Often", "Always", "Prefer not to say"};
+    check_order(fr, 6, "frequency", fr_w);
+    const char *ch[] = {"About the same", "Better",  "Much better",
+                        "Much worse",     "Refused", "Worse"};
+    const char *ch_w[] = {"Much worse", "Worse",       "About the same",
+                          "Better",     "Much better", "Refused"};
+    check_order(ch, 6, "change", ch_w);
+}
+
+static void test_not_a_scale(void **state)
+{
+    (void)state;
+    /* "Agree" alone is not enough: one label outside the scale and nothing changes */
+    const char *a[] = {"Agree", "Banana", "Disagree"};
+    assert_null(shopstat_scale_recognise(a, 3, NULL));
+    /* two scales mixed */
+    const char *b[] = {"Agree", "Satisfied"};
+    assert_null(shopstat_scale_recognise(b, 2, NULL));
+    /* one point with non-substantive answers is no scale */
+    const char *c[] = {"Agree", "Don't know", "Refused"};
+    assert_null(shopstat_scale_recognise(c, 3, NULL));
+    /* two labels of one rank: no order to give */
+    const char *d[] = {"Neither", "Neutral"};
+    assert_null(shopstat_scale_recognise(d, 2, NULL));
+    const char *e[] = {"Yes", "No", "Don't know"};
+    assert_null(shopstat_scale_recognise(e, 3, NULL));
+    /* a stem inside another word */
+    const char *f[] = {"Agreed", "Disagreed"};
+    assert_null(shopstat_scale_recognise(f, 2, NULL));
+}
+
+static void test_nonsubstantive(void **state)
+{
+    (void)state;
+    const char *yes[] = {"Don't know",
+                         "don\xe2\x80\x99t know",
+                         "DONT KNOW",
+                         "Don't know / Not sure",
+                         "Not sure",
+                         "No opinion",
+                         "N/A",
+                         "Not applicable",
+                         "Prefer not to say",
+                         "Refused",
+                         " dk "};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(shopstat_scale_nonsubstantive(yes[i]));
+    const char *no[] = {"Not satisfied", "Nationwide", "Known brand", "Agree",
+                        "Notably",       "",           "Dkk"};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(shopstat_scale_nonsubstantive(no[i]));
+    assert_false(shopstat_scale_nonsubstantive(NULL));
+}
+
+static void test_sides(void **state)
+{
+    (void)state;
+    unsigned char s[8];
+    /* the recognised neutral point is the centre even when the sides differ in length; Don't
+     * know is apart, never the centre */
+    const char *a[] = {"Strongly disagree", "Disagree", "Neither agree nor disagree",
+                       "Somewhat agree",    "Agree",    "Strongly agree",
+                       "Don't know"};
+    assert_int_equal(shopstat_scale_sides(a, 7, -1, s), 2);
+    const unsigned char aw[] = {0, 0, 1, 2, 2, 2, 3};
+    assert_memory_equal(s, aw, 7);
+    /* a caller's neutral on Don't know is not taken */
+    assert_int_equal(shopstat_scale_sides(a, 7, 6, s), 2);
+    /* a 5-point scale that nobody answered Neither or Agree in: between its sides */
+    const char *b[] = {"Strongly disagree", "Disagree", "Strongly agree"};
+    assert_int_equal(shopstat_scale_sides(b, 3, -1, s), -1);
+    const unsigned char bw[] = {0, 0, 2};
+    assert_memory_equal(s, bw, 3);
+    /* the same listed high end first */
+    const char *b2[] = {"Strongly agree", "Disagree", "Strongly disagree"};
+    assert_int_equal(shopstat_scale_sides(b2, 3, -1, s), -1);
+    const unsigned char b2w[] = {0, 2, 2};
+    assert_memory_equal(s, b2w, 3);
+    /* no scale: the middle of the substantive levels, Don't know left out */
+    const char *c[] = {"Don't know", "1", "2", "3"};
+    assert_int_equal(shopstat_scale_sides(c, 4, -1, s), 2);
+    const unsigned char cw[] = {3, 0, 1, 2};
+    assert_memory_equal(s, cw, 4);
+    const char *d[] = {"x", "y", "z", "w", "N/A"};
+    assert_int_equal(shopstat_scale_sides(d, 5, -1, s), -1);
+    const unsigned char dw[] = {0, 0, 2, 2, 3};
+    assert_memory_equal(s, dw, 5);
+    /* "Not sure" between the points (coded 3 of 1-5) is the scale's middle, not apart */
+    const char *g[] = {"Certainly would not", "Probably would not", "Not sure",
+                       "Probably would",      "Certainly would",    "Don't know"};
+    assert_int_equal(shopstat_scale_sides(g, 6, -1, s), 2);
+    const unsigned char gw[] = {0, 0, 1, 2, 2, 3};
+    assert_memory_equal(s, gw, 6);
+    /* a unipolar scale (Not at all ... Extremely) keeps the middle */
+    const char *e[] = {"Not at all satisfied", "Slightly satisfied", "Moderately satisfied",
+                       "Very satisfied", "Extremely satisfied"};
+    assert_int_equal(shopstat_scale_sides(e, 5, -1, s), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_agree),       cmocka_unit_test(test_other_scales),
+        cmocka_unit_test(test_not_a_scale), cmocka_unit_test(test_nonsubstantive),
+        cmocka_unit_test(test_sides),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
