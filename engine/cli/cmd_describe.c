@@ -1319,13 +1319,14 @@ static void put_none_in_base(FILE *out, const shopstat_description *ds,
         return;
     size_t idle = shopstat_description_rows_used(ds) - answering;
     fprintf(out,
-            "  --none-in-base %s: %zu of the %zu rows answering (%.1f%%) %s: out of its "
-            "base by default, in it with this flag (if it was shown to them",
+            "  --none-in-base %s: %zu of the %zu rows answering the survey (%.1f%%) %s: out "
+            "of its base by default, in it with this flag (if %s was shown to them",
             s->name, none, answering, 100.0 * (double)none / (double)answering,
-            s->kind == SHOPSTAT_SUGGEST_CODES ? "hold none of its codes"
-                                              : "tick none of its options");
+            s->kind == SHOPSTAT_SUGGEST_CODES ? "leave its codes blank"
+                                              : "tick none of its options",
+            s->name);
     if (idle)
-        fprintf(out, "; so %s the %zu row%s answering nothing", idle == 1 ? "is" : "are", idle,
+        fprintf(out, "; the flag puts in the %zu row%s answering nothing too", idle,
                 idle == 1 ? "" : "s");
     fputs(")\n", out);
 }
