@@ -29,9 +29,10 @@ typedef struct data {
     size_t unit[4][6];
 } data;
 
-/* Regions R1-R4, panels P1-P6 (texts a global code cannot be), weights and 4 replicate
- * weights written with 3 decimals (never the code 7). */
-static void make_data(data *d)
+/* Regions R1-R4 (Region-1 to Region-4 when long_strata: longer than a design word's 7
+ * bytes), panels P1-P6 (texts a global code cannot be), weights and 4 replicate weights
+ * written with 3 decimals (never the code 7). */
+static void make_data(data *d, int long_strata)
 {
     memset(d, 0, sizeof *d);
     uint64_t rng = 99;
@@ -45,8 +46,9 @@ static void make_data(data *d)
         unsigned sp = (unsigned)(splitmix64(&rng) % NSPEND), q = (unsigned)(splitmix64(&rng) % NQ),
                  c = (unsigned)(splitmix64(&rng) % NCODES);
         double w = 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0;
-        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.3f,%s,%s,%s", r + 1, p + 1, w,
-                                spend_v[sp], q_v[q], codes_v[c]);
+        len += (size_t)snprintf(s + len, cap - len, "%s%u,P%u,%.3f,%s,%s,%s",
+                                long_strata ? "Region-" : "R", r + 1, p + 1, w, spend_v[sp], q_v[q],
+                                codes_v[c]);
         for (int k = 0; k < 4; k++)
             len +=
                 (size_t)snprintf(s + len, cap - len, ",%.3f", w * (double)(splitmix64(&rng) % 3));
@@ -86,7 +88,7 @@ static size_t distinct_units(const data *d)
     return n;
 }
 
-typedef enum variant { PLAIN, BASE, CODES, CODES_EXCLUDE, REPLICATE } variant;
+typedef enum variant { PLAIN, BASE, CODES, CODES_EXCLUDE, REPLICATE, LONG_STRATA } variant;
 
 static shopstat_totals *run(const data *d, variant v, int threads)
 {
@@ -131,7 +133,7 @@ static shopstat_totals *run(const data *d, variant v, int threads)
 static void check(variant v, int skip_spend, int codes)
 {
     data d;
-    make_data(&d);
+    make_data(&d, v == LONG_STRATA);
     size_t q_taken, codes_taken;
     size_t npat = distinct_patterns(&d, skip_spend, &q_taken, &codes_taken);
     shopstat_totals *t = run(&d, v, 1);
@@ -209,12 +211,20 @@ static void test_replicate_patterns(void **state)
     check(REPLICATE, -1, 0);
 }
 
+/* Strata values longer than 7 bytes find their (stratum, unit) by their design values
+ * too (every row looked them up) */
+static void test_long_strata(void **state)
+{
+    (void)state;
+    check(LONG_STRATA, -1, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_patterns),     cmocka_unit_test(test_base_patterns),
         cmocka_unit_test(test_code_patterns),      cmocka_unit_test(test_code_exclude_patterns),
-        cmocka_unit_test(test_replicate_patterns),
+        cmocka_unit_test(test_replicate_patterns), cmocka_unit_test(test_long_strata),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
