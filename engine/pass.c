@@ -1983,8 +1983,9 @@ static void w2_fold(row_ctx *rc)
  * than a quarter of the units (flushed early, before a row without a pattern record) goes
  * in file order: the sort's pass over every unit would cost more than it saves, and a
  * unit's sums, which depend only on the order of its own rows, are the same either way.
- * (Before, a row of no record, 23% of the rows of a run with --missing codes in its
- * answers, cost a sort over the 2,000 units of the benchmark: 2.4x the typical run.) */
+ * (Rows of no record: a key too long, the pattern table full; until 2026-12-02 also the
+ * rows holding a global missing code, each then costing a sort over the 2,000 units of
+ * the benchmark.) */
 static void batch_flush(row_ctx *rc)
 {
     shopstat_totals *t = rc->t;
