@@ -424,6 +424,15 @@ struct shopstat_totals {
     size_t w2cap;
 
     shopstat_accounting acct;
+    /* rows that took the pass's slow paths (pass.c, on_row_at): their cells worked out
+     * from their answers and segments, not found by their pattern (slow_rows), their
+     * stratum and unit looked up, not found by their design values (slow_design). For
+     * tests (a slow path taken when a fast one should be is invisible in the results);
+     * counted on the slow paths only, merged as the row counts are. */
+    size_t slow_rows, slow_design;
+    /* the plan has exclusions or there are global missing codes: the rows go through
+     * pass_row_other (pass.c), not straight to on_row */
+    int row_other;
     size_t *basecols; /* column index of each --base condition */
     size_t *exclcols; /* column index of each exclusion's conditions, one after another */
     excl_rows excl;   /* the rows each exclusion left out (acct.excluded_cond: their sum) */

@@ -863,17 +863,20 @@ static inline int w2x_units(uint64_t m, unsigned frac, uint64_t *n)
                                                    10000,      1000,      100,      10,      1};
     return frac <= W2X_DIGITS && !__builtin_mul_overflow(m, scale[frac], n);
 }
-/* A pattern record's header word: key bytes << 48 | outside --base << 47 | base cells << 32
- * | PATTERN_NARROW if the cell ids are 16-bit | cells. The pattern of rows an exclusion
- * leaves out (row_ctx.excl_pat) has no cells, outside set and k + 1 as its base cells,
- * exclusion k the first the rows meet (pattern_excluded). */
+/* A pattern record's header word: key bytes << 48 | outside --base << 47 | holds a global
+ * code << 46 | base cells << 32 | PATTERN_NARROW if the cell ids are 16-bit | cells. The
+ * pattern of rows an exclusion leaves out (row_ctx.excl_pat) has no cells, outside set and
+ * k + 1 as its base cells, exclusion k the first the rows meet (pattern_excluded). */
 #define PATTERN_OUTSIDE_BIT 47
+/* the pattern's fields hold a global missing code: its rows are counted for the warning of
+ * a code inside a column's scale (take_codes) */
+#define PATTERN_HELD_BIT 46
 /* on_row's parts, each called once in it, which GCC inlines when on_row is its only caller:
  * with on_row's second copy for exclusions (on_row_excl) they would have two callers and be
  * called out of line in the runs without exclusions too (3.5 instructions a row more,
  * callgrind) */
 #define ROW_INLINE inline __attribute__((always_inline))
-#define PATTERN_NBASE_MAX 0x7fff
+#define PATTERN_NBASE_MAX 0x3fff
 /* in the header's cells count: the ids are 16-bit */
 #define PATTERN_NARROW 0x80000000u
 
@@ -946,7 +949,7 @@ struct row_ctx {
     double *w2d;
     size_t w2d_cap;
     size_t nbcell, bcell_cap;
-    int held; /* the row read_answers read holds a global code: no pattern (take_codes) */
+    int held; /* the row read_answers read holds a global code (take_codes) */
     /* every exclusion's columns are pattern columns (and not a replicate design): a row's
      * pattern tells whether an exclusion takes it, so a known pattern costs a test of its
      * record's header (on_row_at) where the conditions cost a memo lookup each */
@@ -1363,10 +1366,10 @@ static int global_code_index(const shopstat_totals *t, const char *s, size_t n)
 /* The answers each global code takes out of the pattern columns, for the warning of a code
  * inside a column's scale ("takes 4 answers of 6 out of Q3"): the codes this row holds,
  * each once per field (in a --multi-codes cell too: "1;6"), added to the column's counts.
- * Called by read_answers, for the rows whose pattern is not known; 1 when the row holds one
- * (its pattern is then not kept, so every such row comes here and a known pattern holds
- * none), -1 out of memory, else 0. Out of line: only runs with global codes, and inlined it
- * cost the typical run's rows 3 instructions each through on_row's registers. */
+ * Called by read_answers, for the rows whose pattern is not known, and by on_row_at for a
+ * row of a known pattern that holds one (PATTERN_HELD_BIT); 1 when the row holds one, -1
+ * out of memory, else 0. Out of line: only runs with global codes, and inlined it cost the
+ * typical run's rows 3 instructions each through on_row's registers. */
 static __attribute__((noinline)) int take_codes(row_ctx *rc, const shopstat_row *row)
 {
     shopstat_totals *t = rc->t;
@@ -1977,7 +1980,13 @@ static void w2_fold(row_ctx *rc)
     }
 }
 
-/* Apply the batched rows, PSU by PSU, each PSU's rows in file order. */
+/* Apply the batched rows, PSU by PSU, each PSU's rows in file order. A batch of fewer rows
+ * than a quarter of the units (flushed early, before a row without a pattern record) goes
+ * in file order: the sort's pass over every unit would cost more than it saves, and a
+ * unit's sums, which depend only on the order of its own rows, are the same either way.
+ * (Rows of no record: a key too long, the pattern table full; until 2026-12-02 also the
+ * rows holding a global missing code, each then costing a sort over the 2,000 units of
+ * the benchmark.) */
 static void batch_flush(row_ctx *rc)
 {
     shopstat_totals *t = rc->t;
@@ -1987,7 +1996,7 @@ static void batch_flush(row_ctx *rc)
     const batch_row *b = rc->batch;
     size_t nu = t->nunits;
     const uint32_t *order = NULL, *end = NULL;
-    if (nu <= 4 * BATCH_MAX &&
+    if (nu <= 4 * BATCH_MAX && n * 4 >= nu &&
         !grow((void **)&rc->bcount, &rc->bcount_cap, nu + 1, sizeof *rc->bcount)) {
         uint32_t *cnt = rc->bcount, *ord = rc->border;
         memset(cnt, 0, (nu + 1) * sizeof *cnt);
@@ -2205,16 +2214,19 @@ static ROW_INLINE const uint64_t *pattern_find(const row_ctx *rc, uint64_t h,
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
 static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
-                                   const int32_t *cells, size_t nc, size_t nbase, int outside)
+                                   const int32_t *cells, size_t nc, size_t nbase, int outside,
+                                   int held)
 {
     if (nbase > PATTERN_NBASE_MAX || nc >= PATTERN_NARROW)
         return -1;
     size_t kw = key_words(kl);
-    int narrow = 1;
+    /* (a replicate design's rows read their cells as 32-bit ids) */
+    int narrow = !rc->t->rep;
     for (size_t i = 0; i < nc && narrow; i++)
         narrow = (uint32_t)cells[i] <= UINT16_MAX;
     uint64_t head = (uint64_t)kl << 48 | (uint64_t)(outside != 0) << PATTERN_OUTSIDE_BIT |
-                    (uint64_t)nbase << 32 | (uint64_t)nc | (narrow ? PATTERN_NARROW : 0);
+                    (uint64_t)(held != 0) << PATTERN_HELD_BIT | (uint64_t)nbase << 32 |
+                    (uint64_t)nc | (narrow ? PATTERN_NARROW : 0);
     size_t words = record_words(head);
     if (rc->pfull || rc->npat >= MAX_PATTERNS || rc->nprec + words > MAX_PATTERN_WORDS) {
         rc->pfull = 1;
@@ -2269,8 +2281,32 @@ static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char 
     return (long)rc->ptab[e].off - 1;
 }
 
-/* The row's strata and PSU fields as two words (bytes, length in the top byte); 0 when
- * one is longer than 7 bytes (then the row takes the lookups every time). */
+/* design_key when a field is longer than 7 bytes: both fields' bytes one after the other
+ * in the two words when they come to at most 14 bytes, their lengths in the last two bytes
+ * (the PSU's with the high bit set, which no key of design_key's own has); else 0, and the
+ * row takes the lookups every time. Out of line: only for such fields. (Until 2026-12-02
+ * every row of strata named "Region-07" took the lookups: 17% more instructions.) */
+static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const shopstat_row *row,
+                                                     uint64_t k[2])
+{
+    const shopstat_totals *t = rc->t;
+    size_t ns = t->scol == SIZE_MAX ? 0 : row->lens[t->scol];
+    size_t np = t->pcol == SIZE_MAX ? 0 : row->lens[t->pcol];
+    if (ns + np > 14)
+        return 0;
+    unsigned char b[16] = {0};
+    if (ns)
+        memcpy(b, row->fields[t->scol], ns);
+    if (np)
+        memcpy(b + ns, row->fields[t->pcol], np);
+    b[14] = (unsigned char)ns;
+    b[15] = (unsigned char)(0x80 | np);
+    memcpy(k, b, sizeof b);
+    return 1;
+}
+
+/* The row's strata and PSU fields as two words (bytes, length in the top byte), or as
+ * design_key_long makes them when one is longer than 7 bytes; 0 when they cannot be. */
 static ROW_INLINE int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
 {
     const shopstat_totals *t = rc->t;
@@ -2281,7 +2317,7 @@ static ROW_INLINE int design_key(const row_ctx *rc, const shopstat_row *row, uin
             continue;
         size_t n = row->lens[cols[i]];
         if (n > 7)
-            return 0;
+            return design_key_long(rc, row, k);
         k[i] = pack8(row->fields[cols[i]], n) | (uint64_t)n << 56;
     }
     return 1;
@@ -2348,17 +2384,37 @@ static long value_id(row_ctx *rc, size_t slot, const shopstat_row *row)
     return colval_get(&rc->cv[slot], row->fields[c], row->lens[c]);
 }
 
+/* The value ids of the row's first n value columns (rc->vid), for one of on_row_at's slow
+ * paths, counted in *slow (shopstat_totals.slow_rows, slow_design); -1 out of memory, else
+ * 0. Out of line: the count inlined cost the rows of known patterns and design values 10
+ * instructions each through on_row's registers. */
+static __attribute__((noinline)) int row_values(row_ctx *rc, const shopstat_row *row, size_t n,
+                                                size_t *slow)
+{
+    ++*slow;
+    for (size_t i = 0; i < n; i++) {
+        long v = value_id(rc, i, row);
+        if (v == -3)
+            return -1;
+        rc->vid[i] = v;
+    }
+    return 0;
+}
+
 /* k + 1 when header word h is that of the pattern of rows exclusion k leaves out, else 0 */
 static inline size_t pattern_excluded(uint64_t h)
 {
     return (h >> PATTERN_OUTSIDE_BIT & 1) ? (size_t)(h >> 32) & PATTERN_NBASE_MAX : 0;
 }
 
-/* The row into the totals. excl (a constant: two copies of this function, on_row and
- * on_row_excl): the plan's exclusions are folded into the patterns (row_ctx.excl_pat), and
- * an excluded row leaves here, before its design values are read. */
+/* The row into the totals. excl and codes are constants (three copies of this function:
+ * on_row, on_row_codes, on_row_excl). excl: the plan's exclusions are folded into the
+ * patterns (row_ctx.excl_pat), and an excluded row leaves here, before its design values
+ * are read. codes: there are global missing codes, and a row of a known pattern that holds
+ * one is counted for the warning of a code inside a column's scale (PATTERN_HELD_BIT); the
+ * test of the bit cost the runs without codes 2.7 instructions a row. */
 static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row,
-                                            shopstat_error *err, int excl)
+                                            shopstat_error *err, int excl, int codes)
 {
     shopstat_totals *t = rc->t;
     const char *path = t->path; /* (the reader's, for messages) */
@@ -2367,7 +2423,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
      * early, the pattern's slot first, then the design's while it comes, then the pattern
      * record the slot points to, and parse the weight while that comes */
     const unsigned char *key = NULL;
-    size_t kl = t->rep ? 0 : pattern_key(rc, row, &key);
+    size_t kl = pattern_key(rc, row, &key);
     uint64_t ph = kl ? pattern_hash(key, kl) : 0;
     const uint64_t *pat = NULL;
     if (excl) {
@@ -2380,7 +2436,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         } else if (!pat) {
             k = (size_t)excl_rows_take(&t->excl, row);
             if (k && kl)
-                (void)pattern_add(rc, ph, key, kl, NULL, 0, k, 1);
+                (void)pattern_add(rc, ph, key, kl, NULL, 0, k, 1, 0);
         }
         if (k) {
             t->acct.excluded_cond++;
@@ -2435,12 +2491,8 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     design_slot *ds = dkey ? design_find(rc, dk, &sid, &uid) : NULL;
     int dhit = ds != NULL;
     if (!dhit) {
-        for (size_t i = 0; i < rc->ndesign; i++) {
-            long v = value_id(rc, i, row);
-            if (v == -3)
-                return nomem(err);
-            rc->vid[i] = v;
-        }
+        if (row_values(rc, row, rc->ndesign, &t->slow_design))
+            return nomem(err);
         if ((st = row_stratum(rc, row, &sid, err)))
             return st;
     }
@@ -2482,20 +2534,16 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     if (pat) {
         nbase = (size_t)(pat[0] >> 32) & PATTERN_NBASE_MAX;
         outside = (int)(pat[0] >> PATTERN_OUTSIDE_BIT) & 1;
+        if (codes && (pat[0] >> PATTERN_HELD_BIT & 1) && take_codes(rc, row) < 0)
+            return nomem(err);
         rec = (long)(pat - rc->prec);
     } else {
-        for (size_t i = 0; i < rc->ncv; i++) {
-            long v = value_id(rc, i, row);
-            if (v == -3)
-                return nomem(err);
-            rc->vid[i] = v;
-        }
+        if (row_values(rc, row, rc->ncv, &t->slow_rows))
+            return nomem(err);
         int32_t *nw = NULL;
         if ((st = row_cells(rc, row, &nw, &nc, &nbase, &outside, err)))
             return st;
-        if (rc->held) /* (a row holding a global code keeps no pattern: see take_codes) */
-            kl = 0;
-        rec = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside) : -1;
+        rec = kl ? pattern_add(rc, ph, key, kl, nw, nc, nbase, outside, rc->held) : -1;
         cells = nw;
     }
     const uint16_t *c16 = NULL; /* the record's ids when 16-bit (cells then unused) */
@@ -2606,12 +2654,17 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
 
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
-    return on_row_at(ctx, row, err, 0);
+    return on_row_at(ctx, row, err, 0, 0);
+}
+
+static shopstat_status on_row_codes(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
+{
+    return on_row_at(rc, row, err, 0, 1);
 }
 
 static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
-    return on_row_at(rc, row, err, 1);
+    return on_row_at(rc, row, err, 1, rc->t->scale != NULL);
 }
 
 /* ---- finishing ---- */
@@ -3321,6 +3374,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r, sho
         return nomem(err);
     }
     t->nscale = t->scale ? shopstat_reader_ncols(r) : 0;
+    t->row_other = p->nexcl || t->scale;
     while (t->scale && t->nglobal < 64 && shopstat_reader_missing_codes(r)[t->nglobal])
         t->nglobal++;
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
@@ -3370,26 +3424,28 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r, sho
     return SHOPSTAT_OK;
 }
 
-/* The row of a plan with exclusions: through its pattern when they are folded into the
- * patterns, else their conditions first (exclude.c's memo), an excluded row leaving before
- * its design values are even read. Not inlined: pass_row stays a tail call into on_row for
- * the runs without exclusions. */
+/* The row of a plan with exclusions or global missing codes (totals.row_other). With
+ * exclusions: through its pattern when they are folded into the patterns, else their
+ * conditions first (exclude.c's memo), an excluded row leaving before its design values
+ * are even read. Not inlined: pass_row stays a tail call into on_row for the other runs. */
 static __attribute__((noinline)) shopstat_status
-pass_row_excl(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
+pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
 {
+    if (!t->plan->nexcl)
+        return on_row_codes(t->rc, row, err);
     if (t->rc->excl_pat)
         return on_row_excl(t->rc, row, err);
     if (excl_rows_take(&t->excl, row)) {
         t->acct.excluded_cond++;
         return SHOPSTAT_OK;
     }
-    return on_row(t->rc, row, err);
+    return t->scale ? on_row_codes(t->rc, row, err) : on_row(t->rc, row, err);
 }
 
 shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
-    if (__builtin_expect(((shopstat_totals *)ctx)->plan->nexcl != 0, 0))
-        return pass_row_excl(ctx, row, err);
+    if (__builtin_expect(((shopstat_totals *)ctx)->row_other, 0))
+        return pass_row_other(ctx, row, err);
     return on_row(((shopstat_totals *)ctx)->rc, row, err);
 }
 
@@ -3702,6 +3758,9 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     g->acct.used += w->acct.used;
     g->acct.outside_base += w->acct.outside_base;
     g->acct.excluded_cond += w->acct.excluded_cond;
+    g->slow_rows += w->slow_rows;
+    g->slow_design += w->slow_design;
+    w->slow_rows = w->slow_design = 0;
     excl_rows_merge(&g->excl, &w->excl);
     w->rc->epoch++;
     w->acct.used = 0;
