@@ -192,6 +192,13 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                  * call above still checks the lonely PSUs. */
                 if (A.single && B.single)
                     var = 0;
+                /* sides whose rows each lie within one PSU (tab's segments of df 0, SE 0):
+                 * each side's scores sum to 0 in its PSU, so the variance is 0 in exact
+                 * arithmetic, and what the sums leave is round-off (1e-33: an SE of 1e-16, t
+                 * of 3e15 where R's V is -1e-17). A difference of proportions has no real SE
+                 * near 1e-12, as tab's df-0 rows reason; oracle one_psu_cmp_sides. */
+                if (fabs(var) < 1e-24)
+                    var = 0;
                 diff_test(r, var, pdf, ptq);
             }
             /* family: all levels of one question for one pair */
