@@ -237,7 +237,9 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL
         if (sy == 0 || sn == 0) {
             # documented fallback: Clopper-Pearson with n = eff_base
             ne <- r$eff_base; x <- ne * (sy > 0)
-            r$proportion <- if (sy == 0) 0 else 1; r$se <- 0
+            # (SE 0, but R's NaN where it stands: a domain within lonely strata only under
+            # average, whose variance R leaves undefined, shopstat too)
+            r$proportion <- if (sy == 0) 0 else 1; r$se <- if (is.nan(se)) NA else 0
             r$ci_lower <- if (x == 0) 0 else qbeta(alpha / 2, x, ne - x + 1)
             r$ci_upper <- if (x == ne) 1 else qbeta(1 - alpha / 2, x + 1, ne - x)
             r$deff <- NA; r$note <- "fallback"
@@ -245,7 +247,11 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL
         }
         if (r$df <= 0) { if (!isTRUE(wholedf > 0)) badsegs <- c(badsegs, s$name); r$note <- "df0"; rows[[length(rows) + 1]] <- r; next }
         t <- qt(1 - alpha / 2, r$df)
-        if (ci == "wilson") {
+        if (is.finite(se) && se < 1e-12) {
+            # V = 0 with 0 < p < 1: every method's limit [p, p] (methods.md; R's beta gives
+            # [0.5, 0.5], its likelihood stops)
+            r$ci_lower <- r$ci_upper <- p; r$note <- "se0-ci"
+        } else if (ci == "wilson") {
             nn <- p * (1 - p) / se^2
             r$ci_lower <- (p + t^2 / (2 * nn) - t * sqrt(p * (1 - p) / nn + t^2 / (4 * nn^2))) / (1 + t^2 / nn)
             r$ci_upper <- (p + t^2 / (2 * nn) + t * sqrt(p * (1 - p) / nn + t^2 / (4 * nn^2))) / (1 + t^2 / nn)
@@ -373,8 +379,12 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
             des$variables$ya <- y * a; des$variables$na <- a
             des$variables$yb <- y * b; des$variables$nb <- b
             tot <- suppressWarnings(svytotal(~ya + na + yb + nb, des[inbase, ], return.replicates = rep))
-            con <- suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb)))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot)
+            est <- coef(tot)
+            # (a side without weight, say no row of the rest answering: R's replicate
+            # contrast stops, "All replicates contained NAs"; methods.md: the row is empty)
+            con <- if (est[["na"]] > 0 && est[["nb"]] > 0) suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))) else NULL
+            diff <- if (is.null(con)) NaN else coef(con)[[1]]
+            se <- if (is.null(con)) NaN else contrast_se(con, tot, des, rep, diff, 1)
             t <- diff / se
             fam[[length(fam) + 1]] <- data.frame(variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
                 estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
@@ -391,6 +401,27 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
         out[[length(out) + 1]] <- fam
     }
     do.call(rbind, out)
+}
+# The SE of a difference from svycontrast, with two of R's conventions replaced by
+# methods.md's: a variance of round-off (|V| below 1e-14 of the scale squared: sides each
+# within one PSU, or at p = 0 or 1; R prints 1e-17, or a V below 0 and an SE of NaN) is 0;
+# on replicate weights, replicates whose difference is undefined (a side without weight in
+# that replicate) are left out, as R's na.omit (R's svycontrast gives NaN).
+contrast_se <- function(con, tot, des, rep, diff, scale2) {
+    v <- if (is.null(con)) NaN else as.numeric(vcov(con))
+    if (rep && !is.finite(v) && is.finite(diff)) {
+        RT <- attr(tot, "replicates")
+        th <- RT[, 1] / RT[, 2] - RT[, 3] / RT[, 4]  # (ya / na - yb / nb)
+        ok <- is.finite(th)
+        if (any(ok)) {
+            rs <- des$rscales
+            cen <- if (isTRUE(des$mse)) diff else mean(th[ok & rs > 0])
+            v <- des$scale * sum(rs[ok] * (th[ok] - cen)^2)
+            STATS$kinds <- c(STATS$kinds, "rep-na-omit")
+        }
+    }
+    if (is.finite(v) && abs(v) < 1e-14 * scale2) { STATS$kinds <- c(STATS$kinds, "cmp-v-roundoff"); return(0) }
+    sqrt(v)
 }
 compare_cmp <- function(tag, out, exp) {
     STATS$cases <- STATS$cases + 1
@@ -468,6 +499,8 @@ chisq_case <- function(tag, dat, spec, qv, base, rel_path, extra = character()) 
             LOG(tag, "|REFUSED-SINGULAR|", res$err, info)
         else if (isTRUE(attr(ex, "degf") <= 0) && grepl("degrees of freedom are 0", res$err, fixed = TRUE))
             LOG(tag, "|REFUSED-DF0|", res$err, info)  # (R's F on 0 ddf: Inf or NaN)
+        else if (!is.finite(ex$statistic[[1]]) && grepl("carries no information", res$err, fixed = TRUE))
+            LOG(tag, "|REFUSED-NOINFO|", res$err, info)  # (a design of variance 0: R's F = X^2 / 0)
         else { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err, info); STATS$bad <- STATS$bad + 1 }
         return(invisible())
     }
@@ -657,8 +690,7 @@ score_diff_expect <- function(dat, des, scores, segs, pairs, level, inbase, miss
         # (a side with no row: R's replicate contrast stops, "All replicates contained NAs")
         con <- tryCatch(suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))), error = function(e) NULL)
         diff <- if (is.null(con)) est[["ya"]] / est[["na"]] - est[["yb"]] / est[["nb"]] else coef(con)[[1]]
-        se <- if (is.null(con)) NaN else SE(con)[[1]]
-        if (is.finite(se) && se <= 1e-9 * max(abs(s), na.rm = TRUE)) se <- 0  # (round-off)
+        se <- contrast_se(con, tot, des, rep, diff, max(s^2, 1, na.rm = TRUE))
         t <- diff / se
         # each side at one score (rows of positive weight): R's SE is round-off (1e-8 after
         # its square root, or NaN); methods.md: 0, the interval [d, d]

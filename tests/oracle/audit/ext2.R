@@ -146,6 +146,12 @@ ext2_audit <- function(seed, G, ue, SC, spec) {
     mflags <- as.vector(rbind("--missing", vapply(mis, `[[`, "", "flag")))
     ex <- ext2_excl(raw, spec)
     keep <- !ex$rows
+    if (sum(keep) < 4) {
+        # (too few rows left: the speeders alone)
+        sp <- raw$txt$sp
+        ex <- list(flags = c("--exclude", "sp:Yes"), rows = !is.na(sp) & sp == "Yes", desc = "sp:Yes")
+        keep <- !ex$rows
+    }
     if (sum(keep) < 4) { LOG(sprintf("s%d_y", seed), "|NOTE|exclusions leave ", sum(keep), " rows: none"); ex <- list(flags = character(), rows = rep(FALSE, n), desc = ""); keep <- rep(TRUE, n) }
     dat <- apply_missing(keep_rows(raw, keep), mis)
     dat$path <- rel
