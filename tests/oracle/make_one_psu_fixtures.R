@@ -8,7 +8,8 @@
 # randomized audit's seeds s46 and s47 found it (tests/oracle/audit/README.md). Run from the
 # repository root:
 #   Rscript tests/oracle/make_one_psu_fixtures.R
-# It writes tests/oracle/one_psu/: one_psu.csv (13 rows, typed in here, no random draws), NAME.csv
+# It writes tests/oracle/one_psu/: one_psu.csv (13 rows, typed in here, no random draws), one_psu_rep.csv
+# (the same with four replicate weights, typed in too), NAME.csv
 # (shopstat's csv columns, %.17g) and cases.txt (NAME|ARGS, run from tests/oracle by run.sh).
 # Deterministic; R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
 suppressPackageStartupMessages(library(survey))
@@ -52,7 +53,57 @@ for (pr in list(c("A", "B"), c("B", "A"))) {
     }
 }
 write.csv(res, file.path(outdir, "one_psu_cmp_sides.csv"), row.names = FALSE, quote = FALSE)
+
+# The same rows with replicate weights (bootstrap, R = 4) of which each keeps PSU 1 or PSU 2,
+# never both: every replicate leaves A or B without weight, so no replicate defines A - B and
+# its variance is undefined (R's svrVar drops the NaN replicates and stops, "All replicates
+# contained NAs"). shopstat gave SE 0, t +/-Inf and p 0 there (a variance summed over no
+# replicate), found by the randomized audit (seed s51); the difference has no SE, t or p.
+# A - C keeps the replicates that define it (R's na.omit, as methods.md says): R's number.
+mult <- cbind(c(2, 0, 1, 1), c(0, 2, 1, 1), c(2, 0, 0.5, 1.5), c(0, 2, 1.5, 0.5))
+rdat <- dat
+for (r in 1:4) rdat[[paste0("rr", r)]] <- dat$w * mult[dat$psu, r]
+rpath <- file.path(outdir, "one_psu_rep.csv")
+write.csv(rdat, rpath, row.names = FALSE)
+rnum <- read.csv(rpath, stringsAsFactors = FALSE)
+rdes <- svrepdesign(data = rnum, weights = ~w, repweights = "rr[1-4]", type = "bootstrap",
+                    combined.weights = TRUE)
+res <- NULL
+for (pr in list(c("A", "B"), c("A", "C"))) {
+    a <- as.numeric(rnum$seg == pr[1]); b <- as.numeric(rnum$seg == pr[2])
+    for (l in sort_levels(rnum$ans)) {
+        y <- as.numeric(rnum$ans == l)
+        rdes$variables$ya <- y * a; rdes$variables$na <- a
+        rdes$variables$yb <- y * b; rdes$variables$nb <- b
+        tot <- svytotal(~ya + na + yb + nb, rdes, return.replicates = TRUE)
+        est <- coef(tot); RT <- tot$replicates
+        d <- est[["ya"]] / est[["na"]] - est[["yb"]] / est[["nb"]]
+        th <- RT[, 1] / RT[, 2] - RT[, 3] / RT[, 4]
+        con <- tryCatch(suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))), error = function(e) e)
+        if (pr[2] == "B") {
+            stopifnot(all(is.nan(th)), inherits(con, "error"),
+                      grepl("All replicates contained NAs", conditionMessage(con)))
+            se <- ci_l <- ci_u <- tt <- pv <- ""
+        } else {
+            stopifnot(any(is.nan(th)), !inherits(con, "error"))
+            s <- SE(con)[[1]]; tq <- qt(0.975, degf(rdes))
+            se <- fmt(s); ci_l <- fmt(d - tq * s); ci_u <- fmt(d + tq * s)
+            tt <- fmt(d / s); pv <- fmt(2 * pt(-abs(d / s), degf(rdes)))
+        }
+        res <- rbind(res, data.frame(
+            variable = "ans", level = l, segment_a = paste0("seg=", pr[1]),
+            segment_b = paste0("seg=", pr[2]), estimate_a = fmt(est[["ya"]] / est[["na"]]),
+            estimate_b = fmt(est[["yb"]] / est[["nb"]]), difference = fmt(d), se = se,
+            ci_lower = ci_l, ci_upper = ci_u, df = degf(rdes), t = tt, p_value = pv,
+            p_adjusted = pv, stringsAsFactors = FALSE))
+    }
+}
+# (Holm within each pair's family of two levels)
+fam <- res$segment_b == "seg=C"
+res$p_adjusted[fam] <- fmt(p.adjust(as.numeric(res$p_value[fam]), "holm"))
+write.csv(res, file.path(outdir, "one_psu_rep_no_replicate.csv"), row.names = FALSE, quote = FALSE, na = "")
 writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
              "# Generated: do not edit by hand.",
-             "one_psu_cmp_sides|compare one_psu/one_psu.csv --weight w --psu psu --var ans --by seg --pair seg=A:seg=B --pair seg=B:seg=A"),
+             "one_psu_cmp_sides|compare one_psu/one_psu.csv --weight w --psu psu --var ans --by seg --pair seg=A:seg=B --pair seg=B:seg=A",
+             "one_psu_rep_no_replicate|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --var ans --by seg --pair seg=A:seg=B --pair seg=A:seg=C"),
            file.path(outdir, "cases.txt"))
