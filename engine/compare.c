@@ -84,7 +84,8 @@ void diff_test(shopstat_difference *r, double var, double df, double tq)
         r->t = r->difference / r->se;
         if (df > 0)
             r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), df);
-    } else if (r->difference != 0) {
+    } else if (r->se == 0 && r->difference != 0) {
+        /* (an SE of NaN, no replicate defining the difference, leaves t and p empty) */
         /* a difference with no sampling variance (the level only in strata sampled whole
          * or left out as certainty PSUs): R's t is +-Inf and its p 0, which p.adjust keeps
          * in the family */
