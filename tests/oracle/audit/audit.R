@@ -448,17 +448,17 @@ compare_cmp <- function(tag, out, exp) {
 }
 
 ## ------------------------------------------------------------------ chisq
-# chisq --var qv --by g against svychisq(~qq + gg, subset(design, base), statistic = "F");
+# chisq --var qv --by byv (g) against svychisq(~qq + gg, subset(design, base), statistic = "F");
 # extra: more flags (ext2.R: --exclude, --missing; dat then holds the rows R keeps)
-chisq_case <- function(tag, dat, spec, qv, base, rel_path, extra = character()) {
-    args <- c("chisq", rel_path, design_flags(spec), extra, "--var", qv, "--by", "g", base$flags)
+chisq_case <- function(tag, dat, spec, qv, base, rel_path, extra = character(), byv = "g") {
+    args <- c("chisq", rel_path, design_flags(spec), extra, "--var", qv, "--by", byv, base$flags)
     inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     res <- run_sh(tag, args)
     ex <- tryCatch({
         old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
         on.exit(options(old))
         des <- make_design(dat, spec)
-        des$variables$qq <- dat$txt[[qv]]; des$variables$gg <- dat$txt$g
+        des$variables$qq <- dat$txt[[qv]]; des$variables$gg <- dat$txt[[byv]]
         if (!is.null(base)) des <- des[base$rows, ]
         r <- suppressWarnings(svychisq(~qq + gg, des, statistic = "F"))
         # rank of R's denominator C' D^+ C (zero cells zeroed): deficient = test undefined
@@ -489,7 +489,7 @@ chisq_case <- function(tag, dat, spec, qv, base, rel_path, extra = character()) 
         # (R's solve did not notice); each checked here on the data, not on the message
         # alone, so any other refusal stays a FAIL
         W <- if (is.null(spec$weight)) suppressWarnings(weights(make_design(dat, spec))) else dat$num$w
-        qx <- dat$txt[[qv]]; gx <- dat$txt$g
+        qx <- dat$txt[[qv]]; gx <- dat$txt[[byv]]
         both <- inbase & !is.na(qx) & !is.na(gx) & W > 0
         empty <- any(!unique(na.omit(gx)) %in% gx[both]) || any(!unique(na.omit(qx)) %in% qx[both])
         info <- paste0("|R stat=", ex$statistic[[1]], "|rankdef=", attr(ex, "rankdef"), "|zerocells=", attr(ex, "zerocells"))

@@ -216,7 +216,10 @@ ext2_audit <- function(seed, G, ue, SC, spec) {
     if (length(pp$pairs)) ext_compare(paste0(tg, "cmp"), dat, sp2, NULL, FALSE, qs, segs, pp, base, inbase, mflags, dflags)
     else LOG(paste0(tg, "cmp"), "|SKIP|no pair")
     ext_levels(tg, dat, sp2, des, w, FALSE, lsets, segs, pp, base, inbase, mflags, dflags)
-    chisq_case(paste0(tg, "chisq"), dat, sp2, "sat", base, rel, c(xflags, mflags))
+    # (by spend, three values over every PSU: g's one-row values T and 9 leave most tables
+    # of a five-point scale too sparse, refused by both)
+    chisq_case(paste0(tg, "chisq"), dat, sp2, "sat", base, rel, c(xflags, mflags), byv = "spend")
+    chisq_case(paste0(tg, "chisq2"), dat, sp2, "q2", base, rel, c(xflags, mflags), byv = "spend")
 
     ## replicate weights made from the whole file's design, the exclusions dropping rows
     ## (R: svrepdesign on the remaining rows)
