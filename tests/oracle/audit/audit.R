@@ -499,8 +499,8 @@ chisq_case <- function(tag, dat, spec, qv, base, rel_path, extra = character(), 
             LOG(tag, "|REFUSED-SINGULAR|", res$err, info)
         else if (isTRUE(attr(ex, "degf") <= 0) && grepl("degrees of freedom are 0", res$err, fixed = TRUE))
             LOG(tag, "|REFUSED-DF0|", res$err, info)  # (R's F on 0 ddf: Inf or NaN)
-        else if (!is.finite(ex$statistic[[1]]) && grepl("carries no information", res$err, fixed = TRUE))
-            LOG(tag, "|REFUSED-NOINFO|", res$err, info)  # (a design of variance 0: R's F = X^2 / 0)
+        else if (!(abs(ex$statistic[[1]]) < 1e10) && grepl("carries no information", res$err, fixed = TRUE))
+            LOG(tag, "|REFUSED-NOINFO|", res$err, info)  # (a design of variance 0: R's F = X^2 / 0, or over its round-off)
         else { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err, info); STATS$bad <- STATS$bad + 1 }
         return(invisible())
     }
