@@ -84,7 +84,8 @@ void diff_test(shopstat_difference *r, double var, double df, double tq)
         r->t = r->difference / r->se;
         if (df > 0)
             r->p_value = 2 * gsl_cdf_tdist_Q(fabs(r->t), df);
-    } else if (r->difference != 0) {
+    } else if (r->se == 0 && r->difference != 0) {
+        /* (an SE of NaN, no replicate defining the difference, leaves t and p empty) */
         /* a difference with no sampling variance (the level only in strata sampled whole
          * or left out as certainty PSUs): R's t is +-Inf and its p 0, which p.adjust keeps
          * in the family */
@@ -191,6 +192,13 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                  * and t of 1e9 where R's is -Inf, or a variance below 0 and no SE). The
                  * call above still checks the lonely PSUs. */
                 if (A.single && B.single)
+                    var = 0;
+                /* sides whose rows each lie within one PSU (tab's segments of df 0, SE 0):
+                 * each side's scores sum to 0 in its PSU, so the variance is 0 in exact
+                 * arithmetic, and what the sums leave is round-off (1e-33: an SE of 1e-16, t
+                 * of 3e15 where R's V is -1e-17). A difference of proportions has no real SE
+                 * near 1e-12, as tab's df-0 rows reason; oracle one_psu_cmp_sides. */
+                if (fabs(var) < 1e-24)
                     var = 0;
                 diff_test(r, var, pdf, ptq);
             }

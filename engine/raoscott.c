@@ -195,7 +195,10 @@ static shopstat_status compute(size_t nr, size_t nc, const double *mean, const d
         for (size_t j = 0; j < m; j++)
             tr2 += gsl_matrix_get(w->delta, i, j) * gsl_matrix_get(w->delta, j, i);
     }
-    if (!(tr > 0) || !(tr2 > 0))
+    /* the generalized design effects are design effects, near 1: a sum below 1e-12 is the
+     * round-off of a covariance 0 in exact arithmetic (a --base within one PSU: each cell's
+     * scores sum to 0 there), which left F = X^2 / 3e-32 = 4e31 (R: 7e31, its own noise) */
+    if (!(tr > 1e-12) || !(tr2 > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "the design covariance carries no information on the "
                                   "association (generalized design effects sum to %g)",

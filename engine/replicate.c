@@ -1036,16 +1036,27 @@ static void rep_cov(const rep_state *rp, const double *th, size_t K, const doubl
             cov[i] = NAN;
         return;
     }
-    size_t used = 0;
+    size_t used = 0, defined = 0;
     for (size_t r = 0; r < R; r++) {
         int bad = 0;
         for (size_t k = 0; k < K; k++)
             bad |= isnan(th[r * K + k]);
+        defined += !bad;
         if (bad || !(rp->rscales[r] > 0))
             continue;
         used++;
         for (size_t k = 0; k < K; k++)
             centre[k] += th[r * K + k];
+    }
+    /* no replicate defines the statistic (each leaves a side of a difference without
+     * weight): its variance is undefined, as R's svrVar stops ("All replicates contained
+     * NAs"), not the 0 of a sum over no replicate (SE 0, t Inf; oracle
+     * one_psu_rep_no_replicate) */
+    if (!defined) {
+        for (size_t i = 0; i < K * K; i++)
+            cov[i] = NAN;
+        free(centre);
+        return;
     }
     for (size_t k = 0; k < K; k++)
         centre[k] = rp->mse ? full[k] : used ? centre[k] / (double)used : NAN;

@@ -6,7 +6,9 @@ args_all <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 source(file.path(dirname(normalizePath(script)), "..", "helpers.R"))
 source(file.path(dirname(normalizePath(script)), "ext.R"))
+source(file.path(dirname(normalizePath(script)), "ext2.R"))
 EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
+EXT2 <- Sys.getenv("AUDIT_EXT2", "1") != "0"  # (AUDIT_EXT2=0: without ext2.R's part)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -212,6 +214,9 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL
     if (is.null(w)) w <- if (is.null(spec$weight)) weights(des) else dat$num[[spec$weight]]
     rows <- list(); badsegs <- character(); rerr <- NULL
     alpha <- 1 - level
+    # a domain of df 0 keeps its row (R's p, SE, deff; df 0, no interval: R's NaN) while the
+    # base's df is above 0; at a base of df 0 shopstat stops (docs/methods.md)
+    wholedf <- tryCatch(degf(des[inbase, ]), error = function(e) NA)
     for (q in questions) for (l in q$levels) for (s in segs) {
         d <- s$rows & q$answered & inbase
         y <- q$y(l); y[is.na(y)] <- 0
@@ -232,15 +237,21 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL
         if (sy == 0 || sn == 0) {
             # documented fallback: Clopper-Pearson with n = eff_base
             ne <- r$eff_base; x <- ne * (sy > 0)
-            r$proportion <- if (sy == 0) 0 else 1; r$se <- 0
+            # (SE 0, but R's NaN where it stands: a domain within lonely strata only under
+            # average, whose variance R leaves undefined, shopstat too)
+            r$proportion <- if (sy == 0) 0 else 1; r$se <- if (is.nan(se)) NA else 0
             r$ci_lower <- if (x == 0) 0 else qbeta(alpha / 2, x, ne - x + 1)
             r$ci_upper <- if (x == ne) 1 else qbeta(1 - alpha / 2, x + 1, ne - x)
             r$deff <- NA; r$note <- "fallback"
             rows[[length(rows) + 1]] <- r; next
         }
-        if (r$df <= 0) { badsegs <- c(badsegs, s$name); r$note <- "df0"; rows[[length(rows) + 1]] <- r; next }
+        if (r$df <= 0) { if (!isTRUE(wholedf > 0)) badsegs <- c(badsegs, s$name); r$note <- "df0"; rows[[length(rows) + 1]] <- r; next }
         t <- qt(1 - alpha / 2, r$df)
-        if (ci == "wilson") {
+        if (is.finite(se) && se < 1e-12) {
+            # V = 0 with 0 < p < 1: every method's limit [p, p] (methods.md; R's beta gives
+            # [0.5, 0.5], its likelihood stops)
+            r$ci_lower <- r$ci_upper <- p; r$note <- "se0-ci"
+        } else if (ci == "wilson") {
             nn <- p * (1 - p) / se^2
             r$ci_lower <- (p + t^2 / (2 * nn) - t * sqrt(p * (1 - p) / nn + t^2 / (4 * nn^2))) / (1 + t^2 / nn)
             r$ci_upper <- (p + t^2 / (2 * nn) + t * sqrt(p * (1 - p) / nn + t^2 / (4 * nn^2))) / (1 + t^2 / nn)
@@ -334,11 +345,10 @@ compare_tab <- function(tag, out, exp) {
         if (e$note == "Rerror") { LOG(tag, "|NOTE|", key, "|R error but shopstat ran"); next }
         cmp_num(tag, key, "proportion", o$proportion, e$proportion, note = e$note)
         cmp_num(tag, key, "se", o$se, e$se, note = e$note)
-        if (e$note != "df0") {
-            rel <- if (e$note == "lik-spline") 2e-3 else REL
-            cmp_num(tag, key, "ci_lower", o$ci_lower, e$ci_lower, rel = rel, note = e$note)
-            cmp_num(tag, key, "ci_upper", o$ci_upper, e$ci_upper, rel = rel, note = e$note)
-        }
+        # (df 0: no interval, both empty)
+        rel <- if (e$note == "lik-spline") 2e-3 else REL
+        cmp_num(tag, key, "ci_lower", o$ci_lower, e$ci_lower, rel = rel, note = e$note)
+        cmp_num(tag, key, "ci_upper", o$ci_upper, e$ci_upper, rel = rel, note = e$note)
         cmp_int(tag, key, "df", o$df, e$df)
         cmp_num(tag, key, "deff", o$deff, e$deff, note = e$note)
         if (e$note == "W0" && o$eff_base == "0") next  # 0/0: shopstat prints 0 (noted once in report)
@@ -369,8 +379,12 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
             des$variables$ya <- y * a; des$variables$na <- a
             des$variables$yb <- y * b; des$variables$nb <- b
             tot <- suppressWarnings(svytotal(~ya + na + yb + nb, des[inbase, ], return.replicates = rep))
-            con <- suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb)))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot)
+            est <- coef(tot)
+            # (a side without weight, say no row of the rest answering: R's replicate
+            # contrast stops, "All replicates contained NAs"; methods.md: the row is empty)
+            con <- if (est[["na"]] > 0 && est[["nb"]] > 0) suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))) else NULL
+            diff <- if (is.null(con)) NaN else coef(con)[[1]]
+            se <- if (is.null(con)) NaN else contrast_se(con, tot, des, rep, diff, 1)
             t <- diff / se
             fam[[length(fam) + 1]] <- data.frame(variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
                 estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
@@ -387,6 +401,27 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
         out[[length(out) + 1]] <- fam
     }
     do.call(rbind, out)
+}
+# The SE of a difference from svycontrast, with two of R's conventions replaced by
+# methods.md's: a variance of round-off (|V| below 1e-14 of the scale squared: sides each
+# within one PSU, or at p = 0 or 1; R prints 1e-17, or a V below 0 and an SE of NaN) is 0;
+# on replicate weights, replicates whose difference is undefined (a side without weight in
+# that replicate) are left out, as R's na.omit (R's svycontrast gives NaN).
+contrast_se <- function(con, tot, des, rep, diff, scale2) {
+    v <- if (is.null(con)) NaN else as.numeric(vcov(con))
+    if (rep && !is.finite(v) && is.finite(diff)) {
+        RT <- attr(tot, "replicates")
+        th <- RT[, 1] / RT[, 2] - RT[, 3] / RT[, 4]  # (ya / na - yb / nb)
+        ok <- is.finite(th)
+        if (any(ok)) {
+            rs <- des$rscales
+            cen <- if (isTRUE(des$mse)) diff else mean(th[ok & rs > 0])
+            v <- des$scale * sum(rs[ok] * (th[ok] - cen)^2)
+            STATS$kinds <- c(STATS$kinds, "rep-na-omit")
+        }
+    }
+    if (is.finite(v) && abs(v) < 1e-14 * scale2) { STATS$kinds <- c(STATS$kinds, "cmp-v-roundoff"); return(0) }
+    sqrt(v)
 }
 compare_cmp <- function(tag, out, exp) {
     STATS$cases <- STATS$cases + 1
@@ -410,6 +445,72 @@ compare_cmp <- function(tag, out, exp) {
         }
         cmp_int(tag, key, "df", o$df, e$df)
     }
+}
+
+## ------------------------------------------------------------------ chisq
+# chisq --var qv --by byv (g) against svychisq(~qq + gg, subset(design, base), statistic = "F");
+# extra: more flags (ext2.R: --exclude, --missing; dat then holds the rows R keeps)
+chisq_case <- function(tag, dat, spec, qv, base, rel_path, extra = character(), byv = "g") {
+    args <- c("chisq", rel_path, design_flags(spec), extra, "--var", qv, "--by", byv, base$flags)
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
+    res <- run_sh(tag, args)
+    ex <- tryCatch({
+        old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
+        on.exit(options(old))
+        des <- make_design(dat, spec)
+        des$variables$qq <- dat$txt[[qv]]; des$variables$gg <- dat$txt[[byv]]
+        if (!is.null(base)) des <- des[base$rows, ]
+        r <- suppressWarnings(svychisq(~qq + gg, des, statistic = "F"))
+        # rank of R's denominator C' D^+ C (zero cells zeroed): deficient = test undefined
+        fsat <- ~interaction(factor(qq), factor(gg)) - 1
+        mm <- model.matrix(fsat, model.frame(fsat, des$variables, na.action = na.pass))
+        m2 <- coef(svymean(mm, des, na.rm = TRUE))
+        nr <- length(unique(na.omit(des$variables$qq))); nc <- length(unique(na.omit(des$variables$gg)))
+        mf1 <- expand.grid(rows = 1:nr, cols = 1:nc)
+        Cm <- qr.resid(qr(model.matrix(~factor(rows) + factor(cols), mf1)),
+                       model.matrix(~factor(rows) * factor(cols), mf1)[, -(1:(nr + nc - 1)), drop = FALSE])
+        dn <- t(Cm) %*% diag(ifelse(m2 == 0, 0, 1 / m2), length(m2)) %*% Cm
+        attr(r, "rankdef") <- qr(dn)$rank < ncol(dn)
+        attr(r, "zerocells") <- sum(m2 == 0)
+        attr(r, "degf") <- degf(des)
+        options(old)
+        r
+    }, error = function(e) e)
+    LOG(tag, "|RUN|rc=", res$rc)
+    if (inherits(ex, "error")) {
+        if (res$rc == 0) LOG(tag, "|NOTE-ERR|R error ", conditionMessage(ex), " shopstat rc=0: ", paste(res$out[1, ], collapse = ","))
+        else LOG(tag, "|OK-ERR|R: ", conditionMessage(ex), "|shopstat: ", res$err)
+        return(invisible())
+    }
+    if (res$rc != 0) {
+        # refusals docs/methods.md documents where R still prints a statistic: a level of
+        # q or g without an answered row of positive weight (an empty row or column: R's
+        # number mixes two tables), and a table whose contrast system is rank-deficient
+        # (R's solve did not notice); each checked here on the data, not on the message
+        # alone, so any other refusal stays a FAIL
+        W <- if (is.null(spec$weight)) suppressWarnings(weights(make_design(dat, spec))) else dat$num$w
+        qx <- dat$txt[[qv]]; gx <- dat$txt[[byv]]
+        both <- inbase & !is.na(qx) & !is.na(gx) & W > 0
+        empty <- any(!unique(na.omit(gx)) %in% gx[both]) || any(!unique(na.omit(qx)) %in% qx[both])
+        info <- paste0("|R stat=", ex$statistic[[1]], "|rankdef=", attr(ex, "rankdef"), "|zerocells=", attr(ex, "zerocells"))
+        if (empty && grepl("the test is undefined", res$err, fixed = TRUE))
+            LOG(tag, "|REFUSED-EMPTY|", res$err, info)
+        else if (isTRUE(attr(ex, "rankdef")) && grepl("too sparse for the test", res$err, fixed = TRUE))
+            LOG(tag, "|REFUSED-SINGULAR|", res$err, info)
+        else if (isTRUE(attr(ex, "degf") <= 0) && grepl("degrees of freedom are 0", res$err, fixed = TRUE))
+            LOG(tag, "|REFUSED-DF0|", res$err, info)  # (R's F on 0 ddf: Inf or NaN)
+        else if (!(abs(ex$statistic[[1]]) < 1e10) && grepl("carries no information", res$err, fixed = TRUE))
+            LOG(tag, "|REFUSED-NOINFO|", res$err, info)  # (a design of variance 0: R's F = X^2 / 0, or over its round-off)
+        else { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err, info); STATS$bad <- STATS$bad + 1 }
+        return(invisible())
+    }
+    STATS$cases <- STATS$cases + 1; STATS$rows <- STATS$rows + 1
+    o <- res$out[1, ]
+    if (isTRUE(attr(ex, "rankdef"))) { LOG(tag, "|NOTE-SINGULAR|zero cells=", attr(ex, "zerocells"), "|shopstat=", paste(o, collapse = ","), "|R=", ex$statistic[[1]], ",", ex$parameter[[1]], ",", ex$parameter[[2]]); STATS$kinds <- c(STATS$kinds, "chisq-rankdef"); return(invisible()) }
+    cmp_num(tag, qv, "statistic", o$statistic, ex$statistic[[1]])
+    cmp_num(tag, qv, "ndf", o$ndf, ex$parameter[["ndf"]])
+    cmp_num(tag, qv, "ddf", o$ddf, ex$parameter[["ddf"]])
+    cmp_num(tag, qv, "p_value", o$p_value, ex$p.value[[1]])
 }
 
 ## ------------------------------------------------------------------ scores
@@ -499,6 +600,9 @@ score_values <- function(dat, sc, miss) {
 # score R's SE is 0 or noise: methods.md says SE 0, interval [m, m], no deff.
 score_expect <- function(dat, des, w, scores, segs, inbase, level, miss) {
     rows <- list(); badsegs <- character(); noisesegs <- character(); rerr <- NULL
+    # (as tab_expect: a domain of df 0 keeps its row without an interval while the base's
+    # df is above 0; at a base of df 0 shopstat stops)
+    wholedf <- tryCatch(degf(des[inbase, ]), error = function(e) NA)
     for (sc in scores) {
         s <- score_values(dat, sc, miss)
         des$variables$s_ <- s
@@ -525,9 +629,13 @@ score_expect <- function(dat, des, w, scores, segs, inbase, level, miss) {
                 r$ci_lower <- r$ci_upper <- r$estimate
                 # at df 0 R's interval is NaN: shopstat, whose variance is round-off too,
                 # may refuse as tab does (df 0 with a variance above 0) or give [m, m]
-                if (!(r$df > 0)) noisesegs <- c(noisesegs, sg$name)
+                if (!(r$df > 0)) {
+                    if (isTRUE(wholedf > 0)) { r$note <- "se0-noise-df0"; r$ci_lower <- r$ci_upper <- NA }
+                    else noisesegs <- c(noisesegs, sg$name)
+                }
             } else if (!(r$df > 0)) {
-                badsegs <- c(badsegs, sg$name); r$note <- "df0"
+                if (!isTRUE(wholedf > 0)) badsegs <- c(badsegs, sg$name)
+                r$note <- "df0"
             } else {
                 ci <- confint(m, df = r$df, level = level)
                 r$ci_lower <- ci[1, 1]; r$ci_upper <- ci[1, 2]
@@ -558,7 +666,7 @@ score_cmp_rows <- function(tag, out, exp) {
             if (o$df != "") LOG(tag, "|NOTE|", key, "|empty base, df=", o$df)
         } else cmp_int(tag, key, "df", o$df, e$df)
         for (cc in c("estimate", "se", "deff", "eff_base")) cmp_num(tag, key, cc, o[[cc]], e[[cc]], note = e$note)
-        if (e$note != "df0") for (cc in c("ci_lower", "ci_upper")) cmp_num(tag, key, cc, o[[cc]], e[[cc]], note = e$note)
+        for (cc in c("ci_lower", "ci_upper")) cmp_num(tag, key, cc, o[[cc]], e[[cc]], note = e$note)  # (df 0: empty)
     }
 }
 
@@ -582,8 +690,7 @@ score_diff_expect <- function(dat, des, scores, segs, pairs, level, inbase, miss
         # (a side with no row: R's replicate contrast stops, "All replicates contained NAs")
         con <- tryCatch(suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))), error = function(e) NULL)
         diff <- if (is.null(con)) est[["ya"]] / est[["na"]] - est[["yb"]] / est[["nb"]] else coef(con)[[1]]
-        se <- if (is.null(con)) NaN else SE(con)[[1]]
-        if (is.finite(se) && se <= 1e-9 * max(abs(s), na.rm = TRUE)) se <- 0  # (round-off)
+        se <- contrast_se(con, tot, des, rep, diff, max(s^2, 1, na.rm = TRUE))
         t <- diff / se
         # each side at one score (rows of positive weight): R's SE is round-off (1e-8 after
         # its square root, or NaN); methods.md: 0, the interval [d, d]
@@ -856,66 +963,7 @@ for (seed in seeds) tryCatch({
     }
 
     ## ---- chisq
-    for (qv in c("q1", "q2")) {
-        tag <- sprintf("s%d_chisq_%s", seed, qv)
-        args <- c("chisq", rel_path, design_flags(spec), "--var", qv, "--by", "g", base$flags)
-        res <- run_sh(tag, args)
-        ex <- tryCatch({
-            old <- options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely)
-            on.exit(options(old))
-            des <- make_design(dat, spec)
-            des$variables$qq <- dat$txt[[qv]]; des$variables$gg <- dat$txt$g
-            if (!is.null(base)) des <- des[base$rows, ]
-            r <- suppressWarnings(svychisq(~qq + gg, des, statistic = "F"))
-            # rank of R's denominator C' D^+ C (zero cells zeroed): deficient = test undefined
-            fsat <- ~interaction(factor(qq), factor(gg)) - 1
-            mm <- model.matrix(fsat, model.frame(fsat, des$variables, na.action = na.pass))
-            m2 <- coef(svymean(mm, des, na.rm = TRUE))
-            nr <- length(unique(na.omit(des$variables$qq))); nc <- length(unique(na.omit(des$variables$gg)))
-            mf1 <- expand.grid(rows = 1:nr, cols = 1:nc)
-            Cm <- qr.resid(qr(model.matrix(~factor(rows) + factor(cols), mf1)),
-                           model.matrix(~factor(rows) * factor(cols), mf1)[, -(1:(nr + nc - 1)), drop = FALSE])
-            dn <- t(Cm) %*% diag(ifelse(m2 == 0, 0, 1 / m2), length(m2)) %*% Cm
-            attr(r, "rankdef") <- qr(dn)$rank < ncol(dn)
-            attr(r, "zerocells") <- sum(m2 == 0)
-            attr(r, "degf") <- degf(des)
-            options(old)
-            r
-        }, error = function(e) e)
-        LOG(tag, "|RUN|rc=", res$rc)
-        if (inherits(ex, "error")) {
-            if (res$rc == 0) LOG(tag, "|NOTE-ERR|R error ", conditionMessage(ex), " shopstat rc=0: ", paste(res$out[1, ], collapse = ","))
-            else LOG(tag, "|OK-ERR|R: ", conditionMessage(ex), "|shopstat: ", res$err)
-            next
-        }
-        if (res$rc != 0) {
-            # refusals docs/methods.md documents where R still prints a statistic: a level of
-            # q or g without an answered row of positive weight (an empty row or column: R's
-            # number mixes two tables), and a table whose contrast system is rank-deficient
-            # (R's solve did not notice); each checked here on the data, not on the message
-            # alone, so any other refusal stays a FAIL
-            W <- if (is.null(spec$weight)) suppressWarnings(weights(make_design(dat, spec))) else dat$num$w
-            qx <- dat$txt[[qv]]; gx <- dat$txt$g
-            both <- inbase & !is.na(qx) & !is.na(gx) & W > 0
-            empty <- any(!unique(na.omit(gx)) %in% gx[both]) || any(!unique(na.omit(qx)) %in% qx[both])
-            info <- paste0("|R stat=", ex$statistic[[1]], "|rankdef=", attr(ex, "rankdef"), "|zerocells=", attr(ex, "zerocells"))
-            if (empty && grepl("the test is undefined", res$err, fixed = TRUE))
-                LOG(tag, "|REFUSED-EMPTY|", res$err, info)
-            else if (isTRUE(attr(ex, "rankdef")) && grepl("too sparse for the test", res$err, fixed = TRUE))
-                LOG(tag, "|REFUSED-SINGULAR|", res$err, info)
-            else if (isTRUE(attr(ex, "degf") <= 0) && grepl("degrees of freedom are 0", res$err, fixed = TRUE))
-                LOG(tag, "|REFUSED-DF0|", res$err, info)  # (R's F on 0 ddf: Inf or NaN)
-            else { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err, info); STATS$bad <- STATS$bad + 1 }
-            next
-        }
-        STATS$cases <- STATS$cases + 1; STATS$rows <- STATS$rows + 1
-        o <- res$out[1, ]
-        if (isTRUE(attr(ex, "rankdef"))) { LOG(tag, "|NOTE-SINGULAR|zero cells=", attr(ex, "zerocells"), "|shopstat=", paste(o, collapse = ","), "|R=", ex$statistic[[1]], ",", ex$parameter[[1]], ",", ex$parameter[[2]]); STATS$kinds <- c(STATS$kinds, "chisq-rankdef"); next }
-        cmp_num(tag, qv, "statistic", o$statistic, ex$statistic[[1]])
-        cmp_num(tag, qv, "ndf", o$ndf, ex$parameter[["ndf"]])
-        cmp_num(tag, qv, "ddf", o$ddf, ex$parameter[["ddf"]])
-        cmp_num(tag, qv, "p_value", o$p_value, ex$p.value[[1]])
-    }
+    for (qv in c("q1", "q2")) chisq_case(sprintf("s%d_chisq_%s", seed, qv), dat, spec, qv, base, rel_path)
 
     ## ---- score and compare --score (Taylor, then replicate weights made from the design)
     tryCatch(score_audit(seed, G, SC, dat, spec, groups, base, inbase, rel_path, pairs, cli_pairs),
@@ -924,6 +972,9 @@ for (seed in seeds) tryCatch({
     ## ---- ticked, none-in-base, per-column missing, level sets; replicate designs (ext.R)
     if (EXT) tryCatch(ext_audit(seed, G, ue, SC, spec),
                       error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_x|SCRIPTERR|", conditionMessage(e)) })
+    ## ---- --exclude, --codes-sep, labelled points, df 0 segments, missing codes in cells (ext2.R)
+    if (EXT2) tryCatch(ext2_audit(seed, G, ue, SC, spec),
+                       error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_y|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", conditionMessage(e)) })
 k <- table(STATS$kinds)
 LOG("SUMMARY|cases=", STATS$cases, "|rows=", STATS$rows, "|numbers=", STATS$nums, "|diffs=", STATS$bad,

@@ -42,15 +42,30 @@ ext_missing <- function(dat, X, SC) {
     m <- list(list(cols = "q3", codes = X$dk, flag = paste0(sample(c("q3", "q[3]"), 1), ":", X$dk)),
               list(cols = c("t_a", "t_b", "t_c"), codes = X$tcode,
                    flag = paste0(sample(c("t_*", "t_a,t_b,t_c"), 1), ":", X$tcode)))
-    if (runif(1) < 0.3) { cd <- sample(c("10", "1"), 1); m <- c(m, list(list(cols = "codes", codes = cd, flag = paste0("codes:", cd)))) }
+    if (runif(1) < 0.3) { cd <- sample(c("10", "1"), 1); m <- c(m, list(list(cols = "codes", codes = cd, flag = paste0("codes:", cd), cells = "[;,]"))) }
     gl <- sort_levels(dat$txt$g)
     tiny <- intersect(c("T", "9"), gl)
     if (length(tiny) && runif(1) < 0.25) m <- c(m, list(list(cols = "g", codes = tiny, flag = paste0("g:", tiny))))
     if (SC$miss) m <- c(m, list(list(cols = "n10", codes = "99", flag = "n10:99")))
     m
 }
+# (a --multi-codes column's cells, it$cells the separator's regex: a missing code is no code
+# in a cell, "1;10" with codes:10 holds 1, and a cell of missing codes alone is no answer)
+drop_cell_codes <- function(x, sep, codes, join) {
+    vapply(x, function(v) {
+        if (is.na(v)) return(NA_character_)
+        k <- trimws(strsplit(v, sep)[[1]])
+        k <- k[!k %in% codes]
+        if (!length(k) || all(k == "")) NA_character_ else paste(k, collapse = join)
+    }, "", USE.NAMES = FALSE)
+}
 apply_missing <- function(dat, m) {
     for (it in m) for (cc in it$cols) {
+        if (!is.null(it$cells)) {
+            v <- drop_cell_codes(dat$txt[[cc]], it$cells, it$codes, if (is.null(it$join)) ";" else it$join)
+            dat$txt[[cc]] <- v; dat$num[[cc]] <- suppressWarnings(if (is.numeric(dat$num[[cc]])) as.numeric(v) else v)
+            next
+        }
         hit <- !is.na(dat$txt[[cc]]) & trimws(dat$txt[[cc]]) %in% it$codes
         dat$txt[[cc]][hit] <- NA
         dat$num[[cc]][hit] <- NA

@@ -1,0 +1,109 @@
+# compare between segments whose rows each lie within one PSU, as R's survey package gives it
+# and docs/methods.md reads it: each side's linearised scores sum to 0 in its PSU, so the
+# variance of the difference is 0 in exact arithmetic and the SE is 0, t = +/-Inf, p = 0 and
+# the interval [d, d] (a nonzero difference with SE 0). R's svycontrast prints the round-off
+# of its sums (a variance of 1e-17 or below 0: an SE of 3e-9 or NaN); this script checks that
+# R's variance is below 1e-14 and that each side is within one PSU before writing the exact
+# values. shopstat printed its own round-off (SE 1.1e-16, t 3e15, p 8.5e-47) until the
+# randomized audit's seeds s46 and s47 found it (tests/oracle/audit/README.md). Run from the
+# repository root:
+#   Rscript tests/oracle/make_one_psu_fixtures.R
+# It writes tests/oracle/one_psu/: one_psu.csv (13 rows, typed in here, no random draws), one_psu_rep.csv
+# (the same with four replicate weights, typed in too), NAME.csv
+# (shopstat's csv columns, %.17g) and cases.txt (NAME|ARGS, run from tests/oracle by run.sh).
+# Deterministic; R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
+suppressPackageStartupMessages(library(survey))
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+source(file.path(root, "helpers.R"))
+outdir <- file.path(root, "one_psu")
+dir.create(outdir, showWarnings = FALSE)
+
+# segment A is every row of PSU 1, B every row of PSU 2; C fills PSUs 3 and 4 (df 3)
+df <- data.frame(id = 1:13, psu = c(1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4),
+                 w = c(1.1, 2.3, 0.7, 1.9, 0.35, 1.3, 0.4, 2.2, 1.7, 0.9, 1.2, 0.8, 1.4),
+                 seg = c(rep("A", 5), rep("B", 3), rep("C", 5)),
+                 ans = c("yes", "no", "yes", "no", "yes", "no", "yes", "yes", "no", "yes", "no", "yes", "no"))
+path <- file.path(outdir, "one_psu.csv")
+write.csv(df, path, row.names = FALSE)
+dat <- read.csv(path, stringsAsFactors = FALSE)
+des <- svydesign(ids = ~psu, weights = ~w, data = dat)
+fmt <- function(x) sprintf("%.17g", x)
+res <- NULL
+for (pr in list(c("A", "B"), c("B", "A"))) {
+    a <- as.numeric(dat$seg == pr[1]); b <- as.numeric(dat$seg == pr[2])
+    stopifnot(length(unique(dat$psu[a > 0])) == 1, length(unique(dat$psu[b > 0])) == 1)
+    for (l in sort_levels(dat$ans)) {
+        y <- as.numeric(dat$ans == l)
+        des$variables$ya <- y * a; des$variables$na <- a
+        des$variables$yb <- y * b; des$variables$nb <- b
+        tot <- svytotal(~ya + na + yb + nb, des)
+        con <- svycontrast(tot, quote(ya / na - yb / nb))
+        d <- coef(con)[[1]]; v <- as.numeric(vcov(con)); est <- coef(tot)
+        stopifnot(is.finite(d), d != 0, abs(v) < 1e-14)  # (R's round-off of an exact 0)
+        res <- rbind(res, data.frame(
+            variable = "ans", level = l, segment_a = paste0("seg=", pr[1]),
+            segment_b = paste0("seg=", pr[2]), estimate_a = fmt(est[["ya"]] / est[["na"]]),
+            estimate_b = fmt(est[["yb"]] / est[["nb"]]), difference = fmt(d), se = "0",
+            ci_lower = fmt(d), ci_upper = fmt(d), df = degf(des),
+            t = if (d > 0) "Inf" else "-Inf", p_value = "0", p_adjusted = "0",
+            stringsAsFactors = FALSE))
+        cat(sprintf("%s %s:%s d=%.6f R's V=%.3g (SE %.3g)\n", l, pr[1], pr[2], d, v, sqrt(max(v, 0))))
+    }
+}
+write.csv(res, file.path(outdir, "one_psu_cmp_sides.csv"), row.names = FALSE, quote = FALSE)
+
+# The same rows with replicate weights (bootstrap, R = 4) of which each keeps PSU 1 or PSU 2,
+# never both: every replicate leaves A or B without weight, so no replicate defines A - B and
+# its variance is undefined (R's svrVar drops the NaN replicates and stops, "All replicates
+# contained NAs"). shopstat gave SE 0, t +/-Inf and p 0 there (a variance summed over no
+# replicate), found by the randomized audit (seed s51); the difference has no SE, t or p.
+# A - C keeps the replicates that define it (R's na.omit, as methods.md says): R's number.
+mult <- cbind(c(2, 0, 1, 1), c(0, 2, 1, 1), c(2, 0, 0.5, 1.5), c(0, 2, 1.5, 0.5))
+rdat <- dat
+for (r in 1:4) rdat[[paste0("rr", r)]] <- dat$w * mult[dat$psu, r]
+rpath <- file.path(outdir, "one_psu_rep.csv")
+write.csv(rdat, rpath, row.names = FALSE)
+rnum <- read.csv(rpath, stringsAsFactors = FALSE)
+rdes <- svrepdesign(data = rnum, weights = ~w, repweights = "rr[1-4]", type = "bootstrap",
+                    combined.weights = TRUE)
+res <- NULL
+for (pr in list(c("A", "B"), c("A", "C"))) {
+    a <- as.numeric(rnum$seg == pr[1]); b <- as.numeric(rnum$seg == pr[2])
+    for (l in sort_levels(rnum$ans)) {
+        y <- as.numeric(rnum$ans == l)
+        rdes$variables$ya <- y * a; rdes$variables$na <- a
+        rdes$variables$yb <- y * b; rdes$variables$nb <- b
+        tot <- svytotal(~ya + na + yb + nb, rdes, return.replicates = TRUE)
+        est <- coef(tot); RT <- tot$replicates
+        d <- est[["ya"]] / est[["na"]] - est[["yb"]] / est[["nb"]]
+        th <- RT[, 1] / RT[, 2] - RT[, 3] / RT[, 4]
+        con <- tryCatch(suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))), error = function(e) e)
+        if (pr[2] == "B") {
+            stopifnot(all(is.nan(th)), inherits(con, "error"),
+                      grepl("All replicates contained NAs", conditionMessage(con)))
+            se <- ci_l <- ci_u <- tt <- pv <- ""
+        } else {
+            stopifnot(any(is.nan(th)), !inherits(con, "error"))
+            s <- SE(con)[[1]]; tq <- qt(0.975, degf(rdes))
+            se <- fmt(s); ci_l <- fmt(d - tq * s); ci_u <- fmt(d + tq * s)
+            tt <- fmt(d / s); pv <- fmt(2 * pt(-abs(d / s), degf(rdes)))
+        }
+        res <- rbind(res, data.frame(
+            variable = "ans", level = l, segment_a = paste0("seg=", pr[1]),
+            segment_b = paste0("seg=", pr[2]), estimate_a = fmt(est[["ya"]] / est[["na"]]),
+            estimate_b = fmt(est[["yb"]] / est[["nb"]]), difference = fmt(d), se = se,
+            ci_lower = ci_l, ci_upper = ci_u, df = degf(rdes), t = tt, p_value = pv,
+            p_adjusted = pv, stringsAsFactors = FALSE))
+    }
+}
+# (Holm within each pair's family of two levels)
+fam <- res$segment_b == "seg=C"
+res$p_adjusted[fam] <- fmt(p.adjust(as.numeric(res$p_value[fam]), "holm"))
+write.csv(res, file.path(outdir, "one_psu_rep_no_replicate.csv"), row.names = FALSE, quote = FALSE, na = "")
+writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
+             "# Generated: do not edit by hand.",
+             "one_psu_cmp_sides|compare one_psu/one_psu.csv --weight w --psu psu --var ans --by seg --pair seg=A:seg=B --pair seg=B:seg=A",
+             "one_psu_rep_no_replicate|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --var ans --by seg --pair seg=A:seg=B --pair seg=A:seg=C"),
+           file.path(outdir, "cases.txt"))
