@@ -48,7 +48,12 @@ const char cmd_compare_help[] =
     "(not A, for A:rest), lettered A, B, ... as in --chart-type bars; a letter after a\n"
     "percentage marks a column it is significantly higher than (upper case at the first\n"
     "--alpha, lower case at the second); effective base < 30 flagged '*', < 10 not tested;\n"
-    "a base row per question; last line the rows read, used and excluded (JSON: \"rows\").\n";
+    "a base row per question; then a block of differences: a row per level (and score), a\n"
+    "column per pair ('heavy - not heavy' for heavy:rest), cells '+18.1 [+13.6, +22.6]\n"
+    "p < 0.001': A - B in percentage points (a score's in its units), CI at --level, p as the\n"
+    "letters' (adjusted by --adjust); 'not tested' under an effective base of 10; past 120\n"
+    "characters the pairs go on in another block. Last line the rows read, used and\n"
+    "excluded (JSON: \"rows\").\n";
 
 static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
                        const shopstat_totals *t)
@@ -162,6 +167,186 @@ static void mark_letter(char (*letters)[60], size_t ca, size_t cb, const shopsta
 static void score_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
     shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
+}
+
+/* The differences block's widest line: past it the pairs go on in another block, each
+ * holding the row labels again (a cell is about 30 wide: 3 pairs a block). */
+#define DIFF_LINE_WIDTH 120
+
+/* A difference's cell as report.md's differences: true column gives it: "+4.7 [+0.8, +8.5]
+ * p = 0.035", "p < 0.001" (percentage points; a score's difference in its units, sest its
+ * scale), p the letters' (adjusted; a score's its own). "-" where nobody answered, "not
+ * tested" under an effective base of 10 (as the letters), no interval nor p at df 0. */
+static void diff_cell(char *b, size_t n, const shopstat_difference *d,
+                      const shopstat_score_estimate *sest)
+{
+    if (!d || isnan(d->difference)) {
+        snprintf(b, n, "-");
+        return;
+    }
+    if (d->eff_base_a < 10 || d->eff_base_b < 10) {
+        snprintf(b, n, "not tested");
+        return;
+    }
+    char v[40], lo[40], hi[40];
+    if (sest) {
+        shopstat_score_format(d->difference, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
+                              SHOPSTAT_SCORE_SIGN, v, sizeof v);
+        shopstat_score_format(d->ci_lower, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
+                              SHOPSTAT_SCORE_SIGN, lo, sizeof lo);
+        shopstat_score_format(d->ci_upper, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
+                              SHOPSTAT_SCORE_SIGN, hi, sizeof hi);
+    } else {
+        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
+        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
+        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
+    }
+    if (isnan(d->ci_lower) || isnan(d->p_adjusted))
+        snprintf(b, n, "%s [df 0]", v);
+    else if (d->p_adjusted < 0.001)
+        snprintf(b, n, "%s [%s, %s] p < 0.001", v, lo, hi);
+    else
+        snprintf(b, n, "%s [%s, %s] p = %.3f", v, lo, hi, d->p_adjusted);
+}
+
+/* The difference of pair like among ds[0..nds) in question q for level (or score) l. */
+static const shopstat_difference *diff_of(const shopstat_difference *ds, size_t nds, size_t q,
+                                          size_t l, const shopstat_difference *like)
+{
+    for (size_t i = 0; i < nds; i++)
+        if (ds[i].q == q && ds[i].l == l && strcmp(ds[i].segment_a, like->segment_a) == 0 &&
+            strcmp(ds[i].segment_b, like->segment_b) == 0)
+            return &ds[i];
+    return NULL;
+}
+
+/* The end of the differences block that starts at pair k0: as many pairs, at most cap, as
+ * fit DIFF_LINE_WIDTH beside the labels (w0), one at least; a wide one alone. */
+static size_t diff_block_end(const int *pw, const unsigned char *wide, size_t np, size_t k0,
+                             size_t w0, size_t cap)
+{
+    size_t k1 = k0 + 1, width = w0 + 2 + (size_t)pw[k0];
+    while (k1 < np && k1 - k0 < cap && !wide[k0] && !wide[k1] &&
+           width + 2 + (size_t)pw[k1] <= DIFF_LINE_WIDTH)
+        width += 2 + (size_t)pw[k1++];
+    return k1;
+}
+
+/* Question q's differences under its banner: a row per level (d[i..j)) and per score (sd,
+ * se), a column per pair headed "A - B" as the banner names the sides ("not A" for
+ * A:rest) and lettered with the banner's letters; pairs that do not fit DIFF_LINE_WIDTH
+ * go on in a block of their own. Returns 0, or -1 out of memory. */
+static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, size_t i, size_t j,
+                            size_t nlev, const shopstat_difference *sd, size_t nsd,
+                            const shopstat_score_estimate *se, size_t nse, const tcol *col,
+                            size_t ncol, size_t w0)
+{
+    /* the pairs, in the order of their first difference, the levels' before the scores' */
+    const shopstat_difference **pair = malloc((j - i + nsd + 1) * sizeof *pair);
+    int *pw = malloc((j - i + nsd + 1) * sizeof *pw);
+    unsigned char *wide = malloc(j - i + nsd + 1);
+    if (!pair || !pw || !wide) {
+        free(pair);
+        free(pw);
+        free(wide);
+        return -1;
+    }
+    size_t np = 0;
+    for (size_t x = 0; x < (j - i) + nsd; x++) {
+        const shopstat_difference *r = x < j - i ? &d[i + x] : &sd[x - (j - i)];
+        if (r->q != q)
+            continue;
+        size_t k = 0;
+        while (k < np && (strcmp(pair[k]->segment_a, r->segment_a) != 0 ||
+                          strcmp(pair[k]->segment_b, r->segment_b) != 0))
+            k++;
+        if (k == np)
+            pair[np++] = r;
+    }
+    if (w0 < 10)
+        w0 = 10; /* "difference" */
+    char cell[160];
+    for (size_t k = 0; k < np; k++) {
+        const shopstat_difference *p = pair[k];
+        int rest = strcmp(p->segment_b, "rest") == 0;
+        size_t hw = strlen(p->segment_a) + 3 + strlen(rest ? p->segment_a : p->segment_b) +
+                    (rest ? 4 : 0),
+               w = 7; /* "(B - A)" */
+        for (size_t l = 0; l < nlev; l++) {
+            diff_cell(cell, sizeof cell, diff_of(d + i, j - i, q, l, p), NULL);
+            if (strlen(cell) > w)
+                w = strlen(cell);
+        }
+        for (size_t s = 0; s < nse; s++) {
+            if (se[s].q != q || se[s].s != 0)
+                continue;
+            diff_cell(cell, sizeof cell, diff_of(sd, nsd, q, se[s].k, p), &se[s]);
+            if (strlen(cell) > w)
+                w = strlen(cell);
+        }
+        /* a name too long for any line (two --by values of 90 bytes) runs past its
+         * column, alone in its block, rather than push the cells off to the right */
+        wide[k] = hw > w && w0 + 2 + hw > DIFF_LINE_WIDTH;
+        if (hw > w && !wide[k])
+            w = hw;
+        pw[k] = w < INT_MAX ? (int)w : INT_MAX;
+    }
+    /* the blocks as many as the widest line needs, the pairs shared out evenly among
+     * them (four pairs as 2 + 2, not 3 + 1) */
+    size_t nblocks = 0;
+    for (size_t k0 = 0; k0 < np; nblocks++)
+        k0 = diff_block_end(pw, wide, np, k0, w0, np);
+    for (size_t k0 = 0; k0 < np; nblocks--) {
+        size_t k1 = diff_block_end(pw, wide, np, k0, w0, (np - k0 + nblocks - 1) / nblocks);
+        fprintf(f, "%-*s", (int)w0, "difference");
+        for (size_t k = k0; k < k1; k++) {
+            const shopstat_difference *p = pair[k];
+            int rest = strcmp(p->segment_b, "rest") == 0;
+            const char *b = rest ? p->segment_a : p->segment_b;
+            int hw = (int)(strlen(p->segment_a) + 3 + strlen(b) + (rest ? 4 : 0));
+            fprintf(f, "  %*s%s - %s%s", hw < pw[k] ? pw[k] - hw : 0, "", p->segment_a,
+                    rest ? "not " : "", b);
+        }
+        fprintf(f, "\n%-*s", (int)w0, "");
+        for (size_t k = k0; k < k1; k++) {
+            size_t ca = find_col(col, ncol, pair[k]->segment_a, 0), cb = col_b(col, ncol, pair[k]);
+            char lets[8];
+            snprintf(lets, sizeof lets, "(%c - %c)", ca < ncol ? (int)('A' + ca) : '?',
+                     cb < ncol ? (int)('A' + cb) : '?');
+            fprintf(f, "  %*s", pw[k], lets);
+        }
+        fputc('\n', f);
+        for (size_t l = 0; l < nlev; l++) {
+            const char *lname = "";
+            for (size_t x = i; x < j; x++)
+                if (d[x].l == l) {
+                    lname = d[x].level;
+                    break;
+                }
+            fprintf(f, "%-*s", (int)w0, lname);
+            for (size_t k = k0; k < k1; k++) {
+                diff_cell(cell, sizeof cell, diff_of(d + i, j - i, q, l, pair[k]), NULL);
+                fprintf(f, "  %*s", pw[k], cell);
+            }
+            fputc('\n', f);
+        }
+        for (size_t s = 0; s < nse; s++) {
+            if (se[s].q != q || se[s].s != 0)
+                continue;
+            fprintf(f, "%-*s", (int)w0, se[s].score);
+            for (size_t k = k0; k < k1; k++) {
+                diff_cell(cell, sizeof cell, diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s]);
+                fprintf(f, "  %*s", pw[k], cell);
+            }
+            fputc('\n', f);
+        }
+        fputc('\n', f);
+        k0 = k1;
+    }
+    free(pair);
+    free(pw);
+    free(wide);
+    return 0;
 }
 
 /* Returns 0, or the exit status after saying why the table view cannot be printed. */
@@ -385,6 +570,8 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         for (size_t c = 0; c < ncol; c++)
             fprintf(f, "  %*s", cw[c], base[c]);
         fputs("\n\n", f);
+        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0))
+            return cli_usage_error("out of memory");
         i = j;
     }
     fprintf(f,
@@ -393,6 +580,18 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             "included), %s-adjusted within each question x pair%s.\n",
             a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust),
             any_scores ? ";\na score's difference is a test of its own (not adjusted)" : "");
+    /* what the differences blocks hold, in the words of report.md's note */
+    char padj[40];
+    if (a->adjust == SHOPSTAT_ADJUST_NONE)
+        snprintf(padj, sizeof padj, "not adjusted");
+    else
+        snprintf(padj, sizeof padj, "%s-adjusted", shopstat_adjust_name(a->adjust));
+    fprintf(f,
+            "Differences: X - Y is X's estimate minus Y's, in percentage points%s, with its "
+            "%g%% CI\n(not adjusted) and p %s within each question x pair, as the "
+            "letters%s.\n",
+            any_scores ? " (a score's in its own units)" : "", 100 * a->tab.level, padj,
+            any_scores ? " (a score's p not adjusted)" : "");
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
     if (any_empty)

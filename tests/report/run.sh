@@ -725,9 +725,9 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
     check "by: vs rest: report.md notes a sector vs the rest" \
         grep -q '^- [A-Z][a-z &]* vs the rest, Reached: [-+][0-9.]* points' "$T/byc/report.md"
     # letters against 'all' as in compare's table view (Both waves = all, then the sectors):
-    # "22.2%:CDI 23.6%: ..." from either
+    # "22.2%:CDI 23.6%: ..." from either; the banner's row, not the differences block's
     $S compare $TT/respondents.csv "${d[@]}" --base phone_shown:1 --base wave:2011 \
-        --pair sector:all --format table | awk '$1 == "1" { for (i = 2; i <= NF; i++) {
+        --pair sector:all --format table | awk '/^difference / { exit } $1 == "1" { for (i = 2; i <= NF; i++) {
             t = $i; sub(/\*$/, "", t); if (t ~ /%$/) { if (o != "") printf "%s ", o; o = t ":" }
             else o = o t } print o }' >"$T/letters_cli"
     sed -n '/(`reached`)/,/^## /p' "$T/byc/report.md" | awk -F'|' '$2 == " Reached " {
