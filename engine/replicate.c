@@ -949,9 +949,15 @@ size_t rep_gram_rank(const double *G, size_t R, double tol)
     /* Gram-Schmidt on the Gram matrix: with L the Cholesky factor over the accepted
      * columns, column j's squared residual norm after projection on them is
      * G_jj - sum_k L_jk^2 (what dqrdc2 compares, as a norm, with tol * ||x_j||). The
-     * normal equations lose half the digits, but at tol = 1e-5 the squared test
-     * (1e-10) is still far above their rounding (~R * 1e-16). */
-    double *L = calloc(R * R + 1, sizeof *L);
+     * normal equations square the residuals: at tol = 1e-5 the test is at 1e-10 of a
+     * column's norm squared, and once a column of small residual is accepted (4e-6: a
+     * domain of 16 rows and 30 bootstrap replicates) the round-off of the differences
+     * below, divided by its pivot, reached 2.7e-10 in double: a 17th column accepted from
+     * 16 rows (tests/oracle/rep_rank). The factor is worked in long double (x86: 64-bit
+     * mantissa, 2^11 times finer; R x R once per cell, not per row), which leaves that
+     * round-off near 1e-13. G itself is summed in double: its own rounding, divided by
+     * such a pivot, stays near 1e-11. */
+    long double *L = calloc(R * R + 1, sizeof *L);
     size_t *acc = calloc(R + 1, sizeof *acc);
     if (!L || !acc) {
         free(L);
@@ -961,21 +967,21 @@ size_t rep_gram_rank(const double *G, size_t R, double tol)
     size_t k = 0;
     for (size_t j = 0; j < R; j++) {
         const double *gj = G + j * (j + 1) / 2;
-        double gjj = gj[j];
-        double r = gjj;
+        long double gjj = gj[j];
+        long double r = gjj;
         for (size_t a = 0; a < k; a++) {
             size_t i = acc[a];
-            double gij = i < j ? gj[i] : G[i * (i + 1) / 2 + j];
-            double s = gij;
+            long double gij = i < j ? gj[i] : G[i * (i + 1) / 2 + j];
+            long double s = gij;
             for (size_t b = 0; b < a; b++)
                 s -= L[j * R + b] * L[i * R + b];
-            double l = s / L[i * R + a];
+            long double l = s / L[i * R + a];
             L[j * R + a] = l;
             r -= l * l;
         }
-        double norm = gjj > 0 ? gjj : 1;
+        long double norm = gjj > 0 ? gjj : 1;
         if (r > 0 && r >= tol * tol * norm) {
-            L[j * R + k] = sqrt(r);
+            L[j * R + k] = sqrtl(r);
             acc[k++] = j;
         }
     }
