@@ -342,6 +342,17 @@ static const char *shell_word(const char *s, char *buf, size_t n)
     return buf;
 }
 
+/* How a message names score sc: an unnamed map's name is "score", so "the score of 'q'",
+ * not "score 'score' of 'q'". */
+static const char *score_who(const plan_score *sc, char *buf, size_t n)
+{
+    if (strcmp(sc->name, "score") == 0)
+        snprintf(buf, n, "the score of '%s'", sc->question);
+    else
+        snprintf(buf, n, "score '%s' of '%s'", sc->name, sc->question);
+    return buf;
+}
+
 static void scores_free(score_rt *r, size_t n)
 {
     for (size_t i = 0; r && i < n; i++)
@@ -394,10 +405,7 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
             if (nonsub && totals_cell(t, 0, r[k].q, lid) >= 0) {
                 char w1[400], code[300], who[300];
                 snprintf(code, sizeof code, "%s:%s", rq->pq->columns[0], lv);
-                if (strcmp(sc->name, "score") == 0)
-                    snprintf(who, sizeof who, "the score of '%s'", sc->question);
-                else
-                    snprintf(who, sizeof who, "score '%s' of '%s'", sc->name, sc->question);
+                score_who(sc, who, sizeof who);
                 shopstat_status st = shopstat_error_set(
                     err, SHOPSTAT_EINPUT, t->path, 0, 0,
                     "%s: level '%s' is a non-substantive answer, not a point of the scale, so it "
@@ -431,12 +439,8 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 snprintf(arg, sizeof arg, "%s:V=S,...,%s=SCORE", sc->question, lv);
             else
                 snprintf(arg, sizeof arg, "%s:...,%s=SCORE", sc->question, lv);
-            /* an unnamed map's name is "score": "the score of 'q'", not "score 'score' of" */
             char who[300];
-            if (strcmp(sc->name, "score") == 0)
-                snprintf(who, sizeof who, "the score of '%s'", sc->question);
-            else
-                snprintf(who, sizeof who, "score '%s' of '%s'", sc->name, sc->question);
+            score_who(sc, who, sizeof who);
             shopstat_status st = shopstat_error_set(
                 err, SHOPSTAT_EINPUT, t->path, 0, 0,
                 "%s: level '%s' %s; declare it missing in its column (--missing %s) or %s "
