@@ -192,6 +192,31 @@ static const char *cut_question(const char *name, const char *label, int w, char
     return buf;
 }
 
+/* The recognised text scale of column c's levels when every one is listed
+ * (shopstat_scale_recognise): its name, with *order (c's nlevels) the levels in scale order;
+ * NULL, *order NULL, when they make none (or out of memory: then as counted). */
+static const char *column_scale(const shopstat_colsummary *c, size_t **order)
+{
+    *order = NULL;
+    if (c->type != SHOPSTAT_COL_CATEGORICAL || c->nlevels < 2 || c->nlevels != c->distinct ||
+        c->distinct_capped)
+        return NULL;
+    const char **labs = calloc(c->nlevels, sizeof *labs);
+    *order = malloc(c->nlevels * sizeof **order);
+    const char *name = NULL;
+    if (labs && *order) {
+        for (size_t l = 0; l < c->nlevels; l++)
+            labs[l] = c->levels[l].value;
+        name = shopstat_scale_recognise(labs, c->nlevels, *order);
+    }
+    free(labs);
+    if (!name) {
+        free(*order);
+        *order = NULL;
+    }
+    return name;
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
 {
     size_t n = shopstat_description_ncols(ds);
@@ -290,12 +315,18 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         fputs("  ", out);
         put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
         fputc('\n', out);
-        for (size_t j = 0; j < s->nlevels; j++) {
+        /* a recognised text scale ("Strongly disagree" ... "Don't know") in its order, as
+         * tab lists it; other levels as describe counted them */
+        size_t *order;
+        column_scale(s, &order);
+        for (size_t k = 0; k < s->nlevels; k++) {
+            size_t j = order ? order[k] : k;
             fputs("    ", out);
             put_cell(out, s->levels[j].value, lw);
             fprintf(out, "  %8zu  %5.1f%%\n", s->levels[j].count,
                     100.0 * (double)s->levels[j].count / (double)s->present);
         }
+        free(order);
     }
 }
 
@@ -1340,24 +1371,7 @@ static const char *text_scale(const shopstat_description *ds, const shopstat_sug
     *order = NULL;
     if (s->kind != SHOPSTAT_SUGGEST_VAR || s->ncolumns != 1)
         return NULL;
-    const shopstat_colsummary *c = shopstat_description_column(ds, s->columns[0]);
-    if (c->type != SHOPSTAT_COL_CATEGORICAL || c->nlevels < 2 || c->nlevels != c->distinct ||
-        c->distinct_capped)
-        return NULL;
-    const char **labs = calloc(c->nlevels, sizeof *labs);
-    *order = malloc(c->nlevels * sizeof **order);
-    const char *name = NULL;
-    if (labs && *order) {
-        for (size_t l = 0; l < c->nlevels; l++)
-            labs[l] = c->levels[l].value;
-        name = shopstat_scale_recognise(labs, c->nlevels, *order);
-    }
-    free(labs);
-    if (!name) {
-        free(*order);
-        *order = NULL;
-    }
-    return name;
+    return column_scale(shopstat_description_column(ds, s->columns[0]), order);
 }
 
 /* --levels Q:V1,V2,... for a column holding a recognised text scale, in its order (tab
