@@ -23,6 +23,40 @@ char *shopstat_format_double(double x, char *buf, size_t n)
     return buf;
 }
 
+char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
+                                 char *buf, size_t n)
+{
+    if (!d || isnan(d->difference)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    if (d->eff_base_a < 10 || d->eff_base_b < 10) {
+        snprintf(buf, n, "not tested");
+        return buf;
+    }
+    char v[40], lo[40], hi[40];
+    if (sest) {
+        shopstat_score_format(d->difference, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
+                              SHOPSTAT_SCORE_SIGN, v, sizeof v);
+        shopstat_score_format(d->ci_lower, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
+                              SHOPSTAT_SCORE_SIGN, lo, sizeof lo);
+        shopstat_score_format(d->ci_upper, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
+                              SHOPSTAT_SCORE_SIGN, hi, sizeof hi);
+    } else {
+        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
+        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
+        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
+    }
+    double p = sest ? d->p_value : d->p_adjusted;
+    if (isnan(d->ci_lower) || isnan(p))
+        snprintf(buf, n, "%s [df 0]", v);
+    else if (p < 0.001)
+        snprintf(buf, n, "%s [%s, %s] p < 0.001", v, lo, hi);
+    else
+        snprintf(buf, n, "%s [%s, %s] p = %.3f", v, lo, hi, p);
+    return buf;
+}
+
 void shopstat_csv_field(FILE *f, const char *s)
 {
     size_t len = strlen(s);

@@ -1629,46 +1629,12 @@ static size_t md_col_of(const rtable *rt, const char *name)
     return (size_t)-1;
 }
 
-/* A p-value as a change's cell gives it: "p = 0.035", "p < 0.001". */
-static void md_p(FILE *f, double p)
-{
-    if (p < 0.001)
-        fputs(" p < 0.001", f);
-    else
-        fprintf(f, " p = %.3f", p);
-}
-
-/* A difference's cell: "+4.7 [+0.8, +8.5] p = 0.035" (percentage points; a score's
- * difference in the score's units, sest its first column's estimate, p its own). Not
- * tested below an effective base of 10, as the letters; at df 0 no interval nor p. */
+/* A difference's cell of report.md ("+4.7 [+0.8, +8.5] p = 0.035"; sest for a score's
+ * units), as compare's table view gives it. */
 static void md_diff_cell(FILE *f, const shopstat_difference *d, const shopstat_score_estimate *sest)
 {
-    if (!d || isnan(d->difference)) {
-        fputs(" - |", f);
-        return;
-    }
-    if (untested(d)) {
-        fputs(" not tested |", f);
-        return;
-    }
-    char v[40], lo[40], hi[40];
-    if (sest) {
-        score_text(v, sizeof v, d->difference, sest, 1);
-        score_text(lo, sizeof lo, d->ci_lower, sest, 1);
-        score_text(hi, sizeof hi, d->ci_upper, sest, 1);
-    } else {
-        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
-        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
-        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
-    }
-    double p = sest ? d->p_value : d->p_adjusted;
-    if (isnan(d->ci_lower) || isnan(p)) {
-        fprintf(f, " %s [df 0] |", v);
-        return;
-    }
-    fprintf(f, " %s [%s, %s]", v, lo, hi);
-    md_p(f, p);
-    fputs(" |", f);
+    char cell[160];
+    fprintf(f, " %s |", shopstat_format_difference(d, sest, cell, sizeof cell));
 }
 
 /* The note under a table with differences: what its change columns hold. */

@@ -173,42 +173,6 @@ static void score_value(char *b, size_t n, const shopstat_score_estimate *r, dou
  * holding the row labels again (a cell is about 30 wide: 3 pairs a block). */
 #define DIFF_LINE_WIDTH 120
 
-/* A difference's cell as report.md's differences: true column gives it: "+4.7 [+0.8, +8.5]
- * p = 0.035", "p < 0.001" (percentage points; a score's difference in its units, sest its
- * scale), p the letters' (adjusted; a score's its own). "-" where nobody answered, "not
- * tested" under an effective base of 10 (as the letters), no interval nor p at df 0. */
-static void diff_cell(char *b, size_t n, const shopstat_difference *d,
-                      const shopstat_score_estimate *sest)
-{
-    if (!d || isnan(d->difference)) {
-        snprintf(b, n, "-");
-        return;
-    }
-    if (d->eff_base_a < 10 || d->eff_base_b < 10) {
-        snprintf(b, n, "not tested");
-        return;
-    }
-    char v[40], lo[40], hi[40];
-    if (sest) {
-        shopstat_score_format(d->difference, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
-                              SHOPSTAT_SCORE_SIGN, v, sizeof v);
-        shopstat_score_format(d->ci_lower, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
-                              SHOPSTAT_SCORE_SIGN, lo, sizeof lo);
-        shopstat_score_format(d->ci_upper, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
-                              SHOPSTAT_SCORE_SIGN, hi, sizeof hi);
-    } else {
-        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
-        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
-        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
-    }
-    if (isnan(d->ci_lower) || isnan(d->p_adjusted))
-        snprintf(b, n, "%s [df 0]", v);
-    else if (d->p_adjusted < 0.001)
-        snprintf(b, n, "%s [%s, %s] p < 0.001", v, lo, hi);
-    else
-        snprintf(b, n, "%s [%s, %s] p = %.3f", v, lo, hi, d->p_adjusted);
-}
-
 /* The difference of pair like among ds[0..nds) in question q for level (or score) l. */
 static const shopstat_difference *diff_of(const shopstat_difference *ds, size_t nds, size_t q,
                                           size_t l, const shopstat_difference *like)
@@ -273,14 +237,14 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                     (rest ? 4 : 0),
                w = 7; /* "(B - A)" */
         for (size_t l = 0; l < nlev; l++) {
-            diff_cell(cell, sizeof cell, diff_of(d + i, j - i, q, l, p), NULL);
+            shopstat_format_difference(diff_of(d + i, j - i, q, l, p), NULL, cell, sizeof cell);
             if (strlen(cell) > w)
                 w = strlen(cell);
         }
         for (size_t s = 0; s < nse; s++) {
             if (se[s].q != q || se[s].s != 0)
                 continue;
-            diff_cell(cell, sizeof cell, diff_of(sd, nsd, q, se[s].k, p), &se[s]);
+            shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, p), &se[s], cell, sizeof cell);
             if (strlen(cell) > w)
                 w = strlen(cell);
         }
@@ -325,7 +289,8 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                 }
             fprintf(f, "%-*s", (int)w0, lname);
             for (size_t k = k0; k < k1; k++) {
-                diff_cell(cell, sizeof cell, diff_of(d + i, j - i, q, l, pair[k]), NULL);
+                shopstat_format_difference(diff_of(d + i, j - i, q, l, pair[k]), NULL, cell,
+                                           sizeof cell);
                 fprintf(f, "  %*s", pw[k], cell);
             }
             fputc('\n', f);
@@ -335,7 +300,8 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                 continue;
             fprintf(f, "%-*s", (int)w0, se[s].score);
             for (size_t k = k0; k < k1; k++) {
-                diff_cell(cell, sizeof cell, diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s]);
+                shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s], cell,
+                                           sizeof cell);
                 fprintf(f, "  %*s", pw[k], cell);
             }
             fputc('\n', f);

@@ -16,6 +16,15 @@ extern "C" {
  * digits); "" for NaN, "Inf"/"-Inf" for infinities. buf needs 32 bytes. */
 char *shopstat_format_double(double x, char *buf, size_t n);
 
+/* A difference as the text views give it (compare's table view, report.md's differences
+ * column): "+4.7 [+0.8, +8.5] p = 0.035", "p < 0.001": percentage points, or with sest (the
+ * score's estimate, for its scale) a score's difference in its own units. p is the
+ * adjusted p (a score's: its own p). "-" when d is NULL or has no difference (nobody
+ * answered), "not tested" under an effective base of 10 on either side (as the letters),
+ * "+4.7 [df 0]" without an interval or p. Returns buf. */
+char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
+                                 char *buf, size_t n);
+
 /* Write s as one CSV field (quoted when it holds , " CR LF or leading/trailing space). */
 void shopstat_csv_field(FILE *f, const char *s);
 
