@@ -255,11 +255,35 @@ static void warn(report *r, const char *fmt, ...)
         r->o->warn(r->o->warn_ctx, msg);
 }
 
+/* Whether another by: segment of the run ("home=North") has the value of name
+ * ("region=North") under another column: then the value alone would name both alike. */
+static int by_value_shared(const report *r, const char *name)
+{
+    const char *eq = strchr(name, '=');
+    for (size_t s = 0, n = eq && r->tot ? shopstat_totals_nsegments(r->tot) : 0; s < n; s++) {
+        const char *o = shopstat_totals_segment(r->tot, s);
+        const char *oeq = strchr(o, '=');
+        if (oeq && strcmp(oeq, eq) == 0 && strcmp(o, name) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The spec's label (shopstat_spec_label), except that a by: value two by: columns share
+ * keeps its column's name ("region=North", "home=North"), as the CLI's charts name it. */
+static const char *spec_label(const report *r, const char *question, const char *level,
+                              const char *segment)
+{
+    const char *l = shopstat_spec_label((void *)r->spec, question, level, segment);
+    const char *eq = segment && l ? strchr(segment, '=') : NULL;
+    return eq && l == eq + 1 && by_value_shared(r, segment) ? NULL : l;
+}
+
 static const char *seg_label(const report *r, const char *name)
 {
     if (strcmp(name, "rest") == 0)
         return "rest";
-    const char *l = shopstat_spec_label((void *)r->spec, NULL, NULL, name);
+    const char *l = spec_label(r, NULL, NULL, name);
     return l ? l : name;
 }
 
@@ -295,10 +319,17 @@ static const char *chart_label(void *ctx, const char *question, const char *leve
                                const char *segment)
 {
     const report *r = ctx;
-    const char *l = shopstat_spec_label((void *)r->spec, question, level, segment);
+    const char *l = spec_label(r, question, level, segment);
     if (!l && question && level && !segment)
         l = data_level_label(r, question, level);
     return l;
+}
+
+/* spec_label as a shopstat_label_fn (ctx the report) */
+static const char *spec_label_fn(void *ctx, const char *question, const char *level,
+                                 const char *segment)
+{
+    return spec_label(ctx, question, level, segment);
 }
 
 static const char *question_label(const report *r, size_t q)
@@ -2678,8 +2709,8 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
     so.diffs = sd;
     so.ndiffs = nd;
     so.alpha = r->in->alpha;
-    so.label = shopstat_spec_label;
-    so.label_ctx = (void *)r->spec;
+    so.label = spec_label_fn;
+    so.label_ctx = (void *)r;
     so.base_note = rt->chart_base;
     shopstat_status st = shopstat_chartset_build_score_items(se, ni * nc, &so, &j->set, err);
     if (!st && shopstat_chartset_count(j->set) != 1)

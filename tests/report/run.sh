@@ -1048,6 +1048,29 @@ else
     ko "report of a by: segment on text values failed: $(cat "$T/byshort.err")"
 fi
 
+# ---- two by: columns sharing a value (region and home region both say North): each keeps
+# its column's name there, as the CLI's charts; a value of one column alone stays bare ----
+printf 'region,home,q\nNorth,North,1\nNorth,South,2\nSouth,South,1\nSouth,North,1\nEast,North,2\nEast,South,1\n' >"$T/twoby.csv"
+cat >"$T/twoby.yml" <<YML
+survey: twoby
+data: $T/twoby.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+segments:
+  regions: {by: region}
+  homes: {by: home}
+tables:
+  - {question: q, segments: [all, regions, homes], chart: bars}
+YML
+if $S report "$T/twoby.yml" -o "$T/twoby" --quiet 2>"$T/twoby.err"; then
+    check "by: values two columns share: report.md names region=North and home=North" \
+        grep -q '^|  | All (A) | East (B) | region=North (C) | region=South (D) | home=North (E) | home=South (F) |$' "$T/twoby/report.md"
+    check "by: values two columns share: the chart's legend names them by column" \
+        sh -c "pdftotext '$T/twoby/charts/q.pdf' - | grep -q 'home=South n=3'"
+else
+    ko "report of two by: columns sharing a value failed: $(cat "$T/twoby.err")"
+fi
+
 sed -i 's/segments: \[waves\], chart: trend/segments: [all], chart: trend/' "$T/bytrend.yml"
 $S report "$T/bytrend.yml" -o "$T/bytrend2" --quiet 2>"$T/bytrend2.err"
 check "trend over one segment that is not a by: refused (exit 2)" test $? -eq 2
