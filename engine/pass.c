@@ -4065,6 +4065,17 @@ int shopstat_totals_fpc_fractions(const shopstat_totals *t)
     return t->fpc_fractions;
 }
 
+int shopstat_totals_fpc_census(const shopstat_totals *t)
+{
+    if (t->fcol == SIZE_MAX || !t->strata.n)
+        return 0;
+    /* f is R's (N - n) / N: 0 for a stratum sampled whole (methods.md: 1 - f_h < 1e-7) */
+    for (size_t h = 0; h < t->strata.n; h++)
+        if (!t->st[h].has_fpc || t->st[h].f >= 1e-7)
+            return 0;
+    return 1;
+}
+
 size_t shopstat_totals_nquestions(const shopstat_totals *t)
 {
     /* (the rows_only question, last, is not one the caller asked for) */

@@ -1118,6 +1118,14 @@ static void question_warnings(report *r)
 {
     size_t ns = shopstat_totals_nsegments(r->tot);
     char a[200], b[200];
+    if (shopstat_totals_fpc_census(r->tot))
+        warn(r,
+             "design: fpc: %s says every stratum was sampled whole (%s), a census: every "
+             "standard error is 0 and intervals have no width; if the column is not a finite "
+             "population correction, leave fpc: out",
+             r->in->design.fpc,
+             shopstat_totals_fpc_fractions(r->tot) ? "sampling fractions of 1"
+                                                   : "population sizes equal to the PSUs sampled");
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(r->tot, &mcol);
     if (mcode)
         warn(r,

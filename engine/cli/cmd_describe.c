@@ -371,7 +371,22 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         fprintf(out, "  PSUs:       %s, %zu in all\n", o->design.psu, d->npsu);
     else
         fprintf(out, "  PSUs:       none (each row is its own PSU)\n");
-    if (d->has_fpc)
+    if (d->has_fpc && d->nstrata) {
+        /* R's svydesign rule (every value <= 1: fractions), and whether it says a census */
+        int fractions = 1, census = 1;
+        for (size_t i = 0; i < d->nstrata; i++)
+            fractions &= d->strata[i].fpc <= 1;
+        for (size_t i = 0; i < d->nstrata; i++) {
+            const shopstat_stratum *s = &d->strata[i];
+            double N = fractions ? (double)s->npsu / s->fpc : s->fpc;
+            census &= (N - (double)s->npsu) / N < 1e-7;
+        }
+        fprintf(out, "  fpc:        %s, %s\n", o->design.fpc,
+                fractions ? "sampling fractions (every value <= 1)" : "population sizes");
+        if (census)
+            fprintf(out, "  warning: every stratum sampled whole (a census): every standard error "
+                         "will be 0\n");
+    } else if (d->has_fpc)
         fprintf(out, "  fpc:        %s\n", o->design.fpc);
     if (d->has_strata || d->has_psu) {
         size_t minp = (size_t)-1, maxp = 0;

@@ -790,6 +790,13 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                  scode, taken, taken == 1 ? "" : "s", scode, scol, lo, hi, sown ? sown : "COLUMNS",
                  scode);
     a->fpc_fractions = shopstat_totals_fpc_fractions(*out);
+    if (shopstat_totals_fpc_census(*out))
+        cli_warn("--fpc %s says every stratum was sampled whole (%s), a census: every standard "
+                 "error is 0 and intervals have no width; if the column is not a finite "
+                 "population correction, leave --fpc out",
+                 a->data_opts.design.fpc,
+                 a->fpc_fractions ? "sampling fractions of 1"
+                                  : "population sizes equal to the PSUs sampled");
     /* an identifier given as --psu: right, but PSUs x cells of sums for nothing */
     const shopstat_design_opts *d = &a->data_opts.design;
     if (d->psu && !d->repweights && acc.used >= 1000 && shopstat_totals_npsu(*out) == acc.used)

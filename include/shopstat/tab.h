@@ -247,6 +247,10 @@ double shopstat_totals_df(const shopstat_totals *t);     /* whole-sample design 
 /* 1 when --fpc held sampling fractions (every value <= 1, R's svydesign rule), 0 when it
  * held population sizes or there is no --fpc. */
 int shopstat_totals_fpc_fractions(const shopstat_totals *t);
+/* 1 when --fpc says every stratum was sampled whole (fractions of 1, or population sizes
+ * equal to the PSUs sampled: a census), so that every standard error is 0; 0 otherwise or
+ * without --fpc. R's svydesign refuses an fpc of 1 in every row (neither all > 1 nor all < 1). */
+int shopstat_totals_fpc_census(const shopstat_totals *t);
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 

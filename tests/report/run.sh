@@ -1071,6 +1071,23 @@ else
     ko "report of two by: columns sharing a value failed: $(cat "$T/twoby.err")"
 fi
 
+# ---- an fpc saying every stratum was sampled whole (a census: SE 0 everywhere) is warned of,
+# as the CLI does (R's svydesign refuses an fpc of 1 in every row) ----
+printf 'st,psu,fpc,q\n1,a,1,1\n1,a,1,2\n1,b,1,1\n2,c,1,1\n2,d,1,2\n2,d,1,2\n2,e,1,1\n' >"$T/census.csv"
+cat >"$T/census.yml" <<YML
+survey: census
+data: $T/census.csv
+design: {strata: st, psu: psu, fpc: fpc}
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+tables:
+  - {question: q, segments: [all]}
+YML
+$S report "$T/census.yml" -o "$T/census" --no-charts 2>"$T/census.err"
+check "fpc of 1 in every row: report succeeds" test $? -eq 0
+check "fpc of 1 in every row: the census is warned of" grep -q \
+    "warning: design: fpc: fpc says every stratum was sampled whole (sampling fractions of 1), a census: every standard error is 0" "$T/census.err"
+
 sed -i 's/segments: \[waves\], chart: trend/segments: [all], chart: trend/' "$T/bytrend.yml"
 $S report "$T/bytrend.yml" -o "$T/bytrend2" --quiet 2>"$T/bytrend2.err"
 check "trend over one segment that is not a by: refused (exit 2)" test $? -eq 2

@@ -863,6 +863,17 @@ for (seed in seeds) tryCatch({
     rule <- if (G$lonely) sample(c("fail", "remove", "certainty", "adjust", "average"), 1, prob = c(.1, .2, .2, .25, .25)) else
         sample(c("default", "fail", "remove", "certainty", "adjust", "average"), 1)
     if (rule != "default") spec$lonely <- rule
+    # an fpc of 1 in every row: R's svydesign refuses it (neither all > 1 nor all < 1; its
+    # message then fails on a subscript, which this script logged as SCRIPTERR until
+    # 2026-12-02); shopstat reads it as fractions of 1, a census, and warns that every SE is 0
+    if (!is.null(spec$fpc) && all(dat$num$fpc == 1)) {
+        res <- run_sh(sprintf("s%d_census", seed), c("tab", rel_path, design_flags(spec), "--var", "q1"))
+        ok <- res$rc == 0 && grepl("a census: every standard error is 0", res$err, fixed = TRUE) &&
+            !is.null(res$out) && all(as.numeric(res$out$se) == 0)
+        if (!ok) STATS$bad <- STATS$bad + 1
+        stop(if (ok) "SKIP: an fpc of 1 in every row, which R's svydesign refuses; shopstat warns of a census and gives SE 0"
+             else "CENSUS: an fpc of 1 in every row: shopstat did not warn of a census with every SE 0")
+    }
     questions <- list(q_var(dat, "q1"), q_var(dat, "q2"), q_multi(dat, "mr", c("m_a", "m_b", "m_c")),
                       q_codes(dat, "cd", "codes"))
     questions <- questions[sort(sample(4, sample(2:4, 1)))]
@@ -975,7 +986,12 @@ for (seed in seeds) tryCatch({
     ## ---- --exclude, --codes-sep, labelled points, df 0 segments, missing codes in cells (ext2.R)
     if (EXT2) tryCatch(ext2_audit(seed, G, ue, SC, spec),
                        error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_y|SCRIPTERR|", conditionMessage(e)) })
-}, error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", conditionMessage(e)) })
+}, error = function(e) {
+    m <- conditionMessage(e)
+    if (startsWith(m, "SKIP: ")) LOG("s", seed, "|NOTE|", substring(m, 7))
+    else if (startsWith(m, "CENSUS: ")) LOG("s", seed, "|FAIL|", substring(m, 9))
+    else { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", m) }
+})
 k <- table(STATS$kinds)
 LOG("SUMMARY|cases=", STATS$cases, "|rows=", STATS$rows, "|numbers=", STATS$nums, "|diffs=", STATS$bad,
     "|kinds=", paste(names(k), k, sep = ":", collapse = " "))
