@@ -889,6 +889,26 @@ typedef struct col_run {
     size_t first, last;
 } col_run;
 
+/* A pattern column read only by conditions (a segment's, --base's, a --by set's, an
+ * exclusion folded into the patterns): the key holds the truths of its conditions, not its
+ * bytes, so the rows of a column of many values (a weight, a duration: big=wt:>=2) share
+ * the patterns of their truths instead of making one pattern each. Only without global
+ * missing codes: with them a value's first sight is noted (note_scale, note_missing_code),
+ * which needs its bytes in the key. The truths of a value of at most 7 bytes are
+ * remembered (TRUTH_MEMO_MAX values; past that the others are worked out every time). */
+#define TRUTH_MEMO_MAX 4096
+#define TRUTH_CONDS_MAX 32
+typedef struct truth_col {
+    size_t col;
+    size_t ncond;
+    const plan_cond **cond;
+    unsigned char *excl; /* per condition: an exclusion's (excl_cond_match) */
+    unsigned shift;      /* its truths' place in the key's truth word */
+    uint64_t *mk;        /* memo: the value's word (bytes, length, TRUTH_USED), 0 empty */
+    uint32_t *mb;        /* its truths, condition i in bit i */
+    size_t mmask, mn;
+} truth_col;
+
 typedef struct design_slot {
     uint64_t k[2];
     int32_t sid, uid; /* uid + 1, 0 = empty */
@@ -931,6 +951,8 @@ struct row_ctx {
     uint64_t *prec;    /* pattern records (see pattern_add) */
     size_t nprec, prec_cap;
     int pfull;
+    truth_col *tc; /* the pattern columns keyed by their conditions' truths */
+    size_t ntc;
     unsigned char kbuf[PATTERN_KEY_MAX + 8];
     size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
     design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
@@ -2129,14 +2151,127 @@ static ROW_INLINE shopstat_status row_cells(row_ctx *rc, const shopstat_row *row
 #define MAX_PATTERNS 65536
 #define MAX_PATTERN_WORDS ((size_t)4 << 20)
 
+/* a truth memo's word of a value: its bytes, its length in bits 56-58, and this bit (so
+ * that no word is 0, the empty slot's, not even a blank's) */
+#define TRUTH_USED ((uint64_t)1 << 63)
+
+/* The truths of column tc's conditions for value s: condition i in bit i. */
+static uint32_t truth_eval(const row_ctx *rc, const truth_col *tc, const char *s, size_t n)
+{
+    const shopstat_totals *t = rc->t;
+    uint32_t b = 0;
+    for (size_t i = 0; i < tc->ncond; i++) {
+        int in = tc->excl[i]
+                     ? excl_cond_match(t->reader, t->decimal_comma, tc->cond[i], tc->col, s, n)
+                     : cond_match(t, tc->cond[i], tc->col, s, n);
+        b |= (uint32_t)(in != 0) << i;
+    }
+    return b;
+}
+
+static inline size_t truth_slot(uint64_t k)
+{
+    return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+/* Remember truths b of value word k (not in the memo yet): open addressing, at most half
+ * full; past TRUTH_MEMO_MAX values, or short of memory, the value is not kept. */
+static void truth_put(truth_col *tc, uint64_t k, uint32_t b)
+{
+    size_t nslots = tc->mk ? tc->mmask + 1 : 0;
+    if (tc->mn >= TRUTH_MEMO_MAX)
+        return;
+    if ((tc->mn + 1) * 2 > nslots) {
+        size_t ns = nslots ? nslots * 2 : 64;
+        uint64_t *mk = calloc(ns, sizeof *mk);
+        uint32_t *mb = calloc(ns, sizeof *mb);
+        if (!mk || !mb) {
+            free(mk);
+            free(mb);
+            tc->mn = TRUTH_MEMO_MAX;
+            return;
+        }
+        for (size_t e = 0; e < nslots; e++) {
+            if (!tc->mk[e])
+                continue;
+            size_t d = truth_slot(tc->mk[e]) & (ns - 1);
+            while (mk[d])
+                d = (d + 1) & (ns - 1);
+            mk[d] = tc->mk[e];
+            mb[d] = tc->mb[e];
+        }
+        free(tc->mk);
+        free(tc->mb);
+        tc->mk = mk;
+        tc->mb = mb;
+        tc->mmask = ns - 1;
+    }
+    size_t e = truth_slot(k) & tc->mmask;
+    while (tc->mk[e])
+        e = (e + 1) & tc->mmask;
+    tc->mk[e] = k;
+    tc->mb[e] = b;
+    tc->mn++;
+}
+
+/* The row's truths of column tc's conditions, through the memo for a value of up to 7
+ * bytes: a lookup where a number's condition costs 250 instructions (wt:>=2). */
+static uint32_t truth_bits(const row_ctx *rc, truth_col *tc, const shopstat_row *row)
+{
+    const char *s = row->fields[tc->col];
+    size_t n = row->lens[tc->col];
+    if (n > 7)
+        return truth_eval(rc, tc, s, n);
+    uint64_t k = pack8(s, n);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    k >>= 8; /* (the bytes below the length's bits) */
+#endif
+    k |= (uint64_t)n << 56 | TRUTH_USED;
+    if (tc->mk)
+        for (size_t e = truth_slot(k) & tc->mmask; tc->mk[e]; e = (e + 1) & tc->mmask)
+            if (tc->mk[e] == k)
+                return tc->mb[e];
+    uint32_t b = truth_eval(rc, tc, s, n);
+    truth_put(tc, k, b);
+    return b;
+}
+
+/* pattern_key with truth columns: the other pattern columns' bytes copied into rc->kbuf,
+ * then a word of the truth columns' truths (the byte columns are a fixed number of fields,
+ * each ending in its NUL, so the key still decodes one way). Out of line: only for plans
+ * with such columns. */
+static __attribute__((noinline)) size_t pattern_key_truth(row_ctx *rc, const shopstat_row *row,
+                                                          const unsigned char **key)
+{
+    size_t kl = 0;
+    for (size_t i = 0; i < rc->nprun; i++) {
+        const char *a = row->fields[rc->prun[i].first];
+        size_t l = rc->prun[i].last;
+        size_t n = (size_t)(row->fields[l] + row->lens[l] + 1 - a);
+        if (kl + n + 8 > PATTERN_KEY_MAX)
+            return 0;
+        memcpy(rc->kbuf + kl, a, n);
+        kl += n;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < rc->ntc; i++)
+        w |= (uint64_t)truth_bits(rc, &rc->tc[i], row) << rc->tc[i].shift;
+    memcpy(rc->kbuf + kl, &w, sizeof w);
+    *key = rc->kbuf;
+    return kl + sizeof w;
+}
+
 /* The row's pattern key: the bytes of the pattern columns in column order, each with its
  * NUL (no field holds a NUL, so the key decodes one way). The columns come as runs of
  * adjacent columns, and shopstat_row lays a run out as one span: with one run the key is
- * that span of the row, else the spans are copied into rc->kbuf. Returns its length, 0
- * when longer than PATTERN_KEY_MAX (the row then takes the direct path). */
+ * that span of the row, else the spans are copied into rc->kbuf. Truth columns (truth_col)
+ * bring their truths instead (pattern_key_truth). Returns its length, 0 when longer than
+ * PATTERN_KEY_MAX (the row then takes the direct path). */
 static ROW_INLINE size_t pattern_key(row_ctx *rc, const shopstat_row *row,
                                      const unsigned char **key)
 {
+    if (rc->ntc)
+        return pattern_key_truth(rc, row, key);
     if (rc->nprun == 1) {
         const char *a = row->fields[rc->prun[0].first];
         size_t l = rc->prun[0].last;
@@ -3090,6 +3225,13 @@ static void row_ctx_free(row_ctx *rc)
     }
     free(rc->bcount);
     free(rc->prun);
+    for (size_t i = 0; i < rc->ntc; i++) {
+        free(rc->tc[i].cond);
+        free(rc->tc[i].excl);
+        free(rc->tc[i].mk);
+        free(rc->tc[i].mb);
+    }
+    free(rc->tc);
     free(rc->ptab);
     if (rc->prec_mapped)
         huge_unmap(rc->prec, MAX_PATTERN_WORDS * sizeof *rc->prec);
@@ -3098,6 +3240,97 @@ static void row_ctx_free(row_ctx *rc)
     free(rc->w2d);
     free(rc->dtab);
     free(rc);
+}
+
+/* Make the truth columns (truth_col) of the pattern columns inpat[] and take them out of
+ * it: the columns only conditions read, while their truths fit in the key's word. None
+ * with global missing codes. 0, or -1 out of memory. */
+static int truth_columns(row_ctx *rc, char *inpat, size_t ncols)
+{
+    const shopstat_totals *t = rc->t;
+    if (t->scale || !ncols)
+        return 0;
+    /* every condition the patterns decide: its column, itself, an exclusion's or not */
+    size_t n = t->plan->nbase;
+    for (size_t s = 0; s < rc->nfixed; s++)
+        n += t->seg[s].nconds;
+    for (size_t b = 0; b < t->nby; b++)
+        n += t->by[b].nconds;
+    if (rc->excl_pat)
+        for (size_t k = 0; k < t->plan->nexcl; k++)
+            n += t->plan->excl[k].nconds;
+    if (!n)
+        return 0;
+    size_t *col = malloc(n * sizeof *col);
+    const plan_cond **cond = malloc(n * sizeof *cond);
+    unsigned char *excl = calloc(n, 1);
+    char *bytes = calloc(ncols, 1);
+    if (!col || !cond || !excl || !bytes || !(rc->tc = calloc(ncols, sizeof *rc->tc))) {
+        free(col);
+        free(cond);
+        free(excl);
+        free(bytes);
+        return -1;
+    }
+    size_t m = 0;
+    for (size_t j = 0; j < t->plan->nbase; j++, m++) {
+        col[m] = t->basecols[j];
+        cond[m] = &t->plan->base[j];
+    }
+    for (size_t s = 0; s < rc->nfixed; s++)
+        for (size_t j = 0; j < t->seg[s].nconds; j++, m++) {
+            col[m] = rc->condcols[s][j];
+            cond[m] = &t->seg[s].conds[j];
+        }
+    for (size_t b = 0; b < t->nby; b++) {
+        for (size_t j = 0; j < t->by[b].nconds; j++, m++) {
+            col[m] = t->by[b].condcols[j];
+            cond[m] = &t->by[b].conds[j];
+        }
+        bytes[t->by[b].column] = 1;
+    }
+    for (size_t k = 0, x = 0; rc->excl_pat && k < t->plan->nexcl; k++)
+        for (size_t j = 0; j < t->plan->excl[k].nconds; j++, m++, x++) {
+            col[m] = t->exclcols[x];
+            cond[m] = &t->plan->excl[k].conds[j];
+            excl[m] = 1;
+        }
+    for (size_t q = 0; q < t->nq; q++)
+        for (size_t j = 0; j < t->q[q].ncols; j++)
+            bytes[t->q[q].cols[j]] = 1;
+    unsigned shift = 0;
+    int fail = 0;
+    for (size_t c = 0; c < ncols && !fail; c++) {
+        if (!inpat[c] || bytes[c])
+            continue;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            k += col[i] == c;
+        if (!k || k > TRUTH_CONDS_MAX || shift + k > 64)
+            continue;
+        truth_col *tc = &rc->tc[rc->ntc];
+        tc->col = c;
+        tc->shift = shift;
+        if (!(tc->cond = malloc(k * sizeof *tc->cond)) || !(tc->excl = calloc(k, 1))) {
+            free(tc->cond);
+            tc->cond = NULL;
+            fail = 1;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (col[i] == c) {
+                tc->cond[tc->ncond] = cond[i];
+                tc->excl[tc->ncond++] = excl[i];
+            }
+        rc->ntc++;
+        shift += (unsigned)k;
+        inpat[c] = 0;
+    }
+    free(col);
+    free(cond);
+    free(excl);
+    free(bytes);
+    return fail ? -1 : 0;
 }
 
 /* Value caches for every column the pass reads as a value, and the derived tables. */
@@ -3197,6 +3430,10 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     rc->excl_pat = nexcl_cols && !t->rep;
     for (size_t j = 0; j < nexcl_cols; j++)
         rc->excl_pat &= inpat[t->exclcols[j]];
+    if (truth_columns(rc, inpat, ncols)) {
+        free(inpat);
+        return nomem(err);
+    }
     for (size_t c = 0; c < ncols; c++) {
         if (!inpat[c])
             continue;

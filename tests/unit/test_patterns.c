@@ -61,10 +61,14 @@ static void make_data(data *d, int long_strata)
 }
 
 /* The distinct (spend, q, codes) tuples of the rows whose spend is not skip_spend (-1:
- * every row), and the answers those rows hold the code in q and in the codes cell. */
-static size_t distinct_patterns(const data *d, int skip_spend, size_t *q_taken, size_t *codes_taken)
+ * every row), spend read as its class in cls (a column only conditions read is keyed by
+ * their truths: heavy=spend:3 makes 1 and 2 one class; with global codes by its bytes),
+ * and the answers those rows hold the code in q and in the codes cell. */
+static size_t distinct_patterns(const data *d, int skip_spend, const int *cls, size_t *q_taken,
+                                size_t *codes_taken)
 {
     size_t n = 0;
+    char seen[NSPEND][NQ][NCODES] = {{{0}}};
     *q_taken = *codes_taken = 0;
     for (int sp = 0; sp < NSPEND; sp++)
         for (int q = 0; q < NQ; q++)
@@ -72,7 +76,8 @@ static size_t distinct_patterns(const data *d, int skip_spend, size_t *q_taken, 
                 size_t rows = d->tuple[sp][q][c];
                 if (!rows || sp == skip_spend)
                     continue;
-                n++;
+                n += !seen[cls[sp]][q][c];
+                seen[cls[sp]][q][c] = 1;
                 *q_taken += q_holds[q] * rows;
                 *codes_taken += codes_hold[c] * rows;
             }
@@ -135,7 +140,11 @@ static void check(variant v, int skip_spend, int codes)
     data d;
     make_data(&d, v == LONG_STRATA);
     size_t q_taken, codes_taken;
-    size_t npat = distinct_patterns(&d, skip_spend, &q_taken, &codes_taken);
+    /* spend's class: its truths for heavy=spend:3 (and --base spend:>=2: each value its
+     * own), its value with a global code */
+    static const int by_truth[NSPEND] = {0, 0, 1}, by_value[NSPEND] = {0, 1, 2};
+    const int *cls = v == BASE || v == CODES || v == CODES_EXCLUDE ? by_value : by_truth;
+    size_t npat = distinct_patterns(&d, skip_spend, cls, &q_taken, &codes_taken);
     shopstat_totals *t = run(&d, v, 1);
     size_t excluded = 0;
     for (int q = 0; skip_spend >= 0 && q < NQ; q++)
@@ -219,12 +228,128 @@ static void test_long_strata(void **state)
     check(LONG_STRATA, -1, 0);
 }
 
+/* The estimates of a plan over file path (design region/panel/wt, question q, the segment
+ * and exclusion given, NULL for none), one thread; the totals in *tp. */
+static shopstat_estimate *estimates(const char *path, const char *segment, const char *exclude,
+                                    size_t *n, shopstat_totals **tp)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_design_opts o;
+    shopstat_design_opts_init(&o);
+    o.weight = "wt";
+    o.strata = "region";
+    o.psu = "panel";
+    assert_int_equal(shopstat_plan_set_design(p, &o, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    if (segment)
+        assert_int_equal(shopstat_plan_parse_segment(p, segment, &err), SHOPSTAT_OK);
+    if (exclude)
+        assert_int_equal(shopstat_plan_parse_exclude(p, exclude, &err), SHOPSTAT_OK);
+    shopstat_csv_opts co;
+    shopstat_csv_opts_init(&co);
+    shopstat_reader *rd = NULL;
+    assert_int_equal(shopstat_reader_open(path, &co, &rd, &err), SHOPSTAT_OK);
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = 1;
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_totals_compute_opts(p, rd, &po, &t, &err), SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    shopstat_estimate *e = NULL;
+    assert_int_equal(shopstat_tab_estimates(t, NULL, &e, n, &err), SHOPSTAT_OK);
+    *tp = t;
+    return e;
+}
+
+static void free_totals(shopstat_totals *t)
+{
+    const shopstat_plan *p = t->plan;
+    shopstat_totals_free(t);
+    shopstat_plan_free((shopstat_plan *)p);
+}
+
+enum { MANY_ROWS = 20000, MANY_DUR = 20000, MANY_Q = 5, MANY_CUT = 5000, MANY_EXCL = 100 };
+
+/* A condition on a column of more distinct values than the truth memo keeps (4096 values
+ * of up to 7 bytes; some longer: 123.125): the rows of a known pattern of truths
+ * (dur >= 5000, dur < 100 for the exclusion, the answer) take no slow path, and every
+ * row still falls in the segment its own value says (its counts and weights, summed
+ * here). Before the truths keyed the patterns every distinct value made a pattern of its
+ * own. */
+static void test_many_values(void **state)
+{
+    (void)state;
+    uint64_t rng = 7;
+    size_t cap = (size_t)MANY_ROWS * 64 + 64, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len, "region,panel,wt,q,dur\n");
+    /* per (dur >= 5000, answer): rows and weight, of the rows kept; and the excluded */
+    size_t rows[2][MANY_Q] = {{0}}, excluded = 0;
+    double wsum[2][MANY_Q] = {{0}};
+    for (size_t i = 0; i < MANY_ROWS; i++) {
+        unsigned r = (unsigned)(splitmix64(&rng) % 4), p = (unsigned)(splitmix64(&rng) % 6);
+        unsigned q = (unsigned)(splitmix64(&rng) % MANY_Q);
+        unsigned dur = (unsigned)(splitmix64(&rng) % MANY_DUR);
+        char wt[32]; /* (summed as written: 3 decimals) */
+        snprintf(wt, sizeof wt, "%.3f", 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0);
+        double w = strtod(wt, NULL);
+        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%s,%u,", r + 1, p + 1, wt, q + 1);
+        if (i % 50 == 0) { /* blank: in neither */
+            len += (size_t)snprintf(s + len, cap - len, "\n");
+        } else {
+            len += (size_t)snprintf(s + len, cap - len, i % 7 == 0 ? "%u.125\n" : "%u\n", dur);
+            if (dur < MANY_EXCL) {
+                excluded++;
+                continue;
+            }
+        }
+        int big = i % 50 != 0 && dur >= MANY_CUT;
+        rows[big][q]++;
+        wsum[big][q] += w;
+    }
+    char *path = write_tmp(s);
+    free(s);
+    size_t n = 0;
+    shopstat_totals *t = NULL;
+    shopstat_estimate *e = estimates(path, "long=dur:>=5000", "dur:<100", &n, &t);
+    assert_int_equal(t->acct.excluded_cond, excluded);
+    assert_int_equal(t->acct.used, MANY_ROWS - excluded);
+    size_t npat = 0;
+    for (int b = 0; b < 2; b++)
+        for (int q = 0; q < MANY_Q; q++)
+            npat += rows[b][q] != 0;
+    assert_int_equal(t->slow_rows, npat);
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        int q = atoi(e[i].level) - 1;
+        assert_true(q >= 0 && q < MANY_Q);
+        size_t want = rows[1][q];
+        double wantw = wsum[1][q];
+        if (!strcmp(e[i].segment, "all")) {
+            want += rows[0][q];
+            wantw += wsum[0][q];
+        } else {
+            assert_string_equal(e[i].segment, "long");
+        }
+        assert_int_equal(e[i].count, want);
+        assert_close(e[i].proportion * e[i].base_weight, wantw, 1e-12);
+        seen++;
+    }
+    assert_int_equal(seen, 2 * MANY_Q);
+    free(e);
+    free_totals(t);
+    remove_tmp(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_patterns),     cmocka_unit_test(test_base_patterns),
         cmocka_unit_test(test_code_patterns),      cmocka_unit_test(test_code_exclude_patterns),
         cmocka_unit_test(test_replicate_patterns), cmocka_unit_test(test_long_strata),
+        cmocka_unit_test(test_many_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
