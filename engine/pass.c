@@ -957,6 +957,12 @@ struct row_ctx {
     size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
     design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
     size_t dmask, dn;
+    /* (strata, PSU) values longer than dtab's two words -> stratum and unit: the slots'
+     * k[0] the values' hash, k[1] the offset of their bytes in dlbytes (design_find_long) */
+    design_slot *dltab;
+    size_t dlmask, dln;
+    unsigned char *dlbytes;
+    size_t ndlbytes, dlbytes_cap;
     uint32_t epoch;    /* chunks merged so far + 1 (units' any_pos is reset at a merge) */
 
     batch_row *batch; /* and border after it, in one huge page (huge_map) or malloc'd */
@@ -2418,9 +2424,10 @@ static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char 
 
 /* design_key when a field is longer than 7 bytes: both fields' bytes one after the other
  * in the two words when they come to at most 14 bytes, their lengths in the last two bytes
- * (the PSU's with the high bit set, which no key of design_key's own has); else 0, and the
- * row takes the lookups every time. Out of line: only for such fields. (Until 2026-12-02
- * every row of strata named "Region-07" took the lookups: 17% more instructions.) */
+ * (the PSU's with the high bit set, which no key of design_key's own has); else 2, and the
+ * row's values are found in the table of long values (design_find_long). Out of line: only
+ * for such fields. (Until 2026-12-02 every row of strata named "Region-07" took the
+ * lookups: 17% more instructions.) */
 static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const shopstat_row *row,
                                                      uint64_t k[2])
 {
@@ -2428,7 +2435,7 @@ static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const sh
     size_t ns = t->scol == SIZE_MAX ? 0 : row->lens[t->scol];
     size_t np = t->pcol == SIZE_MAX ? 0 : row->lens[t->pcol];
     if (ns + np > 14)
-        return 0;
+        return 2;
     unsigned char b[16] = {0};
     if (ns)
         memcpy(b, row->fields[t->scol], ns);
@@ -2441,7 +2448,8 @@ static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const sh
 }
 
 /* The row's strata and PSU fields as two words (bytes, length in the top byte), or as
- * design_key_long makes them when one is longer than 7 bytes; 0 when they cannot be. */
+ * design_key_long makes them when one is longer than 7 bytes: 1; 2 when they are longer
+ * than two words hold (design_find_long). */
 static ROW_INLINE int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
 {
     const shopstat_totals *t = rc->t;
@@ -2510,6 +2518,104 @@ static ROW_INLINE int design_add(row_ctx *rc, const uint64_t k[2], long sid, lon
     rc->dtab[e].ncell_ok = 0;
     rc->dtab[e].pos_epoch = 0;
     rc->dn++;
+    return 0;
+}
+
+/* The table of long design values: at most DESIGN_LONG_MAX pairs and DESIGN_LONG_BYTES of
+ * their bytes per worker; past that the rows of new pairs take the lookups every time. */
+#define DESIGN_LONG_MAX 65536
+#define DESIGN_LONG_BYTES ((size_t)4 << 20)
+
+/* The row's strata and PSU values (either may be absent: length 0) and their hash. */
+static inline uint64_t design_long_hash(const row_ctx *rc, const shopstat_row *row, const char **s,
+                                        size_t *ns, const char **p, size_t *np)
+{
+    const shopstat_totals *t = rc->t;
+    *s = t->scol == SIZE_MAX ? "" : row->fields[t->scol];
+    *ns = t->scol == SIZE_MAX ? 0 : row->lens[t->scol];
+    *p = t->pcol == SIZE_MAX ? "" : row->fields[t->pcol];
+    *np = t->pcol == SIZE_MAX ? 0 : row->lens[t->pcol];
+    uint64_t h = strmap_hash(*s, *ns) * 0x9E3779B97F4A7C15ULL;
+    h ^= strmap_hash(*p, *np) + *ns;
+    h *= 0xC2B2AE3D27D4EB4FULL;
+    return h ^ (h >> 29);
+}
+
+/* The slot of the row's long design values (design_key 2), its stratum and unit in *sid,
+ * *uid; NULL when not in the table. The bytes kept: the two lengths (32 bits each), then
+ * the strata's bytes and the PSU's. Out of line: only for such values. */
+static __attribute__((noinline)) design_slot *
+design_find_long(const row_ctx *rc, const shopstat_row *row, long *sid, long *uid)
+{
+    if (!rc->dlmask)
+        return NULL;
+    const char *s, *p;
+    size_t ns, np;
+    uint64_t h = design_long_hash(rc, row, &s, &ns, &p, &np);
+    for (size_t e = (size_t)h & rc->dlmask; rc->dltab[e].uid; e = (e + 1) & rc->dlmask) {
+        design_slot *d = &rc->dltab[e];
+        if (d->k[0] != h)
+            continue;
+        const unsigned char *b = rc->dlbytes + d->k[1];
+        uint32_t l[2];
+        memcpy(l, b, sizeof l);
+        if (l[0] == ns && l[1] == np && !memcmp(b + sizeof l, s, ns) &&
+            !memcmp(b + sizeof l + ns, p, np)) {
+            *sid = d->sid;
+            *uid = d->uid - 1;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* Keep the row's long design values -> (sid, uid) (not in the table yet); skipped at the
+ * caps. 0, or -1 out of memory. */
+static __attribute__((noinline)) int design_add_long(row_ctx *rc, const shopstat_row *row, long sid,
+                                                     long uid)
+{
+    const char *s, *p;
+    size_t ns, np;
+    uint64_t h = design_long_hash(rc, row, &s, &ns, &p, &np);
+    size_t need = 2 * sizeof(uint32_t) + ns + np;
+    if (uid >= INT32_MAX || sid >= INT32_MAX || rc->dln >= DESIGN_LONG_MAX ||
+        rc->ndlbytes + need > DESIGN_LONG_BYTES)
+        return 0;
+    if ((rc->dln + 1) * 2 > (rc->dltab ? rc->dlmask + 1 : 0)) {
+        size_t ns2 = rc->dltab ? (rc->dlmask + 1) * 2 : 256;
+        design_slot *dt = calloc(ns2, sizeof *dt);
+        if (!dt)
+            return -1;
+        for (size_t e = 0; rc->dltab && e <= rc->dlmask; e++) {
+            if (!rc->dltab[e].uid)
+                continue;
+            size_t d = (size_t)rc->dltab[e].k[0] & (ns2 - 1);
+            while (dt[d].uid)
+                d = (d + 1) & (ns2 - 1);
+            dt[d] = rc->dltab[e];
+        }
+        free(rc->dltab);
+        rc->dltab = dt;
+        rc->dlmask = ns2 - 1;
+    }
+    if (grow((void **)&rc->dlbytes, &rc->dlbytes_cap, rc->ndlbytes + need, 1))
+        return -1;
+    unsigned char *b = rc->dlbytes + rc->ndlbytes;
+    uint32_t l[2] = {(uint32_t)ns, (uint32_t)np};
+    memcpy(b, l, sizeof l);
+    memcpy(b + sizeof l, s, ns);
+    memcpy(b + sizeof l + ns, p, np);
+    size_t e = (size_t)h & rc->dlmask;
+    while (rc->dltab[e].uid)
+        e = (e + 1) & rc->dlmask;
+    design_slot *d = &rc->dltab[e];
+    memset(d, 0, sizeof *d);
+    d->k[0] = h;
+    d->k[1] = rc->ndlbytes;
+    d->sid = (int32_t)sid;
+    d->uid = (int32_t)uid + 1;
+    rc->ndlbytes += need;
+    rc->dln++;
     return 0;
 }
 
@@ -2589,7 +2695,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     long sid = 0, uid = -1;
     uint64_t dk[2];
     int dkey = design_key(rc, row, dk);
-    if (dkey && rc->dmask)
+    if (dkey == 1 && rc->dmask)
         __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
     if (kl && rc->pmask) { /* the slot has come: start loading the record it points to */
         const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
@@ -2623,7 +2729,8 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    design_slot *ds = dkey ? design_find(rc, dk, &sid, &uid) : NULL;
+    design_slot *ds =
+        dkey == 1 ? design_find(rc, dk, &sid, &uid) : design_find_long(rc, row, &sid, &uid);
     int dhit = ds != NULL;
     if (!dhit) {
         if (row_values(rc, row, rc->ndesign, &t->slow_design))
@@ -2656,7 +2763,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         uid = row_unit(rc, row, sid, err);
         if (uid < 0)
             return err->status;
-        if (dkey && design_add(rc, dk, sid, uid))
+        if (dkey == 1 ? design_add(rc, dk, sid, uid) : design_add_long(rc, row, sid, uid))
             return nomem(err);
     }
     const int32_t *cells = NULL;
@@ -3239,6 +3346,8 @@ static void row_ctx_free(row_ctx *rc)
         free(rc->prec);
     free(rc->w2d);
     free(rc->dtab);
+    free(rc->dltab);
+    free(rc->dlbytes);
     free(rc);
 }
 

@@ -30,8 +30,9 @@ typedef struct data {
 } data;
 
 /* Regions R1-R4 (Region-1 to Region-4 when long_strata: longer than a design word's 7
- * bytes), panels P1-P6 (texts a global code cannot be), weights and 4 replicate weights
- * written with 3 decimals (never the code 7). */
+ * bytes; long_strata 2: Region-number-1 and Panel-number-1, longer than both words' 14),
+ * panels P1-P6 (texts a global code cannot be), weights and 4 replicate weights written
+ * with 3 decimals (never the code 7). */
 static void make_data(data *d, int long_strata)
 {
     memset(d, 0, sizeof *d);
@@ -46,9 +47,12 @@ static void make_data(data *d, int long_strata)
         unsigned sp = (unsigned)(splitmix64(&rng) % NSPEND), q = (unsigned)(splitmix64(&rng) % NQ),
                  c = (unsigned)(splitmix64(&rng) % NCODES);
         double w = 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0;
-        len += (size_t)snprintf(s + len, cap - len, "%s%u,P%u,%.3f,%s,%s,%s",
-                                long_strata ? "Region-" : "R", r + 1, p + 1, w, spend_v[sp], q_v[q],
-                                codes_v[c]);
+        len += (size_t)snprintf(s + len, cap - len, "%s%u,%s%u,%.3f,%s,%s,%s",
+                                long_strata == 2 ? "Region-number-"
+                                : long_strata    ? "Region-"
+                                                 : "R",
+                                r + 1, long_strata == 2 ? "Panel-number-" : "P", p + 1, w,
+                                spend_v[sp], q_v[q], codes_v[c]);
         for (int k = 0; k < 4; k++)
             len +=
                 (size_t)snprintf(s + len, cap - len, ",%.3f", w * (double)(splitmix64(&rng) % 3));
@@ -93,7 +97,15 @@ static size_t distinct_units(const data *d)
     return n;
 }
 
-typedef enum variant { PLAIN, BASE, CODES, CODES_EXCLUDE, REPLICATE, LONG_STRATA } variant;
+typedef enum variant {
+    PLAIN,
+    BASE,
+    CODES,
+    CODES_EXCLUDE,
+    REPLICATE,
+    LONG_STRATA,
+    LONG_DESIGN
+} variant;
 
 static shopstat_totals *run(const data *d, variant v, int threads)
 {
@@ -138,7 +150,7 @@ static shopstat_totals *run(const data *d, variant v, int threads)
 static void check(variant v, int skip_spend, int codes)
 {
     data d;
-    make_data(&d, v == LONG_STRATA);
+    make_data(&d, v == LONG_DESIGN ? 2 : v == LONG_STRATA);
     size_t q_taken, codes_taken;
     /* spend's class: its truths for heavy=spend:3 (and --base spend:>=2: each value its
      * own), its value with a global code */
@@ -343,13 +355,82 @@ static void test_many_values(void **state)
     remove_tmp(path);
 }
 
+enum { LONG_PAIRS = 30000, LONG_STRATA_N = 10 };
+
+/* The file of 2 x LONG_PAIRS rows, each (stratum, PSU) pair twice, all pairs once before
+ * any again; ids of 70 and 80 bytes when long (more bytes than the table of long design
+ * values keeps: 4 MiB), else of at most 7. */
+static char *long_design_data(int long_ids)
+{
+    size_t cap = (size_t)2 * LONG_PAIRS * 200 + 64, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len, "region,panel,wt,q\n");
+    uint64_t rng = 11;
+    for (size_t i = 0; i < 2 * (size_t)LONG_PAIRS; i++) {
+        unsigned pair = (unsigned)(i % LONG_PAIRS), st = pair % LONG_STRATA_N;
+        unsigned q = (unsigned)(splitmix64(&rng) % 4);
+        double w = 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0;
+        if (long_ids)
+            len += (size_t)snprintf(s + len, cap - len, "Stratum-%u-%060u,PSU-%u-%072u", st, st,
+                                    pair, pair);
+        else
+            len += (size_t)snprintf(s + len, cap - len, "S%u,%u", st, pair);
+        len += (size_t)snprintf(s + len, cap - len, ",%.3f,%u\n", w, q + 1);
+    }
+    char *path = write_tmp(s);
+    free(s);
+    return path;
+}
+
+/* Strata and PSU values longer than the design key's two words (14 bytes) find their
+ * (stratum, unit) in the table of long values: each distinct pair takes the lookups once
+ * (every row did). Past the table's cap (more pairs, and more bytes, than it keeps) the
+ * other rows take the lookups, and the estimates are those of the same design written
+ * with short ids, to the last bit. */
+static void test_long_design(void **state)
+{
+    (void)state;
+    check(LONG_DESIGN, -1, 0);
+
+    char *lp = long_design_data(1), *sp = long_design_data(0);
+    size_t nl = 0, ns = 0;
+    shopstat_totals *tl = NULL, *ts = NULL;
+    shopstat_estimate *el = estimates(lp, NULL, NULL, &nl, &tl);
+    shopstat_estimate *es = estimates(sp, NULL, NULL, &ns, &ts);
+    assert_int_equal(ts->slow_design, LONG_PAIRS);
+    /* the pairs the table kept were found again, the others looked up twice */
+    assert_true(tl->slow_design > LONG_PAIRS);
+    assert_true(tl->slow_design < 2 * LONG_PAIRS);
+    assert_int_equal(shopstat_totals_npsu(tl), LONG_PAIRS);
+    assert_int_equal(shopstat_totals_nstrata(tl), LONG_STRATA_N);
+    assert_int_equal(nl, ns);
+    for (size_t i = 0; i < nl; i++) {
+        assert_string_equal(el[i].level, es[i].level);
+        assert_int_equal(el[i].count, es[i].count);
+        assert_int_equal(el[i].base_n, es[i].base_n);
+        assert_true(el[i].base_weight == es[i].base_weight);
+        assert_true(el[i].proportion == es[i].proportion);
+        assert_true(el[i].se == es[i].se);
+        assert_true(el[i].df == es[i].df);
+        assert_true(el[i].deff == es[i].deff);
+        assert_true(el[i].eff_base == es[i].eff_base);
+    }
+    free(el);
+    free(es);
+    free_totals(tl);
+    free_totals(ts);
+    remove_tmp(lp);
+    remove_tmp(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_patterns),     cmocka_unit_test(test_base_patterns),
         cmocka_unit_test(test_code_patterns),      cmocka_unit_test(test_code_exclude_patterns),
         cmocka_unit_test(test_replicate_patterns), cmocka_unit_test(test_long_strata),
-        cmocka_unit_test(test_many_values),
+        cmocka_unit_test(test_many_values),        cmocka_unit_test(test_long_design),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
