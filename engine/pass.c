@@ -890,9 +890,10 @@ typedef struct col_run {
 } col_run;
 
 /* A pattern column read only by conditions (a segment's, --base's, a --by set's, an
- * exclusion folded into the patterns): the key holds the truths of its conditions, not its
- * bytes, so the rows of a column of many values (a weight, a duration: big=wt:>=2) share
- * the patterns of their truths instead of making one pattern each. Only without global
+ * exclusion folded into the patterns), one of them a comparison: the key holds the truths
+ * of its conditions, not its bytes, so the rows of a column of many values (a weight, a
+ * duration: big=wt:>=2) share the patterns of their truths instead of making one pattern
+ * each (truth_columns says which). Only without global
  * missing codes: with them a value's first sight is noted (note_scale, note_missing_code),
  * which needs its bytes in the key. The truths of a value of at most 7 bytes are
  * remembered (TRUTH_MEMO_MAX values; past that the others are worked out every time). */
@@ -2256,7 +2257,11 @@ static __attribute__((noinline)) size_t pattern_key_truth(row_ctx *rc, const sho
         size_t n = (size_t)(row->fields[l] + row->lens[l] + 1 - a);
         if (kl + n + 8 > PATTERN_KEY_MAX)
             return 0;
-        memcpy(rc->kbuf + kl, a, n);
+        /* a word at a time: up to 7 bytes past the run are read (shopstat_row leaves 16 to
+         * spare) and written (the next run's bytes or the truth word go over them; kbuf
+         * has 8 to spare) */
+        for (size_t j = 0; j < n; j += 8)
+            memcpy(rc->kbuf + kl + j, a + j, 8);
         kl += n;
     }
     uint64_t w = 0;
@@ -2276,7 +2281,7 @@ static __attribute__((noinline)) size_t pattern_key_truth(row_ctx *rc, const sho
 static ROW_INLINE size_t pattern_key(row_ctx *rc, const shopstat_row *row,
                                      const unsigned char **key)
 {
-    if (rc->ntc)
+    if (__builtin_expect(rc->ntc != 0, 0))
         return pattern_key_truth(rc, row, key);
     if (rc->nprun == 1) {
         const char *a = row->fields[rc->prun[0].first];
@@ -2535,8 +2540,16 @@ static inline uint64_t design_long_hash(const row_ctx *rc, const shopstat_row *r
     *ns = t->scol == SIZE_MAX ? 0 : row->lens[t->scol];
     *p = t->pcol == SIZE_MAX ? "" : row->fields[t->pcol];
     *np = t->pcol == SIZE_MAX ? 0 : row->lens[t->pcol];
-    uint64_t h = strmap_hash(*s, *ns) * 0x9E3779B97F4A7C15ULL;
-    h ^= strmap_hash(*p, *np) + *ns;
+    /* a word at a time, as pattern_hash (the fields may be read so: shopstat_row) */
+    uint64_t h = 0x243F6A8885A308D3ULL ^ ((uint64_t)*ns << 32 | *np);
+    for (size_t i = 0; i < key_words(*ns); i++) {
+        h = (h ^ key_word((const unsigned char *)*s, i, *ns)) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
+    }
+    for (size_t i = 0; i < key_words(*np); i++) {
+        h = (h ^ key_word((const unsigned char *)*p, i, *np)) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
+    }
     h *= 0xC2B2AE3D27D4EB4FULL;
     return h ^ (h >> 29);
 }
@@ -2729,8 +2742,8 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    design_slot *ds =
-        dkey == 1 ? design_find(rc, dk, &sid, &uid) : design_find_long(rc, row, &sid, &uid);
+    design_slot *ds = __builtin_expect(dkey == 1, 1) ? design_find(rc, dk, &sid, &uid)
+                                                     : design_find_long(rc, row, &sid, &uid);
     int dhit = ds != NULL;
     if (!dhit) {
         if (row_values(rc, row, rc->ndesign, &t->slow_design))
@@ -3352,8 +3365,12 @@ static void row_ctx_free(row_ctx *rc)
 }
 
 /* Make the truth columns (truth_col) of the pattern columns inpat[] and take them out of
- * it: the columns only conditions read, while their truths fit in the key's word. None
- * with global missing codes. 0, or -1 out of memory. */
+ * it: the columns only conditions read, one of them a comparison (wt:>=2, not a list of
+ * codes such as would_switch:1), while their truths fit in the key's word. None with
+ * global missing codes. A column of codes has few values, so its bytes make as few
+ * patterns, and keying it by truths cost the typical run 126 instructions a row (3,060
+ * against 2,934: would_switch between the other pattern columns, two runs copied) for no
+ * pattern less. 0, or -1 out of memory. */
 static int truth_columns(row_ctx *rc, char *inpat, size_t ncols)
 {
     const shopstat_totals *t = rc->t;
@@ -3413,9 +3430,13 @@ static int truth_columns(row_ctx *rc, char *inpat, size_t ncols)
         if (!inpat[c] || bytes[c])
             continue;
         size_t k = 0;
+        int range = 0;
         for (size_t i = 0; i < n; i++)
-            k += col[i] == c;
-        if (!k || k > TRUTH_CONDS_MAX || shift + k > 64)
+            if (col[i] == c) {
+                k++;
+                range |= cond[i]->op != SHOPSTAT_OP_IN && cond[i]->op != SHOPSTAT_OP_NOT_IN;
+            }
+        if (!range || k > TRUTH_CONDS_MAX || shift + k > 64)
             continue;
         truth_col *tc = &rc->tc[rc->ntc];
         tc->col = c;

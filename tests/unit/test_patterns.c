@@ -65,14 +65,10 @@ static void make_data(data *d, int long_strata)
 }
 
 /* The distinct (spend, q, codes) tuples of the rows whose spend is not skip_spend (-1:
- * every row), spend read as its class in cls (a column only conditions read is keyed by
- * their truths: heavy=spend:3 makes 1 and 2 one class; with global codes by its bytes),
- * and the answers those rows hold the code in q and in the codes cell. */
-static size_t distinct_patterns(const data *d, int skip_spend, const int *cls, size_t *q_taken,
-                                size_t *codes_taken)
+ * every row), and the answers those rows hold the code in q and in the codes cell. */
+static size_t distinct_patterns(const data *d, int skip_spend, size_t *q_taken, size_t *codes_taken)
 {
     size_t n = 0;
-    char seen[NSPEND][NQ][NCODES] = {{{0}}};
     *q_taken = *codes_taken = 0;
     for (int sp = 0; sp < NSPEND; sp++)
         for (int q = 0; q < NQ; q++)
@@ -80,8 +76,7 @@ static size_t distinct_patterns(const data *d, int skip_spend, const int *cls, s
                 size_t rows = d->tuple[sp][q][c];
                 if (!rows || sp == skip_spend)
                     continue;
-                n += !seen[cls[sp]][q][c];
-                seen[cls[sp]][q][c] = 1;
+                n++;
                 *q_taken += q_holds[q] * rows;
                 *codes_taken += codes_hold[c] * rows;
             }
@@ -152,11 +147,7 @@ static void check(variant v, int skip_spend, int codes)
     data d;
     make_data(&d, v == LONG_DESIGN ? 2 : v == LONG_STRATA);
     size_t q_taken, codes_taken;
-    /* spend's class: its truths for heavy=spend:3 (and --base spend:>=2: each value its
-     * own), its value with a global code */
-    static const int by_truth[NSPEND] = {0, 0, 1}, by_value[NSPEND] = {0, 1, 2};
-    const int *cls = v == BASE || v == CODES || v == CODES_EXCLUDE ? by_value : by_truth;
-    size_t npat = distinct_patterns(&d, skip_spend, cls, &q_taken, &codes_taken);
+    size_t npat = distinct_patterns(&d, skip_spend, &q_taken, &codes_taken);
     shopstat_totals *t = run(&d, v, 1);
     size_t excluded = 0;
     for (int q = 0; skip_spend >= 0 && q < NQ; q++)
