@@ -893,10 +893,10 @@ typedef struct col_run {
  * exclusion folded into the patterns), one of them a comparison: the key holds the truths
  * of its conditions, not its bytes, so the rows of a column of many values (a weight, a
  * duration: big=wt:>=2) share the patterns of their truths instead of making one pattern
- * each (truth_columns says which). Only without global
- * missing codes: with them a value's first sight is noted (note_scale, note_missing_code),
- * which needs its bytes in the key. The truths of a value of at most 7 bytes are
- * remembered (TRUTH_MEMO_MAX values; past that the others are worked out every time). */
+ * each (truth_columns says which). Only without global missing codes: with them a value's
+ * first sight is noted (note_scale, note_missing_code), which needs its bytes in the key.
+ * The truths of a value of at most 7 bytes are remembered (TRUTH_MEMO_MAX values; past
+ * that the others are worked out every time). */
 #define TRUTH_MEMO_MAX 4096
 #define TRUTH_CONDS_MAX 32
 typedef struct truth_col {
@@ -944,8 +944,10 @@ struct row_ctx {
     size_t ncpool, cpool_cap;
 
     /* Row patterns: the bytes of the condition, --by and question columns decide
-     * the row's cells; a pattern seen before gives them without any per-question work. */
-    col_run *prun;     /* those columns as runs of adjacent columns, in column order */
+     * the row's cells; a pattern seen before gives them without any per-question work.
+     * prun: those columns but the truth columns (tc), as runs of adjacent columns, in
+     * column order */
+    col_run *prun;
     size_t nprun;
     pattern_slot *ptab; /* hash -> record offset */
     size_t pmask, npat;
@@ -2222,7 +2224,7 @@ static void truth_put(truth_col *tc, uint64_t k, uint32_t b)
 }
 
 /* The row's truths of column tc's conditions, through the memo for a value of up to 7
- * bytes: a lookup where a number's condition costs 250 instructions (wt:>=2). */
+ * bytes: a lookup where a number's condition costs about 180 instructions (wt:>=2). */
 static uint32_t truth_bits(const row_ctx *rc, truth_col *tc, const shopstat_row *row)
 {
     const char *s = row->fields[tc->col];
