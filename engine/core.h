@@ -169,6 +169,10 @@ shopstat_status excl_rows_none_left(const excl_rows *x, const char *path, size_t
                                     shopstat_error *err);
 /* Whether a present field s takes condition c (numbers read with decimal_comma). */
 int cond_match_value(int decimal_comma, const plan_cond *c, const char *s, size_t n);
+/* Whether an exclusion's condition c takes field s of column col of r: as any condition's,
+ * but a missing value only when c lists it (its text, or NA for every missing value). */
+int excl_cond_match(const shopstat_reader *r, int decimal_comma, const plan_cond *c, size_t col,
+                    const char *s, size_t n);
 
 typedef struct plan_pair {
     char *a, *b;

@@ -34,12 +34,11 @@ int cond_match_value(int decimal_comma, const plan_cond *c, const char *s, size_
     return 0;
 }
 
-/* Whether an exclusion's condition takes a field: as any condition's, but for a missing
- * value, which it takes only when it lists it (its text, or NA for every missing value). */
-static int excl_match(const excl_rows *x, const plan_cond *c, size_t col, const char *s, size_t n)
+int excl_cond_match(const shopstat_reader *r, int decimal_comma, const plan_cond *c, size_t col,
+                    const char *s, size_t n)
 {
-    if (!shopstat_reader_is_missing_at(x->r, col, s, n))
-        return cond_match_value(x->dc, c, s, n);
+    if (!shopstat_reader_is_missing_at(r, col, s, n))
+        return cond_match_value(decimal_comma, c, s, n);
     if (c->op != SHOPSTAT_OP_IN)
         return 0;
     for (size_t i = 0; i < c->nvalues; i++)
@@ -47,6 +46,11 @@ static int excl_match(const excl_rows *x, const plan_cond *c, size_t col, const 
             (strlen(c->values[i]) == n && memcmp(c->values[i], s, n) == 0))
             return 1;
     return 0;
+}
+
+static int excl_match(const excl_rows *x, const plan_cond *c, size_t col, const char *s, size_t n)
+{
+    return excl_cond_match(x->r, x->dc, c, col, s, n);
 }
 
 /* The memo: open addressing over words of a field's up to 7 bytes, its length in bits

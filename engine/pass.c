@@ -889,6 +889,27 @@ typedef struct col_run {
     size_t first, last;
 } col_run;
 
+/* A pattern column read only by conditions (a segment's, --base's, a --by set's, an
+ * exclusion folded into the patterns), one of them a comparison: the key holds the truths
+ * of its conditions, not its bytes, so the rows of a column of many values (a weight, a
+ * duration: big=wt:>=2) share the patterns of their truths instead of making one pattern
+ * each (truth_columns says which). Only without global missing codes: with them a value's
+ * first sight is noted (note_scale, note_missing_code), which needs its bytes in the key.
+ * The truths of a value of at most 7 bytes are remembered (TRUTH_MEMO_MAX values; past
+ * that the others are worked out every time). */
+#define TRUTH_MEMO_MAX 4096
+#define TRUTH_CONDS_MAX 32
+typedef struct truth_col {
+    size_t col;
+    size_t ncond;
+    const plan_cond **cond;
+    unsigned char *excl; /* per condition: an exclusion's (excl_cond_match) */
+    unsigned shift;      /* its truths' place in the key's truth word */
+    uint64_t *mk;        /* memo: the value's word (bytes, length, TRUTH_USED), 0 empty */
+    uint32_t *mb;        /* its truths, condition i in bit i */
+    size_t mmask, mn;
+} truth_col;
+
 typedef struct design_slot {
     uint64_t k[2];
     int32_t sid, uid; /* uid + 1, 0 = empty */
@@ -923,18 +944,28 @@ struct row_ctx {
     size_t ncpool, cpool_cap;
 
     /* Row patterns: the bytes of the condition, --by and question columns decide
-     * the row's cells; a pattern seen before gives them without any per-question work. */
-    col_run *prun;     /* those columns as runs of adjacent columns, in column order */
+     * the row's cells; a pattern seen before gives them without any per-question work.
+     * prun: those columns but the truth columns (tc), as runs of adjacent columns, in
+     * column order */
+    col_run *prun;
     size_t nprun;
     pattern_slot *ptab; /* hash -> record offset */
     size_t pmask, npat;
     uint64_t *prec;    /* pattern records (see pattern_add) */
     size_t nprec, prec_cap;
     int pfull;
+    truth_col *tc; /* the pattern columns keyed by their conditions' truths */
+    size_t ntc;
     unsigned char kbuf[PATTERN_KEY_MAX + 8];
     size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
     design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
     size_t dmask, dn;
+    /* (strata, PSU) values longer than dtab's two words -> stratum and unit: the slots'
+     * k[0] the values' hash, k[1] the offset of their bytes in dlbytes (design_find_long) */
+    design_slot *dltab;
+    size_t dlmask, dln;
+    unsigned char *dlbytes;
+    size_t ndlbytes, dlbytes_cap;
     uint32_t epoch;    /* chunks merged so far + 1 (units' any_pos is reset at a merge) */
 
     batch_row *batch; /* and border after it, in one huge page (huge_map) or malloc'd */
@@ -2129,14 +2160,131 @@ static ROW_INLINE shopstat_status row_cells(row_ctx *rc, const shopstat_row *row
 #define MAX_PATTERNS 65536
 #define MAX_PATTERN_WORDS ((size_t)4 << 20)
 
+/* a truth memo's word of a value: its bytes, its length in bits 56-58, and this bit (so
+ * that no word is 0, the empty slot's, not even a blank's) */
+#define TRUTH_USED ((uint64_t)1 << 63)
+
+/* The truths of column tc's conditions for value s: condition i in bit i. */
+static uint32_t truth_eval(const row_ctx *rc, const truth_col *tc, const char *s, size_t n)
+{
+    const shopstat_totals *t = rc->t;
+    uint32_t b = 0;
+    for (size_t i = 0; i < tc->ncond; i++) {
+        int in = tc->excl[i]
+                     ? excl_cond_match(t->reader, t->decimal_comma, tc->cond[i], tc->col, s, n)
+                     : cond_match(t, tc->cond[i], tc->col, s, n);
+        b |= (uint32_t)(in != 0) << i;
+    }
+    return b;
+}
+
+static inline size_t truth_slot(uint64_t k)
+{
+    return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+/* Remember truths b of value word k (not in the memo yet): open addressing, at most half
+ * full; past TRUTH_MEMO_MAX values, or short of memory, the value is not kept. */
+static void truth_put(truth_col *tc, uint64_t k, uint32_t b)
+{
+    size_t nslots = tc->mk ? tc->mmask + 1 : 0;
+    if (tc->mn >= TRUTH_MEMO_MAX)
+        return;
+    if ((tc->mn + 1) * 2 > nslots) {
+        size_t ns = nslots ? nslots * 2 : 64;
+        uint64_t *mk = calloc(ns, sizeof *mk);
+        uint32_t *mb = calloc(ns, sizeof *mb);
+        if (!mk || !mb) {
+            free(mk);
+            free(mb);
+            tc->mn = TRUTH_MEMO_MAX;
+            return;
+        }
+        for (size_t e = 0; e < nslots; e++) {
+            if (!tc->mk[e])
+                continue;
+            size_t d = truth_slot(tc->mk[e]) & (ns - 1);
+            while (mk[d])
+                d = (d + 1) & (ns - 1);
+            mk[d] = tc->mk[e];
+            mb[d] = tc->mb[e];
+        }
+        free(tc->mk);
+        free(tc->mb);
+        tc->mk = mk;
+        tc->mb = mb;
+        tc->mmask = ns - 1;
+    }
+    size_t e = truth_slot(k) & tc->mmask;
+    while (tc->mk[e])
+        e = (e + 1) & tc->mmask;
+    tc->mk[e] = k;
+    tc->mb[e] = b;
+    tc->mn++;
+}
+
+/* The row's truths of column tc's conditions, through the memo for a value of up to 7
+ * bytes: a lookup where a number's condition costs about 180 instructions (wt:>=2). */
+static uint32_t truth_bits(const row_ctx *rc, truth_col *tc, const shopstat_row *row)
+{
+    const char *s = row->fields[tc->col];
+    size_t n = row->lens[tc->col];
+    if (n > 7)
+        return truth_eval(rc, tc, s, n);
+    uint64_t k = pack8(s, n);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    k >>= 8; /* (the bytes below the length's bits) */
+#endif
+    k |= (uint64_t)n << 56 | TRUTH_USED;
+    if (tc->mk)
+        for (size_t e = truth_slot(k) & tc->mmask; tc->mk[e]; e = (e + 1) & tc->mmask)
+            if (tc->mk[e] == k)
+                return tc->mb[e];
+    uint32_t b = truth_eval(rc, tc, s, n);
+    truth_put(tc, k, b);
+    return b;
+}
+
+/* pattern_key with truth columns: the other pattern columns' bytes copied into rc->kbuf,
+ * then a word of the truth columns' truths (the byte columns are a fixed number of fields,
+ * each ending in its NUL, so the key still decodes one way). Out of line: only for plans
+ * with such columns. */
+static __attribute__((noinline)) size_t pattern_key_truth(row_ctx *rc, const shopstat_row *row,
+                                                          const unsigned char **key)
+{
+    size_t kl = 0;
+    for (size_t i = 0; i < rc->nprun; i++) {
+        const char *a = row->fields[rc->prun[i].first];
+        size_t l = rc->prun[i].last;
+        size_t n = (size_t)(row->fields[l] + row->lens[l] + 1 - a);
+        if (kl + n + 8 > PATTERN_KEY_MAX)
+            return 0;
+        /* a word at a time: up to 7 bytes past the run are read (shopstat_row leaves 16 to
+         * spare) and written (the next run's bytes or the truth word go over them; kbuf
+         * has 8 to spare) */
+        for (size_t j = 0; j < n; j += 8)
+            memcpy(rc->kbuf + kl + j, a + j, 8);
+        kl += n;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < rc->ntc; i++)
+        w |= (uint64_t)truth_bits(rc, &rc->tc[i], row) << rc->tc[i].shift;
+    memcpy(rc->kbuf + kl, &w, sizeof w);
+    *key = rc->kbuf;
+    return kl + sizeof w;
+}
+
 /* The row's pattern key: the bytes of the pattern columns in column order, each with its
  * NUL (no field holds a NUL, so the key decodes one way). The columns come as runs of
  * adjacent columns, and shopstat_row lays a run out as one span: with one run the key is
- * that span of the row, else the spans are copied into rc->kbuf. Returns its length, 0
- * when longer than PATTERN_KEY_MAX (the row then takes the direct path). */
+ * that span of the row, else the spans are copied into rc->kbuf. Truth columns (truth_col)
+ * bring their truths instead (pattern_key_truth). Returns its length, 0 when longer than
+ * PATTERN_KEY_MAX (the row then takes the direct path). */
 static ROW_INLINE size_t pattern_key(row_ctx *rc, const shopstat_row *row,
                                      const unsigned char **key)
 {
+    if (__builtin_expect(rc->ntc != 0, 0))
+        return pattern_key_truth(rc, row, key);
     if (rc->nprun == 1) {
         const char *a = row->fields[rc->prun[0].first];
         size_t l = rc->prun[0].last;
@@ -2283,9 +2431,10 @@ static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char 
 
 /* design_key when a field is longer than 7 bytes: both fields' bytes one after the other
  * in the two words when they come to at most 14 bytes, their lengths in the last two bytes
- * (the PSU's with the high bit set, which no key of design_key's own has); else 0, and the
- * row takes the lookups every time. Out of line: only for such fields. (Until 2026-12-02
- * every row of strata named "Region-07" took the lookups: 17% more instructions.) */
+ * (the PSU's with the high bit set, which no key of design_key's own has); else 2, and the
+ * row's values are found in the table of long values (design_find_long). Out of line: only
+ * for such fields. (Until 2026-12-02 every row of strata named "Region-07" took the
+ * lookups: 17% more instructions.) */
 static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const shopstat_row *row,
                                                      uint64_t k[2])
 {
@@ -2293,7 +2442,7 @@ static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const sh
     size_t ns = t->scol == SIZE_MAX ? 0 : row->lens[t->scol];
     size_t np = t->pcol == SIZE_MAX ? 0 : row->lens[t->pcol];
     if (ns + np > 14)
-        return 0;
+        return 2;
     unsigned char b[16] = {0};
     if (ns)
         memcpy(b, row->fields[t->scol], ns);
@@ -2306,7 +2455,8 @@ static __attribute__((noinline)) int design_key_long(const row_ctx *rc, const sh
 }
 
 /* The row's strata and PSU fields as two words (bytes, length in the top byte), or as
- * design_key_long makes them when one is longer than 7 bytes; 0 when they cannot be. */
+ * design_key_long makes them when one is longer than 7 bytes: 1; 2 when they are longer
+ * than two words hold (design_find_long). */
 static ROW_INLINE int design_key(const row_ctx *rc, const shopstat_row *row, uint64_t k[2])
 {
     const shopstat_totals *t = rc->t;
@@ -2375,6 +2525,112 @@ static ROW_INLINE int design_add(row_ctx *rc, const uint64_t k[2], long sid, lon
     rc->dtab[e].ncell_ok = 0;
     rc->dtab[e].pos_epoch = 0;
     rc->dn++;
+    return 0;
+}
+
+/* The table of long design values: at most DESIGN_LONG_MAX pairs and DESIGN_LONG_BYTES of
+ * their bytes per worker; past that the rows of new pairs take the lookups every time. */
+#define DESIGN_LONG_MAX 65536
+#define DESIGN_LONG_BYTES ((size_t)4 << 20)
+
+/* The row's strata and PSU values (either may be absent: length 0) and their hash. */
+static inline uint64_t design_long_hash(const row_ctx *rc, const shopstat_row *row, const char **s,
+                                        size_t *ns, const char **p, size_t *np)
+{
+    const shopstat_totals *t = rc->t;
+    *s = t->scol == SIZE_MAX ? "" : row->fields[t->scol];
+    *ns = t->scol == SIZE_MAX ? 0 : row->lens[t->scol];
+    *p = t->pcol == SIZE_MAX ? "" : row->fields[t->pcol];
+    *np = t->pcol == SIZE_MAX ? 0 : row->lens[t->pcol];
+    /* a word at a time, as pattern_hash (the fields may be read so: shopstat_row) */
+    uint64_t h = 0x243F6A8885A308D3ULL ^ ((uint64_t)*ns << 32 | *np);
+    for (size_t i = 0; i < key_words(*ns); i++) {
+        h = (h ^ key_word((const unsigned char *)*s, i, *ns)) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
+    }
+    for (size_t i = 0; i < key_words(*np); i++) {
+        h = (h ^ key_word((const unsigned char *)*p, i, *np)) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
+    }
+    h *= 0xC2B2AE3D27D4EB4FULL;
+    return h ^ (h >> 29);
+}
+
+/* The slot of the row's long design values (design_key 2), its stratum and unit in *sid,
+ * *uid; NULL when not in the table. The bytes kept: the two lengths (32 bits each), then
+ * the strata's bytes and the PSU's. Out of line: only for such values. */
+static __attribute__((noinline)) design_slot *
+design_find_long(const row_ctx *rc, const shopstat_row *row, long *sid, long *uid)
+{
+    if (!rc->dlmask)
+        return NULL;
+    const char *s, *p;
+    size_t ns, np;
+    uint64_t h = design_long_hash(rc, row, &s, &ns, &p, &np);
+    for (size_t e = (size_t)h & rc->dlmask; rc->dltab[e].uid; e = (e + 1) & rc->dlmask) {
+        design_slot *d = &rc->dltab[e];
+        if (d->k[0] != h)
+            continue;
+        const unsigned char *b = rc->dlbytes + d->k[1];
+        uint32_t l[2];
+        memcpy(l, b, sizeof l);
+        if (l[0] == ns && l[1] == np && !memcmp(b + sizeof l, s, ns) &&
+            !memcmp(b + sizeof l + ns, p, np)) {
+            *sid = d->sid;
+            *uid = d->uid - 1;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* Keep the row's long design values -> (sid, uid) (not in the table yet); skipped at the
+ * caps. 0, or -1 out of memory. */
+static __attribute__((noinline)) int design_add_long(row_ctx *rc, const shopstat_row *row, long sid,
+                                                     long uid)
+{
+    const char *s, *p;
+    size_t ns, np;
+    uint64_t h = design_long_hash(rc, row, &s, &ns, &p, &np);
+    size_t need = 2 * sizeof(uint32_t) + ns + np;
+    if (uid >= INT32_MAX || sid >= INT32_MAX || rc->dln >= DESIGN_LONG_MAX ||
+        rc->ndlbytes + need > DESIGN_LONG_BYTES)
+        return 0;
+    if ((rc->dln + 1) * 2 > (rc->dltab ? rc->dlmask + 1 : 0)) {
+        size_t ns2 = rc->dltab ? (rc->dlmask + 1) * 2 : 256;
+        design_slot *dt = calloc(ns2, sizeof *dt);
+        if (!dt)
+            return -1;
+        for (size_t e = 0; rc->dltab && e <= rc->dlmask; e++) {
+            if (!rc->dltab[e].uid)
+                continue;
+            size_t d = (size_t)rc->dltab[e].k[0] & (ns2 - 1);
+            while (dt[d].uid)
+                d = (d + 1) & (ns2 - 1);
+            dt[d] = rc->dltab[e];
+        }
+        free(rc->dltab);
+        rc->dltab = dt;
+        rc->dlmask = ns2 - 1;
+    }
+    if (grow((void **)&rc->dlbytes, &rc->dlbytes_cap, rc->ndlbytes + need, 1))
+        return -1;
+    unsigned char *b = rc->dlbytes + rc->ndlbytes;
+    uint32_t l[2] = {(uint32_t)ns, (uint32_t)np};
+    memcpy(b, l, sizeof l);
+    memcpy(b + sizeof l, s, ns);
+    memcpy(b + sizeof l + ns, p, np);
+    size_t e = (size_t)h & rc->dlmask;
+    while (rc->dltab[e].uid)
+        e = (e + 1) & rc->dlmask;
+    design_slot *d = &rc->dltab[e];
+    memset(d, 0, sizeof *d);
+    d->k[0] = h;
+    d->k[1] = rc->ndlbytes;
+    d->sid = (int32_t)sid;
+    d->uid = (int32_t)uid + 1;
+    rc->ndlbytes += need;
+    rc->dln++;
     return 0;
 }
 
@@ -2454,7 +2710,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     long sid = 0, uid = -1;
     uint64_t dk[2];
     int dkey = design_key(rc, row, dk);
-    if (dkey && rc->dmask)
+    if (dkey == 1 && rc->dmask)
         __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
     if (kl && rc->pmask) { /* the slot has come: start loading the record it points to */
         const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
@@ -2488,7 +2744,8 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    design_slot *ds = dkey ? design_find(rc, dk, &sid, &uid) : NULL;
+    design_slot *ds = __builtin_expect(dkey == 1, 1) ? design_find(rc, dk, &sid, &uid)
+                                                     : design_find_long(rc, row, &sid, &uid);
     int dhit = ds != NULL;
     if (!dhit) {
         if (row_values(rc, row, rc->ndesign, &t->slow_design))
@@ -2521,7 +2778,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         uid = row_unit(rc, row, sid, err);
         if (uid < 0)
             return err->status;
-        if (dkey && design_add(rc, dk, sid, uid))
+        if (dkey == 1 ? design_add(rc, dk, sid, uid) : design_add_long(rc, row, sid, uid))
             return nomem(err);
     }
     const int32_t *cells = NULL;
@@ -3090,6 +3347,13 @@ static void row_ctx_free(row_ctx *rc)
     }
     free(rc->bcount);
     free(rc->prun);
+    for (size_t i = 0; i < rc->ntc; i++) {
+        free(rc->tc[i].cond);
+        free(rc->tc[i].excl);
+        free(rc->tc[i].mk);
+        free(rc->tc[i].mb);
+    }
+    free(rc->tc);
     free(rc->ptab);
     if (rc->prec_mapped)
         huge_unmap(rc->prec, MAX_PATTERN_WORDS * sizeof *rc->prec);
@@ -3097,7 +3361,108 @@ static void row_ctx_free(row_ctx *rc)
         free(rc->prec);
     free(rc->w2d);
     free(rc->dtab);
+    free(rc->dltab);
+    free(rc->dlbytes);
     free(rc);
+}
+
+/* Make the truth columns (truth_col) of the pattern columns inpat[] and take them out of
+ * it: the columns only conditions read, one of them a comparison (wt:>=2, not a list of
+ * codes such as would_switch:1), while their truths fit in the key's word. None with
+ * global missing codes. A column of codes has few values, so its bytes make as few
+ * patterns, and keying it by truths cost the typical run 126 instructions a row (3,060
+ * against 2,934: would_switch between the other pattern columns, two runs copied) for no
+ * pattern less. 0, or -1 out of memory. */
+static int truth_columns(row_ctx *rc, char *inpat, size_t ncols)
+{
+    const shopstat_totals *t = rc->t;
+    if (t->scale || !ncols)
+        return 0;
+    /* every condition the patterns decide: its column, itself, an exclusion's or not */
+    size_t n = t->plan->nbase;
+    for (size_t s = 0; s < rc->nfixed; s++)
+        n += t->seg[s].nconds;
+    for (size_t b = 0; b < t->nby; b++)
+        n += t->by[b].nconds;
+    if (rc->excl_pat)
+        for (size_t k = 0; k < t->plan->nexcl; k++)
+            n += t->plan->excl[k].nconds;
+    if (!n)
+        return 0;
+    size_t *col = malloc(n * sizeof *col);
+    const plan_cond **cond = malloc(n * sizeof *cond);
+    unsigned char *excl = calloc(n, 1);
+    char *bytes = calloc(ncols, 1);
+    if (!col || !cond || !excl || !bytes || !(rc->tc = calloc(ncols, sizeof *rc->tc))) {
+        free(col);
+        free(cond);
+        free(excl);
+        free(bytes);
+        return -1;
+    }
+    size_t m = 0;
+    for (size_t j = 0; j < t->plan->nbase; j++, m++) {
+        col[m] = t->basecols[j];
+        cond[m] = &t->plan->base[j];
+    }
+    for (size_t s = 0; s < rc->nfixed; s++)
+        for (size_t j = 0; j < t->seg[s].nconds; j++, m++) {
+            col[m] = rc->condcols[s][j];
+            cond[m] = &t->seg[s].conds[j];
+        }
+    for (size_t b = 0; b < t->nby; b++) {
+        for (size_t j = 0; j < t->by[b].nconds; j++, m++) {
+            col[m] = t->by[b].condcols[j];
+            cond[m] = &t->by[b].conds[j];
+        }
+        bytes[t->by[b].column] = 1;
+    }
+    for (size_t k = 0, x = 0; rc->excl_pat && k < t->plan->nexcl; k++)
+        for (size_t j = 0; j < t->plan->excl[k].nconds; j++, m++, x++) {
+            col[m] = t->exclcols[x];
+            cond[m] = &t->plan->excl[k].conds[j];
+            excl[m] = 1;
+        }
+    for (size_t q = 0; q < t->nq; q++)
+        for (size_t j = 0; j < t->q[q].ncols; j++)
+            bytes[t->q[q].cols[j]] = 1;
+    unsigned shift = 0;
+    int fail = 0;
+    for (size_t c = 0; c < ncols && !fail; c++) {
+        if (!inpat[c] || bytes[c])
+            continue;
+        size_t k = 0;
+        int range = 0;
+        for (size_t i = 0; i < n; i++)
+            if (col[i] == c) {
+                k++;
+                range |= cond[i]->op != SHOPSTAT_OP_IN && cond[i]->op != SHOPSTAT_OP_NOT_IN;
+            }
+        if (!range || k > TRUTH_CONDS_MAX || shift + k > 64)
+            continue;
+        truth_col *tc = &rc->tc[rc->ntc];
+        tc->col = c;
+        tc->shift = shift;
+        if (!(tc->cond = malloc(k * sizeof *tc->cond)) || !(tc->excl = calloc(k, 1))) {
+            free(tc->cond);
+            tc->cond = NULL;
+            fail = 1;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (col[i] == c) {
+                tc->cond[tc->ncond] = cond[i];
+                tc->excl[tc->ncond++] = excl[i];
+            }
+        rc->ntc++;
+        shift += (unsigned)k;
+        inpat[c] = 0;
+    }
+    free(col);
+    free(cond);
+    free(excl);
+    free(bytes);
+    return fail ? -1 : 0;
 }
 
 /* Value caches for every column the pass reads as a value, and the derived tables. */
@@ -3197,6 +3562,10 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     rc->excl_pat = nexcl_cols && !t->rep;
     for (size_t j = 0; j < nexcl_cols; j++)
         rc->excl_pat &= inpat[t->exclcols[j]];
+    if (truth_columns(rc, inpat, ncols)) {
+        free(inpat);
+        return nomem(err);
+    }
     for (size_t c = 0; c < ncols; c++) {
         if (!inpat[c])
             continue;

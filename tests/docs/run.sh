@@ -293,7 +293,7 @@ for flag in $extra; do fail "shopstat.1" "$flag is in no command's --help"; done
 # Every --flag the docs name is one of shopstat's (or of the other tools they show: pkg-config,
 # chartdemo, csvcompare, valgrind, git diff, perf report).
 others="--cflags --libs --static --size --rel --abs --error-exitcode --errors-for-leak-kinds
-    --leak-check --exit-code --no-children"
+    --leak-check --exit-code --no-children --tool"
 for doc in "${docs[@]}"; do
     for flag in $(grep -oE -- '--[a-z][a-z-]*[a-z]' "$root/$doc" | sort -u); do
         if printf '%s\n' $help_flags $others | grep -qx -- "$flag"; then pass; else

@@ -30,8 +30,9 @@ typedef struct data {
 } data;
 
 /* Regions R1-R4 (Region-1 to Region-4 when long_strata: longer than a design word's 7
- * bytes), panels P1-P6 (texts a global code cannot be), weights and 4 replicate weights
- * written with 3 decimals (never the code 7). */
+ * bytes; long_strata 2: Region-number-1 and Panel-number-1, longer than both words' 14),
+ * panels P1-P6 (texts a global code cannot be), weights and 4 replicate weights written
+ * with 3 decimals (never the code 7). */
 static void make_data(data *d, int long_strata)
 {
     memset(d, 0, sizeof *d);
@@ -46,9 +47,12 @@ static void make_data(data *d, int long_strata)
         unsigned sp = (unsigned)(splitmix64(&rng) % NSPEND), q = (unsigned)(splitmix64(&rng) % NQ),
                  c = (unsigned)(splitmix64(&rng) % NCODES);
         double w = 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0;
-        len += (size_t)snprintf(s + len, cap - len, "%s%u,P%u,%.3f,%s,%s,%s",
-                                long_strata ? "Region-" : "R", r + 1, p + 1, w, spend_v[sp], q_v[q],
-                                codes_v[c]);
+        len += (size_t)snprintf(s + len, cap - len, "%s%u,%s%u,%.3f,%s,%s,%s",
+                                long_strata == 2 ? "Region-number-"
+                                : long_strata    ? "Region-"
+                                                 : "R",
+                                r + 1, long_strata == 2 ? "Panel-number-" : "P", p + 1, w,
+                                spend_v[sp], q_v[q], codes_v[c]);
         for (int k = 0; k < 4; k++)
             len +=
                 (size_t)snprintf(s + len, cap - len, ",%.3f", w * (double)(splitmix64(&rng) % 3));
@@ -88,7 +92,15 @@ static size_t distinct_units(const data *d)
     return n;
 }
 
-typedef enum variant { PLAIN, BASE, CODES, CODES_EXCLUDE, REPLICATE, LONG_STRATA } variant;
+typedef enum variant {
+    PLAIN,
+    BASE,
+    CODES,
+    CODES_EXCLUDE,
+    REPLICATE,
+    LONG_STRATA,
+    LONG_DESIGN
+} variant;
 
 static shopstat_totals *run(const data *d, variant v, int threads)
 {
@@ -133,7 +145,7 @@ static shopstat_totals *run(const data *d, variant v, int threads)
 static void check(variant v, int skip_spend, int codes)
 {
     data d;
-    make_data(&d, v == LONG_STRATA);
+    make_data(&d, v == LONG_DESIGN ? 2 : v == LONG_STRATA);
     size_t q_taken, codes_taken;
     size_t npat = distinct_patterns(&d, skip_spend, &q_taken, &codes_taken);
     shopstat_totals *t = run(&d, v, 1);
@@ -219,12 +231,197 @@ static void test_long_strata(void **state)
     check(LONG_STRATA, -1, 0);
 }
 
+/* The estimates of a plan over file path (design region/panel/wt, question q, the segment
+ * and exclusion given, NULL for none), one thread; the totals in *tp. */
+static shopstat_estimate *estimates(const char *path, const char *segment, const char *exclude,
+                                    size_t *n, shopstat_totals **tp)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_design_opts o;
+    shopstat_design_opts_init(&o);
+    o.weight = "wt";
+    o.strata = "region";
+    o.psu = "panel";
+    assert_int_equal(shopstat_plan_set_design(p, &o, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    if (segment)
+        assert_int_equal(shopstat_plan_parse_segment(p, segment, &err), SHOPSTAT_OK);
+    if (exclude)
+        assert_int_equal(shopstat_plan_parse_exclude(p, exclude, &err), SHOPSTAT_OK);
+    shopstat_csv_opts co;
+    shopstat_csv_opts_init(&co);
+    shopstat_reader *rd = NULL;
+    assert_int_equal(shopstat_reader_open(path, &co, &rd, &err), SHOPSTAT_OK);
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = 1;
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_totals_compute_opts(p, rd, &po, &t, &err), SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    shopstat_estimate *e = NULL;
+    assert_int_equal(shopstat_tab_estimates(t, NULL, &e, n, &err), SHOPSTAT_OK);
+    *tp = t;
+    return e;
+}
+
+static void free_totals(shopstat_totals *t)
+{
+    const shopstat_plan *p = t->plan;
+    shopstat_totals_free(t);
+    shopstat_plan_free((shopstat_plan *)p);
+}
+
+enum { MANY_ROWS = 20000, MANY_DUR = 20000, MANY_Q = 5, MANY_CUT = 5000, MANY_EXCL = 100 };
+
+/* A condition on a column of more distinct values than the truth memo keeps (4096 values
+ * of up to 7 bytes; some longer: 123.125): the rows of a known pattern of truths
+ * (dur >= 5000, dur < 100 for the exclusion, the answer) take no slow path, and every
+ * row still falls in the segment its own value says (its counts and weights, summed
+ * here). Before the truths keyed the patterns every distinct value made a pattern of its
+ * own. */
+static void test_many_values(void **state)
+{
+    (void)state;
+    uint64_t rng = 7;
+    size_t cap = (size_t)MANY_ROWS * 64 + 64, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len, "region,panel,wt,q,dur\n");
+    /* per (dur >= 5000, answer): rows and weight, of the rows kept; and the excluded */
+    size_t rows[2][MANY_Q] = {{0}}, excluded = 0;
+    double wsum[2][MANY_Q] = {{0}};
+    for (size_t i = 0; i < MANY_ROWS; i++) {
+        unsigned r = (unsigned)(splitmix64(&rng) % 4), p = (unsigned)(splitmix64(&rng) % 6);
+        unsigned q = (unsigned)(splitmix64(&rng) % MANY_Q);
+        unsigned dur = (unsigned)(splitmix64(&rng) % MANY_DUR);
+        char wt[32]; /* (summed as written: 3 decimals) */
+        snprintf(wt, sizeof wt, "%.3f", 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0);
+        double w = strtod(wt, NULL);
+        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%s,%u,", r + 1, p + 1, wt, q + 1);
+        if (i % 50 == 0) { /* blank: in neither */
+            len += (size_t)snprintf(s + len, cap - len, "\n");
+        } else {
+            len += (size_t)snprintf(s + len, cap - len, i % 7 == 0 ? "%u.125\n" : "%u\n", dur);
+            if (dur < MANY_EXCL) {
+                excluded++;
+                continue;
+            }
+        }
+        int big = i % 50 != 0 && dur >= MANY_CUT;
+        rows[big][q]++;
+        wsum[big][q] += w;
+    }
+    char *path = write_tmp(s);
+    free(s);
+    size_t n = 0;
+    shopstat_totals *t = NULL;
+    shopstat_estimate *e = estimates(path, "long=dur:>=5000", "dur:<100", &n, &t);
+    assert_int_equal(t->acct.excluded_cond, excluded);
+    assert_int_equal(t->acct.used, MANY_ROWS - excluded);
+    size_t npat = 0;
+    for (int b = 0; b < 2; b++)
+        for (int q = 0; q < MANY_Q; q++)
+            npat += rows[b][q] != 0;
+    assert_int_equal(t->slow_rows, npat);
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        int q = atoi(e[i].level) - 1;
+        assert_true(q >= 0 && q < MANY_Q);
+        size_t want = rows[1][q];
+        double wantw = wsum[1][q];
+        if (!strcmp(e[i].segment, "all")) {
+            want += rows[0][q];
+            wantw += wsum[0][q];
+        } else {
+            assert_string_equal(e[i].segment, "long");
+        }
+        assert_int_equal(e[i].count, want);
+        assert_close(e[i].proportion * e[i].base_weight, wantw, 1e-12);
+        seen++;
+    }
+    assert_int_equal(seen, 2 * MANY_Q);
+    free(e);
+    free_totals(t);
+    remove_tmp(path);
+}
+
+enum { LONG_PAIRS = 30000, LONG_STRATA_N = 10 };
+
+/* The file of 2 x LONG_PAIRS rows, each (stratum, PSU) pair twice, all pairs once before
+ * any again; ids of 70 and 80 bytes when long (more bytes than the table of long design
+ * values keeps: 4 MiB), else of at most 7. */
+static char *long_design_data(int long_ids)
+{
+    size_t cap = (size_t)2 * LONG_PAIRS * 200 + 64, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len, "region,panel,wt,q\n");
+    uint64_t rng = 11;
+    for (size_t i = 0; i < 2 * (size_t)LONG_PAIRS; i++) {
+        unsigned pair = (unsigned)(i % LONG_PAIRS), st = pair % LONG_STRATA_N;
+        unsigned q = (unsigned)(splitmix64(&rng) % 4);
+        double w = 0.5 + (double)(splitmix64(&rng) % 1000) / 400.0;
+        if (long_ids)
+            len += (size_t)snprintf(s + len, cap - len, "Stratum-%u-%060u,PSU-%u-%072u", st, st,
+                                    pair, pair);
+        else
+            len += (size_t)snprintf(s + len, cap - len, "S%u,%u", st, pair);
+        len += (size_t)snprintf(s + len, cap - len, ",%.3f,%u\n", w, q + 1);
+    }
+    char *path = write_tmp(s);
+    free(s);
+    return path;
+}
+
+/* Strata and PSU values longer than the design key's two words (14 bytes) find their
+ * (stratum, unit) in the table of long values: each distinct pair takes the lookups once
+ * (every row did). Past the table's cap (more pairs, and more bytes, than it keeps) the
+ * other rows take the lookups, and the estimates are those of the same design written
+ * with short ids, to the last bit. */
+static void test_long_design(void **state)
+{
+    (void)state;
+    check(LONG_DESIGN, -1, 0);
+
+    char *lp = long_design_data(1), *sp = long_design_data(0);
+    size_t nl = 0, ns = 0;
+    shopstat_totals *tl = NULL, *ts = NULL;
+    shopstat_estimate *el = estimates(lp, NULL, NULL, &nl, &tl);
+    shopstat_estimate *es = estimates(sp, NULL, NULL, &ns, &ts);
+    assert_int_equal(ts->slow_design, LONG_PAIRS);
+    /* the pairs the table kept were found again, the others looked up twice */
+    assert_true(tl->slow_design > LONG_PAIRS);
+    assert_true(tl->slow_design < 2 * LONG_PAIRS);
+    assert_int_equal(shopstat_totals_npsu(tl), LONG_PAIRS);
+    assert_int_equal(shopstat_totals_nstrata(tl), LONG_STRATA_N);
+    assert_int_equal(nl, ns);
+    for (size_t i = 0; i < nl; i++) {
+        assert_string_equal(el[i].level, es[i].level);
+        assert_int_equal(el[i].count, es[i].count);
+        assert_int_equal(el[i].base_n, es[i].base_n);
+        assert_true(el[i].base_weight == es[i].base_weight);
+        assert_true(el[i].proportion == es[i].proportion);
+        assert_true(el[i].se == es[i].se);
+        assert_true(el[i].df == es[i].df);
+        assert_true(el[i].deff == es[i].deff);
+        assert_true(el[i].eff_base == es[i].eff_base);
+    }
+    free(el);
+    free(es);
+    free_totals(tl);
+    free_totals(ts);
+    remove_tmp(lp);
+    remove_tmp(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_patterns),     cmocka_unit_test(test_base_patterns),
         cmocka_unit_test(test_code_patterns),      cmocka_unit_test(test_code_exclude_patterns),
         cmocka_unit_test(test_replicate_patterns), cmocka_unit_test(test_long_strata),
+        cmocka_unit_test(test_many_values),        cmocka_unit_test(test_long_design),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
