@@ -1802,7 +1802,7 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         d->repweights = joined;
     }
     if (!(v = get(c, n, "type")))
-        return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, bootstrap, sdr)");
+        return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, jk2, bootstrap, sdr)");
     const char *type = NULL;
     shopstat_error e2;
     if ((st = scalar(c, v, "type", &type)))
