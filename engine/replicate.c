@@ -390,8 +390,10 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
 {
     if (d->reptype == SHOPSTAT_REP_NONE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--repweights needs --reptype (brr, fay, jk1, jkn, jk2, "
-                                  "bootstrap or sdr)");
+                                  "--repweights needs --reptype (brr, fay with --rho, jk1, jkn, "
+                                  "jk2, bootstrap or sdr): the method the file's documentation "
+                                  "names; 'shopstat describe DATA' reads a hint off the "
+                                  "replicate weights' values");
     if (d->strata || d->psu || d->fpc)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--repweights replaces --strata, --psu and --fpc: the replicate "
