@@ -126,6 +126,34 @@ const char *shopstat_rep_type_name(shopstat_rep_type t)
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
+size_t shopstat_rep_note(const shopstat_design_opts *d, char *buf, size_t n)
+{
+    static const char *const method[] = {
+        "",
+        "BRR",
+        "Fay's BRR",
+        "jackknife (JK1)",
+        "stratified jackknife (JKn)",
+        "bootstrap",
+        "successive differences (SDR)",
+        "paired jackknife (JK2)",
+    };
+    shopstat_rep_type t = d->reptype;
+    if (t == SHOPSTAT_REP_NONE || (unsigned)t >= sizeof method / sizeof method[0]) {
+        if (n)
+            buf[0] = '\0';
+        return 0;
+    }
+    char rho[48] = "";
+    if (t == SHOPSTAT_REP_FAY && !isnan(d->rho))
+        snprintf(rho, sizeof rho, ", rho %.15g", d->rho);
+    /* (as shopstat_repweights_resolve: sdr about the full-sample estimate unless --mse says) */
+    int mse = d->mse < 0 ? t == SHOPSTAT_REP_SDR : d->mse != 0;
+    int w = snprintf(buf, n, "%s%s; variances about the %s", method[t], rho,
+                     mse ? "full-sample estimate" : "replicates' mean");
+    return w < 0 ? 0 : (size_t)w;
+}
+
 shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, const char **why)
 {
     /* R's svrepdesign.default: BRR warns "does not use 'scale='" and takes 1/R; Fay sets
