@@ -2383,6 +2383,14 @@ static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_r
     shopstat_repweights_free(&rw);
     if (!st)
         return SHOPSTAT_OK;
+    if (!strchr(in->design.repweights, ',') && strncmp(e.msg, "--repweights ", 13) == 0) {
+        shopstat_pos p = in->design_pos[4]; /* (the prefix: no such columns, or too many) */
+        char *cli = strstr(e.msg, "; give the prefix or a comma-separated list");
+        if (cli) /* (the command line's words) */
+            snprintf(cli, sizeof e.msg - (size_t)(cli - e.msg), "; give prefix: or columns:");
+        return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: prefix: %s",
+                                  e.msg + 13);
+    }
     if (e.line) /* (at a place in the data already: a column's codes, two columns alike) */
         return shopstat_error_set(err, st, e.file, e.line, e.col, "%s", e.msg);
     const char *rs = strncmp(e.msg, "--rscales", 9) == 0 ? e.msg + 9 : NULL;
