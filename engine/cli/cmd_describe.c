@@ -588,6 +588,7 @@ typedef struct cmdline {
     int decimal_comma;
     const char *repweights; /* a public-use file's replicate weights' prefix, or NULL */
     const char *rho;        /* with it, the rho of Fay's factors its values fit, or NULL */
+    int sdr;                /* with it, its values fit the ACS's successive differences */
 } cmdline;
 
 /* Append flag (may be NULL) and its value (may be NULL) to the command, wrapping before
@@ -1221,6 +1222,8 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
         if (c->rho) {
             put_arg(c, "--reptype", "fay");
             put_arg(c, "--rho", c->rho);
+        } else if (c->sdr) {
+            put_arg(c, "--reptype", "sdr");
         }
     }
     for (int r = 0; r < NROLES; r++)
@@ -1474,8 +1477,10 @@ static void note_scale_levels(FILE *out, const shopstat_description *ds,
 /* A public-use file's replicate weights (shopstat_describe_repweights_guess) beside the
  * weight, and what their values say of the method: each replicate weight is the full-sample
  * weight times a factor, 1 - rho and 1 + rho for Fay's BRR (Judkins 1990), 0 and 2 for BRR
- * and the paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, so the replicates'
- * smallest and largest values against the weight's tell Fay's rho. */
+ * and the paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, 1 - 1/sqrt(2), 1 and
+ * 1 + 1/sqrt(2) for the ACS's successive differences (Fay and Train 1995), so the replicates'
+ * smallest and largest values against the weight's tell Fay's rho, or SDR where that rho
+ * would be 1/sqrt(2) (the ACS's factors: a Fay design with that rho is rare). */
 typedef struct rep_guess {
     size_t R, first;
     char prefix[128];
@@ -1483,6 +1488,7 @@ typedef struct rep_guess {
     double wlo, whi; /* the weight's, when wname */
     const char *wname;
     char rho[32]; /* the rho both ends fit (to 1e-9), or "" */
+    int sdr;      /* both ends fit 1 -/+ 1/sqrt(2) (then rho is "") */
 } rep_guess;
 
 static int guess_replicates(const shopstat_description *ds, const cli_data_opts *o,
@@ -1519,15 +1525,19 @@ static int guess_replicates(const shopstat_description *ds, const cli_data_opts 
         g->wlo = w->min;
         g->whi = w->max;
         double rho = 1 - g->lo / g->wlo, rho2 = g->hi / g->whi - 1;
-        if (rho > 0 && rho < 1 && fabs(rho - rho2) <= 1e-9 * (1 + rho))
-            snprintf(g->rho, sizeof g->rho, "%.6g", rho);
+        if (rho > 0 && rho < 1 && fabs(rho - rho2) <= 1e-9 * (1 + rho)) {
+            if (fabs(rho - sqrt(0.5)) <= 1e-9)
+                g->sdr = 1;
+            else
+                snprintf(g->rho, sizeof g->rho, "%.6g", rho);
+        }
     }
     return 1;
 }
 
 static void note_replicates(FILE *out, const shopstat_description *ds, const rep_guess *g)
 {
-    char a[64], b[64];
+    char a[64], b[64], c[64], d[64];
     fprintf(out,
             "  --repweights %s: %zu columns %s to %s, named and valued like replicate "
             "weights (a public-use file's variances come from them, not from strata and "
@@ -1536,12 +1546,19 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
             shopstat_description_column(ds, g->first + g->R - 1)->name);
     if (g->wname)
         fprintf(out, "      their values run from %s to %s, %s's from %s to %s: ",
-                num(a, sizeof a, g->lo), num(b, sizeof b, g->hi), g->wname, num(a + 32, 32, g->wlo),
-                num(b + 32, 32, g->whi));
+                num(a, sizeof a, g->lo), num(b, sizeof b, g->hi), g->wname,
+                num(c, sizeof c, g->wlo), num(d, sizeof d, g->whi));
     else
         fprintf(out, "      their values run from %s to %s: ", num(a, sizeof a, g->lo),
                 num(b, sizeof b, g->hi));
-    if (g->rho[0])
+    if (g->sdr)
+        fprintf(out,
+                "the weight times %s and %s, 1 - 1/sqrt(2) and 1 + 1/sqrt(2), the ACS's "
+                "successive-difference factors: --reptype sdr (scale 4/R, variances about the "
+                "full-sample estimate; Fay's BRR with rho 0.707107 has the same ends: check the "
+                "file's documentation)\n",
+                num(a, sizeof a, 1 - sqrt(0.5)), num(b, sizeof b, 1 + sqrt(0.5)));
+    else if (g->rho[0])
         fprintf(out,
                 "the weight times %s and %s, Fay's factors 1 - rho and 1 + rho: --reptype "
                 "fay --rho %s (check the file's documentation)\n",
@@ -1584,7 +1601,8 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                  ds,
                  o->csv.decimal_comma,
                  reps ? rg.prefix : NULL,
-                 reps && rg.rho[0] ? rg.rho : NULL};
+                 reps && rg.rho[0] ? rg.rho : NULL,
+                 reps && rg.sdr};
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
     /* describe's own --codes-sep, in the start already: no other is proposed */
