@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shopstat/replicate.h"
+
 char *shopstat_format_double(double x, char *buf, size_t n)
 {
     if (isnan(x)) {
@@ -361,6 +363,10 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
         shopstat_json_opt_string(f, ctx->repweights);
         fputs(", \"reptype\": ", f);
         shopstat_json_opt_string(f, ctx->reptype);
+        if (ctx->rep_note) {
+            fputs(", \"replicate_design\": ", f);
+            shopstat_json_string(f, ctx->rep_note);
+        }
         fprintf(f, ", \"replicates\": %zu", ctx->replicates);
     }
     fprintf(f, ", \"strata_count\": %zu, \"psu_count\": %zu, \"df\": ", ctx->nstrata, ctx->npsu);
@@ -643,7 +649,10 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fprintf(f, ", PSU %s", ctx->psu);
     if (ctx->fpc)
         fprintf(f, ", %s %s", fpc_kind(ctx->fpc_fractions), ctx->fpc);
-    if (ctx->repweights)
+    if (ctx->repweights && ctx->rep_note)
+        fprintf(f, ", %zu replicate weights %s (%s)", ctx->replicates, ctx->repweights,
+                ctx->rep_note);
+    else if (ctx->repweights)
         fprintf(f, ", %zu %s replicate weights %s", ctx->replicates,
                 ctx->reptype ? ctx->reptype : "", ctx->repweights);
     const char *lonely =
@@ -741,6 +750,11 @@ void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char
         int w = snprintf(buf + len, n - len, "%s%s %s", parts ? ", " : "; ", what[k], col[k]);
         len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;
         parts++;
+        char rn[160];
+        if (k == 0 && shopstat_rep_note(d, rn, sizeof rn)) {
+            w = snprintf(buf + len, n - len, " (%s)", rn);
+            len = w < 0 || (size_t)w >= n - len ? n - 1 : len + (size_t)w;
+        }
     }
     const char *lonely =
         lonely_shown(shopstat_lonely_name(d->lonely), d->strata || d->psu, d->repweights != NULL);

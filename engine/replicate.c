@@ -83,39 +83,83 @@ static const struct {
     const char *name;
     shopstat_rep_type type;
 } rep_names[] = {
-    {"brr", SHOPSTAT_REP_BRR},      {"BRR", SHOPSTAT_REP_BRR},
-    {"fay", SHOPSTAT_REP_FAY},      {"Fay", SHOPSTAT_REP_FAY},
-    {"jk1", SHOPSTAT_REP_JK1},      {"JK1", SHOPSTAT_REP_JK1},
-    {"jkn", SHOPSTAT_REP_JKN},      {"JKn", SHOPSTAT_REP_JKN},
-    {"bootstrap", SHOPSTAT_REP_BOOTSTRAP}, {"sdr", SHOPSTAT_REP_SDR},
-    {"successive-difference", SHOPSTAT_REP_SDR}, {"ACS", SHOPSTAT_REP_SDR},
+    {"brr", SHOPSTAT_REP_BRR}, {"fay", SHOPSTAT_REP_FAY},
+    {"jk1", SHOPSTAT_REP_JK1}, {"jkn", SHOPSTAT_REP_JKN},
+    {"jk2", SHOPSTAT_REP_JK2}, {"bootstrap", SHOPSTAT_REP_BOOTSTRAP},
+    {"sdr", SHOPSTAT_REP_SDR}, {"successive-difference", SHOPSTAT_REP_SDR},
+    {"acs", SHOPSTAT_REP_SDR},
 };
+
+/* ASCII case-insensitive equality (strcasecmp is POSIX, not C11). */
+static int same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 'a' - 'A';
+        if (y >= 'A' && y <= 'Z')
+            y += 'a' - 'A';
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
 
 shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
                                         shopstat_error *err)
 {
     for (size_t i = 0; s && i < sizeof rep_names / sizeof rep_names[0]; i++)
-        if (strcmp(s, rep_names[i].name) == 0) {
+        if (same_name(s, rep_names[i].name)) {
             *out = rep_names[i].type;
             return SHOPSTAT_OK;
         }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "unknown replicate type '%s'; valid types are brr, fay, jk1, "
-                              "jkn, bootstrap, sdr",
+                              "jkn, jk2, bootstrap, sdr",
                               s ? s : "");
 }
 
 const char *shopstat_rep_type_name(shopstat_rep_type t)
 {
-    static const char *const names[] = {"none", "brr", "fay", "jk1", "jkn", "bootstrap", "sdr"};
-    return (unsigned)t < 7 ? names[t] : "unknown";
+    static const char *const names[] = {"none", "brr",       "fay", "jk1",
+                                        "jkn",  "bootstrap", "sdr", "jk2"};
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
+}
+
+size_t shopstat_rep_note(const shopstat_design_opts *d, char *buf, size_t n)
+{
+    static const char *const method[] = {
+        "",
+        "BRR",
+        "Fay's BRR",
+        "jackknife (JK1)",
+        "stratified jackknife (JKn)",
+        "bootstrap",
+        "successive differences (SDR)",
+        "paired jackknife (JK2)",
+    };
+    shopstat_rep_type t = d->reptype;
+    if (t == SHOPSTAT_REP_NONE || (unsigned)t >= sizeof method / sizeof method[0]) {
+        if (n)
+            buf[0] = '\0';
+        return 0;
+    }
+    char rho[48] = "";
+    if (t == SHOPSTAT_REP_FAY && !isnan(d->rho))
+        snprintf(rho, sizeof rho, ", rho %.15g", d->rho);
+    /* (as shopstat_repweights_resolve: sdr about the full-sample estimate unless --mse says) */
+    int mse = d->mse < 0 ? t == SHOPSTAT_REP_SDR : d->mse != 0;
+    int w = snprintf(buf, n, "%s%s; variances about the %s", method[t], rho,
+                     mse ? "full-sample estimate" : "replicates' mean");
+    return w < 0 ? 0 : (size_t)w;
 }
 
 shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, const char **why)
 {
     /* R's svrepdesign.default: BRR warns "does not use 'scale='" and takes 1/R; Fay sets
      * the scale from rho whatever scale= says; "successive-difference" warns that scale=
-     * and rscales= "will be ignored" and takes 4/R and 1s; rho outside Fay is "not
+     * and rscales= "will be ignored" and takes 4/R and 1s, as JK2 does with 1 and 1 (its
+     * warning says so even when neither is given); rho outside Fay is "not
      * relevant" (ignored, with a warning but for bootstrap). */
     const char *w = NULL;
     shopstat_rep_option o = SHOPSTAT_REP_OPT_NONE;
@@ -134,9 +178,15 @@ shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, c
     } else if (!isnan(d->repscale) && t == SHOPSTAT_REP_SDR) {
         o = SHOPSTAT_REP_OPT_SCALE;
         w = "sdr's scale is 4/R for R replicates";
+    } else if (!isnan(d->repscale) && t == SHOPSTAT_REP_JK2) {
+        o = SHOPSTAT_REP_OPT_SCALE;
+        w = "jk2's scale is 1";
     } else if (d->rscales && t == SHOPSTAT_REP_SDR) {
         o = SHOPSTAT_REP_OPT_RSCALES;
         w = "sdr gives every replicate rscale 1";
+    } else if (d->rscales && t == SHOPSTAT_REP_JK2) {
+        o = SHOPSTAT_REP_OPT_RSCALES;
+        w = "jk2 gives every replicate rscale 1";
     }
     if (why)
         *why = w;
@@ -368,8 +418,10 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
 {
     if (d->reptype == SHOPSTAT_REP_NONE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--repweights needs --reptype (brr, fay, jk1, jkn, bootstrap "
-                                  "or sdr)");
+                                  "--repweights needs --reptype (brr, fay with --rho, jk1, jkn, "
+                                  "jk2, bootstrap or sdr): the method the file's documentation "
+                                  "names; 'shopstat describe DATA' reads a hint off the "
+                                  "replicate weights' values");
     if (d->strata || d->psu || d->fpc)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "--repweights replaces --strata, --psu and --fpc: the replicate "
@@ -422,6 +474,11 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         break;
     case SHOPSTAT_REP_SDR:
         rw->scale = 4 / Rd;
+        break;
+    case SHOPSTAT_REP_JK2:
+        /* svrepdesign(type = "JK2"): each replicate drops one PSU of a pair and doubles
+         * the other, so (theta_r - theta)^2 summed estimates the variance as is */
+        rw->scale = 1;
         break;
     default:
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown --reptype");

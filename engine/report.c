@@ -26,6 +26,7 @@
 #include "shopstat/report_pdf.h"
 #include "shopstat/score.h"
 #include "shopstat/shopstat.h"
+#include "shopstat/replicate.h"
 #include "shopstat/xlsx.h"
 
 /* One table of the spec as computed: its columns (segments) and rows. */
@@ -1903,10 +1904,12 @@ static void design_summary(const report *r, char *buf, size_t n)
     const shopstat_design_opts *d = &r->in->design;
     size_t len = 0;
     len += (size_t)snprintf(buf + len, n - len, "Design: ");
-    if (d->repweights)
-        len += (size_t)snprintf(buf + len, n - len, "replicate weights %s (%s, %zu replicates), ",
-                                d->repweights, shopstat_rep_type_name(d->reptype),
-                                shopstat_totals_nreplicates(r->tot));
+    if (d->repweights) {
+        char rn[160];
+        shopstat_rep_note(d, rn, sizeof rn);
+        len += (size_t)snprintf(buf + len, n - len, "replicate weights %s (%s; %zu replicates), ",
+                                d->repweights, rn, shopstat_totals_nreplicates(r->tot));
+    }
     if (d->weight)
         len += (size_t)snprintf(buf + len, n - len, "weight %s, ", d->weight);
     else if (d->fpc && !d->repweights) /* (R's weights from the fpc: pass.c, fpc_weights) */
@@ -2091,6 +2094,17 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     shopstat_json_opt_string(f, shopstat_lonely_name(d->lonely));
     fputs(", \"repweights\": ", f);
     shopstat_json_opt_string(f, d->repweights);
+    if (d->repweights) { /* the replicate settings the variances used */
+        char rn[160];
+        shopstat_rep_note(d, rn, sizeof rn);
+        fputs(", \"reptype\": ", f);
+        shopstat_json_string(f, shopstat_rep_type_name(d->reptype));
+        fputs(", \"rho\": ", f);
+        shopstat_json_number(f, d->reptype == SHOPSTAT_REP_FAY ? d->rho : NAN);
+        fprintf(f, ", \"mse\": %s, \"replicate_design\": ",
+                (d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0) ? "true" : "false");
+        shopstat_json_string(f, rn);
+    }
     fprintf(f, ", \"nstrata\": %zu, \"npsu\": %zu, \"replicates\": %zu, \"df\": ",
             shopstat_totals_nstrata(r->tot), shopstat_totals_npsu(r->tot),
             shopstat_totals_nreplicates(r->tot));
@@ -3032,6 +3046,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     char rows[800];
     rows_line(r, rows, sizeof rows);
     xo.rows_note = rows;
+    char design[1200];
+    design_summary(r, design, sizeof design);
+    xo.design_note = design;
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
     char path[4200];

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "internal.h"
+#include "shopstat/replicate.h"
 
 struct shopstat_spec {
     shopstat_spec_info info;
@@ -1802,22 +1803,35 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         d->repweights = joined;
     }
     if (!(v = get(c, n, "type")))
-        return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, bootstrap, sdr)");
+        return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, jk2, bootstrap, sdr)");
     const char *type = NULL;
     shopstat_error e2;
     if ((st = scalar(c, v, "type", &type)))
         return st;
     if (shopstat_rep_type_parse(type, &d->reptype, &e2))
         return FAIL(c, v, "%s", e2.msg);
+    yaml_node_t *type_node = v;
     if ((v = get(c, n, "rho")) && (st = number(c, v, "rho", 0, 0.999999, &d->rho)))
         return st;
     if ((v = get(c, n, "scale")) && (st = number(c, v, "scale", 1e-300, 1e300, &d->repscale)))
         return st;
     if ((v = get(c, n, "rscales"))) {
         const char **list = NULL;
+        shopstat_pos *lpos = NULL;
         size_t k = 0;
-        if ((st = text_list(c, v, "rscales", &list, NULL, &k)))
+        if ((st = text_list(c, v, "rscales", &list, &lpos, &k)))
             return st;
+        c->s->info.rscales_pos = pos_of(v);
+        for (size_t i = 0; i < k; i++) { /* (as parse_rscales in engine/replicate.c) */
+            char *end;
+            double x = strtod(list[i], &end);
+            if (end == list[i] || *end || !isfinite(x) || x < 0)
+                return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, c->path, lpos[i].line,
+                                          lpos[i].col,
+                                          "replicates: rscales: takes non-negative numbers, "
+                                          "not '%s'",
+                                          list[i]);
+        }
         size_t len = 1;
         for (size_t i = 0; i < k; i++)
             len += strlen(list[i]) + 1;
@@ -1830,6 +1844,15 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
     }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
         return st;
+    /* what the type needs, at its type: (the command line's checks come after the header) */
+    if (d->reptype == SHOPSTAT_REP_FAY && isnan(d->rho))
+        return FAIL(c, type_node,
+                    "replicates: type fay needs rho: (the Fay coefficient the weights were made "
+                    "with, 0 <= rho < 1, as the file's documentation gives it)");
+    if (d->reptype == SHOPSTAT_REP_JKN && !d->rscales)
+        return FAIL(c, type_node,
+                    "replicates: type jkn needs rscales: ((n_h - 1)/n_h for each replicate, n_h "
+                    "the PSUs of its stratum; R requires them too)");
     /* what R's svrepdesign ignores for the type is an error, as on the command line */
     const char *why;
     static const char *const key[] = {"", "rho", "scale", "rscales"};
@@ -2346,6 +2369,37 @@ static shopstat_status check_conds(const shopstat_spec *s, const shopstat_reader
     return SHOPSTAT_OK;
 }
 
+/* The replicates: against the header (the columns the prefix names, rscales: one value or
+ * one per column): an error the command line's flags would get, at the spec's key, in the
+ * spec's words. */
+static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_reader *r,
+                                        shopstat_error *err)
+{
+    const shopstat_spec_info *in = &s->info;
+    shopstat_repweights rw;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_status st = shopstat_repweights_resolve(r, &in->design, &rw, &e);
+    shopstat_repweights_free(&rw);
+    if (!st)
+        return SHOPSTAT_OK;
+    if (!strchr(in->design.repweights, ',') && strncmp(e.msg, "--repweights ", 13) == 0) {
+        shopstat_pos p = in->design_pos[4]; /* (the prefix: no such columns, or too many) */
+        char *cli = strstr(e.msg, "; give the prefix or a comma-separated list");
+        if (cli) /* (the command line's words) */
+            snprintf(cli, sizeof e.msg - (size_t)(cli - e.msg), "; give prefix: or columns:");
+        return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: prefix: %s",
+                                  e.msg + 13);
+    }
+    if (e.line) /* (at a place in the data already: a column's codes, two columns alike) */
+        return shopstat_error_set(err, st, e.file, e.line, e.col, "%s", e.msg);
+    const char *rs = strncmp(e.msg, "--rscales", 9) == 0 ? e.msg + 9 : NULL;
+    shopstat_pos p = rs && in->rscales_pos.line ? in->rscales_pos : in->design_pos[4];
+    if (rs)
+        return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: rscales:%s", rs);
+    return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: %s", e.msg);
+}
+
 shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopstat_reader *r,
                                             shopstat_error *err)
 {
@@ -2357,6 +2411,8 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
     for (int i = 0; i < 4; i++)
         if (design[i] && (st = check_column(s, r, design[i], in->design_pos[i], dnames[i], err)))
             return st;
+    if (in->design.repweights && (st = check_replicates(s, r, err)))
+        return st;
     for (size_t q = 0; q < in->nquestions; q++) {
         const shopstat_spec_question *qq = &in->questions[q];
         if (multi_checked_late(s, qq)) {

@@ -1,6 +1,7 @@
 /* describe's start for tab: questions guessed from the columns' names and listed values. */
 #include <ctype.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,8 +103,9 @@ static int looks_like_weight(const char *name)
         low[i] = (char)tolower((unsigned char)name[i]);
     if (isdigit((unsigned char)low[n - 1]))
         return 0; /* wt1, wt2, ...: replicate weights more likely */
+    /* (a public-use file's FINALWT, PERWT, HHWT: "wt" at the end) */
     return strstr(low, "weight") || strstr(low, "wgt") || strncmp(low, "wt", 2) == 0 ||
-           (n > 3 && strcmp(low + n - 3, "_wt") == 0) || strncmp(low, "pond", 4) == 0 ||
+           (n > 3 && strcmp(low + n - 2, "wt") == 0) || strncmp(low, "pond", 4) == 0 ||
            strncmp(low, "poids", 5) == 0 || strncmp(low, "gewicht", 7) == 0;
 }
 
@@ -117,6 +119,18 @@ static int nonanswer_code(double v)
  * indices into c->levels, at most 2 (written to idx). A point of the scale with its label
  * ("10 - Extremely likely") counts as its number, not as a text: leaving it out as a
  * non-answer would leave out every answer at that end of the scale. */
+/* Every level a whole number. */
+static int whole_levels(const shopstat_colsummary *c)
+{
+    for (size_t j = 0; j < c->nlevels; j++) {
+        double x;
+        const char *v = c->levels[j].value;
+        if (shopstat_parse_number(v, strlen(v), 0, &x) != 1 || x != floor(x))
+            return 0;
+    }
+    return 1;
+}
+
 static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
 {
     size_t nnum = 0, ntext = 0, text[2] = {0, 0};
@@ -146,6 +160,12 @@ static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
         return ntext;
     }
     if (ntext == 0 && nnum >= 3 && nonanswer_code(top) && second <= 20) {
+        idx[0] = top_i;
+        return 1;
+    }
+    /* 9 after a scale of at most 7 whole-number points (1 to 5, and 9): the one-digit
+     * "don't know" of public-use files' codebooks (8 refused, 9 don't know) */
+    if (ntext == 0 && nnum >= 3 && top == 9 && second <= 7 && whole_levels(c)) {
         idx[0] = top_i;
         return 1;
     }
@@ -916,4 +936,41 @@ oom:
     free(nx.v);
     shopstat_suggestions_free(b.s, b.n);
     return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* Whether column c's name is prefix (plen bytes) followed by the digits of k, no zero ahead. */
+static int named_k(const char *name, const char *prefix, size_t plen, size_t k)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%zu", k);
+    return strncmp(name, prefix, plen) == 0 && strcmp(name + plen, digits) == 0;
+}
+
+size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t *first,
+                                          size_t *prefix_len)
+{
+    size_t nc = shopstat_description_ncols(ds), best = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        size_t len = c->name ? strlen(c->name) : 0;
+        if (len < 2 || strcmp(c->name + len - 1, "1") != 0 ||
+            isdigit((unsigned char)c->name[len - 2]))
+            continue;
+        size_t plen = len - 1, k = 0;
+        /* PREFIX1, PREFIX2, ... adjacent, every value a number >= 0, none missing (a
+         * replicate weight is part of the design) */
+        while (i + k < nc) {
+            const shopstat_colsummary *d = shopstat_description_column(ds, i + k);
+            if (!d->name || !named_k(d->name, c->name, plen, k + 1) || !d->all_numeric ||
+                d->min < 0 || d->missing)
+                break;
+            k++;
+        }
+        if (k >= 2 && k > best) {
+            best = k;
+            *first = i;
+            *prefix_len = plen;
+        }
+    }
+    return best >= 4 ? best : 0;
 }

@@ -667,6 +667,8 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
         put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
     if (o->rows_note)
         put_str(c, ws, r++, 0, o->rows_note, c->f.note);
+    if (o->design_note)
+        put_str(c, ws, r++, 0, o->design_note, c->f.note);
     legend(o, 0, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     put_str(c, ws, r++, 0, low_base_note, c->f.note);
@@ -1262,6 +1264,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->note = NULL;
     o->ci_note = NULL;
     o->rows_note = NULL;
+    o->design_note = NULL;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }

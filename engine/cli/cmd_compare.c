@@ -567,6 +567,9 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
               f);
     shopstat_tab_context ctx;
     survey_args_context(a, t, &ctx);
+    if (ctx.repweights && ctx.rep_note) /* (what the SEs and tests rest on) */
+        fprintf(f, "Variances from %zu replicate weights %s (%s).\n", ctx.replicates,
+                ctx.repweights, ctx.rep_note);
     shopstat_write_base_lines(f, &ctx, "column");
     shopstat_error err;
     shopstat_error_clear(&err);

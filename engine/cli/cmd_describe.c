@@ -57,7 +57,7 @@ const char cmd_describe_help_more[] =
     "\n" CLI_DATA_OPTS_HELP
     "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
     "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
-    "  --reptype brr|fay|jk1|jkn|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
+    "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
     "  --mse                          (as tab)\n"
     "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
     "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
@@ -462,8 +462,10 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
         rmin = rw->rscales[i] < rmin ? rw->rscales[i] : rmin;
         rmax = rw->rscales[i] > rmax ? rw->rscales[i] : rmax;
     }
-    fprintf(out, "  type:       %s, scale %s", shopstat_rep_type_name(o->design.reptype),
-            num(a, sizeof a, rw->scale));
+    fprintf(out, "  type:       %s", shopstat_rep_type_name(o->design.reptype));
+    if (o->design.reptype == SHOPSTAT_REP_FAY) /* (resolved: rho is given) */
+        fprintf(out, ", rho %s", num(b, sizeof b, o->design.rho));
+    fprintf(out, ", scale %s", num(a, sizeof a, rw->scale));
     if (rmin != 1 || rmax != 1) {
         if (rmin == rmax)
             fprintf(out, ", rscales %s", num(b, sizeof b, rmin));
@@ -584,6 +586,9 @@ typedef struct cmdline {
     size_t col;
     const shopstat_description *ds; /* the columns the start's codes are checked against */
     int decimal_comma;
+    const char *repweights; /* a public-use file's replicate weights' prefix, or NULL */
+    const char *rho;        /* with it, the rho of Fay's factors its values fit, or NULL */
+    int sdr;                /* with it, its values fit the ACS's successive differences */
 } cmdline;
 
 /* Append flag (may be NULL) and its value (may be NULL) to the command, wrapping before
@@ -1212,6 +1217,15 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+    if (c->repweights) { /* (else its --reptype is the file's documentation's: the notes) */
+        put_arg(c, "--repweights", c->repweights);
+        if (c->rho) {
+            put_arg(c, "--reptype", "fay");
+            put_arg(c, "--rho", c->rho);
+        } else if (c->sdr) {
+            put_arg(c, "--reptype", "sdr");
+        }
+    }
     for (int r = 0; r < NROLES; r++)
         if (dc->ok[r])
             put_arg(c, suggest_flag[sg[dc->idx[r]].kind], sg[dc->idx[r]].name);
@@ -1231,6 +1245,14 @@ static int missing_seen(const shopstat_suggestion *sg, size_t i, size_t j)
     return 0;
 }
 
+/* A code of one digit (a codebook's 9, "don't know"): an answer in most scales, so the start
+ * gives it to the columns that list it, --missing SAT:9, never to every column (a weight,
+ * a count). */
+static int one_digit(const char *code)
+{
+    return isdigit((unsigned char)code[0]) && !code[1];
+}
+
 /* The suggested non-answers, each once (99 in several columns is one --missing 99: it
  * applies to every column), then the end of the command's line. */
 static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
@@ -1242,7 +1264,9 @@ static void put_missing(cmdline *c, const shopstat_suggestion *sg, size_t n)
             /* a code that is an answer in another question's scale (98 among ages): for its
              * own columns only, or tab would warn and take those answers out */
             const char *code = sg[i].missing[j];
-            char *v = answered_in(c, sg, n, code, 1) ? columns_value(c, sg, n, code, 1) : NULL;
+            char *v = answered_in(c, sg, n, code, 1) || one_digit(code)
+                          ? columns_value(c, sg, n, code, 1)
+                          : NULL;
             put_arg(c, "--missing", v ? v : code);
             free(v);
         }
@@ -1450,6 +1474,107 @@ static void note_scale_levels(FILE *out, const shopstat_description *ds,
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
+/* A public-use file's replicate weights (shopstat_describe_repweights_guess) beside the
+ * weight, and what their values say of the method: each replicate weight is the full-sample
+ * weight times a factor, 1 - rho and 1 + rho for Fay's BRR (Judkins 1990), 0 and 2 for BRR
+ * and the paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, 1 - 1/sqrt(2), 1 and
+ * 1 + 1/sqrt(2) for the ACS's successive differences (Fay and Train 1995), so the replicates'
+ * smallest and largest values against the weight's tell Fay's rho, or SDR where that rho
+ * would be 1/sqrt(2) (the ACS's factors: a Fay design with that rho is rare). */
+typedef struct rep_guess {
+    size_t R, first;
+    char prefix[128];
+    double lo, hi;   /* the replicate weights' smallest and largest values */
+    double wlo, whi; /* the weight's, when wname */
+    const char *wname;
+    char rho[32]; /* the rho both ends fit (to 1e-9), or "" */
+    int sdr;      /* both ends fit 1 -/+ 1/sqrt(2) (then rho is "") */
+} rep_guess;
+
+static int guess_replicates(const shopstat_description *ds, const cli_data_opts *o,
+                            const shopstat_suggestion *sg, size_t n, rep_guess *g)
+{
+    memset(g, 0, sizeof *g);
+    const shopstat_design_opts *d = &o->design;
+    size_t plen = 0;
+    if (d->repweights || d->strata || d->psu || d->fpc ||
+        !(g->R = shopstat_describe_repweights_guess(ds, &g->first, &plen)) ||
+        plen >= sizeof g->prefix)
+        return 0;
+    const char *name = shopstat_description_column(ds, g->first)->name;
+    memcpy(g->prefix, name, plen);
+    g->prefix[plen] = '\0';
+    if (strpbrk(g->prefix, ",=\"") || g->prefix[0] == '-')
+        return 0;
+    for (size_t k = 0; k < g->R; k++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, g->first + k);
+        g->lo = k == 0 || c->min < g->lo ? c->min : g->lo;
+        g->hi = k == 0 || c->max > g->hi ? c->max : g->hi;
+    }
+    const shopstat_colsummary *w = NULL;
+    for (size_t i = 0; i < shopstat_description_ncols(ds) && !w; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (c->name && (d->weight ? strcmp(c->name, d->weight) == 0 : 0))
+            w = c;
+    }
+    for (size_t i = 0; i < n && !w && !d->weight; i++)
+        if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
+            w = shopstat_description_column(ds, sg[i].columns[0]);
+    if (w && w->all_numeric && w->min > 0) {
+        g->wname = w->name;
+        g->wlo = w->min;
+        g->whi = w->max;
+        double rho = 1 - g->lo / g->wlo, rho2 = g->hi / g->whi - 1;
+        if (rho > 0 && rho < 1 && fabs(rho - rho2) <= 1e-9 * (1 + rho)) {
+            if (fabs(rho - sqrt(0.5)) <= 1e-9)
+                g->sdr = 1;
+            else
+                snprintf(g->rho, sizeof g->rho, "%.6g", rho);
+        }
+    }
+    return 1;
+}
+
+static void note_replicates(FILE *out, const shopstat_description *ds, const rep_guess *g)
+{
+    char a[64], b[64], c[64], d[64];
+    fprintf(out,
+            "  --repweights %s: %zu columns %s to %s, named and valued like replicate "
+            "weights (a public-use file's variances come from them, not from strata and "
+            "PSUs)\n",
+            g->prefix, g->R, shopstat_description_column(ds, g->first)->name,
+            shopstat_description_column(ds, g->first + g->R - 1)->name);
+    if (g->wname)
+        fprintf(out, "      their values run from %s to %s, %s's from %s to %s: ",
+                num(a, sizeof a, g->lo), num(b, sizeof b, g->hi), g->wname,
+                num(c, sizeof c, g->wlo), num(d, sizeof d, g->whi));
+    else
+        fprintf(out, "      their values run from %s to %s: ", num(a, sizeof a, g->lo),
+                num(b, sizeof b, g->hi));
+    if (g->sdr)
+        fprintf(out,
+                "the weight times %s and %s, 1 - 1/sqrt(2) and 1 + 1/sqrt(2), the ACS's "
+                "successive-difference factors: --reptype sdr (scale 4/R, variances about the "
+                "full-sample estimate; Fay's BRR with rho 0.707107 has the same ends: check the "
+                "file's documentation)\n",
+                num(a, sizeof a, 1 - sqrt(0.5)), num(b, sizeof b, 1 + sqrt(0.5)));
+    else if (g->rho[0])
+        fprintf(out,
+                "the weight times %s and %s, Fay's factors 1 - rho and 1 + rho: --reptype "
+                "fay --rho %s (check the file's documentation)\n",
+                num(a, sizeof a, 1 - atof(g->rho)), num(b, sizeof b, 1 + atof(g->rho)), g->rho);
+    else
+        fprintf(out,
+                "%s\n      add the --reptype the file's documentation names: brr or jk2 "
+                "(the weight times 0 or 2; jk2 also 1), fay --rho R (times 1 - rho or 1 + "
+                "rho, never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
+                g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
+                           : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
+                             "jackknife)");
+    fprintf(out, "      --mse when it says variances are taken about the full-sample estimate "
+                 "(sdr's default; else about the replicates' mean, R's default)\n");
+}
+
 static void print_suggestions(FILE *out, const char *data, const shopstat_description *ds,
                               const cli_data_opts *o, const shopstat_plan *xp, int argc,
                               char **argv)
@@ -1469,7 +1594,15 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     int proposed = dc.ok[ROLE_STRATA] || dc.ok[ROLE_PSU] || dc.ok[ROLE_FPC];
     fprintf(out, "\na start (questions guessed from the columns' names and values; check "
                  "them):\n");
-    cmdline c = {out, 0, ds, o->csv.decimal_comma};
+    rep_guess rg;
+    int reps = !proposed && guess_replicates(ds, o, sg, n, &rg);
+    cmdline c = {out,
+                 0,
+                 ds,
+                 o->csv.decimal_comma,
+                 reps ? rg.prefix : NULL,
+                 reps && rg.rho[0] ? rg.rho : NULL,
+                 reps && rg.sdr};
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
     /* describe's own --codes-sep, in the start already: no other is proposed */
@@ -1527,7 +1660,11 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         note_scale_levels(out, ds, s);
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
             fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
-                    proposed ? "" : " (add --strata and --psu for a clustered sample)");
+                    proposed ? ""
+                    : reps   ? " (the full-sample weight of the replicate weights)"
+                             : " (add --strata and --psu for a clustered sample)");
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT && reps)
+            note_replicates(out, ds, &rg);
         if (s->kind == SHOPSTAT_SUGGEST_CODES && s->sep && s->sep == codes_sep && !given_sep) {
             fprintf(out, "  --codes-sep '%c': ", s->sep);
             put_word(out, s->name);
@@ -1571,7 +1708,8 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                         break;
                     }
             const shopstat_colsummary *in = answered_in(&c, sg, n, s->missing[j], 1);
-            char *cv = in ? columns_value(&c, sg, n, s->missing[j], 1) : NULL;
+            int digit = one_digit(s->missing[j]);
+            char *cv = in || digit ? columns_value(&c, sg, n, s->missing[j], 1) : NULL;
             fprintf(out, "  --missing ");
             put_word(out, cv ? cv : s->missing[j]);
             free(cv);
@@ -1595,6 +1733,11 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 fprintf(out, " (for those columns only: it is an answer in ");
                 put_word(out, in->name);
                 fprintf(out, " (%g-%g))\n", in->min, in->max);
+            } else if (digit) {
+                fprintf(out,
+                        " (for %s only: a codebook's \"don't know\" after a short scale, "
+                        "and an answer in most other scales)\n",
+                        nwith ? "those columns" : "that column");
             } else {
                 fprintf(out, " (--missing applies to every column)\n");
             }

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "shopstat/ci.h"
 #include "shopstat/score.h"
+#include "shopstat/replicate.h"
 
 static int parse_level(const char *s, double *out)
 {
@@ -531,6 +532,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         return cli_fail(&err);
     if (cli_check_output(a->output, a->data) || cli_check_output(a->chart, a->data))
         return 2;
+    shopstat_rep_note(&a->data_opts.design, a->rep_note, sizeof a->rep_note);
     return 0;
 }
 
@@ -840,6 +842,7 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     if (ctx->replicates) {
         ctx->repweights = a->data_opts.design.repweights;
         ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
+        ctx->rep_note = a->rep_note;
     }
 }
 

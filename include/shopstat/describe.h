@@ -276,6 +276,15 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                                           size_t *n, shopstat_error *err);
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n);
 
+/* A public-use file's replicate weights, as its documentation ships them beside the final
+ * weight (FINALWT and REPWT1..REPWT80, PWGTP and PWGTP1..PWGTP80): the longest run of four
+ * or more adjacent columns named PREFIX1, PREFIX2, ... (the digits counting from 1), every
+ * value a number >= 0 and none missing. Returns how many (0: none; then *first and
+ * *prefix_len are untouched), the index of PREFIX1 in *first and the prefix's length in
+ * bytes in *prefix_len (the --repweights value is that start of the column's name). */
+size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t *first,
+                                          size_t *prefix_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,11 +31,13 @@ typedef enum shopstat_rep_type {
     SHOPSTAT_REP_JK1,       /* delete-one-PSU jackknife: scale (R - 1)/R */
     SHOPSTAT_REP_JKN,       /* stratified jackknife: scale 1, rscales needed */
     SHOPSTAT_REP_BOOTSTRAP, /* Rao-Wu bootstrap: scale 1/(R - 1) */
-    SHOPSTAT_REP_SDR        /* successive differences (ACS): scale 4/R, mse on */
+    SHOPSTAT_REP_SDR,       /* successive differences (ACS): scale 4/R, mse on */
+    SHOPSTAT_REP_JK2        /* paired jackknife (R's "JK2", WesVar's JK2): scale 1, rscales 1 */
 } shopstat_rep_type;
 
-/* Parse "brr", "fay", "jk1", "jkn", "bootstrap", "sdr" (also R's spellings "JK1", "JKn",
- * "Fay", "BRR", "successive-difference", "ACS"). Unknown: SHOPSTAT_EUSAGE listing them. */
+/* Parse "brr", "fay", "jk1", "jkn", "jk2", "bootstrap", "sdr" (also R's spellings "JK1",
+ * "JKn", "Fay", "BRR", "successive-difference", "ACS"), in any case (a public-use file's
+ * documentation may write "JK2" or "Fay"). Unknown: SHOPSTAT_EUSAGE listing them. */
 shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
                                         shopstat_error *err);
 /* "brr", "fay", ... ("none" for SHOPSTAT_REP_NONE); a static string. */
@@ -43,7 +45,8 @@ const char *shopstat_rep_type_name(shopstat_rep_type t);
 
 /* Options of a replicate design that R's svrepdesign (survey 4.1.1) ignores for some
  * types, warning and going on without them: a scale for brr (always 1/R), fay
- * (1/(R (1 - rho)^2), from rho) and sdr (4/R); rscales for sdr (all 1); rho for every
+ * (1/(R (1 - rho)^2), from rho), sdr (4/R) and jk2 (1); rscales for sdr and jk2 (all 1);
+ * rho for every
  * type but fay. shopstat refuses them instead of applying numbers R would not. */
 typedef enum shopstat_rep_option {
     SHOPSTAT_REP_OPT_NONE = 0,

@@ -75,6 +75,7 @@ typedef struct shopstat_tab_context {
     double df;
     /* replicate-weight designs: NULL / 0 for Taylor (then not printed) */
     const char *repweights, *reptype;
+    const char *rep_note; /* shopstat_rep_note's line; NULL: the footer names the type */
     size_t replicates;
     /* multi-response questions whose base holds the rows ticking none
      * (shopstat_plan_set_none_in_base): the text views say so below the base line */

@@ -72,6 +72,15 @@ typedef struct shopstat_repweights {
     int mse;
 } shopstat_repweights;
 
+/* The design line of d's replicate weights, the one text that tab's, compare's and score's
+ * notes and footers, the charts' notes, the report (report.md, the title page, run.json) and
+ * the workbook's design note give: the method with its parameter, then what the variances
+ * are taken about (--mse, or sdr's default), as "Fay's BRR, rho 0.5; variances about the
+ * full-sample estimate" or "paired jackknife (JK2); variances about the replicates' mean".
+ * Writes it to buf as snprintf does (at most n bytes, NUL included; buf may be NULL when n is
+ * 0) and returns its length; "" and 0 when d has no --reptype. d must not be NULL. */
+size_t shopstat_rep_note(const shopstat_design_opts *d, char *buf, size_t n);
+
 /* The checks of tab and the others: --reptype given, no --strata/--psu/--fpc, 2 to 1000
  * columns, --rscales one value or R, --rho for fay, --rscales for jkn (SHOPSTAT_EUSAGE).
  * Free with shopstat_repweights_free (also after an error). */

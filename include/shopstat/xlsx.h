@@ -65,6 +65,9 @@ typedef struct shopstat_xlsx_opts {
     double alpha_lower;   /* lower-case letters, default 0.10 */
     const char *rows_note; /* the row accounting, "Rows: 3000 read = 2887 used + 113 excluded
                               (...)", on the contents sheet; may be NULL */
+    const char *design_note; /* the design, "Design: replicate weights REPWT (Fay's BRR, rho
+                                0.5; ...), weight FINALWT, ...", on the contents sheet; may
+                                be NULL */
 } shopstat_xlsx_opts;
 
 void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o);

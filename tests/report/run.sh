@@ -849,6 +849,31 @@ else
     ko "report with replicate weights and a base failed: $(cat "$T/sub_rep.err")"
 fi
 
+# a public-use file's replicate weights (FINALWT, REPWT1..80, Fay's BRR, rho 0.5): one design
+# line (shopstat_rep_note) in report.md, run.json and the workbook's contents sheet
+cat >"$T/puf.yml" <<YML
+survey: puf
+data: $PWD/$O/jk2/pums_fay.csv
+design: {weight: FINALWT, replicates: {prefix: REPWT, type: Fay, rho: 0.5, mse: true}}
+questions:
+  RECOMMEND: {column: RECOMMEND}
+tables:
+  - {name: t, question: RECOMMEND, chart: none}
+YML
+puf_line="Fay's BRR, rho 0.5; variances about the full-sample estimate"
+if $S report "$T/puf.yml" -o "$T/puf" --quiet --no-charts 2>"$T/puf.err"; then
+    check "replicate design line in report.md" \
+        grep -qF "replicate weights REPWT ($puf_line; 80 replicates), weight FINALWT" \
+        "$T/puf/report.md"
+    check "replicate settings in run.json" grep -qF "\"repweights\": \"REPWT\", \"reptype\": \"fay\", \"rho\": 0.5, \"mse\": true, \"replicate_design\": \"$puf_line\"" \
+        "$T/puf/run.json"
+    check "replicate design line in the workbook's contents sheet" bash -c \
+        "unzip -p '$T/puf/tables.xlsx' xl/sharedStrings.xml | sed 's/&apos;/\x27/g' |
+         grep -qF \"replicate weights REPWT ($puf_line; 80 replicates)\""
+else
+    ko "report of a public-use file's replicate weights failed: $(cat "$T/puf.err")"
+fi
+
 # The words of pages FROM.. of a PDF, one a line: "page centre-y x word" (pdftotext -bbox)
 bbox_words() {
     pdftotext -bbox -f "$2" "$1" - | awk -v p="$(($2 - 1))" '/<page / { p++ }

@@ -709,6 +709,38 @@ static void test_suggestions_ratings(void **state)
                              "var wave_2=wave_2+wave2");
 }
 
+/* A public-use file: FINALWT (a weight: "wt" at the end), REPWT1..REPWT4 (replicate
+ * weights, not questions), SAT 1-5 with 9 for "don't know" (a non-answer), KIDS 0-9 and
+ * GRADE 1-8, 9 (a 9 after an 8, or after a longer run: no non-answer). */
+static void test_suggestions_public_use(void **state)
+{
+    (void)state;
+    char got[1024], text[8192];
+    size_t k = (size_t)snprintf(text, sizeof text,
+                                "ID,SAT,KIDS,GRADE,FINALWT,REPWT1,REPWT2,REPWT3,REPWT4,X1,X2\n");
+    for (int i = 0; i < 30; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%d,%d,%d,%d,%g,%g,%g,%g,%d,%d\n",
+                              i + 1, i % 7 == 6 ? 9 : 1 + i % 5, i % 10, i % 9 == 8 ? 9 : 1 + i % 8,
+                              100 + i, (100 + i) * (i % 2 ? 0.5 : 1.5),
+                              (100 + i) * (i % 3 ? 0.5 : 1.5), (100 + i) * (i % 4 ? 0.5 : 1.5),
+                              (100 + i) * (i % 5 ? 0.5 : 1.5), i % 3, i % 2);
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got,
+                        "var SAT=SAT|9+mean5;var KIDS=KIDS;var GRADE=GRADE;weight FINALWT=FINALWT;"
+                        "var X1=X1;var X2=X2");
+    shopstat_description *ds;
+    char errline[512];
+    assert_int_equal(describe(NULL, NULL, &ds, errline, sizeof errline), SHOPSTAT_OK);
+    size_t first = 99, plen = 99;
+    /* REPWT1..4: four; X1, X2: two, too few to be replicate weights */
+    assert_int_equal(shopstat_describe_repweights_guess(ds, &first, &plen), 4);
+    assert_int_equal(first, 5);
+    assert_int_equal(plen, 5);
+    release(ds);
+    unlink(path);
+}
+
 /* Rows answering (a value in a column some row leaves blank) and, among them, those blank
  * in a run of columns (whole, or but its last), or in one column; the same on 1 to 3
  * threads in chunks of 4 KiB as in one pass. Counted here as the file is written. */
@@ -849,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_suggestions_exports),
         cmocka_unit_test(test_suggestions_design),
         cmocka_unit_test(test_suggestions_ratings),
+        cmocka_unit_test(test_suggestions_public_use),
         cmocka_unit_test(test_none_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,6 +124,7 @@ static void test_scales(void **state)
         {SHOPSTAT_REP_JKN, NAN, NAN, "1,1,0,0", 1.0 / 16 * 2},   /* per replicate */
         {SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, 0.25 / 3},      /* 1/(R - 1) */
         {SHOPSTAT_REP_SDR, NAN, NAN, NULL, 0.25 * 4 / 4},        /* 4/R */
+        {SHOPSTAT_REP_JK2, NAN, NAN, NULL, 0.25},                /* 1 (R's "JK2") */
         {SHOPSTAT_REP_JK1, NAN, 2, NULL, 0.25 * 2},              /* --repscale */
         {SHOPSTAT_REP_BOOTSTRAP, NAN, 2, "0.5", 0.25 * 2 * 0.5}, /* both */
         {SHOPSTAT_REP_BRR, NAN, NAN, "0.5", 0.25 / 4 * 0.5},     /* brr takes rscales */
@@ -198,6 +199,9 @@ static void test_usage_errors(void **state)
         {"a", SHOPSTAT_REP_SDR, NULL, NULL, NAN, 2},    /* sdr: 4/R */
         {"a", SHOPSTAT_REP_SDR, NULL, "0.5", NAN, NAN}, /* sdr: rscales 1 */
         {"a", SHOPSTAT_REP_JK1, NULL, NULL, 0.5, NAN},  /* rho but for fay */
+        {"a", SHOPSTAT_REP_JK2, NULL, NULL, NAN, 2},    /* jk2: scale 1 */
+        {"a", SHOPSTAT_REP_JK2, NULL, "0.5", NAN, NAN}, /* jk2: rscales 1 */
+        {"a", SHOPSTAT_REP_JK2, NULL, NULL, 0.5, NAN},  /* jk2: no rho */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         shopstat_plan *p = shopstat_plan_new();
@@ -223,6 +227,60 @@ static void test_usage_errors(void **state)
         shopstat_plan_free(p);
     }
     remove_tmp(path);
+}
+
+/* --reptype's names in any case (a public-use file's documentation writes "JK2", "Fay");
+ * shopstat_rep_note's line: the method, fay's rho, and the centre --mse (or sdr) gives. */
+static void test_names_and_note(void **state)
+{
+    (void)state;
+    const struct {
+        const char *name;
+        shopstat_rep_type type;
+    } ok[] = {
+        {"jk2", SHOPSTAT_REP_JK2}, {"JK2", SHOPSTAT_REP_JK2}, {"Fay", SHOPSTAT_REP_FAY},
+        {"FAY", SHOPSTAT_REP_FAY}, {"JKn", SHOPSTAT_REP_JKN}, {"Bootstrap", SHOPSTAT_REP_BOOTSTRAP},
+        {"acs", SHOPSTAT_REP_SDR}, {"ACS", SHOPSTAT_REP_SDR}, {"brr", SHOPSTAT_REP_BRR}};
+    shopstat_error err;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        shopstat_rep_type t = SHOPSTAT_REP_NONE;
+        assert_int_equal(shopstat_rep_type_parse(ok[i].name, &t, &err), SHOPSTAT_OK);
+        assert_int_equal(t, ok[i].type);
+    }
+    shopstat_rep_type t = SHOPSTAT_REP_BRR;
+    const char *bad[] = {"jk", "jk2x", "", "fa"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(shopstat_rep_type_parse(bad[i], &t, &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(t, SHOPSTAT_REP_BRR);
+    assert_string_equal(shopstat_rep_type_name(SHOPSTAT_REP_JK2), "jk2");
+
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    char buf[160];
+    assert_int_equal(shopstat_rep_note(&d, buf, sizeof buf), 0); /* no type */
+    assert_string_equal(buf, "");
+    const char *fay = "Fay's BRR, rho 0.5; variances about the full-sample estimate";
+    d.reptype = SHOPSTAT_REP_FAY;
+    d.rho = 0.5;
+    d.mse = 1;
+    assert_int_equal(shopstat_rep_note(&d, buf, sizeof buf), strlen(fay));
+    assert_string_equal(buf, fay);
+    /* as snprintf: the length needed, a cut line */
+    assert_int_equal(shopstat_rep_note(&d, NULL, 0), strlen(fay));
+    assert_int_equal(shopstat_rep_note(&d, buf, 10), strlen(fay));
+    assert_string_equal(buf, "Fay's BRR");
+    d.reptype = SHOPSTAT_REP_JK2;
+    d.rho = NAN;
+    d.mse = -1;
+    shopstat_rep_note(&d, buf, sizeof buf);
+    assert_string_equal(buf, "paired jackknife (JK2); variances about the replicates' mean");
+    d.reptype = SHOPSTAT_REP_SDR; /* mse on by default */
+    shopstat_rep_note(&d, buf, sizeof buf);
+    assert_string_equal(buf,
+                        "successive differences (SDR); variances about the full-sample estimate");
+    d.mse = 0;
+    shopstat_rep_note(&d, buf, sizeof buf);
+    assert_string_equal(buf, "successive differences (SDR); variances about the replicates' mean");
 }
 
 /* Two strata of 3 and 4 PSUs, one row per PSU, weight 1: each created weight is the
@@ -384,13 +442,10 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_scales),
-        cmocka_unit_test(test_row_texts),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_repweights_free),
-        cmocka_unit_test(test_create),
-        cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_rank),           cmocka_unit_test(test_scales),
+        cmocka_unit_test(test_row_texts),      cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_names_and_note), cmocka_unit_test(test_repweights_free),
+        cmocka_unit_test(test_create),         cmocka_unit_test(test_create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
