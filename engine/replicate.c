@@ -77,7 +77,7 @@ typedef void (*rank1_fn)(double *G, size_t ntri, double c, const double *m, size
                          double *sp);
 
 /* G += c m m' (packed lower triangle, hi then lo), portable: Dekker's product, m's halves
- * split once (the split of every m_j again for every i cost a fifth of the kernel). */
+ * split once (splitting every m_j again for every i cost a seventh of the kernel). */
 static void rank1_dd_portable(double *G, size_t ntri, double c, const double *m, size_t R,
                               double *sp)
 {
