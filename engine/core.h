@@ -570,7 +570,8 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
 /* After rep_row, for a row of the design (inside --base: R's subset of a replicate design
  * drops the other rows): add it to the whole design's X'X, whose rank gives the df. */
 void rep_row_design(shopstat_totals *t);
-/* After the last row: complete the cross-products (before any df is asked for). */
+/* After the last row: complete the cross-products and take their ranks, once (before any
+ * df is asked for; the cross-products are freed). */
 void rep_finish(shopstat_totals *t);
 /* Add the current row's replicate weights into cell c; base: c is a domain's base cell.
  * -1 on allocation failure. */
@@ -625,9 +626,12 @@ shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t
                                const long *den, size_t nden, const double *mean, double *cov,
                                shopstat_error *err);
 /* Rank of a symmetric R x R cross-product X'X (packed lower triangle, row i holding
- * columns 0..i) as R's qr(X, tol)$rank: LINPACK dqrdc2's limited pivoting, columns
- * taken in order and a column dropped when its residual norm falls below tol times its
- * original norm. Exposed for the unit tests. */
-size_t rep_gram_rank(const double *packed, size_t R, double tol);
+ * columns 0..i; the double-double pairs' hi in packed, their lo in lo, which may be NULL)
+ * as R's qr(X, tol)$rank: LINPACK dqrdc2's limited pivoting, columns taken in order and a
+ * column dropped when its residual norm falls below tol times its original norm. First in
+ * double; when a decision is within its round-off bound, again in double-double
+ * (*fallback, if not NULL, says which: 1 the second). SIZE_MAX: out of memory. Exposed
+ * for the unit tests. */
+size_t rep_gram_rank(const double *packed, const double *lo, size_t R, double tol, int *fallback);
 
 #endif

@@ -1,4 +1,5 @@
 /* Replicate-weight designs: per-replicate cell totals, R's degf rank, replicate variances. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,8 +8,15 @@
 #include "core.h"
 #include "shopstat/replicate.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define REP_FMA_KERNEL 1
+#endif
+
 /* R's degf.svyrep.design: qr(weights(design, "analysis"), tol = 1e-5)$rank - 1 */
 #define REP_RANK_TOL 1e-5
+/* rep_gram_rank's round-off per unit of a decision's bound (see there) */
+#define REP_RANK_ROUNDOFF (4 * DBL_EPSILON)
 /* Replicates beyond this are certainly a wrong --repweights prefix (public files ship
  * 80 to 160); the cross-products grow as replicates^2 per domain. */
 #define REP_MAX 1000
@@ -17,13 +25,170 @@
  * their replicate weights (x = w m, m the PSU's multipliers): such a run adds
  * (sum w^2) m m', one rank-one update per run instead of one per row. */
 typedef struct gram_acc {
-    double *G;       /* packed lower triangle of X'X */
+    double *G;       /* packed lower triangle of X'X, double-double: hi, then lo */
     double *m;       /* pending direction */
     double c;        /* pending factor: sum of w^2 over the run */
     uint64_t serial; /* direction serial of m; 0 = nothing pending */
 } gram_acc;
 
 typedef double v2df __attribute__((vector_size(16)));
+
+/* ---- X'X in double-double ----
+ * Every X'X entry is a pair (hi, lo), hi + lo its value to about 2^-106 (the lo half of a
+ * matrix follows its hi half: G[0, ntri) and G[ntri, 2 ntri)). Summed in double, X'X carried
+ * a rounding of 1e-16 of its terms, which the rank's factorisation divides by its smallest
+ * accepted pivot: near-dependent replicate columns (a column kept on a residual of 4e-6 of
+ * its norm squared) then let a later, dependent column pass R's test (docs/methods.md,
+ * replicate df). Each term c m_i m_j is formed to about 2^-106 of itself by error-free
+ * transformations (a product's error by an FMA, or by Dekker's split where there is none)
+ * and added by Knuth's two-sum (Dekker 1971; Hida, Li & Bailey's QD library, "sloppy"
+ * addition), so X'X's error is about 2^-106 of the sum of its terms' sizes. Both
+ * kernels do the same operations on the same values: their results are bit-identical.
+ * SHOPSTAT_REP_NO_FMA=1 forces the portable kernel (so the tests cover both). */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+/* Dekker's split: a = hi + lo, each of 26 bits (exact below 2^996). */
+#define DD_SPLIT 134217729.0 /* 2^27 + 1 */
+
+/* p = fl(a b), e = a b - p exactly (Dekker's product) */
+static inline void two_prod(double a, double b, double *p, double *e)
+{
+    double t = DD_SPLIT * a, ah = t - (t - a), al = a - ah;
+    t = DD_SPLIT * b;
+    double bh = t - (t - b), bl = b - bh;
+    *p = a * b;
+    *e = ((ah * bh - *p) + ah * bl + al * bh) + al * bl;
+}
+
+/* (hi, lo) += (p, e) */
+static inline void dd_acc(double *hi, double *lo, double p, double e)
+{
+    double s = *hi + p, bb = s - *hi;
+    double err = ((*hi - (s - bb)) + (p - bb)) + (*lo + e);
+    double h = s + err;
+    *lo = err - (h - s);
+    *hi = h;
+}
+
+/* G += c m m'; sp: scratch of 2 R doubles */
+typedef void (*rank1_fn)(double *G, size_t ntri, double c, const double *m, size_t R,
+                         double *sp);
+
+/* G += c m m' (packed lower triangle, hi then lo), portable: Dekker's product, m's halves
+ * split once (splitting every m_j again for every i cost a seventh of the kernel). */
+static void rank1_dd_portable(double *G, size_t ntri, double c, const double *m, size_t R,
+                              double *sp)
+{
+    if (c == 0)
+        return;
+    double *Glo = G + ntri, *mh = sp, *ml = sp + R;
+    for (size_t j = 0; j < R; j++) {
+        double t = DD_SPLIT * m[j];
+        mh[j] = t - (t - m[j]);
+        ml[j] = m[j] - mh[j];
+    }
+    for (size_t i = 0; i < R; i++) {
+        if (m[i] == 0)
+            continue;
+        double a, alo;
+        two_prod(c, m[i], &a, &alo);
+        double t = DD_SPLIT * a, ah = t - (t - a), al = a - ah;
+        double *gh = G + i * (i + 1) / 2, *gl = Glo + i * (i + 1) / 2;
+        size_t j = 0;
+        /* two at a time (SSE2 on x86-64; GCC's -O2 leaves the loop scalar) */
+        v2df va = {a, a}, vah = {ah, ah}, val = {al, al}, valo = {alo, alo};
+        for (; j + 2 <= i + 1; j += 2) {
+            v2df b, bh, bl, h, l;
+            memcpy(&b, m + j, sizeof b);
+            memcpy(&bh, mh + j, sizeof bh);
+            memcpy(&bl, ml + j, sizeof bl);
+            memcpy(&h, gh + j, sizeof h);
+            memcpy(&l, gl + j, sizeof l);
+            v2df p = va * b;
+            v2df e = ((vah * bh - p) + vah * bl + val * bh) + val * bl;
+            e = e + valo * b;
+            v2df s = h + p, bb = s - h;
+            v2df err = ((h - (s - bb)) + (p - bb)) + (l + e);
+            v2df nh = s + err;
+            l = err - (nh - s);
+            memcpy(gh + j, &nh, sizeof nh);
+            memcpy(gl + j, &l, sizeof l);
+        }
+        for (; j <= i; j++) {
+            double p = a * m[j];
+            double e = ((ah * mh[j] - p) + ah * ml[j] + al * mh[j]) + al * ml[j];
+            dd_acc(gh + j, gl + j, p, e + alo * m[j]);
+        }
+    }
+}
+
+#ifdef REP_FMA_KERNEL
+/* The same with the products' errors from FMA, four at a time (AVX2). */
+__attribute__((target("avx2,fma"))) static void rank1_dd_fma(double *G, size_t ntri, double c,
+                                                             const double *m, size_t R,
+                                                             double *sp)
+{
+    (void)sp;
+    if (c == 0)
+        return;
+    double *Glo = G + ntri;
+    for (size_t i = 0; i < R; i++) {
+        if (m[i] == 0)
+            continue;
+        __m128d sc = _mm_set_sd(c), sm = _mm_set_sd(m[i]);
+        __m128d sa = _mm_mul_sd(sc, sm);
+        double a = _mm_cvtsd_f64(sa), alo = _mm_cvtsd_f64(_mm_fmsub_sd(sc, sm, sa));
+        double *gh = G + i * (i + 1) / 2, *gl = Glo + i * (i + 1) / 2;
+        __m256d va = _mm256_set1_pd(a), valo = _mm256_set1_pd(alo);
+        size_t j = 0;
+        for (; j + 4 <= i + 1; j += 4) {
+            __m256d b = _mm256_loadu_pd(m + j), h = _mm256_loadu_pd(gh + j),
+                    l = _mm256_loadu_pd(gl + j);
+            __m256d p = _mm256_mul_pd(va, b);
+            __m256d e = _mm256_add_pd(_mm256_fmsub_pd(va, b, p), _mm256_mul_pd(valo, b));
+            __m256d s = _mm256_add_pd(h, p), bb = _mm256_sub_pd(s, h);
+            __m256d err = _mm256_add_pd(
+                _mm256_add_pd(_mm256_sub_pd(h, _mm256_sub_pd(s, bb)), _mm256_sub_pd(p, bb)),
+                _mm256_add_pd(l, e));
+            __m256d nh = _mm256_add_pd(s, err);
+            _mm256_storeu_pd(gl + j, _mm256_sub_pd(err, _mm256_sub_pd(nh, s)));
+            _mm256_storeu_pd(gh + j, nh);
+        }
+        for (; j <= i; j++) {
+            __m128d sb = _mm_set_sd(m[j]);
+            __m128d sab = _mm_mul_sd(_mm_set_sd(a), sb);
+            double p = _mm_cvtsd_f64(sab);
+            double e = _mm_cvtsd_f64(_mm_fmsub_sd(_mm_set_sd(a), sb, sab));
+            dd_acc(gh + j, gl + j, p, e + alo * m[j]);
+        }
+    }
+}
+#endif
+
+/* The kernel for this process: FMA where the CPU has it, unless SHOPSTAT_REP_NO_FMA=1. */
+static rank1_fn rank1_kernel(void)
+{
+    const char *no = getenv("SHOPSTAT_REP_NO_FMA");
+    if (no && strcmp(no, "1") == 0)
+        return rank1_dd_portable;
+#ifdef REP_FMA_KERNEL
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return rank1_dd_fma;
+#endif
+    return rank1_dd_portable;
+}
+
+/* (hi, lo) of b added into a's, b's zeroed: two X'X merged */
+static void gram_merge(double *a, double *b, size_t ntri)
+{
+    for (size_t k = 0; k < ntri; k++) {
+        dd_acc(a + k, a + ntri + k, b[k], b[ntri + k]);
+        b[k] = b[ntri + k] = 0;
+    }
+}
 
 /* A row's replicate weights repeat: bootstrap weights are the weight times 0, 1, 2, ...;
  * JK1, BRR and Fay weights the weight times a few factors. So each text parsed in a row is
@@ -49,6 +214,10 @@ struct rep_state {
     gram_acc *acc;    /* per cell: X'X of the domain's rows (base cells only, else G NULL) */
     gram_acc all;     /* X'X of the whole sample */
     size_t ntri;      /* R (R + 1) / 2 */
+    rank1_fn rank1;   /* X'X's update kernel */
+    double *sp;       /* its scratch: 2 R */
+    double *df;       /* [cell]: rank - 1 of the cell's X'X (rep_finish), NAN: no memory */
+    double all_df;    /* of the whole sample's */
     double *m, *mnew; /* this row's direction (x / w, or x when w = 0) */
     double c;         /* and its factor (w^2, or 1) */
     uint64_t serial;  /* of m; incremented whenever the direction changes */
@@ -222,6 +391,8 @@ void rep_free(rep_state *rp)
         }
     free(rp->acc);
     free(rp->all.G);
+    free(rp->df);
+    free(rp->sp);
     free(rp->all.m);
     free(rp->m);
     free(rp->mnew);
@@ -512,7 +683,9 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
     rp->mse = rw.mse;
     rp->ntri = R * (R + 1) / 2;
     rp->x = calloc(R, sizeof *rp->x);
-    rp->all.G = calloc(rp->ntri, sizeof *rp->all.G);
+    rp->all.G = calloc(2 * rp->ntri, sizeof *rp->all.G);
+    rp->rank1 = rank1_kernel();
+    rp->sp = calloc(2 * R, sizeof *rp->sp);
     rp->all.m = calloc(R, sizeof *rp->all.m);
     rp->m = calloc(R, sizeof *rp->m);
     rp->mnew = calloc(R, sizeof *rp->mnew);
@@ -522,30 +695,15 @@ shopstat_status rep_bind(shopstat_totals *t, shopstat_error *err)
     if (knob && atol(knob) > 0 && (size_t)atol(knob) < REP_MAX_DIRS)
         rp->max_dirs = (size_t)atol(knob);
     strmap_init(&rp->dirs, rp->max_dirs, rp->max_dirs * R * sizeof(double) + 1);
-    if (!rp->x || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
+    if (!rp->x || !rp->sp || !rp->all.G || !rp->all.m || !rp->m || !rp->mnew || !rp->qbuf)
         return nomem(err);
     return SHOPSTAT_OK;
 }
 
-/* G += c m m' */
-static void rank1(double *G, double c, const double *m, size_t R)
-{
-    if (c == 0)
-        return;
-    for (size_t i = 0; i < R; i++) {
-        double ai = c * m[i];
-        if (ai == 0)
-            continue;
-        double *gi = G + i * (i + 1) / 2;
-        for (size_t j = 0; j <= i; j++)
-            gi[j] += ai * m[j];
-    }
-}
-
-static void gram_flush(gram_acc *a, size_t R)
+static void gram_flush(const rep_state *rp, gram_acc *a)
 {
     if (a->serial)
-        rank1(a->G, a->c, a->m, R);
+        rp->rank1(a->G, rp->ntri, a->c, a->m, rp->R, rp->sp);
     a->c = 0;
 }
 
@@ -555,11 +713,11 @@ static void materialize(rep_state *rp)
 {
     size_t R = rp->R;
     for (size_t d = 0; d < rp->dirs.n; d++)
-        rank1(rp->all.G, rp->allc[d], rp->dirm + d * R, R);
+        rp->rank1(rp->all.G, rp->ntri, rp->allc[d], rp->dirm + d * R, R, rp->sp);
     for (size_t i = 0; i < rp->esize; i++)
         if (rp->ekey[i] != UINT64_MAX)
-            rank1(rp->acc[rp->ekey[i] >> 20].G, rp->eval[i],
-                  rp->dirm + (rp->ekey[i] & 0xfffff) * R, R);
+            rp->rank1(rp->acc[rp->ekey[i] >> 20].G, rp->ntri, rp->eval[i],
+                      rp->dirm + (rp->ekey[i] & 0xfffff) * R, R, rp->sp);
     strmap_free(&rp->dirs);
     free(rp->dirm);
     free(rp->allc);
@@ -690,22 +848,25 @@ static long direction_id(rep_state *rp)
 static void gram_add(const rep_state *rp, gram_acc *a)
 {
     if (a->serial != rp->serial) {
-        gram_flush(a, rp->R);
+        gram_flush(rp, a);
         memcpy(a->m, rp->m, rp->R * sizeof *a->m);
         a->serial = rp->serial;
     }
     a->c += rp->c;
 }
 
+static void rep_ranks(rep_state *rp);
+
 void rep_finish(shopstat_totals *t)
 {
     rep_state *rp = t->rep;
     if (!rp->direct)
         materialize(rp);
-    gram_flush(&rp->all, rp->R);
+    gram_flush(rp, &rp->all);
     for (size_t c = 0; c < rp->cap; c++)
         if (rp->acc[c].G)
-            gram_flush(&rp->acc[c], rp->R);
+            gram_flush(rp, &rp->acc[c]);
+    rep_ranks(rp);
 }
 
 /* memo's slot for a text: from its length and its first and last 8 bytes */
@@ -838,7 +999,7 @@ static int rep_reserve(const shopstat_totals *t, rep_state *rp, size_t c)
 
 static int gram_alloc(gram_acc *a, size_t R, size_t ntri)
 {
-    if (!a->G && (!(a->G = calloc(ntri, sizeof *a->G)) || !(a->m = calloc(R, sizeof *a->m))))
+    if (!a->G && (!(a->G = calloc(2 * ntri, sizeof *a->G)) || !(a->m = calloc(R, sizeof *a->m))))
         return -1;
     return 0;
 }
@@ -891,21 +1052,14 @@ int rep_add(shopstat_totals *t, long c, int base)
 static void merge_grams(rep_state *gp, rep_state *wp, size_t ncell, const long *cells)
 {
     size_t ntri = gp->ntri;
-    gram_flush(&wp->all, wp->R);
-    for (size_t k = 0; k < ntri; k++) {
-        gp->all.G[k] += wp->all.G[k];
-        wp->all.G[k] = 0;
-    }
+    gram_flush(wp, &wp->all);
+    gram_merge(gp->all.G, wp->all.G, ntri);
     for (size_t c = 0; c < wp->cap && c < ncell; c++) {
         gram_acc *wa = &wp->acc[c];
         if (!wa->G)
             continue;
-        gram_flush(wa, wp->R);
-        double *G = gp->acc[cells[c]].G;
-        for (size_t k = 0; k < ntri; k++) {
-            G[k] += wa->G[k];
-            wa->G[k] = 0;
-        }
+        gram_flush(wp, wa);
+        gram_merge(gp->acc[cells[c]].G, wa->G, ntri);
     }
 }
 
@@ -1001,50 +1155,207 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
     return 0;
 }
 
-size_t rep_gram_rank(const double *G, size_t R, double tol)
+/* ---- double-double arithmetic for the rank's fallback (Hida, Li & Bailey's QD) ---- */
+typedef struct dd {
+    double hi, lo;
+} dd;
+
+static inline dd dd_norm(double s, double e)
 {
-    /* Gram-Schmidt on the Gram matrix: with L the Cholesky factor over the accepted
-     * columns, column j's squared residual norm after projection on them is
-     * G_jj - sum_k L_jk^2 (what dqrdc2 compares, as a norm, with tol * ||x_j||). The
-     * normal equations square the residuals: at tol = 1e-5 the test is at 1e-10 of a
-     * column's norm squared, and once a column of small residual is accepted (4e-6: a
-     * domain of 16 rows and 30 bootstrap replicates) the round-off of the differences
-     * below, divided by its pivot, reached 2.7e-10 in double: a 17th column accepted from
-     * 16 rows (tests/oracle/rep_rank). The factor is worked in long double (x86: 64-bit
-     * mantissa, 2^11 times finer; R x R once per cell, not per row), which leaves that
-     * round-off near 1e-13. G itself is summed in double: its own rounding, divided by
-     * such a pivot, stays near 1e-11. */
-    long double *L = calloc(R * R + 1, sizeof *L);
+    dd r;
+    r.hi = s + e;
+    r.lo = e - (r.hi - s);
+    return r;
+}
+
+static inline dd dd_add(dd a, dd b)
+{
+    double s = a.hi + b.hi, bb = s - a.hi;
+    double e = ((a.hi - (s - bb)) + (b.hi - bb)) + (a.lo + b.lo);
+    return dd_norm(s, e);
+}
+
+static inline dd dd_neg(dd a)
+{
+    return (dd){-a.hi, -a.lo};
+}
+
+static inline dd dd_mul(dd a, dd b)
+{
+    double p, e;
+    two_prod(a.hi, b.hi, &p, &e);
+    e += a.hi * b.lo + a.lo * b.hi;
+    return dd_norm(p, e);
+}
+
+static inline dd dd_div(dd a, dd b)
+{
+    double q1 = a.hi / b.hi;
+    dd r = dd_add(a, dd_neg(dd_mul(b, (dd){q1, 0})));
+    double q2 = r.hi / b.hi;
+    r = dd_add(r, dd_neg(dd_mul(b, (dd){q2, 0})));
+    double q3 = r.hi / b.hi;
+    return dd_add(dd_norm(q1, q2), (dd){q3, 0});
+}
+
+static inline dd dd_sqrt(dd a)
+{
+    double x = sqrt(a.hi);
+    dd r = dd_add(a, dd_neg(dd_mul((dd){x, 0}, (dd){x, 0})));
+    return dd_norm(x, r.hi * (0.5 / x));
+}
+
+/* The rank in double-double: the factorisation of rep_gram_rank, every quantity a pair.
+ * -1: out of memory. */
+static long gram_rank_dd(const double *G, const double *Glo, size_t R, double tol)
+{
+    dd *L = calloc(R * R + 1, sizeof *L);
     size_t *acc = calloc(R + 1, sizeof *acc);
     if (!L || !acc) {
         free(L);
         free(acc);
-        return SIZE_MAX;
+        return -1;
     }
     size_t k = 0;
     for (size_t j = 0; j < R; j++) {
-        const double *gj = G + j * (j + 1) / 2;
-        long double gjj = gj[j];
-        long double r = gjj;
+        size_t jj = j * (j + 1) / 2;
+        dd gjj = {G[jj + j], Glo ? Glo[jj + j] : 0};
+        dd r = gjj;
+        dd *Lj = L + j * R;
         for (size_t a = 0; a < k; a++) {
-            size_t i = acc[a];
-            long double gij = i < j ? gj[i] : G[i * (i + 1) / 2 + j];
-            long double s = gij;
+            size_t i = acc[a], ij = i < j ? jj + i : i * (i + 1) / 2 + j;
+            dd s = {G[ij], Glo ? Glo[ij] : 0};
+            const dd *Li = L + i * R;
             for (size_t b = 0; b < a; b++)
-                s -= L[j * R + b] * L[i * R + b];
-            long double l = s / L[i * R + a];
-            L[j * R + a] = l;
-            r -= l * l;
+                s = dd_add(s, dd_neg(dd_mul(Lj[b], Li[b])));
+            dd l = dd_div(s, Li[a]);
+            Lj[a] = l;
+            r = dd_add(r, dd_neg(dd_mul(l, l)));
         }
-        long double norm = gjj > 0 ? gjj : 1;
-        if (r > 0 && r >= tol * tol * norm) {
-            L[j * R + k] = sqrtl(r);
+        double norm = gjj.hi > 0 ? gjj.hi : 1;
+        if (r.hi > 0 && dd_add(r, (dd){-tol * tol * norm, 0}).hi >= 0) {
+            Lj[k] = dd_sqrt(r);
             acc[k++] = j;
         }
     }
     free(L);
     free(acc);
-    return k;
+    return (long)k;
+}
+
+/* sum of x[b] y[b], b < n, in four lanes */
+static double dot(const double *x, const double *y, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t b = 0;
+    for (; b + 4 <= n; b += 4) {
+        s0 += x[b] * y[b];
+        s1 += x[b + 1] * y[b + 1];
+        s2 += x[b + 2] * y[b + 2];
+        s3 += x[b + 3] * y[b + 3];
+    }
+    for (; b < n; b++)
+        s0 += x[b] * y[b];
+    return (s0 + s1) + (s2 + s3);
+}
+
+size_t rep_gram_rank(const double *G, const double *Glo, size_t R, double tol, int *fallback)
+{
+    /* Gram-Schmidt on the Gram matrix: with L the Cholesky factor over the accepted
+     * columns, column j's squared residual norm after projection on them is
+     * r = G_jj - sum_k L_jk^2 (what dqrdc2 compares, as a norm, with tol * ||x_j||: here
+     * r >= tol^2 G_jj). First in double, with a bound on each decision's round-off. To
+     * first order, errors of a few units of 2^-53 of sqrt(G_ii G_jj) in the entries of G
+     * (hi alone is within 2^-53 of X'X) and of the factor move r by a multiple of
+     * eps G_jj (1 + nu)^2, nu = sum_i |c_i| sqrt(G_ii / G_jj) for c the coefficients of
+     * column j's projection on the accepted columns (L_A' c = l). The multiple is taken as
+     * 4 sqrt(k + 2) for k accepted columns (a sum's rounding grows as sqrt(k) in practice,
+     * Higham & Mary 2019, not as the worst case's k; nu's 1-norm is itself the worst case).
+     * An exact dependency among JKn's columns has nu near the PSUs of a stratum (79 for
+     * 200 replicates in 5 strata, a bound of 3e-11 G_jj: decided in double); near-dependent
+     * columns make nu large: a column kept on a residual of 4e-6 of its norm squared (16
+     * rows of 30 bootstrap replicates, tests/oracle/rep_rank) gives nu near 900 for the
+     * next, and a bound of 3e-9 G_jj. When any decision is within its bound, the rank is
+     * taken again in double-double on (hi, lo), whose round-off is 2^-53 times smaller. */
+    double *L = calloc(R * R + 1, sizeof *L);
+    double *dg = calloc(3 * R + 1, sizeof *dg); /* pivots, sqrt(G_ii), scratch */
+    size_t *acc = calloc(R + 1, sizeof *acc);
+    if (!L || !dg || !acc) {
+        free(L);
+        free(dg);
+        free(acc);
+        return SIZE_MAX;
+    }
+    double *piv = dg, *sg = dg + R, *t = dg + 2 * R;
+    for (size_t i = 0; i < R; i++)
+        sg[i] = sqrt(fmax(G[i * (i + 1) / 2 + i], 0));
+    size_t k = 0;
+    int undecided = 0;
+    for (size_t j = 0; j < R && !undecided; j++) {
+        size_t jj = j * (j + 1) / 2;
+        double gjj = G[jj + j], r = gjj;
+        double *Lj = L + j * R;
+        for (size_t a = 0; a < k; a++) {
+            size_t i = acc[a];
+            double gij = i < j ? G[jj + i] : G[i * (i + 1) / 2 + j];
+            double l = (gij - dot(Lj, L + i * R, a)) / piv[a];
+            Lj[a] = l;
+            r -= l * l;
+        }
+        double norm = gjj > 0 ? gjj : 1, thr = tol * tol * norm;
+        /* c = L_A'^-1 l, back substitution by columns of L_A' (rows of L) */
+        double nu = 0;
+        memcpy(t, Lj, k * sizeof *t);
+        for (size_t b = k; b-- > 0;) {
+            double cb = t[b] / piv[b];
+            const double *Lb = L + acc[b] * R;
+            nu += fabs(cb) * sg[acc[b]];
+            for (size_t q = 0; q < b; q++)
+                t[q] -= cb * Lb[q];
+        }
+        nu /= sqrt(norm);
+        double bound = REP_RANK_ROUNDOFF * sqrt((double)(k + 2)) * norm * (1 + nu) * (1 + nu);
+        if (!(fabs(r - thr) > bound)) {
+            undecided = 1;
+            break;
+        }
+        if (r > 0 && r >= thr) {
+            piv[k] = sqrt(r);
+            Lj[k] = piv[k];
+            acc[k++] = j;
+        }
+    }
+    free(L);
+    free(dg);
+    free(acc);
+    if (fallback)
+        *fallback = undecided;
+    if (!undecided)
+        return k;
+    long kd = gram_rank_dd(G, Glo, R, tol);
+    return kd < 0 ? SIZE_MAX : (size_t)kd;
+}
+
+/* X'X's ranks, once: every domain's and the whole sample's df; X'X is freed. */
+static void rep_ranks(rep_state *rp)
+{
+    size_t R = rp->R, ntri = rp->ntri;
+    rp->df = malloc((rp->cap ? rp->cap : 1) * sizeof *rp->df);
+    for (size_t c = 0; c < rp->cap; c++) {
+        gram_acc *a = &rp->acc[c];
+        double df = 0; /* (not a domain) */
+        if (a->G) {
+            size_t k = rep_gram_rank(a->G, a->G + ntri, R, REP_RANK_TOL, NULL);
+            df = k == SIZE_MAX ? NAN : (double)k - 1;
+            free(a->G);
+            free(a->m);
+            a->G = a->m = NULL;
+        }
+        if (rp->df)
+            rp->df[c] = df;
+    }
+    size_t k = rep_gram_rank(rp->all.G, rp->all.G + ntri, R, REP_RANK_TOL, NULL);
+    rp->all_df = k == SIZE_MAX ? NAN : (double)k - 1;
 }
 
 const char *rep_df_reason(double df, const char *rows, char *buf, size_t n)
@@ -1069,16 +1380,14 @@ const char *rep_df_reason(double df, const char *rows, char *buf, size_t n)
 double rep_cell_df(const shopstat_totals *t, long d)
 {
     const rep_state *rp = t->rep;
-    if (d < 0 || (size_t)d >= rp->cap || !rp->acc[d].G)
+    if (d < 0 || (size_t)d >= rp->cap)
         return 0;
-    size_t k = rep_gram_rank(rp->acc[d].G, rp->R, REP_RANK_TOL);
-    return k == SIZE_MAX ? NAN : (double)k - 1;
+    return rp->df ? rp->df[d] : NAN;
 }
 
 double rep_df(const shopstat_totals *t)
 {
-    size_t k = rep_gram_rank(t->rep->all.G, t->rep->R, REP_RANK_TOL);
-    return k == SIZE_MAX ? NAN : (double)k - 1;
+    return t->rep->all_df;
 }
 
 static double rtot(const rep_state *rp, long c, size_t r)

@@ -12,12 +12,14 @@
 # Cholesky on crossprod() does accept the extra column (so that the case keeps testing what it
 # was made for), then writes score's expected rows (svymean on subset(), confint on degf(),
 # as tests/oracle/audit/audit.R's score_expect) to rep_rank/NAME.csv and rep_rank/cases.txt.
-# The case leaves out n10's 99 row with --exclude (R: the row dropped before svrepdesign,
-# the same numbers as subset() here). Open: with --missing n10:99 instead, shopstat still
-# says df 16: the row, read, reorders the additions to X'X, whose own rounding in double,
-# divided by the small pivot, accepts the 17th column even in long double (2.2e-10); what
-# fixes both is a per-cell factor kept by QR updates, or X'X summed in double-double, not
-# the factorisation's precision (docs/methods.md, replicate df).
+# rep_rank_score leaves out n10's 99 row with --exclude (R: the row dropped before
+# svrepdesign, the same numbers as subset() here). rep_rank_missing reads it with
+# --missing n10:99: the row, read, reorders the additions to X'X, and X'X summed in double
+# carried a rounding that, divided by the small pivot, accepted the 17th column even with
+# the factor in long double (2.2e-10 of its norm squared): df 16 until X'X was summed in
+# double-double and ranked in double-double when the double factor cannot decide
+# (docs/methods.md, replicate df). R's numbers are the same for both cases (a missing
+# answer leaves the row out of the score's domain, as subset() does).
 # Run from the repository root:  Rscript tests/oracle/make_rep_rank_fixtures.R
 # Deterministic; R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
 suppressPackageStartupMessages(library(survey))
@@ -73,9 +75,12 @@ for (sg in segs) {
 }
 stopifnot(out$df[out$segment == "g1"] == 15)
 write.csv(out, file.path(outdir, "rep_rank_score.csv"), row.names = FALSE, quote = FALSE)
+write.csv(out, file.path(outdir, "rep_rank_missing.csv"), row.names = FALSE, quote = FALSE)
 writeLines(c("# Oracle cases of make_rep_rank_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
              "# Generated: do not edit by hand.",
              paste("rep_rank_score|score rep_rank/rep_rank.csv --weight rw --repweights rr",
-                   "--reptype bootstrap --exclude n10:99 --score n10:mean --segment g1=g:1")),
+                   "--reptype bootstrap --exclude n10:99 --score n10:mean --segment g1=g:1"),
+             paste("rep_rank_missing|score rep_rank/rep_rank.csv --weight rw --repweights rr",
+                   "--reptype bootstrap --missing n10:99 --score n10:mean --segment g1=g:1")),
            file.path(outdir, "cases.txt"))
 print(out[, c("segment", "base_n", "estimate", "se", "df")])

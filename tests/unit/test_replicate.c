@@ -32,26 +32,28 @@ static void test_rank(void **state)
      * PSUs - strata, as the Taylor design). */
     const double jkn[] = {0, 2, 1, 1, 2, 0, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0};
     gram(jkn, 4, 4, G);
-    assert_int_equal(rep_gram_rank(G, 4, 1e-5), 3);
+    int fallback = -1;
+    assert_int_equal(rep_gram_rank(G, NULL, 4, 1e-5, &fallback), 3);
+    assert_int_equal(fallback, 0); /* decided in double: the coefficients are 1 */
     /* JK1 with 3 PSUs: (J - I) 3/2 is invertible, rank 3. */
     const double jk1[] = {0, 1.5, 1.5, 1.5, 0, 1.5, 1.5, 1.5, 0};
     gram(jk1, 3, 3, G);
-    assert_int_equal(rep_gram_rank(G, 3, 1e-5), 3);
+    assert_int_equal(rep_gram_rank(G, NULL, 3, 1e-5, NULL), 3);
     /* A zero column and a repeated column are dropped; order does not matter. */
     const double dup[] = {1, 2, 3, 0, 0, 0, 1, 2, 3, 3, 1, 2};
     gram(dup, 3, 4, G);
-    assert_int_equal(rep_gram_rank(G, 4, 1e-5), 2);
+    assert_int_equal(rep_gram_rank(G, NULL, 4, 1e-5, NULL), 2);
     /* More columns than rows: rank at most the rows. */
     const double wide[] = {1, 2, 3, 4, 5, 7, 1, 0};
     gram(wide, 2, 4, G);
-    assert_int_equal(rep_gram_rank(G, 4, 1e-5), 2);
+    assert_int_equal(rep_gram_rank(G, NULL, 4, 1e-5, NULL), 2);
     /* dqrdc2's rule: a column whose residual is below tol times its norm is dropped.
      * c = a + e b with a = (1,0,0), b = (0,1,0): residual/norm ~ e. */
     for (int k = 0; k < 2; k++) {
         double e = k == 0 ? 1e-7 : 1e-3;
         const double near[] = {1, 0, 0, 0, 0, 1, 1, e, 0};
         gram(near, 3, 3, G);
-        assert_int_equal(rep_gram_rank(G, 3, 1e-5), k == 0 ? 2 : 3);
+        assert_int_equal(rep_gram_rank(G, NULL, 3, 1e-5, NULL), k == 0 ? 2 : 3);
     }
 }
 
@@ -103,6 +105,58 @@ static void rep_tab(const char *path, const char *cols, shopstat_rep_type type, 
     shopstat_totals_free(t);
     shopstat_reader_free(r);
     shopstat_plan_free(p);
+}
+
+/* Near-dependent replicate columns: 30 rows of r1 = u, r2 = u + 1e-4 v, and r3..r10 =
+ * u + s v, which are r1 + (s / 1e-4)(r2 - r1) up to the rounding of r2 (a residual near
+ * 1e-12 of their norm): rank 2 at R's tolerance 1e-5, df 1 (R 4.2.2, survey 4.1.1: degf()
+ * of svrepdesign on this file is 1, and qr(X, tol)$rank 2 at every tol from 1e-3 to
+ * 1e-11). r2's small residual (1e-4 of its norm) makes r3..r10's coefficients near 1e4:
+ * X'X summed in double carried 1e-16 of its terms, which divided by r2's pivot (1e-8 of
+ * its norm squared) can leave a residual of 1e-8 of a column's norm squared, above the
+ * 1e-10 test, whichever precision the factor is worked in: df 2 (both ways below) before
+ * X'X was summed in double-double.
+ * The same with the portable kernel (SHOPSTAT_REP_NO_FMA=1) and with X'X built row by row
+ * (SHOPSTAT_REP_MAX_DIRS=2: past the cap on distinct directions). */
+static void test_rank_near_dependent(void **state)
+{
+    (void)state;
+    static const double s[] = {1, 0.5, 2, 0.7, 1.3, 0.9, 1.7, 0.3};
+    char text[8192];
+    double X[10 * 30], G[55];
+    size_t used = (size_t)snprintf(text, sizeof text, "y,w,r1,r2,r3,r4,r5,r6,r7,r8,r9,r10\n");
+    for (int i = 1; i <= 30; i++) {
+        double a = 0.6180339887498949 * i, b = 0.41421356237309515 * i + 0.1;
+        double u = 1 + 2 * (a - floor(a)), v = b - floor(b);
+        used += (size_t)snprintf(text + used, sizeof text - used, "%d,1,%.17g,%.17g", i % 2, u,
+                                 u + 1e-4 * v);
+        X[i - 1] = u;
+        X[30 + i - 1] = u + 1e-4 * v;
+        for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
+            used += (size_t)snprintf(text + used, sizeof text - used, ",%.17g", u + s[k] * v);
+            X[(k + 2) * 30 + (size_t)i - 1] = u + s[k] * v;
+        }
+        used += (size_t)snprintf(text + used, sizeof text - used, "\n");
+    }
+    assert_true(used < sizeof text);
+    /* the rank in double cannot decide r3: its round-off bound exceeds the margin */
+    gram(X, 30, 10, G);
+    int fallback = -1;
+    rep_gram_rank(G, NULL, 10, 1e-5, &fallback);
+    assert_int_equal(fallback, 1);
+    char *path = write_tmp(text);
+    for (int v = 0; v < 4; v++) {
+        if (v & 1)
+            setenv("SHOPSTAT_REP_NO_FMA", "1", 1);
+        if (v & 2)
+            setenv("SHOPSTAT_REP_MAX_DIRS", "2", 1);
+        shopstat_estimate e;
+        rep_tab(path, "r", SHOPSTAT_REP_BOOTSTRAP, NAN, NAN, NULL, -1, SHOPSTAT_CI_WALD, &e);
+        assert_close(e.df, 1, 0);
+        unsetenv("SHOPSTAT_REP_NO_FMA");
+        unsetenv("SHOPSTAT_REP_MAX_DIRS");
+    }
+    remove_tmp(path);
 }
 
 static void test_scales(void **state)
@@ -442,10 +496,11 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rank),           cmocka_unit_test(test_scales),
-        cmocka_unit_test(test_row_texts),      cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_names_and_note), cmocka_unit_test(test_repweights_free),
-        cmocka_unit_test(test_create),         cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_rank),           cmocka_unit_test(test_rank_near_dependent),
+        cmocka_unit_test(test_scales),         cmocka_unit_test(test_row_texts),
+        cmocka_unit_test(test_usage_errors),   cmocka_unit_test(test_names_and_note),
+        cmocka_unit_test(test_repweights_free), cmocka_unit_test(test_create),
+        cmocka_unit_test(test_create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
