@@ -2794,14 +2794,40 @@ static int scale_order(const sort_item *it, size_t n, size_t *order)
     return 0;
 }
 
-/* Order of the keys of m: numeric when every key is a number, else byte order (when
- * `natural`, a --by column's waves: by year when every key names one, then with digit runs
- * by their number); the first `fixed` keys (declared levels: a spec's values:, --levels)
- * first, as they are. A question's text levels (`scale` set) that make a recognised text
- * scale ("Strongly agree" ... "Don't know": shopstat_scale_recognise) take its order
- * instead, low end first as a scale of numbers, the non-substantive answers after it; only
- * when no level is declared (declared levels always win). Returns order[pos] = id; NULL on
- * allocation failure. */
+/* Sorted keys it[0..n) in time order, into order[], when every one names a period ("Jan
+ * 2024", "2024 Q2": shopstat_scale_time_order): 0 when done or when they do not (order as it
+ * was), -1 out of memory. */
+static int time_order(const sort_item *it, size_t n, size_t *order)
+{
+    const char **lab = malloc(n * sizeof *lab);
+    size_t *pos = malloc(n * sizeof *pos);
+    if (!lab || !pos) {
+        free(lab);
+        free(pos);
+        return -1;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        lab[i] = it[i].s;
+        ok = strlen(it[i].s) == it[i].len;
+    }
+    if (ok && shopstat_scale_time_order(lab, n, pos))
+        for (size_t i = 0; i < n; i++)
+            order[i] = it[pos[i]].id;
+    free(lab);
+    free(pos);
+    return 0;
+}
+
+/* Order of the keys of m: numeric when every key is a number, else in time order when every
+ * key names a period (shopstat_scale_time_order: months, quarters, years; a --by column's
+ * values and a question's levels), else byte order (when `natural`, a --by column's waves: by
+ * year when every key names one, then with digit runs by their number); the first `fixed` keys
+ * (declared levels: a spec's values:, --levels) first, as they are. A question's text levels
+ * (`scale` set) that make a recognised text scale ("Strongly agree" ... "Don't know":
+ * shopstat_scale_recognise) take its order instead, low end first as a scale of numbers, the
+ * non-substantive answers after it; only when no level is declared (declared levels always win).
+ * Returns order[pos] = id; NULL on allocation failure. */
 static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed,
                          int scale, int natural)
 {
@@ -2836,6 +2862,14 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
                         : by_text);
     for (size_t i = 0; i < n; i++)
         order[i] = it[i].id;
+    /* waves that all name a period ("Feb 2024" before "Apr 2024"): a --by column's values
+     * and a question's levels (tab --var wave) in time order */
+    if ((scale || natural) && !keep && !allnum && fixed == 0 && n >= 2 &&
+        time_order(it, n, order) < 0) {
+        free(it);
+        free(order);
+        return NULL;
+    }
     if (scale && !keep && !allnum && fixed == 0 && n >= 2 && scale_order(it, n, order) < 0) {
         free(it);
         free(order);
