@@ -1219,11 +1219,12 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
         "$T/scores/comparisons.csv"; } >"$T/score_cmp.csv"
     check "comparisons.csv: the scores' differences = R's svycontrast (overlap, rest)" \
         "$CSVCMP" "$SE/score_comparisons.csv" "$T/score_cmp.csv"
+    # (every point of the NPS's 0-10, 1 and 4 that no row gave too: scale_points below)
     check "comparisons.csv: the table's level rows, then its score rows" test \
         "$(grep '^rec,rec,' "$T/scores/comparisons.csv" | cut -d, -f3 | uniq | tr '\n' ' ')" = \
-        "0 2 3 5 6 7 8 9 10 0 2 3 5 6 7 8 9 10 NPS "
+        "0 1 2 3 4 5 6 7 8 9 10 0 1 2 3 4 5 6 7 8 9 10 NPS "
     check "run.json: rec2's scores and their comparisons" grep -q \
-        '"name": "rec2".*"comparisons": 9, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
+        '"name": "rec2".*"comparisons": 11, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
         "$T/scores/run.json"
     M=$T/scores/report.md
     check "report.md: the NPS line, signed and whole (R: 31.68 [13.84, 49.51]), fans A" \
@@ -1288,6 +1289,25 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     done
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
+fi
+
+# ---- a score over a scale lists every point: an NPS's 0-10 and a map of whole numbers show 1
+# and 4, which no row gave, at 0% with the Clopper-Pearson interval (upper 1 - 0.025^(1/n), n
+# the effective base), as R's (tests/report/make_scale_points_expected.R); a mean lists the
+# answers given. A difference between two 0% is no test, and its cell says so ----
+if $S report tests/report/specs/scale_points.yml -o "$T/points" --quiet 2>"$T/points.err"; then
+    { head -n 1 "$T/points/tables.csv"; grep -E '^(rec|top),' "$T/points/tables.csv"; } >"$T/points.csv"
+    check "scale_points: rec (NPS) and top (a 0-10 map) list 0 to 10 as R's (1, 4 at 0%)" \
+        "$CSVCMP" tests/report/expected/scale_points/tables.csv "$T/points.csv"
+    check "scale_points: a mean lists the answers given ($(grep '^rec_mean,' "$T/points/tables.csv" | cut -d, -f3 | tr '\n' ' '))" \
+        test "$(grep '^rec_mean,' "$T/points/tables.csv" | cut -d, -f3 | tr '\n' ' ')" = "0 2 3 5 6 7 8 9 10 "
+    for lv in 1 4; do
+        check "scale_points: report.md's $lv, 0% on both sides" grep -qxF \
+            "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | +0.0 (0% on both sides: no test) |" "$T/points/report.md"
+    done
+    check "scale_points: report.md has no NaN" sh -c "! grep -qi 'nan' '$T/points/report.md'"
+else
+    ko "report of scale_points.yml failed: $(cat "$T/points.err")"
 fi
 
 # ---- differences: true: report.md's column per comparison, the difference with its interval
