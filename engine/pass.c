@@ -701,18 +701,31 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "pair %s:%s: a by set is compared value by value "
                                       "with rest or all (%s:rest, %s:all), or name its "
-                                      "values (%s=VALUE)",
-                                      pp->a, pp->b, pp->a, pp->a, pp->a);
+                                      "values (%s=VALUE); to compare within each value "
+                                      "(each wave), compare once per value with a base "
+                                      "of its rows (--base %s:VALUE; docs/spec.md, "
+                                      "\"Within each wave\")",
+                                      pp->a, pp->b, pp->a, pp->a, pp->a, pp->a);
         if (rp->by_set >= 0)
             rp->a = rp->m; /* (a value of the set, after the pass) */
         else if ((st = resolve_side(t, pp->a, &rp->a, err)))
             return st;
         t->npairs++;
-        if (!rest && !vs_all && fixed_segment(t, pp->b) < 0 && by_set(t, pp->b) >= 0)
+        if (!rest && !vs_all && fixed_segment(t, pp->b) < 0 && by_set(t, pp->b) >= 0) {
+            if (strcmp(pp->a, "all") == 0) /* (all:COL is COL:all turned round) */
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "pair %s:%s: a by set stands first, against rest "
+                                          "or all (%s:rest, %s:all)",
+                                          pp->a, pp->b, pp->b, pp->b);
+            /* (heavy:wave: most likely heavy against the rest within each wave) */
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "pair %s:%s: a by set stands first, against rest "
-                                      "or all (%s:rest, %s:all)",
-                                      pp->a, pp->b, pp->b, pp->b);
+                                      "or all (%s:rest, %s:all); to compare %s with the "
+                                      "rest within each value (each wave), compare once "
+                                      "per value with a base of its rows (--base %s:VALUE "
+                                      "--pair %s:rest; docs/spec.md, \"Within each wave\")",
+                                      pp->a, pp->b, pp->b, pp->b, pp->a, pp->b, pp->a);
+        }
         if (rest)
             rp->b = SIZE_MAX;
         else if (vs_all && pp->within)

@@ -1291,6 +1291,19 @@ else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
 
+# ---- within each wave (docs/spec.md): the spec's example runs, and its two ways give each
+# wave's heavy-minus-others difference with one SE (columns 8 and 9 of comparisons.csv) ----
+if $S report tests/report/specs/within_waves.yml -o "$T/within" --quiet 2>"$T/within.err"; then
+    for w in 2010 2011; do
+        a=$(grep "^switch_$w,switch,1,heavy,rest," "$T/within/comparisons.csv" | cut -d, -f8,9)
+        b=$(grep "^switch_waves,switch,1,heavy_$w,other_$w," "$T/within/comparisons.csv" | cut -d, -f8,9)
+        check "within each wave, $w: a base per wave and where: segments agree ('$a' vs '$b')" \
+            test -n "$a" -a "$a" = "$b"
+    done
+else
+    ko "report of within_waves.yml failed: $(cat "$T/within.err")"
+fi
+
 # ---- a score over a scale lists every point: an NPS's 0-10 and a map of whole numbers show 1
 # and 4, which no row gave, at 0% with the Clopper-Pearson interval (upper 1 - 0.025^(1/n), n
 # the effective base), as R's (tests/report/make_scale_points_expected.R); a mean lists the
