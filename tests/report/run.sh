@@ -1291,6 +1291,23 @@ else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
 
+# ---- waves named by month in time order (shopstat_scale_time_order): a by: segment's columns
+# in tables.csv and report.md, its trend chart's waves, a wave question's levels; as text
+# sorts them Apr 2024 came first ----
+if $S report tests/report/specs/wave_months.yml -o "$T/months" --quiet 2>"$T/months.err"; then
+    want="Dec 2023|Feb 2024|March 2024|Apr 2024|"
+    check "wave months: tables.csv's columns in time order" test \
+        "$(grep '^x,x,1,' "$T/months/tables.csv" | cut -d, -f4 | sed 's/^month=//' | tr '\n' '|')" = "all|$want"
+    check "wave months: report.md's header in time order" grep -qF \
+        '| All (A) | Dec 2023 (B) | Feb 2024 (C) | March 2024 (D) | Apr 2024 (E) |' "$T/months/report.md"
+    check "wave months: the trend chart's waves in time order" test \
+        "$(pdftotext "$T/months/charts/x.pdf" - | grep -x -E '[A-Z][a-z]+ 20[0-9][0-9]' | tr '\n' '|')" = "$want"
+    check "wave months: the wave question's levels in time order" test \
+        "$(grep '^month,' "$T/months/tables.csv" | cut -d, -f3 | tr '\n' '|')" = "$want"
+else
+    ko "report of wave_months.yml failed: $(cat "$T/months.err")"
+fi
+
 # ---- within each wave (docs/spec.md): the spec's example runs, and its two ways give each
 # wave's heavy-minus-others difference with one SE (columns 8 and 9 of comparisons.csv) ----
 if $S report tests/report/specs/within_waves.yml -o "$T/within" --quiet 2>"$T/within.err"; then
