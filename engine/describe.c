@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core.h" /* the plan's exclusions (excl_rows) */
+#include "shopstat/scale.h"
 
 /* Bytes of distinct values kept over all columns, shared out per column. */
 #define DISTINCT_BUDGET ((size_t)256 << 20)
@@ -658,7 +659,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(((const sortkey *)a)->s, ((const sortkey *)b)->s);
 }
 
-/* Order of the keys of m: numeric when every key is a number, else byte order. Caller frees. */
+/* Order of the keys of m: numeric when every key is a number, else in time order when every
+ * key names a period (a wave column's "Jan 2024", "Q2 2024": shopstat_scale_time_order), else
+ * byte order. Caller frees; NULL out of memory. */
 static sortkey *sorted_keys(const strmap *m, int dc)
 {
     sortkey *k = malloc((m->n ? m->n : 1) * sizeof *k);
@@ -672,6 +675,31 @@ static sortkey *sorted_keys(const strmap *m, int dc)
             numeric = 0;
     }
     qsort(k, m->n, sizeof *k, numeric ? cmp_num : cmp_str);
+    if (numeric || m->n < 2)
+        return k;
+    const char **lab = malloc(m->n * sizeof *lab);
+    size_t *pos = malloc(m->n * sizeof *pos);
+    sortkey *t = malloc(m->n * sizeof *t);
+    if (!lab || !pos || !t) {
+        free(lab);
+        free(pos);
+        free(t);
+        free(k);
+        return NULL;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < m->n && ok; i++) {
+        lab[i] = k[i].s;
+        ok = strlen(k[i].s) == m->len[k[i].idx]; /* (a value holding a NUL byte is no period) */
+    }
+    if (ok && shopstat_scale_time_order(lab, m->n, pos)) {
+        for (size_t i = 0; i < m->n; i++)
+            t[i] = k[pos[i]];
+        memcpy(k, t, m->n * sizeof *k);
+    }
+    free(lab);
+    free(pos);
+    free(t);
     return k;
 }
 

@@ -36,6 +36,12 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
         snprintf(buf, n, "not tested");
         return buf;
     }
+    /* a level nobody chose on either side (a scale point listed at 0%): the difference is
+     * exactly 0 with no variance, so there is nothing to test (R's t is 0/0) */
+    if (!sest && d->estimate_a == d->estimate_b && (d->estimate_a == 0 || d->estimate_a == 1)) {
+        snprintf(buf, n, "+0.0 (%s on both sides: no test)", d->estimate_a == 0 ? "0%" : "100%");
+        return buf;
+    }
     char v[40], lo[40], hi[40];
     if (sest) {
         shopstat_score_format(d->difference, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,

@@ -9,6 +9,7 @@
 
 #include "core.h"
 #include "shopstat/scale.h"
+#include "shopstat/score.h"
 
 /* Caps on input-driven growth: a question or --by column with more distinct values
  * than this is almost certainly an identifier, and would make tables nobody reads. */
@@ -700,18 +701,31 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "pair %s:%s: a by set is compared value by value "
                                       "with rest or all (%s:rest, %s:all), or name its "
-                                      "values (%s=VALUE)",
-                                      pp->a, pp->b, pp->a, pp->a, pp->a);
+                                      "values (%s=VALUE); to compare within each value "
+                                      "(each wave), compare once per value with a base "
+                                      "of its rows (--base %s:VALUE; docs/spec.md, "
+                                      "\"Within each wave\")",
+                                      pp->a, pp->b, pp->a, pp->a, pp->a, pp->a);
         if (rp->by_set >= 0)
             rp->a = rp->m; /* (a value of the set, after the pass) */
         else if ((st = resolve_side(t, pp->a, &rp->a, err)))
             return st;
         t->npairs++;
-        if (!rest && !vs_all && fixed_segment(t, pp->b) < 0 && by_set(t, pp->b) >= 0)
+        if (!rest && !vs_all && fixed_segment(t, pp->b) < 0 && by_set(t, pp->b) >= 0) {
+            if (strcmp(pp->a, "all") == 0) /* (all:COL is COL:all turned round) */
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "pair %s:%s: a by set stands first, against rest "
+                                          "or all (%s:rest, %s:all)",
+                                          pp->a, pp->b, pp->b, pp->b);
+            /* (heavy:wave: most likely heavy against the rest within each wave) */
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "pair %s:%s: a by set stands first, against rest "
-                                      "or all (%s:rest, %s:all)",
-                                      pp->a, pp->b, pp->b, pp->b);
+                                      "or all (%s:rest, %s:all); to compare %s with the "
+                                      "rest within each value (each wave), compare once "
+                                      "per value with a base of its rows (--base %s:VALUE "
+                                      "--pair %s:rest; docs/spec.md, \"Within each wave\")",
+                                      pp->a, pp->b, pp->b, pp->b, pp->a, pp->b, pp->a);
+        }
         if (rest)
             rp->b = SIZE_MAX;
         else if (vs_all && pp->within)
@@ -3051,14 +3065,40 @@ static int scale_order(const sort_item *it, size_t n, size_t *order)
     return 0;
 }
 
-/* Order of the keys of m: numeric when every key is a number, else byte order (when
- * `natural`, a --by column's waves: by year when every key names one, then with digit runs
- * by their number); the first `fixed` keys (declared levels: a spec's values:, --levels)
- * first, as they are. A question's text levels (`scale` set) that make a recognised text
- * scale ("Strongly agree" ... "Don't know": shopstat_scale_recognise) take its order
- * instead, low end first as a scale of numbers, the non-substantive answers after it; only
- * when no level is declared (declared levels always win). Returns order[pos] = id; NULL on
- * allocation failure. */
+/* Sorted keys it[0..n) in time order, into order[], when every one names a period ("Jan
+ * 2024", "2024 Q2": shopstat_scale_time_order): 0 when done or when they do not (order as it
+ * was), -1 out of memory. */
+static int time_order(const sort_item *it, size_t n, size_t *order)
+{
+    const char **lab = malloc(n * sizeof *lab);
+    size_t *pos = malloc(n * sizeof *pos);
+    if (!lab || !pos) {
+        free(lab);
+        free(pos);
+        return -1;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        lab[i] = it[i].s;
+        ok = strlen(it[i].s) == it[i].len;
+    }
+    if (ok && shopstat_scale_time_order(lab, n, pos))
+        for (size_t i = 0; i < n; i++)
+            order[i] = it[pos[i]].id;
+    free(lab);
+    free(pos);
+    return 0;
+}
+
+/* Order of the keys of m: numeric when every key is a number, else in time order when every
+ * key names a period (shopstat_scale_time_order: months, quarters, years; a --by column's
+ * values and a question's levels), else byte order (when `natural`, a --by column's waves: by
+ * year when every key names one, then with digit runs by their number); the first `fixed` keys
+ * (declared levels: a spec's values:, --levels) first, as they are. A question's text levels
+ * (`scale` set) that make a recognised text scale ("Strongly agree" ... "Don't know":
+ * shopstat_scale_recognise) take its order instead, low end first as a scale of numbers, the
+ * non-substantive answers after it; only when no level is declared (declared levels always win).
+ * Returns order[pos] = id; NULL on allocation failure. */
 static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, size_t fixed,
                          int scale, int natural)
 {
@@ -3093,6 +3133,14 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
                         : by_text);
     for (size_t i = 0; i < n; i++)
         order[i] = it[i].id;
+    /* waves that all name a period ("Feb 2024" before "Apr 2024"): a --by column's values
+     * and a question's levels (tab --var wave) in time order */
+    if ((scale || natural) && !keep && !allnum && fixed == 0 && n >= 2 &&
+        time_order(it, n, order) < 0) {
+        free(it);
+        free(order);
+        return NULL;
+    }
     if (scale && !keep && !allnum && fixed == 0 && n >= 2 && scale_order(it, n, order) < 0) {
         free(it);
         free(order);
@@ -3184,6 +3232,85 @@ static int fpc_weights(shopstat_totals *t)
     return 0;
 }
 
+/* A score's scale runs over at most this many whole numbers to be listed in full (a 0-10
+ * NPS has 11; a 0-100 slider's map is no list of points). */
+#define SCALE_POINTS_MAX 21
+
+/* The whole-number points score k of the plan scores, into pts (SCALE_POINTS_MAX entries,
+ * ascending): an NPS's 0 to 10, unless its question's answers stop below 9 (a 1-5 rating
+ * scored as an NPS: shopstat_score_nps_doubtful); a map's numbers when every entry is a whole
+ * number or a range of them (1-2=0,3=50,4-5=100: 1 to 5; 1=0,5=100: 1 and 5). Returns how
+ * many, 0 for none (a mean, a map of text levels or of fractions, a range too wide). */
+static size_t score_points(const shopstat_totals *t, size_t k, double *pts)
+{
+    const plan_score *sc = &t->plan->scores[k];
+    if (sc->kind == SCORE_NPS) {
+        if (shopstat_score_nps_doubtful(t, k, NULL, NULL))
+            return 0;
+        for (int v = 0; v <= 10; v++)
+            pts[v] = v;
+        return 11;
+    }
+    if (sc->kind != SCORE_MAP || sc->nitems == 0)
+        return 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < sc->nitems; i++) {
+        const plan_score_item *it = &sc->items[i];
+        if (it->text || it->lo != floor(it->lo) || it->hi != floor(it->hi))
+            return 0;
+        lo = fmin(lo, it->lo);
+        hi = fmax(hi, it->hi);
+    }
+    if (!(hi - lo < SCALE_POINTS_MAX))
+        return 0;
+    size_t n = 0;
+    for (double v = lo; v <= hi; v++)
+        for (size_t i = 0; i < sc->nitems; i++)
+            if (v >= sc->items[i].lo && v <= sc->items[i].hi) {
+                pts[n++] = v;
+                break;
+            }
+    return n;
+}
+
+/* A single-choice question scored over a scale (score_points) lists every point of it, those
+ * no row gave at 0% (their interval Clopper-Pearson's, as any 0%), as a declared level is
+ * listed: a 0-10 question nobody answered 1 or 2 still shows 1 and 2, so a table, its chart
+ * and a comparison across waves show the whole scale. A point is there when a level reads
+ * as its number ("7", "10 - Extremely likely"). Not for a question whose levels are declared
+ * (values:, --levels: they win) or recoded. */
+static shopstat_status add_scale_points(shopstat_totals *t, shopstat_error *err)
+{
+    for (size_t k = 0; k < t->plan->nscores; k++) {
+        double pts[SCALE_POINTS_MAX];
+        size_t np = score_points(t, k, pts);
+        for (size_t qi = 0; np && qi < t->nq; qi++) {
+            rt_question *q = &t->q[qi];
+            if (q->pq->kind != SHOPSTAT_Q_SINGLE || q->pq->ndeclared || q->pq->nrecodes ||
+                strcmp(q->pq->name, t->plan->scores[k].question) != 0)
+                continue;
+            unsigned char have[SCALE_POINTS_MAX] = {0};
+            size_t nlev = q->levels.n;
+            for (size_t l = 0; l < nlev; l++) {
+                double x;
+                const char *key = SMAP_KEY(&q->levels, l);
+                if (!is_number(t, key, SMAP_LEN(&q->levels, l), &x) &&
+                    !reader_labelled_point(key, &x))
+                    continue;
+                for (size_t j = 0; j < np; j++)
+                    have[j] |= x == pts[j];
+            }
+            for (size_t j = 0; j < np; j++) {
+                char b[32];
+                int len = snprintf(b, sizeof b, "%.0f", pts[j]);
+                if (!have[j] && smap_put(&q->levels, b, (size_t)len, NULL) < 0)
+                    return nomem(err);
+            }
+        }
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
     /* rows per cell: summed from the units rather than counted per row, unit by unit (a
@@ -3197,6 +3324,9 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
             t->cell[c].npos += un->A[c].P;
         }
     }
+    shopstat_status sp = add_scale_points(t, err);
+    if (sp)
+        return sp;
     for (size_t qi = 0; qi < t->nq; qi++) {
         rt_question *q = &t->q[qi];
         int keep = q->pq->kind == SHOPSTAT_Q_MULTI || q->pq->nrecodes > 0;

@@ -1116,11 +1116,40 @@ static shopstat_status parse_table_segments(ctx *c, yaml_node_t *n, shopstat_spe
     return SHOPSTAT_OK;
 }
 
+/* Comparisons within each value of a column (heavy against the rest in each wave) are not
+ * built: how to write them, for the errors of a compare: that reaches for them. */
+#define WITHIN_HINT                                                                                \
+    "make a table per value with base: \"%s == VALUE\" and its compare:, or a where: segment "     \
+    "per value (docs/spec.md, \"Within each wave\")"
+
+/* compare: (or one of its entries) given as a mapping with by: or within: (a comparison within
+ * each wave): the error that says how to write it, or 0 when n is no such mapping. */
+static shopstat_status within_mapping(ctx *c, yaml_node_t *n, shopstat_status *st)
+{
+    yaml_node_t *by = get(c, n, "by");
+    if (!by)
+        by = get(c, n, "within");
+    if (!by)
+        return 0;
+    const char *col = by->type == YAML_SCALAR_NODE ? (const char *)by->data.scalar.value : "COLUMN";
+    size_t g = find_segment(&c->s->info, col); /* (by: waves, a by: segment: its column) */
+    if (g != (size_t)-1 && c->s->info.segments[g].by)
+        col = c->s->info.segments[g].by;
+    *st = FAIL(c, n,
+               "compare: takes no by: (comparisons within each value of %s, such as each wave, are "
+               "not built); " WITHIN_HINT,
+               col, col);
+    return 1;
+}
+
 static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table *t,
                                   shopstat_spec_pair *pr)
 {
     const char *txt = NULL;
-    shopstat_status st = scalar(c, item, "a comparison", &txt);
+    shopstat_status st;
+    if (item->type == YAML_MAPPING_NODE && within_mapping(c, item, &st))
+        return st;
+    st = scalar(c, item, "a comparison", &txt);
     if (st)
         return st;
     const char *colon = strchr(txt, ':');
@@ -1129,6 +1158,18 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
                     "a comparison is 'a:b' (two segments of the table, or a:rest), "
                     "not '%s'",
                     txt);
+    /* "heavy:rest by wave", "heavy:rest within wave" */
+    const char *wb = strstr(txt, " by ");
+    const char *ww = strstr(txt, " within ");
+    if (wb || ww) {
+        const char *col = wb ? wb + 4 : ww + 8;
+        while (*col == ' ')
+            col++;
+        return FAIL(c, item,
+                    "'%s': a comparison within each value of a column (each wave) is not "
+                    "built; " WITHIN_HINT,
+                    txt, *col ? col : "COLUMN");
+    }
     char *a = sdup(c, txt, (size_t)(colon - txt));
     const char *b = colon + 1;
     if (!a)
@@ -1170,11 +1211,20 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
             return FAIL(c, item, "segment '%s' of '%s' is not in the table's segments",
                         c->s->info.segments[ab[k]].name, txt);
         if (c->s->info.segments[ab[k]].by &&
-            (k == 1 || (pr->b != 0 && pr->b != SHOPSTAT_SPEC_REST)))
+            (k == 1 || (pr->b != 0 && pr->b != SHOPSTAT_SPEC_REST))) {
+            /* (heavy:waves: most likely heavy against the rest within each wave) */
+            const shopstat_spec_segment *bs = &c->s->info.segments[ab[k]];
+            if (ab[1 - k] == 0) /* (all:waves is waves:all turned round) */
+                return FAIL(c, item,
+                            "a by: segment is compared value by value with rest or all "
+                            "('%s:rest', '%s:all'), not as '%s'",
+                            bs->name, bs->name, txt);
             return FAIL(c, item,
                         "a by: segment is compared value by value with rest or all "
-                        "('%s:rest', '%s:all'), not as '%s'",
-                        c->s->info.segments[ab[k]].name, c->s->info.segments[ab[k]].name, txt);
+                        "('%s:rest', '%s:all'), not as '%s'; to compare within each value of "
+                        "%s (each wave), " WITHIN_HINT,
+                        bs->name, bs->name, txt, bs->by, bs->by);
+        }
     }
     if (pr->b == SHOPSTAT_SPEC_REST && t->nbase && !c->s->info.segments[pr->a].by &&
         c->s->info.segments[pr->a].nconds != 1)
@@ -1191,6 +1241,9 @@ static shopstat_status parse_table_pairs(ctx *c, yaml_node_t *n, shopstat_spec_t
 {
     if (!n || is_null(n))
         return SHOPSTAT_OK;
+    shopstat_status wst;
+    if (n->type == YAML_MAPPING_NODE && within_mapping(c, n, &wst))
+        return wst;
     if (n->type == YAML_MAPPING_NODE)
         return FAIL(c, n, "compare: must be a list such as [heavy:all], not a mapping");
     size_t k = n->type == YAML_SEQUENCE_NODE ? seq_len(n) : 1;

@@ -1,5 +1,5 @@
-/* Text answer scales: the order of recognised scales and the non-substantive answers beside them.
- */
+/* Text answer scales: the order of recognised scales and the non-substantive answers beside them,
+ * and the time order of wave labels. */
 #ifndef SHOPSTAT_SCALE_H
 #define SHOPSTAT_SCALE_H
 
@@ -53,6 +53,21 @@ enum {
  * substantive ones (before or after all of them, as the scale order puts it); one between
  * them ("Not sure" coded 3 of a 1-5 scale) is a point of the scale as placed. */
 long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, unsigned char *side);
+
+/* The time order of n wave labels (a tracker's waves, NUL-terminated, any order) when every
+ * one reads as a period: a month ("Jan 2024", "January 2024", "Sept. 2024", "2024-03",
+ * "03/2024", "2024 March"), a quarter ("Q1 2024", "2024 Q2", "2024-Q3", "2024Q4", "Quarter 1
+ * 2024", "Q1 '24"), a half ("H1 2024"), a year ("2024": 1900 to 2099, or two digits after an
+ * apostrophe) or a date ("2024-03-15", "March 15, 2024", "15 Mar 2024"; a day-first or
+ * month-first date of numbers alone is ambiguous and reads as none). Case does not matter;
+ * the parts may be separated by spaces, '-', '/', '.', ',' or '_'; English month names.
+ * Returns 1 and, when order is not NULL, order[k] (n entries) the index of the label that
+ * comes k-th in time: by year, then by the month a period starts in (Q2 with April, H2 with
+ * July, a year before its January), then by day; labels that start together keep the order
+ * given. Returns 0, order untouched, when a label reads as no period ("Wave 3", "Spring
+ * 2024", "Apr 24"), labels is NULL or n is 0 (or out of memory): then no time order is known,
+ * and callers keep their own. */
+int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order);
 
 #ifdef __cplusplus
 }

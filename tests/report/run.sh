@@ -1244,11 +1244,12 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
         "$T/scores/comparisons.csv"; } >"$T/score_cmp.csv"
     check "comparisons.csv: the scores' differences = R's svycontrast (overlap, rest)" \
         "$CSVCMP" "$SE/score_comparisons.csv" "$T/score_cmp.csv"
+    # (every point of the NPS's 0-10, 1 and 4 that no row gave too: scale_points below)
     check "comparisons.csv: the table's level rows, then its score rows" test \
         "$(grep '^rec,rec,' "$T/scores/comparisons.csv" | cut -d, -f3 | uniq | tr '\n' ' ')" = \
-        "0 2 3 5 6 7 8 9 10 0 2 3 5 6 7 8 9 10 NPS "
+        "0 1 2 3 4 5 6 7 8 9 10 0 1 2 3 4 5 6 7 8 9 10 NPS "
     check "run.json: rec2's scores and their comparisons" grep -q \
-        '"name": "rec2".*"comparisons": 9, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
+        '"name": "rec2".*"comparisons": 11, "scores": \["NPS", "Top-2 box"\], "score_comparisons": 2}' \
         "$T/scores/run.json"
     M=$T/scores/report.md
     check "report.md: the NPS line, signed and whole (R: 31.68 [13.84, 49.51]), fans A" \
@@ -1313,6 +1314,55 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     done
 else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
+fi
+
+# ---- waves named by month in time order (shopstat_scale_time_order): a by: segment's columns
+# in tables.csv and report.md, its trend chart's waves, a wave question's levels; as text
+# sorts them Apr 2024 came first ----
+if $S report tests/report/specs/wave_months.yml -o "$T/months" --quiet 2>"$T/months.err"; then
+    want="Dec 2023|Feb 2024|March 2024|Apr 2024|"
+    check "wave months: tables.csv's columns in time order" test \
+        "$(grep '^x,x,1,' "$T/months/tables.csv" | cut -d, -f4 | sed 's/^month=//' | tr '\n' '|')" = "all|$want"
+    check "wave months: report.md's header in time order" grep -qF \
+        '| All (A) | Dec 2023 (B) | Feb 2024 (C) | March 2024 (D) | Apr 2024 (E) |' "$T/months/report.md"
+    check "wave months: the trend chart's waves in time order" test \
+        "$(pdftotext "$T/months/charts/x.pdf" - | grep -x -E '[A-Z][a-z]+ 20[0-9][0-9]' | tr '\n' '|')" = "$want"
+    check "wave months: the wave question's levels in time order" test \
+        "$(grep '^month,' "$T/months/tables.csv" | cut -d, -f3 | tr '\n' '|')" = "$want"
+else
+    ko "report of wave_months.yml failed: $(cat "$T/months.err")"
+fi
+
+# ---- within each wave (docs/spec.md): the spec's example runs, and its two ways give each
+# wave's heavy-minus-others difference with one SE (columns 8 and 9 of comparisons.csv) ----
+if $S report tests/report/specs/within_waves.yml -o "$T/within" --quiet 2>"$T/within.err"; then
+    for w in 2010 2011; do
+        a=$(grep "^switch_$w,switch,1,heavy,rest," "$T/within/comparisons.csv" | cut -d, -f8,9)
+        b=$(grep "^switch_waves,switch,1,heavy_$w,other_$w," "$T/within/comparisons.csv" | cut -d, -f8,9)
+        check "within each wave, $w: a base per wave and where: segments agree ('$a' vs '$b')" \
+            test -n "$a" -a "$a" = "$b"
+    done
+else
+    ko "report of within_waves.yml failed: $(cat "$T/within.err")"
+fi
+
+# ---- a score over a scale lists every point: an NPS's 0-10 and a map of whole numbers show 1
+# and 4, which no row gave, at 0% with the Clopper-Pearson interval (upper 1 - 0.025^(1/n), n
+# the effective base), as R's (tests/report/make_scale_points_expected.R); a mean lists the
+# answers given. A difference between two 0% is no test, and its cell says so ----
+if $S report tests/report/specs/scale_points.yml -o "$T/points" --quiet 2>"$T/points.err"; then
+    { head -n 1 "$T/points/tables.csv"; grep -E '^(rec|top),' "$T/points/tables.csv"; } >"$T/points.csv"
+    check "scale_points: rec (NPS) and top (a 0-10 map) list 0 to 10 as R's (1, 4 at 0%)" \
+        "$CSVCMP" tests/report/expected/scale_points/tables.csv "$T/points.csv"
+    check "scale_points: a mean lists the answers given ($(grep '^rec_mean,' "$T/points/tables.csv" | cut -d, -f3 | tr '\n' ' '))" \
+        test "$(grep '^rec_mean,' "$T/points/tables.csv" | cut -d, -f3 | tr '\n' ' ')" = "0 2 3 5 6 7 8 9 10 "
+    for lv in 1 4; do
+        check "scale_points: report.md's $lv, 0% on both sides" grep -qxF \
+            "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | +0.0 (0% on both sides: no test) |" "$T/points/report.md"
+    done
+    check "scale_points: report.md has no NaN" sh -c "! grep -qi 'nan' '$T/points/report.md'"
+else
+    ko "report of scale_points.yml failed: $(cat "$T/points.err")"
 fi
 
 # ---- differences: true: report.md's column per comparison, the difference with its interval

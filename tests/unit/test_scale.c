@@ -168,12 +168,58 @@ static void test_sides(void **state)
     assert_int_equal(shopstat_scale_sides(e, 5, -1, s), 2);
 }
 
+/* Time order of wave labels: labels given as text sorts them, the order expected written by
+ * hand. */
+static void check_time(const char *const *labels, size_t n, const char *const *want)
+{
+    size_t order[16];
+    assert_int_equal(shopstat_scale_time_order(labels, n, order), 1);
+    for (size_t k = 0; k < n; k++)
+        assert_string_equal(labels[order[k]], want[k]);
+}
+
+static void test_time_order(void **state)
+{
+    (void)state;
+    const char *m[] = {"Apr 2024", "Dec 2023", "Feb 2024", "Jan 2024", "Mar 2024"};
+    const char *mw[] = {"Dec 2023", "Jan 2024", "Feb 2024", "Mar 2024", "Apr 2024"};
+    check_time(m, 5, mw);
+    const char *f[] = {"April 2024", "February 2024", "March 2024", "Sept. 2023"};
+    const char *fw[] = {"Sept. 2023", "February 2024", "March 2024", "April 2024"};
+    check_time(f, 4, fw);
+    const char *iso[] = {"2023-11", "2024-02", "2024-1", "2024/03"};
+    const char *isow[] = {"2023-11", "2024-1", "2024-02", "2024/03"};
+    check_time(iso, 4, isow);
+    const char *q[] = {"2024 Q2", "2024-Q3", "Q1 2024", "Q4 2023", "2024Q4"};
+    const char *qw[] = {"Q4 2023", "Q1 2024", "2024 Q2", "2024-Q3", "2024Q4"};
+    check_time(q, 5, qw);
+    /* a quarter starts with its first month; a year before its January */
+    const char *mix[] = {"2024", "Apr 2024", "H2 2023", "Q2 2024", "Jan 2024"};
+    const char *mixw[] = {"H2 2023", "2024", "Jan 2024", "Apr 2024", "Q2 2024"};
+    check_time(mix, 5, mixw);
+    const char *d[] = {"2024-03-15", "15 Jan 2024", "March 2, 2024"};
+    const char *dw[] = {"15 Jan 2024", "March 2, 2024", "2024-03-15"};
+    check_time(d, 3, dw);
+    /* one label that is no period: no time order, order untouched */
+    size_t order[4] = {7, 7, 7, 7};
+    const char *no[][3] = {
+        {"Jan 2024", "Feb 2024", "Wave 3"},     {"Jan 2024", "Spring 2024", "Mar 2024"},
+        {"Jan 2024", "Feb 2024", "Apr 24"},     {"Q5 2024", "Q1 2024", "Q2 2024"},
+        {"03/04/2024", "Jan 2024", "Feb 2024"}, {"2024-13", "2024-01", "2024-02"},
+        {"Mayday 2024", "Jan 2024", "Feb 2024"}};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        assert_int_equal(shopstat_scale_time_order(no[i], 3, order), 0);
+        assert_int_equal(order[0], 7);
+    }
+    assert_int_equal(shopstat_scale_time_order(NULL, 0, order), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_agree),       cmocka_unit_test(test_other_scales),
         cmocka_unit_test(test_not_a_scale), cmocka_unit_test(test_nonsubstantive),
-        cmocka_unit_test(test_sides),
+        cmocka_unit_test(test_sides),       cmocka_unit_test(test_time_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
