@@ -97,6 +97,11 @@ static shopstat_status parse_map(plan_score *sc, const char *question, const cha
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "score of '%s': an empty value before '=%.*s' in the map",
                                       question, (int)sn, sv);
+        if (fabs(x) > SHOPSTAT_MAX_SCORE)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': '%.*s' for '%.*s' is beyond +-1e15; "
+                                      "rescale the map",
+                                      question, (int)sn, sv, (int)vn, v);
         it->score = x;
         if (map_num(v, vn, &it->lo)) {
             it->hi = it->lo;
@@ -412,6 +417,17 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                     "takes no score%s; declare it missing in its column (--missing %s)",
                     who, lv, ok ? " (take it out of the map)" : "",
                     shell_word(code, w1, sizeof w1));
+                scores_free(r, p->nscores);
+                return st;
+            }
+            if (ok && fabs(x) > SHOPSTAT_MAX_SCORE && totals_cell(t, 0, r[k].q, lid) >= 0) {
+                /* (a recode's level: the data's own are refused at their position in the
+                 * pass) */
+                char who[300];
+                score_who(sc, who, sizeof who);
+                shopstat_status st = shopstat_error_set(
+                    err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                    "%s: level '%s' is beyond +-1e15, too large to score; rescale it", who, lv);
                 scores_free(r, p->nscores);
                 return st;
             }
