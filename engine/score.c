@@ -689,6 +689,13 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
             if ((st = sides_var(t, sr, &sp, &sign, 1, &sd.d[0], 1, sd.m, terms, &var, err)))
                 goto fail;
             x->se = sqrt(var);
+            /* a replicate whose weights of the base cancel (sum to 0): its mean is x/0, the
+             * variance Inf or NaN (R's SE NaN); no SE and no interval, as tab's */
+            if (t->rep && !isfinite(var)) {
+                x->se = NAN;
+                x->no_interval = SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+                continue;
+            }
             /* R's svymean(deff = "replace"): var / (S^2 / n), S^2 = n/(n-1) sum w (s-m)^2 /
              * sum w, n the rows of positive weight (Taylor) or every row of the subset
              * (replicate: R's svyvar counts them all) */
@@ -716,7 +723,7 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
                                                : "; check --psu and --strata");
                     goto fail;
                 }
-                x->no_interval = 1;
+                x->no_interval = SHOPSTAT_NO_INTERVAL_DF0;
                 /* (a variance 0 but for round-off, as tab's: rows within one PSU) */
                 if (x->se < 1e-12 * fmax(fabs(x->max - x->min), 1))
                     x->se = x->deff = 0;

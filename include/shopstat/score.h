@@ -75,8 +75,11 @@ typedef struct shopstat_score_estimate {
     double deff;          /* vs SRS with replacement (R's deff = "replace") */
     double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
     double min, max;      /* the smallest and largest score of the map (a chart's axis) */
-    int no_interval;      /* 1: the scores vary but df is 0 (shopstat_totals_df0_reason):
-                             no interval (NaN, as R's confint); se and deff are R's */
+    int no_interval;      /* SHOPSTAT_NO_INTERVAL_DF0: the scores vary but df is 0
+                             (shopstat_totals_df0_reason): no interval (NaN, as R's
+                             confint); se and deff are R's. SHOPSTAT_NO_INTERVAL_REP_UNDEFINED:
+                             a replicate's weights of the base cancel, as tab's: se, deff
+                             and the interval NaN */
 } shopstat_score_estimate;
 
 /* Every score x segment, scores in declaration order, segments in tab's display order.

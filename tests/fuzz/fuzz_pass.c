@@ -52,7 +52,8 @@ static void check_text(char *buf, size_t n)
 }
 
 /* The estimates' numbers: a proportion in [0, 1]; an SE, df, deff and interval either
- * NaN (no base weight, no interval) or finite; an interval that holds the estimate. */
+ * NaN (no base weight, no interval) or finite; an interval only beside an SE, and holding
+ * the estimate. */
 static void check_estimates(const shopstat_estimate *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -63,6 +64,10 @@ static void check_estimates(const shopstat_estimate *e, size_t n)
             isinf(r->ci_lower) || isinf(r->ci_upper) || !(r->base_weight >= 0) ||
             isinf(r->base_weight))
             abort();
+        if (!isnan(r->ci_lower) && isnan(r->se))
+            abort(); /* an interval needs an SE */
+        if (isnan(r->se) && !r->no_interval && r->df > 0 && r->base_weight > 0)
+            abort(); /* an SE left out says why */
         if (!r->no_interval && !isnan(r->ci_lower) &&
             !(r->ci_lower <= r->proportion + 1e-9 && r->proportion <= r->ci_upper + 1e-9))
             abort();
@@ -133,8 +138,8 @@ static void print_scores(const shopstat_score_estimate *e, size_t n)
         c[i].segment = "S";
         if (c[i].base_weight > 0 && !isnan(c[i].estimate) &&
             (!isfinite(c[i].estimate) || isinf(c[i].se) || isinf(c[i].ci_lower) ||
-             isinf(c[i].ci_upper)))
-            abort();
+             isinf(c[i].ci_upper) || (isnan(c[i].se) && !c[i].no_interval && c[i].df > 0)))
+            abort(); /* infinite, or an SE left out without saying why */
     }
     char *buf = NULL;
     size_t len = 0;
@@ -214,8 +219,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_estimates(e, n);
         print_views(e, n, t, &d, wald);
         free(e);
-    } else if (!err.msg[0]) {
-        abort();
+    } else if (!err.msg[0] || strstr(err.msg, "is negative or undefined")) {
+        abort(); /* (a variance of NaN reaching the interval: a defect, not the input's) */
     }
     if (o & 4) {
         shopstat_score_estimate *se = NULL;
