@@ -307,6 +307,8 @@ typedef struct rt_question {
                            a ',' (shopstat_totals_question_sep_doubt), up to DOUBT_MAX */
     char *doubt_cell;   /* the first cell holding one of them */
     int semi;           /* CODES split at ';' and ',': a cell held a ';' */
+    int score_mean;     /* SINGLE, not recoded, with a mean score: its levels are scores,
+                           checked against SHOPSTAT_MAX_SCORE as they appear */
 } rt_question;
 
 typedef struct rt_by {

@@ -484,6 +484,11 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                                "%s column '%s': weight '%s' is larger than 1e100; rescale the "
                                "weights",
                                "weight", ds->wname);
+        if (w > 0 && w < SHOPSTAT_MIN_WEIGHT)
+            return field_error(ds, row, c, err,
+                               "%s column '%s': weight '%s' is positive but smaller than 1e-100; "
+                               "rescale the weights (0 is a zero weight)",
+                               "weight", ds->wname);
         if (w == 0) {
             w = 0; /* fold -0 into +0 so bit order is numeric order */
             ds->zero_weights++;
@@ -564,6 +569,11 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                 "fpc", ds->fname,
                 k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint)
                        : "");
+        if (f < SHOPSTAT_MIN_FPC || f > SHOPSTAT_MAX_FPC)
+            return field_error(ds, row, c, err,
+                               "%s column '%s': '%s' is outside 1e-100 to 1e100 (a population "
+                               "size, or a sampling fraction up to 1)",
+                               "fpc", ds->fname);
         if (!sa->fpc_set) {
             sa->fpc = f;
             sa->fpc_set = 1;

@@ -438,6 +438,10 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
         fputs(", \"ci_fallback\": ", f);
         if (r->fallback)
             fputs("\"clopper-pearson (p is 0 or 1)\"", f);
+        else if (r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+            fputs("\"none: replicate estimates undefined (a replicate's weights of the base sum "
+                  "to 0)\"",
+                  f);
         else if (r->no_interval && ctx->totals) {
             char note[400];
             snprintf(note, sizeof note, "none: design df 0 (%s)",
@@ -557,8 +561,9 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                                          const shopstat_tab_context *ctx, shopstat_error *err)
 {
     int any_low = 0, any_fb = 0, any_empty = 0, any_zero_weight = 0;
-    shopstat_df0_names df0;
+    shopstat_df0_names df0, undef; /* segments with no interval: df 0, replicates undefined */
     shopstat_df0_names_init(&df0);
+    shopstat_df0_names_init(&undef);
     size_t i = 0;
     while (i < n) {
         /* one block per question */
@@ -591,6 +596,11 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                     any_zero_weight = 1;
                 else
                     any_empty = 1;
+            } else if (r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED) {
+                int low = r->eff_base < 30;
+                any_low |= low;
+                shopstat_df0_add(&undef, r->segment);
+                snprintf(c, 64, "%5.1f%% [no SE]%s", 100 * r->proportion, low ? "*" : "");
             } else if (r->no_interval) {
                 int low = r->eff_base < 30;
                 any_low |= low;
@@ -675,6 +685,15 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         char note[2000];
         shopstat_df0_note(&df0, ctx->totals, note, sizeof note);
         fprintf(f, "[df 0] %s\n", note);
+    }
+    if (undef.n) {
+        fputs("[no SE] No SE or interval for ", f);
+        for (size_t k = 0; k < undef.n; k++)
+            fprintf(f, "%s%s", k ? ", " : "", undef.names[k]);
+        fprintf(f,
+                "%s: the weights of the base sum to 0 in some replicate (they cancel), so "
+                "its replicate estimates are undefined.\n",
+                undef.more ? " and more" : "");
     }
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);

@@ -593,6 +593,9 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     for (size_t i = 0; i < t->nq; i++) {
         rt_question *q = &t->q[i];
         q->pq = &p->questions[i];
+        for (size_t k = 0; k < p->nscores; k++)
+            q->score_mean |= p->scores[k].kind == SCORE_MEAN && q->pq->kind == SHOPSTAT_Q_SINGLE &&
+                             !q->pq->nrecodes && strcmp(p->scores[k].question, q->pq->name) == 0;
         smap_init(&q->levels);
         smap_init(&q->unrec);
         smap_init(&q->doubt);
@@ -1229,6 +1232,19 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
             row->pos[col].col,
             "question '%s' has more than %d distinct values; is column '%s' an identifier?",
             q->pq->name, MAX_LEVELS, shopstat_reader_colname(t->reader, col));
+    if (added && q->score_mean) {
+        /* a level of a mean is its score (read as score.c's level_score reads it) */
+        const char *lv = SMAP_KEY(&q->levels, l);
+        double x;
+        if ((shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) == 1 ||
+             reader_labelled_point(lv, &x)) &&
+            fabs(x) > SHOPSTAT_MAX_SCORE)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                                      row->pos[col].line, row->pos[col].col,
+                                      "level '%.40s' of question '%s' is beyond +-1e15, too "
+                                      "large for its mean score; rescale the column",
+                                      lv, q->pq->name);
+    }
     *id = l;
     return SHOPSTAT_OK;
 }
@@ -2755,6 +2771,12 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                                       "weight '%.*s' is larger than 1e100; rescale the weights",
                                       (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]),
                                       row->fields[t->wcol]);
+        if (w > 0 && w < SHOPSTAT_MIN_WEIGHT)
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, path, row->pos[t->wcol].line, row->pos[t->wcol].col,
+                "weight '%.*s' is positive but smaller than 1e-100; "
+                "rescale the weights (0 is a zero weight)",
+                (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]), row->fields[t->wcol]);
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
@@ -2776,6 +2798,12 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->fcol].line,
                                       row->pos[t->fcol].col, "fpc '%.*s' must be positive",
                                       (int)row->lens[t->fcol], row->fields[t->fcol]);
+        if (f < SHOPSTAT_MIN_FPC || f > SHOPSTAT_MAX_FPC)
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, path, row->pos[t->fcol].line, row->pos[t->fcol].col,
+                "fpc '%.*s' is outside 1e-100 to 1e100 (a sampling "
+                "fraction up to 1, or a population size)",
+                (int)(row->lens[t->fcol] > 40 ? 40 : row->lens[t->fcol]), row->fields[t->fcol]);
         if (!si->has_fpc) {
             si->has_fpc = 1;
             si->fpc = f;

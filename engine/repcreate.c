@@ -176,6 +176,10 @@ static shopstat_status row_weight(rc_ctx *c, const shopstat_row *row, double *w,
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->wcol].line,
                                 row->pos[c->wcol].col,
                                 "weight is larger than 1e100; rescale the weights");
+    if (!st && *w > 0 && *w < SHOPSTAT_MIN_WEIGHT)
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->wcol].line,
+                                row->pos[c->wcol].col,
+                                "weight is positive but smaller than 1e-100; rescale the weights");
     return st;
 }
 

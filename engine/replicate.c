@@ -932,6 +932,12 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                                       "1e100; rescale the weights",
                                       (int)(n > 40 ? 40 : n), s,
                                       shopstat_reader_colname(t->reader, c));
+        if (rp->x[r] != 0 && fabs(rp->x[r]) < SHOPSTAT_MIN_WEIGHT)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
+                                      "replicate weight '%.*s' in column '%s' is not 0 but "
+                                      "smaller than 1e-100; rescale the weights",
+                                      (int)(n > 40 ? 40 : n), s,
+                                      shopstat_reader_colname(t->reader, c));
         if (n <= UINT32_MAX) {
             me->s = s;
             me->n = (uint32_t)n;

@@ -97,6 +97,11 @@ static shopstat_status parse_map(plan_score *sc, const char *question, const cha
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "score of '%s': an empty value before '=%.*s' in the map",
                                       question, (int)sn, sv);
+        if (fabs(x) > SHOPSTAT_MAX_SCORE)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "score of '%s': '%.*s' for '%.*s' is beyond +-1e15; "
+                                      "rescale the map",
+                                      question, (int)sn, sv, (int)vn, v);
         it->score = x;
         if (map_num(v, vn, &it->lo)) {
             it->hi = it->lo;
@@ -415,6 +420,17 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 scores_free(r, p->nscores);
                 return st;
             }
+            if (ok && fabs(x) > SHOPSTAT_MAX_SCORE && totals_cell(t, 0, r[k].q, lid) >= 0) {
+                /* (a recode's level: the data's own are refused at their position in the
+                 * pass) */
+                char who[300];
+                score_who(sc, who, sizeof who);
+                shopstat_status st = shopstat_error_set(
+                    err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                    "%s: level '%s' is beyond +-1e15, too large to score; rescale it", who, lv);
+                scores_free(r, p->nscores);
+                return st;
+            }
             if (ok) {
                 r[k].min = fmin(r[k].min, x);
                 r[k].max = fmax(r[k].max, x);
@@ -673,6 +689,13 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
             if ((st = sides_var(t, sr, &sp, &sign, 1, &sd.d[0], 1, sd.m, terms, &var, err)))
                 goto fail;
             x->se = sqrt(var);
+            /* a replicate whose weights of the base cancel (sum to 0): its mean is x/0, the
+             * variance Inf or NaN (R's SE NaN); no SE and no interval, as tab's */
+            if (t->rep && !isfinite(var)) {
+                x->se = NAN;
+                x->no_interval = SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+                continue;
+            }
             /* R's svymean(deff = "replace"): var / (S^2 / n), S^2 = n/(n-1) sum w (s-m)^2 /
              * sum w, n the rows of positive weight (Taylor) or every row of the subset
              * (replicate: R's svyvar counts them all) */
@@ -700,7 +723,7 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
                                                : "; check --psu and --strata");
                     goto fail;
                 }
-                x->no_interval = 1;
+                x->no_interval = SHOPSTAT_NO_INTERVAL_DF0;
                 /* (a variance 0 but for round-off, as tab's: rows within one PSU) */
                 if (x->se < 1e-12 * fmax(fabs(x->max - x->min), 1))
                     x->se = x->deff = 0;

@@ -247,8 +247,20 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
         if (isnan(ds->p))
             continue;
         r->deff = shopstat_deff(ds);
-        if (t->rep && (st = rep_tab_stats(t, c, d, o->ci, ds, &r->deff, err)))
+        /* a replicate whose weights of the base cancel (sum to 0) puts x/0 among the
+         * replicate estimates: the variance is Inf or NaN (the logit's NaN when no
+         * replicate's proportion lies in (0, 1); its Inf, a replicate's proportion of 0 or
+         * 1, is the interval [0, 1]), so no SE and no interval, with a note, rather than
+         * Inf in a CSV or a failure of the interval */
+        int undefined = t->rep && !isfinite(ds->var);
+        if (t->rep && !undefined && (st = rep_tab_stats(t, c, d, o->ci, ds, &r->deff, err)))
             goto fail;
+        if (undefined || (t->rep && isnan(ds->var))) {
+            if (undefined) /* (else only the logit's variance is) */
+                r->se = r->deff = NAN;
+            r->no_interval = SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+            continue;
+        }
         if (ds->p > 0 && ds->p < 1 && !(ds->df > 0)) {
             /* the interval NaN, as R's (qt on 0 df); the estimate, its SE and deff as R's */
             double whole = shopstat_totals_df(t);
@@ -256,7 +268,7 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
                 st = df_error(t, r, whole, err);
                 goto fail;
             }
-            r->no_interval = 1;
+            r->no_interval = SHOPSTAT_NO_INTERVAL_DF0;
             /* rows within one PSU (or replicate weights of rank 1) make the variance 0 in
              * exact arithmetic: their scores sum to 0 in the PSU. R prints the round-off
              * (an SE of 1e-16, a deff of 1e-30); a proportion's real SE is never near it */

@@ -81,8 +81,9 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
                        const survey_args *a, const shopstat_totals *t)
 {
     int any_low = 0, any_empty = 0;
-    shopstat_df0_names df0;
+    shopstat_df0_names df0, undef; /* no interval: df 0, replicates undefined */
     shopstat_df0_names_init(&df0);
+    shopstat_df0_names_init(&undef);
     char(*cells)[160] = calloc(n ? n : 1, sizeof *cells);
     char(*bases)[64] = calloc(nseg ? nseg : 1, sizeof *bases);
     size_t *wc = calloc(nseg ? nseg : 1, sizeof *wc);
@@ -105,7 +106,10 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         fmt_value(hi, sizeof hi, r, r->ci_upper);
         int low = !(r->eff_base >= 30);
         any_low |= low;
-        if (r->no_interval) {
+        if (r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED) {
+            shopstat_df0_add(&undef, r->segment);
+            snprintf(cells[i], sizeof cells[i], "%s [no SE]%s", m, low ? "*" : "");
+        } else if (r->no_interval) {
             shopstat_df0_add(&df0, r->segment);
             snprintf(cells[i], sizeof cells[i], "%s [df 0]%s", m, low ? "*" : "");
         } else if (isnan(r->ci_lower))
@@ -174,6 +178,15 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         shopstat_df0_note(&df0, t, note, sizeof note);
         fprintf(f, "[df 0] %s\n", note);
     }
+    if (undef.n) {
+        fputs("[no SE] No SE or interval for ", f);
+        for (size_t k = 0; k < undef.n; k++)
+            fprintf(f, "%s%s", k ? ", " : "", undef.names[k]);
+        fprintf(f,
+                "%s: the weights of the base sum to 0 in some replicate (they cancel), so "
+                "its replicate estimates are undefined.\n",
+                undef.more ? " and more" : "");
+    }
     if (any_empty)
         fputs("- no row of this segment with weight answered.\n", f);
     shopstat_tab_context ctx;
@@ -221,10 +234,16 @@ int cmd_score(int argc, char **argv)
         const char *qs[SHOPSTAT_DF0_NAMES];
         size_t nq = 0;
         for (size_t i = 0; i < n; i++)
-            if (e[i].s == s && e[i].no_interval && nq < SHOPSTAT_DF0_NAMES &&
-                (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
+            if (e[i].s == s && e[i].no_interval == SHOPSTAT_NO_INTERVAL_DF0 &&
+                nq < SHOPSTAT_DF0_NAMES && (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
                 qs[nq++] = e[i].variable;
         survey_args_warn_df0(t, shopstat_totals_segment(t, s), qs, nq, "scores");
+        nq = 0;
+        for (size_t i = 0; i < n; i++)
+            if (e[i].s == s && e[i].no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED &&
+                nq < SHOPSTAT_DF0_NAMES && (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
+                qs[nq++] = e[i].variable;
+        survey_args_warn_rep_undefined(shopstat_totals_segment(t, s), qs, nq);
     }
     int fmt = a.format;
     if (fmt == FMT_AUTO)

@@ -127,10 +127,17 @@ int cmd_tab(int argc, char **argv)
         const char *qs[SHOPSTAT_DF0_NAMES];
         size_t nq = 0;
         for (size_t i = 0; i < n; i++)
-            if (e[i].s == s && e[i].no_interval && nq < SHOPSTAT_DF0_NAMES &&
-                (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
+            if (e[i].s == s && e[i].no_interval == SHOPSTAT_NO_INTERVAL_DF0 &&
+                nq < SHOPSTAT_DF0_NAMES && (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
                 qs[nq++] = e[i].variable;
         survey_args_warn_df0(t, shopstat_totals_segment(t, s), qs, nq, "estimates");
+        /* and those whose replicate estimates are undefined */
+        nq = 0;
+        for (size_t i = 0; i < n; i++)
+            if (e[i].s == s && e[i].no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED &&
+                nq < SHOPSTAT_DF0_NAMES && (nq == 0 || strcmp(qs[nq - 1], e[i].variable) != 0))
+                qs[nq++] = e[i].variable;
+        survey_args_warn_rep_undefined(shopstat_totals_segment(t, s), qs, nq);
     }
     int fmt = a.format;
     if (fmt == FMT_AUTO)

@@ -606,6 +606,23 @@ void survey_args_warn_df0(const shopstat_totals *t, const char *name, const char
              name, list, shopstat_totals_df0_reason(t), what);
 }
 
+void survey_args_warn_rep_undefined(const char *name, const char *const *qs, size_t n)
+{
+    if (!n)
+        return;
+    char list[600];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof list; i++) {
+        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", qs[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    cli_warn("segment '%s': in %s the weights of the base sum to 0 in some replicate (the "
+             "replicate weights cancel), so its replicate estimates are undefined: no SE and no "
+             "interval (left empty)",
+             name, list);
+}
+
 const char *survey_args_segment_given(const survey_args *a, const char *name)
 {
     size_t n = strlen(name);

@@ -73,6 +73,11 @@ void survey_args_warn_empty(const survey_args *a, const char *name, const char *
 void survey_args_warn_df0(const shopstat_totals *t, const char *name, const char *const *qs,
                           size_t n, const char *what);
 
+/* Warn that in segment name the replicate estimates of the n questions qs are undefined
+ * (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED: a replicate's weights of the base cancel), so they
+ * are printed without SE or interval (none: no warning). */
+void survey_args_warn_rep_undefined(const char *name, const char *const *qs, size_t n);
+
 /* Show each level by its label in the estimates and differences the CLI prints and draws:
  * --labels Q:CODE=LABEL's, else shopstat_totals_level_label's (a ticked column's text,
  * "Email" for contact_1). */

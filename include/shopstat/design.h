@@ -96,6 +96,17 @@ void shopstat_design_opts_init(shopstat_design_opts *o);
  * comes near. A larger one is refused (SHOPSTAT_EINPUT) rather than overflowing to inf. */
 #define SHOPSTAT_MAX_WEIGHT 1e100
 
+/* Smallest positive weight accepted (full-sample and replicate, in absolute value; 0 stays
+ * a zero weight): products of weights and their squares (w^2 of 1e-300 is 0, w m of the
+ * replicate directions divides by w) underflow below it, so a weight of 1e-300 would count
+ * as 0 in one sum and not in another. A smaller one is refused (SHOPSTAT_EINPUT). */
+#define SHOPSTAT_MIN_WEIGHT 1e-100
+
+/* Range of an fpc value (a sampling fraction or a population size): outside it 1 - n/N
+ * and n/N underflow or lose every digit. A value outside is refused (SHOPSTAT_EINPUT). */
+#define SHOPSTAT_MIN_FPC 1e-100
+#define SHOPSTAT_MAX_FPC 1e100
+
 #ifdef __cplusplus
 }
 #endif

@@ -40,6 +40,12 @@ extern "C" {
  * Returns SHOPSTAT_EUSAGE (err says why) for an unknown or non-single-choice question, a
  * map that does not parse (a range of non-numbers, a score that is not a finite number, a
  * level given twice) or a duplicate name for the question. */
+/* Largest score in absolute value: a map's scores, and in a mean the levels read as
+ * numbers (a map's levels and ranges are only compared, so they may go past it). Beyond it s_k^2
+ * w^2 of the variance loses every digit (or overflows to inf for 1e300), so a larger one is refused
+ * (SHOPSTAT_EUSAGE in a map, SHOPSTAT_EINPUT at its position in the data). */
+#define SHOPSTAT_MAX_SCORE 1e15
+
 shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
                                         const char *name, shopstat_error *err);
 
@@ -69,8 +75,11 @@ typedef struct shopstat_score_estimate {
     double deff;          /* vs SRS with replacement (R's deff = "replace") */
     double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
     double min, max;      /* the smallest and largest score of the map (a chart's axis) */
-    int no_interval;      /* 1: the scores vary but df is 0 (shopstat_totals_df0_reason):
-                             no interval (NaN, as R's confint); se and deff are R's */
+    int no_interval;      /* SHOPSTAT_NO_INTERVAL_DF0: the scores vary but df is 0
+                             (shopstat_totals_df0_reason): no interval (NaN, as R's
+                             confint); se and deff are R's. SHOPSTAT_NO_INTERVAL_REP_UNDEFINED:
+                             a replicate's weights of the base cancel, as tab's: se, deff
+                             and the interval NaN */
 } shopstat_score_estimate;
 
 /* Every score x segment, scores in declaration order, segments in tab's display order.

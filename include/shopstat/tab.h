@@ -360,9 +360,16 @@ typedef struct shopstat_estimate {
     double deff;          /* vs SRS with replacement (R's deff = "replace") */
     double eff_base;      /* Kish effective base; NaN when every row has weight 0 */
     int fallback;         /* 1: p is 0 or 1, interval is Clopper-Pearson with n = eff_base */
-    int no_interval;      /* 1: 0 < p < 1 but df is 0 (shopstat_totals_df0_reason says why):
-                             ci_lower and ci_upper are NaN, as R's; se and deff are R's */
+    int no_interval;      /* SHOPSTAT_NO_INTERVAL_DF0 (1): 0 < p < 1 but df is 0
+                             (shopstat_totals_df0_reason says why): ci_lower and ci_upper
+                             are NaN, as R's; se and deff are R's.
+                             SHOPSTAT_NO_INTERVAL_REP_UNDEFINED (2): a replicate's weights
+                             of the base sum to 0 (they cancel: negative replicate weights),
+                             so its estimate and the variance are undefined (R's svrVar
+                             gives Inf or NaN): se, deff and the interval NaN. 0: neither */
 } shopstat_estimate;
+
+enum { SHOPSTAT_NO_INTERVAL_DF0 = 1, SHOPSTAT_NO_INTERVAL_REP_UNDEFINED = 2 };
 
 /* Why a domain's design df can be 0 under t's design, for a note naming the domains ("No
  * interval for one, x: design df 0 (REASON)."): "the rows lie within one PSU per stratum"
