@@ -1204,12 +1204,20 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
         for (size_t i = 0; i < c->s->info.nsegments; i++) {
             const shopstat_spec_segment *sg = &c->s->info.segments[i];
             if (sg->by && strlen(sg->by) == (size_t)(eq - ends[k]) &&
-                strncmp(sg->by, ends[k], (size_t)(eq - ends[k])) == 0)
+                strncmp(sg->by, ends[k], (size_t)(eq - ends[k])) == 0) {
+                /* the value as a where: takes it (a bare word, else quoted), inside the
+                 * YAML double quotes of the suggestion */
+                const char *v = eq + 1;
+                const char *q = "";
+                if (!*v || v[strcspn(v, " \t,[]=!<>\"'")])
+                    q = strchr(v, '\'') ? "\\\"" : "'";
                 return FAIL(c, item,
                             "'%s' is a value of by: segment '%s', whose values are compared "
                             "each with rest or all ('%s:rest', '%s:all'); to compare two of "
-                            "them, make each a segment of its own (e.g. {where: \"%s == %s\"})",
-                            ends[k], sg->name, sg->name, sg->name, sg->by, eq + 1);
+                            "them, make each a segment of its own (e.g. {where: \"%s == "
+                            "%s%s%s\"})",
+                            ends[k], sg->name, sg->name, sg->name, sg->by, q, v, q);
+            }
         }
     }
     if ((st = segment_ref(c, item, a, &pr->a)))
