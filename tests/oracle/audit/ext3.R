@@ -217,7 +217,8 @@ ext3_run <- function(tg, dat, spec, des, w, rep, q, groups, base, inbase, mflags
                                   rb <- if (ab[2] == "rest") !ra else segs[[match(ab[2], nm)]]$rows
                                   sum(w[ra & inbase]) > 0 && sum(w[rb & inbase]) > 0 }, cand)
     pp <- list(pairs = cand, cli = cand)
-    sc_ok <- dkmiss || !X$dk %in% dat$txt$ag[inbase & w > 0]
+    # (rows of weight 0 count: they hold the answer, and shopstat refuses it as R's data hold it)
+    sc_ok <- dkmiss || !X$dk %in% dat$txt$ag[inbase]
     if (sc_ok) ext_levels(tg, dat, spec, des, w, rep, lsets, segs, if (length(cand)) pp else list(pairs = character()), base, inbase, mflags, dflags)
     else {
         # the Don't know is an answer (no --missing) and the map leaves it out: refused
@@ -227,7 +228,9 @@ ext3_run <- function(tg, dat, spec, des, w, rep, q, groups, base, inbase, mflags
     }
     # a mean of a text scale: no level is a number, refused
     res <- run_sh(paste0(tg, "mean"), c("score", dat$path, dflags, mflags, "--score", "ag:mean", attr(segs, "flags")))
-    if (res$rc == 2 && grepl("not a number", res$err)) LOG(tg, "mean|OK-NOSCORE|", res$err)
+    # (the message proposes a map of the points; with a Don't know as an answer that answer
+    # is refused first)
+    if (res$rc == 2 && grepl("point of a text scale|non-substantive", res$err)) LOG(tg, "mean|OK-NOSCORE|", res$err)
     else { LOG(tg, "mean|FAIL|rc=", res$rc, "|expected a refusal of a text scale's mean|", res$err); STATS$bad <- STATS$bad + 1 }
     if (!length(cand)) { LOG(tg, "cmp|SKIP|no pair"); return(invisible()) }
     ext_compare(paste0(tg, "cmp"), dat, spec, if (rep) des else NULL, rep, list(q), segs, pp, base, inbase, mflags, dflags)
