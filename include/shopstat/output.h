@@ -21,7 +21,9 @@ char *shopstat_format_double(double x, char *buf, size_t n);
  * score's estimate, for its scale) a score's difference in its own units. p is the
  * adjusted p (a score's: its own p). "-" when d is NULL or has no difference (nobody
  * answered), "not tested" under an effective base of 10 on either side (as the letters),
- * "+4.7 [df 0]" without an interval or p. Returns buf. */
+ * "+4.7 [df 0]" without an interval or p at df 0 ("[no interval]" at a df above 0: a
+ * variance no replicate defines), "+0.0 [+0.0, +0.0]" without a p (a difference of 0 with
+ * SE 0, t and p empty). Returns buf. */
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n);
 
