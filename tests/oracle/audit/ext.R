@@ -321,7 +321,7 @@ ext_audit <- function(seed, G, ue, SC, spec) {
     # (Poor..Excellent in the scale's order, as shopstat takes a recognised text scale's
     # levels since the text-scale change; the script expected their byte order: ORDER lines)
     q3q <- q_var(dat, "q3")
-    if (X$txt) q3q$levels <- X$scale[X$scale %in% q3q$levels]
+    if (X$txt && sum(X$scale %in% q3q$levels) >= 2) q3q$levels <- X$scale[X$scale %in% q3q$levels]
     questions <- c(list(q3q), others[sort(sample(4, sample(1:3, 1)))])
     hi <- if (X$txt) s_eq(dat, "hi", "q3", c("Very good", "Excellent")) else s_cmp(dat, "hi", "q3", ">=", 4)
     groups <- list(s_by(dat, "g"), s_eq(dat, "heavy", "spend", "3"), hi)

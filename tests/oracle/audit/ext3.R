@@ -56,13 +56,26 @@ run_fmt <- function(tag, args) {
 # tested", "-", "[df 0]") against R's row e (difference, interval at the run's level and
 # adjusted p; percentage points, one decimal): a DIFF beyond the rounding of what it shows.
 CELL_RE <- "^([+-]?[0-9.]+) \\[([+-]?[0-9.]+), ([+-]?[0-9.]+)\\] p ([<=]) ([0-9.]+)$"
+CELL_NOP <- "^([+-]?[0-9.]+) \\[([+-]?[0-9.]+), ([+-]?[0-9.]+)\\]$"
 check_cell <- function(tag, key, cell, e) {
     cell <- trimws(gsub("\u2212", "-", cell))
     STATS$nums <- STATS$nums + 1
+    if (grepl(CELL_NOP, cell)) {
+        # a difference of 0 with SE 0: its interval, t and p empty (R's NaN or noise)
+        m <- regmatches(cell, regexec(CELL_NOP, cell))[[1]]
+        STATS$kinds <- c(STATS$kinds, "cell-nop")
+        for (k in 1:3) {
+            want <- 100 * c(e$difference, e$ci_lower, e$ci_upper)[k]
+            if (!is.finite(want) || abs(as.numeric(m[k + 1]) - want) > 0.05 + 1e-6)
+                bad(tag, key, c("cell-d", "cell-lo", "cell-hi")[k], cell, want / 100)
+        }
+        if (!(abs(e$difference) < 1e-12 && e$se < 1e-12)) bad(tag, key, "cell-p", cell, e$p_adjusted, "no p, R's SE above 0")
+        return(invisible())
+    }
     if (!grepl(CELL_RE, cell)) {
-        STATS$kinds <- c(STATS$kinds, paste0("cell-", if (cell %in% c("not tested", "-", "[df 0]")) cell else "other"))
-        if (!cell %in% c("not tested", "-", "[df 0]")) LOG(tag, "|NOTE-CELL|", key, "|", cell, "|R d=", e$difference, " se=", e$se)
-        if (cell == "[df 0]" && isTRUE(e$df > 0)) bad(tag, key, "cell", cell, e$df, "df 0 shown, R's df above 0")
+        STATS$kinds <- c(STATS$kinds, if (cell %in% c("not tested", "-")) paste0("cell-", cell) else if (grepl("\\[df 0\\]$", cell)) "cell-df0" else "cell-other")
+        if (!cell %in% c("not tested", "-") && !grepl("\\[df 0\\]$", cell)) LOG(tag, "|NOTE-CELL|", key, "|", cell, "|R d=", e$difference, " se=", e$se)
+        if (grepl("\\[df 0\\]$", cell) && isTRUE(e$df > 0)) bad(tag, key, "cell", cell, e$df, "df 0 shown, R's df above 0")
         return(invisible())
     }
     m <- regmatches(cell, regexec(CELL_RE, cell))[[1]]
@@ -145,7 +158,8 @@ ext3_audit <- function(seed, G, ue, SC, spec) {
     dat$path <- rel
     n <- nrow(dat$num)
     x <- dat$txt$ag
-    lv <- c(X$scale[X$scale %in% x], if (X$dk %in% x) X$dk)
+    # (a scale is two of its points or more: one point beside a Don't know is text, sorted)
+    lv <- if (sum(X$scale %in% x) >= 2) c(X$scale[X$scale %in% x], if (X$dk %in% x) X$dk) else sort_levels(x)
     q <- list(name = "ag", flags = c("--var", "ag"), levels = lv, answered = !is.na(x),
               y = function(l) as.numeric(!is.na(x) & x == l))
     groups <- list(s_by_order(dat, "wave", X$waves), s_eq(dat, "heavy", "spend", "3"))
