@@ -56,8 +56,12 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
         snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
     }
     double p = sest ? d->p_value : d->p_adjusted;
-    if (isnan(d->ci_lower) || isnan(p))
-        snprintf(buf, n, "%s [df 0]", v);
+    /* (no interval: df 0, or a variance no replicate defines; an interval without p: a
+     * difference of 0 with SE 0, whose t and p methods.md leaves empty) */
+    if (isnan(d->ci_lower))
+        snprintf(buf, n, "%s [%s]", v, d->df > 0 ? "no interval" : "df 0");
+    else if (isnan(p))
+        snprintf(buf, n, "%s [%s, %s]", v, lo, hi);
     else if (p < 0.001)
         snprintf(buf, n, "%s [%s, %s] p < 0.001", v, lo, hi);
     else

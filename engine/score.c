@@ -358,6 +358,43 @@ static const char *score_who(const plan_score *sc, char *buf, size_t n)
     return buf;
 }
 
+/* The error of a mean or NPS of a question whose levels are a recognised text scale:
+ * SHOPSTAT_EINPUT proposing a map of its points numbered 1..k in the scale's order (the
+ * levels' display order), or SHOPSTAT_OK when the levels are no such scale (or out of
+ * memory: the caller's own error follows). */
+static shopstat_status text_scale_map_error(const shopstat_totals *t, const rt_question *rq,
+                                            const plan_score *sc, const char *lv,
+                                            shopstat_error *err)
+{
+    size_t n = rq->levels.n;
+    const char **labels = malloc((n ? n : 1) * sizeof *labels);
+    if (!labels)
+        return SHOPSTAT_OK;
+    for (size_t l = 0; l < n; l++)
+        labels[l] = SMAP_KEY(&rq->levels, rq->order[l]);
+    const char *name = shopstat_scale_recognise(labels, n, NULL);
+    shopstat_status st = SHOPSTAT_OK;
+    if (name) {
+        char map[600], who[300], w[700];
+        size_t k = (size_t)snprintf(map, sizeof map, "%s:", sc->question), pt = 0;
+        for (size_t l = 0; l < n && k < sizeof map; l++)
+            if (!shopstat_scale_nonsubstantive(labels[l]))
+                k += (size_t)snprintf(map + k, sizeof map - k, "%s%s=%zu", pt ? "," : "", labels[l],
+                                      pt + 1),
+                    pt++;
+        score_who(sc, who, sizeof who);
+        st = shopstat_error_set(
+            err, SHOPSTAT_EINPUT, t->path, 0, 0,
+            "%s: level '%s' is a point of a text scale (%s), which has no "
+            "numbers to %s; score its points with a map, e.g. --score %s (numbered as "
+            "the whole scale runs: a point no row gave keeps its number)",
+            who, lv, name, sc->kind == SCORE_NPS ? "place in an NPS" : "average",
+            k < sizeof map ? shell_word(map, w, sizeof w) : "Q:LEVEL=SCORE,...");
+    }
+    free(labels);
+    return st;
+}
+
 static void scores_free(score_rt *r, size_t n)
 {
     for (size_t i = 0; r && i < n; i++)
@@ -444,6 +481,14 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                                   ? "is not a whole number from 0 to 10, so it has no place "
                                     "in an NPS (0-6 detractors, 7-8 passives, 9-10 promoters)"
                                   : "has no score in the map";
+            /* a text scale's point (Agree of Strongly disagree .. Strongly agree) is no
+             * code to declare missing: its mean is that of a map numbering the points */
+            shopstat_status st0 = SHOPSTAT_OK;
+            if (sc->kind != SCORE_MAP && !isnum && !shopstat_scale_nonsubstantive(lv) &&
+                (st0 = text_scale_map_error(t, rq, sc, lv, err)) != SHOPSTAT_OK) {
+                scores_free(r, p->nscores);
+                return st0;
+            }
             /* mean and nps take no extra level: a map scoring every level does */
             char w1[400], w2[400], arg[300], code[300];
             /* the code for this question's column only: a global code would take the same

@@ -907,6 +907,50 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     return SHOPSTAT_OK;
 }
 
+/* A column both questions read (by name as written), or NULL. */
+static const char *shared_column(const shopstat_spec_question *a, const shopstat_spec_question *b)
+{
+    for (size_t i = 0; i < a->ncolumns; i++)
+        for (size_t j = 0; j < b->ncolumns; j++)
+            if (strcmp(a->columns[i], b->columns[j]) == 0)
+                return a->columns[i];
+    return NULL;
+}
+
+/* Whether two NULL-terminated lists (either NULL: none) hold the same codes, in any order. */
+static int same_codes(const char *const *a, const char *const *b)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; a && a[i]; i++) {
+            size_t j = 0;
+            while (b && b[j] && strcmp(a[i], b[j]) != 0)
+                j++;
+            if (!b || !b[j])
+                return 0;
+        }
+        const char *const *t = a;
+        a = b;
+        b = t;
+    }
+    return 1;
+}
+
+/* "[5, 4]" (cut with "..." where it would not fit), or "none". */
+static void codes_text(char *buf, size_t n, const char *const *l)
+{
+    if (!l || !l[0]) {
+        snprintf(buf, n, "none");
+        return;
+    }
+    size_t k = (size_t)snprintf(buf, n, "[");
+    for (size_t i = 0; l[i] && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%.60s", i ? ", " : "", l[i]);
+    if (k + 1 < n)
+        snprintf(buf + k, n - k, "]");
+    else if (n > 5)
+        snprintf(buf + n - 5, 5, "...]");
+}
+
 static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
 {
     shopstat_spec_info *in = &c->s->info;
@@ -925,6 +969,24 @@ static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
             return st;
         in->nquestions = i + 1;
     }
+    /* a column's missing codes are read once, for every question on it: two questions on
+     * one column with different missing: lists would each get both */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = 0; j < i; j++) {
+            const char *col = shared_column(&q[j], &q[i]);
+            if (!col || same_codes(q[j].missing, q[i].missing))
+                continue;
+            yaml_node_t *qn = node(c, n->data.mapping.pairs.start[i].value);
+            yaml_node_t *mn = get(c, qn, "missing");
+            char la[200], lb[200];
+            codes_text(la, sizeof la, q[j].missing);
+            codes_text(lb, sizeof lb, q[i].missing);
+            return fail_at(c, mn ? pos_of(mn) : q[i].pos,
+                           "questions '%s' (line %zu) and '%s' read column '%s' with different "
+                           "missing: lists (%s and %s); a column's missing codes hold for every "
+                           "question on it: give both the same missing:",
+                           q[j].name, q[j].pos.line, q[i].name, col, la, lb);
+        }
     /* a question's missing: codes for its columns only, to the reader (the columns are
      * checked with the others, at their place in the spec) */
     size_t nrules = 0;
@@ -1184,12 +1246,20 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
         for (size_t i = 0; i < c->s->info.nsegments; i++) {
             const shopstat_spec_segment *sg = &c->s->info.segments[i];
             if (sg->by && strlen(sg->by) == (size_t)(eq - ends[k]) &&
-                strncmp(sg->by, ends[k], (size_t)(eq - ends[k])) == 0)
+                strncmp(sg->by, ends[k], (size_t)(eq - ends[k])) == 0) {
+                /* the value as a where: takes it (a bare word, else quoted), inside the
+                 * YAML double quotes of the suggestion */
+                const char *v = eq + 1;
+                const char *q = "";
+                if (!*v || v[strcspn(v, " \t,[]=!<>\"'")])
+                    q = strchr(v, '\'') ? "\\\"" : "'";
                 return FAIL(c, item,
                             "'%s' is a value of by: segment '%s', whose values are compared "
                             "each with rest or all ('%s:rest', '%s:all'); to compare two of "
-                            "them, make each a segment of its own (e.g. {where: \"%s == %s\"})",
-                            ends[k], sg->name, sg->name, sg->name, sg->by, eq + 1);
+                            "them, make each a segment of its own (e.g. {where: \"%s == "
+                            "%s%s%s\"})",
+                            ends[k], sg->name, sg->name, sg->name, sg->by, q, v, q);
+            }
         }
     }
     if ((st = segment_ref(c, item, a, &pr->a)))

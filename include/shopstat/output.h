@@ -22,7 +22,9 @@ char *shopstat_format_double(double x, char *buf, size_t n);
  * adjusted p (a score's: its own p). "-" when d is NULL or has no difference (nobody
  * answered), "not tested" under an effective base of 10 on either side (as the letters),
  * "+0.0 (0% on both sides: no test)" for a level at 0% on both sides (a scale point nobody
- * chose; likewise 100%), "+4.7 [df 0]" without an interval or p. Returns buf. */
+ * chose; likewise 100%), "+4.7 [df 0]" without an interval or p at df 0 ("[no interval]"
+ * at a df above 0: a variance no replicate defines), "+0.0 [+0.0, +0.0]" without a p (a
+ * difference of 0 with SE 0, t and p empty). Returns buf. */
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n);
 

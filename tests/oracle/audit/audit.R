@@ -7,8 +7,10 @@ script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 source(file.path(dirname(normalizePath(script)), "..", "helpers.R"))
 source(file.path(dirname(normalizePath(script)), "ext.R"))
 source(file.path(dirname(normalizePath(script)), "ext2.R"))
+source(file.path(dirname(normalizePath(script)), "ext3.R"))
 EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
 EXT2 <- Sys.getenv("AUDIT_EXT2", "1") != "0"  # (AUDIT_EXT2=0: without ext2.R's part)
+EXT3 <- Sys.getenv("AUDIT_EXT3", "1") != "0"  # (AUDIT_EXT3=0: without ext3.R's part)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -986,6 +988,9 @@ for (seed in seeds) tryCatch({
     ## ---- --exclude, --codes-sep, labelled points, df 0 segments, missing codes in cells (ext2.R)
     if (EXT2) tryCatch(ext2_audit(seed, G, ue, SC, spec),
                        error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_y|SCRIPTERR|", conditionMessage(e)) })
+    ## ---- text answer scales, waves, table view and report.md cells, five replicate types (ext3.R)
+    if (EXT3) tryCatch(ext3_audit(seed, G, ue, SC, spec),
+                       error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_z|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) {
     m <- conditionMessage(e)
     if (startsWith(m, "SKIP: ")) LOG("s", seed, "|NOTE|", substring(m, 7))

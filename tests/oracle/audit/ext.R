@@ -318,7 +318,11 @@ ext_audit <- function(seed, G, ue, SC, spec) {
     if (runif(1) < 0.5) cd <- q_none(cd)
     if (runif(1) < 0.3) mr <- q_none(mr, dat, c("m_a", "m_b", "m_c"))
     others <- list(tk, cd, mr, q_var(dat, "q2"))
-    questions <- c(list(q_var(dat, "q3")), others[sort(sample(4, sample(1:3, 1)))])
+    # (Poor..Excellent in the scale's order, as shopstat takes a recognised text scale's
+    # levels since the text-scale change; the script expected their byte order: ORDER lines)
+    q3q <- q_var(dat, "q3")
+    if (X$txt && sum(X$scale %in% q3q$levels) >= 2) q3q$levels <- X$scale[X$scale %in% q3q$levels]
+    questions <- c(list(q3q), others[sort(sample(4, sample(1:3, 1)))])
     hi <- if (X$txt) s_eq(dat, "hi", "q3", c("Very good", "Excellent")) else s_cmp(dat, "hi", "q3", ">=", 4)
     groups <- list(s_by(dat, "g"), s_eq(dat, "heavy", "spend", "3"), hi)
     base <- NULL
