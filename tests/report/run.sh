@@ -870,6 +870,13 @@ if $S report "$T/puf.yml" -o "$T/puf" --quiet --no-charts 2>"$T/puf.err"; then
     check "replicate design line in the workbook's contents sheet" bash -c \
         "unzip -p '$T/puf/tables.xlsx' xl/sharedStrings.xml | sed 's/&apos;/\x27/g' |
          grep -qF \"replicate weights REPWT ($puf_line; 80 replicates)\""
+    # (the lonely-PSU rule is one of strata and PSUs: a replicate design has none to show)
+    check "no lonely-PSU rule in a replicate design's report.md" \
+        bash -c "grep -qF 'design df ' '$T/puf/report.md' && ! grep -qi 'lonely' '$T/puf/report.md'"
+    check "no lonely-PSU rule in a replicate design's run.json" \
+        grep -qF '"fpc": null, "lonely_psu": null, "repweights": "REPWT"' "$T/puf/run.json"
+    check "no lonely-PSU rule in a replicate design's workbook" bash -c \
+        "! unzip -p '$T/puf/tables.xlsx' xl/sharedStrings.xml | grep -qi 'lonely'"
 else
     ko "report of a public-use file's replicate weights failed: $(cat "$T/puf.err")"
 fi
