@@ -1843,6 +1843,7 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         size_t k = 0;
         if ((st = text_list(c, cols, "columns", &list, NULL, &k)))
             return st;
+        c->s->info.repcols_pos = pos_of(cols);
         size_t len = 1;
         for (size_t i = 0; i < k; i++)
             len += strlen(list[i]) + 1;
@@ -2443,6 +2444,18 @@ static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_r
             snprintf(cli, sizeof e.msg - (size_t)(cli - e.msg), "; give prefix: or columns:");
         return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: prefix: %s",
                                   e.msg + 13);
+    }
+    const char *count = strstr(e.msg, " replicate weights are needed");
+    if (strchr(in->design.repweights, ',') && strncmp(e.msg, "--repweights ", 13) == 0 && count) {
+        /* (columns: lists too few or too many: the count in the spec's words, at the list) */
+        size_t k = 0;
+        for (const char *q = in->design.repweights; *q; q++)
+            k += *q != ',' && (q == in->design.repweights || q[-1] == ',');
+        const char *range = strstr(e.msg, "; between ");
+        shopstat_pos p = in->repcols_pos.line ? in->repcols_pos : in->design_pos[4];
+        return shopstat_error_set(err, st, in->path, p.line, p.col,
+                                  "replicates: columns: lists %zu column%s%s", k, k == 1 ? "" : "s",
+                                  range ? range : "");
     }
     if (e.line) /* (at a place in the data already: a column's codes, two columns alike) */
         return shopstat_error_set(err, st, e.file, e.line, e.col, "%s", e.msg);
