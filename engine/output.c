@@ -373,6 +373,9 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
         shopstat_json_opt_string(f, ctx->repweights);
         fputs(", \"reptype\": ", f);
         shopstat_json_opt_string(f, ctx->reptype);
+        fputs(", \"rho\": ", f); /* (rho and mse as run.json gives them) */
+        shopstat_json_number(f, ctx->rho);
+        fprintf(f, ", \"mse\": %s", ctx->mse ? "true" : "false");
         if (ctx->rep_note) {
             fputs(", \"replicate_design\": ", f);
             shopstat_json_string(f, ctx->rep_note);

@@ -288,6 +288,43 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
                               s ? s : "");
 }
 
+/* One number of a scale: strtod's whole text, which must start as a number does (strtod
+ * would skip spaces) and be finite. */
+static int scale_part(const char *s, double *out)
+{
+    char *end;
+    if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '+'))
+        return 0;
+    double x = strtod(s, &end);
+    if (*end || !isfinite(x))
+        return 0;
+    *out = x;
+    return 1;
+}
+
+shopstat_status shopstat_rep_scale_parse(const char *s, size_t len, double *out,
+                                         shopstat_error *err)
+{
+    char buf[64];
+    if (!s || len == 0 || len >= sizeof buf || memchr(s, '\0', len))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "not a number or a fraction");
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *slash = strchr(buf, '/');
+    double num, den = 1;
+    if (slash)
+        *slash = '\0';
+    if (!scale_part(buf, &num) || (slash && !scale_part(slash + 1, &den)))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "not a number or a fraction");
+    if (den == 0)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "its denominator is 0");
+    double x = num / den; /* (a number alone: den 1, x is num exactly) */
+    if (!isfinite(x))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "not a finite number");
+    *out = x;
+    return SHOPSTAT_OK;
+}
+
 const char *shopstat_rep_type_name(shopstat_rep_type t)
 {
     static const char *const names[] = {"none", "brr",       "fay", "jk1",
@@ -504,13 +541,17 @@ static shopstat_status parse_rscales(shopstat_repweights *rw, const char *s, sho
     const char *p = s;
     double first = NAN;
     for (;;) {
-        char *end;
-        double x = strtod(p, &end);
-        if (end == p || (*end && *end != ',') || !isfinite(x) || x < 0)
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        double x = 0;
+        shopstat_error e;
+        shopstat_error_clear(&e);
+        if (shopstat_rep_scale_parse(p, (size_t)(end - p), &x, &e) || x < 0)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--rscales takes non-negative numbers separated by "
-                                      "commas, not '%s'",
-                                      s);
+                                      "--rscales item %zu, '%.*s': %s; give non-negative "
+                                      "numbers or fractions (such as 79/80) separated by commas",
+                                      n + 1, (int)(end - p), p, e.msg[0] ? e.msg : "negative");
         if (n < rw->R)
             rw->rscales[n] = x;
         if (n == 0)

@@ -1926,7 +1926,11 @@ static void design_summary(const report *r, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "fpc %s (%s), ", d->fpc,
                                 shopstat_totals_fpc_fractions(r->tot) ? "sampling fractions"
                                                                       : "population sizes");
-    if (len < n)
+    /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
+     * it to, whatever the default says) */
+    if (len < n && d->repweights)
+        snprintf(buf + len, n - len, "design df %g.", shopstat_totals_df(r->tot));
+    else if (len < n)
         snprintf(buf + len, n - len, "design df %g; lonely PSU: %s.", shopstat_totals_df(r->tot),
                  shopstat_lonely_name(d->lonely));
 }
@@ -2090,8 +2094,8 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     shopstat_json_opt_string(f, d->psu);
     fputs(", \"fpc\": ", f);
     shopstat_json_opt_string(f, d->fpc);
-    fputs(", \"lonely_psu\": ", f);
-    shopstat_json_opt_string(f, shopstat_lonely_name(d->lonely));
+    fputs(", \"lonely_psu\": ", f); /* (null: replicate weights have no PSUs to apply it to) */
+    shopstat_json_opt_string(f, d->repweights ? NULL : shopstat_lonely_name(d->lonely));
     fputs(", \"repweights\": ", f);
     shopstat_json_opt_string(f, d->repweights);
     if (d->repweights) { /* the replicate settings the variances used */

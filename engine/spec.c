@@ -1894,6 +1894,24 @@ static shopstat_status parse_data(ctx *c, yaml_node_t *root)
     return resolve_data(c, n, file);
 }
 
+/* A replicates: scale: a positive number or fraction ("4/80"), as --repscale takes. */
+static shopstat_status rep_scale(ctx *c, yaml_node_t *n, const char *what, double *out)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return FAIL(c, n, "replicates: %s: must be a number, not %s", what, kind_name(n));
+    const char *v = (const char *)n->data.scalar.value;
+    double x = 0;
+    shopstat_error e2;
+    shopstat_error_clear(&e2);
+    if (shopstat_rep_scale_parse(v, n->data.scalar.length, &x, &e2) || !(x > 0))
+        return FAIL(c, n,
+                    "replicates: %s: '%s': %s; give a positive number or fraction (such as "
+                    "0.05 or 4/80)",
+                    what, v, e2.msg[0] ? e2.msg : "not positive");
+    *out = x;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
 {
     static const char *const keys[] = {"prefix", "columns", "type", "rho",
@@ -1913,6 +1931,7 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         size_t k = 0;
         if ((st = text_list(c, cols, "columns", &list, NULL, &k)))
             return st;
+        c->s->info.repcols_pos = pos_of(cols);
         size_t len = 1;
         for (size_t i = 0; i < k; i++)
             len += strlen(list[i]) + 1;
@@ -1936,7 +1955,7 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
     yaml_node_t *type_node = v;
     if ((v = get(c, n, "rho")) && (st = number(c, v, "rho", 0, 0.999999, &d->rho)))
         return st;
-    if ((v = get(c, n, "scale")) && (st = number(c, v, "scale", 1e-300, 1e300, &d->repscale)))
+    if ((v = get(c, n, "scale")) && (st = rep_scale(c, v, "scale", &d->repscale)))
         return st;
     if ((v = get(c, n, "rscales"))) {
         const char **list = NULL;
@@ -1946,14 +1965,14 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
             return st;
         c->s->info.rscales_pos = pos_of(v);
         for (size_t i = 0; i < k; i++) { /* (as parse_rscales in engine/replicate.c) */
-            char *end;
-            double x = strtod(list[i], &end);
-            if (end == list[i] || *end || !isfinite(x) || x < 0)
+            double x = 0;
+            shopstat_error_clear(&e2);
+            if (shopstat_rep_scale_parse(list[i], strlen(list[i]), &x, &e2) || x < 0)
                 return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, c->path, lpos[i].line,
                                           lpos[i].col,
-                                          "replicates: rscales: takes non-negative numbers, "
-                                          "not '%s'",
-                                          list[i]);
+                                          "replicates: rscales: '%s': %s; give non-negative "
+                                          "numbers or fractions (such as 79/80)",
+                                          list[i], e2.msg[0] ? e2.msg : "negative");
         }
         size_t len = 1;
         for (size_t i = 0; i < k; i++)
@@ -2513,6 +2532,18 @@ static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_r
             snprintf(cli, sizeof e.msg - (size_t)(cli - e.msg), "; give prefix: or columns:");
         return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: prefix: %s",
                                   e.msg + 13);
+    }
+    const char *count = strstr(e.msg, " replicate weights are needed");
+    if (strchr(in->design.repweights, ',') && strncmp(e.msg, "--repweights ", 13) == 0 && count) {
+        /* (columns: lists too few or too many: the count in the spec's words, at the list) */
+        size_t k = 0;
+        for (const char *q = in->design.repweights; *q; q++)
+            k += *q != ',' && (q == in->design.repweights || q[-1] == ',');
+        const char *range = strstr(e.msg, "; between ");
+        shopstat_pos p = in->repcols_pos.line ? in->repcols_pos : in->design_pos[4];
+        return shopstat_error_set(err, st, in->path, p.line, p.col,
+                                  "replicates: columns: lists %zu column%s%s", k, k == 1 ? "" : "s",
+                                  range ? range : "");
     }
     if (e.line) /* (at a place in the data already: a column's codes, two columns alike) */
         return shopstat_error_set(err, st, e.file, e.line, e.col, "%s", e.msg);

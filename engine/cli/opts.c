@@ -395,10 +395,14 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
     } else if ((m = cli_flag_value(argc, argv, i, "--repscale", &v)) != 0) {
         if (m < 0)
             return -1;
-        if (!parse_number(v, 0, INFINITY, &d->repscale)) {
-            cli_usage_error("--repscale takes a positive number, not '%s'", v);
+        double x = 0;
+        if (shopstat_rep_scale_parse(v, strlen(v), &x, &err) || !(x > 0)) {
+            cli_usage_error("--repscale '%s': %s; give a positive number or fraction (such as "
+                            "0.05 or 4/80)",
+                            v, err.msg[0] ? err.msg : "not positive");
             return -1;
         }
+        d->repscale = x;
     } else if ((m = cli_flag_value(argc, argv, i, "--rscales", &v)) != 0) {
         if (m < 0)
             return -1;

@@ -860,6 +860,9 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
         ctx->repweights = a->data_opts.design.repweights;
         ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
         ctx->rep_note = a->rep_note;
+        /* (as run.json: rho for fay only, mse as shopstat_repweights_resolve decides it) */
+        ctx->rho = d->reptype == SHOPSTAT_REP_FAY ? d->rho : NAN;
+        ctx->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
     }
 }
 

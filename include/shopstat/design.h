@@ -55,6 +55,16 @@ typedef enum shopstat_rep_option {
     SHOPSTAT_REP_OPT_RSCALES
 } shopstat_rep_option;
 
+/* A replicate scale (--repscale, --rscales' items, a spec's scale: and rscales:) as analysts
+ * copy it from a file's documentation: a number ("0.05", "0.9875") or a plain fraction of
+ * two numbers ("4/80", "79/80" for (n - 1)/n), the first len bytes of s, no spaces. Stores
+ * the value (the division's double, so "4/80" is 0.05 exactly as "0.05" is) in *out.
+ * SHOPSTAT_EUSAGE with a short reason in err->msg ("its denominator is 0", "not a number or
+ * a fraction") for anything else, a non-finite value included; the caller says where and
+ * checks the range. */
+shopstat_status shopstat_rep_scale_parse(const char *s, size_t len, double *out,
+                                         shopstat_error *err);
+
 struct shopstat_design_opts;
 /* The first of rho, scale and rscales that d gives and R ignores for d->reptype, or
  * SHOPSTAT_REP_OPT_NONE (also without a type). *why, when not NULL, is set to a static
@@ -83,7 +93,8 @@ typedef struct shopstat_design_opts {
     shopstat_rep_type reptype; /* required with repweights */
     double rho;                /* Fay's rho in [0, 1); NaN when not given */
     double repscale;           /* overall scale; NaN = the type's default (R's) */
-    const char *rscales;       /* "a,b,..." one per replicate, or one value for all;
+    const char *rscales;       /* "a,b,..." one per replicate, or one value for all (each a
+                                * number or a fraction: shopstat_rep_scale_parse);
                                 * NULL = all 1 (JKn has no default: required) */
     int mse;                   /* -1 = the type's default (on for sdr only), 0 or 1:
                                 * centre on the full-sample estimate, not the mean */

@@ -80,6 +80,8 @@ typedef struct shopstat_tab_context {
     const char *repweights, *reptype;
     const char *rep_note; /* shopstat_rep_note's line; NULL: the footer names the type */
     size_t replicates;
+    double rho; /* fay's rho (the JSON's "rho"); NaN for the other types (null) */
+    int mse;    /* variances about the full-sample estimate (--mse, or sdr's default) */
     /* multi-response questions whose base holds the rows ticking none
      * (shopstat_plan_set_none_in_base): the text views say so below the base line */
     const char *const *none_in_base;

@@ -147,6 +147,7 @@ typedef struct shopstat_spec_info {
     shopstat_design_opts design;
     shopstat_pos design_pos[5]; /* weight, strata, psu, fpc, replicates (0 = absent) */
     shopstat_pos rscales_pos;   /* the replicates' rscales: (0 = absent) */
+    shopstat_pos repcols_pos;   /* the replicates' columns: (0 = absent) */
     shopstat_ci_method ci;
     double level;
     shopstat_adjust_method adjust;

@@ -870,9 +870,31 @@ if $S report "$T/puf.yml" -o "$T/puf" --quiet --no-charts 2>"$T/puf.err"; then
     check "replicate design line in the workbook's contents sheet" bash -c \
         "unzip -p '$T/puf/tables.xlsx' xl/sharedStrings.xml | sed 's/&apos;/\x27/g' |
          grep -qF \"replicate weights REPWT ($puf_line; 80 replicates)\""
+    # (the lonely-PSU rule is one of strata and PSUs: a replicate design has none to show)
+    check "no lonely-PSU rule in a replicate design's report.md" \
+        bash -c "grep -qF 'design df ' '$T/puf/report.md' && ! grep -qi 'lonely' '$T/puf/report.md'"
+    check "no lonely-PSU rule in a replicate design's run.json" \
+        grep -qF '"fpc": null, "lonely_psu": null, "repweights": "REPWT"' "$T/puf/run.json"
+    check "no lonely-PSU rule in a replicate design's workbook" bash -c \
+        "! unzip -p '$T/puf/tables.xlsx' xl/sharedStrings.xml | grep -qi 'lonely'"
 else
     ko "report of a public-use file's replicate weights failed: $(cat "$T/puf.err")"
 fi
+
+# a spec's scale: and rscales: take fractions as documentation writes them (4/80, 79/80): the
+# tables are those of the decimals they stand for, byte for byte
+for form in frac dec; do
+    if [ $form = frac ]; then sc=4/80; rs="[1/2, 1/2, 3/4, 3/4]"; else sc=0.05; rs="[0.5, 0.5, 0.75, 0.75]"; fi
+    for ty in jk1 jkn; do
+        if [ $ty = jk1 ]; then opt="scale: $sc"; else opt="rscales: $rs"; fi
+        printf 'survey: t\ndata: %s/tests/cli/data/rep_small.csv\ndesign: {weight: w, replicates: {prefix: a, type: %s, %s}}\nquestions:\n  y: {column: y}\ntables:\n  - {question: y, chart: none}\n' \
+            "$PWD" "$ty" "$opt" >"$T/fr_${form}_$ty.yml"
+        $S report "$T/fr_${form}_$ty.yml" -o "$T/fr_${form}_$ty" --quiet --no-charts 2>"$T/fr_${form}_$ty.err"
+    done
+done
+for ty in jk1 jkn; do
+    check "spec fractions ($ty) = their decimals" cmp -s "$T/fr_frac_$ty/tables.csv" "$T/fr_dec_$ty/tables.csv"
+done
 
 # The words of pages FROM.. of a PDF, one a line: "page centre-y x word" (pdftotext -bbox)
 bbox_words() {
