@@ -14,6 +14,7 @@ TO=${2:-160}
 export AUDIT_SHOPSTAT=${AUDIT_SHOPSTAT:-$root/${BUILD:-build}/shopstat}
 export AUDIT_OUT=${AUDIT_OUT:-$(mktemp -d /tmp/shopstat-audit-XXXXXX)}
 command -v Rscript >/dev/null || { echo "audit: Rscript not found (apt-get install r-base-core r-cran-survey)" >&2; exit 2; }
+mkdir -p "$AUDIT_OUT"
 [ -x "$AUDIT_SHOPSTAT" ] || { echo "audit: $AUDIT_SHOPSTAT: no such program (run make)" >&2; exit 2; }
 echo "audit: seeds $FROM..$TO, shopstat $AUDIT_SHOPSTAT, output in $AUDIT_OUT"
 i=$FROM
