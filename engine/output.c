@@ -366,8 +366,8 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
     shopstat_json_opt_string(f, ctx->psu);
     fputs(", \"fpc\": ", f);
     shopstat_json_opt_string(f, ctx->fpc);
-    fputs(", \"lonely_psu\": ", f);
-    shopstat_json_opt_string(f, ctx->lonely);
+    fputs(", \"lonely_psu\": ", f); /* (no rule under replicate weights: null, as run.json) */
+    shopstat_json_opt_string(f, ctx->repweights ? NULL : ctx->lonely);
     if (ctx->repweights) {
         fputs(", \"repweights\": ", f);
         shopstat_json_opt_string(f, ctx->repweights);
