@@ -56,7 +56,9 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
         snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
     }
     double p = sest ? d->p_value : d->p_adjusted;
-    if (isnan(d->ci_lower) || isnan(p))
+    if (d->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED) /* (the table's note says why) */
+        snprintf(buf, n, "%s [no SE]", v);
+    else if (isnan(d->ci_lower) || isnan(p))
         snprintf(buf, n, "%s [df 0]", v);
     else if (p < 0.001)
         snprintf(buf, n, "%s [%s, %s] p < 0.001", v, lo, hi);
