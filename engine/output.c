@@ -559,6 +559,23 @@ void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, ch
                  t ? shopstat_totals_df0_reason(t) : "the rows carry no design variance");
 }
 
+void shopstat_rep_undefined_note(const shopstat_df0_names *d, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < d->n && len < n; i++) {
+        int w =
+            snprintf(buf + len, n - len, "%s%s", i ? ", " : "No SE or interval for ", d->names[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (d->n && len < n)
+        snprintf(buf + len, n - len,
+                 "%s: the weights of the base sum to 0 in some replicate (they cancel), so its "
+                 "replicate estimates are undefined.",
+                 d->more ? " and more" : "");
+}
+
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err)
 {
@@ -689,13 +706,9 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fprintf(f, "[df 0] %s\n", note);
     }
     if (undef.n) {
-        fputs("[no SE] No SE or interval for ", f);
-        for (size_t k = 0; k < undef.n; k++)
-            fprintf(f, "%s%s", k ? ", " : "", undef.names[k]);
-        fprintf(f,
-                "%s: the weights of the base sum to 0 in some replicate (they cancel), so "
-                "its replicate estimates are undefined.\n",
-                undef.more ? " and more" : "");
+        char note[2000];
+        shopstat_rep_undefined_note(&undef, note, sizeof note);
+        fprintf(f, "[no SE] %s\n", note);
     }
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);

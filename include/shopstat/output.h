@@ -130,6 +130,10 @@ void shopstat_df0_add(shopstat_df0_names *d, const char *name);
  * reason shopstat_totals_df0_reason(t)'s; t may be NULL), or "" when d is empty; buf is
  * n bytes, cut to fit. */
 void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, char *buf, size_t n);
+/* "No SE or interval for one, x: the weights of the base sum to 0 in some replicate (they
+ * cancel), so its replicate estimates are undefined." for the columns whose estimates are
+ * SHOPSTAT_NO_INTERVAL_REP_UNDEFINED, or "" when d is empty; buf is n bytes, cut to fit. */
+void shopstat_rep_undefined_note(const shopstat_df0_names *d, char *buf, size_t n);
 
 /* Aligned text table, one block per question: rows = levels, columns = segments,
  * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and
