@@ -200,7 +200,14 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                  * near 1e-12, as tab's df-0 rows reason; oracle one_psu_cmp_sides. */
                 if (fabs(var) < 1e-24)
                     var = 0;
-                diff_test(r, var, pdf, ptq);
+                /* a replicate whose weights of a side's base cancel puts x/0 among the
+                 * replicate differences: the variance is Inf or NaN (before: an SE of Inf, t
+                 * 0 and p 1, counted in Holm's family). As tab's, no SE, interval or test;
+                 * the NaN p leaves the family, as R's p.adjust leaves an NA */
+                if (t->rep && !isfinite(var))
+                    r->no_interval = SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+                else
+                    diff_test(r, var, pdf, ptq);
             }
             /* family: all levels of one question for one pair */
             size_t fam = k - first;

@@ -56,9 +56,12 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
         snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
     }
     double p = sest ? d->p_value : d->p_adjusted;
-    /* (no interval: df 0, or a variance no replicate defines; an interval without p: a
-     * difference of 0 with SE 0, whose t and p methods.md leaves empty) */
-    if (isnan(d->ci_lower))
+    /* (no SE: replicate weights that cancel, the table's note says why; no interval: df 0,
+     * or a variance no replicate defines; an interval without p: a difference of 0 with
+     * SE 0, whose t and p methods.md leaves empty) */
+    if (d->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+        snprintf(buf, n, "%s [no SE]", v);
+    else if (isnan(d->ci_lower))
         snprintf(buf, n, "%s [%s]", v, d->df > 0 ? "no interval" : "df 0");
     else if (isnan(p))
         snprintf(buf, n, "%s [%s, %s]", v, lo, hi);
@@ -564,6 +567,23 @@ void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, ch
                  t ? shopstat_totals_df0_reason(t) : "the rows carry no design variance");
 }
 
+void shopstat_rep_undefined_note(const shopstat_df0_names *d, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < d->n && len < n; i++) {
+        int w =
+            snprintf(buf + len, n - len, "%s%s", i ? ", " : "No SE or interval for ", d->names[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (d->n && len < n)
+        snprintf(buf + len, n - len,
+                 "%s: the weights of the base sum to 0 in some replicate (they cancel), so its "
+                 "replicate estimates are undefined.",
+                 d->more ? " and more" : "");
+}
+
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err)
 {
@@ -694,13 +714,9 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fprintf(f, "[df 0] %s\n", note);
     }
     if (undef.n) {
-        fputs("[no SE] No SE or interval for ", f);
-        for (size_t k = 0; k < undef.n; k++)
-            fprintf(f, "%s%s", k ? ", " : "", undef.names[k]);
-        fprintf(f,
-                "%s: the weights of the base sum to 0 in some replicate (they cancel), so "
-                "its replicate estimates are undefined.\n",
-                undef.more ? " and more" : "");
+        char note[2000];
+        shopstat_rep_undefined_note(&undef, note, sizeof note);
+        fprintf(f, "[no SE] %s\n", note);
     }
     if (any_empty)
         fputs("- nobody in this segment answered.\n", f);

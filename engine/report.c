@@ -1341,23 +1341,33 @@ static shopstat_status grid_check(report *r, rtable *rt, shopstat_error *err)
 static void df0_note(const report *r, const rtable *rt, int levels, size_t score, char *buf,
                      size_t n)
 {
-    shopstat_df0_names d;
-    shopstat_df0_names_init(&d);
+    /* [0]: design df 0, [1]: replicate estimates undefined (the weights cancel) */
+    shopstat_df0_names d[2];
+    shopstat_df0_names_init(&d[0]);
+    shopstat_df0_names_init(&d[1]);
     size_t nu;
     const rtable *u = cunits_of(rt, &nu);
     for (size_t c = 0; c < rt->ncols; c++)
         for (size_t k = 0; k < nu; k++) {
             const rtable *it = &u[k];
-            int none = 1;
-            for (size_t l = 0; levels && l < it->nlevels && none; l++)
-                none = !it->dest[l * rt->ncols + c].no_interval;
-            for (size_t j = 0; j < it->nscores && none; j++)
+            int why[3] = {0, 0, 0}; /* by no_interval */
+            for (size_t l = 0; levels && l < it->nlevels; l++)
+                why[it->dest[l * rt->ncols + c].no_interval % 3] = 1;
+            for (size_t j = 0; j < it->nscores; j++)
                 if (score == DF0_ALL_SCORES || score == j)
-                    none = !it->sest[j * rt->ncols + c].no_interval;
-            if (!none)
-                shopstat_df0_add(&d, rt->collabels[c]);
+                    why[it->sest[j * rt->ncols + c].no_interval % 3] = 1;
+            if (why[SHOPSTAT_NO_INTERVAL_DF0])
+                shopstat_df0_add(&d[0], rt->collabels[c]);
+            if (why[SHOPSTAT_NO_INTERVAL_REP_UNDEFINED])
+                shopstat_df0_add(&d[1], rt->collabels[c]);
         }
-    shopstat_df0_note(&d, r->tot, buf, n);
+    shopstat_df0_note(&d[0], r->tot, buf, n);
+    size_t len = strlen(buf);
+    if (d[1].n && len + 1 < n) {
+        if (len)
+            buf[len++] = ' ';
+        shopstat_rep_undefined_note(&d[1], buf + len, n - len);
+    }
 }
 
 static shopstat_status compute(report *r, shopstat_error *err)
@@ -1809,14 +1819,20 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
                 item ? item : "", item ? ": " : "");
 }
 
+/* What an estimate without an interval shows in its place: why, in the note's words. */
+static const char *no_interval_tag(int no_interval)
+{
+    return no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED ? "no SE" : "df 0";
+}
+
 /* A proportion's cell of report.md: "42.0% [35.1, 49.2]* B" (- when not estimable). */
 static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
 {
     if (e->base_n == 0 || isnan(e->proportion))
         fputs(" - |", f);
     else if (e->no_interval) /* (the table's note says why) */
-        fprintf(f, " %.1f%% [df 0]%s%s%s |", 100 * e->proportion, e->eff_base < 30 ? "*" : "",
-                let[0] ? " " : "", let);
+        fprintf(f, " %.1f%% [%s]%s%s%s |", 100 * e->proportion, no_interval_tag(e->no_interval),
+                e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
     else
         fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
                 100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
@@ -1834,7 +1850,8 @@ static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char 
     score_text(lo, sizeof lo, e->ci_lower, e, 0);
     score_text(hi, sizeof hi, e->ci_upper, e, 0);
     if (e->no_interval)
-        fprintf(f, " %s [df 0]%s%s%s |", v, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+        fprintf(f, " %s [%s]%s%s%s |", v, no_interval_tag(e->no_interval),
+                e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
     else
         fprintf(f, " %s [%s, %s]%s%s%s |", v, lo, hi, e->eff_base < 30 ? "*" : "",
                 let[0] ? " " : "", let);

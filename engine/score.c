@@ -861,7 +861,10 @@ static shopstat_status pair_diff(const shopstat_totals *t, const shopstat_compar
     if ((st = sides_var(t, sr, sides, sign, 2, &sub, sub >= 0, x->difference, terms, &var, err)))
         return st;
     double tq = pdf > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, pdf) : NAN;
-    diff_test(x, var, pdf, tq); /* (as shopstat_compare's) */
+    if (t->rep && !isfinite(var)) /* (as shopstat_compare's) */
+        x->no_interval = SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+    else
+        diff_test(x, var, pdf, tq); /* (as shopstat_compare's) */
     x->p_adjusted = x->p_value; /* (each score x pair is its own family) */
     return SHOPSTAT_OK;
 }

@@ -224,13 +224,16 @@ static void put_num(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, 
 }
 
 /* An interval's two cells from column col: its bounds, or "df 0" in both where the
- * design df is 0 (no_interval: the table's note says so), not the "n/a" of an empty base. */
+ * design df is 0 (no_interval: the table's note says so), "no SE" where the replicate
+ * estimates are undefined (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED), not the "n/a" of an empty
+ * base. */
 static void put_ci(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double lo, double hi,
                    int no_interval, lxw_format *f)
 {
     if (no_interval) {
-        put_str(c, ws, r, col, "df 0", c->f.na);
-        put_str(c, ws, r, col + 1, "df 0", c->f.na);
+        const char *why = no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED ? "no SE" : "df 0";
+        put_str(c, ws, r, col, why, c->f.na);
+        put_str(c, ws, r, col + 1, why, c->f.na);
         return;
     }
     put_num(c, ws, r, col, lo, f);
@@ -900,11 +903,17 @@ static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
     }
     int fk = e ? shopstat_score_decimals(e->min, e->max) : 0;
     put_num(c, ws, r, c0, d->difference, e ? c->f.score[fk][1] : c->f.dpct);
-    put_ci(c, ws, r, c0 + 1, d->ci_lower, d->ci_upper, !isfinite(d->ci_lower),
+    put_ci(c, ws, r, c0 + 1, d->ci_lower, d->ci_upper,
+           d->no_interval ? d->no_interval : !isfinite(d->ci_lower),
            e ? c->f.score_ci[fk][1] : c->f.dci);
     double p = e ? d->p_value : d->p_adjusted;
     if (isfinite(p))
         put_num(c, ws, r, c0 + 3, p, c->f.pval);
+    else if (d->no_interval ||
+             (!e && d->estimate_a == d->estimate_b && (d->estimate_a == 0 || d->estimate_a == 1)))
+        /* (report.md's "no test" of shopstat_format_difference: a level at 0% or 100% on both
+         * sides has no variance, and undefined replicate estimates no SE) */
+        put_str(c, ws, r, c0 + 3, "no test", c->f.na);
 }
 
 static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,

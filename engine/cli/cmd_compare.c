@@ -560,6 +560,17 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             any_scores ? " (a score's p not adjusted)" : "");
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
+    /* a difference shown as [no SE] (tested, but its replicate estimates undefined) */
+    int any_undefined = 0;
+    for (size_t x = 0; x < n + nsd; x++) {
+        const shopstat_difference *r = x < n ? &d[x] : &sd[x - n];
+        any_undefined |= r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED &&
+                         !isnan(r->difference) && r->eff_base_a >= 10 && r->eff_base_b >= 10;
+    }
+    if (any_undefined)
+        fputs("[no SE] No SE, interval or test: the weights of a side's base sum to 0 in some "
+              "replicate (they cancel), so its replicate estimates are undefined.\n",
+              f);
     if (any_empty)
         fputs("- nobody in this column answered.\n", f);
     if (any_weightless)

@@ -179,13 +179,8 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         fprintf(f, "[df 0] %s\n", note);
     }
     if (undef.n) {
-        fputs("[no SE] No SE or interval for ", f);
-        for (size_t k = 0; k < undef.n; k++)
-            fprintf(f, "%s%s", k ? ", " : "", undef.names[k]);
-        fprintf(f,
-                "%s: the weights of the base sum to 0 in some replicate (they cancel), so "
-                "its replicate estimates are undefined.\n",
-                undef.more ? " and more" : "");
+        shopstat_rep_undefined_note(&undef, note, sizeof note);
+        fprintf(f, "[no SE] %s\n", note);
     }
     if (any_empty)
         fputs("- no row of this segment with weight answered.\n", f);

@@ -31,6 +31,11 @@ typedef struct shopstat_difference {
         p_adjusted;
     size_t base_n_a, base_n_b;
     double eff_base_a, eff_base_b; /* Kish effective bases; NaN for a side of weight 0 */
+    int no_interval; /* 0, or SHOPSTAT_NO_INTERVAL_REP_UNDEFINED: a side's weights of the base
+                        sum to 0 in some replicate (or no replicate defines the difference),
+                        so the replicate differences are undefined: se, the interval, t, p
+                        and p_adjusted are NaN, and the difference is left out of the
+                        adjustment's family (R's p.adjust of NA) */
 } shopstat_difference;
 
 /* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that

@@ -23,8 +23,9 @@ char *shopstat_format_double(double x, char *buf, size_t n);
  * answered), "not tested" under an effective base of 10 on either side (as the letters),
  * "+0.0 (0% on both sides: no test)" for a level at 0% on both sides (a scale point nobody
  * chose; likewise 100%), "+4.7 [df 0]" without an interval or p at df 0 ("[no interval]"
- * at a df above 0: a variance no replicate defines), "+0.0 [+0.0, +0.0]" without a p (a
- * difference of 0 with SE 0, t and p empty). Returns buf. */
+ * at a df above 0: a variance no replicate defines), "+4.7 [no SE]" where replicate weights
+ * of a side's base cancel (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED), "+0.0 [+0.0, +0.0]" without
+ * a p (a difference of 0 with SE 0, t and p empty). Returns buf. */
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n);
 
@@ -134,6 +135,10 @@ void shopstat_df0_add(shopstat_df0_names *d, const char *name);
  * reason shopstat_totals_df0_reason(t)'s; t may be NULL), or "" when d is empty; buf is
  * n bytes, cut to fit. */
 void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, char *buf, size_t n);
+/* "No SE or interval for one, x: the weights of the base sum to 0 in some replicate (they
+ * cancel), so its replicate estimates are undefined." for the columns whose estimates are
+ * SHOPSTAT_NO_INTERVAL_REP_UNDEFINED, or "" when d is empty; buf is n bytes, cut to fit. */
+void shopstat_rep_undefined_note(const shopstat_df0_names *d, char *buf, size_t n);
 
 /* Aligned text table, one block per question: rows = levels, columns = segments,
  * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and

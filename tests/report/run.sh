@@ -1383,6 +1383,8 @@ if $S report tests/report/specs/scale_points.yml -o "$T/points" --quiet 2>"$T/po
             "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | +0.0 (0% on both sides: no test) |" "$T/points/report.md"
     done
     check "scale_points: report.md has no NaN" sh -c "! grep -qi 'nan' '$T/points/report.md'"
+    check "scale_points: the workbook's p of a difference between two 0% says no test" \
+        bash -c "unzip -p '$T/points/tables.xlsx' xl/sharedStrings.xml | grep -qF '>no test<'"
 else
     ko "report of scale_points.yml failed: $(cat "$T/points.err")"
 fi
@@ -1916,6 +1918,41 @@ if $S report tests/report/specs/df0_table.yml -o "$T/d1" --quiet 2>"$T/d1.err"; 
     check "df0_table: a-2's note" grep -qxF "No interval for All, one: design df 0 (the rows lie within one PSU per stratum)." "$T/d1/report.md"
 else
     ko "report of df0_table.yml failed: $(cat "$T/d1.err")"
+fi
+
+# ---- replicate weights that cancel (the data of CLI case compare_rep_undefined_se): in
+# segment a the first SDR replicate's weights are +1 on six rows and -1 on six, so a's
+# replicate estimates of levels 0 and 1 are x/0, and a - b's too. Those cells say the
+# replicate estimates are undefined (before: [df 0] and 'design df 0 (... rank 1 ...)');
+# level 2's replicate-1 estimates are 0/0, dropped, so it keeps its interval and test ----
+D=$PWD/tests/cli/cases/compare_rep_undefined_se
+(cd "$T" && sed -n "s/^printf '\(.*\)' >c.csv$/\1/p" "$D/cmd" | xargs -0 printf >"$T/repundef.csv")
+cat >"$T/repundef.yml" <<YML
+survey: repundef
+data: $T/repundef.csv
+design: {weight: w, replicates: {prefix: a, type: sdr}}
+questions:
+  y: {column: y}
+segments:
+  all: {}
+  a: {where: "g == 'a'"}
+  b: {where: "g == 'b'"}
+tables:
+  - {name: t, question: y, segments: [all, a, b], compare: ["a:b"], differences: true, chart: none}
+YML
+if $S report "$T/repundef.yml" -o "$T/repundef" --quiet --no-charts 2>"$T/repundef.err"; then
+    note="No SE or interval for a: the weights of the base sum to 0 in some replicate (they cancel), so its replicate estimates are undefined."
+    check "rep_undefined: report.md's level 0 (a and a - b: no SE)" grep -qF "| 0 | 29.2% [0.0, 100.0]* | 41.7% [no SE]* | 16.7% [6.6, 36.2]* | +25.0 [no SE] |" "$T/repundef/report.md"
+    check "rep_undefined: report.md's level 2 keeps its test" grep -qF "| 2 | 41.7% [2.3, 95.6]* | 16.7% [4.8, 44.1]* | 66.7% [56.7, 75.4]* B | -50.0 [-77.2, -22.8] p = 0.010 |" "$T/repundef/report.md"
+    check "rep_undefined: report.md's note" grep -qxF "$note" "$T/repundef/report.md"
+    check "rep_undefined: no df 0 in report.md" sh -c "! grep -q 'df 0' '$T/repundef/report.md'"
+    check "rep_undefined: a - b's levels 0 and 1 have no SE, t or p in comparisons.csv" \
+        test "$(grep -c '^t,y,[01],a,b,[^,]*,[^,]*,0.25,,,,3,,,$' "$T/repundef/comparisons.csv")" = 2
+    unzip -p "$T/repundef/tables.xlsx" xl/sharedStrings.xml >"$T/repundef.ss" 2>/dev/null
+    check "rep_undefined: the workbook's no SE cells and note, no df 0" \
+        bash -c "grep -qF '>no SE<' '$T/repundef.ss' && grep -qF '$note' '$T/repundef.ss' && ! grep -q 'df 0' '$T/repundef.ss'"
+else
+    ko "report of replicate weights that cancel failed: $(cat "$T/repundef.err")"
 fi
 
 # a by: segment on a column that a segment of the spec is named after (by_name_clash.yml:
