@@ -73,8 +73,7 @@ static inline void dd_acc(double *hi, double *lo, double p, double e)
 }
 
 /* G += c m m'; sp: scratch of 2 R doubles */
-typedef void (*rank1_fn)(double *G, size_t ntri, double c, const double *m, size_t R,
-                         double *sp);
+typedef void (*rank1_fn)(double *G, size_t ntri, double c, const double *m, size_t R, double *sp);
 
 /* G += c m m' (packed lower triangle, hi then lo), portable: Dekker's product, m's halves
  * split once (splitting every m_j again for every i cost a seventh of the kernel). */
@@ -127,8 +126,7 @@ static void rank1_dd_portable(double *G, size_t ntri, double c, const double *m,
 #ifdef REP_FMA_KERNEL
 /* The same with the products' errors from FMA, four at a time (AVX2). */
 __attribute__((target("avx2,fma"))) static void rank1_dd_fma(double *G, size_t ntri, double c,
-                                                             const double *m, size_t R,
-                                                             double *sp)
+                                                             const double *m, size_t R, double *sp)
 {
     (void)sp;
     if (c == 0)

@@ -496,10 +496,14 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rank),           cmocka_unit_test(test_rank_near_dependent),
-        cmocka_unit_test(test_scales),         cmocka_unit_test(test_row_texts),
-        cmocka_unit_test(test_usage_errors),   cmocka_unit_test(test_names_and_note),
-        cmocka_unit_test(test_repweights_free), cmocka_unit_test(test_create),
+        cmocka_unit_test(test_rank),
+        cmocka_unit_test(test_rank_near_dependent),
+        cmocka_unit_test(test_scales),
+        cmocka_unit_test(test_row_texts),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_names_and_note),
+        cmocka_unit_test(test_repweights_free),
+        cmocka_unit_test(test_create),
         cmocka_unit_test(test_create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
