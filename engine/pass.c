@@ -3069,36 +3069,20 @@ static int by_year(const void *a, const void *b)
     return by_natural(a, b);
 }
 
-/* Byte-sorted levels it[0..n) in a recognised text scale's order, into order[]: 0 when
- * done or when they make no scale (order as it was), -1 out of memory. */
-static int scale_order(const sort_item *it, size_t n, size_t *order)
+/* Whether labels[0..n) are one recognised text scale, its order into order[] when so */
+static int scale_recognised(const char *const *labels, size_t n, size_t *order)
 {
-    const char **lab = malloc(n * sizeof *lab);
-    size_t *pos = malloc(n * sizeof *pos);
-    if (!lab || !pos) {
-        free(lab);
-        free(pos);
-        return -1;
-    }
-    int ok = 1;
-    for (size_t i = 0; i < n && ok; i++) {
-        lab[i] = it[i].s;
-        ok = strlen(it[i].s) == it[i].len; /* (a level holding a NUL byte is no scale point) */
-    }
-    if (ok && shopstat_scale_recognise(lab, n, pos))
-        for (size_t i = 0; i < n; i++)
-            order[i] = it[pos[i]].id;
-    free(lab);
-    free(pos);
-    return 0;
+    return shopstat_scale_recognise(labels, n, order) != NULL;
 }
 
-/* Sorted keys it[0..n) in time order, into order[], when every one names a period ("Jan
- * 2024", "2024 Q2": shopstat_scale_time_order): 0 when done or when they do not (order as it
- * was), -1 out of memory. */
-static int time_order(const sort_item *it, size_t n, size_t *order)
+/* Sorted keys it[0..n) in the order `orders` finds (a recognised text scale's,
+ * scale_recognised; time order when every one names a period, "Jan 2024", "2024 Q2":
+ * shopstat_scale_time_order), into order[]: 0 when done or when they have none (order as it
+ * was), -1 out of memory. A key holding a NUL byte is no scale point nor period. */
+static int order_by(const sort_item *it, size_t n, size_t *order,
+                    int (*orders)(const char *const *, size_t, size_t *))
 {
-    const char **lab = malloc(n * sizeof *lab);
+    const char **lab = calloc(n ? n : 1, sizeof *lab);
     size_t *pos = malloc(n * sizeof *pos);
     if (!lab || !pos) {
         free(lab);
@@ -3110,7 +3094,7 @@ static int time_order(const sort_item *it, size_t n, size_t *order)
         lab[i] = it[i].s;
         ok = strlen(it[i].s) == it[i].len;
     }
-    if (ok && shopstat_scale_time_order(lab, n, pos))
+    if (ok && orders(lab, n, pos))
         for (size_t i = 0; i < n; i++)
             order[i] = it[pos[i]].id;
     free(lab);
@@ -3164,12 +3148,12 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
     /* waves that all name a period ("Feb 2024" before "Apr 2024"): a --by column's values
      * and a question's levels (tab --var wave) in time order */
     if ((scale || natural) && !keep && !allnum && fixed == 0 && n >= 2 &&
-        time_order(it, n, order) < 0) {
+        order_by(it, n, order, shopstat_scale_time_order) < 0) {
         free(it);
         free(order);
         return NULL;
     }
-    if (scale && !keep && !allnum && fixed == 0 && n >= 2 && scale_order(it, n, order) < 0) {
+    if (scale && !keep && !allnum && fixed == 0 && n >= 2 && order_by(it, n, order, scale_recognised) < 0) {
         free(it);
         free(order);
         return NULL;
