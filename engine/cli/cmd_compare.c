@@ -97,9 +97,54 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
             fprintf(f, ", \"%s\": ", names[k]);
             shopstat_json_number(f, v[k]);
         }
+        /* why se, the interval, t and p are null, in the words of tab's ci_fallback */
+        fputs(", \"ci_fallback\": ", f);
+        if (r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+            fputs("\"none: replicate estimates undefined (a replicate's weights of a side's "
+                  "base sum to 0)\"",
+                  f);
+        else
+            fputs("null", f);
         fputc('}', f);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/* Warn, once per pair, of its differences whose replicate estimates are undefined
+ * (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED: a side's replicate weights of the base cancel), naming
+ * each question's levels (a score's name for a score's difference), as tab warns of its
+ * estimates; d holds n differences in csv order (per question, its levels, then its scores). */
+static void warn_rep_undefined(const shopstat_difference *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].no_interval != SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+            continue;
+        int seen = 0; /* (the pair warned of at its first such difference) */
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = d[k].pair == d[i].pair && d[k].no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+        if (seen)
+            continue;
+        char list[600];
+        size_t len = 0;
+        list[0] = '\0';
+        const char *var = NULL;
+        for (size_t k = i; k < n && len < sizeof list; k++) {
+            if (d[k].pair != d[i].pair || d[k].no_interval != SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+                continue;
+            int same = var && strcmp(var, d[k].variable) == 0;
+            int w = same ? snprintf(list + len, sizeof list - len, ", %s", d[k].level)
+                         : snprintf(list + len, sizeof list - len, "%s%s (levels %s",
+                                    var ? "), " : "", d[k].variable, d[k].level);
+            var = d[k].variable;
+            len += w > 0 ? (size_t)w : 0;
+        }
+        if (len < sizeof list - 1)
+            strcat(list, ")");
+        cli_warn("pair '%s' - '%s': in %s the weights of a side's base sum to 0 in some "
+                 "replicate (the replicate weights cancel), so their replicate differences are "
+                 "undefined: no SE, interval, t or p (left empty, out of the adjustment)",
+                 d[i].segment_a, d[i].segment_b, list);
+    }
 }
 
 /* Market-research view: one block per question. The columns are lettered as the chart's
@@ -674,6 +719,7 @@ int cmd_compare(int argc, char **argv)
         if (!seen && !any)
             survey_args_warn_empty(&a, seg, "its comparisons are empty");
     }
+    warn_rep_undefined(all, nall);
     int fmt = a.format;
     if (fmt == FMT_AUTO)
         fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;
