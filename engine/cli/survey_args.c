@@ -589,18 +589,24 @@ void survey_args_warn_empty(const survey_args *a, const char *name, const char *
              name, given, then, a->data, ncol, given);
 }
 
+/* qs[0..n) joined by ", " into list (cut short at its size) */
+static void join_names(const char *const *qs, size_t n, char *list, size_t size)
+{
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && len < size; i++) {
+        int w = snprintf(list + len, size - len, "%s%s", i ? ", " : "", qs[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
 void survey_args_warn_df0(const shopstat_totals *t, const char *name, const char *const *qs,
                           size_t n, const char *what)
 {
     if (!n)
         return;
     char list[600];
-    size_t len = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < n && len < sizeof list; i++) {
-        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", qs[i]);
-        len += w > 0 ? (size_t)w : 0;
-    }
+    join_names(qs, n, list, sizeof list);
     cli_warn("segment '%s' has design df 0 in %s: %s, so its %s there have no design-based "
              "interval (left empty)",
              name, list, shopstat_totals_df0_reason(t), what);
@@ -611,12 +617,7 @@ void survey_args_warn_rep_undefined(const char *name, const char *const *qs, siz
     if (!n)
         return;
     char list[600];
-    size_t len = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < n && len < sizeof list; i++) {
-        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", qs[i]);
-        len += w > 0 ? (size_t)w : 0;
-    }
+    join_names(qs, n, list, sizeof list);
     cli_warn("segment '%s': in %s the weights of the base sum to 0 in some replicate (the "
              "replicate weights cancel), so its replicate estimates are undefined: no SE and no "
              "interval (left empty)",
