@@ -161,6 +161,11 @@ void huge_unmap(void *p, size_t bytes);
  * question's columns share (Q3_1, Q3_2). engine/suggest.c. */
 size_t suggest_stem_len(const char *name);
 
+/* The period label s names (shopstat_scale_time_order's months, quarters, halves, years,
+ * dates) as a key that sorts in time, equal for periods that start together ("Q2 2024",
+ * "Apr 2024"): 1 and *key, else 0. engine/period.c. */
+int period_key(const char *s, long *key);
+
 /* Whether an item of a column list is a pattern: it holds '*', '?' or '['. */
 int reader_is_pattern(const char *item);
 

@@ -1,4 +1,5 @@
 /* Wave labels read as periods (months, quarters, halves, years, dates) and put in time order. */
+#include "internal.h"
 #include "shopstat/scale.h"
 
 #include <stdlib.h>
@@ -155,8 +156,8 @@ static int numeric_sep(char c)
 }
 
 /* The period label s names, as a key that sorts in time (the year, then the month a month,
- * quarter or half starts in, then the day): 1 and *key, else 0. */
-static int period_key(const char *s, long *key)
+ * quarter or half starts in, then the day): 1 and *key, else 0 (internal.h). */
+int period_key(const char *s, long *key)
 {
     token t[MAX_TOKENS];
     size_t n;

@@ -387,8 +387,31 @@ static int named_rating(const shopstat_colsummary *c)
     return 0;
 }
 
-/* How much a column's name says it is the survey's wave: 2, 1 or 0 (describe.h). Words are
- * split at non-letters and where a lower-case letter meets an upper-case one (surveyWave). */
+/* Whether every one of c's values names a period (a month, quarter, half, year or date:
+ * shopstat_scale_time_order) and two of them name different ones: a fieldwork column of
+ * "Jan 2024", "Feb 2024" is a wave however it is named; one period, however spelt
+ * ("Mar 2024", "2024-03"), is no change to follow. Numbers alone (2023, 2024) are left to
+ * the year names. */
+static int period_values(const shopstat_colsummary *c)
+{
+    if (c->all_numeric || c->nlevels < 2)
+        return 0;
+    long first = 0, key;
+    int other = 0;
+    for (size_t i = 0; i < c->nlevels; i++) {
+        const char *v = c->levels[i].value;
+        if (!period_key(v, &key))
+            return 0;
+        if (i == 0)
+            first = key;
+        other |= key != first;
+    }
+    return other;
+}
+
+/* How much a column's name, else its values, say it is the survey's wave: 3, 2, 1 or 0
+ * (describe.h). Words are split at non-letters and where a lower-case letter meets an
+ * upper-case one (surveyWave). */
 static int wave_name(const shopstat_colsummary *c)
 {
     static const char *const wave[] = {"wave",  "welle", "erhebungswelle", "befragungswelle",
@@ -402,13 +425,12 @@ static int wave_name(const shopstat_colsummary *c)
     char w[32];
     for (size_t i = 0; next_word(name, &i, w, sizeof w);)
         if (in_list(w, wave))
-            return 2;
+            return 3;
     char low[32];
-    if (!lower_name(name, low, sizeof low))
-        return 0;
-    if (in_list(low, period))
-        return 1;
-    return in_list(low, year) && years(c);
+    if (lower_name(name, low, sizeof low) &&
+        (in_list(low, period) || (in_list(low, year) && years(c))))
+        return 2;
+    return period_values(c);
 }
 
 void shopstat_suggestions_free(shopstat_suggestion *s, size_t n)

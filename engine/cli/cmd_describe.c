@@ -35,10 +35,11 @@ const char cmd_describe_help[] =
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
     "name's stem, code lists, labels joined by ';' or '|' (--codes-sep if one holds\n"
     "a ','), a weight, non-answer codes, a text scale's order as --levels (its\n"
-    "non-substantive answers named), a wave column as --by: wave,\n"
-    "Welle, period, year...), and a score command for a 0-10 question's Net Promoter\n"
-    "Score and the means of 1-5, 1-7 and 1-10 ratings (named or worded so, or a grid\n"
-    "Q5_1, Q5_2: no store's codes); guessed: check them. Columns named like strata,\n"
+    "non-substantive answers named), a wave column as --by (named wave, Welle,\n"
+    "period, year..., or its values all periods: Jan 2024, Q1 2024, two or more), and\n"
+    "a score command for a 0-10 question's Net Promoter Score and the means of 1-5,\n"
+    "1-7 and 1-10 ratings (named or worded so, or a grid Q5_1, Q5_2: no store's\n"
+    "codes); guessed: check them. Columns named like strata,\n"
     "PSUs or an fpc (stratum, psu, cluster, fpc, N_h...) become --strata, --psu, --fpc\n"
     "when one more pass, with them as the design, shows tab would take them (complete,\n"
     "nested, no single-PSU stratum); else one line says why not.\n"
@@ -674,9 +675,9 @@ static const char *const suggest_flag[] = {"--var",         "--multi",  "--multi
                                            "--psu",         "--fpc"};
 
 /* The suggested question that is the survey's wave: the first named most like one (a word
- * wave, Welle, vague, ola, ...; else a whole name period, quarter, year, ...: describe.h),
- * with no non-answer among its values; its index, or n. A tracker's first look is every
- * question by wave. */
+ * wave, Welle, vague, ola, ...; else a whole name period, quarter, year, ...; else the
+ * first whose values are all periods, two or more of them: describe.h), with no non-answer
+ * among its values; its index, or n. A tracker's first look is every question by wave. */
 static size_t wave_of(const shopstat_suggestion *sg, size_t n)
 {
     size_t best = n;
@@ -1691,8 +1692,11 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         if (i == wave) {
             fprintf(out, "  --by ");
             put_word(out, s->name);
-            fprintf(out, ": named like a survey wave: every estimate per wave too (compare's "
-                         "--pair ");
+            fprintf(out,
+                    ": %s: every estimate per wave too (compare's "
+                    "--pair ",
+                    s->wave > 1 ? "named like a survey wave"
+                                : "its values name periods, like a survey wave's");
             put_word(out, s->name);
             fprintf(out, ":rest tests each wave against the others)\n");
         }

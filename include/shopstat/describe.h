@@ -255,11 +255,14 @@ typedef struct shopstat_suggestion {
      * whose names share their stem (a grid, Q5_1, Q5_2), none named like a wave or a
      * grouping. Its mean is then shopstat_plan_add_score's "mean"; else 0 */
     int rating;
-    /* SHOPSTAT_SUGGEST_VAR: 2 when a word of its name (split at '_', '.', ' ', '-', digits
+    /* SHOPSTAT_SUGGEST_VAR: 3 when a word of its name (split at '_', '.', ' ', '-', digits
      * and lower-to-upper case) is a survey wave's, any case: wave, Welle, Erhebungswelle,
-     * Befragungswelle, vague, ola, onda, ondata; 1 when the whole name is a period's:
+     * Befragungswelle, vague, ola, onda, ondata; 2 when the whole name is a period's:
      * period, periode, periodo, quarter, quartal, trimestre, and year, Jahr, annee,
-     * année, año, jaar when every code is a year from 1900 to 2100; else 0 */
+     * année, año, jaar when every code is a year from 1900 to 2100; 1, whatever its name,
+     * when every code (not all numbers) names a period as shopstat_scale_time_order reads
+     * them ("Jan 2024", "Q1 2024", "2024-03") and two codes name different ones (a
+     * fieldwork or month column); else 0 */
     int wave;
     /* SHOPSTAT_SUGGEST_PSU: named like a cluster, which may be a segmentation's */
     int ambiguous_name;

@@ -663,7 +663,7 @@ static void test_suggestions_design(void **state)
                              "var sat5two=sat5two;var sat7=sat7|Don't know+mean7;"
                              "var sat10=sat10+mean10;var sat4=sat4;var n10=n10+nps");
 
-    /* waves: a word (camel case, German, Spanish, before _ID) ranks 2; a whole period name 1,
+    /* waves: a word (camel case, German, Spanish, before _ID) ranks 3; a whole period name 2,
      * a year's only over years; microwave holds no word wave */
     k = (size_t)snprintf(text, sizeof text,
                          "microwave,surveyWave,Welle,year,quarter,Jahr,OLA_ID\n");
@@ -673,9 +673,20 @@ static void test_suggestions_design(void **state)
                               1 + i % 3, 1 + i % 2);
     write_text(text);
     suggest(NULL, got, sizeof got);
-    assert_string_equal(got, "var microwave=microwave;var surveyWave=surveyWave+wave2;"
-                             "var Welle=Welle+wave2;var year=year+wave1;"
-                             "var quarter=quarter+wave1;var Jahr=Jahr;var OLA_ID=OLA_ID+wave2");
+    assert_string_equal(got, "var microwave=microwave;var surveyWave=surveyWave+wave3;"
+                             "var Welle=Welle+wave3;var year=year+wave2;"
+                             "var quarter=quarter+wave2;var Jahr=Jahr;var OLA_ID=OLA_ID+wave3");
+
+    /* values all periods rank 1 whatever the name, when two of them differ: one month spelt
+     * two ways, or a period among other words, is no wave */
+    k = (size_t)snprintf(text, sizeof text, "fieldwork,month,when\n");
+    for (int i = 0; i < 12; i++)
+        k +=
+            (size_t)snprintf(text + k, sizeof text - k, "%s,%s,%s\n", i % 2 ? "Q1 2024" : "2024-05",
+                             i % 2 ? "Mar 2024" : "2024-03", i % 2 ? "Mar 2024" : "Wave 3");
+    write_text(text);
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "var fieldwork=fieldwork+wave1;var month=month;var when=when");
 }
 
 /* Which 1-K codes are ratings (their mean proposed): named so, or a run of items on one
@@ -705,8 +716,8 @@ static void test_suggestions_ratings(void **state)
                              "var store_satisfaction=store_satisfaction+mean5;"
                              "var likelyToReturn=likelyToReturn+mean10;var Q5_1=Q5_1+mean5;"
                              "var Q5_2=Q5_2+mean5;var Q5_3=Q5_3+mean5;var Q6_1=Q6_1;"
-                             "var Q7_a=Q7_a+mean7;var Q7_b=Q7_b+mean7;var wave_1=wave_1+wave2;"
-                             "var wave_2=wave_2+wave2");
+                             "var Q7_a=Q7_a+mean7;var Q7_b=Q7_b+mean7;var wave_1=wave_1+wave3;"
+                             "var wave_2=wave_2+wave3");
 }
 
 /* A public-use file: FINALWT (a weight: "wt" at the end), REPWT1..REPWT4 (replicate
