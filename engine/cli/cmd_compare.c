@@ -103,7 +103,11 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
             fputs("\"none: replicate estimates undefined (a replicate's weights of a side's "
                   "base sum to 0)\"",
                   f);
-        else
+        else if (isnan(r->ci_lower) && !isnan(r->difference) && r->df == 0) {
+            char note[400];
+            snprintf(note, sizeof note, "none: design df 0 (%s)", shopstat_totals_df0_reason(t));
+            shopstat_json_string(f, note);
+        } else
             fputs("null", f);
         fputc('}', f);
     }
