@@ -190,11 +190,18 @@ static shopstat_status out_close(out_file *of, shopstat_status st, shopstat_erro
 {
     if (!of->f)
         return st;
-    int bad = fclose(of->f) != 0 || of->write_failed;
+    /* synced before the rename, as every output: after a crash the target is the old
+     * file or the new one, never an empty one */
+    int e = 0;
+    if (!st && !of->write_failed && (fflush(of->f) != 0 || fsync(fileno(of->f)) != 0))
+        e = errno;
+    int bad = fclose(of->f) != 0 || of->write_failed || e;
+    if (!e)
+        e = of->write_failed ? of->write_errno : errno;
     of->f = NULL;
     if (!st && bad)
         st = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
-                                strerror(errno ? errno : EIO));
+                                strerror(e ? e : EIO));
     if (st) {
         unlink(of->tmp);
         shopstat_outfile_untrack(of->slot);

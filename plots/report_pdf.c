@@ -426,11 +426,17 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
     cairo_surface_finish(sf);
     cairo_status_t cs = cairo_surface_status(sf);
     cairo_surface_destroy(sf);
-    int bad = fclose(out.f) != 0 || out.failed;
+    /* synced before the rename: after a crash the target is the old file or the new one */
+    int e = 0;
+    if (!st && !out.failed && (fflush(out.f) != 0 || fsync(fileno(out.f)) != 0))
+        e = errno;
+    int bad = fclose(out.f) != 0 || out.failed || e;
     if (!st && (cs != CAIRO_STATUS_SUCCESS || bad))
         st = shopstat_error_set(err, bad ? SHOPSTAT_EIO : SHOPSTAT_EINTERNAL, path, 0, 0,
                                 "cannot write the PDF: %s",
-                                bad ? "write error" : cairo_status_to_string(cs));
+                                !bad ? cairo_status_to_string(cs)
+                                : e  ? strerror(e)
+                                     : "write error");
     if (!st && rename(tmp, path) != 0)
         st = shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot rename into place: %s",
                                 strerror(errno));

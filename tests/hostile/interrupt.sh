@@ -182,5 +182,46 @@ if ${CC:-cc} -shared -fPIC -o rename_sigterm.so "$root/tests/hostile/rename_sigt
         "comparisons.csv report.md run.json scores.csv tables.csv tables.xlsx "
 fi
 
+# 7. A disk that cannot write back: fsync fails with EIO (tests/hostile/fsync_eio.c, an
+#    LD_PRELOAD shim). Every output is synced before its rename, so each run says which file
+#    could not be written, exits 2, and leaves neither a temporary file nor a new target; an
+#    earlier report stays as it was. (Charts and reports were renamed unsynced until
+#    2026-12-03, and these runs succeeded.)
+if ${CC:-cc} -shared -fPIC -o fsync_eio.so "$root/tests/hostile/fsync_eio.c" 2>/dev/null; then
+    eio() {
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+            LD_PRELOAD="$T/fsync_eio.so" "$bin" "$@" >/dev/null 2>err
+        rc=$?
+    }
+    D="$root/surveys/servicesoft-1999"
+    A=(--weight wt --strata region --psu panel --var would_switch --segment heavy=spend_6m:3)
+    rm -rf out && mkdir out
+    for f in t.csv c.png c.svg c.pdf; do
+        case $f in
+            *.csv) eio tab "$D/respondents.csv" "${A[@]}" -o "out/$f" ;;
+            *) eio tab "$D/respondents.csv" "${A[@]}" --chart "out/$f" ;;
+        esac
+        check "fsync_eio $f status" "$rc" 2
+        check "fsync_eio $f message" "$(cat err)" "out/$f: error: cannot write: Input/output error"
+        check "fsync_eio $f files" "$(leftovers)" ""
+    done
+    eio report "$D/survey.yml" -o out/rep --quiet --no-charts
+    check "fsync_eio report status" "$rc" 2
+    check "fsync_eio report message" "$(cat err)" \
+        "out/rep/comparisons.csv: error: cannot write: Input/output error"
+    check "fsync_eio report files" "$(leftovers)" ""
+    eio report "$D/survey.yml" -o out/rep --quiet
+    check "fsync_eio report charts status" "$rc" 2
+    check "fsync_eio report charts message" "$(sed 's|/charts/[^:]*:|/charts/CHART:|' err)" \
+        "out/rep/charts/CHART: error: cannot write: Input/output error"
+    check "fsync_eio report charts files" "$(leftovers)" ""
+    "$bin" report "$D/survey.yml" -o out/rep --quiet --no-charts
+    before=$(cd out/rep && cksum * | sort)
+    eio report "$D/survey.yml" -o out/rep --quiet --no-charts
+    check "fsync_eio report kept status" "$rc" 2
+    check "fsync_eio report kept files" "$(leftovers rep)" ""
+    check "fsync_eio report kept report" "$(cd out/rep && cksum * | sort)" "$before"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
