@@ -107,7 +107,14 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
             char note[400];
             snprintf(note, sizeof note, "none: design df 0 (%s)", shopstat_totals_df0_reason(t));
             shopstat_json_string(f, note);
-        } else
+        } else if (isnan(r->ci_lower) && !isnan(r->difference))
+            /* the table view's [no interval] at a df above 0: the variance, a sum of squares
+             * less the squared sum over n, came out below 0 (the round-off of a variance of
+             * about 0; R's SE is NaN there too), in the words tab's intervals refuse it with */
+            fputs("\"none: variance negative or undefined (the round-off of a variance of "
+                  "about 0)\"",
+                  f);
+        else
             fputs("null", f);
         fputc('}', f);
     }
