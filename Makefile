@@ -113,7 +113,7 @@ $(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libshopstat.a | deps
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
 

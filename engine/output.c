@@ -2,6 +2,7 @@
 #include "shopstat/output.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -582,6 +583,85 @@ void shopstat_rep_undefined_note(const shopstat_df0_names *d, char *buf, size_t 
                  "%s: the weights of the base sum to 0 in some replicate (they cancel), so its "
                  "replicate estimates are undefined.",
                  d->more ? " and more" : "");
+}
+
+static int undefined_in(const shopstat_difference *x, const char *a, const char *b)
+{
+    return x->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED && strcmp(x->segment_a, a) == 0 &&
+           strcmp(x->segment_b, b) == 0;
+}
+
+/* snprintf at buf + *len, keeping *len within n */
+static void append(char *buf, size_t n, size_t *len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void append(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+    if (*len + 1 >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *len, n - *len, fmt, ap);
+    va_end(ap);
+    *len += w < 0 ? 0 : (size_t)w < n - *len ? (size_t)w : n - *len - 1;
+}
+
+size_t shopstat_rep_undefined_pair_note(const shopstat_difference *lv, size_t nlv,
+                                        const shopstat_difference *sc, size_t nsc, const char *a,
+                                        const char *b, char *buf, size_t n)
+{
+    char list[700];
+    size_t count = 0, len = 0, nq = 0;
+    list[0] = '\0';
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < nlv + nsc; i++) {
+        const shopstat_difference *x = i < nlv ? &lv[i] : &sc[i - nlv];
+        if (!undefined_in(x, a, b))
+            continue;
+        count++;
+        int seen = 0; /* (the question listed at its first undefined difference) */
+        for (size_t k = 0; k < i && !seen; k++) {
+            const shopstat_difference *y = k < nlv ? &lv[k] : &sc[k - nlv];
+            seen = undefined_in(y, a, b) && strcmp(y->variable, x->variable) == 0;
+        }
+        if (seen)
+            continue;
+        append(list, sizeof list, &len, "%s%s (", nq++ ? ", " : "", x->variable);
+        /* its levels, then its scores: "levels 0, 1; score mean" */
+        size_t nlevels = 0;
+        for (int part = 0; part < 2; part++) {
+            const shopstat_difference *set = part ? sc : lv;
+            size_t m = part ? nsc : nlv, listed = 0, total = 0;
+            for (size_t k = 0; k < m; k++)
+                total += undefined_in(&set[k], a, b) && strcmp(set[k].variable, x->variable) == 0;
+            const char *what = part ? (total > 1 ? "scores " : "score ") : "levels ";
+            for (size_t k = 0; k < m; k++) {
+                if (!undefined_in(&set[k], a, b) || strcmp(set[k].variable, x->variable) != 0)
+                    continue;
+                append(list, sizeof list, &len, "%s%s",
+                       listed            ? ", "
+                       : part && nlevels ? "; "
+                                         : "",
+                       listed ? "" : what);
+                append(list, sizeof list, &len, "%s", set[k].level ? set[k].level : "");
+                listed++;
+            }
+            nlevels = listed;
+        }
+        append(list, sizeof list, &len, ")");
+    }
+    if (!count || !n)
+        return count;
+    len = 0;
+    append(buf, n, &len,
+           "pair '%s' - '%s': in %s the weights of a side's base sum to 0 in some replicate (the "
+           "replicate weights cancel), so their replicate differences are undefined: no SE, "
+           "interval, t or p (left empty, out of the adjustment)",
+           a, b, list);
+    return count;
 }
 
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,

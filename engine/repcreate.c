@@ -1,4 +1,4 @@
-/* Creating replicate weights (JK1, JKn, Rao-Wu bootstrap) from a stratified cluster design. */
+/* Creating replicate weights (JK1, JKn, JK2, Rao-Wu bootstrap) from a stratified cluster design. */
 #include "shopstat/replicate.h"
 
 #include <gsl/gsl_rng.h>
@@ -38,6 +38,7 @@ typedef struct rc_stratum {
     double f;   /* R's (N - n)/N; 1 without fpc */
     size_t first_rep, nrep; /* JKn: its replicates */
     double fac; /* n_h / (n_h - 1) */
+    shopstat_pos at; /* JK2: its first row's strata cell (psu cell when unstratified) */
 } rc_stratum;
 
 typedef struct rc_ctx {
@@ -145,7 +146,19 @@ static shopstat_status row_psu(rc_ctx *c, const shopstat_row *row, int add, size
         if (grow((void **)&c->psu_st, &c->psucap, id + 1, sizeof *c->psu_st))
             return nomem(err);
         c->psu_st[id] = sid;
-        c->st[sid].npsu++;
+        if (++c->st[sid].npsu == 1)
+            c->st[sid].at = row->pos[c->scol != SIZE_MAX ? c->scol : c->pcol];
+        else if (c->o->type == SHOPSTAT_REP_JK2 && c->st[sid].npsu == 3)
+            /* the paired jackknife drops one PSU of a pair and doubles the other: a third
+             * has no partner (WesVar, and R's svrepdesign(type = "JK2"), assume pairs) */
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, c->path, row->pos[c->pcol].line, row->pos[c->pcol].col,
+                "%s%s%shas a third PSU '%.*s': jk2 (the paired jackknife) needs exactly two "
+                "PSUs in every stratum; pair them into strata of two (a column of pair ids as "
+                "--strata), or use --type jkn",
+                c->scol != SIZE_MAX ? "stratum '" : "the design (no --strata) ",
+                c->scol != SIZE_MAX ? strmap_key(&c->strata, sid) : "",
+                c->scol != SIZE_MAX ? "' " : "", (int)(pl > 40 ? 40 : pl), p);
     }
     if (add && c->fcol != SIZE_MAX) {
         double f;
@@ -297,6 +310,19 @@ static shopstat_status check_opts(const shopstat_replicate_opts *o, shopstat_err
                                       "jkn needs --strata; use --type jk1 for an unstratified "
                                       "design");
         break;
+    case SHOPSTAT_REP_JK2:
+        /* WesVar's JK2 has no finite population factor, and jk2's rscales are all 1 in
+         * R's svrepdesign and tab (--rscales refused), so an fpc could not be carried */
+        if (o->fpc)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "jk2 does not use --fpc (its replicates carry no finite "
+                                      "population factor; --type jkn does)");
+        if (o->lonely != SHOPSTAT_LONELY_FAIL)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "jk2 takes no --lonely-psu: every stratum must have "
+                                      "exactly two PSUs (use --type jkn to leave single-PSU "
+                                      "strata out)");
+        break;
     case SHOPSTAT_REP_BOOTSTRAP:
         if (o->fpc)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -307,7 +333,7 @@ static shopstat_status check_opts(const shopstat_replicate_opts *o, shopstat_err
         break;
     default:
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "replicate --type must be jk1, jkn or bootstrap");
+                                  "replicate --type must be jk1, jkn, jk2 or bootstrap");
     }
     return SHOPSTAT_OK;
 }
@@ -336,6 +362,19 @@ static shopstat_status strata_setup(rc_ctx *c, shopstat_error *err)
     }
     if (c->o->type == SHOPSTAT_REP_JK1)
         return SHOPSTAT_OK;
+    if (c->o->type == SHOPSTAT_REP_JK2) {
+        for (size_t h = 0; h < H; h++)
+            if (c->st[h].npsu != 2) /* a third PSU stopped the first pass */
+                return shopstat_error_set(
+                    err, SHOPSTAT_EINPUT, c->path, c->st[h].at.line, c->st[h].at.col,
+                    "%s%s%shas only one PSU: jk2 (the paired jackknife) needs exactly two PSUs "
+                    "in every stratum; pair it with another stratum's PSU (one --strata id for "
+                    "both), or use --type jkn --lonely-psu remove",
+                    c->scol != SIZE_MAX ? "stratum '" : "the design (no --strata) ",
+                    c->scol != SIZE_MAX ? strmap_key(&c->strata, h) : "",
+                    c->scol != SIZE_MAX ? "' " : "");
+        return SHOPSTAT_OK;
+    }
     /* A stratum sampled whole (f = 0) gives no replicate whatever its PSUs: R's jk1weights
      * returns none for it before jknweights looks for a lonely PSU, so a certainty PSU
      * given by the fpc (N_h = n_h = 1) is no lonely stratum, as in the Taylor variance. */
@@ -376,6 +415,27 @@ static shopstat_status make_reps(rc_ctx *c, shopstat_replicate_info *info, shops
             info->rscales[u] = 1;
         }
         info->scale = c->st[0].f * (n - 1) / n;
+        return SHOPSTAT_OK;
+    }
+    if (o->type == SHOPSTAT_REP_JK2) {
+        /* The paired jackknife (WesVar's JK2; R's svrepdesign(type = "JK2") analyses it):
+         * one replicate per stratum in order of first appearance, dropping the stratum's
+         * first PSU (in order of appearance) and doubling the other; scale 1, rscales 1. */
+        size_t H = c->strata.n;
+        if (!(c->rep_psu = malloc(H * sizeof *c->rep_psu)) ||
+            !(info->rscales = malloc(H * sizeof *info->rscales)))
+            return nomem(err);
+        for (size_t h = 0; h < H; h++)
+            c->rep_psu[h] = SIZE_MAX;
+        for (size_t u = 0; u < npsu; u++)
+            if (c->rep_psu[c->psu_st[u]] == SIZE_MAX)
+                c->rep_psu[c->psu_st[u]] = u;
+        for (size_t h = 0; h < H; h++) {
+            c->st[h].fac = 2;
+            info->rscales[h] = 1;
+        }
+        c->R = H;
+        info->scale = 1;
         return SHOPSTAT_OK;
     }
     if (o->type == SHOPSTAT_REP_JKN) {

@@ -59,7 +59,8 @@ typedef struct rtable {
     char chart_base[500];
     char base_note[600];
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
-    char df0_note[1000]; /* "No interval for ...: design df 0 (...)." or "" (df0_note()) */
+    char df0_note[2000]; /* "No interval for ...: design df 0 (...)." or "" (df0_note()),
+                            then its pairs' undefined differences (diff_undefined_note()) */
     /* A grid (grid: [...]): one rtable per item, each computed as a table of its question
      * alone (estimates, letters, scores), sharing this table's segments, columns and pairs
      * (internal, pair_b, within, base_rows, cols, colnames, collabels, owned: this table's,
@@ -1370,6 +1371,38 @@ static void df0_note(const report *r, const rtable *rt, int levels, size_t score
     }
 }
 
+/* Append to buf (the table's note) compare's warning of the differences of table rt (over
+ * its items, for a grid) whose replicate estimates are undefined, a sentence per pair (and
+ * item): "Pair 'a' - 'rest': in y (levels 0, 1) the weights of a side's base sum to 0 in some
+ * replicate (...) (left empty, out of the adjustment)." */
+static void diff_undefined_note(const rtable *rt, char *buf, size_t n)
+{
+    size_t nu, len = strlen(buf);
+    const rtable *u = cunits_of(rt, &nu);
+    for (size_t k = 0; k < nu; k++) {
+        const rtable *it = &u[k];
+        for (size_t i = 0; i < it->ndiffs + it->nsdiffs; i++) {
+            const shopstat_difference *x =
+                i < it->ndiffs ? &it->diffs[i] : &it->sdiffs[i - it->ndiffs];
+            int seen = 0; /* (each pair once, at its first difference) */
+            for (size_t j = 0; j < i && !seen; j++) {
+                const shopstat_difference *y =
+                    j < it->ndiffs ? &it->diffs[j] : &it->sdiffs[j - it->ndiffs];
+                seen = strcmp(y->segment_a, x->segment_a) == 0 &&
+                       strcmp(y->segment_b, x->segment_b) == 0;
+            }
+            char note[1000];
+            if (seen ||
+                !shopstat_rep_undefined_pair_note(it->diffs, it->ndiffs, it->sdiffs, it->nsdiffs,
+                                                  x->segment_a, x->segment_b, note, sizeof note))
+                continue;
+            note[0] = 'P'; /* a sentence of the note */
+            int w = snprintf(buf + len, n - len, "%s%s.", len ? " " : "", note);
+            len += w < 0 ? 0 : (size_t)w < n - len ? (size_t)w : n - len - 1;
+        }
+    }
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
@@ -1440,10 +1473,13 @@ static shopstat_status compute(report *r, shopstat_error *err)
         if (!st && r->tabs[i].nitems)
             st = grid_check(r, &r->tabs[i], err);
         /* a segment of df 0 costs its intervals, not the report: said under the table, in
-         * its charts and here */
+         * its charts and here; so do differences whose replicate estimates are undefined
+         * (once per table, in compare's words) */
         rtable *rt = &r->tabs[i];
         if (!st)
             df0_note(r, rt, 1, DF0_ALL_SCORES, rt->df0_note, sizeof rt->df0_note);
+        if (!st)
+            diff_undefined_note(rt, rt->df0_note, sizeof rt->df0_note);
         if (!st && rt->df0_note[0])
             warn(r, "table '%s': %s", rt->t->name, rt->df0_note);
     }

@@ -107,7 +107,14 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
             char note[400];
             snprintf(note, sizeof note, "none: design df 0 (%s)", shopstat_totals_df0_reason(t));
             shopstat_json_string(f, note);
-        } else
+        } else if (isnan(r->ci_lower) && !isnan(r->difference))
+            /* the table view's [no interval] at a df above 0: the variance, a sum of squares
+             * less the squared sum over n, came out below 0 (the round-off of a variance of
+             * about 0; R's SE is NaN there too), in the words tab's intervals refuse it with */
+            fputs("\"none: variance negative or undefined (the round-off of a variance of "
+                  "about 0)\"",
+                  f);
+        else
             fputs("null", f);
         fputc('}', f);
     }
@@ -116,39 +123,41 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
 
 /* Warn, once per pair, of its differences whose replicate estimates are undefined
  * (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED: a side's replicate weights of the base cancel), naming
- * each question's levels (a score's name for a score's difference), as tab warns of its
- * estimates; d holds n differences in csv order (per question, its levels, then its scores). */
-static void warn_rep_undefined(const shopstat_difference *d, size_t n)
+ * each question's levels and scores ("y (levels 0, 1; score mean)"), as tab warns of its
+ * estimates; all holds nall differences in csv order (per question, its levels, then its
+ * scores), sc the nsc score rows among them. */
+static void warn_rep_undefined(const shopstat_difference *all, size_t nall,
+                               const shopstat_difference *sc, size_t nsc)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (d[i].no_interval != SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+    int any = 0;
+    for (size_t i = 0; i < nall && !any; i++)
+        any = all[i].no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+    shopstat_difference *lv = any ? malloc(nall * sizeof *lv) : NULL;
+    if (!lv)
+        return;
+    size_t nlv = 0;
+    for (size_t i = 0; i < nall; i++) { /* the level rows: all but the scores' */
+        int score = 0;
+        for (size_t k = 0; k < nsc && !score; k++)
+            score = sc[k].q == all[i].q && sc[k].pair == all[i].pair &&
+                    sc[k].level == all[i].level && sc[k].segment_a == all[i].segment_a;
+        if (!score)
+            lv[nlv++] = all[i];
+    }
+    for (size_t i = 0; i < nall; i++) {
+        if (all[i].no_interval != SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
             continue;
         int seen = 0; /* (the pair warned of at its first such difference) */
         for (size_t k = 0; k < i && !seen; k++)
-            seen = d[k].pair == d[i].pair && d[k].no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
-        if (seen)
-            continue;
-        char list[600];
-        size_t len = 0;
-        list[0] = '\0';
-        const char *var = NULL;
-        for (size_t k = i; k < n && len < sizeof list; k++) {
-            if (d[k].pair != d[i].pair || d[k].no_interval != SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
-                continue;
-            int same = var && strcmp(var, d[k].variable) == 0;
-            int w = same ? snprintf(list + len, sizeof list - len, ", %s", d[k].level)
-                         : snprintf(list + len, sizeof list - len, "%s%s (levels %s",
-                                    var ? "), " : "", d[k].variable, d[k].level);
-            var = d[k].variable;
-            len += w > 0 ? (size_t)w : 0;
-        }
-        if (len < sizeof list - 1)
-            strcat(list, ")");
-        cli_warn("pair '%s' - '%s': in %s the weights of a side's base sum to 0 in some "
-                 "replicate (the replicate weights cancel), so their replicate differences are "
-                 "undefined: no SE, interval, t or p (left empty, out of the adjustment)",
-                 d[i].segment_a, d[i].segment_b, list);
+            seen = all[k].no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED &&
+                   strcmp(all[k].segment_a, all[i].segment_a) == 0 &&
+                   strcmp(all[k].segment_b, all[i].segment_b) == 0;
+        char note[1000];
+        if (!seen && shopstat_rep_undefined_pair_note(lv, nlv, sc, nsc, all[i].segment_a,
+                                                      all[i].segment_b, note, sizeof note))
+            cli_warn("%s", note);
     }
+    free(lv);
 }
 
 /* Market-research view: one block per question. The columns are lettered as the chart's
@@ -723,7 +732,7 @@ int cmd_compare(int argc, char **argv)
         if (!seen && !any)
             survey_args_warn_empty(&a, seg, "its comparisons are empty");
     }
-    warn_rep_undefined(all, nall);
+    warn_rep_undefined(all, nall, sc, nsc);
     int fmt = a.format;
     if (fmt == FMT_AUTO)
         fmt = !a.output && isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_CSV;

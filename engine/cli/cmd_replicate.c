@@ -11,7 +11,7 @@
 
 const char cmd_replicate_help[] =
     "usage: shopstat replicate DATA --weight W --psu P [--strata S] [--fpc F]\n"
-    "                          --type jk1|jkn|bootstrap [--replicates R] [--seed N]\n"
+    "                          --type jk1|jkn|jk2|bootstrap [--replicates R] [--seed N]\n"
     "                          [--prefix rep] [--lonely-psu fail|remove|certainty] [-o OUT.csv]\n"
     "\n"
     "Writes DATA with replicate weight columns rep1..repR appended (the weight times each\n"
@@ -20,6 +20,9 @@ const char cmd_replicate_help[] =
     "  jk1        delete-one-PSU jackknife, unstratified (R's as.svrepdesign type JK1)\n"
     "  jkn        stratified jackknife, one replicate per PSU (type JKn); the flags carry\n"
     "             the per-replicate --rscales (1 - f_h)(n_h - 1)/n_h\n"
+    "  jk2        paired jackknife (WesVar's JK2; R's svrepdesign type JK2): exactly two\n"
+    "             PSUs in every stratum, one replicate per stratum dropping its first PSU\n"
+    "             and doubling the other; no --fpc, no --lonely-psu\n"
     "  bootstrap  Rao-Wu rescaling bootstrap, n_h - 1 PSUs drawn with replacement per\n"
     "             stratum (R's subbootstrap); --replicates (default 50), --seed (default 1)\n"
     "             give the same weights on every run (GSL's mt19937)\n"
@@ -114,7 +117,7 @@ int cmd_replicate(int argc, char **argv)
     if (!rc && !data)
         rc = cli_usage_error("replicate: no data file given (see 'shopstat help replicate')");
     if (!rc && !have_type)
-        rc = cli_usage_error("replicate: give --type jk1, jkn or bootstrap");
+        rc = cli_usage_error("replicate: give --type jk1, jkn, jk2 or bootstrap");
     if (!rc)
         rc = cli_check_output(output, data);
     if (rc) {

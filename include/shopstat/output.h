@@ -139,6 +139,18 @@ void shopstat_df0_note(const shopstat_df0_names *d, const shopstat_totals *t, ch
  * cancel), so its replicate estimates are undefined." for the columns whose estimates are
  * SHOPSTAT_NO_INTERVAL_REP_UNDEFINED, or "" when d is empty; buf is n bytes, cut to fit. */
 void shopstat_rep_undefined_note(const shopstat_df0_names *d, char *buf, size_t n);
+/* compare's warning and the report's note of one pair's differences whose replicate
+ * estimates are undefined (no_interval SHOPSTAT_NO_INTERVAL_REP_UNDEFINED: a side's replicate
+ * weights of the base cancel): "pair 'A' - 'B': in y (levels 0, 1; score mean), z (levels x)
+ * the weights of a side's base sum to 0 in some replicate (the replicate weights cancel), so
+ * their replicate differences are undefined: no SE, interval, t or p (left empty, out of the
+ * adjustment)". lv holds nlv level differences and sc nsc score differences (either may be
+ * NULL when its count is 0); the pair is the rows whose segment_a and segment_b equal a and
+ * b, questions (by variable) in order of first appearance, levels then scores. Returns how
+ * many of its differences are undefined; buf (n bytes, cut to fit) is "" when none is. */
+size_t shopstat_rep_undefined_pair_note(const shopstat_difference *lv, size_t nlv,
+                                        const shopstat_difference *sc, size_t nsc, const char *a,
+                                        const char *b, char *buf, size_t n);
 
 /* Aligned text table, one block per question: rows = levels, columns = segments,
  * each cell "69.0% [65.8, 72.0]"; bases below; eff_base < 30 marked with '*' and

@@ -1,4 +1,5 @@
-/* Creating replicate weights from a Taylor design (jackknife, Rao-Wu bootstrap). */
+/* Creating replicate weights from a Taylor design (jackknife, paired jackknife, Rao-Wu
+ * bootstrap). */
 #ifndef SHOPSTAT_REPLICATE_H
 #define SHOPSTAT_REPLICATE_H
 
@@ -16,12 +17,13 @@ extern "C" {
 /* What to create. Init with shopstat_replicate_opts_init. */
 typedef struct shopstat_replicate_opts {
     const char *weight;        /* sampling weight column; NULL = 1 for every row */
-    const char *strata;        /* required for JKN; not allowed for JK1 (as R) */
+    const char *strata;        /* required for JKN; not allowed for JK1 (as R); JK2: pairs */
     const char *psu;           /* required */
     const char *fpc;           /* optional, as --fpc of tab: population sizes or fractions */
     shopstat_lonely_psu lonely; /* JKN/bootstrap strata with one PSU: FAIL (error), REMOVE or
-                                 * CERTAINTY (no replicate; weights kept); others: error */
-    shopstat_rep_type type;    /* SHOPSTAT_REP_JK1, SHOPSTAT_REP_JKN or SHOPSTAT_REP_BOOTSTRAP */
+                                 * CERTAINTY (no replicate; weights kept); others: error;
+                                 * JK2: FAIL only */
+    shopstat_rep_type type;     /* SHOPSTAT_REP_JK1, _JKN, _JK2 or _BOOTSTRAP */
     size_t replicates;         /* bootstrap only; default 50 (R's as.svrepdesign) */
     unsigned long seed;        /* bootstrap generator seed (GSL mt19937); default 1 */
     const char *prefix;        /* new columns PREFIX1..PREFIXR; default "rep" */
@@ -33,7 +35,7 @@ void shopstat_replicate_opts_init(shopstat_replicate_opts *o);
  * free with shopstat_replicate_info_free. */
 typedef struct shopstat_replicate_info {
     size_t replicates;
-    double scale;    /* overall scale: JK1 (1 - f)(n - 1)/n, JKn 1, bootstrap 1/(R - 1) */
+    double scale;    /* overall scale: JK1 (1 - f)(n - 1)/n, JKn and JK2 1, bootstrap 1/(R - 1) */
     double *rscales; /* per replicate: JKn (1 - f_h)(n_h - 1)/n_h, else 1 */
     size_t nstrata, npsu, rows;
 } shopstat_replicate_info;
@@ -49,11 +51,16 @@ void shopstat_replicate_info_free(shopstat_replicate_info *info);
  *  JKn (type = "JKn"): one replicate per PSU, strata and PSUs in order of first
  *      appearance; the PSU dropped, the other PSUs of its stratum n_h/(n_h - 1), other
  *      strata 1.
+ *  JK2 (the paired jackknife, WesVar's JK2, which R's svrepdesign(type = "JK2") analyses;
+ *      as.svrepdesign does not make it): every stratum (the whole file without strata)
+ *      must have exactly two PSUs; one replicate per stratum in order of first appearance,
+ *      its first PSU dropped (0) and the other doubled (2), other strata 1. No fpc.
  *  bootstrap (Rao and Wu 1988, R's type = "subbootstrap"): in each replicate and stratum,
  *      n_h - 1 PSUs drawn with replacement; multiplier n_h/(n_h - 1) times the draws.
  * Memory grows with PSUs x replicates, never with rows. info may be NULL. Errors:
  * SHOPSTAT_EUSAGE (bad options, prefix clashing with an existing column), SHOPSTAT_EINPUT
- * (missing or negative weight, missing PSU, lonely PSU under FAIL), SHOPSTAT_EIO on a write
+ * (missing or negative weight, missing PSU, lonely PSU under FAIL, a JK2 stratum of one or
+ * three PSUs, at its first row or its third PSU's cell), SHOPSTAT_EIO on a write
  * error; out then holds a partial file (use shopstat_outfile for atomic output). */
 shopstat_status shopstat_replicate_write(const char *path, const shopstat_csv_opts *csv,
                                          const shopstat_replicate_opts *o, FILE *out,

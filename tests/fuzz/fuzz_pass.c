@@ -5,9 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <gsl/gsl_errno.h>
 
 #include "shopstat/output.h"
 #include "shopstat/reader.h"
@@ -19,23 +16,9 @@
  * values (weights of 1e-300 and 1e300, fpc, replicate weights that cancel, levels of
  * 1e300) rather than on the header. */
 static const char header[] = "y,m1,m2,g,s,p,w,f,r1,r2,r3,r4\n";
-static char path[64];
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    snprintf(path, sizeof path, "/tmp/shopstat-fuzz-pass-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        abort();
-    close(fd);
-    return 0;
-}
+#define FUZZ_TMP "pass"
+#include "fuzz_common.h"
 
 /* A printed view must not show a NaN or an infinity: "nan", "inf" in any case (levels and
  * names are replaced by fixed text before printing, so only numbers can hold them). */

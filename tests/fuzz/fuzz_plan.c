@@ -4,9 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <gsl/gsl_errno.h>
 
 #include "shopstat/reader.h"
 #include "shopstat/compare.h"
@@ -20,23 +17,10 @@ static const char csv[] = "a,b,c,d,w\n"
                           "2,,65,\"1,2,3\",2\n"
                           "3,x,NA,,1\n"
                           "1,z,-3.5,7;7,1\n";
-static char path[64];
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    snprintf(path, sizeof path, "/tmp/shopstat-fuzz-plan-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0 || write(fd, csv, sizeof csv - 1) != (ssize_t)(sizeof csv - 1))
-        abort();
-    close(fd);
-    return 0;
-}
+#define FUZZ_TMP "plan"
+#define FUZZ_TMP_TEXT csv
+#include "fuzz_common.h"
 
 /* Each input line is one call: its first byte picks the parser (mod 8), the rest is the
  * argument as a user would type it after the flag. */

@@ -4,32 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <gsl/gsl_errno.h>
 
 #include "core.h" /* pass_exact: the one-thread pass the chunked one must agree with */
 #include "shopstat/reader.h"
 #include "shopstat/tab.h"
 
 /* The loader reads a path, so every input is written to one temporary file per process. */
-static char path[64];
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    snprintf(path, sizeof path, "/tmp/shopstat-fuzz-reader-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        abort();
-    close(fd);
-    return 0;
-}
+#define FUZZ_TMP "reader"
+#include "fuzz_common.h"
 
 static const char delims[] = {0, ',', ';', '\t', '|', ' ', '"', 'x'};
 static const char *const encodings[] = {NULL, "utf-8", "latin1", "windows-1252", "UTF-16LE",

@@ -3,20 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-
 #include "shopstat/spec.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    return 0;
-}
+#include "fuzz_common.h"
 
 /* Parse the input as a spec; a refusal must carry a status, a message and, for a bad spec,
  * a position inside the text; an accepted spec's labels are looked up once. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
-# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rep_rank/ and jk2/) using build/tools/csvcompare (1e-6 relative unless the case
+# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rep_rank/, jk2/ and jk2_create/) using build/tools/csvcompare (1e-6 relative unless the case
 # says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
 #   ORACLE_KEEP=DIR     keep each case's actual output as DIR/NAME.csv (and NAME.err)
@@ -94,15 +94,19 @@ done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null | sed 's/^/expe
          sed 's/^/codes_sep|/' "$here/codes_sep/cases.txt"
          sed 's/^/one_psu|/' "$here/one_psu/cases.txt"
          sed 's/^/rep_rank|/' "$here/rep_rank/cases.txt"
-         sed 's/^/jk2|/' "$here/jk2/cases.txt")
+         sed 's/^/jk2|/' "$here/jk2/cases.txt"
+         sed 's/^/jk2_create|/' "$here/jk2_create/cases.txt")
 # --- round trips: create replicates, analyse them with the flags `replicate` prints, and
 # match R's results for the replicate design as.svrepdesign makes of the Taylor design
 # (JKn: rep_apistrat_jkn; JK1 with an fpc, whose scale only the printed flags carry:
 # rep_roundtrip_jk1_fpc; JKn with a single-PSU stratum sampled whole, which is no lonely
 # stratum: rep_roundtrip_jkn_certainty; JKn with strata of two PSUs sampled whole:
-# rep_roundtrip_jkn_whole_strata).
+# rep_roundtrip_jkn_whole_strata; the paired jackknife, which as.svrepdesign does not make,
+# against svrepdesign(type = "JK2") on the weights make_jk2_create_fixtures.R builds:
+# jk2_create/roundtrip_jk2). EXPECTED is a NAME of expected/ or a DIR/NAME of this folder.
 round_trip() { # NAME EXPECTED "REPLICATE ARGS" "TAB ARGS"
-    local name=$1 expected=$2 rt=$tmp/$1.csv
+    local name=$1 expected=expected/$2.csv rt=$tmp/$1.csv
+    case $2 in */*) expected=$2.csv ;; esac
     local -a rargs targs rtflags
     read -r -a rargs <<<"$3"
     read -r -a targs <<<"$4"
@@ -111,7 +115,7 @@ round_trip() { # NAME EXPECTED "REPLICATE ARGS" "TAB ARGS"
         read -r -a rtflags < <(sed -n 's/^analyse with: //p' "$tmp/rt.err") &&
         (cd "$here" && "$SHOPSTAT" tab "$rt" "${rtflags[@]}" "${targs[@]}" \
             --format csv >"$tmp/rt.out" 2>>"$tmp/rt.err") &&
-        (cd "$here" && "$CMP" "expected/$expected.csv" "$tmp/rt.out" >"$tmp/cmp.out" 2>&1); then
+        (cd "$here" && "$CMP" "$expected" "$tmp/rt.out" >"$tmp/cmp.out" 2>&1); then
         ok
     else
         fail "$name: shopstat replicate $3, then tab with the flags it prints $4"
@@ -129,6 +133,9 @@ round_trip round_trip_jkn_certainty rep_roundtrip_jkn_certainty \
     "--var would_switch --by wave"
 round_trip round_trip_jkn_whole_strata rep_roundtrip_jkn_whole_strata \
     "data/nhanes.csv --weight WTMEC2YR --strata SDMVSTRA --psu SDMVPSU --fpc fpc_psu --type jkn" \
+    "--var HI_CHOL --by race"
+round_trip round_trip_jk2 jk2_create/roundtrip_jk2 \
+    "jk2_create/nhanes_pairs.csv --weight WTMEC2YR --strata SDMVSTRA --psu SDMVPSU --type jk2" \
     "--var HI_CHOL --by race"
 if [ "$skipped" -gt 0 ]; then
     echo "note: $skipped oracle cases skipped: not implemented yet: ${!skip_cmd[*]}"

@@ -1941,7 +1941,8 @@ tables:
   - {name: t, question: y, segments: [all, a, b], compare: ["a:b"], differences: true, chart: none}
 YML
 if $S report "$T/repundef.yml" -o "$T/repundef" --quiet --no-charts 2>"$T/repundef.err"; then
-    note="No SE or interval for a: the weights of the base sum to 0 in some replicate (they cancel), so its replicate estimates are undefined."
+    note1="No SE or interval for a: the weights of the base sum to 0 in some replicate (they cancel), so its replicate estimates are undefined."
+    note="$note1 Pair 'a' - 'b': in y (levels 0, 1) the weights of a side's base sum to 0 in some replicate (the replicate weights cancel), so their replicate differences are undefined: no SE, interval, t or p (left empty, out of the adjustment)."
     check "rep_undefined: report.md's level 0 (a and a - b: no SE)" grep -qF "| 0 | 29.2% [0.0, 100.0]* | 41.7% [no SE]* | 16.7% [6.6, 36.2]* | +25.0 [no SE] |" "$T/repundef/report.md"
     check "rep_undefined: report.md's level 2 keeps its test" grep -qF "| 2 | 41.7% [2.3, 95.6]* | 16.7% [4.8, 44.1]* | 66.7% [56.7, 75.4]* B | -50.0 [-77.2, -22.8] p = 0.010 |" "$T/repundef/report.md"
     check "rep_undefined: report.md's note" grep -qxF "$note" "$T/repundef/report.md"
@@ -1950,9 +1951,42 @@ if $S report "$T/repundef.yml" -o "$T/repundef" --quiet --no-charts 2>"$T/repund
         test "$(grep -c '^t,y,[01],a,b,[^,]*,[^,]*,0.25,,,,3,,,$' "$T/repundef/comparisons.csv")" = 2
     unzip -p "$T/repundef/tables.xlsx" xl/sharedStrings.xml >"$T/repundef.ss" 2>/dev/null
     check "rep_undefined: the workbook's no SE cells and note, no df 0" \
-        bash -c "grep -qF '>no SE<' '$T/repundef.ss' && grep -qF '$note' '$T/repundef.ss' && ! grep -q 'df 0' '$T/repundef.ss'"
+        bash -c "grep -qF '>no SE<' '$T/repundef.ss' && grep -qF '$note1' '$T/repundef.ss' && ! grep -q 'df 0' '$T/repundef.ss'"
 else
     ko "report of replicate weights that cancel failed: $(cat "$T/repundef.err")"
+fi
+
+# ---- the same rows compared b:rest (rest is g=a, whose weights cancel in replicate 1) with
+# a score: no column shows a's estimates, so the table said nothing of the [no SE] cells. The
+# report warns once per table, in compare's words (stderr and run.json), and puts it in the
+# table's note (report.md, the workbook); the score's difference is named "score mean". ----
+cat >"$T/repundef_rest.yml" <<YML
+survey: repundef_rest
+data: $T/repundef.csv
+design: {weight: w, replicates: {prefix: a, type: sdr}}
+questions:
+  y: {column: y, score: mean}
+segments:
+  all: {}
+  b: {where: "g == 'b'"}
+tables:
+  - {name: t, question: y, segments: [all, b], compare: ["b:rest"], differences: true, chart: none}
+  - {name: t2, question: y, segments: [all, b], chart: none}
+YML
+if $S report "$T/repundef_rest.yml" -o "$T/repundef_rest" --no-charts 2>"$T/repundef_rest.err"; then
+    note="Pair 'b' - 'rest': in y (levels 0, 1; score mean) the weights of a side's base sum to 0 in some replicate (the replicate weights cancel), so their replicate differences are undefined: no SE, interval, t or p (left empty, out of the adjustment)."
+    check "rep_undefined b:rest: one warning for table t, none for t2" \
+        test "$(grep -c "cancel" "$T/repundef_rest.err")" = 1
+    check "rep_undefined b:rest: the warning" \
+        grep -qxF "shopstat: warning: table 't': $note" "$T/repundef_rest.err"
+    check "rep_undefined b:rest: report.md's note" grep -qxF "$note" "$T/repundef_rest/report.md"
+    check "rep_undefined b:rest: run.json's warning" \
+        grep -qF "\"table 't': Pair 'b' - 'rest': in y (levels 0, 1; score mean) the weights" "$T/repundef_rest/run.json"
+    unzip -p "$T/repundef_rest/tables.xlsx" xl/sharedStrings.xml >"$T/repundef_rest.ss" 2>/dev/null
+    check "rep_undefined b:rest: the workbook's note" \
+        grep -qF "Pair 'b' - 'rest': in y (levels 0, 1; score mean) the weights" "$T/repundef_rest.ss"
+else
+    ko "report of b:rest over replicate weights that cancel failed: $(cat "$T/repundef_rest.err")"
 fi
 
 # a by: segment on a column that a segment of the spec is named after (by_name_clash.yml:
