@@ -1,4 +1,5 @@
 /* Taylor-linearisation variance from per-PSU totals: strata, fpc, lonely PSUs, domains. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,9 +125,18 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
         const double *s1 = S1 + h * K, *s2 = S2 + h * K * K;
         if (n > 1) {
             double scale = f * n / (n - 1);
+            /* S2 - S1^2 / n has the round-off of its sums, up to (n + 1) eps S2 a term:
+             * a stratum whose PSU totals are all alike (their spread 0 in exact arithmetic)
+             * leaves that much noise, 1e-19 where R's centred sum gives 0 (an SE of 8e-10
+             * beside its complement's 0). Within twice that of 0 a term is 0. */
+            double tol = 2 * (n + 1) * DBL_EPSILON;
             for (size_t k = 0; k < K; k++)
-                for (size_t l = 0; l < K; l++)
-                    cov[k * K + l] += scale * (s2[k * K + l] - s1[k] * s1[l] / n);
+                for (size_t l = 0; l < K; l++) {
+                    double v = s2[k * K + l] - s1[k] * s1[l] / n;
+                    if (fabs(v) <= tol * sqrt(s2[k * K + k] * s2[l * K + l]))
+                        v = 0;
+                    cov[k * K + l] += scale * v;
+                }
             continue;
         }
         switch (t->lonely) {
