@@ -396,6 +396,18 @@ case "$BUILD" in
     check levels_cap_1gb "$?" 2
     ;;
 esac
+# Two questions on one column with different missing: lists are a spec error, found in
+# linear time: 200 questions of 1,000 columns each and a last one on the first's first
+# column. The pairwise check compared every two questions' columns (2e10 strcmp: minutes).
+awk 'BEGIN { print "survey: s\ndata: d.csv\nquestions:"
+             for (q = 0; q < 200; q++) {
+                 printf "  q%d: {multi: [", q
+                 for (c = 0; c < 1000; c++) printf "%sc%d_%d", (c ? ", " : ""), q, c
+                 print "], missing: [9]}" }
+             print "  z: {column: c0_0, missing: [8]}\ntables:\n  - {question: z}" }' >many_q.yml
+printf 'id\n1\n' >d.csv
+expect_error spec_missing_many_questions "many_q.yml:204:30: error: questions 'q0' (line 4) and 'z' read column 'c0_0' with different missing: lists ([9] and [8]); a column's missing codes hold for every question on it: give both the same missing:" \
+    report many_q.yml -o many_q_out
 # The cap on the per-PSU sums counts what a new layout holds with the old one still mapped
 # (pass.c, slab_layout): 5,012 PSUs laid out in 8,192 rows of 512 cells (64 MiB), then a
 # 513th cell: the new layout (8,192 x 1,024 cells, 128 MiB) is under a 136 MiB cap
