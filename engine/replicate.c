@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "shopstat/reader.h"
 #include "shopstat/replicate.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -286,18 +287,16 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
                               s ? s : "");
 }
 
-/* One number of a scale: strtod's whole text, which must start as a number does (strtod
- * would skip spaces) and be finite. */
+/* One number of a scale: the whole text, as the data's numbers and the spec's are read
+ * (shopstat_parse_number: C locale, no hexadecimal, where strtod follows the process's
+ * LC_NUMERIC and takes "0x1p-2"), starting and ending as a number does (no spaces), finite. */
 static int scale_part(const char *s, double *out)
 {
-    char *end;
-    if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '+'))
+    size_t n = strlen(s);
+    if (!n || !((*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '+') ||
+        !((s[n - 1] >= '0' && s[n - 1] <= '9') || s[n - 1] == '.'))
         return 0;
-    double x = strtod(s, &end);
-    if (*end || !isfinite(x))
-        return 0;
-    *out = x;
-    return 1;
+    return shopstat_parse_number(s, n, 0, out) == 1;
 }
 
 shopstat_status shopstat_rep_scale_parse(const char *s, size_t len, double *out,
