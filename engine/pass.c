@@ -4337,8 +4337,8 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         batch_flush(t->rc);
         w2_fold(t->rc);
     }
-    if (t->rep)
-        rep_finish(t);
+    if (t->rep && rep_finish(t))
+        return nomem(err);
     row_ctx_free(t->rc);
     t->rc = NULL;
     if (t->compensated) {

@@ -215,7 +215,7 @@ struct rep_state {
     size_t ntri;      /* R (R + 1) / 2 */
     rank1_fn rank1;   /* X'X's update kernel */
     double *sp;       /* its scratch: 2 R */
-    double *df;       /* [cell]: rank - 1 of the cell's X'X (rep_finish), NAN: no memory */
+    double *df;       /* [cell]: rank - 1 of the cell's X'X (rep_finish) */
     double all_df;    /* of the whole sample's */
     double *m, *mnew; /* this row's direction (x / w, or x when w = 0) */
     double c;         /* and its factor (w^2, or 1) */
@@ -893,9 +893,9 @@ static void gram_add(const rep_state *rp, gram_acc *a)
     a->c += rp->c;
 }
 
-static void rep_ranks(rep_state *rp);
+static int rep_ranks(rep_state *rp);
 
-void rep_finish(shopstat_totals *t)
+int rep_finish(shopstat_totals *t)
 {
     rep_state *rp = t->rep;
     if (!rp->direct)
@@ -904,7 +904,7 @@ void rep_finish(shopstat_totals *t)
     for (size_t c = 0; c < rp->cap; c++)
         if (rp->acc[c].G)
             gram_flush(rp, &rp->acc[c]);
-    rep_ranks(rp);
+    return rep_ranks(rp);
 }
 
 /* memo's slot for a text: from its length and its first and last 8 bytes */
@@ -1380,26 +1380,32 @@ size_t rep_gram_rank(const double *G, const double *Glo, size_t R, double tol, i
     return kd < 0 ? SIZE_MAX : (size_t)kd;
 }
 
-/* X'X's ranks, once: every domain's and the whole sample's df; X'X is freed. */
-static void rep_ranks(rep_state *rp)
+/* X'X's ranks, once: every domain's and the whole sample's df; X'X is freed. 0, or -1 out
+ * of memory (a df left NaN would read as a design of rank 0). */
+static int rep_ranks(rep_state *rp)
 {
     size_t R = rp->R, ntri = rp->ntri;
+    int rc = 0;
     rp->df = malloc((rp->cap ? rp->cap : 1) * sizeof *rp->df);
+    if (!rp->df)
+        rc = -1;
     for (size_t c = 0; c < rp->cap; c++) {
         gram_acc *a = &rp->acc[c];
         double df = 0; /* (not a domain) */
-        if (a->G) {
+        if (a->G && !rc) {
             size_t k = rep_gram_rank(a->G, a->G + ntri, R, REP_RANK_TOL, NULL);
             df = k == SIZE_MAX ? NAN : (double)k - 1;
-            free(a->G);
-            free(a->m);
-            a->G = a->m = NULL;
+            rc = k == SIZE_MAX ? -1 : 0;
         }
+        free(a->G);
+        free(a->m);
+        a->G = a->m = NULL;
         if (rp->df)
             rp->df[c] = df;
     }
-    size_t k = rep_gram_rank(rp->all.G, rp->all.G + ntri, R, REP_RANK_TOL, NULL);
+    size_t k = rc ? SIZE_MAX : rep_gram_rank(rp->all.G, rp->all.G + ntri, R, REP_RANK_TOL, NULL);
     rp->all_df = k == SIZE_MAX ? NAN : (double)k - 1;
+    return k == SIZE_MAX ? -1 : rc;
 }
 
 const char *rep_df_reason(double df, const char *rows, char *buf, size_t n)
