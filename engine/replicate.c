@@ -852,7 +852,8 @@ static uint64_t dir_hash(const char *key, size_t n)
     return x;
 }
 
-/* Id of the current direction rp->m, adding it; -1: too many (then: direct). */
+/* Id of the current direction rp->m, adding it; -1: too many, or out of memory (then:
+ * direct, materialize). */
 static long direction_id(rep_state *rp)
 {
     size_t R = rp->R;
@@ -864,27 +865,28 @@ static long direction_id(rep_state *rp)
         memcpy(&b, &m, sizeof b);
         rp->qbuf[r] = (b + 0x800) & ~(uint64_t)0xfff;
     }
+    /* room for one more direction before it is added: a direction in dirs without its
+     * row in dirm and its sum in allc would be read by materialize */
+    if (rp->dirs.n == rp->dircap && rp->dirs.n < rp->max_dirs) {
+        size_t nc = rp->dircap ? rp->dircap * 2 : 64;
+        double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
+        if (dm)
+            rp->dirm = dm;
+        double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        if (!dm || !ac)
+            return -1;
+        memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
+        rp->allc = ac;
+        rp->dircap = nc;
+    }
     size_t n = R * sizeof *rp->qbuf;
     int added = 0;
     size_t id = strmap_add(&rp->dirs, (const char *)rp->qbuf, n,
                            dir_hash((const char *)rp->qbuf, n), &added);
     if (id == STRMAP_FULL || id == STRMAP_NOMEM)
         return -1;
-    if (added) {
-        if (id >= rp->dircap) {
-            size_t nc = rp->dircap ? rp->dircap * 2 : 64;
-            double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
-            if (dm)
-                rp->dirm = dm;
-            double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
-            if (!dm || !ac)
-                return -1;
-            memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
-            rp->allc = ac;
-            rp->dircap = nc;
-        }
+    if (added)
         memcpy(rp->dirm + id * R, rp->m, R * sizeof *rp->dirm);
-    }
     return (long)id;
 }
 

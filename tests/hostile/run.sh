@@ -409,22 +409,34 @@ printf 'id\n1\n' >d.csv
 expect_error spec_missing_many_questions "many_q.yml:204:30: error: questions 'q0' (line 4) and 'z' read column 'c0_0' with different missing: lists ([9] and [8]); a column's missing codes hold for every question on it: give both the same missing:" \
     report many_q.yml -o many_q_out
 # Out of memory while the replicate df is ranked (calloc of R * R + 1 doubles failing, an
-# LD_PRELOAD shim, tests/hostile/calloc_fail.c: 37 replicates, 1,370): exit 1 "out of
+# LD_PRELOAD shim, tests/hostile/alloc_fail.c: 37 replicates, 1,370): exit 1 "out of
 # memory" and no output file. A df left NaN read as an input error, "design degrees of
 # freedom are nan ... rank 0: every replicate gives them weight 0". Skipped without a
 # compiler, and under SHOPSTAT_WRAP (valgrind has its own calloc). Without the shim the df
 # is 1: replicate r's weights are w (i r mod 3), two distinct columns (r = 1, 2 mod 3) and
 # zeros, rank 2.
-if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o calloc_fail.so "$root/tests/hostile/calloc_fail.c" -ldl 2>/dev/null; then
+if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$root/tests/hostile/alloc_fail.c" -ldl 2>/dev/null; then
     awk 'BEGIN { printf "id,w,q"; for (r = 1; r <= 37; r++) printf ",rw%d", r; print ""
                  for (i = 1; i <= 200; i++) { printf "%d,%d,%s", i, 1 + i % 3, i % 2 ? "a" : "b"
                      for (r = 1; r <= 37; r++) printf ",%d", (1 + i % 3) * ((i * r) % 3); print "" } }' >rep37.csv
     SHOPSTAT_TEST_CALLOC_FAIL=1370 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        LD_PRELOAD="$T/calloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab rep37.csv --var q \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab rep37.csv --var q \
         --weight w --repweights rw --reptype bootstrap -o rep37_out.csv >out 2>err
     check rep_rank_nomem "$? $(cat err) $(ls rep37_out.csv 2>/dev/null)" "1 shopstat: error: out of memory "
     expect_ok rep_rank_nomem_without_shim tab rep37.csv --var q --weight w --repweights rw \
         --reptype bootstrap --format csv && check rep_rank_nomem_df "$(get out q,a,all df)" 1
+    # Out of memory for the distinct replicate directions' table (its first 64 x 37 doubles,
+    # 18,944 bytes): the pass goes on row by row, with the estimates of a run without the
+    # shim. The direction was kept without its row before, and X'X read it from a NULL
+    # table (a crash; past the end of the table at a later growth).
+    awk 'BEGIN { printf "id,w,q"; for (r = 1; r <= 37; r++) printf ",rw%d", r; print ""
+                 for (i = 1; i <= 200; i++) { printf "%d,%d,%s", i, 1 + i % 3, i % 2 ? "a" : "b"
+                     for (r = 1; r <= 37; r++) printf ",%d", (1 + i % 3) * (int(i / r) % 3); print "" } }' >dirs37.csv
+    $S tab dirs37.csv --var q --weight w --repweights rw --reptype bootstrap --format csv >want 2>&1
+    SHOPSTAT_TEST_REALLOC_FAIL=18944 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab dirs37.csv --var q \
+        --weight w --repweights rw --reptype bootstrap --format csv >out 2>err
+    check rep_dirs_nomem "$? $(cat err) $(cmp -s out want && echo same)" "0  same"
 fi
 # The cap on the per-PSU sums counts what a new layout holds with the old one still mapped
 # (pass.c, slab_layout): 5,012 PSUs laid out in 8,192 rows of 512 cells (64 MiB), then a
