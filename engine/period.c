@@ -63,12 +63,15 @@ static int word_is(const char *w, size_t n, const char *lower)
 }
 
 /* Split s into tokens: 1 and *nt, or 0 when it holds anything else (a word that is no month,
- * "Q" or "H" before its number, or "Quarter"; a character that is no separator). A year is
- * four digits from 1900 to 2099, or two after an apostrophe ("Q1 '24"). */
+ * "Q" or "H" before its number, or "Quarter"; a character that is no separator; a
+ * separator but spaces before the first token or after the last: "-2024", "2024-", a
+ * month cut off, is no year). A year is four digits from 1900 to 2099, or two after an
+ * apostrophe ("Q1 '24"). */
 static int tokenize(const char *s, token *t, size_t *nt)
 {
     size_t n = 0;
     char sep = 0;
+    int punct = 0; /* a separator but spaces since the last token */
     while (*s == ' ' || *s == '\t')
         s++;
     while (*s) {
@@ -77,6 +80,7 @@ static int tokenize(const char *s, token *t, size_t *nt)
             /* (one separator between tokens: a dash or slash wins over spaces beside it) */
             if (!sep || sep == ' ' || sep == ',')
                 sep = *s == '\t' ? ' ' : *s;
+            punct |= *s != ' ' && *s != '\t';
             s++;
             continue;
         }
@@ -84,9 +88,10 @@ static int tokenize(const char *s, token *t, size_t *nt)
             return 0;
         token *k = &t[n];
         k->sep = n ? sep : 0;
-        if (n == 0 && sep && sep != ' ')
+        if (n == 0 && punct)
             return 0; /* (a label starting with "-" or "/") */
         sep = 0;
+        punct = 0;
         int apos = 0;
         if (*s == '\'') {
             apos = 1;
@@ -145,6 +150,8 @@ static int tokenize(const char *s, token *t, size_t *nt)
         }
         n++;
     }
+    if (punct)
+        return 0; /* (a label ending with "-" or "/") */
     *nt = n;
     return n > 0;
 }
