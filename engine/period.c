@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "shopstat/scale.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,13 +236,13 @@ static int by_key(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i; /* (periods that start together: as given) */
 }
 
-int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order)
+int period_order(const char *const *labels, size_t n, size_t *order)
 {
     if (!labels || n == 0)
         return 0;
-    keyed *k = malloc(n * sizeof *k);
+    keyed *k = n <= SIZE_MAX / sizeof *k ? malloc(n * sizeof *k) : NULL;
     if (!k)
-        return 0;
+        return -1;
     for (size_t i = 0; i < n; i++) {
         k[i].i = i;
         if (!period_key(labels[i], &k[i].key)) {
@@ -255,4 +256,9 @@ int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order
             order[i] = k[i].i;
     free(k);
     return 1;
+}
+
+int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order)
+{
+    return period_order(labels, n, order) == 1;
 }

@@ -2,7 +2,7 @@
  * so that an out-of-memory path no ordinary run reaches is run. calloc(N, sizeof(double))
  * fails for N = $SHOPSTAT_TEST_CALLOC_FAIL (the replicate rank's R * R + 1 doubles);
  * realloc(p, B) for B = $SHOPSTAT_TEST_REALLOC_FAIL bytes (the replicate directions' first
- * 64 x R doubles). */
+ * 64 x R doubles); malloc(B) for B = $SHOPSTAT_TEST_MALLOC_FAIL (the time order's keys). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -52,4 +52,29 @@ void *realloc(void *p, size_t size)
         return NULL;
     }
     return real(p, size);
+}
+
+void *malloc(size_t size)
+{
+    static void *(*real)(size_t);
+    static int resolving;
+    static char early[4096]; /* (dlsym's own malloc, while the real one is looked up) */
+    static size_t early_used;
+    if (!real) {
+        if (resolving) {
+            size_t b = (size + 15) & ~(size_t)15;
+            if (b > sizeof early - early_used)
+                return NULL;
+            early_used += b;
+            return early + early_used - b;
+        }
+        resolving = 1;
+        real = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+        resolving = 0;
+    }
+    if (fails("SHOPSTAT_TEST_MALLOC_FAIL", size)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return real(size);
 }

@@ -437,6 +437,16 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
         LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab dirs37.csv --var q \
         --weight w --repweights rw --reptype bootstrap --format csv >out 2>err
     check rep_dirs_nomem "$? $(cat err) $(cmp -s out want && echo same)" "0  same"
+    # Out of memory for the time order's keys (999 waves, 16 bytes each): exit 1, no output
+    # file. It read as "no periods", and the waves came in byte order (Apr 1950 first).
+    awk 'BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print "wave,q"
+                 for (i = 998; i >= 0; i--) print m[i % 12 + 1] " " (1950 + int(i / 12)) "," (i % 2 ? "a" : "b") }' >waves999.csv
+    SHOPSTAT_TEST_MALLOC_FAIL=15984 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab waves999.csv --var q \
+        --by wave -o waves_out.csv >out 2>err
+    check time_order_nomem "$? $(cat err) $(ls waves_out.csv 2>/dev/null)" "1 shopstat: error: out of memory "
+    expect_ok time_order_nomem_without_shim tab waves999.csv --var q --by wave --format csv &&
+        check time_order_nomem_first "$(sed -n 3p out | cut -d, -f3)" "wave=Jan 1950"
 fi
 # The cap on the per-PSU sums counts what a new layout holds with the old one still mapped
 # (pass.c, slab_layout): 5,012 PSUs laid out in 8,192 rows of 512 cells (64 MiB), then a
