@@ -573,8 +573,9 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
  * drops the other rows): add it to the whole design's X'X, whose rank gives the df. */
 void rep_row_design(shopstat_totals *t);
 /* After the last row: complete the cross-products and take their ranks, once (before any
- * df is asked for; the cross-products are freed). */
-void rep_finish(shopstat_totals *t);
+ * df is asked for; the cross-products are freed). 0, or -1 out of memory (a rank not
+ * taken: no df to give). */
+int rep_finish(shopstat_totals *t);
 /* Add the current row's replicate weights into cell c; base: c is a domain's base cell.
  * -1 on allocation failure. */
 int rep_add(shopstat_totals *t, long c, int base);

@@ -702,7 +702,8 @@ static sortkey *sorted_keys(const strmap *m, int dc)
         lab[i] = k[i].s;
         ok = strlen(k[i].s) == m->len[k[i].idx]; /* (a value holding a NUL byte is no period) */
     }
-    if (ok && shopstat_scale_time_order(lab, m->n, pos)) {
+    int r = ok ? period_order(lab, m->n, pos) : 0;
+    if (r > 0) {
         for (size_t i = 0; i < m->n; i++)
             t[i] = k[pos[i]];
         memcpy(k, t, m->n * sizeof *k);
@@ -710,6 +711,10 @@ static sortkey *sorted_keys(const strmap *m, int dc)
     free(lab);
     free(pos);
     free(t);
+    if (r < 0) { /* (out of memory: not byte order as if the keys named no periods) */
+        free(k);
+        return NULL;
+    }
     return k;
 }
 

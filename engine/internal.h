@@ -165,6 +165,9 @@ size_t suggest_stem_len(const char *name);
  * dates) as a key that sorts in time, equal for periods that start together ("Q2 2024",
  * "Apr 2024"): 1 and *key, else 0. engine/period.c. */
 int period_key(const char *s, long *key);
+/* shopstat_scale_time_order, telling out of memory apart: 1 and order[] (when not NULL), 0
+ * when a label is no period (or labels is NULL, n 0), -1 out of memory. engine/period.c. */
+int period_order(const char *const *labels, size_t n, size_t *order);
 
 /* Whether an item of a column list is a pattern: it holds '*', '?' or '['. */
 int reader_is_pattern(const char *item);

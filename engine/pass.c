@@ -3075,10 +3075,10 @@ static int scale_recognised(const char *const *labels, size_t n, size_t *order)
     return shopstat_scale_recognise(labels, n, order) != NULL;
 }
 
-/* Sorted keys it[0..n) in the order `orders` finds (a recognised text scale's,
- * scale_recognised; time order when every one names a period, "Jan 2024", "2024 Q2":
- * shopstat_scale_time_order), into order[]: 0 when done or when they have none (order as it
- * was), -1 out of memory. A key holding a NUL byte is no scale point nor period. */
+/* Sorted keys it[0..n) in the order `orders` finds (1; 0 none; -1 out of memory: a
+ * recognised text scale's, scale_recognised; time order when every one names a period, "Jan
+ * 2024", "2024 Q2": period_order), into order[]: 0 when done or when they have none (order as
+ * it was), -1 out of memory. A key holding a NUL byte is no scale point nor period. */
 static int order_by(const sort_item *it, size_t n, size_t *order,
                     int (*orders)(const char *const *, size_t, size_t *))
 {
@@ -3094,12 +3094,13 @@ static int order_by(const sort_item *it, size_t n, size_t *order,
         lab[i] = it[i].s;
         ok = strlen(it[i].s) == it[i].len;
     }
-    if (ok && orders(lab, n, pos))
+    int r = ok ? orders(lab, n, pos) : 0;
+    if (r > 0)
         for (size_t i = 0; i < n; i++)
             order[i] = it[pos[i]].id;
     free(lab);
     free(pos);
-    return 0;
+    return r < 0 ? -1 : 0;
 }
 
 /* Order of the keys of m: numeric when every key is a number, else in time order when every
@@ -3148,7 +3149,7 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
     /* waves that all name a period ("Feb 2024" before "Apr 2024"): a --by column's values
      * and a question's levels (tab --var wave) in time order */
     if ((scale || natural) && !keep && !allnum && fixed == 0 && n >= 2 &&
-        order_by(it, n, order, shopstat_scale_time_order) < 0) {
+        order_by(it, n, order, period_order) < 0) {
         free(it);
         free(order);
         return NULL;
@@ -4337,8 +4338,8 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         batch_flush(t->rc);
         w2_fold(t->rc);
     }
-    if (t->rep)
-        rep_finish(t);
+    if (t->rep && rep_finish(t))
+        return nomem(err);
     row_ctx_free(t->rc);
     t->rc = NULL;
     if (t->compensated) {

@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "shopstat/scale.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,12 +64,15 @@ static int word_is(const char *w, size_t n, const char *lower)
 }
 
 /* Split s into tokens: 1 and *nt, or 0 when it holds anything else (a word that is no month,
- * "Q" or "H" before its number, or "Quarter"; a character that is no separator). A year is
- * four digits from 1900 to 2099, or two after an apostrophe ("Q1 '24"). */
+ * "Q" or "H" before its number, or "Quarter"; a character that is no separator; a
+ * separator but spaces before the first token or after the last: "-2024", "2024-", a
+ * month cut off, is no year). A year is four digits from 1900 to 2099, or two after an
+ * apostrophe ("Q1 '24"). */
 static int tokenize(const char *s, token *t, size_t *nt)
 {
     size_t n = 0;
     char sep = 0;
+    int punct = 0; /* a separator but spaces since the last token */
     while (*s == ' ' || *s == '\t')
         s++;
     while (*s) {
@@ -77,6 +81,7 @@ static int tokenize(const char *s, token *t, size_t *nt)
             /* (one separator between tokens: a dash or slash wins over spaces beside it) */
             if (!sep || sep == ' ' || sep == ',')
                 sep = *s == '\t' ? ' ' : *s;
+            punct |= *s != ' ' && *s != '\t';
             s++;
             continue;
         }
@@ -84,9 +89,10 @@ static int tokenize(const char *s, token *t, size_t *nt)
             return 0;
         token *k = &t[n];
         k->sep = n ? sep : 0;
-        if (n == 0 && sep && sep != ' ')
+        if (n == 0 && punct)
             return 0; /* (a label starting with "-" or "/") */
         sep = 0;
+        punct = 0;
         int apos = 0;
         if (*s == '\'') {
             apos = 1;
@@ -145,6 +151,8 @@ static int tokenize(const char *s, token *t, size_t *nt)
         }
         n++;
     }
+    if (punct)
+        return 0; /* (a label ending with "-" or "/") */
     *nt = n;
     return n > 0;
 }
@@ -228,13 +236,13 @@ static int by_key(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i; /* (periods that start together: as given) */
 }
 
-int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order)
+int period_order(const char *const *labels, size_t n, size_t *order)
 {
     if (!labels || n == 0)
         return 0;
-    keyed *k = malloc(n * sizeof *k);
+    keyed *k = n <= SIZE_MAX / sizeof *k ? malloc(n * sizeof *k) : NULL;
     if (!k)
-        return 0;
+        return -1;
     for (size_t i = 0; i < n; i++) {
         k[i].i = i;
         if (!period_key(labels[i], &k[i].key)) {
@@ -248,4 +256,9 @@ int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order
             order[i] = k[i].i;
     free(k);
     return 1;
+}
+
+int shopstat_scale_time_order(const char *const *labels, size_t n, size_t *order)
+{
+    return period_order(labels, n, order) == 1;
 }

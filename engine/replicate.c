@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "shopstat/reader.h"
 #include "shopstat/replicate.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -44,8 +45,14 @@ typedef double v2df __attribute__((vector_size(16)));
  * and added by Knuth's two-sum (Dekker 1971; Hida, Li & Bailey's QD library, "sloppy"
  * addition), so X'X's error is about 2^-106 of the sum of its terms' sizes. Both
  * kernels do the same operations on the same values: their results are bit-identical.
- * SHOPSTAT_REP_NO_FMA=1 forces the portable kernel (so the tests cover both). */
-#ifdef __clang__
+ * SHOPSTAT_REP_NO_FMA=1 forces the portable kernel (so the tests cover both). Only with no
+ * a * b + c contracted into an FMA: Dekker's split and product are exact only as written, and
+ * the kernels differ where one fuses what the other rounds twice. GCC contracts by default
+ * in its GNU dialects (-std=gnu11, or CFLAGS given on make's command line, which drop the
+ * Makefile's -std=c11) and ignores the standard pragma, hence its own. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#else
 #pragma STDC FP_CONTRACT OFF
 #endif
 
@@ -214,7 +221,7 @@ struct rep_state {
     size_t ntri;      /* R (R + 1) / 2 */
     rank1_fn rank1;   /* X'X's update kernel */
     double *sp;       /* its scratch: 2 R */
-    double *df;       /* [cell]: rank - 1 of the cell's X'X (rep_finish), NAN: no memory */
+    double *df;       /* [cell]: rank - 1 of the cell's X'X (rep_finish) */
     double all_df;    /* of the whole sample's */
     double *m, *mnew; /* this row's direction (x / w, or x when w = 0) */
     double c;         /* and its factor (w^2, or 1) */
@@ -286,18 +293,16 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
                               s ? s : "");
 }
 
-/* One number of a scale: strtod's whole text, which must start as a number does (strtod
- * would skip spaces) and be finite. */
+/* One number of a scale: the whole text, as the data's numbers and the spec's are read
+ * (shopstat_parse_number: C locale, no hexadecimal, where strtod follows the process's
+ * LC_NUMERIC and takes "0x1p-2"), starting and ending as a number does (no spaces), finite. */
 static int scale_part(const char *s, double *out)
 {
-    char *end;
-    if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '+'))
+    size_t n = strlen(s);
+    if (!n || !((*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '+') ||
+        !((s[n - 1] >= '0' && s[n - 1] <= '9') || s[n - 1] == '.'))
         return 0;
-    double x = strtod(s, &end);
-    if (*end || !isfinite(x))
-        return 0;
-    *out = x;
-    return 1;
+    return shopstat_parse_number(s, n, 0, out) == 1;
 }
 
 shopstat_status shopstat_rep_scale_parse(const char *s, size_t len, double *out,
@@ -847,7 +852,8 @@ static uint64_t dir_hash(const char *key, size_t n)
     return x;
 }
 
-/* Id of the current direction rp->m, adding it; -1: too many (then: direct). */
+/* Id of the current direction rp->m, adding it; -1: too many, or out of memory (then:
+ * direct, materialize). */
 static long direction_id(rep_state *rp)
 {
     size_t R = rp->R;
@@ -859,27 +865,28 @@ static long direction_id(rep_state *rp)
         memcpy(&b, &m, sizeof b);
         rp->qbuf[r] = (b + 0x800) & ~(uint64_t)0xfff;
     }
+    /* room for one more direction before it is added: a direction in dirs without its
+     * row in dirm and its sum in allc would be read by materialize */
+    if (rp->dirs.n == rp->dircap && rp->dirs.n < rp->max_dirs) {
+        size_t nc = rp->dircap ? rp->dircap * 2 : 64;
+        double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
+        if (dm)
+            rp->dirm = dm;
+        double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        if (!dm || !ac)
+            return -1;
+        memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
+        rp->allc = ac;
+        rp->dircap = nc;
+    }
     size_t n = R * sizeof *rp->qbuf;
     int added = 0;
     size_t id = strmap_add(&rp->dirs, (const char *)rp->qbuf, n,
                            dir_hash((const char *)rp->qbuf, n), &added);
     if (id == STRMAP_FULL || id == STRMAP_NOMEM)
         return -1;
-    if (added) {
-        if (id >= rp->dircap) {
-            size_t nc = rp->dircap ? rp->dircap * 2 : 64;
-            double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
-            if (dm)
-                rp->dirm = dm;
-            double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
-            if (!dm || !ac)
-                return -1;
-            memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
-            rp->allc = ac;
-            rp->dircap = nc;
-        }
+    if (added)
         memcpy(rp->dirm + id * R, rp->m, R * sizeof *rp->dirm);
-    }
     return (long)id;
 }
 
@@ -894,9 +901,9 @@ static void gram_add(const rep_state *rp, gram_acc *a)
     a->c += rp->c;
 }
 
-static void rep_ranks(rep_state *rp);
+static int rep_ranks(rep_state *rp);
 
-void rep_finish(shopstat_totals *t)
+int rep_finish(shopstat_totals *t)
 {
     rep_state *rp = t->rep;
     if (!rp->direct)
@@ -905,7 +912,7 @@ void rep_finish(shopstat_totals *t)
     for (size_t c = 0; c < rp->cap; c++)
         if (rp->acc[c].G)
             gram_flush(rp, &rp->acc[c]);
-    rep_ranks(rp);
+    return rep_ranks(rp);
 }
 
 /* memo's slot for a text: from its length and its first and last 8 bytes */
@@ -1381,26 +1388,32 @@ size_t rep_gram_rank(const double *G, const double *Glo, size_t R, double tol, i
     return kd < 0 ? SIZE_MAX : (size_t)kd;
 }
 
-/* X'X's ranks, once: every domain's and the whole sample's df; X'X is freed. */
-static void rep_ranks(rep_state *rp)
+/* X'X's ranks, once: every domain's and the whole sample's df; X'X is freed. 0, or -1 out
+ * of memory (a df left NaN would read as a design of rank 0). */
+static int rep_ranks(rep_state *rp)
 {
     size_t R = rp->R, ntri = rp->ntri;
+    int rc = 0;
     rp->df = malloc((rp->cap ? rp->cap : 1) * sizeof *rp->df);
+    if (!rp->df)
+        rc = -1;
     for (size_t c = 0; c < rp->cap; c++) {
         gram_acc *a = &rp->acc[c];
         double df = 0; /* (not a domain) */
-        if (a->G) {
+        if (a->G && !rc) {
             size_t k = rep_gram_rank(a->G, a->G + ntri, R, REP_RANK_TOL, NULL);
             df = k == SIZE_MAX ? NAN : (double)k - 1;
-            free(a->G);
-            free(a->m);
-            a->G = a->m = NULL;
+            rc = k == SIZE_MAX ? -1 : 0;
         }
+        free(a->G);
+        free(a->m);
+        a->G = a->m = NULL;
         if (rp->df)
             rp->df[c] = df;
     }
-    size_t k = rep_gram_rank(rp->all.G, rp->all.G + ntri, R, REP_RANK_TOL, NULL);
+    size_t k = rc ? SIZE_MAX : rep_gram_rank(rp->all.G, rp->all.G + ntri, R, REP_RANK_TOL, NULL);
     rp->all_df = k == SIZE_MAX ? NAN : (double)k - 1;
+    return k == SIZE_MAX ? -1 : rc;
 }
 
 const char *rep_df_reason(double df, const char *rows, char *buf, size_t n)

@@ -907,32 +907,93 @@ static shopstat_status parse_question(ctx *c, yaml_node_pair_t *p, shopstat_spec
     return SHOPSTAT_OK;
 }
 
-/* A column both questions read (by name as written), or NULL. */
-static const char *shared_column(const shopstat_spec_question *a, const shopstat_spec_question *b)
+/* Each question's missing: list as a number, equal for lists of the same codes in any order
+ * (0: none), into ids[nq]: a column's clash test is then one comparison, whatever the
+ * lists' lengths. 0, or -1 out of memory. */
+static int cmp_code(const void *a, const void *b)
 {
-    for (size_t i = 0; i < a->ncolumns; i++)
-        for (size_t j = 0; j < b->ncolumns; j++)
-            if (strcmp(a->columns[i], b->columns[j]) == 0)
-                return a->columns[i];
-    return NULL;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Whether two NULL-terminated lists (either NULL: none) hold the same codes, in any order. */
-static int same_codes(const char *const *a, const char *const *b)
+static int missing_ids(const shopstat_spec_question *q, size_t nq, size_t *ids)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; a && a[i]; i++) {
-            size_t j = 0;
-            while (b && b[j] && strcmp(a[i], b[j]) != 0)
-                j++;
-            if (!b || !b[j])
-                return 0;
+    strmap m;
+    strmap_init(&m, (size_t)-3, (size_t)-1);
+    int rc = 0;
+    for (size_t i = 0; i < nq && !rc; i++) {
+        size_t n = 0, len = 0;
+        while (q[i].missing && q[i].missing[n])
+            len += strlen(q[i].missing[n++]) + 1;
+        ids[i] = 0;
+        if (!n)
+            continue;
+        const char **v = malloc(n * sizeof *v);
+        char *key = malloc(len);
+        if (!v || !key) {
+            free(v);
+            free(key);
+            rc = -1;
+            break;
         }
-        const char *const *t = a;
-        a = b;
-        b = t;
+        memcpy(v, q[i].missing, n * sizeof *v);
+        qsort(v, n, sizeof *v, cmp_code);
+        size_t kl = 0; /* (the codes sorted, each once, each ending in its NUL) */
+        for (size_t j = 0; j < n; j++)
+            if (j == 0 || strcmp(v[j], v[j - 1]) != 0) {
+                size_t l = strlen(v[j]) + 1;
+                memcpy(key + kl, v[j], l);
+                kl += l;
+            }
+        int added;
+        size_t r = strmap_add(&m, key, kl, strmap_hash(key, kl), &added);
+        free(v);
+        free(key);
+        if (r == STRMAP_FULL || r == STRMAP_NOMEM)
+            rc = -1;
+        else
+            ids[i] = r + 1;
     }
-    return 1;
+    strmap_free(&m);
+    return rc;
+}
+
+/* One column entry of a question (its k-th) reaching a column, key: a number per column. */
+typedef struct col_entry {
+    size_t q, k, key;
+} col_entry;
+
+/* The first clash among entries e[0..n) (in question order; keys below nkeys): the first
+ * question i reaching a column an earlier question j reaches with another missing: list
+ * (ids: missing_ids), the first such j; *ei the first of i's entries that reaches one of
+ * j's columns. A column's missing codes are one list for every question on it (the
+ * reader's, column_codes), so each would get the other's. 1 and (*j, *ei), 0 for none, -1
+ * out of memory. Linear: every question on a column so far holds the same list as the first
+ * (else that was the clash), so each entry is compared with the column's first question. */
+static int missing_clash(const col_entry *e, size_t n, size_t nkeys, const size_t *ids, size_t *j,
+                         size_t *ei)
+{
+    size_t *owner = malloc((nkeys ? nkeys : 1) * sizeof *owner);
+    if (!owner)
+        return -1;
+    for (size_t c = 0; c < nkeys; c++)
+        owner[c] = SIZE_MAX;
+    int found = 0;
+    for (size_t a = 0, b; a < n && !found; a = b) {
+        size_t i = e[a].q;
+        for (b = a; b < n && e[b].q == i; b++) {
+            size_t o = owner[e[b].key];
+            if (o != SIZE_MAX && o != i && ids[o] != ids[i] && (!found || o < *j)) {
+                *j = o;
+                *ei = b;
+                found = 1;
+            }
+        }
+        for (size_t x = a; x < b; x++)
+            if (owner[e[x].key] == SIZE_MAX)
+                owner[e[x].key] = i;
+    }
+    free(owner);
+    return found;
 }
 
 /* "[5, 4]" (cut with "..." where it would not fit), or "none". */
@@ -949,6 +1010,70 @@ static void codes_text(char *buf, size_t n, const char *const *l)
         snprintf(buf + k, n - k, "]");
     else if (n > 5)
         snprintf(buf + n - 5, 5, "...]");
+}
+
+/* The message of a missing: clash between questions a (the earlier) and b on column col
+ * (through pattern via when not NULL). */
+static void clash_text(char *buf, size_t n, const shopstat_spec_question *a,
+                       const shopstat_spec_question *b, const char *col, const char *via)
+{
+    char la[200], lb[200], through[160] = "";
+    codes_text(la, sizeof la, a->missing);
+    codes_text(lb, sizeof lb, b->missing);
+    if (via)
+        snprintf(through, sizeof through, " ('%.100s' matches it)", via);
+    snprintf(buf, n,
+             "questions '%s' (line %zu) and '%s' read column '%s'%s with different missing: "
+             "lists (%s and %s); a column's missing codes hold for every question on it: give "
+             "both the same missing:",
+             a->name, a->pos.line, b->name, col, through, la, lb);
+}
+
+/* Two questions naming one column (as written) with different missing: lists: an error at
+ * the later one's missing: (shopstat_spec_check_columns sees what patterns match). */
+static shopstat_status missing_names(ctx *c, yaml_node_t *n, const shopstat_spec_question *q,
+                                     size_t k)
+{
+    size_t ne = 0, any = 0;
+    for (size_t i = 0; i < k; i++) {
+        ne += q[i].ncolumns;
+        any |= q[i].nmissing;
+    }
+    if (!any)
+        return SHOPSTAT_OK;
+    size_t *ids = malloc(k * sizeof *ids);
+    col_entry *e = malloc((ne ? ne : 1) * sizeof *e);
+    strmap names;
+    strmap_init(&names, (size_t)-3, (size_t)-1);
+    int found = !ids || !e || missing_ids(q, k, ids) ? -1 : 0;
+    size_t m = 0;
+    for (size_t i = 0; i < k && !found; i++)
+        for (size_t x = 0; x < q[i].ncolumns && !found; x++) {
+            const char *col = q[i].columns[x];
+            size_t l = strlen(col), added;
+            int a;
+            added = strmap_add(&names, col, l, strmap_hash(col, l), &a);
+            if (added == STRMAP_FULL || added == STRMAP_NOMEM)
+                found = -1;
+            e[m++] = (col_entry){i, x, added};
+        }
+    size_t j = 0, ei = 0;
+    if (!found)
+        found = missing_clash(e, m, names.n, ids, &j, &ei);
+    shopstat_status st = SHOPSTAT_OK;
+    if (found < 0) {
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    } else if (found) {
+        const shopstat_spec_question *b = &q[e[ei].q];
+        yaml_node_t *mn = get(c, node(c, n->data.mapping.pairs.start[e[ei].q].value), "missing");
+        char msg[800];
+        clash_text(msg, sizeof msg, &q[j], b, b->columns[e[ei].k], NULL);
+        st = fail_at(c, mn ? pos_of(mn) : b->pos, "%s", msg);
+    }
+    free(ids);
+    free(e);
+    strmap_free(&names);
+    return st;
 }
 
 static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
@@ -969,24 +1094,8 @@ static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
             return st;
         in->nquestions = i + 1;
     }
-    /* a column's missing codes are read once, for every question on it: two questions on
-     * one column with different missing: lists would each get both */
-    for (size_t i = 1; i < k; i++)
-        for (size_t j = 0; j < i; j++) {
-            const char *col = shared_column(&q[j], &q[i]);
-            if (!col || same_codes(q[j].missing, q[i].missing))
-                continue;
-            yaml_node_t *qn = node(c, n->data.mapping.pairs.start[i].value);
-            yaml_node_t *mn = get(c, qn, "missing");
-            char la[200], lb[200];
-            codes_text(la, sizeof la, q[j].missing);
-            codes_text(lb, sizeof lb, q[i].missing);
-            return fail_at(c, mn ? pos_of(mn) : q[i].pos,
-                           "questions '%s' (line %zu) and '%s' read column '%s' with different "
-                           "missing: lists (%s and %s); a column's missing codes hold for every "
-                           "question on it: give both the same missing:",
-                           q[j].name, q[j].pos.line, q[i].name, col, la, lb);
-        }
+    if ((st = missing_names(c, n, q, k)))
+        return st;
     /* a question's missing: codes for its columns only, to the reader (the columns are
      * checked with the others, at their place in the spec) */
     size_t nrules = 0;
@@ -2554,6 +2663,68 @@ static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_r
     return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: %s", e.msg);
 }
 
+/* missing_names with the header: two questions reaching one column, one of them through a
+ * pattern (Q5_* beside Q5_1), with different missing: lists; an error at the later one's
+ * entry that reaches it. */
+static shopstat_status missing_columns(const shopstat_spec *s, const shopstat_reader *r,
+                                       shopstat_error *err)
+{
+    const shopstat_spec_question *q = s->info.questions;
+    size_t k = s->info.nquestions, any = 0;
+    for (size_t i = 0; i < k; i++)
+        any |= q[i].nmissing;
+    if (!any)
+        return SHOPSTAT_OK;
+    size_t *ids = malloc(k * sizeof *ids);
+    col_entry *e = NULL;
+    size_t m = 0, cap = 0;
+    int found = !ids || missing_ids(q, k, ids) ? -1 : 0;
+    for (size_t i = 0; i < k && !found; i++)
+        for (size_t x = 0; x < q[i].ncolumns && !found; x++) {
+            size_t *idx = NULL, n = 0;
+            shopstat_error e2;
+            shopstat_error_clear(&e2);
+            if (reader_columns_for(r, q[i].columns[x], NULL, &idx, &n, &e2)) {
+                /* (no such column: check_column's error, or none the reader gives codes) */
+                found = e2.status == SHOPSTAT_ENOMEM ? -1 : 0;
+                continue;
+            }
+            if (m + n > cap) {
+                size_t nc = cap ? cap : 64;
+                while (nc < m + n)
+                    nc *= 2;
+                col_entry *ne = realloc(e, nc * sizeof *ne);
+                if (!ne) {
+                    free(idx);
+                    found = -1;
+                    break;
+                }
+                e = ne;
+                cap = nc;
+            }
+            for (size_t y = 0; y < n; y++)
+                e[m++] = (col_entry){i, x, idx[y]};
+            free(idx);
+        }
+    size_t j = 0, ei = 0;
+    if (!found)
+        found = missing_clash(e, m, shopstat_reader_ncols(r), ids, &j, &ei);
+    shopstat_status st = SHOPSTAT_OK;
+    if (found < 0) {
+        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    } else if (found) {
+        const shopstat_spec_question *b = &q[e[ei].q];
+        const char *entry = b->columns[e[ei].k], *col = shopstat_reader_colname(r, e[ei].key);
+        char msg[800];
+        clash_text(msg, sizeof msg, &q[j], b, col, strcmp(entry, col) ? entry : NULL);
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, b->column_pos[e[ei].k].line,
+                                b->column_pos[e[ei].k].col, "%s", msg);
+    }
+    free(ids);
+    free(e);
+    return st;
+}
+
 shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopstat_reader *r,
                                             shopstat_error *err)
 {
@@ -2578,6 +2749,8 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
             if ((st = check_column(s, r, qq->columns[k], qq->column_pos[k], "a question", err)))
                 return st;
     }
+    if ((st = missing_columns(s, r, err)))
+        return st;
     for (size_t x = 0; x < in->nexcludes; x++)
         if ((st = check_conds(s, r, in->excludes[x].conds, in->excludes[x].nconds,
                               "an exclude: expression", err)))

@@ -23,6 +23,7 @@
 #define reader_comma_hint shopstat_internal_reader_comma_hint
 #define suggest_stem_len shopstat_internal_suggest_stem_len
 #define period_key shopstat_internal_period_key
+#define period_order shopstat_internal_period_order
 #define reader_file_size shopstat_internal_reader_file_size
 #define reader_missing_code shopstat_internal_reader_missing_code
 #define reader_missing_hint shopstat_internal_reader_missing_hint

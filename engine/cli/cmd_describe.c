@@ -1472,9 +1472,6 @@ static void note_scale_levels(FILE *out, const shopstat_description *ds,
     free(order);
 }
 
-/* The commands to start from: tab with describe's own flags (but -o) and the questions
- * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
- * means; nothing when they suggest none. */
 /* A public-use file's replicate weights (shopstat_describe_repweights_guess) beside the
  * weight, and what their values say of the method: each replicate weight is the full-sample
  * weight times a factor, 1 - rho and 1 + rho for Fay's BRR (Judkins 1990), 0 and 2 for BRR
@@ -1576,6 +1573,162 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
                  "(sdr's default; else about the replicates' mean, R's default)\n");
 }
 
+/* describe's own --codes-sep (in the start already: no other is proposed), or 0. */
+static char given_codes_sep(int argc, char **argv)
+{
+    char codes_sep = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = strncmp(argv[i], "--codes-sep=", 12) == 0             ? argv[i] + 12
+                        : strcmp(argv[i], "--codes-sep") == 0 && i + 1 < argc ? argv[i + 1]
+                                                                              : NULL;
+        if (v)
+            cli_codes_sep(v, &codes_sep);
+    }
+    return codes_sep;
+}
+
+/* The tab command's questions (the design's and the wave's columns are put apart), and the
+ * first --codes-sep a codes column needs when *codes_sep is none yet. */
+static void put_questions(cmdline *c, const shopstat_description *ds, const shopstat_suggestion *sg,
+                          size_t n, size_t wave, char *codes_sep)
+{
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_suggestion *s = &sg[i];
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
+            continue;
+        if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
+            char *v = set_value(ds, s);
+            if (v)
+                put_arg(c, suggest_flag[s->kind], v);
+            free(v);
+        } else if (s->kind == SHOPSTAT_SUGGEST_CODES) {
+            size_t len = 2 * strlen(s->name) + 2;
+            char *v = malloc(len);
+            if (v) {
+                snprintf(v, len, "%s=%s", s->name, s->name);
+                put_arg(c, suggest_flag[s->kind], v);
+            }
+            free(v);
+            if (s->sep && !*codes_sep) {
+                /* (one --codes-sep for the command: the first column's that needs one) */
+                char sv[2] = {s->sep, '\0'};
+                put_arg(c, "--codes-sep", sv);
+                *codes_sep = s->sep;
+            }
+        } else {
+            put_arg(c, suggest_flag[s->kind], s->name);
+        }
+    }
+}
+
+/* The note on each non-answer code of suggestion i, at the first column that lists it. */
+static void note_missing(cmdline *c, const shopstat_suggestion *sg, size_t n, size_t i)
+{
+    FILE *out = c->out;
+    const shopstat_suggestion *s = &sg[i];
+    for (size_t j = 0; j < s->nmissing; j++) {
+        if (missing_seen(sg, i, j))
+            continue; /* (named with the first column that has it) */
+        size_t nwith = 0, last = i;
+        for (size_t a = i + 1; a < n; a++)
+            for (size_t b = 0; b < sg[a].nmissing; b++)
+                if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
+                    nwith++;
+                    last = a;
+                    break;
+                }
+        const shopstat_colsummary *in = answered_in(c, sg, n, s->missing[j], 1);
+        int digit = one_digit(s->missing[j]);
+        char *cv = in || digit ? columns_value(c, sg, n, s->missing[j], 1) : NULL;
+        fprintf(out, "  --missing ");
+        put_word(out, cv ? cv : s->missing[j]);
+        free(cv);
+        fprintf(out, ": %s among ",
+                isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
+        if (!nwith) {
+            fprintf(out, "%s's codes", s->name);
+        } else {
+            fprintf(out, "the codes of %s", s->name);
+            for (size_t a = i + 1, shown = 0; a <= last; a++)
+                for (size_t b = 0; b < sg[a].nmissing; b++)
+                    if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
+                        if (++shown <= 3)
+                            fprintf(out, "%s%s", a == last ? " and " : ", ", sg[a].name);
+                        else if (a == last)
+                            fprintf(out, " and %zu more", nwith - 3);
+                        break;
+                    }
+        }
+        if (in) {
+            fprintf(out, " (for those columns only: it is an answer in ");
+            put_word(out, in->name);
+            fprintf(out, " (%g-%g))\n", in->min, in->max);
+        } else if (digit) {
+            fprintf(out,
+                    " (for %s only: a codebook's \"don't know\" after a short scale, "
+                    "and an answer in most other scales)\n",
+                    nwith ? "those columns" : "that column");
+        } else {
+            fprintf(out, " (--missing applies to every column)\n");
+        }
+    }
+}
+
+/* Suggestion i's score lines: an NPS for a 0-10 column, a mean for a rating scale (one line
+ * for a grid of them). */
+static void note_score(FILE *out, const shopstat_description *ds, const shopstat_suggestion *sg,
+                       size_t n, size_t i, size_t wave)
+{
+    const shopstat_suggestion *s = &sg[i];
+    if (s->nps && !scorable(s->name)) {
+        fprintf(out, "  ");
+        put_word(out, s->name);
+        fprintf(out, ": codes 0 to 10, a likelihood to recommend? --score would read its "
+                     "name as QUESTION:MAP: rename the column\n");
+    } else if (s->nps) {
+        size_t len = strlen(s->name) + 5;
+        char *v = malloc(len);
+        if (v) {
+            snprintf(v, len, "%s:nps", s->name);
+            fprintf(out, "  --score ");
+            put_word(out, v);
+            fprintf(out, ": codes 0 to 10, a likelihood to recommend? its Net Promoter "
+                         "Score\n");
+        }
+        free(v);
+    }
+    if (s->rating && i != wave && score_map(s) && !in_grid(sg, i, wave)) {
+        size_t k = grid_len(sg, n, i, wave);
+        fputs("  --score ", out);
+        put_score_word(out, s);
+        if (k > 1) {
+            fputs(" ... ", out);
+            put_score_word(out, &sg[i + k - 1]);
+        }
+        const char *text = shopstat_description_column(ds, s->columns[0])->text;
+        if (k == 1 && text) { /* (a Qualtrics question's text: 60 bytes of it at most) */
+            char shown[72];
+            size_t len = strlen(text) > 60 ? 60 : strlen(text);
+            while (len < strlen(text) && len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+                len--;
+            snprintf(shown, sizeof shown, "%.*s%s", (int)len, text,
+                     len < strlen(text) ? "..." : "");
+            fprintf(out, ": codes 1 to %d ('", s->rating);
+            put_cell(out, shown, 0);
+            fputs("'), a rating scale? its mean\n", out);
+        } else if (k == 1)
+            fprintf(out, ": codes 1 to %d, a rating scale? its mean\n", s->rating);
+        else
+            fprintf(out,
+                    ": codes 1 to %d in each of %zu columns, a grid of ratings? their "
+                    "means\n",
+                    s->rating, k);
+    }
+}
+
+/* The commands to start from: tab with describe's own flags (but -o) and the questions
+ * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
+ * means; nothing when they suggest none. */
 static void print_suggestions(FILE *out, const char *data, const shopstat_description *ds,
                               const cli_data_opts *o, const shopstat_plan *xp, int argc,
                               char **argv)
@@ -1606,43 +1759,9 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                  reps && rg.sdr};
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
-    /* describe's own --codes-sep, in the start already: no other is proposed */
-    char codes_sep = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v = strncmp(argv[i], "--codes-sep=", 12) == 0             ? argv[i] + 12
-                        : strcmp(argv[i], "--codes-sep") == 0 && i + 1 < argc ? argv[i + 1]
-                                                                              : NULL;
-        if (v)
-            cli_codes_sep(v, &codes_sep);
-    }
+    char codes_sep = given_codes_sep(argc, argv);
     const char given_sep = codes_sep;
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_suggestion *s = &sg[i];
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
-            continue;
-        if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
-            char *v = set_value(ds, s);
-            if (v)
-                put_arg(&c, suggest_flag[s->kind], v);
-            free(v);
-        } else if (s->kind == SHOPSTAT_SUGGEST_CODES) {
-            size_t len = 2 * strlen(s->name) + 2;
-            char *v = malloc(len);
-            if (v) {
-                snprintf(v, len, "%s=%s", s->name, s->name);
-                put_arg(&c, suggest_flag[s->kind], v);
-            }
-            free(v);
-            if (s->sep && !codes_sep) {
-                /* (one --codes-sep for the command: the first column's that needs one) */
-                char sv[2] = {s->sep, '\0'};
-                put_arg(&c, "--codes-sep", sv);
-                codes_sep = s->sep;
-            }
-        } else {
-            put_arg(&c, suggest_flag[s->kind], s->name);
-        }
-    }
+    put_questions(&c, ds, sg, n, wave, &codes_sep);
     put_scale_levels(&c, sg, n);
     put_missing(&c, sg, n);
     size_t nscores = 0;
@@ -1700,99 +1819,11 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
             put_word(out, s->name);
             fprintf(out, ":rest tests each wave against the others)\n");
         }
-        for (size_t j = 0; j < s->nmissing; j++) {
-            if (missing_seen(sg, i, j))
-                continue; /* (named with the first column that has it) */
-            size_t nwith = 0, last = i;
-            for (size_t a = i + 1; a < n; a++)
-                for (size_t b = 0; b < sg[a].nmissing; b++)
-                    if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
-                        nwith++;
-                        last = a;
-                        break;
-                    }
-            const shopstat_colsummary *in = answered_in(&c, sg, n, s->missing[j], 1);
-            int digit = one_digit(s->missing[j]);
-            char *cv = in || digit ? columns_value(&c, sg, n, s->missing[j], 1) : NULL;
-            fprintf(out, "  --missing ");
-            put_word(out, cv ? cv : s->missing[j]);
-            free(cv);
-            fprintf(out, ": %s among ",
-                    isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
-            if (!nwith) {
-                fprintf(out, "%s's codes", s->name);
-            } else {
-                fprintf(out, "the codes of %s", s->name);
-                for (size_t a = i + 1, shown = 0; a <= last; a++)
-                    for (size_t b = 0; b < sg[a].nmissing; b++)
-                        if (strcmp(sg[a].missing[b], s->missing[j]) == 0) {
-                            if (++shown <= 3)
-                                fprintf(out, "%s%s", a == last ? " and " : ", ", sg[a].name);
-                            else if (a == last)
-                                fprintf(out, " and %zu more", nwith - 3);
-                            break;
-                        }
-            }
-            if (in) {
-                fprintf(out, " (for those columns only: it is an answer in ");
-                put_word(out, in->name);
-                fprintf(out, " (%g-%g))\n", in->min, in->max);
-            } else if (digit) {
-                fprintf(out,
-                        " (for %s only: a codebook's \"don't know\" after a short scale, "
-                        "and an answer in most other scales)\n",
-                        nwith ? "those columns" : "that column");
-            } else {
-                fprintf(out, " (--missing applies to every column)\n");
-            }
-        }
+        note_missing(&c, sg, n, i);
         if (s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED)
             put_left_out(out, ds, s);
         put_none_in_base(out, ds, s);
-        if (s->nps && !scorable(s->name)) {
-            fprintf(out, "  ");
-            put_word(out, s->name);
-            fprintf(out, ": codes 0 to 10, a likelihood to recommend? --score would read its "
-                         "name as QUESTION:MAP: rename the column\n");
-        } else if (s->nps) {
-            size_t len = strlen(s->name) + 5;
-            char *v = malloc(len);
-            if (v) {
-                snprintf(v, len, "%s:nps", s->name);
-                fprintf(out, "  --score ");
-                put_word(out, v);
-                fprintf(out, ": codes 0 to 10, a likelihood to recommend? its Net Promoter "
-                             "Score\n");
-            }
-            free(v);
-        }
-        if (s->rating && i != wave && score_map(s) && !in_grid(sg, i, wave)) {
-            size_t k = grid_len(sg, n, i, wave);
-            fputs("  --score ", out);
-            put_score_word(out, s);
-            if (k > 1) {
-                fputs(" ... ", out);
-                put_score_word(out, &sg[i + k - 1]);
-            }
-            const char *text = shopstat_description_column(ds, s->columns[0])->text;
-            if (k == 1 && text) { /* (a Qualtrics question's text: 60 bytes of it at most) */
-                char shown[72];
-                size_t len = strlen(text) > 60 ? 60 : strlen(text);
-                while (len < strlen(text) && len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-                    len--;
-                snprintf(shown, sizeof shown, "%.*s%s", (int)len, text,
-                         len < strlen(text) ? "..." : "");
-                fprintf(out, ": codes 1 to %d ('", s->rating);
-                put_cell(out, shown, 0);
-                fputs("'), a rating scale? its mean\n", out);
-            } else if (k == 1)
-                fprintf(out, ": codes 1 to %d, a rating scale? its mean\n", s->rating);
-            else
-                fprintf(out,
-                        ": codes 1 to %d in each of %zu columns, a grid of ratings? their "
-                        "means\n",
-                        s->rating, k);
-        }
+        note_score(out, ds, sg, n, i, wave);
     }
     shopstat_suggestions_free(sg, n);
 }

@@ -60,7 +60,8 @@ long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, uns
  * 2024", "Q1 '24"), a half ("H1 2024"), a year ("2024": 1900 to 2099, or two digits after an
  * apostrophe) or a date ("2024-03-15", "March 15, 2024", "15 Mar 2024"; a day-first or
  * month-first date of numbers alone is ambiguous and reads as none). Case does not matter;
- * the parts may be separated by spaces, '-', '/', '.', ',' or '_'; English month names.
+ * the parts may be separated by spaces, '-', '/', '.', ',' or '_' (only spaces before the
+ * first or after the last: "2024-" is none); English month names.
  * Returns 1 and, when order is not NULL, order[k] (n entries) the index of the label that
  * comes k-th in time: by year, then by the month a period starts in (Q2 with April, H2 with
  * July, a year before its January), then by day; labels that start together keep the order

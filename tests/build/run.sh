@@ -54,5 +54,15 @@ fi
 # the objects were compiled with the flags pkg-config gave once the packages were there
 if grep -q -- '-I/usr/include/cairo' "$t/make.log"; then ok; else fail "plots compiled without cairo's -I"; fi
 
+# replicate.c's double-double X'X (Dekker's split and product, the FMA kernel's matching
+# adds) is exact only with no a * b + c contracted into an FMA: built as a GNU dialect for
+# a CPU with FMA, where GCC contracts by default, no instruction but the FMA kernel's own
+# fmsubs may fuse (before its pragma GCC fused 64 in the file).
+if [ "$(uname -m)" = x86_64 ] && ${CC:-cc} -std=gnu11 -O2 -march=haswell -Iinclude -Iengine \
+    -c engine/replicate.c -o "$t/rep_gnu.o" 2>"$t/rep_gnu.log"; then
+    fused=$(objdump -d --no-show-raw-insn "$t/rep_gnu.o" | grep -cE 'vfn?madd|vfnmsub')
+    if [ "$fused" -eq 0 ]; then ok; else fail "replicate.c built -std=gnu11 -march=haswell: $fused contracted FMAs"; fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

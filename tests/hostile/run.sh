@@ -396,6 +396,58 @@ case "$BUILD" in
     check levels_cap_1gb "$?" 2
     ;;
 esac
+# Two questions on one column with different missing: lists are a spec error, found in
+# linear time: 200 questions of 1,000 columns each and a last one on the first's first
+# column. The pairwise check compared every two questions' columns (2e10 strcmp: minutes).
+awk 'BEGIN { print "survey: s\ndata: d.csv\nquestions:"
+             for (q = 0; q < 200; q++) {
+                 printf "  q%d: {multi: [", q
+                 for (c = 0; c < 1000; c++) printf "%sc%d_%d", (c ? ", " : ""), q, c
+                 print "], missing: [9]}" }
+             print "  z: {column: c0_0, missing: [8]}\ntables:\n  - {question: z}" }' >many_q.yml
+printf 'id\n1\n' >d.csv
+expect_error spec_missing_many_questions "many_q.yml:204:30: error: questions 'q0' (line 4) and 'z' read column 'c0_0' with different missing: lists ([9] and [8]); a column's missing codes hold for every question on it: give both the same missing:" \
+    report many_q.yml -o many_q_out
+# Out of memory while the replicate df is ranked (calloc of R * R + 1 doubles failing, an
+# LD_PRELOAD shim, tests/hostile/alloc_fail.c: 37 replicates, 1,370): exit 1 "out of
+# memory" and no output file. A df left NaN read as an input error, "design degrees of
+# freedom are nan ... rank 0: every replicate gives them weight 0". Skipped without a
+# compiler, and under SHOPSTAT_WRAP (valgrind has its own calloc). Without the shim the df
+# is 1: replicate r's weights are w (i r mod 3), two distinct columns (r = 1, 2 mod 3) and
+# zeros, rank 2.
+if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$root/tests/hostile/alloc_fail.c" -ldl 2>/dev/null; then
+    awk 'BEGIN { printf "id,w,q"; for (r = 1; r <= 37; r++) printf ",rw%d", r; print ""
+                 for (i = 1; i <= 200; i++) { printf "%d,%d,%s", i, 1 + i % 3, i % 2 ? "a" : "b"
+                     for (r = 1; r <= 37; r++) printf ",%d", (1 + i % 3) * ((i * r) % 3); print "" } }' >rep37.csv
+    SHOPSTAT_TEST_CALLOC_FAIL=1370 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab rep37.csv --var q \
+        --weight w --repweights rw --reptype bootstrap -o rep37_out.csv >out 2>err
+    check rep_rank_nomem "$? $(cat err) $(ls rep37_out.csv 2>/dev/null)" "1 shopstat: error: out of memory "
+    expect_ok rep_rank_nomem_without_shim tab rep37.csv --var q --weight w --repweights rw \
+        --reptype bootstrap --format csv && check rep_rank_nomem_df "$(get out q,a,all df)" 1
+    # Out of memory for the distinct replicate directions' table (its first 64 x 37 doubles,
+    # 18,944 bytes): the pass goes on row by row, with the estimates of a run without the
+    # shim. The direction was kept without its row before, and X'X read it from a NULL
+    # table (a crash; past the end of the table at a later growth).
+    awk 'BEGIN { printf "id,w,q"; for (r = 1; r <= 37; r++) printf ",rw%d", r; print ""
+                 for (i = 1; i <= 200; i++) { printf "%d,%d,%s", i, 1 + i % 3, i % 2 ? "a" : "b"
+                     for (r = 1; r <= 37; r++) printf ",%d", (1 + i % 3) * (int(i / r) % 3); print "" } }' >dirs37.csv
+    $S tab dirs37.csv --var q --weight w --repweights rw --reptype bootstrap --format csv >want 2>&1
+    SHOPSTAT_TEST_REALLOC_FAIL=18944 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab dirs37.csv --var q \
+        --weight w --repweights rw --reptype bootstrap --format csv >out 2>err
+    check rep_dirs_nomem "$? $(cat err) $(cmp -s out want && echo same)" "0  same"
+    # Out of memory for the time order's keys (999 waves, 16 bytes each): exit 1, no output
+    # file. It read as "no periods", and the waves came in byte order (Apr 1950 first).
+    awk 'BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print "wave,q"
+                 for (i = 998; i >= 0; i--) print m[i % 12 + 1] " " (1950 + int(i / 12)) "," (i % 2 ? "a" : "b") }' >waves999.csv
+    SHOPSTAT_TEST_MALLOC_FAIL=15984 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab waves999.csv --var q \
+        --by wave -o waves_out.csv >out 2>err
+    check time_order_nomem "$? $(cat err) $(ls waves_out.csv 2>/dev/null)" "1 shopstat: error: out of memory "
+    expect_ok time_order_nomem_without_shim tab waves999.csv --var q --by wave --format csv &&
+        check time_order_nomem_first "$(sed -n 3p out | cut -d, -f3)" "wave=Jan 1950"
+fi
 # The cap on the per-PSU sums counts what a new layout holds with the old one still mapped
 # (pass.c, slab_layout): 5,012 PSUs laid out in 8,192 rows of 512 cells (64 MiB), then a
 # 513th cell: the new layout (8,192 x 1,024 cells, 128 MiB) is under a 136 MiB cap

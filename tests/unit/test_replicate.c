@@ -1,4 +1,5 @@
 /* Unit tests of replicate-weight designs: R's rank rule, default scales, mse, created weights. */
+#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,19 +493,48 @@ static void test_create_errors(void **state)
     remove_tmp(path);
 }
 
+/* Scales are read as documentation writes them, whatever the process locale (a library
+ * caller's setlocale(LC_ALL, "") with a decimal comma) and without strtod's extensions:
+ * hexadecimal is no scale. Hand values: 4/80 = 0.05, 79/80 = 0.9875. */
+static void test_scale_parse(void **state)
+{
+    (void)state;
+    shopstat_error err;
+    double x = 0;
+    static const char *const bad[] = {"0x10/80", "0x1p-2", "4/0x50", "4 /80", "4/80 ",
+                                      " 4/80",   "1e400",  "4/",     "/80",   "4/80/2",
+                                      "inf",     "nan",    NULL};
+    for (size_t i = 0; bad[i]; i++) {
+        shopstat_error_clear(&err);
+        if (shopstat_rep_scale_parse(bad[i], strlen(bad[i]), &x, &err) != SHOPSTAT_EUSAGE)
+            fail_msg("'%s' read as %g", bad[i], x);
+    }
+    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                          "fr_FR.utf8",  "C",          NULL};
+    for (size_t l = 0; locales[l]; l++) {
+        if (!setlocale(LC_NUMERIC, locales[l]))
+            continue; /* (a locale not installed: the C locale ends the list) */
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_rep_scale_parse("4/80", 4, &x, &err), SHOPSTAT_OK);
+        assert_true(x == 4.0 / 80);
+        assert_int_equal(shopstat_rep_scale_parse("0.9875", 6, &x, &err), SHOPSTAT_OK);
+        assert_true(x == 0.9875);
+        assert_int_equal(shopstat_rep_scale_parse("79/80", 5, &x, &err), SHOPSTAT_OK);
+        assert_true(x == 79.0 / 80);
+        assert_int_equal(shopstat_rep_scale_parse("0,05", 4, &x, &err), SHOPSTAT_EUSAGE);
+    }
+    setlocale(LC_NUMERIC, "C");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_rank_near_dependent),
-        cmocka_unit_test(test_scales),
-        cmocka_unit_test(test_row_texts),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_names_and_note),
-        cmocka_unit_test(test_repweights_free),
-        cmocka_unit_test(test_create),
-        cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_rank),           cmocka_unit_test(test_rank_near_dependent),
+        cmocka_unit_test(test_scales),         cmocka_unit_test(test_scale_parse),
+        cmocka_unit_test(test_row_texts),      cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_names_and_note), cmocka_unit_test(test_repweights_free),
+        cmocka_unit_test(test_create),         cmocka_unit_test(test_create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

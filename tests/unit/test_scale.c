@@ -202,11 +202,19 @@ static void test_time_order(void **state)
     check_time(d, 3, dw);
     /* one label that is no period: no time order, order untouched */
     size_t order[4] = {7, 7, 7, 7};
-    const char *no[][3] = {
-        {"Jan 2024", "Feb 2024", "Wave 3"},     {"Jan 2024", "Spring 2024", "Mar 2024"},
-        {"Jan 2024", "Feb 2024", "Apr 24"},     {"Q5 2024", "Q1 2024", "Q2 2024"},
-        {"03/04/2024", "Jan 2024", "Feb 2024"}, {"2024-13", "2024-01", "2024-02"},
-        {"Mayday 2024", "Jan 2024", "Feb 2024"}};
+    const char *no[][3] = {{"Jan 2024", "Feb 2024", "Wave 3"},
+                           {"Jan 2024", "Spring 2024", "Mar 2024"},
+                           {"Jan 2024", "Feb 2024", "Apr 24"},
+                           {"Q5 2024", "Q1 2024", "Q2 2024"},
+                           {"03/04/2024", "Jan 2024", "Feb 2024"},
+                           {"2024-13", "2024-01", "2024-02"},
+                           {"Mayday 2024", "Jan 2024", "Feb 2024"},
+                           /* a separator ends no label, as none starts one: "2024-" is a month cut
+                            * off, not the year 2024 (which sorted before January) */
+                           {"2024-", "2024-01", "2024-02"},
+                           {"Jan 2024", "Feb 2024/", "Mar 2024"},
+                           {"Q1 2024", "Q2 2024,", "Q3 2024"},
+                           {"-2024", "2024-01", "2024-02"}};
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
         assert_int_equal(shopstat_scale_time_order(no[i], 3, order), 0);
         assert_int_equal(order[0], 7);
