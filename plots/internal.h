@@ -71,6 +71,16 @@ typedef struct plots_ctx {
 size_t plots_page_rows(const shopstat_chart_data *d, const shopstat_chart_opts *o);
 /* Draw rows pg->row0..row1 of a chart as one page of w x h (the chart's own options but this
  * size); SHOPSTAT_EUSAGE when they do not fit. */
+/* A chart too tall for its w x type_h page with fit_height: the height of a page of width w
+ * that holds it with the type of w x type_h (a compact chart: as tall as its rows; a trend:
+ * the least height its layout accepts), at least type_h and at most the largest page; then
+ * plots_draw_typed() draws it there. SHOPSTAT_EUSAGE when no such page holds it. */
+shopstat_status plots_grown_height(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                   double w, double type_h, double *height, shopstat_error *err);
+shopstat_status plots_draw_typed(cairo_t *cr, double w, double h, double type_h,
+                                 const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                 shopstat_error *err);
+
 shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                 const shopstat_chart_opts *o, const plots_page *pg,
                                 shopstat_error *err);

@@ -818,5 +818,27 @@ else
     fail "tab --chart (0-10 over four segments) failed: $(cat "$TMP/err")"
 fi
 
+# --- without --chart-size, a chart too tall for A4 landscape grows the page, at A4's type ------
+# (the help: "842 wide, as tall as the chart"; it failed with "does not fit in 842x595 ...
+# about 810 points (use --chart-size)", and at 842x830 asked for 1729, its type having grown):
+# seven labels of 80-110 characters (German, Polish, Greek, Japanese) over
+# twelve segments, and the same seven as the lines of a trend over twelve waves
+awk 'BEGIN { split("Überweisungsbestätigung per E-Mail kam zu spät, und die Rückerstattung dauerte länger als vierzehn Werktage|Zamówienie dotarło uszkodzone, a żaden pracownik działu obsługi klienta nie odpowiedział na zgłoszenie|Η παραγγελία έφτασε με μεγάλη καθυστέρηση και η εξυπηρέτηση πελατών δεν απάντησε ποτέ στο μήνυμά μου|注文した商品が届くまでに二週間以上かかり、カスタマーサービスからの返信もまったくありませんでした。とても残念です|Reklamationen wurden nach Rücksprache mit der Geschäftsführung übernommen, aber die Erstattung blieb aus|Odpowiedź przyszła po trzech tygodniach i nie dotyczyła mojego zgłoszenia, tylko zupełnie innej sprawy|Other (please specify in the comment field below, with as much detail as you can remember about it)", l, "|")
+    print "g,w,q"; for (i = 0; i < 840; i++) { w = int(i / 7) % 12; x = i * 0.6180339887; x -= int(x)
+        printf "Region %d,Wave %d,\"%s\"\n", i % 12 + 1, w + 1, l[int(7 * x ^ (1 + (w % 4) * 0.4)) + 1] } }' >"$TMP/tall.csv"
+for t in "bars --by g Region_12" "trend --by w Shaded_bands:"; do
+    set -- $t
+    if "$root/$BUILD/shopstat" tab "$TMP/tall.csv" --var q $2 $3 --chart-type $1 --chart "$TMP/tall-$1.pdf" \
+        -o "$TMP/tall.out" 2>"$TMP/err"; then
+        h=$(pdfinfo "$TMP/tall-$1.pdf" 2>/dev/null | awk '/^Page size/ { print $3 "x" $5 }')
+        awk -v h="${h#842x}" -v w="${h%x*}" 'BEGIN { exit !(w == 842 && h > 595 && h < 14400) }' && ok ||
+            fail "tall $1 chart: page $h, expected 842 wide and taller than 595"
+        boxes "$TMP/tall-$1.pdf"
+        has "$TMP/tall-$1.pdf" "Zamówienie" "Überweisungsbestätigung" "${4/_/ }" "Data: tall.csv."
+    else
+        fail "tab --chart-type $1 (long labels, 12 segments, no --chart-size) failed: $(cat "$TMP/err")"
+    fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
