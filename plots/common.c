@@ -436,6 +436,7 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
     double s = c->s, sw = 10 * s, gap = 5 * s, itemgap = 18 * s;
     plots_font f = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     f.valign = 0.5;
+    f.ltr = 1; /* name, then bases, right of the swatch: also for an Arabic or Hebrew name */
     double cx = x, cy = y, rowh = 0;
     for (size_t i = 0; i < n; i++) {
         double tw, th;

@@ -25,6 +25,8 @@ typedef struct plots_font {
     plots_rgb colour;
     double halign; /* 0 = x is the left edge, 0.5 = centre, 1 = right edge */
     double valign; /* 0 = y is the top, 0.5 = middle, 1 = bottom */
+    int ltr;       /* 1 = a left-to-right paragraph whatever its first letter (a legend item:
+                      name, then bases); 0 = the direction of its first strong character */
 } plots_font;
 
 /* The one text entry point of the chart module: lays s (UTF-8) out with Pango in DejaVu Sans

@@ -854,5 +854,23 @@ else
     fail "trend with a long 'Not labelled' note failed: $(cat "$TMP/err")"
 fi
 
+# --- right-to-left labels: a Hebrew level label flush right against its bars, as the others; an
+# Arabic segment's legend item its name, then its bases (Pango's automatic direction swapped
+# the alignment of a right-to-left paragraph: the label stood flush left, 200 points from its
+# bars, and the legend read "n=60  الشرق")
+awk 'BEGIN { print "g,q"; for (i = 0; i < 120; i++) print (i % 2 ? "الشرق" : "West") "," (i % 3 == 0 ? "Yes" : i % 3 == 1 ? "\"ההזמנה הגיעה באיחור רב ושירות הלקוחות לא ענה לפניות שלי בדואר האלקטרוני במשך שבועיים שלמים למרות תזכורות חוזרות ונשנות\"" : "No") }' >"$TMP/rtl.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/rtl.csv" --var q --by g --chart "$TMP/rtl.pdf" -o "$TMP/rtl.out" 2>"$TMP/err"; then
+    words "$TMP/rtl.pdf" >"$TMP/rtl.words"
+    # (poppler gives each right-to-left letter its own box: a line's right edge is their largest xMax)
+    out=$(awk -F'\t' '$1 == "Yes" { yes = $3 } $1 == "n=60" && $2 > n60 { n60 = $2; ly = $4 }
+        $1 !~ /^[ -~]+$/ { k = sprintf("%.0f", $4); if ($3 > r[k]) r[k] = $3; if (!(k in y)) y[k] = $4 }
+        END { for (k in r) { if (y[k] - ly < 1 && ly - y[k] < 1) { if (r[k] > n60) print "legend: the Arabic name ends at " r[k] ", right of its bases at " n60 }
+                             else { nl++; if (r[k] - yes > 1 || yes - r[k] > 1) print "label line at y " k " ends at " r[k] ", Yes at " yes } }
+              if (nl < 2) print nl + 0 " lines of the Hebrew label" }' "$TMP/rtl.words")
+    [ -z "$out" ] && ok || { fail "rtl.pdf: right-to-left text"; printf '%s\n' "$out"; }
+else
+    fail "tab --chart with right-to-left labels failed: $(cat "$TMP/err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
