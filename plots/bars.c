@@ -213,6 +213,15 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
     fmark.halign = 1;
     fmark.valign = 0.5;
+    /* The letters stand between the labels and the axis, clear of both: the axis moves right
+     * by the widest letter (they stood 2 points from a label's end, "... Werktage M", and
+     * read as part of it). */
+    double markw = 0;
+    for (size_t j = 0; lettered && j < ns && j < 26; j++) {
+        double tw;
+        plots_text(cr, marks[j], 0, 0, 0, &fmark, 0, &tw, NULL);
+        markw = fmax(markw, tw);
+    }
     for (size_t k = 0; k < ncol; k++) {
         size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
         const double *by = band_y + k * (per + 1);
@@ -223,7 +232,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         } else if (nl * ns > 0) {
             a.step = 0.2;
         }
-        a.x0 = bx + lw + 12 * s;
+        a.x0 = bx + lw + 12 * s + (markw > 0 ? markw + 3 * s : 0);
         a.x1 = bx + cw - vw - sigw - 8 * s;
         pct_grid(c, &a, top - 4 * s, bottom);
 

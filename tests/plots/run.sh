@@ -839,6 +839,13 @@ for t in "bars --by g Region_12" "trend --by w Shaded_bands:"; do
         fail "tab --chart-type $1 (long labels, 12 segments, no --chart-size) failed: $(cat "$TMP/err")"
     fi
 done
+# twelve segments and all are lettered A-M beside their bars: the letters stand clear of the labels'
+# right edge (they were 2 points from it, "... vierzehn Werktage H", read as one)
+out=$(words "$TMP/tall-bars.pdf" | awk -F'\t' '$1 ~ /%$/ && !y0 { y0 = $4 } $1 == "0%" { ya = $4 } { w[NR] = $1; x0[NR] = $2; x1[NR] = $3; y[NR] = $4 }
+    END { lx = 1e9; for (i = 1; i <= NR; i++) if (y[i] > y0 - 5 && w[i] ~ /^[A-Z]$/ && x0[i] < lx) lx = x0[i]
+          for (i = 1; i <= NR; i++) if (y[i] > y0 - 5 && y[i] < ya && w[i] !~ /^[A-Z]$/ && x1[i] < lx + 3 && x1[i] > rx) rx = x1[i]
+          if (lx - rx < 6) printf "labels end at %.1f, the letters start at %.1f\n", rx, lx }')
+[ -z "$out" ] && ok || fail "tall-bars.pdf: $out"
 
 # --- a trend's "Not labelled where lines meet" note names every value, however long ----------
 # seven lines of 80-110 character labels at 14% in each of twelve waves (each wave: each answer
