@@ -98,6 +98,9 @@ plots_rgb plots_at_luma(plots_rgb c, double y);
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t);
 /* WCAG 2 contrast ratio of c against white (1-21). */
 double plots_contrast_on_white(plots_rgb c);
+/* Text on a fill of colour fill: white or the ink, whichever has the higher WCAG 2 contrast
+ * ratio against it. */
+plots_rgb plots_text_on(plots_rgb fill);
 /* c darkened, hue kept, to a contrast of at least ratio against white (unchanged if it has it). */
 plots_rgb plots_on_white(plots_rgb c, double ratio);
 /* Colour of series i as a line or small mark (trend lines, points, their value labels take

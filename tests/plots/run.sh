@@ -879,5 +879,23 @@ else
     fail "tab --chart with right-to-left labels failed: $(cat "$TMP/err")"
 fi
 
+# --- a Likert segment's figure is white or ink, whichever reads better on its colour ----------
+# (WCAG 2 contrast): on the five-point scale's mid blue, white had 3.5:1 and ink has 4.7:1. The
+# demo's first mid-blue bar (the SVG's second path of that colour: the first is its legend
+# swatch), cropped 3 points inside at 150 dpi in grey: its figure's pixels are dark (under 80),
+# none white (over 200).
+"$demo" likert "$TMP/lkc.svg" && "$demo" likert "$TMP/lkc.pdf" || fail "likert demo (contrast)"
+r=$(grep -o 'fill:rgb(27.294555%,57.128139%,73.949202%);fill-opacity:1;" d="M [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L [0-9.]* [0-9.]*' \
+    "$TMP/lkc.svg" | sed -n 2p | awk '{ k = 150 / 72; printf "%d %d %d %d", ($3 + 3) * k, ($4 + 3) * k, ($9 - $3 - 6) * k, ($10 - $4 - 6) * k }')
+if [ -n "$r" ]; then
+    set -- $r
+    pdftoppm -gray -r 150 -x "$1" -y "$2" -W "$3" -H "$4" -singlefile "$TMP/lkc.pdf" "$TMP/lkc"
+    mm=$(tail -c $(($3 * $4)) "$TMP/lkc.pgm" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) { if (!n++ || $i < lo) lo = $i; if ($i > hi) hi = $i } } END { print lo + 0, hi + 0 }')
+    set -- $mm
+    [ "$1" -lt 80 ] && [ "$2" -le 200 ] && ok || fail "likert mid-blue segment: grey pixels from $1 to $2, want dark text (< 80) and none white (> 200)"
+else
+    fail "likert demo: no mid-blue segment in the SVG"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
