@@ -80,6 +80,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
             snprintf(texts[j], len, "%s%s%s", lab, base[0] ? "  " : "", base);
     }
     shopstat_status st = SHOPSTAT_OK;
+    const char **marks = NULL;
     for (size_t j = 0; j < ns; j++)
         if (!texts[j])
             st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -91,7 +92,13 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     static const char *const abc[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I",
                                         "J", "K", "L", "M", "N", "O", "P", "Q", "R",
                                         "S", "T", "U", "V", "W", "X", "Y", "Z"};
-    const char *marks[26] = {NULL};
+    /* one entry per segment (the legend reads marks[i] for each of its ns items: a fixed
+     * array of 26 was read past its end with 27 or more segments, and the chart crashed) */
+    marks = calloc(ns, sizeof *marks);
+    if (!marks) {
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
     int lettered = ns > PLOTS_GREYS;
     for (size_t j = 0; lettered && j < ns && j < 26; j++)
         marks[j] = abc[j];
@@ -278,6 +285,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     }
     free(band_y);
 done:
+    free(marks);
     for (size_t j = 0; j < ns; j++)
         free(texts[j]);
     free(texts);

@@ -897,5 +897,17 @@ else
     fail "likert demo: no mid-blue segment in the SVG"
 fi
 
+# --- a bar chart of 30 segments (all and 29 stores): the legend letters A to Z, the rest none ---
+# (the legend read a 26-entry array of letters for each of its 30 items: a crash, exit 139)
+awk 'BEGIN { print "g,q"; for (i = 0; i < 600; i++) printf "Store %02d,%s\n", i % 30 + 1, (i % 7 < 3 ? "Yes" : "No") }' >"$TMP/s30.csv"
+"$root/$BUILD/shopstat" tab "$TMP/s30.csv" --var q --by g --chart "$TMP/s30.pdf" -o "$TMP/s30.out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" = 0 ]; then
+    has "$TMP/s30.pdf" "Store 30 n=20" "Store 25 n=20"
+    boxes "$TMP/s30.pdf"
+else
+    fail "tab --chart with 30 segments: exit $rc $(cat "$TMP/err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
