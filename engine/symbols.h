@@ -127,6 +127,8 @@
 #define plots_score_axis shopstat_internal_plots_score_axis
 #define plots_score_decimals shopstat_internal_plots_score_decimals
 #define plots_draw_page shopstat_internal_plots_draw_page
+#define plots_draw_typed shopstat_internal_plots_draw_typed
+#define plots_grown_height shopstat_internal_plots_grown_height
 #define plots_draw_trend shopstat_internal_plots_draw_trend
 #define plots_fmt_base shopstat_internal_plots_fmt_base
 #define plots_fmt_bound shopstat_internal_plots_fmt_bound
@@ -148,6 +150,7 @@
 #define plots_luma shopstat_internal_plots_luma
 #define plots_contrast_on_white shopstat_internal_plots_contrast_on_white
 #define plots_on_white shopstat_internal_plots_on_white
+#define plots_text_on shopstat_internal_plots_text_on
 #define plots_line_colour shopstat_internal_plots_line_colour
 #define plots_line_style_of shopstat_internal_plots_line_style_of
 #define plots_set_dash shopstat_internal_plots_set_dash

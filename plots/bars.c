@@ -80,6 +80,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
             snprintf(texts[j], len, "%s%s%s", lab, base[0] ? "  " : "", base);
     }
     shopstat_status st = SHOPSTAT_OK;
+    const char **marks = NULL;
     for (size_t j = 0; j < ns; j++)
         if (!texts[j])
             st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -91,7 +92,13 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     static const char *const abc[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I",
                                         "J", "K", "L", "M", "N", "O", "P", "Q", "R",
                                         "S", "T", "U", "V", "W", "X", "Y", "Z"};
-    const char *marks[26] = {NULL};
+    /* one entry per segment (the legend reads marks[i] for each of its ns items: a fixed
+     * array of 26 was read past its end with 27 or more segments, and the chart crashed) */
+    marks = calloc(ns, sizeof *marks);
+    if (!marks) {
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
     int lettered = ns > PLOTS_GREYS;
     for (size_t j = 0; lettered && j < ns && j < 26; j++)
         marks[j] = abc[j];
@@ -213,6 +220,15 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
     fmark.halign = 1;
     fmark.valign = 0.5;
+    /* The letters stand between the labels and the axis, clear of both: the axis moves right
+     * by the widest letter (they stood 2 points from a label's end, "... Werktage M", and
+     * read as part of it). */
+    double markw = 0;
+    for (size_t j = 0; lettered && j < ns && j < 26; j++) {
+        double tw;
+        plots_text(cr, marks[j], 0, 0, 0, &fmark, 0, &tw, NULL);
+        markw = fmax(markw, tw);
+    }
     for (size_t k = 0; k < ncol; k++) {
         size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
         const double *by = band_y + k * (per + 1);
@@ -223,7 +239,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         } else if (nl * ns > 0) {
             a.step = 0.2;
         }
-        a.x0 = bx + lw + 12 * s;
+        a.x0 = bx + lw + 12 * s + (markw > 0 ? markw + 3 * s : 0);
         a.x1 = bx + cw - vw - sigw - 8 * s;
         pct_grid(c, &a, top - 4 * s, bottom);
 
@@ -269,6 +285,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     }
     free(band_y);
 done:
+    free(marks);
     for (size_t j = 0; j < ns; j++)
         free(texts[j]);
     free(texts);

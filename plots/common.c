@@ -76,14 +76,27 @@ plots_rgb plots_series_colour(size_t i)
     return c;
 }
 
-/* WCAG 2 contrast ratio of an sRGB colour against the white page: (1 + 0.05) / (L + 0.05), L
- * its relative luminance (linear-light, unlike plots_luma's print grey). */
-double plots_contrast_on_white(plots_rgb c)
+/* WCAG 2 relative luminance: linear-light, unlike plots_luma's print grey. */
+static double rel_luminance(plots_rgb c)
 {
     double ch[3] = {c.r, c.g, c.b};
     for (int k = 0; k < 3; k++)
         ch[k] = ch[k] <= 0.04045 ? ch[k] / 12.92 : pow((ch[k] + 0.055) / 1.055, 2.4);
-    return 1.05 / (0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2] + 0.05);
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+/* WCAG 2 contrast ratio of an sRGB colour against the white page: (1 + 0.05) / (L + 0.05), L
+ * its relative luminance. */
+double plots_contrast_on_white(plots_rgb c)
+{
+    return 1.05 / (rel_luminance(c) + 0.05);
+}
+
+plots_rgb plots_text_on(plots_rgb fill)
+{
+    double l = rel_luminance(fill);
+    double on_white = 1.05 / (l + 0.05), on_ink = (l + 0.05) / (rel_luminance(PLOTS_INK) + 0.05);
+    return on_white > on_ink ? PLOTS_WHITE : PLOTS_INK;
 }
 
 /* c, darkened (mixed with black, the hue kept) just enough to reach contrast ratio against
@@ -436,6 +449,7 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
     double s = c->s, sw = 10 * s, gap = 5 * s, itemgap = 18 * s;
     plots_font f = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     f.valign = 0.5;
+    f.ltr = 1; /* name, then bases, right of the swatch: also for an Arabic or Hebrew name */
     double cx = x, cy = y, rowh = 0;
     for (size_t i = 0; i < n; i++) {
         double tw, th;
@@ -453,7 +467,7 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
             cairo_rectangle(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw);
             cairo_fill(c->cr);
             if (marks && marks[i] && marks[i][0]) {
-                fm.colour = plots_luma(colours[i]) < 0.5 ? PLOTS_WHITE : PLOTS_INK;
+                fm.colour = plots_text_on(colours[i]);
                 plots_text(c->cr, marks[i], cx + sw / 2, cy + ih / 2, 0, &fm, 1, NULL, NULL);
             }
             plots_text(c->cr, texts[i], cx + sw + gap, cy + ih / 2, maxw, &f, 1, NULL, NULL);

@@ -215,11 +215,12 @@ static void draw_footer(plots_ctx *c, const char *foot, double top, double fh)
 
 /* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
  * for, and *what to what needed it. *used_h (may be NULL) is set to the height drawn: h, or a
- * compact chart's own. */
-static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
-                                  const shopstat_chart_opts *opts, const plots_page *pg,
-                                  shopstat_error *err, double *need_h, const char **what,
-                                  double *used_h)
+ * compact chart's own. type_h > 0: the type of a w x type_h page (plots_grown_height), else
+ * of w x h. */
+static shopstat_status draw_chart(cairo_t *cr, double w, double h, double type_h,
+                                  const shopstat_chart_data *d, const shopstat_chart_opts *opts,
+                                  const plots_page *pg, shopstat_error *err, double *need_h,
+                                  const char **what, double *used_h)
 {
     shopstat_status st = SHOPSTAT_OK;
     plots_ctx c = {0};
@@ -232,7 +233,7 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, const shopsta
     c.err = err;
     /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
      * keep it legible on small charts and sensible on posters. */
-    c.s = sqrt(w * h / (842.0 * 595.0));
+    c.s = sqrt(w * (type_h > 0 ? type_h : h) / (842.0 * 595.0));
     /* ... but no faster than the width: a page made tall for many rows keeps the type of a
      * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
      * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
@@ -332,7 +333,7 @@ static double fitting_height(double w, double need, const shopstat_chart_data *d
         shopstat_error e = {0};
         double more = 0;
         const char *what = NULL;
-        shopstat_status st = draw_chart(rc, w, h, d, opts, NULL, &e, &more, &what, NULL);
+        shopstat_status st = draw_chart(rc, w, h, 0, d, opts, NULL, &e, &more, &what, NULL);
         cairo_destroy(rc);
         cairo_surface_destroy(rs);
         if (!st)
@@ -356,7 +357,7 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
         return st;
     double need = 0;
     const char *what = NULL;
-    st = draw_chart(cr, w, h, d, opts, NULL, err, &need, &what, NULL);
+    st = draw_chart(cr, w, h, 0, d, opts, NULL, err, &need, &what, NULL);
     if (st == SHOPSTAT_EUSAGE && need > 0) {
         /* the message names a height at which the chart does fit */
         double fit = fitting_height(w, need, d, opts);
@@ -393,7 +394,7 @@ shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
     cairo_t *rc = cairo_create(rs);
     double need = 0, used = h;
     const char *what = NULL;
-    st = draw_chart(rc, w, h, &dc, &co, NULL, err, &need, &what, &used);
+    st = draw_chart(rc, w, h, 0, &dc, &co, NULL, err, &need, &what, &used);
     cairo_destroy(rc);
     cairo_surface_destroy(rs);
     if (!st)
@@ -419,5 +420,75 @@ shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_
                                   pg->row0, pg->row1, plots_page_rows(d, o));
     double need = 0;
     const char *what = NULL;
-    return draw_chart(cr, w, h, d, o, pg, err, &need, &what, NULL);
+    return draw_chart(cr, w, h, 0, d, o, pg, err, &need, &what, NULL);
+}
+
+shopstat_status plots_draw_typed(cairo_t *cr, double w, double h, double type_h,
+                                 const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                 shopstat_error *err)
+{
+    shopstat_status st = plots_check(d, o, w, h, err);
+    if (st)
+        return st;
+    double need = 0;
+    const char *what = NULL;
+    return draw_chart(cr, w, h, type_h, d, o, NULL, err, &need, &what, NULL);
+}
+
+/* Lays the chart out on a recording surface of w x h with the type of w x type_h: 0, or
+ * SHOPSTAT_EUSAGE with *need (the height asked for; 0 = none helps) and *used set. */
+static shopstat_status try_typed(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                 double w, double h, double type_h, double *need, double *used,
+                                 shopstat_error *err)
+{
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *rc = cairo_create(rs);
+    const char *what = NULL;
+    *need = 0;
+    *used = h;
+    shopstat_status st = draw_chart(rc, w, h, type_h, d, o, NULL, err, need, &what, used);
+    cairo_destroy(rc);
+    cairo_surface_destroy(rs);
+    return st;
+}
+
+shopstat_status plots_grown_height(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                   double w, double type_h, double *height, shopstat_error *err)
+{
+    shopstat_status st = plots_check(d, o, w, type_h, err);
+    if (st)
+        return st;
+    double need = 0, used = 0;
+    shopstat_error e = {0};
+    if (o->compact) {
+        /* a compact chart takes the height of its rows from the top of the tallest page */
+        st = try_typed(d, o, w, MAX_PAGE_SIDE, type_h, &need, &used, &e);
+        if (!st) {
+            *height = fmax(type_h, ceil(used));
+            return SHOPSTAT_OK;
+        }
+    } else {
+        /* a chart that fills its page (a trend): the first height its layout accepts */
+        double h = type_h;
+        for (int i = 0; i < 64 && h <= MAX_PAGE_SIDE; i++) {
+            st = try_typed(d, o, w, h, type_h, &need, &used, &e);
+            if (!st) {
+                *height = h;
+                return SHOPSTAT_OK;
+            }
+            if (st != SHOPSTAT_EUSAGE || !(need > 0))
+                break;
+            h = fmax(h + 1, ceil(need));
+        }
+    }
+    if (st != SHOPSTAT_EUSAGE) {
+        if (err)
+            *err = e;
+        return st;
+    }
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                              "chart '%s' does not fit in %gx%g points nor on a page of this "
+                              "width up to %.0f points high: give it a wider --chart-size or "
+                              "fewer levels or segments",
+                              d->name ? d->name : "", w, type_h, MAX_PAGE_SIDE);
 }

@@ -25,6 +25,8 @@ typedef struct plots_font {
     plots_rgb colour;
     double halign; /* 0 = x is the left edge, 0.5 = centre, 1 = right edge */
     double valign; /* 0 = y is the top, 0.5 = middle, 1 = bottom */
+    int ltr;       /* 1 = a left-to-right paragraph whatever its first letter (a legend item:
+                      name, then bases); 0 = the direction of its first strong character */
 } plots_font;
 
 /* The one text entry point of the chart module: lays s (UTF-8) out with Pango in DejaVu Sans
@@ -71,6 +73,16 @@ typedef struct plots_ctx {
 size_t plots_page_rows(const shopstat_chart_data *d, const shopstat_chart_opts *o);
 /* Draw rows pg->row0..row1 of a chart as one page of w x h (the chart's own options but this
  * size); SHOPSTAT_EUSAGE when they do not fit. */
+/* A chart too tall for its w x type_h page with fit_height: the height of a page of width w
+ * that holds it with the type of w x type_h (a compact chart: as tall as its rows; a trend:
+ * the least height its layout accepts), at least type_h and at most the largest page; then
+ * plots_draw_typed() draws it there. SHOPSTAT_EUSAGE when no such page holds it. */
+shopstat_status plots_grown_height(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                   double w, double type_h, double *height, shopstat_error *err);
+shopstat_status plots_draw_typed(cairo_t *cr, double w, double h, double type_h,
+                                 const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                 shopstat_error *err);
+
 shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                 const shopstat_chart_opts *o, const plots_page *pg,
                                 shopstat_error *err);
@@ -86,6 +98,9 @@ plots_rgb plots_at_luma(plots_rgb c, double y);
 plots_rgb plots_mix(plots_rgb c, plots_rgb with, double t);
 /* WCAG 2 contrast ratio of c against white (1-21). */
 double plots_contrast_on_white(plots_rgb c);
+/* Text on a fill of colour fill: white or the ink, whichever has the higher WCAG 2 contrast
+ * ratio against it. */
+plots_rgb plots_text_on(plots_rgb fill);
 /* c darkened, hue kept, to a contrast of at least ratio against white (unchanged if it has it). */
 plots_rgb plots_on_white(plots_rgb c, double ratio);
 /* Colour of series i as a line or small mark (trend lines, points, their value labels take

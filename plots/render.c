@@ -240,11 +240,15 @@ static shopstat_status surface_status(cairo_surface_t *sf, const char *path, sho
 
 /* A chart as its page draws it: *o (its own options or the call's) and the page's height;
  * with fit_height (but a trend chart) the chart compact on width x height and the page as
- * tall as it takes (whole points). d->opts, if set, is pointed at *draw in *dc. */
+ * tall as it takes (whole points); with fit_height, a chart that does not fit width x height
+ * on a taller page with the type of width x height (type_h: that height; 0 = the page's own
+ * type), as the CLI's help promises ("as tall as the chart") rather than failing. d->opts, if
+ * set, is pointed at *draw in *dc. */
 typedef struct page_plan {
     shopstat_chart_opts draw;
     shopstat_chart_data dc;
     double height;
+    double type_h;
 } page_plan;
 
 static shopstat_status plan_page(const shopstat_chart_data *d, const shopstat_chart_opts *o,
@@ -254,26 +258,57 @@ static shopstat_status plan_page(const shopstat_chart_data *d, const shopstat_ch
     pp->dc = *d;
     pp->dc.opts = d->opts ? &pp->draw : NULL;
     pp->height = o->height;
-    if (!o->fit_height || o->type == SHOPSTAT_CHART_TREND)
+    pp->type_h = 0;
+    if (!o->fit_height)
         return SHOPSTAT_OK;
+    shopstat_status st = SHOPSTAT_OK;
+    if (o->type == SHOPSTAT_CHART_TREND) {
+        st = shopstat_chart_validate(&pp->dc, &pp->draw, err);
+        if (st)
+            return st;
+        /* the whole height, unless its labels need more */
+        double h = o->height;
+        st = plots_grown_height(&pp->dc, &pp->draw, o->width, o->height, &h, err);
+        if (!st && h > o->height) {
+            pp->height = h;
+            pp->type_h = o->height;
+        }
+        return st;
+    }
     pp->draw.compact = 1;
     double hc = o->height;
-    shopstat_status st =
-        shopstat_chart_compact_height(&pp->dc, &pp->draw, o->width, o->height, &hc, err);
-    if (!st)
+    shopstat_error e = {0};
+    st = shopstat_chart_compact_height(&pp->dc, &pp->draw, o->width, o->height, &hc, &e);
+    if (!st) {
         pp->height = fmin(o->height, ceil(hc));
+        return SHOPSTAT_OK;
+    }
+    if (st != SHOPSTAT_EUSAGE) {
+        if (err)
+            *err = e;
+        return st;
+    }
+    st = plots_grown_height(&pp->dc, &pp->draw, o->width, o->height, &hc, err);
+    if (!st) {
+        pp->height = hc;
+        pp->type_h = o->height;
+    }
     return st;
 }
 
 /* Draw one chart on a fresh context over sf, on a white page. */
-static shopstat_status draw_page(cairo_surface_t *sf, double scale, const shopstat_chart_data *d,
-                                 const shopstat_chart_opts *o, shopstat_error *err)
+static shopstat_status draw_page(cairo_surface_t *sf, double scale, const page_plan *pp,
+                                 shopstat_error *err)
 {
+    const shopstat_chart_data *d = &pp->dc;
+    const shopstat_chart_opts *o = &pp->draw;
     cairo_t *cr = cairo_create(sf);
     cairo_scale(cr, scale, scale);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
+    shopstat_status st = pp->type_h > 0
+                             ? plots_draw_typed(cr, o->width, pp->height, pp->type_h, d, o, err)
+                             : shopstat_chart_draw(cr, o->width, o->height, d, o, err);
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "cairo: %s",
                                 cairo_status_to_string(cairo_status(cr)));
@@ -304,7 +339,7 @@ static shopstat_status render_pdf(const char *path, const shopstat_chart_data *c
         if (st)
             break;
         cairo_pdf_surface_set_size(sf, oi->width, pp.height);
-        st = draw_page(sf, 1.0, &pp.dc, &pp.draw, err);
+        st = draw_page(sf, 1.0, &pp, err);
         if (!st) {
             cairo_t *cr = cairo_create(sf);
             cairo_show_page(cr);
@@ -361,7 +396,7 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
         if (fmt == SHOPSTAT_CHART_SVG) {
             mem_buf mb = {NULL, 0, 0, 0};
             sf = cairo_svg_surface_create_for_stream(mem_write, &mb, oi->width, pp.height);
-            st = draw_page(sf, 1.0, &pp.dc, &pp.draw, err);
+            st = draw_page(sf, 1.0, &pp, err);
             cairo_surface_finish(sf);
             if (!st && mb.failed)
                 st = shopstat_error_set(err, SHOPSTAT_ENOMEM, name, 0, 0, "out of memory");
@@ -385,7 +420,7 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
             sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)px, (int)py);
             st = surface_status(sf, name, err);
             if (!st)
-                st = draw_page(sf, oi->png_scale, &pp.dc, &pp.draw, err);
+                st = draw_page(sf, oi->png_scale, &pp, err);
             if (!st)
                 cairo_surface_write_to_png_stream(sf, out_write, &files[i]);
             if (!st && files[i].write_failed)

@@ -5,8 +5,39 @@
 
 plots_font plots_font_make(double size, int bold, plots_rgb colour)
 {
-    plots_font f = {size, bold, 0, colour, 0.0, 0.0};
+    plots_font f = {size, bold, 0, colour, 0.0, 0.0, 0};
     return f;
+}
+
+/* The direction of a paragraph by its first strong character (UAX #9, rule P2): right to
+ * left for a letter of the right-to-left blocks (Hebrew, Arabic, Syriac, Thaana, N'Ko,
+ * Samaritan, Mandaic, their presentation forms, the historic scripts of U+10800-U+10FFF and
+ * U+1E800-U+1EFFF), left to right for any other letter; digits, punctuation and spaces are
+ * not strong. (Pango's pango_find_base_dir() does this and is deprecated.) */
+static PangoDirection first_strong_dir(const char *s)
+{
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        if ((unsigned char)*p < 0x80) {
+            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+                return PANGO_DIRECTION_LTR;
+            continue;
+        }
+        gunichar u = g_utf8_get_char_validated(p, -1);
+        if (u == (gunichar)-1 || u == (gunichar)-2)
+            return PANGO_DIRECTION_LTR;
+        if ((u >= 0x0590 && u <= 0x08FF) || (u >= 0xFB1D && u <= 0xFDFF) ||
+            (u >= 0xFE70 && u <= 0xFEFF) || (u >= 0x10800 && u <= 0x10FFF) ||
+            (u >= 0x1E800 && u <= 0x1EFFF)) {
+            if (g_unichar_isalpha(u))
+                return PANGO_DIRECTION_RTL;
+            continue; /* Arabic-Indic digits, marks, punctuation */
+        }
+        if (u == 0x200F) /* RIGHT-TO-LEFT MARK */
+            return PANGO_DIRECTION_RTL;
+        if (g_unichar_isalpha(u) || u == 0x200E)
+            return PANGO_DIRECTION_LTR;
+    }
+    return PANGO_DIRECTION_NEUTRAL;
 }
 
 void plots_text(cairo_t *cr, const char *s, double x, double y, double width, const plots_font *f,
@@ -26,6 +57,16 @@ void plots_text(cairo_t *cr, const char *s, double x, double y, double width, co
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     pango_cairo_context_set_font_options(pc, fo);
     cairo_font_options_destroy(fo);
+    /* Alignment is visual: a label column is flush right against its bars whatever the
+     * script. Pango's automatic direction made an Arabic or Hebrew paragraph right-to-left
+     * and then swapped right for left alignment, leaving such a label flush left, away from
+     * its bars, and put a legend's bases before a right-to-left segment name. So the
+     * paragraph takes the direction of its text's first strong character (its punctuation
+     * stays where that script puts it), left to right when f->ltr, and is aligned as asked. */
+    PangoDirection dir = f->ltr ? PANGO_DIRECTION_LTR : first_strong_dir(s);
+    pango_layout_set_auto_dir(layout, FALSE);
+    pango_context_set_base_dir(pc, dir == PANGO_DIRECTION_RTL ? PANGO_DIRECTION_RTL
+                                                              : PANGO_DIRECTION_LTR);
     pango_layout_context_changed(layout);
 
     PangoFontDescription *desc = pango_font_description_from_string("DejaVu Sans");

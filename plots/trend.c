@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOTE_MAX 8192
-
 typedef struct tlabel {
     double want, y, h; /* desired centre, placed centre, height */
     size_t line;
@@ -406,21 +404,46 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
 }
 
 /* "Not labelled where lines meet: Phone, 2011: 22%; E-mail, 2010: 21%.": the values a pass
- * left unlabelled, by line and wave, so that the reader still finds every value. */
-static void drop_note(const plots_ctx *c, tdrop *drop, size_t n, char *buf, size_t len)
+ * left unlabelled, by line and wave, so that the reader still finds every value. Returns a
+ * malloc'd string (NULL: out of memory), as long as it takes: a fixed buffer cut the note
+ * short, and in the middle of a character (an invalid UTF-8 string, which cairo refuses), when
+ * long labels over many waves were left out. */
+static char *drop_note(const plots_ctx *c, tdrop *drop, size_t n)
 {
     const shopstat_chart_data *d = c->d;
     qsort(drop, n, sizeof *drop, by_line_wave);
-    size_t k = (size_t)snprintf(buf, len, "Not labelled where lines meet:");
+    static const char head[] = "Not labelled where lines meet:";
+    size_t len = sizeof head + 1;
+    char *lab = NULL;
+    size_t labn = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* each entry: "; " + label + ", " + wave + ": " + value */
+        size_t l = drop[i].line / d->nseries, j = drop[i].line % d->nseries;
+        const char *wv = d->waves[drop[i].wave] ? d->waves[drop[i].wave] : "";
+        size_t e = strlen(plots_level_label(&d->levels[l])) +
+                   strlen(plots_series_label(&d->series[j])) + strlen(wv) + 48;
+        len += e;
+        labn = e > labn ? e : labn;
+    }
+    char *buf = malloc(len);
+    lab = malloc(labn + 1);
+    if (!buf || !lab) {
+        free(buf);
+        free(lab);
+        return NULL;
+    }
+    size_t k = (size_t)snprintf(buf, len, "%s", head);
     for (size_t i = 0; i < n && k < len; i++) {
-        char lab[512], v[32];
-        line_label(d, drop[i].line, lab, sizeof lab);
+        char v[32];
+        line_label(d, drop[i].line, lab, labn + 1);
         plots_fmt_pct(tcell(d, drop[i].line, drop[i].wave)->value, c->o->decimals, v, sizeof v);
         const char *wv = d->waves[drop[i].wave] ? d->waves[drop[i].wave] : "";
         k += (size_t)snprintf(buf + k, len - k, "%s %s, %s: %s", i ? ";" : "", lab, wv, v);
     }
     if (k < len)
         snprintf(buf + k, len - k, ".");
+    free(lab);
+    return buf;
 }
 
 /* The trend, and under it a line naming the values it could not label: the layout is tried
@@ -431,12 +454,9 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     const shopstat_chart_data *d = c->d;
     size_t npts = d->nlevels * d->nseries * d->nwaves;
     tdrop *drop = calloc(npts + 1, sizeof *drop);
-    char *note = malloc(NOTE_MAX);
-    if (!drop || !note) {
-        free(drop);
-        free(note);
+    char *note = NULL;
+    if (!drop)
         return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    }
     double s = c->s, reserve = 0, nh = 0;
     plots_font fn = plots_font_make(PLOTS_PT_FOOTER * s, 0, PLOTS_GREY);
     size_t nd = 0;
@@ -455,7 +475,12 @@ shopstat_status plots_draw_trend(plots_ctx *c)
         }
         nh = 0;
         if (nd) {
-            drop_note(c, drop, nd, note, NOTE_MAX);
+            free(note);
+            note = drop_note(c, drop, nd);
+            if (!note) {
+                st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
             plots_text(c->cr, note, 0, 0, c->body.w, &fn, 0, NULL, &nh);
         }
         if (nh <= reserve || nh == 0)
@@ -465,7 +490,12 @@ shopstat_status plots_draw_trend(plots_ctx *c)
     if (!st)
         st = trend_pass(c, reserve, drop, &nd);
     if (!st && nd) {
-        drop_note(c, drop, nd, note, NOTE_MAX);
+        free(note);
+        note = drop_note(c, drop, nd);
+        if (!note)
+            st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (!st && nd) {
         plots_text(c->cr, note, c->body.x, c->body.y + c->body.h - reserve + 6 * s, c->body.w, &fn,
                    1, NULL, NULL);
     }

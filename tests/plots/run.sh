@@ -818,5 +818,96 @@ else
     fail "tab --chart (0-10 over four segments) failed: $(cat "$TMP/err")"
 fi
 
+# --- without --chart-size, a chart too tall for A4 landscape grows the page, at A4's type ------
+# (the help: "842 wide, as tall as the chart"; it failed with "does not fit in 842x595 ...
+# about 810 points (use --chart-size)", and at 842x830 asked for 1729, its type having grown):
+# seven labels of 80-110 characters (German, Polish, Greek, Japanese) over
+# twelve segments, and the same seven as the lines of a trend over twelve waves
+awk 'BEGIN { split("Überweisungsbestätigung per E-Mail kam zu spät, und die Rückerstattung dauerte länger als vierzehn Werktage|Zamówienie dotarło uszkodzone, a żaden pracownik działu obsługi klienta nie odpowiedział na zgłoszenie|Η παραγγελία έφτασε με μεγάλη καθυστέρηση και η εξυπηρέτηση πελατών δεν απάντησε ποτέ στο μήνυμά μου|注文した商品が届くまでに二週間以上かかり、カスタマーサービスからの返信もまったくありませんでした。とても残念です|Reklamationen wurden nach Rücksprache mit der Geschäftsführung übernommen, aber die Erstattung blieb aus|Odpowiedź przyszła po trzech tygodniach i nie dotyczyła mojego zgłoszenia, tylko zupełnie innej sprawy|Other (please specify in the comment field below, with as much detail as you can remember about it)", l, "|")
+    print "g,w,q"; for (i = 0; i < 840; i++) { w = int(i / 7) % 12; x = i * 0.6180339887; x -= int(x)
+        printf "Region %d,Wave %d,\"%s\"\n", i % 12 + 1, w + 1, l[int(7 * x ^ (1 + (w % 4) * 0.4)) + 1] } }' >"$TMP/tall.csv"
+for t in "bars --by g Region_12" "trend --by w Shaded_bands:"; do
+    set -- $t
+    if "$root/$BUILD/shopstat" tab "$TMP/tall.csv" --var q $2 $3 --chart-type $1 --chart "$TMP/tall-$1.pdf" \
+        -o "$TMP/tall.out" 2>"$TMP/err"; then
+        h=$(pdfinfo "$TMP/tall-$1.pdf" 2>/dev/null | awk '/^Page size/ { print $3 "x" $5 }')
+        awk -v h="${h#842x}" -v w="${h%x*}" 'BEGIN { exit !(w == 842 && h > 595 && h < 14400) }' && ok ||
+            fail "tall $1 chart: page $h, expected 842 wide and taller than 595"
+        boxes "$TMP/tall-$1.pdf"
+        has "$TMP/tall-$1.pdf" "Zamówienie" "Überweisungsbestätigung" "${4/_/ }" "Data: tall.csv."
+    else
+        fail "tab --chart-type $1 (long labels, 12 segments, no --chart-size) failed: $(cat "$TMP/err")"
+    fi
+done
+# twelve segments and all are lettered A-M beside their bars: the letters stand clear of the labels'
+# right edge (they were 2 points from it, "... vierzehn Werktage H", read as one)
+out=$(words "$TMP/tall-bars.pdf" | awk -F'\t' '$1 ~ /%$/ && !y0 { y0 = $4 } $1 == "0%" { ya = $4 } { w[NR] = $1; x0[NR] = $2; x1[NR] = $3; y[NR] = $4 }
+    END { lx = 1e9; for (i = 1; i <= NR; i++) if (y[i] > y0 - 5 && w[i] ~ /^[A-Z]$/ && x0[i] < lx) lx = x0[i]
+          for (i = 1; i <= NR; i++) if (y[i] > y0 - 5 && y[i] < ya && w[i] !~ /^[A-Z]$/ && x1[i] < lx + 3 && x1[i] > rx) rx = x1[i]
+          if (lx - rx < 6) printf "labels end at %.1f, the letters start at %.1f\n", rx, lx }')
+[ -z "$out" ] && ok || fail "tall-bars.pdf: $out"
+
+# --- a trend's "Not labelled where lines meet" note names every value, however long ----------
+# seven lines of 80-110 character labels at 14% in each of twelve waves (each wave: each answer
+# once in seven rows): most values are left unlabelled and the note is 8.6 KB; an 8192-byte
+# buffer cut it short, in the middle of a character, and cairo refused it ("input string not
+# valid UTF-8"). Its last entry is the last line's last unlabelled wave, with its full stop.
+awk 'BEGIN { split("Überweisungsbestätigung per E-Mail kam zu spät, und die Rückerstattung dauerte länger als vierzehn Werktage|Zamówienie dotarło uszkodzone, a żaden pracownik działu obsługi klienta nie odpowiedział na zgłoszenie|Η παραγγελία έφτασε με μεγάλη καθυστέρηση και η εξυπηρέτηση πελατών δεν απάντησε ποτέ στο μήνυμά μου|注文した商品が届くまでに二週間以上かかり、カスタマーサービスからの返信もまったくありませんでした。とても残念です|Reklamationen wurden nach Rücksprache mit der Geschäftsführung übernommen, aber die Erstattung blieb aus|Odpowiedź przyszła po trzech tygodniach i nie dotyczyła mojego zgłoszenia, tylko zupełnie innej sprawy|Other (please specify in the comment field below, with as much detail as you can remember about it)", l, "|")
+    print "w,q"; for (i = 0; i < 840; i++) printf "Wave %d,\"%s\"\n", int(i / 7) % 12 + 1, l[(i * 5 + int(i / 84)) % 7 + 1] }' >"$TMP/flat.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/flat.csv" --var q --by w --chart-type trend --chart "$TMP/flat.pdf" \
+    -o "$TMP/flat.out" 2>"$TMP/err"; then
+    has "$TMP/flat.pdf" "Not labelled where lines meet:" "とても残念です, Wave 11: 14%. Question: q."
+else
+    fail "trend with a long 'Not labelled' note failed: $(cat "$TMP/err")"
+fi
+
+# --- right-to-left labels: a Hebrew level label flush right against its bars, as the others; an
+# Arabic segment's legend item its name, then its bases (Pango's automatic direction swapped
+# the alignment of a right-to-left paragraph: the label stood flush left, 200 points from its
+# bars, and the legend read "n=60  الشرق")
+awk 'BEGIN { print "g,q"; for (i = 0; i < 120; i++) print (i % 2 ? "الشرق" : "West") "," (i % 3 == 0 ? "Yes" : i % 3 == 1 ? "\"ההזמנה הגיעה באיחור רב ושירות הלקוחות לא ענה לפניות שלי בדואר האלקטרוני במשך שבועיים שלמים למרות תזכורות חוזרות ונשנות\"" : "No") }' >"$TMP/rtl.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/rtl.csv" --var q --by g --chart "$TMP/rtl.pdf" -o "$TMP/rtl.out" 2>"$TMP/err"; then
+    words "$TMP/rtl.pdf" >"$TMP/rtl.words"
+    # (poppler gives each right-to-left letter its own box: a line's right edge is their largest xMax)
+    out=$(awk -F'\t' '$1 == "Yes" { yes = $3 } $1 == "n=60" && $2 > n60 { n60 = $2; ly = $4 }
+        $1 !~ /^[ -~]+$/ { k = sprintf("%.0f", $4); if ($3 > r[k]) r[k] = $3; if (!(k in y)) y[k] = $4 }
+        END { for (k in r) { if (y[k] - ly < 1 && ly - y[k] < 1) { if (r[k] > n60) print "legend: the Arabic name ends at " r[k] ", right of its bases at " n60 }
+                             else { nl++; if (r[k] - yes > 1 || yes - r[k] > 1) print "label line at y " k " ends at " r[k] ", Yes at " yes } }
+              if (nl < 2) print nl + 0 " lines of the Hebrew label" }' "$TMP/rtl.words")
+    [ -z "$out" ] && ok || { fail "rtl.pdf: right-to-left text"; printf '%s\n' "$out"; }
+else
+    fail "tab --chart with right-to-left labels failed: $(cat "$TMP/err")"
+fi
+
+# --- a Likert segment's figure is white or ink, whichever reads better on its colour ----------
+# (WCAG 2 contrast): on the five-point scale's mid blue, white had 3.5:1 and ink has 4.7:1. The
+# demo's first mid-blue bar (the SVG's second path of that colour: the first is its legend
+# swatch), cropped 3 points inside at 150 dpi in grey: its figure's pixels are dark (under 80),
+# none white (over 200).
+"$demo" likert "$TMP/lkc.svg" && "$demo" likert "$TMP/lkc.pdf" || fail "likert demo (contrast)"
+r=$(grep -o 'fill:rgb(27.294555%,57.128139%,73.949202%);fill-opacity:1;" d="M [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L [0-9.]* [0-9.]*' \
+    "$TMP/lkc.svg" | sed -n 2p | awk '{ k = 150 / 72; printf "%d %d %d %d", ($3 + 3) * k, ($4 + 3) * k, ($9 - $3 - 6) * k, ($10 - $4 - 6) * k }')
+if [ -n "$r" ]; then
+    set -- $r
+    pdftoppm -gray -r 150 -x "$1" -y "$2" -W "$3" -H "$4" -singlefile "$TMP/lkc.pdf" "$TMP/lkc"
+    mm=$(tail -c $(($3 * $4)) "$TMP/lkc.pgm" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) { if (!n++ || $i < lo) lo = $i; if ($i > hi) hi = $i } } END { print lo + 0, hi + 0 }')
+    set -- $mm
+    [ "$1" -lt 80 ] && [ "$2" -le 200 ] && ok || fail "likert mid-blue segment: grey pixels from $1 to $2, want dark text (< 80) and none white (> 200)"
+else
+    fail "likert demo: no mid-blue segment in the SVG"
+fi
+
+# --- a bar chart of 30 segments (all and 29 stores): the legend letters A to Z, the rest none ---
+# (the legend read a 26-entry array of letters for each of its 30 items: a crash, exit 139)
+awk 'BEGIN { print "g,q"; for (i = 0; i < 600; i++) printf "Store %02d,%s\n", i % 30 + 1, (i % 7 < 3 ? "Yes" : "No") }' >"$TMP/s30.csv"
+"$root/$BUILD/shopstat" tab "$TMP/s30.csv" --var q --by g --chart "$TMP/s30.pdf" -o "$TMP/s30.out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" = 0 ]; then
+    has "$TMP/s30.pdf" "Store 30 n=20" "Store 25 n=20"
+    boxes "$TMP/s30.pdf"
+else
+    fail "tab --chart with 30 segments: exit $rc $(cat "$TMP/err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
