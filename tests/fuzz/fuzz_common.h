@@ -4,7 +4,7 @@
 
 /* Before including this, a target whose code reads a path defines FUZZ_TMP "name": every
  * input goes through one temporary file per process, /tmp/shopstat-fuzz-name-XXXXXX, named
- * in `path` (mkstemp, so parallel jobs never share one). With FUZZ_TMP_TEXT (a char array)
+ * in `path` (mkstemp, so parallel jobs never share one), removed at exit. With FUZZ_TMP_TEXT (a char array)
  * too, the file is made holding that text, its NUL left out. Every target turns GSL's
  * error handler off, which aborts by default (STYLE.md rule 5). */
 #include <stdint.h>
@@ -19,6 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #ifdef FUZZ_TMP
 static char path[64];
+
+/* (at exit: libFuzzer's end of -max_total_time or -runs; a crash keeps it with the
+ * artifact) */
+static void fuzz_tmp_remove(void)
+{
+    unlink(path);
+}
 #endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -36,6 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
 #endif
     close(fd);
+    atexit(fuzz_tmp_remove);
 #endif
     return 0;
 }
