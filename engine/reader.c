@@ -2288,6 +2288,13 @@ const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char
                  code);
     else if ((code = reader_column_code(r, col, s, len)))
         snprintf(buf, n, "; '%.40s' is one of this column's --missing codes", code);
+    else if (col < r->ncols)
+        /* an empty design cell (Qualtrics' incomplete responses have no weight): R's
+         * svydesign() refuses it too, so say how to drop those rows before the design */
+        snprintf(buf, n,
+                 "; to leave such rows out: --exclude '%.40s:NA' (a spec's exclude: \"%.40s == "
+                 "NA\")",
+                 r->names[col], r->names[col]);
     return buf;
 }
 
