@@ -793,6 +793,13 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "scale give a map (--score '%s:1-2=-100,3=0,4-5=100', say) or take its "
                      "mean (--score %s)",
                      sq, sq, top, sq, sq);
+        const char *code;
+        double lo, hi;
+        if (shopstat_score_mean_code_doubtful(*out, k, &sq, &code, &lo, &hi))
+            cli_warn("--score %s: its highest answer, %s, stands far above the others (%g-%g): "
+                     "a \"don't know\" or \"refused\" code? The mean counts it as the number "
+                     "%s; if it is no answer, declare it missing (--missing '%s:%s')",
+                     sq, code, lo, hi, code, sq, code);
     }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
     if (mcode)
