@@ -54,7 +54,11 @@ const char cmd_tab_help[] =
     "                                 \"a, b\" quoted keeps a comma: a level given unquoted\n"
     "                                 as Yes, definitely is two levels no row holds\n"
     "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column);\n"
-    "                                 csv and json keep the codes\n"
+    "                                 csv and json keep the codes; Q may be a list\n"
+    "                                 q1,q2 or a pattern 'q*' (a grid's value labels)\n";
+
+/* (two strings: one would pass the 4095 bytes C compilers must take) */
+const char cmd_tab_help_more[] =
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE; waves in\n"
     "                                 time order when they name a period or number\n"
@@ -67,10 +71,7 @@ const char cmd_tab_help[] =
     "base (repeatable: rows must meet each):\n"
     "  --base COL:V1[,V2]|'COL:>=X'   every segment ('all' too) is restricted to these\n"
     "                                 rows; the others stay in the design (R: subset())\n"
-    "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n";
-
-/* (two strings: one would pass the 4095 bytes C compilers must take) */
-const char cmd_tab_help_more[] =
+    "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n"
     "intervals:\n"
     "  --ci logit|xlogit|wald|wilson|asin|beta|likelihood   (default logit;\n"
     "                                 mean=wald, korn-graubard=beta, exact=beta)\n"
