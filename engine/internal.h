@@ -131,6 +131,13 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
  * enough), which is returned. */
 /* (col: the value's column, for its own codes: "; '6' is one of this column's --missing
  * codes") */
+/* Whether top, the highest of a column's numeric levels above second (the next; at least
+ * three levels), looks like a code for "don't know" or "refused" rather than an answer:
+ * 96-99, 996-999 or 9999 above answers of at most 20, or 9 above a scale of at most 7
+ * points when every level is whole (codebooks' 8 refused, 9 don't know). describe's
+ * start and a mean score's warning read codes by this one rule. */
+int score_nonanswer_top(double top, double second, int whole);
+
 const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char *s, size_t len,
                                 char *buf, size_t n);
 /* The global --missing code (not a blank or NA) that field s is, or NULL */

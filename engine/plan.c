@@ -507,10 +507,23 @@ shopstat_status plan_cond_copy(plan_cond *dst, const shopstat_cond *src, shopsta
     if (n == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "condition on '%s' has no value", src->column);
-    if (src->op != SHOPSTAT_OP_IN && src->op != SHOPSTAT_OP_NOT_IN && n != 1)
+    if (src->op != SHOPSTAT_OP_IN && src->op != SHOPSTAT_OP_NOT_IN && n != 1) {
+        /* '>=499,5' of a European export: the command line split its decimal comma */
+        double a, b;
+        const char *v0 = src->values[0], *v1 = src->values[1];
+        if (n == 2 && parse_num(v0, strlen(v0), &a) && parse_num(v1, strlen(v1), &b) &&
+            v1[0] >= '0' && v1[0] <= '9' && strspn(v1, "0123456789") == strlen(v1) &&
+            !strchr(v0, '.'))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "condition on '%s': a comparison takes one value, and "
+                                      "'%.40s,%.40s' is two (a ',' separates values): write "
+                                      "the number with a decimal point, %.40s.%.40s, whatever "
+                                      "the data's decimal mark",
+                                      src->column, v0, v1, v0, v1);
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "condition on '%s': a comparison takes one value",
                                   src->column);
+    }
     dst->op = src->op;
     dst->column = dupstr(src->column);
     dst->values = calloc(n, sizeof *dst->values);

@@ -2174,6 +2174,19 @@ static const char *pattern_hint(const shopstat_reader *r, const char *pat)
     return best;
 }
 
+/* Whether column c is named X_TEXT (any case of TEXT) for a column X among the n of idx. */
+static int text_of_matched(const shopstat_reader *r, const size_t *idx, size_t n, size_t c)
+{
+    const char *nm = r->names[c];
+    size_t len = strlen(nm);
+    if (len < 6 || strcasecmp(nm + len - 5, "_TEXT") != 0)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (strlen(r->names[idx[k]]) == len - 5 && memcmp(r->names[idx[k]], nm, len - 5) == 0)
+            return 1;
+    return 0;
+}
+
 shopstat_status reader_columns_for(const shopstat_reader *r, const char *item, const char *what,
                                    size_t **idx, size_t *n, shopstat_error *err)
 {
@@ -2212,6 +2225,13 @@ shopstat_status reader_columns_for(const shopstat_reader *r, const char *item, c
     for (size_t i = 0; i < r->ncols; i++)
         if (r->names[i][0] && fnmatch(item, r->names[i], 0) == 0)
             (*idx)[(*n)++] = i;
+    /* Qualtrics' "Other (please specify)" box: Q5_6_TEXT holds the text typed beside the
+     * option Q5_6, not an option of its own; Q5_* would make its texts a level each */
+    size_t kept = 0;
+    for (size_t k = 0; k < *n; k++)
+        if (!text_of_matched(r, *idx, *n, (*idx)[k]))
+            (*idx)[kept++] = (*idx)[k];
+    *n = kept;
     return SHOPSTAT_OK;
 }
 
@@ -2288,6 +2308,13 @@ const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char
                  code);
     else if ((code = reader_column_code(r, col, s, len)))
         snprintf(buf, n, "; '%.40s' is one of this column's --missing codes", code);
+    else if (col < r->ncols)
+        /* an empty design cell (Qualtrics' incomplete responses have no weight): R's
+         * svydesign() refuses it too, so say how to drop those rows before the design */
+        snprintf(buf, n,
+                 "; to leave such rows out: --exclude '%.40s:NA' (a spec's exclude: \"%.40s == "
+                 "NA\")",
+                 r->names[col], r->names[col]);
     return buf;
 }
 

@@ -1156,6 +1156,15 @@ static void question_warnings(report *r)
                  "scale give a map (score: {\"1-2\": -100, 3: 0, \"4-5\": 100}, say) or take "
                  "its mean (score: mean)",
                  sq, top);
+        const char *code;
+        double clo, chi;
+        if (shopstat_score_mean_code_doubtful(r->tot, k, &sq, &code, &clo, &chi))
+            warn(r,
+                 "question '%s', score: mean: its highest answer, %s, stands far above the "
+                 "others (%g-%g): a \"don't know\" or \"refused\" code? The mean counts it "
+                 "as the number %s; if it is no answer, list it in the question's missing: "
+                 "(missing: [%s])",
+                 sq, code, clo, chi, code, code);
     }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {
         const shopstat_spec_question *qq = &r->in->questions[sq];

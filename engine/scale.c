@@ -78,6 +78,19 @@ static const char *const nonsub[] = {
     "can't answer",
     "cannot answer",
     "no idea",
+    /* a European panel's: German, French, Spanish, Italian, Dutch */
+    "weiß nicht",
+    "weiss nicht",
+    "keine angabe",
+    "ne sait pas",
+    "ne sais pas",
+    "sans opinion",
+    "no sé",
+    "no sabe",
+    "non so",
+    "non sa",
+    "weet niet",
+    "geen mening",
 };
 
 int shopstat_scale_nonsubstantive(const char *label)

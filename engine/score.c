@@ -292,6 +292,61 @@ int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char *
     return 0;
 }
 
+int score_nonanswer_top(double top, double second, int whole)
+{
+    if (((top >= 96 && top <= 99) || (top >= 996 && top <= 999) || top == 9999) && second <= 20)
+        return 1;
+    return top == 9 && second <= 7 && whole;
+}
+
+int shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
+                                      const char **code, double *lo, double *hi)
+{
+    if (k >= t->plan->nscores || t->plan->scores[k].kind != SCORE_MEAN)
+        return 0;
+    const plan_score *sc = &t->plan->scores[k];
+    for (size_t q = 0; q < t->nq; q++) {
+        const rt_question *rq = &t->q[q];
+        if (rq->pq->kind != SHOPSTAT_Q_SINGLE || strcmp(rq->pq->name, sc->question) != 0)
+            continue;
+        double top = -INFINITY, second = -INFINITY, low = INFINITY;
+        size_t nnum = 0;
+        int whole = 1;
+        const char *top_lv = NULL;
+        for (size_t lid = 0; lid < rq->levels.n; lid++) {
+            const char *lv = SMAP_KEY(&rq->levels, lid);
+            double x;
+            if (totals_cell(t, 0, q, lid) < 0)
+                continue;
+            if (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) != 1 &&
+                !reader_labelled_point(lv, &x))
+                continue; /* (a text level: the mean refuses it on its own) */
+            nnum++;
+            whole &= x == floor(x);
+            low = fmin(low, x);
+            if (x > top) {
+                second = top;
+                top = x;
+                top_lv = lv;
+            } else if (x > second) {
+                second = x;
+            }
+        }
+        if (nnum < 3 || !score_nonanswer_top(top, second, whole))
+            return 0;
+        if (question)
+            *question = sc->question;
+        if (code)
+            *code = top_lv;
+        if (lo)
+            *lo = low;
+        if (hi)
+            *hi = second;
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- after the pass ---- */
 
 /* A score resolved against the totals: its question and every level's score. */

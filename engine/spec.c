@@ -1,6 +1,7 @@
 /* Survey spec reader: YAML (libyaml document API) to a checked shopstat_spec_info. */
 #include "shopstat/spec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -510,6 +511,13 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
         skip_ws(&lx);
         if (lx.i == lx.n)
             break;
+        if (lx.s[lx.i] == ',' && lx.i > 0 && isdigit((unsigned char)lx.s[lx.i - 1]) &&
+            isdigit((unsigned char)lx.s[lx.i + 1]))
+            /* "spend >= 499,5": a European export's decimal comma */
+            return fail_at(c, lex_pos(&lx, lx.i),
+                           "a number in expression '%s' takes a decimal point (499.5), "
+                           "whatever the data's decimal mark; a ',' separates values in [...]",
+                           *text);
         if (!lex_keyword(&lx, "and"))
             return fail_at(c, lex_pos(&lx, lx.i),
                            "expected 'and' or the end of expression '%s' (only 'and' "

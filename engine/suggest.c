@@ -109,12 +109,6 @@ static int looks_like_weight(const char *name)
            strncmp(low, "poids", 5) == 0 || strncmp(low, "gewicht", 7) == 0;
 }
 
-/* A numeric code that surveys use for "don't know" or "refused": 96-99, 996-999, 9999. */
-static int nonanswer_code(double v)
-{
-    return (v >= 96 && v <= 99) || (v >= 996 && v <= 999) || v == 9999;
-}
-
 /* The listed values of single-choice column c that look like non-answers among codes:
  * indices into c->levels, at most 2 (written to idx). A point of the scale with its label
  * ("10 - Extremely likely") counts as its number, not as a text: leaving it out as a
@@ -159,13 +153,7 @@ static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
             idx[i] = text[i];
         return ntext;
     }
-    if (ntext == 0 && nnum >= 3 && nonanswer_code(top) && second <= 20) {
-        idx[0] = top_i;
-        return 1;
-    }
-    /* 9 after a scale of at most 7 whole-number points (1 to 5, and 9): the one-digit
-     * "don't know" of public-use files' codebooks (8 refused, 9 don't know) */
-    if (ntext == 0 && nnum >= 3 && top == 9 && second <= 7 && whole_levels(c)) {
+    if (ntext == 0 && nnum >= 3 && score_nonanswer_top(top, second, whole_levels(c))) {
         idx[0] = top_i;
         return 1;
     }

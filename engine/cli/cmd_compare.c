@@ -201,6 +201,24 @@ static size_t col_b(const tcol *col, size_t ncol, const shopstat_difference *d)
     return find_col(col, ncol, rest ? d->segment_a : d->segment_b, rest);
 }
 
+/* Columns text s takes on a terminal: its UTF-8 characters (a label "weiß nicht" is 10
+ * wide, not its 11 bytes), so that the table view's columns line up. */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+/* s left-aligned in w columns (printf's %-*s counts bytes) */
+static void pad_left(FILE *f, const char *s, size_t w)
+{
+    fputs(s, f);
+    for (size_t i = text_width(s); i < w; i++)
+        fputc(' ', f);
+}
+
 /* Letter the higher side of difference r (columns ca, cb) with the other's letter, upper
  * case below --alpha, lower case below its second level; not tested under an effective
  * base of 10. */
@@ -291,7 +309,7 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
     for (size_t k = 0; k < np; k++) {
         const shopstat_difference *p = pair[k];
         int rest = strcmp(p->segment_b, "rest") == 0;
-        size_t hw = strlen(p->segment_a) + 3 + strlen(rest ? p->segment_a : p->segment_b) +
+        size_t hw = text_width(p->segment_a) + 3 + text_width(rest ? p->segment_a : p->segment_b) +
                     (rest ? 4 : 0),
                w = 7; /* "(B - A)" */
         for (size_t l = 0; l < nlev; l++) {
@@ -320,12 +338,12 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
         k0 = diff_block_end(pw, wide, np, k0, w0, np);
     for (size_t k0 = 0; k0 < np; nblocks--) {
         size_t k1 = diff_block_end(pw, wide, np, k0, w0, (np - k0 + nblocks - 1) / nblocks);
-        fprintf(f, "%-*s", (int)w0, "difference");
+        pad_left(f, "difference", w0);
         for (size_t k = k0; k < k1; k++) {
             const shopstat_difference *p = pair[k];
             int rest = strcmp(p->segment_b, "rest") == 0;
             const char *b = rest ? p->segment_a : p->segment_b;
-            int hw = (int)(strlen(p->segment_a) + 3 + strlen(b) + (rest ? 4 : 0));
+            int hw = (int)(text_width(p->segment_a) + 3 + text_width(b) + (rest ? 4 : 0));
             fprintf(f, "  %*s%s - %s%s", hw < pw[k] ? pw[k] - hw : 0, "", p->segment_a,
                     rest ? "not " : "", b);
         }
@@ -345,7 +363,7 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                     lname = d[x].level;
                     break;
                 }
-            fprintf(f, "%-*s", (int)w0, lname);
+            pad_left(f, lname, w0);
             for (size_t k = k0; k < k1; k++) {
                 shopstat_format_difference(diff_of(d + i, j - i, q, l, pair[k]), NULL, cell,
                                            sizeof cell);
@@ -356,7 +374,7 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
         for (size_t s = 0; s < nse; s++) {
             if (se[s].q != q || se[s].s != 0)
                 continue;
-            fprintf(f, "%-*s", (int)w0, se[s].score);
+            pad_left(f, se[s].score, w0);
             for (size_t k = k0; k < k1; k++) {
                 shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s], cell,
                                            sizeof cell);
@@ -421,13 +439,13 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         for (size_t k = i; k < j; k++)
             if (d[k].l + 1 > nlev)
                 nlev = d[k].l + 1;
-        size_t w0 = strlen(variable);
+        size_t w0 = text_width(variable);
         for (size_t k = i; k < j; k++)
-            if (strlen(d[k].level) > w0)
-                w0 = strlen(d[k].level);
+            if (text_width(d[k].level) > w0)
+                w0 = text_width(d[k].level);
         for (size_t k = 0; k < nsd; k++)
-            if (sd[k].q == q && strlen(sd[k].level) > w0)
-                w0 = strlen(sd[k].level);
+            if (sd[k].q == q && text_width(sd[k].level) > w0)
+                w0 = text_width(sd[k].level);
         if (w0 < 4)
             w0 = 4; /* "base" */
         /* the base row, as tab's: rows of the column that answered, and their Kish
@@ -475,15 +493,15 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         }
         /* a column is as wide as its name (as tab's table view), its base or 14 */
         for (size_t c = 0; c < ncol; c++) {
-            size_t hw = strlen(col[c].name) + (col[c].comp ? 4 : 0);
+            size_t hw = text_width(col[c].name) + (col[c].comp ? 4 : 0);
             if (hw > (size_t)cw[c] && hw < INT_MAX)
                 cw[c] = (int)hw;
             if ((int)strlen(base[c]) > cw[c])
                 cw[c] = (int)strlen(base[c]);
         }
-        fprintf(f, "%-*s", (int)w0, variable);
+        pad_left(f, variable, w0);
         for (size_t c = 0; c < ncol; c++) {
-            int hw = (int)strlen(col[c].name) + (col[c].comp ? 4 : 0);
+            int hw = (int)text_width(col[c].name) + (col[c].comp ? 4 : 0);
             fprintf(f, "  %*s%s%s", cw[c] - hw, "", col[c].comp ? "not " : "", col[c].name);
         }
         fprintf(f, "\n%-*s", (int)w0, "");
@@ -523,7 +541,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 eff[cb] = d[k].eff_base_b;
                 mark_letter(letters, ca, cb, &d[k], a);
             }
-            fprintf(f, "%-*s", (int)w0, lname ? lname : "");
+            pad_left(f, lname ? lname : "", w0);
             for (size_t c = 0; c < ncol; c++) {
                 if (isnan(est[c])) {
                     snprintf(cell[c], sizeof cell[c], "-");
@@ -571,7 +589,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 eff[cb] = r->eff_base_b;
                 mark_letter(letters, ca, cb, r, a);
             }
-            fprintf(f, "%-*s", (int)w0, se[k].score);
+            pad_left(f, se[k].score, w0);
             for (size_t c = 0; c < ncol; c++) {
                 if (isnan(est[c])) {
                     snprintf(cell[c], sizeof cell[c], "-");
@@ -590,7 +608,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             }
             fputc('\n', f);
         }
-        fprintf(f, "%-*s", (int)w0, "base");
+        pad_left(f, "base", w0);
         for (size_t c = 0; c < ncol; c++)
             fprintf(f, "  %*s", cw[c], base[c]);
         fputs("\n\n", f);

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1185,6 +1186,62 @@ static void note_own_missing(cmdline *c, const shopstat_suggestion *sg, size_t n
     }
 }
 
+/* Whether the command line excludes rows by column name already (--exclude NAME:...). */
+static int excluded_by(const char *name, int argc, char **argv)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        const char *v = strcmp(argv[i], "--exclude") == 0 && i + 1 < argc ? argv[i + 1]
+                        : strncmp(argv[i], "--exclude=", 10) == 0         ? argv[i] + 10
+                                                                          : NULL;
+        if (v && strncmp(v, name, n) == 0 && v[n] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* Qualtrics' Finished column: its index when it holds 0 and 1 (or False and True) and
+ * some rows are incomplete responses (0), which have no answers past where they stopped
+ * and, in a weighted export, often no weight: analysts leave them out. The value that
+ * marks them in *mark and their count in *count; SIZE_MAX when there is no such column
+ * or the command line excludes by it already. */
+static size_t unfinished_col(const shopstat_description *ds, int argc, char **argv,
+                             const char **mark, size_t *count)
+{
+    for (size_t i = 0; i < shopstat_description_ncols(ds); i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (!c->name || strcasecmp(c->name, "Finished") != 0 || c->nlevels != 2 ||
+            excluded_by(c->name, argc, argv))
+            continue;
+        const char *a = c->levels[0].value, *b = c->levels[1].value;
+        int zero_one = strcmp(a, "0") == 0 && strcmp(b, "1") == 0;
+        int false_true = (strcasecmp(a, "False") == 0 && strcasecmp(b, "True") == 0) ||
+                         (strcasecmp(b, "False") == 0 && strcasecmp(a, "True") == 0);
+        if (!zero_one && !false_true)
+            continue;
+        size_t k = zero_one || strcasecmp(a, "False") == 0 ? 0 : 1;
+        *mark = c->levels[k].value;
+        *count = c->levels[k].count;
+        return i;
+    }
+    return SIZE_MAX;
+}
+
+/* The weight the start gives (the command line's or the guessed one) when some of its
+ * cells are blank and nothing excludes by it: tab stops at the first such row. */
+static const shopstat_colsummary *blank_weight(const shopstat_description *ds,
+                                               const shopstat_suggestion *sg, size_t n, int argc,
+                                               char **argv)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (sg[i].kind != SHOPSTAT_SUGGEST_WEIGHT)
+            continue;
+        const shopstat_colsummary *c = shopstat_description_column(ds, sg[i].columns[0]);
+        return c->missing && c->present && !excluded_by(c->name, argc, argv) ? c : NULL;
+    }
+    return NULL;
+}
+
 static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *sg, size_t n,
                         const design_check *dc, int argc, char **argv)
 {
@@ -1218,6 +1275,19 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+    const char *mark;
+    size_t count, fin = unfinished_col(c->ds, argc, argv, &mark, &count);
+    if (fin != SIZE_MAX) {
+        char v[64];
+        snprintf(v, sizeof v, "Finished:%s", mark);
+        put_arg(c, "--exclude", v);
+    }
+    const shopstat_colsummary *bw = blank_weight(c->ds, sg, n, argc, argv);
+    if (bw && strlen(bw->name) < 200) {
+        char v[208];
+        snprintf(v, sizeof v, "%s:NA", bw->name);
+        put_arg(c, "--exclude", v);
+    }
     if (c->repweights) { /* (else its --reptype is the file's documentation's: the notes) */
         put_arg(c, "--repweights", c->repweights);
         if (c->rho) {
@@ -1587,14 +1657,20 @@ static char given_codes_sep(int argc, char **argv)
     return codes_sep;
 }
 
-/* The tab command's questions (the design's and the wave's columns are put apart), and the
+/* The tab command's questions (the design's and the wave's columns are put apart, and Finished
+ * and Progress when fin, the Finished column, takes out the incomplete responses), and the
  * first --codes-sep a codes column needs when *codes_sep is none yet. */
 static void put_questions(cmdline *c, const shopstat_description *ds, const shopstat_suggestion *sg,
-                          size_t n, size_t wave, char *codes_sep)
+                          size_t n, size_t wave, size_t fin, char *codes_sep)
 {
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
+            continue;
+        /* (Qualtrics' Finished and Progress, once the incomplete responses are out, are
+         * no questions: every row kept is finished, at 100%) */
+        if (s->kind == SHOPSTAT_SUGGEST_VAR && fin != SIZE_MAX &&
+            (s->columns[0] == fin || strcasecmp(s->name, "Progress") == 0))
             continue;
         if (s->kind == SHOPSTAT_SUGGEST_MULTI || s->kind == SHOPSTAT_SUGGEST_MULTI_TICKED) {
             char *v = set_value(ds, s);
@@ -1761,7 +1837,9 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     size_t wave = wave_of(sg, n);
     char codes_sep = given_codes_sep(argc, argv);
     const char given_sep = codes_sep;
-    put_questions(&c, ds, sg, n, wave, &codes_sep);
+    const char *fin_mark;
+    size_t fin_count, fin = unfinished_col(ds, argc, argv, &fin_mark, &fin_count);
+    put_questions(&c, ds, sg, n, wave, fin, &codes_sep);
     put_scale_levels(&c, sg, n);
     put_missing(&c, sg, n);
     size_t nscores = 0;
@@ -1775,6 +1853,20 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         put_missing(&c, sg, n);
     }
     note_own_missing(&c, sg, n, argc, argv);
+    if (fin != SIZE_MAX)
+        fprintf(out,
+                "  --exclude Finished:%s: %zu incomplete response%s (Qualtrics' Finished %s), "
+                "out of the data and the design, as analysts take finished ones; drop it to "
+                "keep them\n",
+                fin_mark, fin_count, fin_count == 1 ? "" : "s", fin_mark);
+    const shopstat_colsummary *bw = blank_weight(ds, sg, n, argc, argv);
+    if (bw && strlen(bw->name) < 200) {
+        fprintf(out,
+                "  --exclude %s:NA: %zu row%s without a weight%s (tab stops at one, as R's "
+                "svydesign)\n",
+                bw->name, bw->missing, bw->missing == 1 ? "" : "s",
+                fin != SIZE_MAX ? ", some of them incomplete responses perhaps" : "");
+    }
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         note_scale_levels(out, ds, s);

@@ -35,7 +35,8 @@ const char cmd_tab_help[] =
     "                                 a level shown by its column's one text (Email)\n"
     "                                 a column item with * ? [ is a pattern (fnmatch) for\n"
     "                                 every column it matches, in file order: Q3=Q3_*,\n"
-    "                                 'ch=Which channels? / *'; \"a, b\" quoted keeps a comma\n"
+    "                                 'ch=Which channels? / *' (not Q3_6_TEXT, the text\n"
+    "                                 of Q3_6's Other box); \"a, b\" quoted keeps a comma\n"
     "  --multi-codes NAME=COL         codes in one cell, e.g. \"1;3;5\" (level = code);\n"
     "                                 a --missing code there is none (\"1;6\" with\n"
     "                                 --missing COL:6 is 1; \"6\" alone: no answer)\n"
@@ -53,7 +54,11 @@ const char cmd_tab_help[] =
     "                                 \"a, b\" quoted keeps a comma: a level given unquoted\n"
     "                                 as Yes, definitely is two levels no row holds\n"
     "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column);\n"
-    "                                 csv and json keep the codes\n"
+    "                                 csv and json keep the codes; Q may be a list\n"
+    "                                 q1,q2 or a pattern 'q*' (a grid's value labels)\n";
+
+/* (two strings: one would pass the 4095 bytes C compilers must take) */
+const char cmd_tab_help_more[] =
     "segments ('all' always comes first):\n"
     "  --by COL                       one segment per value, named COL=VALUE; waves in\n"
     "                                 time order when they name a period or number\n"
@@ -61,14 +66,12 @@ const char cmd_tab_help[] =
     "                                 Wave 9 before Wave 10); --var levels that name\n"
     "                                 periods also in time order\n"
     "  --segment NAME=COL:V1[,V2]     rows whose COL is one of the values (\"a, b\" quoted)\n"
-    "  --segment 'NAME=COL:>=X'       also >, <, <=, != (numeric thresholds)\n"
+    "  --segment 'NAME=COL:>=X'       also >, <, <=, != (numeric thresholds; X with a\n"
+    "                                 decimal point, 499.5, whatever the data's mark)\n"
     "base (repeatable: rows must meet each):\n"
     "  --base COL:V1[,V2]|'COL:>=X'   every segment ('all' too) is restricted to these\n"
     "                                 rows; the others stay in the design (R: subset())\n"
-    "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n";
-
-/* (two strings: one would pass the 4095 bytes C compilers must take) */
-const char cmd_tab_help_more[] =
+    "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n"
     "intervals:\n"
     "  --ci logit|xlogit|wald|wilson|asin|beta|likelihood   (default logit;\n"
     "                                 mean=wald, korn-graubard=beta, exact=beta)\n"

@@ -1,6 +1,7 @@
 /* Parsing of the options tab, compare and chisq share, and running their one pass. */
 #include "cli/survey_args.h"
 
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -684,18 +685,59 @@ static void warn_levels(const survey_args *a, const shopstat_totals *t)
     }
 }
 
+/* Whether the Q of a --labels item stands for question name: the name itself, or a list
+ * of names and patterns, q1_sat,q2_price or 'q*_sat' (an SPSS export's grid, one set of
+ * value labels for its items). */
+static int labels_for(const char *lq, const char *name)
+{
+    if (strcmp(lq, name) == 0)
+        return 1;
+    if (!strpbrk(lq, ",*?["))
+        return 0;
+    size_t n = strlen(name);
+    for (const char *p = lq; *p;) {
+        size_t len = strcspn(p, ",");
+        char item[256];
+        if (len < sizeof item) {
+            memcpy(item, p, len);
+            item[len] = '\0';
+            if ((len == n && memcmp(p, name, n) == 0) ||
+                (strpbrk(item, "*?[") && fnmatch(item, name, 0) == 0))
+                return 1;
+        }
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
 /* Every --labels item names a question and one of its levels (a ticked question's column):
- * one that does not is a usage error listing the levels. 0, or 2 after the error. */
+ * one that does not is a usage error listing the levels. A list or pattern of questions
+ * must name one question at least, and its code be a level of one of them (an item of a
+ * grid that no row answered 99). 0, or 2 after the error. */
 static int check_labels(const survey_args *a, const shopstat_totals *t)
 {
     for (size_t i = 0; i < a->nlabel_items; i++) {
         size_t q = 0, nq = shopstat_totals_nquestions(t);
         while (q < nq && strcmp(shopstat_totals_question(t, q), a->label_q[i]) != 0)
             q++;
-        if (q == nq)
-            return cli_usage_error("--labels %s: no such question (give it with --var, --multi, "
-                                   "--multi-ticked or --multi-codes)",
-                                   a->label_q[i]);
+        if (q == nq) {
+            size_t named = 0, held = 0;
+            for (size_t k = 0; k < nq; k++) {
+                if (!labels_for(a->label_q[i], shopstat_totals_question(t, k)))
+                    continue;
+                if (!named++)
+                    q = k;
+                for (size_t l = 0; l < shopstat_totals_nlevels(t, k) && !held; l++)
+                    held = strcmp(shopstat_totals_level(t, k, l), a->label_code[i]) == 0;
+            }
+            if (!named)
+                return cli_usage_error("--labels %s: no such question (give it with --var, "
+                                       "--multi, --multi-ticked or --multi-codes; a list "
+                                       "q1,q2 or a pattern 'q*' names several)",
+                                       a->label_q[i]);
+            if (held)
+                continue;
+        }
         size_t nl = shopstat_totals_nlevels(t, q), l = 0;
         while (l < nl && strcmp(shopstat_totals_level(t, q, l), a->label_code[i]) != 0)
             l++;
@@ -793,6 +835,13 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "scale give a map (--score '%s:1-2=-100,3=0,4-5=100', say) or take its "
                      "mean (--score %s)",
                      sq, sq, top, sq, sq);
+        const char *code;
+        double lo, hi;
+        if (shopstat_score_mean_code_doubtful(*out, k, &sq, &code, &lo, &hi))
+            cli_warn("--score %s: its highest answer, %s, stands far above the others (%g-%g): "
+                     "a \"don't know\" or \"refused\" code? The mean counts it as the number "
+                     "%s; if it is no answer, declare it missing (--missing '%s:%s')",
+                     sq, code, lo, hi, code, sq, code);
     }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
     if (mcode)
@@ -871,9 +920,11 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
 static const char *shown_level(const survey_args *a, const shopstat_totals *t, size_t q, size_t l)
 {
     const char *name = shopstat_totals_question(t, q), *lv = shopstat_totals_level(t, q, l);
-    for (size_t i = 0; i < a->nlabel_items; i++)
-        if (strcmp(a->label_q[i], name) == 0 && strcmp(a->label_code[i], lv) == 0)
-            return a->label_text[i];
+    for (int exact = 1; exact >= 0; exact--) /* (q1's own label before the grid's) */
+        for (size_t i = 0; i < a->nlabel_items; i++)
+            if ((exact ? strcmp(a->label_q[i], name) == 0 : labels_for(a->label_q[i], name)) &&
+                strcmp(a->label_code[i], lv) == 0)
+                return a->label_text[i];
     return shopstat_totals_level_label(t, q, l);
 }
 
