@@ -8,9 +8,11 @@ source(file.path(dirname(normalizePath(script)), "..", "helpers.R"))
 source(file.path(dirname(normalizePath(script)), "ext.R"))
 source(file.path(dirname(normalizePath(script)), "ext2.R"))
 source(file.path(dirname(normalizePath(script)), "ext3.R"))
+source(file.path(dirname(normalizePath(script)), "ext4.R"))
 EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
 EXT2 <- Sys.getenv("AUDIT_EXT2", "1") != "0"  # (AUDIT_EXT2=0: without ext2.R's part)
 EXT3 <- Sys.getenv("AUDIT_EXT3", "1") != "0"  # (AUDIT_EXT3=0: without ext3.R's part)
+EXT4 <- Sys.getenv("AUDIT_EXT4", "1")  # (AUDIT_EXT4=0: without ext4.R's part; =only: ext4.R's alone)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -911,6 +913,10 @@ score_audit <- function(seed, G, SC, dat, spec, groups, base, inbase, rel_path, 
 
 ## ------------------------------------------------------------------ main loop
 for (seed in seeds) tryCatch({
+    if (EXT4 == "only") {
+        tryCatch(ext4_audit(seed), error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_v|SCRIPTERR|", conditionMessage(e)) })
+        stop("EXT4ONLY")
+    }
     G <- gen(seed)
     ue <- G$df$ue_  # (the PSU effect, row by row, for ext.R's columns)
     SC <- score_cols(G, seed)  # (its own random stream: the rest of the seed is unchanged)
@@ -1056,8 +1062,13 @@ for (seed in seeds) tryCatch({
     ## ---- text answer scales, waves, table view and report.md cells, five replicate types (ext3.R)
     if (EXT3) tryCatch(ext3_audit(seed, G, ue, SC, spec),
                        error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_z|SCRIPTERR|", conditionMessage(e)) })
+    ## ---- --exclude with --base and --by, fpc under each lonely-PSU rule, sparse chisq (F and
+    ## first order), NPS as a difference, JK2 and shopstat replicate, extreme weights (ext4.R)
+    if (EXT4 != "0") tryCatch(ext4_audit(seed),
+                              error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_v|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) {
     m <- conditionMessage(e)
+    if (m == "EXT4ONLY") return(invisible())
     if (startsWith(m, "SKIP: ")) LOG("s", seed, "|NOTE|", substring(m, 7))
     else if (startsWith(m, "CENSUS: ")) LOG("s", seed, "|FAIL|", substring(m, 9))
     else { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", m) }
