@@ -69,7 +69,8 @@ typedef struct shopstat_interval {
  *          nrow(design) and degf(design). Needs base_n >= 2. Beta quantiles come from
  *          gsl_cdf_beta_Pinv, or, where it fails (shapes beyond a few thousand, i.e. large
  *          effective bases), from Brent inversion of gsl_cdf_beta_P; limits that underflow
- *          return 0 (as R's qbeta).
+ *          return 0 (as R's qbeta). Past shapes a + b of 10^12 (R's qbeta: NaN from about
+ *          10^15) the normal quantile with the Cornish-Fisher skewness term.
  *  WILSON: n = p q / var; (p + t^2/(2n) -/+ t sqrt(p q / n + t^2/(4 n^2))) / (1 + t^2/n).
  *  LIKELIHOOD: the mu in (0, 1) on each side of p solving
  *              p log(p/mu) + q log(q/(1-mu)) = phi t^2 var / (2 p q),  phi = n'/(n' - 1),

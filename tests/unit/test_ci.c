@@ -317,6 +317,29 @@ static void test_beta_extreme_shapes(void **state)
     }
 }
 
+/* An effective base of 2.7e19 (the randomized audit's ext4.R, seed 40: weights from 1e-6 to
+ * 1e6, p 0.424 with SE 2.7e-11): shapes past the continued fraction's reach, where tab
+ * stopped with "GSL could not compute the beta quantile" (R's qbeta: NaN). The limits are
+ * the normal's, mu + qnorm(P) sd of each beta, worked out in R (qnorm; the skewness term
+ * is below 1e-9 of sd there). */
+static void test_beta_huge_shapes(void **state)
+{
+    (void)state;
+    shopstat_domain_stats d = {.p = 0.4244273612891406,
+                               .var = 2.742925003713916e-11 * 2.742925003713916e-11,
+                               .df = 1,
+                               .base_n = 11,
+                               .base_n_pos = 11,
+                               .base_weight = 6814.715017770659,
+                               .eff_base = 2.3353100354666387};
+    shopstat_interval ci;
+    shopstat_error err;
+    if (shopstat_ci(SHOPSTAT_CI_BETA, &d, 0.90, &ci, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    assert_close(ci.lower, 0.42442736113197416, 1e-12);
+    assert_close(ci.upper, 0.42442736144630716, 1e-12);
+}
+
 /* p near 1 with a huge variance: the upper logit limit is beyond exp()'s range; the interval
  * must still come back, with the lower limit on its equation and the upper at (or next to) 1. */
 static void test_likelihood_extreme(void **state)
@@ -386,7 +409,8 @@ int main(void)
         cmocka_unit_test(test_bad_df_and_var),      cmocka_unit_test(test_zero_variance),
         cmocka_unit_test(test_wald_logit_by_hand),  cmocka_unit_test(test_asin_clip),
         cmocka_unit_test(test_likelihood_equation), cmocka_unit_test(test_beta_extreme_shapes),
-        cmocka_unit_test(test_likelihood_extreme),  cmocka_unit_test(test_parse_names),
+        cmocka_unit_test(test_beta_huge_shapes),    cmocka_unit_test(test_likelihood_extreme),
+        cmocka_unit_test(test_parse_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

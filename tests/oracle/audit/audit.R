@@ -8,9 +8,11 @@ source(file.path(dirname(normalizePath(script)), "..", "helpers.R"))
 source(file.path(dirname(normalizePath(script)), "ext.R"))
 source(file.path(dirname(normalizePath(script)), "ext2.R"))
 source(file.path(dirname(normalizePath(script)), "ext3.R"))
+source(file.path(dirname(normalizePath(script)), "ext4.R"))
 EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
 EXT2 <- Sys.getenv("AUDIT_EXT2", "1") != "0"  # (AUDIT_EXT2=0: without ext2.R's part)
 EXT3 <- Sys.getenv("AUDIT_EXT3", "1") != "0"  # (AUDIT_EXT3=0: without ext3.R's part)
+EXT4 <- Sys.getenv("AUDIT_EXT4", "1")  # (AUDIT_EXT4=0: without ext4.R's part; =only: ext4.R's alone)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -277,6 +279,16 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL
                 r$note <- paste("svyciprop error:", conditionMessage(cp))
             } else {
                 lim <- as.vector(attr(cp, "ci"))
+                if (ci == "beta" && any(!is.finite(lim)) && se > 0) {
+                    # (R's qbeta gives NaN for shapes past about 10^15: an effective base of
+                    # 10^20 with weights from 1e-6 to 1e6, ext4.R; methods.md: the normal
+                    # quantile there, its skewness term below 1e-9 of sd)
+                    rr <- (qt(alpha / 2, nrow(sub) - 1) / qt(alpha / 2, r$df))^2
+                    nn <- p * (1 - p) / se^2 * rr
+                    nb <- function(P, A, B) { N <- A + B; A / N + qnorm(P) * sqrt(A / N * (B / N) / (N + 1)) }
+                    lim <- c(nb(alpha / 2, nn * p, nn * (1 - p) + 1), nb(1 - alpha / 2, nn * p + 1, nn * (1 - p)))
+                    r$note <- "beta-normal"
+                }
                 r$ci_lower <- lim[1]; r$ci_upper <- lim[2]
                 if (ci == "logit" && rep) {
                     if (!is.null(attr(cp, "rerr"))) r$note <- "logit-rep-R-error"
@@ -352,7 +364,11 @@ compare_tab <- function(tag, out, exp) {
         cmp_num(tag, key, "ci_lower", o$ci_lower, e$ci_lower, rel = rel, note = e$note)
         cmp_num(tag, key, "ci_upper", o$ci_upper, e$ci_upper, rel = rel, note = e$note)
         cmp_int(tag, key, "df", o$df, e$df)
-        cmp_num(tag, key, "deff", o$deff, e$deff, note = e$note)
+        # (deff divides by p (1 - p): at p within 1e-11 of 1 (or 0), weights from 1e-6 to 1e6,
+        # 1 - p holds eps / (1 - p) of round-off in shopstat, whose pass keeps no sum of the
+        # other levels (ext4.R seed 28, JK2: 1.1e-5 at 1 - p = 4.5e-12)
+        pq <- if (is.finite(e$proportion)) min(e$proportion, 1 - e$proportion) else 1
+        cmp_num(tag, key, "deff", o$deff, e$deff, rel = max(REL, 4e-16 / max(pq, 1e-300)), note = e$note)
         if (e$note == "W0" && o$eff_base == "0") next  # 0/0: shopstat prints 0 (noted once in report)
         cmp_num(tag, key, "eff_base", o$eff_base, e$eff_base, note = e$note)
     }
@@ -386,7 +402,14 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
             # contrast stops, "All replicates contained NAs"; methods.md: the row is empty)
             con <- if (est[["na"]] > 0 && est[["nb"]] > 0) suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))) else NULL
             diff <- if (is.null(con)) NaN else coef(con)[[1]]
-            se <- if (is.null(con)) NaN else contrast_se(con, tot, des, rep, diff, 1)
+            # (the round-off scale: p (1 - p) of the sides, 1 at most; with weights from 1e-6
+            # to 1e6 a level held by the lightest rows has p ~ 1e-8 and a true V of 1e-15,
+            # which an absolute 1e-14 called round-off: ext4.R, seed 3, before 2026-12-03)
+            vlin <- if (is.null(con) || rep) NULL else stable_diff_v(des, inbase, y, a, b)
+            pa <- est[["ya"]] / est[["na"]]; pb <- est[["yb"]] / est[["nb"]]
+            pq <- pa * (1 - pa) + pb * (1 - pb)
+            se <- if (is.null(con)) NaN else contrast_se(con, tot, des, rep, diff, 1, vlin,
+                                                         if (is.finite(pq) && pq > 0) min(1, pq) else 1)
             t <- diff / se
             fam[[length(fam) + 1]] <- data.frame(variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
                 estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
@@ -404,13 +427,48 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
     }
     do.call(rbind, out)
 }
+# A domain mean's SE from its linearised scores z = (s - m) / W summed by svytotal on the
+# subset design (Taylor; a replicate design's SE is R's own, its replicates re-estimated):
+# the same variance as svymean's, with no cancellation but each row's.
+stable_se <- function(sub, keep, s, w) {
+    if (inherits(sub, "svyrep.design")) return(0)
+    # (the subset holds the domain's rows; n_h stays the whole design's)
+    sk <- s[keep]; wk <- w[keep]
+    m <- sum(wk * sk) / sum(wk)
+    z <- (sk - m) / sum(wk)
+    if (length(z) != nrow(sub$variables)) return(0)
+    sub$variables$z_ <- z
+    SE(svytotal(~z_, sub))[[1]]
+}
+# The variance of a difference of two domain means (proportions: y 0/1) from the
+# linearised scores z = a (y - m_a) / W_a - b (y - m_b) / W_b summed by svytotal on the
+# subset design: svycontrast's delta method done row by row, so without the cancellation
+# of its covariance of totals (with weights from 1e-6 to 1e6 R's SE was 1.26e-8 where this
+# gives shopstat's 3.64e-9: ext4.R, seed 58). NULL on a replicate design.
+stable_diff_v <- function(des, inbase, y, a, b) {
+    if (inherits(des, "svyrep.design")) return(NULL)
+    w <- weights(des, "sampling")
+    Wa <- sum(w * a * inbase); Wb <- sum(w * b * inbase)
+    if (!(Wa > 0 && Wb > 0)) return(NULL)
+    ma <- sum(w * a * y * inbase) / Wa; mb <- sum(w * b * y * inbase) / Wb
+    des$variables$z_ <- a * (y - ma) / Wa - b * (y - mb) / Wb
+    as.numeric(vcov(svytotal(~z_, des[inbase, ])))
+}
+
 # The SE of a difference from svycontrast, with two of R's conventions replaced by
 # methods.md's: a variance of round-off (|V| below 1e-14 of the scale squared: sides each
 # within one PSU, or at p = 0 or 1; R prints 1e-17, or a V below 0 and an SE of NaN) is 0;
 # on replicate weights, replicates whose difference is undefined (a side without weight in
 # that replicate) are left out, as R's na.omit (R's svycontrast gives NaN).
-contrast_se <- function(con, tot, des, rep, diff, scale2) {
+contrast_se <- function(con, tot, des, rep, diff, scale2, vlin = NULL, pqs = 1) {
     v <- if (is.null(con)) NaN else as.numeric(vcov(con))
+    if (!is.null(vlin) && is.finite(vlin)) {
+        # (Taylor: the row-by-row linearisation, stable_diff_v; round-off only below 1e-24
+        # of the scale, where R's own V is noise of 1e-17)
+        if (abs(vlin) < 1e-24 * scale2) { STATS$kinds <- c(STATS$kinds, "cmp-v-roundoff"); return(0) }
+        if (is.finite(v) && abs(v - vlin) > 1e-6 * abs(vlin)) STATS$kinds <- c(STATS$kinds, "cmp-v-lin")
+        return(sqrt(vlin))
+    }
     if (rep && !is.finite(v) && is.finite(diff)) {
         RT <- attr(tot, "replicates")
         th <- RT[, 1] / RT[, 2] - RT[, 3] / RT[, 4]  # (ya / na - yb / nb)
@@ -422,7 +480,11 @@ contrast_se <- function(con, tot, des, rep, diff, scale2) {
             STATS$kinds <- c(STATS$kinds, "rep-na-omit")
         }
     }
-    if (is.finite(v) && abs(v) < 1e-14 * scale2) { STATS$kinds <- c(STATS$kinds, "cmp-v-roundoff"); return(0) }
+    # (replicates: R's own differences per replicate; round-off below 1e-14 of the scale
+    # times the sides' p (1 - p), 1 at most: a level held by rows of weight 1e-6 beside 1e6
+    # has p ~ 5e-8 and a true V of 2e-15, which the absolute 1e-14 called round-off; ext4.R
+    # seeds 3 and 6, JK2)
+    if (is.finite(v) && abs(v) < 1e-14 * scale2 * pqs) { STATS$kinds <- c(STATS$kinds, "cmp-v-roundoff"); return(0) }
     sqrt(v)
 }
 compare_cmp <- function(tag, out, exp) {
@@ -625,7 +687,11 @@ score_expect <- function(dat, des, w, scores, segs, inbase, level, miss) {
             if (length(unique(s[keep & w > 0])) == 1) {
                 r$note <- "se0"; r$se <- 0; r$deff <- NA
                 r$ci_lower <- r$ci_upper <- r$estimate
-            } else if (r$se <= 1e-9 * max(abs(s), na.rm = TRUE)) {
+            } else if (r$se <= 1e-9 * max(abs(s), na.rm = TRUE) &&
+                       stable_se(sub, keep, s, w) <= 1e-12 * max(abs(s), na.rm = TRUE)) {
+                # (Taylor: the SE again from the domain's linearised scores, (s - m) / W row by
+                # row, whose round-off is some 1e-16 of the scores: with weights from 1e-6 to
+                # 1e6 an SE of 7e-10 of the scale is real, and R's agrees; ext4.R seed 37)
                 # R's SE is round-off (a domain in one PSU, certainty strata): 0, [m, m]
                 r$note <- "se0-noise"; r$se <- 0; r$deff <- 0
                 r$ci_lower <- r$ci_upper <- r$estimate
@@ -692,7 +758,8 @@ score_diff_expect <- function(dat, des, scores, segs, pairs, level, inbase, miss
         # (a side with no row: R's replicate contrast stops, "All replicates contained NAs")
         con <- tryCatch(suppressWarnings(svycontrast(tot, quote(ya / na - yb / nb))), error = function(e) NULL)
         diff <- if (is.null(con)) est[["ya"]] / est[["na"]] - est[["yb"]] / est[["nb"]] else coef(con)[[1]]
-        se <- contrast_se(con, tot, des, rep, diff, max(s^2, 1, na.rm = TRUE))
+        vlin <- if (is.null(con) || rep) NULL else stable_diff_v(des, inbase, y, a, b)
+        se <- contrast_se(con, tot, des, rep, diff, max(s^2, 1, na.rm = TRUE), vlin)
         t <- diff / se
         # each side at one score (rows of positive weight): R's SE is round-off (1e-8 after
         # its square root, or NaN); methods.md: 0, the interval [d, d]
@@ -846,6 +913,10 @@ score_audit <- function(seed, G, SC, dat, spec, groups, base, inbase, rel_path, 
 
 ## ------------------------------------------------------------------ main loop
 for (seed in seeds) tryCatch({
+    if (EXT4 == "only") {
+        tryCatch(ext4_audit(seed), error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_v|SCRIPTERR|", conditionMessage(e)) })
+        stop("EXT4ONLY")
+    }
     G <- gen(seed)
     ue <- G$df$ue_  # (the PSU effect, row by row, for ext.R's columns)
     SC <- score_cols(G, seed)  # (its own random stream: the rest of the seed is unchanged)
@@ -991,8 +1062,13 @@ for (seed in seeds) tryCatch({
     ## ---- text answer scales, waves, table view and report.md cells, five replicate types (ext3.R)
     if (EXT3) tryCatch(ext3_audit(seed, G, ue, SC, spec),
                        error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_z|SCRIPTERR|", conditionMessage(e)) })
+    ## ---- --exclude with --base and --by, fpc under each lonely-PSU rule, sparse chisq (F and
+    ## first order), NPS as a difference, JK2 and shopstat replicate, extreme weights (ext4.R)
+    if (EXT4 != "0") tryCatch(ext4_audit(seed),
+                              error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_v|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) {
     m <- conditionMessage(e)
+    if (m == "EXT4ONLY") return(invisible())
     if (startsWith(m, "SKIP: ")) LOG("s", seed, "|NOTE|", substring(m, 7))
     else if (startsWith(m, "CENSUS: ")) LOG("s", seed, "|FAIL|", substring(m, 9))
     else { STATS$bad <- STATS$bad + 1; LOG("s", seed, "|SCRIPTERR|", m) }

@@ -250,7 +250,11 @@ ext3_run <- function(tg, dat, spec, des, w, rep, q, groups, base, inbase, mflags
     res <- run_sh(paste0(tg, "mean"), c("score", dat$path, dflags, mflags, "--score", "ag:mean", attr(segs, "flags")))
     # (the message proposes a map of the points; with a Don't know as an answer that answer
     # is refused first)
-    if (res$rc == 2 && grepl("point of a text scale|non-substantive", res$err)) LOG(tg, "mean|OK-NOSCORE|", res$err)
+    # (one point of the scale alone, beside a Don't know or not, is no scale but text, as
+    # the levels' order above: "level 'Agree' is not a number"; seed s122, 2026-12-03)
+    onept <- sum(X$scale %in% dat$txt$ag) < 2
+    if (res$rc == 2 && (grepl("point of a text scale|non-substantive", res$err) ||
+                        onept && grepl("is not a number, so it has no score in a mean", res$err, fixed = TRUE))) LOG(tg, "mean|OK-NOSCORE|", res$err)
     else { LOG(tg, "mean|FAIL|rc=", res$rc, "|expected a refusal of a text scale's mean|", res$err); STATS$bad <- STATS$bad + 1 }
     if (!length(cand)) { LOG(tg, "cmp|SKIP|no pair"); return(invisible()) }
     ext_compare(paste0(tg, "cmp"), dat, spec, if (rep) des else NULL, rep, list(q), segs, pp, base, inbase, mflags, dflags)
@@ -304,6 +308,11 @@ ext3_report <- function(tg, dat, spec, q, segs, cand, base, inbase, adjust, clev
     ex <- tryCatch(compare_expect(dat, spec, list(q), segs, pairs, adjust, clevel, inbase), error = function(e) e)
     options(old)
     if (inherits(ex, "error")) { LOG(tg, "rep|OK-ERR|R: ", conditionMessage(ex), "|shopstat rc=", res$rc); return(invisible()) }
+    # (a base, or whole design, of df 0: the report refuses the table as tab does; seed s85,
+    # two strata of one PSU each, 2026-12-03)
+    if (res$rc != 0 && isTRUE(ex$df[1] <= 0) && grepl("design degrees of freedom are 0", res$err, fixed = TRUE)) {
+        LOG(tg, "rep|OK-DF0|", res$err); return(invisible())
+    }
     if (res$rc != 0) { LOG(tg, "rep|FAIL|rc=", res$rc, "|", res$err); STATS$bad <- STATS$bad + 1; return(invisible()) }
     md <- readLines(file.path(od, "report.md"), warn = FALSE, encoding = "UTF-8")
     heads <- vapply(pairs, pair_head, "", lab = lab)
