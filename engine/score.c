@@ -260,36 +260,45 @@ size_t shopstat_totals_nscores(const shopstat_totals *t)
     return t->plan->nscores;
 }
 
+/* The single-choice question of score k when the score is of kind `kind`, else SIZE_MAX
+ * (for the doubts below). */
+static size_t score_single_question(const shopstat_totals *t, size_t k, int kind)
+{
+    if (k >= t->plan->nscores || (int)t->plan->scores[k].kind != kind)
+        return SIZE_MAX;
+    const plan_score *sc = &t->plan->scores[k];
+    for (size_t q = 0; q < t->nq; q++)
+        if (t->q[q].pq->kind == SHOPSTAT_Q_SINGLE && strcmp(t->q[q].pq->name, sc->question) == 0)
+            return q;
+    return SIZE_MAX;
+}
+
 int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                 double *highest)
 {
-    if (k >= t->plan->nscores || t->plan->scores[k].kind != SCORE_NPS)
+    size_t q = score_single_question(t, k, SCORE_NPS);
+    if (q == SIZE_MAX)
         return 0;
     const plan_score *sc = &t->plan->scores[k];
-    for (size_t q = 0; q < t->nq; q++) {
-        const rt_question *rq = &t->q[q];
-        if (rq->pq->kind != SHOPSTAT_Q_SINGLE || strcmp(rq->pq->name, sc->question) != 0)
-            continue;
-        double top = -INFINITY;
-        for (size_t lid = 0; lid < rq->levels.n; lid++) {
-            const char *lv = SMAP_KEY(&rq->levels, lid);
-            double x;
-            if (totals_cell(t, 0, q, lid) >= 0 &&
-                (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) == 1 ||
-                 reader_labelled_point(lv, &x)))
-                top = fmax(top, x);
-        }
-        if (!(top < 9))
-            return 0; /* (no level in the base at all: nothing to doubt) */
-        if (top == -INFINITY)
-            return 0;
-        if (question)
-            *question = sc->question;
-        if (highest)
-            *highest = top;
-        return 1;
+    const rt_question *rq = &t->q[q];
+    double top = -INFINITY;
+    for (size_t lid = 0; lid < rq->levels.n; lid++) {
+        const char *lv = SMAP_KEY(&rq->levels, lid);
+        double x;
+        if (totals_cell(t, 0, q, lid) >= 0 &&
+            (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) == 1 ||
+             reader_labelled_point(lv, &x)))
+            top = fmax(top, x);
     }
-    return 0;
+    if (!(top < 9))
+        return 0; /* (no level in the base at all: nothing to doubt) */
+    if (top == -INFINITY)
+        return 0;
+    if (question)
+        *question = sc->question;
+    if (highest)
+        *highest = top;
+    return 1;
 }
 
 int score_nonanswer_top(double top, double second, int whole)
@@ -302,49 +311,45 @@ int score_nonanswer_top(double top, double second, int whole)
 int shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                       const char **code, double *lo, double *hi)
 {
-    if (k >= t->plan->nscores || t->plan->scores[k].kind != SCORE_MEAN)
+    size_t q = score_single_question(t, k, SCORE_MEAN);
+    if (q == SIZE_MAX)
         return 0;
     const plan_score *sc = &t->plan->scores[k];
-    for (size_t q = 0; q < t->nq; q++) {
-        const rt_question *rq = &t->q[q];
-        if (rq->pq->kind != SHOPSTAT_Q_SINGLE || strcmp(rq->pq->name, sc->question) != 0)
+    const rt_question *rq = &t->q[q];
+    double top = -INFINITY, second = -INFINITY, low = INFINITY;
+    size_t nnum = 0;
+    int whole = 1;
+    const char *top_lv = NULL;
+    for (size_t lid = 0; lid < rq->levels.n; lid++) {
+        const char *lv = SMAP_KEY(&rq->levels, lid);
+        double x;
+        if (totals_cell(t, 0, q, lid) < 0)
             continue;
-        double top = -INFINITY, second = -INFINITY, low = INFINITY;
-        size_t nnum = 0;
-        int whole = 1;
-        const char *top_lv = NULL;
-        for (size_t lid = 0; lid < rq->levels.n; lid++) {
-            const char *lv = SMAP_KEY(&rq->levels, lid);
-            double x;
-            if (totals_cell(t, 0, q, lid) < 0)
-                continue;
-            if (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) != 1 &&
-                !reader_labelled_point(lv, &x))
-                continue; /* (a text level: the mean refuses it on its own) */
-            nnum++;
-            whole &= x == floor(x);
-            low = fmin(low, x);
-            if (x > top) {
-                second = top;
-                top = x;
-                top_lv = lv;
-            } else if (x > second) {
-                second = x;
-            }
+        if (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) != 1 &&
+            !reader_labelled_point(lv, &x))
+            continue; /* (a text level: the mean refuses it on its own) */
+        nnum++;
+        whole &= x == floor(x);
+        low = fmin(low, x);
+        if (x > top) {
+            second = top;
+            top = x;
+            top_lv = lv;
+        } else if (x > second) {
+            second = x;
         }
-        if (nnum < 3 || !score_nonanswer_top(top, second, whole))
-            return 0;
-        if (question)
-            *question = sc->question;
-        if (code)
-            *code = top_lv;
-        if (lo)
-            *lo = low;
-        if (hi)
-            *hi = second;
-        return 1;
     }
-    return 0;
+    if (nnum < 3 || !score_nonanswer_top(top, second, whole))
+        return 0;
+    if (question)
+        *question = sc->question;
+    if (code)
+        *code = top_lv;
+    if (lo)
+        *lo = low;
+    if (hi)
+        *hi = second;
+    return 1;
 }
 
 /* ---- after the pass ---- */
