@@ -78,10 +78,14 @@ static int tokenize(const char *s, token *t, size_t *nt)
     while (*s) {
         if (*s == ' ' || *s == '\t' || *s == '-' || *s == '/' || *s == '.' || *s == ',' ||
             *s == '_') {
-            /* (one separator between tokens: a dash or slash wins over spaces beside it) */
+            /* (one separator between tokens: a dash or slash wins over spaces beside it;
+             * two marks in a row, "2024--03", "Q2..2024", are no label's) */
+            int mark = *s != ' ' && *s != '\t';
+            if (mark && punct)
+                return 0;
             if (!sep || sep == ' ' || sep == ',')
                 sep = *s == '\t' ? ' ' : *s;
-            punct |= *s != ' ' && *s != '\t';
+            punct |= mark;
             s++;
             continue;
         }
@@ -157,6 +161,16 @@ static int tokenize(const char *s, token *t, size_t *nt)
     return n > 0;
 }
 
+/* The days of month m (1-12) of year y: February's 29th in a leap year of the Gregorian
+ * calendar only (every fourth year, a century only when divisible by 400). */
+static int days_in(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
 /* A dash, slash or dot between a year and its month's number ("2024-03", "03/2024"). */
 static int numeric_sep(char c)
 {
@@ -185,7 +199,7 @@ int period_key(const char *s, long *key)
     } else if (n == 3 && t[0].kind == T_YEAR && t[1].kind == T_NUM && t[2].kind == T_NUM) {
         /* an ISO date, 2024-03-15 (day-first and month-first dates are ambiguous) */
         if (t[1].sep != t[2].sep || (t[1].sep != '-' && t[1].sep != '/') || t[1].v < 1 ||
-            t[1].v > 12 || t[2].v < 1 || t[2].v > 31)
+            t[1].v > 12 || t[2].v < 1 || t[2].v > days_in(t[0].v, t[1].v))
             return 0;
         y = t[0].v;
         m = t[1].v;
@@ -195,10 +209,10 @@ int period_key(const char *s, long *key)
                 (t[0].kind == T_NUM && t[1].kind == T_MONTH))) {
         /* "March 15, 2024", "15 Mar 2024" */
         const token *day = t[0].kind == T_NUM ? &t[0] : &t[1];
-        if (day->v < 1 || day->v > 31)
-            return 0;
         y = t[2].v;
         m = t[0].kind == T_MONTH ? t[0].v : t[1].v;
+        if (day->v < 1 || day->v > days_in(y, m))
+            return 0; /* ("31 Feb 2024", "June 31, 2024": no day that exists) */
         d = day->v;
     } else {
         return 0;

@@ -146,12 +146,31 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         }
         baseh = fmax(baseh, hw);
     }
-    /* wave names wrap within wmax: the tallest sets where the bases go */
+    /* wave names wrap alike: all on one line when each fits within wmax; else each is
+     * broken at its last space that keeps its first line within wmax, as the longest are
+     * ("Wave 9" over "Wave 10" wrapped within wmax read "Wave 9" and "Wave" / "10"). A name
+     * without a space is left whole within wmax. The tallest sets where the bases go. */
     plots_font fw = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
     fw.halign = 0.5;
+    double *wwrap = calloc(nw ? nw : 1, sizeof *wwrap);
+    if (!wwrap) {
+        free(right);
+        free(left);
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    int overflow = 0;
+    for (size_t w = 0; w < nw; w++) {
+        plots_text(cr, d->waves[w] ? d->waves[w] : "", 0, 0, 0, &fw, 0, &wwrap[w], NULL);
+        overflow |= wwrap[w] > wmax;
+    }
+    for (size_t w = 0; w < nw; w++) {
+        const char *name = d->waves[w] ? d->waves[w] : "";
+        /* (a point under its one-line width makes Pango break at its last space) */
+        wwrap[w] = overflow && strchr(name, ' ') ? fmin(wmax, wwrap[w] - 0.5) : wmax;
+    }
     double wlh = plots_line_height(c, PLOTS_PT_LABEL * s);
     for (size_t w = 0; w < nw; w++) {
-        plots_text(cr, d->waves[w] ? d->waves[w] : "", 0, 0, wmax, &fw, 0, NULL, &th);
+        plots_text(cr, d->waves[w] ? d->waves[w] : "", 0, 0, wwrap[w], &fw, 0, NULL, &th);
         wlh = fmax(wlh, th);
     }
     double axh = wlh + 6 * s + baseh;
@@ -165,6 +184,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         need += right[i].h + 3 * s;
     }
     if (bottom - top < need) {
+        free(wwrap);
         free(right);
         free(left);
         return plots_too_small(c, "line labels", c->h + need - (bottom - top));
@@ -179,6 +199,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
 
     double *wx = calloc(nw, sizeof *wx);
     if (!wx) {
+        free(wwrap);
         free(right);
         free(left);
         return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -204,8 +225,8 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
     }
     for (size_t w = 0; w < nw; w++) {
         double yb = bottom + 6 * s + wlh + 2 * s;
-        plots_text(cr, d->waves[w] ? d->waves[w] : "", wx[w], bottom + 6 * s, wmax, &fw, 1, NULL,
-                   NULL);
+        plots_text(cr, d->waves[w] ? d->waves[w] : "", wx[w], bottom + 6 * s, wwrap[w], &fw, 1,
+                   NULL, NULL);
         for (size_t j = 0; d->wave_bases && j < d->nseries; j++) {
             wave_base_text(d, o, j, w, buf, sizeof buf);
             if (!buf[0])
@@ -214,6 +235,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
             yb += th;
         }
     }
+    free(wwrap);
 
     /* CI bands first, under every line; then lines and points. */
     for (int layer = 0; layer < 3; layer++) {

@@ -47,6 +47,21 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
         co->sort = SHOPSTAT_CHART_SORT_NONE; /* (--levels gave the order, as a spec's values:) */
     if (so->type == SHOPSTAT_CHART_DIFF && !compare)
         return cli_usage_error("--chart-type diff needs 'shopstat compare'");
+    /* a trend's x axis is one --by column's values: another column's segments, or a
+     * --segment beside them, would be drawn as more waves after the last (the segments are
+     * not crossed with the waves, so there is no line per segment to draw instead) */
+    if (so->type == SHOPSTAT_CHART_TREND && a->nby > 1)
+        return cli_usage_error("--chart-type trend: the waves are one --by column's values, and "
+                               "--by %s would be drawn as more waves after --by %s's; draw one "
+                               "trend per %s value with --base %s:VALUE",
+                               a->by[1], a->by[0], a->by[1], a->by[1]);
+    if (so->type == SHOPSTAT_CHART_TREND && a->nby && a->nsegments) {
+        const char *eq = strchr(a->segments[0], '=');
+        return cli_usage_error("--chart-type trend: the waves are --by %s's values, and "
+                               "--segment %s would be drawn as one more wave; for the trend "
+                               "within it use --base '%s'",
+                               a->by[0], a->segments[0], eq ? eq + 1 : a->segments[0]);
+    }
     return 0;
 }
 

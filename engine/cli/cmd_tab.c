@@ -86,7 +86,7 @@ const char cmd_tab_help_more[] =
     "charts:\n"
     "  --chart FILE                   .pdf (one page per question), .png or .svg\n"
     "                                 (FILE-<question>.png when several questions)\n"
-    "  --chart-type bars|likert|trend (trend: waves = the --by segments)\n"
+    "  --chart-type bars|likert|trend (trend: waves = one --by column's values)\n"
     "  --chart-size WxH  (default: 842 wide, as tall as the chart; a4 = 842x595)\n"
     "  --title T  --subtitle T  --source T  --sort all|none  --zoom\n"
     "\n"

@@ -405,6 +405,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--by")) {
             if (v && shopstat_plan_add_by(a->plan, v, &err))
                 return cli_fail(&err);
+            if (v && a->nby < 2)
+                a->by[a->nby] = v;
+            a->nby += v != NULL;
         } else if ((command & ARGS_CHISQ) && FLAG("--by")) {
             a->chisq_by = v;
         } else if (FLAG("--segment")) {

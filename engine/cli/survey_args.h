@@ -33,6 +33,8 @@ typedef struct survey_args {
     int zoom;
     size_t nquestions;
     char *base; /* the --base conditions as given, joined by " and "; NULL */
+    const char *by[2]; /* the first two --by columns as given; nby of them in all */
+    size_t nby;
     const char **segments; /* the --segment values as given (argv's), nsegments of them */
     size_t nsegments;
     const char **levels; /* the --levels values as given (argv's), nlevels of them */

@@ -594,6 +594,34 @@ else
     fail "tab --chart-type trend (wrapped wave names) failed"
 fi
 
+# --- a trend's wave labels wrap alike -----------------------------------------------------------
+# Fourteen waves "Wave 1" ... "Wave 14": "Wave 9" fitted its column on one line and "Wave 10" was
+# wrapped to two ("Wave" over "10"). Every label's number must now sit on one line, as every
+# "Wave" must; with eight waves (all fit) each label is one line, its number beside its "Wave".
+for nw in 14 8; do
+    awk -v N=$nw 'BEGIN { print "wave,q"; for (k = 1; k <= N; k++) for (i = 0; i < 30; i++)
+                         print "Wave " k "," (i % 3 ? "yes" : "no") }' >"$TMP/wa$nw.csv"
+    if "$root/$BUILD/shopstat" tab "$TMP/wa$nw.csv" --var q --by wave --chart-type trend \
+        --chart "$TMP/wa$nw.pdf" >/dev/null 2>&1; then
+        pdftotext -bbox "$TMP/wa$nw.pdf" "$TMP/wa$nw.html" 2>/dev/null
+        out=$(awk -v N=$nw '/<word / {
+                s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+                match($0, /yMin="[0-9.-]+"/); y = substr($0, RSTART + 6, RLENGTH - 7) + 0
+                if (s == "Wave") { nwv++; wy[y] = 1 }
+                else if (s ~ /^[0-9]+$/) { nn++; ny[y] = 1 } }
+            END { for (y in wy) a++; for (y in ny) b++
+                  if (nwv != N || nn != N) print "found " nwv " Wave and " nn " numbers, not " N
+                  else if (a != 1 || b != 1) print "wave labels on " a " and " b " lines: uneven wrap"
+                  else if (N == 8) { for (y in wy) p = y; for (y in ny) q = y
+                                     if (p != q) print "labels wrapped though all fit" } }' \
+            "$TMP/wa$nw.html")
+        [ -z "$out" ] && ok || fail "wa$nw.pdf: $out"
+        boxes "$TMP/wa$nw.pdf"
+    else
+        fail "tab --chart-type trend (wave labels wrap alike) failed"
+    fi
+done
+
 # --- a trend's start labels stay by their lines' first points ------------------------------------
 # Twelve answers at 7-10% in 2019 (counts 7 7 7 8 8 8 9 9 9 9 9 10 of 100), spread 1-12 of 78 in
 # 2020: the twelve start labels were spread over 120 points with no leader, "7%" printed beside

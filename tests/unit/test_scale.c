@@ -222,12 +222,52 @@ static void test_time_order(void **state)
     assert_int_equal(shopstat_scale_time_order(NULL, 0, order), 0);
 }
 
+/* A label that is no real date is no period: a day past its month's end (February has 29 days
+ * in leap years only: every fourth year, but not centuries unless divisible by 400), a 13th
+ * month, or two separators in a row. */
+static void test_time_order_impossible(void **state)
+{
+    (void)state;
+    size_t order[4] = {7, 7, 7, 7};
+    const char *no[][3] = {{"2024-02-31", "2024-01-15", "2024-03-15"},
+                           {"2023-02-29", "2023-01-15", "2023-03-15"},
+                           {"2100-02-29", "2100-01-15", "2100-03-15"},
+                           {"2024-04-31", "2024-01-15", "2024-03-15"},
+                           {"2024-13-01", "2024-01-15", "2024-03-15"},
+                           {"2024-00-10", "2024-01-15", "2024-03-15"},
+                           {"2024-01-00", "2024-01-15", "2024-03-15"},
+                           {"31 Feb 2024", "15 Jan 2024", "15 Mar 2024"},
+                           {"June 31, 2024", "May 1, 2024", "July 1, 2024"},
+                           {"31/02/2024", "15/01/2024", "15/03/2024"},
+                           {"2024--03", "2024-01", "2024-02"},
+                           {"2024-/03", "2024-01", "2024-02"},
+                           {"2024//03", "2024-01", "2024-02"},
+                           {"Jan 2024", "Feb -- 2024", "Mar 2024"},
+                           {"2024-03--15", "2024-03-14", "2024-03-16"},
+                           {"Q1 2024", "Q2..2024", "Q3 2024"}};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        assert_int_equal(shopstat_scale_time_order(no[i], 3, order), 0);
+        assert_int_equal(order[0], 7);
+    }
+    /* the last days that exist are dates; a dash with spaces beside it is one separator */
+    const char *ok[] = {"2024-02-29", "2000-02-29", "2023-02-28", "Dec 31, 2023", "30 Apr 2024"};
+    const char *okw[] = {"2000-02-29", "2023-02-28", "Dec 31, 2023", "2024-02-29", "30 Apr 2024"};
+    check_time(ok, 5, okw);
+    const char *sp[] = {"Mar - 2024", "Jan - 2024", "March 2, 2024"};
+    const char *spw[] = {"Jan - 2024", "Mar - 2024", "March 2, 2024"};
+    check_time(sp, 3, spw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_agree),       cmocka_unit_test(test_other_scales),
-        cmocka_unit_test(test_not_a_scale), cmocka_unit_test(test_nonsubstantive),
-        cmocka_unit_test(test_sides),       cmocka_unit_test(test_time_order),
+        cmocka_unit_test(test_agree),
+        cmocka_unit_test(test_other_scales),
+        cmocka_unit_test(test_not_a_scale),
+        cmocka_unit_test(test_nonsubstantive),
+        cmocka_unit_test(test_sides),
+        cmocka_unit_test(test_time_order),
+        cmocka_unit_test(test_time_order_impossible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
