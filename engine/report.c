@@ -3580,9 +3580,11 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         size_t n = strlen(r.tmpdir);
         if (err && n && strncmp(err->file, r.tmpdir, n) == 0 &&
             (err->file[n] == '/' || !err->file[n])) {
-            char named[sizeof err->file];
-            snprintf(named, sizeof named, "%s%s", r.outdir, err->file + n);
-            memcpy(err->file, named, sizeof named);
+            size_t lo = strlen(r.outdir), lr = strlen(err->file + n);
+            if (lo + lr < sizeof err->file) { /* (else left as it is) */
+                memmove(err->file + lo, err->file + n, lr + 1);
+                memcpy(err->file, r.outdir, lo);
+            }
         }
         remove_tmpdir(&r);
         remove_made();
