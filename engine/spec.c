@@ -1563,6 +1563,31 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
                     "chart: trend needs the waves as segments: one segment per wave (e.g. "
                     "[all, y2010, y2011]), or a by: segment on the wave column (e.g. [waves] "
                     "with waves: {by: wave})");
+    /* a by: segment is the waves alone or after all: a segment beside it would be drawn as
+     * one more wave, not crossed with the waves (as the CLI's trend refuses --segment
+     * beside --by) */
+    for (size_t k = 0; t->chart_type == SHOPSTAT_CHART_TREND && k < t->nsegments; k++) {
+        const shopstat_spec_segment *w = &c->s->info.segments[t->segments[k]];
+        if (!w->by)
+            continue;
+        for (size_t j = 0; j < t->nsegments; j++) {
+            const shopstat_spec_segment *o = &c->s->info.segments[t->segments[j]];
+            if (j == k || (j == 0 && t->segments[j] == 0))
+                continue;
+            if (o->where && strlen(o->where) < 200)
+                return FAIL(c, n,
+                            "chart: trend draws by: segment '%s' as the waves (one per value of "
+                            "%s), and '%s' would be drawn as one more wave; list [%s] or [all, "
+                            "%s], with base: \"%s\" for the trend within %s",
+                            w->name, w->by, o->name, w->name, w->name, o->where, o->name);
+            return FAIL(c, n,
+                        "chart: trend draws by: segment '%s' as the waves (one per value of %s), "
+                        "and '%s' would be drawn as %s; list [%s] or [all, %s]",
+                        w->name, w->by, o->name,
+                        o->by ? "more waves" : t->segments[j] == 0 ? "a wave after them" : "one more wave",
+                        w->name, w->name);
+        }
+    }
     return SHOPSTAT_OK;
 }
 
