@@ -3326,17 +3326,7 @@ static shopstat_status add_scale_points(shopstat_totals *t, shopstat_error *err)
 
 static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
 {
-    /* rows per cell: summed from the units rather than counted per row, unit by unit (a
-     * unit's sums are contiguous; cell by cell, each read would be another unit's line) */
-    for (size_t c = 0; c < t->ncell; c++)
-        t->cell[c].n = t->cell[c].npos = 0;
-    for (size_t u = 0; u < t->nunits; u++) {
-        const unit *un = &t->units[u];
-        for (size_t c = 0; c < t->ncell && c < un->cap; c++) {
-            t->cell[c].n += un->A[c].N;
-            t->cell[c].npos += un->A[c].P;
-        }
-    }
+    /* (rows per cell: summed from the units by finish_units, before) */
     shopstat_status sp = add_scale_points(t, err);
     if (sp)
         return sp;
@@ -3799,8 +3789,15 @@ static int add_pair(cell_pair **p, size_t *n, size_t *cap, long to, int32_t from
  * segment takes in (judged on the level's value, as the rows were), and with them its
  * rows and w^2. A fixed order: segments, the set's levels by index, questions, base
  * before levels. */
-static shopstat_status derive_segments(shopstat_totals *t, shopstat_error *err)
+/* The derived segments' cells (see derive_plan), made now, with every unit's room for them,
+ * and the (to, from) pairs of cells whose sums they add, into *pair (*npair of them; NULL
+ * when no segment is derived). The cells' w^2 sums are added here; the units' sums by
+ * derive_unit, in finish_units' one pass over the units. */
+static shopstat_status derive_segments(shopstat_totals *t, cell_pair **pair_out, size_t *npair_out,
+                                       shopstat_error *err)
 {
+    *pair_out = NULL;
+    *npair_out = 0;
     if (t->derive_by < 0)
         return SHOPSTAT_OK;
     const rt_by *by = &t->by[t->derive_by];
@@ -3840,27 +3837,30 @@ static shopstat_status derive_segments(shopstat_totals *t, shopstat_error *err)
         if (ur)
             goto oom;
     }
-    for (size_t u = 0; u < t->nunits; u++) {
-        unit *un = &t->units[u];
-        for (size_t i = 0; i < npair; i++) {
-            if ((size_t)pair[i].from >= un->cap || !un->A[pair[i].from].N)
-                continue; /* (a PSU's sums are dense: most cells of a many-level set are 0) */
-            cell_acc *to = &un->A[pair[i].to], *from = &un->A[pair[i].from];
-            to->T += from->T;
-            to->NP += from->NP;
-        }
-    }
     for (size_t i = 0; i < npair; i++) {
         cell_info *to = &t->cell[pair[i].to];
         const cell_info *from = &t->cell[pair[i].from];
         w2x_add_sum(to->w2x, from->w2x);
         to->w2 += from->w2;
     }
-    free(pair);
+    *pair_out = pair;
+    *npair_out = npair;
     return SHOPSTAT_OK;
 oom:
     free(pair);
     return nomem(err);
+}
+
+/* A unit's sums of the derived segments' cells (derive_segments' pairs). */
+static inline void derive_unit(unit *un, const cell_pair *pair, size_t npair)
+{
+    for (size_t i = 0; i < npair; i++) {
+        if ((size_t)pair[i].from >= un->cap || !un->A[pair[i].from].N)
+            continue; /* (a PSU's sums are dense: most cells of a many-level set are 0) */
+        cell_acc *to = &un->A[pair[i].to], *from = &un->A[pair[i].from];
+        to->T += from->T;
+        to->NP += from->NP;
+    }
 }
 
 static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
@@ -4289,47 +4289,103 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
  * order (PSU by PSU), as those functions add them. Without the memory (the df need a flag
  * per cell and stratum, at most KEEP_SEEN_MAX of them) the functions do it cell by cell. */
 #define KEEP_SEEN_MAX ((size_t)32 << 20) /* (flags, a bit each: 4 MB) */
-static void keep_cell_sums(shopstat_totals *t)
+typedef struct cell_sums {
+    size_t n, nst;
+    double *w, *comp, *psus, *strata; /* (psus and strata NULL without the df) */
+    unsigned char *seen;
+} cell_sums;
+
+static void cell_sums_free(cell_sums *k)
 {
+    free(k->w);
+    free(k->comp);
+    free(k->psus);
+    free(k->strata);
+    free(k->seen);
+    memset(k, 0, sizeof *k);
+}
+
+/* 0, or -1 when out of memory (the estimates then take the long way, totals_cell_weight) */
+static int cell_sums_begin(const shopstat_totals *t, cell_sums *k)
+{
+    memset(k, 0, sizeof *k);
     size_t n = t->ncell, nst = t->strata.n ? t->strata.n : 1;
-    double *w = calloc(n ? n : 1, sizeof *w), *comp = calloc(n ? n : 1, sizeof *comp);
+    k->n = n;
+    k->nst = nst;
+    k->w = calloc(n ? n : 1, sizeof *k->w);
+    k->comp = calloc(n ? n : 1, sizeof *k->comp);
     int with_df = !t->rep && n <= KEEP_SEEN_MAX / nst;
-    double *psus = with_df ? calloc(n ? n : 1, sizeof *psus) : NULL;
-    double *strata = with_df ? calloc(n ? n : 1, sizeof *strata) : NULL;
-    size_t nseen = with_df ? (n * nst + 7) / 8 : 0;
-    unsigned char *seen = with_df ? calloc(nseen ? nseen : 1, 1) : NULL;
-    if (!w || !comp || (with_df && (!psus || !strata || !seen))) {
-        free(w);
-        free(psus);
-        goto out;
+    if (with_df) {
+        size_t nseen = (n * nst + 7) / 8;
+        k->psus = calloc(n ? n : 1, sizeof *k->psus);
+        k->strata = calloc(n ? n : 1, sizeof *k->strata);
+        k->seen = calloc(nseen ? nseen : 1, 1);
     }
-    for (size_t u = 0; u < t->nunits; u++) {
-        const unit *un = &t->units[u];
-        size_t lim = n < un->cap ? n : un->cap;
-        for (size_t c = 0; c < lim; c++) {
-            ksum(&w[c], &comp[c], un->A[c].T);
-            if (!with_df || un->A[c].P == 0)
-                continue;
-            psus[c] += t->element ? un->A[c].P : 1;
-            size_t f = c * nst + un->stratum;
-            if (!(seen[f / 8] & (1u << (f % 8)))) {
-                seen[f / 8] |= (unsigned char)(1u << (f % 8));
-                strata[c]++;
-            }
+    if (!k->w || !k->comp || (with_df && (!k->psus || !k->strata || !k->seen))) {
+        cell_sums_free(k);
+        return -1;
+    }
+    return 0;
+}
+
+static inline void cell_sums_unit(const shopstat_totals *t, cell_sums *k, const unit *un)
+{
+    size_t lim = k->n < un->cap ? k->n : un->cap;
+    for (size_t c = 0; c < lim; c++) {
+        ksum(&k->w[c], &k->comp[c], un->A[c].T);
+        if (!k->psus || un->A[c].P == 0)
+            continue;
+        k->psus[c] += t->element ? un->A[c].P : 1;
+        size_t f = c * k->nst + un->stratum;
+        if (!(k->seen[f / 8] & (1u << (f % 8)))) {
+            k->seen[f / 8] |= (unsigned char)(1u << (f % 8));
+            k->strata[c]++;
         }
     }
-    for (size_t c = 0; c < n; c++) {
-        w[c] += comp[c];
-        if (with_df)
-            psus[c] -= strata[c];
+}
+
+static void cell_sums_end(shopstat_totals *t, cell_sums *k)
+{
+    if (!k->w)
+        return;
+    for (size_t c = 0; c < k->n; c++) {
+        k->w[c] += k->comp[c];
+        if (k->psus)
+            k->psus[c] -= k->strata[c];
     }
-    t->cell_w = w;
-    t->cell_df = psus; /* (NULL without the df) */
-    t->ncell_sums = n;
-out:
-    free(comp);
-    free(strata);
-    free(seen);
+    t->cell_w = k->w;
+    t->cell_df = k->psus;
+    t->ncell_sums = k->n;
+    k->w = k->psus = NULL;
+    cell_sums_free(k);
+}
+
+/* The units' last work, in one pass over their sums (each unit's ~2 KB read once, not once
+ * per step): the merged totals' compensations added in, the derived segments' sums
+ * (derive_segments' pairs), the cells' row counts (finish), and every cell's weight and df
+ * (cell_sums_*) unless keep is NULL. Each cell's sums are added unit by unit, in unit order,
+ * as separate passes added them. */
+static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair, cell_sums *keep)
+{
+    for (size_t c = 0; c < t->ncell; c++)
+        t->cell[c].n = t->cell[c].npos = 0;
+    for (size_t u = 0; u < t->nunits; u++) {
+        unit *un = &t->units[u];
+        if (t->compensated) {
+            for (size_t c = 0; c < un->cap && un->L; c++)
+                un->A[c].T += un->L[c];
+            for (size_t c = 0; c < un->cap && un->QL; c++)
+                un->Q[c] += un->QL[c];
+            un->L = un->QL = NULL;
+        }
+        derive_unit(un, pair, npair);
+        for (size_t c = 0; c < t->ncell && c < un->cap; c++) {
+            t->cell[c].n += un->A[c].N;
+            t->cell[c].npos += un->A[c].P;
+        }
+        if (keep)
+            cell_sums_unit(t, keep, un);
+    }
 }
 
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
@@ -4343,29 +4399,32 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     row_ctx_free(t->rc);
     t->rc = NULL;
     if (t->compensated) {
-        for (size_t u = 0; u < t->nunits; u++) {
-            unit *un = &t->units[u];
-            for (size_t c = 0; c < un->cap && un->L; c++)
-                un->A[c].T += un->L[c];
-            for (size_t c = 0; c < un->cap && un->QL; c++)
-                un->Q[c] += un->QL[c];
-            un->L = un->QL = NULL;
-        }
-        for (int k = SLAB_L; k <= SLAB_QL; k++) {
-            slab_unmap(t->slab[k], t->slab_bytes[k]);
-            t->slab[k] = NULL;
-            t->slab_bytes[k] = 0;
-        }
         for (size_t c = 0; c < t->ncell && c < t->w2cap; c++)
             t->cell[c].w2 += t->w2_lo[c];
         free(t->w2_lo);
         t->w2_lo = NULL;
         t->w2cap = 0;
-        t->compensated = 0;
     }
-    shopstat_status st = derive_segments(t, err);
+    cell_pair *pair;
+    size_t npair;
+    shopstat_status st = derive_segments(t, &pair, &npair, err);
     if (st)
         return st;
+    /* every cell's weight and df now, unless an fpc without weights (fpc_weights, in
+     * finish) rescales the sums after */
+    cell_sums keep;
+    int kept =
+        !(t->fcol != SIZE_MAX && !t->has_weight && !t->rep) && cell_sums_begin(t, &keep) == 0;
+    finish_units(t, pair, npair, kept ? &keep : NULL);
+    free(pair);
+    if (t->compensated) {
+        for (int k = SLAB_L; k <= SLAB_QL; k++) {
+            slab_unmap(t->slab[k], t->slab_bytes[k]);
+            t->slab[k] = NULL;
+            t->slab_bytes[k] = 0;
+        }
+        t->compensated = 0;
+    }
     /* the exact sums of w^2, once, after every chunk's */
     for (size_t c = 0; c < t->ncell; c++) {
         if (!w2x_zero(t->cell[c].w2x))
@@ -4377,11 +4436,22 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         t->acct.excluded_skipped = shopstat_reader_rows_skipped(r);
         t->acct.excluded_empty = shopstat_reader_rows_empty(r);
     }
-    if (t->acct.used == 0 && t->acct.excluded_cond)
+    if (t->acct.used == 0 && t->acct.excluded_cond) {
+        if (kept)
+            cell_sums_free(&keep);
         return excl_rows_none_left(&t->excl, t->path, t->acct.read, err);
+    }
     st = finish(t, err);
-    if (!st)
-        keep_cell_sums(t);
+    if (kept) {
+        if (!st)
+            cell_sums_end(t, &keep);
+        else
+            cell_sums_free(&keep);
+    } else if (!st && cell_sums_begin(t, &keep) == 0) {
+        for (size_t u = 0; u < t->nunits; u++)
+            cell_sums_unit(t, &keep, &t->units[u]);
+        cell_sums_end(t, &keep);
+    }
     keep_scale_notes(t);
     t->reader = NULL;
     return st;
