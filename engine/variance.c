@@ -278,36 +278,81 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
     if (G > n)
         G = n;
     *failed = SIZE_MAX;
+    /* S1, S2 and present: [estimate][stratum], as cov_finish reads them; T1, T2, tp: the
+     * same sums [stratum][estimate] while the units are read, so that one unit's updates
+     * are contiguous (a few cache lines, not one per estimate) */
     double *S1 = calloc(G * H + 1, sizeof *S1), *S2 = calloc(G * H + 1, sizeof *S2);
-    char *present = calloc(G * H + 1, 1);
-    if (!S1 || !S2 || !present) {
+    double *T1 = calloc(G * H + 1, sizeof *T1), *T2 = calloc(G * H + 1, sizeof *T2);
+    char *present = calloc(G * H + 1, 1), *tp = calloc(G * H + 1, 1);
+    /* the group's cells for units that hold them all: a missing cell (< 0) read as cell 0
+     * with a coefficient of 0, which adds the same +0 as unit_get's 0 */
+    long *ci = malloc((G + 1) * sizeof *ci), *di = malloc((G + 1) * sizeof *di);
+    double *ccz = malloc((G + 1) * sizeof *ccz), *cdz = malloc((G + 1) * sizeof *cdz);
+    if (!S1 || !S2 || !T1 || !T2 || !present || !tp || !ci || !di || !ccz || !cdz) {
         free(S1);
         free(S2);
+        free(T1);
+        free(T2);
         free(present);
+        free(tp);
+        free(ci);
+        free(di);
+        free(ccz);
+        free(cdz);
         *failed = 0;
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     shopstat_status st = SHOPSTAT_OK;
     for (size_t e0 = 0; e0 < n && !st; e0 += G) {
         size_t g = n - e0 < G ? n - e0 : G;
-        memset(S1, 0, g * H * sizeof *S1);
-        memset(S2, 0, g * H * sizeof *S2);
-        memset(present, 0, g * H);
+        memset(T1, 0, g * H * sizeof *T1);
+        memset(T2, 0, g * H * sizeof *T2);
+        memset(tp, 0, g * H);
+        long maxc = -1;
+        for (size_t i = 0; i < g; i++) {
+            size_t e = e0 + i;
+            ci[i] = c[e] >= 0 ? c[e] : 0;
+            ccz[i] = c[e] >= 0 ? cc[e] : 0;
+            di[i] = d[e] >= 0 ? d[e] : 0;
+            cdz[i] = d[e] >= 0 ? cd[e] : 0;
+            maxc = c[e] > maxc ? c[e] : maxc;
+            maxc = d[e] > maxc ? d[e] : maxc;
+        }
         /* as totals_cov's loop, K = 1, terms c then d, for each estimate of the group */
         for (size_t u = 0; u < t->nunits; u++) {
             const unit *un = &t->units[u];
             size_t h = un->stratum;
+            double *t1 = T1 + h * g, *t2 = T2 + h * g;
+            char *p = tp + h * g;
+            if (un->A && un->cap > (size_t)(maxc + 1)) {
+                const cell_acc *A = un->A;
+                for (size_t i = 0; i < g; i++) {
+                    double s = 0;
+                    s += ccz[i] * A[ci[i]].T;
+                    s += cdz[i] * A[di[i]].T;
+                    t1[i] += s;
+                    t2[i] += s * s;
+                    p[i] |= d[e0 + i] >= 0 && A[di[i]].N > 0;
+                }
+                continue;
+            }
             for (size_t i = 0; i < g; i++) {
                 size_t e = e0 + i;
                 if (d[e] >= 0 && (size_t)d[e] < un->cap && un->A[d[e]].N > 0)
-                    present[i * H + h] = 1;
+                    p[i] = 1;
                 double s = 0;
                 s += cc[e] * unit_get(un, c[e]);
                 s += cd[e] * unit_get(un, d[e]);
-                S1[i * H + h] += s;
-                S2[i * H + h] += s * s;
+                t1[i] += s;
+                t2[i] += s * s;
             }
         }
+        for (size_t i = 0; i < g; i++)
+            for (size_t h = 0; h < H; h++) {
+                S1[i * H + h] = T1[h * g + i];
+                S2[i * H + h] = T2[h * g + i];
+                present[i * H + h] = tp[h * g + i];
+            }
         for (size_t i = 0; i < g && !st; i++) {
             double z;
             st = cov_finish(t, 1, S1 + i * H, S2 + i * H, present + i * H, &z, &var[e0 + i], err);
@@ -317,6 +362,13 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
     }
     free(S1);
     free(S2);
+    free(T1);
+    free(T2);
     free(present);
+    free(tp);
+    free(ci);
+    free(di);
+    free(ccz);
+    free(cdz);
     return st;
 }
