@@ -387,6 +387,21 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         started++;
     }
     worker(&pp); /* the calling thread works too */
+    int noted = 0;
+    if (job->done && !job->count_eol) {
+        /* the others may still merge the last chunks: wait for them, not for their ends */
+        pthread_mutex_lock(&pp.mu);
+        while (!pp.failed && pp.next_merge < pp.lay.nchunks)
+            pthread_cond_wait(&pp.cv, &pp.mu);
+        int ok = !pp.failed;
+        size_t merged = pp.rows, empty = pp.empty;
+        pthread_mutex_unlock(&pp.mu);
+        if (ok) {
+            reader_note_rows(r, merged, empty);
+            noted = 1;
+            job->done(job->arg);
+        }
+    }
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&pp.mu);
@@ -399,7 +414,8 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         return -1;
     if (job->count_eol)
         reader_note_eol(r, pp.eol);
-    reader_note_rows(r, pp.rows, pp.empty);
+    if (!noted)
+        reader_note_rows(r, pp.rows, pp.empty);
     return 0;
 }
 
@@ -410,6 +426,9 @@ typedef struct totals_job {
     const shopstat_reader *r;
     shopstat_totals *g;
     pass_layout layout; /* of the per-PSU sums, shared by the merged and worker totals */
+    int finished;       /* totals_done ran: */
+    shopstat_status finish_st; /* pass_finish's status, */
+    shopstat_error finish_err; /* and its error */
 } totals_job;
 
 static void *totals_begin(void *arg)
@@ -434,6 +453,16 @@ static shopstat_status totals_merge(void *arg, void *w, void **map)
     shopstat_error err;
     shopstat_error_clear(&err);
     return pass_merge(tj->g, w, *map, &err);
+}
+
+/* The merged totals finished while the workers end (chunk_job.done) */
+static void totals_done(void *arg)
+{
+    totals_job *tj = arg;
+    tj->g->layout = NULL;
+    shopstat_error_clear(&tj->finish_err);
+    tj->finish_st = pass_finish(tj->g, tj->r, &tj->finish_err);
+    tj->finished = 1;
 }
 
 static void totals_free(void *w)
@@ -467,10 +496,12 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                          .merge = totals_merge,
                          .free_state = totals_free,
                          .free_map = totals_map_free,
-                         .parsed = pass_parsed};
+                         .parsed = pass_parsed,
+                         .done = totals_done};
         if (chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows) == 0) {
             tj.g->layout = NULL;
-            if (pass_finish(tj.g, r, &e) == SHOPSTAT_OK) {
+            if (tj.finished ? tj.finish_st == SHOPSTAT_OK
+                            : pass_finish(tj.g, r, &e) == SHOPSTAT_OK) {
                 *out = tj.g;
                 return SHOPSTAT_OK;
             }
