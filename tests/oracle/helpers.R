@@ -1,7 +1,38 @@
-# Helpers the oracle's R scripts share (make_fixtures.R, make_rep_fixtures.R, audit/audit.R):
-# level order as shopstat's (numeric when every value is a number, else byte order), and the
-# question and segment descriptions the scripts build their cases from, and the exact
-# likelihood interval R's spline approximates.
+# Helpers the R scripts that make the committed fixtures share (tests/oracle/make_*.R,
+# ci/make_ci_fixtures.R, audit/audit.R, tests/report/make_*_expected.R): how a number is
+# written into a fixture, the level order as shopstat's (numeric when every value is a number,
+# else byte order), the question and segment descriptions the scripts build their cases from,
+# and the exact likelihood interval R's spline approximates. Each script sources it by its own
+# path (commandArgs' --file), so it runs from any folder.
+
+## Writing fixtures
+# A double to 17 significant digits, which reads back as the same double; NA as an empty
+# cell (csvcompare's missing).
+fmt17 <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+# A whole number (base_n, count, df) as an integer; NA as an empty cell.
+fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
+# A double as a C initializer for the tests/unit headers: NA and NaN as NAN, infinities as
+# INFINITY (math.h), others to 17 significant digits.
+fmt17_c <- function(x) {
+    ifelse(is.na(x), "NAN",
+           ifelse(is.infinite(x), ifelse(x > 0, "INFINITY", "-INFINITY"), sprintf("%.17g", x)))
+}
+# Text as one csv cell: NA empty, quoted (inner quotes doubled) when it holds a comma, a
+# quote or a line break, as shopstat's csv output quotes.
+csv_field <- function(s) {
+    s[is.na(s)] <- ""
+    need <- grepl("[,\"\r\n]", s)
+    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
+    s
+}
+# A data frame as a csv file: the header unquoted, numeric columns through fmt17, every cell
+# through csv_field.
+write_csv <- function(df, path) {
+    cols <- lapply(df, function(v) csv_field(if (is.numeric(v)) fmt17(v) else as.character(v)))
+    writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
+}
+
+## Questions and segments
 is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
 sort_levels <- function(x) {
     x <- unique(x[!is.na(x)])

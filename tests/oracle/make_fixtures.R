@@ -217,19 +217,8 @@ seg_list <- function(dat, ...) {
 }
 
 ## ---------------------------------------------------------------- output
-fmt_num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
-csv_field <- function(s) {
-    s[is.na(s)] <- ""
-    need <- grepl("[,\"\r\n]", s)
-    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
-    s
-}
-write_expected <- function(name, df) {
-    cols <- lapply(df, csv_field)
-    lines <- c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ",")))
-    writeLines(lines, file.path(expdir, paste0(name, ".csv")))
-}
+# (fmt17, fmt_int, write_csv: helpers.R)
+write_expected <- function(name, df) write_csv(df, file.path(expdir, paste0(name, ".csv")))
 cases <- character()
 add_case <- function(name, args, tol = NULL) {
     line <- paste0(name, "|", paste(args, collapse = " "))
@@ -356,10 +345,10 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
                 eb <- W^2 / sum(w^2 * d)
                 out[[length(out) + 1]] <- data.frame(
                     variable = q$name, level = l, segment = s$name,
-                    base_n = fmt_int(sum(d)), base_weight = fmt_num(W), count = "0",
-                    proportion = fmt_num(p), se = fmt_num(se), ci_lower = fmt_num(0),
-                    ci_upper = fmt_num(qbeta(1 - (1 - level) / 2, 1, eb)), df = fmt_int(dfree),
-                    deff = "", eff_base = fmt_num(eb), stringsAsFactors = FALSE)
+                    base_n = fmt_int(sum(d)), base_weight = fmt17(W), count = "0",
+                    proportion = fmt17(p), se = fmt17(se), ci_lower = fmt17(0),
+                    ci_upper = fmt17(qbeta(1 - (1 - level) / 2, 1, eb)), df = fmt_int(dfree),
+                    deff = "", eff_base = fmt17(eb), stringsAsFactors = FALSE)
                 next
             }
             if (!(p > 0 && p < 1)) stop(case, ": p = ", p, " for ", q$name, "/", l, "/", s$name)
@@ -390,10 +379,10 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
             xc <- max(xc, if (se > 0) abs(sqrt(vm) - se) / se else sqrt(vm))
             out[[length(out) + 1]] <- data.frame(
                 variable = q$name, level = l, segment = s$name,
-                base_n = fmt_int(sum(d)), base_weight = fmt_num(W),
-                count = fmt_int(sum(d & y == 1)), proportion = fmt_num(p), se = fmt_num(se),
-                ci_lower = fmt_num(lim[1]), ci_upper = fmt_num(lim[2]), df = fmt_int(dfree),
-                deff = fmt_num(deff(m)[[1]]), eff_base = fmt_num(W^2 / sum(w^2 * d)),
+                base_n = fmt_int(sum(d)), base_weight = fmt17(W),
+                count = fmt_int(sum(d & y == 1)), proportion = fmt17(p), se = fmt17(se),
+                ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]), df = fmt_int(dfree),
+                deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
                 stringsAsFactors = FALSE)
         }
     })
@@ -478,7 +467,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     })
     res <- do.call(rbind, out)
     for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) res[[v]] <- fmt_num(res[[v]])
+                "p_value", "p_adjusted")) res[[v]] <- fmt17(res[[v]])
     res$df <- fmt_int(res$df)
     write_expected(case, res)
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
@@ -505,10 +494,10 @@ run_chisq <- function(case, dataset, spec, var, by, base = NULL) {
         svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
     })
     write_expected(case, data.frame(variable = var, by = by,
-                                    statistic = fmt_num(res$statistic[[1]]),
-                                    ndf = fmt_num(res$parameter[["ndf"]]),
-                                    ddf = fmt_num(res$parameter[["ddf"]]),
-                                    p_value = fmt_num(res$p.value[[1]])))
+                                    statistic = fmt17(res$statistic[[1]]),
+                                    ndf = fmt17(res$parameter[["ndf"]]),
+                                    ddf = fmt17(res$parameter[["ddf"]]),
+                                    p_value = fmt17(res$p.value[[1]])))
     add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
                      "--var", var, "--by", by, base$flags))
 }
@@ -939,11 +928,11 @@ run_score <- function(case, dataset, spec, scores, segs, base = NULL, level = 0.
                 ci <- confint(m, df = dfree, level = level)
                 out[[length(out) + 1]] <- data.frame(
                     variable = sc$col, score = sc$name, segment = sg$name, base_n = sum(keep),
-                    base_weight = fmt_num(sum(w[keep])), estimate = fmt_num(coef(m)[[1]]),
-                    se = fmt_num(SE(m)[[1]]), ci_lower = fmt_num(ci[1, 1]),
-                    ci_upper = fmt_num(ci[1, 2]), df = fmt_int(dfree),
-                    deff = fmt_num(deff(m)[[1]]),
-                    eff_base = fmt_num(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
+                    base_weight = fmt17(sum(w[keep])), estimate = fmt17(coef(m)[[1]]),
+                    se = fmt17(SE(m)[[1]]), ci_lower = fmt17(ci[1, 1]),
+                    ci_upper = fmt17(ci[1, 2]), df = fmt_int(dfree),
+                    deff = fmt17(deff(m)[[1]]),
+                    eff_base = fmt17(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
             }
         }
     })
@@ -984,11 +973,11 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs, base = N
             p <- 2 * pt(-abs(t), dfree)
             out[[length(out) + 1]] <- data.frame(
                 variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = fmt_num(est[["ya"]] / est[["na"]]),
-                estimate_b = fmt_num(est[["yb"]] / est[["nb"]]), difference = fmt_num(diff),
-                se = fmt_num(se), ci_lower = fmt_num(diff - tq * se),
-                ci_upper = fmt_num(diff + tq * se), df = fmt_int(dfree), t = fmt_num(t),
-                p_value = fmt_num(p), p_adjusted = fmt_num(p), stringsAsFactors = FALSE)
+                estimate_a = fmt17(est[["ya"]] / est[["na"]]),
+                estimate_b = fmt17(est[["yb"]] / est[["nb"]]), difference = fmt17(diff),
+                se = fmt17(se), ci_lower = fmt17(diff - tq * se),
+                ci_upper = fmt17(diff + tq * se), df = fmt_int(dfree), t = fmt17(t),
+                p_value = fmt17(p), p_adjusted = fmt17(p), stringsAsFactors = FALSE)
         }
     })
     write_expected(case, do.call(rbind, out))
