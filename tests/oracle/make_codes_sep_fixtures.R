@@ -27,8 +27,6 @@ w <- num$wt
 waves <- sort(unique(txt$wave))
 segs <- c(list(all = rep(TRUE, nrow(num))),
           setNames(lapply(waves, function(v) txt$wave == v), paste0("wave=", waves)))
-fmt <- function(x) sprintf("%.17g", x)
-q <- function(x) ifelse(grepl("[,\"]", x), paste0("\"", gsub("\"", "\"\"", x), "\""), x)
 
 rows <- NULL
 for (l in levels) for (s in names(segs)) {
@@ -42,10 +40,10 @@ for (l in levels) for (s in names(segs)) {
     lim <- as.vector(attr(cp, "ci"))
     W <- sum(w * d)
     rows <- rbind(rows, data.frame(
-        variable = "problems", level = q(l), segment = q(s), base_n = sum(d),
-        base_weight = fmt(W), count = sum(d & y == 1), proportion = fmt(pr),
-        se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]), df = degf(sub),
-        deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
+        variable = "problems", level = csv_field(l), segment = csv_field(s), base_n = sum(d),
+        base_weight = fmt17(W), count = sum(d & y == 1), proportion = fmt17(pr),
+        se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]), df = degf(sub),
+        deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
         stringsAsFactors = FALSE))
 }
 write.csv(rows, file.path(outdir, "panel_codes_sep.csv"), row.names = FALSE, quote = FALSE)

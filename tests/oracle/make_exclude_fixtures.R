@@ -33,7 +33,6 @@ num <- read.csv(path, na.strings = "", stringsAsFactors = FALSE)
 keep <- txt$speeder != "Yes"
 stopifnot(sum(!keep) > 60, !any(keep & txt$region == "W"))
 options(survey.lonely.psu = "adjust")
-fmt <- function(x) sprintf("%.17g", x)
 flags <- "--weight wt --strata region --psu panel --lonely-psu adjust --var would_switch --segment heavy=spend:3"
 
 # one single-choice question, segments all and heavy, each estimate on design des over the
@@ -55,9 +54,9 @@ run_case <- function(name, des, dat, rows, extra) {
         W <- sum(w * d)
         res <- rbind(res, data.frame(
             variable = "would_switch", level = l, segment = s, base_n = sum(d),
-            base_weight = fmt(W), count = sum(d & x == l), proportion = fmt(pr),
-            se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]),
-            df = degf(sub), deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
+            base_weight = fmt17(W), count = sum(d & x == l), proportion = fmt17(pr),
+            se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]),
+            df = degf(sub), deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
             stringsAsFactors = FALSE))
     }
     write.csv(res, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)

@@ -20,8 +20,6 @@ root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
 source(file.path(root, "helpers.R"))
 outdir <- file.path(root, "jk2")
 dir.create(outdir, showWarnings = FALSE)
-fmt <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
 
 set.seed(20261203)
 H <- 76
@@ -49,7 +47,7 @@ w_jk2 <- sapply(seq_len(H), function(h)
 
 write_puf <- function(w, path) {
     df <- base
-    for (r in seq_len(ncol(w))) df[[paste0("REPWT", r)]] <- fmt(w[, r])
+    for (r in seq_len(ncol(w))) df[[paste0("REPWT", r)]] <- fmt17(w[, r])
     write.csv(df, path, row.names = FALSE, quote = FALSE)
 }
 write_puf(w_fay, file.path(outdir, "pums_fay.csv"))
@@ -82,9 +80,9 @@ tab_case <- function(case, dat, des, questions, segs, flags) {
         W <- sum(w * d)
         out <- rbind(out, data.frame(
             variable = q$name, level = l, segment = s$name, base_n = fmt_int(sum(d)),
-            base_weight = fmt(W), count = fmt_int(sum(d & y == 1)), proportion = fmt(coef(m)[[1]]),
-            se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]),
-            df = fmt_int(degf(sub)), deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
+            base_weight = fmt17(W), count = fmt_int(sum(d & y == 1)), proportion = fmt17(coef(m)[[1]]),
+            se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]),
+            df = fmt_int(degf(sub)), deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
             stringsAsFactors = FALSE))
     }
     write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
@@ -118,7 +116,7 @@ cmp_case <- function(case, dat, des, q, segs, pairs, flags) {
         out <- rbind(out, fam)
     }
     for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) out[[v]] <- fmt(out[[v]])
+                "p_value", "p_adjusted")) out[[v]] <- fmt17(out[[v]])
     out$df <- fmt_int(out$df)
     write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
     cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " ")))

@@ -50,7 +50,6 @@ segs <- c(list(all = rep(TRUE, nrow(num))),
           setNames(lapply(c("2010", "2011"), function(v) txt$wave == v),
                    c("wave=2010", "wave=2011")),
           list(heavy = !is.na(txt$spend) & txt$spend == "3"))
-fmt <- function(x) sprintf("%.17g", x)
 
 cases <- c("# Oracle cases of make_missing_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
            "# Generated: do not edit by hand.")
@@ -69,10 +68,10 @@ run_case <- function(name, none) {
         lim <- as.vector(attr(cp, "ci"))
         W <- sum(w * d)
         rows <- rbind(rows, data.frame(
-            variable = "prob", level = l, segment = s, base_n = sum(d), base_weight = fmt(W),
-            count = sum(d & y == 1), proportion = fmt(pr), se = fmt(SE(m)[[1]]),
-            ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]), df = degf(sub),
-            deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
+            variable = "prob", level = l, segment = s, base_n = sum(d), base_weight = fmt17(W),
+            count = sum(d & y == 1), proportion = fmt17(pr), se = fmt17(SE(m)[[1]]),
+            ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]), df = degf(sub),
+            deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
             stringsAsFactors = FALSE))
     }
     write.csv(rows, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)
