@@ -32,6 +32,39 @@ write_csv <- function(df, path) {
     writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
 }
 
+## Comparing two segments
+# A compare as R's survey package takes it: the ratios ya / na and yb / nb of the two sides
+# and their difference by svycontrast of stat(ya + na + yb + nb) (svytotal; svymean gives the
+# same ratios), y a level's 0/1 or a score (0 where not answered), a and b the 0/1 rows of
+# each side that answer. rows: a subset of the design taken after the columns are set (the
+# lonely-PSU rules under --base); ...: to stat (return.replicates = TRUE on replicates).
+contrast_sides <- function(des, y, a, b, rows = NULL, stat = svytotal, ...) {
+    des$variables$ya <- y * a; des$variables$na <- a
+    des$variables$yb <- y * b; des$variables$nb <- b
+    if (!is.null(rows)) des <- des[rows, ]
+    tot <- stat(~ya + na + yb + nb, des, ...)
+    con <- svycontrast(tot, quote(ya / na - yb / nb))
+    est <- coef(tot)
+    list(a = est[["ya"]] / est[["na"]], b = est[["yb"]] / est[["nb"]], diff = coef(con)[[1]],
+         se = SE(con)[[1]], tot = tot, con = con)
+}
+# One row of compare's csv from contrast_sides' r: t on df dfree, the interval at quantile
+# tq; p_adjusted is the family's, added by the caller.
+compare_row <- function(variable, level, ab, r, dfree, tq) {
+    t <- r$diff / r$se
+    data.frame(variable = variable, level = level, segment_a = ab[1], segment_b = ab[2],
+               estimate_a = r$a, estimate_b = r$b, difference = r$diff, se = r$se,
+               ci_lower = r$diff - tq * r$se, ci_upper = r$diff + tq * r$se, df = dfree, t = t,
+               p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+}
+# compare_row's rows as the fixtures write them: numbers by fmt17, df by fmt_int.
+fmt_compare <- function(res) {
+    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
+                "p_value", "p_adjusted")) res[[v]] <- fmt17(res[[v]])
+    res$df <- fmt_int(res$df)
+    res
+}
+
 ## Questions and segments
 is_num_text <- function(x) all(!is.na(suppressWarnings(as.numeric(x))))
 sort_levels <- function(x) {

@@ -424,7 +424,6 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
         # to rounding: those cases keep it, as they were made, so they reproduce byte for byte.
         sub_des <- !is.null(base) && lonely_rule(spec) %in% c("fail", "average") &&
             lonely_matters(dat, spec, inbase)
-        on_base <- function(d) if (sub_des) d[inbase, ] else d
         tq <- qt(1 - (1 - level) / 2, dfree)
         for (q in questions) for (pr in pairs) {
             ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
@@ -436,14 +435,8 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
             for (l in q$levels) {
                 y <- q$y(l); y[is.na(y)] <- 0
                 a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
-                des$variables$ya <- y * a; des$variables$na <- a
-                des$variables$yb <- y * b; des$variables$nb <- b
-                tot <- svytotal(~ya + na + yb + nb, on_base(des))
-                con <- svycontrast(tot, quote(ya / na - yb / nb))
-                diff <- coef(con)[[1]]; se <- SE(con)[[1]]
-                est <- coef(tot)
-                t <- diff / se
-                pa <- est[["ya"]] / est[["na"]]; pb <- est[["yb"]] / est[["nb"]]
+                r <- contrast_sides(des, y, a, b, rows = if (sub_des) inbase)
+                se <- r$se; pa <- r$a; pb <- r$b
                 z <- w * (a * (y - pa) / sum(w * a) - b * (y - pb) / sum(w * b))
                 # (no checks where the SE is 0 or NaN: a level or a segment the base lacks)
                 if (is.finite(se) && se > 0) {
@@ -453,12 +446,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
                     vb <- v_methods(w * b * (y - pb) / sum(w * b), dat, spec)
                     naive <- c(naive, sqrt(va + vb) / se)
                 }
-                fam[[length(fam) + 1]] <- data.frame(
-                    variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
-                    estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
-                    difference = diff, se = se, ci_lower = diff - tq * se,
-                    ci_upper = diff + tq * se, df = dfree, t = t,
-                    p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+                fam[[length(fam) + 1]] <- compare_row(q$name, l, ab, r, dfree, tq)
             }
             fam <- do.call(rbind, fam)
             fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
@@ -466,10 +454,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
         }
     })
     res <- do.call(rbind, out)
-    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) res[[v]] <- fmt17(res[[v]])
-    res$df <- fmt_int(res$df)
-    write_expected(case, res)
+    write_expected(case, fmt_compare(res))
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", cli_pairs)))
@@ -965,22 +950,13 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs, base = N
             rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
             a <- as.numeric(ra & inbase & !is.na(s)); b <- as.numeric(rb & inbase & !is.na(s))
             y <- s; y[is.na(y)] <- 0
-            des$variables$ya <- y * a; des$variables$na <- a
-            des$variables$yb <- y * b; des$variables$nb <- b
-            tot <- svytotal(~ya + na + yb + nb, if (is.null(base)) des else des[inbase, ])
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
-            p <- 2 * pt(-abs(t), dfree)
-            out[[length(out) + 1]] <- data.frame(
-                variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = fmt17(est[["ya"]] / est[["na"]]),
-                estimate_b = fmt17(est[["yb"]] / est[["nb"]]), difference = fmt17(diff),
-                se = fmt17(se), ci_lower = fmt17(diff - tq * se),
-                ci_upper = fmt17(diff + tq * se), df = fmt_int(dfree), t = fmt17(t),
-                p_value = fmt17(p), p_adjusted = fmt17(p), stringsAsFactors = FALSE)
+            r <- contrast_sides(des, y, a, b, rows = if (!is.null(base)) inbase)
+            out[[length(out) + 1]] <- compare_row(sc$col, sc$name, ab, r, dfree, tq)
         }
     })
-    write_expected(case, do.call(rbind, out))
+    res <- do.call(rbind, out)
+    res$p_adjusted <- res$p_value # (one score a family)
+    write_expected(case, fmt_compare(res))
     add_case(case, c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
                      as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
                      attr(segs, "flags"), base$flags, as.vector(rbind("--pair", pairs)), extra))

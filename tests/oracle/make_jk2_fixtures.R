@@ -100,25 +100,13 @@ cmp_case <- function(case, dat, des, q, segs, pairs, flags) {
         for (l in q$levels) {
             y <- q$y(l); y[is.na(y)] <- 0
             a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
-            des$variables$ya <- y * a; des$variables$na <- a
-            des$variables$yb <- y * b; des$variables$nb <- b
-            tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot)
-            t <- diff / se; tq <- qt(0.975, dfree)
-            fam <- rbind(fam, data.frame(
-                variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
-                difference = diff, se = se, ci_lower = diff - tq * se, ci_upper = diff + tq * se,
-                df = dfree, t = t, p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE))
+            r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
+            fam <- rbind(fam, compare_row(q$name, l, ab, r, dfree, qt(0.975, dfree)))
         }
         fam$p_adjusted <- p.adjust(fam$p_value, method = "holm")
         out <- rbind(out, fam)
     }
-    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) out[[v]] <- fmt17(out[[v]])
-    out$df <- fmt_int(out$df)
-    write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
+    write.csv(fmt_compare(out), file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
     cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " ")))
 }
 with_missing <- function(dat, col, code) {

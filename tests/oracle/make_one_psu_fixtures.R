@@ -35,16 +35,13 @@ for (pr in list(c("A", "B"), c("B", "A"))) {
     stopifnot(length(unique(dat$psu[a > 0])) == 1, length(unique(dat$psu[b > 0])) == 1)
     for (l in sort_levels(dat$ans)) {
         y <- as.numeric(dat$ans == l)
-        des$variables$ya <- y * a; des$variables$na <- a
-        des$variables$yb <- y * b; des$variables$nb <- b
-        tot <- svytotal(~ya + na + yb + nb, des)
-        con <- svycontrast(tot, quote(ya / na - yb / nb))
-        d <- coef(con)[[1]]; v <- as.numeric(vcov(con)); est <- coef(tot)
+        r <- contrast_sides(des, y, a, b)
+        d <- r$diff; v <- as.numeric(vcov(r$con))
         stopifnot(is.finite(d), d != 0, abs(v) < 1e-14)  # (R's round-off of an exact 0)
         res <- rbind(res, data.frame(
             variable = "ans", level = l, segment_a = paste0("seg=", pr[1]),
-            segment_b = paste0("seg=", pr[2]), estimate_a = fmt17(est[["ya"]] / est[["na"]]),
-            estimate_b = fmt17(est[["yb"]] / est[["nb"]]), difference = fmt17(d), se = "0",
+            segment_b = paste0("seg=", pr[2]), estimate_a = fmt17(r$a),
+            estimate_b = fmt17(r$b), difference = fmt17(d), se = "0",
             ci_lower = fmt17(d), ci_upper = fmt17(d), df = degf(des),
             t = if (d > 0) "Inf" else "-Inf", p_value = "0", p_adjusted = "0",
             stringsAsFactors = FALSE))

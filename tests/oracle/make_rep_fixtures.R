@@ -211,30 +211,16 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
             y <- q$y(l)[inbase]; y[is.na(y)] <- 0
             ans <- q$answered[inbase]
             a <- as.numeric(ra & ans); b <- as.numeric(rb & ans)
-            des$variables$ya <- y * a; des$variables$na <- a
-            des$variables$yb <- y * b; des$variables$nb <- b
             # the difference re-estimated on every replicate
-            tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]
-            est <- coef(tot)
-            t <- diff / se
-            fam[[length(fam) + 1]] <- data.frame(
-                variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
-                difference = diff, se = se, ci_lower = diff - tq * se,
-                ci_upper = diff + tq * se, df = dfree, t = t,
-                p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+            r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
+            fam[[length(fam) + 1]] <- compare_row(q$name, l, ab, r, dfree, tq)
         }
         fam <- do.call(rbind, fam)
         fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
         out[[length(out) + 1]] <- fam
     }
     res <- do.call(rbind, out)
-    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) res[[v]] <- fmt17(res[[v]])
-    res$df <- fmt_int(res$df)
-    write_expected(case, res)
+    write_expected(case, fmt_compare(res))
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", cli_pairs)))
@@ -503,22 +489,13 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs) {
         rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
         a <- as.numeric(ra & !is.na(s)); b <- as.numeric(rb & !is.na(s))
         y <- s; y[is.na(y)] <- 0
-        des$variables$ya <- y * a; des$variables$na <- a
-        des$variables$yb <- y * b; des$variables$nb <- b
         # the difference re-estimated on every replicate
-        tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
-        con <- svycontrast(tot, quote(ya / na - yb / nb))
-        diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
-        p <- 2 * pt(-abs(t), dfree); tq <- qt(0.975, dfree)
-        out[[length(out) + 1]] <- data.frame(
-            variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
-            estimate_a = fmt17(est[["ya"]] / est[["na"]]),
-            estimate_b = fmt17(est[["yb"]] / est[["nb"]]), difference = fmt17(diff),
-            se = fmt17(se), ci_lower = fmt17(diff - tq * se), ci_upper = fmt17(diff + tq * se),
-            df = fmt_int(dfree), t = fmt17(t), p_value = fmt17(p), p_adjusted = fmt17(p),
-            stringsAsFactors = FALSE)
+        r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
+        out[[length(out) + 1]] <- compare_row(sc$col, sc$name, ab, r, dfree, qt(0.975, dfree))
     }
-    write_expected(case, do.call(rbind, out))
+    res <- do.call(rbind, out)
+    res$p_adjusted <- res$p_value # (one score a family)
+    write_expected(case, fmt_compare(res))
     add_case(case, c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
                      as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
                      attr(segs, "flags"), as.vector(rbind("--pair", pairs))))
