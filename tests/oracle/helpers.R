@@ -32,6 +32,26 @@ write_csv <- function(df, path) {
     writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
 }
 
+## Estimating a share
+# One row of tab's csv (logit interval) as R's survey package gives it: the share of y (0/1)
+# among the rows d of design des by svymean (deff = "replace") and svyciprop (logit) on
+# des[d, ], df its degf; w the weights, for base_weight and eff_base. Stops at p = 0 or 1,
+# where R's interval is undefined (README.md).
+tab_logit_row <- function(des, y, d, w, variable, level, segment) {
+    des$variables$yy <- y
+    sub <- des[d, ]
+    m <- svymean(~yy, sub, deff = "replace")
+    p <- coef(m)[[1]]
+    if (!(p > 0 && p < 1)) stop(variable, ": p = ", p, " for ", level, "/", segment)
+    lim <- as.vector(attr(suppressWarnings(svyciprop(~yy, sub, method = "logit")), "ci"))
+    W <- sum(w * d)
+    data.frame(variable = variable, level = csv_field(level), segment = csv_field(segment),
+               base_n = fmt_int(sum(d)), base_weight = fmt17(W), count = fmt_int(sum(d & y == 1)),
+               proportion = fmt17(p), se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]),
+               ci_upper = fmt17(lim[2]), df = fmt_int(degf(sub)), deff = fmt17(deff(m)[[1]]),
+               eff_base = fmt17(W^2 / sum(w^2 * d)), stringsAsFactors = FALSE)
+}
+
 ## Comparing two segments
 # A compare as R's survey package takes it: the ratios ya / na and yb / nb of the two sides
 # and their difference by svycontrast of stat(ya + na + yb + nb) (svytotal; svymean gives the
@@ -63,6 +83,19 @@ fmt_compare <- function(res) {
                 "p_value", "p_adjusted")) res[[v]] <- fmt17(res[[v]])
     res$df <- fmt_int(res$df)
     res
+}
+
+## Designs
+# shopstat's design options for a Taylor design described as spec (weight, strata, psu, fpc,
+# lonely: column names, or the --lonely-psu rule; NULL where the design has none).
+design_flags <- function(spec) {
+    f <- character()
+    if (!is.null(spec$weight)) f <- c(f, "--weight", spec$weight)
+    if (!is.null(spec$strata)) f <- c(f, "--strata", spec$strata)
+    if (!is.null(spec$psu)) f <- c(f, "--psu", spec$psu)
+    if (!is.null(spec$fpc)) f <- c(f, "--fpc", spec$fpc)
+    if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
+    f
 }
 
 ## Questions and segments

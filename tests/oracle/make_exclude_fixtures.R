@@ -45,19 +45,8 @@ run_case <- function(name, des, dat, rows, extra) {
     res <- NULL
     for (l in lv) for (s in names(segs)) {
         d <- segs[[s]] & !is.na(x)
-        des$variables$yy <- as.numeric(!is.na(x) & x == l)
-        sub <- des[d, ]
-        m <- svymean(~yy, sub, deff = "replace")
-        pr <- coef(m)[[1]]
-        if (!(pr > 0 && pr < 1)) stop(name, ": p = ", pr, " for ", l, "/", s)
-        lim <- as.vector(attr(suppressWarnings(svyciprop(~yy, sub, method = "logit")), "ci"))
-        W <- sum(w * d)
-        res <- rbind(res, data.frame(
-            variable = "would_switch", level = l, segment = s, base_n = sum(d),
-            base_weight = fmt17(W), count = sum(d & x == l), proportion = fmt17(pr),
-            se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]),
-            df = degf(sub), deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
-            stringsAsFactors = FALSE))
+        y <- as.numeric(!is.na(x) & x == l)
+        res <- rbind(res, tab_logit_row(des, y, d, w, "would_switch", l, s))
     }
     write.csv(res, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)
     res

@@ -72,23 +72,13 @@ res <- NULL
 for (l in q$levels) for (s in segs) {
     d <- s$rows & q$answered
     y <- q$y(l); y[is.na(y)] <- 0
-    des$variables$yy <- y
-    sub <- des[d, ]
-    m <- svymean(~yy, sub, deff = "replace")
-    cp <- svyciprop(~yy, sub, method = "logit")
-    lim <- as.vector(attr(cp, "ci"))
-    W <- sum(num$WTMEC2YR * d)
-    res <- rbind(res, data.frame(
-        variable = q$name, level = l, segment = s$name, base_n = fmt_int(sum(d)),
-        base_weight = fmt17(W), count = fmt_int(sum(d & y == 1)), proportion = fmt17(coef(m)[[1]]),
-        se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]),
-        df = fmt_int(degf(sub)), deff = fmt17(deff(m)[[1]]),
-        eff_base = fmt17(W^2 / sum(num$WTMEC2YR^2 * d)), stringsAsFactors = FALSE))
+    row <- tab_logit_row(des, y, d, num$WTMEC2YR, q$name, l, s$name)
+    res <- rbind(res, row)
     if (s$name == "all" && l == q$levels[1]) {
         # JK2 is not the Taylor variance for a ratio: the round trip tests the former
         taylor$variables$yy <- y
         tsub <- subset(taylor, d)
-        cat(sprintf("HI_CHOL=%s all: JK2 SE %.10g, Taylor SE %.10g\n", l, SE(m)[[1]],
+        cat(sprintf("HI_CHOL=%s all: JK2 SE %.10g, Taylor SE %.10g\n", l, as.numeric(row$se),
                     SE(svymean(~yy, tsub))[[1]]))
     }
 }

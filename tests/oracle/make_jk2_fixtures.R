@@ -72,18 +72,7 @@ tab_case <- function(case, dat, des, questions, segs, flags) {
     for (q in questions) for (l in q$levels) for (s in segs) {
         d <- s$rows & q$answered
         y <- q$y(l); y[is.na(y)] <- 0
-        des$variables$yy <- y
-        sub <- des[d, ]
-        m <- svymean(~yy, sub, deff = "replace")
-        cp <- svyciprop(~yy, sub, method = "logit")
-        lim <- as.vector(attr(cp, "ci"))
-        W <- sum(w * d)
-        out <- rbind(out, data.frame(
-            variable = q$name, level = l, segment = s$name, base_n = fmt_int(sum(d)),
-            base_weight = fmt17(W), count = fmt_int(sum(d & y == 1)), proportion = fmt17(coef(m)[[1]]),
-            se = fmt17(SE(m)[[1]]), ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]),
-            df = fmt_int(degf(sub)), deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
-            stringsAsFactors = FALSE))
+        out <- rbind(out, tab_logit_row(des, y, d, w, q$name, l, s$name))
     }
     write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
     cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " ")))

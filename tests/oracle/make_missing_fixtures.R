@@ -59,20 +59,7 @@ run_case <- function(name, none) {
     for (l in levels) for (s in names(segs)) {
         d <- segs[[s]] & answered
         y <- as.numeric(vapply(codes, function(cc) l %in% cc, TRUE))
-        des$variables$yy <- y
-        sub <- des[d, ]
-        m <- svymean(~yy, sub, deff = "replace")
-        pr <- coef(m)[[1]]
-        if (!(pr > 0 && pr < 1)) stop(name, ": p = ", pr, " for ", l, "/", s)
-        cp <- svyciprop(~yy, sub, method = "logit")
-        lim <- as.vector(attr(cp, "ci"))
-        W <- sum(w * d)
-        rows <- rbind(rows, data.frame(
-            variable = "prob", level = l, segment = s, base_n = sum(d), base_weight = fmt17(W),
-            count = sum(d & y == 1), proportion = fmt17(pr), se = fmt17(SE(m)[[1]]),
-            ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]), df = degf(sub),
-            deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
-            stringsAsFactors = FALSE))
+        rows <- rbind(rows, tab_logit_row(des, y, d, w, "prob", l, s))
     }
     write.csv(rows, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)
     args <- c("tab missing/shopper_dk.csv --weight wt --strata region --psu panel",
