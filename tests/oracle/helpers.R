@@ -32,6 +32,15 @@ write_csv <- function(df, path) {
     writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
 }
 
+## tests/report's data
+# tests/report/specs/scores.csv as its specs read it, rec's 98 missing ({missing: [98]}), and
+# its design (strata stratum, PSUs psu, weights w): list(d, des).
+read_report_scores <- function(path = "tests/report/specs/scores.csv") {
+    d <- read.csv(path)
+    d$rec[d$rec == 98] <- NA
+    list(d = d, des = svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d, nest = TRUE))
+}
+
 ## Estimating a share
 # One row of tab's csv (logit interval) as R's survey package gives it: the share of y (0/1)
 # among the rows d of design des by svymean (deff = "replace") and svyciprop (logit) on

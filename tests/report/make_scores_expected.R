@@ -9,9 +9,8 @@ args_all <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/report", "..",
                  "oracle", "helpers.R"))
-d <- read.csv("tests/report/specs/scores.csv")
-d$rec[d$rec == 98] <- NA # csv: {missing: [98]}
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d, nest = TRUE)
+sp <- read_report_scores() # (rec's 98 missing; the stratified cluster design)
+d <- sp$d; des <- sp$des
 nps <- function(x) ifelse(x >= 9, 100, ifelse(x >= 7, 0, -100))
 top2 <- function(x) ifelse(x >= 9, 100, 0)
 # table, variable, score name, the score of each row (NA: not answered)
