@@ -62,6 +62,13 @@ tab_logit_row <- function(des, y, d, w, variable, level, segment) {
 }
 
 ## Comparing two segments
+# The rows of a pair's two sides: pair "A:B" (or c(A, B)), segs a list of logical rows by
+# segment name; B "rest" is every row not in A. list(ab = c(A, B), a, b).
+pair_rows <- function(segs, pair) {
+    ab <- if (length(pair) == 1) strsplit(pair, ":", fixed = TRUE)[[1]] else pair
+    a <- segs[[ab[1]]]
+    list(ab = ab, a = a, b = if (ab[2] == "rest") !a else segs[[ab[2]]])
+}
 # A compare as R's survey package takes it: the ratios ya / na and yb / nb of the two sides
 # and their difference by svycontrast of stat(ya + na + yb + nb) (svytotal; svymean gives the
 # same ratios), y a level's 0/1 or a score (0 where not answered), a and b the 0/1 rows of

@@ -27,8 +27,7 @@ answered <- !is.na(dat$recommend)
 out <- NULL
 for (sn in names(sets)) for (pr in pairs) {
     y <- as.numeric(dat$recommend %in% levels[sets[[sn]] + 1])
-    ra <- segs[[pr[1]]]
-    rb <- if (pr[2] == "rest") !ra else segs[[pr[2]]]
+    side <- pair_rows(segs, pr); ra <- side$a; rb <- side$b
     a <- as.numeric(ra & answered); b <- as.numeric(rb & answered)
     r <- contrast_sides(des, y, a, b)
     t <- r$diff / r$se

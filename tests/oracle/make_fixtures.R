@@ -171,15 +171,7 @@ make_design <- function(dat, spec) {
     svydesign(ids = ids, strata = strata, fpc = fpc, weights = weights, data = df,
               nest = TRUE)
 }
-design_flags <- function(spec) {
-    f <- character()
-    if (!is.null(spec$weight)) f <- c(f, "--weight", spec$weight)
-    if (!is.null(spec$strata)) f <- c(f, "--strata", spec$strata)
-    if (!is.null(spec$psu)) f <- c(f, "--psu", spec$psu)
-    if (!is.null(spec$fpc)) f <- c(f, "--fpc", spec$fpc)
-    if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
-    f
-}
+# (design_flags: helpers.R)
 lonely_rule <- function(spec) if (is.null(spec$lonely)) "fail" else spec$lonely
 with_lonely <- function(spec, expr) {
     old <- options(survey.lonely.psu = lonely_rule(spec))
@@ -426,9 +418,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
             lonely_matters(dat, spec, inbase)
         tq <- qt(1 - (1 - level) / 2, dfree)
         for (q in questions) for (pr in pairs) {
-            ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-            ra <- byname[[ab[1]]]
-            rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+            side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
             stopifnot(!is.null(ra), !is.null(rb))
             ra <- ra & inbase; rb <- rb & inbase
             fam <- list()
@@ -945,9 +935,7 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs, base = N
             x <- dat$txt[[sc$col]]
             if ("--missing" %in% extra) x[x %in% "99"] <- NA
             s <- sc$f(x)
-            ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-            ra <- byname[[ab[1]]]
-            rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+            side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
             a <- as.numeric(ra & inbase & !is.na(s)); b <- as.numeric(rb & inbase & !is.na(s))
             y <- s; y[is.na(y)] <- 0
             r <- contrast_sides(des, y, a, b, rows = if (!is.null(base)) inbase)

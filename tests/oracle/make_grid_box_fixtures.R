@@ -25,8 +25,7 @@ for (cs in cases) for (item in cs$items) for (sn in names(sides)) {
     pr <- cs$pair
     answered <- !is.na(dat[[item]])
     y <- as.numeric(dat[[item]] %in% sides[[sn]])
-    ra <- segs[[pr[1]]]
-    rb <- if (pr[2] == "rest") !ra else segs[[pr[2]]]
+    side <- pair_rows(segs, pr); ra <- side$a; rb <- side$b
     a <- as.numeric(ra & answered); b <- as.numeric(rb & answered)
     r <- contrast_sides(des, y, a, b)
     t <- r$diff / r$se

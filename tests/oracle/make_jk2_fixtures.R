@@ -82,9 +82,7 @@ cmp_case <- function(case, dat, des, q, segs, pairs, flags) {
     dfree <- degf(des)
     out <- NULL
     for (pr in pairs) {
-        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-        ra <- byname[[ab[1]]]
-        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
         fam <- NULL
         for (l in q$levels) {
             y <- q$y(l); y[is.na(y)] <- 0

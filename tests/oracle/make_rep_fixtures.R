@@ -203,9 +203,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     tq <- qt(1 - (1 - level) / 2, dfree)
     out <- list()
     for (q in questions) for (pr in pairs) {
-        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-        ra <- byname[[ab[1]]]
-        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
         fam <- list()
         for (l in q$levels) {
             y <- q$y(l)[inbase]; y[is.na(y)] <- 0
@@ -484,9 +482,7 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs) {
     out <- list()
     for (sc in scores) for (pr in pairs) {
         s <- sc$f(dat$txt[[sc$col]])
-        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-        ra <- byname[[ab[1]]]
-        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
         a <- as.numeric(ra & !is.na(s)); b <- as.numeric(rb & !is.na(s))
         y <- s; y[is.na(y)] <- 0
         # the difference re-estimated on every replicate

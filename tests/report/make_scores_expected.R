@@ -44,11 +44,10 @@ writeLines(c(paste0("table,variable,score,segment,base_n,base_weight,estimate,se
 cmp <- c()
 df <- degf(des)
 for (sc in scores) for (pr in pairs[[sc[[1]]]]) {
-    ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+    side <- pair_rows(segs, pr); ab <- side$ab
     s <- sc[[4]]
     ans <- !is.na(s)
-    a <- as.numeric(segs[[ab[1]]] & ans)
-    b <- as.numeric((if (ab[2] == "rest") !segs[[ab[1]]] else segs[[ab[2]]]) & ans)
+    a <- as.numeric(side$a & ans); b <- as.numeric(side$b & ans)
     s[is.na(s)] <- 0
     r <- contrast_sides(des, s, a, b)
     diff <- r$diff; se <- r$se
