@@ -8,8 +8,7 @@
 # with n = the effective base (sum w)^2 / sum w^2 (docs/methods.md): [0, qbeta(1 - a/2, 1,
 # n)], which is 1 - (a/2)^(1/n). Made with survey 4.1.1.
 suppressPackageStartupMessages(library(survey))
-args_all <- commandArgs(trailingOnly = FALSE)
-script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
 source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/report", "..",
                  "oracle", "helpers.R"))
 sp <- read_report_scores() # (rec's 98 missing; the stratified cluster design)

@@ -5,8 +5,7 @@
 # servicesoft survey's servicesoft_scores.csv (committed; the tests never call R). Made with
 # survey 4.1.1.
 suppressPackageStartupMessages(library(survey))
-args_all <- commandArgs(trailingOnly = FALSE)
-script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
 source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/report", "..",
                  "oracle", "helpers.R"))
 sp <- read_report_scores() # (rec's 98 missing; the stratified cluster design)
