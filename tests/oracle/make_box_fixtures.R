@@ -6,6 +6,9 @@
 #   Rscript tests/oracle/make_box_fixtures.R
 # It writes tests/oracle/box/shopper_nps_box.csv (R 4.x, survey 4.1.1; deterministic).
 suppressPackageStartupMessages(library(survey))
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/oracle", "helpers.R"))
 options(survey.lonely.psu = "adjust")
 dat <- read.csv("tests/oracle/data/shopper_nps.csv", stringsAsFactors = FALSE)
 dat$recommend[dat$recommend %in% 99] <- NA # --missing 99
@@ -24,20 +27,15 @@ answered <- !is.na(dat$recommend)
 out <- NULL
 for (sn in names(sets)) for (pr in pairs) {
     y <- as.numeric(dat$recommend %in% levels[sets[[sn]] + 1])
-    ra <- segs[[pr[1]]]
-    rb <- if (pr[2] == "rest") !ra else segs[[pr[2]]]
+    side <- pair_rows(segs, pr); ra <- side$a; rb <- side$b
     a <- as.numeric(ra & answered); b <- as.numeric(rb & answered)
-    des$variables$ya <- y * a; des$variables$na <- a
-    des$variables$yb <- y * b; des$variables$nb <- b
-    tot <- svytotal(~ya + na + yb + nb, des)
-    con <- svycontrast(tot, quote(ya / na - yb / nb))
-    diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
+    r <- contrast_sides(des, y, a, b)
+    t <- r$diff / r$se
     out <- rbind(out, data.frame(
         set = sn, positions = paste(sets[[sn]], collapse = ";"), segment_a = pr[1],
-        segment_b = pr[2], estimate_a = sprintf("%.17g", est[["ya"]] / est[["na"]]),
-        estimate_b = sprintf("%.17g", est[["yb"]] / est[["nb"]]),
-        difference = sprintf("%.17g", diff), se = sprintf("%.17g", se),
-        t = sprintf("%.17g", t), df = dfree, p_value = sprintf("%.17g", 2 * pt(-abs(t), dfree)),
+        segment_b = pr[2], estimate_a = fmt17(r$a), estimate_b = fmt17(r$b),
+        difference = fmt17(r$diff), se = fmt17(r$se), t = fmt17(t), df = dfree,
+        p_value = fmt17(2 * pt(-abs(t), dfree)),
         stringsAsFactors = FALSE))
 }
 write.csv(out, "tests/oracle/box/shopper_nps_box.csv", row.names = FALSE, quote = FALSE)

@@ -27,26 +27,12 @@ w <- num$wt
 waves <- sort(unique(txt$wave))
 segs <- c(list(all = rep(TRUE, nrow(num))),
           setNames(lapply(waves, function(v) txt$wave == v), paste0("wave=", waves)))
-fmt <- function(x) sprintf("%.17g", x)
-q <- function(x) ifelse(grepl("[,\"]", x), paste0("\"", gsub("\"", "\"\"", x), "\""), x)
 
 rows <- NULL
 for (l in levels) for (s in names(segs)) {
     d <- segs[[s]] & held
     y <- as.numeric(vapply(codes, function(cc) l %in% cc, TRUE))
-    des$variables$yy <- y
-    sub <- des[d, ]
-    m <- svymean(~yy, sub, deff = "replace")
-    pr <- coef(m)[[1]]
-    cp <- svyciprop(~yy, sub, method = "logit")
-    lim <- as.vector(attr(cp, "ci"))
-    W <- sum(w * d)
-    rows <- rbind(rows, data.frame(
-        variable = "problems", level = q(l), segment = q(s), base_n = sum(d),
-        base_weight = fmt(W), count = sum(d & y == 1), proportion = fmt(pr),
-        se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]), df = degf(sub),
-        deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
-        stringsAsFactors = FALSE))
+    rows <- rbind(rows, tab_logit_row(des, y, d, w, "problems", l, s))
 }
 write.csv(rows, file.path(outdir, "panel_codes_sep.csv"), row.names = FALSE, quote = FALSE)
 writeLines(c("# Oracle cases of make_codes_sep_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",

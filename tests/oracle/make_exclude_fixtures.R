@@ -33,7 +33,6 @@ num <- read.csv(path, na.strings = "", stringsAsFactors = FALSE)
 keep <- txt$speeder != "Yes"
 stopifnot(sum(!keep) > 60, !any(keep & txt$region == "W"))
 options(survey.lonely.psu = "adjust")
-fmt <- function(x) sprintf("%.17g", x)
 flags <- "--weight wt --strata region --psu panel --lonely-psu adjust --var would_switch --segment heavy=spend:3"
 
 # one single-choice question, segments all and heavy, each estimate on design des over the
@@ -46,19 +45,8 @@ run_case <- function(name, des, dat, rows, extra) {
     res <- NULL
     for (l in lv) for (s in names(segs)) {
         d <- segs[[s]] & !is.na(x)
-        des$variables$yy <- as.numeric(!is.na(x) & x == l)
-        sub <- des[d, ]
-        m <- svymean(~yy, sub, deff = "replace")
-        pr <- coef(m)[[1]]
-        if (!(pr > 0 && pr < 1)) stop(name, ": p = ", pr, " for ", l, "/", s)
-        lim <- as.vector(attr(suppressWarnings(svyciprop(~yy, sub, method = "logit")), "ci"))
-        W <- sum(w * d)
-        res <- rbind(res, data.frame(
-            variable = "would_switch", level = l, segment = s, base_n = sum(d),
-            base_weight = fmt(W), count = sum(d & x == l), proportion = fmt(pr),
-            se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]),
-            df = degf(sub), deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
-            stringsAsFactors = FALSE))
+        y <- as.numeric(!is.na(x) & x == l)
+        res <- rbind(res, tab_logit_row(des, y, d, w, "would_switch", l, s))
     }
     write.csv(res, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)
     res

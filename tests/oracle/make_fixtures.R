@@ -171,15 +171,7 @@ make_design <- function(dat, spec) {
     svydesign(ids = ids, strata = strata, fpc = fpc, weights = weights, data = df,
               nest = TRUE)
 }
-design_flags <- function(spec) {
-    f <- character()
-    if (!is.null(spec$weight)) f <- c(f, "--weight", spec$weight)
-    if (!is.null(spec$strata)) f <- c(f, "--strata", spec$strata)
-    if (!is.null(spec$psu)) f <- c(f, "--psu", spec$psu)
-    if (!is.null(spec$fpc)) f <- c(f, "--fpc", spec$fpc)
-    if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
-    f
-}
+# (design_flags: helpers.R)
 lonely_rule <- function(spec) if (is.null(spec$lonely)) "fail" else spec$lonely
 with_lonely <- function(spec, expr) {
     old <- options(survey.lonely.psu = lonely_rule(spec))
@@ -217,19 +209,8 @@ seg_list <- function(dat, ...) {
 }
 
 ## ---------------------------------------------------------------- output
-fmt_num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
-csv_field <- function(s) {
-    s[is.na(s)] <- ""
-    need <- grepl("[,\"\r\n]", s)
-    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
-    s
-}
-write_expected <- function(name, df) {
-    cols <- lapply(df, csv_field)
-    lines <- c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ",")))
-    writeLines(lines, file.path(expdir, paste0(name, ".csv")))
-}
+# (fmt17, fmt_int, write_csv: helpers.R)
+write_expected <- function(name, df) write_csv(df, file.path(expdir, paste0(name, ".csv")))
 cases <- character()
 add_case <- function(name, args, tol = NULL) {
     line <- paste0(name, "|", paste(args, collapse = " "))
@@ -356,10 +337,10 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
                 eb <- W^2 / sum(w^2 * d)
                 out[[length(out) + 1]] <- data.frame(
                     variable = q$name, level = l, segment = s$name,
-                    base_n = fmt_int(sum(d)), base_weight = fmt_num(W), count = "0",
-                    proportion = fmt_num(p), se = fmt_num(se), ci_lower = fmt_num(0),
-                    ci_upper = fmt_num(qbeta(1 - (1 - level) / 2, 1, eb)), df = fmt_int(dfree),
-                    deff = "", eff_base = fmt_num(eb), stringsAsFactors = FALSE)
+                    base_n = fmt_int(sum(d)), base_weight = fmt17(W), count = "0",
+                    proportion = fmt17(p), se = fmt17(se), ci_lower = fmt17(0),
+                    ci_upper = fmt17(qbeta(1 - (1 - level) / 2, 1, eb)), df = fmt_int(dfree),
+                    deff = "", eff_base = fmt17(eb), stringsAsFactors = FALSE)
                 next
             }
             if (!(p > 0 && p < 1)) stop(case, ": p = ", p, " for ", q$name, "/", l, "/", s$name)
@@ -390,10 +371,10 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
             xc <- max(xc, if (se > 0) abs(sqrt(vm) - se) / se else sqrt(vm))
             out[[length(out) + 1]] <- data.frame(
                 variable = q$name, level = l, segment = s$name,
-                base_n = fmt_int(sum(d)), base_weight = fmt_num(W),
-                count = fmt_int(sum(d & y == 1)), proportion = fmt_num(p), se = fmt_num(se),
-                ci_lower = fmt_num(lim[1]), ci_upper = fmt_num(lim[2]), df = fmt_int(dfree),
-                deff = fmt_num(deff(m)[[1]]), eff_base = fmt_num(W^2 / sum(w^2 * d)),
+                base_n = fmt_int(sum(d)), base_weight = fmt17(W),
+                count = fmt_int(sum(d & y == 1)), proportion = fmt17(p), se = fmt17(se),
+                ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]), df = fmt_int(dfree),
+                deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
                 stringsAsFactors = FALSE)
         }
     })
@@ -435,26 +416,17 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
         # to rounding: those cases keep it, as they were made, so they reproduce byte for byte.
         sub_des <- !is.null(base) && lonely_rule(spec) %in% c("fail", "average") &&
             lonely_matters(dat, spec, inbase)
-        on_base <- function(d) if (sub_des) d[inbase, ] else d
         tq <- qt(1 - (1 - level) / 2, dfree)
         for (q in questions) for (pr in pairs) {
-            ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-            ra <- byname[[ab[1]]]
-            rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+            side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
             stopifnot(!is.null(ra), !is.null(rb))
             ra <- ra & inbase; rb <- rb & inbase
             fam <- list()
             for (l in q$levels) {
                 y <- q$y(l); y[is.na(y)] <- 0
                 a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
-                des$variables$ya <- y * a; des$variables$na <- a
-                des$variables$yb <- y * b; des$variables$nb <- b
-                tot <- svytotal(~ya + na + yb + nb, on_base(des))
-                con <- svycontrast(tot, quote(ya / na - yb / nb))
-                diff <- coef(con)[[1]]; se <- SE(con)[[1]]
-                est <- coef(tot)
-                t <- diff / se
-                pa <- est[["ya"]] / est[["na"]]; pb <- est[["yb"]] / est[["nb"]]
+                r <- contrast_sides(des, y, a, b, rows = if (sub_des) inbase)
+                se <- r$se; pa <- r$a; pb <- r$b
                 z <- w * (a * (y - pa) / sum(w * a) - b * (y - pb) / sum(w * b))
                 # (no checks where the SE is 0 or NaN: a level or a segment the base lacks)
                 if (is.finite(se) && se > 0) {
@@ -464,12 +436,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
                     vb <- v_methods(w * b * (y - pb) / sum(w * b), dat, spec)
                     naive <- c(naive, sqrt(va + vb) / se)
                 }
-                fam[[length(fam) + 1]] <- data.frame(
-                    variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
-                    estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
-                    difference = diff, se = se, ci_lower = diff - tq * se,
-                    ci_upper = diff + tq * se, df = dfree, t = t,
-                    p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+                fam[[length(fam) + 1]] <- compare_row(q$name, l, ab, r, dfree, tq)
             }
             fam <- do.call(rbind, fam)
             fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
@@ -477,10 +444,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
         }
     })
     res <- do.call(rbind, out)
-    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) res[[v]] <- fmt_num(res[[v]])
-    res$df <- fmt_int(res$df)
-    write_expected(case, res)
+    write_expected(case, fmt_compare(res))
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", cli_pairs)))
@@ -505,10 +469,10 @@ run_chisq <- function(case, dataset, spec, var, by, base = NULL) {
         svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
     })
     write_expected(case, data.frame(variable = var, by = by,
-                                    statistic = fmt_num(res$statistic[[1]]),
-                                    ndf = fmt_num(res$parameter[["ndf"]]),
-                                    ddf = fmt_num(res$parameter[["ddf"]]),
-                                    p_value = fmt_num(res$p.value[[1]])))
+                                    statistic = fmt17(res$statistic[[1]]),
+                                    ndf = fmt17(res$parameter[["ndf"]]),
+                                    ddf = fmt17(res$parameter[["ddf"]]),
+                                    p_value = fmt17(res$p.value[[1]])))
     add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
                      "--var", var, "--by", by, base$flags))
 }
@@ -939,11 +903,11 @@ run_score <- function(case, dataset, spec, scores, segs, base = NULL, level = 0.
                 ci <- confint(m, df = dfree, level = level)
                 out[[length(out) + 1]] <- data.frame(
                     variable = sc$col, score = sc$name, segment = sg$name, base_n = sum(keep),
-                    base_weight = fmt_num(sum(w[keep])), estimate = fmt_num(coef(m)[[1]]),
-                    se = fmt_num(SE(m)[[1]]), ci_lower = fmt_num(ci[1, 1]),
-                    ci_upper = fmt_num(ci[1, 2]), df = fmt_int(dfree),
-                    deff = fmt_num(deff(m)[[1]]),
-                    eff_base = fmt_num(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
+                    base_weight = fmt17(sum(w[keep])), estimate = fmt17(coef(m)[[1]]),
+                    se = fmt17(SE(m)[[1]]), ci_lower = fmt17(ci[1, 1]),
+                    ci_upper = fmt17(ci[1, 2]), df = fmt_int(dfree),
+                    deff = fmt17(deff(m)[[1]]),
+                    eff_base = fmt17(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
             }
         }
     })
@@ -971,27 +935,16 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs, base = N
             x <- dat$txt[[sc$col]]
             if ("--missing" %in% extra) x[x %in% "99"] <- NA
             s <- sc$f(x)
-            ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-            ra <- byname[[ab[1]]]
-            rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+            side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
             a <- as.numeric(ra & inbase & !is.na(s)); b <- as.numeric(rb & inbase & !is.na(s))
             y <- s; y[is.na(y)] <- 0
-            des$variables$ya <- y * a; des$variables$na <- a
-            des$variables$yb <- y * b; des$variables$nb <- b
-            tot <- svytotal(~ya + na + yb + nb, if (is.null(base)) des else des[inbase, ])
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
-            p <- 2 * pt(-abs(t), dfree)
-            out[[length(out) + 1]] <- data.frame(
-                variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = fmt_num(est[["ya"]] / est[["na"]]),
-                estimate_b = fmt_num(est[["yb"]] / est[["nb"]]), difference = fmt_num(diff),
-                se = fmt_num(se), ci_lower = fmt_num(diff - tq * se),
-                ci_upper = fmt_num(diff + tq * se), df = fmt_int(dfree), t = fmt_num(t),
-                p_value = fmt_num(p), p_adjusted = fmt_num(p), stringsAsFactors = FALSE)
+            r <- contrast_sides(des, y, a, b, rows = if (!is.null(base)) inbase)
+            out[[length(out) + 1]] <- compare_row(sc$col, sc$name, ab, r, dfree, tq)
         }
     })
-    write_expected(case, do.call(rbind, out))
+    res <- do.call(rbind, out)
+    res$p_adjusted <- res$p_value # (one score a family)
+    write_expected(case, fmt_compare(res))
     add_case(case, c("compare", file.path("data", paste0(dataset, ".csv")), design_flags(spec),
                      as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
                      attr(segs, "flags"), base$flags, as.vector(rbind("--pair", pairs)), extra))

@@ -9,6 +9,9 @@
 #   Rscript tests/oracle/make_grid_score_fixtures.R
 # It writes tests/oracle/box/grid_scores.csv (R 4.x, survey 4.1.1; deterministic).
 suppressPackageStartupMessages(library(survey))
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/oracle", "helpers.R"))
 dat <- read.csv("tests/report/specs/grid.csv", stringsAsFactors = FALSE)
 des <- suppressWarnings(svydesign(ids = ~1, data = dat)) # (equal weights, said)
 dfree <- degf(des)
@@ -22,20 +25,14 @@ for (cs in cases) for (item in cs$items) {
     pr <- cs$pair
     answered <- !is.na(dat[[item]])
     y <- ifelse(answered, dat[[item]], 0)
-    ra <- segs[[pr[1]]]
-    rb <- if (pr[2] == "rest") !ra else segs[[pr[2]]]
+    side <- pair_rows(segs, pr); ra <- side$a; rb <- side$b
     a <- as.numeric(ra & answered); b <- as.numeric(rb & answered)
-    des$variables$ya <- y * a; des$variables$na <- a
-    des$variables$yb <- y * b; des$variables$nb <- b
-    m <- svymean(~ya + na + yb + nb, des)
-    con <- svycontrast(m, quote(ya / na - yb / nb))
-    diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(m); t <- diff / se
+    r <- contrast_sides(des, y, a, b, stat = svymean)
+    t <- r$diff / r$se
     out <- rbind(out, data.frame(
         table = cs$table, item = item, segment_a = pr[1], segment_b = pr[2],
-        estimate_a = sprintf("%.17g", est[["ya"]] / est[["na"]]),
-        estimate_b = sprintf("%.17g", est[["yb"]] / est[["nb"]]),
-        difference = sprintf("%.17g", diff), se = sprintf("%.17g", se),
-        t = sprintf("%.17g", t), df = dfree, p_value = sprintf("%.17g", 2 * pt(-abs(t), dfree)),
+        estimate_a = fmt17(r$a), estimate_b = fmt17(r$b), difference = fmt17(r$diff),
+        se = fmt17(r$se), t = fmt17(t), df = dfree, p_value = fmt17(2 * pt(-abs(t), dfree)),
         stringsAsFactors = FALSE))
 }
 write.csv(out, "tests/oracle/box/grid_scores.csv", row.names = FALSE, quote = FALSE)

@@ -26,18 +26,6 @@ root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
 source(file.path(root, "helpers.R"))
 outdir <- file.path(root, "jk2_create")
 dir.create(outdir, showWarnings = FALSE)
-fmt <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
-csv_field <- function(s) {
-    s[is.na(s)] <- ""
-    need <- grepl("[,\"\r\n]", s)
-    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
-    s
-}
-write_csv <- function(df, path) {
-    cols <- lapply(df, csv_field)
-    writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
-}
 
 src <- read.csv(file.path(root, "data", "nhanes.csv"), colClasses = "character",
                 na.strings = "", check.names = FALSE)
@@ -58,7 +46,7 @@ mult <- sapply(seq_along(strata), function(r)
     ifelse(txt$SDMVSTRA != strata[r], 1, ifelse(txt$SDMVPSU == first_psu[r], 0, 2)))
 w <- num$WTMEC2YR * mult
 out <- txt
-for (r in seq_len(ncol(w))) out[[paste0("rep", r)]] <- fmt(w[, r])
+for (r in seq_len(ncol(w))) out[[paste0("rep", r)]] <- fmt17(w[, r])
 write_csv(out, file.path(outdir, "create_jk2.csv"))
 
 jk2 <- function(df, mse = FALSE)  # R warns that JK2 takes no scale= or rscales=
@@ -84,23 +72,13 @@ res <- NULL
 for (l in q$levels) for (s in segs) {
     d <- s$rows & q$answered
     y <- q$y(l); y[is.na(y)] <- 0
-    des$variables$yy <- y
-    sub <- des[d, ]
-    m <- svymean(~yy, sub, deff = "replace")
-    cp <- svyciprop(~yy, sub, method = "logit")
-    lim <- as.vector(attr(cp, "ci"))
-    W <- sum(num$WTMEC2YR * d)
-    res <- rbind(res, data.frame(
-        variable = q$name, level = l, segment = s$name, base_n = fmt_int(sum(d)),
-        base_weight = fmt(W), count = fmt_int(sum(d & y == 1)), proportion = fmt(coef(m)[[1]]),
-        se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]),
-        df = fmt_int(degf(sub)), deff = fmt(deff(m)[[1]]),
-        eff_base = fmt(W^2 / sum(num$WTMEC2YR^2 * d)), stringsAsFactors = FALSE))
+    row <- tab_logit_row(des, y, d, num$WTMEC2YR, q$name, l, s$name)
+    res <- rbind(res, row)
     if (s$name == "all" && l == q$levels[1]) {
         # JK2 is not the Taylor variance for a ratio: the round trip tests the former
         taylor$variables$yy <- y
         tsub <- subset(taylor, d)
-        cat(sprintf("HI_CHOL=%s all: JK2 SE %.10g, Taylor SE %.10g\n", l, SE(m)[[1]],
+        cat(sprintf("HI_CHOL=%s all: JK2 SE %.10g, Taylor SE %.10g\n", l, as.numeric(row$se),
                     SE(svymean(~yy, tsub))[[1]]))
     }
 }

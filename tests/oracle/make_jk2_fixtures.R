@@ -20,8 +20,6 @@ root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
 source(file.path(root, "helpers.R"))
 outdir <- file.path(root, "jk2")
 dir.create(outdir, showWarnings = FALSE)
-fmt <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
 
 set.seed(20261203)
 H <- 76
@@ -49,7 +47,7 @@ w_jk2 <- sapply(seq_len(H), function(h)
 
 write_puf <- function(w, path) {
     df <- base
-    for (r in seq_len(ncol(w))) df[[paste0("REPWT", r)]] <- fmt(w[, r])
+    for (r in seq_len(ncol(w))) df[[paste0("REPWT", r)]] <- fmt17(w[, r])
     write.csv(df, path, row.names = FALSE, quote = FALSE)
 }
 write_puf(w_fay, file.path(outdir, "pums_fay.csv"))
@@ -74,18 +72,7 @@ tab_case <- function(case, dat, des, questions, segs, flags) {
     for (q in questions) for (l in q$levels) for (s in segs) {
         d <- s$rows & q$answered
         y <- q$y(l); y[is.na(y)] <- 0
-        des$variables$yy <- y
-        sub <- des[d, ]
-        m <- svymean(~yy, sub, deff = "replace")
-        cp <- svyciprop(~yy, sub, method = "logit")
-        lim <- as.vector(attr(cp, "ci"))
-        W <- sum(w * d)
-        out <- rbind(out, data.frame(
-            variable = q$name, level = l, segment = s$name, base_n = fmt_int(sum(d)),
-            base_weight = fmt(W), count = fmt_int(sum(d & y == 1)), proportion = fmt(coef(m)[[1]]),
-            se = fmt(SE(m)[[1]]), ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]),
-            df = fmt_int(degf(sub)), deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
-            stringsAsFactors = FALSE))
+        out <- rbind(out, tab_logit_row(des, y, d, w, q$name, l, s$name))
     }
     write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
     cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " ")))
@@ -95,32 +82,18 @@ cmp_case <- function(case, dat, des, q, segs, pairs, flags) {
     dfree <- degf(des)
     out <- NULL
     for (pr in pairs) {
-        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-        ra <- byname[[ab[1]]]
-        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
         fam <- NULL
         for (l in q$levels) {
             y <- q$y(l); y[is.na(y)] <- 0
             a <- as.numeric(ra & q$answered); b <- as.numeric(rb & q$answered)
-            des$variables$ya <- y * a; des$variables$na <- a
-            des$variables$yb <- y * b; des$variables$nb <- b
-            tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot)
-            t <- diff / se; tq <- qt(0.975, dfree)
-            fam <- rbind(fam, data.frame(
-                variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
-                difference = diff, se = se, ci_lower = diff - tq * se, ci_upper = diff + tq * se,
-                df = dfree, t = t, p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE))
+            r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
+            fam <- rbind(fam, compare_row(q$name, l, ab, r, dfree, qt(0.975, dfree)))
         }
         fam$p_adjusted <- p.adjust(fam$p_value, method = "holm")
         out <- rbind(out, fam)
     }
-    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) out[[v]] <- fmt(out[[v]])
-    out$df <- fmt_int(out$df)
-    write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
+    write.csv(fmt_compare(out), file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
     cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " ")))
 }
 with_missing <- function(dat, col, code) {

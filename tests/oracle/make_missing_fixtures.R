@@ -50,7 +50,6 @@ segs <- c(list(all = rep(TRUE, nrow(num))),
           setNames(lapply(c("2010", "2011"), function(v) txt$wave == v),
                    c("wave=2010", "wave=2011")),
           list(heavy = !is.na(txt$spend) & txt$spend == "3"))
-fmt <- function(x) sprintf("%.17g", x)
 
 cases <- c("# Oracle cases of make_missing_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
            "# Generated: do not edit by hand.")
@@ -60,20 +59,7 @@ run_case <- function(name, none) {
     for (l in levels) for (s in names(segs)) {
         d <- segs[[s]] & answered
         y <- as.numeric(vapply(codes, function(cc) l %in% cc, TRUE))
-        des$variables$yy <- y
-        sub <- des[d, ]
-        m <- svymean(~yy, sub, deff = "replace")
-        pr <- coef(m)[[1]]
-        if (!(pr > 0 && pr < 1)) stop(name, ": p = ", pr, " for ", l, "/", s)
-        cp <- svyciprop(~yy, sub, method = "logit")
-        lim <- as.vector(attr(cp, "ci"))
-        W <- sum(w * d)
-        rows <- rbind(rows, data.frame(
-            variable = "prob", level = l, segment = s, base_n = sum(d), base_weight = fmt(W),
-            count = sum(d & y == 1), proportion = fmt(pr), se = fmt(SE(m)[[1]]),
-            ci_lower = fmt(lim[1]), ci_upper = fmt(lim[2]), df = degf(sub),
-            deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(w^2 * d)),
-            stringsAsFactors = FALSE))
+        rows <- rbind(rows, tab_logit_row(des, y, d, w, "prob", l, s))
     }
     write.csv(rows, file.path(outdir, paste0(name, ".csv")), row.names = FALSE, quote = FALSE)
     args <- c("tab missing/shopper_dk.csv --weight wt --strata region --psu panel",

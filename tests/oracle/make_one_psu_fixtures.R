@@ -29,24 +29,20 @@ path <- file.path(outdir, "one_psu.csv")
 write.csv(df, path, row.names = FALSE)
 dat <- read.csv(path, stringsAsFactors = FALSE)
 des <- svydesign(ids = ~psu, weights = ~w, data = dat)
-fmt <- function(x) sprintf("%.17g", x)
 res <- NULL
 for (pr in list(c("A", "B"), c("B", "A"))) {
     a <- as.numeric(dat$seg == pr[1]); b <- as.numeric(dat$seg == pr[2])
     stopifnot(length(unique(dat$psu[a > 0])) == 1, length(unique(dat$psu[b > 0])) == 1)
     for (l in sort_levels(dat$ans)) {
         y <- as.numeric(dat$ans == l)
-        des$variables$ya <- y * a; des$variables$na <- a
-        des$variables$yb <- y * b; des$variables$nb <- b
-        tot <- svytotal(~ya + na + yb + nb, des)
-        con <- svycontrast(tot, quote(ya / na - yb / nb))
-        d <- coef(con)[[1]]; v <- as.numeric(vcov(con)); est <- coef(tot)
+        r <- contrast_sides(des, y, a, b)
+        d <- r$diff; v <- as.numeric(vcov(r$con))
         stopifnot(is.finite(d), d != 0, abs(v) < 1e-14)  # (R's round-off of an exact 0)
         res <- rbind(res, data.frame(
             variable = "ans", level = l, segment_a = paste0("seg=", pr[1]),
-            segment_b = paste0("seg=", pr[2]), estimate_a = fmt(est[["ya"]] / est[["na"]]),
-            estimate_b = fmt(est[["yb"]] / est[["nb"]]), difference = fmt(d), se = "0",
-            ci_lower = fmt(d), ci_upper = fmt(d), df = degf(des),
+            segment_b = paste0("seg=", pr[2]), estimate_a = fmt17(r$a),
+            estimate_b = fmt17(r$b), difference = fmt17(d), se = "0",
+            ci_lower = fmt17(d), ci_upper = fmt17(d), df = degf(des),
             t = if (d > 0) "Inf" else "-Inf", p_value = "0", p_adjusted = "0",
             stringsAsFactors = FALSE))
         cat(sprintf("%s %s:%s d=%.6f R's V=%.3g (SE %.3g)\n", l, pr[1], pr[2], d, v, sqrt(max(v, 0))))
@@ -87,20 +83,20 @@ for (pr in list(c("A", "B"), c("A", "C"))) {
         } else {
             stopifnot(any(is.nan(th)), !inherits(con, "error"))
             s <- SE(con)[[1]]; tq <- qt(0.975, degf(rdes))
-            se <- fmt(s); ci_l <- fmt(d - tq * s); ci_u <- fmt(d + tq * s)
-            tt <- fmt(d / s); pv <- fmt(2 * pt(-abs(d / s), degf(rdes)))
+            se <- fmt17(s); ci_l <- fmt17(d - tq * s); ci_u <- fmt17(d + tq * s)
+            tt <- fmt17(d / s); pv <- fmt17(2 * pt(-abs(d / s), degf(rdes)))
         }
         res <- rbind(res, data.frame(
             variable = "ans", level = l, segment_a = paste0("seg=", pr[1]),
-            segment_b = paste0("seg=", pr[2]), estimate_a = fmt(est[["ya"]] / est[["na"]]),
-            estimate_b = fmt(est[["yb"]] / est[["nb"]]), difference = fmt(d), se = se,
+            segment_b = paste0("seg=", pr[2]), estimate_a = fmt17(est[["ya"]] / est[["na"]]),
+            estimate_b = fmt17(est[["yb"]] / est[["nb"]]), difference = fmt17(d), se = se,
             ci_lower = ci_l, ci_upper = ci_u, df = degf(rdes), t = tt, p_value = pv,
             p_adjusted = pv, stringsAsFactors = FALSE))
     }
 }
 # (Holm within each pair's family of two levels)
 fam <- res$segment_b == "seg=C"
-res$p_adjusted[fam] <- fmt(p.adjust(as.numeric(res$p_value[fam]), "holm"))
+res$p_adjusted[fam] <- fmt17(p.adjust(as.numeric(res$p_value[fam]), "holm"))
 write.csv(res, file.path(outdir, "one_psu_rep_no_replicate.csv"), row.names = FALSE, quote = FALSE, na = "")
 writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
              "# Generated: do not edit by hand.",

@@ -23,19 +23,8 @@ if (as.character(packageVersion("survey")) != "4.1.1")
     message("note: fixtures were made with survey 4.1.1; this is ", packageVersion("survey"))
 
 ## ---------------------------------------------------------------- output helpers
-fmt_num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-fmt_int <- function(x) ifelse(is.na(x), "", sprintf("%d", as.integer(x)))
-csv_field <- function(s) {
-    s[is.na(s)] <- ""
-    need <- grepl("[,\"\r\n]", s)
-    s[need] <- paste0("\"", gsub("\"", "\"\"", s[need]), "\"")
-    s
-}
-write_csv17 <- function(df, path) {
-    cols <- lapply(df, function(v) csv_field(if (is.numeric(v)) fmt_num(v) else as.character(v)))
-    writeLines(c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ","))), path)
-}
-write_expected <- function(name, df) write_csv17(df, file.path(expdir, paste0(name, ".csv")))
+# (fmt17, fmt_int, write_csv: helpers.R)
+write_expected <- function(name, df) write_csv(df, file.path(expdir, paste0(name, ".csv")))
 cases <- character()
 add_case <- function(name, args, tol = NULL) {
     line <- paste0(name, "|", paste(args, collapse = " "))
@@ -63,14 +52,14 @@ rd_jkn <- as.svrepdesign(d_strat, type = "JKn")
 strat <- add_reps(strat, rd_jkn, "jk")
 rd_boot <- as.svrepdesign(d_strat, type = "bootstrap", replicates = 40)
 strat <- add_reps(strat, rd_boot, "bs")
-write_csv17(strat, file.path(datadir, "rep_apistrat.csv"))
-writeLines(fmt_num(rd_jkn$rscales), file.path(datadir, "rep_apistrat_rscales.txt"))
+write_csv(strat, file.path(datadir, "rep_apistrat.csv"))
+writeLines(fmt17(rd_jkn$rscales), file.path(datadir, "rep_apistrat_rscales.txt"))
 
 clus1 <- undot(chr(apiclus1[, c(keep, "fpc")]))
 d_clus1 <- svydesign(ids = ~dnum, weights = ~pw, data = apiclus1)
 rd_jk1 <- as.svrepdesign(d_clus1, type = "JK1")
 clus1 <- add_reps(clus1, rd_jk1, "jk")
-write_csv17(clus1, file.path(datadir, "rep_apiclus1.csv"))
+write_csv(clus1, file.path(datadir, "rep_apiclus1.csv"))
 
 # BRR needs two PSUs per stratum: keep the strata that have exactly two.
 npsu <- tapply(nhanes$SDMVPSU, nhanes$SDMVSTRA, function(x) length(unique(x)))
@@ -85,7 +74,7 @@ rd_brr <- as.svrepdesign(d_nh, type = "BRR")
 nh <- add_reps(nh, rd_brr, "brr")
 rd_fay <- as.svrepdesign(d_nh, type = "Fay", fay.rho = 0.3)
 nh <- add_reps(nh, rd_fay, "fay")
-write_csv17(nh, file.path(datadir, "rep_nhanes.csv"))
+write_csv(nh, file.path(datadir, "rep_nhanes.csv"))
 
 # The synthetic shopper export (zero weights, missing answers, multi-response questions):
 # JKn replicates of its waves-as-strata design; the single-panel stratum 2011-W is left out
@@ -101,8 +90,8 @@ options(old_lonely)
 sh_out <- sh_txt
 w_sh <- weights(rd_sh, "analysis")
 for (r in seq_len(ncol(w_sh))) sh_out[[paste0("jk", r)]] <- w_sh[, r]
-write_csv17(sh_out, file.path(datadir, "rep_shopper.csv"))
-writeLines(fmt_num(rd_sh$rscales), file.path(datadir, "rep_shopper_rscales.txt"))
+write_csv(sh_out, file.path(datadir, "rep_shopper.csv"))
+writeLines(fmt17(rd_sh$rscales), file.path(datadir, "rep_shopper_rscales.txt"))
 
 ## Re-read: the computations below use exactly what the CSV holds.
 read_back <- function(name) read_back_file(file.path(datadir, paste0(name, ".csv")))
@@ -185,10 +174,10 @@ run_tab <- function(case, dataset, spec, questions, segs, ci = "logit", level = 
         W <- sum(w * d)
         out[[length(out) + 1]] <- data.frame(
             variable = q$name, level = l, segment = s$name,
-            base_n = fmt_int(sum(d)), base_weight = fmt_num(W),
-            count = fmt_int(sum(d & y == 1)), proportion = fmt_num(p), se = fmt_num(se),
-            ci_lower = fmt_num(lim[1]), ci_upper = fmt_num(lim[2]), df = fmt_int(dfree),
-            deff = fmt_num(deff(m)[[1]]), eff_base = fmt_num(W^2 / sum(w^2 * d)),
+            base_n = fmt_int(sum(d)), base_weight = fmt17(W),
+            count = fmt_int(sum(d & y == 1)), proportion = fmt17(p), se = fmt17(se),
+            ci_lower = fmt17(lim[1]), ci_upper = fmt17(lim[2]), df = fmt_int(dfree),
+            deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(w^2 * d)),
             stringsAsFactors = FALSE)
     }
     res <- do.call(rbind, out)
@@ -214,38 +203,22 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
     tq <- qt(1 - (1 - level) / 2, dfree)
     out <- list()
     for (q in questions) for (pr in pairs) {
-        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-        ra <- byname[[ab[1]]]
-        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
         fam <- list()
         for (l in q$levels) {
             y <- q$y(l)[inbase]; y[is.na(y)] <- 0
             ans <- q$answered[inbase]
             a <- as.numeric(ra & ans); b <- as.numeric(rb & ans)
-            des$variables$ya <- y * a; des$variables$na <- a
-            des$variables$yb <- y * b; des$variables$nb <- b
             # the difference re-estimated on every replicate
-            tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
-            con <- svycontrast(tot, quote(ya / na - yb / nb))
-            diff <- coef(con)[[1]]; se <- SE(con)[[1]]
-            est <- coef(tot)
-            t <- diff / se
-            fam[[length(fam) + 1]] <- data.frame(
-                variable = q$name, level = l, segment_a = ab[1], segment_b = ab[2],
-                estimate_a = est[["ya"]] / est[["na"]], estimate_b = est[["yb"]] / est[["nb"]],
-                difference = diff, se = se, ci_lower = diff - tq * se,
-                ci_upper = diff + tq * se, df = dfree, t = t,
-                p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
+            r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
+            fam[[length(fam) + 1]] <- compare_row(q$name, l, ab, r, dfree, tq)
         }
         fam <- do.call(rbind, fam)
         fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
         out[[length(out) + 1]] <- fam
     }
     res <- do.call(rbind, out)
-    for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",
-                "p_value", "p_adjusted")) res[[v]] <- fmt_num(res[[v]])
-    res$df <- fmt_int(res$df)
-    write_expected(case, res)
+    write_expected(case, fmt_compare(res))
     args <- c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
               unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"), base$flags,
               as.vector(rbind("--pair", cli_pairs)))
@@ -263,10 +236,10 @@ run_chisq <- function(case, dataset, spec, var, by, base = NULL) {
     if (!is.null(base)) des <- des[base$rows, ]
     res <- svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
     write_expected(case, data.frame(variable = var, by = by,
-                                    statistic = fmt_num(res$statistic[[1]]),
-                                    ndf = fmt_num(res$parameter[["ndf"]]),
-                                    ddf = fmt_num(res$parameter[["ddf"]]),
-                                    p_value = fmt_num(res$p.value[[1]])))
+                                    statistic = fmt17(res$statistic[[1]]),
+                                    ndf = fmt17(res$parameter[["ndf"]]),
+                                    ddf = fmt17(res$parameter[["ddf"]]),
+                                    p_value = fmt17(res$p.value[[1]])))
     add_case(case, c("chisq", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
                      "--var", var, "--by", by, base$flags))
 }
@@ -276,7 +249,7 @@ A <- D$rep_apistrat; C1 <- D$rep_apiclus1; NH <- D$rep_nhanes
 R_jkn <- length(jkn_rscales)
 stopifnot(length(unique(jkn_rscales)) == 3)
 S_jkn <- list(weight = "pw", prefix = "jk", type = "JKn", flag = "jkn", rscales = jkn_rscales,
-              rscales_flag = paste(fmt_num(jkn_rscales), collapse = ","))
+              rscales_flag = paste(fmt17(jkn_rscales), collapse = ","))
 S_boot <- list(weight = "pw", prefix = "bs", type = "bootstrap", flag = "bootstrap")
 S_boot_mse <- c(S_boot, list(mse = TRUE))
 S_jk1 <- list(weight = "pw", prefix = "jk", type = "JK1", flag = "jk1")
@@ -311,7 +284,7 @@ run_tab("rep_nhanes_fay_mse_beta", "rep_nhanes", S_fay_mse, list(q_var(NH, "HI_C
 
 SH <- D$rep_shopper
 S_sh <- list(weight = "wt", prefix = "jk", type = "JKn", flag = "jkn", rscales = sh_rscales,
-             rscales_flag = paste(fmt_num(sh_rscales), collapse = ","))
+             rscales_flag = paste(fmt17(sh_rscales), collapse = ","))
 shq <- list(q_var(SH, "would_switch"), q_multi(SH, "pref", c("pref_email", "pref_form", "pref_phone")),
             q_codes(SH, "prob", "problems"))
 run_tab("rep_shopper_jkn", "rep_shopper", S_sh, shq,
@@ -383,7 +356,7 @@ run_chisq("rep_apiclus1_sdr_chisq", "rep_apiclus1", S_sdr, "sch_wide", "stype")
 # rscale > 0, R's svrepvar).
 rs_zero <- ifelse(seq_len(15) %in% c(3, 8), 0, 0.8)
 run_tab("rep_apiclus1_jk1_rscales_zero", "rep_apiclus1",
-        c(S_jk1, list(rscales = rs_zero, rscales_flag = paste(fmt_num(rs_zero), collapse = ","))),
+        c(S_jk1, list(rscales = rs_zero, rscales_flag = paste(fmt17(rs_zero), collapse = ","))),
         list(q_var(C1, "sch_wide")), seg_list(C1, s_eq(C1, "elem", "stype", "E")), ci = "wald")
 run_tab("rep_nhanes_brr_rscales_beta", "rep_nhanes", c(S_brr, list(rscales = 0.5, rscales_flag = "0.5")),
         list(q_var(NH, "HI_CHOL")), seg_list(NH, s_by(NH, "race")), ci = "beta")
@@ -416,7 +389,7 @@ create_case <- function(case, file, design_fn, type, flags, lonely = "fail") {
     options(old)
     w <- weights(rd, "analysis")
     out <- txt
-    for (r in seq_len(ncol(w))) out[[paste0("rep", r)]] <- fmt_num(w[, r])
+    for (r in seq_len(ncol(w))) out[[paste0("rep", r)]] <- fmt17(w[, r])
     write_expected(case, out)
     add_case(case, c("replicate", file.path("data", file), flags, "--type", tolower(type)),
              tol = "1e-12")
@@ -490,10 +463,10 @@ run_score <- function(case, dataset, spec, scores, segs) {
             ci <- confint(m, df = dfree)
             out[[length(out) + 1]] <- data.frame(
                 variable = sc$col, score = sc$name, segment = sg$name, base_n = sum(keep),
-                base_weight = fmt_num(sum(w[keep])), estimate = fmt_num(coef(m)[[1]]),
-                se = fmt_num(SE(m)[[1]]), ci_lower = fmt_num(ci[1, 1]),
-                ci_upper = fmt_num(ci[1, 2]), df = fmt_int(dfree), deff = fmt_num(deff(m)[[1]]),
-                eff_base = fmt_num(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
+                base_weight = fmt17(sum(w[keep])), estimate = fmt17(coef(m)[[1]]),
+                se = fmt17(SE(m)[[1]]), ci_lower = fmt17(ci[1, 1]),
+                ci_upper = fmt17(ci[1, 2]), df = fmt_int(dfree), deff = fmt17(deff(m)[[1]]),
+                eff_base = fmt17(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
         }
     }
     write_expected(case, do.call(rbind, out))
@@ -509,27 +482,16 @@ run_score_compare <- function(case, dataset, spec, scores, segs, pairs) {
     out <- list()
     for (sc in scores) for (pr in pairs) {
         s <- sc$f(dat$txt[[sc$col]])
-        ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
-        ra <- byname[[ab[1]]]
-        rb <- if (ab[2] == "rest") !ra else byname[[ab[2]]]
+        side <- pair_rows(byname, pr); ab <- side$ab; ra <- side$a; rb <- side$b
         a <- as.numeric(ra & !is.na(s)); b <- as.numeric(rb & !is.na(s))
         y <- s; y[is.na(y)] <- 0
-        des$variables$ya <- y * a; des$variables$na <- a
-        des$variables$yb <- y * b; des$variables$nb <- b
         # the difference re-estimated on every replicate
-        tot <- svytotal(~ya + na + yb + nb, des, return.replicates = TRUE)
-        con <- svycontrast(tot, quote(ya / na - yb / nb))
-        diff <- coef(con)[[1]]; se <- SE(con)[[1]]; est <- coef(tot); t <- diff / se
-        p <- 2 * pt(-abs(t), dfree); tq <- qt(0.975, dfree)
-        out[[length(out) + 1]] <- data.frame(
-            variable = sc$col, level = sc$name, segment_a = ab[1], segment_b = ab[2],
-            estimate_a = fmt_num(est[["ya"]] / est[["na"]]),
-            estimate_b = fmt_num(est[["yb"]] / est[["nb"]]), difference = fmt_num(diff),
-            se = fmt_num(se), ci_lower = fmt_num(diff - tq * se), ci_upper = fmt_num(diff + tq * se),
-            df = fmt_int(dfree), t = fmt_num(t), p_value = fmt_num(p), p_adjusted = fmt_num(p),
-            stringsAsFactors = FALSE)
+        r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
+        out[[length(out) + 1]] <- compare_row(sc$col, sc$name, ab, r, dfree, qt(0.975, dfree))
     }
-    write_expected(case, do.call(rbind, out))
+    res <- do.call(rbind, out)
+    res$p_adjusted <- res$p_value # (one score a family)
+    write_expected(case, fmt_compare(res))
     add_case(case, c("compare", file.path("data", paste0(dataset, ".csv")), rep_flags(spec),
                      as.vector(rbind("--score", vapply(scores, `[[`, "", "flag"))),
                      attr(segs, "flags"), as.vector(rbind("--pair", pairs))))

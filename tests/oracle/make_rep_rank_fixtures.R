@@ -26,10 +26,10 @@ suppressPackageStartupMessages(library(survey))
 args_all <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+source(file.path(root, "helpers.R"))
 outdir <- file.path(root, "rep_rank")
 dat <- read.csv(file.path(outdir, "rep_rank.csv"), stringsAsFactors = FALSE)
 rr <- paste0("rr", 1:30)
-fmt <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
 
 # the answering rows of g = 1 (n10's 99 is a missing code): R's rank 16 at any tolerance
 # from 1e-3 to 1e-9
@@ -68,9 +68,9 @@ for (sg in segs) {
     W <- sum(dat$rw[keep])
     out <- rbind(out, data.frame(
         variable = "n10", score = "mean", segment = sg$name, base_n = sum(keep),
-        base_weight = fmt(W), estimate = fmt(coef(m)[[1]]), se = fmt(SE(m)[[1]]),
-        ci_lower = fmt(ci[1, 1]), ci_upper = fmt(ci[1, 2]), df = df,
-        deff = fmt(deff(m)[[1]]), eff_base = fmt(W^2 / sum(dat$rw[keep]^2)),
+        base_weight = fmt17(W), estimate = fmt17(coef(m)[[1]]), se = fmt17(SE(m)[[1]]),
+        ci_lower = fmt17(ci[1, 1]), ci_upper = fmt17(ci[1, 2]), df = df,
+        deff = fmt17(deff(m)[[1]]), eff_base = fmt17(W^2 / sum(dat$rw[keep]^2)),
         stringsAsFactors = FALSE))
 }
 stopifnot(out$df[out$segment == "g1"] == 15)

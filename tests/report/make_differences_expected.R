@@ -7,9 +7,11 @@
 # never call R).
 # Made with survey 4.1.1.
 suppressPackageStartupMessages(library(survey))
-d <- read.csv("tests/report/specs/scores.csv")
-d$rec[d$rec == 98] <- NA # csv: {missing: [98]}
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d, nest = TRUE)
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/report", "..",
+                 "oracle", "helpers.R"))
+sp <- read_report_scores() # (rec's 98 missing; the stratified cluster design)
+d <- sp$d; des <- sp$des
 df <- degf(des)
 fans <- d$grp == 2
 others <- !is.na(d$grp) & d$grp != 2
@@ -17,10 +19,8 @@ contrast <- function(y, a, b) { # y: values (NA = no answer); a, b: the two segm
     ans <- !is.na(y)
     a <- as.numeric(a & ans); b <- as.numeric(b & ans)
     y[is.na(y)] <- 0
-    des$variables$ya <- y * a; des$variables$na <- a
-    des$variables$yb <- y * b; des$variables$nb <- b
-    con <- svycontrast(svytotal(~ya + na + yb + nb, des), quote(ya / na - yb / nb))
-    diff <- coef(con)[[1]]; se <- SE(con)[[1]]; q <- qt(0.975, df)
+    r <- contrast_sides(des, y, a, b)
+    diff <- r$diff; se <- r$se; q <- qt(0.975, df)
     c(diff = diff, lo = diff - q * se, hi = diff + q * se, p = 2 * pt(-abs(diff / se), df))
 }
 pstr <- function(p) if (p < 0.001) "p < 0.001" else sprintf("p = %.3f", p)

@@ -8,11 +8,12 @@
 # with n = the effective base (sum w)^2 / sum w^2 (docs/methods.md): [0, qbeta(1 - a/2, 1,
 # n)], which is 1 - (a/2)^(1/n). Made with survey 4.1.1.
 suppressPackageStartupMessages(library(survey))
-d <- read.csv("tests/report/specs/scores.csv")
-d$rec[d$rec == 98] <- NA # csv: {missing: [98]}
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d, nest = TRUE)
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/report", "..",
+                 "oracle", "helpers.R"))
+sp <- read_report_scores() # (rec's 98 missing; the stratified cluster design)
+d <- sp$d; des <- sp$des
 segs <- list(all = rep(TRUE, nrow(d)), fans = d$grp == 2)
-num <- function(x) sprintf("%.17g", x)
 alpha <- 0.05
 rows <- c()
 for (tb in c("rec", "top")) for (l in 0:10) for (g in names(segs)) {
@@ -35,10 +36,10 @@ for (tb in c("rec", "top")) for (l in 0:10) for (g in names(segs)) {
         stopifnot(p > 0 && p < 1)
         ci <- as.vector(attr(svyciprop(~yy, sub, method = "logit"), "ci"))
         se <- SE(m)[[1]]
-        de <- num(deff(m)[[1]])
+        de <- fmt17(deff(m)[[1]])
     }
-    rows <- c(rows, paste(tb, tb, l, g, sum(dom), num(W), sum(dom & y == 1), num(p), num(se),
-                          num(ci[1]), num(ci[2]), degf(sub), de, num(neff), sep = ","))
+    rows <- c(rows, paste(tb, tb, l, g, sum(dom), fmt17(W), sum(dom & y == 1), fmt17(p), fmt17(se),
+                          fmt17(ci[1]), fmt17(ci[2]), degf(sub), de, fmt17(neff), sep = ","))
 }
 # (every point is listed, per table: 1 and 4 nobody gave; 0 to 5 none of the fans)
 stopifnot(sum(grepl(",0,0,0,0,", rows)) == 2 * (2 + 6))

@@ -5,9 +5,11 @@
 # servicesoft survey's servicesoft_scores.csv (committed; the tests never call R). Made with
 # survey 4.1.1.
 suppressPackageStartupMessages(library(survey))
-d <- read.csv("tests/report/specs/scores.csv")
-d$rec[d$rec == 98] <- NA # csv: {missing: [98]}
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d, nest = TRUE)
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/report", "..",
+                 "oracle", "helpers.R"))
+sp <- read_report_scores() # (rec's 98 missing; the stratified cluster design)
+d <- sp$d; des <- sp$des
 nps <- function(x) ifelse(x >= 9, 100, ifelse(x >= 7, 0, -100))
 top2 <- function(x) ifelse(x >= 9, 100, 0)
 # table, variable, score name, the score of each row (NA: not answered)
@@ -19,7 +21,6 @@ scores <- list(list("rec", "rec", "NPS", nps(d$rec)),
 segs <- list(all = rep(TRUE, nrow(d)), fans = d$grp == 2)
 pairs <- list(rec = c("fans:all", "fans:rest"), groups = "fans:all", rec2 = "fans:rest",
               sat = "fans:all")
-num <- function(x) sprintf("%.17g", x)
 est <- c()
 for (sc in scores) for (g in names(segs)) {
     s <- sc[[4]]
@@ -29,9 +30,9 @@ for (sc in scores) for (g in names(segs)) {
     ci <- confint(m, df = degf(sub))
     w <- weights(sub)
     w <- w[w > 0]
-    est <- c(est, paste(sc[[1]], sc[[2]], sc[[3]], g, length(w), num(sum(w)), num(coef(m)[[1]]),
-                        num(SE(m)[[1]]), num(ci[1]), num(ci[2]), degf(sub), num(deff(m)[[1]]),
-                        num(sum(w)^2 / sum(w^2)), sep = ","))
+    est <- c(est, paste(sc[[1]], sc[[2]], sc[[3]], g, length(w), fmt17(sum(w)), fmt17(coef(m)[[1]]),
+                        fmt17(SE(m)[[1]]), fmt17(ci[1]), fmt17(ci[2]), degf(sub), fmt17(deff(m)[[1]]),
+                        fmt17(sum(w)^2 / sum(w^2)), sep = ","))
 }
 dir.create("tests/report/expected/scores", showWarnings = FALSE)
 writeLines(c(paste0("table,variable,score,segment,base_n,base_weight,estimate,se,ci_lower,",
@@ -42,22 +43,17 @@ writeLines(c(paste0("table,variable,score,segment,base_n,base_weight,estimate,se
 cmp <- c()
 df <- degf(des)
 for (sc in scores) for (pr in pairs[[sc[[1]]]]) {
-    ab <- strsplit(pr, ":", fixed = TRUE)[[1]]
+    side <- pair_rows(segs, pr); ab <- side$ab
     s <- sc[[4]]
     ans <- !is.na(s)
-    a <- as.numeric(segs[[ab[1]]] & ans)
-    b <- as.numeric((if (ab[2] == "rest") !segs[[ab[1]]] else segs[[ab[2]]]) & ans)
+    a <- as.numeric(side$a & ans); b <- as.numeric(side$b & ans)
     s[is.na(s)] <- 0
-    des$variables$ya <- s * a; des$variables$na <- a
-    des$variables$yb <- s * b; des$variables$nb <- b
-    tot <- svytotal(~ya + na + yb + nb, des)
-    con <- svycontrast(tot, quote(ya / na - yb / nb))
-    e <- coef(tot)
-    diff <- coef(con)[[1]]; se <- SE(con)[[1]]
+    r <- contrast_sides(des, s, a, b)
+    diff <- r$diff; se <- r$se
     t <- diff / se; p <- 2 * pt(-abs(t), df); q <- qt(0.975, df)
-    cmp <- c(cmp, paste(sc[[1]], sc[[2]], sc[[3]], ab[1], ab[2], num(e[["ya"]] / e[["na"]]),
-                        num(e[["yb"]] / e[["nb"]]), num(diff), num(se), num(diff - q * se),
-                        num(diff + q * se), df, num(t), num(p), num(p), sep = ","))
+    cmp <- c(cmp, paste(sc[[1]], sc[[2]], sc[[3]], ab[1], ab[2], fmt17(r$a), fmt17(r$b),
+                        fmt17(diff), fmt17(se), fmt17(diff - q * se), fmt17(diff + q * se), df,
+                        fmt17(t), fmt17(p), fmt17(p), sep = ","))
 }
 writeLines(c(paste0("table,variable,level,segment_a,segment_b,estimate_a,estimate_b,difference,",
                     "se,ci_lower,ci_upper,df,t,p_value,p_adjusted"), cmp),
@@ -76,9 +72,9 @@ for (g in c("all", "heavy")) {
     ci <- confint(m, df = degf(sub))
     w <- weights(sub)
     w <- w[w > 0]
-    est <- c(est, paste("satisfaction", "satisfaction", "mean", g, length(w), num(sum(w)),
-                        num(coef(m)[[1]]), num(SE(m)[[1]]), num(ci[1]), num(ci[2]), degf(sub),
-                        num(deff(m)[[1]]), num(sum(w)^2 / sum(w^2)), sep = ","))
+    est <- c(est, paste("satisfaction", "satisfaction", "mean", g, length(w), fmt17(sum(w)),
+                        fmt17(coef(m)[[1]]), fmt17(SE(m)[[1]]), fmt17(ci[1]), fmt17(ci[2]), degf(sub),
+                        fmt17(deff(m)[[1]]), fmt17(sum(w)^2 / sum(w^2)), sep = ","))
 }
 writeLines(c(paste0("table,variable,score,segment,base_n,base_weight,estimate,se,ci_lower,",
                     "ci_upper,df,deff,eff_base"), est),

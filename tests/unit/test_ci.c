@@ -11,6 +11,7 @@
 
 #define NFIX (sizeof ci_fixtures / sizeof ci_fixtures[0])
 
+/* The fixtures' stats: p, var, df, base_n, base_n_pos, base_weight, eff_base. */
 static shopstat_domain_stats stats_of(const double *s)
 {
     shopstat_domain_stats d = {.p = s[0],
@@ -21,6 +22,13 @@ static shopstat_domain_stats stats_of(const double *s)
                                .base_weight = s[5],
                                .eff_base = s[6]};
     return d;
+}
+
+/* A domain of n rows of weight 1 (base_n = base_n_pos = base_weight = eff_base = n). */
+static shopstat_domain_stats equal_weights(double p, double var, double df, double n)
+{
+    const double s[] = {p, var, df, n, n, n, n};
+    return stats_of(s);
 }
 
 /* Every method against R at 1e-6, likelihood at 2e-3 (R reads it off a spline). Also reports
@@ -73,13 +81,7 @@ static void test_wilson_by_hand(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof wilson_fixtures / sizeof wilson_fixtures[0]; i++) {
         const double *w = wilson_fixtures[i];
-        shopstat_domain_stats d = {.p = w[0],
-                                   .var = w[1],
-                                   .df = w[2],
-                                   .base_n = 100,
-                                   .base_n_pos = 100,
-                                   .base_weight = 100,
-                                   .eff_base = 100};
+        shopstat_domain_stats d = equal_weights(w[0], w[1], w[2], 100);
         shopstat_interval ci;
         assert_int_equal(shopstat_ci(SHOPSTAT_CI_WILSON, &d, w[3], &ci, NULL), SHOPSTAT_OK);
         assert_close(ci.lower, w[4], 1e-9);
@@ -179,13 +181,7 @@ static void test_empty_base(void **state)
 static void test_bad_df_and_var(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.4,
-                               .var = 0.002,
-                               .df = 0,
-                               .base_n = 30,
-                               .base_n_pos = 30,
-                               .base_weight = 30,
-                               .eff_base = 30};
+    shopstat_domain_stats d = equal_weights(0.4, 0.002, 0, 30);
     shopstat_interval ci;
     shopstat_error err;
     shopstat_error_clear(&err);
@@ -211,13 +207,7 @@ static void test_bad_df_and_var(void **state)
 static void test_zero_variance(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.25,
-                               .var = 0,
-                               .df = 3,
-                               .base_n = 8,
-                               .base_n_pos = 8,
-                               .base_weight = 8,
-                               .eff_base = 8};
+    shopstat_domain_stats d = equal_weights(0.25, 0, 3, 8);
     for (int m = SHOPSTAT_CI_LOGIT; m <= SHOPSTAT_CI_LIKELIHOOD; m++) {
         shopstat_interval ci;
         assert_int_equal(shopstat_ci((shopstat_ci_method)m, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
@@ -232,13 +222,7 @@ static void test_zero_variance(void **state)
 static void test_wald_logit_by_hand(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.2,
-                               .var = 0.0016,
-                               .df = 10,
-                               .base_n = 100,
-                               .base_n_pos = 100,
-                               .base_weight = 100,
-                               .eff_base = 100};
+    shopstat_domain_stats d = equal_weights(0.2, 0.0016, 10, 100);
     double t = 2.2281388519862739;
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_WALD, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
@@ -256,13 +240,7 @@ static void test_wald_logit_by_hand(void **state)
 static void test_asin_clip(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.01,
-                               .var = 0.0004,
-                               .df = 20,
-                               .base_n = 50,
-                               .base_n_pos = 50,
-                               .base_weight = 50,
-                               .eff_base = 50};
+    shopstat_domain_stats d = equal_weights(0.01, 0.0004, 20, 50);
     shopstat_interval ci;
     assert_int_equal(shopstat_ci(SHOPSTAT_CI_ASIN, &d, 0.95, &ci, NULL), SHOPSTAT_OK);
     assert_close(ci.lower, 0, 1e-15);
@@ -301,13 +279,7 @@ static void test_beta_extreme_shapes(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof kg_extreme / sizeof kg_extreme[0]; i++) {
         const double *k = kg_extreme[i];
-        shopstat_domain_stats d = {.p = k[0],
-                                   .var = k[1],
-                                   .df = k[2],
-                                   .base_n = k[3],
-                                   .base_n_pos = k[3],
-                                   .base_weight = k[3],
-                                   .eff_base = k[3]};
+        shopstat_domain_stats d = equal_weights(k[0], k[1], k[2], k[3]);
         shopstat_interval ci;
         shopstat_error err;
         if (shopstat_ci(SHOPSTAT_CI_BETA, &d, k[4], &ci, &err) != SHOPSTAT_OK)
@@ -345,13 +317,7 @@ static void test_beta_huge_shapes(void **state)
 static void test_likelihood_extreme(void **state)
 {
     (void)state;
-    shopstat_domain_stats d = {.p = 0.999967,
-                               .var = 1.41931e-05,
-                               .df = 6,
-                               .base_n = 26,
-                               .base_n_pos = 26,
-                               .base_weight = 26,
-                               .eff_base = 26};
+    shopstat_domain_stats d = equal_weights(0.999967, 1.41931e-05, 6, 26);
     shopstat_interval ci;
     shopstat_error err;
     if (shopstat_ci(SHOPSTAT_CI_LIKELIHOOD, &d, 0.95, &ci, &err) != SHOPSTAT_OK)

@@ -21,22 +21,11 @@ typedef struct run {
     shopstat_totals *t;
 } run;
 
-static void pass_over(run *r, const char *csv, shopstat_plan *p)
-{
-    memset(r, 0, sizeof *r);
-    char *path = write_tmp(csv);
-    shopstat_reader *rd = NULL;
-    r->st = shopstat_reader_open(path, NULL, &rd, &r->err);
-    if (!r->st)
-        r->st = shopstat_totals_compute(p, rd, &r->t, &r->err);
-    shopstat_reader_free(rd);
-    remove_tmp(path);
-}
-
 static run score(const char *csv, shopstat_plan *p)
 {
     run r;
-    pass_over(&r, csv, p);
+    memset(&r, 0, sizeof r);
+    r.st = totals_of_csv(csv, p, &r.t, &r.err);
     if (!r.st)
         r.st = shopstat_score_estimates(r.t, NULL, &r.e, &r.n, &r.err);
     return r;

@@ -18,28 +18,12 @@ typedef struct run {
     shopstat_totals *t;
 } run;
 
-/* Write csv to a temporary file and run the plan over it: r->t, or r->st and r->err. */
-static void pass_over(run *r, const char *csv, shopstat_plan *p)
-{
-    char path[] = "/tmp/shopstat_test_tab_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
-    close(fd);
-    shopstat_reader *rd = NULL;
-    r->st = shopstat_reader_open(path, NULL, &rd, &r->err);
-    if (!r->st)
-        r->st = shopstat_totals_compute(p, rd, &r->t, &r->err);
-    shopstat_reader_free(rd);
-    unlink(path);
-}
-
 /* Write csv to a temporary file, run the plan over it, estimate with the given CI. */
 static run tab(const char *csv, shopstat_plan *p, shopstat_ci_method ci)
 {
     run r;
     memset(&r, 0, sizeof r);
-    pass_over(&r, csv, p);
+    r.st = totals_of_csv(csv, p, &r.t, &r.err);
     if (r.st)
         return r;
     shopstat_tab_opts o;
@@ -180,7 +164,7 @@ static void test_zero_weight_segment(void **state)
     assert_int_equal(shopstat_plan_parse_segment(p, "z=s:z", NULL), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_add_pair(p, "z", "all", NULL), SHOPSTAT_OK);
     memset(&r, 0, sizeof r);
-    pass_over(&r, "q,s,w\n1,z,0\n0,z,0\n1,a,1\n0,a,2\n1,a,1\n", p);
+    r.st = totals_of_csv("q,s,w\n1,z,0\n0,z,0\n1,a,1\n0,a,2\n1,a,1\n", p, &r.t, &r.err);
     assert_int_equal(r.st, SHOPSTAT_OK);
     shopstat_difference *diff = NULL;
     size_t nd = 0;
@@ -478,7 +462,7 @@ static void test_messages_without_flags(void **state)
         }
         run r;
         memset(&r, 0, sizeof r);
-        pass_over(&r, csv, p);
+        r.st = totals_of_csv(csv, p, &r.t, &r.err);
         assert_int_not_equal(r.st, SHOPSTAT_OK);
         /* (the start of the message: the unknown-column ones go on with suggestions) */
         if (strncmp(r.err.msg, cases[i].want, strlen(cases[i].want)) != 0)
@@ -723,7 +707,7 @@ static shopstat_totals *subset_totals(shopstat_plan *p)
 {
     run r;
     memset(&r, 0, sizeof r);
-    pass_over(&r, SUBSET_CSV, p);
+    r.st = totals_of_csv(SUBSET_CSV, p, &r.t, &r.err);
     if (r.st)
         print_error("%s\n", r.err.msg);
     assert_int_equal(r.st, SHOPSTAT_OK);

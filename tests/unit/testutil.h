@@ -1,5 +1,5 @@
 /* Shared helpers for the cmocka unit tests: relative-tolerance double comparison, a scratch
- * folder per test. */
+ * folder per test, a plan's pass over csv text. */
 #ifndef SHOPSTAT_TESTUTIL_H
 #define SHOPSTAT_TESTUTIL_H
 
@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "shopstat/reader.h"
+#include "shopstat/tab.h"
 
 /* splitmix64: the next of a deterministic sequence of 64-bit numbers (data sets for the
  * tests), from *state. */
@@ -46,6 +49,21 @@ static inline void remove_tmp(char *path)
 {
     unlink(path);
     free(path);
+}
+
+/* csv text in a temporary file, read and passed over by plan p: the totals in *t, the status
+ * returned with its detail in *err. The file is removed again. */
+static inline shopstat_status totals_of_csv(const char *csv, shopstat_plan *p, shopstat_totals **t,
+                                            shopstat_error *err)
+{
+    char *path = write_tmp(csv);
+    shopstat_reader *rd = NULL;
+    shopstat_status st = shopstat_reader_open(path, NULL, &rd, err);
+    if (!st)
+        st = shopstat_totals_compute(p, rd, t, err);
+    shopstat_reader_free(rd);
+    remove_tmp(path);
+    return st;
 }
 
 /* cmocka's assert_float_equal casts to float: never use it. This compares doubles

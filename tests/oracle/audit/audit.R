@@ -151,15 +151,7 @@ make_design <- function(dat, spec) {
     # (without weights R derives them from an fpc, N_h / n_h; shopstat does the same)
     svydesign(ids = ids, strata = strata, fpc = fpc, weights = weights, data = dat$num, nest = TRUE)
 }
-design_flags <- function(spec) {
-    f <- character()
-    if (!is.null(spec$weight)) f <- c(f, "--weight", spec$weight)
-    if (!is.null(spec$strata)) f <- c(f, "--strata", spec$strata)
-    if (!is.null(spec$psu)) f <- c(f, "--psu", spec$psu)
-    if (!is.null(spec$fpc)) f <- c(f, "--fpc", spec$fpc)
-    if (!is.null(spec$lonely)) f <- c(f, "--lonely-psu", spec$lonely)
-    f
-}
+# (design_flags: helpers.R)
 ci_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin", beta = "beta",
           likelihood = "likelihood")
 ci_canon <- c(logit = "logit", xlogit = "xlogit", wald = "wald", mean = "wald", asin = "asin",

@@ -204,6 +204,14 @@ rep_make_x <- function(dat, spec, seed) {
                        if (!is.null(rsflag)) paste0(" rscales=", if (type == "jkn") "list" else rsflag),
                        " mse=", mse))
 }
+# The seed's rows (raw$txt) with RP's replicate weights (rw, rr1..rrR) beside them, written to
+# OUT/rel for shopstat and R to read back (ext.R, ext2.R, ext3.R); returns rel.
+write_reps <- function(raw, RP, rel) {
+    rtxt <- raw$txt; rtxt$rw <- RP$txt$rw
+    for (r in seq_len(RP$R)) rtxt[[paste0("rr", r)]] <- RP$txt[[paste0("rr", r)]]
+    write.csv(rtxt, file.path(OUT, rel), row.names = FALSE, na = "")
+    rel
+}
 
 # One tab run with the main part's handling of R errors, df 0 and refusals; groups of a
 # segment R finds at df 0 are dropped and the run repeated (at most three runs).
@@ -353,10 +361,7 @@ ext_audit <- function(seed, G, ue, SC, spec) {
     ## replicate weights made from the design
     RP <- rep_make_x(dat, spec, seed)
     if (is.null(RP)) { LOG(sprintf("s%d_xr", seed), "|NOTE|one unit: no replicate design"); return(invisible()) }
-    rrel <- file.path("data", sprintf("s%d_xrep.csv", seed))
-    rtxt <- raw$txt; rtxt$rw <- RP$txt$rw
-    for (r in seq_len(RP$R)) rtxt[[paste0("rr", r)]] <- RP$txt[[paste0("rr", r)]]
-    write.csv(rtxt, file.path(OUT, rrel), row.names = FALSE, na = "")
+    rrel <- write_reps(raw, RP, file.path("data", sprintf("s%d_xrep.csv", seed)))
     rdat <- apply_missing(read_back(file.path(OUT, rrel)), mis)
     rdat$path <- rrel
     # (R's svyglm on a replicate design, which svyciprop's logit calls, stops with "$

@@ -226,10 +226,7 @@ ext2_audit <- function(seed, G, ue, SC, spec) {
     if (seed %% 2 != 0) return(invisible())
     RP <- rep_make_x(raw, spec, seed)
     if (is.null(RP)) { LOG(paste0(tg, "r"), "|NOTE|one unit: no replicate design"); return(invisible()) }
-    rrel <- file.path("data", sprintf("s%d_yrep.csv", seed))
-    rtxt <- raw$txt; rtxt$rw <- RP$txt$rw
-    for (r in seq_len(RP$R)) rtxt[[paste0("rr", r)]] <- RP$txt[[paste0("rr", r)]]
-    write.csv(rtxt, file.path(OUT, rrel), row.names = FALSE, na = "")
+    rrel <- write_reps(raw, RP, file.path("data", sprintf("s%d_yrep.csv", seed)))
     rall <- read_back(file.path(OUT, rrel))
     rdat <- apply_missing(keep_rows(rall, keep), mis)
     rdat$path <- rrel

@@ -198,10 +198,7 @@ ext3_audit <- function(seed, G, ue, SC, spec) {
     RP <- NULL
     for (tr in 0:80) { RP <- rep_make_x(dat, spec, seed * 1000 + tr); if (is.null(RP) || RP$type == want) break }
     if (is.null(RP) || RP$type != want) { LOG(tg, "r|NOTE|no ", want, " replicate design"); return(invisible()) }
-    rrel <- file.path("data", sprintf("s%d_zrep.csv", seed))
-    rtxt <- raw$txt; rtxt$rw <- RP$txt$rw
-    for (r in seq_len(RP$R)) rtxt[[paste0("rr", r)]] <- RP$txt[[paste0("rr", r)]]
-    write.csv(rtxt, file.path(OUT, rrel), row.names = FALSE, na = "")
+    rrel <- write_reps(raw, RP, file.path("data", sprintf("s%d_zrep.csv", seed)))
     rdat <- apply_missing(read_back(file.path(OUT, rrel)), mis)
     rdat$path <- rrel
     rdes <- tryCatch(RP$design(rdat$num[, !names(rdat$num) %in% c("g", "wave")]), error = function(e) e)

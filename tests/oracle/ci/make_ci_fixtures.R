@@ -2,11 +2,13 @@
 # Run from the repository root: Rscript tests/oracle/ci/make_ci_fixtures.R
 # The output is committed; `make check` never runs R.
 suppressMessages(library(survey))
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+source(file.path(if (length(script)) dirname(normalizePath(script)) else "tests/oracle/ci", "..",
+                 "helpers.R"))
 data(api)
 
 out <- "tests/unit/ci_fixtures.h"
-num <- function(x) ifelse(is.na(x), "NAN", ifelse(is.infinite(x), ifelse(x > 0, "INFINITY", "-INFINITY"),
-                                                  sprintf("%.17g", x)))
 
 # Designs. "zero" is apistrat with three zero weights and a tripled block of weights among the
 # high and middle schools, so that base_n != base_n_pos and the weights are unequal within strata.
@@ -49,8 +51,8 @@ for (dn in names(designs)) for (mn in names(domains)) for (vn in names(vars)) {
     ci <- tryCatch(attr(eval(bquote(svyciprop(~.(v), des, method = .(meth), level = .(lev)))), "ci"),
                    error = function(e) NULL)
     if (is.null(ci) || any(!is.finite(ci))) next
-    rows <- c(rows, sprintf("    {\"%s/%s/%s\", \"%s\", %s, {%s}, %s, %s},", dn, mn, vn, meth, num(lev),
-                            paste(num(stats), collapse = ", "), num(ci[1]), num(ci[2])))
+    rows <- c(rows, sprintf("    {\"%s/%s/%s\", \"%s\", %s, {%s}, %s, %s},", dn, mn, vn, meth, fmt17_c(lev),
+                            paste(fmt17_c(stats), collapse = ", "), fmt17_c(ci[1]), fmt17_c(ci[2])))
   }
 }
 
@@ -66,8 +68,8 @@ wrows <- character(0)
 for (case in list(c(0.3, 0.002, 40, 0.95), c(0.85, 0.0004, 12, 0.90), c(0.02, 0.0001, 200, 0.95),
                   c(0.5, 0.01, 3, 0.99))) {
   ci <- wilson(case[1], case[2], case[3], case[4])
-  wrows <- c(wrows, sprintf("    {%s, %s, %s, %s, %s, %s},", num(case[1]), num(case[2]), num(case[3]),
-                            num(case[4]), num(ci[1]), num(ci[2])))
+  wrows <- c(wrows, sprintf("    {%s, %s, %s, %s, %s, %s},", fmt17_c(case[1]), fmt17_c(case[2]), fmt17_c(case[3]),
+                            fmt17_c(case[4]), fmt17_c(ci[1]), fmt17_c(ci[2])))
 }
 
 # Clopper-Pearson fallback at p = 0 or 1 with a non-integer n = eff_base.
@@ -78,8 +80,8 @@ cp <- function(p, n, lev) {
 cprows <- character(0)
 for (case in list(c(0, 17.3, 0.95), c(1, 17.3, 0.95), c(0, 1, 0.95), c(1, 2.5, 0.90), c(0, 250.75, 0.90))) {
   ci <- cp(case[1], case[2], case[3])
-  cprows <- c(cprows, sprintf("    {%s, %s, %s, %s, %s},", num(case[1]), num(case[2]), num(case[3]),
-                              num(ci[1]), num(ci[2])))
+  cprows <- c(cprows, sprintf("    {%s, %s, %s, %s, %s},", fmt17_c(case[1]), fmt17_c(case[2]), fmt17_c(case[3]),
+                              fmt17_c(ci[1]), fmt17_c(ci[2])))
 }
 
 # Korn-Graubard in plain R arithmetic at shapes where GSL's beta inverse gives up (effective
@@ -98,7 +100,7 @@ for (case in list(c(0.883963, 1.16983e-05, 35392, 89037, 0.95), c(0.99, 1e-7, 50
                   c(0.3, 2.1e-8, 1e6, 1e7, 0.95), c(0.3, 2.1e-9, 1e7, 1e8, 0.95),
                   c(0.001, 4e-10, 1e6, 2.5e6, 0.95), c(0.5, 2.5e-8, 1e6, 1e7, 0.95))) {
   ci <- kg(case[1], case[2], case[3], case[4], case[5])
-  kgrows <- c(kgrows, sprintf("    {%s},", paste(num(c(case, ci)), collapse = ", ")))
+  kgrows <- c(kgrows, sprintf("    {%s},", paste(fmt17_c(c(case, ci)), collapse = ", ")))
 }
 
 # p.adjust on a vector with ties and a missing value.
@@ -127,13 +129,13 @@ for (i in seq_along(rs)) {
   nu <- length(unique(des$cluster[, 1])) - length(unique(des$strata[, 1]))
   stopifnot(nu == degf(des))
   res <- svychisq(f, des, statistic = "F")
-  rsdata <- c(rsdata, sprintf("static const double rs_mean_%d[] = {%s};", i, paste(num(coef(mean2)), collapse = ", ")),
-              sprintf("static const double rs_V_%d[] = {%s};", i, paste(num(as.vector(vcov(mean2))), collapse = ", ")))
+  rsdata <- c(rsdata, sprintf("static const double rs_mean_%d[] = {%s};", i, paste(fmt17_c(coef(mean2)), collapse = ", ")),
+              sprintf("static const double rs_V_%d[] = {%s};", i, paste(fmt17_c(as.vector(vcov(mean2))), collapse = ", ")))
   rsrows <- c(rsrows, sprintf("    {\"%s\", %d, %d, rs_mean_%d, rs_V_%d, %s, %s, %s, %s, %s, %s, %s},", rs[[i]][[1]],
-                              nr, nc, i, i, num(nrow(mm)), num(degf(des)),
-                              num(unname(suppressWarnings(chisq.test(svytable(f, des, Ntotal = nrow(mm)), correct = FALSE))$statistic)),
-                              num(unname(res$statistic)), num(unname(res$parameter[1])),
-                              num(unname(res$parameter[2])), num(res$p.value)))
+                              nr, nc, i, i, fmt17_c(nrow(mm)), fmt17_c(degf(des)),
+                              fmt17_c(unname(suppressWarnings(chisq.test(svytable(f, des, Ntotal = nrow(mm)), correct = FALSE))$statistic)),
+                              fmt17_c(unname(res$statistic)), fmt17_c(unname(res$parameter[1])),
+                              fmt17_c(unname(res$parameter[2])), fmt17_c(res$p.value)))
 }
 
 h <- c(
@@ -159,9 +161,9 @@ h <- c(
   "static const double kg_extreme[][7] = {", kgrows, "};",
   "",
   "/* p.adjust(pv, \"holm\") and p.adjust(pv, \"BH\"). */",
-  sprintf("static const double padj_in[] = {%s};", paste(num(pv), collapse = ", ")),
-  sprintf("static const double padj_holm[] = {%s};", paste(num(holm), collapse = ", ")),
-  sprintf("static const double padj_bh[] = {%s};", paste(num(bh), collapse = ", ")),
+  sprintf("static const double padj_in[] = {%s};", paste(fmt17_c(pv), collapse = ", ")),
+  sprintf("static const double padj_holm[] = {%s};", paste(fmt17_c(holm), collapse = ", ")),
+  sprintf("static const double padj_bh[] = {%s};", paste(fmt17_c(bh), collapse = ", ")),
   "",
   "/* svychisq(~r + c, design, statistic = \"F\"): cell means and covariance (column-major, rows fastest),",
   " * N, degf, Pearson X^2 on svytable(Ntotal = N), F, ndf, ddf, p-value. */",
