@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "internal.h"
@@ -731,14 +732,17 @@ static shopstat_status score_def(ctx *c, yaml_node_t *n, const shopstat_spec_que
     if (n->type == YAML_MAPPING_NODE)
         return score_map(c, n, q, &out->map);
     const char *v = n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
-    if (n->type != YAML_SCALAR_NODE || (strcmp(v, "mean") != 0 && strcmp(v, "nps") != 0))
+    /* mean and nps in any case: the outputs call the score "NPS" and "Mean" */
+    if (n->type != YAML_SCALAR_NODE || (strcasecmp(v, "mean") != 0 && strcasecmp(v, "nps") != 0))
         return FAIL(c, n,
                     "score: of question '%s' is mean (the levels read as numbers), nps (a 0-10 "
                     "question) or a mapping of levels to numbers ({1: 0, \"4-5\": 100}), not "
-                    "%s%s%s",
+                    "%s%s%s; a top-2 box of a 1-5 rating is {\"1-3\": 0, \"4-5\": 100}, and "
+                    "several scores are named: {NPS: nps, \"Top-2 box\": {\"0-8\": 0, "
+                    "\"9-10\": 100}}",
                     q->name, n->type == YAML_SCALAR_NODE ? "'" : kind_name(n), v,
                     n->type == YAML_SCALAR_NODE ? "'" : "");
-    out->map = v[0] == 'm' ? "mean" : "nps";
+    out->map = tolower((unsigned char)v[0]) == 'm' ? "mean" : "nps";
     return SHOPSTAT_OK;
 }
 

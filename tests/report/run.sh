@@ -1338,6 +1338,17 @@ else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
 
+# ---- score: NPS and score: Mean as the outputs write them (any case, as --reptype): the same
+# scores as nps and mean (it stopped at 'NPS' while shopstat score --score rec:NPS took it) ----
+sed -e "s|^data: scores.csv|data: $PWD/tests/report/specs/scores.csv|" -e 's/score: nps}/score: NPS}/' \
+    -e 's/score: mean}/score: Mean}/' tests/report/specs/scores.yml >"$T/scores_case.yml"
+if $S report "$T/scores_case.yml" -o "$T/scores_case" --quiet 2>"$T/scores_case.err"; then
+    check "score: NPS / Mean: scores.csv as nps / mean (R's)" \
+        "$CSVCMP" "$SE/scores.csv" "$T/scores_case/scores.csv"
+else
+    ko "score: NPS / Mean refused: $(cat "$T/scores_case.err")"
+fi
+
 # ---- waves named by month in time order (shopstat_scale_time_order): a by: segment's columns
 # in tables.csv and report.md, its trend chart's waves, a wave question's levels; as text
 # sorts them Apr 2024 came first ----
