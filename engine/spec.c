@@ -324,6 +324,7 @@ typedef struct lexer {
     const char *s;
     size_t i, n;
     shopstat_pos at; /* position of the expression's first character */
+    size_t bare;     /* 1 + start of the last value read unquoted, else 0 (for a hint) */
 } lexer;
 
 static shopstat_pos lex_pos(const lexer *lx, size_t off)
@@ -365,11 +366,13 @@ static shopstat_status lex_value(ctx *c, lexer *lx, const char **out)
             return fail_at(c, lex_pos(lx, start - 1), "unterminated quote in expression");
         *out = sdup(c, lx->s + start, lx->i - start);
         lx->i++;
+        lx->bare = 0;
         return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
     }
     size_t len = word_len(lx);
     if (!len)
         return fail_at(c, lex_pos(lx, lx->i), "expected a value in expression '%s'", lx->s);
+    lx->bare = lx->i + 1;
     *out = sdup(c, lx->s + lx->i, len);
     lx->i += len;
     return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
@@ -491,7 +494,7 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
     shopstat_status st = scalar(c, n, what, text);
     if (st)
         return st;
-    lexer lx = {*text, 0, strlen(*text), pos_of(n)};
+    lexer lx = {*text, 0, strlen(*text), pos_of(n), 0};
     /* quoted scalars start one column after their quote */
     if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
         n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
@@ -519,11 +522,31 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
                            "a number in expression '%s' takes a decimal point (499.5), "
                            "whatever the data's decimal mark; a ',' separates values in [...]",
                            *text);
-        if (!lex_keyword(&lx, "and"))
-            return fail_at(c, lex_pos(&lx, lx.i),
-                           "expected 'and' or the end of expression '%s' (only 'and' "
-                           "combines conditions)",
-                           *text);
+        size_t at = lx.i;
+        if (lex_keyword(&lx, "and"))
+            continue;
+        if (lex_keyword(&lx, "or"))
+            return fail_at(c, lex_pos(&lx, at),
+                           "'or' in expression '%s': only 'and' combines conditions; values of "
+                           "one column are one condition, '%s in [A, B]'",
+                           *text, v[k - 1].cond.column ? v[k - 1].cond.column : "COLUMN");
+        if (lx.bare && v[k - 1].cond.values && !v[k - 1].cond.values[1]) {
+            /* "wave == Jun 2026": a value of several words, unquoted; suggest it quoted, up to
+             * the next 'and' (single quotes: the expression is most often in double ones) */
+            size_t b = lx.bare - 1, e = b;
+            const char *and = strstr(lx.s + b, " and ");
+            e = and? (size_t)(and-lx.s) : lx.n;
+            while (e > b && isspace((unsigned char)lx.s[e - 1]))
+                e--;
+            return fail_at(c, lex_pos(&lx, at),
+                           "expected 'and' or the end of expression '%s': a value of several "
+                           "words is quoted, '%.*s' (only 'and' combines conditions)",
+                           *text, (int)(e - b), lx.s + b);
+        }
+        return fail_at(c, lex_pos(&lx, lx.i),
+                       "expected 'and' or the end of expression '%s' (only 'and' "
+                       "combines conditions)",
+                       *text);
     }
     *out = v;
     *nout = k;
