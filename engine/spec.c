@@ -525,11 +525,24 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
         size_t at = lx.i;
         if (lex_keyword(&lx, "and"))
             continue;
-        if (lex_keyword(&lx, "or"))
+        if (lex_keyword(&lx, "or")) {
+            /* "a == 1 or a == 2" is "a in [1, 2]"; an 'or' of two columns has no form */
+            shopstat_spec_cond next;
+            const shopstat_cond *p = &v[k - 1].cond;
+            if (p->op == SHOPSTAT_OP_IN && p->values && p->values[0] && !p->values[1] &&
+                parse_one_cond(c, &lx, &next) == SHOPSTAT_OK && next.cond.op == SHOPSTAT_OP_IN &&
+                next.cond.values && next.cond.values[0] && !next.cond.values[1] &&
+                strcmp(next.cond.column, p->column) == 0)
+                return fail_at(c, lex_pos(&lx, at),
+                               "'or' in expression '%s': only 'and' combines conditions; "
+                               "write '%s in [%s, %s]'",
+                               *text, p->column, p->values[0], next.cond.values[0]);
             return fail_at(c, lex_pos(&lx, at),
-                           "'or' in expression '%s': only 'and' combines conditions; values of "
-                           "one column are one condition, '%s in [A, B]'",
-                           *text, v[k - 1].cond.column ? v[k - 1].cond.column : "COLUMN");
+                           "'or' in expression '%s': only 'and' combines conditions (values of "
+                           "one column: 'COLUMN in [A, B]'; conditions on two columns: a "
+                           "segment each)",
+                           *text);
+        }
         if (lx.bare && v[k - 1].cond.values && !v[k - 1].cond.values[1]) {
             /* "wave == Jun 2026": a value of several words, unquoted; suggest it quoted, up to
              * the next 'and' (single quotes: the expression is most often in double ones) */
