@@ -1338,6 +1338,17 @@ else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
 
+# ---- a where: segment of no row names the value it is likely a typo of (the column's values
+# from a question on it, or from a by: segment on it); it said "has no rows in the base" alone ----
+if $S report tests/report/specs/empty_segment_value.yml -o "$T/esv" 2>"$T/esv.err"; then
+    check "empty segment: month's value named" grep -qF \
+        "segment 'mar' has no rows in the base; no row has month == 'Mar 2024' (did you mean 'March 2024'?)" "$T/esv.err"
+    check "empty segment: quarter's value named (by: segment)" grep -qF \
+        "segment 'q1' has no rows in the base; no row has quarter == 'Q1 2042' (did you mean 'Q1 2024'?)" "$T/esv.err"
+else
+    ko "report of empty_segment_value.yml failed: $(cat "$T/esv.err")"
+fi
+
 # ---- score: NPS and score: Mean as the outputs write them (any case, as --reptype): the same
 # scores as nps and mean (it stopped at 'NPS' while shopstat score --score rec:NPS took it) ----
 sed -e "s|^data: scores.csv|data: $PWD/tests/report/specs/scores.csv|" -e 's/score: nps}/score: NPS}/' \
