@@ -1444,6 +1444,16 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         N:62.900669643354078 O:38.022674901985845 P:87.778664384722305; do
         check "differences: workbook's rec sheet, column ${cv%%:*} holds R's ${cv#*:}" near_cell "${cv%%:*}" "${cv#*:}"
     done
+    # a level's change in points, as report.md (R: sat, Very dissatisfied, -7.9 [-14.0, -1.8]):
+    # it was the fraction -0.079 shown "-7.9%", read as a relative change once pasted
+    unzip -p "$T/diffs/tables.xlsx" xl/worksheets/sheet2.xml >"$T/diffs.sat" 2>/dev/null
+    for cv in N:-7.9 O:-14.0 P:-1.8; do
+        check "differences: workbook's sat sheet, column ${cv%%:*} holds R's ${cv#*:} points" bash -c \
+            "grep -o '<c r=\"${cv%%:*}7\"[^>]*><v>[^<]*' '$T/diffs.sat' | sed 's/.*<v>//' |
+             awk -v w='${cv#*:}' '{ d = \$1 - w; if (d < 0) d = -d; exit !(d < 0.05) }'"
+    done
+    check "differences: the workbook's change format says points" bash -c \
+        "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"+0.0&quot; pts&quot;;'"
     check "differences: the workbook's block headers" \
         grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
     check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"
