@@ -3178,6 +3178,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     shopstat_xlsx_opts_init(&xo);
     xo.title = r->in->title ? r->in->title : r->in->survey;
     xo.note = r->in->note;
+    xo.source = r->in->source; /* (as report.md: the spec's source:, when it gives one) */
     char ci[200];
     snprintf(ci, sizeof ci, "%g%% CI, %s method", 100 * r->in->level,
              shopstat_ci_method_name(r->in->ci));

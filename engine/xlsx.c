@@ -648,6 +648,8 @@ static size_t put_sheet_end(wctx *c, lxw_worksheet *ws, size_t r, const shopstat
     put_str(c, ws, r++, 0, buf, c->f.note);
     if (o->ci_note)
         put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    if (o->source)
+        put_fmt(c, ws, r++, 0, c->f.note, "Source: %s", o->source);
     if (o->note)
         put_str(c, ws, r++, 0, o->note, c->f.note);
     r++;
@@ -667,6 +669,8 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
     char buf[512];
     size_t r = 0, wname = 8;
     put_str(c, ws, r++, 0, o->title ? o->title : "Tables", c->f.title);
+    if (o->source)
+        put_fmt(c, ws, r++, 0, c->f.note, "Source: %s", o->source);
     if (o->note)
         put_str(c, ws, r++, 0, o->note, c->f.note);
     if (o->ci_note)
@@ -1278,6 +1282,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->ci_note = NULL;
     o->rows_note = NULL;
     o->design_note = NULL;
+    o->source = NULL;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }

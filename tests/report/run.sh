@@ -33,6 +33,16 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     for tb in $(tail -n +2 "$T/$sv/tables.csv" | cut -d, -f1 | uniq); do
         check "$sv: tables.xlsx has sheet $tb" grep -q "<sheet name=\"$tb\"" "$T/$sv.wb"
     done
+    # the spec's source: on the contents sheet and under every table (a table pasted into a
+    # slide keeps it), as report.md and the charts say it; the workbook had none
+    src=$(sed -n 's/^source: "\(.*\)"$/\1/p' surveys/$sv/survey.yml)
+    idx=$(unzip -p "$T/$sv/tables.xlsx" xl/sharedStrings.xml | sed 's/<si>/\n<si>/g' |
+        awk -v w="<si><t>Source: $src</t></si>" 'index($0, w) == 1 { print NR - 2; exit }')
+    check "$sv: tables.xlsx holds 'Source: $src'" test -n "$idx"
+    for sh in 1 2; do
+        check "$sv: tables.xlsx sheet $sh shows the source" bash -c \
+            "unzip -p '$T/$sv/tables.xlsx' xl/worksheets/sheet$sh.xml | grep -q 't=\"s\"><v>${idx:-x}</v>'"
+    done
     check "$sv: no warnings" grep -q '"warnings": \[\]' "$T/$sv/run.json"
     # one chart (pdf and png) per table with a chart, and report.pdf = title page + charts
     n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
