@@ -2373,6 +2373,7 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     shopstat_chart_opts_init(co);
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
+    co->zoom = rt->t->zoom;
     /* The footer's last line: the spec's source: and note:. Without a source the chart names
      * its data file, not the survey's id (an id such as "eu" is no source); only the file's
      * name: a chart leaves the machine, its folders need not. */

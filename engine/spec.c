@@ -1674,14 +1674,17 @@ static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
 
 static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
-    static const char *const keys[] = {"name",     "question", "grid",       "title",
-                                       "segments", "compare",  "chart",      "sort",
-                                       "base",     "label",    "base_label", "differences"};
+    static const char *const keys[] = {"name",       "question",    "grid", "title", "segments",
+                                       "compare",    "chart",       "sort", "base",  "label",
+                                       "base_label", "differences", "zoom"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
     const shopstat_spec_info *in = &c->s->info;
     t->pos = pos_of(n);
+    yaml_node_t *zn = get(c, n, "zoom");
+    if (zn && (st = boolean(c, zn, "zoom", &t->zoom)))
+        return st;
     yaml_node_t *qn = get(c, n, "question");
     yaml_node_t *gn = get(c, n, "grid");
     if (qn && gn)

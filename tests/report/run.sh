@@ -1359,6 +1359,19 @@ else
     ko "report of empty_segment_value.yml failed: $(cat "$T/esv.err")"
 fi
 
+# ---- zoom: true fits a table's chart axis to the data (the CLI's --zoom; a spec had no way to
+# ask for it): a trend of 60-70% on 20-80%, its footer saying so; without it, 0-100% ----
+if $S report tests/report/specs/zoom.yml -o "$T/zoom" --quiet 2>"$T/zoom.err"; then
+    pdftotext "$T/zoom/charts/zoomed.pdf" "$T/zoomed.txt"
+    pdftotext "$T/zoom/charts/plain.pdf" "$T/plain.txt"
+    check "zoom: the footer says the axis is zoomed" grep -qF "Zoomed axis: it does not start at 0%." "$T/zoomed.txt"
+    check "zoom: no 0% or 100% tick" sh -c "! grep -qx '0%\|100%' '$T/zoomed.txt'"
+    check "zoom: without it, 0% and 100% ticks" test "$(grep -cx '0%\|100%' "$T/plain.txt")" = 2
+    check "zoom: without it, no zoom note" sh -c "! grep -qF 'Zoomed axis' '$T/plain.txt'"
+else
+    ko "report of zoom.yml failed: $(cat "$T/zoom.err")"
+fi
+
 # ---- score: NPS and score: Mean as the outputs write them (any case, as --reptype): the same
 # scores as nps and mean (it stopped at 'NPS' while shopstat score --score rec:NPS took it) ----
 sed -e "s|^data: scores.csv|data: $PWD/tests/report/specs/scores.csv|" -e 's/score: nps}/score: NPS}/' \
