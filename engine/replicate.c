@@ -287,10 +287,24 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
             *out = rep_names[i].type;
             return SHOPSTAT_OK;
         }
+    /* documentation's words for a type that names several of R's (a jackknife: which one
+     * depends on the strata; a bootstrap's variant) */
+    const char *hint = "";
+    if (s && (same_name(s, "jackknife") || same_name(s, "jk") || same_name(s, "jack")))
+        hint = " (a jackknife: jk1 for replicates each leaving out one PSU of a single "
+               "stratum, scale (R-1)/R; jkn for strata, with --rscales / rscales: (n_h-1)/n_h; "
+               "jk2 for paired PSUs, one pair a replicate)";
+    else if (s && (same_name(s, "boot") || same_name(s, "bs") || same_name(s, "mrbbootstrap") ||
+                   same_name(s, "subbootstrap")))
+        hint = " (a bootstrap's replicate weights: bootstrap, scale 1/(R-1) unless the "
+               "documentation gives another, --repscale / scale:)";
+    else if (s && (same_name(s, "sdr2") || same_name(s, "successive") ||
+                   same_name(s, "successive-differences") || same_name(s, "pums")))
+        hint = " (successive differences, as the ACS: sdr, scale 4/R)";
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "unknown replicate type '%s'; valid types are brr, fay, jk1, "
-                              "jkn, jk2, bootstrap, sdr",
-                              s ? s : "");
+                              "jkn, jk2, bootstrap, sdr%s",
+                              s ? s : "", hint);
 }
 
 /* One number of a scale: the whole text, as the data's numbers and the spec's are read

@@ -847,6 +847,76 @@ static void base_note(const report *r, rtable *rt)
     snprintf(rt->xlsx_base, sizeof rt->xlsx_base, "Base: %s.", rt->chart_base);
 }
 
+/* Why segment `name` may hold no row: a value of its where: that no row of a question on
+ * that column holds ("wave == 2026-6" among 2026-01 ... 2026-06), written into buf as
+ * "; no row has wave == '2026-6' (did you mean '2026-06'?)", else "". */
+static void empty_segment_hint(const report *r, const char *name, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    const shopstat_spec_segment *sg = NULL;
+    for (size_t g = 0; g < r->in->nsegments && !sg; g++)
+        if (strcmp(r->in->segments[g].name, name) == 0 && !r->in->segments[g].by)
+            sg = &r->in->segments[g];
+    for (size_t k = 0; sg && k < sg->nconds; k++) {
+        const shopstat_cond *cd = &sg->conds[k].cond;
+        if (cd->op != SHOPSTAT_OP_IN || !cd->values)
+            continue;
+        /* the column's values: the levels of a single-choice question reading it (not
+         * recoded), else the values of a by: segment on it ("wave=2026-01") */
+        size_t q = (size_t)-1, ns = shopstat_totals_nsegments(r->tot), nl = 0,
+               cl = strlen(cd->column);
+        for (size_t sq = 0; sq < r->in->nquestions && q == (size_t)-1; sq++) {
+            const shopstat_spec_question *qq = &r->in->questions[sq];
+            if (qq->kind == SHOPSTAT_Q_SINGLE && !qq->nrecodes && qq->ncolumns == 1 &&
+                strcmp(qq->columns[0], cd->column) == 0 && r->qmap[sq] != (size_t)-1)
+                q = r->qmap[sq];
+        }
+        size_t cap_l = q != (size_t)-1 ? shopstat_totals_nlevels(r->tot, q) : ns;
+        const char **lv = malloc((cap_l + 1) * sizeof *lv);
+        if (!lv)
+            return;
+        for (size_t i = 0; i < cap_l; i++) {
+            if (q != (size_t)-1) {
+                lv[nl++] = shopstat_totals_level(r->tot, q, i);
+                continue;
+            }
+            const char *set = shopstat_totals_segment_set(r->tot, i);
+            const char *sn = shopstat_totals_segment(r->tot, i);
+            /* (a set of the column alone: one within a table's base holds its rows' values) */
+            if (set && strncmp(set, cd->column, cl) == 0 && !set[cl] &&
+                strncmp(sn, cd->column, cl) == 0 && sn[cl] == '=')
+                lv[nl++] = sn + cl + 1;
+        }
+        if (nl == 0) {
+            free(lv);
+            continue;
+        }
+        for (const char *const *v = cd->values; *v && !buf[0]; v++) {
+            double x, y;
+            int num = shopstat_parse_number(*v, strlen(*v), 0, &x) == 1, held = 0;
+            for (size_t l = 0; l < nl && !held; l++)
+                held = strcmp(lv[l], *v) == 0 ||
+                       (num && shopstat_parse_number(lv[l], strlen(lv[l]), 0, &y) == 1 && x == y);
+            /* (a missing: code is held, as no answer: another warning says so) */
+            for (const char *const *m = r->in->csv.missing; m && *m && !held; m++)
+                held = strcmp(*m, *v) == 0;
+            for (size_t sq = 0; sq < r->in->nquestions && !held; sq++) {
+                const shopstat_spec_question *qq = &r->in->questions[sq];
+                for (size_t j = 0; j < qq->ncolumns && qq->missing; j++)
+                    for (const char *const *m = qq->missing;
+                         *m && !held && strcmp(qq->columns[j], cd->column) == 0; m++)
+                        held = strcmp(*m, *v) == 0;
+            }
+            if (held || strcmp(*v, "NA") == 0)
+                continue;
+            const char *near = shopstat_closest(*v, lv, nl);
+            snprintf(buf, cap, "; no row has %s == '%s'%s%s%s", cd->column, *v,
+                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        }
+        free(lv);
+    }
+}
+
 static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
 {
     size_t sq = rt->t->question, q = r->qmap[sq], ns = shopstat_totals_nsegments(r->tot);
@@ -868,9 +938,12 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
         }
     }
     for (size_t c = 0; c < rt->ncols; c++)
-        if (rt->nlevels == 0 || rt->est[c].base_n == 0)
-            warn(r, "table '%s': segment '%s' has no rows in the base", rt->t->name,
-                 rt->colnames[c]);
+        if (rt->nlevels == 0 || rt->est[c].base_n == 0) {
+            char why[300];
+            empty_segment_hint(r, rt->colnames[c], why, sizeof why);
+            warn(r, "table '%s': segment '%s' has no rows in the base%s", rt->t->name,
+                 rt->colnames[c], why);
+        }
     if (rt->nlevels == 0)
         warn(r, "table '%s': question '%s' has no answers", rt->t->name, r->in->questions[sq].name);
     base_note(r, rt);
@@ -2300,6 +2373,7 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     shopstat_chart_opts_init(co);
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
+    co->zoom = rt->t->zoom;
     /* The footer's last line: the spec's source: and note:. Without a source the chart names
      * its data file, not the survey's id (an id such as "eu" is no source); only the file's
      * name: a chart leaves the machine, its folders need not. */
@@ -3105,6 +3179,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     shopstat_xlsx_opts_init(&xo);
     xo.title = r->in->title ? r->in->title : r->in->survey;
     xo.note = r->in->note;
+    xo.source = r->in->source; /* (as report.md: the spec's source:, when it gives one) */
     char ci[200];
     snprintf(ci, sizeof ci, "%g%% CI, %s method", 100 * r->in->level,
              shopstat_ci_method_name(r->in->ci));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 #include "shopstat/scale.h"
@@ -182,9 +183,10 @@ shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, 
     plan_score sc;
     memset(&sc, 0, sizeof sc);
     shopstat_status st = SHOPSTAT_OK;
-    if (!map || strcmp(map, "mean") == 0)
+    /* (any case: the outputs name the score "NPS", and --reptype takes any case too) */
+    if (!map || strcasecmp(map, "mean") == 0)
         sc.kind = SCORE_MEAN;
-    else if (strcmp(map, "nps") == 0 || strcmp(map, "NPS") == 0)
+    else if (strcasecmp(map, "nps") == 0)
         sc.kind = SCORE_NPS;
     else if (!*map)
         st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -227,8 +229,7 @@ size_t shopstat_score_question_len(const char *spec)
     size_t n = strlen(spec);
     for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':')) {
         const char *m = c + 1;
-        if (strcmp(m, "mean") == 0 || strcmp(m, "nps") == 0 || strcmp(m, "NPS") == 0 ||
-            strchr(m, '=') || !*m)
+        if (strcasecmp(m, "mean") == 0 || strcasecmp(m, "nps") == 0 || strchr(m, '=') || !*m)
             return (size_t)(c - spec);
     }
     return n;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "internal.h"
@@ -323,6 +324,7 @@ typedef struct lexer {
     const char *s;
     size_t i, n;
     shopstat_pos at; /* position of the expression's first character */
+    size_t bare;     /* 1 + start of the last value read unquoted, else 0 (for a hint) */
 } lexer;
 
 static shopstat_pos lex_pos(const lexer *lx, size_t off)
@@ -364,11 +366,13 @@ static shopstat_status lex_value(ctx *c, lexer *lx, const char **out)
             return fail_at(c, lex_pos(lx, start - 1), "unterminated quote in expression");
         *out = sdup(c, lx->s + start, lx->i - start);
         lx->i++;
+        lx->bare = 0;
         return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
     }
     size_t len = word_len(lx);
     if (!len)
         return fail_at(c, lex_pos(lx, lx->i), "expected a value in expression '%s'", lx->s);
+    lx->bare = lx->i + 1;
     *out = sdup(c, lx->s + lx->i, len);
     lx->i += len;
     return *out ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
@@ -490,7 +494,7 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
     shopstat_status st = scalar(c, n, what, text);
     if (st)
         return st;
-    lexer lx = {*text, 0, strlen(*text), pos_of(n)};
+    lexer lx = {*text, 0, strlen(*text), pos_of(n), 0};
     /* quoted scalars start one column after their quote */
     if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
         n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
@@ -518,11 +522,44 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
                            "a number in expression '%s' takes a decimal point (499.5), "
                            "whatever the data's decimal mark; a ',' separates values in [...]",
                            *text);
-        if (!lex_keyword(&lx, "and"))
-            return fail_at(c, lex_pos(&lx, lx.i),
-                           "expected 'and' or the end of expression '%s' (only 'and' "
-                           "combines conditions)",
+        size_t at = lx.i;
+        if (lex_keyword(&lx, "and"))
+            continue;
+        if (lex_keyword(&lx, "or")) {
+            /* "a == 1 or a == 2" is "a in [1, 2]"; an 'or' of two columns has no form */
+            shopstat_spec_cond next;
+            const shopstat_cond *p = &v[k - 1].cond;
+            if (p->op == SHOPSTAT_OP_IN && p->values && p->values[0] && !p->values[1] &&
+                parse_one_cond(c, &lx, &next) == SHOPSTAT_OK && next.cond.op == SHOPSTAT_OP_IN &&
+                next.cond.values && next.cond.values[0] && !next.cond.values[1] &&
+                strcmp(next.cond.column, p->column) == 0)
+                return fail_at(c, lex_pos(&lx, at),
+                               "'or' in expression '%s': only 'and' combines conditions; "
+                               "write '%s in [%s, %s]'",
+                               *text, p->column, p->values[0], next.cond.values[0]);
+            return fail_at(c, lex_pos(&lx, at),
+                           "'or' in expression '%s': only 'and' combines conditions (values of "
+                           "one column: 'COLUMN in [A, B]'; conditions on two columns: a "
+                           "segment each)",
                            *text);
+        }
+        if (lx.bare && v[k - 1].cond.values && !v[k - 1].cond.values[1]) {
+            /* "wave == Jun 2026": a value of several words, unquoted; suggest it quoted, up to
+             * the next 'and' (single quotes: the expression is most often in double ones) */
+            size_t b = lx.bare - 1, e = b;
+            const char *and = strstr(lx.s + b, " and ");
+            e = and? (size_t)(and-lx.s) : lx.n;
+            while (e > b && isspace((unsigned char)lx.s[e - 1]))
+                e--;
+            return fail_at(c, lex_pos(&lx, at),
+                           "expected 'and' or the end of expression '%s': a value of several "
+                           "words is quoted, '%.*s' (only 'and' combines conditions)",
+                           *text, (int)(e - b), lx.s + b);
+        }
+        return fail_at(c, lex_pos(&lx, lx.i),
+                       "expected 'and' or the end of expression '%s' (only 'and' "
+                       "combines conditions)",
+                       *text);
     }
     *out = v;
     *nout = k;
@@ -731,14 +768,17 @@ static shopstat_status score_def(ctx *c, yaml_node_t *n, const shopstat_spec_que
     if (n->type == YAML_MAPPING_NODE)
         return score_map(c, n, q, &out->map);
     const char *v = n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
-    if (n->type != YAML_SCALAR_NODE || (strcmp(v, "mean") != 0 && strcmp(v, "nps") != 0))
+    /* mean and nps in any case: the outputs call the score "NPS" and "Mean" */
+    if (n->type != YAML_SCALAR_NODE || (strcasecmp(v, "mean") != 0 && strcasecmp(v, "nps") != 0))
         return FAIL(c, n,
                     "score: of question '%s' is mean (the levels read as numbers), nps (a 0-10 "
                     "question) or a mapping of levels to numbers ({1: 0, \"4-5\": 100}), not "
-                    "%s%s%s",
+                    "%s%s%s; a top-2 box of a 1-5 rating is {\"1-3\": 0, \"4-5\": 100}, and "
+                    "several scores are named: {NPS: nps, \"Top-2 box\": {\"0-8\": 0, "
+                    "\"9-10\": 100}}",
                     q->name, n->type == YAML_SCALAR_NODE ? "'" : kind_name(n), v,
                     n->type == YAML_SCALAR_NODE ? "'" : "");
-    out->map = v[0] == 'm' ? "mean" : "nps";
+    out->map = tolower((unsigned char)v[0]) == 'm' ? "mean" : "nps";
     return SHOPSTAT_OK;
 }
 
@@ -1634,14 +1674,17 @@ static shopstat_status parse_grid_table(ctx *c, yaml_node_t *n, yaml_node_t *gn,
 
 static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *t, size_t ti)
 {
-    static const char *const keys[] = {"name",     "question", "grid",       "title",
-                                       "segments", "compare",  "chart",      "sort",
-                                       "base",     "label",    "base_label", "differences"};
+    static const char *const keys[] = {"name",       "question",    "grid", "title", "segments",
+                                       "compare",    "chart",       "sort", "base",  "label",
+                                       "base_label", "differences", "zoom"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
     const shopstat_spec_info *in = &c->s->info;
     t->pos = pos_of(n);
+    yaml_node_t *zn = get(c, n, "zoom");
+    if (zn && (st = boolean(c, zn, "zoom", &t->zoom)))
+        return st;
     yaml_node_t *qn = get(c, n, "question");
     yaml_node_t *gn = get(c, n, "grid");
     if (qn && gn)

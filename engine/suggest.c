@@ -563,24 +563,30 @@ static int nps_group_of(const shopstat_description *ds, const names *nx, size_t 
     return name_taken(nx, g, n + sizeof suffix - 1, i, 1);
 }
 
-/* The set starting at column i: its length (>= 2) and kind, or 0. */
-static size_t set_at(const shopstat_description *ds, const names *nx, const shopstat_design_opts *d,
-                     size_t i, shopstat_suggest_kind *kind)
+/* Whether name continues a set whose first column is first, of stem bytes: the same stem
+ * and separator, and something after them. Options named with the separator inside
+ * (reason_delivery, reason_product_info) share the set's stem though their own stems differ. */
+static int same_stem(const char *name, const char *first, size_t stem)
+{
+    return strncmp(name, first, stem) == 0 && name[stem] == first[stem] && name[stem] &&
+           name[stem + 1];
+}
+
+/* The set of columns from i whose names share first's stem of stem bytes: its length and
+ * kind, or 0. */
+static size_t set_of_stem(const shopstat_description *ds, const names *nx,
+                          const shopstat_design_opts *d, size_t i, size_t stem,
+                          shopstat_suggest_kind *kind)
 {
     size_t nc = shopstat_description_ncols(ds);
     const char *name = shopstat_description_column(ds, i)->name;
-    if (!listable(name))
-        return 0;
-    size_t stem = suggest_stem_len(name);
-    if (stem == 0)
-        return 0;
     size_t n = 0;
     int all01 = 1, any_member = 0, same_missing = 1;
     size_t missing0 = shopstat_description_column(ds, i)->missing;
     for (size_t j = i; j < nc; j++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, j);
-        if (!listable(c->name) || is_design(d, c->name) || suggest_stem_len(c->name) != stem ||
-            strncmp(c->name, name, stem) != 0 || ambiguous(ds, nx, j))
+        if (!listable(c->name) || is_design(d, c->name) || !same_stem(c->name, name, stem) ||
+            ambiguous(ds, nx, j))
             break;
         enum member m = member_kind(c);
         if (m == NOT_MEMBER)
@@ -596,6 +602,26 @@ static size_t set_at(const shopstat_description *ds, const names *nx, const shop
     if (n < 2 || !any_member || (all01 && (!same_missing || n < 3)))
         return 0;
     *kind = all01 ? SHOPSTAT_SUGGEST_MULTI : SHOPSTAT_SUGGEST_MULTI_TICKED;
+    return n;
+}
+
+/* The set starting at column i: its length (>= 2), kind and stem (the name's part before
+ * its last separator, else before an earlier one: reason_product_info first in its set,
+ * before reason_delivery, is of stem 'reason'), or 0. */
+static size_t set_at(const shopstat_description *ds, const names *nx, const shopstat_design_opts *d,
+                     size_t i, shopstat_suggest_kind *kind, size_t *stem_out)
+{
+    const char *name = shopstat_description_column(ds, i)->name;
+    if (!listable(name))
+        return 0;
+    size_t stem = suggest_stem_len(name);
+    if (stem == 0)
+        return 0;
+    size_t n = set_of_stem(ds, nx, d, i, stem, kind);
+    for (size_t k = stem; n == 0 && k-- > 1;)
+        if (name[k] == '_' && (n = set_of_stem(ds, nx, d, i, k, kind)) != 0)
+            stem = k;
+    *stem_out = stem;
     return n;
 }
 
@@ -895,9 +921,9 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             continue;
         }
         shopstat_suggest_kind kind;
-        size_t len = set_at(ds, &nx, d, i, &kind);
+        size_t stem;
+        size_t len = set_at(ds, &nx, d, i, &kind, &stem);
         if (len) {
-            size_t stem = suggest_stem_len(c->name);
             int taken = name_taken(&nx, c->name, stem, i, len);
             if (push(&b, kind, c->name, stem, taken ? "_set" : NULL, i, len))
                 goto oom;

@@ -19,6 +19,7 @@
 #define W_PCT 7.0
 #define W_SIG 6.0
 #define W_CI 8.0
+#define W_CHANGE 10.0 /* "-14.0 pts" in bold */
 
 /* Low-base rules of thumb used in market research: an effective base under 30 is
  * shown but flagged, under 10 it is not tested. */
@@ -468,9 +469,11 @@ static void make_formats(wctx *c)
     format_set_italic(f->base_w_low);
     format_set_font_color(f->base_w_low, GREY);
 
-    format_set_num_format(f->dpct, "+0.0%;-0.0%;0.0%");
+    /* a change in percentage points, written in points (+4.7, as report.md): "+4.7%" pasted
+     * into a slide reads as a relative change */
+    format_set_num_format(f->dpct, "+0.0\" pts\";-0.0\" pts\";0.0\" pts\"");
     format_set_bold(f->dpct);
-    format_set_num_format(f->dci, "+0.0%;-0.0%;0.0%");
+    format_set_num_format(f->dci, "+0.0;-0.0;0.0");
     format_set_font_color(f->dci, GREY);
     format_set_font_size(f->dci, 9);
     format_set_num_format(f->pval, "0.000");
@@ -645,6 +648,8 @@ static size_t put_sheet_end(wctx *c, lxw_worksheet *ws, size_t r, const shopstat
     put_str(c, ws, r++, 0, buf, c->f.note);
     if (o->ci_note)
         put_fmt(c, ws, r++, 0, c->f.note, "Confidence intervals: %s", o->ci_note);
+    if (o->source)
+        put_fmt(c, ws, r++, 0, c->f.note, "Source: %s", o->source);
     if (o->note)
         put_str(c, ws, r++, 0, o->note, c->f.note);
     r++;
@@ -664,6 +669,8 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
     char buf[512];
     size_t r = 0, wname = 8;
     put_str(c, ws, r++, 0, o->title ? o->title : "Tables", c->f.title);
+    if (o->source)
+        put_fmt(c, ws, r++, 0, c->f.note, "Source: %s", o->source);
     if (o->note)
         put_str(c, ws, r++, 0, o->note, c->f.note);
     if (o->ci_note)
@@ -902,8 +909,9 @@ static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
         return;
     }
     int fk = e ? shopstat_score_decimals(e->min, e->max) : 0;
-    put_num(c, ws, r, c0, d->difference, e ? c->f.score[fk][1] : c->f.dpct);
-    put_ci(c, ws, r, c0 + 1, d->ci_lower, d->ci_upper,
+    double k = e ? 1 : 100; /* a level's change in points */
+    put_num(c, ws, r, c0, k * d->difference, e ? c->f.score[fk][1] : c->f.dpct);
+    put_ci(c, ws, r, c0 + 1, k * d->ci_lower, k * d->ci_upper,
            d->no_interval ? d->no_interval : !isfinite(d->ci_lower),
            e ? c->f.score_ci[fk][1] : c->f.dci);
     double p = e ? d->p_value : d->p_adjusted;
@@ -1139,7 +1147,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     }
     for (size_t k = 0; k < npairs && !failed(c); k++) {
         lxw_col_t c0 = (lxw_col_t)(1 + (ns + k) * BLOCK);
-        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0, c0, W_CHANGE, NULL));
         chk(c, worksheet_set_column(ws, c0 + 1, c0 + 3, W_CI, NULL));
     }
     worksheet_set_landscape(ws);
@@ -1274,6 +1282,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->ci_note = NULL;
     o->rows_note = NULL;
     o->design_note = NULL;
+    o->source = NULL;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }

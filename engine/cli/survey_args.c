@@ -54,6 +54,25 @@ static int unknown_option(const char *cmd, int command, const char *arg)
     char name[64];
     snprintf(name, sizeof name, "%s", arg);
     name[strcspn(name, "=")] = '\0';
+    /* words of a spec's design: and of R's svydesign / svrepdesign, too far from the flag to
+     * be taken for a typo of it */
+    static const struct {
+        const char *word, *flag, *where;
+    } alias[] = {{"--scale", "--repscale", "a spec's replicates: scale:, R's scale ="},
+                 {"--type", "--reptype", "a spec's replicates: type:, R's type ="},
+                 {"--replicates", "--repweights", "a spec's replicates:"},
+                 {"--prefix", "--repweights", "a spec's replicates: prefix:"},
+                 {"--columns", "--repweights", "a spec's replicates: columns:"},
+                 {"--repweight", "--repweights", "R's repweights ="},
+                 {"--ids", "--psu", "R's svydesign(ids =)"},
+                 {"--id", "--psu", "R's svydesign(id =)"},
+                 {"--cluster", "--psu", "a clustered sample's PSU"},
+                 {"--weights", "--weight", "R's weights ="},
+                 {"--stratum", "--strata", "R's strata ="}};
+    for (size_t k = 0; k < sizeof alias / sizeof *alias; k++)
+        if (strcmp(name, alias[k].word) == 0)
+            return cli_usage_error("%s: unknown option '%s': on the command line it is %s (%s)",
+                                   cmd, arg, alias[k].flag, alias[k].where);
     for (const char *const *f = cmp; *f; f++)
         if (strcmp(name, *f) == 0)
             return cli_usage_error("%s: %s is an option of 'shopstat compare'", cmd, name);

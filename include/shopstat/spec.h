@@ -134,6 +134,9 @@ typedef struct shopstat_spec_table {
      * recognised text scale (shopstat_scale_recognise) keeps the scale's order in a bar
      * chart too, as values: would */
     int sort_given;
+    /* zoom: true (appended): the chart's value axis fitted to the data, as the CLI's --zoom
+     * (a tracker's 55-70% on 50-75%, not on 0-100%) */
+    int zoom;
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

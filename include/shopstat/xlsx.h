@@ -68,6 +68,8 @@ typedef struct shopstat_xlsx_opts {
     const char *design_note; /* the design, "Design: replicate weights REPWT (Fay's BRR, rho
                                 0.5; ...), weight FINALWT, ...", on the contents sheet; may
                                 be NULL */
+    const char *source;      /* "Source: SOURCE" under the title of the contents sheet and under
+                                every table (a table pasted into a slide keeps it); may be NULL */
 } shopstat_xlsx_opts;
 
 void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o);

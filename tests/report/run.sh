@@ -33,6 +33,16 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     for tb in $(tail -n +2 "$T/$sv/tables.csv" | cut -d, -f1 | uniq); do
         check "$sv: tables.xlsx has sheet $tb" grep -q "<sheet name=\"$tb\"" "$T/$sv.wb"
     done
+    # the spec's source: on the contents sheet and under every table (a table pasted into a
+    # slide keeps it), as report.md and the charts say it; the workbook had none
+    src=$(sed -n 's/^source: "\(.*\)"$/\1/p' surveys/$sv/survey.yml)
+    idx=$(unzip -p "$T/$sv/tables.xlsx" xl/sharedStrings.xml | sed 's/<si>/\n<si>/g' |
+        awk -v w="<si><t>Source: $src</t></si>" 'index($0, w) == 1 { print NR - 2; exit }')
+    check "$sv: tables.xlsx holds 'Source: $src'" test -n "$idx"
+    for sh in 1 2; do
+        check "$sv: tables.xlsx sheet $sh shows the source" bash -c \
+            "unzip -p '$T/$sv/tables.xlsx' xl/worksheets/sheet$sh.xml | grep -q 't=\"s\"><v>${idx:-x}</v>'"
+    done
     check "$sv: no warnings" grep -q '"warnings": \[\]' "$T/$sv/run.json"
     # one chart (pdf and png) per table with a chart, and report.pdf = title page + charts
     n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
@@ -1338,6 +1348,41 @@ else
     ko "report of scores.yml failed: $(cat "$T/scores.err")"
 fi
 
+# ---- a where: segment of no row names the value it is likely a typo of (the column's values
+# from a question on it, or from a by: segment on it); it said "has no rows in the base" alone ----
+if $S report tests/report/specs/empty_segment_value.yml -o "$T/esv" 2>"$T/esv.err"; then
+    check "empty segment: month's value named" grep -qF \
+        "segment 'mar' has no rows in the base; no row has month == 'Mar 2024' (did you mean 'March 2024'?)" "$T/esv.err"
+    check "empty segment: quarter's value named (by: segment)" grep -qF \
+        "segment 'q1' has no rows in the base; no row has quarter == 'Q1 2042' (did you mean 'Q1 2024'?)" "$T/esv.err"
+else
+    ko "report of empty_segment_value.yml failed: $(cat "$T/esv.err")"
+fi
+
+# ---- zoom: true fits a table's chart axis to the data (the CLI's --zoom; a spec had no way to
+# ask for it): a trend of 60-70% on 20-80%, its footer saying so; without it, 0-100% ----
+if $S report tests/report/specs/zoom.yml -o "$T/zoom" --quiet 2>"$T/zoom.err"; then
+    pdftotext "$T/zoom/charts/zoomed.pdf" "$T/zoomed.txt"
+    pdftotext "$T/zoom/charts/plain.pdf" "$T/plain.txt"
+    check "zoom: the footer says the axis is zoomed" grep -qF "Zoomed axis: it does not start at 0%." "$T/zoomed.txt"
+    check "zoom: no 0% or 100% tick" sh -c "! grep -qx '0%\|100%' '$T/zoomed.txt'"
+    check "zoom: without it, 0% and 100% ticks" test "$(grep -cx '0%\|100%' "$T/plain.txt")" = 2
+    check "zoom: without it, no zoom note" sh -c "! grep -qF 'Zoomed axis' '$T/plain.txt'"
+else
+    ko "report of zoom.yml failed: $(cat "$T/zoom.err")"
+fi
+
+# ---- score: NPS and score: Mean as the outputs write them (any case, as --reptype): the same
+# scores as nps and mean (it stopped at 'NPS' while shopstat score --score rec:NPS took it) ----
+sed -e "s|^data: scores.csv|data: $PWD/tests/report/specs/scores.csv|" -e 's/score: nps}/score: NPS}/' \
+    -e 's/score: mean}/score: Mean}/' tests/report/specs/scores.yml >"$T/scores_case.yml"
+if $S report "$T/scores_case.yml" -o "$T/scores_case" --quiet 2>"$T/scores_case.err"; then
+    check "score: NPS / Mean: scores.csv as nps / mean (R's)" \
+        "$CSVCMP" "$SE/scores.csv" "$T/scores_case/scores.csv"
+else
+    ko "score: NPS / Mean refused: $(cat "$T/scores_case.err")"
+fi
+
 # ---- waves named by month in time order (shopstat_scale_time_order): a by: segment's columns
 # in tables.csv and report.md, its trend chart's waves, a wave question's levels; as text
 # sorts them Apr 2024 came first ----
@@ -1422,6 +1467,16 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         N:62.900669643354078 O:38.022674901985845 P:87.778664384722305; do
         check "differences: workbook's rec sheet, column ${cv%%:*} holds R's ${cv#*:}" near_cell "${cv%%:*}" "${cv#*:}"
     done
+    # a level's change in points, as report.md (R: sat, Very dissatisfied, -7.9 [-14.0, -1.8]):
+    # it was the fraction -0.079 shown "-7.9%", read as a relative change once pasted
+    unzip -p "$T/diffs/tables.xlsx" xl/worksheets/sheet2.xml >"$T/diffs.sat" 2>/dev/null
+    for cv in N:-7.9 O:-14.0 P:-1.8; do
+        check "differences: workbook's sat sheet, column ${cv%%:*} holds R's ${cv#*:} points" bash -c \
+            "grep -o '<c r=\"${cv%%:*}7\"[^>]*><v>[^<]*' '$T/diffs.sat' | sed 's/.*<v>//' |
+             awk -v w='${cv#*:}' '{ d = \$1 - w; if (d < 0) d = -d; exit !(d < 0.05) }'"
+    done
+    check "differences: the workbook's change format says points" bash -c \
+        "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"+0.0&quot; pts&quot;;'"
     check "differences: the workbook's block headers" \
         grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
     check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"

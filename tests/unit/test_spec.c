@@ -83,8 +83,8 @@ static const error_case cases[] = {
          HEAD "segments:\n  heavy: {where: 'a == 1 or b == 2'}\ntables:\n  - {question: switch}\n",
      .line = 6,
      .col = 26,
-     .msg = "expected 'and' or the end of expression 'a == 1 or b == 2' (only 'and' combines "
-            "conditions)"},
+     .msg = "'or' in expression 'a == 1 or b == 2': only 'and' combines conditions (values of "
+            "one column: 'COLUMN in [A, B]'; conditions on two columns: a segment each)"},
     {.name = "ordering needs a number",
      .text = HEAD "segments:\n  heavy: {where: spend >= lots}\ntables:\n  - {question: switch}\n",
      .line = 6,
