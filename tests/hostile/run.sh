@@ -408,6 +408,17 @@ awk 'BEGIN { print "survey: s\ndata: d.csv\nquestions:"
 printf 'id\n1\n' >d.csv
 expect_error spec_missing_many_questions "many_q.yml:204:30: error: questions 'q0' (line 4) and 'z' read column 'c0_0' with different missing: lists ([9] and [8]); a column's missing codes hold for every question on it: give both the same missing:" \
     report many_q.yml -o many_q_out
+# 2,000 tables whose names share their first 31 characters (Excel's limit for a sheet name):
+# each sheet is the cut name with " (2)", " (3)", ...; the last "a_very_long_table_identi
+# (2000)" (24 characters and the 7 of the suffix). Each try was compared with every earlier
+# name, from " (2)" on: n^3/6 comparisons, 49 s for 2,000 tables (a 20 s timeout here).
+awk 'BEGIN { print "survey: s\ndata: d2.csv\nquestions:\n  q: {column: q}\ntables:"
+             for (i = 1; i <= 2000; i++) printf "  - {question: q, name: a_very_long_table_identifier_%06d}\n", i }' >many_t.yml
+printf 'q\na\nb\n' >d2.csv
+if expect_ok sheet_names_many_tables report many_t.yml -o many_t_out --no-charts --quiet; then
+    check sheet_names_many_tables_last "$(unzip -p many_t_out/tables.xlsx xl/workbook.xml |
+        grep -o '<sheet name="[^"]*"' | tail -1)" '<sheet name="a_very_long_table_identi (2000)"'
+fi
 # Out of memory while the replicate df is ranked (calloc of R * R + 1 doubles failing, an
 # LD_PRELOAD shim, tests/hostile/alloc_fail.c: 37 replicates, 1,370): exit 1 "out of
 # memory" and no output file. A df left NaN read as an input error, "design degrees of
