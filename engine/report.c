@@ -1647,11 +1647,11 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         snprintf(buf + len, n - len, ").");
 }
 
-/* Markdown cell text: no '|' or newline. */
+/* Markdown cell text: no '|' or line break (a CR ends a line too in CommonMark). */
 static void md_text(FILE *f, const char *s)
 {
     for (; *s; s++)
-        fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, f);
+        fputs(*s == '|' ? "\\|" : *s == '\n' || *s == '\r' ? " " : (char[2]){*s, 0}, f);
 }
 
 /* A table's base line (with its base: expression) and each score's meaning, its map when

@@ -643,6 +643,20 @@ else
     ko "report with multi-line titles failed: $(cat "$T/mdlines.err")"
 fi
 
+# ---- a carriage return in a label (a question's, a value's, a segment's) is a space in
+# report.md's heading and table cells, as a line feed is: CommonMark ends a line at a CR,
+# which cut the heading and the table's rows in two ----
+printf 'survey: t\ndata: %s\nquestions:\n  a: {column: a, label: "La\\rbel", values: {1: "one\\rline"}}\nsegments:\n  s: {where: "a == 1", label: "S\\rs"}\ntables:\n  - {question: a, segments: [all, s]}\n' \
+    "$PWD/tests/report/specs/lonely.csv" >"$T/mdcr.yml"
+if $S report "$T/mdcr.yml" -o "$T/mdcr" --quiet --no-charts 2>"$T/mdcr.err"; then
+    check "CR in labels: no CR in report.md" test "$(tr -dc '\r' <"$T/mdcr/report.md" | wc -c)" -eq 0
+    check "CR in labels: one heading line" grep -qxF '## La bel (`a`)' "$T/mdcr/report.md"
+    check "CR in labels: the header row" grep -qxF '|  | All (A) | S s (B) |' "$T/mdcr/report.md"
+    check "CR in labels: the level's row" grep -q '^| one line | ' "$T/mdcr/report.md"
+else
+    ko "report with CR in labels failed: $(cat "$T/mdcr.err")"
+fi
+
 # ---- data that are a pipe: refused at the spec's data: line, without waiting for a writer
 # (the SHA-256 and the pass would share its bytes: "file is empty" with a writer, a run
 # blocked for ever without) ----
