@@ -2382,6 +2382,8 @@ static shopstat_status no_second_document(const char *path, yaml_parser_t *parse
     yaml_document_t doc2;
     if (!yaml_parser_load(parser, &doc2)) {
         yaml_mark_t m = parser->problem_mark;
+        if (parser->error == YAML_MEMORY_ERROR)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         return shopstat_error_set(
             err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1, "YAML: %s%s%s",
             parser->problem ? parser->problem : "syntax error", parser->context ? " " : "",
@@ -2402,7 +2404,7 @@ static shopstat_status no_second_document(const char *path, yaml_parser_t *parse
 /* A spec nests a few levels (tables: - {compare: [...]}); libyaml's scanner takes time in
  * the square of the depth (a title of 100,000 '[' took a minute, 4 MB would take hours), so
  * the collections are counted on an event pass first, which stops past SPEC_DEPTH_MAX. A
- * syntax error ends the count: the load reports it. */
+ * syntax error ends the count: the load reports it; running out of memory is an error. */
 #define SPEC_DEPTH_MAX 64
 
 static shopstat_status nesting_check(const char *path, const char *text, size_t len,
@@ -2416,8 +2418,11 @@ static shopstat_status nesting_check(const char *path, const char *text, size_t 
     int depth = 0, end = 0;
     while (!end && !st) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev))
+        if (!yaml_parser_parse(&p, &ev)) {
+            if (p.error == YAML_MEMORY_ERROR)
+                st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
             break;
+        }
         switch (ev.type) {
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
@@ -2472,6 +2477,11 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
         yaml_mark_t m = parser.problem_mark;
         if (parser.error == YAML_READER_ERROR) /* (bad bytes: libyaml gives an offset only) */
             return reader_error(path, text, len, &parser, s, err);
+        if (parser.error == YAML_MEMORY_ERROR) { /* (not the spec's error: no position) */
+            yaml_parser_delete(&parser);
+            shopstat_spec_free(s);
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        }
         /* the commonest cause, which libyaml names only as a character that cannot start
          * a token: a tab where YAML takes spaces */
         int tab = m.index < len && text[m.index] == '\t';

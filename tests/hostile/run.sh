@@ -448,6 +448,15 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
         LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab dirs37.csv --var q \
         --weight w --repweights rw --reptype bootstrap --format csv >out 2>err
     check rep_dirs_nomem "$? $(cat err) $(cmp -s out want && echo same)" "0  same"
+    # Out of memory while libyaml loads the spec (its document's first 16 nodes, 16 x 96
+    # bytes on x86-64): exit 1 "out of memory", no OUTDIR. It read as the spec's error,
+    # "y.yml:1:1: error: YAML: syntax error", exit 2.
+    printf 'survey: t\ndata: y.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q}\n' >y.yml
+    printf 'q\na\nb\n' >y.csv
+    SHOPSTAT_TEST_MALLOC_FAIL=1536 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" report y.yml -o y_out \
+        --no-charts --quiet >out 2>err
+    check spec_yaml_nomem "$? $(cat err) $(ls -d y_out* 2>/dev/null)" "1 shopstat: error: out of memory "
     # Out of memory for the time order's keys (999 waves, 16 bytes each): exit 1, no output
     # file. It read as "no periods", and the waves came in byte order (Apr 1950 first).
     awk 'BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print "wave,q"
