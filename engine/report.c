@@ -3252,6 +3252,23 @@ static shopstat_status check_replace(report *r, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* The process's umask, read without changing it (umask() sets it, for every thread):
+ * Linux 4.7 and later give it in /proc/self/status; 022 elsewhere. */
+static mode_t process_umask(void)
+{
+    mode_t m = 022;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "Umask:", 6) == 0) {
+            m = (mode_t)(strtoul(line + 6, NULL, 8) & 0777);
+            break;
+        }
+    if (f)
+        fclose(f);
+    return m;
+}
+
 static shopstat_status make_tmpdir(report *r, shopstat_error *err)
 {
     shopstat_status st = mkdir_parents(r, err);
@@ -3274,7 +3291,7 @@ static shopstat_status make_tmpdir(report *r, shopstat_error *err)
                                   "cannot create a folder next to it: %s", strerror(e));
     }
     memcpy(r->tmpdir, reg_dir, strlen(reg_dir) + 1);
-    chmod(r->tmpdir, 0755);
+    chmod(r->tmpdir, 0777 & ~process_umask()); /* (mkdtemp's is 0700; charts/ is mkdir's) */
     return SHOPSTAT_OK;
 }
 

@@ -419,6 +419,18 @@ if expect_ok sheet_names_many_tables report many_t.yml -o many_t_out --no-charts
     check sheet_names_many_tables_last "$(unzip -p many_t_out/tables.xlsx xl/workbook.xml |
         grep -o '<sheet name="[^"]*"' | tail -1)" '<sheet name="a_very_long_table_identi (2000)"'
 fi
+# Every output is created with mode 0666 less the umask, and a file it replaces keeps its
+# mode (docs/reliability.md), charts and report.pdf too: they were 0644 whatever the umask
+# (a chart replacing a private 0600 one became world-readable) and the report's folder 0755.
+printf 'q\na\nb\na\n' >perm.csv
+(umask 077 && timeout 20 $S tab perm.csv --var q -o perm.out.csv --chart perm.pdf >out 2>err)
+check chart_mode_umask "$(stat -c %a perm.out.csv perm.pdf 2>&1 | tr '\n' ' ')" "600 600 "
+printf 'old' >keep.png && chmod 640 keep.png
+(umask 022 && timeout 20 $S tab perm.csv --var q -o /dev/null --chart keep.png >out 2>err)
+check chart_mode_kept "$(stat -c %a keep.png) $(head -c 4 keep.png | tail -c 3)" "640 PNG"
+printf 'survey: p\ndata: perm.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q, chart: bars}\n' >perm.yml
+(umask 027 && timeout 20 $S report perm.yml -o perm_rep --quiet >out 2>err)
+check report_mode_umask "$(stat -c %a perm_rep perm_rep/tables.csv perm_rep/report.pdf perm_rep/charts perm_rep/charts/q.pdf 2>&1 | tr '\n' ' ')" "750 640 640 750 640 "
 # Out of memory while the replicate df is ranked (calloc of R * R + 1 doubles failing, an
 # LD_PRELOAD shim, tests/hostile/alloc_fail.c: 37 replicates, 1,370): exit 1 "out of
 # memory" and no output file. A df left NaN read as an input error, "design degrees of
