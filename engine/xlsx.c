@@ -2,6 +2,7 @@
 #include "shopstat/xlsx.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1401,9 +1402,8 @@ static shopstat_status check_folder(const char *path, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,
-                                    size_t ntables, const shopstat_xlsx_opts *o,
-                                    shopstat_error *err)
+static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *tables,
+                                  size_t ntables, const shopstat_xlsx_opts *o, shopstat_error *err)
 {
     shopstat_xlsx_opts defaults;
     if (!o) {
@@ -1500,4 +1500,23 @@ shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table 
                                   lxw_strerror(e));
     }
     return SHOPSTAT_OK;
+}
+
+/* libxlsxwriter prints numbers, column widths and row heights with snprintf: in the C
+ * locale's form for the whole write, whatever the process's (a library caller's
+ * setlocale(LC_ALL, "") with a decimal comma wrote <v>0,85</v> and width="34,7", a workbook
+ * Excel must repair). uselocale() is the calling thread's only; without the C locale object
+ * (out of memory) the process's is used. */
+shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,
+                                    size_t ntables, const shopstat_xlsx_opts *o,
+                                    shopstat_error *err)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    shopstat_status st = xlsx_write(path, tables, ntables, o, err);
+    if (old)
+        uselocale(old);
+    if (c)
+        freelocale(c);
+    return st;
 }

@@ -431,6 +431,18 @@ check chart_mode_kept "$(stat -c %a keep.png) $(head -c 4 keep.png | tail -c 3)"
 printf 'survey: p\ndata: perm.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q, chart: bars}\n' >perm.yml
 (umask 027 && timeout 20 $S report perm.yml -o perm_rep --quiet >out 2>err)
 check report_mode_umask "$(stat -c %a perm_rep perm_rep/tables.csv perm_rep/report.pdf perm_rep/charts perm_rep/charts/q.pdf 2>&1 | tr '\n' ' ')" "750 640 640 750 640 "
+# Numbers in CSV, JSON and the workbook keep a decimal point under a library caller's
+# locale with a decimal comma (the CLI sets none): test_output's and test_xlsx's locale
+# cases, with a de_DE.UTF-8 made here when the machine has none installed (LOCPATH).
+if command -v localedef >/dev/null && [ -e /usr/share/i18n/locales/de_DE ] && mkdir -p "$T/loc" &&
+    localedef -i de_DE -f UTF-8 "$T/loc/de_DE.UTF-8" >/dev/null 2>&1; then
+    for t in test_output test_xlsx; do
+        if [ -x "$root/$BUILD/tests/$t" ]; then
+            (cd "$T" && LOCPATH="$T/loc" "$root/$BUILD/tests/$t" >locale_$t.out 2>&1)
+            check "locale_$t" "$? $(grep -m1 'ERROR' locale_$t.out)" "0 "
+        fi
+    done
+fi
 # Out of memory while the replicate df is ranked (calloc of R * R + 1 doubles failing, an
 # LD_PRELOAD shim, tests/hostile/alloc_fail.c: 37 replicates, 1,370): exit 1 "out of
 # memory" and no output file. A df left NaN read as an input error, "design degrees of
