@@ -2070,21 +2070,31 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         return st;
     if (cols) {
         const char **list = NULL;
+        shopstat_pos *lpos = NULL;
         size_t k = 0;
-        if ((st = text_list(c, cols, "columns", &list, NULL, &k)))
+        if ((st = text_list(c, cols, "columns", &list, &lpos, &k)))
             return st;
         c->s->info.repcols_pos = pos_of(cols);
-        size_t len = 1;
+        /* the columns go on as --repweights' comma-separated list: a comma in a name would
+         * split it ("r,1" was looked for as 'r' and '1') */
+        for (size_t i = 0; i < k; i++)
+            if (strchr(list[i], ','))
+                return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, c->path, lpos[i].line,
+                                          lpos[i].col,
+                                          "replicates: columns: '%s' holds a comma, which a "
+                                          "replicate column's name cannot; rename the column",
+                                          list[i]);
+        size_t len = 2;
         for (size_t i = 0; i < k; i++)
             len += strlen(list[i]) + 1;
         char *joined = zalloc(c, len, 1);
         if (!joined)
             return SHOPSTAT_ENOMEM;
-        for (size_t i = 0; i < k; i++)
-            sprintf(joined + strlen(joined), "%s%s", i ? "," : "", list[i]);
-        if (k == 1)
-            strcat(joined, ","); /* a comma makes it a list */
         d->repweights = joined;
+        for (size_t i = 0; i < k; i++) /* (at its end each time: linear in the list) */
+            joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
+        if (k == 1)
+            strcpy(joined, ","); /* a comma makes it a list */
     }
     if (!(v = get(c, n, "type")))
         return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, jk2, bootstrap, sdr)");
@@ -2122,9 +2132,9 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         char *joined = zalloc(c, len, 1);
         if (!joined)
             return SHOPSTAT_ENOMEM;
-        for (size_t i = 0; i < k; i++)
-            sprintf(joined + strlen(joined), "%s%s", i ? "," : "", list[i]);
         d->rscales = joined;
+        for (size_t i = 0; i < k; i++)
+            joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
     }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
         return st;
