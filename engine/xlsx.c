@@ -982,35 +982,13 @@ static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
         put_str(c, ws, r, c0 + 3, "no test", c->f.na);
 }
 
-static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
-                        const shopstat_xlsx_opts *o)
+/* A table's header from row hdr: segment labels over their blocks, column letters,
+ * sub-headings, then a block per comparison of pairs; frozen and repeated on every page.
+ * Returns the row of the first level. */
+static size_t put_table_header(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
+                               size_t hdr, const shopstat_difference *const *pairs, size_t npairs)
 {
-    const size_t nl = t->nlevels, ns = t->nsegments;
-    size_t r = 0;
-
-    put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
-    if (t->base_note)
-        put_str(c, ws, r++, 0, t->base_note, c->f.note);
-    if (t->multi)
-        put_str(c, ws, r++, 0, "Multiple answers allowed: percentages may add to more than 100%.",
-                c->f.note);
-    r++;
-    if (nl == 0 || ns == 0) {
-        put_str(c, ws, r, 0, "No rows to show.", c->f.note);
-        return;
-    }
-
-    /* Significance marks, from the comparisons matched to columns by name. */
-    mark *marks;
-    size_t *rest, nrest, nmarks;
-    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest)) {
-        free(marks);
-        free(rest);
-        return;
-    }
-
-    /* Header: segment labels over their blocks, column letters, sub-headings. */
-    const size_t hdr = r;
+    const size_t ns = t->nsegments;
     size_t maxlab = 0;
     put_str(c, ws, hdr, 0, "", c->f.hdr);
     put_str(c, ws, hdr + 1, 0, "", c->f.letter);
@@ -1038,18 +1016,120 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, hdr + 2, c0 + 2, "CI low", c->f.sub);
         put_str(c, ws, hdr + 2, c0 + 3, "CI high", c->f.sub);
     }
-    const shopstat_difference *pairs[64];
-    size_t npairs = diff_pairs(t, pairs, sizeof pairs / sizeof *pairs);
     for (size_t k = 0; k < npairs && !failed(c); k++)
         put_pair_header(c, ws, hdr, 1 + (ns + k) * BLOCK, t, pairs[k]);
     /* Wrapped segment labels: about 26 characters fit a block's width per line. */
     size_t lines = (maxlab + 25) / 26;
     if (lines > 1)
         chk(c, worksheet_set_row(ws, (lxw_row_t)hdr, 15.0 * (double)(lines > 6 ? 6 : lines), NULL));
-    r = hdr + 3;
-    worksheet_freeze_panes(ws, (lxw_row_t)r, 1);
+    worksheet_freeze_panes(ws, (lxw_row_t)(hdr + 3), 1);
     if (!failed(c))
-        chk(c, worksheet_repeat_rows(ws, 0, (lxw_row_t)(r - 1)));
+        chk(c, worksheet_repeat_rows(ws, 0, (lxw_row_t)(hdr + 2)));
+    return hdr + 3;
+}
+
+/* The note lines under a table on its comparisons with the rest (no column to carry their
+ * letters): those of the levels, rest[0..nrest) indices into t->diffs, then the scores'
+ * significant at the lower level. Returns the row after them. */
+static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
+                             const shopstat_xlsx_opts *o, const size_t *rest, size_t nrest)
+{
+    const size_t ns = t->nsegments;
+    for (size_t i = 0; i < nrest && !failed(c); i++) {
+        const shopstat_difference *d = &t->diffs[rest[i]];
+        size_t l = find_level(t, d->level);
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        char la[24] = "", lb[24] = "", p[80];
+        if (a != SIZE_MAX) {
+            char L[16];
+            col_letter(a, L);
+            snprintf(la, sizeof la, " (%s)", L);
+        }
+        if (b != SIZE_MAX) {
+            char L[16];
+            col_letter(b, L);
+            snprintf(lb, sizeof lb, " (%s)", L);
+        }
+        const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
+        const char *nb = b != SIZE_MAX                ? segment_label(t, b)
+                         : same(d->segment_b, "rest") ? "the rest of the sample"
+                         : d->segment_b               ? d->segment_b
+                                                      : "?";
+        fmt_note_p(d->p_adjusted, o, p, sizeof p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
+                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
+    }
+    for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
+        const shopstat_difference *d = &t->score_diffs[i];
+        size_t a = find_segment(t, d->segment_a);
+        if (!same(d->segment_b, "rest") || a == SIZE_MAX || d->l >= t->nscores ||
+            strength(d->p_adjusted, o) == 0 || !isfinite(d->difference) ||
+            !(t->scores[d->l * ns + a].eff_base >= NO_TEST_BASE) ||
+            !(d->eff_base_b >= NO_TEST_BASE))
+            continue;
+        char L[16], p[80];
+        col_letter(a, L);
+        fmt_note_p(d->p_adjusted, o, p, sizeof p);
+        put_fmt(c, ws, r++, 0, c->f.note,
+                "%s: %s (%s) significantly %s than the rest of the sample (%s).",
+                t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
+                segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
+    }
+    return r;
+}
+
+/* A table's column widths, labels as long as the longest (maxrow characters, capped at 60),
+ * narrow statistic columns; landscape pages one wide, the label column on each. */
+static void set_table_layout(wctx *c, lxw_worksheet *ws, size_t maxrow, size_t ns, size_t npairs)
+{
+    chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
+    for (size_t s = 0; s < ns && !failed(c); s++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + s * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
+    }
+    for (size_t k = 0; k < npairs && !failed(c); k++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + (ns + k) * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 3, W_CI, NULL));
+    }
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    if (!failed(c))
+        chk(c, worksheet_repeat_columns(ws, 0, 0));
+}
+
+static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
+                        const shopstat_xlsx_opts *o)
+{
+    const size_t nl = t->nlevels, ns = t->nsegments;
+    size_t r = 0;
+
+    put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
+    if (t->base_note)
+        put_str(c, ws, r++, 0, t->base_note, c->f.note);
+    if (t->multi)
+        put_str(c, ws, r++, 0, "Multiple answers allowed: percentages may add to more than 100%.",
+                c->f.note);
+    r++;
+    if (nl == 0 || ns == 0) {
+        put_str(c, ws, r, 0, "No rows to show.", c->f.note);
+        return;
+    }
+
+    /* Significance marks, from the comparisons matched to columns by name. */
+    mark *marks;
+    size_t *rest, nrest, nmarks;
+    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest)) {
+        free(marks);
+        free(rest);
+        return;
+    }
+
+    const shopstat_difference *pairs[64];
+    size_t npairs = diff_pairs(t, pairs, sizeof pairs / sizeof *pairs);
+    r = put_table_header(c, ws, t, r, pairs, npairs);
 
     /* One row per level. */
     int any_low = 0, any_na = 0, any_zero_weight = 0, any_fallback = 0, any_vary = 0;
@@ -1152,66 +1232,11 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "score's in its own units), with its confidence interval (not adjusted) and p "
                 "(adjusted as the letters; a score's not adjusted).",
                 c->f.note);
-    for (size_t i = 0; i < nrest && !failed(c); i++) {
-        const shopstat_difference *d = &t->diffs[rest[i]];
-        size_t l = find_level(t, d->level);
-        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
-        char la[24] = "", lb[24] = "", p[80];
-        if (a != SIZE_MAX) {
-            char L[16];
-            col_letter(a, L);
-            snprintf(la, sizeof la, " (%s)", L);
-        }
-        if (b != SIZE_MAX) {
-            char L[16];
-            col_letter(b, L);
-            snprintf(lb, sizeof lb, " (%s)", L);
-        }
-        const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
-        const char *nb = b != SIZE_MAX                ? segment_label(t, b)
-                         : same(d->segment_b, "rest") ? "the rest of the sample"
-                         : d->segment_b               ? d->segment_b
-                                                      : "?";
-        fmt_note_p(d->p_adjusted, o, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
-                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
-    }
+    r = put_rest_notes(c, ws, r, t, o, rest, nrest);
     free(rest);
-    for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
-        const shopstat_difference *d = &t->score_diffs[i];
-        size_t a = find_segment(t, d->segment_a);
-        if (!same(d->segment_b, "rest") || a == SIZE_MAX || d->l >= t->nscores ||
-            strength(d->p_adjusted, o) == 0 || !isfinite(d->difference) ||
-            !(t->scores[d->l * ns + a].eff_base >= NO_TEST_BASE) ||
-            !(d->eff_base_b >= NO_TEST_BASE))
-            continue;
-        char L[16], p[80];
-        col_letter(a, L);
-        fmt_note_p(d->p_adjusted, o, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note,
-                "%s: %s (%s) significantly %s than the rest of the sample (%s).",
-                t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
-                segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
-    }
     r = put_sheet_end(c, ws, r, o, t->nscores > 0);
 
-    /* Widths: labels as long as the longest (capped), narrow statistic columns. */
-    chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
-    for (size_t s = 0; s < ns && !failed(c); s++) {
-        lxw_col_t c0 = (lxw_col_t)(1 + s * BLOCK);
-        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
-        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
-        chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
-    }
-    for (size_t k = 0; k < npairs && !failed(c); k++) {
-        lxw_col_t c0 = (lxw_col_t)(1 + (ns + k) * BLOCK);
-        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
-        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 3, W_CI, NULL));
-    }
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
-    if (!failed(c))
-        chk(c, worksheet_repeat_columns(ws, 0, 0));
+    set_table_layout(c, ws, maxrow, ns, npairs);
 }
 
 /* A grid's sheet: per segment, its label and letter, then a header of the levels (and
