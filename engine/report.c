@@ -1743,10 +1743,15 @@ static void md_diff_note(FILE *f, const report *r)
             100 * r->in->level, shopstat_adjust_name(r->in->adjust));
 }
 
-static void md_table(FILE *f, const report *r, const rtable *rt)
+/* A table of report.md; -1 out of memory. */
+static int md_table(FILE *f, const report *r, const rtable *rt)
 {
-    const shopstat_difference *pairs[64];
-    size_t npairs = md_diff_pairs(rt, pairs, sizeof pairs / sizeof *pairs);
+    /* (a block per comparison, however many: pairs[64] left the 65th on out, silently) */
+    size_t cap = rt->ndiffs + rt->nsdiffs;
+    const shopstat_difference **pairs = malloc((cap ? cap : 1) * sizeof *pairs);
+    if (!pairs)
+        return -1;
+    size_t npairs = md_diff_pairs(rt, pairs, cap);
     fprintf(f, "## ");
     md_text(f, table_title(r, rt));
     fprintf(f, " (`%s`)\n\n", rt->t->name);
@@ -1818,6 +1823,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         fprintf(f, "%s\n", rt->df0_note);
     md_rest(f, r, rt, NULL);
     fputs("\n\n", f);
+    free(pairs);
+    return 0;
 }
 
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
@@ -2098,8 +2105,14 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
         md_line(f, in->source);
         fputs("\n\n", f);
     }
-    for (size_t i = 0; i < in->ntables; i++)
-        (r->tabs[i].nitems ? md_grid : md_table)(f, r, &r->tabs[i]);
+    for (size_t i = 0; i < in->ntables; i++) {
+        if (r->tabs[i].nitems)
+            md_grid(f, r, &r->tabs[i]);
+        else if (md_table(f, r, &r->tabs[i])) {
+            fclose(f);
+            return nomem(err);
+        }
+    }
     return close_out(f, path, err);
 }
 

@@ -1127,8 +1127,16 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         return;
     }
 
-    const shopstat_difference *pairs[64];
-    size_t npairs = diff_pairs(t, pairs, sizeof pairs / sizeof *pairs);
+    /* (a block per comparison, however many: pairs[64] left the 65th on out, silently) */
+    size_t cap = t->differences ? t->ndiffs + t->nscore_diffs : 0;
+    const shopstat_difference **pairs = malloc((cap ? cap : 1) * sizeof *pairs);
+    if (!pairs) {
+        oom(c);
+        free(marks);
+        free(rest);
+        return;
+    }
+    size_t npairs = diff_pairs(t, pairs, cap);
     r = put_table_header(c, ws, t, r, pairs, npairs);
 
     /* One row per level. */
@@ -1237,6 +1245,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     r = put_sheet_end(c, ws, r, o, t->nscores > 0);
 
     set_table_layout(c, ws, maxrow, ns, npairs);
+    free(pairs);
 }
 
 /* A grid's sheet: per segment, its label and letter, then a header of the levels (and
