@@ -1501,14 +1501,20 @@ static shopstat_status compute(report *r, shopstat_error *err)
 
 /* ---- output files ---- */
 
-static FILE *open_out(report *r, const char *name, char *path, size_t n, shopstat_error *err)
+/* Open file name of the report's folder into *f (its path in path); out of memory (fopen
+ * allocates its FILE) is not an I/O error. */
+static shopstat_status open_out(report *r, const char *name, char *path, size_t n, FILE **f,
+                                shopstat_error *err)
 {
     snprintf(path, n, "%s/%s", r->tmpdir, name);
     reg_add(path);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-    return f;
+    *f = fopen(path, "w");
+    if (!*f && errno == ENOMEM)
+        return nomem(err);
+    if (!*f)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
+                                  strerror(errno));
+    return SHOPSTAT_OK;
 }
 
 static shopstat_status close_out(FILE *f, const char *path, shopstat_error *err)
@@ -1527,9 +1533,10 @@ static shopstat_status write_csv_file(report *r, const char *name, table_rows_fn
                                       shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, name, path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
+    FILE *f;
+    shopstat_status ost = open_out(r, name, path, sizeof path, &f, err);
+    if (ost)
+        return ost;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
         size_t nu;
@@ -2074,9 +2081,10 @@ static void ci_summary(const report *r, char *buf, size_t n)
 static shopstat_status write_markdown(report *r, shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, "report.md", path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
+    FILE *f;
+    shopstat_status ost = open_out(r, "report.md", path, sizeof path, &f, err);
+    if (ost)
+        return ost;
     const shopstat_spec_info *in = r->in;
     fputs("# ", f);
     md_line(f, in->title ? in->title : in->survey);
@@ -2132,9 +2140,10 @@ static size_t table_rows_in_base(const report *r, const rtable *rt)
 static shopstat_status write_run_json(report *r, shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, "run.json", path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
+    FILE *f;
+    shopstat_status ost = open_out(r, "run.json", path, sizeof path, &f, err);
+    if (ost)
+        return ost;
     const shopstat_spec_info *in = r->in;
     const shopstat_design_opts *d = &in->design;
     shopstat_accounting a = shopstat_totals_accounting(r->tot);

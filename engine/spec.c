@@ -2534,6 +2534,8 @@ shopstat_status shopstat_spec_parse(const char *path, shopstat_spec **out, shops
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
+    if (!f && errno == ENOMEM) /* (fopen allocates its FILE: not the spec's fault) */
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     if (!f)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open the spec: %s",
                                   strerror(errno));
