@@ -56,9 +56,9 @@ void shopstat_outfile_untrack(int slot)
 /* Create the temporary file and register it with signals blocked, so that a signal
  * cannot arrive between the two and leave an unregistered file behind. The name is
  * unique by pid and counter, and O_EXCL makes creation safe; unlike mkstemp (0600),
- * mode 0666 lets the umask decide, as for any file the user's tools create. */
-/* Returns the descriptor, -1 with errno set, or -2 when the registry is full. */
-static int create_tmp(shopstat_outfile *of, const char *path)
+ * mode 0666 lets the umask decide, as for any file the user's tools create, and a regular
+ * file it replaces gives its own mode. */
+int shopstat_outfile_create(const char *path, char *tmp, size_t n, int *slot)
 {
     static unsigned long counter;
     const char *slash = strrchr(path, '/');
@@ -67,21 +67,30 @@ static int create_tmp(shopstat_outfile *of, const char *path)
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     int fd = -1, e = EEXIST;
+    *slot = -1;
     for (int attempt = 0; attempt < 100 && fd < 0 && e == EEXIST; attempt++) {
-        snprintf(of->tmp, sizeof of->tmp, "%.*s.%s.tmp-%ld-%lu", (int)dirlen, path,
-                 path + dirlen, (long)getpid(), counter++);
-        fd = open(of->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        int len = snprintf(tmp, n, "%.*s.%s.tmp-%ld-%lu", (int)dirlen, path, path + dirlen,
+                           (long)getpid(), counter++);
+        if (len < 0 || (size_t)len >= n) {
+            e = ENAMETOOLONG;
+            break;
+        }
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         e = fd < 0 ? errno : 0;
     }
     if (fd >= 0) {
-        of->slot = shopstat_outfile_track(of->tmp);
-        if (of->slot < 0) {
+        *slot = shopstat_outfile_track(tmp);
+        if (*slot < 0) {
             close(fd);
-            unlink(of->tmp);
+            unlink(tmp);
             fd = -2;
         }
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* a file that replaces another keeps that file's permissions */
+    struct stat st;
+    if (fd >= 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        fchmod(fd, st.st_mode & 07777);
     errno = e;
     return fd;
 }
@@ -131,7 +140,7 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
         *out = of;
         return SHOPSTAT_OK;
     }
-    int fd = create_tmp(of, path);
+    int fd = shopstat_outfile_create(path, of->tmp, sizeof of->tmp, &of->slot);
     if (fd < 0) {
         int e = errno;
         free(of);
@@ -141,9 +150,6 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s",
                                   strerror(e));
     }
-    /* a file that replaces another keeps that file's permissions */
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        fchmod(fd, st.st_mode & 07777);
     of->fp = fdopen(fd, "w");
     if (!of->fp) {
         int e = errno;

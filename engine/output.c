@@ -1,28 +1,52 @@
 /* Result writers: round-trip number formatting, CSV, JSON and aligned text tables. */
 #include "shopstat/output.h"
 
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shopstat/replicate.h"
 
-char *shopstat_format_double(double x, char *buf, size_t n)
+/* x with the fewest digits (15 to 17) that read back as x; "" for NaN, "Inf", "-Inf". */
+static void format_double(double x, char *buf, size_t n)
 {
     if (isnan(x)) {
         snprintf(buf, n, "%s", "");
-        return buf;
+        return;
     }
     if (isinf(x)) {
         snprintf(buf, n, "%s", x > 0 ? "Inf" : "-Inf");
-        return buf;
+        return;
     }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
             break;
     }
+}
+
+static locale_t c_numeric;
+static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
+
+static void make_c_numeric(void)
+{
+    c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+/* Numbers in the C locale's form, whatever the process's: CSV and JSON take a decimal
+ * point, and a library caller's setlocale(LC_ALL, "") with a decimal comma wrote "0,6" (a
+ * CSV field split in two, JSON that does not parse). uselocale() is the calling thread's
+ * only; without the C locale object (out of memory) the process's is used. */
+char *shopstat_format_double(double x, char *buf, size_t n)
+{
+    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t old = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    format_double(x, buf, n);
+    if (old)
+        uselocale(old);
     return buf;
 }
 

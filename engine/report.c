@@ -1574,14 +1574,20 @@ static shopstat_status compute(report *r, shopstat_error *err)
 
 /* ---- output files ---- */
 
-static FILE *open_out(report *r, const char *name, char *path, size_t n, shopstat_error *err)
+/* Open file name of the report's folder into *f (its path in path); out of memory (fopen
+ * allocates its FILE) is not an I/O error. */
+static shopstat_status open_out(report *r, const char *name, char *path, size_t n, FILE **f,
+                                shopstat_error *err)
 {
     snprintf(path, n, "%s/%s", r->tmpdir, name);
     reg_add(path);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-    return f;
+    *f = fopen(path, "w");
+    if (!*f && errno == ENOMEM)
+        return nomem(err);
+    if (!*f)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
+                                  strerror(errno));
+    return SHOPSTAT_OK;
 }
 
 static shopstat_status close_out(FILE *f, const char *path, shopstat_error *err)
@@ -1600,9 +1606,10 @@ static shopstat_status write_csv_file(report *r, const char *name, table_rows_fn
                                       shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, name, path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
+    FILE *f;
+    shopstat_status ost = open_out(r, name, path, sizeof path, &f, err);
+    if (ost)
+        return ost;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; i < r->in->ntables && !st; i++) {
         size_t nu;
@@ -1720,11 +1727,11 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         snprintf(buf + len, n - len, ").");
 }
 
-/* Markdown cell text: no '|' or newline. */
+/* Markdown cell text: no '|' or line break (a CR ends a line too in CommonMark). */
 static void md_text(FILE *f, const char *s)
 {
     for (; *s; s++)
-        fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, f);
+        fputs(*s == '|' ? "\\|" : *s == '\n' || *s == '\r' ? " " : (char[2]){*s, 0}, f);
 }
 
 /* A table's base line (with its base: expression) and each score's meaning, its map when
@@ -1816,10 +1823,15 @@ static void md_diff_note(FILE *f, const report *r)
             100 * r->in->level, shopstat_adjust_name(r->in->adjust));
 }
 
-static void md_table(FILE *f, const report *r, const rtable *rt)
+/* A table of report.md; -1 out of memory. */
+static int md_table(FILE *f, const report *r, const rtable *rt)
 {
-    const shopstat_difference *pairs[64];
-    size_t npairs = md_diff_pairs(rt, pairs, sizeof pairs / sizeof *pairs);
+    /* (a block per comparison, however many: pairs[64] left the 65th on out, silently) */
+    size_t cap = rt->ndiffs + rt->nsdiffs;
+    const shopstat_difference **pairs = malloc((cap ? cap : 1) * sizeof *pairs);
+    if (!pairs)
+        return -1;
+    size_t npairs = md_diff_pairs(rt, pairs, cap);
     fprintf(f, "## ");
     md_text(f, table_title(r, rt));
     fprintf(f, " (`%s`)\n\n", rt->t->name);
@@ -1891,6 +1903,8 @@ static void md_table(FILE *f, const report *r, const rtable *rt)
         fprintf(f, "%s\n", rt->df0_note);
     md_rest(f, r, rt, NULL);
     fputs("\n\n", f);
+    free(pairs);
+    return 0;
 }
 
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
@@ -2140,9 +2154,10 @@ static void ci_summary(const report *r, char *buf, size_t n)
 static shopstat_status write_markdown(report *r, shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, "report.md", path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
+    FILE *f;
+    shopstat_status ost = open_out(r, "report.md", path, sizeof path, &f, err);
+    if (ost)
+        return ost;
     const shopstat_spec_info *in = r->in;
     fputs("# ", f);
     md_line(f, in->title ? in->title : in->survey);
@@ -2171,8 +2186,14 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
         md_line(f, in->source);
         fputs("\n\n", f);
     }
-    for (size_t i = 0; i < in->ntables; i++)
-        (r->tabs[i].nitems ? md_grid : md_table)(f, r, &r->tabs[i]);
+    for (size_t i = 0; i < in->ntables; i++) {
+        if (r->tabs[i].nitems)
+            md_grid(f, r, &r->tabs[i]);
+        else if (md_table(f, r, &r->tabs[i])) {
+            fclose(f);
+            return nomem(err);
+        }
+    }
     return close_out(f, path, err);
 }
 
@@ -2192,9 +2213,10 @@ static size_t table_rows_in_base(const report *r, const rtable *rt)
 static shopstat_status write_run_json(report *r, shopstat_error *err)
 {
     char path[4200];
-    FILE *f = open_out(r, "run.json", path, sizeof path, err);
-    if (!f)
-        return SHOPSTAT_EIO;
+    FILE *f;
+    shopstat_status ost = open_out(r, "run.json", path, sizeof path, &f, err);
+    if (ost)
+        return ost;
     const shopstat_spec_info *in = r->in;
     const shopstat_design_opts *d = &in->design;
     shopstat_accounting a = shopstat_totals_accounting(r->tot);
@@ -3327,6 +3349,23 @@ static shopstat_status check_replace(report *r, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* The process's umask, read without changing it (umask() sets it, for every thread):
+ * Linux 4.7 and later give it in /proc/self/status; 022 elsewhere. */
+static mode_t process_umask(void)
+{
+    mode_t m = 022;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "Umask:", 6) == 0) {
+            m = (mode_t)(strtoul(line + 6, NULL, 8) & 0777);
+            break;
+        }
+    if (f)
+        fclose(f);
+    return m;
+}
+
 static shopstat_status make_tmpdir(report *r, shopstat_error *err)
 {
     shopstat_status st = mkdir_parents(r, err);
@@ -3349,7 +3388,7 @@ static shopstat_status make_tmpdir(report *r, shopstat_error *err)
                                   "cannot create a folder next to it: %s", strerror(e));
     }
     memcpy(r->tmpdir, reg_dir, strlen(reg_dir) + 1);
-    chmod(r->tmpdir, 0755);
+    chmod(r->tmpdir, 0777 & ~process_umask()); /* (mkdtemp's is 0700; charts/ is mkdir's) */
     return SHOPSTAT_OK;
 }
 

@@ -2113,21 +2113,31 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         return st;
     if (cols) {
         const char **list = NULL;
+        shopstat_pos *lpos = NULL;
         size_t k = 0;
-        if ((st = text_list(c, cols, "columns", &list, NULL, &k)))
+        if ((st = text_list(c, cols, "columns", &list, &lpos, &k)))
             return st;
         c->s->info.repcols_pos = pos_of(cols);
-        size_t len = 1;
+        /* the columns go on as --repweights' comma-separated list: a comma in a name would
+         * split it ("r,1" was looked for as 'r' and '1') */
+        for (size_t i = 0; i < k; i++)
+            if (strchr(list[i], ','))
+                return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, c->path, lpos[i].line,
+                                          lpos[i].col,
+                                          "replicates: columns: '%s' holds a comma, which a "
+                                          "replicate column's name cannot; rename the column",
+                                          list[i]);
+        size_t len = 2;
         for (size_t i = 0; i < k; i++)
             len += strlen(list[i]) + 1;
         char *joined = zalloc(c, len, 1);
         if (!joined)
             return SHOPSTAT_ENOMEM;
-        for (size_t i = 0; i < k; i++)
-            sprintf(joined + strlen(joined), "%s%s", i ? "," : "", list[i]);
-        if (k == 1)
-            strcat(joined, ","); /* a comma makes it a list */
         d->repweights = joined;
+        for (size_t i = 0; i < k; i++) /* (at its end each time: linear in the list) */
+            joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
+        if (k == 1)
+            strcpy(joined, ","); /* a comma makes it a list */
     }
     if (!(v = get(c, n, "type")))
         return FAIL(c, n, "replicates: needs type: (brr, fay, jk1, jkn, jk2, bootstrap, sdr)");
@@ -2165,9 +2175,9 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         char *joined = zalloc(c, len, 1);
         if (!joined)
             return SHOPSTAT_ENOMEM;
-        for (size_t i = 0; i < k; i++)
-            sprintf(joined + strlen(joined), "%s%s", i ? "," : "", list[i]);
         d->rscales = joined;
+        for (size_t i = 0; i < k; i++)
+            joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
     }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
         return st;
@@ -2425,6 +2435,8 @@ static shopstat_status no_second_document(const char *path, yaml_parser_t *parse
     yaml_document_t doc2;
     if (!yaml_parser_load(parser, &doc2)) {
         yaml_mark_t m = parser->problem_mark;
+        if (parser->error == YAML_MEMORY_ERROR)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         return shopstat_error_set(
             err, SHOPSTAT_EINPUT, path, m.line + 1, m.column + 1, "YAML: %s%s%s",
             parser->problem ? parser->problem : "syntax error", parser->context ? " " : "",
@@ -2445,7 +2457,7 @@ static shopstat_status no_second_document(const char *path, yaml_parser_t *parse
 /* A spec nests a few levels (tables: - {compare: [...]}); libyaml's scanner takes time in
  * the square of the depth (a title of 100,000 '[' took a minute, 4 MB would take hours), so
  * the collections are counted on an event pass first, which stops past SPEC_DEPTH_MAX. A
- * syntax error ends the count: the load reports it. */
+ * syntax error ends the count: the load reports it; running out of memory is an error. */
 #define SPEC_DEPTH_MAX 64
 
 static shopstat_status nesting_check(const char *path, const char *text, size_t len,
@@ -2459,8 +2471,11 @@ static shopstat_status nesting_check(const char *path, const char *text, size_t 
     int depth = 0, end = 0;
     while (!end && !st) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev))
+        if (!yaml_parser_parse(&p, &ev)) {
+            if (p.error == YAML_MEMORY_ERROR)
+                st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
             break;
+        }
         switch (ev.type) {
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
@@ -2515,6 +2530,11 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
         yaml_mark_t m = parser.problem_mark;
         if (parser.error == YAML_READER_ERROR) /* (bad bytes: libyaml gives an offset only) */
             return reader_error(path, text, len, &parser, s, err);
+        if (parser.error == YAML_MEMORY_ERROR) { /* (not the spec's error: no position) */
+            yaml_parser_delete(&parser);
+            shopstat_spec_free(s);
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        }
         /* the commonest cause, which libyaml names only as a character that cannot start
          * a token: a tab where YAML takes spaces */
         int tab = m.index < len && text[m.index] == '\t';
@@ -2557,6 +2577,8 @@ shopstat_status shopstat_spec_parse(const char *path, shopstat_spec **out, shops
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
+    if (!f && errno == ENOMEM) /* (fopen allocates its FILE: not the spec's fault) */
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     if (!f)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open the spec: %s",
                                   strerror(errno));

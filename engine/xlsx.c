@@ -2,6 +2,7 @@
 #include "shopstat/xlsx.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -316,36 +317,101 @@ static void sanitize_sheet(const char *raw, size_t index, char out[SHEET_BUF])
     memcpy(out, tmp, strlen(tmp) + 1);
 }
 
-/* Taken: an earlier name equal ignoring (ASCII) case, or a name Excel reserves. */
-static int name_taken(char (*names)[SHEET_BUF], size_t n, const char *cand)
+/* The names given so far and the bases tried, ignoring (ASCII) case as Excel does: an
+ * open-addressing hash table of at least twice the entries it will hold, so it never grows.
+ * A base remembers the first suffix not yet tried: every smaller one is taken, and a taken
+ * name stays taken. Comparing each try with every earlier name made n tables whose ids share
+ * their first 31 characters cost n^3/6 comparisons (2,000 tables: 49 s). */
+typedef struct name_slot {
+    char *key;   /* NULL: empty */
+    int taken;   /* a sheet has this name (or Excel reserves it) */
+    size_t next; /* as a base: the suffix to try first, 0 for 2 */
+} name_slot;
+
+typedef struct name_set {
+    name_slot *slot;
+    size_t cap; /* a power of two */
+} name_set;
+
+static size_t name_hash(const char *s)
 {
-    if (!ascii_casecmp(cand, "History"))
-        return 1;
-    for (size_t i = 0; i < n; i++)
-        if (!ascii_casecmp(names[i], cand))
-            return 1;
-    return 0;
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        h = (h ^ (ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch)) * 1099511628211u;
+    }
+    return (size_t)h;
+}
+
+/* name's slot: its entry, or the empty slot where it would go. */
+static name_slot *name_find(const name_set *ns, const char *name)
+{
+    size_t i = name_hash(name) & (ns->cap - 1);
+    while (ns->slot[i].key && ascii_casecmp(ns->slot[i].key, name))
+        i = (i + 1) & (ns->cap - 1);
+    return &ns->slot[i];
+}
+
+/* name's entry, added (a copy of name) when new; NULL when out of memory. */
+static name_slot *name_add(name_set *ns, const char *name)
+{
+    name_slot *e = name_find(ns, name);
+    if (!e->key && !(e->key = strdup(name)))
+        return NULL;
+    return e;
+}
+
+static name_slot *name_take(name_set *ns, const char *name)
+{
+    name_slot *e = name_add(ns, name);
+    if (e)
+        e->taken = 1;
+    return e;
 }
 
 /* names[0] is "Contents"; names[1 + i] becomes table i's unique sheet name, the
- * sanitized id or, when that is taken, the id cut short with " (2)", " (3)", ...
- * Deterministic: it depends on the ids and their order only. */
-static void make_sheet_names(const shopstat_xlsx_table *tables, size_t ntables,
-                             char (*names)[SHEET_BUF])
+ * sanitized id or, when that is taken (an earlier name equal but for ASCII case, or
+ * Excel's reserved "History"), the id cut short with " (2)", " (3)", ... the first not
+ * taken. Deterministic: it depends on the ids and their order only. -1 when out of memory. */
+static int make_sheet_names(const shopstat_xlsx_table *tables, size_t ntables,
+                            char (*names)[SHEET_BUF])
 {
+    name_set ns = {NULL, 16};
+    while (ns.cap < 4 * ntables + 8) /* (ntables <= MAX_ROWS: no overflow) */
+        ns.cap *= 2;
+    if (!(ns.slot = calloc(ns.cap, sizeof *ns.slot)))
+        return -1;
     snprintf(names[0], SHEET_BUF, "Contents");
-    for (size_t i = 0; i < ntables; i++) {
+    int ok = name_take(&ns, "History") && name_take(&ns, names[0]);
+    for (size_t i = 0; ok && i < ntables; i++) {
         char base[SHEET_BUF], *cand = names[1 + i];
         sanitize_sheet(tables[i].name, i, base);
         memcpy(cand, base, strlen(base) + 1);
-        for (size_t k = 2; name_taken(names, 1 + i, cand); k++) {
-            char suffix[32];
-            int sl = snprintf(suffix, sizeof suffix, " (%zu)", k);
-            copy_chars(cand, base, SHEET_CHARS - (size_t)sl);
-            /* a cut may leave a trailing apostrophe; the suffix makes it inner */
-            strcat(cand, suffix);
+        name_slot *b = name_add(&ns, base);
+        if (!b) {
+            ok = 0;
+            break;
         }
+        if (b->taken) {
+            size_t k = b->next ? b->next : 2;
+            for (;; k++) {
+                char suffix[32];
+                int sl = snprintf(suffix, sizeof suffix, " (%zu)", k);
+                copy_chars(cand, base, SHEET_CHARS - (size_t)sl);
+                /* a cut may leave a trailing apostrophe; the suffix makes it inner */
+                strcat(cand, suffix);
+                const name_slot *e = name_find(&ns, cand);
+                if (!e->key || !e->taken)
+                    break;
+            }
+            b->next = k + 1;
+        }
+        ok = name_take(&ns, cand) != NULL;
     }
+    for (size_t i = 0; i < ns.cap; i++)
+        free(ns.slot[i].key);
+    free(ns.slot);
+    return ok ? 0 : -1;
 }
 
 /* "internal:'Sheet name'!A1" with apostrophes doubled, as Excel quotes sheet names. */
@@ -924,35 +990,13 @@ static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
         put_str(c, ws, r, c0 + 3, "no test", c->f.na);
 }
 
-static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
-                        const shopstat_xlsx_opts *o)
+/* A table's header from row hdr: segment labels over their blocks, column letters,
+ * sub-headings, then a block per comparison of pairs; frozen and repeated on every page.
+ * Returns the row of the first level. */
+static size_t put_table_header(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
+                               size_t hdr, const shopstat_difference *const *pairs, size_t npairs)
 {
-    const size_t nl = t->nlevels, ns = t->nsegments;
-    size_t r = 0;
-
-    put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
-    if (t->base_note)
-        put_str(c, ws, r++, 0, t->base_note, c->f.note);
-    if (t->multi)
-        put_str(c, ws, r++, 0, "Multiple answers allowed: percentages may add to more than 100%.",
-                c->f.note);
-    r++;
-    if (nl == 0 || ns == 0) {
-        put_str(c, ws, r, 0, "No rows to show.", c->f.note);
-        return;
-    }
-
-    /* Significance marks, from the comparisons matched to columns by name. */
-    mark *marks;
-    size_t *rest, nrest, nmarks;
-    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest)) {
-        free(marks);
-        free(rest);
-        return;
-    }
-
-    /* Header: segment labels over their blocks, column letters, sub-headings. */
-    const size_t hdr = r;
+    const size_t ns = t->nsegments;
     size_t maxlab = 0;
     put_str(c, ws, hdr, 0, "", c->f.hdr);
     put_str(c, ws, hdr + 1, 0, "", c->f.letter);
@@ -980,18 +1024,128 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, hdr + 2, c0 + 2, "CI low", c->f.sub);
         put_str(c, ws, hdr + 2, c0 + 3, "CI high", c->f.sub);
     }
-    const shopstat_difference *pairs[64];
-    size_t npairs = diff_pairs(t, pairs, sizeof pairs / sizeof *pairs);
     for (size_t k = 0; k < npairs && !failed(c); k++)
         put_pair_header(c, ws, hdr, 1 + (ns + k) * BLOCK, t, pairs[k]);
     /* Wrapped segment labels: about 26 characters fit a block's width per line. */
     size_t lines = (maxlab + 25) / 26;
     if (lines > 1)
         chk(c, worksheet_set_row(ws, (lxw_row_t)hdr, 15.0 * (double)(lines > 6 ? 6 : lines), NULL));
-    r = hdr + 3;
-    worksheet_freeze_panes(ws, (lxw_row_t)r, 1);
+    worksheet_freeze_panes(ws, (lxw_row_t)(hdr + 3), 1);
     if (!failed(c))
-        chk(c, worksheet_repeat_rows(ws, 0, (lxw_row_t)(r - 1)));
+        chk(c, worksheet_repeat_rows(ws, 0, (lxw_row_t)(hdr + 2)));
+    return hdr + 3;
+}
+
+/* The note lines under a table on its comparisons with the rest (no column to carry their
+ * letters): those of the levels, rest[0..nrest) indices into t->diffs, then the scores'
+ * significant at the lower level. Returns the row after them. */
+static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
+                             const shopstat_xlsx_opts *o, const size_t *rest, size_t nrest)
+{
+    const size_t ns = t->nsegments;
+    for (size_t i = 0; i < nrest && !failed(c); i++) {
+        const shopstat_difference *d = &t->diffs[rest[i]];
+        size_t l = find_level(t, d->level);
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        char la[24] = "", lb[24] = "", p[80];
+        if (a != SIZE_MAX) {
+            char L[16];
+            col_letter(a, L);
+            snprintf(la, sizeof la, " (%s)", L);
+        }
+        if (b != SIZE_MAX) {
+            char L[16];
+            col_letter(b, L);
+            snprintf(lb, sizeof lb, " (%s)", L);
+        }
+        const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
+        const char *nb = b != SIZE_MAX                ? segment_label(t, b)
+                         : same(d->segment_b, "rest") ? "the rest of the sample"
+                         : d->segment_b               ? d->segment_b
+                                                      : "?";
+        fmt_note_p(d->p_adjusted, o, p, sizeof p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
+                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
+    }
+    for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
+        const shopstat_difference *d = &t->score_diffs[i];
+        size_t a = find_segment(t, d->segment_a);
+        if (!same(d->segment_b, "rest") || a == SIZE_MAX || d->l >= t->nscores ||
+            strength(d->p_adjusted, o) == 0 || !isfinite(d->difference) ||
+            !(t->scores[d->l * ns + a].eff_base >= NO_TEST_BASE) ||
+            !(d->eff_base_b >= NO_TEST_BASE))
+            continue;
+        char L[16], p[80];
+        col_letter(a, L);
+        fmt_note_p(d->p_adjusted, o, p, sizeof p);
+        put_fmt(c, ws, r++, 0, c->f.note,
+                "%s: %s (%s) significantly %s than the rest of the sample (%s).",
+                t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
+                segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
+    }
+    return r;
+}
+
+/* A table's column widths, labels as long as the longest (maxrow characters, capped at 60),
+ * narrow statistic columns; landscape pages one wide, the label column on each. */
+static void set_table_layout(wctx *c, lxw_worksheet *ws, size_t maxrow, size_t ns, size_t npairs)
+{
+    chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
+    for (size_t s = 0; s < ns && !failed(c); s++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + s * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
+    }
+    for (size_t k = 0; k < npairs && !failed(c); k++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + (ns + k) * BLOCK);
+        chk(c, worksheet_set_column(ws, c0, c0, W_CHANGE, NULL));
+        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 3, W_CI, NULL));
+    }
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    if (!failed(c))
+        chk(c, worksheet_repeat_columns(ws, 0, 0));
+}
+
+static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
+                        const shopstat_xlsx_opts *o)
+{
+    const size_t nl = t->nlevels, ns = t->nsegments;
+    size_t r = 0;
+
+    put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
+    if (t->base_note)
+        put_str(c, ws, r++, 0, t->base_note, c->f.note);
+    if (t->multi)
+        put_str(c, ws, r++, 0, "Multiple answers allowed: percentages may add to more than 100%.",
+                c->f.note);
+    r++;
+    if (nl == 0 || ns == 0) {
+        put_str(c, ws, r, 0, "No rows to show.", c->f.note);
+        return;
+    }
+
+    /* Significance marks, from the comparisons matched to columns by name. */
+    mark *marks;
+    size_t *rest, nrest, nmarks;
+    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest)) {
+        free(marks);
+        free(rest);
+        return;
+    }
+
+    /* (a block per comparison, however many: pairs[64] left the 65th on out, silently) */
+    size_t cap = t->differences ? t->ndiffs + t->nscore_diffs : 0;
+    const shopstat_difference **pairs = malloc((cap ? cap : 1) * sizeof *pairs);
+    if (!pairs) {
+        oom(c);
+        free(marks);
+        free(rest);
+        return;
+    }
+    size_t npairs = diff_pairs(t, pairs, cap);
+    r = put_table_header(c, ws, t, r, pairs, npairs);
 
     /* One row per level. */
     int any_low = 0, any_na = 0, any_zero_weight = 0, any_fallback = 0, any_vary = 0;
@@ -1094,66 +1248,12 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "score's in its own units), with its confidence interval (not adjusted) and p "
                 "(adjusted as the letters; a score's not adjusted).",
                 c->f.note);
-    for (size_t i = 0; i < nrest && !failed(c); i++) {
-        const shopstat_difference *d = &t->diffs[rest[i]];
-        size_t l = find_level(t, d->level);
-        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
-        char la[24] = "", lb[24] = "", p[80];
-        if (a != SIZE_MAX) {
-            char L[16];
-            col_letter(a, L);
-            snprintf(la, sizeof la, " (%s)", L);
-        }
-        if (b != SIZE_MAX) {
-            char L[16];
-            col_letter(b, L);
-            snprintf(lb, sizeof lb, " (%s)", L);
-        }
-        const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
-        const char *nb = b != SIZE_MAX                ? segment_label(t, b)
-                         : same(d->segment_b, "rest") ? "the rest of the sample"
-                         : d->segment_b               ? d->segment_b
-                                                      : "?";
-        fmt_note_p(d->p_adjusted, o, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
-                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
-    }
+    r = put_rest_notes(c, ws, r, t, o, rest, nrest);
     free(rest);
-    for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
-        const shopstat_difference *d = &t->score_diffs[i];
-        size_t a = find_segment(t, d->segment_a);
-        if (!same(d->segment_b, "rest") || a == SIZE_MAX || d->l >= t->nscores ||
-            strength(d->p_adjusted, o) == 0 || !isfinite(d->difference) ||
-            !(t->scores[d->l * ns + a].eff_base >= NO_TEST_BASE) ||
-            !(d->eff_base_b >= NO_TEST_BASE))
-            continue;
-        char L[16], p[80];
-        col_letter(a, L);
-        fmt_note_p(d->p_adjusted, o, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note,
-                "%s: %s (%s) significantly %s than the rest of the sample (%s).",
-                t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
-                segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
-    }
     r = put_sheet_end(c, ws, r, o, t->nscores > 0);
 
-    /* Widths: labels as long as the longest (capped), narrow statistic columns. */
-    chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
-    for (size_t s = 0; s < ns && !failed(c); s++) {
-        lxw_col_t c0 = (lxw_col_t)(1 + s * BLOCK);
-        chk(c, worksheet_set_column(ws, c0, c0, W_PCT, NULL));
-        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 1, W_SIG, NULL));
-        chk(c, worksheet_set_column(ws, c0 + 2, c0 + 3, W_CI, NULL));
-    }
-    for (size_t k = 0; k < npairs && !failed(c); k++) {
-        lxw_col_t c0 = (lxw_col_t)(1 + (ns + k) * BLOCK);
-        chk(c, worksheet_set_column(ws, c0, c0, W_CHANGE, NULL));
-        chk(c, worksheet_set_column(ws, c0 + 1, c0 + 3, W_CI, NULL));
-    }
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
-    if (!failed(c))
-        chk(c, worksheet_repeat_columns(ws, 0, 0));
+    set_table_layout(c, ws, maxrow, ns, npairs);
+    free(pairs);
 }
 
 /* A grid's sheet: per segment, its label and letter, then a header of the levels (and
@@ -1345,9 +1445,8 @@ static shopstat_status check_folder(const char *path, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,
-                                    size_t ntables, const shopstat_xlsx_opts *o,
-                                    shopstat_error *err)
+static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *tables,
+                                  size_t ntables, const shopstat_xlsx_opts *o, shopstat_error *err)
 {
     shopstat_xlsx_opts defaults;
     if (!o) {
@@ -1371,7 +1470,10 @@ shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table 
     char(*names)[SHEET_BUF] = malloc((ntables + 1) * sizeof *names);
     if (!names)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
-    make_sheet_names(tables, ntables, names);
+    if (make_sheet_names(tables, ntables, names) != 0) {
+        free(names);
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
+    }
 
     wctx c = {.lerr = LXW_NO_ERROR, .st = SHOPSTAT_OK};
     c.wb = workbook_new(path);
@@ -1441,4 +1543,23 @@ shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table 
                                   lxw_strerror(e));
     }
     return SHOPSTAT_OK;
+}
+
+/* libxlsxwriter prints numbers, column widths and row heights with snprintf: in the C
+ * locale's form for the whole write, whatever the process's (a library caller's
+ * setlocale(LC_ALL, "") with a decimal comma wrote <v>0,85</v> and width="34,7", a workbook
+ * Excel must repair). uselocale() is the calling thread's only; without the C locale object
+ * (out of memory) the process's is used. */
+shopstat_status shopstat_xlsx_write(const char *path, const shopstat_xlsx_table *tables,
+                                    size_t ntables, const shopstat_xlsx_opts *o,
+                                    shopstat_error *err)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    shopstat_status st = xlsx_write(path, tables, ntables, o, err);
+    if (old)
+        uselocale(old);
+    if (c)
+        freelocale(c);
+    return st;
 }

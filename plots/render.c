@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shopstat/outfile.h"
@@ -90,7 +89,7 @@ shopstat_status shopstat_chart_page_path(const char *path, const char *question,
 /* An output file being written: a temporary sibling renamed over the target at the end. */
 typedef struct out_file {
     char path[4096];
-    char tmp[4096];
+    char tmp[4200]; /* (".NAME.tmp-PID-N" beside path) */
     FILE *f;
     int write_failed;
     int write_errno; /* why (ENOSPC...), 0 if unknown */
@@ -100,20 +99,21 @@ typedef struct out_file {
 static shopstat_status out_open(out_file *of, const char *path, shopstat_error *err)
 {
     memset(of, 0, sizeof *of);
-    if (snprintf(of->path, sizeof of->path, "%s", path) >= (int)sizeof of->path ||
-        snprintf(of->tmp, sizeof of->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof of->tmp)
+    if (snprintf(of->path, sizeof of->path, "%s", path) >= (int)sizeof of->path)
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "file name too long");
-    of->slot = -1;
-    int fd = mkstemp(of->tmp);
-    if (fd >= 0)
-        of->slot = shopstat_outfile_track(of->tmp);
+    /* (mode 0666 less the umask, or the replaced file's, as every output) */
+    int fd = shopstat_outfile_create(path, of->tmp, sizeof of->tmp, &of->slot);
+    if (fd == -2)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                  "too many output files open at once");
+    if (fd < 0 && errno == ENAMETOOLONG)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "file name too long");
     if (fd < 0)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
                                   "cannot create a file next to "
                                   "it: %s",
                                   strerror(errno));
-    /* mkstemp creates 0600; a chart is an ordinary document. */
-    if (fchmod(fd, 0644) != 0 || !(of->f = fdopen(fd, "wb"))) {
+    if (!(of->f = fdopen(fd, "wb"))) {
         int e = errno;
         close(fd);
         unlink(of->tmp);

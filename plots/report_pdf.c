@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "shopstat/outfile.h"
 #include "shopstat/report_pdf.h"
 #include "shopstat/shopstat.h"
 
@@ -403,15 +403,20 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
     if (!opts)
         opts = &dflt;
     char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
-        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0, "file name too long");
-    int fd = mkstemp(tmp);
+    int slot = -1;
+    /* (mode 0666 less the umask, or the replaced file's, as every output) */
+    int fd = shopstat_outfile_create(path, tmp, sizeof tmp, &slot);
+    if (fd == -2 || (fd < 0 && errno == ENAMETOOLONG))
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                  fd == -2 ? "too many output files open at once"
+                                           : "file name too long");
     pdf_out out = {NULL, 0};
-    if (fd < 0 || fchmod(fd, 0644) != 0 || !(out.f = fdopen(fd, "wb"))) {
+    if (fd < 0 || !(out.f = fdopen(fd, "wb"))) {
         int e = errno;
         if (fd >= 0) {
             close(fd);
             unlink(tmp);
+            shopstat_outfile_untrack(slot);
         }
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s", strerror(e));
     }
@@ -442,5 +447,6 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
                                 strerror(errno));
     if (st)
         unlink(tmp);
+    shopstat_outfile_untrack(slot);
     return st;
 }

@@ -46,6 +46,14 @@ void shopstat_outfile_cleanup_all(void);
  * paths are registered already (the file is then not removed on a signal). */
 int shopstat_outfile_track(const char *tmp_path);
 
+/* For writers that manage their own temporary files (charts, report.pdf): create
+ * ".NAME.tmp-PID-N" next to path as shopstat_outfile_open() does (O_EXCL, mode 0666 less
+ * the umask, or the mode of the regular file at path, which it is to replace) and register
+ * it, with signals blocked meanwhile. Its name goes in tmp (n bytes; it must stay valid
+ * until shopstat_outfile_untrack(*slot)). Returns the descriptor; -1 with errno set
+ * (ENAMETOOLONG when tmp is too small), or -2 when 1024 paths are registered already. */
+int shopstat_outfile_create(const char *path, char *tmp, size_t n, int *slot);
+
 /* Forget a slot from shopstat_outfile_track(); -1 is a no-op. Call it after the file
  * is renamed or removed, and before the path's storage is freed. */
 void shopstat_outfile_untrack(int slot);

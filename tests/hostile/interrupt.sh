@@ -145,7 +145,7 @@ args=()
 for j in $(seq 60); do args+=(--var "c$j"); done
 dfl "$bin" tab many.csv "${args[@]}" --chart out/ch.png -o out/t.csv 2>err &
 pid=$!
-if wait_for "ch-*.png.tmp-*"; then pass; else fail chart_tmp "no temporary chart appeared"; fi
+if wait_for ".ch-*.png.tmp-*"; then pass; else fail chart_tmp "no temporary chart appeared"; fi
 stop $pid INT
 check "chart_INT status" "$status" 130
 check "chart_INT files" "$(leftovers t.csv)" ""

@@ -408,6 +408,41 @@ awk 'BEGIN { print "survey: s\ndata: d.csv\nquestions:"
 printf 'id\n1\n' >d.csv
 expect_error spec_missing_many_questions "many_q.yml:204:30: error: questions 'q0' (line 4) and 'z' read column 'c0_0' with different missing: lists ([9] and [8]); a column's missing codes hold for every question on it: give both the same missing:" \
     report many_q.yml -o many_q_out
+# 2,000 tables whose names share their first 31 characters (Excel's limit for a sheet name):
+# each sheet is the cut name with " (2)", " (3)", ...; the last "a_very_long_table_identi
+# (2000)" (24 characters and the 7 of the suffix). Each try was compared with every earlier
+# name, from " (2)" on: n^3/6 comparisons, 49 s for 2,000 tables (a 20 s timeout here).
+awk 'BEGIN { print "survey: s\ndata: d2.csv\nquestions:\n  q: {column: q}\ntables:"
+             for (i = 1; i <= 2000; i++) printf "  - {question: q, name: a_very_long_table_identifier_%06d}\n", i }' >many_t.yml
+printf 'q\na\nb\n' >d2.csv
+if expect_ok sheet_names_many_tables report many_t.yml -o many_t_out --no-charts --quiet; then
+    check sheet_names_many_tables_last "$(unzip -p many_t_out/tables.xlsx xl/workbook.xml |
+        grep -o '<sheet name="[^"]*"' | tail -1)" '<sheet name="a_very_long_table_identi (2000)"'
+fi
+# Every output is created with mode 0666 less the umask, and a file it replaces keeps its
+# mode (docs/reliability.md), charts and report.pdf too: they were 0644 whatever the umask
+# (a chart replacing a private 0600 one became world-readable) and the report's folder 0755.
+printf 'q\na\nb\na\n' >perm.csv
+(umask 077 && timeout 20 $S tab perm.csv --var q -o perm.out.csv --chart perm.pdf >out 2>err)
+check chart_mode_umask "$(stat -c %a perm.out.csv perm.pdf 2>&1 | tr '\n' ' ')" "600 600 "
+printf 'old' >keep.png && chmod 640 keep.png
+(umask 022 && timeout 20 $S tab perm.csv --var q -o /dev/null --chart keep.png >out 2>err)
+check chart_mode_kept "$(stat -c %a keep.png) $(head -c 4 keep.png | tail -c 3)" "640 PNG"
+printf 'survey: p\ndata: perm.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q, chart: bars}\n' >perm.yml
+(umask 027 && timeout 20 $S report perm.yml -o perm_rep --quiet >out 2>err)
+check report_mode_umask "$(stat -c %a perm_rep perm_rep/tables.csv perm_rep/report.pdf perm_rep/charts perm_rep/charts/q.pdf 2>&1 | tr '\n' ' ')" "750 640 640 750 640 "
+# Numbers in CSV, JSON and the workbook keep a decimal point under a library caller's
+# locale with a decimal comma (the CLI sets none): test_output's and test_xlsx's locale
+# cases, with a de_DE.UTF-8 made here when the machine has none installed (LOCPATH).
+if command -v localedef >/dev/null && [ -e /usr/share/i18n/locales/de_DE ] && mkdir -p "$T/loc" &&
+    localedef -i de_DE -f UTF-8 "$T/loc/de_DE.UTF-8" >/dev/null 2>&1; then
+    for t in test_output test_xlsx; do
+        if [ -x "$root/$BUILD/tests/$t" ]; then
+            (cd "$T" && LOCPATH="$T/loc" "$root/$BUILD/tests/$t" >locale_$t.out 2>&1)
+            check "locale_$t" "$? $(grep -m1 'ERROR' locale_$t.out)" "0 "
+        fi
+    done
+fi
 # Out of memory while the replicate df is ranked (calloc of R * R + 1 doubles failing, an
 # LD_PRELOAD shim, tests/hostile/alloc_fail.c: 37 replicates, 1,370): exit 1 "out of
 # memory" and no output file. A df left NaN read as an input error, "design degrees of
@@ -437,6 +472,21 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
         LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab dirs37.csv --var q \
         --weight w --repweights rw --reptype bootstrap --format csv >out 2>err
     check rep_dirs_nomem "$? $(cat err) $(cmp -s out want && echo same)" "0  same"
+    # Out of memory while libyaml loads the spec (its document's first 16 nodes, 16 x 96
+    # bytes on x86-64): exit 1 "out of memory", no OUTDIR. It read as the spec's error,
+    # "y.yml:1:1: error: YAML: syntax error", exit 2.
+    printf 'survey: t\ndata: y.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q}\n' >y.yml
+    printf 'q\na\nb\n' >y.csv
+    SHOPSTAT_TEST_MALLOC_FAIL=1536 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" report y.yml -o y_out \
+        --no-charts --quiet >out 2>err
+    check spec_yaml_nomem "$? $(cat err) $(ls -d y_out* 2>/dev/null)" "1 shopstat: error: out of memory "
+    # Out of memory in fopen (its FILE, 472 bytes on x86-64 glibc): exit 1 "out of memory",
+    # not the spec's "cannot open the spec: Cannot allocate memory", exit 2.
+    SHOPSTAT_TEST_MALLOC_FAIL=472 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" report y.yml -o y_out \
+        --no-charts --quiet >out 2>err
+    check spec_fopen_nomem "$? $(cat err) $(ls -d y_out* 2>/dev/null)" "1 shopstat: error: out of memory "
     # Out of memory for the time order's keys (999 waves, 16 bytes each): exit 1, no output
     # file. It read as "no periods", and the waves came in byte order (Apr 1950 first).
     awk 'BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print "wave,q"

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <gsl/gsl_errno.h>
+#include <locale.h>
 
 #include "shopstat/output.h"
 
@@ -116,6 +117,35 @@ static void test_json_string_utf8(void **state)
     }
 }
 
+/* Numbers are written as CSV and JSON take them, whatever the process locale: a library
+ * caller's setlocale(LC_ALL, "") with a decimal comma made 0.6 "0,6", a CSV field split in
+ * two and JSON that does not parse. Each locale not installed is skipped (the C locale ends
+ * the list); tests/hostile/run.sh runs this test with a de_DE.UTF-8 made by localedef. */
+static void test_numbers_any_locale(void **state)
+{
+    (void)state;
+    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                          "fr_FR.utf8",  "C",          NULL};
+    for (size_t l = 0; locales[l]; l++) {
+        if (!setlocale(LC_NUMERIC, locales[l]))
+            continue;
+        char b[40];
+        assert_string_equal(shopstat_format_double(0.6, b, sizeof b), "0.6");
+        assert_string_equal(shopstat_format_double(-2.5e-7, b, sizeof b), "-2.5e-07");
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        shopstat_error err;
+        assert_int_equal(shopstat_write_tab_csv(f, est, 1, NULL, 0, &err), SHOPSTAT_OK);
+        shopstat_json_number(f, 0.25);
+        fclose(f);
+        assert_string_equal(buf, "q,yes,all,10,10,6,0.6,0.1,0.4,0.8,9,1,10\n0.25");
+        free(buf);
+    }
+    setlocale(LC_NUMERIC, "C");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -123,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_write_error_reported),
         cmocka_unit_test(test_write_ok),
         cmocka_unit_test(test_json_string_utf8),
+        cmocka_unit_test(test_numbers_any_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for the xlsx writer: write known tables, unzip the workbook and check its cells. */
 #include "testutil.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -699,6 +700,43 @@ static void test_zero_weight_effective_base(void **state)
     shopstat_plan_free(p);
 }
 
+/* The numbers of every sheet, and its column widths and row heights, in the form XML takes
+ * (a decimal point) whatever the process locale: libxlsxwriter prints them with snprintf,
+ * and a library caller's setlocale(LC_ALL, "") with a decimal comma wrote <v>0,85</v>, a
+ * workbook Excel must repair. Each locale not installed is skipped (the C locale ends the
+ * list); tests/hostile/run.sh runs this test with a de_DE.UTF-8 made by localedef. */
+static void test_numbers_any_locale(void **state)
+{
+    (void)state;
+    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                          "fr_FR.utf8",  "C",          NULL};
+    for (size_t l = 0; locales[l]; l++) {
+        if (!setlocale(LC_NUMERIC, locales[l]))
+            continue;
+        char path[128];
+        snprintf(path, sizeof path, "%s/locale%zu.xlsx", scratch_dir, l);
+        write_book(path);
+        setlocale(LC_NUMERIC, "C");
+        book b;
+        book_open(&b, path);
+        for (int n = 1; n <= 11; n++) {
+            char *x = sheet_xml(&b, n);
+            assert_non_null(x);
+            static const char *const open[] = {"<v>", " width=\"", " ht=\""};
+            for (size_t k = 0; k < sizeof open / sizeof *open; k++)
+                for (const char *p = strstr(x, open[k]); p; p = strstr(p + 1, open[k])) {
+                    const char *v = p + strlen(open[k]);
+                    size_t len = strcspn(v, "<\"");
+                    if (memchr(v, ',', len))
+                        fail_msg("sheet %d (%s): %s%.*s", n, locales[l], open[k], (int)len, v);
+                }
+            free(x);
+        }
+        book_close(&b);
+    }
+    setlocale(LC_NUMERIC, "C");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -709,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_defaults_and_empty),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_zero_weight_effective_base),
+        cmocka_unit_test(test_numbers_any_locale),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
