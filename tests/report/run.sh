@@ -38,10 +38,21 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
     # (servicesoft: 8 charts, its satisfaction's score chart on its Likert chart's page, under
-    # it: the title page and 7 pages; teletech has no score)
+    # it, and two charts of two levels a page: switch and bought_more, intent_top2's difference
+    # chart and heavy_bracket; the title page and 5 pages. teletech: 7 charts, three pairs
+    # and the trend chart: the title page and 4 pages)
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
-    want=$((n + 1)); [ $sv = servicesoft-1999 ] && want=8
+    want=5; [ $sv = servicesoft-1999 ] && want=6
     check "$sv: report.pdf has $pages pages, want $want" test "$pages" -eq $want
+    # no page of charts left half blank: no gap between two lines of words taller than a
+    # quarter of the page (a chart of two levels alone on a page left ~55% of it blank)
+    for p in $(seq 2 "${pages:-1}"); do
+        gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
+            sed -n 's/.*<word .*yMin="\([0-9.]*\)".*yMax="\([0-9.]*\)".*/\1 \2/p' | sort -n |
+            awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
+                 END { printf "%d", 100 * g / 595 }')
+        check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+    done
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
     check "$sv: report.pdf page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
