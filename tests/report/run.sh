@@ -112,6 +112,14 @@ done
 # and after the letters of a named pair (heavy above all and above the rest: "A▲")
 pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
 check "servicesoft switch chart: 87% A▲" grep -qF "87% A▲" "$T/switch.flat"
+# heavy buyers vs all buyers are overlapping groups: the footer says how they are tested (on
+# the switch chart, heavy:all and heavy:rest; on intent_top2's difference chart, heavy:all),
+# and a chart with only heavy:rest (contact) does not say it
+ov="Heavy buyers (\$2,000+) are part of All buyers: their difference is tested with its design-based variance, the overlap's covariance included"
+check "servicesoft switch chart: overlap note" grep -qF "$ov" "$T/switch.flat"
+pdftotext "$T/servicesoft-1999/charts/intent_top2.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/intent.flat"
+check "servicesoft intent_top2 chart: overlap note" grep -qF "$ov" "$T/intent.flat"
+check "servicesoft contact chart: no overlap note" bash -c "! grep -qF 'are part of All buyers' '$T/contact.flat'"
 
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
