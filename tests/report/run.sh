@@ -62,6 +62,14 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     pdftotext -f 1 -l 1 "$T/$sv/report.pdf" "$T/$sv.p1"
     check "$sv: title page says 'Survey: $sv' once" test "$(grep -c "Survey: $sv" "$T/$sv.p1")" -eq 1
     check "$sv: title page names the data file" grep -q "^Data: surveys/$sv/respondents.csv (SHA-256 " "$T/$sv.p1"
+    # the title page's word on bases: teletech's 4 tables with a base: are shares of it, not
+    # of the whole segment (servicesoft has none and says nothing of it)
+    tr '\n' ' ' <"$T/$sv.p1" | tr -s ' ' >"$T/$sv.p1flat"
+    if [ $sv = teletech-open-to-dialog-2011 ]; then
+        check "$sv: title page names the tables' own bases" grep -qF "within the table's own base for the 4 tables that have one" "$T/$sv.p1flat"
+    else
+        check "$sv: title page has no tables' own bases" bash -c "! grep -qF \"table's own base\" '$T/$sv.p1flat'"
+    fi
     check "$sv: report.md states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv/report.md"
     # run.json: rows read = used + excluded; per table, used = in base + left out
     acct=$(sed -n 's/.*"rows": {"read": \([0-9]*\), "used": \([0-9]*\), "excluded": \([0-9]*\).*/\1 \2 \3/p' "$T/$sv/run.json")
