@@ -128,6 +128,11 @@ check "servicesoft switch chart: overlap note" grep -qF "$ov" "$T/switch.flat"
 pdftotext "$T/servicesoft-1999/charts/intent_top2.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/intent.flat"
 check "servicesoft intent_top2 chart: overlap note" grep -qF "$ov" "$T/intent.flat"
 check "servicesoft contact chart: no overlap note" bash -c "! grep -qF 'are part of All buyers' '$T/contact.flat'"
+# the letters' key on the legend too: a chart whose bars carry letters has them in its
+# swatches ("A All buyers", "B Heavy buyers"), one with triangles only (contact) has not
+check "servicesoft switch chart: legend keyed A" grep -qF "A All buyers n=827" "$T/switch.flat"
+check "servicesoft switch chart: legend keyed B" grep -qF "B Heavy buyers (\$2,000+) n=229" "$T/switch.flat"
+check "servicesoft contact chart: legend not keyed" bash -c "! grep -qF 'A All buyers' '$T/contact.flat'"
 
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
