@@ -92,9 +92,29 @@ static void draw_title_page(cairo_t *cr, double w, double h, const shopstat_titl
     plots_text(cr, "Made with shopstat " SHOPSTAT_VERSION, 64, foot, w - 128, &f, 1, NULL, NULL);
 }
 
+/* report.pdf's page counter, on its surface: the pages after the title page carry their
+ * number at the foot, right ("Page 3"), under the charts' footers (which end 24 points or more
+ * above the page's foot), so that a reader can point at a chart. */
+typedef struct page_count {
+    size_t page; /* the page being drawn, 1 = the title page */
+    double w, h;
+} page_count;
+static const cairo_user_data_key_t page_key;
+
 static void next_page(cairo_surface_t *sf)
 {
     cairo_t *cr = cairo_create(sf);
+    page_count *pc = cairo_surface_get_user_data(sf, &page_key);
+    if (pc && pc->page > 1) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "Page %zu", pc->page);
+        plots_font f = plots_font_make(7.5, 0, PLOTS_GREY);
+        f.halign = 1;
+        f.valign = 1;
+        plots_text(cr, buf, pc->w - 30, pc->h - 12, 0, &f, 1, NULL, NULL);
+    }
+    if (pc)
+        pc->page++;
     cairo_show_page(cr);
     cairo_destroy(cr);
 }
@@ -436,6 +456,8 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shopstat " SHOPSTAT_VERSION);
     if (tp->title)
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, tp->title);
+    page_count pc = {1, opts->width, opts->height};
+    cairo_surface_set_user_data(sf, &page_key, &pc, NULL);
     shopstat_status st = draw_pages(sf, tp, charts, tables, n, opts, err);
     cairo_surface_finish(sf);
     cairo_status_t cs = cairo_surface_status(sf);

@@ -52,6 +52,11 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
             awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
                  END { printf "%d", 100 * g / 595 }')
         check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+        # numbered at its foot, right: below every other word of the page
+        pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - >"$T/$sv.bbox"
+        check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
+        low=$(sed -n 's/.*<word .*yMin="\([0-9.]*\)".*>\(.*\)<\/word>.*/\1 \2/p' "$T/$sv.bbox" | sort -s -n -k1,1 | tail -2 | cut -d' ' -f2 | tr '\n' ' ')
+        check "$sv: report.pdf page $p's lowest words '$low', want 'Page $p '" test "$low" = "Page $p "
     done
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
@@ -61,6 +66,7 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     # the title page names the survey once (under the subtitle), then the data file
     pdftotext -f 1 -l 1 "$T/$sv/report.pdf" "$T/$sv.p1"
     check "$sv: title page says 'Survey: $sv' once" test "$(grep -c "Survey: $sv" "$T/$sv.p1")" -eq 1
+    check "$sv: title page not numbered" bash -c "! grep -q '^Page ' '$T/$sv.p1'"
     check "$sv: title page names the data file" grep -q "^Data: surveys/$sv/respondents.csv (SHA-256 " "$T/$sv.p1"
     # the title page's word on bases: teletech's 4 tables with a base: are shares of it, not
     # of the whole segment (servicesoft has none and says nothing of it)
