@@ -2067,8 +2067,9 @@ static void ci_summary(const report *r, char *buf, size_t n)
 {
     snprintf(buf, n,
              "Intervals: %g%% %s (R's svyciprop). Comparisons: design-based t tests of the "
-             "difference (overlap included), %s-adjusted; letters: upper case p < %g, lower case "
-             "p < %g.",
+             "difference (segments that overlap, as a segment and all, tested with their "
+             "covariance, not as independent samples), %s-adjusted; letters: upper case p < %g, "
+             "lower case p < %g.",
              100 * r->in->level, shopstat_ci_method_name(r->in->ci),
              shopstat_adjust_name(r->in->adjust), r->in->alpha, r->in->alpha_low);
     size_t len = strlen(buf);

@@ -71,6 +71,7 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     # the title page's word on bases: teletech's 4 tables with a base: are shares of it, not
     # of the whole segment (servicesoft has none and says nothing of it)
     tr '\n' ' ' <"$T/$sv.p1" | tr -s ' ' >"$T/$sv.p1flat"
+    check "$sv: title page says how overlapping segments are tested" grep -qF "segments that overlap, as a segment and all, tested with their covariance, not as independent samples" "$T/$sv.p1flat"
     if [ $sv = teletech-open-to-dialog-2011 ]; then
         check "$sv: title page names the tables' own bases" grep -qF "within the table's own base for the 4 tables that have one" "$T/$sv.p1flat"
     else
