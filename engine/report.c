@@ -2114,8 +2114,22 @@ static void accounting_summary(const report *r, char *buf, size_t n)
 {
     char rows[800];
     rows_line(r, rows, sizeof rows);
-    snprintf(buf, n, "%s Each table's base is the rows of the segment answering the question.",
-             rows);
+    /* a table with a base: (teletech's "sites that display a phone number") is a share of
+     * that base, not of the segment: said here too, lest the title page read as every table's
+     * base being the whole segment */
+    size_t nbase = 0;
+    for (size_t i = 0; i < r->in->ntables; i++)
+        nbase += r->in->tables[i].base_expr != NULL;
+    if (nbase)
+        snprintf(buf, n,
+                 "%s Each table's base is the rows of the segment answering the question, within "
+                 "the table's own base for the %zu table%s that %s one (named on %s chart's Base "
+                 "line).",
+                 rows, nbase, nbase > 1 ? "s" : "", nbase > 1 ? "have" : "has",
+                 nbase > 1 ? "each" : "its");
+    else
+        snprintf(buf, n, "%s Each table's base is the rows of the segment answering the question.",
+                 rows);
 }
 
 /* run.json's "excluded_by_reason" after empty_rows: ', "exclude": [{"reason": R, "rows": N}]'
@@ -2140,8 +2154,9 @@ static void ci_summary(const report *r, char *buf, size_t n)
 {
     snprintf(buf, n,
              "Intervals: %g%% %s (R's svyciprop). Comparisons: design-based t tests of the "
-             "difference (overlap included), %s-adjusted; letters: upper case p < %g, lower case "
-             "p < %g.",
+             "difference (segments that overlap, as a segment and all, tested with their "
+             "covariance, not as independent samples), %s-adjusted; letters: upper case p < %g, "
+             "lower case p < %g.",
              100 * r->in->level, shopstat_ci_method_name(r->in->ci),
              shopstat_adjust_name(r->in->adjust), r->in->alpha, r->in->alpha_low);
     size_t len = strlen(buf);

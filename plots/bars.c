@@ -100,9 +100,17 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         goto done;
     }
     int lettered = ns > PLOTS_GREYS;
-    for (size_t j = 0; lettered && j < ns && j < 26; j++)
+    /* A chart whose bars carry significance letters ("87% A") has them in its legend's
+     * swatches too (not beside its bars): the footer's key (A = All buyers) is then also on
+     * the legend, where the eye looks for it. */
+    int keyed = lettered;
+    for (size_t i = 0; !keyed && i < d->nlevels * ns; i++) {
+        const char *g = d->cells[i].sig;
+        keyed = g && ((g[0] >= 'A' && g[0] <= 'Z') || (g[0] >= 'a' && g[0] <= 'z'));
+    }
+    for (size_t j = 0; keyed && j < ns && j < 26; j++)
         marks[j] = abc[j];
-    const char *const *mk = lettered ? marks : NULL;
+    const char *const *mk = keyed ? marks : NULL;
     double legh = plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, 0);
     plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, 1);
 

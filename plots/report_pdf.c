@@ -1,5 +1,5 @@
 /* report.pdf: a title page (survey, notice, design, accounting) then the charts: one a page, a
- * table's score charts under its chart or several a page. */
+ * table's score charts under its chart, short charts (two levels) stacked several a page. */
 #include "internal.h"
 
 #include <cairo-pdf.h>
@@ -92,9 +92,29 @@ static void draw_title_page(cairo_t *cr, double w, double h, const shopstat_titl
     plots_text(cr, "Made with shopstat " SHOPSTAT_VERSION, 64, foot, w - 128, &f, 1, NULL, NULL);
 }
 
+/* report.pdf's page counter, on its surface: the pages after the title page carry their
+ * number at the foot, right ("Page 3"), under the charts' footers (which end 24 points or more
+ * above the page's foot), so that a reader can point at a chart. */
+typedef struct page_count {
+    size_t page; /* the page being drawn, 1 = the title page */
+    double w, h;
+} page_count;
+static const cairo_user_data_key_t page_key;
+
 static void next_page(cairo_surface_t *sf)
 {
     cairo_t *cr = cairo_create(sf);
+    page_count *pc = cairo_surface_get_user_data(sf, &page_key);
+    if (pc && pc->page > 1) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "Page %zu", pc->page);
+        plots_font f = plots_font_make(7.5, 0, PLOTS_GREY);
+        f.halign = 1;
+        f.valign = 1;
+        plots_text(cr, buf, pc->w - 30, pc->h - 12, 0, &f, 1, NULL, NULL);
+    }
+    if (pc)
+        pc->page++;
     cairo_show_page(cr);
     cairo_destroy(cr);
 }
@@ -352,10 +372,25 @@ static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
     return st;
 }
 
+/* The end of chart i's group: i and its table's score charts after it (a grid's: its charts
+ * of the other segments, Likert charts as tall as their rows), kept on one page when they fit. */
+static size_t group_end(const shopstat_chart_data *const *charts, const size_t *tables, size_t n,
+                        size_t i, const shopstat_chart_opts *dflt)
+{
+    int likert = opts_of(charts[i], dflt)->type == SHOPSTAT_CHART_LIKERT;
+    size_t j = i + 1;
+    while (tables && j < n && tables[j] == tables[i] &&
+           (opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_SCORE ||
+            (likert && opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_LIKERT)))
+        j++;
+    return j;
+}
+
 /* The title page and the charts, every page of the report's size (opts: A4 landscape), so
  * that it prints as one document; the charts' own files keep their sizes. A chart followed by
  * its table's score charts shares its page with those that fit under it; the others, and
- * score charts with no chart of their table before them, share pages with each other. */
+ * score charts with no chart of their table before them, share pages with each other; a chart
+ * alone in its group shares its page with the lone charts after it that fit under it. */
 static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page *tp,
                                   const shopstat_chart_data *const *charts, const size_t *tables,
                                   size_t n, const shopstat_chart_opts *dflt, shopstat_error *err)
@@ -373,14 +408,13 @@ static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page
             st = score_pages(sf, w, h, charts + i, n - i, dflt, &k, err);
             i += k;
         } else {
-            /* its table's score charts follow it (a grid's: its charts of the other
-             * segments, Likert charts as tall as their rows) */
-            size_t j = i + 1;
-            while (tables && j < n && tables[j] == tables[i] &&
-                   (opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_SCORE ||
-                    (o->type == SHOPSTAT_CHART_LIKERT &&
-                     opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_LIKERT)))
-                j++;
+            size_t j = group_end(charts, tables, n, i, dflt);
+            /* a chart alone in its group shares its page with the lone charts after it
+             * that fit under it (a chart of two levels leaves most of a page blank) */
+            if (j == i + 1)
+                while (j < n && opts_of(charts[j], dflt)->type != SHOPSTAT_CHART_SCORE &&
+                       group_end(charts, tables, n, j, dflt) == j + 1)
+                    j++;
             size_t k = 0;
             st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, &k, err) : SHOPSTAT_OK;
             if (!st && !k)
@@ -427,6 +461,8 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shopstat " SHOPSTAT_VERSION);
     if (tp->title)
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, tp->title);
+    page_count pc = {1, opts->width, opts->height};
+    cairo_surface_set_user_data(sf, &page_key, &pc, NULL);
     shopstat_status st = draw_pages(sf, tp, charts, tables, n, opts, err);
     cairo_surface_finish(sf);
     cairo_status_t cs = cairo_surface_status(sf);

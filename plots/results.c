@@ -252,6 +252,37 @@ static void rest_legend(shopstat_chartset *set, const shopstat_chartset_opts *o)
                  lab(o, NULL, NULL, a, a));
 }
 
+/* A pair with 'all' (heavy:all) compares a segment with a whole it is part of: the note says
+ * so, and that the test allows for it (methods.md, "Comparing two segments"), lest a reader
+ * take it for an independent-samples test of disjoint groups. Appended to the rest note. */
+static void overlap_note(shopstat_chartset *set, const shopstat_chartset_opts *o)
+{
+    const char *a = NULL;
+    int several = 0;
+    for (size_t k = 0; k < o->ndiffs; k++) {
+        const shopstat_difference *d = &o->diffs[k];
+        const char *part = strcmp(d->segment_b, "all") == 0   ? d->segment_a
+                           : strcmp(d->segment_a, "all") == 0 ? d->segment_b
+                                                              : NULL;
+        if (!part || strcmp(part, "all") == 0 || strcmp(part, "rest") == 0)
+            continue;
+        several |= a && strcmp(a, part) != 0;
+        a = part;
+    }
+    if (!a)
+        return;
+    size_t k = strlen(set->rest_note);
+    const char *all = lab(o, NULL, NULL, "all", "all");
+    const char *tail = ": their difference is tested with its design-based variance, the overlap's "
+                       "covariance included (not as independent samples).";
+    if (several)
+        snprintf(set->rest_note + k, sizeof set->rest_note - k,
+                 "%sThe segments compared with %s are part of it%s", k ? " " : "", all, tail);
+    else
+        snprintf(set->rest_note + k, sizeof set->rest_note - k, "%s%s are part of %s%s",
+                 k ? " " : "", lab(o, NULL, NULL, a, a), all, tail);
+}
+
 shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                                         const shopstat_chartset_opts *o,
                                         shopstat_chartset **out, shopstat_error *err)
@@ -484,6 +515,7 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
     }
     if (o->type == SHOPSTAT_CHART_DIFF)
         rest_legend(s, o);
+    overlap_note(s, o);
     *out = s;
     return SHOPSTAT_OK;
 nomem:

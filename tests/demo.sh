@@ -11,5 +11,5 @@ echo
 echo "== Heavy buyers vs all buyers (from $OUT/report.md)"
 sed -n '/^## Would switch/,/^## Bought more/p' "$OUT/report.md" | sed '$d'
 echo "Outputs in $OUT/:"
-echo "  report.pdf (title page + one chart per table, and per score), charts/*.pdf|png, report.md,"
+echo "  report.pdf (title page + one chart per table, and per score; short ones stacked), charts/*.pdf|png, report.md,"
 echo "  tables.xlsx, tables.csv, comparisons.csv, scores.csv, run.json"

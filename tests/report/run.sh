@@ -48,10 +48,26 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
     # (servicesoft: 8 charts, its satisfaction's score chart on its Likert chart's page, under
-    # it: the title page and 7 pages; teletech has no score)
+    # it, and two charts of two levels a page: switch and bought_more, intent_top2's difference
+    # chart and heavy_bracket; the title page and 5 pages. teletech: 7 charts, three pairs
+    # and the trend chart: the title page and 4 pages)
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
-    want=$((n + 1)); [ $sv = servicesoft-1999 ] && want=8
+    want=5; [ $sv = servicesoft-1999 ] && want=6
     check "$sv: report.pdf has $pages pages, want $want" test "$pages" -eq $want
+    # no page of charts left half blank: no gap between two lines of words taller than a
+    # quarter of the page (a chart of two levels alone on a page left ~55% of it blank)
+    for p in $(seq 2 "${pages:-1}"); do
+        gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
+            sed -n 's/.*<word .*yMin="\([0-9.]*\)".*yMax="\([0-9.]*\)".*/\1 \2/p' | sort -n |
+            awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
+                 END { printf "%d", 100 * g / 595 }')
+        check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+        # numbered at its foot, right: below every other word of the page
+        pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - >"$T/$sv.bbox"
+        check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
+        low=$(sed -n 's/.*<word .*yMin="\([0-9.]*\)".*>\(.*\)<\/word>.*/\1 \2/p' "$T/$sv.bbox" | sort -s -n -k1,1 | tail -2 | cut -d' ' -f2 | tr '\n' ' ')
+        check "$sv: report.pdf page $p's lowest words '$low', want 'Page $p '" test "$low" = "Page $p "
+    done
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
     check "$sv: report.pdf page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
@@ -60,7 +76,17 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     # the title page names the survey once (under the subtitle), then the data file
     pdftotext -f 1 -l 1 "$T/$sv/report.pdf" "$T/$sv.p1"
     check "$sv: title page says 'Survey: $sv' once" test "$(grep -c "Survey: $sv" "$T/$sv.p1")" -eq 1
+    check "$sv: title page not numbered" bash -c "! grep -q '^Page ' '$T/$sv.p1'"
     check "$sv: title page names the data file" grep -q "^Data: surveys/$sv/respondents.csv (SHA-256 " "$T/$sv.p1"
+    # the title page's word on bases: teletech's 4 tables with a base: are shares of it, not
+    # of the whole segment (servicesoft has none and says nothing of it)
+    tr '\n' ' ' <"$T/$sv.p1" | tr -s ' ' >"$T/$sv.p1flat"
+    check "$sv: title page says how overlapping segments are tested" grep -qF "segments that overlap, as a segment and all, tested with their covariance, not as independent samples" "$T/$sv.p1flat"
+    if [ $sv = teletech-open-to-dialog-2011 ]; then
+        check "$sv: title page names the tables' own bases" grep -qF "within the table's own base for the 4 tables that have one" "$T/$sv.p1flat"
+    else
+        check "$sv: title page has no tables' own bases" bash -c "! grep -qF \"table's own base\" '$T/$sv.p1flat'"
+    fi
     check "$sv: report.md states synthetic data" grep -q "SYNTHETIC DATA" "$T/$sv/report.md"
     # run.json: rows read = used + excluded; per table, used = in base + left out
     acct=$(sed -n 's/.*"rows": {"read": \([0-9]*\), "used": \([0-9]*\), "excluded": \([0-9]*\).*/\1 \2 \3/p' "$T/$sv/run.json")
@@ -111,6 +137,19 @@ done
 # and after the letters of a named pair (heavy above all and above the rest: "A▲")
 pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
 check "servicesoft switch chart: 87% A▲" grep -qF "87% A▲" "$T/switch.flat"
+# heavy buyers vs all buyers are overlapping groups: the footer says how they are tested (on
+# the switch chart, heavy:all and heavy:rest; on intent_top2's difference chart, heavy:all),
+# and a chart with only heavy:rest (contact) does not say it
+ov="Heavy buyers (\$2,000+) are part of All buyers: their difference is tested with its design-based variance, the overlap's covariance included"
+check "servicesoft switch chart: overlap note" grep -qF "$ov" "$T/switch.flat"
+pdftotext "$T/servicesoft-1999/charts/intent_top2.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/intent.flat"
+check "servicesoft intent_top2 chart: overlap note" grep -qF "$ov" "$T/intent.flat"
+check "servicesoft contact chart: no overlap note" bash -c "! grep -qF 'are part of All buyers' '$T/contact.flat'"
+# the letters' key on the legend too: a chart whose bars carry letters has them in its
+# swatches ("A All buyers", "B Heavy buyers"), one with triangles only (contact) has not
+check "servicesoft switch chart: legend keyed A" grep -qF "A All buyers n=827" "$T/switch.flat"
+check "servicesoft switch chart: legend keyed B" grep -qF "B Heavy buyers (\$2,000+) n=229" "$T/switch.flat"
+check "servicesoft contact chart: legend not keyed" bash -c "! grep -qF 'A All buyers' '$T/contact.flat'"
 
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target

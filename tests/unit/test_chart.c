@@ -453,7 +453,11 @@ static void test_sig_rest(void **state)
                         "B = heavy), adjusted p < 0.05. \xe2\x96\xb2 / \xe2\x96\xbc: "
                         "significantly higher / lower than the rest (those not in heavy), "
                         "adjusted p < 0.05.");
-    assert_null(shopstat_chartset_rest_note(set));
+    /* heavy:all compares a segment with the whole it is part of: said, with how it is tested */
+    assert_string_equal(shopstat_chartset_rest_note(set),
+                        "heavy are part of all: their difference is tested with its design-based "
+                        "variance, the overlap's covariance included (not as independent "
+                        "samples).");
     shopstat_chartset_free(set);
 
     /* only the rest pairs: no sentence about letters; a difference chart says who the rest is */
