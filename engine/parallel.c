@@ -14,10 +14,17 @@
  * (PSU pattern) the chunk saw (80 bootstrap replicates, 1 GB: 6.25 s with 8 MiB chunks,
  * 5.49 s with 32 MiB, on 2 threads); the typical run at 10M rows, 2 threads, 0.884 s with
  * 16 MiB and 0.878 s with 32 MiB (docs/performance.md, eleventh session). The last two
- * chunks are cut in halves and quarters (chunk_layout_plan), so that the threads still end
- * together. */
+ * chunks are cut in halves and quarters (chunk_layout_plan; in files of 64 MiB and more), so that
+ * the threads still end together. */
 #define DEFAULT_CHUNK ((size_t)32 << 20)
 #define MIN_CHUNK ((size_t)1 << 20)
+/* The tail's quarters are no smaller than this. A merge costs the same at any chunk size
+ * (PSUs x cells: about 1 ms for the benchmark's 2,000 PSUs), while a quarter of 2.3 MB
+ * parses in about 10 ms: the 1M-row export (36 MB) cut as 2 chunks, 2 halves and 4
+ * quarters took 0.1016 / 0.1039 / 0.1071 s (min / q1 / median, 30 rounds alternated, 2
+ * threads) against 0.0977 / 0.1024 / 0.1043 s as 4 equal chunks (docs/performance.md,
+ * twenty-fifth session). Files of about 64 MB and more keep the tail. */
+#define MIN_TAIL ((size_t)4 << 20)
 #define MAX_THREADS 256
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o)
@@ -319,8 +326,9 @@ void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forc
          * first of them while the other has just begun the last whole chunk finishes two,
          * and both its sets of totals then wait for that chunk, the thread idle for two
          * quarters' time (80 ms in one 10M-row run of three, 120 ms with 80 replicate
-         * weights); two halves take as long as the whole chunk. */
-        if (n >= 4 && chunk / 4 >= MIN_CHUNK && (n - 2) * chunk < bytes) {
+         * weights); two halves take as long as the whole chunk. Not for quarters under
+         * MIN_TAIL, whose merges cost more than the balance gains. */
+        if (n >= 4 && chunk / 4 >= MIN_TAIL && (n - 2) * chunk < bytes) {
             l->nfull = n - 2;
             l->half = chunk / 2;
             l->tail = chunk / 4;

@@ -523,35 +523,41 @@ static void test_w2_exact(void **state)
     remove_tmp(path);
 }
 
-/* The chunk layout: the bench export's 374,641,771 bytes in chunks of about 16 MiB are 24
- * nominal chunks, the last two cut in two halves and quarters (22 + 2 + 4); every byte in
- * exactly one chunk, offsets rising; a file under 16 MiB and a forced size have no tail. */
+/* The chunk layout, in chunks of about 32 MiB as the pass cuts them (DEFAULT_CHUNK): the
+ * 10M-row export's 374,641,771 bytes are 12 nominal chunks, the last two cut in two halves
+ * and quarters (10 + 2 + 4); 68 MiB are 4 chunks whose quarters, of 4.25 MiB, keep the tail;
+ * under 64 MiB the quarters would be under 4 MiB (MIN_TAIL): 60 MiB, and the 1M-row
+ * export's 36 MB, are 4 equal chunks. Every byte in exactly one chunk, offsets rising; a
+ * file under 16 MiB and a forced size have no tail. */
 static void test_chunk_layout(void **state)
 {
     (void)state;
     const size_t mib = (size_t)1 << 20;
-    const size_t sizes[] = {374641771, 36465117, 16 * mib + 1, 3 * mib, 100, 1};
+    const size_t sizes[] = {374641771, 68 * mib, 60 * mib, 36465117, 16 * mib + 1, 3 * mib, 100, 1};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         size_t bytes = sizes[i];
         chunk_layout l;
-        chunk_layout_plan(&l, bytes, 16 * mib, 0);
+        chunk_layout_plan(&l, bytes, 32 * mib, 0);
         if (bytes == 374641771) {
-            assert_int_equal(l.chunk, 374641771 / 24 + 1);
-            assert_int_equal(l.nfull, 22);
+            assert_int_equal(l.chunk, 374641771 / 12 + 1);
+            assert_int_equal(l.nfull, 10);
             assert_int_equal(l.half, l.chunk / 2);
             assert_int_equal(l.tail, l.chunk / 4);
-            assert_int_equal(l.nchunks, 28);
-            assert_int_equal(chunk_layout_offset(&l, 23), 22 * l.chunk + l.chunk / 2);
-            assert_int_equal(chunk_layout_offset(&l, 25), 22 * l.chunk + 2 * (l.chunk / 2) +
-                                                              l.chunk / 4);
+            assert_int_equal(l.nchunks, 16);
+            assert_int_equal(chunk_layout_offset(&l, 11), 10 * l.chunk + l.chunk / 2);
+            assert_int_equal(chunk_layout_offset(&l, 13),
+                             10 * l.chunk + 2 * (l.chunk / 2) + l.chunk / 4);
         }
-        if (bytes == 36465117) { /* 4 chunks of 9 MB: the last two in 2 of 4.6 and 4 of 2.3 */
+        if (bytes == 68 * mib) {
             assert_int_equal(l.nfull, 2);
+            assert_int_equal(l.tail, l.chunk / 4);
             assert_int_equal(l.nchunks, 8);
-            assert_int_equal(chunk_layout_offset(&l, 4) - chunk_layout_offset(&l, 3),
-                             l.chunk / 2);
-            assert_int_equal(chunk_layout_offset(&l, 5) - chunk_layout_offset(&l, 4),
-                             l.chunk / 4);
+        }
+        if (bytes == 60 * mib || bytes == 36465117) {
+            assert_int_equal(l.tail, 0);
+            assert_int_equal(l.nchunks, 4);
+            assert_int_equal(l.chunk, bytes / 4 + 1);
+            assert_int_equal(chunk_layout_offset(&l, 3), 3 * l.chunk);
         }
         if (bytes < 16 * mib)
             assert_int_equal(l.tail, 0);
