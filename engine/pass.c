@@ -474,11 +474,24 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
                                  t->seg[i].name);
     }
+    /* a value of a --by column named alone ('2026-06' for wave=2026-06): the values are not
+     * read yet, so each by column is offered */
+    char byhint[512] = "";
+    size_t hused = 0;
+    for (size_t b = 0; b < t->nby && !strchr(name, ':') && hused < sizeof byhint - 64; b++) {
+        const char *col = shopstat_reader_colname(t->reader, t->by[b].column);
+        int n = snprintf(byhint + hused, sizeof byhint - hused, "%s%s=%s",
+                         hused ? " or " : "; if it is a value of a by column, write ",
+                         col ? col : "?", name);
+        hused = n < 0 ? hused : hused + (size_t)n;
+        if (hused >= sizeof byhint)
+            hused = sizeof byhint - 1;
+    }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                               "pair: unknown segment '%s'; segments are: %s, rest, or "
                               "COLUMN=VALUE (each value of a by column: COLUMN:rest, "
-                              "COLUMN:all)",
-                              name, list);
+                              "COLUMN:all)%s",
+                              name, list, byhint);
 }
 
 /* A multi-response question's columns: each item of its list a column or, holding * ? or
