@@ -708,8 +708,7 @@ static void test_zero_weight_effective_base(void **state)
 static void test_numbers_any_locale(void **state)
 {
     (void)state;
-    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
-                                          "fr_FR.utf8",  "C",          NULL};
+    const char *const *locales = decimal_comma_locales;
     for (size_t l = 0; locales[l]; l++) {
         if (!setlocale(LC_NUMERIC, locales[l]))
             continue;
