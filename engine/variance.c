@@ -260,8 +260,8 @@ out:
 }
 
 /* Scratch for totals_ratio_vars: the strata's sums of a group of estimates, at most this
- * many bytes (17 a stratum and estimate; $SHOPSTAT_RATIO_GROUP, a test knob, caps the
- * estimates of a group). */
+ * many bytes (34 a stratum and estimate: the sums twice, in both orders;
+ * $SHOPSTAT_RATIO_GROUP, a test knob, caps the estimates of a group). */
 #define RATIO_GROUP_BYTES ((size_t)8 << 20)
 
 shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long *c,
@@ -269,7 +269,7 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
                                   double *var, size_t *failed, shopstat_error *err)
 {
     size_t H = t->strata.n ? t->strata.n : 1;
-    size_t G = RATIO_GROUP_BYTES / (17 * H);
+    size_t G = RATIO_GROUP_BYTES / (34 * H);
     const char *knob = getenv("SHOPSTAT_RATIO_GROUP"); /* (a test knob: smaller groups) */
     if (knob && atol(knob) > 0 && (size_t)atol(knob) < G)
         G = (size_t)atol(knob);
@@ -281,27 +281,21 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
     /* S1, S2 and present: [estimate][stratum], as cov_finish reads them; T1, T2, tp: the
      * same sums [stratum][estimate] while the units are read, so that one unit's updates
      * are contiguous (a few cache lines, not one per estimate) */
-    double *S1 = calloc(G * H + 1, sizeof *S1), *S2 = calloc(G * H + 1, sizeof *S2);
-    double *T1 = calloc(G * H + 1, sizeof *T1), *T2 = calloc(G * H + 1, sizeof *T2);
-    char *present = calloc(G * H + 1, 1), *tp = calloc(G * H + 1, 1);
-    /* the group's cells for units that hold them all: a missing cell (< 0) read as cell 0
-     * with a coefficient of 0, which adds the same +0 as unit_get's 0 */
-    long *ci = malloc((G + 1) * sizeof *ci), *di = malloc((G + 1) * sizeof *di);
-    double *ccz = malloc((G + 1) * sizeof *ccz), *cdz = malloc((G + 1) * sizeof *cdz);
-    if (!S1 || !S2 || !T1 || !T2 || !present || !tp || !ci || !di || !ccz || !cdz) {
-        free(S1);
-        free(S2);
-        free(T1);
-        free(T2);
-        free(present);
-        free(tp);
-        free(ci);
-        free(di);
-        free(ccz);
-        free(cdz);
+    size_t GH = G * H + 1;
+    double *dbl = malloc((4 * GH + 2 * (G + 1)) * sizeof *dbl);
+    long *cells = malloc(2 * (G + 1) * sizeof *cells);
+    char *flags = malloc(2 * GH);
+    if (!dbl || !cells || !flags) {
+        free(dbl);
+        free(cells);
+        free(flags);
         *failed = 0;
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    double *S1 = dbl, *S2 = S1 + GH, *T1 = S2 + GH, *T2 = T1 + GH;
+    double *ccz = T2 + GH, *cdz = ccz + G + 1;
+    long *ci = cells, *di = cells + G + 1;
+    char *present = flags, *tp = flags + GH;
     shopstat_status st = SHOPSTAT_OK;
     for (size_t e0 = 0; e0 < n && !st; e0 += G) {
         size_t g = n - e0 < G ? n - e0 : G;
@@ -360,15 +354,8 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
                 *failed = e0 + i;
         }
     }
-    free(S1);
-    free(S2);
-    free(T1);
-    free(T2);
-    free(present);
-    free(tp);
-    free(ci);
-    free(di);
-    free(ccz);
-    free(cdz);
+    free(dbl);
+    free(cells);
+    free(flags);
     return st;
 }
