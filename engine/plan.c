@@ -763,10 +763,8 @@ shopstat_status shopstat_plan_need(shopstat_plan *p, const char *question, const
     if (!segment || !*segment)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "question '%s' is needed in a segment without a name", question);
-    for (size_t i = 0; i < p->nneeds; i++)
-        if (strcmp(p->needs[i].question, question) == 0 &&
-            strcmp(p->needs[i].segment, segment) == 0)
-            return SHOPSTAT_OK;
+    /* (a pair given twice is kept twice: looking for it would make a spec's many tables
+     * quadratic, and the pass marks it twice) */
     plan_need *nn = realloc(p->needs, (p->nneeds + 1) * sizeof *nn);
     if (!nn)
         return nomem(err);
