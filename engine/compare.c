@@ -112,7 +112,7 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
     size_t total = 0;
     for (size_t pi = 0; pi < t->npairs; pi++)
         for (size_t q = 0; q < t->nq; q++)
-            total += t->q[q].levels.n;
+            total += pair_on(&t->pairs[pi], q) ? t->q[q].levels.n : 0;
     shopstat_difference *d = calloc(total ? total : 1, sizeof *d);
     double *praw = calloc(total ? total : 1, sizeof *praw);
     if (!d || !praw) {
@@ -127,6 +127,8 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
         const rt_question *rq = &t->q[q];
         for (size_t pi = 0; pi < t->npairs; pi++) {
             const rt_pair *pr = &t->pairs[pi];
+            if (!pair_on(pr, q)) /* (a report table's pair: its table's question) */
+                continue;
             size_t first = k;
             /* a pair on a subset (a report table's base): R's subset(design, base), whose
              * df and lonely-PSU strata are those of the base's rows, as under --base */

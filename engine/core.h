@@ -179,7 +179,16 @@ typedef struct plan_pair {
     char *within; /* NULL: 'all' */
     char *subset; /* NULL, or the segment whose rows, answering or not, make the design the
                      pair is compared on (df, lonely-PSU strata): a report table's base */
+    /* the questions it is compared on (shopstat_plan_pair_question); none: every question */
+    char **questions;
+    size_t nquestions;
 } plan_pair;
+
+/* A question a sparse plan estimates in a segment, or in each segment of a --by set
+ * (shopstat_plan_need); names as given, the segment's checked when the pass starts. */
+typedef struct plan_need {
+    char *question, *segment;
+} plan_need;
 
 /* A score of a single-choice question (shopstat_plan_add_score): one entry of its map, a
  * level's text or a numeric range [lo, hi] (a single number: lo = hi). */
@@ -211,6 +220,9 @@ struct shopstat_plan {
     size_t nbase;
     plan_exclude *excl; /* --exclude: rows meeting one are not in the pass at all */
     size_t nexcl;
+    plan_need *needs; /* none: every question in every segment (dense); else only these,
+                         what the pairs need and 'all' (pass.c, need_masks) */
+    size_t nneeds;
     plan_score *scores; /* in declaration order (score.c); the pass does not read them */
     size_t nscores;
     char codes_sep; /* the separator of codes questions added from now on (0: ';' and ',') */
@@ -288,6 +300,9 @@ typedef struct rt_segment {
     size_t by_column;   /* SEG_BY: column index */
     int hidden;
     int in_base; /* SEG_BY: a row of the --base holds the value (chisq's columns) */
+    /* a sparse plan's: 1 for each question whose cells the segment keeps (t->needmask; a
+     * --by set's, its set's); NULL: every question */
+    const unsigned char *need;
 } rt_segment;
 
 typedef struct rt_question {
@@ -322,6 +337,7 @@ typedef struct rt_by {
     scache vcache;
     size_t *segs;       /* runtime segment id per value */
     size_t nsegs_cap;
+    const unsigned char *need; /* its segments' (rt_segment.need) */
 } rt_by;
 
 typedef struct rt_pair {
@@ -332,7 +348,15 @@ typedef struct rt_pair {
     long by_set;        /* before the expansion after the pass: a --by set (index in
                            t->by) to compare value by value, else -1 */
     char *name_a, *name_b;
+    const unsigned char *qmask; /* 1 for each question it is compared on (t->pairmask),
+                                   NULL: every question */
 } rt_pair;
+
+/* Whether pair p is compared on question q (plan_pair.questions). */
+static inline int pair_on(const rt_pair *p, size_t q)
+{
+    return !p->qmask || p->qmask[q];
+}
 
 typedef struct cell_info {
     uint32_t seg, q;
@@ -395,6 +419,9 @@ struct shopstat_totals {
     size_t nby;
     rt_pair *pairs;
     size_t npairs;
+    /* a sparse plan's questions per segment bound before the pass, then per --by set
+     * (rt_segment.need), and the pairs' questions (rt_pair.qmask); NULL when none */
+    unsigned char *needmask, *pairmask;
 
     domain *dom;        /* [seg * nq + q] */
     size_t domcap;      /* in segments */

@@ -557,6 +557,97 @@ static shopstat_status bind_multi(shopstat_totals *t, rt_question *q, const char
     return SHOPSTAT_OK;
 }
 
+/* The question named name (not the rows_only one), or SIZE_MAX. */
+static size_t question_index(const shopstat_totals *t, const char *name)
+{
+    for (size_t q = 0; q < t->nq; q++)
+        if (q != t->rows_q && strcmp(t->q[q].pq->name, name) == 0)
+            return q;
+    return SIZE_MAX;
+}
+
+/* Mark question q in segment s's (or --by set b's, when s is SIZE_MAX) mask. */
+static void need_mark(shopstat_totals *t, size_t s, long b, size_t q)
+{
+    unsigned char *m = (unsigned char *)(s != SIZE_MAX ? t->seg[s].need : t->by[b].need);
+    if (m)
+        m[q] = 1;
+}
+
+/* The pairs' questions (plan_pair.questions: rt_pair.qmask), and a sparse plan's masks
+ * (shopstat_plan_need): the questions each segment bound so far and each --by set keep
+ * cells for. Every question in 'all' (the estimates' checks read a level's cell there:
+ * whether rows of the base hold it), each declared (question, segment), and what each pair
+ * needs on its questions: its sides, the segment its rest is taken from ('all' or its
+ * within), the rows of its subset (the rows_only question) and, in an element design, the
+ * intersection of its sides. The derived segments need nothing more (cell_list). */
+static shopstat_status need_masks(shopstat_totals *t, shopstat_error *err)
+{
+    const shopstat_plan *p = t->plan;
+    size_t nq = t->nq;
+    int any = 0;
+    for (size_t i = 0; i < p->npairs; i++)
+        any |= p->pairs[i].nquestions > 0;
+    if (any && !(t->pairmask = calloc(p->npairs * nq, 1)))
+        return nomem(err);
+    for (size_t i = 0; any && i < p->npairs; i++) {
+        const plan_pair *pp = &p->pairs[i];
+        if (!pp->nquestions)
+            continue;
+        unsigned char *m = t->pairmask + i * nq;
+        for (size_t j = 0; j < pp->nquestions; j++) {
+            size_t q = question_index(t, pp->questions[j]);
+            if (q == SIZE_MAX) /* (shopstat_plan_pair_question checks it) */
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "pair %s:%s: unknown question '%s'", pp->a, pp->b,
+                                          pp->questions[j]);
+            m[q] = 1;
+        }
+        t->pairs[i].qmask = m;
+    }
+    if (!p->nneeds)
+        return SHOPSTAT_OK;
+    size_t nfix = t->nseg;
+    if (!(t->needmask = calloc((nfix + t->nby) * nq, 1)))
+        return nomem(err);
+    for (size_t s = 0; s < nfix; s++) {
+        t->seg[s].need = t->needmask + s * nq;
+        if (t->seg[s].kind == SEG_ALL)
+            memset(t->needmask + s * nq, 1, nq);
+    }
+    for (size_t b = 0; b < t->nby; b++)
+        t->by[b].need = t->needmask + (nfix + b) * nq;
+    for (size_t i = 0; i < p->nneeds; i++) {
+        const plan_need *nd = &p->needs[i];
+        size_t q = question_index(t, nd->question);
+        long s = fixed_segment(t, nd->segment), b = s < 0 ? by_set(t, nd->segment) : -1;
+        if (q == SIZE_MAX || (s < 0 && b < 0))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      q == SIZE_MAX ? "unknown question '%s' (needed in '%s')"
+                                                    : "question '%s' is needed in '%s', which "
+                                                      "is neither a segment nor a by set",
+                                      nd->question, nd->segment);
+        need_mark(t, s >= 0 ? (size_t)s : SIZE_MAX, b, q);
+    }
+    for (size_t i = 0; i < t->npairs; i++) {
+        const rt_pair *rp = &t->pairs[i];
+        int rest = rp->b == SIZE_MAX;
+        for (size_t q = 0; q < nq; q++) {
+            if (q == t->rows_q || !pair_on(rp, q))
+                continue;
+            need_mark(t, rp->by_set >= 0 ? SIZE_MAX : rp->a, rp->by_set, q);
+            need_mark(t, rest ? rp->m : rp->b, -1, q);
+            if (rp->by_set >= 0) /* (each value against rest or all: within m) */
+                need_mark(t, rp->m, -1, q);
+            if (rp->inter >= 0)
+                need_mark(t, (size_t)rp->inter, -1, q);
+        }
+        if (rp->sub != SIZE_MAX && t->rows_q != SIZE_MAX)
+            need_mark(t, rp->sub, -1, t->rows_q);
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
 {
     const shopstat_plan *p = t->plan;
@@ -758,6 +849,16 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             if (rp->by_set >= 0 || rp->b == SIZE_MAX || rp->b == rp->m ||
                 t->seg[rp->a].kind == SEG_ALL || t->seg[rp->b].kind == SEG_ALL)
                 continue;
+            /* (one intersection per two segments: variance.c's seg_inter takes the first
+             * pair's, which a sparse plan then keeps for every pair's questions) */
+            for (size_t j = 0; j < i && rp->inter < 0; j++) {
+                const rt_pair *o = &t->pairs[j];
+                if (o->inter >= 0 &&
+                    ((o->a == rp->a && o->b == rp->b) || (o->a == rp->b && o->b == rp->a)))
+                    rp->inter = o->inter;
+            }
+            if (rp->inter >= 0)
+                continue;
             const rt_segment *a = &t->seg[rp->a], *b = &t->seg[rp->b];
             size_t n = a->nconds + b->nconds;
             plan_cond *both = calloc(n ? n : 1, sizeof *both);
@@ -774,6 +875,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
                 return st;
             rp->inter = id;
         }
+    if ((st = need_masks(t, err)))
+        return st;
     t->active = calloc(MAX_BY_SEGMENTS + t->nseg + 8, sizeof *t->active);
     if (!t->active)
         return nomem(err);
@@ -1886,6 +1989,7 @@ static shopstat_status by_segment(row_ctx *rc, size_t b, const shopstat_row *row
             return err->status;
         t->seg[sg].plan_index = by->plan_index;
         t->seg[sg].by_column = by->column;
+        t->seg[sg].need = by->need;
         by->segs[v] = (size_t)sg;
     }
     *out = (int32_t)by->segs[v];
@@ -2105,6 +2209,63 @@ static void batch_flush(row_ctx *rc)
     rc->nbatch = 0;
 }
 
+/* The cells of a new pattern's row (row_cells), made at first touch, in the segments
+ * t->active[0..na) and the row's answers (rc->qn, rc->lv); dsg: its segment of the set the
+ * derived segments come from, or -1. Out of line: it runs once per pattern, and inlined
+ * into on_row its variables cost the rows of known patterns spills (7 instructions a row,
+ * callgrind, the typical run). */
+static __attribute__((noinline)) shopstat_status cell_list(row_ctx *rc, size_t na, int32_t dsg,
+                                                           int32_t **out, size_t *ncells,
+                                                           size_t *nbases, shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    size_t need = 0;
+    for (size_t qi = 0; qi < t->nq; qi++)
+        if (rc->qn[qi] != SIZE_MAX)
+            need += rc->qn[qi] + 1;
+    need *= na;
+    if (grow((void **)&rc->bcell, &rc->bcell_cap, 2 * need + 2, sizeof *rc->bcell))
+        return nomem(err);
+    int32_t *cells = rc->bcell;
+    size_t nc = 0, nbase = 0;
+    *out = cells;
+    /* cells are created (numbered) in this order; the list puts the base cells first. A
+     * sparse plan's segment keeps the questions it needs alone (need_masks), and a
+     * derived segment is summed from the set's segments for the questions they keep,
+     * updated row by row for the others */
+    const unsigned char *dneed = t->derive_by >= 0 ? t->by[t->derive_by].need : NULL;
+    for (size_t a = 0; a < na; a++) {
+        size_t s = t->active[a];
+        const unsigned char *sneed = t->seg[s].need;
+        int derived = dsg >= 0 && s < t->nderived && t->derived[s];
+        for (size_t qi = 0; qi < t->nq; qi++) {
+            if (rc->qn[qi] == SIZE_MAX || (sneed && !sneed[qi]))
+                continue;
+            /* a derived segment's cells are made (numbered) as before, not updated */
+            int skip = derived && (!dneed || dneed[qi]);
+            for (size_t k = 0; k <= rc->qn[qi]; k++) {
+                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
+                long c = cell_for(t, s, qi, level);
+                if (c < 0 || c >= INT32_MAX)
+                    return nomem(err);
+                if (!skip)
+                    cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
+            }
+        }
+    }
+    for (size_t i = 0; i < nc; i++)
+        if (cells[i] < 0)
+            cells[need + 1 + nbase++] = ~cells[i];
+    size_t j = nc;
+    for (size_t i = nc; i-- > 0;)
+        if (cells[i] >= 0)
+            cells[--j] = cells[i];
+    memcpy(cells, cells + need + 1, nbase * sizeof *cells);
+    *ncells = nc;
+    *nbases = nbase;
+    return SHOPSTAT_OK;
+}
+
 /* The row's cells (~id for base cells), from its segments and answers, created at first
  * touch; written at the end of the batch buffer. */
 static ROW_INLINE shopstat_status row_cells(row_ctx *rc, const shopstat_row *row, int32_t **out,
@@ -2158,46 +2319,7 @@ static ROW_INLINE shopstat_status row_cells(row_ctx *rc, const shopstat_row *row
     if ((st = read_answers(rc, row, err)))
         return st;
 
-    /* the row's cells */
-    size_t need = 0;
-    for (size_t qi = 0; qi < t->nq; qi++)
-        if (rc->qn[qi] != SIZE_MAX)
-            need += rc->qn[qi] + 1;
-    need *= na;
-    if (grow((void **)&rc->bcell, &rc->bcell_cap, 2 * need + 2, sizeof *rc->bcell))
-        return nomem(err);
-    int32_t *cells = rc->bcell;
-    size_t nc = 0, nbase = 0;
-    *out = cells;
-    /* cells are created (numbered) in this order; the list puts the base cells first */
-    for (size_t a = 0; a < na; a++) {
-        size_t s = t->active[a];
-        /* a derived segment's cells are made (numbered) as before, not updated */
-        int derived = dsg >= 0 && s < t->nderived && t->derived[s];
-        for (size_t qi = 0; qi < t->nq; qi++) {
-            if (rc->qn[qi] == SIZE_MAX)
-                continue;
-            for (size_t k = 0; k <= rc->qn[qi]; k++) {
-                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
-                long c = cell_for(t, s, qi, level);
-                if (c < 0 || c >= INT32_MAX)
-                    return nomem(err);
-                if (!derived)
-                    cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
-            }
-        }
-    }
-    for (size_t i = 0; i < nc; i++)
-        if (cells[i] < 0)
-            cells[need + 1 + nbase++] = ~cells[i];
-    size_t j = nc;
-    for (size_t i = nc; i-- > 0;)
-        if (cells[i] >= 0)
-            cells[--j] = cells[i];
-    memcpy(cells, cells + need + 1, nbase * sizeof *cells);
-    *ncells = nc;
-    *nbases = nbase;
-    return SHOPSTAT_OK;
+    return cell_list(rc, na, dsg, out, ncells, nbases, err);
 }
 
 #define MAX_PATTERNS 65536
@@ -3830,6 +3952,10 @@ static shopstat_status derive_segments(shopstat_totals *t, cell_pair **pair_out,
                 continue;
             size_t sg = by->segs[j];
             for (size_t qi = 0; qi < t->nq; qi++) {
+                /* (a question the set does not keep: the segment's rows updated it, as a
+                 * question the segment does not keep has no cells) */
+                if ((by->need && !by->need[qi]) || (rs->need && !rs->need[qi]))
+                    continue;
                 const domain *d = &t->dom[sg * t->nq + qi];
                 if (d->base >= 0 &&
                     add_pair(&pair, &npair, &cap, cell_for(t, s, qi, SIZE_MAX), d->base))
@@ -4149,6 +4275,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                 return err->status;
             g->seg[sg].plan_index = gb->plan_index;
             g->seg[sg].by_column = gb->column;
+            g->seg[sg].need = gb->need;
             gb->segs[gv] = (size_t)sg;
         }
         m->segs[s] = gb->segs[gv];
@@ -4553,6 +4680,8 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->cell_df);
     free(t->by);
     free(t->pairs);
+    free(t->needmask);
+    free(t->pairmask);
     for (size_t i = 0; i < t->domcap; i++)
         free(t->dom[i].lvl);
     free(t->dom);

@@ -149,8 +149,16 @@ void shopstat_plan_free(shopstat_plan *p)
         free(p->pairs[i].b);
         free(p->pairs[i].within);
         free(p->pairs[i].subset);
+        for (size_t j = 0; j < p->pairs[i].nquestions; j++)
+            free(p->pairs[i].questions[j]);
+        free(p->pairs[i].questions);
     }
     free(p->pairs);
+    for (size_t i = 0; i < p->nneeds; i++) {
+        free(p->needs[i].question);
+        free(p->needs[i].segment);
+    }
+    free(p->needs);
     plan_scores_free(p);
     free(p);
 }
@@ -680,6 +688,8 @@ shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, c
     np[p->npairs].b = dupstr(b);
     np[p->npairs].within = within ? dupstr(within) : NULL;
     np[p->npairs].subset = NULL;
+    np[p->npairs].questions = NULL;
+    np[p->npairs].nquestions = 0;
     p->npairs++;
     if (!np[p->npairs - 1].a || !np[p->npairs - 1].b || (within && !np[p->npairs - 1].within))
         return nomem(err);
@@ -711,6 +721,64 @@ shopstat_status shopstat_plan_pair_subset(shopstat_plan *p, const char *segment,
     plan_pair *pp = &p->pairs[p->npairs - 1];
     free(pp->subset);
     return (pp->subset = dupstr(segment)) ? SHOPSTAT_OK : nomem(err);
+}
+
+/* The question named name that a caller can name (not the rows_only one), or NULL. */
+static const plan_question *caller_question(shopstat_plan *p, const char *name)
+{
+    const plan_question *q = name ? find_question(p, name) : NULL;
+    return q && !q->rows_only ? q : NULL;
+}
+
+shopstat_status shopstat_plan_pair_question(shopstat_plan *p, const char *question,
+                                            shopstat_error *err)
+{
+    if (!p->npairs)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "a pair's question needs a pair declared first");
+    if (!caller_question(p, question))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "pair %s:%s: unknown question '%s'", p->pairs[p->npairs - 1].a,
+                                  p->pairs[p->npairs - 1].b, question ? question : "");
+    plan_pair *pp = &p->pairs[p->npairs - 1];
+    for (size_t i = 0; i < pp->nquestions; i++)
+        if (strcmp(pp->questions[i], question) == 0)
+            return SHOPSTAT_OK;
+    char **nq = realloc(pp->questions, (pp->nquestions + 1) * sizeof *nq);
+    if (!nq)
+        return nomem(err);
+    pp->questions = nq;
+    if (!(nq[pp->nquestions] = dupstr(question)))
+        return nomem(err);
+    pp->nquestions++;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_plan_need(shopstat_plan *p, const char *question, const char *segment,
+                                   shopstat_error *err)
+{
+    if (!caller_question(p, question))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown question '%s'",
+                                  question ? question : "");
+    if (!segment || !*segment)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "question '%s' is needed in a segment without a name", question);
+    /* (a pair given twice is kept twice: looking for it would make a spec's many tables
+     * quadratic, and the pass marks it twice) */
+    plan_need *nn = realloc(p->needs, (p->nneeds + 1) * sizeof *nn);
+    if (!nn)
+        return nomem(err);
+    p->needs = nn;
+    plan_need *n = &nn[p->nneeds];
+    n->question = dupstr(question);
+    n->segment = dupstr(segment);
+    if (!n->question || !n->segment) {
+        free(n->question);
+        free(n->segment);
+        return nomem(err);
+    }
+    p->nneeds++;
+    return SHOPSTAT_OK;
 }
 
 /* Split "NAME=REST" at the first '='. */

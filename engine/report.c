@@ -544,6 +544,44 @@ static size_t table_col_of(const rtable *rt, size_t g)
     return 0;
 }
 
+/* The questions of table t: its question, or a grid's items (question is items[0]). */
+static size_t table_nquestions(const shopstat_spec_table *t)
+{
+    return t->nitems ? t->nitems : 1;
+}
+
+static const char *table_question(const report *r, const shopstat_spec_table *t, size_t k)
+{
+    return r->in->questions[t->nitems ? t->items[k] : t->question].name;
+}
+
+/* The last pair declared is compared on the table's questions alone, whose cells the plan
+ * keeps (shopstat_plan_pair_question). */
+static shopstat_status pair_questions(report *r, const rtable *rt, shopstat_error *err)
+{
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t k = 0; k < table_nquestions(rt->t) && !st; k++)
+        st = shopstat_plan_pair_question(r->plan, table_question(r, rt->t, k), err);
+    return st;
+}
+
+/* The cells table rt shows: its questions in each of its columns and in its base's rows
+ * (run.json's rows in base), the plan's only ones but for its pairs' (shopstat_plan_need):
+ * the pass keeps no other question x segment, so that a spec of many questions and
+ * segments paired sparsely by its tables takes the memory of its tables' cells. */
+static shopstat_status table_needs(report *r, const rtable *rt, shopstat_error *err)
+{
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t k = 0; k < table_nquestions(rt->t) && !st; k++) {
+        const char *q = table_question(r, rt->t, k);
+        for (size_t c = 0; c < rt->t->nsegments && !st; c++)
+            st = shopstat_plan_need(r->plan, q, rt->internal[c], err);
+        if (!st)
+            st = shopstat_plan_need(r->plan, q, rt->base_rows, err);
+    }
+    return st;
+}
+
 /* Pairs: a:b between the table's plan segments; a:rest is the engine's complement without
  * a base, and "base and not a" (one condition negated) with one. */
 static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *err)
@@ -565,7 +603,8 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
                 return nomem(err);
             if ((st = shopstat_plan_add_pair_within(r->plan, a, rt->pair_b[p], rt->within,
                                                     err)) ||
-                (t->nbase && (st = shopstat_plan_pair_subset(r->plan, rt->base_rows, err))))
+                (t->nbase && (st = shopstat_plan_pair_subset(r->plan, rt->base_rows, err))) ||
+                (st = pair_questions(r, rt, err)))
                 return st;
             continue;
         }
@@ -587,6 +626,8 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
             return st;
         /* compared on the base's rows alone, as `compare --base` (R's subset) */
         if (t->nbase && (st = shopstat_plan_pair_subset(r->plan, rt->base_rows, err)))
+            return st;
+        if ((st = pair_questions(r, rt, err)))
             return st;
     }
     return SHOPSTAT_OK;
@@ -664,7 +705,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
         st = add_table_segments(r, &r->tabs[i], used, err);
     }
     for (size_t i = 0; i < in->ntables && !st; i++)
-        st = add_table_pairs(r, &r->tabs[i], err);
+        if (!(st = add_table_pairs(r, &r->tabs[i], err)))
+            st = table_needs(r, &r->tabs[i], err);
     for (size_t i = 0; i < in->ntables && !st; i++)
         st = grid_items(r, &r->tabs[i], err);
     free(used);
@@ -1000,7 +1042,10 @@ static void table_pairs(const report *r, const rtable *rt, const shopstat_differ
 
 static shopstat_status table_diffs(report *r, rtable *rt, shopstat_error *err)
 {
-    rt->diffs = calloc(r->nd + 1, sizeof *rt->diffs);
+    /* (a pair's rows of the question, a level each; a by: pair's for each column) */
+    size_t nl = shopstat_totals_nlevels(r->tot, r->qmap[rt->t->question]);
+    size_t cap = rt->t->npairs * (rt->ncols ? rt->ncols : 1) * nl;
+    rt->diffs = calloc((cap < r->nd ? cap : r->nd) + 1, sizeof *rt->diffs);
     if (!rt->diffs)
         return nomem(err);
     table_pairs(r, rt, r->d, r->nd, rt->diffs, &rt->ndiffs);

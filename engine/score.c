@@ -964,12 +964,15 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
     size_t i = 0;
     for (size_t k = 0; k < ns; k++) {
         const score_rt *sr = &r[k];
-        for (size_t pi = 0; pi < t->npairs; pi++, i++) {
+        for (size_t pi = 0; pi < t->npairs; pi++) {
+            if (!pair_on(&t->pairs[pi], sr->q))
+                continue;
             if ((st = pair_diff(t, o, sr, pi, df, ca, cb, terms, &d[i], err)))
                 goto fail;
             d[i].l = k;
             d[i].level = sr->ps->name;
             d[i].variable = sr->ps->question;
+            i++;
         }
     }
     free(ca);
@@ -1030,14 +1033,18 @@ shopstat_status shopstat_compare_level_set(const shopstat_totals *t, const shops
     for (size_t j = 0; j < nlevels; j++)
         sr.s[rq->order[levels[j]]] = 1; /* (display order to level id) */
     double df = shopstat_totals_df(t);
+    size_t i = 0;
     for (size_t pi = 0; pi < t->npairs; pi++) {
-        if ((st = pair_diff(t, o, &sr, pi, df, ca, cb, terms, &d[pi], err)))
+        if (!pair_on(&t->pairs[pi], q))
+            continue;
+        if ((st = pair_diff(t, o, &sr, pi, df, ca, cb, terms, &d[i], err)))
             goto done;
-        d[pi].variable = rq->pq->name;
-        d[pi].level = NULL;
+        d[i].variable = rq->pq->name;
+        d[i].level = NULL;
+        i++;
     }
     *out = d;
-    *n = t->npairs;
+    *n = i;
     d = NULL;
 done:
     free(sr.s);

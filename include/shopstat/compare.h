@@ -39,10 +39,10 @@ typedef struct shopstat_difference {
 } shopstat_difference;
 
 /* Every question x declared pair (shopstat_plan_add_pair) x level, nested in that
- * order. *out is malloc'ed; free() it. o may be NULL (shopstat_compare_opts_init's
- * defaults); err may be NULL; t, out and n must not be NULL. Fails as
- * shopstat_tab_estimates does (a lonely PSU under 'fail', SHOPSTAT_ENOMEM, a GSL failure);
- * on failure *out is NULL and *n 0. */
+ * order; a pair given questions (shopstat_plan_pair_question) on those alone. *out is
+ * malloc'ed; free() it. o may be NULL (shopstat_compare_opts_init's defaults); err may be
+ * NULL; t, out and n must not be NULL. Fails as shopstat_tab_estimates does (a lonely PSU
+ * under 'fail', SHOPSTAT_ENOMEM, a GSL failure); on failure *out is NULL and *n 0. */
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err);
 

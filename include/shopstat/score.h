@@ -140,7 +140,8 @@ int shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const 
                                       const char **code, double *lo, double *hi);
 
 /* m_A - m_B of every score for every declared pair (shopstat_plan_add_pair, "rest" and
- * the within and subset forms included), overlapping segments as shopstat_compare's
+ * the within and subset forms included; a pair given questions, shopstat_plan_pair_question,
+ * for their scores alone), overlapping segments as shopstat_compare's
  * differences: rows are shopstat_difference with level = the score's name and l = the
  * score index, nested score x pair. t, df and p as shopstat_compare's; each score x pair
  * is its own family, so p_adjusted = p_value. */
@@ -150,7 +151,8 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
 
 /* The share of a set of levels of single-choice question q (levels[0..nlevels): positions in
  * display order, as shopstat_estimate.l; a Likert chart's top or bottom box) compared
- * between the segments of every declared pair, one difference per pair in pair order, as
+ * between the segments of every declared pair compared on q (every pair but those given
+ * other questions by shopstat_plan_pair_question), one difference per pair in pair order, as
  * shopstat_compare_scores compares a score whose map gives those levels 1 and the others 0:
  * proportions (0 to 1) and their difference, the design-based SE with the overlap of the
  * segments, t, p; p_adjusted = p_value (each question x pair x set is a test of its own);

@@ -177,6 +177,28 @@ shopstat_status shopstat_plan_add_pair_within(shopstat_plan *p, const char *a, c
 shopstat_status shopstat_plan_pair_subset(shopstat_plan *p, const char *segment,
                                           shopstat_error *err);
 
+/* The last pair declared is compared on question `question` (called once for each of its
+ * questions): shopstat_compare, shopstat_compare_scores and shopstat_compare_level_set give
+ * its differences for those questions only, and a sparse plan (below) keeps the cells they
+ * need. A pair given none is compared on every question. SHOPSTAT_EUSAGE without a pair or
+ * for an unknown question, SHOPSTAT_ENOMEM. */
+shopstat_status shopstat_plan_pair_question(shopstat_plan *p, const char *question,
+                                            shopstat_error *err);
+
+/* Declare that `question` is estimated in `segment`: 'all', a segment's name, or a --by
+ * set's (its column, or COL@TAG): each of its values. A plan given any such pair is sparse:
+ * the pass keeps per-PSU cells only for the pairs declared, for what its pairs need on
+ * their questions (both sides, 'all' or `within` for a rest, the subset's rows, an element
+ * design's intersection of the two sides) and for 'all' with every question; estimates of
+ * other (question, segment) pairs have no rows (base 0). Without any, the plan is dense:
+ * every question in every segment, as `shopstat tab` asks for. A report declares each
+ * table's question in its columns and base, so that its memory grows with the cells its
+ * tables show rather than with every question times every segment. SHOPSTAT_EUSAGE for an
+ * unknown question (a segment naming none is SHOPSTAT_EUSAGE from the pass),
+ * SHOPSTAT_ENOMEM. */
+shopstat_status shopstat_plan_need(shopstat_plan *p, const char *question, const char *segment,
+                                   shopstat_error *err);
+
 /* Totals of one pass: per-PSU (or per-stratum) sums for every cell. Opaque. */
 typedef struct shopstat_totals shopstat_totals;
 

@@ -2203,5 +2203,106 @@ else
     ko "report of textscale.yml failed: $(cat "$T/ts.err")"
 fi
 
+# ---- sparse cells: the pass keeps a table's question in the table's segments (and what its
+# comparisons need), not every question in every segment (engine/pass.c, need_masks) ----
+# 40 questions and 40 segments (100 PSUs, 2,000 rows), each table one question in two
+# segments, compared with the rest: the report runs under a cap of 2 MiB on the per-PSU
+# sums, where tab of the same questions and segments (every question in every segment, 41
+# x 40 x 3 cells) stops at 16 MiB, and so did the report before (4 MiB: 24 PSUs x 4104
+# cells)
+mkdir -p "$T/sp40"
+awk 'BEGIN { srand(7); printf "region,panel,wt"; for (q = 0; q < 40; q++) printf ",q%d", q
+    print ",d0,d1,d2,d3"
+    for (r = 0; r < 2000; r++) {
+        printf "R%d,%d,%.4f", int(rand() * 10), int(rand() * 10), 0.5 + 1.5 * rand()
+        for (q = 0; q < 40; q++) printf ",%d", 1 + int(rand() * 2)
+        for (d = 0; d < 4; d++) printf ",%d", 1 + int(rand() * 10)
+        print ""
+    } }' >"$T/sp40/data.csv"
+{
+    printf 'survey: sparse\ndata: data.csv\ndesign: {weight: wt, strata: region, psu: panel}\nquestions:\n'
+    for q in $(seq 0 39); do echo "  q$q: {column: q$q}"; done
+    echo "segments:"
+    for k in $(seq 0 39); do echo "  s$k: {where: \"d$((k / 10)) == $((k % 10 + 1))\"}"; done
+    echo "tables:"
+} >"$T/sp40/head.yml"
+{
+    cat "$T/sp40/head.yml"
+    for i in $(seq 0 39); do
+        echo "  - {name: t$i, question: q$i, segments: [s$i, s$(((i + 1) % 40))], compare: [\"s$i:rest\"], chart: none}"
+    done
+} >"$T/sp40/spec.yml"
+segs=(); for k in $(seq 0 39); do segs+=(--segment "s$k=d$((k / 10)):$((k % 10 + 1))"); done
+vars=(); for q in $(seq 0 39); do vars+=(--var "q$q"); done
+if SHOPSTAT_ACC_MAX_MB=2 $S report "$T/sp40/spec.yml" -o "$T/sp40/out" --quiet 2>"$T/sp40.err"; then
+    ok
+    check "sparse 40 x 40: 40 tables x 2 segments x 2 levels" test "$(tail -n +2 "$T/sp40/out/tables.csv" | wc -l)" -eq 160
+    out=$(SHOPSTAT_ACC_MAX_MB=2 $S tab "$T/sp40/data.csv" --weight wt --strata region --psu panel \
+        "${vars[@]}" "${segs[@]}" -o "$T/sp40/tab.csv" 2>&1); rc=$?
+    check "sparse 40 x 40: tab of every question in every segment exceeds 2 MiB ($rc: $out)" \
+        grep -q "error: the per-PSU totals would exceed 2 MiB" <<<"$out"
+    # a table run alone gives the same numbers (its question in its segments, its pair)
+    for i in 0 17 39; do
+        { cat "$T/sp40/head.yml"; grep "name: t$i," "$T/sp40/spec.yml"; } >"$T/sp40/one$i.yml"
+        $S report "$T/sp40/one$i.yml" -o "$T/sp40/one$i" --quiet --no-charts 2>/dev/null
+        for f in tables comparisons; do
+            check "sparse 40 x 40: table t$i alone, $f.csv" "$CSVCMP" <(grep -E "^(table|t$i)," \
+                "$T/sp40/out/$f.csv") "$T/sp40/one$i/$f.csv" --rel 1e-12 --abs 1e-15
+        done
+    done
+else
+    ko "sparse 40 x 40 report under a 2 MiB cap failed: $(cat "$T/sp40.err")"
+fi
+
+# ---- sparse cells on the bundled survey (SYNTHETIC data): segments and questions paired
+# sparsely by the tables, with rest, all and a segment on either side of a pair, a by: set
+# against rest (one derived segment's question summed from it, the others row by row), a
+# base with a tagged by: set against all, a grid and scores; every table run alone gives
+# the same tables.csv, comparisons.csv and scores.csv rows (comparisons: a level or score
+# x pair each, 2 levels of switch, 4 channels, 5 levels and the mean of satisfaction, 3
+# spend values x 2 levels, 2 grid items x 2 levels, 4 regions x 6) ----
+sed -n '1,/^segments:/p' $SS/survey.yml | sed "s|^data: .*|data: $PWD/$SS/respondents.csv|" >"$T/spss.head"
+cat >>"$T/spss.head" <<'YML'
+  heavy: {where: "spend == 3"}
+  light: {where: "spend == 1"}
+  sat_hi: {where: "satisfaction >= 4"}
+  switchers: {where: "switch == 1"}
+  email: {where: "pref_email == 1"}
+  phone: {where: "pref_phone == 1"}
+  spendby: {by: spend_6m}
+  regby: {by: region}
+tables:
+YML
+cat >"$T/spss.tables" <<'YML'
+  - {name: a, question: switch, segments: [heavy], compare: ["heavy:rest"]}
+  - {name: b, question: bought_more, segments: [light, heavy], compare: ["heavy:light"]}
+  - {name: c, question: contact, segments: [sat_hi, phone], compare: ["sat_hi:phone"]}
+  - {name: d, question: problems, segments: [switchers]}
+  - {name: e, question: satisfaction, segments: [all, heavy], compare: ["heavy:all"]}
+  - {name: f, question: intent_top2, segments: [spendby], compare: ["spendby:rest"]}
+  - {name: g, question: heavy_bracket, segments: [phone], base: "pref_email == 1", compare: ["phone:rest"]}
+  - {name: h, grid: [switch, bought_more], segments: [email, light], compare: ["email:light"]}
+  - {name: i, question: satisfaction, segments: [all, regby, heavy], base: "would_switch == 1", compare: ["regby:all"]}
+YML
+cat "$T/spss.head" "$T/spss.tables" >"$T/spss.yml"
+if $S report "$T/spss.yml" -o "$T/spss" --quiet --no-charts 2>"$T/spss.err"; then
+    for tb in a b c d e f g h i; do
+        { cat "$T/spss.head"; grep "name: $tb," "$T/spss.tables"; } >"$T/spss-$tb.yml"
+        if ! $S report "$T/spss-$tb.yml" -o "$T/spss-$tb" --quiet --no-charts 2>"$T/spss-$tb.err"; then
+            ko "sparse servicesoft: table $tb alone failed: $(cat "$T/spss-$tb.err")"
+            continue
+        fi
+        for f in tables comparisons scores; do
+            n=$(grep -c "^$tb," "$T/spss/$f.csv")
+            check "sparse servicesoft: table $tb alone, $f.csv ($n rows)" "$CSVCMP" \
+                <(grep -E "^(table|$tb)," "$T/spss/$f.csv") "$T/spss-$tb/$f.csv" --rel 1e-12 --abs 1e-15
+        done
+    done
+    check "sparse servicesoft: every table has rows" test "$(tail -n +2 "$T/spss/tables.csv" | cut -d, -f1 | sort -u | paste -sd' ' -)" = "a b c d e f g h i"
+    check "sparse servicesoft: the pairs' differences" test "$(tail -n +2 "$T/spss/comparisons.csv" | cut -d, -f1 | sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }')" = "a:2 b:2 c:4 e:6 f:6 g:2 h:4 i:24"
+else
+    ko "sparse servicesoft report failed: $(cat "$T/spss.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

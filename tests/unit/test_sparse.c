@@ -1,0 +1,427 @@
+/* Unit tests for sparse plans (shopstat_plan_need, shopstat_plan_pair_question; engine/pass.c,
+ * need_masks): the pass keeps cells only for the (question, segment) pairs a report's tables
+ * show and their comparisons need, not for every question in every segment, and the
+ * estimates of those pairs are what the same tables give run one by one. */
+#include "testutil.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "shopstat/compare.h"
+#include "shopstat/tab.h"
+
+static uint64_t rng;
+static uint64_t next(void)
+{
+    return splitmix64(&rng);
+}
+
+/* 4 strata of 6 PSUs; segment columns a (1-4), b (1-3) and wave (three months and a missing
+ * value: a --by set, and a condition on it that is derived from the set); single-choice
+ * questions q1, q3..q6 (1-3, some NA) and a multi-response one, m_a and m_b. */
+static char *make_csv(size_t rows)
+{
+    size_t cap = rows * 80 + 128, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len +=
+        (size_t)snprintf(s + len, cap - len, "region,panel,wt,a,b,wave,q1,m_a,m_b,q3,q4,q5,q6\n");
+    rng = 20261203;
+    const char *wave[] = {"2026-01", "2026-02", "2026-03", "2026-02", ""};
+    const char *ans[] = {"1", "2", "3", "2", "NA"};
+    for (size_t i = 0; i < rows; i++) {
+        unsigned region = (unsigned)(next() % 4) + 1, panel = (unsigned)(next() % 6) + 1;
+        double w = 0.5 + (double)(next() % 10000) / 4000.0;
+        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.4f,%u,%u,%s", region, panel, w,
+                                (unsigned)(next() % 4) + 1, (unsigned)(next() % 3) + 1,
+                                wave[next() % 5]);
+        len += (size_t)snprintf(s + len, cap - len, ",%s,%u,%u", ans[next() % 5],
+                                (unsigned)(next() % 2), (unsigned)(next() % 2));
+        for (int q = 0; q < 4; q++)
+            len += (size_t)snprintf(s + len, cap - len, ",%s", ans[next() % 5]);
+        len += (size_t)snprintf(s + len, cap - len, "\n");
+    }
+    return s;
+}
+
+/* The tables of a report: a question in some segments ('all', fixed ones, or the --by set
+ * wave), compared by one pair (b "rest" or "all", or another column); T5's pair on the
+ * rows of h2 (a table's base: shopstat_plan_pair_subset). */
+typedef struct table {
+    const char *question;
+    const char *segs[3];
+    const char *a, *b, *subset;
+} table;
+
+static const table tables[] = {
+    {"q1", {"h1", "h2"}, "h1", "h2", NULL}, {"q2", {"h3"}, "h3", "rest", NULL},
+    {"q3", {"wave"}, "wave", "rest", NULL}, {"q4", {"all", "h4"}, "h4", "all", NULL},
+    {"q5", {"h1", "h3"}, "h1", "h3", "h2"},
+};
+#define NTABLES (sizeof tables / sizeof *tables)
+
+static void design(shopstat_plan *p, int element)
+{
+    shopstat_error err;
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "wt";
+    d.strata = "region";
+    d.psu = element ? NULL : "panel";
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+}
+
+static void add_question(shopstat_plan *p, const char *q)
+{
+    shopstat_error err;
+    if (strcmp(q, "q2") == 0)
+        assert_int_equal(shopstat_plan_parse_multi(p, "q2=m_a,m_b", &err), SHOPSTAT_OK);
+    else
+        assert_int_equal(shopstat_plan_add_single(p, q, q, &err), SHOPSTAT_OK);
+}
+
+/* Segment name (h1..h4 or the set wave) into p, once. */
+static void add_segment(shopstat_plan *p, const char *name)
+{
+    shopstat_error err;
+    static const char *const defs[][2] = {
+        {"h1", "h1=a:1"}, {"h2", "h2=a:2,3"}, {"h3", "h3=b:1"}, {"h4", "h4=wave:2026-01"}};
+    if (strcmp(name, "all") == 0)
+        return;
+    if (strcmp(name, "wave") == 0) {
+        assert_int_equal(shopstat_plan_add_by(p, "wave", &err), SHOPSTAT_OK);
+        return;
+    }
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(defs[i][0], name) == 0) {
+            assert_int_equal(shopstat_plan_parse_segment(p, defs[i][1], &err), SHOPSTAT_OK);
+            return;
+        }
+    fail_msg("no segment %s", name);
+}
+
+static void add_pair(shopstat_plan *p, const table *tb, int with_question)
+{
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_add_pair(p, tb->a, tb->b, &err), SHOPSTAT_OK);
+    if (tb->subset)
+        assert_int_equal(shopstat_plan_pair_subset(p, tb->subset, &err), SHOPSTAT_OK);
+    if (with_question)
+        assert_int_equal(shopstat_plan_pair_question(p, tb->question, &err), SHOPSTAT_OK);
+}
+
+/* Every table in one plan: sparse (each table's question needed in its segments, its pair
+ * compared on it) or dense (no need declared: every question in every segment). q6 is in
+ * no table. */
+static shopstat_plan *plan_all(int element, int sparse)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    design(p, element);
+    const char *qs[] = {"q1", "q2", "q3", "q4", "q5", "q6"};
+    for (size_t i = 0; i < 6; i++)
+        add_question(p, qs[i]);
+    const char *segs[] = {"h1", "h2", "h3", "h4", "wave"};
+    for (size_t i = 0; i < 5; i++)
+        add_segment(p, segs[i]);
+    for (size_t i = 0; i < NTABLES; i++)
+        add_pair(p, &tables[i], 1);
+    for (size_t i = 0; sparse && i < NTABLES; i++)
+        for (size_t k = 0; k < 3 && tables[i].segs[k]; k++)
+            assert_int_equal(shopstat_plan_need(p, tables[i].question, tables[i].segs[k], &err),
+                             SHOPSTAT_OK);
+    return p;
+}
+
+/* Table i alone (its question, segments and pair), dense. */
+static shopstat_plan *plan_one(int element, size_t i)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    design(p, element);
+    add_question(p, tables[i].question);
+    for (size_t k = 0; k < 3 && tables[i].segs[k]; k++)
+        add_segment(p, tables[i].segs[k]);
+    if (tables[i].subset)
+        add_segment(p, tables[i].subset);
+    add_pair(p, &tables[i], 0);
+    return p;
+}
+
+static shopstat_totals *run(const char *path, const shopstat_plan *p, int threads, size_t chunk)
+{
+    shopstat_error err;
+    shopstat_reader *rd = NULL;
+    assert_int_equal(shopstat_reader_open(path, NULL, &rd, &err), SHOPSTAT_OK);
+    shopstat_pass_opts o;
+    shopstat_pass_opts_init(&o);
+    o.threads = threads;
+    o.chunk_bytes = chunk;
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_totals_compute_opts(p, rd, &o, &t, &err), SHOPSTAT_OK);
+    shopstat_reader_free(rd);
+    return t;
+}
+
+/* Runtime id of the segment named name (a hidden one too), or SIZE_MAX. */
+static size_t seg_id(const shopstat_totals *t, const char *name)
+{
+    for (size_t s = 0; s < t->nseg; s++)
+        if (strcmp(t->seg[s].name, name) == 0)
+            return s;
+    return SIZE_MAX;
+}
+
+static size_t q_id(const shopstat_totals *t, const char *name)
+{
+    for (size_t q = 0; q < t->nq; q++)
+        if (strcmp(t->q[q].pq->name, name) == 0)
+            return q;
+    return SIZE_MAX;
+}
+
+/* The cells of (segment sid, question q) in t: its base cell and its levels' that rows
+ * touched. */
+static size_t cells_of(const shopstat_totals *t, size_t sid, size_t q)
+{
+    size_t n = totals_cell(t, sid, q, SIZE_MAX) >= 0;
+    for (size_t l = 0; l < t->q[q].levels.n; l++)
+        n += totals_cell(t, sid, q, l) >= 0;
+    return n;
+}
+
+/* What the sparse run must keep, counted in the dense run's cells: 'all' with every
+ * question (the rows_only one of the subset included), each table's question in its
+ * segments (wave: each of its values), each pair's sides on its question (rest: 'all'),
+ * the rows of T5's subset h2 and, in an element design, the intersections of h1 with h2
+ * and with h3 (the pairs' hidden segments). */
+static size_t needed_cells(const shopstat_totals *dense, int element)
+{
+    size_t nq = dense->nq, ns = dense->nseg;
+    unsigned char *need = calloc(ns * nq, 1);
+    assert_non_null(need);
+    for (size_t q = 0; q < nq; q++)
+        need[seg_id(dense, "all") * nq + q] = 1;
+    for (size_t i = 0; i < NTABLES; i++) {
+        size_t q = q_id(dense, tables[i].question);
+        const char *names[5] = {tables[i].segs[0], tables[i].segs[1], tables[i].segs[2],
+                                tables[i].a, strcmp(tables[i].b, "rest") ? tables[i].b : "all"};
+        for (size_t k = 0; k < 5; k++) {
+            if (!names[k])
+                continue;
+            if (strcmp(names[k], "wave") == 0) {
+                for (size_t s = 0; s < ns; s++)
+                    if (dense->seg[s].kind == SEG_BY)
+                        need[s * nq + q] = 1;
+                continue;
+            }
+            need[seg_id(dense, names[k]) * nq + q] = 1;
+        }
+    }
+    assert_true(dense->rows_q != SIZE_MAX);
+    need[seg_id(dense, "h2") * nq + dense->rows_q] = 1;
+    if (element) {
+        /* (the intersections of pairs 0, h1:h2, and 4, h1:h3) */
+        size_t x0 = seg_id(dense, "\x1fpair0"), x4 = seg_id(dense, "\x1fpair4");
+        assert_true(x0 != SIZE_MAX && x4 != SIZE_MAX);
+        need[x0 * nq + q_id(dense, "q1")] = 1;
+        need[x4 * nq + q_id(dense, "q5")] = 1;
+    }
+    size_t n = 0;
+    for (size_t s = 0; s < ns; s++)
+        for (size_t q = 0; q < nq; q++)
+            if (need[s * nq + q])
+                n += cells_of(dense, s, q);
+    free(need);
+    return n;
+}
+
+static const shopstat_estimate *find_estimate(const shopstat_estimate *e, size_t n,
+                                              const char *variable, const char *level,
+                                              const char *segment)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(e[i].variable, variable) && !strcmp(e[i].level, level) &&
+            !strcmp(e[i].segment, segment))
+            return &e[i];
+    return NULL;
+}
+
+static void assert_same_estimate(const shopstat_estimate *x, const shopstat_estimate *y)
+{
+    assert_non_null(y);
+    assert_int_equal(x->base_n, y->base_n);
+    assert_int_equal(x->count, y->count);
+    assert_close(x->base_weight, y->base_weight, 1e-12);
+    assert_close(x->proportion, y->proportion, 1e-12);
+    assert_close(x->se, y->se, 1e-12);
+    assert_close(x->ci_lower, y->ci_lower, 1e-12);
+    assert_close(x->ci_upper, y->ci_upper, 1e-12);
+    assert_close(x->deff, y->deff, 1e-12);
+    assert_close(x->eff_base, y->eff_base, 1e-12);
+    assert_close(x->df, y->df, 1e-12);
+}
+
+/* Whether segment name is one of table tb's columns (a value of the set wave for "wave"). */
+static int table_shows(const table *tb, const char *name)
+{
+    for (size_t k = 0; k < 3 && tb->segs[k]; k++)
+        if (!strcmp(tb->segs[k], name) ||
+            (!strcmp(tb->segs[k], "wave") && !strncmp(name, "wave=", 5)))
+            return 1;
+    return 0;
+}
+
+/* Table i's estimates and differences in the sparse run `all` equal those of the table run
+ * alone; returns the estimates compared. */
+static size_t assert_table_alone(const char *path, int element, size_t i,
+                                 const shopstat_estimate *e, size_t ne,
+                                 const shopstat_difference *d, size_t nd)
+{
+    shopstat_plan *p = plan_one(element, i);
+    shopstat_totals *t = run(path, p, 1, 0);
+    shopstat_error err;
+    shopstat_estimate *e1 = NULL;
+    shopstat_difference *d1 = NULL;
+    size_t ne1 = 0, nd1 = 0, seen = 0;
+    assert_int_equal(shopstat_tab_estimates(t, NULL, &e1, &ne1, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_compare(t, NULL, &d1, &nd1, &err), SHOPSTAT_OK);
+    for (size_t k = 0; k < ne1; k++) {
+        if (!table_shows(&tables[i], e1[k].segment))
+            continue;
+        assert_same_estimate(&e1[k],
+                             find_estimate(e, ne, e1[k].variable, e1[k].level, e1[k].segment));
+        seen++;
+    }
+    assert_true(nd1 > 0);
+    for (size_t k = 0; k < nd1; k++) {
+        const shopstat_difference *x = &d1[k], *y = NULL;
+        for (size_t j = 0; j < nd && !y; j++)
+            if (!strcmp(d[j].variable, x->variable) && !strcmp(d[j].level, x->level) &&
+                !strcmp(d[j].segment_a, x->segment_a) && !strcmp(d[j].segment_b, x->segment_b))
+                y = &d[j];
+        assert_non_null(y);
+        assert_close(x->estimate_a, y->estimate_a, 1e-12);
+        assert_close(x->estimate_b, y->estimate_b, 1e-12);
+        assert_close(x->difference, y->difference, 1e-12);
+        assert_close(x->se, y->se, 1e-12);
+        assert_close(x->df, y->df, 1e-12);
+        assert_close(x->p_value, y->p_value, 1e-10);
+        assert_close(x->p_adjusted, y->p_adjusted, 1e-10);
+        assert_int_equal(x->base_n_a, y->base_n_a);
+        assert_int_equal(x->base_n_b, y->base_n_b);
+    }
+    free(e1);
+    free(d1);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+    return seen;
+}
+
+static void sparse_case(int element)
+{
+    char *csv = make_csv(4000);
+    char *path = write_tmp(csv);
+    free(csv);
+    shopstat_plan *pd = plan_all(element, 0), *ps = plan_all(element, 1);
+    shopstat_totals *dense = run(path, pd, 1, 0);
+    size_t want = needed_cells(dense, element);
+    /* the product: 6 segments and 3 values of wave (and the intersections), 6 questions of
+     * 2-4 levels and the subset's rows; the sum: about a fifth of it */
+    /* the product: 8 segments ('all', h1-h4, three values of wave) x (four single-choice
+     * questions of 3 levels and a base, the multi-response one of 2, the subset's rows of
+     * 1: 24 cells), and the hidden intersection of h1 and h3 in an element design (h1 and h2
+     * share no row); the sum of the needed pairs: 'all' 24, q1 in h1 and h2 8, q2 in h3 3,
+     * q3 in each wave 12, q4 in h4 4, q5 in h1 and h3 8, h2's rows 1, and q5 in the
+     * intersection 4 */
+    assert_int_equal(dense->ncell, element ? 216 : 192);
+    assert_int_equal(want, element ? 64 : 60);
+    shopstat_error err;
+    const size_t chunks[] = {0, 3000};
+    for (size_t c = 0; c < 2; c++) {
+        shopstat_estimate *e0 = NULL;
+        size_t ne0 = 0;
+        for (int threads = 1; threads <= 3; threads++) {
+            shopstat_totals *t = run(path, ps, threads, chunks[c]);
+            assert_int_equal(t->ncell, want);
+            shopstat_estimate *e = NULL;
+            shopstat_difference *d = NULL;
+            size_t ne = 0, nd = 0;
+            assert_int_equal(shopstat_tab_estimates(t, NULL, &e, &ne, &err), SHOPSTAT_OK);
+            assert_int_equal(shopstat_compare(t, NULL, &d, &nd, &err), SHOPSTAT_OK);
+            /* each pair on its own question: 3 + 2 + 3 x 3 + 3 + 3 levels */
+            assert_int_equal(nd, 3 + 2 + 9 + 3 + 3);
+            size_t seen = 0;
+            for (size_t i = 0; i < NTABLES; i++)
+                seen += assert_table_alone(path, element, i, e, ne, d, nd);
+            /* q1 3 levels x 2, q2 2 x 1, q3 3 x 3 waves, q4 3 x 2, q5 3 x 2 */
+            assert_int_equal(seen, 6 + 2 + 9 + 6 + 6);
+            if (!e0) { /* (the same bits on any number of threads, chunks as they are) */
+                e0 = e;
+                ne0 = ne;
+            } else {
+                assert_int_equal(ne, ne0);
+                for (size_t k = 0; k < ne; k++) {
+                    assert_memory_equal(&e[k].proportion, &e0[k].proportion, sizeof(double));
+                    assert_memory_equal(&e[k].se, &e0[k].se, sizeof(double));
+                }
+                free(e);
+            }
+            free(d);
+            shopstat_totals_free(t);
+        }
+        free(e0);
+    }
+    shopstat_totals_free(dense);
+    shopstat_plan_free(pd);
+    shopstat_plan_free(ps);
+    remove_tmp(path);
+}
+
+static void test_sparse_cluster(void **state)
+{
+    (void)state;
+    sparse_case(0);
+}
+
+static void test_sparse_element(void **state)
+{
+    (void)state;
+    sparse_case(1);
+}
+
+/* A need naming no segment is the pass's usage error; an unknown question, the plan's. */
+static void test_need_errors(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_need(p, "qx", "all", &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "unknown question 'qx'");
+    assert_int_equal(shopstat_plan_pair_question(p, "q1", &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "a pair's question needs a pair declared first");
+    assert_int_equal(shopstat_plan_parse_segment(p, "h1=a:1", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "h1", "rest", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_pair_question(p, "q2", &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "pair h1:rest: unknown question 'q2'");
+    assert_int_equal(shopstat_plan_need(p, "q1", "h9", &err), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    assert_int_equal(totals_of_csv("a,q1\n1,1\n2,2\n", p, &t, &err), SHOPSTAT_EUSAGE);
+    assert_null(t);
+    assert_string_equal(err.msg,
+                        "question 'q1' is needed in 'h9', which is neither a segment nor a by set");
+    shopstat_plan_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sparse_cluster),
+        cmocka_unit_test(test_sparse_element),
+        cmocka_unit_test(test_need_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
