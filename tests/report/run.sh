@@ -234,7 +234,8 @@ if $S report tests/report/specs/exclude.yml -o "$T/ex" --quiet 2>"$T/ex.err"; th
     line="Rows: 836 read = $nu used + $((nb + nr)) excluded (skip_rows: 0; did not buy more: $nb, region == 1 and spend_6m >= 2: $nr)."
     check "exclude: run.json rows" grep -qF "\"rows\": {\"read\": 836, \"used\": $nu, \"excluded\": $((nb + nr)), \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 0, \"exclude\": [{\"reason\": \"did not buy more\", \"rows\": $nb}, {\"reason\": \"region == 1 and spend_6m >= 2\", \"rows\": $nr}]}}" "$T/ex/run.json"
     check "exclude: run.json table rows" grep -qF "\"read\": 836, \"excluded\": $((nb + nr)), \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 0, \"exclude\": [{\"reason\": \"did not buy more\", \"rows\": $nb}" "$T/ex/run.json"
-    check "exclude: report.md rows line" grep -qF "$line" "$T/ex/report.md"
+    # (report.md escapes the '_' of the spec's text: skip\_rows, spend\_6m)
+    check "exclude: report.md rows line" grep -qF "$(printf '%s' "$line" | sed 's/_/\\_/g')" "$T/ex/report.md"
     pdftotext -f 1 -l 1 "$T/ex/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ex.p1"
     check "exclude: title page rows line" grep -qF "$line" "$T/ex.p1"
     unzip -p "$T/ex/tables.xlsx" xl/sharedStrings.xml 2>/dev/null | sed 's/&gt;/>/g' >"$T/ex.ss"
@@ -460,7 +461,7 @@ if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
     # a base_label names the base: the rows ticking nothing are still out, and said so
     # (report.md, the chart's footer and the workbook's sheet)
     check "ticked: with a base_label" grep -qxF \
-        'Base: light panelists, ticking at least one option (multiple answers allowed). (`wt == 1`)' "$T/bases/report.md"
+        'Base: light panelists, ticking at least one option (multiple answers allowed) (`wt == 1`).' "$T/bases/report.md"
     check "ticked: with a base_label, the chart's footer" bash -c "pdftotext '$T/bases/charts/contact-label.pdf' - | tr '\n' ' ' |
         grep -qF 'Base: light panelists, ticking at least one option.'"
     check "ticked: with a base_label, the workbook" bash -c "unzip -p '$T/bases/tables.xlsx' xl/sharedStrings.xml |
@@ -684,7 +685,7 @@ fi
 printf 'survey: t\ntitle: |\n  Part one\n  ## Part two\nsubtitle: "s1\\ns2"\nnote: "n1\\nn2"\nsource: "o1\\no2"\ndata: %s\nquestions:\n  a: {column: a}\ntables:\n  - {question: a}\n' \
     "$PWD/tests/report/specs/lonely.csv" >"$T/mdlines.yml"
 if $S report "$T/mdlines.yml" -o "$T/mdlines" --quiet --no-charts 2>"$T/mdlines.err"; then
-    check "multi-line title: one heading line" test "$(head -n 1 "$T/mdlines/report.md")" = "# Part one ## Part two "
+    check "multi-line title: one heading line" test "$(head -n 1 "$T/mdlines/report.md")" = '# Part one \#\# Part two '
     check "multi-line title: no second heading" test "$(grep -c '^#' "$T/mdlines/report.md")" -eq 2
     check "multi-line subtitle, note, source: one line each" test \
         "$(grep -cx 's1 s2\|> \*\*Note:\*\* n1 n2\|Source: o1 o2' "$T/mdlines/report.md")" -eq 3
@@ -862,8 +863,8 @@ if $S report "$T/trail.yml" -o "$T/trail" --quiet --no-charts 2>"$T/trail.err"; 
     check "empty rows: run.json reads $n + 3 rows, 3 excluded as empty_rows" grep -q \
         "\"rows\": {\"read\": $((n + 3)), \"used\": $n, \"excluded\": 3, \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 3}}" \
         "$T/trail/run.json"
-    check "empty rows: report.md says why" grep -q \
-        "Rows: $((n + 3)) read = $n used + 3 excluded (skip_rows: 0, empty rows: 3)" "$T/trail/report.md"
+    check "empty rows: report.md says why" grep -qF \
+        "Rows: $((n + 3)) read = $n used + 3 excluded (skip\\_rows: 0, empty rows: 3)" "$T/trail/report.md"
 else
     ko "report with empty rows failed: $(cat "$T/trail.err")"
 fi
@@ -1367,7 +1368,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "report.md: the mean, two decimals, fans A" \
         grep -qxF '| Mean (1-5) | 3.71 [3.41, 4.00] | 4.11 [3.74, 4.47] A |' "$M"
     check "report.md: a score against the rest, as a line" \
-        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (p = 0.000217)' "$M"
+        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (p < 0.001)' "$M"
     check "report.md: what the NPS is" \
         grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
     check "report.md: a map's scores" grep -qxF \
@@ -1551,6 +1552,10 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
     done
     check "differences: the workbook's change format says points" bash -c \
         "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"+0.0&quot; pts&quot;;'"
+    # a p cell holds the exact p and shows it as report.md does: "< 0.001" below 0.001,
+    # else 3 decimals (it showed 0.000 for 9e-07)
+    check "differences: the workbook's p format" bash -c \
+        "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"[&lt;0.001]&quot;&lt; 0.001&quot;;0.000\"'"
     check "differences: the workbook's block headers" \
         grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
     check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"
@@ -2201,6 +2206,52 @@ if $S report tests/report/specs/textscale.yml -o "$T/ts" --quiet 2>"$T/ts.err"; 
     check "textscale: the warning names fruit and values:" grep -q "question 'fruit' is drawn as a Likert chart, but its answers are text that is no scale shopstat knows.*in the question's values:" "$T/ts/run.json"
 else
     ko "report of textscale.yml failed: $(cat "$T/ts.err")"
+fi
+
+# ---- report.md shows the spec's text as text: a label holding '|' keeps its table row's
+# cells, and '*', '_', '`', '[...](...)', '<b>', '&amp;', '~~' and a heading's '#' are
+# escaped rather than rendered (bold, a link, an HTML tag, an entity, a cut heading); a
+# subtitle "1999. - ..." is no list. Numbers are never escaped; bases over 999 and the
+# row accounting have thousands separators (1,234 rows; row 1 weighs 1.5: 1,234.5), and
+# the p of a comparison with the rest reads "p < 0.001", not 1e-07 (q = 1 in every row of
+# g == 1 and in none of the others). ----
+awk 'BEGIN { print "g,q,wt"; for (i = 1; i <= 1234; i++)
+    printf "%d,%d,%s\n", i % 2 + 1, i % 2 ? (i % 4 == 1 ? 2 : 3) : 1, i == 1 ? "1.5" : "1" }' >"$T/md.csv"
+cat >"$T/md.yml" <<EOF
+survey: md
+title: "Report #1 <i>x</i> ##"
+subtitle: "1999. - a survey"
+data: $T/md.csv
+design: {weight: wt}
+questions:
+  q: {column: q, label: "Which | one? *bold* #", values: {1: "A | B", 2: '*bold* _it_ \`code\` [link](http://x) <b>tag</b> &amp; ~~s~~ \\ a < 2', 3: "#1 choice"}}
+segments:
+  all: {label: "All | everyone"}
+  heavy: {where: "g == 1", label: "Heavy *big* buyers"}
+tables:
+  - {name: my_table, question: q, segments: [all, heavy], compare: ["heavy:rest"], chart: none}
+EOF
+if $S report "$T/md.yml" -o "$T/md" --quiet --no-charts 2>"$T/md.err"; then
+    M="$T/md/report.md"
+    check "md: the title's heading escapes '#' and '<i>'" grep -qxF '# Report \#1 \<i>x\</i> \#\#' "$M"
+    check "md: the subtitle is no list" grep -qxF '1999\. - a survey' "$M"
+    check "md: the table's heading" grep -qxF '## Which \| one? \*bold\* \# (`my_table`)' "$M"
+    check "md: the header row's segment labels" grep -qF '| All \| everyone (A) | Heavy \*big\* buyers (B) |' "$M"
+    check "md: a level with '|'" grep -qF '| A \| B | ' "$M"
+    check "md: a level with emphasis, code, a link, a tag, an entity, a backslash" grep -qF \
+        '| \*bold\* \_it\_ \`code\` \[link\](http://x) \<b>tag\</b> \&amp; \~\~s\~\~ \\ a < 2 | ' "$M"
+    check "md: a level starting with '#' in a cell" grep -qF '| #1 choice | ' "$M"
+    # every row of the table has the header's cells: 3 unescaped '|' cells, 4 bars
+    bad=$(awk '/^\|/ { line = $0; gsub(/\\\|/, "", line); n = gsub(/\|/, "", line); if (n != 4) print NR ": " $0 }' "$M")
+    check "md: every table row has 3 cells ($bad)" test -z "$bad"
+    check "md: numbers are not escaped" bash -c "! grep -v '^1999' '$M' | grep -qE '\\\\[0-9%.,+-]'"
+    check "md: bases with thousands separators" grep -qxF '| Base (n) | 1,234 | 617 |' "$M"
+    check "md: weighted bases with thousands separators" grep -qxF '| Weighted base | 1,234.5 | 617.0 |' "$M"
+    check "md: rows with thousands separators" grep -qF 'Rows: 1,234 read = 1,234 used + 0 excluded' "$M"
+    check "md: a p under 0.001 is '< 0.001'" grep -qxF -e '- Heavy \*big\* buyers vs the rest, A \| B: +100.0 points (adjusted p < 0.001)' "$M"
+    check "md: no p in e-notation" bash -c "! grep -qE '[0-9]e-[0-9]' '$M'"
+else
+    ko "report of md.yml failed: $(cat "$T/md.err")"
 fi
 
 echo "$passed passed, $failed failed"
