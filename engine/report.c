@@ -820,30 +820,33 @@ static void base_note(const report *r, rtable *rt)
                            : q->kind == SHOPSTAT_Q_MULTI && q->ticked
                                ? "ticking at least one option"
                                : NULL;
-    /* none: in base: every row of the base, the share of all respondents */
-    const char *none = q->kind == SHOPSTAT_Q_CODES ? "a row holding no code counts as none"
-                                                   : "a row ticking none counts as none";
+    /* none: in base: every row of the base, the share of all respondents. (A reader counts
+     * respondents, not the rows of a file: every base is said in their word.) */
+    const char *none = q->kind == SHOPSTAT_Q_CODES
+                           ? "a respondent holding no code counts as none"
+                           : "a respondent ticking none counts as none";
     if (q->none_in_base && t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s; %s", t->base_label, none);
     else if (q->none_in_base && t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s; %s", t->base_expr, none);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "respondents with %s; %s", t->base_expr,
+                 none);
     else if (q->none_in_base)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows; %s", none);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents; %s", none);
     else if (t->base_label && answered) /* (the label names the base, not who answered) */
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s, %s", t->base_label, answered);
     else if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, %s", t->base_expr,
+        snprintf(rt->chart_base, sizeof rt->chart_base, "respondents with %s, %s", t->base_expr,
                  answered    ? answered
                  : t->nitems ? "answering each item"
                              : "answering");
     else if (answered)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows %s", answered);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents %s", answered);
     else if (t->nitems) /* a grid: each item's base is its own */
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering each item");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents answering each item");
     else
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents answering the question");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
     snprintf(rt->xlsx_base, sizeof rt->xlsx_base, "Base: %s.", rt->chart_base);
 }
@@ -1985,7 +1988,8 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     fputs("\n| Weighted base |", f);
     for (size_t c = 0; c < rt->ncols; c++)
         fprintf(f, " %s |",
-                shopstat_format_grouped(rt->nlevels ? rt->est[c].base_weight : 0.0, 1, g, sizeof g));
+                shopstat_format_grouped(rt->nlevels ? rt->est[c].base_weight : 0.0, 1, g,
+                                        sizeof g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
     fputs("\n\n", f);
@@ -2241,13 +2245,14 @@ static void accounting_summary(const report *r, char *buf, size_t n)
         nbase += r->in->tables[i].base_expr != NULL;
     if (nbase)
         snprintf(buf, n,
-                 "%s Each table's base is the rows of the segment answering the question, within "
-                 "the table's own base for the %zu table%s that %s one (named on %s chart's Base "
-                 "line).",
+                 "%s Each table's base is the respondents of the segment answering the "
+                 "question, within the table's own base for the %zu table%s that %s one (named "
+                 "on %s chart's Base line).",
                  rows, nbase, nbase > 1 ? "s" : "", nbase > 1 ? "have" : "has",
                  nbase > 1 ? "each" : "its");
     else
-        snprintf(buf, n, "%s Each table's base is the rows of the segment answering the question.",
+        snprintf(buf, n,
+                 "%s Each table's base is the respondents of the segment answering the question.",
                  rows);
 }
 
@@ -2481,7 +2486,7 @@ typedef struct chart_job {
     char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
     char meaning[700];    /* a score chart: what the score is */
     char title[600];      /* a score chart: the table's title and the score's */
-    char items[1200];     /* a grid's score chart: "a grid of s1, s2, s3" */
+    char items[1200];     /* a grid's score chart: the grid's title, the footer's question */
     char tested[1200];    /* a grid's score chart: what was compared */
     char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
 } chart_job;
@@ -2659,6 +2664,7 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.base_note = rt->chart_base;
     /* the footer's only mention of it since the chart's base note leaves it out */
     so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
+    so.diff_all_levels = rt->t->diff_levels_all;
     if (so.type == SHOPSTAT_CHART_LIKERT)
         likert_unordered(r, rt);
     shopstat_difference *sides = NULL;
@@ -2676,9 +2682,9 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
                                   rt->t->pos.col, "table '%s' has no answers to chart",
                                   rt->t->name);
     j->data = *shopstat_chartset_charts(j->set)[0];
-    /* the footer names the question shown ("Question channel: Channel of purchase."), not
-     * the table: a second table of a question is named channel-2 and may have a title of its
-     * own, which is the chart's title */
+    /* the footer names the question shown by its text ("Question: Channel of purchase.")
+     * when the chart's title is another (a second table of a question, named channel-2, may
+     * have a title of its own); the table's name is no reader's word */
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
     snprintf(j->file, sizeof j->file, "%s", rt->t->name);
@@ -2925,10 +2931,9 @@ static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_j
     }
     shopstat_chart_data_init(&j->data);
     j->data.name = rt->t->name;
-    size_t len = (size_t)snprintf(g->label, sizeof g->label, "a grid of");
-    for (size_t k = 0; k < ni && len < sizeof g->label; k++)
-        len += (size_t)snprintf(g->label + len, sizeof g->label - len, "%s %s", k ? "," : "",
-                                r->in->questions[rt->items[k].t->question].name);
+    /* the footer's question: the grid's title (its items are the chart's rows, by their
+     * labels), not the items' names ("a grid of s1, s2, s3") */
+    snprintf(g->label, sizeof g->label, "%s", table_title(r, rt));
     j->data.label = g->label;
     j->data.base_note = rt->chart_base;
     j->data.levels = g->levels;
@@ -3047,12 +3052,10 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
         return st;
     }
     j->data = *shopstat_chartset_charts(j->set)[0];
-    /* the footer names the grid as its Likert charts do ("Question sat: a grid of s1, s2.") */
+    /* the footer names the grid as its Likert charts do, by its title ("Question:
+     * Satisfaction."), its items being the groups of rows */
     j->data.name = rt->t->name;
-    size_t len = (size_t)snprintf(j->items, sizeof j->items, "a grid of");
-    for (size_t i = 0; i < ni && len < sizeof j->items; i++)
-        len += (size_t)snprintf(j->items + len, sizeof j->items - len, "%s %s", i ? "," : "",
-                                r->in->questions[rt->items[i].t->question].name);
+    snprintf(j->items, sizeof j->items, "%s", table_title(r, rt));
     j->data.label = j->items;
     const char *map = r->in->questions[rt->items[0].t->question].scores[k].map;
     if (k == 0)

@@ -124,8 +124,23 @@ check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
 check "servicesoft tables.xlsx: the multi-response line is there" \
     grep -q "Multiple answers allowed: percentages may add to more than 100%" "$T/ss.strings"
 # the difference chart of a table whose levels are shown in the spec's order (Yes before
-# No coded 0): both levels carry their own difference, not a blank 0 [0, 0]
-check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"
+# No coded 0) carries its level's own difference, not a blank 0 [0, 0]; of the two answers
+# (coded 1 and 0), the one coded 1 alone: "Later or never" would be "Within 1 hour" mirrored,
+# -16 [-22, -10] with the same p
+pdftotext -layout "$T/teletech-open-to-dialog-2011/charts/reply_1h-diff.pdf" - | tr -s ' ' >"$T/tt.diff"
+check "teletech reply_1h-diff: its difference drawn" grep -qE "^ ?Within 1 hour .*\+16 \[\+10, \+22\] p<0.001$" "$T/tt.diff"
+check "teletech reply_1h-diff: not its mirror" bash -c "! grep -qF 'Later or never' '$T/tt.diff'"
+check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16 [−22, −10]' '$T/tt.flat'"
+# diff_levels: all draws both rows, each its own difference
+sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
+    -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: both, question: reply_1h, segments: [y2011, y2010], compare: ["y2011:y2010"], chart: diff, base: "email_shown == 1", diff_levels: all}|' \
+    $TT/survey.yml >"$T/ttall.yml"
+if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
+    check "diff_levels: all: both differences drawn" bash -c "pdftotext '$T/ttall/charts/both.pdf' - | tr '\n' ' ' | tr -s ' ' |
+        grep -qF 'Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001'"
+else
+    ko "report with diff_levels: all failed: $(cat "$T/ttall.err")"
+fi
 check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0]' '$T/tt.flat'"
 
 # a comparison with the rest shows on the bars: a triangle on the segment's bar (heavy buyers
@@ -450,14 +465,14 @@ tables:
   - {name: contact-label, question: contact, base: "wt == 1", base_label: "light panelists"}
 EOF
 if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
-    check "ticked: base said as the rows ticking an option" grep -qxF \
-        'Base: all rows ticking at least one option (multiple answers allowed).' "$T/bases/report.md"
-    check "codes: base said as the rows holding a code" grep -qxF \
-        'Base: all rows holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+    check "ticked: base said as the respondents ticking an option" grep -qxF \
+        'Base: all respondents ticking at least one option (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: base said as the respondents holding a code" grep -qxF \
+        'Base: all respondents holding at least one code (multiple answers allowed).' "$T/bases/report.md"
     check "codes: with a base:" grep -qxF \
-        'Base: rows where wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+        'Base: respondents with wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
     check "codes: the chart's footer" bash -c "pdftotext '$T/bases/charts/probs-base.pdf' - | tr '\n' ' ' |
-        grep -qF 'Base: rows where wt == 1, holding at least one code.'"
+        grep -qF 'Base: respondents with wt == 1, holding at least one code.'"
     # a base_label names the base: the rows ticking nothing are still out, and said so
     # (report.md, the chart's footer and the workbook's sheet)
     check "ticked: with a base_label" grep -qxF \
@@ -537,11 +552,11 @@ if $S report "$T/none.yml" -o "$T/none" --quiet 2>"$T/none.err"; then
     check "none: in base: code 1 is 1 of the 3 rows of wt == 1" \
         grep -q '^probs-base,probs,1,all,3,3,1,0.333333333333333' "$T/none/tables.csv"
     check "none: in base: report.md says the base" grep -qxF \
-        'Base: all rows; a row ticking none counts as none (multiple answers allowed).' "$T/none/report.md"
+        'Base: all respondents; a respondent ticking none counts as none (multiple answers allowed).' "$T/none/report.md"
     check "none: in base: with a base:" grep -qxF \
-        'Base: rows where wt == 1; a row holding no code counts as none (multiple answers allowed).' "$T/none/report.md"
+        'Base: respondents with wt == 1; a respondent holding no code counts as none (multiple answers allowed).' "$T/none/report.md"
     check "none: in base: the chart's footer" bash -c "pdftotext '$T/none/charts/probs-base.pdf' - | tr '\n' ' ' |
-        grep -qF 'a row holding no code counts as none'"
+        grep -qF 'a respondent holding no code counts as none'"
 else
     ko "report of none.yml failed: $(cat "$T/none.err")"
 fi
@@ -775,7 +790,8 @@ tables:
      chart: none}
   - {name: reached2, question: phone_reached, segments: [bysector],
      base: "phone_shown == 1 and wave == 2011", compare: ["bysector:rest"], chart: none}
-  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: diff}
+  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: diff,
+     diff_levels: all}
 YML
 if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
     d=(--weight wt --strata sector --var phone_reached --levels phone_reached:1,0 --by sector)
@@ -796,7 +812,8 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
         --pair sector:rest --format csv | tail -n +2 >"$T/cli_email"
     grep '^email,' "$T/byc/comparisons.csv" | cut -d, -f2- >"$T/rep_email"
     check "by: vs rest without a base = compare --pair sector:rest" cmp -s "$T/cli_email" "$T/rep_email"
-    # 16 differences do not fit an A4 page: the chart's own PDF is taller; in report.pdf it
+    # 16 differences (diff_levels: all: both levels of the yes/no question) do not fit an A4
+    # page: the chart's own PDF is taller; in report.pdf it
     # goes on over further A4 pages (pages of one size print as one document)
     check "diff chart of 8 sectors x 2 levels: a taller page of its own" \
         test "$(pdfinfo "$T/byc/charts/email.pdf" | awk '/^Page size/ { print ($5 > 595) }')" = 1
@@ -825,7 +842,7 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
 else
     ko "report with by: comparisons failed: $(cat "$T/byc.err")"
 fi
-sed -i 's/compare: \["bysector:rest"\], chart: diff}/compare: ["bysector:y2011"]}/' "$T/byc.yml"
+sed -i -e 's/compare: \["bysector:rest"\], chart: diff,/compare: ["bysector:y2011"]}/' -e '/^     diff_levels: all}$/d' "$T/byc.yml"
 $S report "$T/byc.yml" -o "$T/byc2" --quiet 2>"$T/byc2.err"
 check "by: segment against a named segment: refused (exit 2)" test $? -eq 2
 check "by: segment against a named segment: the message" grep -q \
@@ -1045,7 +1062,7 @@ if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     check "report.pdf with a tall chart: levels 1-22 once each ($levels)" \
         test "$levels" = "$(seq 1 22 | tr '\n' ' ')"
     out=$(awk -v np="$np" '$4 == "100%" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
-        $4 == "Question:" { f[$1] = $2 } { last = $1 }
+        $4 == "Base:" { f[$1] = $2 } { last = $1 }
         END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
               if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/tall.words")
     check "report.pdf with a tall chart: pages less than 70% full: $out" test -z "$out"
@@ -1083,7 +1100,7 @@ if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
     check "report.pdf with a tall diff chart: the legend on every page" \
         test "$(grep -c ' Not$' "$T/dtall.words")" -eq $((np - 1))
     out=$(awk -v np="$np" '$4 == "0" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
-        $4 == "Question:" { f[$1] = $2 } { last = $1 }
+        $4 == "Base:" { f[$1] = $2 } { last = $1 }
         END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
               if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/dtall.words")
     check "report.pdf with a tall diff chart: pages less than 70% full: $out" test -z "$out"
@@ -1310,8 +1327,10 @@ fi
 
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
-# column name and label. The second table of 'channel' (table channel-2, titled "Channel,
-# again") had the footer "Question channel-2: Channel, again."
+# text (the label), when the title is another: the second table of 'channel' (table
+# channel-2, titled "Channel, again") had the footer "Question channel-2: Channel, again.",
+# then "Question channel: Channel of purchase." (the question's name, an id of the data, is
+# no reader's word). The first table's title is the label: no line repeats it.
 { echo channel; for v in 1 1 2 2 2; do echo "$v"; done; } >"$T/ch.csv"
 cat >"$T/ch.yml" <<YML
 survey: ch
@@ -1325,15 +1344,19 @@ YML
 if $S report "$T/ch.yml" -o "$T/ch" --quiet 2>"$T/ch.err"; then
     for t in channel channel-2; do
         pdftotext "$T/ch/charts/$t.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ch.$t.flat"
-        check "second table: $t.pdf footer names question channel" \
-            grep -q "Question channel: Channel of purchase\. " "$T/ch.$t.flat"
-        check "second table: $t.pdf footer does not name the table" \
-            test "$(grep -c "Question channel-2" "$T/ch.$t.flat")" -eq 0
+        check "second table: $t.pdf footer names neither the question's nor the table's name" \
+            test "$(grep -c "Question channel" "$T/ch.$t.flat")" -eq 0
+        check "second table: $t.pdf says the question's text once" \
+            test "$(grep -o "Channel of purchase" "$T/ch.$t.flat" | wc -l)" -eq 1
     done
+    check "second table: channel-2.pdf's footer names the question by its text" \
+        grep -q "Question: Channel of purchase\. " "$T/ch.channel-2.flat"
+    check "second table: channel.pdf's title is the question's text, no footer line repeats it" \
+        bash -c "grep -q '^Channel of purchase ' '$T/ch.channel.flat' && ! grep -q 'Question:' '$T/ch.channel.flat'"
     check "second table: its title is the table's" grep -q "^Channel, again " "$T/ch.channel-2.flat"
     pdftotext "$T/ch/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ch.rep.flat"
-    check "second table: report.pdf footers name question channel twice" \
-        test "$(grep -o "Question channel: Channel of purchase\." "$T/ch.rep.flat" | wc -l)" -eq 2
+    check "second table: report.pdf's footers name the question once, under the other title" \
+        test "$(grep -o "Question: Channel of purchase\." "$T/ch.rep.flat" | wc -l)" -eq 1
 else
     ko "report with a second table of a question failed: $(cat "$T/ch.err")"
 fi
@@ -1812,7 +1835,7 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     unzip -p "$G/tables.xlsx" xl/worksheets/sheet2.xml >"$T/grid.sheet"
     check "grid: workbook holds heavy's Price 'Very good' $p" grep -q "<v>$p</v>" "$T/grid.sheet"
     check "grid: workbook holds Delivery's base $nd" grep -q "<v>$nd</v>" "$T/grid.sheet"
-    check "grid: base line" grep -qx 'Base: all rows answering each item.' "$G/report.md"
+    check "grid: base line" grep -qx 'Base: all respondents answering each item.' "$G/report.md"
     # heavy against the rest (light) item by item: Price 'Very good' as awk works it out
     d=$(awk -F, 'NR > 1 { h = $2 == 1; n[h]++; k[h] += $4 == 5 } END { printf "%+.1f", 100 * (k[1] / n[1] - k[0] / n[0]) }' tests/report/specs/grid.csv)
     check "grid: the rest, Price 'Very good' $d" grep -q "^- Heavy vs the rest, Price, Very good: $d points" "$G/report.md"
@@ -1945,10 +1968,12 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
                 v["Price", "Light"], v["Delivery", "Heavy"], v["Delivery", "Light"] }')"
     # the footer: what the score is, what was tested, the letters' or triangles' legend
     pdftotext "$G/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/gscore.flat"
-    for w in "Satisfaction: Mean (1-5)" "Question sat: a grid of s1, s2, s3." \
+    # (the grid by its title, not by its items' names: "Question sat: a grid of s1, s2, s3.")
+    check "grid scores: the footer names no item by its name" bash -c "! grep -qE 'Question sat|s1, s2' '$T/gscore.flat'"
+    for w in "Satisfaction: Mean (1-5)" "Question: Satisfaction." \
         "Letters: significantly higher than the segment of that letter (A = All, B = Heavy, C = Light), p < 0.05." \
         "Mean (1-5): the mean of the answers' codes." "Scores compared for each item: Heavy (B) with Light (C)." \
-        "Base: all rows answering each item."; do
+        "Base: all respondents answering each item."; do
         check "grid scores: chart text '$w'" grep -qF "$w" "$T/gscore.flat"
     done
     pdftotext "$G/charts/satr-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/gscore.rflat"
