@@ -3248,15 +3248,23 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         /* (the survey's id stands under the subtitle already) */
         snprintf(survey, sizeof survey, "Data: %s (SHA-256 %.16s...).", r->in->data, r->sha);
         const char *lines[] = {survey, design, acct, ci};
+        /* the contents list each table by its title, as report.md's headings */
+        const char **titles = calloc(r->in->ntables + 1, sizeof *titles);
+        for (size_t i = 0; titles && i < r->in->ntables; i++)
+            titles[i] = table_title(r, &r->tabs[i]);
         shopstat_title_page tp = {r->in->title ? r->in->title : r->in->survey,
                                   r->in->subtitle,
                                   r->in->survey,
                                   r->in->note,
                                   lines,
-                                  4};
+                                  4,
+                                  titles,
+                                  titles ? r->in->ntables : 0};
         snprintf(path, sizeof path, "%s/report.pdf", r->tmpdir);
         reg_add(path);
-        st = shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err);
+        st = titles ? shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err)
+                    : nomem(err);
+        free(titles);
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);

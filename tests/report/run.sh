@@ -16,6 +16,13 @@ SS=surveys/servicesoft-1999
 TT=surveys/teletech-open-to-dialog-2011
 E=tests/report/expected
 CSVCMP=$BUILD/tools/csvcompare
+# chart_page1 REPORT.PDF: its first page of charts, after the title page and the contents
+# (their pages begin with "Contents", "Contents (continued)")
+chart_page1() {
+    local p=2
+    while pdftotext -f $p -l $p "$1" - 2>/dev/null | head -n 1 | grep -q '^Contents'; do p=$((p + 1)); done
+    echo $p
+}
 
 # ---- both bundled surveys run and match the committed golden files byte for byte ----
 for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
@@ -49,19 +56,24 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
     # (servicesoft: 8 charts, its satisfaction's score chart on its Likert chart's page, under
     # it, and two charts of two levels a page: switch and bought_more, intent_top2's difference
-    # chart and heavy_bracket; the title page and 5 pages. teletech: 7 charts, three pairs
-    # and the trend chart: the title page and 4 pages)
+    # chart and heavy_bracket; the title page, the contents and 5 pages. teletech: 7 charts,
+    # three pairs and the trend chart: the title page, the contents and 4 pages)
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
-    want=5; [ $sv = servicesoft-1999 ] && want=6
+    want=6; [ $sv = servicesoft-1999 ] && want=7
     check "$sv: report.pdf has $pages pages, want $want" test "$pages" -eq $want
+    fc=$(chart_page1 "$T/$sv/report.pdf")
+    check "$sv: report.pdf's contents on page 2, charts from page 3 ($fc)" test "$fc" -eq 3
     # no page of charts left half blank: no gap between two lines of words taller than a
-    # quarter of the page (a chart of two levels alone on a page left ~55% of it blank)
+    # quarter of the page (a chart of two levels alone on a page left ~55% of it blank); the
+    # contents' list is as long as it is
     for p in $(seq 2 "${pages:-1}"); do
-        gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
-            sed -n 's/.*<word .*yMin="\([0-9.]*\)".*yMax="\([0-9.]*\)".*/\1 \2/p' | sort -n |
-            awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
-                 END { printf "%d", 100 * g / 595 }')
-        check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+        if [ "$p" -ge "$fc" ]; then
+            gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
+                sed -n 's/.*<word .*yMin="\([0-9.]*\)".*yMax="\([0-9.]*\)".*/\1 \2/p' | sort -n |
+                awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
+                     END { printf "%d", 100 * g / 595 }')
+            check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+        fi
         # numbered at its foot, right: below every other word of the page
         pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - >"$T/$sv.bbox"
         check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
@@ -106,6 +118,56 @@ for t in "Customer-service phone number displayed" "Phone number is premium-rate
          "Customer service reached within three calls" "Personal reply to an e-mail within one hour"; do
     check "teletech report.pdf lacks title '$t'" grep -qF "$t" "$T/tt.flat"
 done
+# ---- report.pdf's contents: after the title page, a line per table (its title, as report.md's
+# headings) and the page it starts on; each listed page is the first page that shows the
+# table's title, each line a link to a named destination on that page, and the PDF's outline
+# lists the contents and the tables. 40 tables of two levels (about 3 a page: 14 pages of
+# charts) take two pages of contents, the second "Contents (continued)", and every number
+# counts them. ----
+# contents_check NAME REPORT.PDF: the listed pages against the pages' own text and the links
+contents_check() {
+    local name=$1 f=$2 fc np p n title got first bad=""
+    fc=$(chart_page1 "$f")
+    np=$(pdfinfo "$f" | sed -n 's/^Pages: *//p')
+    pdftotext -layout -f 2 -l $((fc - 1)) "$f" - | grep -v '^Contents' |
+        sed -n 's/^ *\(.*[^ ]\)  \+\([0-9]\+\)$/\1|\2/p' >"$T/toc.$name"
+    n=$(wc -l <"$T/toc.$name")
+    check "$name: the contents list $n tables ($3 wanted)" test "$n" -eq "$3"
+    while IFS='|' read -r title p; do
+        first=""
+        for ((q = fc; q <= np; q++)); do
+            if pdftotext -f $q -l $q "$f" - | tr '\n' ' ' | tr -s ' ' | grep -qF "$title"; then first=$q; break; fi
+        done
+        [ "$first" = "$p" ] || bad="$bad '$title' listed on $p, first shown on ${first:-none};"
+    done <"$T/toc.$name"
+    check "$name: each table starts on the page the contents give:$bad" test -z "$bad"
+    # the links' destinations: one per table, on the listed pages, in order (pdfinfo -dests)
+    got=$(pdfinfo -dests "$f" | awk '$NF ~ /^"chart-/ { print $1 }' | paste -sd' ' -)
+    check "$name: the links' destinations are on the listed pages ($got)" \
+        test "$got" = "$(cut -d'|' -f2 "$T/toc.$name" | paste -sd' ' -)"
+    check "$name: the contents page is a destination" \
+        test "$(pdfinfo -dests "$f" | awk '$NF == "\"contents\"" { print $1 }')" = 2
+    # each table's destination twice: the contents' link and the outline's item
+    check "$name: a link and an outline item per table" \
+        test "$(grep -ac '/Dest (chart-' "$f")" -eq $((2 * n))
+    check "$name: the outline's first item is the contents" grep -aq '^<< /Title (Contents)$' "$f"
+}
+contents_check servicesoft "$T/servicesoft-1999/report.pdf" 7
+contents_check teletech "$T/teletech-open-to-dialog-2011/report.pdf" 7
+awk 'BEGIN { print "g,q"; for (i = 0; i < 200; i++) print i % 2 "," 1 + i % 3 % 2 }' >"$T/toc.csv"
+{ printf 'survey: toc\ndata: %s\nquestions:\n  q: {column: q, values: {1: "Yes", 2: "No"}}\nsegments:\n  a: {where: "g == 1"}\ntables:\n' "$T/toc.csv"
+  for i in $(seq 1 40); do printf '  - {question: q, segments: [all, a], title: "Table number %d of forty"}\n' "$i"; done; } >"$T/toc.yml"
+if $S report "$T/toc.yml" -o "$T/toc" --quiet 2>"$T/toc.err"; then
+    check "40 tables: two pages of contents" test "$(chart_page1 "$T/toc/report.pdf")" -eq 4
+    check "40 tables: the second 'Contents (continued)'" \
+        grep -qx 'Contents (continued)' <(pdftotext -f 3 -l 3 "$T/toc/report.pdf" - | head -n 1)
+    contents_check "40 tables" "$T/toc/report.pdf" 40
+    check "40 tables: contents pages numbered" bash -c \
+        "pdftotext -f 3 -l 3 '$T/toc/report.pdf' - | grep -qx 'Page 3'"
+else
+    ko "report of 40 tables failed: $(cat "$T/toc.err")"
+fi
+
 # a multi-response chart says "multiple answers allowed" once per page (its footer's question
 # line), not again in the base line; pages of single-choice questions do not say it
 pages=$(pdfinfo "$T/servicesoft-1999/report.pdf" | sed -n 's/^Pages: *//p')
@@ -1038,17 +1100,18 @@ if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     # 0%..100%, and ten bars (letters A-J, value labels) for each level label on it; the
     # levels and the value labels are those of the chart's own PDF, once each; every page but
     # the last is filled to 70% of the height between title and footer, at least.
-    bbox_words "$T/tall/report.pdf" 2 >"$T/tall.words"
+    fc=$(chart_page1 "$T/tall/report.pdf")
+    bbox_words "$T/tall/report.pdf" "$fc" >"$T/tall.words"
     bbox_words "$T/tall/charts/q.pdf" 1 >"$T/tall.ownwords"
     not_ticks "$T/tall.ownwords" 100% '^[0-9]+%$' | cut -d' ' -f2 | sort >"$T/tall.own"
     not_ticks "$T/tall.words" 100% '^[0-9]+%$' | cut -d' ' -f2 | sort >"$T/tall.rep"
     check "report.pdf with a tall chart: the $(wc -l <"$T/tall.own") value labels of the chart's own PDF, once each" \
         cmp -s "$T/tall.own" "$T/tall.rep"
     n=$(tick_rows "$T/tall.words" 100% | grep -c ': 0% 20% 40% 60% 80% 100%$')
-    check "report.pdf with a tall chart: $n of $((np - 1)) pages with the axis 0%..100%" test "$n" -eq $((np - 1))
-    out=$(awk -v np="$np" '{ w[NR] = $0 } $4 == "All" || $4 ~ /^seg=[1-9]$/ { ly[$1 " " $4] = $2; lx[$1 " " $4] = $3 }
+    check "report.pdf with a tall chart: $n of $((np - fc + 1)) pages with the axis 0%..100%" test "$n" -eq $((np - fc + 1))
+    out=$(awk -v np="$np" -v fc="$fc" '{ w[NR] = $0 } $4 == "All" || $4 ~ /^seg=[1-9]$/ { ly[$1 " " $4] = $2; lx[$1 " " $4] = $3 }
         END { split("All seg=1 seg=2 seg=3 seg=4 seg=5 seg=6 seg=7 seg=8 seg=9", lab, " ")
-              for (p = 2; p <= np; p++) for (j = 1; j <= 10; j++) { k = p " " lab[j]; ok = 0
+              for (p = fc; p <= np; p++) for (j = 1; j <= 10; j++) { k = p " " lab[j]; ok = 0
                   for (i = 1; i in w; i++) { split(w[i], f, " ")
                       if (f[1] == p && f[4] == substr("ABCDEFGHIJ", j, 1) && f[3] < lx[k] && f[3] > lx[k] - 20 &&
                           f[2] > ly[k] - 1 && f[2] < ly[k] + 1) ok = 1 }
@@ -1061,9 +1124,9 @@ if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     levels=$(not_ticks "$T/tall.words" 100% '^[0-9]+$' | cut -d' ' -f2 | sort -n | tr '\n' ' ')
     check "report.pdf with a tall chart: levels 1-22 once each ($levels)" \
         test "$levels" = "$(seq 1 22 | tr '\n' ' ')"
-    out=$(awk -v np="$np" '$4 == "100%" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
+    out=$(awk -v np="$np" -v fc="$fc" '$4 == "100%" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
         $4 == "Base:" { f[$1] = $2 } { last = $1 }
-        END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
+        END { for (p = fc; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
               if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/tall.words")
     check "report.pdf with a tall chart: pages less than 70% full: $out" test -z "$out"
 else
@@ -1084,7 +1147,8 @@ if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
     # laid out again on each page, whole rows only: the rows (level labels, left of x 60) in
     # the chart's own order, once each, each with its difference and p-value on its line;
     # every page has the legend, the axis with the chart's own ticks, and is 70% full but the last
-    bbox_words "$T/dtall/report.pdf" 2 >"$T/dtall.words"
+    fc=$(chart_page1 "$T/dtall/report.pdf")
+    bbox_words "$T/dtall/report.pdf" "$fc" >"$T/dtall.words"
     bbox_words "$T/dtall/charts/q.pdf" 1 >"$T/dtall.ownwords"
     not_ticks "$T/dtall.ownwords" 0 '^[0-9]+$' | awk '$0 = $2' >"$T/dtall.own"
     not_ticks "$T/dtall.words" 0 '^[0-9]+$' | awk '$0 = $2' >"$T/dtall.rep"
@@ -1096,12 +1160,12 @@ if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
     check "report.pdf with a tall diff chart: rows without their p-value on their line: $out" test -z "$out"
     own=$(tick_rows "$T/dtall.ownwords" 0 | cut -d: -f2)
     check "report.pdf with a tall diff chart: the axis ($own) on every page" \
-        test "$(tick_rows "$T/dtall.words" 0 | cut -d: -f2 | grep -cxF -- "$own")" -eq $((np - 1))
+        test "$(tick_rows "$T/dtall.words" 0 | cut -d: -f2 | grep -cxF -- "$own")" -eq $((np - fc + 1))
     check "report.pdf with a tall diff chart: the legend on every page" \
-        test "$(grep -c ' Not$' "$T/dtall.words")" -eq $((np - 1))
-    out=$(awk -v np="$np" '$4 == "0" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
+        test "$(grep -c ' Not$' "$T/dtall.words")" -eq $((np - fc + 1))
+    out=$(awk -v np="$np" -v fc="$fc" '$4 == "0" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
         $4 == "Base:" { f[$1] = $2 } { last = $1 }
-        END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
+        END { for (p = fc; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
               if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/dtall.words")
     check "report.pdf with a tall diff chart: pages less than 70% full: $out" test -z "$out"
 else
@@ -1704,8 +1768,9 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     nc=$(ls "$T/many/charts/"*.pdf | wc -l)
     np=$(pdfinfo "$T/many/report.pdf" | sed -n 's/^Pages: *//p')
     page_words "$T/many/report.pdf" >"$T/many.words"
-    page_blocks "$T/many.words" | tail -n +2 >"$T/many.blocks"
-    check "many scores: $nc charts on $np pages: fewer than a page each" test "$np" -lt $((nc + 1))
+    fc=$(chart_page1 "$T/many/report.pdf")
+    page_blocks "$T/many.words" | tail -n +"$fc" >"$T/many.blocks"
+    check "many scores: $nc charts on $np pages: fewer than a page each" test "$np" -lt $((nc + fc - 1))
     bad=$(grep -v ': T S\( T S\)*$' "$T/many.blocks" | tr '\n' ' ')
     check "many scores: every chart page's blocks are T S, T S T S...: $bad" test -z "$bad"
     check "many scores: $nc charts, each title once" test "$(grep -o T "$T/many.blocks" | wc -l)" -eq "$nc"
@@ -2012,8 +2077,8 @@ tables:
 EOF
     if $S report "$T/grid1.yml" -o "$T/grid1" --quiet 2>"$T/grid1.err"; then
         page_words "$T/grid1/report.pdf" >"$T/grid1.words"
-        check "grid scores: one segment: the Likert chart and the scores' on page 2 ($(page_blocks "$T/grid1.words" | tr '\n' ' '))" \
-            test "$(page_blocks "$T/grid1.words" | head -2 | tail -1)" = "2: T S T S"
+        check "grid scores: one segment: the Likert chart and the scores' on page 3, after the contents ($(page_blocks "$T/grid1.words" | tr '\n' ' '))" \
+            test "$(page_blocks "$T/grid1.words" | head -3 | tail -1)" = "3: T S T S"
         check "grid scores: long labels: no word overlaps or leaves its page ($(word_clashes "$T/grid1.words" | head -3 | tr '\n' ' '))" \
             test -z "$(word_clashes "$T/grid1.words")"
         check "grid scores: one segment: the scores' chart titled so" \
@@ -2169,13 +2234,13 @@ fi
 # ---- a 0-10 question over four segments: one page, its levels in two columns ----
 # (44 bars at a label's height each: report.pdf ran the chart over two pages, '(continued)')
 if $S report tests/report/specs/rec11.yml -o "$T/r11" --quiet 2>"$T/r11.err"; then
-    check "rec11: two pages (title, chart)" sh -c "pdfinfo '$T/r11/report.pdf' | grep -q '^Pages: *2$'"
+    check "rec11: three pages (title, contents, chart)" sh -c "pdfinfo '$T/r11/report.pdf' | grep -q '^Pages: *3$'"
     check "rec11: not continued" sh -c "! pdftotext '$T/r11/report.pdf' - | grep -q continued"
     page_words "$T/r11/report.pdf" >"$T/r11.words"
     cl=$(word_clashes "$T/r11.words")
     check "rec11: words clash or leave the page: $cl" test -z "$cl"
-    # level labels of page 2: 0-5 in the left half, 6-10 in the right, top to bottom
-    cols=$(awk '$1 == 2 && $7 ~ /^[0-9]+$/ && $2 > 80 && $2 < 520 { print ($4 < 421 ? "L" : "R"), $2, $7 }' "$T/r11.words" |
+    # level labels of page 3: 0-5 in the left half, 6-10 in the right, top to bottom
+    cols=$(awk '$1 == 3 && $7 ~ /^[0-9]+$/ && $2 > 80 && $2 < 520 { print ($4 < 421 ? "L" : "R"), $2, $7 }' "$T/r11.words" |
         sort -k1,1 -k2,2n | awk '{ r = r $1 $3 " " } END { print r }')
     check "rec11: columns '$cols'" test "$cols" = "L0 L1 L2 L3 L4 L5 R6 R7 R8 R9 R10 "
 else
