@@ -179,6 +179,10 @@ for p in $(seq 2 "${pages:-1}"); do
     [ "$k" = 1 ] && nmulti=$((nmulti + 1))
 done
 check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
+# report.md's p of a comparison with the rest: 3 decimals (comparisons.csv's p_adjusted of
+# heavy:rest on Phone is 0.019864), "< 0.001" below (E-mail's 2.1e-06 printed "2.11e-06")
+check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
