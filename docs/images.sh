@@ -24,9 +24,10 @@ $S compare $D "${design[@]}" "${contact[@]}" --pair heavy:all \
     --chart docs/chart-diff.png --chart-size 720x360 --source "$SRC" >/dev/null
 # docs/charts.md: a score chart, from chartdemo's synthetic NPS
 build/tools/chartdemo --size 720x400 score_nps docs/chart-score.png
-# README.md: the bundled report's first chart page, as pdftoppm renders it at 60 dpi
+# README.md: the bundled report's first chart page (after the title page and the contents),
+# as pdftoppm renders it at 60 dpi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 $S report surveys/servicesoft-1999/survey.yml -o "$tmp/report" --quiet
-pdftoppm -png -r 60 -f 2 -l 2 -singlefile "$tmp/report/report.pdf" docs/report-switch
+pdftoppm -png -r 60 -f 3 -l 3 -singlefile "$tmp/report/report.pdf" docs/report-switch
 echo "docs/images.sh: readme-bars, readme-diff, chart-bars, chart-diff, chart-score, report-switch .png written"

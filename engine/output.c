@@ -50,6 +50,49 @@ char *shopstat_format_double(double x, char *buf, size_t n)
     return buf;
 }
 
+char *shopstat_format_p(double p, char *buf, size_t n)
+{
+    /* (below 0.001 the digits are noise to a reader, and 9.37e-07 reads as a typo) */
+    if (isnan(p))
+        snprintf(buf, n, "p n/a");
+    else if (p < 0.001)
+        snprintf(buf, n, "p < 0.001");
+    else
+        snprintf(buf, n, "p = %.3f", p);
+    return buf;
+}
+
+char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    if (!isfinite(x)) {
+        snprintf(buf, n, "n/a");
+        return buf;
+    }
+    decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+    char plain[400];
+    /* (in the C locale: a decimal point, no grouping of the process's own) */
+    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t old = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    snprintf(plain, sizeof plain, "%.*f", decimals, x);
+    if (old)
+        uselocale(old);
+    const char *digits = plain + (plain[0] == '-');
+    size_t whole = strcspn(digits, "."), k = 0;
+    char out[540];
+    if (digits != plain)
+        out[k++] = '-';
+    for (size_t i = 0; i < whole; i++) {
+        if (i > 0 && (whole - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = digits[i];
+    }
+    snprintf(out + k, sizeof out - k, "%s", digits + whole);
+    snprintf(buf, n, "%s", out);
+    return buf;
+}
+
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n)
 {
@@ -90,10 +133,10 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
         snprintf(buf, n, "%s [%s]", v, d->df > 0 ? "no interval" : "df 0");
     else if (isnan(p))
         snprintf(buf, n, "%s [%s, %s]", v, lo, hi);
-    else if (p < 0.001)
-        snprintf(buf, n, "%s [%s, %s] p < 0.001", v, lo, hi);
-    else
-        snprintf(buf, n, "%s [%s, %s] p = %.3f", v, lo, hi, p);
+    else {
+        char pt[32];
+        snprintf(buf, n, "%s [%s, %s] %s", v, lo, hi, shopstat_format_p(p, pt, sizeof pt));
+    }
     return buf;
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/syscall.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -861,30 +862,33 @@ static void base_note(const report *r, rtable *rt)
                            : q->kind == SHOPSTAT_Q_MULTI && q->ticked
                                ? "ticking at least one option"
                                : NULL;
-    /* none: in base: every row of the base, the share of all respondents */
-    const char *none = q->kind == SHOPSTAT_Q_CODES ? "a row holding no code counts as none"
-                                                   : "a row ticking none counts as none";
+    /* none: in base: every row of the base, the share of all respondents. (A reader counts
+     * respondents, not the rows of a file: every base is said in their word.) */
+    const char *none = q->kind == SHOPSTAT_Q_CODES
+                           ? "a respondent holding no code counts as none"
+                           : "a respondent ticking none counts as none";
     if (q->none_in_base && t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s; %s", t->base_label, none);
     else if (q->none_in_base && t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s; %s", t->base_expr, none);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "respondents with %s; %s", t->base_expr,
+                 none);
     else if (q->none_in_base)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows; %s", none);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents; %s", none);
     else if (t->base_label && answered) /* (the label names the base, not who answered) */
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s, %s", t->base_label, answered);
     else if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "rows where %s, %s", t->base_expr,
+        snprintf(rt->chart_base, sizeof rt->chart_base, "respondents with %s, %s", t->base_expr,
                  answered    ? answered
                  : t->nitems ? "answering each item"
                              : "answering");
     else if (answered)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows %s", answered);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents %s", answered);
     else if (t->nitems) /* a grid: each item's base is its own */
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering each item");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents answering each item");
     else
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all rows answering the question");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents answering the question");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
     snprintf(rt->xlsx_base, sizeof rt->xlsx_base, "Base: %s.", rt->chart_base);
 }
@@ -1772,11 +1776,97 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         snprintf(buf + len, n - len, ").");
 }
 
-/* Markdown cell text: no '|' or line break (a CR ends a line too in CommonMark). */
+/* A count as the human-facing outputs give it, in groups of three digits: "12,345"
+ * (report.md, report.pdf, the workbook's notes; never the CSV or JSON). buf: 32 bytes. */
+static const char *grouped(size_t x, char *buf)
+{
+    return shopstat_format_grouped((double)x, 0, buf, 32);
+}
+
+/* A df as a count ("966", "1,204") when whole, else as %g. buf: 32 bytes. */
+static const char *df_text(double df, char *buf)
+{
+    if (df == floor(df) && fabs(df) < 1e15)
+        return shopstat_format_grouped(df, 0, buf, 32);
+    snprintf(buf, 32, "%g", df);
+    return buf;
+}
+
+/* Where md_text() writes: inside a line (a table cell, after "- "), a heading's text, or
+ * the start of a paragraph's line. */
+enum { MD_INLINE, MD_HEADING, MD_LINE_START };
+
+/* Text of the spec (a title, a label, a name) as Markdown shows it literally, on one line:
+ * a line break becomes a space (a CR ends a line too in CommonMark), and a backslash escapes
+ * each character that would change the rendering: '|' (a table cell's end), '*', '_' and '~'
+ * (emphasis, strikethrough), '`' (code), '[' and ']' (links, images), '<' before what can
+ * open an HTML tag or an autolink ("<b>", "<http:"; "< $500" stays as it is), '&' of an
+ * entity ("&amp;"), '\' itself; in a heading every '#' (a trailing run would be cut as the
+ * heading's closing sequence); at a paragraph's start what would open a block: '#', '>',
+ * '-', '+', '=', or "1." and "1)" (a list). Digits, '.', ',' and '%' are never escaped, so
+ * the numbers beside a label read as they are. */
+static void md_text_at(FILE *f, const char *s, int where)
+{
+    if (where == MD_LINE_START) {
+        while (*s == ' ' || *s == '\t') /* (4 spaces would open a code block) */
+            s++;
+        if (*s && strchr("#>-+=", *s))
+            fputc('\\', f);
+        size_t nd = strspn(s, "0123456789");
+        if (nd > 0 && nd < 10 && (s[nd] == '.' || s[nd] == ')')) {
+            fwrite(s, 1, nd, f);
+            fputc('\\', f);
+            s += nd;
+        }
+    }
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r') {
+            fputc(' ', f);
+            continue;
+        }
+        int esc = strchr("\\|*_~`[]", c) != NULL || (c == '#' && where == MD_HEADING);
+        if (c == '<')
+            esc = isalpha((unsigned char)p[1]) || (p[1] && strchr("/!?", p[1]));
+        if (c == '&') {
+            size_t k = 1 + (p[1] == '#');
+            size_t na = 0;
+            while (isalnum((unsigned char)p[k + na]))
+                na++;
+            esc = na > 0 && p[k + na] == ';';
+        }
+        if (esc)
+            fputc('\\', f);
+        fputc(c, f);
+    }
+}
+
 static void md_text(FILE *f, const char *s)
 {
-    for (; *s; s++)
-        fputs(*s == '|' ? "\\|" : *s == '\n' || *s == '\r' ? " " : (char[2]){*s, 0}, f);
+    md_text_at(f, s, MD_INLINE);
+}
+
+/* s as a code span (a table's name, the data file, a base: expression): backticks as many as
+ * the longest run of them in s plus one, so that s may hold them, and a space inside each
+ * end when s starts or ends with one (CommonMark strips one space from each end). */
+static void md_code(FILE *f, const char *s)
+{
+    size_t run = 0, longest = 0, n = strlen(s);
+    for (const char *p = s; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    int pad = n > 0 && (s[0] == '`' || s[n - 1] == '`');
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', f);
+    if (pad)
+        fputc(' ', f);
+    for (const char *p = s; *p; p++)
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+    if (pad)
+        fputc(' ', f);
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', f);
 }
 
 /* A table's base line (with its base: expression) and each score's meaning, its map when
@@ -1784,9 +1874,19 @@ static void md_text(FILE *f, const char *s)
 static void md_base_scores(FILE *f, const report *r, const rtable *rt,
                            const shopstat_score_estimate *sest)
 {
-    fprintf(f, "%s", rt->base_note);
-    if (rt->t->base_expr && rt->t->base_label)
-        fprintf(f, " (`%s`)", rt->t->base_expr);
+    /* "Base: sites that display a phone number (`phone_shown == 1`)." */
+    char bn[sizeof rt->base_note];
+    snprintf(bn, sizeof bn, "%s", rt->base_note);
+    size_t bl = strlen(bn);
+    int expr = rt->t->base_expr && rt->t->base_label, stop = bl > 0 && bn[bl - 1] == '.';
+    if (expr && stop)
+        bn[bl - 1] = '\0';
+    md_text(f, bn);
+    if (expr) {
+        fputs(" (", f);
+        md_code(f, rt->t->base_expr);
+        fputs(stop ? ")." : ")", f);
+    }
     fputc('\n', f);
     const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
     for (size_t k = 0; k < rt->nscores; k++) {
@@ -1795,14 +1895,6 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
         md_text(f, meaning);
         fputc('\n', f);
     }
-}
-
-/* Markdown text outside a table, kept on one line: a line break in a block scalar's title
- * would start a heading of its own ("## ...") or end the note's quote. */
-static void md_line(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
 static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
@@ -1878,8 +1970,10 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         return -1;
     size_t npairs = md_diff_pairs(rt, pairs, cap);
     fprintf(f, "## ");
-    md_text(f, table_title(r, rt));
-    fprintf(f, " (`%s`)\n\n", rt->t->name);
+    md_text_at(f, table_title(r, rt), MD_HEADING);
+    fputs(" (", f);
+    md_code(f, rt->t->name);
+    fputs(")\n\n", f);
     fprintf(f, "| %s |", "");
     for (size_t c = 0; c < rt->ncols; c++) {
         fputc(' ', f);
@@ -1930,22 +2024,27 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
                          &rt->sest[k * rt->ncols]);
         fputc('\n', f);
     }
+    char g[32];
     fputs("| Base (n) |", f);
     for (size_t c = 0; c < rt->ncols; c++)
-        fprintf(f, " %zu |", rt->nlevels ? rt->est[c].base_n : (size_t)0);
+        fprintf(f, " %s |", grouped(rt->nlevels ? rt->est[c].base_n : 0, g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
     fputs("\n| Weighted base |", f);
     for (size_t c = 0; c < rt->ncols; c++)
-        fprintf(f, " %.1f |", rt->nlevels ? rt->est[c].base_weight : 0.0);
+        fprintf(f, " %s |",
+                shopstat_format_grouped(rt->nlevels ? rt->est[c].base_weight : 0.0, 1, g,
+                                        sizeof g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
     fputs("\n\n", f);
     md_base_scores(f, r, rt, rt->sest);
     if (npairs)
         md_diff_note(f, r);
-    if (rt->df0_note[0])
-        fprintf(f, "%s\n", rt->df0_note);
+    if (rt->df0_note[0]) {
+        md_text(f, rt->df0_note);
+        fputc('\n', f);
+    }
     md_rest(f, r, rt, NULL);
     fputs("\n\n", f);
     free(pairs);
@@ -1971,29 +2070,43 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
         if (!(d->p_adjusted < r->in->alpha_low))
             continue;
         nshown++;
+        char pt[32];
+            /* (a score's difference is a test of its own: its p is not adjusted) */
+        fputs("\n- ", f);
+        md_text(f, seg_label(r, d->segment_a));
+        fputs(" vs the rest, ", f);
+        if (item) {
+            md_text(f, item);
+            fputs(", ", f);
+        }
         if (score) {
             char lab[300], v[40];
             score_label(lab, sizeof lab, &rt->sest[d->l * rt->ncols]);
             score_text(v, sizeof v, d->difference, &rt->sest[d->l * rt->ncols], 1);
             /* (a score's difference is a test of its own: its p is not adjusted) */
-            fprintf(f, "\n- %s vs the rest, %s%s%s: %s (p = %.3g)", seg_label(r, d->segment_a),
-                    item ? item : "", item ? ", " : "", lab, v, d->p_value);
+            md_text(f, lab);
+            fprintf(f, ": %s (%s)", v, shopstat_format_p(d->p_value, pt, sizeof pt));
             continue;
         }
-        fprintf(f, "\n- %s vs the rest, %s%s%s: %+.1f points (adjusted p = %.3g)",
-                seg_label(r, d->segment_a), item ? item : "", item ? ", " : "",
-                level_label(r, rt->t->question, d->level), 100 * d->difference, d->p_adjusted);
+        md_text(f, level_label(r, rt->t->question, d->level));
+        fprintf(f, ": %+.1f points (adjusted %s)", 100 * d->difference,
+                shopstat_format_p(d->p_adjusted, pt, sizeof pt));
     }
     /* Comparisons with the rest have no column to carry letters: without a line, a table
      * whose tests found nothing would read as one that was not tested. */
+    if ((nrest && !nshown) || (!nrest && nuntested)) {
+        fputs("\n- ", f);
+        if (item) {
+            md_text(f, item);
+            fputs(": ", f);
+        }
+    }
     if (nrest && !nshown)
-        fprintf(
-            f, "\n- %s%sCompared with the rest: no difference is significant (adjusted p >= %g)%s.",
-            item ? item : "", item ? ": " : "", r->in->alpha_low,
-            nuntested ? "; segments of effective base under 10 are not tested" : "");
+        fprintf(f, "Compared with the rest: no difference is significant (adjusted p >= %g)%s.",
+                r->in->alpha_low,
+                nuntested ? "; segments of effective base under 10 are not tested" : "");
     else if (!nrest && nuntested)
-        fprintf(f, "\n- %s%sCompared with the rest: not tested (effective base under 10).",
-                item ? item : "", item ? ": " : "");
+        fputs("Compared with the rest: not tested (effective base under 10).", f);
 }
 
 /* What an estimate without an interval shows in its place: why, in the note's words. */
@@ -2043,8 +2156,10 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
 {
     const rtable *a = &rt->items[0];
     fprintf(f, "## ");
-    md_text(f, table_title(r, rt));
-    fprintf(f, " (`%s`)\n\n", rt->t->name);
+    md_text_at(f, table_title(r, rt), MD_HEADING);
+    fputs(" (", f);
+    md_code(f, rt->t->name);
+    fputs(")\n\n", f);
     for (size_t c = 0; c < rt->ncols; c++) {
         fputs("**", f);
         md_text(f, rt->collabels[c]);
@@ -2080,14 +2195,18 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
                 letters_of(r, it, it->sdiffs, it->nsdiffs, j, c, let, sizeof let);
                 md_score_cell(f, &it->sest[j * it->ncols + c], let);
             }
-            fprintf(f, " %zu | %.1f |\n", it->nlevels ? it->est[c].base_n : (size_t)0,
-                    it->nlevels ? it->est[c].base_weight : 0.0);
+            char g[2][32];
+            fprintf(f, " %s | %s |\n", grouped(it->nlevels ? it->est[c].base_n : 0, g[0]),
+                    shopstat_format_grouped(it->nlevels ? it->est[c].base_weight : 0.0, 1, g[1],
+                                            sizeof g[1]));
         }
         fputc('\n', f);
     }
     md_base_scores(f, r, rt, a->sest);
-    if (rt->df0_note[0])
-        fprintf(f, "%s\n", rt->df0_note);
+    if (rt->df0_note[0]) {
+        md_text(f, rt->df0_note);
+        fputc('\n', f);
+    }
     for (size_t k = 0; k < rt->nitems; k++)
         md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
     fputs("\n\n", f);
@@ -2095,14 +2214,16 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
 
 static void design_summary(const report *r, char *buf, size_t n)
 {
+    char g1[32];
     const shopstat_design_opts *d = &r->in->design;
     size_t len = 0;
     len += (size_t)snprintf(buf + len, n - len, "Design: ");
     if (d->repweights) {
         char rn[160];
         shopstat_rep_note(d, rn, sizeof rn);
-        len += (size_t)snprintf(buf + len, n - len, "replicate weights %s (%s; %zu replicates), ",
-                                d->repweights, rn, shopstat_totals_nreplicates(r->tot));
+        len += (size_t)snprintf(buf + len, n - len, "replicate weights %s (%s; %s replicates), ",
+                                d->repweights, rn,
+                                grouped(shopstat_totals_nreplicates(r->tot), g1));
     }
     if (d->weight)
         len += (size_t)snprintf(buf + len, n - len, "weight %s, ", d->weight);
@@ -2111,11 +2232,11 @@ static void design_summary(const report *r, char *buf, size_t n)
     else
         len += (size_t)snprintf(buf + len, n - len, "unweighted, ");
     if (len < n && d->strata)
-        len += (size_t)snprintf(buf + len, n - len, "strata %s (%zu), ", d->strata,
-                                shopstat_totals_nstrata(r->tot));
+        len += (size_t)snprintf(buf + len, n - len, "strata %s (%s), ", d->strata,
+                                grouped(shopstat_totals_nstrata(r->tot), g1));
     if (len < n && d->psu)
-        len += (size_t)snprintf(buf + len, n - len, "PSU %s (%zu), ", d->psu,
-                                shopstat_totals_npsu(r->tot));
+        len += (size_t)snprintf(buf + len, n - len, "PSU %s (%s), ", d->psu,
+                                grouped(shopstat_totals_npsu(r->tot), g1));
     if (len < n && d->fpc)
         len += (size_t)snprintf(buf + len, n - len, "fpc %s (%s), ", d->fpc,
                                 shopstat_totals_fpc_fractions(r->tot) ? "sampling fractions"
@@ -2123,10 +2244,10 @@ static void design_summary(const report *r, char *buf, size_t n)
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
      * it to, whatever the default says) */
     if (len < n && d->repweights)
-        snprintf(buf + len, n - len, "design df %g.", shopstat_totals_df(r->tot));
+        snprintf(buf + len, n - len, "design df %s.", df_text(shopstat_totals_df(r->tot), g1));
     else if (len < n)
-        snprintf(buf + len, n - len, "design df %g; lonely PSU: %s.", shopstat_totals_df(r->tot),
-                 shopstat_lonely_name(d->lonely));
+        snprintf(buf + len, n - len, "design df %s; lonely PSU: %s.",
+                 df_text(shopstat_totals_df(r->tot), g1), shopstat_lonely_name(d->lonely));
 }
 
 /* The exclusions' part of the row accounting: "; speeders: 113, too fast: 4" (each
@@ -2138,7 +2259,8 @@ static void exclusions_summary(const report *r, char *buf, size_t n)
     for (size_t k = 0; k < shopstat_totals_nexcluded(r->tot) && len < n; k++) {
         const char *why;
         size_t rows = shopstat_totals_excluded(r->tot, k, &why);
-        int w = snprintf(buf + len, n - len, "%s%s: %zu", k ? ", " : "; ", why, rows);
+        char g[32];
+        int w = snprintf(buf + len, n - len, "%s%s: %s", k ? ", " : "; ", why, grouped(rows, g));
         len += w > 0 ? (size_t)w : 0;
     }
 }
@@ -2147,12 +2269,13 @@ static void exclusions_summary(const report *r, char *buf, size_t n)
 static void rows_line(const report *r, char *buf, size_t n)
 {
     shopstat_accounting a = shopstat_totals_accounting(r->tot);
-    char empty[64] = "", excl[600];
+    char empty[64] = "", excl[600], g[4][32];
     if (a.excluded_empty)
-        snprintf(empty, sizeof empty, ", empty rows: %zu", a.excluded_empty);
+        snprintf(empty, sizeof empty, ", empty rows: %s", grouped(a.excluded_empty, g[0]));
     exclusions_summary(r, excl, sizeof excl);
-    snprintf(buf, n, "Rows: %zu read = %zu used + %zu excluded (skip_rows: %zu%s%s).", a.read,
-             a.used, a.read - a.used, a.excluded_skipped, empty, excl);
+    snprintf(buf, n, "Rows: %s read = %s used + %s excluded (skip_rows: %s%s%s).",
+             grouped(a.read, g[0]), grouped(a.used, g[1]), grouped(a.read - a.used, g[2]),
+             grouped(a.excluded_skipped, g[3]), empty, excl);
 }
 
 static void accounting_summary(const report *r, char *buf, size_t n)
@@ -2167,13 +2290,14 @@ static void accounting_summary(const report *r, char *buf, size_t n)
         nbase += r->in->tables[i].base_expr != NULL;
     if (nbase)
         snprintf(buf, n,
-                 "%s Each table's base is the rows of the segment answering the question, within "
-                 "the table's own base for the %zu table%s that %s one (named on %s chart's Base "
-                 "line).",
+                 "%s Each table's base is the respondents of the segment answering the "
+                 "question, within the table's own base for the %zu table%s that %s one (named "
+                 "on %s chart's Base line).",
                  rows, nbase, nbase > 1 ? "s" : "", nbase > 1 ? "have" : "has",
                  nbase > 1 ? "each" : "its");
     else
-        snprintf(buf, n, "%s Each table's base is the rows of the segment answering the question.",
+        snprintf(buf, n,
+                 "%s Each table's base is the respondents of the segment answering the question.",
                  rows);
 }
 
@@ -2220,22 +2344,28 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
         return ost;
     const shopstat_spec_info *in = r->in;
     fputs("# ", f);
-    md_line(f, in->title ? in->title : in->survey);
+    md_text_at(f, in->title ? in->title : in->survey, MD_HEADING);
     if (in->subtitle) {
         fputs("\n\n", f);
-        md_line(f, in->subtitle);
+        md_text_at(f, in->subtitle, MD_LINE_START);
     }
     if (in->note) {
         fputs("\n\n> **Note:** ", f);
-        md_line(f, in->note);
+        md_text(f, in->note);
     }
-    fputs("\n\n", f);
+    fputs("\n\nSurvey ", f);
+    md_code(f, in->survey);
+    fputs("; data ", f);
+    md_code(f, in->data);
+    fprintf(f, " (SHA-256 `%s`).\n\n", r->sha);
     char buf[1200];
-    fprintf(f, "Survey `%s`; data `%s` (SHA-256 `%s`).\n\n", in->survey, in->data, r->sha);
+    /* (the design's column names and the exclusions' reasons are the spec's text) */
     design_summary(r, buf, sizeof buf);
-    fprintf(f, "%s\n\n", buf);
+    md_text(f, buf);
+    fputs("\n\n", f);
     accounting_summary(r, buf, sizeof buf);
-    fprintf(f, "%s\n\n", buf);
+    md_text(f, buf);
+    fputs("\n\n", f);
     ci_summary(r, buf, sizeof buf);
     fprintf(f,
             "%s Cells marked * have an effective base under 30; under 10 they are not "
@@ -2243,7 +2373,7 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
             buf);
     if (in->source) {
         fputs("Source: ", f);
-        md_line(f, in->source);
+        md_text(f, in->source);
         fputs("\n\n", f);
     }
     for (size_t i = 0; i < in->ntables; i++) {
@@ -2401,7 +2531,7 @@ typedef struct chart_job {
     char file[260];       /* charts/FILE.pdf: the table's name (NAME-score for its score) */
     char meaning[700];    /* a score chart: what the score is */
     char title[600];      /* a score chart: the table's title and the score's */
-    char items[1200];     /* a grid's score chart: "a grid of s1, s2, s3" */
+    char items[1200];     /* a grid's score chart: the grid's title, the footer's question */
     char tested[1200];    /* a grid's score chart: what was compared */
     char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
 } chart_job;
@@ -2426,10 +2556,11 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         tested++;
         if (!(d->p_adjusted < r->in->alpha) || len + 1 >= sizeof list)
             continue;
-        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (p = %.2g)",
+        char pt[32];
+        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (%s)",
                          shown ? "; " : "", level_label(r, rt->t->question, d->level),
                          seg_label(r, d->segment_a), seg_label(r, d->segment_b),
-                         100 * d->difference, d->p_adjusted);
+                         100 * d->difference, shopstat_format_p(d->p_adjusted, pt, sizeof pt));
         len += k > 0 ? (size_t)k : 0;
         shown++;
     }
@@ -2578,6 +2709,7 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.base_note = rt->chart_base;
     /* the footer's only mention of it since the chart's base note leaves it out */
     so.multi_response = r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE;
+    so.diff_all_levels = rt->t->diff_levels_all;
     if (so.type == SHOPSTAT_CHART_LIKERT)
         likert_unordered(r, rt);
     shopstat_difference *sides = NULL;
@@ -2595,9 +2727,9 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
                                   rt->t->pos.col, "table '%s' has no answers to chart",
                                   rt->t->name);
     j->data = *shopstat_chartset_charts(j->set)[0];
-    /* the footer names the question shown ("Question channel: Channel of purchase."), not
-     * the table: a second table of a question is named channel-2 and may have a title of its
-     * own, which is the chart's title */
+    /* the footer names the question shown by its text ("Question: Channel of purchase.")
+     * when the chart's title is another (a second table of a question, named channel-2, may
+     * have a title of its own); the table's name is no reader's word */
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
     snprintf(j->file, sizeof j->file, "%s", rt->t->name);
@@ -2844,10 +2976,9 @@ static shopstat_status build_grid_chart(report *r, rtable *rt, size_t c, chart_j
     }
     shopstat_chart_data_init(&j->data);
     j->data.name = rt->t->name;
-    size_t len = (size_t)snprintf(g->label, sizeof g->label, "a grid of");
-    for (size_t k = 0; k < ni && len < sizeof g->label; k++)
-        len += (size_t)snprintf(g->label + len, sizeof g->label - len, "%s %s", k ? "," : "",
-                                r->in->questions[rt->items[k].t->question].name);
+    /* the footer's question: the grid's title (its items are the chart's rows, by their
+     * labels), not the items' names ("a grid of s1, s2, s3") */
+    snprintf(g->label, sizeof g->label, "%s", table_title(r, rt));
     j->data.label = g->label;
     j->data.base_note = rt->chart_base;
     j->data.levels = g->levels;
@@ -2966,12 +3097,10 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
         return st;
     }
     j->data = *shopstat_chartset_charts(j->set)[0];
-    /* the footer names the grid as its Likert charts do ("Question sat: a grid of s1, s2.") */
+    /* the footer names the grid as its Likert charts do, by its title ("Question:
+     * Satisfaction."), its items being the groups of rows */
     j->data.name = rt->t->name;
-    size_t len = (size_t)snprintf(j->items, sizeof j->items, "a grid of");
-    for (size_t i = 0; i < ni && len < sizeof j->items; i++)
-        len += (size_t)snprintf(j->items + len, sizeof j->items - len, "%s %s", i ? "," : "",
-                                r->in->questions[rt->items[i].t->question].name);
+    snprintf(j->items, sizeof j->items, "%s", table_title(r, rt));
     j->data.label = j->items;
     const char *map = r->in->questions[rt->items[0].t->question].scores[k].map;
     if (k == 0)
@@ -3164,15 +3293,23 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
         /* (the survey's id stands under the subtitle already) */
         snprintf(survey, sizeof survey, "Data: %s (SHA-256 %.16s...).", r->in->data, r->sha);
         const char *lines[] = {survey, design, acct, ci};
+        /* the contents list each table by its title, as report.md's headings */
+        const char **titles = calloc(r->in->ntables + 1, sizeof *titles);
+        for (size_t i = 0; titles && i < r->in->ntables; i++)
+            titles[i] = table_title(r, &r->tabs[i]);
         shopstat_title_page tp = {r->in->title ? r->in->title : r->in->survey,
                                   r->in->subtitle,
                                   r->in->survey,
                                   r->in->note,
                                   lines,
-                                  4};
+                                  4,
+                                  titles,
+                                  titles ? r->in->ntables : 0};
         snprintf(path, sizeof path, "%s/report.pdf", r->tmpdir);
         reg_add(path);
-        st = shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err);
+        st = titles ? shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err)
+                    : nomem(err);
+        free(titles);
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);

@@ -1676,7 +1676,7 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
 {
     static const char *const keys[] = {"name",       "question",    "grid", "title", "segments",
                                        "compare",    "chart",       "sort", "base",  "label",
-                                       "base_label", "differences", "zoom"};
+                                       "base_label", "differences", "zoom", "diff_levels"};
     shopstat_status st = CHECK_MAP(c, n, "a table", keys);
     if (st)
         return st;
@@ -1717,6 +1717,22 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
     t->question = (size_t)(q - in->questions);
     if ((st = table_name(c, n, t, ti)) || (st = parse_table_rest(c, n, t)))
         return st;
+    /* a difference chart of a yes/no question draws its informative level alone (the "no"
+     * row would be the "yes" row mirrored); diff_levels: all draws both */
+    yaml_node_t *ln = get(c, n, "diff_levels");
+    if (ln) {
+        const char *v = NULL;
+        if ((st = scalar(c, ln, "diff_levels", &v)))
+            return st;
+        if (strcmp(v, "all") != 0 && strcmp(v, "auto") != 0)
+            return FAIL(c, ln,
+                        "diff_levels: is auto (a question of two answers shows the one that "
+                        "reads as yes; docs/spec.md) or all (every level), not '%s'",
+                        v);
+        if (!t->chart || t->chart_type != SHOPSTAT_CHART_DIFF)
+            return FAIL(c, ln, "diff_levels: is for a difference chart (chart: diff)");
+        t->diff_levels_all = strcmp(v, "all") == 0;
+    }
     if (dn && (st = boolean(c, dn, "differences", &t->differences)))
         return st;
     if (t->differences && !t->npairs)

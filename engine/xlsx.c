@@ -14,6 +14,8 @@
 
 #include <xlsxwriter.h>
 
+#include "shopstat/output.h"
+
 /* Sheet layout: column A holds the row labels, then one block of BLOCK columns per
  * segment: percentage, significance letters, CI lower, CI upper. */
 #define BLOCK 4
@@ -542,7 +544,9 @@ static void make_formats(wctx *c)
     format_set_num_format(f->dci, "+0.0;-0.0;0.0");
     format_set_font_color(f->dci, GREY);
     format_set_font_size(f->dci, 9);
-    format_set_num_format(f->pval, "0.000");
+    /* p as report.md gives it: 3 decimals, and "< 0.001" below (the cell keeps the exact
+     * value: 0.000 for a p of 9.4e-07 read as no chance at all) */
+    format_set_num_format(f->pval, "[<0.001]\"< 0.001\";0.000");
 
     format_set_bold(f->toc_hdr);
     format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
@@ -659,19 +663,11 @@ static void cell_letters(const mark *m, size_t n, char *out, size_t cap)
     }
 }
 
-static void fmt_p(double p, char *out, size_t n)
-{
-    if (p < 0.001)
-        snprintf(out, n, "p < 0.001");
-    else
-        snprintf(out, n, "p = %.3f", p);
-}
-
 /* A note's p: "p = 0.021", and "p = 0.069, significant at p < 0.1 only" when it passes
  * only the lower-case letters' level (the upper case's 0.05 is what a reader assumes). */
 static void fmt_note_p(double p, const shopstat_xlsx_opts *o, char *out, size_t n)
 {
-    fmt_p(p, out, n);
+    shopstat_format_p(p, out, n);
     size_t k = strlen(out);
     if (strength(p, o) == 1 && k < n)
         snprintf(out + k, n - k, ", significant at p < %g only", o->alpha_lower);

@@ -1,6 +1,8 @@
 /* Helpers shared by the chart kinds: palette, number formats, level order, axes, legend, bars. */
 #include "internal.h"
 
+#include "shopstat/output.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -204,9 +206,10 @@ void plots_fmt_pct(double p, int decimals, char *buf, size_t n)
         snprintf(buf, n, "%.*f%%", decimals, pct);
 }
 
+/* A base as a reader reads it: whole, in groups of three digits ("1,204"). */
 static void fmt_count(double v, char *buf, size_t n)
 {
-    snprintf(buf, n, "%.0f", v);
+    shopstat_format_grouped(v, 0, buf, n);
 }
 
 /* An effective base below low_base must read below it: 29.77 would round to "30", beside bars
@@ -215,8 +218,8 @@ static void fmt_count(double v, char *buf, size_t n)
 static void fmt_eff(double v, double low_base, char *buf, size_t n)
 {
     fmt_count(v, buf, n);
-    if (v < low_base && strtod(buf, NULL) >= low_base)
-        snprintf(buf, n, "%.1f", floor(v * 10) / 10);
+    if (v < low_base && rint(v) >= low_base) /* (rint rounds as printf does) */
+        shopstat_format_grouped(floor(v * 10) / 10, 1, buf, n);
 }
 
 void plots_fmt_base(const shopstat_chart_series *s, double low_base, char *buf, size_t n)

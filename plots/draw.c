@@ -79,21 +79,26 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         if (k < n)                                                                                 \
             k += (size_t)snprintf(buf + k, n - k, __VA_ARGS__);                                    \
     } while (0)
-    const char *nm = d->name ? d->name : "";
-    if (d->label && strcmp(d->label, nm) != 0 && *nm)
-        ADD("Question %s: %s", nm, d->label);
-    else
-        ADD("Question: %s", d->label ? d->label : nm);
-    if (d->multi_response)
-        ADD(" (multiple answers allowed: percentages may add to more than 100%%)");
-    if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
-        ADD(".");
+    /* The question by its text, for a reader: not its name (an id of the data, "q7"), and
+     * not at all when the chart's title is that text already; a multi-response question
+     * says so either way. */
+    const char *q = d->label && *d->label ? d->label : d->name ? d->name : "";
+    const char *title = o->title && *o->title ? o->title : q;
+    if (*q && strcmp(q, title) != 0) {
+        ADD("Question: %s", q);
+        if (d->multi_response)
+            ADD(" (multiple answers allowed: percentages may add to more than 100%%)");
+        if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
+            ADD(".");
+    } else if (d->multi_response) {
+        ADD("Multiple answers allowed: percentages may add to more than 100%%.");
+    }
     if (d->base_note && *d->base_note) {
-        ADD("\nBase: %s", d->base_note);
+        ADD("%sBase: %s", k ? "\n" : "", d->base_note);
         if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
             ADD(".");
     }
-    ADD("\n%s", o->weight_note && *o->weight_note ? o->weight_note : "Unweighted.");
+    ADD("%s%s", k ? "\n" : "", o->weight_note && *o->weight_note ? o->weight_note : "Unweighted.");
     char lvl[32];
     snprintf(lvl, sizeof lvl, "%g%%", o->ci_level * 100);
     const char *meth = o->ci_method && *o->ci_method ? o->ci_method : NULL;

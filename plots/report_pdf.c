@@ -1,5 +1,6 @@
-/* report.pdf: a title page (survey, notice, design, accounting) then the charts: one a page, a
- * table's score charts under its chart, short charts (two levels) stacked several a page. */
+/* report.pdf: a title page (survey, notice, design, accounting), a contents page, then the
+ * charts: one a page, a table's score charts under its chart, short charts (two levels)
+ * stacked several a page. */
 #include "internal.h"
 
 #include <cairo-pdf.h>
@@ -94,12 +95,35 @@ static void draw_title_page(cairo_t *cr, double w, double h, const shopstat_titl
 
 /* report.pdf's page counter, on its surface: the pages after the title page carry their
  * number at the foot, right ("Page 3"), under the charts' footers (which end 24 points or more
- * above the page's foot), so that a reader can point at a chart. */
+ * above the page's foot), so that a reader can point at a chart. It notes the page each chart
+ * starts on (start[i], 0 = not drawn yet), for the contents, and puts a named destination
+ * there ("chart-I") for a chart that starts a section (dest[i]), for the contents' links and
+ * the outline. */
 typedef struct page_count {
     size_t page; /* the page being drawn, 1 = the title page */
     double w, h;
+    size_t *start;             /* n charts' first pages, or NULL */
+    const unsigned char *dest; /* n flags: chart i gets a destination; NULL = none */
 } page_count;
 static const cairo_user_data_key_t page_key;
+
+/* Chart i begins on the page being drawn, y points from its top: noted, and marked as a link
+ * target when it starts a section. */
+static void chart_starts(cairo_surface_t *sf, size_t i, double y)
+{
+    page_count *pc = cairo_surface_get_user_data(sf, &page_key);
+    if (!pc || !pc->start || pc->start[i])
+        return;
+    pc->start[i] = pc->page;
+    if (pc->dest && pc->dest[i]) {
+        char at[96];
+        snprintf(at, sizeof at, "name='chart-%zu' x=0 y=%.2f", i, y);
+        cairo_t *cr = cairo_create(sf);
+        cairo_tag_begin(cr, CAIRO_TAG_DEST, at);
+        cairo_tag_end(cr, CAIRO_TAG_DEST);
+        cairo_destroy(cr);
+    }
+}
 
 static void next_page(cairo_surface_t *sf)
 {
@@ -156,7 +180,7 @@ static cairo_t *blank_page(cairo_surface_t *sf)
  * tall for a page by itself gets a page of its own, drawn taller and scaled down to it. */
 static shopstat_status paged_chart(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                                   shopstat_error *err)
+                                   size_t idx, shopstat_error *err)
 {
     size_t n = plots_page_rows(d, o);
     shopstat_status st = SHOPSTAT_OK;
@@ -199,6 +223,7 @@ static shopstat_status paged_chart(cairo_surface_t *sf, double w, double h,
         if (st)
             break;
         cairo_t *cr = blank_page(sf);
+        chart_starts(sf, idx, 0);
         double k = h / ph;
         cairo_translate(cr, (w - w * k) / 2, 0);
         cairo_scale(cr, k, k);
@@ -217,18 +242,19 @@ static shopstat_status paged_chart(cairo_surface_t *sf, double w, double h,
  * down to the page. */
 static shopstat_status chart_pages(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                                   shopstat_error *err)
+                                   size_t idx, shopstat_error *err)
 {
     double k = fmin(1.0, w / o->width);
     if (o->height * k > h && h / o->height >= REPORT_MIN_SCALE * k)
         k = h / o->height;
     if (o->height * k > h + 1e-9) {
         if (plots_page_rows(d, o) > 0)
-            return paged_chart(sf, w, h, d, o, err);
+            return paged_chart(sf, w, h, d, o, idx, err);
         k = h / o->height;
     }
     double cw = o->width * k, x0 = (w - cw) / 2;
     cairo_t *cr = blank_page(sf);
+    chart_starts(sf, idx, 0);
     cairo_translate(cr, x0, 0);
     cairo_scale(cr, k, k);
     shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
@@ -294,7 +320,7 @@ static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, c
  * first score chart fits (nothing drawn). */
 static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
                                     const shopstat_chart_data *const *charts, size_t n,
-                                    const shopstat_chart_opts *dflt, size_t *placed,
+                                    const shopstat_chart_opts *dflt, size_t i0, size_t *placed,
                                     shopstat_error *err)
 {
     *placed = 0;
@@ -315,6 +341,7 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
         cairo_t *cr = blank_page(sf);
         double y = 0;
         for (size_t i = 0; i < k && !st; i++) {
+            chart_starts(sf, i0 + i, y);
             st = draw_stacked(cr, w, h, y, &x[i], err);
             y += x[i].h;
         }
@@ -333,7 +360,7 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
  * (chart_pages). *used = the score charts placed. */
 static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *const *charts, size_t n,
-                                   const shopstat_chart_opts *dflt, size_t *used,
+                                   const shopstat_chart_opts *dflt, size_t i0, size_t *used,
                                    shopstat_error *err)
 {
     cairo_t *cr = NULL; /* the page being filled, y down */
@@ -353,13 +380,14 @@ static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
                 break;
         }
         if (!(x.h > 0)) {
-            st = chart_pages(sf, w, h, charts[i], opts_of(charts[i], dflt), err);
+            st = chart_pages(sf, w, h, charts[i], opts_of(charts[i], dflt), i0 + i, err);
             continue;
         }
         if (!cr) {
             cr = blank_page(sf);
             y = 0;
         }
+        chart_starts(sf, i0 + i, y);
         st = draw_stacked(cr, w, h, y, &x, err);
         y += x.h;
     }
@@ -391,21 +419,17 @@ static size_t group_end(const shopstat_chart_data *const *charts, const size_t *
  * its table's score charts shares its page with those that fit under it; the others, and
  * score charts with no chart of their table before them, share pages with each other; a chart
  * alone in its group shares its page with the lone charts after it that fit under it. */
-static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page *tp,
-                                  const shopstat_chart_data *const *charts, const size_t *tables,
-                                  size_t n, const shopstat_chart_opts *dflt, shopstat_error *err)
+static shopstat_status draw_charts(cairo_surface_t *sf, const shopstat_chart_data *const *charts,
+                                   const size_t *tables, size_t n,
+                                   const shopstat_chart_opts *dflt, shopstat_error *err)
 {
     double w = dflt->width, h = dflt->height;
-    cairo_t *cr = cairo_create(sf);
-    draw_title_page(cr, w, h, tp);
-    cairo_destroy(cr);
-    next_page(sf);
     for (size_t i = 0; i < n;) {
         const shopstat_chart_opts *o = opts_of(charts[i], dflt);
         shopstat_status st;
         if (o->type == SHOPSTAT_CHART_SCORE) {
             size_t k = 0;
-            st = score_pages(sf, w, h, charts + i, n - i, dflt, &k, err);
+            st = score_pages(sf, w, h, charts + i, n - i, dflt, i, &k, err);
             i += k;
         } else {
             size_t j = group_end(charts, tables, n, i, dflt);
@@ -416,15 +440,202 @@ static shopstat_status draw_pages(cairo_surface_t *sf, const shopstat_title_page
                        group_end(charts, tables, n, j, dflt) == j + 1)
                     j++;
             size_t k = 0;
-            st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, &k, err) : SHOPSTAT_OK;
+            st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, i, &k, err)
+                           : SHOPSTAT_OK;
             if (!st && !k)
-                st = chart_pages(sf, w, h, charts[i], o, err);
+                st = chart_pages(sf, w, h, charts[i], o, i, err);
             i += k ? k : 1;
         }
         if (st)
             return st;
     }
     return SHOPSTAT_OK;
+}
+
+/* A section of the contents: a table's charts (or, without tables, one chart), its title and
+ * the chart it starts with. */
+typedef struct section {
+    const char *title;
+    size_t chart;
+} section;
+
+/* The title a chart is drawn with (as draw.c's frame takes it). */
+static const char *chart_title(const shopstat_chart_data *d, const shopstat_chart_opts *o)
+{
+    return o->title && *o->title ? o->title
+           : d->label && *d->label ? d->label
+           : d->name ? d->name
+                     : "";
+}
+
+/* The sections of charts[0..n), into sec (n entries): each run of charts of one table (a
+ * table's chart, its score charts, a grid's charts), titled with the table's title
+ * (tp->table_titles[table]) when given, else with its first chart's. Returns their number. */
+static size_t sections_of(const shopstat_title_page *tp, const shopstat_chart_data *const *charts,
+                          const size_t *tables, size_t n, const shopstat_chart_opts *dflt,
+                          section *sec)
+{
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tables && i > 0 && tables[i] == tables[i - 1])
+            continue;
+        const char *t = tables && tp->table_titles && tables[i] < tp->ntable_titles
+                            ? tp->table_titles[tables[i]]
+                            : NULL;
+        sec[ns].title = t && *t ? t : chart_title(charts[i], opts_of(charts[i], dflt));
+        sec[ns++].chart = i;
+    }
+    return ns;
+}
+
+#define CONTENTS_X 64.0
+#define CONTENTS_NUM_W 48.0 /* the page numbers' column */
+
+/* The contents, from the page after the title page: "Contents", then a line per section, its
+ * title (wrapped) and, right, the page it starts on (page[s]), a dotted leader between them,
+ * the whole line a link to the section (its destination "chart-I", chart_starts()); the
+ * first page is the destination "contents". draw = 0 only lays them out (sf may then be
+ * NULL). Returns the pages they take. */
+static size_t contents_pages(cairo_surface_t *sf, double w, double h, const section *sec,
+                             size_t ns, const size_t *page, int draw)
+{
+    cairo_surface_t *rs = draw ? NULL : cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA,
+                                                                       NULL);
+    cairo_t *cr = NULL;
+    double x = CONTENTS_X, width = w - 2 * CONTENTS_X, tw = width - CONTENTS_NUM_W - 12;
+    double y = 0, line = 0, bottom = h - 48; /* (above the page number at the foot) */
+    size_t npages = 0;
+    plots_font fh = plots_font_make(20, 1, PLOTS_INK), fe = plots_font_make(11, 0, PLOTS_INK);
+    plots_font fn = fe;
+    fn.halign = 1;
+    for (size_t s = 0; s <= ns; s++) {
+        double eh = 0, ew = 0;
+        if (cr && s < ns)
+            plots_text(cr, sec[s].title, x, 0, tw, &fe, 0, &ew, &eh);
+        if (!cr || (s < ns && y + eh > bottom) || s == ns) {
+            /* the page ends (or the first begins) */
+            if (cr) {
+                cairo_destroy(cr);
+                cr = NULL;
+                if (draw)
+                    next_page(sf);
+            }
+            if (s == ns)
+                break;
+            cr = draw ? blank_page(sf) : cairo_create(rs);
+            if (draw && npages == 0) {
+                cairo_tag_begin(cr, CAIRO_TAG_DEST, "name='contents' x=0 y=0");
+                cairo_tag_end(cr, CAIRO_TAG_DEST);
+            }
+            double hh = 0;
+            plots_text(cr, npages ? "Contents (continued)" : "Contents", x, 56, width, &fh, draw,
+                       NULL, &hh);
+            plots_text(cr, "Ag", x, 0, tw, &fe, 0, NULL, &line);
+            y = 56 + hh + 18;
+            npages++;
+            plots_text(cr, sec[s].title, x, 0, tw, &fe, 0, &ew, &eh);
+        }
+        if (draw) {
+            char num[32];
+            snprintf(num, sizeof num, "%zu", page[s]);
+            plots_text(cr, sec[s].title, x, y, tw, &fe, 1, NULL, NULL);
+            double nw = 0;
+            plots_text(cr, num, x + width, y + eh - line, 0, &fn, 1, &nw, NULL);
+            /* a leader from a one-line title to its number, so that the eye finds it */
+            if (eh < 1.5 * line && x + ew + 8 < x + width - nw - 6) {
+                static const double dots[] = {0.6, 3.4};
+                cairo_save(cr);
+                plots_set(cr, PLOTS_GREY);
+                cairo_set_line_width(cr, 0.9);
+                cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+                cairo_set_dash(cr, dots, 2, 0);
+                cairo_move_to(cr, x + ew + 8, y + line * 0.8);
+                cairo_line_to(cr, x + width - nw - 6, y + line * 0.8);
+                cairo_stroke(cr);
+                cairo_restore(cr);
+            }
+            char at[160];
+            snprintf(at, sizeof at, "rect=[%.2f %.2f %.2f %.2f] dest='chart-%zu'", x, y - 2, width,
+                     eh + 4, sec[s].chart);
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, at);
+            cairo_tag_end(cr, CAIRO_TAG_LINK);
+        }
+        y += eh + 7;
+    }
+    if (rs)
+        cairo_surface_destroy(rs);
+    return npages;
+}
+
+/* The title page, the contents and the charts. The contents give the page each section
+ * starts on, which depends on how many pages the contents take: the charts are laid out
+ * first on a recording surface (the same decisions as on the PDF: every layout is measured
+ * apart from the surface drawn on), which says each chart's page counted from the first
+ * after the title page; the contents' own pages are laid out; then everything is drawn, and
+ * each section's page is checked against the one the contents give. */
+static shopstat_status draw_report(cairo_surface_t *sf, const shopstat_title_page *tp,
+                                   const shopstat_chart_data *const *charts, const size_t *tables,
+                                   size_t n, const shopstat_chart_opts *dflt, shopstat_error *err)
+{
+    double w = dflt->width, h = dflt->height;
+    section *sec = calloc(n ? n : 1, sizeof *sec);
+    size_t *start = calloc(n ? n : 1, sizeof *start), *page = calloc(n ? n : 1, sizeof *page);
+    unsigned char *dest = calloc(n ? n : 1, 1);
+    page_count *pc = cairo_surface_get_user_data(sf, &page_key);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!sec || !start || !page || !dest || !pc) {
+        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    size_t ns = sections_of(tp, charts, tables, n, dflt, sec), nc = 0;
+    if (ns) {
+        cairo_surface_t *dry = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        page_count dpc = {2, w, h, start, NULL};
+        cairo_surface_set_user_data(dry, &page_key, &dpc, NULL);
+        st = draw_charts(dry, charts, tables, n, dflt, err);
+        cairo_surface_destroy(dry);
+        if (st)
+            goto done;
+        nc = contents_pages(NULL, w, h, sec, ns, NULL, 0);
+        for (size_t k = 0; k < ns; k++) {
+            page[k] = start[sec[k].chart] + nc;
+            dest[sec[k].chart] = 1;
+        }
+        memset(start, 0, n * sizeof *start);
+    }
+    cairo_t *cr = cairo_create(sf);
+    draw_title_page(cr, w, h, tp);
+    cairo_destroy(cr);
+    next_page(sf);
+    if (ns)
+        contents_pages(sf, w, h, sec, ns, page, 1);
+    pc->start = start;
+    pc->dest = dest;
+    st = draw_charts(sf, charts, tables, n, dflt, err);
+    pc->start = NULL;
+    pc->dest = NULL;
+    for (size_t k = 0; k < ns && !st; k++)
+        if (start[sec[k].chart] != page[k])
+            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                    "report.pdf: the contents give page %zu for '%s', drawn on "
+                                    "page %zu",
+                                    page[k], sec[k].title, start[sec[k].chart]);
+    /* the outline (a PDF viewer's bookmarks): the contents, then each section */
+    if (!st && ns) {
+        cairo_pdf_surface_add_outline(sf, CAIRO_PDF_OUTLINE_ROOT, "Contents", "dest='contents'",
+                                      0);
+        for (size_t k = 0; k < ns; k++) {
+            char at[64];
+            snprintf(at, sizeof at, "dest='chart-%zu'", sec[k].chart);
+            cairo_pdf_surface_add_outline(sf, CAIRO_PDF_OUTLINE_ROOT, sec[k].title, at, 0);
+        }
+    }
+done:
+    free(sec);
+    free(start);
+    free(page);
+    free(dest);
+    return st;
 }
 
 shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
@@ -461,9 +672,9 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shopstat " SHOPSTAT_VERSION);
     if (tp->title)
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, tp->title);
-    page_count pc = {1, opts->width, opts->height};
+    page_count pc = {1, opts->width, opts->height, NULL, NULL};
     cairo_surface_set_user_data(sf, &page_key, &pc, NULL);
-    shopstat_status st = draw_pages(sf, tp, charts, tables, n, opts, err);
+    shopstat_status st = draw_report(sf, tp, charts, tables, n, opts, err);
     cairo_surface_finish(sf);
     cairo_status_t cs = cairo_surface_status(sf);
     cairo_surface_destroy(sf);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "shopstat/chartset.h"
 #include "shopstat/scale.h"
@@ -283,6 +284,54 @@ static void overlap_note(shopstat_chartset *set, const shopstat_chartset_opts *o
                  k ? " " : "", lab(o, NULL, NULL, a, a), all, tail);
 }
 
+/* Whether s (a level's label or code) is one of words, ignoring ASCII case and spaces
+ * around it. */
+static int is_word(const char *s, const char *const *words)
+{
+    if (!s)
+        return 0;
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    for (size_t k = 0; words[k]; k++)
+        if (strlen(words[k]) == n && strncasecmp(s, words[k], n) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *const YES_WORDS[] = {"yes", "y", "true", "oui", "ja", "si", "s\xc3\xad",
+                                        "S\xc3\x8d", NULL};
+static const char *const NO_WORDS[] = {"no", "n", "false", "non", "nein", NULL};
+
+/* Of a question's two levels, the one a difference chart shows (shopstat_chartset_opts
+ * diff_all_levels): the yes, else the other of a no, else the 1 of 0 and 1, else the
+ * first. */
+static size_t informative_level(const shopstat_chart_level *lv)
+{
+    for (size_t k = 0; k < 2; k++)
+        if (is_word(lv[k].label, YES_WORDS) || is_word(lv[k].code, YES_WORDS))
+            return k;
+    for (size_t k = 0; k < 2; k++)
+        if (is_word(lv[k].label, NO_WORDS) || is_word(lv[k].code, NO_WORDS))
+            return 1 - k;
+    if (lv[0].code && lv[1].code && strcmp(lv[0].code, "0") == 0 && strcmp(lv[1].code, "1") == 0)
+        return 1;
+    return 0;
+}
+
+/* Whether the two rows of differences (diffs[0..nc), diffs[nc..2nc)) mirror each other in
+ * every comparison: both there, summing to 0. */
+static int diffs_mirror(const shopstat_chart_diff *x, size_t nc)
+{
+    for (size_t k = 0; k < nc; k++)
+        if (!isfinite(x[k].diff) || !isfinite(x[nc + k].diff) ||
+            fabs(x[k].diff + x[nc + k].diff) > 1e-9)
+            return 0;
+    return 1;
+}
+
 shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
                                         const shopstat_chartset_opts *o,
                                         shopstat_chartset **out, shopstat_error *err)
@@ -466,6 +515,19 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
             d->compare_labels = c->compare_labels;
             d->ncompare = nc;
             d->diffs = c->diffs;
+            /* a question of two answers: its second row is its first mirrored (yes +24.8
+             * points, no -24.8, same interval reversed, same p); the one that reads as yes
+             * alone says it all */
+            if (nlev == 2 && nc > 0 && !d->multi_response && !o->diff_all_levels &&
+                diffs_mirror(c->diffs, nc)) {
+                size_t keep = informative_level(c->levels);
+                if (keep == 1) {
+                    c->levels[0] = c->levels[1];
+                    memmove(&c->cells[0], &c->cells[nser], nser * sizeof *c->cells);
+                    memmove(&c->diffs[0], &c->diffs[nc], nc * sizeof *c->diffs);
+                }
+                d->nlevels = 1;
+            }
         }
         s->ptrs[s->n - 1] = d;
         i = j;

@@ -346,11 +346,12 @@ static shopstat_status likert_sides(const survey_args *a, const shopstat_totals 
     return st;
 }
 
-/* The base of question `name`'s chart in the text views' words (output.c's base lines, the
- * report's chart footers): a --multi-ticked question's rows ticking at least one option, a
- * --multi-codes question's rows holding at least one code, a --none-in-base question's every
- * row (a row ticking none, or holding no code, counts as none); NULL for a question answered
- * as any other (so.base_note's "rows meeting B, answering" with --base, else no line). */
+/* The base of question `name`'s chart in the report's charts' words (output.c's base lines
+ * say the same of rows): a --multi-ticked question's respondents ticking at least one option,
+ * a --multi-codes question's respondents holding at least one code, a --none-in-base
+ * question's every respondent (one ticking none, or holding no code, counts as none); NULL
+ * for a question answered as any other (so.base_note's "respondents meeting B, answering"
+ * with --base, else no line). */
 static const char *question_base(const survey_args *a, const shopstat_totals *t, const char *name,
                                  char *buf, size_t n)
 {
@@ -360,11 +361,14 @@ static const char *question_base(const survey_args *a, const shopstat_totals *t,
     if (q == nq)
         return NULL;
     int codes = shopstat_totals_question_kind(t, q) == SHOPSTAT_Q_CODES;
-    const char *rows = a->base ? "rows meeting " : "all rows", *cond = a->base ? a->base : "";
+    /* (a chart is read by people who count respondents, not a file's rows: the report's
+     * charts say it so too) */
+    const char *rows = a->base ? "respondents meeting " : "all respondents",
+               *cond = a->base ? a->base : "";
     if (shopstat_totals_question_none_in_base(t, q))
         snprintf(buf, n, "%s%s; %s", rows, cond,
-                 codes ? "a row holding no code counts as none"
-                       : "a row ticking none counts as none");
+                 codes ? "a respondent holding no code counts as none"
+                       : "a respondent ticking none counts as none");
     else if (codes || shopstat_totals_question_ticked(t, q))
         snprintf(buf, n, "%s%s%s%s", rows, cond, a->base ? ", " : " ",
                  codes ? "holding at least one code" : "ticking at least one option");
@@ -447,7 +451,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     int is_source = 0;
     chart_frame(a, &co, source, sizeof source, &is_source, wnote, sizeof wnote);
     if (a->base) {
-        snprintf(bnote, sizeof bnote, "rows meeting %s, answering", a->base);
+        snprintf(bnote, sizeof bnote, "respondents meeting %s, answering", a->base);
         so.base_note = bnote;
     }
     seg_names names = {e, n, se, nse};

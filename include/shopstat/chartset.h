@@ -40,6 +40,14 @@ typedef struct shopstat_chartset_opts {
      * totals only: diffs of single levels mark nothing on it. */
     const shopstat_difference *side_diffs;
     size_t nside_diffs;
+    /* DIFF (appended): a single-choice question of two levels has two rows of differences
+     * that mirror each other (yes +24.8 points, no -24.8, the same interval reversed and the
+     * same p): the chart draws one, the level that reads as yes, unless this is 1. The row
+     * kept: a level labelled (or coded) yes, y, true, oui, ja, si (any case), else the other
+     * of one labelled no, n, false, non, nein; else the level coded 1 beside one coded 0;
+     * else the first level, in the order given (a spec's values: or recode: order). Only
+     * when every comparison's two rows do mirror (within 1e-9), none missing. */
+    int diff_all_levels;
 } shopstat_chartset_opts;
 
 void shopstat_chartset_opts_init(shopstat_chartset_opts *o);

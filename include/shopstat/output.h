@@ -29,6 +29,17 @@ char *shopstat_format_double(double x, char *buf, size_t n);
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n);
 
+/* A p-value as the human-facing outputs give it (report.md, report.pdf, the workbook's
+ * notes, compare's table view): "p < 0.001" below 0.001, else "p = 0.042" (3 decimals);
+ * "p n/a" for NaN. The CSV and JSON keep the full value. Returns buf. */
+char *shopstat_format_p(double p, char *buf, size_t n);
+
+/* x rounded to decimals (0 to 6) with its whole part in groups of three digits separated by
+ * ',' ("12,345", "1,234.5", "-1,000", "999"), for the counts and bases of the human-facing
+ * outputs (report.md, report.pdf, charts); never for CSV or JSON. A decimal point whatever
+ * the locale; "n/a" for NaN or an infinity. Returns buf (cut to n bytes). */
+char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n);
+
 /* Write s as one CSV field (quoted when it holds , " CR LF or leading/trailing space). */
 void shopstat_csv_field(FILE *f, const char *s);
 

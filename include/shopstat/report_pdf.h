@@ -19,10 +19,19 @@ typedef struct shopstat_title_page {
     const char *notice;       /* e.g. the synthetic-data statement, drawn in a box */
     const char *const *lines; /* nlines paragraphs: design summary, accounting, CI method */
     size_t nlines;
+    /* The contents' titles (appended; NULL = each section's first chart's title): the
+     * title of table t is table_titles[t] (t < ntable_titles), t as tables[] gives it. */
+    const char *const *table_titles;
+    size_t ntable_titles;
 } shopstat_title_page;
 
-/* Write path (a PDF): the title page, then charts[0..n), each drawn with its d->opts when
- * set, else opts (NULL = defaults). Every page has opts' size (A4 landscape by default), so
+/* Write path (a PDF): the title page, the contents, then charts[0..n), each drawn with its
+ * d->opts when set, else opts (NULL = defaults). The contents (after the title page, over as
+ * many pages as they need) list the sections, a table's charts each (tables[], below; without
+ * it each chart), by tp->table_titles (else the first chart's title), each with the page it
+ * starts on and a link to it (a named destination); the PDF's outline (bookmarks) lists the
+ * contents and the sections alike. Every page after the title page carries its number at its
+ * foot ("Page 3"). Every page has opts' size (A4 landscape by default), so
  * the report prints as one document: a chart of another size is drawn at its own size when
  * it fits (centred), scaled down to the page's width, and to its height when that keeps 80%
  * of it. A taller bar or difference chart is laid out again over pages of opts' size, whole

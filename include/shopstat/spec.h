@@ -137,6 +137,10 @@ typedef struct shopstat_spec_table {
     /* zoom: true (appended): the chart's value axis fitted to the data, as the CLI's --zoom
      * (a tracker's 55-70% on 50-75%, not on 0-100%) */
     int zoom;
+    /* diff_levels: all (appended): a difference chart of a question of two answers draws
+     * both levels; 0 (auto): the one that reads as yes alone, the other being its mirror
+     * (shopstat_chartset_opts diff_all_levels) */
+    int diff_levels_all;
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

@@ -130,7 +130,7 @@ has bars.pdf "Would you switch supplier after one poor service experience?" "Yes
 before bars.pdf "Yes, would switch" "No, would stay"
 before bars.pdf "No, would stay" "Don"
 has satisfied.pdf "65%" "79%" "Bought more where satisfied"
-has channel.pdf "multiple answers allowed" "effective base below 30" "eff. n=24" "Telephone" "71%"
+has channel.pdf "Multiple answers allowed: percentages may add to more than 100%." "effective base below 30" "eff. n=24" "Telephone" "71%"
 before channel.pdf "In person (technician visit)" "Other"
 has diff.pdf "Where heavy buyers differ from all buyers" "+18 [" "p<0.001" "Holm" \
     "Would switch after poor service" "Adj. p" "(difference ± t × SE, design df)"
@@ -884,7 +884,7 @@ awk 'BEGIN { split("Überweisungsbestätigung per E-Mail kam zu spät, und die R
     print "w,q"; for (i = 0; i < 840; i++) printf "Wave %d,\"%s\"\n", int(i / 7) % 12 + 1, l[(i * 5 + int(i / 84)) % 7 + 1] }' >"$TMP/flat.csv"
 if "$root/$BUILD/shopstat" tab "$TMP/flat.csv" --var q --by w --chart-type trend --chart "$TMP/flat.pdf" \
     -o "$TMP/flat.out" 2>"$TMP/err"; then
-    has "$TMP/flat.pdf" "Not labelled where lines meet:" "とても残念です, Wave 11: 14%. Question: q."
+    has "$TMP/flat.pdf" "Not labelled where lines meet:" "とても残念です, Wave 11: 14%. Unweighted."
 else
     fail "trend with a long 'Not labelled' note failed: $(cat "$TMP/err")"
 fi

@@ -16,6 +16,13 @@ SS=surveys/servicesoft-1999
 TT=surveys/teletech-open-to-dialog-2011
 E=tests/report/expected
 CSVCMP=$BUILD/tools/csvcompare
+# chart_page1 REPORT.PDF: its first page of charts, after the title page and the contents
+# (their pages begin with "Contents", "Contents (continued)")
+chart_page1() {
+    local p=2
+    while pdftotext -f $p -l $p "$1" - 2>/dev/null | head -n 1 | grep -q '^Contents'; do p=$((p + 1)); done
+    echo $p
+}
 
 # ---- both bundled surveys run and match the committed golden files byte for byte ----
 for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
@@ -49,19 +56,24 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
     # (servicesoft: 8 charts, its satisfaction's score chart on its Likert chart's page, under
     # it, and two charts of two levels a page: switch and bought_more, intent_top2's difference
-    # chart and heavy_bracket; the title page and 5 pages. teletech: 7 charts, three pairs
-    # and the trend chart: the title page and 4 pages)
+    # chart and heavy_bracket; the title page, the contents and 5 pages. teletech: 7 charts,
+    # three pairs and the trend chart: the title page, the contents and 4 pages)
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
-    want=5; [ $sv = servicesoft-1999 ] && want=6
+    want=6; [ $sv = servicesoft-1999 ] && want=7
     check "$sv: report.pdf has $pages pages, want $want" test "$pages" -eq $want
+    fc=$(chart_page1 "$T/$sv/report.pdf")
+    check "$sv: report.pdf's contents on page 2, charts from page 3 ($fc)" test "$fc" -eq 3
     # no page of charts left half blank: no gap between two lines of words taller than a
-    # quarter of the page (a chart of two levels alone on a page left ~55% of it blank)
+    # quarter of the page (a chart of two levels alone on a page left ~55% of it blank); the
+    # contents' list is as long as it is
     for p in $(seq 2 "${pages:-1}"); do
-        gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
-            sed -n 's/.*<word .*yMin="\([0-9.]*\)".*yMax="\([0-9.]*\)".*/\1 \2/p' | sort -n |
-            awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
-                 END { printf "%d", 100 * g / 595 }')
-        check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+        if [ "$p" -ge "$fc" ]; then
+            gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
+                sed -n 's/.*<word .*yMin="\([0-9.]*\)".*yMax="\([0-9.]*\)".*/\1 \2/p' | sort -n |
+                awk 'NR > 1 && $1 - last > g { g = $1 - last } { if ($2 > last) last = $2 }
+                     END { printf "%d", 100 * g / 595 }')
+            check "$sv: report.pdf page $p has a blank band of $gap% of its height, want < 25%" test "${gap:-100}" -lt 25
+        fi
         # numbered at its foot, right: below every other word of the page
         pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - >"$T/$sv.bbox"
         check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
@@ -106,6 +118,56 @@ for t in "Customer-service phone number displayed" "Phone number is premium-rate
          "Customer service reached within three calls" "Personal reply to an e-mail within one hour"; do
     check "teletech report.pdf lacks title '$t'" grep -qF "$t" "$T/tt.flat"
 done
+# ---- report.pdf's contents: after the title page, a line per table (its title, as report.md's
+# headings) and the page it starts on; each listed page is the first page that shows the
+# table's title, each line a link to a named destination on that page, and the PDF's outline
+# lists the contents and the tables. 40 tables of two levels (about 3 a page: 14 pages of
+# charts) take two pages of contents, the second "Contents (continued)", and every number
+# counts them. ----
+# contents_check NAME REPORT.PDF: the listed pages against the pages' own text and the links
+contents_check() {
+    local name=$1 f=$2 fc np p n title got first bad=""
+    fc=$(chart_page1 "$f")
+    np=$(pdfinfo "$f" | sed -n 's/^Pages: *//p')
+    pdftotext -layout -f 2 -l $((fc - 1)) "$f" - | grep -v '^Contents' |
+        sed -n 's/^ *\(.*[^ ]\)  \+\([0-9]\+\)$/\1|\2/p' >"$T/toc.$name"
+    n=$(wc -l <"$T/toc.$name")
+    check "$name: the contents list $n tables ($3 wanted)" test "$n" -eq "$3"
+    while IFS='|' read -r title p; do
+        first=""
+        for ((q = fc; q <= np; q++)); do
+            if pdftotext -f $q -l $q "$f" - | tr '\n' ' ' | tr -s ' ' | grep -qF "$title"; then first=$q; break; fi
+        done
+        [ "$first" = "$p" ] || bad="$bad '$title' listed on $p, first shown on ${first:-none};"
+    done <"$T/toc.$name"
+    check "$name: each table starts on the page the contents give:$bad" test -z "$bad"
+    # the links' destinations: one per table, on the listed pages, in order (pdfinfo -dests)
+    got=$(pdfinfo -dests "$f" | awk '$NF ~ /^"chart-/ { print $1 }' | paste -sd' ' -)
+    check "$name: the links' destinations are on the listed pages ($got)" \
+        test "$got" = "$(cut -d'|' -f2 "$T/toc.$name" | paste -sd' ' -)"
+    check "$name: the contents page is a destination" \
+        test "$(pdfinfo -dests "$f" | awk '$NF == "\"contents\"" { print $1 }')" = 2
+    # each table's destination twice: the contents' link and the outline's item
+    check "$name: a link and an outline item per table" \
+        test "$(grep -ac '/Dest (chart-' "$f")" -eq $((2 * n))
+    check "$name: the outline's first item is the contents" grep -aq '^<< /Title (Contents)$' "$f"
+}
+contents_check servicesoft "$T/servicesoft-1999/report.pdf" 7
+contents_check teletech "$T/teletech-open-to-dialog-2011/report.pdf" 7
+awk 'BEGIN { print "g,q"; for (i = 0; i < 200; i++) print i % 2 "," 1 + i % 3 % 2 }' >"$T/toc.csv"
+{ printf 'survey: toc\ndata: %s\nquestions:\n  q: {column: q, values: {1: "Yes", 2: "No"}}\nsegments:\n  a: {where: "g == 1"}\ntables:\n' "$T/toc.csv"
+  for i in $(seq 1 40); do printf '  - {question: q, segments: [all, a], title: "Table number %d of forty"}\n' "$i"; done; } >"$T/toc.yml"
+if $S report "$T/toc.yml" -o "$T/toc" --quiet 2>"$T/toc.err"; then
+    check "40 tables: two pages of contents" test "$(chart_page1 "$T/toc/report.pdf")" -eq 4
+    check "40 tables: the second 'Contents (continued)'" \
+        grep -qx 'Contents (continued)' <(pdftotext -f 3 -l 3 "$T/toc/report.pdf" - | head -n 1)
+    contents_check "40 tables" "$T/toc/report.pdf" 40
+    check "40 tables: contents pages numbered" bash -c \
+        "pdftotext -f 3 -l 3 '$T/toc/report.pdf' - | grep -qx 'Page 3'"
+else
+    ko "report of 40 tables failed: $(cat "$T/toc.err")"
+fi
+
 # a multi-response chart says "multiple answers allowed" once per page (its footer's question
 # line), not again in the base line; pages of single-choice questions do not say it
 pages=$(pdfinfo "$T/servicesoft-1999/report.pdf" | sed -n 's/^Pages: *//p')
@@ -117,6 +179,10 @@ for p in $(seq 2 "${pages:-1}"); do
     [ "$k" = 1 ] && nmulti=$((nmulti + 1))
 done
 check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
+# report.md's p of a comparison with the rest: 3 decimals (comparisons.csv's p_adjusted of
+# heavy:rest on Phone is 0.019864), "< 0.001" below (E-mail's 2.1e-06 printed "2.11e-06")
+check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
@@ -124,8 +190,23 @@ check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
 check "servicesoft tables.xlsx: the multi-response line is there" \
     grep -q "Multiple answers allowed: percentages may add to more than 100%" "$T/ss.strings"
 # the difference chart of a table whose levels are shown in the spec's order (Yes before
-# No coded 0): both levels carry their own difference, not a blank 0 [0, 0]
-check "teletech reply_1h-diff: both differences drawn" grep -qF "Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001" "$T/tt.flat"
+# No coded 0) carries its level's own difference, not a blank 0 [0, 0]; of the two answers
+# (coded 1 and 0), the one coded 1 alone: "Later or never" would be "Within 1 hour" mirrored,
+# -16 [-22, -10] with the same p
+pdftotext -layout "$T/teletech-open-to-dialog-2011/charts/reply_1h-diff.pdf" - | tr -s ' ' >"$T/tt.diff"
+check "teletech reply_1h-diff: its difference drawn" grep -qE "^ ?Within 1 hour .*\+16 \[\+10, \+22\] p<0.001$" "$T/tt.diff"
+check "teletech reply_1h-diff: not its mirror" bash -c "! grep -qF 'Later or never' '$T/tt.diff'"
+check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16 [−22, −10]' '$T/tt.flat'"
+# diff_levels: all draws both rows, each its own difference
+sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
+    -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: both, question: reply_1h, segments: [y2011, y2010], compare: ["y2011:y2010"], chart: diff, base: "email_shown == 1", diff_levels: all}|' \
+    $TT/survey.yml >"$T/ttall.yml"
+if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
+    check "diff_levels: all: both differences drawn" bash -c "pdftotext '$T/ttall/charts/both.pdf' - | tr '\n' ' ' | tr -s ' ' |
+        grep -qF 'Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001'"
+else
+    ko "report with diff_levels: all failed: $(cat "$T/ttall.err")"
+fi
 check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0]' '$T/tt.flat'"
 
 # a comparison with the rest shows on the bars: a triangle on the segment's bar (heavy buyers
@@ -234,7 +315,8 @@ if $S report tests/report/specs/exclude.yml -o "$T/ex" --quiet 2>"$T/ex.err"; th
     line="Rows: 836 read = $nu used + $((nb + nr)) excluded (skip_rows: 0; did not buy more: $nb, region == 1 and spend_6m >= 2: $nr)."
     check "exclude: run.json rows" grep -qF "\"rows\": {\"read\": 836, \"used\": $nu, \"excluded\": $((nb + nr)), \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 0, \"exclude\": [{\"reason\": \"did not buy more\", \"rows\": $nb}, {\"reason\": \"region == 1 and spend_6m >= 2\", \"rows\": $nr}]}}" "$T/ex/run.json"
     check "exclude: run.json table rows" grep -qF "\"read\": 836, \"excluded\": $((nb + nr)), \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 0, \"exclude\": [{\"reason\": \"did not buy more\", \"rows\": $nb}" "$T/ex/run.json"
-    check "exclude: report.md rows line" grep -qF "$line" "$T/ex/report.md"
+    # (report.md escapes the '_' of the spec's text: skip\_rows, spend\_6m)
+    check "exclude: report.md rows line" grep -qF "$(printf '%s' "$line" | sed 's/_/\\_/g')" "$T/ex/report.md"
     pdftotext -f 1 -l 1 "$T/ex/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ex.p1"
     check "exclude: title page rows line" grep -qF "$line" "$T/ex.p1"
     unzip -p "$T/ex/tables.xlsx" xl/sharedStrings.xml 2>/dev/null | sed 's/&gt;/>/g' >"$T/ex.ss"
@@ -449,18 +531,18 @@ tables:
   - {name: contact-label, question: contact, base: "wt == 1", base_label: "light panelists"}
 EOF
 if $S report "$T/bases.yml" -o "$T/bases" --quiet 2>"$T/bases.err"; then
-    check "ticked: base said as the rows ticking an option" grep -qxF \
-        'Base: all rows ticking at least one option (multiple answers allowed).' "$T/bases/report.md"
-    check "codes: base said as the rows holding a code" grep -qxF \
-        'Base: all rows holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+    check "ticked: base said as the respondents ticking an option" grep -qxF \
+        'Base: all respondents ticking at least one option (multiple answers allowed).' "$T/bases/report.md"
+    check "codes: base said as the respondents holding a code" grep -qxF \
+        'Base: all respondents holding at least one code (multiple answers allowed).' "$T/bases/report.md"
     check "codes: with a base:" grep -qxF \
-        'Base: rows where wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
+        'Base: respondents with wt == 1, holding at least one code (multiple answers allowed).' "$T/bases/report.md"
     check "codes: the chart's footer" bash -c "pdftotext '$T/bases/charts/probs-base.pdf' - | tr '\n' ' ' |
-        grep -qF 'Base: rows where wt == 1, holding at least one code.'"
+        grep -qF 'Base: respondents with wt == 1, holding at least one code.'"
     # a base_label names the base: the rows ticking nothing are still out, and said so
     # (report.md, the chart's footer and the workbook's sheet)
     check "ticked: with a base_label" grep -qxF \
-        'Base: light panelists, ticking at least one option (multiple answers allowed). (`wt == 1`)' "$T/bases/report.md"
+        'Base: light panelists, ticking at least one option (multiple answers allowed) (`wt == 1`).' "$T/bases/report.md"
     check "ticked: with a base_label, the chart's footer" bash -c "pdftotext '$T/bases/charts/contact-label.pdf' - | tr '\n' ' ' |
         grep -qF 'Base: light panelists, ticking at least one option.'"
     check "ticked: with a base_label, the workbook" bash -c "unzip -p '$T/bases/tables.xlsx' xl/sharedStrings.xml |
@@ -536,11 +618,11 @@ if $S report "$T/none.yml" -o "$T/none" --quiet 2>"$T/none.err"; then
     check "none: in base: code 1 is 1 of the 3 rows of wt == 1" \
         grep -q '^probs-base,probs,1,all,3,3,1,0.333333333333333' "$T/none/tables.csv"
     check "none: in base: report.md says the base" grep -qxF \
-        'Base: all rows; a row ticking none counts as none (multiple answers allowed).' "$T/none/report.md"
+        'Base: all respondents; a respondent ticking none counts as none (multiple answers allowed).' "$T/none/report.md"
     check "none: in base: with a base:" grep -qxF \
-        'Base: rows where wt == 1; a row holding no code counts as none (multiple answers allowed).' "$T/none/report.md"
+        'Base: respondents with wt == 1; a respondent holding no code counts as none (multiple answers allowed).' "$T/none/report.md"
     check "none: in base: the chart's footer" bash -c "pdftotext '$T/none/charts/probs-base.pdf' - | tr '\n' ' ' |
-        grep -qF 'a row holding no code counts as none'"
+        grep -qF 'a respondent holding no code counts as none'"
 else
     ko "report of none.yml failed: $(cat "$T/none.err")"
 fi
@@ -684,7 +766,7 @@ fi
 printf 'survey: t\ntitle: |\n  Part one\n  ## Part two\nsubtitle: "s1\\ns2"\nnote: "n1\\nn2"\nsource: "o1\\no2"\ndata: %s\nquestions:\n  a: {column: a}\ntables:\n  - {question: a}\n' \
     "$PWD/tests/report/specs/lonely.csv" >"$T/mdlines.yml"
 if $S report "$T/mdlines.yml" -o "$T/mdlines" --quiet --no-charts 2>"$T/mdlines.err"; then
-    check "multi-line title: one heading line" test "$(head -n 1 "$T/mdlines/report.md")" = "# Part one ## Part two "
+    check "multi-line title: one heading line" test "$(head -n 1 "$T/mdlines/report.md")" = '# Part one \#\# Part two '
     check "multi-line title: no second heading" test "$(grep -c '^#' "$T/mdlines/report.md")" -eq 2
     check "multi-line subtitle, note, source: one line each" test \
         "$(grep -cx 's1 s2\|> \*\*Note:\*\* n1 n2\|Source: o1 o2' "$T/mdlines/report.md")" -eq 3
@@ -774,7 +856,8 @@ tables:
      chart: none}
   - {name: reached2, question: phone_reached, segments: [bysector],
      base: "phone_shown == 1 and wave == 2011", compare: ["bysector:rest"], chart: none}
-  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: diff}
+  - {name: email, question: email_shown, segments: [bysector], compare: ["bysector:rest"], chart: diff,
+     diff_levels: all}
 YML
 if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
     d=(--weight wt --strata sector --var phone_reached --levels phone_reached:1,0 --by sector)
@@ -795,7 +878,8 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
         --pair sector:rest --format csv | tail -n +2 >"$T/cli_email"
     grep '^email,' "$T/byc/comparisons.csv" | cut -d, -f2- >"$T/rep_email"
     check "by: vs rest without a base = compare --pair sector:rest" cmp -s "$T/cli_email" "$T/rep_email"
-    # 16 differences do not fit an A4 page: the chart's own PDF is taller; in report.pdf it
+    # 16 differences (diff_levels: all: both levels of the yes/no question) do not fit an A4
+    # page: the chart's own PDF is taller; in report.pdf it
     # goes on over further A4 pages (pages of one size print as one document)
     check "diff chart of 8 sectors x 2 levels: a taller page of its own" \
         test "$(pdfinfo "$T/byc/charts/email.pdf" | awk '/^Page size/ { print ($5 > 595) }')" = 1
@@ -824,7 +908,7 @@ if $S report "$T/byc.yml" -o "$T/byc" --quiet 2>"$T/byc.err"; then
 else
     ko "report with by: comparisons failed: $(cat "$T/byc.err")"
 fi
-sed -i 's/compare: \["bysector:rest"\], chart: diff}/compare: ["bysector:y2011"]}/' "$T/byc.yml"
+sed -i -e 's/compare: \["bysector:rest"\], chart: diff,/compare: ["bysector:y2011"]}/' -e '/^     diff_levels: all}$/d' "$T/byc.yml"
 $S report "$T/byc.yml" -o "$T/byc2" --quiet 2>"$T/byc2.err"
 check "by: segment against a named segment: refused (exit 2)" test $? -eq 2
 check "by: segment against a named segment: the message" grep -q \
@@ -862,8 +946,8 @@ if $S report "$T/trail.yml" -o "$T/trail" --quiet --no-charts 2>"$T/trail.err"; 
     check "empty rows: run.json reads $n + 3 rows, 3 excluded as empty_rows" grep -q \
         "\"rows\": {\"read\": $((n + 3)), \"used\": $n, \"excluded\": 3, \"excluded_by_reason\": {\"skip_rows\": 0, \"empty_rows\": 3}}" \
         "$T/trail/run.json"
-    check "empty rows: report.md says why" grep -q \
-        "Rows: $((n + 3)) read = $n used + 3 excluded (skip_rows: 0, empty rows: 3)" "$T/trail/report.md"
+    check "empty rows: report.md says why" grep -qF \
+        "Rows: $((n + 3)) read = $n used + 3 excluded (skip\\_rows: 0, empty rows: 3)" "$T/trail/report.md"
 else
     ko "report with empty rows failed: $(cat "$T/trail.err")"
 fi
@@ -1020,17 +1104,18 @@ if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     # 0%..100%, and ten bars (letters A-J, value labels) for each level label on it; the
     # levels and the value labels are those of the chart's own PDF, once each; every page but
     # the last is filled to 70% of the height between title and footer, at least.
-    bbox_words "$T/tall/report.pdf" 2 >"$T/tall.words"
+    fc=$(chart_page1 "$T/tall/report.pdf")
+    bbox_words "$T/tall/report.pdf" "$fc" >"$T/tall.words"
     bbox_words "$T/tall/charts/q.pdf" 1 >"$T/tall.ownwords"
     not_ticks "$T/tall.ownwords" 100% '^[0-9]+%$' | cut -d' ' -f2 | sort >"$T/tall.own"
     not_ticks "$T/tall.words" 100% '^[0-9]+%$' | cut -d' ' -f2 | sort >"$T/tall.rep"
     check "report.pdf with a tall chart: the $(wc -l <"$T/tall.own") value labels of the chart's own PDF, once each" \
         cmp -s "$T/tall.own" "$T/tall.rep"
     n=$(tick_rows "$T/tall.words" 100% | grep -c ': 0% 20% 40% 60% 80% 100%$')
-    check "report.pdf with a tall chart: $n of $((np - 1)) pages with the axis 0%..100%" test "$n" -eq $((np - 1))
-    out=$(awk -v np="$np" '{ w[NR] = $0 } $4 == "All" || $4 ~ /^seg=[1-9]$/ { ly[$1 " " $4] = $2; lx[$1 " " $4] = $3 }
+    check "report.pdf with a tall chart: $n of $((np - fc + 1)) pages with the axis 0%..100%" test "$n" -eq $((np - fc + 1))
+    out=$(awk -v np="$np" -v fc="$fc" '{ w[NR] = $0 } $4 == "All" || $4 ~ /^seg=[1-9]$/ { ly[$1 " " $4] = $2; lx[$1 " " $4] = $3 }
         END { split("All seg=1 seg=2 seg=3 seg=4 seg=5 seg=6 seg=7 seg=8 seg=9", lab, " ")
-              for (p = 2; p <= np; p++) for (j = 1; j <= 10; j++) { k = p " " lab[j]; ok = 0
+              for (p = fc; p <= np; p++) for (j = 1; j <= 10; j++) { k = p " " lab[j]; ok = 0
                   for (i = 1; i in w; i++) { split(w[i], f, " ")
                       if (f[1] == p && f[4] == substr("ABCDEFGHIJ", j, 1) && f[3] < lx[k] && f[3] > lx[k] - 20 &&
                           f[2] > ly[k] - 1 && f[2] < ly[k] + 1) ok = 1 }
@@ -1043,9 +1128,9 @@ if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     levels=$(not_ticks "$T/tall.words" 100% '^[0-9]+$' | cut -d' ' -f2 | sort -n | tr '\n' ' ')
     check "report.pdf with a tall chart: levels 1-22 once each ($levels)" \
         test "$levels" = "$(seq 1 22 | tr '\n' ' ')"
-    out=$(awk -v np="$np" '$4 == "100%" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
-        $4 == "Question:" { f[$1] = $2 } { last = $1 }
-        END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
+    out=$(awk -v np="$np" -v fc="$fc" '$4 == "100%" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
+        $4 == "Base:" { f[$1] = $2 } { last = $1 }
+        END { for (p = fc; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
               if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/tall.words")
     check "report.pdf with a tall chart: pages less than 70% full: $out" test -z "$out"
 else
@@ -1066,7 +1151,8 @@ if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
     # laid out again on each page, whole rows only: the rows (level labels, left of x 60) in
     # the chart's own order, once each, each with its difference and p-value on its line;
     # every page has the legend, the axis with the chart's own ticks, and is 70% full but the last
-    bbox_words "$T/dtall/report.pdf" 2 >"$T/dtall.words"
+    fc=$(chart_page1 "$T/dtall/report.pdf")
+    bbox_words "$T/dtall/report.pdf" "$fc" >"$T/dtall.words"
     bbox_words "$T/dtall/charts/q.pdf" 1 >"$T/dtall.ownwords"
     not_ticks "$T/dtall.ownwords" 0 '^[0-9]+$' | awk '$0 = $2' >"$T/dtall.own"
     not_ticks "$T/dtall.words" 0 '^[0-9]+$' | awk '$0 = $2' >"$T/dtall.rep"
@@ -1078,12 +1164,12 @@ if $S report "$T/dtall.yml" -o "$T/dtall" --quiet 2>"$T/dtall.err"; then
     check "report.pdf with a tall diff chart: rows without their p-value on their line: $out" test -z "$out"
     own=$(tick_rows "$T/dtall.ownwords" 0 | cut -d: -f2)
     check "report.pdf with a tall diff chart: the axis ($own) on every page" \
-        test "$(tick_rows "$T/dtall.words" 0 | cut -d: -f2 | grep -cxF -- "$own")" -eq $((np - 1))
+        test "$(tick_rows "$T/dtall.words" 0 | cut -d: -f2 | grep -cxF -- "$own")" -eq $((np - fc + 1))
     check "report.pdf with a tall diff chart: the legend on every page" \
-        test "$(grep -c ' Not$' "$T/dtall.words")" -eq $((np - 1))
-    out=$(awk -v np="$np" '$4 == "0" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
-        $4 == "Question:" { f[$1] = $2 } { last = $1 }
-        END { for (p = 2; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
+        test "$(grep -c ' Not$' "$T/dtall.words")" -eq $((np - fc + 1))
+    out=$(awk -v np="$np" -v fc="$fc" '$4 == "0" && $2 > t[$1] { t[$1] = $2 } NR == 1 || $1 != last { top[$1] = $2 + 10 }
+        $4 == "Base:" { f[$1] = $2 } { last = $1 }
+        END { for (p = fc; p < np; p++) { u = (t[p] - top[p]) / (f[p] - top[p])
               if (!(u >= 0.7)) printf "page %d: %.2f; ", p, u } }' "$T/dtall.words")
     check "report.pdf with a tall diff chart: pages less than 70% full: $out" test -z "$out"
 else
@@ -1309,8 +1395,10 @@ fi
 
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
-# column name and label. The second table of 'channel' (table channel-2, titled "Channel,
-# again") had the footer "Question channel-2: Channel, again."
+# text (the label), when the title is another: the second table of 'channel' (table
+# channel-2, titled "Channel, again") had the footer "Question channel-2: Channel, again.",
+# then "Question channel: Channel of purchase." (the question's name, an id of the data, is
+# no reader's word). The first table's title is the label: no line repeats it.
 { echo channel; for v in 1 1 2 2 2; do echo "$v"; done; } >"$T/ch.csv"
 cat >"$T/ch.yml" <<YML
 survey: ch
@@ -1324,15 +1412,19 @@ YML
 if $S report "$T/ch.yml" -o "$T/ch" --quiet 2>"$T/ch.err"; then
     for t in channel channel-2; do
         pdftotext "$T/ch/charts/$t.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ch.$t.flat"
-        check "second table: $t.pdf footer names question channel" \
-            grep -q "Question channel: Channel of purchase\. " "$T/ch.$t.flat"
-        check "second table: $t.pdf footer does not name the table" \
-            test "$(grep -c "Question channel-2" "$T/ch.$t.flat")" -eq 0
+        check "second table: $t.pdf footer names neither the question's nor the table's name" \
+            test "$(grep -c "Question channel" "$T/ch.$t.flat")" -eq 0
+        check "second table: $t.pdf says the question's text once" \
+            test "$(grep -o "Channel of purchase" "$T/ch.$t.flat" | wc -l)" -eq 1
     done
+    check "second table: channel-2.pdf's footer names the question by its text" \
+        grep -q "Question: Channel of purchase\. " "$T/ch.channel-2.flat"
+    check "second table: channel.pdf's title is the question's text, no footer line repeats it" \
+        bash -c "grep -q '^Channel of purchase ' '$T/ch.channel.flat' && ! grep -q 'Question:' '$T/ch.channel.flat'"
     check "second table: its title is the table's" grep -q "^Channel, again " "$T/ch.channel-2.flat"
     pdftotext "$T/ch/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ch.rep.flat"
-    check "second table: report.pdf footers name question channel twice" \
-        test "$(grep -o "Question channel: Channel of purchase\." "$T/ch.rep.flat" | wc -l)" -eq 2
+    check "second table: report.pdf's footers name the question once, under the other title" \
+        test "$(grep -o "Question: Channel of purchase\." "$T/ch.rep.flat" | wc -l)" -eq 1
 else
     ko "report with a second table of a question failed: $(cat "$T/ch.err")"
 fi
@@ -1367,7 +1459,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "report.md: the mean, two decimals, fans A" \
         grep -qxF '| Mean (1-5) | 3.71 [3.41, 4.00] | 4.11 [3.74, 4.47] A |' "$M"
     check "report.md: a score against the rest, as a line" \
-        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (p = 0.000217)' "$M"
+        grep -qxF -e '- Group 2 vs the rest, NPS (-100 to +100): +63 (p < 0.001)' "$M"
     check "report.md: what the NPS is" \
         grep -qxF 'NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6).' "$M"
     check "report.md: a map's scores" grep -qxF \
@@ -1551,6 +1643,10 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
     done
     check "differences: the workbook's change format says points" bash -c \
         "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"+0.0&quot; pts&quot;;'"
+    # a p cell holds the exact p and shows it as report.md does: "< 0.001" below 0.001,
+    # else 3 decimals (it showed 0.000 for 9e-07)
+    check "differences: the workbook's p format" bash -c \
+        "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"[&lt;0.001]&quot;&lt; 0.001&quot;;0.000\"'"
     check "differences: the workbook's block headers" \
         grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
     check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"
@@ -1676,8 +1772,9 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     nc=$(ls "$T/many/charts/"*.pdf | wc -l)
     np=$(pdfinfo "$T/many/report.pdf" | sed -n 's/^Pages: *//p')
     page_words "$T/many/report.pdf" >"$T/many.words"
-    page_blocks "$T/many.words" | tail -n +2 >"$T/many.blocks"
-    check "many scores: $nc charts on $np pages: fewer than a page each" test "$np" -lt $((nc + 1))
+    fc=$(chart_page1 "$T/many/report.pdf")
+    page_blocks "$T/many.words" | tail -n +"$fc" >"$T/many.blocks"
+    check "many scores: $nc charts on $np pages: fewer than a page each" test "$np" -lt $((nc + fc - 1))
     bad=$(grep -v ': T S\( T S\)*$' "$T/many.blocks" | tr '\n' ' ')
     check "many scores: every chart page's blocks are T S, T S T S...: $bad" test -z "$bad"
     check "many scores: $nc charts, each title once" test "$(grep -o T "$T/many.blocks" | wc -l)" -eq "$nc"
@@ -1807,7 +1904,7 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     unzip -p "$G/tables.xlsx" xl/worksheets/sheet2.xml >"$T/grid.sheet"
     check "grid: workbook holds heavy's Price 'Very good' $p" grep -q "<v>$p</v>" "$T/grid.sheet"
     check "grid: workbook holds Delivery's base $nd" grep -q "<v>$nd</v>" "$T/grid.sheet"
-    check "grid: base line" grep -qx 'Base: all rows answering each item.' "$G/report.md"
+    check "grid: base line" grep -qx 'Base: all respondents answering each item.' "$G/report.md"
     # heavy against the rest (light) item by item: Price 'Very good' as awk works it out
     d=$(awk -F, 'NR > 1 { h = $2 == 1; n[h]++; k[h] += $4 == 5 } END { printf "%+.1f", 100 * (k[1] / n[1] - k[0] / n[0]) }' tests/report/specs/grid.csv)
     check "grid: the rest, Price 'Very good' $d" grep -q "^- Heavy vs the rest, Price, Very good: $d points" "$G/report.md"
@@ -1940,10 +2037,12 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
                 v["Price", "Light"], v["Delivery", "Heavy"], v["Delivery", "Light"] }')"
     # the footer: what the score is, what was tested, the letters' or triangles' legend
     pdftotext "$G/charts/sat-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/gscore.flat"
-    for w in "Satisfaction: Mean (1-5)" "Question sat: a grid of s1, s2, s3." \
+    # (the grid by its title, not by its items' names: "Question sat: a grid of s1, s2, s3.")
+    check "grid scores: the footer names no item by its name" bash -c "! grep -qE 'Question sat|s1, s2' '$T/gscore.flat'"
+    for w in "Satisfaction: Mean (1-5)" "Question: Satisfaction." \
         "Letters: significantly higher than the segment of that letter (A = All, B = Heavy, C = Light), p < 0.05." \
         "Mean (1-5): the mean of the answers' codes." "Scores compared for each item: Heavy (B) with Light (C)." \
-        "Base: all rows answering each item."; do
+        "Base: all respondents answering each item."; do
         check "grid scores: chart text '$w'" grep -qF "$w" "$T/gscore.flat"
     done
     pdftotext "$G/charts/satr-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/gscore.rflat"
@@ -1982,8 +2081,8 @@ tables:
 EOF
     if $S report "$T/grid1.yml" -o "$T/grid1" --quiet 2>"$T/grid1.err"; then
         page_words "$T/grid1/report.pdf" >"$T/grid1.words"
-        check "grid scores: one segment: the Likert chart and the scores' on page 2 ($(page_blocks "$T/grid1.words" | tr '\n' ' '))" \
-            test "$(page_blocks "$T/grid1.words" | head -2 | tail -1)" = "2: T S T S"
+        check "grid scores: one segment: the Likert chart and the scores' on page 3, after the contents ($(page_blocks "$T/grid1.words" | tr '\n' ' '))" \
+            test "$(page_blocks "$T/grid1.words" | head -3 | tail -1)" = "3: T S T S"
         check "grid scores: long labels: no word overlaps or leaves its page ($(word_clashes "$T/grid1.words" | head -3 | tr '\n' ' '))" \
             test -z "$(word_clashes "$T/grid1.words")"
         check "grid scores: one segment: the scores' chart titled so" \
@@ -2139,13 +2238,13 @@ fi
 # ---- a 0-10 question over four segments: one page, its levels in two columns ----
 # (44 bars at a label's height each: report.pdf ran the chart over two pages, '(continued)')
 if $S report tests/report/specs/rec11.yml -o "$T/r11" --quiet 2>"$T/r11.err"; then
-    check "rec11: two pages (title, chart)" sh -c "pdfinfo '$T/r11/report.pdf' | grep -q '^Pages: *2$'"
+    check "rec11: three pages (title, contents, chart)" sh -c "pdfinfo '$T/r11/report.pdf' | grep -q '^Pages: *3$'"
     check "rec11: not continued" sh -c "! pdftotext '$T/r11/report.pdf' - | grep -q continued"
     page_words "$T/r11/report.pdf" >"$T/r11.words"
     cl=$(word_clashes "$T/r11.words")
     check "rec11: words clash or leave the page: $cl" test -z "$cl"
-    # level labels of page 2: 0-5 in the left half, 6-10 in the right, top to bottom
-    cols=$(awk '$1 == 2 && $7 ~ /^[0-9]+$/ && $2 > 80 && $2 < 520 { print ($4 < 421 ? "L" : "R"), $2, $7 }' "$T/r11.words" |
+    # level labels of page 3: 0-5 in the left half, 6-10 in the right, top to bottom
+    cols=$(awk '$1 == 3 && $7 ~ /^[0-9]+$/ && $2 > 80 && $2 < 520 { print ($4 < 421 ? "L" : "R"), $2, $7 }' "$T/r11.words" |
         sort -k1,1 -k2,2n | awk '{ r = r $1 $3 " " } END { print r }')
     check "rec11: columns '$cols'" test "$cols" = "L0 L1 L2 L3 L4 L5 R6 R7 R8 R9 R10 "
 else
@@ -2302,6 +2401,52 @@ if $S report "$T/spss.yml" -o "$T/spss" --quiet --no-charts 2>"$T/spss.err"; the
     check "sparse servicesoft: the pairs' differences" test "$(tail -n +2 "$T/spss/comparisons.csv" | cut -d, -f1 | sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }')" = "a:2 b:2 c:4 e:6 f:6 g:2 h:4 i:24"
 else
     ko "sparse servicesoft report failed: $(cat "$T/spss.err")"
+fi
+
+# ---- report.md shows the spec's text as text: a label holding '|' keeps its table row's
+# cells, and '*', '_', '`', '[...](...)', '<b>', '&amp;', '~~' and a heading's '#' are
+# escaped rather than rendered (bold, a link, an HTML tag, an entity, a cut heading); a
+# subtitle "1999. - ..." is no list. Numbers are never escaped; bases over 999 and the
+# row accounting have thousands separators (1,234 rows; row 1 weighs 1.5: 1,234.5), and
+# the p of a comparison with the rest reads "p < 0.001", not 1e-07 (q = 1 in every row of
+# g == 1 and in none of the others). ----
+awk 'BEGIN { print "g,q,wt"; for (i = 1; i <= 1234; i++)
+    printf "%d,%d,%s\n", i % 2 + 1, i % 2 ? (i % 4 == 1 ? 2 : 3) : 1, i == 1 ? "1.5" : "1" }' >"$T/md.csv"
+cat >"$T/md.yml" <<EOF
+survey: md
+title: "Report #1 <i>x</i> ##"
+subtitle: "1999. - a survey"
+data: $T/md.csv
+design: {weight: wt}
+questions:
+  q: {column: q, label: "Which | one? *bold* #", values: {1: "A | B", 2: '*bold* _it_ \`code\` [link](http://x) <b>tag</b> &amp; ~~s~~ \\ a < 2', 3: "#1 choice"}}
+segments:
+  all: {label: "All | everyone"}
+  heavy: {where: "g == 1", label: "Heavy *big* buyers"}
+tables:
+  - {name: my_table, question: q, segments: [all, heavy], compare: ["heavy:rest"], chart: none}
+EOF
+if $S report "$T/md.yml" -o "$T/md" --quiet --no-charts 2>"$T/md.err"; then
+    M="$T/md/report.md"
+    check "md: the title's heading escapes '#' and '<i>'" grep -qxF '# Report \#1 \<i>x\</i> \#\#' "$M"
+    check "md: the subtitle is no list" grep -qxF '1999\. - a survey' "$M"
+    check "md: the table's heading" grep -qxF '## Which \| one? \*bold\* \# (`my_table`)' "$M"
+    check "md: the header row's segment labels" grep -qF '| All \| everyone (A) | Heavy \*big\* buyers (B) |' "$M"
+    check "md: a level with '|'" grep -qF '| A \| B | ' "$M"
+    check "md: a level with emphasis, code, a link, a tag, an entity, a backslash" grep -qF \
+        '| \*bold\* \_it\_ \`code\` \[link\](http://x) \<b>tag\</b> \&amp; \~\~s\~\~ \\ a < 2 | ' "$M"
+    check "md: a level starting with '#' in a cell" grep -qF '| #1 choice | ' "$M"
+    # every row of the table has the header's cells: 3 unescaped '|' cells, 4 bars
+    bad=$(awk '/^\|/ { line = $0; gsub(/\\\|/, "", line); n = gsub(/\|/, "", line); if (n != 4) print NR ": " $0 }' "$M")
+    check "md: every table row has 3 cells ($bad)" test -z "$bad"
+    check "md: numbers are not escaped" bash -c "! grep -v '^1999' '$M' | grep -qE '\\\\[0-9%.,+-]'"
+    check "md: bases with thousands separators" grep -qxF '| Base (n) | 1,234 | 617 |' "$M"
+    check "md: weighted bases with thousands separators" grep -qxF '| Weighted base | 1,234.5 | 617.0 |' "$M"
+    check "md: rows with thousands separators" grep -qF 'Rows: 1,234 read = 1,234 used + 0 excluded' "$M"
+    check "md: a p under 0.001 is '< 0.001'" grep -qxF -e '- Heavy \*big\* buyers vs the rest, A \| B: +100.0 points (adjusted p < 0.001)' "$M"
+    check "md: no p in e-notation" bash -c "! grep -qE '[0-9]e-[0-9]' '$M'"
+else
+    ko "report of md.yml failed: $(cat "$T/md.err")"
 fi
 
 echo "$passed passed, $failed failed"

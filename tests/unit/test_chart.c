@@ -477,6 +477,105 @@ static void test_sig_rest(void **state)
     shopstat_chartset_free(set);
 }
 
+/* The labels of mirror_set's levels: ctx holds the two labels, by code index. */
+static const char *mirror_label(void *ctx, const char *question, const char *level,
+                                const char *segment)
+{
+    const char *const *lab = ctx;
+    if (!question || !level || segment)
+        return NULL;
+    return lab[strcmp(level, "1") == 0 || strcmp(level, "2") == 0 ? strcmp(level, "1") != 0
+                                                                  : 0];
+}
+
+/* A difference chart of a question of two answers: its two rows mirror each other (heavy
+ * +25 points on yes, -25 on no), and it draws one, the level that reads as yes (by its label,
+ * its code, or 1 of 0 and 1; else the first); both with diff_all_levels, or when the rows do
+ * not mirror (a multi-response question's levels are each their own). */
+static shopstat_chartset *mirror_set(const char *const *codes, const char *const *labels,
+                                     double d0, double d1, int all_levels)
+{
+    static const char *const seg[2] = {"all", "heavy"};
+    static shopstat_estimate e[4];
+    static const char *lab[2];
+    for (size_t l = 0; l < 2; l++) {
+        lab[l] = labels ? labels[l] : NULL;
+        for (size_t k = 0; k < 2; k++)
+            e[l * 2 + k] = (shopstat_estimate){.variable = "q",
+                                               .level = codes[l],
+                                               .segment = seg[k],
+                                               .l = l,
+                                               .s = k,
+                                               .base_n = 200,
+                                               .proportion = l ? 0.4 : 0.6,
+                                               .ci_lower = 0.3,
+                                               .ci_upper = 0.7,
+                                               .eff_base = 150};
+    }
+    static shopstat_difference d[2];
+    for (size_t l = 0; l < 2; l++)
+        d[l] = (shopstat_difference){.variable = "q",
+                                     .level = codes[l],
+                                     .segment_a = "heavy",
+                                     .segment_b = "all",
+                                     .l = l,
+                                     .difference = l ? d1 : d0,
+                                     .ci_lower = (l ? d1 : d0) - 0.05,
+                                     .ci_upper = (l ? d1 : d0) + 0.05,
+                                     .p_adjusted = 0.001,
+                                     .eff_base_a = 150,
+                                     .eff_base_b = 150};
+    shopstat_chartset_opts o;
+    shopstat_chartset_opts_init(&o);
+    o.type = SHOPSTAT_CHART_DIFF;
+    o.diffs = d;
+    o.ndiffs = 2;
+    o.diff_all_levels = all_levels;
+    o.label = labels ? mirror_label : NULL;
+    o.label_ctx = lab;
+    shopstat_chartset *set = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_chartset_build(e, 4, &o, &set, &err), SHOPSTAT_OK);
+    return set;
+}
+
+static void test_diff_mirror(void **state)
+{
+    (void)state;
+    static const char *const c12[2] = {"1", "2"}, *const c01[2] = {"0", "1"},
+                             *const cyn[2] = {"n", "y"}, *const cab[2] = {"a", "b"};
+    static const char *const yes_no[2] = {"Yes", "No"}, *const no_yes[2] = {"NO", " yes "},
+                             *const non[2] = {"Non", "Parfois"};
+    struct {
+        const char *const *codes, *const *labels;
+        double d0, d1;
+        int all;
+        size_t nlevels;
+        const char *kept;
+        double diff;
+    } cases[] = {
+        {c12, yes_no, 0.25, -0.25, 0, 1, "1", 0.25},  /* Yes first */
+        {c12, no_yes, -0.25, 0.25, 0, 1, "2", 0.25},  /* yes second, any case and spaces */
+        {c12, non, 0.1, -0.1, 0, 1, "2", -0.1},       /* the other of a no */
+        {cyn, NULL, -0.2, 0.2, 0, 1, "y", 0.2},       /* a code y */
+        {c01, NULL, -0.2, 0.2, 0, 1, "1", 0.2},       /* 1 of 0 and 1 */
+        {cab, NULL, 0.3, -0.3, 0, 1, "a", 0.3},       /* else the first */
+        {c12, yes_no, 0.25, -0.25, 1, 2, "1", 0.25},  /* diff_all_levels: both */
+        {c12, yes_no, 0.25, -0.10, 0, 2, "1", 0.25},  /* no mirror: both */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        shopstat_chartset *set = mirror_set(cases[i].codes, cases[i].labels, cases[i].d0,
+                                            cases[i].d1, cases[i].all);
+        const shopstat_chart_data *c = shopstat_chartset_charts(set)[0];
+        assert_int_equal(c->nlevels, cases[i].nlevels);
+        assert_string_equal(c->levels[0].code, cases[i].kept);
+        assert_close(c->diffs[0].diff, cases[i].diff, 1e-15);
+        assert_close(c->diffs[0].lo, cases[i].diff - 0.05, 1e-15);
+        shopstat_chartset_free(set);
+    }
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -509,6 +608,10 @@ static void test_formats(void **state)
     shopstat_chart_series small = {"x", NULL, 12, 11.9};
     plots_fmt_base(&small, 30, buf, sizeof buf);
     assert_string_equal(buf, "n=12");
+    /* bases in groups of three digits, as report.md's */
+    shopstat_chart_series big = {"x", NULL, 12345, 1031.6};
+    plots_fmt_base(&big, 30, buf, sizeof buf);
+    assert_string_equal(buf, "n=12,345, eff. n=1,032");
     /* tick labels carry the decimals their step needs: 20%, 2.5%, 0.5%, 0.25%, 0.1% steps */
     /* a difference's confidence bounds keep their side of zero */
     char b[32];
@@ -1621,6 +1724,7 @@ int main(void)
         cmocka_unit_test(test_sig_letters),
         cmocka_unit_test(test_sig_low_base),
         cmocka_unit_test(test_sig_rest),
+        cmocka_unit_test(test_diff_mirror),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),

@@ -145,6 +145,48 @@ static void test_numbers_any_locale(void **state)
     setlocale(LC_NUMERIC, "C");
 }
 
+/* The human-facing outputs' p: "p < 0.001" below 0.001 (report.md printed 9.37e-07), else
+ * 3 decimals; 0.001 itself is "p = 0.001". */
+static void test_format_p(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(shopstat_format_p(9.369804146923956e-07, b, sizeof b), "p < 0.001");
+    assert_string_equal(shopstat_format_p(0, b, sizeof b), "p < 0.001");
+    assert_string_equal(shopstat_format_p(0.000999, b, sizeof b), "p < 0.001");
+    assert_string_equal(shopstat_format_p(0.001, b, sizeof b), "p = 0.001");
+    assert_string_equal(shopstat_format_p(0.019913, b, sizeof b), "p = 0.020");
+    assert_string_equal(shopstat_format_p(0.0421, b, sizeof b), "p = 0.042");
+    assert_string_equal(shopstat_format_p(1, b, sizeof b), "p = 1.000");
+    assert_string_equal(shopstat_format_p(NAN, b, sizeof b), "p n/a");
+}
+
+/* Counts and bases in groups of three digits, a decimal point in any locale. */
+static void test_format_grouped(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(shopstat_format_grouped(0, 0, b, sizeof b), "0");
+    assert_string_equal(shopstat_format_grouped(999, 0, b, sizeof b), "999");
+    assert_string_equal(shopstat_format_grouped(1000, 0, b, sizeof b), "1,000");
+    assert_string_equal(shopstat_format_grouped(12345, 0, b, sizeof b), "12,345");
+    assert_string_equal(shopstat_format_grouped(1234567, 0, b, sizeof b), "1,234,567");
+    assert_string_equal(shopstat_format_grouped(1234.45, 1, b, sizeof b), "1,234.5");
+    assert_string_equal(shopstat_format_grouped(828.06, 1, b, sizeof b), "828.1");
+    assert_string_equal(shopstat_format_grouped(999999.96, 1, b, sizeof b), "1,000,000.0");
+    assert_string_equal(shopstat_format_grouped(-1000, 0, b, sizeof b), "-1,000");
+    assert_string_equal(shopstat_format_grouped(NAN, 0, b, sizeof b), "n/a");
+    /* cut to the buffer */
+    assert_string_equal(shopstat_format_grouped(1234567, 0, b, 6), "1,234");
+    const char *const *locales = decimal_comma_locales;
+    for (size_t l = 0; locales[l]; l++) {
+        if (!setlocale(LC_NUMERIC, locales[l]))
+            continue;
+        assert_string_equal(shopstat_format_grouped(1234.45, 1, b, sizeof b), "1,234.5");
+    }
+    setlocale(LC_NUMERIC, "C");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -153,6 +195,8 @@ int main(void)
         cmocka_unit_test(test_write_ok),
         cmocka_unit_test(test_json_string_utf8),
         cmocka_unit_test(test_numbers_any_locale),
+        cmocka_unit_test(test_format_p),
+        cmocka_unit_test(test_format_grouped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
