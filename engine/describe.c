@@ -472,7 +472,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         if (k == 0)
             return field_error_hint(
                 ds, row, c, err, "%s column '%s': weight '%s' is not a number", "weight", ds->wname,
-                reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
+                reader_number_hint(ds->r, row, row->fields[c], row->lens[c], hint, sizeof hint));
         if (k < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
                                "weight", ds->wname);
@@ -567,7 +567,8 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                 "%s column '%s': '%s' is not a positive number (a population "
                 "size, or a sampling fraction up to 1)",
                 "fpc", ds->fname,
-                k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint)
+                k == 0 ? reader_number_hint(ds->r, row, row->fields[c], row->lens[c], hint,
+                                            sizeof hint)
                        : "");
         if (f < SHOPSTAT_MIN_FPC || f > SHOPSTAT_MAX_FPC)
             return field_error(ds, row, c, err,

@@ -124,6 +124,14 @@ static inline void ksum(double *s, double *c, double x)
 const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
                               size_t n);
 
+/* reader_comma_hint's hint for s[0..len), field of row that is no number, else, when row
+ * is the first row of data (a text there: a row of question texts under the header, as
+ * Decipher and Alchemer export them), "; line 2 is the first row of data: a row of question
+ * texts under the header? --skip-rows 1 leaves it out (skip_rows: 1 in a spec)"; else "".
+ * Written to buf (n bytes, 200 are enough), which is returned. */
+const char *reader_number_hint(const shopstat_reader *r, const shopstat_row *row, const char *s,
+                               size_t len, char *buf, size_t n);
+
 /* A hint for a design column's value s[0..len) that is missing: when it is one of the
  * --missing codes (not a blank or NA), "; '99' is one of the --missing codes, which mean no
  * answer in every column, design columns included" for the end of the message (a weight of

@@ -1652,7 +1652,7 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s '%.*s' in column '%s' is not a number%s", what,
                                   (int)(n > 40 ? 40 : n), s, name,
-                                  reader_comma_hint(t->reader, s, n, hint, sizeof hint));
+                                  reader_number_hint(t->reader, row, s, n, hint, sizeof hint));
     if (r < 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s '%.*s' in column '%s' is not finite", what,

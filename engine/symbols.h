@@ -21,6 +21,7 @@
 #define huge_map shopstat_internal_huge_map
 #define huge_unmap shopstat_internal_huge_unmap
 #define reader_comma_hint shopstat_internal_reader_comma_hint
+#define reader_number_hint shopstat_internal_reader_number_hint
 #define suggest_stem_len shopstat_internal_suggest_stem_len
 #define period_key shopstat_internal_period_key
 #define period_order shopstat_internal_period_order

@@ -219,7 +219,121 @@ static const char *column_scale(const shopstat_colsummary *c, size_t **order)
     return name;
 }
 
-static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+/* The first data row under the header, when it is a row of question texts (Decipher's and
+ * Alchemer's label row, a Qualtrics export read without its import-id row, an export with
+ * the questions typed under the names) rather than a respondent: among the columns whose
+ * next TEXTS_PROBE rows hold numbers only, it holds a text in two or more, and a number in
+ * none. A respondent's "Don't know" typed in a column of numbers is one text beside
+ * numbers; his row is not texts wherever the others hold numbers. Taken as data, such a
+ * row is one more respondent whose every answer is a level of its own (describe's start
+ * then proposed "--missing 'How often have you...'"), and a weight 'Weight' stops tab. */
+#define TEXTS_PROBE 20
+typedef struct texts_probe {
+    size_t ncols, rows, line, skip;
+    int dc;
+    const shopstat_reader *r;
+    unsigned char *first; /* per column: 1 row 1 holds a number, 2 a text */
+    unsigned char *later; /* per column: bit 1 a later row holds a number, bit 2 a text */
+    char *texts;          /* row 1's fields, each cut to TEXT_CUT bytes and NUL-ended */
+    size_t ntexts;        /* columns of numbers where row 1 holds a text (0: not such a row) */
+    size_t shown[2];      /* the first two of them */
+} texts_probe;
+#define TEXT_CUT 44
+
+static shopstat_status probe_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    texts_probe *tp = ctx;
+    if (tp->rows == 0 && row->nfields)
+        tp->line = row->pos[0].line;
+    for (size_t i = 0; i < tp->ncols && i < row->nfields; i++) {
+        const char *v = row->fields[i];
+        size_t n = row->lens[i];
+        double x;
+        if (!n || shopstat_reader_is_missing_at(tp->r, i, v, n))
+            continue;
+        int isnum = shopstat_parse_number(v, n, tp->dc, &x) == 1;
+        if (tp->rows == 0) {
+            tp->first[i] = isnum ? 1 : 2;
+            size_t k = n < TEXT_CUT ? n : TEXT_CUT;
+            while (k < n && k > 0 && ((unsigned char)v[k] & 0xC0) == 0x80)
+                k--; /* (cut at a character's start) */
+            memcpy(tp->texts + i * (TEXT_CUT + 4), v, k);
+            strcpy(tp->texts + i * (TEXT_CUT + 4) + k, k < n ? "..." : "");
+        } else {
+            tp->later[i] |= isnum ? 1 : 2;
+        }
+    }
+    if (++tp->rows > TEXTS_PROBE) /* (enough: the reader stops here) */
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "probe done");
+    return SHOPSTAT_OK;
+}
+
+/* Read the first rows of data again (not standard input, which is read once) and fill tp:
+ * tp->ntexts 0 when the first row is no row of texts. The caller frees tp's arrays. */
+static void probe_texts_row(const char *data, const cli_data_opts *o, texts_probe *tp)
+{
+    memset(tp, 0, sizeof *tp);
+    tp->skip = o->csv.skip_rows;
+    if (strcmp(data, "-") == 0)
+        return;
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    if (shopstat_reader_open(data, &o->csv, &r, &err) != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return;
+    }
+    tp->r = r;
+    tp->ncols = shopstat_reader_ncols(r);
+    tp->dc = shopstat_reader_dialect(r)->decimal_comma;
+    tp->first = calloc(tp->ncols ? tp->ncols : 1, 1);
+    tp->later = calloc(tp->ncols ? tp->ncols : 1, 1);
+    tp->texts = calloc(tp->ncols ? tp->ncols : 1, TEXT_CUT + 4);
+    if (tp->first && tp->later && tp->texts)
+        shopstat_reader_run(r, probe_row, tp, &err); /* (an error: what was read so far) */
+    size_t numbers = 0;
+    for (size_t i = 0; tp->first && tp->later && tp->texts && tp->rows >= 3 && i < tp->ncols; i++) {
+        if (tp->later[i] != 1)
+            continue; /* (not a column of numbers) */
+        numbers += tp->first[i] == 1;
+        if (tp->first[i] == 2 && tp->ntexts++ < 2)
+            tp->shown[tp->ntexts - 1] = i;
+    }
+    if (numbers || tp->ntexts < 2)
+        tp->ntexts = 0;
+    tp->r = NULL;
+    shopstat_reader_free(r);
+}
+
+static void texts_probe_free(texts_probe *tp)
+{
+    free(tp->first);
+    free(tp->later);
+    free(tp->texts);
+}
+
+/* The note on a row of question texts (tp->ntexts > 0). */
+static void print_texts_row(FILE *out, const shopstat_reader *r, const texts_probe *tp)
+{
+    fprintf(out,
+            "  line %zu, the first row of data, holds texts where the rows after it hold "
+            "numbers (",
+            tp->line);
+    for (size_t k = 0; k < 2; k++) {
+        fputs(k ? ", '" : "'", out);
+        put_cell(out, tp->texts + tp->shown[k] * (TEXT_CUT + 4), 0);
+        fputs("' in ", out);
+        put_cell(out, shopstat_reader_colname(r, tp->shown[k]), 0);
+    }
+    if (tp->ntexts > 2)
+        fprintf(out, " and %zu more column%s", tp->ntexts - 2, tp->ntexts == 3 ? "" : "s");
+    fprintf(out,
+            "):\n  a row of question texts under the header, not a respondent? --skip-rows %zu "
+            "leaves it out (skip_rows: %zu in a spec),\n  as the start below does\n",
+            tp->skip + 1, tp->skip + 1);
+}
+
+static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                          const texts_probe *tp)
 {
     size_t n = shopstat_description_ncols(ds);
     int w = 6;
@@ -297,6 +411,8 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
               "its question and\n  option ('Which channels? / Phone'), so that a "
               "multi-select question can be tabulated\n",
               out);
+    if (tp->ntexts)
+        print_texts_row(out, r, tp);
     /* One width for every level table so the counts line up down the page. */
     int lw = 5, any = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1920,6 +2036,48 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     shopstat_suggestions_free(sg, n);
 }
 
+/* The start of a file whose first row of data is question texts: described again with one
+ * more row skipped, and its commands given that --skip-rows. 0 when written, else 1 (the
+ * caller gives the start as read). */
+static int start_skipping(FILE *out, const char *data, const cli_data_opts *o,
+                          const shopstat_pass_opts *po, const shopstat_plan *xp, int argc,
+                          char **argv)
+{
+    cli_data_opts o2 = *o; /* (shallow: o keeps what it owns) */
+    o2.csv.skip_rows++;
+    char skip[32];
+    snprintf(skip, sizeof skip, "%zu", o2.csv.skip_rows);
+    char **av = malloc(((size_t)argc + 2) * sizeof *av);
+    shopstat_reader *r = NULL;
+    shopstat_description *ds = NULL;
+    shopstat_error err;
+    int ac = 0, rc = 1;
+    if (!av)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--skip-rows") == 0 && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--skip-rows=", 12) == 0)
+            continue;
+        av[ac++] = argv[i];
+        if (argv[i] == data) { /* (the flag right after the file) */
+            av[ac++] = "--skip-rows";
+            av[ac++] = skip;
+        }
+    }
+    if (shopstat_reader_open(data, &o2.csv, &r, &err) == SHOPSTAT_OK &&
+        shopstat_describe_excluding(r, &o2.design, po, xp, &ds, &err) == SHOPSTAT_OK) {
+        print_suggestions(out, data, ds, &o2, xp, ac, av);
+        rc = 0;
+    }
+    shopstat_description_free(ds);
+    shopstat_reader_free(r);
+    free(av);
+    return rc;
+}
+
 int cmd_describe(int argc, char **argv)
 {
     cli_data_opts o;
@@ -2015,13 +2173,17 @@ int cmd_describe(int argc, char **argv)
         s = shopstat_outfile_open(output, &of, &err);
     if (s == SHOPSTAT_OK) {
         FILE *out = shopstat_outfile_stream(of);
+        texts_probe tp;
+        probe_texts_row(data, &o, &tp);
         print_dialect(out, r, &o);
-        print_columns(out, r, ds);
+        print_columns(out, r, ds, &tp);
         print_design(out, ds, &o);
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
-        print_suggestions(out, data, ds, &o, xp, argc, argv);
+        if (!tp.ntexts || start_skipping(out, data, &o, &po, xp, argc, argv))
+            print_suggestions(out, data, ds, &o, xp, argc, argv);
+        texts_probe_free(&tp);
         s = shopstat_outfile_commit(of, &err);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);
