@@ -4713,6 +4713,32 @@ size_t shopstat_totals_level_rows(const shopstat_totals *t, size_t q, size_t l)
     return c >= 0 ? t->cell[c].n : 0;
 }
 
+/* Level id of a ticked question whose cells all hold one text ("Selected", "Checked"), so
+ * that the text names no option: its column's name less the start every column of the
+ * question shares, up to a '_', '.', '-', ':' or ' ' (q4_Email, q4_Phone: Email, Phone),
+ * when what is left is a word (a letter first, two at least: not Qualtrics' Q3_1 nor
+ * Decipher's q3r1); else the name. */
+static const char *shared_tick_label(const rt_question *rq, size_t id)
+{
+    const char *name = SMAP_KEY(&rq->levels, id);
+    size_t plen = strlen(name);
+    for (size_t j = 0; j < rq->ncols; j++) {
+        const char *o = SMAP_KEY(&rq->levels, j);
+        size_t k = 0;
+        while (k < plen && o[k] == name[k])
+            k++;
+        plen = k;
+    }
+    while (plen && !strchr("_.-: ", name[plen - 1]))
+        plen--;
+    const char *rest = name + plen;
+    size_t letters = 0;
+    for (const char *c = rest; *c; c++)
+        letters += isalpha((unsigned char)*c) || ((unsigned char)*c & 0x80);
+    int word = isalpha((unsigned char)rest[0]) || ((unsigned char)rest[0] & 0x80);
+    return plen && rq->ncols > 1 && word && letters >= 2 ? rest : name;
+}
+
 const char *shopstat_totals_level_label(const shopstat_totals *t, size_t q, size_t l)
 {
     const rt_question *rq = &t->q[q];
@@ -4725,7 +4751,7 @@ const char *shopstat_totals_level_label(const shopstat_totals *t, size_t q, size
         if (j != id &&
             ((rq->tick[j] && !rq->tick_one[j] && strcmp(rq->tick[j], rq->tick[id]) == 0) ||
              strcmp(SMAP_KEY(&rq->levels, j), rq->tick[id]) == 0))
-            return SMAP_KEY(&rq->levels, id);
+            return shared_tick_label(rq, id);
     return rq->tick[id];
 }
 
