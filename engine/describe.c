@@ -808,12 +808,15 @@ static int code_lists(const strmap *values)
     return several;
 }
 
-/* The separator (';', else '|') that makes every distinct value a list of labels, one at
- * least of two or more, with fewer distinct labels than values, or 0 (see
- * shopstat_colsummary.label_sep); *comma when a label holds a ','. -1 out of memory. */
+/* The separator (';', else '|', else ',') that makes every distinct value a list of labels,
+ * one at least of two or more, with fewer distinct labels than values, or 0 (see
+ * shopstat_colsummary.label_sep); *comma when a label holds a ','. ',' is also the
+ * punctuation of a comment ("Great, fast delivery"), so it takes at most half as many
+ * labels as values and no label after a ',' that starts in lower case (Alchemer's and
+ * SurveyMonkey's "Email, Phone": options start as labels do). -1 out of memory. */
 static int label_lists(const strmap *values, int *comma)
 {
-    static const char seps[] = {';', '|'};
+    static const char seps[] = {';', '|', ','};
     for (size_t k = 0; k < sizeof seps; k++) {
         strmap pieces;
         strmap_init(&pieces, values->n * 8 + 16, (size_t)1 << 24);
@@ -836,7 +839,7 @@ static int label_lists(const strmap *values, int *comma)
                     strmap_free(&pieces);
                     return -1;
                 }
-                ok = n && id != STRMAP_FULL;
+                ok = n && id != STRMAP_FULL && !(seps[k] == ',' && items && islower((unsigned char)*a));
                 *comma |= ok && memchr(a, ',', n) != NULL;
                 items++;
                 if (!e)
@@ -845,7 +848,7 @@ static int label_lists(const strmap *values, int *comma)
             }
             several |= items > 1;
         }
-        ok = ok && several && pieces.n < values->n;
+        ok = ok && several && (seps[k] == ',' ? pieces.n * 2 <= values->n : pieces.n < values->n);
         strmap_free(&pieces);
         if (ok)
             return seps[k];

@@ -947,7 +947,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             if (push(&b, SHOPSTAT_SUGGEST_CODES, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
             /* (the default splits at ';' and ',': '|' always needs the flag) */
-            b.s[b.n - 1].sep = c->label_comma || c->label_sep != ';' ? c->label_sep : 0;
+            b.s[b.n - 1].sep = c->label_comma || c->label_sep == '|' ? c->label_sep : 0;
         } else if (!weight_found && c->all_numeric && c->min >= 0 && c->max > 0 &&
                    looks_like_weight(c->name)) {
             weight_found = 1;

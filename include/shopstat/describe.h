@@ -75,9 +75,11 @@ typedef struct shopstat_colsummary {
      * distinct_capped) */
     int code_lists;
     /* not code_lists: every value is a list of labels separated by label_sep (';', else
-     * '|'; pieces trimmed and not empty), one at least of two or more, the column holding
-     * fewer distinct labels than distinct values ("Website errors; Wrong item"): a
-     * multi-select exported as one column; else 0 (not looked at past distinct_capped).
+     * '|', else ','; pieces trimmed and not empty), one at least of two or more, the column
+     * holding fewer distinct labels than distinct values ("Website errors; Wrong item"; by
+     * ',' at most half as many, none after a ',' in lower case: "Email, Phone", not a
+     * comment's "Great, fast delivery"): a multi-select exported as one column; else 0 (not
+     * looked at past distinct_capped).
      * label_comma: a label holds a ',' ("Late, damaged or missing delivery"), which the
      * default split of --multi-codes would cut: --codes-sep is needed. */
     char label_sep;
