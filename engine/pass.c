@@ -3116,6 +3116,27 @@ static int order_by(const sort_item *it, size_t n, size_t *order,
     return r < 0 ? -1 : 0;
 }
 
+/* A question's non-substantive answers ("Don't know", "Prefer not to say":
+ * shopstat_scale_nonsubstantive) moved after its other levels, each group in its order:
+ * byte order put "Don't know" before "No" and "Yes", and before a code list's options, where
+ * tables put it last (as after a recognised scale). order[0..n) are ids of m's keys. */
+static void nonsubstantive_last(const strmap *m, size_t *order, size_t n)
+{
+    size_t moved = 0, k = 0;
+    size_t *tail = malloc(n * sizeof *tail);
+    if (!tail)
+        return; /* (the order stays: a table's rows, not its numbers) */
+    for (size_t i = 0; i < n; i++) {
+        const char *key = SMAP_KEY(m, order[i]);
+        if (strlen(key) == SMAP_LEN(m, order[i]) && shopstat_scale_nonsubstantive(key))
+            tail[moved++] = order[i];
+        else
+            order[k++] = order[i];
+    }
+    memcpy(order + k, tail, moved * sizeof *tail);
+    free(tail);
+}
+
 /* Order of the keys of m: numeric when every key is a number, else in time order when every
  * key names a period (shopstat_scale_time_order: months, quarters, years; a --by column's
  * values and a question's levels), else byte order (when `natural`, a --by column's waves: by
@@ -3173,6 +3194,8 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
         return NULL;
     }
     free(it);
+    if (scale && !keep && !allnum && n - fixed >= 2)
+        nonsubstantive_last(m, order + fixed, n - fixed);
     return order;
 }
 
