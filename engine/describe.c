@@ -609,7 +609,11 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
 {
     shopstat_description *ds = ctx;
     /* an excluded row is not in the data (as for tab): no column nor the design sees it */
-    if (ds->excl.nexcl && excl_rows_take(&ds->excl, row))
+    long k = ds->excl.nexcl ? excl_rows_take(&ds->excl, row) : 0;
+    if (k < 0)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0,
+                                  "out of memory (the ids --dedupe remembers)");
+    if (k)
         return SHOPSTAT_OK;
     shopstat_status s = design_row(ds, row, err);
     if (s == SHOPSTAT_EINPUT && !ds->worker) {
@@ -839,7 +843,8 @@ static int label_lists(const strmap *values, int *comma)
                     strmap_free(&pieces);
                     return -1;
                 }
-                ok = n && id != STRMAP_FULL && !(seps[k] == ',' && items && islower((unsigned char)*a));
+                ok = n && id != STRMAP_FULL &&
+                     !(seps[k] == ',' && items && islower((unsigned char)*a));
                 *comma |= ok && memchr(a, ',', n) != NULL;
                 items++;
                 if (!e)
@@ -1027,8 +1032,8 @@ static shopstat_status bind_exclusions(shopstat_description *ds, const shopstat_
     nc = 0;
     for (size_t k = 0; k < p->nexcl && !s; k++)
         for (size_t j = 0; j < p->excl[k].nconds && !s; j++)
-            s = shopstat_reader_column(ds->r, p->excl[k].conds[j].column, "exclude", &cols[nc++],
-                                       err);
+            s = shopstat_reader_column(ds->r, p->excl[k].conds[j].column,
+                                       p->excl[k].dedupe ? "dedupe" : "exclude", &cols[nc++], err);
     if (!s)
         s = excl_rows_init(&ds->excl, p, ds->r, ds->dc, cols, err);
     free(cols);
@@ -1400,7 +1405,8 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
                      .free_state = desc_free,
                      .count_eol = 1};
     size_t rows = 0;
-    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
+    /* (a dedupe exclusion wants the rows in file order: one thread) */
+    if (plan_dedupes(p) || chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, p, err)))
@@ -1520,6 +1526,11 @@ size_t shopstat_description_excluded(const shopstat_description *ds, size_t k, c
     if (reason)
         *reason = ds->excl.excl[k].reason;
     return ds->excl.n[k];
+}
+
+int shopstat_description_excluded_dedupe(const shopstat_description *ds, size_t k)
+{
+    return ds->excl.excl[k].dedupe;
 }
 
 size_t shopstat_description_rows_answering(const shopstat_description *ds)

@@ -847,7 +847,9 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
         for (size_t k = 0; k < nx; k++) {
             const char *why;
             size_t n = shopstat_totals_excluded(ctx->totals, k, &why);
-            fprintf(f, "%s%zu by --exclude %s", sep, n, why);
+            /* (a --dedupe's reason is the flag: "3 by --dedupe record") */
+            fprintf(f, "%s%zu by %s%s", sep, n,
+                    shopstat_totals_excluded_dedupe(ctx->totals, k) ? "" : "--exclude ", why);
             sep = ", ";
         }
         fputc(')', f);

@@ -584,7 +584,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         nc = 0;
         for (size_t k = 0; k < p->nexcl; k++)
             for (size_t j = 0; j < p->excl[k].nconds; j++)
-                if ((st = bind_column(t, p->excl[k].conds[j].column, "exclude", &t->exclcols[nc++],
+                if ((st = bind_column(t, p->excl[k].conds[j].column,
+                                      p->excl[k].dedupe ? "dedupe" : "exclude", &t->exclcols[nc++],
                                       err)))
                     return st;
         if ((st = excl_rows_init(&t->excl, p, t->reader, t->decimal_comma, t->exclcols, err)))
@@ -3728,7 +3729,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     size_t nexcl_cols = 0;
     for (size_t k = 0; k < t->plan->nexcl; k++)
         nexcl_cols += t->plan->excl[k].nconds;
-    rc->excl_pat = nexcl_cols && !t->rep;
+    rc->excl_pat = nexcl_cols && !t->rep && !plan_dedupes(t->plan); /* (a dedupe: no field's) */
     for (size_t j = 0; j < nexcl_cols; j++)
         rc->excl_pat &= inpat[t->exclcols[j]];
     if (truth_columns(rc, inpat, ncols)) {
@@ -3983,7 +3984,11 @@ pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
         return on_row_codes(t->rc, row, err);
     if (t->rc->excl_pat)
         return on_row_excl(t->rc, row, err);
-    if (excl_rows_take(&t->excl, row)) {
+    long k = excl_rows_take(&t->excl, row);
+    if (k < 0)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, t->path, 0, 0,
+                                  "out of memory (the ids --dedupe remembers)");
+    if (k) {
         t->acct.excluded_cond++;
         return SHOPSTAT_OK;
     }
@@ -4616,6 +4621,11 @@ size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char *
     if (reason)
         *reason = t->plan->excl[k].reason;
     return t->excl.n[k];
+}
+
+int shopstat_totals_excluded_dedupe(const shopstat_totals *t, size_t k)
+{
+    return t->plan->excl[k].dedupe;
 }
 
 size_t shopstat_totals_nstrata(const shopstat_totals *t)

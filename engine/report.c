@@ -627,6 +627,10 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     shopstat_status st = shopstat_plan_set_design(r->plan, &in->design, err);
     for (size_t x = 0; x < in->nexcludes && !st; x++) {
         const shopstat_spec_exclude *e = &in->excludes[x];
+        if (e->duplicates) {
+            st = shopstat_plan_add_dedupe(r->plan, e->duplicates, e->reason, err);
+            continue;
+        }
         shopstat_cond *cs = calloc(e->nconds, sizeof *cs);
         if (!cs)
             return nomem(err);

@@ -72,6 +72,7 @@
 #define pass_row shopstat_internal_pass_row
 #define pass_share_layout shopstat_internal_pass_share_layout
 #define plan_cond_copy shopstat_internal_plan_cond_copy
+#define plan_dedupes shopstat_internal_plan_dedupes
 #define plan_cond_free shopstat_internal_plan_cond_free
 #define plan_recode_match shopstat_internal_plan_recode_match
 #define plan_scores_free shopstat_internal_plan_scores_free

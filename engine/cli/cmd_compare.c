@@ -16,7 +16,7 @@
 
 const char cmd_compare_help[] =
     "usage: shopstat compare DATA [design, question and segment options as in tab]\n"
-    "       (--base and --exclude too)\n"
+    "       (--base, --exclude and --dedupe too)\n"
     "                        --pair A:B [--pair C:D ...]\n"
     "\n"
     "Estimates p_A - p_B for every level of every question, with the design-based\n"

@@ -24,7 +24,8 @@ const char cmd_describe_help[] =
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
     "                         [--skip-rows N] [--header-rows 2] [--missing [COLS:]CODES]\n"
-    "                         [--codes-sep C] [--exclude COND ...] [--threads N] [-o FILE]\n"
+    "                         [--codes-sep C] [--exclude COND ...] [--dedupe COL]\n"
+    "                         [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -64,6 +65,8 @@ const char cmd_describe_help_more[] =
     "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
     "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
     "          counted by condition under rows:, carried into the start\n"
+    "  --dedupe COL                   rows repeating an earlier row's COL (a respondent\n"
+    "          exported twice) left out so, the first of each kept; carried into the start\n"
     "\n"
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
@@ -332,6 +335,8 @@ static void print_texts_row(FILE *out, const shopstat_reader *r, const texts_pro
             tp->skip + 1, tp->skip + 1);
 }
 
+static void put_word(FILE *out, const char *w);
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
                           const texts_probe *tp)
 {
@@ -394,7 +399,11 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         if (s->nrepeated > 1)
             fprintf(out, " (and %zu more value%s)", s->nrepeated - 1,
                     s->nrepeated == 2 ? " repeats" : "s repeat");
-        fputs(": if it identifies respondents, some rows are there twice\n", out);
+        fputs(": if it identifies respondents, some rows are there twice; --dedupe ", out);
+        put_word(out, shown_name(r, ds, i, nb, sizeof nb));
+        fputs(" keeps\n    the first of each (a spec's exclude: [{duplicates: ", out);
+        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
+        fputs("}])\n", out);
     }
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
@@ -649,7 +658,8 @@ static void print_rows(FILE *out, const shopstat_description *ds)
         for (size_t k = 0; k < nx; k++) {
             const char *why;
             size_t n = shopstat_description_excluded(ds, k, &why);
-            fprintf(out, "%s%zu by --exclude %s", sep, n, why);
+            fprintf(out, "%s%zu by %s%s", sep, n,
+                    shopstat_description_excluded_dedupe(ds, k) ? "" : "--exclude ", why);
             sep = ", ";
         }
         fputc('\n', out);
@@ -2114,6 +2124,12 @@ int cmd_describe(int argc, char **argv)
             }
             continue;
         }
+        if ((m = cli_flag_value(argc, argv, &i, "--dedupe", &v)) != 0) {
+            /* (carried into the start by put_command, as given) */
+            if (m < 0 || (rc = cli_dedupe(xp, v)))
+                goto done;
+            continue;
+        }
         if ((m = cli_flag_value(argc, argv, &i, "--codes-sep", &v)) != 0) {
             /* (checked here, carried into the start by put_command) */
             char sep;
@@ -2129,7 +2145,7 @@ int cmd_describe(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const own[] = {"--output", "--exclude", "--help", NULL};
+            static const char *const own[] = {"--output", "--exclude", "--dedupe", "--help", NULL};
             const char *near = cli_closest_flag(argv[i], own);
             if (near)
                 rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],

@@ -34,6 +34,8 @@ const char cmd_score_help[] =
     "  --level 0.95     confidence level, from 0.5 to 0.9999\n"
     "  --by COL  --segment NAME=COL:V1[,V2]  --base COL:V1[,V2]   as in tab\n"
     "  --exclude COL:V1[,V2]   rows left out of the data and the design, as in tab\n"
+    "  --dedupe COL            rows repeating an earlier row's COL left out so,\n"
+    "                          the first of each kept\n"
     "  design: --weight --strata --psu --fpc --lonely-psu, replicate weights: as in tab\n"
     "  reading: --delimiter --encoding --decimal-comma --skip-rows --header-rows\n"
     "           --missing --threads\n"

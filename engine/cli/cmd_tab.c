@@ -74,6 +74,8 @@ const char cmd_tab_help_more[] =
     "  --base COL:V1[,V2]|'COL:>=X'   every segment ('all' too) is restricted to these\n"
     "                                 rows; the others stay in the design (R: subset())\n"
     "  --exclude COL:V|'COL:>=X'      rows not in the data, nor the design (shopstat(1))\n"
+    "  --dedupe COL                   rows repeating an earlier row's COL (a respondent\n"
+    "                                 exported twice) out as --exclude's, the first kept\n"
     "intervals:\n"
     "  --ci logit|xlogit|wald|wilson|asin|beta|likelihood   (default logit;\n"
     "                                 mean=wald, korn-graubard=beta, exact=beta)\n"

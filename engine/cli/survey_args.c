@@ -29,7 +29,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--lonely-psu",  "--repweights", "--reptype",      "--rho",   "--repscale",
         "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
-        "--format",      "--output",     "--none-in-base", NULL};
+        "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
     static const char *const tab[] = {
         "--by",       "--ci",     "--level", "--chart", "--chart-size", "--chart-type", "--title",
         "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",     NULL};
@@ -453,6 +453,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if (FLAG("--exclude")) {
             if (v && shopstat_plan_parse_exclude(a->plan, v, &err))
                 return cli_fail(&err);
+        } else if (FLAG("--dedupe")) {
+            int drc = v ? cli_dedupe(a->plan, v) : 0;
+            if (drc)
+                return drc;
         } else if (FLAG("--base")) {
             if (v) {
                 if (shopstat_plan_parse_base(a->plan, v, &err))

@@ -160,6 +160,8 @@ size_t shopstat_description_rows_empty(const shopstat_description *ds);
  * (borrowed from the plan) and the rows it took. */
 size_t shopstat_description_nexcluded(const shopstat_description *ds);
 size_t shopstat_description_excluded(const shopstat_description *ds, size_t k, const char **reason);
+/* Whether exclusion k is a dedupe one (shopstat_plan_add_dedupe). */
+int shopstat_description_excluded_dedupe(const shopstat_description *ds, size_t k);
 
 /* Rows that hold a value in some column that not every row fills (rows answering some
  * question; rows whose only values are in columns every row fills, an id or a date, are
