@@ -309,6 +309,67 @@ shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d
     return stream_status(f, err);
 }
 
+void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
+                                     const shopstat_estimate *e, size_t n)
+{
+    const shopstat_totals *t = ctx->totals;
+    if (!t)
+        return;
+    size_t nseg = shopstat_totals_nsegments(t), nq = shopstat_totals_nquestions(t);
+    for (size_t s = 0; s < nseg; s++) {
+        const char *set = shopstat_totals_segment_set(t, s);
+        int first = set && !strchr(set, '@'); /* (a report's sets within conditions: not here) */
+        for (size_t o = 0; first && o < s; o++) {
+            const char *other = shopstat_totals_segment_set(t, o);
+            first = !other || strcmp(other, set) != 0;
+        }
+        if (!first)
+            continue;
+        /* per question: all's base less the set's segments' bases, from its first level */
+        size_t shown = 0, same = 1, m0 = 0, listed = 0;
+        size_t *all = calloc(nq ? nq : 1, sizeof *all), *in = calloc(nq ? nq : 1, sizeof *in);
+        unsigned char *has_all = calloc(nq ? nq : 1, 1);
+        if (!all || !in || !has_all) {
+            free(all), free(in), free(has_all);
+            return; /* (a note lost: not the table) */
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (e[k].l != 0 || e[k].q >= nq)
+                continue;
+            const char *es = shopstat_totals_segment_set(t, e[k].s);
+            if (strcmp(e[k].segment, "all") == 0)
+                all[e[k].q] = e[k].base_n, has_all[e[k].q] = 1;
+            else if (es && strcmp(es, set) == 0)
+                in[e[k].q] += e[k].base_n;
+        }
+        for (size_t q = 0; q < nq; q++)
+            if (has_all[q] && all[q] > in[q]) {
+                same &= !shown || all[q] - in[q] == m0;
+                if (!shown++)
+                    m0 = all[q] - in[q];
+            }
+        if (shown) {
+            fprintf(f, "Rows with no %s are in all only, in no %s= column (", set, set);
+            for (size_t q = 0; q < nq; q++) {
+                if (!has_all[q] || all[q] <= in[q])
+                    continue;
+                if (same && shown > 1) {
+                    fprintf(f, "%zu of those answering each question", m0);
+                    break;
+                }
+                if (listed == 3) {
+                    fputs(", ...", f);
+                    break;
+                }
+                fprintf(f, "%s%zu of the %zu answering %s", listed++ ? ", " : "", all[q] - in[q],
+                        all[q], shopstat_totals_question(t, q));
+            }
+            fputs(").\n", f);
+        }
+        free(all), free(in), free(has_all);
+    }
+}
+
 void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
 {
     for (size_t i = 0; i < ctx->nnone_in_base; i++) {
@@ -808,6 +869,7 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fprintf(f, "; lonely PSUs: %s", lonely);
     fputs(". ", f);
     shopstat_write_base_lines(f, ctx, "segment");
+    shopstat_write_by_missing_lines(f, ctx, e, n);
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);
     if (any_fb)

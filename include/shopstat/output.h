@@ -101,6 +101,15 @@ typedef struct shopstat_tab_context {
  * column of the table, "segment" or "column"). */
 void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit);
 
+/* One line per --by column of ctx->totals whose values leave rows out of every one of its
+ * segments (the column missing there, blank or a --missing code), below a text view's base
+ * line: "Rows with no region are in all only, in no region= column (2 of the 6 answering
+ * q)." The counts are all's base less the sum of the column's segments' (e: the estimates
+ * shown, n of them, 'all' among them; the first level of each question read). Nothing when
+ * no row is left out, or 'all' is not shown. */
+void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
+                                     const shopstat_estimate *e, size_t n);
+
 /* One line per question of ctx->none_in_base below a text view's base line: "Base of Q8:
  * every row of the segment [meeting B]; a row ticking none counts as none." (unit: the
  * view's word for a column of the table, "segment" or "column"). */
