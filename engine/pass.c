@@ -9,6 +9,7 @@
 
 #include "core.h"
 #include "shopstat/scale.h"
+#include "shopstat/spec.h"
 #include "shopstat/score.h"
 
 /* Caps on input-driven growth: a question or --by column with more distinct values
@@ -465,15 +466,22 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
         *out = (size_t)id;
         return SHOPSTAT_OK;
     }
-    /* Suggest the names that exist. */
-    char list[512] = "";
-    size_t used = 0;
+    /* Suggest the names that exist, the closest first ('al' for all) */
+    char list[512] = "", mean[300] = "";
+    size_t used = 0, ncand = 0;
+    const char *cand[64];
     for (size_t i = 0; i < t->nseg && used < sizeof list - 64; i++) {
         if (t->seg[i].kind == SEG_BY || t->seg[i].hidden)
             continue;
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
                                  t->seg[i].name);
+        if (ncand < 63)
+            cand[ncand++] = t->seg[i].name;
     }
+    cand[ncand++] = "rest";
+    const char *near = strchr(name, '=') ? NULL : shopstat_closest(name, cand, ncand);
+    if (near)
+        snprintf(mean, sizeof mean, " (did you mean '%.200s'?)", near);
     /* a value of a --by column named alone ('2026-06' for wave=2026-06): the values are not
      * read yet, so each by column is offered */
     char byhint[512] = "";
@@ -488,10 +496,10 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
             hused = sizeof byhint - 1;
     }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "pair: unknown segment '%s'; segments are: %s, rest, or "
+                              "pair: unknown segment '%s'%s; segments are: %s, rest, or "
                               "COLUMN=VALUE (each value of a by column: COLUMN:rest, "
                               "COLUMN:all)%s",
-                              name, list, byhint);
+                              name, mean, list, byhint);
 }
 
 /* A multi-response question's columns: each item of its list a column or, holding * ? or
