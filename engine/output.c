@@ -602,12 +602,35 @@ static void base_text(char *buf, size_t n, size_t base_n, double eff_base)
         snprintf(buf, n, "%zu (eff. %.0f)", base_n, base_n ? eff_base : 0);
 }
 
-static size_t width(const char *s)
+size_t shopstat_text_width(const char *s)
 {
     size_t w = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
+        w += *p == '\n' || *p == '\r' || *p == '\t' ? 2
+             : *p < 0x20 || *p == 0x7f              ? 4
+                                                    : (*p & 0xC0) != 0x80;
     return w;
+}
+
+void shopstat_put_text(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\r')
+            fputs("\\r", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02X", *p);
+        else
+            fputc(*p, f);
+    }
+}
+
+static size_t width(const char *s)
+{
+    return shopstat_text_width(s);
 }
 
 static void pad(FILE *f, const char *s, size_t w, int right)
@@ -616,7 +639,7 @@ static void pad(FILE *f, const char *s, size_t w, int right)
     if (right)
         for (size_t i = sw; i < w; i++)
             fputc(' ', f);
-    fputs(s, f);
+    shopstat_put_text(f, s);
     if (!right)
         for (size_t i = sw; i < w; i++)
             fputc(' ', f);

@@ -57,22 +57,19 @@ static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, doubl
 
 static size_t width(const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
-    return w;
+    return shopstat_text_width(s); /* (a line break as \n: the table stays a table) */
 }
 
 static void pad(FILE *f, const char *s, size_t w)
 {
     for (size_t i = width(s); i < w; i++)
         fputc(' ', f);
-    fputs(s, f);
+    shopstat_put_text(f, s);
 }
 
 static void left(FILE *f, const char *s, size_t w)
 {
-    fputs(s, f);
+    shopstat_put_text(f, s);
     for (size_t i = width(s); i < w; i++)
         fputc(' ', f);
 }

@@ -101,6 +101,13 @@ typedef struct shopstat_tab_context {
  * column of the table, "segment" or "column"). */
 void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit);
 
+/* The columns text s takes in a text view, UTF-8 characters counted once and a control
+ * character as shopstat_put_text writes it (\n, \r, \t: 2; others \xHH: 4); and s written
+ * so, that a level holding a line break (a comment's "line one\r\nline two") keeps its
+ * table's rows and columns in place. */
+size_t shopstat_text_width(const char *s);
+void shopstat_put_text(FILE *f, const char *s);
+
 /* One line per --by column of ctx->totals whose values leave rows out of every one of its
  * segments (the column missing there, blank or a --missing code), below a text view's base
  * line: "Rows with no region are in all only, in no region= column (2 of the 6 answering
