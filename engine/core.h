@@ -119,12 +119,18 @@ typedef struct plan_question {
                       all its rows (shopstat_plan_pair_subset); kept last, not shown */
 } plan_question;
 
-/* An exclusion (shopstat_plan_add_exclude): a row meeting every condition is not in the data. */
+/* An exclusion (shopstat_plan_add_exclude): a row meeting every condition is not in the data.
+ * dedupe (shopstat_plan_add_dedupe): one condition, whose column alone counts: a row whose
+ * value there an earlier row (of those the exclusions before it left) holds is not in the
+ * data; rows must come in file order (plan_dedupes: the pass runs on one thread). */
 typedef struct plan_exclude {
     plan_cond *conds;
     size_t nconds;
     char *reason;
+    int dedupe;
 } plan_exclude;
+/* Whether p has a dedupe exclusion, whose rows must be read in file order. */
+int plan_dedupes(const shopstat_plan *p);
 
 /* A plan's exclusions over the rows of one pass (exclude.c): the column of each condition,
  * exclusion by exclusion, a memo of each condition's answers by field value, and the rows
@@ -151,13 +157,14 @@ typedef struct excl_rows {
     excl_cond *cond; /* every exclusion's conditions, one exclusion after another */
     size_t ncond;
     size_t *n;
+    strmap *seen; /* per exclusion, for a dedupe one: the values its column held so far */
 } excl_rows;
 /* Ready x for p's exclusions over r's rows, cols the bound column of each condition
  * (copied); x is empty (nexcl 0) when p has none. SHOPSTAT_ENOMEM. */
 shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shopstat_reader *r,
                                int decimal_comma, const size_t *cols, shopstat_error *err);
 /* k + 1 when the row meets every condition of exclusion k, the first it meets (counted
- * under it), else 0. */
+ * under it), else 0; -1 when a dedupe exclusion's values outgrow memory (or its cap). */
 long excl_rows_take(excl_rows *x, const shopstat_row *row);
 /* Add w's counts to g's, w's then 0. */
 void excl_rows_merge(excl_rows *g, excl_rows *w);

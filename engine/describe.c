@@ -472,7 +472,7 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         if (k == 0)
             return field_error_hint(
                 ds, row, c, err, "%s column '%s': weight '%s' is not a number", "weight", ds->wname,
-                reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint));
+                reader_number_hint(ds->r, row, row->fields[c], row->lens[c], hint, sizeof hint));
         if (k < 0)
             return field_error(ds, row, c, err, "%s column '%s': weight '%s' is not finite",
                                "weight", ds->wname);
@@ -567,7 +567,8 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
                 "%s column '%s': '%s' is not a positive number (a population "
                 "size, or a sampling fraction up to 1)",
                 "fpc", ds->fname,
-                k == 0 ? reader_comma_hint(ds->r, row->fields[c], row->lens[c], hint, sizeof hint)
+                k == 0 ? reader_number_hint(ds->r, row, row->fields[c], row->lens[c], hint,
+                                            sizeof hint)
                        : "");
         if (f < SHOPSTAT_MIN_FPC || f > SHOPSTAT_MAX_FPC)
             return field_error(ds, row, c, err,
@@ -608,7 +609,11 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
 {
     shopstat_description *ds = ctx;
     /* an excluded row is not in the data (as for tab): no column nor the design sees it */
-    if (ds->excl.nexcl && excl_rows_take(&ds->excl, row))
+    long k = ds->excl.nexcl ? excl_rows_take(&ds->excl, row) : 0;
+    if (k < 0)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0,
+                                  "out of memory (the ids --dedupe remembers)");
+    if (k)
         return SHOPSTAT_OK;
     shopstat_status s = design_row(ds, row, err);
     if (s == SHOPSTAT_EINPUT && !ds->worker) {
@@ -807,12 +812,15 @@ static int code_lists(const strmap *values)
     return several;
 }
 
-/* The separator (';', else '|') that makes every distinct value a list of labels, one at
- * least of two or more, with fewer distinct labels than values, or 0 (see
- * shopstat_colsummary.label_sep); *comma when a label holds a ','. -1 out of memory. */
+/* The separator (';', else '|', else ',') that makes every distinct value a list of labels,
+ * one at least of two or more, with fewer distinct labels than values, or 0 (see
+ * shopstat_colsummary.label_sep); *comma when a label holds a ','. ',' is also the
+ * punctuation of a comment ("Great, fast delivery"), so it takes at most half as many
+ * labels as values and no label after a ',' that starts in lower case (Alchemer's and
+ * SurveyMonkey's "Email, Phone": options start as labels do). -1 out of memory. */
 static int label_lists(const strmap *values, int *comma)
 {
-    static const char seps[] = {';', '|'};
+    static const char seps[] = {';', '|', ','};
     for (size_t k = 0; k < sizeof seps; k++) {
         strmap pieces;
         strmap_init(&pieces, values->n * 8 + 16, (size_t)1 << 24);
@@ -835,7 +843,8 @@ static int label_lists(const strmap *values, int *comma)
                     strmap_free(&pieces);
                     return -1;
                 }
-                ok = n && id != STRMAP_FULL;
+                ok = n && id != STRMAP_FULL &&
+                     !(seps[k] == ',' && items && islower((unsigned char)*a));
                 *comma |= ok && memchr(a, ',', n) != NULL;
                 items++;
                 if (!e)
@@ -844,7 +853,7 @@ static int label_lists(const strmap *values, int *comma)
             }
             several |= items > 1;
         }
-        ok = ok && several && pieces.n < values->n;
+        ok = ok && several && (seps[k] == ',' ? pieces.n * 2 <= values->n : pieces.n < values->n);
         strmap_free(&pieces);
         if (ok)
             return seps[k];
@@ -1023,8 +1032,8 @@ static shopstat_status bind_exclusions(shopstat_description *ds, const shopstat_
     nc = 0;
     for (size_t k = 0; k < p->nexcl && !s; k++)
         for (size_t j = 0; j < p->excl[k].nconds && !s; j++)
-            s = shopstat_reader_column(ds->r, p->excl[k].conds[j].column, "exclude", &cols[nc++],
-                                       err);
+            s = shopstat_reader_column(ds->r, p->excl[k].conds[j].column,
+                                       p->excl[k].dedupe ? "dedupe" : "exclude", &cols[nc++], err);
     if (!s)
         s = excl_rows_init(&ds->excl, p, ds->r, ds->dc, cols, err);
     free(cols);
@@ -1396,7 +1405,8 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
                      .free_state = desc_free,
                      .count_eol = 1};
     size_t rows = 0;
-    if (chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
+    /* (a dedupe exclusion wants the rows in file order: one thread) */
+    if (plan_dedupes(p) || chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, p, err)))
@@ -1516,6 +1526,11 @@ size_t shopstat_description_excluded(const shopstat_description *ds, size_t k, c
     if (reason)
         *reason = ds->excl.excl[k].reason;
     return ds->excl.n[k];
+}
+
+int shopstat_description_excluded_dedupe(const shopstat_description *ds, size_t k)
+{
+    return ds->excl.excl[k].dedupe;
 }
 
 size_t shopstat_description_rows_answering(const shopstat_description *ds)

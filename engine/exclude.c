@@ -180,6 +180,15 @@ shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shops
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     x->ncond = nc;
+    if (plan_dedupes(p)) {
+        if (!(x->seen = calloc(p->nexcl, sizeof *x->seen))) {
+            excl_rows_free(x);
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        /* (ids of up to 2^28 rows, 4 GiB of them: a file's, not an attacker's, size) */
+        for (size_t k = 0; k < p->nexcl; k++)
+            strmap_init(&x->seen[k], (size_t)1 << 28, (size_t)1 << 32);
+    }
     nc = 0;
     for (size_t k = 0; k < p->nexcl; k++)
         for (size_t j = 0; j < p->excl[k].nconds; j++, nc++) {
@@ -193,12 +202,38 @@ shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shops
     return SHOPSTAT_OK;
 }
 
+/* Whether the row repeats a value of dedupe exclusion ec's column (remembered when it does
+ * not): 1, 0, or -1 out of memory. A missing value is no id. */
+static int seen_before(excl_rows *x, const excl_cond *ec, const shopstat_row *row)
+{
+    const char *s = row->fields[ec->col];
+    size_t n = row->lens[ec->col];
+    if (!n || shopstat_reader_is_missing_at(x->r, ec->col, s, n))
+        return 0;
+    int added;
+    size_t id = strmap_add(&x->seen[ec->k], s, n, strmap_hash(s, n), &added);
+    if (id == STRMAP_FULL || id == STRMAP_NOMEM)
+        return -1;
+    return !added;
+}
+
 long excl_rows_take(excl_rows *x, const shopstat_row *row)
 {
     /* the conditions one after another: an exclusion's last one meeting the row takes it,
      * one failing goes on with the next exclusion's first */
     for (size_t i = 0; i < x->ncond;) {
         excl_cond *ec = &x->cond[i];
+        if (x->seen && x->excl[ec->k].dedupe) {
+            int dup = seen_before(x, ec, row);
+            if (dup < 0)
+                return -1;
+            if (dup) {
+                x->n[ec->k]++;
+                return (long)ec->k + 1;
+            }
+            i = ec->next;
+            continue;
+        }
         if (!cond_answer(x, ec, row)) {
             i = ec->next;
         } else if (ec->last) {
@@ -246,6 +281,10 @@ shopstat_status excl_rows_none_left(const excl_rows *x, const char *path, size_t
 
 void excl_rows_free(excl_rows *x)
 {
+    for (size_t k = 0; x->seen && k < x->nexcl; k++)
+        strmap_free(&x->seen[k]);
+    free(x->seen);
+    x->seen = NULL;
     for (size_t i = 0; x->cond && i < x->ncond; i++)
         free(x->cond[i].memo.slot);
     free(x->cond);

@@ -124,6 +124,14 @@ static inline void ksum(double *s, double *c, double x)
 const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t len, char *buf,
                               size_t n);
 
+/* reader_comma_hint's hint for s[0..len), field of row that is no number, else, when row
+ * is the first row of data (a text there: a row of question texts under the header, as
+ * Decipher and Alchemer export them), "; line 2 is the first row of data: a row of question
+ * texts under the header? --skip-rows 1 leaves it out (skip_rows: 1 in a spec)"; else "".
+ * Written to buf (n bytes, 200 are enough), which is returned. */
+const char *reader_number_hint(const shopstat_reader *r, const shopstat_row *row, const char *s,
+                               size_t len, char *buf, size_t n);
+
 /* A hint for a design column's value s[0..len) that is missing: when it is one of the
  * --missing codes (not a blank or NA), "; '99' is one of the --missing codes, which mean no
  * answer in every column, design columns included" for the end of the message (a weight of
@@ -131,12 +139,14 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
  * enough), which is returned. */
 /* (col: the value's column, for its own codes: "; '6' is one of this column's --missing
  * codes") */
-/* Whether top, the highest of a column's numeric levels above second (the next; at least
- * three levels), looks like a code for "don't know" or "refused" rather than an answer:
- * 96-99, 996-999 or 9999 above answers of at most 20, or 9 above a scale of at most 7
- * points when every level is whole (codebooks' 8 refused, 9 don't know). describe's
- * start and a mean score's warning read codes by this one rule. */
-int score_nonanswer_top(double top, double second, int whole);
+/* How many of a column's numeric levels x[0..n) (distinct numbers, in any order) are codes
+ * for "don't know" or "refused" rather than answers, each marked in code[] (n flags; may
+ * be NULL): every level from 96 to 99, 996 to 999 or 9999 (98 and 99 together, say) above
+ * two answers or more of at most 20, or a 9 above a scale of at most 7 points when every
+ * level is whole (codebooks' 8 refused, 9 don't know); 0 when none, or when more than
+ * SHOPSTAT_SCORE_MAX_CODES would be. describe's start and a mean score's warning read codes by this
+ * one rule. */
+size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char *code);
 
 const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char *s, size_t len,
                                 char *buf, size_t n);

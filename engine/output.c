@@ -352,6 +352,67 @@ shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d
     return stream_status(f, err);
 }
 
+void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
+                                     const shopstat_estimate *e, size_t n)
+{
+    const shopstat_totals *t = ctx->totals;
+    if (!t)
+        return;
+    size_t nseg = shopstat_totals_nsegments(t), nq = shopstat_totals_nquestions(t);
+    for (size_t s = 0; s < nseg; s++) {
+        const char *set = shopstat_totals_segment_set(t, s);
+        int first = set && !strchr(set, '@'); /* (a report's sets within conditions: not here) */
+        for (size_t o = 0; first && o < s; o++) {
+            const char *other = shopstat_totals_segment_set(t, o);
+            first = !other || strcmp(other, set) != 0;
+        }
+        if (!first)
+            continue;
+        /* per question: all's base less the set's segments' bases, from its first level */
+        size_t shown = 0, same = 1, m0 = 0, listed = 0;
+        size_t *all = calloc(nq ? nq : 1, sizeof *all), *in = calloc(nq ? nq : 1, sizeof *in);
+        unsigned char *has_all = calloc(nq ? nq : 1, 1);
+        if (!all || !in || !has_all) {
+            free(all), free(in), free(has_all);
+            return; /* (a note lost: not the table) */
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (e[k].l != 0 || e[k].q >= nq)
+                continue;
+            const char *es = shopstat_totals_segment_set(t, e[k].s);
+            if (strcmp(e[k].segment, "all") == 0)
+                all[e[k].q] = e[k].base_n, has_all[e[k].q] = 1;
+            else if (es && strcmp(es, set) == 0)
+                in[e[k].q] += e[k].base_n;
+        }
+        for (size_t q = 0; q < nq; q++)
+            if (has_all[q] && all[q] > in[q]) {
+                same &= !shown || all[q] - in[q] == m0;
+                if (!shown++)
+                    m0 = all[q] - in[q];
+            }
+        if (shown) {
+            fprintf(f, "Rows with no %s are in all only, in no %s= column (", set, set);
+            for (size_t q = 0; q < nq; q++) {
+                if (!has_all[q] || all[q] <= in[q])
+                    continue;
+                if (same && shown > 1) {
+                    fprintf(f, "%zu of those answering each question", m0);
+                    break;
+                }
+                if (listed == 3) {
+                    fputs(", ...", f);
+                    break;
+                }
+                fprintf(f, "%s%zu of the %zu answering %s", listed++ ? ", " : "", all[q] - in[q],
+                        all[q], shopstat_totals_question(t, q));
+            }
+            fputs(").\n", f);
+        }
+        free(all), free(in), free(has_all);
+    }
+}
+
 void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
 {
     for (size_t i = 0; i < ctx->nnone_in_base; i++) {
@@ -584,12 +645,35 @@ static void base_text(char *buf, size_t n, size_t base_n, double eff_base)
         snprintf(buf, n, "%zu (eff. %.0f)", base_n, base_n ? eff_base : 0);
 }
 
-static size_t width(const char *s)
+size_t shopstat_text_width(const char *s)
 {
     size_t w = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
+        w += *p == '\n' || *p == '\r' || *p == '\t' ? 2
+             : *p < 0x20 || *p == 0x7f              ? 4
+                                                    : (*p & 0xC0) != 0x80;
     return w;
+}
+
+void shopstat_put_text(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\r')
+            fputs("\\r", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02X", *p);
+        else
+            fputc(*p, f);
+    }
+}
+
+static size_t width(const char *s)
+{
+    return shopstat_text_width(s);
 }
 
 static void pad(FILE *f, const char *s, size_t w, int right)
@@ -598,7 +682,7 @@ static void pad(FILE *f, const char *s, size_t w, int right)
     if (right)
         for (size_t i = sw; i < w; i++)
             fputc(' ', f);
-    fputs(s, f);
+    shopstat_put_text(f, s);
     if (!right)
         for (size_t i = sw; i < w; i++)
             fputc(' ', f);
@@ -851,6 +935,7 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
         fprintf(f, "; lonely PSUs: %s", lonely);
     fputs(". ", f);
     shopstat_write_base_lines(f, ctx, "segment");
+    shopstat_write_by_missing_lines(f, ctx, e, n);
     if (any_low)
         fputs("* effective base under 30: read with caution.\n", f);
     if (any_fb)
@@ -890,7 +975,9 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
         for (size_t k = 0; k < nx; k++) {
             const char *why;
             size_t n = shopstat_totals_excluded(ctx->totals, k, &why);
-            fprintf(f, "%s%zu by --exclude %s", sep, n, why);
+            /* (a --dedupe's reason is the flag: "3 by --dedupe record") */
+            fprintf(f, "%s%zu by %s%s", sep, n,
+                    shopstat_totals_excluded_dedupe(ctx->totals, k) ? "" : "--exclude ", why);
             sep = ", ";
         }
         fputc(')', f);

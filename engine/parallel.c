@@ -604,6 +604,8 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (!err)
         err = &local;
     *out = NULL;
+    if (plan_dedupes(p)) /* (whether an id came before: rows in file order, one thread) */
+        return pass_exact(p, r, o, out, err);
     totals_job tj = {.p = p, .r = r}; /* (the layout's sizes start at 0) */
     shopstat_error e;
     shopstat_error_clear(&e);

@@ -9,6 +9,7 @@
 
 #include "core.h"
 #include "shopstat/scale.h"
+#include "shopstat/spec.h"
 #include "shopstat/score.h"
 
 /* Caps on input-driven growth: a question or --by column with more distinct values
@@ -465,15 +466,22 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
         *out = (size_t)id;
         return SHOPSTAT_OK;
     }
-    /* Suggest the names that exist. */
-    char list[512] = "";
-    size_t used = 0;
+    /* Suggest the names that exist, the closest first ('al' for all) */
+    char list[512] = "", mean[300] = "";
+    size_t used = 0, ncand = 0;
+    const char *cand[64];
     for (size_t i = 0; i < t->nseg && used < sizeof list - 64; i++) {
         if (t->seg[i].kind == SEG_BY || t->seg[i].hidden)
             continue;
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
                                  t->seg[i].name);
+        if (ncand < 63)
+            cand[ncand++] = t->seg[i].name;
     }
+    cand[ncand++] = "rest";
+    const char *near = strchr(name, '=') ? NULL : shopstat_closest(name, cand, ncand);
+    if (near)
+        snprintf(mean, sizeof mean, " (did you mean '%.200s'?)", near);
     /* a value of a --by column named alone ('2026-06' for wave=2026-06): the values are not
      * read yet, so each by column is offered */
     char byhint[512] = "";
@@ -488,10 +496,10 @@ static shopstat_status resolve_side(shopstat_totals *t, const char *name, size_t
             hused = sizeof byhint - 1;
     }
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "pair: unknown segment '%s'; segments are: %s, rest, or "
+                              "pair: unknown segment '%s'%s; segments are: %s, rest, or "
                               "COLUMN=VALUE (each value of a by column: COLUMN:rest, "
                               "COLUMN:all)%s",
-                              name, list, byhint);
+                              name, mean, list, byhint);
 }
 
 /* A multi-response question's columns: each item of its list a column or, holding * ? or
@@ -675,7 +683,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         nc = 0;
         for (size_t k = 0; k < p->nexcl; k++)
             for (size_t j = 0; j < p->excl[k].nconds; j++)
-                if ((st = bind_column(t, p->excl[k].conds[j].column, "exclude", &t->exclcols[nc++],
+                if ((st = bind_column(t, p->excl[k].conds[j].column,
+                                      p->excl[k].dedupe ? "dedupe" : "exclude", &t->exclcols[nc++],
                                       err)))
                     return st;
         if ((st = excl_rows_init(&t->excl, p, t->reader, t->decimal_comma, t->exclcols, err)))
@@ -1755,7 +1764,7 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s '%.*s' in column '%s' is not a number%s", what,
                                   (int)(n > 40 ? 40 : n), s, name,
-                                  reader_comma_hint(t->reader, s, n, hint, sizeof hint));
+                                  reader_number_hint(t->reader, row, s, n, hint, sizeof hint));
     if (r < 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s '%.*s' in column '%s' is not finite", what,
@@ -3238,6 +3247,27 @@ static int order_by(const sort_item *it, size_t n, size_t *order,
     return r < 0 ? -1 : 0;
 }
 
+/* A question's non-substantive answers ("Don't know", "Prefer not to say":
+ * shopstat_scale_nonsubstantive) moved after its other levels, each group in its order:
+ * byte order put "Don't know" before "No" and "Yes", and before a code list's options, where
+ * tables put it last (as after a recognised scale). order[0..n) are ids of m's keys. */
+static void nonsubstantive_last(const strmap *m, size_t *order, size_t n)
+{
+    size_t moved = 0, k = 0;
+    size_t *tail = malloc(n * sizeof *tail);
+    if (!tail)
+        return; /* (the order stays: a table's rows, not its numbers) */
+    for (size_t i = 0; i < n; i++) {
+        const char *key = SMAP_KEY(m, order[i]);
+        if (strlen(key) == SMAP_LEN(m, order[i]) && shopstat_scale_nonsubstantive(key))
+            tail[moved++] = order[i];
+        else
+            order[k++] = order[i];
+    }
+    memcpy(order + k, tail, moved * sizeof *tail);
+    free(tail);
+}
+
 /* Order of the keys of m: numeric when every key is a number, else in time order when every
  * key names a period (shopstat_scale_time_order: months, quarters, years; a --by column's
  * values and a question's levels), else byte order (when `natural`, a --by column's waves: by
@@ -3295,6 +3325,8 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
         return NULL;
     }
     free(it);
+    if (scale && !keep && !allnum && n - fixed >= 2)
+        nonsubstantive_last(m, order + fixed, n - fixed);
     return order;
 }
 
@@ -3827,7 +3859,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     size_t nexcl_cols = 0;
     for (size_t k = 0; k < t->plan->nexcl; k++)
         nexcl_cols += t->plan->excl[k].nconds;
-    rc->excl_pat = nexcl_cols && !t->rep;
+    rc->excl_pat = nexcl_cols && !t->rep && !plan_dedupes(t->plan); /* (a dedupe: no field's) */
     for (size_t j = 0; j < nexcl_cols; j++)
         rc->excl_pat &= inpat[t->exclcols[j]];
     if (truth_columns(rc, inpat, ncols)) {
@@ -4086,7 +4118,11 @@ pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
         return on_row_codes(t->rc, row, err);
     if (t->rc->excl_pat)
         return on_row_excl(t->rc, row, err);
-    if (excl_rows_take(&t->excl, row)) {
+    long k = excl_rows_take(&t->excl, row);
+    if (k < 0)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, t->path, 0, 0,
+                                  "out of memory (the ids --dedupe remembers)");
+    if (k) {
         t->acct.excluded_cond++;
         return SHOPSTAT_OK;
     }
@@ -4724,6 +4760,11 @@ size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char *
     return t->excl.n[k];
 }
 
+int shopstat_totals_excluded_dedupe(const shopstat_totals *t, size_t k)
+{
+    return t->plan->excl[k].dedupe;
+}
+
 size_t shopstat_totals_nstrata(const shopstat_totals *t)
 {
     return t->strata.n;
@@ -4842,6 +4883,32 @@ size_t shopstat_totals_level_rows(const shopstat_totals *t, size_t q, size_t l)
     return c >= 0 ? t->cell[c].n : 0;
 }
 
+/* Level id of a ticked question whose cells all hold one text ("Selected", "Checked"), so
+ * that the text names no option: its column's name less the start every column of the
+ * question shares, up to a '_', '.', '-', ':' or ' ' (q4_Email, q4_Phone: Email, Phone),
+ * when what is left is a word (a letter first, two at least: not Qualtrics' Q3_1 nor
+ * Decipher's q3r1); else the name. */
+static const char *shared_tick_label(const rt_question *rq, size_t id)
+{
+    const char *name = SMAP_KEY(&rq->levels, id);
+    size_t plen = strlen(name);
+    for (size_t j = 0; j < rq->ncols; j++) {
+        const char *o = SMAP_KEY(&rq->levels, j);
+        size_t k = 0;
+        while (k < plen && o[k] == name[k])
+            k++;
+        plen = k;
+    }
+    while (plen && !strchr("_.-: ", name[plen - 1]))
+        plen--;
+    const char *rest = name + plen;
+    size_t letters = 0;
+    for (const char *c = rest; *c; c++)
+        letters += isalpha((unsigned char)*c) || ((unsigned char)*c & 0x80);
+    int word = isalpha((unsigned char)rest[0]) || ((unsigned char)rest[0] & 0x80);
+    return plen && rq->ncols > 1 && word && letters >= 2 ? rest : name;
+}
+
 const char *shopstat_totals_level_label(const shopstat_totals *t, size_t q, size_t l)
 {
     const rt_question *rq = &t->q[q];
@@ -4854,7 +4921,7 @@ const char *shopstat_totals_level_label(const shopstat_totals *t, size_t q, size
         if (j != id &&
             ((rq->tick[j] && !rq->tick_one[j] && strcmp(rq->tick[j], rq->tick[id]) == 0) ||
              strcmp(SMAP_KEY(&rq->levels, j), rq->tick[id]) == 0))
-            return SMAP_KEY(&rq->levels, id);
+            return shared_tick_label(rq, id);
     return rq->tick[id];
 }
 

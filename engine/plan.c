@@ -1050,6 +1050,29 @@ shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond 
     return SHOPSTAT_OK;
 }
 
+shopstat_status shopstat_plan_add_dedupe(shopstat_plan *p, const char *column, const char *reason,
+                                         shopstat_error *err)
+{
+    if (!column || !*column)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "--dedupe needs a column (the respondents' id)");
+    /* (its condition only binds the column: exclude.c reads the values, not the condition) */
+    static const char *const na[] = {"NA", NULL};
+    shopstat_cond c = {column, SHOPSTAT_OP_IN, na};
+    shopstat_status st = shopstat_plan_add_exclude(p, &c, 1, reason, err);
+    if (!st)
+        p->excl[p->nexcl - 1].dedupe = 1;
+    return st;
+}
+
+int plan_dedupes(const shopstat_plan *p)
+{
+    for (size_t k = 0; p && k < p->nexcl; k++)
+        if (p->excl[k].dedupe)
+            return 1;
+    return 0;
+}
+
 shopstat_status shopstat_plan_parse_exclude(shopstat_plan *p, const char *spec, shopstat_error *err)
 {
     char *col = NULL, **vals = NULL;

@@ -2281,6 +2281,21 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
     return buf;
 }
 
+const char *reader_number_hint(const shopstat_reader *r, const shopstat_row *row, const char *s,
+                               size_t len, char *buf, size_t n)
+{
+    reader_comma_hint(r, s, len, buf, n);
+    double v;
+    /* (row->index 0: a chunk's row, whose error the one-thread pass finds again) */
+    if (!buf[0] && row->index && row->index == r->opts.skip_rows + 1 &&
+        shopstat_parse_number(s, len, 1, &v) == 0)
+        snprintf(buf, n,
+                 "; line %zu is the first row of data: a row of question texts under the "
+                 "header? --skip-rows %zu leaves it out (skip_rows: %zu in a spec)",
+                 row->pos[0].line, r->opts.skip_rows + 1, r->opts.skip_rows + 1);
+    return buf;
+}
+
 /* The --missing code s (trimmed) is, or NULL */
 static const char *code_of(const shopstat_reader *r, const char *s, size_t len)
 {

@@ -669,6 +669,10 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
     shopstat_status st = shopstat_plan_set_design(r->plan, &in->design, err);
     for (size_t x = 0; x < in->nexcludes && !st; x++) {
         const shopstat_spec_exclude *e = &in->excludes[x];
+        if (e->duplicates) {
+            st = shopstat_plan_add_dedupe(r->plan, e->duplicates, e->reason, err);
+            continue;
+        }
         shopstat_cond *cs = calloc(e->nconds, sizeof *cs);
         if (!cs)
             return nomem(err);
@@ -1278,15 +1282,30 @@ static void question_warnings(report *r)
                  "scale give a map (score: {\"1-2\": -100, 3: 0, \"4-5\": 100}, say) or take "
                  "its mean (score: mean)",
                  sq, top);
-        const char *code;
+        const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double clo, chi;
-        if (shopstat_score_mean_code_doubtful(r->tot, k, &sq, &code, &clo, &chi))
+        size_t nc = shopstat_score_mean_code_doubtful(r->tot, k, &sq, codes, &clo, &chi);
+        if (nc == 1)
             warn(r,
                  "question '%s', score: mean: its highest answer, %s, stands far above the "
                  "others (%g-%g): a \"don't know\" or \"refused\" code? The mean counts it "
                  "as the number %s; if it is no answer, list it in the question's missing: "
                  "(missing: [%s])",
-                 sq, code, clo, chi, code, code);
+                 sq, codes[0], clo, chi, codes[0], codes[0]);
+        else if (nc > 1) { /* (98 and 99: both named, one message) */
+            char words[120] = "", list[120] = "";
+            for (size_t i = 0, w = 0, l = 0; i < nc && w < sizeof words && l < sizeof list; i++) {
+                const char *before = i == 0 ? "" : i + 1 == nc ? " and " : ", ";
+                w += (size_t)snprintf(words + w, sizeof words - w, "%s%.20s", before, codes[i]);
+                l += (size_t)snprintf(list + l, sizeof list - l, "%s%.20s", i ? ", " : "", codes[i]);
+            }
+            warn(r,
+                 "question '%s', score: mean: its highest answers, %s, stand far above the "
+                 "others (%g-%g): \"don't know\" and \"refused\" codes? The mean counts them "
+                 "as numbers; if they are no answers, list them in the question's missing: "
+                 "(missing: [%s])",
+                 sq, words, clo, chi, list);
+        }
     }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {
         const shopstat_spec_question *qq = &r->in->questions[sq];

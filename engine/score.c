@@ -302,55 +302,100 @@ int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char *
     return 1;
 }
 
-int score_nonanswer_top(double top, double second, int whole)
+/* A number where codebooks put "don't know" and "refused" */
+static int nonanswer_band(double x)
 {
-    if (((top >= 96 && top <= 99) || (top >= 996 && top <= 999) || top == 9999) && second <= 20)
-        return 1;
-    return top == 9 && second <= 7 && whole;
+    return (x >= 96 && x <= 99) || (x >= 996 && x <= 999) || x == 9999;
 }
 
-int shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
-                                      const char **code, double *lo, double *hi)
+size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char *code)
+{
+    size_t nband = 0, nrest = 0, top_i = 0;
+    double rest_max = -INFINITY, top = -INFINITY, second = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (nonanswer_band(x[i]))
+            nband++;
+        else
+            nrest++, rest_max = fmax(rest_max, x[i]);
+        if (x[i] > top)
+            second = top, top = x[i], top_i = i;
+        else if (x[i] > second)
+            second = x[i];
+    }
+    if (code)
+        memset(code, 0, n);
+    /* (answers of at most 20 lie below the band: every level in it is above them) */
+    if (nband && nband <= SHOPSTAT_SCORE_MAX_CODES && nrest >= 2 && rest_max <= 20) {
+        for (size_t i = 0; code && i < n; i++)
+            code[i] = (unsigned char)nonanswer_band(x[i]);
+        return nband;
+    }
+    if (n >= 3 && top == 9 && second <= 7 && whole) {
+        if (code)
+            code[top_i] = 1;
+        return 1;
+    }
+    return 0;
+}
+
+size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
+                                         const char **codes, double *lo, double *hi)
 {
     size_t q = score_single_question(t, k, SCORE_MEAN);
     if (q == SIZE_MAX)
         return 0;
     const plan_score *sc = &t->plan->scores[k];
     const rt_question *rq = &t->q[q];
-    double top = -INFINITY, second = -INFINITY, low = INFINITY;
+    size_t nlv = rq->levels.n;
+    double *x = malloc((nlv ? nlv : 1) * sizeof *x);
+    size_t *lid_of = malloc((nlv ? nlv : 1) * sizeof *lid_of);
+    unsigned char *code = malloc(nlv ? nlv : 1);
+    if (!x || !lid_of || !code) { /* (a warning lost: no error) */
+        free(x);
+        free(lid_of);
+        free(code);
+        return 0;
+    }
     size_t nnum = 0;
     int whole = 1;
-    const char *top_lv = NULL;
-    for (size_t lid = 0; lid < rq->levels.n; lid++) {
+    for (size_t lid = 0; lid < nlv; lid++) {
         const char *lv = SMAP_KEY(&rq->levels, lid);
-        double x;
         if (totals_cell(t, 0, q, lid) < 0)
             continue;
-        if (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x) != 1 &&
-            !reader_labelled_point(lv, &x))
+        if (shopstat_parse_number(lv, strlen(lv), t->decimal_comma, &x[nnum]) != 1 &&
+            !reader_labelled_point(lv, &x[nnum]))
             continue; /* (a text level: the mean refuses it on its own) */
-        nnum++;
-        whole &= x == floor(x);
-        low = fmin(low, x);
-        if (x > top) {
-            second = top;
-            top = x;
-            top_lv = lv;
-        } else if (x > second) {
-            second = x;
-        }
+        whole &= x[nnum] == floor(x[nnum]);
+        lid_of[nnum++] = lid;
     }
-    if (nnum < 3 || !score_nonanswer_top(top, second, whole))
-        return 0;
-    if (question)
-        *question = sc->question;
-    if (code)
-        *code = top_lv;
-    if (lo)
-        *lo = low;
-    if (hi)
-        *hi = second;
-    return 1;
+    size_t ncodes = score_nonanswer_codes(x, nnum, whole, code);
+    if (ncodes) {
+        double low = INFINITY, high = -INFINITY;
+        size_t m = 0;
+        /* the codes lowest first: by value, a handful */
+        for (size_t pass = 0; pass < ncodes; pass++) {
+            size_t best = SIZE_MAX;
+            for (size_t i = 0; i < nnum; i++)
+                if (code[i] == 1 && (best == SIZE_MAX || x[i] < x[best]))
+                    best = i;
+            code[best] = 2;
+            if (codes)
+                codes[m++] = SMAP_KEY(&rq->levels, lid_of[best]);
+        }
+        for (size_t i = 0; i < nnum; i++)
+            if (!code[i])
+                low = fmin(low, x[i]), high = fmax(high, x[i]);
+        if (question)
+            *question = sc->question;
+        if (lo)
+            *lo = low;
+        if (hi)
+            *hi = high;
+    }
+    free(x);
+    free(lid_of);
+    free(code);
+    return ncodes;
 }
 
 /* ---- after the pass ---- */

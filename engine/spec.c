@@ -1161,10 +1161,11 @@ static shopstat_status parse_questions(ctx *c, yaml_node_t *n)
     return SHOPSTAT_OK;
 }
 
-/* exclude: a list of expressions, each alone or as {where: EXPR, reason: TEXT} */
+/* exclude: a list of expressions, each alone or as {where: EXPR, reason: TEXT}, or
+ * {duplicates: COLUMN, reason: TEXT} */
 static shopstat_status parse_excludes(ctx *c, yaml_node_t *n)
 {
-    static const char *const keys[] = {"where", "reason"};
+    static const char *const keys[] = {"where", "reason", "duplicates"};
     shopstat_spec_info *in = &c->s->info;
     if (!n || is_null(n))
         return SHOPSTAT_OK;
@@ -1187,8 +1188,33 @@ static shopstat_status parse_excludes(ctx *c, yaml_node_t *n)
             if ((st = CHECK_MAP(c, it, "an exclude: item", keys)) ||
                 (st = opt_text(c, it, "reason", &v[i].reason)))
                 return st;
-            if (!(w = get(c, it, "where")))
-                return FAIL(c, it, "an exclude: item needs where: (the rows to leave out)");
+            yaml_node_t *dup = get(c, it, "duplicates");
+            w = get(c, it, "where");
+            if (dup && w)
+                return FAIL(c, dup,
+                            "an exclude: item has both where: and duplicates:; give one (two "
+                            "items for both)");
+            if (dup) {
+                v[i].duplicates_pos = pos_of(dup);
+                if ((st = scalar(c, dup, "duplicates", &v[i].duplicates)) ||
+                    (st =
+                         resolve_column(c, v[i].duplicates, v[i].duplicates_pos, &v[i].duplicates)))
+                    return st;
+                if (!v[i].reason || !*v[i].reason) {
+                    size_t len = strlen(v[i].duplicates) + 16;
+                    char *why = zalloc(c, len, 1);
+                    if (!why)
+                        return SHOPSTAT_ENOMEM;
+                    snprintf(why, len, "duplicates of %s", v[i].duplicates);
+                    v[i].reason = why;
+                }
+                continue;
+            }
+            if (!w)
+                return FAIL(c, it,
+                            "an exclude: item needs where: (the rows to leave out) or "
+                            "duplicates: (a column of ids: the rows repeating an earlier "
+                            "row's)");
         }
         if ((st = parse_expr(c, w, "exclude", &v[i].conds, &v[i].nconds, &v[i].where)))
             return st;
@@ -2867,7 +2893,10 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
         return st;
     for (size_t x = 0; x < in->nexcludes; x++)
         if ((st = check_conds(s, r, in->excludes[x].conds, in->excludes[x].nconds,
-                              "an exclude: expression", err)))
+                              "an exclude: expression", err)) ||
+            (in->excludes[x].duplicates &&
+             (st = check_column(s, r, in->excludes[x].duplicates, in->excludes[x].duplicates_pos,
+                                "duplicates:", err))))
             return st;
     for (size_t g = 0; g < in->nsegments; g++) {
         const shopstat_spec_segment *sg = &in->segments[g];

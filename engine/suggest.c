@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "shopstat/describe.h"
+#include "shopstat/score.h"
 
 #include "internal.h"
 
@@ -109,10 +110,13 @@ static int looks_like_weight(const char *name)
            strncmp(low, "poids", 5) == 0 || strncmp(low, "gewicht", 7) == 0;
 }
 
-/* The listed values of single-choice column c that look like non-answers among codes:
- * indices into c->levels, at most 2 (written to idx). A point of the scale with its label
- * ("10 - Extremely likely") counts as its number, not as a text: leaving it out as a
- * non-answer would leave out every answer at that end of the scale. */
+/* A scale's point: a number, or a labelled point ("10 - Extremely likely") as score reads
+ * it, so that a labelled export's 0-10 question is proposed an NPS as a coded one is. */
+static int scale_point(const char *v, double *x)
+{
+    return shopstat_parse_number(v, strlen(v), 0, x) == 1 || reader_labelled_point(v, x);
+}
+
 /* Every level a whole number. */
 static int whole_levels(const shopstat_colsummary *c)
 {
@@ -125,38 +129,54 @@ static int whole_levels(const shopstat_colsummary *c)
     return 1;
 }
 
-static size_t nonanswers(const shopstat_colsummary *c, size_t idx[2])
+/* The listed values of single-choice column c that look like non-answers among codes:
+ * indices into c->levels (written to idx): one or two texts among numbers, or the codes at
+ * the top of numbers (98 and 99 above 1-5: score_nonanswer_codes). A point of the scale
+ * with its label ("10 - Extremely likely") counts as its number, not as a text: leaving it
+ * out as a non-answer would leave out every answer at that end of the scale. */
+static size_t nonanswers(const shopstat_colsummary *c, size_t idx[SHOPSTAT_SCORE_MAX_CODES])
 {
     size_t nnum = 0, ntext = 0, text[2] = {0, 0};
-    double top = -1e300, second = -1e300;
-    size_t top_i = 0;
     for (size_t j = 0; j < c->nlevels; j++) {
         const char *v = c->levels[j].value;
         double x;
-        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1 || reader_labelled_point(v, &x)) {
+        if (shopstat_parse_number(v, strlen(v), 0, &x) == 1 || reader_labelled_point(v, &x))
             nnum++;
-            if (x > top) {
-                second = top;
-                top = x;
-                top_i = j;
-            } else if (x > second) {
-                second = x;
-            }
-        } else if (ntext < 2 && !strpbrk(v, ",\"")) {
+        else if (ntext < 2 && !strpbrk(v, ",\""))
             text[ntext++] = j;
-        } else {
+        else
             return 0; /* three texts or more: a column of labels */
-        }
     }
     if (nnum >= 2 && ntext > 0 && ntext <= 2) {
         for (size_t i = 0; i < ntext; i++)
             idx[i] = text[i];
         return ntext;
     }
-    if (ntext == 0 && nnum >= 3 && score_nonanswer_top(top, second, whole_levels(c))) {
-        idx[0] = top_i;
-        return 1;
+    if (ntext || nnum < 3)
+        return 0;
+    /* every level a number: the codes at the top (98 and 99 above 1-5) */
+    double *x = malloc(nnum * sizeof *x);
+    unsigned char *code = malloc(nnum);
+    size_t k = 0;
+    if (x && code) {
+        for (size_t j = 0; j < nnum; j++)
+            scale_point(c->levels[j].value, &x[j]);
+        k = score_nonanswer_codes(x, nnum, whole_levels(c), code);
+        for (size_t j = 0, m = 0; m < k; j++)
+            if (code[j])
+                idx[m++] = j;
     }
+    free(x);
+    free(code);
+    return k;
+}
+
+/* Whether level j is one of the nskip levels idx */
+static int skipped(const size_t *idx, size_t nskip, size_t j)
+{
+    for (size_t i = 0; i < nskip; i++)
+        if (idx[i] == j)
+            return 1;
     return 0;
 }
 
@@ -199,13 +219,6 @@ static int named_recommend(const char *name)
     return strstr(low, "nps") || strstr(low, "recommend");
 }
 
-/* A scale's point: a number, or a labelled point ("10 - Extremely likely") as score reads
- * it, so that a labelled export's 0-10 question is proposed an NPS as a coded one is. */
-static int scale_point(const char *v, double *x)
-{
-    return shopstat_parse_number(v, strlen(v), 0, x) == 1 || reader_labelled_point(v, x);
-}
-
 /* Codes 0 to 10, nine or more of them with 0 and 10, but for the nskip levels idx; 0 need
  * not be among them when the name says recommend, or named says so otherwise (nobody gave
  * a 0: common with a few hundred satisfied customers; a 1-10 scale's name does not say so). */
@@ -214,7 +227,7 @@ static int zero_to_ten(const shopstat_colsummary *c, const size_t *idx, size_t n
     size_t n = 0;
     int lo = 0, hi = 0;
     for (size_t j = 0; j < c->nlevels; j++) {
-        if ((nskip > 0 && idx[0] == j) || (nskip > 1 && idx[1] == j))
+        if (skipped(idx, nskip, j))
             continue;
         const char *v = c->levels[j].value;
         double x;
@@ -234,7 +247,7 @@ static int rating_scale(const shopstat_colsummary *c, const size_t *idx, size_t 
     size_t n = 0;
     int hi = 0;
     for (size_t j = 0; j < c->nlevels; j++) {
-        if ((nskip > 0 && idx[0] == j) || (nskip > 1 && idx[1] == j))
+        if (skipped(idx, nskip, j))
             continue;
         const char *v = c->levels[j].value;
         double x;
@@ -934,7 +947,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             if (push(&b, SHOPSTAT_SUGGEST_CODES, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
             /* (the default splits at ';' and ',': '|' always needs the flag) */
-            b.s[b.n - 1].sep = c->label_comma || c->label_sep != ';' ? c->label_sep : 0;
+            b.s[b.n - 1].sep = c->label_comma || c->label_sep == '|' ? c->label_sep : 0;
         } else if (!weight_found && c->all_numeric && c->min >= 0 && c->max > 0 &&
                    looks_like_weight(c->name)) {
             weight_found = 1;
@@ -946,7 +959,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
              * question to tab in a start) */
             if (push(&b, SHOPSTAT_SUGGEST_VAR, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
-            size_t idx[2];
+            size_t idx[SHOPSTAT_SCORE_MAX_CODES];
             size_t k = nonanswers(c, idx);
             if (k) {
                 const char **m = malloc(k * sizeof *m);

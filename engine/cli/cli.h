@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "shopstat/error.h"
+#include "shopstat/tab.h"
 
 /* Each command gets argv after the command name (argv[0] is the command name) and
  * returns the process exit status. Its help text is printed by `shopstat help NAME`
@@ -61,6 +62,10 @@ void cli_warn(const char *fmt, ...)
 /* --codes-sep V: the one character V holds besides blanks ("; " is ';'), into *sep; 0, or
  * 2 after a usage error. */
 int cli_codes_sep(const char *v, char *sep);
+
+/* --dedupe COL: the plan's exclusion of rows repeating an earlier row's COL, its reason
+ * "--dedupe COL" (as the row accounting names it); 0, or 2 after an error. */
+int cli_dedupe(shopstat_plan *p, const char *column);
 
 /* 1 if argv[i] is --help or -h for some i. */
 int cli_wants_help(int argc, char **argv);

@@ -25,6 +25,7 @@ const char cmd_chisq_help[] =
     "          repeatable\n"
     "  --exclude COL:V1[,V2]|COL:>=X  leave these rows out of the data, design included\n"
     "          (R: dropped before svydesign); repeatable, counted as excluded by condition\n"
+    "  --dedupe COL  rows repeating an earlier row's COL left out so, the first kept\n"
     "  reading: --delimiter C --encoding E --decimal-comma --skip-rows N --missing 98,99|Q5_*:6\n"
     "          --header-rows 2 (SurveyMonkey's two header rows)\n"
     "  --format csv|json|table (default: table on a terminal, csv otherwise)  -o FILE\n"

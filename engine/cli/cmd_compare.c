@@ -16,7 +16,7 @@
 
 const char cmd_compare_help[] =
     "usage: shopstat compare DATA [design, question and segment options as in tab]\n"
-    "       (--base and --exclude too)\n"
+    "       (--base, --exclude and --dedupe too)\n"
     "                        --pair A:B [--pair C:D ...]\n"
     "\n"
     "Estimates p_A - p_B for every level of every question, with the design-based\n"
@@ -205,16 +205,13 @@ static size_t col_b(const tcol *col, size_t ncol, const shopstat_difference *d)
  * wide, not its 11 bytes), so that the table view's columns line up. */
 static size_t text_width(const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
-    return w;
+    return shopstat_text_width(s); /* (a line break as \n: the table stays a table) */
 }
 
 /* s left-aligned in w columns (printf's %-*s counts bytes) */
 static void pad_left(FILE *f, const char *s, size_t w)
 {
-    fputs(s, f);
+    shopstat_put_text(f, s);
     for (size_t i = text_width(s); i < w; i++)
         fputc(' ', f);
 }

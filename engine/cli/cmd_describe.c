@@ -24,7 +24,8 @@ const char cmd_describe_help[] =
     "                         [--lonely-psu RULE] [--repweights P --reptype T ...]\n"
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
     "                         [--skip-rows N] [--header-rows 2] [--missing [COLS:]CODES]\n"
-    "                         [--codes-sep C] [--exclude COND ...] [--threads N] [-o FILE]\n"
+    "                         [--codes-sep C] [--exclude COND ...] [--dedupe COL]\n"
+    "                         [--threads N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -34,8 +35,8 @@ const char cmd_describe_help[] =
     "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
     "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
-    "name's stem, code lists, labels joined by ';' or '|' (--codes-sep if one holds\n"
-    "a ','), a weight, non-answer codes, a text scale's order as --levels (its\n"
+    "name's stem, code lists, labels joined by ';', '|' or ', ' (--codes-sep if one\n"
+    "holds a ','), a weight, non-answer codes, a text scale's order as --levels (its\n"
     "non-substantive answers named), a wave column as --by (named wave, Welle,\n"
     "period, year..., or its values all periods: Jan 2024, Q1 2024, two or more), and\n"
     "a score command for a 0-10 question's Net Promoter Score and the means of 1-5,\n"
@@ -64,6 +65,8 @@ const char cmd_describe_help_more[] =
     "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
     "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
     "          counted by condition under rows:, carried into the start\n"
+    "  --dedupe COL                   rows repeating an earlier row's COL (a respondent\n"
+    "          exported twice) left out so, the first of each kept; carried into the start\n"
     "\n"
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
@@ -219,7 +222,123 @@ static const char *column_scale(const shopstat_colsummary *c, size_t **order)
     return name;
 }
 
-static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+/* The first data row under the header, when it is a row of question texts (Decipher's and
+ * Alchemer's label row, a Qualtrics export read without its import-id row, an export with
+ * the questions typed under the names) rather than a respondent: among the columns whose
+ * next TEXTS_PROBE rows hold numbers only, it holds a text in two or more, and a number in
+ * none. A respondent's "Don't know" typed in a column of numbers is one text beside
+ * numbers; his row is not texts wherever the others hold numbers. Taken as data, such a
+ * row is one more respondent whose every answer is a level of its own (describe's start
+ * then proposed "--missing 'How often have you...'"), and a weight 'Weight' stops tab. */
+#define TEXTS_PROBE 20
+typedef struct texts_probe {
+    size_t ncols, rows, line, skip;
+    int dc;
+    const shopstat_reader *r;
+    unsigned char *first; /* per column: 1 row 1 holds a number, 2 a text */
+    unsigned char *later; /* per column: bit 1 a later row holds a number, bit 2 a text */
+    char *texts;          /* row 1's fields, each cut to TEXT_CUT bytes and NUL-ended */
+    size_t ntexts;        /* columns of numbers where row 1 holds a text (0: not such a row) */
+    size_t shown[2];      /* the first two of them */
+} texts_probe;
+#define TEXT_CUT 44
+
+static shopstat_status probe_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    texts_probe *tp = ctx;
+    if (tp->rows == 0 && row->nfields)
+        tp->line = row->pos[0].line;
+    for (size_t i = 0; i < tp->ncols && i < row->nfields; i++) {
+        const char *v = row->fields[i];
+        size_t n = row->lens[i];
+        double x;
+        if (!n || shopstat_reader_is_missing_at(tp->r, i, v, n))
+            continue;
+        int isnum = shopstat_parse_number(v, n, tp->dc, &x) == 1;
+        if (tp->rows == 0) {
+            tp->first[i] = isnum ? 1 : 2;
+            size_t k = n < TEXT_CUT ? n : TEXT_CUT;
+            while (k < n && k > 0 && ((unsigned char)v[k] & 0xC0) == 0x80)
+                k--; /* (cut at a character's start) */
+            memcpy(tp->texts + i * (TEXT_CUT + 4), v, k);
+            strcpy(tp->texts + i * (TEXT_CUT + 4) + k, k < n ? "..." : "");
+        } else {
+            tp->later[i] |= isnum ? 1 : 2;
+        }
+    }
+    if (++tp->rows > TEXTS_PROBE) /* (enough: the reader stops here) */
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "probe done");
+    return SHOPSTAT_OK;
+}
+
+/* Read the first rows of data again (not standard input, which is read once) and fill tp:
+ * tp->ntexts 0 when the first row is no row of texts. The caller frees tp's arrays. */
+static void probe_texts_row(const char *data, const cli_data_opts *o, texts_probe *tp)
+{
+    memset(tp, 0, sizeof *tp);
+    tp->skip = o->csv.skip_rows;
+    if (strcmp(data, "-") == 0)
+        return;
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    if (shopstat_reader_open(data, &o->csv, &r, &err) != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return;
+    }
+    tp->r = r;
+    tp->ncols = shopstat_reader_ncols(r);
+    tp->dc = shopstat_reader_dialect(r)->decimal_comma;
+    tp->first = calloc(tp->ncols ? tp->ncols : 1, 1);
+    tp->later = calloc(tp->ncols ? tp->ncols : 1, 1);
+    tp->texts = calloc(tp->ncols ? tp->ncols : 1, TEXT_CUT + 4);
+    if (tp->first && tp->later && tp->texts)
+        shopstat_reader_run(r, probe_row, tp, &err); /* (an error: what was read so far) */
+    size_t numbers = 0;
+    for (size_t i = 0; tp->first && tp->later && tp->texts && tp->rows >= 3 && i < tp->ncols; i++) {
+        if (tp->later[i] != 1)
+            continue; /* (not a column of numbers) */
+        numbers += tp->first[i] == 1;
+        if (tp->first[i] == 2 && tp->ntexts++ < 2)
+            tp->shown[tp->ntexts - 1] = i;
+    }
+    if (numbers || tp->ntexts < 2)
+        tp->ntexts = 0;
+    tp->r = NULL;
+    shopstat_reader_free(r);
+}
+
+static void texts_probe_free(texts_probe *tp)
+{
+    free(tp->first);
+    free(tp->later);
+    free(tp->texts);
+}
+
+/* The note on a row of question texts (tp->ntexts > 0). */
+static void print_texts_row(FILE *out, const shopstat_reader *r, const texts_probe *tp)
+{
+    fprintf(out,
+            "  line %zu, the first row of data, holds texts where the rows after it hold "
+            "numbers (",
+            tp->line);
+    for (size_t k = 0; k < 2; k++) {
+        fputs(k ? ", '" : "'", out);
+        put_cell(out, tp->texts + tp->shown[k] * (TEXT_CUT + 4), 0);
+        fputs("' in ", out);
+        put_cell(out, shopstat_reader_colname(r, tp->shown[k]), 0);
+    }
+    if (tp->ntexts > 2)
+        fprintf(out, " and %zu more column%s", tp->ntexts - 2, tp->ntexts == 3 ? "" : "s");
+    fprintf(out,
+            "):\n  a row of question texts under the header, not a respondent? --skip-rows %zu "
+            "leaves it out (skip_rows: %zu in a spec),\n  as the start below does\n",
+            tp->skip + 1, tp->skip + 1);
+}
+
+static void put_word(FILE *out, const char *w);
+
+static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                          const texts_probe *tp)
 {
     size_t n = shopstat_description_ncols(ds);
     int w = 6;
@@ -280,7 +399,11 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         if (s->nrepeated > 1)
             fprintf(out, " (and %zu more value%s)", s->nrepeated - 1,
                     s->nrepeated == 2 ? " repeats" : "s repeat");
-        fputs(": if it identifies respondents, some rows are there twice\n", out);
+        fputs(": if it identifies respondents, some rows are there twice; --dedupe ", out);
+        put_word(out, shown_name(r, ds, i, nb, sizeof nb));
+        fputs(" keeps\n    the first of each (a spec's exclude: [{duplicates: ", out);
+        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
+        fputs("}])\n", out);
     }
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
@@ -297,6 +420,8 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
               "its question and\n  option ('Which channels? / Phone'), so that a "
               "multi-select question can be tabulated\n",
               out);
+    if (tp->ntexts)
+        print_texts_row(out, r, tp);
     /* One width for every level table so the counts line up down the page. */
     int lw = 5, any = 0;
     for (size_t i = 0; i < n; i++) {
@@ -533,7 +658,8 @@ static void print_rows(FILE *out, const shopstat_description *ds)
         for (size_t k = 0; k < nx; k++) {
             const char *why;
             size_t n = shopstat_description_excluded(ds, k, &why);
-            fprintf(out, "%s%zu by --exclude %s", sep, n, why);
+            fprintf(out, "%s%zu by %s%s", sep, n,
+                    shopstat_description_excluded_dedupe(ds, k) ? "" : "--exclude ", why);
             sep = ", ";
         }
         fputc('\n', out);
@@ -1920,6 +2046,48 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     shopstat_suggestions_free(sg, n);
 }
 
+/* The start of a file whose first row of data is question texts: described again with one
+ * more row skipped, and its commands given that --skip-rows. 0 when written, else 1 (the
+ * caller gives the start as read). */
+static int start_skipping(FILE *out, const char *data, const cli_data_opts *o,
+                          const shopstat_pass_opts *po, const shopstat_plan *xp, int argc,
+                          char **argv)
+{
+    cli_data_opts o2 = *o; /* (shallow: o keeps what it owns) */
+    o2.csv.skip_rows++;
+    char skip[32];
+    snprintf(skip, sizeof skip, "%zu", o2.csv.skip_rows);
+    char **av = malloc(((size_t)argc + 2) * sizeof *av);
+    shopstat_reader *r = NULL;
+    shopstat_description *ds = NULL;
+    shopstat_error err;
+    int ac = 0, rc = 1;
+    if (!av)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--skip-rows") == 0 && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--skip-rows=", 12) == 0)
+            continue;
+        av[ac++] = argv[i];
+        if (argv[i] == data) { /* (the flag right after the file) */
+            av[ac++] = "--skip-rows";
+            av[ac++] = skip;
+        }
+    }
+    if (shopstat_reader_open(data, &o2.csv, &r, &err) == SHOPSTAT_OK &&
+        shopstat_describe_excluding(r, &o2.design, po, xp, &ds, &err) == SHOPSTAT_OK) {
+        print_suggestions(out, data, ds, &o2, xp, ac, av);
+        rc = 0;
+    }
+    shopstat_description_free(ds);
+    shopstat_reader_free(r);
+    free(av);
+    return rc;
+}
+
 int cmd_describe(int argc, char **argv)
 {
     cli_data_opts o;
@@ -1956,6 +2124,12 @@ int cmd_describe(int argc, char **argv)
             }
             continue;
         }
+        if ((m = cli_flag_value(argc, argv, &i, "--dedupe", &v)) != 0) {
+            /* (carried into the start by put_command, as given) */
+            if (m < 0 || (rc = cli_dedupe(xp, v)))
+                goto done;
+            continue;
+        }
         if ((m = cli_flag_value(argc, argv, &i, "--codes-sep", &v)) != 0) {
             /* (checked here, carried into the start by put_command) */
             char sep;
@@ -1971,7 +2145,7 @@ int cmd_describe(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const own[] = {"--output", "--exclude", "--help", NULL};
+            static const char *const own[] = {"--output", "--exclude", "--dedupe", "--help", NULL};
             const char *near = cli_closest_flag(argv[i], own);
             if (near)
                 rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
@@ -2015,13 +2189,17 @@ int cmd_describe(int argc, char **argv)
         s = shopstat_outfile_open(output, &of, &err);
     if (s == SHOPSTAT_OK) {
         FILE *out = shopstat_outfile_stream(of);
+        texts_probe tp;
+        probe_texts_row(data, &o, &tp);
         print_dialect(out, r, &o);
-        print_columns(out, r, ds);
+        print_columns(out, r, ds, &tp);
         print_design(out, ds, &o);
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
-        print_suggestions(out, data, ds, &o, xp, argc, argv);
+        if (!tp.ntexts || start_skipping(out, data, &o, &po, xp, argc, argv))
+            print_suggestions(out, data, ds, &o, xp, argc, argv);
+        texts_probe_free(&tp);
         s = shopstat_outfile_commit(of, &err);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);

@@ -28,8 +28,8 @@ const char cmd_replicate_help[] =
     "             give the same weights on every run (GSL's mt19937)\n"
     "\n" CLI_DATA_OPTS_HELP "\n"
     "  -o FILE    written atomically (default: standard output)\n"
-    "Rows to leave out (tab's --exclude) are left out of the file first: replicates made\n"
-    "on every row do not weight a subset as R's, which subsets before as.svrepdesign.\n";
+    "Rows to leave out (tab's --exclude, --dedupe) are left out of the file first: replicates\n"
+    "made on every row do not weight a subset as R's, which subsets before as.svrepdesign.\n";
 
 static int parse_count(const char *flag, const char *v, unsigned long long *out)
 {
@@ -96,13 +96,16 @@ int cmd_replicate(int argc, char **argv)
             if (m < 0)
                 rc = 2;
             output = v;
-        } else if (strcmp(argv[i], "--exclude") == 0 || strncmp(argv[i], "--exclude=", 10) == 0) {
-            /* Replicates made on every row and rows dropped later by tab --exclude are not
-             * R's answer, which subsets the rows before as.svrepdesign (its PSUs, n_h and
-             * scales those of the kept rows): the kept rows go in a file of their own */
-            rc = cli_usage_error("replicate: --exclude is not taken: the replicates must be made "
+        } else if (strcmp(argv[i], "--exclude") == 0 || strncmp(argv[i], "--exclude=", 10) == 0 ||
+                   strcmp(argv[i], "--dedupe") == 0 || strncmp(argv[i], "--dedupe=", 9) == 0) {
+            /* Replicates made on every row and rows dropped later by tab --exclude (or
+             * --dedupe) are not R's answer, which subsets the rows before as.svrepdesign (its
+             * PSUs, n_h and scales those of the kept rows): the kept rows go in a file */
+            const char *flag = argv[i][2] == 'd' ? "--dedupe" : "--exclude";
+            rc = cli_usage_error("replicate: %s is not taken: the replicates must be made "
                                  "from the kept rows alone (R: subset, then as.svrepdesign); "
-                                 "write those rows to a file and run replicate on it");
+                                 "write those rows to a file and run replicate on it",
+                                 flag);
         } else {
             static const char *const own[] = {"--type",       "--replicates", "--seed", "--prefix",
                                               "--lonely-psu", "--output",     "--help", NULL};

@@ -34,6 +34,8 @@ const char cmd_score_help[] =
     "  --level 0.95     confidence level, from 0.5 to 0.9999\n"
     "  --by COL  --segment NAME=COL:V1[,V2]  --base COL:V1[,V2]   as in tab\n"
     "  --exclude COL:V1[,V2]   rows left out of the data and the design, as in tab\n"
+    "  --dedupe COL            rows repeating an earlier row's COL left out so,\n"
+    "                          the first of each kept\n"
     "  design: --weight --strata --psu --fpc --lonely-psu, replicate weights: as in tab\n"
     "  reading: --delimiter --encoding --decimal-comma --skip-rows --header-rows\n"
     "           --missing --threads\n"
@@ -55,22 +57,19 @@ static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, doubl
 
 static size_t width(const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
-    return w;
+    return shopstat_text_width(s); /* (a line break as \n: the table stays a table) */
 }
 
 static void pad(FILE *f, const char *s, size_t w)
 {
     for (size_t i = width(s); i < w; i++)
         fputc(' ', f);
-    fputs(s, f);
+    shopstat_put_text(f, s);
 }
 
 static void left(FILE *f, const char *s, size_t w)
 {
-    fputs(s, f);
+    shopstat_put_text(f, s);
     for (size_t i = width(s); i < w; i++)
         fputc(' ', f);
 }

@@ -126,6 +126,7 @@ static const struct {
     {"by column '", "--by column '"},
     {"base column '", "--base column '"},
     {"exclude column '", "--exclude column '"},
+    {"dedupe column '", "--dedupe column '"},
     {"exclusions leave no row", "--exclude leaves no row"},
     {"segment column '", "--segment column '"},
     {"question column '", "--var column '"},
@@ -191,6 +192,19 @@ int cli_codes_sep(const char *v, char *sep)
                                v);
     *sep = v[a];
     return 0;
+}
+
+int cli_dedupe(shopstat_plan *p, const char *column)
+{
+    size_t n = strlen(column) + 10;
+    char *reason = malloc(n);
+    if (!reason)
+        return cli_usage_error("out of memory");
+    snprintf(reason, n, "--dedupe %s", column);
+    shopstat_error err;
+    int rc = shopstat_plan_add_dedupe(p, column, reason, &err) ? cli_fail(&err) : 0;
+    free(reason);
+    return rc;
 }
 
 int cli_wants_help(int argc, char **argv)

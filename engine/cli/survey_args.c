@@ -29,7 +29,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--lonely-psu",  "--repweights", "--reptype",      "--rho",   "--repscale",
         "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
-        "--format",      "--output",     "--none-in-base", NULL};
+        "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
     static const char *const tab[] = {
         "--by",       "--ci",     "--level", "--chart", "--chart-size", "--chart-type", "--title",
         "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",     NULL};
@@ -453,6 +453,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if (FLAG("--exclude")) {
             if (v && shopstat_plan_parse_exclude(a->plan, v, &err))
                 return cli_fail(&err);
+        } else if (FLAG("--dedupe")) {
+            int drc = v ? cli_dedupe(a->plan, v) : 0;
+            if (drc)
+                return drc;
         } else if (FLAG("--base")) {
             if (v) {
                 if (shopstat_plan_parse_base(a->plan, v, &err))
@@ -667,6 +671,20 @@ static void value_list(char *buf, size_t cap, size_t n, const char *const *first
         snprintf(buf + at, cap - at, " and more");
 }
 
+/* The n codes (two to four) as words, "98 and 99" or "97, 98 and 99", and as a --missing
+ * list, "98,99". */
+static void code_words(const char *const *codes, size_t n, char *words, size_t wcap, char *list,
+                       size_t lcap)
+{
+    size_t w = 0, l = 0;
+    words[0] = list[0] = '\0';
+    for (size_t i = 0; i < n && w < wcap && l < lcap; i++) {
+        const char *before = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+        w += (size_t)snprintf(words + w, wcap - w, "%s%.20s", before, codes[i]);
+        l += (size_t)snprintf(list + l, lcap - l, "%s%.20s", i ? "," : "", codes[i]);
+    }
+}
+
 /* A --levels list of which no row holds some levels while rows hold levels it does not list
  * is likely the wrong codes (labels for a column of codes, a typo): warn as a spec's
  * values: is warned of. Its levels come first in the question's order (the plan keeps
@@ -857,13 +875,22 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      "scale give a map (--score '%s:1-2=-100,3=0,4-5=100', say) or take its "
                      "mean (--score %s)",
                      sq, sq, top, sq, sq);
-        const char *code;
+        const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double lo, hi;
-        if (shopstat_score_mean_code_doubtful(*out, k, &sq, &code, &lo, &hi))
+        size_t ncodes = shopstat_score_mean_code_doubtful(*out, k, &sq, codes, &lo, &hi);
+        if (ncodes == 1)
             cli_warn("--score %s: its highest answer, %s, stands far above the others (%g-%g): "
                      "a \"don't know\" or \"refused\" code? The mean counts it as the number "
                      "%s; if it is no answer, declare it missing (--missing '%s:%s')",
-                     sq, code, lo, hi, code, sq, code);
+                     sq, codes[0], lo, hi, codes[0], sq, codes[0]);
+        else if (ncodes > 1) {
+            char words[200], list[200];
+            code_words(codes, ncodes, words, sizeof words, list, sizeof list);
+            cli_warn("--score %s: its highest answers, %s, stand far above the others (%g-%g): "
+                     "\"don't know\" and \"refused\" codes? The mean counts them as numbers; "
+                     "if they are no answers, declare them missing (--missing '%s:%s')",
+                     sq, words, lo, hi, sq, list);
+        }
     }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
     if (mcode)

@@ -75,9 +75,11 @@ typedef struct shopstat_colsummary {
      * distinct_capped) */
     int code_lists;
     /* not code_lists: every value is a list of labels separated by label_sep (';', else
-     * '|'; pieces trimmed and not empty), one at least of two or more, the column holding
-     * fewer distinct labels than distinct values ("Website errors; Wrong item"): a
-     * multi-select exported as one column; else 0 (not looked at past distinct_capped).
+     * '|', else ','; pieces trimmed and not empty), one at least of two or more, the column
+     * holding fewer distinct labels than distinct values ("Website errors; Wrong item"; by
+     * ',' at most half as many, none after a ',' in lower case: "Email, Phone", not a
+     * comment's "Great, fast delivery"): a multi-select exported as one column; else 0 (not
+     * looked at past distinct_capped).
      * label_comma: a label holds a ',' ("Late, damaged or missing delivery"), which the
      * default split of --multi-codes would cut: --codes-sep is needed. */
     char label_sep;
@@ -158,6 +160,8 @@ size_t shopstat_description_rows_empty(const shopstat_description *ds);
  * (borrowed from the plan) and the rows it took. */
 size_t shopstat_description_nexcluded(const shopstat_description *ds);
 size_t shopstat_description_excluded(const shopstat_description *ds, size_t k, const char **reason);
+/* Whether exclusion k is a dedupe one (shopstat_plan_add_dedupe). */
+int shopstat_description_excluded_dedupe(const shopstat_description *ds, size_t k);
 
 /* Rows that hold a value in some column that not every row fills (rows answering some
  * question; rows whose only values are in columns every row fills, an id or a date, are

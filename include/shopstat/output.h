@@ -112,6 +112,22 @@ typedef struct shopstat_tab_context {
  * column of the table, "segment" or "column"). */
 void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit);
 
+/* The columns text s takes in a text view, UTF-8 characters counted once and a control
+ * character as shopstat_put_text writes it (\n, \r, \t: 2; others \xHH: 4); and s written
+ * so, that a level holding a line break (a comment's "line one\r\nline two") keeps its
+ * table's rows and columns in place. */
+size_t shopstat_text_width(const char *s);
+void shopstat_put_text(FILE *f, const char *s);
+
+/* One line per --by column of ctx->totals whose values leave rows out of every one of its
+ * segments (the column missing there, blank or a --missing code), below a text view's base
+ * line: "Rows with no region are in all only, in no region= column (2 of the 6 answering
+ * q)." The counts are all's base less the sum of the column's segments' (e: the estimates
+ * shown, n of them, 'all' among them; the first level of each question read). Nothing when
+ * no row is left out, or 'all' is not shown. */
+void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
+                                     const shopstat_estimate *e, size_t n);
+
 /* One line per question of ctx->none_in_base below a text view's base line: "Base of Q8:
  * every row of the segment [meeting B]; a row ticking none counts as none." (unit: the
  * view's word for a column of the table, "segment" or "column"). */

@@ -130,14 +130,20 @@ size_t shopstat_totals_nscores(const shopstat_totals *t);
 int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                 double *highest);
 
-/* 1 when score k (declaration order) is a mean whose question's highest answer in the
- * base looks like a "don't know" or "refused" code rather than a point of the scale (99
- * above answers 1 to 5, as describe's start reads codes): the mean counts it as its number
- * (a 1-5 rating's mean of 9.8). *question, *code (the level's text, borrowed from t),
- * *lo and *hi (the range of the other answers) are set for a warning (each may be NULL).
- * 0 otherwise: another kind of score, or no such code. */
-int shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
-                                      const char **code, double *lo, double *hi);
+/* The most codes shopstat_score_mean_code_doubtful names (96 to 99: four). */
+#define SHOPSTAT_SCORE_MAX_CODES 4
+
+/* The number of answers of score k (declaration order), a mean, that look like "don't
+ * know" or "refused" codes rather than points of the scale, as describe's start reads
+ * codes: its highest answers in the base when they are 96 to 99 (or 996 to 999, 9999)
+ * above answers of at most 20 (99 above answers 1 to 5; 98 and 99 together), or a 9 above
+ * a scale of at most 7 points. The mean counts each as its number (a 1-5 rating's mean of
+ * 9.8). *question, codes[0..count) (the levels' texts, lowest first, borrowed from t; room
+ * for SHOPSTAT_SCORE_MAX_CODES), *lo and *hi (the range of the other answers) are set for
+ * a warning (each may be NULL). 0 otherwise: another kind of score, or no such code. */
+size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k,
+                                         const char **question, const char **codes, double *lo,
+                                         double *hi);
 
 /* m_A - m_B of every score for every declared pair (shopstat_plan_add_pair, "rest" and
  * the within and subset forms included; a pair given questions, shopstat_plan_pair_question,

@@ -74,13 +74,16 @@ typedef struct shopstat_spec_cond {
 } shopstat_spec_cond;
 
 /* An exclusion (exclude:): rows meeting every condition are left out of the whole run
- * (shopstat_plan_add_exclude), counted under reason. */
+ * (shopstat_plan_add_exclude), counted under reason; or, with duplicates: (no where:), the
+ * rows repeating an earlier row's value of that column (shopstat_plan_add_dedupe). */
 typedef struct shopstat_spec_exclude {
     const shopstat_spec_cond *conds;
     size_t nconds;
-    const char *where;  /* the expression as written */
-    const char *reason; /* reason:, else the expression */
-    shopstat_pos pos;   /* the item's */
+    const char *where;      /* the expression as written */
+    const char *reason;     /* reason:, else the expression ("duplicates of COL") */
+    shopstat_pos pos;       /* the item's */
+    const char *duplicates; /* duplicates:, a column (a question's name resolved), else NULL */
+    shopstat_pos duplicates_pos;
 } shopstat_spec_exclude;
 
 /* A segment: the conjunction of conds (where:), or one segment per value of a column (by:). */

@@ -158,6 +158,16 @@ shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond 
 shopstat_status shopstat_plan_parse_exclude(shopstat_plan *p, const char *spec,
                                             shopstat_error *err);
 
+/* Rows whose `column` holds a value an earlier row holds (a respondent exported twice, his
+ * id repeated: R's d[!duplicated(d$id), ] before svydesign()) are left out of the whole run
+ * as an exclusion's are, the first of each value kept, counted under `reason` (copied) in
+ * the order of the exclusions: the earlier rows are those the exclusions added before it
+ * left in. A missing value (blank, NA, a --missing code) is no id: never a duplicate. The
+ * pass then reads the rows in file order, on one thread. A column not in the file is
+ * SHOPSTAT_EUSAGE from the pass. */
+shopstat_status shopstat_plan_add_dedupe(shopstat_plan *p, const char *column, const char *reason,
+                                         shopstat_error *err);
+
 /* Declare that segments a and b will be compared (names as reported, "rest" allowed
  * for b). Needed before the pass when the design has no PSU column. a may also name a
  * --by set (its column, or COL@TAG for a set of shopstat_plan_add_by_where) with b "rest"
@@ -266,6 +276,8 @@ shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
  * the rows it left out (a row meeting several counts under the first). */
 size_t shopstat_totals_nexcluded(const shopstat_totals *t);
 size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char **reason);
+/* Whether the plan's k-th exclusion is a shopstat_plan_add_dedupe one. */
+int shopstat_totals_excluded_dedupe(const shopstat_totals *t, size_t k);
 
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);

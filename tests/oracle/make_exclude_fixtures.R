@@ -8,7 +8,8 @@
 # repository root:
 #   Rscript tests/oracle/make_exclude_fixtures.R
 # It writes tests/oracle/exclude/: shopper_speed.csv (data/shopper.csv's design and
-# would_switch with a speeder column, no random draws), NAME.csv (R's answers, shopstat's csv
+# would_switch with a speeder column, no random draws), shopper_dups.csv (the same with
+# repeated ids, for --dedupe, below), NAME.csv (R's answers, shopstat's csv
 # columns, %.17g) and cases.txt (NAME|ARGS, run from tests/oracle by run.sh). Deterministic;
 # R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
 suppressPackageStartupMessages(library(survey))
@@ -61,10 +62,33 @@ bs <- run_case("shopper_base_not_speeders", db, num, keep, "")
 # the point of the pair: same estimates, other SEs
 stopifnot(isTRUE(all.equal(ex$proportion, bs$proportion)), any(ex$se != bs$se))
 cat("exclude vs base SE:", ex$se[1], bs$se[1], " df:", ex$df[1], bs$df[1], "\n")
+# --dedupe id: a respondent exported twice (his id repeated) keeps his first row, as R's
+# d[!duplicated(d$id), ] before svydesign(). shopper_dups.csv is shopper_speed.csv with
+# every 11th row again at the end, its would_switch flipped (so that keeping the first row
+# or the last gives other numbers), and a blank id on two rows (no id: never a duplicate).
+# With --exclude speeder:Yes first, as its flags come: the speeders go, then the repeats of
+# the rows left.
+dup_rows <- txt[seq(11, nrow(txt), by = 11), ]
+dup_rows$would_switch <- ifelse(dup_rows$would_switch == "1", "2",
+                         ifelse(dup_rows$would_switch == "2", "1", dup_rows$would_switch))
+dups <- rbind(txt, dup_rows)
+dups$id[c(5, 6)] <- NA
+dpath <- file.path(outdir, "shopper_dups.csv")
+write.csv(dups, dpath, row.names = FALSE, na = "")
+dn <- read.csv(dpath, na.strings = "", stringsAsFactors = FALSE)
+dk <- dn[dn$speeder != "Yes", ]
+dk <- dk[is.na(dk$id) | !duplicated(dk$id), ]
+stopifnot(nrow(dk) == nrow(kept), sum(is.na(dk$id)) == 2)
+dd <- svydesign(ids = ~panel, strata = ~region, weights = ~wt, data = dk, nest = TRUE)
+dp <- run_case("shopper_dedupe", dd, dk, rep(TRUE, nrow(dk)), "")
+# the blank ids keep their rows: the numbers are the speeders' exclusion's
+stopifnot(isTRUE(all.equal(dp$proportion, ex$proportion)))
 writeLines(c("# Oracle cases of make_exclude_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
              "# Generated: do not edit by hand.",
              paste0("shopper_exclude_speeders|tab exclude/shopper_speed.csv ", flags,
                     " --exclude speeder:Yes"),
              paste0("shopper_base_not_speeders|tab exclude/shopper_speed.csv ", flags,
-                    " --base speeder:No")),
+                    " --base speeder:No"),
+             paste0("shopper_dedupe|tab exclude/shopper_dups.csv ", flags,
+                    " --exclude speeder:Yes --dedupe id")),
            file.path(outdir, "cases.txt"))

@@ -140,6 +140,75 @@ static void test_reasons(void **state)
     shopstat_plan_free(p);
 }
 
+/* --dedupe id: a repeated id keeps its first row, among the rows the exclusions before it
+ * left; a blank id is no id. Id 1's first row is a speeder: after --exclude speeder:Yes its
+ * second row is its first; before it, the second is a repeat and id 1 is gone. */
+static const char DUPS[] = "id,q,speeder\n"
+                           "1,1,Yes\n"
+                           "2,2,No\n"
+                           "1,2,No\n"
+                           ",1,No\n"
+                           ",1,No\n"
+                           "2,1,No\n"
+                           "3,1,No\n";
+
+static void test_dedupe(void **state)
+{
+    (void)state;
+    shopstat_error err;
+    /* exclude, then dedupe: ids 1 (its 2nd row), 2 (its 1st), 3 and the two blanks */
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:Yes", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_dedupe(p, "id", "--dedupe id", &err), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    assert_int_equal(totals_of_csv(DUPS, p, &t, &err), SHOPSTAT_OK);
+    shopstat_accounting a = shopstat_totals_accounting(t);
+    assert_int_equal(a.used, 5);
+    assert_int_equal(a.excluded_cond, 2);
+    const char *why = NULL;
+    assert_int_equal(shopstat_totals_excluded(t, 0, NULL), 1);
+    assert_int_equal(shopstat_totals_excluded(t, 1, &why), 1);
+    assert_string_equal(why, "--dedupe id");
+    assert_int_equal(shopstat_totals_excluded_dedupe(t, 0), 0);
+    assert_int_equal(shopstat_totals_excluded_dedupe(t, 1), 1);
+    /* q = 2 on id 1's second row and id 2's first: 2 of 5 (id 2's repeat, q = 1, gone) */
+    shopstat_estimate *e = NULL;
+    size_t n = 0, seen = 0;
+    assert_int_equal(shopstat_tab_estimates(t, NULL, &e, &n, NULL), SHOPSTAT_OK);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].level, "2") == 0) {
+            assert_close(e[i].proportion, 2.0 / 5.0, 1e-12);
+            seen++;
+        }
+    assert_int_equal(seen, 1);
+    free(e);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+
+    /* dedupe, then exclude: id 1's second row is a repeat, its first a speeder */
+    p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_dedupe(p, "id", "--dedupe id", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "speeder:Yes", NULL), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv(DUPS, p, &t, &err), SHOPSTAT_OK);
+    a = shopstat_totals_accounting(t);
+    assert_int_equal(a.used, 4);
+    assert_int_equal(shopstat_totals_excluded(t, 0, NULL), 2);
+    assert_int_equal(shopstat_totals_excluded(t, 1, NULL), 1);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+
+    /* no column: an error of the pass, named as the dedupe's */
+    p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_dedupe(p, "ID", "--dedupe ID", &err), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv(DUPS, p, &t, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "dedupe column 'ID'"));
+    assert_int_equal(shopstat_plan_add_dedupe(p, "", "x", &err), SHOPSTAT_EUSAGE);
+    shopstat_plan_free(p);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -174,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_estimate_of_the_rest),
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_dedupe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
