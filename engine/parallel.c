@@ -303,11 +303,23 @@ static long env_long(const char *name)
 #define SPARE_MAX 64
 #define SPARE_SPIN 0.05 /* s; $SHOPSTAT_SPARE_SPIN_MS, a test knob, sets it */
 
-enum { SPARE_IDLE, SPARE_SPINNING, SPARE_CLAIMING, SPARE_CLAIMED };
+/* A slot's states: IDLE -> PREPARING -> SPINNING (prestart, once the thread exists) ->
+ * CLAIMING -> CLAIMED (a pass) -> IDLE (the spare, its worker done); SPINNING -> RELEASED (a
+ * pass with no use for it) -> IDLE (the spare, as it ends: only then may another prestart
+ * take the slot); SPINNING -> IDLE (the spare, its time up). */
+enum {
+    SPARE_IDLE,
+    SPARE_PREPARING,
+    SPARE_SPINNING,
+    SPARE_CLAIMING,
+    SPARE_CLAIMED,
+    SPARE_RELEASED
+};
 
 typedef struct spare {
     _Atomic int state;
-    par *pp; /* written while SPARE_CLAIMING, read once SPARE_CLAIMED */
+    double spin; /* seconds, from prestart (which reads the environment, not the spare) */
+    par *pp;     /* written while SPARE_CLAIMING, read once SPARE_CLAIMED */
 } spare;
 
 static spare spares[SPARE_MAX];
@@ -323,12 +335,15 @@ static inline void spin_pause(void)
 static void *spare_main(void *arg)
 {
     spare *s = arg;
-    long ms = env_long("SHOPSTAT_SPARE_SPIN_MS");
-    double until = now_s() + (ms > 0 ? (double)ms * 1e-3 : SPARE_SPIN);
+    double until = now_s() + s->spin;
     for (unsigned n = 1;; n++) {
         int st = atomic_load_explicit(&s->state, memory_order_acquire);
         if (st == SPARE_CLAIMED)
             break;
+        if (st == SPARE_RELEASED) {
+            atomic_store_explicit(&s->state, SPARE_IDLE, memory_order_release);
+            return NULL;
+        }
         if (st == SPARE_SPINNING && n % 1024 == 0 && now_s() > until) {
             int expect = SPARE_SPINNING;
             if (atomic_compare_exchange_strong(&s->state, &expect, SPARE_IDLE))
@@ -352,19 +367,22 @@ void shopstat_pass_prestart(int threads)
     shopstat_pass_opts_init(&o);
     o.threads = threads;
     int want = chunk_threads(&o) - 1;
+    long ms = env_long("SHOPSTAT_SPARE_SPIN_MS");
     pthread_attr_t a;
     if (want <= 0 || pthread_attr_init(&a) != 0)
         return;
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
     for (int i = 0; i < SPARE_MAX && want > 0; i++) {
         int expect = SPARE_IDLE;
-        if (!atomic_compare_exchange_strong(&spares[i].state, &expect, SPARE_SPINNING))
+        if (!atomic_compare_exchange_strong(&spares[i].state, &expect, SPARE_PREPARING))
             continue;
+        spares[i].spin = ms > 0 ? (double)ms * 1e-3 : SPARE_SPIN;
         pthread_t tid;
         if (pthread_create(&tid, &a, spare_main, &spares[i]) != 0) {
             atomic_store(&spares[i].state, SPARE_IDLE);
             break;
         }
+        atomic_store(&spares[i].state, SPARE_SPINNING); /* (only now may a pass claim it) */
         want--;
     }
     pthread_attr_destroy(&a);
@@ -376,6 +394,15 @@ size_t chunk_spares(int *spinning)
     for (int i = 0; i < SPARE_MAX; i++)
         *spinning += atomic_load(&spares[i].state) == SPARE_SPINNING;
     return atomic_load(&spare_claims);
+}
+
+void chunk_release_spares(void)
+{
+    for (int i = 0; i < SPARE_MAX; i++) {
+        int expect = SPARE_SPINNING;
+        if (atomic_load_explicit(&spares[i].state, memory_order_relaxed) == SPARE_SPINNING)
+            atomic_compare_exchange_strong(&spares[i].state, &expect, SPARE_RELEASED);
+    }
 }
 
 /* A spinning spare, given pp's worker to run: 1, or 0 when none spins. */
@@ -469,10 +496,10 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pp.o = o;
     pp.r = r;
     *rows = 0;
-    if (reader_skip_rows(r) != 0)
+    if (reader_skip_rows(r) != 0 || !reader_range_capable(r, &pp.data_start, &pp.file_size)) {
+        chunk_release_spares(); /* (the exact pass runs on this thread alone) */
         return -1;
-    if (!reader_range_capable(r, &pp.data_start, &pp.file_size))
-        return -1;
+    }
     size_t bytes = pp.file_size - pp.data_start;
     size_t forced = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
     chunk_layout_plan(&pp.lay, bytes, target, forced);
@@ -485,6 +512,7 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         free(pp.ready);
         free(pp.began);
         free(pp.owner);
+        chunk_release_spares();
         return -1;
     }
     pthread_mutex_init(&pp.mu, NULL);
@@ -502,6 +530,7 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
             break;
         started++;
     }
+    chunk_release_spares(); /* (more than this pass has chunks for) */
     worker(&pp); /* the calling thread works too */
     int noted = 0;
     if (job->done && !job->count_eol) {
@@ -604,8 +633,10 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (!err)
         err = &local;
     *out = NULL;
-    if (plan_dedupes(p)) /* (whether an id came before: rows in file order, one thread) */
+    if (plan_dedupes(p)) { /* (whether an id came before: rows in file order, one thread) */
+        chunk_release_spares();
         return pass_exact(p, r, o, out, err);
+    }
     totals_job tj = {.p = p, .r = r}; /* (the layout's sizes start at 0) */
     shopstat_error e;
     shopstat_error_clear(&e);
