@@ -294,6 +294,12 @@ size_t chunk_layout_offset(const chunk_layout *l, size_t k);
  * end later than a new set would pay off, or is overdue by half that). */
 double chunk_wait_until(double now, double began, double bytes, double rate, double own_rate);
 
+/* Passes that took a spare worker (shopstat_pass_prestart) so far, and the spares spinning
+ * now: for tests. */
+size_t chunk_spares(int *spinning);
+/* Let the spares still spinning end: a pass that runs without them (one thread, fewer
+ * chunks than threads, the exact pass) calls this. */
+void chunk_release_spares(void);
 /* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */
 int chunk_threads(const shopstat_pass_opts *o);
 /* Run job over r's data rows in chunks (target bytes per chunk, or o's / the test knob's

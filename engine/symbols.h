@@ -15,7 +15,9 @@
 #define shopstat_gsl_quiet shopstat_internal_gsl_quiet
 #define chunk_layout_offset shopstat_internal_chunk_layout_offset
 #define chunk_layout_plan shopstat_internal_chunk_layout_plan
+#define chunk_release_spares shopstat_internal_chunk_release_spares
 #define chunk_run shopstat_internal_chunk_run
+#define chunk_spares shopstat_internal_chunk_spares
 #define chunk_threads shopstat_internal_chunk_threads
 #define chunk_wait_until shopstat_internal_chunk_wait_until
 #define huge_map shopstat_internal_huge_map

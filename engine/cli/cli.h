@@ -16,6 +16,7 @@ typedef struct cli_command {
     int (*run)(int argc, char **argv);
     const char *help;
     const char *help_more; /* printed after help, or NULL */
+    int pass;              /* runs a chunked pass: its workers are started first */
 } cli_command;
 
 int cmd_describe(int argc, char **argv);

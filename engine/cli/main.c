@@ -47,19 +47,19 @@ static void catch_signal(int sig)
 
 static const cli_command commands[] = {
     {"describe", "columns, types, levels, missing values and the design of an export", cmd_describe,
-     cmd_describe_help, cmd_describe_help_more},
+     cmd_describe_help, cmd_describe_help_more, 1},
     {"tab", "weighted proportions with confidence intervals by segment", cmd_tab, cmd_tab_help,
-     cmd_tab_help_more},
+     cmd_tab_help_more, 1},
     {"compare", "differences between segments, overlapping or not, with design-based tests",
-     cmd_compare, cmd_compare_help, NULL},
+     cmd_compare, cmd_compare_help, NULL, 1},
     {"score", "a rating's mean or an NPS by segment, with design-based intervals", cmd_score,
-     cmd_score_help, NULL},
+     cmd_score_help, NULL, 1},
     {"chisq", "Rao-Scott test of independence of a question and a segment variable", cmd_chisq,
-     cmd_chisq_help, NULL},
+     cmd_chisq_help, NULL, 1},
     {"report", "every table and chart of a survey spec (YAML) in one pass", cmd_report,
-     cmd_report_help, NULL},
+     cmd_report_help, NULL, 1},
     {"replicate", "append jackknife or bootstrap replicate weights to an export", cmd_replicate,
-     cmd_replicate_help, NULL},
+     cmd_replicate_help, NULL, 0},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -72,6 +72,32 @@ static void usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nExit status: 0 ok, 1 internal failure, 2 bad input or usage.\n"
                "See shopstat(1) and docs/ for details.\n");
+}
+
+/* The --threads a command was given (its last; 0 when none or not a number: the command
+ * itself reports a bad one), read ahead of the command's own parsing so that the pass's
+ * workers start while it parses (shopstat_pass_prestart); 1 when the export is standard
+ * input ('-' first), which is read on one thread. */
+static int threads_asked(int argc, char **argv)
+{
+    int threads = 0;
+    if (argc > 1 && strcmp(argv[1], "-") == 0)
+        return 1;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            v = argv[++i];
+        else if (strncmp(argv[i], "--threads=", 10) == 0)
+            v = argv[i] + 10;
+        if (v) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            threads = *v && !*end && n > 0 && n <= 256 ? (int)n : 0;
+        }
+    }
+    return threads;
 }
 
 static const cli_command *find(const char *name)
@@ -235,5 +261,7 @@ int main(int argc, char **argv)
         return 0;
     }
     name_flags = strcmp(c->name, "report") != 0;
+    if (c->pass)
+        shopstat_pass_prestart(threads_asked(argc - 1, argv + 1));
     return c->run(argc - 1, argv + 1);
 }

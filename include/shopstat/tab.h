@@ -241,6 +241,14 @@ typedef struct shopstat_pass_opts {
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o);
 
+/* Start the pass's worker threads ahead of it: a program that will run a pass on threads
+ * threads (0: as shopstat_pass_opts.threads 0 takes it) calls this first, before reading
+ * its arguments and opening the file, and the next pass of any thread takes the workers
+ * where it would create them (a thread created when the pass begins starts up to a few ms
+ * later on an idle CPU). They spin, keeping their CPUs busy, for at most 50 ms; unclaimed
+ * they end. Each serves one pass. Optional: without it every pass creates its threads. */
+void shopstat_pass_prestart(int threads);
+
 /* shopstat_totals_compute with options. A regular UTF-8 file (no --skip-rows) is cut
  * into chunks of about chunk_bytes at line ends; threads parse chunks with their own
  * libcsv parsers into private totals (replicate totals included), merged in file order,

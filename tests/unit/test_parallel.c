@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -1335,6 +1336,58 @@ static void test_progress(void **state)
 
 /* Each test starts from the default plan and reader options: a test that fails half-way
  * (cmocka jumps out of it) leaves its settings behind, which would fail the tests after it. */
+/* Workers started ahead of the pass (shopstat_pass_prestart) are taken by the next pass,
+ * which gives the same bits as one that creates its threads; one the pass has no use for
+ * is let go at once; one no pass comes for ends when its time is up. */
+static void test_prestart(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *path = write_tmp(csv);
+    result a = run(path, 1, 4096);
+    int spinning;
+    size_t claims = chunk_spares(&spinning);
+    assert_int_equal(spinning, 0);
+    setenv("SHOPSTAT_SPARE_SPIN_MS", "600000", 1); /* (none ends before it is claimed) */
+    shopstat_pass_prestart(3);
+    assert_int_equal(chunk_spares(&spinning), claims);
+    assert_int_equal(spinning, 2);
+    result b = run(path, 3, 4096);
+    assert_int_equal(chunk_spares(&spinning), claims + 2);
+    assert_int_equal(spinning, 0);
+    assert_int_equal(b.st, SHOPSTAT_OK);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_true(same_bits(a.e[i].proportion, b.e[i].proportion));
+        assert_true(same_bits(a.e[i].se, b.e[i].se));
+        assert_true(same_bits(a.e[i].deff, b.e[i].deff));
+    }
+    result_free(&b);
+    /* a pass on 2 threads takes one of 2 spares and lets the other go */
+    shopstat_pass_prestart(3);
+    b = run(path, 2, 4096);
+    assert_int_equal(b.st, SHOPSTAT_OK);
+    assert_true(same_bits(a.e[0].se, b.e[0].se));
+    assert_int_equal(chunk_spares(&spinning), claims + 3);
+    assert_int_equal(spinning, 0);
+    result_free(&b);
+    /* unclaimed, a spare ends when its time is up */
+    setenv("SHOPSTAT_SPARE_SPIN_MS", "20", 1);
+    shopstat_pass_prestart(2);
+    unsetenv("SHOPSTAT_SPARE_SPIN_MS");
+    for (int i = 0; i < 400 && chunk_spares(&spinning) == claims + 3 && spinning; i++)
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+    assert_int_equal(chunk_spares(&spinning), claims + 3);
+    assert_int_equal(spinning, 0);
+    /* one thread: nothing is started */
+    shopstat_pass_prestart(1);
+    chunk_spares(&spinning);
+    assert_int_equal(spinning, 0);
+    result_free(&a);
+    remove_tmp(path);
+    free(csv);
+}
+
 static int reset_options(void **state)
 {
     (void)state;
@@ -1352,6 +1405,7 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_threads_and_chunks, reset_options),
+        cmocka_unit_test_setup(test_prestart, reset_options),
         cmocka_unit_test_setup(test_base, reset_options),
         cmocka_unit_test_setup(test_pattern_table_full, reset_options),
         cmocka_unit_test_setup(test_many_cells, reset_options),
