@@ -27,7 +27,9 @@ const char cmd_compare_help[] =
     "  --pair A:B           segment names as in tab ('all', --segment names, COL=VALUE);\n"
     "                       A:rest compares A with everyone not in A; COL:rest and\n"
     "                       COL:all (a --by column) compare each value of COL in turn\n"
-    "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
+    "  --adjust none|holm|bh   multiple testing within each question x pair (default holm);\n"
+    "                       a single-choice question with two levels tested is one test\n"
+    "                       (d and -d): both rows keep their p\n"
     "  --score Q[:MAP]      also m_A - m_B of a score of single-choice question Q (MAP as\n"
     "                       in 'shopstat score': mean, nps, V=S,...): csv rows whose level\n"
     "                       is the score's name, after Q's level rows (none without --var Q);\n"
@@ -60,7 +62,9 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
 {
     fputs("{\n  \"options\": {\"adjust\": ", f);
     shopstat_json_string(f, shopstat_adjust_name(a->adjust));
-    fputs(", \"family\": \"levels of one question for one pair\", \"level\": ", f);
+    fputs(", \"family\": \"levels of one question for one pair (two levels of a single-choice "
+          "question: one test)\", \"level\": ",
+          f);
     shopstat_json_number(f, a->tab.level);
     /* Row accounting as in tab's JSON: read = used + excluded (by reason). */
     shopstat_tab_context ctx;
