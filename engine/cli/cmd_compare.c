@@ -283,7 +283,7 @@ static size_t diff_block_end(const int *pw, const unsigned char *wide, size_t np
 static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, size_t i, size_t j,
                             size_t nlev, const shopstat_difference *sd, size_t nsd,
                             const shopstat_score_estimate *se, size_t nse, const tcol *col,
-                            size_t ncol, size_t w0)
+                            size_t ncol, size_t w0, const survey_args *a)
 {
     /* the pairs, in the order of their first difference, the levels' before the scores' */
     const shopstat_difference **pair = malloc((j - i + nsd + 1) * sizeof *pair);
@@ -317,14 +317,16 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                     (rest ? 4 : 0),
                w = 7; /* "(B - A)" */
         for (size_t l = 0; l < nlev; l++) {
-            shopstat_format_difference(diff_of(d + i, j - i, q, l, p), NULL, cell, sizeof cell);
+            shopstat_format_difference_alpha(diff_of(d + i, j - i, q, l, p), NULL, a->alpha,
+                                             a->alpha_low, cell, sizeof cell);
             if (strlen(cell) > w)
                 w = strlen(cell);
         }
         for (size_t s = 0; s < nse; s++) {
             if (se[s].q != q || se[s].s != 0)
                 continue;
-            shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, p), &se[s], cell, sizeof cell);
+            shopstat_format_difference_alpha(diff_of(sd, nsd, q, se[s].k, p), &se[s], a->alpha,
+                                             a->alpha_low, cell, sizeof cell);
             if (strlen(cell) > w)
                 w = strlen(cell);
         }
@@ -369,8 +371,8 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                 }
             pad_left(f, lname, w0);
             for (size_t k = k0; k < k1; k++) {
-                shopstat_format_difference(diff_of(d + i, j - i, q, l, pair[k]), NULL, cell,
-                                           sizeof cell);
+                shopstat_format_difference_alpha(diff_of(d + i, j - i, q, l, pair[k]), NULL,
+                                                 a->alpha, a->alpha_low, cell, sizeof cell);
                 fprintf(f, "  %*s", pw[k], cell);
             }
             fputc('\n', f);
@@ -380,8 +382,8 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                 continue;
             pad_left(f, se[s].score, w0);
             for (size_t k = k0; k < k1; k++) {
-                shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s], cell,
-                                           sizeof cell);
+                shopstat_format_difference_alpha(diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s],
+                                                 a->alpha, a->alpha_low, cell, sizeof cell);
                 fprintf(f, "  %*s", pw[k], cell);
             }
             fputc('\n', f);
@@ -616,7 +618,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         for (size_t c = 0; c < ncol; c++)
             fprintf(f, "  %*s", cw[c], base[c]);
         fputs("\n\n", f);
-        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0))
+        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0, a))
             return cli_usage_error("out of memory");
         i = j;
     }
