@@ -95,6 +95,26 @@ void diff_test(shopstat_difference *r, double var, double df, double tq)
     }
 }
 
+/* Whether the n differences of one single-choice question for one pair are two tests of
+ * one hypothesis: exactly two of them have a p-value and every other one is a difference of
+ * 0 without a test (a level no row of either side holds, or one whose difference has no
+ * variance either). Each side's shares of the levels then sum to 1, so the two differences
+ * are d and -d, and the others adding no variance, with one SE: the same t up to sign and
+ * the same p (to round-off). A yes/no question counts one hypothesis, not two; a third
+ * level held by some row makes the three dependent but not redundant (d1 + d2 = -d3), so
+ * that family is left as it is. */
+static int mirrored_pair(const shopstat_difference *d, size_t n)
+{
+    size_t tested = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isnan(d[i].p_value))
+            tested++;
+        else if (d[i].difference != 0)
+            return 0;
+    }
+    return tested == 2;
+}
+
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err)
 {
@@ -211,22 +231,19 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 else
                     diff_test(r, var, pdf, ptq);
             }
-            /* family: all levels of one question for one pair */
+            /* family: the levels of one question for one pair */
             size_t fam = k - first;
+            if (rq->pq->kind == SHOPSTAT_Q_SINGLE && mirrored_pair(d + first, fam)) {
+                /* one test, not two: each row adjusted as a family of one (methods.md) */
+                for (size_t i = 0; i < fam; i++)
+                    d[first + i].p_adjusted = d[first + i].p_value;
+                continue;
+            }
             for (size_t i = 0; i < fam; i++)
                 praw[i] = d[first + i].p_value;
-            double *adj = praw + fam;
-            (void)adj;
-            double *tmp = malloc((fam ? fam : 1) * sizeof *tmp);
-            if (!tmp) {
-                free(d);
-                free(praw);
-                return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-            }
-            shopstat_p_adjust(o->adjust, praw, fam, tmp);
+            shopstat_p_adjust(o->adjust, praw, fam, praw);
             for (size_t i = 0; i < fam; i++)
-                d[first + i].p_adjusted = tmp[i];
-            free(tmp);
+                d[first + i].p_adjusted = praw[i];
         }
     }
     free(praw);

@@ -52,13 +52,51 @@ char *shopstat_format_double(double x, char *buf, size_t n)
 
 char *shopstat_format_p(double p, char *buf, size_t n)
 {
+    return shopstat_format_p_alpha(p, NAN, NAN, buf, n);
+}
+
+/* Whether shown, p as printed and read back, sides with p at level a (none when a is not a
+ * level: NaN, 0 or below): both below it, or both not, and shown not on a unless p is. A
+ * reader takes "p = 0.050" for a p not below 0.05. */
+static int p_sides(double shown, double p, double a)
+{
+    if (!(a > 0 && a < 1))
+        return 1;
+    return (shown < a) == (p < a) && (shown != a || p == a);
+}
+
+char *shopstat_format_p_alpha(double p, double alpha, double alpha_low, char *buf, size_t n)
+{
     /* (below 0.001 the digits are noise to a reader, and 9.37e-07 reads as a typo) */
-    if (isnan(p))
+    if (isnan(p)) {
         snprintf(buf, n, "p n/a");
-    else if (p < 0.001)
+        return buf;
+    }
+    if (p < 0.001) {
         snprintf(buf, n, "p < 0.001");
-    else
-        snprintf(buf, n, "p = %.3f", p);
+        return buf;
+    }
+    /* 3 decimals, more while they would put p on or across a letter's level: 0.0498 under
+     * 0.05 printed "0.050" beside its upper-case letter, 0.0502 "0.050" without it (in the C
+     * locale, to read the text back as printed) */
+    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t old = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    char num[32];
+    int ok = 0;
+    for (int d = 3; d <= 6 && !ok; d++) {
+        snprintf(num, sizeof num, "%.*f", d, p);
+        double shown = strtod(num, NULL);
+        ok = p_sides(shown, p, alpha) && p_sides(shown, p, alpha_low);
+    }
+    if (ok)
+        snprintf(buf, n, "p = %s", num);
+    else {
+        /* within 5e-7 of a level: the side of it, which is what the letter says */
+        double a = p_sides(strtod(num, NULL), p, alpha) ? alpha_low : alpha;
+        snprintf(buf, n, "p %c %g", p < a ? '<' : '>', a);
+    }
+    if (old)
+        uselocale(old);
     return buf;
 }
 
@@ -95,6 +133,13 @@ char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
 
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n)
+{
+    return shopstat_format_difference_alpha(d, sest, NAN, NAN, buf, n);
+}
+
+char *shopstat_format_difference_alpha(const shopstat_difference *d,
+                                       const shopstat_score_estimate *sest, double alpha,
+                                       double alpha_low, char *buf, size_t n)
 {
     if (!d || isnan(d->difference)) {
         snprintf(buf, n, "-");
@@ -135,7 +180,8 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
         snprintf(buf, n, "%s [%s, %s]", v, lo, hi);
     else {
         char pt[32];
-        snprintf(buf, n, "%s [%s, %s] %s", v, lo, hi, shopstat_format_p(p, pt, sizeof pt));
+        snprintf(buf, n, "%s [%s, %s] %s", v, lo, hi,
+                 shopstat_format_p_alpha(p, alpha, alpha_low, pt, sizeof pt));
     }
     return buf;
 }

@@ -1962,10 +1962,13 @@ static size_t md_col_of(const rtable *rt, const char *name)
 
 /* A difference's cell of report.md ("+4.7 [+0.8, +8.5] p = 0.035"; sest for a score's
  * units), as compare's table view gives it. */
-static void md_diff_cell(FILE *f, const shopstat_difference *d, const shopstat_score_estimate *sest)
+static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
+                         const shopstat_score_estimate *sest)
 {
     char cell[160];
-    fprintf(f, " %s |", shopstat_format_difference(d, sest, cell, sizeof cell));
+    fprintf(f, " %s |",
+            shopstat_format_difference_alpha(d, sest, r->in->alpha, r->in->alpha_low, cell,
+                                             sizeof cell));
 }
 
 /* The note under a table with differences: what its change columns hold. */
@@ -2023,7 +2026,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
             md_cell(f, &rt->dest[l * rt->ncols + c], let);
         }
         for (size_t k = 0; k < npairs; k++)
-            md_diff_cell(f, md_diff_of(rt->ddiffs, rt->ndiffs, l, pairs[k]), NULL);
+            md_diff_cell(f, r, md_diff_of(rt->ddiffs, rt->ndiffs, l, pairs[k]), NULL);
         fputc('\n', f);
     }
     /* the scores under the levels, with the letters of their comparisons */
@@ -2039,7 +2042,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
             md_score_cell(f, &rt->sest[k * rt->ncols + c], let);
         }
         for (size_t p = 0; p < npairs; p++)
-            md_diff_cell(f, md_diff_of(rt->sdiffs, rt->nsdiffs, k, pairs[p]),
+            md_diff_cell(f, r, md_diff_of(rt->sdiffs, rt->nsdiffs, k, pairs[p]),
                          &rt->sest[k * rt->ncols]);
         fputc('\n', f);
     }
@@ -2104,12 +2107,15 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
             score_text(v, sizeof v, d->difference, &rt->sest[d->l * rt->ncols], 1);
             /* (a score's difference is a test of its own: its p is not adjusted) */
             md_text(f, lab);
-            fprintf(f, ": %s (%s)", v, shopstat_format_p(d->p_value, pt, sizeof pt));
+            fprintf(f, ": %s (%s)", v,
+                    shopstat_format_p_alpha(d->p_value, r->in->alpha, r->in->alpha_low, pt,
+                                            sizeof pt));
             continue;
         }
         md_text(f, level_label(r, rt->t->question, d->level));
         fprintf(f, ": %+.1f points (adjusted %s)", 100 * d->difference,
-                shopstat_format_p(d->p_adjusted, pt, sizeof pt));
+                shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
+                                        sizeof pt));
     }
     /* Comparisons with the rest have no column to carry letters: without a line, a table
      * whose tests found nothing would read as one that was not tested. */
@@ -2579,7 +2585,9 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (%s)",
                          shown ? "; " : "", level_label(r, rt->t->question, d->level),
                          seg_label(r, d->segment_a), seg_label(r, d->segment_b),
-                         100 * d->difference, shopstat_format_p(d->p_adjusted, pt, sizeof pt));
+                         100 * d->difference,
+                         shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
+                                                 pt, sizeof pt));
         len += k > 0 ? (size_t)k : 0;
         shown++;
     }

@@ -48,6 +48,7 @@ typedef struct fmts {
     lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
     lxw_format *toc_hdr;
     lxw_format *dpct, *dci, *pval; /* a change: "+4.7%", its interval, its p "0.035" */
+    lxw_format *pval_more[3];      /* its p in 4 to 6 decimals, near a letter's level */
     /* a score's value and interval by the rule of every view (shopstat_score_format):
      * [decimals 0-3][signed: a scale below 0], "0.00" (a 1-5 mean) to "+0;-0;0" (an NPS) */
     lxw_format *score[4][2], *score_ci[4][2];
@@ -467,7 +468,8 @@ static void make_formats(wctx *c)
                           &f->sub,        &f->corner, &f->label,      &f->pct,     &f->pct_low,
                           &f->ci,         &f->ci_low, &f->sig,        &f->na,      &f->base_n,
                           &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr, &f->dpct,
-                          &f->dci,        &f->pval};
+                          &f->dci,        &f->pval,   &f->pval_more[0], &f->pval_more[1],
+                          &f->pval_more[2]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = fmt_new(c)))
             return;
@@ -547,6 +549,11 @@ static void make_formats(wctx *c)
     /* p as report.md gives it: 3 decimals, and "< 0.001" below (the cell keeps the exact
      * value: 0.000 for a p of 9.4e-07 read as no chance at all) */
     format_set_num_format(f->pval, "[<0.001]\"< 0.001\";0.000");
+    /* (0.0498 under 0.05 shows "0.0498", not "0.050" beside its letter:
+     * shopstat_format_p_alpha) */
+    format_set_num_format(f->pval_more[0], "0.0000");
+    format_set_num_format(f->pval_more[1], "0.00000");
+    format_set_num_format(f->pval_more[2], "0.000000");
 
     format_set_bold(f->toc_hdr);
     format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
@@ -667,7 +674,7 @@ static void cell_letters(const mark *m, size_t n, char *out, size_t cap)
  * only the lower-case letters' level (the upper case's 0.05 is what a reader assumes). */
 static void fmt_note_p(double p, const shopstat_xlsx_opts *o, char *out, size_t n)
 {
-    shopstat_format_p(p, out, n);
+    shopstat_format_p_alpha(p, o->alpha_upper, o->alpha_lower, out, n);
     size_t k = strlen(out);
     if (strength(p, o) == 1 && k < n)
         snprintf(out + k, n - k, ", significant at p < %g only", o->alpha_lower);
@@ -960,7 +967,8 @@ static const shopstat_difference *diff_of(const shopstat_difference *ds, size_t 
  * units from e, p not adjusted; else percentage points, p adjusted). Not tested below an
  * effective base of 10, as the letters. */
 static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
-                       const shopstat_difference *d, const shopstat_score_estimate *e)
+                       const shopstat_difference *d, const shopstat_score_estimate *e,
+                       const shopstat_xlsx_opts *o)
 {
     if (!d || !isfinite(d->difference)) {
         put_str(c, ws, r, c0, "n/a", c->f.na);
@@ -977,8 +985,16 @@ static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
            d->no_interval ? d->no_interval : !isfinite(d->ci_lower),
            e ? c->f.score_ci[fk][1] : c->f.dci);
     double p = e ? d->p_value : d->p_adjusted;
-    if (isfinite(p))
-        put_num(c, ws, r, c0 + 3, p, c->f.pval);
+    /* its p in as many decimals as report.md's, which never contradict the letters: 3, or
+     * up to 6 near a level, or the side of a level within 5e-7 of it ("< 0.05") */
+    char pt[32];
+    shopstat_format_p_alpha(p, o->alpha_upper, o->alpha_lower, pt, sizeof pt);
+    const char *dot = strncmp(pt, "p = ", 4) == 0 ? strchr(pt, '.') : NULL;
+    size_t dec = dot ? strlen(dot + 1) : 3;
+    if (isfinite(p) && (dot || p < 0.001))
+        put_num(c, ws, r, c0 + 3, p, dec > 3 && dec <= 6 ? c->f.pval_more[dec - 4] : c->f.pval);
+    else if (isfinite(p))
+        put_str(c, ws, r, c0 + 3, pt + 2, c->f.pval);
     else if (d->no_interval ||
              (!e && d->estimate_a == d->estimate_b && (d->estimate_a == 0 || d->estimate_a == 1)))
         /* (report.md's "no test" of shopstat_format_difference: a level at 0% or 100% on both
@@ -1183,7 +1199,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         }
         for (size_t k = 0; k < npairs; k++)
             put_change(c, ws, r, 1 + (ns + k) * BLOCK, diff_of(t->diffs, t->ndiffs, l, pairs[k]),
-                       NULL);
+                       NULL, o);
     }
     free(marks);
 
@@ -1197,7 +1213,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
             any_na |= put_score_cells(c, ws, r, 1 + s * BLOCK, t, o, k, s);
         for (size_t p = 0; p < npairs; p++)
             put_change(c, ws, r, 1 + (ns + p) * BLOCK,
-                       diff_of(t->score_diffs, t->nscore_diffs, k, pairs[p]), &t->scores[k * ns]);
+                       diff_of(t->score_diffs, t->nscore_diffs, k, pairs[p]), &t->scores[k * ns],
+                       o);
     }
 
     /* Bases. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shopstat/output.h"
+
 /* Signed percentage points with a true minus sign, e.g. "+18", "−3" ("0" for zero). */
 /* A bound of a difference's interval on the axis: a Wald interval may pass -1 or 1 (100
  * points) on a small sample, where no difference of two shares can; its whisker stops
@@ -43,14 +45,22 @@ int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci)
            (x->lo > 0 || x->hi < 0);
 }
 
-static void fmt_p(double p, char *buf, size_t n)
+/* "p=0.035", "p<0.001": shopstat_format_p_alpha without its spaces, so that a p beside a
+ * filled dot (below alpha) never prints as "p=0.050" */
+static void fmt_p(double p, double alpha, char *buf, size_t n)
 {
-    if (isnan(p))
+    if (isnan(p)) {
         snprintf(buf, n, " ");
-    else if (p < 0.001)
-        snprintf(buf, n, "p<0.001");
-    else
-        snprintf(buf, n, "p=%.3f", p);
+        return;
+    }
+    char t[32];
+    shopstat_format_p_alpha(p, alpha, NAN, t, sizeof t);
+    size_t k = 0;
+    for (const char *q = t; *q && k + 1 < n; q++)
+        if (*q != ' ')
+            buf[k++] = *q;
+    if (n)
+        buf[k] = '\0';
 }
 
 static void dot(cairo_t *cr, double x, double y, double r, plots_rgb col, int filled, double s)
@@ -140,7 +150,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         fv.bold = 1;
         plots_text(cr, buf, 0, 0, 0, &fv, 0, &tw, &vh);
         dw = fmax(dw, tw);
-        fmt_p(x->p_adj, pv, sizeof pv);
+        fmt_p(x->p_adj, o->alpha, pv, sizeof pv);
         plots_text(cr, pv, 0, 0, 0, &fv, 0, &tw, NULL);
         pw = fmax(pw, tw);
     }
@@ -293,7 +303,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             fv.bold = x->significant;
             fv.colour = x->significant ? PLOTS_INK : PLOTS_GREY;
             plots_text(cr, buf, a.x1 + 14 * s, y, 0, &fv, 1, NULL, NULL);
-            fmt_p(x->p_adj, pv, sizeof pv);
+            fmt_p(x->p_adj, o->alpha, pv, sizeof pv);
             plots_text(cr, pv, x1 - pw, y, 0, &fv, 1, NULL, NULL);
         }
     }

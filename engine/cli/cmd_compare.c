@@ -27,7 +27,9 @@ const char cmd_compare_help[] =
     "  --pair A:B           segment names as in tab ('all', --segment names, COL=VALUE);\n"
     "                       A:rest compares A with everyone not in A; COL:rest and\n"
     "                       COL:all (a --by column) compare each value of COL in turn\n"
-    "  --adjust none|holm|bh   multiple testing within each question x pair (default holm)\n"
+    "  --adjust none|holm|bh   multiple testing within each question x pair (default holm);\n"
+    "                       a single-choice question with two levels tested is one test\n"
+    "                       (d and -d): both rows keep their p\n"
     "  --score Q[:MAP]      also m_A - m_B of a score of single-choice question Q (MAP as\n"
     "                       in 'shopstat score': mean, nps, V=S,...): csv rows whose level\n"
     "                       is the score's name, after Q's level rows (none without --var Q);\n"
@@ -60,7 +62,9 @@ static void write_json(FILE *f, const shopstat_difference *d, size_t n, const su
 {
     fputs("{\n  \"options\": {\"adjust\": ", f);
     shopstat_json_string(f, shopstat_adjust_name(a->adjust));
-    fputs(", \"family\": \"levels of one question for one pair\", \"level\": ", f);
+    fputs(", \"family\": \"levels of one question for one pair (two levels of a single-choice "
+          "question: one test)\", \"level\": ",
+          f);
     shopstat_json_number(f, a->tab.level);
     /* Row accounting as in tab's JSON: read = used + excluded (by reason). */
     shopstat_tab_context ctx;
@@ -276,7 +280,7 @@ static size_t diff_block_end(const int *pw, const unsigned char *wide, size_t np
 static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, size_t i, size_t j,
                             size_t nlev, const shopstat_difference *sd, size_t nsd,
                             const shopstat_score_estimate *se, size_t nse, const tcol *col,
-                            size_t ncol, size_t w0)
+                            size_t ncol, size_t w0, const survey_args *a)
 {
     /* the pairs, in the order of their first difference, the levels' before the scores' */
     const shopstat_difference **pair = malloc((j - i + nsd + 1) * sizeof *pair);
@@ -310,14 +314,16 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                     (rest ? 4 : 0),
                w = 7; /* "(B - A)" */
         for (size_t l = 0; l < nlev; l++) {
-            shopstat_format_difference(diff_of(d + i, j - i, q, l, p), NULL, cell, sizeof cell);
+            shopstat_format_difference_alpha(diff_of(d + i, j - i, q, l, p), NULL, a->alpha,
+                                             a->alpha_low, cell, sizeof cell);
             if (strlen(cell) > w)
                 w = strlen(cell);
         }
         for (size_t s = 0; s < nse; s++) {
             if (se[s].q != q || se[s].s != 0)
                 continue;
-            shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, p), &se[s], cell, sizeof cell);
+            shopstat_format_difference_alpha(diff_of(sd, nsd, q, se[s].k, p), &se[s], a->alpha,
+                                             a->alpha_low, cell, sizeof cell);
             if (strlen(cell) > w)
                 w = strlen(cell);
         }
@@ -362,8 +368,8 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                 }
             pad_left(f, lname, w0);
             for (size_t k = k0; k < k1; k++) {
-                shopstat_format_difference(diff_of(d + i, j - i, q, l, pair[k]), NULL, cell,
-                                           sizeof cell);
+                shopstat_format_difference_alpha(diff_of(d + i, j - i, q, l, pair[k]), NULL,
+                                                 a->alpha, a->alpha_low, cell, sizeof cell);
                 fprintf(f, "  %*s", pw[k], cell);
             }
             fputc('\n', f);
@@ -373,8 +379,8 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
                 continue;
             pad_left(f, se[s].score, w0);
             for (size_t k = k0; k < k1; k++) {
-                shopstat_format_difference(diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s], cell,
-                                           sizeof cell);
+                shopstat_format_difference_alpha(diff_of(sd, nsd, q, se[s].k, pair[k]), &se[s],
+                                                 a->alpha, a->alpha_low, cell, sizeof cell);
                 fprintf(f, "  %*s", pw[k], cell);
             }
             fputc('\n', f);
@@ -609,7 +615,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         for (size_t c = 0; c < ncol; c++)
             fprintf(f, "  %*s", cw[c], base[c]);
         fputs("\n\n", f);
-        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0))
+        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0, a))
             return cli_usage_error("out of memory");
         i = j;
     }

@@ -13,7 +13,9 @@ extern "C" {
 
 typedef struct shopstat_compare_opts {
     double level;                  /* CI level of the difference, default 0.95 */
-    shopstat_adjust_method adjust; /* default Holm, within each question x pair family */
+    shopstat_adjust_method adjust; /* default Holm, within each question x pair family (a
+                                      single-choice question whose pair leaves two levels
+                                      with a p: one test, p_adjusted = p_value) */
 } shopstat_compare_opts;
 
 void shopstat_compare_opts_init(shopstat_compare_opts *o);

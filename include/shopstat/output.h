@@ -29,10 +29,27 @@ char *shopstat_format_double(double x, char *buf, size_t n);
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n);
 
+/* shopstat_format_difference shown beside significance letters at levels alpha and
+ * alpha_low: its p by shopstat_format_p_alpha, so that it never contradicts them. */
+char *shopstat_format_difference_alpha(const shopstat_difference *d,
+                                       const shopstat_score_estimate *sest, double alpha,
+                                       double alpha_low, char *buf, size_t n);
+
 /* A p-value as the human-facing outputs give it (report.md, report.pdf, the workbook's
- * notes, compare's table view): "p < 0.001" below 0.001, else "p = 0.042" (3 decimals);
- * "p n/a" for NaN. The CSV and JSON keep the full value. Returns buf. */
+ * notes, compare's table view): "p < 0.001" below 0.001, else "p = 0.042" (3 decimals, a
+ * decimal point whatever the locale); "p n/a" for NaN. The CSV and JSON keep the full
+ * value. Beside significance letters, shopstat_format_p_alpha. Returns buf. */
 char *shopstat_format_p(double p, char *buf, size_t n);
+
+/* shopstat_format_p shown beside significance letters (or marks) given below levels alpha
+ * and alpha_low (upper and lower case; equal, or alpha_low NaN, for one level; NaN for
+ * none): 3 decimals, or as many more (up to 6) as it takes for the printed value, read as a
+ * number, to lie on p's side of each level and not on a level p is not: 0.0498 under 0.05
+ * prints "p = 0.0498" (not "p = 0.050", which reads as not significant beside the letter),
+ * 0.0502 "p = 0.0502" (not "p = 0.050", the same text as the other without a letter).
+ * Within 5e-7 of a level, its side: "p < 0.05", "p > 0.05". "p < 0.001" and "p n/a" as
+ * shopstat_format_p. A decimal point whatever the locale. Returns buf. */
+char *shopstat_format_p_alpha(double p, double alpha, double alpha_low, char *buf, size_t n);
 
 /* x rounded to decimals (0 to 6) with its whole part in groups of three digits separated by
  * ',' ("12,345", "1,234.5", "-1,000", "999"), for the counts and bases of the human-facing

@@ -93,6 +93,23 @@ compare_row <- function(variable, level, ab, r, dfree, tq) {
                ci_lower = r$diff - tq * r$se, ci_upper = r$diff + tq * r$se, df = dfree, t = t,
                p_value = 2 * pt(-abs(t), dfree), stringsAsFactors = FALSE)
 }
+# The adjusted p-values of one family, one question x one pair (docs/methods.md): p.adjust
+# over its levels' p (method "holm", "bh" or "BH", "none"; NA where there is no test, left
+# out as p.adjust leaves NA), but for a single-choice question (q$flags "--var") whose pair
+# leaves exactly two levels with a test, every other level a difference of 0 without one
+# (no row of either side holds it): each side's shares then sum to 1, the two differences
+# are d and -d with one SE, one hypothesis tested twice, so p.adjust over one of the two
+# mirrored rows, a family of one: each row keeps its p. diff: the levels' differences.
+family_adjust <- function(q, p, diff, method) {
+    method <- c(holm = "holm", bh = "BH", BH = "BH", none = "none")[[method]]
+    tested <- !is.na(p)
+    if (identical(q$flags[1], "--var") && sum(tested) == 2 && isTRUE(all(diff[!tested] == 0))) {
+        # (the two rows are the same test: their p agree to round-off)
+        stopifnot(abs(p[tested][1] - p[tested][2]) <= 1e-9 * max(p[tested]))
+        return(vapply(p, p.adjust, 0, method = method))
+    }
+    p.adjust(p, method = method)
+}
 # compare_row's rows as the fixtures write them: numbers by fmt17, df by fmt_int.
 fmt_compare <- function(res) {
     for (v in c("estimate_a", "estimate_b", "difference", "se", "ci_lower", "ci_upper", "t",

@@ -90,7 +90,7 @@ cmp_case <- function(case, dat, des, q, segs, pairs, flags) {
             r <- contrast_sides(des, y, a, b, return.replicates = TRUE)
             fam <- rbind(fam, compare_row(q$name, l, ab, r, dfree, qt(0.975, dfree)))
         }
-        fam$p_adjusted <- p.adjust(fam$p_value, method = "holm")
+        fam$p_adjusted <- family_adjust(q, fam$p_value, fam$difference, "holm")
         out <- rbind(out, fam)
     }
     write.csv(fmt_compare(out), file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)

@@ -94,9 +94,10 @@ for (pr in list(c("A", "B"), c("A", "C"))) {
             p_adjusted = pv, stringsAsFactors = FALSE))
     }
 }
-# (Holm within each pair's family of two levels)
+# (Holm within each pair's family: ans's two levels, d and -d, are one test, as methods.md)
 fam <- res$segment_b == "seg=C"
-res$p_adjusted[fam] <- fmt17(p.adjust(as.numeric(res$p_value[fam]), "holm"))
+res$p_adjusted[fam] <- fmt17(family_adjust(list(flags = c("--var", "ans")), as.numeric(res$p_value[fam]),
+                                           as.numeric(res$difference[fam]), "holm"))
 write.csv(res, file.path(outdir, "one_psu_rep_no_replicate.csv"), row.names = FALSE, quote = FALSE, na = "")
 writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
              "# Generated: do not edit by hand.",

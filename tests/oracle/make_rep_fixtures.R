@@ -214,7 +214,7 @@ run_compare <- function(case, dataset, spec, questions, segs, pairs, adjust = "h
             fam[[length(fam) + 1]] <- compare_row(q$name, l, ab, r, dfree, tq)
         }
         fam <- do.call(rbind, fam)
-        fam$p_adjusted <- p.adjust(fam$p_value, method = if (adjust == "bh") "BH" else adjust)
+        fam$p_adjusted <- family_adjust(q, fam$p_value, fam$difference, adjust)
         out[[length(out) + 1]] <- fam
     }
     res <- do.call(rbind, out)

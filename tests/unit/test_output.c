@@ -161,6 +161,65 @@ static void test_format_p(void **state)
     assert_string_equal(shopstat_format_p(NAN, b, sizeof b), "p n/a");
 }
 
+/* A p beside letters at 0.05 (upper case) and 0.10 (lower case) never reads as the other
+ * side of a level: 3 decimals put 0.0498 (a letter) and 0.0502 (none) both at "p = 0.050",
+ * and 0.0996 (a lower-case letter) at "p = 0.100". More decimals where 3 put it on or
+ * across a level, up to 6; within 5e-7 of a level, the side of it. */
+static void test_format_p_alpha(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(shopstat_format_p_alpha(0.0498, 0.05, 0.10, b, sizeof b), "p = 0.0498");
+    assert_string_equal(shopstat_format_p_alpha(0.0502, 0.05, 0.10, b, sizeof b), "p = 0.0502");
+    assert_string_equal(shopstat_format_p_alpha(0.04996, 0.05, 0.10, b, sizeof b), "p = 0.04996");
+    assert_string_equal(shopstat_format_p_alpha(0.0499996, 0.05, 0.10, b, sizeof b), "p < 0.05");
+    assert_string_equal(shopstat_format_p_alpha(0.0500004, 0.05, 0.10, b, sizeof b), "p > 0.05");
+    assert_string_equal(shopstat_format_p_alpha(0.0996, 0.05, 0.10, b, sizeof b), "p = 0.0996");
+    assert_string_equal(shopstat_format_p_alpha(0.1004, 0.05, 0.10, b, sizeof b), "p = 0.1004");
+    /* p at a level exactly is not below it, as "p = 0.050" reads */
+    assert_string_equal(shopstat_format_p_alpha(0.05, 0.05, 0.10, b, sizeof b), "p = 0.050");
+    /* away from the levels, 3 decimals as shopstat_format_p */
+    assert_string_equal(shopstat_format_p_alpha(0.0483, 0.05, 0.10, b, sizeof b), "p = 0.048");
+    assert_string_equal(shopstat_format_p_alpha(0.0517, 0.05, 0.10, b, sizeof b), "p = 0.052");
+    assert_string_equal(shopstat_format_p_alpha(0.0421, 0.05, 0.10, b, sizeof b), "p = 0.042");
+    assert_string_equal(shopstat_format_p_alpha(0.0004, 0.05, 0.10, b, sizeof b), "p < 0.001");
+    assert_string_equal(shopstat_format_p_alpha(NAN, 0.05, 0.10, b, sizeof b), "p n/a");
+    /* one level (the lower NaN or equal), and a level of the user's: --alpha 0.01 */
+    assert_string_equal(shopstat_format_p_alpha(0.0498, 0.05, NAN, b, sizeof b), "p = 0.0498");
+    assert_string_equal(shopstat_format_p_alpha(0.0996, 0.05, 0.05, b, sizeof b), "p = 0.100");
+    assert_string_equal(shopstat_format_p_alpha(0.00996, 0.01, 0.01, b, sizeof b), "p = 0.00996");
+    /* without levels, shopstat_format_p */
+    assert_string_equal(shopstat_format_p_alpha(0.0498, NAN, NAN, b, sizeof b), "p = 0.050");
+    assert_string_equal(shopstat_format_p(0.0498, b, sizeof b), "p = 0.050");
+    /* a difference's cell: its adjusted p so, beside the letters of the same levels */
+    shopstat_difference d;
+    memset(&d, 0, sizeof d);
+    d.estimate_a = 0.35;
+    d.estimate_b = 0.095238095238095233;
+    d.difference = d.estimate_a - d.estimate_b;
+    d.ci_lower = 0.0003;
+    d.ci_upper = 0.509;
+    d.df = 40;
+    d.p_value = d.p_adjusted = 0.049834567072639196;
+    d.eff_base_a = 20;
+    d.eff_base_b = 21;
+    assert_string_equal(shopstat_format_difference_alpha(&d, NULL, 0.05, 0.10, b, sizeof b),
+                        "+25.5 [+0.0, +50.9] p = 0.0498");
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "+25.5 [+0.0, +50.9] p = 0.050");
+    /* a decimal point in any locale, the comparison made on the text as printed */
+    const char *const *locales = decimal_comma_locales;
+    for (size_t l = 0; locales[l]; l++) {
+        if (!setlocale(LC_NUMERIC, locales[l]))
+            continue;
+        assert_string_equal(shopstat_format_p_alpha(0.0498, 0.05, 0.10, b, sizeof b),
+                            "p = 0.0498");
+        assert_string_equal(shopstat_format_p_alpha(0.0421, 0.05, 0.10, b, sizeof b),
+                            "p = 0.042");
+    }
+    setlocale(LC_NUMERIC, "C");
+}
+
 /* Counts and bases in groups of three digits, a decimal point in any locale. */
 static void test_format_grouped(void **state)
 {
@@ -196,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_json_string_utf8),
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_format_p),
+        cmocka_unit_test(test_format_p_alpha),
         cmocka_unit_test(test_format_grouped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

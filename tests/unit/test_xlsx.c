@@ -700,6 +700,89 @@ static void test_zero_weight_effective_base(void **state)
     shopstat_plan_free(p);
 }
 
+/* The format code of number format id (a built-in id has none here: ""). */
+static const char *fmt_code(const book *b, int id)
+{
+    static char code[64];
+    char pat[48];
+    snprintf(pat, sizeof pat, "<numFmt numFmtId=\"%d\" formatCode=\"", id);
+    const char *p = strstr(b->styles, pat);
+    code[0] = '\0';
+    if (p) {
+        p += strlen(pat);
+        xml_text(p, strcspn(p, "\""), code, sizeof code);
+    }
+    return code;
+}
+
+/* A p beside the letters never reads as the other side of their levels: the differences
+ * block shows 0.0498 (an upper-case letter at 0.05) as "0.0498", not "0.050", and 0.0996 (a
+ * lower-case one at 0.10) as "0.0996"; the note of a pair with the rest says "p = 0.0996",
+ * as report.md (shopstat_format_p_alpha). 0.021 keeps 3 decimals. */
+static void test_p_near_alpha(void **state)
+{
+    (void)state;
+    static const char *const lv[] = {"Yes", "No"};
+    static const char *const sg[] = {"All", "Heavy"};
+    shopstat_estimate est[4] = {E("q", "1", "all", 400, 400, 380, 0.60, 0.55, 0.65),
+                                E("q", "1", "heavy", 120, 118, 110, 0.70, 0.61, 0.78),
+                                E("q", "2", "all", 400, 400, 380, 0.40, 0.35, 0.45),
+                                E("q", "2", "heavy", 120, 118, 110, 0.30, 0.22, 0.39)};
+    shopstat_difference d[4] = {D("q", "1", "heavy", "all", 0.10, 0.0498),
+                                D("q", "2", "heavy", "all", -0.10, 0.021),
+                                D("q", "1", "heavy", "rest", 0.13, 0.0996),
+                                D("q", "2", "heavy", "rest", -0.13, 0.5)};
+    d[1].l = d[3].l = 1; /* (level "2": the table's second level) */
+    shopstat_xlsx_table t = {.name = "q",
+                             .title = "Q",
+                             .nlevels = 2,
+                             .nsegments = 2,
+                             .level_labels = lv,
+                             .segment_labels = sg,
+                             .est = est,
+                             .diffs = d,
+                             .ndiffs = 4,
+                             .differences = 1};
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.xlsx", scratch_dir);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (shopstat_xlsx_write(path, &t, 1, &o, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    int yes = find_row(&b, x, "Yes"), no = find_row(&b, x, "No");
+    assert_true(yes > 0 && no == yes + 1);
+    /* the pairs' blocks after the two segments' (4 columns each, from B): change, CI low,
+     * CI high, p; heavy:all's p in M, heavy:rest's in Q */
+    const struct {
+        char col;
+        int row;
+        double p;
+        const char *code;
+    } want[] = {{'M', yes, 0.0498, "0.0000"},
+                {'M', no, 0.021, "[<0.001]\"< 0.001\";0.000"},
+                {'Q', yes, 0.0996, "0.0000"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char rf[16];
+        snprintf(rf, sizeof rf, "%c%d", want[i].col, want[i].row);
+        cell c = get_cell(&b, x, rf);
+        assert_true(c.found && !c.is_str);
+        assert_close(c.num, want[i].p, 1e-15);
+        int nf, it;
+        style_of(&b, c.style, &nf, &it);
+        assert_string_equal(fmt_code(&b, nf), want[i].code);
+    }
+    assert_true(any_text(&b, x,
+                         "Yes: Heavy (B) significantly higher than the rest of the sample "
+                         "(p = 0.0996, significant at p < 0.1 only)."));
+    free(x);
+    book_close(&b);
+}
+
 /* The numbers of every sheet, and its column widths and row heights, in the form XML takes
  * (a decimal point) whatever the process locale: libxlsxwriter prints them with snprintf,
  * and a library caller's setlocale(LC_ALL, "") with a decimal comma wrote <v>0,85</v>, a
@@ -747,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_zero_weight_effective_base),
         cmocka_unit_test(test_numbers_any_locale),
+        cmocka_unit_test(test_p_near_alpha),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

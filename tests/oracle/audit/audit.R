@@ -412,9 +412,12 @@ compare_expect <- function(dat, spec, questions, segs, pairs, adjust, level, inb
         # a difference of 0 with SE 0 (the same rows, or both sides at p = 1 or 0): R's t
         # = 0 / round-off gives a p of noise (often 1) that p.adjust counts; methods.md
         # leaves t and p empty and the row out of the family, as p.adjust does with NA
+        # (and such a row's difference as the 0 it is, for family_adjust's two-level rule)
         p <- fam$p_value
-        p[abs(fam$difference) < 1e-12 & fam$se < 1e-12] <- NA
-        fam$p_adjusted <- p.adjust(p, method = c(holm = "holm", bh = "BH", none = "none")[[adjust]])
+        zero <- abs(fam$difference) < 1e-12 & fam$se < 1e-12
+        p[zero] <- NA
+        d0 <- fam$difference; d0[zero] <- 0
+        fam$p_adjusted <- family_adjust(q, p, d0, adjust)
         out[[length(out) + 1]] <- fam
     }
     do.call(rbind, out)

@@ -54,8 +54,9 @@ run_fmt <- function(tag, args) {
 
 # A difference cell ("+18.1 [+13.6, +22.6] p < 0.001", "-9.2 [...] p = 0.022", "not
 # tested", "-", "[df 0]", "+0.0 (0% on both sides: no test)") against R's row e (difference, interval at the run's level and
-# adjusted p; percentage points, one decimal): a DIFF beyond the rounding of what it shows.
-CELL_RE <- "^([+-]?[0-9.]+) \\[([+-]?[0-9.]+), ([+-]?[0-9.]+)\\] p ([<=]) ([0-9.]+)$"
+# adjusted p; percentage points, one decimal): a DIFF beyond the rounding of what it shows
+# (a p near a letter's level has more decimals, "p = 0.0498", or its side, "p > 0.05").
+CELL_RE <- "^([+-]?[0-9.]+) \\[([+-]?[0-9.]+), ([+-]?[0-9.]+)\\] p ([<=>]) ([0-9.]+)$"
 CELL_NOP <- "^([+-]?[0-9.]+) \\[([+-]?[0-9.]+), ([+-]?[0-9.]+)\\]$"
 check_cell <- function(tag, key, cell, e) {
     cell <- trimws(gsub("\u2212", "-", cell))
@@ -96,6 +97,7 @@ check_cell <- function(tag, key, cell, e) {
     p <- e$p_adjusted; got <- as.numeric(m[6])
     if (!is.finite(p)) bad(tag, key, "cell-p", cell, p)
     else if (m[5] == "<" && p >= got + 1e-9) bad(tag, key, "cell-p", cell, p)
+    else if (m[5] == ">" && p <= got - 1e-9) bad(tag, key, "cell-p", cell, p)
     else if (m[5] == "=" && abs(p - got) > half(m[6])) bad(tag, key, "cell-p", cell, p)
 }
 
