@@ -218,12 +218,12 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
             double *adj = praw + fam;
             (void)adj;
             double *tmp = malloc((fam ? fam : 1) * sizeof *tmp);
-            if (!tmp) {
+            if (!tmp || shopstat_p_adjust(o->adjust, praw, fam, tmp) != SHOPSTAT_OK) {
+                free(tmp);
                 free(d);
                 free(praw);
                 return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
             }
-            shopstat_p_adjust(o->adjust, praw, fam, tmp);
             for (size_t i = 0; i < fam; i++)
                 d[first + i].p_adjusted = tmp[i];
             free(tmp);

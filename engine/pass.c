@@ -688,11 +688,12 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
 
-    t->nq = p->nquestions;
+    /* (nq only once q is there: shopstat_totals_free walks nq questions of q) */
     t->rows_q = SIZE_MAX;
-    t->q = calloc(t->nq ? t->nq : 1, sizeof *t->q);
+    t->q = calloc(p->nquestions ? p->nquestions : 1, sizeof *t->q);
     if (!t->q)
         return nomem(err);
+    t->nq = p->nquestions;
     size_t maxlv = 0;
     for (size_t i = 0; i < t->nq; i++) {
         rt_question *q = &t->q[i];

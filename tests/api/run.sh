@@ -5,7 +5,8 @@
 # -pedantic, compile every installed header alone (C11 and C++11), run the example on
 # tests/oracle/data/shopper.csv and check its estimates and comparisons against R's
 # (tests/oracle/expected) and against `shopstat tab` / `shopstat compare` with the same
-# flags, and under valgrind (when installed) that it frees everything.
+# flags, and under valgrind (when installed) that it frees everything; then fail each of a
+# job's allocations in turn (tests/api/oom.c).
 # Needs no network and no R; removes what it made. Ends with "N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
@@ -180,6 +181,26 @@ if command -v valgrind >/dev/null && [ -z "$SAN" ]; then
         rc=$?
         [ "$rc" -ne 99 ] && ok || fail "valgrind, example $f: $(grep '==' "$TMP/vg.err" | head -20)"
     done
+fi
+
+# 7. out of memory at every allocation in turn (tests/api/oom.c, the archive's malloc, calloc
+#    and realloc wrapped by the linker): each ends in SHOPSTAT_ENOMEM "out of memory" or in
+#    the results of a run without the failure, never a crash, another error, other numbers
+#    or (under make sanitize) a leak. Taylor and replicate designs, the pass on 2 threads.
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -D_POSIX_C_SOURCE=200809L -o "$TMP/oom" tests/api/oom.c \
+    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(pkg-config --static --cflags --libs shopstat) \
+    2>"$TMP/cc.err"; then
+    for run in "tests/oracle/data/shopper.csv taylor" "tests/oracle/data/rep_shopper.csv jk1"; do
+        # shellcheck disable=SC2086 # the file and the design
+        "$TMP/oom" $run >"$TMP/oom.out" 2>"$TMP/oom.err"; rc=$?
+        line=$(cat "$TMP/oom.out")
+        n=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) allocations, .*/\1/p')
+        if [ "$rc" -eq 0 ] && [ "${n:-0}" -ge 200 ] && case $line in *" 0 wrong") true ;; *) false ;; esac; then ok
+        else fail "oom $run: exit $rc, '$line': $(head -5 "$TMP/oom.err")"; fi
+    done
+else
+    fail "tests/api/oom.c does not build: $(head -5 "$TMP/cc.err")"
 fi
 
 echo "$passed passed, $failed failed"
