@@ -2,11 +2,11 @@
 # The library as another program uses it: `make install` into a temporary prefix, then,
 # with only the installed headers and `pkg-config shopstat` (with and without --static),
 # build tests/api/example.c (docs/library.md) under -std=c11 -Wall -Wextra -Werror
-# -pedantic, compile every installed header alone (C11 and C++11), run the example on
-# tests/oracle/data/shopper.csv and check its estimates and comparisons against R's
-# (tests/oracle/expected) and against `shopstat tab` / `shopstat compare` with the same
-# flags, and under valgrind (when installed) that it frees everything; then fail each of a
-# job's allocations in turn (tests/api/oom.c).
+# -pedantic, compile every installed header alone (C11, C99 and C++11) and beside cairo.h,
+# run the example on tests/oracle/data/shopper.csv and check its estimates and comparisons
+# against R's (tests/oracle/expected) and against `shopstat tab` / `shopstat compare` with
+# the same flags, and under valgrind (when installed) that it frees everything; then fail
+# each of a job's allocations in turn (tests/api/oom.c).
 # Needs no network and no R; removes what it made. Ends with "N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
@@ -77,7 +77,7 @@ else
     fail "a program using SHOPSTAT_VERSION_MAJOR/MINOR/PATCH and shopstat_version() does not build: $(head -3 "$TMP/cc.err")"
 fi
 
-# 2. every installed header compiles alone, in C11 and in C++11
+# 2. every installed header compiles alone, in C11, C99 and C++11
 ncompiled=0
 for h in "$prefix"/include/shopstat/*.h; do
     n=$(basename "$h")
@@ -85,6 +85,8 @@ for h in "$prefix"/include/shopstat/*.h; do
     if $CC "${STRICT[@]}" -fsyntax-only -I"$prefix/include" "$TMP/h.c" 2>"$TMP/h.err"; then
         ncompiled=$((ncompiled + 1))
     else fail "shopstat/$n alone does not compile as C11: $(head -3 "$TMP/h.err")"; fi
+    $CC "${STRICT[@]}" -std=c99 -fsyntax-only -I"$prefix/include" "$TMP/h.c" 2>"$TMP/h.err" ||
+        fail "shopstat/$n alone does not compile as C99: $(head -3 "$TMP/h.err")"
     if command -v "$CXX" >/dev/null; then
         cp "$TMP/h.c" "$TMP/h.cc"
         $CXX -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$prefix/include" \
@@ -94,6 +96,20 @@ for h in "$prefix"/include/shopstat/*.h; do
 done
 [ "$ncompiled" -eq "$(ls include/shopstat/*.h | wc -l)" ] && ok ||
     fail "$ncompiled of $(ls include/shopstat/*.h | wc -l) headers compiled alone"
+# ... and beside cairo.h, before or after it, in C99 too: a program drawing on its own
+# context includes both (chart.h repeated cairo's typedef, which C99 forbids)
+for order in "cairo.h shopstat/shopstat.h" "shopstat/shopstat.h cairo.h"; do
+    for std in c99 c11; do
+        printf '#include <%s>\n' $order >"$TMP/cairo.c"
+        printf 'int draw(cairo_t *cr, shopstat_error *err);\n' >>"$TMP/cairo.c"
+        printf 'int draw(cairo_t *cr, shopstat_error *err)\n{\n' >>"$TMP/cairo.c"
+        printf '    return shopstat_chart_draw(cr, 400, 300, NULL, NULL, err);\n}\n' >>"$TMP/cairo.c"
+        # shellcheck disable=SC2046 # pkg-config's words are separate flags
+        $CC "${STRICT[@]}" -std=$std -fsyntax-only $(pkg-config --cflags shopstat) "$TMP/cairo.c" \
+            2>"$TMP/h.err" && ok ||
+            fail "<${order% *}> then <${order#* }> does not compile as ${std}: $(head -3 "$TMP/h.err")"
+    done
+done
 
 # docs/library.md shows the example as it is tested here, and its commands as run below
 sed -n '/^```c$/,/^```$/p' docs/library.md | sed '1d;$d' >"$TMP/doc_example.c"
