@@ -4785,6 +4785,16 @@ double shopstat_totals_df(const shopstat_totals *t)
     return psus - strata;
 }
 
+const shopstat_design_opts *shopstat_totals_design(const shopstat_totals *t)
+{
+    return &t->plan->design;
+}
+
+const char *shopstat_totals_path(const shopstat_totals *t)
+{
+    return t->path;
+}
+
 int shopstat_totals_fpc_fractions(const shopstat_totals *t)
 {
     return t->fpc_fractions;

@@ -259,6 +259,12 @@ shopstat_accounting shopstat_totals_accounting(const shopstat_totals *t);
 size_t shopstat_totals_nexcluded(const shopstat_totals *t);
 size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char **reason);
 
+/* The design the pass used: the plan's (shopstat_plan_set_design), its strings borrowed from
+ * the plan; for shopstat_design_note and the writers' context (shopstat_tab_context_init). */
+const shopstat_design_opts *shopstat_totals_design(const shopstat_totals *t);
+/* The data file's path, as the reader was opened with it; borrowed, valid until t is freed. */
+const char *shopstat_totals_path(const shopstat_totals *t);
+
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);
 size_t shopstat_totals_npsu(const shopstat_totals *t);   /* rows when there is no PSU column */

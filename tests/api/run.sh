@@ -5,7 +5,8 @@
 # -pedantic, compile every installed header alone (C11, C99 and C++11) and beside cairo.h,
 # run the example on tests/oracle/data/shopper.csv and check its estimates and comparisons
 # against R's (tests/oracle/expected) and against `shopstat tab` / `shopstat compare` with
-# the same flags, and under valgrind (when installed) that it frees everything; then fail
+# the same flags, and under valgrind (when installed) that it frees everything; write tab's
+# and compare's JSON through the library (tests/api/json.c) as the program does; then fail
 # each of a job's allocations in turn (tests/api/oom.c).
 # Needs no network and no R; removes what it made. Ends with "N passed, N failed".
 set -u
@@ -161,6 +162,22 @@ for cmd in tab compare; do
     [ "${words%% shopstat compare*}" = "$want" ] && ok ||
         fail "docs/library.md: '$cmd' command '${words%% shopstat compare*}', tested '$want'"
 done
+# the JSON documents, written through the library with a context from the totals
+# (tests/api/json.c), byte for byte those of `shopstat tab|compare --format json`
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -o "$TMP/json" tests/api/json.c $(pkg-config --static --cflags --libs shopstat) \
+    2>"$TMP/cc.err"; then
+    for cmd in tab compare; do
+        pairs=(); [ "$cmd" = compare ] && pairs=(--pair heavy:all --pair wave=2011:heavy)
+        "$bdir/shopstat" "$cmd" "$data" "${args[@]}" "${pairs[@]}" --format json \
+            >"$TMP/cli.json" 2>/dev/null
+        "$TMP/json" "$data" "$cmd" >"$TMP/lib.json" 2>"$TMP/json.err"; rc=$?
+        if [ "$rc" -eq 0 ] && [ -s "$TMP/cli.json" ] && cmp -s "$TMP/cli.json" "$TMP/lib.json"; then ok
+        else fail "json $cmd: exit $rc, differs from shopstat $cmd --format json: $(diff "$TMP/cli.json" "$TMP/lib.json" | head -5) $(cat "$TMP/json.err")"; fi
+    done
+else
+    fail "tests/api/json.c does not build: $(head -5 "$TMP/cc.err")"
+fi
 if grep -q '^warning: pref: ' "$TMP/ex.err" &&
     grep -q '^581 rows read, 581 used; 4 strata, 16 PSUs, df 12$' "$TMP/ex.err"; then ok
 else fail "example's stderr: $(cat "$TMP/ex.err")"; fi
