@@ -60,7 +60,7 @@ FUZZ_SECONDS ?= 10
 .PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(TOOL_BIN)
+all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(BUILD)/shopstat-uninstalled.pc $(TOOL_BIN)
 
 # Idempotent and silent when every package is there; needs root (or sudo) otherwise.
 deps:
@@ -191,6 +191,28 @@ Cflags: -I$${includedir}
 Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
 endef
 export PC_TEXT
+
+# The same for the build tree, before any install: PKG_CONFIG_PATH=$(BUILD) makes pkg-config
+# find $(BUILD)/shopstat-uninstalled.pc for `shopstat` (it prefers NAME-uninstalled.pc), whose
+# paths are this checkout's include/ and $(BUILD)'s archive (tests/api/run.sh builds the
+# example with it).
+define PC_UNINSTALLED_TEXT
+prefix=$(CURDIR)
+libdir=$(abspath $(BUILD))
+includedir=$${prefix}/include
+
+Name: shopstat
+Description: Design-based survey statistics for shopper surveys (uninstalled, $(abspath $(BUILD)))
+Version: $(VERSION)
+Requires: $(PKGS)
+Cflags: -I$${includedir}
+Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
+endef
+export PC_UNINSTALLED_TEXT
+
+$(BUILD)/shopstat-uninstalled.pc: include/shopstat/shopstat.h Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' "$$PC_UNINSTALLED_TEXT" >$@
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The library as another program uses it: `make install` into a temporary prefix, then,
-# with only the installed headers and `pkg-config shopstat` (with and without --static),
+# with only the installed headers and `pkg-config shopstat` (with and without --static, and
+# the build tree's shopstat-uninstalled.pc),
 # build tests/api/example.c (docs/library.md) under -std=c11 -Wall -Wextra -Werror
 # -pedantic, compile every installed header alone (C11, C99 and C++11) and beside cairo.h,
 # run the example on tests/oracle/data/shopper.csv and check its estimates and comparisons
@@ -125,6 +126,18 @@ for how in shared static; do
         $(pkg-config "${flags[@]}" shopstat) 2>"$TMP/cc.err"; then ok
     else fail "example does not build with pkg-config ${flags[*]} shopstat: $(head -5 "$TMP/cc.err")"; fi
 done
+
+# 3b. the example built against the build tree, not installed: PKG_CONFIG_PATH=$BUILD finds
+#     $BUILD/shopstat-uninstalled.pc (this checkout's include/ and $BUILD's archive)
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if [ "$(PKG_CONFIG_PATH=$bdir pkg-config --variable=includedir shopstat 2>&1)" = "$root/include" ] &&
+    $CC "${STRICT[@]}" -o "$TMP/example-build" tests/api/example.c \
+        $(PKG_CONFIG_PATH=$bdir pkg-config --cflags --libs shopstat) 2>"$TMP/cc.err" &&
+    "$TMP/example-build" tests/oracle/data/shopper.csv >"$TMP/ex-build.out" 2>/dev/null &&
+    "$TMP/example-shared" tests/oracle/data/shopper.csv 2>/dev/null | cmp -s - "$TMP/ex-build.out"; then ok
+else
+    fail "example against the build tree (PKG_CONFIG_PATH=$bdir: $(PKG_CONFIG_PATH=$bdir pkg-config --cflags --libs shopstat 2>&1 | head -2)): $(head -3 "$TMP/cc.err")"
+fi
 
 # 4. its numbers: R's (the oracle fixtures of the same design, questions, segments and
 #    pairs) and the program's, byte for byte
