@@ -16,6 +16,7 @@ typedef struct shopstat_compare_opts {
     shopstat_adjust_method adjust; /* default Holm, within each question x pair family */
 } shopstat_compare_opts;
 
+/* Fill o with the defaults: level 0.95, Holm. o must not be NULL. */
 void shopstat_compare_opts_init(shopstat_compare_opts *o);
 
 /* p_A - p_B for one level of one question. The variance linearises the difference

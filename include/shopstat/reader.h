@@ -36,6 +36,9 @@ typedef struct shopstat_csv_opts {
     size_t ncolumn_missing;                        /* besides missing (may be NULL, 0) */
 } shopstat_csv_opts;
 
+/* Fill o with the defaults the fields' comments give (detect the delimiter and encoding,
+ * decimal comma auto, one header row, nothing skipped, no extra missing codes). o must not
+ * be NULL. */
 void shopstat_csv_opts_init(shopstat_csv_opts *o);
 
 /* What the loader detected (or was told). Strings are static or owned by the reader. */

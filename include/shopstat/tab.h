@@ -229,6 +229,8 @@ typedef struct shopstat_pass_opts {
     void *progress_ctx;
 } shopstat_pass_opts;
 
+/* Fill o with the defaults: threads and chunk_bytes 0 (as above), no progress callback.
+ * o must not be NULL. */
 void shopstat_pass_opts_init(shopstat_pass_opts *o);
 
 /* shopstat_totals_compute with options. A regular UTF-8 file (no --skip-rows) is cut
@@ -368,6 +370,8 @@ typedef struct shopstat_tab_opts {
     int undefined_ok;
 } shopstat_tab_opts;
 
+/* Fill o with the defaults: logit intervals at 0.95 (R's svyciprop), every estimate
+ * (want NULL), undefined_ok 0. o must not be NULL. */
 void shopstat_tab_opts_init(shopstat_tab_opts *o);
 
 /* One row of a table: a question's level in a segment. Strings are borrowed: variable

@@ -113,6 +113,15 @@ for order in "cairo.h shopstat/shopstat.h" "shopstat/shopstat.h cairo.h"; do
     done
 done
 
+# every public function has a comment stating its contract (ownership, NULL, errors): a
+# comment right before it, or before the run of declarations it belongs to (a header's
+# getters share one); a declaration after a blank line has none
+undocumented=$(awk 'FNR == 1 { doc = 0 } /^[[:space:]]*$/ { doc = 0; next }
+    /\*\/[[:space:]]*$/ || /^[[:space:]]*\/\*/ { doc = 1 }
+    /^[a-z].*shopstat_[a-z0-9_]+\(/ && !/^typedef/ && !doc {
+        sub(/\(.*/, ""); sub(/.*[ *]/, ""); printf " %s", $0 }' "$prefix"/include/shopstat/*.h)
+[ -z "$undocumented" ] && ok || fail "public functions without a contract comment:$undocumented"
+
 # docs/library.md shows the example as it is tested here, and its commands as run below
 sed -n '/^```c$/,/^```$/p' docs/library.md | sed '1d;$d' >"$TMP/doc_example.c"
 cmp -s "$TMP/doc_example.c" tests/api/example.c && ok ||
