@@ -337,6 +337,19 @@ for f in $outputs; do
 done
 
 # ---------------------------------------------------------------------------------------
+# Every environment variable the library reads (getenv in engine/ and plots/, not the
+# program's engine/cli/) is named in docs/library.md: a program embedding the library
+# inherits its environment, and these change threads, chunks, caps and grouping.
+lib_env=$(grep -ohE 'getenv\("SHOPSTAT_[A-Z0-9_]+"\)|env_long\("SHOPSTAT_[A-Z0-9_]+"\)' \
+    "$root"/engine/*.c "$root"/plots/*.c | grep -oE 'SHOPSTAT_[A-Z0-9_]+' | sort -u)
+[ -n "$lib_env" ] || fail "engine/*.c" "no getenv(\"SHOPSTAT_...\") found: the check reads nothing"
+for v in $lib_env; do
+    if grep -q "\`$v\`" "$root/docs/library.md"; then pass; else
+        fail "docs/library.md" "does not name $v, which the library reads from the environment"
+    fi
+done
+
+# ---------------------------------------------------------------------------------------
 # Every doc that names a bundled survey says that its data are synthetic.
 for doc in "${docs[@]}" docs/shopstat.1; do
     if grep -qiE 'servicesoft|teletech' "$root/$doc"; then
