@@ -46,6 +46,7 @@
 #include "shopstat/describe.h"
 #include "shopstat/outfile.h"
 #include "shopstat/design.h"
+#include "shopstat/replicate.h"
 #include "shopstat/ci.h"
 #include "shopstat/tab.h"
 #include "shopstat/xlsx.h"

@@ -113,6 +113,16 @@ for order in "cairo.h shopstat/shopstat.h" "shopstat/shopstat.h cairo.h"; do
     done
 done
 
+# the umbrella header includes every other: a program may include <shopstat/shopstat.h>
+# alone (replicate.h was left out)
+notincluded=
+for h in include/shopstat/*.h; do
+    n=$(basename "$h")
+    [ "$n" = shopstat.h ] || grep -q "^#include \"shopstat/$n\"" include/shopstat/shopstat.h ||
+        notincluded="$notincluded $n"
+done
+[ -z "$notincluded" ] && ok || fail "shopstat/shopstat.h does not include:$notincluded"
+
 # every public function has a comment stating its contract (ownership, NULL, errors): a
 # comment right before it, or before the run of declarations it belongs to (a header's
 # getters share one); a declaration after a blank line has none
