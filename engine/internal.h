@@ -238,6 +238,11 @@ void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty);
  * were counted is redone by shopstat_reader_run (which counts every row again): the
  * counts are then those of the file's rows, each once. */
 void reader_unnote_rows(shopstat_reader *r);
+/* SHOPSTAT_EUSAGE ("the reader was already read ...") when a pass has read r, by
+ * shopstat_reader_run or in chunks that went through (reader_note_rows); else SHOPSTAT_OK.
+ * A pass checks first: its fallback's reader_unnote_rows would otherwise take back the
+ * earlier pass's counts and read the file again. */
+shopstat_status reader_check_unread(const shopstat_reader *r, shopstat_error *err);
 
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */

@@ -492,6 +492,9 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (!err)
         err = &local;
     *out = NULL;
+    shopstat_status unread = reader_check_unread(r, err); /* (once per reader) */
+    if (unread)
+        return unread;
     totals_job tj = {.p = p, .r = r}; /* (the layout's sizes start at 0) */
     shopstat_error e;
     shopstat_error_clear(&e);

@@ -160,8 +160,9 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
                                            shopstat_error *err);
 
 /* Stream every data row once through fn. Can be called only once per reader: a second
- * call (or a second pass over a reader a pass consumed) returns SHOPSTAT_EUSAGE; open
- * the file again instead (a regular file's chunked pass may read it again, a pipe never).
+ * call, or any pass over a reader a pass consumed (shopstat_totals_compute, describe, in
+ * chunks over a regular file as over a pipe), returns SHOPSTAT_EUSAGE; open the file again
+ * instead.
  * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
  * count); nor are rows of the header's field count whose every field is empty (after
  * libcsv's trimming of unquoted spaces: Excel's trailing ",,,,"), which are counted
