@@ -55,6 +55,11 @@ static int by_p(const void *a, const void *b)
 shopstat_status shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n,
                                   double *out)
 {
+    if (m != SHOPSTAT_ADJUST_NONE && m != SHOPSTAT_ADJUST_HOLM && m != SHOPSTAT_ADJUST_BH) {
+        for (size_t i = 0; i < n; i++) /* (not BH's numbers for any other value) */
+            out[i] = NAN;
+        return SHOPSTAT_EUSAGE;
+    }
     if (n == 0)
         return SHOPSTAT_OK;
     if (m == SHOPSTAT_ADJUST_NONE) {

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shopstat/error.h"
+
 /* Open-addressing map from byte strings to dense indices 0..n-1 (insertion order).
  * Keys are copied into one arena and NUL-terminated. Both the number of keys and the
  * arena's bytes are capped so malformed input cannot ask for unbounded memory. */
@@ -44,6 +46,10 @@ static inline const char *strmap_key(const strmap *m, size_t i)
  * program installed (ci.c). Every public function that calls GSL calls this first, so the
  * library never aborts its caller; thread-safe (pthread_once). */
 void shopstat_gsl_quiet(void);
+
+/* SHOPSTAT_EUSAGE unless 0 < level < 1 ("confidence level 2 is not between 0 and 1"): the
+ * entry points that take a level in their options check it before any work (ci.c). */
+shopstat_status opts_level_check(double level, shopstat_error *err);
 
 /* ---- byte ranges of a CSV file for the parallel pass (reader.c) ---- */
 #include "shopstat/reader.h"

@@ -123,7 +123,7 @@ const char *shopstat_adjust_name(shopstat_adjust_method m);
  * non-NaN entries) and left NaN in out; results are capped at 1. Ties get equal adjusted
  * values. out may alias p; n may be 0. NONE copies p. HOLM and BH allocate n indices: if that
  * fails, SHOPSTAT_ENOMEM, and every out entry is NaN (never a silently unadjusted p-value);
- * else SHOPSTAT_OK. */
+ * so for a method outside the enum, SHOPSTAT_EUSAGE; else SHOPSTAT_OK. */
 shopstat_status shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n,
                                   double *out);
 

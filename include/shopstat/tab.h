@@ -48,7 +48,8 @@ shopstat_plan *shopstat_plan_new(void);
  * them first. p may be NULL. */
 void shopstat_plan_free(shopstat_plan *p);
 
-/* The plan copies everything it is given. */
+/* The plan copies everything it is given. SHOPSTAT_EUSAGE for a lonely-PSU rule or replicate
+ * type outside its enum (the other fields are checked by the pass). */
 shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
                                          shopstat_error *err);
 
@@ -411,7 +412,8 @@ const char *shopstat_totals_df0_reason(const shopstat_totals *t);
 /* Every question x level x segment, in that nesting order (questions as added,
  * levels in level order, segments in display order). *out is malloc'ed: free it
  * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL;
- * t, out and n must not be NULL. Fails (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
+ * t, out and n must not be NULL. Fails (SHOPSTAT_EUSAGE) for a level outside (0, 1) or a
+ * method outside shopstat_ci_method, (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
  * a whole design of df <= 0 (see undefined_ok), SHOPSTAT_ENOMEM, or SHOPSTAT_EINTERNAL (a
  * GSL failure);
  * on failure *out is NULL and *n 0. */
