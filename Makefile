@@ -60,7 +60,7 @@ FUZZ_SECONDS ?= 10
 .PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(TOOL_BIN)
+all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(BUILD)/shopstat-uninstalled.pc $(TOOL_BIN)
 
 # Idempotent and silent when every package is there; needs root (or sudo) otherwise.
 deps:
@@ -128,13 +128,15 @@ sanitize:
 	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
-# The parallel pass under ThreadSanitizer: its unit tests and the determinism checks
-# (1-3 threads, tiny chunks), any data race failing the run.
+# The parallel pass under ThreadSanitizer: its unit tests, output files opened and committed
+# on several threads (test_outfile) and the determinism checks (1-3 threads, tiny chunks),
+# any data race failing the run.
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
-	  build-tsan/shopstat build-tsan/tests/test_parallel build-tsan/tools/csvcompare \
-	  build-tsan/tools/gen_export
+	  build-tsan/shopstat build-tsan/tests/test_parallel build-tsan/tests/test_outfile \
+	  build-tsan/tools/csvcompare build-tsan/tools/gen_export
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_parallel
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_outfile
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan tests/hostile/determinism.sh
 
 # libFuzzer targets tests/fuzz/fuzz_*.c, built with clang, ASan and UBSan into build-fuzz/
@@ -189,6 +191,28 @@ Cflags: -I$${includedir}
 Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
 endef
 export PC_TEXT
+
+# The same for the build tree, before any install: PKG_CONFIG_PATH=$(BUILD) makes pkg-config
+# find $(BUILD)/shopstat-uninstalled.pc for `shopstat` (it prefers NAME-uninstalled.pc), whose
+# paths are this checkout's include/ and $(BUILD)'s archive (tests/api/run.sh builds the
+# example with it).
+define PC_UNINSTALLED_TEXT
+prefix=$(CURDIR)
+libdir=$(abspath $(BUILD))
+includedir=$${prefix}/include
+
+Name: shopstat
+Description: Design-based survey statistics for shopper surveys (uninstalled, $(abspath $(BUILD)))
+Version: $(VERSION)
+Requires: $(PKGS)
+Cflags: -I$${includedir}
+Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
+endef
+export PC_UNINSTALLED_TEXT
+
+$(BUILD)/shopstat-uninstalled.pc: include/shopstat/shopstat.h Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' "$$PC_UNINSTALLED_TEXT" >$@
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \

@@ -52,20 +52,26 @@ static int by_p(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-void shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n, double *out)
+shopstat_status shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n,
+                                  double *out)
 {
+    if (m != SHOPSTAT_ADJUST_NONE && m != SHOPSTAT_ADJUST_HOLM && m != SHOPSTAT_ADJUST_BH) {
+        for (size_t i = 0; i < n; i++) /* (not BH's numbers for any other value) */
+            out[i] = NAN;
+        return SHOPSTAT_EUSAGE;
+    }
     if (n == 0)
-        return;
+        return SHOPSTAT_OK;
     if (m == SHOPSTAT_ADJUST_NONE) {
         if (out != p)
             memmove(out, p, n * sizeof *out);
-        return;
+        return SHOPSTAT_OK;
     }
     ranked *r = malloc(n * sizeof *r);
     if (!r) {
         for (size_t i = 0; i < n; i++)
             out[i] = NAN;
-        return;
+        return SHOPSTAT_ENOMEM;
     }
     size_t k = 0; /* family size: the non-NaN p-values, as R's p.adjust */
     for (size_t i = 0; i < n; i++) {
@@ -91,4 +97,5 @@ void shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n, doub
         }
     }
     free(r);
+    return SHOPSTAT_OK;
 }

@@ -312,15 +312,23 @@ static double expit(double x)
     return 1 / (1 + exp(-x));
 }
 
+shopstat_status opts_level_check(double level, shopstat_error *err)
+{
+    if (!(level > 0 && level < 1))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "confidence level %g is not between 0 and 1", level);
+    return SHOPSTAT_OK;
+}
+
 shopstat_status shopstat_ci(shopstat_ci_method m, const shopstat_domain_stats *d, double level,
                             shopstat_interval *out, shopstat_error *err)
 {
     shopstat_gsl_quiet();
     out->lower = out->upper = NAN;
     out->fallback = 0;
-    if (!(level > 0 && level < 1))
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "confidence level %g is not between 0 and 1", level);
+    shopstat_status st = opts_level_check(level, err);
+    if (st)
+        return st;
     double p = d->p, alpha = 1 - level;
     if (!(d->base_n > 0) || !(d->base_weight > 0) || isnan(p))
         return SHOPSTAT_OK; /* empty base: no estimate, no interval */

@@ -15,6 +15,20 @@ void shopstat_compare_opts_init(shopstat_compare_opts *o)
     o->adjust = SHOPSTAT_ADJUST_HOLM;
 }
 
+shopstat_status compare_opts_check(const shopstat_compare_opts *o, shopstat_error *err)
+{
+    shopstat_status st = opts_level_check(o->level, err);
+    if (st)
+        return st;
+    if (o->adjust != SHOPSTAT_ADJUST_NONE && o->adjust != SHOPSTAT_ADJUST_HOLM &&
+        o->adjust != SHOPSTAT_ADJUST_BH)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "unknown p-value adjustment %d; valid values are "
+                                  "SHOPSTAT_ADJUST_NONE, _HOLM and _BH",
+                                  (int)o->adjust);
+    return SHOPSTAT_OK;
+}
+
 /* Linear terms of a domain total: the cells of segment s, or of 'all' minus s (rest). */
 typedef struct side {
     long c[2], d[2]; /* level and base cells; [1] subtracted when rest */
@@ -128,6 +142,9 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
         shopstat_compare_opts_init(&defaults);
         o = &defaults;
     }
+    shopstat_status ost = compare_opts_check(o, err);
+    if (ost)
+        return ost;
     shopstat_gsl_quiet();
     size_t total = 0;
     for (size_t pi = 0; pi < t->npairs; pi++)
@@ -241,7 +258,11 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
             }
             for (size_t i = 0; i < fam; i++)
                 praw[i] = d[first + i].p_value;
-            shopstat_p_adjust(o->adjust, praw, fam, praw);
+            if (shopstat_p_adjust(o->adjust, praw, fam, praw) != SHOPSTAT_OK) {
+                free(d);
+                free(praw);
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+            }
             for (size_t i = 0; i < fam; i++)
                 d[first + i].p_adjusted = praw[i];
         }
@@ -354,6 +375,15 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     if (q >= t->nq || t->q[q].pq->kind != SHOPSTAT_Q_SINGLE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "chisq needs a single-choice question (--var)");
+    /* (a column with no --by set has no values here: not "0 values of 'x'", but why) */
+    int is_by = 0;
+    for (size_t b = 0; b < t->nby && !is_by; b++)
+        is_by = strcmp(t->plan->segments[t->by[b].plan_index].name, by) == 0;
+    if (!is_by)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "chisq of '%s' by '%s': the plan has no by set of '%s' "
+                                  "(shopstat_plan_add_by)",
+                                  t->q[q].pq->name, by, by);
     /* The table: the levels and --by values that rows of the base hold, in display order.
      * Levels and --by values are those of the whole file (methods.md); under --base the
      * ones seen only outside it are left out, as R's svychisq on subset() sees only the

@@ -577,6 +577,10 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
  * R's svycontrast; a difference without sampling variance gets t +-Inf and p 0. */
 void diff_test(shopstat_difference *r, double var, double df, double tq);
 
+/* SHOPSTAT_EUSAGE for comparison options out of range: a level not in (0, 1), an adjustment
+ * that is none of shopstat_adjust_method's (compare.c; every comparison checks first). */
+shopstat_status compare_opts_check(const shopstat_compare_opts *o, shopstat_error *err);
+
 /* Sum of w over a cell (0 if untouched). */
 double totals_cell_weight(const shopstat_totals *t, long cell);
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shopstat/error.h"
+
 /* Open-addressing map from byte strings to dense indices 0..n-1 (insertion order).
  * Keys are copied into one arena and NUL-terminated. Both the number of keys and the
  * arena's bytes are capped so malformed input cannot ask for unbounded memory. */
@@ -44,6 +46,10 @@ static inline const char *strmap_key(const strmap *m, size_t i)
  * program installed (ci.c). Every public function that calls GSL calls this first, so the
  * library never aborts its caller; thread-safe (pthread_once). */
 void shopstat_gsl_quiet(void);
+
+/* SHOPSTAT_EUSAGE unless 0 < level < 1 ("confidence level 2 is not between 0 and 1"): the
+ * entry points that take a level in their options check it before any work (ci.c). */
+shopstat_status opts_level_check(double level, shopstat_error *err);
 
 /* ---- byte ranges of a CSV file for the parallel pass (reader.c) ---- */
 #include "shopstat/reader.h"
@@ -248,6 +254,11 @@ void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty);
  * were counted is redone by shopstat_reader_run (which counts every row again): the
  * counts are then those of the file's rows, each once. */
 void reader_unnote_rows(shopstat_reader *r);
+/* SHOPSTAT_EUSAGE ("the reader was already read ...") when a pass has read r, by
+ * shopstat_reader_run or in chunks that went through (reader_note_rows); else SHOPSTAT_OK.
+ * A pass checks first: its fallback's reader_unnote_rows would otherwise take back the
+ * earlier pass's counts and read the file again. */
+shopstat_status reader_check_unread(const shopstat_reader *r, shopstat_error *err);
 
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */

@@ -5,18 +5,24 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 /* Live temporary paths, read by a signal handler: no malloc and no locks there. A slot
- * holds a pointer to a path owned by whoever registered it; the pointer is stored before
- * the flag is set and the flag cleared before the path goes away (both volatile, so the
- * compiler keeps that order as seen from a handler on the same thread). */
+ * holds a pointer to a path owned by whoever registered it. Threads take a slot with a
+ * compare-and-swap of its state (FREE -> TAKEN), store the path, then publish it (LIVE);
+ * untrack withdraws it (TAKEN) before the path goes away, then frees the slot. Lock-free
+ * atomics, so that a handler may read them (C11 7.14.1.1), and sequentially consistent, so
+ * that a handler or another thread sees the path before the state that publishes it. */
 #define MAX_LIVE 1024
-static const char *volatile live_path[MAX_LIVE];
-static volatile sig_atomic_t live_used[MAX_LIVE];
+enum { SLOT_FREE = 0, SLOT_TAKEN, SLOT_LIVE };
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_POINTER_LOCK_FREE == 2,
+               "the registry is read by signal handlers: its atomics must be lock-free");
+static _Atomic(const char *) live_path[MAX_LIVE];
+static atomic_int live_used[MAX_LIVE];
 
 struct shopstat_outfile {
     FILE *fp;
@@ -30,26 +36,33 @@ struct shopstat_outfile {
 void shopstat_outfile_cleanup_all(void)
 {
     for (int i = 0; i < MAX_LIVE; i++)
-        if (live_used[i])
-            unlink(live_path[i]);
+        if (atomic_load(&live_used[i]) == SLOT_LIVE) {
+            const char *p = atomic_load(&live_path[i]);
+            if (p)
+                unlink(p);
+        }
 }
 
 int shopstat_outfile_track(const char *tmp_path)
 {
-    for (int i = 0; i < MAX_LIVE; i++)
-        if (!live_used[i]) {
-            live_path[i] = tmp_path;
-            live_used[i] = 1;
+    for (int i = 0; i < MAX_LIVE; i++) {
+        int free_state = SLOT_FREE;
+        if (atomic_load(&live_used[i]) == SLOT_FREE &&
+            atomic_compare_exchange_strong(&live_used[i], &free_state, SLOT_TAKEN)) {
+            atomic_store(&live_path[i], tmp_path);
+            atomic_store(&live_used[i], SLOT_LIVE);
             return i;
         }
+    }
     return -1;
 }
 
 void shopstat_outfile_untrack(int slot)
 {
     if (slot >= 0 && slot < MAX_LIVE) {
-        live_used[slot] = 0;
-        live_path[slot] = NULL;
+        atomic_store(&live_used[slot], SLOT_TAKEN);
+        atomic_store(&live_path[slot], NULL);
+        atomic_store(&live_used[slot], SLOT_FREE);
     }
 }
 
@@ -60,7 +73,7 @@ void shopstat_outfile_untrack(int slot)
  * file it replaces gives its own mode. */
 int shopstat_outfile_create(const char *path, char *tmp, size_t n, int *slot)
 {
-    static unsigned long counter;
+    static atomic_ulong counter; /* (names unique across threads too) */
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     sigset_t all, old;
@@ -70,7 +83,7 @@ int shopstat_outfile_create(const char *path, char *tmp, size_t n, int *slot)
     *slot = -1;
     for (int attempt = 0; attempt < 100 && fd < 0 && e == EEXIST; attempt++) {
         int len = snprintf(tmp, n, "%.*s.%s.tmp-%ld-%lu", (int)dirlen, path, path + dirlen,
-                           (long)getpid(), counter++);
+                           (long)getpid(), atomic_fetch_add(&counter, 1));
         if (len < 0 || (size_t)len >= n) {
             e = ENAMETOOLONG;
             break;

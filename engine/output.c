@@ -532,6 +532,47 @@ void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const c
     }
 }
 
+void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals *t,
+                               const shopstat_tab_opts *o)
+{
+    shopstat_tab_opts dflt;
+    if (!o) {
+        shopstat_tab_opts_init(&dflt);
+        o = &dflt;
+    }
+    memset(ctx, 0, sizeof *ctx);
+    const shopstat_design_opts *d = shopstat_totals_design(t);
+    ctx->data = shopstat_totals_path(t);
+    ctx->weight = d->weight;
+    ctx->strata = d->strata;
+    ctx->psu = d->psu;
+    ctx->fpc = d->fpc;
+    ctx->fpc_fractions = shopstat_totals_fpc_fractions(t);
+    ctx->lonely = shopstat_lonely_name(d->lonely);
+    ctx->ci = shopstat_ci_method_name(o->ci);
+    ctx->level = o->level;
+    shopstat_accounting acc = shopstat_totals_accounting(t);
+    ctx->rows_read = acc.read;
+    ctx->rows_used = acc.used;
+    ctx->rows_excluded = acc.excluded_skipped + acc.excluded_empty + acc.excluded_cond;
+    ctx->rows_skipped = acc.excluded_skipped;
+    ctx->rows_empty = acc.excluded_empty;
+    ctx->rows_outside_base = acc.outside_base;
+    ctx->nstrata = shopstat_totals_nstrata(t);
+    ctx->npsu = shopstat_totals_npsu(t);
+    ctx->df = shopstat_totals_df(t);
+    ctx->totals = t;
+    ctx->rho = NAN;
+    ctx->replicates = shopstat_totals_nreplicates(t);
+    if (ctx->replicates) {
+        ctx->repweights = d->repweights;
+        ctx->reptype = shopstat_rep_type_name(d->reptype);
+        /* (as tab's JSON and run.json: rho for fay only; mse as the type's default) */
+        ctx->rho = d->reptype == SHOPSTAT_REP_FAY ? d->rho : NAN;
+        ctx->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
+    }
+}
+
 void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
 {
     fputs("  \"design\": {\"data\": ", f);
@@ -637,6 +678,82 @@ shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, siz
         else
             fputs("null", f);
         fprintf(f, ", \"low_base\": %s}", r->base_n && !(r->eff_base >= 30) ? "true" : "false");
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+    return stream_status(f, err);
+}
+
+shopstat_status shopstat_write_compare_json(FILE *f, const shopstat_difference *d, size_t n,
+                                            const shopstat_tab_context *ctx,
+                                            const shopstat_compare_opts *o, shopstat_error *err)
+{
+    shopstat_compare_opts dflt;
+    if (!o) {
+        shopstat_compare_opts_init(&dflt);
+        o = &dflt;
+    }
+    fputs("{\n  \"options\": {\"adjust\": ", f);
+    shopstat_json_string(f, shopstat_adjust_name(o->adjust));
+    fputs(", \"family\": \"levels of one question for one pair (two levels of a single-choice "
+          "question: one test)\", \"level\": ",
+          f);
+    shopstat_json_number(f, o->level);
+    if (ctx->base) {
+        fputs(", \"base\": ", f);
+        shopstat_json_string(f, ctx->base);
+    }
+    /* row accounting as in tab's JSON: read = used + excluded (by reason) */
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
+            ctx->rows_used, ctx->rows_excluded);
+    shopstat_write_rows_reasons_json(f, ctx);
+    if (ctx->base)
+        fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
+    fputs("},\n", f);
+    fputs("  \"differences\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_difference *r = &d[i];
+        fputs(i ? ",\n    {" : "\n    {", f);
+        fputs("\"variable\": ", f);
+        shopstat_json_string(f, r->variable);
+        fputs(", \"level\": ", f);
+        shopstat_json_string(f, r->level);
+        fputs(", \"segment_a\": ", f);
+        shopstat_json_string(f, r->segment_a);
+        fputs(", \"segment_b\": ", f);
+        shopstat_json_string(f, r->segment_b);
+        const char *names[] = {"estimate_a", "estimate_b", "difference", "se", "ci_lower",
+                               "ci_upper",   "df",         "t",          "p_value", "p_adjusted",
+                               "eff_base_a", "eff_base_b"};
+        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->se,
+                            r->ci_lower,   r->ci_upper,   r->df,         r->t,
+                            r->p_value,    r->p_adjusted, r->eff_base_a, r->eff_base_b};
+        for (size_t k = 0; k < 12; k++) {
+            fprintf(f, ", \"%s\": ", names[k]);
+            shopstat_json_number(f, v[k]);
+        }
+        /* why se, the interval, t and p are null, in the words of tab's ci_fallback */
+        fputs(", \"ci_fallback\": ", f);
+        if (r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
+            fputs("\"none: replicate estimates undefined (a replicate's weights of a side's "
+                  "base sum to 0)\"",
+                  f);
+        else if (isnan(r->ci_lower) && !isnan(r->difference) && r->df == 0 && ctx->totals) {
+            char note[400];
+            snprintf(note, sizeof note, "none: design df 0 (%s)",
+                     shopstat_totals_df0_reason(ctx->totals));
+            shopstat_json_string(f, note);
+        } else if (isnan(r->ci_lower) && !isnan(r->difference) && r->df == 0)
+            fputs("\"none: design df 0\"", f);
+        else if (isnan(r->ci_lower) && !isnan(r->difference))
+            /* the table view's [no interval] at a df above 0: the variance, a sum of squares
+             * less the squared sum over n, came out below 0 (the round-off of a variance of
+             * about 0; R's SE is NaN there too), in the words tab's intervals refuse it with */
+            fputs("\"none: variance negative or undefined (the round-off of a variance of "
+                  "about 0)\"",
+                  f);
+        else
+            fputs("null", f);
+        fputc('}', f);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
     return stream_status(f, err);

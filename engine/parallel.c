@@ -633,6 +633,11 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     if (!err)
         err = &local;
     *out = NULL;
+    shopstat_status unread = reader_check_unread(r, err); /* (once per reader) */
+    if (unread) {
+        chunk_release_spares();
+        return unread;
+    }
     if (plan_dedupes(p)) { /* (whether an id came before: rows in file order, one thread) */
         chunk_release_spares();
         return pass_exact(p, r, o, out, err);

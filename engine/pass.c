@@ -697,11 +697,12 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
 
-    t->nq = p->nquestions;
+    /* (nq only once q is there: shopstat_totals_free walks nq questions of q) */
     t->rows_q = SIZE_MAX;
-    t->q = calloc(t->nq ? t->nq : 1, sizeof *t->q);
+    t->q = calloc(p->nquestions ? p->nquestions : 1, sizeof *t->q);
     if (!t->q)
         return nomem(err);
+    t->nq = p->nquestions;
     size_t maxlv = 0;
     for (size_t i = 0; i < t->nq; i++) {
         rt_question *q = &t->q[i];
@@ -4823,6 +4824,16 @@ double shopstat_totals_df(const shopstat_totals *t)
         strata += t->st[h].npsu_pos > 0;
     }
     return psus - strata;
+}
+
+const shopstat_design_opts *shopstat_totals_design(const shopstat_totals *t)
+{
+    return &t->plan->design;
+}
+
+const char *shopstat_totals_path(const shopstat_totals *t)
+{
+    return t->path;
 }
 
 int shopstat_totals_fpc_fractions(const shopstat_totals *t)

@@ -166,6 +166,15 @@ void shopstat_plan_free(shopstat_plan *p)
 shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
                                          shopstat_error *err)
 {
+    /* the enums a program sets directly (the program parses names: shopstat_lonely_parse) */
+    if ((unsigned)d->lonely > (unsigned)SHOPSTAT_LONELY_AVERAGE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design: unknown lonely-PSU rule %d (shopstat_lonely_psu)",
+                                  (int)d->lonely);
+    if ((unsigned)d->reptype > (unsigned)SHOPSTAT_REP_JK2)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design: unknown replicate type %d (shopstat_rep_type)",
+                                  (int)d->reptype);
     const char *src[6] = {d->weight, d->strata, d->psu, d->fpc, d->repweights, d->rscales};
     const char **dst[6] = {&p->design.weight, &p->design.strata,     &p->design.psu,
                            &p->design.fpc,    &p->design.repweights, &p->design.rscales};
@@ -515,6 +524,10 @@ shopstat_status plan_cond_copy(plan_cond *dst, const shopstat_cond *src, shopsta
     if (n == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "condition on '%s' has no value", src->column);
+    if ((unsigned)src->op > (unsigned)SHOPSTAT_OP_LE)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "condition on '%s': unknown operator %d (shopstat_op)",
+                                  src->column, (int)src->op);
     if (src->op != SHOPSTAT_OP_IN && src->op != SHOPSTAT_OP_NOT_IN && n != 1) {
         /* '>=499,5' of a European export: the command line split its decimal comma */
         double a, b;

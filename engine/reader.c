@@ -192,6 +192,7 @@ struct shopstat_reader {
     /* what reader_note_rows and reader_note_eol added (the chunked pass's rows), for
      * reader_unnote_rows; line_ending_unnoted: the line ending before the first note */
     size_t noted_rows, noted_empty, noted_eol[3];
+    int noted; /* a chunked pass read the file (reader_note_rows): run and ranges refused */
     const char *line_ending_unnoted;
     shopstat_row_fn fn;
     void *ctx;
@@ -1889,13 +1890,23 @@ shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
-                                    shopstat_error *err)
+shopstat_status reader_check_unread(const shopstat_reader *r, shopstat_error *err)
 {
-    if (r->ran)
+    /* (a chunked pass that went through read it too: another pass over it counted every
+     * row twice, read = 2 x used) */
+    if (r->ran || r->noted)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
                                   "the reader was already read (shopstat_reader_run once per "
                                   "reader): open the file again for another pass");
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void *ctx,
+                                    shopstat_error *err)
+{
+    shopstat_status unread = reader_check_unread(r, err);
+    if (unread)
+        return unread;
     r->ran = 1;
     if (r->skip_status != SHOPSTAT_OK) {
         *err = r->skip_err;
@@ -1985,6 +1996,7 @@ size_t shopstat_reader_rows_empty(const shopstat_reader *r)
 
 void reader_note_rows(shopstat_reader *r, size_t rows, size_t empty)
 {
+    r->noted = 1;
     r->rows_read += rows + empty;
     r->rows_empty += empty;
     r->noted_rows += rows + empty;
@@ -1996,6 +2008,7 @@ void reader_unnote_rows(shopstat_reader *r)
     r->rows_read -= r->noted_rows;
     r->rows_empty -= r->noted_empty;
     r->noted_rows = r->noted_empty = 0;
+    r->noted = 0;
     if (r->noted_eol[0] || r->noted_eol[1] || r->noted_eol[2]) {
         r->n_lf -= r->noted_eol[0];
         r->n_crlf -= r->noted_eol[1];
@@ -2628,7 +2641,7 @@ size_t reader_file_size(const shopstat_reader *r)
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input: when it is a regular file, from the offset it had at the start) */
-    if (r->ran || !r->fp || (r->from_stdin && r->start_off < 0) ||
+    if (r->ran || r->noted || !r->fp || (r->from_stdin && r->start_off < 0) ||
         r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
         !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
         return 0;

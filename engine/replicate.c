@@ -1065,7 +1065,10 @@ static int rep_reserve(const shopstat_totals *t, rep_state *rp, size_t c)
 
 static int gram_alloc(gram_acc *a, size_t R, size_t ntri)
 {
-    if (!a->G && (!(a->G = calloc(2 * ntri, sizeof *a->G)) || !(a->m = calloc(R, sizeof *a->m))))
+    /* (each part on its own: after a failure of the second, the next call makes it) */
+    if (!a->G && !(a->G = calloc(2 * ntri, sizeof *a->G)))
+        return -1;
+    if (!a->m && !(a->m = calloc(R, sizeof *a->m)))
         return -1;
     return 0;
 }
@@ -1150,31 +1153,31 @@ static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
     for (size_t d = 0; d < nd; d++) {
         const char *k = strmap_key(&wp->dirs, d);
         size_t n = wp->dirs.len[d];
+        /* room for one more direction before it is added (as direction_id): a direction
+         * in dirs without its row in dirm and its sum in allc, after an allocation failed
+         * here, would be read by materialize, which the caller runs on a -1 */
+        if (gp->dirs.n >= gp->dircap) {
+            size_t nc = gp->dircap ? gp->dircap * 2 : 64;
+            double *dm = realloc(gp->dirm, nc * R * sizeof *dm);
+            if (dm)
+                gp->dirm = dm;
+            double *ac = dm ? realloc(gp->allc, nc * sizeof *ac) : NULL;
+            if (!dm || !ac) {
+                free(dmap);
+                return -1;
+            }
+            memset(ac + gp->dircap, 0, (nc - gp->dircap) * sizeof *ac);
+            gp->allc = ac;
+            gp->dircap = nc;
+        }
         int added = 0;
         size_t id = strmap_add(&gp->dirs, k, n, dir_hash(k, n), &added);
         if (id == STRMAP_FULL || id == STRMAP_NOMEM) {
             free(dmap);
             return -1;
         }
-        if (added) {
-            if (id >= gp->dircap) {
-                size_t nc = gp->dircap ? gp->dircap * 2 : 64;
-                while (nc <= id)
-                    nc *= 2;
-                double *dm = realloc(gp->dirm, nc * R * sizeof *dm);
-                if (dm)
-                    gp->dirm = dm;
-                double *ac = dm ? realloc(gp->allc, nc * sizeof *ac) : NULL;
-                if (!dm || !ac) {
-                    free(dmap);
-                    return -1;
-                }
-                memset(ac + gp->dircap, 0, (nc - gp->dircap) * sizeof *ac);
-                gp->allc = ac;
-                gp->dircap = nc;
-            }
+        if (added)
             memcpy(gp->dirm + id * R, wp->dirm + d * R, R * sizeof *gp->dirm);
-        }
         dmap[d] = id;
         gp->allc[id] += wp->allc[d];
         wp->allc[d] = 0;
@@ -1468,18 +1471,15 @@ static double rtot(const rep_state *rp, long c, size_t r)
 }
 
 /* svrVar: replicates giving NaN are dropped (R's na.omit); the centre is the mean of
- * the replicates with rscale > 0, or the full-sample value under mse. th is R x K. */
+ * the replicates with rscale > 0, or the full-sample value under mse. th is R x K; centre
+ * is the caller's scratch of K doubles (in th's allocation: an allocation of its own here
+ * could only fail by leaving the variance NaN, an SE that reads as "undefined"). */
 static void rep_cov(const rep_state *rp, const double *th, size_t K, const double *full,
-                    double *cov)
+                    double *centre, double *cov)
 {
     size_t R = rp->R;
-    double *centre = calloc(K, sizeof *centre);
+    memset(centre, 0, K * sizeof *centre);
     memset(cov, 0, K * K * sizeof *cov);
-    if (!centre) {
-        for (size_t i = 0; i < K * K; i++)
-            cov[i] = NAN;
-        return;
-    }
     size_t used = 0, defined = 0;
     for (size_t r = 0; r < R; r++) {
         int bad = 0;
@@ -1499,7 +1499,6 @@ static void rep_cov(const rep_state *rp, const double *th, size_t K, const doubl
     if (!defined) {
         for (size_t i = 0; i < K * K; i++)
             cov[i] = NAN;
-        free(centre);
         return;
     }
     for (size_t k = 0; k < K; k++)
@@ -1517,7 +1516,6 @@ static void rep_cov(const rep_state *rp, const double *th, size_t K, const doubl
                 cov[k * K + l] += f * a * (th[r * K + l] - centre[l]);
         }
     }
-    free(centre);
 }
 
 shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p, double *var,
@@ -1525,10 +1523,10 @@ shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p
 {
     const rep_state *rp = t->rep;
     size_t R = rp->R;
-    double *th = calloc(2 * R, sizeof *th);
+    double *th = calloc(2 * R + 1, sizeof *th);
     if (!th)
         return nomem(err);
-    double *lg = th + R;
+    double *lg = th + R, *centre = th + 2 * R;
     int unbounded = 0;
     for (size_t r = 0; r < R; r++) {
         double W = rtot(rp, d, r);
@@ -1537,10 +1535,10 @@ shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p
         /* a replicate where the domain's proportion is 0 or 1 */
         unbounded |= isinf(lg[r]) && rp->rscales[r] > 0;
     }
-    rep_cov(rp, th, 1, &p, var);
+    rep_cov(rp, th, 1, &p, centre, var);
     if (var_logit) {
         double lp = log(p / (1 - p));
-        rep_cov(rp, lg, 1, &lp, var_logit);
+        rep_cov(rp, lg, 1, &lp, centre, var_logit);
         /* its logit is infinite: so is the logit-scale variance, and the interval is
          * [0, 1] (R's svyglm does not converge there and gives NaN or arbitrary limits) */
         if (unbounded)
@@ -1576,12 +1574,12 @@ shopstat_status rep_diff_var(const shopstat_totals *t, const long ca[2], const l
                              double full, double *var, shopstat_error *err)
 {
     const rep_state *rp = t->rep;
-    double *th = malloc(rp->R * sizeof *th);
+    double *th = malloc((rp->R + 1) * sizeof *th);
     if (!th)
         return nomem(err);
     for (size_t r = 0; r < rp->R; r++)
         th[r] = side_rep(rp, ca, da, sa, r) - side_rep(rp, cb, db, sb, r);
-    rep_cov(rp, th, 1, &full, var);
+    rep_cov(rp, th, 1, &full, th + rp->R, var);
     free(th);
     return SHOPSTAT_OK;
 }
@@ -1591,7 +1589,7 @@ shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t
                                shopstat_error *err)
 {
     const rep_state *rp = t->rep;
-    double *th = malloc((rp->R * K + 1) * sizeof *th);
+    double *th = malloc((rp->R * K + K + 1) * sizeof *th);
     if (!th)
         return nomem(err);
     for (size_t r = 0; r < rp->R; r++) {
@@ -1601,7 +1599,7 @@ shopstat_status rep_ratios_cov(const shopstat_totals *t, const long *num, size_t
         for (size_t k = 0; k < K; k++)
             th[r * K + k] = rtot(rp, num[k], r) / W;
     }
-    rep_cov(rp, th, K, mean, cov);
+    rep_cov(rp, th, K, mean, th + rp->R * K, cov);
     free(th);
     return SHOPSTAT_OK;
 }
@@ -1611,7 +1609,7 @@ shopstat_status rep_score_var(const shopstat_totals *t, const rep_score_side *si
                               shopstat_error *err)
 {
     const rep_state *rp = t->rep;
-    double *th = malloc(rp->R * sizeof *th);
+    double *th = malloc((rp->R + 1) * sizeof *th);
     if (!th)
         return nomem(err);
     for (size_t r = 0; r < rp->R; r++) {
@@ -1630,7 +1628,7 @@ shopstat_status rep_score_var(const shopstat_totals *t, const rep_score_side *si
         }
         th[r] = v;
     }
-    rep_cov(rp, th, 1, &full, var);
+    rep_cov(rp, th, 1, &full, th + rp->R, var);
     free(th);
     return SHOPSTAT_OK;
 }

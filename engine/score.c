@@ -789,6 +789,9 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
         shopstat_tab_opts_init(&defaults);
         o = &defaults;
     }
+    shopstat_status ost = opts_level_check(o->level, err);
+    if (ost)
+        return ost;
     shopstat_gsl_quiet();
     size_t ns = t->plan->nscores, S = t->nseg_visible;
     score_rt *r = NULL;
@@ -988,6 +991,9 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
         shopstat_compare_opts_init(&defaults);
         o = &defaults;
     }
+    shopstat_status ost = compare_opts_check(o, err);
+    if (ost)
+        return ost;
     shopstat_gsl_quiet();
     size_t ns = t->plan->nscores;
     score_rt *r = NULL;
@@ -1054,6 +1060,9 @@ shopstat_status shopstat_compare_level_set(const shopstat_totals *t, const shops
         shopstat_compare_opts_init(&defaults);
         o = &defaults;
     }
+    shopstat_status ost = compare_opts_check(o, err);
+    if (ost)
+        return ost;
     if (q >= t->nq || t->q[q].pq->kind != SHOPSTAT_Q_SINGLE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "a share of levels needs a single-choice question");

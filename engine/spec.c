@@ -1920,8 +1920,8 @@ static shopstat_status chart_files_clash(ctx *c)
     for (size_t i = 0; i < in->ntables; i++)
         cap += 1 + (t[i].nitems ? t[i].nsegments : 0) + in->questions[t[i].question].nscores;
     chart_file *f = calloc(cap ? cap : 1, sizeof *f);
-    if (!f)
-        return SHOPSTAT_ENOMEM;
+    if (!f) /* (not zalloc: freed here, not owned by the spec) */
+        return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < in->ntables; i++) {
         if (!t[i].chart)
             continue;

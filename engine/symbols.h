@@ -13,6 +13,7 @@
 
 /* engine/internal.h */
 #define shopstat_gsl_quiet shopstat_internal_gsl_quiet
+#define opts_level_check shopstat_internal_opts_level_check
 #define chunk_layout_offset shopstat_internal_chunk_layout_offset
 #define chunk_layout_plan shopstat_internal_chunk_layout_plan
 #define chunk_release_spares shopstat_internal_chunk_release_spares
@@ -49,6 +50,7 @@
 #define reader_note_eol shopstat_internal_reader_note_eol
 #define reader_note_rows shopstat_internal_reader_note_rows
 #define reader_unnote_rows shopstat_internal_reader_unnote_rows
+#define reader_check_unread shopstat_internal_reader_check_unread
 #define reader_range_boundary shopstat_internal_reader_range_boundary
 #define reader_range_capable shopstat_internal_reader_range_capable
 #define reader_range_count_eol shopstat_internal_reader_range_count_eol
@@ -101,6 +103,7 @@
 #define totals_cell_df shopstat_internal_totals_cell_df
 #define totals_cell_weight shopstat_internal_totals_cell_weight
 #define diff_test shopstat_internal_diff_test
+#define compare_opts_check shopstat_internal_compare_opts_check
 #define totals_cov shopstat_internal_totals_cov
 #define totals_ratio_vars shopstat_internal_totals_ratio_vars
 #define totals_same_domain shopstat_internal_totals_same_domain

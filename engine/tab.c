@@ -166,6 +166,14 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
         shopstat_tab_opts_init(&defaults);
         o = &defaults;
     }
+    /* options first, whatever the estimates (a level of 2 was refused only by the first
+     * estimate with an interval, and passed when none had one) */
+    shopstat_status ost = opts_level_check(o->level, err);
+    if (ost)
+        return ost;
+    if ((unsigned)o->ci > (unsigned)SHOPSTAT_CI_LIKELIHOOD)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "unknown interval method %d (shopstat_ci_method)", (int)o->ci);
     size_t total = 0;
     for (size_t q = 0; q < t->nq; q++)
         total += t->q[q].levels.n * t->nseg_visible;

@@ -57,74 +57,6 @@ const char cmd_compare_help[] =
     "characters the pairs go on in another block. Last line the rows read, used and\n"
     "excluded (JSON: \"rows\").\n";
 
-static void write_json(FILE *f, const shopstat_difference *d, size_t n, const survey_args *a,
-                       const shopstat_totals *t)
-{
-    fputs("{\n  \"options\": {\"adjust\": ", f);
-    shopstat_json_string(f, shopstat_adjust_name(a->adjust));
-    fputs(", \"family\": \"levels of one question for one pair (two levels of a single-choice "
-          "question: one test)\", \"level\": ",
-          f);
-    shopstat_json_number(f, a->tab.level);
-    /* Row accounting as in tab's JSON: read = used + excluded (by reason). */
-    shopstat_tab_context ctx;
-    survey_args_context(a, t, &ctx);
-    if (a->base) {
-        fputs(", \"base\": ", f);
-        shopstat_json_string(f, a->base);
-    }
-    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx.rows_read,
-            ctx.rows_used, ctx.rows_excluded);
-    shopstat_write_rows_reasons_json(f, &ctx);
-    if (a->base)
-        fprintf(f, ", \"outside_base\": %zu", ctx.rows_outside_base);
-    fputs("},\n", f);
-    fputs("  \"differences\": [", f);
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_difference *r = &d[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        fputs("\"variable\": ", f);
-        shopstat_json_string(f, r->variable);
-        fputs(", \"level\": ", f);
-        shopstat_json_string(f, r->level);
-        fputs(", \"segment_a\": ", f);
-        shopstat_json_string(f, r->segment_a);
-        fputs(", \"segment_b\": ", f);
-        shopstat_json_string(f, r->segment_b);
-        const char *names[] = {"estimate_a", "estimate_b", "difference", "se", "ci_lower",
-                               "ci_upper",   "df",         "t",          "p_value", "p_adjusted",
-                               "eff_base_a", "eff_base_b"};
-        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->se,
-                            r->ci_lower,   r->ci_upper,   r->df,         r->t,
-                            r->p_value,    r->p_adjusted, r->eff_base_a, r->eff_base_b};
-        for (size_t k = 0; k < 12; k++) {
-            fprintf(f, ", \"%s\": ", names[k]);
-            shopstat_json_number(f, v[k]);
-        }
-        /* why se, the interval, t and p are null, in the words of tab's ci_fallback */
-        fputs(", \"ci_fallback\": ", f);
-        if (r->no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED)
-            fputs("\"none: replicate estimates undefined (a replicate's weights of a side's "
-                  "base sum to 0)\"",
-                  f);
-        else if (isnan(r->ci_lower) && !isnan(r->difference) && r->df == 0) {
-            char note[400];
-            snprintf(note, sizeof note, "none: design df 0 (%s)", shopstat_totals_df0_reason(t));
-            shopstat_json_string(f, note);
-        } else if (isnan(r->ci_lower) && !isnan(r->difference))
-            /* the table view's [no interval] at a df above 0: the variance, a sum of squares
-             * less the squared sum over n, came out below 0 (the round-off of a variance of
-             * about 0; R's SE is NaN there too), in the words tab's intervals refuse it with */
-            fputs("\"none: variance negative or undefined (the round-off of a variance of "
-                  "about 0)\"",
-                  f);
-        else
-            fputs("null", f);
-        fputc('}', f);
-    }
-    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
-}
-
 /* Warn, once per pair, of its differences whose replicate estimates are undefined
  * (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED: a side's replicate weights of the base cancel), naming
  * each question's levels and scores ("y (levels 0, 1; score mean)"), as tab warns of its
@@ -764,8 +696,12 @@ int cmd_compare(int argc, char **argv)
     FILE *f = shopstat_outfile_stream(of);
     if (fmt == FMT_CSV && shopstat_write_compare_csv(f, all, nall, NULL, 1, &err))
         rc = cli_fail(&err);
-    else if (fmt == FMT_JSON)
-        write_json(f, all, nall, &a, t);
+    else if (fmt == FMT_JSON) {
+        shopstat_tab_context ctx;
+        survey_args_context(&a, t, &ctx);
+        if (shopstat_write_compare_json(f, all, nall, &ctx, &co, &err))
+            rc = cli_fail(&err);
+    }
     /* the estimates of every segment: the table view's columns and the chart's bars (a
      * segment of df 0 among them shown without an interval, not the whole view refused) */
     shopstat_estimate *e = NULL;

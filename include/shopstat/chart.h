@@ -10,9 +10,11 @@
 extern "C" {
 #endif
 
-/* cairo's own typedef, repeated so that callers need not include cairo.h unless they draw on
- * their own context (C11 allows the repeated typedef). */
-typedef struct _cairo cairo_t;
+/* cairo's context is named by its struct (cairo.h: typedef struct _cairo cairo_t), not its
+ * typedef, so that callers need not include cairo.h unless they draw on their own context,
+ * and may include it before or after this header under any C standard (C99 forbids the
+ * typedef twice: -std=c99 -Wpedantic -Werror refused the pair). A cairo_t * is one. */
+struct _cairo;
 
 /* The chart module never sees raw data: callers (tab, compare, report) copy their results
  * into the plain structs below. Every pointer is borrowed for the duration of the call;
@@ -216,8 +218,9 @@ void shopstat_chart_data_init(shopstat_chart_data *d);
  * data (missing arrays, proportions outside [0, 1], lo > hi; a score chart: a scale that is
  * not a range, a score outside it, no level), SHOPSTAT_EINTERNAL if cairo
  * reports an error. opts may be NULL (defaults); d->opts, when set, is used instead. */
-shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
-                                    const shopstat_chart_opts *opts, shopstat_error *err);
+shopstat_status shopstat_chart_draw(struct _cairo *cr, double w, double h,
+                                    const shopstat_chart_data *d, const shopstat_chart_opts *opts,
+                                    shopstat_error *err);
 
 /* The height, in points from the top, that a chart drawn by shopstat_chart_draw() on w x h
  * takes with opts->compact set (whatever opts->compact says): its title, its rows at their

@@ -50,6 +50,8 @@ typedef struct shopstat_chartset_opts {
     int diff_all_levels;
 } shopstat_chartset_opts;
 
+/* Fill o with the defaults: bars, alpha 0.05, every pointer NULL and count 0. o must not
+ * be NULL. */
 void shopstat_chartset_opts_init(shopstat_chartset_opts *o);
 
 /* Owns the chart data of every question. Opaque. */

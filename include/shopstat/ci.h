@@ -122,8 +122,10 @@ const char *shopstat_adjust_name(shopstat_adjust_method m);
 /* As R's p.adjust(p, method): NaN entries are ignored (the family size is the number of
  * non-NaN entries) and left NaN in out; results are capped at 1. Ties get equal adjusted
  * values. out may alias p; n may be 0. NONE copies p. HOLM and BH allocate n indices: if that
- * fails every out entry is set to NaN (never a silently unadjusted p-value). */
-void shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n, double *out);
+ * fails, SHOPSTAT_ENOMEM, and every out entry is NaN (never a silently unadjusted p-value);
+ * so for a method outside the enum, SHOPSTAT_EUSAGE; else SHOPSTAT_OK. */
+shopstat_status shopstat_p_adjust(shopstat_adjust_method m, const double *p, size_t n,
+                                  double *out);
 
 /* Rao-Scott second-order corrected test of independence (Rao & Scott 1984), as R's
  * svychisq(~r + c, design, statistic = "F") in survey 4.1.1. */

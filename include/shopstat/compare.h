@@ -18,6 +18,7 @@ typedef struct shopstat_compare_opts {
                                       with a p: one test, p_adjusted = p_value) */
 } shopstat_compare_opts;
 
+/* Fill o with the defaults: level 0.95, Holm. o must not be NULL. */
 void shopstat_compare_opts_init(shopstat_compare_opts *o);
 
 /* p_A - p_B for one level of one question. The variance linearises the difference
@@ -44,7 +45,9 @@ typedef struct shopstat_difference {
  * order; a pair given questions (shopstat_plan_pair_question) on those alone. *out is
  * malloc'ed; free() it. o may be NULL (shopstat_compare_opts_init's defaults); err may be
  * NULL; t, out and n must not be NULL. Fails as shopstat_tab_estimates does (a lonely PSU
- * under 'fail', SHOPSTAT_ENOMEM, a GSL failure); on failure *out is NULL and *n 0. */
+ * under 'fail', SHOPSTAT_ENOMEM, a GSL failure), and with SHOPSTAT_EUSAGE for a level
+ * outside (0, 1) or an adjustment outside shopstat_adjust_method; on failure *out is NULL
+ * and *n 0. */
 shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compare_opts *o,
                                  shopstat_difference **out, size_t *n, shopstat_error *err);
 
@@ -57,7 +60,8 @@ typedef struct shopstat_chisq_result {
 } shopstat_chisq_result;
 
 /* q indexes the totals' questions; by is a column given to shopstat_plan_add_by (the
- * result borrows it). SHOPSTAT_EUSAGE when q is not a single-choice question,
+ * result borrows it). SHOPSTAT_EUSAGE when q is not a single-choice question or by has no
+ * by set in the plan,
  * SHOPSTAT_EINPUT when the table or the design cannot be tested (fewer than two levels or
  * --by values with weight, a lonely PSU under 'fail', see shopstat_raoscott_f),
  * SHOPSTAT_ENOMEM, SHOPSTAT_EINTERNAL. *out is zeroed first; t and out must not be NULL,

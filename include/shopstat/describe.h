@@ -141,8 +141,10 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
                                             const shopstat_pass_opts *o, const shopstat_plan *p,
                                             shopstat_description **out, shopstat_error *err);
 
+/* Free a description; NULL is a no-op. Free it before the reader it borrows from. */
 void shopstat_description_free(shopstat_description *ds);
 
+/* Columns described: the reader's header, in file order. */
 size_t shopstat_description_ncols(const shopstat_description *ds);
 /* Borrowed summary of column i, valid until ds is freed. */
 const shopstat_colsummary *shopstat_description_column(const shopstat_description *ds,

@@ -100,6 +100,9 @@ typedef struct shopstat_design_opts {
                                 * centre on the full-sample estimate, not the mean */
 } shopstat_design_opts;
 
+/* Fill o with the defaults: no column (an unweighted design of independent rows), lonely
+ * PSUs an error (SHOPSTAT_LONELY_FAIL, R's default), no replicate type, rho and repscale
+ * NaN, mse -1. o must not be NULL. */
 void shopstat_design_opts_init(shopstat_design_opts *o);
 
 /* Largest weight accepted (full-sample and replicate, in absolute value): sums of

@@ -10,8 +10,9 @@
 extern "C" {
 #endif
 
-/* The registry of temporary paths is process-wide and not locked: open, commit and
- * abort output files from one thread. At most 1024 may be open at once. */
+/* The registry of temporary paths is process-wide and lock-free: output files may be
+ * opened, committed and aborted from several threads at once (each handle from one thread
+ * at a time). At most 1024 may be open at once in the process. */
 typedef struct shopstat_outfile shopstat_outfile;
 
 /* Create a temporary file ".NAME.tmp-PID-N" next to path (O_EXCL, mode 0666 less the

@@ -120,6 +120,17 @@ typedef struct shopstat_tab_context {
     const shopstat_totals *totals;
 } shopstat_tab_context;
 
+/* ctx filled for the totals t a view shows (every field set; none is left to a zeroed
+ * struct): data (shopstat_totals_path), the design's column names and lonely-PSU rule
+ * (shopstat_totals_design), fpc_fractions, ci and level of o (NULL: shopstat_tab_opts_init's
+ * defaults), the row accounting with its reasons, strata, PSUs and df, the replicate design
+ * (repweights, reptype, replicates, rho for fay, mse as the type's default or the design's)
+ * and totals = t. What the totals do not know stays NULL for the caller to set: base (the
+ * --base conditions as given), rep_note (shopstat_rep_note) and none_in_base. Strings are
+ * borrowed from t and its plan. ctx and t must not be NULL. */
+void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals *t,
+                               const shopstat_tab_opts *o);
+
 /* A text view's base lines, from "Base: " on: "Base: rows of the segment [meeting B] that
  * answered." when every question's base is made alike ("ticking at least one option" for
  * --multi-ticked questions, "holding at least one code" for --multi-codes ones, "every row
@@ -159,6 +170,16 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx);
  * low_base. */
 shopstat_status shopstat_write_tab_json(FILE *f, const shopstat_estimate *e, size_t n,
                                         const shopstat_tab_context *ctx, shopstat_error *err);
+
+/* The `compare --format json` document: "options" (o's adjust and level, o NULL for
+ * shopstat_compare_opts_init's defaults; the family; ctx->base when set), "rows" (ctx's
+ * accounting, as tab's) and one object per difference with the CSV's fields, eff_base_a and
+ * eff_base_b (NaN as null) and ci_fallback: null, or why se and the interval are null (a
+ * design df of 0, with shopstat_totals_df0_reason(ctx->totals) when totals is set; replicate
+ * estimates undefined; a variance below 0). Returns as the CSV writers do. */
+shopstat_status shopstat_write_compare_json(FILE *f, const shopstat_difference *d, size_t n,
+                                            const shopstat_tab_context *ctx,
+                                            const shopstat_compare_opts *o, shopstat_error *err);
 
 /* The `score --format json` document: the context, then one object per score estimate with
  * the CSV's fields (NaN as null), the scale's ends min and max, and low_base. */

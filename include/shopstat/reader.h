@@ -36,6 +36,9 @@ typedef struct shopstat_csv_opts {
     size_t ncolumn_missing;                        /* besides missing (may be NULL, 0) */
 } shopstat_csv_opts;
 
+/* Fill o with the defaults the fields' comments give (detect the delimiter and encoding,
+ * decimal comma auto, one header row, nothing skipped, no extra missing codes). o must not
+ * be NULL. */
 void shopstat_csv_opts_init(shopstat_csv_opts *o);
 
 /* What the loader detected (or was told). Strings are static or owned by the reader. */
@@ -157,8 +160,9 @@ typedef shopstat_status (*shopstat_row_fn)(void *ctx, const shopstat_row *row,
                                            shopstat_error *err);
 
 /* Stream every data row once through fn. Can be called only once per reader: a second
- * call (or a second pass over a reader a pass consumed) returns SHOPSTAT_EUSAGE; open
- * the file again instead (a regular file's chunked pass may read it again, a pipe never).
+ * call, or any pass over a reader a pass consumed (shopstat_totals_compute, describe, in
+ * chunks over a regular file as over a pipe), returns SHOPSTAT_EUSAGE; open the file again
+ * instead.
  * Rows skipped by opts.skip_rows are not passed to fn (nor checked for their field
  * count); nor are rows of the header's field count whose every field is empty (after
  * libcsv's trimming of unquoted spaces: Excel's trailing ",,,,"), which are counted

@@ -29,6 +29,8 @@ typedef struct shopstat_replicate_opts {
     const char *prefix;        /* new columns PREFIX1..PREFIXR; default "rep" */
 } shopstat_replicate_opts;
 
+/* Fill o with the defaults: no columns, type JKn, lonely PSUs an error, 50 replicates, seed
+ * 1, prefix "rep". o must not be NULL. */
 void shopstat_replicate_opts_init(shopstat_replicate_opts *o);
 
 /* What was created, for the analysis flags. rscales is malloc'ed (replicates values):
@@ -40,6 +42,8 @@ typedef struct shopstat_replicate_info {
     size_t nstrata, npsu, rows;
 } shopstat_replicate_info;
 
+/* Free info->rscales and set it to NULL; the struct itself is the caller's. NULL is a
+ * no-op. */
 void shopstat_replicate_info_free(shopstat_replicate_info *info);
 
 /* Read `path` twice (first to learn strata and PSUs, then to copy it) and write to `out`

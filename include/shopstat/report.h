@@ -29,6 +29,8 @@ typedef struct shopstat_report_opts {
     int threads;              /* threads for the pass; 0 = its default ($SHOPSTAT_THREADS, cores) */
 } shopstat_report_opts;
 
+/* Fill o with the defaults: charts on, every other field 0 or NULL (callbacks none,
+ * threads the pass's default). o must not be NULL. */
 void shopstat_report_opts_init(shopstat_report_opts *o);
 
 /* Run the report of spec: read the data once, compute every table and comparison, and

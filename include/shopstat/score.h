@@ -25,6 +25,12 @@ extern "C" {
  * replicate). Its interval is m +- t(df) SE, R's confint(svymean(...), df = degf(...)),
  * whatever the interval method of the proportions. deff is R's deff = "replace". */
 
+/* Largest score in absolute value: a map's scores, and in a mean the levels read as
+ * numbers (a map's levels and ranges are only compared, so they may go past it). Beyond it s_k^2
+ * w^2 of the variance loses every digit (or overflows to inf for 1e300), so a larger one is refused
+ * (SHOPSTAT_EUSAGE in a map, SHOPSTAT_EINPUT at its position in the data). */
+#define SHOPSTAT_MAX_SCORE 1e15
+
 /* Declare a score of the single-choice question `question` (added to the plan before;
  * recoded questions are scored by their recoded levels). map:
  *   NULL or "mean"  each level's text read as a number ("4", "2.5");
@@ -40,12 +46,6 @@ extern "C" {
  * Returns SHOPSTAT_EUSAGE (err says why) for an unknown or non-single-choice question, a
  * map that does not parse (a range of non-numbers, a score that is not a finite number, a
  * level given twice) or a duplicate name for the question. */
-/* Largest score in absolute value: a map's scores, and in a mean the levels read as
- * numbers (a map's levels and ranges are only compared, so they may go past it). Beyond it s_k^2
- * w^2 of the variance loses every digit (or overflows to inf for 1e300), so a larger one is refused
- * (SHOPSTAT_EUSAGE in a map, SHOPSTAT_EINPUT at its position in the data). */
-#define SHOPSTAT_MAX_SCORE 1e15
-
 shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
                                         const char *name, shopstat_error *err);
 
@@ -54,7 +54,8 @@ shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, 
  * nothing; without such a ':' the whole text is the question, so that a column named
  * "Q1: Recommend us?" is scored as "Q1: Recommend us?:nps". */
 size_t shopstat_score_question_len(const char *spec);
-/* CLI syntax "QUESTION" or "QUESTION:MAP" (MAP as above: mean, nps or V=S,...). */
+/* shopstat_plan_add_score of such a text (the question as shopstat_score_question_len cuts
+ * it, NULL name); SHOPSTAT_EUSAGE as there. */
 shopstat_status shopstat_plan_parse_score(shopstat_plan *p, const char *spec,
                                           shopstat_error *err);
 

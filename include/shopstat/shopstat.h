@@ -27,8 +27,9 @@
  *   (a reader, plan or totals being built, an error record) from one thread at a time.
  *   Finished totals are only read by the functions that take them as const (getters,
  *   estimates, comparisons), which may then run on several threads. The pass itself
- *   may run on threads of its own (shopstat_pass_opts). Process-wide exceptions: the
- *   output-file registry (outfile.h) and a report run (report.h) are one thread's. */
+ *   may run on threads of its own (shopstat_pass_opts). Output files (outfile.h) may be
+ *   opened and committed on several threads at once. Process-wide exception: a report run
+ *   (report.h) is one thread's. */
 
 /* The version of these headers: the one place it is defined (the Makefile reads the string
  * for the pkg-config file; `shopstat --version` prints it). The numbers are for the
@@ -45,6 +46,7 @@
 #include "shopstat/describe.h"
 #include "shopstat/outfile.h"
 #include "shopstat/design.h"
+#include "shopstat/replicate.h"
 #include "shopstat/ci.h"
 #include "shopstat/tab.h"
 #include "shopstat/xlsx.h"

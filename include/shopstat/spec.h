@@ -201,6 +201,7 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
 const char *shopstat_spec_label(void *ctx, const char *question, const char *level,
                                 const char *segment);
 
+/* Free the spec and every string of its view (shopstat_spec_get); NULL is a no-op. */
 void shopstat_spec_free(shopstat_spec *s);
 
 /* The candidate closest to word by edit distance, or NULL if none is within a third of its

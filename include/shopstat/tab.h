@@ -48,7 +48,8 @@ shopstat_plan *shopstat_plan_new(void);
  * them first. p may be NULL. */
 void shopstat_plan_free(shopstat_plan *p);
 
-/* The plan copies everything it is given. */
+/* The plan copies everything it is given. SHOPSTAT_EUSAGE for a lonely-PSU rule or replicate
+ * type outside its enum (the other fields are checked by the pass). */
 shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design_opts *d,
                                          shopstat_error *err);
 
@@ -239,6 +240,8 @@ typedef struct shopstat_pass_opts {
     void *progress_ctx;
 } shopstat_pass_opts;
 
+/* Fill o with the defaults: threads and chunk_bytes 0 (as above), no progress callback.
+ * o must not be NULL. */
 void shopstat_pass_opts_init(shopstat_pass_opts *o);
 
 /* Start the pass's worker threads ahead of it: a program that will run a pass on threads
@@ -278,6 +281,12 @@ size_t shopstat_totals_nexcluded(const shopstat_totals *t);
 size_t shopstat_totals_excluded(const shopstat_totals *t, size_t k, const char **reason);
 /* Whether the plan's k-th exclusion is a shopstat_plan_add_dedupe one. */
 int shopstat_totals_excluded_dedupe(const shopstat_totals *t, size_t k);
+
+/* The design the pass used: the plan's (shopstat_plan_set_design), its strings borrowed from
+ * the plan; for shopstat_design_note and the writers' context (shopstat_tab_context_init). */
+const shopstat_design_opts *shopstat_totals_design(const shopstat_totals *t);
+/* The data file's path, as the reader was opened with it; borrowed, valid until t is freed. */
+const char *shopstat_totals_path(const shopstat_totals *t);
 
 /* Design summary after the pass. */
 size_t shopstat_totals_nstrata(const shopstat_totals *t);
@@ -382,6 +391,8 @@ typedef struct shopstat_tab_opts {
     int undefined_ok;
 } shopstat_tab_opts;
 
+/* Fill o with the defaults: logit intervals at 0.95 (R's svyciprop), every estimate
+ * (want NULL), undefined_ok 0. o must not be NULL. */
 void shopstat_tab_opts_init(shopstat_tab_opts *o);
 
 /* One row of a table: a question's level in a segment. Strings are borrowed: variable
@@ -421,7 +432,8 @@ const char *shopstat_totals_df0_reason(const shopstat_totals *t);
 /* Every question x level x segment, in that nesting order (questions as added,
  * levels in level order, segments in display order). *out is malloc'ed: free it
  * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL;
- * t, out and n must not be NULL. Fails (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
+ * t, out and n must not be NULL. Fails (SHOPSTAT_EUSAGE) for a level outside (0, 1) or a
+ * method outside shopstat_ci_method, (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
  * a whole design of df <= 0 (see undefined_ok), SHOPSTAT_ENOMEM, or SHOPSTAT_EINTERNAL (a
  * GSL failure);
  * on failure *out is NULL and *n 0. */

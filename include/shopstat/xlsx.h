@@ -72,6 +72,8 @@ typedef struct shopstat_xlsx_opts {
                                 every table (a table pasted into a slide keeps it); may be NULL */
 } shopstat_xlsx_opts;
 
+/* Fill o with the defaults: strings NULL, alpha_upper 0.05, alpha_lower 0.10. o must not
+ * be NULL. */
 void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o);
 
 /* Write the workbook to path (the caller makes it atomic by writing into a temporary

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The library as another program uses it: `make install` into a temporary prefix, then,
-# with only the installed headers and `pkg-config shopstat` (with and without --static),
+# with only the installed headers and `pkg-config shopstat` (with and without --static, and
+# the build tree's shopstat-uninstalled.pc),
 # build tests/api/example.c (docs/library.md) under -std=c11 -Wall -Wextra -Werror
-# -pedantic, compile every installed header alone (C11 and C++11), run the example on
-# tests/oracle/data/shopper.csv and check its estimates and comparisons against R's
-# (tests/oracle/expected) and against `shopstat tab` / `shopstat compare` with the same
-# flags, and under valgrind (when installed) that it frees everything.
+# -pedantic, compile every installed header alone (C11, C99 and C++11) and beside cairo.h,
+# run the example on tests/oracle/data/shopper.csv and check its estimates and comparisons
+# against R's (tests/oracle/expected) and against `shopstat tab` / `shopstat compare` with
+# the same flags, and under valgrind (when installed) that it frees everything; write tab's
+# and compare's JSON through the library (tests/api/json.c) as the program does; then fail
+# each of a job's allocations in turn (tests/api/oom.c).
 # Needs no network and no R; removes what it made. Ends with "N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
@@ -76,7 +79,7 @@ else
     fail "a program using SHOPSTAT_VERSION_MAJOR/MINOR/PATCH and shopstat_version() does not build: $(head -3 "$TMP/cc.err")"
 fi
 
-# 2. every installed header compiles alone, in C11 and in C++11
+# 2. every installed header compiles alone, in C11, C99 and C++11
 ncompiled=0
 for h in "$prefix"/include/shopstat/*.h; do
     n=$(basename "$h")
@@ -84,6 +87,8 @@ for h in "$prefix"/include/shopstat/*.h; do
     if $CC "${STRICT[@]}" -fsyntax-only -I"$prefix/include" "$TMP/h.c" 2>"$TMP/h.err"; then
         ncompiled=$((ncompiled + 1))
     else fail "shopstat/$n alone does not compile as C11: $(head -3 "$TMP/h.err")"; fi
+    $CC "${STRICT[@]}" -std=c99 -fsyntax-only -I"$prefix/include" "$TMP/h.c" 2>"$TMP/h.err" ||
+        fail "shopstat/$n alone does not compile as C99: $(head -3 "$TMP/h.err")"
     if command -v "$CXX" >/dev/null; then
         cp "$TMP/h.c" "$TMP/h.cc"
         $CXX -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$prefix/include" \
@@ -93,6 +98,39 @@ for h in "$prefix"/include/shopstat/*.h; do
 done
 [ "$ncompiled" -eq "$(ls include/shopstat/*.h | wc -l)" ] && ok ||
     fail "$ncompiled of $(ls include/shopstat/*.h | wc -l) headers compiled alone"
+# ... and beside cairo.h, before or after it, in C99 too: a program drawing on its own
+# context includes both (chart.h repeated cairo's typedef, which C99 forbids)
+for order in "cairo.h shopstat/shopstat.h" "shopstat/shopstat.h cairo.h"; do
+    for std in c99 c11; do
+        printf '#include <%s>\n' $order >"$TMP/cairo.c"
+        printf 'int draw(cairo_t *cr, shopstat_error *err);\n' >>"$TMP/cairo.c"
+        printf 'int draw(cairo_t *cr, shopstat_error *err)\n{\n' >>"$TMP/cairo.c"
+        printf '    return shopstat_chart_draw(cr, 400, 300, NULL, NULL, err);\n}\n' >>"$TMP/cairo.c"
+        # shellcheck disable=SC2046 # pkg-config's words are separate flags
+        $CC "${STRICT[@]}" -std=$std -fsyntax-only $(pkg-config --cflags shopstat) "$TMP/cairo.c" \
+            2>"$TMP/h.err" && ok ||
+            fail "<${order% *}> then <${order#* }> does not compile as ${std}: $(head -3 "$TMP/h.err")"
+    done
+done
+
+# the umbrella header includes every other: a program may include <shopstat/shopstat.h>
+# alone (replicate.h was left out)
+notincluded=
+for h in include/shopstat/*.h; do
+    n=$(basename "$h")
+    [ "$n" = shopstat.h ] || grep -q "^#include \"shopstat/$n\"" include/shopstat/shopstat.h ||
+        notincluded="$notincluded $n"
+done
+[ -z "$notincluded" ] && ok || fail "shopstat/shopstat.h does not include:$notincluded"
+
+# every public function has a comment stating its contract (ownership, NULL, errors): a
+# comment right before it, or before the run of declarations it belongs to (a header's
+# getters share one); a declaration after a blank line has none
+undocumented=$(awk 'FNR == 1 { doc = 0 } /^[[:space:]]*$/ { doc = 0; next }
+    /\*\/[[:space:]]*$/ || /^[[:space:]]*\/\*/ { doc = 1 }
+    /^[a-z].*shopstat_[a-z0-9_]+\(/ && !/^typedef/ && !doc {
+        sub(/\(.*/, ""); sub(/.*[ *]/, ""); printf " %s", $0 }' "$prefix"/include/shopstat/*.h)
+[ -z "$undocumented" ] && ok || fail "public functions without a contract comment:$undocumented"
 
 # docs/library.md shows the example as it is tested here, and its commands as run below
 sed -n '/^```c$/,/^```$/p' docs/library.md | sed '1d;$d' >"$TMP/doc_example.c"
@@ -107,6 +145,18 @@ for how in shared static; do
         $(pkg-config "${flags[@]}" shopstat) 2>"$TMP/cc.err"; then ok
     else fail "example does not build with pkg-config ${flags[*]} shopstat: $(head -5 "$TMP/cc.err")"; fi
 done
+
+# 3b. the example built against the build tree, not installed: PKG_CONFIG_PATH=$BUILD finds
+#     $BUILD/shopstat-uninstalled.pc (this checkout's include/ and $BUILD's archive)
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if [ "$(PKG_CONFIG_PATH=$bdir pkg-config --variable=includedir shopstat 2>&1)" = "$root/include" ] &&
+    $CC "${STRICT[@]}" -o "$TMP/example-build" tests/api/example.c \
+        $(PKG_CONFIG_PATH=$bdir pkg-config --cflags --libs shopstat) 2>"$TMP/cc.err" &&
+    "$TMP/example-build" tests/oracle/data/shopper.csv >"$TMP/ex-build.out" 2>/dev/null &&
+    "$TMP/example-shared" tests/oracle/data/shopper.csv 2>/dev/null | cmp -s - "$TMP/ex-build.out"; then ok
+else
+    fail "example against the build tree (PKG_CONFIG_PATH=$bdir: $(PKG_CONFIG_PATH=$bdir pkg-config --cflags --libs shopstat 2>&1 | head -2)): $(head -3 "$TMP/cc.err")"
+fi
 
 # 4. its numbers: R's (the oracle fixtures of the same design, questions, segments and
 #    pairs) and the program's, byte for byte
@@ -144,6 +194,22 @@ for cmd in tab compare; do
     [ "${words%% shopstat compare*}" = "$want" ] && ok ||
         fail "docs/library.md: '$cmd' command '${words%% shopstat compare*}', tested '$want'"
 done
+# the JSON documents, written through the library with a context from the totals
+# (tests/api/json.c), byte for byte those of `shopstat tab|compare --format json`
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -o "$TMP/json" tests/api/json.c $(pkg-config --static --cflags --libs shopstat) \
+    2>"$TMP/cc.err"; then
+    for cmd in tab compare; do
+        pairs=(); [ "$cmd" = compare ] && pairs=(--pair heavy:all --pair wave=2011:heavy)
+        "$bdir/shopstat" "$cmd" "$data" "${args[@]}" "${pairs[@]}" --format json \
+            >"$TMP/cli.json" 2>/dev/null
+        "$TMP/json" "$data" "$cmd" >"$TMP/lib.json" 2>"$TMP/json.err"; rc=$?
+        if [ "$rc" -eq 0 ] && [ -s "$TMP/cli.json" ] && cmp -s "$TMP/cli.json" "$TMP/lib.json"; then ok
+        else fail "json $cmd: exit $rc, differs from shopstat $cmd --format json: $(diff "$TMP/cli.json" "$TMP/lib.json" | head -5) $(cat "$TMP/json.err")"; fi
+    done
+else
+    fail "tests/api/json.c does not build: $(head -5 "$TMP/cc.err")"
+fi
 if grep -q '^warning: pref: ' "$TMP/ex.err" &&
     grep -q '^581 rows read, 581 used; 4 strata, 16 PSUs, df 12$' "$TMP/ex.err"; then ok
 else fail "example's stderr: $(cat "$TMP/ex.err")"; fi
@@ -180,6 +246,28 @@ if command -v valgrind >/dev/null && [ -z "$SAN" ]; then
         rc=$?
         [ "$rc" -ne 99 ] && ok || fail "valgrind, example $f: $(grep '==' "$TMP/vg.err" | head -20)"
     done
+fi
+
+# 7. out of memory at every allocation in turn (tests/api/oom.c, the archive's malloc, calloc
+#    and realloc wrapped by the linker): each ends in SHOPSTAT_ENOMEM "out of memory" or in
+#    the results of a run without the failure, never a crash, another error, other numbers
+#    or (under make sanitize) a leak. Taylor and replicate designs, the pass on 2 threads;
+#    replicate weights made for a file; a survey spec read.
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -D_POSIX_C_SOURCE=200809L -o "$TMP/oom" tests/api/oom.c \
+    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(pkg-config --static --cflags --libs shopstat) \
+    2>"$TMP/cc.err"; then
+    for run in "tests/oracle/data/shopper.csv taylor" "tests/oracle/data/rep_shopper.csv jk1" \
+        "tests/oracle/data/shopper.csv replicate" "tests/cli/data/survey.yml spec"; do
+        # shellcheck disable=SC2086 # the file and the design
+        "$TMP/oom" $run >"$TMP/oom.out" 2>"$TMP/oom.err"; rc=$?
+        line=$(cat "$TMP/oom.out")
+        n=$(printf '%s' "$line" | sed -n 's/^\([0-9]*\) allocations, .*/\1/p')
+        if [ "$rc" -eq 0 ] && [ "${n:-0}" -ge 50 ] && case $line in *" 0 wrong") true ;; *) false ;; esac; then ok
+        else fail "oom $run: exit $rc, '$line': $(head -5 "$TMP/oom.err")"; fi
+    done
+else
+    fail "tests/api/oom.c does not build: $(head -5 "$TMP/cc.err")"
 fi
 
 echo "$passed passed, $failed failed"

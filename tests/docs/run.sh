@@ -291,9 +291,9 @@ for flag in $extra; do fail "shopstat.1" "$flag is in no command's --help"; done
 [ -z "$missing$extra" ] && pass
 
 # Every --flag the docs name is one of shopstat's (or of the other tools they show: pkg-config,
-# chartdemo, csvcompare, valgrind, git diff, perf report).
+# chartdemo, csvcompare, valgrind, git diff, perf report, the linker's -Wl,--wrap).
 others="--cflags --libs --static --size --rel --abs --error-exitcode --errors-for-leak-kinds
-    --leak-check --exit-code --no-children --tool"
+    --leak-check --exit-code --no-children --tool --wrap"
 for doc in "${docs[@]}"; do
     for flag in $(grep -oE -- '--[a-z][a-z-]*[a-z]' "$root/$doc" | sort -u); do
         if printf '%s\n' $help_flags $others | grep -qx -- "$flag"; then pass; else
@@ -333,6 +333,19 @@ for f in $outputs; do
     fi
     if printf '%s\n' "$man_report" | grep -qF -- "$f"; then pass; else
         fail "shopstat.1" "report section does not name $f (docs/spec.md, Outputs)"
+    fi
+done
+
+# ---------------------------------------------------------------------------------------
+# Every environment variable the library reads (getenv in engine/ and plots/, not the
+# program's engine/cli/) is named in docs/library.md: a program embedding the library
+# inherits its environment, and these change threads, chunks, caps and grouping.
+lib_env=$(grep -ohE 'getenv\("SHOPSTAT_[A-Z0-9_]+"\)|env_long\("SHOPSTAT_[A-Z0-9_]+"\)' \
+    "$root"/engine/*.c "$root"/plots/*.c | grep -oE 'SHOPSTAT_[A-Z0-9_]+' | sort -u)
+[ -n "$lib_env" ] || fail "engine/*.c" "no getenv(\"SHOPSTAT_...\") found: the check reads nothing"
+for v in $lib_env; do
+    if grep -q "\`$v\`" "$root/docs/library.md"; then pass; else
+        fail "docs/library.md" "does not name $v, which the library reads from the environment"
     fi
 done
 

@@ -52,7 +52,7 @@ static void test_small_by_hand(void **state)
     (void)state;
     const double p[] = {0.04, 0.01, 0.03};
     double out[3];
-    shopstat_p_adjust(SHOPSTAT_ADJUST_HOLM, p, 3, out);
+    assert_int_equal(shopstat_p_adjust(SHOPSTAT_ADJUST_HOLM, p, 3, out), SHOPSTAT_OK);
     assert_close(out[0], 0.06, 1e-15);
     assert_close(out[1], 0.03, 1e-15);
     assert_close(out[2], 0.06, 1e-15);

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -163,6 +164,107 @@ static void test_replaced_mode(void **state)
     umask(old);
 }
 
+/* Output files opened from several threads at once (a batch program writing each survey's
+ * results on its own thread): every open succeeds with a temporary file of its own, and
+ * every one is registered in a slot of its own, so that cleanup_all removes them all. The
+ * registry's slots and the name counter were plain variables: two threads could take one
+ * slot (one file then stayed behind after cleanup_all, and its handle's abort or commit
+ * freed the other's slot) or one temporary name. */
+#define OPENERS 4
+#define OPENS 240
+typedef struct opener {
+    int id;
+    pthread_barrier_t *start;
+    shopstat_outfile *of[OPENS];
+    int ok;
+} opener;
+
+static void *open_many(void *arg)
+{
+    opener *o = arg;
+    pthread_barrier_wait(o->start);
+    for (int i = 0; i < OPENS; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/t%d_%d.txt", scratch_dir, o->id, i);
+        shopstat_error err;
+        if (shopstat_outfile_open(path, &o->of[i], &err) == SHOPSTAT_OK)
+            o->ok++;
+    }
+    return NULL;
+}
+
+static void *finish_many(void *arg)
+{
+    opener *o = arg;
+    pthread_barrier_wait(o->start);
+    for (int i = 0; i < OPENS; i++) {
+        shopstat_error err;
+        fprintf(shopstat_outfile_stream(o->of[i]), "%d %d\n", o->id, i);
+        if (i % 2)
+            shopstat_outfile_abort(o->of[i]);
+        else if (shopstat_outfile_commit(o->of[i], &err) == SHOPSTAT_OK)
+            o->ok++;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 20; round++) {
+        static opener o[OPENERS];
+        pthread_t th[OPENERS];
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, OPENERS);
+        for (int k = 0; k < OPENERS; k++) {
+            memset(&o[k], 0, sizeof o[k]);
+            o[k].id = k;
+            o[k].start = &start;
+            assert_int_equal(pthread_create(&th[k], NULL, open_many, &o[k]), 0);
+        }
+        for (int k = 0; k < OPENERS; k++) {
+            assert_int_equal(pthread_join(th[k], NULL), 0);
+            assert_int_equal(o[k].ok, OPENS);
+        }
+        assert_int_equal(count_entries(), OPENERS * OPENS); /* a temporary file each */
+        if (round == 0) {
+            /* every one registered: cleanup_all leaves nothing */
+            shopstat_outfile_cleanup_all();
+            assert_int_equal(count_entries(), 0);
+            for (int k = 0; k < OPENERS; k++)
+                for (int i = 0; i < OPENS; i++)
+                    shopstat_outfile_abort(o[k].of[i]);
+        } else {
+            /* half committed, half aborted, from every thread at once: the targets only */
+            for (int k = 0; k < OPENERS; k++) {
+                o[k].ok = 0;
+                assert_int_equal(pthread_create(&th[k], NULL, finish_many, &o[k]), 0);
+            }
+            for (int k = 0; k < OPENERS; k++) {
+                assert_int_equal(pthread_join(th[k], NULL), 0);
+                assert_int_equal(o[k].ok, OPENS / 2);
+            }
+            assert_int_equal(count_entries(), OPENERS * OPENS / 2);
+            /* the slots were all given back: 1024 can be taken again */
+            static int slots[1024];
+            int n = 0;
+            while (n < 1024 && (slots[n] = shopstat_outfile_track(scratch_dir)) >= 0)
+                n++;
+            for (int i = 0; i < n; i++)
+                shopstat_outfile_untrack(slots[i]);
+            assert_int_equal(n, 1024);
+        }
+        pthread_barrier_destroy(&start);
+        for (int k = 0; k < OPENERS; k++)
+            for (int i = 0; i < OPENS; i += 2) {
+                char path[128];
+                snprintf(path, sizeof path, "%s/t%d_%d.txt", scratch_dir, k, i);
+                unlink(path);
+            }
+        assert_int_equal(count_entries(), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_track, scratch_setup, scratch_teardown),
         cmocka_unit_test(test_errors),
         cmocka_unit_test_setup_teardown(test_replaced_mode, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_threads, scratch_setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,6 +246,100 @@ static void test_format_grouped(void **state)
     setlocale(LC_NUMERIC, "C");
 }
 
+/* shopstat_tab_context_init fills every field a writer reads from the totals (a program
+ * embedding the library filled 25 fields by hand, and a zeroed field wrote "ci": null,
+ * "level": 0 into the JSON). A stratified cluster design with population sizes and an empty
+ * row; then Fay's replicate weights with the default options. */
+static void test_context_init(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.strata = "s";
+    d.psu = "p";
+    d.fpc = "N";
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    assert_int_equal(totals_of_csv("s,p,w,N,q\n"
+                                   "A,1,2,10,x\nA,1,1,10,y\nA,2,2,10,x\nA,2,3,10,y\n"
+                                   ",,,,\n"
+                                   "B,3,1,10,x\nB,3,1,10,x\nB,4,2,10,y\nB,4,2,10,x\n",
+                                   p, &t, &err),
+                     SHOPSTAT_OK);
+    shopstat_tab_opts o;
+    shopstat_tab_opts_init(&o);
+    o.ci = SHOPSTAT_CI_WILSON;
+    o.level = 0.9;
+    shopstat_tab_context c;
+    memset(&c, 0xa5, sizeof c); /* (every field set, whatever was there) */
+    shopstat_tab_context_init(&c, t, &o);
+    assert_ptr_equal(c.data, shopstat_totals_path(t));
+    assert_true(strncmp(c.data, "/tmp/shopstat_test_", 19) == 0);
+    assert_string_equal(c.weight, "w");
+    assert_string_equal(c.strata, "s");
+    assert_string_equal(c.psu, "p");
+    assert_string_equal(c.fpc, "N");
+    assert_int_equal(c.fpc_fractions, 0); /* population sizes */
+    assert_string_equal(c.lonely, "fail");
+    assert_string_equal(c.ci, "wilson");
+    assert_close(c.level, 0.9, 0);
+    assert_int_equal(c.rows_read, 9);
+    assert_int_equal(c.rows_used, 8);
+    assert_int_equal(c.rows_excluded, 1);
+    assert_int_equal(c.rows_skipped, 0);
+    assert_int_equal(c.rows_empty, 1);
+    assert_null(c.base);
+    assert_int_equal(c.rows_outside_base, 0);
+    assert_int_equal(c.nstrata, 2);
+    assert_int_equal(c.npsu, 4);
+    assert_close(c.df, 2, 0); /* 4 PSUs - 2 strata */
+    assert_null(c.repweights);
+    assert_null(c.reptype);
+    assert_null(c.rep_note);
+    assert_int_equal(c.replicates, 0);
+    assert_null(c.none_in_base);
+    assert_int_equal(c.nnone_in_base, 0);
+    assert_ptr_equal(c.totals, t);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+
+    p = shopstat_plan_new();
+    assert_non_null(p);
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.repweights = "r1,r2";
+    d.reptype = SHOPSTAT_REP_FAY;
+    d.rho = 0.5;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv("w,r1,r2,q\n2,3,1,x\n2,1,3,y\n2,3,1,y\n2,1,3,x\n", p, &t,
+                                   &err),
+                     SHOPSTAT_OK);
+    memset(&c, 0xa5, sizeof c);
+    shopstat_tab_context_init(&c, t, NULL);
+    assert_string_equal(c.ci, "logit"); /* the defaults, as shopstat_tab_opts_init's */
+    assert_close(c.level, 0.95, 0);
+    assert_string_equal(c.weight, "w");
+    assert_null(c.strata);
+    assert_null(c.psu);
+    assert_null(c.fpc);
+    assert_string_equal(c.repweights, "r1,r2");
+    assert_string_equal(c.reptype, "fay");
+    assert_int_equal(c.replicates, 2);
+    assert_close(c.rho, 0.5, 0);
+    assert_int_equal(c.mse, 0);
+    assert_int_equal(c.rows_read, 4);
+    assert_int_equal(c.rows_used, 4);
+    assert_int_equal(c.rows_excluded, 0);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -257,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_format_p),
         cmocka_unit_test(test_format_p_alpha),
         cmocka_unit_test(test_format_grouped),
+        cmocka_unit_test(test_context_init),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "shopstat/compare.h"
+#include "shopstat/describe.h"
 #include "shopstat/tab.h"
 
 static uint64_t rng;
@@ -1400,6 +1401,52 @@ static int reset_options(void **state)
     return 0;
 }
 
+/* A reader is read once: after a pass that went through in chunks (a regular file, 1 and 2
+ * threads), another pass over it, shopstat_reader_run and describe say so (SHOPSTAT_EUSAGE),
+ * as after a pass over a pipe. The chunked pass did not mark the reader read: a second
+ * shopstat_totals_compute went through again, its accounting 6000 rows read for 3000 used,
+ * and shopstat_reader_run read the file once more. */
+static void test_reader_read_once(void **state)
+{
+    (void)state;
+    char *csv = make_csv(3000, 0, 0);
+    char *path = write_tmp(csv);
+    for (int th = 1; th <= 2; th++) {
+        shopstat_plan *p = shopstat_plan_new();
+        assert_non_null(p);
+        shopstat_error err;
+        assert_int_equal(shopstat_plan_add_single(p, "q1", "q1", &err), SHOPSTAT_OK);
+        shopstat_reader *r = NULL;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th;
+        o.chunk_bytes = 4096;
+        shopstat_totals *t = NULL, *t2 = NULL;
+        assert_int_equal(shopstat_totals_compute_opts(p, r, &o, &t, &err), SHOPSTAT_OK);
+        shopstat_accounting acc = shopstat_totals_accounting(t);
+        assert_int_equal(acc.read, 3000);
+        assert_int_equal(acc.used, 3000);
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_totals_compute_opts(p, r, &o, &t2, &err), SHOPSTAT_EUSAGE);
+        assert_null(t2);
+        assert_non_null(strstr(err.msg, "the reader was already read"));
+        assert_string_equal(err.file, path);
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_reader_run(r, NULL, NULL, &err), SHOPSTAT_EUSAGE);
+        assert_non_null(strstr(err.msg, "the reader was already read"));
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_EUSAGE);
+        assert_null(ds);
+        assert_int_equal(shopstat_reader_rows_read(r), 3000); /* (counted once) */
+        shopstat_totals_free(t);
+        shopstat_reader_free(r);
+        shopstat_plan_free(p);
+    }
+    remove_tmp(path);
+    free(csv);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1418,6 +1465,7 @@ int main(void)
         cmocka_unit_test_setup(test_stdin_file, reset_options),
         cmocka_unit_test_setup(test_empty_rows, reset_options),
         cmocka_unit_test_setup(test_redone_pass_counts_rows_once, reset_options),
+        cmocka_unit_test_setup(test_reader_read_once, reset_options),
         cmocka_unit_test_setup(test_quoted_newlines, reset_options),
         cmocka_unit_test_setup(test_long_fields, reset_options),
         cmocka_unit_test_setup(test_error_in_later_range, reset_options),

@@ -835,6 +835,87 @@ static void test_pair_on_a_subset(void **state)
     shopstat_plan_free(pb);
 }
 
+/* Options a program fills by hand are checked, not taken as something else: an enum value
+ * outside its type (a lonely-PSU rule, a replicate type, a condition's operator, an
+ * interval method, an adjustment) and a level outside (0, 1) are SHOPSTAT_EUSAGE saying
+ * which, before any work. Before, compare took level 2 (every interval NaN) and adjustment
+ * 9 (Benjamini-Hochberg's numbers, SHOPSTAT_OK); set_design and add_segment took 77, 55
+ * and 42; tab refused a level or method at its first estimate, in that estimate's words
+ * ("sw, level '0', segment 'all': unknown interval method 99"); chisq by a column without
+ * a by set said it had 0 values. */
+static void test_options_checked(void **state)
+{
+    (void)state;
+    shopstat_error err;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.lonely = (shopstat_lonely_psu)77;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "design: unknown lonely-PSU rule 77 (shopstat_lonely_psu)");
+    d.lonely = SHOPSTAT_LONELY_AVERAGE; /* (the last one: taken) */
+    d.reptype = (shopstat_rep_type)55;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "design: unknown replicate type 55 (shopstat_rep_type)");
+    d.reptype = SHOPSTAT_REP_NONE;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    static const char *const three[] = {"3", NULL};
+    const shopstat_cond bad = {"spend", (shopstat_op)42, three};
+    assert_int_equal(shopstat_plan_add_segment(p, "heavy", &bad, 1, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "condition on 'spend': unknown operator 42 (shopstat_op)");
+    const shopstat_cond heavy = {"spend", SHOPSTAT_OP_IN, three};
+    assert_int_equal(shopstat_plan_add_segment(p, "heavy", &heavy, 1, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "sw", "sw", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "heavy", "all", &err), SHOPSTAT_OK);
+    run r = tab("spend,sw\n3,1\n3,1\n1,0\n2,0\n", p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    shopstat_tab_opts to;
+    shopstat_tab_opts_init(&to);
+    shopstat_estimate *e = (shopstat_estimate *)&to;
+    size_t n = 7;
+    const double bad_levels[] = {0, 1, 2, -0.5, NAN};
+    for (size_t i = 0; i < sizeof bad_levels / sizeof *bad_levels; i++) {
+        to.level = bad_levels[i];
+        assert_int_equal(shopstat_tab_estimates(r.t, &to, &e, &n, &err), SHOPSTAT_EUSAGE);
+        assert_null(e);
+        assert_int_equal(n, 0);
+        assert_non_null(strstr(err.msg, "is not between 0 and 1"));
+    }
+    to.level = 0.95;
+    to.ci = (shopstat_ci_method)99;
+    assert_int_equal(shopstat_tab_estimates(r.t, &to, &e, &n, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "unknown interval method 99 (shopstat_ci_method)");
+    shopstat_compare_opts co;
+    shopstat_compare_opts_init(&co);
+    shopstat_difference *df = NULL;
+    size_t nd = 0;
+    co.level = 2;
+    assert_int_equal(shopstat_compare(r.t, &co, &df, &nd, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "confidence level 2 is not between 0 and 1");
+    assert_null(df);
+    co.level = 0.95;
+    co.adjust = (shopstat_adjust_method)9;
+    assert_int_equal(shopstat_compare(r.t, &co, &df, &nd, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "unknown p-value adjustment 9"));
+    assert_null(df);
+    const double pv[] = {0.01, 0.04};
+    double out[2];
+    assert_int_equal(shopstat_p_adjust((shopstat_adjust_method)9, pv, 2, out), SHOPSTAT_EUSAGE);
+    assert_true(isnan(out[0]) && isnan(out[1]));
+    co.adjust = SHOPSTAT_ADJUST_BH;
+    assert_int_equal(shopstat_compare(r.t, &co, &df, &nd, &err), SHOPSTAT_OK);
+    assert_int_equal(nd, 2);
+    free(df);
+    /* a chisq by a column the plan has no by set of: said so, not "0 values" */
+    shopstat_chisq_result chi;
+    assert_int_equal(shopstat_chisq(r.t, 0, "spend", &chi, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "chisq of 'sw' by 'spend': the plan has no by set of 'spend' "
+                                 "(shopstat_plan_add_by)");
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -858,6 +939,7 @@ int main(void)
         cmocka_unit_test(test_flag_parsers),
         cmocka_unit_test(test_pair_on_a_subset),
         cmocka_unit_test(test_failure_clears_results),
+        cmocka_unit_test(test_options_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
