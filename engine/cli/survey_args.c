@@ -929,40 +929,14 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
 void survey_args_context(const survey_args *a, const shopstat_totals *t,
                          shopstat_tab_context *ctx)
 {
-    memset(ctx, 0, sizeof *ctx);
+    /* the library's context of the totals, with the command line's own words */
+    shopstat_tab_context_init(ctx, t, &a->tab);
     ctx->data = a->data;
-    const shopstat_design_opts *d = &a->data_opts.design;
-    ctx->weight = d->weight;
-    ctx->strata = d->strata;
-    ctx->psu = d->psu;
-    ctx->fpc = d->fpc;
-    ctx->fpc_fractions = shopstat_totals_fpc_fractions(t);
-    ctx->lonely = shopstat_lonely_name(d->lonely);
-    ctx->ci = shopstat_ci_method_name(a->tab.ci);
-    ctx->level = a->tab.level;
-    shopstat_accounting acc = shopstat_totals_accounting(t);
-    ctx->rows_read = acc.read;
-    ctx->rows_used = acc.used;
-    ctx->rows_excluded = acc.excluded_skipped + acc.excluded_empty + acc.excluded_cond;
-    ctx->rows_skipped = acc.excluded_skipped;
-    ctx->rows_empty = acc.excluded_empty;
     ctx->base = a->base;
     ctx->none_in_base = a->none_in_base;
     ctx->nnone_in_base = a->nnone_in_base;
-    ctx->totals = t;
-    ctx->rows_outside_base = acc.outside_base;
-    ctx->nstrata = shopstat_totals_nstrata(t);
-    ctx->npsu = shopstat_totals_npsu(t);
-    ctx->df = shopstat_totals_df(t);
-    ctx->replicates = shopstat_totals_nreplicates(t);
-    if (ctx->replicates) {
-        ctx->repweights = a->data_opts.design.repweights;
-        ctx->reptype = shopstat_rep_type_name(a->data_opts.design.reptype);
+    if (ctx->replicates)
         ctx->rep_note = a->rep_note;
-        /* (as run.json: rho for fay only, mse as shopstat_repweights_resolve decides it) */
-        ctx->rho = d->reptype == SHOPSTAT_REP_FAY ? d->rho : NAN;
-        ctx->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
-    }
 }
 
 /* Level l of question q as the command line shows it: its --labels label, else the data's. */
