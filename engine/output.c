@@ -573,6 +573,18 @@ void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals 
     }
 }
 
+/* The end of the options object and the row accounting, read = used + excluded (by reason),
+ * of tab's and compare's JSON. */
+static void rows_json(FILE *f, const shopstat_tab_context *ctx)
+{
+    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
+            ctx->rows_used, ctx->rows_excluded);
+    shopstat_write_rows_reasons_json(f, ctx);
+    if (ctx->base)
+        fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
+    fputs("},\n", f);
+}
+
 void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
 {
     fputs("  \"design\": {\"data\": ", f);
@@ -619,12 +631,7 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
         }
         fputc(']', f);
     }
-    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
-            ctx->rows_used, ctx->rows_excluded);
-    shopstat_write_rows_reasons_json(f, ctx);
-    if (ctx->base)
-        fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
-    fputs("},\n", f);
+    rows_json(f, ctx);
 }
 
 /* The start of row i's JSON object, up to its base weight: {"variable": ..., "KEY": ...,
@@ -702,13 +709,7 @@ shopstat_status shopstat_write_compare_json(FILE *f, const shopstat_difference *
         fputs(", \"base\": ", f);
         shopstat_json_string(f, ctx->base);
     }
-    /* row accounting as in tab's JSON: read = used + excluded (by reason) */
-    fprintf(f, "},\n  \"rows\": {\"read\": %zu, \"used\": %zu, \"excluded\": %zu", ctx->rows_read,
-            ctx->rows_used, ctx->rows_excluded);
-    shopstat_write_rows_reasons_json(f, ctx);
-    if (ctx->base)
-        fprintf(f, ", \"outside_base\": %zu", ctx->rows_outside_base);
-    fputs("},\n", f);
+    rows_json(f, ctx); /* (as tab's) */
     fputs("  \"differences\": [", f);
     for (size_t i = 0; i < n; i++) {
         const shopstat_difference *r = &d[i];
