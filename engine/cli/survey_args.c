@@ -338,6 +338,17 @@ static int declare_levels(survey_args *a)
     return 0;
 }
 
+/* Whether --pair V stood among the arguments before argument at (as --pair V or --pair=V):
+ * the same pair twice wrote every difference twice. */
+static int pair_given_before(char **argv, int at, const char *v)
+{
+    for (int j = 1; j < at; j++)
+        if ((strcmp(argv[j], "--pair") == 0 && j + 1 < at && strcmp(argv[j + 1], v) == 0) ||
+            (strncmp(argv[j], "--pair=", 7) == 0 && strcmp(argv[j] + 7, v) == 0))
+            return 1;
+    return 0;
+}
+
 int survey_args_parse(survey_args *a, int argc, char **argv, int command)
 {
     memset(a, 0, sizeof *a);
@@ -372,6 +383,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         return 2;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        const int at = i; /* (FLAG moves i past a separate value) */
         const char *v = NULL;
         int m = 0;
 #define FLAG(name) ((v = NULL), (m = cli_flag_value(argc, argv, &i, name, &v)) != 0)
@@ -495,6 +507,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 const char *colon = strchr(v, ':');
                 if (!colon)
                     return cli_usage_error("--pair takes A:B (two segment names), not '%s'", v);
+                if (pair_given_before(argv, at, v))
+                    return cli_usage_error("--pair %s is given twice", v);
                 char *left = strndup(v, (size_t)(colon - v));
                 if (!left)
                     return cli_usage_error("out of memory");
