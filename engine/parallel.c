@@ -294,12 +294,14 @@ static long env_long(const char *name)
 
 /* ---- spare workers, started ahead of the pass ----
  *
- * A thread created when the pass begins starts 0.2-4 ms later on this VM's idle CPU (2.3 ms
- * on average: the virtual CPU halts when idle and the host takes that long to run it
- * again), and the main thread reaches the pass 1.3-1.7 ms after the process starts (the
- * header, the 1 MiB encoding sample, the plan). shopstat_pass_prestart starts the workers
- * first and lets them spin, the CPU kept awake, until a pass claims them; unclaimed after
- * SPARE_SPIN seconds they end. Each runs one pass's worker, then ends. */
+ * A thread created when the pass begins started 0.2-4 ms later on this VM's idle CPU on one
+ * day (2.3 ms on average: the host had halted the idle virtual CPU) and 0.04 ms on another;
+ * with the other CPU busy it waits for a CPU. The main thread reaches the pass 1.3-1.7 ms
+ * after the process starts (the header, the 1 MiB encoding sample, the plan).
+ * shopstat_pass_prestart starts the workers first and lets them spin, the CPU kept awake
+ * and held, until a pass claims them; unclaimed after SPARE_SPIN seconds they end. Each runs
+ * one pass's worker, then ends (the 1M-row run 8-11% faster with the other CPU contended,
+ * within the noise on an idle one: docs/performance.md, twenty-sixth session). */
 #define SPARE_MAX 64
 #define SPARE_SPIN 0.05 /* s; $SHOPSTAT_SPARE_SPIN_MS, a test knob, sets it */
 
