@@ -1405,10 +1405,11 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
                      .free_state = desc_free,
                      .count_eol = 1};
     size_t rows = 0;
-    /* (a dedupe exclusion wants the rows in file order: one thread) */
-    if (plan_dedupes(p))
+    /* (a dedupe exclusion wants the rows in file order: one thread, no spares) */
+    int in_order = plan_dedupes(p);
+    if (in_order)
         chunk_release_spares();
-    if (plan_dedupes(p) || chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
+    if (in_order || chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, p, err)))
