@@ -260,6 +260,22 @@ void reader_unnote_rows(shopstat_reader *r);
  * earlier pass's counts and read the file again. */
 shopstat_status reader_check_unread(const shopstat_reader *r, shopstat_error *err);
 
+/* ---- gzip-compressed exports (inflate.c), read by the reader on one thread ---- */
+#include <stdio.h>
+typedef struct gz_input gz_input;
+/* 1 when s[0..n) starts as a gzip member does (1F 8B, method 8). */
+int gz_magic(const unsigned char *s, size_t n);
+/* A stream of raw's bytes inflated, the first prefix_len of them (already read from raw)
+ * taken from prefix (copied); members one after another are read as one. Closing it closes
+ * raw. *g, valid until then, tells why a read failed (gz_error). NULL when out of memory,
+ * raw left open. */
+FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, gz_input **g);
+/* After the stream's read failed: why, *bad_data 1 when the compressed data are at fault
+ * (truncated, corrupt), 0 when reading the file failed; NULL when nothing failed. */
+const char *gz_error(const gz_input *g, int *bad_data);
+/* Compressed bytes inflated so far. */
+unsigned long long gz_compressed_bytes(const gz_input *g);
+
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */
 

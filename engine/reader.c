@@ -92,6 +92,7 @@ struct shopstat_reader {
     char *path;
     FILE *fp;
     int from_stdin; /* path "-": standard input, shown as <stdin> */
+    gz_input *gz;   /* fp inflates a gzip-compressed file (engine/inflate.c), or NULL */
     long long start_off; /* file offset of the first byte read (standard input), or -1 */
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
@@ -1002,6 +1003,14 @@ static shopstat_status read_block(shopstat_reader *r, size_t room, shopstat_erro
     size_t got = fread(r->buf + r->buf_len, 1, room, r->fp);
     r->buf_len += got;
     if (got < room) {
+        int bad_data;
+        const char *why = ferror(r->fp) && r->gz ? gz_error(r->gz, &bad_data) : NULL;
+        if (why)
+            return shopstat_error_set(err, bad_data ? SHOPSTAT_EINPUT : SHOPSTAT_EIO, r->path,
+                                      0, 0, "%s, %llu bytes into the file (%zu bytes of CSV "
+                                      "read)",
+                                      why, gz_compressed_bytes(r->gz),
+                                      r->buf_abs + r->buf_len);
         if (ferror(r->fp))
             return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "read error: %s",
                                       strerror(errno));
@@ -1508,6 +1517,23 @@ static const char *workbook_kind(const char *path, const unsigned char *s, size_
     return NULL;
 }
 
+/* A file compressed otherwise than with gzip (which is read): "xz", "zstd", "bzip2", or
+ * NULL. Their magic numbers: xz FD 37 7A 58 5A 00, zstd 28 B5 2F FD, bzip2 "BZh" and the
+ * block size '1'-'9' and the block magic 31 41 59 26 53 59 (or the end-of-stream magic, for
+ * an empty file). */
+static const char *compressed_kind(const unsigned char *s, size_t n)
+{
+    if (n >= 6 && memcmp(s, "\xFD" "7zXZ\0", 6) == 0)
+        return "xz";
+    if (n >= 4 && memcmp(s, "\x28\xB5\x2F\xFD", 4) == 0)
+        return "zstd";
+    if (n >= 10 && memcmp(s, "BZh", 3) == 0 && s[3] >= '1' && s[3] <= '9' &&
+        (memcmp(s + 4, "\x31\x41\x59\x26\x53\x59", 6) == 0 ||
+         memcmp(s + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0))
+        return "bzip2";
+    return NULL;
+}
+
 /* A survey spec given to describe or tab instead of its data: the line of its first key
  * (a top-level key of a spec, "survey:" or "data:"..., or in a .yml/.yaml file any
  * "key:" after comment lines and "---"), or 0 when s does not start so. */
@@ -1736,6 +1762,30 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     shopstat_status s = regular ? read_block(r, FIRST_BYTES, err) : refill(r, DETECT_BYTES, err);
     if (s != SHOPSTAT_OK)
         return s;
+    if (gz_magic(r->buf, r->buf_len)) {
+        /* gzip-compressed (an export.csv.gz, or gzip's output on a pipe): read on through a
+         * stream that inflates, from its first byte; one thread reads it, from start to end */
+        FILE *z = gz_open(r->fp, r->buf, r->buf_len, &r->gz);
+        if (!z)
+            return nomem(r, err);
+        r->fp = z;
+        r->buf_len = 0;
+        r->eof = 0;
+        regular = 0;
+        r->d.compression = "gzip";
+        if ((s = refill(r, DETECT_BYTES, err)) != SHOPSTAT_OK)
+            return s;
+    }
+    const char *packed = compressed_kind(r->buf, r->buf_len);
+    if (packed)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, 0, 0,
+                                  "file is %s-compressed; shopstat reads gzip but not %s: "
+                                  "decompress it first, or through a pipe: %s %s | shopstat "
+                                  "... -",
+                                  packed, packed, strcmp(packed, "xz") == 0 ? "xz -dc"
+                                                  : strcmp(packed, "zstd") == 0 ? "zstd -dc"
+                                                                                : "bzip2 -dc",
+                                  r->from_stdin ? "FILE" : path);
     r->line = 1;
     if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
         r->d.bom = 1;
@@ -2633,7 +2683,7 @@ int reader_stopped_on_import_ids(const shopstat_reader *r)
 size_t reader_file_size(const shopstat_reader *r)
 {
     struct stat sb;
-    if (!r->fp || fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))
+    if (!r->fp || r->gz || fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))
         return SIZE_MAX;
     return (size_t)sb.st_size;
 }
@@ -2641,7 +2691,7 @@ size_t reader_file_size(const shopstat_reader *r)
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input: when it is a regular file, from the offset it had at the start) */
-    if (r->ran || r->noted || !r->fp || (r->from_stdin && r->start_off < 0) ||
+    if (r->ran || r->noted || !r->fp || r->gz || (r->from_stdin && r->start_off < 0) ||
         r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
         !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
         return 0;

@@ -22,6 +22,10 @@
 #define chunk_threads shopstat_internal_chunk_threads
 #define chunk_wait_until shopstat_internal_chunk_wait_until
 #define huge_map shopstat_internal_huge_map
+#define gz_magic shopstat_internal_gz_magic
+#define gz_open shopstat_internal_gz_open
+#define gz_error shopstat_internal_gz_error
+#define gz_compressed_bytes shopstat_internal_gz_compressed_bytes
 #define huge_unmap shopstat_internal_huge_unmap
 #define reader_comma_hint shopstat_internal_reader_comma_hint
 #define reader_number_hint shopstat_internal_reader_number_hint

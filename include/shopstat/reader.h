@@ -51,6 +51,8 @@ typedef struct shopstat_csv_dialect {
     int sep_line;            /* 1 when Excel's "sep=X" line before the header was read (X
                                 the delimiter, unless --delimiter) and skipped */
     const char *line_ending; /* "LF", "CRLF", "CR" or "mixed", from the header line */
+    const char *compression; /* "gzip" when the file was inflated as it was read (on one
+                                thread), NULL when read as it is */
 } shopstat_csv_dialect;
 
 /* Position of a field in the file: 1-based line and column (column in bytes of the

@@ -1,0 +1,182 @@
+/* Gzip-compressed exports: a stdio stream that inflates (zlib) what it reads, for the reader. */
+#define _GNU_SOURCE /* fopencookie */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+/* Compressed bytes asked of the file at a time. */
+#define GZ_IN ((size_t)128 << 10)
+
+struct gz_input {
+    FILE *raw;
+    z_stream z;
+    int z_ready;
+    unsigned char *prefix; /* what the reader had read of raw before it knew (copied) */
+    size_t prefix_len;
+    int prefix_used;
+    int raw_eof;
+    int in_member;       /* inside a gzip member: its end not met yet */
+    int failed;          /* 1: the compressed data are at fault, 2: reading raw failed */
+    size_t members;      /* members begun (a file may hold several, one after another) */
+    unsigned long long in_total; /* compressed bytes handed to zlib */
+    char msg[200];
+    unsigned char in[GZ_IN];
+};
+
+int gz_magic(const unsigned char *s, size_t n)
+{
+    /* ID1 ID2 and CM = 8 (deflate), the only method RFC 1952 defines */
+    return n >= 3 && s[0] == 0x1f && s[1] == 0x8b && s[2] == 8;
+}
+
+/* Stop with a message, for gz_error: kind 1 when the compressed data are at fault, 2 when
+ * reading the file failed. */
+static ssize_t fail(gz_input *g, int kind, const char *fmt, ...)
+{
+    g->failed = kind;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->msg, sizeof g->msg, fmt, ap);
+    va_end(ap);
+    errno = kind == 2 ? EIO : EILSEQ;
+    return -1;
+}
+
+/* More compressed bytes into z: 1, 0 at the end of the file, -1 on a read error. */
+static int fill(gz_input *g)
+{
+    if (!g->prefix_used) {
+        g->prefix_used = 1;
+        if (g->prefix_len) {
+            g->z.next_in = g->prefix;
+            g->z.avail_in = (uInt)g->prefix_len;
+            g->in_total += g->prefix_len;
+            return 1;
+        }
+    }
+    if (g->raw_eof)
+        return 0;
+    size_t n = fread(g->in, 1, GZ_IN, g->raw);
+    if (n < GZ_IN) {
+        if (ferror(g->raw))
+            return -1;
+        g->raw_eof = 1;
+    }
+    g->z.next_in = g->in;
+    g->z.avail_in = (uInt)n;
+    g->in_total += n;
+    return n > 0 ? 1 : 0;
+}
+
+static ssize_t gz_read(void *cookie, char *buf, size_t size)
+{
+    gz_input *g = cookie;
+    if (g->failed) {
+        errno = g->failed == 2 ? EIO : EILSEQ;
+        return -1;
+    }
+    if (size > (size_t)1 << 30)
+        size = (size_t)1 << 30;
+    g->z.next_out = (unsigned char *)buf;
+    g->z.avail_out = (uInt)size;
+    while (g->z.avail_out == size) { /* until some bytes come out, or the end */
+        if (g->z.avail_in == 0) {
+            int f = fill(g);
+            if (f < 0)
+                return fail(g, 2, "cannot read the compressed file: %s", strerror(errno));
+            if (f == 0) {
+                if (g->in_member)
+                    return fail(g, 1, "the gzip data end early: the file is truncated");
+                return 0;
+            }
+        }
+        if (!g->in_member) {
+            /* a member begins: the first, or one more after the last's end (gzip -c a b
+             * writes two); anything else after a member is not gzip data */
+            if (g->members > 0 && !gz_magic(g->z.next_in, g->z.avail_in) &&
+                !(g->z.avail_in < 3 && g->z.next_in[0] == 0x1f))
+                return fail(g, 1,
+                            "data after the end of the gzip stream that are not gzip: the "
+                            "file is damaged or not one gzip file");
+            if (g->members > 0 && inflateReset(&g->z) != Z_OK)
+                return fail(g, 1, "the gzip data are corrupt");
+            g->in_member = 1;
+            g->members++;
+        }
+        int rc = inflate(&g->z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            g->in_member = 0;
+        } else if (rc == Z_MEM_ERROR) {
+            g->failed = 2;
+            snprintf(g->msg, sizeof g->msg, "out of memory inflating the gzip data");
+            errno = ENOMEM;
+            return -1;
+        } else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT || rc == Z_STREAM_ERROR) {
+            return fail(g, 1, "the gzip data are corrupt: zlib says '%s'",
+                        g->z.msg ? g->z.msg : "invalid data");
+        }
+        /* Z_OK, or Z_BUF_ERROR when zlib needs more input: the loop fills it */
+    }
+    return (ssize_t)(size - g->z.avail_out);
+}
+
+static int gz_close(void *cookie)
+{
+    gz_input *g = cookie;
+    int rc = g->raw ? fclose(g->raw) : 0;
+    if (g->z_ready)
+        inflateEnd(&g->z);
+    free(g->prefix);
+    free(g);
+    return rc;
+}
+
+FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, gz_input **out)
+{
+    *out = NULL;
+    gz_input *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    if (prefix_len && !(g->prefix = malloc(prefix_len))) {
+        free(g);
+        return NULL;
+    }
+    if (prefix_len)
+        memcpy(g->prefix, prefix, prefix_len);
+    g->prefix_len = prefix_len;
+    /* 16 + MAX_WBITS: a gzip wrapper (header and CRC-32 and length checked), not zlib's */
+    if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK) {
+        free(g->prefix);
+        free(g);
+        errno = ENOMEM;
+        return NULL;
+    }
+    g->z_ready = 1;
+    cookie_io_functions_t io = {.read = gz_read, .write = NULL, .seek = NULL, .close = gz_close};
+    FILE *fp = fopencookie(g, "rb", io);
+    if (!fp) {
+        inflateEnd(&g->z);
+        free(g->prefix);
+        free(g);
+        return NULL;
+    }
+    g->raw = raw; /* closed with fp from now on */
+    *out = g;
+    return fp;
+}
+
+const char *gz_error(const gz_input *g, int *bad_data)
+{
+    *bad_data = g->failed == 1;
+    return g->failed ? g->msg : NULL;
+}
+
+unsigned long long gz_compressed_bytes(const gz_input *g)
+{
+    return g->in_total - g->z.avail_in;
+}
