@@ -1,6 +1,7 @@
 /* Gzip-compressed exports: a stdio stream that inflates (zlib) what it reads, for the reader. */
 #define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,23 @@
 
 /* Compressed bytes asked of the file at a time. */
 #define GZ_IN ((size_t)128 << 10)
+/* Inflating ahead on a thread of its own (gz_ahead): buffers of inflated bytes, filled by it
+ * and read by the reader in turn. */
+#define AHEAD_BUFS 3
+#define AHEAD_BYTES ((size_t)1 << 20)
+
+typedef struct ahead {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned char *buf[AHEAD_BUFS];
+    size_t len[AHEAD_BUFS];
+    size_t head;  /* the buffer read next */
+    size_t count; /* buffers filled and not read yet, from head on */
+    size_t pos;   /* bytes of head already read */
+    int done;     /* the inflating thread reached the end, or failed (gz_input.failed) */
+    int stop;     /* the stream is being closed */
+} ahead;
 
 struct gz_input {
     FILE *raw;
@@ -20,11 +38,12 @@ struct gz_input {
     size_t prefix_len;
     int prefix_used;
     int raw_eof;
-    int in_member;       /* inside a gzip member: its end not met yet */
-    int failed;          /* 1: the compressed data are at fault, 2: reading raw failed */
-    size_t members;      /* members begun (a file may hold several, one after another) */
+    int in_member;               /* inside a gzip member: its end not met yet */
+    int failed;                  /* 1: the compressed data are at fault, 2: reading raw failed */
+    size_t members;              /* members begun (a file may hold several, one after another) */
     unsigned long long in_total; /* compressed bytes handed to zlib */
     char msg[200];
+    ahead *ah; /* inflating on a thread of its own since gz_ahead, or NULL */
     unsigned char in[GZ_IN];
 };
 
@@ -73,9 +92,9 @@ static int fill(gz_input *g)
     return n > 0 ? 1 : 0;
 }
 
-static ssize_t gz_read(void *cookie, char *buf, size_t size)
+/* Inflate into buf[0..size): some bytes, 0 at the end, -1 on failure (g->msg). */
+static ssize_t inflate_some(gz_input *g, char *buf, size_t size)
 {
-    gz_input *g = cookie;
     if (g->failed) {
         errno = g->failed == 2 ? EIO : EILSEQ;
         return -1;
@@ -125,9 +144,125 @@ static ssize_t gz_read(void *cookie, char *buf, size_t size)
     return (ssize_t)(size - g->z.avail_out);
 }
 
+/* The inflating thread: fills the free buffers, in turn, until the end or a failure. */
+static void *ahead_main(void *arg)
+{
+    gz_input *g = arg;
+    ahead *a = g->ah;
+    for (;;) {
+        pthread_mutex_lock(&a->mu);
+        while (a->count == AHEAD_BUFS && !a->stop)
+            pthread_cond_wait(&a->cv, &a->mu);
+        int stop = a->stop;
+        size_t slot = (a->head + a->count) % AHEAD_BUFS;
+        pthread_mutex_unlock(&a->mu);
+        if (stop)
+            return NULL;
+        size_t len = 0;
+        ssize_t n = 1;
+        while (len < AHEAD_BYTES &&
+               (n = inflate_some(g, (char *)a->buf[slot] + len, AHEAD_BYTES - len)) > 0)
+            len += (size_t)n;
+        pthread_mutex_lock(&a->mu);
+        if (len) {
+            a->len[slot] = len;
+            a->count++;
+        }
+        if (n <= 0)
+            a->done = 1;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        if (n <= 0)
+            return NULL;
+    }
+}
+
+/* What the reader asks, from the buffers the inflating thread fills. */
+static ssize_t ahead_read(gz_input *g, char *buf, size_t size)
+{
+    ahead *a = g->ah;
+    pthread_mutex_lock(&a->mu);
+    while (a->count == 0 && !a->done)
+        pthread_cond_wait(&a->cv, &a->mu);
+    if (a->count == 0) {
+        pthread_mutex_unlock(&a->mu);
+        if (g->failed) {
+            errno = g->failed == 2 ? EIO : EILSEQ;
+            return -1;
+        }
+        return 0;
+    }
+    /* the head buffer is the reader's until it gives it back (count--) */
+    const unsigned char *src = a->buf[a->head] + a->pos;
+    size_t n = a->len[a->head] - a->pos;
+    pthread_mutex_unlock(&a->mu);
+    if (n > size)
+        n = size;
+    memcpy(buf, src, n);
+    pthread_mutex_lock(&a->mu);
+    a->pos += n;
+    if (a->pos == a->len[a->head]) {
+        a->head = (a->head + 1) % AHEAD_BUFS;
+        a->count--;
+        a->pos = 0;
+        pthread_cond_broadcast(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return (ssize_t)n;
+}
+
+static ssize_t gz_read(void *cookie, char *buf, size_t size)
+{
+    gz_input *g = cookie;
+    return g->ah ? ahead_read(g, buf, size) : inflate_some(g, buf, size);
+}
+
+static void ahead_free(ahead *a)
+{
+    for (size_t i = 0; i < AHEAD_BUFS; i++)
+        free(a->buf[i]);
+    free(a);
+}
+
+int gz_ahead(gz_input *g)
+{
+    if (g->ah || g->failed)
+        return 0;
+    ahead *a = calloc(1, sizeof *a);
+    if (!a)
+        return -1;
+    for (size_t i = 0; i < AHEAD_BUFS; i++)
+        if (!(a->buf[i] = malloc(AHEAD_BYTES))) {
+            ahead_free(a);
+            return -1;
+        }
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    g->ah = a;
+    if (pthread_create(&a->th, NULL, ahead_main, g) != 0) {
+        g->ah = NULL; /* (inflated on the reader's thread, as before) */
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+        ahead_free(a);
+        return -1;
+    }
+    return 0;
+}
+
 static int gz_close(void *cookie)
 {
     gz_input *g = cookie;
+    ahead *a = g->ah;
+    if (a) {
+        pthread_mutex_lock(&a->mu);
+        a->stop = 1;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->th, NULL);
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+        ahead_free(a);
+    }
     int rc = g->raw ? fclose(g->raw) : 0;
     if (g->z_ready)
         inflateEnd(&g->z);

@@ -275,6 +275,12 @@ FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, gz_inpu
 const char *gz_error(const gz_input *g, int *bad_data);
 /* Compressed bytes inflated so far. */
 unsigned long long gz_compressed_bytes(const gz_input *g);
+/* From now on inflate on a thread of its own, a few MiB ahead of the reads (which must not
+ * run meanwhile: call it between two). 0, or -1 when it could not start (the stream
+ * inflates as it is read, as before). */
+int gz_ahead(gz_input *g);
+/* A pass over r with threads to spare: a gzip file is inflated ahead on one (gz_ahead). */
+void reader_read_ahead(shopstat_reader *r);
 
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */

@@ -499,7 +499,9 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pp.r = r;
     *rows = 0;
     if (reader_skip_rows(r) != 0 || !reader_range_capable(r, &pp.data_start, &pp.file_size)) {
-        chunk_release_spares(); /* (the exact pass runs on this thread alone) */
+        chunk_release_spares(); /* (the exact pass runs on this thread alone, */
+        if (threads > 1)
+            reader_read_ahead(r); /* a gzip file inflated on another) */
         return -1;
     }
     size_t bytes = pp.file_size - pp.data_start;

@@ -2680,6 +2680,12 @@ int reader_stopped_on_import_ids(const shopstat_reader *r)
     return r->import_ids;
 }
 
+void reader_read_ahead(shopstat_reader *r)
+{
+    if (r->gz && !r->ran)
+        (void)gz_ahead(r->gz); /* (when it cannot, the reads inflate, as before) */
+}
+
 size_t reader_file_size(const shopstat_reader *r)
 {
     struct stat sb;

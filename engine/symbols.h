@@ -26,6 +26,8 @@
 #define gz_open shopstat_internal_gz_open
 #define gz_error shopstat_internal_gz_error
 #define gz_compressed_bytes shopstat_internal_gz_compressed_bytes
+#define gz_ahead shopstat_internal_gz_ahead
+#define reader_read_ahead shopstat_internal_reader_read_ahead
 #define huge_unmap shopstat_internal_huge_unmap
 #define reader_comma_hint shopstat_internal_reader_comma_hint
 #define reader_number_hint shopstat_internal_reader_number_hint

@@ -13,8 +13,7 @@ static unsigned char *gzip_bytes(const char *text, size_t len, size_t *n)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
-                     Z_OK);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
     size_t cap = deflateBound(&z, (uLong)len) + 64;
     unsigned char *out = malloc(cap);
     assert_non_null(out);
@@ -44,10 +43,14 @@ static char *csv_text(size_t rows, size_t *len)
     return t;
 }
 
+/* Inflating ahead on a thread (gz_ahead): not at all (-1), or once that many bytes were read.
+ * Set by each test around its read_all calls. */
+static long ahead_at = -1;
+
 /* Read everything gz_open(raw = z[prefix..n), prefix z[0..prefix)) gives, step bytes a read;
  * the bytes in *out (malloc'd), their count returned; *failed 1 when the stream failed. */
-static size_t read_all(const unsigned char *z, size_t n, size_t prefix, size_t step,
-                       char **out, int *failed)
+static size_t read_all(const unsigned char *z, size_t n, size_t prefix, size_t step, char **out,
+                       int *failed)
 {
     FILE *raw = fmemopen((void *)(z + prefix), n - prefix > 0 ? n - prefix : 1, "rb");
     assert_non_null(raw);
@@ -62,6 +65,8 @@ static size_t read_all(const unsigned char *z, size_t n, size_t prefix, size_t s
     char *buf = malloc(cap);
     assert_non_null(buf);
     for (;;) {
+        if (ahead_at >= 0 && len >= (size_t)ahead_at && len - (size_t)ahead_at < step)
+            assert_int_equal(gz_ahead(g), 0);
         while (len + step > cap) {
             cap *= 2;
             buf = realloc(buf, cap);
@@ -89,113 +94,119 @@ static size_t read_all(const unsigned char *z, size_t n, size_t prefix, size_t s
 static void test_whole(void **state)
 {
     (void)state;
-    size_t len, n;
-    char *text = csv_text(20000, &len);
-    unsigned char *z = gzip_bytes(text, len, &n);
-    assert_true(n < len / 2);
-    assert_true(gz_magic(z, n));
-    /* what the reader read before it knew the file was gzip: none, part of the header,
-     * the header, past it, all of the file */
-    const size_t prefixes[] = {0, 1, 2, 3, 10, 4096, n - 1, n};
-    const size_t steps[] = {1, 7, 4096, (size_t)1 << 20};
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        for (size_t j = 0; j < sizeof steps / sizeof *steps; j++) {
-            if (steps[j] == 1 && prefixes[i] % 2) /* (byte by byte: two prefixes suffice) */
-                continue;
-            char *back;
-            int failed;
-            size_t got = read_all(z, n, prefixes[i], steps[j], &back, &failed);
-            assert_false(failed);
-            assert_int_equal(got, len);
-            assert_memory_equal(back, text, len);
-            free(back);
-        }
-    free(z);
-    free(text);
+    for (ahead_at = -1; ahead_at <= 5000; ahead_at += ahead_at < 0 ? 1 : 5000) {
+        size_t len, n;
+        char *text = csv_text(20000, &len);
+        unsigned char *z = gzip_bytes(text, len, &n);
+        assert_true(n < len / 2);
+        assert_true(gz_magic(z, n));
+        /* what the reader read before it knew the file was gzip: none, part of the header,
+         * the header, past it, all of the file */
+        const size_t prefixes[] = {0, 1, 2, 3, 10, 4096, n - 1, n};
+        const size_t steps[] = {1, 7, 4096, (size_t)1 << 20};
+        for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+            for (size_t j = 0; j < sizeof steps / sizeof *steps; j++) {
+                if (steps[j] == 1 && prefixes[i] % 2) /* (byte by byte: two prefixes suffice) */
+                    continue;
+                char *back;
+                int failed;
+                size_t got = read_all(z, n, prefixes[i], steps[j], &back, &failed);
+                assert_false(failed);
+                assert_int_equal(got, len);
+                assert_memory_equal(back, text, len);
+                free(back);
+            }
+        free(z);
+        free(text);
+    }
 }
 
 static void test_members(void **state)
 {
     (void)state;
-    size_t len, n1, n2;
-    char *text = csv_text(3000, &len);
-    size_t half = len / 2;
-    unsigned char *a = gzip_bytes(text, half, &n1);
-    unsigned char *b = gzip_bytes(text + half, len - half, &n2);
-    unsigned char *z = malloc(n1 + n2);
-    assert_non_null(z);
-    memcpy(z, a, n1);
-    memcpy(z + n1, b, n2);
-    const size_t prefixes[] = {0, n1 - 1, n1, n1 + 1, n1 + 2, n1 + n2};
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+    for (ahead_at = -1; ahead_at <= 0; ahead_at++) {
+        size_t len, n1, n2;
+        char *text = csv_text(3000, &len);
+        size_t half = len / 2;
+        unsigned char *a = gzip_bytes(text, half, &n1);
+        unsigned char *b = gzip_bytes(text + half, len - half, &n2);
+        unsigned char *z = malloc(n1 + n2);
+        assert_non_null(z);
+        memcpy(z, a, n1);
+        memcpy(z + n1, b, n2);
+        const size_t prefixes[] = {0, n1 - 1, n1, n1 + 1, n1 + 2, n1 + n2};
+        for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+            char *back;
+            int failed;
+            size_t got = read_all(z, n1 + n2, prefixes[i], 4096, &back, &failed);
+            assert_false(failed);
+            assert_int_equal(got, len);
+            assert_memory_equal(back, text, len);
+            free(back);
+        }
+        /* a member then bytes that are not one */
+        unsigned char *t = malloc(n1 + 5);
+        assert_non_null(t);
+        memcpy(t, a, n1);
+        memcpy(t + n1, "id,x\n", 5);
         char *back;
         int failed;
-        size_t got = read_all(z, n1 + n2, prefixes[i], 4096, &back, &failed);
-        assert_false(failed);
-        assert_int_equal(got, len);
-        assert_memory_equal(back, text, len);
+        size_t got = read_all(t, n1 + 5, 0, 4096, &back, &failed);
+        assert_true(failed);
+        assert_true(got <= half);
         free(back);
+        free(t);
+        free(z);
+        free(a);
+        free(b);
+        free(text);
     }
-    /* a member then bytes that are not one */
-    unsigned char *t = malloc(n1 + 5);
-    assert_non_null(t);
-    memcpy(t, a, n1);
-    memcpy(t + n1, "id,x\n", 5);
-    char *back;
-    int failed;
-    size_t got = read_all(t, n1 + 5, 0, 4096, &back, &failed);
-    assert_true(failed);
-    assert_true(got <= half);
-    free(back);
-    free(t);
-    free(z);
-    free(a);
-    free(b);
-    free(text);
 }
 
 /* Cut anywhere, the file is never read as a shorter export: every truncation fails. */
 static void test_truncated(void **state)
 {
     (void)state;
-    size_t len, n;
-    char *text = csv_text(400, &len);
-    unsigned char *z = gzip_bytes(text, len, &n);
-    for (size_t cut = 1; cut < n; cut++) {
-        char *back;
-        int failed;
-        size_t got = read_all(z, cut, cut > 64 ? 64 : cut, 4096, &back, &failed);
-        if (!failed)
-            fail_msg("cut at %zu of %zu bytes: read %zu of %zu bytes without an error", cut, n,
-                     got, len);
-        assert_true(got <= len);
-        assert_memory_equal(back, text, got); /* what came out was the text's start */
-        free(back);
+    for (ahead_at = -1; ahead_at <= 0; ahead_at++) {
+        size_t len, n;
+        char *text = csv_text(400, &len);
+        unsigned char *z = gzip_bytes(text, len, &n);
+        for (size_t cut = 1; cut < n; cut++) {
+            char *back;
+            int failed;
+            size_t got = read_all(z, cut, cut > 64 ? 64 : cut, 4096, &back, &failed);
+            if (!failed)
+                fail_msg("cut at %zu of %zu bytes: read %zu of %zu bytes without an error", cut, n,
+                         got, len);
+            assert_true(got <= len);
+            assert_memory_equal(back, text, got); /* what came out was the text's start */
+            free(back);
+        }
+        /* a flipped byte in the compressed data: corrupt (zlib's checks or the CRC-32) */
+        for (size_t at = 20; at < n - 8; at += 97) {
+            unsigned char *c = malloc(n);
+            assert_non_null(c);
+            memcpy(c, z, n);
+            c[at] ^= 0x55;
+            char *back;
+            int failed;
+            (void)read_all(c, n, 0, 4096, &back, &failed);
+            if (!failed)
+                fail_msg("byte %zu of %zu flipped: read without an error", at, n);
+            free(back);
+            free(c);
+        }
+        free(z);
+        free(text);
     }
-    /* a flipped byte in the compressed data: corrupt (zlib's checks or the CRC-32) */
-    for (size_t at = 20; at < n - 8; at += 97) {
-        unsigned char *c = malloc(n);
-        assert_non_null(c);
-        memcpy(c, z, n);
-        c[at] ^= 0x55;
-        char *back;
-        int failed;
-        (void)read_all(c, n, 0, 4096, &back, &failed);
-        if (!failed)
-            fail_msg("byte %zu of %zu flipped: read without an error", at, n);
-        free(back);
-        free(c);
-    }
-    free(z);
-    free(text);
 }
 
 static void test_magic(void **state)
 {
     (void)state;
     assert_true(gz_magic((const unsigned char *)"\x1f\x8b\x08\x00", 4));
-    assert_false(gz_magic((const unsigned char *)"\x1f\x8b", 2));          /* too short */
-    assert_false(gz_magic((const unsigned char *)"\x1f\x8b\x07\x00", 4));  /* not deflate */
+    assert_false(gz_magic((const unsigned char *)"\x1f\x8b", 2));         /* too short */
+    assert_false(gz_magic((const unsigned char *)"\x1f\x8b\x07\x00", 4)); /* not deflate */
     assert_false(gz_magic((const unsigned char *)"id,q\n", 5));
 }
 
