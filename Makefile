@@ -131,14 +131,15 @@ sanitize:
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
 # The parallel pass under ThreadSanitizer: its unit tests, output files opened and committed
-# on several threads (test_outfile) and the determinism checks (1-3 threads, tiny chunks),
-# any data race failing the run.
+# on several threads (test_outfile), gzip inflated ahead on a thread (test_inflate) and the
+# determinism checks (1-3 threads, tiny chunks), any data race failing the run.
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
 	  build-tsan/shopstat build-tsan/tests/test_parallel build-tsan/tests/test_outfile \
-	  build-tsan/tools/csvcompare build-tsan/tools/gen_export
+	  build-tsan/tests/test_inflate build-tsan/tools/csvcompare build-tsan/tools/gen_export
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_parallel
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_outfile
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_inflate
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan tests/hostile/determinism.sh
 
 # libFuzzer targets tests/fuzz/fuzz_*.c, built with clang, ASan and UBSan into build-fuzz/
