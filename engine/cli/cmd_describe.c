@@ -143,7 +143,7 @@ static void print_dialect(FILE *out, const shopstat_reader *r, const cli_data_op
         snprintf(delim, sizeof delim, "'%c'", d->delimiter);
     fprintf(out, "file:       %s\n", shopstat_reader_path(r));
     if (d->compression)
-        fprintf(out, "compressed: %s (inflated as it is read, on one thread)\n",
+        fprintf(out, "compressed: %s (inflated as it is read; its rows parsed in order, on one thread)\n",
                 d->compression);
     fprintf(out, "delimiter:  %s (%s)%s\n", delim,
             o->csv.delimiter ? "--delimiter" : d->sep_line ? "from the sep= line" : "detected",
