@@ -209,9 +209,17 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                     r->difference = r->se = r->ci_lower = r->ci_upper = 0;
                     continue;
                 }
+                /* a side at p = 0 or 1 (counted in rows: single) has every row's score
+                 * w (y - p) / W equal to 0, so it adds no term. Its terms would add 0 in
+                 * exact arithmetic, but a rest's are all's cells less the segment's: where
+                 * the rest weighs 1e-8 of all within the same PSUs, the round-off of all's
+                 * per-PSU sums (1e-16 of all) is of the rest's own size and came out as
+                 * variance (the randomized audit's s37: an SE of 4.67e-8 where R's is
+                 * 3.38e-8; oracle rest/tiny_rest_cmp) */
                 lin_term terms[8];
-                size_t nt = side_terms(&A, r->estimate_a, 1, terms);
-                nt += side_terms(&B, r->estimate_b, -1, terms + nt);
+                size_t nt = A.single ? 0 : side_terms(&A, r->estimate_a, 1, terms);
+                if (!B.single)
+                    nt += side_terms(&B, r->estimate_b, -1, terms + nt);
                 const lin_term *tp = terms;
                 double var;
                 /* R's svycontrast of svytotal on subset(design, base): the lonely-PSU rules

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A label folded for comparison: ASCII lower case, U+2018/U+2019 and ` as ', runs of
- * spaces as one, no spaces at the ends, no final full stop. Labels longer than this are
- * no scale point. */
+/* A label folded for comparison: ASCII and Latin-1 letters lower case ("Überhaupt" as
+ * "überhaupt", UTF-8), U+2018/U+2019 and ` as ', runs of spaces as one, no spaces at the
+ * ends, no final full stop. Labels longer than this are no scale point. */
 #define NORM_MAX 96
 
 static int norm(const char *s, char *out)
@@ -33,6 +33,14 @@ static int norm(const char *s, char *out)
             ((unsigned char)s[2] == 0x98 || (unsigned char)s[2] == 0x99)) {
             c = '\'';
             s += 2;
+        } else if (c == 0xc3 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9e &&
+                   (unsigned char)s[1] != 0x97) {
+            /* (U+00C0..U+00DE but the multiplication sign: their small letters are 0x20 on) */
+            if (k + 2 >= NORM_MAX)
+                return 0;
+            out[k++] = (char)c;
+            c = (unsigned char)(s[1] + 0x20);
+            s++;
         } else if (c == '`') {
             c = '\'';
         } else if (c >= 'A' && c <= 'Z') {
@@ -91,6 +99,12 @@ static const char *const nonsub[] = {
     "non sa",
     "weet niet",
     "geen mening",
+    "keine antwort",
+    "je ne sais pas",
+    "nsp",
+    "ns/nc",
+    "ns/nr",
+    "no contesta",
 };
 
 int shopstat_scale_nonsubstantive(const char *label)
@@ -115,18 +129,95 @@ typedef struct degree {
 } degree;
 
 static const degree degrees[] = {
-    {"very strongly", 4}, {"extremely", 4},  {"completely", 4}, {"totally", 4},  {"absolutely", 4},
-    {"entirely", 4},      {"fully", 4},      {"strongly", 3},   {"very", 3},     {"definitely", 3},
-    {"much", 3},          {"a lot", 3},      {"far", 3},        {"highly", 3},   {"certainly", 3},
-    {"moderately", 1.2},  {"mostly", 1.2},   {"quite", 1.2},    {"somewhat", 1}, {"fairly", 1},
-    {"rather", 1},        {"partly", 1},     {"partially", 1},  {"tend to", 1},  {"mildly", 1},
-    {"probably", 1},      {"slightly", 0.8}, {"a little", 0.8}, {"a bit", 0.8},
+    {"very strongly", 4},
+    {"extremely", 4},
+    {"completely", 4},
+    {"totally", 4},
+    {"absolutely", 4},
+    {"entirely", 4},
+    {"fully", 4},
+    {"strongly", 3},
+    {"very", 3},
+    {"definitely", 3},
+    {"much", 3},
+    {"a lot", 3},
+    {"far", 3},
+    {"highly", 3},
+    {"certainly", 3},
+    {"moderately", 1.2},
+    {"mostly", 1.2},
+    {"quite", 1.2},
+    {"somewhat", 1},
+    {"fairly", 1},
+    {"rather", 1},
+    {"partly", 1},
+    {"partially", 1},
+    {"tend to", 1},
+    {"mildly", 1},
+    {"probably", 1},
+    {"slightly", 0.8},
+    {"a little", 0.8},
+    {"a bit", 0.8},
+    /* German, French, Spanish: "sehr zufrieden", "plutôt d'accord", "muy satisfecho" */
+    {"voll und ganz", 4},
+    {"völlig", 4},
+    {"vollkommen", 4},
+    {"äußerst", 4},
+    {"äusserst", 4},
+    {"voll", 3},
+    {"sehr", 3},
+    {"ziemlich", 1.2},
+    {"weitgehend", 1.2},
+    {"eher", 1},
+    {"etwas", 0.8},
+    {"tout à fait", 4},
+    {"totalement", 4},
+    {"complètement", 4},
+    {"entièrement", 4},
+    {"extrêmement", 4},
+    {"très", 3},
+    {"fortement", 3},
+    {"assez", 1.2},
+    {"plutôt", 1},
+    {"un peu", 0.8},
+    {"totalmente", 4},
+    {"completamente", 4},
+    {"extremadamente", 4},
+    {"muy", 3},
+    {"bastante", 1.2},
+    {"más bien", 1},
+    {"algo", 1},
+    {"un poco", 0.8},
+    {"ligeramente", 0.8},
 };
 
 /* Negations of the positive stem: "Not at all satisfied" is the far end. */
 static const degree negations[] = {
-    {"not at all", -4}, {"not very", -1},         {"not too", -1},
-    {"not so", -1},     {"not particularly", -1}, {"not", -2},
+    {"not at all", -4},
+    {"not very", -1},
+    {"not too", -1},
+    {"not so", -1},
+    {"not particularly", -1},
+    {"not", -2},
+    /* German, French, Spanish: "überhaupt nicht zufrieden", "pas du tout d'accord" */
+    {"überhaupt nicht", -4},
+    {"gar nicht", -4},
+    {"nicht sehr", -1},
+    {"nicht besonders", -1},
+    {"nicht", -2},
+    {"pas du tout", -4},
+    {"pas très", -1},
+    {"peu", -1},
+    {"pas", -2},
+    {"nada", -4},
+    {"no muy", -1},
+    {"poco", -1},
+};
+
+/* Middle points of every bipolar scale besides "Neither X nor Y" and its translations */
+static const char *const neutral_words[] = {
+    "neutral",    "neither", "teils/teils",        "teils, teils",   "teils teils", "teils-teils",
+    "weder noch", "neutre",  "ni l'un ni l'autre", "ni uno ni otro", NULL,
 };
 
 /* A point given in full, with its rank. */
@@ -137,16 +228,53 @@ typedef struct fixed_point {
 
 typedef struct scale_def {
     const char *name;
-    int bipolar;                 /* its sign says the side of a Likert chart */
-    const char *pos[4], *neg[5]; /* stems, NULL-ended */
-    const char *mid[8];          /* neutral points besides "Neutral", "Neither X nor Y" */
-    fixed_point fixed[16];       /* points given in full (a list scale's only points) */
+    int bipolar;                   /* its sign says the side of a Likert chart */
+    const char *pos[12], *neg[12]; /* stems, NULL-ended, English first */
+    const char *mid[8];            /* neutral points besides "Neutral", "Neither X nor Y" */
+    fixed_point fixed[24];         /* points given in full (a list scale's only points) */
 } scale_def;
 
 static const scale_def scales[] = {
-    {"agree", 1, {"agree"}, {"disagree"}, {NULL}, {{NULL, 0}}},
-    {"satisfied", 1, {"satisfied"}, {"dissatisfied", "unsatisfied"}, {NULL}, {{NULL, 0}}},
-    {"likely", 1, {"likely"}, {"unlikely"}, {NULL}, {{NULL, 0}}},
+    /* (German agreement is said around the verb, "stimme eher nicht zu": given in full) */
+    {"agree",
+     1,
+     {"agree", "d'accord", "de acuerdo"},
+     {"disagree", "pas d'accord", "en désaccord", "en desacuerdo"},
+     {NULL},
+     {{"stimme voll und ganz zu", 4},
+      {"stimme völlig zu", 4},
+      {"stimme voll zu", 3},
+      {"stimme zu", 2},
+      {"stimme eher zu", 1},
+      {"stimme eher nicht zu", -1},
+      {"stimme nicht zu", -2},
+      {"stimme überhaupt nicht zu", -4},
+      {"stimme gar nicht zu", -4},
+      {"trifft voll und ganz zu", 4},
+      {"trifft völlig zu", 4},
+      {"trifft voll zu", 3},
+      {"trifft zu", 2},
+      {"trifft eher zu", 1},
+      {"trifft eher nicht zu", -1},
+      {"trifft nicht zu", -2},
+      {"trifft überhaupt nicht zu", -4},
+      {"trifft gar nicht zu", -4},
+      {NULL, 0}}},
+    {"satisfied",
+     1,
+     {"satisfied", "zufrieden", "satisfait", "satisfaite", "satisfait(e)", "satisfecho",
+      "satisfecha", "satisfecho(a)", "satisfecho/a"},
+     {"dissatisfied", "unsatisfied", "unzufrieden", "nicht zufrieden", "insatisfait",
+      "insatisfaite", "insatisfait(e)", "pas satisfait", "mécontent", "insatisfecho",
+      "insatisfecha"},
+     {NULL},
+     {{NULL, 0}}},
+    {"likely",
+     1,
+     {"likely", "wahrscheinlich", "probable"},
+     {"unlikely", "unwahrscheinlich", "improbable"},
+     {NULL},
+     {{NULL, 0}}},
     {"would",
      1,
      {"would", "will"},
@@ -157,7 +285,12 @@ static const scale_def scales[] = {
       {"no, probably not", -1},
       {"no, definitely not", -3},
       {NULL, 0}}},
-    {"important", 0, {"important"}, {"unimportant"}, {NULL}, {{NULL, 0}}},
+    {"important",
+     0,
+     {"important", "wichtig", "importante"},
+     {"unimportant", "unwichtig"},
+     {NULL},
+     {{NULL, 0}}},
     {"change",
      1,
      {"better"},
@@ -223,22 +356,26 @@ static size_t word_prefix(const char *s, const char *w)
     return strncmp(s, w, n) == 0 && s[n] == ' ' ? n + 1 : 0;
 }
 
-/* "Neither X nor Y" (or "or"), X and Y stems of c (either may carry a degree word). */
+/* "Neither X nor Y" (or "or"; "weder X noch Y", "ni X ni Y", "ni X, ni Y"), X and Y stems
+ * of c. */
 static int neither(const scale_def *c, const char *s)
 {
-    size_t p = word_prefix(s, "neither");
-    if (!p)
-        return 0;
-    const char *rest = s + p, *sep = strstr(rest, " nor ");
-    size_t sl = 5;
-    if (!sep) {
-        sep = strstr(rest, " or ");
-        sl = 4;
+    static const char *const forms[][3] = {
+        {"neither", " nor ", " or "}, {"weder", " noch ", NULL}, {"ni", ", ni ", " ni "}};
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        size_t p = word_prefix(s, forms[f][0]);
+        if (!p)
+            continue;
+        const char *rest = s + p;
+        for (int k = 1; k < 3 && forms[f][k]; k++) {
+            const char *sep = strstr(rest, forms[f][k]);
+            size_t sl = strlen(forms[f][k]);
+            if (sep && stem_sign(c, rest, (size_t)(sep - rest)) != 0 &&
+                stem_sign(c, sep + sl, strlen(sep + sl)) != 0)
+                return 1;
+        }
     }
-    if (!sep)
-        return 0;
-    return stem_sign(c, rest, (size_t)(sep - rest)) != 0 &&
-           stem_sign(c, sep + sl, strlen(sep + sl)) != 0;
+    return 0;
 }
 
 /* The rank of folded label s on scale c: 1 with *v set, 0 if s is not one of its points. */
@@ -256,7 +393,12 @@ static int point(const scale_def *c, const char *s, double *v)
             *v = 0;
             return 1;
         }
-    if (strcmp(s, "neutral") == 0 || strcmp(s, "neither") == 0 || neither(c, s)) {
+    for (const char *const *m = neutral_words; *m; m++)
+        if (strcmp(s, *m) == 0) {
+            *v = 0;
+            return 1;
+        }
+    if (neither(c, s)) {
         *v = 0;
         return 1;
     }

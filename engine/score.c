@@ -757,9 +757,12 @@ static shopstat_status sides_var(const shopstat_totals *t, const score_rt *r,
         }
         st = rep_score_var(t, rs, nsides, r->s, K, full, var, err);
     } else {
+        /* (a side at one score adds no term: each is 0, and a rest's, all's cells less
+         * the segment's, would leave all's round-off as variance; compare.c's sides) */
         size_t nt = 0;
         for (size_t j = 0; j < nsides; j++)
-            nt += side_terms(sides[j], r, K, sign[j], terms + nt);
+            if (!sides[j]->single)
+                nt += side_terms(sides[j], r, K, sign[j], terms + nt);
         const lin_term *tp = terms;
         st = totals_cov(t, &tp, &nt, 1, dom, ndom, var, err);
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
-# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rep_rank/, jk2/ and jk2_create/) using build/tools/csvcompare (1e-6 relative unless the case
+# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rest/, wilson/, edge/, rep_rank/, jk2/ and jk2_create/) using build/tools/csvcompare (1e-6 relative unless the case
 # says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
 #   ORACLE_KEEP=DIR     keep each case's actual output as DIR/NAME.csv (and NAME.err)
@@ -93,6 +93,9 @@ done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null | sed 's/^/expe
          sed 's/^/exclude|/' "$here/exclude/cases.txt"
          sed 's/^/codes_sep|/' "$here/codes_sep/cases.txt"
          sed 's/^/one_psu|/' "$here/one_psu/cases.txt"
+         sed 's/^/rest|/' "$here/rest/cases.txt"
+         sed 's/^/wilson|/' "$here/wilson/cases.txt"
+         sed 's/^/edge|/' "$here/edge/cases.txt"
          sed 's/^/rep_rank|/' "$here/rep_rank/cases.txt"
          sed 's/^/jk2|/' "$here/jk2/cases.txt"
          sed 's/^/jk2_create|/' "$here/jk2_create/cases.txt")

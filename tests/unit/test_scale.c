@@ -78,6 +78,101 @@ static void test_other_scales(void **state)
     check_order(ch, 6, "change", ch_w);
 }
 
+/* German, French and Spanish five-point scales, as a European panel exports them (given in
+ * byte order, as the pass sorts them; the orders written by hand, low end first) */
+static void test_other_languages(void **state)
+{
+    (void)state;
+    const char *de_sat[] = {"Eher unzufrieden", "Eher zufrieden", "Sehr unzufrieden",
+                            "Sehr zufrieden",   "Teils/teils",    "Wei\xc3\x9f nicht"};
+    const char *de_sat_w[] = {"Sehr unzufrieden", "Eher unzufrieden", "Teils/teils",
+                              "Eher zufrieden",   "Sehr zufrieden",   "Wei\xc3\x9f nicht"};
+    check_order(de_sat, 6, "satisfied", de_sat_w);
+    /* "weder ... noch", a capital umlaut, "gar nicht" before the positive stem */
+    const char *de_sat2[] = {"Unzufrieden", "Weder zufrieden noch unzufrieden", "Zufrieden",
+                             "\xc3\x9c"
+                             "berhaupt nicht zufrieden",
+                             "\xc3\x84u\xc3\x9f"
+                             "erst zufrieden"};
+    const char *de_sat2_w[] = {"\xc3\x9c"
+                               "berhaupt nicht zufrieden",
+                               "Unzufrieden", "Weder zufrieden noch unzufrieden", "Zufrieden",
+                               "\xc3\x84u\xc3\x9f"
+                               "erst zufrieden"};
+    check_order(de_sat2, 5, "satisfied", de_sat2_w);
+    const char *de_agr[] = {"Stimme eher nicht zu", "Stimme eher zu", "Stimme gar nicht zu",
+                            "Stimme voll und ganz zu", "Teils, teils"};
+    const char *de_agr_w[] = {"Stimme gar nicht zu", "Stimme eher nicht zu", "Teils, teils",
+                              "Stimme eher zu", "Stimme voll und ganz zu"};
+    check_order(de_agr, 5, "agree", de_agr_w);
+    const char *de_tr[] = {"Trifft eher nicht zu", "Trifft eher zu", "Trifft gar nicht zu",
+                           "Trifft voll zu"};
+    const char *de_tr_w[] = {"Trifft gar nicht zu", "Trifft eher nicht zu", "Trifft eher zu",
+                             "Trifft voll zu"};
+    check_order(de_tr, 4, "agree", de_tr_w);
+    const char *fr_agr[] = {"Ni d\xe2\x80\x99"
+                            "accord ni pas d\xe2\x80\x99"
+                            "accord",
+                            "Pas du tout d'accord", "Plut\xc3\xb4t d'accord",
+                            "Plut\xc3\xb4t pas d'accord", "Tout \xc3\xa0 fait d'accord"};
+    const char *fr_agr_w[] = {"Pas du tout d'accord", "Plut\xc3\xb4t pas d'accord",
+                              "Ni d\xe2\x80\x99"
+                              "accord ni pas d\xe2\x80\x99"
+                              "accord",
+                              "Plut\xc3\xb4t d'accord", "Tout \xc3\xa0 fait d'accord"};
+    check_order(fr_agr, 5, "agree", fr_agr_w);
+    const char *fr_sat[] = {"Insatisfait",
+                            "Ne sait pas",
+                            "Ni satisfait, ni insatisfait",
+                            "Satisfait",
+                            "Tr\xc3\xa8s insatisfait",
+                            "Tr\xc3\xa8s satisfait"};
+    const char *fr_sat_w[] = {"Tr\xc3\xa8s insatisfait",      "Insatisfait",
+                              "Ni satisfait, ni insatisfait", "Satisfait",
+                              "Tr\xc3\xa8s satisfait",        "Ne sait pas"};
+    check_order(fr_sat, 6, "satisfied", fr_sat_w);
+    const char *fr_sat2[] = {"Pas du tout satisfait", "Peu satisfait", "Plut\xc3\xb4t satisfait",
+                             "Tr\xc3\xa8s satisfait"};
+    const char *fr_sat2_w[] = {"Pas du tout satisfait", "Peu satisfait", "Plut\xc3\xb4t satisfait",
+                               "Tr\xc3\xa8s satisfait"};
+    check_order(fr_sat2, 4, "satisfied", fr_sat2_w);
+    const char *es_agr[] = {"De acuerdo", "En desacuerdo",         "Ni de acuerdo ni en desacuerdo",
+                            "No sabe",    "Totalmente de acuerdo", "Totalmente en desacuerdo"};
+    const char *es_agr_w[] = {"Totalmente en desacuerdo",       "En desacuerdo",
+                              "Ni de acuerdo ni en desacuerdo", "De acuerdo",
+                              "Totalmente de acuerdo",          "No sabe"};
+    check_order(es_agr, 6, "agree", es_agr_w);
+    const char *es_sat[] = {"Algo insatisfecho", "Algo satisfecho", "Muy insatisfecho",
+                            "Muy satisfecho", "Ni satisfecho ni insatisfecho"};
+    const char *es_sat_w[] = {"Muy insatisfecho", "Algo insatisfecho",
+                              "Ni satisfecho ni insatisfecho", "Algo satisfecho", "Muy satisfecho"};
+    check_order(es_sat, 5, "satisfied", es_sat_w);
+    const char *de_lik[] = {"Eher unwahrscheinlich", "Eher wahrscheinlich", "Sehr unwahrscheinlich",
+                            "Sehr wahrscheinlich"};
+    const char *de_lik_w[] = {"Sehr unwahrscheinlich", "Eher unwahrscheinlich",
+                              "Eher wahrscheinlich", "Sehr wahrscheinlich"};
+    check_order(de_lik, 4, "likely", de_lik_w);
+    /* their sides: the neutral point is the centre of a Likert chart */
+    unsigned char sd[6];
+    const char *de_ord[] = {"Sehr unzufrieden", "Eher unzufrieden", "Teils/teils",
+                            "Eher zufrieden",   "Sehr zufrieden",   "Wei\xc3\x9f nicht"};
+    assert_int_equal(shopstat_scale_sides(de_ord, 6, -1, sd), 2);
+    assert_int_equal(sd[0], SHOPSTAT_SCALE_LOW);
+    assert_int_equal(sd[1], SHOPSTAT_SCALE_LOW);
+    assert_int_equal(sd[3], SHOPSTAT_SCALE_HIGH);
+    assert_int_equal(sd[5], SHOPSTAT_SCALE_APART);
+    /* their panels' other "don't know" answers */
+    assert_true(shopstat_scale_nonsubstantive("Je ne sais pas"));
+    assert_true(shopstat_scale_nonsubstantive("NS/NC"));
+    assert_true(shopstat_scale_nonsubstantive("Keine Antwort"));
+    assert_false(shopstat_scale_nonsubstantive("Nsparen"));
+    /* still no scale: a stem inside another word, two languages' labels beside a fruit */
+    const char *no1[] = {"Zufriedenheit", "Unzufriedenheit"};
+    assert_null(shopstat_scale_recognise(no1, 2, NULL));
+    const char *no2[] = {"Sehr zufrieden", "Banane"};
+    assert_null(shopstat_scale_recognise(no2, 2, NULL));
+}
+
 static void test_not_a_scale(void **state)
 {
     (void)state;
@@ -264,13 +359,10 @@ static void test_time_order_impossible(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_agree),
-        cmocka_unit_test(test_other_scales),
-        cmocka_unit_test(test_not_a_scale),
-        cmocka_unit_test(test_nonsubstantive),
-        cmocka_unit_test(test_sides),
-        cmocka_unit_test(test_time_order),
-        cmocka_unit_test(test_time_order_impossible),
+        cmocka_unit_test(test_agree),           cmocka_unit_test(test_other_scales),
+        cmocka_unit_test(test_other_languages), cmocka_unit_test(test_not_a_scale),
+        cmocka_unit_test(test_nonsubstantive),  cmocka_unit_test(test_sides),
+        cmocka_unit_test(test_time_order),      cmocka_unit_test(test_time_order_impossible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
