@@ -1820,10 +1820,14 @@ enum { MD_INLINE, MD_HEADING, MD_LINE_START };
  * each character that would change the rendering: '|' (a table cell's end), '*', '_' and '~'
  * (emphasis, strikethrough), '`' (code), '[' and ']' (links, images), '<' before what can
  * open an HTML tag or an autolink ("<b>", "<http:"; "< $500" stays as it is), '&' of an
- * entity ("&amp;"), '\' itself; in a heading every '#' (a trailing run would be cut as the
- * heading's closing sequence); at a paragraph's start what would open a block: '#', '>',
- * '-', '+', '=', or "1." and "1)" (a list). Digits, '.', ',' and '%' are never escaped, so
- * the numbers beside a label read as they are. */
+ * entity ("&amp;"), '\' itself; the extensions' marks too: '$' (math in pandoc's
+ * commonmark_x and GitHub: "Spend $50-$100" set "50-" as math), '^' (pandoc's superscript,
+ * "2^10^"), '@' before a letter, digit, '_' or '{' (pandoc's citation, "@smith04"), and ':'
+ * opening a shortcode ":smile:" (GitHub's emoji; "10:30:00" stays); in a heading every '#' (a trailing run
+ * would be cut as the heading's closing sequence); at a paragraph's start what would open
+ * a block: '#', '>', '-', '+', '=', or "1." and "1)" (a list).
+ * Digits, '.', ',' and '%' are never escaped, so the numbers beside a label read as they
+ * are. */
 static void md_text_at(FILE *f, const char *s, int where)
 {
     if (where == MD_LINE_START) {
@@ -1844,7 +1848,16 @@ static void md_text_at(FILE *f, const char *s, int where)
             fputc(' ', f);
             continue;
         }
-        int esc = strchr("\\|*_~`[]", c) != NULL || (c == '#' && where == MD_HEADING);
+        int esc = strchr("\\|*_~`[]$^", c) != NULL || (c == '#' && where == MD_HEADING);
+        if (c == '@')
+            esc = isalnum((unsigned char)p[1]) || p[1] == '_' || p[1] == '{';
+        if (c == ':') { /* (a letter in it: a time, "10:30:00", is left as it is) */
+            size_t k = 1;
+            int alpha = 0;
+            while (isalnum((unsigned char)p[k]) || (p[k] && strchr("_+-", p[k])))
+                alpha |= isalpha((unsigned char)p[k++]) != 0;
+            esc = alpha && p[k] == ':';
+        }
         if (c == '<')
             esc = isalpha((unsigned char)p[1]) || (p[1] && strchr("/!?", p[1]));
         if (c == '&') {

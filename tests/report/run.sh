@@ -2420,11 +2420,13 @@ data: $T/md.csv
 design: {weight: wt}
 questions:
   q: {column: q, label: "Which | one? *bold* #", values: {1: "A | B", 2: '*bold* _it_ \`code\` [link](http://x) <b>tag</b> &amp; ~~s~~ \\ a < 2', 3: "#1 choice"}}
+  r: {column: q, label: "Spend \$50-\$100 | *new*", values: {1: "<b>x</b> 2^10^ @smith04 :smile: at 10:30:00", 2: "e-mail a@b.org", 3: "\$5 and \$6"}}
 segments:
   all: {label: "All | everyone"}
   heavy: {where: "g == 1", label: "Heavy *big* buyers"}
 tables:
   - {name: my_table, question: q, segments: [all, heavy], compare: ["heavy:rest"], chart: none}
+  - {name: r, question: r, segments: [all, heavy], chart: none}
 EOF
 if $S report "$T/md.yml" -o "$T/md" --quiet --no-charts 2>"$T/md.err"; then
     M="$T/md/report.md"
@@ -2445,6 +2447,14 @@ if $S report "$T/md.yml" -o "$T/md" --quiet --no-charts 2>"$T/md.err"; then
     check "md: rows with thousands separators" grep -qF 'Rows: 1,234 read = 1,234 used + 0 excluded' "$M"
     check "md: a p under 0.001 is '< 0.001'" grep -qxF -e '- Heavy \*big\* buyers vs the rest, A \| B: +100.0 points (adjusted p < 0.001)' "$M"
     check "md: no p in e-notation" bash -c "! grep -qE '[0-9]e-[0-9]' '$M'"
+    # the extensions' marks: '$' (math in pandoc's commonmark_x and GitHub: "Spend $50-$100"
+    # set "50-" as math), '^' (pandoc's superscript), '@' (pandoc's citation), ':smile:'
+    # (GitHub's emoji) are escaped; a time's colons and a number's digits are not
+    check "md: a heading with '\$' and '|'" grep -qxF '## Spend \$50-\$100 \| \*new\* (`r`)' "$M"
+    check "md: a level with a tag, '^', '@' and an emoji's colons" grep -qF \
+        '| \<b>x\</b> 2\^10\^ \@smith04 \:smile: at 10:30:00 | ' "$M"
+    check "md: a level with '\$' before numbers" grep -qF '| \$5 and \$6 | ' "$M"
+    check "md: an e-mail's '@'" grep -qF '| e-mail a\@b.org | ' "$M"
 else
     ko "report of md.yml failed: $(cat "$T/md.err")"
 fi
