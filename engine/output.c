@@ -119,7 +119,7 @@ char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
     const char *digits = plain + (plain[0] == '-');
     size_t whole = strcspn(digits, "."), k = 0;
     char out[540];
-    if (digits != plain)
+    if (digits != plain && strspn(digits, "0.") != strlen(digits)) /* (never "-0") */
         out[k++] = '-';
     for (size_t i = 0; i < whole; i++) {
         if (i > 0 && (whole - i) % 3 == 0)
@@ -128,6 +128,36 @@ char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
     }
     snprintf(out + k, sizeof out - k, "%s", digits + whole);
     snprintf(buf, n, "%s", out);
+    return buf;
+}
+
+char *shopstat_format_fixed(double x, int decimals, int flags, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    if (isnan(x)) {
+        snprintf(buf, n, "n/a");
+        return buf;
+    }
+    decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
+    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t old = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    char tmp[400];
+    int d = decimals;
+    snprintf(tmp, sizeof tmp, "%.*f", d, fabs(x));
+    while ((flags & SHOPSTAT_FIXED_SIDE) && x != 0 && strspn(tmp, "0.") == strlen(tmp) &&
+           d < decimals + 2)
+        snprintf(tmp, sizeof tmp, "%.*f", ++d, fabs(x));
+    if (strspn(tmp, "0.") == strlen(tmp)) /* (rounded to 0: the original decimals, no '-') */
+        snprintf(tmp, sizeof tmp, "%.*f", decimals, 0.0);
+    if (old)
+        uselocale(old);
+    int zero = strspn(tmp, "0.") == strlen(tmp);
+    const char *sign = zero && x < 0                  ? ""
+                       : x < 0                        ? "-"
+                       : flags & SHOPSTAT_FIXED_SIGN ? "+"
+                                                      : "";
+    snprintf(buf, n, "%s%s", sign, tmp);
     return buf;
 }
 
@@ -164,9 +194,11 @@ char *shopstat_format_difference_alpha(const shopstat_difference *d,
         shopstat_score_format(d->ci_upper, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
                               SHOPSTAT_SCORE_SIGN, hi, sizeof hi);
     } else {
-        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
-        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
-        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
+        /* (a bound that rounds to 0 keeps its side: "[-50.9, -0.03]" read "-0.0") */
+        const int fl = SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE;
+        shopstat_format_fixed(100 * d->difference, 1, fl, v, sizeof v);
+        shopstat_format_fixed(100 * d->ci_lower, 1, fl, lo, sizeof lo);
+        shopstat_format_fixed(100 * d->ci_upper, 1, fl, hi, sizeof hi);
     }
     double p = sest ? d->p_value : d->p_adjusted;
     /* (no SE: replicate weights that cancel, the table's note says why; no interval: df 0,
@@ -1032,8 +1064,11 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                 int low = r->eff_base < 30, fb = r->fallback;
                 any_low |= low;
                 any_fb |= fb;
-                snprintf(c, 64, "%5.1f%% [%.1f, %.1f]%s%s", 100 * r->proportion,
-                         100 * r->ci_lower, 100 * r->ci_upper, low ? "*" : "", fb ? "+" : "");
+                char lo[16], hi[16]; /* (a Wald bound of -0.0004: "0.0", not "-0.0") */
+                snprintf(c, 64, "%5.1f%% [%s, %s]%s%s", 100 * r->proportion,
+                         shopstat_format_fixed(100 * r->ci_lower, 1, 0, lo, sizeof lo),
+                         shopstat_format_fixed(100 * r->ci_upper, 1, 0, hi, sizeof hi),
+                         low ? "*" : "", fb ? "+" : "");
             }
         }
         char base[64];

@@ -2126,7 +2126,10 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
             continue;
         }
         md_text(f, level_label(r, rt->t->question, d->level));
-        fprintf(f, ": %+.1f points (adjusted %s)", 100 * d->difference,
+        char v[32];
+        fprintf(f, ": %s points (adjusted %s)",
+                shopstat_format_fixed(100 * d->difference, 1,
+                                      SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
                 shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
                                         sizeof pt));
     }
@@ -2161,9 +2164,13 @@ static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
     else if (e->no_interval) /* (the table's note says why) */
         fprintf(f, " %.1f%% [%s]%s%s%s |", 100 * e->proportion, no_interval_tag(e->no_interval),
                 e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
-    else
-        fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
-                100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+    else { /* (a Wald bound of -0.0004: "0.0", not "-0.0") */
+        char lo[32], hi[32];
+        fprintf(f, " %.1f%% [%s, %s]%s%s%s |", 100 * e->proportion,
+                shopstat_format_fixed(100 * e->ci_lower, 1, 0, lo, sizeof lo),
+                shopstat_format_fixed(100 * e->ci_upper, 1, 0, hi, sizeof hi),
+                e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+    }
 }
 
 /* A score's cell of report.md: "3.71 [3.41, 4.00] A". */
@@ -2594,11 +2601,13 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         tested++;
         if (!(d->p_adjusted < r->in->alpha) || len + 1 >= sizeof list)
             continue;
-        char pt[32];
-        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (%s)",
+        char pt[32], v[32];
+        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %s points (%s)",
                          shown ? "; " : "", level_label(r, rt->t->question, d->level),
                          seg_label(r, d->segment_a), seg_label(r, d->segment_b),
-                         100 * d->difference,
+                         shopstat_format_fixed(100 * d->difference, 1,
+                                               SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v,
+                                               sizeof v),
                          shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
                                                  pt, sizeof pt));
         len += k > 0 ? (size_t)k : 0;

@@ -57,6 +57,20 @@ char *shopstat_format_p_alpha(double p, double alpha, double alpha_low, char *bu
  * the locale; "n/a" for NaN or an infinity. Returns buf (cut to n bytes). */
 char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n);
 
+/* Flags of shopstat_format_fixed. */
+enum {
+    SHOPSTAT_FIXED_SIGN = 1, /* "+" before a positive value ("+4.7"; an exact 0 "+0.0") */
+    SHOPSTAT_FIXED_SIDE = 2  /* a value that rounds to 0 keeps its side with up to two more
+                                decimals ("-0.03"), as a difference's bound must */
+};
+
+/* x with decimals (0 to 9) decimals for a human-facing view (a percentage, points, a
+ * bound), never "-0.0": a negative x that rounds to 0 (a Wald bound of -0.0004 as a
+ * percentage) prints "0.0", with SHOPSTAT_FIXED_SIDE after up to two more decimals failed
+ * to show it below 0 (-0.03 prints "-0.03", -0.00004 "0.0"). flags: SHOPSTAT_FIXED_*.
+ * "n/a" for NaN. A decimal point whatever the locale. Returns buf (cut to n bytes). */
+char *shopstat_format_fixed(double x, int decimals, int flags, char *buf, size_t n);
+
 /* Write s as one CSV field (quoted when it holds , " CR LF or leading/trailing space). */
 void shopstat_csv_field(FILE *f, const char *s);
 
