@@ -131,6 +131,24 @@ char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
     return buf;
 }
 
+char *shopstat_adjust_sentence(shopstat_adjust_method m, const char *unit, int scores, char *buf,
+                               size_t n)
+{
+    if (n == 0)
+        return buf;
+    const char *scored = scores ? "; a score's difference is a test of its own, not adjusted" : "";
+    if (m == SHOPSTAT_ADJUST_NONE)
+        snprintf(buf, n, "P values are not adjusted for multiple comparisons.");
+    else
+        snprintf(buf, n,
+                 "P values are adjusted by %s within each family: the levels of one question "
+                 "in one %s, a yes/no question's two levels counting as one test%s.",
+                 m == SHOPSTAT_ADJUST_BH ? "the Benjamini-Hochberg method (false discovery rate)"
+                                         : "Holm's method",
+                 unit, scored);
+    return buf;
+}
+
 char *shopstat_format_fixed(double x, int decimals, int flags, char *buf, size_t n)
 {
     if (n == 0)

@@ -1987,12 +1987,14 @@ static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
 /* The note under a table with differences: what its change columns hold. */
 static void md_diff_note(FILE *f, const report *r)
 {
+    char adj[300];
     fprintf(f,
             "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
-            "percentage points (a score's in its own units), with its %g%% interval; p is "
-            "%s-adjusted within each question x comparison, as the letters (a score's is "
-            "not adjusted); the interval is not adjusted.\n",
-            100 * r->in->level, shopstat_adjust_name(r->in->adjust));
+            "percentage points (a score's in its own units), with its %g%% interval (not "
+            "adjusted) and the p of the letters. %s\n",
+            100 * r->in->level,
+            shopstat_adjust_sentence(r->in->adjust, "comparison", r->nscores > 0, adj,
+                                     sizeof adj));
 }
 
 /* A table of report.md; -1 out of memory. */
@@ -2366,13 +2368,15 @@ static void exclusions_json(FILE *f, const report *r)
 
 static void ci_summary(const report *r, char *buf, size_t n)
 {
+    char adj[300];
     snprintf(buf, n,
              "Intervals: %g%% %s (R's svyciprop). Comparisons: design-based t tests of the "
              "difference (segments that overlap, as a segment and all, tested with their "
-             "covariance, not as independent samples), %s-adjusted; letters: upper case p < %g, "
-             "lower case p < %g.",
-             100 * r->in->level, shopstat_ci_method_name(r->in->ci),
-             shopstat_adjust_name(r->in->adjust), r->in->alpha, r->in->alpha_low);
+             "covariance, not as independent samples); letters: upper case p < %g, lower case "
+             "p < %g. %s",
+             100 * r->in->level, shopstat_ci_method_name(r->in->ci), r->in->alpha,
+             r->in->alpha_low, shopstat_adjust_sentence(r->in->adjust, "comparison", 0, adj,
+                                                        sizeof adj));
     size_t len = strlen(buf);
     if (r->nscores && len < n)
         snprintf(buf + len, n - len,

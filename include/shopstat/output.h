@@ -57,6 +57,16 @@ char *shopstat_format_p_alpha(double p, double alpha, double alpha_low, char *bu
  * the locale; "n/a" for NaN or an infinity. Returns buf (cut to n bytes). */
 char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n);
 
+/* The one sentence every text view gives on the p-value adjustment, its method and its
+ * family: "P values are adjusted by Holm's method within each family: the levels of one
+ * question in one pair, a yes/no question's two levels counting as one test." (unit: the
+ * view's word for a comparison, "pair" or "comparison"; scores: add "; a score's
+ * difference is a test of its own, not adjusted"); with SHOPSTAT_ADJUST_NONE "P values are
+ * not adjusted for multiple comparisons." One line: the view wraps it. Returns buf (cut to
+ * n bytes). */
+char *shopstat_adjust_sentence(shopstat_adjust_method m, const char *unit, int scores, char *buf,
+                               size_t n);
+
 /* Flags of shopstat_format_fixed. */
 enum {
     SHOPSTAT_FIXED_SIGN = 1, /* "+" before a positive value ("+4.7"; an exact 0 "+0.0") */

@@ -181,8 +181,8 @@ done
 check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
 # report.md's p of a comparison with the rest: 3 decimals (comparisons.csv's p_adjusted of
 # heavy:rest on Phone is 0.019864), "< 0.001" below (E-mail's 2.1e-06 printed "2.11e-06")
-check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
-check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
@@ -647,7 +647,7 @@ if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.e
     check "sort: codes with a score: keep their order ($(levels_in scored))" test "$(levels_in scored)" = "1|2|3|4|5|"
     check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \
         test "$(levels_in bracket)" = 'Under $2,000|$2,000+|'
-    check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U$][^|]*' | tr '\n' '|')" = '| Under $2,000 || $2,000+ |'
+    check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U\\][^|]*' | tr '\n' '|')" = '| Under \$2,000 || \$2,000+ |'
     # report.md lists the scale in the same order as the chart
     check "sort: report.md lists the scale as the chart" test "$(sed -n '/(`scale`)/,/^Base/p' "$T/sort/report.md" |
         sed -n 's/^| \([A-Z][a-z ]*\) | [0-9.]*% .*/\1/p' | tr '\n' '|')" = "$scale"
@@ -1617,6 +1617,11 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         grep -qF '| Base (n) | 111 | 39 | | |' "$T/diffs/report.md"
     check "differences: the note says what the column holds" \
         grep -qF "Differences (X − Y): X's estimate minus Y's, in percentage points" "$T/diffs/report.md"
+    # the adjustment in one plain sentence naming method and family (it read "p is
+    # holm-adjusted within each question x comparison, as the letters (a score's is not
+    # adjusted); the interval is not adjusted")
+    check "differences: the note names the adjustment's method and family in one sentence" \
+        grep -qF "with its 95% interval (not adjusted) and the p of the letters. P values are adjusted by Holm's method within each family: the levels of one question in one comparison, a yes/no question's two levels counting as one test; a score's difference is a test of its own, not adjusted." "$T/diffs/report.md"
     check "differences: a table without it has no change column" \
         grep -qxF '|  | All (A) | Group 2 (B) |' "$T/diffs/report.md"
     check "differences: one note per table that has it" test "$(grep -c '^Differences (X' "$T/diffs/report.md")" = 2
