@@ -1965,6 +1965,26 @@ static const shopstat_difference *md_diff_of(const shopstat_difference *ds, size
     return NULL;
 }
 
+/* Whether level difference d of table rt is the mirror of its other level's: a
+ * single-choice question of two answers, whose pair's two differences sum to 0 (yes +24.8
+ * points, no -24.8, one test). The views that list differences one by one (report.md's
+ * lines on the rest, a trend chart's note) give the level that reads as yes alone, as the
+ * difference chart draws it (shopstat_scale_yes_level), unless diff_levels: all. */
+static int mirror_level(const report *r, const rtable *rt, const shopstat_difference *d)
+{
+    if (rt->t->diff_levels_all || rt->nlevels != 2 || !rt->ncols ||
+        r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE)
+        return 0;
+    const char *const label[2] = {rt->level_labels[0], rt->level_labels[1]};
+    const char *const code[2] = {rt->dest[0].level, rt->dest[rt->ncols].level};
+    size_t keep = (size_t)shopstat_scale_yes_level(label, code);
+    if (d->l == keep)
+        return 0;
+    const shopstat_difference *o = md_diff_of(rt->ddiffs, rt->ndiffs, keep, d);
+    return o && isfinite(o->difference) && isfinite(d->difference) &&
+           fabs(o->difference + d->difference) <= 1e-9;
+}
+
 static size_t md_col_of(const rtable *rt, const char *name)
 {
     for (size_t c = 0; c < rt->ncols && c < 26; c++)
@@ -2097,7 +2117,7 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
         int score = i >= rt->ndiffs;
         const shopstat_difference *d = score ? &rt->sdiffs[i - rt->ndiffs] : &rt->ddiffs[i];
-        if (strcmp(d->segment_b, "rest") != 0)
+        if (strcmp(d->segment_b, "rest") != 0 || (!score && mirror_level(r, rt, d)))
             continue;
         if (untested(d)) {
             nuntested++;
@@ -2596,6 +2616,8 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
     buf[0] = list[0] = '\0';
     for (size_t i = 0; i < rt->ndiffs; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
+        if (mirror_level(r, rt, d))
+            continue;
         if (untested(d)) {
             untest++;
             continue;

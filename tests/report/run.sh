@@ -183,6 +183,19 @@ check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers
 # heavy:rest on Phone is 0.019864), "< 0.001" below (E-mail's 2.1e-06 printed "2.11e-06")
 check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
 check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
+# a yes/no question against the rest: its Yes line alone, as the difference chart draws it
+# (its No line, -24.8 points with the same p, was the same test upside down); with
+# diff_levels: all both lines
+check "servicesoft report.md: switch vs the rest, Yes" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, Yes: +24.8 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: switch vs the rest, not No" bash -c "! grep -qF 'vs the rest, No:' '$T/servicesoft-1999/report.md'"
+sed -e "s|^data: .*|data: $PWD/$SS/respondents.csv|" \
+    -e 's|compare: \["heavy:all", "heavy:rest"\], chart: bars}|compare: ["heavy:all", "heavy:rest"], chart: bars, diff_levels: all}|' \
+    $SS/survey.yml >"$T/ssall.yml"
+if $S report "$T/ssall.yml" -o "$T/ssall" --quiet --no-charts 2>"$T/ssall.err"; then
+    check "diff_levels: all: switch vs the rest, Yes and No" test "$(grep -c -e '^- Heavy buyers (\\\$2,000+) vs the rest, \(Yes: +24.8\|No: -24.8\) points (adjusted p < 0.001)$' "$T/ssall/report.md")" = 2
+else
+    ko "report with diff_levels: all on switch failed: $(cat "$T/ssall.err")"
+fi
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
@@ -200,10 +213,24 @@ check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16 [−22, �
 # diff_levels: all draws both rows, each its own difference
 sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
     -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: both, question: reply_1h, segments: [y2011, y2010], compare: ["y2011:y2010"], chart: diff, base: "email_shown == 1", diff_levels: all}|' \
+    -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: trend_auto, question: email_shown, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend}|' \
+    -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: trend_all, question: email_shown, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend, diff_levels: all}|' \
     $TT/survey.yml >"$T/ttall.yml"
 if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
     check "diff_levels: all: both differences drawn" bash -c "pdftotext '$T/ttall/charts/both.pdf' - | tr '\n' ' ' | tr -s ' ' |
         grep -qF 'Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001'"
+    # a trend chart of a yes/no question: the Yes line alone (85% to 76%) and its change in
+    # the footer, as the difference chart; its No line (15% to 24%) and change (+9.1 points)
+    # were the same upside down. diff_levels: all keeps both.
+    pdftotext "$T/ttall/charts/trend_auto.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_auto.flat"
+    pdftotext "$T/ttall/charts/trend_all.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_all.flat"
+    check "trend of a yes/no question: the Yes line" grep -qF '85% 80% 76% Yes 60%' "$T/trend_auto.flat"
+    check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24%' '$T/trend_auto.flat'"
+    check "trend of a yes/no question: Yes's change alone" grep -qF \
+        'Significant changes (holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
+    check "trend, diff_levels: all: both lines" grep -qF '76% Yes 24% No' "$T/trend_all.flat"
+    check "trend, diff_levels: all: both changes" grep -qF \
+        'Yes, 2011 vs 2010: -9.1 points (p < 0.001); No, 2011 vs 2010: +9.1 points (p < 0.001).' "$T/trend_all.flat"
 else
     ko "report with diff_levels: all failed: $(cat "$T/ttall.err")"
 fi
@@ -675,7 +702,7 @@ done
 # the bundled report: heavy_bracket (a recode) in the same order in report.md and its chart
 check "servicesoft heavy_bracket: chart in report.md's order" test \
     "$(pdftotext "$T/servicesoft-1999/charts/heavy_bracket.pdf" - | grep -x -E 'Under \$2,000|\$2,000\+' | tr '\n' '|')" = \
-    "$(sed -n '/(`heavy_bracket`)/,/^Base/p' "$T/servicesoft-1999/report.md" | grep -o '^| [U$][^|]*[^ |]' | cut -c3- | tr '\n' '|')"
+    "$(sed -n '/(`heavy_bracket`)/,/^Base/p' "$T/servicesoft-1999/report.md" | grep -o '^| [U\\][^|]*[^ |]' | cut -c3- | sed 's/\\\$/$/g' | tr '\n' '|')"
 
 # ---- an fpc and no weight: R's weights N/n (R: p(No) = 0.17205198579270262, sum of weights
 # 6194, as tests/oracle's apistrat_fpc_noweight), and the design line says so ----
@@ -707,11 +734,15 @@ sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/responde
 echo '  - {name: w, question: email_shown, segments: [y2010, y2011], chart: trend}' >>"$T/waves.yml"
 if $S report "$T/waves.yml" -o "$T/waves" --quiet 2>"$T/waves.err"; then
     pdftotext "$T/waves/charts/w.pdf" "$T/waves.txt"
-    # 2010: 85% / 15% shown, 2011: 76% / 24% (tables.csv of the same run has 0.85 and 0.759)
-    # and each wave's base under its label: 480 and 494 sites answered email_shown in 2010
-    # and 2011 (awk -F, 'NR > 1 && $8 != "" { n[$2]++ }' respondents.csv); the weights are 1
-    for v in 2010 2011 85% 15% 76% 24% n=480 n=494; do
+    # 2010: 85% shown, 2011: 76% (tables.csv of the same run has 0.85 and 0.759), the Yes
+    # line alone (No's 15% and 24% are its mirror, as in the difference chart), and each
+    # wave's base under its label: 480 and 494 sites answered email_shown in 2010 and 2011
+    # (awk -F, 'NR > 1 && $8 != "" { n[$2]++ }' respondents.csv); the weights are 1
+    for v in 2010 2011 85% 76% n=480 n=494; do
         check "trend of waves only shows $v" grep -qx "$v" "$T/waves.txt"
+    done
+    for v in 15% 24%; do
+        check "trend of waves only: not the mirror's $v" bash -c "! grep -qx '$v' '$T/waves.txt'"
     done
 else
     ko "report of a waves-only trend failed: $(cat "$T/waves.err")"
@@ -1232,14 +1263,18 @@ segments:
   waves: {by: wave}
 tables:
   - {question: q, segments: [waves], chart: trend}
+  - {name: q_all, question: q, segments: [waves], chart: trend, diff_levels: all}
 YML
 if $S report "$T/bytrend.yml" -o "$T/bytrend" --quiet 2>"$T/bytrend.err"; then
     pdftotext -layout "$T/bytrend/charts/q.pdf" "$T/bytrend.txt"
-    # the lines end at Autumn with their labels, each on the row of its value: Spring's Yes
-    # (75%) beside Autumn's No (75%), Spring's No (25%) beside Autumn's Yes (25%)
-    check "trend over a by: segment: Autumn's No at 75%, Yes at 25%" \
-        test "$(grep -o '^ *[0-9]*% .* [0-9]*% *[A-Za-z]*$' "$T/bytrend.txt" | tr -s ' ' | tr '\n' '|')" = \
-        " 75% 75% No| 25% 25% Yes|"
+    # the line ends at Autumn with its label, on the row of its value: Spring's Yes at 75%,
+    # Autumn's at 25%; a question of two answers draws its Yes line alone (the No line,
+    # 25% to 75%, is its mirror: diff_levels: all draws it too)
+    check "trend over a by: segment: Spring's Yes at 75%" grep -qE '^ +75% *$' "$T/bytrend.txt"
+    check "trend over a by: segment: Autumn's Yes at 25%, labelled" grep -qE ' 25% +Yes$' "$T/bytrend.txt"
+    check "trend over a by: segment: no No line" bash -c "! grep -qE '% +No$' '$T/bytrend.txt'"
+    check "trend over a by: segment, diff_levels: all: the No line too" \
+        bash -c "pdftotext -layout '$T/bytrend/charts/q_all.pdf' - | grep -qE ' 75% +No$'"
     check "trend over a by: segment: the waves by their labels" \
         grep -q 'Spring.*Autumn' "$T/bytrend.txt"
 else
