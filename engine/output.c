@@ -1215,6 +1215,62 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
     return stream_status(f, err);
 }
 
+char *shopstat_rows_left_out_note(const shopstat_totals *t, int cli, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    shopstat_accounting a = shopstat_totals_accounting(t);
+    if (a.used >= a.read)
+        return buf;
+    char g[2][32];
+    size_t len = 0;
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        if (len < n) {                                                                             \
+            int w_ = snprintf(buf + len, n - len, __VA_ARGS__);                                    \
+            len = w_ < 0 ? n : len + (size_t)w_;                                                   \
+        }                                                                                          \
+    } while (0)
+    ADD("%s of the %s rows read %s left out", shopstat_format_grouped((double)(a.read - a.used), 0, g[0], sizeof g[0]),
+        shopstat_format_grouped((double)a.read, 0, g[1], sizeof g[1]),
+        a.read - a.used == 1 ? "is" : "are");
+    const char *sep = " (";
+    if (a.excluded_skipped) {
+        shopstat_format_grouped((double)a.excluded_skipped, 0, g[0], sizeof g[0]);
+        if (cli)
+            ADD("%s%s skipped by --skip-rows", sep, g[0]);
+        else
+            ADD("%sskip_rows: %s", sep, g[0]);
+        sep = "; ";
+    }
+    if (a.excluded_empty) {
+        shopstat_format_grouped((double)a.excluded_empty, 0, g[0], sizeof g[0]);
+        if (cli)
+            ADD("%s%s empty row%s", sep, g[0], a.excluded_empty == 1 ? "" : "s");
+        else
+            ADD("%sempty rows: %s", sep, g[0]);
+        sep = "; ";
+    }
+    for (size_t k = 0; k < shopstat_totals_nexcluded(t); k++) {
+        const char *why;
+        size_t rows = shopstat_totals_excluded(t, k, &why);
+        if (!rows)
+            continue;
+        shopstat_format_grouped((double)rows, 0, g[0], sizeof g[0]);
+        /* (a --dedupe's reason is the flag itself, "--dedupe record") */
+        if (cli)
+            ADD("%s%s by %s%s", sep, g[0], shopstat_totals_excluded_dedupe(t, k) ? "" : "--exclude ",
+                why);
+        else
+            ADD("%s%s: %s", sep, why, g[0]);
+        sep = "; ";
+    }
+    ADD(").");
+#undef ADD
+    return buf;
+}
+
 void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)
 {
     fprintf(f, ", \"excluded_by_reason\": {\"skip_rows\": %zu, \"empty_rows\": %zu",

@@ -2603,6 +2603,7 @@ typedef struct chart_job {
     char items[1200];     /* a grid's score chart: the grid's title, the footer's question */
     char tested[1200];    /* a grid's score chart: what was compared */
     char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
+    char rows[800];       /* the rows read but left out (shopstat_rows_left_out_note) */
 } chart_job;
 
 /* A trend chart draws no significance marks: its table's comparisons (a wave against the
@@ -2684,6 +2685,10 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     co->adjust_method = compared ? shopstat_adjust_name(r->in->adjust) : NULL;
     co->alpha = r->in->alpha;
     co->notes = j->notes;
+    /* the exclusions, duplicates and skipped rows beside the base, as the title page's row
+     * accounting: a chart pasted into a deck alone still says every row read was used or
+     * why not */
+    co->rows_note = shopstat_rows_left_out_note(r->tot, 0, j->rows, sizeof j->rows);
 }
 
 /* A Likert chart's side totals compared for the table's pairs (rows l = 0 for the points

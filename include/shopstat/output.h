@@ -249,6 +249,16 @@ size_t shopstat_rep_undefined_pair_note(const shopstat_difference *lv, size_t nl
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err);
 
+/* The rows of t's pass read but not used, as a chart's footer says them beside its base
+ * (shopstat_chart_opts rows_note): "113 of the 3,000 rows read are left out (speeders: 100;
+ * duplicates of record: 13)." with each reason that took a row, in the accounting's order:
+ * rows skipped after the header, rows of empty fields, then each exclusion (a condition's
+ * and a dedupe's reason). cli: in the command line's words, as its row accounting line
+ * ("3 skipped by --skip-rows", "2 empty rows", "100 by --exclude speeder:1", "13 by
+ * --dedupe record"); else the report's ("skip_rows: 3", "empty rows: 2", "REASON: 100"). "" when
+ * every row read was used. Returns buf (cut to n bytes). t must not be NULL. */
+char *shopstat_rows_left_out_note(const shopstat_totals *t, int cli, char *buf, size_t n);
+
 /* The row accounting line of the text views: "Rows: R read, U used, E excluded (skipped
  * by --skip-rows); K of the used rows are outside --base B." and a newline; the reasons
  * ("skipped by --skip-rows", "empty rows", or "S skipped by --skip-rows, M empty rows") and

@@ -348,6 +348,11 @@ if $S report tests/report/specs/exclude.yml -o "$T/ex" --quiet 2>"$T/ex.err"; th
     check "exclude: title page rows line" grep -qF "$line" "$T/ex.p1"
     unzip -p "$T/ex/tables.xlsx" xl/sharedStrings.xml 2>/dev/null | sed 's/&gt;/>/g' >"$T/ex.ss"
     check "exclude: workbook rows line" grep -qF "$line" "$T/ex.ss"
+    # the chart's footer says them after its base, so that a chart pasted alone accounts for
+    # every row read (it said nothing: its n's did not add up to the file's rows)
+    pdftotext "$T/ex/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ex.chart"
+    check "exclude: chart footer counts the rows left out" grep -qF \
+        "Base: all respondents answering the question. $((nb + nr)) of the 836 rows read are left out (did not buy more: $nb; region == 1 and spend_6m >= 2: $nr)." "$T/ex.chart"
     $S tab $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu adjust \
         --var would_switch --segment heavy=spend_6m:3 --exclude bought_more:2 \
         --levels would_switch:1,2 --format csv 2>/dev/null | tail -n +2 | cut -d, -f2- >"$T/ex_tab"
