@@ -168,6 +168,45 @@ else
     ko "report of 40 tables failed: $(cat "$T/toc.err")"
 fi
 
+# a contents line's title that wraps gets its dotted leader on its last line, beside its
+# number, as a one-line title does (it had none: the eye had no path from a long title to
+# its page); its first line has none. The leader is drawn, not text: the band between the
+# last word and the number is looked at (pdftoppm -gray; its darkest pixel).
+band_min() { # PDF PAGE X0 X1 Y0 Y1 (points): the darkest grey level (0-255) in that band
+    local x y w h
+    x=$(awk -v v="$3" 'BEGIN { printf "%d", v * 150 / 72 }'); y=$(awk -v v="$5" 'BEGIN { printf "%d", v * 150 / 72 }')
+    w=$(awk -v a="$3" -v b="$4" 'BEGIN { printf "%d", (b - a) * 150 / 72 }'); h=$(awk -v a="$5" -v b="$6" 'BEGIN { printf "%d", (b - a) * 150 / 72 }')
+    pdftoppm -gray -r 150 -f "$2" -l "$2" -x "$x" -y "$y" -W "$w" -H "$h" -singlefile "$1" "$T/band"
+    tail -c $((w * h)) "$T/band.pgm" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) if (!n++ || $i < lo) lo = $i } END { print lo + 0 }'
+}
+awk 'BEGIN { print "g,q"; for (i = 0; i < 200; i++) print i % 2 "," 1 + i % 3 % 2 }' >"$T/wrap.csv"
+cat >"$T/wrap.yml" <<EOF
+survey: wrap
+data: $T/wrap.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+tables:
+  - {question: q, title: "A short title"}
+  - {question: q, title: "A title long enough to wrap on the contents page: would switch to another site after a poor customer-service experience, by the amount spent online in the last six months"}
+EOF
+if $S report "$T/wrap.yml" -o "$T/wrap" --quiet 2>"$T/wrap.err"; then
+    # each word: text xMin yMin xMax yMax
+    pdftotext -bbox -f 2 -l 2 "$T/wrap/report.pdf" - |
+        sed -n 's/.*xMin="\([0-9.]*\)" yMin="\([0-9.]*\)" xMax="\([0-9.]*\)" yMax="\([0-9.]*\)">\(.*\)<\/word>/\5 \1 \2 \3 \4/p' >"$T/wrap.words"
+    read -r _ _ ly lx lye <<<"$(grep '^months ' "$T/wrap.words")"
+    read -r _ _ fy0 fx fy1 <<<"$(grep '^customer-service ' "$T/wrap.words")"
+    nx=$(awk -v y="${ly:-0}" '$1 == "3" && $3 - y < 1 && y - $3 < 1 { print $2 }' "$T/wrap.words")
+    check "contents: the wrapped title's number beside its last line ($nx)" test -n "$nx"
+    if [ -n "$nx" ] && [ -n "$fx" ]; then
+        d=$(band_min "$T/wrap/report.pdf" 2 "$(awk -v v="$lx" 'BEGIN { print v + 12 }')" "$(awk -v v="$nx" 'BEGIN { print v - 10 }')" "$ly" "$lye")
+        check "contents: a leader on the wrapped title's last line (darkest $d, want < 200)" test "$d" -lt 200
+        d=$(band_min "$T/wrap/report.pdf" 2 "$(awk -v v="$fx" 'BEGIN { print v + 12 }')" "$(awk -v v="$nx" 'BEGIN { print v - 10 }')" "$fy0" "$fy1")
+        check "contents: none on its first line (darkest $d, want 255)" test "$d" -eq 255
+    fi
+else
+    ko "report of wrap.yml failed: $(cat "$T/wrap.err")"
+fi
+
 # a multi-response chart says "multiple answers allowed" once per page (its footer's question
 # line), not again in the base line; pages of single-choice questions do not say it
 pages=$(pdfinfo "$T/servicesoft-1999/report.pdf" | sed -n 's/^Pages: *//p')
