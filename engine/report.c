@@ -30,6 +30,14 @@
 #include "shopstat/replicate.h"
 #include "shopstat/xlsx.h"
 
+/* A by: segment of a table whose column is missing on rows of the table's base (blank, NA,
+ * a missing: code): those rows are in the base ('all') and in no column of the segment. */
+typedef struct by_missing {
+    size_t segment;     /* the spec's segment (its index) */
+    size_t rows, in_base; /* rows of the base answering the question: without a value, all */
+    double weight, base_weight;
+} by_missing;
+
 /* One table of the spec as computed: its columns (segments) and rows. */
 typedef struct rtable {
     const shopstat_spec_table *t;
@@ -62,6 +70,9 @@ typedef struct rtable {
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
     char df0_note[2000]; /* "No interval for ...: design df 0 (...)." or "" (df0_note()),
                             then its pairs' undefined differences (diff_undefined_note()) */
+    by_missing *bym;     /* per by: segment of the table (nbym; by_missing_count()) */
+    size_t nbym;
+    char by_note[1500];  /* their sentences, "Rows with no sector are ..." (by_missing_note()) */
     /* A grid (grid: [...]): one rtable per item, each computed as a table of its question
      * alone (estimates, letters, scores), sharing this table's segments, columns and pairs
      * (internal, pair_b, within, base_rows, cols, colnames, collabels, owned: this table's,
@@ -1003,6 +1014,79 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
 /* Append to dst the differences of src[0..nsrc) of one engine pair (segment_a en,
  * segment_b b) of the table's question, shown as shown_a : bname. The same pair may be
  * declared by several tables: one pair's rows are taken. */
+/* The rows of table rt's base that answered its question but have no value of a by:
+ * segment's column (blank, NA, a missing: code): in the base, and in 'all' when it is a
+ * column, but in none of the segment's columns, whose bases then add up to less than all's
+ * (tab's table view says so: shopstat_write_by_missing_lines). Per by: segment of the
+ * table: the base's rows and weight (its rows segment, rt->base_rows) less those of the
+ * segment's columns; a segment without such rows is not kept. */
+static shopstat_status by_missing_count(report *r, rtable *rt, shopstat_error *err)
+{
+    size_t q = r->qmap[rt->t->question], s;
+    if (!rt->nlevels || shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
+        return SHOPSTAT_OK;
+    size_t i = r->qstart[q] + s;
+    if (i >= r->ne || r->e[i].q != q || r->e[i].l != 0 || r->e[i].s != s)
+        return SHOPSTAT_OK;
+    const shopstat_estimate *base = &r->e[i];
+    for (size_t k = 0; k < rt->t->nsegments; k++) {
+        const shopstat_spec_segment *sg = &r->in->segments[rt->t->segments[k]];
+        if (!sg->by)
+            continue;
+        size_t n = 0;
+        double w = 0;
+        for (size_t c = 0; c < rt->ncols; c++) {
+            const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+            if (set && strcmp(set, rt->internal[k]) == 0) {
+                n += rt->est[c].base_n; /* (level 0: every level has the question's base) */
+                w += rt->est[c].base_weight;
+            }
+        }
+        if (base->base_n <= n)
+            continue;
+        by_missing *m = realloc(rt->bym, (rt->nbym + 1) * sizeof *m);
+        if (!m)
+            return nomem(err);
+        rt->bym = m;
+        m[rt->nbym++] = (by_missing){rt->t->segments[k], base->base_n - n, base->base_n,
+                                     base->base_weight - w, base->base_weight};
+    }
+    return SHOPSTAT_OK;
+}
+
+/* The sentence under a table (report.md, its chart's footer, the workbook) for each of its
+ * by: segments whose column is missing on rows of its base (by_missing_count()): "Rows with
+ * no sector are in All sites only, in no sector column: 12 of the 827 answering (1.5% of
+ * the weighted base)." ("are in the table's base but in none of its columns" when 'all'
+ * is not one). */
+static void by_missing_note(const report *r, rtable *rt)
+{
+    size_t len = 0, all = (size_t)-1;
+    rt->by_note[0] = '\0';
+    for (size_t c = 0; c < rt->ncols && all == (size_t)-1; c++)
+        if (strcmp(rt->colnames[c], "all") == 0)
+            all = c;
+    for (size_t k = 0; k < rt->nbym && len < sizeof rt->by_note; k++) {
+        const by_missing *m = &rt->bym[k];
+        const char *col = r->in->segments[m->segment].by;
+        char g[2][32], pct[32];
+        shopstat_format_fixed(m->base_weight > 0 ? 100 * m->weight / m->base_weight : NAN, 1, 0,
+                              pct, sizeof pct);
+        shopstat_format_grouped((double)m->rows, 0, g[0], sizeof g[0]);
+        shopstat_format_grouped((double)m->in_base, 0, g[1], sizeof g[1]);
+        int w = all != (size_t)-1
+                    ? snprintf(rt->by_note + len, sizeof rt->by_note - len,
+                               "%sRows with no %s are in %s only, in no %s column: %s of the %s "
+                               "answering (%s%% of the weighted base).",
+                               k ? " " : "", col, rt->collabels[all], col, g[0], g[1], pct)
+                    : snprintf(rt->by_note + len, sizeof rt->by_note - len,
+                               "%sRows with no %s are in the table's base but in none of its "
+                               "columns: %s of the %s answering (%s%% of the weighted base).",
+                               k ? " " : "", col, g[0], g[1], pct);
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
 static void take_pair(const report *r, const rtable *rt, const shopstat_difference *src,
                       size_t nsrc, shopstat_difference *dst, size_t *ndst, const char *en,
                       const char *b, const char *shown_a, const char *bname)
@@ -1617,8 +1701,9 @@ static shopstat_status compute(report *r, shopstat_error *err)
         for (size_t k = 0; k < nu && !st; k++) {
             rtable *rt = &u[k];
             if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)) &&
-                !(st = display_order(r, rt, err)))
-                st = table_scores(r, rt, err);
+                !(st = display_order(r, rt, err)) && !(st = table_scores(r, rt, err)) &&
+                !rt->borrowed && !(st = by_missing_count(r, rt, err)))
+                by_missing_note(r, rt);
         }
         if (!st && r->tabs[i].nitems)
             st = grid_check(r, &r->tabs[i], err);
@@ -2096,6 +2181,10 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fputs(" |", f);
     fputs("\n\n", f);
     md_base_scores(f, r, rt, rt->sest);
+    if (rt->by_note[0]) { /* (a by: column missing on rows of the base) */
+        md_text(f, rt->by_note);
+        fputc('\n', f);
+    }
     if (npairs)
         md_diff_note(f, r);
     if (rt->df0_note[0]) {
@@ -2567,6 +2656,25 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
             exclusions_json(f, r);
             fputs("}}", f);
             fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
+            /* the by: segments whose column is missing on rows of the base: in it, in
+             * none of the segment's columns (report.md's "Rows with no ..." line) */
+            if (rt->nbym)
+                fputs(", \"by_missing\": [", f);
+            for (size_t k = 0; k < rt->nbym; k++) {
+                const by_missing *m = &rt->bym[k];
+                fputs(k ? ", {\"segment\": " : "{\"segment\": ", f);
+                shopstat_json_string(f, in->segments[m->segment].name);
+                fputs(", \"column\": ", f);
+                shopstat_json_string(f, in->segments[m->segment].by);
+                fprintf(f, ", \"rows\": %zu, \"in_base\": %zu, \"weight\": ", m->rows,
+                        m->in_base);
+                shopstat_json_number(f, m->weight);
+                fputs(", \"base_weight\": ", f);
+                shopstat_json_number(f, m->base_weight);
+                fputc('}', f);
+            }
+            if (rt->nbym)
+                fputc(']', f);
             /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
             fputs(", \"scores\": [", f);
             for (size_t k = 0; k < rt->nscores; k++) {
@@ -2822,6 +2930,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     if (!rt->t->sort_given && shopstat_scale_recognise(rt->level_labels, rt->nlevels, NULL))
         co->sort = SHOPSTAT_CHART_SORT_NONE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
+    if (rt->by_note[0]) /* (the by: columns' bases do not add up to the base's: why) */
+        j->notes[co->nnotes++] = rt->by_note;
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
     if (so.type == SHOPSTAT_CHART_TREND && rt->ndiffs) {
@@ -3473,6 +3583,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].nscore_diffs = rt->nsdiffs;
         x[i].differences = rt->t->differences;
         x[i].df0_note = rt->df0_note[0] ? rt->df0_note : NULL;
+        x[i].by_note = rt->by_note[0] ? rt->by_note : NULL;
     }
     shopstat_xlsx_opts xo;
     shopstat_xlsx_opts_init(&xo);
@@ -3861,6 +3972,7 @@ static void rtable_free(rtable *rt)
         free(rt->base_rows);
         free(rt->sest);
         free(rt->sdiffs);
+        free(rt->bym);
         for (size_t k = 0; rt->score_labels && rt->sest && k < rt->nscores; k++)
             free(rt->score_labels[k]);
         free(rt->score_labels);

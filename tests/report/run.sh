@@ -2487,6 +2487,54 @@ else
     ko "sparse servicesoft report failed: $(cat "$T/spss.err")"
 fi
 
+# ---- a by: segment's column missing on rows of the base (blank, NA, a missing: code): those
+# rows are in the base and in all, in no column of the segment, whose bases then add up to
+# less than all's. report.md, the chart's footer, the workbook and run.json say how many
+# and their weighted share, as tab's table view does ("Rows with no r are in all only, in
+# no r= column"); the report said nothing. By hand: 7 rows answer q; sector is blank (weight
+# 3), NA (1) and 99 (1) on 3 of them, 5 of the weight 10: 50.0%; within phone == 1, 2 of the
+# 5 answering (blank and NA: 4 of 8). A by: column missing on no row adds nothing. ----
+printf 'sector,q,wt,phone\nA,1,1,1\nA,2,2,1\nB,1,1,0\nB,1,1,1\n,2,3,1\nNA,1,1,1\n99,2,1,0\nA,,1,1\n' >"$T/bym.csv"
+cat >"$T/bym.yml" <<EOF
+survey: bym
+data: $T/bym.csv
+csv: {missing: [99]}
+design: {weight: wt}
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+segments:
+  all: {label: "All sites"}
+  sector: {by: sector}
+tables:
+  - {question: q, segments: [all, sector]}
+  - {name: q_nototal, question: q, segments: [sector], chart: none}
+  - {name: q_phone, question: q, segments: [all, sector], base: "phone == 1", chart: none}
+EOF
+if $S report "$T/bym.yml" -o "$T/bym" --quiet 2>"$T/bym.err"; then
+    line='Rows with no sector are in All sites only, in no sector column: 3 of the 7 answering (50.0% of the weighted base).'
+    check "by missing: report.md's line under the table" \
+        test "$(sed -n '/(`q`)/,/^## /p' "$T/bym/report.md" | grep -c -xF "$line")" = 1
+    check "by missing: without all, in none of the table's columns" grep -qxF \
+        'Rows with no sector are in the table'"'"'s base but in none of its columns: 3 of the 7 answering (50.0% of the weighted base).' "$T/bym/report.md"
+    check "by missing: within the table's base" grep -qxF \
+        'Rows with no sector are in All sites only, in no sector column: 2 of the 5 answering (50.0% of the weighted base).' "$T/bym/report.md"
+    check "by missing: run.json" grep -qF \
+        '"by_missing": [{"segment": "sector", "column": "sector", "rows": 2, "in_base": 5, "weight": 4, "base_weight": 8}]' "$T/bym/run.json"
+    check "by missing: the chart's footer" \
+        bash -c "pdftotext '$T/bym/charts/q.pdf' - | tr '\n' ' ' | tr -s ' ' | grep -qF '$line'"
+    check "by missing: the workbook" \
+        bash -c "unzip -p '$T/bym/tables.xlsx' xl/sharedStrings.xml | grep -qF '$line'"
+else
+    ko "report of bym.yml failed: $(cat "$T/bym.err")"
+fi
+sed -e '/^NA,1,1,1$/d' -e '/^,2,3,1$/d' -e '/^99,2,1,0$/d' "$T/bym.csv" >"$T/bym_full.csv"
+sed "s|bym.csv|bym_full.csv|" "$T/bym.yml" >"$T/bym_full.yml"
+if $S report "$T/bym_full.yml" -o "$T/bym_full" --quiet --no-charts 2>"$T/bym_full.err"; then
+    check "by missing: nothing when every row has a sector" bash -c "! grep -q 'Rows with no' '$T/bym_full/report.md' && ! grep -q by_missing '$T/bym_full/run.json'"
+else
+    ko "report of bym_full.yml failed: $(cat "$T/bym_full.err")"
+fi
+
 # ---- report.md shows the spec's text as text: a label holding '|' keeps its table row's
 # cells, and '*', '_', '`', '[...](...)', '<b>', '&amp;', '~~' and a heading's '#' are
 # escaped rather than rendered (bold, a link, an HTML tag, an entity, a cut heading); a
