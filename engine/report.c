@@ -3513,6 +3513,22 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     return st;
 }
 
+/* Table rt's differences for the workbook, into out (rt->ndiffs at most): all but a yes/no
+ * question's mirrored comparisons with the rest (mirror_level()), whose notes under the
+ * sheet would say report.md's lines on the rest twice; a table with a block per comparison
+ * (differences: true) keeps them, its No row's cell being one. Returns how many. */
+static size_t kept_diffs(const report *r, const rtable *rt, shopstat_difference *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rt->ndiffs; i++) {
+        const shopstat_difference *d = &rt->ddiffs[i];
+        if (!rt->t->differences && strcmp(d->segment_b, "rest") == 0 && mirror_level(r, rt, d))
+            continue;
+        out[n++] = *d;
+    }
+    return n;
+}
+
 static shopstat_status write_xlsx(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables;
@@ -3524,12 +3540,24 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         ngi += r->tabs[i].nitems;
     shopstat_xlsx_table *gx = calloc(ngi + 1, sizeof *gx);
     const char **glab = calloc(ngi + 1, sizeof *glab);
-    if (!gx || !glab) {
+    /* each table's differences less a yes/no question's mirrored comparisons with the rest
+     * (kept_diffs()), in one array */
+    size_t nkept = 0;
+    for (size_t i = 0; i < nt; i++) {
+        size_t nu;
+        const rtable *u = cunits_of(&r->tabs[i], &nu);
+        for (size_t k = 0; k < nu; k++)
+            nkept += u[k].ndiffs;
+    }
+    shopstat_difference *kept = malloc((nkept + 1) * sizeof *kept);
+    if (!gx || !glab || !kept) {
         free(x);
         free(gx);
         free(glab);
+        free(kept);
         return nomem(err);
     }
+    size_t used = 0;
     for (size_t i = 0, gi = 0; i < nt; i++) {
         const rtable *rt = &r->tabs[i];
         if (rt->nitems) {
@@ -3543,8 +3571,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
                 y->level_labels = it->level_labels;
                 y->segment_labels = it->collabels;
                 y->est = it->dest;
-                y->diffs = it->ddiffs;
-                y->ndiffs = it->ndiffs;
+                y->diffs = kept + used;
+                y->ndiffs = kept_diffs(r, it, kept + used);
+                used += y->ndiffs;
                 y->nscores = it->nlevels ? it->nscores : 0;
                 y->scores = it->sest;
                 y->score_labels = (const char *const *)it->score_labels;
@@ -3574,8 +3603,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].level_labels = rt->level_labels;
         x[i].segment_labels = rt->collabels;
         x[i].est = rt->dest;
-        x[i].diffs = rt->ddiffs;
-        x[i].ndiffs = rt->ndiffs;
+        x[i].diffs = kept + used;
+        x[i].ndiffs = kept_diffs(r, rt, kept + used);
+        used += x[i].ndiffs;
         x[i].nscores = rt->nlevels ? rt->nscores : 0;
         x[i].scores = rt->sest;
         x[i].score_labels = (const char *const *)rt->score_labels;
@@ -3611,6 +3641,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     free(x);
     free(gx);
     free(glab);
+    free(kept);
     if (st)
         *err = xe;
     return st;

@@ -237,6 +237,10 @@ else
 fi
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
+# (its notes on the rest: the yes/no question's Yes alone, as report.md's lines)
+check "servicesoft tables.xlsx: switch's note on the rest for Yes" grep -qF \
+    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>' "$T/ss.strings"
+check "servicesoft tables.xlsx: none for its mirror No" bash -c "! grep -qF '<t>No: Heavy buyers' '$T/ss.strings'"
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
     test "$(grep -oi 'Base: [^<]*multiple answers allowed' "$T/ss.strings" | wc -l)" = 0
 check "servicesoft tables.xlsx: the multi-response line is there" \
