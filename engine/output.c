@@ -119,7 +119,7 @@ char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
     const char *digits = plain + (plain[0] == '-');
     size_t whole = strcspn(digits, "."), k = 0;
     char out[540];
-    if (digits != plain)
+    if (digits != plain && strspn(digits, "0.") != strlen(digits)) /* (never "-0") */
         out[k++] = '-';
     for (size_t i = 0; i < whole; i++) {
         if (i > 0 && (whole - i) % 3 == 0)
@@ -128,6 +128,54 @@ char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n)
     }
     snprintf(out + k, sizeof out - k, "%s", digits + whole);
     snprintf(buf, n, "%s", out);
+    return buf;
+}
+
+char *shopstat_adjust_sentence(shopstat_adjust_method m, const char *unit, int scores, char *buf,
+                               size_t n)
+{
+    if (n == 0)
+        return buf;
+    const char *scored = scores ? "; a score's difference is a test of its own, not adjusted" : "";
+    if (m == SHOPSTAT_ADJUST_NONE)
+        snprintf(buf, n, "P values are not adjusted for multiple comparisons.");
+    else
+        snprintf(buf, n,
+                 "P values are adjusted by %s within each family: the levels of one question "
+                 "in one %s, a yes/no question's two levels counting as one test%s.",
+                 m == SHOPSTAT_ADJUST_BH ? "the Benjamini-Hochberg method (false discovery rate)"
+                                         : "Holm's method",
+                 unit, scored);
+    return buf;
+}
+
+char *shopstat_format_fixed(double x, int decimals, int flags, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    if (isnan(x)) {
+        snprintf(buf, n, "n/a");
+        return buf;
+    }
+    decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
+    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t old = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    char tmp[400];
+    int d = decimals;
+    snprintf(tmp, sizeof tmp, "%.*f", d, fabs(x));
+    while ((flags & SHOPSTAT_FIXED_SIDE) && x != 0 && strspn(tmp, "0.") == strlen(tmp) &&
+           d < decimals + 2)
+        snprintf(tmp, sizeof tmp, "%.*f", ++d, fabs(x));
+    if (strspn(tmp, "0.") == strlen(tmp)) /* (rounded to 0: the original decimals, no '-') */
+        snprintf(tmp, sizeof tmp, "%.*f", decimals, 0.0);
+    if (old)
+        uselocale(old);
+    int zero = strspn(tmp, "0.") == strlen(tmp);
+    const char *sign = zero && x < 0                  ? ""
+                       : x < 0                        ? "-"
+                       : flags & SHOPSTAT_FIXED_SIGN ? "+"
+                                                      : "";
+    snprintf(buf, n, "%s%s", sign, tmp);
     return buf;
 }
 
@@ -164,9 +212,11 @@ char *shopstat_format_difference_alpha(const shopstat_difference *d,
         shopstat_score_format(d->ci_upper, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
                               SHOPSTAT_SCORE_SIGN, hi, sizeof hi);
     } else {
-        snprintf(v, sizeof v, "%+.1f", 100 * d->difference);
-        snprintf(lo, sizeof lo, "%+.1f", 100 * d->ci_lower);
-        snprintf(hi, sizeof hi, "%+.1f", 100 * d->ci_upper);
+        /* (a bound that rounds to 0 keeps its side: "[-50.9, -0.03]" read "-0.0") */
+        const int fl = SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE;
+        shopstat_format_fixed(100 * d->difference, 1, fl, v, sizeof v);
+        shopstat_format_fixed(100 * d->ci_lower, 1, fl, lo, sizeof lo);
+        shopstat_format_fixed(100 * d->ci_upper, 1, fl, hi, sizeof hi);
     }
     double p = sest ? d->p_value : d->p_adjusted;
     /* (no SE: replicate weights that cancel, the table's note says why; no interval: df 0,
@@ -1032,8 +1082,11 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
                 int low = r->eff_base < 30, fb = r->fallback;
                 any_low |= low;
                 any_fb |= fb;
-                snprintf(c, 64, "%5.1f%% [%.1f, %.1f]%s%s", 100 * r->proportion,
-                         100 * r->ci_lower, 100 * r->ci_upper, low ? "*" : "", fb ? "+" : "");
+                char lo[16], hi[16]; /* (a Wald bound of -0.0004: "0.0", not "-0.0") */
+                snprintf(c, 64, "%5.1f%% [%s, %s]%s%s", 100 * r->proportion,
+                         shopstat_format_fixed(100 * r->ci_lower, 1, 0, lo, sizeof lo),
+                         shopstat_format_fixed(100 * r->ci_upper, 1, 0, hi, sizeof hi),
+                         low ? "*" : "", fb ? "+" : "");
             }
         }
         char base[64];
@@ -1160,6 +1213,62 @@ shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ct
                 ctx->base);
     fputs(".\n", f);
     return stream_status(f, err);
+}
+
+char *shopstat_rows_left_out_note(const shopstat_totals *t, int cli, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    shopstat_accounting a = shopstat_totals_accounting(t);
+    if (a.used >= a.read)
+        return buf;
+    char g[2][32];
+    size_t len = 0;
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        if (len < n) {                                                                             \
+            int w_ = snprintf(buf + len, n - len, __VA_ARGS__);                                    \
+            len = w_ < 0 ? n : len + (size_t)w_;                                                   \
+        }                                                                                          \
+    } while (0)
+    ADD("%s of the %s rows read %s left out", shopstat_format_grouped((double)(a.read - a.used), 0, g[0], sizeof g[0]),
+        shopstat_format_grouped((double)a.read, 0, g[1], sizeof g[1]),
+        a.read - a.used == 1 ? "is" : "are");
+    const char *sep = " (";
+    if (a.excluded_skipped) {
+        shopstat_format_grouped((double)a.excluded_skipped, 0, g[0], sizeof g[0]);
+        if (cli)
+            ADD("%s%s skipped by --skip-rows", sep, g[0]);
+        else
+            ADD("%sskip_rows: %s", sep, g[0]);
+        sep = "; ";
+    }
+    if (a.excluded_empty) {
+        shopstat_format_grouped((double)a.excluded_empty, 0, g[0], sizeof g[0]);
+        if (cli)
+            ADD("%s%s empty row%s", sep, g[0], a.excluded_empty == 1 ? "" : "s");
+        else
+            ADD("%sempty rows: %s", sep, g[0]);
+        sep = "; ";
+    }
+    for (size_t k = 0; k < shopstat_totals_nexcluded(t); k++) {
+        const char *why;
+        size_t rows = shopstat_totals_excluded(t, k, &why);
+        if (!rows)
+            continue;
+        shopstat_format_grouped((double)rows, 0, g[0], sizeof g[0]);
+        /* (a --dedupe's reason is the flag itself, "--dedupe record") */
+        if (cli)
+            ADD("%s%s by %s%s", sep, g[0], shopstat_totals_excluded_dedupe(t, k) ? "" : "--exclude ",
+                why);
+        else
+            ADD("%s%s: %s", sep, why, g[0]);
+        sep = "; ";
+    }
+    ADD(").");
+#undef ADD
+    return buf;
 }
 
 void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)

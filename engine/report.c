@@ -30,6 +30,14 @@
 #include "shopstat/replicate.h"
 #include "shopstat/xlsx.h"
 
+/* A by: segment of a table whose column is missing on rows of the table's base (blank, NA,
+ * a missing: code): those rows are in the base ('all') and in no column of the segment. */
+typedef struct by_missing {
+    size_t segment;     /* the spec's segment (its index) */
+    size_t rows, in_base; /* rows of the base answering the question: without a value, all */
+    double weight, base_weight;
+} by_missing;
+
 /* One table of the spec as computed: its columns (segments) and rows. */
 typedef struct rtable {
     const shopstat_spec_table *t;
@@ -62,6 +70,9 @@ typedef struct rtable {
     char xlsx_base[600]; /* the same without "(multiple answers allowed)" */
     char df0_note[2000]; /* "No interval for ...: design df 0 (...)." or "" (df0_note()),
                             then its pairs' undefined differences (diff_undefined_note()) */
+    by_missing *bym;     /* per by: segment of the table (nbym; by_missing_count()) */
+    size_t nbym;
+    char by_note[1500];  /* their sentences, "Rows with no sector are ..." (by_missing_note()) */
     /* A grid (grid: [...]): one rtable per item, each computed as a table of its question
      * alone (estimates, letters, scores), sharing this table's segments, columns and pairs
      * (internal, pair_b, within, base_rows, cols, colnames, collabels, owned: this table's,
@@ -1003,6 +1014,79 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
 /* Append to dst the differences of src[0..nsrc) of one engine pair (segment_a en,
  * segment_b b) of the table's question, shown as shown_a : bname. The same pair may be
  * declared by several tables: one pair's rows are taken. */
+/* The rows of table rt's base that answered its question but have no value of a by:
+ * segment's column (blank, NA, a missing: code): in the base, and in 'all' when it is a
+ * column, but in none of the segment's columns, whose bases then add up to less than all's
+ * (tab's table view says so: shopstat_write_by_missing_lines). Per by: segment of the
+ * table: the base's rows and weight (its rows segment, rt->base_rows) less those of the
+ * segment's columns; a segment without such rows is not kept. */
+static shopstat_status by_missing_count(report *r, rtable *rt, shopstat_error *err)
+{
+    size_t q = r->qmap[rt->t->question], s;
+    if (!rt->nlevels || shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
+        return SHOPSTAT_OK;
+    size_t i = r->qstart[q] + s;
+    if (i >= r->ne || r->e[i].q != q || r->e[i].l != 0 || r->e[i].s != s)
+        return SHOPSTAT_OK;
+    const shopstat_estimate *base = &r->e[i];
+    for (size_t k = 0; k < rt->t->nsegments; k++) {
+        const shopstat_spec_segment *sg = &r->in->segments[rt->t->segments[k]];
+        if (!sg->by)
+            continue;
+        size_t n = 0;
+        double w = 0;
+        for (size_t c = 0; c < rt->ncols; c++) {
+            const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+            if (set && strcmp(set, rt->internal[k]) == 0) {
+                n += rt->est[c].base_n; /* (level 0: every level has the question's base) */
+                w += rt->est[c].base_weight;
+            }
+        }
+        if (base->base_n <= n)
+            continue;
+        by_missing *m = realloc(rt->bym, (rt->nbym + 1) * sizeof *m);
+        if (!m)
+            return nomem(err);
+        rt->bym = m;
+        m[rt->nbym++] = (by_missing){rt->t->segments[k], base->base_n - n, base->base_n,
+                                     base->base_weight - w, base->base_weight};
+    }
+    return SHOPSTAT_OK;
+}
+
+/* The sentence under a table (report.md, its chart's footer, the workbook) for each of its
+ * by: segments whose column is missing on rows of its base (by_missing_count()): "Rows with
+ * no sector are in All sites only, in no sector column: 12 of the 827 answering (1.5% of
+ * the weighted base)." ("are in the table's base but in none of its columns" when 'all'
+ * is not one). */
+static void by_missing_note(const report *r, rtable *rt)
+{
+    size_t len = 0, all = (size_t)-1;
+    rt->by_note[0] = '\0';
+    for (size_t c = 0; c < rt->ncols && all == (size_t)-1; c++)
+        if (strcmp(rt->colnames[c], "all") == 0)
+            all = c;
+    for (size_t k = 0; k < rt->nbym && len < sizeof rt->by_note; k++) {
+        const by_missing *m = &rt->bym[k];
+        const char *col = r->in->segments[m->segment].by;
+        char g[2][32], pct[32];
+        shopstat_format_fixed(m->base_weight > 0 ? 100 * m->weight / m->base_weight : NAN, 1, 0,
+                              pct, sizeof pct);
+        shopstat_format_grouped((double)m->rows, 0, g[0], sizeof g[0]);
+        shopstat_format_grouped((double)m->in_base, 0, g[1], sizeof g[1]);
+        int w = all != (size_t)-1
+                    ? snprintf(rt->by_note + len, sizeof rt->by_note - len,
+                               "%sRows with no %s are in %s only, in no %s column: %s of the %s "
+                               "answering (%s%% of the weighted base).",
+                               k ? " " : "", col, rt->collabels[all], col, g[0], g[1], pct)
+                    : snprintf(rt->by_note + len, sizeof rt->by_note - len,
+                               "%sRows with no %s are in the table's base but in none of its "
+                               "columns: %s of the %s answering (%s%% of the weighted base).",
+                               k ? " " : "", col, g[0], g[1], pct);
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
 static void take_pair(const report *r, const rtable *rt, const shopstat_difference *src,
                       size_t nsrc, shopstat_difference *dst, size_t *ndst, const char *en,
                       const char *b, const char *shown_a, const char *bname)
@@ -1617,8 +1701,9 @@ static shopstat_status compute(report *r, shopstat_error *err)
         for (size_t k = 0; k < nu && !st; k++) {
             rtable *rt = &u[k];
             if (!(st = table_rows(r, rt, err)) && !(st = table_diffs(r, rt, err)) &&
-                !(st = display_order(r, rt, err)))
-                st = table_scores(r, rt, err);
+                !(st = display_order(r, rt, err)) && !(st = table_scores(r, rt, err)) &&
+                !rt->borrowed && !(st = by_missing_count(r, rt, err)))
+                by_missing_note(r, rt);
         }
         if (!st && r->tabs[i].nitems)
             st = grid_check(r, &r->tabs[i], err);
@@ -1820,10 +1905,14 @@ enum { MD_INLINE, MD_HEADING, MD_LINE_START };
  * each character that would change the rendering: '|' (a table cell's end), '*', '_' and '~'
  * (emphasis, strikethrough), '`' (code), '[' and ']' (links, images), '<' before what can
  * open an HTML tag or an autolink ("<b>", "<http:"; "< $500" stays as it is), '&' of an
- * entity ("&amp;"), '\' itself; in a heading every '#' (a trailing run would be cut as the
- * heading's closing sequence); at a paragraph's start what would open a block: '#', '>',
- * '-', '+', '=', or "1." and "1)" (a list). Digits, '.', ',' and '%' are never escaped, so
- * the numbers beside a label read as they are. */
+ * entity ("&amp;"), '\' itself; the extensions' marks too: '$' (math in pandoc's
+ * commonmark_x and GitHub: "Spend $50-$100" set "50-" as math), '^' (pandoc's superscript,
+ * "2^10^"), '@' before a letter, digit, '_' or '{' (pandoc's citation, "@smith04"), and ':'
+ * opening a shortcode ":smile:" (GitHub's emoji; "10:30:00" stays); in a heading every '#' (a trailing run
+ * would be cut as the heading's closing sequence); at a paragraph's start what would open
+ * a block: '#', '>', '-', '+', '=', or "1." and "1)" (a list).
+ * Digits, '.', ',' and '%' are never escaped, so the numbers beside a label read as they
+ * are. */
 static void md_text_at(FILE *f, const char *s, int where)
 {
     if (where == MD_LINE_START) {
@@ -1844,7 +1933,16 @@ static void md_text_at(FILE *f, const char *s, int where)
             fputc(' ', f);
             continue;
         }
-        int esc = strchr("\\|*_~`[]", c) != NULL || (c == '#' && where == MD_HEADING);
+        int esc = strchr("\\|*_~`[]$^", c) != NULL || (c == '#' && where == MD_HEADING);
+        if (c == '@')
+            esc = isalnum((unsigned char)p[1]) || p[1] == '_' || p[1] == '{';
+        if (c == ':') { /* (a letter in it: a time, "10:30:00", is left as it is) */
+            size_t k = 1;
+            int alpha = 0;
+            while (isalnum((unsigned char)p[k]) || (p[k] && strchr("_+-", p[k])))
+                alpha |= isalpha((unsigned char)p[k++]) != 0;
+            esc = alpha && p[k] == ':';
+        }
         if (c == '<')
             esc = isalpha((unsigned char)p[1]) || (p[1] && strchr("/!?", p[1]));
         if (c == '&') {
@@ -1952,6 +2050,26 @@ static const shopstat_difference *md_diff_of(const shopstat_difference *ds, size
     return NULL;
 }
 
+/* Whether level difference d of table rt is the mirror of its other level's: a
+ * single-choice question of two answers, whose pair's two differences sum to 0 (yes +24.8
+ * points, no -24.8, one test). The views that list differences one by one (report.md's
+ * lines on the rest, a trend chart's note) give the level that reads as yes alone, as the
+ * difference chart draws it (shopstat_scale_yes_level), unless diff_levels: all. */
+static int mirror_level(const report *r, const rtable *rt, const shopstat_difference *d)
+{
+    if (rt->t->diff_levels_all || rt->nlevels != 2 || !rt->ncols ||
+        r->in->questions[rt->t->question].kind != SHOPSTAT_Q_SINGLE)
+        return 0;
+    const char *const label[2] = {rt->level_labels[0], rt->level_labels[1]};
+    const char *const code[2] = {rt->dest[0].level, rt->dest[rt->ncols].level};
+    size_t keep = (size_t)shopstat_scale_yes_level(label, code);
+    if (d->l == keep)
+        return 0;
+    const shopstat_difference *o = md_diff_of(rt->ddiffs, rt->ndiffs, keep, d);
+    return o && isfinite(o->difference) && isfinite(d->difference) &&
+           fabs(o->difference + d->difference) <= 1e-9;
+}
+
 static size_t md_col_of(const rtable *rt, const char *name)
 {
     for (size_t c = 0; c < rt->ncols && c < 26; c++)
@@ -1974,12 +2092,14 @@ static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
 /* The note under a table with differences: what its change columns hold. */
 static void md_diff_note(FILE *f, const report *r)
 {
+    char adj[300];
     fprintf(f,
             "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
-            "percentage points (a score's in its own units), with its %g%% interval; p is "
-            "%s-adjusted within each question x comparison, as the letters (a score's is "
-            "not adjusted); the interval is not adjusted.\n",
-            100 * r->in->level, shopstat_adjust_name(r->in->adjust));
+            "percentage points (a score's in its own units), with its %g%% interval (not "
+            "adjusted) and the p of the letters. %s\n",
+            100 * r->in->level,
+            shopstat_adjust_sentence(r->in->adjust, "comparison", r->nscores > 0, adj,
+                                     sizeof adj));
 }
 
 /* A table of report.md; -1 out of memory. */
@@ -2061,6 +2181,10 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fputs(" |", f);
     fputs("\n\n", f);
     md_base_scores(f, r, rt, rt->sest);
+    if (rt->by_note[0]) { /* (a by: column missing on rows of the base) */
+        md_text(f, rt->by_note);
+        fputc('\n', f);
+    }
     if (npairs)
         md_diff_note(f, r);
     if (rt->df0_note[0]) {
@@ -2082,7 +2206,7 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
         int score = i >= rt->ndiffs;
         const shopstat_difference *d = score ? &rt->sdiffs[i - rt->ndiffs] : &rt->ddiffs[i];
-        if (strcmp(d->segment_b, "rest") != 0)
+        if (strcmp(d->segment_b, "rest") != 0 || (!score && mirror_level(r, rt, d)))
             continue;
         if (untested(d)) {
             nuntested++;
@@ -2113,7 +2237,10 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
             continue;
         }
         md_text(f, level_label(r, rt->t->question, d->level));
-        fprintf(f, ": %+.1f points (adjusted %s)", 100 * d->difference,
+        char v[32];
+        fprintf(f, ": %s points (adjusted %s)",
+                shopstat_format_fixed(100 * d->difference, 1,
+                                      SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
                 shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
                                         sizeof pt));
     }
@@ -2148,9 +2275,13 @@ static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
     else if (e->no_interval) /* (the table's note says why) */
         fprintf(f, " %.1f%% [%s]%s%s%s |", 100 * e->proportion, no_interval_tag(e->no_interval),
                 e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
-    else
-        fprintf(f, " %.1f%% [%.1f, %.1f]%s%s%s |", 100 * e->proportion, 100 * e->ci_lower,
-                100 * e->ci_upper, e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+    else { /* (a Wald bound of -0.0004: "0.0", not "-0.0") */
+        char lo[32], hi[32];
+        fprintf(f, " %.1f%% [%s, %s]%s%s%s |", 100 * e->proportion,
+                shopstat_format_fixed(100 * e->ci_lower, 1, 0, lo, sizeof lo),
+                shopstat_format_fixed(100 * e->ci_upper, 1, 0, hi, sizeof hi),
+                e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
+    }
 }
 
 /* A score's cell of report.md: "3.71 [3.41, 4.00] A". */
@@ -2346,13 +2477,15 @@ static void exclusions_json(FILE *f, const report *r)
 
 static void ci_summary(const report *r, char *buf, size_t n)
 {
+    char adj[300];
     snprintf(buf, n,
              "Intervals: %g%% %s (R's svyciprop). Comparisons: design-based t tests of the "
              "difference (segments that overlap, as a segment and all, tested with their "
-             "covariance, not as independent samples), %s-adjusted; letters: upper case p < %g, "
-             "lower case p < %g.",
-             100 * r->in->level, shopstat_ci_method_name(r->in->ci),
-             shopstat_adjust_name(r->in->adjust), r->in->alpha, r->in->alpha_low);
+             "covariance, not as independent samples); letters: upper case p < %g, lower case "
+             "p < %g. %s",
+             100 * r->in->level, shopstat_ci_method_name(r->in->ci), r->in->alpha,
+             r->in->alpha_low, shopstat_adjust_sentence(r->in->adjust, "comparison", 0, adj,
+                                                        sizeof adj));
     size_t len = strlen(buf);
     if (r->nscores && len < n)
         snprintf(buf + len, n - len,
@@ -2523,6 +2656,25 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
             exclusions_json(f, r);
             fputs("}}", f);
             fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
+            /* the by: segments whose column is missing on rows of the base: in it, in
+             * none of the segment's columns (report.md's "Rows with no ..." line) */
+            if (rt->nbym)
+                fputs(", \"by_missing\": [", f);
+            for (size_t k = 0; k < rt->nbym; k++) {
+                const by_missing *m = &rt->bym[k];
+                fputs(k ? ", {\"segment\": " : "{\"segment\": ", f);
+                shopstat_json_string(f, in->segments[m->segment].name);
+                fputs(", \"column\": ", f);
+                shopstat_json_string(f, in->segments[m->segment].by);
+                fprintf(f, ", \"rows\": %zu, \"in_base\": %zu, \"weight\": ", m->rows,
+                        m->in_base);
+                shopstat_json_number(f, m->weight);
+                fputs(", \"base_weight\": ", f);
+                shopstat_json_number(f, m->base_weight);
+                fputc('}', f);
+            }
+            if (rt->nbym)
+                fputc(']', f);
             /* the scores (scores.csv) and their comparisons (comparisons.csv, after the levels') */
             fputs(", \"scores\": [", f);
             for (size_t k = 0; k < rt->nscores; k++) {
@@ -2559,6 +2711,7 @@ typedef struct chart_job {
     char items[1200];     /* a grid's score chart: the grid's title, the footer's question */
     char tested[1200];    /* a grid's score chart: what was compared */
     char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
+    char rows[800];       /* the rows read but left out (shopstat_rows_left_out_note) */
 } chart_job;
 
 /* A trend chart draws no significance marks: its table's comparisons (a wave against the
@@ -2572,6 +2725,8 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
     buf[0] = list[0] = '\0';
     for (size_t i = 0; i < rt->ndiffs; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
+        if (mirror_level(r, rt, d))
+            continue;
         if (untested(d)) {
             untest++;
             continue;
@@ -2581,11 +2736,13 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         tested++;
         if (!(d->p_adjusted < r->in->alpha) || len + 1 >= sizeof list)
             continue;
-        char pt[32];
-        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %+.1f points (%s)",
+        char pt[32], v[32];
+        int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %s points (%s)",
                          shown ? "; " : "", level_label(r, rt->t->question, d->level),
                          seg_label(r, d->segment_a), seg_label(r, d->segment_b),
-                         100 * d->difference,
+                         shopstat_format_fixed(100 * d->difference, 1,
+                                               SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v,
+                                               sizeof v),
                          shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
                                                  pt, sizeof pt));
         len += k > 0 ? (size_t)k : 0;
@@ -2636,6 +2793,10 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     co->adjust_method = compared ? shopstat_adjust_name(r->in->adjust) : NULL;
     co->alpha = r->in->alpha;
     co->notes = j->notes;
+    /* the exclusions, duplicates and skipped rows beside the base, as the title page's row
+     * accounting: a chart pasted into a deck alone still says every row read was used or
+     * why not */
+    co->rows_note = shopstat_rows_left_out_note(r->tot, 0, j->rows, sizeof j->rows);
 }
 
 /* A Likert chart's side totals compared for the table's pairs (rows l = 0 for the points
@@ -2769,6 +2930,8 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     if (!rt->t->sort_given && shopstat_scale_recognise(rt->level_labels, rt->nlevels, NULL))
         co->sort = SHOPSTAT_CHART_SORT_NONE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
+    if (rt->by_note[0]) /* (the by: columns' bases do not add up to the base's: why) */
+        j->notes[co->nnotes++] = rt->by_note;
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
     if (so.type == SHOPSTAT_CHART_TREND && rt->ndiffs) {
@@ -3350,6 +3513,22 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     return st;
 }
 
+/* Table rt's differences for the workbook, into out (rt->ndiffs at most): all but a yes/no
+ * question's mirrored comparisons with the rest (mirror_level()), whose notes under the
+ * sheet would say report.md's lines on the rest twice; a table with a block per comparison
+ * (differences: true) keeps them, its No row's cell being one. Returns how many. */
+static size_t kept_diffs(const report *r, const rtable *rt, shopstat_difference *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rt->ndiffs; i++) {
+        const shopstat_difference *d = &rt->ddiffs[i];
+        if (!rt->t->differences && strcmp(d->segment_b, "rest") == 0 && mirror_level(r, rt, d))
+            continue;
+        out[n++] = *d;
+    }
+    return n;
+}
+
 static shopstat_status write_xlsx(report *r, shopstat_error *err)
 {
     size_t nt = r->in->ntables;
@@ -3361,12 +3540,24 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         ngi += r->tabs[i].nitems;
     shopstat_xlsx_table *gx = calloc(ngi + 1, sizeof *gx);
     const char **glab = calloc(ngi + 1, sizeof *glab);
-    if (!gx || !glab) {
+    /* each table's differences less a yes/no question's mirrored comparisons with the rest
+     * (kept_diffs()), in one array */
+    size_t nkept = 0;
+    for (size_t i = 0; i < nt; i++) {
+        size_t nu;
+        const rtable *u = cunits_of(&r->tabs[i], &nu);
+        for (size_t k = 0; k < nu; k++)
+            nkept += u[k].ndiffs;
+    }
+    shopstat_difference *kept = malloc((nkept + 1) * sizeof *kept);
+    if (!gx || !glab || !kept) {
         free(x);
         free(gx);
         free(glab);
+        free(kept);
         return nomem(err);
     }
+    size_t used = 0;
     for (size_t i = 0, gi = 0; i < nt; i++) {
         const rtable *rt = &r->tabs[i];
         if (rt->nitems) {
@@ -3380,8 +3571,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
                 y->level_labels = it->level_labels;
                 y->segment_labels = it->collabels;
                 y->est = it->dest;
-                y->diffs = it->ddiffs;
-                y->ndiffs = it->ndiffs;
+                y->diffs = kept + used;
+                y->ndiffs = kept_diffs(r, it, kept + used);
+                used += y->ndiffs;
                 y->nscores = it->nlevels ? it->nscores : 0;
                 y->scores = it->sest;
                 y->score_labels = (const char *const *)it->score_labels;
@@ -3411,8 +3603,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].level_labels = rt->level_labels;
         x[i].segment_labels = rt->collabels;
         x[i].est = rt->dest;
-        x[i].diffs = rt->ddiffs;
-        x[i].ndiffs = rt->ndiffs;
+        x[i].diffs = kept + used;
+        x[i].ndiffs = kept_diffs(r, rt, kept + used);
+        used += x[i].ndiffs;
         x[i].nscores = rt->nlevels ? rt->nscores : 0;
         x[i].scores = rt->sest;
         x[i].score_labels = (const char *const *)rt->score_labels;
@@ -3420,6 +3613,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].nscore_diffs = rt->nsdiffs;
         x[i].differences = rt->t->differences;
         x[i].df0_note = rt->df0_note[0] ? rt->df0_note : NULL;
+        x[i].by_note = rt->by_note[0] ? rt->by_note : NULL;
     }
     shopstat_xlsx_opts xo;
     shopstat_xlsx_opts_init(&xo);
@@ -3447,6 +3641,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     free(x);
     free(gx);
     free(glab);
+    free(kept);
     if (st)
         *err = xe;
     return st;
@@ -3808,6 +4003,7 @@ static void rtable_free(rtable *rt)
         free(rt->base_rows);
         free(rt->sest);
         free(rt->sdiffs);
+        free(rt->bym);
         for (size_t k = 0; rt->score_labels && rt->sest && k < rt->nscores; k++)
             free(rt->score_labels[k]);
         free(rt->score_labels);

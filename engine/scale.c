@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A label folded for comparison: ASCII and Latin-1 letters lower case ("Überhaupt" as
  * "überhaupt", UTF-8), U+2018/U+2019 and ` as ', runs of spaces as one, no spaces at the
@@ -578,4 +579,38 @@ long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, uns
         k++;
     }
     return mid;
+}
+
+/* Whether s (a level's label or code) is one of words, ignoring ASCII case and spaces
+ * around it. */
+static int is_word(const char *s, const char *const *words)
+{
+    if (!s)
+        return 0;
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    for (size_t k = 0; words[k]; k++)
+        if (strlen(words[k]) == n && strncasecmp(s, words[k], n) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *const YES_WORDS[] = {"yes", "y", "true", "oui", "ja", "si", "s\xc3\xad",
+                                        "S\xc3\x8d", NULL};
+static const char *const NO_WORDS[] = {"no", "n", "false", "non", "nein", NULL};
+
+int shopstat_scale_yes_level(const char *const label[2], const char *const code[2])
+{
+    for (int k = 0; k < 2; k++)
+        if (is_word(label[k], YES_WORDS) || is_word(code[k], YES_WORDS))
+            return k;
+    for (int k = 0; k < 2; k++)
+        if (is_word(label[k], NO_WORDS) || is_word(code[k], NO_WORDS))
+            return 1 - k;
+    if (code[0] && code[1] && strcmp(code[0], "0") == 0 && strcmp(code[1], "1") == 0)
+        return 1;
+    return 0;
 }

@@ -1743,8 +1743,9 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
     t->question = (size_t)(q - in->questions);
     if ((st = table_name(c, n, t, ti)) || (st = parse_table_rest(c, n, t)))
         return st;
-    /* a difference chart of a yes/no question draws its informative level alone (the "no"
-     * row would be the "yes" row mirrored); diff_levels: all draws both */
+    /* a yes/no question's differences are shown for its informative level alone (the "no"
+     * row would be the "yes" row mirrored: the difference chart, a trend chart, report.md's
+     * lines on the rest); diff_levels: all shows both */
     yaml_node_t *ln = get(c, n, "diff_levels");
     if (ln) {
         const char *v = NULL;
@@ -1755,8 +1756,11 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
                         "diff_levels: is auto (a question of two answers shows the one that "
                         "reads as yes; docs/spec.md) or all (every level), not '%s'",
                         v);
-        if (!t->chart || t->chart_type != SHOPSTAT_CHART_DIFF)
-            return FAIL(c, ln, "diff_levels: is for a difference chart (chart: diff)");
+        if (!t->npairs && !(t->chart && t->chart_type == SHOPSTAT_CHART_TREND))
+            return FAIL(c, ln,
+                        "diff_levels: is for a table with compare: (the differences a "
+                        "difference or trend chart and report.md's lines on the rest show) "
+                        "or a trend chart (its lines)");
         t->diff_levels_all = strcmp(v, "all") == 0;
     }
     if (dn && (st = boolean(c, dn, "differences", &t->differences)))

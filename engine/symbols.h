@@ -161,6 +161,7 @@
 #define plots_series_label shopstat_internal_plots_series_label
 #define plots_set shopstat_internal_plots_set
 #define plots_text shopstat_internal_plots_text
+#define plots_text_last shopstat_internal_plots_text_last
 #define plots_luma shopstat_internal_plots_luma
 #define plots_contrast_on_white shopstat_internal_plots_contrast_on_white
 #define plots_on_white shopstat_internal_plots_on_white

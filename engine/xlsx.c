@@ -1255,6 +1255,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 c->f.note);
     if (t->df0_note)
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
+    if (t->by_note)
+        put_str(c, ws, r++, 0, t->by_note, c->f.note);
     if (npairs)
         put_str(c, ws, r++, 0,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points (a "

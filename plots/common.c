@@ -202,6 +202,8 @@ void plots_fmt_pct(double p, int decimals, char *buf, size_t n)
     /* A small but non-zero share must not print as "0%". */
     if (pct > 0 && pct < unit / 2)
         snprintf(buf, n, "<%.*f%%", decimals, unit);
+    else if (pct < 0 && pct > -unit / 2) /* (never "-0%") */
+        snprintf(buf, n, "%.*f%%", decimals, 0.0);
     else
         snprintf(buf, n, "%.*f%%", decimals, pct);
 }

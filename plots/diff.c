@@ -32,11 +32,16 @@ void plots_fmt_bound(double v, int decimals, char *buf, size_t n)
     int d = decimals;
     char tmp[32];
     snprintf(tmp, sizeof tmp, "%.*f", d, r);
-    /* a bound that rounds to 0 keeps its side of zero: one or two more decimals, else a
-     * signed zero ("[−0.3, +2]", not "[0, +2]", for an interval that crosses zero) */
+    /* a bound that rounds to 0 keeps its side of zero: one or two more decimals ("[−0.3,
+     * +2]", not "[0, +2]", for an interval that crosses zero), else 0 unsigned: "−0.00"
+     * reads as a number that is not one */
     while (v != 0 && strspn(tmp, "0.") == strlen(tmp) && d < decimals + 2)
         snprintf(tmp, sizeof tmp, "%.*f", ++d, r);
-    snprintf(buf, n, "%s%s", v > 0 ? "+" : v < 0 ? "\xe2\x88\x92" : "", tmp);
+    if (strspn(tmp, "0.") == strlen(tmp)) {
+        snprintf(buf, n, "%.*f", decimals, 0.0);
+        return;
+    }
+    snprintf(buf, n, "%s%s", v > 0 ? "+" : "\xe2\x88\x92", tmp);
 }
 
 int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci)

@@ -98,6 +98,10 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         if (k > 0 && k < n && !strchr(".?!", buf[k - 1]))
             ADD(".");
     }
+    /* the rows read but left out (exclusions, duplicates, skipped rows), beside the base:
+     * a chart pasted alone still accounts for every row */
+    if (o->rows_note && *o->rows_note)
+        ADD("%s%s", d->base_note && *d->base_note ? " " : k ? "\n" : "", o->rows_note);
     ADD("%s%s", k ? "\n" : "", o->weight_note && *o->weight_note ? o->weight_note : "Unweighted.");
     char lvl[32];
     snprintf(lvl, sizeof lvl, "%g%%", o->ci_level * 100);

@@ -35,6 +35,11 @@ typedef struct plots_font {
  * block's logical size in *w and *h (either may be NULL). */
 void plots_text(cairo_t *cr, const char *s, double x, double y, double width, const plots_font *f,
                 int draw, double *w, double *h);
+/* plots_text, and in *last_end where the block's last line ends (its right edge, from the
+ * block's left; a wrapped title's last line is shorter than the block's width), may be
+ * NULL. */
+void plots_text_last(cairo_t *cr, const char *s, double x, double y, double width,
+                     const plots_font *f, int draw, double *w, double *h, double *last_end);
 
 /* A font of the given size and colour, left/top anchored. */
 plots_font plots_font_make(double size, int bold, plots_rgb colour);

@@ -509,9 +509,9 @@ static size_t contents_pages(cairo_surface_t *sf, double w, double h, const sect
     plots_font fn = fe;
     fn.halign = 1;
     for (size_t s = 0; s <= ns; s++) {
-        double eh = 0, ew = 0;
+        double eh = 0;
         if (cr && s < ns)
-            plots_text(cr, sec[s].title, x, 0, tw, &fe, 0, &ew, &eh);
+            plots_text(cr, sec[s].title, x, 0, tw, &fe, 0, NULL, &eh);
         if (!cr || (s < ns && y + eh > bottom) || s == ns) {
             /* the page ends (or the first begins) */
             if (cr) {
@@ -533,24 +533,26 @@ static size_t contents_pages(cairo_surface_t *sf, double w, double h, const sect
             plots_text(cr, "Ag", x, 0, tw, &fe, 0, NULL, &line);
             y = 56 + hh + 18;
             npages++;
-            plots_text(cr, sec[s].title, x, 0, tw, &fe, 0, &ew, &eh);
+            plots_text(cr, sec[s].title, x, 0, tw, &fe, 0, NULL, &eh);
         }
         if (draw) {
             char num[32];
             snprintf(num, sizeof num, "%zu", page[s]);
-            plots_text(cr, sec[s].title, x, y, tw, &fe, 1, NULL, NULL);
-            double nw = 0;
-            plots_text(cr, num, x + width, y + eh - line, 0, &fn, 1, &nw, NULL);
-            /* a leader from a one-line title to its number, so that the eye finds it */
-            if (eh < 1.5 * line && x + ew + 8 < x + width - nw - 6) {
+            double last = 0;
+            plots_text_last(cr, sec[s].title, x, y, tw, &fe, 1, NULL, NULL, &last);
+            double nw = 0, ly = y + eh - line; /* (the last line's top: the number's) */
+            plots_text(cr, num, x + width, ly, 0, &fn, 1, &nw, NULL);
+            /* a leader from the title's last line to its number, so that the eye finds it
+             * (a wrapped title's too: its number stands beside its last line) */
+            if (x + last + 8 < x + width - nw - 6) {
                 static const double dots[] = {0.6, 3.4};
                 cairo_save(cr);
                 plots_set(cr, PLOTS_GREY);
                 cairo_set_line_width(cr, 0.9);
                 cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
                 cairo_set_dash(cr, dots, 2, 0);
-                cairo_move_to(cr, x + ew + 8, y + line * 0.8);
-                cairo_line_to(cr, x + width - nw - 6, y + line * 0.8);
+                cairo_move_to(cr, x + last + 8, ly + line * 0.8);
+                cairo_line_to(cr, x + width - nw - 6, ly + line * 0.8);
                 cairo_stroke(cr);
                 cairo_restore(cr);
             }

@@ -284,41 +284,12 @@ static void overlap_note(shopstat_chartset *set, const shopstat_chartset_opts *o
                  k ? " " : "", lab(o, NULL, NULL, a, a), all, tail);
 }
 
-/* Whether s (a level's label or code) is one of words, ignoring ASCII case and spaces
- * around it. */
-static int is_word(const char *s, const char *const *words)
-{
-    if (!s)
-        return 0;
-    while (*s == ' ')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && s[n - 1] == ' ')
-        n--;
-    for (size_t k = 0; words[k]; k++)
-        if (strlen(words[k]) == n && strncasecmp(s, words[k], n) == 0)
-            return 1;
-    return 0;
-}
-
-static const char *const YES_WORDS[] = {"yes", "y", "true", "oui", "ja", "si", "s\xc3\xad",
-                                        "S\xc3\x8d", NULL};
-static const char *const NO_WORDS[] = {"no", "n", "false", "non", "nein", NULL};
-
 /* Of a question's two levels, the one a difference chart shows (shopstat_chartset_opts
- * diff_all_levels): the yes, else the other of a no, else the 1 of 0 and 1, else the
- * first. */
+ * diff_all_levels): shopstat_scale_yes_level. */
 static size_t informative_level(const shopstat_chart_level *lv)
 {
-    for (size_t k = 0; k < 2; k++)
-        if (is_word(lv[k].label, YES_WORDS) || is_word(lv[k].code, YES_WORDS))
-            return k;
-    for (size_t k = 0; k < 2; k++)
-        if (is_word(lv[k].label, NO_WORDS) || is_word(lv[k].code, NO_WORDS))
-            return 1 - k;
-    if (lv[0].code && lv[1].code && strcmp(lv[0].code, "0") == 0 && strcmp(lv[1].code, "1") == 0)
-        return 1;
-    return 0;
+    const char *const label[2] = {lv[0].label, lv[1].label}, *const code[2] = {lv[0].code, lv[1].code};
+    return (size_t)shopstat_scale_yes_level(label, code);
 }
 
 /* Whether the two rows of differences (diffs[0..nc), diffs[nc..2nc)) mirror each other in
@@ -457,6 +428,16 @@ shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
             for (size_t l = 0; l < nlev; l++)
                 for (size_t w = 0; w < nw; w++)
                     c->trend[l * nw + w] = c->cells[l * nser + w + off];
+            /* a question of two answers: each wave's shares sum to 1, so the second line is
+             * the first upside down (yes 85% to 76%, no 15% to 24%); the one that reads as
+             * yes alone says it all, as in the difference chart */
+            if (nlev == 2 && !d->multi_response && !o->diff_all_levels) {
+                if (informative_level(c->levels) == 1) {
+                    c->levels[0] = c->levels[1];
+                    memmove(&c->trend[0], &c->trend[nw], nw * sizeof *c->trend);
+                }
+                d->nlevels = 1;
+            }
             /* one series: the question itself */
             c->series[0].name = "all";
             c->series[0].label = d->label;

@@ -43,6 +43,12 @@ static PangoDirection first_strong_dir(const char *s)
 void plots_text(cairo_t *cr, const char *s, double x, double y, double width, const plots_font *f,
                 int draw, double *w, double *h)
 {
+    plots_text_last(cr, s, x, y, width, f, draw, w, h, NULL);
+}
+
+void plots_text_last(cairo_t *cr, const char *s, double x, double y, double width,
+                     const plots_font *f, int draw, double *w, double *h, double *last_end)
+{
     if (!s)
         s = "";
     PangoLayout *layout = pango_cairo_create_layout(cr);
@@ -102,5 +108,14 @@ void plots_text(cairo_t *cr, const char *s, double x, double y, double width, co
         *w = lw;
     if (h)
         *h = lh;
+    if (last_end) { /* (the last line's logical extents, in the layout's coordinates) */
+        PangoLayoutIter *it = pango_layout_get_iter(layout);
+        while (pango_layout_iter_next_line(it))
+            ;
+        PangoRectangle line;
+        pango_layout_iter_get_line_extents(it, NULL, &line);
+        pango_layout_iter_free(it);
+        *last_end = (double)(line.x + line.width) / PANGO_SCALE - lx;
+    }
     g_object_unref(layout);
 }

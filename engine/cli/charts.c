@@ -450,6 +450,9 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     char source[1500], wnote[300], bnote[600];
     int is_source = 0;
     chart_frame(a, &co, source, sizeof source, &is_source, wnote, sizeof wnote);
+    char rows[800]; /* (--exclude, --dedupe, --skip-rows: the rows left out, beside the base) */
+    if (t)
+        co.rows_note = shopstat_rows_left_out_note(t, 1, rows, sizeof rows);
     if (a->base) {
         snprintf(bnote, sizeof bnote, "respondents meeting %s, answering", a->base);
         so.base_note = bnote;

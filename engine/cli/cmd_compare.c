@@ -551,24 +551,27 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             return cli_usage_error("out of memory");
         i = j;
     }
+    /* (the adjustment once, in one sentence: it was a clause of both lines before) */
+    char adj[300];
     fprintf(f,
             "Letters: the column is significantly higher than the lettered column (upper case "
-            "p < %g, lower case p < %g),\ndesign-based t test of the difference (overlap "
-            "included), %s-adjusted within each question x pair%s.\n",
-            a->alpha, a->alpha_low, shopstat_adjust_name(a->adjust),
-            any_scores ? ";\na score's difference is a test of its own (not adjusted)" : "");
-    /* what the differences blocks hold, in the words of report.md's note */
-    char padj[40];
-    if (a->adjust == SHOPSTAT_ADJUST_NONE)
-        snprintf(padj, sizeof padj, "not adjusted");
-    else
-        snprintf(padj, sizeof padj, "%s-adjusted", shopstat_adjust_name(a->adjust));
-    fprintf(f,
+            "p < %g, lower case p < %g)\nin a design-based t test of the difference (overlap "
+            "included).\n"
             "Differences: X - Y is X's estimate minus Y's, in percentage points%s, with its "
-            "%g%% CI\n(not adjusted) and p %s within each question x pair, as the "
-            "letters%s.\n",
-            any_scores ? " (a score's in its own units)" : "", 100 * a->tab.level, padj,
-            any_scores ? " (a score's p not adjusted)" : "");
+            "%g%% CI\n(not adjusted) and the p of the letters.\n",
+            a->alpha, a->alpha_low, any_scores ? " (a score's in its own units)" : "",
+            100 * a->tab.level);
+    shopstat_adjust_sentence(a->adjust, "pair", any_scores, adj, sizeof adj);
+    for (const char *s = adj; *s;) { /* (wrapped at a space, as the lines above: 110) */
+        size_t len = strlen(s), cut = len;
+        if (len > 110)
+            for (cut = 110; cut > 0 && s[cut] != ' '; cut--)
+                ;
+        if (cut == 0)
+            cut = len;
+        fprintf(f, "%.*s\n", (int)cut, s);
+        s += cut + (s[cut] == ' ');
+    }
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
     /* a difference shown as [no SE] (tested, but its replicate estimates undefined) */

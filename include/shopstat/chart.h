@@ -89,6 +89,11 @@ typedef struct shopstat_chart_opts {
                                   is width x height. The CLI sets it unless --chart-size is
                                   given. shopstat_chart_draw() ignores it (its caller owns
                                   the page). */
+    const char *rows_note;     /* (appended) the rows read but left out, said after the
+                                  footer's base ("113 of the 3,000 rows read are left out
+                                  (speeders: 100; duplicates of record: 13).",
+                                  shopstat_rows_left_out_note()), so that a chart pasted
+                                  alone still accounts for every row; NULL or "" = none */
 } shopstat_chart_opts;
 
 /* Defaults as documented above. o must not be NULL. */

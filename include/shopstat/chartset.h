@@ -46,7 +46,9 @@ typedef struct shopstat_chartset_opts {
      * kept: a level labelled (or coded) yes, y, true, oui, ja, si (any case), else the other
      * of one labelled no, n, false, non, nein; else the level coded 1 beside one coded 0;
      * else the first level, in the order given (a spec's values: or recode: order). Only
-     * when every comparison's two rows do mirror (within 1e-9), none missing. */
+     * when every comparison's two rows do mirror (within 1e-9), none missing. TREND: such
+     * a question's two lines mirror each other too (each wave's shares sum to 1): the
+     * chart draws the same level's line alone, unless this is 1. */
     int diff_all_levels;
 } shopstat_chartset_opts;
 

@@ -57,6 +57,30 @@ char *shopstat_format_p_alpha(double p, double alpha, double alpha_low, char *bu
  * the locale; "n/a" for NaN or an infinity. Returns buf (cut to n bytes). */
 char *shopstat_format_grouped(double x, int decimals, char *buf, size_t n);
 
+/* The one sentence every text view gives on the p-value adjustment, its method and its
+ * family: "P values are adjusted by Holm's method within each family: the levels of one
+ * question in one pair, a yes/no question's two levels counting as one test." (unit: the
+ * view's word for a comparison, "pair" or "comparison"; scores: add "; a score's
+ * difference is a test of its own, not adjusted"); with SHOPSTAT_ADJUST_NONE "P values are
+ * not adjusted for multiple comparisons." One line: the view wraps it. Returns buf (cut to
+ * n bytes). */
+char *shopstat_adjust_sentence(shopstat_adjust_method m, const char *unit, int scores, char *buf,
+                               size_t n);
+
+/* Flags of shopstat_format_fixed. */
+enum {
+    SHOPSTAT_FIXED_SIGN = 1, /* "+" before a positive value ("+4.7"; an exact 0 "+0.0") */
+    SHOPSTAT_FIXED_SIDE = 2  /* a value that rounds to 0 keeps its side with up to two more
+                                decimals ("-0.03"), as a difference's bound must */
+};
+
+/* x with decimals (0 to 9) decimals for a human-facing view (a percentage, points, a
+ * bound), never "-0.0": a negative x that rounds to 0 (a Wald bound of -0.0004 as a
+ * percentage) prints "0.0", with SHOPSTAT_FIXED_SIDE after up to two more decimals failed
+ * to show it below 0 (-0.03 prints "-0.03", -0.00004 "0.0"). flags: SHOPSTAT_FIXED_*.
+ * "n/a" for NaN. A decimal point whatever the locale. Returns buf (cut to n bytes). */
+char *shopstat_format_fixed(double x, int decimals, int flags, char *buf, size_t n);
+
 /* Write s as one CSV field (quoted when it holds , " CR LF or leading/trailing space). */
 void shopstat_csv_field(FILE *f, const char *s);
 
@@ -224,6 +248,16 @@ size_t shopstat_rep_undefined_pair_note(const shopstat_difference *lv, size_t nl
  * "[df 0] No interval for ..." footnote. */
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err);
+
+/* The rows of t's pass read but not used, as a chart's footer says them beside its base
+ * (shopstat_chart_opts rows_note): "113 of the 3,000 rows read are left out (speeders: 100;
+ * duplicates of record: 13)." with each reason that took a row, in the accounting's order:
+ * rows skipped after the header, rows of empty fields, then each exclusion (a condition's
+ * and a dedupe's reason). cli: in the command line's words, as its row accounting line
+ * ("3 skipped by --skip-rows", "2 empty rows", "100 by --exclude speeder:1", "13 by
+ * --dedupe record"); else the report's ("skip_rows: 3", "empty rows: 2", "REASON: 100"). "" when
+ * every row read was used. Returns buf (cut to n bytes). t must not be NULL. */
+char *shopstat_rows_left_out_note(const shopstat_totals *t, int cli, char *buf, size_t n);
 
 /* The row accounting line of the text views: "Rows: R read, U used, E excluded (skipped
  * by --skip-rows); K of the used rows are outside --base B." and a newline; the reasons

@@ -23,6 +23,14 @@ extern "C" {
  * start of the label, a whole word: "Don't know / not sure" too); 0 otherwise or for NULL. */
 int shopstat_scale_nonsubstantive(const char *label);
 
+/* Of a question's two levels (label[k], code[k]: either may be NULL), the one whose
+ * difference between segments says it all, the other's being its mirror (yes +24.8 points,
+ * no -24.8): 0 or 1. The one labelled or coded as yes (Yes, Y, True, Oui, Ja, Si or S\u00ed,
+ * any case, spaces around ignored), else the other of one labelled or coded as no (No, N,
+ * False, Non, Nein), else the one coded 1 beside 0, else the first. The difference chart
+ * draws it alone, and so do a trend chart and report.md's lines on the rest. */
+int shopstat_scale_yes_level(const char *const label[2], const char *const code[2]);
+
 /* The recognised scale of n labels (a question's distinct levels, NUL-terminated, any
  * order): its name ("agree", "satisfied", "likely", "would", "important", "quality",
  * "frequency", "change"), or NULL when there is none. A scale is recognised only when every

@@ -55,6 +55,10 @@ typedef struct shopstat_xlsx_table {
      * interval and adjusted p, each score's (p not adjusted), as report.md's change column
      * (a spec's differences: true). Not for a grid. */
     int differences;
+    /* (appended) The note under the table when rows of its base are in no column of a by:
+     * segment, their column missing there: "Rows with no sector are in All only, in no
+     * sector column: 12 of the 827 answering (1.5% of the weighted base)."; may be NULL. */
+    const char *by_note;
 } shopstat_xlsx_table;
 
 typedef struct shopstat_xlsx_opts {

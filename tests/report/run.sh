@@ -168,6 +168,45 @@ else
     ko "report of 40 tables failed: $(cat "$T/toc.err")"
 fi
 
+# a contents line's title that wraps gets its dotted leader on its last line, beside its
+# number, as a one-line title does (it had none: the eye had no path from a long title to
+# its page); its first line has none. The leader is drawn, not text: the band between the
+# last word and the number is looked at (pdftoppm -gray; its darkest pixel).
+band_min() { # PDF PAGE X0 X1 Y0 Y1 (points): the darkest grey level (0-255) in that band
+    local x y w h
+    x=$(awk -v v="$3" 'BEGIN { printf "%d", v * 150 / 72 }'); y=$(awk -v v="$5" 'BEGIN { printf "%d", v * 150 / 72 }')
+    w=$(awk -v a="$3" -v b="$4" 'BEGIN { printf "%d", (b - a) * 150 / 72 }'); h=$(awk -v a="$5" -v b="$6" 'BEGIN { printf "%d", (b - a) * 150 / 72 }')
+    pdftoppm -gray -r 150 -f "$2" -l "$2" -x "$x" -y "$y" -W "$w" -H "$h" -singlefile "$1" "$T/band"
+    tail -c $((w * h)) "$T/band.pgm" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) if (!n++ || $i < lo) lo = $i } END { print lo + 0 }'
+}
+awk 'BEGIN { print "g,q"; for (i = 0; i < 200; i++) print i % 2 "," 1 + i % 3 % 2 }' >"$T/wrap.csv"
+cat >"$T/wrap.yml" <<EOF
+survey: wrap
+data: $T/wrap.csv
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+tables:
+  - {question: q, title: "A short title"}
+  - {question: q, title: "A title long enough to wrap on the contents page: would switch to another site after a poor customer-service experience, by the amount spent online in the last six months"}
+EOF
+if $S report "$T/wrap.yml" -o "$T/wrap" --quiet 2>"$T/wrap.err"; then
+    # each word: text xMin yMin xMax yMax
+    pdftotext -bbox -f 2 -l 2 "$T/wrap/report.pdf" - |
+        sed -n 's/.*xMin="\([0-9.]*\)" yMin="\([0-9.]*\)" xMax="\([0-9.]*\)" yMax="\([0-9.]*\)">\(.*\)<\/word>/\5 \1 \2 \3 \4/p' >"$T/wrap.words"
+    read -r _ _ ly lx lye <<<"$(grep '^months ' "$T/wrap.words")"
+    read -r _ _ fy0 fx fy1 <<<"$(grep '^customer-service ' "$T/wrap.words")"
+    nx=$(awk -v y="${ly:-0}" '$1 == "3" && $3 - y < 1 && y - $3 < 1 { print $2 }' "$T/wrap.words")
+    check "contents: the wrapped title's number beside its last line ($nx)" test -n "$nx"
+    if [ -n "$nx" ] && [ -n "$fx" ]; then
+        d=$(band_min "$T/wrap/report.pdf" 2 "$(awk -v v="$lx" 'BEGIN { print v + 12 }')" "$(awk -v v="$nx" 'BEGIN { print v - 10 }')" "$ly" "$lye")
+        check "contents: a leader on the wrapped title's last line (darkest $d, want < 200)" test "$d" -lt 200
+        d=$(band_min "$T/wrap/report.pdf" 2 "$(awk -v v="$fx" 'BEGIN { print v + 12 }')" "$(awk -v v="$nx" 'BEGIN { print v - 10 }')" "$fy0" "$fy1")
+        check "contents: none on its first line (darkest $d, want 255)" test "$d" -eq 255
+    fi
+else
+    ko "report of wrap.yml failed: $(cat "$T/wrap.err")"
+fi
+
 # a multi-response chart says "multiple answers allowed" once per page (its footer's question
 # line), not again in the base line; pages of single-choice questions do not say it
 pages=$(pdfinfo "$T/servicesoft-1999/report.pdf" | sed -n 's/^Pages: *//p')
@@ -181,10 +220,27 @@ done
 check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
 # report.md's p of a comparison with the rest: 3 decimals (comparisons.csv's p_adjusted of
 # heavy:rest on Phone is 0.019864), "< 0.001" below (E-mail's 2.1e-06 printed "2.11e-06")
-check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
-check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers ($2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: p = 0.020" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, Phone: -12.5 points (adjusted p = 0.020)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: p < 0.001" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, E-mail: +29.3 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
+# a yes/no question against the rest: its Yes line alone, as the difference chart draws it
+# (its No line, -24.8 points with the same p, was the same test upside down); with
+# diff_levels: all both lines
+check "servicesoft report.md: switch vs the rest, Yes" grep -qxF -e '- Heavy buyers (\$2,000+) vs the rest, Yes: +24.8 points (adjusted p < 0.001)' "$T/servicesoft-1999/report.md"
+check "servicesoft report.md: switch vs the rest, not No" bash -c "! grep -qF 'vs the rest, No:' '$T/servicesoft-1999/report.md'"
+sed -e "s|^data: .*|data: $PWD/$SS/respondents.csv|" \
+    -e 's|compare: \["heavy:all", "heavy:rest"\], chart: bars}|compare: ["heavy:all", "heavy:rest"], chart: bars, diff_levels: all}|' \
+    $SS/survey.yml >"$T/ssall.yml"
+if $S report "$T/ssall.yml" -o "$T/ssall" --quiet --no-charts 2>"$T/ssall.err"; then
+    check "diff_levels: all: switch vs the rest, Yes and No" test "$(grep -c -e '^- Heavy buyers (\\\$2,000+) vs the rest, \(Yes: +24.8\|No: -24.8\) points (adjusted p < 0.001)$' "$T/ssall/report.md")" = 2
+else
+    ko "report with diff_levels: all on switch failed: $(cat "$T/ssall.err")"
+fi
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
+# (its notes on the rest: the yes/no question's Yes alone, as report.md's lines)
+check "servicesoft tables.xlsx: switch's note on the rest for Yes" grep -qF \
+    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>' "$T/ss.strings"
+check "servicesoft tables.xlsx: none for its mirror No" bash -c "! grep -qF '<t>No: Heavy buyers' '$T/ss.strings'"
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
     test "$(grep -oi 'Base: [^<]*multiple answers allowed' "$T/ss.strings" | wc -l)" = 0
 check "servicesoft tables.xlsx: the multi-response line is there" \
@@ -200,10 +256,24 @@ check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16 [−22, �
 # diff_levels: all draws both rows, each its own difference
 sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
     -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: both, question: reply_1h, segments: [y2011, y2010], compare: ["y2011:y2010"], chart: diff, base: "email_shown == 1", diff_levels: all}|' \
+    -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: trend_auto, question: email_shown, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend}|' \
+    -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: trend_all, question: email_shown, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend, diff_levels: all}|' \
     $TT/survey.yml >"$T/ttall.yml"
 if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
     check "diff_levels: all: both differences drawn" bash -c "pdftotext '$T/ttall/charts/both.pdf' - | tr '\n' ' ' | tr -s ' ' |
         grep -qF 'Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001'"
+    # a trend chart of a yes/no question: the Yes line alone (85% to 76%) and its change in
+    # the footer, as the difference chart; its No line (15% to 24%) and change (+9.1 points)
+    # were the same upside down. diff_levels: all keeps both.
+    pdftotext "$T/ttall/charts/trend_auto.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_auto.flat"
+    pdftotext "$T/ttall/charts/trend_all.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_all.flat"
+    check "trend of a yes/no question: the Yes line" grep -qF '85% 80% 76% Yes 60%' "$T/trend_auto.flat"
+    check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24%' '$T/trend_auto.flat'"
+    check "trend of a yes/no question: Yes's change alone" grep -qF \
+        'Significant changes (holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
+    check "trend, diff_levels: all: both lines" grep -qF '76% Yes 24% No' "$T/trend_all.flat"
+    check "trend, diff_levels: all: both changes" grep -qF \
+        'Yes, 2011 vs 2010: -9.1 points (p < 0.001); No, 2011 vs 2010: +9.1 points (p < 0.001).' "$T/trend_all.flat"
 else
     ko "report with diff_levels: all failed: $(cat "$T/ttall.err")"
 fi
@@ -321,6 +391,11 @@ if $S report tests/report/specs/exclude.yml -o "$T/ex" --quiet 2>"$T/ex.err"; th
     check "exclude: title page rows line" grep -qF "$line" "$T/ex.p1"
     unzip -p "$T/ex/tables.xlsx" xl/sharedStrings.xml 2>/dev/null | sed 's/&gt;/>/g' >"$T/ex.ss"
     check "exclude: workbook rows line" grep -qF "$line" "$T/ex.ss"
+    # the chart's footer says them after its base, so that a chart pasted alone accounts for
+    # every row read (it said nothing: its n's did not add up to the file's rows)
+    pdftotext "$T/ex/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ex.chart"
+    check "exclude: chart footer counts the rows left out" grep -qF \
+        "Base: all respondents answering the question. $((nb + nr)) of the 836 rows read are left out (did not buy more: $nb; region == 1 and spend_6m >= 2: $nr)." "$T/ex.chart"
     $S tab $SS/respondents.csv --weight wt --strata region --psu panel --lonely-psu adjust \
         --var would_switch --segment heavy=spend_6m:3 --exclude bought_more:2 \
         --levels would_switch:1,2 --format csv 2>/dev/null | tail -n +2 | cut -d, -f2- >"$T/ex_tab"
@@ -647,7 +722,7 @@ if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.e
     check "sort: codes with a score: keep their order ($(levels_in scored))" test "$(levels_in scored)" = "1|2|3|4|5|"
     check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \
         test "$(levels_in bracket)" = 'Under $2,000|$2,000+|'
-    check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U$][^|]*' | tr '\n' '|')" = '| Under $2,000 || $2,000+ |'
+    check "sort: and in report.md" test "$(sed -n '/(`bracket`)/,/^Base/p' "$T/sort/report.md" | grep -o '^| [U\\][^|]*' | tr '\n' '|')" = '| Under \$2,000 || \$2,000+ |'
     # report.md lists the scale in the same order as the chart
     check "sort: report.md lists the scale as the chart" test "$(sed -n '/(`scale`)/,/^Base/p' "$T/sort/report.md" |
         sed -n 's/^| \([A-Z][a-z ]*\) | [0-9.]*% .*/\1/p' | tr '\n' '|')" = "$scale"
@@ -675,7 +750,7 @@ done
 # the bundled report: heavy_bracket (a recode) in the same order in report.md and its chart
 check "servicesoft heavy_bracket: chart in report.md's order" test \
     "$(pdftotext "$T/servicesoft-1999/charts/heavy_bracket.pdf" - | grep -x -E 'Under \$2,000|\$2,000\+' | tr '\n' '|')" = \
-    "$(sed -n '/(`heavy_bracket`)/,/^Base/p' "$T/servicesoft-1999/report.md" | grep -o '^| [U$][^|]*[^ |]' | cut -c3- | tr '\n' '|')"
+    "$(sed -n '/(`heavy_bracket`)/,/^Base/p' "$T/servicesoft-1999/report.md" | grep -o '^| [U\\][^|]*[^ |]' | cut -c3- | sed 's/\\\$/$/g' | tr '\n' '|')"
 
 # ---- an fpc and no weight: R's weights N/n (R: p(No) = 0.17205198579270262, sum of weights
 # 6194, as tests/oracle's apistrat_fpc_noweight), and the design line says so ----
@@ -707,11 +782,15 @@ sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/responde
 echo '  - {name: w, question: email_shown, segments: [y2010, y2011], chart: trend}' >>"$T/waves.yml"
 if $S report "$T/waves.yml" -o "$T/waves" --quiet 2>"$T/waves.err"; then
     pdftotext "$T/waves/charts/w.pdf" "$T/waves.txt"
-    # 2010: 85% / 15% shown, 2011: 76% / 24% (tables.csv of the same run has 0.85 and 0.759)
-    # and each wave's base under its label: 480 and 494 sites answered email_shown in 2010
-    # and 2011 (awk -F, 'NR > 1 && $8 != "" { n[$2]++ }' respondents.csv); the weights are 1
-    for v in 2010 2011 85% 15% 76% 24% n=480 n=494; do
+    # 2010: 85% shown, 2011: 76% (tables.csv of the same run has 0.85 and 0.759), the Yes
+    # line alone (No's 15% and 24% are its mirror, as in the difference chart), and each
+    # wave's base under its label: 480 and 494 sites answered email_shown in 2010 and 2011
+    # (awk -F, 'NR > 1 && $8 != "" { n[$2]++ }' respondents.csv); the weights are 1
+    for v in 2010 2011 85% 76% n=480 n=494; do
         check "trend of waves only shows $v" grep -qx "$v" "$T/waves.txt"
+    done
+    for v in 15% 24%; do
+        check "trend of waves only: not the mirror's $v" bash -c "! grep -qx '$v' '$T/waves.txt'"
     done
 else
     ko "report of a waves-only trend failed: $(cat "$T/waves.err")"
@@ -1232,14 +1311,18 @@ segments:
   waves: {by: wave}
 tables:
   - {question: q, segments: [waves], chart: trend}
+  - {name: q_all, question: q, segments: [waves], chart: trend, diff_levels: all}
 YML
 if $S report "$T/bytrend.yml" -o "$T/bytrend" --quiet 2>"$T/bytrend.err"; then
     pdftotext -layout "$T/bytrend/charts/q.pdf" "$T/bytrend.txt"
-    # the lines end at Autumn with their labels, each on the row of its value: Spring's Yes
-    # (75%) beside Autumn's No (75%), Spring's No (25%) beside Autumn's Yes (25%)
-    check "trend over a by: segment: Autumn's No at 75%, Yes at 25%" \
-        test "$(grep -o '^ *[0-9]*% .* [0-9]*% *[A-Za-z]*$' "$T/bytrend.txt" | tr -s ' ' | tr '\n' '|')" = \
-        " 75% 75% No| 25% 25% Yes|"
+    # the line ends at Autumn with its label, on the row of its value: Spring's Yes at 75%,
+    # Autumn's at 25%; a question of two answers draws its Yes line alone (the No line,
+    # 25% to 75%, is its mirror: diff_levels: all draws it too)
+    check "trend over a by: segment: Spring's Yes at 75%" grep -qE '^ +75% *$' "$T/bytrend.txt"
+    check "trend over a by: segment: Autumn's Yes at 25%, labelled" grep -qE ' 25% +Yes$' "$T/bytrend.txt"
+    check "trend over a by: segment: no No line" bash -c "! grep -qE '% +No$' '$T/bytrend.txt'"
+    check "trend over a by: segment, diff_levels: all: the No line too" \
+        bash -c "pdftotext -layout '$T/bytrend/charts/q_all.pdf' - | grep -qE ' 75% +No$'"
     check "trend over a by: segment: the waves by their labels" \
         grep -q 'Spring.*Autumn' "$T/bytrend.txt"
 else
@@ -1617,6 +1700,11 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         grep -qF '| Base (n) | 111 | 39 | | |' "$T/diffs/report.md"
     check "differences: the note says what the column holds" \
         grep -qF "Differences (X − Y): X's estimate minus Y's, in percentage points" "$T/diffs/report.md"
+    # the adjustment in one plain sentence naming method and family (it read "p is
+    # holm-adjusted within each question x comparison, as the letters (a score's is not
+    # adjusted); the interval is not adjusted")
+    check "differences: the note names the adjustment's method and family in one sentence" \
+        grep -qF "with its 95% interval (not adjusted) and the p of the letters. P values are adjusted by Holm's method within each family: the levels of one question in one comparison, a yes/no question's two levels counting as one test; a score's difference is a test of its own, not adjusted." "$T/diffs/report.md"
     check "differences: a table without it has no change column" \
         grep -qxF '|  | All (A) | Group 2 (B) |' "$T/diffs/report.md"
     check "differences: one note per table that has it" test "$(grep -c '^Differences (X' "$T/diffs/report.md")" = 2
@@ -2403,6 +2491,54 @@ else
     ko "sparse servicesoft report failed: $(cat "$T/spss.err")"
 fi
 
+# ---- a by: segment's column missing on rows of the base (blank, NA, a missing: code): those
+# rows are in the base and in all, in no column of the segment, whose bases then add up to
+# less than all's. report.md, the chart's footer, the workbook and run.json say how many
+# and their weighted share, as tab's table view does ("Rows with no r are in all only, in
+# no r= column"); the report said nothing. By hand: 7 rows answer q; sector is blank (weight
+# 3), NA (1) and 99 (1) on 3 of them, 5 of the weight 10: 50.0%; within phone == 1, 2 of the
+# 5 answering (blank and NA: 4 of 8). A by: column missing on no row adds nothing. ----
+printf 'sector,q,wt,phone\nA,1,1,1\nA,2,2,1\nB,1,1,0\nB,1,1,1\n,2,3,1\nNA,1,1,1\n99,2,1,0\nA,,1,1\n' >"$T/bym.csv"
+cat >"$T/bym.yml" <<EOF
+survey: bym
+data: $T/bym.csv
+csv: {missing: [99]}
+design: {weight: wt}
+questions:
+  q: {column: q, values: {1: "Yes", 2: "No"}}
+segments:
+  all: {label: "All sites"}
+  sector: {by: sector}
+tables:
+  - {question: q, segments: [all, sector]}
+  - {name: q_nototal, question: q, segments: [sector], chart: none}
+  - {name: q_phone, question: q, segments: [all, sector], base: "phone == 1", chart: none}
+EOF
+if $S report "$T/bym.yml" -o "$T/bym" --quiet 2>"$T/bym.err"; then
+    line='Rows with no sector are in All sites only, in no sector column: 3 of the 7 answering (50.0% of the weighted base).'
+    check "by missing: report.md's line under the table" \
+        test "$(sed -n '/(`q`)/,/^## /p' "$T/bym/report.md" | grep -c -xF "$line")" = 1
+    check "by missing: without all, in none of the table's columns" grep -qxF \
+        'Rows with no sector are in the table'"'"'s base but in none of its columns: 3 of the 7 answering (50.0% of the weighted base).' "$T/bym/report.md"
+    check "by missing: within the table's base" grep -qxF \
+        'Rows with no sector are in All sites only, in no sector column: 2 of the 5 answering (50.0% of the weighted base).' "$T/bym/report.md"
+    check "by missing: run.json" grep -qF \
+        '"by_missing": [{"segment": "sector", "column": "sector", "rows": 2, "in_base": 5, "weight": 4, "base_weight": 8}]' "$T/bym/run.json"
+    check "by missing: the chart's footer" \
+        bash -c "pdftotext '$T/bym/charts/q.pdf' - | tr '\n' ' ' | tr -s ' ' | grep -qF '$line'"
+    check "by missing: the workbook" \
+        bash -c "unzip -p '$T/bym/tables.xlsx' xl/sharedStrings.xml | grep -qF '$line'"
+else
+    ko "report of bym.yml failed: $(cat "$T/bym.err")"
+fi
+sed -e '/^NA,1,1,1$/d' -e '/^,2,3,1$/d' -e '/^99,2,1,0$/d' "$T/bym.csv" >"$T/bym_full.csv"
+sed "s|bym.csv|bym_full.csv|" "$T/bym.yml" >"$T/bym_full.yml"
+if $S report "$T/bym_full.yml" -o "$T/bym_full" --quiet --no-charts 2>"$T/bym_full.err"; then
+    check "by missing: nothing when every row has a sector" bash -c "! grep -q 'Rows with no' '$T/bym_full/report.md' && ! grep -q by_missing '$T/bym_full/run.json'"
+else
+    ko "report of bym_full.yml failed: $(cat "$T/bym_full.err")"
+fi
+
 # ---- report.md shows the spec's text as text: a label holding '|' keeps its table row's
 # cells, and '*', '_', '`', '[...](...)', '<b>', '&amp;', '~~' and a heading's '#' are
 # escaped rather than rendered (bold, a link, an HTML tag, an entity, a cut heading); a
@@ -2420,11 +2556,13 @@ data: $T/md.csv
 design: {weight: wt}
 questions:
   q: {column: q, label: "Which | one? *bold* #", values: {1: "A | B", 2: '*bold* _it_ \`code\` [link](http://x) <b>tag</b> &amp; ~~s~~ \\ a < 2', 3: "#1 choice"}}
+  r: {column: q, label: "Spend \$50-\$100 | *new*", values: {1: "<b>x</b> 2^10^ @smith04 :smile: at 10:30:00", 2: "e-mail a@b.org", 3: "\$5 and \$6"}}
 segments:
   all: {label: "All | everyone"}
   heavy: {where: "g == 1", label: "Heavy *big* buyers"}
 tables:
   - {name: my_table, question: q, segments: [all, heavy], compare: ["heavy:rest"], chart: none}
+  - {name: r, question: r, segments: [all, heavy], chart: none}
 EOF
 if $S report "$T/md.yml" -o "$T/md" --quiet --no-charts 2>"$T/md.err"; then
     M="$T/md/report.md"
@@ -2445,6 +2583,14 @@ if $S report "$T/md.yml" -o "$T/md" --quiet --no-charts 2>"$T/md.err"; then
     check "md: rows with thousands separators" grep -qF 'Rows: 1,234 read = 1,234 used + 0 excluded' "$M"
     check "md: a p under 0.001 is '< 0.001'" grep -qxF -e '- Heavy \*big\* buyers vs the rest, A \| B: +100.0 points (adjusted p < 0.001)' "$M"
     check "md: no p in e-notation" bash -c "! grep -qE '[0-9]e-[0-9]' '$M'"
+    # the extensions' marks: '$' (math in pandoc's commonmark_x and GitHub: "Spend $50-$100"
+    # set "50-" as math), '^' (pandoc's superscript), '@' (pandoc's citation), ':smile:'
+    # (GitHub's emoji) are escaped; a time's colons and a number's digits are not
+    check "md: a heading with '\$' and '|'" grep -qxF '## Spend \$50-\$100 \| \*new\* (`r`)' "$M"
+    check "md: a level with a tag, '^', '@' and an emoji's colons" grep -qF \
+        '| \<b>x\</b> 2\^10\^ \@smith04 \:smile: at 10:30:00 | ' "$M"
+    check "md: a level with '\$' before numbers" grep -qF '| \$5 and \$6 | ' "$M"
+    check "md: an e-mail's '@'" grep -qF '| e-mail a\@b.org | ' "$M"
 else
     ko "report of md.yml failed: $(cat "$T/md.err")"
 fi

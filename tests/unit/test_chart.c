@@ -590,6 +590,8 @@ static void test_formats(void **state)
     assert_string_equal(buf, "69.5%");
     plots_fmt_pct(NAN, 0, buf, sizeof buf);
     assert_string_equal(buf, "n/a");
+    plots_fmt_pct(-0.00004, 1, buf, sizeof buf); /* (a Wald bound just below 0) */
+    assert_string_equal(buf, "0.0%");
     plots_fmt_base(&series[0], 30, buf, sizeof buf);
     assert_string_equal(buf, "n=248, eff. n=180");
     shopstat_chart_series same = {"x", NULL, 100, 100.2};
@@ -619,8 +621,13 @@ static void test_formats(void **state)
     assert_string_equal(b, "\xe2\x88\x92" "0.3");
     plots_fmt_bound(0.0034, 0, b, sizeof b);
     assert_string_equal(b, "+0.3");
+    /* (past two more decimals, 0 unsigned: "−0.00" is no number a reader knows) */
     plots_fmt_bound(-0.00004, 0, b, sizeof b);
-    assert_string_equal(b, "\xe2\x88\x92" "0.00");
+    assert_string_equal(b, "0");
+    plots_fmt_bound(0.00004, 1, b, sizeof b);
+    assert_string_equal(b, "+0.004");
+    plots_fmt_bound(-0.0000004, 1, b, sizeof b);
+    assert_string_equal(b, "0.0");
     plots_fmt_bound(-0.023, 0, b, sizeof b);
     assert_string_equal(b, "\xe2\x88\x92" "2");
     plots_fmt_bound(0.00034, 1, b, sizeof b);

@@ -203,10 +203,20 @@ static void test_format_p_alpha(void **state)
     d.p_value = d.p_adjusted = 0.049834567072639196;
     d.eff_base_a = 20;
     d.eff_base_b = 21;
+    /* (a bound that rounds to 0 keeps its side, as the difference chart's: "+0.03") */
     assert_string_equal(shopstat_format_difference_alpha(&d, NULL, 0.05, 0.10, b, sizeof b),
-                        "+25.5 [+0.0, +50.9] p = 0.0498");
+                        "+25.5 [+0.03, +50.9] p = 0.0498");
     assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
-                        "+25.5 [+0.0, +50.9] p = 0.050");
+                        "+25.5 [+0.03, +50.9] p = 0.050");
+    /* its mirror never reads "-0.0": "-0.03", and past two more decimals 0 unsigned */
+    d.difference = -d.difference;
+    d.ci_lower = -0.509;
+    d.ci_upper = -0.0003;
+    assert_string_equal(shopstat_format_difference_alpha(&d, NULL, 0.05, 0.10, b, sizeof b),
+                        "-25.5 [-50.9, -0.03] p = 0.0498");
+    d.ci_upper = -0.000004;
+    assert_string_equal(shopstat_format_difference_alpha(&d, NULL, 0.05, 0.10, b, sizeof b),
+                        "-25.5 [-50.9, 0.0] p = 0.0498");
     /* a decimal point in any locale, the comparison made on the text as printed */
     const char *const *locales = decimal_comma_locales;
     for (size_t l = 0; locales[l]; l++) {
@@ -216,6 +226,36 @@ static void test_format_p_alpha(void **state)
                             "p = 0.0498");
         assert_string_equal(shopstat_format_p_alpha(0.0421, 0.05, 0.10, b, sizeof b),
                             "p = 0.042");
+    }
+    setlocale(LC_NUMERIC, "C");
+}
+
+/* The human-facing views' rounded numbers never read "-0.0": a Wald bound of a share
+ * (-0.0004, -0.04 as a percentage) is 0.0; a difference's bound keeps its side with up to
+ * two more decimals, as the difference chart's. */
+static void test_format_fixed(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(shopstat_format_fixed(-0.04, 1, 0, b, sizeof b), "0.0");
+    assert_string_equal(shopstat_format_fixed(-0.0, 1, 0, b, sizeof b), "0.0");
+    assert_string_equal(shopstat_format_fixed(-0.04, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "0.0");
+    assert_string_equal(shopstat_format_fixed(0.0, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "+0.0");
+    assert_string_equal(shopstat_format_fixed(-0.06, 1, 0, b, sizeof b), "-0.1");
+    assert_string_equal(shopstat_format_fixed(64.04, 1, 0, b, sizeof b), "64.0");
+    assert_string_equal(shopstat_format_fixed(18.1, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "+18.1");
+    const int side = SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE;
+    assert_string_equal(shopstat_format_fixed(-0.04, 1, side, b, sizeof b), "-0.04");
+    assert_string_equal(shopstat_format_fixed(-0.004, 1, side, b, sizeof b), "-0.004");
+    assert_string_equal(shopstat_format_fixed(-0.0004, 1, side, b, sizeof b), "0.0");
+    assert_string_equal(shopstat_format_fixed(0.0004, 1, side, b, sizeof b), "+0.0");
+    assert_string_equal(shopstat_format_fixed(-4.7, 1, side, b, sizeof b), "-4.7");
+    assert_string_equal(shopstat_format_fixed(NAN, 1, 0, b, sizeof b), "n/a");
+    const char *const *locales = decimal_comma_locales;
+    for (size_t l = 0; locales[l]; l++) {
+        if (!setlocale(LC_NUMERIC, locales[l]))
+            continue;
+        assert_string_equal(shopstat_format_fixed(-0.04, 1, side, b, sizeof b), "-0.04");
     }
     setlocale(LC_NUMERIC, "C");
 }
@@ -235,6 +275,7 @@ static void test_format_grouped(void **state)
     assert_string_equal(shopstat_format_grouped(999999.96, 1, b, sizeof b), "1,000,000.0");
     assert_string_equal(shopstat_format_grouped(-1000, 0, b, sizeof b), "-1,000");
     assert_string_equal(shopstat_format_grouped(NAN, 0, b, sizeof b), "n/a");
+    assert_string_equal(shopstat_format_grouped(-0.04, 1, b, sizeof b), "0.0"); /* not -0.0 */
     /* cut to the buffer */
     assert_string_equal(shopstat_format_grouped(1234567, 0, b, 6), "1,234");
     const char *const *locales = decimal_comma_locales;
@@ -351,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_format_p),
         cmocka_unit_test(test_format_p_alpha),
         cmocka_unit_test(test_format_grouped),
+        cmocka_unit_test(test_format_fixed),
         cmocka_unit_test(test_context_init),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
