@@ -495,6 +495,16 @@ struct shopstat_totals {
     size_t ncell_sums;
 };
 
+/* Whether the estimates list question q in segment sid (shopstat_tab_estimates,
+ * shopstat_score_estimates): always in a dense plan; in a sparse one (shopstat_plan_need)
+ * where the pass kept the question's cells, so that the lists grow with the pairs the plan
+ * needs, not with every question times every segment. */
+static inline int totals_listed(const shopstat_totals *t, size_t q, size_t sid)
+{
+    const unsigned char *need = t->seg[sid].need;
+    return !need || need[q];
+}
+
 /* ---- the pass in pieces (pass.c), for the parallel driver (parallel.c) ---- */
 
 typedef struct row_ctx row_ctx;

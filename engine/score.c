@@ -802,7 +802,11 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     for (size_t k = 0; k < ns; k++)
         if (t->q[r[k].q].levels.n > maxK)
             maxK = t->q[r[k].q].levels.n;
-    shopstat_score_estimate *e = calloc(ns * S > 0 ? ns * S : 1, sizeof *e);
+    size_t total = 0;
+    for (size_t k = 0; k < ns; k++)
+        for (size_t s = 0; s < S; s++)
+            total += totals_listed(t, r[k].q, t->seg_order[s]);
+    shopstat_score_estimate *e = calloc(total ? total : 1, sizeof *e);
     long *cells = malloc(2 * maxK * sizeof *cells);
     lin_term *terms = malloc(2 * maxK * sizeof *terms);
     if (!e || !cells || !terms) {
@@ -812,9 +816,11 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     size_t i = 0;
     for (size_t k = 0; k < ns; k++) {
         const score_rt *sr = &r[k];
-        for (size_t s = 0; s < S; s++, i++) {
+        for (size_t s = 0; s < S; s++) {
             size_t sid = t->seg_order[s];
-            shopstat_score_estimate *x = &e[i];
+            if (!totals_listed(t, sr->q, sid))
+                continue;
+            shopstat_score_estimate *x = &e[i++];
             score_side sd;
             sd.c = cells;
             side_set(t, sr, &sd, sid, 0, 0);
