@@ -797,10 +797,23 @@ static shopstat_status table_columns(report *r, rtable *rt, shopstat_error *err)
 {
     const shopstat_spec_table *t = rt->t;
     size_t ns = shopstat_totals_nsegments(r->tot);
-    rt->cols = calloc(ns + t->nsegments, sizeof *rt->cols);
-    rt->colnames = calloc(ns + t->nsegments, sizeof *rt->colnames);
-    rt->collabels = calloc(ns + t->nsegments, sizeof *rt->collabels);
-    rt->owned = calloc(ns + t->nsegments, sizeof *rt->owned);
+    /* the table's own columns (a --by set's values), not every segment: a spec of 1,000
+     * tables and 1,000 segments held 32 MB of them */
+    size_t n = 1;
+    for (size_t k = 0; k < t->nsegments; k++) {
+        if (!r->in->segments[t->segments[k]].by) {
+            n++;
+            continue;
+        }
+        for (size_t s = 0; s < ns; s++) {
+            const char *set = shopstat_totals_segment_set(r->tot, s);
+            n += set && strcmp(set, rt->internal[k]) == 0;
+        }
+    }
+    rt->cols = calloc(n, sizeof *rt->cols);
+    rt->colnames = calloc(n, sizeof *rt->colnames);
+    rt->collabels = calloc(n, sizeof *rt->collabels);
+    rt->owned = calloc(n, sizeof *rt->owned);
     if (!rt->cols || !rt->colnames || !rt->collabels || !rt->owned)
         return nomem(err);
     for (size_t k = 0; k < t->nsegments; k++) {
@@ -1079,7 +1092,9 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
     if (!rt->nscores)
         return SHOPSTAT_OK;
     rt->sest = calloc(rt->nscores * rt->ncols, sizeof *rt->sest);
-    rt->sdiffs = calloc(r->nsd + 1, sizeof *rt->sdiffs);
+    /* (a pair's rows of each score; a by: pair's for each column, as table_diffs) */
+    size_t cap = t->npairs * (rt->ncols ? rt->ncols : 1) * rt->nscores;
+    rt->sdiffs = calloc((cap < r->nsd ? cap : r->nsd) + 1, sizeof *rt->sdiffs);
     if (!rt->sest || !rt->sdiffs)
         return nomem(err);
     for (size_t k = 0; k < rt->nscores; k++)

@@ -1010,7 +1010,12 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
     for (size_t k = 0; k < ns; k++)
         if (t->q[r[k].q].levels.n > maxK)
             maxK = t->q[r[k].q].levels.n;
-    shopstat_difference *d = calloc(ns * t->npairs > 0 ? ns * t->npairs : 1, sizeof *d);
+    /* (sized by the pairs on each score's question, not every score x pair) */
+    size_t total = 0;
+    for (size_t k = 0; k < ns; k++)
+        for (size_t pi = 0; pi < t->npairs; pi++)
+            total += pair_on(&t->pairs[pi], r[k].q);
+    shopstat_difference *d = calloc(total ? total : 1, sizeof *d);
     long *ca = malloc(2 * maxK * sizeof *ca), *cb = malloc(2 * maxK * sizeof *cb);
     lin_term *terms = malloc(4 * maxK * sizeof *terms);
     if (!d || !ca || !cb || !terms) {
