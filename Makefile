@@ -109,7 +109,11 @@ $(BUILD)/shopstat: $(CLI_OBJ) $(BUILD)/libshopstat.a engine/cli/plugin.list | $(
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) -lcmocka $(LDFLAGS) \
+	  $(TEST_LDFLAGS)
+
+# test_sparse counts the library's heap through a wrapped allocator (its memory cap)
+$(BUILD)/tests/test_sparse: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 
 $(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)

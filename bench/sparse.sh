@@ -2,7 +2,8 @@
 # A report spec of many questions and segments paired sparsely by its tables (each table one
 # question in 1-3 segments, every other one compared with the rest), and the report's peak
 # memory: docs/performance.md, "Sparse cells". SYNTHETIC data, made here.
-#   bench/sparse.sh [BUILD] [QUESTIONS] [SEGMENTS] [ROWS]   (defaults: build 300 300 20000)
+#   bench/sparse.sh [BUILD] [QUESTIONS] [SEGMENTS] [ROWS] [SCORES]
+#   (defaults: build 300 300 20000 0; SCORES 1 gives every question a score: mean)
 # The data: QUESTIONS columns of two answers, SEGMENTS segments "dK == V" over columns of ten
 # values, 10 strata x 10 PSUs; table i shows question i % QUESTIONS in segments i, i+1 and
 # i+7 (1 + i % 3 of them). Prints the peak RSS of the report on 1 and 2 threads (GNU time).
@@ -11,6 +12,7 @@ BUILD=${1:-build}
 NQ=${2:-300}
 NS=${3:-300}
 ROWS=${4:-20000}
+SCORES=${5:-0}
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/time ]; then
     echo "sparse: needs GNU time (apt-get install time)"
@@ -33,7 +35,9 @@ awk -v nq="$NQ" -v nd="$ND" -v rows="$ROWS" 'BEGIN {
 {
     printf 'survey: sparse\ndata: data.csv\ndesign: {weight: wt, strata: region, psu: panel}\n'
     echo "questions:"
-    for q in $(seq 0 $((NQ - 1))); do echo "  q$q: {column: q$q}"; done
+    score=""
+    [ "$SCORES" = 1 ] && score=", score: mean"
+    for q in $(seq 0 $((NQ - 1))); do echo "  q$q: {column: q$q$score}"; done
     echo "segments:"
     for k in $(seq 0 $((NS - 1))); do echo "  s$k: {where: \"d$((k / 10)) == $((k % 10 + 1))\"}"; done
     echo "tables:"

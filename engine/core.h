@@ -246,6 +246,7 @@ int plan_recode_match(const plan_recode *r, const char *s, size_t len);
 
 /* A domain is (segment, question): its base cell and one cell per level. */
 typedef struct domain {
+    size_t key;       /* seg * nq + q + 1 in the totals' table (0: an empty slot) */
     int32_t base;     /* cell id, -1 until touched */
     int32_t *lvl;     /* cell id per level id, -1 until touched */
     size_t nlvl;
@@ -430,8 +431,13 @@ struct shopstat_totals {
      * (rt_segment.need), and the pairs' questions (rt_pair.qmask); NULL when none */
     unsigned char *needmask, *pairmask;
 
-    domain *dom;        /* [seg * nq + q] */
-    size_t domcap;      /* in segments */
+    /* the domains touched (a cell made), in an open-addressing table of domcap slots (a
+     * power of 2, at most half full) by key, so that a sparse plan's hold what it needs:
+     * the dense [seg * nq + q] held 24 bytes for every segment x question (25 MB of 1,000
+     * x 1,000 on each thread) */
+    domain *dom;
+    size_t domcap, ndom;
+    unsigned domshift; /* 64 - log2(domcap) */
 
     cell_info *cell;
     size_t ncell, cellcap;
@@ -488,6 +494,16 @@ struct shopstat_totals {
     double *cell_w, *cell_df;
     size_t ncell_sums;
 };
+
+/* Whether the estimates list question q in segment sid (shopstat_tab_estimates,
+ * shopstat_score_estimates): always in a dense plan; in a sparse one (shopstat_plan_need)
+ * where the pass kept the question's cells, so that the lists grow with the pairs the plan
+ * needs, not with every question times every segment. */
+static inline int totals_listed(const shopstat_totals *t, size_t q, size_t sid)
+{
+    const unsigned char *need = t->seg[sid].need;
+    return !need || need[q];
+}
 
 /* ---- the pass in pieces (pass.c), for the parallel driver (parallel.c) ---- */
 

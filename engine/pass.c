@@ -65,14 +65,6 @@ static long new_segment(shopstat_totals *t, const char *name, int kind, shopstat
         return -1;
     }
     (void)oldcap;
-    /* domains are indexed [seg * nq + q]: keep room for every segment */
-    size_t olddom = t->domcap;
-    if (t->nq && grow((void **)&t->dom, &t->domcap, t->segcap * t->nq, sizeof *t->dom)) {
-        nomem(err);
-        return -1;
-    }
-    for (size_t i = olddom; i < t->domcap; i++)
-        t->dom[i].base = -1;
     rt_segment *s = &t->seg[t->nseg];
     memset(s, 0, sizeof *s);
     s->kind = kind;
@@ -94,11 +86,68 @@ static long new_cell(shopstat_totals *t, size_t seg, size_t q, size_t level)
     return (long)t->ncell++;
 }
 
+/* Slot of the domain (seg, q) in t->dom, or of the empty slot where it would go (Fibonacci
+ * hashing, linear probing); t->domcap must not be 0. */
+static size_t dom_slot(const shopstat_totals *t, size_t key)
+{
+    size_t mask = t->domcap - 1;
+    size_t i = (size_t)(((uint64_t)key * UINT64_C(0x9E3779B97F4A7C15)) >> t->domshift);
+    while (t->dom[i].key && t->dom[i].key != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* The domain (seg, q), or NULL when no cell of it was made. */
+static const domain *dom_find(const shopstat_totals *t, size_t seg, size_t q)
+{
+    if (!t->domcap)
+        return NULL;
+    const domain *d = &t->dom[dom_slot(t, seg * t->nq + q + 1)];
+    return d->key ? d : NULL;
+}
+
+/* The domain (seg, q), added (no cells yet) when it is not there; NULL out of memory. The
+ * table grows (and its domains move) when half full. */
+static domain *dom_get(shopstat_totals *t, size_t seg, size_t q)
+{
+    size_t key = seg * t->nq + q + 1;
+    if (t->domcap) {
+        domain *d = &t->dom[dom_slot(t, key)];
+        if (d->key)
+            return d;
+    }
+    if (2 * (t->ndom + 1) > t->domcap) {
+        size_t cap = t->domcap ? 2 * t->domcap : 64;
+        unsigned shift = 64;
+        for (size_t c = cap; c > 1; c >>= 1)
+            shift--;
+        domain *nd = calloc(cap, sizeof *nd);
+        if (!nd)
+            return NULL;
+        domain *old = t->dom;
+        size_t oldcap = t->domcap;
+        t->dom = nd;
+        t->domcap = cap;
+        t->domshift = shift;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].key)
+                t->dom[dom_slot(t, old[i].key)] = old[i];
+        free(old);
+    }
+    domain *d = &t->dom[dom_slot(t, key)];
+    d->key = key;
+    d->base = -1;
+    t->ndom++;
+    return d;
+}
+
 long totals_cell(const shopstat_totals *t, size_t seg, size_t q, size_t level)
 {
     if (seg >= t->nseg || q >= t->nq)
         return -1;
-    const domain *d = &t->dom[seg * t->nq + q];
+    const domain *d = dom_find(t, seg, q);
+    if (!d)
+        return -1;
     if (level == SIZE_MAX)
         return d->base;
     if (level >= d->nlvl || !d->lvl)
@@ -109,7 +158,9 @@ long totals_cell(const shopstat_totals *t, size_t seg, size_t q, size_t level)
 /* Cell id of (seg, q, level), creating it if needed. */
 static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
 {
-    domain *d = &t->dom[seg * t->nq + q];
+    domain *d = dom_get(t, seg, q);
+    if (!d)
+        return -1;
     if (level == SIZE_MAX) {
         if (d->base < 0)
             d->base = (int32_t)new_cell(t, seg, q, SIZE_MAX);
@@ -3989,7 +4040,11 @@ static shopstat_status derive_segments(shopstat_totals *t, cell_pair **pair_out,
                  * question the segment does not keep has no cells) */
                 if ((by->need && !by->need[qi]) || (rs->need && !rs->need[qi]))
                     continue;
-                const domain *d = &t->dom[sg * t->nq + qi];
+                /* (a copy: cell_for may add domains, which moves them) */
+                const domain *dp = dom_find(t, sg, qi);
+                if (!dp)
+                    continue;
+                const domain dd = *dp, *d = &dd;
                 if (d->base >= 0 &&
                     add_pair(&pair, &npair, &cap, cell_for(t, s, qi, SIZE_MAX), d->base))
                     goto oom;
@@ -4075,9 +4130,14 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r, sho
         rc->t = t;
         rc->nfixed = t->nseg;
         rc->condcols = calloc(t->nseg ? t->nseg : 1, sizeof *rc->condcols);
+        /* a row's answers: one level of a single-choice question, a multi-response's
+         * columns, a codes cell's distinct codes (at most MAX_LEVELS); a single-choice
+         * question held MAX_LEVELS too (80 kB each: 24 MB of 300 questions, on each thread) */
         size_t lvcap = 0;
         for (size_t qi = 0; qi < t->nq; qi++)
-            lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].ncols : MAX_LEVELS;
+            lvcap += t->q[qi].pq->kind == SHOPSTAT_Q_SINGLE  ? 1
+                     : t->q[qi].pq->kind == SHOPSTAT_Q_MULTI ? t->q[qi].ncols
+                                                             : MAX_LEVELS;
         rc->qn = calloc(t->nq ? t->nq : 1, sizeof *rc->qn);
         rc->qoff = calloc(t->nq ? t->nq : 1, sizeof *rc->qoff);
         rc->lv = calloc(lvcap ? lvcap : 1, sizeof *rc->lv);

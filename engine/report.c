@@ -112,7 +112,6 @@ typedef struct report {
     size_t nsd;
     size_t *kstart; /* plan index of the first score of each spec question */
     size_t nscores; /* scores declared */
-    size_t *qstart; /* first estimate of each question */
     size_t *qmap;   /* plan (totals) index of each spec question used by a table */
     rtable *tabs;
     char **warnings;
@@ -805,25 +804,27 @@ static shopstat_status run_pass(report *r, shopstat_error *err)
 
 /* ---- tables from the estimates ---- */
 
-static shopstat_status index_estimates(report *r, shopstat_error *err)
-{
-    size_t nq = shopstat_totals_nquestions(r->tot);
-    r->qstart = calloc(nq + 1, sizeof *r->qstart);
-    if (!r->qstart)
-        return nomem(err);
-    for (size_t i = r->ne; i-- > 0;)
-        r->qstart[r->e[i].q] = i;
-    return SHOPSTAT_OK;
-}
-
 static shopstat_status table_columns(report *r, rtable *rt, shopstat_error *err)
 {
     const shopstat_spec_table *t = rt->t;
     size_t ns = shopstat_totals_nsegments(r->tot);
-    rt->cols = calloc(ns + t->nsegments, sizeof *rt->cols);
-    rt->colnames = calloc(ns + t->nsegments, sizeof *rt->colnames);
-    rt->collabels = calloc(ns + t->nsegments, sizeof *rt->collabels);
-    rt->owned = calloc(ns + t->nsegments, sizeof *rt->owned);
+    /* the table's own columns (a --by set's values), not every segment: a spec of 1,000
+     * tables and 1,000 segments held 32 MB of them */
+    size_t n = 1;
+    for (size_t k = 0; k < t->nsegments; k++) {
+        if (!r->in->segments[t->segments[k]].by) {
+            n++;
+            continue;
+        }
+        for (size_t s = 0; s < ns; s++) {
+            const char *set = shopstat_totals_segment_set(r->tot, s);
+            n += set && strcmp(set, rt->internal[k]) == 0;
+        }
+    }
+    rt->cols = calloc(n, sizeof *rt->cols);
+    rt->colnames = calloc(n, sizeof *rt->colnames);
+    rt->collabels = calloc(n, sizeof *rt->collabels);
+    rt->owned = calloc(n, sizeof *rt->owned);
     if (!rt->cols || !rt->colnames || !rt->collabels || !rt->owned)
         return nomem(err);
     for (size_t k = 0; k < t->nsegments; k++) {
@@ -980,7 +981,7 @@ static void empty_segment_hint(const report *r, const char *name, char *buf, siz
 
 static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
 {
-    size_t sq = rt->t->question, q = r->qmap[sq], ns = shopstat_totals_nsegments(r->tot);
+    size_t sq = rt->t->question, q = r->qmap[sq];
     rt->nlevels = shopstat_totals_nlevels(r->tot, q);
     rt->est = calloc(rt->nlevels * rt->ncols + 1, sizeof *rt->est);
     rt->level_labels = calloc(rt->nlevels + 1, sizeof *rt->level_labels);
@@ -989,12 +990,12 @@ static shopstat_status table_rows(report *r, rtable *rt, shopstat_error *err)
     for (size_t l = 0; l < rt->nlevels; l++) {
         rt->level_labels[l] = level_label(r, sq, shopstat_totals_level(r->tot, q, l));
         for (size_t c = 0; c < rt->ncols; c++) {
-            size_t i = r->qstart[q] + l * ns + rt->cols[c];
-            if (i >= r->ne || r->e[i].q != q || r->e[i].l != l || r->e[i].s != rt->cols[c])
+            const shopstat_estimate *y = shopstat_tab_estimate_find(r->e, r->ne, q, l, rt->cols[c]);
+            if (!y) /* (the plan declares each table's question in its columns) */
                 return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
-                                          "estimates out of the expected order");
+                                          "a table's estimate is not listed");
             shopstat_estimate *x = &rt->est[l * rt->ncols + c];
-            *x = r->e[i];
+            *x = *y;
             x->segment = rt->colnames[c];
         }
     }
@@ -1175,7 +1176,9 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
     if (!rt->nscores)
         return SHOPSTAT_OK;
     rt->sest = calloc(rt->nscores * rt->ncols, sizeof *rt->sest);
-    rt->sdiffs = calloc(r->nsd + 1, sizeof *rt->sdiffs);
+    /* (a pair's rows of each score; a by: pair's for each column, as table_diffs) */
+    size_t cap = t->npairs * (rt->ncols ? rt->ncols : 1) * rt->nscores;
+    rt->sdiffs = calloc((cap < r->nsd ? cap : r->nsd) + 1, sizeof *rt->sdiffs);
     if (!rt->sest || !rt->sdiffs)
         return nomem(err);
     for (size_t k = 0; k < rt->nscores; k++)
@@ -1328,7 +1331,6 @@ static void value_list(char *buf, size_t cap, size_t n, const char *const *first
  * codes values: does not list, as a "Don't know" 99 left out of missing:. */
 static void question_warnings(report *r)
 {
-    size_t ns = shopstat_totals_nsegments(r->tot);
     char a[200], b[200];
     if (shopstat_totals_fpc_census(r->tot))
         warn(r,
@@ -1429,16 +1431,17 @@ static void question_warnings(report *r)
         const char *none[3], *extra[3];
         size_t nl = shopstat_totals_nlevels(r->tot, q), nnone = 0, nextra = 0;
         for (size_t l = 0; l < nl; l++) {
-            size_t i = r->qstart[q] + l * ns; /* segment 'all' */
-            if (i >= r->ne || r->e[i].q != q)
+            /* segment 'all' (display index 0), listed with every question */
+            const shopstat_estimate *x = shopstat_tab_estimate_find(r->e, r->ne, q, l, 0);
+            if (!x)
                 break;
             const char *lv = shopstat_totals_level(r->tot, q, l);
             int listed = shopstat_spec_label((void *)r->spec, qq->name, lv, NULL) != NULL;
-            if (listed && r->e[i].count == 0) {
+            if (listed && x->count == 0) {
                 if (nnone < 3)
                     none[nnone] = lv;
                 nnone++;
-            } else if (!listed && r->e[i].count > 0) {
+            } else if (!listed && x->count > 0) {
                 if (nextra < 3)
                     extra[nextra] = lv;
                 nextra++;
@@ -1672,7 +1675,7 @@ static shopstat_status compute(report *r, shopstat_error *err)
     if (st == SHOPSTAT_EINPUT && !err->file[0])
         error_at_table(r, &w, &to, err);
     free(w.m);
-    if (st || (st = index_estimates(r, err)))
+    if (st)
         return st;
     question_warnings(r);
     shopstat_compare_opts co;
@@ -2552,10 +2555,8 @@ static size_t table_rows_in_base(const report *r, const rtable *rt)
     size_t q = r->qmap[rt->t->question], s;
     if (!rt->nlevels || shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
         return 0;
-    size_t i = r->qstart[q] + s;
-    if (i >= r->ne || r->e[i].q != q || r->e[i].l != 0 || r->e[i].s != s)
-        return 0;
-    return r->e[i].base_n;
+    const shopstat_estimate *x = shopstat_tab_estimate_find(r->e, r->ne, q, 0, s);
+    return x ? x->base_n : 0;
 }
 
 static shopstat_status write_run_json(report *r, shopstat_error *err)
@@ -3954,7 +3955,6 @@ static void report_free(report *r)
     for (size_t i = 0; i < r->nwarnings; i++)
         free(r->warnings[i]);
     free(r->warnings);
-    free(r->qstart);
     free(r->qmap);
     free(r->kstart);
     free(r->se);

@@ -805,7 +805,11 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     for (size_t k = 0; k < ns; k++)
         if (t->q[r[k].q].levels.n > maxK)
             maxK = t->q[r[k].q].levels.n;
-    shopstat_score_estimate *e = calloc(ns * S > 0 ? ns * S : 1, sizeof *e);
+    size_t total = 0;
+    for (size_t k = 0; k < ns; k++)
+        for (size_t s = 0; s < S; s++)
+            total += totals_listed(t, r[k].q, t->seg_order[s]);
+    shopstat_score_estimate *e = calloc(total ? total : 1, sizeof *e);
     long *cells = malloc(2 * maxK * sizeof *cells);
     lin_term *terms = malloc(2 * maxK * sizeof *terms);
     if (!e || !cells || !terms) {
@@ -815,9 +819,11 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     size_t i = 0;
     for (size_t k = 0; k < ns; k++) {
         const score_rt *sr = &r[k];
-        for (size_t s = 0; s < S; s++, i++) {
+        for (size_t s = 0; s < S; s++) {
             size_t sid = t->seg_order[s];
-            shopstat_score_estimate *x = &e[i];
+            if (!totals_listed(t, sr->q, sid))
+                continue;
+            shopstat_score_estimate *x = &e[i++];
             score_side sd;
             sd.c = cells;
             side_set(t, sr, &sd, sid, 0, 0);
@@ -1007,7 +1013,12 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
     for (size_t k = 0; k < ns; k++)
         if (t->q[r[k].q].levels.n > maxK)
             maxK = t->q[r[k].q].levels.n;
-    shopstat_difference *d = calloc(ns * t->npairs > 0 ? ns * t->npairs : 1, sizeof *d);
+    /* (sized by the pairs on each score's question, not every score x pair) */
+    size_t total = 0;
+    for (size_t k = 0; k < ns; k++)
+        for (size_t pi = 0; pi < t->npairs; pi++)
+            total += pair_on(&t->pairs[pi], r[k].q);
+    shopstat_difference *d = calloc(total ? total : 1, sizeof *d);
     long *ca = malloc(2 * maxK * sizeof *ca), *cb = malloc(2 * maxK * sizeof *cb);
     lin_term *terms = malloc(4 * maxK * sizeof *terms);
     if (!d || !ca || !cb || !terms) {

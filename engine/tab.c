@@ -153,6 +153,23 @@ static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimat
                                                    : "check --psu and --strata");
 }
 
+const shopstat_estimate *shopstat_tab_estimate_find(const shopstat_estimate *e, size_t n, size_t q,
+                                                    size_t l, size_t s)
+{
+    /* (the list is sorted by q, then l, then s: a binary search) */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const shopstat_estimate *x = &e[mid];
+        int before = x->q != q ? x->q < q : x->l != l ? x->l < l : x->s < s;
+        if (before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && e[lo].q == q && e[lo].l == l && e[lo].s == s ? &e[lo] : NULL;
+}
+
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err)
 {
@@ -176,7 +193,8 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
                                   "unknown interval method %d (shopstat_ci_method)", (int)o->ci);
     size_t total = 0;
     for (size_t q = 0; q < t->nq; q++)
-        total += t->q[q].levels.n * t->nseg_visible;
+        for (size_t s = 0; s < t->nseg_visible; s++)
+            total += totals_listed(t, q, t->seg_order[s]) ? t->q[q].levels.n : 0;
     size_t cap = total ? total : 1;
     shopstat_estimate *e = calloc(cap, sizeof *e);
     /* each estimate's cells and domain, then the variances (a cluster design's all at
@@ -198,6 +216,8 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
             size_t lid = rq->order[l];
             for (size_t s = 0; s < t->nseg_visible; s++) {
                 size_t sid = t->seg_order[s];
+                if (!totals_listed(t, q, sid))
+                    continue;
                 shopstat_estimate *r = &e[k];
                 r->variable = rq->pq->name;
                 r->level = SMAP_KEY(&rq->levels, lid);

@@ -83,7 +83,9 @@ typedef struct shopstat_score_estimate {
                              and the interval NaN */
 } shopstat_score_estimate;
 
-/* Every score x segment, scores in declaration order, segments in tab's display order.
+/* Every score x segment, scores in declaration order, segments in tab's display order; for
+ * a sparse plan (shopstat_plan_need) only the segments shopstat_tab_estimates lists with
+ * the score's question.
  * o as shopstat_tab_estimates' (NULL for the defaults): level, want (called with the
  * score's question and the segment) and undefined_ok are used, ci is not. A domain of df 0
  * whose scores vary gets no_interval, as tab's; one at a single score its [m, m]. Errors:

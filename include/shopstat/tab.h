@@ -200,9 +200,10 @@ shopstat_status shopstat_plan_pair_question(shopstat_plan *p, const char *questi
  * set's (its column, or COL@TAG): each of its values. A plan given any such pair is sparse:
  * the pass keeps per-PSU cells only for the pairs declared, for what its pairs need on
  * their questions (both sides, 'all' or `within` for a rest, the subset's rows, an element
- * design's intersection of the two sides) and for 'all' with every question; estimates of
- * other (question, segment) pairs have no rows (base 0). Without any, the plan is dense:
- * every question in every segment, as `shopstat tab` asks for. A report declares each
+ * design's intersection of the two sides) and for 'all' with every question;
+ * shopstat_tab_estimates lists only those pairs (the others would have no rows, base 0),
+ * and shopstat_score_estimates only those scores. Without any, the plan is dense: every
+ * question in every segment, as `shopstat tab` asks for. A report declares each
  * table's question in its columns and base, so that its memory grows with the cells its
  * tables show rather than with every question times every segment. SHOPSTAT_EUSAGE for an
  * unknown question (a segment naming none is SHOPSTAT_EUSAGE from the pass),
@@ -430,7 +431,14 @@ enum { SHOPSTAT_NO_INTERVAL_DF0 = 1, SHOPSTAT_NO_INTERVAL_REP_UNDEFINED = 2 };
 const char *shopstat_totals_df0_reason(const shopstat_totals *t);
 
 /* Every question x level x segment, in that nesting order (questions as added,
- * levels in level order, segments in display order). *out is malloc'ed: free it
+ * levels in level order, segments in display order): sorted by (q, l, s). For a sparse
+ * plan (shopstat_plan_need) only the (question, segment) pairs whose cells the pass kept
+ * are listed, each with all its levels: every question in 'all', each pair declared (a
+ * --by set's: each of its values) and what the plan's pairs need on their questions (both
+ * sides, the segment a rest is taken from, a subset's rows); the others, which had no rows
+ * (base 0), are left out, so that the list grows with the pairs the plan needs rather than
+ * with every question times every segment. shopstat_tab_estimate_find looks one up. A dense
+ * plan lists every one, as before. *out is malloc'ed: free it
  * with free(). o may be NULL (shopstat_tab_opts_init's defaults); err may be NULL;
  * t, out and n must not be NULL. Fails (SHOPSTAT_EUSAGE) for a level outside (0, 1) or a
  * method outside shopstat_ci_method, (SHOPSTAT_EINPUT) on a lonely PSU under 'fail' or
@@ -439,6 +447,13 @@ const char *shopstat_totals_df0_reason(const shopstat_totals *t);
  * on failure *out is NULL and *n 0. */
 shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                        shopstat_estimate **out, size_t *n, shopstat_error *err);
+
+/* The estimate of question q, level l (display order) and segment s (display index) in
+ * e[0..n) as shopstat_tab_estimates listed them (sorted by q, l, s: a binary search), or
+ * NULL when the list leaves it out (a sparse plan's pair not needed). e may be NULL when n is
+ * 0. Borrowed from e. */
+const shopstat_estimate *shopstat_tab_estimate_find(const shopstat_estimate *e, size_t n, size_t q,
+                                                    size_t l, size_t s);
 
 #ifdef __cplusplus
 }

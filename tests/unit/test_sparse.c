@@ -4,6 +4,9 @@
  * estimates of those pairs are what the same tables give run one by one. */
 #include "testutil.h"
 
+#include <malloc.h>
+#include <stdio.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +14,68 @@
 
 #include "core.h"
 #include "shopstat/compare.h"
+#include "shopstat/report.h"
+#include "shopstat/score.h"
 #include "shopstat/tab.h"
+
+/* A counting allocator: the Makefile links this test with -Wl,--wrap=malloc,calloc,realloc,
+ * free, so that every allocation of the test and of libshopstat.a comes here. heap_live is
+ * the bytes held (as malloc_usable_size counts them), heap_peak its largest value since
+ * heap_mark(). */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+
+static atomic_llong heap_live, heap_peak;
+
+static void heap_add(long long n)
+{
+    long long now = atomic_fetch_add(&heap_live, n) + n, peak = atomic_load(&heap_peak);
+    while (now > peak && !atomic_compare_exchange_weak(&heap_peak, &peak, now))
+        ;
+}
+
+void *__wrap_malloc(size_t n)
+{
+    void *p = __real_malloc(n);
+    if (p)
+        heap_add((long long)malloc_usable_size(p));
+    return p;
+}
+void *__wrap_calloc(size_t n, size_t size)
+{
+    void *p = __real_calloc(n, size);
+    if (p)
+        heap_add((long long)malloc_usable_size(p));
+    return p;
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+    long long before = p ? (long long)malloc_usable_size(p) : 0;
+    void *q = __real_realloc(p, n);
+    if (q)
+        heap_add((long long)malloc_usable_size(q) - before);
+    return q;
+}
+void __wrap_free(void *p)
+{
+    if (p)
+        heap_add(-(long long)malloc_usable_size(p));
+    __real_free(p);
+}
+
+/* The peak from here on, counted from the bytes held now. */
+static long long heap_mark(void)
+{
+    long long now = atomic_load(&heap_live);
+    atomic_store(&heap_peak, now);
+    return now;
+}
 
 static uint64_t rng;
 static uint64_t next(void)
@@ -392,6 +456,292 @@ static void test_sparse_element(void **state)
     sparse_case(1);
 }
 
+/* A report of many questions and segments whose tables each show one question in one to
+ * three segments (bench/sparse.sh's form): NQ questions q0.. of three answers, NQ segments
+ * sK = dK/10 == K%10 + 1 over columns of ten values, table i question qi in si, si+1 and
+ * si+7 (1 + i % 3 of them), every other one compared with the rest. */
+#define NQ 80
+static char *make_wide_csv(size_t rows, size_t nd)
+{
+    size_t cap = rows * (NQ * 2 + nd * 3 + 32) + 1024, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s + len, cap - len, "region,panel,wt");
+    for (size_t q = 0; q < NQ; q++)
+        len += (size_t)snprintf(s + len, cap - len, ",q%zu", q);
+    for (size_t d = 0; d < nd; d++)
+        len += (size_t)snprintf(s + len, cap - len, ",d%zu", d);
+    len += (size_t)snprintf(s + len, cap - len, "\n");
+    rng = 20261204;
+    for (size_t i = 0; i < rows; i++) {
+        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.4f", (unsigned)(next() % 4),
+                                (unsigned)(next() % 5), 0.5 + (double)(next() % 10000) / 5000.0);
+        for (size_t q = 0; q < NQ; q++)
+            len += (size_t)snprintf(s + len, cap - len, ",%u", (unsigned)(next() % 3) + 1);
+        for (size_t d = 0; d < nd; d++)
+            len += (size_t)snprintf(s + len, cap - len, ",%u", (unsigned)(next() % 10) + 1);
+        len += (size_t)snprintf(s + len, cap - len, "\n");
+    }
+    return s;
+}
+
+static shopstat_plan *plan_wide(int sparse)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    design(p, 0);
+    char a[32], b[32];
+    for (size_t q = 0; q < NQ; q++) {
+        snprintf(a, sizeof a, "q%zu", q);
+        assert_int_equal(shopstat_plan_add_single(p, a, a, &err), SHOPSTAT_OK);
+    }
+    /* (a score of q1: the mean of its answers 1-3) */
+    assert_int_equal(shopstat_plan_add_score(p, "q1", "mean", NULL, &err), SHOPSTAT_OK);
+    for (size_t k = 0; k < NQ; k++) {
+        snprintf(a, sizeof a, "s%zu=d%zu:%zu", k, k / 10, k % 10 + 1);
+        assert_int_equal(shopstat_plan_parse_segment(p, a, &err), SHOPSTAT_OK);
+    }
+    for (size_t i = 0; i < NQ; i++) {
+        snprintf(a, sizeof a, "q%zu", i);
+        if (i % 2) {
+            snprintf(b, sizeof b, "s%zu", i);
+            assert_int_equal(shopstat_plan_add_pair(p, b, "rest", &err), SHOPSTAT_OK);
+            assert_int_equal(shopstat_plan_pair_question(p, a, &err), SHOPSTAT_OK);
+        }
+        const size_t seg[3] = {i, (i + 1) % NQ, (i + 7) % NQ};
+        for (size_t k = 0; sparse && k <= i % 3; k++) {
+            snprintf(b, sizeof b, "s%zu", seg[k]);
+            assert_int_equal(shopstat_plan_need(p, a, b, &err), SHOPSTAT_OK);
+        }
+    }
+    return p;
+}
+
+/* The heap a sparse report's pass, estimates and differences hold at their peak grows with
+ * the pairs its tables need, not with its questions times its segments: 80 x 80 here. The
+ * pass: its peak less that of one question needed in one segment (the reader's buffers, the
+ * value caches and the per-PSU slabs are the same for both) under 1 MiB; it held 80 kB for
+ * each question on each thread (12.8 MB on one thread, the pass's and its worker's totals).
+ * The estimates and differences: under 384 KiB where a dense list of 80 x 3 x 81 = 19,440
+ * estimates and what computes them held 4.9 MB. The estimates listed are 'all' with every
+ * question and each table's question in its segments (a pair's sides s_i and 'all' are
+ * among them), 3 levels each, and equal the dense run's. */
+static void test_sparse_memory(void **state)
+{
+    (void)state;
+    char *csv = make_wide_csv(1500, NQ / 10);
+    char *path = write_tmp(csv);
+    free(csv);
+    shopstat_plan *ps = plan_wide(1), *pd = plan_wide(0), *p1 = shopstat_plan_new();
+    shopstat_error err;
+    design(p1, 0);
+    assert_int_equal(shopstat_plan_add_single(p1, "q0", "q0", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p1, "s0=d0:1", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_need(p1, "q0", "s0", &err), SHOPSTAT_OK);
+    for (int threads = 1; threads <= 2; threads++) {
+        long long base = heap_mark();
+        shopstat_totals *t1 = run(path, p1, threads, 0);
+        long long one = atomic_load(&heap_peak) - base;
+        shopstat_totals_free(t1);
+        base = heap_mark();
+        shopstat_totals *t = run(path, ps, threads, 0);
+        long long pass = atomic_load(&heap_peak) - base;
+        if (pass - one > 4 * 1024 * 1024)
+            fail_msg("%d thread(s): the pass's heap peaked at %lld bytes, %lld over one "
+                     "question in one segment (cap 4 MiB)",
+                     threads, pass, pass - one);
+        shopstat_estimate *e = NULL;
+        shopstat_difference *d = NULL;
+        size_t ne = 0, nd = 0;
+        base = heap_mark();
+        assert_int_equal(shopstat_tab_estimates(t, NULL, &e, &ne, &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_compare(t, NULL, &d, &nd, &err), SHOPSTAT_OK);
+        long long after = atomic_load(&heap_peak) - base;
+        if (after > 384 * 1024)
+            fail_msg("%d thread(s): the estimates and differences peaked at %lld bytes (cap "
+                     "384 KiB)",
+                     threads, after);
+        /* 'all' with the 80 questions, and the tables' 159 columns: 27 tables (i % 3 == 0)
+         * of one segment, 27 of two, 26 of three */
+        assert_int_equal(ne, (80 + 27 + 27 * 2 + 26 * 3) * 3);
+        assert_int_equal(nd, 40 * 3);
+        /* q1's score: in 'all', s1 and s2 (table 1's columns), not in the 78 others */
+        shopstat_score_estimate *se = NULL;
+        size_t nse = 0;
+        assert_int_equal(shopstat_score_estimates(t, NULL, &se, &nse, &err), SHOPSTAT_OK);
+        assert_int_equal(nse, 3);
+        assert_string_equal(se[0].segment, "all");
+        assert_string_equal(se[1].segment, "s1");
+        assert_string_equal(se[2].segment, "s2");
+        if (threads == 1) {
+            shopstat_totals *td = run(path, pd, 1, 0);
+            shopstat_estimate *ed = NULL;
+            size_t ned = 0;
+            assert_int_equal(shopstat_tab_estimates(td, NULL, &ed, &ned, &err), SHOPSTAT_OK);
+            assert_int_equal(ned, 80 * 3 * 81);
+            for (size_t k = 0; k < ne; k++) {
+                const shopstat_estimate *x =
+                    shopstat_tab_estimate_find(ed, ned, e[k].q, e[k].l, e[k].s);
+                assert_non_null(x);
+                assert_string_equal(x->segment, e[k].segment);
+                assert_same_estimate(&e[k], x);
+            }
+            shopstat_score_estimate *sed = NULL;
+            size_t nsed = 0;
+            assert_int_equal(shopstat_score_estimates(td, NULL, &sed, &nsed, &err), SHOPSTAT_OK);
+            assert_int_equal(nsed, 81);
+            for (size_t k = 0; k < nse; k++) {
+                const shopstat_score_estimate *x = &sed[se[k].s];
+                assert_string_equal(x->segment, se[k].segment);
+                assert_int_equal(x->base_n, se[k].base_n);
+                assert_close(x->estimate, se[k].estimate, 1e-12);
+                assert_close(x->se, se[k].se, 1e-12);
+                assert_close(x->ci_lower, se[k].ci_lower, 1e-12);
+                assert_close(x->ci_upper, se[k].ci_upper, 1e-12);
+            }
+            free(sed);
+            /* (and not listed, the others: s0 holds no q5) */
+            size_t s0 = 0;
+            assert_int_equal(shopstat_totals_find_segment(t, "s0", &s0, &err), SHOPSTAT_OK);
+            assert_non_null(shopstat_tab_estimate_find(ed, ned, 5, 0, s0));
+            assert_null(shopstat_tab_estimate_find(e, ne, 5, 0, s0));
+            free(ed);
+            shopstat_totals_free(td);
+        }
+        printf("threads %d: pass %lld (one question %lld), estimates and differences %lld\n",
+               threads, pass, one, after);
+        free(e);
+        free(d);
+        free(se);
+        shopstat_totals_free(t);
+    }
+    shopstat_plan_free(ps);
+    shopstat_plan_free(pd);
+    shopstat_plan_free(p1);
+    remove_tmp(path);
+}
+
+/* The spec of bench/sparse.sh over make_wide_csv's data in dir (its first nt tables; nq
+ * questions, ns segments), written to dir/spec.yml; its path. */
+static char *write_wide_spec(const char *dir, size_t nq, size_t ns, size_t nt)
+{
+    size_t cap = 256 + nq * 40 + ns * 48 + nt * 120, len = 0;
+    char *y = malloc(cap);
+    assert_non_null(y);
+    len += (size_t)snprintf(y + len, cap - len,
+                            "survey: sparse\ndata: data.csv\ndesign: {weight: wt, strata: "
+                            "region, psu: panel}\nquestions:\n");
+    for (size_t q = 0; q < nq; q++)
+        len += (size_t)snprintf(y + len, cap - len, "  q%zu: {column: q%zu, score: mean}\n", q, q);
+    len += (size_t)snprintf(y + len, cap - len, "segments:\n");
+    for (size_t k = 0; k < ns; k++)
+        len += (size_t)snprintf(y + len, cap - len, "  s%zu: {where: \"d%zu == %zu\"}\n", k,
+                                k / 10, k % 10 + 1);
+    len += (size_t)snprintf(y + len, cap - len, "tables:\n");
+    for (size_t i = 0; i < nt; i++) {
+        len += (size_t)snprintf(y + len, cap - len,
+                                "  - {name: t%zu, question: q%zu, segments: [s%zu", i, i % nq,
+                                i % ns);
+        if (i % 3 >= 1)
+            len += (size_t)snprintf(y + len, cap - len, ", s%zu", (i + 1) % ns);
+        if (i % 3 >= 2)
+            len += (size_t)snprintf(y + len, cap - len, ", s%zu", (i + 7) % ns);
+        len += (size_t)snprintf(y + len, cap - len, "]");
+        if (i % 2)
+            len += (size_t)snprintf(y + len, cap - len, ", compare: [\"s%zu:rest\"]", i % ns);
+        len += (size_t)snprintf(y + len, cap - len, ", chart: none}\n");
+    }
+    char *path = malloc(strlen(dir) + 16);
+    assert_non_null(path);
+    sprintf(path, "%s/spec.yml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(y, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(y);
+    return path;
+}
+
+/* The heap's peak of the report of spec (no charts, on threads threads), less that held
+ * before it. */
+static long long report_peak(const char *spec_path, const char *outdir, int threads)
+{
+    shopstat_error err;
+    shopstat_spec *spec = NULL;
+    assert_int_equal(shopstat_spec_parse(spec_path, &spec, &err), SHOPSTAT_OK);
+    shopstat_report_opts o;
+    shopstat_report_opts_init(&o);
+    o.outdir = outdir;
+    o.charts = 0;
+    o.threads = threads;
+    long long base = heap_mark();
+    shopstat_status st = shopstat_report_run(spec, &o, &err);
+    long long peak = atomic_load(&heap_peak) - base;
+    if (st)
+        fail_msg("report: %s", err.msg);
+    shopstat_spec_free(spec);
+    return peak;
+}
+
+/* A report's heap, every phase of it (the pass, the estimates, the tables, the writers),
+ * grows with the cells its tables need. Over 600 rows of make_wide_csv, 80 questions with
+ * a score (mean) each, tables in bench/sparse.sh's form. 80 segments and 80 tables: under
+ * 3 MiB above the same spec with one table (one question in one segment), where it held
+ * 80 x 81 x 3 estimates and 80 x 81 scores (with what computes them) and, in the pass,
+ * 80 kB for each question on each thread (12.8 MB). 1,000 segments and 1,000 tables: under
+ * 12 MiB above its one table (8.5 MiB), where each table's columns were sized by every
+ * segment (1,000 x 4 x 1,001 pointers, 32 MB), each table's score differences and
+ * shopstat_compare_scores' array by every score x pair (80 x 500 differences: 7 MB the
+ * latter); 134 MB in all before. (test_sparse_memory compares the numbers.) */
+static void test_sparse_report(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/shopstat-sparse-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char data[64], out[64];
+    snprintf(data, sizeof data, "%s/data.csv", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    char *csv = make_wide_csv(600, 100);
+    FILE *f = fopen(data, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(csv, 1, strlen(csv), f), strlen(csv));
+    assert_int_equal(fclose(f), 0);
+    free(csv);
+    const size_t ns[2] = {80, 1000};
+    const long long cap[2] = {3 * 1024 * 1024, 12 * 1024 * 1024};
+    char failed[300] = "";
+    for (size_t c = 0; c < 2 && !failed[0]; c++)
+        for (int threads = 1; threads <= 2; threads++) {
+            char *one = write_wide_spec(dir, NQ, ns[c], 1);
+            long long p1 = report_peak(one, out, threads);
+            free(one);
+            char *wide = write_wide_spec(dir, NQ, ns[c], ns[c]);
+            long long pw = report_peak(wide, out, threads);
+            free(wide);
+            printf("report, %zu segments, threads %d: one table %lld, %zu tables %lld\n", ns[c],
+                   threads, p1, ns[c], pw);
+            if (pw - p1 > cap[c] && !failed[0])
+                snprintf(failed, sizeof failed,
+                         "%d thread(s): the report of %zu tables peaked at %lld bytes, %lld over "
+                         "that of one table (cap %lld MiB)",
+                         threads, ns[c], pw, pw - p1, cap[c] >> 20);
+        }
+    remove(data);
+    char path[128];
+    const char *files[] = {"tables.csv", "comparisons.csv", "scores.csv", "report.md",
+                           "run.json",   "tables.xlsx"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, files[i]);
+        remove(path);
+    }
+    rmdir(out);
+    snprintf(path, sizeof path, "%s/spec.yml", dir);
+    remove(path);
+    assert_int_equal(rmdir(dir), 0);
+    if (failed[0])
+        fail_msg("%s", failed);
+}
+
 /* A need naming no segment is the pass's usage error; an unknown question, the plan's. */
 static void test_need_errors(void **state)
 {
@@ -421,6 +771,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sparse_cluster),
         cmocka_unit_test(test_sparse_element),
+        cmocka_unit_test(test_sparse_memory),
+        cmocka_unit_test(test_sparse_report),
         cmocka_unit_test(test_need_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
