@@ -1026,10 +1026,9 @@ static shopstat_status by_missing_count(report *r, rtable *rt, shopstat_error *e
     size_t q = r->qmap[rt->t->question], s;
     if (!rt->nlevels || shopstat_totals_find_segment(r->tot, rt->base_rows, &s, NULL))
         return SHOPSTAT_OK;
-    size_t i = r->qstart[q] + s;
-    if (i >= r->ne || r->e[i].q != q || r->e[i].l != 0 || r->e[i].s != s)
+    const shopstat_estimate *base = shopstat_tab_estimate_find(r->e, r->ne, q, 0, s);
+    if (!base)
         return SHOPSTAT_OK;
-    const shopstat_estimate *base = &r->e[i];
     for (size_t k = 0; k < rt->t->nsegments; k++) {
         const shopstat_spec_segment *sg = &r->in->segments[rt->t->segments[k]];
         if (!sg->by)
