@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The library as another program uses it: `make install` into a temporary prefix, then,
 # with only the installed headers and `pkg-config shopstat` (with and without --static, and
-# the build tree's shopstat-uninstalled.pc),
+# the build tree's shopstat-uninstalled.pc), the statistics linked without cairo and charts with
+# `pkg-config shopstat-plots`,
 # build tests/api/example.c (docs/library.md) under -std=c11 -Wall -Wextra -Werror
 # -pedantic, compile every installed header alone (C11, C99 and C++11) and beside cairo.h,
 # run the example on tests/oracle/data/shopper.csv and check its estimates and comparisons
@@ -107,7 +108,7 @@ for order in "cairo.h shopstat/shopstat.h" "shopstat/shopstat.h cairo.h"; do
         printf 'int draw(cairo_t *cr, shopstat_error *err)\n{\n' >>"$TMP/cairo.c"
         printf '    return shopstat_chart_draw(cr, 400, 300, NULL, NULL, err);\n}\n' >>"$TMP/cairo.c"
         # shellcheck disable=SC2046 # pkg-config's words are separate flags
-        $CC "${STRICT[@]}" -std=$std -fsyntax-only $(pkg-config --cflags shopstat) "$TMP/cairo.c" \
+        $CC "${STRICT[@]}" -std=$std -fsyntax-only $(pkg-config --cflags shopstat-plots) "$TMP/cairo.c" \
             2>"$TMP/h.err" && ok ||
             fail "<${order% *}> then <${order#* }> does not compile as ${std}: $(head -3 "$TMP/h.err")"
     done
@@ -145,6 +146,54 @@ for how in shared static; do
         $(pkg-config "${flags[@]}" shopstat) 2>"$TMP/cc.err"; then ok
     else fail "example does not build with pkg-config ${flags[*]} shopstat: $(head -5 "$TMP/cc.err")"; fi
 done
+
+# 3a. the statistics link without cairo: `shopstat` names GSL, libyaml, libcsv and no
+#     drawing library (a program that estimates pulls no chart object out of the archive);
+#     `shopstat-plots` adds cairo, Pango and libxlsxwriter for a program that draws, and such
+#     a program links with it, both ways, and not with `shopstat` alone
+for static in "" --static; do
+    # shellcheck disable=SC2086 # (an empty --static is no word)
+    libs=$(pkg-config $static --libs shopstat 2>&1)
+    case " $libs " in
+        *cairo* | *pango* | *xlsxwriter* | *glib* | *gobject* | *" -lX"*)
+            fail "pkg-config $static --libs shopstat names a drawing library: $libs" ;;
+        *" -lshopstat "*"-lcsv"*) ok ;;
+        *) fail "pkg-config $static --libs shopstat: $libs" ;;
+    esac
+    # shellcheck disable=SC2086 # (an empty --static is no word)
+    case " $(pkg-config $static --libs shopstat-plots 2>&1) " in
+        *" -lshopstat "*"-lcairo"*"-lxlsxwriter"*) ok ;;
+        *) fail "pkg-config $static --libs shopstat-plots: $(pkg-config $static --libs shopstat-plots 2>&1)" ;;
+    esac
+done
+cat >"$TMP/draw.c" <<'EOF'
+#include <stdio.h>
+#include <cairo.h>
+#include <shopstat/shopstat.h>
+int main(void)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 400, 300);
+    cairo_t *cr = cairo_create(s);
+    shopstat_status st = shopstat_chart_draw(cr, 400, 300, NULL, NULL, &err);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    printf("%s\n", shopstat_status_name(st));
+    return 0;
+}
+EOF
+for static in "" --static; do
+    # shellcheck disable=SC2086,SC2046 # pkg-config's words are separate flags
+    if $CC "${STRICT[@]}" -o "$TMP/draw" "$TMP/draw.c" $(pkg-config $static --cflags --libs shopstat-plots) \
+        2>"$TMP/cc.err" && "$TMP/draw" >/dev/null 2>&1; then ok
+    else fail "a chart program does not build and run with pkg-config $static shopstat-plots: $(head -3 "$TMP/cc.err")"; fi
+done
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC -std=c11 -o "$TMP/draw-core" "$TMP/draw.c" $(pkg-config --cflags shopstat-plots) \
+    $(pkg-config --libs shopstat) >/dev/null 2>&1; then
+    fail "a chart program links with pkg-config --libs shopstat alone: the split is not real"
+else ok; fi
 
 # 3b. the example built against the build tree, not installed: PKG_CONFIG_PATH=$BUILD finds
 #     $BUILD/shopstat-uninstalled.pc (this checkout's include/ and $BUILD's archive)
