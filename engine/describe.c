@@ -612,7 +612,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     long k = ds->excl.nexcl ? excl_rows_take(&ds->excl, row) : 0;
     if (k < 0)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0,
-                                  "out of memory (the ids --dedupe remembers)");
+                                  "out of memory (the ids a dedupe remembers)");
     if (k)
         return SHOPSTAT_OK;
     shopstat_status s = design_row(ds, row, err);

@@ -351,11 +351,12 @@ static int unit_reserve(shopstat_totals *t, unit *u)
 /* The error of unit_reserve's -2 (the per-PSU sums past MAX_ACC_BYTES), at line (0: none). */
 static shopstat_status acc_limit(const shopstat_totals *t, size_t line, shopstat_error *err)
 {
-    return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, line, line ? 1 : 0,
-                              "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
-                              "use fewer questions or segments per run, or omit --psu if every "
-                              "row is its own PSU",
-                              acc_max() >> 20, t->nunits, t->ncell);
+    return shopstat_error_set(
+        err, SHOPSTAT_ELIMIT, t->path, line, line ? 1 : 0,
+        "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+        "use fewer questions or segments per run, or omit design_opts.psu if every "
+        "row is its own PSU",
+        acc_max() >> 20, t->nunits, t->ncell);
 }
 
 /* Release the slabs (all units' sums). */
@@ -1469,7 +1470,7 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
                 row->pos[c].col,
                 "column '%s' of ticked question '%s' holds '%.*s'; expected 1 or a text "
                 "(ticked), 0 or blank (not ticked); a missing-answer code such as -99 goes in "
-                "--missing",
+                "csv_opts.missing",
                 shopstat_reader_colname(t->reader, c), q->pq->name, shown, s);
         *code = x == 1;
         if (x == 1)
@@ -1486,7 +1487,8 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
             err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
             row->pos[c].col,
             "column '%s' of ticked question '%s' holds '%.*s' and '%.40s'; a ticked column "
-            "holds one text, its option's label (a text that means not ticked goes in --missing)",
+            "holds one text, its option's label (a text that means not ticked goes in "
+            "csv_opts.missing)",
             shopstat_reader_colname(t->reader, c), q->pq->name, shown, s, q->tick[j]);
     }
     *code = 1;
@@ -4122,7 +4124,7 @@ pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
     long k = excl_rows_take(&t->excl, row);
     if (k < 0)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, t->path, 0, 0,
-                                  "out of memory (the ids --dedupe remembers)");
+                                  "out of memory (the ids a dedupe remembers)");
     if (k) {
         t->acct.excluded_cond++;
         return SHOPSTAT_OK;

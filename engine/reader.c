@@ -282,7 +282,7 @@ static void bad_utf8(shopstat_reader *r, shopstat_pos p, unsigned byte)
     if (r->utf8_detected)
         scan_fail(r, SHOPSTAT_EINPUT, p,
                   "invalid UTF-8 byte 0x%02X (the first 1 MiB was UTF-8; if the file is not, "
-                  "use --encoding windows-1252)",
+                  "use csv_opts.encoding windows-1252)",
                   NULL, byte);
     else
         scan_fail(r, SHOPSTAT_EINPUT, p, "invalid UTF-8 byte 0x%02X", NULL, byte);
@@ -698,7 +698,7 @@ static void join_headers(shopstat_reader *r)
     size_t n = r->nf;
     if (n != r->h1_n) {
         cb_fail(r, SHOPSTAT_EINPUT, n > r->h1_n ? r->pos[r->h1_n] : r->row_pos,
-                "the second header row has %zu field%s, the first has %zu (--header-rows 2 "
+                "the second header row has %zu field%s, the first has %zu (csv_opts.header_rows 2 "
                 "reads two header rows of the same columns)",
                 n, n == 1 ? "" : "s", r->h1_n);
         return;
@@ -830,12 +830,14 @@ static int quoted_len(const shopstat_reader *r, size_t k)
 static void qualtrics_two_rows(shopstat_reader *r, long k, int shown)
 {
     r->import_ids = 1;
-    cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
-            "this is the import-id row of a Qualtrics export ('%.*s'): --header-rows 2 joined "
-            "the question texts of the line before it into the column names; read it with "
-            "--skip-rows 2 instead of --header-rows 2 (skip_rows: 2 instead of header_rows: 2 "
-            "in a spec)",
-            shown, r->fields[k]);
+    cb_fail(
+        r, SHOPSTAT_EINPUT, r->pos[k],
+        "this is the import-id row of a Qualtrics export ('%.*s'): csv_opts.header_rows 2 joined "
+        "the question texts of the line before it into the column names; read it with "
+        "csv_opts.skip_rows 2 instead of csv_opts.header_rows 2 (skip_rows: 2 instead of "
+        "header_rows: 2 "
+        "in a spec)",
+        shown, r->fields[k]);
 }
 
 /* The row as a Qualtrics import-id row, when one of its first nst fields begins as an
@@ -854,16 +856,17 @@ static int import_id_row(shopstat_reader *r, size_t nst)
     else if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
         cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
                 "this is the second header row of a SurveyMonkey export ('%.*s'), not data: use "
-                "--header-rows 2 (header_rows: 2 in a spec) to read both header rows, which "
+                "csv_opts.header_rows 2 (header_rows: 2 in a spec) to read both header rows, which "
                 "names each column by its question and option",
                 shown, r->fields[k]);
     else
-        cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
-                "this is %s ('%.*s'), not data: use --skip-rows %zu (skip_rows: %zu in a spec) "
-                "to skip the rows between the header and the data",
-                kind == 1 ? "the import-id row of a Qualtrics export"
-                          : "the second header row of a SurveyMonkey export",
-                shown, r->fields[k], r->rows_read, r->rows_read);
+        cb_fail(
+            r, SHOPSTAT_EINPUT, r->pos[k],
+            "this is %s ('%.*s'), not data: use csv_opts.skip_rows %zu (skip_rows: %zu in a spec) "
+            "to skip the rows between the header and the data",
+            kind == 1 ? "the import-id row of a Qualtrics export"
+                      : "the second header row of a SurveyMonkey export",
+            shown, r->fields[k], r->rows_read, r->rows_read);
     return 1;
 }
 
@@ -1632,10 +1635,11 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
     for (size_t k = 0; k < opts->ncolumn_missing; k++) {
         const shopstat_column_missing *cm = &opts->column_missing[k];
         if (!cm->codes || !cm->codes[0])
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
-                                      "--missing %.100s: give the codes after the ':', e.g. "
-                                      "--missing %.100s:6",
-                                      cm->column, cm->column);
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                "csv_opts.column_missing %.100s: give the codes after the ':', e.g. "
+                "csv_opts.column_missing %.100s:6",
+                cm->column, cm->column);
         size_t hits = 0, idx;
         size_t len = strlen(cm->column);
         int named = len && strmap_find(&r->colmap, cm->column, len, strmap_hash(cm->column, len)) !=
@@ -1643,7 +1647,8 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
         if (named || !strpbrk(cm->column, "*?[")) {
             shopstat_error e2;
             shopstat_error_clear(&e2);
-            shopstat_status st = shopstat_reader_column(r, cm->column, "--missing", &idx, &e2);
+            shopstat_status st =
+                shopstat_reader_column(r, cm->column, "csv_opts.column_missing", &idx, &e2);
             if (st && cm->if_present && !named)
                 continue;
             if (st) {
@@ -1662,7 +1667,8 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
             }
         if (!hits && !cm->if_present)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
-                                      "--missing: no column matches '%.100s'", cm->column);
+                                      "csv_opts.column_missing: no column matches '%.100s'",
+                                      cm->column);
     }
     for (size_t i = 0; i < r->ncols; i++)
         for (size_t j = 0; r->colmiss[i] && r->colmiss[i][j]; j++)
@@ -1705,7 +1711,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "header rows: %zu is not 1 or 2 (2 reads a SurveyMonkey "
                                   "export's two header rows; rows of question texts or ids "
-                                  "after a one-row header are skipped with --skip-rows)",
+                                  "after a one-row header are skipped with csv_opts.skip_rows)",
                                   r->opts.header_rows);
     char d = opts ? opts->delimiter : 0;
     if (d == '"' || d == '\r' || d == '\n' || (d & 0x80))
@@ -1856,9 +1862,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
             return s;
     }
     if (!r->header_done && r->h1_done)
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, 0, 0,
-                                  "the file ends after its first header row: --header-rows 2 "
-                                  "(header_rows: 2 in a spec) reads two header rows");
+        return shopstat_error_set(
+            err, SHOPSTAT_EINPUT, r->path, 0, 0,
+            "the file ends after its first header row: csv_opts.header_rows 2 "
+            "(header_rows: 2 in a spec) reads two header rows");
     if (!r->header_done)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 0, 0,
                                   "file is empty (no header row)");
@@ -2284,13 +2291,14 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
     if (after == 3 && comma + 4 == s + len && !memchr(s, '.', len))
         snprintf(buf, n,
                  "; if ',' is a thousands separator, remove it; if it is a decimal comma (%.15g), "
-                 "use --decimal-comma (decimal_comma: true in a spec)",
+                 "use csv_opts.decimal_comma (decimal_comma: true in a spec)",
                  v);
     else
-        snprintf(buf, n,
-                 "; read with a decimal comma it is %.15g: use --decimal-comma (decimal_comma: "
-                 "true in a spec)",
-                 v);
+        snprintf(
+            buf, n,
+            "; read with a decimal comma it is %.15g: use csv_opts.decimal_comma (decimal_comma: "
+            "true in a spec)",
+            v);
     return buf;
 }
 
@@ -2304,7 +2312,7 @@ const char *reader_number_hint(const shopstat_reader *r, const shopstat_row *row
         shopstat_parse_number(s, len, 1, &v) == 0)
         snprintf(buf, n,
                  "; line %zu is the first row of data: a row of question texts under the "
-                 "header? --skip-rows %zu leaves it out (skip_rows: %zu in a spec)",
+                 "header? csv_opts.skip_rows %zu leaves it out (skip_rows: %zu in a spec)",
                  row->pos[0].line, r->opts.skip_rows + 1, r->opts.skip_rows + 1);
     return buf;
 }
@@ -2331,16 +2339,17 @@ const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char
     const char *code = reader_missing_code(r, s, len);
     if (code)
         snprintf(buf, n,
-                 "; '%.40s' is one of the --missing codes (missing: in a spec), which mean "
+                 "; '%.40s' is one of the csv_opts.missing codes (missing: in a spec), which mean "
                  "no answer in every column, design columns included",
                  code);
     else if ((code = reader_column_code(r, col, s, len)))
-        snprintf(buf, n, "; '%.40s' is one of this column's --missing codes", code);
+        snprintf(buf, n, "; '%.40s' is one of this column's csv_opts.column_missing codes", code);
     else if (col < r->ncols)
         /* an empty design cell (Qualtrics' incomplete responses have no weight): R's
          * svydesign() refuses it too, so say how to drop those rows before the design */
         snprintf(buf, n,
-                 "; to leave such rows out: --exclude '%.40s:NA' (a spec's exclude: \"%.40s == "
+                 "; to leave such rows out: shopstat_plan_parse_exclude(\"%.40s:NA\") (a spec's "
+                 "exclude: \"%.40s == "
                  "NA\")",
                  r->names[col], r->names[col]);
     return buf;

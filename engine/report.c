@@ -3892,7 +3892,7 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         memcpy(r.sha, sj.hex, sizeof r.sha);
     if (!st)
         st = compute(&r, err);
-    if (st && strstr(err->msg, "--lonely-psu"))
+    if (st && strstr(err->msg, "design_opts.lonely"))
         spec_hint(err, "in the spec: design: {lonely_psu: ...}");
     if (!st)
         st = make_tmpdir(&r, err);
