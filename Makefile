@@ -15,7 +15,7 @@ PLOT_PKGS := cairo pangocairo xlsxwriter
 PKGS     := $(CORE_PKGS) $(PLOT_PKGS)
 DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
             libyaml-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip fonts-dejavu-core \
-            clang libclang-rt-14-dev valgrind
+            clang libclang-rt-14-dev valgrind locales
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 
@@ -129,14 +129,20 @@ sanitize:
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
 # The parallel pass under ThreadSanitizer: its unit tests, output files opened and committed
-# on several threads (test_outfile) and the determinism checks (1-3 threads, tiny chunks),
-# any data race failing the run.
+# on several threads (test_outfile), the determinism checks (1-3 threads, tiny chunks) and
+# a server's threads each serving requests of their own, passes on threads of their own
+# and canceled passes among them (tests/api/server.c), any data race failing the run.
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
 	  build-tsan/shopstat build-tsan/tests/test_parallel build-tsan/tests/test_outfile \
-	  build-tsan/tools/csvcompare build-tsan/tools/gen_export
+	  build-tsan/tools/csvcompare build-tsan/tools/gen_export build-tsan/libshopstat.a
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread -Iinclude \
+	  -o build-tsan/api_server tests/api/server.c build-tsan/libshopstat.a $(CLI_LDLIBS) -ldl
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_parallel
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_outfile
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server \
+	  tests/oracle/data/shopper.csv threads 4 3
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server tests/oracle/data/shopper.csv cancel
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan tests/hostile/determinism.sh
 
 # libFuzzer targets tests/fuzz/fuzz_*.c, built with clang, ASan and UBSan into build-fuzz/

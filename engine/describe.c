@@ -1409,7 +1409,12 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
     int in_order = plan_dedupes(p);
     if (in_order)
         chunk_release_spares();
-    if (in_order || chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
+    int rc = in_order ? -1 : chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows);
+    if (rc == -2) {
+        s = pass_canceled(err);
+        goto fail;
+    }
+    if (rc != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, p, err)))

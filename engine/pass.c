@@ -4648,9 +4648,18 @@ typedef struct exact_ctx {
 static shopstat_status exact_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     exact_ctx *x = ctx;
-    if ((++x->rows & 0xffff) == 0)
-        x->o->progress(x->o->progress_ctx, shopstat_reader_bytes_read(x->r), x->rows);
+    if ((++x->rows & 0xffff) == 0) {
+        if (x->o->progress)
+            x->o->progress(x->o->progress_ctx, shopstat_reader_bytes_read(x->r), x->rows);
+        if (x->o->cancel && x->o->cancel(x->o->cancel_ctx))
+            return pass_canceled(err);
+    }
     return pass_row(x->t, row, err);
+}
+
+shopstat_status pass_canceled(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ECANCELED, NULL, 0, 0, "the pass was canceled");
 }
 
 shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
@@ -4661,7 +4670,7 @@ shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
     shopstat_status st = pass_begin(p, r, &t, err);
     if (st)
         return st;
-    if (o && o->progress) {
+    if (o && (o->progress || o->cancel)) {
         exact_ctx x = {t, r, o, 0};
         st = shopstat_reader_run(r, exact_row, &x, err);
     } else {

@@ -92,6 +92,7 @@ struct shopstat_reader {
     char *path;
     FILE *fp;
     int from_stdin; /* path "-": standard input, shown as <stdin> */
+    int stream;     /* fp is the caller's (shopstat_reader_open_file): read in order, not closed */
     long long start_off; /* file offset of the first byte read (standard input), or -1 */
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
@@ -1356,7 +1357,7 @@ void shopstat_reader_free(shopstat_reader *r)
 {
     if (!r)
         return;
-    if (r->fp)
+    if (r->fp && !r->stream)
         fclose(r->fp);
     if (r->cd != (iconv_t)-1)
         iconv_close(r->cd);
@@ -1676,10 +1677,10 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
     return SHOPSTAT_OK;
 }
 
-static shopstat_status open_impl(shopstat_reader *r, const char *path,
+static shopstat_status open_impl(shopstat_reader *r, const char *path, FILE *stream,
                                  const shopstat_csv_opts *opts, shopstat_error *err)
 {
-    r->from_stdin = strcmp(path, "-") == 0;
+    r->from_stdin = !stream && strcmp(path, "-") == 0;
     r->path = dupstr(r->from_stdin ? "<stdin>" : path);
     if (!r->path)
         return nomem(r, err);
@@ -1719,7 +1720,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
                                   "the delimiter must be an ASCII character other than a quote "
                                   "or a line end");
 
-    if (r->from_stdin) {
+    if (stream) {
+        r->fp = stream;
+        r->stream = 1;
+    } else if (r->from_stdin) {
         int fd = dup(STDIN_FILENO);
         /* a file redirected to standard input is read from where it stands */
         r->start_off = fd < 0 ? -1 : (long long)lseek(fd, 0, SEEK_CUR);
@@ -1733,7 +1737,8 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "cannot open: %s",
                                   strerror(errno));
     struct stat sb;
-    int regular = !r->from_stdin && fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode);
+    int regular =
+        !r->from_stdin && !r->stream && fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode);
     r->buf_cap = r->opts.block_size > DETECT_BYTES ? r->opts.block_size : DETECT_BYTES;
     r->buf = malloc(r->buf_cap);
     r->q = malloc((CHUNK + 2) * sizeof *r->q);
@@ -1888,7 +1893,27 @@ shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *
     if (!r)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
     r->cd = (iconv_t)-1;
-    shopstat_status s = open_impl(r, path, opts, err);
+    shopstat_status s = open_impl(r, path, NULL, opts, err);
+    if (s != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return s;
+    }
+    *out = r;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_reader_open_file(FILE *fp, const char *name, const shopstat_csv_opts *opts,
+                                          shopstat_reader **out, shopstat_error *err)
+{
+    *out = NULL;
+    if (!name || !*name)
+        name = "<stream>";
+    shopstat_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, name, 0, 0, "out of memory");
+    r->cd = (iconv_t)-1;
+    shopstat_status s = fp ? open_impl(r, name, fp, opts, err)
+                           : shopstat_error_set(err, SHOPSTAT_EUSAGE, name, 0, 0, "no stream");
     if (s != SHOPSTAT_OK) {
         shopstat_reader_free(r);
         return s;
@@ -2650,9 +2675,9 @@ size_t reader_file_size(const shopstat_reader *r)
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input: when it is a regular file, from the offset it had at the start) */
-    if (r->ran || r->noted || !r->fp || (r->from_stdin && r->start_off < 0) ||
-        r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
-        !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
+    if (r->ran || r->noted || !r->fp || r->stream || (r->from_stdin && r->start_off < 0) ||
+        r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK || !r->header_done ||
+        r->scan_err || r->stop || r->st != S_ROW)
         return 0;
     struct stat sb;
     if (fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))

@@ -29,6 +29,7 @@
 #include "shopstat/shopstat.h"
 #include "shopstat/replicate.h"
 #include "shopstat/xlsx.h"
+#include "cnumeric.h"
 
 /* One table of the spec as computed: its columns (segments) and rows. */
 typedef struct rtable {
@@ -3853,7 +3854,7 @@ static void spec_hint(shopstat_error *err, const char *hint)
     snprintf(err->msg + len, sizeof err->msg - len, " (%s)", hint);
 }
 
-shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
+static shopstat_status report_run_c(const shopstat_spec *spec, const shopstat_report_opts *o,
                                     shopstat_error *err)
 {
     shopstat_report_opts dflt;
@@ -3930,4 +3931,13 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     reg_nmade = 0; /* (a success keeps them: they hold OUTDIR) */
     report_free(&r);
     return st;
+}
+
+shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
+                                    shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = report_run_c(spec, o, err);
+    c_numeric_leave(old);
+    return r;
 }

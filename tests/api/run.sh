@@ -268,6 +268,44 @@ if [ "$rc" -eq 2 ] && [ ! -s "$TMP/ex.out" ] &&
     [ "$(cat "$TMP/ex.err")" = "$TMP/missing.csv: error: cannot open: No such file or directory" ]; then ok
 else fail "example on a missing file: exit $rc, stderr $(cat "$TMP/ex.err")"; fi
 
+# 4b. in a server (tests/api/server.c, linked without cairo): 4 threads serving 3 requests
+#     each, their passes on 2 threads of their own, every byte that of one request on one
+#     thread; a pass canceled after its first chunk and a stream's after 65,536 rows
+#     (SHOPSTAT_ECANCELED, nothing returned); a request read from memory (fmemopen) as from
+#     its path; under the caller's setlocale(LC_ALL, "de_DE.UTF-8") (a decimal comma: the
+#     locale made here with localedef, from Debian's locales) every output byte as under C
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -D_POSIX_C_SOURCE=200809L -o "$TMP/server" tests/api/server.c \
+    $(pkg-config --static --cflags --libs shopstat) 2>"$TMP/cc.err"; then
+    for mode in "threads 4 3" cancel memory; do
+        # shellcheck disable=SC2086 # the mode's words
+        out=$("$TMP/server" "$data" $mode 2>"$TMP/server.err"); rc=$?
+        case $rc:$out in
+            "0:4 threads x 3 requests: 0 differ, 0 failed" | "0:cancel: 0 wrong" | "0:memory: same output") ok ;;
+            *) fail "server $mode: exit $rc, '$out': $(head -5 "$TMP/server.err")" ;;
+        esac
+    done
+    mkdir -p "$TMP/loc"
+    # (localedef's exit status is 1 for mere warnings: the folder tells)
+    localedef -i de_DE -f UTF-8 "$TMP/loc/de_DE.UTF-8" >/dev/null 2>&1
+    if [ -d "$TMP/loc/de_DE.UTF-8" ]; then
+        "$TMP/server" "$data" request >"$TMP/c.out" 2>"$TMP/server.err"
+        LOCPATH=$TMP/loc "$TMP/server" "$data" request de >"$TMP/de.out" 2>>"$TMP/server.err"; rc=$?
+        # every line the library wrote alike; the program's own printf (the last) in its locale
+        if [ "$rc" -eq 0 ] && [ "$(tail -1 "$TMP/c.out")" = 0.5 ] &&
+            [ "$(tail -1 "$TMP/de.out")" = 0,5 ] &&
+            cmp -s <(sed '$d' "$TMP/c.out") <(sed '$d' "$TMP/de.out") &&
+            [ "$(wc -l <"$TMP/c.out")" -gt 150 ]; then ok
+        else
+            fail "server under de_DE.UTF-8: exit $rc: $(diff "$TMP/c.out" "$TMP/de.out" | head -6) $(head -3 "$TMP/server.err")"
+        fi
+    else
+        echo "skip: no de_DE locale source (Debian's locales) or localedef: the locale check did not run"
+    fi
+else
+    fail "tests/api/server.c does not build: $(head -5 "$TMP/cc.err")"
+fi
+
 # 5. the archive's namespace: a program linking it may define any name but shopstat_*.
 #    Every global symbol is public (declared in an installed header) or
 #    shopstat_internal_* (engine/symbols.h); shopstat_plots_version is the chart plugin's
