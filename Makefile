@@ -142,6 +142,8 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_outfile
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server \
 	  tests/oracle/data/shopper.csv threads 4 3
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server \
+	  tests/oracle/data/shopper.csv shared 4 3
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server tests/oracle/data/shopper.csv cancel
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan tests/hostile/determinism.sh
 

@@ -10,6 +10,8 @@
  *        server DATA.csv threads N K    N threads serving K requests each (passes on 2
  *                                       threads of their own), every output compared with
  *                                       one request's served alone first on one thread
+ *        server DATA.csv shared N K     one request's totals, and N threads computing and
+ *                                       writing everything from them K times each at once
  *        server DATA.csv cancel         a pass canceled after its first chunk and a pass over
  *                                       a stream canceled after 65,536 rows: SHOPSTAT_ECANCELED,
  *                                       nothing returned; a cancel callback that never
@@ -30,31 +32,13 @@
 
 static const char *data;
 
-/* One request: the example's plan (docs/library.md) over the data file, or over fp when
- * it is not NULL; every writer's output into a malloc'ed buffer (*out, *len). o: the
- * pass's options. */
-static shopstat_status request(FILE *fp, const shopstat_pass_opts *o, char **out, size_t *len,
-                               shopstat_error *err)
+/* The example's plan (docs/library.md): design, questions, segments, pairs. */
+static shopstat_status build_plan(shopstat_plan **out, shopstat_error *err)
 {
-    shopstat_reader *reader = NULL;
-    shopstat_plan *plan = NULL;
-    shopstat_totals *totals = NULL;
-    shopstat_estimate *est = NULL;
-    shopstat_difference *diff = NULL;
-    size_t nest = 0, ndiff = 0;
+    shopstat_plan *plan = shopstat_plan_new();
     *out = NULL;
-    *len = 0;
-    FILE *f = open_memstream(out, len);
-    if (!f)
+    if (!plan)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    shopstat_status st = fp ? shopstat_reader_open_file(fp, "request.csv", NULL, &reader, err)
-                            : shopstat_reader_open(data, NULL, &reader, err);
-    if (st != SHOPSTAT_OK)
-        goto done;
-    if (!(plan = shopstat_plan_new())) {
-        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
     shopstat_design_opts design;
     shopstat_design_opts_init(&design);
     design.weight = "wt";
@@ -64,6 +48,7 @@ static shopstat_status request(FILE *fp, const shopstat_pass_opts *o, char **out
     static const char *const pref[] = {"pref_email", "pref_form", "pref_phone"};
     static const char *const heavy_values[] = {"3", NULL};
     const shopstat_cond heavy = {"spend", SHOPSTAT_OP_IN, heavy_values};
+    shopstat_status st;
     if ((st = shopstat_plan_set_design(plan, &design, err)) != SHOPSTAT_OK ||
         (st = shopstat_plan_add_single(plan, "would_switch", "would_switch", err)) != SHOPSTAT_OK ||
         (st = shopstat_plan_add_multi(plan, "pref", pref, 3, err)) != SHOPSTAT_OK ||
@@ -71,41 +56,75 @@ static shopstat_status request(FILE *fp, const shopstat_pass_opts *o, char **out
         (st = shopstat_plan_add_by(plan, "wave", err)) != SHOPSTAT_OK ||
         (st = shopstat_plan_add_segment(plan, "heavy", &heavy, 1, err)) != SHOPSTAT_OK ||
         (st = shopstat_plan_add_pair(plan, "heavy", "all", err)) != SHOPSTAT_OK ||
-        (st = shopstat_plan_add_pair(plan, "wave=2011", "heavy", err)) != SHOPSTAT_OK)
-        goto done;
-    st = shopstat_totals_compute_opts(plan, reader, o, &totals, err);
-    shopstat_reader_free(reader);
-    reader = NULL;
-    if (st != SHOPSTAT_OK)
-        goto done;
+        (st = shopstat_plan_add_pair(plan, "wave=2011", "heavy", err)) != SHOPSTAT_OK) {
+        shopstat_plan_free(plan);
+        return st;
+    }
+    *out = plan;
+    return SHOPSTAT_OK;
+}
+
+/* Every output of finished totals (estimates, comparisons, the CSV, JSON and text-table
+ * writers, the differences as text) into a malloc'ed buffer (*out, *len); the totals are
+ * only read (const), so several threads may do this with the same totals at once. */
+static shopstat_status outputs(const shopstat_totals *totals, char **out, size_t *len,
+                               shopstat_error *err)
+{
+    shopstat_estimate *est = NULL;
+    shopstat_difference *diff = NULL;
+    size_t nest = 0, ndiff = 0;
+    *out = NULL;
+    *len = 0;
+    FILE *f = open_memstream(out, len);
+    if (!f)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     shopstat_tab_opts tab;
     shopstat_tab_opts_init(&tab);
     shopstat_compare_opts cmp;
     shopstat_compare_opts_init(&cmp);
     shopstat_tab_context ctx;
     shopstat_tab_context_init(&ctx, totals, &tab);
-    if ((st = shopstat_tab_estimates(totals, &tab, &est, &nest, err)) != SHOPSTAT_OK ||
-        (st = shopstat_compare(totals, &cmp, &diff, &ndiff, err)) != SHOPSTAT_OK ||
-        (st = shopstat_write_tab_csv(f, est, nest, NULL, 1, err)) != SHOPSTAT_OK ||
-        (st = shopstat_write_compare_csv(f, diff, ndiff, NULL, 1, err)) != SHOPSTAT_OK ||
-        (st = shopstat_write_tab_json(f, est, nest, &ctx, err)) != SHOPSTAT_OK ||
-        (st = shopstat_write_compare_json(f, diff, ndiff, &ctx, &cmp, err)) != SHOPSTAT_OK ||
-        (st = shopstat_write_tab_table(f, est, nest, &ctx, err)) != SHOPSTAT_OK)
-        goto done;
-    char d[200];
-    for (size_t i = 0; i < ndiff; i++)
-        fprintf(f, "%s\n", shopstat_format_difference(&diff[i], NULL, d, sizeof d));
-done:
+    shopstat_status st;
+    if ((st = shopstat_tab_estimates(totals, &tab, &est, &nest, err)) == SHOPSTAT_OK &&
+        (st = shopstat_compare(totals, &cmp, &diff, &ndiff, err)) == SHOPSTAT_OK &&
+        (st = shopstat_write_tab_csv(f, est, nest, NULL, 1, err)) == SHOPSTAT_OK &&
+        (st = shopstat_write_compare_csv(f, diff, ndiff, NULL, 1, err)) == SHOPSTAT_OK &&
+        (st = shopstat_write_tab_json(f, est, nest, &ctx, err)) == SHOPSTAT_OK &&
+        (st = shopstat_write_compare_json(f, diff, ndiff, &ctx, &cmp, err)) == SHOPSTAT_OK &&
+        (st = shopstat_write_tab_table(f, est, nest, &ctx, err)) == SHOPSTAT_OK) {
+        char d[200];
+        for (size_t i = 0; i < ndiff; i++)
+            fprintf(f, "%s\n", shopstat_format_difference(&diff[i], NULL, d, sizeof d));
+    }
     fclose(f);
     free(diff);
     free(est);
-    shopstat_totals_free(totals);
-    shopstat_plan_free(plan);
-    shopstat_reader_free(reader);
     if (st != SHOPSTAT_OK) {
         free(*out);
         *out = NULL;
     }
+    return st;
+}
+
+/* One request: the plan over the data file, or over fp when it is not NULL, then every
+ * output (*out, *len). o: the pass's options. */
+static shopstat_status request(FILE *fp, const shopstat_pass_opts *o, char **out, size_t *len,
+                               shopstat_error *err)
+{
+    shopstat_reader *reader = NULL;
+    shopstat_plan *plan = NULL;
+    shopstat_totals *totals = NULL;
+    *out = NULL;
+    *len = 0;
+    shopstat_status st = fp ? shopstat_reader_open_file(fp, "request.csv", NULL, &reader, err)
+                            : shopstat_reader_open(data, NULL, &reader, err);
+    if (st == SHOPSTAT_OK && (st = build_plan(&plan, err)) == SHOPSTAT_OK)
+        st = shopstat_totals_compute_opts(plan, reader, o, &totals, err);
+    shopstat_reader_free(reader);
+    if (st == SHOPSTAT_OK)
+        st = outputs(totals, out, len, err);
+    shopstat_totals_free(totals);
+    shopstat_plan_free(plan);
     return st;
 }
 
@@ -172,6 +191,66 @@ static int threads(int n, int k)
     printf("%d threads x %d requests: %d differ, %d failed\n", started, k, atomic_load(&differ),
            atomic_load(&failed));
     free(reference);
+    return started == n && !atomic_load(&differ) && !atomic_load(&failed) ? 0 : 1;
+}
+
+/* ---- one finished totals read by several threads at once ---- */
+
+static const shopstat_totals *shared;
+
+static void *read_shared(void *arg)
+{
+    (void)arg;
+    for (int k = 0; k < per_thread; k++) {
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        char *out;
+        size_t len;
+        if (outputs(shared, &out, &len, &err) != SHOPSTAT_OK) {
+            print_error(&err);
+            atomic_fetch_add(&failed, 1);
+            continue;
+        }
+        if (len != reference_len || memcmp(out, reference, len) != 0)
+            atomic_fetch_add(&differ, 1);
+        free(out);
+    }
+    return NULL;
+}
+
+static int shared_totals(int n, int k)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *reader = NULL;
+    shopstat_plan *plan = NULL;
+    shopstat_totals *totals = NULL;
+    shopstat_status st = shopstat_reader_open(data, NULL, &reader, &err);
+    if (st == SHOPSTAT_OK && (st = build_plan(&plan, &err)) == SHOPSTAT_OK)
+        st = shopstat_totals_compute(plan, reader, &totals, &err);
+    shopstat_reader_free(reader);
+    if (st == SHOPSTAT_OK)
+        st = outputs(totals, &reference, &reference_len, &err);
+    if (st != SHOPSTAT_OK) {
+        print_error(&err);
+        shopstat_totals_free(totals);
+        shopstat_plan_free(plan);
+        return 1;
+    }
+    shared = totals;
+    per_thread = k;
+    pthread_t tid[64];
+    int started = 0;
+    for (int i = 0; i < n && i < 64; i++)
+        if (pthread_create(&tid[started], NULL, read_shared, NULL) == 0)
+            started++;
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    printf("%d threads x %d readings of one totals: %d differ, %d failed\n", started, k,
+           atomic_load(&differ), atomic_load(&failed));
+    free(reference);
+    shopstat_totals_free(totals);
+    shopstat_plan_free(plan);
     return started == n && !atomic_load(&differ) && !atomic_load(&failed) ? 0 : 1;
 }
 
@@ -345,13 +424,16 @@ static int memory(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s DATA.csv request [de] | threads N K | cancel | memory\n",
+        fprintf(stderr,
+                "usage: %s DATA.csv request [de] | threads N K | shared N K | cancel | memory\n",
                 argv[0]);
         return 2;
     }
     data = argv[1];
     if (strcmp(argv[2], "threads") == 0 && argc == 5)
         return threads(atoi(argv[3]), atoi(argv[4]));
+    if (strcmp(argv[2], "shared") == 0 && argc == 5)
+        return shared_totals(atoi(argv[3]), atoi(argv[4]));
     if (strcmp(argv[2], "cancel") == 0)
         return cancel();
     if (strcmp(argv[2], "memory") == 0)
