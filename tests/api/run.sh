@@ -270,7 +270,7 @@ else fail "example on a missing file: exit $rc, stderr $(cat "$TMP/ex.err")"; fi
 
 # 4b. in a server (tests/api/server.c, linked without cairo): 4 threads serving 3 requests
 #     each, their passes on 2 threads of their own, every byte that of one request on one
-#     thread; 4 threads reading one request's totals at once (estimates, comparisons,
+#     thread (and under valgrind in 6.); 4 threads reading one request's totals at once (estimates, comparisons,
 #     writers), each output that of one thread; a pass canceled after its first chunk and a stream's after 65,536 rows
 #     (SHOPSTAT_ECANCELED, nothing returned); a request read from memory (fmemopen) as from
 #     its path; under the caller's setlocale(LC_ALL, "de_DE.UTF-8") (a decimal comma: the
@@ -335,6 +335,14 @@ if command -v valgrind >/dev/null && [ -z "$SAN" ]; then
             --errors-for-leak-kinds=all "$ex" "$f" >/dev/null 2>"$TMP/vg.err"
         rc=$?
         [ "$rc" -ne 99 ] && ok || fail "valgrind, example $f: $(grep '==' "$TMP/vg.err" | head -20)"
+    done
+    # canceled passes (chunked, one thread, describe) and a stream's reader free everything
+    for mode in cancel memory; do
+        valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
+            --errors-for-leak-kinds=definite,indirect "$TMP/server" "$data" $mode \
+            >/dev/null 2>"$TMP/vg.err"
+        rc=$?
+        [ "$rc" -eq 0 ] && ok || fail "valgrind, server $mode: exit $rc: $(grep '==' "$TMP/vg.err" | head -20)"
     done
 fi
 

@@ -375,6 +375,27 @@ static int cancel(void)
         bad++;
     }
     fclose(s);
+    /* describe's pass, canceled after its first chunk */
+    watch desc = {0, 0, 1};
+    shopstat_reader *reader = NULL;
+    shopstat_description *ds = NULL;
+    shopstat_pass_opts o;
+    shopstat_pass_opts_init(&o);
+    o.threads = 2;
+    o.chunk_bytes = 4096;
+    o.cancel = on_cancel;
+    o.cancel_ctx = &desc;
+    shopstat_error_clear(&err);
+    st = shopstat_reader_open(data, NULL, &reader, &err);
+    if (st == SHOPSTAT_OK)
+        st = shopstat_describe_opts(reader, NULL, &o, &ds, &err);
+    if (st != SHOPSTAT_ECANCELED || ds || atomic_load(&desc.asked) != 1) {
+        fprintf(stderr, "describe canceled after a chunk: %s '%s', asked %d times\n",
+                shopstat_status_name(st), err.msg, atomic_load(&desc.asked));
+        bad++;
+    }
+    shopstat_description_free(ds);
+    shopstat_reader_free(reader);
     free(ref);
     printf("cancel: %d wrong\n", bad);
     return bad ? 1 : 0;
