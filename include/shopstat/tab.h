@@ -55,7 +55,8 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
 
 /* Questions; name is the output's 'variable'. Return SHOPSTAT_EUSAGE on duplicates, or
  * SHOPSTAT_ENOMEM. A column that is not in the file is SHOPSTAT_EUSAGE from the pass, with
- * the closest header name; its message names the CLI's flag (--var, --multi, ...). */
+ * the closest header name; its message names the question's kind ("question column 'x'
+ * not found", "multi-response column 'x' ..."), where the program says its flag. */
 shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, const char *column,
                                          shopstat_error *err);
 /* A multi-response question's column list may hold patterns: an item with '*', '?' or
