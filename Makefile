@@ -14,8 +14,8 @@ CORE_PKGS := gsl glib-2.0 yaml-0.1 zlib
 PLOT_PKGS := cairo pangocairo xlsxwriter
 PKGS     := $(CORE_PKGS) $(PLOT_PKGS)
 DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
-            libyaml-dev zlib1g-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip fonts-dejavu-core \
-            clang libclang-rt-14-dev valgrind
+            libyaml-dev zlib1g-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip \
+            fonts-dejavu-core clang libclang-rt-14-dev valgrind locales
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 
@@ -135,15 +135,25 @@ sanitize:
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
 # The parallel pass under ThreadSanitizer: its unit tests, output files opened and committed
-# on several threads (test_outfile), gzip inflated ahead on a thread (test_inflate) and the
-# determinism checks (1-3 threads, tiny chunks), any data race failing the run.
+# on several threads (test_outfile), gzip inflated ahead on a thread (test_inflate), the
+# determinism checks (1-3 threads, tiny chunks) and a server's threads each serving requests
+# of their own, passes on threads of their own and canceled passes among them
+# (tests/api/server.c), any data race failing the run.
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
 	  build-tsan/shopstat build-tsan/tests/test_parallel build-tsan/tests/test_outfile \
-	  build-tsan/tests/test_inflate build-tsan/tools/csvcompare build-tsan/tools/gen_export
+	  build-tsan/tests/test_inflate build-tsan/tools/csvcompare build-tsan/tools/gen_export \
+	  build-tsan/libshopstat.a
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread -Iinclude \
+	  -o build-tsan/api_server tests/api/server.c build-tsan/libshopstat.a $(CLI_LDLIBS) -ldl
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_parallel
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_outfile
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_inflate
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server \
+	  tests/oracle/data/shopper.csv threads 4 3
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server \
+	  tests/oracle/data/shopper.csv shared 4 3
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/api_server tests/oracle/data/shopper.csv cancel
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan tests/hostile/determinism.sh
 
 # libFuzzer targets tests/fuzz/fuzz_*.c, built with clang, ASan and UBSan into build-fuzz/
@@ -178,12 +188,21 @@ audit: all
 profile: all
 	@bench/profile.sh $(BUILD)
 
-# pkg-config file for programs linked with libshopstat.a (written at install time, for
-# PREFIX): the archive holds the charts and the XLSX writer too, so a program needs every
-# library of PKGS, and libcsv, which has no .pc. Only the archive is installed, so these
-# are Requires and Libs, not .private: `pkg-config --libs shopstat` links without --static
-# (tests/api/run.sh builds a program both ways).
+# pkg-config files for programs linked with libshopstat.a (written at install time, for
+# PREFIX). The archive holds everything, but a static link takes only the objects a program
+# reaches: one that estimates (reader, plan, pass, estimates, comparisons, writers, specs)
+# needs GSL, libyaml, libcsv and libdl (GLib is opened on first use: engine/sha256.c), and
+# nothing of cairo; the charts, report.pdf, the workbook and whole reports (chart.h,
+# chartset.h, report.h, report_pdf.h, xlsx.h) reach cairo, Pango and libxlsxwriter too. So
+# `shopstat` is the statistics, and `shopstat-plots` requires it and the drawing libraries.
+# Only the archive is installed, never a shared library: every link of it is static, so the
+# libraries it needs are Requires and Libs, not .private (Requires.private would leave them
+# out of `pkg-config --libs shopstat`, which then could not link, and build systems ask
+# without --static unless told); `pkg-config --static --libs` gives the same and more.
+# tests/api/run.sh builds a program both ways, and checks that a program that estimates
+# links without cairo.
 VERSION := $(shell sed -n 's/^\#define SHOPSTAT_VERSION "\(.*\)"/\1/p' include/shopstat/shopstat.h)
+PC_CORE_LIBS := -lshopstat -lcsv -lm -lpthread -ldl
 define PC_TEXT
 prefix=$(PREFIX)
 exec_prefix=$${prefix}
@@ -191,18 +210,32 @@ libdir=$${exec_prefix}/lib
 includedir=$${prefix}/include
 
 Name: shopstat
-Description: Design-based survey statistics for shopper surveys
+Description: Design-based survey statistics for shopper surveys (no charts: see shopstat-plots)
 Version: $(VERSION)
-Requires: $(PKGS)
+Requires: $(filter-out glib-2.0,$(CORE_PKGS))
 Cflags: -I$${includedir}
-Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
+Libs: -L$${libdir} $(PC_CORE_LIBS)
 endef
 export PC_TEXT
+define PC_PLOTS_TEXT
+prefix=$(PREFIX)
+exec_prefix=$${prefix}
+libdir=$${exec_prefix}/lib
+includedir=$${prefix}/include
+
+Name: shopstat-plots
+Description: shopstat's charts, report.pdf, workbooks and reports (cairo, Pango, libxlsxwriter)
+Version: $(VERSION)
+Requires: shopstat = $(VERSION) $(PLOT_PKGS)
+Cflags: -I$${includedir}
+Libs:
+endef
+export PC_PLOTS_TEXT
 
 # The same for the build tree, before any install: PKG_CONFIG_PATH=$(BUILD) makes pkg-config
 # find $(BUILD)/shopstat-uninstalled.pc for `shopstat` (it prefers NAME-uninstalled.pc), whose
 # paths are this checkout's include/ and $(BUILD)'s archive (tests/api/run.sh builds the
-# example with it).
+# example with it), and $(BUILD)/shopstat-plots-uninstalled.pc for `shopstat-plots`.
 define PC_UNINSTALLED_TEXT
 prefix=$(CURDIR)
 libdir=$(abspath $(BUILD))
@@ -211,15 +244,25 @@ includedir=$${prefix}/include
 Name: shopstat
 Description: Design-based survey statistics for shopper surveys (uninstalled, $(abspath $(BUILD)))
 Version: $(VERSION)
-Requires: $(PKGS)
+Requires: $(filter-out glib-2.0,$(CORE_PKGS))
 Cflags: -I$${includedir}
-Libs: -L$${libdir} -lshopstat -lcsv -lm -lpthread -ldl
+Libs: -L$${libdir} $(PC_CORE_LIBS)
 endef
 export PC_UNINSTALLED_TEXT
+define PC_PLOTS_UNINSTALLED_TEXT
+Name: shopstat-plots
+Description: shopstat's charts, report.pdf, workbooks and reports (uninstalled, $(abspath $(BUILD)))
+Version: $(VERSION)
+Requires: shopstat = $(VERSION) $(PLOT_PKGS)
+Cflags:
+Libs:
+endef
+export PC_PLOTS_UNINSTALLED_TEXT
 
 $(BUILD)/shopstat-uninstalled.pc: include/shopstat/shopstat.h Makefile
 	@mkdir -p $(dir $@)
 	@printf '%s\n' "$$PC_UNINSTALLED_TEXT" >$@
+	@printf '%s\n' "$$PC_PLOTS_UNINSTALLED_TEXT" >$(BUILD)/shopstat-plots-uninstalled.pc
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
@@ -231,12 +274,14 @@ install: all
 	install -m 644 include/shopstat/*.h $(DESTDIR)$(PREFIX)/include/shopstat/
 	install -m 644 docs/shopstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
 	printf '%s\n' "$$PC_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
+	printf '%s\n' "$$PC_PLOTS_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/shopstat
 	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(PREFIX)/lib/libshopstat.a \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
+	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/shopstat
 
 format:

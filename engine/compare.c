@@ -330,7 +330,7 @@ static shopstat_status chisq_check_margins(const shopstat_totals *t, size_t q, c
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
                                   "chisq %s by %s: level %s (column %zu of the table)%s, so the "
                                   "table has an empty column and the test is undefined; leave "
-                                  "the level out with --base %s:%s",
+                                  "the level out with shopstat_plan_parse_base(\"%s:%s\")",
                                   qn, by, t->seg[cols[j]].name, j + 1, why, by,
                                   hint[0] ? hint : "V1,V2,... (the other values)");
     }
@@ -360,14 +360,14 @@ static shopstat_status chisq_check_margins(const shopstat_totals *t, size_t q, c
         const char *lv = strmap_key(&rq->levels, rows[i]);
         char why[200];
         if (n)
-            snprintf(why, sizeof why, ": its %zu row%s with a level of --by %s %s weight 0", n,
+            snprintf(why, sizeof why, ": its %zu row%s with a level of by set %s %s weight 0", n,
                      n == 1 ? "" : "s", by, n == 1 ? "has" : "all have");
         else
             snprintf(why, sizeof why, " occurs only in rows where %s is missing", by);
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
                                   "chisq %s by %s: level %s=%s (row %zu of the table)%s, so the "
                                   "table has an empty row and the test is undefined; leave the "
-                                  "level out with --base %s:%s",
+                                  "level out with shopstat_plan_parse_base(\"%s:%s\")",
                                   qn, by, qn, lv, i + 1, why, qn, hint);
     }
     return SHOPSTAT_OK;
@@ -381,8 +381,9 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
         err = &local;
     memset(out, 0, sizeof *out);
     if (q >= t->nq || t->q[q].pq->kind != SHOPSTAT_Q_SINGLE)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "chisq needs a single-choice question (--var)");
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+            "chisq needs a single-choice question (shopstat_plan_add_single)");
     /* (a column with no --by set has no values here: not "0 values of 'x'", but why) */
     int is_by = 0;
     for (size_t b = 0; b < t->nby && !is_by; b++)
@@ -512,7 +513,7 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
             "chisq %s by %s: design degrees of freedom are %g: %s, so the replicates carry "
             "no variance and there is no test (R's F is Inf on NaN df)",
             rq->pq->name, by, nu,
-            rep_df_reason(nu, t->acct.outside_base ? "the rows of the --base" : "the design's rows",
+            rep_df_reason(nu, t->acct.outside_base ? "the rows of the base" : "the design's rows",
                           why, sizeof why));
         goto out;
     }

@@ -612,7 +612,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     long k = ds->excl.nexcl ? excl_rows_take(&ds->excl, row) : 0;
     if (k < 0)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0,
-                                  "out of memory (the ids --dedupe remembers)");
+                                  "out of memory (the ids a dedupe remembers)");
     if (k)
         return SHOPSTAT_OK;
     shopstat_status s = design_row(ds, row, err);
@@ -1409,7 +1409,12 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
     int in_order = plan_dedupes(p);
     if (in_order)
         chunk_release_spares();
-    if (in_order || chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows) != 0) {
+    int rc = in_order ? -1 : chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows);
+    if (rc == -2) {
+        s = pass_canceled(err);
+        goto fail;
+    }
+    if (rc != 0) {
         /* one thread over r itself, for the positioned message of whatever failed */
         shopstat_description_free(ds);
         if (!(ds = desc_new(r, d, p, err)))

@@ -56,6 +56,7 @@ const char *shopstat_status_name(shopstat_status s)
     case SHOPSTAT_ELIMIT: return "limit";
     case SHOPSTAT_ENOMEM: return "nomem";
     case SHOPSTAT_EINTERNAL: return "internal";
+    case SHOPSTAT_ECANCELED: return "canceled";
     }
     return "unknown";
 }
@@ -69,7 +70,8 @@ int shopstat_exit_code(shopstat_status s)
     case SHOPSTAT_EIO:
     case SHOPSTAT_ELIMIT: return 2;
     case SHOPSTAT_ENOMEM:
-    case SHOPSTAT_EINTERNAL: return 1;
+    case SHOPSTAT_EINTERNAL:
+    case SHOPSTAT_ECANCELED: return 1;
     }
     return 1;
 }

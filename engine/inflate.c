@@ -32,6 +32,7 @@ typedef struct ahead {
 
 struct gz_input {
     FILE *raw;
+    int close_raw; /* fclose(raw) when the stream is closed */
     z_stream z;
     int z_ready;
     unsigned char *prefix; /* what the reader had read of raw before it knew (copied) */
@@ -263,7 +264,7 @@ static int gz_close(void *cookie)
         pthread_cond_destroy(&a->cv);
         ahead_free(a);
     }
-    int rc = g->raw ? fclose(g->raw) : 0;
+    int rc = g->raw && g->close_raw ? fclose(g->raw) : 0;
     if (g->z_ready)
         inflateEnd(&g->z);
     free(g->prefix);
@@ -271,7 +272,8 @@ static int gz_close(void *cookie)
     return rc;
 }
 
-FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, gz_input **out)
+FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, int close_raw,
+              gz_input **out)
 {
     *out = NULL;
     gz_input *g = calloc(1, sizeof *g);
@@ -300,7 +302,8 @@ FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, gz_inpu
         free(g);
         return NULL;
     }
-    g->raw = raw; /* closed with fp from now on */
+    g->raw = raw; /* closed with fp from now on, when close_raw */
+    g->close_raw = close_raw;
     *out = g;
     return fp;
 }

@@ -267,9 +267,10 @@ typedef struct gz_input gz_input;
 int gz_magic(const unsigned char *s, size_t n);
 /* A stream of raw's bytes inflated, the first prefix_len of them (already read from raw)
  * taken from prefix (copied); members one after another are read as one. Closing it closes
- * raw. *g, valid until then, tells why a read failed (gz_error). NULL when out of memory,
- * raw left open. */
-FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, gz_input **g);
+ * raw when close_raw is 1 (0: a caller's stream, left open). *g, valid until then, tells why
+ * a read failed (gz_error). NULL when out of memory, raw left open. */
+FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, int close_raw,
+              gz_input **g);
 /* After the stream's read failed: why, *bad_data 1 when the compressed data are at fault
  * (truncated, corrupt), 0 when reading the file failed; NULL when nothing failed. */
 const char *gz_error(const gz_input *g, int *bad_data);
@@ -335,11 +336,14 @@ size_t chunk_spares(int *spinning);
 void chunk_release_spares(void);
 /* Thread count of o (then $SHOPSTAT_THREADS, then the online cores). */
 int chunk_threads(const shopstat_pass_opts *o);
+/* SHOPSTAT_ECANCELED, "the pass was canceled" (shopstat_pass_opts.cancel said stop). */
+shopstat_status pass_canceled(shopstat_error *err);
 /* Run job over r's data rows in chunks (target bytes per chunk, or o's / the test knob's
  * size when set) on threads threads; *rows: rows merged. 0 on success, the rows read then
  * added to r's counts (reader_note_rows: shopstat_reader_rows_read and _rows_empty hold for
  * the whole file); -1 when the job must be redone on one thread with shopstat_reader_run
- * (r not capable of byte ranges, any row or merge failure: the exact pass names it). */
+ * (r not capable of byte ranges, any row or merge failure: the exact pass names it); -2 when
+ * o->cancel said stop (nothing to redo: pass_canceled). */
 int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,
               const shopstat_pass_opts *o, size_t *rows);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "shopstat/replicate.h"
+#include "cnumeric.h"
 
 /* x with the fewest digits (15 to 17) that read back as x; "" for NaN, "Inf", "-Inf". */
 static void format_double(double x, char *buf, size_t n)
@@ -185,7 +186,7 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
     return shopstat_format_difference_alpha(d, sest, NAN, NAN, buf, n);
 }
 
-char *shopstat_format_difference_alpha(const shopstat_difference *d,
+static char *format_difference_alpha_c(const shopstat_difference *d,
                                        const shopstat_score_estimate *sest, double alpha,
                                        double alpha_low, char *buf, size_t n)
 {
@@ -234,6 +235,16 @@ char *shopstat_format_difference_alpha(const shopstat_difference *d,
                  shopstat_format_p_alpha(p, alpha, alpha_low, pt, sizeof pt));
     }
     return buf;
+}
+
+char *shopstat_format_difference_alpha(const shopstat_difference *d,
+                                       const shopstat_score_estimate *sest, double alpha,
+                                       double alpha_low, char *buf, size_t n)
+{
+    locale_t old = c_numeric_enter();
+    char *r = format_difference_alpha_c(d, sest, alpha, alpha_low, buf, n);
+    c_numeric_leave(old);
+    return r;
 }
 
 void shopstat_csv_field(FILE *f, const char *s)
@@ -448,7 +459,7 @@ shopstat_status shopstat_write_compare_csv(FILE *f, const shopstat_difference *d
     return stream_status(f, err);
 }
 
-void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
+static void write_by_missing_lines_c(FILE *f, const shopstat_tab_context *ctx,
                                      const shopstat_estimate *e, size_t n)
 {
     const shopstat_totals *t = ctx->totals;
@@ -509,7 +520,15 @@ void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
     }
 }
 
-void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
+void shopstat_write_by_missing_lines(FILE *f, const shopstat_tab_context *ctx,
+                                     const shopstat_estimate *e, size_t n)
+{
+    locale_t old = c_numeric_enter();
+    write_by_missing_lines_c(f, ctx, e, n);
+    c_numeric_leave(old);
+}
+
+static void write_none_in_base_lines_c(FILE *f, const shopstat_tab_context *ctx, const char *unit)
 {
     for (size_t i = 0; i < ctx->nnone_in_base; i++) {
         fprintf(f, "Base of %s: every row of the %s", ctx->none_in_base[i], unit);
@@ -517,6 +536,13 @@ void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx,
             fprintf(f, " meeting %s", ctx->base);
         fputs("; a row ticking none counts as none.\n", f);
     }
+}
+
+void shopstat_write_none_in_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
+{
+    locale_t old = c_numeric_enter();
+    write_none_in_base_lines_c(f, ctx, unit);
+    c_numeric_leave(old);
 }
 
 /* Question q's base in the report's words (report.c's base_note): all = every row of the
@@ -547,7 +573,7 @@ static void base_line(FILE *f, const shopstat_tab_context *ctx, const char *unit
     fprintf(f, "%s%s.\n", b.all ? "; " : " ", b.what);
 }
 
-void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
+static void write_base_lines_c(FILE *f, const shopstat_tab_context *ctx, const char *unit)
 {
     base_words answered = {0, "that answered"};
     if (!ctx->totals) {
@@ -580,6 +606,13 @@ void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const c
             base_line(f, ctx, unit, b);
         }
     }
+}
+
+void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit)
+{
+    locale_t old = c_numeric_enter();
+    write_base_lines_c(f, ctx, unit);
+    c_numeric_leave(old);
 }
 
 void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals *t,
@@ -1029,7 +1062,7 @@ size_t shopstat_rep_undefined_pair_note(const shopstat_difference *lv, size_t nl
     return count;
 }
 
-shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
+static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, size_t n,
                                          const shopstat_tab_context *ctx, shopstat_error *err)
 {
     int any_low = 0, any_fb = 0, any_empty = 0, any_zero_weight = 0;
@@ -1174,6 +1207,15 @@ shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, si
     return shopstat_write_rows_line(f, ctx, err);
 }
 
+shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,
+                                         const shopstat_tab_context *ctx, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = write_tab_table_c(f, e, n, ctx, err);
+    c_numeric_leave(old);
+    return r;
+}
+
 shopstat_status shopstat_write_rows_line(FILE *f, const shopstat_tab_context *ctx,
                                          shopstat_error *err)
 {
@@ -1290,7 +1332,7 @@ void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)
     fputc('}', f);
 }
 
-void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)
+static void design_note_c(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)
 {
     const char *what[] = {"replicate weights", "strata", "PSUs", fpc_kind(fpc_fractions)};
     const char *col[] = {d->repweights, d->strata, d->psu, d->fpc};
@@ -1327,4 +1369,11 @@ void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char
         snprintf(buf, n, "Weighted by N/n from the fpc%s.", tail);
     else
         snprintf(buf, n, "Unweighted%s.", tail);
+}
+
+void shopstat_design_note(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)
+{
+    locale_t old = c_numeric_enter();
+    design_note_c(d, fpc_fractions, buf, n);
+    c_numeric_leave(old);
 }

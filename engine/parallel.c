@@ -73,7 +73,8 @@ typedef struct par {
     int merging;       /* a thread is merging (outside the lock) */
     size_t rows, empty;
     int failed;
-    const shopstat_pass_opts *o; /* progress callback, may be NULL */
+    int canceled;                /* o->cancel said stop (failed is set too) */
+    const shopstat_pass_opts *o; /* progress and cancel callbacks, may be NULL */
     size_t eol[3];               /* line ends of every chunk (job->count_eol) */
     int spares_busy;             /* spare threads (shopstat_pass_prestart) still in worker */
 } par;
@@ -108,6 +109,8 @@ static void merge_ready(par *pp)
         pp->empty += m->empty;
         if (pp->o && pp->o->progress && !pp->failed)
             pp->o->progress(pp->o->progress_ctx, m->end, pp->rows);
+        if (pp->o && pp->o->cancel && !pp->failed && pp->o->cancel(pp->o->cancel_ctx))
+            pp->failed = pp->canceled = 1;
         m->pending = 0;
         pp->next_merge++;
         pthread_cond_broadcast(&pp->cv);
@@ -563,6 +566,8 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     free(pp.began);
     free(pp.owner);
     *rows = pp.rows;
+    if (pp.canceled)
+        return -2;
     if (pp.failed)
         return -1;
     if (job->count_eol)
@@ -660,7 +665,12 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                          .free_map = totals_map_free,
                          .parsed = pass_parsed,
                          .done = totals_done};
-        if (chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows) == 0) {
+        int rc = chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows);
+        if (rc == -2) {
+            shopstat_totals_free(tj.g);
+            return pass_canceled(err);
+        }
+        if (rc == 0) {
             tj.g->layout = NULL;
             if (tj.finished ? tj.finish_st == SHOPSTAT_OK
                             : pass_finish(tj.g, r, &e) == SHOPSTAT_OK) {

@@ -402,11 +402,12 @@ static int unit_reserve(shopstat_totals *t, unit *u)
 /* The error of unit_reserve's -2 (the per-PSU sums past MAX_ACC_BYTES), at line (0: none). */
 static shopstat_status acc_limit(const shopstat_totals *t, size_t line, shopstat_error *err)
 {
-    return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, line, line ? 1 : 0,
-                              "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
-                              "use fewer questions or segments per run, or omit --psu if every "
-                              "row is its own PSU",
-                              acc_max() >> 20, t->nunits, t->ncell);
+    return shopstat_error_set(
+        err, SHOPSTAT_ELIMIT, t->path, line, line ? 1 : 0,
+        "the per-PSU totals would exceed %zu MiB (%zu PSUs x %zu cells); "
+        "use fewer questions or segments per run, or omit design_opts.psu if every "
+        "row is its own PSU",
+        acc_max() >> 20, t->nunits, t->ncell);
 }
 
 /* Release the slabs (all units' sums). */
@@ -1520,7 +1521,7 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
                 row->pos[c].col,
                 "column '%s' of ticked question '%s' holds '%.*s'; expected 1 or a text "
                 "(ticked), 0 or blank (not ticked); a missing-answer code such as -99 goes in "
-                "--missing",
+                "csv_opts.missing",
                 shopstat_reader_colname(t->reader, c), q->pq->name, shown, s);
         *code = x == 1;
         if (x == 1)
@@ -1537,7 +1538,8 @@ static shopstat_status ticked_code(const shopstat_totals *t, rt_question *q, siz
             err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
             row->pos[c].col,
             "column '%s' of ticked question '%s' holds '%.*s' and '%.40s'; a ticked column "
-            "holds one text, its option's label (a text that means not ticked goes in --missing)",
+            "holds one text, its option's label (a text that means not ticked goes in "
+            "csv_opts.missing)",
             shopstat_reader_colname(t->reader, c), q->pq->name, shown, s, q->tick[j]);
     }
     *code = 1;
@@ -4182,7 +4184,7 @@ pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
     long k = excl_rows_take(&t->excl, row);
     if (k < 0)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, t->path, 0, 0,
-                                  "out of memory (the ids --dedupe remembers)");
+                                  "out of memory (the ids a dedupe remembers)");
     if (k) {
         t->acct.excluded_cond++;
         return SHOPSTAT_OK;
@@ -4706,9 +4708,18 @@ typedef struct exact_ctx {
 static shopstat_status exact_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     exact_ctx *x = ctx;
-    if ((++x->rows & 0xffff) == 0)
-        x->o->progress(x->o->progress_ctx, shopstat_reader_bytes_read(x->r), x->rows);
+    if ((++x->rows & 0xffff) == 0) {
+        if (x->o->progress)
+            x->o->progress(x->o->progress_ctx, shopstat_reader_bytes_read(x->r), x->rows);
+        if (x->o->cancel && x->o->cancel(x->o->cancel_ctx))
+            return pass_canceled(err);
+    }
     return pass_row(x->t, row, err);
+}
+
+shopstat_status pass_canceled(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ECANCELED, NULL, 0, 0, "the pass was canceled");
 }
 
 shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
@@ -4719,7 +4730,7 @@ shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
     shopstat_status st = pass_begin(p, r, &t, err);
     if (st)
         return st;
-    if (o && o->progress) {
+    if (o && (o->progress || o->cancel)) {
         exact_ctx x = {t, r, o, 0};
         st = shopstat_reader_run(r, exact_row, &x, err);
     } else {

@@ -571,7 +571,7 @@ static shopstat_status check_segment_name(shopstat_plan *p, const char *name, sh
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "a segment needs a name");
     if (strcmp(name, "rest") == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "'rest' is reserved (it names the complement in --pair A:rest)");
+                                  "'rest' is reserved (it names the complement in a pair A:rest)");
     if (strcmp(name, "all") == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "'all' is reserved (every row; it is always the first segment)");
@@ -1068,7 +1068,7 @@ shopstat_status shopstat_plan_add_dedupe(shopstat_plan *p, const char *column, c
 {
     if (!column || !*column)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--dedupe needs a column (the respondents' id)");
+                                  "shopstat_plan_add_dedupe needs a column (the respondents' id)");
     /* (its condition only binds the column: exclude.c reads the values, not the condition) */
     static const char *const na[] = {"NA", NULL};
     shopstat_cond c = {column, SHOPSTAT_OP_IN, na};

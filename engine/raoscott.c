@@ -177,7 +177,7 @@ static shopstat_status compute(size_t nr, size_t nc, const double *mean, const d
                                   "the table is too sparse for the test: its empty cells leave "
                                   "the design-effect system singular (reciprocal condition "
                                   "number %.2g; R's svychisq stops there too); merge rare "
-                                  "levels, or leave them out with --base",
+                                  "levels, or leave them out with a base (shopstat_plan_add_base)",
                                   rcond);
     /* Delta = denom^-1 numr by LU; LU_solve reports a singular denom. */
     int sign;

@@ -92,6 +92,7 @@ struct shopstat_reader {
     char *path;
     FILE *fp;
     int from_stdin; /* path "-": standard input, shown as <stdin> */
+    int stream;     /* fp is the caller's (shopstat_reader_open_file): read in order, not closed */
     gz_input *gz;   /* fp inflates a gzip-compressed file (engine/inflate.c), or NULL */
     long long start_off; /* file offset of the first byte read (standard input), or -1 */
     shopstat_csv_opts opts;
@@ -283,7 +284,7 @@ static void bad_utf8(shopstat_reader *r, shopstat_pos p, unsigned byte)
     if (r->utf8_detected)
         scan_fail(r, SHOPSTAT_EINPUT, p,
                   "invalid UTF-8 byte 0x%02X (the first 1 MiB was UTF-8; if the file is not, "
-                  "use --encoding windows-1252)",
+                  "use csv_opts.encoding windows-1252)",
                   NULL, byte);
     else
         scan_fail(r, SHOPSTAT_EINPUT, p, "invalid UTF-8 byte 0x%02X", NULL, byte);
@@ -699,7 +700,7 @@ static void join_headers(shopstat_reader *r)
     size_t n = r->nf;
     if (n != r->h1_n) {
         cb_fail(r, SHOPSTAT_EINPUT, n > r->h1_n ? r->pos[r->h1_n] : r->row_pos,
-                "the second header row has %zu field%s, the first has %zu (--header-rows 2 "
+                "the second header row has %zu field%s, the first has %zu (csv_opts.header_rows 2 "
                 "reads two header rows of the same columns)",
                 n, n == 1 ? "" : "s", r->h1_n);
         return;
@@ -831,12 +832,14 @@ static int quoted_len(const shopstat_reader *r, size_t k)
 static void qualtrics_two_rows(shopstat_reader *r, long k, int shown)
 {
     r->import_ids = 1;
-    cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
-            "this is the import-id row of a Qualtrics export ('%.*s'): --header-rows 2 joined "
-            "the question texts of the line before it into the column names; read it with "
-            "--skip-rows 2 instead of --header-rows 2 (skip_rows: 2 instead of header_rows: 2 "
-            "in a spec)",
-            shown, r->fields[k]);
+    cb_fail(
+        r, SHOPSTAT_EINPUT, r->pos[k],
+        "this is the import-id row of a Qualtrics export ('%.*s'): csv_opts.header_rows 2 joined "
+        "the question texts of the line before it into the column names; read it with "
+        "csv_opts.skip_rows 2 instead of csv_opts.header_rows 2 (skip_rows: 2 instead of "
+        "header_rows: 2 "
+        "in a spec)",
+        shown, r->fields[k]);
 }
 
 /* The row as a Qualtrics import-id row, when one of its first nst fields begins as an
@@ -855,16 +858,17 @@ static int import_id_row(shopstat_reader *r, size_t nst)
     else if (kind == 2 && r->rows_read == 1 && r->opts.header_rows != 2)
         cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
                 "this is the second header row of a SurveyMonkey export ('%.*s'), not data: use "
-                "--header-rows 2 (header_rows: 2 in a spec) to read both header rows, which "
+                "csv_opts.header_rows 2 (header_rows: 2 in a spec) to read both header rows, which "
                 "names each column by its question and option",
                 shown, r->fields[k]);
     else
-        cb_fail(r, SHOPSTAT_EINPUT, r->pos[k],
-                "this is %s ('%.*s'), not data: use --skip-rows %zu (skip_rows: %zu in a spec) "
-                "to skip the rows between the header and the data",
-                kind == 1 ? "the import-id row of a Qualtrics export"
-                          : "the second header row of a SurveyMonkey export",
-                shown, r->fields[k], r->rows_read, r->rows_read);
+        cb_fail(
+            r, SHOPSTAT_EINPUT, r->pos[k],
+            "this is %s ('%.*s'), not data: use csv_opts.skip_rows %zu (skip_rows: %zu in a spec) "
+            "to skip the rows between the header and the data",
+            kind == 1 ? "the import-id row of a Qualtrics export"
+                      : "the second header row of a SurveyMonkey export",
+            shown, r->fields[k], r->rows_read, r->rows_read);
     return 1;
 }
 
@@ -1362,8 +1366,8 @@ void shopstat_reader_free(shopstat_reader *r)
 {
     if (!r)
         return;
-    if (r->fp)
-        fclose(r->fp);
+    if (r->fp && (!r->stream || r->gz))
+        fclose(r->fp); /* (a caller's gzip stream: what inflates it; it leaves the stream open) */
     if (r->cd != (iconv_t)-1)
         iconv_close(r->cd);
     if (r->csv_ready)
@@ -1658,10 +1662,11 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
     for (size_t k = 0; k < opts->ncolumn_missing; k++) {
         const shopstat_column_missing *cm = &opts->column_missing[k];
         if (!cm->codes || !cm->codes[0])
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
-                                      "--missing %.100s: give the codes after the ':', e.g. "
-                                      "--missing %.100s:6",
-                                      cm->column, cm->column);
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                "csv_opts.column_missing %.100s: give the codes after the ':', e.g. "
+                "csv_opts.column_missing %.100s:6",
+                cm->column, cm->column);
         size_t hits = 0, idx;
         size_t len = strlen(cm->column);
         int named = len && strmap_find(&r->colmap, cm->column, len, strmap_hash(cm->column, len)) !=
@@ -1669,7 +1674,8 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
         if (named || !strpbrk(cm->column, "*?[")) {
             shopstat_error e2;
             shopstat_error_clear(&e2);
-            shopstat_status st = shopstat_reader_column(r, cm->column, "--missing", &idx, &e2);
+            shopstat_status st =
+                shopstat_reader_column(r, cm->column, "csv_opts.column_missing", &idx, &e2);
             if (st && cm->if_present && !named)
                 continue;
             if (st) {
@@ -1688,7 +1694,8 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
             }
         if (!hits && !cm->if_present)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
-                                      "--missing: no column matches '%.100s'", cm->column);
+                                      "csv_opts.column_missing: no column matches '%.100s'",
+                                      cm->column);
     }
     for (size_t i = 0; i < r->ncols; i++)
         for (size_t j = 0; r->colmiss[i] && r->colmiss[i][j]; j++)
@@ -1696,10 +1703,10 @@ static shopstat_status column_codes(shopstat_reader *r, const shopstat_csv_opts 
     return SHOPSTAT_OK;
 }
 
-static shopstat_status open_impl(shopstat_reader *r, const char *path,
+static shopstat_status open_impl(shopstat_reader *r, const char *path, FILE *stream,
                                  const shopstat_csv_opts *opts, shopstat_error *err)
 {
-    r->from_stdin = strcmp(path, "-") == 0;
+    r->from_stdin = !stream && strcmp(path, "-") == 0;
     r->path = dupstr(r->from_stdin ? "<stdin>" : path);
     if (!r->path)
         return nomem(r, err);
@@ -1731,7 +1738,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "header rows: %zu is not 1 or 2 (2 reads a SurveyMonkey "
                                   "export's two header rows; rows of question texts or ids "
-                                  "after a one-row header are skipped with --skip-rows)",
+                                  "after a one-row header are skipped with csv_opts.skip_rows)",
                                   r->opts.header_rows);
     char d = opts ? opts->delimiter : 0;
     if (d == '"' || d == '\r' || d == '\n' || (d & 0x80))
@@ -1739,7 +1746,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
                                   "the delimiter must be an ASCII character other than a quote "
                                   "or a line end");
 
-    if (r->from_stdin) {
+    if (stream) {
+        r->fp = stream;
+        r->stream = 1;
+    } else if (r->from_stdin) {
         int fd = dup(STDIN_FILENO);
         /* a file redirected to standard input is read from where it stands */
         r->start_off = fd < 0 ? -1 : (long long)lseek(fd, 0, SEEK_CUR);
@@ -1753,7 +1763,8 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
         return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "cannot open: %s",
                                   strerror(errno));
     struct stat sb;
-    int regular = !r->from_stdin && fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode);
+    int regular =
+        !r->from_stdin && !r->stream && fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode);
     r->buf_cap = r->opts.block_size > DETECT_BYTES ? r->opts.block_size : DETECT_BYTES;
     r->buf = malloc(r->buf_cap);
     r->q = malloc((CHUNK + 2) * sizeof *r->q);
@@ -1765,7 +1776,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
     if (gz_magic(r->buf, r->buf_len)) {
         /* gzip-compressed (an export.csv.gz, or gzip's output on a pipe): read on through a
          * stream that inflates, from its first byte; one thread reads it, from start to end */
-        FILE *z = gz_open(r->fp, r->buf, r->buf_len, &r->gz);
+        FILE *z = gz_open(r->fp, r->buf, r->buf_len, !r->stream, &r->gz);
         if (!z)
             return nomem(r, err);
         r->fp = z;
@@ -1906,9 +1917,10 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path,
             return s;
     }
     if (!r->header_done && r->h1_done)
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, r->path, 0, 0,
-                                  "the file ends after its first header row: --header-rows 2 "
-                                  "(header_rows: 2 in a spec) reads two header rows");
+        return shopstat_error_set(
+            err, SHOPSTAT_EINPUT, r->path, 0, 0,
+            "the file ends after its first header row: csv_opts.header_rows 2 "
+            "(header_rows: 2 in a spec) reads two header rows");
     if (!r->header_done)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 0, 0,
                                   "file is empty (no header row)");
@@ -1931,7 +1943,27 @@ shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *
     if (!r)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
     r->cd = (iconv_t)-1;
-    shopstat_status s = open_impl(r, path, opts, err);
+    shopstat_status s = open_impl(r, path, NULL, opts, err);
+    if (s != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return s;
+    }
+    *out = r;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status shopstat_reader_open_file(FILE *fp, const char *name, const shopstat_csv_opts *opts,
+                                          shopstat_reader **out, shopstat_error *err)
+{
+    *out = NULL;
+    if (!name || !*name)
+        name = "<stream>";
+    shopstat_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, name, 0, 0, "out of memory");
+    r->cd = (iconv_t)-1;
+    shopstat_status s = fp ? open_impl(r, name, fp, opts, err)
+                           : shopstat_error_set(err, SHOPSTAT_EUSAGE, name, 0, 0, "no stream");
     if (s != SHOPSTAT_OK) {
         shopstat_reader_free(r);
         return s;
@@ -2334,13 +2366,14 @@ const char *reader_comma_hint(const shopstat_reader *r, const char *s, size_t le
     if (after == 3 && comma + 4 == s + len && !memchr(s, '.', len))
         snprintf(buf, n,
                  "; if ',' is a thousands separator, remove it; if it is a decimal comma (%.15g), "
-                 "use --decimal-comma (decimal_comma: true in a spec)",
+                 "use csv_opts.decimal_comma (decimal_comma: true in a spec)",
                  v);
     else
-        snprintf(buf, n,
-                 "; read with a decimal comma it is %.15g: use --decimal-comma (decimal_comma: "
-                 "true in a spec)",
-                 v);
+        snprintf(
+            buf, n,
+            "; read with a decimal comma it is %.15g: use csv_opts.decimal_comma (decimal_comma: "
+            "true in a spec)",
+            v);
     return buf;
 }
 
@@ -2354,7 +2387,7 @@ const char *reader_number_hint(const shopstat_reader *r, const shopstat_row *row
         shopstat_parse_number(s, len, 1, &v) == 0)
         snprintf(buf, n,
                  "; line %zu is the first row of data: a row of question texts under the "
-                 "header? --skip-rows %zu leaves it out (skip_rows: %zu in a spec)",
+                 "header? csv_opts.skip_rows %zu leaves it out (skip_rows: %zu in a spec)",
                  row->pos[0].line, r->opts.skip_rows + 1, r->opts.skip_rows + 1);
     return buf;
 }
@@ -2381,16 +2414,17 @@ const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char
     const char *code = reader_missing_code(r, s, len);
     if (code)
         snprintf(buf, n,
-                 "; '%.40s' is one of the --missing codes (missing: in a spec), which mean "
+                 "; '%.40s' is one of the csv_opts.missing codes (missing: in a spec), which mean "
                  "no answer in every column, design columns included",
                  code);
     else if ((code = reader_column_code(r, col, s, len)))
-        snprintf(buf, n, "; '%.40s' is one of this column's --missing codes", code);
+        snprintf(buf, n, "; '%.40s' is one of this column's csv_opts.column_missing codes", code);
     else if (col < r->ncols)
         /* an empty design cell (Qualtrics' incomplete responses have no weight): R's
          * svydesign() refuses it too, so say how to drop those rows before the design */
         snprintf(buf, n,
-                 "; to leave such rows out: --exclude '%.40s:NA' (a spec's exclude: \"%.40s == "
+                 "; to leave such rows out: shopstat_plan_parse_exclude(\"%.40s:NA\") (a spec's "
+                 "exclude: \"%.40s == "
                  "NA\")",
                  r->names[col], r->names[col]);
     return buf;
@@ -2682,7 +2716,7 @@ int reader_stopped_on_import_ids(const shopstat_reader *r)
 
 void reader_read_ahead(shopstat_reader *r)
 {
-    if (r->gz && !r->ran)
+    if (r->gz && !r->ran && !r->stream) /* (a caller's stream is read on its thread alone) */
         (void)gz_ahead(r->gz); /* (when it cannot, the reads inflate, as before) */
 }
 
@@ -2697,9 +2731,10 @@ size_t reader_file_size(const shopstat_reader *r)
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size)
 {
     /* (standard input: when it is a regular file, from the offset it had at the start) */
-    if (r->ran || r->noted || !r->fp || r->gz || (r->from_stdin && r->start_off < 0) ||
-        r->rows_read < r->opts.skip_rows || r->skip_status != SHOPSTAT_OK ||
-        !r->header_done || r->scan_err || r->stop || r->st != S_ROW)
+    if (r->ran || r->noted || !r->fp || r->stream || r->gz ||
+        (r->from_stdin && r->start_off < 0) || r->rows_read < r->opts.skip_rows ||
+        r->skip_status != SHOPSTAT_OK || !r->header_done || r->scan_err || r->stop ||
+        r->st != S_ROW)
         return 0;
     struct stat sb;
     if (fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))

@@ -155,8 +155,8 @@ static shopstat_status row_psu(rc_ctx *c, const shopstat_row *row, int add, size
                 err, SHOPSTAT_EINPUT, c->path, row->pos[c->pcol].line, row->pos[c->pcol].col,
                 "%s%s%shas a third PSU '%.*s': jk2 (the paired jackknife) needs exactly two "
                 "PSUs in every stratum; pair them into strata of two (a column of pair ids as "
-                "--strata), or use --type jkn",
-                c->scol != SIZE_MAX ? "stratum '" : "the design (no --strata) ",
+                "replicate_opts.strata), or use replicate_opts.type jkn",
+                c->scol != SIZE_MAX ? "stratum '" : "the design (no replicate_opts.strata) ",
                 c->scol != SIZE_MAX ? strmap_key(&c->strata, sid) : "",
                 c->scol != SIZE_MAX ? "' " : "", (int)(pl > 40 ? 40 : pl), p);
     }
@@ -274,7 +274,7 @@ static shopstat_status bind_cols(rc_ctx *c, shopstat_error *err)
         if (!*d)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, c->path, 1, 1,
                                       "column '%s' already has the replicate prefix '%s'; "
-                                      "choose another with --prefix",
+                                      "choose another with replicate_opts.prefix",
                                       name, o->prefix);
     }
     return SHOPSTAT_OK;
@@ -283,57 +283,66 @@ static shopstat_status bind_cols(rc_ctx *c, shopstat_error *err)
 static shopstat_status check_opts(const shopstat_replicate_opts *o, shopstat_error *err)
 {
     if (!o->psu)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "replicate needs --psu (the clusters the replicates drop or "
-                                  "resample)");
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+            "replicate needs replicate_opts.psu (the clusters the replicates drop or "
+            "resample)");
     if (!o->prefix || !*o->prefix)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "--prefix must not be empty");
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "replicate_opts.prefix must not be empty");
     /* R's design would weigh rows N/n from the fpc, and so would tab on the same flags; the
      * replicates and the analysis's full-sample weight need that weight as a column */
     if (o->fpc && !o->weight && o->type != SHOPSTAT_REP_BOOTSTRAP)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--fpc without --weight: the design weighs every row N/n of "
-                                  "its stratum (as R's svydesign), and the replicate weights and "
-                                  "their analysis need that weight as a column; add it and give "
-                                  "--weight ('shopstat describe DATA --strata S --psu P --fpc F' "
-                                  "shows N/n per stratum)");
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+            "replicate_opts.fpc without replicate_opts.weight: the design weighs every row N/n of "
+            "its stratum (as R's svydesign), and the replicate weights and "
+            "their analysis need that weight as a column; add it and give "
+            "replicate_opts.weight ('shopstat describe DATA --strata S --psu P --fpc F' "
+            "shows N/n per stratum)");
     switch (o->type) {
     case SHOPSTAT_REP_JK1:
         if (o->strata)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "jk1 is for unstratified designs (as R); use --type jkn "
-                                      "with --strata");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "jk1 is for unstratified designs (as R); use replicate_opts.type jkn "
+                "with replicate_opts.strata");
         break;
     case SHOPSTAT_REP_JKN:
         if (!o->strata)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "jkn needs --strata; use --type jk1 for an unstratified "
-                                      "design");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "jkn needs replicate_opts.strata; use replicate_opts.type jk1 for an unstratified "
+                "design");
         break;
     case SHOPSTAT_REP_JK2:
         /* WesVar's JK2 has no finite population factor, and jk2's rscales are all 1 in
          * R's svrepdesign and tab (--rscales refused), so an fpc could not be carried */
         if (o->fpc)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "jk2 does not use --fpc (its replicates carry no finite "
-                                      "population factor; --type jkn does)");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "jk2 does not use replicate_opts.fpc (its replicates carry no finite "
+                "population factor; replicate_opts.type jkn does)");
         if (o->lonely != SHOPSTAT_LONELY_FAIL)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "jk2 takes no --lonely-psu: every stratum must have "
-                                      "exactly two PSUs (use --type jkn to leave single-PSU "
-                                      "strata out)");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "jk2 takes no replicate_opts.lonely: every stratum must have "
+                "exactly two PSUs (use replicate_opts.type jkn to leave single-PSU "
+                "strata out)");
         break;
     case SHOPSTAT_REP_BOOTSTRAP:
         if (o->fpc)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "the Rao-Wu bootstrap does not use --fpc (as R)");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "the Rao-Wu bootstrap does not use replicate_opts.fpc (as R)");
         if (o->replicates < 2 || o->replicates > RC_MAX_BOOT)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--replicates must be between 2 and %d", RC_MAX_BOOT);
+                                      "replicate_opts.replicates must be between 2 and %d",
+                                      RC_MAX_BOOT);
         break;
     default:
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "replicate --type must be jk1, jkn, jk2 or bootstrap");
+                                  "replicate_opts.type must be jk1, jkn, jk2 or bootstrap");
     }
     return SHOPSTAT_OK;
 }
@@ -354,10 +363,11 @@ static shopstat_status strata_setup(rc_ctx *c, shopstat_error *err)
             continue;
         double N = all_fraction ? (double)s->npsu / s->fpc : s->fpc;
         if (N + 1e-9 < (double)s->npsu)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
-                                      "--fpc gives %.17g for stratum '%s', fewer than its %zu "
-                                      "sampled PSUs",
-                                      s->fpc, strmap_key(&c->strata, h), s->npsu);
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, c->path, 0, 0,
+                "replicate_opts.fpc gives %.17g for stratum '%s', fewer than its %zu "
+                "sampled PSUs",
+                s->fpc, strmap_key(&c->strata, h), s->npsu);
         s->f = (N - (double)s->npsu) / N;
     }
     if (c->o->type == SHOPSTAT_REP_JK1)
@@ -368,9 +378,11 @@ static shopstat_status strata_setup(rc_ctx *c, shopstat_error *err)
                 return shopstat_error_set(
                     err, SHOPSTAT_EINPUT, c->path, c->st[h].at.line, c->st[h].at.col,
                     "%s%s%shas only one PSU: jk2 (the paired jackknife) needs exactly two PSUs "
-                    "in every stratum; pair it with another stratum's PSU (one --strata id for "
-                    "both), or use --type jkn --lonely-psu remove",
-                    c->scol != SIZE_MAX ? "stratum '" : "the design (no --strata) ",
+                    "in every stratum; pair it with another stratum's PSU (one "
+                    "replicate_opts.strata id for "
+                    "both), or use replicate_opts.type jkn and a replicate_opts.lonely rule: "
+                    "remove",
+                    c->scol != SIZE_MAX ? "stratum '" : "the design (no replicate_opts.strata) ",
                     c->scol != SIZE_MAX ? strmap_key(&c->strata, h) : "",
                     c->scol != SIZE_MAX ? "' " : "");
         return SHOPSTAT_OK;
@@ -381,10 +393,11 @@ static shopstat_status strata_setup(rc_ctx *c, shopstat_error *err)
     for (size_t h = 0; h < H; h++)
         if (c->st[h].npsu == 1 && c->st[h].f != 0 && c->o->lonely != SHOPSTAT_LONELY_REMOVE &&
             c->o->lonely != SHOPSTAT_LONELY_CERTAINTY)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
-                                      "stratum '%s' has only one PSU; give --lonely-psu remove "
-                                      "or certainty to leave it out of the replicates",
-                                      strmap_key(&c->strata, h));
+            return shopstat_error_set(
+                err, SHOPSTAT_EINPUT, c->path, 0, 0,
+                "stratum '%s' has only one PSU; give a replicate_opts.lonely rule: remove "
+                "or certainty to leave it out of the replicates",
+                strmap_key(&c->strata, h));
     return SHOPSTAT_OK;
 }
 
@@ -401,7 +414,7 @@ static shopstat_status make_reps(rc_ctx *c, shopstat_replicate_info *info, shops
             /* R's jk1weights gives no replicate (and scale 0) for a population sampled
              * whole, as jknweights stops for it: nothing varies, nothing to analyse */
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, 0, 0,
-                                      "--fpc says all %zu PSUs of the population were "
+                                      "replicate_opts.fpc says all %zu PSUs of the population were "
                                       "sampled: no variance, no replicates",
                                       npsu);
         double n = (double)npsu;

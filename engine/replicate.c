@@ -292,12 +292,13 @@ shopstat_status shopstat_rep_type_parse(const char *s, shopstat_rep_type *out,
     const char *hint = "";
     if (s && (same_name(s, "jackknife") || same_name(s, "jk") || same_name(s, "jack")))
         hint = " (a jackknife: jk1 for replicates each leaving out one PSU of a single "
-               "stratum, scale (R-1)/R; jkn for strata, with --rscales / rscales: (n_h-1)/n_h; "
+               "stratum, scale (R-1)/R; jkn for strata, with design_opts.rscales / rscales: "
+               "(n_h-1)/n_h; "
                "jk2 for paired PSUs, one pair a replicate)";
     else if (s && (same_name(s, "boot") || same_name(s, "bs") || same_name(s, "mrbbootstrap") ||
                    same_name(s, "subbootstrap")))
         hint = " (a bootstrap's replicate weights: bootstrap, scale 1/(R-1) unless the "
-               "documentation gives another, --repscale / scale:)";
+               "documentation gives another, design_opts.repscale / scale:)";
     else if (s && (same_name(s, "sdr2") || same_name(s, "successive") ||
                    same_name(s, "successive-differences") || same_name(s, "pums")))
         hint = " (successive differences, as the ACS: sdr, scale 4/R)";
@@ -419,14 +420,16 @@ shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, c
 shopstat_status shopstat_rep_check_options(const shopstat_design_opts *d, shopstat_error *err)
 {
     const char *why;
-    static const char *const flag[] = {"", "--rho", "--repscale", "--rscales"};
+    static const char *const flag[] = {"", "design_opts.rho", "design_opts.repscale",
+                                       "design_opts.rscales"};
     shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
     if (o == SHOPSTAT_REP_OPT_NONE)
         return SHOPSTAT_OK;
-    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "%s with --reptype %s: R's svrepdesign ignores it (%s); leave "
-                              "it out",
-                              flag[o], shopstat_rep_type_name(d->reptype), why);
+    return shopstat_error_set(
+        err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+        "%s with design_opts.reptype %s: R's svrepdesign ignores it (%s); leave "
+        "it out",
+        flag[o], shopstat_rep_type_name(d->reptype), why);
 }
 
 size_t shopstat_totals_nreplicates(const shopstat_totals *t)
@@ -499,7 +502,8 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
             name[len] = '\0';
             shopstat_status st = SHOPSTAT_OK;
             if (len)
-                st = shopstat_reader_column(r, name, "--repweights", &rw->cols[rw->R++], err);
+                st = shopstat_reader_column(r, name, "design_opts.repweights", &rw->cols[rw->R++],
+                                            err);
             free(name);
             if (st)
                 return st;
@@ -527,7 +531,7 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
             /* two columns PREFIX7: the lookup's message says which */
             size_t idx;
             free(found);
-            return shopstat_reader_column(r, name, "--repweights", &idx, err);
+            return shopstat_reader_column(r, name, "design_opts.repweights", &idx, err);
         }
         found[n].num = strtoull(name + plen, NULL, 10);
         found[n].idx = i;
@@ -544,10 +548,11 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
     rw->R = n;
     free(found);
     if (!n)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
-                                  "--repweights %s: no column is named %s followed by digits "
-                                  "(such as %s1); give the prefix or a comma-separated list",
-                                  spec, spec, spec);
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
+            "design_opts.repweights %s: no column is named %s followed by digits "
+            "(such as %s1); give the prefix or a comma-separated list",
+            spec, spec, spec);
     return SHOPSTAT_OK;
 }
 
@@ -566,7 +571,7 @@ static shopstat_status parse_rscales(shopstat_repweights *rw, const char *s, sho
         shopstat_error_clear(&e);
         if (shopstat_rep_scale_parse(p, (size_t)(end - p), &x, &e) || x < 0)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--rscales item %zu, '%.*s': %s; give non-negative "
+                                      "design_opts.rscales item %zu, '%.*s': %s; give non-negative "
                                       "numbers or fractions (such as 79/80) separated by commas",
                                       n + 1, (int)(end - p), p, e.msg[0] ? e.msg : "negative");
         if (n < rw->R)
@@ -583,7 +588,7 @@ static shopstat_status parse_rscales(shopstat_repweights *rw, const char *s, sho
             rw->rscales[r] = first;
     else if (n != rw->R)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--rscales has %zu values but there are %zu replicate "
+                                  "design_opts.rscales has %zu values but there are %zu replicate "
                                   "weights (give one value, or one per replicate)",
                                   n, rw->R);
     return SHOPSTAT_OK;
@@ -633,7 +638,8 @@ static shopstat_status no_own_codes(const shopstat_reader *r, const shopstat_rep
         int named = from && strcmp(from, name) == 0;
         return shopstat_error_set(
             err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 0, 0,
-            "--missing %.100s:%s %s replicate weight column '%s'%s: a replicate weight is part "
+            "csv_opts.column_missing %.100s:%s %s replicate weight column '%s'%s: a replicate "
+            "weight is part "
             "of the design and cannot be missing (R's svrepdesign refuses NA replicate "
             "weights); give the codes to the answer columns only",
             from ? from : name, codes, named ? "names" : "takes in", name,
@@ -647,13 +653,15 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
 {
     if (d->reptype == SHOPSTAT_REP_NONE)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--repweights needs --reptype (brr, fay with --rho, jk1, jkn, "
+                                  "design_opts.repweights needs design_opts.reptype (brr, fay with "
+                                  "design_opts.rho, jk1, jkn, "
                                   "jk2, bootstrap or sdr): the method the file's documentation "
                                   "names; 'shopstat describe DATA' reads a hint off the "
                                   "replicate weights' values");
     if (d->strata || d->psu || d->fpc)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--repweights replaces --strata, --psu and --fpc: the replicate "
+                                  "design_opts.repweights replaces design_opts.strata, "
+                                  "design_opts.psu and design_opts.fpc: the replicate "
                                   "weights already carry the design; give one or the other");
     shopstat_status st = shopstat_rep_check_options(d, err);
     if (st)
@@ -665,7 +673,7 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
     size_t R = rw->R;
     if (R < 2 || R > REP_MAX)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--repweights %s selects %zu columns; between 2 and %d "
+                                  "design_opts.repweights %s selects %zu columns; between 2 and %d "
                                   "replicate weights are needed",
                                   d->repweights, R, REP_MAX);
     if (!(rw->rscales = calloc(R, sizeof *rw->rscales)))
@@ -682,9 +690,10 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         break;
     case SHOPSTAT_REP_FAY:
         if (!(d->rho >= 0 && d->rho < 1))
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--reptype fay needs --rho R with 0 <= R < 1 (the Fay "
-                                      "coefficient the weights were made with)");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "design_opts.reptype fay needs design_opts.rho R with 0 <= R < 1 (the Fay "
+                "coefficient the weights were made with)");
         rw->scale = 1 / (Rd * (1 - d->rho) * (1 - d->rho));
         break;
     case SHOPSTAT_REP_JK1:
@@ -692,10 +701,11 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         break;
     case SHOPSTAT_REP_JKN:
         if (!d->rscales)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--reptype jkn needs --rscales: (n_h - 1)/n_h for each "
-                                      "replicate, n_h the PSUs of its stratum (R requires them "
-                                      "too); 'shopstat replicate' prints them");
+            return shopstat_error_set(
+                err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                "design_opts.reptype jkn needs design_opts.rscales: (n_h - 1)/n_h for each "
+                "replicate, n_h the PSUs of its stratum (R requires them "
+                "too); 'shopstat replicate' prints them");
         rw->scale = 1;
         break;
     case SHOPSTAT_REP_BOOTSTRAP:
@@ -710,12 +720,12 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         rw->scale = 1;
         break;
     default:
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown --reptype");
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "unknown design_opts.reptype");
     }
     if (!isnan(d->repscale)) {
         if (!(d->repscale > 0) || !isfinite(d->repscale))
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "--repscale must be a positive number");
+                                      "design_opts.repscale must be a positive number");
         rw->scale = d->repscale;
     }
     rw->mse = d->mse < 0 ? d->reptype == SHOPSTAT_REP_SDR : d->mse != 0;
@@ -974,7 +984,7 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
                 shopstat_reader_colname(t->reader, c),
                 reader_missing_hint(t->reader, c, s, n, hint, sizeof hint),
                 code ? "; if it is a weight here, give the code to the answer columns only "
-                       "(--missing COLS:"
+                       "(csv_opts.column_missing COLS:"
                      : "",
                 code ? code : "", code ? ")" : "");
         }

@@ -29,6 +29,7 @@
 #include "shopstat/shopstat.h"
 #include "shopstat/replicate.h"
 #include "shopstat/xlsx.h"
+#include "cnumeric.h"
 
 /* A by: segment of a table whose column is missing on rows of the table's base (blank, NA,
  * a missing: code): those rows are in the base ('all') and in no column of the segment. */
@@ -4048,7 +4049,7 @@ static void spec_hint(shopstat_error *err, const char *hint)
     snprintf(err->msg + len, sizeof err->msg - len, " (%s)", hint);
 }
 
-shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
+static shopstat_status report_run_c(const shopstat_spec *spec, const shopstat_report_opts *o,
                                     shopstat_error *err)
 {
     shopstat_report_opts dflt;
@@ -4087,7 +4088,7 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
         memcpy(r.sha, sj.hex, sizeof r.sha);
     if (!st)
         st = compute(&r, err);
-    if (st && strstr(err->msg, "--lonely-psu"))
+    if (st && strstr(err->msg, "design_opts.lonely"))
         spec_hint(err, "in the spec: design: {lonely_psu: ...}");
     if (!st)
         st = make_tmpdir(&r, err);
@@ -4125,4 +4126,13 @@ shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_re
     reg_nmade = 0; /* (a success keeps them: they hold OUTDIR) */
     report_free(&r);
     return st;
+}
+
+shopstat_status shopstat_report_run(const shopstat_spec *spec, const shopstat_report_opts *o,
+                                    shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = report_run_c(spec, o, err);
+    c_numeric_leave(old);
+    return r;
 }

@@ -489,13 +489,14 @@ static shopstat_status text_scale_map_error(const shopstat_totals *t, const rt_q
                                       pt + 1),
                     pt++;
         score_who(sc, who, sizeof who);
-        st = shopstat_error_set(
-            err, SHOPSTAT_EINPUT, t->path, 0, 0,
-            "%s: level '%s' is a point of a text scale (%s), which has no "
-            "numbers to %s; score its points with a map, e.g. --score %s (numbered as "
-            "the whole scale runs: a point no row gave keeps its number)",
-            who, lv, name, sc->kind == SCORE_NPS ? "place in an NPS" : "average",
-            k < sizeof map ? shell_word(map, w, sizeof w) : "Q:LEVEL=SCORE,...");
+        st =
+            shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                               "%s: level '%s' is a point of a text scale (%s), which has no "
+                               "numbers to %s; score its points with a map, e.g. "
+                               "shopstat_plan_parse_score(\"%s\") (numbered as "
+                               "the whole scale runs: a point no row gave keeps its number)",
+                               who, lv, name, sc->kind == SCORE_NPS ? "place in an NPS" : "average",
+                               k < sizeof map ? shell_word(map, w, sizeof w) : "Q:LEVEL=SCORE,...");
     }
     free(labels);
     return st;
@@ -557,7 +558,8 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 shopstat_status st = shopstat_error_set(
                     err, SHOPSTAT_EINPUT, t->path, 0, 0,
                     "%s: level '%s' is a non-substantive answer, not a point of the scale, so it "
-                    "takes no score%s; declare it missing in its column (--missing %s)",
+                    "takes no score%s; declare it missing in its column (csv_opts.column_missing "
+                    "%s)",
                     who, lv, ok ? " (take it out of the map)" : "",
                     shell_word(code, w1, sizeof w1));
                 scores_free(r, p->nscores);
@@ -608,14 +610,15 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
                 snprintf(arg, sizeof arg, "%s:...,%s=SCORE", sc->question, lv);
             char who[300];
             score_who(sc, who, sizeof who);
-            shopstat_status st = shopstat_error_set(
-                err, SHOPSTAT_EINPUT, t->path, 0, 0,
-                "%s: level '%s' %s; declare it missing in its column (--missing %s) or %s "
-                "(--score %s)",
-                who, lv, why, shell_word(code, w1, sizeof w1),
-                sc->kind == SCORE_MAP ? "give it a score in the map"
-                                      : "score every level with a map",
-                shell_word(arg, w2, sizeof w2));
+            shopstat_status st =
+                shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
+                                   "%s: level '%s' %s; declare it missing in its column "
+                                   "(csv_opts.column_missing %s) or %s "
+                                   "(shopstat_plan_parse_score(\"%s\"))",
+                                   who, lv, why, shell_word(code, w1, sizeof w1),
+                                   sc->kind == SCORE_MAP ? "give it a score in the map"
+                                                         : "score every level with a map",
+                                   shell_word(arg, w2, sizeof w2));
             scores_free(r, p->nscores);
             return st;
         }
@@ -872,7 +875,7 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
                 if (!o->undefined_ok && !(whole > 0)) {
                     char why[400];
                     const char *rows =
-                        t->acct.outside_base ? "the rows of the --base" : "the design's rows";
+                        t->acct.outside_base ? "the rows of the base" : "the design's rows";
                     st = shopstat_error_set(
                         err, SHOPSTAT_EINPUT, NULL, 0, 0,
                         "%s, score '%s', segment '%s': design degrees of freedom are %g for "
@@ -882,8 +885,8 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
                         t->rep ? ""
                                : " lie within one PSU per stratum (R's degf: PSUs less strata)",
                         t->rep                 ? ""
-                        : t->acct.outside_base ? "; a --base over more PSUs gives them"
-                                               : "; check --psu and --strata");
+                        : t->acct.outside_base ? "; a base over more PSUs gives them"
+                                               : "; check design_opts.psu and design_opts.strata");
                     goto fail;
                 }
                 x->no_interval = SHOPSTAT_NO_INTERVAL_DF0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "shopstat/score.h"
+#include "cnumeric.h"
 
 int shopstat_score_decimals(double min, double max)
 {
@@ -14,7 +15,7 @@ int shopstat_score_decimals(double min, double max)
     return dec < 0 ? 0 : dec > 3 ? 3 : dec;
 }
 
-void shopstat_score_format(double x, double min, double max, int decimals, int flags, char *buf,
+static void score_format_c(double x, double min, double max, int decimals, int flags, char *buf,
                            size_t n)
 {
     if (!buf || n == 0)
@@ -43,7 +44,15 @@ void shopstat_score_format(double x, double min, double max, int decimals, int f
     snprintf(buf, n, "%s%s", sign, tmp);
 }
 
-void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n)
+void shopstat_score_format(double x, double min, double max, int decimals, int flags, char *buf,
+                           size_t n)
+{
+    locale_t old = c_numeric_enter();
+    score_format_c(x, min, max, decimals, flags, buf, n);
+    c_numeric_leave(old);
+}
+
+static void score_label_c(const shopstat_score_estimate *e, char *buf, size_t n)
 {
     if (!buf || n == 0)
         return;
@@ -59,4 +68,11 @@ void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n)
         snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
     else
         snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
+}
+
+void shopstat_score_label(const shopstat_score_estimate *e, char *buf, size_t n)
+{
+    locale_t old = c_numeric_enter();
+    score_label_c(e, buf, n);
+    c_numeric_leave(old);
 }

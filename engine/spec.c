@@ -2778,16 +2778,17 @@ static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_r
     shopstat_repweights_free(&rw);
     if (!st)
         return SHOPSTAT_OK;
-    if (!strchr(in->design.repweights, ',') && strncmp(e.msg, "--repweights ", 13) == 0) {
+    if (!strchr(in->design.repweights, ',') && strncmp(e.msg, "design_opts.repweights ", 23) == 0) {
         shopstat_pos p = in->design_pos[4]; /* (the prefix: no such columns, or too many) */
         char *cli = strstr(e.msg, "; give the prefix or a comma-separated list");
         if (cli) /* (the command line's words) */
             snprintf(cli, sizeof e.msg - (size_t)(cli - e.msg), "; give prefix: or columns:");
         return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: prefix: %s",
-                                  e.msg + 13);
+                                  e.msg + 23);
     }
     const char *count = strstr(e.msg, " replicate weights are needed");
-    if (strchr(in->design.repweights, ',') && strncmp(e.msg, "--repweights ", 13) == 0 && count) {
+    if (strchr(in->design.repweights, ',') && strncmp(e.msg, "design_opts.repweights ", 23) == 0 &&
+        count) {
         /* (columns: lists too few or too many: the count in the spec's words, at the list) */
         size_t k = 0;
         for (const char *q = in->design.repweights; *q; q++)
@@ -2800,7 +2801,7 @@ static shopstat_status check_replicates(const shopstat_spec *s, const shopstat_r
     }
     if (e.line) /* (at a place in the data already: a column's codes, two columns alike) */
         return shopstat_error_set(err, st, e.file, e.line, e.col, "%s", e.msg);
-    const char *rs = strncmp(e.msg, "--rscales", 9) == 0 ? e.msg + 9 : NULL;
+    const char *rs = strncmp(e.msg, "design_opts.rscales", 19) == 0 ? e.msg + 19 : NULL;
     shopstat_pos p = rs && in->rscales_pos.line ? in->rscales_pos : in->design_pos[4];
     if (rs)
         return shopstat_error_set(err, st, in->path, p.line, p.col, "replicates: rscales:%s", rs);

@@ -73,6 +73,7 @@
 
 /* engine/core.h */
 #define pass_begin shopstat_internal_pass_begin
+#define pass_canceled shopstat_internal_pass_canceled
 #define pass_exact shopstat_internal_pass_exact
 #define pass_finish shopstat_internal_pass_finish
 #define pass_live_acc_bytes shopstat_internal_pass_live_acc_bytes

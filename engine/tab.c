@@ -135,7 +135,7 @@ static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimat
                                 shopstat_error *err)
 {
     char why[400];
-    const char *whole = t->acct.outside_base ? "the rows of the --base" : "the design's rows";
+    const char *whole = t->acct.outside_base ? "the rows of the base" : "the design's rows";
     if (t->rep)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "%s, level '%s', segment '%s': design degrees of freedom are "
@@ -149,8 +149,9 @@ static shopstat_status df_error(const shopstat_totals *t, const shopstat_estimat
                               "within one PSU per stratum, so no estimate can have an "
                               "interval; %s",
                               r->variable, r->level, r->segment, df, whole,
-                              t->acct.outside_base ? "a --base over more PSUs gives them"
-                                                   : "check --psu and --strata");
+                              t->acct.outside_base
+                                  ? "a base over more PSUs gives them"
+                                  : "check design_opts.psu and design_opts.strata");
 }
 
 const shopstat_estimate *shopstat_tab_estimate_find(const shopstat_estimate *e, size_t n, size_t q,

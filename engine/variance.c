@@ -145,14 +145,14 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
             if (t->scol == SIZE_MAX)
                 st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
                                         "the sample has only one %s, so its variance cannot be "
-                                        "estimated; choose --lonely-psu remove, certainty, adjust "
-                                        "or average",
+                                        "estimated; choose a design_opts.lonely rule: remove, "
+                                        "certainty, adjust or average",
                                         t->element ? "row" : "PSU");
             else
                 st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, 0, 0,
                                         "stratum '%s' has only one PSU, so its variance cannot be "
-                                        "estimated; choose --lonely-psu remove, certainty, adjust "
-                                        "or average",
+                                        "estimated; choose a design_opts.lonely rule: remove, "
+                                        "certainty, adjust or average",
                                         si->name);
             goto out;
         case SHOPSTAT_LONELY_REMOVE:

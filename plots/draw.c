@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "../engine/cnumeric.h"
 
 #define MAX_PAGE_SIDE 14400.0 /* as chart.c's MAX_SIDE */
 
@@ -354,7 +355,7 @@ static double fitting_height(double w, double need, const shopstat_chart_data *d
     return 0;
 }
 
-shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+static shopstat_status chart_draw_c(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                     const shopstat_chart_opts *opts, shopstat_error *err)
 {
     shopstat_chart_opts def;
@@ -383,6 +384,15 @@ shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shops
                                     nm, w, h, what, MAX_PAGE_SIDE);
     }
     return st;
+}
+
+shopstat_status shopstat_chart_draw(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
+                                    const shopstat_chart_opts *opts, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = chart_draw_c(cr, w, h, d, opts, err);
+    c_numeric_leave(old);
+    return r;
 }
 
 shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,

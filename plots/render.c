@@ -13,6 +13,7 @@
 
 #include "shopstat/outfile.h"
 #include "shopstat/shopstat.h"
+#include "../engine/cnumeric.h"
 
 /* The release this code is from: the program checks it when it loads the charts as
  * shopstat-plots.so (engine/cli/plugin.c). */
@@ -453,7 +454,7 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
     return st;
 }
 
-shopstat_status shopstat_chart_render_pages(const char *path,
+static shopstat_status chart_render_pages_c(const char *path,
                                             const shopstat_chart_data *const *charts, size_t n,
                                             const shopstat_chart_opts *opts, shopstat_error *err)
 {
@@ -479,8 +480,27 @@ shopstat_status shopstat_chart_render_pages(const char *path,
     return render_each(path, fmt, charts, n, opts, err);
 }
 
-shopstat_status shopstat_chart_render_file(const char *path, const shopstat_chart_data *chart,
+shopstat_status shopstat_chart_render_pages(const char *path,
+                                            const shopstat_chart_data *const *charts, size_t n,
+                                            const shopstat_chart_opts *opts, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = chart_render_pages_c(path, charts, n, opts, err);
+    c_numeric_leave(old);
+    return r;
+}
+
+static shopstat_status chart_render_file_c(const char *path, const shopstat_chart_data *chart,
                                            const shopstat_chart_opts *opts, shopstat_error *err)
 {
     return shopstat_chart_render_pages(path, &chart, 1, opts, err);
+}
+
+shopstat_status shopstat_chart_render_file(const char *path, const shopstat_chart_data *chart,
+                                           const shopstat_chart_opts *opts, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = chart_render_file_c(path, chart, opts, err);
+    c_numeric_leave(old);
+    return r;
 }

@@ -14,6 +14,7 @@
 #include "shopstat/outfile.h"
 #include "shopstat/report_pdf.h"
 #include "shopstat/shopstat.h"
+#include "../engine/cnumeric.h"
 
 #define FIXED_PDF_DATE "2000-01-01T00:00:00Z"
 
@@ -640,7 +641,7 @@ done:
     return st;
 }
 
-shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
+static shopstat_status report_pdf_write_c(const char *path, const shopstat_title_page *tp,
                                           const shopstat_chart_data *const *charts,
                                           const size_t *tables, size_t n,
                                           const shopstat_chart_opts *opts, shopstat_error *err)
@@ -698,4 +699,15 @@ shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title
         unlink(tmp);
     shopstat_outfile_untrack(slot);
     return st;
+}
+
+shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
+                                          const shopstat_chart_data *const *charts,
+                                          const size_t *tables, size_t n,
+                                          const shopstat_chart_opts *opts, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = report_pdf_write_c(path, tp, charts, tables, n, opts, err);
+    c_numeric_leave(old);
+    return r;
 }

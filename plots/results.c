@@ -7,6 +7,7 @@
 
 #include "shopstat/chartset.h"
 #include "shopstat/scale.h"
+#include "../engine/cnumeric.h"
 
 typedef struct one_chart {
     shopstat_chart_data d;
@@ -303,9 +304,9 @@ static int diffs_mirror(const shopstat_chart_diff *x, size_t nc)
     return 1;
 }
 
-shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
-                                        const shopstat_chartset_opts *o,
-                                        shopstat_chartset **out, shopstat_error *err)
+static shopstat_status chartset_build_c(const shopstat_estimate *e, size_t n,
+                                        const shopstat_chartset_opts *o, shopstat_chartset **out,
+                                        shopstat_error *err)
 {
     *out = NULL;
     shopstat_chartset *s = calloc(1, sizeof *s);
@@ -566,6 +567,16 @@ nomem:
     return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
+shopstat_status shopstat_chartset_build(const shopstat_estimate *e, size_t n,
+                                        const shopstat_chartset_opts *o, shopstat_chartset **out,
+                                        shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = chartset_build_c(e, n, o, out, err);
+    c_numeric_leave(old);
+    return r;
+}
+
 /* A score is one level of a question in the chart set's eyes: its segments are the bars
  * that mark() letters, then the chart turns into a score chart on the score's scale. */
 static shopstat_status build_scores(const shopstat_score_estimate *e, size_t n,
@@ -713,18 +724,38 @@ static shopstat_status build_scores(const shopstat_score_estimate *e, size_t n,
     return SHOPSTAT_OK;
 }
 
-shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
+static shopstat_status chartset_build_scores_c(const shopstat_score_estimate *e, size_t n,
                                                const shopstat_chartset_opts *o,
                                                shopstat_chartset **out, shopstat_error *err)
 {
     return build_scores(e, n, o, 0, out, err);
 }
 
-shopstat_status shopstat_chartset_build_score_items(const shopstat_score_estimate *e, size_t n,
+shopstat_status shopstat_chartset_build_scores(const shopstat_score_estimate *e, size_t n,
+                                               const shopstat_chartset_opts *o,
+                                               shopstat_chartset **out, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = chartset_build_scores_c(e, n, o, out, err);
+    c_numeric_leave(old);
+    return r;
+}
+
+static shopstat_status chartset_build_score_items_c(const shopstat_score_estimate *e, size_t n,
                                                     const shopstat_chartset_opts *o,
                                                     shopstat_chartset **out, shopstat_error *err)
 {
     return build_scores(e, n, o, 1, out, err);
+}
+
+shopstat_status shopstat_chartset_build_score_items(const shopstat_score_estimate *e, size_t n,
+                                                    const shopstat_chartset_opts *o,
+                                                    shopstat_chartset **out, shopstat_error *err)
+{
+    locale_t old = c_numeric_enter();
+    shopstat_status r = chartset_build_score_items_c(e, n, o, out, err);
+    c_numeric_leave(old);
+    return r;
 }
 
 size_t shopstat_chartset_count(const shopstat_chartset *s)

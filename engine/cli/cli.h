@@ -44,6 +44,11 @@ shopstat_status cli_plugin_load(shopstat_error *err);
 
 /* Print err as one GCC-style line on stderr and return its exit code. */
 int cli_fail(const shopstat_error *err);
+/* The options a library message names by their struct field ("csv_opts.skip_rows",
+ * "design_opts.lonely") or by the call that takes them, in the flags' words ("--skip-rows");
+ * msg is rewritten in place (size bytes). cli_fail does it; a command quoting a library
+ * message in its own text calls it. */
+void cli_option_words(char *msg, size_t size);
 
 /* Print "shopstat: error: <msg>" (printf-style) on stderr and return 2 (usage). */
 int cli_usage_error(const char *fmt, ...)

@@ -1111,6 +1111,7 @@ static void check_design(const char *data, const cli_data_opts *o, const shopsta
         shopstat_error err;
         shopstat_error_clear(&err);
         if (design_pass(data, o, xp, missing, &dd, &r, &d2, &err) != SHOPSTAT_OK) {
+            cli_option_words(err.msg, sizeof err.msg);
             int b = blamed(err.msg, dc, sg);
             for (int k = 0; k < NROLES; k++) {
                 if (!dc->ok[k] || (b < NROLES && k != b))

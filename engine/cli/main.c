@@ -141,6 +141,84 @@ static const struct {
     {"pair: ", "--pair: "},
 };
 
+/* Where the library names an option a program sets, it names the options struct's field
+ * ("csv_opts.skip_rows 2", "choose a design_opts.lonely rule: remove, ...") or the call that
+ * takes the condition ("shopstat_plan_parse_base(\"q:1,2\")"); the user of the program typed
+ * the flag. Every command says the flag, `shopstat report` too (its messages named flags
+ * before the library named fields, and engine/report.c adds the spec's key to them). */
+static const struct {
+    const char *lib, *cli, *close; /* close: what the call's closing "\")" becomes */
+} option_words[] = {
+    {"csv_opts.encoding", "--encoding", NULL},
+    {"csv_opts.header_rows", "--header-rows", NULL},
+    {"csv_opts.skip_rows", "--skip-rows", NULL},
+    {"csv_opts.decimal_comma", "--decimal-comma", NULL},
+    {"csv_opts.column_missing", "--missing", NULL},
+    {"csv_opts.missing", "--missing", NULL},
+    {"design_opts.weight", "--weight", NULL},
+    {"design_opts.strata", "--strata", NULL},
+    {"design_opts.psu", "--psu", NULL},
+    {"design_opts.fpc", "--fpc", NULL},
+    {"a design_opts.lonely rule: ", "--lonely-psu ", NULL},
+    {"design_opts.lonely", "--lonely-psu", NULL},
+    {"design_opts.repweights", "--repweights", NULL},
+    {"design_opts.reptype", "--reptype", NULL},
+    {"design_opts.rho", "--rho", NULL},
+    {"design_opts.repscale", "--repscale", NULL},
+    {"design_opts.rscales", "--rscales", NULL},
+    {"replicate_opts.weight", "--weight", NULL},
+    {"replicate_opts.strata", "--strata", NULL},
+    {"replicate_opts.psu", "--psu", NULL},
+    {"replicate_opts.fpc", "--fpc", NULL},
+    {" and a replicate_opts.lonely rule: ", " --lonely-psu ", NULL},
+    {"a replicate_opts.lonely rule: ", "--lonely-psu ", NULL},
+    {"replicate_opts.lonely", "--lonely-psu", NULL},
+    {"replicate_opts.type must be", "replicate --type must be", NULL},
+    {"replicate_opts.type", "--type", NULL},
+    {"replicate_opts.replicates", "--replicates", NULL},
+    {"replicate_opts.prefix", "--prefix", NULL},
+    {"shopstat_plan_parse_base(\"", "--base ", ""},
+    {"shopstat_plan_parse_exclude(\"", "--exclude '", "'"},
+    {"shopstat_plan_parse_score(\"", "--score ", ""},
+    {"a base (shopstat_plan_add_base)", "--base", NULL},
+    {"(shopstat_plan_add_single)", "(--var)", NULL},
+    {"a level of by set ", "a level of --by ", NULL},
+    {"the rows of the base", "the rows of the --base", NULL},
+    {"a base over more PSUs", "a --base over more PSUs", NULL},
+};
+
+void cli_option_words(char *msg, size_t size)
+{
+    char out[sizeof((shopstat_error *)0)->msg];
+    size_t o = 0;
+    const char *s = msg;
+    int changed = 0;
+    while (*s && o + 1 < sizeof out) {
+        size_t k = 0, n = 0;
+        for (; k < sizeof option_words / sizeof *option_words; k++)
+            if (strncmp(s, option_words[k].lib, n = strlen(option_words[k].lib)) == 0)
+                break;
+        if (k == sizeof option_words / sizeof *option_words) {
+            out[o++] = *s++;
+            continue;
+        }
+        changed = 1;
+        const char *close = option_words[k].close ? strstr(s + n, "\")") : NULL;
+        int m = close ? snprintf(out + o, sizeof out - o, "%s%.*s%s", option_words[k].cli,
+                                 (int)(close - s - n), s + n, option_words[k].close)
+                      : snprintf(out + o, sizeof out - o, "%s", option_words[k].cli);
+        if (m < 0 || (size_t)m >= sizeof out - o) {
+            o = sizeof out - 1;
+            break;
+        }
+        o += (size_t)m;
+        s = close ? close + 2 : s + n;
+    }
+    out[o] = '\0';
+    if (changed)
+        snprintf(msg, size, "%s", out);
+}
+
 int cli_fail(const shopstat_error *err)
 {
     char line[2200];
@@ -152,6 +230,7 @@ int cli_fail(const shopstat_error *err)
             break;
         }
     }
+    cli_option_words(e.msg, sizeof e.msg);
     err = &e;
     shopstat_error_format(err, line, sizeof line);
     fprintf(stderr, "%s\n", line);

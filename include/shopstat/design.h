@@ -71,7 +71,7 @@ struct shopstat_design_opts;
  * text saying what R takes instead, such as "brr's scale is 1/R for R replicates". */
 shopstat_rep_option shopstat_rep_ignored_option(const struct shopstat_design_opts *d,
                                                 const char **why);
-/* SHOPSTAT_EUSAGE naming the command-line flag (--rho, --repscale, --rscales) when d
+/* SHOPSTAT_EUSAGE naming the option (design_opts.rho, .repscale or .rscales) when d
  * gives an option R ignores for its type (above); SHOPSTAT_OK otherwise. */
 shopstat_status shopstat_rep_check_options(const struct shopstat_design_opts *d,
                                            shopstat_error *err);

@@ -24,7 +24,8 @@ typedef enum shopstat_status {
     SHOPSTAT_EIO,       /* a file cannot be opened, read or written */
     SHOPSTAT_ELIMIT,    /* input exceeds a safety cap (field size, columns, levels) */
     SHOPSTAT_ENOMEM,    /* allocation failed */
-    SHOPSTAT_EINTERNAL  /* a bug or a numerical library failure */
+    SHOPSTAT_EINTERNAL, /* a bug or a numerical library failure */
+    SHOPSTAT_ECANCELED  /* the program's cancel callback stopped the pass (shopstat_pass_opts) */
 } shopstat_status;
 
 /* Detail for the last failure. Owned by the caller; a call that fails fills it,
@@ -66,7 +67,8 @@ int shopstat_error_format(const shopstat_error *e, char *buf, size_t n);
 const char *shopstat_status_name(shopstat_status s);
 
 /* Process exit status for a status: 0 ok, 2 bad input or usage (EUSAGE, EINPUT,
- * EIO, ELIMIT), 1 internal failure (ENOMEM, EINTERNAL). */
+ * EIO, ELIMIT), 1 internal failure (ENOMEM, EINTERNAL) or a pass the program canceled
+ * (ECANCELED). */
 int shopstat_exit_code(shopstat_status s);
 
 #ifdef __cplusplus

@@ -3,6 +3,7 @@
 #define SHOPSTAT_READER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "shopstat/error.h"
 
@@ -104,6 +105,17 @@ typedef struct shopstat_reader shopstat_reader;
  * keeps its own copies of the option strings. */
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
                                      shopstat_reader **out, shopstat_error *err);
+
+/* shopstat_reader_open over a stream the program has opened: a socket or pipe
+ * (fdopen(3)), a request's bytes in memory (fmemopen(3)), any FILE * open for reading,
+ * read from where it stands. name (may be NULL: "<stream>") stands for the path in
+ * messages and in shopstat_reader_path; no file is opened by name. The reader reads fp
+ * but does not close it, on failure either: the program closes it after
+ * shopstat_reader_free, and uses it from no other thread meanwhile. A pass over such a
+ * reader runs on the calling thread, rows in file order (shopstat_pass_opts.threads is not
+ * used). fp NULL is SHOPSTAT_EUSAGE. */
+shopstat_status shopstat_reader_open_file(FILE *fp, const char *name, const shopstat_csv_opts *opts,
+                                          shopstat_reader **out, shopstat_error *err);
 
 /* Free the reader; NULL is a no-op. Whoever opened it frees it, also after a pass that
  * consumed it: shopstat_totals_compute and shopstat_describe never free it. The totals do

@@ -29,7 +29,13 @@
  *   estimates, comparisons), which may then run on several threads. The pass itself
  *   may run on threads of its own (shopstat_pass_opts). Output files (outfile.h) may be
  *   opened and committed on several threads at once. Process-wide exception: a report run
- *   (report.h) is one thread's. */
+ *   (report.h) is one thread's.
+ * - Locale: numbers are read and written in the C locale's form whatever setlocale() the
+ *   program made; a call that prints numbers sets its own thread's numeric locale
+ *   (uselocale) and gives it back before it returns.
+ * - Signals, errno: no signal handler is installed; errors come in shopstat_error, and
+ *   any call may change errno.
+ * - A pass may report progress and be canceled: shopstat_pass_opts (tab.h). */
 
 /* The version of these headers: the one place it is defined (the Makefile reads the string
  * for the pkg-config file; `shopstat --version` prints it). The numbers are for the

@@ -55,7 +55,8 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
 
 /* Questions; name is the output's 'variable'. Return SHOPSTAT_EUSAGE on duplicates, or
  * SHOPSTAT_ENOMEM. A column that is not in the file is SHOPSTAT_EUSAGE from the pass, with
- * the closest header name; its message names the CLI's flag (--var, --multi, ...). */
+ * the closest header name; its message names the question's kind ("question column 'x'
+ * not found", "multi-response column 'x' ..."), where the program says its flag. */
 shopstat_status shopstat_plan_add_single(shopstat_plan *p, const char *name, const char *column,
                                          shopstat_error *err);
 /* A multi-response question's column list may hold patterns: an item with '*', '?' or
@@ -239,10 +240,21 @@ typedef struct shopstat_pass_opts {
      * may be NULL. */
     void (*progress)(void *ctx, size_t bytes, size_t rows);
     void *progress_ctx;
+    /* Cancellation, for a program that may give up on a long pass (a server whose request
+     * was dropped or timed out): asked where progress is reported (after each chunk of
+     * about chunk_bytes is merged, every 65,536 rows of the one-thread pass), from one
+     * thread at a time (not necessarily the caller's), whether or not progress is set; a
+     * nonzero return stops the pass within the chunks being parsed: the call returns
+     * SHOPSTAT_ECANCELED ("the pass was canceled"), *out NULL, everything it made freed,
+     * the reader spent. It may read a flag another thread sets (an atomic or a
+     * sig_atomic_t). May be NULL (the default). Taken by shopstat_totals_compute_opts and
+     * shopstat_describe_opts. */
+    int (*cancel)(void *ctx);
+    void *cancel_ctx;
 } shopstat_pass_opts;
 
-/* Fill o with the defaults: threads and chunk_bytes 0 (as above), no progress callback.
- * o must not be NULL. */
+/* Fill o with the defaults: threads and chunk_bytes 0 (as above), no progress or cancel
+ * callback. o must not be NULL. */
 void shopstat_pass_opts_init(shopstat_pass_opts *o);
 
 /* Start the pass's worker threads ahead of it: a program that will run a pass on threads

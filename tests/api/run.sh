@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The library as another program uses it: `make install` into a temporary prefix, then,
 # with only the installed headers and `pkg-config shopstat` (with and without --static, and
-# the build tree's shopstat-uninstalled.pc),
+# the build tree's shopstat-uninstalled.pc), the statistics linked without cairo and charts with
+# `pkg-config shopstat-plots`,
 # build tests/api/example.c (docs/library.md) under -std=c11 -Wall -Wextra -Werror
 # -pedantic, compile every installed header alone (C11, C99 and C++11) and beside cairo.h,
 # run the example on tests/oracle/data/shopper.csv and check its estimates and comparisons
@@ -107,7 +108,7 @@ for order in "cairo.h shopstat/shopstat.h" "shopstat/shopstat.h cairo.h"; do
         printf 'int draw(cairo_t *cr, shopstat_error *err)\n{\n' >>"$TMP/cairo.c"
         printf '    return shopstat_chart_draw(cr, 400, 300, NULL, NULL, err);\n}\n' >>"$TMP/cairo.c"
         # shellcheck disable=SC2046 # pkg-config's words are separate flags
-        $CC "${STRICT[@]}" -std=$std -fsyntax-only $(pkg-config --cflags shopstat) "$TMP/cairo.c" \
+        $CC "${STRICT[@]}" -std=$std -fsyntax-only $(pkg-config --cflags shopstat-plots) "$TMP/cairo.c" \
             2>"$TMP/h.err" && ok ||
             fail "<${order% *}> then <${order#* }> does not compile as ${std}: $(head -3 "$TMP/h.err")"
     done
@@ -145,6 +146,54 @@ for how in shared static; do
         $(pkg-config "${flags[@]}" shopstat) 2>"$TMP/cc.err"; then ok
     else fail "example does not build with pkg-config ${flags[*]} shopstat: $(head -5 "$TMP/cc.err")"; fi
 done
+
+# 3a. the statistics link without cairo: `shopstat` names GSL, libyaml, libcsv and no
+#     drawing library (a program that estimates pulls no chart object out of the archive);
+#     `shopstat-plots` adds cairo, Pango and libxlsxwriter for a program that draws, and such
+#     a program links with it, both ways, and not with `shopstat` alone
+for static in "" --static; do
+    # shellcheck disable=SC2086 # (an empty --static is no word)
+    libs=$(pkg-config $static --libs shopstat 2>&1)
+    case " $libs " in
+        *cairo* | *pango* | *xlsxwriter* | *glib* | *gobject* | *" -lX"*)
+            fail "pkg-config $static --libs shopstat names a drawing library: $libs" ;;
+        *" -lshopstat "*"-lcsv"*) ok ;;
+        *) fail "pkg-config $static --libs shopstat: $libs" ;;
+    esac
+    # shellcheck disable=SC2086 # (an empty --static is no word)
+    case " $(pkg-config $static --libs shopstat-plots 2>&1) " in
+        *" -lshopstat "*"-lcairo"*"-lxlsxwriter"*) ok ;;
+        *) fail "pkg-config $static --libs shopstat-plots: $(pkg-config $static --libs shopstat-plots 2>&1)" ;;
+    esac
+done
+cat >"$TMP/draw.c" <<'EOF'
+#include <stdio.h>
+#include <cairo.h>
+#include <shopstat/shopstat.h>
+int main(void)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 400, 300);
+    cairo_t *cr = cairo_create(s);
+    shopstat_status st = shopstat_chart_draw(cr, 400, 300, NULL, NULL, &err);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    printf("%s\n", shopstat_status_name(st));
+    return 0;
+}
+EOF
+for static in "" --static; do
+    # shellcheck disable=SC2086,SC2046 # pkg-config's words are separate flags
+    if $CC "${STRICT[@]}" -o "$TMP/draw" "$TMP/draw.c" $(pkg-config $static --cflags --libs shopstat-plots) \
+        2>"$TMP/cc.err" && "$TMP/draw" >/dev/null 2>&1; then ok
+    else fail "a chart program does not build and run with pkg-config $static shopstat-plots: $(head -3 "$TMP/cc.err")"; fi
+done
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC -std=c11 -o "$TMP/draw-core" "$TMP/draw.c" $(pkg-config --cflags shopstat-plots) \
+    $(pkg-config --libs shopstat) >/dev/null 2>&1; then
+    fail "a chart program links with pkg-config --libs shopstat alone: the split is not real"
+else ok; fi
 
 # 3b. the example built against the build tree, not installed: PKG_CONFIG_PATH=$BUILD finds
 #     $BUILD/shopstat-uninstalled.pc (this checkout's include/ and $BUILD's archive)
@@ -219,6 +268,47 @@ if [ "$rc" -eq 2 ] && [ ! -s "$TMP/ex.out" ] &&
     [ "$(cat "$TMP/ex.err")" = "$TMP/missing.csv: error: cannot open: No such file or directory" ]; then ok
 else fail "example on a missing file: exit $rc, stderr $(cat "$TMP/ex.err")"; fi
 
+# 4b. in a server (tests/api/server.c, linked without cairo): 4 threads serving 3 requests
+#     each, their passes on 2 threads of their own, every byte that of one request on one
+#     thread (and under valgrind in 6.); 4 threads reading one request's totals at once (estimates, comparisons,
+#     writers), each output that of one thread; a pass canceled after its first chunk and a stream's after 65,536 rows
+#     (SHOPSTAT_ECANCELED, nothing returned); a request read from memory (fmemopen) as from
+#     its path; under the caller's setlocale(LC_ALL, "de_DE.UTF-8") (a decimal comma: the
+#     locale made here with localedef, from Debian's locales) every output byte as under C
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+if $CC "${STRICT[@]}" -D_POSIX_C_SOURCE=200809L -o "$TMP/server" tests/api/server.c \
+    $(pkg-config --static --cflags --libs shopstat) 2>"$TMP/cc.err"; then
+    for mode in "threads 4 3" "shared 4 3" cancel memory; do
+        # shellcheck disable=SC2086 # the mode's words
+        out=$("$TMP/server" "$data" $mode 2>"$TMP/server.err"); rc=$?
+        case $rc:$out in
+            "0:4 threads x 3 requests: 0 differ, 0 failed" | "0:cancel: 0 wrong" | \
+                "0:4 threads x 3 readings of one totals: 0 differ, 0 failed" | \
+                "0:memory: same output") ok ;;
+            *) fail "server $mode: exit $rc, '$out': $(head -5 "$TMP/server.err")" ;;
+        esac
+    done
+    mkdir -p "$TMP/loc"
+    # (localedef's exit status is 1 for mere warnings: the folder tells)
+    localedef -i de_DE -f UTF-8 "$TMP/loc/de_DE.UTF-8" >/dev/null 2>&1
+    if [ -d "$TMP/loc/de_DE.UTF-8" ]; then
+        "$TMP/server" "$data" request >"$TMP/c.out" 2>"$TMP/server.err"
+        LOCPATH=$TMP/loc "$TMP/server" "$data" request de >"$TMP/de.out" 2>>"$TMP/server.err"; rc=$?
+        # every line the library wrote alike; the program's own printf (the last) in its locale
+        if [ "$rc" -eq 0 ] && [ "$(tail -1 "$TMP/c.out")" = 0.5 ] &&
+            [ "$(tail -1 "$TMP/de.out")" = 0,5 ] &&
+            cmp -s <(sed '$d' "$TMP/c.out") <(sed '$d' "$TMP/de.out") &&
+            [ "$(wc -l <"$TMP/c.out")" -gt 150 ]; then ok
+        else
+            fail "server under de_DE.UTF-8: exit $rc: $(diff "$TMP/c.out" "$TMP/de.out" | head -6) $(head -3 "$TMP/server.err")"
+        fi
+    else
+        echo "skip: no de_DE locale source (Debian's locales) or localedef: the locale check did not run"
+    fi
+else
+    fail "tests/api/server.c does not build: $(head -5 "$TMP/cc.err")"
+fi
+
 # 5. the archive's namespace: a program linking it may define any name but shopstat_*.
 #    Every global symbol is public (declared in an installed header) or
 #    shopstat_internal_* (engine/symbols.h); shopstat_plots_version is the chart plugin's
@@ -245,6 +335,14 @@ if command -v valgrind >/dev/null && [ -z "$SAN" ]; then
             --errors-for-leak-kinds=all "$ex" "$f" >/dev/null 2>"$TMP/vg.err"
         rc=$?
         [ "$rc" -ne 99 ] && ok || fail "valgrind, example $f: $(grep '==' "$TMP/vg.err" | head -20)"
+    done
+    # canceled passes (chunked, one thread, describe) and a stream's reader free everything
+    for mode in cancel memory; do
+        valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
+            --errors-for-leak-kinds=definite,indirect "$TMP/server" "$data" $mode \
+            >/dev/null 2>"$TMP/vg.err"
+        rc=$?
+        [ "$rc" -eq 0 ] && ok || fail "valgrind, server $mode: exit $rc: $(grep '==' "$TMP/vg.err" | head -20)"
     done
 fi
 

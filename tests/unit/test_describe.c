@@ -372,13 +372,14 @@ static void test_design_errors(void **state)
                  "F:3:3: error: weight column 'w': weight 'heavy' is not a number");
     expect_error("id,w\n1,1\n2,\n", "w", NULL, NULL, NULL, 0,
                  "F:3:3: error: weight column 'w' is missing ('') in this row; to leave such "
-                 "rows out: --exclude 'w:NA' (a spec's exclude: \"w == NA\")");
+                 "rows out: shopstat_plan_parse_exclude(\"w:NA\") (a spec's exclude: \"w == NA\")");
     expect_error("id,wt\n1,1\n", "weight", NULL, NULL, NULL, 0,
                  "F: error: weight column 'weight' not found (did you mean 'wt'?); "
                  "columns are: id, wt");
-    expect_error("id,s\n1,A\n2,NA\n", NULL, "s", NULL, NULL, 0,
-                 "F:3:3: error: strata column 's' is missing ('NA') in this row; to leave "
-                 "such rows out: --exclude 's:NA' (a spec's exclude: \"s == NA\")");
+    expect_error(
+        "id,s\n1,A\n2,NA\n", NULL, "s", NULL, NULL, 0,
+        "F:3:3: error: strata column 's' is missing ('NA') in this row; to leave "
+        "such rows out: shopstat_plan_parse_exclude(\"s:NA\") (a spec's exclude: \"s == NA\")");
     expect_error("id,s,f\n1,A,100\n2,A,120\n", NULL, "s", NULL, "f", 0,
                  "F:3:5: error: fpc column 'f': '120' differs from 100 given earlier for the "
                  "same stratum");

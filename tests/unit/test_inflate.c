@@ -59,7 +59,7 @@ static size_t read_all(const unsigned char *z, size_t n, size_t prefix, size_t s
         (void)!fread(&c, 1, 1, raw);
     }
     gz_input *g;
-    FILE *fp = gz_open(raw, z, prefix, &g);
+    FILE *fp = gz_open(raw, z, prefix, 1, &g);
     assert_non_null(fp);
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -201,6 +201,39 @@ static void test_truncated(void **state)
     }
 }
 
+static shopstat_status count_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    (void)row;
+    (void)err;
+    (*(size_t *)ctx)++;
+    return SHOPSTAT_OK;
+}
+
+/* A caller's stream holding gzip (shopstat_reader_open_file): read as the CSV it holds, and
+ * left open for the caller to close (the reader closes only what inflates it). */
+static void test_caller_stream(void **state)
+{
+    (void)state;
+    size_t len, n;
+    char *text = csv_text(5000, &len);
+    unsigned char *z = gzip_bytes(text, len, &n);
+    FILE *fp = fmemopen(z, n, "rb");
+    assert_non_null(fp);
+    shopstat_reader *r;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open_file(fp, "mem.csv.gz", NULL, &r, &err), SHOPSTAT_OK);
+    assert_string_equal(shopstat_reader_dialect(r)->compression, "gzip");
+    assert_int_equal(shopstat_reader_ncols(r), 3);
+    size_t rows = 0;
+    assert_int_equal(shopstat_reader_run(r, count_row, &rows, &err), SHOPSTAT_OK);
+    assert_int_equal(rows, 5000);
+    shopstat_reader_free(r);
+    assert_int_equal(ftell(fp), (long)n); /* still the caller's, read to its end */
+    assert_int_equal(fclose(fp), 0);
+    free(z);
+    free(text);
+}
+
 static void test_magic(void **state)
 {
     (void)state;
@@ -216,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_whole),
         cmocka_unit_test(test_members),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_caller_stream),
         cmocka_unit_test(test_magic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

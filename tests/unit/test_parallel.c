@@ -713,7 +713,7 @@ static void test_skip_rows(void **state)
             assert_int_equal(q.err.line, 4);
             assert_int_equal(q.err.col, 1);
             assert_non_null(strstr(q.err.msg, "import-id row of a Qualtrics export"));
-            assert_non_null(strstr(q.err.msg, "--skip-rows 2"));
+            assert_non_null(strstr(q.err.msg, "csv_opts.skip_rows 2"));
             result_free(&q);
         }
     skip_rows = 0;

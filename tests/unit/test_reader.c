@@ -471,12 +471,13 @@ static void test_header_rows(void **state)
     assert_int_equal(r.skipped, 1);
     o.skip_rows = 0;
     RUN("a,b\n,x,y\n1,2\n", &o, &r);
-    assert_string_equal(errtext(&r), "F:2:4: error: the second header row has 3 fields, the "
-                                     "first has 2 (--header-rows 2 reads two header rows of the "
-                                     "same columns)");
+    assert_string_equal(errtext(&r),
+                        "F:2:4: error: the second header row has 3 fields, the "
+                        "first has 2 (csv_opts.header_rows 2 reads two header rows of the "
+                        "same columns)");
     RUN("a,b\n", &o, &r);
     assert_string_equal(errtext(&r), "F: error: the file ends after its first header row: "
-                                     "--header-rows 2 (header_rows: 2 in a spec) reads two "
+                                     "csv_opts.header_rows 2 (header_rows: 2 in a spec) reads two "
                                      "header rows");
     o.header_rows = 3;
     RUN("a,b\n1,2\n", &o, &r);
@@ -511,10 +512,11 @@ static void test_qualtrics_import_ids(void **state)
         "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\","
         "\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n"
         "R_1,1,2\n";
-    static const char want[] = "F:3:1: error: this is the import-id row of a Qualtrics export "
-                               "('{\"ImportId\":\"_recordId\"}'), not data: use --skip-rows 2 "
-                               "(skip_rows: 2 in a spec) to skip the rows between the header "
-                               "and the data";
+    static const char want[] =
+        "F:3:1: error: this is the import-id row of a Qualtrics export "
+        "('{\"ImportId\":\"_recordId\"}'), not data: use csv_opts.skip_rows 2 "
+        "(skip_rows: 2 in a spec) to skip the rows between the header "
+        "and the data";
     result r;
     RUN(q, NULL, &r);
     assert_string_equal(errtext(&r), want);
@@ -530,20 +532,22 @@ static void test_qualtrics_import_ids(void **state)
     /* not the first cell; a long one quoted to 40 bytes */
     RUN("a,b\n1,2\nx,\"{\"\"ImportId\"\":\"\"QID2_some_long_question_identifier\"\"}\"\n", NULL,
         &r);
-    assert_string_equal(errtext(&r), "F:3:3: error: this is the import-id row of a Qualtrics "
-                                     "export ('{\"ImportId\":\"QID2_some_long_question_ide'), not "
-                                     "data: use --skip-rows 2 (skip_rows: 2 in a spec) to skip "
-                                     "the rows between the header and the data");
+    assert_string_equal(errtext(&r),
+                        "F:3:3: error: this is the import-id row of a Qualtrics "
+                        "export ('{\"ImportId\":\"QID2_some_long_question_ide'), not "
+                        "data: use csv_opts.skip_rows 2 (skip_rows: 2 in a spec) to skip "
+                        "the rows between the header and the data");
     /* past the first three data rows it is data */
     RUN("a,b\n1,2\n3,4\n5,6\nx,\"{\"\"ImportId\"\":1}\"\n", NULL, &r);
     assert_string_equal(r.error, "");
     assert_int_equal(r.read, 4);
     /* the question texts before it ragged: still the import-id row is named */
     RUN("a,b\nA,B,C\n\"{\"\"ImportId\"\":\"\"a\"\"}\",x\n", NULL, &r);
-    assert_string_equal(errtext(&r), "F:3:1: error: this is the import-id row of a Qualtrics "
-                                     "export ('{\"ImportId\":\"a\"}'), not data: use "
-                                     "--skip-rows 2 (skip_rows: 2 in a spec) to skip the rows "
-                                     "between the header and the data");
+    assert_string_equal(errtext(&r),
+                        "F:3:1: error: this is the import-id row of a Qualtrics "
+                        "export ('{\"ImportId\":\"a\"}'), not data: use "
+                        "csv_opts.skip_rows 2 (skip_rows: 2 in a spec) to skip the rows "
+                        "between the header and the data");
     /* and a ragged row among the first with no import ids after it: that row's error,
      * whether the file ends, goes on, or breaks later */
     RUN("a,b\nA,B,C\n", NULL, &r);
@@ -565,9 +569,9 @@ static void test_qualtrics_header_rows(void **state)
         "R_1,1\n";
     static const char want[] =
         "F:3:1: error: this is the import-id row of a Qualtrics export "
-        "('{\"ImportId\":\"_recordId\"}'): --header-rows 2 joined the question texts of the "
-        "line before it into the column names; read it with --skip-rows 2 instead of "
-        "--header-rows 2 (skip_rows: 2 instead of header_rows: 2 in a spec)";
+        "('{\"ImportId\":\"_recordId\"}'): csv_opts.header_rows 2 joined the question texts of the "
+        "line before it into the column names; read it with csv_opts.skip_rows 2 instead of "
+        "csv_opts.header_rows 2 (skip_rows: 2 instead of header_rows: 2 in a spec)";
     result r;
     shopstat_csv_opts o;
     shopstat_csv_opts_init(&o);
@@ -893,14 +897,14 @@ static void test_comma_hint(void **state)
     assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
     char h[200];
     assert_string_equal(reader_comma_hint(r, "1,5", 3, h, sizeof h),
-                        "; read with a decimal comma it is 1.5: use --decimal-comma "
+                        "; read with a decimal comma it is 1.5: use csv_opts.decimal_comma "
                         "(decimal_comma: true in a spec)");
     assert_string_equal(reader_comma_hint(r, " -0,25 ", 7, h, sizeof h),
-                        "; read with a decimal comma it is -0.25: use --decimal-comma "
+                        "; read with a decimal comma it is -0.25: use csv_opts.decimal_comma "
                         "(decimal_comma: true in a spec)");
     assert_string_equal(reader_comma_hint(r, "12,345", 6, h, sizeof h),
                         "; if ',' is a thousands separator, remove it; if it is a decimal comma "
-                        "(12.345), use --decimal-comma (decimal_comma: true in a spec)");
+                        "(12.345), use csv_opts.decimal_comma (decimal_comma: true in a spec)");
     assert_string_equal(reader_comma_hint(r, "1,5x", 4, h, sizeof h), "");
     assert_string_equal(reader_comma_hint(r, "heavy", 5, h, sizeof h), "");
     assert_string_equal(reader_comma_hint(r, "1,2,3", 5, h, sizeof h), "");
@@ -1005,7 +1009,7 @@ static void test_invalid_utf8(void **state)
     char want[300];
     snprintf(want, sizeof want,
              "F:%zu:3: error: invalid UTF-8 byte 0xE9 (the first 1 MiB was UTF-8; if the file "
-             "is not, use --encoding windows-1252)",
+             "is not, use csv_opts.encoding windows-1252)",
              line);
     assert_string_equal(errtext(&r), want);
     unlink(path);
