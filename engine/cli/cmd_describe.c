@@ -1846,7 +1846,9 @@ static void note_missing(cmdline *c, const shopstat_suggestion *sg, size_t n, si
         put_word(out, cv ? cv : s->missing[j]);
         free(cv);
         fprintf(out, ": %s among ",
-                isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
+                isdigit((unsigned char)s->missing[j][s->missing[j][0] == '-'])
+                    ? "a non-answer code"
+                    : "a text");
         if (!nwith) {
             fprintf(out, "%s's codes", s->name);
         } else {
