@@ -206,9 +206,11 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
  *   identifier, comments), numbers not all whole
  *   (amounts), comma_numeric columns, columns of more than SHOPSTAT_DESCRIBE_MAX_LEVELS
  *   values (no levels listed: dates, clusters) and a column followed by a non-empty one
- *   without a name (SurveyMonkey's first item of a question) (SHOPSTAT_SUGGEST_VAR), with `missing`
+ *   without a name (SurveyMonkey's first item of a question) and Qualtrics' "Other (please
+ *   specify)" box (Q4_3_TEXT beside a column Q4_3) (SHOPSTAT_SUGGEST_VAR), with `missing`
  * set to its values that look like a non-answer among numeric codes: a text ("Don't know") beside
- * two or more numbers, or a code of the 96-99, 996-999 or 9999 kind above codes of at most 20.
+ * two or more numbers, a code of the 96-99, 996-999 or 9999 kind above codes of at most 20, or
+ * a negative one (Qualtrics' -99) below codes of 0 or more (score_nonanswer_codes).
  * Before these rules, a column named like a design column whose role d does not give (no
  * --repweights either) is a candidate for it, never a question: strata ("stratum",
  * "strata", "strat", NHANES's "sdmvstra", BRFSS's "_STSTR", "varstr", "vstrat", "pstrat",
