@@ -475,6 +475,18 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         else
             fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
                     num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
+        /* (a raking's extreme weights, R's trimWeights caps them; a few of little weight,
+         * 0.8% of the sum, widen nothing much) */
+        if (d->large_weights && d->large_wsum >= 0.05 * d->wsum)
+            fprintf(out,
+                    "  warning: %zu row%s weigh%s over %g times the median (the largest %.1f "
+                    "times), %.1f%% of the weight sum: %s every interval (the effective n "
+                    "above); check the weighting, or trim %s\n",
+                    d->large_weights, d->large_weights == 1 ? "" : "s",
+                    d->large_weights == 1 ? "s" : "", SHOPSTAT_DESCRIBE_LARGE_WEIGHT,
+                    d->wmax_ratio, 100.0 * d->large_wsum / d->wsum,
+                    d->large_weights == 1 ? "it widens" : "they widen",
+                    d->large_weights == 1 ? "it" : "them");
     } else if (d->weights_from_fpc) {
         /* (R's svydesign weights rows N/n from the fpc; so do the estimates) */
         fprintf(out, "  weight:     none: N/n of the stratum from --fpc %s, as R\n", o->design.fpc);

@@ -111,7 +111,16 @@ typedef struct shopstat_design_summary {
     const shopstat_stratum *strata; /* sorted like levels */
     size_t npsu;         /* total PSUs */
     size_t single_psu_strata;
+    /* Rows whose weight is above SHOPSTAT_DESCRIBE_LARGE_WEIGHT times the median (a raking's
+     * extreme weights), their weights' sum and the largest weight over the median: 0, 0
+     * and NaN without a median (no --weight, or too many distinct weights). */
+    size_t large_weights;
+    double large_wsum, wmax_ratio;
 } shopstat_design_summary;
+
+/* The weight over the median from which describe counts a weight as large (5: a common cap
+ * for trimming, as in R's trimWeights(upper = 5 * median(w))). */
+#define SHOPSTAT_DESCRIBE_LARGE_WEIGHT 5.0
 
 typedef struct shopstat_description shopstat_description;
 
