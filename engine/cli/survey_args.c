@@ -3,9 +3,11 @@
 
 #include <fnmatch.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "shopstat/ci.h"
@@ -32,7 +34,8 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
     static const char *const tab[] = {
         "--by",       "--ci",     "--level", "--chart", "--chart-size", "--chart-type", "--title",
-        "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",     NULL};
+        "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",
+        "--codebook", NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
                                         "--chart-size", "--chart-type", "--title", "--subtitle",
@@ -242,6 +245,141 @@ static int declare_none_in_base(survey_args *a)
             return cli_usage_error("--none-in-base %s: %s", q, err.msg);
     }
     return 0;
+}
+
+/* Append the label item q:code=text (copies). 0, or 2 after the usage error. */
+static int push_label(survey_args *a, const char *q, size_t qlen, const char *code,
+                      size_t clen, const char *text, size_t tlen)
+{
+    size_t k = a->nlabel_items + 1;
+    char **nq = realloc(a->label_q, k * sizeof *nq);
+    if (nq)
+        a->label_q = nq;
+    char **nc = nq ? realloc(a->label_code, k * sizeof *nc) : NULL;
+    if (nc)
+        a->label_code = nc;
+    char **nt = nc ? realloc(a->label_text, k * sizeof *nt) : NULL;
+    if (nt)
+        a->label_text = nt;
+    char *cq = nt ? strndup(q, qlen) : NULL, *cc = cq ? strndup(code, clen) : NULL,
+         *ct = cc ? strndup(text, tlen) : NULL;
+    if (!ct) {
+        free(cq);
+        free(cc);
+        return cli_usage_error("out of memory");
+    }
+    a->label_q[a->nlabel_items] = cq;
+    a->label_code[a->nlabel_items] = cc;
+    a->label_text[a->nlabel_items++] = ct;
+    return 0;
+}
+
+/* The codebook's three columns, and the variable carried down its blank cells. */
+typedef struct codebook_ctx {
+    survey_args *a;
+    const char *path;
+    size_t var, value, label;
+    char *carried; /* the last variable named (SPSS's value-label tables name it once) */
+    size_t *line;  /* each item's line, for a repeat's message (from codebook_first on) */
+    int rc;
+} codebook_ctx;
+
+static shopstat_status codebook_row(void *vctx, const shopstat_row *row, shopstat_error *err)
+{
+    codebook_ctx *c = vctx;
+    const char *var = row->fields[c->var], *code = row->fields[c->value];
+    const char *label = row->fields[c->label];
+    size_t vlen = row->lens[c->var], clen = row->lens[c->value], llen = row->lens[c->label];
+    while (vlen && var[vlen - 1] == ' ')
+        vlen--;
+    while (clen && code[clen - 1] == ' ')
+        clen--;
+    if (vlen) {
+        char *v = strndup(var, vlen);
+        if (!v)
+            return shopstat_error_set(err, SHOPSTAT_ENOMEM, c->path, 0, 0, "out of memory");
+        free(c->carried);
+        c->carried = v;
+    }
+    if (!clen && !llen)
+        return SHOPSTAT_OK; /* (a variable's line without labels: its name alone) */
+    if (!c->carried)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->var].line,
+                                  row->pos[c->var].col,
+                                  "a codebook's first label names no variable (the "
+                                  "variable's name, then its values below it)");
+    if (!clen || !llen) {
+        size_t k = clen ? c->label : c->value;
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[k].line,
+                                  row->pos[k].col, "%s %.200s: %s without a %s",
+                                  c->carried, clen ? code : label, clen ? "a value" : "a label",
+                                  clen ? "label" : "value");
+    }
+    survey_args *a = c->a;
+    for (size_t j = a->codebook_first; j < a->nlabel_items; j++)
+        if (strcmp(a->label_q[j], c->carried) == 0 && strlen(a->label_code[j]) == clen &&
+            memcmp(a->label_code[j], code, clen) == 0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->value].line,
+                                      row->pos[c->value].col,
+                                      "%s value %.*s is labelled twice (line %zu too)",
+                                      c->carried, (int)clen, code,
+                                      c->line[j - a->codebook_first]);
+    size_t *nl = realloc(c->line, (a->nlabel_items - a->codebook_first + 1) * sizeof *nl);
+    if (!nl)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, c->path, 0, 0, "out of memory");
+    c->line = nl;
+    c->line[a->nlabel_items - a->codebook_first] = row->pos[c->value].line;
+    if ((c->rc = push_label(a, c->carried, strlen(c->carried), code, clen, label, llen)))
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, c->path, 0, 0, "out of memory");
+    return SHOPSTAT_OK;
+}
+
+/* The column of r named one of names (any case), or SIZE_MAX. */
+static size_t codebook_column(const shopstat_reader *r, const char *const *names)
+{
+    for (const char *const *n = names; *n; n++)
+        for (size_t i = 0; i < shopstat_reader_ncols(r); i++)
+            if (strcasecmp(shopstat_reader_colname(r, i), *n) == 0)
+                return i;
+    return SIZE_MAX;
+}
+
+/* --codebook FILE: a panel's value labels, a CSV of a variable, a value and a label per
+ * line (SPSS's value-label table: the variable named on its first value's line, blank
+ * below). Read into label items after the --labels ones (which win: shown_level takes the
+ * first), labelling the questions that read a variable; the others, and codes no row
+ * holds (a declared missing 99), are no error (check_labels). 0, or 2 after the error. */
+static int read_codebook(survey_args *a)
+{
+    static const char *const var_names[] = {"variable", "var", "name", "column", "question",
+                                            NULL};
+    static const char *const value_names[] = {"value", "code", "values", NULL};
+    static const char *const label_names[] = {"label", "value label", "value_label",
+                                              "labels", "text", NULL};
+    shopstat_csv_opts co;
+    shopstat_csv_opts_init(&co);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_reader *r = NULL;
+    if (shopstat_reader_open(a->codebook, &co, &r, &err))
+        return cli_fail(&err);
+    codebook_ctx c = {a, a->codebook, codebook_column(r, var_names),
+                      codebook_column(r, value_names), codebook_column(r, label_names),
+                      NULL, NULL, 0};
+    int rc = 0;
+    if (c.var == SIZE_MAX || c.value == SIZE_MAX || c.label == SIZE_MAX) {
+        shopstat_error_set(&err, SHOPSTAT_EINPUT, a->codebook, 1, 1,
+                           "a codebook has columns variable, value and label (any case; its "
+                           "header has no %s column)",
+                           c.var == SIZE_MAX ? "variable" : c.value == SIZE_MAX ? "value" : "label");
+        rc = cli_fail(&err);
+    } else if (shopstat_reader_run(r, codebook_row, &c, &err)) {
+        rc = c.rc ? c.rc : cli_fail(&err);
+    }
+    free(c.carried);
+    free(c.line);
+    shopstat_reader_free(r);
+    return rc;
 }
 
 /* --labels Q:CODE=LABEL,...: how the command line shows question Q's levels, as a spec's
@@ -454,6 +592,12 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--labels")) {
             if (v && push_arg(&a->labels, &a->nlabels, v))
                 return 2;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--codebook")) {
+            if (v && a->codebook)
+                return cli_usage_error("--codebook is given twice ('%s', '%s'): one codebook "
+                                       "a run",
+                                       a->codebook, v);
+            a->codebook = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--levels")) {
             const char **nl = v ? realloc(a->levels, (a->nlevels + 1) * sizeof *nl) : NULL;
             if (v && !nl)
@@ -567,6 +711,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         return rc;
     if (declare_levels(a) || declare_none_in_base(a) || parse_labels(a))
         return 2;
+    a->codebook_first = a->nlabel_items;
+    if (a->codebook && (rc = read_codebook(a)))
+        return rc;
     if (cli_design_check(&a->data_opts.design))
         return 2;
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
@@ -770,7 +917,7 @@ static int labels_for(const char *lq, const char *name)
  * grid that no row answered 99). 0, or 2 after the error. */
 static int check_labels(const survey_args *a, const shopstat_totals *t)
 {
-    for (size_t i = 0; i < a->nlabel_items; i++) {
+    for (size_t i = 0; i < a->codebook_first; i++) {
         size_t q = 0, nq = shopstat_totals_nquestions(t);
         while (q < nq && strcmp(shopstat_totals_question(t, q), a->label_q[i]) != 0)
             q++;
@@ -968,10 +1115,13 @@ static const char *shown_level(const survey_args *a, const shopstat_totals *t, s
 {
     const char *name = shopstat_totals_question(t, q), *lv = shopstat_totals_level(t, q, l);
     for (int exact = 1; exact >= 0; exact--) /* (q1's own label before the grid's) */
-        for (size_t i = 0; i < a->nlabel_items; i++)
+        for (size_t i = 0; i < a->codebook_first; i++)
             if ((exact ? strcmp(a->label_q[i], name) == 0 : labels_for(a->label_q[i], name)) &&
                 strcmp(a->label_code[i], lv) == 0)
                 return a->label_text[i];
+    for (size_t i = a->codebook_first; i < a->nlabel_items; i++) /* (--labels win) */
+        if (strcmp(a->label_q[i], name) == 0 && strcmp(a->label_code[i], lv) == 0)
+            return a->label_text[i];
     return shopstat_totals_level_label(t, q, l);
 }
 
