@@ -354,12 +354,30 @@ static const char *table_title(const report *r, const rtable *rt)
 /* A question's labelled values are its answer options: each is listed, with 0% when no
  * row gave it (a scale point nobody chose still belongs on a Likert chart), as R lists
  * every level of a factor declared with them. */
+/* Whether code is one of the missing codes of question qq's column (its own missing:, or
+ * csv: missing:): no answer, so not an answer option, though a codebook's labels copied into
+ * values: list it (98 "Don't know" beside missing: [98]). A derived question's values are
+ * its recode's levels, not its column's codes. */
+static int missing_value(const report *r, const shopstat_spec_question *qq, const char *code)
+{
+    if (qq->nrecodes)
+        return 0;
+    for (size_t i = 0; i < qq->nmissing; i++)
+        if (strcmp(qq->missing[i], code) == 0)
+            return 1;
+    for (const char *const *m = r->in->csv.missing; m && *m; m++)
+        if (strcmp(*m, code) == 0)
+            return 1;
+    return 0;
+}
+
 static shopstat_status declare_values(report *r, const shopstat_spec_question *qq,
                                       shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
     for (size_t v = 0; v < qq->nvalues && !st; v++)
-        st = shopstat_plan_declare_level(r->plan, qq->name, qq->values[v].code, err);
+        if (!missing_value(r, qq, qq->values[v].code))
+            st = shopstat_plan_declare_level(r->plan, qq->name, qq->values[v].code, err);
     return st;
 }
 

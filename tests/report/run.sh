@@ -2449,5 +2449,33 @@ else
     ko "report of md.yml failed: $(cat "$T/md.err")"
 fi
 
+# A codebook's value labels copied whole into values:, "Don't know" 98 and "Refused" 99
+# among them, with those codes missing (csv: missing: [99], the question's missing: [98]):
+# they are no answers, so no level at 0% (before: "Don't know | 0.0% [0.0, ...]" and
+# "Refused" rows in report.md and tables.csv); a derived question's values stay its levels.
+printf 'q,wt\n1,1\n2,1\n2,1\n3,1\n98,1\n99,1\n1,2\n' >"$T/cbv.csv"
+cat >"$T/cbv.yml" <<EOF
+survey: cbv
+data: $T/cbv.csv
+csv: {missing: [99]}
+design: {weight: wt}
+questions:
+  q: {column: q, missing: [98], values: {1: "Yes", 2: "No", 3: "Maybe", 98: "Don't know", 99: "Refused"}}
+  d: {derive: q, missing: [98], recode: {"1": "99", "2,3": "Other"}, values: {"99": "Top", "Other": "Rest"}}
+tables:
+  - {question: q, chart: none}
+  - {question: d, chart: none}
+EOF
+if $S report "$T/cbv.yml" -o "$T/cbv" --quiet --no-charts 2>"$T/cbv.err"; then
+    check "cbv: no 'Don't know' row for a missing code" bash -c "! grep -qF \"Don't know\" '$T/cbv/report.md'"
+    check "cbv: no 'Refused' row for a csv missing code" bash -c "! grep -qF 'Refused' '$T/cbv/report.md'"
+    check "cbv: tables.csv holds q's 1, 2, 3 only" test "$(awk -F, '$2 == "q" { print $3 }' "$T/cbv/tables.csv" | tr '\n' ' ')" = "1 2 3 "
+    # (by hand: rows answering weigh 6, code 1 weighs 1 + 2 = 3: 50%)
+    check "cbv: Yes is 3/6 = 50.0%" grep -qF '| Yes | 50.0% [' "$T/cbv/report.md"
+    check "cbv: a derived question's level 99 stays" grep -qF '| Top | 50.0% [' "$T/cbv/report.md"
+else
+    ko "report of cbv.yml failed: $(cat "$T/cbv.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
