@@ -133,6 +133,24 @@ static int next_value(char **sp, const char *flag, const char *q, char **lv, int
 
 /* One --levels value's levels, parsed in place into buf (values NUL-terminated there) and
  * declared in order. 0, or 2 after the usage error. */
+/* The --missing flag value that makes level lv of question q no answer: "98" (every
+ * column) or "q:98" (the column named as the question, as --var q reads it), or NULL. */
+static const char *missing_code_of(const shopstat_csv_opts *o, const char *q, const char *lv)
+{
+    static char buf[256];
+    for (const char *const *m = o->missing; m && *m; m++)
+        if (strcmp(*m, lv) == 0)
+            return *m;
+    for (size_t i = 0; i < o->ncolumn_missing; i++)
+        if (strcmp(o->column_missing[i].column, q) == 0)
+            for (const char *const *m = o->column_missing[i].codes; m && *m; m++)
+                if (strcmp(*m, lv) == 0) {
+                    snprintf(buf, sizeof buf, "%.120s:%.120s", q, lv);
+                    return buf;
+                }
+    return NULL;
+}
+
 static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted)
 {
     shopstat_error err;
@@ -162,6 +180,15 @@ static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted
         }
         seen = ns;
         seen[n++] = lv;
+        /* (a --missing code is no answer: listed, it would show as one at 0%) */
+        const char *mcode = missing_code_of(&a->data_opts.csv, q, lv);
+        if (mcode) {
+            rc = cli_usage_error("--levels %s: '%s' is a --missing code (%s), no answer: "
+                                 "leave it out of --levels, or out of --missing to count it "
+                                 "as an answer",
+                                 q, lv, mcode);
+            break;
+        }
         shopstat_status st = shopstat_plan_declare_level(a->plan, q, lv, &err);
         if (st == SHOPSTAT_ENOMEM)
             rc = cli_usage_error("out of memory");
