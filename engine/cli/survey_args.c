@@ -3,11 +3,9 @@
 
 #include <fnmatch.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/cli.h"
 #include "shopstat/ci.h"
@@ -301,111 +299,25 @@ static int push_label(survey_args *a, const char *q, size_t qlen, const char *co
     return 0;
 }
 
-/* The codebook's three columns, and the variable carried down its blank cells. */
-typedef struct codebook_ctx {
-    survey_args *a;
-    const char *path;
-    size_t var, value, label;
-    char *carried; /* the last variable named (SPSS's value-label tables name it once) */
-    size_t *line;  /* each item's line, for a repeat's message (from codebook_first on) */
-    int rc;
-} codebook_ctx;
-
-static shopstat_status codebook_row(void *vctx, const shopstat_row *row, shopstat_error *err)
-{
-    codebook_ctx *c = vctx;
-    const char *var = row->fields[c->var], *code = row->fields[c->value];
-    const char *label = row->fields[c->label];
-    size_t vlen = row->lens[c->var], clen = row->lens[c->value], llen = row->lens[c->label];
-    while (vlen && var[vlen - 1] == ' ')
-        vlen--;
-    while (clen && code[clen - 1] == ' ')
-        clen--;
-    if (vlen) {
-        char *v = strndup(var, vlen);
-        if (!v)
-            return shopstat_error_set(err, SHOPSTAT_ENOMEM, c->path, 0, 0, "out of memory");
-        free(c->carried);
-        c->carried = v;
-    }
-    if (!clen && !llen)
-        return SHOPSTAT_OK; /* (a variable's line without labels: its name alone) */
-    if (!c->carried)
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->var].line,
-                                  row->pos[c->var].col,
-                                  "a codebook's first label names no variable (the "
-                                  "variable's name, then its values below it)");
-    if (!clen || !llen) {
-        size_t k = clen ? c->label : c->value;
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[k].line,
-                                  row->pos[k].col, "%s %.200s: %s without a %s",
-                                  c->carried, clen ? code : label, clen ? "a value" : "a label",
-                                  clen ? "label" : "value");
-    }
-    survey_args *a = c->a;
-    for (size_t j = a->codebook_first; j < a->nlabel_items; j++)
-        if (strcmp(a->label_q[j], c->carried) == 0 && strlen(a->label_code[j]) == clen &&
-            memcmp(a->label_code[j], code, clen) == 0)
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->value].line,
-                                      row->pos[c->value].col,
-                                      "%s value %.*s is labelled twice (line %zu too)",
-                                      c->carried, (int)clen, code,
-                                      c->line[j - a->codebook_first]);
-    size_t *nl = realloc(c->line, (a->nlabel_items - a->codebook_first + 1) * sizeof *nl);
-    if (!nl)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, c->path, 0, 0, "out of memory");
-    c->line = nl;
-    c->line[a->nlabel_items - a->codebook_first] = row->pos[c->value].line;
-    if ((c->rc = push_label(a, c->carried, strlen(c->carried), code, clen, label, llen)))
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, c->path, 0, 0, "out of memory");
-    return SHOPSTAT_OK;
-}
-
-/* The column of r named one of names (any case), or SIZE_MAX. */
-static size_t codebook_column(const shopstat_reader *r, const char *const *names)
-{
-    for (const char *const *n = names; *n; n++)
-        for (size_t i = 0; i < shopstat_reader_ncols(r); i++)
-            if (strcasecmp(shopstat_reader_colname(r, i), *n) == 0)
-                return i;
-    return SIZE_MAX;
-}
-
-/* --codebook FILE: a panel's value labels, a CSV of a variable, a value and a label per
- * line (SPSS's value-label table: the variable named on its first value's line, blank
- * below). Read into label items after the --labels ones (which win: shown_level takes the
- * first), labelling the questions that read a variable; the others, and codes no row
- * holds (a declared missing 99), are no error (check_labels). 0, or 2 after the error. */
+/* --codebook FILE: a panel's value labels (shopstat_codebook_read: variable, value, label;
+ * SPSS's value-label table, the variable named on its first value's line). Read into label
+ * items after the --labels ones (which win: shown_level takes them first), labelling the
+ * questions named as a variable; the others, and codes no row holds (a declared missing
+ * 99), are no error (check_labels). 0, or 2 after the error. */
 static int read_codebook(survey_args *a)
 {
-    static const char *const var_names[] = {"variable", "var", "name", "column", "question",
-                                            NULL};
-    static const char *const value_names[] = {"value", "code", "values", NULL};
-    static const char *const label_names[] = {"label", "value label", "value_label",
-                                              "labels", "text", NULL};
-    shopstat_csv_opts co;
-    shopstat_csv_opts_init(&co);
     shopstat_error err;
     shopstat_error_clear(&err);
-    shopstat_reader *r = NULL;
-    if (shopstat_reader_open(a->codebook, &co, &r, &err))
+    shopstat_codebook *cb = NULL;
+    if (shopstat_codebook_read(a->codebook, &cb, &err))
         return cli_fail(&err);
-    codebook_ctx c = {a, a->codebook, codebook_column(r, var_names),
-                      codebook_column(r, value_names), codebook_column(r, label_names),
-                      NULL, NULL, 0};
     int rc = 0;
-    if (c.var == SIZE_MAX || c.value == SIZE_MAX || c.label == SIZE_MAX) {
-        shopstat_error_set(&err, SHOPSTAT_EINPUT, a->codebook, 1, 1,
-                           "a codebook has columns variable, value and label (any case; its "
-                           "header has no %s column)",
-                           c.var == SIZE_MAX ? "variable" : c.value == SIZE_MAX ? "value" : "label");
-        rc = cli_fail(&err);
-    } else if (shopstat_reader_run(r, codebook_row, &c, &err)) {
-        rc = c.rc ? c.rc : cli_fail(&err);
+    for (size_t i = 0; i < shopstat_codebook_n(cb) && !rc; i++) {
+        const shopstat_value_label *e = shopstat_codebook_entry(cb, i);
+        rc = push_label(a, e->variable, strlen(e->variable), e->value, strlen(e->value),
+                        e->label, strlen(e->label));
     }
-    free(c.carried);
-    free(c.line);
-    shopstat_reader_free(r);
+    shopstat_codebook_free(cb);
     return rc;
 }
 

@@ -2477,5 +2477,42 @@ else
     ko "report of cbv.yml failed: $(cat "$T/cbv.err")"
 fi
 
+# codebook: a panel's value labels (variable, value, label; SPSS's layout, the variable on
+# its first value's line) become the values: of the single-choice questions on those
+# columns that give none: labels in report.md and the workbook, the scale's order, a code
+# no row gave at 0%, a missing code (98) left out; a question's own values: win. Its
+# mistakes are errors at their place in the codebook (before: codebook: was an unknown key).
+printf 'q,s,wt\n1,1,1\n2,2,1\n2,1,1\n4,2,1\n98,1,1\n1,1,2\n' >"$T/cbk.csv"
+printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,3,Good\n,4,Excellent\n,98,"Don'"'"'t know"\ns,1,Heavy\n,2,"Light, occasional"\n' >"$T/cbk_codebook.csv"
+cat >"$T/cbk.yml" <<EOF
+survey: cbk
+data: cbk.csv
+codebook: cbk_codebook.csv
+csv: {missing: [98]}
+design: {weight: wt}
+questions:
+  q: {column: q}
+  s: {column: s, values: {1: "Big", 2: "Small"}}
+tables:
+  - {question: q, chart: none}
+  - {question: s, chart: none}
+EOF
+if $S report "$T/cbk.yml" -o "$T/cbk" --quiet --no-charts 2>"$T/cbk.err"; then
+    M="$T/cbk/report.md"
+    # (by hand: answering rows weigh 6; 1 weighs 1 + 2 = 3: 50%; 2 weighs 2: 33.3%)
+    check "cbk: the codebook labels q's 1" grep -qF '| Poor | 50.0% [' "$M"
+    check "cbk: and its 2" grep -qF '| Fair | 33.3% [' "$M"
+    check "cbk: a point no row gave, at 0%" grep -qF '| Good | 0.0% [' "$M"
+    check "cbk: the missing 98 is no row" bash -c "! grep -qF \"Don't know\" '$M'"
+    check "cbk: the codebook's order (Poor before Excellent)" test "$(grep -nF '| Poor |' "$M" | cut -d: -f1)" -lt "$(grep -nF '| Excellent |' "$M" | cut -d: -f1)"
+    check "cbk: values: given win" grep -qF '| Big | ' "$M"
+else
+    ko "report of cbk.yml failed: $(cat "$T/cbk.err")"
+fi
+printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,1,Again\n' >"$T/cbk_codebook.csv"
+$S report "$T/cbk.yml" -o "$T/cbk2" --quiet --no-charts 2>"$T/cbk2.err"
+check "cbk: a value labelled twice, at its place in the codebook (exit $?)" grep -qxF \
+    "$T/cbk_codebook.csv:4:2: error: q value 1 is labelled twice (line 2 too)" "$T/cbk2.err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
