@@ -61,18 +61,17 @@ static shopstat_status cb_row(void *vctx, const shopstat_row *row, shopstat_erro
                                   "variable's name, then its values below it)");
     if (!clen || !llen) {
         size_t k = clen ? c->label : c->value;
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[k].line,
-                                  row->pos[k].col, "%s %.200s: %s without a %s", c->carried,
-                                  clen ? code : label, clen ? "a value" : "a label",
-                                  clen ? "label" : "value");
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[k].line, row->pos[k].col,
+                                  "%s %.200s: %s without a %s", c->carried, clen ? code : label,
+                                  clen ? "a value" : "a label", clen ? "label" : "value");
     }
     for (size_t j = 0; j < cb->n; j++)
         if (strcmp(cb->v[j].variable, c->carried) == 0 && strlen(cb->v[j].value) == clen &&
             memcmp(cb->v[j].value, code, clen) == 0)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, c->path, row->pos[c->value].line,
                                       row->pos[c->value].col,
-                                      "%s value %.*s is labelled twice (line %zu too)",
-                                      c->carried, (int)clen, code, cb->v[j].pos.line);
+                                      "%s value %.*s is labelled twice (line %zu too)", c->carried,
+                                      (int)clen, code, cb->v[j].pos.line);
     if (cb->n == cb->cap) {
         size_t cap = cb->cap ? 2 * cb->cap : 32;
         shopstat_value_label *nv = realloc(cb->v, cap * sizeof *nv);
@@ -98,8 +97,7 @@ shopstat_status shopstat_codebook_read(const char *path, shopstat_codebook **out
 {
     static const char *const var_names[] = {"variable", "var", "name", "column", NULL};
     static const char *const value_names[] = {"value", "code", NULL};
-    static const char *const label_names[] = {"label", "value label", "value_label", "text",
-                                              NULL};
+    static const char *const label_names[] = {"label", "value label", "value_label", "text", NULL};
     *out = NULL;
     shopstat_reader *r = NULL;
     shopstat_status st = shopstat_reader_open(path, NULL, &r, err);
@@ -110,13 +108,9 @@ shopstat_status shopstat_codebook_read(const char *path, shopstat_codebook **out
         shopstat_reader_free(r);
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
     }
-    cb_ctx c = {cb,
-                path,
-                column_of(r, var_names),
-                column_of(r, value_names),
-                column_of(r, label_names),
-                NULL,
-                NULL};
+    cb_ctx c = {
+        cb,   path, column_of(r, var_names), column_of(r, value_names), column_of(r, label_names),
+        NULL, NULL};
     if (c.var == SIZE_MAX || c.value == SIZE_MAX || c.label == SIZE_MAX)
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,
                                 "a codebook has columns variable, value and label (any case; "

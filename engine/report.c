@@ -1328,8 +1328,15 @@ static void question_warnings(report *r)
                  "others (%g-%g): \"don't know\" and \"refused\" codes? The mean counts them "
                  "as numbers; if they are no answers, list them in the question's missing: "
                  "(missing: [%s])",
-                 sq, above ? "highest answers" : below ? "lowest answers" : "answers", words,
-                 above ? "above" : below ? "below" : "outside", clo, chi, list);
+                 sq,
+                 above   ? "highest answers"
+                 : below ? "lowest answers"
+                         : "answers",
+                 words,
+                 above   ? "above"
+                 : below ? "below"
+                         : "outside",
+                 clo, chi, list);
         }
     }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {

@@ -2404,10 +2404,9 @@ static shopstat_status parse_compare(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_root(ctx *c, yaml_node_t *root)
 {
-    static const char *const keys[] = {"survey",    "title",   "subtitle", "source", "note",
-                                       "data",      "csv",     "codebook", "design", "ci",
-                                       "compare",   "questions", "exclude", "segments",
-                                       "tables"};
+    static const char *const keys[] = {"survey",  "title",     "subtitle", "source",   "note",
+                                       "data",    "csv",       "codebook", "design",   "ci",
+                                       "compare", "questions", "exclude",  "segments", "tables"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -2435,8 +2434,7 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
         (st = opt_text(c, root, "note", &in->note)) || (st = parse_data(c, root)) ||
         (st = parse_design(c, get(c, root, "design"))) || (st = parse_ci(c, get(c, root, "ci"))) ||
         (st = parse_compare(c, get(c, root, "compare"))) ||
-        (st = parse_questions(c, get(c, root, "questions"))) ||
-        (st = parse_codebook(c, root)) ||
+        (st = parse_questions(c, get(c, root, "questions"))) || (st = parse_codebook(c, root)) ||
         (st = parse_excludes(c, get(c, root, "exclude"))) ||
         (st = parse_segments(c, get(c, root, "segments"))) ||
         (st = parse_tables(c, root, get(c, root, "tables"))))

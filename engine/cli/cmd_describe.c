@@ -483,8 +483,8 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
                     "times), %.1f%% of the weight sum: %s every interval (the effective n "
                     "above); check the weighting, or trim %s\n",
                     d->large_weights, d->large_weights == 1 ? "" : "s",
-                    d->large_weights == 1 ? "s" : "", SHOPSTAT_DESCRIBE_LARGE_WEIGHT,
-                    d->wmax_ratio, 100.0 * d->large_wsum / d->wsum,
+                    d->large_weights == 1 ? "s" : "", SHOPSTAT_DESCRIBE_LARGE_WEIGHT, d->wmax_ratio,
+                    100.0 * d->large_wsum / d->wsum,
                     d->large_weights == 1 ? "it widens" : "they widen",
                     d->large_weights == 1 ? "it" : "them");
     } else if (d->weights_from_fpc) {
@@ -1862,9 +1862,8 @@ static void note_missing(cmdline *c, const shopstat_suggestion *sg, size_t n, si
         put_word(out, cv ? cv : s->missing[j]);
         free(cv);
         fprintf(out, ": %s among ",
-                isdigit((unsigned char)s->missing[j][s->missing[j][0] == '-'])
-                    ? "a non-answer code"
-                    : "a text");
+                isdigit((unsigned char)s->missing[j][s->missing[j][0] == '-']) ? "a non-answer code"
+                                                                               : "a text");
         if (!nwith) {
             fprintf(out, "%s's codes", s->name);
         } else {

@@ -30,10 +30,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
         "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
-    static const char *const tab[] = {
-        "--by",       "--ci",     "--level", "--chart", "--chart-size", "--chart-type", "--title",
-        "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",
-        "--codebook", NULL};
+    static const char *const tab[] = {"--by",         "--ci",         "--level", "--chart",
+                                      "--chart-size", "--chart-type", "--title", "--subtitle",
+                                      "--source",     "--sort",       "--zoom",  "--levels",
+                                      "--labels",     "--codebook",   NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
                                         "--chart-size", "--chart-type", "--title", "--subtitle",
@@ -273,8 +273,8 @@ static int declare_none_in_base(survey_args *a)
 }
 
 /* Append the label item q:code=text (copies). 0, or 2 after the usage error. */
-static int push_label(survey_args *a, const char *q, size_t qlen, const char *code,
-                      size_t clen, const char *text, size_t tlen)
+static int push_label(survey_args *a, const char *q, size_t qlen, const char *code, size_t clen,
+                      const char *text, size_t tlen)
 {
     size_t k = a->nlabel_items + 1;
     char **nq = realloc(a->label_q, k * sizeof *nq);
@@ -314,8 +314,8 @@ static int read_codebook(survey_args *a)
     int rc = 0;
     for (size_t i = 0; i < shopstat_codebook_n(cb) && !rc; i++) {
         const shopstat_value_label *e = shopstat_codebook_entry(cb, i);
-        rc = push_label(a, e->variable, strlen(e->variable), e->value, strlen(e->value),
-                        e->label, strlen(e->label));
+        rc = push_label(a, e->variable, strlen(e->variable), e->value, strlen(e->value), e->label,
+                        strlen(e->label));
     }
     shopstat_codebook_free(cb);
     return rc;
@@ -998,8 +998,15 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
             cli_warn("--score %s: its %s, %s, stand far %s the others (%g-%g): "
                      "\"don't know\" and \"refused\" codes? The mean counts them as numbers; "
                      "if they are no answers, declare them missing (--missing '%s:%s')",
-                     sq, above ? "highest answers" : below ? "lowest answers" : "answers", words,
-                     above ? "above" : below ? "below" : "outside", lo, hi, sq, list);
+                     sq,
+                     above   ? "highest answers"
+                     : below ? "lowest answers"
+                             : "answers",
+                     words,
+                     above   ? "above"
+                     : below ? "below"
+                             : "outside",
+                     lo, hi, sq, list);
         }
     }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
