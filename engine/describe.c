@@ -266,6 +266,24 @@ static shopstat_status weight_median(shopstat_description *ds, double *out)
     return SHOPSTAT_OK;
 }
 
+/* The rows of weight above SHOPSTAT_DESCRIBE_LARGE_WEIGHT times the median m, and their sum,
+ * from the histogram (binned weights: each at its bin's middle). */
+static void weight_tail(const shopstat_description *ds, double m, size_t *count, double *sum)
+{
+    *count = 0;
+    *sum = 0;
+    if (ds->wunavailable || !(m > 0))
+        return;
+    for (size_t i = 0; i < ds->wmap.nslots; i++)
+        if (ds->wmap.slots[i].key) {
+            double w = key_value(ds, ds->wmap.slots[i].key - 1);
+            if (w > SHOPSTAT_DESCRIBE_LARGE_WEIGHT * m) {
+                *count += ds->wmap.slots[i].count;
+                *sum += w * (double)ds->wmap.slots[i].count;
+            }
+        }
+}
+
 /* ---- the row callback -------------------------------------------------------------------- */
 
 static shopstat_status field_error_hint(shopstat_description *ds, const shopstat_row *row, size_t c,
@@ -957,9 +975,12 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
         d->median_approx = ds->wbinned && !ds->wunavailable;
         d->zero_weights = ds->zero_weights;
+        weight_tail(ds, d->wmedian, &d->large_weights, &d->large_wsum);
+        d->wmax_ratio = d->wmedian > 0 ? d->wmax / d->wmedian : NAN;
     } else {
         d->wmin = d->wmax = d->wmedian = 1;
         d->wsum = d->wsum2 = (double)ds->rows_used;
+        d->wmax_ratio = NAN;
     }
     d->n_eff = d->wsum2 > 0 ? d->wsum * d->wsum / d->wsum2 : NAN;
     d->efficiency = d->n_eff / (double)ds->rows_used;

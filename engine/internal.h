@@ -149,7 +149,9 @@ const char *reader_number_hint(const shopstat_reader *r, const shopstat_row *row
  * for "don't know" or "refused" rather than answers, each marked in code[] (n flags; may
  * be NULL): every level from 96 to 99, 996 to 999 or 9999 (98 and 99 together, say) above
  * two answers or more of at most 20, or a 9 above a scale of at most 7 points when every
- * level is whole (codebooks' 8 refused, 9 don't know); 0 when none, or when more than
+ * level is whole (codebooks' 8 refused, 9 don't know), and every negative level below two
+ * answers or more of 0 or more when each is -96 to -99 (Qualtrics' -99), -996 to -999,
+ * -9999, or -1 to -9 with no -1 beside a 0 (score.c's negative_code); 0 when none, or when more than
  * SHOPSTAT_SCORE_MAX_CODES would be. describe's start and a mean score's warning read codes by this
  * one rule. */
 size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char *code);

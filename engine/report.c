@@ -365,12 +365,30 @@ static const char *table_title(const report *r, const rtable *rt)
 /* A question's labelled values are its answer options: each is listed, with 0% when no
  * row gave it (a scale point nobody chose still belongs on a Likert chart), as R lists
  * every level of a factor declared with them. */
+/* Whether code is one of the missing codes of question qq's column (its own missing:, or
+ * csv: missing:): no answer, so not an answer option, though a codebook's labels copied into
+ * values: list it (98 "Don't know" beside missing: [98]). A derived question's values are
+ * its recode's levels, not its column's codes. */
+static int missing_value(const report *r, const shopstat_spec_question *qq, const char *code)
+{
+    if (qq->nrecodes)
+        return 0;
+    for (size_t i = 0; i < qq->nmissing; i++)
+        if (strcmp(qq->missing[i], code) == 0)
+            return 1;
+    for (const char *const *m = r->in->csv.missing; m && *m; m++)
+        if (strcmp(*m, code) == 0)
+            return 1;
+    return 0;
+}
+
 static shopstat_status declare_values(report *r, const shopstat_spec_question *qq,
                                       shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
     for (size_t v = 0; v < qq->nvalues && !st; v++)
-        st = shopstat_plan_declare_level(r->plan, qq->name, qq->values[v].code, err);
+        if (!missing_value(r, qq, qq->values[v].code))
+            st = shopstat_plan_declare_level(r->plan, qq->name, qq->values[v].code, err);
     return st;
 }
 
@@ -1371,13 +1389,19 @@ static void question_warnings(report *r)
         const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double clo, chi;
         size_t nc = shopstat_score_mean_code_doubtful(r->tot, k, &sq, codes, &clo, &chi);
+        /* (codes above the answers, 99 over a 1-5 rating, or below them, Qualtrics' -99) */
+        int below = nc && strtod(codes[nc - 1], NULL) < clo;
+        int above = nc && strtod(codes[0], NULL) > chi;
         if (nc == 1)
             warn(r,
-                 "question '%s', score: mean: its highest answer, %s, stands far above the "
-                 "others (%g-%g): a \"don't know\" or \"refused\" code? The mean counts it "
+                 "question '%s', score: mean: its %s answer, %s, stands far %s the "
+                 "others (%g-%g): %s? The mean counts it "
                  "as the number %s; if it is no answer, list it in the question's missing: "
                  "(missing: [%s])",
-                 sq, codes[0], clo, chi, codes[0], codes[0]);
+                 sq, below ? "lowest" : "highest", codes[0], below ? "below" : "above", clo, chi,
+                 below ? "a code for no answer (Qualtrics' -99: seen but unanswered)"
+                       : "a \"don't know\" or \"refused\" code",
+                 codes[0], codes[0]);
         else if (nc > 1) { /* (98 and 99: both named, one message) */
             char words[120] = "", list[120] = "";
             for (size_t i = 0, w = 0, l = 0; i < nc && w < sizeof words && l < sizeof list; i++) {
@@ -1386,11 +1410,19 @@ static void question_warnings(report *r)
                 l += (size_t)snprintf(list + l, sizeof list - l, "%s%.20s", i ? ", " : "", codes[i]);
             }
             warn(r,
-                 "question '%s', score: mean: its highest answers, %s, stand far above the "
+                 "question '%s', score: mean: its %s, %s, stand far %s the "
                  "others (%g-%g): \"don't know\" and \"refused\" codes? The mean counts them "
                  "as numbers; if they are no answers, list them in the question's missing: "
                  "(missing: [%s])",
-                 sq, words, clo, chi, list);
+                 sq,
+                 above   ? "highest answers"
+                 : below ? "lowest answers"
+                         : "answers",
+                 words,
+                 above   ? "above"
+                 : below ? "below"
+                         : "outside",
+                 clo, chi, list);
         }
     }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {

@@ -308,11 +308,38 @@ static int nonanswer_band(double x)
     return (x >= 96 && x <= 99) || (x >= 996 && x <= 999) || x == 9999;
 }
 
+/* A negative whole number where codebooks put "no answer": Qualtrics' -99 (seen but
+ * unanswered), the band above mirrored (-96 to -99, -996 to -999, -9999), and the -1 to -9
+ * of panels' codebooks (GESIS and SOEP: -1 no answer, -8 does not apply) below answers
+ * that start at 1 or more, or at 0 when -1 is no level: a -1 beside answers from 0 may be
+ * a scale's point (-1/0/+1 "worse, same, better"; -3 to +3). */
+static int negative_code(double x, double answers_min, int minus_one)
+{
+    if (!(x < 0) || x != floor(x))
+        return 0;
+    return nonanswer_band(-x) ||
+           (x >= -9 && (answers_min >= 1 || (answers_min >= 0 && !minus_one)));
+}
+
 size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char *code)
 {
-    size_t nband = 0, nrest = 0, top_i = 0;
+    /* the answers' smallest: the levels of 0 or more outside the band */
+    double answers_min = INFINITY;
+    int minus_one = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] >= 0 && !nonanswer_band(x[i]))
+            answers_min = fmin(answers_min, x[i]);
+        minus_one |= x[i] == -1;
+    }
+    size_t nband = 0, nneg = 0, nrest = 0, top_i = 0;
+    int neg_all_codes = 1;
     double rest_max = -INFINITY, top = -INFINITY, second = -INFINITY;
     for (size_t i = 0; i < n; i++) {
+        if (x[i] < 0) {
+            nneg++;
+            neg_all_codes &= negative_code(x[i], answers_min, minus_one);
+            continue;
+        }
         if (nonanswer_band(x[i]))
             nband++;
         else
@@ -324,18 +351,30 @@ size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char
     }
     if (code)
         memset(code, 0, n);
-    /* (answers of at most 20 lie below the band: every level in it is above them) */
-    if (nband && nband <= SHOPSTAT_SCORE_MAX_CODES && nrest >= 2 && rest_max <= 20) {
+    /* negative codes below answers of 0 or more (-99 below a 1-5 rating): every negative
+     * level one, none of them a point of a scale reaching below 0 */
+    size_t ncodes = 0;
+    if (nneg && neg_all_codes && nrest >= 2) {
+        ncodes = nneg;
         for (size_t i = 0; code && i < n; i++)
-            code[i] = (unsigned char)nonanswer_band(x[i]);
-        return nband;
+            code[i] = x[i] < 0;
     }
-    if (n >= 3 && top == 9 && second <= 7 && whole) {
+    /* (answers of at most 20 lie below the band: every level in it is above them) */
+    if (nband && nrest >= 2 && rest_max <= 20) {
+        ncodes += nband;
+        for (size_t i = 0; code && i < n; i++)
+            code[i] |= (unsigned char)nonanswer_band(x[i]);
+    } else if (n - nneg >= 3 && top == 9 && second <= 7 && whole) {
         if (code)
             code[top_i] = 1;
-        return 1;
+        ncodes++;
     }
-    return 0;
+    if (ncodes > SHOPSTAT_SCORE_MAX_CODES) { /* (more than a codebook's few: not codes) */
+        if (code)
+            memset(code, 0, n);
+        return 0;
+    }
+    return ncodes;
 }
 
 size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,

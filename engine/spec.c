@@ -2023,12 +2023,11 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
 
 /* ---- data, csv, design, ci, compare ---- */
 
-static shopstat_status resolve_data(ctx *c, yaml_node_t *n, const char *file)
+/* file, relative to the spec's folder unless absolute: *out (owned by the spec). */
+static shopstat_status spec_relative(ctx *c, const char *file, const char **out)
 {
-    shopstat_spec_info *in = &c->s->info;
-    in->data_pos = pos_of(n);
     if (file[0] == '/' || !strchr(c->path, '/')) {
-        in->data = file;
+        *out = file;
         return SHOPSTAT_OK;
     }
     size_t dir = (size_t)(strrchr(c->path, '/') - c->path) + 1;
@@ -2038,8 +2037,70 @@ static shopstat_status resolve_data(ctx *c, yaml_node_t *n, const char *file)
         return SHOPSTAT_ENOMEM;
     memcpy(p, c->path, dir);
     strcpy(p + dir, file);
-    in->data = p;
+    *out = p;
     return SHOPSTAT_OK;
+}
+
+static shopstat_status resolve_data(ctx *c, yaml_node_t *n, const char *file)
+{
+    shopstat_spec_info *in = &c->s->info;
+    in->data_pos = pos_of(n);
+    return spec_relative(c, file, &in->data);
+}
+
+/* codebook: FILE (relative to the spec's folder, as data:): a panel's value labels
+ * (shopstat_codebook_read). A single-choice question on a column (not derived) without
+ * values: takes its column's labels as its values:, in the codebook's order, so they are
+ * its answer options as values: makes them (a code that is missing: left out, report.c);
+ * values: given win, and variables no question reads are left aside. */
+static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
+{
+    yaml_node_t *n = get(c, root, "codebook");
+    if (!n)
+        return SHOPSTAT_OK;
+    const char *file = NULL, *path = NULL;
+    shopstat_status st = scalar(c, n, "codebook", &file);
+    if (st)
+        return st;
+    if (!*file)
+        return FAIL(c, n, "codebook: is empty (a CSV of variable, value and label)");
+    if ((st = spec_relative(c, file, &path)))
+        return st;
+    shopstat_codebook *cb = NULL;
+    if ((st = shopstat_codebook_read(path, &cb, c->err)))
+        return st; /* (at the codebook's line:col) */
+    shopstat_spec_info *in = &c->s->info;
+    shopstat_spec_question *qs = (shopstat_spec_question *)in->questions; /* (the spec's own) */
+    size_t ne = shopstat_codebook_n(cb);
+    for (size_t i = 0; i < in->nquestions && !st; i++) {
+        shopstat_spec_question *q = &qs[i];
+        if (q->kind != SHOPSTAT_Q_SINGLE || q->nrecodes || q->nvalues || q->ncolumns != 1)
+            continue;
+        size_t k = 0;
+        for (size_t e = 0; e < ne; e++)
+            k += strcmp(shopstat_codebook_entry(cb, e)->variable, q->columns[0]) == 0;
+        if (!k)
+            continue;
+        shopstat_spec_value *v = zalloc(c, k, sizeof *v);
+        if (!v) {
+            st = SHOPSTAT_ENOMEM;
+            break;
+        }
+        k = 0;
+        for (size_t e = 0; e < ne && !st; e++) {
+            const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
+            if (strcmp(l->variable, q->columns[0]) != 0)
+                continue;
+            v[k].code = sdup(c, l->value, strlen(l->value));
+            v[k].label = v[k].code ? sdup(c, l->label, strlen(l->label)) : NULL;
+            v[k].pos = pos_of(n);
+            st = v[k++].label ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+        }
+        q->values = v;
+        q->nvalues = k;
+    }
+    shopstat_codebook_free(cb);
+    return st;
 }
 
 static shopstat_status parse_csv_opts(ctx *c, yaml_node_t *n)
@@ -2347,9 +2408,9 @@ static shopstat_status parse_compare(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_root(ctx *c, yaml_node_t *root)
 {
-    static const char *const keys[] = {"survey",    "title",   "subtitle", "source", "note",
-                                       "data",      "csv",     "design",   "ci",     "compare",
-                                       "questions", "exclude", "segments", "tables"};
+    static const char *const keys[] = {"survey",  "title",     "subtitle", "source",   "note",
+                                       "data",    "csv",       "codebook", "design",   "ci",
+                                       "compare", "questions", "exclude",  "segments", "tables"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -2377,7 +2438,7 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
         (st = opt_text(c, root, "note", &in->note)) || (st = parse_data(c, root)) ||
         (st = parse_design(c, get(c, root, "design"))) || (st = parse_ci(c, get(c, root, "ci"))) ||
         (st = parse_compare(c, get(c, root, "compare"))) ||
-        (st = parse_questions(c, get(c, root, "questions"))) ||
+        (st = parse_questions(c, get(c, root, "questions"))) || (st = parse_codebook(c, root)) ||
         (st = parse_excludes(c, get(c, root, "exclude"))) ||
         (st = parse_segments(c, get(c, root, "segments"))) ||
         (st = parse_tables(c, root, get(c, root, "tables"))))

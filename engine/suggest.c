@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "shopstat/describe.h"
@@ -561,6 +562,16 @@ static int heads_unnamed(const shopstat_description *ds, size_t i)
     return (!next->name || !*next->name) && next->type != SHOPSTAT_COL_EMPTY;
 }
 
+/* Whether column i is Qualtrics' "Other (please specify)" box, Q4_4_TEXT beside the
+ * option Q4_4: the texts typed there, not a question of its own to tab (a pattern Q4_*
+ * leaves it out of the option's question too: reader_columns_for). */
+static int other_text(const shopstat_description *ds, const names *nx, size_t i)
+{
+    const char *name = shopstat_description_column(ds, i)->name;
+    size_t n = name ? strlen(name) : 0;
+    return n > 5 && strcasecmp(name + n - 5, "_TEXT") == 0 && name_taken(nx, name, n - 5, i, 1);
+}
+
 /* Whether a column is named as column i's Qualtrics NPS group, "Q3_NPS_GROUP" beside
  * "Q3": Qualtrics adds it to a Net Promoter question only. */
 static int nps_group_of(const shopstat_description *ds, const names *nx, size_t i)
@@ -954,7 +965,8 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             if (push(&b, SHOPSTAT_SUGGEST_WEIGHT, c->name, strlen(c->name), NULL, i, 1))
                 goto oom;
         } else if (c->type == SHOPSTAT_COL_CATEGORICAL && c->distinct >= 2 && !identifier(c) &&
-                   !amounts(c) && !c->comma_numeric && c->nlevels > 0 && !heads_unnamed(ds, i)) {
+                   !amounts(c) && !c->comma_numeric && c->nlevels > 0 && !heads_unnamed(ds, i) &&
+                   !other_text(ds, &nx, i)) {
             /* (nlevels 0: more values than describe lists, dates or clusters, not a
              * question to tab in a start) */
             if (push(&b, SHOPSTAT_SUGGEST_VAR, c->name, strlen(c->name), NULL, i, 1))

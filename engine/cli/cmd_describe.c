@@ -478,6 +478,18 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         else
             fprintf(out, "  Kish effective n: %s of %zu rows (weighting efficiency %.1f%%)\n",
                     num(a, sizeof a, d->n_eff), d->rows, 100.0 * d->efficiency);
+        /* (a raking's extreme weights, R's trimWeights caps them; a few of little weight,
+         * 0.8% of the sum, widen nothing much) */
+        if (d->large_weights && d->large_wsum >= 0.05 * d->wsum)
+            fprintf(out,
+                    "  warning: %zu row%s weigh%s over %g times the median (the largest %.1f "
+                    "times), %.1f%% of the weight sum: %s every interval (the effective n "
+                    "above); check the weighting, or trim %s\n",
+                    d->large_weights, d->large_weights == 1 ? "" : "s",
+                    d->large_weights == 1 ? "s" : "", SHOPSTAT_DESCRIBE_LARGE_WEIGHT, d->wmax_ratio,
+                    100.0 * d->large_wsum / d->wsum,
+                    d->large_weights == 1 ? "it widens" : "they widen",
+                    d->large_weights == 1 ? "it" : "them");
     } else if (d->weights_from_fpc) {
         /* (R's svydesign weights rows N/n from the fpc; so do the estimates) */
         fprintf(out, "  weight:     none: N/n of the stratum from --fpc %s, as R\n", o->design.fpc);
@@ -720,6 +732,7 @@ typedef struct cmdline {
     const char *repweights; /* a public-use file's replicate weights' prefix, or NULL */
     const char *rho;        /* with it, the rho of Fay's factors its values fit, or NULL */
     int sdr;                /* with it, its values fit the ACS's successive differences */
+    int lonely;             /* the given design has single-PSU strata and no --lonely-psu */
 } cmdline;
 
 /* Append flag (may be NULL) and its value (may be NULL) to the command, wrapping before
@@ -1405,6 +1418,9 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
     for (size_t i = 0; i < n; i++) /* the design first */
         if (sg[i].kind == SHOPSTAT_SUGGEST_WEIGHT)
             put_arg(c, suggest_flag[sg[i].kind], sg[i].name);
+    /* (without a rule tab stops at the first single-PSU stratum: a start that runs) */
+    if (c->lonely)
+        put_arg(c, "--lonely-psu", "adjust");
     const char *mark;
     size_t count, fin = unfinished_col(c->ds, argc, argv, &mark, &count);
     if (fin != SIZE_MAX) {
@@ -1850,7 +1866,8 @@ static void note_missing(cmdline *c, const shopstat_suggestion *sg, size_t n, si
         put_word(out, cv ? cv : s->missing[j]);
         free(cv);
         fprintf(out, ": %s among ",
-                isdigit((unsigned char)s->missing[j][0]) ? "a non-answer code" : "a text");
+                isdigit((unsigned char)s->missing[j][s->missing[j][0] == '-']) ? "a non-answer code"
+                                                                               : "a text");
         if (!nwith) {
             fprintf(out, "%s's codes", s->name);
         } else {
@@ -1962,7 +1979,10 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                  o->csv.decimal_comma,
                  reps ? rg.prefix : NULL,
                  reps && rg.rho[0] ? rg.rho : NULL,
-                 reps && rg.sdr};
+                 reps && rg.sdr,
+                 0};
+    const shopstat_design_summary *gd = shopstat_description_design(ds);
+    c.lonely = gd && gd->single_psu_strata && o->design.lonely == SHOPSTAT_LONELY_FAIL;
     put_command(&c, "tab", sg, n, &dc, argc, argv);
     size_t wave = wave_of(sg, n);
     char codes_sep = given_codes_sep(argc, argv);
@@ -1989,6 +2009,16 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                 "out of the data and the design, as analysts take finished ones; drop it to "
                 "keep them\n",
                 fin_mark, fin_count, fin_count == 1 ? "" : "s", fin_mark);
+    if (c.lonely) {
+        char names[200];
+        lonely_names(gd, names, sizeof names);
+        fprintf(out,
+                "  --lonely-psu adjust: %zu strat%s (%s) hold%s a single %s, where tab stops "
+                "without a rule; adjust centres it at the grand mean (R's survey.lonely.psu, "
+                "conservative); or remove, certainty, average (docs/methods.md)\n",
+                gd->single_psu_strata, gd->single_psu_strata == 1 ? "um" : "a", names,
+                gd->single_psu_strata == 1 ? "s" : "", gd->has_psu ? "PSU" : "row");
+    }
     const shopstat_colsummary *bw = blank_weight(ds, sg, n, argc, argv);
     if (bw && strlen(bw->name) < 200) {
         fprintf(out,

@@ -57,7 +57,12 @@ const char cmd_tab_help[] =
     "                                 as Yes, definitely is two levels no row holds\n"
     "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column);\n"
     "                                 csv and json keep the codes; Q may be a list\n"
-    "                                 q1,q2 or a pattern 'q*' (a grid's value labels)\n";
+    "                                 q1,q2 or a pattern 'q*' (a grid's value labels)\n"
+    "  --codebook FILE                a panel's value labels: a CSV of variable, value,\n"
+    "                                 label (a blank variable is the one above, as SPSS\n"
+    "                                 lists them); labels the questions reading a\n"
+    "                                 variable, the codes no row holds left aside;\n"
+    "                                 --labels win\n";
 
 /* (two strings: one would pass the 4095 bytes C compilers must take) */
 const char cmd_tab_help_more[] =

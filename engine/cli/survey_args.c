@@ -30,9 +30,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
         "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
-    static const char *const tab[] = {
-        "--by",       "--ci",     "--level", "--chart", "--chart-size", "--chart-type", "--title",
-        "--subtitle", "--source", "--sort",  "--zoom",  "--levels",     "--labels",     NULL};
+    static const char *const tab[] = {"--by",         "--ci",         "--level", "--chart",
+                                      "--chart-size", "--chart-type", "--title", "--subtitle",
+                                      "--source",     "--sort",       "--zoom",  "--levels",
+                                      "--labels",     "--codebook",   NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
                                         "--chart-size", "--chart-type", "--title", "--subtitle",
@@ -130,6 +131,24 @@ static int next_value(char **sp, const char *flag, const char *q, char **lv, int
 
 /* One --levels value's levels, parsed in place into buf (values NUL-terminated there) and
  * declared in order. 0, or 2 after the usage error. */
+/* The --missing flag value that makes level lv of question q no answer: "98" (every
+ * column) or "q:98" (the column named as the question, as --var q reads it), or NULL. */
+static const char *missing_code_of(const shopstat_csv_opts *o, const char *q, const char *lv)
+{
+    static char buf[256];
+    for (const char *const *m = o->missing; m && *m; m++)
+        if (strcmp(*m, lv) == 0)
+            return *m;
+    for (size_t i = 0; i < o->ncolumn_missing; i++)
+        if (strcmp(o->column_missing[i].column, q) == 0)
+            for (const char *const *m = o->column_missing[i].codes; m && *m; m++)
+                if (strcmp(*m, lv) == 0) {
+                    snprintf(buf, sizeof buf, "%.120s:%.120s", q, lv);
+                    return buf;
+                }
+    return NULL;
+}
+
 static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted)
 {
     shopstat_error err;
@@ -159,6 +178,15 @@ static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted
         }
         seen = ns;
         seen[n++] = lv;
+        /* (a --missing code is no answer: listed, it would show as one at 0%) */
+        const char *mcode = missing_code_of(&a->data_opts.csv, q, lv);
+        if (mcode) {
+            rc = cli_usage_error("--levels %s: '%s' is a --missing code (%s), no answer: "
+                                 "leave it out of --levels, or out of --missing to count it "
+                                 "as an answer",
+                                 q, lv, mcode);
+            break;
+        }
         shopstat_status st = shopstat_plan_declare_level(a->plan, q, lv, &err);
         if (st == SHOPSTAT_ENOMEM)
             rc = cli_usage_error("out of memory");
@@ -242,6 +270,55 @@ static int declare_none_in_base(survey_args *a)
             return cli_usage_error("--none-in-base %s: %s", q, err.msg);
     }
     return 0;
+}
+
+/* Append the label item q:code=text (copies). 0, or 2 after the usage error. */
+static int push_label(survey_args *a, const char *q, size_t qlen, const char *code, size_t clen,
+                      const char *text, size_t tlen)
+{
+    size_t k = a->nlabel_items + 1;
+    char **nq = realloc(a->label_q, k * sizeof *nq);
+    if (nq)
+        a->label_q = nq;
+    char **nc = nq ? realloc(a->label_code, k * sizeof *nc) : NULL;
+    if (nc)
+        a->label_code = nc;
+    char **nt = nc ? realloc(a->label_text, k * sizeof *nt) : NULL;
+    if (nt)
+        a->label_text = nt;
+    char *cq = nt ? strndup(q, qlen) : NULL, *cc = cq ? strndup(code, clen) : NULL,
+         *ct = cc ? strndup(text, tlen) : NULL;
+    if (!ct) {
+        free(cq);
+        free(cc);
+        return cli_usage_error("out of memory");
+    }
+    a->label_q[a->nlabel_items] = cq;
+    a->label_code[a->nlabel_items] = cc;
+    a->label_text[a->nlabel_items++] = ct;
+    return 0;
+}
+
+/* --codebook FILE: a panel's value labels (shopstat_codebook_read: variable, value, label;
+ * SPSS's value-label table, the variable named on its first value's line). Read into label
+ * items after the --labels ones (which win: shown_level takes them first), labelling the
+ * questions named as a variable; the others, and codes no row holds (a declared missing
+ * 99), are no error (check_labels). 0, or 2 after the error. */
+static int read_codebook(survey_args *a)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_codebook *cb = NULL;
+    if (shopstat_codebook_read(a->codebook, &cb, &err))
+        return cli_fail(&err);
+    int rc = 0;
+    for (size_t i = 0; i < shopstat_codebook_n(cb) && !rc; i++) {
+        const shopstat_value_label *e = shopstat_codebook_entry(cb, i);
+        rc = push_label(a, e->variable, strlen(e->variable), e->value, strlen(e->value), e->label,
+                        strlen(e->label));
+    }
+    shopstat_codebook_free(cb);
+    return rc;
 }
 
 /* --labels Q:CODE=LABEL,...: how the command line shows question Q's levels, as a spec's
@@ -454,6 +531,12 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--labels")) {
             if (v && push_arg(&a->labels, &a->nlabels, v))
                 return 2;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--codebook")) {
+            if (v && a->codebook)
+                return cli_usage_error("--codebook is given twice ('%s', '%s'): one codebook "
+                                       "a run",
+                                       a->codebook, v);
+            a->codebook = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--levels")) {
             const char **nl = v ? realloc(a->levels, (a->nlevels + 1) * sizeof *nl) : NULL;
             if (v && !nl)
@@ -567,6 +650,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         return rc;
     if (declare_levels(a) || declare_none_in_base(a) || parse_labels(a))
         return 2;
+    a->codebook_first = a->nlabel_items;
+    if (a->codebook && (rc = read_codebook(a)))
+        return rc;
     if (cli_design_check(&a->data_opts.design))
         return 2;
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
@@ -770,7 +856,7 @@ static int labels_for(const char *lq, const char *name)
  * grid that no row answered 99). 0, or 2 after the error. */
 static int check_labels(const survey_args *a, const shopstat_totals *t)
 {
-    for (size_t i = 0; i < a->nlabel_items; i++) {
+    for (size_t i = 0; i < a->codebook_first; i++) {
         size_t q = 0, nq = shopstat_totals_nquestions(t);
         while (q < nq && strcmp(shopstat_totals_question(t, q), a->label_q[i]) != 0)
             q++;
@@ -892,7 +978,16 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double lo, hi;
         size_t ncodes = shopstat_score_mean_code_doubtful(*out, k, &sq, codes, &lo, &hi);
-        if (ncodes == 1)
+        /* (codes above the answers, 99 over a 1-5 rating, or below them, Qualtrics' -99) */
+        int below = ncodes && strtod(codes[ncodes - 1], NULL) < lo;
+        int above = ncodes && strtod(codes[0], NULL) > hi;
+        if (ncodes == 1 && below)
+            cli_warn("--score %s: its lowest answer, %s, stands far below the others (%g-%g): "
+                     "a code for no answer (Qualtrics' -99: seen but unanswered)? The mean "
+                     "counts it as the number %s; if it is no answer, declare it missing "
+                     "(--missing '%s:%s')",
+                     sq, codes[0], lo, hi, codes[0], sq, codes[0]);
+        else if (ncodes == 1)
             cli_warn("--score %s: its highest answer, %s, stands far above the others (%g-%g): "
                      "a \"don't know\" or \"refused\" code? The mean counts it as the number "
                      "%s; if it is no answer, declare it missing (--missing '%s:%s')",
@@ -900,10 +995,18 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         else if (ncodes > 1) {
             char words[200], list[200];
             code_words(codes, ncodes, words, sizeof words, list, sizeof list);
-            cli_warn("--score %s: its highest answers, %s, stand far above the others (%g-%g): "
+            cli_warn("--score %s: its %s, %s, stand far %s the others (%g-%g): "
                      "\"don't know\" and \"refused\" codes? The mean counts them as numbers; "
                      "if they are no answers, declare them missing (--missing '%s:%s')",
-                     sq, words, lo, hi, sq, list);
+                     sq,
+                     above   ? "highest answers"
+                     : below ? "lowest answers"
+                             : "answers",
+                     words,
+                     above   ? "above"
+                     : below ? "below"
+                             : "outside",
+                     lo, hi, sq, list);
         }
     }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);
@@ -958,10 +1061,13 @@ static const char *shown_level(const survey_args *a, const shopstat_totals *t, s
 {
     const char *name = shopstat_totals_question(t, q), *lv = shopstat_totals_level(t, q, l);
     for (int exact = 1; exact >= 0; exact--) /* (q1's own label before the grid's) */
-        for (size_t i = 0; i < a->nlabel_items; i++)
+        for (size_t i = 0; i < a->codebook_first; i++)
             if ((exact ? strcmp(a->label_q[i], name) == 0 : labels_for(a->label_q[i], name)) &&
                 strcmp(a->label_code[i], lv) == 0)
                 return a->label_text[i];
+    for (size_t i = a->codebook_first; i < a->nlabel_items; i++) /* (--labels win) */
+        if (strcmp(a->label_q[i], name) == 0 && strcmp(a->label_code[i], lv) == 0)
+            return a->label_text[i];
     return shopstat_totals_level_label(t, q, l);
 }
 

@@ -44,6 +44,8 @@ typedef struct survey_args {
     size_t nlabels;
     char **label_q, **label_code, **label_text; /* parsed --labels items (malloc'd) */
     size_t nlabel_items;
+    const char *codebook;   /* --codebook FILE (argv's), or NULL */
+    size_t codebook_first;  /* label items from codebook_first on are the codebook's */
     const char **scores; /* the --score values as given (argv's), nscores of them */
     size_t nscores;
     const char **vars; /* the --var values (argv's), nvars of them */

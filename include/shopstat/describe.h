@@ -111,7 +111,16 @@ typedef struct shopstat_design_summary {
     const shopstat_stratum *strata; /* sorted like levels */
     size_t npsu;         /* total PSUs */
     size_t single_psu_strata;
+    /* Rows whose weight is above SHOPSTAT_DESCRIBE_LARGE_WEIGHT times the median (a raking's
+     * extreme weights), their weights' sum and the largest weight over the median: 0, 0
+     * and NaN without a median (no --weight, or too many distinct weights). */
+    size_t large_weights;
+    double large_wsum, wmax_ratio;
 } shopstat_design_summary;
+
+/* The weight over the median from which describe counts a weight as large (5: a common cap
+ * for trimming, as in R's trimWeights(upper = 5 * median(w))). */
+#define SHOPSTAT_DESCRIBE_LARGE_WEIGHT 5.0
 
 typedef struct shopstat_description shopstat_description;
 
@@ -206,9 +215,11 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
  *   identifier, comments), numbers not all whole
  *   (amounts), comma_numeric columns, columns of more than SHOPSTAT_DESCRIBE_MAX_LEVELS
  *   values (no levels listed: dates, clusters) and a column followed by a non-empty one
- *   without a name (SurveyMonkey's first item of a question) (SHOPSTAT_SUGGEST_VAR), with `missing`
+ *   without a name (SurveyMonkey's first item of a question) and Qualtrics' "Other (please
+ *   specify)" box (Q4_3_TEXT beside a column Q4_3) (SHOPSTAT_SUGGEST_VAR), with `missing`
  * set to its values that look like a non-answer among numeric codes: a text ("Don't know") beside
- * two or more numbers, or a code of the 96-99, 996-999 or 9999 kind above codes of at most 20.
+ * two or more numbers, a code of the 96-99, 996-999 or 9999 kind above codes of at most 20, or
+ * a negative one (Qualtrics' -99) below codes of 0 or more (score_nonanswer_codes).
  * Before these rules, a column named like a design column whose role d does not give (no
  * --repweights either) is a candidate for it, never a question: strata ("stratum",
  * "strata", "strat", NHANES's "sdmvstra", BRFSS's "_STSTR", "varstr", "vstrat", "pstrat",

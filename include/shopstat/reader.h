@@ -219,7 +219,40 @@ const char *const *shopstat_reader_missing_codes(const shopstat_reader *r);
  * with *out set to the parsed value so callers can say what was wrong. */
 int shopstat_parse_number(const char *s, size_t len, int decimal_comma, double *out);
 
+/* ---- codebooks: a panel's value labels --------------------------------------------- */
+
+/* One value label of a codebook: variable (a column's name), value (a code as the data
+ * hold it) and label, each trimmed of spaces at its end; pos is the value's cell. */
+typedef struct shopstat_value_label {
+    const char *variable, *value, *label;
+    shopstat_pos pos;
+} shopstat_value_label;
+
+typedef struct shopstat_codebook shopstat_codebook;
+
+/* Read a codebook: a CSV (delimiter and encoding detected as shopstat_reader_open does)
+ * whose header names a variable column (variable, var, name or column; any case), a value
+ * column (value, code) and a label column (label, value label, text), a line per value. A
+ * blank variable is the one of the line above, as SPSS's value-label tables list them; a
+ * line with a variable alone names it for the lines below. On success *out owns every
+ * string (free with shopstat_codebook_free). Errors (SHOPSTAT_EINPUT, at the file's
+ * line:col): a header without the three columns (1:1), a label before any variable, a
+ * value without a label or a label without a value, a variable's value labelled twice (the
+ * message gives the other line); the reader's own errors as shopstat_reader_run gives them;
+ * SHOPSTAT_ENOMEM. */
+shopstat_status shopstat_codebook_read(const char *path, shopstat_codebook **out,
+                                       shopstat_error *err);
+
+/* The number of value labels of cb, and label i (i < that number, not checked), borrowed
+ * until cb is freed; in the file's order. cb not NULL. */
+size_t shopstat_codebook_n(const shopstat_codebook *cb);
+const shopstat_value_label *shopstat_codebook_entry(const shopstat_codebook *cb, size_t i);
+
+/* Free cb and its strings; NULL is a no-op. */
+void shopstat_codebook_free(shopstat_codebook *cb);
+
 #ifdef __cplusplus
 }
 #endif
+
 #endif

@@ -140,7 +140,9 @@ int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char *
  * know" or "refused" codes rather than points of the scale, as describe's start reads
  * codes: its highest answers in the base when they are 96 to 99 (or 996 to 999, 9999)
  * above answers of at most 20 (99 above answers 1 to 5; 98 and 99 together), or a 9 above
- * a scale of at most 7 points. The mean counts each as its number (a 1-5 rating's mean of
+ * a scale of at most 7 points, and its negative answers below answers of 0 or more when
+ * they are -96 to -99 (Qualtrics' -99), -996 to -999, -9999, or -1 to -9 with no -1
+ * beside a 0 (a -1/0/+1 scale's point). The mean counts each as its number (a 1-5 rating's mean of
  * 9.8). *question, codes[0..count) (the levels' texts, lowest first, borrowed from t; room
  * for SHOPSTAT_SCORE_MAX_CODES), *lo and *hi (the range of the other answers) are set for
  * a warning (each may be NULL). 0 otherwise: another kind of score, or no such code. */

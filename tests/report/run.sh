@@ -2595,5 +2595,70 @@ else
     ko "report of md.yml failed: $(cat "$T/md.err")"
 fi
 
+# A codebook's value labels copied whole into values:, "Don't know" 98 and "Refused" 99
+# among them, with those codes missing (csv: missing: [99], the question's missing: [98]):
+# they are no answers, so no level at 0% (before: "Don't know | 0.0% [0.0, ...]" and
+# "Refused" rows in report.md and tables.csv); a derived question's values stay its levels.
+printf 'q,wt\n1,1\n2,1\n2,1\n3,1\n98,1\n99,1\n1,2\n' >"$T/cbv.csv"
+cat >"$T/cbv.yml" <<EOF
+survey: cbv
+data: $T/cbv.csv
+csv: {missing: [99]}
+design: {weight: wt}
+questions:
+  q: {column: q, missing: [98], values: {1: "Yes", 2: "No", 3: "Maybe", 98: "Don't know", 99: "Refused"}}
+  d: {derive: q, missing: [98], recode: {"1": "99", "2,3": "Other"}, values: {"99": "Top", "Other": "Rest"}}
+tables:
+  - {question: q, chart: none}
+  - {question: d, chart: none}
+EOF
+if $S report "$T/cbv.yml" -o "$T/cbv" --quiet --no-charts 2>"$T/cbv.err"; then
+    check "cbv: no 'Don't know' row for a missing code" bash -c "! grep -qF \"Don't know\" '$T/cbv/report.md'"
+    check "cbv: no 'Refused' row for a csv missing code" bash -c "! grep -qF 'Refused' '$T/cbv/report.md'"
+    check "cbv: tables.csv holds q's 1, 2, 3 only" test "$(awk -F, '$2 == "q" { print $3 }' "$T/cbv/tables.csv" | tr '\n' ' ')" = "1 2 3 "
+    # (by hand: rows answering weigh 6, code 1 weighs 1 + 2 = 3: 50%)
+    check "cbv: Yes is 3/6 = 50.0%" grep -qF '| Yes | 50.0% [' "$T/cbv/report.md"
+    check "cbv: a derived question's level 99 stays" grep -qF '| Top | 50.0% [' "$T/cbv/report.md"
+else
+    ko "report of cbv.yml failed: $(cat "$T/cbv.err")"
+fi
+
+# codebook: a panel's value labels (variable, value, label; SPSS's layout, the variable on
+# its first value's line) become the values: of the single-choice questions on those
+# columns that give none: labels in report.md and the workbook, the scale's order, a code
+# no row gave at 0%, a missing code (98) left out; a question's own values: win. Its
+# mistakes are errors at their place in the codebook (before: codebook: was an unknown key).
+printf 'q,s,wt\n1,1,1\n2,2,1\n2,1,1\n4,2,1\n98,1,1\n1,1,2\n' >"$T/cbk.csv"
+printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,3,Good\n,4,Excellent\n,98,"Don'"'"'t know"\ns,1,Heavy\n,2,"Light, occasional"\n' >"$T/cbk_codebook.csv"
+cat >"$T/cbk.yml" <<EOF
+survey: cbk
+data: cbk.csv
+codebook: cbk_codebook.csv
+csv: {missing: [98]}
+design: {weight: wt}
+questions:
+  q: {column: q}
+  s: {column: s, values: {1: "Big", 2: "Small"}}
+tables:
+  - {question: q, chart: none}
+  - {question: s, chart: none}
+EOF
+if $S report "$T/cbk.yml" -o "$T/cbk" --quiet --no-charts 2>"$T/cbk.err"; then
+    M="$T/cbk/report.md"
+    # (by hand: answering rows weigh 6; 1 weighs 1 + 2 = 3: 50%; 2 weighs 2: 33.3%)
+    check "cbk: the codebook labels q's 1" grep -qF '| Poor | 50.0% [' "$M"
+    check "cbk: and its 2" grep -qF '| Fair | 33.3% [' "$M"
+    check "cbk: a point no row gave, at 0%" grep -qF '| Good | 0.0% [' "$M"
+    check "cbk: the missing 98 is no row" bash -c "! grep -qF \"Don't know\" '$M'"
+    check "cbk: the codebook's order (Poor before Excellent)" test "$(grep -nF '| Poor |' "$M" | cut -d: -f1)" -lt "$(grep -nF '| Excellent |' "$M" | cut -d: -f1)"
+    check "cbk: values: given win" grep -qF '| Big | ' "$M"
+else
+    ko "report of cbk.yml failed: $(cat "$T/cbk.err")"
+fi
+printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,1,Again\n' >"$T/cbk_codebook.csv"
+$S report "$T/cbk.yml" -o "$T/cbk2" --quiet --no-charts 2>"$T/cbk2.err"
+check "cbk: a value labelled twice, at its place in the codebook (exit $?)" grep -qxF \
+    "$T/cbk_codebook.csv:4:2: error: q value 1 is labelled twice (line 2 too)" "$T/cbk2.err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "shopstat/score.h"
 #include "shopstat/shopstat.h"
 
@@ -495,10 +496,56 @@ static void test_label(void **state)
     }
 }
 
+/* Which numeric levels read as "no answer" codes (describe's start, a mean's warning): 99 and
+ * 98 above a 1-5 rating, Qualtrics' -99 below it, a panel's -9 and -8 below a 0-10 question;
+ * never the points of a scale that reaches below 0. */
+static void test_nonanswer_codes(void **state)
+{
+    (void)state;
+    unsigned char code[12];
+    /* 1-5 and 99: the one code is 99 (index 5) */
+    const double hi[] = {1, 2, 3, 4, 5, 99};
+    assert_int_equal(score_nonanswer_codes(hi, 6, 1, code), 1);
+    assert_int_equal(code[5], 1);
+    assert_int_equal(code[0], 0);
+    /* Qualtrics' seen-but-unanswered -99 below a 1-5 rating (index 0) */
+    const double q[] = {-99, 1, 2, 3, 4, 5};
+    assert_int_equal(score_nonanswer_codes(q, 6, 1, code), 1);
+    assert_int_equal(code[0], 1);
+    assert_int_equal(code[1] + code[2] + code[3] + code[4] + code[5], 0);
+    /* both ends: -99 below and 99 above */
+    const double both[] = {5, -99, 1, 2, 3, 4, 99};
+    assert_int_equal(score_nonanswer_codes(both, 7, 1, code), 2);
+    assert_int_equal(code[1], 1);
+    assert_int_equal(code[6], 1);
+    /* a panel's -9 and -8 below a 0-10 question */
+    const double panel[] = {-9, -8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    assert_int_equal(score_nonanswer_codes(panel, 12, 1, code), 2);
+    assert_int_equal(code[0] + code[1], 2);
+    /* -1 below a 1-5 rating: a code */
+    const double m1[] = {-1, 1, 2, 3, 4, 5};
+    assert_int_equal(score_nonanswer_codes(m1, 6, 1, code), 1);
+    /* scales that reach below 0: -1/0/+1 and -3 to +3 hold no code */
+    const double wsb[] = {-1, 0, 1};
+    assert_int_equal(score_nonanswer_codes(wsb, 3, 1, code), 0);
+    const double sym[] = {-3, -2, -1, 0, 1, 2, 3};
+    assert_int_equal(score_nonanswer_codes(sym, 7, 1, code), 0);
+    /* -1 beside answers from 0 (a change of -1 in a count): not a code */
+    const double cnt[] = {-1, 0, 1, 2, 3};
+    assert_int_equal(score_nonanswer_codes(cnt, 5, 1, code), 0);
+    /* -99 and -98 with only one answer: nothing to stand apart from */
+    const double lone[] = {-99, -98, 3};
+    assert_int_equal(score_nonanswer_codes(lone, 3, 1, code), 0);
+    /* amounts with a -2.5: not whole, no code */
+    const double amt[] = {-2.5, 10, 20, 30};
+    assert_int_equal(score_nonanswer_codes(amt, 4, 0, code), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_errors),
+        cmocka_unit_test(test_nonanswer_codes),
         cmocka_unit_test(test_question_len),
         cmocka_unit_test(test_srs_by_hand),
         cmocka_unit_test(test_edges),

@@ -56,8 +56,8 @@ static const error_case cases[] = {
      .line = 5,
      .col = 1,
      .msg = "unknown key 'tabels' in the spec (did you mean 'tables'?); expected one of: survey, "
-            "title, subtitle, source, note, data, csv, design, ci, compare, questions, "
-            "exclude, segments, tables"},
+            "title, subtitle, source, note, data, csv, codebook, design, ci, compare, "
+            "questions, exclude, segments, tables"},
     {.name = "exclude item without where",
      .text = HEAD "exclude:\n  - {reason: speeders}\n",
      .line = 6,
