@@ -629,7 +629,9 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
              * (the table's own 'all' column, or a hidden segment of the base) */
             if (t->nbase && !rt->within && !(rt->within = strdup(rt->base_rows)))
                 return nomem(err);
-            if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST ? "rest" : "all")))
+            if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST   ? "rest"
+                                         : pr->b == SHOPSTAT_SPEC_PREV ? "prev"
+                                                                       : "all")))
                 return nomem(err);
             if ((st = shopstat_plan_add_pair_within(r->plan, a, rt->pair_b[p], rt->within,
                                                     err)) ||
@@ -1126,6 +1128,13 @@ static void take_pair(const report *r, const rtable *rt, const shopstat_differen
     }
 }
 
+/* 1 when column c of table rt is a value of the by: set named set (a prev pair's b). */
+static int prev_col(const report *r, const rtable *rt, const char *set, size_t c)
+{
+    const char *s = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+    return s && strcmp(s, set) == 0;
+}
+
 /* The table's pairs' differences among src[0..nsrc) into dst (room for nsrc), shown with
  * the table's names. */
 static void table_pairs(const report *r, const rtable *rt, const shopstat_difference *src,
@@ -1134,19 +1143,32 @@ static void table_pairs(const report *r, const rtable *rt, const shopstat_differ
     const shopstat_spec_table *t = rt->t;
     for (size_t p = 0; p < t->npairs; p++) {
         const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
-        const char *bname =
-            t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+        const char *bname = t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest"
+                            : t->pairs[p].b == SHOPSTAT_SPEC_PREV
+                                ? "prev"
+                                : r->in->segments[t->pairs[p].b].name;
         if (!r->in->segments[t->pairs[p].a].by) {
             take_pair(r, rt, src, nsrc, dst, ndst, a, rt->pair_b[p],
                       r->in->segments[t->pairs[p].a].name, bname);
             continue;
         }
-        /* one pair per value: the table's columns of the set, in order */
+        /* one pair per value: the table's columns of the set, in order; prev's against
+         * the column the engine paired it with (the value before it) */
         for (size_t c = 0; c < rt->ncols; c++) {
             const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
-            if (set && strcmp(set, a) == 0)
+            if (!set || strcmp(set, a) != 0)
+                continue;
+            if (t->pairs[p].b != SHOPSTAT_SPEC_PREV) {
                 take_pair(r, rt, src, nsrc, dst, ndst, shopstat_totals_segment(r->tot, rt->cols[c]),
                           rt->pair_b[p], rt->colnames[c], bname);
+                continue;
+            }
+            for (size_t c0 = 0; c0 < rt->ncols; c0++)
+                if (c0 != c && prev_col(r, rt, a, c0))
+                    take_pair(r, rt, src, nsrc, dst, ndst,
+                              shopstat_totals_segment(r->tot, rt->cols[c]),
+                              shopstat_totals_segment(r->tot, rt->cols[c0]), rt->colnames[c],
+                              rt->colnames[c0]);
         }
     }
 }
@@ -1216,8 +1238,10 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
     for (size_t k = 0; k < rt->nscores; k++)
         for (size_t p = 0; p < t->npairs; p++) {
             const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
-            const char *bname =
-                t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+            const char *bname = t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest"
+                                : t->pairs[p].b == SHOPSTAT_SPEC_PREV
+                                    ? "prev"
+                                    : r->in->segments[t->pairs[p].b].name;
             if (!r->in->segments[t->pairs[p].a].by) {
                 take_score_pair(r, rt, k, a, rt->pair_b[p], r->in->segments[t->pairs[p].a].name,
                                 bname);
@@ -1225,9 +1249,18 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
             }
             for (size_t c = 0; c < rt->ncols; c++) {
                 const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
-                if (set && strcmp(set, a) == 0)
+                if (!set || strcmp(set, a) != 0)
+                    continue;
+                if (t->pairs[p].b != SHOPSTAT_SPEC_PREV) {
                     take_score_pair(r, rt, k, shopstat_totals_segment(r->tot, rt->cols[c]),
                                     rt->pair_b[p], rt->colnames[c], bname);
+                    continue;
+                }
+                for (size_t c0 = 0; c0 < rt->ncols; c0++)
+                    if (c0 != c && prev_col(r, rt, a, c0))
+                        take_score_pair(r, rt, k, shopstat_totals_segment(r->tot, rt->cols[c]),
+                                        shopstat_totals_segment(r->tot, rt->cols[c0]),
+                                        rt->colnames[c], rt->colnames[c0]);
             }
         }
     /* the workbook's row labels */
@@ -3145,8 +3178,9 @@ static void grid_tested(const report *r, const rtable *rt, int lettered, const c
     for (size_t p = 0; p < rt->t->npairs && k < size; p++) {
         const shopstat_spec_pair *pr = &rt->t->pairs[p];
         const shopstat_spec_segment *a = &r->in->segments[pr->a];
-        const shopstat_spec_segment *b =
-            pr->b == SHOPSTAT_SPEC_REST ? NULL : &r->in->segments[pr->b];
+        const shopstat_spec_segment *b = pr->b == SHOPSTAT_SPEC_REST || pr->b == SHOPSTAT_SPEC_PREV
+                                             ? NULL
+                                             : &r->in->segments[pr->b];
         char la[8] = "", lb[8] = "";
         for (size_t c = 0; lettered && c < rt->ncols && c < 26; c++) {
             if (!a->by && strcmp(rt->colnames[c], a->name) == 0)
@@ -3156,9 +3190,10 @@ static void grid_tested(const report *r, const rtable *rt, int lettered, const c
         }
         k += (size_t)snprintf(buf + k, size - k, "%s %s%s%s with %s%s", p ? ";" : "",
                               a->by ? "each of " : "", a->label ? a->label : a->name, la,
-                              !b         ? "the rest"
-                              : b->label ? b->label
-                                         : b->name,
+                              pr->b == SHOPSTAT_SPEC_PREV ? "the one before"
+                              : !b                        ? "the rest"
+                              : b->label                  ? b->label
+                                                          : b->name,
                               lb);
     }
     if (k < size)

@@ -991,7 +991,7 @@ sed -i -e 's/compare: \["bysector:rest"\], chart: diff,/compare: ["bysector:y201
 $S report "$T/byc.yml" -o "$T/byc2" --quiet 2>"$T/byc2.err"
 check "by: segment against a named segment: refused (exit 2)" test $? -eq 2
 check "by: segment against a named segment: the message" grep -q \
-    "error: a by: segment is compared value by value with rest or all ('bysector:rest', 'bysector:all'), not as 'bysector:y2011'" \
+    "error: a by: segment is compared value by value with rest, all or the value before ('bysector:rest', 'bysector:all', 'bysector:prev'), not as 'bysector:y2011'" \
     "$T/byc2.err"
 
 # ---- skip_rows: a Qualtrics-like export (question texts with a quoted line break, import ids
@@ -2659,6 +2659,35 @@ printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,1,Again\n' >"$T/cbk_codebook.c
 $S report "$T/cbk.yml" -o "$T/cbk2" --quiet --no-charts 2>"$T/cbk2.err"
 check "cbk: a value labelled twice, at its place in the codebook (exit $?)" grep -qxF \
     "$T/cbk_codebook.csv:4:2: error: q value 1 is labelled twice (line 2 too)" "$T/cbk2.err"
+
+# ---- compare: ["waves:prev"]: each wave against the one before (Q2-Q1, Q3-Q2, Q4-Q3), the
+# tracker's NPS differences as R's svycontrast on svyby(..., covmat = TRUE) gives them
+# (tests/oracle/tracker/tracker_prev_nps.csv); before, a by: segment took rest or all only ----
+cat >"$T/prev.yml" <<YML
+survey: tracker
+data: {file: $PWD/tests/cli/data/qualtrics_tracker.csv, skip_rows: 2, missing: [-99]}
+design: {weight: rake_wt, strata: stratum, psu: psu, lonely_psu: adjust}
+segments:
+  waves: {by: wave}
+questions:
+  Q1_nps: {column: Q1_nps, label: "How likely are you to recommend us?", score: nps}
+tables:
+  - {question: Q1_nps, segments: [waves], compare: ["waves:prev"], chart: trend}
+YML
+if $S report "$T/prev.yml" -o "$T/prev" --quiet 2>"$T/prev.err"; then
+    { head -1 tests/oracle/tracker/tracker_prev_nps.csv
+      awk -F, '$3 == "NPS"' "$T/prev/comparisons.csv" | cut -d, -f2-; } >"$T/prev_nps.csv"
+    check "waves:prev: the NPS changes as R's svycontrast" \
+        "$BUILD/tools/csvcompare" tests/oracle/tracker/tracker_prev_nps.csv "$T/prev_nps.csv"
+    check "waves:prev: no pair against rest or all" \
+        bash -c "! grep -qE ',wave=Q[1-4],(rest|all|wave=Q[1-4]),' <(awk -F, '\$5 !~ /^wave=Q/' '$T/prev/comparisons.csv')"
+else
+    ko "report with waves:prev failed: $(cat "$T/prev.err")"
+fi
+sed 's/waves:prev/q:prev/' "$T/prev.yml" | sed 's/^segments:/segments:\n  q: {where: "Q2_sat == 5"}/' >"$T/prev_bad.yml"
+$S report "$T/prev_bad.yml" -o "$T/prev_bad" --quiet 2>"$T/prev_bad.err"
+check "q:prev of a where: segment: an error at the comparison" grep -qF \
+    "prev compares each value of a by: segment with the one before it" "$T/prev_bad.err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
