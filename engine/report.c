@@ -2778,6 +2778,12 @@ typedef struct chart_job {
     char tested[1200];    /* a grid's score chart: what was compared */
     char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
     char rows[800];       /* the rows read but left out (shopstat_rows_left_out_note) */
+    /* a score's trend (score_trend): its line, the waves' labels, bases and cells */
+    shopstat_chart_level tlevel;
+    shopstat_chart_series tseries;
+    const char **twaves;
+    shopstat_chart_series *tbases;
+    shopstat_chart_cell *tcells;
 } chart_job;
 
 /* A trend chart draws no significance marks: its table's comparisons (a wave against the
@@ -3069,6 +3075,132 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     /* no mark should not read as not tested */
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
         co->nnotes++;
+    df0_note(r, rt, 0, k, j->df0, sizeof j->df0);
+    if (j->df0[0])
+        j->notes[co->nnotes++] = j->df0;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
+    j->data.opts = co;
+    return shopstat_chart_validate(&j->data, co, err);
+}
+
+/* A trend table's score chart (chart: trend with a score: an NPS, a mean rating): ONE line
+ * of the score across the table's waves (its columns, less 'all' when listed first, as the
+ * levels' trend takes them), its interval as a band, each wave whose change from the wave
+ * before is significant (a compare: pair of the two, "waves:prev" or "y2011:y2010", at the
+ * adjusted p < alpha) marked ▲ or ▼ after its value, and the footer naming the changes with
+ * their size and p, as the levels' trend_note does. Replaces build_score_chart's dot chart,
+ * whose rows read as segments, not as time. */
+static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_job *j,
+                                         shopstat_error *err)
+{
+    const shopstat_score_estimate *se = &rt->sest[k * rt->ncols];
+    size_t c0 = rt->ncols > 1 && strcmp(rt->colnames[0], "all") == 0, nw = rt->ncols - c0;
+    j->twaves = calloc(nw ? nw : 1, sizeof *j->twaves);
+    j->tbases = calloc(nw ? nw : 1, sizeof *j->tbases);
+    j->tcells = calloc(nw ? nw : 1, sizeof *j->tcells);
+    if (!j->twaves || !j->tbases || !j->tcells)
+        return nomem(err);
+    char list[1000];
+    size_t len = 0, shown = 0, tested = 0, untest = 0;
+    list[0] = '\0';
+    for (size_t w = 0; w < nw; w++) {
+        const shopstat_score_estimate *x = &se[c0 + w];
+        int na = x->base_n == 0 || isnan(x->estimate);
+        j->twaves[w] = rt->collabels[c0 + w];
+        j->tbases[w].base_n = (double)x->base_n;
+        j->tbases[w].eff_base = x->eff_base;
+        j->tcells[w].value = na ? NAN : x->estimate;
+        j->tcells[w].lo = na ? NAN : x->ci_lower;
+        j->tcells[w].hi = na ? NAN : x->ci_upper;
+        j->tcells[w].eff_base = x->eff_base;
+        if (w == 0)
+            continue;
+        /* the change from the wave before, when the table compares the two */
+        for (size_t i = 0; i < rt->nsdiffs; i++) {
+            const shopstat_difference *d = &rt->sdiffs[i];
+            if (d->l != k || strcmp(d->segment_a, rt->colnames[c0 + w]) != 0 ||
+                strcmp(d->segment_b, rt->colnames[c0 + w - 1]) != 0)
+                continue;
+            if (untested(d)) {
+                untest++;
+                break;
+            }
+            if (isnan(d->p_adjusted))
+                break;
+            tested++;
+            if (!(d->p_adjusted < r->in->alpha))
+                break;
+            j->tcells[w].sig = d->difference > 0 ? "\u25B2" : "\u25BC";
+            char v[32], pt[32];
+            shopstat_score_format(d->difference, x->min, x->max, SHOPSTAT_SCORE_AUTO,
+                                  SHOPSTAT_SCORE_SIGN, v, sizeof v);
+            int n = snprintf(list + len, sizeof list - len, "%s%s vs %s: %s (%s)",
+                             shown ? "; " : "", j->twaves[w], j->twaves[w - 1], v,
+                             shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
+                                                     pt, sizeof pt));
+            if (n > 0 && len + (size_t)n < sizeof list) {
+                len += (size_t)n;
+                shown++;
+            }
+            break;
+        }
+    }
+    j->tlevel.last = -1;
+    j->tseries.name = rt->colnames[c0];
+    j->tseries.label = rt->collabels[c0];
+    j->tseries.base_n = NAN;
+    j->tseries.eff_base = NAN;
+    shopstat_chart_data_init(&j->data);
+    j->data.name = r->in->questions[rt->t->question].name;
+    j->data.label = question_label(r, rt->t->question);
+    j->data.base_note = rt->chart_base;
+    j->data.levels = &j->tlevel;
+    j->data.nlevels = 1;
+    j->data.series = &j->tseries;
+    j->data.nseries = 1;
+    j->data.waves = j->twaves;
+    j->data.nwaves = nw;
+    j->data.trend = j->tcells;
+    j->data.wave_bases = j->tbases;
+    j->data.score_min = se->min;
+    j->data.score_max = se->max;
+    /* the score's own label as the line's, as a score chart's axis names it ("Net Promoter
+     * Score", "Mean (1-5)") */
+    char lab[300];
+    if (se->score && strcmp(se->score, "NPS") == 0 && se->min == -100 && se->max == 100)
+        snprintf(lab, sizeof lab, "Net Promoter Score");
+    else
+        shopstat_score_label(se, lab, sizeof lab);
+    if (!(j->tlevel.label = xasprintf("%s", lab)))
+        return nomem(err);
+    const char *map = r->in->questions[rt->t->question].scores[k].map;
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    shopstat_chart_opts *co = &j->opts;
+    chart_frame(r, rt, j, tested > 0);
+    score_title(j, j->tlevel.label);
+    co->type = SHOPSTAT_CHART_TREND;
+    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    j->notes[co->nnotes++] = j->meaning;
+    if (shown)
+        snprintf(j->changes, sizeof j->changes,
+                 "\u25B2\u25BC: significantly higher or lower than the wave before (%s-adjusted "
+                 "p < %g): %s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
+    else if (tested)
+        snprintf(j->changes, sizeof j->changes,
+                 "Compared with the wave before: no change is significant (%s-adjusted p >= "
+                 "%g)%s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha,
+                 untest ? "; waves of effective base under 10 are not tested" : "");
+    else if (untest)
+        snprintf(j->changes, sizeof j->changes,
+                 "Changes from the wave before not tested (effective base under 10).");
+    if (j->changes[0])
+        j->notes[co->nnotes++] = j->changes;
     df0_note(r, rt, 0, k, j->df0, sizeof j->df0);
     if (j->df0[0])
         j->notes[co->nnotes++] = j->df0;
@@ -3505,13 +3637,17 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                 if (!(st = build_grid_score_chart(r, rt, k, &jobs[nj], err)))
                     nj++;
         } else {
-            /* the levels' chart (unless chart: score), then one per score */
-            if (rt->t->chart_type != SHOPSTAT_CHART_SCORE &&
-                (st = build_chart(r, rt, &jobs[nj], err)))
+            /* the levels' chart (unless chart: score, or a trend of a score: the score's
+             * line alone, not a line per answer), then one per score, a trend table's as
+             * a line across its waves */
+            int trend = rt->t->chart_type == SHOPSTAT_CHART_TREND;
+            int levels = rt->t->chart_type != SHOPSTAT_CHART_SCORE && !(trend && rt->nscores);
+            if (levels && (st = build_chart(r, rt, &jobs[nj], err)))
                 break;
-            nj += rt->t->chart_type != SHOPSTAT_CHART_SCORE;
+            nj += levels;
             for (size_t k = 0; k < rt->nscores && !st; k++)
-                if (!(st = build_score_chart(r, rt, k, &jobs[nj], err)))
+                if (!(st = trend ? build_score_trend(r, rt, k, &jobs[nj], err)
+                                 : build_score_chart(r, rt, k, &jobs[nj], err)))
                     nj++;
         }
         for (size_t jj = n0; jj < nj && !st; jj++) {
@@ -3571,6 +3707,11 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
+        if (jobs[i].twaves)
+            free((char *)jobs[i].tlevel.label);
+        free(jobs[i].twaves);
+        free(jobs[i].tbases);
+        free(jobs[i].tcells);
         if (grids)
             grid_job_free(&grids[i]);
     }
