@@ -355,6 +355,8 @@ typedef struct rt_pair {
     long inter;         /* hidden intersection segment (element mode), or -1 */
     long by_set;        /* before the expansion after the pass: a --by set (index in
                            t->by) to compare value by value, else -1 */
+    int prev;           /* with by_set: COL:prev, each value against the one before it in
+                           display order (Q2-Q1, Q3-Q2, ...), not against rest or all */
     char *name_a, *name_b;
     const unsigned char *qmask; /* 1 for each question it is compared on (t->pairmask),
                                    NULL: every question */

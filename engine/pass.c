@@ -866,15 +866,24 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             return st;
         int rest = strcmp(pp->b, "rest") == 0, vs_all = strcmp(pp->b, "all") == 0;
         rp->by_set = fixed_segment(t, pp->a) < 0 ? by_set(t, pp->a) : -1;
-        if (rp->by_set >= 0 && !rest && !vs_all)
+        /* COL:prev, each value against the one before it (a tracker's wave on wave) */
+        rp->prev = rp->by_set >= 0 && strcmp(pp->b, "prev") == 0;
+        if (rp->by_set >= 0 && !rest && !vs_all && !rp->prev)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                       "pair %s:%s: a by set is compared value by value "
-                                      "with rest or all (%s:rest, %s:all), or name its "
+                                      "with rest, all or the value before it (%s:rest, "
+                                      "%s:all, %s:prev), or name its "
                                       "values (%s=VALUE); to compare within each value "
                                       "(each wave), compare once per value with a base "
                                       "of its rows (--base %s:VALUE; docs/spec.md, "
                                       "\"Within each wave\")",
-                                      pp->a, pp->b, pp->a, pp->a, pp->a, pp->a);
+                                      pp->a, pp->b, pp->a, pp->a, pp->a, pp->a, pp->a);
+        if (rp->by_set < 0 && strcmp(pp->b, "prev") == 0 && fixed_segment(t, "prev") < 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "pair %s:prev: prev follows a by column, each value "
+                                      "against the one before it (--by wave --pair "
+                                      "wave:prev); '%s' is no by column",
+                                      pp->a, pp->a);
         if (rp->by_set >= 0)
             rp->a = rp->m; /* (a value of the set, after the pass) */
         else if ((st = resolve_side(t, pp->a, &rp->a, err)))
@@ -897,7 +906,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         }
         if (rest)
             rp->b = SIZE_MAX;
-        else if (vs_all && pp->within)
+        else if ((vs_all && pp->within) || rp->prev)
+            /* (prev: the value before, after the pass; until then the set's m) */
             rp->b = rp->m;
         else if ((st = resolve_side(t, pp->b, &rp->b, err)))
             return st;
@@ -3384,7 +3394,8 @@ static size_t *sort_keys(const shopstat_totals *t, const strmap *m, int keep, si
     return order;
 }
 
-/* A pair of a --by set becomes one pair per value of the set, in display order. */
+/* A pair of a --by set becomes one pair per value of the set, in display order; COL:prev
+ * one per value after the first, against the value before it (Q2:Q1, Q3:Q2, ...). */
 static shopstat_status expand_pairs(shopstat_totals *t, shopstat_error *err)
 {
     size_t n = 0;
@@ -3396,10 +3407,12 @@ static shopstat_status expand_pairs(shopstat_totals *t, shopstat_error *err)
             continue;
         }
         any = 1;
+        size_t nv = 0;
         for (size_t k = 0; k < t->nseg_visible; k++) {
             const rt_segment *s = &t->seg[t->seg_order[k]];
-            n += s->kind == SEG_BY && s->plan_index == t->by[rp->by_set].plan_index;
+            nv += s->kind == SEG_BY && s->plan_index == t->by[rp->by_set].plan_index;
         }
+        n += rp->prev && nv ? nv - 1 : nv;
     }
     if (!any)
         return SHOPSTAT_OK;
@@ -3413,15 +3426,28 @@ static shopstat_status expand_pairs(shopstat_totals *t, shopstat_error *err)
             np[j++] = *rp;
             continue;
         }
+        size_t before = SIZE_MAX; /* (the set's value before s, for prev) */
         for (size_t k = 0; k < t->nseg_visible; k++) {
             size_t s = t->seg_order[k];
             if (t->seg[s].kind != SEG_BY ||
                 t->seg[s].plan_index != t->by[rp->by_set].plan_index)
                 continue;
+            if (rp->prev && before == SIZE_MAX) {
+                before = s;
+                continue;
+            }
             np[j] = *rp;
             np[j].a = s;
             np[j].by_set = -1;
             np[j].name_a = t->seg[s].name;
+            if (rp->prev) {
+                /* two values of one set are disjoint domains of the one design: the
+                 * difference's variance keeps their covariance (seg_inter's -1) */
+                np[j].b = before;
+                np[j].name_b = t->seg[before].name;
+                np[j].prev = 0;
+                before = s;
+            }
             j++;
         }
     }

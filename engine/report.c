@@ -629,7 +629,9 @@ static shopstat_status add_table_pairs(report *r, rtable *rt, shopstat_error *er
              * (the table's own 'all' column, or a hidden segment of the base) */
             if (t->nbase && !rt->within && !(rt->within = strdup(rt->base_rows)))
                 return nomem(err);
-            if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST ? "rest" : "all")))
+            if (!(rt->pair_b[p] = strdup(pr->b == SHOPSTAT_SPEC_REST   ? "rest"
+                                         : pr->b == SHOPSTAT_SPEC_PREV ? "prev"
+                                                                       : "all")))
                 return nomem(err);
             if ((st = shopstat_plan_add_pair_within(r->plan, a, rt->pair_b[p], rt->within,
                                                     err)) ||
@@ -1126,6 +1128,13 @@ static void take_pair(const report *r, const rtable *rt, const shopstat_differen
     }
 }
 
+/* 1 when column c of table rt is a value of the by: set named set (a prev pair's b). */
+static int prev_col(const report *r, const rtable *rt, const char *set, size_t c)
+{
+    const char *s = shopstat_totals_segment_set(r->tot, rt->cols[c]);
+    return s && strcmp(s, set) == 0;
+}
+
 /* The table's pairs' differences among src[0..nsrc) into dst (room for nsrc), shown with
  * the table's names. */
 static void table_pairs(const report *r, const rtable *rt, const shopstat_difference *src,
@@ -1134,19 +1143,32 @@ static void table_pairs(const report *r, const rtable *rt, const shopstat_differ
     const shopstat_spec_table *t = rt->t;
     for (size_t p = 0; p < t->npairs; p++) {
         const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
-        const char *bname =
-            t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+        const char *bname = t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest"
+                            : t->pairs[p].b == SHOPSTAT_SPEC_PREV
+                                ? "prev"
+                                : r->in->segments[t->pairs[p].b].name;
         if (!r->in->segments[t->pairs[p].a].by) {
             take_pair(r, rt, src, nsrc, dst, ndst, a, rt->pair_b[p],
                       r->in->segments[t->pairs[p].a].name, bname);
             continue;
         }
-        /* one pair per value: the table's columns of the set, in order */
+        /* one pair per value: the table's columns of the set, in order; prev's against
+         * the column the engine paired it with (the value before it) */
         for (size_t c = 0; c < rt->ncols; c++) {
             const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
-            if (set && strcmp(set, a) == 0)
+            if (!set || strcmp(set, a) != 0)
+                continue;
+            if (t->pairs[p].b != SHOPSTAT_SPEC_PREV) {
                 take_pair(r, rt, src, nsrc, dst, ndst, shopstat_totals_segment(r->tot, rt->cols[c]),
                           rt->pair_b[p], rt->colnames[c], bname);
+                continue;
+            }
+            for (size_t c0 = 0; c0 < rt->ncols; c0++)
+                if (c0 != c && prev_col(r, rt, a, c0))
+                    take_pair(r, rt, src, nsrc, dst, ndst,
+                              shopstat_totals_segment(r->tot, rt->cols[c]),
+                              shopstat_totals_segment(r->tot, rt->cols[c0]), rt->colnames[c],
+                              rt->colnames[c0]);
         }
     }
 }
@@ -1216,8 +1238,10 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
     for (size_t k = 0; k < rt->nscores; k++)
         for (size_t p = 0; p < t->npairs; p++) {
             const char *a = rt->internal[table_col_of(rt, t->pairs[p].a)];
-            const char *bname =
-                t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest" : r->in->segments[t->pairs[p].b].name;
+            const char *bname = t->pairs[p].b == SHOPSTAT_SPEC_REST ? "rest"
+                                : t->pairs[p].b == SHOPSTAT_SPEC_PREV
+                                    ? "prev"
+                                    : r->in->segments[t->pairs[p].b].name;
             if (!r->in->segments[t->pairs[p].a].by) {
                 take_score_pair(r, rt, k, a, rt->pair_b[p], r->in->segments[t->pairs[p].a].name,
                                 bname);
@@ -1225,9 +1249,18 @@ static shopstat_status table_scores(report *r, rtable *rt, shopstat_error *err)
             }
             for (size_t c = 0; c < rt->ncols; c++) {
                 const char *set = shopstat_totals_segment_set(r->tot, rt->cols[c]);
-                if (set && strcmp(set, a) == 0)
+                if (!set || strcmp(set, a) != 0)
+                    continue;
+                if (t->pairs[p].b != SHOPSTAT_SPEC_PREV) {
                     take_score_pair(r, rt, k, shopstat_totals_segment(r->tot, rt->cols[c]),
                                     rt->pair_b[p], rt->colnames[c], bname);
+                    continue;
+                }
+                for (size_t c0 = 0; c0 < rt->ncols; c0++)
+                    if (c0 != c && prev_col(r, rt, a, c0))
+                        take_score_pair(r, rt, k, shopstat_totals_segment(r->tot, rt->cols[c]),
+                                        shopstat_totals_segment(r->tot, rt->cols[c0]),
+                                        rt->colnames[c], rt->colnames[c0]);
             }
         }
     /* the workbook's row labels */
@@ -2745,6 +2778,12 @@ typedef struct chart_job {
     char tested[1200];    /* a grid's score chart: what was compared */
     char changes[1200];   /* a trend chart: its comparisons (trend_note()) */
     char rows[800];       /* the rows read but left out (shopstat_rows_left_out_note) */
+    /* a score's trend (score_trend): its line, the waves' labels, bases and cells */
+    shopstat_chart_level tlevel;
+    shopstat_chart_series tseries;
+    const char **twaves;
+    shopstat_chart_series *tbases;
+    shopstat_chart_cell *tcells;
 } chart_job;
 
 /* A trend chart draws no significance marks: its table's comparisons (a wave against the
@@ -3045,6 +3084,132 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     return shopstat_chart_validate(&j->data, co, err);
 }
 
+/* A trend table's score chart (chart: trend with a score: an NPS, a mean rating): ONE line
+ * of the score across the table's waves (its columns, less 'all' when listed first, as the
+ * levels' trend takes them), its interval as a band, each wave whose change from the wave
+ * before is significant (a compare: pair of the two, "waves:prev" or "y2011:y2010", at the
+ * adjusted p < alpha) marked ▲ or ▼ after its value, and the footer naming the changes with
+ * their size and p, as the levels' trend_note does. Replaces build_score_chart's dot chart,
+ * whose rows read as segments, not as time. */
+static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_job *j,
+                                         shopstat_error *err)
+{
+    const shopstat_score_estimate *se = &rt->sest[k * rt->ncols];
+    size_t c0 = rt->ncols > 1 && strcmp(rt->colnames[0], "all") == 0, nw = rt->ncols - c0;
+    j->twaves = calloc(nw ? nw : 1, sizeof *j->twaves);
+    j->tbases = calloc(nw ? nw : 1, sizeof *j->tbases);
+    j->tcells = calloc(nw ? nw : 1, sizeof *j->tcells);
+    if (!j->twaves || !j->tbases || !j->tcells)
+        return nomem(err);
+    char list[1000];
+    size_t len = 0, shown = 0, tested = 0, untest = 0;
+    list[0] = '\0';
+    for (size_t w = 0; w < nw; w++) {
+        const shopstat_score_estimate *x = &se[c0 + w];
+        int na = x->base_n == 0 || isnan(x->estimate);
+        j->twaves[w] = rt->collabels[c0 + w];
+        j->tbases[w].base_n = (double)x->base_n;
+        j->tbases[w].eff_base = x->eff_base;
+        j->tcells[w].value = na ? NAN : x->estimate;
+        j->tcells[w].lo = na ? NAN : x->ci_lower;
+        j->tcells[w].hi = na ? NAN : x->ci_upper;
+        j->tcells[w].eff_base = x->eff_base;
+        if (w == 0)
+            continue;
+        /* the change from the wave before, when the table compares the two */
+        for (size_t i = 0; i < rt->nsdiffs; i++) {
+            const shopstat_difference *d = &rt->sdiffs[i];
+            if (d->l != k || strcmp(d->segment_a, rt->colnames[c0 + w]) != 0 ||
+                strcmp(d->segment_b, rt->colnames[c0 + w - 1]) != 0)
+                continue;
+            if (untested(d)) {
+                untest++;
+                break;
+            }
+            if (isnan(d->p_adjusted))
+                break;
+            tested++;
+            if (!(d->p_adjusted < r->in->alpha))
+                break;
+            j->tcells[w].sig = d->difference > 0 ? "\u25B2" : "\u25BC";
+            char v[32], pt[32];
+            shopstat_score_format(d->difference, x->min, x->max, SHOPSTAT_SCORE_AUTO,
+                                  SHOPSTAT_SCORE_SIGN, v, sizeof v);
+            int n = snprintf(list + len, sizeof list - len, "%s%s vs %s: %s (%s)",
+                             shown ? "; " : "", j->twaves[w], j->twaves[w - 1], v,
+                             shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
+                                                     pt, sizeof pt));
+            if (n > 0 && len + (size_t)n < sizeof list) {
+                len += (size_t)n;
+                shown++;
+            }
+            break;
+        }
+    }
+    j->tlevel.last = -1;
+    j->tseries.name = rt->colnames[c0];
+    j->tseries.label = rt->collabels[c0];
+    j->tseries.base_n = NAN;
+    j->tseries.eff_base = NAN;
+    shopstat_chart_data_init(&j->data);
+    j->data.name = r->in->questions[rt->t->question].name;
+    j->data.label = question_label(r, rt->t->question);
+    j->data.base_note = rt->chart_base;
+    j->data.levels = &j->tlevel;
+    j->data.nlevels = 1;
+    j->data.series = &j->tseries;
+    j->data.nseries = 1;
+    j->data.waves = j->twaves;
+    j->data.nwaves = nw;
+    j->data.trend = j->tcells;
+    j->data.wave_bases = j->tbases;
+    j->data.score_min = se->min;
+    j->data.score_max = se->max;
+    /* the score's own label as the line's, as a score chart's axis names it ("Net Promoter
+     * Score", "Mean (1-5)") */
+    char lab[300];
+    if (se->score && strcmp(se->score, "NPS") == 0 && se->min == -100 && se->max == 100)
+        snprintf(lab, sizeof lab, "Net Promoter Score");
+    else
+        shopstat_score_label(se, lab, sizeof lab);
+    if (!(j->tlevel.label = xasprintf("%s", lab)))
+        return nomem(err);
+    const char *map = r->in->questions[rt->t->question].scores[k].map;
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    shopstat_chart_opts *co = &j->opts;
+    chart_frame(r, rt, j, tested > 0);
+    score_title(j, j->tlevel.label);
+    co->type = SHOPSTAT_CHART_TREND;
+    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    j->notes[co->nnotes++] = j->meaning;
+    if (shown)
+        snprintf(j->changes, sizeof j->changes,
+                 "\u25B2\u25BC: significantly higher or lower than the wave before (%s-adjusted "
+                 "p < %g): %s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
+    else if (tested)
+        snprintf(j->changes, sizeof j->changes,
+                 "Compared with the wave before: no change is significant (%s-adjusted p >= "
+                 "%g)%s.",
+                 shopstat_adjust_name(r->in->adjust), r->in->alpha,
+                 untest ? "; waves of effective base under 10 are not tested" : "");
+    else if (untest)
+        snprintf(j->changes, sizeof j->changes,
+                 "Changes from the wave before not tested (effective base under 10).");
+    if (j->changes[0])
+        j->notes[co->nnotes++] = j->changes;
+    df0_note(r, rt, 0, k, j->df0, sizeof j->df0);
+    if (j->df0[0])
+        j->notes[co->nnotes++] = j->df0;
+    if (!co->source)
+        j->notes[co->nnotes++] = j->source;
+    j->data.opts = co;
+    return shopstat_chart_validate(&j->data, co, err);
+}
+
 /* A grid's chart for column c: a Likert chart whose bars are the items (their labels and
  * bases in that segment), the levels its scale in the items' order; titled with the
  * segment when the table has several (one chart each, a page each in charts/NAME.pdf). */
@@ -3145,8 +3310,9 @@ static void grid_tested(const report *r, const rtable *rt, int lettered, const c
     for (size_t p = 0; p < rt->t->npairs && k < size; p++) {
         const shopstat_spec_pair *pr = &rt->t->pairs[p];
         const shopstat_spec_segment *a = &r->in->segments[pr->a];
-        const shopstat_spec_segment *b =
-            pr->b == SHOPSTAT_SPEC_REST ? NULL : &r->in->segments[pr->b];
+        const shopstat_spec_segment *b = pr->b == SHOPSTAT_SPEC_REST || pr->b == SHOPSTAT_SPEC_PREV
+                                             ? NULL
+                                             : &r->in->segments[pr->b];
         char la[8] = "", lb[8] = "";
         for (size_t c = 0; lettered && c < rt->ncols && c < 26; c++) {
             if (!a->by && strcmp(rt->colnames[c], a->name) == 0)
@@ -3156,9 +3322,10 @@ static void grid_tested(const report *r, const rtable *rt, int lettered, const c
         }
         k += (size_t)snprintf(buf + k, size - k, "%s %s%s%s with %s%s", p ? ";" : "",
                               a->by ? "each of " : "", a->label ? a->label : a->name, la,
-                              !b         ? "the rest"
-                              : b->label ? b->label
-                                         : b->name,
+                              pr->b == SHOPSTAT_SPEC_PREV ? "the one before"
+                              : !b                        ? "the rest"
+                              : b->label                  ? b->label
+                                                          : b->name,
                               lb);
     }
     if (k < size)
@@ -3470,13 +3637,17 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                 if (!(st = build_grid_score_chart(r, rt, k, &jobs[nj], err)))
                     nj++;
         } else {
-            /* the levels' chart (unless chart: score), then one per score */
-            if (rt->t->chart_type != SHOPSTAT_CHART_SCORE &&
-                (st = build_chart(r, rt, &jobs[nj], err)))
+            /* the levels' chart (unless chart: score, or a trend of a score: the score's
+             * line alone, not a line per answer), then one per score, a trend table's as
+             * a line across its waves */
+            int trend = rt->t->chart_type == SHOPSTAT_CHART_TREND;
+            int levels = rt->t->chart_type != SHOPSTAT_CHART_SCORE && !(trend && rt->nscores);
+            if (levels && (st = build_chart(r, rt, &jobs[nj], err)))
                 break;
-            nj += rt->t->chart_type != SHOPSTAT_CHART_SCORE;
+            nj += levels;
             for (size_t k = 0; k < rt->nscores && !st; k++)
-                if (!(st = build_score_chart(r, rt, k, &jobs[nj], err)))
+                if (!(st = trend ? build_score_trend(r, rt, k, &jobs[nj], err)
+                                 : build_score_chart(r, rt, k, &jobs[nj], err)))
                     nj++;
         }
         for (size_t jj = n0; jj < nj && !st; jj++) {
@@ -3536,6 +3707,11 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     }
     for (size_t i = 0; jobs && i < nt; i++) {
         shopstat_chartset_free(jobs[i].set);
+        if (jobs[i].twaves)
+            free((char *)jobs[i].tlevel.label);
+        free(jobs[i].twaves);
+        free(jobs[i].tbases);
+        free(jobs[i].tcells);
         if (grids)
             grid_job_free(&grids[i]);
     }

@@ -1447,6 +1447,23 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
     }
     if ((st = segment_ref(c, item, a, &pr->a)))
         return st;
+    if (strcmp(b, "prev") == 0 && c->s->info.segments[pr->a].by) {
+        /* each value against the one before it (Q2-Q1, Q3-Q2, ...): the table must show
+         * them, as it shows every value of the set */
+        size_t i = 0;
+        while (i < t->nsegments && t->segments[i] != pr->a)
+            i++;
+        if (i == t->nsegments)
+            return FAIL(c, item, "segment '%s' of '%s' is not in the table's segments",
+                        c->s->info.segments[pr->a].name, txt);
+        pr->b = SHOPSTAT_SPEC_PREV;
+        return SHOPSTAT_OK;
+    }
+    if (strcmp(b, "prev") == 0 && find_segment(&c->s->info, "prev") == (size_t)-1)
+        return FAIL(c, item,
+                    "'%s': prev compares each value of a by: segment with the one before it "
+                    "('waves:prev' for a segment {by: wave}); '%s' is no by: segment",
+                    txt, c->s->info.segments[pr->a].name);
     if (strcmp(b, "rest") == 0)
         pr->b = SHOPSTAT_SPEC_REST;
     else if ((st = segment_ref(c, item, b, &pr->b)))
@@ -1469,14 +1486,14 @@ static shopstat_status parse_pair(ctx *c, yaml_node_t *item, shopstat_spec_table
             const shopstat_spec_segment *bs = &c->s->info.segments[ab[k]];
             if (ab[1 - k] == 0) /* (all:waves is waves:all turned round) */
                 return FAIL(c, item,
-                            "a by: segment is compared value by value with rest or all "
-                            "('%s:rest', '%s:all'), not as '%s'",
-                            bs->name, bs->name, txt);
+                            "a by: segment is compared value by value with rest, all or the "
+                            "value before ('%s:rest', '%s:all', '%s:prev'), not as '%s'",
+                            bs->name, bs->name, bs->name, txt);
             return FAIL(c, item,
-                        "a by: segment is compared value by value with rest or all "
-                        "('%s:rest', '%s:all'), not as '%s'; to compare within each value of "
-                        "%s (each wave), " WITHIN_HINT,
-                        bs->name, bs->name, txt, bs->by, bs->by);
+                        "a by: segment is compared value by value with rest, all or the value "
+                        "before ('%s:rest', '%s:all', '%s:prev'), not as '%s'; to compare "
+                        "within each value of %s (each wave), " WITHIN_HINT,
+                        bs->name, bs->name, bs->name, txt, bs->by, bs->by);
         }
     }
     if (pr->b == SHOPSTAT_SPEC_REST && t->nbase && !c->s->info.segments[pr->a].by &&

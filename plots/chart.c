@@ -160,7 +160,8 @@ static shopstat_status check_cells(const shopstat_chart_data *d, const shopstat_
  * cells[level * nseries + series] in score units, the estimates within the scale (a mean cannot
  * pass its highest score), the CI bounds finite but free to pass the scale's ends (a t interval
  * near the top of a 1-5 scale does: R's confint gives 5.08), the lower not above the upper. */
-static shopstat_status check_score(const shopstat_chart_data *d, shopstat_error *err)
+static shopstat_status check_score(const shopstat_chart_data *d, const shopstat_chart_cell *cells,
+                                   size_t ncells, shopstat_error *err)
 {
     const char *nm = d->name ? d->name : "";
     double mn = d->score_min, mx = d->score_max;
@@ -169,11 +170,11 @@ static shopstat_status check_score(const shopstat_chart_data *d, shopstat_error 
                                   "chart '%s': score scale %g to %g is not a range (score_min and "
                                   "score_max must be finite, score_min below score_max)",
                                   nm, mn, mx);
-    if (!d->cells)
+    if (!cells)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0, "chart '%s': no cells", nm);
     double tol = TOL * (mx - mn);
-    for (size_t i = 0; i < d->nlevels * d->nseries; i++) {
-        const shopstat_chart_cell *c = &d->cells[i];
+    for (size_t i = 0; i < ncells; i++) {
+        const shopstat_chart_cell *c = &cells[i];
         if (isinf(c->value) || (!isnan(c->value) && (c->value < mn - tol || c->value > mx + tol)))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                       "chart '%s': cell %zu: score %g is outside the scale %g to "
@@ -295,9 +296,12 @@ static shopstat_status check_data(const shopstat_chart_data *d, const shopstat_c
         if (!d->trend || !d->waves || d->nwaves == 0)
             return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                       "chart '%s': a trend chart needs waves and trend cells", nm);
+        /* (a score's trend: its cells in the score's units, as a score chart's) */
+        if (d->score_min != 0 || d->score_max != 0)
+            return check_score(d, d->trend, d->nlevels * d->nseries * d->nwaves, err);
         return check_cells(d, d->trend, d->nlevels * d->nseries * d->nwaves, "trend cell", err);
     case SHOPSTAT_CHART_SCORE:
-        return check_score(d, err);
+        return check_score(d, d->cells, d->nlevels * d->nseries, err);
     }
     return SHOPSTAT_OK;
 }

@@ -114,7 +114,12 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
                 meth ? meth : "", meth ? " method)" : "");
         break;
     case SHOPSTAT_CHART_TREND:
-        if (o->show_ci)
+        /* (a score's trend: its interval is estimate +/- t(df) x SE, as a score chart's) */
+        if (o->show_ci && d->score_min < d->score_max)
+            ADD(" Shaded bands: %s confidence intervals (estimate \u00b1 t \u00d7 SE, design "
+                "df).",
+                lvl);
+        else if (o->show_ci)
             ADD(" Shaded bands: %s confidence intervals%s%s%s.", lvl, meth ? " (" : "",
                 meth ? meth : "", meth ? " method)" : "");
         break;

@@ -1,4 +1,5 @@
-/* Trend chart: one line per level (and segment) across waves, CI bands, direct labels. */
+/* Trend chart: one line per level (and segment) across waves, CI bands, direct labels; or a
+ * score's line (an NPS, a mean rating) on the score's own axis. */
 #include "internal.h"
 
 #include <math.h>
@@ -39,6 +40,28 @@ static void spread(tlabel *t, size_t n, double gap, double lo, double hi)
 static const shopstat_chart_cell *tcell(const shopstat_chart_data *d, size_t line, size_t w)
 {
     return &d->trend[line * d->nwaves + w];
+}
+
+/* 1 when the trend is a score's (score_min < score_max): values in its units, not shares. */
+static int score_trend(const shopstat_chart_data *d)
+{
+    return isfinite(d->score_min) && isfinite(d->score_max) && d->score_min < d->score_max;
+}
+
+/* A point's value as its label reads: a share ("64%"), or a score ("+23", "3.84") and its
+ * mark after it (a change significant against the wave before: "▲"; a levels' trend names
+ * its changes in the footer instead, its cells' letters undrawn). */
+static void value_text(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                       const shopstat_chart_cell *x, char *buf, size_t n)
+{
+    if (score_trend(d))
+        plots_fmt_score(d, x->value, plots_score_decimals(d, o), buf, n);
+    else
+        plots_fmt_pct(x->value, o->decimals, buf, n);
+    if (score_trend(d) && x->sig && *x->sig) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, n - k, "%s", x->sig);
+    }
 }
 
 /* A line's value labels: its colour towards the ink, at WCAG 2's contrast for text (4.5:1). */
@@ -109,12 +132,27 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
     plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     fl.valign = 0.5;
     plots_font fax = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
-    char probe[32], buf[512];
-    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
-    double vw, vh, tw, th;
-    plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
-    double yaxw;
-    plots_text(cr, "100%", 0, 0, 0, &fax, 0, &yaxw, NULL);
+    char probe[48], buf[512];
+    int score = score_trend(d);
+    double vw = 0, vh = 0, tw, th, yaxw = 0;
+    if (score) {
+        /* the widest value of the scale, marked, and the widest axis label */
+        const double ends[2] = {d->score_min, d->score_max};
+        for (int k = 0; k < 2; k++) {
+            shopstat_chart_cell x = {ends[k], NAN, NAN, NAN, "\u25B2"};
+            value_text(d, o, &x, probe, sizeof probe);
+            plots_text(cr, probe, 0, 0, 0, &fv, 0, &tw, &th);
+            vw = fmax(vw, tw);
+            vh = fmax(vh, th);
+            plots_fmt_score(d, ends[k], plots_score_decimals(d, o), probe, sizeof probe);
+            plots_text(cr, probe, 0, 0, 0, &fax, 0, &tw, NULL);
+            yaxw = fmax(yaxw, tw);
+        }
+    } else {
+        plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+        plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
+        plots_text(cr, "100%", 0, 0, 0, &fax, 0, &yaxw, NULL);
+    }
 
     /* Right column: "64%  Label", label wrapped within at most a third of the width. */
     double lwmax = 0;
@@ -191,7 +229,15 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
     }
 
     plots_axis ya = {0, 1, 0.2, 0, 0};
-    if (o->zoom)
+    if (score) {
+        /* the score chart's axis (the scale's ends, or zoomed to the points), on the
+         * trend's cells */
+        shopstat_chart_data pts = *d;
+        pts.cells = d->trend;
+        pts.nlevels = nline * nw;
+        pts.nseries = 1;
+        plots_score_axis(&pts, o, &ya);
+    } else if (o->zoom)
         plots_zoom_axis(d->trend, nline * nw, o->show_ci, &ya);
     /* The axis maps values to y, bottom to top. */
     ya.x0 = bottom;
@@ -220,7 +266,14 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         cairo_line_to(cr, px1, y);
         cairo_stroke(cr);
         char tk[32];
-        snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
+        if (score) /* (ticks at a nice step of the scale: as many decimals as it needs) */
+            plots_fmt_score(d, v,
+                            ya.step >= 1 - 1e-9     ? 0
+                            : ya.step >= 0.1 - 1e-9 ? 1
+                                                    : 2,
+                            tk, sizeof tk);
+        else
+            snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
         plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
     }
     for (size_t w = 0; w < nw; w++) {
@@ -256,6 +309,11 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
                     int ok = 1;
                     for (size_t k = start; k < w; k++)
                         ok &= !isnan(tcell(d, i, k)->lo) && !isnan(tcell(d, i, k)->hi);
+                    /* (a score's interval may pass its scale's ends, an NPS's -303 on a
+                     * small base: the band stops at the axis) */
+                    cairo_save(cr);
+                    cairo_rectangle(cr, px0, top, px1 - px0, bottom - top);
+                    cairo_clip(cr);
                     if (ok && w - start > 1) {
                         cairo_new_path(cr); /* text drawing leaves a current point behind */
                         for (size_t k = start; k < w; k++)
@@ -274,6 +332,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
                         cairo_line_to(cr, x, plots_axis_map(&ya, tcell(d, i, start)->hi));
                         cairo_stroke(cr);
                     }
+                    cairo_restore(cr);
                 } else if (layer == 1 && w - start > 1) {
                     cairo_new_path(cr);
                     for (size_t k = start; k < w; k++)
@@ -339,7 +398,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
             const shopstat_chart_cell *x = tcell(d, i, w);
             if (isnan(x->value))
                 continue;
-            plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+            value_text(d, o, x, buf, sizeof buf);
             fv.colour = label_colour(i);
             /* Above the point, else below it; where lines meet, a value whose label would
              * land on another's is left out (as a Likert segment too small for its number),
@@ -404,7 +463,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         plots_set(cr, plots_line_colour(i));
         cairo_fill(cr);
         x += keyw;
-        plots_fmt_pct(tcell(d, i, last)->value, o->decimals, buf, sizeof buf);
+        value_text(d, o, tcell(d, i, last), buf, sizeof buf);
         fv.halign = 0;
         fv.colour = col;
         plots_text(cr, buf, x, y, 0, &fv, 1, NULL, NULL);
@@ -413,7 +472,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
     }
     for (size_t k = 0; k < nlft; k++) {
         size_t i = left[k].line;
-        plots_fmt_pct(tcell(d, i, 0)->value, o->decimals, buf, sizeof buf);
+        value_text(d, o, tcell(d, i, 0), buf, sizeof buf);
         fv.halign = 1;
         fv.colour = label_colour(i);
         plots_text(cr, buf, wx[0] - 8 * s, left[k].y, 0, &fv, 1, NULL, NULL);
@@ -456,9 +515,9 @@ static char *drop_note(const plots_ctx *c, tdrop *drop, size_t n)
     }
     size_t k = (size_t)snprintf(buf, len, "%s", head);
     for (size_t i = 0; i < n && k < len; i++) {
-        char v[32];
+        char v[48];
         line_label(d, drop[i].line, lab, labn + 1);
-        plots_fmt_pct(tcell(d, drop[i].line, drop[i].wave)->value, c->o->decimals, v, sizeof v);
+        value_text(d, c->o, tcell(d, drop[i].line, drop[i].wave), v, sizeof v);
         const char *wv = d->waves[drop[i].wave] ? d->waves[drop[i].wave] : "";
         k += (size_t)snprintf(buf + k, len - k, "%s %s, %s: %s", i ? ";" : "", lab, wv, v);
     }

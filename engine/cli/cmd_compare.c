@@ -26,7 +26,9 @@ const char cmd_compare_help[] =
     "\n"
     "  --pair A:B           segment names as in tab ('all', --segment names, COL=VALUE);\n"
     "                       A:rest compares A with everyone not in A; COL:rest and\n"
-    "                       COL:all (a --by column) compare each value of COL in turn\n"
+    "                       COL:all (a --by column) compare each value of COL in turn;\n"
+    "                       COL:prev each value with the one before it (waves: Q2-Q1,\n"
+    "                       Q3-Q2, ...)\n"
     "  --adjust none|holm|bh   multiple testing within each question x pair (default holm);\n"
     "                       a single-choice question with two levels tested is one test\n"
     "                       (d and -d): both rows keep their p\n"
@@ -334,8 +336,11 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
 {
     tcol col[MAX_LETTERED];
     size_t ncol = 0;
-    for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < MAX_LETTERED; s++)
-        col[ncol++] = (tcol){shopstat_totals_segment(t, s), 0};
+    for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < MAX_LETTERED; s++) {
+        /* (a --by value by its label, as the estimates and differences name it) */
+        const char *nm = shopstat_totals_segment(t, s), *l = survey_args_segment_label(a, t, nm);
+        col[ncol++] = (tcol){l ? l : nm, 0};
+    }
     for (size_t i = 0; i < n + nsd; i++) {
         const shopstat_difference *r = i < n ? &d[i] : &sd[i - n];
         int rest = strcmp(r->segment_b, "rest") == 0;
@@ -720,6 +725,9 @@ int cmd_compare(int argc, char **argv)
         rc = cli_fail(&err);
     if (!rc)
         survey_args_label_levels(&a, t, e, ne);
+    /* (and --by values by their labels: wave=1 as "Spring 2026") */
+    if (!rc)
+        survey_args_label_segments(&a, t, e, ne, d, n, sc, nsc, se, nse);
     if (!rc && fmt == FMT_TABLE)
         rc = write_table(f, d, n, &a, t, e, ne, sc, nsc, se, nse);
     /* the charts before the table is committed: a chart that fails leaves no table; a

@@ -57,12 +57,14 @@ const char cmd_tab_help[] =
     "                                 as Yes, definitely is two levels no row holds\n"
     "  --labels Q:CODE=LABEL,...      show a level so (ticked: CODE is its column);\n"
     "                                 csv and json keep the codes; Q may be a list\n"
-    "                                 q1,q2 or a pattern 'q*' (a grid's value labels)\n"
+    "                                 q1,q2 or a pattern 'q*' (a grid's value labels),\n"
+    "                                 or a --by column: its columns by their labels\n"
     "  --codebook FILE                a panel's value labels: a CSV of variable, value,\n"
     "                                 label (a blank variable is the one above, as SPSS\n"
     "                                 lists them); labels the questions reading a\n"
-    "                                 variable, the codes no row holds left aside;\n"
-    "                                 --labels win\n";
+    "                                 variable (--multi-codes brands=Q3: Q3's), the\n"
+    "                                 --by columns' values, the codes no row holds left\n"
+    "                                 aside; --labels win\n";
 
 /* (two strings: one would pass the 4095 bytes C compilers must take) */
 const char cmd_tab_help_more[] =
@@ -170,6 +172,7 @@ int cmd_tab(int argc, char **argv)
     /* the table view and the charts show the levels' labels (--labels, a ticked column's
      * text); csv and json keep their codes, as a report's tables.csv does */
     survey_args_label_levels(&a, t, e, n);
+    survey_args_label_segments(&a, t, e, n, NULL, 0, NULL, 0, NULL, 0);
     if (fmt == FMT_TABLE)
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */

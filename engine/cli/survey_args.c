@@ -503,6 +503,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if (FLAG("--multi-codes")) {
             if (v && shopstat_plan_parse_codes(a->plan, v, &err))
                 return cli_fail(&err);
+            if (v && push_arg(&a->codes, &a->ncodes, v))
+                return cli_usage_error("out of memory");
             a->nquestions++;
         } else if (FLAG("--codes-sep")) {
             char sep;
@@ -698,6 +700,9 @@ void survey_args_free(survey_args *a)
     a->none_in_base = NULL;
     a->nnone_in_base = 0;
     free(a->vars);
+    free(a->codes);
+    a->codes = NULL;
+    a->ncodes = 0;
     a->vars = NULL;
     a->nvars = 0;
 }
@@ -861,6 +866,30 @@ static int check_labels(const survey_args *a, const shopstat_totals *t)
         while (q < nq && strcmp(shopstat_totals_question(t, q), a->label_q[i]) != 0)
             q++;
         if (q == nq) {
+            /* a --by column's values (--labels wave:1=Spring): the table's columns */
+            size_t ns = shopstat_totals_nsegments(t), nv = 0, s = 0;
+            const char *vals[3];
+            for (size_t k = 0; k < ns; k++) {
+                const char *set = shopstat_totals_segment_set(t, k), *sn;
+                if (!set || strcmp(set, a->label_q[i]) != 0)
+                    continue;
+                sn = shopstat_totals_segment(t, k) + strlen(set) + 1;
+                if (nv < 3)
+                    vals[nv] = sn;
+                nv++;
+                s += strcmp(sn, a->label_code[i]) == 0;
+            }
+            if (s)
+                continue;
+            if (nv) {
+                char list[200];
+                value_list(list, sizeof list, nv, vals);
+                return cli_usage_error("--labels %s: '%s' is not one of the --by column's "
+                                       "values (%s)",
+                                       a->label_q[i], a->label_code[i], list);
+            }
+        }
+        if (q == nq) {
             size_t named = 0, held = 0;
             for (size_t k = 0; k < nq; k++) {
                 if (!labels_for(a->label_q[i], shopstat_totals_question(t, k)))
@@ -871,9 +900,9 @@ static int check_labels(const survey_args *a, const shopstat_totals *t)
                     held = strcmp(shopstat_totals_level(t, k, l), a->label_code[i]) == 0;
             }
             if (!named)
-                return cli_usage_error("--labels %s: no such question (give it with --var, "
-                                       "--multi, --multi-ticked or --multi-codes; a list "
-                                       "q1,q2 or a pattern 'q*' names several)",
+                return cli_usage_error("--labels %s: no such question or --by column (give "
+                                       "it with --var, --multi, --multi-ticked, --multi-codes "
+                                       "or --by; a list q1,q2 or a pattern 'q*' names several)",
                                        a->label_q[i]);
             if (held)
                 continue;
@@ -1056,7 +1085,23 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
         ctx->rep_note = a->rep_note;
 }
 
-/* Level l of question q as the command line shows it: its --labels label, else the data's. */
+/* The column of --multi-codes question name (brands for --multi-codes brands=Q3: "Q3"),
+ * or NULL. */
+static const char *codes_column(const survey_args *a, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < a->ncodes; i++)
+        if (strncmp(a->codes[i], name, n) == 0 && a->codes[i][n] == '=') {
+            *len = strlen(a->codes[i] + n + 1);
+            return a->codes[i] + n + 1;
+        }
+    return NULL;
+}
+
+/* Level l of question q as the command line shows it: its --labels label, else the
+ * codebook's (of the question's name; for a --multi-codes question that no codebook entry
+ * names, of its column: an SPSS export names Q3, not the brands of --multi-codes
+ * brands=Q3), else the data's. */
 static const char *shown_level(const survey_args *a, const shopstat_totals *t, size_t q, size_t l)
 {
     const char *name = shopstat_totals_question(t, q), *lv = shopstat_totals_level(t, q, l);
@@ -1065,10 +1110,83 @@ static const char *shown_level(const survey_args *a, const shopstat_totals *t, s
             if ((exact ? strcmp(a->label_q[i], name) == 0 : labels_for(a->label_q[i], name)) &&
                 strcmp(a->label_code[i], lv) == 0)
                 return a->label_text[i];
-    for (size_t i = a->codebook_first; i < a->nlabel_items; i++) /* (--labels win) */
+    int named = 0; /* (a codebook entry names the question itself) */
+    for (size_t i = a->codebook_first; i < a->nlabel_items; i++) { /* (--labels win) */
+        named |= strcmp(a->label_q[i], name) == 0;
         if (strcmp(a->label_q[i], name) == 0 && strcmp(a->label_code[i], lv) == 0)
             return a->label_text[i];
+    }
+    size_t cl = 0;
+    const char *col = named ? NULL : codes_column(a, name, &cl);
+    for (size_t i = a->codebook_first; col && i < a->nlabel_items; i++)
+        if (strcmp(a->label_q[i], col) == 0 && strcmp(a->label_code[i], lv) == 0)
+            return a->label_text[i];
     return shopstat_totals_level_label(t, q, l);
+}
+
+/* The label of value v of column col ("COL=VALUE" split at its first '='): --labels
+ * COL:V=LABEL first, then the codebook's; NULL when neither gives one. */
+static const char *value_label(const survey_args *a, const char *col, size_t cl, const char *v)
+{
+    for (size_t i = 0; i < a->nlabel_items; i++)
+        if (strlen(a->label_q[i]) == cl && strncmp(a->label_q[i], col, cl) == 0 &&
+            strcmp(a->label_code[i], v) == 0)
+            return a->label_text[i];
+    return NULL;
+}
+
+/* The label value_label gives segment name "COL=VALUE", or NULL. */
+static const char *name_label(const survey_args *a, const char *name)
+{
+    const char *eq = name ? strchr(name, '=') : NULL;
+    return eq && eq != name ? value_label(a, name, (size_t)(eq - name), eq + 1) : NULL;
+}
+
+const char *survey_args_segment_label(const survey_args *a, const shopstat_totals *t,
+                                      const char *name)
+{
+    const char *l = name_label(a, name);
+    /* (two segments that would read alike keep their names: wave=1 and region=1 both
+     * labelled "North", or a label that is another segment's name) */
+    for (size_t s = 0; l && s < shopstat_totals_nsegments(t); s++) {
+        const char *o = shopstat_totals_segment(t, s), *ol;
+        if (strcmp(o, name) == 0)
+            continue;
+        if (strcmp(o, l) == 0 || ((ol = name_label(a, o)) && strcmp(ol, l) == 0))
+            return NULL;
+    }
+    return l;
+}
+
+/* Slot i of the segment names of e, d, sd and se, in that order (a difference's two). */
+static const char **segment_slot(shopstat_estimate *e, size_t n, shopstat_difference *d, size_t nd,
+                                 shopstat_difference *sd, size_t nsd, shopstat_score_estimate *se,
+                                 size_t i)
+{
+    if (i < n)
+        return &e[i].segment;
+    i -= n;
+    if (i < 2 * nd)
+        return i % 2 ? &d[i / 2].segment_b : &d[i / 2].segment_a;
+    i -= 2 * nd;
+    if (i < 2 * nsd)
+        return i % 2 ? &sd[i / 2].segment_b : &sd[i / 2].segment_a;
+    return &se[i - 2 * nsd].segment;
+}
+
+void survey_args_label_segments(const survey_args *a, const shopstat_totals *t,
+                                shopstat_estimate *e, size_t n, shopstat_difference *d, size_t nd,
+                                shopstat_difference *sd, size_t nsd, shopstat_score_estimate *se,
+                                size_t nse)
+{
+    if (!a->nlabel_items)
+        return;
+    for (size_t i = 0; i < n + 2 * nd + 2 * nsd + nse; i++) {
+        const char **x = segment_slot(e, n, d, nd, sd, nsd, se, i);
+        const char *l = *x ? survey_args_segment_label(a, t, *x) : NULL;
+        if (l)
+            *x = l;
+    }
 }
 
 void survey_args_label_levels(const survey_args *a, const shopstat_totals *t, shopstat_estimate *e,

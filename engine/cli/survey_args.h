@@ -6,6 +6,7 @@
 
 #include "cli/opts.h"
 #include "shopstat/output.h"
+#include "shopstat/score.h"
 #include "shopstat/tab.h"
 
 enum { FMT_AUTO, FMT_CSV, FMT_JSON, FMT_TABLE };
@@ -50,6 +51,8 @@ typedef struct survey_args {
     size_t nscores;
     const char **vars; /* the --var values (argv's), nvars of them */
     size_t nvars;
+    const char **codes; /* the --multi-codes values NAME=COLUMN (argv's), ncodes of them */
+    size_t ncodes;
     const char **none_in_base; /* the --none-in-base questions (argv's), nnone_in_base */
     size_t nnone_in_base;
     int fpc_fractions; /* after survey_args_run: --fpc held sampling fractions (the note) */
@@ -89,6 +92,21 @@ void survey_args_label_levels(const survey_args *a, const shopstat_totals *t, sh
                               size_t n);
 void survey_args_label_differences(const survey_args *a, const shopstat_totals *t,
                                    shopstat_difference *d, size_t n);
+
+/* How the command line shows segment name: a --by value "COL=VALUE" (a --pair's side
+ * COL=VALUE too) by its label when --labels COL:VALUE=LABEL or the codebook's COL labels
+ * VALUE ("Spring 2026" for wave=1), unless another segment of t would then read the same
+ * (its name, or its own label); else NULL (shown as it is). */
+const char *survey_args_segment_label(const survey_args *a, const shopstat_totals *t,
+                                      const char *name);
+
+/* Show the segments of e[0..n) (and of d[0..nd), sd[0..nsd), se[0..nse): the sides of the
+ * differences, the scores') by survey_args_segment_label, for the table view and the charts; csv
+ * and json keep their names. */
+void survey_args_label_segments(const survey_args *a, const shopstat_totals *t,
+                                shopstat_estimate *e, size_t n, shopstat_difference *d, size_t nd,
+                                shopstat_difference *sd, size_t nsd, shopstat_score_estimate *se,
+                                size_t nse);
 
 /* Fill a context for the writers. */
 void survey_args_context(const survey_args *a, const shopstat_totals *t,

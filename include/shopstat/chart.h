@@ -164,7 +164,11 @@ typedef struct shopstat_chart_data {
     const shopstat_chart_diff *diffs;
 
     /* Trends: nwaves wave labels (x axis, in time order) and
-     * trend[(level * nseries + series) * nwaves + wave]; one line per (level, series). */
+     * trend[(level * nseries + series) * nwaves + wave]; one line per (level, series).
+     * With score_min and score_max set (not both 0; below), the trend is a score's: its
+     * cells in the score's units (checked as a score chart's), the axis and the labels as a
+     * score chart's ("+23"), and a cell's sig printed after its value label ("+51▲"; a
+     * proportions' trend draws no sig). */
     const char *const *waves;
     size_t nwaves;
     const shopstat_chart_cell *trend;

@@ -99,13 +99,15 @@ typedef struct shopstat_spec_segment {
 } shopstat_spec_segment;
 
 /* A comparison of a table: segment a against b ("rest" = everyone in the table's base not
- * in a). Indices into the spec's segments; b is (size_t)-1 for rest. */
+ * in a). Indices into the spec's segments; b is (size_t)-1 for rest, (size_t)-2 for prev
+ * (a by: segment's values each against the one before it: "wave:prev"). */
 typedef struct shopstat_spec_pair {
     size_t a, b;
     shopstat_pos pos;
 } shopstat_spec_pair;
 
 #define SHOPSTAT_SPEC_REST ((size_t)-1)
+#define SHOPSTAT_SPEC_PREV ((size_t)-2)
 
 typedef struct shopstat_spec_table {
     const char *name; /* id: file names and the 'table' column (name: or the question's

@@ -8,6 +8,9 @@
 #     confint(df = degf(subset));
 #   tracker_nps_changes: each wave's NPS against the wave before, svycontrast of
 #     svytotal(~ya + na + yb + nb) (the waves are disjoint; their strata and PSUs are not);
+#   tracker_prev_levels, tracker_prev_nps: --pair wave:prev (each wave against the one
+#     before), svycontrast on svyby(..., covmat = TRUE) of the 1-5 satisfaction's shares and
+#     of the NPS;
 #   tracker_codes: the multi-select held as "1,3" codes in one cell by wave (svyciprop,
 #     logit, on the rows holding a code).
 # Run from the repository root:
@@ -86,6 +89,48 @@ res$p_adjusted <- res$p_value # (a score x pair is a family of its own)
 write_csv(fmt_compare(res), file.path(outdir, "tracker_nps_changes.csv"))
 add("tracker_nps_changes", c("compare", data_rel, flags, "--score", "Q1_nps:nps", "--by", "wave",
                              pairs))
+
+# --pair wave:prev, each wave against the one before it, as R gives it from the waves'
+# estimates with their covariance: svyby(..., covmat = TRUE) and svycontrast of consecutive
+# waves (the waves are disjoint domains of one design; their strata and PSUs are not). t on
+# the design's df; Holm over a question's levels within each pair, each score x pair alone.
+prev_rows <- function(by, variable, levels, dfree) {
+    V <- vcov(by)
+    est <- coef(by)
+    nl <- length(levels)
+    nw <- length(waves)
+    tq <- qt(0.975, dfree)
+    res <- NULL
+    for (i in 2:nw) {
+        rows <- NULL
+        for (l in seq_len(nl)) {
+            ia <- (l - 1) * nw + i; ib <- (l - 1) * nw + i - 1 # (svyby: variable-major)
+            cc <- numeric(length(est)); cc[ia] <- 1; cc[ib] <- -1
+            ct <- svycontrast(by, cc)
+            r <- list(a = est[[ia]], b = est[[ib]], diff = coef(ct)[[1]], se = SE(ct)[[1]])
+            rows <- rbind(rows, compare_row(variable, levels[l],
+                                            paste0("wave=", waves[c(i, i - 1)]), r, dfree, tq))
+        }
+        rows$p_adjusted <- if (nl > 1) p.adjust(rows$p_value, "holm") else rows$p_value
+        res <- rbind(res, rows)
+    }
+    res
+}
+sat <- as.numeric(d$Q2_sat)
+des$variables$sat_f <- factor(sat, levels = sort(unique(sat[!is.na(sat)])))
+by_sat <- svyby(~sat_f, ~wave, subset(des, !is.na(sat)), svymean, covmat = TRUE)
+stopifnot(all(rownames(by_sat) == waves))
+res <- prev_rows(by_sat, "Q2_sat", levels(des$variables$sat_f), degf(des))
+write_csv(fmt_compare(res), file.path(outdir, "tracker_prev_levels.csv"))
+add("tracker_prev_levels", c("compare", data_rel, flags, "--var", "Q2_sat", "--by", "wave",
+                             "--pair", "wave:prev"))
+des$variables$nps_s <- nps(d$Q1_nps)
+by_nps <- svyby(~nps_s, ~wave, subset(des, !is.na(nps_s)), svymean, covmat = TRUE)
+res <- prev_rows(by_nps, "Q1_nps", "NPS", degf(des))
+# (the same differences as tracker_nps_changes' svytotal contrasts, pairs written by hand)
+write_csv(fmt_compare(res), file.path(outdir, "tracker_prev_nps.csv"))
+add("tracker_prev_nps", c("compare", data_rel, flags, "--score", "Q1_nps:nps", "--by", "wave",
+                          "--pair", "wave:prev"))
 
 # the multi-select of codes in one cell ("1,3"), by wave: the rows holding a code
 sets <- strsplit(d$Q3, ",", fixed = TRUE)

@@ -991,7 +991,7 @@ sed -i -e 's/compare: \["bysector:rest"\], chart: diff,/compare: ["bysector:y201
 $S report "$T/byc.yml" -o "$T/byc2" --quiet 2>"$T/byc2.err"
 check "by: segment against a named segment: refused (exit 2)" test $? -eq 2
 check "by: segment against a named segment: the message" grep -q \
-    "error: a by: segment is compared value by value with rest or all ('bysector:rest', 'bysector:all'), not as 'bysector:y2011'" \
+    "error: a by: segment is compared value by value with rest, all or the value before ('bysector:rest', 'bysector:all', 'bysector:prev'), not as 'bysector:y2011'" \
     "$T/byc2.err"
 
 # ---- skip_rows: a Qualtrics-like export (question texts with a quoted line break, import ids
@@ -2659,6 +2659,64 @@ printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,1,Again\n' >"$T/cbk_codebook.c
 $S report "$T/cbk.yml" -o "$T/cbk2" --quiet --no-charts 2>"$T/cbk2.err"
 check "cbk: a value labelled twice, at its place in the codebook (exit $?)" grep -qxF \
     "$T/cbk_codebook.csv:4:2: error: q value 1 is labelled twice (line 2 too)" "$T/cbk2.err"
+
+# ---- compare: ["waves:prev"]: each wave against the one before (Q2-Q1, Q3-Q2, Q4-Q3), the
+# tracker's NPS differences as R's svycontrast on svyby(..., covmat = TRUE) gives them
+# (tests/oracle/tracker/tracker_prev_nps.csv); before, a by: segment took rest or all only ----
+cat >"$T/prev.yml" <<YML
+survey: tracker
+data: {file: $PWD/tests/cli/data/qualtrics_tracker.csv, skip_rows: 2, missing: [-99]}
+design: {weight: rake_wt, strata: stratum, psu: psu, lonely_psu: adjust}
+segments:
+  waves: {by: wave}
+questions:
+  Q1_nps: {column: Q1_nps, label: "How likely are you to recommend us?", score: nps}
+tables:
+  - {question: Q1_nps, segments: [waves], compare: ["waves:prev"], chart: trend}
+YML
+if $S report "$T/prev.yml" -o "$T/prev" --quiet 2>"$T/prev.err"; then
+    { head -1 tests/oracle/tracker/tracker_prev_nps.csv
+      awk -F, '$3 == "NPS"' "$T/prev/comparisons.csv" | cut -d, -f2-; } >"$T/prev_nps.csv"
+    check "waves:prev: the NPS changes as R's svycontrast" \
+        "$BUILD/tools/csvcompare" tests/oracle/tracker/tracker_prev_nps.csv "$T/prev_nps.csv"
+    # chart: trend with score: nps: ONE line of the NPS across the waves (R's tracker_scores:
+    # -53.69, +51.33, -7.82, +14.78), its interval a band; before, eleven lines of the 0-10
+    # answers (charts/Q1_nps.pdf) and a dot chart of the NPS per wave
+    pdftotext "$T/prev/charts/Q1_nps-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/prev_line.flat"
+    check "score trend: no chart of the eleven answers' lines" test ! -e "$T/prev/charts/Q1_nps.pdf"
+    check "score trend: the NPS of each wave on its line" grep -qE \
+        '\+51 \+50 \+15 0 −50 −8 −54 −100 wave=Q1 wave=Q2 wave=Q3 wave=Q4' "$T/prev_line.flat"
+    check "score trend: the band is the score's t interval" grep -qF \
+        'Shaded bands: 95% confidence intervals (estimate ± t × SE, design df).' "$T/prev_line.flat"
+    check "score trend: the changes not tested (effective bases of 8)" grep -qF \
+        'Changes from the wave before not tested (effective base under 10).' "$T/prev_line.flat"
+    check "waves:prev: no pair against rest or all" \
+        bash -c "! grep -qE ',wave=Q[1-4],(rest|all|wave=Q[1-4]),' <(awk -F, '\$5 !~ /^wave=Q/' '$T/prev/comparisons.csv')"
+else
+    ko "report with waves:prev failed: $(cat "$T/prev.err")"
+fi
+sed 's/waves:prev/q:prev/' "$T/prev.yml" | sed 's/^segments:/segments:\n  q: {where: "Q2_sat == 5"}/' >"$T/prev_bad.yml"
+$S report "$T/prev_bad.yml" -o "$T/prev_bad" --quiet 2>"$T/prev_bad.err"
+check "q:prev of a where: segment: an error at the comparison" grep -qF \
+    "prev compares each value of a by: segment with the one before it" "$T/prev_bad.err"
+
+# ---- a score's trend marks a significant change from the wave before: teletech's e-mail
+# form as a 0-100 score, 85 in 2010 and 76 in 2011 (the published 85% and 76%), down 9.1
+# points at p < 0.001 (the y2011:y2010 comparison its levels' trend names, above) ----
+TT=surveys/teletech-open-to-dialog-2011
+sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: respondents.csv|data: $PWD/$TT/respondents.csv|" |
+    sed 's|^  email_shown:$|  email_score: {column: email_shown, label: "E-mail form displayed", score: {1: 100, 0: 0}}\n&|' >"$T/ttscore.yml"
+echo '  - {question: email_score, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend}' >>"$T/ttscore.yml"
+if $S report "$T/ttscore.yml" -o "$T/ttscore" --quiet 2>"$T/ttscore.err"; then
+    pdftotext "$T/ttscore/charts/email_score-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttscore.flat"
+    check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76▼ Score (0-100)' "$T/ttscore.flat"
+    check "score trend: the change named with its p" grep -qF \
+        '▲▼: significantly higher or lower than the wave before (holm-adjusted p < 0.05): 2011 vs 2010: -9 (p < 0.001).' \
+        "$T/ttscore.flat"
+    check "score trend: 'all' (both waves pooled) is no wave" bash -c "! grep -qF 'Both waves' '$T/ttscore.flat'"
+else
+    ko "score trend of teletech failed: $(cat "$T/ttscore.err")"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

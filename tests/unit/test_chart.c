@@ -735,6 +735,49 @@ static void test_validate(void **state)
     assert_int_equal(shopstat_chart_validate(NULL, NULL, &e), SHOPSTAT_EINPUT);
 }
 
+/* A score's trend (score_min < score_max): its cells in the score's units, an NPS's -54 and
+ * +51 (the tracker's Q1 and Q2, R's svymean), taken as a score chart's cells are, not as
+ * proportions; a value off the scale is still refused, and it draws. */
+static void test_score_trend(void **state)
+{
+    (void)state;
+    shopstat_error e;
+    shopstat_error_clear(&e);
+    shopstat_chart_opts o;
+    shopstat_chart_opts_init(&o);
+    o.type = SHOPSTAT_CHART_TREND;
+    shopstat_chart_level lv = {NULL, "Net Promoter Score", -1};
+    shopstat_chart_series se = {"all", NULL, NAN, NAN};
+    const char *waves[2] = {"Q1", "Q2"};
+    shopstat_chart_cell tc[2] = {{-53.69, -100.3, -7.1, 8, "\u25B2"},
+                                 {51.33, -45.2, 147.9, 8, "\u25B2"}};
+    shopstat_chart_data d;
+    shopstat_chart_data_init(&d);
+    d.name = "Q1_nps";
+    d.levels = &lv;
+    d.nlevels = 1;
+    d.series = &se;
+    d.nseries = 1;
+    d.waves = waves;
+    d.nwaves = 2;
+    d.trend = tc;
+    /* (a proportions' trend refuses -53.69) */
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg, "chart 'Q1_nps': trend cell 0: proportion -53.69 is outside [0, 1]");
+    d.score_min = -100;
+    d.score_max = 100;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_OK);
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 842, 595);
+    cairo_t *cr = cairo_create(surf);
+    assert_int_equal(shopstat_chart_draw(cr, 842, 595, &d, &o, &e), SHOPSTAT_OK);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surf);
+    tc[1].value = 101;
+    assert_int_equal(shopstat_chart_validate(&d, &o, &e), SHOPSTAT_EINPUT);
+    assert_string_equal(e.msg,
+                        "chart 'Q1_nps': cell 1: score 101 is outside the scale -100 to 100");
+}
+
 /* Series colours: the Okabe-Ito hues for the first eight (blue first, black sixth), then no
  * repeat: a bars chart of 'all' and eight by: values (nine series) must not draw the first and
  * the last alike; and any two consecutive series of the first eight print in greys at least
@@ -1735,6 +1778,7 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_score_trend),
         cmocka_unit_test(test_score_validate),
         cmocka_unit_test(test_score_items),
         cmocka_unit_test(test_score_format_axis),
