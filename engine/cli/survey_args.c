@@ -353,27 +353,8 @@ static int parse_labels(survey_args *a)
                     rc = cli_usage_error("--labels %s: '%s' is labelled twice", q, item);
             if (rc)
                 break;
-            size_t k = a->nlabel_items + 1;
-            char **nq = realloc(a->label_q, k * sizeof *nq);
-            if (nq)
-                a->label_q = nq;
-            char **nc = nq ? realloc(a->label_code, k * sizeof *nc) : NULL;
-            if (nc)
-                a->label_code = nc;
-            char **nt = nc ? realloc(a->label_text, k * sizeof *nt) : NULL;
-            if (nt)
-                a->label_text = nt;
-            char *cq = nt ? strdup(q) : NULL, *cc = cq ? strdup(item) : NULL,
-                 *ct = cc ? strdup(eq + 1) : NULL;
-            if (!ct) {
-                free(cq);
-                free(cc);
-                rc = cli_usage_error("out of memory");
+            if ((rc = push_label(a, q, strlen(q), item, strlen(item), eq + 1, strlen(eq + 1))))
                 break;
-            }
-            a->label_q[a->nlabel_items] = cq;
-            a->label_code[a->nlabel_items] = cc;
-            a->label_text[a->nlabel_items++] = ct;
             if (!more)
                 break;
         }
