@@ -682,13 +682,13 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
 /* A score's sums over the level cells of one side of a domain: the segment's cells, or
  * those of segment m less those of seg (rest). */
 typedef struct score_side {
-    long *c;     /* K x 2 level cells (level id order); [.][1] subtracted when rest */
-    long d[2];   /* base cells */
-    double f;    /* -1 for a rest, 0 otherwise */
-    double W, S; /* base weight, sum of s w */
-    double m;    /* S / W (NaN when W is not positive) */
-    double S2;   /* sum of w (s - m)^2 / W: the weighted variance of s */
-    int single;  /* every row of positive weight has one score: m is it, S2 and V are 0 */
+    long *c;        /* K x 2 level cells (level id order); [.][1] subtracted when rest */
+    long d[2];      /* base cells */
+    double f;       /* -1 for a rest, 0 otherwise */
+    double W, S;    /* base weight, sum of s w */
+    double m;       /* S / W (NaN when W is not positive) */
+    double S2;      /* sum of w (s - m)^2 / W: the weighted variance of s */
+    int single;     /* every row of positive weight has one score: m is it, S2 and V are 0 */
     double rep_one; /* every row (of any weight) has one score: it, else NaN (replicates) */
     size_t n, npos;
     double w2;
