@@ -9,10 +9,12 @@ source(file.path(dirname(normalizePath(script)), "ext.R"))
 source(file.path(dirname(normalizePath(script)), "ext2.R"))
 source(file.path(dirname(normalizePath(script)), "ext3.R"))
 source(file.path(dirname(normalizePath(script)), "ext4.R"))
+source(file.path(dirname(normalizePath(script)), "ext5.R"))
 EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
 EXT2 <- Sys.getenv("AUDIT_EXT2", "1") != "0"  # (AUDIT_EXT2=0: without ext2.R's part)
 EXT3 <- Sys.getenv("AUDIT_EXT3", "1") != "0"  # (AUDIT_EXT3=0: without ext3.R's part)
 EXT4 <- Sys.getenv("AUDIT_EXT4", "1")  # (AUDIT_EXT4=0: without ext4.R's part; =only: ext4.R's alone)
+EXT5 <- Sys.getenv("AUDIT_EXT5", "1")  # (AUDIT_EXT5=0: without ext5.R's part; =only: ext5.R's alone)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -912,6 +914,10 @@ for (seed in seeds) tryCatch({
         tryCatch(ext4_audit(seed), error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_v|SCRIPTERR|", conditionMessage(e)) })
         stop("EXT4ONLY")
     }
+    if (EXT5 == "only") {
+        tryCatch(ext5_audit(seed), error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_d|SCRIPTERR|", conditionMessage(e)) })
+        stop("EXT4ONLY")
+    }
     G <- gen(seed)
     ue <- G$df$ue_  # (the PSU effect, row by row, for ext.R's columns)
     SC <- score_cols(G, seed)  # (its own random stream: the rest of the seed is unchanged)
@@ -1061,6 +1067,9 @@ for (seed in seeds) tryCatch({
     ## first order), NPS as a difference, JK2 and shopstat replicate, extreme weights (ext4.R)
     if (EXT4 != "0") tryCatch(ext4_audit(seed),
                               error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_v|SCRIPTERR|", conditionMessage(e)) })
+    ## ---- --dedupe among --exclude flags, a missing-coded id, Taylor and replicate (ext5.R)
+    if (EXT5 != "0") tryCatch(ext5_audit(seed),
+                              error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_d|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) {
     m <- conditionMessage(e)
     if (m == "EXT4ONLY") return(invisible())
