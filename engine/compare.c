@@ -36,7 +36,8 @@ typedef struct side {
     double W, T;     /* base weight, level weight */
     size_t n;
     double w2;
-    int single; /* every row of positive weight holds the level, or none does: p is 1 or 0 */
+    int single;   /* every row of positive weight holds the level, or none does: p is 1 or 0 */
+    double rep_p; /* every row (of any weight) holds the level: 1, none does: 0, else NaN */
 } side;
 
 static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, size_t all,
@@ -72,6 +73,10 @@ static void side_init(const shopstat_totals *t, side *sd, size_t seg, int rest, 
     sd->single = dp > 0 && (lp == 0 || lp == dp);
     if (sd->single)
         sd->T = lp ? sd->W : 0;
+    /* (replicates: a row of weight 0 can have replicate weights, so every row counts) */
+    size_t ln = (sd->c[0] >= 0 ? t->cell[sd->c[0]].n : 0) -
+                (rest && sd->c[1] >= 0 ? t->cell[sd->c[1]].n : 0);
+    sd->rep_p = sd->n > 0 && ln == 0 ? 0 : sd->n > 0 && ln == sd->n ? 1 : NAN;
 }
 
 /* Append the score terms of p = T/W for one side, times sign. */
@@ -224,10 +229,10 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                 double var;
                 /* R's svycontrast of svytotal on subset(design, base): the lonely-PSU rules
                  * see the strata holding rows of the pair's subset (sub), else of --base */
-                shopstat_status st =
-                    t->rep ? rep_diff_var(t, A.c, A.d, A.sign1, B.c, B.d, B.sign1, r->difference,
-                                          &var, err)
-                           : totals_cov(t, &tp, &nt, 1, &sub, sub >= 0, &var, err);
+                shopstat_status st = t->rep
+                                         ? rep_diff_var(t, A.c, A.d, A.sign1, A.rep_p, B.c, B.d,
+                                                        B.sign1, B.rep_p, r->difference, &var, err)
+                                         : totals_cov(t, &tp, &nt, 1, &sub, sub >= 0, &var, err);
                 if (st) {
                     free(d);
                     free(praw);

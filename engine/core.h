@@ -662,16 +662,20 @@ shopstat_status rep_ratio_var(const shopstat_totals *t, long c, long d, double p
 shopstat_status rep_tab_stats(const shopstat_totals *t, long c, long d, shopstat_ci_method m,
                               shopstat_domain_stats *ds, double *deff, shopstat_error *err);
 /* Variance of (T_ca0 + sa T_ca1)/(T_da0 + sa T_da1) - (same for b), re-estimated per
- * replicate (so overlapping segments are handled); full: the full-sample difference. */
+ * replicate (so overlapping segments are handled); full: the full-sample difference. pa, pb:
+ * a side's share in each replicate where its base has weight, 0 or 1 when every row of the
+ * side (of any weight) holds the level or none does, else NaN (the ratio of the sums). */
 shopstat_status rep_diff_var(const shopstat_totals *t, const long ca[2], const long da[2],
-                             double sa, const long cb[2], const long db[2], double sb,
-                             double full, double *var, shopstat_error *err);
+                             double sa, double pa, const long cb[2], const long db[2],
+                             double sb, double pb, double full, double *var,
+                             shopstat_error *err);
 /* One side of a score's replicate estimate: sign * sum_k s_k T_k / W, T_k = T(c[2k]) + f
  * T(c[2k+1]) and W = T(d[0]) + f T(d[1]) per replicate (f -1 for a rest, else 0). */
 typedef struct rep_score_side {
     const long *c; /* K x 2 level cells, by level id */
     long d[2];
     double f, sign;
+    double one; /* every row of the side (of any weight) at one score: it, else NaN */
 } rep_score_side;
 /* Replicate variance of a score (one side) or of a difference of scores (two sides), the
  * mean re-estimated per replicate from the cell totals (s: K scores by level id; full: the

@@ -682,13 +682,14 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
 /* A score's sums over the level cells of one side of a domain: the segment's cells, or
  * those of segment m less those of seg (rest). */
 typedef struct score_side {
-    long *c;     /* K x 2 level cells (level id order); [.][1] subtracted when rest */
-    long d[2];   /* base cells */
-    double f;    /* -1 for a rest, 0 otherwise */
-    double W, S; /* base weight, sum of s w */
-    double m;    /* S / W (NaN when W is not positive) */
-    double S2;   /* sum of w (s - m)^2 / W: the weighted variance of s */
-    int single;  /* every row of positive weight has one score: m is it, S2 and V are 0 */
+    long *c;        /* K x 2 level cells (level id order); [.][1] subtracted when rest */
+    long d[2];      /* base cells */
+    double f;       /* -1 for a rest, 0 otherwise */
+    double W, S;    /* base weight, sum of s w */
+    double m;       /* S / W (NaN when W is not positive) */
+    double S2;      /* sum of w (s - m)^2 / W: the weighted variance of s */
+    int single;     /* every row of positive weight has one score: m is it, S2 and V are 0 */
+    double rep_one; /* every row (of any weight) has one score: it, else NaN (replicates) */
     size_t n, npos;
     double w2;
 } score_side;
@@ -744,6 +745,21 @@ static void side_set(const shopstat_totals *t, const score_rt *r, score_side *sd
     } else {
         sd->single = 0;
     }
+    /* (replicates: a row of weight 0 can have replicate weights, so every row counts) */
+    sd->rep_one = NAN;
+    int held = 0;
+    for (size_t k = 0; k < K; k++) {
+        long c0 = sd->c[2 * k], c1 = sd->c[2 * k + 1];
+        size_t n0k = c0 >= 0 ? t->cell[c0].n : 0, n1k = rest && c1 >= 0 ? t->cell[c1].n : 0;
+        if (n0k == n1k)
+            continue;
+        if (!held++)
+            sd->rep_one = r->s[k];
+        else if (r->s[k] != sd->rep_one) {
+            sd->rep_one = NAN;
+            break;
+        }
+    }
     size_t n0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].n : 0;
     size_t n1 = sd->d[1] >= 0 ? t->cell[sd->d[1]].n : 0;
     size_t p0 = sd->d[0] >= 0 ? t->cell[sd->d[0]].npos : 0;
@@ -796,6 +812,7 @@ static shopstat_status sides_var(const shopstat_totals *t, const score_rt *r,
             rs[j].d[1] = sides[j]->d[1];
             rs[j].f = sides[j]->f;
             rs[j].sign = sign[j];
+            rs[j].one = sides[j]->rep_one;
         }
         st = rep_score_var(t, rs, nsides, r->s, K, full, var, err);
     } else {
