@@ -47,6 +47,8 @@ const char cmd_describe_help[] =
     "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
+    "Speeders: the rows under a third of the median interview (a Duration column, or\n"
+    "StartDate to EndDate), with the --exclude 'COL:<LIMIT' that counts them.\n"
     "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
     "out of its base unless --none-in-base.\n";
 
