@@ -170,6 +170,7 @@ int cmd_tab(int argc, char **argv)
     /* the table view and the charts show the levels' labels (--labels, a ticked column's
      * text); csv and json keep their codes, as a report's tables.csv does */
     survey_args_label_levels(&a, t, e, n);
+    survey_args_label_segments(&a, e, n);
     if (fmt == FMT_TABLE)
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */

@@ -665,6 +665,11 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
 
 void survey_args_free(survey_args *a)
 {
+    for (size_t i = 0; i < a->nseg_shown; i++)
+        free(a->seg_shown[i]);
+    free(a->seg_shown);
+    a->seg_shown = NULL;
+    a->nseg_shown = 0;
     shopstat_plan_free(a->plan);
     cli_data_opts_free(&a->data_opts);
     a->plan = NULL;
@@ -1128,11 +1133,47 @@ static const char *shown_level(const survey_args *a, const shopstat_totals *t, s
     return shopstat_totals_level_label(t, q, l);
 }
 
+/* Segment seg as shown: "COL=LABEL" when it is a --by segment COL=CODE (no other segment
+ * name holds a '=') whose code a label item of COL names, kept in a->seg_shown; else seg. */
+static const char *shown_segment(survey_args *a, const char *seg)
+{
+    const char *eq = strchr(seg, '=');
+    if (!eq)
+        return seg;
+    size_t cl = (size_t)(eq - seg);
+    const char *label = NULL;
+    for (size_t i = 0; i < a->nlabel_items && !label; i++) /* (--labels, then the codebook) */
+        if (strlen(a->label_q[i]) == cl && !strncmp(a->label_q[i], seg, cl) &&
+            !strcmp(a->label_code[i], eq + 1))
+            label = a->label_text[i];
+    if (!label)
+        return seg;
+    for (size_t i = 0; i < a->nseg_shown; i++)
+        if (!strncmp(a->seg_shown[i], seg, cl + 1) && !strcmp(a->seg_shown[i] + cl + 1, label))
+            return a->seg_shown[i];
+    char **grown = realloc(a->seg_shown, (a->nseg_shown + 1) * sizeof *grown);
+    if (!grown)
+        return seg;
+    a->seg_shown = grown;
+    size_t len = cl + 1 + strlen(label) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return seg;
+    snprintf(s, len, "%.*s=%s", (int)cl, seg, label);
+    return a->seg_shown[a->nseg_shown++] = s;
+}
+
 void survey_args_label_levels(const survey_args *a, const shopstat_totals *t, shopstat_estimate *e,
                               size_t n)
 {
     for (size_t i = 0; i < n; i++)
         e[i].level = shown_level(a, t, e[i].q, e[i].l);
+}
+
+void survey_args_label_segments(survey_args *a, shopstat_estimate *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        e[i].segment = shown_segment(a, e[i].segment);
 }
 
 void survey_args_label_differences(const survey_args *a, const shopstat_totals *t,

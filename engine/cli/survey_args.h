@@ -46,6 +46,8 @@ typedef struct survey_args {
     size_t nlabel_items;
     const char *codebook;   /* --codebook FILE (argv's), or NULL */
     size_t codebook_first;  /* label items from codebook_first on are the codebook's */
+    char **seg_shown;       /* "COL=LABEL" of the --by segments a label names (malloc'd) */
+    size_t nseg_shown;
     const char **scores; /* the --score values as given (argv's), nscores of them */
     size_t nscores;
     const char **vars; /* the --var values (argv's), nvars of them */
@@ -87,6 +89,10 @@ void survey_args_warn_rep_undefined(const char *name, const char *const *qs, siz
  * "Email" for contact_1). */
 void survey_args_label_levels(const survey_args *a, const shopstat_totals *t, shopstat_estimate *e,
                               size_t n);
+/* tab's table view and charts: a --by segment COL=CODE whose code a --codebook (or a
+ * --labels of a question named COL) labels, shown as COL=LABEL (agegrp=18-34); the names
+ * are kept in a until survey_args_free. */
+void survey_args_label_segments(survey_args *a, shopstat_estimate *e, size_t n);
 void survey_args_label_differences(const survey_args *a, const shopstat_totals *t,
                                    shopstat_difference *d, size_t n);
 
