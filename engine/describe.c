@@ -91,6 +91,9 @@ struct shopstat_description {
     size_t *grp;
     size_t nruns;
     size_t *run_first, *run_n, *run_any, *run_any_but_last, *run_seen, *run_seen_but_last;
+    /* per run of three columns or more: the rows holding a value in each of its columns,
+     * and those holding one same value in all (a grid's straight-liners) */
+    size_t *run_full, *run_straight;
     /* the fewest values a row holds, and the rows holding that few (rows answering nothing
      * but the columns every row fills have as few as there are such columns) */
     size_t min_present, min_present_rows;
@@ -889,6 +892,28 @@ static void count_runs(shopstat_description *ds)
     }
 }
 
+/* A row answering every column of a run of three or more, and whether with one answer. */
+static void count_straight(shopstat_description *ds, const shopstat_row *row)
+{
+    for (size_t g = 0; g < ds->nruns; g++) {
+        size_t f = ds->run_first[g], n = ds->run_n[g], k;
+        if (n < 3)
+            continue;
+        int same = 1;
+        for (k = 0; k < n; k++) {
+            size_t c = f + k;
+            if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
+                break;
+            same &= row->lens[c] == row->lens[f] && !memcmp(row->fields[c], row->fields[f],
+                                                             row->lens[f]);
+        }
+        if (k < n)
+            continue;
+        ds->run_full[g]++;
+        ds->run_straight[g] += same;
+    }
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_description *ds = ctx;
@@ -926,8 +951,10 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (count_value(ds, a, f, len, 1) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     }
-    if (ds->nruns)
+    if (ds->nruns) {
         count_runs(ds);
+        count_straight(ds, row);
+    }
     count_speed(ds, row);
     if (ds->rows_used == 0 || present < ds->min_present) {
         ds->min_present = present;
@@ -1443,8 +1470,10 @@ static int find_runs(shopstat_description *ds)
     ds->run_any_but_last = calloc(k, sizeof *ds->run_any_but_last);
     ds->run_seen = calloc(k, sizeof *ds->run_seen);
     ds->run_seen_but_last = calloc(k, sizeof *ds->run_seen_but_last);
+    ds->run_full = calloc(k, sizeof *ds->run_full);
+    ds->run_straight = calloc(k, sizeof *ds->run_straight);
     if (!ds->grp || !ds->run_first || !ds->run_n || !ds->run_any || !ds->run_any_but_last ||
-        !ds->run_seen || !ds->run_seen_but_last)
+        !ds->run_seen || !ds->run_seen_but_last || !ds->run_full || !ds->run_straight)
         return -1;
     for (size_t i = 0; i < n; i++)
         ds->grp[i] = SIZE_MAX;
@@ -1707,6 +1736,8 @@ static shopstat_status desc_merge(void *arg, void *wp, void **map)
     for (size_t k = 0; k < g->nruns; k++) {
         g->run_any[k] += w->run_any[k];
         g->run_any_but_last[k] += w->run_any_but_last[k];
+        g->run_full[k] += w->run_full[k];
+        g->run_straight[k] += w->run_straight[k];
     }
     if (w->rows_used && (g->rows_used == 0 || w->min_present < g->min_present)) {
         g->min_present = w->min_present;
@@ -1859,6 +1890,8 @@ void shopstat_description_free(shopstat_description *ds)
     free(ds->run_any_but_last);
     free(ds->run_seen);
     free(ds->run_seen_but_last);
+    free(ds->run_full);
+    free(ds->run_straight);
     excl_rows_free(&ds->excl);
     free(ds);
 }
@@ -1944,5 +1977,18 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
             return 0;
     }
     *rows = blank - ds->answered_nothing; /* (rows answering nothing are blank here too) */
+    return 1;
+}
+
+int shopstat_description_straight_rows(const shopstat_description *ds, size_t first, size_t n,
+                                       size_t *full, size_t *straight)
+{
+    *full = *straight = 0;
+    size_t g = ds->grp && first < ds->ncols && ds->grp[first] != SIZE_MAX ? ds->grp[first] >> 1
+                                                                          : SIZE_MAX;
+    if (g == SIZE_MAX || ds->run_first[g] != first || ds->run_n[g] != n || n < 3)
+        return 0;
+    *full = ds->run_full[g];
+    *straight = ds->run_straight[g];
     return 1;
 }

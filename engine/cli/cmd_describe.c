@@ -48,7 +48,8 @@ const char cmd_describe_help[] =
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
     "Speeders: the rows under a third of the median interview (a Duration column, or\n"
-    "StartDate to EndDate), with the --exclude 'COL:<LIMIT' that counts them.\n"
+    "StartDate to EndDate), with the --exclude 'COL:<LIMIT' that counts them; a grid's\n"
+    "straight-liners (one answer to every item) are counted.\n"
     "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
     "out of its base unless --none-in-base.\n";
 
@@ -2005,6 +2006,18 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
                     ": codes 1 to %d in each of %zu columns, a grid of ratings? their "
                     "means\n",
                     s->rating, k);
+        size_t full, straight;
+        if (k >= 3 && shopstat_description_straight_rows(ds, s->columns[0], k, &full, &straight) &&
+            straight) {
+            fputs("  ", out);
+            put_word(out, shopstat_description_column(ds, s->columns[0])->name);
+            fputs(" ... ", out);
+            put_word(out, shopstat_description_column(ds, s->columns[0] + k - 1)->name);
+            fprintf(out,
+                    ": %zu of the %zu rows answering all %zu give every item the same answer "
+                    "(straight-liners?)\n",
+                    straight, full, k);
+        }
     }
 }
 

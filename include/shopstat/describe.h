@@ -209,6 +209,14 @@ typedef struct shopstat_speed_summary {
 } shopstat_speed_summary;
 const shopstat_speed_summary *shopstat_description_speed(const shopstat_description *ds);
 
+/* A grid's straight-liners: for the n >= 3 adjacent columns from first that the header
+ * makes one run (a shared stem, Q5_1 ... Q5_6, or question text; as for
+ * shopstat_description_none_rows), the kept rows answering every one of them (*full) and
+ * those giving all the same answer (*straight). 1 and both set, or 0 (both 0) when those
+ * columns are no such run. Counted in the one pass. */
+int shopstat_description_straight_rows(const shopstat_description *ds, size_t first, size_t n,
+                                       size_t *full, size_t *straight);
+
 /* ---- a start for tab: the questions an export seems to hold ----
  *
  * From the columns' names and the values describe listed (no second pass), a guess at the
