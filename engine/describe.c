@@ -506,8 +506,8 @@ static shopstat_status finish_speed(shopstat_description *ds)
 {
     if (ds->spmap_failed || ds->spmap.n == 0)
         return SHOPSTAT_OK;
-    if (ds->spcol != SIZE_MAX && !ds->cols[ds->spcol].all_numeric)
-        return SHOPSTAT_OK; /* (a column of text named so is no duration) */
+    if (ds->spcol != SIZE_MAX && ds->cols[ds->spcol].type != SHOPSTAT_COL_NUMERIC)
+        return SHOPSTAT_OK; /* (text, or a question's few codes: "duration_customer" 1-5) */
     kc *v = malloc(ds->spmap.n * sizeof *v);
     if (!v)
         return SHOPSTAT_ENOMEM;
