@@ -323,8 +323,8 @@ static int named_among(const char *name, const char *const *words)
  * (Decipher), "interview_length" */
 static int duration_name(const char *name)
 {
-    static const char *const words[] = {"loi", "qtime", "interviewlength", "lengthofinterview",
-                                        "timetaken", "elapsedtime", NULL};
+    static const char *const words[] = {
+        "loi", "qtime", "interviewlength", "lengthofinterview", "timetaken", "elapsedtime", NULL};
     char sq[64];
     if (strlen(name) >= sizeof sq)
         return 0;
@@ -334,16 +334,16 @@ static int duration_name(const char *name)
 
 static int start_name(const char *name)
 {
-    static const char *const words[] = {"startdate", "starttime", "start", "startedat",
-                                        "started", "datestarted", "interviewstart", NULL};
+    static const char *const words[] = {"startdate", "starttime",   "start",          "startedat",
+                                        "started",   "datestarted", "interviewstart", NULL};
     return named_among(name, words);
 }
 
 static int end_name(const char *name)
 {
-    static const char *const words[] = {"enddate", "endtime", "end", "endedat", "ended",
-                                        "datesubmitted", "submitdate", "submittedat",
-                                        "completedat", "interviewend", NULL};
+    static const char *const words[] = {"enddate",     "endtime",       "end",        "endedat",
+                                        "ended",       "datesubmitted", "submitdate", "submittedat",
+                                        "completedat", "interviewend",  NULL};
     return named_among(name, words);
 }
 
@@ -904,8 +904,8 @@ static void count_straight(shopstat_description *ds, const shopstat_row *row)
             size_t c = f + k;
             if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
                 break;
-            same &= row->lens[c] == row->lens[f] && !memcmp(row->fields[c], row->fields[f],
-                                                             row->lens[f]);
+            same &= row->lens[c] == row->lens[f] &&
+                    !memcmp(row->fields[c], row->fields[f], row->lens[f]);
         }
         if (k < n)
             continue;
@@ -1120,7 +1120,8 @@ static int code_list(const char *s, int *several)
 
 static int cmp_level_num(const void *a, const void *b)
 {
-    double x = atof(((const shopstat_level *)a)->value), y = atof(((const shopstat_level *)b)->value);
+    double x = atof(((const shopstat_level *)a)->value),
+           y = atof(((const shopstat_level *)b)->value);
     return x < y ? -1 : x > y;
 }
 
@@ -1293,8 +1294,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
                     c->first_repeated_count = a->counts[k];
                 }
         double t;
-        if (c->nrepeated && (i == ds->spcol || parse_stamp(c->first_repeated,
-                                                           strlen(c->first_repeated), 0, &t)))
+        if (c->nrepeated &&
+            (i == ds->spcol || parse_stamp(c->first_repeated, strlen(c->first_repeated), 0, &t)))
             c->nrepeated = 0, c->first_repeated = NULL, c->first_repeated_count = 0;
         /* (dates, times and durations repeat: two interviews started in one minute, or
          * that took as long, are no duplicate) */
@@ -1984,8 +1985,8 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
                                        size_t *full, size_t *straight)
 {
     *full = *straight = 0;
-    size_t g = ds->grp && first < ds->ncols && ds->grp[first] != SIZE_MAX ? ds->grp[first] >> 1
-                                                                          : SIZE_MAX;
+    size_t g =
+        ds->grp && first < ds->ncols && ds->grp[first] != SIZE_MAX ? ds->grp[first] >> 1 : SIZE_MAX;
     if (g == SIZE_MAX || ds->run_first[g] != first || ds->run_n[g] != n || n < 3)
         return 0;
     *full = ds->run_full[g];

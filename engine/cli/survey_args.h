@@ -46,7 +46,7 @@ typedef struct survey_args {
     size_t nlabel_items;
     const char *codebook;   /* --codebook FILE (argv's), or NULL */
     size_t codebook_first;  /* label items from codebook_first on are the codebook's */
-    char **seg_shown;       /* "COL=LABEL" of the --by segments a label names (malloc'd) */
+    char **seg_shown; /* "COL=LABEL" of the --by segments a label names (malloc'd) */
     size_t nseg_shown;
     const char **scores; /* the --score values as given (argv's), nscores of them */
     size_t nscores;

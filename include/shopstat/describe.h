@@ -193,8 +193,8 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
 
 /* Interview length: from a column named like one ("Duration (in seconds)", "duration_s",
  * "LOI", "qtime", "interview_length"; any case) of type numeric (more than
- * SHOPSTAT_DESCRIBE_MAX_LEVELS distinct numbers: not a question's codes), else from a pair of columns
- * named like the start and end of the interview (Qualtrics' StartDate and EndDate,
+ * SHOPSTAT_DESCRIBE_MAX_LEVELS distinct numbers: not a question's codes), else from a pair of
+ * columns named like the start and end of the interview (Qualtrics' StartDate and EndDate,
  * "start_time"/"end_time"...), EndDate - StartDate in seconds for each row where both read
  * as date-times (2026-11-07 17:35:00, 2026-11-07T17:35:00Z, 11/7/2026 5:35 PM). col is the
  * duration column, or start and end the pair's (the other SIZE_MAX); rows: the rows whose
