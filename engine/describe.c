@@ -91,6 +91,9 @@ struct shopstat_description {
     size_t *grp;
     size_t nruns;
     size_t *run_first, *run_n, *run_any, *run_any_but_last, *run_seen, *run_seen_but_last;
+    /* per run of three columns or more: the rows holding a value in each of its columns,
+     * and those holding one same value in all (a grid's straight-liners) */
+    size_t *run_full, *run_straight;
     /* the fewest values a row holds, and the rows holding that few (rows answering nothing
      * but the columns every row fills have as few as there are such columns) */
     size_t min_present, min_present_rows;
@@ -103,6 +106,14 @@ struct shopstat_description {
     /* the rows a plan's exclusions leave out (shopstat_describe_excluding): before any
      * column or the design sees them */
     excl_rows excl;
+    /* interview length (shopstat_description_speed): the duration column or the start and
+     * end columns (SIZE_MAX when absent), each row's length in 1/100 units counted in spmap,
+     * spfrac once a length is not whole */
+    size_t spcol, spstart, spend;
+    u64map spmap;
+    int spfrac, spmap_failed;
+    shopstat_speed_summary speed;
+    int has_speed;
 };
 
 const char *shopstat_coltype_name(shopstat_coltype t)
@@ -282,6 +293,264 @@ static void weight_tail(const shopstat_description *ds, double m, size_t *count,
                 *sum += w * (double)ds->wmap.slots[i].count;
             }
         }
+}
+
+/* ---- interview length ------------------------------------------------------------------ */
+
+/* The name lower-cased without '_', ' ', '-', '.', '(' and ')', at most cap - 1 bytes. */
+static void squeeze(const char *name, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *name && n + 1 < cap; name++)
+        if (!strchr("_ -.()", *name))
+            out[n++] = (char)tolower((unsigned char)*name);
+    out[n] = 0;
+}
+
+static int named_among(const char *name, const char *const *words)
+{
+    char sq[64];
+    if (strlen(name) >= sizeof sq)
+        return 0;
+    squeeze(name, sq, sizeof sq);
+    for (; *words; words++)
+        if (!strcmp(sq, *words))
+            return 1;
+    return 0;
+}
+
+/* "Duration (in seconds)" (Qualtrics), "duration_s", "LOI" (length of interview), "qtime"
+ * (Decipher), "interview_length" */
+static int duration_name(const char *name)
+{
+    static const char *const words[] = {
+        "loi", "qtime", "interviewlength", "lengthofinterview", "timetaken", "elapsedtime", NULL};
+    char sq[64];
+    if (strlen(name) >= sizeof sq)
+        return 0;
+    squeeze(name, sq, sizeof sq);
+    return !strncmp(sq, "duration", 8) || named_among(name, words);
+}
+
+static int start_name(const char *name)
+{
+    static const char *const words[] = {"startdate", "starttime",   "start",          "startedat",
+                                        "started",   "datestarted", "interviewstart", NULL};
+    return named_among(name, words);
+}
+
+static int end_name(const char *name)
+{
+    static const char *const words[] = {"enddate",     "endtime",       "end",        "endedat",
+                                        "ended",       "datesubmitted", "submitdate", "submittedat",
+                                        "completedat", "interviewend",  NULL};
+    return named_among(name, words);
+}
+
+static int digits(const char **p, const char *e, int min, int max, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (*p < e && isdigit((unsigned char)**p) && n < max) {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n >= min && !(*p < e && isdigit((unsigned char)**p));
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* A date-time as exports write one: 2026-11-07 17:35:00 (or 2026/11/07, T between, a
+ * fraction of a second, a Z or +01:00 after, which is not applied), 11/7/2026 5:35 PM (a
+ * first number over 12 is the day: 25/11/2026), 07.11.2026 17:35; seconds since 1970 in
+ * *secs. need_time 0 takes a date alone too. 1 when it reads so, else 0. */
+static int parse_stamp(const char *s, size_t len, int need_time, double *secs)
+{
+    const char *p = s, *e = s + len;
+    int a, b, c, y, m, d;
+    if (!digits(&p, e, 1, 4, &a) || p >= e || !strchr("-/.", *p))
+        return 0;
+    char sep = *p++;
+    if (!digits(&p, e, 1, 2, &b) || p >= e || *p != sep)
+        return 0;
+    p++;
+    if (a > 999) { /* year first */
+        if (!digits(&p, e, 1, 2, &c))
+            return 0;
+        y = a, m = b, d = c;
+    } else {
+        if (!digits(&p, e, 4, 4, &y))
+            return 0;
+        if (sep == '.' || a > 12)
+            d = a, m = b;
+        else
+            m = a, d = b;
+    }
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    double t = 0;
+    if (p < e && (*p == ' ' || *p == 'T')) {
+        p++;
+        int hh, mm, ss = 0;
+        if (!digits(&p, e, 1, 2, &hh) || p >= e || *p != ':')
+            return 0;
+        p++;
+        if (!digits(&p, e, 2, 2, &mm))
+            return 0;
+        double frac = 0;
+        if (p < e && *p == ':') {
+            p++;
+            if (!digits(&p, e, 2, 2, &ss))
+                return 0;
+            if (p < e && *p == '.') {
+                double f = 0.1;
+                for (p++; p < e && isdigit((unsigned char)*p); p++, f /= 10)
+                    frac += (*p - '0') * f;
+            }
+        }
+        while (p < e && *p == ' ')
+            p++;
+        if (e - p >= 2 && (p[0] == 'A' || p[0] == 'a' || p[0] == 'P' || p[0] == 'p') &&
+            (p[1] == 'M' || p[1] == 'm')) {
+            if (hh < 1 || hh > 12)
+                return 0;
+            hh = hh % 12 + ((p[0] == 'P' || p[0] == 'p') ? 12 : 0);
+            p += 2;
+        } else if (p < e && (*p == 'Z' || *p == '+' || *p == '-')) {
+            p = e; /* a zone: the same in both columns of an export */
+        }
+        if (p != e || hh > 23 || mm > 59 || ss > 60)
+            return 0;
+        t = hh * 3600.0 + mm * 60.0 + ss + frac;
+    } else if (p != e || need_time) {
+        return 0;
+    }
+    *secs = (double)days_from_civil(y, m, d) * 86400.0 + t;
+    return 1;
+}
+
+static void find_speed_columns(shopstat_description *ds)
+{
+    ds->spcol = ds->spstart = ds->spend = SIZE_MAX;
+    for (size_t i = 0; i < ds->ncols; i++) {
+        const char *n = shopstat_reader_colname(ds->r, i);
+        if (!n)
+            continue;
+        if (ds->spcol == SIZE_MAX && duration_name(n))
+            ds->spcol = i;
+        else if (ds->spstart == SIZE_MAX && start_name(n))
+            ds->spstart = i;
+        else if (ds->spend == SIZE_MAX && end_name(n))
+            ds->spend = i;
+    }
+    if (ds->spcol != SIZE_MAX || ds->spstart == SIZE_MAX || ds->spend == SIZE_MAX)
+        ds->spstart = ds->spend = SIZE_MAX;
+}
+
+/* This row's interview length counted (nothing when it cannot be read). */
+static void count_speed(shopstat_description *ds, const shopstat_row *row)
+{
+    double v;
+    if (ds->spmap_failed)
+        return;
+    if (ds->spcol != SIZE_MAX) {
+        size_t c = ds->spcol;
+        if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]) ||
+            shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &v) != 1)
+            return;
+    } else if (ds->spstart != SIZE_MAX) {
+        double a, b;
+        if (!parse_stamp(row->fields[ds->spstart], row->lens[ds->spstart], 1, &a) ||
+            !parse_stamp(row->fields[ds->spend], row->lens[ds->spend], 1, &b))
+            return;
+        v = b - a;
+    } else {
+        return;
+    }
+    if (!(v >= 0) || v > 1e15)
+        return;
+    ds->spfrac |= v != floor(v);
+    if (u64map_add(&ds->spmap, (uint64_t)floor(v * 100 + 1e-6), 1) != 0) {
+        ds->spmap_failed = 1; /* (a hint, not worth failing the description for) */
+        u64map_free(&ds->spmap);
+    }
+}
+
+static void merge_speed(shopstat_description *g, const shopstat_description *w)
+{
+    g->spfrac |= w->spfrac;
+    if (w->spmap_failed && !g->spmap_failed) {
+        g->spmap_failed = 1;
+        u64map_free(&g->spmap);
+    }
+    for (size_t i = 0; i < w->spmap.nslots && !g->spmap_failed; i++)
+        if (w->spmap.slots[i].key &&
+            u64map_add(&g->spmap, w->spmap.slots[i].key - 1, w->spmap.slots[i].count) != 0) {
+            g->spmap_failed = 1;
+            u64map_free(&g->spmap);
+        }
+}
+
+/* The median length (R's median()) and the rows under a third of it. */
+static shopstat_status finish_speed(shopstat_description *ds)
+{
+    if (ds->spmap_failed || ds->spmap.n == 0)
+        return SHOPSTAT_OK;
+    if (ds->spcol != SIZE_MAX && ds->cols[ds->spcol].type != SHOPSTAT_COL_NUMERIC)
+        return SHOPSTAT_OK; /* (text, or a question's few codes: "duration_customer" 1-5) */
+    kc *v = malloc(ds->spmap.n * sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < ds->spmap.nslots; i++)
+        if (ds->spmap.slots[i].key) {
+            v[n].key = ds->spmap.slots[i].key - 1;
+            v[n].count = ds->spmap.slots[i].count;
+            total += v[n].count;
+            n++;
+        }
+    qsort(v, n, sizeof *v, cmp_kc);
+    size_t lo = (total - 1) / 2, hi = total / 2, cum = 0;
+    double a = NAN, b = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(a) && lo < cum + v[i].count)
+            a = (double)v[i].key;
+        if (hi < cum + v[i].count) {
+            b = (double)v[i].key;
+            break;
+        }
+        cum += v[i].count;
+    }
+    shopstat_speed_summary *sp = &ds->speed;
+    sp->col = ds->spcol;
+    sp->start = ds->spstart;
+    sp->end = ds->spend;
+    sp->rows = total;
+    sp->median = (a + b) / 200;
+    /* a third, rounded up to what the values hold: whole units, or hundredths */
+    double limit100 = ds->spfrac ? ceil((a + b) / 6 - 1e-9) : 100 * ceil((a + b) / 600 - 1e-9);
+    sp->limit = limit100 / 100;
+    sp->fast = 0;
+    for (size_t i = 0; i < n && (double)v[i].key < limit100; i++)
+        sp->fast += v[i].count;
+    free(v);
+    ds->has_speed = 1;
+    return SHOPSTAT_OK;
+}
+
+const shopstat_speed_summary *shopstat_description_speed(const shopstat_description *ds)
+{
+    return ds && ds->has_speed ? &ds->speed : NULL;
 }
 
 /* ---- the row callback -------------------------------------------------------------------- */
@@ -623,6 +892,28 @@ static void count_runs(shopstat_description *ds)
     }
 }
 
+/* A row answering every column of a run of three or more, and whether with one answer. */
+static void count_straight(shopstat_description *ds, const shopstat_row *row)
+{
+    for (size_t g = 0; g < ds->nruns; g++) {
+        size_t f = ds->run_first[g], n = ds->run_n[g], k;
+        if (n < 3)
+            continue;
+        int same = 1;
+        for (k = 0; k < n; k++) {
+            size_t c = f + k;
+            if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]))
+                break;
+            same &= row->lens[c] == row->lens[f] &&
+                    !memcmp(row->fields[c], row->fields[f], row->lens[f]);
+        }
+        if (k < n)
+            continue;
+        ds->run_full[g]++;
+        ds->run_straight[g] += same;
+    }
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_description *ds = ctx;
@@ -660,8 +951,11 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         if (count_value(ds, a, f, len, 1) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     }
-    if (ds->nruns)
+    if (ds->nruns) {
         count_runs(ds);
+        count_straight(ds, row);
+    }
+    count_speed(ds, row);
     if (ds->rows_used == 0 || present < ds->min_present) {
         ds->min_present = present;
         ds->min_present_rows = 0;
@@ -801,6 +1095,8 @@ static int code_list(const char *s, int *several)
     while (*s) {
         while (*s == ' ')
             s++;
+        if (*s == '-') /* (Qualtrics' -99, seen but not answered: "1,-99") */
+            s++;
         if (!isdigit((unsigned char)*s))
             return 0;
         while (isdigit((unsigned char)*s))
@@ -818,6 +1114,69 @@ static int code_list(const char *s, int *several)
     }
     *several |= items > 1;
     return items > 0;
+}
+
+#define MAX_CELL_CODES 200
+
+static int cmp_level_num(const void *a, const void *b)
+{
+    double x = atof(((const shopstat_level *)a)->value),
+           y = atof(((const shopstat_level *)b)->value);
+    return x < y ? -1 : x > y;
+}
+
+/* The codes of a code-list column a (shopstat_colsummary.codes), each counted in the rows
+ * holding it (a code twice in one cell counts once); *out NULL past MAX_CELL_CODES. -1 out of
+ * memory. */
+static int cell_codes(const colacc *a, shopstat_level **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    shopstat_level *lv = malloc(MAX_CELL_CODES * sizeof *lv);
+    if (!lv)
+        return -1;
+    size_t k = 0;
+    for (size_t v = 0; v < a->values.n; v++) {
+        const char *s = strmap_key(&a->values, v);
+        size_t seen[MAX_CELL_CODES];
+        size_t nseen = 0;
+        while (*s) {
+            s += strspn(s, " ");
+            size_t len = strspn(s + (*s == '-'), "0123456789") + (*s == '-');
+            size_t j;
+            for (j = 0; j < k; j++)
+                if (strlen(lv[j].value) == len && !memcmp(lv[j].value, s, len))
+                    break;
+            if (j == k) {
+                char *c = k < MAX_CELL_CODES ? malloc(len + 1) : NULL;
+                if (!c) {
+                    for (size_t i = 0; i < k; i++)
+                        free((char *)lv[i].value);
+                    free(lv);
+                    return k < MAX_CELL_CODES ? -1 : 0;
+                }
+                memcpy(c, s, len);
+                c[len] = 0;
+                lv[k].value = c;
+                lv[k++].count = 0;
+            }
+            size_t i;
+            for (i = 0; i < nseen && seen[i] != j; i++)
+                ;
+            if (i == nseen && nseen < MAX_CELL_CODES) {
+                seen[nseen++] = j;
+                lv[j].count += a->counts[v];
+            }
+            s += len;
+            s += strspn(s, " ");
+            if (*s == ',' || *s == ';')
+                s++;
+        }
+    }
+    qsort(lv, k, sizeof *lv, cmp_level_num);
+    *out = lv;
+    *n = k;
+    return 0;
 }
 
 /* Every distinct value a code list, one at least of two codes or more. */
@@ -914,6 +1273,12 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         /* (numbers read with a decimal comma, "1,5", are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         code_lists(&a->values);
+        if (c->code_lists) {
+            shopstat_level *lv;
+            if (cell_codes(a, &lv, &c->ncodes) != 0)
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+            c->codes = lv;
+        }
         if (!a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
             !c->code_lists) {
             int sep = label_lists(&a->values, &c->label_comma);
@@ -928,6 +1293,12 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
                     c->first_repeated = strmap_key(&a->values, k);
                     c->first_repeated_count = a->counts[k];
                 }
+        double t;
+        if (c->nrepeated &&
+            (i == ds->spcol || parse_stamp(c->first_repeated, strlen(c->first_repeated), 0, &t)))
+            c->nrepeated = 0, c->first_repeated = NULL, c->first_repeated_count = 0;
+        /* (dates, times and durations repeat: two interviews started in one minute, or
+         * that took as long, are no duplicate) */
         if (a->present == 0)
             c->type = SHOPSTAT_COL_EMPTY;
         else if (!a->overflow && a->values.n <= SHOPSTAT_DESCRIBE_MAX_LEVELS)
@@ -1023,6 +1394,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
     d->strata = ds->strata_out;
     if (d->has_fpc && !d->has_weight && fpc_weights(d, ds->strata_out, all_fraction))
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    if (finish_speed(ds) != SHOPSTAT_OK)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     return SHOPSTAT_OK;
 }
 
@@ -1098,8 +1471,10 @@ static int find_runs(shopstat_description *ds)
     ds->run_any_but_last = calloc(k, sizeof *ds->run_any_but_last);
     ds->run_seen = calloc(k, sizeof *ds->run_seen);
     ds->run_seen_but_last = calloc(k, sizeof *ds->run_seen_but_last);
+    ds->run_full = calloc(k, sizeof *ds->run_full);
+    ds->run_straight = calloc(k, sizeof *ds->run_straight);
     if (!ds->grp || !ds->run_first || !ds->run_n || !ds->run_any || !ds->run_any_but_last ||
-        !ds->run_seen || !ds->run_seen_but_last)
+        !ds->run_seen || !ds->run_seen_but_last || !ds->run_full || !ds->run_straight)
         return -1;
     for (size_t i = 0; i < n; i++)
         ds->grp[i] = SIZE_MAX;
@@ -1156,6 +1531,7 @@ static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_
         shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
         goto fail;
     }
+    find_speed_columns(ds);
     strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
     strmap_init(&ds->psus, SHOPSTAT_DESCRIBE_MAX_PSUS, (size_t)256 << 20);
     shopstat_design_opts none;
@@ -1361,6 +1737,8 @@ static shopstat_status desc_merge(void *arg, void *wp, void **map)
     for (size_t k = 0; k < g->nruns; k++) {
         g->run_any[k] += w->run_any[k];
         g->run_any_but_last[k] += w->run_any_but_last[k];
+        g->run_full[k] += w->run_full[k];
+        g->run_straight[k] += w->run_straight[k];
     }
     if (w->rows_used && (g->rows_used == 0 || w->min_present < g->min_present)) {
         g->min_present = w->min_present;
@@ -1369,6 +1747,7 @@ static shopstat_status desc_merge(void *arg, void *wp, void **map)
         g->min_present_rows += w->min_present_rows;
     }
     g->rows_used += w->rows_used;
+    merge_speed(g, w);
     if (g->excl.nexcl)
         excl_rows_merge(&g->excl, &w->excl);
     /* a fresh worker: its tables could be kept and cleared, but a chunk is megabytes of
@@ -1491,9 +1870,15 @@ void shopstat_description_free(shopstat_description *ds)
         free(ds->acc[i].sc);
     }
     free(ds->acc);
+    for (size_t i = 0; ds->cols && i < ds->ncols; i++) {
+        for (size_t k = 0; k < ds->cols[i].ncodes; k++)
+            free((char *)ds->cols[i].codes[k].value);
+        free((void *)ds->cols[i].codes);
+    }
     free(ds->cols);
     free(ds->levels);
     u64map_free(&ds->wmap);
+    u64map_free(&ds->spmap);
     strmap_free(&ds->strata);
     strmap_free(&ds->psus);
     free(ds->sacc);
@@ -1506,6 +1891,8 @@ void shopstat_description_free(shopstat_description *ds)
     free(ds->run_any_but_last);
     free(ds->run_seen);
     free(ds->run_seen_but_last);
+    free(ds->run_full);
+    free(ds->run_straight);
     excl_rows_free(&ds->excl);
     free(ds);
 }
@@ -1591,5 +1978,18 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
             return 0;
     }
     *rows = blank - ds->answered_nothing; /* (rows answering nothing are blank here too) */
+    return 1;
+}
+
+int shopstat_description_straight_rows(const shopstat_description *ds, size_t first, size_t n,
+                                       size_t *full, size_t *straight)
+{
+    *full = *straight = 0;
+    size_t g =
+        ds->grp && first < ds->ncols && ds->grp[first] != SIZE_MAX ? ds->grp[first] >> 1 : SIZE_MAX;
+    if (g == SIZE_MAX || ds->run_first[g] != first || ds->run_n[g] != n || n < 3)
+        return 0;
+    *full = ds->run_full[g];
+    *straight = ds->run_straight[g];
     return 1;
 }

@@ -2066,7 +2066,7 @@ static shopstat_status resolve_data(ctx *c, yaml_node_t *n, const char *file)
 }
 
 /* codebook: FILE (relative to the spec's folder, as data:): a panel's value labels
- * (shopstat_codebook_read). A single-choice question on a column (not derived) without
+ * (shopstat_codebook_read). A single-choice or codes question on a column (not derived) without
  * values: takes its column's labels as its values:, in the codebook's order, so they are
  * its answer options as values: makes them (a code that is missing: left out, report.c);
  * values: given win, and variables no question reads are left aside. */
@@ -2091,7 +2091,8 @@ static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
     size_t ne = shopstat_codebook_n(cb);
     for (size_t i = 0; i < in->nquestions && !st; i++) {
         shopstat_spec_question *q = &qs[i];
-        if (q->kind != SHOPSTAT_Q_SINGLE || q->nrecodes || q->nvalues || q->ncolumns != 1)
+        if ((q->kind != SHOPSTAT_Q_SINGLE && q->kind != SHOPSTAT_Q_CODES) || q->nrecodes ||
+            q->nvalues || q->ncolumns != 1)
             continue;
         size_t k = 0;
         for (size_t e = 0; e < ne; e++)

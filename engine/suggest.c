@@ -959,6 +959,22 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 goto oom;
             /* (the default splits at ';' and ',': '|' always needs the flag) */
             b.s[b.n - 1].sep = c->label_comma || c->label_sep == '|' ? c->label_sep : 0;
+            /* codes in one cell: a non-answer among them ("1,-99", "-99") as for a single
+             * choice, or it is a level of the question */
+            shopstat_colsummary cc = *c;
+            cc.levels = c->codes;
+            cc.nlevels = c->ncodes;
+            size_t idx[SHOPSTAT_SCORE_MAX_CODES];
+            size_t k = c->code_lists ? nonanswers(&cc, idx) : 0;
+            if (k) {
+                const char **m = malloc(k * sizeof *m);
+                if (!m)
+                    goto oom;
+                for (size_t j = 0; j < k; j++)
+                    m[j] = c->codes[idx[j]].value;
+                b.s[b.n - 1].missing = m;
+                b.s[b.n - 1].nmissing = k;
+            }
         } else if (!weight_found && c->all_numeric && c->min >= 0 && c->max > 0 &&
                    looks_like_weight(c->name)) {
             weight_found = 1;

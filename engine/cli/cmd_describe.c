@@ -47,6 +47,9 @@ const char cmd_describe_help[] =
     "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
+    "Speeders: the rows under a third of the median interview (a Duration column, or\n"
+    "StartDate to EndDate), with the --exclude 'COL:<LIMIT' that counts them; a grid's\n"
+    "straight-liners (one answer to every item) are counted.\n"
     "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
     "out of its base unless --none-in-base.\n";
 
@@ -340,6 +343,56 @@ static void print_texts_row(FILE *out, const shopstat_reader *r, const texts_pro
 
 static void put_word(FILE *out, const char *w);
 
+/* Speeders: the rows whose interview took under a third of the median (a common rule of
+ * panels' quality checks), with the --exclude that leaves them out, counted as it would
+ * count them; from a start and an end column, what is missing to exclude them. */
+static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+{
+    const shopstat_speed_summary *sp = shopstat_description_speed(ds);
+    if (!sp || !sp->fast)
+        return;
+    char nb[256], nb2[256], med[64], lim[64], cond[600];
+    num(med, sizeof med, sp->median);
+    num(lim, sizeof lim, sp->limit);
+    if (sp->col != SIZE_MAX) {
+        const char *name = shown_name(r, ds, sp->col, nb, sizeof nb);
+        fputs("  ", out);
+        put_cell(out, name, 0);
+        fprintf(out,
+                ": %zu of %zu rows under %s, a third of the median %s (speeders?): "
+                "--exclude ",
+                sp->fast, sp->rows, lim, med);
+        snprintf(cond, sizeof cond, "%s:<%s", name, lim);
+        put_word(out, cond);
+        fputs(" leaves them out,\n    counted under its reason (a spec's exclude: [{where: ", out);
+        int ident = isalpha((unsigned char)name[0]) || name[0] == '_';
+        for (const char *q = name; *q && ident; q++)
+            ident = isalnum((unsigned char)*q) || *q == '_';
+        snprintf(cond, sizeof cond, "%s < %s", ident ? name : "duration", lim);
+        put_word(out, cond);
+        fputs(", reason: speeders}]", out);
+        if (!ident) { /* (an expression names a column with spaces through a question) */
+            fputs(", a question duration: {column: ", out);
+            put_word(out, name);
+            fputs("}", out);
+        }
+        fputs(")\n", out);
+        return;
+    }
+    fputs("  ", out);
+    put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
+    fputs(" to ", out);
+    put_cell(out, shown_name(r, ds, sp->end, nb2, sizeof nb2), 0);
+    fprintf(out,
+            ": %zu of %zu interviews took under %s s, a third of the median %s s "
+            "(speeders?); no\n    column holds the length: add one (",
+            sp->fast, sp->rows, lim, med);
+    put_cell(out, nb2[0] ? shown_name(r, ds, sp->end, nb2, sizeof nb2) : "", 0);
+    fputs(" - ", out);
+    put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
+    fprintf(out, ", seconds) to --exclude them by it ('COL:<%s')\n", lim);
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
                           const texts_probe *tp)
 {
@@ -408,6 +461,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
         fputs("}])\n", out);
     }
+    print_speed(out, r, ds);
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
         fprintf(out, "  %zu column%s no name: a command cannot use %s\n", unnamed,
@@ -1715,6 +1769,12 @@ static int guess_replicates(const shopstat_description *ds, const cli_data_opts 
         !(g->R = shopstat_describe_repweights_guess(ds, &g->first, &plen)) ||
         plen >= sizeof g->prefix)
         return 0;
+    /* a grid of ratings with no item skipped (Q5_1 ... Q5_4, codes 1-5) is no set of
+     * replicate weights: the start reads it as ratings */
+    for (size_t i = 0; i < n; i++)
+        if (sg[i].kind == SHOPSTAT_SUGGEST_VAR && sg[i].columns[0] == g->first &&
+            (sg[i].rating || sg[i].nps))
+            return 0;
     const char *name = shopstat_description_column(ds, g->first)->name;
     memcpy(g->prefix, name, plen);
     g->prefix[plen] = '\0';
@@ -1946,6 +2006,18 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
                     ": codes 1 to %d in each of %zu columns, a grid of ratings? their "
                     "means\n",
                     s->rating, k);
+        size_t full, straight;
+        if (k >= 3 && shopstat_description_straight_rows(ds, s->columns[0], k, &full, &straight) &&
+            straight) {
+            fputs("  ", out);
+            put_word(out, shopstat_description_column(ds, s->columns[0])->name);
+            fputs(" ... ", out);
+            put_word(out, shopstat_description_column(ds, s->columns[0] + k - 1)->name);
+            fprintf(out,
+                    ": %zu of the %zu rows answering all %zu give every item the same answer "
+                    "(straight-liners?)\n",
+                    straight, full, k);
+        }
     }
 }
 

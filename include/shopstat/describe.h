@@ -74,6 +74,10 @@ typedef struct shopstat_colsummary {
      * numbers read with a decimal comma, comma_numeric; not looked at past
      * distinct_capped) */
     int code_lists;
+    /* code_lists: the codes its cells hold ("1,-99" holds 1 and -99), in numeric order, each
+     * with the rows holding it; ncodes 0 past 200 codes */
+    const shopstat_level *codes;
+    size_t ncodes;
     /* not code_lists: every value is a list of labels separated by label_sep (';', else
      * '|', else ','; pieces trimmed and not empty), one at least of two or more, the column
      * holding fewer distinct labels than distinct values ("Website errors; Wrong item"; by
@@ -186,6 +190,33 @@ size_t shopstat_description_rows_answering(const shopstat_description *ds);
  * count those columns together (*rows 0). Counted in the one pass. */
 int shopstat_description_none_rows(const shopstat_description *ds, size_t first, size_t n,
                                    size_t *rows);
+
+/* Interview length: from a column named like one ("Duration (in seconds)", "duration_s",
+ * "LOI", "qtime", "interview_length"; any case) of type numeric (more than
+ * SHOPSTAT_DESCRIBE_MAX_LEVELS distinct numbers: not a question's codes), else from a pair of
+ * columns named like the start and end of the interview (Qualtrics' StartDate and EndDate,
+ * "start_time"/"end_time"...), EndDate - StartDate in seconds for each row where both read
+ * as date-times (2026-11-07 17:35:00, 2026-11-07T17:35:00Z, 11/7/2026 5:35 PM). col is the
+ * duration column, or start and end the pair's (the other SIZE_MAX); rows: the rows whose
+ * length was read (kept rows: after the exclusions), median: their median in the column's
+ * units (seconds for a pair; to 1/100 of a unit), limit: a third of it rounded up to a
+ * whole unit (to 1/100 when the values are not whole), fast: the rows shorter than limit,
+ * as --exclude 'COL:<limit' counts them (speeders, usually left out). NULL when the header
+ * has no such column, or no row's length could be read. */
+typedef struct shopstat_speed_summary {
+    size_t col, start, end;
+    size_t rows, fast;
+    double median, limit;
+} shopstat_speed_summary;
+const shopstat_speed_summary *shopstat_description_speed(const shopstat_description *ds);
+
+/* A grid's straight-liners: for the n >= 3 adjacent columns from first that the header
+ * makes one run (a shared stem, Q5_1 ... Q5_6, or question text; as for
+ * shopstat_description_none_rows), the kept rows answering every one of them (*full) and
+ * those giving all the same answer (*straight). 1 and both set, or 0 (both 0) when those
+ * columns are no such run. Counted in the one pass. */
+int shopstat_description_straight_rows(const shopstat_description *ds, size_t first, size_t n,
+                                       size_t *full, size_t *straight);
 
 /* ---- a start for tab: the questions an export seems to hold ----
  *

@@ -2655,6 +2655,32 @@ if $S report "$T/cbk.yml" -o "$T/cbk" --quiet --no-charts 2>"$T/cbk.err"; then
 else
     ko "report of cbk.yml failed: $(cat "$T/cbk.err")"
 fi
+# A multi-select in one cell (codes: q7) takes the codebook's labels too, as tab
+# --codebook labels --multi-codes (before: report.md listed 1, 2, 3 while the single
+# choices beside it were labelled); Qualtrics' -99, missing: and in the codebook, is no row.
+printf 'q7,wt\n"1,2",1\n2,1\n-99,1\n"1,-99",1\n3,2\n' >"$T/cbc.csv"
+printf 'Variable,Value,Label\nq7,1,Email\n,2,Phone\n,3,Chat\n,-99,Seen but not answered\n' >"$T/cbc_codebook.csv"
+cat >"$T/cbc.yml" <<EOF
+survey: cbc
+data: cbc.csv
+codebook: cbc_codebook.csv
+csv: {missing: [-99]}
+design: {weight: wt}
+questions:
+  ch: {codes: q7}
+tables:
+  - {question: ch, chart: none}
+EOF
+if $S report "$T/cbc.yml" -o "$T/cbc" --quiet --no-charts 2>"$T/cbc.err"; then
+    M="$T/cbc/report.md"
+    # (by hand: the rows holding a code weigh 1 + 1 + 1 + 2 = 5; Email 1 + 1 = 2: 40%;
+    # Chat 2: 40%)
+    check "cbc: the codebook labels a codes question's 1" grep -qF '| Email | 40.0% [' "$M"
+    check "cbc: and its 3" grep -qF '| Chat | 40.0% [' "$M"
+    check "cbc: -99 (missing) is no row" bash -c "! grep -qF 'Seen but not' '$M'"
+else
+    ko "report of cbc.yml failed: $(cat "$T/cbc.err")"
+fi
 printf 'Variable,Value,Label\nq,1,Poor\n,2,Fair\n,1,Again\n' >"$T/cbk_codebook.csv"
 $S report "$T/cbk.yml" -o "$T/cbk2" --quiet --no-charts 2>"$T/cbk2.err"
 check "cbk: a value labelled twice, at its place in the codebook (exit $?)" grep -qxF \
