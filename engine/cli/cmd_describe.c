@@ -387,7 +387,7 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
             ": %zu of %zu interviews took under %s s, a third of the median %s s "
             "(speeders?); no\n    column holds the length: add one (",
             sp->fast, sp->rows, lim, med);
-    put_cell(out, nb2[0] ? shown_name(r, ds, sp->end, nb2, sizeof nb2) : "", 0);
+    put_cell(out, shown_name(r, ds, sp->end, nb2, sizeof nb2), 0);
     fputs(" - ", out);
     put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
     fprintf(out, ", seconds) to --exclude them by it ('COL:<%s')\n", lim);
