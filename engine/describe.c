@@ -241,36 +241,56 @@ static double key_value(const shopstat_description *ds, uint64_t key)
     return v;
 }
 
+/* The keys of count map m in order, each with its count (*out, n entries, malloc'd; the
+ * counts' total in *total), and the keys of the middle two of those total values, R's
+ * median() taking their mean: *lo_key and *hi_key. -1 when out of memory. */
+static int sorted_counts(const u64map *m, kc **out, size_t *n, size_t *total, uint64_t *lo_key,
+                         uint64_t *hi_key)
+{
+    kc *v = malloc(m->n * sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0, t = 0;
+    for (size_t i = 0; i < m->nslots; i++)
+        if (m->slots[i].key) {
+            v[k].key = m->slots[i].key - 1;
+            v[k].count = m->slots[i].count;
+            t += v[k].count;
+            k++;
+        }
+    qsort(v, k, sizeof *v, cmp_kc);
+    size_t lo = (t - 1) / 2, hi = t / 2, cum = 0;
+    int have_lo = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!have_lo && lo < cum + v[i].count) {
+            *lo_key = v[i].key;
+            have_lo = 1;
+        }
+        if (hi < cum + v[i].count) {
+            *hi_key = v[i].key;
+            break;
+        }
+        cum += v[i].count;
+    }
+    *out = v;
+    *n = k;
+    *total = t;
+    return 0;
+}
+
 /* Median of the weights as R's median(): the middle value, or the mean of the two. */
 static shopstat_status weight_median(shopstat_description *ds, double *out)
 {
     *out = NAN;
     if (ds->wunavailable || ds->wmap.n == 0)
         return SHOPSTAT_OK;
-    kc *v = malloc(ds->wmap.n * sizeof *v);
-    if (!v)
+    kc *v;
+    size_t n, total;
+    uint64_t ka, kb;
+    if (sorted_counts(&ds->wmap, &v, &n, &total, &ka, &kb) != 0)
         return SHOPSTAT_ENOMEM;
-    size_t n = 0, total = 0;
-    for (size_t i = 0; i < ds->wmap.nslots; i++)
-        if (ds->wmap.slots[i].key) {
-            v[n].key = ds->wmap.slots[i].key - 1;
-            v[n].count = ds->wmap.slots[i].count;
-            total += v[n].count;
-            n++;
-        }
-    qsort(v, n, sizeof *v, cmp_kc);
-    size_t lo = (total - 1) / 2, hi = total / 2, cum = 0;
-    double a = NAN, b = NAN;
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(a) && lo < cum + v[i].count)
-            a = key_value(ds, v[i].key);
-        if (hi < cum + v[i].count) {
-            b = key_value(ds, v[i].key);
-            break;
-        }
-        cum += v[i].count;
-    }
     free(v);
+    double a = key_value(ds, ka), b = key_value(ds, kb);
     *out = (a + b) / 2;
     if (isinf(*out))
         *out = a / 2 + b / 2; /* two weights near DBL_MAX */
@@ -508,29 +528,12 @@ static shopstat_status finish_speed(shopstat_description *ds)
         return SHOPSTAT_OK;
     if (ds->spcol != SIZE_MAX && ds->cols[ds->spcol].type != SHOPSTAT_COL_NUMERIC)
         return SHOPSTAT_OK; /* (text, or a question's few codes: "duration_customer" 1-5) */
-    kc *v = malloc(ds->spmap.n * sizeof *v);
-    if (!v)
+    kc *v;
+    size_t n, total;
+    uint64_t ka, kb;
+    if (sorted_counts(&ds->spmap, &v, &n, &total, &ka, &kb) != 0)
         return SHOPSTAT_ENOMEM;
-    size_t n = 0, total = 0;
-    for (size_t i = 0; i < ds->spmap.nslots; i++)
-        if (ds->spmap.slots[i].key) {
-            v[n].key = ds->spmap.slots[i].key - 1;
-            v[n].count = ds->spmap.slots[i].count;
-            total += v[n].count;
-            n++;
-        }
-    qsort(v, n, sizeof *v, cmp_kc);
-    size_t lo = (total - 1) / 2, hi = total / 2, cum = 0;
-    double a = NAN, b = NAN;
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(a) && lo < cum + v[i].count)
-            a = (double)v[i].key;
-        if (hi < cum + v[i].count) {
-            b = (double)v[i].key;
-            break;
-        }
-        cum += v[i].count;
-    }
+    double a = (double)ka, b = (double)kb;
     shopstat_speed_summary *sp = &ds->speed;
     sp->col = ds->spcol;
     sp->start = ds->spstart;
