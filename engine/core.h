@@ -440,6 +440,8 @@ struct shopstat_totals {
     domain *dom;
     size_t domcap, ndom;
     unsigned domshift; /* 64 - log2(domcap) */
+    size_t dlast;      /* the slot dom_get found last (a new pattern asks for one domain's
+                          cells level after level), checked against the key asked */
 
     cell_info *cell;
     size_t ncell, cellcap;

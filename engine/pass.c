@@ -112,9 +112,13 @@ static domain *dom_get(shopstat_totals *t, size_t seg, size_t q)
 {
     size_t key = seg * t->nq + q + 1;
     if (t->domcap) {
-        domain *d = &t->dom[dom_slot(t, key)];
-        if (d->key)
-            return d;
+        if (t->dlast < t->domcap && t->dom[t->dlast].key == key)
+            return &t->dom[t->dlast];
+        size_t i = dom_slot(t, key);
+        if (t->dom[i].key) {
+            t->dlast = i;
+            return &t->dom[i];
+        }
     }
     if (2 * (t->ndom + 1) > t->domcap) {
         size_t cap = t->domcap ? 2 * t->domcap : 64;
@@ -134,7 +138,8 @@ static domain *dom_get(shopstat_totals *t, size_t seg, size_t q)
                 t->dom[dom_slot(t, old[i].key)] = old[i];
         free(old);
     }
-    domain *d = &t->dom[dom_slot(t, key)];
+    t->dlast = dom_slot(t, key);
+    domain *d = &t->dom[t->dlast];
     d->key = key;
     d->base = -1;
     t->ndom++;
