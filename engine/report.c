@@ -2786,6 +2786,23 @@ typedef struct chart_job {
     shopstat_chart_cell *tcells;
 } chart_job;
 
+/* What a trend footer says of difference d: not tested (an effective base under 10;
+ * counted in *untest), no p (NaN), tested (counted in *tested) and significant or not at
+ * the report's alpha. */
+enum { DIFF_NO_P, DIFF_NOT_SIGNIFICANT, DIFF_SIGNIFICANT };
+static int diff_verdict(const report *r, const shopstat_difference *d, size_t *tested,
+                        size_t *untest)
+{
+    if (untested(d)) {
+        ++*untest;
+        return DIFF_NO_P;
+    }
+    if (isnan(d->p_adjusted))
+        return DIFF_NO_P;
+    ++*tested;
+    return d->p_adjusted < r->in->alpha ? DIFF_SIGNIFICANT : DIFF_NOT_SIGNIFICANT;
+}
+
 /* A trend chart draws no significance marks: its table's comparisons (a wave against the
  * last) go in a footer line instead, the significant changes with their size and adjusted p
  * ("Significant changes (adjusted p < 0.05): Yes, 2026 Q3 vs 2026 Q2: +4.7 points (p =
@@ -2799,14 +2816,7 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         const shopstat_difference *d = &rt->ddiffs[i];
         if (mirror_level(r, rt, d))
             continue;
-        if (untested(d)) {
-            untest++;
-            continue;
-        }
-        if (isnan(d->p_adjusted))
-            continue;
-        tested++;
-        if (!(d->p_adjusted < r->in->alpha) || len + 1 >= sizeof list)
+        if (diff_verdict(r, d, &tested, &untest) != DIFF_SIGNIFICANT || len + 1 >= sizeof list)
             continue;
         char pt[32], v[32];
         int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %s points (%s)",
@@ -3122,14 +3132,7 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
             if (d->l != k || strcmp(d->segment_a, rt->colnames[c0 + w]) != 0 ||
                 strcmp(d->segment_b, rt->colnames[c0 + w - 1]) != 0)
                 continue;
-            if (untested(d)) {
-                untest++;
-                break;
-            }
-            if (isnan(d->p_adjusted))
-                break;
-            tested++;
-            if (!(d->p_adjusted < r->in->alpha))
+            if (diff_verdict(r, d, &tested, &untest) != DIFF_SIGNIFICANT)
                 break;
             j->tcells[w].sig = d->difference > 0 ? "\u25B2" : "\u25BC";
             char v[32], pt[32];
