@@ -23,6 +23,8 @@ typedef struct ahead {
     pthread_cond_t cv;
     unsigned char *buf[AHEAD_BUFS];
     size_t len[AHEAD_BUFS];
+    unsigned long long in_at[AHEAD_BUFS]; /* compressed bytes inflated when it was filled */
+    unsigned long long in_read; /* the same, of the buffer read last (gz_progress) */
     size_t head;  /* the buffer read next */
     size_t count; /* buffers filled and not read yet, from head on */
     size_t pos;   /* bytes of head already read */
@@ -164,9 +166,11 @@ static void *ahead_main(void *arg)
         while (len < AHEAD_BYTES &&
                (n = inflate_some(g, (char *)a->buf[slot] + len, AHEAD_BYTES - len)) > 0)
             len += (size_t)n;
+        unsigned long long in_at = g->in_total - g->z.avail_in;
         pthread_mutex_lock(&a->mu);
         if (len) {
             a->len[slot] = len;
+            a->in_at[slot] = in_at;
             a->count++;
         }
         if (n <= 0)
@@ -196,6 +200,7 @@ static ssize_t ahead_read(gz_input *g, char *buf, size_t size)
     /* the head buffer is the reader's until it gives it back (count--) */
     const unsigned char *src = a->buf[a->head] + a->pos;
     size_t n = a->len[a->head] - a->pos;
+    a->in_read = a->in_at[a->head];
     pthread_mutex_unlock(&a->mu);
     if (n > size)
         n = size;
@@ -317,4 +322,15 @@ const char *gz_error(const gz_input *g, int *bad_data)
 unsigned long long gz_compressed_bytes(const gz_input *g)
 {
     return g->in_total - g->z.avail_in;
+}
+
+unsigned long long gz_progress(gz_input *g)
+{
+    ahead *a = g->ah;
+    if (!a)
+        return gz_compressed_bytes(g);
+    pthread_mutex_lock(&a->mu);
+    unsigned long long n = a->in_read;
+    pthread_mutex_unlock(&a->mu);
+    return n;
 }

@@ -226,7 +226,9 @@ int reader_multi_labels(const shopstat_reader *r, const size_t *cols, size_t n);
 int reader_skip_rows(shopstat_reader *r);
 /* 1 when r (opened, header and skipped rows read, not run) can be parsed in byte ranges: a
  * regular file (in another encoding than UTF-8, each range converts its blocks). Sets the
- * offset of the first data byte and the file size. */
+ * offset of the first data byte and the file size; SIZE_MAX for a gzip-compressed file
+ * (opened by its path), whose size is not known: one range, from data_start to its end, in
+ * offsets of the inflated bytes. */
 int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *file_size);
 /* A parser of byte ranges of r's file (own descriptor, own libcsv); NULL on failure. */
 reader_range *reader_range_new(const shopstat_reader *r);
@@ -237,6 +239,15 @@ void reader_range_count_eol(reader_range *rr, size_t *eol);
 /* Add line ends counted by ranges to r's own (header, skipped rows): its dialect's line
  * ending becomes "mixed" when more than one kind was seen, as after shopstat_reader_run. */
 void reader_note_eol(shopstat_reader *r, const size_t *eol);
+/* A gzip file (reader_range_capable's *file_size SIZE_MAX): its one range is inflated on
+ * a thread of its own, a few MiB ahead of the parse (gz_ahead; call before the range runs);
+ * fn is called every few MiB of the range with the compressed bytes read so far and the
+ * rows parsed, nonzero stopping the range (SHOPSTAT_ECANCELED); reader_range_bytes: the
+ * compressed bytes read. None of them does anything for other files (bytes 0). */
+void reader_range_read_ahead(reader_range *rr);
+void reader_range_tick(reader_range *rr, int (*fn)(void *ctx, size_t bytes, size_t rows),
+                       void *ctx);
+size_t reader_range_bytes(reader_range *rr);
 /* Offset just after the first LF at or after off (file_size if none). */
 size_t reader_range_boundary(reader_range *rr, size_t off, size_t file_size);
 /* Parse [begin, end), which must start at a record boundary, calling fn per row (all
@@ -276,8 +287,11 @@ FILE *gz_open(FILE *raw, const unsigned char *prefix, size_t prefix_len, int clo
 /* After the stream's read failed: why, *bad_data 1 when the compressed data are at fault
  * (truncated, corrupt), 0 when reading the file failed; NULL when nothing failed. */
 const char *gz_error(const gz_input *g, int *bad_data);
-/* Compressed bytes inflated so far. */
+/* Compressed bytes inflated so far (after a read failed, or without gz_ahead). */
 unsigned long long gz_compressed_bytes(const gz_input *g);
+/* Compressed bytes behind what the reads have had, near enough for a progress bar; safe
+ * while a gz_ahead thread inflates. */
+unsigned long long gz_progress(gz_input *g);
 /* From now on inflate on a thread of its own, a few MiB ahead of the reads (which must not
  * run meanwhile: call it between two). 0, or -1 when it could not start (the stream
  * inflates as it is read, as before). */

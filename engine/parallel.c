@@ -77,6 +77,8 @@ typedef struct par {
     const shopstat_pass_opts *o; /* progress and cancel callbacks, may be NULL */
     size_t eol[3];               /* line ends of every chunk (job->count_eol) */
     int spares_busy;             /* spare threads (shopstat_pass_prestart) still in worker */
+    int stream;                  /* a gzip file: one chunk, read in order (file_size SIZE_MAX) */
+    int ahead;                   /* and inflated on another thread */
 } par;
 
 /* Start of chunk k: the first byte after the first LF at or after its nominal offset. */
@@ -195,6 +197,16 @@ static void wait_until(par *pp, double at)
     pthread_cond_timedwait(&pp->cv, &pp->mu, &ts);
 }
 
+/* A gzip file's one chunk: progress and cancel as after a merged chunk, every few MiB
+ * (the only worker calls it, so one thread at a time). */
+static int stream_tick(void *ctx, size_t bytes, size_t rows)
+{
+    par *pp = ctx;
+    if (pp->o && pp->o->progress)
+        pp->o->progress(pp->o->progress_ctx, bytes, rows);
+    return pp->o && pp->o->cancel && pp->o->cancel(pp->o->cancel_ctx);
+}
+
 static void *worker(void *arg)
 {
     par *pp = arg;
@@ -207,6 +219,11 @@ static void *worker(void *arg)
     int ok = rr != NULL;
     if (rr && job->count_eol)
         reader_range_count_eol(rr, NULL);
+    if (rr && pp->stream) {
+        if (pp->ahead)
+            reader_range_read_ahead(rr);
+        reader_range_tick(rr, stream_tick, pp);
+    }
     pthread_mutex_lock(&pp->mu);
     int me = pp->nworkers++;
     for (;;) {
@@ -247,11 +264,15 @@ static void *worker(void *arg)
                                   &s->empty, &err);
         if (st == SHOPSTAT_OK && job->parsed)
             job->parsed(s->w);
+        if (pp->stream)
+            s->end = reader_range_bytes(rr); /* (for progress: the compressed bytes) */
         double took = now_s() - began;
         pthread_mutex_lock(&pp->mu);
-        if (took > 0)
+        if (took > 0 && !pp->stream)
             pp->rate = pp->wrate[me] = (double)(end - begin) / took;
         if (st != SHOPSTAT_OK) {
+            if (st == SHOPSTAT_ECANCELED)
+                pp->canceled = 1; /* (the stream's tick, below) */
             pp->failed = 1; /* wakes whoever waits for a merge that will not come */
             pthread_cond_broadcast(&pp->cv);
             continue;
@@ -509,6 +530,14 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     }
     size_t bytes = pp.file_size - pp.data_start;
     size_t forced = o && o->chunk_bytes ? o->chunk_bytes : (size_t)env_long("SHOPSTAT_CHUNK_BYTES");
+    if (pp.file_size == SIZE_MAX) {
+        /* a gzip file, whose size is not known: one chunk, parsed on this thread as it is
+         * inflated on another (its boundaries could not be found without inflating it) */
+        pp.stream = 1;
+        pp.ahead = threads > 1;
+        threads = 1;
+        forced = SIZE_MAX;
+    }
     chunk_layout_plan(&pp.lay, bytes, target, forced);
     if ((size_t)threads > pp.lay.nchunks)
         threads = (int)pp.lay.nchunks;

@@ -200,7 +200,8 @@ shopstat_status shopstat_reader_run(shopstat_reader *r, shopstat_row_fn fn, void
 size_t shopstat_reader_rows_read(const shopstat_reader *r);
 size_t shopstat_reader_rows_skipped(const shopstat_reader *r);
 size_t shopstat_reader_rows_empty(const shopstat_reader *r);
-/* Bytes of the file consumed so far (for progress reporting). */
+/* Bytes of the file consumed so far (for progress reporting); of a gzip-compressed file, its
+ * compressed bytes, near enough (what was inflated for the rows read). */
 size_t shopstat_reader_bytes_read(const shopstat_reader *r);
 
 /* 1 if the field is missing: empty, "NA", or one of opts.missing (exact match

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "internal.h"
 #include "shopstat/compare.h"
@@ -1335,6 +1337,111 @@ static void test_progress(void **state)
     }
 }
 
+/* A gzip-compressed export (its size unknown until inflated): one chunk, parsed as it is
+ * inflated (on another thread with 2 or 3), bit for bit the plain file's results in one
+ * chunk; progress every few MiB in compressed bytes, the last at the file's end with every
+ * row (the exact pass would report at 65,536 rows only); a cancel stops it; a bad row or a
+ * truncated file still gets the exact pass's positioned message. */
+static char *write_gz(const char *text, size_t n, size_t *gz_size)
+{
+    char *path = write_tmp("");
+    gzFile f = gzopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(gzwrite(f, text, (unsigned)n), (int)n);
+    assert_int_equal(gzclose(f), Z_OK);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    *gz_size = (size_t)sb.st_size;
+    return path;
+}
+
+static int cancel_at_once(void *ctx)
+{
+    ++*(int *)ctx;
+    return 1;
+}
+
+static void test_gzip(void **state)
+{
+    (void)state;
+    const size_t nrows = 250001; /* about 9.5 MB: ticks at 4 and 8 MiB */
+    char *csv = make_csv(nrows, 0, 0);
+    size_t len = strlen(csv), gz_size;
+    assert_true(len > ((size_t)8 << 20) && len < ((size_t)12 << 20));
+    char *plain = write_tmp(csv), *gz = write_gz(csv, len, &gz_size);
+    result one = run(plain, 1, (size_t)1 << 40);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    for (int th = 1; th <= 3; th++) {
+        result r = run(gz, th, 4096); /* (the chunk size is the plain file's only) */
+        assert_int_equal(r.st, SHOPSTAT_OK);
+        assert_int_equal(r.n, one.n);
+        assert_int_equal(r.acct.read, nrows);
+        for (size_t i = 0; i < one.n; i++) {
+            assert_true(same_bits(r.e[i].proportion, one.e[i].proportion));
+            assert_true(same_bits(r.e[i].se, one.e[i].se));
+            assert_true(same_bits(r.e[i].deff, one.e[i].deff));
+        }
+        result_free(&r);
+
+        shopstat_plan *p = plan();
+        shopstat_reader *rd = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(gz, NULL, &rd, &err), SHOPSTAT_OK);
+        progress_log l = {0, 0, 0, 0};
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th;
+        o.progress = on_progress;
+        o.progress_ctx = &l;
+        shopstat_totals *t = NULL;
+        assert_int_equal(shopstat_totals_compute_opts(p, rd, &o, &t, &err), SHOPSTAT_OK);
+        assert_int_equal(l.calls, 3); /* at 4 and 8 MiB, and at the end */
+        assert_false(l.backwards);
+        assert_int_equal(l.last_bytes, gz_size);
+        assert_int_equal(l.last_rows, nrows);
+        shopstat_totals_free(t);
+        shopstat_reader_free(rd);
+
+        assert_int_equal(shopstat_reader_open(gz, NULL, &rd, &err), SHOPSTAT_OK);
+        int asked = 0;
+        shopstat_pass_opts_init(&o);
+        o.threads = th;
+        o.cancel = cancel_at_once;
+        o.cancel_ctx = &asked;
+        t = NULL;
+        assert_int_equal(shopstat_totals_compute_opts(p, rd, &o, &t, &err), SHOPSTAT_ECANCELED);
+        assert_null(t);
+        assert_int_equal(asked, 1);
+        shopstat_reader_free(rd);
+        shopstat_plan_free(p);
+    }
+    result_free(&one);
+    remove_tmp(gz);
+    remove_tmp(plain);
+    free(csv);
+
+    /* a weight that is not a number on row 120000; the file cut short */
+    csv = make_csv(nrows, 120000, 0);
+    len = strlen(csv);
+    gz = write_gz(csv, len, &gz_size);
+    for (int th = 1; th <= 2; th++) {
+        result r = run(gz, th, 0);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_int_equal(r.err.line, 120001);
+        assert_non_null(strstr(r.err.msg, "not a number"));
+        result_free(&r);
+    }
+    assert_int_equal(truncate(gz, (off_t)(gz_size / 4)), 0); /* (before row 120000) */
+    for (int th = 1; th <= 2; th++) {
+        result r = run(gz, th, 0);
+        assert_int_equal(r.st, SHOPSTAT_EINPUT);
+        assert_non_null(strstr(r.err.msg, "truncated"));
+        result_free(&r);
+    }
+    remove_tmp(gz);
+    free(csv);
+}
+
 /* Each test starts from the default plan and reader options: a test that fails half-way
  * (cmocka jumps out of it) leaves its settings behind, which would fail the tests after it. */
 /* Workers started ahead of the pass (shopstat_pass_prestart) are taken by the next pass,
@@ -1473,6 +1580,7 @@ int main(void)
         cmocka_unit_test_setup(test_hostile_bytes_in_later_range, reset_options),
         cmocka_unit_test_setup(test_bad_byte_every_offset, reset_options),
         cmocka_unit_test_setup(test_progress, reset_options),
+        cmocka_unit_test_setup(test_gzip, reset_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
