@@ -142,6 +142,40 @@ int cli_check_output(const char *out, const char *data)
     return 0;
 }
 
+/* Whether paths a and b name one file: the same folder (by device and inode, so "x.svg"
+ * and "./x.svg" or a path through a symbolic link to the folder) and the same last part,
+ * or two names of one existing file (a hard link). */
+static int same_output(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    const char *fa = strrchr(a, '/'), *fb = strrchr(b, '/');
+    fa = fa ? fa + 1 : a;
+    fb = fb ? fb + 1 : b;
+    if (strcmp(fa, fb) != 0)
+        return 0;
+    char da[4096], db[4096];
+    snprintf(da, sizeof da, "%.*s", fa == a ? 1 : (int)(fa - a), fa == a ? "." : a);
+    snprintf(db, sizeof db, "%.*s", fb == b ? 1 : (int)(fb - b), fb == b ? "." : b);
+    return stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_check_outputs_differ(const char *a, const char *a_flag, const char *b,
+                             const char *b_flag)
+{
+    if (!a || !b || !*a || !*b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0 ||
+        !same_output(a, b))
+        return 0;
+    shopstat_error err;
+    shopstat_error_set(&err, SHOPSTAT_EUSAGE, b, 0, 0,
+                       "is both the %s file and the %s file ('%s'): one would overwrite the "
+                       "other; give them different names",
+                       b_flag, a_flag, a);
+    return cli_fail(&err);
+}
+
 static int parse_delimiter(const char *v, char *out)
 {
     if (strcmp(v, "tab") == 0 || strcmp(v, "TAB") == 0 || strcmp(v, "\\t") == 0) {
@@ -327,7 +361,7 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
             return -1;
         int r = strchr(v, ':') ? add_column_missing(o, v) : add_missing(o, v);
         if (r < 0)
-            cli_usage_error("out of memory");
+            cli_oom();
         return r ? -1 : 1;
     }
     static const char *const design[] = {"--weight", "--strata", "--psu", "--fpc"};

@@ -58,6 +58,11 @@ int cli_reject_repeats(int argc, char **argv, const char *const *once);
  * NULL for standard output) must not be the data file (same device and inode), and its
  * folder must exist. Returns 0, or 2 after printing the error. */
 int cli_check_output(const char *out, const char *data);
+/* 0 unless a (given as a_flag, "-o") and b (b_flag, "--chart") name the same file, which
+ * would be written twice, the second over the first (the chart lost, exit 0): then the
+ * error is printed and 2 returned. NULL and "-" never clash. */
+int cli_check_outputs_differ(const char *a, const char *a_flag, const char *b,
+                             const char *b_flag);
 
 /* The known flag closest to arg by edit distance, or NULL when none is within a third
  * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
