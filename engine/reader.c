@@ -2769,6 +2769,16 @@ reader_range *reader_range_new(const shopstat_reader *r)
     rr->r = r;
     /* (pread on a duplicate of standard input does not move its offset) */
     rr->fd = r->from_stdin ? dup(fileno(r->fp)) : open(r->path, O_RDONLY);
+    /* the file opened by name must be the one being read: one renamed over it since (an
+     * export written anew) was read from the old one's offsets, a mix of the two files
+     * with exit 0; without a range reader the exact pass reads on from r->fp */
+    struct stat a, b;
+    if (rr->fd >= 0 && !r->from_stdin &&
+        (fstat(rr->fd, &a) != 0 || fstat(fileno(r->fp), &b) != 0 || a.st_dev != b.st_dev ||
+         a.st_ino != b.st_ino)) {
+        close(rr->fd);
+        rr->fd = -1;
+    }
     rr->cd = (iconv_t)-1;
     /* the first blocks' bytes go to fresh memory: in one huge page 0.1-0.2 ms, against
      * 0.7-1.3 ms for 64 small ones, at the start of every worker (but a 2 MiB page for

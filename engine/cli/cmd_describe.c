@@ -2220,8 +2220,10 @@ int cmd_describe(int argc, char **argv)
         int m = cli_data_opt(&o, argc, argv, &i);
         if (m == 0)
             m = cli_design_opt(&o, argc, argv, &i);
-        if (m < 0)
+        if (m < 0) {
+            rc = m == -2 ? 1 : 2; /* (-2: out of memory) */
             goto done;
+        }
         if (m > 0)
             continue;
         if ((m = cli_flag_value(argc, argv, &i, "--exclude", &v)) != 0) {

@@ -63,7 +63,7 @@ int cmd_replicate(int argc, char **argv)
         const char *v = NULL;
         int m = cli_data_opt(&d, argc, argv, &i);
         if (m < 0) {
-            rc = 2;
+            rc = m == -2 ? 1 : 2; /* (-2: out of memory) */
             break;
         }
         if (m > 0)

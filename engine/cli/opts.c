@@ -360,8 +360,10 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
         if (m < 0)
             return -1;
         int r = strchr(v, ':') ? add_column_missing(o, v) : add_missing(o, v);
-        if (r < 0)
+        if (r < 0) {
             cli_oom();
+            return -2; /* (exit 1, not 2) */
+        }
         return r ? -1 : 1;
     }
     static const char *const design[] = {"--weight", "--strata", "--psu", "--fpc"};

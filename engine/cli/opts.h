@@ -29,8 +29,8 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
 
 /* If argv[*i] is one of --delimiter --encoding --decimal-comma --skip-rows --header-rows
  * --missing --weight --strata --psu --fpc, consume it (and its value) and return 1; return 0 if it
- * is not; print a usage error and return -1 for a bad or missing value. Help text for
- * these flags, for the commands' --help: */
+ * is not; print a usage error and return -1 for a bad or missing value, -2 after "out of
+ * memory" (exit 1). Help text for these flags, for the commands' --help: */
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
 
 /* Flags of cli_data_opt() that take one value (the design's columns, the reading's

@@ -454,7 +454,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         }
         int dm = cli_data_opt(&a->data_opts, argc, argv, &i);
         if (dm < 0)
-            return 2;
+            return dm == -2 ? 1 : 2; /* (-2: out of memory) */
         if (dm > 0)
             continue;
         if ((dm = cli_design_opt(&a->data_opts, argc, argv, &i)) < 0)

@@ -1,7 +1,9 @@
-/* LD_PRELOAD shim for tests/hostile/outputs.sh: a file cut while shopstat reads it. With
- * $SHOPSTAT_TEST_CUT = "PATH:SIZE", the second fread of the process or its first pread
- * (the reader's first block is read at open; the rest comes after) first truncates PATH to
- * SIZE bytes, once, as a program rewriting an export in place would. */
+/* LD_PRELOAD shim for tests/hostile/outputs.sh: a file cut or replaced while shopstat
+ * reads it. With $SHOPSTAT_TEST_CUT = "PATH:SIZE", the second fread of the process or its
+ * first pread (the reader's first block is read at open; the rest comes after) first
+ * truncates PATH to SIZE bytes, once, as a program rewriting an export in place would; with
+ * $SHOPSTAT_TEST_REPLACE = "NEW:PATH" it renames NEW over PATH instead, as a program that
+ * writes a new export atomically would. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
@@ -16,6 +18,16 @@ static void cut(void)
 {
     const char *v = getenv("SHOPSTAT_TEST_CUT");
     const char *colon = v ? strrchr(v, ':') : NULL;
+    const char *r = getenv("SHOPSTAT_TEST_REPLACE");
+    const char *rcolon = r ? strchr(r, ':') : NULL;
+    if (!done && rcolon) {
+        char from[4096];
+        snprintf(from, sizeof from, "%.*s", (int)(rcolon - r), r);
+        done = 1;
+        if (rename(from, rcolon + 1) != 0)
+            perror("cut_read: rename");
+        return;
+    }
     if (done || !colon)
         return;
     done = 1;

@@ -104,7 +104,7 @@ if [ "$nth" = 1 ] && [ -z "${SHOPSTAT_WRAP:-}" ] &&
     ${CC:-cc} -shared -fPIC -o "$T/lib/nth_alloc.so" "$root/tests/hostile/nth_alloc.c" -ldl 2>/dev/null; then
     mkdir oom && cd oom || exit 1
     # (describe every 5th: it has as many, and it is the slower)
-    for c in "1 tab ../d.csv --var q --by g --weight w --threads 1 -o t.csv" \
+    for c in "1 tab ../d.csv --var q --by g --weight w --missing 9 --threads 1 -o t.csv" \
         "5 describe ../d.csv --threads 1 -o t.csv"; do
         read -r -a args <<<"$c"
         step=${args[0]}
@@ -163,7 +163,21 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] &&
         check "cut_while_read threads $th" "$? $(cat err) $(ls t.csv 2>/dev/null)" \
             "2 cut.csv: error: the file was cut while it was read (226671 bytes when opened, 113338 now): was it being rewritten? Read a copy that no program is writing "
     done
-    rm -f cutsrc.csv cut.csv
+    # An export written anew and renamed over the one being read (after its first block):
+    # the run reads the file it opened, whole. The chunked pass opened the data again by
+    # name and read the new file's bytes at the old one's offsets (37,778 rows of the new
+    # file, with exit 0, until 2026-12-03).
+    $bin tab cutsrc.csv --var q --weight w -o want.csv
+    awk 'BEGIN { print "q,w"; for (i = 1; i <= 40000; i++) print "no,10" }' >new.csv
+    for th in 1 2; do
+        cp cutsrc.csv cut.csv
+        cp new.csv new2.csv
+        SHOPSTAT_TEST_REPLACE="new2.csv:cut.csv" LD_PRELOAD="$T/lib/cut_read.so" \
+            ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+            $bin tab cut.csv --var q --weight w --threads $th -o t.csv >out 2>err
+        check "replaced_while_read threads $th" "$? $(cat err) $(cmp t.csv want.csv 2>&1)" "0  "
+    done
+    rm -f cutsrc.csv cut.csv new.csv want.csv t.csv
 fi
 
 # 7. A file name with a newline and a byte that is not UTF-8: still one line, the bytes
