@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -124,6 +125,15 @@ int cli_check_output(const char *out, const char *data)
         so.st_dev == sd.st_dev && so.st_ino == sd.st_ino) {
         shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0,
                            "is the data file being read; write the output to another file");
+        return cli_fail(&err);
+    }
+    /* the data from standard input, redirected from this very file ('- -o d.csv < d.csv'):
+     * the output was renamed over the data it was made from */
+    if (exists && data && strcmp(data, "-") == 0 && fstat(STDIN_FILENO, &sd) == 0 &&
+        S_ISREG(sd.st_mode) && so.st_dev == sd.st_dev && so.st_ino == sd.st_ino) {
+        shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0,
+                           "is the data file being read (standard input is redirected from "
+                           "it); write the output to another file");
         return cli_fail(&err);
     }
     /* (the file's own folder: written at the end, after the whole pass) */

@@ -93,6 +93,24 @@ for c in "tab d.csv --var q -o x.svg --chart ./x.svg" \
     check "same_path ${args[0]} files" "$(leftovers $keep)" ""
 done
 
+# The data file itself as the output, given as a name or as standard input redirected
+# from it: refused before the pass, the data kept. Read from standard input it was
+# replaced by the table (exit 0) until 2026-12-03.
+cp d.csv data.csv
+sum=$(cksum <data.csv)
+for c in "tab data.csv --var q -o data.csv" "tab - --var q -o data.csv" \
+    "describe - -o data.csv" "replicate - --psu id --type bootstrap --replicates 2 -o ./data.csv"; do
+    read -r -a args <<<"$c"
+    $S "${args[@]}" <data.csv >out 2>err
+    rc=$?
+    msg="is the data file being read; write the output to another file"
+    [ "${args[1]}" = - ] &&
+        msg="is the data file being read (standard input is redirected from it); write the output to another file"
+    check "output_is_input ${args[0]} ${args[1]}" "$rc $(cat err) $(cksum <data.csv)" \
+        "2 ${args[-1]}: error: $msg $sum"
+done
+rm -f data.csv
+
 # 4. Out of memory at every allocation of a run, one at a time (tests/hostile/nth_alloc.c):
 #    each run exits 0 with the usual output, or 1 with one line "...: error: out of memory"
 #    and no file. Until 2026-12-03 a failure while the flags were read, while the data file was
