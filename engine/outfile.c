@@ -249,8 +249,13 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
     if (!of)
         return SHOPSTAT_OK;
     if (of->is_stdout) {
-        int bad = fflush(stdout) != 0 || ferror(stdout);
+        /* (why, when this flush is what failed: a table that fit stdio's buffer on a full
+         * disk; an earlier failed write's errno is gone) */
+        int earlier = ferror(stdout), bad = fflush(stdout) != 0 || earlier, e = errno;
         free(of);
+        if (bad && !earlier)
+            return shopstat_error_set(err, e == ENOMEM ? SHOPSTAT_ENOMEM : SHOPSTAT_EIO, "-",
+                                      0, 0, "cannot write to standard output: %s", strerror(e));
         if (bad)
             return shopstat_error_set(err, SHOPSTAT_EIO, "-", 0, 0,
                                       "cannot write to standard output");
