@@ -316,11 +316,13 @@ int main(int argc, char **argv)
      * libxlsxwriter dereferences NULL), removes the temporary files and folders before the
      * process dies of it: the exit status is the signal's (134, 139), and nothing
      * half-written is left beside the outputs (a report's OUTDIR.tmp-XXXXXX folder was). */
+#ifndef __SANITIZE_ADDRESS__ /* (AddressSanitizer's own handler reports the fault) */
     catch_signal(SIGSEGV);
     catch_signal(SIGBUS);
-    catch_signal(SIGABRT);
     catch_signal(SIGFPE);
     catch_signal(SIGILL);
+#endif
+    catch_signal(SIGABRT);
     catch_signal(SIGTRAP);
     /* A file past `ulimit -f`: the write fails with EFBIG and the run stops with one line
      * naming the file, its temporary files removed, instead of dying of SIGXFSZ (exit 153)
