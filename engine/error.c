@@ -36,9 +36,63 @@ shopstat_status shopstat_error_set(shopstat_error *e, shopstat_status s, const c
     return s;
 }
 
+/* Length of the valid UTF-8 sequence at s (2 to 4 bytes), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (b >= 0xC2 && b <= 0xDF)
+        len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        lo = b == 0xE0 ? 0xA0 : 0x80;
+        hi = b == 0xED ? 0x9F : 0xBF;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        lo = b == 0xF0 ? 0x90 : 0x80;
+        hi = b == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi) /* (a NUL ends the check here) */
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+/* The file's name as the error line shows it: a newline in it (a file saved as
+ * "Q3\nexport.csv") split the one line in two, and a byte that is not UTF-8 (a Latin-1
+ * name) came out raw. Control characters are written \n, \r, \t or \xHH, bytes that are
+ * not UTF-8 \xHH, and a backslash stays itself (Windows paths read as they are typed). */
+static void shown_name(const char *file, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)file; *p && o + 5 < n; p++) {
+        size_t k = *p >= 0x80 ? utf8_seq(p) : 1;
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            o += (size_t)snprintf(out + o, n - o, "\\%c",
+                                  *p == '\n'   ? 'n'
+                                  : *p == '\r' ? 'r'
+                                               : 't');
+        else if (*p < 0x20 || *p == 0x7F || k == 0)
+            o += (size_t)snprintf(out + o, n - o, "\\x%02X", *p);
+        else {
+            if (o + k >= n)
+                break;
+            memcpy(out + o, p, k);
+            o += k;
+            p += k - 1;
+        }
+    }
+    out[o] = '\0';
+}
+
 int shopstat_error_format(const shopstat_error *e, char *buf, size_t n)
 {
-    const char *file = e->file[0] ? e->file : "shopstat";
+    char name[sizeof e->file * 4 + 1];
+    shown_name(e->file, name, sizeof name);
+    const char *file = e->file[0] ? name : "shopstat";
     if (e->file[0] && e->line > 0 && e->col > 0)
         return snprintf(buf, n, "%s:%zu:%zu: error: %s", file, e->line, e->col, e->msg);
     if (e->file[0] && e->line > 0)

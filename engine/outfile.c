@@ -1,4 +1,5 @@
 /* Atomic output files (temp file + fsync + rename) and a signal-safe registry of live temp paths. */
+#define _GNU_SOURCE /* fopencookie: the stream keeps the errno of its first failed write */
 #include "shopstat/outfile.h"
 
 #include <errno.h>
@@ -26,6 +27,8 @@ static atomic_int live_used[MAX_LIVE];
 
 struct shopstat_outfile {
     FILE *fp;
+    int fd;   /* what fp writes to (a temporary file, a device or pipe), or -1 */
+    int werr; /* errno of the first write or close that failed, or 0 */
     int is_stdout;
     int direct; /* a device or pipe: written in place, no temporary file */
     int slot;
@@ -108,14 +111,66 @@ int shopstat_outfile_create(const char *path, char *tmp, size_t n, int *slot)
     return fd;
 }
 
+/* The stream's writes, through fopencookie: stdio's error flag says that a write failed,
+ * but not why, and errno is long gone when commit looks (a full disk was reported as
+ * whatever call failed last, or "Success"). */
+static ssize_t cookie_write(void *c, const char *buf, size_t n)
+{
+    shopstat_outfile *of = c;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(of->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (!of->werr)
+                of->werr = w < 0 ? errno : EIO;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static int cookie_close(void *c)
+{
+    shopstat_outfile *of = c;
+    int r = close(of->fd);
+    if (r != 0 && !of->werr)
+        of->werr = errno;
+    of->fd = -1;
+    return r;
+}
+
+/* of->fp writing to fd (which the stream then owns); 0 with errno set on failure */
+static int open_stream(shopstat_outfile *of, int fd)
+{
+    cookie_io_functions_t io = {
+        .read = NULL, .write = cookie_write, .seek = NULL, .close = cookie_close};
+    of->fd = fd;
+    of->fp = fopencookie(of, "w", io);
+    if (!of->fp)
+        of->fd = -1;
+    return of->fp != NULL;
+}
+
+/* path: error: what: strerror(e), or out of memory (exit 1 in the CLI, not an I/O error) */
+static shopstat_status io_error(shopstat_error *err, const char *path, const char *what, int e)
+{
+    if (e == ENOMEM)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "%s: %s", what, strerror(e));
+}
+
 shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
                                       shopstat_error *err)
 {
     *out = NULL;
     shopstat_outfile *of = calloc(1, sizeof *of);
     if (!of)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     of->slot = -1;
+    of->fd = -1;
     if (!*path) {
         free(of);
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
@@ -143,12 +198,13 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
     }
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         of->direct = 1;
-        of->fp = fopen(path, "w");
-        if (!of->fp) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd < 0 || !open_stream(of, fd)) {
             int e = errno;
+            if (fd >= 0)
+                close(fd);
             free(of);
-            return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
-                                      strerror(e));
+            return io_error(err, path, "cannot write", e);
         }
         *out = of;
         return SHOPSTAT_OK;
@@ -160,18 +216,15 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
         if (fd == -2)
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
                                       "more than %d output files open at once", MAX_LIVE);
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot create: %s",
-                                  strerror(e));
+        return io_error(err, path, "cannot create", e);
     }
-    of->fp = fdopen(fd, "w");
-    if (!of->fp) {
+    if (!open_stream(of, fd)) {
         int e = errno;
         close(fd);
         unlink(of->tmp);
         shopstat_outfile_untrack(of->slot);
         free(of);
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
-                                  strerror(e));
+        return io_error(err, path, "cannot write", e);
     }
     *out = of;
     return SHOPSTAT_OK;
@@ -182,13 +235,27 @@ FILE *shopstat_outfile_stream(shopstat_outfile *of)
     return of->fp;
 }
 
+shopstat_status shopstat_outfile_error(const shopstat_outfile *of, shopstat_error *err)
+{
+    if (!of || !ferror(of->fp))
+        return SHOPSTAT_OK;
+    if (of->is_stdout)
+        return shopstat_error_set(err, SHOPSTAT_EIO, "-", 0, 0, "cannot write to standard output");
+    return io_error(err, of->path, "cannot write", of->werr ? of->werr : EIO);
+}
+
 shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *err)
 {
     if (!of)
         return SHOPSTAT_OK;
     if (of->is_stdout) {
-        int bad = fflush(stdout) != 0 || ferror(stdout);
+        /* (why, when this flush is what failed: a table that fit stdio's buffer on a full
+         * disk; an earlier failed write's errno is gone) */
+        int earlier = ferror(stdout), bad = fflush(stdout) != 0 || earlier, e = errno;
         free(of);
+        if (bad && !earlier)
+            return shopstat_error_set(err, e == ENOMEM ? SHOPSTAT_ENOMEM : SHOPSTAT_EIO, "-",
+                                      0, 0, "cannot write to standard output: %s", strerror(e));
         if (bad)
             return shopstat_error_set(err, SHOPSTAT_EIO, "-", 0, 0,
                                       "cannot write to standard output");
@@ -196,16 +263,18 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
     }
     /* (a device or pipe, of->direct, is written in place: neither synced nor renamed) */
     const char *tmp = of->tmp;
+    /* the first failure is the one to report: a write that failed (its errno kept by
+     * cookie_write), then the flush, fsync, close and rename */
     int bad = fflush(of->fp) != 0 || ferror(of->fp);
-    int e = errno;
+    int e = bad ? (of->werr ? of->werr : EIO) : 0;
     /* fsync before rename: after a crash the target is the old or the new file, never empty. */
-    if (!bad && !of->direct && fsync(fileno(of->fp)) != 0) {
+    if (!bad && !of->direct && fsync(of->fd) != 0) {
         bad = 1;
         e = errno;
     }
     if (fclose(of->fp) != 0 && !bad) {
         bad = 1;
-        e = errno;
+        e = of->werr ? of->werr : EIO;
     }
     if (!bad && !of->direct && rename(tmp, of->path) != 0) {
         bad = 1;
@@ -218,8 +287,7 @@ shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *er
     }
     shopstat_status s = SHOPSTAT_OK;
     if (bad)
-        s = shopstat_error_set(err, SHOPSTAT_EIO, of->path, 0, 0, "cannot write: %s",
-                               strerror(e));
+        s = io_error(err, of->path, "cannot write", e);
     free(of);
     return s;
 }

@@ -96,6 +96,8 @@ struct shopstat_reader {
     gz_input *gz;   /* fp inflates a gzip-compressed file (engine/inflate.c), or NULL */
     int gz_file;    /* gz is a regular file opened by its path: ranges open it again */
     long long start_off; /* file offset of the first byte read (standard input), or -1 */
+    long long size_at_open; /* a regular file's size when opened (-1: not known, gzip): a
+                             * file cut while it is read is an error, not a shorter export */
     shopstat_csv_opts opts;
     char **missing; /* copies of opts.missing, NULL-terminated */
     size_t nmissing;
@@ -1019,6 +1021,14 @@ static shopstat_status read_block(shopstat_reader *r, size_t room, shopstat_erro
         if (ferror(r->fp))
             return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "read error: %s",
                                       strerror(errno));
+        /* the end of a file that was longer when it was opened: cut while it is read (an
+         * export being rewritten), whose rows up to here would pass for the whole file */
+        if (r->size_at_open >= 0 && (long long)(r->buf_abs + r->buf_len) < r->size_at_open)
+            return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0,
+                                      "the file was cut while it was read (%lld bytes when "
+                                      "opened, %zu now): was it being rewritten? Read a "
+                                      "copy that no program is writing",
+                                      r->size_at_open, r->buf_abs + r->buf_len);
         r->eof = 1;
     }
     return SHOPSTAT_OK;
@@ -1760,12 +1770,15 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path, FILE *str
     } else {
         r->fp = fopen(path, "rb");
     }
+    if (!r->fp && errno == ENOMEM) /* (fopen allocates its FILE: exit 1, not 2) */
+        return nomem(r, err);
     if (!r->fp)
         return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "cannot open: %s",
                                   strerror(errno));
     struct stat sb;
     int regular =
         !r->from_stdin && !r->stream && fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode);
+    r->size_at_open = regular ? (long long)sb.st_size : -1;
     r->buf_cap = r->opts.block_size > DETECT_BYTES ? r->opts.block_size : DETECT_BYTES;
     r->buf = malloc(r->buf_cap);
     r->q = malloc((CHUNK + 2) * sizeof *r->q);
@@ -1785,6 +1798,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path, FILE *str
         r->eof = 0;
         r->gz_file = regular;
         regular = 0;
+        r->size_at_open = -1;
         r->d.compression = "gzip";
         if ((s = refill(r, DETECT_BYTES, err)) != SHOPSTAT_OK)
             return s;
@@ -2759,6 +2773,9 @@ int reader_range_capable(const shopstat_reader *r, size_t *data_start, size_t *f
     struct stat sb;
     if (fstat(fileno(r->fp), &sb) != 0 || !S_ISREG(sb.st_mode))
         return 0;
+    /* (a file cut since it was opened: the exact pass reads to its end and says so) */
+    if (r->size_at_open >= 0 && (long long)sb.st_size < r->size_at_open)
+        return 0;
     *data_start = (r->from_stdin ? (size_t)r->start_off : 0) + r->buf_abs + r->buf_pos;
     *file_size = (size_t)sb.st_size;
     return *data_start <= *file_size;
@@ -2772,6 +2789,16 @@ reader_range *reader_range_new(const shopstat_reader *r)
     rr->r = r;
     /* (pread on a duplicate of standard input does not move its offset) */
     rr->fd = r->from_stdin ? dup(fileno(r->fp)) : open(r->path, O_RDONLY);
+    /* the file opened by name must be the one being read: one renamed over it since (an
+     * export written anew) was read from the old one's offsets, a mix of the two files
+     * with exit 0; without a range reader the exact pass reads on from r->fp */
+    struct stat a, b;
+    if (rr->fd >= 0 && !r->from_stdin &&
+        (fstat(rr->fd, &a) != 0 || fstat(fileno(r->fp), &b) != 0 || a.st_dev != b.st_dev ||
+         a.st_ino != b.st_ino)) {
+        close(rr->fd);
+        rr->fd = -1;
+    }
     rr->cd = (iconv_t)-1;
     if (r->gz && rr->fd >= 0) {
         FILE *raw = fdopen(rr->fd, "rb");

@@ -20,7 +20,7 @@ $(basename "$t"): timed out after ${TEST_TIMEOUT:-600} s"
     printf '%-40s %4d passed, %d failed\n' "unit/$(basename "$t")" "$p" "$f"
     passed=$((passed + p)); failed=$((failed + f))
 done
-for s in tests/cli/run.sh tests/hostile/run.sh tests/hostile/interrupt.sh tests/hostile/determinism.sh tests/oracle/run.sh tests/plots/run.sh tests/report/run.sh tests/plugin/run.sh tests/api/run.sh tests/docs/run.sh tests/build/run.sh; do
+for s in tests/cli/run.sh tests/hostile/run.sh tests/hostile/interrupt.sh tests/hostile/outputs.sh tests/hostile/determinism.sh tests/oracle/run.sh tests/plots/run.sh tests/report/run.sh tests/plugin/run.sh tests/api/run.sh tests/docs/run.sh tests/build/run.sh; do
     [ -x "$s" ] || continue
     out=$(BUILD="$BUILD" "$s" 2>&1); rc=$?
     line=$(printf '%s\n' "$out" | tail -1)

@@ -538,7 +538,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     lcharts = calloc(nl + 1, sizeof *lcharts);
     lbase = calloc(nl + 1, sizeof *lbase);
     if (!pages || !scharts || !lcharts || !lbase) {
-        rc = cli_usage_error("out of memory");
+        rc = cli_oom();
         goto done;
     }
     /* a recognised text scale keeps its order in a bar chart (as --levels would) unless

@@ -57,6 +57,10 @@ int cli_usage_error(const char *fmt, ...)
 #endif
     ;
 
+/* Print "shopstat: error: out of memory" on stderr and return 1: an internal failure, not
+ * the user's (exit 2 is for bad input and usage). */
+int cli_oom(void);
+
 /* Print "shopstat: warning: <msg>" on stderr. */
 void cli_warn(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -145,7 +145,7 @@ int cmd_chisq(int argc, char **argv)
     size_t nq = shopstat_totals_nquestions(t);
     shopstat_chisq_result *res = calloc(nq, sizeof *res);
     if (!res) {
-        rc = cli_usage_error("out of memory");
+        rc = cli_oom();
         goto done;
     }
     for (size_t q = 0; q < nq; q++) {
@@ -175,7 +175,8 @@ int cmd_chisq(int argc, char **argv)
         ws = write_table(f, res, nq, &ctx, &err);
     else
         write_csv(f, res, nq);
-    if (ws) {
+    if (ws || shopstat_outfile_error(of, &err)) {
+        shopstat_outfile_error(of, &err); /* (a failed write: the file and why) */
         shopstat_outfile_abort(of);
         rc = cli_fail(&err);
     } else if (shopstat_outfile_commit(of, &err)) {

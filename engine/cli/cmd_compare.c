@@ -553,7 +553,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             fprintf(f, "  %*s", cw[c], base[c]);
         fputs("\n\n", f);
         if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0, a))
-            return cli_usage_error("out of memory");
+            return cli_oom();
         i = j;
     }
     /* (the adjustment once, in one sentence: it was a clause of both lines before) */
@@ -601,9 +601,9 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         fprintf(f, "Variances from %zu replicate weights %s (%s).\n", ctx.replicates,
                 ctx.repweights, ctx.rep_note);
     shopstat_write_base_lines(f, &ctx, "column");
-    shopstat_error err;
-    shopstat_error_clear(&err);
-    return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
+    /* (a failed write is the caller's to report: shopstat_outfile_error names the file) */
+    shopstat_write_rows_line(f, &ctx, NULL);
+    return 0;
 }
 
 /* 1 when question q was given by --score alone (no --var): its level rows are not shown */
@@ -656,7 +656,7 @@ int cmd_compare(int argc, char **argv)
     /* csv and json: per question its level rows (unless given by --score alone), then its
      * score rows; the table view and the charts: the level rows, the scores after */
     if (!(all = malloc((n + nds + 1) * sizeof *all)) || !(sc = malloc((nds + 1) * sizeof *sc))) {
-        rc = cli_usage_error("out of memory");
+        rc = cli_oom();
         goto done;
     }
     {
@@ -702,13 +702,16 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     FILE *f = shopstat_outfile_stream(of);
-    if (fmt == FMT_CSV && shopstat_write_compare_csv(f, all, nall, NULL, 1, &err))
+    if (fmt == FMT_CSV && shopstat_write_compare_csv(f, all, nall, NULL, 1, &err)) {
+        shopstat_outfile_error(of, &err); /* (the file and why) */
         rc = cli_fail(&err);
-    else if (fmt == FMT_JSON) {
+    } else if (fmt == FMT_JSON) {
         shopstat_tab_context ctx;
         survey_args_context(&a, t, &ctx);
-        if (shopstat_write_compare_json(f, all, nall, &ctx, &co, &err))
+        if (shopstat_write_compare_json(f, all, nall, &ctx, &co, &err)) {
+            shopstat_outfile_error(of, &err);
             rc = cli_fail(&err);
+        }
     }
     /* the estimates of every segment: the table view's columns and the chart's bars (a
      * segment of df 0 among them shown without an interval, not the whole view refused) */
@@ -730,6 +733,9 @@ int cmd_compare(int argc, char **argv)
         survey_args_label_segments(&a, t, e, ne, d, n, sc, nsc, se, nse);
     if (!rc && fmt == FMT_TABLE)
         rc = write_table(f, d, n, &a, t, e, ne, sc, nsc, se, nse);
+    /* a write that failed stops the run before the charts (named with its errno) */
+    if (!rc && shopstat_outfile_error(of, &err))
+        rc = cli_fail(&err);
     /* the charts before the table is committed: a chart that fails leaves no table; a
      * question given by --score alone has no levels' chart, its scores' charts only */
     if (!rc && a.chart) {

@@ -2031,7 +2031,10 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     shopstat_suggestion *sg = NULL;
     size_t n = 0;
     shopstat_error err;
-    if (shopstat_describe_suggest(ds, &o->design, &sg, &n, &err) || n == 0) {
+    shopstat_status st = shopstat_describe_suggest(ds, &o->design, &sg, &n, &err);
+    if (st == SHOPSTAT_ENOMEM) /* (said, as the sums' "not computed": not left out silently) */
+        fprintf(out, "\na start: not computed (out of memory)\n");
+    if (st || n == 0) {
         shopstat_suggestions_free(sg, n);
         return;
     }
@@ -2217,8 +2220,10 @@ int cmd_describe(int argc, char **argv)
         int m = cli_data_opt(&o, argc, argv, &i);
         if (m == 0)
             m = cli_design_opt(&o, argc, argv, &i);
-        if (m < 0)
+        if (m < 0) {
+            rc = m == -2 ? 1 : 2; /* (-2: out of memory) */
             goto done;
+        }
         if (m > 0)
             continue;
         if ((m = cli_flag_value(argc, argv, &i, "--exclude", &v)) != 0) {

@@ -63,7 +63,7 @@ int cmd_replicate(int argc, char **argv)
         const char *v = NULL;
         int m = cli_data_opt(&d, argc, argv, &i);
         if (m < 0) {
-            rc = 2;
+            rc = m == -2 ? 1 : 2; /* (-2: out of memory) */
             break;
         }
         if (m > 0)
@@ -138,6 +138,7 @@ int cmd_replicate(int argc, char **argv)
         rc = cli_fail(&err);
     } else if (shopstat_replicate_write(data, &d.csv, &o, shopstat_outfile_stream(of), &info,
                                         &err)) {
+        shopstat_outfile_error(of, &err); /* (a failed write: the file and why) */
         shopstat_outfile_abort(of);
         rc = cli_fail(&err);
     } else if (shopstat_outfile_commit(of, &err)) {

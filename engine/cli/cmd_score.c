@@ -90,7 +90,7 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         free(cells);
         free(bases);
         free(wc);
-        return cli_usage_error("out of memory");
+        return cli_oom();
     }
     for (size_t i = 0; i < n; i++) {
         const shopstat_score_estimate *r = &e[i];
@@ -185,9 +185,9 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         fputs("- no row of this segment with weight answered.\n", f);
     shopstat_tab_context ctx;
     survey_args_context(a, t, &ctx);
-    shopstat_error err;
-    shopstat_error_clear(&err);
-    return shopstat_write_rows_line(f, &ctx, &err) ? cli_fail(&err) : 0;
+    /* (a failed write is the caller's to report: shopstat_outfile_error names the file) */
+    shopstat_write_rows_line(f, &ctx, NULL);
+    return 0;
 }
 
 int cmd_score(int argc, char **argv)
@@ -256,11 +256,10 @@ int cmd_score(int argc, char **argv)
         shopstat_write_score_json(f, e, n, &ctx, NULL);
     else
         rc = write_table(f, e, n, nseg, &a, t);
-    if (!rc && ferror(f)) {
-        shopstat_error_set(&err, SHOPSTAT_EIO, NULL, 0, 0,
-                           "cannot write the output: the stream reported an error");
+    /* a write that failed: the file and why ("out.csv: error: cannot write: No space left
+     * on device"), before the charts */
+    if (!rc && shopstat_outfile_error(of, &err))
         rc = cli_fail(&err);
-    }
     /* the charts before the table is committed: a chart that fails leaves no table */
     if (!rc && a.chart)
         rc = cli_render_charts(&a, t, NULL, 0, NULL, 0, e, n, NULL, 0);

@@ -175,6 +175,10 @@ int cmd_tab(int argc, char **argv)
     survey_args_label_segments(&a, t, e, n, NULL, 0, NULL, 0, NULL, 0);
     if (fmt == FMT_TABLE)
         ws = shopstat_write_tab_table(f, e, n, &ctx, &err);
+    /* (a write that failed: the file and why, "out.csv: error: cannot write: File too
+     * large", not the writer's "the stream reported an error") */
+    if (ws)
+        shopstat_outfile_error(of, &err);
     /* the charts before the table is committed: a chart that fails leaves no table */
     rc = ws ? cli_fail(&err) : cli_render_charts(&a, t, e, n, NULL, 0, NULL, 0, NULL, 0);
     if (rc)

@@ -22,8 +22,10 @@ const char *__lsan_default_suppressions(void)
     return "leak:libfontconfig\n";
 }
 
-/* Ctrl-C or kill during a run: remove half-written -o temporary files, then die of the
- * same signal so the exit status tells the shell what happened. */
+/* Ctrl-C or kill during a run, or a crash: remove half-written -o temporary files, then
+ * die of the same signal so the exit status tells the shell what happened (a fault's
+ * signal, re-raised while blocked here, is taken when the handler returns, or the faulting
+ * instruction faults again under the default action). */
 static void on_signal(int sig)
 {
     shopstat_outfile_cleanup_all();
@@ -248,6 +250,12 @@ int cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
+int cli_oom(void)
+{
+    fputs("shopstat: error: out of memory\n", stderr);
+    return 1;
+}
+
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
@@ -278,7 +286,7 @@ int cli_dedupe(shopstat_plan *p, const char *column)
     size_t n = strlen(column) + 10;
     char *reason = malloc(n);
     if (!reason)
-        return cli_usage_error("out of memory");
+        return cli_oom();
     snprintf(reason, n, "--dedupe %s", column);
     shopstat_error err;
     int rc = shopstat_plan_add_dedupe(p, column, reason, &err) ? cli_fail(&err) : 0;
@@ -304,6 +312,22 @@ int main(int argc, char **argv)
     catch_signal(SIGINT);
     catch_signal(SIGTERM);
     catch_signal(SIGHUP);
+    /* A crash, ours or a library's (out of memory, fontconfig asserts, GLib aborts, and
+     * libxlsxwriter dereferences NULL), removes the temporary files and folders before the
+     * process dies of it: the exit status is the signal's (134, 139), and nothing
+     * half-written is left beside the outputs (a report's OUTDIR.tmp-XXXXXX folder was). */
+#ifndef __SANITIZE_ADDRESS__ /* (AddressSanitizer's own handler reports the fault) */
+    catch_signal(SIGSEGV);
+    catch_signal(SIGBUS);
+    catch_signal(SIGFPE);
+    catch_signal(SIGILL);
+#endif
+    catch_signal(SIGABRT);
+    catch_signal(SIGTRAP);
+    /* A file past `ulimit -f`: the write fails with EFBIG and the run stops with one line
+     * naming the file, its temporary files removed, instead of dying of SIGXFSZ (exit 153)
+     * and leaving them behind. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -126,6 +127,15 @@ int cli_check_output(const char *out, const char *data)
                            "is the data file being read; write the output to another file");
         return cli_fail(&err);
     }
+    /* the data from standard input, redirected from this very file ('- -o d.csv < d.csv'):
+     * the output was renamed over the data it was made from */
+    if (exists && data && strcmp(data, "-") == 0 && fstat(STDIN_FILENO, &sd) == 0 &&
+        S_ISREG(sd.st_mode) && so.st_dev == sd.st_dev && so.st_ino == sd.st_ino) {
+        shopstat_error_set(&err, SHOPSTAT_EUSAGE, out, 0, 0,
+                           "is the data file being read (standard input is redirected from "
+                           "it); write the output to another file");
+        return cli_fail(&err);
+    }
     /* (the file's own folder: written at the end, after the whole pass) */
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", out);
@@ -140,6 +150,40 @@ int cli_check_output(const char *out, const char *data)
         return cli_fail(&err);
     }
     return 0;
+}
+
+/* Whether paths a and b name one file: the same folder (by device and inode, so "x.svg"
+ * and "./x.svg" or a path through a symbolic link to the folder) and the same last part,
+ * or two names of one existing file (a hard link). */
+static int same_output(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    const char *fa = strrchr(a, '/'), *fb = strrchr(b, '/');
+    fa = fa ? fa + 1 : a;
+    fb = fb ? fb + 1 : b;
+    if (strcmp(fa, fb) != 0)
+        return 0;
+    char da[4096], db[4096];
+    snprintf(da, sizeof da, "%.*s", fa == a ? 1 : (int)(fa - a), fa == a ? "." : a);
+    snprintf(db, sizeof db, "%.*s", fb == b ? 1 : (int)(fb - b), fb == b ? "." : b);
+    return stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_check_outputs_differ(const char *a, const char *a_flag, const char *b,
+                             const char *b_flag)
+{
+    if (!a || !b || !*a || !*b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0 ||
+        !same_output(a, b))
+        return 0;
+    shopstat_error err;
+    shopstat_error_set(&err, SHOPSTAT_EUSAGE, b, 0, 0,
+                       "is both the %s file and the %s file ('%s'): one would overwrite the "
+                       "other; give them different names",
+                       b_flag, a_flag, a);
+    return cli_fail(&err);
 }
 
 static int parse_delimiter(const char *v, char *out)
@@ -326,8 +370,10 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
         if (m < 0)
             return -1;
         int r = strchr(v, ':') ? add_column_missing(o, v) : add_missing(o, v);
-        if (r < 0)
-            cli_usage_error("out of memory");
+        if (r < 0) {
+            cli_oom();
+            return -2; /* (exit 1, not 2) */
+        }
         return r ? -1 : 1;
     }
     static const char *const design[] = {"--weight", "--strata", "--psu", "--fpc"};

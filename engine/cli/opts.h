@@ -29,8 +29,8 @@ int cli_flag_value(int argc, char **argv, int *i, const char *name, const char *
 
 /* If argv[*i] is one of --delimiter --encoding --decimal-comma --skip-rows --header-rows
  * --missing --weight --strata --psu --fpc, consume it (and its value) and return 1; return 0 if it
- * is not; print a usage error and return -1 for a bad or missing value. Help text for
- * these flags, for the commands' --help: */
+ * is not; print a usage error and return -1 for a bad or missing value, -2 after "out of
+ * memory" (exit 1). Help text for these flags, for the commands' --help: */
 int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i);
 
 /* Flags of cli_data_opt() that take one value (the design's columns, the reading's
@@ -58,6 +58,11 @@ int cli_reject_repeats(int argc, char **argv, const char *const *once);
  * NULL for standard output) must not be the data file (same device and inode), and its
  * folder must exist. Returns 0, or 2 after printing the error. */
 int cli_check_output(const char *out, const char *data);
+/* 0 unless a (given as a_flag, "-o") and b (b_flag, "--chart") name the same file, which
+ * would be written twice, the second over the first (the chart lost, exit 0): then the
+ * error is printed and 2 returned. NULL and "-" never clash. */
+int cli_check_outputs_differ(const char *a, const char *a_flag, const char *b,
+                             const char *b_flag);
 
 /* The known flag closest to arg by edit distance, or NULL when none is within a third
  * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared

@@ -173,7 +173,7 @@ static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted
             break;
         char **ns = realloc(seen, (n + 1) * sizeof *ns);
         if (!ns) {
-            rc = cli_usage_error("out of memory");
+            rc = cli_oom();
             break;
         }
         seen = ns;
@@ -189,7 +189,7 @@ static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted
         }
         shopstat_status st = shopstat_plan_declare_level(a->plan, q, lv, &err);
         if (st == SHOPSTAT_ENOMEM)
-            rc = cli_usage_error("out of memory");
+            rc = cli_oom();
         else if (st && strncmp(err.msg, "unknown question", 16) == 0)
             rc = cli_usage_error("--levels %s: no such question (give it with --var %s "
                                  "or --multi-codes %s=COLUMN first)",
@@ -206,12 +206,12 @@ static int declare_one(survey_args *a, const char *q, char *buf, size_t *nlisted
     return rc;
 }
 
-/* Append v to the list *list of *n (argv's strings). 0, or 2 after the usage error. */
+/* Append v to the list *list of *n (argv's strings). 0, or 1 after "out of memory". */
 static int push_arg(const char ***list, size_t *n, const char *v)
 {
     const char **nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (!nl)
-        return cli_usage_error("out of memory");
+        return cli_oom();
     *list = nl;
     nl[(*n)++] = v;
     return 0;
@@ -235,7 +235,7 @@ static int declare_scores(survey_args *a)
         if (!given && qn > 0) {
             char *q = strndup(v, qn);
             if (!q)
-                return cli_usage_error("out of memory");
+                return cli_oom();
             /* (a --multi of that name: shopstat_plan_add_score says what is wrong) */
             shopstat_status st = shopstat_plan_add_single(a->plan, q, q, &err);
             free(q);
@@ -291,7 +291,7 @@ static int push_label(survey_args *a, const char *q, size_t qlen, const char *co
     if (!ct) {
         free(cq);
         free(cc);
-        return cli_usage_error("out of memory");
+        return cli_oom();
     }
     a->label_q[a->nlabel_items] = cq;
     a->label_code[a->nlabel_items] = cc;
@@ -335,7 +335,7 @@ static int parse_labels(survey_args *a)
                                    "show it)",
                                    v);
         char *q = strndup(v, (size_t)(colon - v)), *buf = strdup(colon + 1);
-        int rc = q && buf ? 0 : cli_usage_error("out of memory");
+        int rc = q && buf ? 0 : cli_oom();
         char *s = buf;
         while (!rc && s && *s) {
             char *item;
@@ -374,7 +374,7 @@ static int parse_labels(survey_args *a)
 static int declare_levels(survey_args *a)
 {
     if (a->nlevels && !(a->nlisted = calloc(a->nlevels, sizeof *a->nlisted)))
-        return cli_usage_error("out of memory");
+        return cli_oom();
     for (size_t i = 0; i < a->nlevels; i++) {
         const char *v = a->levels[i], *colon = strchr(v, ':');
         if (!colon || colon == v || !colon[1])
@@ -387,7 +387,7 @@ static int declare_levels(survey_args *a)
                 return cli_usage_error("--levels %.*s is given twice", (int)qn, v);
         char *q = strndup(v, qn), *buf = strdup(colon + 1);
         int rc =
-            q && buf ? declare_one(a, q, buf, &a->nlisted[i]) : cli_usage_error("out of memory");
+            q && buf ? declare_one(a, q, buf, &a->nlisted[i]) : cli_oom();
         free(q);
         free(buf);
         if (rc)
@@ -417,7 +417,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     a->alpha_low = 0.10;
     a->plan = shopstat_plan_new();
     if (!a->plan)
-        return cli_usage_error("out of memory");
+        return cli_oom();
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
@@ -454,7 +454,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         }
         int dm = cli_data_opt(&a->data_opts, argc, argv, &i);
         if (dm < 0)
-            return 2;
+            return dm == -2 ? 1 : 2; /* (-2: out of memory) */
         if (dm > 0)
             continue;
         if ((dm = cli_design_opt(&a->data_opts, argc, argv, &i)) < 0)
@@ -465,11 +465,11 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
             if (v && push_arg(&a->vars, &a->nvars, v))
-                return 2;
+                return 1; /* (out of memory: exit 1) */
             a->nquestions++;
         } else if ((command & (ARGS_SCORE | ARGS_COMPARE)) && FLAG("--score")) {
             if (v && push_arg(&a->scores, &a->nscores, v))
-                return 2;
+                return 1; /* (out of memory: exit 1) */
         } else if (FLAG("--multi")) {
             if (v && shopstat_plan_parse_multi(a->plan, v, &err))
                 return cli_fail(&err);
@@ -480,12 +480,12 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             a->nquestions++;
         } else if (FLAG("--none-in-base")) {
             if (v && push_arg(&a->none_in_base, &a->nnone_in_base, v))
-                return 2;
+                return 1; /* (out of memory: exit 1) */
         } else if (FLAG("--multi-codes")) {
             if (v && shopstat_plan_parse_codes(a->plan, v, &err))
                 return cli_fail(&err);
             if (v && push_arg(&a->codes, &a->ncodes, v))
-                return cli_usage_error("out of memory");
+                return cli_oom();
             a->nquestions++;
         } else if (FLAG("--codes-sep")) {
             char sep;
@@ -506,14 +506,14 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 return cli_fail(&err);
             const char **ns = v ? realloc(a->segments, (a->nsegments + 1) * sizeof *ns) : NULL;
             if (v && !ns)
-                return cli_usage_error("out of memory");
+                return cli_oom();
             if (v) {
                 a->segments = ns;
                 a->segments[a->nsegments++] = v;
             }
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--labels")) {
             if (v && push_arg(&a->labels, &a->nlabels, v))
-                return 2;
+                return 1; /* (out of memory: exit 1) */
         } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--codebook")) {
             if (v && a->codebook)
                 return cli_usage_error("--codebook is given twice ('%s', '%s'): one codebook "
@@ -523,7 +523,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--levels")) {
             const char **nl = v ? realloc(a->levels, (a->nlevels + 1) * sizeof *nl) : NULL;
             if (v && !nl)
-                return cli_usage_error("out of memory");
+                return cli_oom();
             if (v) {
                 a->levels = nl;
                 a->levels[a->nlevels++] = v;
@@ -542,7 +542,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 size_t n = (a->base ? strlen(a->base) + 5 : 0) + strlen(v) + 1;
                 char *b = malloc(n);
                 if (!b)
-                    return cli_usage_error("out of memory");
+                    return cli_oom();
                 snprintf(b, n, "%s%s%s", a->base ? a->base : "", a->base ? " and " : "", v);
                 free(a->base);
                 a->base = b;
@@ -577,7 +577,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                     return cli_usage_error("--pair %s is given twice", v);
                 char *left = strndup(v, (size_t)(colon - v));
                 if (!left)
-                    return cli_usage_error("out of memory");
+                    return cli_oom();
                 shopstat_status st = shopstat_plan_add_pair(a->plan, left, colon + 1, &err);
                 free(left);
                 if (st)
@@ -640,7 +640,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         return 2;
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
         return cli_fail(&err);
-    if (cli_check_output(a->output, a->data) || cli_check_output(a->chart, a->data))
+    if (cli_check_output(a->output, a->data) || cli_check_output(a->chart, a->data) ||
+        cli_check_outputs_differ(a->output, "-o", a->chart, "--chart"))
         return 2;
     shopstat_rep_note(&a->data_opts.design, a->rep_note, sizeof a->rep_note);
     return 0;

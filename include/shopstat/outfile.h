@@ -30,8 +30,17 @@ shopstat_status shopstat_outfile_open(const char *path, shopstat_outfile **out,
 FILE *shopstat_outfile_stream(shopstat_outfile *of);
 
 /* Flush, fsync, close and rename the temporary file onto path, then free the handle.
- * On failure the temporary file is removed and err says why. of may be NULL (no-op). */
+ * On failure the temporary file is removed and err says why: "PATH: cannot write: " and
+ * the errno of the first write that failed (a full disk: "No space left on device", even
+ * when the failure was long before the commit), SHOPSTAT_EIO; SHOPSTAT_ENOMEM when that
+ * was ENOMEM. of may be NULL (no-op). */
 shopstat_status shopstat_outfile_commit(shopstat_outfile *of, shopstat_error *err);
+
+/* After a writer failed on the stream (its status SHOPSTAT_EIO, "the stream reported an
+ * error"): set err to what failed, as commit would say it ("PATH: cannot write: No space
+ * left on device"), and return that status; SHOPSTAT_OK, err untouched, when the stream
+ * has no error (the writer failed for another reason). of may be NULL. */
+shopstat_status shopstat_outfile_error(const shopstat_outfile *of, shopstat_error *err);
 
 /* Close and remove the temporary file and free the handle; the target is untouched.
  * NULL is a no-op. */

@@ -142,6 +142,32 @@ static void test_errors(void **state)
     assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_OK);
 }
 
+/* A write that failed long before the commit is reported with its own errno: the stream
+ * failed on a full device (/dev/full, written in place) inside fputs, then another call
+ * left ENOENT in errno; commit read errno then ("cannot write: No such file or directory").
+ * shopstat_outfile_error says the same before the commit. */
+static void test_write_errno(void **state)
+{
+    (void)state;
+    shopstat_outfile *of;
+    shopstat_error err;
+    assert_int_equal(shopstat_outfile_open("/dev/full", &of, &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_outfile_error(of, &err), SHOPSTAT_OK);
+    static char big[1 << 16];
+    memset(big, 'x', sizeof big - 1);
+    fputs(big, shopstat_outfile_stream(of)); /* (past stdio's buffer: the write fails here) */
+    assert_true(ferror(shopstat_outfile_stream(of)));
+    assert_true(access("/nonexistent/file", F_OK) != 0); /* errno: ENOENT */
+    assert_int_equal(shopstat_outfile_error(of, &err), SHOPSTAT_EIO);
+    assert_string_equal(err.file, "/dev/full");
+    assert_string_equal(err.msg, "cannot write: No space left on device");
+    shopstat_error_clear(&err);
+    assert_true(access("/nonexistent/file", F_OK) != 0);
+    assert_int_equal(shopstat_outfile_commit(of, &err), SHOPSTAT_EIO);
+    assert_string_equal(err.file, "/dev/full");
+    assert_string_equal(err.msg, "cannot write: No space left on device");
+}
+
 /* A new file gets 0666 less the umask (not mkstemp's 0600); a replaced file keeps its mode. */
 static void test_replaced_mode(void **state)
 {
@@ -273,6 +299,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mode_and_name, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_track, scratch_setup, scratch_teardown),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_write_errno),
         cmocka_unit_test_setup_teardown(test_replaced_mode, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_threads, scratch_setup, scratch_teardown),
     };
