@@ -95,6 +95,7 @@ struct shopstat_reader {
     int stream;     /* fp is the caller's (shopstat_reader_open_file): read in order, not closed */
     gz_input *gz;   /* fp inflates a gzip-compressed file (engine/inflate.c), or NULL */
     int gz_file;    /* gz is a regular file opened by its path: ranges open it again */
+    int raw_fd;     /* the descriptor of the file gz inflates */
     long long start_off; /* file offset of the first byte read (standard input), or -1 */
     long long size_at_open; /* a regular file's size when opened (-1: not known, gzip): a
                              * file cut while it is read is an error, not a shorter export */
@@ -1790,6 +1791,7 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path, FILE *str
     if (gz_magic(r->buf, r->buf_len)) {
         /* gzip-compressed (an export.csv.gz, or gzip's output on a pipe): read on through a
          * stream that inflates, from its first byte; one thread reads it, from start to end */
+        r->raw_fd = fileno(r->fp);
         FILE *z = gz_open(r->fp, r->buf, r->buf_len, !r->stream, &r->gz);
         if (!z)
             return nomem(r, err);
@@ -2794,7 +2796,8 @@ reader_range *reader_range_new(const shopstat_reader *r)
      * with exit 0; without a range reader the exact pass reads on from r->fp */
     struct stat a, b;
     if (rr->fd >= 0 && !r->from_stdin &&
-        (fstat(rr->fd, &a) != 0 || fstat(fileno(r->fp), &b) != 0 || a.st_dev != b.st_dev ||
+        (fstat(rr->fd, &a) != 0 || fstat(r->gz ? r->raw_fd : fileno(r->fp), &b) != 0 ||
+         a.st_dev != b.st_dev ||
          a.st_ino != b.st_ino)) {
         close(rr->fd);
         rr->fd = -1;

@@ -136,7 +136,7 @@ if [ "$nth" = 1 ] && [ -z "${SHOPSTAT_WRAP:-}" ] &&
         rm -f t.csv
         bad=
         for n in $(seq 1 "$step" "$total"); do
-            SHOPSTAT_TEST_NTH_ALLOC=$n LD_PRELOAD="$T/lib/nth_alloc.so" timeout 20 $bin "${args[@]}" >out 2>err
+            SHOPSTAT_TEST_NTH_ALLOC=$n LD_PRELOAD="$T/lib/nth_alloc.so" timeout ${HOSTILE_TIMEOUT:-20} $bin "${args[@]}" >out 2>err
             rc=$?
             # (describe says what it could not count: "sums: not computed (out of memory)")
             if [ "$rc" = 0 ] && [ ! -s err ] && { cmp -s t.csv want.csv || grep -q '(out of memory)' t.csv; }; then

@@ -2,15 +2,18 @@
 # Hostile inputs: broken, huge or malicious exports, generated here (nothing large is
 # committed). Each case expects either the exact one-line error "file:line:col: error: ..."
 # with exit status 2, or a correct result with its values checked; every run has a 20 s
-# timeout, so a hang fails too. Ends with "N passed, N failed".
+# timeout, so a hang fails too ($HOSTILE_TIMEOUT seconds if set: `make sanitize` gives its
+# slower build 120, the largest cases taking 8 s under ASan on a loaded 2-CPU machine and
+# over 20 on a busier one). Ends with "N passed, N failed".
 # HOSTILE_SLOW=1 adds the 2 GiB per-PSU totals cap (1 GB of memory, a few seconds).
 set -u
 . "$(dirname "$0")/lib.sh"
 S="${SHOPSTAT_WRAP:+$SHOPSTAT_WRAP }$root/$BUILD/shopstat"
+TMO=${HOSTILE_TIMEOUT:-20}
 
 # run ARGS...: shopstat with a timeout; sets rc, stdout in out, stderr in err.
 run() {
-    timeout 20 $S "$@" >out 2>err
+    timeout $TMO $S "$@" >out 2>err
     rc=$?
 }
 
@@ -392,7 +395,7 @@ fi
 case "$BUILD" in
 *san*) ;;
 *)
-    (ulimit -v 1048576 && timeout 20 "$root/$BUILD/shopstat" tab ids.csv --var id >/dev/null 2>&1)
+    (ulimit -v 1048576 && timeout $TMO "$root/$BUILD/shopstat" tab ids.csv --var id >/dev/null 2>&1)
     check levels_cap_1gb "$?" 2
     ;;
 esac
@@ -423,13 +426,13 @@ fi
 # mode (docs/reliability.md), charts and report.pdf too: they were 0644 whatever the umask
 # (a chart replacing a private 0600 one became world-readable) and the report's folder 0755.
 printf 'q\na\nb\na\n' >perm.csv
-(umask 077 && timeout 20 $S tab perm.csv --var q -o perm.out.csv --chart perm.pdf >out 2>err)
+(umask 077 && timeout $TMO $S tab perm.csv --var q -o perm.out.csv --chart perm.pdf >out 2>err)
 check chart_mode_umask "$(stat -c %a perm.out.csv perm.pdf 2>&1 | tr '\n' ' ')" "600 600 "
 printf 'old' >keep.png && chmod 640 keep.png
-(umask 022 && timeout 20 $S tab perm.csv --var q -o /dev/null --chart keep.png >out 2>err)
+(umask 022 && timeout $TMO $S tab perm.csv --var q -o /dev/null --chart keep.png >out 2>err)
 check chart_mode_kept "$(stat -c %a keep.png) $(head -c 4 keep.png | tail -c 3)" "640 PNG"
 printf 'survey: p\ndata: perm.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q, chart: bars}\n' >perm.yml
-(umask 027 && timeout 20 $S report perm.yml -o perm_rep --quiet >out 2>err)
+(umask 027 && timeout $TMO $S report perm.yml -o perm_rep --quiet >out 2>err)
 check report_mode_umask "$(stat -c %a perm_rep perm_rep/tables.csv perm_rep/report.pdf perm_rep/charts perm_rep/charts/q.pdf 2>&1 | tr '\n' ' ')" "750 640 640 750 640 "
 # Numbers in CSV, JSON and the workbook keep a decimal point under a library caller's
 # locale with a decimal comma (the CLI sets none): test_output's and test_xlsx's locale
@@ -455,7 +458,7 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
                  for (i = 1; i <= 200; i++) { printf "%d,%d,%s", i, 1 + i % 3, i % 2 ? "a" : "b"
                      for (r = 1; r <= 37; r++) printf ",%d", (1 + i % 3) * ((i * r) % 3); print "" } }' >rep37.csv
     SHOPSTAT_TEST_CALLOC_FAIL=1370 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab rep37.csv --var q \
+        LD_PRELOAD="$T/alloc_fail.so" timeout $TMO "$root/$BUILD/shopstat" tab rep37.csv --var q \
         --weight w --repweights rw --reptype bootstrap -o rep37_out.csv >out 2>err
     check rep_rank_nomem "$? $(cat err) $(ls rep37_out.csv 2>/dev/null)" "1 shopstat: error: out of memory "
     expect_ok rep_rank_nomem_without_shim tab rep37.csv --var q --weight w --repweights rw \
@@ -469,7 +472,7 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
                      for (r = 1; r <= 37; r++) printf ",%d", (1 + i % 3) * (int(i / r) % 3); print "" } }' >dirs37.csv
     $S tab dirs37.csv --var q --weight w --repweights rw --reptype bootstrap --format csv >want 2>&1
     SHOPSTAT_TEST_REALLOC_FAIL=18944 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab dirs37.csv --var q \
+        LD_PRELOAD="$T/alloc_fail.so" timeout $TMO "$root/$BUILD/shopstat" tab dirs37.csv --var q \
         --weight w --repweights rw --reptype bootstrap --format csv >out 2>err
     check rep_dirs_nomem "$? $(cat err) $(cmp -s out want && echo same)" "0  same"
     # Out of memory while libyaml loads the spec (its document's first 16 nodes, 16 x 96
@@ -478,13 +481,13 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
     printf 'survey: t\ndata: y.csv\nquestions:\n  q: {column: q}\ntables:\n  - {question: q}\n' >y.yml
     printf 'q\na\nb\n' >y.csv
     SHOPSTAT_TEST_MALLOC_FAIL=1536 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" report y.yml -o y_out \
+        LD_PRELOAD="$T/alloc_fail.so" timeout $TMO "$root/$BUILD/shopstat" report y.yml -o y_out \
         --no-charts --quiet >out 2>err
     check spec_yaml_nomem "$? $(cat err) $(ls -d y_out* 2>/dev/null)" "1 shopstat: error: out of memory "
     # Out of memory in fopen (its FILE, 472 bytes on x86-64 glibc): exit 1 "out of memory",
     # not the spec's "cannot open the spec: Cannot allocate memory", exit 2.
     SHOPSTAT_TEST_MALLOC_FAIL=472 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" report y.yml -o y_out \
+        LD_PRELOAD="$T/alloc_fail.so" timeout $TMO "$root/$BUILD/shopstat" report y.yml -o y_out \
         --no-charts --quiet >out 2>err
     check spec_fopen_nomem "$? $(cat err) $(ls -d y_out* 2>/dev/null)" "1 shopstat: error: out of memory "
     # Out of memory for the time order's keys (999 waves, 16 bytes each): exit 1, no output
@@ -492,7 +495,7 @@ if [ -z "${SHOPSTAT_WRAP:-}" ] && ${CC:-cc} -shared -fPIC -o alloc_fail.so "$roo
     awk 'BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print "wave,q"
                  for (i = 998; i >= 0; i--) print m[i % 12 + 1] " " (1950 + int(i / 12)) "," (i % 2 ? "a" : "b") }' >waves999.csv
     SHOPSTAT_TEST_MALLOC_FAIL=15984 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        LD_PRELOAD="$T/alloc_fail.so" timeout 20 "$root/$BUILD/shopstat" tab waves999.csv --var q \
+        LD_PRELOAD="$T/alloc_fail.so" timeout $TMO "$root/$BUILD/shopstat" tab waves999.csv --var q \
         --by wave -o waves_out.csv >out 2>err
     check time_order_nomem "$? $(cat err) $(ls waves_out.csv 2>/dev/null)" "1 shopstat: error: out of memory "
     expect_ok time_order_nomem_without_shim tab waves999.csv --var q --by wave --format csv &&
