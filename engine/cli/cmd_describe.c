@@ -1744,11 +1744,12 @@ static void note_scale_levels(FILE *out, const shopstat_description *ds,
 
 /* A public-use file's replicate weights (shopstat_describe_repweights_guess) beside the
  * weight, and what their values say of the method: each replicate weight is the full-sample
- * weight times a factor, 1 - rho and 1 + rho for Fay's BRR (Judkins 1990), 0 and 2 for BRR
- * and the paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, 1 - 1/sqrt(2), 1 and
+ * weight times a factor, rho and 2 - rho for Fay's BRR (Judkins 1990; R's svrepdesign
+ * rho, whose scale is 1/(R (1 - rho)^2), as.svrepdesign's fay.rho), 0 and 2 for BRR and the
+ * paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, 1 - 1/sqrt(2), 1 and
  * 1 + 1/sqrt(2) for the ACS's successive differences (Fay and Train 1995), so the replicates'
  * smallest and largest values against the weight's tell Fay's rho, or SDR where that rho
- * would be 1/sqrt(2) (the ACS's factors: a Fay design with that rho is rare). */
+ * would be 1 - 1/sqrt(2) (the ACS's factors: a Fay design with that rho is rare). */
 typedef struct rep_guess {
     size_t R, first;
     char prefix[128];
@@ -1757,7 +1758,54 @@ typedef struct rep_guess {
     const char *wname;
     char rho[32]; /* the rho both ends fit (to 1e-9), or "" */
     int sdr;      /* both ends fit 1 -/+ 1/sqrt(2) (then rho is "") */
+    double rounded; /* the step the ends fit to (1: whole numbers), 0 when they fit exactly */
 } rep_guess;
+
+/* The step u = 10^-k (k = 0..6, the fewest decimals) of which x is a multiple, or 0. */
+static double decimal_step(double x)
+{
+    double u = 1;
+    for (int k = 0; k <= 6; k++, u /= 10) {
+        double q = x / u;
+        if (fabs(q - nearbyint(q)) <= 1e-6)
+            return u;
+    }
+    return 0;
+}
+
+/* Replicate weights shipped rounded (the ACS's PWGTP1..80 are whole numbers): the ends are
+ * the weight's ends times rho and 2 - rho only to half the step u they are written to, so
+ * rho lies in [(lo - u/2) / wlo, (lo + u/2) / wlo] and in [2 - (hi + u/2) / whi,
+ * 2 - (hi - u/2) / whi]. Both holding 1 - 1/sqrt(2): sdr; else the rho of fewest decimals
+ * (up to 4) in both: Fay's. g->rounded is set to u. */
+static void rounded_factors(rep_guess *g)
+{
+    double ulo = decimal_step(g->lo), uhi = decimal_step(g->hi);
+    double u = ulo > uhi ? ulo : uhi;
+    if (!(u > 0))
+        return;
+    double a = fmax((g->lo - u / 2) / g->wlo, 2 - (g->hi + u / 2) / g->whi);
+    double b = fmin((g->lo + u / 2) / g->wlo, 2 - (g->hi - u / 2) / g->whi);
+    a -= 1e-12;
+    b += 1e-12;
+    if (!(a <= b) || !(b > 0) || !(a < 1))
+        return;
+    g->rounded = u;
+    if (1 - sqrt(0.5) >= a && 1 - sqrt(0.5) <= b) {
+        g->sdr = 1;
+        return;
+    }
+    double f = 1;
+    for (int k = 1; k <= 4; k++) {
+        f *= 10;
+        double r = ceil(a * f) / f; /* the smallest of k decimals in [a, b] */
+        if (r <= b && r > 0 && r < 1) {
+            snprintf(g->rho, sizeof g->rho, "%.*f", k, r);
+            return;
+        }
+    }
+    g->rounded = 0;
+}
 
 static int guess_replicates(const shopstat_description *ds, const cli_data_opts *o,
                             const shopstat_suggestion *sg, size_t n, rep_guess *g)
@@ -1798,13 +1846,14 @@ static int guess_replicates(const shopstat_description *ds, const cli_data_opts 
         g->wname = w->name;
         g->wlo = w->min;
         g->whi = w->max;
-        double rho = 1 - g->lo / g->wlo, rho2 = g->hi / g->whi - 1;
+        double rho = g->lo / g->wlo, rho2 = 2 - g->hi / g->whi;
         if (rho > 0 && rho < 1 && fabs(rho - rho2) <= 1e-9 * (1 + rho)) {
-            if (fabs(rho - sqrt(0.5)) <= 1e-9)
+            if (fabs(rho - (1 - sqrt(0.5))) <= 1e-9)
                 g->sdr = 1;
             else
                 snprintf(g->rho, sizeof g->rho, "%.6g", rho);
-        }
+        } else if (g->lo > 0)
+            rounded_factors(g);
     }
     return 1;
 }
@@ -1825,23 +1874,30 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
     else
         fprintf(out, "      their values run from %s to %s: ", num(a, sizeof a, g->lo),
                 num(b, sizeof b, g->hi));
+    char rounding[96] = "";
+    if (g->rounded >= 1)
+        snprintf(rounding, sizeof rounding, " (as far as their rounding to whole numbers shows)");
+    else if (g->rounded > 0)
+        snprintf(rounding, sizeof rounding, " (as far as their rounding to %s shows)",
+                 num(c, sizeof c, g->rounded));
     if (g->sdr)
         fprintf(out,
-                "the weight times %s and %s, 1 - 1/sqrt(2) and 1 + 1/sqrt(2), the ACS's "
+                "the weight times %s and %s%s, 1 - 1/sqrt(2) and 1 + 1/sqrt(2), the ACS's "
                 "successive-difference factors: --reptype sdr (scale 4/R, variances about the "
-                "full-sample estimate; Fay's BRR with rho 0.707107 has the same ends: check the "
+                "full-sample estimate; Fay's BRR with rho 0.292893 has the same ends: check the "
                 "file's documentation)\n",
-                num(a, sizeof a, 1 - sqrt(0.5)), num(b, sizeof b, 1 + sqrt(0.5)));
+                num(a, sizeof a, 1 - sqrt(0.5)), num(b, sizeof b, 1 + sqrt(0.5)), rounding);
     else if (g->rho[0])
         fprintf(out,
-                "the weight times %s and %s, Fay's factors 1 - rho and 1 + rho: --reptype "
+                "the weight times %s and %s%s, Fay's factors rho and 2 - rho: --reptype "
                 "fay --rho %s (check the file's documentation)\n",
-                num(a, sizeof a, 1 - atof(g->rho)), num(b, sizeof b, 1 + atof(g->rho)), g->rho);
+                num(a, sizeof a, atof(g->rho)), num(b, sizeof b, 2 - atof(g->rho)), rounding,
+                g->rho);
     else
         fprintf(out,
                 "%s\n      add the --reptype the file's documentation names: brr or jk2 "
-                "(the weight times 0 or 2; jk2 also 1), fay --rho R (times 1 - rho or 1 + "
-                "rho, never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
+                "(the weight times 0 or 2; jk2 also 1), fay --rho R (times rho or 2 - rho, "
+                "never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
                 g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
                            : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
                              "jackknife)");
