@@ -64,7 +64,7 @@ const char cmd_describe_help_more[] =
     "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
     "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
     "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
-    "  --mse                          (as tab)\n"
+    "  --mse | --no-mse               (as tab)\n"
     "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
     "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
     "          counted by condition under rows:, carried into the start\n"
@@ -1457,6 +1457,7 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
         /* a flag taking a value keeps it on its line */
         int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&
                    strcmp(argv[i], "--decimal-comma") != 0 && strcmp(argv[i], "--mse") != 0 &&
+                   strcmp(argv[i], "--no-mse") != 0 &&
                    i + 1 < argc;
         const char *mv = pair && strcmp(argv[i], "--missing") == 0 ? argv[i + 1]
                          : strncmp(argv[i], "--missing=", 10) == 0 ? argv[i] + 10

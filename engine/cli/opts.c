@@ -367,8 +367,13 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
     shopstat_error_clear(&err);
     const char *v;
     int m;
-    if (strcmp(argv[*i], "--mse") == 0) {
-        d->mse = 1;
+    if (strcmp(argv[*i], "--mse") == 0 || strcmp(argv[*i], "--no-mse") == 0) {
+        int on = argv[*i][2] == 'm';
+        if (d->mse == !on) { /* (the other one came first: -1 when neither did) */
+            cli_usage_error("--mse and --no-mse contradict each other; give one");
+            return -1;
+        }
+        d->mse = on; /* --no-mse: about the replicates' mean, R's default for every type */
         return 1;
     }
     if ((m = cli_flag_value(argc, argv, i, "--lonely-psu", &v)) != 0) {
@@ -424,6 +429,7 @@ int cli_design_check(const shopstat_design_opts *d)
                        : !isnan(d->repscale)           ? "--repscale"
                        : d->rscales                    ? "--rscales"
                        : d->mse == 1                   ? "--mse"
+                       : d->mse == 0                   ? "--no-mse"
                                                        : NULL;
     if (!flag)
         return 0;
