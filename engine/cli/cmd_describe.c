@@ -63,8 +63,8 @@ const char cmd_describe_help_more[] =
     "\n" CLI_DATA_OPTS_HELP
     "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
     "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
-    "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
-    "  --mse | --no-mse               (as tab)\n"
+    "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  --rho R  --repscale S\n"
+    "  --rscales a,b,...|@FILE  --mse|--no-mse       (as tab)\n"
     "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
     "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
     "          counted by condition under rows:, carried into the start\n"
