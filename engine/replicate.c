@@ -368,9 +368,11 @@ size_t shopstat_rep_note(const shopstat_design_opts *d, char *buf, size_t n)
             buf[0] = '\0';
         return 0;
     }
-    char rho[48] = "";
+    char rho[64] = "";
     if (t == SHOPSTAT_REP_FAY && !isnan(d->rho))
         snprintf(rho, sizeof rho, ", rho %.15g", d->rho);
+    else if (t == SHOPSTAT_REP_BOOTSTRAP && d->bootstrap_average > 0)
+        snprintf(rho, sizeof rho, ", each replicate the mean of %.15g", d->bootstrap_average);
     /* (as shopstat_repweights_resolve: sdr about the full-sample estimate unless --mse says) */
     int mse = d->mse < 0 ? t == SHOPSTAT_REP_SDR : d->mse != 0;
     int w = snprintf(buf, n, "%s%s; variances about the %s", method[t], rho,
@@ -411,6 +413,13 @@ shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, c
     } else if (d->rscales && t == SHOPSTAT_REP_JK2) {
         o = SHOPSTAT_REP_OPT_RSCALES;
         w = "jk2 gives every replicate rscale 1";
+    } else if (d->bootstrap_average > 0 && t != SHOPSTAT_REP_BOOTSTRAP) {
+        /* (R's svrepdesign reads bootstrap.average for type "bootstrap" only) */
+        o = SHOPSTAT_REP_OPT_BOOTSTRAP_AVERAGE;
+        w = "the bootstrap average sets a bootstrap's scale only";
+    } else if (d->bootstrap_average > 0 && !isnan(d->repscale)) {
+        o = SHOPSTAT_REP_OPT_BOOTSTRAP_AVERAGE;
+        w = "a scale given replaces bootstrap.average / (R - 1)";
     }
     if (why)
         *why = w;
@@ -421,7 +430,7 @@ shopstat_status shopstat_rep_check_options(const shopstat_design_opts *d, shopst
 {
     const char *why;
     static const char *const flag[] = {"", "design_opts.rho", "design_opts.repscale",
-                                       "design_opts.rscales"};
+                                       "design_opts.rscales", "design_opts.bootstrap_average"};
     shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
     if (o == SHOPSTAT_REP_OPT_NONE)
         return SHOPSTAT_OK;
@@ -709,7 +718,9 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         rw->scale = 1;
         break;
     case SHOPSTAT_REP_BOOTSTRAP:
-        rw->scale = 1 / (Rd - 1);
+        /* R: scale = bootstrap.average / (R - 1), bootstrap.average 1 unless given (mean
+         * bootstrap weights, each the average of K replicates, vary sqrt(K) times less) */
+        rw->scale = (d->bootstrap_average > 0 ? d->bootstrap_average : 1) / (Rd - 1);
         break;
     case SHOPSTAT_REP_SDR:
         rw->scale = 4 / Rd;

@@ -2225,7 +2225,7 @@ static shopstat_status rep_scale(ctx *c, yaml_node_t *n, const char *what, doubl
 static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
 {
     static const char *const keys[] = {"prefix", "columns", "type", "rho",
-                                       "scale",  "rscales", "mse"};
+                                       "scale",  "rscales", "mse",  "bootstrap_average"};
     shopstat_design_opts *d = &c->s->info.design;
     shopstat_status st = CHECK_MAP(c, n, "replicates", keys);
     if (st)
@@ -2306,6 +2306,9 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
     }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
         return st;
+    if ((v = get(c, n, "bootstrap_average")) &&
+        (st = rep_scale(c, v, "bootstrap_average", &d->bootstrap_average)))
+        return st;
     /* what the type needs, at its type: (the command line's checks come after the header) */
     if (d->reptype == SHOPSTAT_REP_FAY && isnan(d->rho))
         return FAIL(c, type_node,
@@ -2317,7 +2320,7 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
                     "the PSUs of its stratum; R requires them too)");
     /* what R's svrepdesign ignores for the type is an error, as on the command line */
     const char *why;
-    static const char *const key[] = {"", "rho", "scale", "rscales"};
+    static const char *const key[] = {"", "rho", "scale", "rscales", "bootstrap_average"};
     shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
     if (o != SHOPSTAT_REP_OPT_NONE)
         return FAIL(c, get(c, n, key[o]),

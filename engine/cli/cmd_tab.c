@@ -24,7 +24,7 @@ const char cmd_tab_help[] =
     "  --repweights PREFIX|C1,C2,...  columns PREFIX1, PREFIX2, ... (numeric order) or a list\n"
     "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  scales as R's svrepdesign\n"
     "  --rho R  (fay only)  --repscale S  (not brr, fay, sdr, jk2)  --mse|--no-mse\n"
-    "  --rscales a,b,...|@FILE  (jkn: required; not sdr, jk2)\n"
+    "  --rscales a,b,...|@FILE  (jkn: required; not sdr, jk2)  --bootstrap-average K\n"
     "                                 R's svrepdesign ignores these outside the types\n"
     "                                 named, so they are refused there\n"
     "questions (repeatable):\n"

@@ -347,8 +347,9 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
-const char *const cli_design_once[] = {"--lonely-psu", "--repweights", "--reptype", "--rho",
-                                       "--repscale",   "--rscales",    NULL};
+const char *const cli_design_once[] = {"--lonely-psu", "--repweights", "--reptype",
+                                       "--rho",        "--repscale",   "--rscales",
+                                       "--bootstrap-average", NULL};
 
 /* A number x with lo <= x < hi (lo < x when lo is 0 and hi infinite: a scale). */
 static int parse_number(const char *s, double lo, double hi, double *out)
@@ -493,6 +494,19 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
             return -1;
         }
         d->repscale = x;
+    } else if ((m = cli_flag_value(argc, argv, i, "--bootstrap-average", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        double x = 0;
+        shopstat_error e2;
+        shopstat_error_clear(&e2);
+        if (shopstat_rep_scale_parse(v, strlen(v), &x, &e2) || !(x > 0)) {
+            cli_usage_error("--bootstrap-average '%s': %s; give how many bootstrap replicates "
+                            "each replicate column averages (a positive number, such as 25)",
+                            v, e2.msg[0] ? e2.msg : "not positive");
+            return -1;
+        }
+        d->bootstrap_average = x;
     } else if ((m = cli_flag_value(argc, argv, i, "--rscales", &v)) != 0) {
         if (m < 0)
             return -1;
@@ -515,6 +529,7 @@ int cli_design_check(const shopstat_design_opts *d)
                        : !isnan(d->rho)                ? "--rho"
                        : !isnan(d->repscale)           ? "--repscale"
                        : d->rscales                    ? "--rscales"
+                       : d->bootstrap_average > 0  ? "--bootstrap-average"
                        : d->mse == 1                   ? "--mse"
                        : d->mse == 0                   ? "--no-mse"
                                                        : NULL;
