@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 #include "shopstat/reader.h"
@@ -490,6 +491,41 @@ static int by_suffix(const void *a, const void *b)
 }
 
 /* Columns PREFIX<digits> in numeric order, or the comma-separated list. */
+/* The prefix a --repweights value that names no column meant, for the error: the value up
+ * to a pattern's first special character (R's "PWGTP[0-9]+", a shell's "PWGTP*") or whole,
+ * compared without case, and the run of columns it starts (PWGTP1 .. PWGTP80, rw_001 ..:
+ * the name less its digits). Writes "the columns A to B (N) have the prefix P" to out and
+ * returns 1, or returns 0 when no column of that start ends in digits. */
+static int near_prefix(const shopstat_reader *r, const char *spec, char *out, size_t size)
+{
+    size_t clen = strcspn(spec, "*?[(^$.+{\\");
+    size_t ncols = shopstat_reader_ncols(r), count = 0, plen = 0;
+    const char *first = NULL, *last = NULL;
+    for (size_t i = 0; clen && i < ncols; i++) {
+        const char *name = shopstat_reader_colname(r, i);
+        size_t len = strlen(name), d = len;
+        while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+            d--;
+        if (d == len || d == 0 || d < clen || strncasecmp(name, spec, clen) != 0)
+            continue;
+        if (!first) {
+            first = name;
+            plen = d;
+        } else if (d != plen || strncmp(name, first, plen) != 0)
+            continue;
+        last = name;
+        count++;
+    }
+    if (!first)
+        return 0;
+    if (count == 1)
+        snprintf(out, size, "the column %.60s has the prefix %.*s", first, (int)plen, first);
+    else
+        snprintf(out, size, "the columns %.40s to %.40s (%zu) have the prefix %.*s", first, last,
+                 count, (int)(plen > 40 ? 40 : plen), first);
+    return 1;
+}
+
 static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweights *rw,
                                     const char *spec, shopstat_error *err)
 {
@@ -556,12 +592,20 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
         rw->cols[i] = found[i].idx;
     rw->R = n;
     free(found);
-    if (!n)
+    if (!n) {
+        char near[160];
+        if (near_prefix(r, spec, near, sizeof near))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
+                                      "design_opts.repweights %s: no column is named %s "
+                                      "followed by digits; %s; give the prefix or a "
+                                      "comma-separated list",
+                                      spec, spec, near);
         return shopstat_error_set(
             err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
             "design_opts.repweights %s: no column is named %s followed by digits "
             "(such as %s1); give the prefix or a comma-separated list",
             spec, spec, spec);
+    }
     return SHOPSTAT_OK;
 }
 
