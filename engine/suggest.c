@@ -1041,12 +1041,13 @@ size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t
             continue;
         size_t plen = d, k = 0;
         int width = len - d > 1 ? (int)(len - d) : 0;
-        /* PREFIX1, PREFIX2, ... adjacent, every value a number >= 0, none missing (a
-         * replicate weight is part of the design) */
+        /* PREFIX1, PREFIX2, ... adjacent, every value a number, none missing (a replicate
+         * weight is part of the design); negative ones only among many distinct values
+         * (calibrated replicates, as the ACS's; not a grid's -99 code) */
         while (i + k < nc) {
             const shopstat_colsummary *e = shopstat_description_column(ds, i + k);
             if (!e->name || !named_k(e->name, c->name, plen, k + 1, width) || !e->all_numeric ||
-                e->min < 0 || e->missing)
+                (e->min < 0 && e->distinct <= 20 && !e->distinct_capped) || e->missing)
                 break;
             k++;
         }

@@ -675,7 +675,9 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
     const char *badname = NULL;
     for (size_t i = 0; i < rw->R; i++) {
         const shopstat_colsummary *cs = shopstat_description_column(ds, rw->cols[i]);
-        if (!cs->all_numeric || cs->missing || cs->min < 0) {
+        /* (a negative replicate weight is no error: R's svrepdesign and tab take it, and
+         * calibrated replicates have them, the ACS's PWGTP1..80 range from -9999) */
+        if (!cs->all_numeric || cs->missing) {
             if (!bad++)
                 badname = cs->name;
             continue;
@@ -697,8 +699,8 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
     free(sums);
     if (bad)
         fprintf(out,
-                "  warning:    %zu replicate column%s (%s%s) with missing, non-numeric or "
-                "negative values: tab stops at the first\n",
+                "  warning:    %zu replicate column%s (%s%s) with missing or non-numeric "
+                "values: tab stops at the first\n",
                 bad, bad == 1 ? "" : "s", badname, bad > 1 ? ", ..." : "");
 }
 
@@ -1899,9 +1901,11 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
                 "%s\n      add the --reptype the file's documentation names: brr or jk2 "
                 "(the weight times 0 or 2; jk2 also 1), fay --rho R (times rho or 2 - rho, "
                 "never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
-                g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
-                           : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
-                             "jackknife)");
+                g->lo < 0    ? "some replicate weights are negative (calibrated replicates, as "
+                               "the ACS's can be: R and tab take them)"
+                : g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
+                             : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
+                               "jackknife)");
     fprintf(out, "      --mse when it says variances are taken about the full-sample estimate "
                  "(sdr's default; else about the replicates' mean, R's default)\n");
 }

@@ -4,7 +4,8 @@
 # puf/acs_pums.csv: an ACS-style person file, PWGTP and 80 successive-difference replicates
 #     PWGTP1..PWGTP80 built as the Census Bureau builds them (a Hadamard matrix of order 80,
 #     rows assigned in sort order, factors 1, 1 -/+ 2^-1/2), then rounded to whole numbers
-#     as the PUMS ships them (so no replicate is exactly the weight times a factor).
+#     as the PUMS ships them (so no replicate is exactly the weight times a factor);
+#     acs_pums_neg.csv, the same with one replicate weight -3 (R takes negative ones).
 # puf/fay_rounded.csv: Fay's BRR, rho 0.3, 24 replicates rounded to whole numbers (RECS-,
 #     MEPS-style files write them to a few decimals at most).
 # puf/rw_padded.csv: JK1 replicates named rw_001..rw_040 (zero-padded) in the first columns,
@@ -92,10 +93,16 @@ write.csv(data.frame(ADM_RNO = seq_len(nb), SMK_005 = sample(c(1:3, 6), nb, repl
                                                               prob = c(.15, .15, .65, .05)),
                      WTS_M, wm), file.path(outdir, "boot_mean.csv"), row.names = FALSE, quote = FALSE)
 
+## acs_pums_neg.csv: the same with one negative replicate weight, as calibrated replicates
+## can be (the ACS PUMS dictionary gives PWGTP1..80 the range -9999..9999)
+neg <- read.csv(file.path(outdir, "acs_pums.csv"), check.names = FALSE)
+neg$PWGTP7[5] <- -3
+write.csv(neg, file.path(outdir, "acs_pums_neg.csv"), row.names = FALSE, quote = FALSE)
+
 ## R's answers, on what the files hold
 rd <- function(name) read.csv(file.path(outdir, name), na.strings = "", check.names = FALSE)
 cases <- character()
-tab_case <- function(case, dat, des, col, levels, segs, w, flags) {
+tab_case <- function(case, dat, des, col, levels, segs, w, flags, tol = NULL) {
     out <- NULL
     for (l in levels) for (s in names(segs)) {
         ans <- !is.na(dat[[col]])
@@ -103,7 +110,8 @@ tab_case <- function(case, dat, des, col, levels, segs, w, flags) {
         out <- rbind(out, tab_logit_row(des, y, segs[[s]] & ans, w, col, l, s))
     }
     write.csv(out, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
-    cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " ")))
+    cases <<- c(cases, paste0(case, "|", paste(flags, collapse = " "),
+                              if (!is.null(tol)) paste0("|tol=", tol)))
 }
 reps <- function(dat, re) dat[, grep(re, names(dat))]
 
@@ -118,6 +126,22 @@ for (mse in c(TRUE, FALSE)) {
              c("tab puf/acs_pums.csv --weight PWGTP --repweights PWGTP --reptype sdr",
                if (!mse) "--no-mse", "--var HICOV --by ST"))
 }
+ng <- rd("acs_pums_neg.csv")
+des <- svrepdesign(data = ng, weights = ~PWGTP, repweights = reps(ng, "^PWGTP[0-9]+$"),
+                   type = "successive-difference", mse = TRUE)
+# svymean (estimate, SE, deff) takes the -3 as it stands; svyciprop's logit interval refits
+# the logit per replicate with glm.fit, which leaves rows of weight <= 0 out of the fit
+# (good <- weights > 0), so R's replicate 7 is logit(p) without that row (2e-4 off the
+# logit of the replicate's share, which shopstat takes, as svymean does): the interval's
+# ends differ by 4e-6 relative, hence tol 1e-5 (NOTES.md).
+g <- svyglm(I(HICOV == 2) ~ 1, des, family = quasibinomial, return.replicates = TRUE)
+w7 <- ng$PWGTP7
+p7 <- sum(w7 * (ng$HICOV == 2)) / sum(w7)
+p7_glm <- sum((w7 * (ng$HICOV == 2))[w7 > 0]) / sum(w7[w7 > 0])
+stopifnot(abs(g$replicates[7, 1] - qlogis(p7_glm)) < 1e-8, abs(qlogis(p7) - qlogis(p7_glm)) > 1e-4)
+tab_case("acs_neg_tab", ng, des, "HICOV", 1:2, list(all = rep(TRUE, nrow(ng))), ng$PWGTP,
+         "tab puf/acs_pums_neg.csv --weight PWGTP --repweights PWGTP --reptype sdr --var HICOV",
+         tol = "1e-5")
 fy <- rd("fay_rounded.csv")
 des <- svrepdesign(data = fy, weights = ~NWEIGHT, repweights = reps(fy, "^REPWT"), type = "Fay", rho = 0.3)
 tab_case("fay_rounded_tab", fy, des, "AIRCOND", 0:1, list(all = rep(TRUE, nrow(fy))), fy$NWEIGHT,
