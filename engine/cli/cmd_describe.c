@@ -787,7 +787,7 @@ typedef struct cmdline {
     int decimal_comma;
     const char *repweights; /* a public-use file's replicate weights' prefix, or NULL */
     const char *rho;        /* with it, the rho of Fay's factors its values fit, or NULL */
-    int sdr;                /* with it, its values fit the ACS's successive differences */
+    const char *reptype;    /* with it and no rho, the type its values fit (sdr, jk1) */
     int lonely;             /* the given design has single-PSU strata and no --lonely-psu */
 } cmdline;
 
@@ -1496,8 +1496,8 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
         if (c->rho) {
             put_arg(c, "--reptype", "fay");
             put_arg(c, "--rho", c->rho);
-        } else if (c->sdr) {
-            put_arg(c, "--reptype", "sdr");
+        } else if (c->reptype) {
+            put_arg(c, "--reptype", c->reptype);
         }
     }
     for (int r = 0; r < NROLES; r++)
@@ -1761,6 +1761,8 @@ typedef struct rep_guess {
     const char *wname;
     char rho[32]; /* the rho both ends fit (to 1e-9), or "" */
     int sdr;      /* both ends fit 1 -/+ 1/sqrt(2) (then rho is "") */
+    int jk1;      /* the ends are 0 and the weight's times R/(R - 1): one of R groups left
+                   * out of each replicate (JK1; a JKn stratum's n_h/(n_h - 1) is larger) */
     double rounded; /* the step the ends fit to (1: whole numbers), 0 when they fit exactly */
 } rep_guess;
 
@@ -1857,6 +1859,9 @@ static int guess_replicates(const shopstat_description *ds, const cli_data_opts 
                 snprintf(g->rho, sizeof g->rho, "%.6g", rho);
         } else if (g->lo > 0)
             rounded_factors(g);
+        double f = (double)g->R / (double)(g->R - 1), u = decimal_step(g->hi);
+        if (g->lo == 0 && fabs(g->hi - g->whi * f) <= (u > 0 ? u / 2 : 0) + 1e-9 * g->hi)
+            g->jk1 = 1;
     }
     return 1;
 }
@@ -1896,6 +1901,12 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
                 "fay --rho %s (check the file's documentation)\n",
                 num(a, sizeof a, atof(g->rho)), num(b, sizeof b, 2 - atof(g->rho)), rounding,
                 g->rho);
+    else if (g->jk1)
+        fprintf(out,
+                "some are 0 and the largest is the weight's times %s, R/(R - 1) for R = %zu: "
+                "JK1's factors (one of R groups left out of each replicate): --reptype jk1 "
+                "(scale (R - 1)/R; check the file's documentation)\n",
+                num(a, sizeof a, (double)g->R / (double)(g->R - 1)), g->R);
     else
         fprintf(out,
                 "%s\n      add the --reptype the file's documentation names: brr or jk2 "
@@ -2112,7 +2123,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                  o->csv.decimal_comma,
                  reps ? rg.prefix : NULL,
                  reps && rg.rho[0] ? rg.rho : NULL,
-                 reps && rg.sdr,
+                 !reps ? NULL : rg.sdr ? "sdr" : rg.jk1 ? "jk1" : NULL,
                  0};
     const shopstat_design_summary *gd = shopstat_description_design(ds);
     c.lonely = gd && gd->single_psu_strata && o->design.lonely == SHOPSTAT_LONELY_FAIL;
