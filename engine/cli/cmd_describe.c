@@ -1917,8 +1917,9 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
                 : g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
                              : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
                                "jackknife)");
-    fprintf(out, "      --mse when it says variances are taken about the full-sample estimate "
-                 "(sdr's default; else about the replicates' mean, R's default)\n");
+    fprintf(out, "      --mse when it says variances are taken about the full-sample estimate, "
+                 "--no-mse about the replicates' mean (defaults: sdr --mse, as the Census "
+                 "Bureau's; the others --no-mse, as R's)\n");
 }
 
 /* describe's own --codes-sep (in the start already: no other is proposed), or 0. */
