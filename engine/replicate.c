@@ -1,7 +1,9 @@
 /* Replicate-weight designs: per-replicate cell totals, R's degf rank, replicate variances. */
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -440,6 +442,79 @@ shopstat_status shopstat_rep_check_options(const shopstat_design_opts *d, shopst
         "%s with design_opts.reptype %s: R's svrepdesign ignores it (%s); leave "
         "it out",
         flag[o], shopstat_rep_type_name(d->reptype), why);
+}
+
+shopstat_status shopstat_rep_rscales_read(const char *path, char **out, shopstat_error *err)
+{
+    enum { RSCALES_FILE_MAX = 1 << 22 }; /* 4 MB: far more than any real list */
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
+                                  "cannot read the rscales file: %s", strerror(errno));
+    char *text = malloc(RSCALES_FILE_MAX + 1);
+    size_t n = text ? fread(text, 1, RSCALES_FILE_MAX + 1, f) : 0;
+    int rerr = ferror(f);
+    fclose(f);
+    if (!text)
+        return nomem(err);
+    if (rerr || n > RSCALES_FILE_MAX) {
+        free(text);
+        return shopstat_error_set(err, rerr ? SHOPSTAT_EIO : SHOPSTAT_ELIMIT, path, 0, 0,
+                                  rerr ? "cannot read the rscales file"
+                                       : "the rscales file is over 4 MB");
+    }
+    text[n] = '\0';
+    char *list = malloc(n + 1);
+    if (!list) {
+        free(text);
+        return nomem(err);
+    }
+    size_t len = 0, line = 1, count = 0;
+    const char *p = text, *bol = text;
+    while (*p) {
+        if (*p == '\n') {
+            bol = ++p;
+            line++;
+            continue;
+        }
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == ',') {
+            p++;
+            continue;
+        }
+        if (*p == '#' && p == bol + strspn(bol, " \t")) {
+            p += strcspn(p, "\n");
+            continue;
+        }
+        size_t tl = strcspn(p, " \t\r\n,");
+        double x = 0;
+        shopstat_error e2;
+        shopstat_error_clear(&e2);
+        if (shopstat_rep_scale_parse(p, tl, &x, &e2) || !(x >= 0)) {
+            shopstat_status st = shopstat_error_set(
+                err, SHOPSTAT_EINPUT, path, line, (size_t)(p - bol) + 1,
+                "rscales item %zu, '%.*s': %s; the file holds the rscales alone, non-negative "
+                "numbers or fractions (such as 79/80), one per line or separated by commas",
+                count + 1, (int)(tl > 60 ? 60 : tl), p, e2.msg[0] ? e2.msg : "negative");
+            free(text);
+            free(list);
+            return st;
+        }
+        if (count++)
+            list[len++] = ',';
+        memcpy(list + len, p, tl);
+        len += tl;
+        p += tl;
+    }
+    free(text);
+    list[len] = '\0';
+    if (!count) {
+        free(list);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 0, 0,
+                                  "the rscales file holds no number");
+    }
+    *out = list;
+    return SHOPSTAT_OK;
 }
 
 size_t shopstat_totals_nreplicates(const shopstat_totals *t)

@@ -2224,8 +2224,9 @@ static shopstat_status rep_scale(ctx *c, yaml_node_t *n, const char *what, doubl
 
 static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
 {
-    static const char *const keys[] = {"prefix", "columns", "type", "rho",
-                                       "scale",  "rscales", "mse",  "bootstrap_average"};
+    static const char *const keys[] = {"prefix", "columns", "type",
+                                       "rho",    "scale",   "rscales",
+                                       "rscales_file", "mse", "bootstrap_average"};
     shopstat_design_opts *d = &c->s->info.design;
     shopstat_status st = CHECK_MAP(c, n, "replicates", keys);
     if (st)
@@ -2303,6 +2304,32 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         d->rscales = joined;
         for (size_t i = 0; i < k; i++)
             joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
+    }
+    if ((v = get(c, n, "rscales_file"))) {
+        /* a JKn file's rscales in a file of their own, relative to the spec as data: */
+        if (d->rscales)
+            return FAIL(c, v, "replicates: give rscales: or rscales_file:, not both");
+        if (v->type != YAML_SCALAR_NODE || !v->data.scalar.length)
+            return FAIL(c, v, "replicates: rscales_file: must be a file name");
+        const char *path = NULL;
+        char *list = NULL;
+        if ((st = spec_relative(c, (const char *)v->data.scalar.value, &path)))
+            return st;
+        if ((st = shopstat_rep_rscales_read(path, &list, c->err))) {
+            if (st != SHOPSTAT_EIO) /* (at the item's line and column in that file) */
+                return st;
+            char why[256];
+            snprintf(why, sizeof why, "%.200s", c->err->msg);
+            return FAIL(c, v, "replicates: rscales_file: %s: %s", path, why);
+        }
+        char *kept = zalloc(c, strlen(list) + 1, 1);
+        if (kept)
+            memcpy(kept, list, strlen(list) + 1);
+        free(list);
+        if (!kept)
+            return SHOPSTAT_ENOMEM;
+        d->rscales = kept;
+        c->s->info.rscales_pos = pos_of(v);
     }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
         return st;

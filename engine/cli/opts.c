@@ -1,7 +1,6 @@
 /* Parsing of the CSV and design flags shared by describe, tab, compare and chisq. */
 #include "cli/opts.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,82 +361,22 @@ static int parse_number(const char *s, double lo, double hi, double *out)
     return 1;
 }
 
-/* --rscales @FILE: the per-replicate factors from a file of their own, as an agency ships
- * them (one per line, or separated by commas or spaces; blank lines and lines starting with
- * '#' skipped), each a number or a plain fraction checked here so that a bad one is named
- * at its line and column. Stores them joined by commas in o->design.rscales (owned by o).
- * Prints the error and returns -1 on failure (exit 2). */
+/* --rscales @FILE (shopstat_rep_rscales_read): the list, owned by o, in o->design.rscales.
+ * Prints the error (at the bad item's line and column) and returns -1 on failure. */
 static int rscales_file(cli_data_opts *o, const char *path)
 {
-    enum { RSCALES_FILE_MAX = 1 << 22 }; /* 4 MB: far more than any real list */
     if (!*path)
         return cli_usage_error("--rscales @FILE needs a file name after '@'"), -1;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "%s: error: cannot read the --rscales file: %s\n", path,
-                strerror(errno));
-        return -1;
-    }
-    char *text = malloc(RSCALES_FILE_MAX + 1);
-    size_t n = text ? fread(text, 1, RSCALES_FILE_MAX + 1, f) : 0;
-    int rerr = ferror(f);
-    fclose(f);
-    if (!text || rerr || n > RSCALES_FILE_MAX) {
-        free(text);
-        if (!text)
-            return fprintf(stderr, "shopstat: error: out of memory\n"), -1;
-        fprintf(stderr, "%s: error: %s\n", path,
-                rerr ? "cannot read the --rscales file" : "the --rscales file is over 4 MB");
-        return -1;
-    }
-    text[n] = '\0';
-    char *list = malloc(n + 1);
-    if (!list) {
-        free(text);
-        return fprintf(stderr, "shopstat: error: out of memory\n"), -1;
-    }
-    size_t len = 0, line = 1, count = 0;
-    const char *p = text, *bol = text;
-    while (*p) {
-        if (*p == '\n') {
-            bol = ++p;
-            line++;
-            continue;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    char *list = NULL;
+    if (shopstat_rep_rscales_read(path, &list, &err)) {
+        if (strncmp(err.msg, "rscales item", 12) == 0) { /* (the flag's words) */
+            char m[sizeof err.msg];
+            snprintf(m, sizeof m, "--%.1000s", err.msg);
+            snprintf(err.msg, sizeof err.msg, "%s", m);
         }
-        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == ',') {
-            p++;
-            continue;
-        }
-        if (*p == '#' && p == bol + strspn(bol, " \t")) {
-            p += strcspn(p, "\n");
-            continue;
-        }
-        size_t tl = strcspn(p, " \t\r\n,");
-        double x = 0;
-        shopstat_error err;
-        shopstat_error_clear(&err);
-        if (shopstat_rep_scale_parse(p, tl, &x, &err) || !(x >= 0)) {
-            fprintf(stderr,
-                    "%s:%zu:%zu: error: --rscales item %zu, '%.*s': %s; the file holds the "
-                    "rscales alone, non-negative numbers or fractions (such as 79/80), one per "
-                    "line or separated by commas\n",
-                    path, line, (size_t)(p - bol) + 1, count + 1, (int)(tl > 60 ? 60 : tl), p,
-                    err.msg[0] ? err.msg : "negative");
-            free(text);
-            free(list);
-            return -1;
-        }
-        if (count++)
-            list[len++] = ',';
-        memcpy(list + len, p, tl);
-        len += tl;
-        p += tl;
-    }
-    free(text);
-    list[len] = '\0';
-    if (!count) {
-        fprintf(stderr, "%s: error: the --rscales file holds no number\n", path);
-        free(list);
+        cli_fail(&err);
         return -1;
     }
     if (own(o, list))

@@ -79,6 +79,15 @@ shopstat_rep_option shopstat_rep_ignored_option(const struct shopstat_design_opt
 shopstat_status shopstat_rep_check_options(const struct shopstat_design_opts *d,
                                            shopstat_error *err);
 
+/* A JKn file's rscales from a file of their own (--rscales @FILE, a spec's rscales_file:):
+ * numbers or plain fractions (shopstat_rep_scale_parse), one per line or separated by
+ * commas or spaces; blank lines and lines starting with '#' skipped. *out: a malloc'ed
+ * comma-joined list for shopstat_design_opts.rscales (the caller frees it), NULL on error.
+ * SHOPSTAT_EIO naming path when it cannot be read, SHOPSTAT_EINPUT at the line and column
+ * of an item that is no non-negative number (a CSV's header) or for a file of none,
+ * SHOPSTAT_ELIMIT over 4 MB, SHOPSTAT_ENOMEM. */
+shopstat_status shopstat_rep_rscales_read(const char *path, char **out, shopstat_error *err);
+
 /* Design columns by header name; NULL = absent. Init with shopstat_design_opts_init.
  * With repweights set the design is a replicate-weight design (R's svrepdesign with
  * combined weights): strata, psu and fpc must then be NULL, weight is the full-sample
