@@ -40,6 +40,7 @@ void shopstat_design_opts_init(shopstat_design_opts *o)
     o->rho = NAN;
     o->repscale = NAN;
     o->mse = -1;
+    o->bootstrap_average = NAN;
 }
 
 static const char *const lonely_names[] = {"fail", "remove", "certainty", "adjust", "average"};
@@ -189,6 +190,7 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
     p->design.rho = d->rho;
     p->design.repscale = d->repscale;
     p->design.mse = d->mse;
+    p->design.bootstrap_average = d->bootstrap_average;
     return SHOPSTAT_OK;
 }
 

@@ -1,9 +1,12 @@
 /* Replicate-weight designs: per-replicate cell totals, R's degf rank, replicate variances. */
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 #include "shopstat/reader.h"
@@ -368,9 +371,11 @@ size_t shopstat_rep_note(const shopstat_design_opts *d, char *buf, size_t n)
             buf[0] = '\0';
         return 0;
     }
-    char rho[48] = "";
+    char rho[64] = "";
     if (t == SHOPSTAT_REP_FAY && !isnan(d->rho))
         snprintf(rho, sizeof rho, ", rho %.15g", d->rho);
+    else if (t == SHOPSTAT_REP_BOOTSTRAP && d->bootstrap_average > 0)
+        snprintf(rho, sizeof rho, ", each replicate the mean of %.15g", d->bootstrap_average);
     /* (as shopstat_repweights_resolve: sdr about the full-sample estimate unless --mse says) */
     int mse = d->mse < 0 ? t == SHOPSTAT_REP_SDR : d->mse != 0;
     int w = snprintf(buf, n, "%s%s; variances about the %s", method[t], rho,
@@ -411,6 +416,13 @@ shopstat_rep_option shopstat_rep_ignored_option(const shopstat_design_opts *d, c
     } else if (d->rscales && t == SHOPSTAT_REP_JK2) {
         o = SHOPSTAT_REP_OPT_RSCALES;
         w = "jk2 gives every replicate rscale 1";
+    } else if (d->bootstrap_average > 0 && t != SHOPSTAT_REP_BOOTSTRAP) {
+        /* (R's svrepdesign reads bootstrap.average for type "bootstrap" only) */
+        o = SHOPSTAT_REP_OPT_BOOTSTRAP_AVERAGE;
+        w = "the bootstrap average sets a bootstrap's scale only";
+    } else if (d->bootstrap_average > 0 && !isnan(d->repscale)) {
+        o = SHOPSTAT_REP_OPT_BOOTSTRAP_AVERAGE;
+        w = "a scale given replaces bootstrap.average / (R - 1)";
     }
     if (why)
         *why = w;
@@ -421,7 +433,7 @@ shopstat_status shopstat_rep_check_options(const shopstat_design_opts *d, shopst
 {
     const char *why;
     static const char *const flag[] = {"", "design_opts.rho", "design_opts.repscale",
-                                       "design_opts.rscales"};
+                                       "design_opts.rscales", "design_opts.bootstrap_average"};
     shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
     if (o == SHOPSTAT_REP_OPT_NONE)
         return SHOPSTAT_OK;
@@ -430,6 +442,79 @@ shopstat_status shopstat_rep_check_options(const shopstat_design_opts *d, shopst
         "%s with design_opts.reptype %s: R's svrepdesign ignores it (%s); leave "
         "it out",
         flag[o], shopstat_rep_type_name(d->reptype), why);
+}
+
+shopstat_status shopstat_rep_rscales_read(const char *path, char **out, shopstat_error *err)
+{
+    enum { RSCALES_FILE_MAX = 1 << 22 }; /* 4 MB: far more than any real list */
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
+                                  "cannot read the rscales file: %s", strerror(errno));
+    char *text = malloc(RSCALES_FILE_MAX + 1);
+    size_t n = text ? fread(text, 1, RSCALES_FILE_MAX + 1, f) : 0;
+    int rerr = ferror(f);
+    fclose(f);
+    if (!text)
+        return nomem(err);
+    if (rerr || n > RSCALES_FILE_MAX) {
+        free(text);
+        return shopstat_error_set(err, rerr ? SHOPSTAT_EIO : SHOPSTAT_ELIMIT, path, 0, 0,
+                                  rerr ? "cannot read the rscales file"
+                                       : "the rscales file is over 4 MB");
+    }
+    text[n] = '\0';
+    char *list = malloc(n + 1);
+    if (!list) {
+        free(text);
+        return nomem(err);
+    }
+    size_t len = 0, line = 1, count = 0;
+    const char *p = text, *bol = text;
+    while (*p) {
+        if (*p == '\n') {
+            bol = ++p;
+            line++;
+            continue;
+        }
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == ',') {
+            p++;
+            continue;
+        }
+        if (*p == '#' && p == bol + strspn(bol, " \t")) {
+            p += strcspn(p, "\n");
+            continue;
+        }
+        size_t tl = strcspn(p, " \t\r\n,");
+        double x = 0;
+        shopstat_error e2;
+        shopstat_error_clear(&e2);
+        if (shopstat_rep_scale_parse(p, tl, &x, &e2) || !(x >= 0)) {
+            shopstat_status st = shopstat_error_set(
+                err, SHOPSTAT_EINPUT, path, line, (size_t)(p - bol) + 1,
+                "rscales item %zu, '%.*s': %s; the file holds the rscales alone, non-negative "
+                "numbers or fractions (such as 79/80), one per line or separated by commas",
+                count + 1, (int)(tl > 60 ? 60 : tl), p, e2.msg[0] ? e2.msg : "negative");
+            free(text);
+            free(list);
+            return st;
+        }
+        if (count++)
+            list[len++] = ',';
+        memcpy(list + len, p, tl);
+        len += tl;
+        p += tl;
+    }
+    free(text);
+    list[len] = '\0';
+    if (!count) {
+        free(list);
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, 0, 0,
+                                  "the rscales file holds no number");
+    }
+    *out = list;
+    return SHOPSTAT_OK;
 }
 
 size_t shopstat_totals_nreplicates(const shopstat_totals *t)
@@ -481,6 +566,41 @@ static int by_suffix(const void *a, const void *b)
 }
 
 /* Columns PREFIX<digits> in numeric order, or the comma-separated list. */
+/* The prefix a --repweights value that names no column meant, for the error: the value up
+ * to a pattern's first special character (R's "PWGTP[0-9]+", a shell's "PWGTP*") or whole,
+ * compared without case, and the run of columns it starts (PWGTP1 .. PWGTP80, rw_001 ..:
+ * the name less its digits). Writes "the columns A to B (N) have the prefix P" to out and
+ * returns 1, or returns 0 when no column of that start ends in digits. */
+static int near_prefix(const shopstat_reader *r, const char *spec, char *out, size_t size)
+{
+    size_t clen = strcspn(spec, "*?[(^$.+{\\");
+    size_t ncols = shopstat_reader_ncols(r), count = 0, plen = 0;
+    const char *first = NULL, *last = NULL;
+    for (size_t i = 0; clen && i < ncols; i++) {
+        const char *name = shopstat_reader_colname(r, i);
+        size_t len = strlen(name), d = len;
+        while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+            d--;
+        if (d == len || d == 0 || d < clen || strncasecmp(name, spec, clen) != 0)
+            continue;
+        if (!first) {
+            first = name;
+            plen = d;
+        } else if (d != plen || strncmp(name, first, plen) != 0)
+            continue;
+        last = name;
+        count++;
+    }
+    if (!first)
+        return 0;
+    if (count == 1)
+        snprintf(out, size, "the column %.60s has the prefix %.*s", first, (int)plen, first);
+    else
+        snprintf(out, size, "the columns %.40s to %.40s (%zu) have the prefix %.*s", first, last,
+                 count, (int)(plen > 40 ? 40 : plen), first);
+    return 1;
+}
+
 static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweights *rw,
                                     const char *spec, shopstat_error *err)
 {
@@ -547,12 +667,20 @@ static shopstat_status find_columns(const shopstat_reader *r, shopstat_repweight
         rw->cols[i] = found[i].idx;
     rw->R = n;
     free(found);
-    if (!n)
+    if (!n) {
+        char near[160];
+        if (near_prefix(r, spec, near, sizeof near))
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
+                                      "design_opts.repweights %s: no column is named %s "
+                                      "followed by digits; %s; give the prefix or a "
+                                      "comma-separated list",
+                                      spec, spec, near);
         return shopstat_error_set(
             err, SHOPSTAT_EUSAGE, shopstat_reader_path(r), 1, 1,
             "design_opts.repweights %s: no column is named %s followed by digits "
             "(such as %s1); give the prefix or a comma-separated list",
             spec, spec, spec);
+    }
     return SHOPSTAT_OK;
 }
 
@@ -709,7 +837,9 @@ static shopstat_status rep_resolve(const shopstat_reader *r, const shopstat_desi
         rw->scale = 1;
         break;
     case SHOPSTAT_REP_BOOTSTRAP:
-        rw->scale = 1 / (Rd - 1);
+        /* R: scale = bootstrap.average / (R - 1), bootstrap.average 1 unless given (mean
+         * bootstrap weights, each the average of K replicates, vary sqrt(K) times less) */
+        rw->scale = (d->bootstrap_average > 0 ? d->bootstrap_average : 1) / (Rd - 1);
         break;
     case SHOPSTAT_REP_SDR:
         rw->scale = 4 / Rd;

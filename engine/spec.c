@@ -2224,8 +2224,9 @@ static shopstat_status rep_scale(ctx *c, yaml_node_t *n, const char *what, doubl
 
 static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
 {
-    static const char *const keys[] = {"prefix", "columns", "type", "rho",
-                                       "scale",  "rscales", "mse"};
+    static const char *const keys[] = {"prefix", "columns", "type",
+                                       "rho",    "scale",   "rscales",
+                                       "rscales_file", "mse", "bootstrap_average"};
     shopstat_design_opts *d = &c->s->info.design;
     shopstat_status st = CHECK_MAP(c, n, "replicates", keys);
     if (st)
@@ -2304,7 +2305,36 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
         for (size_t i = 0; i < k; i++)
             joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
     }
+    if ((v = get(c, n, "rscales_file"))) {
+        /* a JKn file's rscales in a file of their own, relative to the spec as data: */
+        if (d->rscales)
+            return FAIL(c, v, "replicates: give rscales: or rscales_file:, not both");
+        if (v->type != YAML_SCALAR_NODE || !v->data.scalar.length)
+            return FAIL(c, v, "replicates: rscales_file: must be a file name");
+        const char *path = NULL;
+        char *list = NULL;
+        if ((st = spec_relative(c, (const char *)v->data.scalar.value, &path)))
+            return st;
+        if ((st = shopstat_rep_rscales_read(path, &list, c->err))) {
+            if (st != SHOPSTAT_EIO) /* (at the item's line and column in that file) */
+                return st;
+            char why[256];
+            snprintf(why, sizeof why, "%.200s", c->err->msg);
+            return FAIL(c, v, "replicates: rscales_file: %s: %s", path, why);
+        }
+        char *kept = zalloc(c, strlen(list) + 1, 1);
+        if (kept)
+            memcpy(kept, list, strlen(list) + 1);
+        free(list);
+        if (!kept)
+            return SHOPSTAT_ENOMEM;
+        d->rscales = kept;
+        c->s->info.rscales_pos = pos_of(v);
+    }
     if ((v = get(c, n, "mse")) && (st = boolean(c, v, "mse", &d->mse)))
+        return st;
+    if ((v = get(c, n, "bootstrap_average")) &&
+        (st = rep_scale(c, v, "bootstrap_average", &d->bootstrap_average)))
         return st;
     /* what the type needs, at its type: (the command line's checks come after the header) */
     if (d->reptype == SHOPSTAT_REP_FAY && isnan(d->rho))
@@ -2317,7 +2347,7 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
                     "the PSUs of its stratum; R requires them too)");
     /* what R's svrepdesign ignores for the type is an error, as on the command line */
     const char *why;
-    static const char *const key[] = {"", "rho", "scale", "rscales"};
+    static const char *const key[] = {"", "rho", "scale", "rscales", "bootstrap_average"};
     shopstat_rep_option o = shopstat_rep_ignored_option(d, &why);
     if (o != SHOPSTAT_REP_OPT_NONE)
         return FAIL(c, get(c, n, key[o]),

@@ -1015,11 +1015,12 @@ oom:
     return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* Whether column c's name is prefix (plen bytes) followed by the digits of k, no zero ahead. */
-static int named_k(const char *name, const char *prefix, size_t plen, size_t k)
+/* Whether a name is prefix (plen bytes) followed by the digits of k: with no zero ahead
+ * (width 0: REPWT1 .. REPWT80) or zero-padded to width digits (rw_001 .. rw_080). */
+static int named_k(const char *name, const char *prefix, size_t plen, size_t k, int width)
 {
     char digits[32];
-    snprintf(digits, sizeof digits, "%zu", k);
+    snprintf(digits, sizeof digits, "%0*zu", width, k);
     return strncmp(name, prefix, plen) == 0 && strcmp(name + plen, digits) == 0;
 }
 
@@ -1030,16 +1031,23 @@ size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t
     for (size_t i = 0; i < nc; i++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
         size_t len = c->name ? strlen(c->name) : 0;
-        if (len < 2 || strcmp(c->name + len - 1, "1") != 0 ||
-            isdigit((unsigned char)c->name[len - 2]))
+        if (len < 2 || c->name[len - 1] != '1')
             continue;
-        size_t plen = len - 1, k = 0;
-        /* PREFIX1, PREFIX2, ... adjacent, every value a number >= 0, none missing (a
-         * replicate weight is part of the design) */
+        /* the digits ending the name: "1" (REPWT1) or zeros and a 1 (rw_001, REPWT01) */
+        size_t d = len - 1;
+        while (d > 0 && c->name[d - 1] == '0')
+            d--;
+        if (d == 0 || isdigit((unsigned char)c->name[d - 1]) || len - d > 6)
+            continue;
+        size_t plen = d, k = 0;
+        int width = len - d > 1 ? (int)(len - d) : 0;
+        /* PREFIX1, PREFIX2, ... adjacent, every value a number, none missing (a replicate
+         * weight is part of the design); negative ones only among many distinct values
+         * (calibrated replicates, as the ACS's; not a grid's -99 code) */
         while (i + k < nc) {
-            const shopstat_colsummary *d = shopstat_description_column(ds, i + k);
-            if (!d->name || !named_k(d->name, c->name, plen, k + 1) || !d->all_numeric ||
-                d->min < 0 || d->missing)
+            const shopstat_colsummary *e = shopstat_description_column(ds, i + k);
+            if (!e->name || !named_k(e->name, c->name, plen, k + 1, width) || !e->all_numeric ||
+                (e->min < 0 && e->distinct <= 20 && !e->distinct_capped) || e->missing)
                 break;
             k++;
         }

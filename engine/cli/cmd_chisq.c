@@ -20,7 +20,7 @@ const char cmd_chisq_help[] =
     "\n"
     "  design: --weight COL --strata COL --psu COL --fpc COL --lonely-psu RULE\n"
     "          or --weight COL --repweights PREFIX --reptype TYPE [--rho R --repscale S\n"
-    "          --rscales a,b,... --mse] (replicate weights; see 'shopstat help tab')\n"
+    "          --rscales a,b,...|@FILE --mse|--no-mse] (replicate weights; see 'shopstat help tab')\n"
     "  --base COL:V1[,V2]|COL:>=X  test within these rows (R: svychisq on subset());\n"
     "          repeatable\n"
     "  --exclude COL:V1[,V2]|COL:>=X  leave these rows out of the data, design included\n"

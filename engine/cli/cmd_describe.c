@@ -63,8 +63,8 @@ const char cmd_describe_help_more[] =
     "\n" CLI_DATA_OPTS_HELP
     "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
     "  --repweights PREFIX|C1,C2,...  replicate weights (instead of --strata/--psu/--fpc)\n"
-    "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  --rho R  --repscale S  --rscales a,b,...\n"
-    "  --mse                          (as tab)\n"
+    "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  --rho R  --repscale S\n"
+    "  --rscales a,b,...|@FILE  --mse|--no-mse       (as tab)\n"
     "  --exclude COL:V1[,V2]|COL:>=X  rows left out as tab leaves them out (before the\n"
     "          design): counts, levels, ranges and design are the kept rows'; repeatable,\n"
     "          counted by condition under rows:, carried into the start\n"
@@ -675,7 +675,9 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
     const char *badname = NULL;
     for (size_t i = 0; i < rw->R; i++) {
         const shopstat_colsummary *cs = shopstat_description_column(ds, rw->cols[i]);
-        if (!cs->all_numeric || cs->missing || cs->min < 0) {
+        /* (a negative replicate weight is no error: R's svrepdesign and tab take it, and
+         * calibrated replicates have them, the ACS's PWGTP1..80 range from -9999) */
+        if (!cs->all_numeric || cs->missing) {
             if (!bad++)
                 badname = cs->name;
             continue;
@@ -697,8 +699,8 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
     free(sums);
     if (bad)
         fprintf(out,
-                "  warning:    %zu replicate column%s (%s%s) with missing, non-numeric or "
-                "negative values: tab stops at the first\n",
+                "  warning:    %zu replicate column%s (%s%s) with missing or non-numeric "
+                "values: tab stops at the first\n",
                 bad, bad == 1 ? "" : "s", badname, bad > 1 ? ", ..." : "");
 }
 
@@ -785,7 +787,7 @@ typedef struct cmdline {
     int decimal_comma;
     const char *repweights; /* a public-use file's replicate weights' prefix, or NULL */
     const char *rho;        /* with it, the rho of Fay's factors its values fit, or NULL */
-    int sdr;                /* with it, its values fit the ACS's successive differences */
+    const char *reptype;    /* with it and no rho, the type its values fit (sdr, jk1) */
     int lonely;             /* the given design has single-PSU strata and no --lonely-psu */
 } cmdline;
 
@@ -1457,6 +1459,7 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
         /* a flag taking a value keeps it on its line */
         int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&
                    strcmp(argv[i], "--decimal-comma") != 0 && strcmp(argv[i], "--mse") != 0 &&
+                   strcmp(argv[i], "--no-mse") != 0 &&
                    i + 1 < argc;
         const char *mv = pair && strcmp(argv[i], "--missing") == 0 ? argv[i + 1]
                          : strncmp(argv[i], "--missing=", 10) == 0 ? argv[i] + 10
@@ -1493,8 +1496,8 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
         if (c->rho) {
             put_arg(c, "--reptype", "fay");
             put_arg(c, "--rho", c->rho);
-        } else if (c->sdr) {
-            put_arg(c, "--reptype", "sdr");
+        } else if (c->reptype) {
+            put_arg(c, "--reptype", c->reptype);
         }
     }
     for (int r = 0; r < NROLES; r++)
@@ -1744,11 +1747,12 @@ static void note_scale_levels(FILE *out, const shopstat_description *ds,
 
 /* A public-use file's replicate weights (shopstat_describe_repweights_guess) beside the
  * weight, and what their values say of the method: each replicate weight is the full-sample
- * weight times a factor, 1 - rho and 1 + rho for Fay's BRR (Judkins 1990), 0 and 2 for BRR
- * and the paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, 1 - 1/sqrt(2), 1 and
+ * weight times a factor, rho and 2 - rho for Fay's BRR (Judkins 1990; R's svrepdesign
+ * rho, whose scale is 1/(R (1 - rho)^2), as.svrepdesign's fay.rho), 0 and 2 for BRR and the
+ * paired jackknife (JK2 also 1), 0 and n/(n - 1) for JK1, 1 - 1/sqrt(2), 1 and
  * 1 + 1/sqrt(2) for the ACS's successive differences (Fay and Train 1995), so the replicates'
  * smallest and largest values against the weight's tell Fay's rho, or SDR where that rho
- * would be 1/sqrt(2) (the ACS's factors: a Fay design with that rho is rare). */
+ * would be 1 - 1/sqrt(2) (the ACS's factors: a Fay design with that rho is rare). */
 typedef struct rep_guess {
     size_t R, first;
     char prefix[128];
@@ -1757,7 +1761,56 @@ typedef struct rep_guess {
     const char *wname;
     char rho[32]; /* the rho both ends fit (to 1e-9), or "" */
     int sdr;      /* both ends fit 1 -/+ 1/sqrt(2) (then rho is "") */
+    int jk1;      /* the ends are 0 and the weight's times R/(R - 1): one of R groups left
+                   * out of each replicate (JK1; a JKn stratum's n_h/(n_h - 1) is larger) */
+    double rounded; /* the step the ends fit to (1: whole numbers), 0 when they fit exactly */
 } rep_guess;
+
+/* The step u = 10^-k (k = 0..6, the fewest decimals) of which x is a multiple, or 0. */
+static double decimal_step(double x)
+{
+    double u = 1;
+    for (int k = 0; k <= 6; k++, u /= 10) {
+        double q = x / u;
+        if (fabs(q - nearbyint(q)) <= 1e-6)
+            return u;
+    }
+    return 0;
+}
+
+/* Replicate weights shipped rounded (the ACS's PWGTP1..80 are whole numbers): the ends are
+ * the weight's ends times rho and 2 - rho only to half the step u they are written to, so
+ * rho lies in [(lo - u/2) / wlo, (lo + u/2) / wlo] and in [2 - (hi + u/2) / whi,
+ * 2 - (hi - u/2) / whi]. Both holding 1 - 1/sqrt(2): sdr; else the rho of fewest decimals
+ * (up to 4) in both: Fay's. g->rounded is set to u. */
+static void rounded_factors(rep_guess *g)
+{
+    double ulo = decimal_step(g->lo), uhi = decimal_step(g->hi);
+    double u = ulo > uhi ? ulo : uhi;
+    if (!(u > 0))
+        return;
+    double a = fmax((g->lo - u / 2) / g->wlo, 2 - (g->hi + u / 2) / g->whi);
+    double b = fmin((g->lo + u / 2) / g->wlo, 2 - (g->hi - u / 2) / g->whi);
+    a -= 1e-12;
+    b += 1e-12;
+    if (!(a <= b) || !(b > 0) || !(a < 1))
+        return;
+    g->rounded = u;
+    if (1 - sqrt(0.5) >= a && 1 - sqrt(0.5) <= b) {
+        g->sdr = 1;
+        return;
+    }
+    double f = 1;
+    for (int k = 1; k <= 4; k++) {
+        f *= 10;
+        double r = ceil(a * f) / f; /* the smallest of k decimals in [a, b] */
+        if (r <= b && r > 0 && r < 1) {
+            snprintf(g->rho, sizeof g->rho, "%.*f", k, r);
+            return;
+        }
+    }
+    g->rounded = 0;
+}
 
 static int guess_replicates(const shopstat_description *ds, const cli_data_opts *o,
                             const shopstat_suggestion *sg, size_t n, rep_guess *g)
@@ -1798,13 +1851,17 @@ static int guess_replicates(const shopstat_description *ds, const cli_data_opts 
         g->wname = w->name;
         g->wlo = w->min;
         g->whi = w->max;
-        double rho = 1 - g->lo / g->wlo, rho2 = g->hi / g->whi - 1;
+        double rho = g->lo / g->wlo, rho2 = 2 - g->hi / g->whi;
         if (rho > 0 && rho < 1 && fabs(rho - rho2) <= 1e-9 * (1 + rho)) {
-            if (fabs(rho - sqrt(0.5)) <= 1e-9)
+            if (fabs(rho - (1 - sqrt(0.5))) <= 1e-9)
                 g->sdr = 1;
             else
                 snprintf(g->rho, sizeof g->rho, "%.6g", rho);
-        }
+        } else if (g->lo > 0)
+            rounded_factors(g);
+        double f = (double)g->R / (double)(g->R - 1), u = decimal_step(g->hi);
+        if (g->lo == 0 && fabs(g->hi - g->whi * f) <= (u > 0 ? u / 2 : 0) + 1e-9 * g->hi)
+            g->jk1 = 1;
     }
     return 1;
 }
@@ -1825,28 +1882,44 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
     else
         fprintf(out, "      their values run from %s to %s: ", num(a, sizeof a, g->lo),
                 num(b, sizeof b, g->hi));
+    char rounding[96] = "";
+    if (g->rounded >= 1)
+        snprintf(rounding, sizeof rounding, " (as far as their rounding to whole numbers shows)");
+    else if (g->rounded > 0)
+        snprintf(rounding, sizeof rounding, " (as far as their rounding to %s shows)",
+                 num(c, sizeof c, g->rounded));
     if (g->sdr)
         fprintf(out,
-                "the weight times %s and %s, 1 - 1/sqrt(2) and 1 + 1/sqrt(2), the ACS's "
+                "the weight times %s and %s%s, 1 - 1/sqrt(2) and 1 + 1/sqrt(2), the ACS's "
                 "successive-difference factors: --reptype sdr (scale 4/R, variances about the "
-                "full-sample estimate; Fay's BRR with rho 0.707107 has the same ends: check the "
+                "full-sample estimate; Fay's BRR with rho 0.292893 has the same ends: check the "
                 "file's documentation)\n",
-                num(a, sizeof a, 1 - sqrt(0.5)), num(b, sizeof b, 1 + sqrt(0.5)));
+                num(a, sizeof a, 1 - sqrt(0.5)), num(b, sizeof b, 1 + sqrt(0.5)), rounding);
     else if (g->rho[0])
         fprintf(out,
-                "the weight times %s and %s, Fay's factors 1 - rho and 1 + rho: --reptype "
+                "the weight times %s and %s%s, Fay's factors rho and 2 - rho: --reptype "
                 "fay --rho %s (check the file's documentation)\n",
-                num(a, sizeof a, 1 - atof(g->rho)), num(b, sizeof b, 1 + atof(g->rho)), g->rho);
+                num(a, sizeof a, atof(g->rho)), num(b, sizeof b, 2 - atof(g->rho)), rounding,
+                g->rho);
+    else if (g->jk1)
+        fprintf(out,
+                "some are 0 and the largest is the weight's times %s, R/(R - 1) for R = %zu: "
+                "JK1's factors (one of R groups left out of each replicate): --reptype jk1 "
+                "(scale (R - 1)/R; check the file's documentation)\n",
+                num(a, sizeof a, (double)g->R / (double)(g->R - 1)), g->R);
     else
         fprintf(out,
                 "%s\n      add the --reptype the file's documentation names: brr or jk2 "
-                "(the weight times 0 or 2; jk2 also 1), fay --rho R (times 1 - rho or 1 + "
-                "rho, never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
-                g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
-                           : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
-                             "jackknife)");
-    fprintf(out, "      --mse when it says variances are taken about the full-sample estimate "
-                 "(sdr's default; else about the replicates' mean, R's default)\n");
+                "(the weight times 0 or 2; jk2 also 1), fay --rho R (times rho or 2 - rho, "
+                "never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
+                g->lo < 0    ? "some replicate weights are negative (calibrated replicates, as "
+                               "the ACS's can be: R and tab take them)"
+                : g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
+                             : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
+                               "jackknife)");
+    fprintf(out, "      --mse when it says variances are taken about the full-sample estimate, "
+                 "--no-mse about the replicates' mean (defaults: sdr --mse, as the Census "
+                 "Bureau's; the others --no-mse, as R's)\n");
 }
 
 /* describe's own --codes-sep (in the start already: no other is proposed), or 0. */
@@ -2054,7 +2127,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                  o->csv.decimal_comma,
                  reps ? rg.prefix : NULL,
                  reps && rg.rho[0] ? rg.rho : NULL,
-                 reps && rg.sdr,
+                 !reps ? NULL : rg.sdr ? "sdr" : rg.jk1 ? "jk1" : NULL,
                  0};
     const shopstat_design_summary *gd = shopstat_description_design(ds);
     c.lonely = gd && gd->single_psu_strata && o->design.lonely == SHOPSTAT_LONELY_FAIL;

@@ -168,6 +168,7 @@ static const struct {
     {"design_opts.rho", "--rho", NULL},
     {"design_opts.repscale", "--repscale", NULL},
     {"design_opts.rscales", "--rscales", NULL},
+    {"design_opts.bootstrap_average", "--bootstrap-average", NULL},
     {"replicate_opts.weight", "--weight", NULL},
     {"replicate_opts.strata", "--strata", NULL},
     {"replicate_opts.psu", "--psu", NULL},

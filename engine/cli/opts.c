@@ -392,8 +392,9 @@ int cli_data_opt(cli_data_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
-const char *const cli_design_once[] = {"--lonely-psu", "--repweights", "--reptype", "--rho",
-                                       "--repscale",   "--rscales",    NULL};
+const char *const cli_design_once[] = {"--lonely-psu", "--repweights", "--reptype",
+                                       "--rho",        "--repscale",   "--rscales",
+                                       "--bootstrap-average", NULL};
 
 /* A number x with lo <= x < hi (lo < x when lo is 0 and hi infinite: a scale). */
 static int parse_number(const char *s, double lo, double hi, double *out)
@@ -406,6 +407,30 @@ static int parse_number(const char *s, double lo, double hi, double *out)
     return 1;
 }
 
+/* --rscales @FILE (shopstat_rep_rscales_read): the list, owned by o, in o->design.rscales.
+ * Prints the error (at the bad item's line and column) and returns -1 on failure. */
+static int rscales_file(cli_data_opts *o, const char *path)
+{
+    if (!*path)
+        return cli_usage_error("--rscales @FILE needs a file name after '@'"), -1;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    char *list = NULL;
+    if (shopstat_rep_rscales_read(path, &list, &err)) {
+        if (strncmp(err.msg, "rscales item", 12) == 0) { /* (the flag's words) */
+            char m[sizeof err.msg];
+            snprintf(m, sizeof m, "--%.1000s", err.msg);
+            snprintf(err.msg, sizeof err.msg, "%s", m);
+        }
+        cli_fail(&err);
+        return -1;
+    }
+    if (own(o, list))
+        return fprintf(stderr, "shopstat: error: out of memory\n"), -1;
+    o->design.rscales = list;
+    return 0;
+}
+
 int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
 {
     shopstat_design_opts *d = &o->design;
@@ -413,8 +438,13 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
     shopstat_error_clear(&err);
     const char *v;
     int m;
-    if (strcmp(argv[*i], "--mse") == 0) {
-        d->mse = 1;
+    if (strcmp(argv[*i], "--mse") == 0 || strcmp(argv[*i], "--no-mse") == 0) {
+        int on = argv[*i][2] == 'm';
+        if (d->mse == !on) { /* (the other one came first: -1 when neither did) */
+            cli_usage_error("--mse and --no-mse contradict each other; give one");
+            return -1;
+        }
+        d->mse = on; /* --no-mse: about the replicates' mean, R's default for every type */
         return 1;
     }
     if ((m = cli_flag_value(argc, argv, i, "--lonely-psu", &v)) != 0) {
@@ -449,9 +479,24 @@ int cli_design_opt(cli_data_opts *o, int argc, char **argv, int *i)
             return -1;
         }
         d->repscale = x;
+    } else if ((m = cli_flag_value(argc, argv, i, "--bootstrap-average", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        double x = 0;
+        shopstat_error e2;
+        shopstat_error_clear(&e2);
+        if (shopstat_rep_scale_parse(v, strlen(v), &x, &e2) || !(x > 0)) {
+            cli_usage_error("--bootstrap-average '%s': %s; give how many bootstrap replicates "
+                            "each replicate column averages (a positive number, such as 25)",
+                            v, e2.msg[0] ? e2.msg : "not positive");
+            return -1;
+        }
+        d->bootstrap_average = x;
     } else if ((m = cli_flag_value(argc, argv, i, "--rscales", &v)) != 0) {
         if (m < 0)
             return -1;
+        if (v[0] == '@')
+            return rscales_file(o, v + 1) ? -1 : 1;
         d->rscales = v;
     }
     return m;
@@ -469,7 +514,9 @@ int cli_design_check(const shopstat_design_opts *d)
                        : !isnan(d->rho)                ? "--rho"
                        : !isnan(d->repscale)           ? "--repscale"
                        : d->rscales                    ? "--rscales"
+                       : d->bootstrap_average > 0  ? "--bootstrap-average"
                        : d->mse == 1                   ? "--mse"
+                       : d->mse == 0                   ? "--no-mse"
                                                        : NULL;
     if (!flag)
         return 0;

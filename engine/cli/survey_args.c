@@ -27,7 +27,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
 {
     static const char *const common[] = {
         "--lonely-psu",  "--repweights", "--reptype",      "--rho",   "--repscale",
-        "--rscales",     "--mse",        "--var",          "--multi", "--multi-ticked",
+        "--rscales",     "--mse",        "--no-mse",       "--bootstrap-average", "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
         "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level", "--chart",

@@ -329,8 +329,9 @@ void shopstat_suggestions_free(shopstat_suggestion *s, size_t n);
 
 /* A public-use file's replicate weights, as its documentation ships them beside the final
  * weight (FINALWT and REPWT1..REPWT80, PWGTP and PWGTP1..PWGTP80): the longest run of four
- * or more adjacent columns named PREFIX1, PREFIX2, ... (the digits counting from 1), every
- * value a number >= 0 and none missing. Returns how many (0: none; then *first and
+ * or more adjacent columns named PREFIX1, PREFIX2, ... (the digits counting from 1, or
+ * zero-padded to one width: rw_001, rw_002, ...), every value a number (negative ones only
+ * in a column of more than 20 distinct values) and none missing. Returns how many (0: none; then *first and
  * *prefix_len are untouched), the index of PREFIX1 in *first and the prefix's length in
  * bytes in *prefix_len (the --repweights value is that start of the column's name). */
 size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t *first,

@@ -52,7 +52,8 @@ typedef enum shopstat_rep_option {
     SHOPSTAT_REP_OPT_NONE = 0,
     SHOPSTAT_REP_OPT_RHO,
     SHOPSTAT_REP_OPT_SCALE,
-    SHOPSTAT_REP_OPT_RSCALES
+    SHOPSTAT_REP_OPT_RSCALES,
+    SHOPSTAT_REP_OPT_BOOTSTRAP_AVERAGE
 } shopstat_rep_option;
 
 /* A replicate scale (--repscale, --rscales' items, a spec's scale: and rscales:) as analysts
@@ -66,7 +67,9 @@ shopstat_status shopstat_rep_scale_parse(const char *s, size_t len, double *out,
                                          shopstat_error *err);
 
 struct shopstat_design_opts;
-/* The first of rho, scale and rscales that d gives and R ignores for d->reptype, or
+/* The first of rho, scale, rscales and bootstrap_average that d gives and R ignores for
+ * d->reptype (bootstrap_average: every type but bootstrap, and bootstrap with a scale, which
+ * R takes instead), or
  * SHOPSTAT_REP_OPT_NONE (also without a type). *why, when not NULL, is set to a static
  * text saying what R takes instead, such as "brr's scale is 1/R for R replicates". */
 shopstat_rep_option shopstat_rep_ignored_option(const struct shopstat_design_opts *d,
@@ -75,6 +78,15 @@ shopstat_rep_option shopstat_rep_ignored_option(const struct shopstat_design_opt
  * gives an option R ignores for its type (above); SHOPSTAT_OK otherwise. */
 shopstat_status shopstat_rep_check_options(const struct shopstat_design_opts *d,
                                            shopstat_error *err);
+
+/* A JKn file's rscales from a file of their own (--rscales @FILE, a spec's rscales_file:):
+ * numbers or plain fractions (shopstat_rep_scale_parse), one per line or separated by
+ * commas or spaces; blank lines and lines starting with '#' skipped. *out: a malloc'ed
+ * comma-joined list for shopstat_design_opts.rscales (the caller frees it), NULL on error.
+ * SHOPSTAT_EIO naming path when it cannot be read, SHOPSTAT_EINPUT at the line and column
+ * of an item that is no non-negative number (a CSV's header) or for a file of none,
+ * SHOPSTAT_ELIMIT over 4 MB, SHOPSTAT_ENOMEM. */
+shopstat_status shopstat_rep_rscales_read(const char *path, char **out, shopstat_error *err);
 
 /* Design columns by header name; NULL = absent. Init with shopstat_design_opts_init.
  * With repweights set the design is a replicate-weight design (R's svrepdesign with
@@ -98,6 +110,10 @@ typedef struct shopstat_design_opts {
                                 * NULL = all 1 (JKn has no default: required) */
     int mse;                   /* -1 = the type's default (on for sdr only), 0 or 1:
                                 * centre on the full-sample estimate, not the mean */
+    double bootstrap_average;  /* bootstrap only, R's bootstrap.average: each replicate
+                                * column the mean of this many bootstrap replicates
+                                * (Statistics Canada's mean bootstrap), scale K/(R - 1);
+                                * NaN (the default) or 0 = 1 */
 } shopstat_design_opts;
 
 /* Fill o with the defaults: no column (an unweighted design of independent rows), lonely
