@@ -242,8 +242,11 @@ shopstat_status shopstat_compare(const shopstat_totals *t, const shopstat_compar
                  * variance is 0, as R's; what the sums leave is round-off (an element
                  * design's sums of w^2, a rest's cells less the segment's: an SE of 8e-10
                  * and t of 1e9 where R's is -Inf, or a variance below 0 and no SE). The
-                 * call above still checks the lonely PSUs. */
-                if (A.single && B.single)
+                 * call above still checks the lonely PSUs, and a variance it leaves
+                 * undefined stays so: every stratum of the subset lonely under average (R's
+                 * NaN, as for tab's p at 0 or 1 there; the audit's s157 had SE 0 and t
+                 * Inf), or no replicate defining the difference. */
+                if (A.single && B.single && !isnan(var))
                     var = 0;
                 /* sides whose rows each lie within one PSU (tab's segments of df 0, SE 0):
                  * each side's scores sum to 0 in its PSU, so the variance is 0 in exact

@@ -198,6 +198,15 @@ static shopstat_status compute(size_t nr, size_t nc, const double *mean, const d
     /* the generalized design effects are design effects, near 1: a sum below 1e-12 is the
      * round-off of a covariance 0 in exact arithmetic (a --base within one PSU: each cell's
      * scores sum to 0 there), which left F = X^2 / 3e-32 = 4e31 (R: 7e31, its own noise) */
+    /* a covariance left undefined: --lonely-psu average with every stratum of the rows
+     * lonely (R: NaN, its F NaN), where "sum to nan" said little (the audit's s157) */
+    if (isnan(tr))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
+                                  "the design covariance of the table is undefined: under "
+                                  "design_opts.lonely average every stratum holding its rows has a "
+                                  "single PSU, so there is no stratum to average over (R's F is "
+                                  "NaN); choose adjust, remove or certainty, or a base over "
+                                  "more PSUs");
     if (!(tr > 1e-12) || !(tr2 > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, NULL, 0, 0,
                                   "the design covariance carries no information on the "

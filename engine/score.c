@@ -826,12 +826,17 @@ static shopstat_status sides_var(const shopstat_totals *t, const score_rt *r,
         st = totals_cov(t, &tp, &nt, 1, dom, ndom, var, err);
     }
     /* sides of one score each: every term (s_k - m) / W is 0, every replicate's m the same,
-     * so V is 0 (what is left is round-off; the calls above still check lonely PSUs) */
+     * so V is 0 (what is left is round-off; the calls above still check lonely PSUs). A
+     * difference whose variance they leave undefined (every stratum lonely under average:
+     * R's NaN) stays so, as compare's proportions; one domain keeps methods.md's exact
+     * [m, m] */
     int single = 1;
     for (size_t j = 0; j < nsides; j++)
         single = single && sides[j]->single;
     if (!st)
-        *var = single ? 0 : clamp_var(*var, fmax(fabs(r->min), fabs(r->max)));
+        *var = single && !(nsides > 1 && isnan(*var))
+                   ? 0
+                   : clamp_var(*var, fmax(fabs(r->min), fabs(r->max)));
     return st;
 }
 

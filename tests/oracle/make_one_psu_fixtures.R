@@ -9,7 +9,8 @@
 # repository root:
 #   Rscript tests/oracle/make_one_psu_fixtures.R
 # It writes tests/oracle/one_psu/: one_psu.csv (13 rows, typed in here, no random draws), one_psu_rep.csv
-# (the same with four replicate weights, typed in too), NAME.csv
+# (the same with four replicate weights, typed in too), lonely_avg.csv (12 rows in three
+# strata of one PSU, typed in; the last case below), NAME.csv
 # (shopstat's csv columns, %.17g) and cases.txt (NAME|ARGS, run from tests/oracle by run.sh).
 # Deterministic; R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
 suppressPackageStartupMessages(library(survey))
@@ -99,8 +100,48 @@ fam <- res$segment_b == "seg=C"
 res$p_adjusted[fam] <- fmt17(family_adjust(list(flags = c("--var", "ans")), as.numeric(res$p_value[fam]),
                                            as.numeric(res$difference[fam]), "holm"))
 write.csv(res, file.path(outdir, "one_psu_rep_no_replicate.csv"), row.names = FALSE, quote = FALSE, na = "")
+# Every stratum lonely under --lonely-psu average (one PSU in each of three strata): R's
+# onestage leaves each stratum's variance NA and scales the sum of none by 3/0, so every
+# variance is NaN, that of a difference whose sides are each at p = 0 or 1 (every row's score
+# 0) too. shopstat gave that difference SE 0 and t +/-Inf (its shortcut for sides at 0 or 1
+# set the variance to 0 over the NaN), where tab leaves such a p's SE empty as R does; found
+# by the randomized audit (seed s157, after --exclude left one PSU per stratum). q2 = yes is
+# p 1 in pure and 0 in its rest; ans varies on both sides (SE empty before and after).
+lon <- data.frame(id = 1:12, st = rep(c("S1", "S2", "S3"), each = 4), psu = rep(1:3, each = 4),
+                  w = c(1.2, 0.8, 2.1, 1.4, 0.6, 1.9, 1.1, 0.9, 1.5, 2.4, 0.7, 1.3),
+                  q2 = c("yes", "no", "no", "yes", "no", "yes", "no", "no", "yes", "no", "yes", "no"),
+                  ans = c("a", "b", "a", "a", "b", "b", "a", "b", "a", "b", "b", "a"))
+lpath <- file.path(outdir, "lonely_avg.csv")
+write.csv(lon, lpath, row.names = FALSE)
+ldat <- read.csv(lpath, stringsAsFactors = FALSE)
+old_lonely <- options(survey.lonely.psu = "average")
+ldes <- svydesign(ids = ~psu, strata = ~st, weights = ~w, data = ldat)
+stopifnot(degf(ldes) == 0)
+res <- NULL
+a <- as.numeric(ldat$q2 == "yes"); b <- 1 - a
+for (q in c("ans", "q2")) for (l in sort_levels(ldat[[q]])) {
+    r <- contrast_sides(ldes, as.numeric(ldat[[q]] == l), a, b)
+    stopifnot(is.nan(r$se))  # (R: NaN, whatever the sides)
+    res <- rbind(res, data.frame(
+        variable = q, level = l, segment_a = "pure", segment_b = "rest",
+        estimate_a = fmt17(r$a), estimate_b = fmt17(r$b), difference = fmt17(r$diff),
+        se = "", ci_lower = "", ci_upper = "", df = degf(ldes), t = "", p_value = "",
+        p_adjusted = "", stringsAsFactors = FALSE))
+}
+write.csv(res, file.path(outdir, "lonely_average_sides.csv"), row.names = FALSE, quote = FALSE, na = "")
+# the same as a score's difference (compare --score, q2 yes = 100, no = 0): sides at one score
+r <- contrast_sides(ldes, 100 * (ldat$q2 == "yes"), a, b)
+stopifnot(is.nan(r$se))
+write.csv(data.frame(variable = "q2", level = "score", segment_a = "pure", segment_b = "rest",
+                     estimate_a = fmt17(r$a), estimate_b = fmt17(r$b), difference = fmt17(r$diff),
+                     se = "", ci_lower = "", ci_upper = "", df = degf(ldes), t = "", p_value = "",
+                     p_adjusted = ""),
+          file.path(outdir, "lonely_average_sides_score.csv"), row.names = FALSE, quote = FALSE, na = "")
+options(old_lonely)
 writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
              "# Generated: do not edit by hand.",
              "one_psu_cmp_sides|compare one_psu/one_psu.csv --weight w --psu psu --var ans --by seg --pair seg=A:seg=B --pair seg=B:seg=A",
-             "one_psu_rep_no_replicate|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --var ans --by seg --pair seg=A:seg=B --pair seg=A:seg=C"),
+             "one_psu_rep_no_replicate|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --var ans --by seg --pair seg=A:seg=B --pair seg=A:seg=C",
+             "lonely_average_sides|compare one_psu/lonely_avg.csv --weight w --strata st --psu psu --lonely-psu average --var ans --var q2 --segment pure=q2:yes --pair pure:rest",
+             "lonely_average_sides_score|compare one_psu/lonely_avg.csv --weight w --strata st --psu psu --lonely-psu average --score q2:yes=100,no=0 --segment pure=q2:yes --pair pure:rest"),
            file.path(outdir, "cases.txt"))

@@ -306,6 +306,14 @@ tab_expect <- function(dat, spec, questions, segs, ci, level, inbase, des = NULL
                     if (any(!is.finite(lim)) || any(abs(cf - lim) > 1e-6 * abs(cf))) {
                         r$ci_lower <- cf[1]; r$ci_upper <- cf[2]; r$note <- "logit-R-failed-closedform"
                     }
+                } else if (ci == "xlogit" && any(!is.finite(lim))) {
+                    # (R's xlogit takes expit(x) = exp(x) / (1 + exp(x)): Inf / Inf = NaN for
+                    # a limit past logit 709, where a p near 0 or 1 has a large SE (s41,
+                    # ext5's bootstrap, p 0.9996 with SE 0.26: logit 7.9 + 2234); methods.md's
+                    # expit is 1 there, plogis's too)
+                    r$ci_lower <- plogis(qlogis(p) - t * se / (p * (1 - p)))
+                    r$ci_upper <- plogis(qlogis(p) + t * se / (p * (1 - p)))
+                    r$note <- "xlogit-R-overflow"
                 }
                 if (ci == "likelihood") {
                     # R's spline must be within 2e-3 of the documented equation's exact root;

@@ -166,8 +166,10 @@ ext3_audit <- function(seed, G, ue, SC, spec) {
     dat$path <- rel
     n <- nrow(dat$num)
     x <- dat$txt$ag
-    # (a scale is two of its points or more: one point beside a Don't know is text, sorted)
-    lv <- if (sum(X$scale %in% x) >= 2) c(X$scale[X$scale %in% x], if (X$dk %in% x) X$dk) else sort_levels(x)
+    # (a scale is two of its points or more: one point beside a Don't know is text, sorted,
+    # its non-substantive answer last as for any question: shopstat.1, TEXT SCALES; s42)
+    lv <- if (sum(X$scale %in% x) >= 2) c(X$scale[X$scale %in% x], if (X$dk %in% x) X$dk) else
+        { sl <- sort_levels(x); c(sl[sl != X$dk], sl[sl == X$dk]) }
     q <- list(name = "ag", flags = c("--var", "ag"), levels = lv, answered = !is.na(x),
               y = function(l) as.numeric(!is.na(x) & x == l))
     groups <- list(s_by_order(dat, "wave", X$waves), s_eq(dat, "heavy", "spend", "3"))

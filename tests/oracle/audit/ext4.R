@@ -98,6 +98,24 @@ ext4_nps <- function(tag, out, dat, des, w, segs, inbase, level) {
     }
 }
 
+# The condition number of svychisq's denom = C' D^-1 C / N (C the interaction contrasts, D
+# the cell proportions among the rows answering both; N cancels): Delta = solve(denom, numr)
+# holds about kappa eps of relative round-off in R and in shopstat alike, so F, ndf and p
+# are known to no better (s113: kappa 2.5e11, a cell of 1.2e-11 beside 0.5, F 1.07e-6 apart).
+chisq_kappa <- function(qx, gx, w, rows) {
+    rl <- sort(unique(na.omit(qx[rows]))); cl <- sort(unique(na.omit(gx[rows])))
+    both <- rows & !is.na(qx) & !is.na(gx)
+    tw <- tapply(w[both], list(factor(qx[both], rl), factor(gx[both], cl)), sum)
+    tw[is.na(tw)] <- 0
+    m <- as.vector(tw) / sum(tw)
+    mf1 <- expand.grid(rows = seq_along(rl), cols = seq_along(cl))
+    X1 <- model.matrix(~factor(rows) + factor(cols), mf1)
+    X2 <- model.matrix(~factor(rows) * factor(cols), mf1)
+    C <- qr.resid(qr(X1), X2[, -(1:(length(rl) + length(cl) - 1)), drop = FALSE])
+    den <- t(C) %*% diag(ifelse(m == 0, 0, 1 / m), length(m)) %*% C
+    tryCatch(kappa(den, exact = TRUE), error = function(e) Inf)
+}
+
 # chisq's F against svychisq(statistic = "F"), and the first-order correction, R's
 # statistic = "Chisq" (X^2 / mean of the generalized design effects), against shopstat's
 # F times (r - 1)(c - 1) and its chi-squared p; des: R's design (Taylor or replicate), the
@@ -125,7 +143,10 @@ ext4_chisq <- function(tag, args, des, qv, byv, dat, inbase, w) {
         if (empty && grepl("the test is undefined", res$err, fixed = TRUE)) LOG(tag, "|REFUSED-EMPTY|", res$err, info)
         else if (grepl("too sparse for the test", res$err, fixed = TRUE)) LOG(tag, "|REFUSED-SINGULAR|", res$err, info)
         else if (isTRUE(degf(sub) <= 0) && grepl("degrees of freedom are 0|rank 1|df 0", res$err)) LOG(tag, "|REFUSED-DF0|", res$err, info)
-        else if (!(abs(rF$statistic[[1]]) < 1e10) && grepl("carries no information", res$err, fixed = TRUE)) LOG(tag, "|REFUSED-NOINFO|", res$err, info)
+        # (R's F NaN: the covariance undefined, every stratum lonely under average; s157,
+        # where !(abs(NaN) < 1e10) was NA and stopped the seed's part)
+        else if (is.nan(rF$statistic[[1]]) && grepl("covariance of the table is undefined", res$err, fixed = TRUE)) LOG(tag, "|REFUSED-UNDEFINED|", res$err, info)
+        else if (isTRUE(!(abs(rF$statistic[[1]]) < 1e10)) && grepl("carries no information", res$err, fixed = TRUE)) LOG(tag, "|REFUSED-NOINFO|", res$err, info)
         else { LOG(tag, "|FAIL|rc=", res$rc, "|", res$err, info); STATS$bad <- STATS$bad + 1 }
         return(invisible())
     }
@@ -134,10 +155,14 @@ ext4_chisq <- function(tag, args, des, qv, byv, dat, inbase, w) {
     if (empty) { LOG(tag, "|NOTE|an empty level, shopstat answered|", paste(o, collapse = ","), info); return(invisible()) }
     STATS$cases <- STATS$cases + 1; STATS$rows <- STATS$rows + 1
     STATS$kinds <- c(STATS$kinds, if (zc > 0) "chisq-zero-cells" else "chisq-full")
-    cmp_num(tag, qv, "statistic", o$statistic, rF$statistic[[1]])
-    cmp_num(tag, qv, "ndf", o$ndf, rF$parameter[["ndf"]])
-    cmp_num(tag, qv, "ddf", o$ddf, rF$parameter[["ddf"]])
-    cmp_num(tag, qv, "p_value", o$p_value, rF$p.value[[1]])
+    # (tolerance: R's REL, or kappa eps where the contrast system is that ill-conditioned)
+    kap <- chisq_kappa(qx, gx, w, inbase)
+    crel <- max(REL, kap * .Machine$double.eps)
+    if (crel > REL) STATS$kinds <- c(STATS$kinds, "chisq-ill-conditioned")
+    cmp_num(tag, qv, "statistic", o$statistic, rF$statistic[[1]], rel = crel)
+    cmp_num(tag, qv, "ndf", o$ndf, rF$parameter[["ndf"]], rel = crel)
+    cmp_num(tag, qv, "ddf", o$ddf, rF$parameter[["ddf"]], rel = crel)
+    cmp_num(tag, qv, "p_value", o$p_value, rF$p.value[[1]], rel = if (crel > REL) crel * max(1, as.numeric(o$statistic)) else REL)
     if (!inherits(rC, "error")) {
         # (R's "Chisq" keeps X^2 as its statistic and gives p = pchisq(X^2 / mean(delta), k),
         # X^2 / mean(delta) = F k with k = (r - 1)(c - 1) = NCOL(Delta))
@@ -146,7 +171,7 @@ ext4_chisq <- function(tag, args, des, qv, byv, dat, inbase, w) {
         cmp_num(tag, qv, "first-order df", sprintf("%d", k), rC$parameter[[1]])
         # (p's relative error is F's times about F k / 2: the tolerance scales with it)
         cmp_num(tag, qv, "first-order p", sprintf("%.17g", pchisq(Fs * k, k, lower.tail = FALSE)), rC$p.value[[1]],
-                rel = REL * max(1, Fs * k / 2))
+                rel = crel * max(1, Fs * k / 2))
     }
 }
 
