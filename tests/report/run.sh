@@ -1255,6 +1255,54 @@ else
     ko "report of a 40-row diff chart failed: $(cat "$T/dtall.err")"
 fi
 
+# ---- a Likert chart of 13 segments with long names, taller than A4: its page grows with A4's
+# type, and report.pdf scales it down to no less than 75% ----
+# The report's taller page took the type of its own, larger area, which asked for taller rows
+# again: 842 x 1482 points (2.5 A4 heights), drawn at 40% in report.pdf (footer type 4.3 points
+# where A4's is 7.5). Now the page is as tall as the rows at A4's type need (842 x 746) and
+# report.pdf draws it at 80%: its footer's words are at least 0.75 times as tall as those of
+# an A4 chart of the same report (they were 0.57), and in its own file as tall as theirs.
+awk 'BEGIN { srand(3); print "seg,sat"; for (i = 0; i < 1300; i++) print 1 + i % 13 "," 1 + int(rand() * 5) }' \
+    >"$T/lk13.csv"
+cat >"$T/lk13.yml" <<YML
+survey: lk13
+data: $T/lk13.csv
+questions:
+  sat: {column: sat, label: "Overall satisfaction",
+        values: {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither", 4: "Satisfied", 5: "Very satisfied"}}
+  segq: {column: seg, values: {1: "Metropolitan heavy online grocery shoppers with children under twelve",
+         2: "Rural discount seekers who drive to the out-of-town hypermarket every week",
+         3: "Jeunes urbains sans voiture (Île-de-France)", 4: "Ältere Stammkunden im ländlichen Raum",
+         5: "Students", 6: "Families", 7: "Retirees", 8: "Commuters", 9: "Premium organic buyers",
+         10: "Bulk buyers", 11: "Convenience", 12: "Occasional", 13: "Lapsed"}}
+segments:
+  seg: {by: segq}
+tables:
+  - {question: sat, segments: [all, seg], chart: likert}
+  - {question: sat, name: sat_bars, segments: [all]}
+YML
+if $S report "$T/lk13.yml" -o "$T/lk13" --quiet 2>"$T/lk13.err"; then
+    h=$(pdfinfo "$T/lk13/charts/sat.pdf" | awk '/^Page size/ { print $5 }')
+    check "a Likert chart of 13 long-named segments: a taller page ($h), under 1.5 A4 heights" \
+        test "${h%.*}" -gt 595 -a "${h%.*}" -lt 893
+    # the height of the footer's "Base:" in points: in the chart's own file, in report.pdf
+    base_h() { pdftotext -bbox -f "$2" -l "$2" "$1" - |
+        awk '/>Base:<\/word>/ { match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
+            match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7); printf "%.3f", y1 - y0; exit }'; }
+    a4=$(base_h "$T/lk13/charts/sat_bars.pdf" 1)
+    own=$(base_h "$T/lk13/charts/sat.pdf" 1)
+    check "the tall Likert chart's own footer in A4's type ($own points, A4 chart $a4)" \
+        awk -v a="$a4" -v b="$own" 'BEGIN { exit !(a > 0 && b > 0.99 * a && b < 1.01 * a) }'
+    fc=$(chart_page1 "$T/lk13/report.pdf")
+    rep=$(base_h "$T/lk13/report.pdf" "$fc")
+    check "report.pdf draws the tall Likert chart at 75% at least (footer $rep points, A4 chart $a4)" \
+        awk -v a="$a4" -v b="$rep" 'BEGIN { exit !(a > 0 && b >= 0.75 * a) }'
+    check "report.pdf's tall Likert chart is whole on its page: its 13 segments' labels" \
+        test "$(pdftotext -f "$fc" -l "$fc" "$T/lk13/report.pdf" - | grep -c 'n=100')" -eq 13
+else
+    ko "report of a 13-segment Likert chart failed: $(cat "$T/lk13.err")"
+fi
+
 # ---- recode rules that share a level: every rule's rows land in that level ----
 sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
 cat >>"$T/rc.yml" <<'YML'
