@@ -594,6 +594,27 @@ else
     fail "tab --chart-type trend (wrapped wave names) failed"
 fi
 
+# eight weighted waves of 113 rows whose line has a long name: each wave's bases, "n=113, eff.
+# n=94", do not fit its column and wrap after the comma, "eff. n=94" whole on the second line
+# (it broke as "n=113, eff." over "n=94" under every wave: eight "eff." with no n beside them)
+awk 'BEGIN { print "wave,q,w"; split("Jan Apr Jul Oct Jan Apr Jul Oct", m)
+             for (k = 1; k <= 8; k++) for (i = 0; i < 113; i++)
+                 print "Wave " k " (" m[k] " " (k < 5 ? 2025 : 2026) ")," (i % 3 ? "yes" : "no") "," 1 + i % 4 }' \
+    >"$TMP/effw.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/effw.csv" --var q --by wave --weight w --chart-type trend \
+    --labels 'q:yes=Would recommend the store to friends and colleagues' \
+    --chart "$TMP/effw.pdf" >/dev/null 2>&1; then
+    out=$(pdftotext -bbox "$TMP/effw.pdf" - | awk '/<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /yMin="[0-9.-]+"/); y = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            if (p == "eff." && (s !~ /^n=/ || y - py > 1 || py - y > 1)) bad++
+            if (s == "eff.") n++; p = s; py = y }
+        END { if (n != 8 || bad) print n + 0 " \"eff.\", " bad + 0 " of them not beside their n=" }')
+    [ -z "$out" ] && ok || fail "effw.pdf: $out"
+    boxes "$TMP/effw.pdf"
+else
+    fail "tab --chart-type trend (weighted wave bases) failed"
+fi
+
 # --- a trend's wave labels wrap alike -----------------------------------------------------------
 # Fourteen waves "Wave 1" ... "Wave 14": "Wave 9" fitted its column on one line and "Wave 10" was
 # wrapped to two ("Wave" over "10"). Every label's number must now sit on one line, as every
