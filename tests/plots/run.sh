@@ -615,6 +615,37 @@ else
     fail "tab --chart-type trend (weighted wave bases) failed"
 fi
 
+# --- a score's trend from the command line (score / compare --score --chart-type trend) --------
+# It was refused ("the one type it takes is 'score'"): only a report's table drew an NPS or a
+# mean across waves. Teletech's e-mail form as a 0-100 score (SYNTHETIC data built to match the
+# published 85% in 2010 and 76% in 2011): one line on the score's axis, the waves the --by
+# values (the pooled 'all', 80, is no wave), each wave's base under it; with --pair
+# wave:prev, 2011 marked down and the change named in the footer, as the report's
+# charts/NAME-score.pdf of the same table (tests/report: '100 85 80 76▼ Score (0-100)').
+TTD="$root/surveys/teletech-open-to-dialog-2011/respondents.csv"
+if "$root/$BUILD/shopstat" score "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
+    --by wave --chart-type trend --chart "$TMP/strend.pdf" >/dev/null 2>"$TMP/err"; then
+    has "$TMP/strend.pdf" "100 85 80 76 Score (0-100)" "wave=2010 wave=2011 n=480 n=494" \
+        "Shaded bands: 95% confidence intervals (estimate ± t × SE, design df)."
+    grep -qF "n=974" "$TMP/flat.txt" && fail "strend.pdf: the pooled 'all' drawn as a wave" || ok
+    grep -qF "▼" "$TMP/flat.txt" && fail "strend.pdf: a change marked without --pair" || ok
+    boxes "$TMP/strend.pdf"
+else
+    fail "score --chart-type trend failed: $(cat "$TMP/err")"
+fi
+if "$root/$BUILD/shopstat" compare "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
+    --by wave --pair wave:prev --chart-type trend --chart "$TMP/ctrend.pdf" >/dev/null 2>"$TMP/err"; then
+    has "$TMP/ctrend.pdf" "100 85 80 76▼ Score (0-100)" \
+        "▲▼: significantly higher or lower than the wave before (p < 0.05): wave=2011 vs wave=2010: -9 (p < 0.001)."
+    boxes "$TMP/ctrend.pdf"
+else
+    fail "compare --score --chart-type trend failed: $(cat "$TMP/err")"
+fi
+"$root/$BUILD/shopstat" score "$TTD" --weight wt --score 'email_shown:0=0,1=100' --by wave \
+    --chart-type bars --chart "$TMP/sbars.pdf" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -qF "the types it takes are 'score' and 'trend'" "$TMP/err" && [ ! -e "$TMP/sbars.pdf" ] &&
+    ok || fail "score --chart-type bars: $(cat "$TMP/err")"
+
 # --- a trend's wave labels wrap alike -----------------------------------------------------------
 # Fourteen waves "Wave 1" ... "Wave 14": "Wave 9" fitted its column on one line and "Wave 10" was
 # wrapped to two ("Wave" over "10"). Every label's number must now sit on one line, as every
