@@ -1524,6 +1524,27 @@ else
     ko "report with a DK code in missing: failed: $(cat "$T/dk2.err")"
 fi
 
+# ---- a table named by its question takes a number only after tables of that name: a first
+# table of nps named nps_trend, the next two nps and nps-2 (they were nps-2 and nps-3, whose
+# charts and sheets read nps-2 beside no nps) ----
+{ echo nps; for v in 0 7 9 10 6 8; do echo "$v"; done; } >"$T/tn.csv"
+cat >"$T/tn.yml" <<YML
+survey: tn
+data: $T/tn.csv
+questions:
+  nps: {column: nps, label: "Recommend"}
+tables:
+  - {question: nps, name: nps_trend, chart: none}
+  - {question: nps, chart: none}
+  - {question: nps, title: "Recommend, again", chart: none}
+YML
+if $S report "$T/tn.yml" -o "$T/tn" --quiet 2>"$T/tn.err"; then
+    names=$(tail -n +2 "$T/tn/tables.csv" | cut -d, -f1 | uniq | tr '\n' ' ')
+    check "tables of one question named nps_trend, nps, nps-2 ($names)" test "$names" = "nps_trend nps nps-2 "
+else
+    ko "report of three tables of one question failed: $(cat "$T/tn.err")"
+fi
+
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
 # text (the label), when the title is another: the second table of 'channel' (table
