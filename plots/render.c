@@ -399,7 +399,10 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
                                                                       : EIO));
             free(mb.data);
         } else {
-            double px = ceil(oi->width * oi->png_scale), py = ceil(pp.height * oi->png_scale);
+            /* (whole pixels; 960 points at 300/72 pixels a point are 4000, not the 4001
+             * that rounding error would ceil to) */
+            double px = ceil(oi->width * oi->png_scale - 1e-6),
+                   py = ceil(pp.height * oi->png_scale - 1e-6);
             if (px * py > 2e8 || px > 32767 || py > 32767) {
                 st = shopstat_error_set(err, SHOPSTAT_ELIMIT, name, 0, 0,
                                         "a %.0fx%.0f pixel PNG is too large; use a smaller "

@@ -43,6 +43,17 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
         return cli_fail(&err);
     if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
         return cli_fail(&err);
+    /* a PNG's resolution: 144 dpi (2 pixels a point) by default, a slide's 1920 x 1080 at
+     * --chart-size slide; 300 for print (A4 at 3508 x 2480) */
+    if (a->chart_dpi) {
+        double dpi;
+        const char *s = a->chart_dpi;
+        if (shopstat_parse_number(s, strlen(s), 0, &dpi) != 1 || !(dpi >= 72 && dpi <= 576))
+            return cli_usage_error("--chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 "
+                                   "for a screen, 300 for print), not '%s'",
+                                   s);
+        co->png_scale = dpi / 72;
+    }
     /* without --chart-size each page is A4 landscape's width and as tall as its chart takes,
      * laid out as on A4 (a chart of two Likert rows filled 35% of a page); a size given is
      * the page */

@@ -646,6 +646,29 @@ fi
 [ $? -eq 2 ] && grep -qF "the types it takes are 'score' and 'trend'" "$TMP/err" && [ ! -e "$TMP/sbars.pdf" ] &&
     ok || fail "score --chart-type bars: $(cat "$TMP/err")"
 
+# --- --chart-dpi: a PNG at print resolution ------------------------------------------------------
+# The PNG was 2 pixels a point whatever was asked (144 dpi: a slide's 1920 x 1080, an A4 page's
+# 1684 x 1190, too coarse for print). At 300 dpi a slide (960 x 540 points) is 4000 x 2250
+# pixels; 72 dpi is a point a pixel; 50 and 'high' are refused before the data are read, exit 2,
+# no file.
+png_wh() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'; }
+for dpi in 300:4000x2250 72:960x540; do
+    rm -f "$TMP/dpi.png"
+    if "$root/$BUILD/shopstat" tab "$TMP/effw.csv" --var q --by wave --weight w --chart "$TMP/dpi.png" \
+        --chart-size slide --chart-dpi "${dpi%%:*}" >/dev/null 2>"$TMP/err"; then
+        wh=$(png_wh "$TMP/dpi.png")
+        [ "$wh" = "${dpi#*:}" ] && ok || fail "--chart-dpi ${dpi%%:*}: a ${wh} PNG, want ${dpi#*:}"
+    else
+        fail "--chart-dpi ${dpi%%:*} failed: $(cat "$TMP/err")"
+    fi
+done
+for bad in 50 high; do
+    rm -f "$TMP/dpi.png"
+    "$root/$BUILD/shopstat" tab "$TMP/effw.csv" --var q --chart "$TMP/dpi.png" --chart-dpi $bad >/dev/null 2>"$TMP/err"
+    [ $? -eq 2 ] && grep -qF "error: --chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 for a screen, 300 for print), not '$bad'" "$TMP/err" &&
+        [ ! -e "$TMP/dpi.png" ] && ok || fail "--chart-dpi $bad: $(cat "$TMP/err")"
+done
+
 # --- a trend's wave labels wrap alike -----------------------------------------------------------
 # Fourteen waves "Wave 1" ... "Wave 14": "Wave 9" fitted its column on one line and "Wave 10" was
 # wrapped to two ("Wave" over "10"). Every label's number must now sit on one line, as every
