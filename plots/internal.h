@@ -205,7 +205,7 @@ int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci);
  * draw = 0 only measures. */
 double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
                     const plots_rgb *colours, const char *const *texts, const char *const *marks,
-                    int draw);
+                    const int *low, int draw);
 /* Series with greys of their own (plots_series_colour): past this many, bar charts letter
  * their bars and legend swatches, so that they can be matched in greyscale print. */
 #define PLOTS_GREYS 6

@@ -669,6 +669,35 @@ for bad in 50 high; do
         [ ! -e "$TMP/dpi.png" ] && ok || fail "--chart-dpi $bad: $(cat "$TMP/err")"
 done
 
+# --- a series of low effective base: its legend swatch pale and hatched, as its bars ------------
+# (its bars were hatched beside a solid swatch, which read as another series.) 200 rows of big
+# and 20 of small: the swatch left of the legend's "small" (cropped 2 points inside, 150 dpi,
+# grey) holds the pale fill and the hatching's dark lines, from under 80 to over 150; big's
+# stays one grey.
+awk 'BEGIN { print "g,q"; for (i = 0; i < 220; i++) print (i < 200 ? "big" : "small") "," (i % 3 ? "yes" : "no") }' >"$TMP/lowsw.csv"
+if "$root/$BUILD/shopstat" tab "$TMP/lowsw.csv" --var q --by g --chart "$TMP/lowsw.pdf" --chart-size a4 \
+    >/dev/null 2>"$TMP/err"; then
+    for w in small:hatched big:solid; do
+        r=$(pdftotext -bbox "$TMP/lowsw.pdf" - | awk -v w=">${w%%:*}</word>" 'index($0, w) {
+            match($0, /xMin="[0-9.]+"/); x = substr($0, RSTART + 6, RLENGTH - 7)
+            match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
+            match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7)
+            k = 150 / 72; printf "%d %d %d %d", (x - 13) * k, ((y0 + y1) / 2 - 3) * k, 6 * k, 6 * k; exit }')
+        set -- $r
+        pdftoppm -gray -r 150 -x "$1" -y "$2" -W "$3" -H "$4" -singlefile "$TMP/lowsw.pdf" "$TMP/lowsw"
+        mm=$(tail -c $(($3 * $4)) "$TMP/lowsw.pgm" | od -An -tu1 -v | awk '{ for (i = 1; i <= NF; i++) {
+            if (!n++ || $i < lo) lo = $i; if ($i > hi) hi = $i } } END { print lo + 0, hi + 0 }')
+        set -- $mm
+        if [ "${w#*:}" = hatched ]; then
+            [ "$1" -lt 80 ] && [ "$2" -gt 150 ] && ok || fail "lowsw.pdf: small's swatch greys $1-$2, want hatched (< 80 and > 150)"
+        else
+            [ $(($2 - $1)) -lt 10 ] && ok || fail "lowsw.pdf: big's swatch greys $1-$2, want one grey"
+        fi
+    done
+else
+    fail "tab --chart with a low-base segment failed: $(cat "$TMP/err")"
+fi
+
 # --- a trend's wave labels wrap alike -----------------------------------------------------------
 # Fourteen waves "Wave 1" ... "Wave 14": "Wave 9" fitted its column on one line and "Wave 10" was
 # wrapped to two ("Wave" over "10"). Every label's number must now sit on one line, as every
