@@ -2850,6 +2850,8 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
 {
     shopstat_chart_opts *co = &j->opts;
     shopstat_chart_opts_init(co);
+    if (r->o->png_dpi > 0)
+        co->png_scale = r->o->png_dpi / 72;
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
     co->zoom = rt->t->zoom;

@@ -44,7 +44,7 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
     if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
         return cli_fail(&err);
     /* a PNG's resolution: 144 dpi (2 pixels a point) by default, a slide's 1920 x 1080 at
-     * --chart-size slide; 300 for print (A4 at 3508 x 2480) */
+     * --chart-size slide; 300 for print (A4 at 3509 x 2480) */
     if (a->chart_dpi) {
         double dpi;
         const char *s = a->chart_dpi;

@@ -2813,5 +2813,21 @@ else
     ko "score trend of teletech failed: $(cat "$T/ttscore.err")"
 fi
 
+# ---- report --chart-dpi: the charts' PNGs at print resolution ----
+# (they were 2 pixels a point whatever was asked: an A4 chart 1684 x 1190, 144 dpi.) At 300 dpi
+# servicesoft's switch chart is ceil(842 x 300 / 72) x ceil(595 x 300 / 72) = 3509 x 2480
+# pixels; its tables are the same; 1000 is refused before the pass, exit 2, no folder.
+if $S report $SS/survey.yml -o "$T/dpi" --chart-dpi 300 --quiet 2>"$T/dpi.err"; then
+    wh=$(od -An -tu1 -j16 -N8 "$T/dpi/charts/switch.png" |
+        awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }')
+    check "report --chart-dpi 300: switch.png is $wh, want 3509x2480" test "$wh" = 3509x2480
+    check "report --chart-dpi 300: the same tables" cmp -s "$T/dpi/tables.csv" "$E/servicesoft-1999/tables.csv"
+else
+    ko "report --chart-dpi 300 failed: $(cat "$T/dpi.err")"
+fi
+out=$($S report $SS/survey.yml -o "$T/dpix" --chart-dpi 1000 2>&1); rc=$?
+check "report --chart-dpi 1000: exit 2 ($rc), the range named, no folder" test "$rc" = 2 -a ! -e "$T/dpix" -a \
+    "$out" = "shopstat: error: --chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 for a screen, 300 for print), not '1000'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
