@@ -1592,8 +1592,8 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         const char *nm = in->tables[i].name;
         if (in->tables[i].question != t->question || strncmp(nm, base, bl) != 0)
             continue;
-        if (nm[bl] == '\0' || (nm[bl] == '-' && nm[bl + 1] && strspn(nm + bl + 1, "0123456789") ==
-                                                                    strlen(nm + bl + 1)))
+        if (nm[bl] == '\0' || (nm[bl] == '-' && nm[bl + 1] &&
+                               strspn(nm + bl + 1, "0123456789") == strlen(nm + bl + 1)))
             first++;
     }
     for (unsigned k = first;; k++) {

@@ -510,8 +510,9 @@ static void ci_style(lxw_format *f, const char *num, int italic)
 
 /* Twin t of format f: styled by style(x, num) for each of its number formats (zero: the
  * unsigned one; more: one and two more decimals, or NULL). */
-static void add_twin(wctx *c, lxw_format *f, double scale, void (*style)(lxw_format *, const char *),
-                     const char *zero, const char *more1, const char *more2)
+static void add_twin(wctx *c, lxw_format *f, double scale,
+                     void (*style)(lxw_format *, const char *), const char *zero, const char *more1,
+                     const char *more2)
 {
     if (failed(c) || !f)
         return;

@@ -472,8 +472,8 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
             int pale = low && low[i];
             plots_bar(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw, colours[i], pale, s);
             if (marks && marks[i] && marks[i][0]) {
-                fm.colour = plots_text_on(pale ? plots_mix(colours[i], PLOTS_WHITE, 0.72)
-                                               : colours[i]);
+                fm.colour =
+                    plots_text_on(pale ? plots_mix(colours[i], PLOTS_WHITE, 0.72) : colours[i]);
                 plots_text(c->cr, marks[i], cx + sw / 2, cy + ih / 2, 0, &fm, 1, NULL, NULL);
             }
             plots_text(c->cr, texts[i], cx + sw + gap, cy + ih / 2, maxw, &f, 1, NULL, NULL);

@@ -472,9 +472,9 @@ static const shopstat_score_estimate *score_group(const shopstat_score_estimate 
     return NULL;
 }
 
-static int make_score_trend(shopstat_chart_data *d, score_trend *st,
-                            const shopstat_chart_opts *sco, const shopstat_score_estimate *x,
-                            const shopstat_difference *sdiffs, size_t nsdiffs, double alpha)
+static int make_score_trend(shopstat_chart_data *d, score_trend *st, const shopstat_chart_opts *sco,
+                            const shopstat_score_estimate *x, const shopstat_difference *sdiffs,
+                            size_t nsdiffs, double alpha)
 {
     size_t c0 = d->nseries > 1 && d->series[0].name && strcmp(d->series[0].name, "all") == 0;
     size_t nw = d->nseries - c0;

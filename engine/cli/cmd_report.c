@@ -87,8 +87,8 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
 /* An unknown option: a typo of report's own, or a flag of tab that goes in the spec. */
 static int unknown_option(const char *a)
 {
-    static const char *const own[] = {"--output", "--no-charts", "--quiet", "--threads",
-                                      "--chart-dpi", NULL};
+    static const char *const own[] = {"--output",  "--no-charts", "--quiet",
+                                      "--threads", "--chart-dpi", NULL};
     const char *near = cli_closest_flag(a, own);
     for (const char *const *f = own; near && *f; f++)
         if (strcmp(near, *f) == 0)

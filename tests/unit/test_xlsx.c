@@ -809,13 +809,30 @@ static void test_rounded_zero(void **state)
     d[1].l = 1;
     d[1].ci_lower = -0.04;
     d[1].ci_upper = 0.14;
-    shopstat_score_estimate sc[2] = {
-        {.variable = "q", .score = "NPS", .segment = "all", .base_n = 900, .base_weight = 900,
-         .estimate = 4.2, .ci_lower = -0.3, .ci_upper = 8.7, .df = 100, .eff_base = 760,
-         .min = -100, .max = 100},
-        {.variable = "q", .score = "NPS", .segment = "heavy", .base_n = 120, .base_weight = 118,
-         .estimate = 12, .ci_lower = 1.4, .ci_upper = 22.6, .df = 100, .eff_base = 110,
-         .min = -100, .max = 100}};
+    shopstat_score_estimate sc[2] = {{.variable = "q",
+                                      .score = "NPS",
+                                      .segment = "all",
+                                      .base_n = 900,
+                                      .base_weight = 900,
+                                      .estimate = 4.2,
+                                      .ci_lower = -0.3,
+                                      .ci_upper = 8.7,
+                                      .df = 100,
+                                      .eff_base = 760,
+                                      .min = -100,
+                                      .max = 100},
+                                     {.variable = "q",
+                                      .score = "NPS",
+                                      .segment = "heavy",
+                                      .base_n = 120,
+                                      .base_weight = 118,
+                                      .estimate = 12,
+                                      .ci_lower = 1.4,
+                                      .ci_upper = 22.6,
+                                      .df = 100,
+                                      .eff_base = 110,
+                                      .min = -100,
+                                      .max = 100}};
     shopstat_xlsx_table t = {.name = "q",
                              .title = "Q",
                              .nlevels = 2,
