@@ -2850,6 +2850,8 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
 {
     shopstat_chart_opts *co = &j->opts;
     shopstat_chart_opts_init(co);
+    if (r->o->png_dpi > 0)
+        co->png_scale = r->o->png_dpi / 72;
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
     co->zoom = rt->t->zoom;
@@ -3665,11 +3667,14 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                     break;
                 st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
                 /* a chart of many rows (a by: segment against rest, value by value, in a diff
-                 * chart) gets a taller page rather than failing the report (the only EUSAGE of a
-                 * validated chart is "does not fit"); report.pdf scales or continues it over
-                 * pages of its own size */
-                while (st == SHOPSTAT_EUSAGE && j->opts.height < REPORT_PAGE_MAX) {
-                    j->opts.height = fmin(ceil(j->opts.height * 1.2), REPORT_PAGE_MAX);
+                 * chart; a Likert chart of 12 segments with long names) gets a taller page
+                 * rather than failing the report (the only EUSAGE of a validated chart is
+                 * "does not fit"): as tall as its rows need, up to REPORT_PAGE_MAX, with the
+                 * type of the report's page (fit_height), not the larger type of a taller
+                 * page, which asked for taller rows again and took 2.5 times A4 for 13 Likert
+                 * rows; report.pdf draws it so, scaled or continued over pages of its size */
+                if (st == SHOPSTAT_EUSAGE && !j->opts.fit_height) {
+                    j->opts.fit_height = 1;
                     shopstat_error_clear(err);
                     st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
                 }

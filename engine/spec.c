@@ -1583,10 +1583,19 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         if (!is_ident_char(*p, 0) && *p != '-')
             *p = '_';
     char buf[300];
-    /* start after the tables already showing this question, so the search is short */
+    /* start after the tables of this question already named so (base, base-2, ...), so the
+     * search is short; one named otherwise ({question: nps, name: nps_trend}) takes no number
+     * (the next table of nps was named nps-2, its charts nps-2.pdf beside no nps.pdf) */
     unsigned first = 1;
-    for (size_t i = 0; i < ti; i++)
-        first += in->tables[i].question == t->question;
+    size_t bl = strnlen(base, 190);
+    for (size_t i = 0; i < ti; i++) {
+        const char *nm = in->tables[i].name;
+        if (in->tables[i].question != t->question || strncmp(nm, base, bl) != 0)
+            continue;
+        if (nm[bl] == '\0' || (nm[bl] == '-' && nm[bl + 1] &&
+                               strspn(nm + bl + 1, "0123456789") == strlen(nm + bl + 1)))
+            first++;
+    }
     for (unsigned k = first;; k++) {
         if (k == 1)
             snprintf(buf, sizeof buf, "%.190s", base);

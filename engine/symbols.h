@@ -148,6 +148,8 @@
 #define plots_draw_page shopstat_internal_plots_draw_page
 #define plots_draw_typed shopstat_internal_plots_draw_typed
 #define plots_grown_height shopstat_internal_plots_grown_height
+#define plots_plan_page shopstat_internal_plots_plan_page
+#define plots_draw_planned shopstat_internal_plots_draw_planned
 #define plots_draw_trend shopstat_internal_plots_draw_trend
 #define plots_fmt_base shopstat_internal_plots_fmt_base
 #define plots_fmt_bound shopstat_internal_plots_fmt_bound

@@ -52,7 +52,22 @@ typedef struct fmts {
     /* a score's value and interval by the rule of every view (shopstat_score_format):
      * [decimals 0-3][signed: a scale below 0], "0.00" (a 1-5 mean) to "+0;-0;0" (an NPS) */
     lxw_format *score[4][2], *score_ci[4][2];
+    /* what keeps a number from reading as report.md does not: the twins of the formats
+     * above whose cells may hold a value that rounds to 0 (twin_of) */
+    struct twin *twins;
+    size_t ntwins;
 } fmts;
+
+/* A number format's twins, so that a cell reads as report.md's text of its value: zero, the
+ * format without a sign, for a value that rounds to 0 (a Wald bound of -0.0004 reads "0.0%",
+ * not "-0.0%"; an NPS bound of -0.3 "0", not "-0"); more, the format with one and two more
+ * decimals, for a change in points that rounds to 0 and keeps its side there
+ * (shopstat_format_fixed's SHOPSTAT_FIXED_SIDE: "-0.04", not "-0.0"). scale: the value's
+ * units in the format's last decimal (1000 for "0.0%" of a share). */
+typedef struct twin {
+    lxw_format *f, *zero, *more[2];
+    double scale;
+} twin;
 
 /* Write state: the first failure wins and later writes are skipped. */
 typedef struct wctx {
@@ -218,10 +233,29 @@ static void put_fmt(wctx *c, lxw_worksheet *ws, size_t r, size_t col, lxw_format
 }
 
 /* A statistic, or "n/a" text where it is not a number: xlsx cannot hold NaN or Inf. */
+/* The format that shows v as report.md does: f, or its twin (above) when v rounds to 0 in f. */
+static lxw_format *shown_format(const wctx *c, lxw_format *f, double v)
+{
+    for (size_t i = 0; i < c->f.ntwins; i++) {
+        const twin *t = &c->f.twins[i];
+        if (t->f != f)
+            continue;
+        double a = fabs(v) * t->scale; /* (Excel rounds half away from 0) */
+        if (v == 0 || a >= 0.5)
+            return f;
+        for (int k = 0; k < 2 && t->more[k]; k++)
+            if (a * pow(10, k + 1) >= 0.5)
+                return t->more[k];
+        return v < 0 && t->zero ? t->zero : f;
+    }
+    return f;
+}
+
 static void put_num(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, lxw_format *f)
 {
     if (failed(c))
         return;
+    f = shown_format(c, f, v);
     if (isfinite(v))
         chk(c, worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)col, v, f));
     else
@@ -459,6 +493,86 @@ static lxw_format *fmt_new(wctx *c)
     return f;
 }
 
+/* A share's cells: 0.0% (its interval's bounds in the same form). */
+#define PCT_FORMAT "0.0%"
+
+/* An interval's bound: grey, small (italic: a low base's). */
+static void ci_style(lxw_format *f, const char *num, int italic)
+{
+    if (!f)
+        return;
+    format_set_num_format(f, num);
+    format_set_font_color(f, GREY);
+    format_set_font_size(f, 9);
+    if (italic)
+        format_set_italic(f);
+}
+
+/* Twin t of format f: styled by style(x, num) for each of its number formats (zero: the
+ * unsigned one; more: one and two more decimals, or NULL). */
+static void add_twin(wctx *c, lxw_format *f, double scale,
+                     void (*style)(lxw_format *, const char *), const char *zero, const char *more1,
+                     const char *more2)
+{
+    if (failed(c) || !f)
+        return;
+    twin *t = &c->f.twins[c->f.ntwins];
+    memset(t, 0, sizeof *t);
+    t->f = f;
+    t->scale = scale;
+    const char *codes[3] = {zero, more1, more2};
+    lxw_format **out[3] = {&t->zero, &t->more[0], &t->more[1]};
+    for (int k = 0; k < 3; k++)
+        if (codes[k]) {
+            if (!(*out[k] = fmt_new(c)))
+                return;
+            style(*out[k], codes[k]);
+        }
+    c->f.ntwins++;
+}
+
+static void style_ci(lxw_format *f, const char *num)
+{
+    ci_style(f, num, 0);
+}
+
+static void style_ci_low(lxw_format *f, const char *num)
+{
+    ci_style(f, num, 1);
+}
+
+static void style_bold(lxw_format *f, const char *num)
+{
+    format_set_num_format(f, num);
+    format_set_bold(f);
+}
+
+/* The formats' twins (struct twin): a share's interval (a Wald bound just below 0), a
+ * change in points and its interval, a score and its interval of each number of decimals. */
+#define MAX_TWINS 24
+static void make_twins(wctx *c)
+{
+    fmts *f = &c->f;
+    if (failed(c))
+        return;
+    if (!(f->twins = calloc(MAX_TWINS, sizeof *f->twins))) {
+        oom(c);
+        return;
+    }
+    add_twin(c, f->ci, 1000, style_ci, "0.0%;0.0%", NULL, NULL);
+    add_twin(c, f->ci_low, 1000, style_ci_low, "0.0%;0.0%", NULL, NULL);
+    add_twin(c, f->dpct, 10, style_bold, "0.0\" pts\";0.0\" pts\"",
+             "+0.00\" pts\";-0.00\" pts\";0.00\" pts\"",
+             "+0.000\" pts\";-0.000\" pts\";0.000\" pts\"");
+    add_twin(c, f->dci, 10, style_ci, "0.0;0.0", "+0.00;-0.00;0.00", "+0.000;-0.000;0.000");
+    static const char *const zero[4] = {"0;0", "0.0;0.0", "0.00;0.00", "0.000;0.000"};
+    for (int k = 0; k < 4; k++)
+        for (int g = 0; g < 2; g++) {
+            add_twin(c, f->score[k][g], pow(10, k), style_bold, zero[k], NULL, NULL);
+            add_twin(c, f->score_ci[k][g], pow(10, k), style_ci, zero[k], NULL, NULL);
+        }
+}
+
 /* Every format the workbook uses; workbook_add_format returns NULL only when out of
  * memory, and the setters below are then skipped. */
 static void make_formats(wctx *c)
@@ -507,17 +621,15 @@ static void make_formats(wctx *c)
     format_set_bottom(f->corner, LXW_BORDER_THIN);
     format_set_bg_color(f->corner, HDR_FILL);
 
-    format_set_num_format_index(f->pct, 9); /* built-in "0%" */
-    format_set_num_format_index(f->pct_low, 9);
+    /* one decimal, as report.md and tab's table view: whole percentages read 0% for every
+     * share of a question under 0.5% (beside its letters and a difference of +0.4 pts), and
+     * a change of +4.7 pts could not be checked against its two shares */
+    format_set_num_format(f->pct, PCT_FORMAT);
+    format_set_num_format(f->pct_low, PCT_FORMAT);
     format_set_italic(f->pct_low);
     format_set_font_color(f->pct_low, GREY);
-    format_set_num_format_index(f->ci, 9);
-    format_set_font_color(f->ci, GREY);
-    format_set_font_size(f->ci, 9);
-    format_set_num_format_index(f->ci_low, 9);
-    format_set_font_color(f->ci_low, GREY);
-    format_set_font_size(f->ci_low, 9);
-    format_set_italic(f->ci_low);
+    ci_style(f->ci, PCT_FORMAT, 0);
+    ci_style(f->ci_low, PCT_FORMAT, 1);
 
     format_set_bold(f->sig);
     format_set_font_color(f->sig, SIG_COLOR);
@@ -543,9 +655,7 @@ static void make_formats(wctx *c)
      * into a slide reads as a relative change */
     format_set_num_format(f->dpct, "+0.0\" pts\";-0.0\" pts\";0.0\" pts\"");
     format_set_bold(f->dpct);
-    format_set_num_format(f->dci, "+0.0;-0.0;0.0");
-    format_set_font_color(f->dci, GREY);
-    format_set_font_size(f->dci, 9);
+    ci_style(f->dci, "+0.0;-0.0;0.0", 0);
     /* p as report.md gives it: 3 decimals, and "< 0.001" below (the cell keeps the exact
      * value: 0.000 for a p of 9.4e-07 read as no chance at all) */
     format_set_num_format(f->pval, "[<0.001]\"< 0.001\";0.000");
@@ -567,10 +677,9 @@ static void make_formats(wctx *c)
         for (int g = 0; g < 2; g++) {
             format_set_num_format(f->score[k][g], score_fmt[k][g]);
             format_set_bold(f->score[k][g]);
-            format_set_num_format(f->score_ci[k][g], score_fmt[k][g]);
-            format_set_font_color(f->score_ci[k][g], GREY);
-            format_set_font_size(f->score_ci[k][g], 9);
+            ci_style(f->score_ci[k][g], score_fmt[k][g], 0);
         }
+    make_twins(c);
 }
 
 /* ---- significance letters ---- */
@@ -1529,6 +1638,7 @@ static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *t
     }
     free(title);
     free(comments);
+    free(c.f.twins);
 
     if (failed(&c)) {
         /* Free without writing: no half-written file. */

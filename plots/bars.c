@@ -81,6 +81,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     }
     shopstat_status st = SHOPSTAT_OK;
     const char **marks = NULL;
+    int *lows = NULL;
     for (size_t j = 0; j < ns; j++)
         if (!texts[j])
             st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
@@ -111,8 +112,17 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     for (size_t j = 0; keyed && j < ns && j < 26; j++)
         marks[j] = abc[j];
     const char *const *mk = keyed ? marks : NULL;
-    double legh = plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, 0);
-    plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, 1);
+    /* a series whose effective base is low has its swatch pale and hatched, as its bars: a
+     * solid swatch beside hatched bars read as another series */
+    lows = calloc(ns, sizeof *lows);
+    if (!lows) {
+        st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < ns; j++)
+        lows[j] = plots_is_low(c, d->series[j].eff_base);
+    double legh = plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, lows, 0);
+    plots_legend(c, b.x, b.y, b.w, ns, cols, (const char *const *)texts, mk, lows, 1);
 
     plots_level_order(d, o, order);
 
@@ -294,6 +304,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     free(band_y);
 done:
     free(marks);
+    free(lows);
     for (size_t j = 0; j < ns; j++)
         free(texts[j]);
     free(texts);

@@ -446,7 +446,7 @@ double plots_line_height(plots_ctx *c, double size)
 
 double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
                     const plots_rgb *colours, const char *const *texts, const char *const *marks,
-                    int draw)
+                    const int *low, int draw)
 {
     plots_font fm = plots_font_make(PLOTS_PT_SWATCH * c->s, 1, PLOTS_WHITE);
     fm.halign = 0.5;
@@ -468,11 +468,12 @@ double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
         }
         double ih = th > sw ? th : sw;
         if (draw) {
-            plots_set(c->cr, colours[i]);
-            cairo_rectangle(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw);
-            cairo_fill(c->cr);
+            /* a series of low effective base: its swatch pale and hatched, as its bars */
+            int pale = low && low[i];
+            plots_bar(c->cr, cx, cy + ih / 2 - sw / 2, sw, sw, colours[i], pale, s);
             if (marks && marks[i] && marks[i][0]) {
-                fm.colour = plots_text_on(colours[i]);
+                fm.colour =
+                    plots_text_on(pale ? plots_mix(colours[i], PLOTS_WHITE, 0.72) : colours[i]);
                 plots_text(c->cr, marks[i], cx + sw / 2, cy + ih / 2, 0, &fm, 1, NULL, NULL);
             }
             plots_text(c->cr, texts[i], cx + sw + gap, cy + ih / 2, maxw, &f, 1, NULL, NULL);

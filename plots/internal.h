@@ -88,6 +88,25 @@ shopstat_status plots_draw_typed(cairo_t *cr, double w, double h, double type_h,
                                  const shopstat_chart_data *d, const shopstat_chart_opts *o,
                                  shopstat_error *err);
 
+/* A chart as its page draws it: draw (its own options or the call's) and the page's height;
+ * with fit_height (but a trend chart) the chart compact on width x height and the page as
+ * tall as it takes (whole points); with fit_height, a chart that does not fit width x height
+ * on a taller page with the type of width x height (type_h: that height; 0 = the page's own
+ * type), as the CLI's help promises ("as tall as the chart") rather than failing. dc.opts, if
+ * set, points at draw: a plan is not to be copied. */
+typedef struct plots_page_plan {
+    shopstat_chart_opts draw;
+    shopstat_chart_data dc;
+    double height;
+    double type_h;
+} plots_page_plan;
+
+/* Plan chart d's page under options o (render.c: the page the chart files give it). */
+shopstat_status plots_plan_page(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                plots_page_plan *pp, shopstat_error *err);
+/* Draw a planned chart within (0, 0, pp->draw.width, pp->height) of cr. */
+shopstat_status plots_draw_planned(cairo_t *cr, const plots_page_plan *pp, shopstat_error *err);
+
 shopstat_status plots_draw_page(cairo_t *cr, double w, double h, const shopstat_chart_data *d,
                                 const shopstat_chart_opts *o, const plots_page *pg,
                                 shopstat_error *err);
@@ -186,7 +205,7 @@ int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci);
  * draw = 0 only measures. */
 double plots_legend(plots_ctx *c, double x, double y, double width, size_t n,
                     const plots_rgb *colours, const char *const *texts, const char *const *marks,
-                    int draw);
+                    const int *low, int draw);
 /* Series with greys of their own (plots_series_colour): past this many, bar charts letter
  * their bars and legend swatches, so that they can be matched in greyscale print. */
 #define PLOTS_GREYS 6

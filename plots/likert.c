@@ -186,7 +186,7 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         cols[l] = scale_colour(&vw, l);
         texts[l] = plots_level_label(&d->levels[vw.idx[l]]);
     }
-    double legh = plots_legend(c, b.x, b.y, b.w, nl, cols, texts, NULL, 1);
+    double legh = plots_legend(c, b.x, b.y, b.w, nl, cols, texts, NULL, NULL, 1);
 
     /* Row labels: segment label, and its base in grey underneath. */
     plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);

@@ -239,21 +239,8 @@ static shopstat_status surface_status(cairo_surface_t *sf, const char *path, sho
                               cairo_status_to_string(cs));
 }
 
-/* A chart as its page draws it: *o (its own options or the call's) and the page's height;
- * with fit_height (but a trend chart) the chart compact on width x height and the page as
- * tall as it takes (whole points); with fit_height, a chart that does not fit width x height
- * on a taller page with the type of width x height (type_h: that height; 0 = the page's own
- * type), as the CLI's help promises ("as tall as the chart") rather than failing. d->opts, if
- * set, is pointed at *draw in *dc. */
-typedef struct page_plan {
-    shopstat_chart_opts draw;
-    shopstat_chart_data dc;
-    double height;
-    double type_h;
-} page_plan;
-
-static shopstat_status plan_page(const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                                 page_plan *pp, shopstat_error *err)
+shopstat_status plots_plan_page(const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                                plots_page_plan *pp, shopstat_error *err)
 {
     pp->draw = *o;
     pp->dc = *d;
@@ -297,19 +284,22 @@ static shopstat_status plan_page(const shopstat_chart_data *d, const shopstat_ch
     return st;
 }
 
+shopstat_status plots_draw_planned(cairo_t *cr, const plots_page_plan *pp, shopstat_error *err)
+{
+    const shopstat_chart_opts *o = &pp->draw;
+    return pp->type_h > 0 ? plots_draw_typed(cr, o->width, pp->height, pp->type_h, &pp->dc, o, err)
+                          : shopstat_chart_draw(cr, o->width, o->height, &pp->dc, o, err);
+}
+
 /* Draw one chart on a fresh context over sf, on a white page. */
-static shopstat_status draw_page(cairo_surface_t *sf, double scale, const page_plan *pp,
+static shopstat_status draw_page(cairo_surface_t *sf, double scale, const plots_page_plan *pp,
                                  shopstat_error *err)
 {
-    const shopstat_chart_data *d = &pp->dc;
-    const shopstat_chart_opts *o = &pp->draw;
     cairo_t *cr = cairo_create(sf);
     cairo_scale(cr, scale, scale);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    shopstat_status st = pp->type_h > 0
-                             ? plots_draw_typed(cr, o->width, pp->height, pp->type_h, d, o, err)
-                             : shopstat_chart_draw(cr, o->width, o->height, d, o, err);
+    shopstat_status st = plots_draw_planned(cr, pp, err);
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "cairo: %s",
                                 cairo_status_to_string(cairo_status(cr)));
@@ -335,8 +325,8 @@ static shopstat_status render_pdf(const char *path, const shopstat_chart_data *c
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
     for (size_t i = 0; i < n && !st; i++) {
         const shopstat_chart_opts *oi = charts[i]->opts ? charts[i]->opts : o;
-        page_plan pp;
-        st = plan_page(charts[i], oi, &pp, err);
+        plots_page_plan pp;
+        st = plots_plan_page(charts[i], oi, &pp, err);
         if (st)
             break;
         cairo_pdf_surface_set_size(sf, oi->width, pp.height);
@@ -387,8 +377,8 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
             break;
         opened = i + 1;
         const shopstat_chart_opts *oi = charts[i]->opts ? charts[i]->opts : o;
-        page_plan pp;
-        st = plan_page(charts[i], oi, &pp, err);
+        plots_page_plan pp;
+        st = plots_plan_page(charts[i], oi, &pp, err);
         if (st) {
             st = out_close(&files[i], st, err);
             break;
@@ -409,7 +399,10 @@ static shopstat_status render_each(const char *path, shopstat_chart_format fmt,
                                                                       : EIO));
             free(mb.data);
         } else {
-            double px = ceil(oi->width * oi->png_scale), py = ceil(pp.height * oi->png_scale);
+            /* (whole pixels; 960 points at 300/72 pixels a point are 4000, not the 4001
+             * that rounding error would ceil to) */
+            double px = ceil(oi->width * oi->png_scale - 1e-6),
+                   py = ceil(pp.height * oi->png_scale - 1e-6);
             if (px * py > 2e8 || px > 32767 || py > 32767) {
                 st = shopstat_error_set(err, SHOPSTAT_ELIMIT, name, 0, 0,
                                         "a %.0fx%.0f pixel PNG is too large; use a smaller "

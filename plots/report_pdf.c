@@ -240,25 +240,41 @@ static shopstat_status paged_chart(cairo_surface_t *sf, double w, double h,
 /* One chart on pages of w x h: as it is when it fits (a narrower chart centred, a wider one
  * scaled to the width), scaled down when that keeps REPORT_MIN_SCALE, else a bar or difference
  * chart laid out again over as many pages as it needs (paged_chart), and another kind scaled
- * down to the page. */
+ * down to the page. A chart of fit_height is drawn as its own file draws it (render.c): a
+ * chart grown taller than its page for its rows keeps that page's type, so that scaled down
+ * to the report's page it stays as legible as the rows allow (a Likert chart of 13 segments:
+ * 842 x 697 points at A4's type, 85% on the page; grown with its type it took 842 x 1482
+ * and 40%, its footer in 3-point type). */
 static shopstat_status chart_pages(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *d, const shopstat_chart_opts *o,
                                    size_t idx, shopstat_error *err)
 {
+    plots_page_plan *pp = calloc(1, sizeof *pp);
+    if (!pp)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    shopstat_status st = plots_plan_page(d, o, pp, err);
+    if (st) {
+        free(pp);
+        return st;
+    }
+    double ch = pp->height;
     double k = fmin(1.0, w / o->width);
-    if (o->height * k > h && h / o->height >= REPORT_MIN_SCALE * k)
-        k = h / o->height;
-    if (o->height * k > h + 1e-9) {
-        if (plots_page_rows(d, o) > 0)
+    if (ch * k > h && h / ch >= REPORT_MIN_SCALE * k)
+        k = h / ch;
+    if (ch * k > h + 1e-9) {
+        if (plots_page_rows(d, o) > 0) {
+            free(pp);
             return paged_chart(sf, w, h, d, o, idx, err);
-        k = h / o->height;
+        }
+        k = h / ch;
     }
     double cw = o->width * k, x0 = (w - cw) / 2;
     cairo_t *cr = blank_page(sf);
     chart_starts(sf, idx, 0);
     cairo_translate(cr, x0, 0);
     cairo_scale(cr, k, k);
-    shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
+    st = plots_draw_planned(cr, pp, err);
+    free(pp);
     cairo_destroy(cr);
     if (!st)
         next_page(sf);

@@ -88,6 +88,13 @@ static void wave_base_text(const shopstat_chart_data *d, const shopstat_chart_op
 {
     char base[96];
     plots_fmt_base(&d->wave_bases[j * d->nwaves + w], o->low_base, base, sizeof base);
+    /* "eff. n=94" is one phrase: a column too narrow for "n=113, eff. n=94" breaks it after
+     * the comma (a no-break space, U+00A0, in the phrase), not as "n=113, eff." over "n=94" */
+    char *e = strstr(base, "eff. n=");
+    if (e && strlen(base) + 2 < sizeof base) {
+        memmove(e + 6, e + 5, strlen(e + 5) + 1);
+        memcpy(e + 4, "\xc2\xa0", 2);
+    }
     if (d->nseries > 1 && base[0])
         snprintf(buf, n, "%s %s", plots_series_label(&d->series[j]), base);
     else

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,31 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
     so->type = compare ? SHOPSTAT_CHART_DIFF : SHOPSTAT_CHART_BARS;
     if (cmd == CHARTS_SCORE) {
         so->type = SHOPSTAT_CHART_SCORE;
-        if (a->chart_type && strcmp(a->chart_type, "score") != 0)
+        /* (trend: each score's line across the segments, the waves, as a report's table of
+         * chart: trend draws it) */
+        if (a->chart_type && strcmp(a->chart_type, "trend") == 0)
+            so->type = SHOPSTAT_CHART_TREND;
+        else if (a->chart_type && strcmp(a->chart_type, "score") != 0)
             return cli_usage_error("score: --chart-type '%s': score draws score charts (a dot "
-                                   "and its interval per segment), the one type it takes is "
-                                   "'score'; 'shopstat tab' draws the levels' %s charts",
+                                   "and its interval per segment) or their trend across waves, "
+                                   "the types it takes are 'score' and 'trend'; 'shopstat tab' "
+                                   "draws the levels' %s charts",
                                    a->chart_type, a->chart_type);
     } else if (a->chart_type && shopstat_chart_type_parse(a->chart_type, &so->type, &err))
         return cli_fail(&err);
     if (a->chart_size && shopstat_chart_size_parse(a->chart_size, &co->width, &co->height, &err))
         return cli_fail(&err);
+    /* a PNG's resolution: 144 dpi (2 pixels a point) by default, a slide's 1920 x 1080 at
+     * --chart-size slide; 300 for print (A4 at 3509 x 2480) */
+    if (a->chart_dpi) {
+        double dpi;
+        const char *s = a->chart_dpi;
+        if (shopstat_parse_number(s, strlen(s), 0, &dpi) != 1 || !(dpi >= 72 && dpi <= 576))
+            return cli_usage_error("--chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 "
+                                   "for a screen, 300 for print), not '%s'",
+                                   s);
+        co->png_scale = dpi / 72;
+    }
     /* without --chart-size each page is A4 landscape's width and as tall as its chart takes,
      * laid out as on A4 (a chart of two Likert rows filled 35% of a page); a size given is
      * the page */
@@ -427,6 +444,112 @@ static const char *seg_label(void *ctx, const char *question, const char *level,
     return eq + 1;
 }
 
+/* A score's trend: the score chart's segments as waves (but a first 'all' beside others,
+ * which pools them, as a report's trend table leaves it out), one line of the score on its
+ * own axis, a wave marked ▲ or ▼ where its change from the wave before is significant for a
+ * --pair of the two (compare --score --pair wave:prev), the changes named in the footer. */
+typedef struct score_trend {
+    const char **waves;
+    shopstat_chart_cell *cells;
+    shopstat_chart_series line;
+    shopstat_chart_opts o;
+    const char *notes[6];
+    char changes[1500];
+} score_trend;
+
+/* The first estimate of score i (its question's and score's group, in se's order: the
+ * order of shopstat_chartset_build_scores' charts); NULL past the last. */
+static const shopstat_score_estimate *score_group(const shopstat_score_estimate *se, size_t n,
+                                                  size_t i)
+{
+    size_t g = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && (se[k].k != se[k - 1].k || strcmp(se[k].variable, se[k - 1].variable) != 0))
+            g++;
+        if (g == i)
+            return &se[k];
+    }
+    return NULL;
+}
+
+static int make_score_trend(shopstat_chart_data *d, score_trend *st, const shopstat_chart_opts *sco,
+                            const shopstat_score_estimate *x, const shopstat_difference *sdiffs,
+                            size_t nsdiffs, double alpha)
+{
+    size_t c0 = d->nseries > 1 && d->series[0].name && strcmp(d->series[0].name, "all") == 0;
+    size_t nw = d->nseries - c0;
+    st->waves = calloc(nw ? nw : 1, sizeof *st->waves);
+    st->cells = calloc(nw ? nw : 1, sizeof *st->cells);
+    if (!st->waves || !st->cells)
+        return -1;
+    size_t len = 0, shown = 0, tested = 0;
+    st->changes[0] = '\0';
+    for (size_t w = 0; w < nw; w++) {
+        const shopstat_chart_series *sr = &d->series[c0 + w];
+        st->waves[w] = sr->label ? sr->label : sr->name;
+        st->cells[w] = d->cells[c0 + w];
+        st->cells[w].sig = NULL; /* (the score chart's letters name its rows) */
+        for (size_t k = 0; w > 0 && x && k < nsdiffs; k++) {
+            const shopstat_difference *df = &sdiffs[k];
+            if (!df->variable || !df->level || strcmp(df->variable, x->variable) != 0 ||
+                strcmp(df->level, x->score) != 0 || !df->segment_a || !df->segment_b ||
+                strcmp(df->segment_a, sr->name) != 0 ||
+                strcmp(df->segment_b, d->series[c0 + w - 1].name) != 0)
+                continue;
+            if (!isfinite(df->p_adjusted))
+                break;
+            tested++;
+            if (!(df->p_adjusted < alpha))
+                break;
+            st->cells[w].sig = df->difference > 0 ? "\u25B2" : "\u25BC";
+            char v[32], pt[32];
+            shopstat_score_format(df->difference, x->min, x->max, SHOPSTAT_SCORE_AUTO,
+                                  SHOPSTAT_SCORE_SIGN, v, sizeof v);
+            int m = snprintf(st->changes + len, sizeof st->changes - len, "%s%s vs %s: %s (%s)",
+                             shown ? "; " : "", st->waves[w], st->waves[w - 1], v,
+                             shopstat_format_p(df->p_adjusted, pt, sizeof pt));
+            if (m > 0 && len + (size_t)m < sizeof st->changes) {
+                len += (size_t)m;
+                shown++;
+            }
+            break;
+        }
+    }
+    st->line.name = d->levels[0].label ? d->levels[0].label : "score";
+    st->line.label = st->line.name;
+    st->line.base_n = NAN;
+    st->line.eff_base = NAN;
+    st->o = *sco;
+    st->o.type = SHOPSTAT_CHART_TREND;
+    st->o.sig_note = NULL;
+    st->o.notes = st->notes;
+    st->o.nnotes = 0;
+    if (shown) {
+        char tmp[sizeof st->changes];
+        snprintf(tmp, sizeof tmp, "%s", st->changes);
+        snprintf(st->changes, sizeof st->changes,
+                 "\u25B2\u25BC: significantly higher or lower than the wave before (p < %g): "
+                 "%.1400s.",
+                 alpha, tmp);
+    } else if (tested)
+        snprintf(st->changes, sizeof st->changes,
+                 "Compared with the wave before: no change is significant (p >= %g).", alpha);
+    /* the changes, then the call's notes (df 0, the data file) */
+    if (st->changes[0])
+        st->notes[st->o.nnotes++] = st->changes;
+    for (size_t k = 0; k < sco->nnotes && k < 4; k++)
+        st->notes[st->o.nnotes++] = sco->notes[k];
+    d->wave_bases = d->series + c0; /* (each wave's bases: its segment's) */
+    d->series = &st->line;
+    d->nseries = 1;
+    d->waves = st->waves;
+    d->nwaves = nw;
+    d->trend = st->cells;
+    d->cells = NULL;
+    d->opts = &st->o;
+    return 0;
+}
+
 int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shopstat_estimate *e,
                       size_t n, const shopstat_difference *diffs, size_t ndiffs,
                       const shopstat_score_estimate *se, size_t nse,
@@ -475,6 +598,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     shopstat_chartset *set = NULL, *sset = NULL;
     const shopstat_chart_data **pages = NULL;
     shopstat_chart_data *scharts = NULL, *lcharts = NULL;
+    score_trend *strends = NULL;
     char(*lbase)[600] = NULL;
     shopstat_status bst = n ? shopstat_chartset_build(e, n, &so, &set, &err) : SHOPSTAT_OK;
     free(sides); /* (the chart set keeps its marks, not the differences) */
@@ -559,9 +683,18 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
             lcharts[i].multi_response = 1;
         pages[i] = &lcharts[i];
     }
+    if (so.type == SHOPSTAT_CHART_TREND && !(strends = calloc(nsc + 1, sizeof *strends))) {
+        rc = cli_usage_error("out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < nsc; i++) {
         scharts[i] = *shopstat_chartset_charts(sset)[i];
         scharts[i].opts = &sco; /* (each page its own type: a levels' chart and a score's) */
+        if (strends && make_score_trend(&scharts[i], &strends[i], &sco, score_group(se, nse, i),
+                                        sdiffs, nsdiffs, a->alpha)) {
+            rc = cli_usage_error("out of memory");
+            goto done;
+        }
         pages[nl + i] = &scharts[i];
     }
     /* --title is one chart's title: over several questions' charts every page would read
@@ -592,6 +725,11 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     if (shopstat_chart_render_pages(a->chart, pages, nl + nsc, &co, &err))
         rc = cli_fail(&err);
 done:
+    for (size_t i = 0; strends && i < nsc; i++) {
+        free(strends[i].waves);
+        free(strends[i].cells);
+    }
+    free(strends);
     free(pages);
     free(scharts);
     free(lcharts);

@@ -8,11 +8,13 @@
 
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "shopstat/reader.h"
 #include "shopstat/report.h"
 #include "shopstat/spec.h"
 
 const char cmd_report_help[] =
-    "usage: shopstat report SPEC.yml [-o OUTDIR] [--no-charts] [--quiet] [--threads N]\n"
+    "usage: shopstat report SPEC.yml [-o OUTDIR] [--no-charts] [--chart-dpi N] [--quiet]\n"
+    "       [--threads N]\n"
     "\n"
     "Reads the survey spec (YAML: data, design, questions, segments, tables; see\n"
     "docs/spec.md), makes one pass over the data and writes into OUTDIR (default\n"
@@ -36,6 +38,7 @@ const char cmd_report_help[] =
     "\n"
     "  -o, --output DIR   output folder\n"
     "  --no-charts        skip charts/ and report.pdf\n"
+    "  --chart-dpi N      charts/*.png pixels per inch, 72-576 (default 144; 300 for print)\n"
     "  --quiet            no progress bar and no warnings on stderr\n"
     "  --threads N        threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n";
 
@@ -84,7 +87,8 @@ static void on_progress(void *ctx, size_t bytes, size_t total, size_t rows)
 /* An unknown option: a typo of report's own, or a flag of tab that goes in the spec. */
 static int unknown_option(const char *a)
 {
-    static const char *const own[] = {"--output", "--no-charts", "--quiet", "--threads", NULL};
+    static const char *const own[] = {"--output",  "--no-charts", "--quiet",
+                                      "--threads", "--chart-dpi", NULL};
     const char *near = cli_closest_flag(a, own);
     for (const char *const *f = own; near && *f; f++)
         if (strcmp(near, *f) == 0)
@@ -100,7 +104,8 @@ int cmd_report(int argc, char **argv)
 {
     const char *spec_path = NULL, *outdir = NULL;
     int charts = 1, quiet = 0, threads = 0;
-    static const char *const once[] = {"--threads", "-o|--output", NULL};
+    double dpi = 0;
+    static const char *const once[] = {"--threads", "-o|--output", "--chart-dpi", NULL};
     if (cli_reject_repeats(argc, argv, once))
         return 2;
     for (int i = 1; i < argc; i++) {
@@ -115,6 +120,13 @@ int cmd_report(int argc, char **argv)
                 return cli_usage_error("--threads '%s': give a number of threads from 1 to 256",
                                        tv);
             threads = (int)n;
+        } else if (strcmp(a, "--chart-dpi") == 0 || strncmp(a, "--chart-dpi=", 12) == 0) {
+            /* (as tab's --chart-dpi: a PNG's pixels per inch) */
+            const char *dv = a[11] == '=' ? a + 12 : i + 1 < argc ? argv[++i] : "";
+            if (shopstat_parse_number(dv, strlen(dv), 0, &dpi) != 1 || !(dpi >= 72 && dpi <= 576))
+                return cli_usage_error("--chart-dpi: a PNG's pixels per inch, from 72 to 576 "
+                                       "(150 for a screen, 300 for print), not '%s'",
+                                       dv);
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
             outdir = argv[++i];
         else if (strncmp(a, "--output=", 9) == 0)
@@ -151,6 +163,7 @@ int cmd_report(int argc, char **argv)
     o.warn = on_warn;
     o.warn_ctx = &quiet;
     o.threads = threads;
+    o.png_dpi = dpi;
     char cmdline[2048] = "shopstat";
     for (int i = 0; i < argc; i++)
         snprintf(cmdline + strlen(cmdline), sizeof cmdline - strlen(cmdline), " %s", argv[i]);

@@ -30,14 +30,14 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--rscales",     "--mse",        "--no-mse",       "--bootstrap-average", "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
         "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
-    static const char *const tab[] = {"--by",         "--ci",         "--level", "--chart",
-                                      "--chart-size", "--chart-type", "--title", "--subtitle",
-                                      "--source",     "--sort",       "--zoom",  "--levels",
-                                      "--labels",     "--codebook",   NULL};
+    static const char *const tab[] = {"--by",         "--ci",         "--level",     "--chart",
+                                      "--chart-size", "--chart-type", "--title",     "--subtitle",
+                                      "--source",     "--sort",       "--zoom",      "--levels",
+                                      "--labels",     "--codebook",   "--chart-dpi", NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
-    static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
-                                        "--chart-size", "--chart-type", "--title", "--subtitle",
-                                        "--source",     "--zoom",       NULL};
+    static const char *const score[] = {"--score",      "--by",         "--level",     "--chart",
+                                        "--chart-size", "--chart-type", "--title",     "--subtitle",
+                                        "--source",     "--zoom",       "--chart-dpi", NULL};
     if ((command & ARGS_SCORE) && strncmp(arg, "--sort", 6) == 0 && (!arg[6] || arg[6] == '='))
         return cli_usage_error("%s: --sort: a score chart keeps the segments' order (the order "
                                "of --segment and --by)",
@@ -422,9 +422,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
     static const char *const design_once[] = {"--format", "-o|--output", "--codes-sep", NULL};
-    static const char *const tab_once[] = {"--ci",         "--level", "--chart",    "--chart-size",
-                                           "--chart-type", "--title", "--subtitle", "--source",
-                                           "--sort",       NULL};
+    static const char *const tab_once[] = {
+        "--ci",         "--level",     "--chart",    "--chart-size",
+        "--chart-type", "--title",     "--subtitle", "--source",
+        "--sort",       "--chart-dpi", NULL};
     static const char *const compare_once[] = {"--adjust", "--alpha", NULL};
     static const char *const chisq_once[] = {"--by", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||
@@ -437,7 +438,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
          cli_reject_repeats(argc, argv,
                             (const char *const[]){"--level", "--chart", "--chart-size",
                                                   "--chart-type", "--title", "--subtitle",
-                                                  "--source", NULL})))
+                                                  "--source", "--chart-dpi", NULL})))
         return 2;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -606,6 +607,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             a->chart = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-size")) {
             a->chart_size = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-dpi")) {
+            a->chart_dpi = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-type")) {
             a->chart_type = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--title")) {

@@ -31,6 +31,7 @@ typedef struct survey_args {
     const char *chisq_by;
     /* charts */
     const char *chart, *chart_size, *chart_type, *title, *subtitle, *source, *sort;
+    const char *chart_dpi; /* --chart-dpi: a PNG's pixels per inch (NULL: 144) */
     int zoom;
     size_t nquestions;
     char *base; /* the --base conditions as given, joined by " and "; NULL */

@@ -27,6 +27,8 @@ typedef struct shopstat_report_opts {
     void *progress_ctx;
     const char *command_line; /* recorded in run.json; may be NULL */
     int threads;              /* threads for the pass; 0 = its default ($SHOPSTAT_THREADS, cores) */
+    double png_dpi;           /* pixels per inch of the charts' PNG files, 72 to 576; 0 = 144 (the
+                                 chart module's 2 pixels a point); the PDFs are vector either way */
 } shopstat_report_opts;
 
 /* Fill o with the defaults: charts on, every other field 0 or NULL (callbacks none,

@@ -1255,6 +1255,54 @@ else
     ko "report of a 40-row diff chart failed: $(cat "$T/dtall.err")"
 fi
 
+# ---- a Likert chart of 13 segments with long names, taller than A4: its page grows with A4's
+# type, and report.pdf scales it down to no less than 75% ----
+# The report's taller page took the type of its own, larger area, which asked for taller rows
+# again: 842 x 1482 points (2.5 A4 heights), drawn at 40% in report.pdf (footer type 4.3 points
+# where A4's is 7.5). Now the page is as tall as the rows at A4's type need (842 x 746) and
+# report.pdf draws it at 80%: its footer's words are at least 0.75 times as tall as those of
+# an A4 chart of the same report (they were 0.57), and in its own file as tall as theirs.
+awk 'BEGIN { srand(3); print "seg,sat"; for (i = 0; i < 1300; i++) print 1 + i % 13 "," 1 + int(rand() * 5) }' \
+    >"$T/lk13.csv"
+cat >"$T/lk13.yml" <<YML
+survey: lk13
+data: $T/lk13.csv
+questions:
+  sat: {column: sat, label: "Overall satisfaction",
+        values: {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither", 4: "Satisfied", 5: "Very satisfied"}}
+  segq: {column: seg, values: {1: "Metropolitan heavy online grocery shoppers with children under twelve",
+         2: "Rural discount seekers who drive to the out-of-town hypermarket every week",
+         3: "Jeunes urbains sans voiture (Île-de-France)", 4: "Ältere Stammkunden im ländlichen Raum",
+         5: "Students", 6: "Families", 7: "Retirees", 8: "Commuters", 9: "Premium organic buyers",
+         10: "Bulk buyers", 11: "Convenience", 12: "Occasional", 13: "Lapsed"}}
+segments:
+  seg: {by: segq}
+tables:
+  - {question: sat, segments: [all, seg], chart: likert}
+  - {question: sat, name: sat_bars, segments: [all]}
+YML
+if $S report "$T/lk13.yml" -o "$T/lk13" --quiet 2>"$T/lk13.err"; then
+    h=$(pdfinfo "$T/lk13/charts/sat.pdf" | awk '/^Page size/ { print $5 }')
+    check "a Likert chart of 13 long-named segments: a taller page ($h), under 1.5 A4 heights" \
+        test "${h%.*}" -gt 595 -a "${h%.*}" -lt 893
+    # the height of the footer's "Base:" in points: in the chart's own file, in report.pdf
+    base_h() { pdftotext -bbox -f "$2" -l "$2" "$1" - |
+        awk '/>Base:<\/word>/ { match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
+            match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7); printf "%.3f", y1 - y0; exit }'; }
+    a4=$(base_h "$T/lk13/charts/sat_bars.pdf" 1)
+    own=$(base_h "$T/lk13/charts/sat.pdf" 1)
+    check "the tall Likert chart's own footer in A4's type ($own points, A4 chart $a4)" \
+        awk -v a="$a4" -v b="$own" 'BEGIN { exit !(a > 0 && b > 0.99 * a && b < 1.01 * a) }'
+    fc=$(chart_page1 "$T/lk13/report.pdf")
+    rep=$(base_h "$T/lk13/report.pdf" "$fc")
+    check "report.pdf draws the tall Likert chart at 75% at least (footer $rep points, A4 chart $a4)" \
+        awk -v a="$a4" -v b="$rep" 'BEGIN { exit !(a > 0 && b >= 0.75 * a) }'
+    check "report.pdf's tall Likert chart is whole on its page: its 13 segments' labels" \
+        test "$(pdftotext -f "$fc" -l "$fc" "$T/lk13/report.pdf" - | grep -c 'n=100')" -eq 13
+else
+    ko "report of a 13-segment Likert chart failed: $(cat "$T/lk13.err")"
+fi
+
 # ---- recode rules that share a level: every rule's rows land in that level ----
 sed -n '1,/^questions:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/respondents.csv|" >"$T/rc.yml"
 cat >>"$T/rc.yml" <<'YML'
@@ -1474,6 +1522,27 @@ if $S report "$T/dk.yml" -o "$T/dk2" --no-charts 2>"$T/dk2.err"; then
     check "DK code in missing: no warning" grep -q '"warnings": \[\]' "$T/dk2/run.json"
 else
     ko "report with a DK code in missing: failed: $(cat "$T/dk2.err")"
+fi
+
+# ---- a table named by its question takes a number only after tables of that name: a first
+# table of nps named nps_trend, the next two nps and nps-2 (they were nps-2 and nps-3, whose
+# charts and sheets read nps-2 beside no nps) ----
+{ echo nps; for v in 0 7 9 10 6 8; do echo "$v"; done; } >"$T/tn.csv"
+cat >"$T/tn.yml" <<YML
+survey: tn
+data: $T/tn.csv
+questions:
+  nps: {column: nps, label: "Recommend"}
+tables:
+  - {question: nps, name: nps_trend, chart: none}
+  - {question: nps, chart: none}
+  - {question: nps, title: "Recommend, again", chart: none}
+YML
+if $S report "$T/tn.yml" -o "$T/tn" --quiet 2>"$T/tn.err"; then
+    names=$(tail -n +2 "$T/tn/tables.csv" | cut -d, -f1 | uniq | tr '\n' ' ')
+    check "tables of one question named nps_trend, nps, nps-2 ($names)" test "$names" = "nps_trend nps nps-2 "
+else
+    ko "report of three tables of one question failed: $(cat "$T/tn.err")"
 fi
 
 # ---- a second table of a question: its chart's footer names the question, not the table ----
@@ -2743,6 +2812,22 @@ if $S report "$T/ttscore.yml" -o "$T/ttscore" --quiet 2>"$T/ttscore.err"; then
 else
     ko "score trend of teletech failed: $(cat "$T/ttscore.err")"
 fi
+
+# ---- report --chart-dpi: the charts' PNGs at print resolution ----
+# (they were 2 pixels a point whatever was asked: an A4 chart 1684 x 1190, 144 dpi.) At 300 dpi
+# servicesoft's switch chart is ceil(842 x 300 / 72) x ceil(595 x 300 / 72) = 3509 x 2480
+# pixels; its tables are the same; 1000 is refused before the pass, exit 2, no folder.
+if $S report $SS/survey.yml -o "$T/dpi" --chart-dpi 300 --quiet 2>"$T/dpi.err"; then
+    wh=$(od -An -tu1 -j16 -N8 "$T/dpi/charts/switch.png" |
+        awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }')
+    check "report --chart-dpi 300: switch.png is $wh, want 3509x2480" test "$wh" = 3509x2480
+    check "report --chart-dpi 300: the same tables" cmp -s "$T/dpi/tables.csv" "$E/servicesoft-1999/tables.csv"
+else
+    ko "report --chart-dpi 300 failed: $(cat "$T/dpi.err")"
+fi
+out=$($S report $SS/survey.yml -o "$T/dpix" --chart-dpi 1000 2>&1); rc=$?
+check "report --chart-dpi 1000: exit 2 ($rc), the range named, no folder" test "$rc" = 2 -a ! -e "$T/dpix" -a \
+    "$out" = "shopstat: error: --chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 for a screen, 300 for print), not '1000'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -236,6 +236,8 @@ static void style_of(const book *b, int k, int *numfmt, int *italic)
     *italic = it && it < fend;
 }
 
+static const char *fmt_code(const book *b, int id);
+
 /* Sheet names in workbook order. */
 static size_t sheet_names(const book *b, char names[][128], size_t max)
 {
@@ -456,14 +458,14 @@ static void test_banner_values(void **state)
 
     int yes = find_row(&b, x, "Yes"), no = find_row(&b, x, "No");
     assert_int_equal(no, yes + 1);
-    /* percentages are the proportions, formatted 0% (built-in number format 9) */
+    /* percentages are the proportions, formatted 0.0% (as report.md) */
     const double p[2][3] = {{0.69, 0.87, 0.62}, {0.31, 0.13, 0.38}};
     for (size_t s = 0; s < 3; s++) {
         ref(rf, s, 0, yes);
         assert_close(cell_num(&b, x, rf), p[0][s], 1e-12);
         int nf, it;
         style_of(&b, get_cell(&b, x, rf).style, &nf, &it);
-        assert_int_equal(nf, 9);
+        assert_string_equal(fmt_code(&b, nf), "0.0%");
         assert_false(it);
         ref(rf, s, 0, no);
         assert_close(cell_num(&b, x, rf), p[1][s], 1e-12);
@@ -534,7 +536,7 @@ static void test_low_and_empty_bases(void **state)
     assert_close(cell_num(&b, x, rf), 0.86, 1e-12);
     int nf, it;
     style_of(&b, get_cell(&b, x, rf).style, &nf, &it);
-    assert_int_equal(nf, 9);
+    assert_string_equal(fmt_code(&b, nf), "0.0%");
     assert_true(it);
     assert_true(any_text(&b, x, "low base"));
     /* tested although low (eff 22 >= 10) */
@@ -783,6 +785,115 @@ static void test_p_near_alpha(void **state)
     book_close(&b);
 }
 
+/* A value that rounds to 0 reads as report.md's text of it, not "-0.0": a share's Wald bound
+ * of -0.0004 (report.md "0.0") takes the unsigned "0.0%;0.0%" (the cell keeps -0.0004); a
+ * change of +0.0001, +0.01 points, and its bound of -0.0004, -0.04 ("+0.01 [-0.04, +0.004]" in
+ * report.md: a change or bound that rounds to 0 keeps its side, shopstat_format_fixed's
+ * SHOPSTAT_FIXED_SIDE), two decimals; its +0.00004, +0.004 points, three; an NPS bound of
+ * -0.3 (report.md "0") "0;0". Shares are 0.0%, as
+ * report.md's: 0.4% read "0%" in a whole-percent cell, and so did every share under 0.5%. */
+static void test_rounded_zero(void **state)
+{
+    (void)state;
+    static const char *const lv[] = {"Sued the store", "Complained"};
+    static const char *const sg[] = {"All", "Heavy"};
+    static const char *const sl[] = {"NPS"};
+    shopstat_estimate est[4] = {E("q", "1", "all", 900, 900, 760, 0.004, -0.0004, 0.0084),
+                                E("q", "1", "heavy", 120, 118, 110, 0.0041, 0.0002, 0.02),
+                                E("q", "2", "all", 900, 900, 760, 0.30, 0.27, 0.33),
+                                E("q", "2", "heavy", 120, 118, 110, 0.35, 0.26, 0.44)};
+    shopstat_difference d[2] = {D("q", "1", "heavy", "all", 0.0001, 0.9),
+                                D("q", "2", "heavy", "all", 0.05, 0.3)};
+    d[0].ci_lower = -0.0004;
+    d[0].ci_upper = 0.00004;
+    d[1].l = 1;
+    d[1].ci_lower = -0.04;
+    d[1].ci_upper = 0.14;
+    shopstat_score_estimate sc[2] = {{.variable = "q",
+                                      .score = "NPS",
+                                      .segment = "all",
+                                      .base_n = 900,
+                                      .base_weight = 900,
+                                      .estimate = 4.2,
+                                      .ci_lower = -0.3,
+                                      .ci_upper = 8.7,
+                                      .df = 100,
+                                      .eff_base = 760,
+                                      .min = -100,
+                                      .max = 100},
+                                     {.variable = "q",
+                                      .score = "NPS",
+                                      .segment = "heavy",
+                                      .base_n = 120,
+                                      .base_weight = 118,
+                                      .estimate = 12,
+                                      .ci_lower = 1.4,
+                                      .ci_upper = 22.6,
+                                      .df = 100,
+                                      .eff_base = 110,
+                                      .min = -100,
+                                      .max = 100}};
+    shopstat_xlsx_table t = {.name = "q",
+                             .title = "Q",
+                             .nlevels = 2,
+                             .nsegments = 2,
+                             .level_labels = lv,
+                             .segment_labels = sg,
+                             .est = est,
+                             .diffs = d,
+                             .ndiffs = 2,
+                             .nscores = 1,
+                             .score_labels = sl,
+                             .scores = sc,
+                             .differences = 1};
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/zero.xlsx", scratch_dir);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (shopstat_xlsx_write(path, &t, 1, &o, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    int sued = find_row(&b, x, "Sued the store"), nps = find_row(&b, x, "NPS");
+    assert_true(sued > 0 && nps > sued);
+    char rn[16];
+    snprintf(rn, sizeof rn, "D%d", nps);
+    /* segments' blocks from B (%, sig., CI low, CI high), then heavy:all's from J (change,
+     * CI low, CI high, p) */
+    const struct {
+        char col;
+        int row;
+        double v;
+        const char *code;
+    } want[] = {{'B', sued, 0.004, "0.0%"},
+                {'D', sued, -0.0004, "0.0%;0.0%"},
+                {'E', sued, 0.0084, "0.0%"},
+                {'H', sued, 0.0002, "0.0%"},
+                {'J', sued, 0.01, "+0.00\" pts\";-0.00\" pts\";0.00\" pts\""},
+                {'J', sued + 1, 5.0, "+0.0\" pts\";-0.0\" pts\";0.0\" pts\""},
+                {'K', sued, -0.04, "+0.00;-0.00;0.00"},
+                {'L', sued, 0.004, "+0.000;-0.000;0.000"},
+                {'K', sued + 1, -4.0, "+0.0;-0.0;0.0"},
+                {'D', nps, -0.3, "0;0"},
+                {'E', nps, 8.7, "+0;-0;0"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char rf[16];
+        snprintf(rf, sizeof rf, "%c%d", want[i].col, want[i].row);
+        cell c = get_cell(&b, x, rf);
+        assert_true(c.found && !c.is_str);
+        assert_close(c.num, want[i].v, 1e-12);
+        int nf, it;
+        style_of(&b, c.style, &nf, &it);
+        if (strcmp(fmt_code(&b, nf), want[i].code) != 0)
+            fail_msg("%s: format '%s', want '%s'", rf, fmt_code(&b, nf), want[i].code);
+    }
+    free(x);
+    book_close(&b);
+}
+
 /* The numbers of every sheet, and its column widths and row heights, in the form XML takes
  * (a decimal point) whatever the process locale: libxlsxwriter prints them with snprintf,
  * and a library caller's setlocale(LC_ALL, "") with a decimal comma wrote <v>0,85</v>, a
@@ -831,6 +942,7 @@ int main(void)
         cmocka_unit_test(test_zero_weight_effective_base),
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_p_near_alpha),
+        cmocka_unit_test(test_rounded_zero),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
