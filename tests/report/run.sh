@@ -1476,6 +1476,49 @@ else
     ko "report with a DK code in missing: failed: $(cat "$T/dk2.err")"
 fi
 
+# ---- Qualtrics' -99 among codes of 0 or more, no missing: given: the warning tab gives
+# (tests/cli/cases/tab_nonanswer_code_warn), in its words but for the spec's remedy; q's 1
+# row and Q7's 6 of panel_quality.csv (a codes: multi-select: R_003 twice, R_004's "1,-99",
+# R_008, R_012's "2,-99", R_024); s's -99 beside the points -2 ... 2 of a scale is left
+# alone. Before: no word (report said nothing where tab warned) ----
+printf 'id,q,s\n1,1,-2\n2,2,-1\n3,-99,0\n4,3,1\n5,2,2\n6,1,-99\n' >"$T/na.csv"
+cat >"$T/na.yml" <<YML
+survey: na
+data: $T/na.csv
+questions:
+  q: {column: q}
+  s: {column: s}
+tables:
+  - {question: q, chart: none}
+  - {question: s, chart: none}
+YML
+cat >"$T/na7.yml" <<YML
+survey: na7
+data: $PWD/tests/cli/data/panel_quality.csv
+design: {weight: wt}
+questions:
+  Q7: {codes: Q7}
+tables:
+  - {question: Q7, chart: none}
+YML
+na_q="q: '-99' (1 row) is shown as an answer among its codes of 0 or more: a code for no answer (Qualtrics' -99: seen but not answered)? If so, declare it missing (the question's missing: [-99])"
+na_7="Q7: '-99' (6 rows) is shown as an answer among its codes of 0 or more: a code for no answer (Qualtrics' -99: seen but not answered)? If so, declare it missing (the question's missing: [-99])"
+if $S report "$T/na.yml" -o "$T/na" --no-charts 2>"$T/na.err" &&
+    $S report "$T/na7.yml" -o "$T/na7" --no-charts 2>"$T/na7.err"; then
+    check "-99 left in: tab's warning on stderr" grep -qxF "shopstat: warning: $na_q" "$T/na.err"
+    check "-99 left in: one warning (none of s)" test "$(grep -c warning: "$T/na.err")" = 1
+    check "-99 left in: the warning in run.json" grep -qF "\"warnings\": [\"$na_q\"]" "$T/na/run.json"
+    check "-99 in a codes: cell: the warning" grep -qxF "shopstat: warning: $na_7" "$T/na7.err"
+else
+    ko "report with -99 left in failed: $(cat "$T/na.err" "$T/na7.err")"
+fi
+sed -i 's|^  q: {column: q}|  q: {column: q, missing: [-99]}|' "$T/na.yml"
+if $S report "$T/na.yml" -o "$T/na2" --no-charts 2>"$T/na2.err"; then
+    check "-99 in missing:: no warning" grep -q '"warnings": \[\]' "$T/na2/run.json"
+else
+    ko "report with -99 in missing: failed: $(cat "$T/na2.err")"
+fi
+
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
 # text (the label), when the title is another: the second table of 'channel' (table
