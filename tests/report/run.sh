@@ -1519,6 +1519,60 @@ else
     ko "report with -99 in missing: failed: $(cat "$T/na2.err")"
 fi
 
+# ---- exclude: a length END - START and a grid's straight-liners FIRST..LAST same, as
+# --exclude 'EndDate-StartDate:<203' and 'Q5_1..Q5_4:same' (tests/cli/cases/exclude_length,
+# exclude_same): panel_quality_dates.csv's R_004, R_008, R_014, R_024 under 203 s (Python's
+# datetime differences) and straight-lining Q5_1..Q5_4 (R: length(unique(r)) == 1); under
+# 3.3 min (198 s) the first 3; Q5_2..Q5_4 six. Before: "unknown column" errors ----
+xl_spec() {
+    cat >"$T/xl.yml" <<YML
+survey: xl
+data: $PWD/tests/cli/data/panel_quality_dates.csv
+design: {weight: wt}
+questions:
+  attn: {column: attn}
+exclude:
+$1
+tables:
+  - {question: attn, chart: none}
+YML
+}
+xl_spec '  - {where: "EndDate - StartDate < 3.3 min", reason: speeders}
+  - {where: "Q5_2..Q5_4 same", reason: straight-liners}'
+if $S report "$T/xl.yml" -o "$T/xl" --no-charts 2>"$T/xl.err"; then
+    check "exclude: a length and a grid: run.json counts" grep -qF \
+        '"exclude": [{"reason": "speeders", "rows": 3}, {"reason": "straight-liners", "rows": 3}]' "$T/xl/run.json"
+    check "exclude: a length and a grid: report.md" grep -qF \
+        "Rows: 26 read = 20 used + 6 excluded" "$T/xl/report.md"
+else
+    ko "report with a length and a grid excluded failed: $(cat "$T/xl.err")"
+fi
+xl_spec '  - {where: "EndDate - StartDate < 203 and Q5_1..Q5_4 same", reason: both}'
+if $S report "$T/xl.yml" -o "$T/xl2" --no-charts 2>"$T/xl2.err"; then
+    check "exclude: length and grid in one item" grep -qF '"exclude": [{"reason": "both", "rows": 4}]' "$T/xl2/run.json"
+else
+    ko "report with length and grid in one item failed: $(cat "$T/xl2.err")"
+fi
+# errors at their place: a column not in the data, a grid's order, no operator of order,
+# a length's unit, a length outside exclude:
+xl_err() {
+    local what=$1 want=$2
+    if $S report "$T/xl.yml" -o "$T/xle" --no-charts 2>"$T/xle.err"; then ko "$what: no error"
+    else check "$what: $want" grep -qF "$want" "$T/xle.err"; fi
+}
+xl_spec '  - {where: "EndDate - Startdate < 2 min"}'
+xl_err "length, unknown column" "xl.yml:7:14: error: unknown column 'Startdate' (did you mean 'StartDate'?) in an exclude: expression"
+xl_spec '  - {where: "Q5_4..Q5_1 same"}'
+xl_err "grid's order" "xl.yml:7:14: error: exclude column 'Q5_4..Q5_1': a grid FIRST..LAST names its first column, then a later one"
+xl_spec '  - {where: "EndDate - StartDate == 3"}'
+xl_err "length's operator" "xl.yml:7:34: error: expected <, <=, > or >= after the length EndDate - StartDate"
+xl_spec '  - {where: "EndDate - StartDate < 2 weeks"}'
+xl_err "length's unit" "xl.yml:7:34: error: '<' needs a length, seconds or a number and its unit (120, 2 min, 90 s, 1 h), not '2weeks'"
+sed -i 's|^  attn: {column: attn}|  attn: {column: attn}\nsegments:\n  fast: {where: "EndDate - StartDate < 200"}|' "$T/xl.yml"
+xl_spec '  - "attn == 9"'
+sed -i 's|^questions:|segments:\n  fast: {where: "EndDate - StartDate < 200"}\nquestions:|' "$T/xl.yml"
+xl_err "length in a segment" "a length END - START (the time between two date-time columns) is a condition of exclude: alone"
+
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
 # text (the label), when the title is another: the second table of 'channel' (table
