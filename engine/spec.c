@@ -19,6 +19,10 @@ struct shopstat_spec {
     shopstat_spec_info info;
     void **owned; /* every allocation of the spec, freed together */
     size_t nowned, capowned;
+    /* the codebook's labels of the variables no question reads: a by: segment's values on
+     * such a column are labelled from them, as tab --codebook labels a --by column's */
+    shopstat_value_label *cblabels;
+    size_t ncblabels;
 };
 
 /* Parsing state: the spec being built, the YAML document and where errors go. */
@@ -2244,6 +2248,34 @@ static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
         q->values = v;
         q->nvalues = k;
     }
+    /* the rest, for by: segments on columns no question reads */
+    size_t nrest = 0;
+    for (size_t e = 0; e < ne && !st; e++) {
+        const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
+        int read = 0;
+        for (size_t i = 0; i < in->nquestions && !read; i++)
+            read = qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
+        nrest += !read;
+    }
+    shopstat_value_label *rest = !st && nrest ? zalloc(c, nrest, sizeof *rest) : NULL;
+    if (nrest && !rest && !st)
+        st = SHOPSTAT_ENOMEM;
+    for (size_t e = 0, k = 0; e < ne && rest && !st; e++) {
+        const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
+        int read = 0;
+        for (size_t i = 0; i < in->nquestions && !read; i++)
+            read = qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
+        if (read)
+            continue;
+        rest[k].variable = sdup(c, l->variable, strlen(l->variable));
+        rest[k].value = sdup(c, l->value, strlen(l->value));
+        rest[k].label = sdup(c, l->label, strlen(l->label));
+        if (!rest[k].variable || !rest[k].value || !rest[k].label)
+            st = SHOPSTAT_ENOMEM;
+        k++;
+    }
+    c->s->cblabels = rest;
+    c->s->ncblabels = st ? 0 : nrest;
     shopstat_codebook_free(cb);
     return st;
 }
@@ -3198,6 +3230,13 @@ const char *shopstat_spec_label(void *vctx, const char *question, const char *le
                 if (strcmp(qq->values[v].code, eq + 1) == 0)
                     return qq->values[v].label;
         }
+        /* else the codebook's label of the value, its column read by no question */
+        const shopstat_spec *sp = vctx;
+        for (size_t k = 0; k < sp->ncblabels; k++)
+            if (strlen(sp->cblabels[k].variable) == (size_t)(eq - segment) &&
+                strncmp(sp->cblabels[k].variable, segment, (size_t)(eq - segment)) == 0 &&
+                strcmp(sp->cblabels[k].value, eq + 1) == 0)
+                return sp->cblabels[k].label;
         /* else a value that says what it is ("North") is its own label, as a banner's
          * column reads; a number ("1") keeps its column's name (region=1), as does a code of
          * one or two characters ("region=N": "N" alone says little), as the CLI's charts */

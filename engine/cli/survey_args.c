@@ -37,7 +37,8 @@ static int unknown_option(const char *cmd, int command, const char *arg)
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
                                         "--chart-size", "--chart-type", "--title", "--subtitle",
-                                        "--source",     "--zoom",       NULL};
+                                        "--source",     "--zoom",       "--labels",
+                                        "--codebook",   NULL};
     if ((command & ARGS_SCORE) && strncmp(arg, "--sort", 6) == 0 && (!arg[6] || arg[6] == '='))
         return cli_usage_error("%s: --sort: a score chart keeps the segments' order (the order "
                                "of --segment and --by)",
@@ -511,10 +512,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->segments = ns;
                 a->segments[a->nsegments++] = v;
             }
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--labels")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--labels")) {
             if (v && push_arg(&a->labels, &a->nlabels, v))
                 return 2;
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--codebook")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--codebook")) {
             if (v && a->codebook)
                 return cli_usage_error("--codebook is given twice ('%s', '%s'): one codebook "
                                        "a run",

@@ -1573,6 +1573,33 @@ xl_spec '  - "attn == 9"'
 sed -i 's|^questions:|segments:\n  fast: {where: "EndDate - StartDate < 200"}\nquestions:|' "$T/xl.yml"
 xl_err "length in a segment" "a length END - START (the time between two date-time columns) is a condition of exclude: alone"
 
+# ---- codebook: labels a by: segment's values on a column no question reads (seg=1 as
+# "Heavy buyer"), in the score's rows and chart as in the levels', as tab and score
+# --codebook label a --by column (tests/cli/cases/score_codebook_labels: means 3.53, 3.50,
+# 3.56). Before: the columns stayed seg=1 and seg=2 unless a question read seg ----
+cat >"$T/cbs.yml" <<YML
+survey: cbs
+data: {file: $PWD/tests/cli/data/panel_codes.csv, missing: [98, 99]}
+codebook: $PWD/tests/cli/data/panel_codebook.csv
+design: {weight: weight}
+questions:
+  q1: {column: q1, score: mean}
+segments:
+  seg: {by: seg}
+tables:
+  - {question: q1, segments: [all, seg], chart: score}
+YML
+if $S report "$T/cbs.yml" -o "$T/cbs" 2>"$T/cbs.err"; then
+    check "codebook by: labels: report.md's columns" grep -qF \
+        "|  | All (A) | Heavy buyer (B) | Light buyer, occasional (C) |" "$T/cbs/report.md"
+    check "codebook by: labels: the score's row" grep -qF \
+        "| Mean (1-5) | 3.53 [2.57, 4.49]* | 3.50 [1.51, 5.49]* | 3.56 [2.44, 4.69]* |" "$T/cbs/report.md"
+    check "codebook by: labels: the score chart" grep -q "Heavy buyer" <(pdftotext "$T/cbs/charts/q1-score.pdf" - 2>/dev/null)
+    check "codebook by: labels: tables.csv keeps seg=1" grep -q "^q1,.*,seg=1," "$T/cbs/tables.csv"
+else
+    ko "report with a codebook labelling a by: column failed: $(cat "$T/cbs.err")"
+fi
+
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
 # text (the label), when the title is another: the second table of 'channel' (table
