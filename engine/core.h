@@ -192,8 +192,8 @@ int excl_length_value(const char *s, double *secs);
  * first number over 12 is the day: 25/11/2026), 07.11.2026 17:35: 1 and the seconds since
  * 1970 in *secs, else 0. need_time 0 takes a date alone too. */
 int parse_stamp(const char *s, size_t len, int need_time, double *secs);
-/* The error of excl_rows_take's -1 or -2 (for the row it was given), in err: out of memory (the ids a dedupe
- * remembers), or the date-time it could not read at its file:line:col. */
+/* The error of excl_rows_take's -1 or -2 (for the row it was given), in err: out of memory (the ids
+ * a dedupe remembers), or the date-time it could not read at its file:line:col. */
 shopstat_status excl_rows_error(const excl_rows *x, long k, shopstat_error *err);
 /* Ready x for p's exclusions over r's rows, cols the bound column of each condition
  * (copied); x is empty (nexcl 0) when p has none. SHOPSTAT_ENOMEM. */

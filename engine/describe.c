@@ -1338,8 +1338,8 @@ static shopstat_status bind_exclusions(shopstat_description *ds, const shopstat_
         for (size_t j = 0; j < p->excl[k].nconds && !s; j++)
             s = p->excl[k].dedupe ? shopstat_reader_column(ds->r, p->excl[k].conds[j].column,
                                                            "dedupe", &cols[nc++], err)
-                                  : excl_column(ds->r, &p->excl[k].conds[j], "exclude",
-                                                &cols[nc++], NULL, NULL, err);
+                                  : excl_column(ds->r, &p->excl[k].conds[j], "exclude", &cols[nc++],
+                                                NULL, NULL, err);
     if (!s)
         s = excl_rows_init(&ds->excl, p, ds->r, ds->dc, cols, err);
     free(cols);

@@ -104,9 +104,9 @@ int excl_length_value(const char *s, double *secs)
     static const struct {
         const char *unit;
         double secs;
-    } units[] = {{"s", 1},       {"sec", 1},     {"secs", 1},   {"second", 1}, {"seconds", 1},
-                 {"m", 60},      {"min", 60},    {"mins", 60},  {"minute", 60}, {"minutes", 60},
-                 {"h", 3600},    {"hr", 3600},   {"hrs", 3600}, {"hour", 3600}, {"hours", 3600}};
+    } units[] = {{"s", 1},    {"sec", 1},   {"secs", 1},   {"second", 1},  {"seconds", 1},
+                 {"m", 60},   {"min", 60},  {"mins", 60},  {"minute", 60}, {"minutes", 60},
+                 {"h", 3600}, {"hr", 3600}, {"hrs", 3600}, {"hour", 3600}, {"hours", 3600}};
     const char *p = s;
     while (isdigit((unsigned char)*p) || *p == '.')
         p++;
@@ -169,7 +169,8 @@ shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const 
     size_t a, b;
     if (kind)
         *kind = EXCL_VALUE;
-    if (shopstat_reader_columns_named(r, name, NULL, 0) > 0 || (!strstr(name, "..") && !strchr(name, '-'))) {
+    if (shopstat_reader_columns_named(r, name, NULL, 0) > 0 ||
+        (!strstr(name, "..") && !strchr(name, '-'))) {
         shopstat_status st = shopstat_reader_column(r, name, what, col, err);
         if (!st && c->unit)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
@@ -222,11 +223,11 @@ shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const 
     if (!split) /* (not in the file: the reader's error, with its suggestion) */
         return shopstat_reader_column(r, name, what, col, err);
     if (!ordering)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
-                                  "%s column '%.100s': the time from %s to %s compares with <, <=, > "
-                                  "or >= (%.100s:<2min, the interviews under 2 minutes)",
-                                  what, name, shopstat_reader_colname(r, b),
-                                  shopstat_reader_colname(r, a), name);
+        return shopstat_error_set(
+            err, SHOPSTAT_EUSAGE, path, 0, 0,
+            "%s column '%.100s': the time from %s to %s compares with <, <=, > "
+            "or >= (%.100s:<2min, the interviews under 2 minutes)",
+            what, name, shopstat_reader_colname(r, b), shopstat_reader_colname(r, a), name);
     *col = a;
     if (kind)
         *kind = EXCL_LENGTH;
@@ -234,7 +235,6 @@ shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const 
         *col2 = b;
     return SHOPSTAT_OK;
 }
-
 
 int cond_match_value(int decimal_comma, const plan_cond *c, const char *s, size_t n)
 {
@@ -433,7 +433,8 @@ shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shops
                 continue;
             }
             /* (bound by the caller already, through excl_column: no error but memory's) */
-            shopstat_status st = excl_column(r, ec->c, "exclude", &ec->col, &ec->kind, &ec->col2, err);
+            shopstat_status st =
+                excl_column(r, ec->c, "exclude", &ec->col, &ec->kind, &ec->col2, err);
             if (st) {
                 excl_rows_free(x);
                 return st;
@@ -504,7 +505,8 @@ static int same_answer(const excl_rows *x, const excl_cond *ec, const shopstat_r
 /* Whether condition ec of a kind other than EXCL_VALUE takes the row: 1, 0, -1 (out of
  * memory) or -2 (an unreadable date-time). Not inlined: excl_rows_take stays as lean for
  * the exclusions of values, the typical run's, as it was before these kinds. */
-static __attribute__((noinline)) int read_answer(excl_rows *x, const excl_cond *ec, const shopstat_row *row)
+static __attribute__((noinline)) int read_answer(excl_rows *x, const excl_cond *ec,
+                                                 const shopstat_row *row)
 {
     switch (ec->kind) {
     case EXCL_DEDUPE:

@@ -1057,7 +1057,7 @@ shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond 
         char secs[40];
         double x;
         int has_unit = cj.op != SHOPSTAT_OP_IN && cj.op != SHOPSTAT_OP_NOT_IN && cj.values &&
-                   cj.values[0] && !cj.values[1] && excl_length_value(cj.values[0], &x);
+                       cj.values[0] && !cj.values[1] && excl_length_value(cj.values[0], &x);
         if (has_unit) {
             snprintf(secs, sizeof secs, "%.17g", x);
             secs_v[0] = secs;

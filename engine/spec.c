@@ -513,7 +513,9 @@ static shopstat_status parse_length(ctx *c, lexer *lx, const char *end, shopstat
     static const struct {
         const char *text;
         shopstat_op op;
-    } ops[] = {{">=", SHOPSTAT_OP_GE}, {"<=", SHOPSTAT_OP_LE}, {">", SHOPSTAT_OP_GT},
+    } ops[] = {{">=", SHOPSTAT_OP_GE},
+               {"<=", SHOPSTAT_OP_LE},
+               {">", SHOPSTAT_OP_GT},
                {"<", SHOPSTAT_OP_LT}};
     size_t k = 0;
     while (k < 4 && strncmp(lx->s + lx->i, ops[k].text, strlen(ops[k].text)) != 0)
@@ -2254,7 +2256,8 @@ static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
         const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
         int read = 0;
         for (size_t i = 0; i < in->nquestions && !read; i++)
-            read = qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
+            read =
+                qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
         nrest += !read;
     }
     shopstat_value_label *rest = !st && nrest ? zalloc(c, nrest, sizeof *rest) : NULL;
@@ -2264,7 +2267,8 @@ static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
         const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
         int read = 0;
         for (size_t i = 0; i < in->nquestions && !read; i++)
-            read = qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
+            read =
+                qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
         if (read)
             continue;
         rest[k].variable = sdup(c, l->variable, strlen(l->variable));
@@ -3005,8 +3009,7 @@ static shopstat_status check_conds(const shopstat_spec *s, const shopstat_reader
 /* An exclude: item's conditions: as check_conds, a length END-START and a grid
  * FIRST..LAST as the pass binds them (excl_column), an error at the condition. */
 static shopstat_status check_excl_conds(const shopstat_spec *s, const shopstat_reader *r,
-                                        const shopstat_spec_cond *c, size_t n,
-                                        shopstat_error *err)
+                                        const shopstat_spec_cond *c, size_t n, shopstat_error *err)
 {
     const char *what = "an exclude: expression";
     for (size_t i = 0; i < n; i++) {

@@ -35,10 +35,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
                                       "--source",     "--sort",       "--zoom",  "--levels",
                                       "--labels",     "--codebook",   NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
-    static const char *const score[] = {"--score",      "--by",         "--level", "--chart",
-                                        "--chart-size", "--chart-type", "--title", "--subtitle",
-                                        "--source",     "--zoom",       "--labels",
-                                        "--codebook",   NULL};
+    static const char *const score[] = {
+        "--score",      "--by",       "--level",    "--chart",  "--chart-size",
+        "--chart-type", "--title",    "--subtitle", "--source", "--zoom",
+        "--labels",     "--codebook", NULL};
     if ((command & ARGS_SCORE) && strncmp(arg, "--sort", 6) == 0 && (!arg[6] || arg[6] == '='))
         return cli_usage_error("%s: --sort: a score chart keeps the segments' order (the order "
                                "of --segment and --by)",
