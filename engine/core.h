@@ -80,6 +80,8 @@ typedef struct plan_cond {
     int *isnum;
     size_t nvalues;
     int exact_text; /* 1: compare as text only (COL=VALUE references) */
+    int unit;       /* an exclusion's length given with a unit ("<2min"): num[0] in seconds,
+                       for END-START alone (excl_column) */
 } plan_cond;
 
 enum { SEG_ALL, SEG_COND, SEG_BY, SEG_HIDDEN };
@@ -141,9 +143,15 @@ typedef struct excl_memo {
     size_t n;
     int off; /* at its cap: not looked at */
 } excl_memo;
+/* What an exclusion's condition reads (excl_column): one column's value, a dedupe's id,
+ * the length END-START of two date-time columns ("EndDate-StartDate:<2min") or one answer
+ * in every column of a grid ("Q5_1..Q5_6:same", its straight-liners). */
+enum { EXCL_VALUE, EXCL_DEDUPE, EXCL_LENGTH, EXCL_SAME };
 typedef struct excl_cond {
     const plan_cond *c;
-    size_t col;
+    int kind;    /* EXCL_*: EXCL_VALUE's answer is memoised by value, the others' read */
+    size_t col;  /* its column; EXCL_LENGTH: END, EXCL_SAME: the grid's first */
+    size_t col2; /* EXCL_LENGTH: START; EXCL_SAME: the grid's last (col..col2) */
     excl_memo memo;
     size_t k;    /* its exclusion */
     int last;    /* its exclusion's last condition */
@@ -158,13 +166,42 @@ typedef struct excl_rows {
     size_t ncond;
     size_t *n;
     strmap *seen; /* per exclusion, for a dedupe one: the values its column held so far */
+    int reads;    /* a condition reads more than one column's value (EXCL_LENGTH, EXCL_SAME):
+                     a row's answer is not its fields' patterns' (pass.c's excl_pat) */
+    const excl_cond *bad; /* excl_rows_take's -2: the condition whose date-time ... */
+    size_t badcol;        /* ... in this column of this row it could not read */
+    const shopstat_row *badrow;
 } excl_rows;
+/* The column condition c of an exclusion binds in r (as shopstat_reader_column, what
+ * naming the flag: "exclude column 'x' ..."): c's column; or for "END-START", the length
+ * between two date-time columns (a column of that very name first, then the one split at a
+ * '-' that names two columns), END; for "FIRST..LAST", the grid of columns FIRST to LAST
+ * in the file (two or more), FIRST. SHOPSTAT_EUSAGE when the columns are not in r or the
+ * condition does not fit its kind (a length takes <, <=, > or >=, a grid 'same', a unit
+ * only a length). *kind (may be NULL) is set to EXCL_VALUE, EXCL_LENGTH or EXCL_SAME,
+ * *col2 (may be NULL) to START or LAST. */
+shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const char *what,
+                            size_t *col, int *kind, size_t *col2, shopstat_error *err);
+/* A length as an exclusion writes it: a number and its unit, "2min", "90 s", "1.5h" (s,
+ * sec, m, min, h, hr, with or without an s and a space): 1 and the seconds, else 0 (a
+ * number alone is 0: no unit). */
+int excl_length_value(const char *s, double *secs);
+/* A date-time as survey exports write one (Qualtrics, SurveyMonkey, Decipher): 2026-11-07
+ * 17:35:00 (or 2026/11/07, T between, a fraction of a second, a Z or +01:00 after, which is
+ * not applied; the seconds may be left out), 11/7/2026 5:35 PM or 11/07/2026 17:35 (a
+ * first number over 12 is the day: 25/11/2026), 07.11.2026 17:35: 1 and the seconds since
+ * 1970 in *secs, else 0. need_time 0 takes a date alone too. */
+int parse_stamp(const char *s, size_t len, int need_time, double *secs);
+/* The error of excl_rows_take's -1 or -2 (for the row it was given), in err: out of memory (the ids
+ * a dedupe remembers), or the date-time it could not read at its file:line:col. */
+shopstat_status excl_rows_error(const excl_rows *x, long k, shopstat_error *err);
 /* Ready x for p's exclusions over r's rows, cols the bound column of each condition
  * (copied); x is empty (nexcl 0) when p has none. SHOPSTAT_ENOMEM. */
 shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shopstat_reader *r,
                                int decimal_comma, const size_t *cols, shopstat_error *err);
 /* k + 1 when the row meets every condition of exclusion k, the first it meets (counted
- * under it), else 0; -1 when a dedupe exclusion's values outgrow memory (or its cap). */
+ * under it), else 0; -1 when a dedupe exclusion's values outgrow memory (or its cap), -2
+ * when a length's date-time cannot be read (excl_rows_error says which). */
 long excl_rows_take(excl_rows *x, const shopstat_row *row);
 /* Add w's counts to g's, w's then 0. */
 void excl_rows_merge(excl_rows *g, excl_rows *w);

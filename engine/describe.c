@@ -367,98 +367,6 @@ static int end_name(const char *name)
     return named_among(name, words);
 }
 
-static int digits(const char **p, const char *e, int min, int max, int *v)
-{
-    int n = 0;
-    *v = 0;
-    while (*p < e && isdigit((unsigned char)**p) && n < max) {
-        *v = *v * 10 + (**p - '0');
-        (*p)++;
-        n++;
-    }
-    return n >= min && !(*p < e && isdigit((unsigned char)**p));
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* A date-time as exports write one: 2026-11-07 17:35:00 (or 2026/11/07, T between, a
- * fraction of a second, a Z or +01:00 after, which is not applied), 11/7/2026 5:35 PM (a
- * first number over 12 is the day: 25/11/2026), 07.11.2026 17:35; seconds since 1970 in
- * *secs. need_time 0 takes a date alone too. 1 when it reads so, else 0. */
-static int parse_stamp(const char *s, size_t len, int need_time, double *secs)
-{
-    const char *p = s, *e = s + len;
-    int a, b, c, y, m, d;
-    if (!digits(&p, e, 1, 4, &a) || p >= e || !strchr("-/.", *p))
-        return 0;
-    char sep = *p++;
-    if (!digits(&p, e, 1, 2, &b) || p >= e || *p != sep)
-        return 0;
-    p++;
-    if (a > 999) { /* year first */
-        if (!digits(&p, e, 1, 2, &c))
-            return 0;
-        y = a, m = b, d = c;
-    } else {
-        if (!digits(&p, e, 4, 4, &y))
-            return 0;
-        if (sep == '.' || a > 12)
-            d = a, m = b;
-        else
-            m = a, d = b;
-    }
-    if (m < 1 || m > 12 || d < 1 || d > 31)
-        return 0;
-    double t = 0;
-    if (p < e && (*p == ' ' || *p == 'T')) {
-        p++;
-        int hh, mm, ss = 0;
-        if (!digits(&p, e, 1, 2, &hh) || p >= e || *p != ':')
-            return 0;
-        p++;
-        if (!digits(&p, e, 2, 2, &mm))
-            return 0;
-        double frac = 0;
-        if (p < e && *p == ':') {
-            p++;
-            if (!digits(&p, e, 2, 2, &ss))
-                return 0;
-            if (p < e && *p == '.') {
-                double f = 0.1;
-                for (p++; p < e && isdigit((unsigned char)*p); p++, f /= 10)
-                    frac += (*p - '0') * f;
-            }
-        }
-        while (p < e && *p == ' ')
-            p++;
-        if (e - p >= 2 && (p[0] == 'A' || p[0] == 'a' || p[0] == 'P' || p[0] == 'p') &&
-            (p[1] == 'M' || p[1] == 'm')) {
-            if (hh < 1 || hh > 12)
-                return 0;
-            hh = hh % 12 + ((p[0] == 'P' || p[0] == 'p') ? 12 : 0);
-            p += 2;
-        } else if (p < e && (*p == 'Z' || *p == '+' || *p == '-')) {
-            p = e; /* a zone: the same in both columns of an export */
-        }
-        if (p != e || hh > 23 || mm > 59 || ss > 60)
-            return 0;
-        t = hh * 3600.0 + mm * 60.0 + ss + frac;
-    } else if (p != e || need_time) {
-        return 0;
-    }
-    *secs = (double)days_from_civil(y, m, d) * 86400.0 + t;
-    return 1;
-}
-
 static void find_speed_columns(shopstat_description *ds)
 {
     ds->spcol = ds->spstart = ds->spend = SIZE_MAX;
@@ -923,8 +831,7 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     /* an excluded row is not in the data (as for tab): no column nor the design sees it */
     long k = ds->excl.nexcl ? excl_rows_take(&ds->excl, row) : 0;
     if (k < 0)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0,
-                                  "out of memory (the ids a dedupe remembers)");
+        return excl_rows_error(&ds->excl, k, err);
     if (k)
         return SHOPSTAT_OK;
     shopstat_status s = design_row(ds, row, err);
@@ -1429,8 +1336,10 @@ static shopstat_status bind_exclusions(shopstat_description *ds, const shopstat_
     nc = 0;
     for (size_t k = 0; k < p->nexcl && !s; k++)
         for (size_t j = 0; j < p->excl[k].nconds && !s; j++)
-            s = shopstat_reader_column(ds->r, p->excl[k].conds[j].column,
-                                       p->excl[k].dedupe ? "dedupe" : "exclude", &cols[nc++], err);
+            s = p->excl[k].dedupe ? shopstat_reader_column(ds->r, p->excl[k].conds[j].column,
+                                                           "dedupe", &cols[nc++], err)
+                                  : excl_column(ds->r, &p->excl[k].conds[j], "exclude", &cols[nc++],
+                                                NULL, NULL, err);
     if (!s)
         s = excl_rows_init(&ds->excl, p, ds->r, ds->dc, cols, err);
     free(cols);

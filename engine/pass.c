@@ -740,9 +740,11 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         nc = 0;
         for (size_t k = 0; k < p->nexcl; k++)
             for (size_t j = 0; j < p->excl[k].nconds; j++)
-                if ((st = bind_column(t, p->excl[k].conds[j].column,
-                                      p->excl[k].dedupe ? "dedupe" : "exclude", &t->exclcols[nc++],
-                                      err)))
+                if ((st = p->excl[k].dedupe
+                              ? bind_column(t, p->excl[k].conds[j].column, "dedupe",
+                                            &t->exclcols[nc++], err)
+                              : excl_column(t->reader, &p->excl[k].conds[j], "exclude",
+                                            &t->exclcols[nc++], NULL, NULL, err)))
                     return st;
         if ((st = excl_rows_init(&t->excl, p, t->reader, t->decimal_comma, t->exclcols, err)))
             return st;
@@ -3944,7 +3946,8 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     size_t nexcl_cols = 0;
     for (size_t k = 0; k < t->plan->nexcl; k++)
         nexcl_cols += t->plan->excl[k].nconds;
-    rc->excl_pat = nexcl_cols && !t->rep && !plan_dedupes(t->plan); /* (a dedupe: no field's) */
+    /* (a dedupe, a length or a grid's one answer: not one field's answer) */
+    rc->excl_pat = nexcl_cols && !t->rep && !plan_dedupes(t->plan) && !t->excl.reads;
     for (size_t j = 0; j < nexcl_cols; j++)
         rc->excl_pat &= inpat[t->exclcols[j]];
     if (truth_columns(rc, inpat, ncols)) {
@@ -4214,8 +4217,7 @@ pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
         return on_row_excl(t->rc, row, err);
     long k = excl_rows_take(&t->excl, row);
     if (k < 0)
-        return shopstat_error_set(err, SHOPSTAT_ENOMEM, t->path, 0, 0,
-                                  "out of memory (the ids a dedupe remembers)");
+        return excl_rows_error(&t->excl, k, err);
     if (k) {
         t->acct.excluded_cond++;
         return SHOPSTAT_OK;

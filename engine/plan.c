@@ -1052,8 +1052,22 @@ shopstat_status shopstat_plan_add_exclude(shopstat_plan *p, const shopstat_cond 
     if (!(e->conds = calloc(nconds, sizeof *e->conds)) ||
         !(e->reason = dupn(reason, strlen(reason))))
         st = nomem(err);
-    for (size_t j = 0; !st && j < nconds; j++, e->nconds++)
-        st = plan_cond_copy(&e->conds[j], &conds[j], err);
+    for (size_t j = 0; !st && j < nconds; j++, e->nconds++) {
+        /* a length with its unit, "<2min" of EndDate-StartDate:<2min: its seconds */
+        shopstat_cond cj = conds[j];
+        const char *secs_v[2] = {NULL, NULL};
+        char secs[40];
+        double x;
+        int has_unit = cj.op != SHOPSTAT_OP_IN && cj.op != SHOPSTAT_OP_NOT_IN && cj.values &&
+                       cj.values[0] && !cj.values[1] && excl_length_value(cj.values[0], &x);
+        if (has_unit) {
+            snprintf(secs, sizeof secs, "%.17g", x);
+            secs_v[0] = secs;
+            cj.values = secs_v;
+        }
+        st = plan_cond_copy(&e->conds[j], &cj, err);
+        e->conds[j].unit = has_unit;
+    }
     if (st) {
         for (size_t j = 0; j < e->nconds; j++)
             plan_cond_free(&e->conds[j]);

@@ -1490,6 +1490,9 @@ static void question_warnings(report *r)
                  "match text exactly, case included)",
                  qq->name, a, nu == 1 ? "it" : "them");
         }
+        char na[600]; /* (-99 among codes of 0 or more: tab's warning; values: says its own) */
+        if (!qq->nvalues && shopstat_nonanswer_warning(r->tot, q, 1, na, sizeof na))
+            warn(r, "%s", na);
         if (!qq->nvalues || qq->kind == SHOPSTAT_Q_MULTI)
             continue;
         /* the first three of each: labelled and held by no row, held and not labelled */

@@ -437,6 +437,58 @@ size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, con
     return ncodes;
 }
 
+int shopstat_nonanswer_warning(const shopstat_totals *t, size_t q, int spec, char *buf,
+                               size_t len)
+{
+    if (q >= shopstat_totals_nquestions(t) ||
+        shopstat_totals_question_kind(t, q) == SHOPSTAT_Q_MULTI || !len)
+        return 0;
+    size_t nl = shopstat_totals_nlevels(t, q), ncodes = 0, others = 0, rows = 0;
+    const char *codes[3];
+    for (size_t l = 0; l < nl; l++) {
+        const char *lv = shopstat_totals_level(t, q, l);
+        char *end;
+        double x = strtod(lv, &end);
+        if (!*lv || *end || x != floor(x) || !isfinite(x))
+            return 0;
+        size_t r = shopstat_totals_level_rows(t, q, l);
+        double ax = -x;
+        if (x < 0 && ((ax >= 96 && ax <= 99) || (ax >= 996 && ax <= 999) || ax == 9999)) {
+            if (r && ncodes < 3)
+                codes[ncodes++] = lv, rows += r;
+        } else if (x < 0) {
+            return 0;
+        } else {
+            others++;
+        }
+    }
+    if (!ncodes || others < 2)
+        return 0;
+    /* (a mean's own warning names the code, for its question alone) */
+    for (size_t k = 0; k < shopstat_totals_nscores(t); k++) {
+        const char *sq = NULL, *sc[SHOPSTAT_SCORE_MAX_CODES];
+        if (shopstat_score_mean_code_doubtful(t, k, &sq, sc, NULL, NULL) && sq &&
+            !strcmp(sq, shopstat_totals_question(t, q)))
+            return 0;
+    }
+    char list[200], miss[200];
+    size_t at = 0, mt = 0;
+    list[0] = miss[0] = '\0';
+    for (size_t k = 0; k < ncodes; k++) {
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s'%.40s'", k ? ", " : "", codes[k]);
+        mt += (size_t)snprintf(miss + mt, sizeof miss - mt, "%s%.40s", k ? (spec ? ", " : ",") : "",
+                               codes[k]);
+    }
+    snprintf(buf, len,
+             "%s: %s (%zu row%s) %s shown as an answer among its codes of 0 or more: a code "
+             "for no answer (Qualtrics' -99: seen but not answered)? If so, declare it missing "
+             "(%s%s%s)",
+             shopstat_totals_question(t, q), list, rows, rows == 1 ? "" : "s",
+             ncodes == 1 ? "is" : "are", spec ? "the question's missing: [" : "--missing ", miss,
+             spec ? "]" : "");
+    return 1;
+}
+
 /* ---- after the pass ---- */
 
 /* A score resolved against the totals: its question and every level's score. */

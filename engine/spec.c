@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "core.h" /* an exclusion's length and grid (excl_column) */
 #include "internal.h"
 #include "shopstat/replicate.h"
 
@@ -18,6 +19,10 @@ struct shopstat_spec {
     shopstat_spec_info info;
     void **owned; /* every allocation of the spec, freed together */
     size_t nowned, capowned;
+    /* the codebook's labels of the variables no question reads: a by: segment's values on
+     * such a column are labelled from them, as tab --codebook labels a --by column's */
+    shopstat_value_label *cblabels;
+    size_t ncblabels;
 };
 
 /* Parsing state: the spec being built, the YAML document and where errors go. */
@@ -325,6 +330,7 @@ typedef struct lexer {
     size_t i, n;
     shopstat_pos at; /* position of the expression's first character */
     size_t bare;     /* 1 + start of the last value read unquoted, else 0 (for a hint) */
+    int exclude;     /* an exclude: expression, which may take a length or a grid's 'same' */
 } lexer;
 
 static shopstat_pos lex_pos(const lexer *lx, size_t off)
@@ -425,6 +431,129 @@ static shopstat_status parse_values_list(ctx *c, lexer *lx, const char ***vals)
     return SHOPSTAT_OK;
 }
 
+/* "A" and "B" (resolved) joined by sep: "EndDate-StartDate", "Q5_1..Q5_6", the column of
+ * an exclusion's length or grid as the command line writes it (excl_column reads it). */
+static const char *joined(ctx *c, const char *a, const char *sep, const char *b)
+{
+    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+    char *j = zalloc(c, na + ns + nb + 1, 1);
+    if (j) {
+        memcpy(j, a, na);
+        memcpy(j + na, sep, ns);
+        memcpy(j + na + ns, b, nb);
+    }
+    return j;
+}
+
+/* An exclusion's grid "FIRST..LAST same" (ident holds FIRST..LAST, read from start): one
+ * answer in every column from FIRST to LAST, its straight-liners. */
+static shopstat_status parse_same(ctx *c, lexer *lx, const char *ident, size_t start,
+                                  shopstat_spec_cond *out)
+{
+    const char *dots = strstr(ident, "..");
+    size_t nf = (size_t)(dots - ident);
+    if (!lx->exclude)
+        return fail_at(c, out->pos,
+                       "'%s': a grid's one answer (FIRST..LAST same) is a condition of exclude: "
+                       "alone",
+                       ident);
+    if (!nf || !dots[2] || !is_ident_char(dots[2], 1))
+        return fail_at(c, out->pos, "expected a grid FIRST..LAST, such as Q5_1..Q5_6, not '%s'",
+                       ident);
+    const char *first = sdup(c, ident, nf), *a, *b;
+    if (!first)
+        return SHOPSTAT_ENOMEM;
+    shopstat_status st = resolve_column(c, first, out->pos, &a);
+    if (!st)
+        st = resolve_column(c, dots + 2, lex_pos(lx, start + nf + 2), &b);
+    if (st)
+        return st;
+    if (!lex_keyword(lx, "same"))
+        return fail_at(c, lex_pos(lx, lx->i),
+                       "expected 'same' after the grid '%s' in expression '%s' (%s same: one "
+                       "answer in every column, its straight-liners)",
+                       ident, lx->s, ident);
+    const char **v = zalloc(c, 2, sizeof *v);
+    if (!v || !(out->cond.column = joined(c, a, "..", b)))
+        return SHOPSTAT_ENOMEM;
+    v[0] = "same";
+    out->cond.op = SHOPSTAT_OP_IN;
+    out->cond.values = v;
+    return SHOPSTAT_OK;
+}
+
+/* An exclusion's length "END - START < 2 min" (END read and resolved in *col): the time
+ * between two date-time columns, compared with <, <=, > or >= to seconds or a number and its
+ * unit (s, min, h). */
+static shopstat_status parse_length(ctx *c, lexer *lx, const char *end, shopstat_spec_cond *out)
+{
+    size_t minus = lx->i;
+    if (!lx->exclude)
+        return fail_at(c, lex_pos(lx, minus),
+                       "'-' in expression '%s': a length END - START (the time between two "
+                       "date-time columns) is a condition of exclude: alone",
+                       lx->s);
+    lx->i++;
+    skip_ws(lx);
+    size_t start = lx->i;
+    if (lx->i >= lx->n || !is_ident_char(lx->s[lx->i], 1))
+        return fail_at(c, lex_pos(lx, lx->i),
+                       "expected a column after '-' in expression '%s' (END - START < 2 min)",
+                       lx->s);
+    while (lx->i < lx->n && is_ident_char(lx->s[lx->i], 0))
+        lx->i++;
+    const char *ident = sdup(c, lx->s + start, lx->i - start), *b;
+    if (!ident)
+        return SHOPSTAT_ENOMEM;
+    shopstat_status st = resolve_column(c, ident, lex_pos(lx, start), &b);
+    if (st)
+        return st;
+    skip_ws(lx);
+    size_t opat = lx->i;
+    static const struct {
+        const char *text;
+        shopstat_op op;
+    } ops[] = {{">=", SHOPSTAT_OP_GE},
+               {"<=", SHOPSTAT_OP_LE},
+               {">", SHOPSTAT_OP_GT},
+               {"<", SHOPSTAT_OP_LT}};
+    size_t k = 0;
+    while (k < 4 && strncmp(lx->s + lx->i, ops[k].text, strlen(ops[k].text)) != 0)
+        k++;
+    if (k == 4)
+        return fail_at(c, lex_pos(lx, opat),
+                       "expected <, <=, > or >= after the length %s - %s in expression '%s' "
+                       "(%s - %s < 2 min)",
+                       end, ident, lx->s, end, ident);
+    lx->i += strlen(ops[k].text);
+    const char **v = zalloc(c, 2, sizeof *v);
+    if (!v)
+        return SHOPSTAT_ENOMEM;
+    if ((st = lex_value(c, lx, &v[0])))
+        return st;
+    /* "2 min": the unit a word of its own */
+    skip_ws(lx);
+    size_t u = lx->i;
+    while (u < lx->n && isalpha((unsigned char)lx->s[u]))
+        u++;
+    double x;
+    if (u > lx->i && !(u - lx->i == 3 && strncmp(lx->s + lx->i, "and", 3) == 0)) {
+        if (!(v[0] = joined(c, v[0], "", sdup(c, lx->s + lx->i, u - lx->i))))
+            return SHOPSTAT_ENOMEM;
+        lx->i = u;
+    }
+    if (shopstat_parse_number(v[0], strlen(v[0]), 0, &x) != 1 && !excl_length_value(v[0], &x))
+        return fail_at(c, lex_pos(lx, opat),
+                       "'%s' needs a length, seconds or a number and its unit (120, 2 min, "
+                       "90 s, 1 h), not '%s'",
+                       ops[k].text, v[0]);
+    if (!(out->cond.column = joined(c, end, "-", b)))
+        return SHOPSTAT_ENOMEM;
+    out->cond.op = ops[k].op;
+    out->cond.values = v;
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out)
 {
     skip_ws(lx);
@@ -437,10 +566,14 @@ static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out
     if (!ident)
         return SHOPSTAT_ENOMEM;
     out->pos = lex_pos(lx, start);
+    if (strstr(ident, ".."))
+        return parse_same(c, lx, ident, start, out);
     shopstat_status st = resolve_column(c, ident, out->pos, &out->cond.column);
     if (st)
         return st;
     skip_ws(lx);
+    if (lx->i < lx->n && lx->s[lx->i] == '-')
+        return parse_length(c, lx, out->cond.column, out);
     size_t opat = lx->i;
     const char *rest = lx->s + lx->i;
     static const struct {
@@ -494,7 +627,7 @@ static shopstat_status parse_expr(ctx *c, yaml_node_t *n, const char *what,
     shopstat_status st = scalar(c, n, what, text);
     if (st)
         return st;
-    lexer lx = {*text, 0, strlen(*text), pos_of(n), 0};
+    lexer lx = {*text, 0, strlen(*text), pos_of(n), 0, strcmp(what, "exclude") == 0};
     /* quoted scalars start one column after their quote */
     if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
         n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
@@ -2126,6 +2259,36 @@ static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
         q->values = v;
         q->nvalues = k;
     }
+    /* the rest, for by: segments on columns no question reads */
+    size_t nrest = 0;
+    for (size_t e = 0; e < ne && !st; e++) {
+        const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
+        int read = 0;
+        for (size_t i = 0; i < in->nquestions && !read; i++)
+            read =
+                qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
+        nrest += !read;
+    }
+    shopstat_value_label *rest = !st && nrest ? zalloc(c, nrest, sizeof *rest) : NULL;
+    if (nrest && !rest && !st)
+        st = SHOPSTAT_ENOMEM;
+    for (size_t e = 0, k = 0; e < ne && rest && !st; e++) {
+        const shopstat_value_label *l = shopstat_codebook_entry(cb, e);
+        int read = 0;
+        for (size_t i = 0; i < in->nquestions && !read; i++)
+            read =
+                qs[i].nvalues && qs[i].ncolumns == 1 && strcmp(qs[i].columns[0], l->variable) == 0;
+        if (read)
+            continue;
+        rest[k].variable = sdup(c, l->variable, strlen(l->variable));
+        rest[k].value = sdup(c, l->value, strlen(l->value));
+        rest[k].label = sdup(c, l->label, strlen(l->label));
+        if (!rest[k].variable || !rest[k].value || !rest[k].label)
+            st = SHOPSTAT_ENOMEM;
+        k++;
+    }
+    c->s->cblabels = rest;
+    c->s->ncblabels = st ? 0 : nrest;
     shopstat_codebook_free(cb);
     return st;
 }
@@ -2882,6 +3045,57 @@ static shopstat_status check_conds(const shopstat_spec *s, const shopstat_reader
     return SHOPSTAT_OK;
 }
 
+/* An exclude: item's conditions: as check_conds, a length END-START and a grid
+ * FIRST..LAST as the pass binds them (excl_column), an error at the condition. */
+static shopstat_status check_excl_conds(const shopstat_spec *s, const shopstat_reader *r,
+                                        const shopstat_spec_cond *c, size_t n, shopstat_error *err)
+{
+    const char *what = "an exclude: expression";
+    for (size_t i = 0; i < n; i++) {
+        const char *col = c[i].cond.column, *dots = strstr(col, "..");
+        shopstat_status st;
+        if (dots) { /* (each column of the grid, as any condition's) */
+            char first[256];
+            snprintf(first, sizeof first, "%.*s", (int)(dots - col), col);
+            if ((st = check_column(s, r, first, c[i].pos, what, err)) ||
+                (st = check_column(s, r, dots + 2, c[i].pos, what, err)))
+                return st;
+        } else if (!strchr(col, '-') || shopstat_reader_columns_named(r, col, NULL, 0) > 0) {
+            if ((st = check_column(s, r, col, c[i].pos, what, err)))
+                return st;
+            continue;
+        } else if (!strchr(strchr(col, '-') + 1, '-')) { /* (END-START, one '-': each) */
+            char end[256];
+            snprintf(end, sizeof end, "%.*s", (int)(strchr(col, '-') - col), col);
+            if ((st = check_column(s, r, end, c[i].pos, what, err)) ||
+                (st = check_column(s, r, strchr(col, '-') + 1, c[i].pos, what, err)))
+                return st;
+        }
+        /* the kind's own checks (a grid's order; the two columns of a length) */
+        char *vals[2] = {NULL, NULL};
+        plan_cond pc = {0};
+        pc.column = (char *)col;
+        pc.op = c[i].cond.op;
+        pc.values = vals;
+        double x;
+        if (c[i].cond.values && c[i].cond.values[0]) {
+            vals[0] = (char *)c[i].cond.values[0];
+            pc.nvalues = 1;
+            pc.unit = excl_length_value(vals[0], &x);
+        }
+        size_t k;
+        shopstat_error e2;
+        shopstat_error_clear(&e2);
+        if (excl_column(r, &pc, "exclude", &k, NULL, NULL, &e2))
+            return e2.status == SHOPSTAT_ENOMEM
+                       ? shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory")
+                       : shopstat_error_set(err, SHOPSTAT_EINPUT, s->info.path, c[i].pos.line,
+                                            c[i].pos.col, "%s (data: %s)", e2.msg,
+                                            shopstat_reader_path(r));
+    }
+    return SHOPSTAT_OK;
+}
+
 /* The replicates: against the header (the columns the prefix names, rscales: one value or
  * one per column): an error the command line's flags would get, at the spec's key, in the
  * spec's words. */
@@ -3015,8 +3229,7 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
     if ((st = missing_columns(s, r, err)))
         return st;
     for (size_t x = 0; x < in->nexcludes; x++)
-        if ((st = check_conds(s, r, in->excludes[x].conds, in->excludes[x].nconds,
-                              "an exclude: expression", err)) ||
+        if ((st = check_excl_conds(s, r, in->excludes[x].conds, in->excludes[x].nconds, err)) ||
             (in->excludes[x].duplicates &&
              (st = check_column(s, r, in->excludes[x].duplicates, in->excludes[x].duplicates_pos,
                                 "duplicates:", err))))
@@ -3059,6 +3272,13 @@ const char *shopstat_spec_label(void *vctx, const char *question, const char *le
                 if (strcmp(qq->values[v].code, eq + 1) == 0)
                     return qq->values[v].label;
         }
+        /* else the codebook's label of the value, its column read by no question */
+        const shopstat_spec *sp = vctx;
+        for (size_t k = 0; k < sp->ncblabels; k++)
+            if (strlen(sp->cblabels[k].variable) == (size_t)(eq - segment) &&
+                strncmp(sp->cblabels[k].variable, segment, (size_t)(eq - segment)) == 0 &&
+                strcmp(sp->cblabels[k].value, eq + 1) == 0)
+                return sp->cblabels[k].label;
         /* else a value that says what it is ("North") is its own label, as a banner's
          * column reads; a number ("1") keeps its column's name (region=1), as does a code of
          * one or two characters ("region=N": "N" alone says little), as the CLI's charts */

@@ -47,7 +47,11 @@
 #define reader_miss_first shopstat_internal_reader_miss_first
 #define reader_multi_labels shopstat_internal_reader_multi_labels
 #define cond_match_value shopstat_internal_cond_match_value
+#define excl_column shopstat_internal_excl_column
 #define excl_cond_match shopstat_internal_excl_cond_match
+#define excl_length_value shopstat_internal_excl_length_value
+#define excl_rows_error shopstat_internal_excl_rows_error
+#define parse_stamp shopstat_internal_parse_stamp
 #define excl_rows_free shopstat_internal_excl_rows_free
 #define excl_rows_init shopstat_internal_excl_rows_init
 #define excl_rows_merge shopstat_internal_excl_rows_merge

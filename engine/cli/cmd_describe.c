@@ -48,8 +48,9 @@ const char cmd_describe_help[] =
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
     "Speeders: the rows under a third of the median interview (a Duration column, or\n"
-    "StartDate to EndDate), with the --exclude 'COL:<LIMIT' that counts them; a grid's\n"
-    "straight-liners (one answer to every item) are counted.\n"
+    "StartDate to EndDate), with the --exclude 'COL:<LIMIT' (or 'EndDate-StartDate:<LIMIT')\n"
+    "that counts them; a grid's straight-liners (one answer to every item), with the\n"
+    "--exclude 'Q5_1..Q5_6:same' that counts them.\n"
     "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
     "out of its base unless --none-in-base.\n";
 
@@ -343,6 +344,15 @@ static void print_texts_row(FILE *out, const shopstat_reader *r, const texts_pro
 
 static void put_word(FILE *out, const char *w);
 
+/* Whether a spec's expression can name column name (letters, digits and '_'). */
+static int is_ident(const char *name)
+{
+    int ident = isalpha((unsigned char)name[0]) || name[0] == '_';
+    for (const char *q = name; *q && ident; q++)
+        ident = isalnum((unsigned char)*q) || *q == '_';
+    return ident;
+}
+
 /* Speeders: the rows whose interview took under a third of the median (a common rule of
  * panels' quality checks), with the --exclude that leaves them out, counted as it would
  * count them; from a start and an end column, what is missing to exclude them. */
@@ -365,9 +375,7 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
         snprintf(cond, sizeof cond, "%s:<%s", name, lim);
         put_word(out, cond);
         fputs(" leaves them out,\n    counted under its reason (a spec's exclude: [{where: ", out);
-        int ident = isalpha((unsigned char)name[0]) || name[0] == '_';
-        for (const char *q = name; *q && ident; q++)
-            ident = isalnum((unsigned char)*q) || *q == '_';
+        int ident = is_ident(name);
         snprintf(cond, sizeof cond, "%s < %s", ident ? name : "duration", lim);
         put_word(out, cond);
         fputs(", reason: speeders}]", out);
@@ -379,18 +387,39 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
         fputs(")\n", out);
         return;
     }
+    /* from the start and the end: the length END-START, as --exclude and a spec take it */
+    const char *start = shown_name(r, ds, sp->start, nb, sizeof nb);
+    const char *end = shown_name(r, ds, sp->end, nb2, sizeof nb2);
     fputs("  ", out);
-    put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
+    put_cell(out, start, 0);
     fputs(" to ", out);
-    put_cell(out, shown_name(r, ds, sp->end, nb2, sizeof nb2), 0);
+    put_cell(out, end, 0);
     fprintf(out,
             ": %zu of %zu interviews took under %s s, a third of the median %s s "
-            "(speeders?); no\n    column holds the length: add one (",
+            "(speeders?): --exclude ",
             sp->fast, sp->rows, lim, med);
-    put_cell(out, shown_name(r, ds, sp->end, nb2, sizeof nb2), 0);
-    fputs(" - ", out);
-    put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
-    fprintf(out, ", seconds) to --exclude them by it ('COL:<%s')\n", lim);
+    snprintf(cond, sizeof cond, "%s-%s:<%s", end, start, lim);
+    put_word(out, cond);
+    fputs(" leaves them out,\n    counted under its reason (a spec's exclude: [{where: ", out);
+    int si = is_ident(start), ei = is_ident(end);
+    snprintf(cond, sizeof cond, "%s - %s < %s", ei ? end : "end", si ? start : "start", lim);
+    put_word(out, cond);
+    fputs(", reason: speeders}]", out);
+    if (!ei || !si) { /* (an expression names a column with spaces through a question) */
+        fputs(", with question", out);
+        fputs(!ei && !si ? "s " : " ", out);
+        if (!ei) {
+            fputs("end: {column: ", out);
+            put_word(out, end);
+            fputs(!si ? "}, " : "}", out);
+        }
+        if (!si) {
+            fputs("start: {column: ", out);
+            put_word(out, start);
+            fputs("}", out);
+        }
+    }
+    fputs(")\n", out);
 }
 
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
@@ -2082,14 +2111,27 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
         size_t full, straight;
         if (k >= 3 && shopstat_description_straight_rows(ds, s->columns[0], k, &full, &straight) &&
             straight) {
+            const char *first = shopstat_description_column(ds, s->columns[0])->name;
+            const char *last = shopstat_description_column(ds, s->columns[0] + k - 1)->name;
+            char grid[600];
             fputs("  ", out);
-            put_word(out, shopstat_description_column(ds, s->columns[0])->name);
+            put_word(out, first);
             fputs(" ... ", out);
-            put_word(out, shopstat_description_column(ds, s->columns[0] + k - 1)->name);
+            put_word(out, last);
             fprintf(out,
                     ": %zu of the %zu rows answering all %zu give every item the same answer "
-                    "(straight-liners?)\n",
+                    "(straight-liners?):\n    --exclude ",
                     straight, full, k);
+            snprintf(grid, sizeof grid, "%.250s..%.250s:same", first, last);
+            put_word(out, grid);
+            fputs(" leaves them out, counted under its reason", out);
+            if (is_ident(first) && is_ident(last)) {
+                fputs(" (a spec's exclude:\n    [{where: ", out);
+                snprintf(grid, sizeof grid, "%.250s..%.250s same", first, last);
+                put_word(out, grid);
+                fputs(", reason: straight-liners}])", out);
+            }
+            fputs("\n", out);
         }
     }
 }

@@ -33,6 +33,8 @@ const char cmd_score_help[] =
     "base.\n"
     "  --level 0.95     confidence level, from 0.5 to 0.9999\n"
     "  --by COL  --segment NAME=COL:V1[,V2]  --base COL:V1[,V2]   as in tab\n"
+    "  --labels COL:V=LABEL,...  --codebook FILE   a --by column's values shown by their\n"
+    "                   labels in the table view and the charts, as in tab\n"
     "  --exclude COL:V1[,V2]   rows left out of the data and the design, as in tab\n"
     "  --dedupe COL            rows repeating an earlier row's COL left out so,\n"
     "                          the first of each kept\n"
@@ -257,7 +259,10 @@ int cmd_score(int argc, char **argv)
         shopstat_write_score_csv(f, e, n, NULL, 1, NULL);
     else if (fmt == FMT_JSON)
         shopstat_write_score_json(f, e, n, &ctx, NULL);
-    else
+    /* the table view and the charts show a --by value by its label (--labels wave:1=...,
+     * the codebook's), as tab's do; csv and json keep COL=VALUE */
+    survey_args_label_segments(&a, t, NULL, 0, NULL, 0, NULL, 0, e, n);
+    if (fmt == FMT_TABLE)
         rc = write_table(f, e, n, nseg, &a, t);
     /* a write that failed: the file and why ("out.csv: error: cannot write: No space left
      * on device"), before the charts */

@@ -35,9 +35,10 @@ static int unknown_option(const char *cmd, int command, const char *arg)
                                       "--source",     "--sort",       "--zoom",      "--levels",
                                       "--labels",     "--codebook",   "--chart-dpi", NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
-    static const char *const score[] = {"--score",      "--by",         "--level",     "--chart",
-                                        "--chart-size", "--chart-type", "--title",     "--subtitle",
-                                        "--source",     "--zoom",       "--chart-dpi", NULL};
+    static const char *const score[] = {
+        "--score",      "--by",       "--level",    "--chart",  "--chart-size",
+        "--chart-type", "--title",    "--subtitle", "--source", "--zoom",
+        "--labels",     "--codebook", "--chart-dpi", NULL};
     if ((command & ARGS_SCORE) && strncmp(arg, "--sort", 6) == 0 && (!arg[6] || arg[6] == '='))
         return cli_usage_error("%s: --sort: a score chart keeps the segments' order (the order "
                                "of --segment and --by)",
@@ -512,10 +513,10 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 a->segments = ns;
                 a->segments[a->nsegments++] = v;
             }
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--labels")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--labels")) {
             if (v && push_arg(&a->labels, &a->nlabels, v))
                 return 1; /* (out of memory: exit 1) */
-        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--codebook")) {
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--codebook")) {
             if (v && a->codebook)
                 return cli_usage_error("--codebook is given twice ('%s', '%s'): one codebook "
                                        "a run",
@@ -815,60 +816,15 @@ static void warn_levels(const survey_args *a, const shopstat_totals *t)
     }
 }
 
-/* A question whose codes are whole numbers of 0 or more but for a negative non-answer code
- * (Qualtrics' -99, seen but not answered; -96 to -99, -996 to -999, -9999, as a panel codes
- * "don't know" and "refused"), --missing not given for it: the code is shown as an answer,
- * in the base (a one-cell multi-select's "1,-99" or "-99" too). Say so, once a question. */
+/* Each question whose levels hold a negative non-answer code (Qualtrics' -99) among codes
+ * of 0 or more, --missing not given for it: shown as an answer, in the base. Say so, once a
+ * question, in the words report uses too (shopstat_nonanswer_warning). */
 static void warn_nonanswer_levels(const shopstat_totals *t)
 {
-    for (size_t q = 0; q < shopstat_totals_nquestions(t); q++) {
-        shopstat_question_kind kind = shopstat_totals_question_kind(t, q);
-        if (kind == SHOPSTAT_Q_MULTI)
-            continue;
-        size_t nl = shopstat_totals_nlevels(t, q), ncodes = 0, others = 0, rows = 0;
-        const char *codes[3];
-        int whole = 1;
-        for (size_t l = 0; l < nl && whole; l++) {
-            const char *lv = shopstat_totals_level(t, q, l);
-            char *end;
-            double x = strtod(lv, &end);
-            if (!*lv || *end || x != floor(x) || !isfinite(x)) {
-                whole = 0;
-                break;
-            }
-            size_t r = shopstat_totals_level_rows(t, q, l);
-            double ax = -x;
-            if (x < 0 && ((ax >= 96 && ax <= 99) || (ax >= 996 && ax <= 999) || ax == 9999)) {
-                if (r && ncodes < 3)
-                    codes[ncodes++] = lv, rows += r;
-            } else if (x < 0) {
-                whole = 0;
-            } else {
-                others++;
-            }
-        }
-        if (!whole || !ncodes || others < 2)
-            continue;
-        int scored = 0; /* (a mean's own warning names the code, for its question alone) */
-        for (size_t k = 0; k < shopstat_totals_nscores(t) && !scored; k++) {
-            const char *sq = NULL, *sc[SHOPSTAT_SCORE_MAX_CODES];
-            double lo, hi;
-            scored = shopstat_score_mean_code_doubtful(t, k, &sq, sc, &lo, &hi) && sq &&
-                     !strcmp(sq, shopstat_totals_question(t, q));
-        }
-        if (scored)
-            continue;
-        char list[200], miss[200];
-        value_list(list, sizeof list, ncodes, codes);
-        size_t at = 0;
-        for (size_t k = 0; k < ncodes && at < sizeof miss; k++)
-            at += (size_t)snprintf(miss + at, sizeof miss - at, "%s%s", k ? "," : "", codes[k]);
-        cli_warn("%s: %s (%zu row%s) %s shown as an answer among its codes of 0 or more: a "
-                 "code for no answer (Qualtrics' -99: seen but not answered)? If so, declare "
-                 "it missing (--missing %s)",
-                 shopstat_totals_question(t, q), list, rows, rows == 1 ? "" : "s",
-                 ncodes == 1 ? "is" : "are", miss);
-    }
+    char msg[600];
+    for (size_t q = 0; q < shopstat_totals_nquestions(t); q++)
+        if (shopstat_nonanswer_warning(t, q, 0, msg, sizeof msg))
+            cli_warn("%s", msg);
 }
 
 /* Whether the Q of a --labels item stands for question name: the name itself, or a list

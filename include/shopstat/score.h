@@ -150,6 +150,18 @@ size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k,
                                          const char **question, const char **codes, double *lo,
                                          double *hi);
 
+/* The warning of question q of t (neither ticked columns nor a score's question whose mean
+ * already names the code: shopstat_score_mean_code_doubtful) whose levels are whole numbers
+ * of 0 or more but for negative non-answer codes (Qualtrics' -99, seen but not answered;
+ * -96 to -99, -996 to -999, -9999, as a panel codes "don't know" and "refused") that rows
+ * hold: the code is shown as an answer, in the base. tab, compare, chisq and report give one
+ * wording: "Q7: '-99' (6 rows) is shown as an answer among its codes of 0 or more: a code for
+ * no answer (Qualtrics' -99: seen but not answered)? If so, declare it missing (--missing
+ * -99)", the remedy in the spec's words with spec 1: "(the question's missing: [-99])".
+ * 1 with the message in buf (len bytes, cut to fit), else 0 (buf untouched). */
+int shopstat_nonanswer_warning(const shopstat_totals *t, size_t q, int spec, char *buf,
+                               size_t len);
+
 /* m_A - m_B of every score for every declared pair (shopstat_plan_add_pair, "rest" and
  * the within and subset forms included; a pair given questions, shopstat_plan_pair_question,
  * for their scores alone), overlapping segments as shopstat_compare's

@@ -1545,6 +1545,130 @@ else
     ko "report of three tables of one question failed: $(cat "$T/tn.err")"
 fi
 
+# ---- Qualtrics' -99 among codes of 0 or more, no missing: given: the warning tab gives
+# (tests/cli/cases/tab_nonanswer_code_warn), in its words but for the spec's remedy; q's 1
+# row and Q7's 6 of panel_quality.csv (a codes: multi-select: R_003 twice, R_004's "1,-99",
+# R_008, R_012's "2,-99", R_024); s's -99 beside the points -2 ... 2 of a scale is left
+# alone. Before: no word (report said nothing where tab warned) ----
+printf 'id,q,s\n1,1,-2\n2,2,-1\n3,-99,0\n4,3,1\n5,2,2\n6,1,-99\n' >"$T/na.csv"
+cat >"$T/na.yml" <<YML
+survey: na
+data: $T/na.csv
+questions:
+  q: {column: q}
+  s: {column: s}
+tables:
+  - {question: q, chart: none}
+  - {question: s, chart: none}
+YML
+cat >"$T/na7.yml" <<YML
+survey: na7
+data: $PWD/tests/cli/data/panel_quality.csv
+design: {weight: wt}
+questions:
+  Q7: {codes: Q7}
+tables:
+  - {question: Q7, chart: none}
+YML
+na_q="q: '-99' (1 row) is shown as an answer among its codes of 0 or more: a code for no answer (Qualtrics' -99: seen but not answered)? If so, declare it missing (the question's missing: [-99])"
+na_7="Q7: '-99' (6 rows) is shown as an answer among its codes of 0 or more: a code for no answer (Qualtrics' -99: seen but not answered)? If so, declare it missing (the question's missing: [-99])"
+if $S report "$T/na.yml" -o "$T/na" --no-charts 2>"$T/na.err" &&
+    $S report "$T/na7.yml" -o "$T/na7" --no-charts 2>"$T/na7.err"; then
+    check "-99 left in: tab's warning on stderr" grep -qxF "shopstat: warning: $na_q" "$T/na.err"
+    check "-99 left in: one warning (none of s)" test "$(grep -c warning: "$T/na.err")" = 1
+    check "-99 left in: the warning in run.json" grep -qF "\"warnings\": [\"$na_q\"]" "$T/na/run.json"
+    check "-99 in a codes: cell: the warning" grep -qxF "shopstat: warning: $na_7" "$T/na7.err"
+else
+    ko "report with -99 left in failed: $(cat "$T/na.err" "$T/na7.err")"
+fi
+sed -i 's|^  q: {column: q}|  q: {column: q, missing: [-99]}|' "$T/na.yml"
+if $S report "$T/na.yml" -o "$T/na2" --no-charts 2>"$T/na2.err"; then
+    check "-99 in missing:: no warning" grep -q '"warnings": \[\]' "$T/na2/run.json"
+else
+    ko "report with -99 in missing: failed: $(cat "$T/na2.err")"
+fi
+
+# ---- exclude: a length END - START and a grid's straight-liners FIRST..LAST same, as
+# --exclude 'EndDate-StartDate:<203' and 'Q5_1..Q5_4:same' (tests/cli/cases/exclude_length,
+# exclude_same): panel_quality_dates.csv's R_004, R_008, R_014, R_024 under 203 s (Python's
+# datetime differences) and straight-lining Q5_1..Q5_4 (R: length(unique(r)) == 1); under
+# 3.3 min (198 s) the first 3; Q5_2..Q5_4 six. Before: "unknown column" errors ----
+xl_spec() {
+    cat >"$T/xl.yml" <<YML
+survey: xl
+data: $PWD/tests/cli/data/panel_quality_dates.csv
+design: {weight: wt}
+questions:
+  attn: {column: attn}
+exclude:
+$1
+tables:
+  - {question: attn, chart: none}
+YML
+}
+xl_spec '  - {where: "EndDate - StartDate < 3.3 min", reason: speeders}
+  - {where: "Q5_2..Q5_4 same", reason: straight-liners}'
+if $S report "$T/xl.yml" -o "$T/xl" --no-charts 2>"$T/xl.err"; then
+    check "exclude: a length and a grid: run.json counts" grep -qF \
+        '"exclude": [{"reason": "speeders", "rows": 3}, {"reason": "straight-liners", "rows": 3}]' "$T/xl/run.json"
+    check "exclude: a length and a grid: report.md" grep -qF \
+        "Rows: 26 read = 20 used + 6 excluded" "$T/xl/report.md"
+else
+    ko "report with a length and a grid excluded failed: $(cat "$T/xl.err")"
+fi
+xl_spec '  - {where: "EndDate - StartDate < 203 and Q5_1..Q5_4 same", reason: both}'
+if $S report "$T/xl.yml" -o "$T/xl2" --no-charts 2>"$T/xl2.err"; then
+    check "exclude: length and grid in one item" grep -qF '"exclude": [{"reason": "both", "rows": 4}]' "$T/xl2/run.json"
+else
+    ko "report with length and grid in one item failed: $(cat "$T/xl2.err")"
+fi
+# errors at their place: a column not in the data, a grid's order, no operator of order,
+# a length's unit, a length outside exclude:
+xl_err() {
+    local what=$1 want=$2
+    if $S report "$T/xl.yml" -o "$T/xle" --no-charts 2>"$T/xle.err"; then ko "$what: no error"
+    else check "$what: $want" grep -qF "$want" "$T/xle.err"; fi
+}
+xl_spec '  - {where: "EndDate - Startdate < 2 min"}'
+xl_err "length, unknown column" "xl.yml:7:14: error: unknown column 'Startdate' (did you mean 'StartDate'?) in an exclude: expression"
+xl_spec '  - {where: "Q5_4..Q5_1 same"}'
+xl_err "grid's order" "xl.yml:7:14: error: exclude column 'Q5_4..Q5_1': a grid FIRST..LAST names its first column, then a later one"
+xl_spec '  - {where: "EndDate - StartDate == 3"}'
+xl_err "length's operator" "xl.yml:7:34: error: expected <, <=, > or >= after the length EndDate - StartDate"
+xl_spec '  - {where: "EndDate - StartDate < 2 weeks"}'
+xl_err "length's unit" "xl.yml:7:34: error: '<' needs a length, seconds or a number and its unit (120, 2 min, 90 s, 1 h), not '2weeks'"
+sed -i 's|^  attn: {column: attn}|  attn: {column: attn}\nsegments:\n  fast: {where: "EndDate - StartDate < 200"}|' "$T/xl.yml"
+xl_spec '  - "attn == 9"'
+sed -i 's|^questions:|segments:\n  fast: {where: "EndDate - StartDate < 200"}\nquestions:|' "$T/xl.yml"
+xl_err "length in a segment" "a length END - START (the time between two date-time columns) is a condition of exclude: alone"
+
+# ---- codebook: labels a by: segment's values on a column no question reads (seg=1 as
+# "Heavy buyer"), in the score's rows and chart as in the levels', as tab and score
+# --codebook label a --by column (tests/cli/cases/score_codebook_labels: means 3.53, 3.50,
+# 3.56). Before: the columns stayed seg=1 and seg=2 unless a question read seg ----
+cat >"$T/cbs.yml" <<YML
+survey: cbs
+data: {file: $PWD/tests/cli/data/panel_codes.csv, missing: [98, 99]}
+codebook: $PWD/tests/cli/data/panel_codebook.csv
+design: {weight: weight}
+questions:
+  q1: {column: q1, score: mean}
+segments:
+  seg: {by: seg}
+tables:
+  - {question: q1, segments: [all, seg], chart: score}
+YML
+if $S report "$T/cbs.yml" -o "$T/cbs" 2>"$T/cbs.err"; then
+    check "codebook by: labels: report.md's columns" grep -qF \
+        "|  | All (A) | Heavy buyer (B) | Light buyer, occasional (C) |" "$T/cbs/report.md"
+    check "codebook by: labels: the score's row" grep -qF \
+        "| Mean (1-5) | 3.53 [2.57, 4.49]* | 3.50 [1.51, 5.49]* | 3.56 [2.44, 4.69]* |" "$T/cbs/report.md"
+    check "codebook by: labels: the score chart" grep -q "Heavy buyer" <(pdftotext "$T/cbs/charts/q1-score.pdf" - 2>/dev/null)
+    check "codebook by: labels: tables.csv keeps seg=1" grep -q "^q1,.*,seg=1," "$T/cbs/tables.csv"
+else
+    ko "report with a codebook labelling a by: column failed: $(cat "$T/cbs.err")"
+fi
+
 # ---- a second table of a question: its chart's footer names the question, not the table ----
 # A table's title is its chart's title; the footer says which question the chart shows, by its
 # text (the label), when the title is another: the second table of 'channel' (table

@@ -235,6 +235,64 @@ static void test_errors(void **state)
     shopstat_plan_free(p);
 }
 
+/* Lengths END-START across the formats exports write, each worked out by hand: a year's
+ * end (50 s), a leap day (120 s), 12 AM as 00 h and 12 PM as noon (119 s and 61 min), a
+ * fraction of a second (119.5 s), a zone after the time (not applied: 90 s), a day first
+ * (25/11: 100 s), dots (07.11.2026: 45 s), no seconds (240 s). */
+static const char LENGTHS[] = "id,start,end,q\n"
+                              "1,12/31/2026 23:59:30,01/01/2027 00:00:20,1\n"
+                              "2,2028-02-28 23:59:00,2028-02-29 00:01:00,1\n"
+                              "3,11/3/2026 12:00 AM,11/3/2026 12:01:59 AM,1\n"
+                              "4,11/3/2026 11:59 AM,11/3/2026 1:00 PM,2\n"
+                              "5,2026-11-03T10:00:00.25,2026-11-03T10:01:59.75,1\n"
+                              "6,2026-11-03 10:00:00Z,2026-11-03 10:01:30Z,1\n"
+                              "7,25/11/2026 10:00:00,25/11/2026 10:01:40,2\n"
+                              "8,07.11.2026 17:35,07.11.2026 17:35:45,2\n"
+                              "9,2026-11-03 10:00,2026-11-03 10:04,2\n";
+
+static size_t taken(const char *cond)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, cond, &err), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv(LENGTHS, p, &t, &err), SHOPSTAT_OK);
+    size_t n = shopstat_totals_excluded(t, 0, NULL);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+    return n;
+}
+
+static void test_lengths(void **state)
+{
+    (void)state;
+    /* under 2 min: 50, 120 (no), 119, 3660 (no), 119.5, 90, 100, 45, 240 (no) */
+    assert_int_equal(taken("end-start:<120"), 6);
+    assert_int_equal(taken("end-start:<=120"), 7);
+    assert_int_equal(taken("end-start:<2min"), 6);
+    assert_int_equal(taken("end-start:<119.5"), 5);
+    assert_int_equal(taken("end-start:>1h"), 1);
+    assert_int_equal(taken("end-start:>=4 m"), 2);
+    assert_int_equal(taken("end-start:<50s"), 1);
+
+    /* one unreadable value: an error at its line and column, not a row left out */
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, "end-start:<2min", &err), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv("id,start,end,q\n1,2026-11-03 10:00,2026-11-03 10:01,1\n"
+                                   "2,2026-11-03 10:00,2026-13-03 10:01,2\n",
+                                   p, &t, &err),
+                     SHOPSTAT_EINPUT);
+    assert_null(t);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 20); /* ("2,2026-11-03 10:00," is 19 bytes) */
+    assert_non_null(strstr(err.msg, "'2026-13-03 10:01' in column 'end' is no date-time"));
+    shopstat_plan_free(p);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -244,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_dedupe),
+        cmocka_unit_test(test_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
