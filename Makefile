@@ -4,6 +4,9 @@
 # Dependencies come from Debian only; `make deps` installs what is missing.
 
 PREFIX   ?= /usr/local
+# where the archive and the pkg-config files go (a Debian package: /usr/lib/<multiarch triplet>);
+# the chart plugin stays in PREFIX/lib/shopstat, where the program looks (engine/cli/plugin.c)
+LIBDIR   ?= $(PREFIX)/lib
 CC       ?= cc
 BUILD    ?= build
 SAN      ?=
@@ -29,10 +32,18 @@ ifeq ($(filter clean deps format uninstall,$(MAKECMDGOALS)),)
 include $(CONFIG)
 endif
 
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -Iinclude -Iengine \
-            $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm -lpthread
-LDFLAGS  += $(SAN)
+# CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS are the builder's (GNU's conventions): from the
+# environment or make's command line, as a Debian package's build gives dpkg-buildflags'
+# hardening (-D_FORTIFY_SOURCE=2 is a CPPFLAGS flag), they come after the project's own, so
+# `make CFLAGS=-O3` builds at -O3 instead of losing -std=c11 and -Iinclude (a variable on the
+# command line replaces a `+=` of the makefile). -ffile-prefix-map: no build's objects hold the
+# checkout's path (DWARF's compilation directory), so two checkouts build the same bytes.
+SS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -ffile-prefix-map=$(CURDIR)=. \
+            -Iinclude -Iengine $(PKG_CFLAGS)
+ALL_CFLAGS = $(SS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDLIBS = $(PKG_LIBS) -lcsv -lm -lpthread $(LDLIBS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
 # The program links the statistics only; what draws and writes workbooks is a shared
 # object it opens on first use (engine/cli/plugin.c), built from position-independent
 # copies of plots/ and engine/xlsx.c and calling back into the program for plugin.list.
@@ -90,7 +101,7 @@ $(CONFIG): Makefile | deps
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libshopstat.a: $(LIB_OBJ)
 	@rm -f $@
@@ -98,18 +109,18 @@ $(BUILD)/libshopstat.a: $(LIB_OBJ)
 
 $(BUILD)/pic/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
 $(PLUGIN): $(PLUGIN_OBJ)
-	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PLUGIN_LIBS)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(PLUGIN_LIBS)
 
 $(BUILD)/shopstat: $(CLI_OBJ) $(BUILD)/libshopstat.a engine/cli/plugin.list | $(PLUGIN)
-	$(CC) $(LDFLAGS) -Wl,--dynamic-list=engine/cli/plugin.list -o $@ $(CLI_OBJ) \
+	$(CC) $(ALL_LDFLAGS) -Wl,--dynamic-list=engine/cli/plugin.list -o $@ $(CLI_OBJ) \
 	  $(BUILD)/libshopstat.a $(CLI_LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) -lcmocka $(LDFLAGS) \
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) -lcmocka $(ALL_LDFLAGS) \
 	  $(TEST_LDFLAGS)
 
 # test_sparse counts the library's heap through a wrapped allocator (its memory cap)
@@ -117,11 +128,11 @@ $(BUILD)/tests/test_sparse: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wra
 
 $(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) $(ALL_LDFLAGS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) $(ALL_LDFLAGS)
 
 check: all $(TEST_BIN)
 	@BUILD=$(BUILD) tests/run.sh
@@ -203,10 +214,12 @@ profile: all
 # links without cairo.
 VERSION := $(shell sed -n 's/^\#define SHOPSTAT_VERSION "\(.*\)"/\1/p' include/shopstat/shopstat.h)
 PC_CORE_LIBS := -lshopstat -lcsv -lm -lpthread -ldl
+# (relative to prefix unless LIBDIR moved it, so that pkg-config --define-prefix works)
+PC_LIBDIR = $(if $(filter $(PREFIX)/lib,$(LIBDIR)),$${exec_prefix}/lib,$(LIBDIR))
 define PC_TEXT
 prefix=$(PREFIX)
 exec_prefix=$${prefix}
-libdir=$${exec_prefix}/lib
+libdir=$(PC_LIBDIR)
 includedir=$${prefix}/include
 
 Name: shopstat
@@ -220,7 +233,7 @@ export PC_TEXT
 define PC_PLOTS_TEXT
 prefix=$(PREFIX)
 exec_prefix=$${prefix}
-libdir=$${exec_prefix}/lib
+libdir=$(PC_LIBDIR)
 includedir=$${prefix}/include
 
 Name: shopstat-plots
@@ -265,23 +278,23 @@ $(BUILD)/shopstat-uninstalled.pc: include/shopstat/shopstat.h Makefile
 	@printf '%s\n' "$$PC_PLOTS_UNINSTALLED_TEXT" >$(BUILD)/shopstat-plots-uninstalled.pc
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
-	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/include/shopstat \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 755 $(BUILD)/shopstat $(DESTDIR)$(PREFIX)/bin/shopstat
 	install -d $(DESTDIR)$(PREFIX)/lib/shopstat
 	install -m 755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/shopstat/shopstat-plots.so
-	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(PREFIX)/lib/libshopstat.a
+	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(LIBDIR)/libshopstat.a
 	install -m 644 include/shopstat/*.h $(DESTDIR)$(PREFIX)/include/shopstat/
 	install -m 644 docs/shopstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
-	printf '%s\n' "$$PC_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
-	printf '%s\n' "$$PC_PLOTS_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
+	printf '%s\n' "$$PC_TEXT" >$(DESTDIR)$(LIBDIR)/pkgconfig/shopstat.pc
+	printf '%s\n' "$$PC_PLOTS_TEXT" >$(DESTDIR)$(LIBDIR)/pkgconfig/shopstat-plots.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat.pc $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat-plots.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/shopstat
-	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(PREFIX)/lib/libshopstat.a \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
+	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(LIBDIR)/libshopstat.a \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat.pc \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat-plots.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/shopstat
 
 format:
