@@ -16,9 +16,13 @@ OPT      ?= -O2 -g
 CORE_PKGS := gsl glib-2.0 yaml-0.1 zlib
 PLOT_PKGS := cairo pangocairo xlsxwriter
 PKGS     := $(CORE_PKGS) $(PLOT_PKGS)
-DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
-            libyaml-dev zlib1g-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip \
-            fonts-dejavu-core clang libclang-rt-14-dev valgrind locales
+# What `make` (all, install) needs; the rest is the tests' (cmocka, poppler-utils, unzip, the
+# fonts, locales, valgrind) and the fuzzers' (clang). A build that has the first list (a
+# Debian package's Build-Depends) never runs apt-get for the second.
+BUILD_DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
+            libyaml-dev zlib1g-dev libxlsxwriter-dev libglib2.0-dev
+DEB_PKGS := $(BUILD_DEB_PKGS) libcmocka-dev poppler-utils unzip fonts-dejavu-core clang \
+            libclang-rt-14-dev valgrind locales
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 
@@ -28,7 +32,7 @@ WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 # machine's first build were empty, and the chart plugin linked without cairo (it loaded with
 # "undefined symbol: cairo_set_line_join"); tests/build/run.sh plays that first build.
 CONFIG   := $(BUILD)/config.mk
-ifeq ($(filter clean deps format uninstall,$(MAKECMDGOALS)),)
+ifeq ($(filter clean deps build-deps format uninstall,$(MAKECMDGOALS)),)
 include $(CONFIG)
 endif
 
@@ -70,24 +74,29 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
+.PHONY: all deps build-deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(BUILD)/shopstat-uninstalled.pc $(TOOL_BIN)
 
 # Idempotent and silent when every package is there; needs root (or sudo) otherwise.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# `make deps` installs every package; build-deps those the build needs (first: two apt-get
+# at once under -j would fight over dpkg's lock).
+deps: PKGS_WANTED = $(DEB_PKGS)
+build-deps: PKGS_WANTED = $(BUILD_DEB_PKGS)
+deps: build-deps
+deps build-deps:
+	@missing=""; for p in $(PKGS_WANTED); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make $@: installing$$missing"; \
 	  SUDO=; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-$(CONFIG): Makefile | deps
+$(CONFIG): Makefile | build-deps
 	@mkdir -p $(dir $@)
 	@pkg-config --exists --print-errors $(PKGS) glib-2.0 gobject-2.0 || { \
 	  echo "make: pkg-config does not find the libraries above; 'make deps' installs them" >&2; \
@@ -99,7 +108,7 @@ $(CONFIG): Makefile | deps
 	   echo "PLUGIN_PKG_LIBS := $$(pkg-config --libs $(PLOT_PKGS) glib-2.0 gobject-2.0)"; \
 	} > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: %.c | deps
+$(BUILD)/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -107,7 +116,7 @@ $(BUILD)/libshopstat.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/pic/%.o: %.c | deps
+$(BUILD)/pic/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
@@ -126,7 +135,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libshopstat.a | 
 # test_sparse counts the library's heap through a wrapped allocator (its memory cap)
 $(BUILD)/tests/test_sparse: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 
-$(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
+$(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | build-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) $(ALL_LDFLAGS)
 

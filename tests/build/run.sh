@@ -4,7 +4,8 @@
 # a machine without the packages until apt-get has run; the chart plugin (13 objects, -O0) is
 # built into a scratch directory and must link cairo, pango and libxlsxwriter.
 # Then what a distribution's build asks: the builder's CPPFLAGS/CFLAGS after the project's,
-# the same bytes from another checkout's path, and a staged install (DESTDIR, LIBDIR).
+# the same bytes from another checkout's path, a staged install (DESTDIR, LIBDIR), and no
+# apt-get for the tests' tools when the build has its libraries.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD:-build}
@@ -66,6 +67,27 @@ if [ "$(uname -m)" = x86_64 ] && ${CC:-cc} -std=gnu11 -O2 -march=haswell -Iinclu
     fused=$(objdump -d --no-show-raw-insn "$t/rep_gnu.o" | grep -cE 'vfn?madd|vfnmsub')
     if [ "$fused" -eq 0 ]; then ok; else fail "replicate.c built -std=gnu11 -march=haswell: $fused contracted FMAs"; fi
 fi
+
+# A build that has the libraries but not the tests' tools (a Debian package's build, its
+# Build-Depends installed, no valgrind or clang) builds without running apt-get: `make`
+# asked for every package of `make deps`, the test tools too, and tried to install them
+mkdir -p "$t/bin2"
+cat > "$t/bin2/dpkg-query" <<SH
+#!/bin/sh
+case "\$*" in *valgrind* | *clang* | *cmocka* | *poppler*) exit 1 ;; esac
+exec "$real_dq" "\$@"
+SH
+cat > "$t/bin2/apt-get" <<SH
+#!/bin/sh
+echo "\$*" >> "$t/apt2.log"
+exit 1
+SH
+chmod +x "$t/bin2/"*
+PATH="$t/bin2:$PATH" make --no-print-directory BUILD="$t/nodeps" "$t/nodeps/engine/error.o" \
+    "$t/nodeps/pic/plots/text.o" > "$t/nodeps.log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -e "$t/apt2.log" ]; then ok
+else fail "make without the tests' tools: exit $rc, apt-get $(cat "$t/apt2.log" 2>/dev/null): $(tail -3 "$t/nodeps.log")"; fi
 
 # The builder's flags (GNU's conventions, as a Debian package's build gives dpkg-buildflags'):
 # CFLAGS on make's command line come after the project's own (-O3 after -O2) and do not
