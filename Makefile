@@ -74,7 +74,7 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps build-deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
+.PHONY: all deps build-deps check unit compilers sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(BUILD)/shopstat-uninstalled.pc $(TOOL_BIN)
@@ -184,6 +184,11 @@ fuzz:
 
 fuzz-run: $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
+# The library and its unit tests built with clang, at -O0 and at -O3 -flto, each run (slow:
+# not in CI; tests/build/compilers.sh).
+compilers:
+	@tests/build/compilers.sh
 
 # CLI golden tests and hostile inputs with the binary under valgrind memcheck (slow: not in CI).
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
@@ -310,6 +315,6 @@ format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/shopstat/*.h
 
 clean:
-	rm -rf build build-san build-fuzz build-tsan
+	rm -rf build build-san build-fuzz build-tsan build-compilers
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d)
