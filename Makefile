@@ -4,6 +4,9 @@
 # Dependencies come from Debian only; `make deps` installs what is missing.
 
 PREFIX   ?= /usr/local
+# where the archive and the pkg-config files go (a Debian package: /usr/lib/<multiarch triplet>);
+# the chart plugin stays in PREFIX/lib/shopstat, where the program looks (engine/cli/plugin.c)
+LIBDIR   ?= $(PREFIX)/lib
 CC       ?= cc
 BUILD    ?= build
 SAN      ?=
@@ -13,9 +16,13 @@ OPT      ?= -O2 -g
 CORE_PKGS := gsl glib-2.0 yaml-0.1 zlib
 PLOT_PKGS := cairo pangocairo xlsxwriter
 PKGS     := $(CORE_PKGS) $(PLOT_PKGS)
-DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
-            libyaml-dev zlib1g-dev libcmocka-dev libxlsxwriter-dev libglib2.0-dev poppler-utils unzip \
-            fonts-dejavu-core clang libclang-rt-14-dev valgrind locales
+# What `make` (all, install) needs; the rest is the tests' (cmocka, poppler-utils, unzip, the
+# fonts, locales, valgrind) and the fuzzers' (clang). A build that has the first list (a
+# Debian package's Build-Depends) never runs apt-get for the second.
+BUILD_DEB_PKGS := gcc make pkg-config libgsl-dev libcsv-dev libcairo2-dev libpango1.0-dev \
+            libyaml-dev zlib1g-dev libxlsxwriter-dev libglib2.0-dev
+DEB_PKGS := $(BUILD_DEB_PKGS) libcmocka-dev poppler-utils unzip fonts-dejavu-core clang \
+            libclang-rt-14-dev valgrind locales
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 
@@ -25,14 +32,22 @@ WARN     := -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror,)
 # machine's first build were empty, and the chart plugin linked without cairo (it loaded with
 # "undefined symbol: cairo_set_line_join"); tests/build/run.sh plays that first build.
 CONFIG   := $(BUILD)/config.mk
-ifeq ($(filter clean deps format uninstall,$(MAKECMDGOALS)),)
+ifeq ($(filter clean deps build-deps format uninstall,$(MAKECMDGOALS)),)
 include $(CONFIG)
 endif
 
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -Iinclude -Iengine \
-            $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm -lpthread
-LDFLAGS  += $(SAN)
+# CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS are the builder's (GNU's conventions): from the
+# environment or make's command line, as a Debian package's build gives dpkg-buildflags'
+# hardening (-D_FORTIFY_SOURCE=2 is a CPPFLAGS flag), they come after the project's own, so
+# `make CFLAGS=-O3` builds at -O3 instead of losing -std=c11 and -Iinclude (a variable on the
+# command line replaces a `+=` of the makefile). -ffile-prefix-map: no build's objects hold the
+# checkout's path (DWARF's compilation directory), so two checkouts build the same bytes.
+SS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -ffile-prefix-map=$(CURDIR)=. \
+            -Iinclude -Iengine $(PKG_CFLAGS)
+ALL_CFLAGS = $(SS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDLIBS = $(PKG_LIBS) -lcsv -lm -lpthread $(LDLIBS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
 # The program links the statistics only; what draws and writes workbooks is a shared
 # object it opens on first use (engine/cli/plugin.c), built from position-independent
 # copies of plots/ and engine/xlsx.c and calling back into the program for plugin.list.
@@ -59,24 +74,29 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps check unit sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
+.PHONY: all deps build-deps check unit compilers sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(BUILD)/shopstat-uninstalled.pc $(TOOL_BIN)
 
 # Idempotent and silent when every package is there; needs root (or sudo) otherwise.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# `make deps` installs every package; build-deps those the build needs (first: two apt-get
+# at once under -j would fight over dpkg's lock).
+deps: PKGS_WANTED = $(DEB_PKGS)
+build-deps: PKGS_WANTED = $(BUILD_DEB_PKGS)
+deps: build-deps
+deps build-deps:
+	@missing=""; for p in $(PKGS_WANTED); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make $@: installing$$missing"; \
 	  SUDO=; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-$(CONFIG): Makefile | deps
+$(CONFIG): Makefile | build-deps
 	@mkdir -p $(dir $@)
 	@pkg-config --exists --print-errors $(PKGS) glib-2.0 gobject-2.0 || { \
 	  echo "make: pkg-config does not find the libraries above; 'make deps' installs them" >&2; \
@@ -88,40 +108,40 @@ $(CONFIG): Makefile | deps
 	   echo "PLUGIN_PKG_LIBS := $$(pkg-config --libs $(PLOT_PKGS) glib-2.0 gobject-2.0)"; \
 	} > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: %.c | deps
+$(BUILD)/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libshopstat.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/pic/%.o: %.c | deps
+$(BUILD)/pic/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
 $(PLUGIN): $(PLUGIN_OBJ)
-	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PLUGIN_LIBS)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(PLUGIN_LIBS)
 
 $(BUILD)/shopstat: $(CLI_OBJ) $(BUILD)/libshopstat.a engine/cli/plugin.list | $(PLUGIN)
-	$(CC) $(LDFLAGS) -Wl,--dynamic-list=engine/cli/plugin.list -o $@ $(CLI_OBJ) \
+	$(CC) $(ALL_LDFLAGS) -Wl,--dynamic-list=engine/cli/plugin.list -o $@ $(CLI_OBJ) \
 	  $(BUILD)/libshopstat.a $(CLI_LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) -lcmocka $(LDFLAGS) \
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) -lcmocka $(ALL_LDFLAGS) \
 	  $(TEST_LDFLAGS)
 
 # test_sparse counts the library's heap through a wrapped allocator (its memory cap)
 $(BUILD)/tests/test_sparse: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 
-$(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | deps
+$(BUILD)/tools/%: tools/%.c $(BUILD)/libshopstat.a | build-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) $(ALL_LDFLAGS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libshopstat.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) $(ALL_LDFLAGS)
 
 check: all $(TEST_BIN)
 	@BUILD=$(BUILD) tests/run.sh
@@ -165,6 +185,11 @@ fuzz:
 fuzz-run: $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
+# The library and its unit tests built with clang, at -O0 and at -O3 -flto, each run (slow:
+# not in CI; tests/build/compilers.sh).
+compilers:
+	@tests/build/compilers.sh
+
 # CLI golden tests and hostile inputs with the binary under valgrind memcheck (slow: not in CI).
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp
@@ -203,10 +228,12 @@ profile: all
 # links without cairo.
 VERSION := $(shell sed -n 's/^\#define SHOPSTAT_VERSION "\(.*\)"/\1/p' include/shopstat/shopstat.h)
 PC_CORE_LIBS := -lshopstat -lcsv -lm -lpthread -ldl
+# (relative to prefix unless LIBDIR moved it, so that pkg-config --define-prefix works)
+PC_LIBDIR = $(if $(filter $(PREFIX)/lib,$(LIBDIR)),$${exec_prefix}/lib,$(LIBDIR))
 define PC_TEXT
 prefix=$(PREFIX)
 exec_prefix=$${prefix}
-libdir=$${exec_prefix}/lib
+libdir=$(PC_LIBDIR)
 includedir=$${prefix}/include
 
 Name: shopstat
@@ -220,7 +247,7 @@ export PC_TEXT
 define PC_PLOTS_TEXT
 prefix=$(PREFIX)
 exec_prefix=$${prefix}
-libdir=$${exec_prefix}/lib
+libdir=$(PC_LIBDIR)
 includedir=$${prefix}/include
 
 Name: shopstat-plots
@@ -265,29 +292,29 @@ $(BUILD)/shopstat-uninstalled.pc: include/shopstat/shopstat.h Makefile
 	@printf '%s\n' "$$PC_PLOTS_UNINSTALLED_TEXT" >$(BUILD)/shopstat-plots-uninstalled.pc
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/shopstat \
-	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/include/shopstat \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 755 $(BUILD)/shopstat $(DESTDIR)$(PREFIX)/bin/shopstat
 	install -d $(DESTDIR)$(PREFIX)/lib/shopstat
 	install -m 755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/shopstat/shopstat-plots.so
-	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(PREFIX)/lib/libshopstat.a
+	install -m 644 $(BUILD)/libshopstat.a $(DESTDIR)$(LIBDIR)/libshopstat.a
 	install -m 644 include/shopstat/*.h $(DESTDIR)$(PREFIX)/include/shopstat/
 	install -m 644 docs/shopstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1
-	printf '%s\n' "$$PC_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc
-	printf '%s\n' "$$PC_PLOTS_TEXT" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
+	printf '%s\n' "$$PC_TEXT" >$(DESTDIR)$(LIBDIR)/pkgconfig/shopstat.pc
+	printf '%s\n' "$$PC_PLOTS_TEXT" >$(DESTDIR)$(LIBDIR)/pkgconfig/shopstat-plots.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat.pc $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat-plots.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/shopstat
-	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(PREFIX)/lib/libshopstat.a \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat.pc \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/shopstat-plots.pc
+	rm -f $(DESTDIR)$(PREFIX)/bin/shopstat $(DESTDIR)$(LIBDIR)/libshopstat.a \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/shopstat.1 $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat.pc \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/shopstat-plots.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/shopstat
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/shopstat/*.h
 
 clean:
-	rm -rf build build-san build-fuzz build-tsan
+	rm -rf build build-san build-fuzz build-tsan build-compilers
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d)

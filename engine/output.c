@@ -1338,9 +1338,9 @@ static void design_note_c(const shopstat_design_opts *d, int fpc_fractions, char
     const char *col[] = {d->repweights, d->strata, d->psu, d->fpc};
     size_t len = 0;
     int parts = 0;
-    buf[0] = '\0';
     if (n == 0)
         return;
+    buf[0] = '\0';
     for (int k = 0; k < 4; k++) {
         if (!col[k])
             continue;

@@ -3599,7 +3599,9 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
     const shopstat_chart_data **ptrs = calloc(nt ? nt : 1, sizeof *ptrs);
     size_t *tabof = calloc(nt ? nt : 1, sizeof *tabof); /* the table of each chart */
     shopstat_status st = jobs && ptrs && tabof && grids ? SHOPSTAT_OK : nomem(err);
-    char path[4300];
+    /* (tmpdir, "/charts/", a chart's file name and ".png": 4,300 bytes could cut the last,
+     * as GCC -O0 -Werror said) */
+    char path[sizeof r->tmpdir + sizeof "/charts/" + sizeof jobs->file + sizeof ".png"];
     snprintf(path, sizeof path, "%s/charts", r->tmpdir);
     if (!st && mkdir(path, 0755) != 0)
         st =

@@ -1540,6 +1540,22 @@ static shopstat_status check_tables(const char *path, const shopstat_xlsx_table 
             t->nlevels + t->ndiffs + t->nscores + t->nscore_diffs + 32 > MAX_ROWS)
             return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
                                       "table '%s': too many rows for an Excel sheet", id);
+        /* the columns (the counts bounded above): the labels', then a block per segment and
+         * per comparison (a table, write_table), or per level and score and the three
+         * bases' (a grid, write_grid) */
+        size_t blocks = t->nitems ? t->nlevels + t->nscores : t->nsegments;
+        size_t extra = t->nitems ? 3 : 0, nd = t->ndiffs + t->nscore_diffs;
+        if (!t->nitems && t->differences && nd) {
+            const shopstat_difference **pairs = malloc(nd * sizeof *pairs);
+            if (!pairs)
+                return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0, "out of memory");
+            blocks += diff_pairs(t, pairs, nd);
+            free(pairs);
+        }
+        if (blocks > (MAX_COLS - 1 - extra) / BLOCK)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,
+                                      "table '%s': %zu columns, an Excel sheet holds at most %u",
+                                      id, 1 + blocks * BLOCK + extra, MAX_COLS);
     }
     if (ntables + 32 > MAX_ROWS)
         return shopstat_error_set(err, SHOPSTAT_ELIMIT, path, 0, 0,

@@ -45,10 +45,16 @@ int main(int argc, char **argv)
         unsigned np = pick(4);
         if (np == 1)
             snprintf(problems, sizeof problems, "%u", pick(6) + 1);
-        else if (np >= 2)
-            snprintf(problems, sizeof problems, "\"%u;%u\"", pick(3) + 1, pick(3) + 4);
-        printf("%lu,R%02u,%u,%.4f,%u,%s,%u,%u,%u,%s,%u\n", i, region, panel, wt, spend, sw,
-               pick(2), pick(2), pick(2), problems, pick(5) + 1);
+        else if (np >= 2) {
+            /* (one draw a statement, the second code first: a call's arguments are evaluated
+             * in an unspecified order, GCC's last to first, clang's first to last, and a
+             * clang build wrote another file for the same seed) */
+            unsigned b = pick(3) + 4, a = pick(3) + 1;
+            snprintf(problems, sizeof problems, "\"%u;%u\"", a, b);
+        }
+        unsigned sat = pick(5) + 1, form = pick(2), phone = pick(2), email = pick(2);
+        printf("%lu,R%02u,%u,%.4f,%u,%s,%u,%u,%u,%s,%u\n", i, region, panel, wt, spend, sw, email,
+               phone, form, problems, sat);
     }
     return fflush(stdout) == 0 ? 0 : 1;
 }

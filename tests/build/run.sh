@@ -3,8 +3,12 @@
 # only after `make deps` has installed them. Fake dpkg-query, apt-get and pkg-config stand for
 # a machine without the packages until apt-get has run; the chart plugin (13 objects, -O0) is
 # built into a scratch directory and must link cairo, pango and libxlsxwriter.
+# Then what a distribution's build asks: the builder's CPPFLAGS/CFLAGS after the project's,
+# the same bytes from another checkout's path, a staged install (DESTDIR, LIBDIR), and no
+# apt-get for the tests' tools when the build has its libraries.
 set -u
 cd "$(dirname "$0")/../.."
+BUILD_DIR=${BUILD:-build}
 passed=0; failed=0
 ok()   { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; }
@@ -63,6 +67,79 @@ if [ "$(uname -m)" = x86_64 ] && ${CC:-cc} -std=gnu11 -O2 -march=haswell -Iinclu
     fused=$(objdump -d --no-show-raw-insn "$t/rep_gnu.o" | grep -cE 'vfn?madd|vfnmsub')
     if [ "$fused" -eq 0 ]; then ok; else fail "replicate.c built -std=gnu11 -march=haswell: $fused contracted FMAs"; fi
 fi
+
+# A build that has the libraries but not the tests' tools (a Debian package's build, its
+# Build-Depends installed, no valgrind or clang) builds without running apt-get: `make`
+# asked for every package of `make deps`, the test tools too, and tried to install them
+mkdir -p "$t/bin2"
+cat > "$t/bin2/dpkg-query" <<SH
+#!/bin/sh
+case "\$*" in *valgrind* | *clang* | *cmocka* | *poppler*) exit 1 ;; esac
+exec "$real_dq" "\$@"
+SH
+cat > "$t/bin2/apt-get" <<SH
+#!/bin/sh
+echo "\$*" >> "$t/apt2.log"
+exit 1
+SH
+chmod +x "$t/bin2/"*
+PATH="$t/bin2:$PATH" make --no-print-directory BUILD="$t/nodeps" "$t/nodeps/engine/error.o" \
+    "$t/nodeps/pic/plots/text.o" > "$t/nodeps.log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -e "$t/apt2.log" ]; then ok
+else fail "make without the tests' tools: exit $rc, apt-get $(cat "$t/apt2.log" 2>/dev/null): $(tail -3 "$t/nodeps.log")"; fi
+
+# The builder's flags (GNU's conventions, as a Debian package's build gives dpkg-buildflags'):
+# CFLAGS on make's command line come after the project's own (-O3 after -O2) and do not
+# replace them (before, `make CFLAGS=-O3` lost -std=c11 and -Iinclude: "cli/cli.h: No such
+# file"), and CPPFLAGS reach the compiler (dpkg-buildflags' -D_FORTIFY_SOURCE=2 was dropped)
+make --no-print-directory BUILD="$t/flags" CFLAGS=-O3 CPPFLAGS=-DSHOPSTAT_BUILDER_CPPFLAGS=1 \
+    "$t/flags/engine/cli/opts.o" > "$t/flags.log" 2>&1
+rc=$?
+line=$(grep -- ' -c engine/cli/opts.c' "$t/flags.log")
+case "$rc:$line" in
+    0:*-std=c11*-O2*-Iinclude*-DSHOPSTAT_BUILDER_CPPFLAGS=1*-O3*) ok ;;
+    *) fail "make CFLAGS=-O3 CPPFLAGS=-D...: exit $rc: $(tail -3 "$t/flags.log")" ;;
+esac
+
+# Reproducible: the same sources built in another checkout (another path) give the same
+# bytes, at the default flags (objects held DWARF's compilation directory, the checkout's path), and no file the
+# build made holds this checkout's path.
+mkdir -p "$t/copy"
+cp -r Makefile engine include plots "$t/copy/"
+for k in 1 2; do
+    d=.; [ "$k" = 2 ] && d=$t/copy
+    make --no-print-directory -C "$d" BUILD="$t/repro$k" "$t/repro$k/engine/output.o" \
+        "$t/repro$k/pic/plots/text.o" > "$t/repro.log" 2>&1 || fail "make in $d: $(tail -3 "$t/repro.log")"
+done
+for o in engine/output.o pic/plots/text.o; do
+    if cmp -s "$t/repro1/$o" "$t/repro2/$o"; then ok; else fail "$o differs when built from another path"; fi
+done
+here=$(pwd)
+for f in "$BUILD_DIR/libshopstat.a" "$BUILD_DIR/shopstat" "$BUILD_DIR/shopstat-plots.so"; do
+    [ -e "$f" ] || continue
+    if grep -qaF "$here" "$f"; then fail "$f holds the checkout's path $here"; else ok; fi
+done
+
+# A package's install: staged in DESTDIR for PREFIX=/usr, the archive and the pkg-config files
+# in LIBDIR (Debian's multiarch folder), the plugin where the program looks for it
+# (../lib/shopstat), the man page and the headers; no file holds the staging folder, and
+# pkg-config, pointed at the staged tree, names it
+dest=$t/dest
+multi=/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+make --no-print-directory -s BUILD="$BUILD_DIR" DESTDIR="$dest" PREFIX=/usr LIBDIR="$multi" install \
+    > "$t/install.log" 2>&1 || fail "make install DESTDIR=... PREFIX=/usr: $(tail -3 "$t/install.log")"
+for f in /usr/bin/shopstat /usr/lib/shopstat/shopstat-plots.so /usr/share/man/man1/shopstat.1 \
+    /usr/include/shopstat/shopstat.h "$multi/libshopstat.a" "$multi/pkgconfig/shopstat.pc" \
+    "$multi/pkgconfig/shopstat-plots.pc"; do
+    [ -f "$dest$f" ] && ok || fail "make install LIBDIR=$multi: no $f"
+done
+if grep -rqaF "$dest" "$dest"; then fail "an installed file holds DESTDIR: $(grep -rlaF "$dest" "$dest")"; else ok; fi
+libs=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest$multi/pkgconfig pkg-config --libs shopstat 2>&1)
+case " $libs " in
+    *" -L$dest$multi -lshopstat "*) ok ;;
+    *) fail "pkg-config --libs shopstat of the staged install: $libs" ;;
+esac
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -291,9 +291,9 @@ for flag in $extra; do fail "shopstat.1" "$flag is in no command's --help"; done
 [ -z "$missing$extra" ] && pass
 
 # Every --flag the docs name is one of shopstat's (or of the other tools they show: pkg-config,
-# chartdemo, csvcompare, valgrind, git diff, perf report, the linker's -Wl,--wrap).
+# chartdemo, csvcompare, valgrind, git diff, perf report, the linker's -Wl,--wrap, cppcheck).
 others="--cflags --libs --static --size --rel --abs --error-exitcode --errors-for-leak-kinds
-    --leak-check --exit-code --no-children --tool --wrap"
+    --leak-check --exit-code --no-children --tool --wrap --enable --std"
 for doc in "${docs[@]}"; do
     for flag in $(grep -oE -- '--[a-z][a-z-]*[a-z]' "$root/$doc" | sort -u); do
         if printf '%s\n' $help_flags $others | grep -qx -- "$flag"; then pass; else

@@ -42,10 +42,14 @@ static char *make_csv(size_t rows)
         else
             snprintf(w, sizeof w, "%.4f", 0.5 + (double)(next() % 10000) / 4000.0);
         unsigned q = (unsigned)(next() % 5);
+        /* (drawn last column first, one statement each: the order of a call's arguments is
+         * unspecified, GCC's last to first, clang's first to last, and the data differed) */
+        const char *code = codes[next() % 5];
+        unsigned mb = (unsigned)(next() % 2);
+        unsigned ma = (unsigned)(next() % 2);
+        const char *sp = spend[next() % 8];
         len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%s,%s,%s,%u,%u,%s\n", region, panel,
-                                w, spend[next() % 8],
-                                q == 0 ? "NA" : (char[]){(char)('0' + q), 0},
-                                (unsigned)(next() % 2), (unsigned)(next() % 2), codes[next() % 5]);
+                                w, sp, q == 0 ? "NA" : (char[]){(char)('0' + q), 0}, ma, mb, code);
     }
     return s;
 }

@@ -35,10 +35,13 @@ static char *csv_text(size_t rows, size_t *len)
     assert_non_null(t);
     uint64_t seed = 7;
     size_t k = (size_t)snprintf(t, cap, "id,q,w\n");
-    for (size_t i = 0; i < rows; i++)
-        k += (size_t)snprintf(t + k, cap - k, "%zu,%u,%.4f\n", i + 1,
-                              (unsigned)(splitmix64(&seed) % 5) + 1,
-                              1.0 + (double)(splitmix64(&seed) % 100000) / 1e4);
+    for (size_t i = 0; i < rows; i++) {
+        /* (w drawn before q, one statement each: a call's arguments are evaluated in an
+         * unspecified order, GCC's last to first, clang's first to last) */
+        double w = 1.0 + (double)(splitmix64(&seed) % 100000) / 1e4;
+        unsigned q = (unsigned)(splitmix64(&seed) % 5) + 1;
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%u,%.4f\n", i + 1, q, w);
+    }
     *len = k;
     return t;
 }

@@ -381,6 +381,28 @@ static void test_context_init(void **state)
     shopstat_plan_free(p);
 }
 
+/* shopstat_design_note cuts to n bytes: the whole line, one cut short, and nothing at all for
+ * n = 0 (it wrote its first byte before looking at n: a caller's buffer of size 0, or NULL,
+ * had a byte written into it; found reading the -fanalyzer and cppcheck reports' files) */
+static void test_design_note_size(void **state)
+{
+    (void)state;
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "wt";
+    d.strata = "region";
+    char buf[80];
+    shopstat_design_note(&d, 0, buf, sizeof buf);
+    assert_string_equal(buf, "Weighted by wt; strata region.");
+    shopstat_design_note(&d, 0, buf, 12);
+    assert_string_equal(buf, "Weighted by");
+    char sentinel[2] = {'X', 'Y'};
+    shopstat_design_note(&d, 0, sentinel, 0);
+    assert_int_equal(sentinel[0], 'X');
+    assert_int_equal(sentinel[1], 'Y');
+    shopstat_design_note(&d, 0, NULL, 0);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -394,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_format_grouped),
         cmocka_unit_test(test_format_fixed),
         cmocka_unit_test(test_context_init),
+        cmocka_unit_test(test_design_note_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,10 +246,14 @@ static void test_nps_from_tab(void **state)
     char csv[8192];
     size_t len = (size_t)snprintf(csv, sizeof csv, "h,psu,w,rec,g\n");
     uint64_t seed = 7;
-    for (int i = 0; i < 120; i++)
+    for (int i = 0; i < 120; i++) {
+        /* (rec drawn before w, one statement each: a call's arguments are evaluated in an
+         * unspecified order, GCC's last to first, clang's first to last) */
+        int rec = (int)(splitmix64(&seed) % 11);
+        double w = 0.5 + (double)(splitmix64(&seed) % 1000) / 500;
         len += (size_t)snprintf(csv + len, sizeof csv - len, "%d,%d,%.3f,%d,%c\n", i % 3,
-                                (i / 3) % 5, 0.5 + (double)(splitmix64(&seed) % 1000) / 500,
-                                (int)(splitmix64(&seed) % 11), "ab"[i % 2]);
+                                (i / 3) % 5, w, rec, "ab"[i % 2]);
+    }
     shopstat_plan *p = shopstat_plan_new();
     assert_int_equal(shopstat_plan_add_single(p, "rec", "rec", NULL), SHOPSTAT_OK);
     assert_int_equal(add(p, "rec", "nps", NULL), SHOPSTAT_OK);

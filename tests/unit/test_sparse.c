@@ -99,11 +99,17 @@ static char *make_csv(size_t rows)
     for (size_t i = 0; i < rows; i++) {
         unsigned region = (unsigned)(next() % 4) + 1, panel = (unsigned)(next() % 6) + 1;
         double w = 0.5 + (double)(next() % 10000) / 4000.0;
-        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.4f,%u,%u,%s", region, panel, w,
-                                (unsigned)(next() % 4) + 1, (unsigned)(next() % 3) + 1,
-                                wave[next() % 5]);
-        len += (size_t)snprintf(s + len, cap - len, ",%s,%u,%u", ans[next() % 5],
-                                (unsigned)(next() % 2), (unsigned)(next() % 2));
+        /* (drawn last column first, one statement each: the order of a call's arguments is
+         * unspecified, GCC's last to first, clang's first to last, and the data differed) */
+        const char *wv = wave[next() % 5];
+        unsigned c3 = (unsigned)(next() % 3) + 1;
+        unsigned c4 = (unsigned)(next() % 4) + 1;
+        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.4f,%u,%u,%s", region, panel, w, c4,
+                                c3, wv);
+        unsigned b2 = (unsigned)(next() % 2);
+        unsigned b1 = (unsigned)(next() % 2);
+        const char *a0 = ans[next() % 5];
+        len += (size_t)snprintf(s + len, cap - len, ",%s,%u,%u", a0, b1, b2);
         for (int q = 0; q < 4; q++)
             len += (size_t)snprintf(s + len, cap - len, ",%s", ans[next() % 5]);
         len += (size_t)snprintf(s + len, cap - len, "\n");
@@ -474,8 +480,10 @@ static char *make_wide_csv(size_t rows, size_t nd)
     len += (size_t)snprintf(s + len, cap - len, "\n");
     rng = 20261204;
     for (size_t i = 0; i < rows; i++) {
-        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.4f", (unsigned)(next() % 4),
-                                (unsigned)(next() % 5), 0.5 + (double)(next() % 10000) / 5000.0);
+        double w = 0.5 + (double)(next() % 10000) / 5000.0; /* (last column first, as above) */
+        unsigned panel = (unsigned)(next() % 5);
+        unsigned region = (unsigned)(next() % 4);
+        len += (size_t)snprintf(s + len, cap - len, "R%u,P%u,%.4f", region, panel, w);
         for (size_t q = 0; q < NQ; q++)
             len += (size_t)snprintf(s + len, cap - len, ",%u", (unsigned)(next() % 3) + 1);
         for (size_t d = 0; d < nd; d++)

@@ -930,6 +930,75 @@ static void test_numbers_any_locale(void **state)
     setlocale(LC_NUMERIC, "C");
 }
 
+/* Columns past Excel's 16,384 are refused before anything is written (SHOPSTAT_ELIMIT, no
+ * file), as docs/architecture.md says, counting a table's comparison blocks and a grid's level
+ * blocks with its three bases, not only the segments: 4,094 pairs beside 2 segments (16,385
+ * columns) and a grid of 4,096 levels (16,388) failed in libxlsxwriter, after every sheet
+ * before had been laid out, as an I/O error ("cannot write sheet 'q': Worksheet row or
+ * column index out of range"). 4,093 pairs (16,381 columns) still fit. */
+static void test_too_many_columns(void **state)
+{
+    (void)state;
+    static const char *const lv[] = {"Yes"};
+    static const char *const sg[] = {"All", "Heavy"};
+    shopstat_estimate est[2] = {E("q", "1", "all", 400, 400, 380, 0.60, 0.55, 0.65),
+                                E("q", "1", "heavy", 120, 118, 110, 0.70, 0.61, 0.78)};
+    enum { MAXP = 16383 };
+    shopstat_difference *d = calloc(MAXP, sizeof *d);
+    char(*names)[8] = calloc(MAXP, sizeof *names);
+    assert_non_null(d);
+    assert_non_null(names);
+    for (size_t i = 0; i < MAXP; i++) {
+        snprintf(names[i], sizeof names[i], "s%zu", i);
+        d[i] = D("q", "1", names[i], "all", 0.01, 0.5);
+    }
+    shopstat_xlsx_table t = {.name = "q",
+                             .title = "Q",
+                             .nlevels = 1,
+                             .nsegments = 2,
+                             .level_labels = lv,
+                             .segment_labels = sg,
+                             .est = est,
+                             .diffs = d,
+                             .differences = 1};
+    char path[128];
+    shopstat_error err;
+    const struct {
+        size_t npairs;
+        shopstat_status want;
+    } cases[] = {{4093, SHOPSTAT_OK}, {4094, SHOPSTAT_ELIMIT}, {MAXP, SHOPSTAT_ELIMIT}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        snprintf(path, sizeof path, "%s/cols%zu.xlsx", scratch_dir, k);
+        t.ndiffs = cases[k].npairs;
+        shopstat_error_clear(&err);
+        shopstat_status st = shopstat_xlsx_write(path, &t, 1, NULL, &err);
+        if (st != cases[k].want)
+            fail_msg("%zu pairs: %s (%s), expected %s", cases[k].npairs, shopstat_status_name(st),
+                     err.msg, shopstat_status_name(cases[k].want));
+        assert_int_equal(access(path, F_OK) == 0, cases[k].want == SHOPSTAT_OK);
+        if (st)
+            assert_non_null(strstr(err.msg, "16384"));
+    }
+    /* a grid: 4,096 levels' blocks and the three bases (16,388 columns) do not fit */
+    enum { NL = 4096 };
+    shopstat_estimate *ge = calloc(NL, sizeof *ge);
+    assert_non_null(ge);
+    for (size_t l = 0; l < NL; l++)
+        ge[l] = E("g", names[l], "all", 400, 400, 380, 0.5, 0.4, 0.6);
+    shopstat_xlsx_table item = {.name = "g1", .nlevels = NL, .nsegments = 1, .est = ge};
+    shopstat_xlsx_table grid = {.name = "g", .nlevels = NL, .nsegments = 1, .est = ge,
+                                .items = &item, .nitems = 1};
+    snprintf(path, sizeof path, "%s/grid.xlsx", scratch_dir);
+    shopstat_error_clear(&err);
+    shopstat_status st = shopstat_xlsx_write(path, &grid, 1, NULL, &err);
+    if (st != SHOPSTAT_ELIMIT)
+        fail_msg("grid of %d levels: %s (%s)", NL, shopstat_status_name(st), err.msg);
+    assert_int_not_equal(access(path, F_OK), 0);
+    free(ge);
+    free(names);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -943,6 +1012,7 @@ int main(void)
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_p_near_alpha),
         cmocka_unit_test(test_rounded_zero),
+        cmocka_unit_test(test_too_many_columns),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
