@@ -1,5 +1,6 @@
 /* Error records: filling, formatting and mapping to exit codes. */
 #include "shopstat/error.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,14 +37,17 @@ shopstat_status shopstat_error_set(shopstat_error *e, shopstat_status s, const c
     return s;
 }
 
-/* Length of the valid UTF-8 sequence at s (2 to 4 bytes), or 0 when it is not one. */
-static size_t utf8_seq(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 for a byte that starts none
+ * (internal.h; output.c's JSON strings use it too). */
+size_t utf8_len(const unsigned char *s)
 {
     unsigned char b = s[0], lo = 0x80, hi = 0xBF;
     size_t len;
-    if (b >= 0xC2 && b <= 0xDF)
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF) {
         len = 2;
-    else if (b >= 0xE0 && b <= 0xEF) {
+    } else if (b >= 0xE0 && b <= 0xEF) {
         len = 3;
         lo = b == 0xE0 ? 0xA0 : 0x80;
         hi = b == 0xED ? 0x9F : 0xBF;
@@ -51,8 +55,9 @@ static size_t utf8_seq(const unsigned char *s)
         len = 4;
         lo = b == 0xF0 ? 0x90 : 0x80;
         hi = b == 0xF4 ? 0x8F : 0xBF;
-    } else
+    } else {
         return 0;
+    }
     if (s[1] < lo || s[1] > hi) /* (a NUL ends the check here) */
         return 0;
     for (size_t i = 2; i < len; i++)
@@ -69,7 +74,7 @@ static void shown_name(const char *file, char *out, size_t n)
 {
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)file; *p && o + 5 < n; p++) {
-        size_t k = *p >= 0x80 ? utf8_seq(p) : 1;
+        size_t k = utf8_len(p);
         if (*p == '\n' || *p == '\r' || *p == '\t')
             o += (size_t)snprintf(out + o, n - o, "\\%c",
                                   *p == '\n'   ? 'n'

@@ -273,6 +273,10 @@ void reader_unnote_rows(shopstat_reader *r);
  * earlier pass's counts and read the file again. */
 shopstat_status reader_check_unread(const shopstat_reader *r, shopstat_error *err);
 
+/* Length of the valid UTF-8 sequence at s (1 to 4 bytes; 1 for ASCII), or 0 for a byte
+ * that starts none (a NUL in the sequence ends it). */
+size_t utf8_len(const unsigned char *s);
+
 /* ---- gzip-compressed exports (inflate.c), read by the reader on one thread ---- */
 #include <stdio.h>
 typedef struct gz_input gz_input;

@@ -10,6 +10,7 @@
 
 #include "shopstat/replicate.h"
 #include "cnumeric.h"
+#include "internal.h"
 
 /* x with the fewest digits (15 to 17) that read back as x; "" for NaN, "Inf", "-Inf". */
 static void format_double(double x, char *buf, size_t n)
@@ -264,34 +265,6 @@ void shopstat_csv_field(FILE *f, const char *s)
         fputc(*p, f);
     }
     fputc('"', f);
-}
-
-/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 for a byte that starts none. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned char b = s[0], lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        lo = b == 0xE0 ? 0xA0 : 0x80;
-        hi = b == 0xED ? 0x9F : 0xBF;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        lo = b == 0xF0 ? 0x90 : 0x80;
-        hi = b == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (s[1] < lo || s[1] > hi) /* (a NUL ends the check here) */
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
 }
 
 /* JSON text is UTF-8: a byte that is not (a path in Latin-1 in run.json's "spec" or

@@ -184,5 +184,6 @@
 #define plots_tick_decimals shopstat_internal_plots_tick_decimals
 #define plots_too_small shopstat_internal_plots_too_small
 #define plots_zoom_axis shopstat_internal_plots_zoom_axis
+#define utf8_len shopstat_internal_utf8_len
 
 #endif
