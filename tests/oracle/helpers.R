@@ -212,3 +212,11 @@ exact_likelihood <- function(sub, level) {
     plogis(c(uniroot(zf, c(b0 - 30 * se, b0), tol = 1e-13)$root,
              uniroot(zf, c(b0, b0 + 30 * se), tol = 1e-13)$root))
 }
+
+# A data file read back as the fixture scripts use it: its text (every column as written,
+# for the CSV shopstat reads) and its numbers (for R's design), with its path and name.
+read_data <- function(path, name = sub("\\.csv$", "", basename(path))) {
+    list(path = path, name = name,
+         txt = read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE),
+         num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
+}

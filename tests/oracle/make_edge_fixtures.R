@@ -26,11 +26,6 @@ source(file.path(root, "helpers.R"))
 outdir <- file.path(root, "edge")
 dir.create(outdir, showWarnings = FALSE)
 
-read_back <- function(path, name = sub("\\.csv$", "", basename(path))) {
-    list(path = path, name = name,
-         txt = read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE),
-         num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
-}
 r_method <- c(logit = "logit", wald = "mean", asin = "asin", beta = "beta",
               likelihood = "likelihood", xlogit = "xlogit")
 
@@ -123,7 +118,7 @@ run_edge <- function(case, dat, des, w, q, segs, ci, level, flags, sflags) {
 }
 
 ## p = 0 or 1: apiclus1's yr_rnd by stype
-C1 <- read_back(file.path(root, "data", "apiclus1.csv")); C1$path <- "data/apiclus1.csv"
+C1 <- read_data(file.path(root, "data", "apiclus1.csv")); C1$path <- "data/apiclus1.csv"
 d_c1 <- svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc, data = C1$num)
 c1_flags <- c("--weight", "pw", "--psu", "dnum", "--fpc", "fpc")
 by_st <- s_by(C1, "stype")
@@ -135,7 +130,7 @@ for (m in list(c("logit", 0.95), c("wald", 0.90), c("asin", 0.95), c("beta", 0.9
              c1_flags, attr(by_st, "flags"))
 
 ## V = 0 with 0 < p < 1: a segment inside nhanes' strata 75 and 80, sampled whole
-NH <- read_back(file.path(root, "data", "nhanes.csv")); NH$path <- "data/nhanes.csv"
+NH <- read_data(file.path(root, "data", "nhanes.csv")); NH$path <- "data/nhanes.csv"
 d_nh <- svydesign(ids = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, fpc = ~fpc_psu,
                   data = NH$num, nest = TRUE)
 whole <- s_eq(NH, "whole", "SDMVSTRA", c("75", "80"))
@@ -151,7 +146,7 @@ clip <- data.frame(id = 1:12, psu = rep(1:3, each = 4),
                    ans = c("yes", rep("no", 11)))
 path <- file.path(outdir, "clip_rows.csv")
 write.csv(clip, path, row.names = FALSE)
-CL <- read_back(path); CL$path <- "edge/clip_rows.csv"
+CL <- read_data(path); CL$path <- "edge/clip_rows.csv"
 d_cl <- svydesign(ids = ~psu, weights = ~w, data = CL$num)
 run_edge("asin_clip", CL, d_cl, CL$num$w, q_var(CL, "ans"), list(), "asin", 0.95,
          c("--weight", "w", "--psu", "psu"), character())

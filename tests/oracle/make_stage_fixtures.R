@@ -26,11 +26,6 @@ source(file.path(root, "helpers.R"))
 outdir <- file.path(root, "stage")
 dir.create(outdir, showWarnings = FALSE)
 
-read_back <- function(path, name = sub("\\.csv$", "", basename(path))) {
-    list(path = path, name = name,
-         txt = read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE),
-         num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
-}
 r_method <- c(logit = "logit", wald = "mean", asin = "asin", beta = "beta", xlogit = "xlogit")
 
 cases <- c("# Oracle cases of make_stage_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
@@ -68,7 +63,7 @@ run_stage <- function(case, dat, des, w, qs, segs, ci, flags, sflags, same = NUL
 }
 
 ## apiclus2 without an fpc: the two-stage design is the first stage's
-C2 <- read_back(file.path(root, "data", "apiclus2.csv")); C2$path <- "data/apiclus2.csv"
+C2 <- read_data(file.path(root, "data", "apiclus2.csv")); C2$path <- "data/apiclus2.csv"
 d_c2 <- svydesign(ids = ~dnum + snum, weights = ~pw, data = C2$num)
 by_st <- s_by(C2, "stype")
 run_stage("apiclus2_two_stage_nofpc", C2, d_c2, C2$num$pw,
@@ -94,7 +89,7 @@ cp$fpc_unit <- ifelse(cp$st == "cert", cp$fpc2, cp$fpc1)
 path <- file.path(outdir, "cert_psu.csv")
 write.csv(cp[, c("st", "psu", "ssu", "unit", "fpc1", "fpc2", "fpc_unit", "w", "ans", "grp")],
           path, row.names = FALSE)
-CP <- read_back(path); CP$path <- "stage/cert_psu.csv"
+CP <- read_data(path); CP$path <- "stage/cert_psu.csv"
 # (R's design on the file as written, its weights read back)
 d_cp <- svydesign(ids = ~psu + ssu, strata = ~st, fpc = ~fpc1 + fpc2, data = CP$num)
 stopifnot(isTRUE(all.equal(unname(weights(d_cp)), CP$num$w)))
