@@ -93,9 +93,11 @@ else fail "make without the tests' tools: exit $rc, apt-get $(cat "$t/apt2.log" 
 # CFLAGS on make's command line come after the project's own (-O3 after -O2) and do not
 # replace them (before, `make CFLAGS=-O3` lost -std=c11 and -Iinclude: "cli/cli.h: No such
 # file"), and CPPFLAGS reach the compiler (dpkg-buildflags' -D_FORTIFY_SOURCE=2 was dropped).
-# (A make of its own, not one given the flags of a `make sanitize` this runs under: OPT=-O1.)
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory BUILD="$t/flags" CFLAGS=-O3 \
-    CPPFLAGS=-DSHOPSTAT_BUILDER_CPPFLAGS=1 "$t/flags/engine/cli/opts.o" > "$t/flags.log" 2>&1
+# (A make of its own, not one given the flags of a `make sanitize` this runs under: its
+# OPT=-O1 and SAN reach here through MAKEFLAGS and the environment.)
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u OPT -u SAN make --no-print-directory BUILD="$t/flags" \
+    CFLAGS=-O3 \
+    CPPFLAGS=-DSHOPSTAT_BUILDER_CPPFLAGS=1 "$t/flags/engine/cli/opts.o" >"$t/flags.log" 2>&1
 rc=$?
 line=$(grep -- ' -c engine/cli/opts.c' "$t/flags.log")
 case "$rc:$line" in
