@@ -13,7 +13,7 @@
  * with replicate weights each merge adds replicates x cells totals and every direction
  * (PSU pattern) the chunk saw (80 bootstrap replicates, 1 GB: 6.25 s with 8 MiB chunks,
  * 5.49 s with 32 MiB, on 2 threads); the typical run at 10M rows, 2 threads, 0.884 s with
- * 16 MiB and 0.878 s with 32 MiB (docs/performance.md, eleventh session). The last two
+ * 16 MiB and 0.878 s with 32 MiB (docs/performance-log.md, eleventh session). The last two
  * chunks are cut in halves and quarters (chunk_layout_plan; in files of 64 MiB and more), so that
  * the threads still end together. */
 #define DEFAULT_CHUNK ((size_t)32 << 20)
@@ -22,7 +22,7 @@
  * (PSUs x cells: about 1 ms for the benchmark's 2,000 PSUs), while a quarter of 2.3 MB
  * parses in about 10 ms: the 1M-row export (36 MB) cut as 2 chunks, 2 halves and 4
  * quarters took 0.1016 / 0.1039 / 0.1071 s (min / q1 / median, 30 rounds alternated, 2
- * threads) against 0.0977 / 0.1024 / 0.1043 s as 4 equal chunks (docs/performance.md,
+ * threads) against 0.0977 / 0.1024 / 0.1043 s as 4 equal chunks (docs/performance-log.md,
  * twenty-fifth session). Files of about 64 MB and more keep the tail. */
 #define MIN_TAIL ((size_t)4 << 20)
 #define MAX_THREADS 256
@@ -40,7 +40,7 @@ void shopstat_pass_opts_init(shopstat_pass_opts *o)
 #define SLOTS 2
 
 /* What a second set of totals costs, in bytes of parsing: 3-19 ms on the benchmark's VM,
- * about what 2 MiB take (docs/performance.md, twelfth session). A worker whose parsed chunk
+ * about what 2 MiB take (docs/performance-log.md, twelfth session). A worker whose parsed chunk
  * waits for one still being parsed makes a second set only when that chunk is expected to
  * end later than this from now; otherwise it waits, up to half this past the expected end
  * (chunk_wait_until). Made at every such wait, sets cost 1M-row runs 3-19 ms each in 9 of 20
@@ -325,7 +325,7 @@ static long env_long(const char *name)
  * shopstat_pass_prestart starts the workers first and lets them spin, the CPU kept awake
  * and held, until a pass claims them; unclaimed after SPARE_SPIN seconds they end. Each runs
  * one pass's worker, then ends (the 1M-row run 8-11% faster with the other CPU contended,
- * within the noise on an idle one: docs/performance.md, twenty-sixth session). */
+ * within the noise on an idle one: docs/performance-log.md, twenty-sixth session). */
 #define SPARE_MAX 64
 #define SPARE_SPIN 0.05 /* s; $SHOPSTAT_SPARE_SPIN_MS, a test knob, sets it */
 

@@ -2147,7 +2147,7 @@ static inline void prefetch_lines(const void *p, size_t n)
  * run of updates per row. As a loop (unrolled by 4), the count's remainder and the loop's
  * exit were branches whose outcome changed from row to row with the pattern's length,
  * and mispredicted. The cells are updated in list order, as in the loop. The updates
- * take about 5% fewer cycles (1-2% of a one-thread run; docs/performance.md, tenth
+ * take about 5% fewer cycles (1-2% of a one-thread run; docs/performance-log.md, tenth
  * session). Kept out of line: inlined into batch_flush it was no faster than the loop. */
 #define APPLY_FROM_END(k)                                                                          \
     case k: {                                                                                      \
@@ -4000,7 +4000,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
  * cells are still made (numbered) by the rows, but updated only by the rows of no level
  * (row_cells), and derive_segments adds the levels' sums in at the end. In the typical
  * run of the benchmark this spares about a third of a row's cell updates (docs/
- * performance.md, eleventh session). Cluster designs only (replicate designs add every
+ * performance-log.md, eleventh session). Cluster designs only (replicate designs add every
  * row's replicate weights cell by cell, element designs keep sums of squares per row), and
  * only from a --by set with no conditions of its own, whose levels hold every row with a
  * value. */

@@ -1,7 +1,7 @@
 /* SHA-256 of files and buffers, for the data checksum in run.json: GLib's GChecksum. GLib
  * is loaded on first use (it is there: the charts' plugin links it through pango), not
  * linked into the program: loading it took a millisecond of every run's start, 20% of
- * `shopstat --version` (docs/performance.md, twelfth session), for a checksum only the
+ * `shopstat --version` (docs/performance-log.md, twelfth session), for a checksum only the
  * report computes. */
 #include <dlfcn.h>
 #include <errno.h>

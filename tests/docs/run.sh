@@ -251,7 +251,7 @@ same "tutorial: report design" "$design" \
 # ---------------------------------------------------------------------------------------
 # Links between the docs: the file exists, and a #section is a heading of it.
 docs=(README.md docs/tutorial.md docs/spec.md docs/charts.md docs/methods.md docs/architecture.md
-    docs/reliability.md docs/performance.md docs/library.md surveys/*/README.md tests/oracle/README.md)
+    docs/reliability.md docs/performance.md docs/performance-log.md docs/library.md surveys/*/README.md tests/oracle/README.md)
 for doc in "${docs[@]}"; do
     dir=$(dirname "$root/$doc")
     for link in $(grep -oE '\]\([^)]+\)' "$root/$doc" | sed 's/^](//; s/)$//' | grep -vE '^[a-z]+:'); do
