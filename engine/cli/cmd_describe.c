@@ -353,14 +353,49 @@ static int is_ident(const char *name)
     return ident;
 }
 
+/* Lengths under 0 (an end before its start): no interview, a clock's or an export's
+ * fault, left out of the median and the count above but taken by its --exclude too, so
+ * the line says so, with the --exclude that takes them alone. */
+static void print_negative_length(FILE *out, const shopstat_reader *r,
+                                  const shopstat_description *ds, const shopstat_speed_summary *sp)
+{
+    char nb[256], nb2[256], cond[600];
+    size_t k = sp->negative;
+    fputs("  ", out);
+    if (sp->col != SIZE_MAX) {
+        const char *name = shown_name(r, ds, sp->col, nb, sizeof nb);
+        put_cell(out, name, 0);
+        fprintf(out,
+                ": %zu row%s a negative length (the first on line %zu; a fault of the export?): ",
+                k, k == 1 ? " holds" : "s hold", sp->negative_line);
+        snprintf(cond, sizeof cond, "%s:<0", name);
+    } else {
+        const char *start = shown_name(r, ds, sp->start, nb, sizeof nb);
+        const char *end = shown_name(r, ds, sp->end, nb2, sizeof nb2);
+        put_cell(out, start, 0);
+        fputs(" to ", out);
+        put_cell(out, end, 0);
+        fprintf(out,
+                ": %zu interview%s before %s start, a negative length (the first on line %zu; "
+                "a clock or time zone wrong?): ",
+                k, k == 1 ? " ends" : "s end", k == 1 ? "its" : "their", sp->negative_line);
+        snprintf(cond, sizeof cond, "%s-%s:<0", end, start);
+    }
+    fputs("--exclude ", out);
+    put_word(out, cond);
+    fprintf(out, " leaves %s out", k == 1 ? "it" : "them");
+    if (sp->fast)
+        fprintf(out, ";\n    the speeders' --exclude above takes %s too (not in its count)",
+                k == 1 ? "it" : "them");
+    fputs("\n", out);
+}
+
 /* Speeders: the rows whose interview took under a third of the median (a common rule of
  * panels' quality checks), with the --exclude that leaves them out, counted as it would
  * count them; from a start and an end column, what is missing to exclude them. */
-static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+static void print_speed_lines(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                              const shopstat_speed_summary *sp)
 {
-    const shopstat_speed_summary *sp = shopstat_description_speed(ds);
-    if (!sp || !sp->fast)
-        return;
     char nb[256], nb2[256], med[64], lim[64], cond[600];
     num(med, sizeof med, sp->median);
     num(lim, sizeof lim, sp->limit);
@@ -420,6 +455,18 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
         }
     }
     fputs(")\n", out);
+}
+
+/* The interview lengths' lines: speeders, then lengths under 0. */
+static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+{
+    const shopstat_speed_summary *sp = shopstat_description_speed(ds);
+    if (!sp)
+        return;
+    if (sp->fast)
+        print_speed_lines(out, r, ds, sp);
+    if (sp->negative)
+        print_negative_length(out, r, ds, sp);
 }
 
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,

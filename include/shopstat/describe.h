@@ -201,12 +201,17 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
  * length was read (kept rows: after the exclusions), median: their median in the column's
  * units (seconds for a pair; to 1/100 of a unit), limit: a third of it rounded up to a
  * whole unit (to 1/100 when the values are not whole), fast: the rows shorter than limit,
- * as --exclude 'COL:<limit' counts them (speeders, usually left out). NULL when the header
- * has no such column, or no row's length could be read. */
+ * as --exclude 'COL:<limit' counts them (speeders, usually left out). negative: the kept
+ * rows whose length is under 0 (an end before its start, a clock or time-zone fault; a
+ * negative duration), counted in neither rows nor the median, but taken by --exclude
+ * 'COL:<limit' too; negative_line: the first one's line in the file (0 when none). When
+ * every length read is negative, rows and fast are 0 and median and limit NaN. NULL when
+ * the header has no such column, or no row's length could be read. */
 typedef struct shopstat_speed_summary {
     size_t col, start, end;
     size_t rows, fast;
     double median, limit;
+    size_t negative, negative_line;
 } shopstat_speed_summary;
 const shopstat_speed_summary *shopstat_description_speed(const shopstat_description *ds);
 
