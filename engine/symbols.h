@@ -48,6 +48,7 @@
 #define reader_multi_labels shopstat_internal_reader_multi_labels
 #define cond_match_value shopstat_internal_cond_match_value
 #define excl_column shopstat_internal_excl_column
+#define excl_grid shopstat_internal_excl_grid
 #define excl_cond_match shopstat_internal_excl_cond_match
 #define excl_length_value shopstat_internal_excl_length_value
 #define excl_rows_error shopstat_internal_excl_rows_error
