@@ -717,6 +717,36 @@ static int by_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The replicate columns (cols[i], or first + i when cols is NULL; n of them) holding a
+ * negative value, named into buf: "PWGTP7" or "PWGTP7, PWGTP12, ... (5 columns)", with
+ * "; the smallest -3"; their count (0: none, buf ""). A negative replicate weight is no
+ * fault: calibrated (raked) replicates have them, the ACS PUMS's PWGTP1..80 range from
+ * -9999 (docs/methods.md), and R's svrepdesign and tab take them as they are. */
+static size_t negative_replicates(const shopstat_description *ds, const size_t *cols, size_t first,
+                                  size_t n, char *buf, size_t cap)
+{
+    size_t k = 0, at = 0;
+    double lo = 0;
+    char v[64];
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *cs = shopstat_description_column(ds, cols ? cols[i] : first + i);
+        if (!cs || !cs->all_numeric || !(cs->min < 0))
+            continue;
+        lo = k == 0 || cs->min < lo ? cs->min : lo;
+        if (k < 3 && at < cap)
+            at += (size_t)snprintf(buf + at, cap - at, "%s%.60s", k ? ", " : "", cs->name);
+        else if (k == 3 && at < cap)
+            at += (size_t)snprintf(buf + at, cap - at, ", ...");
+        k++;
+    }
+    if (k > 3 && at < cap)
+        at += (size_t)snprintf(buf + at, cap - at, " (%zu columns)", k);
+    if (k && at < cap)
+        snprintf(buf + at, cap - at, "; the smallest %s", num(v, sizeof v, lo));
+    return k;
+}
+
 /* The replicate-weight design tab would use: its columns, type and scales, and each
  * replicate's sum of weights (a replicate's total should be near the full sample's; one far
  * off is a column that is not a replicate weight, or one of another survey wave). */
@@ -773,6 +803,14 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
     if (!sums)
         fprintf(out, "  sums:       not computed (out of memory)\n");
     free(sums);
+    char neg[400];
+    size_t kneg = negative_replicates(ds, rw->cols, 0, rw->R, neg, sizeof neg);
+    if (kneg)
+        fprintf(out,
+                "  negative:   %zu replicate column%s negative values (%s): normal for "
+                "calibrated replicate weights (the ACS's have them); R's svrepdesign and tab "
+                "take them as they are\n",
+                kneg, kneg == 1 ? " holds" : "s hold", neg);
     if (bad)
         fprintf(out,
                 "  warning:    %zu replicate column%s (%s%s) with missing or non-numeric "
@@ -1983,16 +2021,24 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
                 "JK1's factors (one of R groups left out of each replicate): --reptype jk1 "
                 "(scale (R - 1)/R; check the file's documentation)\n",
                 num(a, sizeof a, (double)g->R / (double)(g->R - 1)), g->R);
-    else
+    else if (g->lo < 0) {
+        char neg[400];
+        size_t kneg = negative_replicates(ds, NULL, g->first, g->R, neg, sizeof neg);
+        fprintf(out,
+                "%zu replicate column%s negative values (%s): normal for calibrated replicate "
+                "weights (the ACS's have them), which R and tab take as they are\n      add the "
+                "--reptype the file's documentation names: brr or jk2 (the weight times 0 or 2; "
+                "jk2 also 1), fay --rho R (times rho or 2 - rho, never 0), jk1, jkn --rscales, "
+                "bootstrap, sdr (ACS)\n",
+                kneg, kneg == 1 ? " holds" : "s hold", neg);
+    } else
         fprintf(out,
                 "%s\n      add the --reptype the file's documentation names: brr or jk2 "
                 "(the weight times 0 or 2; jk2 also 1), fay --rho R (times rho or 2 - rho, "
                 "never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
-                g->lo < 0    ? "some replicate weights are negative (calibrated replicates, as "
-                               "the ACS's can be: R and tab take them)"
-                : g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
-                             : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
-                               "jackknife)");
+                g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
+                           : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
+                             "jackknife)");
     fprintf(out, "      --mse when it says variances are taken about the full-sample estimate, "
                  "--no-mse about the replicates' mean (defaults: sdr --mse, as the Census "
                  "Bureau's; the others --no-mse, as R's)\n");
