@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "core.h" /* an exclusion's length and grid (excl_column) */
@@ -2962,6 +2963,12 @@ shopstat_status shopstat_spec_parse(const char *path, shopstat_spec **out, shops
     if (!f)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open the spec: %s",
                                   strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                  "is a folder, not a spec; name the spec (a .yml file) in it");
+    }
     size_t cap = 65536, len = 0;
     char *buf = malloc(cap);
     shopstat_status st = SHOPSTAT_OK;
