@@ -469,8 +469,59 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
         print_negative_length(out, r, ds, sp);
 }
 
+/* A column named like a weight whose values cannot be weights (shopstat_describe_weight_unfit):
+ * why it is not proposed as --weight, nor as a question; tab --weight stops at the first such
+ * row (every weight a number >= 0, as R's svydesign). */
+static void print_weight_unfit(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                               const shopstat_design_opts *d)
+{
+    size_t col;
+    if (!shopstat_describe_weight_unfit(ds, d, &col))
+        return;
+    const shopstat_colsummary *c = shopstat_description_column(ds, col);
+    char nb[256], v[64], cond[400], vals[300];
+    fputs("  ", out);
+    put_cell(out, shown_name(r, ds, col, nb, sizeof nb), 0);
+    fputs(": named like a weight, not proposed: ", out);
+    if (c->all_numeric && !(c->min < 0)) {
+        fputs("every value is 0\n", out);
+        return;
+    }
+    /* the values that are no weight: no finite number, or a negative one (listed when
+     * describe lists the column's values; else, numbers all, those under 0) */
+    size_t nbad = 0, kinds = 0, at = 0;
+    vals[0] = 0;
+    for (size_t k = 0; k < c->nlevels; k++) {
+        double x;
+        const char *t = c->levels[k].value;
+        if (shopstat_parse_number(t, strlen(t), 0, &x) == 1 && isfinite(x) && x >= 0)
+            continue;
+        nbad += c->levels[k].count;
+        if (kinds++ < 4 && !strchr(t, ',') && at < sizeof vals)
+            at += (size_t)snprintf(vals + at, sizeof vals - at, "%s%s", kinds > 1 ? "," : "", t);
+    }
+    if (nbad) {
+        fprintf(out, "%zu row%s no weight (", nbad, nbad == 1 ? " holds" : "s hold");
+        for (const char *p = vals; *p;) {
+            size_t len = strcspn(p, ",");
+            fprintf(out, "%s'%.*s'", p == vals ? "" : ", ", (int)len, p);
+            p += len + (p[len] == ',');
+        }
+        fputs(kinds > 4 ? ", ...; missing codes?)" : "; a missing code?)", out);
+        snprintf(cond, sizeof cond, "%s:%s", c->name, vals);
+    } else {
+        fprintf(out, "some rows hold a negative value (the smallest %s)", num(v, sizeof v, c->min));
+        snprintf(cond, sizeof cond, "%s:<0", c->name);
+    }
+    fputs(": --weight stops at the first\n    such row (a weight is a number >= 0, as R's "
+          "svydesign takes it); --exclude ",
+          out);
+    put_word(out, cond);
+    fputs(" leaves them out\n", out);
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
-                          const texts_probe *tp)
+                          const texts_probe *tp, const shopstat_design_opts *d)
 {
     size_t n = shopstat_description_ncols(ds);
     int w = 6;
@@ -538,6 +589,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         fputs("}])\n", out);
     }
     print_speed(out, r, ds);
+    print_weight_unfit(out, r, ds, d);
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
         fprintf(out, "  %zu column%s no name: a command cannot use %s\n", unnamed,
@@ -2511,7 +2563,7 @@ int cmd_describe(int argc, char **argv)
         texts_probe tp;
         probe_texts_row(data, &o, &tp);
         print_dialect(out, r, &o);
-        print_columns(out, r, ds, &tp);
+        print_columns(out, r, ds, &tp, &o.design);
         print_design(out, ds, &o);
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
