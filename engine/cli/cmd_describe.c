@@ -2365,11 +2365,20 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         note_scale_levels(out, ds, s);
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
-            fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT) {
+            /* (one value in every row: a self-weighting sample, whose estimates the weight
+             * leaves as they are; said, lest it be read as a weighting done) */
+            const shopstat_colsummary *wc = shopstat_description_column(ds, s->columns[0]);
+            char one[96] = "", w1[40];
+            if (wc->all_numeric && wc->min == wc->max && !wc->missing)
+                snprintf(one, sizeof one,
+                         "; %s in every row: percentages and means are those without it",
+                         num(w1, sizeof w1, wc->min));
+            fprintf(out, "  --weight %s: named like a weight%s%s\n", s->name, one,
                     proposed ? ""
                     : reps   ? " (the full-sample weight of the replicate weights)"
                              : " (add --strata and --psu for a clustered sample)");
+        }
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT && reps)
             note_replicates(out, ds, &rg);
         if (s->kind == SHOPSTAT_SUGGEST_CODES && s->sep && s->sep == codes_sep && !given_sep) {
