@@ -465,6 +465,23 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
         return;
     if (sp->fast)
         print_speed_lines(out, r, ds, sp);
+    if (sp->rows && sp->median == 0) { /* (a third of 0 takes no row: said, not silence) */
+        char nb[256], nb2[256];
+        fputs("  ", out);
+        if (sp->col != SIZE_MAX) {
+            put_cell(out, shown_name(r, ds, sp->col, nb, sizeof nb), 0);
+            fputs(": the median length is 0, at least half the rows hold 0: no speeder can "
+                  "be told by it (a length of another unit, or not filled in?)\n",
+                  out);
+        } else {
+            put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
+            fputs(" to ", out);
+            put_cell(out, shown_name(r, ds, sp->end, nb2, sizeof nb2), 0);
+            fputs(": the median interview took 0 s, at least half end when they start: no "
+                  "speeder can be told by them (both columns one time, the start's?)\n",
+                  out);
+        }
+    }
     if (sp->negative)
         print_negative_length(out, r, ds, sp);
 }
