@@ -542,8 +542,9 @@ static void fold_table(colacc *a, int dc)
 
 /* Every value of m a number when read with a decimal comma, and one of them unlike a list
  * of two answer codes ("1,3" is Qualtrics' answers 1 and 3 as often as 1.3): a zero before
- * the comma ("0,5") or two digits after it ("1,25", "12,345") */
-static int comma_numbers(const strmap *m)
+ * the comma ("0,5") or two digits after it ("1,25", "12,345"); in a column named like a
+ * weight (weight), any comma ("1,5": a weight, which a list of codes never is) */
+static int comma_numbers(const strmap *m, int weight)
 {
     int decimal = 0;
     for (size_t k = 0; k < m->n; k++) {
@@ -559,7 +560,7 @@ static int comma_numbers(const strmap *m)
         while (comma + 1 + after < s + len && isdigit((unsigned char)comma[1 + after]))
             after++;
         const char *lead = s[0] == '-' || s[0] == '+' ? s + 1 : s;
-        decimal |= after >= 2 || (comma - lead == 1 && lead[0] == '0');
+        decimal |= after >= 2 || (comma - lead == 1 && lead[0] == '0') || weight;
     }
     return decimal;
 }
@@ -1199,7 +1200,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             c->mean = (a->sum + a->comp) / (double)a->present;
         }
         c->comma_numeric = !ds->dc && !c->all_numeric && !a->overflow && a->present > 0 &&
-                           comma_numbers(&a->values);
+                           comma_numbers(&a->values, c->name && suggest_weight_name(c->name));
         /* (numbers read with a decimal comma, "1,5", are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         code_lists(&a->values);

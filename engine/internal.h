@@ -193,6 +193,9 @@ void huge_unmap(void *p, size_t bytes);
  * ':', or Decipher's 'r' between digits: q7r1), or 0 when there is none: the stem that a
  * question's columns share (Q3_1, Q3_2). engine/suggest.c. */
 size_t suggest_stem_len(const char *name);
+/* Whether a column's name looks like a weight's (wt, weight, wgt, pond, FINALWT; not wt1,
+ * a replicate's). engine/suggest.c. */
+int suggest_weight_name(const char *name);
 
 /* The period label s names (shopstat_scale_time_order's months, quarters, halves, years,
  * dates) as a key that sorts in time, equal for periods that start together ("Q2 2024",

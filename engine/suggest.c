@@ -117,8 +117,8 @@ static int looks_like_weight(const char *name)
  * such as weight_band's "Light", "Heavy"). tab --weight stops at the first such row. */
 static int weight_unfit(const shopstat_colsummary *c)
 {
-    if (!c->name || !looks_like_weight(c->name) || c->present == 0)
-        return 0;
+    if (!c->name || !looks_like_weight(c->name) || c->present == 0 || c->comma_numeric)
+        return 0; /* (numbers with a decimal comma: describe says so) */
     if (c->all_numeric)
         return c->min < 0 || !(c->max > 0);
     size_t nums = 0;
@@ -132,6 +132,11 @@ static int weight_unfit(const shopstat_colsummary *c)
         }
     }
     return nums > 0 && (fraction || 2 * nums >= c->nlevels);
+}
+
+int suggest_weight_name(const char *name)
+{
+    return looks_like_weight(name);
 }
 
 /* A scale's point: a number, or a labelled point ("10 - Extremely likely") as score reads

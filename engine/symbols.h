@@ -33,6 +33,7 @@
 #define reader_comma_hint shopstat_internal_reader_comma_hint
 #define reader_number_hint shopstat_internal_reader_number_hint
 #define suggest_stem_len shopstat_internal_suggest_stem_len
+#define suggest_weight_name shopstat_internal_suggest_weight_name
 #define period_key shopstat_internal_period_key
 #define period_order shopstat_internal_period_order
 #define reader_file_size shopstat_internal_reader_file_size
