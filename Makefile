@@ -42,7 +42,7 @@ endif
 # `make CFLAGS=-O3` builds at -O3 instead of losing -std=c11 and -Iinclude (a variable on the
 # command line replaces a `+=` of the makefile). -ffile-prefix-map: no build's objects hold the
 # checkout's path (DWARF's compilation directory), so two checkouts build the same bytes.
-SS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SAN) -ffile-prefix-map=$(CURDIR)=. \
+SS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 $(OPT) $(WARN) $(SAN) -ffile-prefix-map=$(CURDIR)=. \
             -Iinclude -Iengine $(PKG_CFLAGS)
 ALL_CFLAGS = $(SS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PKG_LIBS) -lcsv -lm -lpthread $(LDLIBS)
@@ -143,8 +143,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libshopstat.a 
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libshopstat.a $(ALL_LDLIBS) $(ALL_LDFLAGS)
 
+# (the test scripts name the build $$root/$$BUILD: an absolute BUILD goes to them relative to the checkout)
+TEST_BUILD = $(if $(filter /%,$(BUILD)),$(shell realpath -m --relative-to=$(CURDIR) $(BUILD)),$(BUILD))
 check: all $(TEST_BIN)
-	@BUILD=$(BUILD) tests/run.sh
+	@BUILD=$(TEST_BUILD) tests/run.sh
 
 # LSan suppressions (fontconfig/pango caches) live in tests/lsan.supp.
 sanitize:
@@ -194,8 +196,8 @@ compilers:
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: all
-	@BUILD=$(BUILD) SHOPSTAT_WRAP="$(VALGRIND)" tests/cli/run.sh
-	@BUILD=$(BUILD) SHOPSTAT_WRAP="$(VALGRIND)" tests/hostile/run.sh
+	@BUILD=$(TEST_BUILD) SHOPSTAT_WRAP="$(VALGRIND)" tests/cli/run.sh
+	@BUILD=$(TEST_BUILD) SHOPSTAT_WRAP="$(VALGRIND)" tests/hostile/run.sh
 
 demo: all
 	@tests/demo.sh $(BUILD)/shopstat

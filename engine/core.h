@@ -145,13 +145,15 @@ typedef struct excl_memo {
 } excl_memo;
 /* What an exclusion's condition reads (excl_column): one column's value, a dedupe's id,
  * the length END-START of two date-time columns ("EndDate-StartDate:<2min") or one answer
- * in every column of a grid ("Q5_1..Q5_6:same", its straight-liners). */
+ * in every column of a grid ("Q5_1..Q5_6:same", "Q5_1,Q5_3,Q7:same": its straight-liners). */
 enum { EXCL_VALUE, EXCL_DEDUPE, EXCL_LENGTH, EXCL_SAME };
 typedef struct excl_cond {
     const plan_cond *c;
-    int kind;    /* EXCL_*: EXCL_VALUE's answer is memoised by value, the others' read */
-    size_t col;  /* its column; EXCL_LENGTH: END, EXCL_SAME: the grid's first */
-    size_t col2; /* EXCL_LENGTH: START; EXCL_SAME: the grid's last (col..col2) */
+    int kind;     /* EXCL_*: EXCL_VALUE's answer is memoised by value, the others' read */
+    size_t col;   /* its column; EXCL_LENGTH: END, EXCL_SAME: the grid's first */
+    size_t col2;  /* EXCL_LENGTH: START; EXCL_SAME: the grid's last */
+    size_t *grid; /* EXCL_SAME: the grid's columns (excl_grid), ngrid of them */
+    size_t ngrid;
     excl_memo memo;
     size_t k;    /* its exclusion */
     int last;    /* its exclusion's last condition */
@@ -172,14 +174,23 @@ typedef struct excl_rows {
     size_t badcol;        /* ... in this column of this row it could not read */
     const shopstat_row *badrow;
 } excl_rows;
+/* The columns of a grid as an exclusion names them: items joined by ',', each a column
+ * or FIRST..LAST (the columns from FIRST to LAST in the file): "Q5_1..Q5_6",
+ * "Q5_1,Q5_3,Q7", "Q5_1..Q5_4,Q7" (an item that is a column's whole name is that column).
+ * *cols (malloc'd, the caller frees) gets them in the order named, *n >= 2. SHOPSTAT_EUSAGE
+ * (what naming the flag) for a column not in r (shopstat_reader_column's message, with its
+ * suggestion), an empty item, FIRST not before LAST, a column named twice, a single column;
+ * SHOPSTAT_ENOMEM. */
+shopstat_status excl_grid(const shopstat_reader *r, const char *name, const char *what,
+                          size_t **cols, size_t *n, shopstat_error *err);
 /* The column condition c of an exclusion binds in r (as shopstat_reader_column, what
  * naming the flag: "exclude column 'x' ..."): c's column; or for "END-START", the length
  * between two date-time columns (a column of that very name first, then the one split at a
- * '-' that names two columns), END; for "FIRST..LAST", the grid of columns FIRST to LAST
- * in the file (two or more), FIRST. SHOPSTAT_EUSAGE when the columns are not in r or the
+ * '-' that names two columns), END; for "FIRST..LAST" or a list "A,B,C" (excl_grid), the
+ * grid's first column. SHOPSTAT_EUSAGE when the columns are not in r or the
  * condition does not fit its kind (a length takes <, <=, > or >=, a grid 'same', a unit
  * only a length). *kind (may be NULL) is set to EXCL_VALUE, EXCL_LENGTH or EXCL_SAME,
- * *col2 (may be NULL) to START or LAST. */
+ * *col2 (may be NULL) to START or the grid's last. */
 shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const char *what,
                             size_t *col, int *kind, size_t *col2, shopstat_error *err);
 /* A length as an exclusion writes it: a number and its unit, "2min", "90 s", "1.5h" (s,

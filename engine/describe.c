@@ -112,6 +112,7 @@ struct shopstat_description {
     size_t spcol, spstart, spend;
     u64map spmap;
     int spfrac, spmap_failed;
+    size_t spneg, spneg_line; /* lengths under 0 (an end before its start), the first's line */
     shopstat_speed_summary speed;
     int has_speed;
 };
@@ -385,38 +386,48 @@ static void find_speed_columns(shopstat_description *ds)
         ds->spstart = ds->spend = SIZE_MAX;
 }
 
-/* This row's interview length counted (nothing when it cannot be read). */
-static void count_speed(shopstat_description *ds, const shopstat_row *row)
+/* This row's interview length counted (nothing when it cannot be read). 1 when it is
+ * negative in a chunk worker's row, which has no position: the exact pass (one thread, the
+ * rows' lines) names the first one's line. */
+static int count_speed(shopstat_description *ds, const shopstat_row *row)
 {
     double v;
     if (ds->spmap_failed)
-        return;
+        return 0;
     if (ds->spcol != SIZE_MAX) {
         size_t c = ds->spcol;
         if (shopstat_reader_is_missing_at(ds->r, c, row->fields[c], row->lens[c]) ||
             shopstat_parse_number(row->fields[c], row->lens[c], ds->dc, &v) != 1)
-            return;
+            return 0;
     } else if (ds->spstart != SIZE_MAX) {
         double a, b;
         if (!parse_stamp(row->fields[ds->spstart], row->lens[ds->spstart], 1, &a) ||
             !parse_stamp(row->fields[ds->spend], row->lens[ds->spend], 1, &b))
-            return;
+            return 0;
         v = b - a;
     } else {
-        return;
+        return 0;
+    }
+    if (v < 0) { /* (kept out of the median: a clock's fault, not an interview) */
+        if (ds->worker)
+            return 1;
+        if (ds->spneg++ == 0)
+            ds->spneg_line = row->nfields ? row->pos[0].line : 0;
+        return 0;
     }
     if (!(v >= 0) || v > 1e15)
-        return;
+        return 0;
     ds->spfrac |= v != floor(v);
     if (u64map_add(&ds->spmap, (uint64_t)floor(v * 100 + 1e-6), 1) != 0) {
         ds->spmap_failed = 1; /* (a hint, not worth failing the description for) */
         u64map_free(&ds->spmap);
     }
+    return 0;
 }
 
 static void merge_speed(shopstat_description *g, const shopstat_description *w)
 {
-    g->spfrac |= w->spfrac;
+    g->spfrac |= w->spfrac; /* (spneg: none in a worker, see count_speed) */
     if (w->spmap_failed && !g->spmap_failed) {
         g->spmap_failed = 1;
         u64map_free(&g->spmap);
@@ -432,20 +443,28 @@ static void merge_speed(shopstat_description *g, const shopstat_description *w)
 /* The median length (R's median()) and the rows under a third of it. */
 static shopstat_status finish_speed(shopstat_description *ds)
 {
-    if (ds->spmap_failed || ds->spmap.n == 0)
+    if (ds->spmap_failed || (ds->spmap.n == 0 && ds->spneg == 0))
         return SHOPSTAT_OK;
     if (ds->spcol != SIZE_MAX && ds->cols[ds->spcol].type != SHOPSTAT_COL_NUMERIC)
         return SHOPSTAT_OK; /* (text, or a question's few codes: "duration_customer" 1-5) */
+    shopstat_speed_summary *sp = &ds->speed;
+    sp->col = ds->spcol;
+    sp->start = ds->spstart;
+    sp->end = ds->spend;
+    sp->negative = ds->spneg;
+    sp->negative_line = ds->spneg_line;
+    ds->has_speed = 1;
+    if (ds->spmap.n == 0) { /* (every length read is negative) */
+        sp->rows = sp->fast = 0;
+        sp->median = sp->limit = NAN;
+        return SHOPSTAT_OK;
+    }
     kc *v;
     size_t n, total;
     uint64_t ka, kb;
     if (sorted_counts(&ds->spmap, &v, &n, &total, &ka, &kb) != 0)
         return SHOPSTAT_ENOMEM;
     double a = (double)ka, b = (double)kb;
-    shopstat_speed_summary *sp = &ds->speed;
-    sp->col = ds->spcol;
-    sp->start = ds->spstart;
-    sp->end = ds->spend;
     sp->rows = total;
     sp->median = (a + b) / 200;
     /* a third, rounded up to what the values hold: whole units, or hundredths */
@@ -455,7 +474,6 @@ static shopstat_status finish_speed(shopstat_description *ds)
     for (size_t i = 0; i < n && (double)v[i].key < limit100; i++)
         sp->fast += v[i].count;
     free(v);
-    ds->has_speed = 1;
     return SHOPSTAT_OK;
 }
 
@@ -524,8 +542,9 @@ static void fold_table(colacc *a, int dc)
 
 /* Every value of m a number when read with a decimal comma, and one of them unlike a list
  * of two answer codes ("1,3" is Qualtrics' answers 1 and 3 as often as 1.3): a zero before
- * the comma ("0,5") or two digits after it ("1,25", "12,345") */
-static int comma_numbers(const strmap *m)
+ * the comma ("0,5") or two digits after it ("1,25", "12,345"); in a column named like a
+ * weight (weight), any comma ("1,5": a weight, which a list of codes never is) */
+static int comma_numbers(const strmap *m, int weight)
 {
     int decimal = 0;
     for (size_t k = 0; k < m->n; k++) {
@@ -541,7 +560,7 @@ static int comma_numbers(const strmap *m)
         while (comma + 1 + after < s + len && isdigit((unsigned char)comma[1 + after]))
             after++;
         const char *lead = s[0] == '-' || s[0] == '+' ? s + 1 : s;
-        decimal |= after >= 2 || (comma - lead == 1 && lead[0] == '0');
+        decimal |= after >= 2 || (comma - lead == 1 && lead[0] == '0') || weight;
     }
     return decimal;
 }
@@ -865,7 +884,9 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         count_runs(ds);
         count_straight(ds, row);
     }
-    count_speed(ds, row);
+    if (count_speed(ds, row))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, ds->path, 0, 0,
+                                  "a negative interview length: its line is wanted");
     if (ds->rows_used == 0 || present < ds->min_present) {
         ds->min_present = present;
         ds->min_present_rows = 0;
@@ -1179,7 +1200,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             c->mean = (a->sum + a->comp) / (double)a->present;
         }
         c->comma_numeric = !ds->dc && !c->all_numeric && !a->overflow && a->present > 0 &&
-                           comma_numbers(&a->values);
+                           comma_numbers(&a->values, c->name && suggest_weight_name(c->name));
         /* (numbers read with a decimal comma, "1,5", are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         code_lists(&a->values);

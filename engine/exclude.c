@@ -160,6 +160,95 @@ static int length_columns(const shopstat_reader *r, const char *name, size_t *en
     return found > 1 ? 2 : found;
 }
 
+shopstat_status excl_grid(const shopstat_reader *r, const char *name, const char *what,
+                          size_t **cols, size_t *n, shopstat_error *err)
+{
+    const char *path = shopstat_reader_path(r);
+    size_t len = strlen(name), cap = 8, ng = 0;
+    char *buf = malloc(len + 1);
+    size_t *gc = malloc(cap * sizeof *gc);
+    shopstat_status st = SHOPSTAT_OK;
+    *cols = NULL;
+    *n = 0;
+    if (!buf || !gc) {
+        st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    memcpy(buf, name, len + 1);
+    for (char *item = buf, *next; item && !st; item = next) {
+        next = strchr(item, ',');
+        if (next)
+            *next++ = '\0';
+        /* (spaces around a ',' are the list's, not the names') */
+        while (*item == ' ')
+            item++;
+        size_t il = strlen(item);
+        while (il > 0 && item[il - 1] == ' ')
+            item[--il] = '\0';
+        if (!*item) {
+            st = shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                    "%s column '%.100s': an empty name in a grid's list "
+                                    "(columns or ranges joined by ',': Q5_1,Q5_3,Q7 or "
+                                    "Q5_1..Q5_4,Q7)",
+                                    what, name);
+            break;
+        }
+        size_t a, b;
+        char *dots =
+            shopstat_reader_columns_named(r, item, NULL, 0) > 0 ? NULL : strstr(item, "..");
+        if (dots)
+            *dots = '\0';
+        if ((st = shopstat_reader_column(r, item, what, &a, err)))
+            break;
+        b = a;
+        if (dots && (st = shopstat_reader_column(r, dots + 2, what, &b, err)))
+            break;
+        if (dots && a >= b) {
+            *dots = '.';
+            st = shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                    "%s column '%.100s': a grid FIRST..LAST names its first "
+                                    "column, then a later one (columns %zu and %zu of the "
+                                    "file)",
+                                    what, item, a + 1, b + 1);
+            break;
+        }
+        for (size_t k = a; k <= b; k++) {
+            for (size_t i = 0; i < ng; i++)
+                if (gc[i] == k) {
+                    st = shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                            "%s column '%.100s': the grid names column '%.100s' "
+                                            "twice",
+                                            what, name, shopstat_reader_colname(r, k));
+                    goto done;
+                }
+            if (ng == cap) {
+                size_t *t = realloc(gc, 2 * cap * sizeof *gc);
+                if (!t) {
+                    st = shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+                    goto done;
+                }
+                gc = t;
+                cap *= 2;
+            }
+            gc[ng++] = k;
+        }
+    }
+    if (!st && ng < 2)
+        st = shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                "%s column '%.100s': a grid is two columns or more "
+                                "(Q5_1..Q5_4, or Q5_1,Q5_3,Q7)",
+                                what, name);
+done:
+    free(buf);
+    if (st) {
+        free(gc);
+        return st;
+    }
+    *cols = gc;
+    *n = ng;
+    return SHOPSTAT_OK;
+}
+
 shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const char *what,
                             size_t *col, int *kind, size_t *col2, shopstat_error *err)
 {
@@ -170,7 +259,7 @@ shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const 
     if (kind)
         *kind = EXCL_VALUE;
     if (shopstat_reader_columns_named(r, name, NULL, 0) > 0 ||
-        (!strstr(name, "..") && !strchr(name, '-'))) {
+        (!strstr(name, "..") && !strchr(name, '-') && !strchr(name, ','))) {
         shopstat_status st = shopstat_reader_column(r, name, what, col, err);
         if (!st && c->unit)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
@@ -181,26 +270,14 @@ shopstat_status excl_column(const shopstat_reader *r, const plan_cond *c, const 
                                       what, name, c->values[0], name);
         return st;
     }
-    const char *dots = strstr(name, "..");
-    if (dots) {
-        size_t n = (size_t)(dots - name);
-        char *first = malloc(n + 1);
-        if (!first)
-            return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-        memcpy(first, name, n);
-        first[n] = '\0';
-        shopstat_status st = shopstat_reader_column(r, first, what, &a, err);
-        free(first);
-        if (!st)
-            st = shopstat_reader_column(r, dots + 2, what, &b, err);
+    if (strstr(name, "..") || strchr(name, ',')) {
+        size_t *gc, ng;
+        shopstat_status st = excl_grid(r, name, what, &gc, &ng, err);
         if (st)
             return st;
-        if (a >= b)
-            return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
-                                      "%s column '%.100s': a grid FIRST..LAST names its first "
-                                      "column, then a later one (columns %zu and %zu of the "
-                                      "file)",
-                                      what, name, a + 1, b + 1);
+        a = gc[0];
+        b = gc[ng - 1];
+        free(gc);
         if (c->op != SHOPSTAT_OP_IN || c->nvalues != 1 || strcmp(c->values[0], "same") != 0)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
                                       "%s column '%.100s': a grid of columns takes 'same' "
@@ -435,6 +512,8 @@ shopstat_status excl_rows_init(excl_rows *x, const shopstat_plan *p, const shops
             /* (bound by the caller already, through excl_column: no error but memory's) */
             shopstat_status st =
                 excl_column(r, ec->c, "exclude", &ec->col, &ec->kind, &ec->col2, err);
+            if (!st && ec->kind == EXCL_SAME)
+                st = excl_grid(r, ec->c->column, "exclude", &ec->grid, &ec->ngrid, err);
             if (st) {
                 excl_rows_free(x);
                 return st;
@@ -494,11 +573,13 @@ static int length_answer(excl_rows *x, const excl_cond *ec, const shopstat_row *
  * describe counts a grid's straight-liners: the same text). */
 static int same_answer(const excl_rows *x, const excl_cond *ec, const shopstat_row *row)
 {
-    size_t f = ec->col, n = row->lens[f];
-    for (size_t c = f; c <= ec->col2; c++)
+    size_t f = ec->grid[0], n = row->lens[f];
+    for (size_t i = 0; i < ec->ngrid; i++) {
+        size_t c = ec->grid[i];
         if (shopstat_reader_is_missing_at(x->r, c, row->fields[c], row->lens[c]) ||
             row->lens[c] != n || memcmp(row->fields[c], row->fields[f], n) != 0)
             return 0;
+    }
     return 1;
 }
 
@@ -600,8 +681,10 @@ void excl_rows_free(excl_rows *x)
         strmap_free(&x->seen[k]);
     free(x->seen);
     x->seen = NULL;
-    for (size_t i = 0; x->cond && i < x->ncond; i++)
+    for (size_t i = 0; x->cond && i < x->ncond; i++) {
         free(x->cond[i].memo.slot);
+        free(x->cond[i].grid);
+    }
     free(x->cond);
     free(x->n);
     x->cond = NULL;

@@ -8,6 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 64-bit targets only: the exact sums (pass.c) and the decimal reading (reader.c) take
+ * unsigned __int128, and counts and file offsets are size_t. A 32-bit build stops here with
+ * a message rather than at its first __int128 (files over 2 GiB would be fine there: the
+ * Makefile builds with -D_FILE_OFFSET_BITS=64). */
+#if SIZE_MAX < UINT64_MAX || !defined(__SIZEOF_INT128__)
+#error "shopstat builds for 64-bit targets only (size_t of 64 bits and unsigned __int128)"
+#endif
+
 #include "shopstat/error.h"
 
 /* Open-addressing map from byte strings to dense indices 0..n-1 (insertion order).
@@ -185,6 +193,9 @@ void huge_unmap(void *p, size_t bytes);
  * ':', or Decipher's 'r' between digits: q7r1), or 0 when there is none: the stem that a
  * question's columns share (Q3_1, Q3_2). engine/suggest.c. */
 size_t suggest_stem_len(const char *name);
+/* Whether a column's name looks like a weight's (wt, weight, wgt, pond, FINALWT; not wt1,
+ * a replicate's). engine/suggest.c. */
+int suggest_weight_name(const char *name);
 
 /* The period label s names (shopstat_scale_time_order's months, quarters, halves, years,
  * dates) as a key that sorts in time, equal for periods that start together ("Q2 2024",

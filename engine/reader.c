@@ -1777,6 +1777,9 @@ static shopstat_status open_impl(shopstat_reader *r, const char *path, FILE *str
         return shopstat_error_set(err, SHOPSTAT_EIO, r->path, 0, 0, "cannot open: %s",
                                   strerror(errno));
     struct stat sb;
+    if (!r->from_stdin && !r->stream && fstat(fileno(r->fp), &sb) == 0 && S_ISDIR(sb.st_mode))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, r->path, 0, 0,
+                                  "is a folder, not a file to read; name the file in it");
     int regular =
         !r->from_stdin && !r->stream && fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode);
     r->size_at_open = regular ? (long long)sb.st_size : -1;

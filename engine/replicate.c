@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core.h"
 #include "shopstat/reader.h"
@@ -452,6 +453,12 @@ shopstat_status shopstat_rep_rscales_read(const char *path, char **out, shopstat
     if (!f)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
                                   "cannot read the rscales file: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                  "is a folder, not an rscales file; name the file in it");
+    }
     char *text = malloc(RSCALES_FILE_MAX + 1);
     size_t n = text ? fread(text, 1, RSCALES_FILE_MAX + 1, f) : 0;
     int rerr = ferror(f);

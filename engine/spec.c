@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "core.h" /* an exclusion's length and grid (excl_column) */
@@ -445,38 +446,90 @@ static const char *joined(ctx *c, const char *a, const char *sep, const char *b)
     return j;
 }
 
-/* An exclusion's grid "FIRST..LAST same" (ident holds FIRST..LAST, read from start): one
- * answer in every column from FIRST to LAST, its straight-liners. */
+/* One item of a grid at start (ident): a column, resolved, or FIRST..LAST, each resolved,
+ * appended to *acc ("" at first) after a ','. */
+static shopstat_status grid_item(ctx *c, lexer *lx, const char *ident, size_t start,
+                                 const char **acc)
+{
+    const char *dots = strstr(ident, ".."), *a, *b = NULL;
+    shopstat_pos p = lex_pos(lx, start);
+    if (dots) {
+        size_t nf = (size_t)(dots - ident);
+        if (!nf || !dots[2] || !is_ident_char(dots[2], 1))
+            return fail_at(c, p, "expected a grid FIRST..LAST, such as Q5_1..Q5_6, not '%s'",
+                           ident);
+        const char *first = sdup(c, ident, nf);
+        if (!first)
+            return SHOPSTAT_ENOMEM;
+        shopstat_status st = resolve_column(c, first, p, &a);
+        if (!st)
+            st = resolve_column(c, dots + 2, lex_pos(lx, start + nf + 2), &b);
+        if (st)
+            return st;
+        if (!(a = joined(c, a, "..", b)))
+            return SHOPSTAT_ENOMEM;
+    } else {
+        shopstat_status st = resolve_column(c, ident, p, &a);
+        if (st)
+            return st;
+    }
+    *acc = **acc ? joined(c, *acc, ",", a) : a;
+    return *acc ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+}
+
+/* An exclusion's grid "FIRST..LAST same", or a list "A, B, C same" (items columns or
+ * FIRST..LAST; ident holds the first, read from start): one answer in every column of the
+ * grid, its straight-liners. The condition's column is the grid as the command line writes
+ * it (Q5_1..Q5_6, Q5_1,Q5_3,Q7), which excl_grid reads. */
 static shopstat_status parse_same(ctx *c, lexer *lx, const char *ident, size_t start,
                                   shopstat_spec_cond *out)
 {
-    const char *dots = strstr(ident, "..");
-    size_t nf = (size_t)(dots - ident);
     if (!lx->exclude)
         return fail_at(c, out->pos,
-                       "'%s': a grid's one answer (FIRST..LAST same) is a condition of exclude: "
-                       "alone",
+                       "'%s': a grid's one answer (FIRST..LAST same, or A, B, C same) is a "
+                       "condition of exclude: alone",
                        ident);
-    if (!nf || !dots[2] || !is_ident_char(dots[2], 1))
-        return fail_at(c, out->pos, "expected a grid FIRST..LAST, such as Q5_1..Q5_6, not '%s'",
-                       ident);
-    const char *first = sdup(c, ident, nf), *a, *b;
-    if (!first)
-        return SHOPSTAT_ENOMEM;
-    shopstat_status st = resolve_column(c, first, out->pos, &a);
-    if (!st)
-        st = resolve_column(c, dots + 2, lex_pos(lx, start + nf + 2), &b);
+    const char *grid = "";
+    shopstat_status st = grid_item(c, lx, ident, start, &grid);
+    while (!st) {
+        skip_ws(lx);
+        if (lx->i >= lx->n || lx->s[lx->i] != ',')
+            break;
+        lx->i++;
+        skip_ws(lx);
+        size_t at = lx->i;
+        if (lx->i >= lx->n || !is_ident_char(lx->s[lx->i], 1))
+            return fail_at(c, lex_pos(lx, at),
+                           "expected a column after ',' in the grid of expression '%s' (A, B, C "
+                           "same, or FIRST..LAST same)",
+                           lx->s);
+        while (lx->i < lx->n && is_ident_char(lx->s[lx->i], 0))
+            lx->i++;
+        const char *item = sdup(c, lx->s + at, lx->i - at);
+        if (!item)
+            return SHOPSTAT_ENOMEM;
+        size_t after = lx->i;
+        skip_ws(lx);
+        if (!strcmp(item, "same") && (lx->i == lx->n || lex_keyword(lx, "and")))
+            return fail_at(c, lex_pos(lx, at),
+                           "expected a column after ',' in the grid of expression '%s', not "
+                           "'same' (A, B, C same, or FIRST..LAST same)",
+                           lx->s);
+        lx->i = after;
+        st = grid_item(c, lx, item, at, &grid);
+    }
     if (st)
         return st;
     if (!lex_keyword(lx, "same"))
         return fail_at(c, lex_pos(lx, lx->i),
                        "expected 'same' after the grid '%s' in expression '%s' (%s same: one "
                        "answer in every column, its straight-liners)",
-                       ident, lx->s, ident);
+                       grid, lx->s, grid);
     const char **v = zalloc(c, 2, sizeof *v);
-    if (!v || !(out->cond.column = joined(c, a, "..", b)))
+    if (!v)
         return SHOPSTAT_ENOMEM;
     v[0] = "same";
+    out->cond.column = grid;
     out->cond.op = SHOPSTAT_OP_IN;
     out->cond.values = v;
     return SHOPSTAT_OK;
@@ -566,7 +619,8 @@ static shopstat_status parse_one_cond(ctx *c, lexer *lx, shopstat_spec_cond *out
     if (!ident)
         return SHOPSTAT_ENOMEM;
     out->pos = lex_pos(lx, start);
-    if (strstr(ident, ".."))
+    skip_ws(lx);
+    if (strstr(ident, "..") || (lx->exclude && lx->i < lx->n && lx->s[lx->i] == ','))
         return parse_same(c, lx, ident, start, out);
     shopstat_status st = resolve_column(c, ident, out->pos, &out->cond.column);
     if (st)
@@ -2909,6 +2963,12 @@ shopstat_status shopstat_spec_parse(const char *path, shopstat_spec **out, shops
     if (!f)
         return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot open the spec: %s",
                                   strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, path, 0, 0,
+                                  "is a folder, not a spec; name the spec (a .yml file) in it");
+    }
     size_t cap = 65536, len = 0;
     char *buf = malloc(cap);
     shopstat_status st = SHOPSTAT_OK;
@@ -3052,14 +3112,25 @@ static shopstat_status check_excl_conds(const shopstat_spec *s, const shopstat_r
 {
     const char *what = "an exclude: expression";
     for (size_t i = 0; i < n; i++) {
-        const char *col = c[i].cond.column, *dots = strstr(col, "..");
+        const char *col = c[i].cond.column;
         shopstat_status st;
-        if (dots) { /* (each column of the grid, as any condition's) */
-            char first[256];
-            snprintf(first, sizeof first, "%.*s", (int)(dots - col), col);
-            if ((st = check_column(s, r, first, c[i].pos, what, err)) ||
-                (st = check_column(s, r, dots + 2, c[i].pos, what, err)))
-                return st;
+        if ((strstr(col, "..") || strchr(col, ',')) &&
+            shopstat_reader_columns_named(r, col, NULL, 0) == 0) {
+            /* (each column of the grid, as any condition's: items joined by ',', each a
+             * column or FIRST..LAST) */
+            for (const char *item = col; item;) {
+                const char *comma = strchr(item, ','), *stop = comma ? comma : item + strlen(item);
+                char one[256];
+                snprintf(one, sizeof one, "%.*s", (int)(stop - item), item);
+                char *dots =
+                    shopstat_reader_columns_named(r, one, NULL, 0) ? NULL : strstr(one, "..");
+                if (dots)
+                    *dots = '\0';
+                if ((st = check_column(s, r, one, c[i].pos, what, err)) ||
+                    (dots && (st = check_column(s, r, dots + 2, c[i].pos, what, err))))
+                    return st;
+                item = comma ? comma + 1 : NULL;
+            }
         } else if (!strchr(col, '-') || shopstat_reader_columns_named(r, col, NULL, 0) > 0) {
             if ((st = check_column(s, r, col, c[i].pos, what, err)))
                 return st;

@@ -111,6 +111,34 @@ static int looks_like_weight(const char *name)
            strncmp(low, "poids", 5) == 0 || strncmp(low, "gewicht", 7) == 0;
 }
 
+/* A column named like a weight whose values are numbers that cannot be weights: negative
+ * ones, all 0, or numbers beside values that are none ("NaN", "inf", "#NULL!", "heavy";
+ * half its listed values numbers at least, or one not whole: a weight's, not a question's
+ * such as weight_band's "Light", "Heavy"). tab --weight stops at the first such row. */
+static int weight_unfit(const shopstat_colsummary *c)
+{
+    if (!c->name || !looks_like_weight(c->name) || c->present == 0 || c->comma_numeric)
+        return 0; /* (numbers with a decimal comma: describe says so) */
+    if (c->all_numeric)
+        return c->min < 0 || !(c->max > 0);
+    size_t nums = 0;
+    int fraction = 0;
+    for (size_t k = 0; k < c->nlevels; k++) {
+        double v;
+        const char *t = c->levels[k].value;
+        if (shopstat_parse_number(t, strlen(t), 0, &v) == 1 && isfinite(v)) {
+            nums++;
+            fraction |= v != floor(v);
+        }
+    }
+    return nums > 0 && (fraction || 2 * nums >= c->nlevels);
+}
+
+int suggest_weight_name(const char *name)
+{
+    return looks_like_weight(name);
+}
+
 /* A scale's point: a number, or a labelled point ("10 - Extremely likely") as score reads
  * it, so that a labelled export's 0-10 question is proposed an NPS as a coded one is. */
 static int scale_point(const char *v, double *x)
@@ -903,6 +931,27 @@ static void keep_ratings(const shopstat_description *ds, shopstat_suggestion *s,
     }
 }
 
+int shopstat_describe_weight_unfit(const shopstat_description *ds, const shopstat_design_opts *d,
+                                   size_t *col)
+{
+    size_t nc = shopstat_description_ncols(ds), unfit = SIZE_MAX;
+    if (d && d->weight)
+        return 0;
+    for (size_t i = 0; i < nc; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (!c->name || !*c->name || is_design(d, c->name))
+            continue;
+        if (c->all_numeric && c->min >= 0 && c->max > 0 && looks_like_weight(c->name))
+            return 0; /* (a weight proposed) */
+        if (unfit == SIZE_MAX && weight_unfit(c))
+            unfit = i;
+    }
+    if (unfit == SIZE_MAX)
+        return 0;
+    *col = unfit;
+    return 1;
+}
+
 shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                                           const shopstat_design_opts *d, shopstat_suggestion **out,
                                           size_t *n, shopstat_error *err)
@@ -982,7 +1031,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 goto oom;
         } else if (c->type == SHOPSTAT_COL_CATEGORICAL && c->distinct >= 2 && !identifier(c) &&
                    !amounts(c) && !c->comma_numeric && c->nlevels > 0 && !heads_unnamed(ds, i) &&
-                   !other_text(ds, &nx, i)) {
+                   !other_text(ds, &nx, i) && !weight_unfit(c)) {
             /* (nlevels 0: more values than describe lists, dates or clusters, not a
              * question to tab in a start) */
             if (push(&b, SHOPSTAT_SUGGEST_VAR, c->name, strlen(c->name), NULL, i, 1))

@@ -33,6 +33,7 @@
 #define reader_comma_hint shopstat_internal_reader_comma_hint
 #define reader_number_hint shopstat_internal_reader_number_hint
 #define suggest_stem_len shopstat_internal_suggest_stem_len
+#define suggest_weight_name shopstat_internal_suggest_weight_name
 #define period_key shopstat_internal_period_key
 #define period_order shopstat_internal_period_order
 #define reader_file_size shopstat_internal_reader_file_size
@@ -48,6 +49,7 @@
 #define reader_multi_labels shopstat_internal_reader_multi_labels
 #define cond_match_value shopstat_internal_cond_match_value
 #define excl_column shopstat_internal_excl_column
+#define excl_grid shopstat_internal_excl_grid
 #define excl_cond_match shopstat_internal_excl_cond_match
 #define excl_length_value shopstat_internal_excl_length_value
 #define excl_rows_error shopstat_internal_excl_rows_error

@@ -4,6 +4,8 @@
 set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/.."
+# the suites name the build "$root/$BUILD": an absolute one is passed relative to the checkout
+case $BUILD in /*) BUILD=$(realpath -m --relative-to=. "$BUILD") ;; esac
 passed=0; failed=0
 export CMOCKA_MESSAGE_OUTPUT=stdout
 for t in "$BUILD"/tests/test_*; do

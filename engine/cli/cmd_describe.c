@@ -353,14 +353,49 @@ static int is_ident(const char *name)
     return ident;
 }
 
+/* Lengths under 0 (an end before its start): no interview, a clock's or an export's
+ * fault, left out of the median and the count above but taken by its --exclude too, so
+ * the line says so, with the --exclude that takes them alone. */
+static void print_negative_length(FILE *out, const shopstat_reader *r,
+                                  const shopstat_description *ds, const shopstat_speed_summary *sp)
+{
+    char nb[256], nb2[256], cond[600];
+    size_t k = sp->negative;
+    fputs("  ", out);
+    if (sp->col != SIZE_MAX) {
+        const char *name = shown_name(r, ds, sp->col, nb, sizeof nb);
+        put_cell(out, name, 0);
+        fprintf(out,
+                ": %zu row%s a negative length (the first on line %zu; a fault of the export?): ",
+                k, k == 1 ? " holds" : "s hold", sp->negative_line);
+        snprintf(cond, sizeof cond, "%s:<0", name);
+    } else {
+        const char *start = shown_name(r, ds, sp->start, nb, sizeof nb);
+        const char *end = shown_name(r, ds, sp->end, nb2, sizeof nb2);
+        put_cell(out, start, 0);
+        fputs(" to ", out);
+        put_cell(out, end, 0);
+        fprintf(out,
+                ": %zu interview%s before %s start, a negative length (the first on line %zu; "
+                "a clock or time zone wrong?): ",
+                k, k == 1 ? " ends" : "s end", k == 1 ? "its" : "their", sp->negative_line);
+        snprintf(cond, sizeof cond, "%s-%s:<0", end, start);
+    }
+    fputs("--exclude ", out);
+    put_word(out, cond);
+    fprintf(out, " leaves %s out", k == 1 ? "it" : "them");
+    if (sp->fast)
+        fprintf(out, ";\n    the speeders' --exclude above takes %s too (not in its count)",
+                k == 1 ? "it" : "them");
+    fputs("\n", out);
+}
+
 /* Speeders: the rows whose interview took under a third of the median (a common rule of
  * panels' quality checks), with the --exclude that leaves them out, counted as it would
  * count them; from a start and an end column, what is missing to exclude them. */
-static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+static void print_speed_lines(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                              const shopstat_speed_summary *sp)
 {
-    const shopstat_speed_summary *sp = shopstat_description_speed(ds);
-    if (!sp || !sp->fast)
-        return;
     char nb[256], nb2[256], med[64], lim[64], cond[600];
     num(med, sizeof med, sp->median);
     num(lim, sizeof lim, sp->limit);
@@ -422,8 +457,88 @@ static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_desc
     fputs(")\n", out);
 }
 
+/* The interview lengths' lines: speeders, then lengths under 0. */
+static void print_speed(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+{
+    const shopstat_speed_summary *sp = shopstat_description_speed(ds);
+    if (!sp)
+        return;
+    if (sp->fast)
+        print_speed_lines(out, r, ds, sp);
+    if (sp->rows && sp->median == 0) { /* (a third of 0 takes no row: said, not silence) */
+        char nb[256], nb2[256];
+        fputs("  ", out);
+        if (sp->col != SIZE_MAX) {
+            put_cell(out, shown_name(r, ds, sp->col, nb, sizeof nb), 0);
+            fputs(": the median length is 0, at least half the rows hold 0: no speeder can "
+                  "be told by it (a length of another unit, or not filled in?)\n",
+                  out);
+        } else {
+            put_cell(out, shown_name(r, ds, sp->start, nb, sizeof nb), 0);
+            fputs(" to ", out);
+            put_cell(out, shown_name(r, ds, sp->end, nb2, sizeof nb2), 0);
+            fputs(": the median interview took 0 s, at least half end when they start: no "
+                  "speeder can be told by them (both columns one time, the start's?)\n",
+                  out);
+        }
+    }
+    if (sp->negative)
+        print_negative_length(out, r, ds, sp);
+}
+
+/* A column named like a weight whose values cannot be weights (shopstat_describe_weight_unfit):
+ * why it is not proposed as --weight, nor as a question; tab --weight stops at the first such
+ * row (every weight a number >= 0, as R's svydesign). */
+static void print_weight_unfit(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                               const shopstat_design_opts *d)
+{
+    size_t col;
+    if (!shopstat_describe_weight_unfit(ds, d, &col))
+        return;
+    const shopstat_colsummary *c = shopstat_description_column(ds, col);
+    char nb[256], v[64], cond[400], vals[300];
+    fputs("  ", out);
+    put_cell(out, shown_name(r, ds, col, nb, sizeof nb), 0);
+    fputs(": named like a weight, not proposed: ", out);
+    if (c->all_numeric && !(c->min < 0)) {
+        fputs("every value is 0\n", out);
+        return;
+    }
+    /* the values that are no weight: no finite number, or a negative one (listed when
+     * describe lists the column's values; else, numbers all, those under 0) */
+    size_t nbad = 0, kinds = 0, at = 0;
+    vals[0] = 0;
+    for (size_t k = 0; k < c->nlevels; k++) {
+        double x;
+        const char *t = c->levels[k].value;
+        if (shopstat_parse_number(t, strlen(t), 0, &x) == 1 && isfinite(x) && x >= 0)
+            continue;
+        nbad += c->levels[k].count;
+        if (kinds++ < 4 && !strchr(t, ',') && at < sizeof vals)
+            at += (size_t)snprintf(vals + at, sizeof vals - at, "%s%s", kinds > 1 ? "," : "", t);
+    }
+    if (nbad) {
+        fprintf(out, "%zu row%s no weight (", nbad, nbad == 1 ? " holds" : "s hold");
+        for (const char *p = vals; *p;) {
+            size_t len = strcspn(p, ",");
+            fprintf(out, "%s'%.*s'", p == vals ? "" : ", ", (int)len, p);
+            p += len + (p[len] == ',');
+        }
+        fputs(kinds > 4 ? ", ...; missing codes?)" : "; a missing code?)", out);
+        snprintf(cond, sizeof cond, "%s:%s", c->name, vals);
+    } else {
+        fprintf(out, "some rows hold a negative value (the smallest %s)", num(v, sizeof v, c->min));
+        snprintf(cond, sizeof cond, "%s:<0", c->name);
+    }
+    fputs(": --weight stops at the first\n    such row (a weight is a number >= 0, as R's "
+          "svydesign takes it); --exclude ",
+          out);
+    put_word(out, cond);
+    fputs(" leaves them out\n", out);
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
-                          const texts_probe *tp)
+                          const texts_probe *tp, const shopstat_design_opts *d)
 {
     size_t n = shopstat_description_ncols(ds);
     int w = 6;
@@ -491,6 +606,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         fputs("}])\n", out);
     }
     print_speed(out, r, ds);
+    print_weight_unfit(out, r, ds, d);
     /* (not errors: only a command that names such a column stops) */
     if (unnamed)
         fprintf(out, "  %zu column%s no name: a command cannot use %s\n", unnamed,
@@ -670,6 +786,36 @@ static int by_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The replicate columns (cols[i], or first + i when cols is NULL; n of them) holding a
+ * negative value, named into buf: "PWGTP7" or "PWGTP7, PWGTP12, ... (5 columns)", with
+ * "; the smallest -3"; their count (0: none, buf ""). A negative replicate weight is no
+ * fault: calibrated (raked) replicates have them, the ACS PUMS's PWGTP1..80 range from
+ * -9999 (docs/methods.md), and R's svrepdesign and tab take them as they are. */
+static size_t negative_replicates(const shopstat_description *ds, const size_t *cols, size_t first,
+                                  size_t n, char *buf, size_t cap)
+{
+    size_t k = 0, at = 0;
+    double lo = 0;
+    char v[64];
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *cs = shopstat_description_column(ds, cols ? cols[i] : first + i);
+        if (!cs || !cs->all_numeric || !(cs->min < 0))
+            continue;
+        lo = k == 0 || cs->min < lo ? cs->min : lo;
+        if (k < 3 && at < cap)
+            at += (size_t)snprintf(buf + at, cap - at, "%s%.60s", k ? ", " : "", cs->name);
+        else if (k == 3 && at < cap)
+            at += (size_t)snprintf(buf + at, cap - at, ", ...");
+        k++;
+    }
+    if (k > 3 && at < cap)
+        at += (size_t)snprintf(buf + at, cap - at, " (%zu columns)", k);
+    if (k && at < cap)
+        snprintf(buf + at, cap - at, "; the smallest %s", num(v, sizeof v, lo));
+    return k;
+}
+
 /* The replicate-weight design tab would use: its columns, type and scales, and each
  * replicate's sum of weights (a replicate's total should be near the full sample's; one far
  * off is a column that is not a replicate weight, or one of another survey wave). */
@@ -726,6 +872,14 @@ static void print_replicates(FILE *out, const shopstat_description *ds, const cl
     if (!sums)
         fprintf(out, "  sums:       not computed (out of memory)\n");
     free(sums);
+    char neg[400];
+    size_t kneg = negative_replicates(ds, rw->cols, 0, rw->R, neg, sizeof neg);
+    if (kneg)
+        fprintf(out,
+                "  negative:   %zu replicate column%s negative values (%s): normal for "
+                "calibrated replicate weights (the ACS's have them); R's svrepdesign and tab "
+                "take them as they are\n",
+                kneg, kneg == 1 ? " holds" : "s hold", neg);
     if (bad)
         fprintf(out,
                 "  warning:    %zu replicate column%s (%s%s) with missing or non-numeric "
@@ -1936,16 +2090,24 @@ static void note_replicates(FILE *out, const shopstat_description *ds, const rep
                 "JK1's factors (one of R groups left out of each replicate): --reptype jk1 "
                 "(scale (R - 1)/R; check the file's documentation)\n",
                 num(a, sizeof a, (double)g->R / (double)(g->R - 1)), g->R);
-    else
+    else if (g->lo < 0) {
+        char neg[400];
+        size_t kneg = negative_replicates(ds, NULL, g->first, g->R, neg, sizeof neg);
+        fprintf(out,
+                "%zu replicate column%s negative values (%s): normal for calibrated replicate "
+                "weights (the ACS's have them), which R and tab take as they are\n      add the "
+                "--reptype the file's documentation names: brr or jk2 (the weight times 0 or 2; "
+                "jk2 also 1), fay --rho R (times rho or 2 - rho, never 0), jk1, jkn --rscales, "
+                "bootstrap, sdr (ACS)\n",
+                kneg, kneg == 1 ? " holds" : "s hold", neg);
+    } else
         fprintf(out,
                 "%s\n      add the --reptype the file's documentation names: brr or jk2 "
                 "(the weight times 0 or 2; jk2 also 1), fay --rho R (times rho or 2 - rho, "
                 "never 0), jk1, jkn --rscales, bootstrap, sdr (ACS)\n",
-                g->lo < 0    ? "some replicate weights are negative (calibrated replicates, as "
-                               "the ACS's can be: R and tab take them)"
-                : g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
-                             : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
-                               "jackknife)");
+                g->lo == 0 ? "some replicate weights are 0 (a PSU left out: not Fay's BRR)"
+                           : "no replicate weight is 0 (Fay's BRR or sdr, not brr or a "
+                             "jackknife)");
     fprintf(out, "      --mse when it says variances are taken about the full-sample estimate, "
                  "--no-mse about the replicates' mean (defaults: sdr --mse, as the Census "
                  "Bureau's; the others --no-mse, as R's)\n");
@@ -2220,11 +2382,20 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
         note_scale_levels(out, ds, s);
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT)
-            fprintf(out, "  --weight %s: named like a weight%s\n", s->name,
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT) {
+            /* (one value in every row: a self-weighting sample, whose estimates the weight
+             * leaves as they are; said, lest it be read as a weighting done) */
+            const shopstat_colsummary *wc = shopstat_description_column(ds, s->columns[0]);
+            char one[96] = "", w1[40];
+            if (wc->all_numeric && wc->min == wc->max && !wc->missing)
+                snprintf(one, sizeof one,
+                         "; %s in every row: percentages and means are those without it",
+                         num(w1, sizeof w1, wc->min));
+            fprintf(out, "  --weight %s: named like a weight%s%s\n", s->name, one,
                     proposed ? ""
                     : reps   ? " (the full-sample weight of the replicate weights)"
                              : " (add --strata and --psu for a clustered sample)");
+        }
         if (s->kind == SHOPSTAT_SUGGEST_WEIGHT && reps)
             note_replicates(out, ds, &rg);
         if (s->kind == SHOPSTAT_SUGGEST_CODES && s->sep && s->sep == codes_sep && !given_sep) {
@@ -2418,7 +2589,7 @@ int cmd_describe(int argc, char **argv)
         texts_probe tp;
         probe_texts_row(data, &o, &tp);
         print_dialect(out, r, &o);
-        print_columns(out, r, ds, &tp);
+        print_columns(out, r, ds, &tp, &o.design);
         print_design(out, ds, &o);
         if (rw.R)
             print_replicates(out, ds, &o, &rw);

@@ -13,13 +13,15 @@ const char cmd_replicate_help[] =
     "usage: shopstat replicate DATA --weight W --psu P [--strata S] [--fpc F]\n"
     "                          --type jk1|jkn|jk2|bootstrap [--replicates R] [--seed N]\n"
     "                          [--prefix rep] [--lonely-psu fail|remove|certainty] [-o OUT.csv]\n"
+    "                          [--rscales-file FILE]\n"
     "\n"
     "Writes DATA with replicate weight columns rep1..repR appended (the weight times each\n"
     "replicate's multiplier of the row's PSU) and prints on stderr the flags that analyse\n"
     "them with tab, compare and chisq.\n"
     "  jk1        delete-one-PSU jackknife, unstratified (R's as.svrepdesign type JK1)\n"
     "  jkn        stratified jackknife, one replicate per PSU (type JKn); the flags carry\n"
-    "             the per-replicate --rscales (1 - f_h)(n_h - 1)/n_h\n"
+    "             the per-replicate --rscales (1 - f_h)(n_h - 1)/n_h, or with\n"
+    "             --rscales-file FILE, written there one a line, --rscales @FILE\n"
     "  jk2        paired jackknife (WesVar's JK2; R's svrepdesign type JK2): exactly two\n"
     "             PSUs in every stratum, one replicate per stratum dropping its first PSU\n"
     "             and doubling the other; no --fpc, no --lonely-psu\n"
@@ -53,10 +55,10 @@ int cmd_replicate(int argc, char **argv)
     shopstat_replicate_opts_init(&o);
     shopstat_error err;
     shopstat_error_clear(&err);
-    const char *data = NULL, *output = NULL;
+    const char *data = NULL, *output = NULL, *rsfile = NULL;
     int have_type = 0, rc = 0;
-    static const char *const once[] = {"--type",       "--replicates", "--seed", "--prefix",
-                                       "--lonely-psu", "-o|--output",  NULL};
+    static const char *const once[] = {"--type",       "--replicates", "--seed",         "--prefix",
+                                       "--lonely-psu", "-o|--output",  "--rscales-file", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) || cli_reject_repeats(argc, argv, once))
         rc = 2;
     for (int i = 1; i < argc && !rc; i++) {
@@ -96,6 +98,10 @@ int cmd_replicate(int argc, char **argv)
             if (m < 0)
                 rc = 2;
             output = v;
+        } else if ((m = cli_flag_value(argc, argv, &i, "--rscales-file", &v)) != 0) {
+            if (m < 0)
+                rc = 2;
+            rsfile = v;
         } else if (strcmp(argv[i], "--exclude") == 0 || strncmp(argv[i], "--exclude=", 10) == 0 ||
                    strcmp(argv[i], "--dedupe") == 0 || strncmp(argv[i], "--dedupe=", 9) == 0) {
             /* Replicates made on every row and rows dropped later by tab --exclude (or
@@ -107,8 +113,9 @@ int cmd_replicate(int argc, char **argv)
                                  "write those rows to a file and run replicate on it",
                                  flag);
         } else {
-            static const char *const own[] = {"--type",       "--replicates", "--seed", "--prefix",
-                                              "--lonely-psu", "--output",     "--help", NULL};
+            static const char *const own[] = {"--type",   "--replicates",   "--seed",
+                                              "--prefix", "--lonely-psu",   "--output",
+                                              "--help",   "--rscales-file", NULL};
             const char *near = cli_closest_flag(argv[i], own);
             rc = near ? cli_usage_error("replicate: unknown option '%s' (did you mean %s?)",
                                         argv[i], near)
@@ -121,8 +128,19 @@ int cmd_replicate(int argc, char **argv)
         rc = cli_usage_error("replicate: no data file given (see 'shopstat help replicate')");
     if (!rc && !have_type)
         rc = cli_usage_error("replicate: give --type jk1, jkn, jk2 or bootstrap");
+    /* (the other types' replicates share one scale: the flags carry it, no file) */
+    if (!rc && rsfile && o.type != SHOPSTAT_REP_JKN)
+        rc = cli_usage_error("replicate: --rscales-file is for --type jkn, whose replicates have "
+                             "scales of their own; %s's share one scale, which the flags give",
+                             shopstat_rep_type_name(o.type));
+    if (!rc && rsfile && (!*rsfile || strcmp(rsfile, "-") == 0))
+        rc = cli_usage_error("replicate: --rscales-file takes a file name, not '%s'", rsfile);
     if (!rc)
         rc = cli_check_output(output, data);
+    if (!rc && rsfile)
+        rc = cli_check_output(rsfile, data);
+    if (!rc && rsfile)
+        rc = cli_check_outputs_differ(output, "-o", rsfile, "--rscales-file");
     if (rc) {
         cli_data_opts_free(&d);
         return rc;
@@ -131,18 +149,35 @@ int cmd_replicate(int argc, char **argv)
     o.strata = d.design.strata;
     o.psu = d.design.psu;
     o.fpc = d.design.fpc;
-    shopstat_outfile *of = NULL;
+    shopstat_outfile *of = NULL, *rf = NULL;
     shopstat_replicate_info info;
     memset(&info, 0, sizeof info);
-    if (shopstat_outfile_open(output ? output : "-", &of, &err)) {
+    if (shopstat_outfile_open(output ? output : "-", &of, &err) ||
+        (rsfile && shopstat_outfile_open(rsfile, &rf, &err))) {
+        shopstat_outfile_abort(of);
         rc = cli_fail(&err);
     } else if (shopstat_replicate_write(data, &d.csv, &o, shopstat_outfile_stream(of), &info,
                                         &err)) {
         shopstat_outfile_error(of, &err); /* (a failed write: the file and why) */
         shopstat_outfile_abort(of);
+        shopstat_outfile_abort(rf);
         rc = cli_fail(&err);
-    } else if (shopstat_outfile_commit(of, &err)) {
-        rc = cli_fail(&err);
+    } else {
+        /* the scales one a line, as R's scan(FILE) and --rscales @FILE read them (17
+         * digits: the numbers themselves); that file first, so that a failure leaves no
+         * data file without it, and taken back when the data file fails */
+        char num[32];
+        for (size_t r = 0; rf && r < info.replicates; r++)
+            fprintf(shopstat_outfile_stream(rf), "%s\n",
+                    shopstat_format_double(info.rscales[r], num, sizeof num));
+        if (shopstat_outfile_commit(rf, &err)) {
+            shopstat_outfile_abort(of);
+            rc = cli_fail(&err);
+        } else if (shopstat_outfile_commit(of, &err)) {
+            if (rf)
+                remove(rsfile);
+            rc = cli_fail(&err);
+        }
     }
     if (!rc) {
         char num[32];
@@ -155,7 +190,9 @@ int cmd_replicate(int argc, char **argv)
         if (o.type == SHOPSTAT_REP_JK1 && info.scale != (double)(info.replicates - 1) /
                                                              (double)info.replicates)
             fprintf(stderr, " --repscale %s", shopstat_format_double(info.scale, num, sizeof num));
-        if (o.type == SHOPSTAT_REP_JKN) {
+        if (o.type == SHOPSTAT_REP_JKN && rsfile) {
+            fprintf(stderr, " --rscales @%s", rsfile);
+        } else if (o.type == SHOPSTAT_REP_JKN) {
             fputs(" --rscales ", stderr);
             for (size_t r = 0; r < info.replicates; r++)
                 fprintf(stderr, "%s%s", r ? "," : "",

@@ -201,12 +201,17 @@ int shopstat_description_none_rows(const shopstat_description *ds, size_t first,
  * length was read (kept rows: after the exclusions), median: their median in the column's
  * units (seconds for a pair; to 1/100 of a unit), limit: a third of it rounded up to a
  * whole unit (to 1/100 when the values are not whole), fast: the rows shorter than limit,
- * as --exclude 'COL:<limit' counts them (speeders, usually left out). NULL when the header
- * has no such column, or no row's length could be read. */
+ * as --exclude 'COL:<limit' counts them (speeders, usually left out). negative: the kept
+ * rows whose length is under 0 (an end before its start, a clock or time-zone fault; a
+ * negative duration), counted in neither rows nor the median, but taken by --exclude
+ * 'COL:<limit' too; negative_line: the first one's line in the file (0 when none). When
+ * every length read is negative, rows and fast are 0 and median and limit NaN. NULL when
+ * the header has no such column, or no row's length could be read. */
 typedef struct shopstat_speed_summary {
     size_t col, start, end;
     size_t rows, fast;
     double median, limit;
+    size_t negative, negative_line;
 } shopstat_speed_summary;
 const shopstat_speed_summary *shopstat_description_speed(const shopstat_description *ds);
 
@@ -240,7 +245,8 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
  * - codes: a column of code_lists ("1,3") or of label lists (label_sep: "Website errors;
  *   Wrong item"): SHOPSTAT_SUGGEST_CODES;
  * - a weight: without d's weight, the first column of numbers >= 0, not all 0, named
- *   like one ("wt", "weight", "final_wgt", "WTMEC2YR", "pond"): SHOPSTAT_SUGGEST_WEIGHT;
+ *   like one ("wt", "weight", "final_wgt", "WTMEC2YR", "pond"): SHOPSTAT_SUGGEST_WEIGHT (one
+ *   named so whose numbers cannot be weights is no question: shopstat_describe_weight_unfit);
  * - single choice: every other categorical column of two values or more, but for one of
  *   five values or more all distinct or a name ending in "id" over distinct values (an
  *   identifier, comments), numbers not all whole
@@ -319,6 +325,14 @@ typedef struct shopstat_suggestion {
      * (shopstat_plan_set_codes_sep), else 0 (the default split at ';' and ',' reads it) */
     char sep;
 } shopstat_suggestion;
+
+/* No weight proposed (d gives none, and no column named like one holds numbers >= 0, not
+ * all 0), but a column named like a weight holds numbers that cannot be weights: a negative
+ * one, only 0s, or numbers beside values that are none ("NaN", "inf", "#NULL!"; half its
+ * listed values numbers at least, or one not whole). 1 and its index in *col (the first such
+ * column; it is proposed as no question either), else 0. */
+int shopstat_describe_weight_unfit(const shopstat_description *ds, const shopstat_design_opts *d,
+                                   size_t *col);
 
 /* The suggestions in file order of their first column; *out is NULL when there are none.
  * Free with shopstat_suggestions_free. Errors: SHOPSTAT_ENOMEM. d may be NULL. */

@@ -101,8 +101,8 @@ typedef struct shopstat_reader shopstat_reader;
  * Open path, read and validate the header, detect the dialect. On failure *out is
  * NULL and err holds a positioned message; a workbook (.xlsx, .ods, .xls: ZIP or OLE2
  * bytes) or a YAML survey spec given as path is refused as such at 1:1 (the spec: at its
- * first key's line). opts may be NULL (defaults). The reader
- * keeps its own copies of the option strings. */
+ * first key's line); a folder is SHOPSTAT_EUSAGE ("is a folder, not a file to read").
+ * opts may be NULL (defaults). The reader keeps its own copies of the option strings. */
 shopstat_status shopstat_reader_open(const char *path, const shopstat_csv_opts *opts,
                                      shopstat_reader **out, shopstat_error *err);
 

@@ -121,7 +121,7 @@ expect_error dev_zero "/dev/zero:1:1: error: NUL byte in the file (is it UTF-16 
     describe /dev/zero
 expect_error dev_null "/dev/null: error: file is empty (no header row)" tab /dev/null --var q
 mkdir folder.csv
-expect_error folder "folder.csv: error: read error: Is a directory" describe folder.csv
+expect_error folder "folder.csv: error: is a folder, not a file to read; name the file in it" describe folder.csv
 
 # ---- shape: columns, fields, quotes, line ends ---------------------------------------------
 

@@ -1622,6 +1622,21 @@ if $S report "$T/xl.yml" -o "$T/xl2" --no-charts 2>"$T/xl2.err"; then
 else
     ko "report with length and grid in one item failed: $(cat "$T/xl2.err")"
 fi
+# a grid named by a list (columns and ranges joined by ','), as --exclude 'Q5_2,Q5_3,Q5_4:same'
+# (tests/cli/cases/exclude_same_list): the same 6 rows as Q5_2..Q5_4; Q5_1, Q5_3, Q5_4 8
+# (Python: every item answered, one value in all). Before: "unknown column 'Q5_2'... " ----
+xl_spec '  - {where: "Q5_2, Q5_3, Q5_4 same", reason: straight-liners}'
+if $S report "$T/xl.yml" -o "$T/xll" --no-charts 2>"$T/xll.err"; then
+    check "exclude: a grid's list" grep -qF '"exclude": [{"reason": "straight-liners", "rows": 6}]' "$T/xll/run.json"
+else
+    ko "report with a grid's list excluded failed: $(cat "$T/xll.err")"
+fi
+xl_spec '  - {where: "Q5_1,Q5_3..Q5_4 same", reason: straight-liners}'
+if $S report "$T/xl.yml" -o "$T/xll2" --no-charts 2>"$T/xll2.err"; then
+    check "exclude: a grid's list with a range" grep -qF '"exclude": [{"reason": "straight-liners", "rows": 8}]' "$T/xll2/run.json"
+else
+    ko "report with a grid's list and range excluded failed: $(cat "$T/xll2.err")"
+fi
 # errors at their place: a column not in the data, a grid's order, no operator of order,
 # a length's unit, a length outside exclude:
 xl_err() {
@@ -1633,6 +1648,12 @@ xl_spec '  - {where: "EndDate - Startdate < 2 min"}'
 xl_err "length, unknown column" "xl.yml:7:14: error: unknown column 'Startdate' (did you mean 'StartDate'?) in an exclude: expression"
 xl_spec '  - {where: "Q5_4..Q5_1 same"}'
 xl_err "grid's order" "xl.yml:7:14: error: exclude column 'Q5_4..Q5_1': a grid FIRST..LAST names its first column, then a later one"
+xl_spec '  - {where: "Q5_1, Q5_9 same"}'
+xl_err "grid's list, unknown column" "xl.yml:7:14: error: unknown column 'Q5_9' (did you mean 'Q5_1'?) in an exclude: expression"
+xl_spec '  - {where: "Q5_1, Q5_2"}'
+xl_err "grid's list without same" "xl.yml:7:24: error: expected 'same' after the grid 'Q5_1,Q5_2'"
+xl_spec '  - {where: "Q5_1, same"}'
+xl_err "grid's list of one" "xl.yml:7:20: error: expected a column after ',' in the grid of expression 'Q5_1, same', not 'same'"
 xl_spec '  - {where: "EndDate - StartDate == 3"}'
 xl_err "length's operator" "xl.yml:7:34: error: expected <, <=, > or >= after the length EndDate - StartDate"
 xl_spec '  - {where: "EndDate - StartDate < 2 weeks"}'
