@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Draw the percentage grid and tick labels of a proportion axis between top and bottom. */
-static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double bottom)
+/* Draw the percentage grid and tick labels of a proportion axis between top and bottom;
+ * scaled (an axis ending below 100%, plots_pct_axis): its end's label in bold ink, so that
+ * the scale is read before the bars. */
+static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double bottom, int scaled)
 {
     cairo_t *cr = c->cr;
     double s = c->s;
@@ -24,7 +26,12 @@ static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double botto
         cairo_stroke(cr);
         char buf[32];
         snprintf(buf, sizeof buf, "%.*f%%", dec, v * 100);
-        plots_text(cr, buf, x, bottom + 4 * s, 0, &f, 1, NULL, NULL);
+        plots_font fe = f;
+        if (scaled && i == nt) {
+            fe.bold = 1;
+            fe.colour = PLOTS_INK;
+        }
+        plots_text(cr, buf, x, bottom + 4 * s, 0, &fe, 1, NULL, NULL);
     }
 }
 
@@ -145,7 +152,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     fsig.bold = 1;
     double vw, vh, sigw = 0;
     char probe[32];
-    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+    plots_axis pa;
+    int scaled = plots_pct_axis(d->cells, nl * ns, o, &pa);
+    int vdec = plots_pct_decimals(o, &pa, scaled);
+    plots_fmt_pct(1.0, vdec, probe, sizeof probe);
     plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
     for (size_t i = 0; i < nl * ns; i++)
         if (d->cells[i].sig && d->cells[i].sig[0]) {
@@ -251,15 +261,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
         const double *by = band_y + k * (per + 1);
         double bx = b.x + (double)k * (cw + colgap);
-        plots_axis a = {0, 1, 0.2, 0, 0};
-        if (o->zoom) {
-            plots_zoom_axis(d->cells, nl * ns, o->show_ci, &a);
-        } else if (nl * ns > 0) {
-            a.step = 0.2;
-        }
+        plots_axis a = pa;
         a.x0 = bx + lw + 12 * s + (markw > 0 ? markw + 3 * s : 0);
         a.x1 = bx + cw - vw - sigw - 8 * s;
-        pct_grid(c, &a, top - 4 * s, bottom);
+        pct_grid(c, &a, top - 4 * s, bottom, scaled);
 
         for (size_t r = c0; r < c1; r++) {
             size_t l = order[r];
@@ -290,7 +295,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
                     xend = fmax(xend, xh);
                 }
                 char buf[32];
-                plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+                plots_fmt_pct(x->value, vdec, buf, sizeof buf);
                 fv.colour = low ? PLOTS_GREY : PLOTS_INK;
                 double tw;
                 plots_text(cr, buf, xend + 4 * s, ym, 0, &fv, 1, &tw, NULL);

@@ -52,6 +52,20 @@ static int any_sig(const shopstat_chart_data *d, const shopstat_chart_opts *o)
     return 0;
 }
 
+/* The proportion axis of a bar or trend chart (plots_pct_axis: 1 when scaled to small
+ * shares); -1 for the other kinds. */
+static int pct_axis(const plots_ctx *c, plots_axis *a)
+{
+    const shopstat_chart_data *d = c->d;
+    if (c->o->type == SHOPSTAT_CHART_BARS)
+        return plots_pct_axis(d->cells, d->nlevels * d->nseries, c->o, a);
+    if (c->o->type == SHOPSTAT_CHART_TREND && !(isfinite(d->score_min) &&
+                                                isfinite(d->score_max) &&
+                                                d->score_min < d->score_max))
+        return plots_pct_axis(d->trend, d->nlevels * d->nseries * d->nwaves, c->o, a);
+    return -1;
+}
+
 /* Whether a zoomed axis starts above 0%: small values can pull it down to 0, and then the
  * bars' lengths are true and the footer must not warn about them. */
 static int zoom_above_zero(const plots_ctx *c)
@@ -186,6 +200,14 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
     }
     if (zoom_above_zero(c))
         ADD(" Zoomed axis: it does not start at 0%%.");
+    {
+        plots_axis a;
+        if (pct_axis(c, &a) == 1) {
+            int dec = plots_tick_decimals(a.step);
+            ADD(" Axis scaled to the small shares: it runs from 0%% to %.*f%%, not to 100%%.",
+                dec, a.hi * 100);
+        }
+    }
     if (o->type == SHOPSTAT_CHART_SCORE && o->zoom) {
         plots_axis a;
         plots_score_axis(d, o, &a);

@@ -187,6 +187,21 @@ void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a);
  * their CIs when show_ci, kept within 0-100%. One function for the bars, the trend lines and
  * the footer, which says the axis does not start at 0% only when this one does not. */
 void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, plots_axis *a);
+/* Below this share every value of a proportion chart is small: on a 0-100% axis its longest
+ * bar would be a sliver of 10 points or less at A4 (a rare problem ticked by 0.4%: 2 points),
+ * so the axis is scaled to the data instead, from 0 (bar lengths stay true). Charts of
+ * larger shares keep the 0-100% axis a reader compares charts by. */
+#define PLOTS_SMALL_SHARE 0.02
+/* The value axis of a proportion chart (bars, a trend's lines) of the n cells: --zoom's
+ * (plots_zoom_axis); else, when every value is under PLOTS_SMALL_SHARE, 0 to a nice end
+ * covering the values (and CIs when show_ci), and returns 1; else 0-100% by 20%. One
+ * function for the chart and its footer, which names a scaled axis's end. */
+int plots_pct_axis(const shopstat_chart_cell *cells, size_t n, const shopstat_chart_opts *o,
+                   plots_axis *a);
+/* Decimals of a proportion chart's value labels on axis a: the options', but at least one
+ * when the axis is scaled (plots_pct_axis returned 1) or spans 5% or less ("0.4%", not
+ * "<1%" beside "1%"; a difference chart's "+0.3", not "0"). */
+int plots_pct_decimals(const shopstat_chart_opts *o, const plots_axis *a, int scaled);
 /* Decimals that the tick labels of an axis with this step (in proportion units, labelled in
  * percent or percentage points) need to name every tick exactly: 0 for steps of 5%, 1 for
  * 2.5% or 0.5%, 2 for 0.25%. One count for the whole axis, so its labels read alike. */
