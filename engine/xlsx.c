@@ -60,7 +60,7 @@ typedef struct fmts {
 
 /* A number format's twins, so that a cell reads as report.md's text of its value: zero, the
  * format without a sign, for a value that rounds to 0 (a Wald bound of -0.0004 reads "0.0%",
- * not "-0.0%"; an NPS bound of -0.3 "0", not "-0"); more, the format with one and two more
+ * not "-0.0%"; an NPS of 0.15 "0", not "+0", and a bound of -0.3 "0", not "-0"); more, the format with one and two more
  * decimals, for a change in points that rounds to 0 and keeps its side there
  * (shopstat_format_fixed's SHOPSTAT_FIXED_SIDE: "-0.04", not "-0.0"). scale: the value's
  * units in the format's last decimal (1000 for "0.0%" of a share). */
@@ -246,7 +246,9 @@ static lxw_format *shown_format(const wctx *c, lxw_format *f, double v)
         for (int k = 0; k < 2 && t->more[k]; k++)
             if (a * pow(10, k + 1) >= 0.5)
                 return t->more[k];
-        return v < 0 && t->zero ? t->zero : f;
+        /* (either side of a signed format: "+0;-0;0" shows an NPS of +0.15 as "+0", where
+         * report.md says "0") */
+        return t->zero && (v < 0 || f->num_format[0] == '+') ? t->zero : f;
     }
     return f;
 }

@@ -1867,7 +1867,7 @@ if $S report tests/report/specs/scale_points.yml -o "$T/points" --quiet 2>"$T/po
         test "$(grep '^rec_mean,' "$T/points/tables.csv" | cut -d, -f3 | tr '\n' ' ')" = "0 2 3 5 6 7 8 9 10 "
     for lv in 1 4; do
         check "scale_points: report.md's $lv, 0% on both sides" grep -qxF \
-            "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | +0.0 (0% on both sides: no test) |" "$T/points/report.md"
+            "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | 0.0 (0% on both sides: no test) |" "$T/points/report.md"
     done
     check "scale_points: report.md has no NaN" sh -c "! grep -qi 'nan' '$T/points/report.md'"
     check "scale_points: the workbook's p of a difference between two 0% says no test" \
