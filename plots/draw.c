@@ -278,7 +278,7 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, double type_h
     c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);
-    c.compact = opts->compact && !pg;
+    c.compact = pg ? 0 : opts->compact;
 
     cairo_save(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
@@ -432,7 +432,7 @@ shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
     if (st)
         return st;
     shopstat_chart_opts co = *opts;
-    co.compact = 1;
+    co.compact = opts->compact > 1 ? opts->compact : 1;
     shopstat_chart_data dc = *d;
     dc.opts = &co;
     /* laid out on a recording surface: the text's sizes are those of the drawing */

@@ -68,7 +68,8 @@ typedef struct plots_ctx {
     const plots_page *page; /* NULL: the whole chart on its page */
     shopstat_error *err;
     int compact; /* opts compact (never on a report's page of rows): rows as tight as they
-                    may be (score charts), the footer under the plot */
+                    may be (score charts), the footer under the plot; 2: tight (Likert rows
+                    at their labels' least pitch too) */
     double used; /* set by a chart kind: the bottom of what it drew (its axis and the axis's
                     title), where a compact chart's footer goes; 0 = the body's bottom */
 } plots_ctx;

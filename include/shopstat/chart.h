@@ -79,7 +79,10 @@ typedef struct shopstat_chart_opts {
                                   The type keeps the size it has on the whole w x h, and a score
                                   chart's rows are as tight as its labels allow.
                                   shopstat_chart_compact_height() says how tall it is; a trend
-                                  chart takes the whole height all the same. */
+                                  chart takes the whole height all the same. 2 = compact and
+                                  tight: a Likert chart's rows too at the least pitch their
+                                  labels allow (report.pdf, so that two short charts share a
+                                  page that their usual pitch would overfill by a few points). */
     int fit_height;            /* 1 = shopstat_chart_render_pages() cuts each page to the
                                   height its chart takes: the chart is laid out compact on
                                   width x height (the type of that page) and the page (PDF,

@@ -2392,6 +2392,18 @@ if $S report tests/report/specs/likert_totals.yml -o "$T/lt" --quiet 2>"$T/lt.er
     check "likert_totals: no triangle (heavy vs rest)" bash -c "! grep -q '▲\|▼' '$T/lt.sat' '$T/lt.sat_rev'"
     check "likert_totals: the footer says what was tested" \
         grep -q "Letters beside a total: that side's share is significantly higher than in the segment" "$T/lt.sat"
+    # report.pdf: the two 3-row Likert charts share one page (their usual compact pitch
+    # needed 607 points of A4's 595, and each took a page two thirds empty): rows laid out
+    # tight, both titles on the first page of charts, whole (every row's totals on it), and
+    # no page after it
+    fc=$(chart_page1 "$T/lt/report.pdf")
+    np=$(pdfinfo "$T/lt/report.pdf" | sed -n 's/^Pages: *//p')
+    check "likert_totals report.pdf: the two charts on one page ($np pages, charts from $fc)" test "$np" = "$fc"
+    pdftotext -f "$fc" -l "$fc" -layout "$T/lt/report.pdf" - | sed -e 's/^ *//' -e 's/  */ /g' >"$T/lt.page"
+    check "likert_totals report.pdf: sat and sat_rev titled on the page" \
+        test "$(grep -cx 'sat\|sat_rev' "$T/lt.page")" = 2
+    check "likert_totals report.pdf: the six rows whole on the page" \
+        test "$(grep -c '^\(All buyers (A)\|Heavy buyers (B)\|Bought more (C)\).*[0-9]%' "$T/lt.page")" = 6
 else
     ko "report of likert_totals.yml failed: $(cat "$T/lt.err")"
 fi
