@@ -3048,6 +3048,16 @@ static void score_title(chart_job *j, const char *score)
     j->opts.title = j->title;
 }
 
+/* The file of score k's chart of table rt (a score's trend, its chart, a grid's): charts/
+ * NAME-score.pdf for the first, NAME-score-2.pdf, NAME-score-3.pdf... for the others. */
+static void score_chart_file(chart_job *j, const rtable *rt, size_t k)
+{
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+}
+
 /* The chart of score k of table rt (charts/NAME-score.pdf, NAME-score-2.pdf...): one row
  * per segment, the score and its interval on the score's scale, marked for the table's
  * pairs as bars are (shopstat_chartset_build_scores, as `shopstat score --chart`). */
@@ -3076,10 +3086,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
     const char *map = r->in->questions[rt->t->question].scores[k].map;
-    if (k == 0)
-        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
-    else
-        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
     score_title(j, j->data.levels[0].label);
@@ -3183,10 +3190,7 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     if (!(j->tlevel.label = xasprintf("%s", lab)))
         return nomem(err);
     const char *map = r->in->questions[rt->t->question].scores[k].map;
-    if (k == 0)
-        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
-    else
-        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->tlevel.label);
@@ -3501,10 +3505,7 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
     snprintf(j->items, sizeof j->items, "%s", table_title(r, rt));
     j->data.label = j->items;
     const char *map = r->in->questions[rt->items[0].t->question].scores[k].map;
-    if (k == 0)
-        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
-    else
-        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->data.score_axis);

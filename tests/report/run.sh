@@ -2408,6 +2408,24 @@ else
     ko "report of likert_totals.yml failed: $(cat "$T/lt.err")"
 fi
 
+# ---- the files of a table's score charts, of each kind: a score chart, a score's trend, a
+# grid's scores' chart; NAME-score.pdf for the first score (Mean), NAME-score-2.pdf for the
+# second (Top-2 box), one naming rule for the three (engine/report.c, score_chart_file) ----
+if $S report tests/report/specs/score_files.yml -o "$T/sf" --quiet 2>"$T/sf.err"; then
+    check "score_files: the files ($(cd "$T/sf/charts" && ls *.pdf | tr '\n' ' '))" test \
+        "$(cd "$T/sf/charts" && ls *.pdf | tr '\n' ' ')" = \
+        "items-score-2.pdf items-score.pdf items.pdf plain-score-2.pdf plain-score.pdf waves-score-2.pdf waves-score.pdf "
+    out=""
+    for t in plain waves items; do
+        for f in "$t-score:Mean (1-5)" "$t-score-2:Top-2 box (0-100)"; do
+            pdftotext "$T/sf/charts/${f%%:*}.pdf" - | head -1 | grep -q ": ${f#*:}\$" || out="$out ${f%%:*}"
+        done
+    done
+    check "score_files: each file's chart is its score's (wrong:$out)" test -z "$out"
+else
+    ko "report of score_files.yml failed: $(cat "$T/sf.err")"
+fi
+
 # ---- a segment of design df 0 (one PSU) costs its intervals, not the report ----
 # Panel 1 of region 1 is one PSU: df 1 - 1 = 0. Its rows keep their estimates (awk: the
 # weighted share of would_switch 1 among its answering rows is 0.7024485631, the weighted
