@@ -1814,12 +1814,26 @@ static shopstat_status open_out(report *r, const char *name, char *path, size_t 
     return SHOPSTAT_OK;
 }
 
+/* Close a file of open_out; a write that failed, or the close's flush, is an error saying
+ * why, as every output's ("cannot write: File too large", "...: No space left on device").
+ * The reason is the close's own errno when its flush failed (the usual case: what is left in
+ * stdio's buffer fails as the earlier write did), else that of the last write, which failed
+ * again at each fprintf since (stdio retries); EIO when neither is known. */
 static shopstat_status close_out(FILE *f, const char *path, shopstat_error *err)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write the file");
-    return SHOPSTAT_OK;
+    int bad = ferror(f), e = bad ? errno : 0;
+    errno = 0;
+    if (fclose(f) != 0) {
+        if (errno != 0)
+            e = errno;
+        bad = 1;
+    }
+    if (!bad)
+        return SHOPSTAT_OK;
+    if (e == ENOMEM)
+        return nomem(err);
+    return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
+                              strerror(e ? e : EIO));
 }
 
 /* A table's rows in one of the report's csv files (header: first). */
