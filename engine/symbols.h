@@ -186,6 +186,8 @@
 #define plots_zoom_axis shopstat_internal_plots_zoom_axis
 #define plots_pct_axis shopstat_internal_plots_pct_axis
 #define plots_pct_decimals shopstat_internal_plots_pct_decimals
+#define plots_type_scale shopstat_internal_plots_type_scale
+#define plots_bar_widths shopstat_internal_plots_bar_widths
 #define utf8_len shopstat_internal_utf8_len
 
 #endif

@@ -250,6 +250,18 @@ static void draw_footer(plots_ctx *c, const char *foot, double top, double fh)
     cairo_stroke(c->cr);
 }
 
+double plots_type_scale(double w, double h)
+{
+    /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
+     * keep it legible on small charts and sensible on posters. */
+    double s = sqrt(w * h / (842.0 * 595.0));
+    /* ... but no faster than the width: a page made tall for many rows keeps the type of a
+     * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
+     * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
+    s = fmin(s, w / 595.0);
+    return s < 0.75 ? 0.75 : s > 3 ? 3 : s;
+}
+
 /* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
  * for, and *what to what needed it. *used_h (may be NULL) is set to the height drawn: h, or a
  * compact chart's own. type_h > 0: the type of a w x type_h page (plots_grown_height), else
@@ -268,14 +280,7 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, double type_h
     c.w = w;
     c.h = h;
     c.err = err;
-    /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
-     * keep it legible on small charts and sensible on posters. */
-    c.s = sqrt(w * (type_h > 0 ? type_h : h) / (842.0 * 595.0));
-    /* ... but no faster than the width: a page made tall for many rows keeps the type of a
-     * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
-     * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
-    c.s = fmin(c.s, w / 595.0);
-    c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
+    c.s = plots_type_scale(w, type_h > 0 ? type_h : h);
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);
     c.compact = pg ? 0 : opts->compact;

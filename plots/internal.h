@@ -235,6 +235,14 @@ void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb co
 /* Height needed for a one-line label block at the given size. */
 double plots_line_height(plots_ctx *c, double size);
 
+/* The type scale of a w x h page (1 at A4 landscape; draw.c's rule for every chart). */
+double plots_type_scale(double w, double h);
+/* A bar chart's own widths on a w x h page (its type): *label, its level labels' column at
+ * its natural width; *value, the room right of its axis for value labels and marks. What
+ * report.pdf levels across the bar charts of a page (opts label_width, value_width). */
+void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                      double w, double h, double *label, double *value);
+
 shopstat_status plots_draw_bars(plots_ctx *c);
 shopstat_status plots_draw_diff(plots_ctx *c);
 shopstat_status plots_draw_likert(plots_ctx *c);

@@ -354,6 +354,42 @@ static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *ch
     return st;
 }
 
+/* The bar charts among the k stacked on a page take one label column and one room for
+ * values, the widest of theirs (opts label_width, value_width), so that their axes start
+ * and end level down the page (teletech's "Yes" over "Premium-rate": the second chart's 0%
+ * stood 53 points right of the first's); each is measured again, a wider label column
+ * wrapping its labels less. */
+static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shopstat_error *err)
+{
+    double lw = 0, vw = 0;
+    size_t nb = 0;
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rs);
+    for (size_t i = 0; i < k; i++) {
+        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+            continue;
+        double l, v;
+        plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &v);
+        lw = fmax(lw, l);
+        vw = fmax(vw, v);
+        nb++;
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(rs);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; nb > 1 && i < k && !st; i++) {
+        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+            continue;
+        x[i].o.label_width = lw;
+        x[i].o.value_width = vw;
+        shopstat_error e = {0};
+        st = shopstat_chart_compact_height(&x[i].d, &x[i].o, w, h, &x[i].h, &e);
+        if (st && err)
+            *err = e;
+    }
+    return st;
+}
+
 /* A chart and as many of its table's score charts as fit under it on one page (charts[0] and
  * those of charts[1..n) that fit, in order); *placed = the charts drawn, 0 when not even the
  * first score chart fits (nothing drawn). When the charts' usual compact pitch leaves one out
@@ -376,6 +412,8 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
         st = fit_page(x, charts, n, dflt, w, h, 0, &k, err); /* (x measured usual again) */
     else if (!st && kt > k)
         k = kt;
+    if (!st && k >= 2)
+        st = level_bars(x, k, w, h, err);
     if (!st && k >= 2) {
         cairo_t *cr = blank_page(sf);
         double y = 0;

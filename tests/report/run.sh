@@ -79,6 +79,17 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
         check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
         low=$(sed -n 's/.*<word .*yMin="\([0-9.]*\)".*>\(.*\)<\/word>.*/\1 \2/p' "$T/$sv.bbox" | sort -s -n -k1,1 | tail -2 | cut -d' ' -f2 | tr '\n' ' ')
         check "$sv: report.pdf page $p's lowest words '$low', want 'Page $p '" test "$low" = "Page $p "
+        # the bar charts of a page start and end their axes level: every "0%" and every
+        # "100%" tick label of the page at one x (teletech's "Premium-rate" chart under
+        # "Yes"/"No" had its 0% 53 points right of the first chart's)
+        if [ "$p" -ge "$fc" ]; then
+            for tk in 0% 100%; do
+                xs=$(sed -n "s/.*<word xMin=\"\([0-9.]*\)\".*>$tk<\/word>.*/\1/p" "$T/$sv.bbox" |
+                    awk '{ printf "%.0f\n", $1 }' | sort -u | tr '\n' ' ')
+                check "$sv: report.pdf page $p: its $tk ticks at x '$xs', want one x" \
+                    test "$(echo "$xs" | wc -w)" -le 1
+            done
+        fi
     done
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
