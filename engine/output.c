@@ -173,7 +173,8 @@ char *shopstat_format_fixed(double x, int decimals, int flags, char *buf, size_t
     if (old)
         uselocale(old);
     int zero = strspn(tmp, "0.") == strlen(tmp);
-    const char *sign = zero && x < 0                  ? ""
+    /* a zero has no sign: an exact 0, or a value that rounds to 0 on either side */
+    const char *sign = zero                           ? ""
                        : x < 0                        ? "-"
                        : flags & SHOPSTAT_FIXED_SIGN ? "+"
                                                       : "";
@@ -202,7 +203,7 @@ static char *format_difference_alpha_c(const shopstat_difference *d,
     /* a level nobody chose on either side (a scale point listed at 0%): the difference is
      * exactly 0 with no variance, so there is nothing to test (R's t is 0/0) */
     if (!sest && d->estimate_a == d->estimate_b && (d->estimate_a == 0 || d->estimate_a == 1)) {
-        snprintf(buf, n, "+0.0 (%s on both sides: no test)", d->estimate_a == 0 ? "0%" : "100%");
+        snprintf(buf, n, "0.0 (%s on both sides: no test)", d->estimate_a == 0 ? "0%" : "100%");
         return buf;
     }
     char v[40], lo[40], hi[40];

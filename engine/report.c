@@ -1814,12 +1814,26 @@ static shopstat_status open_out(report *r, const char *name, char *path, size_t 
     return SHOPSTAT_OK;
 }
 
+/* Close a file of open_out; a write that failed, or the close's flush, is an error saying
+ * why, as every output's ("cannot write: File too large", "...: No space left on device").
+ * The reason is the close's own errno when its flush failed (the usual case: what is left in
+ * stdio's buffer fails as the earlier write did), else that of the last write, which failed
+ * again at each fprintf since (stdio retries); EIO when neither is known. */
 static shopstat_status close_out(FILE *f, const char *path, shopstat_error *err)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write the file");
-    return SHOPSTAT_OK;
+    int bad = ferror(f), e = bad ? errno : 0;
+    errno = 0;
+    if (fclose(f) != 0) {
+        if (errno != 0)
+            e = errno;
+        bad = 1;
+    }
+    if (!bad)
+        return SHOPSTAT_OK;
+    if (e == ENOMEM)
+        return nomem(err);
+    return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s",
+                              strerror(e ? e : EIO));
 }
 
 /* A table's rows in one of the report's csv files (header: first). */
@@ -3048,6 +3062,16 @@ static void score_title(chart_job *j, const char *score)
     j->opts.title = j->title;
 }
 
+/* The file of score k's chart of table rt (a score's trend, its chart, a grid's): charts/
+ * NAME-score.pdf for the first, NAME-score-2.pdf, NAME-score-3.pdf... for the others. */
+static void score_chart_file(chart_job *j, const rtable *rt, size_t k)
+{
+    if (k == 0)
+        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
+    else
+        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+}
+
 /* The chart of score k of table rt (charts/NAME-score.pdf, NAME-score-2.pdf...): one row
  * per segment, the score and its interval on the score's scale, marked for the table's
  * pairs as bars are (shopstat_chartset_build_scores, as `shopstat score --chart`). */
@@ -3076,10 +3100,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
     const char *map = r->in->questions[rt->t->question].scores[k].map;
-    if (k == 0)
-        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
-    else
-        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
     score_title(j, j->data.levels[0].label);
@@ -3183,10 +3204,7 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     if (!(j->tlevel.label = xasprintf("%s", lab)))
         return nomem(err);
     const char *map = r->in->questions[rt->t->question].scores[k].map;
-    if (k == 0)
-        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
-    else
-        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->tlevel.label);
@@ -3501,10 +3519,7 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
     snprintf(j->items, sizeof j->items, "%s", table_title(r, rt));
     j->data.label = j->items;
     const char *map = r->in->questions[rt->items[0].t->question].scores[k].map;
-    if (k == 0)
-        snprintf(j->file, sizeof j->file, "%s-score", rt->t->name);
-    else
-        snprintf(j->file, sizeof j->file, "%s-score-%zu", rt->t->name, k + 1);
+    score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->data.score_axis);

@@ -65,7 +65,8 @@ static void score_label_c(const shopstat_score_estimate *e, char *buf, size_t n)
     if (!(e->min < e->max) || (len > 2 && name[len - 1] == ')' && strchr(name, '(')))
         snprintf(buf, n, "%s", name);
     else if (e->min < 0)
-        snprintf(buf, n, "%s (%g to %+g)", name, e->min, e->max);
+        snprintf(buf, n, e->max != 0 ? "%s (%g to %+g)" : "%s (%g to %g)", name, e->min,
+                 e->max); /* (a zero has no sign: "-10 to 0") */
     else
         snprintf(buf, n, "%s (%g-%g)", name, e->min, e->max);
 }

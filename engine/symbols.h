@@ -186,6 +186,10 @@
 #define plots_tick_decimals shopstat_internal_plots_tick_decimals
 #define plots_too_small shopstat_internal_plots_too_small
 #define plots_zoom_axis shopstat_internal_plots_zoom_axis
+#define plots_pct_axis shopstat_internal_plots_pct_axis
+#define plots_pct_decimals shopstat_internal_plots_pct_decimals
+#define plots_type_scale shopstat_internal_plots_type_scale
+#define plots_bar_widths shopstat_internal_plots_bar_widths
 #define utf8_len shopstat_internal_utf8_len
 
 #endif

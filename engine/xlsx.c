@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,7 +61,7 @@ typedef struct fmts {
 
 /* A number format's twins, so that a cell reads as report.md's text of its value: zero, the
  * format without a sign, for a value that rounds to 0 (a Wald bound of -0.0004 reads "0.0%",
- * not "-0.0%"; an NPS bound of -0.3 "0", not "-0"); more, the format with one and two more
+ * not "-0.0%"; an NPS of 0.15 "0", not "+0", and a bound of -0.3 "0", not "-0"); more, the format with one and two more
  * decimals, for a change in points that rounds to 0 and keeps its side there
  * (shopstat_format_fixed's SHOPSTAT_FIXED_SIDE: "-0.04", not "-0.0"). scale: the value's
  * units in the format's last decimal (1000 for "0.0%" of a share). */
@@ -246,7 +247,9 @@ static lxw_format *shown_format(const wctx *c, lxw_format *f, double v)
         for (int k = 0; k < 2 && t->more[k]; k++)
             if (a * pow(10, k + 1) >= 0.5)
                 return t->more[k];
-        return v < 0 && t->zero ? t->zero : f;
+        /* (either side of a signed format: "+0;-0;0" shows an NPS of +0.15 as "+0", where
+         * report.md says "0") */
+        return t->zero && (v < 0 || f->num_format[0] == '+') ? t->zero : f;
     }
     return f;
 }
@@ -1585,6 +1588,65 @@ static shopstat_status check_folder(const char *path, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* libxlsxwriter (1.1.x) prints its own lines on stderr when workbook_close() fails, beside
+ * the caller's one error line: "[ERROR] workbook_close(): Zip ZIP_ERRNO error while creating
+ * xlsx file '...'. System error = File too large" (a full disk, a file past ulimit -f, a
+ * temporary file it cannot create); it has no switch to keep quiet, and write failures
+ * cannot all be checked up front (check_folder takes the folder). So stderr (descriptor 2)
+ * is lent to an unnamed temporary file for the close alone, one close at a time: the
+ * library's "[ERROR]" and "[WARNING]" lines are kept from the terminal (their system error
+ * becomes the reason of the caller's error), and any other line written there meanwhile
+ * (another thread's) is given back to stderr. Without a temporary file or a spare
+ * descriptor, the close runs as it would have. */
+typedef struct quiet {
+    FILE *tmp;
+    int saved;
+} quiet;
+
+static pthread_mutex_t quiet_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void quiet_begin(quiet *q)
+{
+    pthread_mutex_lock(&quiet_lock);
+    q->saved = -1;
+    fflush(stderr);
+    if (!(q->tmp = tmpfile()))
+        return;
+    if ((q->saved = dup(2)) < 0 || dup2(fileno(q->tmp), 2) < 0) {
+        if (q->saved >= 0)
+            close(q->saved);
+        q->saved = -1;
+        fclose(q->tmp);
+        q->tmp = NULL;
+    }
+}
+
+/* Give stderr back; reason (n bytes) = libxlsxwriter's "System error = ..." text, or "". */
+static void quiet_end(quiet *q, char *reason, size_t n)
+{
+    reason[0] = '\0';
+    if (q->tmp) {
+        fflush(stderr);
+        dup2(q->saved, 2);
+        close(q->saved);
+        rewind(q->tmp);
+        char line[1024];
+        while (fgets(line, sizeof line, q->tmp)) {
+            if (strncmp(line, "[ERROR]", 7) != 0 && strncmp(line, "[WARNING]", 9) != 0) {
+                fputs(line, stderr);
+                continue;
+            }
+            const char *why = strstr(line, "System error = ");
+            if (why && !reason[0]) {
+                why += strlen("System error = ");
+                snprintf(reason, n, "%.*s", (int)strcspn(why, "\r\n"), why);
+            }
+        }
+        fclose(q->tmp);
+    }
+    pthread_mutex_unlock(&quiet_lock);
+}
+
 static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *tables,
                                   size_t ntables, const shopstat_xlsx_opts *o, shopstat_error *err)
 {
@@ -1669,13 +1731,21 @@ static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *t
         return st;
     }
     free(names);
+    quiet q;
+    char why[512];
+    quiet_begin(&q);
     errno = 0;
     lxw_error e = workbook_close(c.wb);
+    int saved = errno;
+    quiet_end(&q, why, sizeof why);
     if (e != LXW_NO_ERROR) {
-        int saved = errno;
         if (e == LXW_ERROR_MEMORY_MALLOC_FAILED)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
                                       "out of memory writing the workbook");
+        /* the system's reason, as every output's error gives it ("cannot write: File too
+         * large"), else libxlsxwriter's own text of its code */
+        if (why[0])
+            return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0, "cannot write: %s", why);
         if (e == LXW_ERROR_CREATING_XLSX_FILE && saved)
             return shopstat_error_set(err, SHOPSTAT_EIO, path, 0, 0,
                                       "cannot write the workbook: %s (%s)", lxw_strerror(e),

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Draw the percentage grid and tick labels of a proportion axis between top and bottom. */
-static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double bottom)
+/* Draw the percentage grid and tick labels of a proportion axis between top and bottom;
+ * scaled (an axis ending below 100%, plots_pct_axis): its end's label in bold ink, so that
+ * the scale is read before the bars. */
+static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double bottom, int scaled)
 {
     cairo_t *cr = c->cr;
     double s = c->s;
@@ -24,7 +26,12 @@ static void pct_grid(plots_ctx *c, const plots_axis *a, double top, double botto
         cairo_stroke(cr);
         char buf[32];
         snprintf(buf, sizeof buf, "%.*f%%", dec, v * 100);
-        plots_text(cr, buf, x, bottom + 4 * s, 0, &f, 1, NULL, NULL);
+        plots_font fe = f;
+        if (scaled && i == nt) {
+            fe.bold = 1;
+            fe.colour = PLOTS_INK;
+        }
+        plots_text(cr, buf, x, bottom + 4 * s, 0, &fe, 1, NULL, NULL);
     }
 }
 
@@ -42,6 +49,50 @@ static void whisker(cairo_t *cr, double x0, double x1, double y, double cap, dou
         cairo_line_to(cr, x1, y + cap);
         cairo_stroke(cr);
     }
+}
+
+/* What a bar chart measures before its layout, at type scale s: *natural, the level labels'
+ * column as wide as the longest label; *vw and *vh, the widest value label ("100%", "100.0%"
+ * when the values take a decimal) and its height; *sigw, the widest significance mark with
+ * its gap (0: none). */
+static void bar_measure(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                        double s, double *natural, double *vw, double *vh, double *sigw)
+{
+    size_t nl = d->nlevels, ns = d->nseries;
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    fl.halign = 1;
+    fl.valign = 0.5;
+    double lw = 0;
+    for (size_t i = 0; i < nl; i++) {
+        double tw;
+        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &fl, 0, &tw, NULL);
+        lw = fmax(lw, tw);
+    }
+    *natural = ceil(lw) + 1;
+    plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_INK);
+    fv.valign = 0.5;
+    plots_font fsig = fv;
+    fsig.bold = 1;
+    char probe[32];
+    plots_axis pa;
+    int scaled = plots_pct_axis(d->cells, nl * ns, o, &pa);
+    plots_fmt_pct(1.0, plots_pct_decimals(o, &pa, scaled), probe, sizeof probe);
+    plots_text(cr, probe, 0, 0, 0, &fv, 0, vw, vh);
+    *sigw = 0;
+    for (size_t i = 0; i < nl * ns; i++)
+        if (d->cells[i].sig && d->cells[i].sig[0]) {
+            double tw;
+            plots_text(cr, d->cells[i].sig, 0, 0, 0, &fsig, 0, &tw, NULL);
+            *sigw = fmax(*sigw, tw + 3 * s);
+        }
+}
+
+void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                      double w, double h, double *label, double *value)
+{
+    double vw, vh, sigw;
+    bar_measure(cr, d, o, plots_type_scale(w, h), label, &vw, &vh, &sigw);
+    *value = vw + sigw;
 }
 
 shopstat_status plots_draw_bars(plots_ctx *c)
@@ -126,33 +177,24 @@ shopstat_status plots_draw_bars(plots_ctx *c)
 
     plots_level_order(d, o, order);
 
-    /* Label column: as wide as the longest label, at most 30% of the width (longer ones wrap). */
+    /* Label column: as wide as the longest label, at most 30% of the width (longer ones wrap);
+     * value labels: room for "100%" plus the widest significance marker (bar_measure), or
+     * what report.pdf gives the bar charts of a page (opts label_width, value_width). */
     plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     fl.halign = 1;
     fl.valign = 0.5;
-    double lw = 0;
-    for (size_t i = 0; i < nl; i++) {
-        double tw;
-        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &fl, 0, &tw, NULL);
-        lw = fmax(lw, tw);
-    }
-    double natural = ceil(lw) + 1;
-    lw = fmin(natural, 0.3 * b.w);
-    /* Value labels: room for "100%" plus the widest significance marker. */
     plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_INK);
     fv.valign = 0.5;
     plots_font fsig = fv;
     fsig.bold = 1;
-    double vw, vh, sigw = 0;
-    char probe[32];
-    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
-    plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
-    for (size_t i = 0; i < nl * ns; i++)
-        if (d->cells[i].sig && d->cells[i].sig[0]) {
-            double tw;
-            plots_text(cr, d->cells[i].sig, 0, 0, 0, &fsig, 0, &tw, NULL);
-            sigw = fmax(sigw, tw + 3 * s);
-        }
+    double natural, vw, vh, sigw;
+    bar_measure(cr, d, o, s, &natural, &vw, &vh, &sigw);
+    natural = fmax(natural, o->label_width);
+    double lw = fmin(natural, 0.3 * b.w);
+    double right = fmax(vw + sigw, o->value_width);
+    plots_axis pa;
+    int scaled = plots_pct_axis(d->cells, nl * ns, o, &pa);
+    int vdec = plots_pct_decimals(o, &pa, scaled);
 
     double axh = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
     double top = b.y + legh + 12 * s, bottom = b.y + b.h - axh;
@@ -251,15 +293,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
         size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
         const double *by = band_y + k * (per + 1);
         double bx = b.x + (double)k * (cw + colgap);
-        plots_axis a = {0, 1, 0.2, 0, 0};
-        if (o->zoom) {
-            plots_zoom_axis(d->cells, nl * ns, o->show_ci, &a);
-        } else if (nl * ns > 0) {
-            a.step = 0.2;
-        }
+        plots_axis a = pa;
         a.x0 = bx + lw + 12 * s + (markw > 0 ? markw + 3 * s : 0);
-        a.x1 = bx + cw - vw - sigw - 8 * s;
-        pct_grid(c, &a, top - 4 * s, bottom);
+        a.x1 = bx + cw - right - 8 * s;
+        pct_grid(c, &a, top - 4 * s, bottom, scaled);
 
         for (size_t r = c0; r < c1; r++) {
             size_t l = order[r];
@@ -290,7 +327,7 @@ shopstat_status plots_draw_bars(plots_ctx *c)
                     xend = fmax(xend, xh);
                 }
                 char buf[32];
-                plots_fmt_pct(x->value, o->decimals, buf, sizeof buf);
+                plots_fmt_pct(x->value, vdec, buf, sizeof buf);
                 fv.colour = low ? PLOTS_GREY : PLOTS_INK;
                 double tw;
                 plots_text(cr, buf, xend + 4 * s, ym, 0, &fv, 1, &tw, NULL);

@@ -425,6 +425,43 @@ void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, pl
     a->hi = fmin(a->hi, 1);
 }
 
+int plots_pct_axis(const shopstat_chart_cell *cells, size_t n, const shopstat_chart_opts *o,
+                   plots_axis *a)
+{
+    a->lo = 0;
+    a->hi = 1;
+    a->step = 0.2;
+    a->x0 = a->x1 = 0;
+    if (o->zoom) {
+        plots_zoom_axis(cells, n, o->show_ci, a);
+        return 0;
+    }
+    double hi = 0;
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_chart_cell *x = &cells[i];
+        if (isnan(x->value))
+            continue;
+        if (x->value >= PLOTS_SMALL_SHARE)
+            return 0;
+        nv++;
+        hi = fmax(hi, x->value);
+        if (o->show_ci && !isnan(x->hi))
+            hi = fmax(hi, x->hi);
+    }
+    if (nv == 0 || !(hi > 0))
+        return 0;
+    plots_axis_nice(0, hi, 5, a);
+    a->lo = 0;
+    a->hi = fmin(a->hi, 1);
+    return a->hi < 1;
+}
+
+int plots_pct_decimals(const shopstat_chart_opts *o, const plots_axis *a, int scaled)
+{
+    return (scaled || a->hi - a->lo <= 0.05 + 1e-9) && o->decimals < 1 ? 1 : o->decimals;
+}
+
 int plots_tick_decimals(double step)
 {
     double pct = fabs(step) * 100;

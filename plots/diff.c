@@ -139,16 +139,33 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         }
         cw = fmin(ceil(cw) + 1, 0.15 * b.w) + 10 * s;
     }
+    /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
+     * keep their resolution. */
+    double vlo = 0, vhi = 0;
+    for (size_t i = 0; i < nl * nc; i++) {
+        const shopstat_chart_diff *x = &d->diffs[i];
+        double a = o->show_ci && !isnan(x->lo) ? clip1(x->lo) : x->diff;
+        double z = o->show_ci && !isnan(x->hi) ? clip1(x->hi) : x->diff;
+        if (!isnan(a))
+            vlo = fmin(vlo, a);
+        if (!isnan(z))
+            vhi = fmax(vhi, z);
+    }
+    plots_axis a;
+    plots_axis_nice(vlo, vhi, 6, &a);
+    /* differences of a few tenths of a point (rare answers) take a decimal: "+0.3 [-0.4,
+     * +1.0]", not "0 [-0.4, +1]" (plots_pct_decimals: an axis spanning 5 points or less) */
+    int vdec = plots_pct_decimals(o, &a, 0);
     plots_font fv = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_INK);
     fv.valign = 0.5;
     char buf[96], lo[32], hi[32], pv[32];
     double dw = 0, pw = 0, vh = 0;
     for (size_t i = 0; i < nl * nc; i++) {
         const shopstat_chart_diff *x = &d->diffs[i];
-        fmt_pts(x->diff, o->decimals, buf, sizeof buf);
+        fmt_pts(x->diff, vdec, buf, sizeof buf);
         if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
-            plots_fmt_bound(x->lo, o->decimals, lo, sizeof lo);
-            plots_fmt_bound(x->hi, o->decimals, hi, sizeof hi);
+            plots_fmt_bound(x->lo, vdec, lo, sizeof lo);
+            plots_fmt_bound(x->hi, vdec, hi, sizeof hi);
             size_t k = strlen(buf);
             snprintf(buf + k, sizeof buf - k, " [%s, %s]", lo, hi);
         }
@@ -214,20 +231,6 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     bottom = top + band * nr;
     c->used = bottom + axh;
 
-    /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
-     * keep their resolution. */
-    double vlo = 0, vhi = 0;
-    for (size_t i = 0; i < nl * nc; i++) {
-        const shopstat_chart_diff *x = &d->diffs[i];
-        double a = o->show_ci && !isnan(x->lo) ? clip1(x->lo) : x->diff;
-        double z = o->show_ci && !isnan(x->hi) ? clip1(x->hi) : x->diff;
-        if (!isnan(a))
-            vlo = fmin(vlo, a);
-        if (!isnan(z))
-            vhi = fmax(vhi, z);
-    }
-    plots_axis a;
-    plots_axis_nice(vlo, vhi, 6, &a);
     a.x0 = px0;
     a.x1 = px1;
 
@@ -298,10 +301,10 @@ shopstat_status plots_draw_diff(plots_ctx *c)
                 cairo_set_dash(cr, NULL, 0, 0);
             }
             dot(cr, plots_axis_map(&a, x->diff), y, r, col, x->significant, s);
-            fmt_pts(x->diff, o->decimals, buf, sizeof buf);
+            fmt_pts(x->diff, vdec, buf, sizeof buf);
             if (o->show_ci && !isnan(x->lo) && !isnan(x->hi)) {
-                plots_fmt_bound(x->lo, o->decimals, lo, sizeof lo);
-                plots_fmt_bound(x->hi, o->decimals, hi, sizeof hi);
+                plots_fmt_bound(x->lo, vdec, lo, sizeof lo);
+                plots_fmt_bound(x->hi, vdec, hi, sizeof hi);
                 size_t kk = strlen(buf);
                 snprintf(buf + kk, sizeof buf - kk, " [%s, %s]", lo, hi);
             }

@@ -52,6 +52,20 @@ static int any_sig(const shopstat_chart_data *d, const shopstat_chart_opts *o)
     return 0;
 }
 
+/* The proportion axis of a bar or trend chart (plots_pct_axis: 1 when scaled to small
+ * shares); -1 for the other kinds. */
+static int pct_axis(const plots_ctx *c, plots_axis *a)
+{
+    const shopstat_chart_data *d = c->d;
+    if (c->o->type == SHOPSTAT_CHART_BARS)
+        return plots_pct_axis(d->cells, d->nlevels * d->nseries, c->o, a);
+    if (c->o->type == SHOPSTAT_CHART_TREND && !(isfinite(d->score_min) &&
+                                                isfinite(d->score_max) &&
+                                                d->score_min < d->score_max))
+        return plots_pct_axis(d->trend, d->nlevels * d->nseries * d->nwaves, c->o, a);
+    return -1;
+}
+
 /* Whether a zoomed axis starts above 0%: small values can pull it down to 0, and then the
  * bars' lengths are true and the footer must not warn about them. */
 static int zoom_above_zero(const plots_ctx *c)
@@ -186,6 +200,14 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
     }
     if (zoom_above_zero(c))
         ADD(" Zoomed axis: it does not start at 0%%.");
+    {
+        plots_axis a;
+        if (pct_axis(c, &a) == 1) {
+            int dec = plots_tick_decimals(a.step);
+            ADD(" Axis scaled to the small shares: it runs from 0%% to %.*f%%, not to 100%%.",
+                dec, a.hi * 100);
+        }
+    }
     if (o->type == SHOPSTAT_CHART_SCORE && o->zoom) {
         plots_axis a;
         plots_score_axis(d, o, &a);
@@ -228,6 +250,18 @@ static void draw_footer(plots_ctx *c, const char *foot, double top, double fh)
     cairo_stroke(c->cr);
 }
 
+double plots_type_scale(double w, double h)
+{
+    /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
+     * keep it legible on small charts and sensible on posters. */
+    double s = sqrt(w * h / (842.0 * 595.0));
+    /* ... but no faster than the width: a page made tall for many rows keeps the type of a
+     * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
+     * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
+    s = fmin(s, w / 595.0);
+    return s < 0.75 ? 0.75 : s > 3 ? 3 : s;
+}
+
 /* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
  * for, and *what to what needed it. *used_h (may be NULL) is set to the height drawn: h, or a
  * compact chart's own. type_h > 0: the type of a w x type_h page (plots_grown_height), else
@@ -246,17 +280,10 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, double type_h
     c.w = w;
     c.h = h;
     c.err = err;
-    /* Type grows and shrinks with the page area, relative to A4 (either way up), within limits that
-     * keep it legible on small charts and sensible on posters. */
-    c.s = sqrt(w * (type_h > 0 ? type_h : h) / (842.0 * 595.0));
-    /* ... but no faster than the width: a page made tall for many rows keeps the type of a
-     * portrait page of its width (595 points wide = 1), or its labels and bars get squeezed
-     * into a column of large type. Pages up to A4 portrait's proportions are unaffected. */
-    c.s = fmin(c.s, w / 595.0);
-    c.s = c.s < 0.75 ? 0.75 : c.s > 3 ? 3 : c.s;
+    c.s = plots_type_scale(w, type_h > 0 ? type_h : h);
     c.low_used = any_low(&c);
     c.sig_used = any_sig(d, opts);
-    c.compact = opts->compact && !pg;
+    c.compact = pg ? 0 : opts->compact;
 
     cairo_save(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
@@ -410,7 +437,7 @@ shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
     if (st)
         return st;
     shopstat_chart_opts co = *opts;
-    co.compact = 1;
+    co.compact = opts->compact > 1 ? opts->compact : 1;
     shopstat_chart_data dc = *d;
     dc.opts = &co;
     /* laid out on a recording surface: the text's sizes are those of the drawing */

@@ -68,7 +68,8 @@ typedef struct plots_ctx {
     const plots_page *page; /* NULL: the whole chart on its page */
     shopstat_error *err;
     int compact; /* opts compact (never on a report's page of rows): rows as tight as they
-                    may be (score charts), the footer under the plot */
+                    may be (score charts), the footer under the plot; 2: tight (Likert rows
+                    at their labels' least pitch too) */
     double used; /* set by a chart kind: the bottom of what it drew (its axis and the axis's
                     title), where a compact chart's footer goes; 0 = the body's bottom */
 } plots_ctx;
@@ -187,6 +188,21 @@ void plots_axis_nice(double lo, double hi, int nticks, plots_axis *a);
  * their CIs when show_ci, kept within 0-100%. One function for the bars, the trend lines and
  * the footer, which says the axis does not start at 0% only when this one does not. */
 void plots_zoom_axis(const shopstat_chart_cell *cells, size_t n, int show_ci, plots_axis *a);
+/* Below this share every value of a proportion chart is small: on a 0-100% axis its longest
+ * bar would be a sliver of 10 points or less at A4 (a rare problem ticked by 0.4%: 2 points),
+ * so the axis is scaled to the data instead, from 0 (bar lengths stay true). Charts of
+ * larger shares keep the 0-100% axis a reader compares charts by. */
+#define PLOTS_SMALL_SHARE 0.02
+/* The value axis of a proportion chart (bars, a trend's lines) of the n cells: --zoom's
+ * (plots_zoom_axis); else, when every value is under PLOTS_SMALL_SHARE, 0 to a nice end
+ * covering the values (and CIs when show_ci), and returns 1; else 0-100% by 20%. One
+ * function for the chart and its footer, which names a scaled axis's end. */
+int plots_pct_axis(const shopstat_chart_cell *cells, size_t n, const shopstat_chart_opts *o,
+                   plots_axis *a);
+/* Decimals of a proportion chart's value labels on axis a: the options', but at least one
+ * when the axis is scaled (plots_pct_axis returned 1) or spans 5% or less ("0.4%", not
+ * "<1%" beside "1%"; a difference chart's "+0.3", not "0"). */
+int plots_pct_decimals(const shopstat_chart_opts *o, const plots_axis *a, int scaled);
 /* Decimals that the tick labels of an axis with this step (in proportion units, labelled in
  * percent or percentage points) need to name every tick exactly: 0 for steps of 5%, 1 for
  * 2.5% or 0.5%, 2 for 0.25%. One count for the whole axis, so its labels read alike. */
@@ -218,6 +234,14 @@ void plots_bar(cairo_t *cr, double x, double y, double w, double h, plots_rgb co
 
 /* Height needed for a one-line label block at the given size. */
 double plots_line_height(plots_ctx *c, double size);
+
+/* The type scale of a w x h page (1 at A4 landscape; draw.c's rule for every chart). */
+double plots_type_scale(double w, double h);
+/* A bar chart's own widths on a w x h page (its type): *label, its level labels' column at
+ * its natural width; *value, the room right of its axis for value labels and marks. What
+ * report.pdf levels across the bar charts of a page (opts label_width, value_width). */
+void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                      double w, double h, double *label, double *value);
 
 shopstat_status plots_draw_bars(plots_ctx *c);
 shopstat_status plots_draw_diff(plots_ctx *c);

@@ -249,8 +249,9 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         view_free(&vw);
         return plots_too_small(c, "segments", c->h + (need - band) * (double)ns);
     }
-    /* (a compact chart, stacked with others on a page: rows closer) */
-    band = fmin(band, fmax(need, c->compact ? 36 * s : 30 * s / 0.6));
+    /* (a compact chart, stacked with others on a page: rows closer; tight, as close as the
+     * labels allow) */
+    band = fmin(band, fmax(need, c->compact > 1 ? 0 : c->compact ? 36 * s : 30 * s / 0.6));
     double bar = fmin(band * 0.62, 30 * s);
     bottom = top + band * ns;
     c->used = bottom + axh;

@@ -296,15 +296,16 @@ typedef struct stacked {
     double h;
 } stacked;
 
-/* Prepare x for chart d under chart above (NULL = the first of the page) on a page of w x h;
- * a failure other than "does not fit" is returned. */
+/* Prepare x for chart d under chart above (NULL = the first of the page) on a page of w x h,
+ * tight or not (shopstat_chart_opts compact 2); a failure other than "does not fit" is
+ * returned. */
 static shopstat_status stack_chart(stacked *x, const shopstat_chart_data *d,
                                    const shopstat_chart_data *above,
-                                   const shopstat_chart_opts *dflt, double w, double h,
+                                   const shopstat_chart_opts *dflt, double w, double h, int tight,
                                    shopstat_error *err)
 {
     x->o = *opts_of(d, dflt);
-    x->o.compact = 1;
+    x->o.compact = tight ? 2 : 1;
     const char *sub = above ? opts_of(above, dflt)->subtitle : NULL;
     if (sub && x->o.subtitle && strcmp(sub, x->o.subtitle) == 0)
         x->o.subtitle = NULL;
@@ -332,9 +333,69 @@ static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, c
     return st;
 }
 
+/* The charts of charts[0..n) that fit one page stacked in order, tight or not, measured into
+ * x; *fit = their count. */
+static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *charts, size_t n,
+                                const shopstat_chart_opts *dflt, double w, double h, int tight,
+                                size_t *fit, shopstat_error *err)
+{
+    double total = 0;
+    shopstat_status st = SHOPSTAT_OK;
+    size_t k = 0;
+    for (; k < n; k++) {
+        if ((st = stack_chart(&x[k], charts[k], k ? charts[k - 1] : NULL, dflt, w, h, tight,
+                              err)))
+            break;
+        if (!(x[k].h > 0 && total + x[k].h <= h))
+            break;
+        total += x[k].h;
+    }
+    *fit = k;
+    return st;
+}
+
+/* The bar charts among the k stacked on a page take one label column and one room for
+ * values, the widest of theirs (opts label_width, value_width), so that their axes start
+ * and end level down the page (teletech's "Yes" over "Premium-rate": the second chart's 0%
+ * stood 53 points right of the first's); each is measured again, a wider label column
+ * wrapping its labels less. */
+static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shopstat_error *err)
+{
+    double lw = 0, vw = 0;
+    size_t nb = 0;
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rs);
+    for (size_t i = 0; i < k; i++) {
+        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+            continue;
+        double l, v;
+        plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &v);
+        lw = fmax(lw, l);
+        vw = fmax(vw, v);
+        nb++;
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(rs);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; nb > 1 && i < k && !st; i++) {
+        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+            continue;
+        x[i].o.label_width = lw;
+        x[i].o.value_width = vw;
+        shopstat_error e = {0};
+        st = shopstat_chart_compact_height(&x[i].d, &x[i].o, w, h, &x[i].h, &e);
+        if (st && err)
+            *err = e;
+    }
+    return st;
+}
+
 /* A chart and as many of its table's score charts as fit under it on one page (charts[0] and
  * those of charts[1..n) that fit, in order); *placed = the charts drawn, 0 when not even the
- * first score chart fits (nothing drawn). */
+ * first score chart fits (nothing drawn). When the charts' usual compact pitch leaves one out
+ * that their tight pitch (rows as close as their labels allow) takes, the page is laid out
+ * tight: two 3-row Likert charts need 607 points of A4's 595 at the usual pitch, 572 tight,
+ * and the first took a page alone. */
 static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
                                     const shopstat_chart_data *const *charts, size_t n,
                                     const shopstat_chart_opts *dflt, size_t i0, size_t *placed,
@@ -344,16 +405,15 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
     stacked *x = calloc(n, sizeof *x);
     if (!x)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    double total = 0;
-    shopstat_status st = SHOPSTAT_OK;
-    size_t k = 0; /* the charts that fit */
-    for (; k < n; k++) {
-        if ((st = stack_chart(&x[k], charts[k], k ? charts[k - 1] : NULL, dflt, w, h, err)))
-            break;
-        if (!(x[k].h > 0 && total + x[k].h <= h))
-            break;
-        total += x[k].h;
-    }
+    size_t k = 0, kt = 0; /* the charts that fit, at the usual pitch and tight */
+    shopstat_status st = fit_page(x, charts, n, dflt, w, h, 0, &k, err);
+    if (!st && k < n && (st = fit_page(x, charts, n, dflt, w, h, 1, &kt, err)) == SHOPSTAT_OK &&
+        kt <= k)
+        st = fit_page(x, charts, n, dflt, w, h, 0, &k, err); /* (x measured usual again) */
+    else if (!st && kt > k)
+        k = kt;
+    if (!st && k >= 2)
+        st = level_bars(x, k, w, h, err);
     if (!st && k >= 2) {
         cairo_t *cr = blank_page(sf);
         double y = 0;
@@ -386,14 +446,14 @@ static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
     size_t i = 0;
     stacked x;
     for (; i < n && !st && opts_of(charts[i], dflt)->type == SHOPSTAT_CHART_SCORE; i++) {
-        if ((st = stack_chart(&x, charts[i], cr ? charts[i - 1] : NULL, dflt, w, h, err)))
+        if ((st = stack_chart(&x, charts[i], cr ? charts[i - 1] : NULL, dflt, w, h, 0, err)))
             break;
         if (cr && !(x.h > 0 && y + x.h <= h)) {
             /* a new page: measured again as its first chart (its subtitle back) */
             cairo_destroy(cr);
             cr = NULL;
             next_page(sf);
-            if ((st = stack_chart(&x, charts[i], NULL, dflt, w, h, err)))
+            if ((st = stack_chart(&x, charts[i], NULL, dflt, w, h, 0, err)))
                 break;
         }
         if (!(x.h > 0)) {

@@ -54,10 +54,13 @@ static int score_trend(const shopstat_chart_data *d)
 static void value_text(const shopstat_chart_data *d, const shopstat_chart_opts *o,
                        const shopstat_chart_cell *x, char *buf, size_t n)
 {
-    if (score_trend(d))
+    if (score_trend(d)) {
         plots_fmt_score(d, x->value, plots_score_decimals(d, o), buf, n);
-    else
-        plots_fmt_pct(x->value, o->decimals, buf, n);
+    } else {
+        plots_axis a; /* (small shares take a decimal: plots_pct_decimals) */
+        int scaled = plots_pct_axis(d->trend, d->nlevels * d->nseries * d->nwaves, o, &a);
+        plots_fmt_pct(x->value, plots_pct_decimals(o, &a, scaled), buf, n);
+    }
     if (score_trend(d) && x->sig && *x->sig) {
         size_t k = strlen(buf);
         snprintf(buf + k, n - k, "%s", x->sig);
@@ -156,7 +159,8 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
             yaxw = fmax(yaxw, tw);
         }
     } else {
-        plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+        shopstat_chart_cell x = {1.0, NAN, NAN, NAN, NULL};
+        value_text(d, o, &x, probe, sizeof probe);
         plots_text(cr, probe, 0, 0, 0, &fv, 0, &vw, &vh);
         plots_text(cr, "100%", 0, 0, 0, &fax, 0, &yaxw, NULL);
     }
@@ -236,6 +240,7 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
     }
 
     plots_axis ya = {0, 1, 0.2, 0, 0};
+    int scaled = 0;
     if (score) {
         /* the score chart's axis (the scale's ends, or zoomed to the points), on the
          * trend's cells */
@@ -244,8 +249,9 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         pts.nlevels = nline * nw;
         pts.nseries = 1;
         plots_score_axis(&pts, o, &ya);
-    } else if (o->zoom)
-        plots_zoom_axis(d->trend, nline * nw, o->show_ci, &ya);
+    } else {
+        scaled = plots_pct_axis(d->trend, nline * nw, o, &ya);
+    }
     /* The axis maps values to y, bottom to top. */
     ya.x0 = bottom;
     ya.x1 = top;
@@ -281,7 +287,12 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
                             tk, sizeof tk);
         else
             snprintf(tk, sizeof tk, "%.*f%%", plots_tick_decimals(ya.step), v * 100);
-        plots_text(cr, tk, px0 - 6 * s, y, 0, &fax, 1, NULL, NULL);
+        plots_font fe = fax; /* a scaled axis's end in bold ink, as a bar chart's */
+        if (scaled && i == nt) {
+            fe.bold = 1;
+            fe.colour = PLOTS_INK;
+        }
+        plots_text(cr, tk, px0 - 6 * s, y, 0, &fe, 1, NULL, NULL);
     }
     for (size_t w = 0; w < nw; w++) {
         double yb = bottom + 6 * s + wlh + 2 * s;

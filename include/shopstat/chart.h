@@ -79,7 +79,10 @@ typedef struct shopstat_chart_opts {
                                   The type keeps the size it has on the whole w x h, and a score
                                   chart's rows are as tight as its labels allow.
                                   shopstat_chart_compact_height() says how tall it is; a trend
-                                  chart takes the whole height all the same. */
+                                  chart takes the whole height all the same. 2 = compact and
+                                  tight: a Likert chart's rows too at the least pitch their
+                                  labels allow (report.pdf, so that two short charts share a
+                                  page that their usual pitch would overfill by a few points). */
     int fit_height;            /* 1 = shopstat_chart_render_pages() cuts each page to the
                                   height its chart takes: the chart is laid out compact on
                                   width x height (the type of that page) and the page (PDF,
@@ -94,6 +97,12 @@ typedef struct shopstat_chart_opts {
                                   (speeders: 100; duplicates of record: 13).",
                                   shopstat_rows_left_out_note()), so that a chart pasted
                                   alone still accounts for every row; NULL or "" = none */
+    double label_width;        /* (appended) bar charts: the least width, in points, of the
+                                  level labels' column (within its usual share of the
+                                  width) and of the room right of the axis for the value
+                                  labels and their marks; 0 (default) = their own. report.pdf */
+    double value_width;        /* gives the bar charts it stacks on a page the widest of
+                                  theirs, so that their axes start and end level. */
 } shopstat_chart_opts;
 
 /* Defaults as documented above. o must not be NULL. */

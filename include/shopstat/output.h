@@ -69,7 +69,8 @@ char *shopstat_adjust_sentence(shopstat_adjust_method m, const char *unit, int s
 
 /* Flags of shopstat_format_fixed. */
 enum {
-    SHOPSTAT_FIXED_SIGN = 1, /* "+" before a positive value ("+4.7"; an exact 0 "+0.0") */
+    SHOPSTAT_FIXED_SIGN = 1, /* "+" before a positive value ("+4.7"); a zero has none: an
+                                exact 0, or 0.04 at one decimal, "0.0" */
     SHOPSTAT_FIXED_SIDE = 2  /* a value that rounds to 0 keeps its side with up to two more
                                 decimals ("-0.03"), as a difference's bound must */
 };

@@ -61,7 +61,8 @@ check xfsz_compare_files "$(leftovers $keep status)" ""
     $S report s.yml -o rep --no-charts --quiet >out 2>err
     echo "$?"
 ) >status
-check xfsz_report "$(cat status) $(cat err)" "2 rep/tables.csv: error: cannot write the file"
+# (it said "cannot write the file": no reason)
+check xfsz_report "$(cat status) $(cat err)" "2 rep/tables.csv: error: cannot write: File too large"
 check xfsz_report_files "$(leftovers $keep status)" ""
 # an earlier report stays as it was
 $S report s.yml -o rep --no-charts --quiet
@@ -74,6 +75,29 @@ sum=$(cat rep/*.csv rep/report.md | cksum)
 check xfsz_report_kept "$(cat status) $(cat rep/*.csv rep/report.md | cksum)" "2 $sum"
 check xfsz_report_kept_files "$(leftovers $keep status rep)" ""
 rm -rf rep
+
+# the workbook past the limit (7.5 KB; the report's other files are under 1 KB): one line,
+# ours, with the system's reason. libxlsxwriter printed its own "[ERROR] workbook_close():
+# Zip ZIP_ERRNO error while creating xlsx file '...'. System error = File too large" above
+# it, and ours said "cannot write the workbook: Zip generic error ZIP_ERRNO while creating
+# the xlsx file."
+cat >x.yml <<'YML'
+survey: x
+data: d.csv
+design: {weight: w}
+questions:
+  q: {column: q}
+tables:
+  - {question: q}
+YML
+(
+    ulimit -f 4
+    $S report x.yml -o rep --no-charts --quiet >out 2>err
+    echo "$?"
+) >status
+check xfsz_report_xlsx "$(cat status) $(cat err)" "2 rep/tables.xlsx: error: cannot write: File too large"
+check xfsz_report_xlsx_files "$(leftovers $keep status x.yml)" ""
+rm -f x.yml
 
 # 2. A full device, and the errno of a write that failed long before the commit (it was
 #    whatever call failed last: a full disk could be reported as "Success").

@@ -815,15 +815,23 @@ n=$(pdftotext "$TMP/g6.pdf" - 2>/dev/null | grep -c "^[A-F]$")
 [ "$n" = 0 ] && ok || fail "g6.pdf: $n letters with six series"
 
 # --- the difference column is as wide as its header ------------------------------------------
-# (11% vs 10% ticked of 4,000 each: "+1 [−0.3, +2]" is narrower than "Difference [CI]", whose
-# "[CI]" was printed over the next column's "Adj."; the lower bound, -0.34 points, keeps its
-# sign: "[0, +2]" read as an interval touching zero where it crosses it)
+# (16% vs 10% ticked of 1,000 each: "+6 [+3, +9]" is narrower than "Difference [CI]", whose
+# "[CI]" was printed over the next column's "Adj.")
+awk 'BEGIN { print "g,m1"; for (i = 0; i < 1000; i++) { print "x," (i < 100); print "y," (i < 160) } }' \
+    >"$TMP/dn.csv"
+"$root/$BUILD/shopstat" compare "$TMP/dn.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+    --pair y:x --chart "$TMP/narrow.pdf" >/dev/null 2>&1 || fail "compare --chart (narrow) failed"
+has "$TMP/narrow.pdf" "+6 [+3, +9]" "Difference [CI]" "Adj. p"
+boxes "$TMP/narrow.pdf"
+# (11% vs 10% ticked of 4,000 each: the lower bound, -0.34 points, keeps its sign: "[0, +2]"
+# read as an interval touching zero where it crosses it; an axis of 3 points takes a decimal,
+# as the table view does: "+1.0 [-0.3, +2.3]", not "+1 [−0.3, +2]")
 awk 'BEGIN { print "g,m1"; for (i = 0; i < 4000; i++) { print "x," (i < 400); print "y," (i < 440) } }' \
     >"$TMP/dd.csv"
 "$root/$BUILD/shopstat" compare "$TMP/dd.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
-    --pair y:x --chart "$TMP/narrow.pdf" >/dev/null 2>&1 || fail "compare --chart (narrow) failed"
-has "$TMP/narrow.pdf" "+1 [−0.3, +2]" "Difference [CI]" "Adj. p"
-boxes "$TMP/narrow.pdf"
+    --pair y:x --chart "$TMP/tenths.pdf" >/dev/null 2>&1 || fail "compare --chart (tenths) failed"
+has "$TMP/tenths.pdf" "+1.0 [−0.3, +2.3]" "Difference [CI]" "Adj. p"
+boxes "$TMP/tenths.pdf"
 
 # --- long and non-ASCII labels stay inside the page, nothing overlaps ----------------------
 boxes all.pdf

@@ -79,6 +79,17 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
         check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
         low=$(sed -n 's/.*<word .*yMin="\([0-9.]*\)".*>\(.*\)<\/word>.*/\1 \2/p' "$T/$sv.bbox" | sort -s -n -k1,1 | tail -2 | cut -d' ' -f2 | tr '\n' ' ')
         check "$sv: report.pdf page $p's lowest words '$low', want 'Page $p '" test "$low" = "Page $p "
+        # the bar charts of a page start and end their axes level: every "0%" and every
+        # "100%" tick label of the page at one x (teletech's "Premium-rate" chart under
+        # "Yes"/"No" had its 0% 53 points right of the first chart's)
+        if [ "$p" -ge "$fc" ]; then
+            for tk in 0% 100%; do
+                xs=$(sed -n "s/.*<word xMin=\"\([0-9.]*\)\".*>$tk<\/word>.*/\1/p" "$T/$sv.bbox" |
+                    awk '{ printf "%.0f\n", $1 }' | sort -u | tr '\n' ' ')
+                check "$sv: report.pdf page $p: its $tk ticks at x '$xs', want one x" \
+                    test "$(echo "$xs" | wc -w)" -le 1
+            done
+        fi
     done
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
@@ -1888,7 +1899,7 @@ if $S report tests/report/specs/scale_points.yml -o "$T/points" --quiet 2>"$T/po
         test "$(grep '^rec_mean,' "$T/points/tables.csv" | cut -d, -f3 | tr '\n' ' ')" = "0 2 3 5 6 7 8 9 10 "
     for lv in 1 4; do
         check "scale_points: report.md's $lv, 0% on both sides" grep -qxF \
-            "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | +0.0 (0% on both sides: no test) |" "$T/points/report.md"
+            "| $lv | 0.0% [0.0, 3.7] | 0.0% [0.0, 10.7] | 0.0 (0% on both sides: no test) |" "$T/points/report.md"
     done
     check "scale_points: report.md has no NaN" sh -c "! grep -qi 'nan' '$T/points/report.md'"
     check "scale_points: the workbook's p of a difference between two 0% says no test" \
@@ -2413,8 +2424,38 @@ if $S report tests/report/specs/likert_totals.yml -o "$T/lt" --quiet 2>"$T/lt.er
     check "likert_totals: no triangle (heavy vs rest)" bash -c "! grep -q '▲\|▼' '$T/lt.sat' '$T/lt.sat_rev'"
     check "likert_totals: the footer says what was tested" \
         grep -q "Letters beside a total: that side's share is significantly higher than in the segment" "$T/lt.sat"
+    # report.pdf: the two 3-row Likert charts share one page (their usual compact pitch
+    # needed 607 points of A4's 595, and each took a page two thirds empty): rows laid out
+    # tight, both titles on the first page of charts, whole (every row's totals on it), and
+    # no page after it
+    fc=$(chart_page1 "$T/lt/report.pdf")
+    np=$(pdfinfo "$T/lt/report.pdf" | sed -n 's/^Pages: *//p')
+    check "likert_totals report.pdf: the two charts on one page ($np pages, charts from $fc)" test "$np" = "$fc"
+    pdftotext -f "$fc" -l "$fc" -layout "$T/lt/report.pdf" - | sed -e 's/^ *//' -e 's/  */ /g' >"$T/lt.page"
+    check "likert_totals report.pdf: sat and sat_rev titled on the page" \
+        test "$(grep -cx 'sat\|sat_rev' "$T/lt.page")" = 2
+    check "likert_totals report.pdf: the six rows whole on the page" \
+        test "$(grep -c '^\(All buyers (A)\|Heavy buyers (B)\|Bought more (C)\).*[0-9]%' "$T/lt.page")" = 6
 else
     ko "report of likert_totals.yml failed: $(cat "$T/lt.err")"
+fi
+
+# ---- the files of a table's score charts, of each kind: a score chart, a score's trend, a
+# grid's scores' chart; NAME-score.pdf for the first score (Mean), NAME-score-2.pdf for the
+# second (Top-2 box), one naming rule for the three (engine/report.c, score_chart_file) ----
+if $S report tests/report/specs/score_files.yml -o "$T/sf" --quiet 2>"$T/sf.err"; then
+    check "score_files: the files ($(cd "$T/sf/charts" && ls *.pdf | tr '\n' ' '))" test \
+        "$(cd "$T/sf/charts" && ls *.pdf | tr '\n' ' ')" = \
+        "items-score-2.pdf items-score.pdf items.pdf plain-score-2.pdf plain-score.pdf waves-score-2.pdf waves-score.pdf "
+    out=""
+    for t in plain waves items; do
+        for f in "$t-score:Mean (1-5)" "$t-score-2:Top-2 box (0-100)"; do
+            pdftotext "$T/sf/charts/${f%%:*}.pdf" - | head -1 | grep -q ": ${f#*:}\$" || out="$out ${f%%:*}"
+        done
+    done
+    check "score_files: each file's chart is its score's (wrong:$out)" test -z "$out"
+else
+    ko "report of score_files.yml failed: $(cat "$T/sf.err")"
 fi
 
 # ---- a segment of design df 0 (one PSU) costs its intervals, not the report ----

@@ -230,9 +230,10 @@ static void test_format_p_alpha(void **state)
     setlocale(LC_NUMERIC, "C");
 }
 
-/* The human-facing views' rounded numbers never read "-0.0": a Wald bound of a share
- * (-0.0004, -0.04 as a percentage) is 0.0; a difference's bound keeps its side with up to
- * two more decimals, as the difference chart's. */
+/* The human-facing views' rounded numbers never read "-0.0" nor "+0.0": a Wald bound of a
+ * share (-0.0004, -0.04 as a percentage) is 0.0, and so is a difference of exactly 0 or of
+ * 0.04 points (a zero has no sign); a difference's bound keeps its side with up to two more
+ * decimals, as the difference chart's. */
 static void test_format_fixed(void **state)
 {
     (void)state;
@@ -240,7 +241,9 @@ static void test_format_fixed(void **state)
     assert_string_equal(shopstat_format_fixed(-0.04, 1, 0, b, sizeof b), "0.0");
     assert_string_equal(shopstat_format_fixed(-0.0, 1, 0, b, sizeof b), "0.0");
     assert_string_equal(shopstat_format_fixed(-0.04, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "0.0");
-    assert_string_equal(shopstat_format_fixed(0.0, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "+0.0");
+    assert_string_equal(shopstat_format_fixed(0.0, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "0.0");
+    assert_string_equal(shopstat_format_fixed(0.04, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "0.0");
+    assert_string_equal(shopstat_format_fixed(0.0, 0, SHOPSTAT_FIXED_SIGN, b, sizeof b), "0");
     assert_string_equal(shopstat_format_fixed(-0.06, 1, 0, b, sizeof b), "-0.1");
     assert_string_equal(shopstat_format_fixed(64.04, 1, 0, b, sizeof b), "64.0");
     assert_string_equal(shopstat_format_fixed(18.1, 1, SHOPSTAT_FIXED_SIGN, b, sizeof b), "+18.1");
@@ -248,7 +251,7 @@ static void test_format_fixed(void **state)
     assert_string_equal(shopstat_format_fixed(-0.04, 1, side, b, sizeof b), "-0.04");
     assert_string_equal(shopstat_format_fixed(-0.004, 1, side, b, sizeof b), "-0.004");
     assert_string_equal(shopstat_format_fixed(-0.0004, 1, side, b, sizeof b), "0.0");
-    assert_string_equal(shopstat_format_fixed(0.0004, 1, side, b, sizeof b), "+0.0");
+    assert_string_equal(shopstat_format_fixed(0.0004, 1, side, b, sizeof b), "0.0");
     assert_string_equal(shopstat_format_fixed(-4.7, 1, side, b, sizeof b), "-4.7");
     assert_string_equal(shopstat_format_fixed(NAN, 1, 0, b, sizeof b), "n/a");
     const char *const *locales = decimal_comma_locales;

@@ -489,6 +489,7 @@ static void test_label(void **state)
                  {"Top-2 box", 0, 100, "Top-2 box (0-100)"},
                  {"Mean (1-5)", 1, 5, "Mean (1-5)"},
                  {"Index (staff)", 0, 100, "Index (staff)"},
+                 {"score", -10, 0, "Score (-10 to 0)"}, /* (a zero has no sign) */
                  {"mean", 3, 3, "Mean"}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         shopstat_score_estimate e = {

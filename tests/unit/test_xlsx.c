@@ -790,7 +790,8 @@ static void test_p_near_alpha(void **state)
  * change of +0.0001, +0.01 points, and its bound of -0.0004, -0.04 ("+0.01 [-0.04, +0.004]" in
  * report.md: a change or bound that rounds to 0 keeps its side, shopstat_format_fixed's
  * SHOPSTAT_FIXED_SIDE), two decimals; its +0.00004, +0.004 points, three; an NPS bound of
- * -0.3 (report.md "0") "0;0". Shares are 0.0%, as
+ * -0.3 (report.md "0") "0;0", and one of +0.3 too: "+0;-0;0" showed it as "+0", a zero with
+ * a sign (report.md "0"; an exact 0 takes the format's third section). Shares are 0.0%, as
  * report.md's: 0.4% read "0%" in a whole-percent cell, and so did every share under 0.5%. */
 static void test_rounded_zero(void **state)
 {
@@ -827,7 +828,7 @@ static void test_rounded_zero(void **state)
                                       .base_n = 120,
                                       .base_weight = 118,
                                       .estimate = 12,
-                                      .ci_lower = 1.4,
+                                      .ci_lower = 0.3,
                                       .ci_upper = 22.6,
                                       .df = 100,
                                       .eff_base = 110,
@@ -878,6 +879,7 @@ static void test_rounded_zero(void **state)
                 {'L', sued, 0.004, "+0.000;-0.000;0.000"},
                 {'K', sued + 1, -4.0, "+0.0;-0.0;0.0"},
                 {'D', nps, -0.3, "0;0"},
+                {'H', nps, 0.3, "0;0"},
                 {'E', nps, 8.7, "+0;-0;0"}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         char rf[16];

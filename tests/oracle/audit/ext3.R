@@ -53,7 +53,7 @@ run_fmt <- function(tag, args) {
 }
 
 # A difference cell ("+18.1 [+13.6, +22.6] p < 0.001", "-9.2 [...] p = 0.022", "not
-# tested", "-", "[df 0]", "+0.0 (0% on both sides: no test)") against R's row e (difference, interval at the run's level and
+# tested", "-", "[df 0]", "0.0 (0% on both sides: no test)") against R's row e (difference, interval at the run's level and
 # adjusted p; percentage points, one decimal): a DIFF beyond the rounding of what it shows
 # (a p near a letter's level has more decimals, "p = 0.0498", or its side, "p > 0.05").
 CELL_RE <- "^([+-]?[0-9.]+) \\[([+-]?[0-9.]+), ([+-]?[0-9.]+)\\] p ([<=>]) ([0-9.]+)$"
@@ -73,7 +73,7 @@ check_cell <- function(tag, key, cell, e) {
         if (!(abs(e$difference) < 1e-12 && e$se < 1e-12)) bad(tag, key, "cell-p", cell, e$p_adjusted, "no p, R's SE above 0")
         return(invisible())
     }
-    if (grepl("^\\+0\\.0 \\((0|100)% on both sides: no test\\)$", cell)) {
+    if (grepl("^0\\.0 \\((0|100)% on both sides: no test\\)$", cell)) {
         # a level at 0% (or 100%) on both sides: no test; R's difference and SE are 0
         STATS$kinds <- c(STATS$kinds, "cell-notest")
         if (!(abs(e$difference) < 1e-12 && e$se < 1e-12)) bad(tag, key, "cell", cell, e$difference, "no test shown, R's difference or SE above 0")
