@@ -3869,6 +3869,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.design_note = design;
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
+    xo.lend_stderr = r->o->lend_stderr;
     char path[4200];
     snprintf(path, sizeof path, "%s/tables.xlsx", r->tmpdir);
     reg_add(path);

@@ -1510,6 +1510,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->rows_note = NULL;
     o->design_note = NULL;
     o->source = NULL;
+    o->lend_stderr = 0;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }
@@ -1597,7 +1598,8 @@ static shopstat_status check_folder(const char *path, shopstat_error *err)
  * library's "[ERROR]" and "[WARNING]" lines are kept from the terminal (their system error
  * becomes the reason of the caller's error), and any other line written there meanwhile
  * (another thread's) is given back to stderr. Without a temporary file or a spare
- * descriptor, the close runs as it would have. */
+ * descriptor, the close runs as it would have. Only when the caller asks (lend_stderr: the
+ * CLI does; a library leaves the process's descriptors alone). */
 typedef struct quiet {
     FILE *tmp;
     int saved;
@@ -1733,11 +1735,15 @@ static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *t
     free(names);
     quiet q;
     char why[512];
-    quiet_begin(&q);
+    q.tmp = NULL;
+    why[0] = '\0';
+    if (o->lend_stderr)
+        quiet_begin(&q);
     errno = 0;
     lxw_error e = workbook_close(c.wb);
     int saved = errno;
-    quiet_end(&q, why, sizeof why);
+    if (o->lend_stderr)
+        quiet_end(&q, why, sizeof why);
     if (e != LXW_NO_ERROR) {
         if (e == LXW_ERROR_MEMORY_MALLOC_FAILED)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,

@@ -160,6 +160,7 @@ int cmd_report(int argc, char **argv)
     shopstat_report_opts_init(&o);
     o.outdir = outdir;
     o.charts = charts;
+    o.lend_stderr = 1; /* libxlsxwriter's own lines off the terminal (one error line) */
     o.warn = on_warn;
     o.warn_ctx = &quiet;
     o.threads = threads;

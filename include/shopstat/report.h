@@ -29,6 +29,7 @@ typedef struct shopstat_report_opts {
     int threads;              /* threads for the pass; 0 = its default ($SHOPSTAT_THREADS, cores) */
     double png_dpi;           /* pixels per inch of the charts' PNG files, 72 to 576; 0 = 144 (the
                                  chart module's 2 pixels a point); the PDFs are vector either way */
+    int lend_stderr;          /* the workbook's shopstat_xlsx_opts.lend_stderr (default 0) */
 } shopstat_report_opts;
 
 /* Fill o with the defaults: charts on, every other field 0 or NULL (callbacks none,

@@ -74,6 +74,11 @@ typedef struct shopstat_xlsx_opts {
                                 be NULL */
     const char *source;      /* "Source: SOURCE" under the title of the contents sheet and under
                                 every table (a table pasted into a slide keeps it); may be NULL */
+    int lend_stderr; /* 1: descriptor 2 is lent to a temporary file while the workbook is
+                        closed, so that libxlsxwriter's own "[ERROR]" lines (a full disk)
+                        stay off the terminal and their system error becomes err's reason;
+                        other lines written there meanwhile are given back. Default 0: a
+                        library leaves the process's descriptors alone (the CLI sets it) */
 } shopstat_xlsx_opts;
 
 /* Fill o with the defaults: strings NULL, alpha_upper 0.05, alpha_lower 0.10. o must not

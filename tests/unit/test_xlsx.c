@@ -1,10 +1,14 @@
 /* Unit tests for the xlsx writer: write known tables, unzip the workbook and check its cells. */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shopstat/tab.h"
@@ -384,6 +388,80 @@ static void write_book(const char *path)
     shopstat_status st = shopstat_xlsx_write(path, tables, 10, &o, &err);
     if (st != SHOPSTAT_OK)
         fail_msg("%s", err.msg);
+}
+
+/* A close that fails (the file past a 4 KiB ulimit -f): libxlsxwriter prints its own
+ * "[ERROR]" line on stderr. A library caller's descriptors are left alone (lend_stderr 0:
+ * the line reaches its stderr, our error keeps libxlsxwriter's code); with lend_stderr the
+ * line stays off stderr and its system error is our reason. Run in a child, whose stderr
+ * is a file read back here. Returns what the child wrote on stderr; *msg = err.msg. */
+static char *close_past_limit(int lend, char *msg, size_t cap)
+{
+    char dir[] = "/tmp/shopstat_xlsx_lendXXXXXX", errf[64], wbook[64], msgf[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(errf, sizeof errf, "%s/stderr", dir);
+    snprintf(wbook, sizeof wbook, "%s/b.xlsx", dir);
+    snprintf(msgf, sizeof msgf, "%s/msg", dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0 || dup2(fd, 2) < 0)
+            _exit(3);
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4096, 4096};
+        if (setrlimit(RLIMIT_FSIZE, &rl))
+            _exit(3);
+        shopstat_xlsx_opts o;
+        shopstat_xlsx_opts_init(&o);
+        o.lend_stderr = lend;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        build();
+        shopstat_status st = shopstat_xlsx_write(wbook, tables, 10, &o, &err);
+        FILE *m = fopen(msgf, "w");
+        if (!m)
+            _exit(3);
+        fputs(err.msg, m);
+        fclose(m);
+        _exit(st == SHOPSTAT_EIO ? 0 : 4);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    char *out = calloc(1, 4096);
+    assert_non_null(out);
+    FILE *f = fopen(errf, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, 4095, f);
+    out[n] = '\0';
+    fclose(f);
+    f = fopen(msgf, "r");
+    assert_non_null(f);
+    n = fread(msg, 1, cap - 1, f);
+    msg[n] = '\0';
+    fclose(f);
+    unlink(errf);
+    unlink(msgf);
+    unlink(wbook);
+    rmdir(dir);
+    return out;
+}
+
+static void test_lend_stderr(void **state)
+{
+    (void)state;
+    char msg[512];
+    char *out = close_past_limit(0, msg, sizeof msg);
+    assert_non_null(strstr(out, "[ERROR] workbook_close()"));
+    assert_null(strstr(msg, "cannot write: ")); /* libxlsxwriter's code instead */
+    free(out);
+    out = close_past_limit(1, msg, sizeof msg);
+    assert_string_equal(out, "");
+    assert_string_equal(msg, "cannot write: File too large");
+    free(out);
 }
 
 /* ---- tests ---- */
@@ -1015,6 +1093,7 @@ int main(void)
         cmocka_unit_test(test_p_near_alpha),
         cmocka_unit_test(test_rounded_zero),
         cmocka_unit_test(test_too_many_columns),
+        cmocka_unit_test(test_lend_stderr),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
