@@ -676,7 +676,8 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
         chunk_release_spares();
         return unread;
     }
-    if (plan_dedupes(p)) { /* (whether an id came before: rows in file order, one thread) */
+    /* (whether an id came before, a post-stratified design's pseudo-units: one thread) */
+    if (plan_dedupes(p) || p->design.poststratify) {
         chunk_release_spares();
         return pass_exact(p, r, o, out, err);
     }

@@ -1,0 +1,145 @@
+# Post-stratified designs (--poststratify, --population): R's postStratify on the oracle's
+# data, the fixtures in calib/ (population files, expected csv, cases.txt).
+#
+# Run from the repository root:  Rscript tests/oracle/make_calib_fixtures.R
+# Needs R with the survey package (made with survey 4.1.1). Every expected number comes from
+# survey's own functions on postStratify(svydesign(...), ~COLS, population): svymean (deff =
+# "replace") and svyciprop on the subset for tab, svytotal + svycontrast for compare, and
+# degf of the subset. shopstat takes the same population file that R's data frame is made
+# of (calib/pop_*.csv, a Freq or N column).
+
+suppressPackageStartupMessages(library(survey))
+
+args_all <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
+root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
+source(file.path(root, "helpers.R"))
+outdir <- file.path(root, "calib")
+dir.create(outdir, showWarnings = FALSE)
+unlink(list.files(outdir, full.names = TRUE))
+
+cases <- c("# Oracle cases of make_calib_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
+           "# Generated: do not edit by hand.")
+add_case <- function(name, args) cases <<- c(cases, paste0(name, "|", paste(args, collapse = " ")))
+
+clus1 <- read_data(file.path(root, "data", "apiclus1.csv"))
+nh <- read_data(file.path(root, "data", "nhanes.csv"))
+
+# apiclus1 post-stratified on stype: California's schools of each type (R's apipop), as
+# docs/methods.md's example
+pop_stype <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
+write_csv(pop_stype, file.path(outdir, "pop_stype.csv"))
+# nhanes post-stratified on sex x race (made-up totals, each cell's weight sum moved by a
+# different factor, so that the calibration changes every share), with an N column
+nh_cells <- aggregate(WTMEC2YR ~ RIAGENDR + race, data = nh$num, FUN = sum)
+nh_cells$N <- round(nh_cells$WTMEC2YR * c(1.10, 0.85, 1.30, 0.95, 1.05, 0.80, 1.20, 0.90))
+pop_sexrace <- nh_cells[order(nh_cells$RIAGENDR, nh_cells$race), c("RIAGENDR", "race", "N")]
+write_csv(pop_sexrace, file.path(outdir, "pop_sexrace.csv"))
+pop_frame <- function(p) { names(p)[names(p) == "N"] <- "Freq"; p }
+
+des_clus1 <- postStratify(svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc, data = clus1$num),
+                          ~stype, pop_frame(pop_stype))
+des_nh <- postStratify(svydesign(ids = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR,
+                                 nest = TRUE, data = nh$num),
+                       ~RIAGENDR + race, pop_frame(pop_sexrace))
+
+ci_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin", beta = "beta")
+
+# tab's rows: every level of each question in each segment, R's post-stratified design
+run_tab <- function(case, dat, des, flags, questions, segs, ci = "logit", level = 0.95) {
+    w <- weights(des) # the calibrated weights
+    out <- list()
+    for (q in questions) for (l in q$levels) for (s in segs) {
+        d <- s$rows & q$answered
+        y <- q$y(l); y[is.na(y)] <- 0
+        des$variables$yy <- y
+        sub <- des[d, ]
+        m <- svymean(~yy, sub, deff = "replace")
+        p <- coef(m)[[1]]; se <- SE(m)[[1]]
+        W <- sum(w * d)
+        lim <- as.vector(attr(suppressWarnings(
+            svyciprop(~yy, sub, method = ci_r[[ci]], level = level)), "ci"))
+        zero <- se < 1e-12 * p # (a post-stratum's own share: SE 0 up to R's round-off)
+        if (zero) { se <- 0; lim <- c(p, p) }
+        out[[length(out) + 1]] <- data.frame(
+            variable = q$name, level = csv_field(l), segment = csv_field(s$name),
+            base_n = fmt_int(sum(d)), base_weight = fmt17(W), count = fmt_int(sum(d & y == 1)),
+            proportion = fmt17(p), se = fmt17(se), ci_lower = fmt17(lim[1]),
+            ci_upper = fmt17(lim[2]), df = fmt_int(degf(sub)),
+            deff = if (zero) "0" else fmt17(deff(m)[[1]]),
+            eff_base = fmt17(W^2 / sum(w^2 * d)), stringsAsFactors = FALSE)
+    }
+    write.csv(do.call(rbind, out), file.path(outdir, paste0(case, ".csv")), row.names = FALSE,
+              quote = FALSE)
+    args <- c("tab", flags, unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
+    if (ci != "logit") args <- c(args, "--ci", ci)
+    if (level != 0.95) args <- c(args, "--level", level)
+    add_case(case, args)
+}
+
+# compare's rows: each level's difference of the pair's shares, svycontrast of svytotal on
+# the post-stratified design (overlapping sides: one design, so their covariance counts)
+run_compare <- function(case, dat, des, flags, q, segs, pair) {
+    byname <- setNames(lapply(segs, `[[`, "rows"), vapply(segs, `[[`, "", "name"))
+    side <- pair_rows(byname, pair)
+    dfree <- degf(des)
+    tq <- qt(0.975, dfree)
+    fam <- list()
+    for (l in q$levels) {
+        y <- q$y(l); y[is.na(y)] <- 0
+        a <- as.numeric(side$a & q$answered); b <- as.numeric(side$b & q$answered)
+        r <- contrast_sides(des, y, a, b)
+        fam[[length(fam) + 1]] <- compare_row(q$name, l, side$ab, r, dfree, tq)
+    }
+    fam <- do.call(rbind, fam)
+    fam$p_adjusted <- family_adjust(q, fam$p_value, fam$difference, "holm")
+    res <- fmt_compare(fam)
+    res$level <- csv_field(res$level)
+    write.csv(res, file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
+    add_case(case, c("compare", flags, q$flags, attr(segs, "flags"), "--pair", pair))
+}
+
+f_clus1 <- c("data/apiclus1.csv", "--weight", "pw", "--psu", "dnum", "--fpc", "fpc",
+             "--poststratify", "stype", "--population", "calib/pop_stype.csv")
+f_nh <- c("data/nhanes.csv", "--weight", "WTMEC2YR", "--strata", "SDMVSTRA", "--psu", "SDMVPSU",
+          "--poststratify", "RIAGENDR,race", "--population", "calib/pop_sexrace.csv")
+all_rows <- function(dat) {
+    s <- list(list(name = "all", rows = rep(TRUE, nrow(dat$num))))
+    attr(s, "flags") <- character()
+    s
+}
+with_all <- function(dat, segs) { # (tab lists 'all' before the segments)
+    s <- c(all_rows(dat), segs)
+    attr(s, "flags") <- attr(segs, "flags")
+    s
+}
+big <- s_eq(clus1, "big", "api00", NULL)
+big[[1]]$rows <- clus1$num$api00 >= 700
+attr(big, "flags") <- c("--segment", "big=api00:>=700")
+
+# methods.md's example: both's SE 0.03076 (0.03545 unweighted by the calibration), stype's
+# own shares exact (SE 0)
+run_tab("ps_apiclus1_stype", clus1, des_clus1, f_clus1,
+        list(q_var(clus1, "both"), q_var(clus1, "stype")), all_rows(clus1))
+# a domain across the post-strata, every interval
+for (ci in names(ci_r))
+    run_tab(paste0("ps_apiclus1_big_", ci), clus1, des_clus1, f_clus1,
+            list(q_var(clus1, "sch_wide"), q_var(clus1, "awards")), with_all(clus1, big), ci = ci,
+            level = if (ci %in% c("wald", "beta")) 0.9 else 0.95)
+# a stratified cluster design post-stratified on two columns' cross; domains by sex (within
+# post-strata) and by age (across them)
+run_tab("ps_nhanes_sexrace", nh, des_nh, f_nh,
+        list(q_var(nh, "HI_CHOL"), q_var(nh, "agecat")), with_all(nh, s_by(nh, "RIAGENDR")))
+run_tab("ps_nhanes_by_age", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
+        with_all(nh, s_by(nh, "agecat")))
+# compare: overlapping segments (big against all; women against white)
+big_all <- c(all_rows(clus1), big)
+attr(big_all, "flags") <- attr(big, "flags")
+run_compare("ps_apiclus1_cmp_big_all", clus1, des_clus1, f_clus1, q_var(clus1, "both"),
+            big_all, "big:all")
+women_white <- c(s_eq(nh, "women", "RIAGENDR", "2"), s_eq(nh, "white", "race", "3"))
+attr(women_white, "flags") <- c("--segment", "women=RIAGENDR:2", "--segment", "white=race:3")
+run_compare("ps_nhanes_cmp_overlap", nh, des_nh, f_nh, q_var(nh, "agecat"), women_white,
+            "women:white")
+
+writeLines(cases, file.path(outdir, "cases.txt"))
