@@ -142,4 +142,45 @@ attr(women_white, "flags") <- c("--segment", "women=RIAGENDR:2", "--segment", "w
 run_compare("ps_nhanes_cmp_overlap", nh, des_nh, f_nh, q_var(nh, "agecat"), women_white,
             "women:white")
 
+# score: the mean of a number (svymean and confint on the subset's df)
+run_score <- function(case, dat, des, flags, col, segs) {
+    w <- weights(des)
+    x <- dat$num[[col]]
+    # (0 where not answered: R's subset of a calibrated design keeps those rows, weighted 0)
+    des$variables$s_ <- ifelse(is.na(x), 0, x)
+    out <- list()
+    for (sg in segs) {
+        keep <- sg$rows & !is.na(x)
+        sub <- des[keep, ]
+        m <- svymean(~s_, sub, deff = "replace")
+        dfree <- degf(sub)
+        ci <- confint(m, df = dfree)
+        out[[length(out) + 1]] <- data.frame(
+            variable = col, score = "mean", segment = csv_field(sg$name), base_n = sum(keep),
+            base_weight = fmt17(sum(w[keep])), estimate = fmt17(coef(m)[[1]]),
+            se = fmt17(SE(m)[[1]]), ci_lower = fmt17(ci[1, 1]), ci_upper = fmt17(ci[1, 2]),
+            df = fmt_int(dfree), deff = fmt17(deff(m)[[1]]),
+            eff_base = fmt17(sum(w[keep])^2 / sum(w[keep]^2)), stringsAsFactors = FALSE)
+    }
+    write.csv(do.call(rbind, out), file.path(outdir, paste0(case, ".csv")), row.names = FALSE,
+              quote = FALSE)
+    add_case(case, c("score", flags, "--score", col, attr(segs, "flags")))
+}
+# chisq: svychisq's Rao-Scott F on the post-stratified design
+run_chisq <- function(case, dat, des, flags, var, by) {
+    des$variables[[var]] <- dat$txt[[var]]
+    des$variables[[by]] <- dat$txt[[by]]
+    r <- svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
+    write.csv(data.frame(variable = var, by = by, statistic = fmt17(r$statistic[[1]]),
+                         ndf = fmt17(r$parameter[["ndf"]]), ddf = fmt17(r$parameter[["ddf"]]),
+                         p_value = fmt17(r$p.value[[1]])),
+              file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
+    add_case(case, c("chisq", flags, "--var", var, "--by", by))
+}
+run_score("ps_apiclus1_score", clus1, des_clus1, f_clus1, "api00", with_all(clus1, big))
+run_score("ps_nhanes_score_by_race", nh, des_nh, f_nh, "HI_CHOL",
+          with_all(nh, s_by(nh, "race")))
+run_chisq("ps_apiclus1_chisq", clus1, des_clus1, f_clus1, "both", "awards")
+run_chisq("ps_nhanes_chisq", nh, des_nh, f_nh, "agecat", "race")
+
 writeLines(cases, file.path(outdir, "cases.txt"))
