@@ -183,4 +183,23 @@ run_score("ps_nhanes_score_by_race", nh, des_nh, f_nh, "HI_CHOL",
 run_chisq("ps_apiclus1_chisq", clus1, des_clus1, f_clus1, "both", "awards")
 run_chisq("ps_nhanes_chisq", nh, des_nh, f_nh, "agecat", "race")
 
+# rows of weight 0: R's svyrecvar gives them the residualisation weight 1 (psw set to 1
+# where both weights are 0), so each takes -Z_g / N_g of its PSU's total; shopstat too
+zw <- data.frame(psu = c(1, 1, 2, 2, 3, 3, 4, 4, 5, 5), w = c(1, 2, 1, 0, 1.5, 2, 1, 3, 1, 0),
+                 sex = c("m", "f", "m", "f", "f", "m", "f", "m", "m", "m"),
+                 age = c("young", "old", "old", "young", "young", "young", "old", "old",
+                         "young", "old"),
+                 q = c(1, 2, 1, 2, 1, 2, 1, 2, 2, 1))
+write_csv(zw, file.path(outdir, "zero_weights.csv"))
+pop_zw <- data.frame(sex = c("m", "m", "f", "f"), age = c("young", "old", "young", "old"),
+                     Freq = c(30, 20, 10, 25))
+write_csv(pop_zw, file.path(outdir, "pop_zero_weights.csv"))
+zdat <- read_data(file.path(outdir, "zero_weights.csv"))
+des_zw <- postStratify(svydesign(ids = ~psu, weights = ~w, data = zdat$num), ~sex + age, pop_zw)
+men <- s_eq(zdat, "men", "sex", "m")
+run_tab("ps_zero_weights", zdat, des_zw,
+        c("calib/zero_weights.csv", "--weight", "w", "--psu", "psu", "--poststratify", "sex,age",
+          "--population", "calib/pop_zero_weights.csv"),
+        list(q_var(zdat, "q")), with_all(zdat, men))
+
 writeLines(cases, file.path(outdir, "cases.txt"))
