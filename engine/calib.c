@@ -25,7 +25,9 @@ void ps_free(ps_state *ps)
     free(ps->kbuf);
     free(ps->g);
     free(ps->wsum);
+    free(ps->w2sum);
     free(ps->nzero);
+    free(ps->aa);
     free(ps->pu);
     free(ps->real);
     free(ps->a);
@@ -204,11 +206,6 @@ shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err)
     const shopstat_plan *p = t->plan;
     if (!p->design.poststratify)
         return SHOPSTAT_OK;
-    if (t->pcol == SIZE_MAX)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "design_opts.poststratify needs design_opts.psu for now (a "
-                                  "design whose rows are their own PSUs: give a column "
-                                  "identifying the rows as design_opts.psu)");
     ps_state *ps = t->ps = calloc(1, sizeof *ps);
     if (!ps)
         return nomem(err);
@@ -309,6 +306,11 @@ int ps_unit(shopstat_totals *t, size_t uid, long g)
         if (!w)
             return -1;
         ps->wsum = w;
+        double *w2 = realloc(ps->w2sum, cap * sizeof *w2);
+        if (!w2)
+            return -1;
+        ps->w2sum = w2;
+        memset(ps->w2sum + ps->cap, 0, (cap - ps->cap) * sizeof *w2);
         size_t *z = realloc(ps->nzero, cap * sizeof *z);
         if (!z)
             return -1;
@@ -335,7 +337,7 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
         strmap_free(&real);
         return nomem(err);
     }
-    for (size_t u = 0; u < npu; u++) {
+    for (size_t u = 0; u < npu && !t->element; u++) {
         const char *k = SMAP_KEY(&t->psus, u);
         size_t kl = SMAP_LEN(&t->psus, u) - PS_KEY_TAIL;
         long id = smap_put(&real, k, kl, NULL);
@@ -347,6 +349,11 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
     }
     size_t nreal = real.n;
     strmap_free(&real);
+    if (t->element) { /* (the units are the strata: a stratum's rows are its PSUs) */
+        nreal = t->strata.n;
+        for (size_t u = 0; u < npu; u++)
+            ps->real[u] = t->units[u].stratum;
+    }
     unit *ru = calloc(nreal ? nreal : 1, sizeof *ru);
     cell_acc *A = calloc(nreal * nc + 1, sizeof *A);
     if (!ru || !A) {
@@ -371,9 +378,11 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
             r->A[c].P += pu->A[c].P;
         }
     }
-    for (size_t h = 0; h < t->strata.n; h++)
-        t->st[h].npsu = 0;
     for (size_t i = 0; i < nreal; i++)
+        ru[i].stratum = t->element ? (uint32_t)i : ru[i].stratum;
+    for (size_t h = 0; h < t->strata.n && !t->element; h++)
+        t->st[h].npsu = 0;
+    for (size_t i = 0; i < nreal && !t->element; i++)
         t->st[ru[i].stratum].npsu++;
     ps->pu = t->units;
     ps->npu = npu;
@@ -393,8 +402,9 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
     double *what = calloc(2 * G + 1, sizeof *what), *comp = what + G;
     ps->r = calloc(G + 1, sizeof *ps->r);
     ps->a = calloc(ps->npu + 1, sizeof *ps->a);
+    ps->aa = calloc(ps->npu + 1, sizeof *ps->aa);
     size_t *rows = calloc(G + 1, sizeof *rows);
-    if (!what || !ps->r || !ps->a || !rows) {
+    if (!what || !ps->r || !ps->a || !ps->aa || !rows) {
         free(what);
         free(rows);
         return nomem(err);
@@ -447,6 +457,7 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
         unit *pu = &ps->pu[u];
         double f = (fpcw ? t->st[pu->stratum].w_fpc : 1) * ps->r[ps->g[u]], f2 = f * f;
         ps->a[u] = f * ps->wsum[u] + (double)ps->nzero[u];
+        ps->aa[u] = f2 * ps->w2sum[u] + (double)ps->nzero[u];
         unit *r = &t->units[ps->real[u]];
         size_t lim = nc < pu->cap ? nc : pu->cap;
         for (size_t c = 0; c < lim; c++) {
@@ -468,6 +479,71 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* An element design's strata sums of the residuals (every row its own PSU): row k's
+ * residual is z_k - a_k c_g (c_g = Z_g / N_g), so a pseudo-unit (stratum, post-stratum)
+ * adds sum z - c_g sum a to S1 and sum z z' - c' sum z a - c sum z' a + c c' sum a^2 to S2,
+ * where sum z a is the cells' sums of w^2 (a row's a is its weight, and z is 0 on a row of
+ * weight 0) and sum z z' those of the cells holding both rows (cross cells), as totals_cov
+ * takes them. */
+static shopstat_status element_sums(const shopstat_totals *t, const lin_term *const *terms,
+                                    const size_t *nterms, size_t K, const double *z,
+                                    const double *Zg, double *S1, double *S2, shopstat_error *err)
+{
+    const ps_state *ps = t->ps;
+    double *za = calloc(2 * K + 1, sizeof *za), *c = za + K;
+    if (!za)
+        return nomem(err);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t u = 0; u < ps->npu && !st; u++) {
+        const unit *pu = &ps->pu[u];
+        size_t h = pu->stratum, g = ps->g[u];
+        for (size_t k = 0; k < K; k++) {
+            c[k] = Zg[g * K + k] / ps->N[g];
+            S1[h * K + k] += z[u * K + k] - ps->a[u] * c[k];
+            double s = 0;
+            for (size_t j = 0; j < nterms[k]; j++) {
+                long cell = terms[k][j].cell;
+                if (cell >= 0 && (size_t)cell < pu->cap)
+                    s += terms[k][j].coef * pu->Q[cell];
+            }
+            za[k] = s;
+        }
+        for (size_t k = 0; k < K && !st; k++)
+            for (size_t l = k; l < K; l++) {
+                double zz = 0;
+                for (size_t a = 0; a < nterms[k] && !st; a++) {
+                    if (terms[k][a].cell < 0)
+                        continue;
+                    for (size_t b = 0; b < nterms[l]; b++) {
+                        if (terms[l][b].cell < 0)
+                            continue;
+                        long x = totals_cross_cell(t, terms[k][a].cell, terms[l][b].cell);
+                        if (x == -2) {
+                            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                                    "cross products of two cells are not "
+                                                    "available for this statistic");
+                            break;
+                        }
+                        if (x >= 0 && (size_t)x < pu->cap)
+                            zz += terms[k][a].coef * terms[l][b].coef * pu->Q[x];
+                    }
+                }
+                double t1 = c[l] * za[k], t2 = c[k] * za[l], t3 = c[k] * c[l] * ps->aa[u];
+                double v = zz - t1 - t2 + t3;
+                /* a score proportional to the weights within the post-stratum leaves only
+                 * round-off here (see ps_cov) */
+                double m = fabs(zz) + fabs(t1) + fabs(t2) + fabs(t3);
+                if (fabs(v) <= (double)(ps->npu + 16) * DBL_EPSILON * m)
+                    v = 0;
+                S2[(h * K + k) * K + l] += v;
+                if (l != k)
+                    S2[(h * K + l) * K + k] += v;
+            }
+    }
+    free(za);
+    return st;
+}
+
 shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
                        const size_t *nterms, size_t K, const long *dom, size_t ndom,
                        double *cov, shopstat_error *err)
@@ -486,14 +562,13 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
         st = nomem(err);
         goto out;
     }
-    if (ndom == 0)
-        totals_base_strata(t, present);
-    for (size_t i = 0; i < R; i++) {
-        const unit *un = &t->units[i];
-        for (size_t j = 0; j < ndom; j++)
-            if (dom[j] >= 0 && (size_t)dom[j] < un->cap && un->A[dom[j]].N > 0)
-                present[un->stratum] = 1;
-    }
+    /* R's subset of a calibrated design keeps every row (weighted 0 outside the domain),
+     * and their residuals are not 0: every stratum takes part, in the variance and in the
+     * lonely-PSU rules, whichever rows the domain holds (a domain of one stratum: SE
+     * 0.030383 in R, 0.030063 counting its stratum alone) */
+    (void)dom;
+    (void)ndom;
+    memset(present, 1, H);
     /* each pseudo-unit's score total (with the calibrated weights), and each
      * post-stratum's */
     for (size_t u = 0; u < ps->npu; u++) {
@@ -511,6 +586,12 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
     }
     /* R's svyrecvar: x - psw * (sum_g x oldw / psw) / sum_g oldw, which is the score less
      * its rows' calibrated weights times Z_g / N_g (sum_g oldw = N_g / r_g) */
+    if (t->element) {
+        st = element_sums(t, terms, nterms, K, z, Zg, S1, S2, err);
+        if (!st)
+            st = totals_cov_finish(t, K, S1, S2, present, z, cov, err);
+        goto out;
+    }
     for (size_t u = 0; u < ps->npu; u++) {
         size_t g = ps->g[u];
         double *e = E + ps->real[u] * K, *m = M + ps->real[u] * K;

@@ -675,6 +675,7 @@ typedef struct ps_state {
     /* per pseudo-unit (the pass's units) */
     uint32_t *g;    /* its post-stratum */
     double *wsum;   /* sum of w over all its rows */
+    double *w2sum;  /* and of w^2 (element designs) */
     size_t *nzero;  /* its rows of weight 0 */
     size_t cap;
     /* after the pass */
@@ -682,6 +683,7 @@ typedef struct ps_state {
     size_t npu;
     size_t *real;     /* pseudo-unit -> real unit */
     double *a;        /* sum of the residualisation weights of each pseudo-unit */
+    double *aa;       /* and of their squares (element designs) */
     double *r;        /* N_g / What_g */
     cell_acc *realA;  /* the real units' sums, ncell for each */
 } ps_state;
@@ -703,6 +705,9 @@ void ps_free(ps_state *ps);
 shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
                        const size_t *nterms, size_t K, const long *dom, size_t ndom,
                        double *cov, shopstat_error *err);
+/* Cell holding the rows of both cells i and j, -1 none, -2 unknown (variance.c's
+ * cross_cell, for ps_cov in element designs). */
+long totals_cross_cell(const shopstat_totals *t, long i, long j);
 /* The strata's covariance from their sums (variance.c's cov_finish, for ps_cov). */
 shopstat_status totals_cov_finish(const shopstat_totals *t, size_t K, const double *S1,
                                   const double *S2, const char *present, double *z,

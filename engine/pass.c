@@ -1948,7 +1948,7 @@ static ROW_INLINE shopstat_status row_stratum(row_ctx *rc, const shopstat_row *r
             return nomem(err);
         stratum_info *si = &t->st[sid];
         si->fpc = NAN; /* name is set after the pass: the map's arena moves as it grows */
-        if (t->element) {
+        if (t->element && !t->ps) { /* (post-stratified: ps_find_unit makes them) */
             if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
                 return nomem(err);
             t->nunits = (size_t)sid + 1;
@@ -1989,10 +1989,11 @@ static ROW_INLINE long row_unit(row_ctx *rc, const shopstat_row *row, long sid, 
 static __attribute__((noinline)) long ps_find_unit(shopstat_totals *t, const shopstat_row *row,
                                                    size_t stratum, shopstat_error *err)
 {
+    /* (an element design's pseudo-units are (stratum, post-stratum): no PSU text) */
     size_t c = t->pcol;
-    const char *s = row->fields[c];
-    size_t n = row->lens[c];
-    if (shopstat_reader_is_missing_at(t->reader, c, s, n)) {
+    const char *s = t->element ? "" : row->fields[c];
+    size_t n = t->element ? 0 : row->lens[c];
+    if (!t->element && shopstat_reader_is_missing_at(t->reader, c, s, n)) {
         char hint[200];
         shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
                            row->pos[c].col, "psu column '%s' is missing in this row%s",
@@ -2022,7 +2023,7 @@ static __attribute__((noinline)) long ps_find_unit(shopstat_totals *t, const sho
     int added = 0;
     long id = smap_put(&t->psus, t->last_key, need, &added);
     if (id < 0) {
-        map_fail(t, id, row, c, err);
+        map_fail(t, id, row, t->element ? t->ps->cols[0] : c, err);
         return -1;
     }
     if (added) {
@@ -2033,7 +2034,8 @@ static __attribute__((noinline)) long ps_find_unit(shopstat_totals *t, const sho
         }
         t->nunits = (size_t)id + 1;
         t->units[id].stratum = (uint32_t)stratum;
-        t->st[stratum].npsu++;
+        if (!t->element) /* (an element design counts its rows) */
+            t->st[stratum].npsu++;
     }
     return id;
 }
@@ -3095,6 +3097,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         if (uid < 0)
             return err->status;
         t->ps->wsum[uid] += w;
+        t->ps->w2sum[uid] += w * w;
         t->ps->nzero[uid] += w == 0;
     } else if (!dhit) {
         uid = row_unit(rc, row, sid, err);
@@ -3219,7 +3222,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                 apply_row(t, u, w, c16, nc, 1);
             else
                 apply_row(t, u, w, cells, nc, 0);
-            for (size_t i = 0; i < nc; i++)
+            for (size_t i = 0; !t->element && i < nc; i++) /* (element: apply_row's) */
                 u->Q[c16 ? c16[i] : cells[i]] += w2;
         } else if (rec >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];

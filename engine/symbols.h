@@ -121,6 +121,7 @@
 #define compare_opts_check shopstat_internal_compare_opts_check
 #define totals_cov shopstat_internal_totals_cov
 #define totals_cov_finish shopstat_internal_totals_cov_finish
+#define totals_cross_cell shopstat_internal_totals_cross_cell
 #define ps_bind shopstat_internal_ps_bind
 #define ps_row shopstat_internal_ps_row
 #define ps_unit shopstat_internal_ps_unit

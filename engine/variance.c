@@ -182,6 +182,11 @@ out:
     return st;
 }
 
+long totals_cross_cell(const shopstat_totals *t, long i, long j)
+{
+    return cross_cell(t, i, j);
+}
+
 shopstat_status totals_cov_finish(const shopstat_totals *t, size_t K, const double *S1,
                                   const double *S2, const char *present, double *z,
                                   double *cov, shopstat_error *err)

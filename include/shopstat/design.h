@@ -119,8 +119,8 @@ typedef struct shopstat_design_opts {
      * one column per COL (the values as the data writes them) and one column N or Freq,
      * each post-stratum's population total. The weights become w N_g / What_g (What_g the
      * post-stratum's sum of w over every row) and the variance is R's for the
-     * post-stratified design. Both or neither; Taylor designs with a psu column only
-     * (SHOPSTAT_EUSAGE otherwise). NULL: none. */
+     * post-stratified design. Both or neither; Taylor designs only (with replicate
+     * weights SHOPSTAT_EUSAGE). The pass then runs on one thread. NULL: none. */
     const char *poststratify;
     const char *population;
 } shopstat_design_opts;

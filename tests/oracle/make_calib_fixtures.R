@@ -132,6 +132,10 @@ run_tab("ps_nhanes_sexrace", nh, des_nh, f_nh,
         list(q_var(nh, "HI_CHOL"), q_var(nh, "agecat")), with_all(nh, s_by(nh, "RIAGENDR")))
 run_tab("ps_nhanes_by_age", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
         with_all(nh, s_by(nh, "agecat")))
+# a domain of two strata: the other strata's residuals count too (R's subset of a
+# calibrated design keeps their rows)
+run_tab("ps_nhanes_two_strata", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
+        with_all(nh, s_eq(nh, "s83_84", "SDMVSTRA", c("83", "84"))))
 # compare: overlapping segments (big against all; women against white)
 big_all <- c(all_rows(clus1), big)
 attr(big_all, "flags") <- attr(big, "flags")
@@ -182,6 +186,34 @@ run_score("ps_nhanes_score_by_race", nh, des_nh, f_nh, "HI_CHOL",
           with_all(nh, s_by(nh, "race")))
 run_chisq("ps_apiclus1_chisq", clus1, des_clus1, f_clus1, "both", "awards")
 run_chisq("ps_nhanes_chisq", nh, des_nh, f_nh, "agecat", "race")
+
+# a stratified element design (no psu: every row its own PSU) post-stratified on the cross
+# of awards and yr_rnd (made-up totals); weighted, and without weights (N_h / n_h from the
+# fpc, as R's svydesign takes them)
+st <- read_data(file.path(root, "data", "apistrat.csv"))
+pop_ay <- data.frame(awards = c("No", "No", "Yes", "Yes"), yr_rnd = c("No", "Yes", "No", "Yes"),
+                     Freq = c(2000, 400, 3300, 494))
+write_csv(pop_ay, file.path(outdir, "pop_awards_yr_rnd.csv"))
+des_st <- postStratify(svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc,
+                                 data = st$num), ~awards + yr_rnd, pop_ay)
+des_st_nw <- postStratify(svydesign(ids = ~1, strata = ~stype, fpc = ~fpc, data = st$num),
+                          ~awards + yr_rnd, pop_ay)
+f_st <- c("data/apistrat.csv", "--strata", "stype", "--fpc", "fpc", "--poststratify",
+          "awards,yr_rnd", "--population", "calib/pop_awards_yr_rnd.csv")
+big_st <- s_eq(st, "big", "api00", NULL)
+big_st[[1]]$rows <- st$num$api00 >= 700
+attr(big_st, "flags") <- c("--segment", "big=api00:>=700")
+run_tab("ps_apistrat_element", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]),
+        list(q_var(st, "sch_wide"), q_var(st, "comp_imp"), q_var(st, "awards")),
+        with_all(st, big_st))
+run_tab("ps_apistrat_element_noweight", st, des_st_nw, f_st,
+        list(q_var(st, "sch_wide")), with_all(st, s_by(st, "stype")))
+run_compare("ps_apistrat_cmp_big_all", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]),
+            q_var(st, "sch_wide"), with_all(st, big_st), "big:all")
+run_score("ps_apistrat_score", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]), "api00",
+          with_all(st, big_st))
+run_chisq("ps_apistrat_chisq", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]), "sch_wide",
+          "stype")
 
 # rows of weight 0: R's svyrecvar gives them the residualisation weight 1 (psw set to 1
 # where both weights are 0), so each takes -Z_g / N_g of its PSU's total; shopstat too
