@@ -46,11 +46,13 @@ des_nh <- postStratify(svydesign(ids = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~
 ci_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin", beta = "beta")
 
 # tab's rows: every level of each question in each segment, R's post-stratified design
-run_tab <- function(case, dat, des, flags, questions, segs, ci = "logit", level = 0.95) {
+run_tab <- function(case, dat, des, flags, questions, segs, ci = "logit", level = 0.95,
+                    base = NULL) {
+    inbase <- if (is.null(base)) rep(TRUE, nrow(dat$num)) else base$rows
     w <- weights(des) # the calibrated weights
     out <- list()
     for (q in questions) for (l in q$levels) for (s in segs) {
-        d <- s$rows & q$answered
+        d <- s$rows & q$answered & inbase
         y <- q$y(l); y[is.na(y)] <- 0
         des$variables$yy <- y
         sub <- des[d, ]
@@ -71,7 +73,8 @@ run_tab <- function(case, dat, des, flags, questions, segs, ci = "logit", level 
     }
     write.csv(do.call(rbind, out), file.path(outdir, paste0(case, ".csv")), row.names = FALSE,
               quote = FALSE)
-    args <- c("tab", flags, unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"))
+    args <- c("tab", flags, unlist(lapply(questions, `[[`, "flags")), attr(segs, "flags"),
+              base$flags)
     if (ci != "logit") args <- c(args, "--ci", ci)
     if (level != 0.95) args <- c(args, "--level", level)
     add_case(case, args)
@@ -136,6 +139,11 @@ run_tab("ps_nhanes_by_age", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
 # calibrated design keeps their rows)
 run_tab("ps_nhanes_two_strata", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
         with_all(nh, s_eq(nh, "s83_84", "SDMVSTRA", c("83", "84"))))
+# under a base (R: subset() of the post-stratified design, whose totals are the whole
+# sample's)
+run_tab("ps_nhanes_base_strata", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
+        with_all(nh, s_by(nh, "agecat")),
+        base = list(rows = nh$num$SDMVSTRA >= 81, flags = c("--base", "SDMVSTRA:>=81")))
 # compare: overlapping segments (big against all; women against white)
 big_all <- c(all_rows(clus1), big)
 attr(big_all, "flags") <- attr(big, "flags")
