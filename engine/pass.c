@@ -4207,9 +4207,12 @@ static inline void derive_unit(unit *un, const cell_pair *pair, size_t npair)
         cell_acc *to = &un->A[pair[i].to], *from = &un->A[pair[i].from];
         to->T += from->T;
         to->NP += from->NP;
-        if (un->Q) /* (a post-stratified design's w^2: element designs derive none) */
-            un->Q[pair[i].to] += un->Q[pair[i].from];
     }
+    if (!un->Q) /* (a post-stratified design's w^2 too: element designs derive none) */
+        return;
+    for (size_t i = 0; i < npair; i++)
+        if ((size_t)pair[i].from < un->cap && un->A[pair[i].from].N)
+            un->Q[pair[i].to] += un->Q[pair[i].from];
 }
 
 static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
