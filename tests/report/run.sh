@@ -2968,6 +2968,11 @@ if $S report tests/report/specs/poststratify.yml -o "$T/ps" --quiet 2>"$T/ps.err
     check "poststratify: big:all = shopstat compare --poststratify" cmp -s "$T/ps_cmp" "$T/ps_repcmp"
     check "poststratify: both's SE is R's 0.0307551" grep -q '^both,both,Yes,all,.*,0.030755100903984' \
         "$T/ps/tables.csv"
+    check "poststratify: report.md's design line says so" grep -q \
+        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), post-stratified on stype (totals: ' \
+        "$T/ps/report.md"
+    check "poststratify: run.json's design names it" grep -q '"poststratify": "stype", "population": ' \
+        "$T/ps/run.json"
 else
     ko "report poststratify.yml failed: $(cat "$T/ps.err")"
 fi
