@@ -107,8 +107,11 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
     for (size_t h = 0; h < H; h++)
         for (size_t k = 0; k < K; k++)
             z[k] += S1[h * K + k];
+    /* (a post-stratified score's residuals need not sum to 0: R's svyrecvar gives a row of
+     * weight 0 the residual -Z_g / N_g; R's onestrat centres a lonely PSU at 0 whatever
+     * they sum to, and so does shopstat there) */
     for (size_t k = 0; k < K; k++)
-        z[k] = npsu_total > 0 ? z[k] / npsu_total : 0;
+        z[k] = npsu_total > 0 && !t->ps ? z[k] / npsu_total : 0;
 
     memset(cov, 0, K * K * sizeof *cov);
     /* R's onestage() sees only the strata holding rows of the (subset) design. */

@@ -223,6 +223,33 @@ run_score("ps_apistrat_score", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]
 run_chisq("ps_apistrat_chisq", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]), "sch_wide",
           "stype")
 
+# the shopper export (tests/oracle's synthetic data): a lonely stratum (region W, one
+# panel) under adjust and average, post-stratified on wave x spend (made-up totals), with a
+# multi-response question and codes; compare heavy:rest
+sh <- read_data(file.path(root, "data", "shopper.csv"))
+sh_cells <- aggregate(wt ~ wave + spend, data = sh$num, FUN = sum)
+sh_cells$Freq <- round(sh_cells$wt * c(1.2, 0.9, 1.1, 0.8, 1.3, 1.0) * 10)
+pop_sh <- sh_cells[order(sh_cells$wave, sh_cells$spend), c("wave", "spend", "Freq")]
+write_csv(pop_sh, file.path(outdir, "pop_wave_spend.csv"))
+heavy <- s_eq(sh, "heavy", "spend", "3")
+for (rule in c("adjust", "average")) {
+    old_opt <- options(survey.lonely.psu = rule)
+    des_sh <- postStratify(svydesign(ids = ~panel, strata = ~region, weights = ~wt, nest = TRUE,
+                                     data = sh$num), ~wave + spend, pop_sh)
+    f_sh <- c("data/shopper.csv", "--weight", "wt", "--strata", "region", "--psu", "panel",
+              "--lonely-psu", rule, "--poststratify", "wave,spend", "--population",
+              "calib/pop_wave_spend.csv")
+    run_tab(paste0("ps_shopper_", rule), sh, des_sh, f_sh,
+            list(q_var(sh, "would_switch"), q_multi(sh, "pref", c("pref_email", "pref_form",
+                                                                   "pref_phone")),
+                 q_codes(sh, "prob", "problems")),
+            with_all(sh, c(s_by(sh, "wave"), heavy)) |> (\(x) {
+                attr(x, "flags") <- c("--by", "wave", attr(heavy, "flags")); x })())
+    run_compare(paste0("ps_shopper_cmp_rest_", rule), sh, des_sh, f_sh,
+                q_var(sh, "would_switch"), heavy, "heavy:rest")
+    options(old_opt)
+}
+
 # rows of weight 0: R's svyrecvar gives them the residualisation weight 1 (psw set to 1
 # where both weights are 0), so each takes -Z_g / N_g of its PSU's total; shopstat too
 zw <- data.frame(psu = c(1, 1, 2, 2, 3, 3, 4, 4, 5, 5), w = c(1, 2, 1, 0, 1.5, 2, 1, 3, 1, 0),
