@@ -676,8 +676,7 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
         chunk_release_spares();
         return unread;
     }
-    /* (whether an id came before, a post-stratified design's pseudo-units: one thread) */
-    if (plan_dedupes(p) || p->design.poststratify) {
+    if (plan_dedupes(p)) { /* (whether an id came before: rows in file order, one thread) */
         chunk_release_spares();
         return pass_exact(p, r, o, out, err);
     }

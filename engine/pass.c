@@ -225,7 +225,7 @@ static size_t slab_elem(const shopstat_totals *t, int k)
     case SLAB_A: return sizeof(cell_acc);
     case SLAB_Q: return t->element || t->ps ? sizeof(double) : 0;
     case SLAB_L: return t->compensated ? sizeof(double) : 0;
-    default: return t->compensated && t->element ? sizeof(double) : 0;
+    default: return t->compensated && (t->element || t->ps) ? sizeof(double) : 0;
     }
 }
 
@@ -4369,6 +4369,37 @@ void pass_parsed(void *w)
     }
 }
 
+/* A post-stratified worker's pseudo-units' own sums (rows' weights, their squares, zero
+ * weights) and, but in element designs (whose merge adds them with the cells'), the cells'
+ * sums of w^2, into g's; before the cells' sums (the rows of a cell tell which to add), in
+ * a loop of its own, so that the other merges run as they did. */
+static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pass_map *m,
+                                shopstat_error *err)
+{
+    for (size_t u = 0; u < w->nunits; u++) {
+        size_t gi = m->units[u];
+        g->ps->wsum[gi] += w->ps->wsum[u];
+        g->ps->w2sum[gi] += w->ps->w2sum[u];
+        g->ps->nzero[gi] += w->ps->nzero[u];
+        w->ps->wsum[u] = w->ps->w2sum[u] = 0;
+        w->ps->nzero[u] = 0;
+        unit *wu = &w->units[u], *gu = &g->units[gi];
+        if (w->element || !wu->cap)
+            continue;
+        int ur = unit_reserve(g, gu);
+        if (ur)
+            return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+            if (!wu->A[c].N)
+                continue;
+            long gc = m->cells[c];
+            sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
+        }
+        memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
+    }
+    return SHOPSTAT_OK;
+}
+
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
@@ -4411,7 +4442,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             if (grow((void **)&g->st, &g->stcap, (size_t)gh + 1, sizeof *g->st))
                 return nomem(err);
             g->st[gh].fpc = NAN;
-            if (g->element) {
+            if (g->element && !g->ps) { /* (post-stratified: its pseudo-units, below) */
                 if (grow((void **)&g->units, &g->unitcap, (size_t)gh + 1, sizeof *g->units))
                     return nomem(err);
                 g->nunits = (size_t)gh + 1;
@@ -4442,7 +4473,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     if (!grow_map(&m->units, &m->ucap, w->nunits))
         return nomem(err);
     for (size_t u = m->udone; u < w->nunits; u++) {
-        if (w->element) {
+        if (w->element && !w->ps) {
             m->units[u] = m->strata[u];
             continue;
         }
@@ -4465,9 +4496,14 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         if (added) {
             if (grow((void **)&g->units, &g->unitcap, (size_t)gu + 1, sizeof *g->units))
                 return nomem(err);
+            /* (a post-stratified design's pseudo-unit: its post-stratum, the same id in
+             * every totals read from one population file) */
+            if (g->ps && ps_unit(g, (size_t)gu, (long)w->ps->g[u]))
+                return nomem(err);
             g->nunits = (size_t)gu + 1;
             g->units[gu].stratum = gsid;
-            g->st[gsid].npsu++;
+            if (!g->element)
+                g->st[gsid].npsu++;
         }
         m->units[u] = (size_t)gu;
     }
@@ -4593,6 +4629,11 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     }
     if (g->rep && rep_merge(g, w, m->cells))
         return nomem(err);
+    if (w->ps) {
+        shopstat_status ps_st = ps_merge(g, w, m, err);
+        if (ps_st)
+            return ps_st;
+    }
     /* per-unit sums: added in chunk order, so the same for any number of threads */
     for (size_t u = 0; u < w->nunits; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];

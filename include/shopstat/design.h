@@ -120,7 +120,7 @@ typedef struct shopstat_design_opts {
      * each post-stratum's population total. The weights become w N_g / What_g (What_g the
      * post-stratum's sum of w over every row) and the variance is R's for the
      * post-stratified design. Both or neither; Taylor designs only (with replicate
-     * weights SHOPSTAT_EUSAGE). The pass then runs on one thread. NULL: none. */
+     * weights SHOPSTAT_EUSAGE). NULL: none. */
     const char *poststratify;
     const char *population;
 } shopstat_design_opts;
