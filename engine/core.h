@@ -515,6 +515,7 @@ struct shopstat_totals {
     size_t lvlbuf_cap;
 
     struct rep_state *rep; /* replicate-weight design (replicate.c), NULL for Taylor */
+    struct ps_state *ps;   /* post-stratification (calib.c), NULL without */
 
     struct row_ctx *rc;  /* per-row scratch of the pass (pass.c) */
     int compensated;     /* merged from chunks: units keep L/QL, cells w2_lo */
@@ -662,6 +663,66 @@ int totals_base_design(const shopstat_totals *t, size_t *npsu, size_t *nstrata);
 void totals_base_strata(const shopstat_totals *t, char *present);
 /* Domain df: PSUs holding a base row of positive weight minus strata holding such PSUs. */
 double totals_cell_df(const shopstat_totals *t, long cell);
+
+/* ---- post-stratification (calib.c), R's postStratify ----
+ * The pass keys its units by (stratum, PSU, post-stratum): each such pseudo-unit holds
+ * the cells' sums of w (and of w^2, in Q) of its rows, and the sum of w and the count of
+ * zero weights over all its rows. After the pass (ps_collapse) the units become the real
+ * PSUs, each the sum of its pseudo-units; once the strata's weights are known
+ * (ps_calibrate) every pseudo-unit's sums are scaled by its post-stratum's N_g / What_g
+ * and the real PSUs summed again, so that every estimate uses the calibrated weights. The
+ * variance (ps_cov) residualises the linearisation on the post-strata as R's svyrecvar:
+ * each pseudo-unit's score total z less a_u Z_g / N_g, a_u its rows' calibrated weights
+ * (1 for a row of weight 0, as R sets them), Z_g the post-stratum's score total. */
+typedef struct ps_state {
+    size_t *cols; /* the post-strata's columns in the data */
+    size_t ncols;
+    strmap strata; /* the population's post-strata: the columns' texts joined by 0x1f */
+    double *N;     /* population total of each */
+    size_t *line;  /* its line in the population file */
+    char *path;    /* the population file */
+    char *kbuf;    /* scratch: a row's key */
+    size_t kcap;
+    /* per pseudo-unit (the pass's units) */
+    uint32_t *g;    /* its post-stratum */
+    double *wsum;   /* sum of w over all its rows */
+    double *w2sum;  /* and of w^2 (element designs) */
+    size_t *nzero;  /* its rows of weight 0 */
+    size_t cap;
+    /* after the pass */
+    unit *pu; /* the pseudo-units */
+    size_t npu;
+    size_t *real;     /* pseudo-unit -> real unit */
+    double *a;        /* sum of the residualisation weights of each pseudo-unit */
+    double *aa;       /* and of their squares (element designs) */
+    double *r;        /* N_g / What_g */
+    cell_acc *realA;  /* the real units' sums, ncell for each */
+} ps_state;
+
+/* Read the population file and bind the post-strata's columns (from bind()). */
+shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err);
+/* A row's post-stratum: its key written into t->ps->kbuf (length *klen) and its id, or an
+ * error at the row (a missing value, a post-stratum the population does not list). */
+shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen, long *g,
+                       shopstat_error *err);
+/* A new pseudo-unit uid of post-stratum g; -1 out of memory. */
+int ps_unit(shopstat_totals *t, size_t uid, long g);
+/* After the pass's units are final (finish_units), before finish(): the real PSUs. */
+shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err);
+/* After finish() (the strata's fpc weights known): the calibrated sums. */
+shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err);
+void ps_free(ps_state *ps);
+/* totals_cov of a post-stratified design (same arguments and contract). */
+shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
+                       const size_t *nterms, size_t K, const long *dom, size_t ndom,
+                       double *cov, shopstat_error *err);
+/* Cell holding the rows of both cells i and j, -1 none, -2 unknown (variance.c's
+ * cross_cell, for ps_cov in element designs). */
+long totals_cross_cell(const shopstat_totals *t, long i, long j);
+/* The strata's covariance from their sums (variance.c's cov_finish, for ps_cov). */
+shopstat_status totals_cov_finish(const shopstat_totals *t, size_t K, const double *S1,
+                                  const double *S2, const char *present, double *z,
+                                  double *cov, shopstat_error *err);
 
 /* ---- replicate weights (replicate.c) ----
  * A replicate design keeps, next to the full-sample totals of the units, the total of

@@ -604,6 +604,7 @@ void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals 
     ctx->strata = d->strata;
     ctx->psu = d->psu;
     ctx->fpc = d->fpc;
+    ctx->poststratify = d->poststratify;
     ctx->fpc_fractions = shopstat_totals_fpc_fractions(t);
     ctx->lonely = shopstat_lonely_name(d->lonely);
     ctx->ci = shopstat_ci_method_name(o->ci);
@@ -656,6 +657,10 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
     shopstat_json_opt_string(f, ctx->fpc);
     fputs(", \"lonely_psu\": ", f); /* (no rule under replicate weights: null, as run.json) */
     shopstat_json_opt_string(f, ctx->repweights ? NULL : ctx->lonely);
+    if (ctx->poststratify) { /* (as run.json: only when given) */
+        fputs(", \"poststratify\": ", f);
+        shopstat_json_string(f, ctx->poststratify);
+    }
     if (ctx->repweights) {
         fputs(", \"repweights\": ", f);
         shopstat_json_opt_string(f, ctx->repweights);
@@ -1147,6 +1152,8 @@ static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, si
         fprintf(f, ", PSU %s", ctx->psu);
     if (ctx->fpc)
         fprintf(f, ", %s %s", fpc_kind(ctx->fpc_fractions), ctx->fpc);
+    if (ctx->poststratify)
+        fprintf(f, ", post-stratified on %s", ctx->poststratify);
     if (ctx->repweights && ctx->rep_note)
         fprintf(f, ", %zu replicate weights %s (%s)", ctx->replicates, ctx->repweights,
                 ctx->rep_note);
@@ -1308,14 +1315,15 @@ void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)
 
 static void design_note_c(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)
 {
-    const char *what[] = {"replicate weights", "strata", "PSUs", fpc_kind(fpc_fractions)};
-    const char *col[] = {d->repweights, d->strata, d->psu, d->fpc};
+    const char *what[] = {"replicate weights", "strata", "PSUs", fpc_kind(fpc_fractions),
+                          "post-stratified on"};
+    const char *col[] = {d->repweights, d->strata, d->psu, d->fpc, d->poststratify};
     size_t len = 0;
     int parts = 0;
     if (n == 0)
         return;
     buf[0] = '\0';
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         if (!col[k])
             continue;
         int w = snprintf(buf + len, n - len, "%s%s %s", parts ? ", " : "; ", what[k], col[k]);

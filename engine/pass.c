@@ -223,9 +223,9 @@ static size_t slab_elem(const shopstat_totals *t, int k)
 {
     switch (k) {
     case SLAB_A: return sizeof(cell_acc);
-    case SLAB_Q: return t->element ? sizeof(double) : 0;
+    case SLAB_Q: return t->element || t->ps ? sizeof(double) : 0;
     case SLAB_L: return t->compensated ? sizeof(double) : 0;
-    default: return t->compensated && t->element ? sizeof(double) : 0;
+    default: return t->compensated && (t->element || t->ps) ? sizeof(double) : 0;
     }
 }
 
@@ -752,6 +752,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
     t->element = t->pcol == SIZE_MAX;
+    if (p->design.poststratify && (st = ps_bind(t, err)))
+        return st;
     t->compensated = t->element; /* see add_element */
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
@@ -1946,7 +1948,7 @@ static ROW_INLINE shopstat_status row_stratum(row_ctx *rc, const shopstat_row *r
             return nomem(err);
         stratum_info *si = &t->st[sid];
         si->fpc = NAN; /* name is set after the pass: the map's arena moves as it grows */
-        if (t->element) {
+        if (t->element && !t->ps) { /* (post-stratified: ps_find_unit makes them) */
             if (grow((void **)&t->units, &t->unitcap, (size_t)sid + 1, sizeof *t->units))
                 return nomem(err);
             t->nunits = (size_t)sid + 1;
@@ -1978,6 +1980,64 @@ static ROW_INLINE long row_unit(row_ctx *rc, const shopstat_row *row, long sid, 
         return -1;
     }
     return uid;
+}
+
+/* The unit of a post-stratified design's row: (stratum, PSU, post-stratum), a key of
+ * the stratum id's bytes, the PSU's text and the post-stratum's id (calib.c takes the
+ * last 4 bytes off for the PSU's), each row through the map (no cache: the option's rows
+ * only). */
+static __attribute__((noinline)) long ps_find_unit(shopstat_totals *t, const shopstat_row *row,
+                                                   size_t stratum, shopstat_error *err)
+{
+    /* (an element design's pseudo-units are (stratum, post-stratum): no PSU text) */
+    size_t c = t->pcol;
+    const char *s = t->element ? "" : row->fields[c];
+    size_t n = t->element ? 0 : row->lens[c];
+    if (!t->element && shopstat_reader_is_missing_at(t->reader, c, s, n)) {
+        char hint[200];
+        shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
+                           row->pos[c].col, "psu column '%s' is missing in this row%s",
+                           shopstat_reader_colname(t->reader, c),
+                           reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
+        return -1;
+    }
+    size_t kl;
+    long g;
+    if (ps_row(t, row, &kl, &g, err))
+        return -1;
+    size_t need = n + 2 * sizeof(uint32_t);
+    if (need > t->last_key_cap) {
+        char *k = realloc(t->last_key, need * 2);
+        if (!k) {
+            nomem(err);
+            return -1;
+        }
+        t->last_key = k;
+        t->last_key_cap = need * 2;
+    }
+    uint32_t sid32 = (uint32_t)stratum, g32 = (uint32_t)g;
+    memcpy(t->last_key, &sid32, sizeof sid32);
+    memcpy(t->last_key + sizeof sid32, s, n);
+    memcpy(t->last_key + sizeof sid32 + n, &g32, sizeof g32);
+    t->last_unit = -1; /* (find_unit's cache: not this key) */
+    int added = 0;
+    long id = smap_put(&t->psus, t->last_key, need, &added);
+    if (id < 0) {
+        map_fail(t, id, row, t->element ? t->ps->cols[0] : c, err);
+        return -1;
+    }
+    if (added) {
+        if (grow((void **)&t->units, &t->unitcap, (size_t)id + 1, sizeof *t->units) ||
+            ps_unit(t, (size_t)id, g)) {
+            nomem(err);
+            return -1;
+        }
+        t->nunits = (size_t)id + 1;
+        t->units[id].stratum = (uint32_t)stratum;
+        if (!t->element) /* (an element design counts its rows) */
+            t->st[stratum].npsu++;
+    }
+    return id;
 }
 
 /* A value of column c that a condition would take but for being missing, at its first
@@ -2915,7 +2975,7 @@ static inline size_t pattern_excluded(uint64_t h)
  * one is counted for the warning of a code inside a column's scale (PATTERN_HELD_BIT); the
  * test of the bit cost the runs without codes 2.7 instructions a row. */
 static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row,
-                                            shopstat_error *err, int excl, int codes)
+                                            shopstat_error *err, int excl, int codes, int pstrat)
 {
     shopstat_totals *t = rc->t;
     const char *path = t->path; /* (the reader's, for messages) */
@@ -2995,8 +3055,9 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     }
     if (t->rep && (st = rep_row(t, row, w, err)))
         return st;
-    design_slot *ds = __builtin_expect(dkey == 1, 1) ? design_find(rc, dk, &sid, &uid)
-                                                     : design_find_long(rc, row, &sid, &uid);
+    design_slot *ds = pstrat                          ? NULL
+                      : __builtin_expect(dkey == 1, 1) ? design_find(rc, dk, &sid, &uid)
+                                                       : design_find_long(rc, row, &sid, &uid);
     int dhit = ds != NULL;
     if (!dhit) {
         if (row_values(rc, row, rc->ndesign, &t->slow_design))
@@ -3031,7 +3092,14 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                                       SMAP_KEY(&t->strata, sid));
         }
     }
-    if (!dhit) {
+    if (pstrat) {
+        uid = ps_find_unit(t, row, (size_t)sid, err);
+        if (uid < 0)
+            return err->status;
+        t->ps->wsum[uid] += w;
+        t->ps->w2sum[uid] += w * w;
+        t->ps->nzero[uid] += w == 0;
+    } else if (!dhit) {
         uid = row_unit(rc, row, sid, err);
         if (uid < 0)
             return err->status;
@@ -3147,7 +3215,16 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                     w2d[cells[i]] += w2;
             }
         }
-        if (rec >= 0) {
+        if (pstrat) {
+            /* (in row order, without the batch; w^2 to every cell, for the effective
+             * bases once the post-strata's factors are known) */
+            if (c16)
+                apply_row(t, u, w, c16, nc, 1);
+            else
+                apply_row(t, u, w, cells, nc, 0);
+            for (size_t i = 0; !t->element && i < nc; i++) /* (element: apply_row's) */
+                u->Q[c16 ? c16[i] : cells[i]] += w2;
+        } else if (rec >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
             br->rec = (uint32_t)rec;
@@ -3168,17 +3245,24 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
 
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
-    return on_row_at(ctx, row, err, 0, 0);
+    return on_row_at(ctx, row, err, 0, 0, 0);
+}
+
+/* A post-stratified design's row (totals.ps): its unit keyed by its post-stratum too. */
+static __attribute__((noinline)) shopstat_status on_row_ps(row_ctx *rc, const shopstat_row *row,
+                                                           shopstat_error *err)
+{
+    return rc->t->scale ? on_row_at(rc, row, err, 0, 1, 1) : on_row_at(rc, row, err, 0, 0, 1);
 }
 
 static shopstat_status on_row_codes(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
-    return on_row_at(rc, row, err, 0, 1);
+    return on_row_at(rc, row, err, 0, 1, 0);
 }
 
 static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
-    return on_row_at(rc, row, err, 1, rc->t->scale != NULL);
+    return on_row_at(rc, row, err, 1, rc->t->scale != NULL, 0);
 }
 
 /* ---- finishing ---- */
@@ -3660,7 +3744,7 @@ static shopstat_status finish(shopstat_totals *t, shopstat_error *err)
         si->f = (N - (double)si->npsu) / N;
         si->w_fpc = N / (double)si->npsu;
     }
-    if (t->fcol != SIZE_MAX && !t->has_weight && !t->rep && fpc_weights(t))
+    if (t->fcol != SIZE_MAX && !t->has_weight && !t->rep && !t->ps && fpc_weights(t))
         return nomem(err);
     return SHOPSTAT_OK;
 }
@@ -3947,7 +4031,7 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
     for (size_t k = 0; k < t->plan->nexcl; k++)
         nexcl_cols += t->plan->excl[k].nconds;
     /* (a dedupe, a length or a grid's one answer: not one field's answer) */
-    rc->excl_pat = nexcl_cols && !t->rep && !plan_dedupes(t->plan) && !t->excl.reads;
+    rc->excl_pat = nexcl_cols && !t->rep && !plan_dedupes(t->plan) && !t->excl.reads && !t->ps;
     for (size_t j = 0; j < nexcl_cols; j++)
         rc->excl_pat &= inpat[t->exclcols[j]];
     if (truth_columns(rc, inpat, ncols)) {
@@ -4124,6 +4208,11 @@ static inline void derive_unit(unit *un, const cell_pair *pair, size_t npair)
         to->T += from->T;
         to->NP += from->NP;
     }
+    if (!un->Q) /* (a post-stratified design's w^2 too: element designs derive none) */
+        return;
+    for (size_t i = 0; i < npair; i++)
+        if ((size_t)pair[i].from < un->cap && un->A[pair[i].from].N)
+            un->Q[pair[i].to] += un->Q[pair[i].from];
 }
 
 static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
@@ -4153,6 +4242,7 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r, sho
     while (t->scale && t->nglobal < 64 && shopstat_reader_missing_codes(r)[t->nglobal])
         t->nglobal++;
     shopstat_status st = t->path ? bind(t, err) : nomem(err);
+    t->row_other |= t->ps != NULL;
     for (size_t qi = 0; !st && t->scale && qi < t->nq; qi++)
         if (t->q[qi].pq->kind == SHOPSTAT_Q_CODES && !t->scale[t->q[qi].cols[0]].split) {
             /* (two codes questions of one column and two separators: the first's) */
@@ -4211,6 +4301,16 @@ shopstat_status pass_begin(const shopstat_plan *p, const shopstat_reader *r, sho
 static __attribute__((noinline)) shopstat_status
 pass_row_other(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
 {
+    if (t->ps) {
+        long k = t->plan->nexcl ? excl_rows_take(&t->excl, row) : 0;
+        if (k < 0)
+            return excl_rows_error(&t->excl, k, err);
+        if (k) {
+            t->acct.excluded_cond++;
+            return SHOPSTAT_OK;
+        }
+        return on_row_ps(t->rc, row, err);
+    }
     if (!t->plan->nexcl)
         return on_row_codes(t->rc, row, err);
     if (t->rc->excl_pat)
@@ -4269,6 +4369,37 @@ void pass_parsed(void *w)
     }
 }
 
+/* A post-stratified worker's pseudo-units' own sums (rows' weights, their squares, zero
+ * weights) and, but in element designs (whose merge adds them with the cells'), the cells'
+ * sums of w^2, into g's; before the cells' sums (the rows of a cell tell which to add), in
+ * a loop of its own, so that the other merges run as they did. */
+static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pass_map *m,
+                                shopstat_error *err)
+{
+    for (size_t u = 0; u < w->nunits; u++) {
+        size_t gi = m->units[u];
+        g->ps->wsum[gi] += w->ps->wsum[u];
+        g->ps->w2sum[gi] += w->ps->w2sum[u];
+        g->ps->nzero[gi] += w->ps->nzero[u];
+        w->ps->wsum[u] = w->ps->w2sum[u] = 0;
+        w->ps->nzero[u] = 0;
+        unit *wu = &w->units[u], *gu = &g->units[gi];
+        if (w->element || !wu->cap)
+            continue;
+        int ur = unit_reserve(g, gu);
+        if (ur)
+            return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+            if (!wu->A[c].N)
+                continue;
+            long gc = m->cells[c];
+            sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
+        }
+        memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
+    }
+    return SHOPSTAT_OK;
+}
+
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
@@ -4311,7 +4442,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             if (grow((void **)&g->st, &g->stcap, (size_t)gh + 1, sizeof *g->st))
                 return nomem(err);
             g->st[gh].fpc = NAN;
-            if (g->element) {
+            if (g->element && !g->ps) { /* (post-stratified: its pseudo-units, below) */
                 if (grow((void **)&g->units, &g->unitcap, (size_t)gh + 1, sizeof *g->units))
                     return nomem(err);
                 g->nunits = (size_t)gh + 1;
@@ -4342,7 +4473,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     if (!grow_map(&m->units, &m->ucap, w->nunits))
         return nomem(err);
     for (size_t u = m->udone; u < w->nunits; u++) {
-        if (w->element) {
+        if (w->element && !w->ps) {
             m->units[u] = m->strata[u];
             continue;
         }
@@ -4365,9 +4496,14 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         if (added) {
             if (grow((void **)&g->units, &g->unitcap, (size_t)gu + 1, sizeof *g->units))
                 return nomem(err);
+            /* (a post-stratified design's pseudo-unit: its post-stratum, the same id in
+             * every totals read from one population file) */
+            if (g->ps && ps_unit(g, (size_t)gu, (long)w->ps->g[u]))
+                return nomem(err);
             g->nunits = (size_t)gu + 1;
             g->units[gu].stratum = gsid;
-            g->st[gsid].npsu++;
+            if (!g->element)
+                g->st[gsid].npsu++;
         }
         m->units[u] = (size_t)gu;
     }
@@ -4493,6 +4629,11 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     }
     if (g->rep && rep_merge(g, w, m->cells))
         return nomem(err);
+    if (w->ps) {
+        shopstat_status ps_st = ps_merge(g, w, m, err);
+        if (ps_st)
+            return ps_st;
+    }
     /* per-unit sums: added in chunk order, so the same for any number of threads */
     for (size_t u = 0; u < w->nunits; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
@@ -4685,10 +4826,12 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     /* every cell's weight and df now, unless an fpc without weights (fpc_weights, in
      * finish) rescales the sums after */
     cell_sums keep;
-    int kept =
-        !(t->fcol != SIZE_MAX && !t->has_weight && !t->rep) && cell_sums_begin(t, &keep) == 0;
+    int kept = !(t->fcol != SIZE_MAX && !t->has_weight && !t->rep) && !t->ps &&
+               cell_sums_begin(t, &keep) == 0;
     finish_units(t, pair, npair, kept ? &keep : NULL);
     free(pair);
+    if (t->ps && (st = ps_collapse(t, err)))
+        return st;
     if (t->compensated) {
         for (int k = SLAB_L; k <= SLAB_QL; k++) {
             slab_unmap(t->slab[k], t->slab_bytes[k]);
@@ -4714,6 +4857,8 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         return excl_rows_none_left(&t->excl, t->path, t->acct.read, err);
     }
     st = finish(t, err);
+    if (!st && t->ps)
+        st = ps_calibrate(t, err);
     if (kept) {
         if (!st)
             cell_sums_end(t, &keep);
@@ -4829,6 +4974,7 @@ void shopstat_totals_free(shopstat_totals *t)
     free(t->cell);
     slab_free(t);
     free(t->units);
+    ps_free(t->ps);
     free(t->w2_lo);
     rep_free(t->rep);
     free(t->st);

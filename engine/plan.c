@@ -112,6 +112,8 @@ void shopstat_plan_free(shopstat_plan *p)
     free((char *)p->design.fpc);
     free((char *)p->design.repweights);
     free((char *)p->design.rscales);
+    free((char *)p->design.poststratify);
+    free((char *)p->design.population);
     for (size_t i = 0; i < p->nquestions; i++) {
         plan_question *q = &p->questions[i];
         free(q->name);
@@ -176,10 +178,23 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "design: unknown replicate type %d (shopstat_rep_type)",
                                   (int)d->reptype);
-    const char *src[6] = {d->weight, d->strata, d->psu, d->fpc, d->repweights, d->rscales};
-    const char **dst[6] = {&p->design.weight, &p->design.strata,     &p->design.psu,
-                           &p->design.fpc,    &p->design.repweights, &p->design.rscales};
-    for (int i = 0; i < 6; i++) {
+    if (!d->poststratify != !d->population)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design_opts.poststratify and design_opts.population go "
+                                  "together: the post-strata's columns and their population "
+                                  "totals");
+    if (d->poststratify && d->repweights)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design_opts.poststratify is not supported with replicate "
+                                  "weights yet (R re-post-stratifies each replicate): "
+                                  "post-stratify a Taylor design (psu, strata, fpc)");
+    const char *src[8] = {d->weight,  d->strata,     d->psu,          d->fpc,
+                          d->repweights, d->rscales, d->poststratify, d->population};
+    const char **dst[8] = {&p->design.weight,       &p->design.strata,
+                           &p->design.psu,          &p->design.fpc,
+                           &p->design.repweights,   &p->design.rscales,
+                           &p->design.poststratify, &p->design.population};
+    for (int i = 0; i < 8; i++) {
         free((char *)*dst[i]);
         *dst[i] = NULL;
         if (src[i] && !(*dst[i] = dupstr(src[i])))

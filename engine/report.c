@@ -2482,6 +2482,9 @@ static void design_summary(const report *r, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "fpc %s (%s), ", d->fpc,
                                 shopstat_totals_fpc_fractions(r->tot) ? "sampling fractions"
                                                                       : "population sizes");
+    if (len < n && d->poststratify)
+        len += (size_t)snprintf(buf + len, n - len, "post-stratified on %s (totals: %s), ",
+                                d->poststratify, d->population);
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
      * it to, whatever the default says) */
     if (len < n && d->repweights)
@@ -2684,6 +2687,12 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
     shopstat_json_opt_string(f, d->fpc);
     fputs(", \"lonely_psu\": ", f); /* (null: replicate weights have no PSUs to apply it to) */
     shopstat_json_opt_string(f, d->repweights ? NULL : shopstat_lonely_name(d->lonely));
+    if (d->poststratify) { /* (the keys only in a post-stratified design's run.json) */
+        fputs(", \"poststratify\": ", f);
+        shopstat_json_string(f, d->poststratify);
+        fputs(", \"population\": ", f);
+        shopstat_json_string(f, d->population);
+    }
     fputs(", \"repweights\": ", f);
     shopstat_json_opt_string(f, d->repweights);
     if (d->repweights) { /* the replicate settings the variances used */

@@ -2584,8 +2584,8 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_design(ctx *c, yaml_node_t *n)
 {
-    static const char *const keys[] = {"weight", "strata",     "psu",
-                                       "fpc",    "lonely_psu", "replicates"};
+    static const char *const keys[] = {"weight",     "strata",     "psu",         "fpc",
+                                       "lonely_psu", "replicates", "poststratify", "population"};
     shopstat_spec_info *in = &c->s->info;
     if (!n || is_null(n))
         return SHOPSTAT_OK;
@@ -2615,6 +2615,52 @@ static shopstat_status parse_design(ctx *c, yaml_node_t *n)
         return st;
     if (in->design.repweights && (in->design.strata || in->design.psu || in->design.fpc))
         return FAIL(c, v, "replicates: replace strata:, psu: and fpc: (drop them)");
+    /* post-stratification (R's postStratify): the columns whose cross is the post-strata,
+     * and the file of their population totals, relative to the spec as data: is */
+    yaml_node_t *ps = get(c, n, "poststratify"), *pop = get(c, n, "population");
+    if (ps) {
+        const char **list = NULL;
+        shopstat_pos *lpos = NULL;
+        size_t k = 0;
+        if ((st = text_list(c, ps, "poststratify", &list, &lpos, &k)))
+            return st;
+        if (k == 0)
+            return FAIL(c, ps, "poststratify: give the column (or columns) of the post-strata");
+        size_t len = 1;
+        for (size_t i = 0; i < k; i++) {
+            if (!*list[i] || strchr(list[i], ','))
+                return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, c->path, lpos[i].line,
+                                          lpos[i].col,
+                                          "poststratify: '%s' is no column name (give the "
+                                          "columns as a list: [age, gender])",
+                                          list[i]);
+            len += strlen(list[i]) + 1;
+        }
+        char *joined = zalloc(c, len, 1);
+        if (!joined)
+            return SHOPSTAT_ENOMEM;
+        in->design.poststratify = joined;
+        for (size_t i = 0; i < k; i++)
+            joined += sprintf(joined, "%s%s", i ? "," : "", list[i]);
+    }
+    if (pop) {
+        const char *file = NULL;
+        if ((st = scalar(c, pop, "population", &file)))
+            return st;
+        if (!*file)
+            return FAIL(c, pop, "population: must be a file name");
+        if ((st = spec_relative(c, file, &in->design.population)))
+            return st;
+    }
+    if (!ps != !pop)
+        return FAIL(c, ps ? ps : pop,
+                    "%s: needs %s: too (the post-strata's columns and the file of their "
+                    "population totals)",
+                    ps ? "poststratify" : "population", ps ? "population" : "poststratify");
+    if (ps && in->design.repweights)
+        return FAIL(c, ps,
+                    "poststratify: is not supported with replicates: yet (R re-post-stratifies "
+                    "each replicate); post-stratify a design of strata, psu and fpc");
     return SHOPSTAT_OK;
 }
 

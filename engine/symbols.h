@@ -122,6 +122,15 @@
 #define diff_test shopstat_internal_diff_test
 #define compare_opts_check shopstat_internal_compare_opts_check
 #define totals_cov shopstat_internal_totals_cov
+#define totals_cov_finish shopstat_internal_totals_cov_finish
+#define totals_cross_cell shopstat_internal_totals_cross_cell
+#define ps_bind shopstat_internal_ps_bind
+#define ps_row shopstat_internal_ps_row
+#define ps_unit shopstat_internal_ps_unit
+#define ps_collapse shopstat_internal_ps_collapse
+#define ps_calibrate shopstat_internal_ps_calibrate
+#define ps_free shopstat_internal_ps_free
+#define ps_cov shopstat_internal_ps_cov
 #define totals_ratio_vars shopstat_internal_totals_ratio_vars
 #define totals_same_domain shopstat_internal_totals_same_domain
 

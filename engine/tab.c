@@ -306,7 +306,13 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
             continue;
         }
         shopstat_interval iv;
-        if ((st = shopstat_ci(o->ci, ds, o->level, &iv, err))) {
+        /* R's subset of a calibrated (post-stratified) design keeps every row, weighted 0
+         * outside the domain, so svyciprop's beta takes nrow(design) - 1 of the whole
+         * design's rows: so does shopstat there */
+        shopstat_domain_stats dsn = *ds;
+        if (t->ps && o->ci == SHOPSTAT_CI_BETA)
+            dsn.base_n = (double)t->acct.used;
+        if ((st = shopstat_ci(o->ci, &dsn, o->level, &iv, err))) {
             char why[sizeof err->msg];
             memcpy(why, err->msg, sizeof why);
             st = shopstat_error_set(err, st, NULL, 0, 0, "%s, level '%s', segment '%s': %s",

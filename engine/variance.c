@@ -107,8 +107,11 @@ static shopstat_status cov_finish(const shopstat_totals *t, size_t K, const doub
     for (size_t h = 0; h < H; h++)
         for (size_t k = 0; k < K; k++)
             z[k] += S1[h * K + k];
+    /* (a post-stratified score's residuals need not sum to 0: R's svyrecvar gives a row of
+     * weight 0 the residual -Z_g / N_g; R's onestrat centres a lonely PSU at 0 whatever
+     * they sum to, and so does shopstat there) */
     for (size_t k = 0; k < K; k++)
-        z[k] = npsu_total > 0 ? z[k] / npsu_total : 0;
+        z[k] = npsu_total > 0 && !t->ps ? z[k] / npsu_total : 0;
 
     memset(cov, 0, K * K * sizeof *cov);
     /* R's onestage() sees only the strata holding rows of the (subset) design. */
@@ -182,10 +185,24 @@ out:
     return st;
 }
 
+long totals_cross_cell(const shopstat_totals *t, long i, long j)
+{
+    return cross_cell(t, i, j);
+}
+
+shopstat_status totals_cov_finish(const shopstat_totals *t, size_t K, const double *S1,
+                                  const double *S2, const char *present, double *z,
+                                  double *cov, shopstat_error *err)
+{
+    return cov_finish(t, K, S1, S2, present, z, cov, err);
+}
+
 shopstat_status totals_cov(const shopstat_totals *t, const lin_term *const *terms,
                            const size_t *nterms, size_t K, const long *dom, size_t ndom,
                            double *cov, shopstat_error *err)
 {
+    if (t->ps) /* (post-stratified: the scores residualised on the post-strata) */
+        return ps_cov(t, terms, nterms, K, dom, ndom, cov, err);
     size_t H = t->strata.n;
     double *S1 = calloc(H * K + K, sizeof *S1);
     double *S2 = calloc(H * K * K + 1, sizeof *S2);
@@ -268,6 +285,20 @@ shopstat_status totals_ratio_vars(const shopstat_totals *t, size_t n, const long
                                   const long *d, const double *cc, const double *cd,
                                   double *var, size_t *failed, shopstat_error *err)
 {
+    if (t->ps) { /* (each estimate on its own: ps_cov reads the pseudo-units' sums) */
+        *failed = SIZE_MAX;
+        for (size_t e = 0; e < n; e++) {
+            lin_term tc[2] = {{c[e], cc[e]}, {d[e], cd[e]}};
+            const lin_term *tp = tc;
+            size_t nt = 2;
+            shopstat_status st = ps_cov(t, &tp, &nt, 1, &d[e], 1, &var[e], err);
+            if (st) {
+                *failed = e;
+                return st;
+            }
+        }
+        return SHOPSTAT_OK;
+    }
     size_t H = t->strata.n ? t->strata.n : 1;
     size_t G = RATIO_GROUP_BYTES / (34 * H);
     const char *knob = getenv("SHOPSTAT_RATIO_GROUP"); /* (a test knob: smaller groups) */

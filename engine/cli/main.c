@@ -169,6 +169,8 @@ static const struct {
     {"design_opts.repscale", "--repscale", NULL},
     {"design_opts.rscales", "--rscales", NULL},
     {"design_opts.bootstrap_average", "--bootstrap-average", NULL},
+    {"design_opts.poststratify", "--poststratify", NULL},
+    {"design_opts.population", "--population", NULL},
     {"replicate_opts.weight", "--weight", NULL},
     {"replicate_opts.strata", "--strata", NULL},
     {"replicate_opts.psu", "--psu", NULL},

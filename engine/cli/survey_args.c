@@ -29,7 +29,8 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--lonely-psu",  "--repweights", "--reptype",      "--rho",   "--repscale",
         "--rscales",     "--mse",        "--no-mse",       "--bootstrap-average", "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
-        "--format",      "--output",     "--none-in-base", "--dedupe", NULL};
+        "--format",      "--output",     "--none-in-base", "--dedupe", "--poststratify",
+        "--population", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",     "--chart",
                                       "--chart-size", "--chart-type", "--title",     "--subtitle",
                                       "--source",     "--sort",       "--zoom",      "--levels",
@@ -422,7 +423,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
-    static const char *const design_once[] = {"--format", "-o|--output", "--codes-sep", NULL};
+    static const char *const design_once[] = {"--format",       "-o|--output", "--codes-sep",
+                                              "--poststratify", "--population", NULL};
     static const char *const tab_once[] = {
         "--ci",         "--level",     "--chart",    "--chart-size",
         "--chart-type", "--title",     "--subtitle", "--source",
@@ -463,7 +465,16 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             return 2;
         if (dm > 0)
             continue;
-        if (FLAG("--var")) {
+        if (FLAG("--poststratify")) {
+            if (v && !*v)
+                return cli_usage_error("--poststratify needs a column name, or several "
+                                       "separated by commas");
+            a->data_opts.design.poststratify = v;
+        } else if (FLAG("--population")) {
+            if (v && !*v)
+                return cli_usage_error("--population needs a file name");
+            a->data_opts.design.population = v;
+        } else if (FLAG("--var")) {
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
             if (v && push_arg(&a->vars, &a->nvars, v))
@@ -642,6 +653,14 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
         return rc;
     if (cli_design_check(&a->data_opts.design))
         return 2;
+    if (!a->data_opts.design.poststratify != !a->data_opts.design.population)
+        return cli_usage_error("%s: %s needs %s too (the post-strata's columns and the file of "
+                               "their population totals)",
+                               cmd,
+                               a->data_opts.design.poststratify ? "--poststratify"
+                                                                : "--population",
+                               a->data_opts.design.poststratify ? "--population"
+                                                                : "--poststratify");
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
         return cli_fail(&err);
     if (cli_check_output(a->output, a->data) || cli_check_output(a->chart, a->data) ||

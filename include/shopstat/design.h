@@ -114,6 +114,15 @@ typedef struct shopstat_design_opts {
                                 * column the mean of this many bootstrap replicates
                                 * (Statistics Canada's mean bootstrap), scale K/(R - 1);
                                 * NaN (the default) or 0 = 1 */
+    /* Post-stratification (R's postStratify): "COL" or "COL1,COL2,...", the post-strata
+     * being the cross of the columns' values, and population, the path of a CSV holding
+     * one column per COL (the values as the data writes them) and one column N or Freq,
+     * each post-stratum's population total. The weights become w N_g / What_g (What_g the
+     * post-stratum's sum of w over every row) and the variance is R's for the
+     * post-stratified design. Both or neither; Taylor designs only (with replicate
+     * weights SHOPSTAT_EUSAGE). NULL: none. */
+    const char *poststratify;
+    const char *population;
 } shopstat_design_opts;
 
 /* Fill o with the defaults: no column (an unweighted design of independent rows), lonely

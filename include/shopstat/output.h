@@ -143,6 +143,8 @@ typedef struct shopstat_tab_context {
     /* the totals the view shows, for each question's base (shopstat_write_base_lines); NULL:
      * every base is "rows ... that answered" and the none_in_base lines follow */
     const shopstat_totals *totals;
+    /* post-stratification (design_opts.poststratify): its columns, NULL without */
+    const char *poststratify;
 } shopstat_tab_context;
 
 /* ctx filled for the totals t a view shows (every field set; none is left to a zeroed

@@ -3015,5 +3015,34 @@ out=$($S report $SS/survey.yml -o "$T/dpix" --chart-dpi 1000 2>&1); rc=$?
 check "report --chart-dpi 1000: exit 2 ($rc), the range named, no folder" test "$rc" = 2 -a ! -e "$T/dpix" -a \
     "$out" = "shopstat: error: --chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 for a screen, 300 for print), not '1000'"
 
+# ---- design: poststratify: and population: (R's postStratify): every table and comparison
+# equals shopstat tab / compare --poststratify --population (whose numbers tests/oracle's
+# calib/ cases check against R); poststratify: without population: is an error at it ----
+PSF=(tests/oracle/data/apiclus1.csv --weight pw --psu dnum --fpc fpc --poststratify stype
+    --population tests/oracle/calib/pop_stype.csv)
+if $S report tests/report/specs/poststratify.yml -o "$T/ps" --quiet 2>"$T/ps.err"; then
+    $S tab "${PSF[@]}" --var both --segment 'big=api00:>=700' --format csv | tail -n +2 >"$T/ps_tab"
+    grep '^both,' "$T/ps/tables.csv" | cut -d, -f2- >"$T/ps_rep"
+    check "poststratify: both table = shopstat tab --poststratify" cmp -s "$T/ps_tab" "$T/ps_rep"
+    $S compare "${PSF[@]}" --var both --segment 'big=api00:>=700' --pair big:all --format csv |
+        tail -n +2 >"$T/ps_cmp"
+    tail -n +2 "$T/ps/comparisons.csv" | cut -d, -f2- >"$T/ps_repcmp"
+    check "poststratify: big:all = shopstat compare --poststratify" cmp -s "$T/ps_cmp" "$T/ps_repcmp"
+    check "poststratify: both's SE is R's 0.0307551" grep -q '^both,both,Yes,all,.*,0.030755100903984' \
+        "$T/ps/tables.csv"
+    check "poststratify: report.md's design line says so" grep -q \
+        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), post-stratified on stype (totals: ' \
+        "$T/ps/report.md"
+    check "poststratify: run.json's design names it" grep -q '"poststratify": "stype", "population": ' \
+        "$T/ps/run.json"
+else
+    ko "report poststratify.yml failed: $(cat "$T/ps.err")"
+fi
+sed 's/, population: [^}]*}/}/' tests/report/specs/poststratify.yml >"$T/ps_nopop.yml"
+sed -i 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' "$T/ps_nopop.yml"
+out=$($S report "$T/ps_nopop.yml" -o "$T/ps_nopop" 2>&1); rc=$?
+check "poststratify: without population: exit 2 at the key ($rc: $out)" test "$rc" = 2 -a \
+    "$out" = "$T/ps_nopop.yml:6:57: error: poststratify: needs population: too (the post-strata's columns and the file of their population totals)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

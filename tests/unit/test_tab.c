@@ -916,6 +916,61 @@ static void test_options_checked(void **state)
     shopstat_plan_free(p);
 }
 
+/* Post-stratification (design_opts.poststratify, R's postStratify) on tests/oracle's
+ * calib/zero_weights.csv: two rows of weight 0, which R's svyrecvar gives the residual
+ * weight 1. The figures are R's (make_calib_fixtures.R, ps_zero_weights): the shares of the
+ * calibrated weights, whose sum is the population's 85, and their SEs. */
+static void test_poststratify_as_r(void **state)
+{
+    (void)state;
+    char *pop = write_tmp("sex,age,Freq\nm,young,30\nm,old,20\nf,young,10\nf,old,25\n");
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.psu = "psu";
+    d.poststratify = "sex,age";
+    d.population = pop;
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "men=sex:m", NULL), SHOPSTAT_OK);
+    run r = tab("psu,w,sex,age,q\n1,1,m,young,1\n1,2,f,old,2\n2,1,m,old,1\n2,0,f,young,2\n"
+                "3,1.5,f,young,1\n3,2,m,young,2\n4,1,f,old,1\n4,3,m,old,2\n5,1,m,young,2\n"
+                "5,0,m,old,1\n",
+                p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_estimate *e = find(&r, "1", "all");
+    assert_close(e->base_weight, 85, 1e-13);
+    assert_close(e->proportion, 0.36274509803921573, 1e-13);
+    assert_close(e->se, 0.072124286798548404, 1e-10);
+    assert_close(e->df, 4, 0);
+    e = find(&r, "1", "men");
+    assert_close(e->base_weight, 50, 1e-13);
+    assert_close(e->proportion, 0.25, 1e-13);
+    assert_close(e->se, 0.19665165903190343, 1e-10);
+    assert_close(e->eff_base, 4.2553191489361701, 1e-12);
+    run_free(&r);
+    /* a post-stratum whose population total is missing from the file: at the data row */
+    r = tab("psu,w,sex,age,q\n1,1,m,young,1\n1,2,x,old,2\n2,1,m,old,1\n", p,
+            SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_EINPUT);
+    assert_int_equal(r.err.line, 3);
+    assert_non_null(strstr(r.err.msg, "post-stratum 'x, old'"));
+    run_free(&r);
+    /* the options go together, and not with replicate weights (not done yet) */
+    shopstat_error err;
+    d.population = NULL;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    d.population = pop;
+    d.psu = NULL;
+    d.repweights = "rw";
+    d.reptype = SHOPSTAT_REP_JK1;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "replicate weights"));
+    shopstat_plan_free(p);
+    remove_tmp(pop);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -940,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_pair_on_a_subset),
         cmocka_unit_test(test_failure_clears_results),
         cmocka_unit_test(test_options_checked),
+        cmocka_unit_test(test_poststratify_as_r),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,630 @@
+/* Post-stratification (R's postStratify): the population file, calibrated sums, variance. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define PS_SEP '\x1f' /* between the columns' texts in a post-stratum's key */
+
+static shopstat_status nomem(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+void ps_free(ps_state *ps)
+{
+    if (!ps)
+        return;
+    free(ps->cols);
+    strmap_free(&ps->strata);
+    free(ps->N);
+    free(ps->line);
+    free(ps->path);
+    free(ps->kbuf);
+    free(ps->g);
+    free(ps->wsum);
+    free(ps->w2sum);
+    free(ps->nzero);
+    free(ps->aa);
+    free(ps->pu);
+    free(ps->real);
+    free(ps->a);
+    free(ps->r);
+    free(ps->realA);
+    free(ps);
+}
+
+/* The population file's rows, read by pop_row. */
+typedef struct pop_ctx {
+    ps_state *ps;
+    const shopstat_reader *r;
+    size_t *pcol; /* the post-strata's columns in the population file */
+    size_t ncol, ncount;
+    char *key;
+    size_t kcap;
+} pop_ctx;
+
+/* Join the fields cols[0..n) of row with PS_SEP into *buf (grown): the key's length, or
+ * SIZE_MAX out of memory. */
+static size_t join_key(const shopstat_row *row, const size_t *cols, size_t n, char **buf,
+                       size_t *cap)
+{
+    size_t len = 0;
+    for (size_t j = 0; j < n; j++)
+        len += row->lens[cols[j]] + 1;
+    if (len + 1 > *cap) {
+        char *b = realloc(*buf, 2 * len + 16);
+        if (!b)
+            return SIZE_MAX;
+        *buf = b;
+        *cap = 2 * len + 16;
+    }
+    size_t o = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j)
+            (*buf)[o++] = PS_SEP;
+        memcpy(*buf + o, row->fields[cols[j]], row->lens[cols[j]]);
+        o += row->lens[cols[j]];
+    }
+    (*buf)[o] = '\0';
+    return o;
+}
+
+static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    pop_ctx *c = ctx;
+    ps_state *ps = c->ps;
+    const char *path = shopstat_reader_path(c->r);
+    for (size_t j = 0; j < c->ncol; j++) {
+        size_t k = c->pcol[j];
+        if (row->lens[k] == 0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line,
+                                      row->pos[k].col,
+                                      "population column '%s' is empty in this row: each row "
+                                      "names one post-stratum by its value in every column",
+                                      shopstat_reader_colname(c->r, k));
+    }
+    size_t k = c->ncount;
+    const char *s = row->fields[k];
+    size_t n = row->lens[k];
+    double x = NAN;
+    if (shopstat_parse_number(s, n, shopstat_reader_dialect(c->r)->decimal_comma, &x) != 1)
+        x = NAN;
+    if (!isfinite(x))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
+                                  "population total '%.*s' is not a number",
+                                  (int)(n > 40 ? 40 : n), s);
+    if (!(x > 0))
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
+                                  "population total %.*s is not positive: a post-stratum "
+                                  "must have a population (leave out the rows of one that "
+                                  "has none)",
+                                  (int)(n > 40 ? 40 : n), s);
+    size_t kl = join_key(row, c->pcol, c->ncol, &c->key, &c->kcap);
+    if (kl == SIZE_MAX)
+        return nomem(err);
+    int added = 0;
+    long id = smap_put(&ps->strata, c->key, kl, &added);
+    if (id < 0)
+        return id == -1 ? nomem(err)
+                        : shopstat_error_set(err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
+                                             "too many post-strata in the population file");
+    if (!added)
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[0].line, row->pos[0].col,
+                                  "post-stratum given twice: line %zu gives it too",
+                                  ps->line[id]);
+    size_t need = (size_t)id + 1;
+    double *N = realloc(ps->N, need * sizeof *N);
+    if (!N)
+        return nomem(err);
+    ps->N = N;
+    size_t *line = realloc(ps->line, need * sizeof *line);
+    if (!line)
+        return nomem(err);
+    ps->line = line;
+    ps->N[id] = x;
+    ps->line[id] = row->pos[0].line;
+    return SHOPSTAT_OK;
+}
+
+/* The population file: a column per post-stratification column and one N or Freq. */
+static shopstat_status read_population(ps_state *ps, const shopstat_plan *p, shopstat_error *err)
+{
+    shopstat_reader *r = NULL;
+    shopstat_status st = shopstat_reader_open(p->design.population, NULL, &r, err);
+    if (st)
+        return st;
+    pop_ctx c = {.ps = ps, .r = r, .ncol = ps->ncols, .ncount = SIZE_MAX};
+    size_t ncols = shopstat_reader_ncols(r);
+    c.pcol = calloc(ps->ncols ? ps->ncols : 1, sizeof *c.pcol);
+    if (!c.pcol) {
+        shopstat_reader_free(r);
+        return nomem(err);
+    }
+    for (size_t j = 0; j < ps->ncols; j++)
+        c.pcol[j] = SIZE_MAX;
+    const char *path = shopstat_reader_path(r);
+    for (size_t i = 0; i < ncols && !st; i++) {
+        const char *name = shopstat_reader_colname(r, i);
+        shopstat_pos pos = shopstat_reader_colpos(r, i);
+        int found = 0;
+        for (size_t m = 0; m < ps->ncols; m++) {
+            if (strcmp(name, ps->kbuf + ps->cols[m]) == 0) {
+                if (c.pcol[m] != SIZE_MAX)
+                    st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, pos.line, pos.col,
+                                            "population column '%s' is given twice", name);
+                c.pcol[m] = i;
+                found = 1;
+            }
+        }
+        if (found || st)
+            continue;
+        if (strcmp(name, "N") == 0 || strcmp(name, "Freq") == 0) {
+            if (c.ncount != SIZE_MAX)
+                st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, pos.line, pos.col,
+                                        "population columns N and Freq are both given: one "
+                                        "column holds the totals");
+            c.ncount = i;
+            continue;
+        }
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, pos.line, pos.col,
+                                "population column '%s' is neither a post-stratification "
+                                "column (design_opts.poststratify '%s') nor N or Freq, the "
+                                "totals",
+                                name, p->design.poststratify);
+    }
+    for (size_t m = 0; m < ps->ncols && !st; m++)
+        if (c.pcol[m] == SIZE_MAX)
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,
+                                    "population file has no column '%s' (design_opts."
+                                    "poststratify): it needs one per post-stratification "
+                                    "column and N or Freq",
+                                    ps->kbuf + ps->cols[m]);
+    if (!st && c.ncount == SIZE_MAX)
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,
+                                "population file has no column N or Freq: the post-strata's "
+                                "population totals");
+    if (!st)
+        st = shopstat_reader_run(r, pop_row, &c, err);
+    if (!st && ps->strata.n == 0)
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 2, 1,
+                                "population file lists no post-stratum");
+    if (!st && !(ps->path = malloc(strlen(path) + 1)))
+        st = nomem(err);
+    if (!st)
+        memcpy(ps->path, path, strlen(path) + 1);
+    free(c.pcol);
+    free(c.key);
+    shopstat_reader_free(r);
+    return st;
+}
+
+shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err)
+{
+    const shopstat_plan *p = t->plan;
+    if (!p->design.poststratify)
+        return SHOPSTAT_OK;
+    ps_state *ps = t->ps = calloc(1, sizeof *ps);
+    if (!ps)
+        return nomem(err);
+    smap_init(&ps->strata);
+    /* the column names, kept in kbuf (cols[m]: offsets) while the population is read */
+    const char *spec = p->design.poststratify;
+    size_t len = strlen(spec);
+    ps->kbuf = malloc(len + 1);
+    ps->cols = calloc(len + 1, sizeof *ps->cols);
+    if (!ps->kbuf || !ps->cols)
+        return nomem(err);
+    memcpy(ps->kbuf, spec, len + 1);
+    ps->kcap = len + 1;
+    for (size_t i = 0, start = 0; i <= len; i++) {
+        if (i < len && ps->kbuf[i] != ',')
+            continue;
+        ps->kbuf[i] = '\0';
+        if (i == start)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "design_opts.poststratify '%s' has an empty column name",
+                                      spec);
+        for (size_t m = 0; m < ps->ncols; m++)
+            if (strcmp(ps->kbuf + ps->cols[m], ps->kbuf + start) == 0)
+                return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                          "design_opts.poststratify names column '%s' twice",
+                                          ps->kbuf + start);
+        ps->cols[ps->ncols++] = start;
+        start = i + 1;
+    }
+    shopstat_status st = read_population(ps, p, err);
+    if (st)
+        return st;
+    /* now the data's columns */
+    for (size_t m = 0; m < ps->ncols; m++) {
+        size_t idx;
+        if ((st = shopstat_reader_column(t->reader, ps->kbuf + ps->cols[m], "poststratify", &idx,
+                                         err)))
+            return st;
+        ps->cols[m] = idx;
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen, long *g,
+                       shopstat_error *err)
+{
+    ps_state *ps = t->ps;
+    for (size_t j = 0; j < ps->ncols; j++) {
+        size_t c = ps->cols[j];
+        if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
+                                      row->pos[c].col,
+                                      "poststratify column '%s' is missing in this row: every "
+                                      "row needs its post-stratum (R's postStratify stops "
+                                      "too)",
+                                      shopstat_reader_colname(t->reader, c));
+    }
+    size_t kl = join_key(row, ps->cols, ps->ncols, &ps->kbuf, &ps->kcap);
+    if (kl == SIZE_MAX)
+        return nomem(err);
+    size_t id = strmap_find(&ps->strata, ps->kbuf, kl, strmap_hash(ps->kbuf, kl));
+    if (id == (size_t)-1) {
+        size_t c = ps->cols[0];
+        char shown[200];
+        size_t o = 0;
+        for (size_t i = 0; i < kl && o + 2 < sizeof shown; i++) {
+            if (ps->kbuf[i] == PS_SEP) {
+                shown[o++] = ',';
+                shown[o++] = ' ';
+            } else {
+                shown[o++] = ps->kbuf[i];
+            }
+        }
+        shown[o] = '\0';
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
+                                  row->pos[c].col,
+                                  "post-stratum '%s' of this row is not in the population file "
+                                  "%s: give its population total there",
+                                  shown, ps->path);
+    }
+    *klen = kl;
+    *g = (long)id;
+    return SHOPSTAT_OK;
+}
+
+int ps_unit(shopstat_totals *t, size_t uid, long g)
+{
+    ps_state *ps = t->ps;
+    if (uid >= ps->cap) {
+        size_t cap = ps->cap ? 2 * ps->cap : 256;
+        while (cap <= uid)
+            cap *= 2;
+        uint32_t *gg = realloc(ps->g, cap * sizeof *gg);
+        if (!gg)
+            return -1;
+        ps->g = gg;
+        double *w = realloc(ps->wsum, cap * sizeof *w);
+        if (!w)
+            return -1;
+        ps->wsum = w;
+        double *w2 = realloc(ps->w2sum, cap * sizeof *w2);
+        if (!w2)
+            return -1;
+        ps->w2sum = w2;
+        memset(ps->w2sum + ps->cap, 0, (cap - ps->cap) * sizeof *w2);
+        size_t *z = realloc(ps->nzero, cap * sizeof *z);
+        if (!z)
+            return -1;
+        ps->nzero = z;
+        memset(ps->wsum + ps->cap, 0, (cap - ps->cap) * sizeof *w);
+        memset(ps->nzero + ps->cap, 0, (cap - ps->cap) * sizeof *z);
+        ps->cap = cap;
+    }
+    ps->g[uid] = (uint32_t)g;
+    return 0;
+}
+
+/* Bytes of a pseudo-unit's key that follow its PSU's: the post-stratum's id (pass.c). */
+#define PS_KEY_TAIL sizeof(uint32_t)
+
+shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
+{
+    ps_state *ps = t->ps;
+    size_t npu = t->nunits, nc = t->ncell;
+    strmap real;
+    smap_init(&real);
+    ps->real = malloc((npu ? npu : 1) * sizeof *ps->real);
+    if (!ps->real) {
+        strmap_free(&real);
+        return nomem(err);
+    }
+    for (size_t u = 0; u < npu && !t->element; u++) {
+        const char *k = SMAP_KEY(&t->psus, u);
+        size_t kl = SMAP_LEN(&t->psus, u) - PS_KEY_TAIL;
+        long id = smap_put(&real, k, kl, NULL);
+        if (id < 0) {
+            strmap_free(&real);
+            return nomem(err);
+        }
+        ps->real[u] = (size_t)id;
+    }
+    size_t nreal = real.n;
+    strmap_free(&real);
+    if (t->element) { /* (the units are the strata: a stratum's rows are its PSUs) */
+        nreal = t->strata.n;
+        for (size_t u = 0; u < npu; u++)
+            ps->real[u] = t->units[u].stratum;
+    }
+    unit *ru = calloc(nreal ? nreal : 1, sizeof *ru);
+    cell_acc *A = calloc(nreal * nc + 1, sizeof *A);
+    if (!ru || !A) {
+        free(ru);
+        free(A);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < nreal; i++) {
+        ru[i].A = A + i * nc;
+        ru[i].cap = nc;
+    }
+    for (size_t u = 0; u < npu; u++) {
+        const unit *pu = &t->units[u];
+        unit *r = &ru[ps->real[u]];
+        r->stratum = pu->stratum;
+        r->any_pos |= pu->any_pos;
+        r->any_base0 |= pu->any_base0;
+        size_t lim = nc < pu->cap ? nc : pu->cap;
+        for (size_t c = 0; c < lim; c++) {
+            r->A[c].T += pu->A[c].T;
+            r->A[c].N += pu->A[c].N;
+            r->A[c].P += pu->A[c].P;
+        }
+    }
+    for (size_t i = 0; i < nreal; i++)
+        ru[i].stratum = t->element ? (uint32_t)i : ru[i].stratum;
+    for (size_t h = 0; h < t->strata.n && !t->element; h++)
+        t->st[h].npsu = 0;
+    for (size_t i = 0; i < nreal && !t->element; i++)
+        t->st[ru[i].stratum].npsu++;
+    ps->pu = t->units;
+    ps->npu = npu;
+    ps->realA = A;
+    t->units = ru;
+    t->nunits = t->unitcap = nreal;
+    return SHOPSTAT_OK;
+}
+
+shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
+{
+    ps_state *ps = t->ps;
+    size_t G = ps->strata.n, nc = t->ncell;
+    /* the design's weights: the weight column's, or without one N_h / n_h from the fpc
+     * (R's svydesign), constant within a stratum */
+    int fpcw = t->fcol != SIZE_MAX && !t->has_weight;
+    double *what = calloc(2 * G + 1, sizeof *what), *comp = what + G;
+    ps->r = calloc(G + 1, sizeof *ps->r);
+    ps->a = calloc(ps->npu + 1, sizeof *ps->a);
+    ps->aa = calloc(ps->npu + 1, sizeof *ps->aa);
+    size_t *rows = calloc(G + 1, sizeof *rows);
+    if (!what || !ps->r || !ps->a || !ps->aa || !rows) {
+        free(what);
+        free(rows);
+        return nomem(err);
+    }
+    for (size_t u = 0; u < ps->npu; u++) {
+        double c = fpcw ? t->st[ps->pu[u].stratum].w_fpc : 1;
+        ksum(&what[ps->g[u]], &comp[ps->g[u]], c * ps->wsum[u]);
+        rows[ps->g[u]] = 1;
+    }
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t g = 0; g < G && !st; g++) {
+        double W = what[g] + comp[g];
+        /* R's postStratify stops for a post-stratum of the population without sample
+         * weight ("Some strata absent from sample"): so does shopstat */
+        if (!(W > 0)) {
+            const char *k = SMAP_KEY(&ps->strata, g);
+            char shown[200];
+            size_t o = 0;
+            for (size_t i = 0; k[i] && o + 2 < sizeof shown; i++) {
+                if (k[i] == PS_SEP) {
+                    shown[o++] = ',';
+                    shown[o++] = ' ';
+                } else {
+                    shown[o++] = k[i];
+                }
+            }
+            shown[o] = '\0';
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, ps->path, ps->line[g], 1,
+                                    rows[g] ? "post-stratum '%s' has rows in %s but their "
+                                              "weights sum to 0: its weights cannot be "
+                                              "calibrated to its total"
+                                            : "post-stratum '%s' has no row in %s (R's "
+                                              "postStratify stops too): leave its line out, "
+                                              "or join it to a neighbouring post-stratum",
+                                    shown, t->path);
+        }
+        ps->r[g] = ps->N[g] / W;
+    }
+    free(what);
+    free(rows);
+    if (st)
+        return st;
+    /* the pseudo-units' sums calibrated, the real PSUs summed again, the cells' w^2 */
+    for (size_t i = 0; i < t->nunits; i++)
+        memset(t->units[i].A, 0, nc * sizeof *t->units[i].A);
+    double *w2 = calloc(2 * nc + 1, sizeof *w2), *w2c = w2 + nc;
+    if (!w2)
+        return nomem(err);
+    for (size_t u = 0; u < ps->npu; u++) {
+        unit *pu = &ps->pu[u];
+        double f = (fpcw ? t->st[pu->stratum].w_fpc : 1) * ps->r[ps->g[u]], f2 = f * f;
+        ps->a[u] = f * ps->wsum[u] + (double)ps->nzero[u];
+        ps->aa[u] = f2 * ps->w2sum[u] + (double)ps->nzero[u];
+        unit *r = &t->units[ps->real[u]];
+        size_t lim = nc < pu->cap ? nc : pu->cap;
+        for (size_t c = 0; c < lim; c++) {
+            pu->A[c].T *= f;
+            r->A[c].T += pu->A[c].T;
+            r->A[c].N += pu->A[c].N;
+            r->A[c].P += pu->A[c].P;
+            if (pu->Q) {
+                pu->Q[c] *= f2;
+                ksum(&w2[c], &w2c[c], pu->Q[c]);
+            }
+        }
+    }
+    /* (the base cells carry their rows' w^2 for the effective base) */
+    for (size_t c = 0; c < nc; c++)
+        if (t->cell[c].w2 != 0)
+            t->cell[c].w2 = w2[c] + w2c[c];
+    free(w2);
+    return SHOPSTAT_OK;
+}
+
+/* An element design's strata sums of the residuals (every row its own PSU): row k's
+ * residual is z_k - a_k c_g (c_g = Z_g / N_g), so a pseudo-unit (stratum, post-stratum)
+ * adds sum z - c_g sum a to S1 and sum z z' - c' sum z a - c sum z' a + c c' sum a^2 to S2,
+ * where sum z a is the cells' sums of w^2 (a row's a is its weight, and z is 0 on a row of
+ * weight 0) and sum z z' those of the cells holding both rows (cross cells), as totals_cov
+ * takes them. */
+static shopstat_status element_sums(const shopstat_totals *t, const lin_term *const *terms,
+                                    const size_t *nterms, size_t K, const double *z,
+                                    const double *Zg, double *S1, double *S2, shopstat_error *err)
+{
+    const ps_state *ps = t->ps;
+    double *za = calloc(2 * K + 1, sizeof *za), *c = za + K;
+    if (!za)
+        return nomem(err);
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t u = 0; u < ps->npu && !st; u++) {
+        const unit *pu = &ps->pu[u];
+        size_t h = pu->stratum, g = ps->g[u];
+        for (size_t k = 0; k < K; k++) {
+            c[k] = Zg[g * K + k] / ps->N[g];
+            S1[h * K + k] += z[u * K + k] - ps->a[u] * c[k];
+            double s = 0;
+            for (size_t j = 0; j < nterms[k]; j++) {
+                long cell = terms[k][j].cell;
+                if (cell >= 0 && (size_t)cell < pu->cap)
+                    s += terms[k][j].coef * pu->Q[cell];
+            }
+            za[k] = s;
+        }
+        for (size_t k = 0; k < K && !st; k++)
+            for (size_t l = k; l < K; l++) {
+                double zz = 0;
+                for (size_t a = 0; a < nterms[k] && !st; a++) {
+                    if (terms[k][a].cell < 0)
+                        continue;
+                    for (size_t b = 0; b < nterms[l]; b++) {
+                        if (terms[l][b].cell < 0)
+                            continue;
+                        long x = totals_cross_cell(t, terms[k][a].cell, terms[l][b].cell);
+                        if (x == -2) {
+                            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                                    "cross products of two cells are not "
+                                                    "available for this statistic");
+                            break;
+                        }
+                        if (x >= 0 && (size_t)x < pu->cap)
+                            zz += terms[k][a].coef * terms[l][b].coef * pu->Q[x];
+                    }
+                }
+                double t1 = c[l] * za[k], t2 = c[k] * za[l], t3 = c[k] * c[l] * ps->aa[u];
+                double v = zz - t1 - t2 + t3;
+                /* a score proportional to the weights within the post-stratum leaves only
+                 * round-off here (see ps_cov) */
+                double m = fabs(zz) + fabs(t1) + fabs(t2) + fabs(t3);
+                if (fabs(v) <= (double)(ps->npu + 16) * DBL_EPSILON * m)
+                    v = 0;
+                S2[(h * K + k) * K + l] += v;
+                if (l != k)
+                    S2[(h * K + l) * K + k] += v;
+            }
+    }
+    free(za);
+    return st;
+}
+
+shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
+                       const size_t *nterms, size_t K, const long *dom, size_t ndom,
+                       double *cov, shopstat_error *err)
+{
+    const ps_state *ps = t->ps;
+    size_t H = t->strata.n, G = ps->strata.n, R = t->nunits;
+    double *S1 = calloc(H * K + K, sizeof *S1);
+    double *S2 = calloc(H * K * K + 1, sizeof *S2);
+    double *z = calloc(ps->npu * K + K, sizeof *z);
+    double *Zg = calloc(G * K + 1, sizeof *Zg);
+    double *E = calloc(R * K + 1, sizeof *E);
+    double *M = calloc(R * K + 1, sizeof *M); /* (the bound of E's round-off) */
+    char *present = calloc(H + 1, 1);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!S1 || !S2 || !z || !Zg || !E || !M || !present) {
+        st = nomem(err);
+        goto out;
+    }
+    /* R's subset of a calibrated design keeps every row (weighted 0 outside the domain),
+     * and their residuals are not 0: every stratum takes part, in the variance and in the
+     * lonely-PSU rules, whichever rows the domain holds (a domain of one stratum: SE
+     * 0.030383 in R, 0.030063 counting its stratum alone) */
+    (void)dom;
+    (void)ndom;
+    memset(present, 1, H);
+    /* each pseudo-unit's score total (with the calibrated weights), and each
+     * post-stratum's */
+    for (size_t u = 0; u < ps->npu; u++) {
+        const unit *pu = &ps->pu[u];
+        for (size_t k = 0; k < K; k++) {
+            double s = 0;
+            for (size_t j = 0; j < nterms[k]; j++) {
+                long c = terms[k][j].cell;
+                if (c >= 0 && (size_t)c < pu->cap)
+                    s += terms[k][j].coef * pu->A[c].T;
+            }
+            z[u * K + k] = s;
+            Zg[ps->g[u] * K + k] += s;
+        }
+    }
+    /* R's svyrecvar: x - psw * (sum_g x oldw / psw) / sum_g oldw, which is the score less
+     * its rows' calibrated weights times Z_g / N_g (sum_g oldw = N_g / r_g) */
+    if (t->element) {
+        st = element_sums(t, terms, nterms, K, z, Zg, S1, S2, err);
+        if (!st)
+            st = totals_cov_finish(t, K, S1, S2, present, z, cov, err);
+        goto out;
+    }
+    for (size_t u = 0; u < ps->npu; u++) {
+        size_t g = ps->g[u];
+        double *e = E + ps->real[u] * K, *m = M + ps->real[u] * K;
+        for (size_t k = 0; k < K; k++) {
+            double x = z[u * K + k], y = ps->a[u] * Zg[g * K + k] / ps->N[g];
+            e[k] += x - y;
+            m[k] += (fabs(x) + fabs(y)) * (double)(ps->npu + 2);
+        }
+    }
+    for (size_t i = 0; i < R; i++) {
+        size_t h = t->units[i].stratum;
+        double *e = E + i * K;
+        /* a score proportional to the calibrated weights within each post-stratum (a
+         * post-stratum's own share) has residuals 0 in exact arithmetic: what is left is
+         * the round-off of Z_g, its sum over the pseudo-units, and is taken as 0 (an SE of
+         * 2e-17 beside R's 7e-17, both 0) */
+        for (size_t k = 0; k < K; k++)
+            if (fabs(e[k]) <= 2 * DBL_EPSILON * M[i * K + k])
+                e[k] = 0;
+        for (size_t k = 0; k < K; k++) {
+            S1[h * K + k] += e[k];
+            for (size_t l = 0; l < K; l++)
+                S2[(h * K + k) * K + l] += e[k] * e[l];
+        }
+    }
+    st = totals_cov_finish(t, K, S1, S2, present, z, cov, err);
+out:
+    free(S1);
+    free(S2);
+    free(z);
+    free(Zg);
+    free(E);
+    free(M);
+    free(present);
+    return st;
+}
