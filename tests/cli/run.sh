@@ -9,12 +9,27 @@
 # SHOPSTAT_WRAP (e.g. "valgrind -q --error-exitcode=99") is put in front of the binary
 # (make valgrind); cmd scripts must therefore use $SHOPSTAT unquoted.
 # UPDATE=1 rewrites stdout/stderr/status from the current binary: review the diff.
+# Arguments name cases to run (tests/cli/run.sh NAME...; UPDATE=1 then rewrites those
+# alone); none runs every case.
 set -u
 BUILD=${BUILD:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export SHOPSTAT="${SHOPSTAT_WRAP:+$SHOPSTAT_WRAP }$root/$BUILD/shopstat"
 passed=0; failed=0
-for dir in "$root"/tests/cli/cases/*/; do
+dirs=()
+if [ $# -eq 0 ]; then
+    dirs=("$root"/tests/cli/cases/*/)
+else
+    for name in "$@"; do
+        name=${name%/}; name=${name##*/}
+        if [ ! -f "$root/tests/cli/cases/$name/cmd" ]; then
+            echo "tests/cli/run.sh: no case '$name' (tests/cli/cases/$name/cmd)" >&2
+            exit 2
+        fi
+        dirs+=("$root/tests/cli/cases/$name/")
+    done
+fi
+for dir in "${dirs[@]}"; do
     name=$(basename "$dir")
     [ -f "$dir/cmd" ] || continue
     TMP=$(mktemp -d); export TMP
