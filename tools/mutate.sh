@@ -119,6 +119,11 @@ fi
     case $spec in *@*) n=${spec##*@}; spec=${spec%@*} ;; esac
     (cd "$scratch" && python3 "$root/tools/mutate.py" list "$SEED" "$n" "$spec") >>"$list" || exit 1
 done
+# one id per mutant of the run (mutate.py counts each file from 1)
+if [ -z "${MUTATE_RERUN:-}" ]; then
+    awk -F'\t' 'BEGIN { OFS = "\t" } /^#/ { print; next } { $1 = ++n; print }' "$list" >"$list.tmp" &&
+        mv "$list.tmp" "$list" || exit 1
+fi
 total=$(grep -vc '^#' "$list")
 res=$OUT/results.tsv
 printf 'id\tfile\tline\tkind\tmutation\tresult\tby\tmutated line\n' >"$res"
