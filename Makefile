@@ -74,7 +74,7 @@ TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps build-deps check unit compilers sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit clean format
+.PHONY: all deps build-deps check unit compilers sanitize tsan fuzz fuzz-run valgrind install uninstall demo bench profile audit mutate clean format
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/shopstat $(PLUGIN) $(BUILD)/libshopstat.a $(BUILD)/shopstat-uninstalled.pc $(TOOL_BIN)
@@ -210,6 +210,11 @@ bench: all
 # 1..160): tests/oracle/audit/README.md.
 audit: all
 	@BUILD=$(BUILD) tests/oracle/audit/run.sh $(AUDIT_SEEDS)
+
+# Mutation testing of the statistics core (slow, about 10 s a mutant: not in CI; MUTATE_*
+# variables and file arguments in tools/mutate.sh; docs/reliability.md).
+mutate:
+	@tools/mutate.sh $(MUTATE_FILES)
 
 # Instructions per row of the benchmark's typical run under callgrind (PROFILE_ROWS rows).
 profile: all

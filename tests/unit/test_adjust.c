@@ -93,6 +93,18 @@ static void test_parse(void **state)
     assert_non_null(strstr(err.msg, "holm"));
 }
 
+/* A method that is none of the three: EUSAGE, the n outputs NaN and not one more written
+ * (out[n] once took a NaN: tools/mutate.sh's i <= n survived every test). */
+static void test_unknown_method(void **state)
+{
+    (void)state;
+    const double p[] = {0.04, 0.01, 0.03};
+    double out[4] = {0, 0, 0, 0.5};
+    assert_int_equal(shopstat_p_adjust((shopstat_adjust_method)99, p, 3, out), SHOPSTAT_EUSAGE);
+    assert_true(isnan(out[0]) && isnan(out[1]) && isnan(out[2]));
+    assert_true(out[3] == 0.5);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -102,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_in_place_and_none),
         cmocka_unit_test(test_small_by_hand),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_unknown_method),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

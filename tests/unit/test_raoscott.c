@@ -70,6 +70,17 @@ static void test_errors(void **state)
     assert_int_equal(shopstat_raoscott_f(2, 2, m, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
     assert_non_null(strstr(err.msg, "row 2"));
     assert_true(isnan(r.statistic) && isnan(r.p_value));
+    /* the column margin is checked too (a library caller has no chisq_check_margins before
+     * it), and a negative or undefined cell proportion (tools/mutate.sh left both unchecked) */
+    const double col0[4] = {0.5, 0.5, 0.0, 0.0}; /* second column empty */
+    assert_int_equal(shopstat_raoscott_f(2, 2, col0, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "column 2 of the table has no weight"));
+    const double neg[4] = {0.6, 0.5, -0.1, 0.0};
+    assert_int_equal(shopstat_raoscott_f(2, 2, neg, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "cell proportion -0.1 is negative"));
+    const double undef[4] = {0.5, NAN, 0.25, 0.25};
+    assert_int_equal(shopstat_raoscott_f(2, 2, undef, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "negative or undefined"));
     const double ok[4] = {0.1, 0.2, 0.3, 0.4};
     assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 10, 5, &r, &err), SHOPSTAT_EINPUT);
     assert_non_null(strstr(err.msg, "design effects"));
@@ -78,6 +89,10 @@ static void test_errors(void **state)
     assert_non_null(strstr(err.msg, "degrees of freedom"));
     assert_int_equal(shopstat_raoscott_f(2, 2, ok, V, 0, 5, &r, &err), SHOPSTAT_EINPUT);
     assert_int_equal(shopstat_raoscott_f(2000, 2, ok, V, 10, 5, &r, &err), SHOPSTAT_ELIMIT);
+    /* the cap is on the cells too: 40 x 30 = 1,200 > 1,024, each side within its own cap
+     * (tools/mutate.sh's nr / nc for nr * nc survived); the mean is read only past the cap */
+    assert_int_equal(shopstat_raoscott_f(40, 30, ok, V, 10, 5, &r, &err), SHOPSTAT_ELIMIT);
+    assert_non_null(strstr(err.msg, "40 x 30 cells is too large"));
 }
 
 int main(void)
