@@ -1851,6 +1851,21 @@ static shopstat_status number_field(const shopstat_totals *t, const shopstat_row
     return plain_number(t, row, c, x) ? SHOPSTAT_OK : number_field_other(t, row, c, what, x, err);
 }
 
+/* Room for a unit key of need bytes in t->last_key (twice that, for the next ones). */
+static int last_key_reserve(shopstat_totals *t, size_t need, shopstat_error *err)
+{
+    if (need <= t->last_key_cap)
+        return 0;
+    char *k = realloc(t->last_key, need * 2);
+    if (!k) {
+        nomem(err);
+        return -1;
+    }
+    t->last_key = k;
+    t->last_key_cap = need * 2;
+    return 0;
+}
+
 static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratum,
                       shopstat_error *err)
 {
@@ -1867,16 +1882,8 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
                            reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
         return -1;
     }
-    size_t need = n + 24;
-    if (need > t->last_key_cap) {
-        char *k = realloc(t->last_key, need * 2);
-        if (!k) {
-            nomem(err);
-            return -1;
-        }
-        t->last_key = k;
-        t->last_key_cap = need * 2;
-    }
+    if (last_key_reserve(t, n + 24, err))
+        return -1;
     /* key: the stratum id's bytes, then the PSU text */
     uint32_t sid32 = (uint32_t)stratum;
     const char *head = (const char *)&sid32;
@@ -2006,15 +2013,8 @@ static __attribute__((noinline)) long ps_find_unit(shopstat_totals *t, const sho
     if (ps_row(t, row, &kl, &g, err))
         return -1;
     size_t need = n + 2 * sizeof(uint32_t);
-    if (need > t->last_key_cap) {
-        char *k = realloc(t->last_key, need * 2);
-        if (!k) {
-            nomem(err);
-            return -1;
-        }
-        t->last_key = k;
-        t->last_key_cap = need * 2;
-    }
+    if (last_key_reserve(t, need, err))
+        return -1;
     uint32_t sid32 = (uint32_t)stratum, g32 = (uint32_t)g;
     memcpy(t->last_key, &sid32, sizeof sid32);
     memcpy(t->last_key + sizeof sid32, s, n);
