@@ -1851,6 +1851,18 @@ static shopstat_status number_field(const shopstat_totals *t, const shopstat_row
     return plain_number(t, row, c, x) ? SHOPSTAT_OK : number_field_other(t, row, c, what, x, err);
 }
 
+/* The row's PSU (column c) is missing: the error at its field. */
+static void psu_missing(const shopstat_totals *t, const shopstat_row *row, size_t c,
+                        shopstat_error *err)
+{
+    char hint[200];
+    shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
+                       row->pos[c].col, "psu column '%s' is missing in this row%s",
+                       shopstat_reader_colname(t->reader, c),
+                       reader_missing_hint(t->reader, c, row->fields[c], row->lens[c], hint,
+                                           sizeof hint));
+}
+
 /* Room for a unit key of need bytes in t->last_key (twice that, for the next ones). */
 static int last_key_reserve(shopstat_totals *t, size_t need, shopstat_error *err)
 {
@@ -1875,11 +1887,7 @@ static long find_unit(shopstat_totals *t, const shopstat_row *row, size_t stratu
     const char *s = row->fields[c];
     size_t n = row->lens[c];
     if (shopstat_reader_is_missing_at(t->reader, c, s, n)) {
-        char hint[200];
-        shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
-                           row->pos[c].col, "psu column '%s' is missing in this row%s",
-                           shopstat_reader_colname(t->reader, c),
-                           reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
+        psu_missing(t, row, c, err);
         return -1;
     }
     if (last_key_reserve(t, n + 24, err))
@@ -2001,11 +2009,7 @@ static __attribute__((noinline)) long ps_find_unit(shopstat_totals *t, const sho
     const char *s = t->element ? "" : row->fields[c];
     size_t n = t->element ? 0 : row->lens[c];
     if (!t->element && shopstat_reader_is_missing_at(t->reader, c, s, n)) {
-        char hint[200];
-        shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
-                           row->pos[c].col, "psu column '%s' is missing in this row%s",
-                           shopstat_reader_colname(t->reader, c),
-                           reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
+        psu_missing(t, row, c, err);
         return -1;
     }
     size_t kl;
