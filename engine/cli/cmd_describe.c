@@ -353,6 +353,18 @@ static int is_ident(const char *name)
     return ident;
 }
 
+/* "START to END" of a length from two date columns; their shown names in nb and nb2. */
+static void put_span(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                     const shopstat_speed_summary *sp, char *nb, char *nb2, size_t n,
+                     const char **start, const char **end)
+{
+    *start = shown_name(r, ds, sp->start, nb, n);
+    *end = shown_name(r, ds, sp->end, nb2, n);
+    put_cell(out, *start, 0);
+    fputs(" to ", out);
+    put_cell(out, *end, 0);
+}
+
 /* Lengths under 0 (an end before its start): no interview, a clock's or an export's
  * fault, left out of the median and the count above but taken by its --exclude too, so
  * the line says so, with the --exclude that takes them alone. */
@@ -370,11 +382,8 @@ static void print_negative_length(FILE *out, const shopstat_reader *r,
                 k, k == 1 ? " holds" : "s hold", sp->negative_line);
         snprintf(cond, sizeof cond, "%s:<0", name);
     } else {
-        const char *start = shown_name(r, ds, sp->start, nb, sizeof nb);
-        const char *end = shown_name(r, ds, sp->end, nb2, sizeof nb2);
-        put_cell(out, start, 0);
-        fputs(" to ", out);
-        put_cell(out, end, 0);
+        const char *start, *end;
+        put_span(out, r, ds, sp, nb, nb2, sizeof nb, &start, &end);
         fprintf(out,
                 ": %zu interview%s before %s start, a negative length (the first on line %zu; "
                 "a clock or time zone wrong?): ",
@@ -423,12 +432,9 @@ static void print_speed_lines(FILE *out, const shopstat_reader *r, const shopsta
         return;
     }
     /* from the start and the end: the length END-START, as --exclude and a spec take it */
-    const char *start = shown_name(r, ds, sp->start, nb, sizeof nb);
-    const char *end = shown_name(r, ds, sp->end, nb2, sizeof nb2);
+    const char *start, *end;
     fputs("  ", out);
-    put_cell(out, start, 0);
-    fputs(" to ", out);
-    put_cell(out, end, 0);
+    put_span(out, r, ds, sp, nb, nb2, sizeof nb, &start, &end);
     fprintf(out,
             ": %zu of %zu interviews took under %s s, a third of the median %s s "
             "(speeders?): --exclude ",
