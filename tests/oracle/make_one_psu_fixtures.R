@@ -100,6 +100,22 @@ fam <- res$segment_b == "seg=C"
 res$p_adjusted[fam] <- fmt17(family_adjust(list(flags = c("--var", "ans")), as.numeric(res$p_value[fam]),
                                            as.numeric(res$difference[fam]), "holm"))
 write.csv(res, file.path(outdir, "one_psu_rep_no_replicate.csv"), row.names = FALSE, quote = FALSE, na = "")
+# A score's side at one score (ay: rows 1, 3 and 5, every one "yes" = 100, all in PSU 1)
+# against C, on the same replicates: replicates 2 and 4 give ay no weight, so ay's mean there
+# is 0/0 and R's svrVar drops them (na.omit); the other two keep ay at 100 exactly. shopstat
+# takes a side at one score as that score only in a replicate where the side has weight
+# (replicate.c, rep_score_var); taken in every replicate, 2 and 4 came in as 100 - C's mean
+# and changed the SE (found by mutation testing, docs/reliability.md).
+a <- as.numeric(rnum$id %in% c(1, 3, 5)); b <- as.numeric(rnum$seg == "C")
+y <- 100 * as.numeric(rnum$ans == "yes")
+r <- suppressWarnings(contrast_sides(rdes, y, a, b, return.replicates = TRUE))
+th <- r$tot$replicates[, 1] / r$tot$replicates[, 2] - r$tot$replicates[, 3] / r$tot$replicates[, 4]
+stopifnot(all(y[a > 0] == 100), sum(is.nan(th)) == 2, is.finite(r$se), r$se > 0)
+row <- compare_row("ans", "score", c("ay", "seg=C"), r, degf(rdes), qt(0.975, degf(rdes)))
+row$p_adjusted <- row$p_value
+write.csv(fmt_compare(row), file.path(outdir, "one_psu_rep_one_score.csv"),
+          row.names = FALSE, quote = FALSE, na = "")
+cat(sprintf("one score side: d=%.6f SE=%.6f (replicates 2 and 4 dropped)\n", r$diff, r$se))
 # Every stratum lonely under --lonely-psu average (one PSU in each of three strata): R's
 # onestage leaves each stratum's variance NA and scales the sum of none by 3/0, so every
 # variance is NaN, that of a difference whose sides are each at p = 0 or 1 (every row's score
@@ -142,6 +158,7 @@ writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run
              "# Generated: do not edit by hand.",
              "one_psu_cmp_sides|compare one_psu/one_psu.csv --weight w --psu psu --var ans --by seg --pair seg=A:seg=B --pair seg=B:seg=A",
              "one_psu_rep_no_replicate|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --var ans --by seg --pair seg=A:seg=B --pair seg=A:seg=C",
+             "one_psu_rep_one_score|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --score ans:yes=100,no=0 --segment ay=id:1,3,5 --by seg --pair ay:seg=C",
              "lonely_average_sides|compare one_psu/lonely_avg.csv --weight w --strata st --psu psu --lonely-psu average --var ans --var q2 --segment pure=q2:yes --pair pure:rest",
              "lonely_average_sides_score|compare one_psu/lonely_avg.csv --weight w --strata st --psu psu --lonely-psu average --score q2:yes=100,no=0 --segment pure=q2:yes --pair pure:rest"),
            file.path(outdir, "cases.txt"))

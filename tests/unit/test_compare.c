@@ -143,6 +143,63 @@ static void test_declared_level_nobody_holds(void **state)
     cmp_free(&c);
 }
 
+/* Each difference names the pair it belongs to (shopstat_difference.pair: the index of the
+ * shopstat_plan_add_pair call, which compare's score warning matches on). Two pairs, so a
+ * pair left 0 shows. */
+static void test_pair_index(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "s", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "s=a", "s=b", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_pair(p, "s=b", "all", NULL), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    shopstat_error err;
+    assert_int_equal(totals_of_csv(DATA, p, &t, &err), SHOPSTAT_OK);
+    shopstat_difference *d = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_compare(t, NULL, &d, &n, &err), SHOPSTAT_OK);
+    assert_int_equal(n, 4); /* q's two levels for each pair */
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(d[i].pair, strcmp(d[i].segment_b, "all") == 0 ? 1 : 0);
+    free(d);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+}
+
+/* shopstat_chisq takes a NULL err (compare.h): a test the Rao-Scott step refuses (a census,
+ * --fpc N with every PSU sampled: the design effects sum to 0, as
+ * tests/cli/cases/chisq_err_no_information) returns its status without writing through
+ * it. */
+static void test_chisq_null_err(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_non_null(p);
+    shopstat_design_opts o;
+    shopstat_design_opts_init(&o);
+    o.weight = "w";
+    o.strata = "st";
+    o.fpc = "N";
+    assert_int_equal(shopstat_plan_set_design(p, &o, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_by(p, "s", NULL), SHOPSTAT_OK);
+    shopstat_totals *t = NULL;
+    shopstat_error err;
+    assert_int_equal(totals_of_csv("st,q,s,N,w\n1,1,a,3,1\n1,2,b,3,1\n1,1,b,3,1\n"
+                                   "2,2,a,3,1\n2,1,a,3,1\n2,2,b,3,1\n",
+                                   p, &t, &err),
+                     SHOPSTAT_OK);
+    shopstat_chisq_result r;
+    assert_int_equal(shopstat_chisq(t, 0, "s", &r, &err), SHOPSTAT_EINPUT);
+    assert_non_null(strstr(err.msg, "generalized design effects sum to 0"));
+    assert_int_equal(shopstat_chisq(t, 0, "s", &r, NULL), SHOPSTAT_EINPUT);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -151,6 +208,8 @@ int main(void)
         cmocka_unit_test(test_three_levels_one_family),
         cmocka_unit_test(test_two_options_two_tests),
         cmocka_unit_test(test_declared_level_nobody_holds),
+        cmocka_unit_test(test_pair_index),
+        cmocka_unit_test(test_chisq_null_err),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

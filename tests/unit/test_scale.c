@@ -216,6 +216,18 @@ static void test_nonsubstantive(void **state)
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         assert_false(shopstat_scale_nonsubstantive(no[i]));
     assert_false(shopstat_scale_nonsubstantive(NULL));
+    /* a digit ends no word: "DK0" is no "DK" (a '0' taken as a word's end read it as one) */
+    assert_false(shopstat_scale_nonsubstantive("DK0"));
+    assert_false(shopstat_scale_nonsubstantive("Refused0"));
+    /* a label whose folded form is past 95 characters is no scale point, nor "Don't know",
+     * when the cap falls at a space: 10 + 1 + 84 = 95 characters, then " y" */
+    char lng[120];
+    snprintf(lng, sizeof lng, "Don't know %.*s y", 84,
+             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_int_equal(strlen(lng), 97);
+    assert_false(shopstat_scale_nonsubstantive(lng));
+    lng[95] = '\0'; /* (95 characters: within the cap) */
+    assert_true(shopstat_scale_nonsubstantive(lng));
 }
 
 static void test_sides(void **state)
@@ -261,6 +273,16 @@ static void test_sides(void **state)
     const char *e[] = {"Not at all satisfied", "Slightly satisfied", "Moderately satisfied",
                        "Very satisfied", "Extremely satisfied"};
     assert_int_equal(shopstat_scale_sides(e, 5, -1, s), 2);
+    /* frequency is unipolar (Never is its low end, not its centre): the middle of five */
+    const char *f[] = {"Never", "Rarely", "Sometimes", "Often", "Always"};
+    assert_int_equal(shopstat_scale_sides(f, 5, -1, s), 2);
+    const unsigned char fw[] = {0, 0, 1, 2, 2};
+    assert_memory_equal(s, fw, 5);
+    /* a caller's neutral on the first level: the centre there, every other level HIGH */
+    const char *h[] = {"Neither", "Agree", "Strongly agree"};
+    assert_int_equal(shopstat_scale_sides(h, 3, 0, s), 0);
+    const unsigned char hw[] = {1, 2, 2};
+    assert_memory_equal(s, hw, 3);
 }
 
 /* Time order of wave labels: labels given as text sorts them, the order expected written by
