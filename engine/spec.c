@@ -2280,8 +2280,18 @@ static shopstat_status parse_codebook(ctx *c, yaml_node_t *root)
     if ((st = spec_relative(c, file, &path)))
         return st;
     shopstat_codebook *cb = NULL;
-    if ((st = shopstat_codebook_read(path, &cb, c->err)))
-        return st; /* (at the codebook's line:col) */
+    shopstat_error ce;
+    if ((st = shopstat_codebook_read(path, &cb, &ce))) {
+        /* a fault inside the codebook at its own line:col; one of the file as a whole (a
+         * folder, a file that cannot be opened) at the spec's codebook: line, as data:'s */
+        if (ce.line || st == SHOPSTAT_ENOMEM) {
+            if (c->err)
+                *c->err = ce;
+            return st;
+        }
+        return shopstat_error_set(c->err, st, c->path, pos_of(n).line, pos_of(n).col,
+                                  "codebook file '%s': %s", path, ce.msg);
+    }
     shopstat_spec_info *in = &c->s->info;
     shopstat_spec_question *qs = (shopstat_spec_question *)in->questions; /* (the spec's own) */
     size_t ne = shopstat_codebook_n(cb);
