@@ -222,8 +222,9 @@ static void test_nonsubstantive(void **state)
     /* a label whose folded form is past 95 characters is no scale point, nor "Don't know",
      * when the cap falls at a space: 10 + 1 + 84 = 95 characters, then " y" */
     char lng[120];
-    snprintf(lng, sizeof lng, "Don't know %.*s y", 84,
-             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    snprintf(
+        lng, sizeof lng, "Don't know %.*s y", 84,
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     assert_int_equal(strlen(lng), 97);
     assert_false(shopstat_scale_nonsubstantive(lng));
     lng[95] = '\0'; /* (95 characters: within the cap) */
