@@ -20,6 +20,15 @@
 #define SC_SLOTS 256
 #define SC_MAX 128
 #define SC_MAX_COLUMNS 4096 /* columns beyond this get no cache (3 KiB each) */
+/* skip logic: explainers of at most RT_LEVELS values, their blank as slot RT_BLANK; at most
+ * RT_MAX_EXPLAINERS of them, and at most RT_MAX_PAIRS (column, explainer) tables */
+#define RT_LEVELS SHOPSTAT_DESCRIBE_MAX_LEVELS
+#define RT_BLANK RT_LEVELS
+#define RT_SLOTS (RT_LEVELS + 1)
+#define RT_MAX_EXPLAINERS 64
+#define RT_MAX_PAIRS 16384
+#define RT_MIN_ROWS 5
+
 typedef struct shortcache {
     uint64_t key[SC_SLOTS]; /* 0 = empty */
     uint32_t idx[SC_SLOTS];
@@ -115,6 +124,16 @@ struct shopstat_description {
     size_t spneg, spneg_line; /* lengths under 0 (an end before its start), the first's line */
     shopstat_speed_summary speed;
     int has_speed;
+    /* skip logic (shopstat_description_routing): the first rt_nexp columns explain others'
+     * blanks while they hold at most RT_LEVELS values (rt_dead once past); rt_tab[(x *
+     * rt_nexp + e) * RT_SLOTS + l] counts the rows where column x is blank and explainer e
+     * holds its value of id l (RT_BLANK: e blank), rt_tot[e * RT_SLOTS + l] the rows at l;
+     * rt_lvl and rt_blank are one row's scratch */
+    size_t rt_nexp;
+    size_t *rt_tab, *rt_tot, *rt_lvl, *rt_blank;
+    unsigned char *rt_dead;
+    shopstat_routing *routes; /* per column (after finish); by SIZE_MAX: none */
+    const char **rt_values;   /* the routes' asked and skipped values */
 };
 
 const char *shopstat_coltype_name(shopstat_coltype t)
@@ -628,9 +647,11 @@ static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, i
  * merge replays the table into the final description in the chunk's order of first
  * appearance, which is the file's, so the final table fills at the same value as in one
  * pass (see merge_column). */
-static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s,
-                                   size_t len, size_t n)
+static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s, size_t len,
+                                   size_t n, size_t *id)
 {
+    if (id)
+        *id = SIZE_MAX;
     if (!a->overflow) {
         int added;
         size_t k = lookup_add(&a->values, a->sc, s, len, &added);
@@ -649,6 +670,8 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
                 a->counts[k] = 0;
             }
             a->counts[k] += n;
+            if (id)
+                *id = k;
             return SHOPSTAT_OK;
         }
         if (ds->worker)
@@ -844,6 +867,22 @@ static void count_straight(shopstat_description *ds, const shopstat_row *row)
     }
 }
 
+/* One row's blanks against the explainers' values (see rt_tab): nblank columns in
+ * rt_blank. */
+static void count_routing(shopstat_description *ds, size_t nblank)
+{
+    size_t ne = ds->rt_nexp;
+    for (size_t e = 0; e < ne; e++)
+        if (!ds->rt_dead[e])
+            ds->rt_tot[e * RT_SLOTS + ds->rt_lvl[e]]++;
+    for (size_t b = 0; b < nblank; b++) {
+        size_t *t = ds->rt_tab + ds->rt_blank[b] * ne * RT_SLOTS;
+        for (size_t e = 0; e < ne; e++)
+            if (!ds->rt_dead[e])
+                t[e * RT_SLOTS + ds->rt_lvl[e]]++;
+    }
+}
+
 static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_description *ds = ctx;
@@ -866,20 +905,34 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
     }
     if (s != SHOPSTAT_OK)
         return s;
-    size_t present = 0;
+    size_t present = 0, nblank = 0;
     for (size_t i = 0; i < ds->ncols; i++) {
         colacc *a = &ds->acc[i];
         const char *f = row->fields[i];
         size_t len = row->lens[i];
         if (shopstat_reader_is_missing_at(ds->r, i, f, len)) {
             a->missing++;
+            if (ds->rt_nexp) {
+                ds->rt_blank[nblank++] = i;
+                if (i < ds->rt_nexp)
+                    ds->rt_lvl[i] = RT_BLANK;
+            }
             continue;
         }
         a->present++;
         present++;
-        if (count_value(ds, a, f, len, 1) != SHOPSTAT_OK)
+        size_t id;
+        if (count_value(ds, a, f, len, 1, &id) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        if (i < ds->rt_nexp) {
+            if (id >= RT_LEVELS)
+                ds->rt_dead[i] = 1;
+            else
+                ds->rt_lvl[i] = id;
+        }
     }
+    if (ds->rt_nexp)
+        count_routing(ds, nblank);
     if (ds->nruns) {
         count_runs(ds);
         count_straight(ds, row);
@@ -1170,6 +1223,118 @@ static int label_lists(const strmap *values, int *comma)
     return 0;
 }
 
+/* Explainer e of column x (see shopstat_description_routing): 1 and r's counts set when
+ * x's blanks fall wholly on some of e's values (or on e's blank) and x is answered on
+ * others, more of them there than where x was asked, RT_MIN_ROWS at least. */
+static int route_of(const shopstat_description *ds, size_t x, size_t e, shopstat_routing *r)
+{
+    const size_t *tot = ds->rt_tot + e * RT_SLOTS;
+    const size_t *tab = ds->rt_tab + (x * ds->rt_nexp + e) * RT_SLOTS;
+    size_t nl = ds->acc[e].values.n;
+    memset(r, 0, sizeof *r);
+    r->by = e;
+    r->blank = ds->acc[x].missing;
+    for (size_t l = 0; l < RT_SLOTS; l++) {
+        if ((l < RT_LEVELS && l >= nl) || tot[l] == 0)
+            continue;
+        if (tab[l] == tot[l]) {
+            r->routed += tot[l];
+            if (l == RT_BLANK)
+                r->by_blank = 1;
+            else
+                r->nskipped++;
+        } else if (l == RT_BLANK) {
+            return 0; /* (x answered where e is blank: e's values do not route it) */
+        } else {
+            r->nasked++;
+            r->nonresponse += tab[l];
+        }
+    }
+    return r->nasked && r->routed >= RT_MIN_ROWS && r->routed > r->nonresponse &&
+           r->routed + r->nonresponse == r->blank;
+}
+
+/* Whether explainer a of column x is a better one than b: more blanks routed, then fewer
+ * values asked, then the nearer column on x's left, then on its right. */
+static int route_better(const shopstat_routing *a, const shopstat_routing *b, size_t x)
+{
+    if (a->routed != b->routed)
+        return a->routed > b->routed;
+    if (a->nasked != b->nasked)
+        return a->nasked < b->nasked;
+    int la = a->by < x, lb = b->by < x;
+    if (la != lb)
+        return la;
+    size_t da = la ? x - a->by : a->by - x, db = lb ? x - b->by : b->by - x;
+    return da < db;
+}
+
+/* Each column's routing (its best explainer), the values lists in the explainer's level
+ * order. 0, or -1 out of memory. */
+static int finish_routing(shopstat_description *ds)
+{
+    if (!(ds->routes = malloc((ds->ncols ? ds->ncols : 1) * sizeof *ds->routes)))
+        return -1;
+    size_t nvalues = 0;
+    for (size_t x = 0; x < ds->ncols; x++) {
+        shopstat_routing *best = &ds->routes[x];
+        memset(best, 0, sizeof *best);
+        best->by = SIZE_MAX;
+        if (!ds->acc[x].missing || !ds->acc[x].present)
+            continue;
+        for (size_t e = 0; e < ds->rt_nexp; e++) {
+            shopstat_routing r;
+            /* (answers route questions: not the weight, amounts or a column whose values
+             * hardly repeat, which split a small file's rows any way) */
+            const colacc *ea = &ds->acc[e];
+            if (e == x || ds->rt_dead[e] || ea->overflow || ea->values.n > RT_LEVELS ||
+                e == ds->wcol || ea->values.n * 2 > ea->present || fractional(ea, ds->dc) ||
+                !route_of(ds, x, e, &r))
+                continue;
+            if (best->by == SIZE_MAX || route_better(&r, best, x))
+                *best = r;
+        }
+        if (best->by != SIZE_MAX)
+            nvalues += best->nasked + best->nskipped;
+    }
+    if (!(ds->rt_values = malloc((nvalues ? nvalues : 1) * sizeof *ds->rt_values)))
+        return -1;
+    size_t used = 0;
+    for (size_t x = 0; x < ds->ncols; x++) {
+        shopstat_routing *r = &ds->routes[x];
+        if (r->by == SIZE_MAX)
+            continue;
+        size_t e = r->by;
+        const shopstat_colsummary *c = &ds->cols[e];
+        const size_t *tot = ds->rt_tot + e * RT_SLOTS;
+        const size_t *tab = ds->rt_tab + (x * ds->rt_nexp + e) * RT_SLOTS;
+        const char **asked = ds->rt_values + used, **skipped = asked + r->nasked;
+        size_t na = 0, nsk = 0;
+        for (size_t j = 0; j < c->nlevels; j++) {
+            const char *v = c->levels[j].value;
+            size_t len = strlen(v);
+            int added;
+            size_t id = strmap_add(&ds->acc[e].values, v, len, strmap_hash(v, len), &added);
+            if (id >= RT_LEVELS || added || tot[id] == 0)
+                continue;
+            if (tab[id] == tot[id] && nsk < r->nskipped)
+                skipped[nsk++] = v;
+            else if (tab[id] < tot[id] && na < r->nasked)
+                asked[na++] = v;
+        }
+        r->asked = asked;
+        r->skipped = skipped;
+        used += r->nasked + r->nskipped;
+    }
+    return 0;
+}
+
+const shopstat_routing *shopstat_description_routing(const shopstat_description *ds, size_t col)
+{
+    return ds && ds->routes && col < ds->ncols && ds->routes[col].by != SIZE_MAX ? &ds->routes[col]
+                                                                                 : NULL;
+}
+
 static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
 {
     size_t nlev = 0;
@@ -1327,6 +1492,8 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     if (finish_speed(ds) != SHOPSTAT_OK)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+    if (finish_routing(ds) != 0)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
     return SHOPSTAT_OK;
 }
 
@@ -1465,6 +1632,18 @@ static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_
         goto fail;
     }
     find_speed_columns(ds);
+    ds->rt_nexp = ds->ncols < RT_MAX_EXPLAINERS ? ds->ncols : RT_MAX_EXPLAINERS;
+    if (ds->rt_nexp * ds->ncols > RT_MAX_PAIRS)
+        ds->rt_nexp = RT_MAX_PAIRS / ds->ncols;
+    if (ds->rt_nexp &&
+        (!(ds->rt_tab = calloc(ds->ncols * ds->rt_nexp * RT_SLOTS, sizeof *ds->rt_tab)) ||
+         !(ds->rt_tot = calloc(ds->rt_nexp * RT_SLOTS, sizeof *ds->rt_tot)) ||
+         !(ds->rt_lvl = calloc(ds->rt_nexp, sizeof *ds->rt_lvl)) ||
+         !(ds->rt_blank = calloc(ds->ncols, sizeof *ds->rt_blank)) ||
+         !(ds->rt_dead = calloc(ds->rt_nexp, 1)))) {
+        shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
+        goto fail;
+    }
     strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
     strmap_init(&ds->psus, SHOPSTAT_DESCRIBE_MAX_PSUS, (size_t)256 << 20);
     shopstat_design_opts none;
@@ -1520,7 +1699,7 @@ static shopstat_status merge_column(shopstat_description *g, colacc *a, const co
     a->present += w->present;
     for (size_t k = 0; k < w->values.n; k++) {
         shopstat_status st =
-            count_value(g, a, strmap_key(&w->values, k), w->values.len[k], w->counts[k]);
+            count_value(g, a, strmap_key(&w->values, k), w->values.len[k], w->counts[k], NULL);
         if (st != SHOPSTAT_OK)
             return st;
     }
@@ -1655,6 +1834,41 @@ done:
 }
 
 /* Add worker w (one chunk) into g, then make w a fresh worker for the next chunk. */
+/* The worker's routing tables into g's: its explainers' value ids are its own, mapped to
+ * g's by the value (merge_column has added them to g's table); an explainer past
+ * RT_LEVELS values in either is none. */
+static void merge_routing(shopstat_description *g, const shopstat_description *w)
+{
+    size_t ne = g->rt_nexp;
+    for (size_t e = 0; e < ne; e++) {
+        const colacc *ga = &g->acc[e], *wa = &w->acc[e];
+        size_t map[RT_SLOTS];
+        int dead = g->rt_dead[e] || w->rt_dead[e] || ga->overflow || wa->overflow ||
+                   wa->values.n > RT_LEVELS;
+        for (size_t k = 0; !dead && k < wa->values.n; k++) {
+            const char *key = strmap_key(&wa->values, k);
+            size_t len = wa->values.len[k];
+            int added;
+            size_t id = strmap_add((strmap *)&ga->values, key, len, strmap_hash(key, len), &added);
+            dead = id >= RT_LEVELS || added;
+            map[k] = id;
+        }
+        if (dead) {
+            g->rt_dead[e] = 1;
+            continue;
+        }
+        map[RT_BLANK] = RT_BLANK;
+        for (size_t l = 0; l < RT_SLOTS; l++) {
+            if (l < RT_LEVELS && l >= wa->values.n)
+                continue;
+            g->rt_tot[e * RT_SLOTS + map[l]] += w->rt_tot[e * RT_SLOTS + l];
+            for (size_t x = 0; x < g->ncols; x++)
+                g->rt_tab[(x * ne + e) * RT_SLOTS + map[l]] +=
+                    w->rt_tab[(x * ne + e) * RT_SLOTS + l];
+        }
+    }
+}
+
 static shopstat_status desc_merge(void *arg, void *wp, void **map)
 {
     (void)map;
@@ -1667,6 +1881,7 @@ static shopstat_status desc_merge(void *arg, void *wp, void **map)
         st = merge_weights(g, w);
     if (st == SHOPSTAT_OK)
         st = merge_design(g, w);
+    merge_routing(g, w);
     for (size_t k = 0; k < g->nruns; k++) {
         g->run_any[k] += w->run_any[k];
         g->run_any_but_last[k] += w->run_any_but_last[k];
@@ -1827,6 +2042,13 @@ void shopstat_description_free(shopstat_description *ds)
     free(ds->run_full);
     free(ds->run_straight);
     excl_rows_free(&ds->excl);
+    free(ds->rt_tab);
+    free(ds->rt_tot);
+    free(ds->rt_lvl);
+    free(ds->rt_blank);
+    free(ds->rt_dead);
+    free(ds->routes);
+    free(ds->rt_values);
     free(ds);
 }
 

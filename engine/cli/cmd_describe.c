@@ -543,6 +543,58 @@ static void print_weight_unfit(FILE *out, const shopstat_reader *r, const shopst
     fputs(" leaves them out\n", out);
 }
 
+/* "1", "1 or 2", "1, 2 or 3" */
+static void put_values(FILE *out, const char *const *v, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        fputs(k == 0 ? "" : k + 1 == n ? " or " : ", ", out);
+        put_cell(out, v[k], 0);
+    }
+}
+
+/* Skip logic (shopstat_description_routing): a column blank where it was not asked, by the
+ * values of another, and the blanks left where it was asked (non-response). */
+static void print_routing(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+{
+    char nb[256], bb[256];
+    for (size_t i = 0; i < shopstat_description_ncols(ds); i++) {
+        const shopstat_routing *rt = shopstat_description_routing(ds, i);
+        if (!rt)
+            continue;
+        const char *by = shown_name(r, ds, rt->by, bb, sizeof bb);
+        fputs("  ", out);
+        put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
+        fprintf(out, ": blank in %zu row%s, ", rt->blank, rt->blank == 1 ? "" : "s");
+        if (rt->nonresponse)
+            fprintf(out, "%zu where ", rt->routed);
+        else
+            fputs("all where ", out);
+        put_cell(out, by, 0);
+        if (!rt->nskipped) {
+            fputs(" is blank (asked only when it has a value)", out);
+        } else if (rt->nasked <= rt->nskipped) {
+            fputs(" is not ", out);
+            put_values(out, rt->asked, rt->nasked);
+            fputs(" (asked only when ", out);
+            put_cell(out, by, 0);
+            fputs(rt->nasked == 1 ? " = " : " is ", out);
+            put_values(out, rt->asked, rt->nasked);
+            fputc(')', out);
+        } else {
+            fputs(" is ", out);
+            put_values(out, rt->skipped, rt->nskipped);
+            fputs(rt->by_blank ? " or blank (not asked when " : " (not asked when ", out);
+            put_cell(out, by, 0);
+            fputs(rt->nskipped == 1 ? " = " : " is ", out);
+            put_values(out, rt->skipped, rt->nskipped);
+            fputc(')', out);
+        }
+        if (rt->nonresponse)
+            fprintf(out, ", %zu where it was asked (non-response)", rt->nonresponse);
+        fputc('\n', out);
+    }
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
                           const texts_probe *tp, const shopstat_design_opts *d)
 {
@@ -611,6 +663,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
         fputs("}])\n", out);
     }
+    print_routing(out, r, ds);
     print_speed(out, r, ds);
     print_weight_unfit(out, r, ds, d);
     /* (not errors: only a command that names such a column stops) */

@@ -808,6 +808,76 @@ static void test_none_rows(void **state)
     unlink(path);
 }
 
+/* Skip logic (shopstat_description_routing), counted here as the file is written, in one
+ * pass and on 1 to 3 threads in chunks of 4 KiB (each chunk numbers the values of asked and
+ * channel in its own order of first appearance): q is asked only when asked = 1 and left
+ * blank in some of those rows (non-response); r only when channel is a or b, blank where
+ * channel is x or blank; z is blank every 7th row whatever the others hold (no routing). */
+static void test_routing(void **state)
+{
+    (void)state;
+    size_t rows = 3000, cap = 64 + rows * 64, k = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    k += (size_t)snprintf(t, cap, "id,asked,q,channel,r,z\n");
+    size_t q_routed = 0, q_nonresp = 0, r_routed = 0;
+    static const char *const ch[] = {"b", "x", "a", "", "a", "b", "x"};
+    for (size_t i = 0; i < rows; i++) {
+        const char *asked = i % 3 == 0 ? "2" : i % 3 == 1 ? "1" : "3";
+        const char *c = ch[(i / 5) % 7];
+        int q_blank = strcmp(asked, "1") != 0 || i % 17 == 0;
+        int r_blank = !*c || strcmp(c, "x") == 0;
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%s,%s,%s,%s,%s\n", i, asked, q_blank ? "" : "4",
+                              c, r_blank ? "" : "y", i % 7 ? "z" : "");
+        q_routed += strcmp(asked, "1") != 0;
+        q_nonresp += q_blank && strcmp(asked, "1") == 0;
+        r_routed += r_blank;
+    }
+    write_text(t);
+    free(t);
+    for (int th = 0; th <= 3; th++) {
+        shopstat_reader *r = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th ? th : 1;
+        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        const shopstat_routing *q = shopstat_description_routing(ds, 2);
+        assert_non_null(q);
+        assert_int_equal(q->by, 1);
+        assert_int_equal(q->blank, q_routed + q_nonresp);
+        assert_int_equal(q->routed, q_routed);
+        assert_int_equal(q->nonresponse, q_nonresp);
+        assert_int_equal(q->nasked, 1);
+        assert_string_equal(q->asked[0], "1");
+        assert_int_equal(q->nskipped, 2);
+        assert_string_equal(q->skipped[0], "2");
+        assert_string_equal(q->skipped[1], "3");
+        assert_false(q->by_blank);
+        const shopstat_routing *rr = shopstat_description_routing(ds, 4);
+        assert_non_null(rr);
+        assert_int_equal(rr->by, 3);
+        assert_int_equal(rr->routed, r_routed);
+        assert_int_equal(rr->blank, r_routed);
+        assert_int_equal(rr->nonresponse, 0);
+        assert_int_equal(rr->nasked, 2);
+        assert_string_equal(rr->asked[0], "a");
+        assert_string_equal(rr->asked[1], "b");
+        assert_int_equal(rr->nskipped, 1);
+        assert_string_equal(rr->skipped[0], "x");
+        assert_true(rr->by_blank);
+        assert_null(shopstat_description_routing(ds, 5)); /* z */
+        assert_null(shopstat_description_routing(ds, 1)); /* (never blank) */
+        assert_null(shopstat_description_routing(ds, 99));
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 /* shopstat_describe_excluding: rows an exclusion takes are out of every column and the
  * design (stratum B, whose rows are all speeders, goes with them), counted under it; 1 and 2
  * threads (chunks of 16 bytes) alike. By hand: rows 2 and 5 are speeders, so rows 1, 3, 4
@@ -897,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_suggestions_ratings),
         cmocka_unit_test(test_suggestions_public_use),
         cmocka_unit_test(test_none_rows),
+        cmocka_unit_test(test_routing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
