@@ -9,7 +9,8 @@
 # repository root:
 #   Rscript tests/oracle/make_one_psu_fixtures.R
 # It writes tests/oracle/one_psu/: one_psu.csv (13 rows, typed in here, no random draws), one_psu_rep.csv
-# (the same with four replicate weights, typed in too), lonely_avg.csv (12 rows in three
+# (the same with four replicate weights, typed in too), rep_cancel.csv (16 rows and six
+# replicates drawn with set.seed(5), one replicate's weights cancelling), lonely_avg.csv (12 rows in three
 # strata of one PSU, typed in; the last case below), NAME.csv
 # (shopstat's csv columns, %.17g) and cases.txt (NAME|ARGS, run from tests/oracle by run.sh).
 # Deterministic; R 4.x, survey 4.1.1. make_fixtures.R leaves this folder alone.
@@ -116,6 +117,36 @@ row$p_adjusted <- row$p_value
 write.csv(fmt_compare(row), file.path(outdir, "one_psu_rep_one_score.csv"),
           row.names = FALSE, quote = FALSE, na = "")
 cat(sprintf("one score side: d=%.6f SE=%.6f (replicates 2 and 4 dropped)\n", r$diff, r$se))
+# A replicate whose weights of the table's rows cancel (replicate weights as a file may ship
+# them, one negative): replicate 2 holds +1 on row 1 (q 1, s a) and -1 on row 4 (q 2, s b),
+# 0 elsewhere, so its cell shares are Inf, NaN, NaN and -Inf, and R's svrVar discards it
+# ("1 replicates gave NA results"). Its first share is Inf, not NaN: a check of the NaNs
+# that read another replicate's shares (mutation testing found replicate.c's covariance
+# loop unchecked there, docs/reliability.md) took it in.
+set.seed(5)
+cdat <- data.frame(id = 1:16, q = rep(c(1, 2), 8), s = rep(c("a", "a", "b", "b"), 4),
+                   w = round(runif(16, 0.5, 2), 2))
+cm <- matrix(round(runif(16 * 6, 0, 2), 2), 16, 6)
+cm[, 2] <- 0; cm[1, 2] <- 1; cm[4, 2] <- -1
+for (r in 1:6) cdat[[paste0("rr", r)]] <- if (r == 2) cm[, r] else cdat$w * cm[, r]
+cpath <- file.path(outdir, "rep_cancel.csv")
+write.csv(cdat, cpath, row.names = FALSE)
+cnum <- read.csv(cpath, stringsAsFactors = FALSE)
+cdes <- svrepdesign(data = cnum, weights = ~w, repweights = "rr[1-6]", type = "bootstrap",
+                    combined.weights = TRUE)
+cdes$variables$q <- factor(cdes$variables$q)
+crep <- svymean(~interaction(q, s), cdes, return.replicates = TRUE)$replicates
+stopifnot(is.infinite(crep[2, 1]), sum(apply(crep, 1, function(x) any(is.nan(x)))) == 1)
+discarded <- FALSE  # (chisq.test's "approximation may be incorrect" of 16 rows aside)
+cres <- withCallingHandlers(svychisq(~q + s, cdes, statistic = "F"), warning = function(w) {
+    discarded <<- discarded || grepl("1 replicates gave NA results", conditionMessage(w))
+    invokeRestart("muffleWarning")
+})
+stopifnot(discarded)
+write.csv(data.frame(variable = "q", by = "s", statistic = fmt17(cres$statistic[[1]]),
+                     ndf = fmt17(cres$parameter[["ndf"]]), ddf = fmt17(cres$parameter[["ddf"]]),
+                     p_value = fmt17(cres$p.value[[1]])),
+          file.path(outdir, "rep_cancel_chisq.csv"), row.names = FALSE, quote = FALSE)
 # Every stratum lonely under --lonely-psu average (one PSU in each of three strata): R's
 # onestage leaves each stratum's variance NA and scales the sum of none by 3/0, so every
 # variance is NaN, that of a difference whose sides are each at p = 0 or 1 (every row's score
@@ -159,6 +190,7 @@ writeLines(c("# Oracle cases of make_one_psu_fixtures.R: NAME|shopstat ARGS (run
              "one_psu_cmp_sides|compare one_psu/one_psu.csv --weight w --psu psu --var ans --by seg --pair seg=A:seg=B --pair seg=B:seg=A",
              "one_psu_rep_no_replicate|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --var ans --by seg --pair seg=A:seg=B --pair seg=A:seg=C",
              "one_psu_rep_one_score|compare one_psu/one_psu_rep.csv --weight w --repweights rr --reptype bootstrap --score ans:yes=100,no=0 --segment ay=id:1,3,5 --by seg --pair ay:seg=C",
+             "rep_cancel_chisq|chisq one_psu/rep_cancel.csv --weight w --repweights rr --reptype bootstrap --var q --by s",
              "lonely_average_sides|compare one_psu/lonely_avg.csv --weight w --strata st --psu psu --lonely-psu average --var ans --var q2 --segment pure=q2:yes --pair pure:rest",
              "lonely_average_sides_score|compare one_psu/lonely_avg.csv --weight w --strata st --psu psu --lonely-psu average --score q2:yes=100,no=0 --segment pure=q2:yes --pair pure:rest"),
            file.path(outdir, "cases.txt"))
