@@ -28,6 +28,8 @@
 #define RT_MAX_EXPLAINERS 64
 #define RT_MAX_PAIRS 16384
 #define RT_MIN_ROWS 5
+#define RT_PAST SIZE_MAX
+#define RT_WAS_BLANK (SIZE_MAX - 1)
 
 typedef struct shortcache {
     uint64_t key[SC_SLOTS]; /* 0 = empty */
@@ -46,6 +48,8 @@ typedef struct colacc {
     size_t counts_cap;
     int overflow;
     size_t overflow_n; /* distinct values tracked when the cap was hit */
+    size_t last;       /* the id of the value of the row counted last, RT_WAS_BLANK when it was
+                          blank, RT_PAST past the table (skip logic: count_routing) */
 } colacc;
 
 /* Map from a weight's bit pattern (or bin) to its count: the median's histogram. */
@@ -127,10 +131,11 @@ struct shopstat_description {
     /* skip logic (shopstat_description_routing): the first rt_nexp columns explain others'
      * blanks while they hold at most RT_LEVELS values (rt_dead once past); rt_tab[(x *
      * rt_nexp + e) * RT_SLOTS + l] counts the rows where column x is blank and explainer e
-     * holds its value of id l (RT_BLANK: e blank), rt_tot[e * RT_SLOTS + l] the rows at l;
-     * rt_lvl and rt_blank are one row's scratch */
-    size_t rt_nexp;
-    size_t *rt_tab, *rt_tot, *rt_lvl, *rt_blank;
+     * holds its value of id l (RT_BLANK: e blank; the rows at l are e's counts[l], or its
+     * missing);
+     * rt_off and rt_blank are one row's scratch; rt_live: the explainers not dead */
+    size_t rt_nexp, rt_live;
+    size_t *rt_tab, *rt_off, *rt_blank;
     unsigned char *rt_dead;
     shopstat_routing *routes; /* per column (after finish); by SIZE_MAX: none */
     const char **rt_values;   /* the routes' asked and skipped values */
@@ -648,10 +653,8 @@ static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, i
  * appearance, which is the file's, so the final table fills at the same value as in one
  * pass (see merge_column). */
 static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s, size_t len,
-                                   size_t n, size_t *id)
+                                   size_t n)
 {
-    if (id)
-        *id = SIZE_MAX;
     if (!a->overflow) {
         int added;
         size_t k = lookup_add(&a->values, a->sc, s, len, &added);
@@ -670,10 +673,10 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
                 a->counts[k] = 0;
             }
             a->counts[k] += n;
-            if (id)
-                *id = k;
+            a->last = k;
             return SHOPSTAT_OK;
         }
+        a->last = RT_PAST;
         if (ds->worker)
             a->overflow = 1;
         else
@@ -871,15 +874,24 @@ static void count_straight(shopstat_description *ds, const shopstat_row *row)
  * rt_blank. */
 static void count_routing(shopstat_description *ds, size_t nblank)
 {
-    size_t ne = ds->rt_nexp;
-    for (size_t e = 0; e < ne; e++)
-        if (!ds->rt_dead[e])
-            ds->rt_tot[e * RT_SLOTS + ds->rt_lvl[e]]++;
+    size_t ne = ds->rt_nexp, nl = 0, *off = ds->rt_off;
+    for (size_t e = 0; e < ne; e++) {
+        size_t l = ds->acc[e].last;
+        if (ds->rt_dead[e])
+            continue;
+        if (l == RT_WAS_BLANK) {
+            l = RT_BLANK;
+        } else if (l >= RT_LEVELS) { /* (a value past RT_LEVELS: no explainer) */
+            ds->rt_dead[e] = 1;
+            ds->rt_live--;
+            continue;
+        }
+        off[nl++] = e * RT_SLOTS + l;
+    }
     for (size_t b = 0; b < nblank; b++) {
         size_t *t = ds->rt_tab + ds->rt_blank[b] * ne * RT_SLOTS;
-        for (size_t e = 0; e < ne; e++)
-            if (!ds->rt_dead[e])
-                t[e * RT_SLOTS + ds->rt_lvl[e]]++;
+        for (size_t j = 0; j < nl; j++)
+            t[off[j]]++;
     }
 }
 
@@ -912,26 +924,17 @@ static shopstat_status on_row(void *ctx, const shopstat_row *row, shopstat_error
         size_t len = row->lens[i];
         if (shopstat_reader_is_missing_at(ds->r, i, f, len)) {
             a->missing++;
-            if (ds->rt_nexp) {
+            a->last = RT_WAS_BLANK;
+            if (ds->rt_live)
                 ds->rt_blank[nblank++] = i;
-                if (i < ds->rt_nexp)
-                    ds->rt_lvl[i] = RT_BLANK;
-            }
             continue;
         }
         a->present++;
         present++;
-        size_t id;
-        if (count_value(ds, a, f, len, 1, &id) != SHOPSTAT_OK)
+        if (count_value(ds, a, f, len, 1) != SHOPSTAT_OK)
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
-        if (i < ds->rt_nexp) {
-            if (id >= RT_LEVELS)
-                ds->rt_dead[i] = 1;
-            else
-                ds->rt_lvl[i] = id;
-        }
     }
-    if (ds->rt_nexp)
+    if (nblank && ds->rt_live)
         count_routing(ds, nblank);
     if (ds->nruns) {
         count_runs(ds);
@@ -1223,22 +1226,30 @@ static int label_lists(const strmap *values, int *comma)
     return 0;
 }
 
+/* The rows where explainer e holds its value of id l, or is blank (RT_BLANK). */
+static size_t rt_rows(const shopstat_description *ds, size_t e, size_t l)
+{
+    return l == RT_BLANK ? ds->acc[e].missing : ds->acc[e].counts[l];
+}
+
 /* Explainer e of column x (see shopstat_description_routing): 1 and r's counts set when
  * x's blanks fall wholly on some of e's values (or on e's blank) and x is answered on
  * others, more of them there than where x was asked, RT_MIN_ROWS at least. */
 static int route_of(const shopstat_description *ds, size_t x, size_t e, shopstat_routing *r)
 {
-    const size_t *tot = ds->rt_tot + e * RT_SLOTS;
     const size_t *tab = ds->rt_tab + (x * ds->rt_nexp + e) * RT_SLOTS;
     size_t nl = ds->acc[e].values.n;
     memset(r, 0, sizeof *r);
     r->by = e;
     r->blank = ds->acc[x].missing;
     for (size_t l = 0; l < RT_SLOTS; l++) {
-        if ((l < RT_LEVELS && l >= nl) || tot[l] == 0)
+        if (l < RT_LEVELS && l >= nl)
             continue;
-        if (tab[l] == tot[l]) {
-            r->routed += tot[l];
+        size_t tot = rt_rows(ds, e, l);
+        if (tot == 0)
+            continue;
+        if (tab[l] == tot) {
+            r->routed += tot;
             if (l == RT_BLANK)
                 r->by_blank = 1;
             else
@@ -1306,7 +1317,6 @@ static int finish_routing(shopstat_description *ds)
             continue;
         size_t e = r->by;
         const shopstat_colsummary *c = &ds->cols[e];
-        const size_t *tot = ds->rt_tot + e * RT_SLOTS;
         const size_t *tab = ds->rt_tab + (x * ds->rt_nexp + e) * RT_SLOTS;
         const char **asked = ds->rt_values + used, **skipped = asked + r->nasked;
         size_t na = 0, nsk = 0;
@@ -1315,11 +1325,11 @@ static int finish_routing(shopstat_description *ds)
             size_t len = strlen(v);
             int added;
             size_t id = strmap_add(&ds->acc[e].values, v, len, strmap_hash(v, len), &added);
-            if (id >= RT_LEVELS || added || tot[id] == 0)
+            if (id >= RT_LEVELS || added || rt_rows(ds, e, id) == 0)
                 continue;
-            if (tab[id] == tot[id] && nsk < r->nskipped)
+            if (tab[id] == rt_rows(ds, e, id) && nsk < r->nskipped)
                 skipped[nsk++] = v;
-            else if (tab[id] < tot[id] && na < r->nasked)
+            else if (tab[id] < rt_rows(ds, e, id) && na < r->nasked)
                 asked[na++] = v;
         }
         r->asked = asked;
@@ -1637,13 +1647,13 @@ static shopstat_description *desc_new(shopstat_reader *r, const shopstat_design_
         ds->rt_nexp = RT_MAX_PAIRS / ds->ncols;
     if (ds->rt_nexp &&
         (!(ds->rt_tab = calloc(ds->ncols * ds->rt_nexp * RT_SLOTS, sizeof *ds->rt_tab)) ||
-         !(ds->rt_tot = calloc(ds->rt_nexp * RT_SLOTS, sizeof *ds->rt_tot)) ||
-         !(ds->rt_lvl = calloc(ds->rt_nexp, sizeof *ds->rt_lvl)) ||
+         !(ds->rt_off = calloc(ds->rt_nexp, sizeof *ds->rt_off)) ||
          !(ds->rt_blank = calloc(ds->ncols, sizeof *ds->rt_blank)) ||
          !(ds->rt_dead = calloc(ds->rt_nexp, 1)))) {
         shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");
         goto fail;
     }
+    ds->rt_live = ds->rt_nexp;
     strmap_init(&ds->strata, SHOPSTAT_DESCRIBE_MAX_STRATA, (size_t)64 << 20);
     strmap_init(&ds->psus, SHOPSTAT_DESCRIBE_MAX_PSUS, (size_t)256 << 20);
     shopstat_design_opts none;
@@ -1699,7 +1709,7 @@ static shopstat_status merge_column(shopstat_description *g, colacc *a, const co
     a->present += w->present;
     for (size_t k = 0; k < w->values.n; k++) {
         shopstat_status st =
-            count_value(g, a, strmap_key(&w->values, k), w->values.len[k], w->counts[k], NULL);
+            count_value(g, a, strmap_key(&w->values, k), w->values.len[k], w->counts[k]);
         if (st != SHOPSTAT_OK)
             return st;
     }
@@ -1854,6 +1864,7 @@ static void merge_routing(shopstat_description *g, const shopstat_description *w
             map[k] = id;
         }
         if (dead) {
+            g->rt_live -= !g->rt_dead[e];
             g->rt_dead[e] = 1;
             continue;
         }
@@ -1861,7 +1872,6 @@ static void merge_routing(shopstat_description *g, const shopstat_description *w
         for (size_t l = 0; l < RT_SLOTS; l++) {
             if (l < RT_LEVELS && l >= wa->values.n)
                 continue;
-            g->rt_tot[e * RT_SLOTS + map[l]] += w->rt_tot[e * RT_SLOTS + l];
             for (size_t x = 0; x < g->ncols; x++)
                 g->rt_tab[(x * ne + e) * RT_SLOTS + map[l]] +=
                     w->rt_tab[(x * ne + e) * RT_SLOTS + l];
@@ -2043,8 +2053,7 @@ void shopstat_description_free(shopstat_description *ds)
     free(ds->run_straight);
     excl_rows_free(&ds->excl);
     free(ds->rt_tab);
-    free(ds->rt_tot);
-    free(ds->rt_lvl);
+    free(ds->rt_off);
     free(ds->rt_blank);
     free(ds->rt_dead);
     free(ds->routes);
