@@ -652,8 +652,8 @@ static size_t lookup_add(strmap *m, shortcache *sc, const char *s, size_t len, i
  * merge replays the table into the final description in the chunk's order of first
  * appearance, which is the file's, so the final table fills at the same value as in one
  * pass (see merge_column). */
-static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s, size_t len,
-                                   size_t n)
+static shopstat_status count_value(shopstat_description *ds, colacc *a, const char *s,
+                                   size_t len, size_t n)
 {
     if (!a->overflow) {
         int added;
