@@ -279,8 +279,9 @@ static void test_sides(void **state)
     assert_int_equal(shopstat_scale_sides(f, 5, -1, s), 2);
     const unsigned char fw[] = {0, 0, 1, 2, 2};
     assert_memory_equal(s, fw, 5);
-    /* a caller's neutral on the first level: the centre there, every other level HIGH */
-    const char *h[] = {"Neither", "Agree", "Strongly agree"};
+    /* a caller's neutral on the first level: the centre there, every other level HIGH (no
+     * recognised scale: without it, the middle of three) */
+    const char *h[] = {"Centre", "Right", "Far right"};
     assert_int_equal(shopstat_scale_sides(h, 3, 0, s), 0);
     const unsigned char hw[] = {1, 2, 2};
     assert_memory_equal(s, hw, 3);
