@@ -1233,7 +1233,7 @@ static size_t rt_rows(const shopstat_description *ds, size_t e, size_t l)
 }
 
 /* Explainer e of column x (see shopstat_description_routing): 1 and r's counts set when
- * x's blanks fall wholly on some of e's values (or on e's blank) and x is answered on
+ * x's blanks fall wholly on some of e's values (and e's blank, if any) and x is answered on
  * others, more of them there than where x was asked, RT_MIN_ROWS at least. */
 static int route_of(const shopstat_description *ds, size_t x, size_t e, shopstat_routing *r)
 {
@@ -1261,7 +1261,9 @@ static int route_of(const shopstat_description *ds, size_t x, size_t e, shopstat
             r->nonresponse += tab[l];
         }
     }
-    return r->nasked && r->routed >= RT_MIN_ROWS && r->routed > r->nonresponse &&
+    /* (blank where e is blank alone is no routing: a respondent who left both out, or one
+     * question's columns, a multi-response set's) */
+    return r->nasked && r->nskipped && r->routed >= RT_MIN_ROWS && r->routed > r->nonresponse &&
            r->routed + r->nonresponse == r->blank;
 }
 

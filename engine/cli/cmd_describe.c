@@ -570,9 +570,7 @@ static void print_routing(FILE *out, const shopstat_reader *r, const shopstat_de
         else
             fputs("all where ", out);
         put_cell(out, by, 0);
-        if (!rt->nskipped) {
-            fputs(" is blank (asked only when it has a value)", out);
-        } else if (rt->nasked <= rt->nskipped) {
+        if (rt->nasked <= rt->nskipped) {
             fputs(" is not ", out);
             put_values(out, rt->asked, rt->nasked);
             fputs(" (asked only when ", out);

@@ -812,14 +812,16 @@ static void test_none_rows(void **state)
  * pass and on 1 to 3 threads in chunks of 4 KiB (each chunk numbers the values of asked and
  * channel in its own order of first appearance): q is asked only when asked = 1 and left
  * blank in some of those rows (non-response); r only when channel is a or b, blank where
- * channel is x or blank; z is blank every 7th row whatever the others hold (no routing). */
+ * channel is x or blank; z is blank every 7th row whatever the others hold (no routing),
+ * and z2 in the same rows: blank together is no routing either (a respondent skipping
+ * both). */
 static void test_routing(void **state)
 {
     (void)state;
     size_t rows = 3000, cap = 64 + rows * 64, k = 0;
     char *t = malloc(cap);
     assert_non_null(t);
-    k += (size_t)snprintf(t, cap, "id,asked,q,channel,r,z\n");
+    k += (size_t)snprintf(t, cap, "id,asked,q,channel,r,z,z2\n");
     size_t q_routed = 0, q_nonresp = 0, r_routed = 0;
     static const char *const ch[] = {"b", "x", "a", "", "a", "b", "x"};
     for (size_t i = 0; i < rows; i++) {
@@ -827,8 +829,9 @@ static void test_routing(void **state)
         const char *c = ch[(i / 5) % 7];
         int q_blank = strcmp(asked, "1") != 0 || i % 17 == 0;
         int r_blank = !*c || strcmp(c, "x") == 0;
-        k += (size_t)snprintf(t + k, cap - k, "%zu,%s,%s,%s,%s,%s\n", i, asked, q_blank ? "" : "4",
-                              c, r_blank ? "" : "y", i % 7 ? "z" : "");
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%s,%s,%s,%s,%s,%s\n", i, asked,
+                              q_blank ? "" : "4", c, r_blank ? "" : "y", i % 7 ? "z" : "",
+                              i % 7 ? "w" : "");
         q_routed += strcmp(asked, "1") != 0;
         q_nonresp += q_blank && strcmp(asked, "1") == 0;
         r_routed += r_blank;
@@ -870,6 +873,7 @@ static void test_routing(void **state)
         assert_string_equal(rr->skipped[0], "x");
         assert_true(rr->by_blank);
         assert_null(shopstat_description_routing(ds, 5)); /* z */
+        assert_null(shopstat_description_routing(ds, 6)); /* z2 */
         assert_null(shopstat_description_routing(ds, 1)); /* (never blank) */
         assert_null(shopstat_description_routing(ds, 99));
         shopstat_description_free(ds);
