@@ -28,6 +28,7 @@
 #define RT_MAX_EXPLAINERS 64
 #define RT_MAX_PAIRS 16384
 #define RT_MIN_ROWS 5
+#define RT_CHANCE 1e-3
 #define RT_PAST SIZE_MAX
 #define RT_WAS_BLANK (SIZE_MAX - 1)
 
@@ -1238,7 +1239,7 @@ static size_t rt_rows(const shopstat_description *ds, size_t e, size_t l)
 static int route_of(const shopstat_description *ds, size_t x, size_t e, shopstat_routing *r)
 {
     const size_t *tab = ds->rt_tab + (x * ds->rt_nexp + e) * RT_SLOTS;
-    size_t nl = ds->acc[e].values.n;
+    size_t nl = ds->acc[e].values.n, asked_rows = 0, fewest = SIZE_MAX;
     memset(r, 0, sizeof *r);
     r->by = e;
     r->blank = ds->acc[x].missing;
@@ -1254,17 +1255,30 @@ static int route_of(const shopstat_description *ds, size_t x, size_t e, shopstat
                 r->by_blank = 1;
             else
                 r->nskipped++;
+            fewest = tot < fewest ? tot : fewest;
         } else if (l == RT_BLANK) {
             return 0; /* (x answered where e is blank: e's values do not route it) */
         } else {
             r->nasked++;
             r->nonresponse += tab[l];
+            asked_rows += tot;
         }
     }
     /* (blank where e is blank alone is no routing: a respondent who left both out, or one
      * question's columns, a multi-response set's) */
-    return r->nasked && r->nskipped && r->routed >= RT_MIN_ROWS && r->routed > r->nonresponse &&
-           r->routed + r->nonresponse == r->blank;
+    if (!r->nasked || !r->nskipped || r->routed < RT_MIN_ROWS || r->routed <= r->nonresponse ||
+        r->routed + r->nonresponse != r->blank)
+        return 0;
+    /* no chance: were x blank at its rate where asked (p) whatever e holds, a value of e
+     * on n rows would be blank in all of them with probability p^n; each value taken as
+     * not asked must make that RT_CHANCE or less (a rare value all blank by chance, as a
+     * 0-10 rating's 10 beside a ticked option's blanks, routes nothing) */
+    if (r->nonresponse) {
+        double p = (double)r->nonresponse / (double)asked_rows;
+        if ((double)fewest * log(p) > log(RT_CHANCE))
+            return 0;
+    }
+    return 1;
 }
 
 /* Whether explainer a of column x is a better one than b: more blanks routed, then fewer

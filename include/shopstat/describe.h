@@ -220,15 +220,18 @@ const shopstat_speed_summary *shopstat_description_speed(const shopstat_descript
  * at least), or is blank itself (by_blank), the column is blank, and where by holds one of
  * `asked` it is answered in some rows: "asked only when by = asked" (blanks that fall on
  * by's blanks alone are not routing: one respondent leaving both out, a multi-response
- * set's columns). routed: its blanks on skipped or by's blank; nonresponse: those where it was
- * asked (blank = routed + nonresponse). Counted in the one pass with a table of by's values x blank
- * per pair of columns, for explainers among the first min(64, 16384 / columns) columns that hold at
- * most SHOPSTAT_DESCRIBE_MAX_LEVELS distinct values, each on two rows or more on average, no number
- * with a fraction, and not the design's weight; reported when routed is 5 rows or more and more
- * than nonresponse, by is never blank where the column is answered, and the column is answered in
- * some rows. Of several explainers: the one routing the most blanks, then the one of the fewest
- * asked values, then the nearest column on its left, then on its right. asked and skipped
- * are in by's level order (shopstat_colsummary.levels), borrowed from ds. NULL when none. */
+ * set's columns). routed: its blanks on skipped or by's blank; nonresponse: those where it
+ * was asked (blank = routed + nonresponse). Counted in the one pass with a table of by's
+ * values x blank per pair of columns, for explainers among the first min(64, 16384 /
+ * columns) columns that hold at most SHOPSTAT_DESCRIBE_MAX_LEVELS distinct values, each on
+ * two rows or more on average, no number with a fraction, and not the design's weight.
+ * Reported when routed is 5 rows or more and more than nonresponse, by is never blank where
+ * the column is answered, the column is answered in some rows, and chance does not explain
+ * it: with p = nonresponse / the rows where it was asked, p^n is 0.001 or less for the
+ * fewest rows n of a skipped value (or of by's blank). Of several explainers: the one
+ * routing the most blanks, then the one of the fewest asked values, then the nearest
+ * column on its left, then on its right. asked and skipped are in by's level order
+ * (shopstat_colsummary.levels), borrowed from ds. NULL when none. */
 typedef struct shopstat_routing {
     size_t by;
     size_t blank, routed, nonresponse;
