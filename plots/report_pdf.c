@@ -1,6 +1,6 @@
 /* report.pdf: a title page (survey, notice, design, accounting), a contents page, then the
- * charts: one a page, a table's score charts under its chart, short charts (two levels)
- * stacked several a page. */
+ * charts: a table's score charts under its chart, charts without score charts stacked several
+ * a page when they fit (scaled down a little when that holds one more), a tall one over pages. */
 #include "internal.h"
 
 #include <cairo-pdf.h>
@@ -333,44 +333,82 @@ static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, c
     return st;
 }
 
-/* The charts of charts[0..n) that fit one page stacked in order, tight or not, measured into
- * x; *fit = their count. */
-static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *charts, size_t n,
-                                const shopstat_chart_opts *dflt, double w, double h, int tight,
-                                size_t *fit, shopstat_error *err)
+/* Charts stacked on a page overlap by the bottom margin of the one above (its footer's
+ * last line then stands the next one's top margin, 30 points at A4, above the next title,
+ * not 54), and a page of them is scaled down, to REPORT_MIN_SCALE at least, when that holds
+ * one more chart than full size does: three charts of two levels need 723 points of A4's
+ * 595 (teletech's phone charts took a page and a half, a page each at 54 points apart). The
+ * cut is in points of the page's type (draw.c's bottom margin: 0.8 x 30 x the type scale). */
+static double stack_cut(double w, double h)
+{
+    return 0.8 * 30 * plots_type_scale(w, h);
+}
+
+/* The height of the k charts of x stacked (stack_cut) */
+static double stack_height(const stacked *x, size_t k, double cut)
 {
     double total = 0;
+    for (size_t i = 0; i < k; i++)
+        total += x[i].h - (i + 1 < k ? cut : 0);
+    return total;
+}
+
+/* The scale a page of charts total points tall is drawn at: 1 when it fits, else the one
+ * that brings its last footer to the bottom margin of a page of its own (the page number
+ * stands below that). */
+static double stack_scale(double total, double h, double cut)
+{
+    return total <= h ? 1 : (h - cut) / (total - cut);
+}
+
+/* The charts of charts[0..n) that fit one page stacked in order, tight or not, scaled down
+ * (to REPORT_MIN_SCALE) or not, measured into x; *fit = their count. */
+static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *charts, size_t n,
+                                const shopstat_chart_opts *dflt, double w, double h, int tight,
+                                int scaled, size_t *fit, shopstat_error *err)
+{
+    double total = 0, cut = stack_cut(w, h);
     shopstat_status st = SHOPSTAT_OK;
     size_t k = 0;
     for (; k < n; k++) {
         if ((st = stack_chart(&x[k], charts[k], k ? charts[k - 1] : NULL, dflt, w, h, tight,
                               err)))
             break;
-        if (!(x[k].h > 0 && total + x[k].h <= h))
+        double t = total + x[k].h;
+        if (!(x[k].h > 0 && (t <= h || (scaled && stack_scale(t, h, cut) >= REPORT_MIN_SCALE))))
             break;
-        total += x[k].h;
+        total = t - cut;
     }
     *fit = k;
     return st;
 }
 
-/* The bar charts among the k stacked on a page take one label column and one room for
- * values, the widest of theirs (opts label_width, value_width), so that their axes start
- * and end level down the page (teletech's "Yes" over "Premium-rate": the second chart's 0%
- * stood 53 points right of the first's); each is measured again, a wider label column
- * wrapping its labels less. */
+/* The bar and difference charts among the k stacked on a page start their plot areas at one
+ * x, the rightmost of theirs (each one's label column widened by opts label_width), and the
+ * bar charts take one room for values, the widest of theirs (opts value_width), so that
+ * their axes start and end level down the page (teletech's "Yes" over "Premium-rate": the
+ * second chart's 0% stood 53 points right of the first's; servicesoft's difference chart
+ * over heavy_bracket's bars: its 0 stood 29 points left of their 0%); each is measured
+ * again, a wider label column wrapping its labels less. A difference chart ends its plot
+ * before its table's columns, so only the bar charts end level. */
 static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shopstat_error *err)
 {
-    double lw = 0, vw = 0;
+    double left = 0, vw = 0;
     size_t nb = 0;
+    double *inset = calloc(k ? k : 1, sizeof *inset);
+    if (!inset)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(rs);
     for (size_t i = 0; i < k; i++) {
-        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+        double l, v = 0;
+        if (x[i].o.type == SHOPSTAT_CHART_BARS)
+            plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i], &v);
+        else if (x[i].o.type == SHOPSTAT_CHART_DIFF)
+            plots_diff_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+        else
             continue;
-        double l, v;
-        plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &v);
-        lw = fmax(lw, l);
+        left = fmax(left, l + inset[i]);
         vw = fmax(vw, v);
         nb++;
     }
@@ -378,15 +416,17 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
     cairo_surface_destroy(rs);
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; nb > 1 && i < k && !st; i++) {
-        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+        if (x[i].o.type != SHOPSTAT_CHART_BARS && x[i].o.type != SHOPSTAT_CHART_DIFF)
             continue;
-        x[i].o.label_width = lw;
-        x[i].o.value_width = vw;
+        x[i].o.label_width = left - inset[i];
+        if (x[i].o.type == SHOPSTAT_CHART_BARS)
+            x[i].o.value_width = vw;
         shopstat_error e = {0};
         st = shopstat_chart_compact_height(&x[i].d, &x[i].o, w, h, &x[i].h, &e);
         if (st && err)
             *err = e;
     }
+    free(inset);
     return st;
 }
 
@@ -395,7 +435,8 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
  * first score chart fits (nothing drawn). When the charts' usual compact pitch leaves one out
  * that their tight pitch (rows as close as their labels allow) takes, the page is laid out
  * tight: two 3-row Likert charts need 607 points of A4's 595 at the usual pitch, 572 tight,
- * and the first took a page alone. */
+ * and the first took a page alone. When neither takes one more that the usual pitch scaled
+ * down (to REPORT_MIN_SCALE) does, the page is drawn so (stack_scale). */
 static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
                                     const shopstat_chart_data *const *charts, size_t n,
                                     const shopstat_chart_opts *dflt, size_t i0, size_t *placed,
@@ -405,22 +446,36 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
     stacked *x = calloc(n, sizeof *x);
     if (!x)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    size_t k = 0, kt = 0; /* the charts that fit, at the usual pitch and tight */
-    shopstat_status st = fit_page(x, charts, n, dflt, w, h, 0, &k, err);
-    if (!st && k < n && (st = fit_page(x, charts, n, dflt, w, h, 1, &kt, err)) == SHOPSTAT_OK &&
-        kt <= k)
-        st = fit_page(x, charts, n, dflt, w, h, 0, &k, err); /* (x measured usual again) */
-    else if (!st && kt > k)
-        k = kt;
+    /* the charts that fit at the usual pitch, tight, and scaled down at the usual pitch:
+     * the layout that places the most, the first of them when they place as many */
+    size_t k = 0, kt = 0, ks = 0;
+    int mode = 0; /* 0 usual, 1 tight, 2 scaled */
+    shopstat_status st = fit_page(x, charts, n, dflt, w, h, 0, 0, &k, err);
+    if (!st && k < n)
+        st = fit_page(x, charts, n, dflt, w, h, 1, 0, &kt, err);
+    if (!st && k < n && kt < n)
+        st = fit_page(x, charts, n, dflt, w, h, 0, 1, &ks, err);
+    if (!st) {
+        if (kt > k)
+            mode = 1;
+        if (ks > (kt > k ? kt : k))
+            mode = 2;
+        /* (x measured again for the layout chosen) */
+        st = fit_page(x, charts, n, dflt, w, h, mode == 1, mode == 2, &k, err);
+    }
     if (!st && k >= 2)
         st = level_bars(x, k, w, h, err);
     if (!st && k >= 2) {
+        double cut = stack_cut(w, h), f = stack_scale(stack_height(x, k, cut), h, cut);
         cairo_t *cr = blank_page(sf);
+        /* a page scaled down keeps its charts centred across it */
+        cairo_translate(cr, (w - w * f) / 2, 0);
+        cairo_scale(cr, f, f);
         double y = 0;
         for (size_t i = 0; i < k && !st; i++) {
-            chart_starts(sf, i0 + i, y);
+            chart_starts(sf, i0 + i, y * f);
             st = draw_stacked(cr, w, h, y, &x[i], err);
-            y += x[i].h;
+            y += x[i].h - cut;
         }
         cairo_destroy(cr);
         if (!st) {
