@@ -488,15 +488,15 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
 }
 
 /* Consecutive score charts (of one table, or of several) from charts[0], as many on each
- * page as fit one under the other; one too tall for a page by itself gets pages of its own
- * (chart_pages). *used = the score charts placed. */
+ * page as fit one under the other, stack_cut apart as other stacked charts are; one too tall
+ * for a page by itself gets pages of its own (chart_pages). *used = the score charts placed. */
 static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *const *charts, size_t n,
                                    const shopstat_chart_opts *dflt, size_t i0, size_t *used,
                                    shopstat_error *err)
 {
     cairo_t *cr = NULL; /* the page being filled, y down */
-    double y = 0;
+    double y = 0, cut = stack_cut(w, h);
     shopstat_status st = SHOPSTAT_OK;
     size_t i = 0;
     stacked x;
@@ -521,7 +521,7 @@ static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
         }
         chart_starts(sf, i0 + i, y);
         st = draw_stacked(cr, w, h, y, &x, err);
-        y += x.h;
+        y += x.h - cut;
     }
     if (cr) {
         cairo_destroy(cr);

@@ -2064,6 +2064,32 @@ page_blocks() {
             if (!($3 == "T" && last == "T")) r = r " " $3; last = $3 }
         END { if (p) print p ":" r }'
 }
+# Of page_words of a report: the blank between a chart's footer and the title of the chart
+# stacked under it, "page gap" a line, for every title that is not its page's first (a
+# title's words are over 16 points tall), on the pages of charts (from chart_page1)
+stack_gaps() {
+    awk -v from="$(chart_page1 "$2")" '$1 == "size" || $1 < from { next } { n++; p[n] = $1; y0[n] = $2; y1[n] = $3; t[n] = $6 > 16 }
+        END { for (i = 1; i <= n; i++) {
+                if (!t[i] || done[p[i] " " y0[i]]++) continue
+                above = -1
+                for (j = 1; j <= n; j++)
+                    if (p[j] == p[i] && y1[j] < y0[i] && y1[j] > above) above = y1[j]
+                for (j = 1; j <= n; j++)
+                    if (p[j] == p[i] && t[j] && y1[j] < y0[i]) { printf "%d %.1f\n", p[i], y0[i] - above; break } } }' "$1"
+}
+# ---- stacked charts 30 points apart (the next one's top margin), not 54 ----
+# (the footer's bottom margin and the next chart's top margin both stood between them: 54
+# points at A4 of a page of 595 that three charts of two levels nearly fill); a page scaled
+# down has them closer still
+page_words "$T/servicesoft-1999/report.pdf" >"$T/ss.words"
+page_words "$T/teletech-open-to-dialog-2011/report.pdf" >"$T/tt.words"
+for sv in ss tt; do
+    stack_gaps "$T/$sv.words" "$T/$([ $sv = ss ] && echo servicesoft-1999 || echo teletech-open-to-dialog-2011)/report.pdf" >"$T/$sv.gaps"
+    check "$sv report.pdf: charts stacked on some page ($(wc -l <"$T/$sv.gaps"))" test -s "$T/$sv.gaps"
+    bad=$(awk '$2 > 32 || $2 < 20' "$T/$sv.gaps" | tr '\n' ' ')
+    check "$sv report.pdf: a stacked chart's title 20 to 32 points under the footer above it: $bad" test -z "$bad"
+done
+
 # ---- report.pdf: a score chart under its table's chart when they fit ----
 # servicesoft's satisfaction (2 segments): its Likert chart, then its mean's chart under it,
 # on one page (before, the mean's chart had a page of its own, two thirds empty)
@@ -2130,6 +2156,11 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     check "many scores: every chart page's blocks are T S, T S T S...: $bad" test -z "$bad"
     check "many scores: $nc charts, each title once" test "$(grep -o T "$T/many.blocks" | wc -l)" -eq "$nc"
     check "many scores: some pages with two charts" grep -q ': T S T S$' "$T/many.blocks"
+    # score charts stacked as other charts are: 30 points between a footer and the next title
+    stack_gaps "$T/many.words" "$T/many/report.pdf" >"$T/many.gaps"
+    bad=$(awk '$2 > 32 || $2 < 20' "$T/many.gaps" | tr '\n' ' ')
+    check "many scores: a stacked chart's title 20 to 32 points under the footer above it: $bad" \
+        test -s "$T/many.gaps" -a -z "$bad"
     out=$(word_clashes "$T/many.words")
     check "many scores: no text outside a page or overlapping another: $out" test -z "$out"
     check "many scores: the 10 score charts' titles" test "$(pdftotext "$T/many/report.pdf" - |
