@@ -319,7 +319,7 @@ if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
     check "trend of a yes/no question: the Yes line" grep -qF '85% 80% 76% Yes 60%' "$T/trend_auto.flat"
     check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24%' '$T/trend_auto.flat'"
     check "trend of a yes/no question: Yes's change alone" grep -qF \
-        'Significant changes (holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
+        'Significant changes (Holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
     check "trend, diff_levels: all: both lines" grep -qF '76% Yes 24% No' "$T/trend_all.flat"
     check "trend, diff_levels: all: both changes" grep -qF \
         'Yes, 2011 vs 2010: -9.1 points (p < 0.001); No, 2011 vs 2010: +9.1 points (p < 0.001).' "$T/trend_all.flat"
@@ -350,6 +350,26 @@ check "servicesoft contact chart: no overlap note" bash -c "! grep -qF 'are part
 check "servicesoft switch chart: legend keyed A" grep -qF "A All buyers n=827" "$T/switch.flat"
 check "servicesoft switch chart: legend keyed B" grep -qF "B Heavy buyers (\$2,000+) n=229" "$T/switch.flat"
 check "servicesoft contact chart: legend not keyed" bash -c "! grep -qF 'A All buyers' '$T/contact.flat'"
+
+# ---- the adjustment named for people: "(Holm)", and none said as none ----
+# teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
+# compare: {adjust: none} it read "... (none)" under a legend of "adjusted p" and an "Adj. p"
+# column, where the title page says "P values are not adjusted"
+check "teletech report.pdf: the difference chart names Holm" \
+    grep -qF "p-values adjusted for multiple comparisons (Holm)." "$T/tt.flat"
+check "teletech report.pdf: no '(holm)'" bash -c "! grep -qF '(holm)' '$T/tt.flat'"
+sed -e 's/adjust: holm/adjust: none/' -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" $TT/survey.yml >"$T/ttnone.yml"
+if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
+    pdftotext "$T/ttnone/charts/reply_1h-diff.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttnone.flat"
+    for t in "p-values not adjusted for multiple comparisons." "Significant (p < 0.05)"; do
+        check "adjust: none: the difference chart says '$t'" grep -qF "$t" "$T/ttnone.flat"
+    done
+    for t in "(none)" "adjusted p" "Adj. p"; do
+        check "adjust: none: the difference chart does not say '$t'" bash -c "! grep -qF '$t' '$T/ttnone.flat'"
+    done
+else
+    ko "report of teletech with adjust: none failed: $(cat "$T/ttnone.err")"
+fi
 
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
@@ -2006,7 +2026,7 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         grep -qF "$(cat tests/report/expected/differences/trend_note.txt)" "$T/rec-trend.flat"
     pdftotext "$T/diffs/charts/sat-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-trend.flat"
     check "trend chart with compare: or says that none is" \
-        grep -qF "Compared: no change is significant (holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
+        grep -qF "Compared: no change is significant (Holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
 else
     ko "report of differences.yml failed: $(cat "$T/diffs.err")"
 fi
@@ -3061,7 +3081,7 @@ if $S report "$T/ttscore.yml" -o "$T/ttscore" --quiet 2>"$T/ttscore.err"; then
     pdftotext "$T/ttscore/charts/email_score-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttscore.flat"
     check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76▼ Score (0-100)' "$T/ttscore.flat"
     check "score trend: the change named with its p" grep -qF \
-        '▲▼: significantly higher or lower than the wave before (holm-adjusted p < 0.05): 2011 vs 2010: -9 (p < 0.001).' \
+        '▲▼: significantly higher or lower than the wave before (p < 0.05, not adjusted): 2011 vs 2010: -9 (p < 0.001).' \
         "$T/ttscore.flat"
     check "score trend: 'all' (both waves pooled) is no wave" bash -c "! grep -qF 'Both waves' '$T/ttscore.flat'"
 else
