@@ -336,7 +336,7 @@ static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, c
 /* Charts stacked on a page overlap by the bottom margin of the one above (its footer's
  * last line then stands the next one's top margin, 30 points at A4, above the next title,
  * not 54), and a page of them is scaled down, to REPORT_MIN_SCALE at least, when that holds
- * one more chart than full size does: three charts of two levels need 723 points of A4's
+ * one more chart than full size does: three charts of two levels need 733 points of A4's
  * 595 (teletech's phone charts took a page and a half, a page each at 54 points apart). The
  * cut is in points of the page's type (draw.c's bottom margin: 0.8 x 30 x the type scale). */
 static double stack_cut(double w, double h)
