@@ -430,39 +430,84 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
     return st;
 }
 
+/* The most of charts[0..n) that one page holds stacked (*k; x measured for them): at the
+ * usual pitch, tight, or (scale_ok) scaled down at the usual pitch, the first of those that
+ * holds as many as any. */
+static shopstat_status page_fit(stacked *x, const shopstat_chart_data *const *charts, size_t n,
+                                const shopstat_chart_opts *dflt, double w, double h, int scale_ok,
+                                size_t *k, shopstat_error *err)
+{
+    size_t got[3] = {0, 0, 0};
+    int mode = 0, last = 0; /* 0 usual, 1 tight, 2 scaled */
+    shopstat_status st = SHOPSTAT_OK;
+    for (int m = 0; m < (scale_ok ? 3 : 2) && !st && got[mode] < n; m++) {
+        st = fit_page(x, charts, n, dflt, w, h, m == 1, m == 2, &got[m], err);
+        last = m;
+        if (got[m] > got[mode])
+            mode = m;
+    }
+    /* (x measured again for the layout chosen) */
+    if (!st && last != mode)
+        st = fit_page(x, charts, n, dflt, w, h, mode == 1, mode == 2, &got[mode], err);
+    *k = got[mode];
+    return st;
+}
+
+/* Whether the lone charts of charts[0..n) (a run of charts without score charts) take fewer
+ * pages when a page may be scaled down than at full size, packed as stacked_page packs them
+ * (a chart that no page shares counts a page): 1 = they do. Scaling that saves no page is
+ * not worth its smaller type: four charts of two levels took three on a page at 80% and the
+ * fourth alone, where two pages of two at full size hold them. The two packings are followed
+ * page by page until they reach one chart after as many pages (the rest is the same) or the
+ * run's end. */
+static shopstat_status scale_saves(const shopstat_chart_data *const *charts, size_t n,
+                                   const shopstat_chart_opts *dflt, double w, double h, int *saves,
+                                   shopstat_error *err)
+{
+    *saves = 0;
+    stacked *x = calloc(n ? n : 1, sizeof *x);
+    if (!x)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t at[2] = {0, 0}; /* [0]: full size, [1]: scaled when that holds more */
+    shopstat_status st = SHOPSTAT_OK;
+    while (!st && (at[0] < n || at[1] < n)) {
+        for (int a = 0; a < 2 && !st; a++) {
+            if (at[a] >= n)
+                continue;
+            size_t k = 0;
+            st = page_fit(x, charts + at[a], n - at[a], dflt, w, h, a, &k, err);
+            at[a] += k > 1 ? k : 1;
+        }
+        if (at[0] == at[1])
+            break;
+        if (at[1] >= n && at[0] < n) {
+            *saves = 1;
+            break;
+        }
+    }
+    free(x);
+    return st;
+}
+
 /* A chart and as many of its table's score charts as fit under it on one page (charts[0] and
  * those of charts[1..n) that fit, in order); *placed = the charts drawn, 0 when not even the
  * first score chart fits (nothing drawn). When the charts' usual compact pitch leaves one out
  * that their tight pitch (rows as close as their labels allow) takes, the page is laid out
  * tight: two 3-row Likert charts need 607 points of A4's 595 at the usual pitch, 572 tight,
  * and the first took a page alone. When neither takes one more that the usual pitch scaled
- * down (to REPORT_MIN_SCALE) does, the page is drawn so (stack_scale). */
+ * down (to REPORT_MIN_SCALE) does, the page is drawn so (stack_scale), if scale_ok (the
+ * caller's scale_saves). */
 static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
                                     const shopstat_chart_data *const *charts, size_t n,
-                                    const shopstat_chart_opts *dflt, size_t i0, size_t *placed,
-                                    shopstat_error *err)
+                                    const shopstat_chart_opts *dflt, int scale_ok, size_t i0,
+                                    size_t *placed, shopstat_error *err)
 {
     *placed = 0;
     stacked *x = calloc(n, sizeof *x);
     if (!x)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    /* the charts that fit at the usual pitch, tight, and scaled down at the usual pitch:
-     * the layout that places the most, the first of them when they place as many */
-    size_t k = 0, kt = 0, ks = 0;
-    int mode = 0; /* 0 usual, 1 tight, 2 scaled */
-    shopstat_status st = fit_page(x, charts, n, dflt, w, h, 0, 0, &k, err);
-    if (!st && k < n)
-        st = fit_page(x, charts, n, dflt, w, h, 1, 0, &kt, err);
-    if (!st && k < n && kt < n)
-        st = fit_page(x, charts, n, dflt, w, h, 0, 1, &ks, err);
-    if (!st) {
-        if (kt > k)
-            mode = 1;
-        if (ks > (kt > k ? kt : k))
-            mode = 2;
-        /* (x measured again for the layout chosen) */
-        st = fit_page(x, charts, n, dflt, w, h, mode == 1, mode == 2, &k, err);
-    }
+    size_t k = 0;
+    shopstat_status st = page_fit(x, charts, n, dflt, w, h, scale_ok, &k, err);
     if (!st && k >= 2)
         st = level_bars(x, k, w, h, err);
     if (!st && k >= 2) {
@@ -567,13 +612,18 @@ static shopstat_status draw_charts(cairo_surface_t *sf, const shopstat_chart_dat
             size_t j = group_end(charts, tables, n, i, dflt);
             /* a chart alone in its group shares its page with the lone charts after it
              * that fit under it (a chart of two levels leaves most of a page blank) */
-            if (j == i + 1)
+            int lone = j == i + 1;
+            if (lone)
                 while (j < n && opts_of(charts[j], dflt)->type != SHOPSTAT_CHART_SCORE &&
                        group_end(charts, tables, n, j, dflt) == j + 1)
                     j++;
             size_t k = 0;
-            st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, i, &k, err)
-                           : SHOPSTAT_OK;
+            int scale_ok = 1;
+            st = SHOPSTAT_OK;
+            if (lone && j > i + 2)
+                st = scale_saves(charts + i, j - i, dflt, w, h, &scale_ok, err);
+            if (!st && j > i + 1)
+                st = stacked_page(sf, w, h, charts + i, j - i, dflt, scale_ok, i, &k, err);
             if (!st && !k)
                 st = chart_pages(sf, w, h, charts[i], o, i, err);
             i += k ? k : 1;

@@ -351,6 +351,33 @@ check "servicesoft switch chart: legend keyed A" grep -qF "A All buyers n=827" "
 check "servicesoft switch chart: legend keyed B" grep -qF "B Heavy buyers (\$2,000+) n=229" "$T/switch.flat"
 check "servicesoft contact chart: legend not keyed" bash -c "! grep -qF 'A All buyers' '$T/contact.flat'"
 
+# ---- a page is scaled down only when that saves a page ----
+# teletech's first four tables (four charts of two levels): two pages of two at full size;
+# scaling the first page to hold three left the fourth alone on a page, its type 80% of the
+# others' for no page saved. Its first five: three on a page at 80.5%, two at full size (three
+# pages at full size)
+for nt in 4 5; do
+    sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: respondents.csv|data: $PWD/$TT/respondents.csv|" >"$T/tt$nt.yml"
+    awk -v N=$nt '/^  - / { n++ } n >= 1 && n <= N' $TT/survey.yml >>"$T/tt$nt.yml"
+    if $S report "$T/tt$nt.yml" -o "$T/tt$nt" --quiet 2>"$T/tt$nt.err"; then
+        # each page's scale, from its first title's left edge (30 points at full size, the
+        # page scaled about its centre)
+        sc=$(for p in 3 4; do pdftotext -f $p -l $p -bbox "$T/tt$nt/report.pdf" - | grep -m1 '<word ' |
+            sed -E 's/.*xMin="([0-9.]+)".*/\1/' | awk '{ printf "%.3f ", (421 - $1) / 391 }'; done)
+        np=$(pdfinfo "$T/tt$nt/report.pdf" | sed -n 's/^Pages: *//p')
+        if [ $nt = 4 ]; then
+            check "four charts of two levels: 4 pages, both chart pages at full size ($np: $sc)" test "$np $sc" = "4 1.000 1.000 "
+            check "four charts of two levels: two titles on each chart page" test \
+                "$(for p in 3 4; do pdftotext -f $p -l $p -bbox "$T/tt4/report.pdf" - | awk -F'"' '/<word / && $8 - $4 > 16 && !s[$4]++' | wc -l; done | tr '\n' ' ')" = "2 2 "
+        else
+            check "five charts of two levels: 4 pages, the first scaled, the second at full size ($np: $sc)" \
+                bash -c "[ '$np' = 4 ] && awk -v a=${sc%% *} -v b=${sc#* } 'BEGIN { exit !(a >= 0.8 && a < 0.9 && b == 1) }'"
+        fi
+    else
+        ko "report of teletech's first $nt tables failed: $(cat "$T/tt$nt.err")"
+    fi
+done
+
 # ---- the adjustment named for people: "(Holm)", and none said as none ----
 # teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
 # compare: {adjust: none} it read "... (none)" under a legend of "adjusted p" and an "Adj. p"
