@@ -36,6 +36,21 @@ const char *shopstat_adjust_name(shopstat_adjust_method m)
     return "unknown";
 }
 
+const char *shopstat_adjust_label(shopstat_adjust_method m)
+{
+    /* (Holm's and Benjamini and Hochberg's names: "(holm)" and "holm-adjusted" in the
+     * charts' footers read as a typo) */
+    switch (m) {
+    case SHOPSTAT_ADJUST_NONE:
+        return "none";
+    case SHOPSTAT_ADJUST_HOLM:
+        return "Holm";
+    case SHOPSTAT_ADJUST_BH:
+        return "Benjamini-Hochberg";
+    }
+    return "unknown";
+}
+
 /* qsort has no context argument: sort (value, index) pairs instead of indices into p.
  * Ties are broken by index so the order is deterministic (the adjusted values of tied
  * p-values are equal either way). */

@@ -2829,6 +2829,19 @@ static int diff_verdict(const report *r, const shopstat_difference *d, size_t *t
     return d->p_adjusted < r->in->alpha ? DIFF_SIGNIFICANT : DIFF_NOT_SIGNIFICANT;
 }
 
+/* The rule a footer names its changes by: "Holm-adjusted p < 0.05", or "p < 0.05, not
+ * adjusted" for a score's change (each score x pair is its own family: score.c) and under
+ * compare: {adjust: none} (they read "holm-adjusted p" whatever the method, and "none-adjusted
+ * p" without one). op: "<" or ">=". */
+static void p_rule(const report *r, int adjusted, const char *op, char *buf, size_t n)
+{
+    if (adjusted && r->in->adjust != SHOPSTAT_ADJUST_NONE)
+        snprintf(buf, n, "%s-adjusted p %s %g", shopstat_adjust_label(r->in->adjust), op,
+                 r->in->alpha);
+    else
+        snprintf(buf, n, "p %s %g, not adjusted", op, r->in->alpha);
+}
+
 /* A trend chart draws no significance marks: its table's comparisons (a wave against the
  * last) go in a footer line instead, the significant changes with their size and adjusted p
  * ("Significant changes (adjusted p < 0.05): Yes, 2026 Q3 vs 2026 Q2: +4.7 points (p =
@@ -2859,12 +2872,12 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
     char *cut = len >= sizeof list ? strrchr(list, ';') : NULL;
     if (cut && (size_t)(cut - list) + sizeof "; ..." <= sizeof list) /* (cut at a whole item) */
         memcpy(cut, "; ...", sizeof "; ...");
+    char rule[96];
+    p_rule(r, 1, shown ? "<" : ">=", rule, sizeof rule);
     if (shown)
-        snprintf(buf, n, "Significant changes (%s-adjusted p < %g): %s.",
-                 shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
+        snprintf(buf, n, "Significant changes (%s): %s.", rule, list);
     else if (tested)
-        snprintf(buf, n, "Compared: no change is significant (%s-adjusted p >= %g)%s.",
-                 shopstat_adjust_name(r->in->adjust), r->in->alpha,
+        snprintf(buf, n, "Compared: no change is significant (%s)%s.", rule,
                  untest ? "; segments of effective base under 10 are not tested" : "");
     else if (untest)
         snprintf(buf, n, "Changes not tested (effective base under 10).");
@@ -2900,7 +2913,10 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
                          sizeof j->wnote);
     if (j->wnote[0])
         co->weight_note = j->wnote;
-    co->adjust_method = compared ? shopstat_adjust_name(r->in->adjust) : NULL;
+    /* (none: the legend's "p", the footer's "not adjusted for multiple comparisons") */
+    co->adjust_method = compared && r->in->adjust != SHOPSTAT_ADJUST_NONE
+                            ? shopstat_adjust_label(r->in->adjust)
+                            : NULL;
     co->alpha = r->in->alpha;
     co->notes = j->notes;
     /* the exclusions, duplicates and skipped rows beside the base, as the title page's row
@@ -3220,16 +3236,15 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     co->type = SHOPSTAT_CHART_TREND;
     score_meaning(j->meaning, sizeof j->meaning, map, se);
     j->notes[co->nnotes++] = j->meaning;
+    char rule[96];
+    p_rule(r, 0, shown ? "<" : ">=", rule, sizeof rule);
     if (shown)
         snprintf(j->changes, sizeof j->changes,
-                 "\u25B2\u25BC: significantly higher or lower than the wave before (%s-adjusted "
-                 "p < %g): %s.",
-                 shopstat_adjust_name(r->in->adjust), r->in->alpha, list);
+                 "\u25B2\u25BC: significantly higher or lower than the wave before (%s): %s.", rule,
+                 list);
     else if (tested)
         snprintf(j->changes, sizeof j->changes,
-                 "Compared with the wave before: no change is significant (%s-adjusted p >= "
-                 "%g)%s.",
-                 shopstat_adjust_name(r->in->adjust), r->in->alpha,
+                 "Compared with the wave before: no change is significant (%s)%s.", rule,
                  untest ? "; waves of effective base under 10 are not tested" : "");
     else if (untest)
         snprintf(j->changes, sizeof j->changes,

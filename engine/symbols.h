@@ -199,6 +199,7 @@
 #define plots_pct_decimals shopstat_internal_plots_pct_decimals
 #define plots_type_scale shopstat_internal_plots_type_scale
 #define plots_bar_widths shopstat_internal_plots_bar_widths
+#define plots_diff_widths shopstat_internal_plots_diff_widths
 #define utf8_len shopstat_internal_utf8_len
 
 #endif

@@ -54,9 +54,11 @@ static void whisker(cairo_t *cr, double x0, double x1, double y, double cap, dou
 /* What a bar chart measures before its layout, at type scale s: *natural, the level labels'
  * column as wide as the longest label; *vw and *vh, the widest value label ("100%", "100.0%"
  * when the values take a decimal) and its height; *sigw, the widest significance mark with
- * its gap (0: none). */
+ * its gap (0: none); *markw, the widest segment letter beside the bars (0: none, six segments
+ * or fewer). */
 static void bar_measure(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                        double s, double *natural, double *vw, double *vh, double *sigw)
+                        double s, double *natural, double *vw, double *vh, double *sigw,
+                        double *markw)
 {
     size_t nl = d->nlevels, ns = d->nseries;
     plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
@@ -85,13 +87,29 @@ static void bar_measure(cairo_t *cr, const shopstat_chart_data *d, const shopsta
             plots_text(cr, d->cells[i].sig, 0, 0, 0, &fsig, 0, &tw, NULL);
             *sigw = fmax(*sigw, tw + 3 * s);
         }
+    *markw = 0;
+    plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
+    for (size_t j = 0; ns > PLOTS_GREYS && j < ns && j < 26; j++) {
+        char m[2] = {(char)('A' + j), 0};
+        double tw;
+        plots_text(cr, m, 0, 0, 0, &fmark, 0, &tw, NULL);
+        *markw = fmax(*markw, tw);
+    }
+}
+
+/* The plot area's left edge from the label column's right edge: the gap, and the segment
+ * letters with theirs when the bars carry them. */
+static double bar_inset(double markw, double s)
+{
+    return 12 * s + (markw > 0 ? markw + 3 * s : 0);
 }
 
 void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                      double w, double h, double *label, double *value)
+                      double w, double h, double *label, double *inset, double *value)
 {
-    double vw, vh, sigw;
-    bar_measure(cr, d, o, plots_type_scale(w, h), label, &vw, &vh, &sigw);
+    double vw, vh, sigw, markw, s = plots_type_scale(w, h);
+    bar_measure(cr, d, o, s, label, &vw, &vh, &sigw, &markw);
+    *inset = bar_inset(markw, s);
     *value = vw + sigw;
 }
 
@@ -187,8 +205,8 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     fv.valign = 0.5;
     plots_font fsig = fv;
     fsig.bold = 1;
-    double natural, vw, vh, sigw;
-    bar_measure(cr, d, o, s, &natural, &vw, &vh, &sigw);
+    double natural, vw, vh, sigw, markw;
+    bar_measure(cr, d, o, s, &natural, &vw, &vh, &sigw, &markw);
     natural = fmax(natural, o->label_width);
     double lw = fmin(natural, 0.3 * b.w);
     double right = fmax(vw + sigw, o->value_width);
@@ -202,7 +220,10 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     /* Each bar's pitch must hold its value label; each level's band must hold its wrapped
      * label, so bands differ in height when some labels wrap to several lines. If they do not
      * fit, a wider label column (up to 45% of the width) wraps less. */
-    double min_pitch = fmax(vh, 5 * s), max_bar = 26 * s;
+    /* A bar is at most PLOTS_BAR_MAX times the labels' type thick (16 points at A4): it
+     * followed the page's height up to 26 points, so that the four levels of a chart alone
+     * on its page had bars twice as tall as their labels (servicesoft's contact channels). */
+    double min_pitch = fmax(vh, 5 * s), max_bar = PLOTS_BAR_MAX * PLOTS_PT_LABEL * s;
     double group_need = ns * min_pitch + 4 * s, avail = bottom - top, need = 0;
     /* Pages of a report lay their levels out at one pitch, as tight as they may be with a
      * gap between levels, so that the bars look alike on every page (the spare height of a
@@ -282,19 +303,13 @@ shopstat_status plots_draw_bars(plots_ctx *c)
     fmark.valign = 0.5;
     /* The letters stand between the labels and the axis, clear of both: the axis moves right
      * by the widest letter (they stood 2 points from a label's end, "... Werktage M", and
-     * read as part of it). */
-    double markw = 0;
-    for (size_t j = 0; lettered && j < ns && j < 26; j++) {
-        double tw;
-        plots_text(cr, marks[j], 0, 0, 0, &fmark, 0, &tw, NULL);
-        markw = fmax(markw, tw);
-    }
+     * read as part of it): bar_measure's markw, bar_inset. */
     for (size_t k = 0; k < ncol; k++) {
         size_t c0 = r0 + k * per, c1 = c0 + per < r1 ? c0 + per : r1;
         const double *by = band_y + k * (per + 1);
         double bx = b.x + (double)k * (cw + colgap);
         plots_axis a = pa;
-        a.x0 = bx + lw + 12 * s + (markw > 0 ? markw + 3 * s : 0);
+        a.x0 = bx + lw + bar_inset(markw, s);
         a.x1 = bx + cw - right - 8 * s;
         pct_grid(c, &a, top - 4 * s, bottom, scaled);
 

@@ -79,6 +79,45 @@ static void dot(cairo_t *cr, double x, double y, double r, plots_rgb col, int fi
     cairo_stroke(cr);
 }
 
+/* What a difference chart measures before its layout, at type scale s on a body bw wide:
+ * *lw, the level labels' column as wide as the longest label (at most 30% of the body); *cw,
+ * the comparisons' column with its gap (0: one comparison, no column). */
+static void diff_measure(cairo_t *cr, const shopstat_chart_data *d, double s, double bw, double *lw,
+                         double *cw)
+{
+    plots_font flab = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    flab.valign = 0.5;
+    flab.halign = 1;
+    double tw;
+    *lw = 0;
+    *cw = 0;
+    for (size_t i = 0; i < d->nlevels; i++) {
+        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &flab, 0, &tw, NULL);
+        *lw = fmax(*lw, tw);
+    }
+    *lw = fmin(ceil(*lw) + 1, 0.3 * bw);
+    plots_font fsmall = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_GREY);
+    fsmall.valign = 0.5;
+    fsmall.halign = 1;
+    if (d->ncompare > 1) {
+        for (size_t k = 0; k < d->ncompare; k++) {
+            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0, &tw,
+                       NULL);
+            *cw = fmax(*cw, tw);
+        }
+        *cw = fmin(ceil(*cw) + 1, 0.15 * bw) + 10 * s;
+    }
+}
+
+void plots_diff_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                       double w, double h, double *label, double *inset)
+{
+    (void)o;
+    double s = plots_type_scale(w, h), m = 30 * s, cw;
+    diff_measure(cr, d, s, w - 2 * m, label, &cw);
+    *inset = 6 * s + cw + 14 * s;
+}
+
 shopstat_status plots_draw_diff(plots_ctx *c)
 {
     const shopstat_chart_data *d = c->d;
@@ -118,27 +157,18 @@ shopstat_status plots_draw_diff(plots_ctx *c)
 
     /* Columns: level label | (comparison label) | plot | "+18 [+11, +25]" | "p=0.003", inset
      * by pad within the zebra rows, which span the body: text ending on a row's edge reads as
-     * cut off, and the p column would touch the page's margin. */
+     * cut off, and the p column would touch the page's margin. The label column is at least
+     * what report.pdf gives the charts of a page (opts label_width), so that the plot starts
+     * where the bar charts' above or below it do. */
     double pad = 6 * s, x0 = b.x + pad, x1 = b.x + b.w - pad;
     plots_font flab = fl;
     flab.halign = 1;
-    double lw = 0, cw = 0;
-    for (size_t i = 0; i < nl; i++) {
-        plots_text(cr, plots_level_label(&d->levels[i]), 0, 0, 0, &flab, 0, &tw, NULL);
-        lw = fmax(lw, tw);
-    }
-    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    double lw, cw;
+    diff_measure(cr, d, s, b.w, &lw, &cw);
+    lw = fmin(fmax(lw, o->label_width), 0.3 * b.w);
     plots_font fsmall = plots_font_make(PLOTS_PT_VALUE * s, 0, PLOTS_GREY);
     fsmall.valign = 0.5;
     fsmall.halign = 1;
-    if (nc > 1) {
-        for (size_t k = 0; k < nc; k++) {
-            plots_text(cr, d->compare_labels ? d->compare_labels[k] : "", 0, 0, 0, &fsmall, 0, &tw,
-                       NULL);
-            cw = fmax(cw, tw);
-        }
-        cw = fmin(ceil(cw) + 1, 0.15 * b.w) + 10 * s;
-    }
     /* Axis: always includes zero; symmetric look is not forced, so large one-sided effects
      * keep their resolution. */
     double vlo = 0, vhi = 0;

@@ -162,6 +162,9 @@ extern const plots_rgb PLOTS_INK, PLOTS_GREY, PLOTS_LIGHT, PLOTS_GRID, PLOTS_WHI
 #define PLOTS_PT_AXIS 8.5
 #define PLOTS_PT_FOOTER 7.5
 #define PLOTS_PT_SWATCH 7.0 /* a letter in a legend swatch, or beside a bar */
+/* The thickest bar, in multiples of the level labels' type size (PLOTS_PT_LABEL * s): 16
+ * points at A4, whatever the spare height of the page. */
+#define PLOTS_BAR_MAX 1.6
 
 /* Formatting. */
 void plots_fmt_pct(double p, int decimals, char *buf, size_t n);
@@ -238,10 +241,17 @@ double plots_line_height(plots_ctx *c, double size);
 /* The type scale of a w x h page (1 at A4 landscape; draw.c's rule for every chart). */
 double plots_type_scale(double w, double h);
 /* A bar chart's own widths on a w x h page (its type): *label, its level labels' column at
- * its natural width; *value, the room right of its axis for value labels and marks. What
- * report.pdf levels across the bar charts of a page (opts label_width, value_width). */
+ * its natural width; *inset, the plot area's left edge from the body's left edge less that
+ * column (the gap, and the segment letters when the bars carry them); *value, the room right
+ * of its axis for value labels and marks. What report.pdf levels across the bar and
+ * difference charts of a page (opts label_width, value_width). */
 void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
-                      double w, double h, double *label, double *value);
+                      double w, double h, double *label, double *inset, double *value);
+/* A difference chart's: *label, its level labels' column at its natural width; *inset, from
+ * the body's left edge to the plot area's left edge less that column (the row's padding, the
+ * comparisons' column, the gap). */
+void plots_diff_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                       double w, double h, double *label, double *inset);
 
 shopstat_status plots_draw_bars(plots_ctx *c);
 shopstat_status plots_draw_diff(plots_ctx *c);

@@ -1,6 +1,6 @@
 /* report.pdf: a title page (survey, notice, design, accounting), a contents page, then the
- * charts: one a page, a table's score charts under its chart, short charts (two levels)
- * stacked several a page. */
+ * charts: a table's score charts under its chart, charts without score charts stacked several
+ * a page when they fit (scaled down a little when that holds one more), a tall one over pages. */
 #include "internal.h"
 
 #include <cairo-pdf.h>
@@ -333,44 +333,82 @@ static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, c
     return st;
 }
 
-/* The charts of charts[0..n) that fit one page stacked in order, tight or not, measured into
- * x; *fit = their count. */
-static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *charts, size_t n,
-                                const shopstat_chart_opts *dflt, double w, double h, int tight,
-                                size_t *fit, shopstat_error *err)
+/* Charts stacked on a page overlap by the bottom margin of the one above (its footer's
+ * last line then stands the next one's top margin, 30 points at A4, above the next title,
+ * not 54), and a page of them is scaled down, to REPORT_MIN_SCALE at least, when that holds
+ * one more chart than full size does: three charts of two levels need 733 points of A4's
+ * 595 (teletech's phone charts took a page and a half, a page each at 54 points apart). The
+ * cut is in points of the page's type (draw.c's bottom margin: 0.8 x 30 x the type scale). */
+static double stack_cut(double w, double h)
+{
+    return 0.8 * 30 * plots_type_scale(w, h);
+}
+
+/* The height of the k charts of x stacked (stack_cut) */
+static double stack_height(const stacked *x, size_t k, double cut)
 {
     double total = 0;
+    for (size_t i = 0; i < k; i++)
+        total += x[i].h - (i + 1 < k ? cut : 0);
+    return total;
+}
+
+/* The scale a page of charts total points tall is drawn at: 1 when it fits, else the one
+ * that brings its last footer to the bottom margin of a page of its own (the page number
+ * stands below that). */
+static double stack_scale(double total, double h, double cut)
+{
+    return total <= h ? 1 : (h - cut) / (total - cut);
+}
+
+/* The charts of charts[0..n) that fit one page stacked in order, tight or not, scaled down
+ * (to REPORT_MIN_SCALE) or not, measured into x; *fit = their count. */
+static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *charts, size_t n,
+                                const shopstat_chart_opts *dflt, double w, double h, int tight,
+                                int scaled, size_t *fit, shopstat_error *err)
+{
+    double total = 0, cut = stack_cut(w, h);
     shopstat_status st = SHOPSTAT_OK;
     size_t k = 0;
     for (; k < n; k++) {
         if ((st = stack_chart(&x[k], charts[k], k ? charts[k - 1] : NULL, dflt, w, h, tight,
                               err)))
             break;
-        if (!(x[k].h > 0 && total + x[k].h <= h))
+        double t = total + x[k].h;
+        if (!(x[k].h > 0 && (t <= h || (scaled && stack_scale(t, h, cut) >= REPORT_MIN_SCALE))))
             break;
-        total += x[k].h;
+        total = t - cut;
     }
     *fit = k;
     return st;
 }
 
-/* The bar charts among the k stacked on a page take one label column and one room for
- * values, the widest of theirs (opts label_width, value_width), so that their axes start
- * and end level down the page (teletech's "Yes" over "Premium-rate": the second chart's 0%
- * stood 53 points right of the first's); each is measured again, a wider label column
- * wrapping its labels less. */
+/* The bar and difference charts among the k stacked on a page start their plot areas at one
+ * x, the rightmost of theirs (each one's label column widened by opts label_width), and the
+ * bar charts take one room for values, the widest of theirs (opts value_width), so that
+ * their axes start and end level down the page (teletech's "Yes" over "Premium-rate": the
+ * second chart's 0% stood 53 points right of the first's; servicesoft's difference chart
+ * over heavy_bracket's bars: its 0 stood 29 points left of their 0%); each is measured
+ * again, a wider label column wrapping its labels less. A difference chart ends its plot
+ * before its table's columns, so only the bar charts end level. */
 static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shopstat_error *err)
 {
-    double lw = 0, vw = 0;
+    double left = 0, vw = 0;
     size_t nb = 0;
+    double *inset = calloc(k ? k : 1, sizeof *inset);
+    if (!inset)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(rs);
     for (size_t i = 0; i < k; i++) {
-        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+        double l, v = 0;
+        if (x[i].o.type == SHOPSTAT_CHART_BARS)
+            plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i], &v);
+        else if (x[i].o.type == SHOPSTAT_CHART_DIFF)
+            plots_diff_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+        else
             continue;
-        double l, v;
-        plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &v);
-        lw = fmax(lw, l);
+        left = fmax(left, l + inset[i]);
         vw = fmax(vw, v);
         nb++;
     }
@@ -378,15 +416,76 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
     cairo_surface_destroy(rs);
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; nb > 1 && i < k && !st; i++) {
-        if (x[i].o.type != SHOPSTAT_CHART_BARS)
+        if (x[i].o.type != SHOPSTAT_CHART_BARS && x[i].o.type != SHOPSTAT_CHART_DIFF)
             continue;
-        x[i].o.label_width = lw;
-        x[i].o.value_width = vw;
+        x[i].o.label_width = left - inset[i];
+        if (x[i].o.type == SHOPSTAT_CHART_BARS)
+            x[i].o.value_width = vw;
         shopstat_error e = {0};
         st = shopstat_chart_compact_height(&x[i].d, &x[i].o, w, h, &x[i].h, &e);
         if (st && err)
             *err = e;
     }
+    free(inset);
+    return st;
+}
+
+/* The most of charts[0..n) that one page holds stacked (*k; x measured for them): at the
+ * usual pitch, tight, or (scale_ok) scaled down at the usual pitch, the first of those that
+ * holds as many as any. */
+static shopstat_status page_fit(stacked *x, const shopstat_chart_data *const *charts, size_t n,
+                                const shopstat_chart_opts *dflt, double w, double h, int scale_ok,
+                                size_t *k, shopstat_error *err)
+{
+    size_t got[3] = {0, 0, 0};
+    int mode = 0, last = 0; /* 0 usual, 1 tight, 2 scaled */
+    shopstat_status st = SHOPSTAT_OK;
+    for (int m = 0; m < (scale_ok ? 3 : 2) && !st && got[mode] < n; m++) {
+        st = fit_page(x, charts, n, dflt, w, h, m == 1, m == 2, &got[m], err);
+        last = m;
+        if (got[m] > got[mode])
+            mode = m;
+    }
+    /* (x measured again for the layout chosen) */
+    if (!st && last != mode)
+        st = fit_page(x, charts, n, dflt, w, h, mode == 1, mode == 2, &got[mode], err);
+    *k = got[mode];
+    return st;
+}
+
+/* Whether the lone charts of charts[0..n) (a run of charts without score charts) take fewer
+ * pages when a page may be scaled down than at full size, packed as stacked_page packs them
+ * (a chart that no page shares counts a page): 1 = they do. Scaling that saves no page is
+ * not worth its smaller type: four charts of two levels took three on a page at 80% and the
+ * fourth alone, where two pages of two at full size hold them. The two packings are followed
+ * page by page until they reach one chart after as many pages (the rest is the same) or the
+ * run's end. */
+static shopstat_status scale_saves(const shopstat_chart_data *const *charts, size_t n,
+                                   const shopstat_chart_opts *dflt, double w, double h, int *saves,
+                                   shopstat_error *err)
+{
+    *saves = 0;
+    stacked *x = calloc(n ? n : 1, sizeof *x);
+    if (!x)
+        return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t at[2] = {0, 0}; /* [0]: full size, [1]: scaled when that holds more */
+    shopstat_status st = SHOPSTAT_OK;
+    while (!st && (at[0] < n || at[1] < n)) {
+        for (int a = 0; a < 2 && !st; a++) {
+            if (at[a] >= n)
+                continue;
+            size_t k = 0;
+            st = page_fit(x, charts + at[a], n - at[a], dflt, w, h, a, &k, err);
+            at[a] += k > 1 ? k : 1;
+        }
+        if (at[0] == at[1])
+            break;
+        if (at[1] >= n && at[0] < n) {
+            *saves = 1;
+            break;
+        }
+    }
+    free(x);
     return st;
 }
 
@@ -395,32 +494,33 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
  * first score chart fits (nothing drawn). When the charts' usual compact pitch leaves one out
  * that their tight pitch (rows as close as their labels allow) takes, the page is laid out
  * tight: two 3-row Likert charts need 607 points of A4's 595 at the usual pitch, 572 tight,
- * and the first took a page alone. */
+ * and the first took a page alone. When neither takes one more that the usual pitch scaled
+ * down (to REPORT_MIN_SCALE) does, the page is drawn so (stack_scale), if scale_ok (the
+ * caller's scale_saves). */
 static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
                                     const shopstat_chart_data *const *charts, size_t n,
-                                    const shopstat_chart_opts *dflt, size_t i0, size_t *placed,
-                                    shopstat_error *err)
+                                    const shopstat_chart_opts *dflt, int scale_ok, size_t i0,
+                                    size_t *placed, shopstat_error *err)
 {
     *placed = 0;
     stacked *x = calloc(n, sizeof *x);
     if (!x)
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-    size_t k = 0, kt = 0; /* the charts that fit, at the usual pitch and tight */
-    shopstat_status st = fit_page(x, charts, n, dflt, w, h, 0, &k, err);
-    if (!st && k < n && (st = fit_page(x, charts, n, dflt, w, h, 1, &kt, err)) == SHOPSTAT_OK &&
-        kt <= k)
-        st = fit_page(x, charts, n, dflt, w, h, 0, &k, err); /* (x measured usual again) */
-    else if (!st && kt > k)
-        k = kt;
+    size_t k = 0;
+    shopstat_status st = page_fit(x, charts, n, dflt, w, h, scale_ok, &k, err);
     if (!st && k >= 2)
         st = level_bars(x, k, w, h, err);
     if (!st && k >= 2) {
+        double cut = stack_cut(w, h), f = stack_scale(stack_height(x, k, cut), h, cut);
         cairo_t *cr = blank_page(sf);
+        /* a page scaled down keeps its charts centred across it */
+        cairo_translate(cr, (w - w * f) / 2, 0);
+        cairo_scale(cr, f, f);
         double y = 0;
         for (size_t i = 0; i < k && !st; i++) {
-            chart_starts(sf, i0 + i, y);
+            chart_starts(sf, i0 + i, y * f);
             st = draw_stacked(cr, w, h, y, &x[i], err);
-            y += x[i].h;
+            y += x[i].h - cut;
         }
         cairo_destroy(cr);
         if (!st) {
@@ -433,15 +533,15 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
 }
 
 /* Consecutive score charts (of one table, or of several) from charts[0], as many on each
- * page as fit one under the other; one too tall for a page by itself gets pages of its own
- * (chart_pages). *used = the score charts placed. */
+ * page as fit one under the other, stack_cut apart as other stacked charts are; one too tall
+ * for a page by itself gets pages of its own (chart_pages). *used = the score charts placed. */
 static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
                                    const shopstat_chart_data *const *charts, size_t n,
                                    const shopstat_chart_opts *dflt, size_t i0, size_t *used,
                                    shopstat_error *err)
 {
     cairo_t *cr = NULL; /* the page being filled, y down */
-    double y = 0;
+    double y = 0, cut = stack_cut(w, h);
     shopstat_status st = SHOPSTAT_OK;
     size_t i = 0;
     stacked x;
@@ -466,7 +566,7 @@ static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
         }
         chart_starts(sf, i0 + i, y);
         st = draw_stacked(cr, w, h, y, &x, err);
-        y += x.h;
+        y += x.h - cut;
     }
     if (cr) {
         cairo_destroy(cr);
@@ -512,13 +612,18 @@ static shopstat_status draw_charts(cairo_surface_t *sf, const shopstat_chart_dat
             size_t j = group_end(charts, tables, n, i, dflt);
             /* a chart alone in its group shares its page with the lone charts after it
              * that fit under it (a chart of two levels leaves most of a page blank) */
-            if (j == i + 1)
+            int lone = j == i + 1;
+            if (lone)
                 while (j < n && opts_of(charts[j], dflt)->type != SHOPSTAT_CHART_SCORE &&
                        group_end(charts, tables, n, j, dflt) == j + 1)
                     j++;
             size_t k = 0;
-            st = j > i + 1 ? stacked_page(sf, w, h, charts + i, j - i, dflt, i, &k, err)
-                           : SHOPSTAT_OK;
+            int scale_ok = 1;
+            st = SHOPSTAT_OK;
+            if (lone && j > i + 2)
+                st = scale_saves(charts + i, j - i, dflt, w, h, &scale_ok, err);
+            if (!st && j > i + 1)
+                st = stacked_page(sf, w, h, charts + i, j - i, dflt, scale_ok, i, &k, err);
             if (!st && !k)
                 st = chart_pages(sf, w, h, charts[i], o, i, err);
             i += k ? k : 1;

@@ -583,7 +583,8 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     seg_names names = {e, n, se, nse};
     so.label = seg_label;
     so.label_ctx = &names;
-    co.adjust_method = diffs ? shopstat_adjust_name(a->adjust) : NULL;
+    co.adjust_method =
+        diffs && a->adjust != SHOPSTAT_ADJUST_NONE ? shopstat_adjust_label(a->adjust) : NULL;
     co.alpha = a->alpha;
     so.diffs = diffs;
     so.ndiffs = ndiffs;
@@ -639,7 +640,8 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         notes[co.nnotes++] = source;
     sco = co;
     sco.type = SHOPSTAT_CHART_SCORE;
-    sco.adjust_method = nsdiffs ? shopstat_adjust_name(a->adjust) : NULL;
+    sco.adjust_method =
+        nsdiffs && a->adjust != SHOPSTAT_ADJUST_NONE ? shopstat_adjust_label(a->adjust) : NULL;
     sco.notes = snotes;
     sco.nnotes = 0;
     sco.sig_note = NULL;

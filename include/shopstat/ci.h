@@ -118,6 +118,9 @@ shopstat_status shopstat_adjust_parse(const char *name, shopstat_adjust_method *
 
 /* Canonical name ("none", "holm", "bh"); "unknown" outside the enum. Never NULL. */
 const char *shopstat_adjust_name(shopstat_adjust_method m);
+/* The method's name for people, as a chart's footer or note names it: "Holm",
+ * "Benjamini-Hochberg", "none"; "unknown" outside the enum. Never NULL. */
+const char *shopstat_adjust_label(shopstat_adjust_method m);
 
 /* As R's p.adjust(p, method): NaN entries are ignored (the family size is the number of
  * non-NaN entries) and left NaN in out; results are capped at 1. Ties get equal adjusted

@@ -1049,5 +1049,26 @@ else
     fail "tab --chart with 30 segments: exit $rc $(cat "$TMP/err")"
 fi
 
+# --- bars no thicker than 1.6 times the labels' type, whatever the page's spare height -----------
+# A bar chart of four levels and three segments alone on an A4 page (--chart-size a4: no
+# fit_height) had bars 26 points thick, twice its 10-point labels' height, and a chart of fewer
+# levels as thick; the cap is 1.6 x 10 = 16 points. Measured on the SVG: every bar's rectangle
+# (the paths wider than the 10-point legend swatches), and the four levels' bars all there.
+awk 'BEGIN { print "g,q"; for (i = 0; i < 400; i++) print (i % 2 ? "men" : "women") "," (i % 7 < 3 ? "Email" : i % 7 < 5 ? "Phone" : i % 7 < 6 ? "Form" : "Mail") }' >"$TMP/four.csv"
+for lv in 4 2; do
+    [ $lv = 2 ] && sed -i -e 's/,Form$/,Email/' -e 's/,Mail$/,Phone/' "$TMP/four.csv"
+    if "$root/$BUILD/shopstat" tab "$TMP/four.csv" --var q --by g --chart "$TMP/four.svg" --chart-size a4 \
+        >/dev/null 2>"$TMP/err"; then
+        r=$(grep -o 'fill-opacity:1;" d="M [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L [0-9.]* [0-9.]* Z' "$TMP/four.svg" |
+            awk '{ w = $6 - $3; h = $10 - $4; if (w > 10.5) { n++; if (h > mx) mx = h } } END { printf "%d %.2f", n, mx }')
+        set -- $r
+        [ "$1" = $((lv * 3)) ] && ok || fail "four.svg ($lv levels): $1 bars, want $((lv * 3))"
+        awk -v h="$2" 'BEGIN { exit !(h > 0 && h <= 16.001) }' && ok ||
+            fail "four.svg ($lv levels): bars $2 points thick, want at most 16 (1.6 x the 10-point labels)"
+    else
+        fail "tab --chart of $lv levels: $(cat "$TMP/err")"
+    fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

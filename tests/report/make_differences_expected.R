@@ -59,5 +59,5 @@ padj <- p.adjust(sapply(rs, function(r) r[["p"]]), method = "holm")
 sig <- which(padj < 0.05)
 items <- sprintf("%s, Group 2 vs Others: %+.1f points (p = %.2g)", lv[sig],
                  100 * sapply(rs[sig], function(r) r[["diff"]]), padj[sig])
-writeLines(paste0("Significant changes (holm-adjusted p < 0.05): ", paste(items, collapse = "; "), "."),
+writeLines(paste0("Significant changes (Holm-adjusted p < 0.05): ", paste(items, collapse = "; "), "."),
            "tests/report/expected/differences/trend_note.txt")

@@ -55,17 +55,21 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     n=$(ls "$T/$sv/charts/"*.pdf | wc -l)
     check "$sv: png per chart" test "$(ls "$T/$sv/charts/"*.png | wc -l)" -eq "$n"
     # (servicesoft: 8 charts, its satisfaction's score chart on its Likert chart's page, under
-    # it, and two charts of two levels a page: switch and bought_more, intent_top2's difference
-    # chart and heavy_bracket; the title page, the contents and 5 pages. teletech: 7 charts,
-    # three pairs and the trend chart: the title page, the contents and 4 pages)
+    # it, and two charts a page: switch and bought_more, contact and problems (four and five
+    # levels, each had a page of its own), intent_top2's difference chart and heavy_bracket;
+    # the title page, the contents and 4 pages (was 5). teletech: 7 charts, the three phone
+    # charts on one page (they took a page and a half), the e-mail and reply charts with the
+    # reply's difference chart on the next, then the trend chart: the title page, the
+    # contents and 3 pages (was 4))
     pages=$(pdfinfo "$T/$sv/report.pdf" | sed -n 's/^Pages: *//p')
-    want=6; [ $sv = servicesoft-1999 ] && want=7
+    want=5; [ $sv = servicesoft-1999 ] && want=6
     check "$sv: report.pdf has $pages pages, want $want" test "$pages" -eq $want
     fc=$(chart_page1 "$T/$sv/report.pdf")
     check "$sv: report.pdf's contents on page 2, charts from page 3 ($fc)" test "$fc" -eq 3
     # no page of charts left half blank: no gap between two lines of words taller than a
     # quarter of the page (a chart of two levels alone on a page left ~55% of it blank); the
     # contents' list is as long as it is
+    ndiff=0
     for p in $(seq 2 "${pages:-1}"); do
         if [ "$p" -ge "$fc" ]; then
             gap=$(pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - |
@@ -83,6 +87,22 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
         # "100%" tick label of the page at one x (teletech's "Premium-rate" chart under
         # "Yes"/"No" had its 0% 53 points right of the first chart's)
         if [ "$p" -ge "$fc" ]; then
+            # a difference chart stacked with bar charts starts its plot where they do: the
+            # centre of its "0" tick label at their "0%"s' (servicesoft's top-2 box difference
+            # over heavy_bracket's bars: 0 at 79 points, 0% at 108)
+            zs=$(awk '/<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+                    if (s == "0" || s == "0%") {
+                        match($0, /xMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
+                        match($0, /xMax="[0-9.]+"/); b = substr($0, RSTART + 6, RLENGTH - 7)
+                        print s, (a + b) / 2 } }' "$T/$sv.bbox" |
+                awk '{ n[$1]++; if (!k++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
+                     END { if (n["0"] && n["0%"]) printf "%.1f %.1f", lo, hi }')
+            if [ -n "$zs" ]; then
+                set -- $zs
+                ndiff=$((ndiff + 1))
+                check "$sv: report.pdf page $p: its 0 and 0% ticks from x $1 to $2, want one x" \
+                    awk -v a="$1" -v b="$2" 'BEGIN { exit !(b - a <= 0.5) }'
+            fi
             for tk in 0% 100%; do
                 xs=$(sed -n "s/.*<word xMin=\"\([0-9.]*\)\".*>$tk<\/word>.*/\1/p" "$T/$sv.bbox" |
                     awk '{ printf "%.0f\n", $1 }' | sort -u | tr '\n' ' ')
@@ -91,6 +111,7 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
             done
         fi
     done
+    check "$sv: one page with a difference chart and bar charts ($ndiff)" test "$ndiff" -eq 1
     # one page size throughout, the title page's: A4 landscape
     sizes=$(pdfinfo -f 1 -l "${pages:-1}" "$T/$sv/report.pdf" | awk '/^Page +[0-9]+ size/ { print $4 "x" $6 }' | sort -u | tr '\n' ' ')
     check "$sv: report.pdf page sizes '$sizes', want '842x595 '" test "$sizes" = "842x595 "
@@ -124,6 +145,21 @@ for t in "Online buyers and customer service" "Would switch site after customer-
          "Problems met with customer service by e-mail"; do
     check "report.pdf lacks title '$t'" grep -qF "$t" "$T/ss.flat"
 done
+# teletech's three phone charts (two levels each) share its first page of charts, in the
+# spec's order: they took that page and half the next
+pdftotext -f 3 -l 3 "$T/teletech-open-to-dialog-2011/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/tt3.flat"
+check "teletech report.pdf page 3: the three phone charts in order" grep -qE \
+    "Customer-service phone number displayed .*Phone number is premium-rate .*Customer service reached within three calls" "$T/tt3.flat"
+# servicesoft's contact channels (four levels) alone on a page had bars 26 points thick;
+# stacked compact with the problems chart their bars are at most 16 (1.6 x the labels' 10
+# points), so that one level's two value labels (Postal mail: 14% and 4%, at the bars'
+# middles) stand at most 16 + 1.5 (the bars' gap) apart
+pm=$(pdftotext -bbox "$T/servicesoft-1999/report.pdf" - | awk '/<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+        if (s == "14%" || s == "4%") { match($0, /yMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
+            match($0, /yMax="[0-9.]+"/); b = substr($0, RSTART + 6, RLENGTH - 7); y[s] = (a + b) / 2; n++ } }
+        END { if (n == 2) printf "%.2f", y["4%"] - y["14%"] }')
+check "servicesoft report.pdf: Postal mail's bars ${pm:-?} points apart, want 0 to 17.5" \
+    awk -v d="${pm:-x}" 'BEGIN { exit !(d + 0 > 0 && d + 0 <= 17.5) }'
 tr '\n' ' ' <"$T/teletech-open-to-dialog-2011.txt" | tr -s ' ' >"$T/tt.flat"
 for t in "Customer-service phone number displayed" "Phone number is premium-rate" \
          "Customer service reached within three calls" "Personal reply to an e-mail within one hour"; do
@@ -218,15 +254,17 @@ else
     ko "report of wrap.yml failed: $(cat "$T/wrap.err")"
 fi
 
-# a multi-response chart says "multiple answers allowed" once per page (its footer's question
-# line), not again in the base line; pages of single-choice questions do not say it
+# a multi-response chart says "multiple answers allowed" once (its footer's question line),
+# not again in the base line; charts of single-choice questions do not say it: each page says
+# it as often as it has multi-response charts (both share page 4), the report twice
 pages=$(pdfinfo "$T/servicesoft-1999/report.pdf" | sed -n 's/^Pages: *//p')
 nmulti=0
-for p in $(seq 2 "${pages:-1}"); do
-    k=$(pdftotext -f "$p" -l "$p" "$T/servicesoft-1999/report.pdf" - | tr '\n' ' ' | tr -s ' ' |
-        grep -oi "multiple answers allowed" | wc -l)
-    check "servicesoft report.pdf page $p says 'multiple answers allowed' $k times" test "$k" -le 1
-    [ "$k" = 1 ] && nmulti=$((nmulti + 1))
+for p in $(seq "$(chart_page1 "$T/servicesoft-1999/report.pdf")" "${pages:-1}"); do
+    pdftotext -f "$p" -l "$p" "$T/servicesoft-1999/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/multi.flat"
+    k=$(grep -oi "multiple answers allowed" "$T/multi.flat" | wc -l)
+    want=$(grep -oE "Preferred contact channels|Problems met with customer service by e-mail" "$T/multi.flat" | wc -l)
+    check "servicesoft report.pdf page $p says 'multiple answers allowed' $k times, want $want" test "$k" -eq "$want"
+    nmulti=$((nmulti + k))
 done
 check "servicesoft report.pdf: the 2 multi-response tables say 'multiple answers allowed' ($nmulti)" test "$nmulti" = 2
 # report.md's p of a comparison with the rest: 3 decimals (comparisons.csv's p_adjusted of
@@ -281,7 +319,7 @@ if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
     check "trend of a yes/no question: the Yes line" grep -qF '85% 80% 76% Yes 60%' "$T/trend_auto.flat"
     check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24%' '$T/trend_auto.flat'"
     check "trend of a yes/no question: Yes's change alone" grep -qF \
-        'Significant changes (holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
+        'Significant changes (Holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
     check "trend, diff_levels: all: both lines" grep -qF '76% Yes 24% No' "$T/trend_all.flat"
     check "trend, diff_levels: all: both changes" grep -qF \
         'Yes, 2011 vs 2010: -9.1 points (p < 0.001); No, 2011 vs 2010: +9.1 points (p < 0.001).' "$T/trend_all.flat"
@@ -312,6 +350,53 @@ check "servicesoft contact chart: no overlap note" bash -c "! grep -qF 'are part
 check "servicesoft switch chart: legend keyed A" grep -qF "A All buyers n=827" "$T/switch.flat"
 check "servicesoft switch chart: legend keyed B" grep -qF "B Heavy buyers (\$2,000+) n=229" "$T/switch.flat"
 check "servicesoft contact chart: legend not keyed" bash -c "! grep -qF 'A All buyers' '$T/contact.flat'"
+
+# ---- a page is scaled down only when that saves a page ----
+# teletech's first four tables (four charts of two levels): two pages of two at full size;
+# scaling the first page to hold three left the fourth alone on a page, its type 80% of the
+# others' for no page saved. Its first five: three on a page at 80.5%, two at full size (three
+# pages at full size)
+for nt in 4 5; do
+    sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: respondents.csv|data: $PWD/$TT/respondents.csv|" >"$T/tt$nt.yml"
+    awk -v N=$nt '/^  - / { n++ } n >= 1 && n <= N' $TT/survey.yml >>"$T/tt$nt.yml"
+    if $S report "$T/tt$nt.yml" -o "$T/tt$nt" --quiet 2>"$T/tt$nt.err"; then
+        # each page's scale, from its first title's left edge (30 points at full size, the
+        # page scaled about its centre)
+        sc=$(for p in 3 4; do pdftotext -f $p -l $p -bbox "$T/tt$nt/report.pdf" - | grep -m1 '<word ' |
+            sed -E 's/.*xMin="([0-9.]+)".*/\1/' | awk '{ printf "%.3f ", (421 - $1) / 391 }'; done)
+        np=$(pdfinfo "$T/tt$nt/report.pdf" | sed -n 's/^Pages: *//p')
+        if [ $nt = 4 ]; then
+            check "four charts of two levels: 4 pages, both chart pages at full size ($np: $sc)" test "$np $sc" = "4 1.000 1.000 "
+            check "four charts of two levels: two titles on each chart page" test \
+                "$(for p in 3 4; do pdftotext -f $p -l $p -bbox "$T/tt4/report.pdf" - | awk -F'"' '/<word / && $8 - $4 > 16 && !s[$4]++' | wc -l; done | tr '\n' ' ')" = "2 2 "
+        else
+            check "five charts of two levels: 4 pages, the first scaled, the second at full size ($np: $sc)" \
+                bash -c "[ '$np' = 4 ] && awk -v a=${sc%% *} -v b=${sc#* } 'BEGIN { exit !(a >= 0.8 && a < 0.9 && b == 1) }'"
+        fi
+    else
+        ko "report of teletech's first $nt tables failed: $(cat "$T/tt$nt.err")"
+    fi
+done
+
+# ---- the adjustment named for people: "(Holm)", and none said as none ----
+# teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
+# compare: {adjust: none} it read "... (none)" under a legend of "adjusted p" and an "Adj. p"
+# column, where the title page says "P values are not adjusted"
+check "teletech report.pdf: the difference chart names Holm" \
+    grep -qF "p-values adjusted for multiple comparisons (Holm)." "$T/tt.flat"
+check "teletech report.pdf: no '(holm)'" bash -c "! grep -qF '(holm)' '$T/tt.flat'"
+sed -e 's/adjust: holm/adjust: none/' -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" $TT/survey.yml >"$T/ttnone.yml"
+if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
+    pdftotext "$T/ttnone/charts/reply_1h-diff.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttnone.flat"
+    for t in "p-values not adjusted for multiple comparisons." "Significant (p < 0.05)"; do
+        check "adjust: none: the difference chart says '$t'" grep -qF "$t" "$T/ttnone.flat"
+    done
+    for t in "(none)" "adjusted p" "Adj. p"; do
+        check "adjust: none: the difference chart does not say '$t'" bash -c "! grep -qF '$t' '$T/ttnone.flat'"
+    done
+else
+    ko "report of teletech with adjust: none failed: $(cat "$T/ttnone.err")"
+fi
 
 # ---- every PUBLISHED figure, hard-coded, within 0.5 point (table,level,segment = value) ----
 published() { # file table level segment target
@@ -1968,7 +2053,7 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         grep -qF "$(cat tests/report/expected/differences/trend_note.txt)" "$T/rec-trend.flat"
     pdftotext "$T/diffs/charts/sat-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sat-trend.flat"
     check "trend chart with compare: or says that none is" \
-        grep -qF "Compared: no change is significant (holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
+        grep -qF "Compared: no change is significant (Holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
 else
     ko "report of differences.yml failed: $(cat "$T/diffs.err")"
 fi
@@ -2026,6 +2111,32 @@ page_blocks() {
             if (!($3 == "T" && last == "T")) r = r " " $3; last = $3 }
         END { if (p) print p ":" r }'
 }
+# Of page_words of a report: the blank between a chart's footer and the title of the chart
+# stacked under it, "page gap" a line, for every title that is not its page's first (a
+# title's words are over 16 points tall), on the pages of charts (from chart_page1)
+stack_gaps() {
+    awk -v from="$(chart_page1 "$2")" '$1 == "size" || $1 < from { next } { n++; p[n] = $1; y0[n] = $2; y1[n] = $3; t[n] = $6 > 16 }
+        END { for (i = 1; i <= n; i++) {
+                if (!t[i] || done[p[i] " " y0[i]]++) continue
+                above = -1
+                for (j = 1; j <= n; j++)
+                    if (p[j] == p[i] && y1[j] < y0[i] && y1[j] > above) above = y1[j]
+                for (j = 1; j <= n; j++)
+                    if (p[j] == p[i] && t[j] && y1[j] < y0[i]) { printf "%d %.1f\n", p[i], y0[i] - above; break } } }' "$1"
+}
+# ---- stacked charts 30 points apart (the next one's top margin), not 54 ----
+# (the footer's bottom margin and the next chart's top margin both stood between them: 54
+# points at A4 of a page of 595 that three charts of two levels nearly fill); a page scaled
+# down has them closer still
+page_words "$T/servicesoft-1999/report.pdf" >"$T/ss.words"
+page_words "$T/teletech-open-to-dialog-2011/report.pdf" >"$T/tt.words"
+for sv in ss tt; do
+    stack_gaps "$T/$sv.words" "$T/$([ $sv = ss ] && echo servicesoft-1999 || echo teletech-open-to-dialog-2011)/report.pdf" >"$T/$sv.gaps"
+    check "$sv report.pdf: charts stacked on some page ($(wc -l <"$T/$sv.gaps"))" test -s "$T/$sv.gaps"
+    bad=$(awk '$2 > 32 || $2 < 20' "$T/$sv.gaps" | tr '\n' ' ')
+    check "$sv report.pdf: a stacked chart's title 20 to 32 points under the footer above it: $bad" test -z "$bad"
+done
+
 # ---- report.pdf: a score chart under its table's chart when they fit ----
 # servicesoft's satisfaction (2 segments): its Likert chart, then its mean's chart under it,
 # on one page (before, the mean's chart had a page of its own, two thirds empty)
@@ -2092,6 +2203,11 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     check "many scores: every chart page's blocks are T S, T S T S...: $bad" test -z "$bad"
     check "many scores: $nc charts, each title once" test "$(grep -o T "$T/many.blocks" | wc -l)" -eq "$nc"
     check "many scores: some pages with two charts" grep -q ': T S T S$' "$T/many.blocks"
+    # score charts stacked as other charts are: 30 points between a footer and the next title
+    stack_gaps "$T/many.words" "$T/many/report.pdf" >"$T/many.gaps"
+    bad=$(awk '$2 > 32 || $2 < 20' "$T/many.gaps" | tr '\n' ' ')
+    check "many scores: a stacked chart's title 20 to 32 points under the footer above it: $bad" \
+        test -s "$T/many.gaps" -a -z "$bad"
     out=$(word_clashes "$T/many.words")
     check "many scores: no text outside a page or overlapping another: $out" test -z "$out"
     check "many scores: the 10 score charts' titles" test "$(pdftotext "$T/many/report.pdf" - |
@@ -2992,7 +3108,7 @@ if $S report "$T/ttscore.yml" -o "$T/ttscore" --quiet 2>"$T/ttscore.err"; then
     pdftotext "$T/ttscore/charts/email_score-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttscore.flat"
     check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76▼ Score (0-100)' "$T/ttscore.flat"
     check "score trend: the change named with its p" grep -qF \
-        '▲▼: significantly higher or lower than the wave before (holm-adjusted p < 0.05): 2011 vs 2010: -9 (p < 0.001).' \
+        '▲▼: significantly higher or lower than the wave before (p < 0.05, not adjusted): 2011 vs 2010: -9 (p < 0.001).' \
         "$T/ttscore.flat"
     check "score trend: 'all' (both waves pooled) is no wave" bash -c "! grep -qF 'Both waves' '$T/ttscore.flat'"
 else

@@ -81,6 +81,10 @@ static void test_parse(void **state)
     assert_int_equal(shopstat_adjust_parse("bh", &m, NULL), SHOPSTAT_OK);
     assert_int_equal(m, SHOPSTAT_ADJUST_BH);
     assert_string_equal(shopstat_adjust_name(m), "bh");
+    /* the name people read, in a chart's footer: "(Benjamini-Hochberg)", not "(bh)" */
+    assert_string_equal(shopstat_adjust_label(m), "Benjamini-Hochberg");
+    assert_string_equal(shopstat_adjust_label(SHOPSTAT_ADJUST_HOLM), "Holm");
+    assert_string_equal(shopstat_adjust_label(SHOPSTAT_ADJUST_NONE), "none");
     assert_int_equal(shopstat_adjust_parse("fdr", &m, NULL), SHOPSTAT_OK);
     assert_int_equal(m, SHOPSTAT_ADJUST_BH);
     assert_int_equal(shopstat_adjust_parse("none", &m, NULL), SHOPSTAT_OK);
