@@ -690,6 +690,8 @@ typedef struct ps_state {
     size_t *nzero;  /* its rows of weight 0 */
     size_t *nrows;  /* its rows (raking: the sweeps' unweighted means) */
     size_t cap;
+    size_t zline, zcol; /* raking: the first row of weight 0 (its weight's line, col; 0
+                         * in the chunked pass, which knows no lines) */
     /* after the pass */
     unit *pu; /* the pseudo-units */
     size_t npu;
@@ -722,6 +724,8 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err);
 shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K, double *c,
                            shopstat_error *err);
 void rake_free(struct rake_state *rk);
+/* Note row as the first of weight 0 (its column wcol's position). */
+void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol);
 /* The common part of reading a population file (calib.c): ps->cols (offsets into ps->kbuf)
  * and ps->ncols name its columns; fills ps->strata, N, line, path. opt names the option in
  * messages, noun a row of the file. */

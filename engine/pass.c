@@ -3104,6 +3104,8 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         t->ps->w2sum[uid] += w * w;
         t->ps->nzero[uid] += w == 0;
         t->ps->nrows[uid]++;
+        if (w == 0 && t->ps->rk && !t->ps->zline) /* (raking refuses it: rake_fit) */
+            ps_zero_row(t->ps, row, t->wcol);
     } else if (!dhit) {
         uid = row_unit(rc, row, sid, err);
         if (uid < 0)
@@ -4387,6 +4389,10 @@ static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pa
         g->ps->w2sum[gi] += w->ps->w2sum[u];
         g->ps->nzero[gi] += w->ps->nzero[u];
         g->ps->nrows[gi] += w->ps->nrows[u];
+        if (w->ps->zline && (!g->ps->zline || w->ps->zline < g->ps->zline)) {
+            g->ps->zline = w->ps->zline;
+            g->ps->zcol = w->ps->zcol;
+        }
         w->ps->wsum[u] = w->ps->w2sum[u] = 0;
         w->ps->nzero[u] = w->ps->nrows[u] = 0;
         unit *wu = &w->units[u], *gu = &g->units[gi];

@@ -22,7 +22,6 @@ typedef struct rake_state {
     uint32_t *lev; /* lev[j nm + m]: its cell of margin m */
     double *f;     /* f[m J + j]: its factor after margin m in the last iteration */
     double *n;     /* its rows */
-    size_t *nz;    /* of weight 0 */
     int converged;
     size_t iter;
 } rake_state;
@@ -50,7 +49,6 @@ void rake_free(rake_state *rk)
     free(rk->lev);
     free(rk->f);
     free(rk->n);
-    free(rk->nz);
     free(rk);
 }
 
@@ -230,7 +228,6 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
     rk->lev = calloc(J * nm + 1, sizeof *rk->lev);
     rk->f = calloc(J * nm + 1, sizeof *rk->f);
     rk->n = calloc(J + 1, sizeof *rk->n);
-    rk->nz = calloc(J + 1, sizeof *rk->nz);
     ps->r = calloc(J + 1, sizeof *ps->r);
     double *W = calloc(3 * J + 1, sizeof *W), *Wc = W + J, *old = Wc + J;
     size_t maxr = 0;
@@ -239,7 +236,7 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
     double *S = calloc(maxr + 1, sizeof *S);
     size_t *rows = calloc(maxr + 1, sizeof *rows);
     shopstat_status st = SHOPSTAT_OK;
-    if (!rk->lev || !rk->f || !rk->n || !rk->nz || !ps->r || !W || !S || !rows) {
+    if (!rk->lev || !rk->f || !rk->n || !ps->r || !W || !S || !rows) {
         st = nomem(err);
         goto out;
     }
@@ -258,7 +255,21 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
         double c = fpcw ? t->st[ps->pu[u].stratum].w_fpc : 1;
         ksum(&W[j], &Wc[j], c * ps->wsum[u]);
         rk->n[j] += (double)ps->nrows[u];
-        rk->nz[j] += ps->nzero[u];
+    }
+    /* R's svyrecvar divides each row's score by its raked weight (x / psw): a row of
+     * weight 0 gives 0/0, NaN, which the sweeps carry to every margin cell and so to every
+     * standard error (R prints NaN for each); shopstat says so instead */
+    size_t nzero = 0;
+    for (size_t u = 0; u < npu; u++)
+        nzero += ps->nzero[u];
+    if (nzero) { /* (the chunked pass knows no line: its error sends the rows to the exact
+                  * pass, whose zline is the first such row's) */
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, ps->zline, ps->zcol,
+                                "this row's weight is 0: R's rake would give every standard "
+                                "error NaN (its variance divides each row's score by the "
+                                "row's weight); leave such rows out (--exclude) to rake the "
+                                "others");
+        goto out;
     }
     double Wsum = 0;
     for (size_t j = 0; j < J; j++) {
@@ -319,6 +330,12 @@ out:
     return st;
 }
 
+void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol)
+{
+    ps->zline = row->pos[wcol].line;
+    ps->zcol = row->pos[wcol].col;
+}
+
 int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
 {
     const rake_state *rk = t->ps ? t->ps->rk : NULL;
@@ -335,9 +352,8 @@ int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
  * design weight, F its joint cell's final factor, y its score's value), psw = w f_m, so
  * x stays w (F y + b) with b constant in each joint cell: the mean over margin cell l is
  * sum_{j in l} (F_j Y_j + n_j b_j) / f_mj over sum_{j in l} n_j (Y_j the joint cell's
- * unweighted score sum, n_j its rows), and b_j falls by f_mj times it. A row of weight 0
- * makes x / psw 0/0 in R: NaN, for its margin cell and from there on (R's SE is NaN). The
- * residual is then w F (y - c_j), c_j = -b_j / F_j. */
+ * unweighted score sum, n_j its rows), and b_j falls by f_mj times it (no row has weight
+ * 0: rake_fit). The residual is then w F (y - c_j), c_j = -b_j / F_j. */
 shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K, double *c,
                            shopstat_error *err)
 {
@@ -364,9 +380,8 @@ shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K,
                 size_t l = rk->lev[j * nm + m];
                 cnt[l] += rk->n[j];
                 for (size_t k = 0; k < K; k++)
-                    sum[l * K + k] += rk->nz[j] ? NAN
-                                                : (F[j] * Yg[j * K + k] + rk->n[j] * b[j * K + k]) /
-                                                      fm[j];
+                    sum[l * K + k] +=
+                        (F[j] * Yg[j * K + k] + rk->n[j] * b[j * K + k]) / fm[j];
             }
             for (size_t j = 0; j < J; j++) {
                 size_t l = rk->lev[j * nm + m];
