@@ -330,6 +330,26 @@ out:
     return st;
 }
 
+void shopstat_rake_columns(const char *rake, char *buf, size_t n)
+{
+    size_t o = 0;
+    int copy = 1;
+    if (!n)
+        return;
+    for (const char *s = rake; *s && o + 3 < n; s++) {
+        if (*s == '\n') {
+            buf[o++] = ';';
+            buf[o++] = ' ';
+            copy = 1;
+        } else if (*s == '=' && copy) {
+            copy = 0;
+        } else if (copy) {
+            buf[o++] = *s;
+        }
+    }
+    buf[o] = '\0';
+}
+
 void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol)
 {
     ps->zline = row->pos[wcol].line;

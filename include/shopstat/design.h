@@ -135,6 +135,10 @@ typedef struct shopstat_design_opts {
     double rake_epsilon; /* in weight units, below 1 a fraction of the weights' sum; 0: R's 1 */
 } shopstat_design_opts;
 
+/* design_opts.rake's margins by their columns, "stype; sch_wide", into buf (n bytes, cut to
+ * fit; "" when n is 0 nothing is written). */
+void shopstat_rake_columns(const char *rake, char *buf, size_t n);
+
 /* Fill o with the defaults: no column (an unweighted design of independent rows), lonely
  * PSUs an error (SHOPSTAT_LONELY_FAIL, R's default), no replicate type, rho and repscale
  * NaN, mse -1. o must not be NULL. */
