@@ -303,16 +303,7 @@ shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen
     if (id == (size_t)-1) {
         size_t c = ps->cols[0];
         char shown[200];
-        size_t o = 0;
-        for (size_t i = 0; i < kl && o + 2 < sizeof shown; i++) {
-            if (ps->kbuf[i] == PS_SEP) {
-                shown[o++] = ',';
-                shown[o++] = ' ';
-            } else {
-                shown[o++] = ps->kbuf[i];
-            }
-        }
-        shown[o] = '\0';
+        ps_show_key(ps->kbuf, kl, shown, sizeof shown);
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                   row->pos[c].col,
                                   "post-stratum '%s' of this row is not in the population file "

@@ -1,4 +1,4 @@
-/* Raking (R's rake): the margins' population files, the iterative fitting, the variance's sweeps. */
+/* Raking (R's rake): the margins' population files, the iterative fitting, the sweeps. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -138,8 +138,7 @@ shopstat_status rake_bind(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g,
-                         shopstat_error *err)
+shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g, shopstat_error *err)
 {
     rake_state *rk = t->ps->rk;
     uint64_t id = 0;
@@ -190,8 +189,8 @@ static int by_code(const void *a, const void *b)
 
 /* A margin cell without weight: R's postStratify stops ("Some strata absent from
  * sample"). */
-static shopstat_status empty_cell(const shopstat_totals *t, const ps_state *p, size_t l,
-                                  int rows, shopstat_error *err)
+static shopstat_status empty_cell(const shopstat_totals *t, const ps_state *p, size_t l, int rows,
+                                  shopstat_error *err)
 {
     char shown[200];
     ps_show_key(SMAP_KEY(&p->strata, l), SMAP_LEN(&p->strata, l), shown, sizeof shown);
@@ -400,8 +399,7 @@ shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K,
                 size_t l = rk->lev[j * nm + m];
                 cnt[l] += rk->n[j];
                 for (size_t k = 0; k < K; k++)
-                    sum[l * K + k] +=
-                        (F[j] * Yg[j * K + k] + rk->n[j] * b[j * K + k]) / fm[j];
+                    sum[l * K + k] += (F[j] * Yg[j * K + k] + rk->n[j] * b[j * K + k]) / fm[j];
             }
             for (size_t j = 0; j < J; j++) {
                 size_t l = rk->lev[j * nm + m];
