@@ -109,6 +109,10 @@ run_tab("rk_nhanes", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL"), q_var(nh, "rac
         with_all(nh, s_by(nh, "RIAGENDR")))
 run_tab("rk_nhanes_by_age", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
         with_all(nh, s_by(nh, "agecat")))
+# under a base (R: subset() of the raked design, whose weights are the whole sample's)
+run_tab("rk_nhanes_base_strata", nh, des_nh, f_nh, list(q_var(nh, "HI_CHOL")),
+        with_all(nh, s_by(nh, "agecat")),
+        base = list(rows = nh$num$SDMVSTRA >= 81, flags = c("--base", "SDMVSTRA:>=81")))
 # epsilon below 1: a fraction of the weights' sum, more rounds
 des_nh_eps <- rake(d_nh, list(~RIAGENDR + race, ~agecat), list(pop_sexrace, pop_age),
                    control = list(maxit = 50, epsilon = 1e-9, verbose = FALSE))
