@@ -4388,11 +4388,7 @@ static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pa
         g->ps->wsum[gi] += w->ps->wsum[u];
         g->ps->w2sum[gi] += w->ps->w2sum[u];
         g->ps->nzero[gi] += w->ps->nzero[u];
-        g->ps->nrows[gi] += w->ps->nrows[u];
-        if (w->ps->zline && (!g->ps->zline || w->ps->zline < g->ps->zline)) {
-            g->ps->zline = w->ps->zline;
-            g->ps->zcol = w->ps->zcol;
-        }
+        g->ps->nrows[gi] += w->ps->nrows[u]; /* (zline: none in the chunked pass) */
         w->ps->wsum[u] = w->ps->w2sum[u] = 0;
         w->ps->nzero[u] = w->ps->nrows[u] = 0;
         unit *wu = &w->units[u], *gu = &g->units[gi];
