@@ -27,6 +27,8 @@ void ps_free(ps_state *ps)
     free(ps->wsum);
     free(ps->w2sum);
     free(ps->nzero);
+    free(ps->nrows);
+    rake_free(ps->rk);
     free(ps->aa);
     free(ps->pu);
     free(ps->real);
@@ -44,11 +46,10 @@ typedef struct pop_ctx {
     size_t ncol, ncount;
     char *key;
     size_t kcap;
+    const char *noun; /* a row of the file: "post-stratum" */
 } pop_ctx;
 
-/* Join the fields cols[0..n) of row with PS_SEP into *buf (grown): the key's length, or
- * SIZE_MAX out of memory. */
-static size_t join_key(const shopstat_row *row, const size_t *cols, size_t n, char **buf,
+size_t ps_join_key(const shopstat_row *row, const size_t *cols, size_t n, char **buf,
                        size_t *cap)
 {
     size_t len = 0;
@@ -83,8 +84,8 @@ static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_erro
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line,
                                       row->pos[k].col,
                                       "population column '%s' is empty in this row: each row "
-                                      "names one post-stratum by its value in every column",
-                                      shopstat_reader_colname(c->r, k));
+                                      "names one %s by its value in every column",
+                                      shopstat_reader_colname(c->r, k), c->noun);
     }
     size_t k = c->ncount;
     const char *s = row->fields[k];
@@ -98,11 +99,11 @@ static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_erro
                                   (int)(n > 40 ? 40 : n), s);
     if (!(x > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
-                                  "population total %.*s is not positive: a post-stratum "
+                                  "population total %.*s is not positive: a %s "
                                   "must have a population (leave out the rows of one that "
                                   "has none)",
-                                  (int)(n > 40 ? 40 : n), s);
-    size_t kl = join_key(row, c->pcol, c->ncol, &c->key, &c->kcap);
+                                  (int)(n > 40 ? 40 : n), s, c->noun);
+    size_t kl = ps_join_key(row, c->pcol, c->ncol, &c->key, &c->kcap);
     if (kl == SIZE_MAX)
         return nomem(err);
     int added = 0;
@@ -110,10 +111,11 @@ static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_erro
     if (id < 0)
         return id == -1 ? nomem(err)
                         : shopstat_error_set(err, SHOPSTAT_ELIMIT, path, row->pos[0].line, 1,
-                                             "too many post-strata in the population file");
+                                             "too many %ss in the population file",
+                                             c->noun);
     if (!added)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[0].line, row->pos[0].col,
-                                  "post-stratum given twice: line %zu gives it too",
+                                  "%s given twice: line %zu gives it too", c->noun,
                                   ps->line[id]);
     size_t need = (size_t)id + 1;
     double *N = realloc(ps->N, need * sizeof *N);
@@ -130,13 +132,14 @@ static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_erro
 }
 
 /* The population file: a column per post-stratification column and one N or Freq. */
-static shopstat_status read_population(ps_state *ps, const shopstat_plan *p, shopstat_error *err)
+shopstat_status ps_read_population(ps_state *ps, const char *file, const char *opt,
+                                   const char *spec, const char *noun, shopstat_error *err)
 {
     shopstat_reader *r = NULL;
-    shopstat_status st = shopstat_reader_open(p->design.population, NULL, &r, err);
+    shopstat_status st = shopstat_reader_open(file, NULL, &r, err);
     if (st)
         return st;
-    pop_ctx c = {.ps = ps, .r = r, .ncol = ps->ncols, .ncount = SIZE_MAX};
+    pop_ctx c = {.ps = ps, .r = r, .ncol = ps->ncols, .ncount = SIZE_MAX, .noun = noun};
     size_t ncols = shopstat_reader_ncols(r);
     c.pcol = calloc(ps->ncols ? ps->ncols : 1, sizeof *c.pcol);
     if (!c.pcol) {
@@ -170,27 +173,29 @@ static shopstat_status read_population(ps_state *ps, const shopstat_plan *p, sho
             continue;
         }
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, pos.line, pos.col,
-                                "population column '%s' is neither a post-stratification "
-                                "column (design_opts.poststratify '%s') nor N or Freq, the "
-                                "totals",
-                                name, p->design.poststratify);
+                                "population column '%s' is neither a %s column (%s '%s') "
+                                "nor N or Freq, the totals",
+                                name, strcmp(noun, "post-stratum") ? "margin's"
+                                                                    : "post-stratification",
+                                opt, spec);
     }
     for (size_t m = 0; m < ps->ncols && !st; m++)
         if (c.pcol[m] == SIZE_MAX)
             st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,
-                                    "population file has no column '%s' (design_opts."
-                                    "poststratify): it needs one per post-stratification "
-                                    "column and N or Freq",
-                                    ps->kbuf + ps->cols[m]);
+                                    "population file has no column '%s' (%s): it needs "
+                                    "one per %s column and N or Freq",
+                                    ps->kbuf + ps->cols[m], opt,
+                                    strcmp(noun, "post-stratum") ? "margin's"
+                                                                 : "post-stratification");
     if (!st && c.ncount == SIZE_MAX)
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 1, 1,
-                                "population file has no column N or Freq: the post-strata's "
-                                "population totals");
+                                "population file has no column N or Freq: the %ss' "
+                                "population totals", noun);
     if (!st)
         st = shopstat_reader_run(r, pop_row, &c, err);
     if (!st && ps->strata.n == 0)
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, 2, 1,
-                                "population file lists no post-stratum");
+                                "population file lists no %s", noun);
     if (!st && !(ps->path = malloc(strlen(path) + 1)))
         st = nomem(err);
     if (!st)
@@ -201,23 +206,16 @@ static shopstat_status read_population(ps_state *ps, const shopstat_plan *p, sho
     return st;
 }
 
-shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err)
+shopstat_status ps_parse_cols(ps_state *ps, const char *spec, size_t len, const char *opt,
+                              shopstat_error *err)
 {
-    const shopstat_plan *p = t->plan;
-    if (!p->design.poststratify)
-        return SHOPSTAT_OK;
-    ps_state *ps = t->ps = calloc(1, sizeof *ps);
-    if (!ps)
-        return nomem(err);
-    smap_init(&ps->strata);
     /* the column names, kept in kbuf (cols[m]: offsets) while the population is read */
-    const char *spec = p->design.poststratify;
-    size_t len = strlen(spec);
     ps->kbuf = malloc(len + 1);
     ps->cols = calloc(len + 1, sizeof *ps->cols);
     if (!ps->kbuf || !ps->cols)
         return nomem(err);
-    memcpy(ps->kbuf, spec, len + 1);
+    memcpy(ps->kbuf, spec, len);
+    ps->kbuf[len] = '\0';
     ps->kcap = len + 1;
     for (size_t i = 0, start = 0; i <= len; i++) {
         if (i < len && ps->kbuf[i] != ',')
@@ -225,17 +223,34 @@ shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err)
         ps->kbuf[i] = '\0';
         if (i == start)
             return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                      "design_opts.poststratify '%s' has an empty column name",
+                                      "%s '%.*s' has an empty column name", opt, (int)len,
                                       spec);
         for (size_t m = 0; m < ps->ncols; m++)
             if (strcmp(ps->kbuf + ps->cols[m], ps->kbuf + start) == 0)
                 return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                          "design_opts.poststratify names column '%s' twice",
-                                          ps->kbuf + start);
+                                          "%s names column '%s' twice", opt, ps->kbuf + start);
         ps->cols[ps->ncols++] = start;
         start = i + 1;
     }
-    shopstat_status st = read_population(ps, p, err);
+    return SHOPSTAT_OK;
+}
+
+shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err)
+{
+    const shopstat_plan *p = t->plan;
+    if (!p->design.poststratify && !p->design.rake)
+        return SHOPSTAT_OK;
+    ps_state *ps = t->ps = calloc(1, sizeof *ps);
+    if (!ps)
+        return nomem(err);
+    smap_init(&ps->strata);
+    if (p->design.rake)
+        return rake_bind(t, err);
+    const char *spec = p->design.poststratify;
+    shopstat_status st = ps_parse_cols(ps, spec, strlen(spec), "design_opts.poststratify", err);
+    if (!st)
+        st = ps_read_population(ps, p->design.population, "design_opts.poststratify", spec,
+                                "post-stratum", err);
     if (st)
         return st;
     /* now the data's columns */
@@ -249,10 +264,28 @@ shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+void ps_show_key(const char *k, size_t kl, char *shown, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < kl && o + 2 < n; i++) {
+        if (k[i] == PS_SEP) {
+            shown[o++] = ',';
+            shown[o++] = ' ';
+        } else {
+            shown[o++] = k[i];
+        }
+    }
+    shown[o] = '\0';
+}
+
 shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen, long *g,
                        shopstat_error *err)
 {
     ps_state *ps = t->ps;
+    if (ps->rk) {
+        *klen = 0;
+        return rake_row(t, row, g, err);
+    }
     for (size_t j = 0; j < ps->ncols; j++) {
         size_t c = ps->cols[j];
         if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
@@ -263,23 +296,14 @@ shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen
                                       "too)",
                                       shopstat_reader_colname(t->reader, c));
     }
-    size_t kl = join_key(row, ps->cols, ps->ncols, &ps->kbuf, &ps->kcap);
+    size_t kl = ps_join_key(row, ps->cols, ps->ncols, &ps->kbuf, &ps->kcap);
     if (kl == SIZE_MAX)
         return nomem(err);
     size_t id = strmap_find(&ps->strata, ps->kbuf, kl, strmap_hash(ps->kbuf, kl));
     if (id == (size_t)-1) {
         size_t c = ps->cols[0];
         char shown[200];
-        size_t o = 0;
-        for (size_t i = 0; i < kl && o + 2 < sizeof shown; i++) {
-            if (ps->kbuf[i] == PS_SEP) {
-                shown[o++] = ',';
-                shown[o++] = ' ';
-            } else {
-                shown[o++] = ps->kbuf[i];
-            }
-        }
-        shown[o] = '\0';
+        ps_show_key(ps->kbuf, kl, shown, sizeof shown);
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                   row->pos[c].col,
                                   "post-stratum '%s' of this row is not in the population file "
@@ -315,8 +339,13 @@ int ps_unit(shopstat_totals *t, size_t uid, long g)
         if (!z)
             return -1;
         ps->nzero = z;
+        size_t *nr = realloc(ps->nrows, cap * sizeof *nr);
+        if (!nr)
+            return -1;
+        ps->nrows = nr;
         memset(ps->wsum + ps->cap, 0, (cap - ps->cap) * sizeof *w);
         memset(ps->nzero + ps->cap, 0, (cap - ps->cap) * sizeof *z);
+        memset(ps->nrows + ps->cap, 0, (cap - ps->cap) * sizeof *nr);
         ps->cap = cap;
     }
     ps->g[uid] = (uint32_t)g;
@@ -392,19 +421,15 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
+/* Post-stratification's factors: ps->r[g] = N_g / What_g. */
+static shopstat_status ps_factors(shopstat_totals *t, int fpcw, shopstat_error *err)
 {
     ps_state *ps = t->ps;
-    size_t G = ps->strata.n, nc = t->ncell;
-    /* the design's weights: the weight column's, or without one N_h / n_h from the fpc
-     * (R's svydesign), constant within a stratum */
-    int fpcw = t->fcol != SIZE_MAX && !t->has_weight;
+    size_t G = ps->strata.n;
     double *what = calloc(2 * G + 1, sizeof *what), *comp = what + G;
     ps->r = calloc(G + 1, sizeof *ps->r);
-    ps->a = calloc(ps->npu + 1, sizeof *ps->a);
-    ps->aa = calloc(ps->npu + 1, sizeof *ps->aa);
     size_t *rows = calloc(G + 1, sizeof *rows);
-    if (!what || !ps->r || !ps->a || !ps->aa || !rows) {
+    if (!what || !ps->r || !rows) {
         free(what);
         free(rows);
         return nomem(err);
@@ -420,18 +445,9 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
         /* R's postStratify stops for a post-stratum of the population without sample
          * weight ("Some strata absent from sample"): so does shopstat */
         if (!(W > 0)) {
-            const char *k = SMAP_KEY(&ps->strata, g);
             char shown[200];
-            size_t o = 0;
-            for (size_t i = 0; k[i] && o + 2 < sizeof shown; i++) {
-                if (k[i] == PS_SEP) {
-                    shown[o++] = ',';
-                    shown[o++] = ' ';
-                } else {
-                    shown[o++] = k[i];
-                }
-            }
-            shown[o] = '\0';
+            ps_show_key(SMAP_KEY(&ps->strata, g), SMAP_LEN(&ps->strata, g), shown,
+                        sizeof shown);
             st = shopstat_error_set(err, SHOPSTAT_EINPUT, ps->path, ps->line[g], 1,
                                     rows[g] ? "post-stratum '%s' has rows in %s but their "
                                               "weights sum to 0: its weights cannot be "
@@ -445,8 +461,27 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
     }
     free(what);
     free(rows);
+    ps->ng = G;
+    return st;
+}
+
+shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
+{
+    ps_state *ps = t->ps;
+    size_t nc = t->ncell;
+    /* the design's weights: the weight column's, or without one N_h / n_h from the fpc
+     * (R's svydesign), constant within a stratum */
+    int fpcw = t->fcol != SIZE_MAX && !t->has_weight;
+    ps->a = calloc(ps->npu + 1, sizeof *ps->a);
+    ps->aa = calloc(ps->npu + 1, sizeof *ps->aa);
+    if (!ps->a || !ps->aa)
+        return nomem(err);
+    shopstat_status st = ps->rk ? rake_fit(t, err) : ps_factors(t, fpcw, err);
     if (st)
         return st;
+    /* (R's svyrecvar gives a row of weight 0 the residualisation weight 1 after
+     * postStratify; after rake it divides by its weight 0, see rake_resid) */
+    double zw = ps->rk ? 0 : 1;
     /* the pseudo-units' sums calibrated, the real PSUs summed again, the cells' w^2 */
     for (size_t i = 0; i < t->nunits; i++)
         memset(t->units[i].A, 0, nc * sizeof *t->units[i].A);
@@ -456,8 +491,8 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
     for (size_t u = 0; u < ps->npu; u++) {
         unit *pu = &ps->pu[u];
         double f = (fpcw ? t->st[pu->stratum].w_fpc : 1) * ps->r[ps->g[u]], f2 = f * f;
-        ps->a[u] = f * ps->wsum[u] + (double)ps->nzero[u];
-        ps->aa[u] = f2 * ps->w2sum[u] + (double)ps->nzero[u];
+        ps->a[u] = f * ps->wsum[u] + zw * (double)ps->nzero[u];
+        ps->aa[u] = f2 * ps->w2sum[u] + zw * (double)ps->nzero[u];
         unit *r = &t->units[ps->real[u]];
         size_t lim = nc < pu->cap ? nc : pu->cap;
         for (size_t c = 0; c < lim; c++) {
@@ -487,7 +522,7 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
  * takes them. */
 static shopstat_status element_sums(const shopstat_totals *t, const lin_term *const *terms,
                                     const size_t *nterms, size_t K, const double *z,
-                                    const double *Zg, double *S1, double *S2, shopstat_error *err)
+                                    const double *cg, double *S1, double *S2, shopstat_error *err)
 {
     const ps_state *ps = t->ps;
     double *za = calloc(2 * K + 1, sizeof *za), *c = za + K;
@@ -498,7 +533,7 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
         const unit *pu = &ps->pu[u];
         size_t h = pu->stratum, g = ps->g[u];
         for (size_t k = 0; k < K; k++) {
-            c[k] = Zg[g * K + k] / ps->N[g];
+            c[k] = cg[g * K + k];
             S1[h * K + k] += z[u * K + k] - ps->a[u] * c[k];
             double s = 0;
             for (size_t j = 0; j < nterms[k]; j++) {
@@ -549,16 +584,17 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
                        double *cov, shopstat_error *err)
 {
     const ps_state *ps = t->ps;
-    size_t H = t->strata.n, G = ps->strata.n, R = t->nunits;
+    size_t H = t->strata.n, G = ps->ng, R = t->nunits;
     double *S1 = calloc(H * K + K, sizeof *S1);
     double *S2 = calloc(H * K * K + 1, sizeof *S2);
     double *z = calloc(ps->npu * K + K, sizeof *z);
-    double *Zg = calloc(G * K + 1, sizeof *Zg);
+    double *Zg = calloc(G * K + 1, sizeof *Zg); /* then c_g */
+    double *Yg = ps->rk ? calloc(G * K + 1, sizeof *Yg) : NULL;
     double *E = calloc(R * K + 1, sizeof *E);
     double *M = calloc(R * K + 1, sizeof *M); /* (the bound of E's round-off) */
     char *present = calloc(H + 1, 1);
     shopstat_status st = SHOPSTAT_OK;
-    if (!S1 || !S2 || !z || !Zg || !E || !M || !present) {
+    if (!S1 || !S2 || !z || !Zg || !E || !M || !present || (ps->rk && !Yg)) {
         st = nomem(err);
         goto out;
     }
@@ -582,8 +618,25 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
             }
             z[u * K + k] = s;
             Zg[ps->g[u] * K + k] += s;
+            if (Yg) { /* (the rows' unweighted scores: every cell's value is 0 or 1) */
+                double y = 0;
+                for (size_t j = 0; j < nterms[k]; j++) {
+                    long c = terms[k][j].cell;
+                    if (c >= 0 && (size_t)c < pu->cap)
+                        y += terms[k][j].coef * pu->A[c].N;
+                }
+                Yg[ps->g[u] * K + k] += y;
+            }
         }
     }
+    if (ps->rk)
+        st = rake_resid(t, Yg, K, Zg, err);
+    else
+        for (size_t g = 0; g < G; g++)
+            for (size_t k = 0; k < K; k++)
+                Zg[g * K + k] /= ps->N[g];
+    if (st)
+        goto out;
     /* R's svyrecvar: x - psw * (sum_g x oldw / psw) / sum_g oldw, which is the score less
      * its rows' calibrated weights times Z_g / N_g (sum_g oldw = N_g / r_g) */
     if (t->element) {
@@ -596,7 +649,7 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
         size_t g = ps->g[u];
         double *e = E + ps->real[u] * K, *m = M + ps->real[u] * K;
         for (size_t k = 0; k < K; k++) {
-            double x = z[u * K + k], y = ps->a[u] * Zg[g * K + k] / ps->N[g];
+            double x = z[u * K + k], y = ps->a[u] * Zg[g * K + k];
             e[k] += x - y;
             m[k] += (fabs(x) + fabs(y)) * (double)(ps->npu + 2);
         }
@@ -623,6 +676,7 @@ out:
     free(S2);
     free(z);
     free(Zg);
+    free(Yg);
     free(E);
     free(M);
     free(present);

@@ -688,16 +688,58 @@ typedef struct ps_state {
     double *wsum;   /* sum of w over all its rows */
     double *w2sum;  /* and of w^2 (element designs) */
     size_t *nzero;  /* its rows of weight 0 */
+    size_t *nrows;  /* its rows (raking: the sweeps' unweighted means) */
     size_t cap;
+    size_t zline, zcol; /* raking: the first row of weight 0 (its weight's line, col; 0
+                         * in the chunked pass, which knows no lines) */
     /* after the pass */
     unit *pu; /* the pseudo-units */
     size_t npu;
     size_t *real;     /* pseudo-unit -> real unit */
     double *a;        /* sum of the residualisation weights of each pseudo-unit */
     double *aa;       /* and of their squares (element designs) */
-    double *r;        /* N_g / What_g */
+    double *r;        /* N_g / What_g (raking: the joint cell's factor) */
+    size_t ng;        /* post-strata (raking: joint cells with rows) */
     cell_acc *realA;  /* the real units' sums, ncell for each */
+    /* raking (rake.c): the pseudo-units' post-strata are the joint cells of the margins,
+     * numbered by rake_row; NULL for post-stratification */
+    struct rake_state *rk;
 } ps_state;
+
+/* Raking (R's rake, rake.c) on ps_state's pseudo-units. */
+/* Parse design_opts.rake, read each margin's population file, bind its columns. */
+shopstat_status rake_bind(shopstat_totals *t, shopstat_error *err);
+/* A row's joint cell of the margins (*g), or an error at the row: a margin column missing,
+ * a margin cell its population file does not list. */
+shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g,
+                         shopstat_error *err);
+/* After the pass: the joint cells with rows numbered 0..J-1 in ps->g, the iterative
+ * fitting on their design weight totals (R's rake: postStratify on each margin in turn
+ * until the joint table moves less than epsilon, or maxit times), ps->r[j] = each joint
+ * cell's raking factor. An error when a margin's cell has no weight. */
+shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err);
+/* R's svyrecvar for a "raking" object: the joint cells' constants c[j K + k] such that the
+ * residual of a row is its score less its raked weight times c of its joint cell (10
+ * sweeps over the margins of the last iteration). Yg[j K + k]: unweighted score sums. */
+shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K, double *c,
+                           shopstat_error *err);
+void rake_free(struct rake_state *rk);
+/* Note row as the first of weight 0 (its column wcol's position). */
+void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol);
+/* The common part of reading a population file (calib.c): ps->cols (offsets into ps->kbuf)
+ * and ps->ncols name its columns; fills ps->strata, N, line, path. opt names the option in
+ * messages, noun a row of the file. */
+shopstat_status ps_read_population(ps_state *ps, const char *file, const char *opt,
+                                   const char *spec, const char *noun, shopstat_error *err);
+/* ps->cols/ncols/kbuf from "COL[,COL...]" (spec's first len bytes). */
+shopstat_status ps_parse_cols(ps_state *ps, const char *spec, size_t len, const char *opt,
+                              shopstat_error *err);
+/* Join the fields cols[0..n) of row with 0x1f into *buf (grown): the key's length, or
+ * SIZE_MAX out of memory. */
+size_t ps_join_key(const shopstat_row *row, const size_t *cols, size_t n, char **buf,
+                   size_t *cap);
+/* Write key k (0x1f-joined) to shown as "a, b" (size n). */
+void ps_show_key(const char *k, size_t kl, char *shown, size_t n);
 
 /* Read the population file and bind the post-strata's columns (from bind()). */
 shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err);

@@ -605,6 +605,7 @@ void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals 
     ctx->psu = d->psu;
     ctx->fpc = d->fpc;
     ctx->poststratify = d->poststratify;
+    ctx->rake = d->rake;
     ctx->fpc_fractions = shopstat_totals_fpc_fractions(t);
     ctx->lonely = shopstat_lonely_name(d->lonely);
     ctx->ci = shopstat_ci_method_name(o->ci);
@@ -660,6 +661,12 @@ void shopstat_write_context_json(FILE *f, const shopstat_tab_context *ctx)
     if (ctx->poststratify) { /* (as run.json: only when given) */
         fputs(", \"poststratify\": ", f);
         shopstat_json_string(f, ctx->poststratify);
+    }
+    if (ctx->rake) {
+        char cols[512];
+        shopstat_rake_columns(ctx->rake, cols, sizeof cols);
+        fputs(", \"rake\": ", f);
+        shopstat_json_string(f, cols);
     }
     if (ctx->repweights) {
         fputs(", \"repweights\": ", f);
@@ -1154,6 +1161,11 @@ static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, si
         fprintf(f, ", %s %s", fpc_kind(ctx->fpc_fractions), ctx->fpc);
     if (ctx->poststratify)
         fprintf(f, ", post-stratified on %s", ctx->poststratify);
+    if (ctx->rake) {
+        char cols[512];
+        shopstat_rake_columns(ctx->rake, cols, sizeof cols);
+        fprintf(f, ", raked on %s", cols);
+    }
     if (ctx->repweights && ctx->rep_note)
         fprintf(f, ", %zu replicate weights %s (%s)", ctx->replicates, ctx->repweights,
                 ctx->rep_note);
@@ -1315,15 +1327,19 @@ void shopstat_write_rows_reasons_json(FILE *f, const shopstat_tab_context *ctx)
 
 static void design_note_c(const shopstat_design_opts *d, int fpc_fractions, char *buf, size_t n)
 {
+    char cols[512] = "";
+    if (d->rake)
+        shopstat_rake_columns(d->rake, cols, sizeof cols);
     const char *what[] = {"replicate weights", "strata", "PSUs", fpc_kind(fpc_fractions),
-                          "post-stratified on"};
-    const char *col[] = {d->repweights, d->strata, d->psu, d->fpc, d->poststratify};
+                          "post-stratified on", "raked on"};
+    const char *col[] = {d->repweights, d->strata,       d->psu,
+                         d->fpc,        d->poststratify, d->rake ? cols : NULL};
     size_t len = 0;
     int parts = 0;
     if (n == 0)
         return;
     buf[0] = '\0';
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 6; k++) {
         if (!col[k])
             continue;
         int w = snprintf(buf + len, n - len, "%s%s %s", parts ? ", " : "; ", what[k], col[k]);

@@ -752,7 +752,7 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     if (p->design.repweights && (st = rep_bind(t, err)))
         return st;
     t->element = t->pcol == SIZE_MAX;
-    if (p->design.poststratify && (st = ps_bind(t, err)))
+    if ((p->design.poststratify || p->design.rake) && (st = ps_bind(t, err)))
         return st;
     t->compensated = t->element; /* see add_element */
     t->has_weight = t->wcol != SIZE_MAX;
@@ -3103,6 +3103,9 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         t->ps->wsum[uid] += w;
         t->ps->w2sum[uid] += w * w;
         t->ps->nzero[uid] += w == 0;
+        t->ps->nrows[uid]++;
+        if (w == 0 && t->ps->rk && !t->ps->zline) /* (raking refuses it: rake_fit) */
+            ps_zero_row(t->ps, row, t->wcol);
     } else if (!dhit) {
         uid = row_unit(rc, row, sid, err);
         if (uid < 0)
@@ -4385,8 +4388,9 @@ static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pa
         g->ps->wsum[gi] += w->ps->wsum[u];
         g->ps->w2sum[gi] += w->ps->w2sum[u];
         g->ps->nzero[gi] += w->ps->nzero[u];
+        g->ps->nrows[gi] += w->ps->nrows[u]; /* (zline: none in the chunked pass) */
         w->ps->wsum[u] = w->ps->w2sum[u] = 0;
-        w->ps->nzero[u] = 0;
+        w->ps->nzero[u] = w->ps->nrows[u] = 0;
         unit *wu = &w->units[u], *gu = &g->units[gi];
         if (w->element || !wu->cap)
             continue;

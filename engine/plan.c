@@ -114,6 +114,7 @@ void shopstat_plan_free(shopstat_plan *p)
     free((char *)p->design.rscales);
     free((char *)p->design.poststratify);
     free((char *)p->design.population);
+    free((char *)p->design.rake);
     for (size_t i = 0; i < p->nquestions; i++) {
         plan_question *q = &p->questions[i];
         free(q->name);
@@ -188,13 +189,31 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
                                   "design_opts.poststratify is not supported with replicate "
                                   "weights yet (R re-post-stratifies each replicate): "
                                   "post-stratify a Taylor design (psu, strata, fpc)");
-    const char *src[8] = {d->weight,  d->strata,     d->psu,          d->fpc,
-                          d->repweights, d->rscales, d->poststratify, d->population};
-    const char **dst[8] = {&p->design.weight,       &p->design.strata,
+    if (d->rake && d->poststratify)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design_opts.rake and design_opts.poststratify together are "
+                                  "not supported: give the post-strata as one more margin of "
+                                  "the rake");
+    if (d->rake && d->repweights)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design_opts.rake is not supported with replicate weights "
+                                  "(R rakes each replicate): rake a Taylor design (psu, "
+                                  "strata, fpc)");
+    if (d->rake && (d->rake_maxit < 0 || !(d->rake_epsilon >= 0)))
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design_opts.rake_maxit must be at least 1 and "
+                                  "rake_epsilon above 0 (0: R's 10 and 1)");
+    const char *src[9] = {d->weight,       d->strata,      d->psu,
+                          d->fpc,          d->repweights,  d->rscales,
+                          d->poststratify, d->population,  d->rake};
+    const char **dst[9] = {&p->design.weight,       &p->design.strata,
                            &p->design.psu,          &p->design.fpc,
                            &p->design.repweights,   &p->design.rscales,
-                           &p->design.poststratify, &p->design.population};
-    for (int i = 0; i < 8; i++) {
+                           &p->design.poststratify, &p->design.population,
+                           &p->design.rake};
+    p->design.rake_maxit = d->rake_maxit;
+    p->design.rake_epsilon = d->rake_epsilon;
+    for (int i = 0; i < 9; i++) {
         free((char *)*dst[i]);
         *dst[i] = NULL;
         if (src[i] && !(*dst[i] = dupstr(src[i])))

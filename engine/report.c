@@ -2485,6 +2485,11 @@ static void design_summary(const report *r, char *buf, size_t n)
     if (len < n && d->poststratify)
         len += (size_t)snprintf(buf + len, n - len, "post-stratified on %s (totals: %s), ",
                                 d->poststratify, d->population);
+    if (len < n && d->rake) {
+        char cols[512];
+        shopstat_rake_columns(d->rake, cols, sizeof cols);
+        len += (size_t)snprintf(buf + len, n - len, "raked on %s, ", cols);
+    }
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
      * it to, whatever the default says) */
     if (len < n && d->repweights)
@@ -2692,6 +2697,13 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
         shopstat_json_string(f, d->poststratify);
         fputs(", \"population\": ", f);
         shopstat_json_string(f, d->population);
+    }
+    if (d->rake) { /* (the margins as given: COLS=FILE, one a line) */
+        fputs(", \"rake\": ", f);
+        shopstat_json_string(f, d->rake);
+        fprintf(f, ", \"rake_maxit\": %d, \"rake_epsilon\": %.17g",
+                d->rake_maxit > 0 ? d->rake_maxit : 10,
+                d->rake_epsilon > 0 ? d->rake_epsilon : 1.0);
     }
     fputs(", \"repweights\": ", f);
     shopstat_json_opt_string(f, d->repweights);

@@ -2592,10 +2592,80 @@ static shopstat_status parse_replicates(ctx *c, yaml_node_t *n)
     return SHOPSTAT_OK;
 }
 
+/* rake: [{margin: age, population: pop_age.csv}, {margin: [region, sex], population: ...}]
+ * (R's rake): design_opts.rake, each margin "COLS=FILE" on a line of its own, the files
+ * relative to the spec as data: is. */
+static shopstat_status parse_rake(ctx *c, yaml_node_t *n, const char **out)
+{
+    static const char *const keys[] = {"margin", "population"};
+    if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+        return FAIL(c, n,
+                    "rake: give the margins as a list: [{margin: age, population: "
+                    "pop_age.csv}, {margin: [region, sex], population: pop_rs.csv}]");
+    size_t k = seq_len(n);
+    if (k > SHOPSTAT_SPEC_MAX_ITEMS)
+        return shopstat_error_set(c->err, SHOPSTAT_ELIMIT, c->path, pos_of(n).line,
+                                  pos_of(n).col, "rake has too many margins");
+    const char ***cols = zalloc(c, k, sizeof *cols);
+    size_t *ncols = zalloc(c, k, sizeof *ncols);
+    const char **files = zalloc(c, k, sizeof *files);
+    if (!cols || !ncols || !files)
+        return SHOPSTAT_ENOMEM;
+    size_t len = 1;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *item = node(c, n->data.sequence.items.start[i]);
+        shopstat_status st = CHECK_MAP(c, item, "a margin of rake", keys);
+        if (st)
+            return st;
+        yaml_node_t *m = get(c, item, "margin"), *pop = get(c, item, "population");
+        if (!m || !pop)
+            return FAIL(c, item,
+                        "a margin of rake needs margin: (its column, or columns) and "
+                        "population: (the file of its cells' population totals)");
+        shopstat_pos *lpos = NULL;
+        if ((st = text_list(c, m, "margin", &cols[i], &lpos, &ncols[i])))
+            return st;
+        if (ncols[i] == 0)
+            return FAIL(c, m, "margin: give the column (or columns) of the margin");
+        for (size_t j = 0; j < ncols[i]; j++) {
+            const char *name = cols[i][j];
+            if (!*name || strchr(name, ',') || strchr(name, '=') || strchr(name, '\n'))
+                return shopstat_error_set(c->err, SHOPSTAT_EUSAGE, c->path, lpos[j].line,
+                                          lpos[j].col,
+                                          "margin: '%s' is no column name (give the columns "
+                                          "as a list: [region, sex])",
+                                          name);
+            len += strlen(name) + 1;
+        }
+        const char *file = NULL;
+        if ((st = scalar(c, pop, "population", &file)))
+            return st;
+        if (!*file || strchr(file, '\n'))
+            return FAIL(c, pop, "population: must be a file name");
+        if ((st = spec_relative(c, file, &files[i])))
+            return st;
+        len += strlen(files[i]) + 2;
+    }
+    char *joined = zalloc(c, len, 1);
+    if (!joined)
+        return SHOPSTAT_ENOMEM;
+    *out = joined;
+    for (size_t i = 0; i < k; i++) {
+        if (i)
+            *joined++ = '\n';
+        for (size_t j = 0; j < ncols[i]; j++)
+            joined += sprintf(joined, "%s%s", j ? "," : "", cols[i][j]);
+        joined += sprintf(joined, "=%s", files[i]);
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status parse_design(ctx *c, yaml_node_t *n)
 {
-    static const char *const keys[] = {"weight",     "strata",     "psu",         "fpc",
-                                       "lonely_psu", "replicates", "poststratify", "population"};
+    static const char *const keys[] = {"weight",       "strata",     "psu",
+                                       "fpc",          "lonely_psu", "replicates",
+                                       "poststratify", "population", "rake",
+                                       "rake_maxit",   "rake_epsilon"};
     shopstat_spec_info *in = &c->s->info;
     if (!n || is_null(n))
         return SHOPSTAT_OK;
@@ -2671,6 +2741,29 @@ static shopstat_status parse_design(ctx *c, yaml_node_t *n)
         return FAIL(c, ps,
                     "poststratify: is not supported with replicates: yet (R re-post-stratifies "
                     "each replicate); post-stratify a design of strata, psu and fpc");
+    yaml_node_t *rk = get(c, n, "rake"), *mi = get(c, n, "rake_maxit"),
+                *ep = get(c, n, "rake_epsilon");
+    if (rk && (st = parse_rake(c, rk, &in->design.rake)))
+        return st;
+    if (rk && ps)
+        return FAIL(c, rk,
+                    "rake: and poststratify: together are not supported: give the post-strata "
+                    "as one more margin of rake:");
+    if (rk && in->design.repweights)
+        return FAIL(c, rk,
+                    "rake: is not supported with replicates: (R rakes each replicate); rake a "
+                    "design of strata, psu and fpc");
+    if ((mi || ep) && !rk)
+        return FAIL(c, mi ? mi : ep, "%s: tunes rake:, which is not given",
+                    mi ? "rake_maxit" : "rake_epsilon");
+    double x = 0;
+    if (mi && (st = number(c, mi, "rake_maxit", 1, 100000, &x)))
+        return st;
+    if (mi && x != floor(x))
+        return FAIL(c, mi, "rake_maxit must be a whole number of rounds");
+    in->design.rake_maxit = (int)x;
+    if (ep && (st = number(c, ep, "rake_epsilon", 1e-300, 1e100, &in->design.rake_epsilon)))
+        return st;
     return SHOPSTAT_OK;
 }
 

@@ -131,6 +131,16 @@
 #define ps_calibrate shopstat_internal_ps_calibrate
 #define ps_free shopstat_internal_ps_free
 #define ps_cov shopstat_internal_ps_cov
+#define ps_read_population shopstat_internal_ps_read_population
+#define ps_parse_cols shopstat_internal_ps_parse_cols
+#define ps_join_key shopstat_internal_ps_join_key
+#define ps_show_key shopstat_internal_ps_show_key
+#define ps_zero_row shopstat_internal_ps_zero_row
+#define rake_bind shopstat_internal_rake_bind
+#define rake_row shopstat_internal_rake_row
+#define rake_fit shopstat_internal_rake_fit
+#define rake_resid shopstat_internal_rake_resid
+#define rake_free shopstat_internal_rake_free
 #define totals_ratio_vars shopstat_internal_totals_ratio_vars
 #define totals_same_domain shopstat_internal_totals_same_domain
 

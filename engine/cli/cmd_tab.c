@@ -21,6 +21,7 @@ const char cmd_tab_help[] =
     "  --weight COL  --strata COL  --psu COL  --fpc COL\n"
     "  --lonely-psu fail|remove|certainty|adjust|average   (default fail, as R)\n"
     "  --poststratify COL[,COL] --population FILE   post-strata's totals: postStratify\n"
+    "  --rake COL[,COL]=FILE (a margin each; rake) --rake-maxit N --rake-epsilon E\n"
     "replicate weights (instead of --strata/--psu/--fpc; --weight = full-sample weight):\n"
     "  --repweights PREFIX|C1,C2,...  columns PREFIX1, PREFIX2, ... (numeric order) or a list\n"
     "  --reptype brr|fay|jk1|jkn|jk2|bootstrap|sdr  scales as R's svrepdesign\n"

@@ -171,6 +171,8 @@ static const struct {
     {"design_opts.bootstrap_average", "--bootstrap-average", NULL},
     {"design_opts.poststratify", "--poststratify", NULL},
     {"design_opts.population", "--population", NULL},
+    {"design_opts.rake_maxit", "--rake-maxit", NULL},
+    {"design_opts.rake", "--rake", NULL},
     {"replicate_opts.weight", "--weight", NULL},
     {"replicate_opts.strata", "--strata", NULL},
     {"replicate_opts.psu", "--psu", NULL},

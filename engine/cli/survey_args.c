@@ -30,7 +30,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--rscales",     "--mse",        "--no-mse",       "--bootstrap-average", "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
         "--format",      "--output",     "--none-in-base", "--dedupe", "--poststratify",
-        "--population", NULL};
+        "--population", "--rake", "--rake-maxit", "--rake-epsilon", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",     "--chart",
                                       "--chart-size", "--chart-type", "--title",     "--subtitle",
                                       "--source",     "--sort",       "--zoom",      "--levels",
@@ -423,8 +423,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
-    static const char *const design_once[] = {"--format",       "-o|--output", "--codes-sep",
-                                              "--poststratify", "--population", NULL};
+    static const char *const design_once[] = {"--format",       "-o|--output",  "--codes-sep",
+                                              "--poststratify", "--population", "--rake-maxit",
+                                              "--rake-epsilon", NULL};
     static const char *const tab_once[] = {
         "--ci",         "--level",     "--chart",    "--chart-size",
         "--chart-type", "--title",     "--subtitle", "--source",
@@ -474,6 +475,41 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             if (v && !*v)
                 return cli_usage_error("--population needs a file name");
             a->data_opts.design.population = v;
+        } else if (FLAG("--rake")) {
+            if (v && (!strchr(v, '=') || *v == '=' || v[strlen(v) - 1] == '=' ||
+                      strchr(v, '\n')))
+                return cli_usage_error("--rake needs COL=FILE or COL,COL=FILE (a margin's "
+                                       "columns and the file of its population totals), not "
+                                       "'%s'",
+                                       v);
+            if (v) {
+                size_t old = a->rake ? strlen(a->rake) : 0, n = strlen(v);
+                char *b = realloc(a->rake, old + n + 2);
+                if (!b)
+                    return cli_oom();
+                if (old)
+                    b[old++] = '\n';
+                memcpy(b + old, v, n + 1);
+                a->rake = b;
+                a->data_opts.design.rake = b;
+            }
+        } else if (FLAG("--rake-maxit")) {
+            char *end;
+            long x = v ? strtol(v, &end, 10) : 1;
+            if (v && (!*v || *end || x < 1 || x > 100000))
+                return cli_usage_error("--rake-maxit needs a whole number of rounds from 1 to "
+                                       "100000 (R's maxit; default 10), not '%s'",
+                                       v);
+            a->data_opts.design.rake_maxit = (int)x;
+        } else if (FLAG("--rake-epsilon")) {
+            char *end;
+            double x = v ? strtod(v, &end) : 1;
+            if (v && (!*v || *end || !(x > 0) || !isfinite(x)))
+                return cli_usage_error("--rake-epsilon needs a number above 0 (R's epsilon: in "
+                                       "weight units, below 1 a fraction of the weights' sum; "
+                                       "default 1), not '%s'",
+                                       v);
+            a->data_opts.design.rake_epsilon = x;
         } else if (FLAG("--var")) {
             if (v && shopstat_plan_add_single(a->plan, v, v, &err))
                 return cli_fail(&err);
@@ -661,6 +697,11 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                                                                 : "--population",
                                a->data_opts.design.poststratify ? "--population"
                                                                 : "--poststratify");
+    if ((a->data_opts.design.rake_maxit || a->data_opts.design.rake_epsilon) &&
+        !a->data_opts.design.rake)
+        return cli_usage_error("%s: %s tunes --rake, which is not given", cmd,
+                               a->data_opts.design.rake_maxit ? "--rake-maxit"
+                                                              : "--rake-epsilon");
     if (shopstat_plan_set_design(a->plan, &a->data_opts.design, &err))
         return cli_fail(&err);
     if (cli_check_output(a->output, a->data) || cli_check_output(a->chart, a->data) ||
@@ -674,6 +715,9 @@ void survey_args_free(survey_args *a)
 {
     shopstat_plan_free(a->plan);
     cli_data_opts_free(&a->data_opts);
+    free(a->rake);
+    a->rake = NULL;
+    a->data_opts.design.rake = NULL;
     a->plan = NULL;
     free(a->base);
     a->base = NULL;
@@ -984,6 +1028,12 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         *out = NULL;
         return cli_fail(&err);
     }
+    size_t rake_iter = 0;
+    if (!shopstat_totals_rake_converged(*out, &rake_iter))
+        cli_warn("Raking did not converge after %zu iterations (R's rake warns too; the "
+                 "estimates are those of the last round: raise --rake-maxit or "
+                 "--rake-epsilon)",
+                 rake_iter);
     for (size_t q = 0; q < shopstat_totals_nquestions(*out); q++)
         if (shopstat_totals_question_partly_blank(*out, q))
             cli_warn("--multi %s: rows that answer some of its columns and leave others blank "

@@ -17,6 +17,7 @@ enum { ARGS_TAB = 1, ARGS_COMPARE = 2, ARGS_CHISQ = 4, ARGS_SCORE = 8 };
 typedef struct survey_args {
     const char *data;
     char rep_note[160];      /* shopstat_rep_note of the design, for ctx->rep_note */
+    char *rake;              /* the --rake margins joined by '\n' (design_opts.rake) */
     cli_data_opts data_opts; /* --delimiter ... --missing, --weight --strata --psu --fpc */
     shopstat_plan *plan;
     shopstat_tab_opts tab;

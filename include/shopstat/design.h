@@ -123,7 +123,21 @@ typedef struct shopstat_design_opts {
      * weights SHOPSTAT_EUSAGE). NULL: none. */
     const char *poststratify;
     const char *population;
+    /* Raking (R's rake): the margins, one a line ('\n' between them), each
+     * "COL[,COL...]=FILE", FILE a population file as above for the cross of the COLs. The
+     * weights are raked to every margin in turn (R's postStratify on each) until the table
+     * of the margins' joint cells moves by less than rake_epsilon, or rake_maxit times;
+     * the variance is R's for the raked design. Every margin's totals must sum to the same
+     * population (within 1e-6 of it). Not with poststratify, nor replicate weights
+     * (SHOPSTAT_EUSAGE). NULL: none. */
+    const char *rake;
+    int rake_maxit;      /* rounds at most; 0: R's 10 */
+    double rake_epsilon; /* in weight units, below 1 a fraction of the weights' sum; 0: R's 1 */
 } shopstat_design_opts;
+
+/* design_opts.rake's margins by their columns, "stype; sch_wide", into buf (n bytes, cut to
+ * fit; "" when n is 0 nothing is written). */
+void shopstat_rake_columns(const char *rake, char *buf, size_t n);
 
 /* Fill o with the defaults: no column (an unweighted design of independent rows), lonely
  * PSUs an error (SHOPSTAT_LONELY_FAIL, R's default), no replicate type, rho and repscale

@@ -145,6 +145,8 @@ typedef struct shopstat_tab_context {
     const shopstat_totals *totals;
     /* post-stratification (design_opts.poststratify): its columns, NULL without */
     const char *poststratify;
+    /* raking (design_opts.rake): its margins, NULL without */
+    const char *rake;
 } shopstat_tab_context;
 
 /* ctx filled for the totals t a view shows (every field set; none is left to a zeroed

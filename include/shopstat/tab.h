@@ -315,6 +315,11 @@ int shopstat_totals_fpc_fractions(const shopstat_totals *t);
  * equal to the PSUs sampled: a census), so that every standard error is 0; 0 otherwise or
  * without --fpc. R's svydesign refuses an fpc of 1 in every row (neither all > 1 nor all < 1). */
 int shopstat_totals_fpc_census(const shopstat_totals *t);
+/* A raked design (design_opts.rake): 0 when the raking stopped at rake_maxit rounds
+ * without converging (R warns "Raking did not converge after N iterations"; the estimates
+ * are those of the last round), *iterations (may be NULL) then N. 1 otherwise, and for
+ * a design not raked. */
+int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations);
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 

@@ -3160,5 +3160,34 @@ out=$($S report "$T/ps_nopop.yml" -o "$T/ps_nopop" 2>&1); rc=$?
 check "poststratify: without population: exit 2 at the key ($rc: $out)" test "$rc" = 2 -a \
     "$out" = "$T/ps_nopop.yml:6:57: error: poststratify: needs population: too (the post-strata's columns and the file of their population totals)"
 
+# ---- design: rake: (R's rake): every table and comparison equals shopstat tab / compare
+# --rake (whose numbers tests/oracle's rake/ cases check against R); a margin without
+# population: is an error at it ----
+RKF=(tests/oracle/data/apiclus1.csv --weight pw --psu dnum --fpc fpc
+    --rake stype=tests/oracle/rake/pop_stype.csv --rake sch_wide=tests/oracle/rake/pop_sch_wide.csv)
+if $S report tests/report/specs/rake.yml -o "$T/rk" --quiet 2>"$T/rk.err"; then
+    $S tab "${RKF[@]}" --var awards --segment 'big=api00:>=700' --format csv | tail -n +2 >"$T/rk_tab"
+    grep '^awards,' "$T/rk/tables.csv" | cut -d, -f2- >"$T/rk_rep"
+    check "rake: awards table = shopstat tab --rake" cmp -s "$T/rk_tab" "$T/rk_rep"
+    $S compare "${RKF[@]}" --var awards --segment 'big=api00:>=700' --pair big:all --format csv |
+        tail -n +2 >"$T/rk_cmp"
+    tail -n +2 "$T/rk/comparisons.csv" | cut -d, -f2- >"$T/rk_repcmp"
+    check "rake: big:all = shopstat compare --rake" cmp -s "$T/rk_cmp" "$T/rk_repcmp"
+    check "rake: awards' SE is R's 0.0217887" grep -q '^awards,awards,No,all,.*,0.0217887287181942' \
+        "$T/rk/tables.csv"
+    check "rake: report.md's design line says so" grep -q \
+        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), raked on stype; sch\\_wide, ' \
+        "$T/rk/report.md"
+    check "rake: run.json's design names the margins" grep -q '"rake": "stype=.*pop_stype.csv\\nsch_wide=.*", "rake_maxit": 10, "rake_epsilon": 1' \
+        "$T/rk/run.json"
+else
+    ko "report rake.yml failed: $(cat "$T/rk.err")"
+fi
+sed 's/, population: [^}]*pop_sch_wide.csv}/}/' tests/report/specs/rake.yml >"$T/rk_nopop.yml"
+sed -i 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' "$T/rk_nopop.yml"
+out=$($S report "$T/rk_nopop.yml" -o "$T/rk_nopop" 2>&1); rc=$?
+check "rake: a margin without population: exit 2 at it ($rc: $out)" test "$rc" = 2 -a \
+    "$out" = "$T/rk_nopop.yml:12:7: error: a margin of rake needs margin: (its column, or columns) and population: (the file of its cells' population totals)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

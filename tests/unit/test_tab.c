@@ -971,6 +971,71 @@ static void test_poststratify_as_r(void **state)
     remove_tmp(pop);
 }
 
+/* Raking (design_opts.rake, R's rake) on sex and age, two margins of 85: the figures are
+ * R's (svymean on rake(svydesign(ids = ~psu, weights = ~w), list(~sex, ~age), ...)), the
+ * share of the raked weights and its SE, in all and among the men; with rake_maxit 1 and
+ * rake_epsilon 1e-12 R's estimate after one round, not converged (R warns). */
+static void test_rake_as_r(void **state)
+{
+    (void)state;
+    char *sex = write_tmp("sex,Freq\nm,45\nf,40\n");
+    char *age = write_tmp("age,N\nyoung,50\nold,35\n");
+    char margins[600];
+    snprintf(margins, sizeof margins, "sex=%s\nage=%s", sex, age);
+    const char *data = "psu,w,sex,age,q\n1,1,m,young,1\n1,2,f,old,2\n2,1,m,old,1\n"
+                       "2,2.5,f,young,2\n3,1.5,f,young,1\n3,2,m,young,2\n4,1,f,old,1\n"
+                       "4,3,m,old,2\n5,1,m,young,2\n5,0.5,m,old,1\n";
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    d.psu = "psu";
+    d.rake = margins;
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "men=sex:m", NULL), SHOPSTAT_OK);
+    run r = tab(data, p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    size_t iter = 99;
+    assert_int_equal(shopstat_totals_rake_converged(r.t, &iter), 1);
+    const shopstat_estimate *e = find(&r, "1", "all");
+    assert_close(e->base_weight, 85, 1e-12);
+    assert_close(e->proportion, 0.32196143676531236, 1e-9);
+    assert_close(e->se, 0.073391725771062205, 1e-8);
+    assert_close(e->df, 4, 0);
+    e = find(&r, "1", "men");
+    assert_close(e->base_weight, 44.994110610110987, 1e-12); /* (R: not 45, age raked last) */
+    assert_close(e->proportion, 0.28814305546128161, 1e-9);
+    assert_close(e->se, 0.24825236410666887, 1e-8);
+    run_free(&r);
+    d.rake_maxit = 1;
+    d.rake_epsilon = 1e-12;
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    r = tab(data, p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_rake_converged(r.t, &iter), 0);
+    assert_int_equal(iter, 1);
+    e = find(&r, "1", "all");
+    assert_close(e->proportion, 0.32248166442149379, 1e-12);
+    assert_close(e->se, 0.074083932521951196, 1e-10);
+    run_free(&r);
+    /* not with poststratify, nor replicate weights */
+    shopstat_error err;
+    d.poststratify = "sex";
+    d.population = sex;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "design_opts.poststratify"));
+    d.poststratify = d.population = NULL;
+    d.psu = NULL;
+    d.repweights = "rw";
+    d.reptype = SHOPSTAT_REP_JK1;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "replicate weights"));
+    shopstat_plan_free(p);
+    remove_tmp(sex);
+    remove_tmp(age);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -996,6 +1061,7 @@ int main(void)
         cmocka_unit_test(test_failure_clears_results),
         cmocka_unit_test(test_options_checked),
         cmocka_unit_test(test_poststratify_as_r),
+        cmocka_unit_test(test_rake_as_r),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,418 @@
+/* Raking (R's rake): the margins' population files, the iterative fitting, the sweeps. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define RAKE_SWEEPS 10       /* svyrecvar's fixed count for a "raking" object */
+#define RAKE_MAXIT 10        /* rake()'s control$maxit */
+#define RAKE_EPSILON 1.0     /* and control$epsilon */
+#define RAKE_TOTALS_REL 1e-6 /* margins' totals that differ more are refused */
+
+typedef struct rake_state {
+    ps_state *m; /* the margins: each one's columns (in the data), cells, totals, file */
+    size_t nm;
+    size_t *radix; /* cells of each margin */
+    int maxit;
+    double epsilon;
+    /* after the pass, per joint cell j (those with rows) */
+    size_t J;
+    uint32_t *lev; /* lev[j nm + m]: its cell of margin m */
+    double *f;     /* f[m J + j]: its factor after margin m in the last iteration */
+    double *n;     /* its rows */
+    int converged;
+    size_t iter;
+} rake_state;
+
+static shopstat_status nomem(shopstat_error *err)
+{
+    return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+void rake_free(rake_state *rk)
+{
+    if (!rk)
+        return;
+    for (size_t m = 0; m < rk->nm; m++) {
+        ps_state *p = &rk->m[m];
+        free(p->cols);
+        strmap_free(&p->strata);
+        free(p->N);
+        free(p->line);
+        free(p->path);
+        free(p->kbuf);
+    }
+    free(rk->m);
+    free(rk->radix);
+    free(rk->lev);
+    free(rk->f);
+    free(rk->n);
+    free(rk);
+}
+
+/* One margin "COL[,COL]=FILE" (len bytes of spec). */
+static shopstat_status bind_margin(shopstat_totals *t, ps_state *p, const char *spec, size_t len,
+                                   shopstat_error *err)
+{
+    const char *eq = memchr(spec, '=', len);
+    if (!eq || eq == spec || eq + 1 == spec + len)
+        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                  "design_opts.rake margin '%.*s' is not COL[,COL]=FILE (the "
+                                  "margin's columns, then the file of its population totals)",
+                                  (int)len, spec);
+    size_t cl = (size_t)(eq - spec), fl = len - cl - 1;
+    char *cols = malloc(cl + 1), *file = malloc(fl + 1);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!cols || !file) {
+        st = nomem(err);
+        goto out;
+    }
+    memcpy(cols, spec, cl);
+    cols[cl] = '\0';
+    memcpy(file, eq + 1, fl);
+    file[fl] = '\0';
+    smap_init(&p->strata);
+    if ((st = ps_parse_cols(p, cols, cl, "design_opts.rake", err)) ||
+        (st = ps_read_population(p, file, "design_opts.rake", cols, "margin cell", err)))
+        goto out;
+    for (size_t j = 0; j < p->ncols && !st; j++) {
+        size_t idx;
+        if (!(st = shopstat_reader_column(t->reader, p->kbuf + p->cols[j], "rake", &idx, err)))
+            p->cols[j] = idx;
+    }
+out:
+    free(cols);
+    free(file);
+    return st;
+}
+
+shopstat_status rake_bind(shopstat_totals *t, shopstat_error *err)
+{
+    const shopstat_design_opts *d = &t->plan->design;
+    rake_state *rk = t->ps->rk = calloc(1, sizeof *rk);
+    if (!rk)
+        return nomem(err);
+    rk->maxit = d->rake_maxit > 0 ? d->rake_maxit : RAKE_MAXIT;
+    rk->epsilon = d->rake_epsilon > 0 ? d->rake_epsilon : RAKE_EPSILON;
+    size_t nm = 1;
+    for (const char *s = d->rake; *s; s++)
+        nm += *s == '\n';
+    rk->m = calloc(nm, sizeof *rk->m);
+    rk->radix = calloc(nm, sizeof *rk->radix);
+    if (!rk->m || !rk->radix)
+        return nomem(err);
+    uint64_t cells = 1;
+    double total0 = 0;
+    for (const char *s = d->rake; rk->nm < nm; rk->nm++) {
+        const char *e = strchr(s, '\n');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        ps_state *p = &rk->m[rk->nm];
+        shopstat_status st = bind_margin(t, p, s, len, err);
+        if (st)
+            return st;
+        rk->radix[rk->nm] = p->strata.n;
+        cells *= p->strata.n;
+        if (cells > UINT32_MAX)
+            return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
+                                      "design_opts.rake: the margins cross into more than "
+                                      "%lu cells",
+                                      (unsigned long)UINT32_MAX);
+        /* every margin counts the same population: R rakes margins whose totals differ
+         * all the same, and its weights then sum to the last margin's total, the earlier
+         * margins missed; shopstat refuses them */
+        double total = 0;
+        for (size_t g = 0; g < p->strata.n; g++)
+            total += p->N[g];
+        if (rk->nm == 0)
+            total0 = total;
+        else if (fabs(total - total0) > RAKE_TOTALS_REL * total0)
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, p->path, 1, 1,
+                                      "this margin's population totals sum to %.15g, the "
+                                      "first margin's (%s) to %.15g: every margin must count "
+                                      "the same population (raking cannot meet both)",
+                                      total, rk->m[0].path, total0);
+        s = e ? e + 1 : s + len;
+    }
+    return SHOPSTAT_OK;
+}
+
+shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g, shopstat_error *err)
+{
+    rake_state *rk = t->ps->rk;
+    uint64_t id = 0;
+    for (size_t m = 0; m < rk->nm; m++) {
+        ps_state *p = &rk->m[m];
+        for (size_t j = 0; j < p->ncols; j++) {
+            size_t c = p->cols[j];
+            if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
+                return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
+                                          row->pos[c].col,
+                                          "rake column '%s' is missing in this row: every "
+                                          "row needs its cell of each margin (R's rake stops "
+                                          "too)",
+                                          shopstat_reader_colname(t->reader, c));
+        }
+        size_t kl = ps_join_key(row, p->cols, p->ncols, &p->kbuf, &p->kcap);
+        if (kl == SIZE_MAX)
+            return nomem(err);
+        size_t lv = strmap_find(&p->strata, p->kbuf, kl, strmap_hash(p->kbuf, kl));
+        if (lv == (size_t)-1) {
+            char shown[200];
+            ps_show_key(p->kbuf, kl, shown, sizeof shown);
+            size_t c = p->cols[0];
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
+                                      row->pos[c].col,
+                                      "margin cell '%s' of this row is not in the population "
+                                      "file %s: give its population total there",
+                                      shown, p->path);
+        }
+        id = id * rk->radix[m] + lv;
+    }
+    *g = (long)id;
+    return SHOPSTAT_OK;
+}
+
+typedef struct code_unit {
+    uint32_t code;
+    uint32_t u;
+} code_unit;
+
+static int by_code(const void *a, const void *b)
+{
+    const code_unit *x = a, *y = b;
+    if (x->code != y->code)
+        return x->code < y->code ? -1 : 1;
+    return (x->u > y->u) - (x->u < y->u);
+}
+
+/* A margin cell without weight: R's postStratify stops ("Some strata absent from
+ * sample"). */
+static shopstat_status empty_cell(const shopstat_totals *t, const ps_state *p, size_t l, int rows,
+                                  shopstat_error *err)
+{
+    char shown[200];
+    ps_show_key(SMAP_KEY(&p->strata, l), SMAP_LEN(&p->strata, l), shown, sizeof shown);
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, p->path, p->line[l], 1,
+                              rows ? "margin cell '%s' has rows in %s but their weights sum "
+                                     "to 0: its weights cannot be raked to its total"
+                                   : "margin cell '%s' has no row in %s (R's rake stops too): "
+                                     "leave its line out, or join it to a neighbouring cell "
+                                     "in every margin",
+                              shown, t->path);
+}
+
+shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
+{
+    ps_state *ps = t->ps;
+    rake_state *rk = ps->rk;
+    size_t npu = ps->npu, nm = rk->nm;
+    int fpcw = t->fcol != SIZE_MAX && !t->has_weight;
+    /* the joint cells with rows, numbered in the order of their ids */
+    code_unit *cu = malloc((npu ? npu : 1) * sizeof *cu);
+    if (!cu)
+        return nomem(err);
+    for (size_t u = 0; u < npu; u++)
+        cu[u] = (code_unit){ps->g[u], (uint32_t)u};
+    qsort(cu, npu, sizeof *cu, by_code);
+    size_t J = 0;
+    for (size_t i = 0; i < npu; i++) {
+        if (i && cu[i].code != cu[i - 1].code)
+            J++;
+        ps->g[cu[i].u] = (uint32_t)J;
+    }
+    J += npu > 0;
+    rk->J = J;
+    rk->lev = calloc(J * nm + 1, sizeof *rk->lev);
+    rk->f = calloc(J * nm + 1, sizeof *rk->f);
+    rk->n = calloc(J + 1, sizeof *rk->n);
+    ps->r = calloc(J + 1, sizeof *ps->r);
+    double *W = calloc(3 * J + 1, sizeof *W), *Wc = W + J, *old = Wc + J;
+    size_t maxr = 0;
+    for (size_t m = 0; m < nm; m++)
+        maxr = rk->radix[m] > maxr ? rk->radix[m] : maxr;
+    double *S = calloc(maxr + 1, sizeof *S);
+    size_t *rows = calloc(maxr + 1, sizeof *rows);
+    shopstat_status st = SHOPSTAT_OK;
+    if (!rk->lev || !rk->f || !rk->n || !ps->r || !W || !S || !rows) {
+        st = nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < npu; i++) {
+        size_t j = ps->g[cu[i].u];
+        if (i == 0 || cu[i].code != cu[i - 1].code) {
+            uint32_t code = cu[i].code;
+            for (size_t m = nm; m-- > 0;) {
+                rk->lev[j * nm + m] = (uint32_t)(code % rk->radix[m]);
+                code /= (uint32_t)rk->radix[m];
+            }
+        }
+    }
+    for (size_t u = 0; u < npu; u++) {
+        size_t j = ps->g[u];
+        double c = fpcw ? t->st[ps->pu[u].stratum].w_fpc : 1;
+        ksum(&W[j], &Wc[j], c * ps->wsum[u]);
+        rk->n[j] += (double)ps->nrows[u];
+    }
+    /* R's svyrecvar divides each row's score by its raked weight (x / psw): a row of
+     * weight 0 gives 0/0, NaN, which the sweeps carry to every margin cell and so to every
+     * standard error (R prints NaN for each); shopstat says so instead */
+    size_t nzero = 0;
+    for (size_t u = 0; u < npu; u++)
+        nzero += ps->nzero[u];
+    if (nzero) { /* (the chunked pass knows no line: its error sends the rows to the exact
+                  * pass, whose zline is the first such row's) */
+        st = shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, ps->zline, ps->zcol,
+                                "this row's weight is 0: R's rake would give every standard "
+                                "error NaN (its variance divides each row's score by the "
+                                "row's weight); leave such rows out (--exclude) to rake the "
+                                "others");
+        goto out;
+    }
+    double Wsum = 0;
+    for (size_t j = 0; j < J; j++) {
+        W[j] += Wc[j];
+        old[j] = W[j];
+        ps->r[j] = 1;
+        Wsum += W[j];
+    }
+    /* R: an epsilon below 1 is a fraction of the sampling weights' sum */
+    double eps = rk->epsilon < 1 ? rk->epsilon * Wsum : rk->epsilon;
+    /* every margin cell of the population needs weight in the sample */
+    for (size_t m = 0; m < nm && !st; m++) {
+        memset(S, 0, rk->radix[m] * sizeof *S);
+        memset(rows, 0, rk->radix[m] * sizeof *rows);
+        for (size_t j = 0; j < J; j++) {
+            S[rk->lev[j * nm + m]] += W[j];
+            rows[rk->lev[j * nm + m]] = 1;
+        }
+        for (size_t l = 0; l < rk->radix[m] && !st; l++)
+            if (!(S[l] > 0))
+                st = empty_cell(t, &rk->m[m], l, (int)rows[l], err);
+    }
+    if (st)
+        goto out;
+    /* rake(): postStratify on each margin in turn; stop when the joint table moved less
+     * than epsilon, or after maxit rounds */
+    rk->iter = 0;
+    rk->converged = 0;
+    while (rk->iter < (size_t)rk->maxit) {
+        for (size_t m = 0; m < nm; m++) {
+            memset(S, 0, rk->radix[m] * sizeof *S);
+            for (size_t j = 0; j < J; j++)
+                S[rk->lev[j * nm + m]] += W[j] * ps->r[j];
+            for (size_t j = 0; j < J; j++) {
+                size_t l = rk->lev[j * nm + m];
+                ps->r[j] *= rk->m[m].N[l] / S[l];
+                rk->f[m * J + j] = ps->r[j];
+            }
+        }
+        double delta = 0;
+        for (size_t j = 0; j < J; j++) {
+            double x = W[j] * ps->r[j], dx = fabs(old[j] - x);
+            delta = dx > delta ? dx : delta;
+            old[j] = x;
+        }
+        if (delta < eps) {
+            rk->converged = 1;
+            break;
+        }
+        rk->iter++;
+    }
+    ps->ng = J;
+out:
+    free(cu);
+    free(W);
+    free(S);
+    free(rows);
+    return st;
+}
+
+void shopstat_rake_columns(const char *rake, char *buf, size_t n)
+{
+    size_t o = 0;
+    int copy = 1;
+    if (!n)
+        return;
+    for (const char *s = rake; *s && o + 3 < n; s++) {
+        if (*s == '\n') {
+            buf[o++] = ';';
+            buf[o++] = ' ';
+            copy = 1;
+        } else if (*s == '=' && copy) {
+            copy = 0;
+        } else if (copy) {
+            buf[o++] = *s;
+        }
+    }
+    buf[o] = '\0';
+}
+
+void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol)
+{
+    ps->zline = row->pos[wcol].line;
+    ps->zcol = row->pos[wcol].col;
+}
+
+int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
+{
+    const rake_state *rk = t->ps ? t->ps->rk : NULL;
+    if (!rk)
+        return 1;
+    if (iterations)
+        *iterations = rk->iter;
+    return rk->converged;
+}
+
+/* svyrecvar on a "raking" object: 10 times over the margins of the last iteration,
+ * x <- x - psw * ave(x / psw, margin), psw the weights that margin's postStratify left,
+ * ave an unweighted mean over the rows of the margin's cell. A row's x is w F y (w its
+ * design weight, F its joint cell's final factor, y its score's value), psw = w f_m, so
+ * x stays w (F y + b) with b constant in each joint cell: the mean over margin cell l is
+ * sum_{j in l} (F_j Y_j + n_j b_j) / f_mj over sum_{j in l} n_j (Y_j the joint cell's
+ * unweighted score sum, n_j its rows), and b_j falls by f_mj times it (no row has weight
+ * 0: rake_fit). The residual is then w F (y - c_j), c_j = -b_j / F_j. */
+shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K, double *c,
+                           shopstat_error *err)
+{
+    const rake_state *rk = t->ps->rk;
+    size_t J = rk->J, nm = rk->nm;
+    size_t maxr = 0;
+    for (size_t m = 0; m < nm; m++)
+        maxr = rk->radix[m] > maxr ? rk->radix[m] : maxr;
+    double *b = calloc(J * K + 1, sizeof *b);
+    double *sum = calloc(maxr * K + 1, sizeof *sum), *cnt = calloc(maxr + 1, sizeof *cnt);
+    if (!b || !sum || !cnt) {
+        free(b);
+        free(sum);
+        free(cnt);
+        return nomem(err);
+    }
+    const double *F = rk->f + (nm - 1) * J;
+    for (int it = 0; it < RAKE_SWEEPS; it++) {
+        for (size_t m = 0; m < nm; m++) {
+            const double *fm = rk->f + m * J;
+            memset(sum, 0, rk->radix[m] * K * sizeof *sum);
+            memset(cnt, 0, rk->radix[m] * sizeof *cnt);
+            for (size_t j = 0; j < J; j++) {
+                size_t l = rk->lev[j * nm + m];
+                cnt[l] += rk->n[j];
+                for (size_t k = 0; k < K; k++)
+                    sum[l * K + k] += (F[j] * Yg[j * K + k] + rk->n[j] * b[j * K + k]) / fm[j];
+            }
+            for (size_t j = 0; j < J; j++) {
+                size_t l = rk->lev[j * nm + m];
+                for (size_t k = 0; k < K; k++)
+                    b[j * K + k] -= fm[j] * (sum[l * K + k] / cnt[l]);
+            }
+        }
+    }
+    for (size_t j = 0; j < J; j++)
+        for (size_t k = 0; k < K; k++)
+            c[j * K + k] = -b[j * K + k] / F[j];
+    free(b);
+    free(sum);
+    free(cnt);
+    return SHOPSTAT_OK;
+}
