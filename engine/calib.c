@@ -288,13 +288,16 @@ shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen
     }
     for (size_t j = 0; j < ps->ncols; j++) {
         size_t c = ps->cols[j];
+        char hint[200];
         if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
             return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                       row->pos[c].col,
                                       "poststratify column '%s' is missing in this row: every "
                                       "row needs its post-stratum (R's postStratify stops "
-                                      "too)",
-                                      shopstat_reader_colname(t->reader, c));
+                                      "too)%s",
+                                      shopstat_reader_colname(t->reader, c),
+                                      reader_missing_hint(t->reader, c, row->fields[c],
+                                                          row->lens[c], hint, sizeof hint));
     }
     size_t kl = ps_join_key(row, ps->cols, ps->ncols, &ps->kbuf, &ps->kcap);
     if (kl == SIZE_MAX)
