@@ -3063,9 +3063,10 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     chart_frame(r, rt, j, rt->ndiffs > 0);
     co->type = so.type;
     co->sort = rt->t->sort;
-    /* a recognised text scale keeps its order in a bar chart, as a scale listed in values:
-     * does, unless the table says sort: */
-    if (!rt->t->sort_given && shopstat_scale_recognise(rt->level_labels, rt->nlevels, NULL))
+    /* a recognised text scale, or a numeric one without labels, keeps its order in a bar
+     * chart, as a scale listed in values: does, unless the table says sort: */
+    if (!rt->t->sort_given && (shopstat_scale_recognise(rt->level_labels, rt->nlevels, NULL) ||
+                               shopstat_scale_numeric(rt->level_labels, rt->nlevels)))
         co->sort = SHOPSTAT_CHART_SORT_NONE;
     co->sig_note = shopstat_chartset_sig_note(j->set);
     if (rt->by_note[0]) /* (the by: columns' bases do not add up to the base's: why) */

@@ -499,6 +499,26 @@ const char *shopstat_scale_recognise(const char *const *labels, size_t n, size_t
     return c >= 0 ? scales[c].name : NULL;
 }
 
+int shopstat_scale_numeric(const char *const *labels, size_t n)
+{
+    if (n < 3)
+        return 0;
+    long lo = 0, hi = 0;
+    for (size_t l = 0; l < n; l++) {
+        const char *p = labels[l];
+        char *end;
+        if (!p || !*p || !(*p == '-' || (*p >= '0' && *p <= '9')))
+            return 0;
+        long v = strtol(p, &end, 10);
+        if (*end || end == p || v < -1000000 || v > 1000000)
+            return 0;
+        lo = l == 0 || v < lo ? v : lo;
+        hi = l == 0 || v > hi ? v : hi;
+    }
+    long span = hi - lo + 1;
+    return span <= 11 && (long)n * 2 >= span;
+}
+
 long shopstat_scale_sides(const char *const *labels, size_t n, long neutral, unsigned char *side)
 {
     size_t nsub = 0, lo = n, hi = 0;

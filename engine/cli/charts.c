@@ -257,7 +257,8 @@ static void likert_unordered(const survey_args *a, const shopstat_totals *t,
     }
 }
 
-/* Whether chart d's levels are a recognised text scale (shopstat_scale_recognise). */
+/* Whether chart d's levels are a recognised text scale (shopstat_scale_recognise) or a
+ * numeric rating scale without labels (shopstat_scale_numeric). */
 static int scale_chart(const shopstat_chart_data *d)
 {
     const char **labs = calloc(d->nlevels + 1, sizeof *labs);
@@ -265,7 +266,8 @@ static int scale_chart(const shopstat_chart_data *d)
         return 0;
     for (size_t l = 0; l < d->nlevels; l++)
         labs[l] = d->levels[l].label ? d->levels[l].label : d->levels[l].code;
-    int r = shopstat_scale_recognise(labs, d->nlevels, NULL) != NULL;
+    int r = shopstat_scale_recognise(labs, d->nlevels, NULL) != NULL ||
+            shopstat_scale_numeric(labs, d->nlevels);
     free(labs);
     return r;
 }
@@ -667,8 +669,8 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         rc = cli_oom();
         goto done;
     }
-    /* a recognised text scale keeps its order in a bar chart (as --levels would) unless
-     * --sort is given */
+    /* a recognised text scale, or a numeric one without labels, keeps its order in a bar
+     * chart (as --levels would) unless --sort is given */
     lco = co;
     lco.sort = SHOPSTAT_CHART_SORT_NONE;
     for (size_t i = 0; i < nl; i++) {

@@ -41,6 +41,14 @@ int shopstat_scale_yes_level(const char *const label[2], const char *const code[
  * rank and the non-substantive answers after the scale in the order given. */
 const char *shopstat_scale_recognise(const char *const *labels, size_t n, size_t *order);
 
+/* Whether n labels are the points of a numeric rating scale given without labels: three or
+ * more whole numbers ("1" to "5", "0" to "10", "1" to "5" beside a "9") spanning at most 11
+ * values and holding at least half of them. Such a question's bar chart keeps its levels in
+ * their numeric order, as a recognised text scale does: sorted by share, a 1-5 rating read
+ * 4, 3, 5, 2, 1. Codes of a nominal question are whole numbers too; kept in code order, they
+ * read as the questionnaire lists them. */
+int shopstat_scale_numeric(const char *const *labels, size_t n);
+
 /* Where each of n levels (labels in display order) goes in a diverging Likert chart. */
 enum {
     SHOPSTAT_SCALE_LOW = 0, /* left of the centre */

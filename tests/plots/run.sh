@@ -1070,5 +1070,22 @@ for lv in 4 2; do
     fi
 done
 
+# --- a numeric rating scale without labels keeps its order in a bar chart ---------------------
+# svc_satisfaction's codes 1-5: sorted by size they read 4, 3, 5, 2, 1 (until 2026-12-04);
+# --sort all still sorts them, and two codes (yes/no) are sorted as before.
+sat_levels() { # chart FLAGS...: its level labels top to bottom
+    local f=$1; shift
+    "$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+        --strata region --psu panel "$@" --chart "$TMP/$f" -o /dev/null 2>"$TMP/err" ||
+        { echo "failed: $(cat "$TMP/err")"; return; }
+    pdftotext -layout "$TMP/$f" - | sed -n 's/^ *\([0-5]\)  .*/\1/p' | tr '\n' ' '
+}
+r=$(sat_levels sat.pdf --var svc_satisfaction)
+[ "$r" = "1 2 3 4 5 " ] && ok || fail "a 1-5 rating's bar chart: levels '$r', want '1 2 3 4 5 '"
+r=$(sat_levels sat_sorted.pdf --var svc_satisfaction --sort all)
+[ "$r" = "4 3 5 2 1 " ] && ok || fail "--sort all: levels '$r', want '4 3 5 2 1 '"
+r=$(sat_levels slow.pdf --var prob_slow)
+[ "$r" = "1 0 " ] && ok || fail "two codes by size: levels '$r', want '1 0 ' (56% and 44%)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

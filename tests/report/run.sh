@@ -813,7 +813,8 @@ if $S report tests/report/specs/sort_order.yml -o "$T/sort" --quiet 2>"$T/sort.e
     check "sort: and in a diff chart ($(levels_in scale-diff))" test "$(levels_in scale-diff)" = "$scale"
     check "sort: all sorts it by size ($(levels_in scale-sorted))" \
         test "$(levels_in scale-sorted)" = "Satisfied|Neither|Very satisfied|Dissatisfied|Very dissatisfied|"
-    check "sort: codes without values: by size ($(levels_in codes))" test "$(levels_in codes)" = "4|3|5|2|1|"
+    check "sort: codes 1-5 without values: a numeric scale, in its order ($(levels_in codes))" test "$(levels_in codes)" = "1|2|3|4|5|"
+    check "sort: all sorts them by size ($(levels_in codes-sorted))" test "$(levels_in codes-sorted)" = "4|3|5|2|1|"
     check "sort: none keeps the codes' order ($(levels_in codes-unsorted))" test "$(levels_in codes-unsorted)" = "1|2|3|4|5|"
     check "sort: codes with a score: keep their order ($(levels_in scored))" test "$(levels_in scored)" = "1|2|3|4|5|"
     check "sort: a recode's rules give its order in the chart ($(levels_in bracket))" \

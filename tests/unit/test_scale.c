@@ -407,6 +407,40 @@ static void test_yes_level(void **state)
         assert_int_equal(shopstat_scale_yes_level(cases[i].label, cases[i].code), cases[i].want);
 }
 
+/* shopstat_scale_numeric: whole numbers, three or more, spanning at most 11, half present */
+static void test_numeric(void **state)
+{
+    (void)state;
+    const char *five[] = {"3", "1", "2", "5", "4"};
+    assert_true(shopstat_scale_numeric(five, 5));
+    const char *eleven[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
+    assert_true(shopstat_scale_numeric(eleven, 11));
+    const char *dk[] = {"1", "2", "3", "4", "5", "9"}; /* a Don't know 9: span 9, 6 present */
+    assert_true(shopstat_scale_numeric(dk, 6));
+    const char *neg[] = {"-2", "-1", "0", "1", "2"};
+    assert_true(shopstat_scale_numeric(neg, 5));
+    const char *two[] = {"1", "2"}; /* yes/no codes: sorted by size as before */
+    assert_false(shopstat_scale_numeric(two, 2));
+    const char *twelve[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"};
+    assert_false(shopstat_scale_numeric(twelve, 12)); /* span 12 */
+    const char *code99[] = {"1", "2", "3", "99"}; /* a missing code left in */
+    assert_false(shopstat_scale_numeric(code99, 4));
+    const char *sparse[] = {"1", "6", "11"}; /* span 11, 3 present: under half */
+    assert_false(shopstat_scale_numeric(sparse, 3));
+    const char *half[] = {"1", "2", "9", "10"}; /* span 10, 4 present: under half */
+    assert_false(shopstat_scale_numeric(half, 4));
+    const char *fivepresent[] = {"1", "2", "3", "9", "10"}; /* span 10, 5 present: half */
+    assert_true(shopstat_scale_numeric(fivepresent, 5));
+    const char *dec[] = {"1", "1.5", "2"};
+    assert_false(shopstat_scale_numeric(dec, 3));
+    const char *text[] = {"1", "2", "Don't know"};
+    assert_false(shopstat_scale_numeric(text, 3));
+    const char *blank[] = {"1", "2", ""};
+    assert_false(shopstat_scale_numeric(blank, 3));
+    const char *sign[] = {"1", "2", "-"};
+    assert_false(shopstat_scale_numeric(sign, 3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,7 +448,7 @@ int main(void)
         cmocka_unit_test(test_other_languages), cmocka_unit_test(test_not_a_scale),
         cmocka_unit_test(test_nonsubstantive),  cmocka_unit_test(test_sides),
         cmocka_unit_test(test_time_order),      cmocka_unit_test(test_time_order_impossible),
-        cmocka_unit_test(test_yes_level),
+        cmocka_unit_test(test_yes_level),       cmocka_unit_test(test_numeric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
