@@ -2339,8 +2339,8 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
         }
     }
     if (nrest && !nshown)
-        fprintf(f, "Compared with the rest: no difference is significant (adjusted p >= %g)%s.",
-                r->in->alpha_low,
+        fprintf(f, "Compared with the rest: no difference is significant (%s >= %g)%s.",
+                r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low,
                 nuntested ? "; segments of effective base under 10 are not tested" : "");
     else if (!nrest && nuntested)
         fputs("Compared with the rest: not tested (effective base under 10).", f);
@@ -3030,6 +3030,7 @@ static shopstat_status build_chart(report *r, rtable *rt, chart_job *j, shopstat
     so.diffs = rt->ddiffs;
     so.ndiffs = rt->ndiffs;
     so.alpha = r->in->alpha;
+    so.unadjusted = r->in->adjust == SHOPSTAT_ADJUST_NONE;
     so.label = chart_label;
     so.label_ctx = (void *)r;
     so.base_note = rt->chart_base;

@@ -533,15 +533,15 @@ static shopstat_status chartset_build_c(const shopstat_estimate *e, size_t n,
     }
     if ((likert ? o->nside_diffs : o->ndiffs) && o->type != SHOPSTAT_CHART_DIFF)
         sig_legend(s, s->sig_note, sizeof s->sig_note, e, n, o,
-                   o->type == SHOPSTAT_CHART_LIKERT ? "p" : "adjusted p",
+                   o->type == SHOPSTAT_CHART_LIKERT || o->unadjusted ? "p" : "adjusted p",
                    o->type == SHOPSTAT_CHART_LIKERT);
     /* bars compared with nothing to mark: said, so that no marker does not read as no test */
     if (o->ndiffs && o->type == SHOPSTAT_CHART_BARS && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
             snprintf(s->rest_note, sizeof s->rest_note,
-                     "Compared: no difference between the bars is significant (adjusted p < "
-                     "%g)%s.",
-                     o->alpha, s->untested_low ? "; bars of effective base under 10 not tested" : "");
+                     "Compared: no difference between the bars is significant (%s < %g)%s.",
+                     o->unadjusted ? "p" : "adjusted p", o->alpha,
+                     s->untested_low ? "; bars of effective base under 10 not tested" : "");
         else if (s->untested_low)
             snprintf(s->rest_note, sizeof s->rest_note,
                      "Compared: not tested (effective base under 10).");

@@ -591,6 +591,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     so.diffs = diffs;
     so.ndiffs = ndiffs;
     so.alpha = a->alpha;
+    so.unadjusted = a->adjust == SHOPSTAT_ADJUST_NONE;
     shopstat_difference *sides = NULL;
     size_t nsides = 0;
     if (so.type == SHOPSTAT_CHART_LIKERT && t && ndiffs &&

@@ -50,6 +50,10 @@ typedef struct shopstat_chartset_opts {
      * a question's two lines mirror each other too (each wave's shares sum to 1): the
      * chart draws the same level's line alone, unless this is 1. */
     int diff_all_levels;
+    /* 1 = the diffs' p_adjusted are p-values not adjusted for multiple comparisons
+     * (SHOPSTAT_ADJUST_NONE): the markers' footer says "p < 0.05", not "adjusted p < 0.05"
+     * (appended; 0 by default) */
+    int unadjusted;
 } shopstat_chartset_opts;
 
 /* Fill o with the defaults: bars, alpha 0.05, every pointer NULL and count 0. o must not

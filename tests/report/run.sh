@@ -394,6 +394,11 @@ if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
     for t in "(none)" "adjusted p" "Adj. p"; do
         check "adjust: none: the difference chart does not say '$t'" bash -c "! grep -qF '$t' '$T/ttnone.flat'"
     done
+    # and its bar chart's letters: "p < 0.05" (they said "adjusted p < 0.05")
+    pdftotext "$T/ttnone/charts/reply_1h.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttnone-bars.flat"
+    check "adjust: none: the bar chart's letters say p < 0.05" grep -qE '\), p < 0\.05\.' "$T/ttnone-bars.flat"
+    check "adjust: none: the bar chart does not say 'adjusted p'" bash -c "! grep -qF 'adjusted p' '$T/ttnone-bars.flat'"
+    check "adjust: holm: the bar chart says 'adjusted p'" bash -c "pdftotext '$T/teletech-open-to-dialog-2011/charts/reply_1h.pdf' - | tr '\n' ' ' | grep -qF 'adjusted p < 0.05'"
 else
     ko "report of teletech with adjust: none failed: $(cat "$T/ttnone.err")"
 fi
