@@ -2657,10 +2657,6 @@ static shopstat_status parse_design(ctx *c, yaml_node_t *n)
                     "%s: needs %s: too (the post-strata's columns and the file of their "
                     "population totals)",
                     ps ? "poststratify" : "population", ps ? "population" : "poststratify");
-    if (ps && in->design.repweights)
-        return FAIL(c, ps,
-                    "poststratify: is not supported with replicates: yet (R re-post-stratifies "
-                    "each replicate); post-stratify a design of strata, psu and fpc");
     return SHOPSTAT_OK;
 }
 
