@@ -603,6 +603,12 @@ for (ci in c("logit", "beta", "wald", "xlogit", "asin"))
     run_tab(paste0("reppost_apiclus1_jk1_big_", ci), "rep_apiclus1", PS_jk1,
             list(q_var(C1, "sch_wide"), q_var(C1, "awards")), seg_list(C1, big), ci = ci,
             level = if (ci %in% c("wald", "beta")) 0.9 else 0.95)
+# a domain within one PSU: rank 1 (df 0) uncalibrated, but each post-stratum's rows take
+# factors of their own in every replicate, so its calibrated replicate weights have rank up
+# to the post-strata it holds (R's degf of the subset: 2 for district 637, 1 for 778)
+run_tab("reppost_apiclus1_jk1_one_psu", "rep_apiclus1", PS_jk1, list(q_var(C1, "both")),
+        seg_list(C1, s_eq(C1, "d637", "dnum", "637"), s_eq(C1, "d778", "dnum", "778")),
+        ci = "wald")
 # rscales with zeros (the centre: the replicates with rscale > 0)
 run_tab("reppost_apiclus1_jk1_rscales_zero", "rep_apiclus1",
         c(PS_jk1, list(rscales = rs_zero, rscales_flag = paste(fmt17(rs_zero), collapse = ","))),
