@@ -1156,7 +1156,7 @@ static uint64_t dir_hash(const char *key, size_t n)
 
 /* Id of the current direction rp->m, adding it; -1: too many, or out of memory (then:
  * direct, materialize). */
-static long direction_id(rep_state *rp, size_t nkey)
+static inline __attribute__((always_inline)) long direction_id(rep_state *rp, size_t nkey)
 {
     size_t R = rp->R;
     for (size_t r = 0; r < R; r++) {
@@ -1223,7 +1223,7 @@ shopstat_status rep_finish(shopstat_totals *t, shopstat_error *err)
 }
 
 /* memo's slot for a text: from its length and its first and last 8 bytes */
-static size_t memo_slot(const char *s, size_t n)
+static inline __attribute__((always_inline)) size_t memo_slot(const char *s, size_t n)
 {
     uint64_t a = 0, b = 0;
     if (n >= 8) {
