@@ -355,6 +355,22 @@ int ps_unit(shopstat_totals *t, size_t uid, long g)
     return 0;
 }
 
+void ps_name(const ps_state *ps, size_t g, char *buf, size_t n)
+{
+    const char *k = SMAP_KEY(&ps->strata, g);
+    size_t o = 0;
+    for (size_t i = 0; k[i] && o + 3 < n; i++) {
+        if (k[i] == PS_SEP) {
+            buf[o++] = ',';
+            buf[o++] = ' ';
+        } else {
+            buf[o++] = k[i];
+        }
+    }
+    if (n)
+        buf[o < n ? o : n - 1] = '\0';
+}
+
 /* Bytes of a pseudo-unit's key that follow its PSU's: the post-stratum's id (pass.c). */
 #define PS_KEY_TAIL sizeof(uint32_t)
 

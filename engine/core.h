@@ -754,6 +754,8 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err);
 /* After finish() (the strata's fpc weights known): the calibrated sums. */
 shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err);
 void ps_free(ps_state *ps);
+/* Post-stratum g's name for a message: its columns' texts joined by ", ". */
+void ps_name(const ps_state *ps, size_t g, char *buf, size_t n);
 /* totals_cov of a post-stratified design (same arguments and contract). */
 shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
                        const size_t *nterms, size_t K, const long *dom, size_t ndom,
@@ -781,10 +783,18 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
 /* After rep_row, for a row of the design (inside --base: R's subset of a replicate design
  * drops the other rows): add it to the whole design's X'X, whose rank gives the df. */
 void rep_row_design(shopstat_totals *t);
+/* A post-stratified replicate design (after ps_bind): R's postStratify re-post-stratifies
+ * every replicate, so the totals and cross-products are kept per post-stratum until
+ * rep_finish calibrates them. */
+shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err);
+/* rep_row of a post-stratified design's row in post-stratum g (and its Wg sums). */
+shopstat_status rep_row_ps(shopstat_totals *t, const shopstat_row *row, double w, size_t g,
+                           shopstat_error *err);
 /* After the last row: complete the cross-products and take their ranks, once (before any
- * df is asked for; the cross-products are freed). 0, or -1 out of memory (a rank not
- * taken: no df to give). */
-int rep_finish(shopstat_totals *t);
+ * df is asked for; the cross-products are freed); post-stratified, each replicate
+ * calibrated first (an error at the population file's line when a replicate's weights of
+ * a post-stratum sum to 0). Out of memory: a rank not taken, no df to give. */
+shopstat_status rep_finish(shopstat_totals *t, shopstat_error *err);
 /* Add the current row's replicate weights into cell c; base: c is a domain's base cell.
  * -1 on allocation failure. */
 int rep_add(shopstat_totals *t, long c, int base);

@@ -754,6 +754,8 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
     t->element = t->pcol == SIZE_MAX;
     if ((p->design.poststratify || p->design.rake) && (st = ps_bind(t, err)))
         return st;
+    if (t->rep && t->ps && (st = rep_ps_bind(t, err)))
+        return st;
     t->compensated = t->element; /* see add_element */
     t->has_weight = t->wcol != SIZE_MAX;
     t->lonely = p->design.lonely;
@@ -3057,7 +3059,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                 "rescale the weights (0 is a zero weight)",
                 (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]), row->fields[t->wcol]);
     }
-    if (t->rep && (st = rep_row(t, row, w, err)))
+    if (t->rep && !pstrat && (st = rep_row(t, row, w, err)))
         return st;
     design_slot *ds = pstrat                          ? NULL
                       : __builtin_expect(dkey == 1, 1) ? design_find(rc, dk, &sid, &uid)
@@ -3106,6 +3108,8 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         t->ps->nrows[uid]++;
         if (w == 0 && t->ps->rk && !t->ps->zline) /* (raking refuses it: rake_fit) */
             ps_zero_row(t->ps, row, t->wcol);
+        if (t->rep && (st = rep_row_ps(t, row, w, t->ps->g[uid], err)))
+            return st;
     } else if (!dhit) {
         uid = row_unit(rc, row, sid, err);
         if (uid < 0)
@@ -4815,8 +4819,9 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
         batch_flush(t->rc);
         w2_fold(t->rc);
     }
-    if (t->rep && rep_finish(t))
-        return nomem(err);
+    shopstat_status st;
+    if (t->rep && (st = rep_finish(t, err)))
+        return st;
     row_ctx_free(t->rc);
     t->rc = NULL;
     if (t->compensated) {
@@ -4828,7 +4833,7 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     }
     cell_pair *pair;
     size_t npair;
-    shopstat_status st = derive_segments(t, &pair, &npair, err);
+    st = derive_segments(t, &pair, &npair, err);
     if (st)
         return st;
     /* every cell's weight and df now, unless an fpc without weights (fpc_weights, in

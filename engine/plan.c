@@ -184,11 +184,6 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
                                   "design_opts.poststratify and design_opts.population go "
                                   "together: the post-strata's columns and their population "
                                   "totals");
-    if (d->poststratify && d->repweights)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "design_opts.poststratify is not supported with replicate "
-                                  "weights yet (R re-post-stratifies each replicate): "
-                                  "post-stratify a Taylor design (psu, strata, fpc)");
     if (d->rake && d->poststratify)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "design_opts.rake and design_opts.poststratify together are "

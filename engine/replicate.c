@@ -245,7 +245,28 @@ struct rep_state {
     size_t max_dirs;  /* REP_MAX_DIRS, or lower for tests */
     rep_memo memo[REP_MEMO];
     uint32_t row_stamp; /* of the current row, for memo (never 0) */
+    /* Post-stratified (--poststratify, R's postStratify of a replicate design): each
+     * post-stratum g has its own cell totals and X'X (a view, loaded into T, cap, acc and
+     * all while the pass is in g), every direction's key ends in g, and Wg sums each
+     * replicate weight over g's rows. After the pass each replicate's factors N_g / Wg
+     * calibrate the views into one (rep_ps_combine). */
+    size_t G;         /* post-strata, 0 without */
+    struct rep_view *views;
+    size_t cur_g;     /* the view loaded */
+    double *Wg;       /* [g * R + r] */
 };
+
+/* A post-stratum's share of the replicate totals (see rep_state.G). */
+typedef struct rep_view {
+    double *T;
+    size_t cap;
+    gram_acc *acc;
+    gram_acc all;
+} rep_view;
+
+/* A base cell's X'X in a post-stratum's view while the directions are few: only a mark
+ * (X'X is built, calibrated, at the end; materialize_ps makes real ones if it must). */
+static double rep_marker[1];
 
 /* Distinct directions kept before X'X is built row by row; SHOPSTAT_REP_MAX_DIRS (a test
  * knob) lowers it to reach that path and its merges with a small file. */
@@ -529,10 +550,68 @@ size_t shopstat_totals_nreplicates(const shopstat_totals *t)
     return t->rep ? t->rep->R : 0;
 }
 
+static void gram_release(gram_acc *a)
+{
+    if (a->G != rep_marker)
+        free(a->G);
+    if (a->m != rep_marker)
+        free(a->m);
+    a->G = a->m = NULL;
+}
+
+static void view_save(rep_state *rp)
+{
+    rep_view *v = &rp->views[rp->cur_g];
+    v->T = rp->T;
+    v->cap = rp->cap;
+    v->acc = rp->acc;
+    v->all = rp->all;
+}
+
+/* Load post-stratum g's view (the current one saved first). */
+static void view_load(rep_state *rp, size_t g)
+{
+    if (g == rp->cur_g)
+        return;
+    view_save(rp);
+    const rep_view *v = &rp->views[g];
+    rp->T = v->T;
+    rp->cap = v->cap;
+    rp->acc = v->acc;
+    rp->all = v->all;
+    rp->cur_g = g;
+}
+
+/* Every view freed; T, cap, acc and all left empty. */
+static void views_free(rep_state *rp)
+{
+    if (!rp->views)
+        return;
+    view_save(rp);
+    for (size_t g = 0; g < rp->G; g++) {
+        rep_view *v = &rp->views[g];
+        for (size_t c = 0; v->acc && c < v->cap; c++)
+            gram_release(&v->acc[c]);
+        free(v->acc);
+        free(v->T);
+        gram_release(&v->all);
+    }
+    free(rp->views);
+    rp->views = NULL;
+    rp->T = NULL;
+    rp->acc = NULL;
+    rp->cap = 0;
+    rp->all.G = rp->all.m = NULL;
+    rp->all.serial = 0;
+    rp->all.c = 0;
+}
+
 void rep_free(rep_state *rp)
 {
     if (!rp)
         return;
+    views_free(rp);
+    free(rp->Wg);
     if (rp->acc)
         for (size_t c = 0; c < rp->cap; c++) {
             free(rp->acc[c].G);
@@ -912,10 +991,14 @@ static void gram_flush(const rep_state *rp, gram_acc *a)
     a->c = 0;
 }
 
+static int materialize_ps(rep_state *rp);
+
 /* Build every X'X from the per-direction sums and switch to row-by-row updates
- * (too many directions), or finish. */
-static void materialize(rep_state *rp)
+ * (too many directions), or finish. 0, or -1 out of memory (post-stratified only). */
+static int materialize(rep_state *rp)
 {
+    if (rp->G)
+        return materialize_ps(rp);
     size_t R = rp->R;
     for (size_t d = 0; d < rp->dirs.n; d++)
         rp->rank1(rp->all.G, rp->ntri, rp->allc[d], rp->dirm + d * R, R, rp->sp);
@@ -932,6 +1015,64 @@ static void materialize(rep_state *rp)
     rp->ekey = NULL;
     rp->dircap = rp->esize = rp->ecount = 0;
     rp->direct = 1;
+    return 0;
+}
+
+/* A direction's post-stratum: the last word of its key (post-stratified designs). */
+static size_t direction_g(const rep_state *rp, size_t d)
+{
+    uint64_t g;
+    memcpy(&g, strmap_key(&rp->dirs, d) + rp->R * sizeof g, sizeof g);
+    return (size_t)g;
+}
+
+/* materialize for a post-stratified design in the pass (too many directions): each
+ * view's X'X made real and built from its directions, uncalibrated (the factors are known
+ * only after the pass); then row by row, per view. */
+static int materialize_ps(rep_state *rp)
+{
+    size_t R = rp->R, ntri = rp->ntri;
+    view_save(rp);
+    for (size_t g = 0; g < rp->G; g++) {
+        rep_view *v = &rp->views[g];
+        if (!v->all.G && !(v->all.G = calloc(2 * ntri, sizeof *v->all.G)))
+            return -1;
+        if (!v->all.m && !(v->all.m = calloc(R, sizeof *v->all.m)))
+            return -1;
+        for (size_t c = 0; c < v->cap; c++) {
+            gram_acc *a = &v->acc[c];
+            if (a->G != rep_marker)
+                continue;
+            a->G = a->m = NULL;
+            if (!(a->G = calloc(2 * ntri, sizeof *a->G)) || !(a->m = calloc(R, sizeof *a->m))) {
+                /* (a half-made pair is freed as a pair; the marks left are skipped) */
+                free(a->G);
+                a->G = a->m = NULL;
+                return -1;
+            }
+        }
+    }
+    for (size_t d = 0; d < rp->dirs.n; d++)
+        rp->rank1(rp->views[direction_g(rp, d)].all.G, ntri, rp->allc[d], rp->dirm + d * R, R,
+                  rp->sp);
+    for (size_t i = 0; i < rp->esize; i++)
+        if (rp->ekey[i] != UINT64_MAX) {
+            size_t d = rp->ekey[i] & 0xfffff;
+            rp->rank1(rp->views[direction_g(rp, d)].acc[rp->ekey[i] >> 20].G, ntri, rp->eval[i],
+                      rp->dirm + d * R, R, rp->sp);
+        }
+    strmap_free(&rp->dirs);
+    free(rp->dirm);
+    free(rp->allc);
+    free(rp->ekey);
+    free(rp->eval);
+    rp->dirm = rp->allc = rp->eval = NULL;
+    rp->ekey = NULL;
+    rp->dircap = rp->esize = rp->ecount = 0;
+    rp->direct = 1;
+    const rep_view *v = &rp->views[rp->cur_g]; /* (reloaded: all is real now) */
+    rp->all = v->all;
+    return 0;
 }
 
 static uint64_t mix(uint64_t z)
@@ -1015,7 +1156,7 @@ static uint64_t dir_hash(const char *key, size_t n)
 
 /* Id of the current direction rp->m, adding it; -1: too many, or out of memory (then:
  * direct, materialize). */
-static long direction_id(rep_state *rp)
+static inline __attribute__((always_inline)) long direction_id(rep_state *rp, size_t nkey)
 {
     size_t R = rp->R;
     for (size_t r = 0; r < R; r++) {
@@ -1040,7 +1181,7 @@ static long direction_id(rep_state *rp)
         rp->allc = ac;
         rp->dircap = nc;
     }
-    size_t n = R * sizeof *rp->qbuf;
+    size_t n = nkey * sizeof *rp->qbuf;
     int added = 0;
     size_t id = strmap_add(&rp->dirs, (const char *)rp->qbuf, n,
                            dir_hash((const char *)rp->qbuf, n), &added);
@@ -1064,20 +1205,25 @@ static void gram_add(const rep_state *rp, gram_acc *a)
 
 static int rep_ranks(rep_state *rp);
 
-int rep_finish(shopstat_totals *t)
+static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err);
+
+shopstat_status rep_finish(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
-    if (!rp->direct)
-        materialize(rp);
+    shopstat_status st;
+    if (rp->G && (st = rep_ps_combine(t, err)))
+        return st;
+    if (!rp->direct && materialize(rp))
+        return nomem(err);
     gram_flush(rp, &rp->all);
     for (size_t c = 0; c < rp->cap; c++)
         if (rp->acc[c].G)
             gram_flush(rp, &rp->acc[c]);
-    return rep_ranks(rp);
+    return rep_ranks(rp) ? nomem(err) : SHOPSTAT_OK;
 }
 
 /* memo's slot for a text: from its length and its first and last 8 bytes */
-static size_t memo_slot(const char *s, size_t n)
+static inline __attribute__((always_inline)) size_t memo_slot(const char *s, size_t n)
 {
     uint64_t a = 0, b = 0;
     if (n >= 8) {
@@ -1093,8 +1239,9 @@ static size_t memo_slot(const char *s, size_t n)
     return (size_t)(h >> 60) & (REP_MEMO - 1);
 }
 
-shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
-                        shopstat_error *err)
+/* This row's replicate weights into rp->x, or an error at the row. */
+static inline __attribute__((always_inline)) shopstat_status
+rep_read(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
 {
     rep_state *rp = t->rep;
     const char *path = shopstat_reader_path(t->reader);
@@ -1152,11 +1299,20 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
             me->x = rp->x[r];
         }
     }
+    return SHOPSTAT_OK;
+}
+
+/* The row's direction (rp->x read, the key's words past R already in qbuf: nkey words in
+ * all); a new one when it differs from the last row's, or always when fresh. 0, or -1
+ * out of memory (post-stratified only). */
+static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, double w,
+                                                               size_t nkey, int fresh)
+{
     /* Direction of this row; the same as the last row's (to 1e-12, i.e. up to the
      * rounding of x = w m) continues the run. A relative change of 1e-12 in X'X cannot
      * move the rank decision, made at 1e-5. */
     double inv = w > 0 ? 1 / w : 1;
-    int same = rp->serial != 0;
+    int same = rp->serial != 0 && !fresh;
     for (size_t r = 0; r < rp->R; r++) {
         double m = w > 0 ? rp->x[r] * inv : rp->x[r];
         rp->mnew[r] = m;
@@ -1170,14 +1326,40 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
         rp->mnew = tmp;
         rp->serial++;
         if (!rp->direct) {
-            long id = direction_id(rp);
+            long id = direction_id(rp, nkey);
             if (id < 0)
-                materialize(rp);
-            else
-                rp->cur_dir = (size_t)id;
+                return materialize(rp);
+            rp->cur_dir = (size_t)id;
         }
     }
+    return 0;
+}
+
+shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
+                        shopstat_error *err)
+{
+    shopstat_status st = rep_read(t, row, err);
+    if (st)
+        return st;
+    rep_direction(t->rep, w, t->rep->R, 0); /* (-1 only when post-stratified) */
     return SHOPSTAT_OK;
+}
+
+shopstat_status rep_row_ps(shopstat_totals *t, const shopstat_row *row, double w, size_t g,
+                           shopstat_error *err)
+{
+    rep_state *rp = t->rep;
+    shopstat_status st = rep_read(t, row, err);
+    if (st)
+        return st;
+    size_t R = rp->R;
+    double *W = rp->Wg + g * R;
+    for (size_t r = 0; r < R; r++)
+        W[r] += rp->x[r];
+    int moved = g != rp->cur_g;
+    view_load(rp, g);
+    rp->qbuf[R] = (uint64_t)g; /* (a direction is one post-stratum's) */
+    return rep_direction(rp, w, R + 1, moved) ? nomem(err) : SHOPSTAT_OK;
 }
 
 void rep_row_design(shopstat_totals *t)
@@ -1210,14 +1392,24 @@ static int rep_reserve(const shopstat_totals *t, rep_state *rp, size_t c)
     return 0;
 }
 
-static int gram_alloc(gram_acc *a, size_t R, size_t ntri)
+static __attribute__((noinline)) int gram_new(const rep_state *rp, gram_acc *a)
 {
+    /* a post-stratum's view while the directions are few: a mark (rep_marker) */
+    if (rp->G && !rp->direct) {
+        a->G = a->m = rep_marker;
+        return 0;
+    }
     /* (each part on its own: after a failure of the second, the next call makes it) */
-    if (!a->G && !(a->G = calloc(2 * ntri, sizeof *a->G)))
+    if (!a->G && !(a->G = calloc(2 * rp->ntri, sizeof *a->G)))
         return -1;
-    if (!a->m && !(a->m = calloc(R, sizeof *a->m)))
+    if (!a->m && !(a->m = calloc(rp->R, sizeof *a->m)))
         return -1;
     return 0;
+}
+
+static inline int gram_alloc(const rep_state *rp, gram_acc *a)
+{
+    return a->G && a->m ? 0 : gram_new(rp, a);
 }
 
 void rep_prefetch(const shopstat_totals *t, const int32_t *cells, size_t nbase)
@@ -1253,10 +1445,10 @@ int rep_add(shopstat_totals *t, long c, int base)
         Tc[r] += x[r];
     if (base) {
         gram_acc *a = &rp->acc[c];
-        if (gram_alloc(a, R, rp->ntri))
+        if (gram_alloc(rp, a))
             return -1;
-        if (!rp->direct && entry_add(rp, (size_t)c, rp->cur_dir, rp->c))
-            materialize(rp);
+        if (!rp->direct && entry_add(rp, (size_t)c, rp->cur_dir, rp->c) && materialize(rp))
+            return -1;
         if (rp->direct)
             gram_add(rp, a);
     }
@@ -1343,11 +1535,12 @@ static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
     return 0;
 }
 
-int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
+/* w's replicate totals added to g's (w's zeroed), and X'X accumulators made in g where w
+ * has them (base cells); 0 or -1. */
+static int merge_totals(shopstat_totals *g, rep_state *gp, rep_state *wp, size_t ncell,
+                        const long *cells)
 {
-    rep_state *gp = g->rep, *wp = w->rep;
-    size_t R = gp->R, ncell = w->ncell;
-    /* replicate totals, and X'X accumulators where w has them (base cells) */
+    size_t R = gp->R;
     for (size_t c = 0; c < wp->cap && c < ncell; c++) {
         size_t gc = (size_t)cells[c];
         if (rep_reserve(g, gp, gc))
@@ -1357,9 +1550,50 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
             Tg[r] += Tw[r];
             Tw[r] = 0;
         }
-        if (wp->acc[c].G && gram_alloc(&gp->acc[gc], R, gp->ntri))
+        if (wp->acc[c].G && gram_alloc(gp, &gp->acc[gc]))
             return -1;
     }
+    return 0;
+}
+
+/* rep_merge of post-stratified designs: view by view, and the post-strata's sums. */
+static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
+{
+    rep_state *gp = g->rep, *wp = w->rep;
+    size_t ncell = w->ncell, gcur = gp->cur_g, wcur = wp->cur_g;
+    for (size_t i = 0; i < gp->G * gp->R; i++) {
+        gp->Wg[i] += wp->Wg[i];
+        wp->Wg[i] = 0;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < gp->G && !rc; k++) {
+        view_load(gp, k);
+        view_load(wp, k);
+        rc = merge_totals(g, gp, wp, ncell, cells);
+    }
+    if (!rc && (gp->direct || wp->direct || merge_directions(gp, wp, cells))) {
+        /* too many directions for g, or w has already built its X'X: both do */
+        rc = (!gp->direct && materialize(gp)) || (!wp->direct && materialize(wp)) ? -1 : 0;
+        for (size_t k = 0; k < gp->G && !rc; k++) {
+            view_load(gp, k);
+            view_load(wp, k);
+            merge_grams(gp, wp, ncell, cells);
+        }
+    }
+    view_load(gp, gcur);
+    view_load(wp, wcur);
+    return rc;
+}
+
+int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
+{
+    rep_state *gp = g->rep, *wp = w->rep;
+    if (gp->G)
+        return merge_ps(g, w, cells);
+    size_t ncell = w->ncell;
+    /* replicate totals, and X'X accumulators where w has them (base cells) */
+    if (merge_totals(g, gp, wp, ncell, cells))
+        return -1;
     if (!gp->direct && !wp->direct && merge_directions(gp, wp, cells) == 0)
         return 0;
     /* too many directions for g, or w has already built its X'X: both do */
@@ -1369,6 +1603,158 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
         materialize(wp);
     merge_grams(gp, wp, ncell, cells);
     return 0;
+}
+
+/* ---- post-stratification (R's postStratify.svyrep.design) ---- */
+
+shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err)
+{
+    rep_state *rp = t->rep;
+    size_t G = t->ps->strata.n, R = rp->R;
+    if (!G)
+        return SHOPSTAT_OK;
+    rp->views = calloc(G, sizeof *rp->views);
+    rp->Wg = calloc(G * R, sizeof *rp->Wg);
+    uint64_t *q = realloc(rp->qbuf, (R + 1) * sizeof *q);
+    if (q)
+        rp->qbuf = q;
+    if (!rp->views || !rp->Wg || !q)
+        return nomem(err);
+    /* every view's whole-sample X'X is made when needed (materialize_ps, rep_ps_combine) */
+    free(rp->all.G);
+    free(rp->all.m);
+    rp->all.G = rp->all.m = NULL;
+    /* a direction's key holds its post-stratum too */
+    strmap_free(&rp->dirs);
+    strmap_init(&rp->dirs, rp->max_dirs, rp->max_dirs * (R + 1) * sizeof(uint64_t) + 1);
+    rp->G = G;
+    rp->cur_g = 0;
+    return SHOPSTAT_OK;
+}
+
+/* X'X of a = (D X)'(D X) for b = X'X, D = diag(f): b's entries times f_i f_j added into a's,
+ * in double-double (the product's error terms kept, as rank1's). */
+static void gram_scaled_add(double *a, const double *b, const double *f, size_t R, size_t ntri)
+{
+    for (size_t i = 0, k = 0; i < R; i++)
+        for (size_t j = 0; j <= i; j++, k++) {
+            double hi = b[k], lo = b[ntri + k];
+            if (hi == 0 && lo == 0)
+                continue;
+            double s, se, p, pe;
+            two_prod(f[i], f[j], &s, &se);
+            two_prod(hi, s, &p, &pe);
+            dd_acc(a + k, a + ntri + k, p, pe + hi * se + lo * s);
+        }
+}
+
+/* After the pass: each replicate's factors N_g / (its weights' sum over g), the views'
+ * totals calibrated by them and summed into one, and every X'X the calibrated weights'
+ * (the directions scaled, or the views' X'X); from here the design is as any other. A
+ * replicate whose weights of a post-stratum sum to 0 cannot be calibrated: an error at
+ * the post-stratum's line of the population file (R's postStratify divides by 0, the
+ * replicate's weights of g become NaN, and its degf's qr stops: "NA/NaN/Inf in foreign
+ * function call"). */
+static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
+{
+    rep_state *rp = t->rep;
+    const ps_state *ps = t->ps;
+    size_t R = rp->R, G = rp->G, ntri = rp->ntri;
+    view_save(rp);
+    /* the full sample's weight of each post-stratum: one without any is ps_calibrate's
+     * error (no row, or weights of 0), which comes after */
+    double *what = calloc(G, sizeof *what), *f = malloc(G * R * sizeof *f);
+    if (!what || !f) {
+        free(what);
+        free(f);
+        return nomem(err);
+    }
+    for (size_t u = 0; u < t->nunits; u++)
+        what[ps->g[u]] += ps->wsum[u];
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t g = 0; g < G && !st; g++)
+        for (size_t r = 0; r < R && !st; r++) {
+            double W = rp->Wg[g * R + r];
+            f[g * R + r] = what[g] > 0 ? ps->N[g] / W : 0;
+            if (what[g] > 0 && !(W != 0 && isfinite(f[g * R + r]))) {
+                char shown[200];
+                ps_name(ps, g, shown, sizeof shown);
+                st = shopstat_error_set(
+                    err, SHOPSTAT_EINPUT, ps->path, ps->line[g], 1,
+                    "post-stratum '%s': replicate weight column '%s' sums to %g over its rows "
+                    "in %s, so that replicate cannot be calibrated to the post-stratum's total "
+                    "(R's postStratify stops too: its weights become NaN); join the "
+                    "post-stratum to a neighbouring one",
+                    shown, shopstat_reader_colname(t->reader, rp->cols[r]), W, t->path);
+            }
+        }
+    free(what);
+    size_t cap = 0;
+    for (size_t g = 0; g < G; g++)
+        cap = rp->views[g].cap > cap ? rp->views[g].cap : cap;
+    double *T = st ? NULL : calloc(cap * R + 1, sizeof *T);
+    gram_acc *acc = st ? NULL : calloc(cap + 1, sizeof *acc);
+    gram_acc all = {0};
+    if (!st && (!T || !acc || !(all.G = calloc(2 * ntri, sizeof *all.G)) ||
+                !(all.m = calloc(R, sizeof *all.m))))
+        st = nomem(err);
+    /* the calibrated totals, and a real X'X for every base cell */
+    for (size_t g = 0; g < G && !st; g++) {
+        const rep_view *v = &rp->views[g];
+        const double *fg = f + g * R;
+        for (size_t c = 0; c < v->cap; c++) {
+            const double *Tv = v->T + c * R;
+            double *Tc = T + c * R;
+            for (size_t r = 0; r < R; r++)
+                Tc[r] += Tv[r] * fg[r];
+            if (v->acc[c].G && !acc[c].G &&
+                (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
+                 !(acc[c].m = calloc(R, sizeof *acc[c].m))))
+                st = nomem(err);
+        }
+    }
+    if (!st && rp->direct) {
+        /* each view's X'X, its runs flushed, scaled by its factors */
+        for (size_t g = 0; g < G; g++) {
+            rep_view *v = &rp->views[g];
+            const double *fg = f + g * R;
+            gram_flush(rp, &v->all);
+            gram_scaled_add(all.G, v->all.G, fg, R, ntri);
+            for (size_t c = 0; c < v->cap; c++)
+                if (v->acc[c].G) {
+                    gram_flush(rp, &v->acc[c]);
+                    gram_scaled_add(acc[c].G, v->acc[c].G, fg, R, ntri);
+                }
+        }
+    } else if (!st) {
+        /* the directions calibrated: materialize then builds X'X from them */
+        for (size_t d = 0; d < rp->dirs.n; d++) {
+            const double *fg = f + direction_g(rp, d) * R;
+            double *m = rp->dirm + d * R;
+            for (size_t r = 0; r < R; r++)
+                m[r] *= fg[r];
+        }
+    }
+    free(f);
+    views_free(rp);
+    rp->G = 0;
+    rp->T = T;
+    rp->acc = acc;
+    rp->cap = cap;
+    rp->all = all;
+    if (st) {
+        for (size_t c = 0; acc && c < cap; c++)
+            gram_release(&acc[c]);
+        free(acc);
+        free(T);
+        free(all.G);
+        free(all.m);
+        rp->T = NULL;
+        rp->acc = NULL;
+        rp->cap = 0;
+        rp->all.G = rp->all.m = NULL;
+    }
+    return st;
 }
 
 /* ---- double-double arithmetic for the rank's fallback (Hida, Li & Bailey's QD) ---- */

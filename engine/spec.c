@@ -2737,10 +2737,6 @@ static shopstat_status parse_design(ctx *c, yaml_node_t *n)
                     "%s: needs %s: too (the post-strata's columns and the file of their "
                     "population totals)",
                     ps ? "poststratify" : "population", ps ? "population" : "poststratify");
-    if (ps && in->design.repweights)
-        return FAIL(c, ps,
-                    "poststratify: is not supported with replicates: yet (R re-post-stratifies "
-                    "each replicate); post-stratify a design of strata, psu and fpc");
     yaml_node_t *rk = get(c, n, "rake"), *mi = get(c, n, "rake_maxit"),
                 *ep = get(c, n, "rake_epsilon");
     if (rk && (st = parse_rake(c, rk, &in->design.rake)))

@@ -113,6 +113,8 @@
 #define rep_score_var shopstat_internal_rep_score_var
 #define rep_row shopstat_internal_rep_row
 #define rep_row_design shopstat_internal_rep_row_design
+#define rep_row_ps shopstat_internal_rep_row_ps
+#define rep_ps_bind shopstat_internal_rep_ps_bind
 #define rep_tab_stats shopstat_internal_rep_tab_stats
 #define totals_base_design shopstat_internal_totals_base_design
 #define totals_base_strata shopstat_internal_totals_base_strata
@@ -130,6 +132,7 @@
 #define ps_collapse shopstat_internal_ps_collapse
 #define ps_calibrate shopstat_internal_ps_calibrate
 #define ps_free shopstat_internal_ps_free
+#define ps_name shopstat_internal_ps_name
 #define ps_cov shopstat_internal_ps_cov
 #define ps_read_population shopstat_internal_ps_read_population
 #define ps_parse_cols shopstat_internal_ps_parse_cols

@@ -306,11 +306,12 @@ shopstat_status shopstat_tab_estimates(const shopstat_totals *t, const shopstat_
             continue;
         }
         shopstat_interval iv;
-        /* R's subset of a calibrated (post-stratified) design keeps every row, weighted 0
-         * outside the domain, so svyciprop's beta takes nrow(design) - 1 of the whole
-         * design's rows: so does shopstat there */
+        /* R's subset of a calibrated (post-stratified) Taylor design keeps every row,
+         * weighted 0 outside the domain, so svyciprop's beta takes nrow(design) - 1 of the
+         * whole design's rows: so does shopstat there (a replicate design's subset drops
+         * the other rows: the domain's) */
         shopstat_domain_stats dsn = *ds;
-        if (t->ps && o->ci == SHOPSTAT_CI_BETA)
+        if (t->ps && !t->rep && o->ci == SHOPSTAT_CI_BETA)
             dsn.base_n = (double)t->acct.used;
         if ((st = shopstat_ci(o->ci, &dsn, o->level, &iv, err))) {
             char why[sizeof err->msg];

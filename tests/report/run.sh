@@ -3195,5 +3195,27 @@ out=$($S report "$T/rk_nopop.yml" -o "$T/rk_nopop" 2>&1); rc=$?
 check "rake: a margin without population: exit 2 at it ($rc: $out)" test "$rc" = 2 -a \
     "$out" = "$T/rk_nopop.yml:12:7: error: a margin of rake needs margin: (its column, or columns) and population: (the file of its cells' population totals)"
 
+# ---- replicates: with poststratify: (R's postStratify of a replicate design re-post-
+# stratifies every replicate): every table and comparison equals shopstat tab / compare
+# --repweights --poststratify (tests/oracle's reppost/ cases check those against R) ----
+RPF=(tests/oracle/data/rep_apiclus1.csv --weight pw --repweights jk --reptype jk1 --poststratify stype
+    --population tests/oracle/reppost/pop_stype.csv)
+if $S report tests/report/specs/reppost.yml -o "$T/rps" --quiet 2>"$T/rps.err"; then
+    $S tab "${RPF[@]}" --var both --segment 'big=api00:>=700' --format csv | tail -n +2 >"$T/rps_tab"
+    grep '^both,' "$T/rps/tables.csv" | cut -d, -f2- >"$T/rps_rep"
+    check "replicates + poststratify: both table = shopstat tab" cmp -s "$T/rps_tab" "$T/rps_rep"
+    $S compare "${RPF[@]}" --var both --segment 'big=api00:>=700' --pair big:all --format csv |
+        tail -n +2 >"$T/rps_cmp"
+    tail -n +2 "$T/rps/comparisons.csv" | cut -d, -f2- >"$T/rps_repcmp"
+    check "replicates + poststratify: big:all = shopstat compare" cmp -s "$T/rps_cmp" "$T/rps_repcmp"
+    check "replicates + poststratify: both's SE is R's 0.0314614" grep -q \
+        '^both,both,Yes,all,.*,0.03146141138183' "$T/rps/tables.csv"
+    check "replicates + poststratify: report.md's design line says both" grep -q \
+        '^Design: replicate weights jk (jackknife (JK1); .*post-stratified on stype (totals: ' \
+        "$T/rps/report.md"
+else
+    ko "report reppost.yml failed: $(cat "$T/rps.err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

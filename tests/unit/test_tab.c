@@ -957,16 +957,33 @@ static void test_poststratify_as_r(void **state)
     assert_int_equal(r.err.line, 3);
     assert_non_null(strstr(r.err.msg, "post-stratum 'x, old'"));
     run_free(&r);
-    /* the options go together, and not with replicate weights (not done yet) */
+    /* the options go together */
     shopstat_error err;
     d.population = NULL;
     assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
+    /* with replicate weights, R's postStratify(svrepdesign(type = "bootstrap",
+     * combined.weights = TRUE), ~sex + age, pop) re-calibrates each replicate: R's svymean
+     * and degf (the shares as above, other SEs, df the calibrated replicates' rank - 1) */
     d.population = pop;
     d.psu = NULL;
     d.repweights = "rw";
-    d.reptype = SHOPSTAT_REP_JK1;
-    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
-    assert_non_null(strstr(err.msg, "replicate weights"));
+    d.reptype = SHOPSTAT_REP_BOOTSTRAP;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    r = tab("w,sex,age,q,rw1,rw2,rw3\n1,m,young,1,2,0,1\n2,f,old,2,0,4,2\n1,m,old,1,1,1,2\n"
+            "0,f,young,2,0,0,0\n1.5,f,young,1,3,1.5,0\n2,m,young,2,2,4,2\n1,f,old,1,1,0,2\n"
+            "3,m,old,2,6,3,0\n1,m,young,2,0,2,1\n0,m,old,1,0,0,0\n1,f,young,2,1,2,1\n",
+            p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    e = find(&r, "1", "all");
+    assert_close(e->base_weight, 85, 1e-13);
+    assert_close(e->proportion, 0.31568627450980397, 1e-13);
+    assert_close(e->se, 0.25129422780345678, 1e-10);
+    assert_close(e->df, 2, 0);
+    e = find(&r, "1", "men");
+    assert_close(e->proportion, 0.25, 1e-13);
+    assert_close(e->se, 0.22576400898970159, 1e-10);
+    assert_close(e->df, 2, 0);
+    run_free(&r);
     shopstat_plan_free(p);
     remove_tmp(pop);
 }
