@@ -3,6 +3,17 @@
 # the expected csv into the global outdir, adding its shopstat command by the global add_case.
 # Sourced after helpers.R.
 
+# The fixture folder dir (under tests/oracle) made or emptied, as the global outdir; the
+# global cases begun with the header naming script; add_case(name, args) adds a case.
+start_fixtures <- function(dir, script) {
+    outdir <<- file.path(root, dir)
+    dir.create(outdir, showWarnings = FALSE)
+    unlink(list.files(outdir, full.names = TRUE))
+    cases <<- c(paste0("# Oracle cases of ", script, ": NAME|shopstat ARGS (run from tests/oracle)."),
+                "# Generated: do not edit by hand.")
+}
+add_case <- function(name, args) cases <<- c(cases, paste0(name, "|", paste(args, collapse = " ")))
+
 ci_r <- c(logit = "logit", xlogit = "xlogit", wald = "mean", asin = "asin", beta = "beta")
 
 # tab's rows: every level of each question in each segment, R's post-stratified design

@@ -15,13 +15,7 @@ script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
 source(file.path(root, "helpers.R"))
 source(file.path(root, "calib_helpers.R")) # run_tab, run_compare, run_score, run_chisq
-outdir <- file.path(root, "calib")
-dir.create(outdir, showWarnings = FALSE)
-unlink(list.files(outdir, full.names = TRUE))
-
-cases <- c("# Oracle cases of make_calib_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
-           "# Generated: do not edit by hand.")
-add_case <- function(name, args) cases <<- c(cases, paste0(name, "|", paste(args, collapse = " ")))
+start_fixtures("calib", "make_calib_fixtures.R") # outdir emptied, cases begun (calib_helpers.R)
 
 clus1 <- read_data(file.path(root, "data", "apiclus1.csv"))
 nh <- read_data(file.path(root, "data", "nhanes.csv"))

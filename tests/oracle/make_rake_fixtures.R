@@ -18,13 +18,7 @@ script <- sub("^--file=", "", args_all[grep("^--file=", args_all)])
 root <- if (length(script)) dirname(normalizePath(script)) else "tests/oracle"
 source(file.path(root, "helpers.R"))
 source(file.path(root, "calib_helpers.R")) # run_tab, run_compare, run_score, run_chisq
-outdir <- file.path(root, "rake")
-dir.create(outdir, showWarnings = FALSE)
-unlink(list.files(outdir, full.names = TRUE))
-
-cases <- c("# Oracle cases of make_rake_fixtures.R: NAME|shopstat ARGS (run from tests/oracle).",
-           "# Generated: do not edit by hand.")
-add_case <- function(name, args) cases <<- c(cases, paste0(name, "|", paste(args, collapse = " ")))
+start_fixtures("rake", "make_rake_fixtures.R") # outdir emptied, cases begun (calib_helpers.R)
 
 # A margin's population file from the design weights' sums of its cells, each moved by its
 # own factor (made-up totals, so that raking moves every share), rounded, and its last cell
