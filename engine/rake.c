@@ -14,6 +14,8 @@
 typedef struct rake_state {
     ps_state *m; /* the margins: each one's columns (in the data), cells, totals, file */
     size_t nm;
+    size_t mcap; /* m's entries, zeroed until bound: rake_free frees every one (a bind that
+                  * fails part way leaves its margin, and those after, partly made or 0) */
     size_t *radix; /* cells of each margin */
     int maxit;
     double epsilon;
@@ -35,7 +37,7 @@ void rake_free(rake_state *rk)
 {
     if (!rk)
         return;
-    for (size_t m = 0; m < rk->nm; m++) {
+    for (size_t m = 0; rk->m && m < rk->mcap; m++) {
         ps_state *p = &rk->m[m];
         free(p->cols);
         strmap_free(&p->strata);
@@ -103,6 +105,7 @@ shopstat_status rake_bind(shopstat_totals *t, shopstat_error *err)
     rk->radix = calloc(nm, sizeof *rk->radix);
     if (!rk->m || !rk->radix)
         return nomem(err);
+    rk->mcap = nm;
     uint64_t cells = 1;
     double total0 = 0;
     for (const char *s = d->rake; rk->nm < nm; rk->nm++) {
