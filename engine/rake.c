@@ -353,6 +353,46 @@ void shopstat_rake_columns(const char *rake, char *buf, size_t n)
     buf[o] = '\0';
 }
 
+/* Appends s (len bytes) to buf at *o, keeping room for the terminating NUL. */
+static void put(char *buf, size_t n, size_t *o, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len && *o + 1 < n; i++)
+        buf[(*o)++] = s[i];
+}
+
+void shopstat_rake_margins(const char *rake, int files, char *buf, size_t n)
+{
+    size_t o = 0, nm = 0, m = 0;
+    if (!n)
+        return;
+    for (const char *s = rake; *s; s++)
+        nm += *s == '\n';
+    nm += *rake != '\0';
+    for (const char *s = rake; *s && o + 1 < n; m++) {
+        const char *end = strchr(s, '\n');
+        if (!end)
+            end = s + strlen(s);
+        const char *eq = memchr(s, '=', (size_t)(end - s));
+        const char *cend = eq ? eq : end;
+        if (m)
+            put(buf, n, &o, m + 1 < nm ? ", " : " and ", m + 1 < nm ? 2 : 5);
+        /* a margin's columns cross: "sex x race" */
+        for (const char *c = s; c < cend; c++) {
+            if (*c == ',')
+                put(buf, n, &o, " x ", 3);
+            else
+                put(buf, n, &o, c, 1);
+        }
+        if (files && eq) {
+            put(buf, n, &o, " (totals: ", 10);
+            put(buf, n, &o, eq + 1, (size_t)(end - eq - 1));
+            put(buf, n, &o, ")", 1);
+        }
+        s = *end ? end + 1 : end;
+    }
+    buf[o] = '\0';
+}
+
 void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol)
 {
     ps->zline = row->pos[wcol].line;

@@ -2486,8 +2486,8 @@ static void design_summary(const report *r, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "post-stratified on %s (totals: %s), ",
                                 d->poststratify, d->population);
     if (len < n && d->rake) {
-        char cols[512];
-        shopstat_rake_columns(d->rake, cols, sizeof cols);
+        char cols[2048];
+        shopstat_rake_margins(d->rake, 1, cols, sizeof cols);
         len += (size_t)snprintf(buf + len, n - len, "raked on %s, ", cols);
     }
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply

@@ -3181,9 +3181,12 @@ if $S report tests/report/specs/rake.yml -o "$T/rk" --quiet 2>"$T/rk.err"; then
     check "rake: big:all = shopstat compare --rake" cmp -s "$T/rk_cmp" "$T/rk_repcmp"
     check "rake: awards' SE is R's 0.0217887" grep -q '^awards,awards,No,all,.*,0.0217887287181942' \
         "$T/rk/tables.csv"
-    check "rake: report.md's design line says so" grep -q \
-        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), raked on stype; sch\\_wide, ' \
+    check "rake: report.md's design line names the margins and their totals files" grep -q \
+        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), raked on stype (totals: [^)]*/pop\\_stype.csv) and sch\\_wide (totals: [^)]*/pop\\_sch\\_wide.csv), ' \
         "$T/rk/report.md"
+    pdftotext "$T/rk/report.pdf" "$T/rk.txt"
+    check "rake: the charts' footers say raked on stype and sch_wide" grep -q \
+        'PSUs dnum, population sizes fpc, raked on stype and sch_wide\. Whiskers' "$T/rk.txt"
     check "rake: run.json's design names the margins" grep -q '"rake": "stype=.*pop_stype.csv\\nsch_wide=.*", "rake_maxit": 10, "rake_epsilon": 1' \
         "$T/rk/run.json"
 else
