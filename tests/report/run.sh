@@ -3198,6 +3198,21 @@ out=$($S report "$T/rk_nopop.yml" -o "$T/rk_nopop" 2>&1); rc=$?
 check "rake: a margin without population: exit 2 at it ($rc: $out)" test "$rc" = 2 -a \
     "$out" = "$T/rk_nopop.yml:12:7: error: a margin of rake needs margin: (its column, or columns) and population: (the file of its cells' population totals)"
 
+# a rake that has not converged in rake_maxit rounds: the report warns as tab --rake does
+# (R's rake warns too) on stderr and in run.json, and its design line says so
+sed -e 's/rake_maxit: 10/rake_maxit: 1/' -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' \
+    tests/report/specs/rake.yml >"$T/rk_maxit1.yml"
+$S report "$T/rk_maxit1.yml" -o "$T/rk_maxit1" 2>"$T/rk_maxit1.err"; rc=$?
+out=$(grep -v '^shopstat: report written' "$T/rk_maxit1.err")
+check "rake: rake_maxit 1 warns on stderr ($rc: $out)" test "$rc" = 0 -a "$out" = \
+    "shopstat: warning: Raking did not converge after 1 iterations (R's rake warns too; the estimates are those of the last round: raise the spec's rake_maxit or rake_epsilon)"
+check "rake: rake_maxit 1: run.json's warnings say so" grep -q \
+    '"warnings": \["Raking did not converge after 1 iterations' "$T/rk_maxit1/run.json"
+check "rake: rake_maxit 1: report.md's design line says so" grep -q \
+    "pop\\\\_sch\\\\_wide.csv), not converged after 1 round (rake\\\\_maxit: the last round's weights), design df 14" \
+    "$T/rk_maxit1/report.md"
+check "rake: the converged report's design line does not" bash -c "! grep -q 'not converged' '$T/rk/report.md'"
+
 # ---- replicates: with poststratify: (R's postStratify of a replicate design re-post-
 # stratifies every replicate): every table and comparison equals shopstat tab / compare
 # --repweights --poststratify (tests/oracle's reppost/ cases check those against R) ----
