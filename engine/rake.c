@@ -409,6 +409,36 @@ int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
     return rk->converged;
 }
 
+int shopstat_population_warning(const shopstat_totals *t, char *buf, size_t n)
+{
+    const ps_state *ps = t->ps;
+    if (!ps)
+        return 0;
+    const ps_state *m = ps->rk ? &ps->rk->m[0] : ps; /* (raking: every margin's sum agrees) */
+    double total = 0;
+    for (size_t g = 0; g < m->strata.n; g++)
+        total += m->N[g];
+    size_t used = shopstat_totals_accounting(t).used;
+    /* a sample cannot outnumber its population: such totals are shares, not counts */
+    if (!(total < (double)used))
+        return 0;
+    if (n && !ps->rk)
+        snprintf(buf, n,
+                 "the population totals of %s sum to %.6g, fewer than the %zu rows used: "
+                 "shares or percentages rather than counts? The proportions and their SEs "
+                 "are those of counts, but weighted bases and totals are of a population of "
+                 "%.6g: give counts for those",
+                 m->path, total, used, total);
+    else if (n) /* (R's rake: epsilon 1 is in weight units, so coarse for a total of 100) */
+        snprintf(buf, n,
+                 "the population totals of %s sum to %.6g, fewer than the %zu rows used: "
+                 "shares or percentages rather than counts? Weighted bases and totals are of "
+                 "a population of %.6g, and raking stops sooner than with counts (its "
+                 "epsilon, 1, is in weight units), as R's rake: give counts",
+                 m->path, total, used, total);
+    return 1;
+}
+
 /* svyrecvar on a "raking" object: 10 times over the margins of the last iteration,
  * x <- x - psw * ave(x / psw, margin), psw the weights that margin's postStratify left,
  * ave an unweighted mean over the rows of the margin's cell. A row's x is w F y (w its

@@ -1745,7 +1745,10 @@ static shopstat_status compute(report *r, shopstat_error *err)
     free(w.m);
     if (st)
         return st;
-    size_t rounds = 0; /* (tab --rake warns the same: cli/survey_args.c) */
+    char popw[600]; /* (tab warns the same: cli/survey_args.c) */
+    if (shopstat_population_warning(r->tot, popw, sizeof popw))
+        warn(r, "%s", popw);
+    size_t rounds = 0;
     if (!shopstat_totals_rake_converged(r->tot, &rounds))
         warn(r,
              "Raking did not converge after %zu iterations (R's rake warns too; the estimates "

@@ -3160,6 +3160,22 @@ if $S report tests/report/specs/poststratify.yml -o "$T/ps" --quiet 2>"$T/ps.err
 else
     ko "report poststratify.yml failed: $(cat "$T/ps.err")"
 fi
+# a population file of shares (summing to 1): the same SE as R's with counts, a warning in
+# run.json (tab's, tests/cli's tab_poststratify_shares), and a weighted base of 1
+printf 'stype,Freq\nE,0.7137552470132387\nH,0.12189215369712625\nM,0.16435259928963514\n' \
+    >"$T/ps_shares.csv"
+sed -e 's#population: [^}]*}#population: '"$T"'/ps_shares.csv}#' \
+    -e 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' \
+    tests/report/specs/poststratify.yml >"$T/ps_shares.yml"
+if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; then
+    check "poststratify shares: both's SE is still R's 0.0307551, base 1" grep -q \
+        '^both,both,Yes,all,183,1,133,.*,0.03075510090398' "$T/ps_shares/tables.csv"
+    check "poststratify shares: run.json warns" grep -q \
+        '"warnings": \["the population totals of [^"]*ps_shares.csv sum to 1, fewer than the 183 rows used: shares or percentages rather than counts?' \
+        "$T/ps_shares/run.json"
+else
+    ko "report ps_shares.yml failed: $(cat "$T/ps_shares.err")"
+fi
 sed 's/, population: [^}]*}/}/' tests/report/specs/poststratify.yml >"$T/ps_nopop.yml"
 sed -i 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' "$T/ps_nopop.yml"
 out=$($S report "$T/ps_nopop.yml" -o "$T/ps_nopop" 2>&1); rc=$?
