@@ -278,6 +278,54 @@ void ps_show_key(const char *k, size_t kl, char *shown, size_t n)
     shown[o] = '\0';
 }
 
+/* k's text folded for a near match: no spaces, lower case, no leading zeros before a
+ * digit in each column's value ("01" and "1", "North " and "north"); into out (n bytes). */
+static void fold_key(const char *k, size_t kl, char *out, size_t n)
+{
+    size_t o = 0;
+    int start = 1;
+    for (size_t i = 0; i < kl && o + 1 < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c == ' ' || c == '\t')
+            continue;
+        if (start && c == '0' && i + 1 < kl && k[i + 1] >= '0' && k[i + 1] <= '9')
+            continue;
+        start = c == PS_SEP;
+        out[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    out[o] = '\0';
+}
+
+void ps_missing_hint(const ps_state *p, const char *k, size_t kl, char *hint, size_t n)
+{
+    char fk[200], fg[200], shown[200];
+    size_t G = p->strata.n, o = 0;
+    if (!n)
+        return;
+    hint[0] = '\0';
+    fold_key(k, kl, fk, sizeof fk);
+    for (size_t g = 0; g < G; g++) {
+        fold_key(SMAP_KEY(&p->strata, g), SMAP_LEN(&p->strata, g), fg, sizeof fg);
+        if (strcmp(fk, fg) == 0) {
+            ps_show_key(SMAP_KEY(&p->strata, g), SMAP_LEN(&p->strata, g), shown, sizeof shown);
+            char mine[200];
+            ps_show_key(k, kl, mine, sizeof mine);
+            snprintf(hint, n, " (the file has '%s' at line %zu: write it '%s', as the data do)",
+                     shown, p->line[g], mine);
+            return;
+        }
+    }
+    o += (size_t)snprintf(hint, n, " (the file lists ");
+    for (size_t g = 0; g < G && g < 4 && o < n; g++) {
+        ps_show_key(SMAP_KEY(&p->strata, g), SMAP_LEN(&p->strata, g), shown, sizeof shown);
+        o += (size_t)snprintf(hint + o, n - o, "%s'%s'", g ? ", " : "", shown);
+    }
+    if (o < n && G > 4)
+        o += (size_t)snprintf(hint + o, n - o, " and %zu more", G - 4);
+    if (o < n)
+        snprintf(hint + o, n - o, ")");
+}
+
 shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen, long *g,
                        shopstat_error *err)
 {
@@ -305,13 +353,14 @@ shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen
     size_t id = strmap_find(&ps->strata, ps->kbuf, kl, strmap_hash(ps->kbuf, kl));
     if (id == (size_t)-1) {
         size_t c = ps->cols[0];
-        char shown[200];
+        char shown[200], hint[600];
         ps_show_key(ps->kbuf, kl, shown, sizeof shown);
+        ps_missing_hint(ps, ps->kbuf, kl, hint, sizeof hint);
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                   row->pos[c].col,
                                   "post-stratum '%s' of this row is not in the population file "
-                                  "%s: give its population total there",
-                                  shown, ps->path);
+                                  "%s: give its population total there%s",
+                                  shown, ps->path, hint);
     }
     *klen = kl;
     *g = (long)id;

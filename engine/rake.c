@@ -163,14 +163,15 @@ shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g, s
             return nomem(err);
         size_t lv = strmap_find(&p->strata, p->kbuf, kl, strmap_hash(p->kbuf, kl));
         if (lv == (size_t)-1) {
-            char shown[200];
+            char shown[200], hint[600];
             ps_show_key(p->kbuf, kl, shown, sizeof shown);
+            ps_missing_hint(p, p->kbuf, kl, hint, sizeof hint);
             size_t c = p->cols[0];
             return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                       row->pos[c].col,
                                       "margin cell '%s' of this row is not in the population "
-                                      "file %s: give its population total there",
-                                      shown, p->path);
+                                      "file %s: give its population total there%s",
+                                      shown, p->path, hint);
         }
         id = id * rk->radix[m] + lv;
     }
