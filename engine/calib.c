@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 
@@ -93,10 +94,22 @@ static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_erro
     double x = NAN;
     if (shopstat_parse_number(s, n, shopstat_reader_dialect(c->r)->decimal_comma, &x) != 1)
         x = NAN;
-    if (!isfinite(x))
+    if (!isfinite(x) && n == 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
-                                  "population total '%.*s' is not a number",
-                                  (int)(n > 40 ? 40 : n), s);
+                                  "population total is empty: give this %s's count (or leave "
+                                  "out its line when it has no rows in the data)",
+                                  c->noun);
+    if (!isfinite(x)) {
+        /* the usual ways a count is written for people: 18% (a share), 18,000 or 18 000 */
+        const char *why = memchr(s, '%', n) ? ": a percentage; give counts, as R's "
+                                              "postStratify takes"
+                          : memchr(s, ',', n) || memchr(s, ' ', n) || memchr(s, '\'', n)
+                                  ? ": write it without thousands separators"
+                                  : "";
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
+                                  "population total '%.*s' is not a number%s",
+                                  (int)(n > 40 ? 40 : n), s, why);
+    }
     if (!(x > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
                                   "population total %.*s is not positive: a %s "
@@ -172,12 +185,27 @@ shopstat_status ps_read_population(ps_state *ps, const char *file, const char *o
             c.ncount = i;
             continue;
         }
+        /* the near misses: Region for region, n for N, a trailing delimiter's '' */
+        const char *near = NULL;
+        for (size_t m = 0; m < ps->ncols && !near; m++)
+            if (strcasecmp(name, ps->kbuf + ps->cols[m]) == 0)
+                near = ps->kbuf + ps->cols[m];
+        if (!near && strcasecmp(name, "N") == 0)
+            near = "N";
+        if (!near && strcasecmp(name, "Freq") == 0)
+            near = "Freq";
+        char hint[300] = "";
+        if (near)
+            snprintf(hint, sizeof hint, " (did you mean '%s'? names are case-sensitive)", near);
+        else if (!name[0])
+            snprintf(hint, sizeof hint, " (a column without a name: a delimiter at the end of "
+                                        "the header? remove it)");
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, pos.line, pos.col,
                                 "population column '%s' is neither a %s column (%s '%s') "
-                                "nor N or Freq, the totals",
+                                "nor N or Freq, the totals%s",
                                 name, strcmp(noun, "post-stratum") ? "margin's"
                                                                     : "post-stratification",
-                                opt, spec);
+                                opt, spec, hint);
     }
     for (size_t m = 0; m < ps->ncols && !st; m++)
         if (c.pcol[m] == SIZE_MAX)
