@@ -3214,6 +3214,19 @@ out=$($S report "$T/rk_nopop.yml" -o "$T/rk_nopop" 2>&1); rc=$?
 check "rake: a margin without population: exit 2 at it ($rc: $out)" test "$rc" = 2 -a \
     "$out" = "$T/rk_nopop.yml:12:7: error: a margin of rake needs margin: (its column, or columns) and population: (the file of its cells' population totals)"
 
+# a margin's or poststratify:'s column the data lack: an error at its place in the spec,
+# before the pass (was at the data file, no line, after the population file was read)
+sed -e 's/{margin: \[sch_wide\]/{margin: [sch.wide]/' -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' \
+    tests/report/specs/rake.yml >"$T/rk_col.yml"
+out=$($S report "$T/rk_col.yml" -o "$T/rk_col" 2>&1); rc=$?
+check "rake: a margin's unknown column: exit 2 at it ($rc: $out)" test "$rc" = 2 -a "$out" = \
+    "$T/rk_col.yml:12:17: error: unknown column 'sch.wide' (did you mean 'sch_wide'?) in design rake:; $PWD/tests/oracle/data/apiclus1.csv has no such column"
+sed -e 's/poststratify: \[stype\]/poststratify: [school_type]/' \
+    -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#g' tests/report/specs/poststratify.yml >"$T/ps_col.yml"
+out=$($S report "$T/ps_col.yml" -o "$T/ps_col" 2>&1); rc=$?
+check "poststratify: an unknown column: exit 2 at it ($rc: $out)" test "$rc" = 2 -a "$out" = \
+    "$T/ps_col.yml:6:58: error: unknown column 'school_type' (did you mean 'stype'?) in design poststratify:; $PWD/tests/oracle/data/apiclus1.csv has no such column"
+
 # a rake that has not converged in rake_maxit rounds: the report warns as tab --rake does
 # (R's rake warns too) on stderr and in run.json, and its design line says so
 sed -e 's/rake_maxit: 10/rake_maxit: 1/' -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' \
