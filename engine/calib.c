@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 
@@ -93,10 +94,22 @@ static shopstat_status pop_row(void *ctx, const shopstat_row *row, shopstat_erro
     double x = NAN;
     if (shopstat_parse_number(s, n, shopstat_reader_dialect(c->r)->decimal_comma, &x) != 1)
         x = NAN;
-    if (!isfinite(x))
+    if (!isfinite(x) && n == 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
-                                  "population total '%.*s' is not a number",
-                                  (int)(n > 40 ? 40 : n), s);
+                                  "population total is empty: give this %s's count (or leave "
+                                  "out its line when it has no rows in the data)",
+                                  c->noun);
+    if (!isfinite(x)) {
+        /* the usual ways a count is written for people: 18% (a share), 18,000 or 18 000 */
+        const char *why = memchr(s, '%', n) ? ": a percentage; give counts, as R's "
+                                              "postStratify takes"
+                          : memchr(s, ',', n) || memchr(s, ' ', n) || memchr(s, '\'', n)
+                                  ? ": write it without thousands separators"
+                                  : "";
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
+                                  "population total '%.*s' is not a number%s",
+                                  (int)(n > 40 ? 40 : n), s, why);
+    }
     if (!(x > 0))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[k].line, row->pos[k].col,
                                   "population total %.*s is not positive: a %s "
@@ -172,12 +185,27 @@ shopstat_status ps_read_population(ps_state *ps, const char *file, const char *o
             c.ncount = i;
             continue;
         }
+        /* the near misses: Region for region, n for N, a trailing delimiter's '' */
+        const char *near = NULL;
+        for (size_t m = 0; m < ps->ncols && !near; m++)
+            if (strcasecmp(name, ps->kbuf + ps->cols[m]) == 0)
+                near = ps->kbuf + ps->cols[m];
+        if (!near && strcasecmp(name, "N") == 0)
+            near = "N";
+        if (!near && strcasecmp(name, "Freq") == 0)
+            near = "Freq";
+        char hint[300] = "";
+        if (near)
+            snprintf(hint, sizeof hint, " (did you mean '%s'? names are case-sensitive)", near);
+        else if (!name[0])
+            snprintf(hint, sizeof hint, " (a column without a name: a delimiter at the end of "
+                                        "the header? remove it)");
         st = shopstat_error_set(err, SHOPSTAT_EINPUT, path, pos.line, pos.col,
                                 "population column '%s' is neither a %s column (%s '%s') "
-                                "nor N or Freq, the totals",
+                                "nor N or Freq, the totals%s",
                                 name, strcmp(noun, "post-stratum") ? "margin's"
                                                                     : "post-stratification",
-                                opt, spec);
+                                opt, spec, hint);
     }
     for (size_t m = 0; m < ps->ncols && !st; m++)
         if (c.pcol[m] == SIZE_MAX)
@@ -278,6 +306,54 @@ void ps_show_key(const char *k, size_t kl, char *shown, size_t n)
     shown[o] = '\0';
 }
 
+/* k's text folded for a near match: no spaces, lower case, no leading zeros before a
+ * digit in each column's value ("01" and "1", "North " and "north"); into out (n bytes). */
+static void fold_key(const char *k, size_t kl, char *out, size_t n)
+{
+    size_t o = 0;
+    int start = 1;
+    for (size_t i = 0; i < kl && o + 1 < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c == ' ' || c == '\t')
+            continue;
+        if (start && c == '0' && i + 1 < kl && k[i + 1] >= '0' && k[i + 1] <= '9')
+            continue;
+        start = c == PS_SEP;
+        out[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    out[o] = '\0';
+}
+
+void ps_missing_hint(const ps_state *p, const char *k, size_t kl, char *hint, size_t n)
+{
+    char fk[200], fg[200], shown[200];
+    size_t G = p->strata.n, o = 0;
+    if (!n)
+        return;
+    hint[0] = '\0';
+    fold_key(k, kl, fk, sizeof fk);
+    for (size_t g = 0; g < G; g++) {
+        fold_key(SMAP_KEY(&p->strata, g), SMAP_LEN(&p->strata, g), fg, sizeof fg);
+        if (strcmp(fk, fg) == 0) {
+            ps_show_key(SMAP_KEY(&p->strata, g), SMAP_LEN(&p->strata, g), shown, sizeof shown);
+            char mine[200];
+            ps_show_key(k, kl, mine, sizeof mine);
+            snprintf(hint, n, " (the file has '%s' at line %zu: write it '%s', as the data do)",
+                     shown, p->line[g], mine);
+            return;
+        }
+    }
+    o += (size_t)snprintf(hint, n, " (the file lists ");
+    for (size_t g = 0; g < G && g < 4 && o < n; g++) {
+        ps_show_key(SMAP_KEY(&p->strata, g), SMAP_LEN(&p->strata, g), shown, sizeof shown);
+        o += (size_t)snprintf(hint + o, n - o, "%s'%s'", g ? ", " : "", shown);
+    }
+    if (o < n && G > 4)
+        o += (size_t)snprintf(hint + o, n - o, " and %zu more", G - 4);
+    if (o < n)
+        snprintf(hint + o, n - o, ")");
+}
+
 shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen, long *g,
                        shopstat_error *err)
 {
@@ -305,13 +381,14 @@ shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen
     size_t id = strmap_find(&ps->strata, ps->kbuf, kl, strmap_hash(ps->kbuf, kl));
     if (id == (size_t)-1) {
         size_t c = ps->cols[0];
-        char shown[200];
+        char shown[200], hint[600];
         ps_show_key(ps->kbuf, kl, shown, sizeof shown);
+        ps_missing_hint(ps, ps->kbuf, kl, hint, sizeof hint);
         return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                   row->pos[c].col,
                                   "post-stratum '%s' of this row is not in the population file "
-                                  "%s: give its population total there",
-                                  shown, ps->path);
+                                  "%s: give its population total there%s",
+                                  shown, ps->path, hint);
     }
     *klen = kl;
     *g = (long)id;

@@ -740,6 +740,10 @@ size_t ps_join_key(const shopstat_row *row, const size_t *cols, size_t n, char *
                    size_t *cap);
 /* Write key k (0x1f-joined) to shown as "a, b" (size n). */
 void ps_show_key(const char *k, size_t kl, char *shown, size_t n);
+/* The hint of a data row's cell (key k, kl bytes) that population file p lacks: " (the
+ * file has '01': ...)" when one of its cells differs only in case, spaces or leading
+ * zeros, else " (the file lists 'a', 'b', ...)"; into hint (n bytes). */
+void ps_missing_hint(const ps_state *p, const char *k, size_t kl, char *hint, size_t n);
 
 /* Read the population file and bind the post-strata's columns (from bind()). */
 shopstat_status ps_bind(shopstat_totals *t, shopstat_error *err);

@@ -1163,7 +1163,7 @@ static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, si
         fprintf(f, ", post-stratified on %s", ctx->poststratify);
     if (ctx->rake) {
         char cols[512];
-        shopstat_rake_columns(ctx->rake, cols, sizeof cols);
+        shopstat_rake_margins(ctx->rake, 0, cols, sizeof cols);
         fprintf(f, ", raked on %s", cols);
     }
     if (ctx->repweights && ctx->rep_note)
@@ -1329,7 +1329,7 @@ static void design_note_c(const shopstat_design_opts *d, int fpc_fractions, char
 {
     char cols[512] = "";
     if (d->rake)
-        shopstat_rake_columns(d->rake, cols, sizeof cols);
+        shopstat_rake_margins(d->rake, 0, cols, sizeof cols);
     const char *what[] = {"replicate weights", "strata", "PSUs", fpc_kind(fpc_fractions),
                           "post-stratified on", "raked on"};
     const char *col[] = {d->repweights, d->strata,       d->psu,

@@ -166,14 +166,15 @@ shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g, s
             return nomem(err);
         size_t lv = strmap_find(&p->strata, p->kbuf, kl, strmap_hash(p->kbuf, kl));
         if (lv == (size_t)-1) {
-            char shown[200];
+            char shown[200], hint[600];
             ps_show_key(p->kbuf, kl, shown, sizeof shown);
+            ps_missing_hint(p, p->kbuf, kl, hint, sizeof hint);
             size_t c = p->cols[0];
             return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
                                       row->pos[c].col,
                                       "margin cell '%s' of this row is not in the population "
-                                      "file %s: give its population total there",
-                                      shown, p->path);
+                                      "file %s: give its population total there%s",
+                                      shown, p->path, hint);
         }
         id = id * rk->radix[m] + lv;
     }
@@ -356,6 +357,46 @@ void shopstat_rake_columns(const char *rake, char *buf, size_t n)
     buf[o] = '\0';
 }
 
+/* Appends s (len bytes) to buf at *o, keeping room for the terminating NUL. */
+static void put(char *buf, size_t n, size_t *o, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len && *o + 1 < n; i++)
+        buf[(*o)++] = s[i];
+}
+
+void shopstat_rake_margins(const char *rake, int files, char *buf, size_t n)
+{
+    size_t o = 0, nm = 0, m = 0;
+    if (!n)
+        return;
+    for (const char *s = rake; *s; s++)
+        nm += *s == '\n';
+    nm += *rake != '\0';
+    for (const char *s = rake; *s && o + 1 < n; m++) {
+        const char *end = strchr(s, '\n');
+        if (!end)
+            end = s + strlen(s);
+        const char *eq = memchr(s, '=', (size_t)(end - s));
+        const char *cend = eq ? eq : end;
+        if (m)
+            put(buf, n, &o, m + 1 < nm ? ", " : " and ", m + 1 < nm ? 2 : 5);
+        /* a margin's columns cross: "sex x race" */
+        for (const char *c = s; c < cend; c++) {
+            if (*c == ',')
+                put(buf, n, &o, " x ", 3);
+            else
+                put(buf, n, &o, c, 1);
+        }
+        if (files && eq) {
+            put(buf, n, &o, " (totals: ", 10);
+            put(buf, n, &o, eq + 1, (size_t)(end - eq - 1));
+            put(buf, n, &o, ")", 1);
+        }
+        s = *end ? end + 1 : end;
+    }
+    buf[o] = '\0';
+}
+
 void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol)
 {
     ps->zline = row->pos[wcol].line;
@@ -370,6 +411,36 @@ int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
     if (iterations)
         *iterations = rk->iter;
     return rk->converged;
+}
+
+int shopstat_population_warning(const shopstat_totals *t, char *buf, size_t n)
+{
+    const ps_state *ps = t->ps;
+    if (!ps)
+        return 0;
+    const ps_state *m = ps->rk ? &ps->rk->m[0] : ps; /* (raking: every margin's sum agrees) */
+    double total = 0;
+    for (size_t g = 0; g < m->strata.n; g++)
+        total += m->N[g];
+    size_t used = shopstat_totals_accounting(t).used;
+    /* a sample cannot outnumber its population: such totals are shares, not counts */
+    if (!(total < (double)used))
+        return 0;
+    if (n && !ps->rk)
+        snprintf(buf, n,
+                 "the population totals of %s sum to %.6g, fewer than the %zu rows used: "
+                 "shares or percentages rather than counts? The proportions and their SEs "
+                 "are those of counts, but weighted bases and totals are of a population of "
+                 "%.6g: give counts for those",
+                 m->path, total, used, total);
+    else if (n) /* (R's rake: epsilon 1 is in weight units, so coarse for a total of 100) */
+        snprintf(buf, n,
+                 "the population totals of %s sum to %.6g, fewer than the %zu rows used: "
+                 "shares or percentages rather than counts? Weighted bases and totals are of "
+                 "a population of %.6g, and raking stops sooner than with counts (its "
+                 "epsilon, 1, is in weight units), as R's rake: give counts",
+                 m->path, total, used, total);
+    return 1;
 }
 
 /* svyrecvar on a "raking" object: 10 times over the margins of the last iteration,

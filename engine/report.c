@@ -1745,6 +1745,15 @@ static shopstat_status compute(report *r, shopstat_error *err)
     free(w.m);
     if (st)
         return st;
+    char popw[600]; /* (tab warns the same: cli/survey_args.c) */
+    if (shopstat_population_warning(r->tot, popw, sizeof popw))
+        warn(r, "%s", popw);
+    size_t rounds = 0;
+    if (!shopstat_totals_rake_converged(r->tot, &rounds))
+        warn(r,
+             "Raking did not converge after %zu iterations (R's rake warns too; the estimates "
+             "are those of the last round: raise the spec's rake_maxit or rake_epsilon)",
+             rounds);
     question_warnings(r);
     shopstat_compare_opts co;
     shopstat_compare_opts_init(&co);
@@ -2486,9 +2495,15 @@ static void design_summary(const report *r, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "post-stratified on %s (totals: %s), ",
                                 d->poststratify, d->population);
     if (len < n && d->rake) {
-        char cols[512];
-        shopstat_rake_columns(d->rake, cols, sizeof cols);
+        char cols[2048];
+        size_t rounds = 0;
+        shopstat_rake_margins(d->rake, 1, cols, sizeof cols);
         len += (size_t)snprintf(buf + len, n - len, "raked on %s, ", cols);
+        if (len < n && !shopstat_totals_rake_converged(r->tot, &rounds))
+            len += (size_t)snprintf(buf + len, n - len,
+                                    "not converged after %zu round%s (rake_maxit: the last "
+                                    "round's weights), ",
+                                    rounds, rounds == 1 ? "" : "s");
     }
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
      * it to, whatever the default says) */

@@ -2609,7 +2609,8 @@ static shopstat_status parse_rake(ctx *c, yaml_node_t *n, const char **out)
     const char ***cols = zalloc(c, k, sizeof *cols);
     size_t *ncols = zalloc(c, k, sizeof *ncols);
     const char **files = zalloc(c, k, sizeof *files);
-    if (!cols || !ncols || !files)
+    shopstat_pos **cpos = zalloc(c, k, sizeof *cpos);
+    if (!cols || !ncols || !files || !cpos)
         return SHOPSTAT_ENOMEM;
     size_t len = 1;
     for (size_t i = 0; i < k; i++) {
@@ -2627,6 +2628,7 @@ static shopstat_status parse_rake(ctx *c, yaml_node_t *n, const char **out)
             return st;
         if (ncols[i] == 0)
             return FAIL(c, m, "margin: give the column (or columns) of the margin");
+        cpos[i] = lpos;
         for (size_t j = 0; j < ncols[i]; j++) {
             const char *name = cols[i][j];
             if (!*name || strchr(name, ',') || strchr(name, '=') || strchr(name, '\n'))
@@ -2646,6 +2648,21 @@ static shopstat_status parse_rake(ctx *c, yaml_node_t *n, const char **out)
             return st;
         len += strlen(files[i]) + 2;
     }
+    /* every margin's columns with their places, for shopstat_spec_check_columns */
+    shopstat_spec_info *in = &c->s->info;
+    size_t total = 0;
+    for (size_t i = 0; i < k; i++)
+        total += ncols[i];
+    in->calib_cols = zalloc(c, total, sizeof *in->calib_cols);
+    in->calib_pos = zalloc(c, total, sizeof *in->calib_pos);
+    if (!in->calib_cols || !in->calib_pos)
+        return SHOPSTAT_ENOMEM;
+    in->ncalib = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < ncols[i]; j++) {
+            in->calib_cols[in->ncalib] = cols[i][j];
+            in->calib_pos[in->ncalib++] = cpos[i][j];
+        }
     char *joined = zalloc(c, len, 1);
     if (!joined)
         return SHOPSTAT_ENOMEM;
@@ -2716,6 +2733,9 @@ static shopstat_status parse_design(ctx *c, yaml_node_t *n)
                                           list[i]);
             len += strlen(list[i]) + 1;
         }
+        in->calib_cols = list;
+        in->calib_pos = lpos;
+        in->ncalib = k;
         char *joined = zalloc(c, len, 1);
         if (!joined)
             return SHOPSTAT_ENOMEM;
@@ -3431,6 +3451,12 @@ shopstat_status shopstat_spec_check_columns(const shopstat_spec *s, const shopst
             return st;
     if (in->design.repweights && (st = check_replicates(s, r, err)))
         return st;
+    for (size_t i = 0; i < in->ncalib; i++)
+        if ((st = check_column(s, r, in->calib_cols[i], in->calib_pos[i],
+                               in->design.rake ? "design rake:"
+                                               : "design poststratify:",
+                               err)))
+            return st;
     for (size_t q = 0; q < in->nquestions; q++) {
         const shopstat_spec_question *qq = &in->questions[q];
         if (multi_checked_late(s, qq)) {

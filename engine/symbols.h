@@ -138,6 +138,7 @@
 #define ps_parse_cols shopstat_internal_ps_parse_cols
 #define ps_join_key shopstat_internal_ps_join_key
 #define ps_show_key shopstat_internal_ps_show_key
+#define ps_missing_hint shopstat_internal_ps_missing_hint
 #define ps_zero_row shopstat_internal_ps_zero_row
 #define rake_bind shopstat_internal_rake_bind
 #define rake_row shopstat_internal_rake_row

@@ -32,8 +32,10 @@ const char cmd_describe_help[] =
     "values (with counts for categorical columns); the survey design (weights, Kish\n"
     "effective sample size, strata, PSUs per stratum); and what happened to every row.\n"
     "It takes tab's design flags, checked as tab checks them, to look at a design before\n"
-    "a long run: with --repweights, the replicate columns, type, scales and the range of\n"
-    "the replicates' sums of weights. Last, a start: a tab command with these flags and\n"
+    "a long run (not --poststratify nor --rake: it shows the design weights, before any\n"
+    "calibration; tab checks a population file against the data): with --repweights,\n"
+    "the replicate columns, type, scales and the range of the replicates' sums of\n"
+    "weights. Last, a start: a tab command with these flags and\n"
     "the questions the columns seem to hold (sets of 0/1 or ticked columns sharing a\n"
     "name's stem, code lists, labels joined by ';', '|' or ', ' (--codes-sep if one\n"
     "holds a ','), a weight, non-answer codes, a text scale's order as --levels (its\n"
@@ -2597,6 +2599,23 @@ int cmd_describe(int argc, char **argv)
                 goto done;
             output = v;
             continue;
+        }
+        static const char *const calib[] = {"--poststratify", "--population", "--rake",
+                                            "--rake-maxit", "--rake-epsilon"};
+        size_t ck = 0;
+        while (ck < sizeof calib / sizeof calib[0] &&
+               !(strcmp(argv[i], calib[ck]) == 0 ||
+                 (strncmp(argv[i], calib[ck], strlen(calib[ck])) == 0 &&
+                  argv[i][strlen(calib[ck])] == '=')))
+            ck++;
+        if (ck < sizeof calib / sizeof calib[0]) {
+            rc = cli_usage_error(
+                    "describe: %s is tab's, not describe's: describe shows the design weights "
+                    "before calibration; to check a population file against the data, run "
+                    "shopstat tab DATA --var COL with the same flags (its errors name the "
+                    "file's line)",
+                    calib[ck]);
+            goto done;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             static const char *const own[] = {"--output", "--exclude", "--dedupe", "--help", NULL};

@@ -1028,6 +1028,9 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         *out = NULL;
         return cli_fail(&err);
     }
+    char popw[600];
+    if (shopstat_population_warning(*out, popw, sizeof popw))
+        cli_warn("%s", popw);
     size_t rake_iter = 0;
     if (!shopstat_totals_rake_converged(*out, &rake_iter))
         cli_warn("Raking did not converge after %zu iterations (R's rake warns too; the "

@@ -135,9 +135,15 @@ typedef struct shopstat_design_opts {
     double rake_epsilon; /* in weight units, below 1 a fraction of the weights' sum; 0: R's 1 */
 } shopstat_design_opts;
 
-/* design_opts.rake's margins by their columns, "stype; sch_wide", into buf (n bytes, cut to
- * fit; "" when n is 0 nothing is written). */
+/* design_opts.rake's margins by their columns, "stype; sch_wide" (a margin crossing columns
+ * "sex,race"), into buf (n bytes, cut to fit; when n is 0 nothing is written): the form of
+ * JSON outputs. */
 void shopstat_rake_columns(const char *rake, char *buf, size_t n);
+
+/* The same for a reader: "stype and sch_wide", "a, b and sex x race" with three, the last
+ * crossing two columns; each margin followed by its population file when files is
+ * nonzero: "stype (totals: pop_stype.csv) and sch_wide (totals: pop_sw.csv)". */
+void shopstat_rake_margins(const char *rake, int files, char *buf, size_t n);
 
 /* Fill o with the defaults: no column (an unweighted design of independent rows), lonely
  * PSUs an error (SHOPSTAT_LONELY_FAIL, R's default), no replicate type, rho and repscale

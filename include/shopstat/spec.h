@@ -160,6 +160,11 @@ typedef struct shopstat_spec_info {
     shopstat_pos design_pos[5]; /* weight, strata, psu, fpc, replicates (0 = absent) */
     shopstat_pos rscales_pos;   /* the replicates' rscales: (0 = absent) */
     shopstat_pos repcols_pos;   /* the replicates' columns: (0 = absent) */
+    /* the columns of poststratify: or of rake:'s margins, each at its place in the spec,
+     * ncalib of them (0 without either) */
+    const char **calib_cols;
+    shopstat_pos *calib_pos;
+    size_t ncalib;
     shopstat_ci_method ci;
     double level;
     shopstat_adjust_method adjust;

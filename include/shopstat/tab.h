@@ -320,6 +320,13 @@ int shopstat_totals_fpc_census(const shopstat_totals *t);
  * are those of the last round), *iterations (may be NULL) then N. 1 otherwise, and for
  * a design not raked. */
 int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations);
+/* A post-stratified or raked design whose population totals (the population file's,
+ * summed; raking: the first margin's) are fewer than the rows used, as a file of shares
+ * (summing to 1) or percentages (100) rather than counts: writes a one-line warning into
+ * buf (n bytes, cut to fit) and returns 1; 0 otherwise (buf untouched). Such a file is
+ * R's too (postStratify and rake take any totals): the proportions and their SEs are
+ * those of the counts, but weighted bases and totals are of that small population. */
+int shopstat_population_warning(const shopstat_totals *t, char *buf, size_t n);
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 

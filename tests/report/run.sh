@@ -3160,6 +3160,22 @@ if $S report tests/report/specs/poststratify.yml -o "$T/ps" --quiet 2>"$T/ps.err
 else
     ko "report poststratify.yml failed: $(cat "$T/ps.err")"
 fi
+# a population file of shares (summing to 1): the same SE as R's with counts, a warning in
+# run.json (tab's, tests/cli's tab_poststratify_shares), and a weighted base of 1
+printf 'stype,Freq\nE,0.7137552470132387\nH,0.12189215369712625\nM,0.16435259928963514\n' \
+    >"$T/ps_shares.csv"
+sed -e 's#population: [^}]*}#population: '"$T"'/ps_shares.csv}#' \
+    -e 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' \
+    tests/report/specs/poststratify.yml >"$T/ps_shares.yml"
+if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; then
+    check "poststratify shares: both's SE is still R's 0.0307551, base 1" grep -q \
+        '^both,both,Yes,all,183,1,133,.*,0.03075510090398' "$T/ps_shares/tables.csv"
+    check "poststratify shares: run.json warns" grep -q \
+        '"warnings": \["the population totals of [^"]*ps_shares.csv sum to 1, fewer than the 183 rows used: shares or percentages rather than counts?' \
+        "$T/ps_shares/run.json"
+else
+    ko "report ps_shares.yml failed: $(cat "$T/ps_shares.err")"
+fi
 sed 's/, population: [^}]*}/}/' tests/report/specs/poststratify.yml >"$T/ps_nopop.yml"
 sed -i 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' "$T/ps_nopop.yml"
 out=$($S report "$T/ps_nopop.yml" -o "$T/ps_nopop" 2>&1); rc=$?
@@ -3181,9 +3197,12 @@ if $S report tests/report/specs/rake.yml -o "$T/rk" --quiet 2>"$T/rk.err"; then
     check "rake: big:all = shopstat compare --rake" cmp -s "$T/rk_cmp" "$T/rk_repcmp"
     check "rake: awards' SE is R's 0.0217887" grep -q '^awards,awards,No,all,.*,0.0217887287181942' \
         "$T/rk/tables.csv"
-    check "rake: report.md's design line says so" grep -q \
-        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), raked on stype; sch\\_wide, ' \
+    check "rake: report.md's design line names the margins and their totals files" grep -q \
+        '^Design: weight pw, PSU dnum (15), fpc fpc (population sizes), raked on stype (totals: [^)]*/pop\\_stype.csv) and sch\\_wide (totals: [^)]*/pop\\_sch\\_wide.csv), ' \
         "$T/rk/report.md"
+    pdftotext "$T/rk/report.pdf" "$T/rk.txt"
+    check "rake: the charts' footers say raked on stype and sch_wide" grep -q \
+        'PSUs dnum, population sizes fpc, raked on stype and sch_wide\. Whiskers' "$T/rk.txt"
     check "rake: run.json's design names the margins" grep -q '"rake": "stype=.*pop_stype.csv\\nsch_wide=.*", "rake_maxit": 10, "rake_epsilon": 1' \
         "$T/rk/run.json"
 else
@@ -3194,6 +3213,34 @@ sed -i 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' "$T/rk_nopop.yml"
 out=$($S report "$T/rk_nopop.yml" -o "$T/rk_nopop" 2>&1); rc=$?
 check "rake: a margin without population: exit 2 at it ($rc: $out)" test "$rc" = 2 -a \
     "$out" = "$T/rk_nopop.yml:12:7: error: a margin of rake needs margin: (its column, or columns) and population: (the file of its cells' population totals)"
+
+# a margin's or poststratify:'s column the data lack: an error at its place in the spec,
+# before the pass (was at the data file, no line, after the population file was read)
+sed -e 's/{margin: \[sch_wide\]/{margin: [sch.wide]/' -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' \
+    tests/report/specs/rake.yml >"$T/rk_col.yml"
+out=$($S report "$T/rk_col.yml" -o "$T/rk_col" 2>&1); rc=$?
+check "rake: a margin's unknown column: exit 2 at it ($rc: $out)" test "$rc" = 2 -a "$out" = \
+    "$T/rk_col.yml:12:17: error: unknown column 'sch.wide' (did you mean 'sch_wide'?) in design rake:; $PWD/tests/oracle/data/apiclus1.csv has no such column"
+sed -e 's/poststratify: \[stype\]/poststratify: [school_type]/' \
+    -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#g' tests/report/specs/poststratify.yml >"$T/ps_col.yml"
+out=$($S report "$T/ps_col.yml" -o "$T/ps_col" 2>&1); rc=$?
+check "poststratify: an unknown column: exit 2 at it ($rc: $out)" test "$rc" = 2 -a "$out" = \
+    "$T/ps_col.yml:6:58: error: unknown column 'school_type' (did you mean 'stype'?) in design poststratify:; $PWD/tests/oracle/data/apiclus1.csv has no such column"
+
+# a rake that has not converged in rake_maxit rounds: the report warns as tab --rake does
+# (R's rake warns too) on stderr and in run.json, and its design line says so
+sed -e 's/rake_maxit: 10/rake_maxit: 1/' -e 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' \
+    tests/report/specs/rake.yml >"$T/rk_maxit1.yml"
+$S report "$T/rk_maxit1.yml" -o "$T/rk_maxit1" 2>"$T/rk_maxit1.err"; rc=$?
+out=$(grep -v '^shopstat: report written' "$T/rk_maxit1.err")
+check "rake: rake_maxit 1 warns on stderr ($rc: $out)" test "$rc" = 0 -a "$out" = \
+    "shopstat: warning: Raking did not converge after 1 iterations (R's rake warns too; the estimates are those of the last round: raise the spec's rake_maxit or rake_epsilon)"
+check "rake: rake_maxit 1: run.json's warnings say so" grep -q \
+    '"warnings": \["Raking did not converge after 1 iterations' "$T/rk_maxit1/run.json"
+check "rake: rake_maxit 1: report.md's design line says so" grep -q \
+    "pop\\\\_sch\\\\_wide.csv), not converged after 1 round (rake\\\\_maxit: the last round's weights), design df 14" \
+    "$T/rk_maxit1/report.md"
+check "rake: the converged report's design line does not" bash -c "! grep -q 'not converged' '$T/rk/report.md'"
 
 # ---- replicates: with poststratify: (R's postStratify of a replicate design re-post-
 # stratifies every replicate): every table and comparison equals shopstat tab / compare
