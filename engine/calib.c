@@ -354,6 +354,25 @@ void ps_missing_hint(const ps_state *p, const char *k, size_t kl, char *hint, si
         snprintf(hint + o, n - o, ")");
 }
 
+shopstat_status ps_cols_present(const shopstat_totals *t, const shopstat_row *row,
+                                const ps_state *p, const char *what, const char *needs,
+                                shopstat_error *err)
+{
+    for (size_t j = 0; j < p->ncols; j++) {
+        size_t c = p->cols[j];
+        if (!shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
+            continue;
+        char hint[200];
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
+                                  row->pos[c].col,
+                                  "%s column '%s' is missing in this row: every row needs %s%s",
+                                  what, shopstat_reader_colname(t->reader, c), needs,
+                                  reader_missing_hint(t->reader, c, row->fields[c], row->lens[c],
+                                                      hint, sizeof hint));
+    }
+    return SHOPSTAT_OK;
+}
+
 shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen, long *g,
                        shopstat_error *err)
 {
@@ -362,19 +381,10 @@ shopstat_status ps_row(shopstat_totals *t, const shopstat_row *row, size_t *klen
         *klen = 0;
         return rake_row(t, row, g, err);
     }
-    for (size_t j = 0; j < ps->ncols; j++) {
-        size_t c = ps->cols[j];
-        char hint[200];
-        if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
-            return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
-                                      row->pos[c].col,
-                                      "poststratify column '%s' is missing in this row: every "
-                                      "row needs its post-stratum (R's postStratify stops "
-                                      "too)%s",
-                                      shopstat_reader_colname(t->reader, c),
-                                      reader_missing_hint(t->reader, c, row->fields[c],
-                                                          row->lens[c], hint, sizeof hint));
-    }
+    shopstat_status st = ps_cols_present(t, row, ps, "poststratify",
+                                         "its post-stratum (R's postStratify stops too)", err);
+    if (st)
+        return st;
     size_t kl = ps_join_key(row, ps->cols, ps->ncols, &ps->kbuf, &ps->kcap);
     if (kl == SIZE_MAX)
         return nomem(err);

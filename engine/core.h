@@ -734,6 +734,12 @@ shopstat_status ps_read_population(ps_state *ps, const char *file, const char *o
 /* ps->cols/ncols/kbuf from "COL[,COL...]" (spec's first len bytes). */
 shopstat_status ps_parse_cols(ps_state *ps, const char *spec, size_t len, const char *opt,
                               shopstat_error *err);
+/* SHOPSTAT_OK when every column of p holds a value in row, else the error at the first
+ * missing one: "WHAT column 'C' is missing in this row: every row needs NEEDS", with how to
+ * leave such rows out. */
+shopstat_status ps_cols_present(const shopstat_totals *t, const shopstat_row *row,
+                                const ps_state *p, const char *what, const char *needs,
+                                shopstat_error *err);
 /* Join the fields cols[0..n) of row with 0x1f into *buf (grown): the key's length, or
  * SIZE_MAX out of memory. */
 size_t ps_join_key(const shopstat_row *row, const size_t *cols, size_t n, char **buf,

@@ -147,20 +147,10 @@ shopstat_status rake_row(shopstat_totals *t, const shopstat_row *row, long *g, s
     uint64_t id = 0;
     for (size_t m = 0; m < rk->nm; m++) {
         ps_state *p = &rk->m[m];
-        for (size_t j = 0; j < p->ncols; j++) {
-            size_t c = p->cols[j];
-            char hint[200];
-            if (shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
-                return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
-                                          row->pos[c].col,
-                                          "rake column '%s' is missing in this row: every "
-                                          "row needs its cell of each margin (R's rake stops "
-                                          "too)%s",
-                                          shopstat_reader_colname(t->reader, c),
-                                          reader_missing_hint(t->reader, c, row->fields[c],
-                                                              row->lens[c], hint,
-                                                              sizeof hint));
-        }
+        shopstat_status st = ps_cols_present(t, row, p, "rake",
+                                             "its cell of each margin (R's rake stops too)", err);
+        if (st)
+            return st;
         size_t kl = ps_join_key(row, p->cols, p->ncols, &p->kbuf, &p->kcap);
         if (kl == SIZE_MAX)
             return nomem(err);

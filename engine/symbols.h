@@ -137,6 +137,7 @@
 #define ps_read_population shopstat_internal_ps_read_population
 #define ps_parse_cols shopstat_internal_ps_parse_cols
 #define ps_join_key shopstat_internal_ps_join_key
+#define ps_cols_present shopstat_internal_ps_cols_present
 #define ps_show_key shopstat_internal_ps_show_key
 #define ps_missing_hint shopstat_internal_ps_missing_hint
 #define ps_zero_row shopstat_internal_ps_zero_row
