@@ -246,21 +246,29 @@ struct rep_state {
     rep_memo memo[REP_MEMO];
     uint32_t row_stamp; /* of the current row, for memo (never 0) */
     /* Post-stratified (--poststratify, R's postStratify of a replicate design): each
-     * post-stratum g has its own cell totals and X'X (a view, loaded into T, cap, acc and
-     * all while the pass is in g), every direction's key ends in g, and Wg sums each
-     * replicate weight over g's rows. After the pass each replicate's factors N_g / Wg
-     * calibrate the views into one (rep_ps_combine). */
+     * post-stratum g has its own cell totals and X'X (a view: its whole-sample X'X loaded
+     * into all while the pass is in g; T, acc and cap stay empty, so rep_add takes the
+     * view's slots), every direction's key ends in g, and Wg sums each replicate weight
+     * over g's rows. After the pass each replicate's factors N_g / Wg calibrate the views
+     * into one (rep_ps_combine). */
     size_t G;         /* post-strata, 0 without */
     struct rep_view *views;
     size_t cur_g;     /* the view loaded */
     double *Wg;       /* [g * R + r] */
 };
 
-/* A post-stratum's share of the replicate totals (see rep_state.G). */
+/* A post-stratum's share of the replicate totals (see rep_state.G). Only the cells that
+ * its rows reach have a slot, made on first touch: a post-stratum on a --by or segment
+ * column never meets the other levels' cells, and one slot per cell of the table in every
+ * post-stratum was most of the memory of a post-stratified replicate design (the rep80
+ * job's 150 post-strata: 71 MB on one thread against 20 without). */
 typedef struct rep_view {
-    double *T;
-    size_t cap;
-    gram_acc *acc;
+    double *T;      /* [slot * R + r] */
+    gram_acc *acc;  /* [slot] */
+    uint32_t *cell; /* [slot]: the slot's cell */
+    size_t n, cap;  /* slots used, allocated */
+    uint32_t *slot; /* [cell]: 1 + the cell's slot, 0 for none */
+    size_t ncap;    /* cells in slot */
     gram_acc all;
 } rep_view;
 
@@ -561,11 +569,7 @@ static void gram_release(gram_acc *a)
 
 static void view_save(rep_state *rp)
 {
-    rep_view *v = &rp->views[rp->cur_g];
-    v->T = rp->T;
-    v->cap = rp->cap;
-    v->acc = rp->acc;
-    v->all = rp->all;
+    rp->views[rp->cur_g].all = rp->all;
 }
 
 /* Load post-stratum g's view (the current one saved first). */
@@ -574,15 +578,58 @@ static void view_load(rep_state *rp, size_t g)
     if (g == rp->cur_g)
         return;
     view_save(rp);
-    const rep_view *v = &rp->views[g];
-    rp->T = v->T;
-    rp->cap = v->cap;
-    rp->acc = v->acc;
-    rp->all = v->all;
+    rp->all = rp->views[g].all;
     rp->cur_g = g;
 }
 
-/* Every view freed; T, cap, acc and all left empty. */
+/* view_slot's first touch of cell c: a slot made (replicate totals 0, no X'X), with room
+ * for t's cells; SIZE_MAX out of memory. */
+static __attribute__((noinline)) size_t view_slot_new(const shopstat_totals *t, const rep_state *rp,
+                                                      rep_view *v, size_t c)
+{
+    size_t R = rp->R;
+    if (c >= v->ncap) {
+        size_t nc = t->cellcap > c ? t->cellcap : c + 1;
+        uint32_t *sl = realloc(v->slot, nc * sizeof *sl);
+        if (!sl)
+            return SIZE_MAX;
+        memset(sl + v->ncap, 0, (nc - v->ncap) * sizeof *sl);
+        v->slot = sl;
+        v->ncap = nc;
+    }
+    if (v->n == v->cap) {
+        /* (each array on its own: after a failure the next call grows the rest) */
+        size_t nc = v->cap ? 2 * v->cap : 8;
+        double *T = realloc(v->T, nc * R * sizeof *T);
+        if (!T)
+            return SIZE_MAX;
+        v->T = T;
+        gram_acc *A = realloc(v->acc, nc * sizeof *A);
+        if (!A)
+            return SIZE_MAX;
+        v->acc = A;
+        uint32_t *cl = realloc(v->cell, nc * sizeof *cl);
+        if (!cl)
+            return SIZE_MAX;
+        v->cell = cl;
+        v->cap = nc;
+    }
+    size_t s = v->n++;
+    memset(v->T + s * R, 0, R * sizeof *v->T);
+    memset(&v->acc[s], 0, sizeof v->acc[s]);
+    v->cell[s] = (uint32_t)c;
+    v->slot[c] = (uint32_t)(s + 1);
+    return s;
+}
+
+/* The slot of cell c in view v, made on first touch; SIZE_MAX out of memory. */
+static inline size_t view_slot(const shopstat_totals *t, const rep_state *rp, rep_view *v, size_t c)
+{
+    uint32_t s = c < v->ncap ? v->slot[c] : 0;
+    return s ? s - 1 : view_slot_new(t, rp, v, c);
+}
+
+/* Every view freed; all left empty. */
 static void views_free(rep_state *rp)
 {
     if (!rp->views)
@@ -590,17 +637,16 @@ static void views_free(rep_state *rp)
     view_save(rp);
     for (size_t g = 0; g < rp->G; g++) {
         rep_view *v = &rp->views[g];
-        for (size_t c = 0; v->acc && c < v->cap; c++)
-            gram_release(&v->acc[c]);
+        for (size_t s = 0; s < v->n; s++)
+            gram_release(&v->acc[s]);
         free(v->acc);
         free(v->T);
+        free(v->cell);
+        free(v->slot);
         gram_release(&v->all);
     }
     free(rp->views);
     rp->views = NULL;
-    rp->T = NULL;
-    rp->acc = NULL;
-    rp->cap = 0;
     rp->all.G = rp->all.m = NULL;
     rp->all.serial = 0;
     rp->all.c = 0;
@@ -1039,8 +1085,8 @@ static int materialize_ps(rep_state *rp)
             return -1;
         if (!v->all.m && !(v->all.m = calloc(R, sizeof *v->all.m)))
             return -1;
-        for (size_t c = 0; c < v->cap; c++) {
-            gram_acc *a = &v->acc[c];
+        for (size_t s = 0; s < v->n; s++) {
+            gram_acc *a = &v->acc[s];
             if (a->G != rep_marker)
                 continue;
             a->G = a->m = NULL;
@@ -1058,8 +1104,10 @@ static int materialize_ps(rep_state *rp)
     for (size_t i = 0; i < rp->esize; i++)
         if (rp->ekey[i] != UINT64_MAX) {
             size_t d = rp->ekey[i] & 0xfffff;
-            rp->rank1(rp->views[direction_g(rp, d)].acc[rp->ekey[i] >> 20].G, ntri, rp->eval[i],
-                      rp->dirm + d * R, R, rp->sp);
+            /* (the cell has its slot in d's view: its X'X was made before the entry) */
+            const rep_view *v = &rp->views[direction_g(rp, d)];
+            rp->rank1(v->acc[v->slot[rp->ekey[i] >> 20] - 1].G, ntri, rp->eval[i], rp->dirm + d * R,
+                      R, rp->sp);
         }
     strmap_free(&rp->dirs);
     free(rp->dirm);
@@ -1424,13 +1472,38 @@ void rep_prefetch(const shopstat_totals *t, const int32_t *cells, size_t nbase)
     }
 }
 
+/* Cell c's replicate totals and X'X past rp->cap: T and acc grown, or (post-stratified,
+ * where cap stays 0) the slot of c in the view of the row's post-stratum; 0 or -1. */
+static __attribute__((noinline)) int rep_cell_far(const shopstat_totals *t, rep_state *rp, size_t c,
+                                                  double **Tc, gram_acc **a)
+{
+    if (rp->G) {
+        rep_view *v = &rp->views[rp->cur_g];
+        size_t s = view_slot(t, rp, v, c);
+        if (s == SIZE_MAX)
+            return -1;
+        *Tc = v->T + s * rp->R;
+        *a = &v->acc[s];
+        return 0;
+    }
+    if (rep_reserve(t, rp, c))
+        return -1;
+    *Tc = rp->T + c * rp->R;
+    *a = &rp->acc[c];
+    return 0;
+}
+
 int rep_add(shopstat_totals *t, long c, int base)
 {
     rep_state *rp = t->rep;
     size_t R = rp->R;
-    if (rep_reserve(t, rp, (size_t)c))
+    double *Tc;
+    gram_acc *ca;
+    if ((size_t)c < rp->cap) {
+        Tc = rp->T + (size_t)c * R;
+        ca = &rp->acc[c];
+    } else if (rep_cell_far(t, rp, (size_t)c, &Tc, &ca))
         return -1;
-    double *Tc = rp->T + (size_t)c * R;
     const double *x = rp->x;
     /* two at a time (GCC's -O2 leaves this loop scalar): the same additions */
     size_t r = 0;
@@ -1444,13 +1517,12 @@ int rep_add(shopstat_totals *t, long c, int base)
     for (; r < R; r++)
         Tc[r] += x[r];
     if (base) {
-        gram_acc *a = &rp->acc[c];
-        if (gram_alloc(rp, a))
+        if (gram_alloc(rp, ca))
             return -1;
         if (!rp->direct && entry_add(rp, (size_t)c, rp->cur_dir, rp->c) && materialize(rp))
             return -1;
         if (rp->direct)
-            gram_add(rp, a);
+            gram_add(rp, ca);
     }
     return 0;
 }
@@ -1556,6 +1628,45 @@ static int merge_totals(shopstat_totals *g, rep_state *gp, rep_state *wp, size_t
     return 0;
 }
 
+/* merge_totals of one post-stratum's views: w's slots added to g's (made where g has
+ * none); 0 or -1. */
+static int merge_view_totals(shopstat_totals *g, rep_state *gp, rep_view *gv, rep_view *wv,
+                             size_t ncell, const long *cells)
+{
+    size_t R = gp->R;
+    for (size_t s = 0; s < wv->n; s++) {
+        if (wv->cell[s] >= ncell)
+            continue;
+        size_t gs = view_slot(g, gp, gv, (size_t)cells[wv->cell[s]]);
+        if (gs == SIZE_MAX)
+            return -1;
+        double *Tg = gv->T + gs * R, *Tw = wv->T + s * R;
+        for (size_t r = 0; r < R; r++) {
+            Tg[r] += Tw[r];
+            Tw[r] = 0;
+        }
+        if (wv->acc[s].G && gram_alloc(gp, &gv->acc[gs]))
+            return -1;
+    }
+    return 0;
+}
+
+/* merge_grams of one post-stratum's views, both loaded (their all in gp and wp). */
+static void merge_view_grams(rep_state *gp, rep_view *gv, rep_state *wp, rep_view *wv, size_t ncell,
+                             const long *cells)
+{
+    size_t ntri = gp->ntri;
+    gram_flush(wp, &wp->all);
+    gram_merge(gp->all.G, wp->all.G, ntri);
+    for (size_t s = 0; s < wv->n; s++) {
+        gram_acc *wa = &wv->acc[s];
+        if (!wa->G || wv->cell[s] >= ncell)
+            continue;
+        gram_flush(wp, wa);
+        gram_merge(gv->acc[gv->slot[cells[wv->cell[s]]] - 1].G, wa->G, ntri);
+    }
+}
+
 /* rep_merge of post-stratified designs: view by view, and the post-strata's sums. */
 static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
 {
@@ -1566,18 +1677,15 @@ static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
         wp->Wg[i] = 0;
     }
     int rc = 0;
-    for (size_t k = 0; k < gp->G && !rc; k++) {
-        view_load(gp, k);
-        view_load(wp, k);
-        rc = merge_totals(g, gp, wp, ncell, cells);
-    }
+    for (size_t k = 0; k < gp->G && !rc; k++)
+        rc = merge_view_totals(g, gp, &gp->views[k], &wp->views[k], ncell, cells);
     if (!rc && (gp->direct || wp->direct || merge_directions(gp, wp, cells))) {
         /* too many directions for g, or w has already built its X'X: both do */
         rc = (!gp->direct && materialize(gp)) || (!wp->direct && materialize(wp)) ? -1 : 0;
         for (size_t k = 0; k < gp->G && !rc; k++) {
             view_load(gp, k);
             view_load(wp, k);
-            merge_grams(gp, wp, ncell, cells);
+            merge_view_grams(gp, &gp->views[k], wp, &wp->views[k], ncell, cells);
         }
     }
     view_load(gp, gcur);
@@ -1689,9 +1797,11 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
             }
         }
     free(what);
-    size_t cap = 0;
+    /* one dense table of the cells again, as without post-strata */
+    size_t cap = t->ncell;
     for (size_t g = 0; g < G; g++)
-        cap = rp->views[g].cap > cap ? rp->views[g].cap : cap;
+        for (size_t s = 0; s < rp->views[g].n; s++)
+            cap = rp->views[g].cell[s] >= cap ? (size_t)rp->views[g].cell[s] + 1 : cap;
     double *T = st ? NULL : calloc(cap * R + 1, sizeof *T);
     gram_acc *acc = st ? NULL : calloc(cap + 1, sizeof *acc);
     gram_acc all = {0};
@@ -1702,12 +1812,13 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
     for (size_t g = 0; g < G && !st; g++) {
         const rep_view *v = &rp->views[g];
         const double *fg = f + g * R;
-        for (size_t c = 0; c < v->cap; c++) {
-            const double *Tv = v->T + c * R;
+        for (size_t s = 0; s < v->n; s++) {
+            size_t c = v->cell[s];
+            const double *Tv = v->T + s * R;
             double *Tc = T + c * R;
             for (size_t r = 0; r < R; r++)
                 Tc[r] += Tv[r] * fg[r];
-            if (v->acc[c].G && !acc[c].G &&
+            if (v->acc[s].G && !acc[c].G &&
                 (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
                  !(acc[c].m = calloc(R, sizeof *acc[c].m))))
                 st = nomem(err);
@@ -1720,10 +1831,10 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
             const double *fg = f + g * R;
             gram_flush(rp, &v->all);
             gram_scaled_add(all.G, v->all.G, fg, R, ntri);
-            for (size_t c = 0; c < v->cap; c++)
-                if (v->acc[c].G) {
-                    gram_flush(rp, &v->acc[c]);
-                    gram_scaled_add(acc[c].G, v->acc[c].G, fg, R, ntri);
+            for (size_t s = 0; s < v->n; s++)
+                if (v->acc[s].G) {
+                    gram_flush(rp, &v->acc[s]);
+                    gram_scaled_add(acc[v->cell[s]].G, v->acc[s].G, fg, R, ntri);
                 }
         }
     } else if (!st) {
