@@ -1039,6 +1039,21 @@ static void gram_flush(const rep_state *rp, gram_acc *a)
 
 static int materialize_ps(rep_state *rp);
 
+/* The directions and their cached sums freed, once X'X is made real: rows go straight to
+ * it from now on (direct). */
+static void directions_drop(rep_state *rp)
+{
+    strmap_free(&rp->dirs);
+    free(rp->dirm);
+    free(rp->allc);
+    free(rp->ekey);
+    free(rp->eval);
+    rp->dirm = rp->allc = rp->eval = NULL;
+    rp->ekey = NULL;
+    rp->dircap = rp->esize = rp->ecount = 0;
+    rp->direct = 1;
+}
+
 /* Build every X'X from the per-direction sums and switch to row-by-row updates
  * (too many directions), or finish. 0, or -1 out of memory (post-stratified only). */
 static int materialize(rep_state *rp)
@@ -1052,15 +1067,7 @@ static int materialize(rep_state *rp)
         if (rp->ekey[i] != UINT64_MAX)
             rp->rank1(rp->acc[rp->ekey[i] >> 20].G, rp->ntri, rp->eval[i],
                       rp->dirm + (rp->ekey[i] & 0xfffff) * R, R, rp->sp);
-    strmap_free(&rp->dirs);
-    free(rp->dirm);
-    free(rp->allc);
-    free(rp->ekey);
-    free(rp->eval);
-    rp->dirm = rp->allc = rp->eval = NULL;
-    rp->ekey = NULL;
-    rp->dircap = rp->esize = rp->ecount = 0;
-    rp->direct = 1;
+    directions_drop(rp);
     return 0;
 }
 
@@ -1109,15 +1116,7 @@ static int materialize_ps(rep_state *rp)
             rp->rank1(v->acc[v->slot[rp->ekey[i] >> 20] - 1].G, ntri, rp->eval[i], rp->dirm + d * R,
                       R, rp->sp);
         }
-    strmap_free(&rp->dirs);
-    free(rp->dirm);
-    free(rp->allc);
-    free(rp->ekey);
-    free(rp->eval);
-    rp->dirm = rp->allc = rp->eval = NULL;
-    rp->ekey = NULL;
-    rp->dircap = rp->esize = rp->ecount = 0;
-    rp->direct = 1;
+    directions_drop(rp);
     const rep_view *v = &rp->views[rp->cur_g]; /* (reloaded: all is real now) */
     rp->all = v->all;
     return 0;
@@ -1607,6 +1606,15 @@ static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
     return 0;
 }
 
+/* to[0..n) += from[0..n), from zeroed (a worker's totals start its next chunk at 0) */
+static void move_sums(double *to, double *from, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        to[r] += from[r];
+        from[r] = 0;
+    }
+}
+
 /* w's replicate totals added to g's (w's zeroed), and X'X accumulators made in g where w
  * has them (base cells); 0 or -1. */
 static int merge_totals(shopstat_totals *g, rep_state *gp, rep_state *wp, size_t ncell,
@@ -1617,11 +1625,7 @@ static int merge_totals(shopstat_totals *g, rep_state *gp, rep_state *wp, size_t
         size_t gc = (size_t)cells[c];
         if (rep_reserve(g, gp, gc))
             return -1;
-        double *Tg = gp->T + gc * R, *Tw = wp->T + c * R;
-        for (size_t r = 0; r < R; r++) {
-            Tg[r] += Tw[r];
-            Tw[r] = 0;
-        }
+        move_sums(gp->T + gc * R, wp->T + c * R, R);
         if (wp->acc[c].G && gram_alloc(gp, &gp->acc[gc]))
             return -1;
     }
@@ -1640,11 +1644,7 @@ static int merge_view_totals(shopstat_totals *g, rep_state *gp, rep_view *gv, re
         size_t gs = view_slot(g, gp, gv, (size_t)cells[wv->cell[s]]);
         if (gs == SIZE_MAX)
             return -1;
-        double *Tg = gv->T + gs * R, *Tw = wv->T + s * R;
-        for (size_t r = 0; r < R; r++) {
-            Tg[r] += Tw[r];
-            Tw[r] = 0;
-        }
+        move_sums(gv->T + gs * R, wv->T + s * R, R);
         if (wv->acc[s].G && gram_alloc(gp, &gv->acc[gs]))
             return -1;
     }
