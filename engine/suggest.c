@@ -1073,6 +1073,23 @@ static int named_k(const char *name, const char *prefix, size_t plen, size_t k, 
     return strncmp(name, prefix, plen) == 0 && strcmp(name + plen, digits) == 0;
 }
 
+/* Whether column c holds a question's codes, not weights: at most
+ * SHOPSTAT_DESCRIBE_MAX_LEVELS distinct values, every one a whole number of 1 or more (a
+ * screener block S1 ... S6 of codes 1-9). A set of replicate weights of so few values is
+ * the weight's few values times factors, and the jackknife's, BRR's and the bootstrap's
+ * leave rows out (0); Fay's times rho is rarely whole. */
+static int codes_not_weights(const shopstat_colsummary *c)
+{
+    if (!c->all_numeric || c->distinct_capped || !c->nlevels || c->min < 1)
+        return 0;
+    for (size_t j = 0; j < c->nlevels; j++) {
+        double v = strtod(c->levels[j].value, NULL);
+        if (v != floor(v))
+            return 0;
+    }
+    return 1;
+}
+
 size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t *first,
                                           size_t *prefix_len)
 {
@@ -1096,7 +1113,8 @@ size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t
         while (i + k < nc) {
             const shopstat_colsummary *e = shopstat_description_column(ds, i + k);
             if (!e->name || !named_k(e->name, c->name, plen, k + 1, width) || !e->all_numeric ||
-                (e->min < 0 && e->distinct <= 20 && !e->distinct_capped) || e->missing)
+                (e->min < 0 && e->distinct <= 20 && !e->distinct_capped) || e->missing ||
+                codes_not_weights(e))
                 break;
             k++;
         }
