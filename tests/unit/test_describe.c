@@ -882,6 +882,139 @@ static void test_routing(void **state)
     unlink(path);
 }
 
+/* Skip logic in a file wider than a word of the routing's column bits (150 columns): r, at
+ * column 64, is asked only when channel (column 63, the last bit of the first word) is a
+ * or b; q, at column 130, only when asked (column 1) = 1, with non-response; late, at
+ * column 131, is blank where asked = 2 except in one row near the end (row 1500), and in
+ * some rows where asked = 1: that one row, in a late chunk, makes it no routing (without it,
+ * asked = 2 would route it). Fillers of a and b in every other column.
+ * Counted as the file is written; one pass and 1 to 3 threads in chunks of 4 KiB. */
+static void test_routing_wide(void **state)
+{
+    (void)state;
+    size_t rows = 2000, ncols = 150, cap = 1024 + rows * (ncols * 3 + 16), k = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    for (size_t c = 0; c < ncols; c++)
+        k += (size_t)snprintf(t + k, cap - k, "%sc%zu", c ? "," : "", c);
+    t[k++] = '\n';
+    size_t q_routed = 0, q_nonresp = 0, r_routed = 0, late_blank = 0;
+    static const char *const ch[] = {"b", "x", "a", "", "a", "b", "x"};
+    for (size_t i = 0; i < rows; i++) {
+        const char *asked = i % 3 == 0 ? "2" : i % 3 == 1 ? "1" : "3";
+        const char *c = ch[(i / 5) % 7];
+        int q_blank = strcmp(asked, "1") != 0 || i % 17 == 0;
+        int r_blank = !*c || strcmp(c, "x") == 0;
+        int late_b = (strcmp(asked, "2") == 0 && i != 1500) ||
+                     (strcmp(asked, "1") == 0 && i % 13 == 0);
+        q_routed += strcmp(asked, "1") != 0;
+        q_nonresp += q_blank && strcmp(asked, "1") == 0;
+        r_routed += r_blank;
+        late_blank += late_b;
+        for (size_t col = 0; col < ncols; col++) {
+            const char *v = col % 2 ? "a" : "b";
+            char id[24];
+            if (col == 0) {
+                snprintf(id, sizeof id, "%zu", i);
+                v = id;
+            } else if (col == 1) {
+                v = asked;
+            } else if (col == 63) {
+                v = c;
+            } else if (col == 64) {
+                v = r_blank ? "" : "y";
+            } else if (col == 130) {
+                v = q_blank ? "" : "4";
+            } else if (col == 131) {
+                v = late_b ? "" : "5";
+            }
+            k += (size_t)snprintf(t + k, cap - k, "%s%s", col ? "," : "", v);
+        }
+        t[k++] = '\n';
+    }
+    t[k] = 0;
+    assert_true(late_blank > 600);
+    write_text(t);
+    free(t);
+    for (int th = 0; th <= 3; th++) {
+        shopstat_reader *r = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th ? th : 1;
+        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        const shopstat_routing *q = shopstat_description_routing(ds, 130);
+        assert_non_null(q);
+        assert_int_equal(q->by, 1);
+        assert_int_equal(q->blank, q_routed + q_nonresp);
+        assert_int_equal(q->routed, q_routed);
+        assert_int_equal(q->nonresponse, q_nonresp);
+        assert_int_equal(q->nasked, 1);
+        assert_string_equal(q->asked[0], "1");
+        assert_int_equal(q->nskipped, 2);
+        const shopstat_routing *rr = shopstat_description_routing(ds, 64);
+        assert_non_null(rr);
+        assert_int_equal(rr->by, 63);
+        assert_int_equal(rr->routed, r_routed);
+        assert_int_equal(rr->nonresponse, 0);
+        assert_int_equal(rr->nskipped, 1);
+        assert_string_equal(rr->skipped[0], "x");
+        assert_true(rr->by_blank);
+        assert_null(shopstat_description_routing(ds, 131)); /* late */
+        assert_null(shopstat_description_routing(ds, 129)); /* (a filler: never blank) */
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
+/* Skip logic where the rows that answer the routed column hold no blank at all: x is
+ * blank where g = s (every 4th row) and answered where g = p, and no other column is ever
+ * blank, so the rows where x is answered are never counted row by row; that they exist
+ * comes from g's count at p against the rows with a blank there. One pass and 1 to 3
+ * threads in chunks of 64 bytes. */
+static void test_routing_complete_rows(void **state)
+{
+    (void)state;
+    size_t rows = 400, cap = 64 + rows * 32, k = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    k += (size_t)snprintf(t, cap, "id,g,x\n");
+    for (size_t i = 0; i < rows; i++)
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%s,%s\n", i, i % 4 ? "p" : "s",
+                              i % 4 ? "1" : "");
+    write_text(t);
+    free(t);
+    for (int th = 0; th <= 3; th++) {
+        shopstat_reader *r = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th ? th : 1;
+        o.chunk_bytes = th ? 64 : (size_t)1 << 30;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        const shopstat_routing *x = shopstat_description_routing(ds, 2);
+        assert_non_null(x);
+        assert_int_equal(x->by, 1);
+        assert_int_equal(x->blank, 100);
+        assert_int_equal(x->routed, 100);
+        assert_int_equal(x->nonresponse, 0);
+        assert_int_equal(x->nasked, 1);
+        assert_string_equal(x->asked[0], "p");
+        assert_int_equal(x->nskipped, 1);
+        assert_string_equal(x->skipped[0], "s");
+        assert_false(x->by_blank);
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 /* shopstat_describe_excluding: rows an exclusion takes are out of every column and the
  * design (stratum B, whose rows are all speeders, goes with them), counted under it; 1 and 2
  * threads (chunks of 16 bytes) alike. By hand: rows 2 and 5 are speeders, so rows 1, 3, 4
@@ -972,6 +1105,8 @@ int main(void)
         cmocka_unit_test(test_suggestions_public_use),
         cmocka_unit_test(test_none_rows),
         cmocka_unit_test(test_routing),
+        cmocka_unit_test(test_routing_wide),
+        cmocka_unit_test(test_routing_complete_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
