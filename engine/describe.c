@@ -21,12 +21,14 @@
 #define SC_MAX 128
 #define SC_MAX_COLUMNS 4096 /* columns beyond this get no cache (3 KiB each) */
 /* skip logic: explainers of at most RT_LEVELS values, their blank as slot RT_BLANK; at most
- * RT_MAX_EXPLAINERS of them, and at most RT_MAX_PAIRS (column, explainer) tables */
+ * RT_MAX_EXPLAINERS of them, and at most RT_MAX_PAIRS (column, explainer) pairs: a row with
+ * a blank costs an OR of a word per 64 columns per explainer (64 and 16,384 until
+ * 2026-12-04, when a row added 1 to a count per pair) */
 #define RT_LEVELS SHOPSTAT_DESCRIBE_MAX_LEVELS
 #define RT_BLANK RT_LEVELS
 #define RT_SLOTS (RT_LEVELS + 1)
-#define RT_MAX_EXPLAINERS 64
-#define RT_MAX_PAIRS 16384
+#define RT_MAX_EXPLAINERS 512
+#define RT_MAX_PAIRS 262144
 #define RT_MIN_ROWS 5
 #define RT_CHANCE 1e-3
 #define RT_PAST SIZE_MAX

@@ -221,9 +221,9 @@ const shopstat_speed_summary *shopstat_description_speed(const shopstat_descript
  * `asked` it is answered in some rows: "asked only when by = asked" (blanks that fall on
  * by's blanks alone are not routing: one respondent leaving both out, a multi-response
  * set's columns). routed: its blanks on skipped or by's blank; nonresponse: those where it
- * was asked (blank = routed + nonresponse). Counted in the one pass with a table of by's
- * values x blank per pair of columns, for explainers among the first min(64, 16384 /
- * columns) columns that hold at most SHOPSTAT_DESCRIBE_MAX_LEVELS distinct values, each on
+ * was asked (blank = routed + nonresponse). Found in the one pass from whether each column
+ * is answered where by holds each of its values, for explainers among the first min(512,
+ * 262144 / columns) columns that hold at most SHOPSTAT_DESCRIBE_MAX_LEVELS distinct values, each on
  * two rows or more on average, no number with a fraction, and not the design's weight.
  * Reported when routed is 5 rows or more and more than nonresponse, by is never blank where
  * the column is answered, the column is answered in some rows, and chance does not explain

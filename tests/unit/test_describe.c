@@ -887,7 +887,8 @@ static void test_routing(void **state)
  * or b; q, at column 130, only when asked (column 1) = 1, with non-response; late, at
  * column 131, is blank where asked = 2 except in one row near the end (row 1500), and in
  * some rows where asked = 1: that one row, in a late chunk, makes it no routing (without it,
- * asked = 2 would route it). Fillers of a and b in every other column.
+ * asked = 2 would route it); m, at column 140, only when k (column 100, past the 64
+ * explainers of the first version) is 1. Fillers of a and b in every other column.
  * Counted as the file is written; one pass and 1 to 3 threads in chunks of 4 KiB. */
 static void test_routing_wide(void **state)
 {
@@ -898,7 +899,7 @@ static void test_routing_wide(void **state)
     for (size_t c = 0; c < ncols; c++)
         k += (size_t)snprintf(t + k, cap - k, "%sc%zu", c ? "," : "", c);
     t[k++] = '\n';
-    size_t q_routed = 0, q_nonresp = 0, r_routed = 0, late_blank = 0;
+    size_t q_routed = 0, q_nonresp = 0, r_routed = 0, late_blank = 0, m_routed = 0;
     static const char *const ch[] = {"b", "x", "a", "", "a", "b", "x"};
     for (size_t i = 0; i < rows; i++) {
         const char *asked = i % 3 == 0 ? "2" : i % 3 == 1 ? "1" : "3";
@@ -907,6 +908,8 @@ static void test_routing_wide(void **state)
         int r_blank = !*c || strcmp(c, "x") == 0;
         int late_b = (strcmp(asked, "2") == 0 && i != 1500) ||
                      (strcmp(asked, "1") == 0 && i % 13 == 0);
+        int k1 = (i / 3) % 5 < 2;
+        m_routed += !k1;
         q_routed += strcmp(asked, "1") != 0;
         q_nonresp += q_blank && strcmp(asked, "1") == 0;
         r_routed += r_blank;
@@ -927,6 +930,10 @@ static void test_routing_wide(void **state)
                 v = q_blank ? "" : "4";
             } else if (col == 131) {
                 v = late_b ? "" : "5";
+            } else if (col == 100) {
+                v = k1 ? "1" : "2";
+            } else if (col == 140) {
+                v = k1 ? "m" : "";
             }
             k += (size_t)snprintf(t + k, cap - k, "%s%s", col ? "," : "", v);
         }
@@ -964,6 +971,13 @@ static void test_routing_wide(void **state)
         assert_string_equal(rr->skipped[0], "x");
         assert_true(rr->by_blank);
         assert_null(shopstat_description_routing(ds, 131)); /* late */
+        const shopstat_routing *m = shopstat_description_routing(ds, 140);
+        assert_non_null(m);
+        assert_int_equal(m->by, 100);
+        assert_int_equal(m->routed, m_routed);
+        assert_int_equal(m->nonresponse, 0);
+        assert_string_equal(m->asked[0], "1");
+        assert_string_equal(m->skipped[0], "2");
         assert_null(shopstat_description_routing(ds, 129)); /* (a filler: never blank) */
         shopstat_description_free(ds);
         shopstat_reader_free(r);
