@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -42,6 +43,25 @@ static const struct {
     {"exact", SHOPSTAT_CI_BETA},    {"likelihood", SHOPSTAT_CI_LIKELIHOOD},
 };
 
+/* Intervals a small-sample user asks for by another name, and what shopstat has for them:
+ * Clopper-Pearson is beta at the design's effective base (R's svyciprop "beta"), the score
+ * interval is Wilson's; Jeffreys' and Agresti-Coull's are not offered. */
+static const struct {
+    const char *name, *hint;
+} ci_hints[] = {
+    {"clopper-pearson", "take beta: Clopper-Pearson's exact binomial interval at the design's "
+                        "effective base (Korn & Graubard; R's svyciprop method \"beta\")"},
+    {"clopper", "take beta: Clopper-Pearson's exact binomial interval at the design's "
+                "effective base (Korn & Graubard; R's svyciprop method \"beta\")"},
+    {"cp", "take beta: Clopper-Pearson's exact binomial interval at the design's effective "
+           "base (Korn & Graubard; R's svyciprop method \"beta\")"},
+    {"score", "the score interval is wilson"},
+    {"jeffreys", "Jeffreys' interval is not offered; for small bases take beta "
+                 "(Clopper-Pearson at the effective base) or wilson"},
+    {"agresti-coull", "Agresti-Coull's interval is not offered; for small bases take beta "
+                      "(Clopper-Pearson at the effective base) or wilson"},
+};
+
 shopstat_status shopstat_ci_method_parse(const char *name, shopstat_ci_method *out,
                                          shopstat_error *err)
 {
@@ -51,11 +71,23 @@ shopstat_status shopstat_ci_method_parse(const char *name, shopstat_ci_method *o
             return SHOPSTAT_OK;
         }
     }
+    for (size_t i = 0; name && i < sizeof ci_hints / sizeof ci_hints[0]; i++)
+        if (strcasecmp(name, ci_hints[i].name) == 0)
+            return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                      "unknown interval method '%s': %s", name, ci_hints[i].hint);
+    /* (names are R's, lower case: 'Beta' is named beta, not accepted) */
+    const char *lower = NULL;
+    for (size_t i = 0; name && i < sizeof ci_names / sizeof ci_names[0] && !lower; i++)
+        if (strcasecmp(name, ci_names[i].name) == 0)
+            lower = ci_names[i].name;
+    char mean[80] = "";
+    if (lower)
+        snprintf(mean, sizeof mean, " (did you mean '%s'? names are lower case)", lower);
     return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                              "unknown interval method '%s'; valid methods are logit, xlogit, "
+                              "unknown interval method '%s'%s; valid methods are logit, xlogit, "
                               "wald (or mean), wilson, asin, beta (or korn-graubard, exact), "
                               "likelihood",
-                              name ? name : "(null)");
+                              name ? name : "(null)", mean);
 }
 
 const char *shopstat_ci_method_name(shopstat_ci_method m)

@@ -222,6 +222,7 @@ static char *format_difference_alpha_c(const shopstat_difference *d,
         shopstat_format_fixed(100 * d->ci_upper, 1, fl, hi, sizeof hi);
     }
     double p = sest ? d->p_value : d->p_adjusted;
+    const char *bound = !sest && shopstat_difference_side_at_bound(d) ? "+" : "";
     /* (no SE: replicate weights that cancel, the table's note says why; no interval: df 0,
      * or a variance no replicate defines; an interval without p: a difference of 0 with
      * SE 0, whose t and p methods.md leaves empty) */
@@ -233,10 +234,19 @@ static char *format_difference_alpha_c(const shopstat_difference *d,
         snprintf(buf, n, "%s [%s, %s]", v, lo, hi);
     else {
         char pt[32];
-        snprintf(buf, n, "%s [%s, %s] %s", v, lo, hi,
-                 shopstat_format_p_alpha(p, alpha, alpha_low, pt, sizeof pt));
+        snprintf(buf, n, "%s [%s, %s] %s%s", v, lo, hi,
+                 shopstat_format_p_alpha(p, alpha, alpha_low, pt, sizeof pt), bound);
     }
     return buf;
+}
+
+int shopstat_difference_side_at_bound(const shopstat_difference *d)
+{
+    if (!d || isnan(d->difference) || isnan(d->p_value) || isnan(d->ci_lower) ||
+        d->no_interval || d->eff_base_a < 10 || d->eff_base_b < 10)
+        return 0;
+    int a = d->estimate_a == 0 || d->estimate_a == 1, b = d->estimate_b == 0 || d->estimate_b == 1;
+    return (a || b) && d->estimate_a != d->estimate_b;
 }
 
 char *shopstat_format_difference_alpha(const shopstat_difference *d,

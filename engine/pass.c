@@ -435,6 +435,31 @@ static shopstat_status bind_column(shopstat_totals *t, const char *name, const c
     return shopstat_reader_column(t->reader, name, what, idx, err);
 }
 
+/* --score Q:MAP reads its whole text as the question when what follows the last ':' is no
+ * map (so that a column named "Q1: Recommend us?" is scored whole), and a column of that
+ * name is then not found: 'answer_secs:median'. When the text before that ':' is a column,
+ * the user meant a map: say so (the statistics a score offers), not that no column has the
+ * whole name. err is rewritten only then. */
+static void score_map_hint(const shopstat_totals *t, const char *name, shopstat_error *err)
+{
+    const char *c = strrchr(name, ':');
+    int scored = 0;
+    for (size_t k = 0; k < t->plan->nscores && !scored; k++)
+        scored = strcmp(t->plan->scores[k].question, name) == 0;
+    if (!scored || !c || c == name || !c[1])
+        return;
+    char *col = strndup(name, (size_t)(c - name));
+    size_t idx;
+    if (col && shopstat_reader_column(t->reader, col, NULL, &idx, NULL) == SHOPSTAT_OK)
+        shopstat_error_set(err, SHOPSTAT_EUSAGE, t->path, 0, 0,
+                           "shopstat_plan_parse_score(\"%s\"): no column is named '%s', and "
+                           "'%s' after column '%s' is no map: a score is mean, nps or "
+                           "V=S,V=S,... (a weighted mean; medians and other quantiles are not "
+                           "offered)",
+                           name, name, c + 1, col);
+    free(col);
+}
+
 static shopstat_status add_hidden(shopstat_totals *t, const char *name, const plan_cond *conds,
                                   size_t n, long *id, shopstat_error *err)
 {
@@ -791,8 +816,11 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
             if (!q->cols)
                 return nomem(err);
             for (size_t j = 0; j < q->ncols; j++)
-                if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err)))
+                if ((st = bind_column(t, q->pq->columns[j], what, &q->cols[j], err))) {
+                    if (st == SHOPSTAT_EUSAGE)
+                        score_map_hint(t, q->pq->columns[j], err);
                     return st;
+                }
         }
         /* recoded levels come in rule order; rules may share a level */
         if (q->pq->nrecodes && !(q->rule_level = malloc(q->pq->nrecodes * sizeof *q->rule_level)))

@@ -170,6 +170,7 @@ struct shopstat_reader {
     size_t ncols;
     char *names_arena;
     char **names;
+    size_t name0_len; /* strlen(names[0]): repeats_header's first test */
     shopstat_pos *colpos;
     strmap colmap;  /* the header's names but the empty ones, each once */
     size_t *keycol; /* [key of colmap]: the first column with that name */
@@ -665,7 +666,32 @@ static void index_header(shopstat_reader *r, const char *buf, size_t len, const 
             r->nsame[i] = r->nsame[r->keycol[strmap_find(&r->colmap, r->names[i], lens[i],
                                                          strmap_hash(r->names[i], lens[i]))]];
     r->ncols = n;
+    r->name0_len = lens[0];
     r->header_done = 1;
+}
+
+/* Whether a data row of nf fields is the header again: every field its column's name (the
+ * first may start with a UTF-8 BOM), as where two exports were joined with cat, whose
+ * second header would otherwise be a row of answers ('wave' a wave, 'phone' a level). A
+ * row whose first field is not the first name costs one comparison. One column is too
+ * few to tell a header from an answer that spells the question's name. */
+static int repeats_header(const shopstat_reader *r, const char *const *fields,
+                          const size_t *lens, size_t nf)
+{
+    if (nf != r->ncols || nf < 2 || r->name0_len == 0)
+        return 0;
+    const char *f0 = fields[0];
+    size_t l0 = lens[0];
+    if (l0 == r->name0_len + 3 && memcmp(f0, "\xef\xbb\xbf", 3) == 0) {
+        f0 += 3;
+        l0 -= 3;
+    }
+    if (l0 != r->name0_len || memcmp(f0, r->names[0], l0) != 0)
+        return 0;
+    for (size_t i = 1; i < nf; i++)
+        if (strlen(r->names[i]) != lens[i] || memcmp(fields[i], r->names[i], lens[i]) != 0)
+            return 0;
+    return 1;
 }
 
 /* The first of two header rows (header_rows 2), kept aside until the second is read. */
@@ -985,6 +1011,16 @@ static void on_row(int c, void *vr)
      * nothing else. Skipped as a blank line is, but counted (read, excluded). */
     if (r->rowlen == r->nf) {
         r->rows_empty++;
+        r->nf = 0;
+        r->rowlen = 0;
+        return;
+    }
+    if (__builtin_expect(repeats_header(r, r->fields, r->lens, r->nf), 0)) {
+        cb_fail(r, SHOPSTAT_EINPUT, r->row_pos,
+                "this row repeats the header line: were two exports joined with cat? Keep "
+                "the first file's header only (join the others with tail -n +2), or delete "
+                "this line");
+        hold_error(r);
         r->nf = 0;
         r->rowlen = 0;
         return;
@@ -3020,6 +3056,10 @@ static void range_row(int c, void *vr)
             rr->empty++;
             return;
         }
+    }
+    if (__builtin_expect(repeats_header(rr->r, rr->fields, rr->lens, nf), 0)) {
+        range_fail(rr, SHOPSTAT_EINPUT); /* the exact pass names it */
+        return;
     }
     rr->rows++;
     shopstat_row row = {rr->fields, rr->lens, rr->pos, nf, 0};

@@ -2279,8 +2279,17 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->by_note);
         fputc('\n', f);
     }
-    if (npairs)
+    if (npairs) {
         md_diff_note(f, r);
+        int bound = 0; /* a p marked '+' (shopstat_difference_side_at_bound) */
+        for (size_t x = 0; x < rt->ndiffs && !bound; x++)
+            bound = shopstat_difference_side_at_bound(&rt->ddiffs[x]);
+        if (bound)
+            fputs("A p followed by + compares a side at 0% or 100%, which adds no variance "
+                  "(as in R): the SE and p are the other side's alone and understate the "
+                  "uncertainty of a small base.\n",
+                  f);
+    }
     if (rt->df0_note[0]) {
         md_text(f, rt->df0_note);
         fputc('\n', f);

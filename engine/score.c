@@ -982,8 +982,10 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
             x->deff = nd >= 2 && sd.S2 > 0 ? var * (nd - 1) / sd.S2 : NAN;
             /* df 0 (a segment within one PSU per stratum, replicate weights of rank 1):
              * R's confint gives NaN; a score that varies gets no interval and a flag, one
-             * that does not (every row one score) is exact, as an SE of 0 says below */
-            if (!(x->df > 0) && !sd.single) {
+             * that does not (two rows or more, all at one score) is exact, as an SE of 0
+             * says below. One row is no such evidence: its variance is 0/0 (R: SE 0,
+             * confint NaN), so a sector of one site gets no interval, not [m, m]. */
+            if (!(x->df > 0) && !(sd.single && sd.npos >= 2)) {
                 double whole = shopstat_totals_df(t);
                 if (!o->undefined_ok && !(whole > 0)) {
                     char why[400];
@@ -1004,8 +1006,11 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
                 }
                 x->no_interval = SHOPSTAT_NO_INTERVAL_DF0;
                 /* (a variance 0 but for round-off, as tab's: rows within one PSU) */
-                if (x->se < 1e-12 * fmax(fabs(x->max - x->min), 1))
-                    x->se = x->deff = 0;
+                if (x->se < 1e-12 * fmax(fabs(x->max - x->min), 1)) {
+                    x->se = 0;
+                    if (!sd.single) /* (one row: no S^2, so no deff, as R's NaN) */
+                        x->deff = 0;
+                }
                 continue;
             }
             if (x->se == 0) {

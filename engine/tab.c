@@ -124,6 +124,12 @@ const char *shopstat_totals_df0_reason(const shopstat_totals *t)
     if (t->rep) /* R's degf() of the subset: qr(the domain rows' replicate weights)$rank - 1 */
         return "the replicate weights of the rows have rank 1: every replicate scales them "
                "by one factor, as when they lie in one PSU";
+    /* without PSUs each row is one: one row per stratum (a sector of one site in an
+     * unstratified audit), where "one PSU per stratum" would send the user looking for a
+     * cluster column that the design does not have */
+    if (t->element)
+        return t->scol == SIZE_MAX ? "the segment holds one row, and a variance needs two"
+                                   : "the rows lie one per stratum, each row its own PSU";
     return "the rows lie within one PSU per stratum";
 }
 

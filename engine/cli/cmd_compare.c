@@ -579,6 +579,14 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
     }
     if (any_low)
         fputs("* effective base under 30: read with caution; under 10: not tested.\n", f);
+    int any_bound = 0; /* a p marked '+' (shopstat_difference_side_at_bound) */
+    for (size_t x = 0; x < n && !any_bound; x++)
+        any_bound = shopstat_difference_side_at_bound(&d[x]);
+    if (any_bound)
+        fputs("+ one side is at 0% or 100%: it adds no variance (as in R), so the SE and p are "
+              "the other side's alone\nand understate the uncertainty of a small base; "
+              "tab's Clopper-Pearson interval of that side is the safer guide.\n",
+              f);
     /* a difference shown as [no SE] (tested, but its replicate estimates undefined) */
     int any_undefined = 0;
     for (size_t x = 0; x < n + nsd; x++) {

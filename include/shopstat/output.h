@@ -25,9 +25,18 @@ char *shopstat_format_double(double x, char *buf, size_t n);
  * chose; likewise 100%), "+4.7 [df 0]" without an interval or p at df 0 ("[no interval]"
  * at a df above 0: a variance no replicate defines), "+4.7 [no SE]" where replicate weights
  * of a side's base cancel (SHOPSTAT_NO_INTERVAL_REP_UNDEFINED), "+0.0 [+0.0, +0.0]" without
- * a p (a difference of 0 with SE 0, t and p empty). Returns buf. */
+ * a p (a difference of 0 with SE 0, t and p empty); a level's p followed by "+" when one
+ * side only is at 0% or 100% (shopstat_difference_side_at_bound). Returns buf. */
 char *shopstat_format_difference(const shopstat_difference *d, const shopstat_score_estimate *sest,
                                  char *buf, size_t n);
+
+/* 1 when difference d of a level is tested (a p, an interval, both effective bases 10 or
+ * more) and one side only is at 0% or 100%: that side adds no variance (its rows' scores
+ * are 0, as in R's svycontrast), so the SE and p are the other side's alone and understate
+ * the uncertainty of a small base (0 of 12 sites against 27.5% of 357: p 9e-28, where
+ * Fisher's exact test gives 0.02). shopstat_format_difference marks its p so ("p <
+ * 0.001+"), and the views that show it say what the mark means. */
+int shopstat_difference_side_at_bound(const shopstat_difference *d);
 
 /* shopstat_format_difference shown beside significance letters at levels alpha and
  * alpha_low: its p by shopstat_format_p_alpha, so that it never contradicts them. */

@@ -451,7 +451,9 @@ enum { SHOPSTAT_NO_INTERVAL_DF0 = 1, SHOPSTAT_NO_INTERVAL_REP_UNDEFINED = 2 };
 
 /* Why a domain's design df can be 0 under t's design, for a note naming the domains ("No
  * interval for one, x: design df 0 (REASON)."): "the rows lie within one PSU per stratum"
- * (Taylor), or that the rows' replicate weights have rank 1. A static string. */
+ * (Taylor), "the segment holds one row, and a variance needs two" (no PSUs nor strata), "the
+ * rows lie one per stratum, each row its own PSU" (strata, no PSUs), or that the rows'
+ * replicate weights have rank 1. A static string. */
 const char *shopstat_totals_df0_reason(const shopstat_totals *t);
 
 /* Every question x level x segment, in that nesting order (questions as added,

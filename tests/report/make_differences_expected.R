@@ -21,11 +21,18 @@ contrast <- function(y, a, b) { # y: values (NA = no answer); a, b: the two segm
     y[is.na(y)] <- 0
     r <- contrast_sides(des, y, a, b)
     diff <- r$diff; se <- r$se; q <- qt(0.975, df)
-    c(diff = diff, lo = diff - q * se, hi = diff + q * se, p = 2 * pt(-abs(diff / se), df))
+    w <- weights(des) # (each side's share, for report.md's '+' at a side of 0% or 100%)
+    c(diff = diff, lo = diff - q * se, hi = diff + q * se, p = 2 * pt(-abs(diff / se), df),
+      pa = sum(w * y * a) / sum(w * a), pb = sum(w * y * b) / sum(w * b))
 }
 pstr <- function(p) if (p < 0.001) "p < 0.001" else sprintf("p = %.3f", p)
-pct <- function(r, p) sprintf("%+.1f [%+.1f, %+.1f] %s", 100 * r[["diff"]], 100 * r[["lo"]],
-                              100 * r[["hi"]], pstr(p))
+# a p is followed by '+' when one side only is at 0% or 100% (that side adds no variance)
+bound <- function(r) {
+    at <- function(x) x == 0 || x == 1
+    if ((at(r[["pa"]]) || at(r[["pb"]])) && r[["pa"]] != r[["pb"]]) "+" else ""
+}
+pct <- function(r, p) sprintf("%+.1f [%+.1f, %+.1f] %s%s", 100 * r[["diff"]], 100 * r[["lo"]],
+                              100 * r[["hi"]], pstr(p), bound(r))
 levels_cells <- function(y, lv, a, b) {
     rs <- lapply(lv, function(l) contrast(ifelse(is.na(y), NA, as.numeric(y == l)), a, b))
     padj <- p.adjust(sapply(rs, function(r) r[["p"]]), method = "holm")

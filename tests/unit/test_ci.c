@@ -361,6 +361,17 @@ static void test_parse_names(void **state)
     assert_int_equal(m, SHOPSTAT_CI_ASIN);
     assert_non_null(strstr(err.msg, "'Logit'"));
     assert_non_null(strstr(err.msg, "likelihood"));
+    assert_non_null(strstr(err.msg, "(did you mean 'logit'? names are lower case)"));
+    /* the names a small-sample user asks for: what to take instead */
+    assert_int_equal(shopstat_ci_method_parse("Clopper-Pearson", &m, &err), SHOPSTAT_EUSAGE);
+    assert_int_equal(m, SHOPSTAT_CI_ASIN);
+    assert_non_null(strstr(err.msg, "'Clopper-Pearson': take beta"));
+    assert_int_equal(shopstat_ci_method_parse("score", &m, &err), SHOPSTAT_EUSAGE);
+    assert_string_equal(err.msg, "unknown interval method 'score': the score interval is wilson");
+    assert_int_equal(shopstat_ci_method_parse("jeffreys", &m, &err), SHOPSTAT_EUSAGE);
+    assert_non_null(strstr(err.msg, "not offered"));
+    assert_int_equal(shopstat_ci_method_parse("wilsn", &m, &err), SHOPSTAT_EUSAGE);
+    assert_null(strstr(err.msg, "did you mean"));
     assert_int_equal(shopstat_ci_method_parse(NULL, &m, &err), SHOPSTAT_EUSAGE);
     assert_string_equal(shopstat_ci_method_name((shopstat_ci_method)99), "unknown");
 }

@@ -264,6 +264,53 @@ static void test_format_fixed(void **state)
 }
 
 /* Counts and bases in groups of three digits, a decimal point in any locale. */
+/* A side at 0% or 100% adds no variance, so the p is the other side's alone: its cell's p is
+ * marked '+'. R (survey 4.1.1, svycontrast of svyby; tests/cli/data/audit_bound.csv): 0 of 12
+ * against 12 of 40, difference -0.3, SE 0.0731638, CI [-0.446882, -0.153118] on 51 df,
+ * p 0.000148345 (Fisher's exact test of the counts: 0.047). */
+static void test_difference_side_at_bound(void **state)
+{
+    (void)state;
+    char b[160];
+    shopstat_difference d;
+    memset(&d, 0, sizeof d);
+    d.estimate_a = 0;
+    d.estimate_b = 0.3;
+    d.difference = -0.3;
+    d.ci_lower = -0.44688245122626913;
+    d.ci_upper = -0.15311754877373082;
+    d.df = 51;
+    d.p_value = d.p_adjusted = 0.0001483447775517479;
+    d.eff_base_a = 12;
+    d.eff_base_b = 40;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 1);
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "-30.0 [-44.7, -15.3] p < 0.001+");
+    /* 100% on the other side: marked too */
+    d.estimate_a = 0.3;
+    d.estimate_b = 1;
+    d.difference = -0.7;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 1);
+    /* both sides inside (0, 1): no mark */
+    d.estimate_b = 0.6;
+    d.difference = -0.3;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "-30.0 [-44.7, -15.3] p < 0.001");
+    /* 0% on both sides is no test, an effective base under 10 not tested: no mark */
+    d.estimate_a = d.estimate_b = 0;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
+    d.estimate_b = 0.3;
+    d.eff_base_a = 9;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b), "not tested");
+    /* no p (df 0): no mark */
+    d.eff_base_a = 12;
+    d.p_value = d.p_adjusted = d.ci_lower = d.ci_upper = NAN;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
+    assert_int_equal(shopstat_difference_side_at_bound(NULL), 0);
+}
+
 static void test_format_grouped(void **state)
 {
     (void)state;
@@ -416,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_format_p),
         cmocka_unit_test(test_format_p_alpha),
+        cmocka_unit_test(test_difference_side_at_bound),
         cmocka_unit_test(test_format_grouped),
         cmocka_unit_test(test_format_fixed),
         cmocka_unit_test(test_context_init),
