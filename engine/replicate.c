@@ -1085,6 +1085,18 @@ static size_t direction_g(const rep_state *rp, size_t d)
     return (size_t)g;
 }
 
+/* View g's whole-sample X'X made real once X'X is built row by row (direct): at the view's
+ * first row, or when a merge brings it rows; the loaded view's is rp->all. 0 or -1. */
+static int view_all_real(rep_state *rp, size_t g)
+{
+    gram_acc *a = g == rp->cur_g ? &rp->all : &rp->views[g].all;
+    if (!a->G && !(a->G = calloc(2 * rp->ntri, sizeof *a->G)))
+        return -1;
+    if (!a->m && !(a->m = calloc(rp->R, sizeof *a->m)))
+        return -1;
+    return 0;
+}
+
 /* materialize for a post-stratified design in the pass (too many directions): each
  * view's X'X made real and built from its directions, uncalibrated (the factors are known
  * only after the pass); then row by row, per view. */
@@ -1094,6 +1106,8 @@ static int materialize_ps(rep_state *rp)
     view_save(rp);
     for (size_t g = 0; g < rp->G; g++) {
         rep_view *v = &rp->views[g];
+        if (!v->W) /* (no row yet: made at its first, view_all_real) */
+            continue;
         if (!v->all.G && !(v->all.G = calloc(2 * ntri, sizeof *v->all.G)))
             return -1;
         if (!v->all.m && !(v->all.m = calloc(R, sizeof *v->all.m)))
@@ -1409,6 +1423,9 @@ shopstat_status rep_row_ps(shopstat_totals *t, const shopstat_row *row, double w
     double *W = rp->views[g].W;
     if (!W && !(W = rp->views[g].W = calloc(R, sizeof *W)))
         return nomem(err);
+    /* (a view met once X'X is built row by row: materialize_ps made only those met before) */
+    if (rp->direct && view_all_real(rp, g))
+        return nomem(err);
     for (size_t r = 0; r < R; r++)
         W[r] += rp->x[r];
     int moved = g != rp->cur_g;
@@ -1698,6 +1715,12 @@ static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
         /* too many directions for g, or w has already built its X'X: both do */
         rc = (!gp->direct && materialize(gp)) || (!wp->direct && materialize(wp)) ? -1 : 0;
         for (size_t k = 0; k < gp->G && !rc; k++) {
+            if (!wp->views[k].W) /* (no row of w's there) */
+                continue;
+            if (view_all_real(gp, k)) {
+                rc = -1;
+                break;
+            }
             view_load(gp, k);
             view_load(wp, k);
             merge_view_grams(gp, &gp->views[k], wp, &wp->views[k], ncell, cells);

@@ -734,6 +734,17 @@ run_score_compare("reprake_apiclus1_jk1_score_cmp", "rep_apiclus1", RK_jk1, list
                   seg_list(C1, s_eq(C1, "elem", "stype", "E")), c("elem:all", "elem:rest"))
 run_score("reprake_apiclus1_jk1_score", "rep_apiclus1", RK_jk1, list(sc_awards),
           seg_list(C1, big))
+# a margin crossing stype and awards beside stype alone: 18 joint cells of which 6 hold rows
+# (the others cross two school types), each margin's totals the same 6194, stype's in both
+sa <- aggregate(C1$num$pw, by = list(stype = C1$txt$stype, awards = C1$txt$awards), FUN = sum)
+sa <- sa[order(sa$stype, sa$awards), ]
+N_s <- c(E = 4421, H = 755, M = 1018)
+sa$N <- round(ave(sa$x, sa$stype, FUN = function(x) x / sum(x)) * N_s[sa$stype] * c(1.1, 0.9))
+yes <- sa$awards == "Yes"
+sa$N[yes] <- N_s[sa$stype[yes]] - sa$N[!yes]
+M_stype_awards <- margin(c("stype", "awards"), "pop_stype_awards", sa[, c("stype", "awards", "N")])
+run_tab("reprake_apiclus1_jk1_sparse", "rep_apiclus1", with_rake(S_jk1, M_stype, M_stype_awards),
+        list(q_var(C1, "both"), q_var(C1, "sch_wide")), seg_list(C1, big))
 # bootstrap of the stratified sample raked on stype and awards
 tot_A <- 6194
 M_A_stype <- margin("stype", "pop_strat_stype", margin_from(A, "pw", "stype", c(1.1, 0.9, 1), tot_A))
