@@ -724,6 +724,19 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err);
 shopstat_status rake_resid(const shopstat_totals *t, const double *Yg, size_t K, double *c,
                            shopstat_error *err);
 void rake_free(struct rake_state *rk);
+/* The margins' joint cells (the product of their cells): rake_row's ids are below it. */
+size_t rake_cells(const struct rake_state *rk);
+/* A replicate design's raking (R's rake of a svyrep.design: each margin's postStratify
+ * calibrates the full-sample weights and every replicate's alike): the J joint cells with
+ * rows, code[j] (rake_row's ids, ascending), their full-sample weights W0[j] and replicate
+ * k's Wr[j][k] (R replicates, columns cols); f[j R + k] is replicate k's factor of cell j
+ * after as many rounds as the full sample takes (R tests the full sample's table alone).
+ * The full sample's errors (a margin cell without weight) are rake_fit's, later: f is then
+ * left 0. An error at the margin cell's line of its population file when a replicate's
+ * weights of the cell sum to 0. */
+shopstat_status rake_rep_fit(const shopstat_totals *t, const uint32_t *code, size_t J,
+                             const double *W0, const double *const *Wr, size_t R,
+                             const size_t *cols, double *f, shopstat_error *err);
 /* Note row as the first of weight 0 (its column wcol's position). */
 void ps_zero_row(ps_state *ps, const shopstat_row *row, size_t wcol);
 /* The common part of reading a population file (calib.c): ps->cols (offsets into ps->kbuf)

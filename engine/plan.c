@@ -189,11 +189,6 @@ shopstat_status shopstat_plan_set_design(shopstat_plan *p, const shopstat_design
                                   "design_opts.rake and design_opts.poststratify together are "
                                   "not supported: give the post-strata as one more margin of "
                                   "the rake");
-    if (d->rake && d->repweights)
-        return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "design_opts.rake is not supported with replicate weights "
-                                  "(R rakes each replicate): rake a Taylor design (psu, "
-                                  "strata, fpc)");
     if (d->rake && (d->rake_maxit < 0 || !(d->rake_epsilon >= 0)))
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
                                   "design_opts.rake_maxit must be at least 1 and "

@@ -201,6 +201,60 @@ static shopstat_status empty_cell(const shopstat_totals *t, const ps_state *p, s
                               shown, t->path);
 }
 
+/* rake(): postStratify on each margin in turn, r[j] the factor of joint cell j (levels
+ * lev[j nm + m]) for the weights W[j]; old, S scratch (J, and the largest margin's cells).
+ * rounds 0: R's own test, stop when the joint table (svytable of the full sample's weights)
+ * moved less than eps, or after maxit rounds (*iter rounds that did not converge,
+ * *converged); rounds > 0: that many rounds, no test (a replicate: R's rake tests the full
+ * sample's table alone, and every replicate is post-stratified as often as it). fm (or
+ * NULL): r after margin m of the last round, fm[m J + j]. Returns 0, or 1 + the margin m
+ * and *bad its cell whose raked weight is 0 or not finite (rounds > 0 only: the full
+ * sample's cells were checked first, rake_fit). */
+static size_t rake_rounds(const rake_state *rk, size_t J, const uint32_t *lev, const double *W,
+                          double *r, double *fm, double *old, double *S, double eps,
+                          size_t rounds, size_t *iter, int *converged, size_t *bad)
+{
+    size_t nm = rk->nm;
+    for (size_t j = 0; j < J; j++) {
+        r[j] = 1;
+        old[j] = W[j];
+    }
+    *iter = 0;
+    *converged = 0;
+    for (size_t k = 0; rounds ? k < rounds : *iter < (size_t)rk->maxit; k++) {
+        for (size_t m = 0; m < nm; m++) {
+            memset(S, 0, rk->radix[m] * sizeof *S);
+            for (size_t j = 0; j < J; j++)
+                S[lev[j * nm + m]] += W[j] * r[j];
+            for (size_t l = 0; rounds && l < rk->radix[m]; l++)
+                if (!(S[l] != 0 && isfinite(rk->m[m].N[l] / S[l]))) {
+                    *bad = l;
+                    return m + 1;
+                }
+            for (size_t j = 0; j < J; j++) {
+                size_t l = lev[j * nm + m];
+                r[j] *= rk->m[m].N[l] / S[l];
+                if (fm)
+                    fm[m * J + j] = r[j];
+            }
+        }
+        if (rounds)
+            continue;
+        double delta = 0;
+        for (size_t j = 0; j < J; j++) {
+            double x = W[j] * r[j], dx = fabs(old[j] - x);
+            delta = dx > delta ? dx : delta;
+            old[j] = x;
+        }
+        if (delta < eps) {
+            *converged = 1;
+            break;
+        }
+        (*iter)++;
+    }
+    return 0;
+}
+
 shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
 {
     ps_state *ps = t->ps;
@@ -257,7 +311,7 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
      * weight 0 gives 0/0, NaN, which the sweeps carry to every margin cell and so to every
      * standard error (R prints NaN for each); shopstat says so instead */
     size_t nzero = 0;
-    for (size_t u = 0; u < npu; u++)
+    for (size_t u = 0; u < npu && !t->rep; u++) /* (replicates: no such division) */
         nzero += ps->nzero[u];
     if (nzero) { /* (the chunked pass knows no line: its error sends the rows to the exact
                   * pass, whose zline is the first such row's) */
@@ -271,8 +325,6 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
     double Wsum = 0;
     for (size_t j = 0; j < J; j++) {
         W[j] += Wc[j];
-        old[j] = W[j];
-        ps->r[j] = 1;
         Wsum += W[j];
     }
     /* R: an epsilon below 1 is a fraction of the sampling weights' sum */
@@ -291,39 +343,98 @@ shopstat_status rake_fit(shopstat_totals *t, shopstat_error *err)
     }
     if (st)
         goto out;
-    /* rake(): postStratify on each margin in turn; stop when the joint table moved less
-     * than epsilon, or after maxit rounds */
-    rk->iter = 0;
-    rk->converged = 0;
-    while (rk->iter < (size_t)rk->maxit) {
-        for (size_t m = 0; m < nm; m++) {
-            memset(S, 0, rk->radix[m] * sizeof *S);
-            for (size_t j = 0; j < J; j++)
-                S[rk->lev[j * nm + m]] += W[j] * ps->r[j];
-            for (size_t j = 0; j < J; j++) {
-                size_t l = rk->lev[j * nm + m];
-                ps->r[j] *= rk->m[m].N[l] / S[l];
-                rk->f[m * J + j] = ps->r[j];
-            }
-        }
-        double delta = 0;
-        for (size_t j = 0; j < J; j++) {
-            double x = W[j] * ps->r[j], dx = fabs(old[j] - x);
-            delta = dx > delta ? dx : delta;
-            old[j] = x;
-        }
-        if (delta < eps) {
-            rk->converged = 1;
-            break;
-        }
-        rk->iter++;
-    }
+    size_t bad;
+    rake_rounds(rk, J, rk->lev, W, ps->r, rk->f, old, S, eps, 0, &rk->iter, &rk->converged,
+                &bad);
     ps->ng = J;
 out:
     free(cu);
     free(W);
     free(S);
     free(rows);
+    return st;
+}
+
+size_t rake_cells(const rake_state *rk)
+{
+    size_t cells = 1;
+    for (size_t m = 0; m < rk->nm; m++)
+        cells *= rk->radix[m];
+    return cells;
+}
+
+shopstat_status rake_rep_fit(const shopstat_totals *t, const uint32_t *code, size_t J,
+                             const double *W0, const double *const *Wr, size_t R,
+                             const size_t *cols, double *f, shopstat_error *err)
+{
+    const rake_state *rk = t->ps->rk;
+    size_t nm = rk->nm, maxr = 0;
+    for (size_t m = 0; m < nm; m++)
+        maxr = rk->radix[m] > maxr ? rk->radix[m] : maxr;
+    uint32_t *lev = malloc((J * nm + 1) * sizeof *lev);
+    double *buf = malloc((4 * J + maxr + 1) * sizeof *buf);
+    if (!lev || !buf) {
+        free(lev);
+        free(buf);
+        return nomem(err);
+    }
+    double *W = buf, *r = W + J, *old = r + J, *S = old + J;
+    double Wsum = 0;
+    for (size_t j = 0; j < J; j++) {
+        uint32_t c = code[j];
+        for (size_t m = nm; m-- > 0;) {
+            lev[j * nm + m] = (uint32_t)(c % rk->radix[m]);
+            c /= (uint32_t)rk->radix[m];
+        }
+        Wsum += W0[j];
+    }
+    memset(f, 0, J * R * sizeof *f);
+    shopstat_status st = SHOPSTAT_OK;
+    /* the full sample's margin cells all weighted (else rake_fit's error, after) */
+    int ok = 1;
+    for (size_t m = 0; m < nm && ok; m++) {
+        memset(S, 0, rk->radix[m] * sizeof *S);
+        for (size_t j = 0; j < J; j++)
+            S[lev[j * nm + m]] += W0[j];
+        for (size_t l = 0; l < rk->radix[m]; l++)
+            ok &= S[l] > 0;
+    }
+    if (!ok)
+        goto out;
+    /* the full sample's rounds, as rake_fit counts them */
+    double eps = rk->epsilon < 1 ? rk->epsilon * Wsum : rk->epsilon;
+    size_t iter, bad = 0;
+    int conv;
+    rake_rounds(rk, J, lev, W0, r, NULL, old, S, eps, 0, &iter, &conv, &bad);
+    size_t rounds = conv ? iter + 1 : iter;
+    for (size_t k = 0; k < R && !st; k++) {
+        for (size_t j = 0; j < J; j++)
+            W[j] = Wr[j][k];
+        size_t m = rake_rounds(rk, J, lev, W, r, NULL, old, S, eps, rounds, &iter, &conv, &bad);
+        if (m) {
+            const ps_state *p = &rk->m[m - 1];
+            char shown[200];
+            ps_show_key(SMAP_KEY(&p->strata, bad), SMAP_LEN(&p->strata, bad), shown,
+                        sizeof shown);
+            double sum = 0; /* (the replicate's own weights of the cell, as read) */
+            for (size_t j = 0; j < J; j++)
+                sum += lev[j * nm + m - 1] == bad ? W[j] : 0;
+            st = shopstat_error_set(err, SHOPSTAT_EINPUT, p->path, p->line[bad], 1,
+                                    "margin cell '%s': replicate weight column '%s' sums to "
+                                    "%g over its rows in %s, so that replicate cannot be "
+                                    "raked to the cell's total (R's rake stops too: the "
+                                    "replicate's weights become NaN); join the cell to a "
+                                    "neighbouring one",
+                                    shown, shopstat_reader_colname(t->reader, cols[k]), sum,
+                                    t->path);
+            break;
+        }
+        for (size_t j = 0; j < J; j++)
+            f[j * R + k] = r[j];
+    }
+out:
+    free(lev);
+    free(buf);
     return st;
 }
 

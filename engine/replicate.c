@@ -248,13 +248,14 @@ struct rep_state {
     /* Post-stratified (--poststratify, R's postStratify of a replicate design): each
      * post-stratum g has its own cell totals and X'X (a view: its whole-sample X'X loaded
      * into all while the pass is in g; T, acc and cap stay empty, so rep_add takes the
-     * view's slots), every direction's key ends in g, and Wg sums each replicate weight
-     * over g's rows. After the pass each replicate's factors N_g / Wg calibrate the views
-     * into one (rep_ps_combine). */
+     * view's slots), every direction's key ends in g, and the view's W sums each
+     * replicate weight over g's rows. After the pass each replicate's factors N_g / W
+     * calibrate the views into one (rep_ps_combine). Raked (--rake), g is the row's joint
+     * cell of the margins (rake_row's id) and the factors are each replicate's raking's
+     * (rake_rep_fit). */
     size_t G;         /* post-strata, 0 without */
     struct rep_view *views;
     size_t cur_g;     /* the view loaded */
-    double *Wg;       /* [g * R + r] */
 };
 
 /* A post-stratum's share of the replicate totals (see rep_state.G). Only the cells that
@@ -270,6 +271,8 @@ typedef struct rep_view {
     uint32_t *slot; /* [cell]: 1 + the cell's slot, 0 for none */
     size_t ncap;    /* cells in slot */
     gram_acc all;
+    double *W;      /* [r]: replicate r's weights summed over the rows; NULL before the
+                     * first (a joint cell of a rake that no row reaches keeps none) */
 } rep_view;
 
 /* A base cell's X'X in a post-stratum's view while the directions are few: only a mark
@@ -280,6 +283,9 @@ static double rep_marker[1];
  * knob) lowers it to reach that path and its merges with a small file. */
 #define REP_MAX_DIRS ((size_t)1 << 16)
 #define REP_MAX_ENTRIES ((size_t)1 << 21)
+/* A raked replicate design's joint cells (the product of the margins' cells): a view of
+ * 96 bytes each, 6 MB at most (its sums are made for the cells met alone). */
+#define REP_RAKE_CELLS ((size_t)1 << 16)
 
 static shopstat_status nomem(shopstat_error *err)
 {
@@ -643,6 +649,7 @@ static void views_free(rep_state *rp)
         free(v->T);
         free(v->cell);
         free(v->slot);
+        free(v->W);
         gram_release(&v->all);
     }
     free(rp->views);
@@ -657,7 +664,6 @@ void rep_free(rep_state *rp)
     if (!rp)
         return;
     views_free(rp);
-    free(rp->Wg);
     if (rp->acc)
         for (size_t c = 0; c < rp->cap; c++) {
             free(rp->acc[c].G);
@@ -1079,6 +1085,18 @@ static size_t direction_g(const rep_state *rp, size_t d)
     return (size_t)g;
 }
 
+/* View g's whole-sample X'X made real once X'X is built row by row (direct): at the view's
+ * first row, or when a merge brings it rows; the loaded view's is rp->all. 0 or -1. */
+static int view_all_real(rep_state *rp, size_t g)
+{
+    gram_acc *a = g == rp->cur_g ? &rp->all : &rp->views[g].all;
+    if (!a->G && !(a->G = calloc(2 * rp->ntri, sizeof *a->G)))
+        return -1;
+    if (!a->m && !(a->m = calloc(rp->R, sizeof *a->m)))
+        return -1;
+    return 0;
+}
+
 /* materialize for a post-stratified design in the pass (too many directions): each
  * view's X'X made real and built from its directions, uncalibrated (the factors are known
  * only after the pass); then row by row, per view. */
@@ -1088,6 +1106,8 @@ static int materialize_ps(rep_state *rp)
     view_save(rp);
     for (size_t g = 0; g < rp->G; g++) {
         rep_view *v = &rp->views[g];
+        if (!v->W) /* (no row yet: made at its first, view_all_real) */
+            continue;
         if (!v->all.G && !(v->all.G = calloc(2 * ntri, sizeof *v->all.G)))
             return -1;
         if (!v->all.m && !(v->all.m = calloc(R, sizeof *v->all.m)))
@@ -1400,7 +1420,12 @@ shopstat_status rep_row_ps(shopstat_totals *t, const shopstat_row *row, double w
     if (st)
         return st;
     size_t R = rp->R;
-    double *W = rp->Wg + g * R;
+    double *W = rp->views[g].W;
+    if (!W && !(W = rp->views[g].W = calloc(R, sizeof *W)))
+        return nomem(err);
+    /* (a view met once X'X is built row by row: materialize_ps made only those met before) */
+    if (rp->direct && view_all_real(rp, g))
+        return nomem(err);
     for (size_t r = 0; r < R; r++)
         W[r] += rp->x[r];
     int moved = g != rp->cur_g;
@@ -1672,9 +1697,16 @@ static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
 {
     rep_state *gp = g->rep, *wp = w->rep;
     size_t ncell = w->ncell, gcur = gp->cur_g, wcur = wp->cur_g;
-    for (size_t i = 0; i < gp->G * gp->R; i++) {
-        gp->Wg[i] += wp->Wg[i];
-        wp->Wg[i] = 0;
+    for (size_t k = 0; k < gp->G; k++) {
+        double *wW = wp->views[k].W, *gW = gp->views[k].W;
+        if (!wW)
+            continue;
+        if (!gW && !(gW = gp->views[k].W = calloc(gp->R, sizeof *gW)))
+            return -1;
+        for (size_t r = 0; r < gp->R; r++) {
+            gW[r] += wW[r];
+            wW[r] = 0;
+        }
     }
     int rc = 0;
     for (size_t k = 0; k < gp->G && !rc; k++)
@@ -1683,6 +1715,12 @@ static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
         /* too many directions for g, or w has already built its X'X: both do */
         rc = (!gp->direct && materialize(gp)) || (!wp->direct && materialize(wp)) ? -1 : 0;
         for (size_t k = 0; k < gp->G && !rc; k++) {
+            if (!wp->views[k].W) /* (no row of w's there) */
+                continue;
+            if (view_all_real(gp, k)) {
+                rc = -1;
+                break;
+            }
             view_load(gp, k);
             view_load(wp, k);
             merge_view_grams(gp, &gp->views[k], wp, &wp->views[k], ncell, cells);
@@ -1718,15 +1756,22 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
 shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
-    size_t G = t->ps->strata.n, R = rp->R;
+    size_t G = t->ps->rk ? rake_cells(t->ps->rk) : t->ps->strata.n, R = rp->R;
     if (!G)
         return SHOPSTAT_OK;
+    /* raked: a view for each joint cell of the margins, met or not (its totals, X'X and
+     * W are made for the cells that rows reach) */
+    if (t->ps->rk && G > REP_RAKE_CELLS)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
+                                  "design_opts.rake: the margins cross into %zu cells, more "
+                                  "than the %zu a replicate design's raking takes: rake on "
+                                  "fewer or coarser margins",
+                                  G, (size_t)REP_RAKE_CELLS);
     rp->views = calloc(G, sizeof *rp->views);
-    rp->Wg = calloc(G * R, sizeof *rp->Wg);
     uint64_t *q = realloc(rp->qbuf, (R + 1) * sizeof *q);
     if (q)
         rp->qbuf = q;
-    if (!rp->views || !rp->Wg || !q)
+    if (!rp->views || !q)
         return nomem(err);
     /* every view's whole-sample X'X is made when needed (materialize_ps, rep_ps_combine) */
     free(rp->all.G);
@@ -1769,20 +1814,53 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
     const ps_state *ps = t->ps;
     size_t R = rp->R, G = rp->G, ntri = rp->ntri;
     view_save(rp);
-    /* the full sample's weight of each post-stratum: one without any is ps_calibrate's
-     * error (no row, or weights of 0), which comes after */
-    double *what = calloc(G, sizeof *what), *f = malloc(G * R * sizeof *f);
-    if (!what || !f) {
-        free(what);
-        free(f);
-        return nomem(err);
-    }
-    for (size_t u = 0; u < t->nunits; u++)
-        what[ps->g[u]] += ps->wsum[u];
+    /* f + fj[g] R: post-stratum g's factors (raked: joint cell g's, for the cells met) */
+    size_t *fj = malloc((G + 1) * sizeof *fj);
+    double *what = calloc(2 * G + 1, sizeof *what), *comp = what + G, *f = NULL;
     shopstat_status st = SHOPSTAT_OK;
-    for (size_t g = 0; g < G && !st; g++)
+    if (!fj || !what) {
+        st = nomem(err);
+        goto factored;
+    }
+    /* the full sample's weight of each post-stratum: one without any is ps_calibrate's
+     * error (no row, or weights of 0), which comes after (raked: summed as rake_fit does) */
+    for (size_t u = 0; u < t->nunits; u++)
+        ksum(&what[ps->g[u]], &comp[ps->g[u]], ps->wsum[u]);
+    if (ps->rk) {
+        size_t J = 0;
+        for (size_t g = 0; g < G; g++)
+            J += rp->views[g].W != NULL;
+        uint32_t *code = malloc((J + 1) * sizeof *code);
+        double *W0 = malloc((J + 1) * sizeof *W0);
+        const double **Wr = malloc((J + 1) * sizeof *Wr);
+        f = malloc((J * R + 1) * sizeof *f);
+        if (code && W0 && Wr && f) {
+            for (size_t g = 0, j = 0; g < G; g++) {
+                fj[g] = j;
+                if (!rp->views[g].W)
+                    continue;
+                code[j] = (uint32_t)g;
+                W0[j] = what[g] + comp[g];
+                Wr[j++] = rp->views[g].W;
+            }
+            st = rake_rep_fit(t, code, J, W0, Wr, R, rp->cols, f, err);
+        } else {
+            st = nomem(err);
+        }
+        free(code);
+        free(W0);
+        free(Wr);
+        goto factored;
+    }
+    if (!(f = malloc((G * R + 1) * sizeof *f))) {
+        st = nomem(err);
+        goto factored;
+    }
+    for (size_t g = 0; g < G && !st; g++) {
+        fj[g] = g;
+        const double *Wv = rp->views[g].W;
         for (size_t r = 0; r < R && !st; r++) {
-            double W = rp->Wg[g * R + r];
+            double W = Wv ? Wv[r] : 0;
             f[g * R + r] = what[g] > 0 ? ps->N[g] / W : 0;
             if (what[g] > 0 && !(W != 0 && isfinite(f[g * R + r]))) {
                 char shown[200];
@@ -1796,6 +1874,8 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
                     shown, shopstat_reader_colname(t->reader, rp->cols[r]), W, t->path);
             }
         }
+    }
+factored:
     free(what);
     /* one dense table of the cells again, as without post-strata */
     size_t cap = t->ncell;
@@ -1811,7 +1891,7 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
     /* the calibrated totals, and a real X'X for every base cell */
     for (size_t g = 0; g < G && !st; g++) {
         const rep_view *v = &rp->views[g];
-        const double *fg = f + g * R;
+        const double *fg = f + fj[g] * R;
         for (size_t s = 0; s < v->n; s++) {
             size_t c = v->cell[s];
             const double *Tv = v->T + s * R;
@@ -1828,7 +1908,9 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
         /* each view's X'X, its runs flushed, scaled by its factors */
         for (size_t g = 0; g < G; g++) {
             rep_view *v = &rp->views[g];
-            const double *fg = f + g * R;
+            if (!v->W) /* (no row: nothing to add, and no factors) */
+                continue;
+            const double *fg = f + fj[g] * R;
             gram_flush(rp, &v->all);
             gram_scaled_add(all.G, v->all.G, fg, R, ntri);
             for (size_t s = 0; s < v->n; s++)
@@ -1840,13 +1922,14 @@ static shopstat_status rep_ps_combine(shopstat_totals *t, shopstat_error *err)
     } else if (!st) {
         /* the directions calibrated: materialize then builds X'X from them */
         for (size_t d = 0; d < rp->dirs.n; d++) {
-            const double *fg = f + direction_g(rp, d) * R;
+            const double *fg = f + fj[direction_g(rp, d)] * R;
             double *m = rp->dirm + d * R;
             for (size_t r = 0; r < R; r++)
                 m[r] *= fg[r];
         }
     }
     free(f);
+    free(fj);
     views_free(rp);
     rp->G = 0;
     rp->T = T;

@@ -2765,10 +2765,6 @@ static shopstat_status parse_design(ctx *c, yaml_node_t *n)
         return FAIL(c, rk,
                     "rake: and poststratify: together are not supported: give the post-strata "
                     "as one more margin of rake:");
-    if (rk && in->design.repweights)
-        return FAIL(c, rk,
-                    "rake: is not supported with replicates: (R rakes each replicate); rake a "
-                    "design of strata, psu and fpc");
     if ((mi || ep) && !rk)
         return FAIL(c, mi ? mi : ep, "%s: tunes rake:, which is not given",
                     mi ? "rake_maxit" : "rake_epsilon");

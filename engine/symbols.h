@@ -146,6 +146,8 @@
 #define rake_fit shopstat_internal_rake_fit
 #define rake_resid shopstat_internal_rake_resid
 #define rake_free shopstat_internal_rake_free
+#define rake_cells shopstat_internal_rake_cells
+#define rake_rep_fit shopstat_internal_rake_rep_fit
 #define totals_ratio_vars shopstat_internal_totals_ratio_vars
 #define totals_same_domain shopstat_internal_totals_same_domain
 

@@ -3208,6 +3208,24 @@ if $S report tests/report/specs/rake.yml -o "$T/rk" --quiet 2>"$T/rk.err"; then
 else
     ko "report rake.yml failed: $(cat "$T/rk.err")"
 fi
+# ---- design: rake: with replicates: (R's rake of a svyrep.design): the tables and the
+# comparison equal shopstat tab / compare --repweights --rake (tests/oracle's reprake/
+# cases check those against R) ----
+RRF=(tests/oracle/data/rep_apiclus1.csv --weight pw --repweights jk --reptype jk1
+    --rake stype=tests/oracle/reprake/pop_stype.csv --rake sch_wide=tests/oracle/reprake/pop_sch_wide.csv)
+if $S report tests/report/specs/reprake.yml -o "$T/rrk" --quiet 2>"$T/rrk.err"; then
+    $S tab "${RRF[@]}" --var awards --segment 'big=api00:>=700' --format csv | tail -n +2 >"$T/rrk_tab"
+    grep '^awards,' "$T/rrk/tables.csv" | cut -d, -f2- >"$T/rrk_rep"
+    check "reprake: awards table = shopstat tab --repweights --rake" cmp -s "$T/rrk_tab" "$T/rrk_rep"
+    $S compare "${RRF[@]}" --var awards --segment 'big=api00:>=700' --pair big:all --format csv |
+        tail -n +2 >"$T/rrk_cmp"
+    tail -n +2 "$T/rrk/comparisons.csv" | cut -d, -f2- >"$T/rrk_repcmp"
+    check "reprake: big:all = shopstat compare --repweights --rake" cmp -s "$T/rrk_cmp" "$T/rrk_repcmp"
+    check "reprake: both's SE is R's 0.0168757" grep -q '^both,both,No,all,.*,0.01687566473901' \
+        "$T/rrk/tables.csv"
+else
+    ko "report reprake.yml failed: $(cat "$T/rrk.err")"
+fi
 sed 's/, population: [^}]*pop_sch_wide.csv}/}/' tests/report/specs/rake.yml >"$T/rk_nopop.yml"
 sed -i 's#\.\./\.\./oracle/#'"$PWD"'/tests/oracle/#' "$T/rk_nopop.yml"
 out=$($S report "$T/rk_nopop.yml" -o "$T/rk_nopop" 2>&1); rc=$?

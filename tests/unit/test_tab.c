@@ -991,7 +991,8 @@ static void test_poststratify_as_r(void **state)
 /* Raking (design_opts.rake, R's rake) on sex and age, two margins of 85: the figures are
  * R's (svymean on rake(svydesign(ids = ~psu, weights = ~w), list(~sex, ~age), ...)), the
  * share of the raked weights and its SE, in all and among the men; with rake_maxit 1 and
- * rake_epsilon 1e-12 R's estimate after one round, not converged (R warns). */
+ * rake_epsilon 1e-12 R's estimate after one round, not converged (R warns); the same with
+ * bootstrap replicate weights (R's rake of a svyrep.design). */
 static void test_rake_as_r(void **state)
 {
     (void)state;
@@ -1036,18 +1037,51 @@ static void test_rake_as_r(void **state)
     assert_close(e->proportion, 0.32248166442149379, 1e-12);
     assert_close(e->se, 0.074083932521951196, 1e-10);
     run_free(&r);
-    /* not with poststratify, nor replicate weights */
+    /* not with poststratify */
     shopstat_error err;
     d.poststratify = "sex";
     d.population = sex;
     assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
     assert_non_null(strstr(err.msg, "design_opts.poststratify"));
     d.poststratify = d.population = NULL;
+    /* with replicate weights, R's rake(svrepdesign(type = "bootstrap", combined.weights =
+     * TRUE), list(~sex, ~age), ...) rakes every replicate too (rows of weight 0 kept): R's
+     * svymean, degf, the raked weights' sum among the men (not 45: age raked last); with
+     * rake_maxit 1 the full sample and every replicate after one round */
     d.psu = NULL;
     d.repweights = "rw";
-    d.reptype = SHOPSTAT_REP_JK1;
-    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_EUSAGE);
-    assert_non_null(strstr(err.msg, "replicate weights"));
+    d.reptype = SHOPSTAT_REP_BOOTSTRAP;
+    d.rake_maxit = 0;
+    d.rake_epsilon = 0;
+    assert_int_equal(shopstat_plan_set_design(p, &d, &err), SHOPSTAT_OK);
+    const char *rdata = "w,sex,age,q,rw1,rw2,rw3\n1,m,young,1,2,0,1\n2,f,old,2,0,4,2\n"
+                        "1,m,old,1,1,1,2\n0,f,young,2,0,0,0\n1.5,f,young,1,3,1.5,0\n"
+                        "2,m,young,2,2,4,2\n1,f,old,1,1,0,2\n3,m,old,2,6,3,0\n"
+                        "1,m,young,2,0,2,1\n0,m,old,1,0,0,0\n1,f,young,2,1,2,1\n";
+    r = tab(rdata, p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_rake_converged(r.t, &iter), 1);
+    e = find(&r, "1", "all");
+    assert_close(e->base_weight, 85, 1e-12);
+    assert_close(e->proportion, 0.36009664149625015, 1e-9);
+    assert_close(e->se, 0.18738697060278164, 1e-8);
+    assert_close(e->df, 2, 0);
+    e = find(&r, "1", "men");
+    assert_close(e->base_weight, 45.000848666644032, 1e-12);
+    assert_close(e->proportion, 0.25, 1e-12);
+    assert_close(e->se, 0.15736989175576635, 1e-8);
+    assert_close(e->df, 2, 0);
+    run_free(&r);
+    d.rake_maxit = 1;
+    d.rake_epsilon = 1e-12;
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    r = tab(rdata, p, SHOPSTAT_CI_LOGIT);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_rake_converged(r.t, &iter), 0);
+    e = find(&r, "1", "all");
+    assert_close(e->proportion, 0.358907370425609, 1e-12);
+    assert_close(e->se, 0.19068381767862441, 1e-10);
+    run_free(&r);
     shopstat_plan_free(p);
     remove_tmp(sex);
     remove_tmp(age);
