@@ -329,6 +329,32 @@ static void test_scores(void **state)
     shopstat_spec_free(s);
 }
 
+/* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
+ * data's decimal_comma, replicates' mse, a table's zoom and differences */
+static void test_booleans(void **state)
+{
+    (void)state;
+    const char *words[] = {"true", "yes", "on", "false", "no", "off"};
+    for (size_t w = 0; w < 6; w++) {
+        char text[600];
+        snprintf(text, sizeof text,
+                 "survey: t\ndata: {file: d.csv, decimal_comma: %s}\n"
+                 "design: {replicates: {prefix: r, type: jk1, mse: %s}}\n"
+                 "questions:\n  q: {column: x}\nsegments:\n  a: {where: g == 1}\n"
+                 "tables:\n  - {question: q, segments: [a], compare: [a:rest], zoom: %s, "
+                 "differences: %s}\n",
+                 words[w], words[w], words[w], words[w]);
+        shopstat_spec *s = parse_ok(text);
+        const shopstat_spec_info *in = shopstat_spec_get(s);
+        int want = w < 3;
+        assert_int_equal(in->csv.decimal_comma, want);
+        assert_int_equal(in->design.mse, want);
+        assert_int_equal(in->tables[0].zoom, want);
+        assert_int_equal(in->tables[0].differences, want);
+        shopstat_spec_free(s);
+    }
+}
+
 static void test_closest(void **state)
 {
     (void)state;
@@ -358,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_error_cases), cmocka_unit_test(test_full_spec),
         cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
         cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_booleans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
