@@ -159,6 +159,19 @@ static const error_case cases[] = {
      .msg = "score: level 'Yes, definitely' of question 'sw' may not be empty or hold ',' or "
             "'='; recode it to a plain label and score that: a question {derive: COLUMN, "
             "recode: {'\"Yes, definitely\"': LABEL, ...}, score: {LABEL: 100, ...}}"},
+    {.name = "grid: 'same' where its last column stands, at the end",
+     .text = HEAD "exclude:\n  - {where: \"a, b, same\"}\ntables:\n  - {question: switch}\n",
+     .line = 6,
+     .col = 20,
+     .msg = "expected a column after ',' in the grid of expression 'a, b, same', not 'same' (A, "
+            "B, C same, or FIRST..LAST same)"},
+    {.name = "grid: 'same' where its last column stands, before 'and'",
+     .text = HEAD "exclude:\n  - {where: \"a, b, same and c == 1\"}\ntables:\n"
+                  "  - {question: switch}\n",
+     .line = 6,
+     .col = 20,
+     .msg = "expected a column after ',' in the grid of expression 'a, b, same and c == 1', not "
+            "'same' (A, B, C same, or FIRST..LAST same)"},
     {.name = "recode: a quote not closed",
      .text = HEAD "  top: {derive: s, recode: {'\"Yes, definitely': Yes}}\ntables:\n"
                   "  - {question: switch}\n",
@@ -329,6 +342,24 @@ static void test_scores(void **state)
     shopstat_spec_free(s);
 }
 
+/* Column names in an expression: letters at both ends of each range (a, z, A, Z), '_'
+ * first, digits and '.' after the first character */
+static void test_expression_names(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok(HEAD "segments:\n  s: {where: 'age >= 18 and zip == 9 and Area "
+                                     "== 1 and Zone == 2 and _id == 3 and q0.9 == 1'}\n"
+                                     "tables:\n  - {question: switch}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    const char *want[] = {"age", "zip", "Area", "Zone", "_id", "q0.9"};
+    assert_int_equal(in->nsegments, 2);
+    assert_int_equal(in->segments[1].nconds, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(in->segments[1].conds[i].cond.column, want[i]);
+    assert_int_equal(in->segments[1].conds[0].cond.op, SHOPSTAT_OP_GE);
+    shopstat_spec_free(s);
+}
+
 /* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
  * data's decimal_comma, replicates' mse, a table's zoom and differences */
 static void test_booleans(void **state)
@@ -384,7 +415,7 @@ int main(void)
         cmocka_unit_test(test_error_cases), cmocka_unit_test(test_full_spec),
         cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
         cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
-        cmocka_unit_test(test_booleans),
+        cmocka_unit_test(test_booleans),    cmocka_unit_test(test_expression_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
