@@ -27,6 +27,7 @@ typedef struct error_case {
     const char *msg;
 } error_case;
 
+#define HEAD_QS "questions:\n  switch: {column: would_switch}\ntables:\n  - {question: switch}\n"
 #define HEAD "survey: t\ndata: d.csv\nquestions:\n  switch: {column: would_switch}\n"
 
 static const error_case cases[] = {
@@ -114,6 +115,23 @@ static const error_case cases[] = {
      .line = 8,
      .col = 34,
      .msg = "segment 'heavy' of 'heavy:all' is not in the table's segments"},
+    {.name = "prev of a segment that is no by: segment",
+     .text = HEAD "segments:\n  heavy: {where: x == 1}\ntables:\n"
+                  "  - {question: switch, segments: [heavy], compare: [heavy:prev]}\n",
+     .line = 8,
+     .col = 53,
+     .msg = "'heavy:prev': prev compares each value of a by: segment with the one before it "
+            "('waves:prev' for a segment {by: wave}); 'heavy' is no by: segment"},
+    {.name = "rake_maxit without rake",
+     .text = "survey: t\ndata: d.csv\ndesign:\n  weight: w\n  rake_maxit: 7\n" HEAD_QS,
+     .line = 5,
+     .col = 15,
+     .msg = "rake_maxit: tunes rake:, which is not given"},
+    {.name = "rake_epsilon without rake",
+     .text = "survey: t\ndata: d.csv\ndesign: {weight: w, rake_epsilon: 0.5}\n" HEAD_QS,
+     .line = 3,
+     .col = 35,
+     .msg = "rake_epsilon: tunes rake:, which is not given"},
     {.name = "no tables",
      .text = "survey: t\ndata: d.csv\n",
      .line = 1,
@@ -360,6 +378,19 @@ static void test_expression_names(void **state)
     shopstat_spec_free(s);
 }
 
+/* rake_maxit and rake_epsilon beside rake: (the population files are read by the pass) */
+static void test_rake_tuning(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\ndesign:\n  weight: w\n  rake:\n"
+                                "    - {margin: a, population: pa.csv}\n  rake_maxit: 7\n"
+                                "  rake_epsilon: 0.25\n" HEAD_QS);
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    assert_int_equal(in->design.rake_maxit, 7);
+    assert_close(in->design.rake_epsilon, 0.25, 1e-15);
+    shopstat_spec_free(s);
+}
+
 /* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
  * data's decimal_comma, replicates' mse, a table's zoom and differences */
 static void test_booleans(void **state)
@@ -416,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
         cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_booleans),    cmocka_unit_test(test_expression_names),
+        cmocka_unit_test(test_rake_tuning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
