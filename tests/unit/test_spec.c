@@ -391,6 +391,25 @@ static void test_rake_tuning(void **state)
     shopstat_spec_free(s);
 }
 
+/* A table's name when none is given: the question's, then -2, -3, ... A table given its
+ * name, nps-2 as much as nps_trend, takes none of the numbers (docs/spec.md, name): the
+ * table after a given q-2 is q, as after a given q_trend (it was q-3, beside no q.pdf) */
+static void test_table_names(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\nquestions:\n  q: {column: x}\n"
+                                "  r: {column: y}\ntables:\n  - {question: q, name: q-2}\n"
+                                "  - {question: q}\n  - {question: r}\n  - {question: q}\n"
+                                "  - {question: q, name: q_trend}\n  - {question: q}\n"
+                                "  - {question: r, name: r-9}\n  - {question: r}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    const char *want[] = {"q-2", "q", "r", "q-3", "q_trend", "q-4", "r-9", "r-2"};
+    assert_int_equal(in->ntables, 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_string_equal(in->tables[i].name, want[i]);
+    shopstat_spec_free(s);
+}
+
 /* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
  * data's decimal_comma, replicates' mse, a table's zoom and differences */
 static void test_booleans(void **state)
@@ -447,7 +466,7 @@ int main(void)
         cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
         cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_booleans),    cmocka_unit_test(test_expression_names),
-        cmocka_unit_test(test_rake_tuning),
+        cmocka_unit_test(test_rake_tuning), cmocka_unit_test(test_table_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
