@@ -4,7 +4,9 @@
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "shopstat/reader.h"
 #include "shopstat/report.h"
 #include "shopstat/spec.h"
 
@@ -149,6 +151,17 @@ static const error_case cases[] = {
      .line = 1,
      .col = 10,
      .msg = NULL},
+    {.name = "a tab where YAML takes spaces",
+     .text = "survey: t\ndata: d.csv\nquestions:\n\tq: {column: x}\n",
+     .line = 4,
+     .col = 1,
+     .msg = "YAML: found character that cannot start any token while scanning for the next "
+            "token (a tab: YAML indents with spaces)"},
+    {.name = "a syntax error inside the text, no tab",
+     .text = HEAD "tables:\n  - question: switch\n    title: [a\n  - {question: switch}\n",
+     .line = 8,
+     .col = 5,
+     .msg = "YAML: did not find expected ',' or ']' while parsing a flow sequence"},
     {.name = "no tables",
      .text = "survey: t\ndata: d.csv\n",
      .line = 1,
@@ -427,6 +440,41 @@ static void test_table_names(void **state)
     shopstat_spec_free(s);
 }
 
+/* values: of a multi-response question whose columns are a pattern: checked against the
+ * columns the pattern finds once the header is read, the value that is none of them at its
+ * place in the spec */
+static void test_pattern_values(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/shopstat_test_spec_%d.csv", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id,pref_a,pref_b\n1,1,0\n", f);
+    fclose(f);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\nquestions:\n"
+                                "  ch: {multi: ['pref_*'], values: {pref_b: B, pref_a: A}}\n"
+                                "tables:\n  - {question: ch}\n");
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_spec_check_columns(s, r, &err), SHOPSTAT_OK);
+    shopstat_spec_free(s);
+    s = parse_ok("survey: t\ndata: d.csv\nquestions:\n"
+                 "  ch: {multi: ['pref_*'], values: {pref_a: A, pref_c: C}}\n"
+                 "tables:\n  - {question: ch}\n");
+    assert_int_equal(shopstat_spec_check_columns(s, r, &err), SHOPSTAT_EINPUT);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.col, 47);
+    assert_string_equal(err.msg, "values: 'pref_c' is not one of the columns of question 'ch'");
+    shopstat_spec_free(s);
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
 /* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
  * data's decimal_comma, replicates' mse, a table's zoom and differences */
 static void test_booleans(void **state)
@@ -484,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_booleans),    cmocka_unit_test(test_expression_names),
         cmocka_unit_test(test_rake_tuning), cmocka_unit_test(test_table_names),
+        cmocka_unit_test(test_pattern_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
