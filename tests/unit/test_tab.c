@@ -591,6 +591,32 @@ static void test_recode_rules_share_a_level(void **state)
     shopstat_plan_free(p);
 }
 
+/* Quoted alternatives of a recode: each a text as it stands, its commas and doubled quotes
+ * included (a labelled export's answers), beside a plain one: Yes 3 of 5, No 1, Say 1 */
+static void test_recode_quoted(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(
+        shopstat_plan_add_recode(p, "q", "\"Yes, definitely\", \"Yes, probably\"", "Yes", NULL),
+        SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "No", "No", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "\"Say \"\"no\"\"\"", "Say", NULL),
+                     SHOPSTAT_OK);
+    run r = tab("v\n\"Yes, definitely\"\n\"Yes, probably\"\nNo\n\"Yes, definitely\"\n"
+                "\"Say \"\"no\"\"\"\n",
+                p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_nlevels(r.t, 0), 3);
+    assert_int_equal(find(&r, "Yes", "all")->count, 3);
+    assert_int_equal(find(&r, "No", "all")->count, 1);
+    assert_int_equal(find(&r, "Say", "all")->count, 1);
+    assert_int_equal(find(&r, "Yes", "all")->base_n, 5);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* A level declared twice is listed once, first, and the levels the rows hold follow in
  * numeric order (declaring it twice made the pass keep the first level the rows hold in
  * its place: 9, 3, 1, 2); a multi-response question of columns takes no declared level. */
@@ -1071,6 +1097,7 @@ int main(void)
         cmocka_unit_test(test_by_where),
         cmocka_unit_test(test_messages_without_flags),
         cmocka_unit_test(test_recode_rules_share_a_level),
+        cmocka_unit_test(test_recode_quoted),
         cmocka_unit_test(test_declared_level_twice),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
