@@ -617,6 +617,40 @@ static void test_recode_quoted(void **state)
     shopstat_plan_free(p);
 }
 
+/* A comparison given two values: the hint to write a decimal point only for what reads as a
+ * number split at its decimal comma (digits, then digits alone, no point before) */
+static void test_comparison_values(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec;
+        const char *two, *hint; /* the values quoted and the number the hint writes, or NULL */
+    } cases[] = {
+        {"s=x:>=499,5", "499,5", "499.5"}, {"s=x:<4,5", "4,5", "4.5"},
+        {"s=x:>=1,2,3", NULL, NULL},       {"s=x:>=a,5", NULL, NULL},
+        {"s=x:>=4.5,5", NULL, NULL},       {"s=x:>=4,5a", NULL, NULL},
+        {"s=x:>=4,-5", NULL, NULL},        {"s=x:>=4,5e1", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_plan_parse_segment(p, cases[i].spec, &err), SHOPSTAT_EUSAGE);
+        char want[300];
+        if (cases[i].hint)
+            snprintf(want, sizeof want,
+                     "condition on 'x': a comparison takes one value, and '%s' is two (a ',' "
+                     "separates values): write the number with a decimal point, %s, whatever the "
+                     "data's decimal mark",
+                     cases[i].two, cases[i].hint);
+        else
+            snprintf(want, sizeof want, "condition on 'x': a comparison takes one value");
+        if (strcmp(err.msg, want) != 0)
+            fail_msg("%s: '%s', want '%s'", cases[i].spec, err.msg, want);
+        shopstat_plan_free(p);
+    }
+}
+
 /* A level declared twice is listed once, first, and the levels the rows hold follow in
  * numeric order (declaring it twice made the pass keep the first level the rows hold in
  * its place: 9, 3, 1, 2); a multi-response question of columns takes no declared level. */
@@ -1098,6 +1132,7 @@ int main(void)
         cmocka_unit_test(test_messages_without_flags),
         cmocka_unit_test(test_recode_rules_share_a_level),
         cmocka_unit_test(test_recode_quoted),
+        cmocka_unit_test(test_comparison_values),
         cmocka_unit_test(test_declared_level_twice),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
