@@ -275,6 +275,9 @@ static void test_lengths(void **state)
     assert_int_equal(taken("end-start:>1h"), 1);
     assert_int_equal(taken("end-start:>=4 m"), 2);
     assert_int_equal(taken("end-start:<50s"), 1);
+    /* spaces around the '-' (as a spec's where: writes it) */
+    assert_int_equal(taken("end - start:<120"), 6);
+    assert_int_equal(taken("end  -start:<120"), 6);
     /* a unit after a fraction: 1.5 min is 90 s (50 and 45 under it), 0.025 h too */
     assert_int_equal(taken("end-start:<1.5min"), 2);
     assert_int_equal(taken("end-start:<=0.025 h"), 3);
