@@ -282,6 +282,26 @@ static void test_lengths(void **state)
     assert_int_equal(taken("end-start:<1.5min"), 2);
     assert_int_equal(taken("end-start:<=0.025 h"), 3);
 
+    /* a name that splits two ways into two columns (a + b-c, a-b + c): refused as
+     * ambiguous, at the file as a whole (no line) */
+    {
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_error err;
+        shopstat_totals *t = NULL;
+        assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_parse_exclude(p, "a-b-c:<2min", &err), SHOPSTAT_OK);
+        assert_int_equal(totals_of_csv("a,b-c,a-b,c,q\n2026-11-03 10:00,2026-11-03 10:00,"
+                                       "2026-11-03 10:00,2026-11-03 10:00,1\n",
+                                       p, &t, &err),
+                         SHOPSTAT_EUSAGE);
+        assert_null(t);
+        assert_int_equal(err.line, 0);
+        assert_int_equal(err.col, 0);
+        assert_non_null(strstr(err.msg, "column 'a-b-c' splits at more than one '-' into two "
+                                        "columns of the file: rename them"));
+        shopstat_plan_free(p);
+    }
+
     /* one unreadable value: an error at its line and column, not a row left out */
     shopstat_plan *p = shopstat_plan_new();
     shopstat_error err;

@@ -651,6 +651,23 @@ static void test_comparison_values(void **state)
     }
 }
 
+/* A segment's value in quotes holding ':' ("a: b"): the condition's ':' is the last one
+ * outside the quotes, so the column is q and the value a: b (2 rows of 3) */
+static void test_segment_quoted_colon(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_add_single(p, "v", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "s=q:\"a: b\"", &err), SHOPSTAT_OK);
+    run r = tab("q,v\n\"a: b\",1\nc,1\n\"a: b\",2\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(find(&r, "1", "s")->base_n, 2);
+    assert_int_equal(find(&r, "1", "s")->count, 1);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* A level declared twice is listed once, first, and the levels the rows hold follow in
  * numeric order (declaring it twice made the pass keep the first level the rows hold in
  * its place: 9, 3, 1, 2); a multi-response question of columns takes no declared level. */
@@ -1133,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_recode_rules_share_a_level),
         cmocka_unit_test(test_recode_quoted),
         cmocka_unit_test(test_comparison_values),
+        cmocka_unit_test(test_segment_quoted_colon),
         cmocka_unit_test(test_declared_level_twice),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
