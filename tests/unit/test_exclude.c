@@ -203,8 +203,7 @@ static void test_dedupe(void **state)
     p = shopstat_plan_new();
     assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_add_dedupe(p, "id", "--dedupe id", &err), SHOPSTAT_OK);
-    assert_int_equal(totals_of_csv("id,q\nNA,1\nNA,2\n7,1\n7,2\nNA,1\n", p, &t, &err),
-                     SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv("id,q\nNA,1\nNA,2\n7,1\n7,2\nNA,1\n", p, &t, &err), SHOPSTAT_OK);
     a = shopstat_totals_accounting(t);
     assert_int_equal(a.used, 4);
     assert_int_equal(shopstat_totals_excluded(t, 0, NULL), 1);

@@ -527,11 +527,11 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_cases), cmocka_unit_test(test_full_spec),
-        cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
-        cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
-        cmocka_unit_test(test_booleans),    cmocka_unit_test(test_expression_names),
-        cmocka_unit_test(test_rake_tuning), cmocka_unit_test(test_table_names),
+        cmocka_unit_test(test_error_cases),    cmocka_unit_test(test_full_spec),
+        cmocka_unit_test(test_values_list),    cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_closest),        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_booleans),       cmocka_unit_test(test_expression_names),
+        cmocka_unit_test(test_rake_tuning),    cmocka_unit_test(test_table_names),
         cmocka_unit_test(test_pattern_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
