@@ -475,6 +475,42 @@ static void test_pattern_values(void **state)
     unlink(path);
 }
 
+/* A key past YAML's 1024 characters, at its first character and counted whole: after a
+ * sequence item's "- " (not part of it), and holding a space (part of it) */
+static void test_long_keys(void **state)
+{
+    (void)state;
+    static char long_key[1101];
+    memset(long_key, 'a', 1100);
+    static const struct {
+        const char *head, *tail;
+        size_t line, col, n;
+    } keys[] = {
+        {"survey: t\ndata: d.csv\nquestions:\n  q: {column: x}\ntables:\n  - ", ": x\n", 6, 5,
+         1100},
+        {"survey: t\ndata: d.csv\nquestions:\n  q: {column: x}\nsegments:\n  s ",
+         ": {where: x == 1}\ntables:\n  - {question: q}\n", 6, 3, 1102},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char text[1300];
+        snprintf(text, sizeof text, "%s%s%s", keys[i].head, long_key, keys[i].tail);
+        shopstat_spec *s = NULL;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_spec_parse_text("survey.yml", text, strlen(text), &s, &err),
+                         SHOPSTAT_EINPUT);
+        assert_null(s);
+        assert_int_equal(err.line, keys[i].line);
+        assert_int_equal(err.col, keys[i].col);
+        char want[200];
+        snprintf(want, sizeof want,
+                 "a key of %zu characters: YAML takes at most 1024 in a key (a question or "
+                 "segment name, a label's key); shorten it",
+                 keys[i].n);
+        assert_string_equal(err.msg, want);
+    }
+}
+
 /* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
  * data's decimal_comma, replicates' mse, a table's zoom and differences */
 static void test_booleans(void **state)
@@ -532,7 +568,7 @@ int main(void)
         cmocka_unit_test(test_closest),        cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_booleans),       cmocka_unit_test(test_expression_names),
         cmocka_unit_test(test_rake_tuning),    cmocka_unit_test(test_table_names),
-        cmocka_unit_test(test_pattern_values),
+        cmocka_unit_test(test_pattern_values), cmocka_unit_test(test_long_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
