@@ -511,6 +511,27 @@ static void test_long_keys(void **state)
     }
 }
 
+/* A spec text past SHOPSTAT_SPEC_MAX_BYTES given to shopstat_spec_parse_text: refused as a
+ * whole (no line), before it is read */
+static void test_text_too_large(void **state)
+{
+    (void)state;
+    size_t n = SHOPSTAT_SPEC_MAX_BYTES + 1;
+    char *text = malloc(n);
+    assert_non_null(text);
+    memset(text, ' ', n);
+    shopstat_spec *s = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_spec_parse_text("big.yml", text, n, &s, &err), SHOPSTAT_ELIMIT);
+    assert_null(s);
+    assert_int_equal(err.line, 0);
+    assert_int_equal(err.col, 0);
+    assert_string_equal(err.file, "big.yml");
+    assert_string_equal(err.msg, "spec is larger than 4194304 bytes");
+    free(text);
+}
+
 /* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
  * data's decimal_comma, replicates' mse, a table's zoom and differences */
 static void test_booleans(void **state)
@@ -569,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_booleans),       cmocka_unit_test(test_expression_names),
         cmocka_unit_test(test_rake_tuning),    cmocka_unit_test(test_table_names),
         cmocka_unit_test(test_pattern_values), cmocka_unit_test(test_long_keys),
+        cmocka_unit_test(test_text_too_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
