@@ -516,6 +516,46 @@ static void test_long_keys(void **state)
     }
 }
 
+/* The design's columns checked against the file's header, the weight first: each one missing
+ * named at its place in the spec */
+static void test_check_design_columns(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/shopstat_test_spec_d%d.csv", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id,wt,region,x\n1,2,N,1\n", f);
+    fclose(f);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    static const struct {
+        const char *design, *col, *what;
+        size_t col_at;
+    } d[] = {
+        {"{weight: w}", "w", "design weight:", 18},
+        {"{weight: wt, strata: regoin}", "regoin", "design strata:", 30},
+        {"{weight: wt, strata: region, psu: id, fpc: N}", "N", "design fpc:", 52},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char text[300];
+        snprintf(text, sizeof text, "survey: t\ndata: d.csv\ndesign: %s\n" HEAD_QS, d[i].design);
+        shopstat_spec *s = parse_ok(text);
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_spec_check_columns(s, r, &err), SHOPSTAT_EINPUT);
+        assert_int_equal(err.line, 3);
+        if (err.col != d[i].col_at || !strstr(err.msg, d[i].what) ||
+            strncmp(err.msg + strlen("unknown column '"), d[i].col, strlen(d[i].col)) != 0)
+            fail_msg("%s: %zu:%zu %s", d[i].design, err.line, err.col, err.msg);
+        shopstat_spec_free(s);
+    }
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
 /* A spec text past SHOPSTAT_SPEC_MAX_BYTES given to shopstat_spec_parse_text: refused as a
  * whole (no line), before it is read */
 static void test_text_too_large(void **state)
@@ -595,7 +635,7 @@ int main(void)
         cmocka_unit_test(test_booleans),       cmocka_unit_test(test_expression_names),
         cmocka_unit_test(test_rake_tuning),    cmocka_unit_test(test_table_names),
         cmocka_unit_test(test_pattern_values), cmocka_unit_test(test_long_keys),
-        cmocka_unit_test(test_text_too_large),
+        cmocka_unit_test(test_text_too_large), cmocka_unit_test(test_check_design_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
