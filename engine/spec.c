@@ -32,6 +32,7 @@ typedef struct ctx {
     yaml_document_t *doc;
     const char *path;
     shopstat_error *err;
+    unsigned char *named; /* per table: 1 when its name: was given (parse_tables) */
 } ctx;
 
 /* ---- allocation: everything belongs to the spec ---- */
@@ -1761,6 +1762,7 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
             if (strcmp(in->tables[i].name, given) == 0)
                 return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
         t->name = given;
+        c->named[ti] = 1;
         return SHOPSTAT_OK;
     }
     /* the question's name, with characters a file name should not hold made '_' */
@@ -1770,19 +1772,13 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
         if (!is_ident_char(*p, 0) && *p != '-')
             *p = '_';
     char buf[300];
-    /* start after the tables of this question already named so (base, base-2, ...), so the
-     * search is short; one named otherwise ({question: nps, name: nps_trend}) takes no number
-     * (the next table of nps was named nps-2, its charts nps-2.pdf beside no nps.pdf) */
+    /* start after the tables of this question named so before (base, base-2, ...), so the
+     * search is short; one given its name takes no number, whatever the name
+     * ({question: nps, name: nps_trend} or name: nps-2: the next table of nps was named
+     * nps-2 or nps-3, its charts beside no nps.pdf) */
     unsigned first = 1;
-    size_t bl = strnlen(base, 190);
-    for (size_t i = 0; i < ti; i++) {
-        const char *nm = in->tables[i].name;
-        if (in->tables[i].question != t->question || strncmp(nm, base, bl) != 0)
-            continue;
-        if (nm[bl] == '\0' || (nm[bl] == '-' && nm[bl + 1] &&
-                               strspn(nm + bl + 1, "0123456789") == strlen(nm + bl + 1)))
-            first++;
-    }
+    for (size_t i = 0; i < ti; i++)
+        first += in->tables[i].question == t->question && !c->named[i];
     for (unsigned k = first;; k++) {
         if (k == 1)
             snprintf(buf, sizeof buf, "%.190s", base);
@@ -2207,7 +2203,7 @@ static shopstat_status parse_tables(ctx *c, yaml_node_t *root, yaml_node_t *n)
     if (k > SHOPSTAT_SPEC_MAX_ITEMS)
         return FAIL(c, n, "too many tables");
     shopstat_spec_table *t = zalloc(c, k, sizeof *t);
-    if (!t)
+    if (!t || !(c->named = zalloc(c, k, 1)))
         return SHOPSTAT_ENOMEM;
     in->tables = t;
     for (size_t i = 0; i < k; i++) {
@@ -3060,7 +3056,7 @@ shopstat_status shopstat_spec_parse_text(const char *path, const char *text, siz
     init_info(&s->info);
     yaml_parser_t parser;
     yaml_document_t doc;
-    ctx c = {s, &doc, path, err};
+    ctx c = {s, &doc, path, err, NULL};
     shopstat_status st = SHOPSTAT_OK;
     s->info.path = sdup(&c, path, strlen(path));
     if (!s->info.path || !yaml_parser_initialize(&parser)) {

@@ -18,12 +18,17 @@
 #   MUTATE_RERUN=DIR   run again only the mutants that survived in DIR (an earlier
 #                      MUTATE_OUT: its mutants.tsv and results.tsv), as after new tests; the
 #                      report counts DIR's killed ones too (kill rates before and after)
+#   MUTATE_SET=loader  the loader's files and tests instead of the statistics core's: the
+#                      CSV reader, exclusions, spec, plan and describe (50 mutants each), run
+#                      against their unit binaries, tests/cli, tests/hostile and tests/oracle
+#   MUTATE_UNIT="test_a test_b"  the unit binaries to run (default: the set's)
+#   MUTATE_SCRIPTS="tests/x/run.sh ..."  the test scripts to run after them (default: the set's)
 #
 # Nothing in the checkout is edited: the sources are copied to a scratch folder (removed on
 # exit, on ^C and on TERM), each mutant is written there, built there with make's BUILD=
 # (never build/), and the file is restored before the next one. The tests run are the
-# statistics' unit binaries, tests/oracle/run.sh and tests/cli/run.sh, in that order, the
-# first that fails killing the mutant. Needs python3 (tools/mutate.py lists and applies the
+# set's unit binaries, then its test scripts (the statistics': tests/oracle/run.sh and
+# tests/cli/run.sh), in that order, the first that fails killing the mutant. Needs python3 (tools/mutate.py lists and applies the
 # mutants). docs/reliability.md, "Mutation testing", has the last run's figures.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,15 +37,31 @@ SEED=${MUTATE_SEED:-1}
 TMO=${MUTATE_TIMEOUT:-120}
 OUT=${MUTATE_OUT:-$root/out/mutate}
 case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
-UNIT="test_adjust test_ci test_compare test_derived test_describe test_exclude test_raoscott
-      test_replicate test_scale test_score test_spec test_surveys test_tab"
-if [ $# -eq 0 ]; then
-    # where a wrong operator changes a published number first (variances, CIs, df, design
-    # effects, comparisons, Rao-Scott), then the scores and replicate designs' variance
-    set -- engine/variance.c@45 engine/ci.c@40 engine/compare.c@40 engine/raoscott.c@30 \
-        engine/adjust.c@15 engine/score.c@25 engine/scale.c@20 engine/replicate.c:1576-1789@25 \
-        engine/repcreate.c@10
-fi
+case ${MUTATE_SET:-stats} in
+stats)
+    UNIT="test_adjust test_ci test_compare test_derived test_describe test_exclude test_raoscott
+          test_replicate test_scale test_score test_spec test_surveys test_tab"
+    SCRIPTS="tests/oracle/run.sh tests/cli/run.sh"
+    if [ $# -eq 0 ]; then
+        # where a wrong operator changes a published number first (variances, CIs, df, design
+        # effects, comparisons, Rao-Scott), then the scores and replicate designs' variance
+        set -- engine/variance.c@45 engine/ci.c@40 engine/compare.c@40 engine/raoscott.c@30 \
+            engine/adjust.c@15 engine/score.c@25 engine/scale.c@20 \
+            engine/replicate.c:1576-1789@25 engine/repcreate.c@10
+    fi ;;
+loader)
+    # where users' files meet the engine: the goldens and hostile inputs first see a row
+    # lost or an error's line:col moved (the oracle last: a miscounted row moves R's figures)
+    UNIT="test_reader test_spec test_exclude test_describe test_tab test_surveys test_patterns"
+    SCRIPTS="tests/cli/run.sh tests/hostile/run.sh tests/oracle/run.sh"
+    if [ $# -eq 0 ]; then
+        set -- engine/reader.c@50 engine/exclude.c@50 engine/spec.c@50 engine/plan.c@50 \
+            engine/describe.c@50
+    fi ;;
+*) echo "mutate: MUTATE_SET is stats or loader" >&2; exit 2 ;;
+esac
+UNIT=${MUTATE_UNIT:-$UNIT}
+SCRIPTS=${MUTATE_SCRIPTS:-$SCRIPTS}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/shopstat-mutate.XXXXXX")
 current=""   # the source file that holds a mutant now
@@ -93,7 +114,7 @@ run_tests() {
         [ $rc -eq 124 ] && { echo "$t"; return 124; }
         [ $rc -ne 0 ] && { echo "$t"; return 1; }
     done
-    for s in tests/oracle/run.sh tests/cli/run.sh; do
+    for s in $SCRIPTS; do
         (cd "$scratch" && BUILD="$B" timeout "$TMO" "$s" >/dev/null 2>&1); rc=$?
         [ $rc -eq 124 ] && { echo "$s"; return 124; }
         [ $rc -ne 0 ] && { echo "$s"; return 1; }

@@ -199,6 +199,17 @@ static void test_dedupe(void **state)
     shopstat_totals_free(t);
     shopstat_plan_free(p);
 
+    /* a missing id (NA) is no id: its rows are never repeats; 7's second row is */
+    p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_dedupe(p, "id", "--dedupe id", &err), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv("id,q\nNA,1\nNA,2\n7,1\n7,2\nNA,1\n", p, &t, &err), SHOPSTAT_OK);
+    a = shopstat_totals_accounting(t);
+    assert_int_equal(a.used, 4);
+    assert_int_equal(shopstat_totals_excluded(t, 0, NULL), 1);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+
     /* no column: an error of the pass, named as the dedupe's */
     p = shopstat_plan_new();
     assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
@@ -275,6 +286,32 @@ static void test_lengths(void **state)
     assert_int_equal(taken("end-start:>1h"), 1);
     assert_int_equal(taken("end-start:>=4 m"), 2);
     assert_int_equal(taken("end-start:<50s"), 1);
+    /* spaces around the '-' (as a spec's where: writes it) */
+    assert_int_equal(taken("end - start:<120"), 6);
+    assert_int_equal(taken("end  -start:<120"), 6);
+    /* a unit after a fraction: 1.5 min is 90 s (50 and 45 under it), 0.025 h too */
+    assert_int_equal(taken("end-start:<1.5min"), 2);
+    assert_int_equal(taken("end-start:<=0.025 h"), 3);
+
+    /* a name that splits two ways into two columns (a + b-c, a-b + c): refused as
+     * ambiguous, at the file as a whole (no line) */
+    {
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_error err;
+        shopstat_totals *t = NULL;
+        assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_parse_exclude(p, "a-b-c:<2min", &err), SHOPSTAT_OK);
+        assert_int_equal(totals_of_csv("a,b-c,a-b,c,q\n2026-11-03 10:00,2026-11-03 10:00,"
+                                       "2026-11-03 10:00,2026-11-03 10:00,1\n",
+                                       p, &t, &err),
+                         SHOPSTAT_EUSAGE);
+        assert_null(t);
+        assert_int_equal(err.line, 0);
+        assert_int_equal(err.col, 0);
+        assert_non_null(strstr(err.msg, "column 'a-b-c' splits at more than one '-' into two "
+                                        "columns of the file: rename them"));
+        shopstat_plan_free(p);
+    }
 
     /* one unreadable value: an error at its line and column, not a row left out */
     shopstat_plan *p = shopstat_plan_new();
@@ -293,6 +330,63 @@ static void test_lengths(void **state)
     shopstat_plan_free(p);
 }
 
+/* Lengths over the edges of days_from_civil's 400-year eras and its March-first years (1 March
+ * 2000 starts era 5; 1 January is still the year before's), by hand: 20 s, 30 s, and a day
+ * (86400 s: 2400 is a leap year, 29 February in it). */
+static size_t taken_of(const char *csv, const char *cond)
+{
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_totals *t = NULL;
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_exclude(p, cond, &err), SHOPSTAT_OK);
+    assert_int_equal(totals_of_csv(csv, p, &t, &err), SHOPSTAT_OK);
+    size_t n = shopstat_totals_excluded(t, 0, NULL);
+    shopstat_totals_free(t);
+    shopstat_plan_free(p);
+    return n;
+}
+
+static void test_length_eras(void **state)
+{
+    (void)state;
+    static const char csv[] = "id,start,end,q\n"
+                              "1,2000-02-29 23:59:50,2000-03-01 00:00:10,1\n"
+                              "2,12/31/1999 23:59:45,01/01/2000 00:00:15,1\n"
+                              "3,2400-02-29 23:59:50,2400-03-01 23:59:50,2\n";
+    assert_int_equal(taken_of(csv, "end-start:<=20"), 1);
+    assert_int_equal(taken_of(csv, "end-start:<=30"), 2);
+    assert_int_equal(taken_of(csv, "end-start:>=86400"), 1);
+    assert_int_equal(taken_of(csv, "end-start:>86400"), 0);
+}
+
+/* A date's fields hold at most their digits: a year of five, a month of three, an hour of
+ * three is no date-time (an error at the value, not a length) */
+static void test_stamp_digits(void **state)
+{
+    (void)state;
+    static const char *const ends[] = {"12026-11-03 10:01", "2026-011-03 10:01",
+                                       "2026-11-003 10:01", "2026-11-03 010:01"};
+    for (size_t i = 0; i < 4; i++) {
+        char csv[200];
+        snprintf(csv, sizeof csv, "id,start,end,q\n1,2026-11-03 10:00,%s,1\n", ends[i]);
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_error err;
+        shopstat_totals *t = NULL;
+        assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_parse_exclude(p, "end-start:<2min", &err), SHOPSTAT_OK);
+        assert_int_equal(totals_of_csv(csv, p, &t, &err), SHOPSTAT_EINPUT);
+        assert_null(t);
+        assert_int_equal(err.line, 2);
+        assert_int_equal(err.col, 20); /* ("1,2026-11-03 10:00," is 19 bytes) */
+        char want[80];
+        snprintf(want, sizeof want, "'%s' in column 'end' is no date-time", ends[i]);
+        if (!strstr(err.msg, want))
+            fail_msg("%s: %s", ends[i], err.msg);
+        shopstat_plan_free(p);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -303,6 +397,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_dedupe),
         cmocka_unit_test(test_lengths),
+        cmocka_unit_test(test_length_eras),
+        cmocka_unit_test(test_stamp_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

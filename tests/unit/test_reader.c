@@ -624,6 +624,41 @@ static void test_qualtrics_texts(void **state)
     }
 }
 
+/* The first row skipped (skip_rows 1) as SurveyMonkey's second header row: two cells
+ * "Response" or "Open-Ended Response", the first of them in any column (column 0 too),
+ * which describe's hint to read two header rows needs */
+static void test_skipped_second_header(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int want;
+    } files[] = {
+        {"a,b,c\nResponse,Open-Ended Response,x\n1,2,3\n", 1},
+        {"a,b,c\n,Response,Response\n1,2,3\n", 1},
+        {"a,b,c\nResponse,x,y\n1,2,3\n", 0},
+        {"a,b,c\nResponses,Response,y\n1,2,3\n", 0},
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        write_file(files[f].text, strlen(files[f].text));
+        shopstat_csv_opts o;
+        shopstat_csv_opts_init(&o);
+        o.skip_rows = 1;
+        shopstat_reader *rd = NULL;
+        shopstat_error err;
+        assert_int_equal(shopstat_reader_open(path, &o, &rd, &err), SHOPSTAT_OK);
+        int rows = 0;
+        assert_int_equal(shopstat_reader_run(rd, count_rows, &rows, &err), SHOPSTAT_OK);
+        assert_int_equal(rows, 1);
+        assert_int_equal(shopstat_reader_rows_skipped(rd), 1);
+        if (shopstat_reader_skipped_second_header(rd) != files[f].want)
+            fail_msg("file %zu: skipped_second_header %d, want %d", f,
+                     shopstat_reader_skipped_second_header(rd), files[f].want);
+        shopstat_reader_free(rd);
+        unlink(path);
+    }
+}
+
 /* A row callback's error in the first rows (a weight "Weight" in Qualtrics' question-text
  * row) waits for the rows up to the third: an import-id row among them is named instead;
  * else the callback's error, the rows after it never seen by the callback. */
@@ -1285,6 +1320,7 @@ int main(void)
         cmocka_unit_test(test_qualtrics_import_ids),
         cmocka_unit_test(test_qualtrics_header_rows),
         cmocka_unit_test(test_qualtrics_texts),
+        cmocka_unit_test(test_skipped_second_header),
         cmocka_unit_test(test_import_ids_after_row_error),
         cmocka_unit_test(test_missing_codes),
         cmocka_unit_test(test_parse_number),

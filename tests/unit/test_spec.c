@@ -4,7 +4,9 @@
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "shopstat/reader.h"
 #include "shopstat/report.h"
 #include "shopstat/spec.h"
 
@@ -27,6 +29,7 @@ typedef struct error_case {
     const char *msg;
 } error_case;
 
+#define HEAD_QS "questions:\n  switch: {column: would_switch}\ntables:\n  - {question: switch}\n"
 #define HEAD "survey: t\ndata: d.csv\nquestions:\n  switch: {column: would_switch}\n"
 
 static const error_case cases[] = {
@@ -114,6 +117,56 @@ static const error_case cases[] = {
      .line = 8,
      .col = 34,
      .msg = "segment 'heavy' of 'heavy:all' is not in the table's segments"},
+    {.name = "prev of a segment that is no by: segment",
+     .text = HEAD "segments:\n  heavy: {where: x == 1}\ntables:\n"
+                  "  - {question: switch, segments: [heavy], compare: [heavy:prev]}\n",
+     .line = 8,
+     .col = 53,
+     .msg = "'heavy:prev': prev compares each value of a by: segment with the one before it "
+            "('waves:prev' for a segment {by: wave}); 'heavy' is no by: segment"},
+    {.name = "rake_maxit without rake",
+     .text = "survey: t\ndata: d.csv\ndesign:\n  weight: w\n  rake_maxit: 7\n" HEAD_QS,
+     .line = 5,
+     .col = 15,
+     .msg = "rake_maxit: tunes rake:, which is not given"},
+    {.name = "rake_epsilon without rake",
+     .text = "survey: t\ndata: d.csv\ndesign: {weight: w, rake_epsilon: 0.5}\n" HEAD_QS,
+     .line = 3,
+     .col = 35,
+     .msg = "rake_epsilon: tunes rake:, which is not given"},
+    {.name = "Latin-1 byte: its line and column",
+     .text = "survey: t\ndata: d.csv\ntitle: Caf\xe9 \xc3\xa9t\xe9\n",
+     .line = 3,
+     .col = 11,
+     .msg = "YAML: invalid trailing UTF-8 octet (byte 0xE9); a spec is UTF-8 text: was it saved "
+            "as Latin-1 or Windows-1252? Save it as UTF-8"},
+    {.name = "Latin-1 byte after a UTF-8 character: columns in characters",
+     .text = "survey: t\ndata: d.csv\ntitle: \xc3\xa9t\xe9\n",
+     .line = 3,
+     .col = 10,
+     .msg = "YAML: incomplete UTF-8 octet sequence (byte 0xE9); a spec is UTF-8 text: was it "
+            "saved as Latin-1 or Windows-1252? Save it as UTF-8"},
+    {.name = "Latin-1 byte after a byte-order mark, which takes no column",
+     .text = "\xef\xbb\xbfsurvey: t\xe9\n",
+     .line = 1,
+     .col = 10,
+     .msg = NULL},
+    {.name = "a tab where YAML takes spaces",
+     .text = "survey: t\ndata: d.csv\nquestions:\n\tq: {column: x}\n",
+     .line = 4,
+     .col = 1,
+     .msg = "YAML: found character that cannot start any token while scanning for the next "
+            "token (a tab: YAML indents with spaces)"},
+    {.name = "a syntax error inside the text, no tab",
+     .text = HEAD "tables:\n  - question: switch\n    title: [a\n  - {question: switch}\n",
+     .line = 8,
+     .col = 5,
+     .msg = "YAML: did not find expected ',' or ']' while parsing a flow sequence"},
+    {.name = "an empty spec",
+     .text = "# nothing but a comment\n",
+     .line = 1,
+     .col = 1,
+     .msg = "the spec is empty"},
     {.name = "no tables",
      .text = "survey: t\ndata: d.csv\n",
      .line = 1,
@@ -159,6 +212,19 @@ static const error_case cases[] = {
      .msg = "score: level 'Yes, definitely' of question 'sw' may not be empty or hold ',' or "
             "'='; recode it to a plain label and score that: a question {derive: COLUMN, "
             "recode: {'\"Yes, definitely\"': LABEL, ...}, score: {LABEL: 100, ...}}"},
+    {.name = "grid: 'same' where its last column stands, at the end",
+     .text = HEAD "exclude:\n  - {where: \"a, b, same\"}\ntables:\n  - {question: switch}\n",
+     .line = 6,
+     .col = 20,
+     .msg = "expected a column after ',' in the grid of expression 'a, b, same', not 'same' (A, "
+            "B, C same, or FIRST..LAST same)"},
+    {.name = "grid: 'same' where its last column stands, before 'and'",
+     .text = HEAD "exclude:\n  - {where: \"a, b, same and c == 1\"}\ntables:\n"
+                  "  - {question: switch}\n",
+     .line = 6,
+     .col = 20,
+     .msg = "expected a column after ',' in the grid of expression 'a, b, same and c == 1', not "
+            "'same' (A, B, C same, or FIRST..LAST same)"},
     {.name = "recode: a quote not closed",
      .text = HEAD "  top: {derive: s, recode: {'\"Yes, definitely': Yes}}\ntables:\n"
                   "  - {question: switch}\n",
@@ -329,6 +395,214 @@ static void test_scores(void **state)
     shopstat_spec_free(s);
 }
 
+/* Column names in an expression: letters at both ends of each range (a, z, A, Z), '_'
+ * first, digits and '.' after the first character */
+static void test_expression_names(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok(HEAD "segments:\n  s: {where: 'age >= 18 and zip == 9 and Area "
+                                     "== 1 and Zone == 2 and _id == 3 and q0.9 == 1'}\n"
+                                     "tables:\n  - {question: switch}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    const char *want[] = {"age", "zip", "Area", "Zone", "_id", "q0.9"};
+    assert_int_equal(in->nsegments, 2);
+    assert_int_equal(in->segments[1].nconds, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(in->segments[1].conds[i].cond.column, want[i]);
+    assert_int_equal(in->segments[1].conds[0].cond.op, SHOPSTAT_OP_GE);
+    shopstat_spec_free(s);
+}
+
+/* rake_maxit and rake_epsilon beside rake: (the population files are read by the pass) */
+static void test_rake_tuning(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\ndesign:\n  weight: w\n  rake:\n"
+                                "    - {margin: a, population: pa.csv}\n  rake_maxit: 7\n"
+                                "  rake_epsilon: 0.25\n" HEAD_QS);
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    assert_int_equal(in->design.rake_maxit, 7);
+    assert_close(in->design.rake_epsilon, 0.25, 1e-15);
+    shopstat_spec_free(s);
+}
+
+/* A table's name when none is given: the question's, then -2, -3, ... A table given its
+ * name, nps-2 as much as nps_trend, takes none of the numbers (docs/spec.md, name): the
+ * table after a given q-2 is q, as after a given q_trend (it was q-3, beside no q.pdf) */
+static void test_table_names(void **state)
+{
+    (void)state;
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\nquestions:\n  q: {column: x}\n"
+                                "  r: {column: y}\ntables:\n  - {question: q, name: q-2}\n"
+                                "  - {question: q}\n  - {question: r}\n  - {question: q}\n"
+                                "  - {question: q, name: q_trend}\n  - {question: q}\n"
+                                "  - {question: r, name: r-9}\n  - {question: r}\n");
+    const shopstat_spec_info *in = shopstat_spec_get(s);
+    const char *want[] = {"q-2", "q", "r", "q-3", "q_trend", "q-4", "r-9", "r-2"};
+    assert_int_equal(in->ntables, 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_string_equal(in->tables[i].name, want[i]);
+    shopstat_spec_free(s);
+}
+
+/* values: of a multi-response question whose columns are a pattern: checked against the
+ * columns the pattern finds once the header is read, the value that is none of them at its
+ * place in the spec */
+static void test_pattern_values(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/shopstat_test_spec_%d.csv", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id,pref_a,pref_b\n1,1,0\n", f);
+    fclose(f);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    shopstat_spec *s = parse_ok("survey: t\ndata: d.csv\nquestions:\n"
+                                "  ch: {multi: ['pref_*'], values: {pref_b: B, pref_a: A}}\n"
+                                "tables:\n  - {question: ch}\n");
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_spec_check_columns(s, r, &err), SHOPSTAT_OK);
+    shopstat_spec_free(s);
+    s = parse_ok("survey: t\ndata: d.csv\nquestions:\n"
+                 "  ch: {multi: ['pref_*'], values: {pref_a: A, pref_c: C}}\n"
+                 "tables:\n  - {question: ch}\n");
+    assert_int_equal(shopstat_spec_check_columns(s, r, &err), SHOPSTAT_EINPUT);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.col, 47);
+    assert_string_equal(err.msg, "values: 'pref_c' is not one of the columns of question 'ch'");
+    shopstat_spec_free(s);
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+/* A key past YAML's 1024 characters, at its first character and counted whole: after a
+ * sequence item's "- " (not part of it), and holding a space (part of it) */
+static void test_long_keys(void **state)
+{
+    (void)state;
+    static char long_key[1101];
+    memset(long_key, 'a', 1100);
+    static const struct {
+        const char *head, *tail;
+        size_t line, col, n;
+    } keys[] = {
+        {"survey: t\ndata: d.csv\nquestions:\n  q: {column: x}\ntables:\n  - ", ": x\n", 6, 5,
+         1100},
+        {"survey: t\ndata: d.csv\nquestions:\n  q: {column: x}\nsegments:\n  s ",
+         ": {where: x == 1}\ntables:\n  - {question: q}\n", 6, 3, 1102},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char text[1300];
+        snprintf(text, sizeof text, "%s%s%s", keys[i].head, long_key, keys[i].tail);
+        shopstat_spec *s = NULL;
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_spec_parse_text("survey.yml", text, strlen(text), &s, &err),
+                         SHOPSTAT_EINPUT);
+        assert_null(s);
+        assert_int_equal(err.line, keys[i].line);
+        assert_int_equal(err.col, keys[i].col);
+        char want[200];
+        snprintf(want, sizeof want,
+                 "a key of %zu characters: YAML takes at most 1024 in a key (a question or "
+                 "segment name, a label's key); shorten it",
+                 keys[i].n);
+        assert_string_equal(err.msg, want);
+    }
+}
+
+/* The design's columns checked against the file's header, the weight first: each one missing
+ * named at its place in the spec */
+static void test_check_design_columns(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/shopstat_test_spec_d%d.csv", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id,wt,region,x\n1,2,N,1\n", f);
+    fclose(f);
+    shopstat_csv_opts o;
+    shopstat_csv_opts_init(&o);
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, &o, &r, &err), SHOPSTAT_OK);
+    static const struct {
+        const char *design, *col, *what;
+        size_t col_at;
+    } d[] = {
+        {"{weight: w}", "w", "design weight:", 18},
+        {"{weight: wt, strata: regoin}", "regoin", "design strata:", 30},
+        {"{weight: wt, strata: region, psu: id, fpc: N}", "N", "design fpc:", 52},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char text[300];
+        snprintf(text, sizeof text, "survey: t\ndata: d.csv\ndesign: %s\n" HEAD_QS, d[i].design);
+        shopstat_spec *s = parse_ok(text);
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_spec_check_columns(s, r, &err), SHOPSTAT_EINPUT);
+        assert_int_equal(err.line, 3);
+        if (err.col != d[i].col_at || !strstr(err.msg, d[i].what) ||
+            strncmp(err.msg + strlen("unknown column '"), d[i].col, strlen(d[i].col)) != 0)
+            fail_msg("%s: %zu:%zu %s", d[i].design, err.line, err.col, err.msg);
+        shopstat_spec_free(s);
+    }
+    shopstat_reader_free(r);
+    unlink(path);
+}
+
+/* A spec text past SHOPSTAT_SPEC_MAX_BYTES given to shopstat_spec_parse_text: refused as a
+ * whole (no line), before it is read */
+static void test_text_too_large(void **state)
+{
+    (void)state;
+    size_t n = SHOPSTAT_SPEC_MAX_BYTES + 1;
+    char *text = malloc(n);
+    assert_non_null(text);
+    memset(text, ' ', n);
+    shopstat_spec *s = NULL;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_spec_parse_text("big.yml", text, n, &s, &err), SHOPSTAT_ELIMIT);
+    assert_null(s);
+    assert_int_equal(err.line, 0);
+    assert_int_equal(err.col, 0);
+    assert_string_equal(err.file, "big.yml");
+    assert_string_equal(err.msg, "spec is larger than 4194304 bytes");
+    free(text);
+}
+
+/* The six words of a boolean (true, yes, on; false, no, off), on each key that takes one:
+ * data's decimal_comma, replicates' mse, a table's zoom and differences */
+static void test_booleans(void **state)
+{
+    (void)state;
+    const char *words[] = {"true", "yes", "on", "false", "no", "off"};
+    for (size_t w = 0; w < 6; w++) {
+        char text[600];
+        snprintf(text, sizeof text,
+                 "survey: t\ndata: {file: d.csv, decimal_comma: %s}\n"
+                 "design: {replicates: {prefix: r, type: jk1, mse: %s}}\n"
+                 "questions:\n  q: {column: x}\nsegments:\n  a: {where: g == 1}\n"
+                 "tables:\n  - {question: q, segments: [a], compare: [a:rest], zoom: %s, "
+                 "differences: %s}\n",
+                 words[w], words[w], words[w], words[w]);
+        shopstat_spec *s = parse_ok(text);
+        const shopstat_spec_info *in = shopstat_spec_get(s);
+        int want = w < 3;
+        assert_int_equal(in->csv.decimal_comma, want);
+        assert_int_equal(in->design.mse, want);
+        assert_int_equal(in->tables[0].zoom, want);
+        assert_int_equal(in->tables[0].differences, want);
+        shopstat_spec_free(s);
+    }
+}
+
 static void test_closest(void **state)
 {
     (void)state;
@@ -355,9 +629,13 @@ int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_cases), cmocka_unit_test(test_full_spec),
-        cmocka_unit_test(test_values_list), cmocka_unit_test(test_scores),
-        cmocka_unit_test(test_closest),     cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_error_cases),    cmocka_unit_test(test_full_spec),
+        cmocka_unit_test(test_values_list),    cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_closest),        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_booleans),       cmocka_unit_test(test_expression_names),
+        cmocka_unit_test(test_rake_tuning),    cmocka_unit_test(test_table_names),
+        cmocka_unit_test(test_pattern_values), cmocka_unit_test(test_long_keys),
+        cmocka_unit_test(test_text_too_large), cmocka_unit_test(test_check_design_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

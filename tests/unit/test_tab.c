@@ -591,6 +591,82 @@ static void test_recode_rules_share_a_level(void **state)
     shopstat_plan_free(p);
 }
 
+/* Quoted alternatives of a recode: each a text as it stands, its commas and doubled quotes
+ * included (a labelled export's answers), beside a plain one: Yes 3 of 5, No 1, Say 1 */
+static void test_recode_quoted(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(
+        shopstat_plan_add_recode(p, "q", "\"Yes, definitely\", \"Yes, probably\"", "Yes", NULL),
+        SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "No", "No", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "\"Say \"\"no\"\"\"", "Say", NULL),
+                     SHOPSTAT_OK);
+    run r = tab("v\n\"Yes, definitely\"\n\"Yes, probably\"\nNo\n\"Yes, definitely\"\n"
+                "\"Say \"\"no\"\"\"\n",
+                p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_nlevels(r.t, 0), 3);
+    assert_int_equal(find(&r, "Yes", "all")->count, 3);
+    assert_int_equal(find(&r, "No", "all")->count, 1);
+    assert_int_equal(find(&r, "Say", "all")->count, 1);
+    assert_int_equal(find(&r, "Yes", "all")->base_n, 5);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* A comparison given two values: the hint to write a decimal point only for what reads as a
+ * number split at its decimal comma (digits, then digits alone, no point before) */
+static void test_comparison_values(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec;
+        const char *two, *hint; /* the values quoted and the number the hint writes, or NULL */
+    } cases[] = {
+        {"s=x:>=499,5", "499,5", "499.5"}, {"s=x:<4,5", "4,5", "4.5"},  {"s=x:>=1,2,3", NULL, NULL},
+        {"s=x:>=a,5", NULL, NULL},         {"s=x:>=4.5,5", NULL, NULL}, {"s=x:>=4,5a", NULL, NULL},
+        {"s=x:>=4,-5", NULL, NULL},        {"s=x:>=4,5e1", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        shopstat_plan *p = shopstat_plan_new();
+        shopstat_error err;
+        shopstat_error_clear(&err);
+        assert_int_equal(shopstat_plan_parse_segment(p, cases[i].spec, &err), SHOPSTAT_EUSAGE);
+        char want[300];
+        if (cases[i].hint)
+            snprintf(want, sizeof want,
+                     "condition on 'x': a comparison takes one value, and '%s' is two (a ',' "
+                     "separates values): write the number with a decimal point, %s, whatever the "
+                     "data's decimal mark",
+                     cases[i].two, cases[i].hint);
+        else
+            snprintf(want, sizeof want, "condition on 'x': a comparison takes one value");
+        if (strcmp(err.msg, want) != 0)
+            fail_msg("%s: '%s', want '%s'", cases[i].spec, err.msg, want);
+        shopstat_plan_free(p);
+    }
+}
+
+/* A segment's value in quotes holding ':' ("a: b"): the condition's ':' is the last one
+ * outside the quotes, so the column is q and the value a: b (2 rows of 3) */
+static void test_segment_quoted_colon(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    assert_int_equal(shopstat_plan_add_single(p, "v", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "s=q:\"a: b\"", &err), SHOPSTAT_OK);
+    run r = tab("q,v\n\"a: b\",1\nc,1\n\"a: b\",2\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(find(&r, "1", "s")->base_n, 2);
+    assert_int_equal(find(&r, "1", "s")->count, 1);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* A level declared twice is listed once, first, and the levels the rows hold follow in
  * numeric order (declaring it twice made the pass keep the first level the rows hold in
  * its place: 9, 3, 1, 2); a multi-response question of columns takes no declared level. */
@@ -1105,6 +1181,9 @@ int main(void)
         cmocka_unit_test(test_by_where),
         cmocka_unit_test(test_messages_without_flags),
         cmocka_unit_test(test_recode_rules_share_a_level),
+        cmocka_unit_test(test_recode_quoted),
+        cmocka_unit_test(test_comparison_values),
+        cmocka_unit_test(test_segment_quoted_colon),
         cmocka_unit_test(test_declared_level_twice),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_flag_parsers),
