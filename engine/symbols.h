@@ -199,6 +199,7 @@
 #define plots_set shopstat_internal_plots_set
 #define plots_text shopstat_internal_plots_text
 #define plots_text_last shopstat_internal_plots_text_last
+#define plots_mark_gap shopstat_internal_plots_mark_gap
 #define plots_luma shopstat_internal_plots_luma
 #define plots_contrast_on_white shopstat_internal_plots_contrast_on_white
 #define plots_on_white shopstat_internal_plots_on_white

@@ -41,6 +41,12 @@ void plots_text(cairo_t *cr, const char *s, double x, double y, double width, co
 void plots_text_last(cairo_t *cr, const char *s, double x, double y, double width,
                      const plots_font *f, int draw, double *w, double *h, double *last_end);
 
+/* The gap between a value label and its significance marks sig: a word space of the marks'
+ * font f as it stands before sig's first character, the space that also stands between a
+ * mark's letters and its triangle ("87% A ▲"), so that the value, letters and triangles stand
+ * evenly apart at any type size. */
+double plots_mark_gap(cairo_t *cr, const plots_font *f, const char *sig);
+
 /* A font of the given size and colour, left/top anchored. */
 plots_font plots_font_make(double size, int bold, plots_rgb colour);
 

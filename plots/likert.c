@@ -112,7 +112,7 @@ static plots_rgb scale_colour(const lk_view *v, size_t l)
  * side of any row (the neutral point split between the sides): the axis's half-extent. For a
  * chart alone, and for the charts it shares its axis with (d->axis_with). */
 static int measure(cairo_t *cr, const shopstat_chart_data *x, double low_base, const plots_font *fl,
-                   const plots_font *fb, const plots_font *fsig, double s, double *lw, double *sigw,
+                   const plots_font *fb, const plots_font *fsig, double *lw, double *sigw,
                    double *ext)
 {
     size_t ns = x->nseries;
@@ -150,7 +150,7 @@ static int measure(cairo_t *cr, const shopstat_chart_data *x, double low_base, c
     for (size_t i = 0; x->side_sig && i < 2 * ns; i++)
         if (x->side_sig[i] && x->side_sig[i][0]) {
             plots_text(cr, x->side_sig[i], 0, 0, 0, fsig, 0, &tw, NULL);
-            *sigw = fmax(*sigw, tw + 3 * s);
+            *sigw = fmax(*sigw, tw + plots_mark_gap(cr, fsig, x->side_sig[i]));
         }
     return 0;
 }
@@ -202,9 +202,9 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double sigw = 0, ext = 0;
     /* this chart's needs, and those of the charts sharing its axis (a grid's segments): one
      * extent and one layout across, so that they read on one scale */
-    int bad = measure(cr, d, o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+    int bad = measure(cr, d, o->low_base, &fl, &fb, &fsig, &lw, &sigw, &ext);
     for (size_t k = 0; k < d->naxis_with && !bad; k++)
-        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, &lw, &sigw, &ext);
     if (bad) {
         free(cols);
         free(texts);
@@ -370,7 +370,8 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         const char *mk = d->side_sig ? d->side_sig[j] : NULL;
         fsig.halign = 1;
         if (mk && mk[0])
-            plots_text(cr, mk, a.x0 - 8 * s - tw - 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+            plots_text(cr, mk, a.x0 - 8 * s - tw - plots_mark_gap(cr, &fsig, mk), cy, 0, &fsig, 1,
+                       NULL, NULL);
         ftot.halign = 0;
         ftot.colour = plots_mix(cols[nl - 1], PLOTS_INK, 0.25);
         plots_fmt_pct(right, o->decimals, buf, sizeof buf);
@@ -378,7 +379,8 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         mk = d->side_sig ? d->side_sig[ns + j] : NULL;
         fsig.halign = 0;
         if (mk && mk[0])
-            plots_text(cr, mk, a.x1 + 8 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+            plots_text(cr, mk, a.x1 + 8 * s + tw + plots_mark_gap(cr, &fsig, mk), cy, 0, &fsig, 1,
+                       NULL, NULL);
         /* the answers apart: their shares of the row's base, in grey */
         for (size_t k = 0; k < vw.napart; k++) {
             const shopstat_chart_cell *x = &d->cells[vw.apart[k] * ns + j];

@@ -146,7 +146,7 @@ shopstat_status plots_draw_score(plots_ctx *c)
         vw = fmax(vw, tw);
         if (x->sig && x->sig[0]) {
             plots_text(cr, x->sig, 0, 0, 0, &fsig, 0, &tw, NULL);
-            sigw = fmax(sigw, tw + 3 * s);
+            sigw = fmax(sigw, tw + plots_mark_gap(cr, &fsig, x->sig));
         }
     }
 
@@ -292,7 +292,8 @@ shopstat_status plots_draw_score(plots_ctx *c)
         plots_text(cr, buf, xend + 5 * s, cy, 0, &fv, 1, &tw, NULL);
         if (x->sig && x->sig[0]) {
             fsig.colour = PLOTS_INK;
-            plots_text(cr, x->sig, xend + 5 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+            double gap = plots_mark_gap(cr, &fsig, x->sig);
+            plots_text(cr, x->sig, xend + 5 * s + tw + gap, cy, 0, &fsig, 1, NULL, NULL);
         }
     }
     return SHOPSTAT_OK;

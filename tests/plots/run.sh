@@ -310,7 +310,7 @@ test "$(cd "$TMP" && ls scp*.png | tr '\n' ' ')" = "scp-svc_satisfaction.png scp
     --score recommend:nps --segment heavy=spend:3 --pair heavy:all --pair heavy:rest \
     --chart "$TMP/cs.pdf" -o /dev/null 2>"$TMP/err" || fail "compare --score --chart failed: $(cat "$TMP/err")"
 pdf_pages "$TMP/cs.pdf" 2
-has "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score" "−39" "−22 A▲" \
+has "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score" "−39" "−22 A ▲" \
     "▲ / ▼: significantly higher / lower than the rest (those not in heavy)"
 before "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score"
 
@@ -425,6 +425,28 @@ n=$(grep -o "[▲▼]" "$TMP/flat.txt" | wc -l)
 if grep -qF "Letters:" "$TMP/flat.txt"; then fail "rest-bars.pdf explains letters it does not draw"; else ok; fi
 boxes "$TMP/rest-bars.pdf"
 has "$TMP/rest-diff.pdf" "light minus the rest" "The rest: those not in light." "p=0.034"
+
+# --- a bar's value, its letters and its triangle stand a space apart, at any size ------------
+# (servicesoft's heavy buyers' Yes: above all buyers, A, and above the rest, ▲. Before, the
+# letter and the triangle ran together, "87% A▲", one word to pdftotext.) Each gap, value to
+# letters and letters to triangle, is a word space of the marks' type: at least a fifth of the
+# value's height and each within 0.6 points of the other, at A4, a small and a large
+# --chart-size.
+for sz in a4 480x300 1600x1000; do
+    "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+        --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --pair heavy:rest \
+        --chart-type bars --chart-size $sz --chart "$TMP/gap-$sz.pdf" >/dev/null 2>&1 ||
+        fail "compare --chart-size $sz --chart failed"
+    gaps=$(words "$TMP/gap-$sz.pdf" | awk -F'\t' '
+        $1 == "87%" { v1 = $3; y = $4; h = $5 - $4; next }
+        $1 == "A" && v1 != "" && $4 == y { a0 = $2; a1 = $3; next }
+        $1 == "▲" && a1 != "" && $4 == y { t0 = $2 }
+        END { if (t0 == "") print "missing"; else printf "%.2f %.2f %.2f\n", a0 - v1, t0 - a1, h }')
+    echo "$gaps" | awk '{ exit !(NF == 3 && $1 >= $3 / 5 && $2 >= $3 / 5 && \
+                               ($1 - $2 < 0.6 && $2 - $1 < 0.6)) }' &&
+        ok || fail "gap-$sz.pdf: '87%' A ▲ gaps (value-letter, letter-triangle, height): $gaps"
+done
+has "$TMP/gap-a4.pdf" "87% A ▲"
 
 # --- a difference chart of one pair still says what was subtracted from what -----------------
 # (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
@@ -621,7 +643,7 @@ fi
 # published 85% in 2010 and 76% in 2011): one line on the score's axis, the waves the --by
 # values (the pooled 'all', 80, is no wave), each wave's base under it; with --pair
 # wave:prev, 2011 marked down and the change named in the footer, as the report's
-# charts/NAME-score.pdf of the same table (tests/report: '100 85 80 76▼ Score (0-100)').
+# charts/NAME-score.pdf of the same table (tests/report: '100 85 80 76 ▼ Score (0-100)').
 TTD="$root/surveys/teletech-open-to-dialog-2011/respondents.csv"
 if "$root/$BUILD/shopstat" score "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
     --by wave --chart-type trend --chart "$TMP/strend.pdf" >/dev/null 2>"$TMP/err"; then
@@ -635,7 +657,7 @@ else
 fi
 if "$root/$BUILD/shopstat" compare "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
     --by wave --pair wave:prev --chart-type trend --chart "$TMP/ctrend.pdf" >/dev/null 2>"$TMP/err"; then
-    has "$TMP/ctrend.pdf" "100 85 80 76▼ Score (0-100)" \
+    has "$TMP/ctrend.pdf" "100 85 80 76 ▼ Score (0-100)" \
         "▲▼: significantly higher or lower than the wave before (p < 0.05): wave=2011 vs wave=2010: -9 (p < 0.001)."
     boxes "$TMP/ctrend.pdf"
 else

@@ -334,9 +334,9 @@ pdftotext "$T/servicesoft-1999/charts/contact.pdf" - | tr '\n' ' ' | tr -s ' ' >
 for t in "71% ▲" "36% ▼" "4% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
     check "servicesoft contact chart: '$t'" grep -qF "$t" "$T/contact.flat"
 done
-# and after the letters of a named pair (heavy above all and above the rest: "A▲")
+# and after the letters of a named pair (heavy above all and above the rest: "A ▲", a space apart)
 pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
-check "servicesoft switch chart: 87% A▲" grep -qF "87% A▲" "$T/switch.flat"
+check "servicesoft switch chart: 87% A ▲" grep -qF "87% A ▲" "$T/switch.flat"
 # heavy buyers vs all buyers are overlapping groups: the footer says how they are tested (on
 # the switch chart, heavy:all and heavy:rest; on intent_top2's difference chart, heavy:all),
 # and a chart with only heavy:rest (contact) does not say it
@@ -1879,7 +1879,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "score charts: the table's own chart keeps the table's title" \
         bash -c "pdftotext '$T/scores/charts/rec2.pdf' - | head -1 | grep -qx rec2"
     pdftotext "$T/scores/charts/rec-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-score.flat"
-    for t in "All +32 n=111" "Group 2 +72 A▲ n=39" "Net Promoter Score" \
+    for t in "All +32 n=111" "Group 2 +72 A ▲ n=39" "Net Promoter Score" \
         "NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6)." \
         "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), p < 0.05."; do
         check "rec-score chart: '$t'" grep -qF "$t" "$T/rec-score.flat"
@@ -3112,7 +3112,7 @@ sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: respondents.csv|data: $PWD
 echo '  - {question: email_score, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend}' >>"$T/ttscore.yml"
 if $S report "$T/ttscore.yml" -o "$T/ttscore" --quiet 2>"$T/ttscore.err"; then
     pdftotext "$T/ttscore/charts/email_score-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttscore.flat"
-    check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76▼ Score (0-100)' "$T/ttscore.flat"
+    check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76 ▼ Score (0-100)' "$T/ttscore.flat"
     check "score trend: the change named with its p" grep -qF \
         '▲▼: significantly higher or lower than the wave before (p < 0.05, not adjusted): 2011 vs 2010: -9 (p < 0.001).' \
         "$T/ttscore.flat"
