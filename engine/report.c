@@ -3779,7 +3779,9 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                                   lines,
                                   4,
                                   titles,
-                                  titles ? r->in->ntables : 0};
+                                  titles ? r->in->ntables : 0,
+                                  (const char *const *)r->warnings,
+                                  r->nwarnings};
         snprintf(path, sizeof path, "%s/report.pdf", r->tmpdir);
         reg_add(path);
         st = titles ? shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err)

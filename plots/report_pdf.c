@@ -76,6 +76,35 @@ static double title_page_at(cairo_t *cr, double w, const shopstat_title_page *tp
         plots_text(cr, tp->lines[i], x, y, width, &f, draw, NULL, &bh);
         y += bh + (i + 1 < tp->nlines ? 10 * k : 0);
     }
+    if (tp->nwarnings) {
+        /* the run's warnings, as run.json has them, under a heading in the notice's colour:
+         * a PDF handed over alone still says what the analyst was warned of */
+        y += 18 * k;
+        f = plots_font_make(12 * k, 1, (plots_rgb){0.55, 0.1, 0.05});
+        plots_text(cr, tp->nwarnings == 1 ? "Warning" : "Warnings", x, y, width, &f, draw, NULL,
+                   &bh);
+        y += bh + 6 * k;
+        f = plots_font_make(10 * k, 0, PLOTS_INK);
+        plots_font fb = f;
+        size_t shown = tp->nwarnings, most = SHOPSTAT_TITLE_WARNINGS_MAX;
+        if (shown > most)
+            shown = most - 1; /* (and a line saying how many more) */
+        double bw = 0;
+        plots_text(cr, "\u2022", 0, 0, 0, &fb, 0, &bw, NULL);
+        for (size_t i = 0; i <= shown && i < tp->nwarnings; i++) {
+            char more[160];
+            const char *t = tp->warnings[i];
+            if (i == shown) {
+                snprintf(more, sizeof more, "... and %zu more (run.json lists them all).",
+                         tp->nwarnings - shown);
+                t = more;
+            }
+            if (i < shown)
+                plots_text(cr, "\u2022", x, y, 0, &fb, draw, NULL, NULL);
+            plots_text(cr, t, x + bw + 6 * k, y, width - bw - 6 * k, &f, draw, NULL, &bh);
+            y += bh + 4 * k;
+        }
+    }
     return y;
 }
 

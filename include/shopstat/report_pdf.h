@@ -23,7 +23,15 @@ typedef struct shopstat_title_page {
      * title of table t is table_titles[t] (t < ntable_titles), t as tables[] gives it. */
     const char *const *table_titles;
     size_t ntable_titles;
+    /* The run's warnings, as run.json lists them (appended; nwarnings 0 = none): a block
+     * "Warnings" under the lines, so that a reader of the PDF alone sees them (a rake that did
+     * not converge, a population file of shares, a segment without rows); the first
+     * SHOPSTAT_TITLE_WARNINGS_MAX, then "... and N more (run.json lists them all)". */
+    const char *const *warnings;
+    size_t nwarnings;
 } shopstat_title_page;
+
+#define SHOPSTAT_TITLE_WARNINGS_MAX 8
 
 /* Write path (a PDF): the title page, the contents, then charts[0..n), each drawn with its
  * d->opts when set, else opts (NULL = defaults). The contents (after the title page, over as

@@ -3173,8 +3173,28 @@ if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; 
     check "poststratify shares: run.json warns" grep -q \
         '"warnings": \["the population totals of [^"]*ps_shares.csv sum to 1, fewer than the 183 rows used: shares or percentages rather than counts?' \
         "$T/ps_shares/run.json"
+    pdftotext -l 1 "$T/ps_shares/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ps_shares.p1"
+    check "poststratify shares: the title page lists the warning" grep -qF \
+        "Warning • the population totals of $T/ps_shares.csv sum to 1, fewer than the 183 rows used" \
+        "$T/ps_shares.p1"
 else
     ko "report ps_shares.yml failed: $(cat "$T/ps_shares.err")"
+fi
+# nine warnings (a segment without rows in nine tables): the title page lists seven, then how
+# many more run.json has, rather than shrinking its type for them
+{ printf 'survey: manywarn\ndata: %s/tests/oracle/data/apiclus1.csv\ndesign: {weight: pw, psu: dnum}\n' "$PWD"
+  printf 'questions:\n  both: {column: both}\nsegments:\n  none: {where: "api00 < 0"}\ntables:\n'
+  for i in 1 2 3 4 5 6 7 8 9; do printf '  - {question: both, segments: [all, none], name: t%s, chart: none}\n' "$i"; done
+} >"$T/manywarn.yml"
+if $S report "$T/manywarn.yml" -o "$T/manywarn" --quiet 2>"$T/manywarn.err"; then
+    pdftotext -l 1 "$T/manywarn/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/manywarn.p1"
+    check "many warnings: run.json has nine" test "$(grep -o "has no rows in the base" "$T/manywarn/run.json" | wc -l)" = 9
+    check "many warnings: the title page lists seven, t1 to t7" test \
+        "$(grep -o "table 't[0-9]': segment 'none' has no rows in the base" "$T/manywarn.p1" | tr -dc '0-9')" = 1234567
+    check "many warnings: and says how many more" grep -qF \
+        "• table 't7': segment 'none' has no rows in the base ... and 2 more (run.json lists them all). Made with" "$T/manywarn.p1"
+else
+    ko "report manywarn.yml failed: $(cat "$T/manywarn.err")"
 fi
 sed 's/, population: [^}]*}/}/' tests/report/specs/poststratify.yml >"$T/ps_nopop.yml"
 sed -i 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' "$T/ps_nopop.yml"
@@ -3241,6 +3261,14 @@ check "rake: rake_maxit 1: report.md's design line says so" grep -q \
     "pop\\\\_sch\\\\_wide.csv), not converged after 1 round (rake\\\\_maxit: the last round's weights), design df 14" \
     "$T/rk_maxit1/report.md"
 check "rake: the converged report's design line does not" bash -c "! grep -q 'not converged' '$T/rk/report.md'"
+# report.pdf's title page lists run.json's warnings under "Warning(s)", so that the PDF handed
+# over alone says what the analyst was warned of (before: only stderr and run.json)
+pdftotext -l 1 "$T/rk_maxit1/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rk_maxit1.p1"
+check "rake: rake_maxit 1: the title page's warning ($(cat "$T/rk_maxit1.p1"))" grep -qF \
+    "Warning • Raking did not converge after 1 iterations (R's rake warns too; the estimates are those of the last round: raise the spec's rake_maxit or rake_epsilon) Made with shopstat" \
+    "$T/rk_maxit1.p1"
+pdftotext -l 1 "$T/rk/report.pdf" - >"$T/rk.p1"
+check "rake: the converged report's title page has no warning" bash -c "! grep -q 'Warning' '$T/rk.p1'"
 
 # ---- replicates: with poststratify: (R's postStratify of a replicate design re-post-
 # stratifies every replicate): every table and comparison equals shopstat tab / compare
