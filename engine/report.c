@@ -117,6 +117,10 @@ typedef struct report {
     rtable *tabs;
     char **warnings;
     size_t nwarnings;
+    /* the population totals' sum when they are fewer than the rows used (shares, summing to
+     * 1, or percentages, 100: shopstat_population_warning), else 0: report.md shows weighted
+     * bases as shares of that population */
+    double pop_shares;
     char sha[65];
     char tmpdir[4096];
     char outdir[4096];
@@ -1746,8 +1750,10 @@ static shopstat_status compute(report *r, shopstat_error *err)
     if (st)
         return st;
     char popw[600]; /* (tab warns the same: cli/survey_args.c) */
-    if (shopstat_population_warning(r->tot, popw, sizeof popw))
+    if (shopstat_population_warning(r->tot, popw, sizeof popw)) {
         warn(r, "%s", popw);
+        r->pop_shares = shopstat_population_sum(r->tot);
+    }
     size_t rounds = 0;
     if (!shopstat_totals_rake_converged(r->tot, &rounds))
         warn(r,
@@ -2196,6 +2202,25 @@ static void md_diff_note(FILE *f, const report *r)
                                      sizeof adj));
 }
 
+/* report.md's weighted-base row: the bases' weights ("828.1"), or, for a population file of
+ * shares (or percentages), each base as a share of the population ("34.4%"): its weights
+ * sum to the file's total, 1, and "1.0" read as one person. R's postStratify takes such
+ * totals as given (svytotal sums to 1); the proportions and SEs are unchanged. */
+static const char *wbase_label(const report *r)
+{
+    return r->pop_shares > 0 ? "Weighted base (share of population)" : "Weighted base";
+}
+
+static const char *wbase_text(const report *r, double w, char *buf, size_t n)
+{
+    if (r->pop_shares > 0) {
+        char v[32];
+        snprintf(buf, n, "%s%%", shopstat_format_fixed(100 * w / r->pop_shares, 1, 0, v, sizeof v));
+        return buf;
+    }
+    return shopstat_format_grouped(w, 1, buf, n);
+}
+
 /* A table of report.md; -1 out of memory. */
 static int md_table(FILE *f, const report *r, const rtable *rt)
 {
@@ -2266,11 +2291,9 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fprintf(f, " %s |", grouped(rt->nlevels ? rt->est[c].base_n : 0, g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
-    fputs("\n| Weighted base |", f);
+    fprintf(f, "\n| %s |", wbase_label(r));
     for (size_t c = 0; c < rt->ncols; c++)
-        fprintf(f, " %s |",
-                shopstat_format_grouped(rt->nlevels ? rt->est[c].base_weight : 0.0, 1, g,
-                                        sizeof g));
+        fprintf(f, " %s |", wbase_text(r, rt->nlevels ? rt->est[c].base_weight : 0.0, g, sizeof g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
     fputs("\n\n", f);
@@ -2426,7 +2449,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
             md_text(f, lab);
             fputs(" |", f);
         }
-        fputs(" Base (n) | Weighted base |\n|---|", f);
+        fprintf(f, " Base (n) | %s |\n|---|", wbase_label(r));
         for (size_t l = 0; l < rt->nlevels + rt->nscores + 2; l++)
             fputs("---:|", f);
         fputc('\n', f);
@@ -2447,8 +2470,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
             }
             char g[2][32];
             fprintf(f, " %s | %s |\n", grouped(it->nlevels ? it->est[c].base_n : 0, g[0]),
-                    shopstat_format_grouped(it->nlevels ? it->est[c].base_weight : 0.0, 1, g[1],
-                                            sizeof g[1]));
+                    wbase_text(r, it->nlevels ? it->est[c].base_weight : 0.0, g[1], sizeof g[1]));
         }
         fputc('\n', f);
     }
@@ -2494,6 +2516,13 @@ static void design_summary(const report *r, char *buf, size_t n)
     if (len < n && d->poststratify)
         len += (size_t)snprintf(buf + len, n - len, "post-stratified on %s (totals: %s), ",
                                 d->poststratify, d->population);
+    if (len < n && r->pop_shares > 0) {
+        len += (size_t)snprintf(buf + len, n - len,
+                                "population totals summing to %.6g (shares, used as given: "
+                                "proportions and SEs as with counts, weighted bases shown as "
+                                "shares of the population), ",
+                                r->pop_shares);
+    }
     if (len < n && d->rake) {
         char cols[2048];
         size_t rounds = 0;

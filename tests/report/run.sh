@@ -3173,6 +3173,19 @@ if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; 
     check "poststratify shares: run.json warns" grep -q \
         '"warnings": \["the population totals of [^"]*ps_shares.csv sum to 1, fewer than the 183 rows used: shares or percentages rather than counts?' \
         "$T/ps_shares/run.json"
+    # report.md's weighted bases: with shares they summed to 1 ("Weighted base | 1.0 | 0.3",
+    # as if the population were one school); now each base as a share of the population, the
+    # counts' report's 2,087.2 of 6,194.0 for API 700+ (33.7%), and the design line says the
+    # shares were used as given
+    wb=$(awk -F' [|] ' '/^[|] Weighted base [|]/ { gsub(/,/, ""); gsub(/ [|]$/, "", $3); print $3 / $2; exit }' "$T/ps/report.md")
+    check "poststratify shares: report.md's weighted bases are shares of the population (counts: $wb)" grep -qF \
+        "| Weighted base (share of population) | 100.0% | $(awk -v x="$wb" 'BEGIN { printf "%.1f", 100 * x }')% |" \
+        "$T/ps_shares/report.md"
+    check "poststratify shares: no weighted base of 1.0" bash -c "! grep -q '| 1.0 |' '$T/ps_shares/report.md'"
+    check "poststratify shares: the design line says the shares were used as given" grep -qF \
+        "population totals summing to 1 (shares, used as given: proportions and SEs as with counts, weighted bases shown as shares of the population), design df 14" \
+        "$T/ps_shares/report.md"
+    check "poststratify counts: weighted bases in weights" grep -qF "| Weighted base | 6,194.0 | 2,087.2 |" "$T/ps/report.md"
     pdftotext -l 1 "$T/ps_shares/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ps_shares.p1"
     check "poststratify shares: the title page lists the warning" grep -qF \
         "Warning • the population totals of $T/ps_shares.csv sum to 1, fewer than the 183 rows used" \
