@@ -216,6 +216,8 @@
 #define plots_type_scale shopstat_internal_plots_type_scale
 #define plots_bar_widths shopstat_internal_plots_bar_widths
 #define plots_diff_widths shopstat_internal_plots_diff_widths
+#define plots_likert_widths shopstat_internal_plots_likert_widths
+#define plots_score_widths shopstat_internal_plots_score_widths
 #define utf8_len shopstat_internal_utf8_len
 
 #endif

@@ -258,6 +258,16 @@ void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_
  * comparisons' column, the gap). */
 void plots_diff_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
                        double w, double h, double *label, double *inset);
+/* A Likert chart's: *label, its rows' labels (and bases) column at its natural width (of
+ * the charts sharing its axis too); *inset, from that column to the plot area's left edge
+ * (the gap, the left totals and their marks). */
+void plots_likert_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                         double w, double h, double *label, double *inset);
+/* A score chart's: *label, its rows' labels (and bases) column at its natural width;
+ * *inset, from the body's left edge to the plot area's left edge less that column (the
+ * row's padding, a grid's item column, the gap). */
+void plots_score_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                        double w, double h, double *label, double *inset);
 
 shopstat_status plots_draw_bars(plots_ctx *c);
 shopstat_status plots_draw_diff(plots_ctx *c);

@@ -155,6 +155,25 @@ static int measure(cairo_t *cr, const shopstat_chart_data *x, double low_base, c
     return 0;
 }
 
+void plots_likert_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                         double w, double h, double *label, double *inset)
+{
+    double s = plots_type_scale(w, h);
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    plots_font ftot = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    double lw = 0, sigw = 0, ext = 0, totw = 0;
+    /* (as plots_draw_likert measures: the charts sharing its axis too) */
+    int bad = measure(cr, d, o->low_base, &fl, &fb, &ftot, &lw, &sigw, &ext);
+    for (size_t k = 0; k < d->naxis_with && !bad; k++)
+        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &ftot, &lw, &sigw, &ext);
+    char probe[32];
+    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+    plots_text(cr, probe, 0, 0, 0, &ftot, 0, &totw, NULL);
+    *label = fmin(ceil(lw) + 1, 0.3 * (w - 2 * 30 * s));
+    *inset = 16 * s + sigw + totw + 8 * s;
+}
+
 shopstat_status plots_draw_likert(plots_ctx *c)
 {
     const shopstat_chart_data *d = c->d;
@@ -211,7 +230,9 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         view_free(&vw);
         return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    /* (at least what report.pdf gives the charts of a page, opts label_width, so that the
+     * plot starts where theirs does: the mean chart under it) */
+    lw = fmin(fmax(ceil(lw) + 1, o->label_width), 0.3 * b.w);
     double labh = 0;
     for (size_t j = 0; j < ns; j++) {
         char base[96];

@@ -412,8 +412,10 @@ static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *ch
     return st;
 }
 
-/* The bar and difference charts among the k stacked on a page start their plot areas at one
- * x, the rightmost of theirs (each one's label column widened by opts label_width), and the
+/* The bar, difference, Likert and score charts among the k stacked on a page start their
+ * plot areas at one x, the rightmost of theirs (each one's label column widened by opts
+ * label_width: a Likert chart's -80% and its mean chart's 1 stood 40 points apart on
+ * servicesoft's satisfaction page), and the
  * bar charts take one room for values, the widest of theirs (opts value_width), so that
  * their axes start and end level down the page (teletech's "Yes" over "Premium-rate": the
  * second chart's 0% stood 53 points right of the first's; servicesoft's difference chart
@@ -435,6 +437,10 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
             plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i], &v);
         else if (x[i].o.type == SHOPSTAT_CHART_DIFF)
             plots_diff_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+        else if (x[i].o.type == SHOPSTAT_CHART_LIKERT)
+            plots_likert_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+        else if (x[i].o.type == SHOPSTAT_CHART_SCORE)
+            plots_score_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
         else
             continue;
         left = fmax(left, l + inset[i]);
@@ -445,7 +451,7 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
     cairo_surface_destroy(rs);
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; nb > 1 && i < k && !st; i++) {
-        if (x[i].o.type != SHOPSTAT_CHART_BARS && x[i].o.type != SHOPSTAT_CHART_DIFF)
+        if (x[i].o.type == SHOPSTAT_CHART_TREND)
             continue;
         x[i].o.label_width = left - inset[i];
         if (x[i].o.type == SHOPSTAT_CHART_BARS)
