@@ -200,7 +200,9 @@ boxes znps.pdf
 score_geometry() { # PDF SVG LO HI LOLABEL HILABEL VALUES... -> problems, one a line
     local pdf=$1 svg=$2 lo=$3 hi=$4 lol=$5 hil=$6; shift 6
     words "$pdf" >"$TMP/g.words"
-    grep -o '<path style="[^"]*" d="[^"]*"' "$svg" | awk -v lo="$lo" -v hi="$hi" -v lol="$lol" -v hil="$hil" \
+    # (a path's coordinates are the page's once its transform's translation is added: a chart
+    # whose rows stop short of its page is drawn shifted down, centred)
+    grep -o '<path style="[^"]*" d="[^"]*"[^>]*' "$svg" | awk -v lo="$lo" -v hi="$hi" -v lol="$lol" -v hil="$hil" \
         -v vals="$*" -v wf="$TMP/g.words" '
         BEGIN { # the tick labels: the row (yMin rounded) holding the most numbers
                 while ((getline l < wf) > 0) { split(l, f, "\t"); n++; w[n] = f[1]; xc[n] = (f[2] + f[3]) / 2
@@ -211,11 +213,14 @@ score_geometry() { # PDF SVG LO HI LOLABEL HILABEL VALUES... -> problems, one a 
                     if (w[k] == hil) xhi = xc[k]
                     if (w[k] == "0") x0 = xc[k] }
                 nv = split(vals, v, " ") }
+        { tx = 0; ty = 0
+          if (match($0, /transform="matrix\(1,0,0,1,[-0-9.]+,[-0-9.]+\)"/)) {
+              split(substr($0, RSTART + 26, RLENGTH - 28), t, ","); tx = t[1]; ty = t[2] } }
         /stroke:rgb\(13%,13%,13%\)/ && /d="M [0-9.]+ [0-9.]+ L [0-9.]+ [0-9.]+ "/ {
             split($0, p, "d=\"M "); split(p[2], q, " ")
-            if (q[1] == q[4]) { nz++; zx = q[1] } }
+            if (q[1] == q[4]) { nz++; zx = q[1] + tx } }
         /fill:rgb\(0%,44.705882%,69.803922%\)/ && /d="M [0-9.]+ [0-9.]+ C/ {
-            split($0, p, "d=\"M "); split(p[2], q, " "); nd++; dx[nd] = q[1] - 4.5; dy[nd] = q[2] }
+            split($0, p, "d=\"M "); split(p[2], q, " "); nd++; dx[nd] = q[1] - 4.5 + tx; dy[nd] = q[2] + ty }
         END {
             if (xlo == "" || xhi == "") { print "end ticks " lol " " hil " not found"; exit }
             if (lo < 0) {
@@ -447,6 +452,23 @@ for sz in a4 480x300 1600x1000; do
         ok || fail "gap-$sz.pdf: '87%' A ▲ gaps (value-letter, letter-triangle, height): $gaps"
 done
 has "$TMP/gap-a4.pdf" "87% A ▲"
+
+# --- a chart whose bars stop short of a fixed --chart-size (two levels, bars at their greatest
+# thickness, on a 960x540 slide) has its legend, bars and axis centred between the title and
+# the footer: before, the axis stood under the bars and a blank band of 250 points ran down to
+# the footer. The space over the legend and the space under the axis labels differ by less
+# than 10 points (the body's own margins: 14 and 16 points x the type scale). -------------
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --chart-type bars \
+    --chart-size 960x540 --chart "$TMP/slide.pdf" >/dev/null 2>&1 || fail "compare --chart-size 960x540 failed"
+bands=$(words "$TMP/slide.pdf" | awk -F'\t' '
+    $1 == "would_switch" && t == "" { t = $5 }
+    $1 == "all" && l == "" { l = $4 }
+    $1 == "100%" { a = $5 }
+    $1 == "Weighted" { f = $4 }
+    END { printf "%.1f %.1f", l - t, f - a }')
+echo "$bands" | awk '{ d = $1 - $2; exit !(NF == 2 && d < 10 && d > -10) }' &&
+    ok || fail "slide.pdf: space over the legend and under the axis, $bands: want within 10 points"
 
 # --- a difference chart of one pair still says what was subtracted from what -----------------
 # (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
