@@ -1924,6 +1924,22 @@ else
     ko "report of empty_segment_value.yml failed: $(cat "$T/esv.err")"
 fi
 
+# ---- a table of chart: score shares its page with the charts after it that fit: the NPS chart
+# and the Group bars on page 3 (before, the NPS chart had a page 30% full and the bars the
+# next: 5 pages); sat's bars and mean chart, which do not fit under them, start page 4
+# together rather than leave the mean chart alone on a page ----
+if $S report tests/report/specs/score_page_share.yml -o "$T/sps" --quiet 2>"$T/sps.err"; then
+    check "score page share: 4 pages" test "$(pdfinfo "$T/sps/report.pdf" | awk '/^Pages:/ { print $2 }')" = 4
+    for p in 3 4; do pdftotext -f $p -l $p "$T/sps/report.pdf" - | tr '\n' '|' >"$T/sps.p$p"; done
+    check "score page share: page 3 holds the NPS chart, then the Group bars ($(cat "$T/sps.p3" | cut -c1-60))" \
+        grep -q '^Would recommend (0-10): Net Promoter Score|.*|Group|' "$T/sps.p3"
+    check "score page share: page 4 holds sat's bars and its mean chart" \
+        grep -q '^sat|.*|sat: Mean (1-5)|' "$T/sps.p4"
+    check "score page share: page 3 has no sat" bash -c "! grep -q 'sat' '$T/sps.p3'"
+else
+    ko "report score_page_share.yml failed: $(cat "$T/sps.err")"
+fi
+
 # ---- a Likert chart and its mean chart on one report.pdf page start their plots at one x:
 # the Likert's leftmost tick (its axis's left end, the row of its "0%") and the mean chart's
 # leftmost tick (the row above its axis title "Mean (1-5)") centred alike; servicesoft's
