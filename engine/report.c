@@ -2115,7 +2115,7 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
 }
 
 static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
-static void md_cell(FILE *f, const shopstat_estimate *e, const char *let);
+static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
 /* differences: true: the table's comparisons (a: b, as comparisons.csv names them), in the
@@ -2262,7 +2262,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         for (size_t c = 0; c < rt->ncols; c++) {
             char let[64];
             letters(r, rt, l, c, let, sizeof let);
-            md_cell(f, &rt->dest[l * rt->ncols + c], let);
+            md_cell(f, r->in->decimals, &rt->dest[l * rt->ncols + c], let);
         }
         for (size_t k = 0; k < npairs; k++)
             md_diff_cell(f, r, md_diff_of(rt->ddiffs, rt->ndiffs, l, pairs[k]), NULL);
@@ -2356,7 +2356,7 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
         md_text(f, level_label(r, rt->t->question, d->level));
         char v[32];
         fprintf(f, ": %s points (adjusted %s)",
-                shopstat_format_fixed(100 * d->difference, 1,
+                shopstat_format_fixed(100 * d->difference, r->in->decimals,
                                       SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
                 shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
                                         sizeof pt));
@@ -2384,19 +2384,23 @@ static const char *no_interval_tag(int no_interval)
     return no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED ? "no SE" : "df 0";
 }
 
-/* A proportion's cell of report.md: "42.0% [35.1, 49.2]* B" (- when not estimable). */
-static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
+/* A proportion's cell of report.md: "42.0% [35.1, 49.2]* B" (- when not estimable), to the
+ * spec's decimals ("42% [35, 49]* B" with decimals: 0, as the charts label it). */
+static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let)
 {
+    char pc[32];
+    if (!(e->base_n == 0 || isnan(e->proportion)))
+        shopstat_format_fixed(100 * e->proportion, dec, 0, pc, sizeof pc);
     if (e->base_n == 0 || isnan(e->proportion))
         fputs(" - |", f);
     else if (e->no_interval) /* (the table's note says why) */
-        fprintf(f, " %.1f%% [%s]%s%s%s |", 100 * e->proportion, no_interval_tag(e->no_interval),
+        fprintf(f, " %s%% [%s]%s%s%s |", pc, no_interval_tag(e->no_interval),
                 e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
     else { /* (a Wald bound of -0.0004: "0.0", not "-0.0") */
         char lo[32], hi[32];
-        fprintf(f, " %.1f%% [%s, %s]%s%s%s |", 100 * e->proportion,
-                shopstat_format_fixed(100 * e->ci_lower, 1, 0, lo, sizeof lo),
-                shopstat_format_fixed(100 * e->ci_upper, 1, 0, hi, sizeof hi),
+        fprintf(f, " %s%% [%s, %s]%s%s%s |", pc,
+                shopstat_format_fixed(100 * e->ci_lower, dec, 0, lo, sizeof lo),
+                shopstat_format_fixed(100 * e->ci_upper, dec, 0, hi, sizeof hi),
                 e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
     }
 }
@@ -2461,7 +2465,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
             for (size_t l = 0; l < it->nlevels; l++) {
                 char let[64];
                 letters(r, it, l, c, let, sizeof let);
-                md_cell(f, &it->dest[l * it->ncols + c], let);
+                md_cell(f, r->in->decimals, &it->dest[l * it->ncols + c], let);
             }
             for (size_t j = 0; j < it->nscores; j++) {
                 char let[64];
@@ -2917,7 +2921,7 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %s points (%s)",
                          shown ? "; " : "", level_label(r, rt->t->question, d->level),
                          seg_label(r, d->segment_a), seg_label(r, d->segment_b),
-                         shopstat_format_fixed(100 * d->difference, 1,
+                         shopstat_format_fixed(100 * d->difference, r->in->decimals,
                                                SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v,
                                                sizeof v),
                          shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
@@ -2950,6 +2954,9 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
     co->zoom = rt->t->zoom;
+    /* percentages to the report's one rule (decimals:), as report.md gives them; a score
+     * chart's values keep their scale's decimals (its opts decimals would add to them) */
+    co->decimals = r->in->decimals;
     /* The footer's last line: the spec's source: and note:. Without a source the chart names
      * its data file, not the survey's id (an id such as "eu" is no source); only the file's
      * name: a chart leaves the machine, its folders need not. */
@@ -3188,6 +3195,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     chart_frame(r, rt, j, nd > 0);
     score_title(j, j->data.levels[0].label);
     co->type = SHOPSTAT_CHART_SCORE;
+    co->decimals = 0; /* (the scale's own) */
     co->sig_note = shopstat_chartset_sig_note(j->set);
     score_meaning(j->meaning, sizeof j->meaning, map, se);
     j->notes[co->nnotes++] = j->meaning;
@@ -3292,6 +3300,7 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->tlevel.label);
     co->type = SHOPSTAT_CHART_TREND;
+    co->decimals = 0; /* (the scale's own) */
     score_meaning(j->meaning, sizeof j->meaning, map, se);
     j->notes[co->nnotes++] = j->meaning;
     char rule[96];
@@ -3606,6 +3615,7 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->data.score_axis);
     co->type = SHOPSTAT_CHART_SCORE;
+    co->decimals = 0; /* (the scale's own) */
     co->sig_note = shopstat_chartset_sig_note(j->set);
     /* what the score is, and what was tested: each item's score for the table's pairs, as
      * its own score chart would be (the letters of the sig note's legend) */
@@ -3954,6 +3964,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
     xo.lend_stderr = r->o->lend_stderr;
+    xo.pct_decimals = r->in->decimals;
     char path[4200];
     snprintf(path, sizeof path, "%s/tables.xlsx", r->tmpdir);
     reg_add(path);

@@ -152,12 +152,12 @@ check "teletech report.pdf page 3: the three phone charts in order" grep -qE \
     "Customer-service phone number displayed .*Phone number is premium-rate .*Customer service reached within three calls" "$T/tt3.flat"
 # servicesoft's contact channels (four levels) alone on a page had bars 26 points thick;
 # stacked compact with the problems chart their bars are at most 16 (1.6 x the labels' 10
-# points), so that one level's two value labels (Postal mail: 14% and 4%, at the bars'
+# points), so that one level's two value labels (Postal mail: 13.6% and 3.5%, at the bars'
 # middles) stand at most 16 + 1.5 (the bars' gap) apart
 pm=$(pdftotext -bbox "$T/servicesoft-1999/report.pdf" - | awk '/<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
-        if (s == "14%" || s == "4%") { match($0, /yMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
+        if (s == "13.6%" || s == "3.5%") { match($0, /yMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
             match($0, /yMax="[0-9.]+"/); b = substr($0, RSTART + 6, RLENGTH - 7); y[s] = (a + b) / 2; n++ } }
-        END { if (n == 2) printf "%.2f", y["4%"] - y["14%"] }')
+        END { if (n == 2) printf "%.2f", y["3.5%"] - y["13.6%"] }')
 check "servicesoft report.pdf: Postal mail's bars ${pm:-?} points apart, want 0 to 17.5" \
     awk -v d="${pm:-x}" 'BEGIN { exit !(d + 0 > 0 && d + 0 <= 17.5) }'
 tr '\n' ' ' <"$T/teletech-open-to-dialog-2011.txt" | tr -s ' ' >"$T/tt.flat"
@@ -299,9 +299,9 @@ check "servicesoft tables.xlsx: the multi-response line is there" \
 # (coded 1 and 0), the one coded 1 alone: "Later or never" would be "Within 1 hour" mirrored,
 # -16 [-22, -10] with the same p
 pdftotext -layout "$T/teletech-open-to-dialog-2011/charts/reply_1h-diff.pdf" - | tr -s ' ' >"$T/tt.diff"
-check "teletech reply_1h-diff: its difference drawn" grep -qE "^ ?Within 1 hour .*\+16 \[\+10, \+22\] p<0.001$" "$T/tt.diff"
+check "teletech reply_1h-diff: its difference drawn" grep -qE "^ ?Within 1 hour .*\+16\.0 \[\+9\.7, \+22\.3\] p<0.001$" "$T/tt.diff"
 check "teletech reply_1h-diff: not its mirror" bash -c "! grep -qF 'Later or never' '$T/tt.diff'"
-check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16 [−22, −10]' '$T/tt.flat'"
+check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16.0 [−22.3, −9.7]' '$T/tt.flat'"
 # diff_levels: all draws both rows, each its own difference
 sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
     -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: both, question: reply_1h, segments: [y2011, y2010], compare: ["y2011:y2010"], chart: diff, base: "email_shown == 1", diff_levels: all}|' \
@@ -310,17 +310,17 @@ sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
     $TT/survey.yml >"$T/ttall.yml"
 if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
     check "diff_levels: all: both differences drawn" bash -c "pdftotext '$T/ttall/charts/both.pdf' - | tr '\n' ' ' | tr -s ' ' |
-        grep -qF 'Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001'"
+        grep -qF 'Within 1 hour +16.0 [+9.7, +22.3] p<0.001 Later or never −16.0 [−22.3, −9.7] p<0.001'"
     # a trend chart of a yes/no question: the Yes line alone (85% to 76%) and its change in
     # the footer, as the difference chart; its No line (15% to 24%) and change (+9.1 points)
     # were the same upside down. diff_levels: all keeps both.
     pdftotext "$T/ttall/charts/trend_auto.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_auto.flat"
     pdftotext "$T/ttall/charts/trend_all.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_all.flat"
-    check "trend of a yes/no question: the Yes line" grep -qF '85% 80% 76% Yes 60%' "$T/trend_auto.flat"
-    check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24%' '$T/trend_auto.flat'"
+    check "trend of a yes/no question: the Yes line" grep -qF '85.0% 80% 75.9% Yes 60%' "$T/trend_auto.flat"
+    check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24\.1%' '$T/trend_auto.flat'"
     check "trend of a yes/no question: Yes's change alone" grep -qF \
         'Significant changes (Holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
-    check "trend, diff_levels: all: both lines" grep -qF '76% Yes 24% No' "$T/trend_all.flat"
+    check "trend, diff_levels: all: both lines" grep -qF '75.9% Yes 24.1% No' "$T/trend_all.flat"
     check "trend, diff_levels: all: both changes" grep -qF \
         'Yes, 2011 vs 2010: -9.1 points (p < 0.001); No, 2011 vs 2010: +9.1 points (p < 0.001).' "$T/trend_all.flat"
 else
@@ -331,12 +331,12 @@ check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0
 # a comparison with the rest shows on the bars: a triangle on the segment's bar (heavy buyers
 # above the rest on e-mail, below on phone and post), the footnote saying who the rest are
 pdftotext "$T/servicesoft-1999/charts/contact.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/contact.flat"
-for t in "71% ▲" "36% ▼" "4% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
+for t in "71.1% ▲" "35.8% ▼" "3.5% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
     check "servicesoft contact chart: '$t'" grep -qF "$t" "$T/contact.flat"
 done
 # and after the letters of a named pair (heavy above all and above the rest: "A ▲", a space apart)
 pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
-check "servicesoft switch chart: 87% A ▲" grep -qF "87% A ▲" "$T/switch.flat"
+check "servicesoft switch chart: 87.0% A ▲" grep -qF "87.0% A ▲" "$T/switch.flat"
 # heavy buyers vs all buyers are overlapping groups: the footer says how they are tested (on
 # the switch chart, heavy:all and heavy:rest; on intent_top2's difference chart, heavy:all),
 # and a chart with only heavy:rest (contact) does not say it
@@ -884,11 +884,11 @@ sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/responde
 echo '  - {name: w, question: email_shown, segments: [y2010, y2011], chart: trend}' >>"$T/waves.yml"
 if $S report "$T/waves.yml" -o "$T/waves" --quiet 2>"$T/waves.err"; then
     pdftotext "$T/waves/charts/w.pdf" "$T/waves.txt"
-    # 2010: 85% shown, 2011: 76% (tables.csv of the same run has 0.85 and 0.759), the Yes
+    # 2010: 85.0% shown, 2011: 75.9% (tables.csv of the same run has 0.85 and 0.759), the Yes
     # line alone (No's 15% and 24% are its mirror, as in the difference chart), and each
     # wave's base under its label: 480 and 494 sites answered email_shown in 2010 and 2011
     # (awk -F, 'NR > 1 && $8 != "" { n[$2]++ }' respondents.csv); the weights are 1
-    for v in 2010 2011 85% 76% n=480 n=494; do
+    for v in 2010 2011 85.0% 75.9% n=480 n=494; do
         check "trend of waves only shows $v" grep -qx "$v" "$T/waves.txt"
     done
     for v in 15% 24%; do
@@ -1268,7 +1268,7 @@ not_ticks() { awk -v t="$2" -v re="$3" '$4 == t && $2 > y[$1] { y[$1] = $2 } { w
 # ---- a chart of 22 levels x 10 segments: its page grows past 4 A4 widths, the report runs ----
 awk 'BEGIN { print "seg,q"; for (i = 0; i < 2000; i++) print 1 + i % 9 "," 1 + (i * 7) % 22 }' \
     >"$T/tall.csv"
-printf 'survey: tall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  all: {}\n  seg: {by: seg}\ntables:\n  - {question: q, segments: [all, seg]}\n' \
+printf 'survey: tall\ndata: %s\ndecimals: 0\nquestions:\n  q: {column: q}\nsegments:\n  all: {}\n  seg: {by: seg}\ntables:\n  - {question: q, segments: [all, seg]}\n' \
     "$T/tall.csv" >"$T/tall.yml"
 if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     h=$(pdfinfo "$T/tall/charts/q.pdf" | awk '/^Page size/ { print $5 }')
@@ -1454,6 +1454,7 @@ printf 'wave,q\n1,1\n1,1\n1,1\n1,2\n2,1\n2,2\n2,2\n2,2\n' >"$T/bytrend.csv"
 cat >"$T/bytrend.yml" <<YML
 survey: bytrend
 data: $T/bytrend.csv
+decimals: 0
 questions:
   q: {column: q, values: {1: "Yes", 2: "No"}}
   wave: {column: wave, values: {1: "Spring", 2: "Autumn"}}
@@ -1542,7 +1543,7 @@ sed -i 's/segments: \[waves\], chart: trend/segments: [all], chart: trend/' "$T/
 $S report "$T/bytrend.yml" -o "$T/bytrend2" --quiet 2>"$T/bytrend2.err"
 check "trend over one segment that is not a by: refused (exit 2)" test $? -eq 2
 check "trend over one segment: the message names both ways" grep -q \
-    "bytrend.yml:9:43: error: chart: trend needs the waves as segments: one segment per wave (e.g. \[all, y2010, y2011\]), or a by: segment on the wave column" \
+    "bytrend.yml:10:43: error: chart: trend needs the waves as segments: one segment per wave (e.g. \[all, y2010, y2011\]), or a by: segment on the wave column" \
     "$T/bytrend2.err"
 
 # ---- a segment of effective base under 10 is not tested (methods.md; compare's table view
@@ -1922,6 +1923,32 @@ if $S report tests/report/specs/empty_segment_value.yml -o "$T/esv" 2>"$T/esv.er
         "segment 'q1' has no rows in the base; no row has quarter == 'Q1 2042' (did you mean 'Q1 2024'?)" "$T/esv.err"
 else
     ko "report of empty_segment_value.yml failed: $(cat "$T/esv.err")"
+fi
+
+# ---- decimals: one rule for the report's tables and charts: by default one decimal in both
+# (the charts rounded to whole percents where report.md gave one decimal: a deck reader saw
+# 69% against the table's 68.9%); decimals: 0 whole percents in both, and in the workbook ----
+grep -F '| Yes | 68.9% [64.0, 73.5] | 87.0% [77.8, 92.8] A |' "$T/servicesoft-1999/report.md" >/dev/null &&
+    ok || ko "decimals: report.md's switch row at one decimal"
+check "decimals: the switch chart as report.md: 68.9% and 87.0% A ▲ ($(cut -c1-200 "$T/switch.flat"))" \
+    bash -c "grep -qF '68.9%' '$T/switch.flat' && grep -qF '87.0% A ▲' '$T/switch.flat' && grep -qF '31.1% B' '$T/switch.flat'"
+check "decimals: the workbook's percentages at one decimal" \
+    bash -c "unzip -p '$T/servicesoft-1999/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0.0%\"'"
+sed -e 's#^data: respondents.csv#data: '"$PWD"'/surveys/servicesoft-1999/respondents.csv#' \
+    -e 's/^ci: /decimals: 0\nci: /' surveys/servicesoft-1999/survey.yml >"$T/dec0.yml"
+if $S report "$T/dec0.yml" -o "$T/dec0" --quiet 2>"$T/dec0.err"; then
+    check "decimals: 0: report.md's switch row in whole percents" grep -qF \
+        '| Yes | 69% [64, 73] | 87% [78, 93] A |' "$T/dec0/report.md"
+    check "decimals: 0: report.md's differences in whole points" grep -qF \
+        'Heavy buyers (\$2,000+) vs the rest, Yes: +25 points (adjusted p < 0.001)' "$T/dec0/report.md"
+    pdftotext "$T/dec0/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/dec0.flat"
+    check "decimals: 0: the switch chart in whole percents" \
+        bash -c "grep -qF '69%' '$T/dec0.flat' && grep -qF '87% A ▲' '$T/dec0.flat' && ! grep -qF '68.9%' '$T/dec0.flat'"
+    check "decimals: 0: the workbook's percentages whole" \
+        bash -c "unzip -p '$T/dec0/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0%\"' && ! unzip -p '$T/dec0/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0.0%\"'"
+    check "decimals: 0: a score keeps its scale's decimals (3.41)" grep -q '^| Mean (1-5) | 3.41 ' "$T/dec0/report.md"
+else
+    ko "report with decimals: 0 failed: $(cat "$T/dec0.err")"
 fi
 
 # ---- a table of chart: score shares its page with the charts after it that fit: the NPS chart
