@@ -514,6 +514,18 @@ int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
     return rk->converged;
 }
 
+double shopstat_population_sum(const shopstat_totals *t)
+{
+    const ps_state *ps = t->ps;
+    if (!ps)
+        return NAN;
+    const ps_state *m = ps->rk ? &ps->rk->m[0] : ps;
+    double total = 0;
+    for (size_t g = 0; g < m->strata.n; g++)
+        total += m->N[g];
+    return total;
+}
+
 int shopstat_population_warning(const shopstat_totals *t, char *buf, size_t n)
 {
     const ps_state *ps = t->ps;

@@ -117,6 +117,10 @@ typedef struct report {
     rtable *tabs;
     char **warnings;
     size_t nwarnings;
+    /* the population totals' sum when they are fewer than the rows used (shares, summing to
+     * 1, or percentages, 100: shopstat_population_warning), else 0: report.md shows weighted
+     * bases as shares of that population */
+    double pop_shares;
     char sha[65];
     char tmpdir[4096];
     char outdir[4096];
@@ -1746,8 +1750,10 @@ static shopstat_status compute(report *r, shopstat_error *err)
     if (st)
         return st;
     char popw[600]; /* (tab warns the same: cli/survey_args.c) */
-    if (shopstat_population_warning(r->tot, popw, sizeof popw))
+    if (shopstat_population_warning(r->tot, popw, sizeof popw)) {
         warn(r, "%s", popw);
+        r->pop_shares = shopstat_population_sum(r->tot);
+    }
     size_t rounds = 0;
     if (!shopstat_totals_rake_converged(r->tot, &rounds))
         warn(r,
@@ -2109,7 +2115,7 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
 }
 
 static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
-static void md_cell(FILE *f, const shopstat_estimate *e, const char *let);
+static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
 /* differences: true: the table's comparisons (a: b, as comparisons.csv names them), in the
@@ -2196,6 +2202,25 @@ static void md_diff_note(FILE *f, const report *r)
                                      sizeof adj));
 }
 
+/* report.md's weighted-base row: the bases' weights ("828.1"), or, for a population file of
+ * shares (or percentages), each base as a share of the population ("34.4%"): its weights
+ * sum to the file's total, 1, and "1.0" read as one person. R's postStratify takes such
+ * totals as given (svytotal sums to 1); the proportions and SEs are unchanged. */
+static const char *wbase_label(const report *r)
+{
+    return r->pop_shares > 0 ? "Weighted base (share of population)" : "Weighted base";
+}
+
+static const char *wbase_text(const report *r, double w, char *buf, size_t n)
+{
+    if (r->pop_shares > 0) {
+        char v[32];
+        snprintf(buf, n, "%s%%", shopstat_format_fixed(100 * w / r->pop_shares, 1, 0, v, sizeof v));
+        return buf;
+    }
+    return shopstat_format_grouped(w, 1, buf, n);
+}
+
 /* A table of report.md; -1 out of memory. */
 static int md_table(FILE *f, const report *r, const rtable *rt)
 {
@@ -2237,7 +2262,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         for (size_t c = 0; c < rt->ncols; c++) {
             char let[64];
             letters(r, rt, l, c, let, sizeof let);
-            md_cell(f, &rt->dest[l * rt->ncols + c], let);
+            md_cell(f, r->in->decimals, &rt->dest[l * rt->ncols + c], let);
         }
         for (size_t k = 0; k < npairs; k++)
             md_diff_cell(f, r, md_diff_of(rt->ddiffs, rt->ndiffs, l, pairs[k]), NULL);
@@ -2266,11 +2291,9 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fprintf(f, " %s |", grouped(rt->nlevels ? rt->est[c].base_n : 0, g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
-    fputs("\n| Weighted base |", f);
+    fprintf(f, "\n| %s |", wbase_label(r));
     for (size_t c = 0; c < rt->ncols; c++)
-        fprintf(f, " %s |",
-                shopstat_format_grouped(rt->nlevels ? rt->est[c].base_weight : 0.0, 1, g,
-                                        sizeof g));
+        fprintf(f, " %s |", wbase_text(r, rt->nlevels ? rt->est[c].base_weight : 0.0, g, sizeof g));
     for (size_t k = 0; k < npairs; k++)
         fputs(" |", f);
     fputs("\n\n", f);
@@ -2342,7 +2365,7 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
         md_text(f, level_label(r, rt->t->question, d->level));
         char v[32];
         fprintf(f, ": %s points (adjusted %s)",
-                shopstat_format_fixed(100 * d->difference, 1,
+                shopstat_format_fixed(100 * d->difference, r->in->decimals,
                                       SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
                 shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
                                         sizeof pt));
@@ -2370,19 +2393,23 @@ static const char *no_interval_tag(int no_interval)
     return no_interval == SHOPSTAT_NO_INTERVAL_REP_UNDEFINED ? "no SE" : "df 0";
 }
 
-/* A proportion's cell of report.md: "42.0% [35.1, 49.2]* B" (- when not estimable). */
-static void md_cell(FILE *f, const shopstat_estimate *e, const char *let)
+/* A proportion's cell of report.md: "42.0% [35.1, 49.2]* B" (- when not estimable), to the
+ * spec's decimals ("42% [35, 49]* B" with decimals: 0, as the charts label it). */
+static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let)
 {
+    char pc[32];
+    if (!(e->base_n == 0 || isnan(e->proportion)))
+        shopstat_format_fixed(100 * e->proportion, dec, 0, pc, sizeof pc);
     if (e->base_n == 0 || isnan(e->proportion))
         fputs(" - |", f);
     else if (e->no_interval) /* (the table's note says why) */
-        fprintf(f, " %.1f%% [%s]%s%s%s |", 100 * e->proportion, no_interval_tag(e->no_interval),
+        fprintf(f, " %s%% [%s]%s%s%s |", pc, no_interval_tag(e->no_interval),
                 e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
     else { /* (a Wald bound of -0.0004: "0.0", not "-0.0") */
         char lo[32], hi[32];
-        fprintf(f, " %.1f%% [%s, %s]%s%s%s |", 100 * e->proportion,
-                shopstat_format_fixed(100 * e->ci_lower, 1, 0, lo, sizeof lo),
-                shopstat_format_fixed(100 * e->ci_upper, 1, 0, hi, sizeof hi),
+        fprintf(f, " %s%% [%s, %s]%s%s%s |", pc,
+                shopstat_format_fixed(100 * e->ci_lower, dec, 0, lo, sizeof lo),
+                shopstat_format_fixed(100 * e->ci_upper, dec, 0, hi, sizeof hi),
                 e->eff_base < 30 ? "*" : "", let[0] ? " " : "", let);
     }
 }
@@ -2435,7 +2462,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
             md_text(f, lab);
             fputs(" |", f);
         }
-        fputs(" Base (n) | Weighted base |\n|---|", f);
+        fprintf(f, " Base (n) | %s |\n|---|", wbase_label(r));
         for (size_t l = 0; l < rt->nlevels + rt->nscores + 2; l++)
             fputs("---:|", f);
         fputc('\n', f);
@@ -2447,7 +2474,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
             for (size_t l = 0; l < it->nlevels; l++) {
                 char let[64];
                 letters(r, it, l, c, let, sizeof let);
-                md_cell(f, &it->dest[l * it->ncols + c], let);
+                md_cell(f, r->in->decimals, &it->dest[l * it->ncols + c], let);
             }
             for (size_t j = 0; j < it->nscores; j++) {
                 char let[64];
@@ -2456,8 +2483,7 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
             }
             char g[2][32];
             fprintf(f, " %s | %s |\n", grouped(it->nlevels ? it->est[c].base_n : 0, g[0]),
-                    shopstat_format_grouped(it->nlevels ? it->est[c].base_weight : 0.0, 1, g[1],
-                                            sizeof g[1]));
+                    wbase_text(r, it->nlevels ? it->est[c].base_weight : 0.0, g[1], sizeof g[1]));
         }
         fputc('\n', f);
     }
@@ -2503,6 +2529,13 @@ static void design_summary(const report *r, char *buf, size_t n)
     if (len < n && d->poststratify)
         len += (size_t)snprintf(buf + len, n - len, "post-stratified on %s (totals: %s), ",
                                 d->poststratify, d->population);
+    if (len < n && r->pop_shares > 0) {
+        len += (size_t)snprintf(buf + len, n - len,
+                                "population totals summing to %.6g (shares, used as given: "
+                                "proportions and SEs as with counts, weighted bases shown as "
+                                "shares of the population), ",
+                                r->pop_shares);
+    }
     if (len < n && d->rake) {
         char cols[2048];
         size_t rounds = 0;
@@ -2897,7 +2930,7 @@ static void trend_note(const report *r, const rtable *rt, char *buf, size_t n)
         int k = snprintf(list + len, sizeof list - len, "%s%s, %s vs %s: %s points (%s)",
                          shown ? "; " : "", level_label(r, rt->t->question, d->level),
                          seg_label(r, d->segment_a), seg_label(r, d->segment_b),
-                         shopstat_format_fixed(100 * d->difference, 1,
+                         shopstat_format_fixed(100 * d->difference, r->in->decimals,
                                                SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v,
                                                sizeof v),
                          shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
@@ -2930,6 +2963,9 @@ static void chart_frame(const report *r, const rtable *rt, chart_job *j, int com
     co->title = table_title(r, rt);
     co->subtitle = r->in->title;
     co->zoom = rt->t->zoom;
+    /* percentages to the report's one rule (decimals:), as report.md gives them; a score
+     * chart's values keep their scale's decimals (its opts decimals would add to them) */
+    co->decimals = r->in->decimals;
     /* The footer's last line: the spec's source: and note:. Without a source the chart names
      * its data file, not the survey's id (an id such as "eu" is no source); only the file's
      * name: a chart leaves the machine, its folders need not. */
@@ -3168,6 +3204,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     chart_frame(r, rt, j, nd > 0);
     score_title(j, j->data.levels[0].label);
     co->type = SHOPSTAT_CHART_SCORE;
+    co->decimals = 0; /* (the scale's own) */
     co->sig_note = shopstat_chartset_sig_note(j->set);
     score_meaning(j->meaning, sizeof j->meaning, map, se);
     j->notes[co->nnotes++] = j->meaning;
@@ -3272,6 +3309,7 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->tlevel.label);
     co->type = SHOPSTAT_CHART_TREND;
+    co->decimals = 0; /* (the scale's own) */
     score_meaning(j->meaning, sizeof j->meaning, map, se);
     j->notes[co->nnotes++] = j->meaning;
     char rule[96];
@@ -3586,6 +3624,7 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->data.score_axis);
     co->type = SHOPSTAT_CHART_SCORE;
+    co->decimals = 0; /* (the scale's own) */
     co->sig_note = shopstat_chartset_sig_note(j->set);
     /* what the score is, and what was tested: each item's score for the table's pairs, as
      * its own score chart would be (the letters of the sig note's legend) */
@@ -3788,7 +3827,9 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
                                   lines,
                                   4,
                                   titles,
-                                  titles ? r->in->ntables : 0};
+                                  titles ? r->in->ntables : 0,
+                                  (const char *const *)r->warnings,
+                                  r->nwarnings};
         snprintf(path, sizeof path, "%s/report.pdf", r->tmpdir);
         reg_add(path);
         st = titles ? shopstat_report_pdf_write(path, &tp, ptrs, tabof, nj, NULL, err)
@@ -3932,6 +3973,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
     xo.lend_stderr = r->o->lend_stderr;
+    xo.pct_decimals = r->in->decimals;
     char path[4200];
     snprintf(path, sizeof path, "%s/tables.xlsx", r->tmpdir);
     reg_add(path);

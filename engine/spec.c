@@ -2839,9 +2839,10 @@ static shopstat_status parse_compare(ctx *c, yaml_node_t *n)
 
 static shopstat_status parse_root(ctx *c, yaml_node_t *root)
 {
-    static const char *const keys[] = {"survey",  "title",     "subtitle", "source",   "note",
-                                       "data",    "csv",       "codebook", "design",   "ci",
-                                       "compare", "questions", "exclude",  "segments", "tables"};
+    static const char *const keys[] = {"survey",   "title",   "subtitle",  "source",
+                                       "note",     "data",    "csv",       "codebook",
+                                       "design",   "ci",      "compare",   "questions",
+                                       "exclude",  "segments", "tables",   "decimals"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -2863,6 +2864,16 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
         return FAIL(c, sv,
                     "survey: '%s' is no name: the report's default folder out/%s would be %s",
                     in->survey, in->survey, in->survey[1] ? "the current folder" : "out/ itself");
+    yaml_node_t *dv = get(c, root, "decimals");
+    if (dv) { /* (one rule for the report: its tables and its charts alike) */
+        const char *v = dv->type == YAML_SCALAR_NODE ? (const char *)dv->data.scalar.value : "";
+        if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+            return FAIL(c, dv,
+                        "decimals: must be 0 (whole percentages: 69%%) or 1 (one decimal: "
+                        "68.9%%), not '%s'",
+                        v);
+        in->decimals = v[0] - '0';
+    }
     if ((st = opt_text(c, root, "title", &in->title)) ||
         (st = opt_text(c, root, "subtitle", &in->subtitle)) ||
         (st = opt_text(c, root, "source", &in->source)) ||
@@ -2886,6 +2897,7 @@ static void init_info(shopstat_spec_info *in)
     in->adjust = SHOPSTAT_ADJUST_HOLM;
     in->alpha = 0.05;
     in->alpha_low = 0.10;
+    in->decimals = 1;
 }
 
 /* An invalid byte (a spec saved as Latin-1 or Windows-1252, a control character): libyaml's

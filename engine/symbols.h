@@ -201,6 +201,7 @@
 #define plots_set shopstat_internal_plots_set
 #define plots_text shopstat_internal_plots_text
 #define plots_text_last shopstat_internal_plots_text_last
+#define plots_mark_gap shopstat_internal_plots_mark_gap
 #define plots_luma shopstat_internal_plots_luma
 #define plots_contrast_on_white shopstat_internal_plots_contrast_on_white
 #define plots_on_white shopstat_internal_plots_on_white
@@ -217,6 +218,8 @@
 #define plots_type_scale shopstat_internal_plots_type_scale
 #define plots_bar_widths shopstat_internal_plots_bar_widths
 #define plots_diff_widths shopstat_internal_plots_diff_widths
+#define plots_likert_widths shopstat_internal_plots_likert_widths
+#define plots_score_widths shopstat_internal_plots_score_widths
 #define utf8_len shopstat_internal_utf8_len
 
 #endif

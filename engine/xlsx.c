@@ -578,7 +578,7 @@ static void make_twins(wctx *c)
 
 /* Every format the workbook uses; workbook_add_format returns NULL only when out of
  * memory, and the setters below are then skipped. */
-static void make_formats(wctx *c)
+static void make_formats(wctx *c, const char *pct_format)
 {
     fmts *f = &c->f;
     lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,     &f->letter,
@@ -627,12 +627,12 @@ static void make_formats(wctx *c)
     /* one decimal, as report.md and tab's table view: whole percentages read 0% for every
      * share of a question under 0.5% (beside its letters and a difference of +0.4 pts), and
      * a change of +4.7 pts could not be checked against its two shares */
-    format_set_num_format(f->pct, PCT_FORMAT);
-    format_set_num_format(f->pct_low, PCT_FORMAT);
+    format_set_num_format(f->pct, pct_format);
+    format_set_num_format(f->pct_low, pct_format);
     format_set_italic(f->pct_low);
     format_set_font_color(f->pct_low, GREY);
-    ci_style(f->ci, PCT_FORMAT, 0);
-    ci_style(f->ci_low, PCT_FORMAT, 1);
+    ci_style(f->ci, pct_format, 0);
+    ci_style(f->ci_low, pct_format, 1);
 
     format_set_bold(f->sig);
     format_set_font_color(f->sig, SIG_COLOR);
@@ -1511,6 +1511,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->design_note = NULL;
     o->source = NULL;
     o->lend_stderr = 0;
+    o->pct_decimals = 1;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }
@@ -1686,7 +1687,7 @@ static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *t
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
                                   "out of memory creating the workbook");
     }
-    make_formats(&c);
+    make_formats(&c, o->pct_decimals == 0 ? "0%" : PCT_FORMAT);
 
     char *title = clean_text(o->title ? o->title : "Tables", 4096);
     char *comments = o->note ? clean_text(o->note, 4096) : NULL;

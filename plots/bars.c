@@ -85,7 +85,7 @@ static void bar_measure(cairo_t *cr, const shopstat_chart_data *d, const shopsta
         if (d->cells[i].sig && d->cells[i].sig[0]) {
             double tw;
             plots_text(cr, d->cells[i].sig, 0, 0, 0, &fsig, 0, &tw, NULL);
-            *sigw = fmax(*sigw, tw + 3 * s);
+            *sigw = fmax(*sigw, tw + plots_mark_gap(cr, &fsig, d->cells[i].sig));
         }
     *markw = 0;
     plots_font fmark = plots_font_make(PLOTS_PT_SWATCH * s, 1, PLOTS_GREY);
@@ -348,7 +348,8 @@ shopstat_status plots_draw_bars(plots_ctx *c)
                 plots_text(cr, buf, xend + 4 * s, ym, 0, &fv, 1, &tw, NULL);
                 if (x->sig && x->sig[0]) {
                     fsig.colour = PLOTS_INK;
-                    plots_text(cr, x->sig, xend + 4 * s + tw + 3 * s, ym, 0, &fsig, 1, NULL, NULL);
+                    double mg = plots_mark_gap(cr, &fsig, x->sig);
+                    plots_text(cr, x->sig, xend + 4 * s + tw + mg, ym, 0, &fsig, 1, NULL, NULL);
                 }
             }
         }

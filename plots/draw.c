@@ -262,6 +262,24 @@ double plots_type_scale(double w, double h)
     return s < 0.75 ? 0.75 : s > 3 ? 3 : s;
 }
 
+/* The body of chart c, by its kind. */
+static shopstat_status draw_kind(plots_ctx *c)
+{
+    switch (c->o->type) {
+    case SHOPSTAT_CHART_BARS:
+        return plots_draw_bars(c);
+    case SHOPSTAT_CHART_DIFF:
+        return plots_draw_diff(c);
+    case SHOPSTAT_CHART_LIKERT:
+        return plots_draw_likert(c);
+    case SHOPSTAT_CHART_TREND:
+        return plots_draw_trend(c);
+    case SHOPSTAT_CHART_SCORE:
+        return plots_draw_score(c);
+    }
+    return SHOPSTAT_OK;
+}
+
 /* Draw one chart; when it does not fit, *need_h is set to the page height its layout asked
  * for, and *what to what needed it. *used_h (may be NULL) is set to the height drawn: h, or a
  * compact chart's own. type_h > 0: the type of a w x type_h page (plots_grown_height), else
@@ -323,26 +341,31 @@ static shopstat_status draw_chart(cairo_t *cr, double w, double h, double type_h
     c.body.y = y;
     c.body.w = tw;
     c.body.h = fy - 16 * s - y;
-    if (c.body.h < 40 * s)
+    if (c.body.h < 40 * s) {
         st = plots_too_small(&c, "title and footer", h + 40 * s - c.body.h);
-    else {
-        switch (opts->type) {
-        case SHOPSTAT_CHART_BARS:
-            st = plots_draw_bars(&c);
-            break;
-        case SHOPSTAT_CHART_DIFF:
-            st = plots_draw_diff(&c);
-            break;
-        case SHOPSTAT_CHART_LIKERT:
-            st = plots_draw_likert(&c);
-            break;
-        case SHOPSTAT_CHART_TREND:
-            st = plots_draw_trend(&c);
-            break;
-        case SHOPSTAT_CHART_SCORE:
-            st = plots_draw_score(&c);
-            break;
+    } else {
+        /* A chart whose rows stop short of its page (bars and rows at their greatest
+         * thickness on a page sized for more: a fixed --chart-size, a chart alone on a report
+         * page) has its body (legend, plot, axis) centred between the title and the footer,
+         * not a blank band between its axis and the footer: measured once, drawn shifted by
+         * half the spare height. A compact chart ends at its rows anyway, and a report page
+         * of some rows keeps them at the top, as the pages before it. */
+        double shift = 0;
+        if (!c.compact && !pg) {
+            cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+            plots_ctx mc = c;
+            shopstat_error e = {0};
+            mc.cr = cairo_create(rs);
+            mc.err = &e;
+            if (!draw_kind(&mc) && mc.used > 0)
+                shift = fmax(0, (c.body.y + c.body.h - mc.used) / 2);
+            cairo_destroy(mc.cr);
+            cairo_surface_destroy(rs);
         }
+        cairo_save(cr);
+        cairo_translate(cr, 0, shift);
+        st = draw_kind(&c);
+        cairo_restore(cr);
     }
     /* A compact chart's footer under what its kind drew, not at the foot of the page (the
      * body's layout does not depend on where the footer goes). */

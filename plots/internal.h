@@ -41,6 +41,12 @@ void plots_text(cairo_t *cr, const char *s, double x, double y, double width, co
 void plots_text_last(cairo_t *cr, const char *s, double x, double y, double width,
                      const plots_font *f, int draw, double *w, double *h, double *last_end);
 
+/* The gap between a value label and its significance marks sig: a word space of the marks'
+ * font f as it stands before sig's first character, the space that also stands between a
+ * mark's letters and its triangle ("87% A ▲"), so that the value, letters and triangles stand
+ * evenly apart at any type size. */
+double plots_mark_gap(cairo_t *cr, const plots_font *f, const char *sig);
+
 /* A font of the given size and colour, left/top anchored. */
 plots_font plots_font_make(double size, int bold, plots_rgb colour);
 
@@ -252,6 +258,16 @@ void plots_bar_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_
  * comparisons' column, the gap). */
 void plots_diff_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
                        double w, double h, double *label, double *inset);
+/* A Likert chart's: *label, its rows' labels (and bases) column at its natural width (of
+ * the charts sharing its axis too); *inset, from that column to the plot area's left edge
+ * (the gap, the left totals and their marks). */
+void plots_likert_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                         double w, double h, double *label, double *inset);
+/* A score chart's: *label, its rows' labels (and bases) column at its natural width;
+ * *inset, from the body's left edge to the plot area's left edge less that column (the
+ * row's padding, a grid's item column, the gap). */
+void plots_score_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                        double w, double h, double *label, double *inset);
 
 shopstat_status plots_draw_bars(plots_ctx *c);
 shopstat_status plots_draw_diff(plots_ctx *c);

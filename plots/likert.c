@@ -112,7 +112,7 @@ static plots_rgb scale_colour(const lk_view *v, size_t l)
  * side of any row (the neutral point split between the sides): the axis's half-extent. For a
  * chart alone, and for the charts it shares its axis with (d->axis_with). */
 static int measure(cairo_t *cr, const shopstat_chart_data *x, double low_base, const plots_font *fl,
-                   const plots_font *fb, const plots_font *fsig, double s, double *lw, double *sigw,
+                   const plots_font *fb, const plots_font *fsig, double *lw, double *sigw,
                    double *ext)
 {
     size_t ns = x->nseries;
@@ -150,9 +150,28 @@ static int measure(cairo_t *cr, const shopstat_chart_data *x, double low_base, c
     for (size_t i = 0; x->side_sig && i < 2 * ns; i++)
         if (x->side_sig[i] && x->side_sig[i][0]) {
             plots_text(cr, x->side_sig[i], 0, 0, 0, fsig, 0, &tw, NULL);
-            *sigw = fmax(*sigw, tw + 3 * s);
+            *sigw = fmax(*sigw, tw + plots_mark_gap(cr, fsig, x->side_sig[i]));
         }
     return 0;
+}
+
+void plots_likert_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                         double w, double h, double *label, double *inset)
+{
+    double s = plots_type_scale(w, h);
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    plots_font ftot = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    double lw = 0, sigw = 0, ext = 0, totw = 0;
+    /* (as plots_draw_likert measures: the charts sharing its axis too) */
+    int bad = measure(cr, d, o->low_base, &fl, &fb, &ftot, &lw, &sigw, &ext);
+    for (size_t k = 0; k < d->naxis_with && !bad; k++)
+        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &ftot, &lw, &sigw, &ext);
+    char probe[32];
+    plots_fmt_pct(1.0, o->decimals, probe, sizeof probe);
+    plots_text(cr, probe, 0, 0, 0, &ftot, 0, &totw, NULL);
+    *label = fmin(ceil(lw) + 1, 0.3 * (w - 2 * 30 * s));
+    *inset = 16 * s + sigw + totw + 8 * s;
 }
 
 shopstat_status plots_draw_likert(plots_ctx *c)
@@ -202,16 +221,18 @@ shopstat_status plots_draw_likert(plots_ctx *c)
     double sigw = 0, ext = 0;
     /* this chart's needs, and those of the charts sharing its axis (a grid's segments): one
      * extent and one layout across, so that they read on one scale */
-    int bad = measure(cr, d, o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+    int bad = measure(cr, d, o->low_base, &fl, &fb, &fsig, &lw, &sigw, &ext);
     for (size_t k = 0; k < d->naxis_with && !bad; k++)
-        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, s, &lw, &sigw, &ext);
+        bad = measure(cr, d->axis_with[k], o->low_base, &fl, &fb, &fsig, &lw, &sigw, &ext);
     if (bad) {
         free(cols);
         free(texts);
         view_free(&vw);
         return shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    lw = fmin(ceil(lw) + 1, 0.3 * b.w);
+    /* (at least what report.pdf gives the charts of a page, opts label_width, so that the
+     * plot starts where theirs does: the mean chart under it) */
+    lw = fmin(fmax(ceil(lw) + 1, o->label_width), 0.3 * b.w);
     double labh = 0;
     for (size_t j = 0; j < ns; j++) {
         char base[96];
@@ -370,7 +391,8 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         const char *mk = d->side_sig ? d->side_sig[j] : NULL;
         fsig.halign = 1;
         if (mk && mk[0])
-            plots_text(cr, mk, a.x0 - 8 * s - tw - 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+            plots_text(cr, mk, a.x0 - 8 * s - tw - plots_mark_gap(cr, &fsig, mk), cy, 0, &fsig, 1,
+                       NULL, NULL);
         ftot.halign = 0;
         ftot.colour = plots_mix(cols[nl - 1], PLOTS_INK, 0.25);
         plots_fmt_pct(right, o->decimals, buf, sizeof buf);
@@ -378,7 +400,8 @@ shopstat_status plots_draw_likert(plots_ctx *c)
         mk = d->side_sig ? d->side_sig[ns + j] : NULL;
         fsig.halign = 0;
         if (mk && mk[0])
-            plots_text(cr, mk, a.x1 + 8 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+            plots_text(cr, mk, a.x1 + 8 * s + tw + plots_mark_gap(cr, &fsig, mk), cy, 0, &fsig, 1,
+                       NULL, NULL);
         /* the answers apart: their shares of the row's base, in grey */
         for (size_t k = 0; k < vw.napart; k++) {
             const shopstat_chart_cell *x = &d->cells[vw.apart[k] * ns + j];

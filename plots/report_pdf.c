@@ -1,6 +1,7 @@
-/* report.pdf: a title page (survey, notice, design, accounting), a contents page, then the
- * charts: a table's score charts under its chart, charts without score charts stacked several
- * a page when they fit (scaled down a little when that holds one more), a tall one over pages. */
+/* report.pdf: a title page (survey, notice, design, accounting, warnings), a contents page,
+ * then the charts stacked several a page, in order, as long as they fit (a table's score
+ * charts kept with its chart; scaled down a little when that saves a page), a tall one over
+ * pages. */
 #include "internal.h"
 
 #include <cairo-pdf.h>
@@ -75,6 +76,35 @@ static double title_page_at(cairo_t *cr, double w, const shopstat_title_page *tp
     for (size_t i = 0; i < tp->nlines; i++) {
         plots_text(cr, tp->lines[i], x, y, width, &f, draw, NULL, &bh);
         y += bh + (i + 1 < tp->nlines ? 10 * k : 0);
+    }
+    if (tp->nwarnings) {
+        /* the run's warnings, as run.json has them, under a heading in the notice's colour:
+         * a PDF handed over alone still says what the analyst was warned of */
+        y += 18 * k;
+        f = plots_font_make(12 * k, 1, (plots_rgb){0.55, 0.1, 0.05});
+        plots_text(cr, tp->nwarnings == 1 ? "Warning" : "Warnings", x, y, width, &f, draw, NULL,
+                   &bh);
+        y += bh + 6 * k;
+        f = plots_font_make(10 * k, 0, PLOTS_INK);
+        plots_font fb = f;
+        size_t shown = tp->nwarnings, most = SHOPSTAT_TITLE_WARNINGS_MAX;
+        if (shown > most)
+            shown = most - 1; /* (and a line saying how many more) */
+        double bw = 0;
+        plots_text(cr, "\u2022", 0, 0, 0, &fb, 0, &bw, NULL);
+        for (size_t i = 0; i <= shown && i < tp->nwarnings; i++) {
+            char more[160];
+            const char *t = tp->warnings[i];
+            if (i == shown) {
+                snprintf(more, sizeof more, "... and %zu more (run.json lists them all).",
+                         tp->nwarnings - shown);
+                t = more;
+            }
+            if (i < shown)
+                plots_text(cr, "\u2022", x, y, 0, &fb, draw, NULL, NULL);
+            plots_text(cr, t, x + bw + 6 * k, y, width - bw - 6 * k, &f, draw, NULL, &bh);
+            y += bh + 4 * k;
+        }
     }
     return y;
 }
@@ -383,8 +413,10 @@ static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *ch
     return st;
 }
 
-/* The bar and difference charts among the k stacked on a page start their plot areas at one
- * x, the rightmost of theirs (each one's label column widened by opts label_width), and the
+/* The bar, difference, Likert and score charts among the k stacked on a page start their
+ * plot areas at one x, the rightmost of theirs (each one's label column widened by opts
+ * label_width: a Likert chart's -80% and its mean chart's 1 stood 40 points apart on
+ * servicesoft's satisfaction page), and the
  * bar charts take one room for values, the widest of theirs (opts value_width), so that
  * their axes start and end level down the page (teletech's "Yes" over "Premium-rate": the
  * second chart's 0% stood 53 points right of the first's; servicesoft's difference chart
@@ -406,6 +438,10 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
             plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i], &v);
         else if (x[i].o.type == SHOPSTAT_CHART_DIFF)
             plots_diff_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+        else if (x[i].o.type == SHOPSTAT_CHART_LIKERT)
+            plots_likert_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+        else if (x[i].o.type == SHOPSTAT_CHART_SCORE)
+            plots_score_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
         else
             continue;
         left = fmax(left, l + inset[i]);
@@ -416,7 +452,7 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
     cairo_surface_destroy(rs);
     shopstat_status st = SHOPSTAT_OK;
     for (size_t i = 0; nb > 1 && i < k && !st; i++) {
-        if (x[i].o.type != SHOPSTAT_CHART_BARS && x[i].o.type != SHOPSTAT_CHART_DIFF)
+        if (x[i].o.type == SHOPSTAT_CHART_TREND)
             continue;
         x[i].o.label_width = left - inset[i];
         if (x[i].o.type == SHOPSTAT_CHART_BARS)
@@ -498,7 +534,8 @@ static shopstat_status scale_saves(const shopstat_chart_data *const *charts, siz
  * down (to REPORT_MIN_SCALE) does, the page is drawn so (stack_scale), if scale_ok (the
  * caller's scale_saves). */
 static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
-                                    const shopstat_chart_data *const *charts, size_t n,
+                                    const shopstat_chart_data *const *charts,
+                                    const size_t *tables, size_t n,
                                     const shopstat_chart_opts *dflt, int scale_ok, size_t i0,
                                     size_t *placed, shopstat_error *err)
 {
@@ -508,6 +545,16 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     size_t k = 0;
     shopstat_status st = page_fit(x, charts, n, dflt, w, h, scale_ok, &k, err);
+    /* a table's charts that begin under another's and do not all fit wait for the next
+     * page, where they start together (a chart over its score charts), rather than leave
+     * the chart here and its score charts over the page */
+    if (!st && tables && k > 0 && k < n && tables[i0 + k] == tables[i0 + k - 1]) {
+        size_t g = k - 1;
+        while (g > 0 && tables[i0 + g - 1] == tables[i0 + k])
+            g--;
+        if (g > 0)
+            k = g;
+    }
     if (!st && k >= 2)
         st = level_bars(x, k, w, h, err);
     if (!st && k >= 2) {
@@ -591,11 +638,32 @@ static size_t group_end(const shopstat_chart_data *const *charts, const size_t *
     return j;
 }
 
+#define REPORT_RUN_MAX 24
+
+/* The end of the unit of charts starting at i: a run of score charts (with no chart of their
+ * table before them), else chart i's group (group_end). */
+static size_t unit_end(const shopstat_chart_data *const *charts, const size_t *tables, size_t n,
+                       size_t i, const shopstat_chart_opts *dflt)
+{
+    if (opts_of(charts[i], dflt)->type != SHOPSTAT_CHART_SCORE)
+        return group_end(charts, tables, n, i, dflt);
+    size_t j = i + 1;
+    while (j < n && opts_of(charts[j], dflt)->type == SHOPSTAT_CHART_SCORE)
+        j++;
+    return j;
+}
+
 /* The title page and the charts, every page of the report's size (opts: A4 landscape), so
- * that it prints as one document; the charts' own files keep their sizes. A chart followed by
- * its table's score charts shares its page with those that fit under it; the others, and
- * score charts with no chart of their table before them, share pages with each other; a chart
- * alone in its group shares its page with the lone charts after it that fit under it. */
+ * that it prints as one document; the charts' own files keep their sizes. Each page takes the
+ * charts that follow in order as long as they fit, stacked one under the other: a chart and
+ * its table's score charts (kept together when they fit a page, starting a page when they
+ * do not fit under the charts before them), a run of score charts with no chart of their
+ * table before them (a table of chart: score; a table's score charts that did not fit under
+ * its chart), a chart alone in its group (a chart of two levels leaves most of a page
+ * blank). A page is scaled down (to REPORT_MIN_SCALE) when that saves pages (scale_saves). A
+ * chart that shares no page is drawn on its own (chart_pages, score_pages: over pages when
+ * too tall). Before, a run of score charts never shared its page with the charts after it:
+ * scores.yml-like reports had an NPS chart alone on a page 30% full. */
 static shopstat_status draw_charts(cairo_surface_t *sf, const shopstat_chart_data *const *charts,
                                    const size_t *tables, size_t n,
                                    const shopstat_chart_opts *dflt, shopstat_error *err)
@@ -603,31 +671,28 @@ static shopstat_status draw_charts(cairo_surface_t *sf, const shopstat_chart_dat
     double w = dflt->width, h = dflt->height;
     for (size_t i = 0; i < n;) {
         const shopstat_chart_opts *o = opts_of(charts[i], dflt);
-        shopstat_status st;
-        if (o->type == SHOPSTAT_CHART_SCORE) {
-            size_t k = 0;
-            st = score_pages(sf, w, h, charts + i, n - i, dflt, i, &k, err);
-            i += k;
-        } else {
-            size_t j = group_end(charts, tables, n, i, dflt);
-            /* a chart alone in its group shares its page with the lone charts after it
-             * that fit under it (a chart of two levels leaves most of a page blank) */
-            int lone = j == i + 1;
-            if (lone)
-                while (j < n && opts_of(charts[j], dflt)->type != SHOPSTAT_CHART_SCORE &&
-                       group_end(charts, tables, n, j, dflt) == j + 1)
-                    j++;
-            size_t k = 0;
-            int scale_ok = 1;
-            st = SHOPSTAT_OK;
-            if (lone && j > i + 2)
-                st = scale_saves(charts + i, j - i, dflt, w, h, &scale_ok, err);
-            if (!st && j > i + 1)
-                st = stacked_page(sf, w, h, charts + i, j - i, dflt, scale_ok, i, &k, err);
-            if (!st && !k)
+        size_t j = unit_end(charts, tables, n, i, dflt), e = j;
+        /* the units after it that could share the page (page_fit stops at the first that
+         * does not fit; no page holds REPORT_RUN_MAX charts, and scale_saves follows the run
+         * page by page) */
+        while (e < n && e < i + REPORT_RUN_MAX)
+            e = unit_end(charts, tables, n, e, dflt);
+        size_t k = 0;
+        int scale_ok = 1;
+        shopstat_status st = SHOPSTAT_OK;
+        if (e > i + 2)
+            st = scale_saves(charts + i, e - i, dflt, w, h, &scale_ok, err);
+        if (!st && e > i + 1)
+            st = stacked_page(sf, w, h, charts + i, tables, e - i, dflt, scale_ok, i, &k, err);
+        if (!st && !k) {
+            if (o->type == SHOPSTAT_CHART_SCORE) {
+                st = score_pages(sf, w, h, charts + i, j - i, dflt, i, &k, err);
+            } else {
                 st = chart_pages(sf, w, h, charts[i], o, i, err);
-            i += k ? k : 1;
+                k = 1;
+            }
         }
+        i += k ? k : 1;
         if (st)
             return st;
     }

@@ -177,7 +177,11 @@ static void mark(shopstat_chartset *set, one_chart *c, const shopstat_chartset_o
     }
     for (size_t i = 0; i < nlev * nser; i++) {
         const char *m = marks + i * MARK_BYTES;
-        const char *x = m[0] || m[MARK_ARROW_OFF] ? fmt(c, m, "", m + MARK_ARROW_OFF) : NULL;
+        /* letters and triangles a space apart, as the value and its marks are ("87% A ▲",
+         * not "87% A▲": read as one sign) */
+        const char *x = m[0] || m[MARK_ARROW_OFF]
+                            ? fmt(c, m, m[0] && m[MARK_ARROW_OFF] ? " " : "", m + MARK_ARROW_OFF)
+                            : NULL;
         if (sides)
             c->side_sig[i] = x;
         else

@@ -85,6 +85,47 @@ static double row_label_height(cairo_t *cr, const shopstat_chart_data *d,
     return *h1 + h2;
 }
 
+/* The label columns of a score chart at type scale s in a body bw wide: *lw its rows' (the
+ * segment, its bases under it), *iw a grid's items' (0 for one score), each at its natural
+ * width within its share of the body; *inset, from the body's left edge to the plot less
+ * the rows' column. */
+static void score_columns(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                          double s, double bw, double *lw, double *iw, double *inset)
+{
+    size_t ns = d->nseries, ng = d->nlevels, nrow = ng * ns;
+    int items = ng > 1;
+    plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
+    plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
+    plots_font fi = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
+    double tw;
+    char base[96];
+    *lw = 0;
+    *iw = 0;
+    for (size_t i = 0; i < nrow; i++) {
+        plots_fmt_base(row_bases(d, i), o->low_base, base, sizeof base);
+        plots_text(cr, plots_series_label(&d->series[i % ns]), 0, 0, 0, &fl, 0, &tw, NULL);
+        *lw = fmax(*lw, tw);
+        plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
+        *lw = fmax(*lw, tw);
+    }
+    for (size_t g = 0; items && g < ng; g++) {
+        plots_text(cr, plots_level_label(&d->levels[g]), 0, 0, 0, &fi, 0, &tw, NULL);
+        *iw = fmax(*iw, tw);
+    }
+    *lw = fmin(ceil(*lw) + 1, (items ? 0.2 : 0.3) * bw);
+    *iw = items ? fmin(ceil(*iw) + 1, 0.2 * bw) : 0;
+    /* (the labels inset within the zebra rows, which span the body: text on a row's edge
+     * reads as cut off) */
+    *inset = 6 * s + *iw + (items ? 12 * s : 0) + 16 * s;
+}
+
+void plots_score_widths(cairo_t *cr, const shopstat_chart_data *d, const shopstat_chart_opts *o,
+                        double w, double h, double *label, double *inset)
+{
+    double s = plots_type_scale(w, h), iw;
+    score_columns(cr, d, o, s, w - 2 * 30 * s, label, &iw, inset);
+}
+
 shopstat_status plots_draw_score(plots_ctx *c)
 {
     const shopstat_chart_data *d = c->d;
@@ -106,23 +147,12 @@ shopstat_status plots_draw_score(plots_ctx *c)
     plots_font fb = plots_font_make(PLOTS_PT_AXIS * s, 0, PLOTS_GREY);
     fb.halign = 1;
     plots_font fi = plots_font_make(PLOTS_PT_LABEL * s, 1, PLOTS_INK);
-    double lw = 0, iw = 0, tw;
+    double lw, iw, inset, tw;
     char base[96];
-    for (size_t i = 0; i < nrow; i++) {
-        plots_fmt_base(row_bases(d, i), o->low_base, base, sizeof base);
-        plots_text(cr, plots_series_label(&d->series[i % ns]), 0, 0, 0, &fl, 0, &tw, NULL);
-        lw = fmax(lw, tw);
-        plots_text(cr, base, 0, 0, 0, &fb, 0, &tw, NULL);
-        lw = fmax(lw, tw);
-    }
-    for (size_t g = 0; items && g < ng; g++) {
-        plots_text(cr, plots_level_label(&d->levels[g]), 0, 0, 0, &fi, 0, &tw, NULL);
-        iw = fmax(iw, tw);
-    }
-    lw = fmin(ceil(lw) + 1, (items ? 0.2 : 0.3) * b.w);
-    iw = items ? fmin(ceil(iw) + 1, 0.2 * b.w) : 0;
-    /* the labels inset within the zebra rows, which span the body: text on a row's edge
-     * reads as cut off */
+    score_columns(cr, d, o, s, b.w, &lw, &iw, &inset);
+    /* the rows' column at least what report.pdf gives the charts of a page (opts
+     * label_width), so that the plot starts where theirs does (a Likert chart's above it) */
+    lw = fmin(fmax(lw, o->label_width), (items ? 0.2 : 0.3) * b.w);
     double pad = 6 * s, igap = items ? 12 * s : 0;
     double labh = 0, ith = 0, h1;
     for (size_t i = 0; i < nrow; i++)
@@ -146,13 +176,13 @@ shopstat_status plots_draw_score(plots_ctx *c)
         vw = fmax(vw, tw);
         if (x->sig && x->sig[0]) {
             plots_text(cr, x->sig, 0, 0, 0, &fsig, 0, &tw, NULL);
-            sigw = fmax(sigw, tw + 3 * s);
+            sigw = fmax(sigw, tw + plots_mark_gap(cr, &fsig, x->sig));
         }
     }
 
     plots_axis a;
     plots_score_axis(d, o, &a);
-    a.x0 = b.x + pad + iw + igap + lw + 16 * s;
+    a.x0 = b.x + inset + lw;
     a.x1 = b.x + b.w - vw - sigw - 10 * s;
 
     /* Under the plot: the tick labels, then the score's name as the axis title. */
@@ -292,7 +322,8 @@ shopstat_status plots_draw_score(plots_ctx *c)
         plots_text(cr, buf, xend + 5 * s, cy, 0, &fv, 1, &tw, NULL);
         if (x->sig && x->sig[0]) {
             fsig.colour = PLOTS_INK;
-            plots_text(cr, x->sig, xend + 5 * s + tw + 3 * s, cy, 0, &fsig, 1, NULL, NULL);
+            double gap = plots_mark_gap(cr, &fsig, x->sig);
+            plots_text(cr, x->sig, xend + 5 * s + tw + gap, cy, 0, &fsig, 1, NULL, NULL);
         }
     }
     return SHOPSTAT_OK;

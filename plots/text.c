@@ -119,3 +119,14 @@ void plots_text_last(cairo_t *cr, const char *s, double x, double y, double widt
     }
     g_object_unref(layout);
 }
+
+double plots_mark_gap(cairo_t *cr, const plots_font *f, const char *sig)
+{
+    /* (measured before the marks themselves: the space's advance differs with its neighbour) */
+    char buf[64];
+    double with = 0, without = 0;
+    snprintf(buf, sizeof buf, " %s", sig ? sig : "");
+    plots_text(cr, buf, 0, 0, 0, f, 0, &with, NULL);
+    plots_text(cr, buf + 1, 0, 0, 0, f, 0, &without, NULL);
+    return with - without;
+}

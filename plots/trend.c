@@ -49,7 +49,7 @@ static int score_trend(const shopstat_chart_data *d)
 }
 
 /* A point's value as its label reads: a share ("64%"), or a score ("+23", "3.84") and its
- * mark after it (a change significant against the wave before: "▲"; a levels' trend names
+ * mark a space after it (a change significant against the wave before: "▲"; a levels' trend names
  * its changes in the footer instead, its cells' letters undrawn). */
 static void value_text(const shopstat_chart_data *d, const shopstat_chart_opts *o,
                        const shopstat_chart_cell *x, char *buf, size_t n)
@@ -63,7 +63,7 @@ static void value_text(const shopstat_chart_data *d, const shopstat_chart_opts *
     }
     if (score_trend(d) && x->sig && *x->sig) {
         size_t k = strlen(buf);
-        snprintf(buf + k, n - k, "%s", x->sig);
+        snprintf(buf + k, n - k, " %s", x->sig); /* "76 ▼", as a bar's "87% ▼" */
     }
 }
 

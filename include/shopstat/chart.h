@@ -97,9 +97,9 @@ typedef struct shopstat_chart_opts {
                                   (speeders: 100; duplicates of record: 13).",
                                   shopstat_rows_left_out_note()), so that a chart pasted
                                   alone still accounts for every row; NULL or "" = none */
-    double label_width;        /* (appended) bar and difference charts: the least width, in
-                                  points, of the level labels' column (within its usual
-                                  share of the width); */
+    double label_width;        /* (appended) bar, difference, Likert and score charts: the
+                                  least width, in points, of the level (or row) labels'
+                                  column (within its usual share of the width); */
     double value_width;        /* bar charts: of the room right of the axis for the value
                                   labels and their marks; 0 (default) = their own. report.pdf
                                   gives the charts it stacks on a page the label columns that

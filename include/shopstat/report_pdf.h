@@ -23,7 +23,15 @@ typedef struct shopstat_title_page {
      * title of table t is table_titles[t] (t < ntable_titles), t as tables[] gives it. */
     const char *const *table_titles;
     size_t ntable_titles;
+    /* The run's warnings, as run.json lists them (appended; nwarnings 0 = none): a block
+     * "Warnings" under the lines, so that a reader of the PDF alone sees them (a rake that did
+     * not converge, a population file of shares, a segment without rows); the first
+     * SHOPSTAT_TITLE_WARNINGS_MAX, then "... and N more (run.json lists them all)". */
+    const char *const *warnings;
+    size_t nwarnings;
 } shopstat_title_page;
+
+#define SHOPSTAT_TITLE_WARNINGS_MAX 8
 
 /* Write path (a PDF): the title page, the contents, then charts[0..n), each drawn with its
  * d->opts when set, else opts (NULL = defaults). The contents (after the title page, over as
@@ -40,10 +48,12 @@ typedef struct shopstat_title_page {
  * trend chart is scaled down to the page.
  * Score charts (type SHOPSTAT_CHART_SCORE) are drawn compact (shopstat_chart_opts compact):
  * tables (NULL = none) gives the table each chart is drawn for, tables[i] for charts[i], and
- * a chart followed by score charts of its table shares its page with them, each as tall as
- * its rows need, one under the other, when they all fit; else, and for score charts with no
- * chart of their table before them, consecutive score charts share pages, as many on each
- * as fit (one too tall for a page alone gets pages of its own, as a chart does). The file is
+ * each page takes the charts that follow, in order, as long as they fit, each as tall as its
+ * rows need, one under the other: a chart and its table's score charts are kept together
+ * (when they do not all fit under the charts above them, they start the next page), score
+ * charts with no chart of their table before them and charts alone in their table share
+ * pages with what follows them (a score chart too tall for a page alone gets pages of its
+ * own, as a chart does). The file is
  * written to a temporary file next to path and renamed when complete; the PDF dates are
  * fixed, so the same input gives the same bytes.
  * Errors as shopstat_chart_render_pages(). */

@@ -177,6 +177,10 @@ typedef struct shopstat_spec_info {
     size_t nsegments;
     const shopstat_spec_table *tables;
     size_t ntables;
+    /* (appended) decimals: the decimals of every percentage the report shows, 0 or 1
+     * (default 1): report.md's shares, bounds and differences in points, the workbook's
+     * formats and the charts' value labels alike */
+    int decimals;
 } shopstat_spec_info;
 
 typedef struct shopstat_spec shopstat_spec;

@@ -327,6 +327,10 @@ int shopstat_totals_rake_converged(const shopstat_totals *t, size_t *iterations)
  * R's too (postStratify and rake take any totals): the proportions and their SEs are
  * those of the counts, but weighted bases and totals are of that small population. */
 int shopstat_population_warning(const shopstat_totals *t, char *buf, size_t n);
+/* The population totals of a post-stratified or raked design summed (raking: the first
+ * margin's), NAN for a design without them: the population its weighted bases add up to
+ * (1 for a file of shares). */
+double shopstat_population_sum(const shopstat_totals *t);
 /* Replicate weights of a replicate-weight design (--repweights), 0 for a Taylor design. */
 size_t shopstat_totals_nreplicates(const shopstat_totals *t);
 

@@ -79,6 +79,8 @@ typedef struct shopstat_xlsx_opts {
                         stay off the terminal and their system error becomes err's reason;
                         other lines written there meanwhile are given back. Default 0: a
                         library leaves the process's descriptors alone (the CLI sets it) */
+    int pct_decimals; /* (appended) decimals of the percentage cells and their bounds, 0
+                         ("0%") or 1 ("0.0%", the default): a report's decimals: */
 } shopstat_xlsx_opts;
 
 /* Fill o with the defaults: strings NULL, alpha_upper 0.05, alpha_lower 0.10. o must not

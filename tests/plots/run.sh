@@ -200,7 +200,9 @@ boxes znps.pdf
 score_geometry() { # PDF SVG LO HI LOLABEL HILABEL VALUES... -> problems, one a line
     local pdf=$1 svg=$2 lo=$3 hi=$4 lol=$5 hil=$6; shift 6
     words "$pdf" >"$TMP/g.words"
-    grep -o '<path style="[^"]*" d="[^"]*"' "$svg" | awk -v lo="$lo" -v hi="$hi" -v lol="$lol" -v hil="$hil" \
+    # (a path's coordinates are the page's once its transform's translation is added: a chart
+    # whose rows stop short of its page is drawn shifted down, centred)
+    grep -o '<path style="[^"]*" d="[^"]*"[^>]*' "$svg" | awk -v lo="$lo" -v hi="$hi" -v lol="$lol" -v hil="$hil" \
         -v vals="$*" -v wf="$TMP/g.words" '
         BEGIN { # the tick labels: the row (yMin rounded) holding the most numbers
                 while ((getline l < wf) > 0) { split(l, f, "\t"); n++; w[n] = f[1]; xc[n] = (f[2] + f[3]) / 2
@@ -211,11 +213,14 @@ score_geometry() { # PDF SVG LO HI LOLABEL HILABEL VALUES... -> problems, one a 
                     if (w[k] == hil) xhi = xc[k]
                     if (w[k] == "0") x0 = xc[k] }
                 nv = split(vals, v, " ") }
+        { tx = 0; ty = 0
+          if (match($0, /transform="matrix\(1,0,0,1,[-0-9.]+,[-0-9.]+\)"/)) {
+              split(substr($0, RSTART + 26, RLENGTH - 28), t, ","); tx = t[1]; ty = t[2] } }
         /stroke:rgb\(13%,13%,13%\)/ && /d="M [0-9.]+ [0-9.]+ L [0-9.]+ [0-9.]+ "/ {
             split($0, p, "d=\"M "); split(p[2], q, " ")
-            if (q[1] == q[4]) { nz++; zx = q[1] } }
+            if (q[1] == q[4]) { nz++; zx = q[1] + tx } }
         /fill:rgb\(0%,44.705882%,69.803922%\)/ && /d="M [0-9.]+ [0-9.]+ C/ {
-            split($0, p, "d=\"M "); split(p[2], q, " "); nd++; dx[nd] = q[1] - 4.5; dy[nd] = q[2] }
+            split($0, p, "d=\"M "); split(p[2], q, " "); nd++; dx[nd] = q[1] - 4.5 + tx; dy[nd] = q[2] + ty }
         END {
             if (xlo == "" || xhi == "") { print "end ticks " lol " " hil " not found"; exit }
             if (lo < 0) {
@@ -310,7 +315,7 @@ test "$(cd "$TMP" && ls scp*.png | tr '\n' ' ')" = "scp-svc_satisfaction.png scp
     --score recommend:nps --segment heavy=spend:3 --pair heavy:all --pair heavy:rest \
     --chart "$TMP/cs.pdf" -o /dev/null 2>"$TMP/err" || fail "compare --score --chart failed: $(cat "$TMP/err")"
 pdf_pages "$TMP/cs.pdf" 2
-has "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score" "−39" "−22 A▲" \
+has "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score" "−39" "−22 A ▲" \
     "▲ / ▼: significantly higher / lower than the rest (those not in heavy)"
 before "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score"
 
@@ -425,6 +430,45 @@ n=$(grep -o "[▲▼]" "$TMP/flat.txt" | wc -l)
 if grep -qF "Letters:" "$TMP/flat.txt"; then fail "rest-bars.pdf explains letters it does not draw"; else ok; fi
 boxes "$TMP/rest-bars.pdf"
 has "$TMP/rest-diff.pdf" "light minus the rest" "The rest: those not in light." "p=0.034"
+
+# --- a bar's value, its letters and its triangle stand a space apart, at any size ------------
+# (servicesoft's heavy buyers' Yes: above all buyers, A, and above the rest, ▲. Before, the
+# letter and the triangle ran together, "87% A▲", one word to pdftotext.) Each gap, value to
+# letters and letters to triangle, is a word space of the marks' type: at least a fifth of the
+# value's height and each within 0.6 points of the other, at A4, a small and a large
+# --chart-size.
+for sz in a4 480x300 1600x1000; do
+    "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+        --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --pair heavy:rest \
+        --chart-type bars --chart-size $sz --chart "$TMP/gap-$sz.pdf" >/dev/null 2>&1 ||
+        fail "compare --chart-size $sz --chart failed"
+    gaps=$(words "$TMP/gap-$sz.pdf" | awk -F'\t' '
+        $1 == "87%" { v1 = $3; y = $4; h = $5 - $4; next }
+        $1 == "A" && v1 != "" && $4 == y { a0 = $2; a1 = $3; next }
+        $1 == "▲" && a1 != "" && $4 == y { t0 = $2 }
+        END { if (t0 == "") print "missing"; else printf "%.2f %.2f %.2f\n", a0 - v1, t0 - a1, h }')
+    echo "$gaps" | awk '{ exit !(NF == 3 && $1 >= $3 / 5 && $2 >= $3 / 5 && \
+                               ($1 - $2 < 0.6 && $2 - $1 < 0.6)) }' &&
+        ok || fail "gap-$sz.pdf: '87%' A ▲ gaps (value-letter, letter-triangle, height): $gaps"
+done
+has "$TMP/gap-a4.pdf" "87% A ▲"
+
+# --- a chart whose bars stop short of a fixed --chart-size (two levels, bars at their greatest
+# thickness, on a 960x540 slide) has its legend, bars and axis centred between the title and
+# the footer: before, the axis stood under the bars and a blank band of 250 points ran down to
+# the footer. The space over the legend and the space under the axis labels differ by less
+# than 10 points (the body's own margins: 14 and 16 points x the type scale). -------------
+"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --chart-type bars \
+    --chart-size 960x540 --chart "$TMP/slide.pdf" >/dev/null 2>&1 || fail "compare --chart-size 960x540 failed"
+bands=$(words "$TMP/slide.pdf" | awk -F'\t' '
+    $1 == "would_switch" && t == "" { t = $5 }
+    $1 == "all" && l == "" { l = $4 }
+    $1 == "100%" { a = $5 }
+    $1 == "Weighted" { f = $4 }
+    END { printf "%.1f %.1f", l - t, f - a }')
+echo "$bands" | awk '{ d = $1 - $2; exit !(NF == 2 && d < 10 && d > -10) }' &&
+    ok || fail "slide.pdf: space over the legend and under the axis, $bands: want within 10 points"
 
 # --- a difference chart of one pair still says what was subtracted from what -----------------
 # (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
@@ -621,7 +665,7 @@ fi
 # published 85% in 2010 and 76% in 2011): one line on the score's axis, the waves the --by
 # values (the pooled 'all', 80, is no wave), each wave's base under it; with --pair
 # wave:prev, 2011 marked down and the change named in the footer, as the report's
-# charts/NAME-score.pdf of the same table (tests/report: '100 85 80 76▼ Score (0-100)').
+# charts/NAME-score.pdf of the same table (tests/report: '100 85 80 76 ▼ Score (0-100)').
 TTD="$root/surveys/teletech-open-to-dialog-2011/respondents.csv"
 if "$root/$BUILD/shopstat" score "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
     --by wave --chart-type trend --chart "$TMP/strend.pdf" >/dev/null 2>"$TMP/err"; then
@@ -635,7 +679,7 @@ else
 fi
 if "$root/$BUILD/shopstat" compare "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
     --by wave --pair wave:prev --chart-type trend --chart "$TMP/ctrend.pdf" >/dev/null 2>"$TMP/err"; then
-    has "$TMP/ctrend.pdf" "100 85 80 76▼ Score (0-100)" \
+    has "$TMP/ctrend.pdf" "100 85 80 76 ▼ Score (0-100)" \
         "▲▼: significantly higher or lower than the wave before (p < 0.05): wave=2011 vs wave=2010: -9 (p < 0.001)."
     boxes "$TMP/ctrend.pdf"
 else

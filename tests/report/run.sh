@@ -152,12 +152,12 @@ check "teletech report.pdf page 3: the three phone charts in order" grep -qE \
     "Customer-service phone number displayed .*Phone number is premium-rate .*Customer service reached within three calls" "$T/tt3.flat"
 # servicesoft's contact channels (four levels) alone on a page had bars 26 points thick;
 # stacked compact with the problems chart their bars are at most 16 (1.6 x the labels' 10
-# points), so that one level's two value labels (Postal mail: 14% and 4%, at the bars'
+# points), so that one level's two value labels (Postal mail: 13.6% and 3.5%, at the bars'
 # middles) stand at most 16 + 1.5 (the bars' gap) apart
 pm=$(pdftotext -bbox "$T/servicesoft-1999/report.pdf" - | awk '/<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
-        if (s == "14%" || s == "4%") { match($0, /yMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
+        if (s == "13.6%" || s == "3.5%") { match($0, /yMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
             match($0, /yMax="[0-9.]+"/); b = substr($0, RSTART + 6, RLENGTH - 7); y[s] = (a + b) / 2; n++ } }
-        END { if (n == 2) printf "%.2f", y["4%"] - y["14%"] }')
+        END { if (n == 2) printf "%.2f", y["3.5%"] - y["13.6%"] }')
 check "servicesoft report.pdf: Postal mail's bars ${pm:-?} points apart, want 0 to 17.5" \
     awk -v d="${pm:-x}" 'BEGIN { exit !(d + 0 > 0 && d + 0 <= 17.5) }'
 tr '\n' ' ' <"$T/teletech-open-to-dialog-2011.txt" | tr -s ' ' >"$T/tt.flat"
@@ -299,9 +299,9 @@ check "servicesoft tables.xlsx: the multi-response line is there" \
 # (coded 1 and 0), the one coded 1 alone: "Later or never" would be "Within 1 hour" mirrored,
 # -16 [-22, -10] with the same p
 pdftotext -layout "$T/teletech-open-to-dialog-2011/charts/reply_1h-diff.pdf" - | tr -s ' ' >"$T/tt.diff"
-check "teletech reply_1h-diff: its difference drawn" grep -qE "^ ?Within 1 hour .*\+16 \[\+10, \+22\] p<0.001$" "$T/tt.diff"
+check "teletech reply_1h-diff: its difference drawn" grep -qE "^ ?Within 1 hour .*\+16\.0 \[\+9\.7, \+22\.3\] p<0.001$" "$T/tt.diff"
 check "teletech reply_1h-diff: not its mirror" bash -c "! grep -qF 'Later or never' '$T/tt.diff'"
-check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16 [−22, −10]' '$T/tt.flat'"
+check "teletech report.pdf: not its mirror" bash -c "! grep -qF '−16.0 [−22.3, −9.7]' '$T/tt.flat'"
 # diff_levels: all draws both rows, each its own difference
 sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
     -e 's|title: "Personal reply within one hour: 2011 minus 2010"}|&\n  - {name: both, question: reply_1h, segments: [y2011, y2010], compare: ["y2011:y2010"], chart: diff, base: "email_shown == 1", diff_levels: all}|' \
@@ -310,17 +310,17 @@ sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" \
     $TT/survey.yml >"$T/ttall.yml"
 if $S report "$T/ttall.yml" -o "$T/ttall" --quiet 2>"$T/ttall.err"; then
     check "diff_levels: all: both differences drawn" bash -c "pdftotext '$T/ttall/charts/both.pdf' - | tr '\n' ' ' | tr -s ' ' |
-        grep -qF 'Within 1 hour +16 [+10, +22] p<0.001 Later or never −16 [−22, −10] p<0.001'"
+        grep -qF 'Within 1 hour +16.0 [+9.7, +22.3] p<0.001 Later or never −16.0 [−22.3, −9.7] p<0.001'"
     # a trend chart of a yes/no question: the Yes line alone (85% to 76%) and its change in
     # the footer, as the difference chart; its No line (15% to 24%) and change (+9.1 points)
     # were the same upside down. diff_levels: all keeps both.
     pdftotext "$T/ttall/charts/trend_auto.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_auto.flat"
     pdftotext "$T/ttall/charts/trend_all.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/trend_all.flat"
-    check "trend of a yes/no question: the Yes line" grep -qF '85% 80% 76% Yes 60%' "$T/trend_auto.flat"
-    check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24%' '$T/trend_auto.flat'"
+    check "trend of a yes/no question: the Yes line" grep -qF '85.0% 80% 75.9% Yes 60%' "$T/trend_auto.flat"
+    check "trend of a yes/no question: no No line" bash -c "! grep -qE ' No |24\.1%' '$T/trend_auto.flat'"
     check "trend of a yes/no question: Yes's change alone" grep -qF \
         'Significant changes (Holm-adjusted p < 0.05): Yes, 2011 vs 2010: -9.1 points (p < 0.001). Source' "$T/trend_auto.flat"
-    check "trend, diff_levels: all: both lines" grep -qF '76% Yes 24% No' "$T/trend_all.flat"
+    check "trend, diff_levels: all: both lines" grep -qF '75.9% Yes 24.1% No' "$T/trend_all.flat"
     check "trend, diff_levels: all: both changes" grep -qF \
         'Yes, 2011 vs 2010: -9.1 points (p < 0.001); No, 2011 vs 2010: +9.1 points (p < 0.001).' "$T/trend_all.flat"
 else
@@ -331,12 +331,12 @@ check "teletech reply_1h-diff: no empty difference" bash -c "! grep -qF '0 [0, 0
 # a comparison with the rest shows on the bars: a triangle on the segment's bar (heavy buyers
 # above the rest on e-mail, below on phone and post), the footnote saying who the rest are
 pdftotext "$T/servicesoft-1999/charts/contact.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/contact.flat"
-for t in "71% ▲" "36% ▼" "4% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
+for t in "71.1% ▲" "35.8% ▼" "3.5% ▼" "▲ / ▼: significantly higher / lower than the rest (those not in Heavy buyers (\$2,000+)), adjusted p < 0.05."; do
     check "servicesoft contact chart: '$t'" grep -qF "$t" "$T/contact.flat"
 done
-# and after the letters of a named pair (heavy above all and above the rest: "A▲")
+# and after the letters of a named pair (heavy above all and above the rest: "A ▲", a space apart)
 pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/switch.flat"
-check "servicesoft switch chart: 87% A▲" grep -qF "87% A▲" "$T/switch.flat"
+check "servicesoft switch chart: 87.0% A ▲" grep -qF "87.0% A ▲" "$T/switch.flat"
 # heavy buyers vs all buyers are overlapping groups: the footer says how they are tested (on
 # the switch chart, heavy:all and heavy:rest; on intent_top2's difference chart, heavy:all),
 # and a chart with only heavy:rest (contact) does not say it
@@ -884,11 +884,11 @@ sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: .*|data: $PWD/$TT/responde
 echo '  - {name: w, question: email_shown, segments: [y2010, y2011], chart: trend}' >>"$T/waves.yml"
 if $S report "$T/waves.yml" -o "$T/waves" --quiet 2>"$T/waves.err"; then
     pdftotext "$T/waves/charts/w.pdf" "$T/waves.txt"
-    # 2010: 85% shown, 2011: 76% (tables.csv of the same run has 0.85 and 0.759), the Yes
+    # 2010: 85.0% shown, 2011: 75.9% (tables.csv of the same run has 0.85 and 0.759), the Yes
     # line alone (No's 15% and 24% are its mirror, as in the difference chart), and each
     # wave's base under its label: 480 and 494 sites answered email_shown in 2010 and 2011
     # (awk -F, 'NR > 1 && $8 != "" { n[$2]++ }' respondents.csv); the weights are 1
-    for v in 2010 2011 85% 76% n=480 n=494; do
+    for v in 2010 2011 85.0% 75.9% n=480 n=494; do
         check "trend of waves only shows $v" grep -qx "$v" "$T/waves.txt"
     done
     for v in 15% 24%; do
@@ -1268,7 +1268,7 @@ not_ticks() { awk -v t="$2" -v re="$3" '$4 == t && $2 > y[$1] { y[$1] = $2 } { w
 # ---- a chart of 22 levels x 10 segments: its page grows past 4 A4 widths, the report runs ----
 awk 'BEGIN { print "seg,q"; for (i = 0; i < 2000; i++) print 1 + i % 9 "," 1 + (i * 7) % 22 }' \
     >"$T/tall.csv"
-printf 'survey: tall\ndata: %s\nquestions:\n  q: {column: q}\nsegments:\n  all: {}\n  seg: {by: seg}\ntables:\n  - {question: q, segments: [all, seg]}\n' \
+printf 'survey: tall\ndata: %s\ndecimals: 0\nquestions:\n  q: {column: q}\nsegments:\n  all: {}\n  seg: {by: seg}\ntables:\n  - {question: q, segments: [all, seg]}\n' \
     "$T/tall.csv" >"$T/tall.yml"
 if $S report "$T/tall.yml" -o "$T/tall" --quiet 2>"$T/tall.err"; then
     h=$(pdfinfo "$T/tall/charts/q.pdf" | awk '/^Page size/ { print $5 }')
@@ -1454,6 +1454,7 @@ printf 'wave,q\n1,1\n1,1\n1,1\n1,2\n2,1\n2,2\n2,2\n2,2\n' >"$T/bytrend.csv"
 cat >"$T/bytrend.yml" <<YML
 survey: bytrend
 data: $T/bytrend.csv
+decimals: 0
 questions:
   q: {column: q, values: {1: "Yes", 2: "No"}}
   wave: {column: wave, values: {1: "Spring", 2: "Autumn"}}
@@ -1542,7 +1543,7 @@ sed -i 's/segments: \[waves\], chart: trend/segments: [all], chart: trend/' "$T/
 $S report "$T/bytrend.yml" -o "$T/bytrend2" --quiet 2>"$T/bytrend2.err"
 check "trend over one segment that is not a by: refused (exit 2)" test $? -eq 2
 check "trend over one segment: the message names both ways" grep -q \
-    "bytrend.yml:9:43: error: chart: trend needs the waves as segments: one segment per wave (e.g. \[all, y2010, y2011\]), or a by: segment on the wave column" \
+    "bytrend.yml:10:43: error: chart: trend needs the waves as segments: one segment per wave (e.g. \[all, y2010, y2011\]), or a by: segment on the wave column" \
     "$T/bytrend2.err"
 
 # ---- a segment of effective base under 10 is not tested (methods.md; compare's table view
@@ -1879,7 +1880,7 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     check "score charts: the table's own chart keeps the table's title" \
         bash -c "pdftotext '$T/scores/charts/rec2.pdf' - | head -1 | grep -qx rec2"
     pdftotext "$T/scores/charts/rec-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-score.flat"
-    for t in "All +32 n=111" "Group 2 +72 A▲ n=39" "Net Promoter Score" \
+    for t in "All +32 n=111" "Group 2 +72 A ▲ n=39" "Net Promoter Score" \
         "NPS (-100 to +100): % promoters (9-10) minus % detractors (0-6)." \
         "▲ / ▼: significantly higher / lower than the rest (those not in Group 2), p < 0.05."; do
         check "rec-score chart: '$t'" grep -qF "$t" "$T/rec-score.flat"
@@ -1923,6 +1924,78 @@ if $S report tests/report/specs/empty_segment_value.yml -o "$T/esv" 2>"$T/esv.er
 else
     ko "report of empty_segment_value.yml failed: $(cat "$T/esv.err")"
 fi
+
+# ---- decimals: one rule for the report's tables and charts: by default one decimal in both
+# (the charts rounded to whole percents where report.md gave one decimal: a deck reader saw
+# 69% against the table's 68.9%); decimals: 0 whole percents in both, and in the workbook ----
+grep -F '| Yes | 68.9% [64.0, 73.5] | 87.0% [77.8, 92.8] A |' "$T/servicesoft-1999/report.md" >/dev/null &&
+    ok || ko "decimals: report.md's switch row at one decimal"
+check "decimals: the switch chart as report.md: 68.9% and 87.0% A ▲ ($(cut -c1-200 "$T/switch.flat"))" \
+    bash -c "grep -qF '68.9%' '$T/switch.flat' && grep -qF '87.0% A ▲' '$T/switch.flat' && grep -qF '31.1% B' '$T/switch.flat'"
+check "decimals: the workbook's percentages at one decimal" \
+    bash -c "unzip -p '$T/servicesoft-1999/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0.0%\"'"
+sed -e 's#^data: respondents.csv#data: '"$PWD"'/surveys/servicesoft-1999/respondents.csv#' \
+    -e 's/^ci: /decimals: 0\nci: /' surveys/servicesoft-1999/survey.yml >"$T/dec0.yml"
+if $S report "$T/dec0.yml" -o "$T/dec0" --quiet 2>"$T/dec0.err"; then
+    check "decimals: 0: report.md's switch row in whole percents" grep -qF \
+        '| Yes | 69% [64, 73] | 87% [78, 93] A |' "$T/dec0/report.md"
+    check "decimals: 0: report.md's differences in whole points" grep -qF \
+        'Heavy buyers (\$2,000+) vs the rest, Yes: +25 points (adjusted p < 0.001)' "$T/dec0/report.md"
+    pdftotext "$T/dec0/charts/switch.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/dec0.flat"
+    check "decimals: 0: the switch chart in whole percents" \
+        bash -c "grep -qF '69%' '$T/dec0.flat' && grep -qF '87% A ▲' '$T/dec0.flat' && ! grep -qF '68.9%' '$T/dec0.flat'"
+    check "decimals: 0: the workbook's percentages whole" \
+        bash -c "unzip -p '$T/dec0/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0%\"' && ! unzip -p '$T/dec0/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0.0%\"'"
+    check "decimals: 0: a score keeps its scale's decimals (3.41)" grep -q '^| Mean (1-5) | 3.41 ' "$T/dec0/report.md"
+else
+    ko "report with decimals: 0 failed: $(cat "$T/dec0.err")"
+fi
+
+# ---- a table of chart: score shares its page with the charts after it that fit: the NPS chart
+# and the Group bars on page 3 (before, the NPS chart had a page 30% full and the bars the
+# next: 5 pages); sat's bars and mean chart, which do not fit under them, start page 4
+# together rather than leave the mean chart alone on a page ----
+if $S report tests/report/specs/score_page_share.yml -o "$T/sps" --quiet 2>"$T/sps.err"; then
+    check "score page share: 4 pages" test "$(pdfinfo "$T/sps/report.pdf" | awk '/^Pages:/ { print $2 }')" = 4
+    for p in 3 4; do pdftotext -f $p -l $p "$T/sps/report.pdf" - | tr '\n' '|' >"$T/sps.p$p"; done
+    check "score page share: page 3 holds the NPS chart, then the Group bars ($(cat "$T/sps.p3" | cut -c1-60))" \
+        grep -q '^Would recommend (0-10): Net Promoter Score|.*|Group|' "$T/sps.p3"
+    check "score page share: page 4 holds sat's bars and its mean chart" \
+        grep -q '^sat|.*|sat: Mean (1-5)|' "$T/sps.p4"
+    check "score page share: page 3 has no sat" bash -c "! grep -q 'sat' '$T/sps.p3'"
+else
+    ko "report score_page_share.yml failed: $(cat "$T/sps.err")"
+fi
+
+# ---- a Likert chart and its mean chart on one report.pdf page start their plots at one x:
+# the Likert's leftmost tick (its axis's left end, the row of its "0%") and the mean chart's
+# leftmost tick (the row above its axis title "Mean (1-5)") centred alike; servicesoft's
+# satisfaction page had them at 206 and 173 points, scores.yml's sat at 169 and 125 ----
+likert_mean_x() { # PDF: "likert-x mean-x" of the page holding "Mean (1-5)"
+    local p
+    p=$(for q in $(seq 1 "$(pdfinfo "$1" | awk '/^Pages:/ { print $2 }')"); do
+            pdftotext -f "$q" -l "$q" "$1" - | grep -qx 'Mean (1-5)' && echo "$q"; done | head -1)
+    [ -n "$p" ] || return
+    pdftotext -bbox -f "$p" -l "$p" "$1" - | awk '/<word / {
+            s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
+            match($0, /xMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /xMax="[0-9.]+"/); b = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            match($0, /yMin="[0-9.]+"/); y = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            n++; W[n] = s; X[n] = (a + b) / 2; L[n] = a; Y[n] = y
+            if (s == "0%") zy = y
+            if (W[n - 1] == "Mean" && s == "(1-5)" && Y[n - 1] > my) my = Y[n - 1] }
+        END { for (i = 1; i <= n; i++) if (Y[i] < my - 1 && Y[i] > ty) ty = Y[i]
+              lx = 1e9; sx = 1e9
+              for (i = 1; i <= n; i++) {
+                  if (Y[i] > zy - 1 && Y[i] < zy + 1 && L[i] < lx) { lx = L[i]; lc = X[i] }
+                  if (Y[i] > ty - 1 && Y[i] < ty + 1 && L[i] < sx) { sx = L[i]; sc = X[i] } }
+              printf "%.1f %.1f", lc, sc }'
+}
+for lm in "$T/servicesoft-1999/report.pdf" "$T/scores/report.pdf"; do
+    xs=$(likert_mean_x "$lm")
+    check "$(basename "$(dirname "$lm")"): the Likert chart and its mean chart start their plots at one x ($xs)" \
+        awk -v x="$xs" 'BEGIN { split(x, v, " "); exit !(x != "" && v[1] - v[2] <= 0.5 && v[2] - v[1] <= 0.5) }'
+done
 
 # ---- zoom: true fits a table's chart axis to the data (the CLI's --zoom; a spec had no way to
 # ask for it): a trend of 60-70% on 20-80%, its footer saying so; without it, 0-100% ----
@@ -3112,7 +3185,7 @@ sed -n '1,/^tables:/p' $TT/survey.yml | sed "s|^data: respondents.csv|data: $PWD
 echo '  - {question: email_score, segments: [all, y2010, y2011], compare: ["y2011:y2010"], chart: trend}' >>"$T/ttscore.yml"
 if $S report "$T/ttscore.yml" -o "$T/ttscore" --quiet 2>"$T/ttscore.err"; then
     pdftotext "$T/ttscore/charts/email_score-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttscore.flat"
-    check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76▼ Score (0-100)' "$T/ttscore.flat"
+    check "score trend: 85 in 2010, 76 in 2011 marked down" grep -qF '100 85 80 76 ▼ Score (0-100)' "$T/ttscore.flat"
     check "score trend: the change named with its p" grep -qF \
         '▲▼: significantly higher or lower than the wave before (p < 0.05, not adjusted): 2011 vs 2010: -9 (p < 0.001).' \
         "$T/ttscore.flat"
@@ -3173,8 +3246,41 @@ if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; 
     check "poststratify shares: run.json warns" grep -q \
         '"warnings": \["the population totals of [^"]*ps_shares.csv sum to 1, fewer than the 183 rows used: shares or percentages rather than counts?' \
         "$T/ps_shares/run.json"
+    # report.md's weighted bases: with shares they summed to 1 ("Weighted base | 1.0 | 0.3",
+    # as if the population were one school); now each base as a share of the population, the
+    # counts' report's 2,087.2 of 6,194.0 for API 700+ (33.7%), and the design line says the
+    # shares were used as given
+    wb=$(awk -F' [|] ' '/^[|] Weighted base [|]/ { gsub(/,/, ""); gsub(/ [|]$/, "", $3); print $3 / $2; exit }' "$T/ps/report.md")
+    check "poststratify shares: report.md's weighted bases are shares of the population (counts: $wb)" grep -qF \
+        "| Weighted base (share of population) | 100.0% | $(awk -v x="$wb" 'BEGIN { printf "%.1f", 100 * x }')% |" \
+        "$T/ps_shares/report.md"
+    check "poststratify shares: no weighted base of 1.0" bash -c "! grep -q '| 1.0 |' '$T/ps_shares/report.md'"
+    check "poststratify shares: the design line says the shares were used as given" grep -qF \
+        "population totals summing to 1 (shares, used as given: proportions and SEs as with counts, weighted bases shown as shares of the population), design df 14" \
+        "$T/ps_shares/report.md"
+    check "poststratify counts: weighted bases in weights" grep -qF "| Weighted base | 6,194.0 | 2,087.2 |" "$T/ps/report.md"
+    pdftotext -l 1 "$T/ps_shares/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ps_shares.p1"
+    check "poststratify shares: the title page lists the warning" grep -qF \
+        "Warning • the population totals of $T/ps_shares.csv sum to 1, fewer than the 183 rows used" \
+        "$T/ps_shares.p1"
 else
     ko "report ps_shares.yml failed: $(cat "$T/ps_shares.err")"
+fi
+# nine warnings (a segment without rows in nine tables): the title page lists seven, then how
+# many more run.json has, rather than shrinking its type for them
+{ printf 'survey: manywarn\ndata: %s/tests/oracle/data/apiclus1.csv\ndesign: {weight: pw, psu: dnum}\n' "$PWD"
+  printf 'questions:\n  both: {column: both}\nsegments:\n  none: {where: "api00 < 0"}\ntables:\n'
+  for i in 1 2 3 4 5 6 7 8 9; do printf '  - {question: both, segments: [all, none], name: t%s, chart: none}\n' "$i"; done
+} >"$T/manywarn.yml"
+if $S report "$T/manywarn.yml" -o "$T/manywarn" --quiet 2>"$T/manywarn.err"; then
+    pdftotext -l 1 "$T/manywarn/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/manywarn.p1"
+    check "many warnings: run.json has nine" test "$(grep -o "has no rows in the base" "$T/manywarn/run.json" | wc -l)" = 9
+    check "many warnings: the title page lists seven, t1 to t7" test \
+        "$(grep -o "table 't[0-9]': segment 'none' has no rows in the base" "$T/manywarn.p1" | tr -dc '0-9')" = 1234567
+    check "many warnings: and says how many more" grep -qF \
+        "• table 't7': segment 'none' has no rows in the base ... and 2 more (run.json lists them all). Made with" "$T/manywarn.p1"
+else
+    ko "report manywarn.yml failed: $(cat "$T/manywarn.err")"
 fi
 sed 's/, population: [^}]*}/}/' tests/report/specs/poststratify.yml >"$T/ps_nopop.yml"
 sed -i 's#\.\./\.\./oracle/data#'"$PWD"'/tests/oracle/data#' "$T/ps_nopop.yml"
@@ -3259,6 +3365,14 @@ check "rake: rake_maxit 1: report.md's design line says so" grep -q \
     "pop\\\\_sch\\\\_wide.csv), not converged after 1 round (rake\\\\_maxit: the last round's weights), design df 14" \
     "$T/rk_maxit1/report.md"
 check "rake: the converged report's design line does not" bash -c "! grep -q 'not converged' '$T/rk/report.md'"
+# report.pdf's title page lists run.json's warnings under "Warning(s)", so that the PDF handed
+# over alone says what the analyst was warned of (before: only stderr and run.json)
+pdftotext -l 1 "$T/rk_maxit1/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rk_maxit1.p1"
+check "rake: rake_maxit 1: the title page's warning ($(cat "$T/rk_maxit1.p1"))" grep -qF \
+    "Warning • Raking did not converge after 1 iterations (R's rake warns too; the estimates are those of the last round: raise the spec's rake_maxit or rake_epsilon) Made with shopstat" \
+    "$T/rk_maxit1.p1"
+pdftotext -l 1 "$T/rk/report.pdf" - >"$T/rk.p1"
+check "rake: the converged report's title page has no warning" bash -c "! grep -q 'Warning' '$T/rk.p1'"
 
 # ---- replicates: with poststratify: (R's postStratify of a replicate design re-post-
 # stratifies every replicate): every table and comparison equals shopstat tab / compare

@@ -445,7 +445,7 @@ static void test_sig_rest(void **state)
     assert_int_equal(shopstat_chartset_build(e, 4, &o, &set, &err), SHOPSTAT_OK);
     const shopstat_chart_data *c = shopstat_chartset_charts(set)[0];
     assert_null(c->cells[0].sig);
-    assert_string_equal(c->cells[1].sig, "A\xe2\x96\xb2"); /* A, then U+25B2 */
+    assert_string_equal(c->cells[1].sig, "A \xe2\x96\xb2"); /* A, a space, then U+25B2 */
     assert_null(c->cells[2].sig);
     assert_string_equal(c->cells[3].sig, "\xe2\x96\xbc"); /* U+25BC */
     assert_string_equal(shopstat_chartset_sig_note(set),
