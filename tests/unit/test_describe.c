@@ -26,6 +26,21 @@ static void write_text(const char *text)
     fclose(f);
 }
 
+/* The file at path described in one pass (th 0) or on th threads in chunks of chunk
+ * bytes; *r is the reader to free after the description. */
+static shopstat_description *describe_chunked(int th, size_t chunk, shopstat_reader **r)
+{
+    shopstat_error err;
+    assert_int_equal(shopstat_reader_open(path, NULL, r, &err), SHOPSTAT_OK);
+    shopstat_pass_opts o;
+    shopstat_pass_opts_init(&o);
+    o.threads = th ? th : 1;
+    o.chunk_bytes = th ? chunk : (size_t)1 << 30;
+    shopstat_description *ds = NULL;
+    assert_int_equal(shopstat_describe_opts(*r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+    return ds;
+}
+
 /* Describe path; returns the status and leaves the error line (path replaced by F). */
 static shopstat_status describe(const shopstat_csv_opts *o, const shopstat_design_opts *d,
                                 shopstat_description **ds, char *errline, size_t n)
@@ -782,14 +797,7 @@ static void test_none_rows(void **state)
     free(t);
     for (int th = 0; th <= 3; th++) {
         shopstat_reader *r = NULL;
-        shopstat_error err;
-        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
-        shopstat_pass_opts o;
-        shopstat_pass_opts_init(&o);
-        o.threads = th ? th : 1;
-        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
-        shopstat_description *ds = NULL;
-        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        shopstat_description *ds = describe_chunked(th, 4096, &r);
         assert_int_equal(shopstat_description_rows_answering(ds), answering);
         size_t n = 0;
         assert_true(shopstat_description_none_rows(ds, 2, 3, &n));
@@ -840,14 +848,7 @@ static void test_routing(void **state)
     free(t);
     for (int th = 0; th <= 3; th++) {
         shopstat_reader *r = NULL;
-        shopstat_error err;
-        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
-        shopstat_pass_opts o;
-        shopstat_pass_opts_init(&o);
-        o.threads = th ? th : 1;
-        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
-        shopstat_description *ds = NULL;
-        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        shopstat_description *ds = describe_chunked(th, 4096, &r);
         const shopstat_routing *q = shopstat_description_routing(ds, 2);
         assert_non_null(q);
         assert_int_equal(q->by, 1);
@@ -945,14 +946,7 @@ static void test_routing_wide(void **state)
     free(t);
     for (int th = 0; th <= 3; th++) {
         shopstat_reader *r = NULL;
-        shopstat_error err;
-        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
-        shopstat_pass_opts o;
-        shopstat_pass_opts_init(&o);
-        o.threads = th ? th : 1;
-        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
-        shopstat_description *ds = NULL;
-        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        shopstat_description *ds = describe_chunked(th, 4096, &r);
         const shopstat_routing *q = shopstat_description_routing(ds, 130);
         assert_non_null(q);
         assert_int_equal(q->by, 1);
@@ -1004,14 +998,7 @@ static void test_routing_complete_rows(void **state)
     free(t);
     for (int th = 0; th <= 3; th++) {
         shopstat_reader *r = NULL;
-        shopstat_error err;
-        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
-        shopstat_pass_opts o;
-        shopstat_pass_opts_init(&o);
-        o.threads = th ? th : 1;
-        o.chunk_bytes = th ? 64 : (size_t)1 << 30;
-        shopstat_description *ds = NULL;
-        assert_int_equal(shopstat_describe_opts(r, NULL, &o, &ds, &err), SHOPSTAT_OK);
+        shopstat_description *ds = describe_chunked(th, 64, &r);
         const shopstat_routing *x = shopstat_description_routing(ds, 2);
         assert_non_null(x);
         assert_int_equal(x->by, 1);
