@@ -600,6 +600,80 @@ static int comma_numbers(const strmap *m, int weight)
     return decimal;
 }
 
+/* Whether s (len bytes) says "no value" as a spreadsheet's cell does where a number is
+ * lacking: n/a, N/A, na, n.a., n/d, nd, n.d., nc, n.c., nr, s.o., -, --, ?, #N/A, #N/D
+ * (Excel's, English and French), none, null, nan. "NA" and "" are missing already. */
+static int no_value_text(const char *s, size_t len)
+{
+    static const char *const words[] = {"n/a", "na",  "n.a.", "n/d", "nd",   "n.d.", "nc",
+                                        "n.c.", "nr", "n.r.", "s.o.", "-",   "--",   "?",
+                                        "#n/a", "#n/d", "none", "null", "nan", NULL};
+    char low[8];
+    if (len == 0 || len >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[len] = '\0';
+    for (const char *const *w = words; *w; w++)
+        if (strcmp(low, *w) == 0)
+            return 1;
+    return 0;
+}
+
+/* The one value of a's table that is no number but says "no value" (no_value_text), among
+ * three distinct numbers or more and no other text, with its count; NULL otherwise. */
+static const char *no_value_of(const colacc *a, int dc, size_t *count)
+{
+    const char *hit = NULL;
+    size_t numbers = 0;
+    for (size_t k = 0; k < a->values.n; k++) {
+        const char *s = strmap_key(&a->values, k);
+        double v;
+        if (shopstat_parse_number(s, a->values.len[k], dc, &v) == 1) {
+            numbers++;
+        } else {
+            if (hit || !no_value_text(s, a->values.len[k]))
+                return NULL;
+            hit = s;
+            *count = a->counts[k];
+        }
+    }
+    return numbers >= 3 ? hit : NULL;
+}
+
+/* Whether s (len bytes) reads Total, as the first cell of a spreadsheet's totals row does
+ * (any case; Totals, Totaux, Grand total, Total général, Gesamt, Summe, Totale). */
+static int total_text(const char *s, size_t len)
+{
+    static const char *const words[] = {"total",        "totals",     "totaux",
+                                        "grand total",  "total général", "total general",
+                                        "gesamt",       "summe",      "totale", NULL};
+    char low[24];
+    if (len == 0 || len >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        low[i] = (char)tolower((unsigned char)s[i]); /* (é is two bytes, left as they are) */
+    low[len] = '\0';
+    while (len && (low[len - 1] == ':' || low[len - 1] == ' '))
+        low[--len] = '\0';
+    for (const char *const *w = words; *w; w++)
+        if (strcmp(low, *w) == 0)
+            return 1;
+    return 0;
+}
+
+/* The value of a's table that reads Total in one row of a column of three distinct values or
+ * more (an id's, a name's: a totals row's label), NULL if none. */
+static const char *total_of(const colacc *a)
+{
+    if (a->values.n < 3)
+        return NULL;
+    for (size_t k = 0; k < a->values.n; k++)
+        if (a->counts[k] == 1 && total_text(strmap_key(&a->values, k), a->values.len[k]))
+            return strmap_key(&a->values, k);
+    return NULL;
+}
+
 /* Whether a value of a's table is a number with a fractional part (a weight, not an id) */
 static int fractional(const colacc *a, int dc)
 {
@@ -1412,9 +1486,14 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         }
         c->comma_numeric = !ds->dc && !c->all_numeric && !a->overflow && a->present > 0 &&
                            comma_numbers(&a->values, c->name && suggest_weight_name(c->name));
-        /* (numbers read with a decimal comma, "1,5", are not lists) */
+        c->no_value = NULL;
+        c->no_value_count = 0;
+        if (!a->overflow && !c->all_numeric && a->present > 0)
+            c->no_value = no_value_of(a, ds->dc || c->comma_numeric, &c->no_value_count);
+        c->total_value = !a->overflow ? total_of(a) : NULL;
+        /* (numbers read with a decimal comma, or with a "n/a" among them, are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
-                        code_lists(&a->values);
+                        !c->no_value && code_lists(&a->values);
         if (c->code_lists) {
             shopstat_level *lv;
             if (cell_codes(a, &lv, &c->ncodes) != 0)
@@ -1422,7 +1501,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             c->codes = lv;
         }
         if (!a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
-            !c->code_lists) {
+            !c->no_value && !c->code_lists) {
             int sep = label_lists(&a->values, &c->label_comma);
             if (sep < 0)
                 return shopstat_error_set(err, SHOPSTAT_ENOMEM, ds->path, 0, 0, "out of memory");

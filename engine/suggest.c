@@ -50,6 +50,12 @@ static int is_design(const shopstat_design_opts *d, const char *name)
     return 0;
 }
 
+/* Column i's name, "" when i is SIZE_MAX. */
+static const char *ds_name(const shopstat_description *ds, size_t i)
+{
+    return i == SIZE_MAX ? "" : shopstat_description_column(ds, i)->name;
+}
+
 static int is_value(const shopstat_level *l, const char *v)
 {
     return strcmp(l->value, v) == 0;
@@ -314,7 +320,8 @@ static int design_role(const char *name, int *ambiguous)
 {
     static const char *const strata[] = {"stratum", "strata",     "strat",     "sdmvstra",
                                          "ststr",   "varstr",     "vstrat",    "pstrat",
-                                         "vestr",   "stratum_id", "strata_id", NULL};
+                                         "vestr",   "stratum_id", "strata_id", "strate",
+                                         "strates", NULL};
     static const char *const psu[] = {"psu",    "psu_id", "psuid", "sdmvpsu",
                                       "varpsu", "vpsu",   "ppsu",  NULL};
     static const char *const cluster[] = {"cluster", "clust", "cluster_id", "clusterid", NULL};
@@ -335,6 +342,33 @@ static int design_role(const char *name, int *ambiguous)
         return SHOPSTAT_SUGGEST_PSU;
     }
     return in_list(low, fpc) ? SHOPSTAT_SUGGEST_FPC : 0;
+}
+
+/* A column N_X or pop_X beside a categorical column X (N_secteur beside secteur): the
+ * population size of each value of X, as a team names the sizes of the groups it sampled
+ * from, so the fpc of strata X. Sets *fpc and *strata to their columns, else SIZE_MAX. */
+static void population_pair(const shopstat_description *ds, size_t *fpc, size_t *strata)
+{
+    size_t nc = shopstat_description_ncols(ds);
+    *fpc = *strata = SIZE_MAX;
+    for (size_t i = 0; i < nc; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        const char *x = !c->name                         ? NULL
+                        : strncmp(c->name, "N_", 2) == 0 ? c->name + 2
+                        : strncmp(c->name, "pop_", 4) == 0 ? c->name + 4
+                                                           : NULL;
+        if (!x || !*x || !c->all_numeric || c->min < 1 || c->missing)
+            continue;
+        for (size_t j = 0; j < nc; j++) {
+            const shopstat_colsummary *s = shopstat_description_column(ds, j);
+            if (j != i && s->name && strcmp(s->name, x) == 0 &&
+                s->type == SHOPSTAT_COL_CATEGORICAL && !s->missing) {
+                *fpc = i;
+                *strata = j;
+                return;
+            }
+        }
+    }
 }
 
 /* Whether every level of c is a whole year from 1900 to 2100. */
@@ -367,7 +401,8 @@ static size_t next_word(const char *name, size_t *i, char *w, size_t n)
 
 /* Whether a word says a rating: satisfaction (satisfied, sat, CSAT, zufrieden,
  * soddisfatto), a rating (rate, rated), likely, agree, a score, recommend (NPS), intent,
- * importance, quality, easy (effort), happy; the start of a word when it ends in '*'. */
+ * importance, quality (qualite, Qualität), easy (effort), happy, and French note (a mark) and
+ * recommander; the start of a word when it ends in '*'. */
 static int rating_word(const char *w)
 {
     static const char *const words[] = {
@@ -375,8 +410,9 @@ static int rating_word(const char *w)
         "soddisf*", "sat",        "csat",      "osat",       "rate",      "rated",
         "rates",    "rating*",    "bewert*",   "likel*",     "unlikel*",  "wahrscheinlich*",
         "agree*",   "disagree*",  "score*",    "recommend*", "recomend*", "raccomand*",
-        "empfehl*", "nps",        "intent*",   "importan*",  "quality",   "easy",
-        "ease",     "effort",     "ces",       "happy",      NULL};
+        "empfehl*", "nps",        "intent*",   "importan*",  "qualit*",   "easy",
+        "ease",     "effort",     "ces",       "happy",      "recommand*", "note",
+        NULL};
     for (const char *const *p = words; *p; p++) {
         size_t n = strlen(*p);
         if ((*p)[n - 1] == '*' ? strncmp(w, *p, n - 1) == 0 : strcmp(w, *p) == 0)
@@ -969,19 +1005,28 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
     names nx = {0};
     if (names_build(ds, &nx))
         goto oom;
+    size_t pop_fpc, pop_strata;
+    population_pair(ds, &pop_fpc, &pop_strata);
     for (size_t i = 0; i < nc;) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
         if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, &nx, i)) {
             i++;
             continue;
         }
-        int ambiguous_name, role = design_role(c->name, &ambiguous_name);
+        int ambiguous_name, role = design_role(c->name, &ambiguous_name), paired = 0;
+        if (!role && (i == pop_fpc || i == pop_strata) && !is_design(d, ds_name(ds, pop_fpc)) &&
+            !is_design(d, ds_name(ds, pop_strata))) {
+            role = i == pop_fpc ? SHOPSTAT_SUGGEST_FPC : SHOPSTAT_SUGGEST_STRATA;
+            paired = 1;
+        }
         if (role) { /* (a design column, never a question) */
             if (!role_taken[role] && listable(c->name)) {
                 role_taken[role] = 1;
                 if (push(&b, (shopstat_suggest_kind)role, c->name, strlen(c->name), NULL, i, 1))
                     goto oom;
                 b.s[b.n - 1].ambiguous_name = ambiguous_name;
+                b.s[b.n - 1].population = paired;
+                b.s[b.n - 1].pair_column = i == pop_fpc ? pop_strata : pop_fpc;
             }
             i++;
             continue;

@@ -44,7 +44,8 @@ const char cmd_describe_help[] =
     "a score command for a 0-10 question's Net Promoter Score and the means of 1-5,\n"
     "1-7 and 1-10 ratings (named or worded so, or a grid Q5_1, Q5_2: no store's\n"
     "codes); guessed: check them. Columns named like strata,\n"
-    "PSUs or an fpc (stratum, psu, cluster, fpc, N_h...) become --strata, --psu, --fpc\n"
+    "PSUs or an fpc (stratum, psu, cluster, fpc, N_h...; N_X beside a column X: X's\n"
+    "population sizes) become --strata, --psu, --fpc\n"
     "when one more pass, with them as the design, shows tab would take them (complete,\n"
     "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
@@ -54,7 +55,11 @@ const char cmd_describe_help[] =
     "that counts them; a grid's straight-liners (one answer to every item), with the\n"
     "--exclude 'Q5_1..Q5_6:same' that counts them.\n"
     "A ticked or codes question over 5% of answering rows tick none of gets a line:\n"
-    "out of its base unless --none-in-base.\n";
+    "out of its base unless --none-in-base.\n"
+    "A spreadsheet's leftovers: numbers but one 'n/a' (N/A, -, #N/A, nc, ...) in a column\n"
+    "get the --missing 'COL:n/a' that reads them as numbers; a row reading Total (TOTAL,\n"
+    "Totaux, Gesamt) in one cell, the --exclude 'COL:Total' that leaves it out; the start\n"
+    "is described again with both.\n";
 
 /* (the rest of the help, printed after it: one string literal would be over the 4095
  * bytes C compilers must take) */
@@ -595,6 +600,57 @@ static void print_routing(FILE *out, const shopstat_reader *r, const shopstat_de
     }
 }
 
+/* A spreadsheet's leftovers: a number column a "n/a" made text (the --missing that reads it
+ * as numbers), a totals row under the data (the --exclude that leaves it out). The start
+ * has both (start_cleaned). */
+static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+{
+    size_t n = shopstat_description_ncols(ds);
+    char nb[256];
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        if (!s->no_value)
+            continue;
+        const char *name = shown_name(r, ds, i, nb, sizeof nb);
+        fputs("  ", out);
+        put_cell(out, name, 0);
+        fputs(": numbers but '", out);
+        put_cell(out, s->no_value, 0);
+        fprintf(out, "' in %zu row%s, which make%s it %s: --missing ", s->no_value_count,
+                s->no_value_count == 1 ? "" : "s", s->no_value_count == 1 ? "s" : "",
+                shopstat_coltype_name(s->type));
+        size_t len = strlen(name) + strlen(s->no_value) + 2;
+        char *v = malloc(len);
+        if (v) {
+            snprintf(v, len, "%s:%s", name, s->no_value);
+            put_word(out, v);
+            free(v);
+        }
+        fputs(" reads them as missing, the rest as numbers\n", out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        if (!s->total_value)
+            continue;
+        const char *name = shown_name(r, ds, i, nb, sizeof nb);
+        fputs("  ", out);
+        put_cell(out, name, 0);
+        fputs(": one row reads '", out);
+        put_cell(out, s->total_value, 0);
+        fputs("': a totals row left under the data? --exclude ", out);
+        size_t len = strlen(name) + strlen(s->total_value) + 2;
+        char *v = malloc(len);
+        if (v) {
+            snprintf(v, len, "%s:%s", name, s->total_value);
+            put_word(out, v);
+            free(v);
+        }
+        fputs(" leaves it out (kept, it is one more row and its totals read as answers)\n",
+              out);
+        break; /* (one row: the first column naming it says it) */
+    }
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
                           const texts_probe *tp, const shopstat_design_opts *d)
 {
@@ -663,6 +719,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
         fputs("}])\n", out);
     }
+    print_no_values(out, r, ds);
     print_routing(out, r, ds);
     print_speed(out, r, ds);
     print_weight_unfit(out, r, ds, d);
@@ -1905,15 +1962,16 @@ static void put_none_in_base(FILE *out, const shopstat_description *ds,
         return;
     size_t idle = shopstat_description_rows_used(ds) - answering;
     fprintf(out,
-            "  --none-in-base %s: %zu of the %zu rows answering the survey (%.1f%%) %s: out "
-            "of its base by default, in it with this flag (if %s was shown to them",
+            "  --none-in-base %s: %zu of the %zu rows holding answers (%.1f%%) %s: out "
+            "of its base by default, in it with this flag (if it applied to them",
             s->name, none, answering, 100.0 * (double)none / (double)answering,
             s->kind == SHOPSTAT_SUGGEST_CODES ? "leave its codes blank"
-                                              : "tick none of its options",
-            s->name);
+                                              : "tick none of its options");
     if (idle)
-        fprintf(out, "; the flag puts in the %zu row%s answering nothing too", idle,
-                idle == 1 ? "" : "s");
+        fprintf(out,
+                "; the flag puts in too the %zu row%s holding nothing but the columns every "
+                "row fills",
+                idle, idle == 1 ? "" : "s");
     fputs(")\n", out);
 }
 
@@ -2470,14 +2528,22 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         }
         if (s->kind >= SHOPSTAT_SUGGEST_STRATA) {
             int r = (int)(s->kind - SHOPSTAT_SUGGEST_STRATA);
+            char why[160];
+            if (s->population) /* (N_secteur beside secteur) */
+                snprintf(why, sizeof why,
+                         s->kind == SHOPSTAT_SUGGEST_FPC ? "the population size of each %s"
+                                                         : "%s holds a population size for each of its values",
+                         shopstat_description_column(ds, s->pair_column)->name);
+            else
+                snprintf(why, sizeof why, "named like %s", role_what[r]);
             if (dc.ok[r]) {
                 fprintf(out, "  %s ", suggest_flag[s->kind]);
                 put_word(out, s->name);
-                fprintf(out, ": named like %s: %s\n", role_what[r], dc.note[r]);
+                fprintf(out, ": %s: %s\n", why, dc.note[r]);
             } else {
                 fputs("  ", out);
                 put_word(out, s->name);
-                fprintf(out, ": named like %s, not proposed: %s\n", role_what[r], dc.note[r]);
+                fprintf(out, ": %s, not proposed: %s\n", why, dc.note[r]);
             }
         }
         if (i == wave) {
@@ -2542,32 +2608,24 @@ static int start_skipping(FILE *out, const char *data, const cli_data_opts *o,
     return rc;
 }
 
-int cmd_describe(int argc, char **argv)
+/* describe's arguments into o, xp (--exclude, --dedupe), *data and *output; 0, or the exit
+ * status after a message. */
+static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp,
+                      const char **data, const char **output)
 {
-    cli_data_opts o;
-    cli_data_opts_init(&o);
-    const char *data = NULL, *output = "-";
     int rc = 2;
-    /* --exclude: the rows to leave out, as tab's (only the plan's exclusions are read) */
-    shopstat_plan *xp = shopstat_plan_new();
-    if (!xp) {
-        shopstat_error nm;
-        shopstat_error_set(&nm, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
-        rc = cli_fail(&nm);
-        goto done;
-    }
     static const char *const once[] = {"-o|--output", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||
         cli_reject_repeats(argc, argv, cli_design_once) || cli_reject_repeats(argc, argv, once))
-        goto done;
+        return rc;
     for (int i = 1; i < argc; i++) {
         const char *v;
-        int m = cli_data_opt(&o, argc, argv, &i);
+        int m = cli_data_opt(o, argc, argv, &i);
         if (m == 0)
-            m = cli_design_opt(&o, argc, argv, &i);
+            m = cli_design_opt(o, argc, argv, &i);
         if (m < 0) {
             rc = m == -2 ? 1 : 2; /* (-2: out of memory) */
-            goto done;
+            return rc;
         }
         if (m > 0)
             continue;
@@ -2576,28 +2634,34 @@ int cmd_describe(int argc, char **argv)
             shopstat_error xerr;
             if (m < 0 || shopstat_plan_parse_exclude(xp, v, &xerr)) {
                 rc = m < 0 ? 2 : cli_fail(&xerr);
-                goto done;
+                return rc;
             }
             continue;
         }
         if ((m = cli_flag_value(argc, argv, &i, "--dedupe", &v)) != 0) {
             /* (carried into the start by put_command, as given) */
-            if (m < 0 || (rc = cli_dedupe(xp, v)))
-                goto done;
+            if (m < 0)
+                return 2;
+            if ((rc = cli_dedupe(xp, v)))
+                return rc;
+            rc = 2;
             continue;
         }
         if ((m = cli_flag_value(argc, argv, &i, "--codes-sep", &v)) != 0) {
             /* (checked here, carried into the start by put_command) */
             char sep;
-            if (m < 0 || (rc = cli_codes_sep(v, &sep)))
-                goto done;
+            if (m < 0)
+                return 2;
+            if ((rc = cli_codes_sep(v, &sep)))
+                return rc;
+            rc = 2;
             continue;
         }
         if ((m = cli_flag_value(argc, argv, &i, "--output", &v)) != 0 ||
             (m = cli_flag_value(argc, argv, &i, "-o", &v)) != 0) {
             if (m < 0)
-                goto done;
-            output = v;
+                return rc;
+            *output = v;
             continue;
         }
         static const char *const calib[] = {"--poststratify", "--population", "--rake",
@@ -2615,7 +2679,7 @@ int cmd_describe(int argc, char **argv)
                     "shopstat tab DATA --var COL with the same flags (its errors name the "
                     "file's line)",
                     calib[ck]);
-            goto done;
+            return rc;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             static const char *const own[] = {"--output", "--exclude", "--dedupe", "--help", NULL};
@@ -2626,18 +2690,108 @@ int cmd_describe(int argc, char **argv)
             else
                 rc = cli_usage_error(
                     "describe: unknown option '%s' (see 'shopstat help describe')", argv[i]);
-            goto done;
+            return rc;
         }
-        if (data) {
-            rc = cli_usage_error("describe: one data file only ('%s' and '%s')", data, argv[i]);
-            goto done;
+        if (*data) {
+            rc = cli_usage_error("describe: one data file only ('%s' and '%s')", *data, argv[i]);
+            return rc;
         }
-        data = argv[i];
+        *data = argv[i];
     }
-    if (!data) {
+    if (!*data) {
         rc = cli_usage_error("describe: no data file (usage: shopstat describe DATA [flags])");
+        return rc;
+    }
+    return 0;
+}
+
+/* The start of a spreadsheet's export with leftovers describe found (print_no_values): a
+ * number column holding "n/a", a totals row. Described again with --missing COL:TEXT and
+ * --exclude COL:Total after the file (so the columns' types, levels and design read as they
+ * will), and its commands given them. 0 when written, else 1 (the caller gives the start as
+ * read). */
+static int start_cleaned(FILE *out, const char *data, const shopstat_description *ds,
+                         const shopstat_pass_opts *po, int argc, char **argv)
+{
+    size_t n = shopstat_description_ncols(ds), extra = 0;
+    const shopstat_colsummary *total = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const shopstat_colsummary *s = shopstat_description_column(ds, i);
+        extra += s->no_value && s->name && *s->name;
+        if (!total && s->total_value && s->name && *s->name)
+            total = s;
+    }
+    extra += total != NULL;
+    if (!extra)
+        return 1;
+    char **av = calloc((size_t)argc + 2 * extra, sizeof *av);
+    char **made = calloc(extra, sizeof *made);
+    size_t nmade = 0;
+    int ac = 0, rc = 1;
+    cli_data_opts o;
+    cli_data_opts_init(&o);
+    shopstat_plan *xp = shopstat_plan_new();
+    shopstat_reader *r = NULL;
+    shopstat_description *d2 = NULL;
+    shopstat_error err;
+    if (!av || !made || !xp)
+        goto done;
+    for (int i = 0; i < argc; i++) {
+        av[ac++] = argv[i];
+        if (argv[i] != data)
+            continue;
+        /* (right after the file, as start_skipping puts --skip-rows) */
+        for (size_t k = 0; k <= n; k++) {
+            const shopstat_colsummary *s =
+                k < n ? shopstat_description_column(ds, k) : total;
+            const char *v = k < n ? (s->name && *s->name ? s->no_value : NULL)
+                                  : total ? total->total_value : NULL;
+            if (!v)
+                continue;
+            size_t len = strlen(s->name) + strlen(v) + 2;
+            if (!(made[nmade] = malloc(len)))
+                goto done;
+            snprintf(made[nmade], len, "%s:%s", s->name, v);
+            av[ac++] = k < n ? "--missing" : "--exclude";
+            av[ac++] = made[nmade++];
+        }
+    }
+    const char *d = NULL, *output = "-";
+    if (parse_args(ac, av, &o, xp, &d, &output) != 0)
+        goto done;
+    if (shopstat_reader_open(d, &o.csv, &r, &err) == SHOPSTAT_OK &&
+        shopstat_describe_excluding(r, &o.design, po, xp, &d2, &err) == SHOPSTAT_OK) {
+        print_suggestions(out, d, d2, &o, xp, ac, av);
+        rc = 0;
+    }
+done:
+    shopstat_description_free(d2);
+    shopstat_reader_free(r);
+    shopstat_plan_free(xp);
+    cli_data_opts_free(&o);
+    for (size_t k = 0; k < nmade; k++)
+        free(made[k]);
+    free(made);
+    free(av);
+    return rc;
+}
+
+int cmd_describe(int argc, char **argv)
+{
+    cli_data_opts o;
+    cli_data_opts_init(&o);
+    const char *data = NULL, *output = "-";
+    int rc = 2;
+    /* --exclude: the rows to leave out, as tab's (only the plan's exclusions are read) */
+    shopstat_plan *xp = shopstat_plan_new();
+    if (!xp) {
+        shopstat_error nm;
+        shopstat_error_set(&nm, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = cli_fail(&nm);
         goto done;
     }
+    if ((rc = parse_args(argc, argv, &o, xp, &data, &output)))
+        goto done;
     if ((rc = cli_design_check(&o.design)))
         goto done;
     if ((rc = cli_check_output(output, data)))
@@ -2670,7 +2824,8 @@ int cmd_describe(int argc, char **argv)
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
-        if (!tp.ntexts || start_skipping(out, data, &o, &po, xp, argc, argv))
+        if (tp.ntexts ? start_skipping(out, data, &o, &po, xp, argc, argv)
+                      : start_cleaned(out, data, ds, &po, argc, argv))
             print_suggestions(out, data, ds, &o, xp, argc, argv);
         texts_probe_free(&tp);
         s = shopstat_outfile_commit(of, &err);

@@ -88,6 +88,17 @@ typedef struct shopstat_colsummary {
      * default split of --multi-codes would cut: --codes-sep is needed. */
     char label_sep;
     int label_comma;
+    /* every present value a number (in the file's decimal rule) but one text that says "no
+     * value" ("n/a", "N/A", "-", "#N/A", "nc", "n.d.", "?", "s.o."),
+     * among three distinct numbers or more: a number column that text made text or
+     * categorical, wanting --missing COL:TEXT; NULL otherwise (and past distinct_capped);
+     * no_value_count its rows. Such a column is no list of codes or labels. */
+    const char *no_value;
+    size_t no_value_count;
+    /* a cell reading "Total" (TOTAL, Totals, Totaux, Gesamt, Summe, Totale, Grand total),
+     * held by one row in a column of three present values or more: a spreadsheet's totals
+     * row left under the data, wanting --exclude COL:TEXT; NULL otherwise */
+    const char *total_value;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
@@ -288,10 +299,11 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
  * Before these rules, a column named like a design column whose role d does not give (no
  * --repweights either) is a candidate for it, never a question: strata ("stratum",
  * "strata", "strat", NHANES's "sdmvstra", BRFSS's "_STSTR", "varstr", "vstrat", "pstrat",
- * "vestr"; any case), PSUs ("psu", "psu_id", "sdmvpsu", "varpsu", "vpsu", "ppsu", and
+ * "vestr", "strate"; any case), PSUs ("psu", "psu_id", "sdmvpsu", "varpsu", "vpsu", "ppsu", and
  * "cluster", "clust", "cluster_id" with ambiguous_name set: a segmentation's clusters are
  * named so too) and an fpc ("fpc", "popsize", "pop_size", and "N_h" or "Nh" with a capital
- * N only: "n_h" is a sample size) (SHOPSTAT_SUGGEST_STRATA, _PSU, _FPC; the first column of
+ * N only: "n_h" is a sample size; a pair N_X or pop_X beside X, see population)
+ * (SHOPSTAT_SUGGEST_STRATA, _PSU, _FPC; the first column of
  * each role; one whose role d gives is left out). Names only: whether the data support
  * them (complete, nested, several PSUs per stratum) takes a pass with them as the design,
  * which the caller runs (shopstat describe does). */
@@ -348,6 +360,12 @@ typedef struct shopstat_suggestion {
     int wave;
     /* SHOPSTAT_SUGGEST_PSU: named like a cluster, which may be a segmentation's */
     int ambiguous_name;
+    /* SHOPSTAT_SUGGEST_STRATA or _FPC not by its own name but as a pair: a column N_X or
+     * pop_X of numbers of at least 1, never blank, beside a categorical column X never
+     * blank (N_secteur beside secteur: each sector's population size), X the strata and
+     * N_X the fpc; the other's column in pair_column, else 0 */
+    int population;
+    size_t pair_column;
     /* SHOPSTAT_SUGGEST_CODES of a column of label lists (shopstat_colsummary.label_sep)
      * joined by '|', or whose labels hold a ',': the separator to give
      * (shopstat_plan_set_codes_sep), else 0 (the default split at ';' and ',' reads it) */

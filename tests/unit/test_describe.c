@@ -709,6 +709,51 @@ static void test_suggestions_design(void **state)
 
 /* Which 1-K codes are ratings (their mean proposed): named so, or a run of items on one
  * scale; not codes whose names say nothing of a rating, or end in a grouping's word */
+/* A spreadsheet's leftovers (user15): a number column holding "n/a" is no list of codes or
+ * labels (with a decimal comma, "1,5" read as 1.5 looked like the codes 1 and 5); one
+ * "Total" row under the data; N_X beside X pairs as fpc and strata */
+static void test_spreadsheet_leftovers(void **state)
+{
+    (void)state;
+    char text[4096];
+    size_t k = (size_t)snprintf(text, sizeof text,
+                                "id;site;secteur;N_secteur;delai;code;q\n");
+    for (int i = 0; i < 12; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d;s%d;%s;%d;%s;%s;%d\n", i + 1, i,
+                              i % 2 ? "Mode" : "Sport", i % 2 ? 40 : 30,
+                              i % 4 == 3 ? "n/a" : i % 4 == 0 ? "1,5" : i % 4 == 1 ? "12,25" : "3",
+                              i % 3 ? "\"1;3\"" : "N/A", i % 5);
+    k += (size_t)snprintf(text + k, sizeof text - k, ";TOTAL;;70;;;\n");
+    write_text(text);
+    shopstat_description *ds;
+    char errline[512];
+    assert_int_equal(describe(NULL, NULL, &ds, errline, sizeof errline), SHOPSTAT_OK);
+    const shopstat_colsummary *c = shopstat_description_column(ds, 4); /* delai */
+    assert_string_equal(c->no_value, "n/a");
+    assert_int_equal(c->no_value_count, 3);
+    assert_int_equal(c->code_lists, 0);
+    assert_int_equal(c->label_sep, 0);
+    /* codes in one cell beside "N/A": a list, not numbers (one distinct number-like value) */
+    c = shopstat_description_column(ds, 5);
+    assert_null(c->no_value);
+    c = shopstat_description_column(ds, 1); /* site */
+    assert_string_equal(c->total_value, "TOTAL");
+    for (size_t i = 0; i < 7; i++)
+        if (i != 1)
+            assert_null(shopstat_description_column(ds, i)->total_value);
+    release(ds);
+
+    /* N_secteur pairs with secteur once the totals row is gone (its blank secteur, 70) */
+    k = (size_t)snprintf(text, sizeof text, "id,secteur,N_secteur,n_x,q\n");
+    for (int i = 0; i < 12; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,%s,%d,%d,%d\n", i + 1,
+                              i % 2 ? "Mode" : "Sport", i % 2 ? 40 : 30, 5 + i % 2, i % 3);
+    write_text(text);
+    char got[1024];
+    suggest(NULL, got, sizeof got);
+    assert_string_equal(got, "strata secteur=secteur;fpc N_secteur=N_secteur;var n_x=n_x;var q=q");
+}
+
 static void test_suggestions_ratings(void **state)
 {
     (void)state;
@@ -1101,6 +1146,7 @@ int main(void)
         cmocka_unit_test(test_design_errors),
         cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_suggestions_exports),
+        cmocka_unit_test(test_spreadsheet_leftovers),
         cmocka_unit_test(test_suggestions_design),
         cmocka_unit_test(test_suggestions_ratings),
         cmocka_unit_test(test_suggestions_public_use),
