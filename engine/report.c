@@ -905,31 +905,42 @@ static void base_note(const report *r, rtable *rt)
                                : NULL;
     /* none: in base: every row of the base, the share of all respondents. (A reader counts
      * respondents, not the rows of a file: every base is said in their word.) */
-    const char *none = q->kind == SHOPSTAT_Q_CODES
-                           ? "a respondent holding no code counts as none"
-                           : "a respondent ticking none counts as none";
+    /* units: sites, stores: their word, and no "answering" (a site does not answer) */
+    const char *u = r->in->units ? r->in->units : "respondents";
+    char none[300];
+    if (r->in->units)
+        snprintf(none, sizeof none, "%s %s count as none", u,
+                 q->kind == SHOPSTAT_Q_CODES ? "holding no code" : "ticking none");
+    else
+        snprintf(none, sizeof none, "%s",
+                 q->kind == SHOPSTAT_Q_CODES ? "a respondent holding no code counts as none"
+                                             : "a respondent ticking none counts as none");
     if (q->none_in_base && t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s; %s", t->base_label, none);
     else if (q->none_in_base && t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "respondents with %s; %s", t->base_expr,
+        snprintf(rt->chart_base, sizeof rt->chart_base, "%s with %s; %s", u, t->base_expr,
                  none);
     else if (q->none_in_base)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents; %s", none);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all %s; %s", u, none);
     else if (t->base_label && answered) /* (the label names the base, not who answered) */
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s, %s", t->base_label, answered);
     else if (t->base_label)
         snprintf(rt->chart_base, sizeof rt->chart_base, "%s", t->base_label);
     else if (t->base_expr)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "respondents with %s, %s", t->base_expr,
-                 answered    ? answered
-                 : t->nitems ? "answering each item"
-                             : "answering");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "%s with %s, %s", u, t->base_expr,
+                 answered             ? answered
+                 : t->nitems          ? (r->in->units ? "with an answer to each item"
+                                                      : "answering each item")
+                 : r->in->units ? "with an answer"
+                                      : "answering");
     else if (answered)
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents %s", answered);
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all %s %s", u, answered);
     else if (t->nitems) /* a grid: each item's base is its own */
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents answering each item");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all %s %s each item", u,
+                 r->in->units ? "with an answer to" : "answering");
     else
-        snprintf(rt->chart_base, sizeof rt->chart_base, "all respondents answering the question");
+        snprintf(rt->chart_base, sizeof rt->chart_base, "all %s %s the question", u,
+                 r->in->units ? "with an answer to" : "answering");
     snprintf(rt->base_note, sizeof rt->base_note, "Base: %s%s.", rt->chart_base, multi);
     snprintf(rt->xlsx_base, sizeof rt->xlsx_base, "Base: %s.", rt->chart_base);
 }
@@ -1980,6 +1991,43 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         snprintf(buf + len, n - len, ").");
 }
 
+/* Whether rt's question is a measure, not a scale: a score over more levels than describe
+ * lists (SHOPSTAT_DESCRIBE_MAX_LEVELS), every one a number, no values: declared (a reply time
+ * in hours, an amount). report.md shows its scores alone and the levels' chart is left out
+ * unless chart: asks for it; tables.csv and the workbook keep every value's share. */
+static int measure_table(const report *r, const rtable *rt)
+{
+    const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
+    if (!rt->nscores || rt->nitems || qq->nvalues || rt->nlevels <= 20 || !rt->ncols)
+        return 0;
+    for (size_t l = 0; l < rt->nlevels; l++) {
+        const char *v = rt->est[l * rt->ncols].level;
+        double x;
+        if (!v || shopstat_parse_number(v, strlen(v), 1, &x) != 1)
+            return 0;
+    }
+    return 1;
+}
+
+/* Score k of table rt as score_meaning says it, but a measure's mean (measure_table):
+ * "Mean (0.3-165): the mean of the values, 181 distinct from 0.3 to 165.", and in report.md
+ * (md) that tables.csv lists them. */
+static void table_score_meaning(const report *r, const rtable *rt, size_t k, int md, char *buf,
+                                size_t n)
+{
+    const char *map = r->in->questions[rt->t->question].scores[k].map;
+    const shopstat_score_estimate *e = &rt->sest[k * rt->ncols];
+    if (strcmp(map, "mean") != 0 || !measure_table(r, rt)) {
+        score_meaning(buf, n, map, e);
+        return;
+    }
+    char lab[300];
+    score_label(lab, sizeof lab, e);
+    snprintf(buf, n, "%s: the mean of the values, %zu distinct from %g to %g%s", lab,
+             rt->nlevels, e->min, e->max,
+             md ? ", not listed one by one (tables.csv gives each one's share)." : ".");
+}
+
 /* A count as the human-facing outputs give it, in groups of three digits: "12,345"
  * (report.md, report.pdf, the workbook's notes; never the CSV or JSON). buf: 32 bytes. */
 static const char *grouped(size_t x, char *buf)
@@ -2108,7 +2156,10 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
     const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
     for (size_t k = 0; k < rt->nscores; k++) {
         char meaning[700];
-        score_meaning(meaning, sizeof meaning, qq->scores[k].map, &sest[k * rt->ncols]);
+        if (sest == rt->sest)
+            table_score_meaning(r, rt, k, 1, meaning, sizeof meaning);
+        else
+            score_meaning(meaning, sizeof meaning, qq->scores[k].map, &sest[k * rt->ncols]);
         md_text(f, meaning);
         fputc('\n', f);
     }
@@ -2255,7 +2306,8 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     for (size_t c = 0; c < rt->ncols + npairs; c++)
         fputs("---:|", f);
     fputc('\n', f);
-    for (size_t l = 0; l < rt->nlevels; l++) {
+    /* (a measure's values, a reply time's 181 hours, are no levels to list: its mean) */
+    for (size_t l = 0; l < rt->nlevels && !measure_table(r, rt); l++) {
         fputs("| ", f);
         md_text(f, rt->level_labels[l]);
         fputs(" |", f);
@@ -2594,17 +2646,18 @@ static void accounting_summary(const report *r, char *buf, size_t n)
     size_t nbase = 0;
     for (size_t i = 0; i < r->in->ntables; i++)
         nbase += r->in->tables[i].base_expr != NULL;
+    const char *u = r->in->units ? r->in->units : "respondents",
+               *ans = r->in->units ? "with an answer to" : "answering";
     if (nbase)
         snprintf(buf, n,
-                 "%s Each table's base is the respondents of the segment answering the "
+                 "%s Each table's base is the %s of the segment %s the "
                  "question, within the table's own base for the %zu table%s that %s one (named "
                  "on %s chart's Base line).",
-                 rows, nbase, nbase > 1 ? "s" : "", nbase > 1 ? "have" : "has",
+                 rows, u, ans, nbase, nbase > 1 ? "s" : "", nbase > 1 ? "have" : "has",
                  nbase > 1 ? "each" : "its");
     else
-        snprintf(buf, n,
-                 "%s Each table's base is the respondents of the segment answering the question.",
-                 rows);
+        snprintf(buf, n, "%s Each table's base is the %s of the segment %s the question.", rows,
+                 u, ans);
 }
 
 /* run.json's "excluded_by_reason" after empty_rows: ', "exclude": [{"reason": R, "rows": N}]'
@@ -3198,7 +3251,6 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     j->data = *shopstat_chartset_charts(j->set)[0];
     j->data.name = r->in->questions[rt->t->question].name;
     j->data.label = question_label(r, rt->t->question);
-    const char *map = r->in->questions[rt->t->question].scores[k].map;
     score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
@@ -3206,7 +3258,7 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     co->type = SHOPSTAT_CHART_SCORE;
     co->decimals = 0; /* (the scale's own) */
     co->sig_note = shopstat_chartset_sig_note(j->set);
-    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    table_score_meaning(r, rt, k, 0, j->meaning, sizeof j->meaning);
     j->notes[co->nnotes++] = j->meaning;
     /* no mark should not read as not tested */
     if ((j->notes[co->nnotes] = shopstat_chartset_rest_note(j->set)))
@@ -3303,14 +3355,13 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
         shopstat_score_label(se, lab, sizeof lab);
     if (!(j->tlevel.label = xasprintf("%s", lab)))
         return nomem(err);
-    const char *map = r->in->questions[rt->t->question].scores[k].map;
     score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
     score_title(j, j->tlevel.label);
     co->type = SHOPSTAT_CHART_TREND;
     co->decimals = 0; /* (the scale's own) */
-    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    table_score_meaning(r, rt, k, 0, j->meaning, sizeof j->meaning);
     j->notes[co->nnotes++] = j->meaning;
     char rule[96];
     p_rule(r, 0, shown ? "<" : ">=", rule, sizeof rule);
@@ -3767,7 +3818,8 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
              * line alone, not a line per answer), then one per score, a trend table's as
              * a line across its waves */
             int trend = rt->t->chart_type == SHOPSTAT_CHART_TREND;
-            int levels = rt->t->chart_type != SHOPSTAT_CHART_SCORE && !(trend && rt->nscores);
+            int levels = rt->t->chart_type != SHOPSTAT_CHART_SCORE && !(trend && rt->nscores) &&
+                         !(measure_table(r, rt) && !rt->t->chart_given);
             if (levels && (st = build_chart(r, rt, &jobs[nj], err)))
                 break;
             nj += levels;

@@ -1801,6 +1801,7 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
     t->chart_type = t->nitems ? SHOPSTAT_CHART_LIKERT : SHOPSTAT_CHART_BARS;
     if (!n)
         return SHOPSTAT_OK;
+    t->chart_given = 1;
     const char *v = NULL;
     shopstat_status st = scalar(c, n, "chart", &v);
     if (st)
@@ -2842,7 +2843,8 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
     static const char *const keys[] = {"survey",   "title",   "subtitle",  "source",
                                        "note",     "data",    "csv",       "codebook",
                                        "design",   "ci",      "compare",   "questions",
-                                       "exclude",  "segments", "tables",   "decimals"};
+                                       "exclude",  "segments", "tables",   "decimals",
+                                       "units"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -2877,7 +2879,8 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
     if ((st = opt_text(c, root, "title", &in->title)) ||
         (st = opt_text(c, root, "subtitle", &in->subtitle)) ||
         (st = opt_text(c, root, "source", &in->source)) ||
-        (st = opt_text(c, root, "note", &in->note)) || (st = parse_data(c, root)) ||
+        (st = opt_text(c, root, "note", &in->note)) ||
+        (st = opt_text(c, root, "units", &in->units)) || (st = parse_data(c, root)) ||
         (st = parse_design(c, get(c, root, "design"))) || (st = parse_ci(c, get(c, root, "ci"))) ||
         (st = parse_compare(c, get(c, root, "compare"))) ||
         (st = parse_questions(c, get(c, root, "questions"))) || (st = parse_codebook(c, root)) ||

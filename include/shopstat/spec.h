@@ -120,6 +120,7 @@ typedef struct shopstat_spec_table {
     const shopstat_spec_pair *pairs;
     size_t npairs;
     int chart; /* 1 = draw a chart */
+    int chart_given; /* chart: was written (a measure's table draws no levels' chart else) */
     shopstat_chart_type chart_type;
     const shopstat_spec_cond *base; /* base: conditions every row of the table meets */
     size_t nbase;
@@ -153,6 +154,10 @@ typedef struct shopstat_spec_info {
     const char *path;   /* the spec file as given */
     const char *survey; /* required: id, default output folder out/<survey> */
     const char *title, *subtitle, *source, *note; /* may be NULL */
+    /* units: what a row is, a plural noun ("sites", "stores"), in report.md's, the charts'
+     * and the workbook's base lines ("Base: all sites with an answer to the question"); NULL:
+     * respondents */
+    const char *units;
     const char *data; /* data file, resolved relative to the spec's folder */
     shopstat_pos data_pos;
     shopstat_csv_opts csv; /* missing points into the spec */
