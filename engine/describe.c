@@ -909,8 +909,12 @@ static shopstat_status design_row(shopstat_description *ds, const shopstat_row *
         } else if (f != sa->fpc) {
             return shopstat_error_set(
                 err, SHOPSTAT_EINPUT, ds->path, row->pos[c].line, row->pos[c].col,
-                "fpc column '%s': '%s' differs from %g given earlier for the same stratum",
-                ds->fname, row->fields[c], sa->fpc);
+                "fpc column '%s': '%s' differs from %g given earlier for the same stratum%s",
+                ds->fname, row->fields[c], sa->fpc,
+                ds->scol == (size_t)-1
+                    ? " (without --strata the sample is one stratum, of one fpc: population "
+                      "sizes per group, sector or region, want that group as --strata)"
+                    : "");
         }
     }
     return SHOPSTAT_OK;

@@ -3117,6 +3117,17 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
         if (!si->has_fpc) {
             si->has_fpc = 1;
             si->fpc = f;
+        } else if (f != si->fpc && t->scol == SIZE_MAX) {
+            /* (a population size per sector given without the sectors: stratum '' said
+             * nothing of what to do) */
+            return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->fcol].line,
+                                      row->pos[t->fcol].col,
+                                      "fpc %.*s differs from %.17g on an earlier row, and "
+                                      "without --strata the sample is one stratum, of one "
+                                      "fpc: population sizes per group (sector, region) "
+                                      "want that group as --strata (a spec's design: "
+                                      "strata:)",
+                                      (int)row->lens[t->fcol], row->fields[t->fcol], si->fpc);
         } else if (f != si->fpc) {
             return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[t->fcol].line,
                                       row->pos[t->fcol].col,
