@@ -2356,8 +2356,8 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     }
     if (npairs) {
         md_diff_note(f, r);
-        int bound = 0; /* a p marked '+' (shopstat_difference_side_at_bound) */
-        for (size_t x = 0; x < rt->ndiffs && !bound; x++)
+        int bound = 0; /* a p marked '+' (shopstat_difference_side_at_bound), on a row shown */
+        for (size_t x = 0; x < rt->ndiffs && !bound && !measure_table(r, rt); x++)
             bound = shopstat_difference_side_at_bound(&rt->ddiffs[x]);
         if (bound)
             fputs("A p followed by + compares a side at 0% or 100%, which adds no variance "
