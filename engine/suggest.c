@@ -1014,11 +1014,13 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             continue;
         }
         int ambiguous_name, role = design_role(c->name, &ambiguous_name), paired = 0;
-        if (!role && (i == pop_fpc || i == pop_strata) && !is_design(d, ds_name(ds, pop_fpc)) &&
-            !is_design(d, ds_name(ds, pop_strata))) {
-            role = i == pop_fpc ? SHOPSTAT_SUGGEST_FPC : SHOPSTAT_SUGGEST_STRATA;
-            paired = 1;
-        }
+        /* (the pair's other column given as its role, --strata secteur, still pairs) */
+        if (!role && i == pop_fpc && !role_taken[SHOPSTAT_SUGGEST_FPC] &&
+            (!d || !d->strata || !strcmp(d->strata, ds_name(ds, pop_strata))))
+            role = SHOPSTAT_SUGGEST_FPC, paired = 1;
+        if (!role && i == pop_strata && !role_taken[SHOPSTAT_SUGGEST_STRATA] &&
+            (!d || !d->fpc || !strcmp(d->fpc, ds_name(ds, pop_fpc))))
+            role = SHOPSTAT_SUGGEST_STRATA, paired = 1;
         if (role) { /* (a design column, never a question) */
             if (!role_taken[role] && listable(c->name)) {
                 role_taken[role] = 1;

@@ -752,6 +752,16 @@ static void test_spreadsheet_leftovers(void **state)
     char got[1024];
     suggest(NULL, got, sizeof got);
     assert_string_equal(got, "strata secteur=secteur;fpc N_secteur=N_secteur;var n_x=n_x;var q=q");
+    /* --strata secteur given: N_secteur is still its fpc (it was a question) */
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.strata = "secteur";
+    suggest(&d, got, sizeof got);
+    assert_string_equal(got, "fpc N_secteur=N_secteur;var n_x=n_x;var q=q");
+    /* another column as the strata: no pair, secteur and N_secteur questions */
+    d.strata = "q";
+    suggest(&d, got, sizeof got);
+    assert_string_equal(got, "var secteur=secteur;var N_secteur=N_secteur;var n_x=n_x");
 }
 
 static void test_suggestions_ratings(void **state)
