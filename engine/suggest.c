@@ -453,6 +453,23 @@ static int named_rating(const shopstat_colsummary *c)
     return 0;
 }
 
+/* Whether a word of name says free-text remarks (comments, commentaire, remarques, notes,
+ * observations, verbatim, Bemerkung, Kommentar, commento): an auditor's notes column, whose
+ * repeated phrases make it categorical, is no question to tab in a start. */
+static int remarks_name(const char *name)
+{
+    static const char *const words[] = {"comment",  "comments",  "commentaire", "commentaires",
+                                        "remark",   "remarks",   "remarque",    "remarques",
+                                        "notes",    "observation", "observations", "verbatim",
+                                        "bemerkung", "bemerkungen", "kommentar", "kommentare",
+                                        "commento", "commenti",  NULL};
+    char w[32];
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        if (in_list(w, words))
+            return 1;
+    return 0;
+}
+
 /* Whether every one of c's values names a period (a month, quarter, half, year or date:
  * shopstat_scale_time_order) and two of them name different ones: a fieldwork column of
  * "Jan 2024", "Feb 2024" is a wave however it is named; one period, however spelt
@@ -1078,6 +1095,7 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
                 goto oom;
         } else if (c->type == SHOPSTAT_COL_CATEGORICAL && c->distinct >= 2 && !identifier(c) &&
                    !amounts(c) && !c->comma_numeric && c->nlevels > 0 && !heads_unnamed(ds, i) &&
+                   !(remarks_name(c->name) && !c->all_numeric) &&
                    !other_text(ds, &nx, i) && !weight_unfit(c)) {
             /* (nlevels 0: more values than describe lists, dates or clusters, not a
              * question to tab in a start) */
