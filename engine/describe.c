@@ -605,8 +605,8 @@ static int comma_numbers(const strmap *m, int weight)
  * (Excel's, English and French), none, null, nan. "NA" and "" are missing already. */
 static int no_value_text(const char *s, size_t len)
 {
-    static const char *const words[] = {"n/a", "na",  "n.a.", "n/d", "nd",   "n.d.", "nc",
-                                        "n.c.", "nr", "n.r.", "s.o.", "-",   "--",   "?",
+    static const char *const words[] = {"n/a",  "na",   "n.a.", "n/d",  "nd",  "n.d.", "nc",
+                                        "n.c.", "nr",   "n.r.", "s.o.", "-",   "--",   "?",
                                         "#n/a", "#n/d", "none", "null", "nan", NULL};
     char low[8];
     if (len == 0 || len >= sizeof low)
@@ -645,9 +645,9 @@ static const char *no_value_of(const colacc *a, int dc, size_t *count)
  * (any case; Totals, Totaux, Grand total, Total général, Gesamt, Summe, Totale). */
 static int total_text(const char *s, size_t len)
 {
-    static const char *const words[] = {"total",        "totals",     "totaux",
-                                        "grand total",  "total général", "total general",
-                                        "gesamt",       "summe",      "totale", NULL};
+    static const char *const words[] = {
+        "total",         "totals", "totaux", "grand total", "total général",
+        "total general", "gesamt", "summe",  "totale",      NULL};
     char low[24];
     if (len == 0 || len >= sizeof low)
         return 0;

@@ -2023,8 +2023,8 @@ static void table_score_meaning(const report *r, const rtable *rt, size_t k, int
     }
     char lab[300];
     score_label(lab, sizeof lab, e);
-    snprintf(buf, n, "%s: the mean of the values, %zu distinct from %g to %g%s", lab,
-             rt->nlevels, e->min, e->max,
+    snprintf(buf, n, "%s: the mean of the values, %zu distinct from %g to %g%s", lab, rt->nlevels,
+             e->min, e->max,
              md ? ", not listed one by one (tables.csv gives each one's share)." : ".");
 }
 

@@ -353,8 +353,8 @@ static void population_pair(const shopstat_description *ds, size_t *fpc, size_t 
     *fpc = *strata = SIZE_MAX;
     for (size_t i = 0; i < nc; i++) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
-        const char *x = !c->name                         ? NULL
-                        : strncmp(c->name, "N_", 2) == 0 ? c->name + 2
+        const char *x = !c->name                           ? NULL
+                        : strncmp(c->name, "N_", 2) == 0   ? c->name + 2
                         : strncmp(c->name, "pop_", 4) == 0 ? c->name + 4
                                                            : NULL;
         if (!x || !*x || !c->all_numeric || c->min < 1 || c->missing)
@@ -458,11 +458,11 @@ static int named_rating(const shopstat_colsummary *c)
  * repeated phrases make it categorical, is no question to tab in a start. */
 static int remarks_name(const char *name)
 {
-    static const char *const words[] = {"comment",  "comments",  "commentaire", "commentaires",
-                                        "remark",   "remarks",   "remarque",    "remarques",
-                                        "notes",    "observation", "observations", "verbatim",
-                                        "bemerkung", "bemerkungen", "kommentar", "kommentare",
-                                        "commento", "commenti",  NULL};
+    static const char *const words[] = {
+        "comment",   "comments",    "commentaire", "commentaires", "remark",       "remarks",
+        "remarque",  "remarques",   "notes",       "observation",  "observations", "verbatim",
+        "bemerkung", "bemerkungen", "kommentar",   "kommentare",   "commento",     "commenti",
+        NULL};
     char w[32];
     for (size_t i = 0; next_word(name, &i, w, sizeof w);)
         if (in_list(w, words))

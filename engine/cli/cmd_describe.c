@@ -645,8 +645,7 @@ static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_
             put_word(out, v);
             free(v);
         }
-        fputs(" leaves it out (kept, it is one more row and its totals read as answers)\n",
-              out);
+        fputs(" leaves it out (kept, it is one more row and its totals read as answers)\n", out);
         break; /* (one row: the first column naming it says it) */
     }
 }
@@ -2610,8 +2609,8 @@ static int start_skipping(FILE *out, const char *data, const cli_data_opts *o,
 
 /* describe's arguments into o, xp (--exclude, --dedupe), *data and *output; 0, or the exit
  * status after a message. */
-static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp,
-                      const char **data, const char **output)
+static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp, const char **data,
+                      const char **output)
 {
     int rc = 2;
     static const char *const once[] = {"-o|--output", NULL};
@@ -2674,11 +2673,11 @@ static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp
             ck++;
         if (ck < sizeof calib / sizeof calib[0]) {
             rc = cli_usage_error(
-                    "describe: %s is tab's, not describe's: describe shows the design weights "
-                    "before calibration; to check a population file against the data, run "
-                    "shopstat tab DATA --var COL with the same flags (its errors name the "
-                    "file's line)",
-                    calib[ck]);
+                "describe: %s is tab's, not describe's: describe shows the design weights "
+                "before calibration; to check a population file against the data, run "
+                "shopstat tab DATA --var COL with the same flags (its errors name the "
+                "file's line)",
+                calib[ck]);
             return rc;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -2688,8 +2687,8 @@ static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp
                 rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
                                      near);
             else
-                rc = cli_usage_error(
-                    "describe: unknown option '%s' (see 'shopstat help describe')", argv[i]);
+                rc = cli_usage_error("describe: unknown option '%s' (see 'shopstat help describe')",
+                                     argv[i]);
             return rc;
         }
         if (*data) {
@@ -2742,10 +2741,10 @@ static int start_cleaned(FILE *out, const char *data, const shopstat_description
             continue;
         /* (right after the file, as start_skipping puts --skip-rows) */
         for (size_t k = 0; k <= n; k++) {
-            const shopstat_colsummary *s =
-                k < n ? shopstat_description_column(ds, k) : total;
-            const char *v = k < n ? (s->name && *s->name ? s->no_value : NULL)
-                                  : total ? total->total_value : NULL;
+            const shopstat_colsummary *s = k < n ? shopstat_description_column(ds, k) : total;
+            const char *v = k < n   ? (s->name && *s->name ? s->no_value : NULL)
+                            : total ? total->total_value
+                                    : NULL;
             if (!v)
                 continue;
             size_t len = strlen(s->name) + strlen(v) + 2;
