@@ -1970,6 +1970,13 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         snprintf(buf, n, "%s: the mean of the answers' codes.", lab);
         return;
     }
+    if (e->quantile) {
+        snprintf(buf, n,
+                 "%s: the %g%% quantile of the answers (R's svyquantile); its interval is "
+                 "Woodruff's, the share at or below it \u00b1 t \u00d7 SE mapped back to values.",
+                 lab, 100 * e->p);
+        return;
+    }
     len = (size_t)snprintf(buf, n, "%s: the mean of the answers' scores (", lab);
     for (const char *m = map; *m && len + 4 < n; m++)
         len += (size_t)snprintf(buf + len, n - len, "%s",
@@ -2255,7 +2262,12 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     for (size_t c = 0; c < rt->ncols + npairs; c++)
         fputs("---:|", f);
     fputc('\n', f);
-    for (size_t l = 0; l < rt->nlevels; l++) {
+    /* a question scored by quantiles alone shows them, not a row per value (tables.csv
+     * keeps every value's share) */
+    int quantiles = rt->nscores > 0 && rt->sest;
+    for (size_t k = 0; quantiles && k < rt->nscores; k++)
+        quantiles = rt->sest[k * rt->ncols].quantile;
+    for (size_t l = 0; l < rt->nlevels && !quantiles; l++) {
         fputs("| ", f);
         md_text(f, rt->level_labels[l]);
         fputs(" |", f);
@@ -3202,6 +3214,8 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
+    if (se->quantile) /* (its axis fitted to the quantiles, not the values' whole range) */
+        co->zoom = 1;
     score_title(j, j->data.levels[0].label);
     co->type = SHOPSTAT_CHART_SCORE;
     co->decimals = 0; /* (the scale's own) */
