@@ -16,6 +16,7 @@
 #     PSU's 43 rows), flag x (71 rows) and one row; median, p25, p90; p0 and p100; the
 #     lonely PSU under adjust and certainty; a 90% level;
 #   - apistrat (stratified, fpc) and apiclus1 (one-stage cluster, fpc): api00 by stype;
+#     apiclus1 post-stratified on stype (calib/pop_stype.csv);
 #   - replicate designs: bootstrap (rep_apistrat) and JK1 (rep_apiclus1), whose
 #     svyquantile.svyrep.design default is also interval.type "mean" (woodruffCI on the
 #     replicate svymean), df degf of the subset.
@@ -141,6 +142,15 @@ C1 <- read_back("data/apiclus1.csv")
 run_quantile("apiclus1_api00_90", C1, taylor(C1, psu = "dnum", weight = "pw", fpc = "fpc"),
              C1$num$pw, "api00", c(median = 0.5, p2.5 = 0.025), seg_list(s_by(C1, "stype")),
              0.90, c("--weight", "pw", "--psu", "dnum", "--fpc", "fpc"))
+
+## Post-stratified (R's postStratify: the quantile on the calibrated weights, F's variance
+## the post-stratified design's)
+pop_stype <- read.csv(file.path(root, "calib", "pop_stype.csv"))
+d_ps <- postStratify(taylor(C1, psu = "dnum", weight = "pw", fpc = "fpc"), ~stype, pop_stype)
+run_quantile("ps_apiclus1_api00", C1, d_ps, weights(d_ps), "api00", c(median = 0.5, p90 = 0.9),
+             seg_list(s_by(C1, "stype")), 0.95,
+             c("--weight", "pw", "--psu", "dnum", "--fpc", "fpc", "--poststratify", "stype",
+               "--population", "calib/pop_stype.csv"))
 
 ## Replicate designs (svyquantile.svyrep.design: interval.type "mean" too)
 rep_cols <- function(df, prefix) {
