@@ -1426,19 +1426,21 @@ static void question_warnings(report *r)
         const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double clo, chi;
         size_t nc = shopstat_score_mean_code_doubtful(r->tot, k, &sq, codes, &clo, &chi);
+        int qk = shopstat_score_is_quantile(r->tot, k);
+        const char *kind = qk ? "quantile" : "mean", *who = qk ? "A quantile" : "The mean";
         /* (codes above the answers, 99 over a 1-5 rating, or below them, Qualtrics' -99) */
         int below = nc && strtod(codes[nc - 1], NULL) < clo;
         int above = nc && strtod(codes[0], NULL) > chi;
         if (nc == 1)
             warn(r,
-                 "question '%s', score: mean: its %s answer, %s, stands far %s the "
-                 "others (%g-%g): %s? The mean counts it "
+                 "question '%s', score: %s: its %s answer, %s, stands far %s the "
+                 "others (%g-%g): %s? %s counts it "
                  "as the number %s; if it is no answer, list it in the question's missing: "
                  "(missing: [%s])",
-                 sq, below ? "lowest" : "highest", codes[0], below ? "below" : "above", clo, chi,
+                 sq, kind, below ? "lowest" : "highest", codes[0], below ? "below" : "above", clo, chi,
                  below ? "a code for no answer (Qualtrics' -99: seen but unanswered)"
                        : "a \"don't know\" or \"refused\" code",
-                 codes[0], codes[0]);
+                 who, codes[0], codes[0]);
         else if (nc > 1) { /* (98 and 99: both named, one message) */
             char words[120] = "", list[120] = "";
             for (size_t i = 0, w = 0, l = 0; i < nc && w < sizeof words && l < sizeof list; i++) {
@@ -1447,11 +1449,11 @@ static void question_warnings(report *r)
                 l += (size_t)snprintf(list + l, sizeof list - l, "%s%.20s", i ? ", " : "", codes[i]);
             }
             warn(r,
-                 "question '%s', score: mean: its %s, %s, stand far %s the "
-                 "others (%g-%g): \"don't know\" and \"refused\" codes? The mean counts them "
+                 "question '%s', score: %s: its %s, %s, stand far %s the "
+                 "others (%g-%g): \"don't know\" and \"refused\" codes? %s counts them "
                  "as numbers; if they are no answers, list them in the question's missing: "
                  "(missing: [%s])",
-                 sq,
+                 sq, kind,
                  above   ? "highest answers"
                  : below ? "lowest answers"
                          : "answers",
@@ -1459,7 +1461,7 @@ static void question_warnings(report *r)
                  above   ? "above"
                  : below ? "below"
                          : "outside",
-                 clo, chi, list);
+                 clo, chi, who, list);
         }
     }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {

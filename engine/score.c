@@ -420,10 +420,23 @@ size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char
     return ncodes;
 }
 
+int shopstat_score_is_quantile(const shopstat_totals *t, size_t k)
+{
+    return k < t->plan->nscores && t->plan->scores[k].kind == SCORE_QUANTILE;
+}
+
 size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                          const char **codes, double *lo, double *hi)
 {
+    /* a quantile reads its levels as numbers as a mean does: a -99 is its smallest value, a
+     * 999 its largest (a p90 of them); once a question, by its first such score */
     size_t q = score_single_question(t, k, SCORE_MEAN);
+    if (q == SIZE_MAX)
+        q = score_single_question(t, k, SCORE_QUANTILE);
+    for (size_t j = 0; j < k && q != SIZE_MAX; j++)
+        if ((t->plan->scores[j].kind == SCORE_MEAN || t->plan->scores[j].kind == SCORE_QUANTILE) &&
+            strcmp(t->plan->scores[j].question, t->plan->scores[k].question) == 0)
+            q = SIZE_MAX;
     if (q == SIZE_MAX)
         return 0;
     const plan_score *sc = &t->plan->scores[k];

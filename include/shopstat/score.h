@@ -150,10 +150,14 @@ size_t shopstat_totals_nscores(const shopstat_totals *t);
 int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                 double *highest);
 
+/* 1 when score k (declaration order) is a quantile (median, pN), else 0. */
+int shopstat_score_is_quantile(const shopstat_totals *t, size_t k);
+
 /* The most codes shopstat_score_mean_code_doubtful names (96 to 99: four). */
 #define SHOPSTAT_SCORE_MAX_CODES 4
 
-/* The number of answers of score k (declaration order), a mean, that look like "don't
+/* The number of answers of score k (declaration order), a mean or a quantile (the first
+ * of a question's means and quantiles: one warning a question), that look like "don't
  * know" or "refused" codes rather than points of the scale, as describe's start reads
  * codes: its highest answers in the base when they are 96 to 99 (or 996 to 999, 9999)
  * above answers of at most 20 (99 above answers 1 to 5; 98 and 99 together), or a 9 above
