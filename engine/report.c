@@ -3323,6 +3323,8 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
+    if (se->quantile) /* (its axis fitted to the quantiles, not the values' whole range) */
+        co->zoom = 1;
     score_title(j, j->tlevel.label);
     co->type = SHOPSTAT_CHART_TREND;
     co->decimals = 0; /* (the scale's own) */

@@ -3424,6 +3424,12 @@ sed 's/segments: \[all, ns\]}/segments: [all, ns], compare: ["ns:rest"]}/' tests
 sed -i 's|^data: ../../oracle|data: '"$PWD"'/tests/oracle|' "$T/quant_cmp.yml"
 $S report "$T/quant_cmp.yml" -o "$T/quant_cmp" --quiet 2>"$T/quant_cmp.err"
 qrc=$?
+# (a median by wave under chart: trend: one line, its axis zoomed to the medians: 25-45 for
+# medians of 33 and 37 on values of 6.79-344.89, not 0-350)
+printf 'survey: qt\ndata: %s/tests/oracle/quantile/shopper_spend.csv\ndesign: {weight: wt, strata: region, psu: panel, lonely_psu: adjust}\nquestions:\n  spend: {column: spend_usd, missing: [-99], score: median}\nsegments:\n  waves: {by: wave}\ntables:\n  - {question: spend, segments: [waves], chart: trend}\n' "$PWD" >"$T/quant_trend.yml"
+check "quantiles: a median's trend chart, zoomed" sh -c "$S report '$T/quant_trend.yml' -o '$T/quant_trend' --quiet 2>/dev/null &&
+    pdftotext '$T/quant_trend/charts/spend-score.pdf' - | grep -q '^45$' &&
+    ! pdftotext '$T/quant_trend/charts/spend-score.pdf' - | grep -q '^300$'"
 check "quantiles: compare: of a quantile refused (exit 2, no report)" \
     sh -c "test $qrc -eq 2 && grep -q 'a quantile is estimated per segment' '$T/quant_cmp.err' && test ! -e '$T/quant_cmp'"
 
