@@ -61,10 +61,11 @@ cases <- c("# Oracle cases of make_quantile_fixtures.R: NAME|shopstat ARGS (run 
 # One case: score's rows (score > segment, 'all' first) of number column col of design
 # des, quantiles probs (named by their score names), segments segs (helpers.R's s_by,
 # s_eq, seg_list order), missing codes miss (NA in R), at level.
-run_quantile <- function(case, dat, des, w, col, probs, segs, level, flags, miss = NULL) {
+run_quantile <- function(case, dat, des, w, col, probs, segs, level, flags, miss = NULL,
+                         base = NULL) {
     x <- dat$num[[col]]
     if (!is.null(miss)) x[x %in% miss] <- NA
-    answered <- !is.na(x)
+    answered <- !is.na(x) & (if (is.null(base)) TRUE else base)
     sflags <- unlist(attr(segs, "flagsets"))
     segs <- c(list(list(name = "all", rows = rep(TRUE, nrow(dat$num)))), segs)
     rows <- NULL
@@ -126,6 +127,11 @@ run_quantile("shopper_hours_ties", SP, d_sp, SP$num$wt, "reply_hours",
 # every value the same (4.99): the interval is [4.99, 4.99], SE 0
 run_quantile("shopper_fee_equal", SP, d_sp, SP$num$wt, "fee", c(median = 0.5, p90 = 0.9),
              seg_list(s_by(SP, "wave")), 0.95, c(sp_flags, "--lonely-psu", "adjust"))
+# a --base (the rows that would switch: R's subset of the base, then of the segment)
+run_quantile("shopper_spend_base", SP, d_sp, SP$num$wt, "spend_usd", c(median = 0.5, p90 = 0.9),
+             seg_list(s_by(SP, "wave"), s_eq(SP, "heavy", "spend", "3")), 0.95,
+             c(sp_flags, "--lonely-psu", "adjust", "--missing", "spend_usd:-99", "--base",
+               "would_switch:1"), miss = -99, base = SP$txt$would_switch %in% "1")
 options(survey.lonely.psu = "certainty")
 run_quantile("shopper_spend_certainty_90", SP, d_sp, SP$num$wt, "spend_usd",
              c(median = 0.5, p10 = 0.1, p0 = 0), seg_list(s_by(SP, "wave"), s_eq(SP, "west", "region", "W")),
