@@ -253,7 +253,9 @@ typedef struct plan_score_item {
     double score;
 } plan_score_item;
 
-enum { SCORE_MEAN, SCORE_NPS, SCORE_MAP };
+/* SCORE_QUANTILE: a median or another quantile of the levels read as numbers (R's
+ * svyquantile, score.c), not a mean */
+enum { SCORE_MEAN, SCORE_NPS, SCORE_MAP, SCORE_QUANTILE };
 
 typedef struct plan_score {
     char *question;
@@ -261,6 +263,7 @@ typedef struct plan_score {
     int kind;               /* SCORE_* */
     plan_score_item *items; /* SCORE_MAP */
     size_t nitems;
+    double p; /* SCORE_QUANTILE: the probability, 0 to 1 (0.5 a median) */
 } plan_score;
 
 struct shopstat_plan {
@@ -380,6 +383,8 @@ typedef struct rt_question {
     int semi;           /* CODES split at ';' and ',': a cell held a ';' */
     int score_mean;     /* SINGLE, not recoded, with a mean score: its levels are scores,
                            checked against SHOPSTAT_MAX_SCORE as they appear */
+    int score_quantile; /* SINGLE, not recoded, with a quantile score: a level that is no
+                           number is an error where it appears (file:line:col) */
 } rt_question;
 
 typedef struct rt_by {

@@ -453,9 +453,9 @@ static void score_map_hint(const shopstat_totals *t, const char *name, shopstat_
     if (col && shopstat_reader_column(t->reader, col, NULL, &idx, NULL) == SHOPSTAT_OK)
         shopstat_error_set(err, SHOPSTAT_EUSAGE, t->path, 0, 0,
                            "shopstat_plan_parse_score(\"%s\"): no column is named '%s', and "
-                           "'%s' after column '%s' is no map: a score is mean, nps or "
-                           "V=S,V=S,... (a weighted mean; medians and other quantiles are not "
-                           "offered)",
+                           "'%s' after column '%s' is no map: a score is mean, nps, "
+                           "V=S,V=S,... (a weighted mean), median or pN (a quantile: p25, "
+                           "p90)",
                            name, name, c + 1, col);
     free(col);
 }
@@ -798,6 +798,10 @@ static shopstat_status bind(shopstat_totals *t, shopstat_error *err)
         for (size_t k = 0; k < p->nscores; k++)
             q->score_mean |= p->scores[k].kind == SCORE_MEAN && q->pq->kind == SHOPSTAT_Q_SINGLE &&
                              !q->pq->nrecodes && strcmp(p->scores[k].question, q->pq->name) == 0;
+        for (size_t k = 0; k < p->nscores; k++)
+            q->score_quantile |= p->scores[k].kind == SCORE_QUANTILE &&
+                                 q->pq->kind == SHOPSTAT_Q_SINGLE && !q->pq->nrecodes &&
+                                 strcmp(p->scores[k].question, q->pq->name) == 0;
         smap_init(&q->levels);
         smap_init(&q->unrec);
         smap_init(&q->doubt);
@@ -1445,6 +1449,41 @@ static shopstat_status map_fail(const shopstat_totals *t, long code, const shops
                               shopstat_reader_colname(t->reader, col), CORE_MAP_BYTES >> 20);
 }
 
+/* A quantile keeps each distinct value of its question with its per-PSU sums (the cells of
+ * R's svyquantile: the weighted distribution and, for Woodruff's SE, each value's PSU totals):
+ * past MAX_LEVELS values the error says so and what to do. */
+static shopstat_status quantile_cap_error(const shopstat_totals *t, const rt_question *q,
+                                          const shopstat_row *row, size_t col,
+                                          shopstat_error *err)
+{
+    return shopstat_error_set(
+        err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[col].line,
+        row->pos[col].col,
+        "a quantile of question '%s' keeps each distinct value of column '%s', and it has "
+        "more than %d; round the column's values (to whole units, or cents to dollars) so "
+        "that fewer distinct values remain",
+        q->pq->name, shopstat_reader_colname(t->reader, col), MAX_LEVELS);
+}
+
+/* A level of a quantile's question must read as a number (a labelled point as its number,
+ * as a mean reads it): else the error at the cell that brought it. */
+static shopstat_status quantile_level_check(const shopstat_totals *t, const rt_question *q,
+                                            long l, const shopstat_row *row, size_t col,
+                                            shopstat_error *err)
+{
+    const char *lv = SMAP_KEY(&q->levels, l);
+    double x;
+    if (is_number(t, lv, strlen(lv), &x) || reader_labelled_point(lv, &x))
+        return SHOPSTAT_OK;
+    return shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader),
+                              row->pos[col].line, row->pos[col].col,
+                              "'%.40s' in column '%s' is not a number, and a quantile of "
+                              "question '%s' needs numbers; declare it missing in its column "
+                              "(csv_opts.column_missing %s:%.40s)",
+                              lv, shopstat_reader_colname(t->reader, col), q->pq->name,
+                              shopstat_reader_colname(t->reader, col), lv);
+}
+
 static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *s, size_t n,
                                 const shopstat_row *row, size_t col, long *id,
                                 shopstat_error *err)
@@ -1453,12 +1492,19 @@ static shopstat_status level_id(shopstat_totals *t, rt_question *q, const char *
     long l = scache_put(&q->lcache, &q->levels, s, n, &added);
     if (l < 0)
         return map_fail(t, l, row, col, err);
+    if (added && q->levels.n > MAX_LEVELS && q->score_quantile)
+        return quantile_cap_error(t, q, row, col, err);
     if (added && q->levels.n > MAX_LEVELS)
         return shopstat_error_set(
             err, SHOPSTAT_ELIMIT, shopstat_reader_path(t->reader), row->pos[col].line,
             row->pos[col].col,
             "question '%s' has more than %d distinct values; is column '%s' an identifier?",
             q->pq->name, MAX_LEVELS, shopstat_reader_colname(t->reader, col));
+    if (added && q->score_quantile) {
+        shopstat_status qs = quantile_level_check(t, q, l, row, col, err);
+        if (qs)
+            return qs;
+    }
     if (added && q->score_mean) {
         /* a level of a mean is its score (read as score.c's level_score reads it) */
         const char *lv = SMAP_KEY(&q->levels, l);

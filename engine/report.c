@@ -1437,19 +1437,21 @@ static void question_warnings(report *r)
         const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double clo, chi;
         size_t nc = shopstat_score_mean_code_doubtful(r->tot, k, &sq, codes, &clo, &chi);
+        int qk = shopstat_score_is_quantile(r->tot, k);
+        const char *kind = qk ? "quantile" : "mean", *who = qk ? "A quantile" : "The mean";
         /* (codes above the answers, 99 over a 1-5 rating, or below them, Qualtrics' -99) */
         int below = nc && strtod(codes[nc - 1], NULL) < clo;
         int above = nc && strtod(codes[0], NULL) > chi;
         if (nc == 1)
             warn(r,
-                 "question '%s', score: mean: its %s answer, %s, stands far %s the "
-                 "others (%g-%g): %s? The mean counts it "
+                 "question '%s', score: %s: its %s answer, %s, stands far %s the "
+                 "others (%g-%g): %s? %s counts it "
                  "as the number %s; if it is no answer, list it in the question's missing: "
                  "(missing: [%s])",
-                 sq, below ? "lowest" : "highest", codes[0], below ? "below" : "above", clo, chi,
+                 sq, kind, below ? "lowest" : "highest", codes[0], below ? "below" : "above", clo, chi,
                  below ? "a code for no answer (Qualtrics' -99: seen but unanswered)"
                        : "a \"don't know\" or \"refused\" code",
-                 codes[0], codes[0]);
+                 who, codes[0], codes[0]);
         else if (nc > 1) { /* (98 and 99: both named, one message) */
             char words[120] = "", list[120] = "";
             for (size_t i = 0, w = 0, l = 0; i < nc && w < sizeof words && l < sizeof list; i++) {
@@ -1458,11 +1460,11 @@ static void question_warnings(report *r)
                 l += (size_t)snprintf(list + l, sizeof list - l, "%s%.20s", i ? ", " : "", codes[i]);
             }
             warn(r,
-                 "question '%s', score: mean: its %s, %s, stand far %s the "
-                 "others (%g-%g): \"don't know\" and \"refused\" codes? The mean counts them "
+                 "question '%s', score: %s: its %s, %s, stand far %s the "
+                 "others (%g-%g): \"don't know\" and \"refused\" codes? %s counts them "
                  "as numbers; if they are no answers, list them in the question's missing: "
                  "(missing: [%s])",
-                 sq,
+                 sq, kind,
                  above   ? "highest answers"
                  : below ? "lowest answers"
                          : "answers",
@@ -1470,7 +1472,7 @@ static void question_warnings(report *r)
                  above   ? "above"
                  : below ? "below"
                          : "outside",
-                 clo, chi, list);
+                 clo, chi, who, list);
         }
     }
     for (size_t sq = 0; sq < r->in->nquestions; sq++) {
@@ -1981,6 +1983,13 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         snprintf(buf, n, "%s: the mean of the answers' codes.", lab);
         return;
     }
+    if (e->quantile) {
+        snprintf(buf, n,
+                 "%s: the %g%% quantile of the answers (R's svyquantile); its interval is "
+                 "Woodruff's, the share at or below it \u00b1 t \u00d7 SE mapped back to values.",
+                 lab, 100 * e->p);
+        return;
+    }
     len = (size_t)snprintf(buf, n, "%s: the mean of the answers' scores (", lab);
     for (const char *m = map; *m && len + 4 < n; m++)
         len += (size_t)snprintf(buf + len, n - len, "%s",
@@ -2306,8 +2315,13 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     for (size_t c = 0; c < rt->ncols + npairs; c++)
         fputs("---:|", f);
     fputc('\n', f);
-    /* (a measure's values, a reply time's 181 hours, are no levels to list: its mean) */
-    for (size_t l = 0; l < rt->nlevels && !measure_table(r, rt); l++) {
+    /* a question scored by quantiles alone shows them, not a row per value (tables.csv
+     * keeps every value's share); a measure's values, a reply time's 181 hours, are no
+     * levels to list: its mean */
+    int quantiles = rt->nscores > 0 && rt->sest;
+    for (size_t k = 0; quantiles && k < rt->nscores; k++)
+        quantiles = rt->sest[k * rt->ncols].quantile;
+    for (size_t l = 0; l < rt->nlevels && !quantiles && !measure_table(r, rt); l++) {
         fputs("| ", f);
         md_text(f, rt->level_labels[l]);
         fputs(" |", f);
@@ -3254,6 +3268,8 @@ static shopstat_status build_score_chart(report *r, rtable *rt, size_t k, chart_
     score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, nd > 0);
+    if (se->quantile) /* (its axis fitted to the quantiles, not the values' whole range) */
+        co->zoom = 1;
     score_title(j, j->data.levels[0].label);
     co->type = SHOPSTAT_CHART_SCORE;
     co->decimals = 0; /* (the scale's own) */
@@ -3358,6 +3374,8 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     score_chart_file(j, rt, k);
     shopstat_chart_opts *co = &j->opts;
     chart_frame(r, rt, j, tested > 0);
+    if (se->quantile) /* (its axis fitted to the quantiles, not the values' whole range) */
+        co->zoom = 1;
     score_title(j, j->tlevel.label);
     co->type = SHOPSTAT_CHART_TREND;
     co->decimals = 0; /* (the scale's own) */

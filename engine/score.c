@@ -160,6 +160,37 @@ static shopstat_status parse_map(plan_score *sc, const char *question, const cha
     return SHOPSTAT_OK;
 }
 
+/* A quantile's word: median, or pN with N a percent from 0 to 100 (p25, p90, p2.5; any
+ * case). 1 with *prob and its name ("median", "p90") in name; -1 for a 'p' and a number
+ * out of range or malformed past its digits ("p101", "p9x"); 0 for no quantile word (a map). */
+static int quantile_word(const char *map, double *prob, char *name, size_t n)
+{
+    if (strcasecmp(map, "median") == 0) {
+        *prob = 0.5;
+        snprintf(name, n, "median");
+        return 1;
+    }
+    if ((map[0] != 'p' && map[0] != 'P') || !isdigit((unsigned char)map[1]))
+        return 0;
+    size_t len = strlen(map + 1);
+    double pc;
+    if (strchr(map, '=') || strchr(map, ',')) /* (a map: p1=2,...) */
+        return 0;
+    if (shopstat_parse_number(map + 1, len, 0, &pc) != 1 || !(pc >= 0 && pc <= 100) ||
+        len > 12)
+        return -1;
+    *prob = pc / 100;
+    snprintf(name, n, "p%s", map + 1);
+    return 1;
+}
+
+int shopstat_score_map_is_quantile(const char *map)
+{
+    double p;
+    char name[32];
+    return map && quantile_word(map, &p, name, sizeof name) != 0;
+}
+
 shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
                                         const char *name, shopstat_error *err)
 {
@@ -184,8 +215,16 @@ shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, 
     memset(&sc, 0, sizeof sc);
     shopstat_status st = SHOPSTAT_OK;
     /* (any case: the outputs name the score "NPS", and --reptype takes any case too) */
+    char qname[32];
     if (!map || strcasecmp(map, "mean") == 0)
         sc.kind = SCORE_MEAN;
+    else if (quantile_word(map, &sc.p, qname, sizeof qname) == 1)
+        sc.kind = SCORE_QUANTILE;
+    else if (quantile_word(map, &sc.p, qname, sizeof qname) < 0)
+        st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                "score of '%s': '%s' is no quantile: give median or pN with N "
+                                "a percent from 0 to 100 (p25, p90, p2.5)",
+                                question, map);
     else if (strcasecmp(map, "nps") == 0)
         sc.kind = SCORE_NPS;
     else if (!*map)
@@ -197,7 +236,10 @@ shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, 
         st = parse_map(&sc, question, map, err);
     }
     if (!name)
-        name = sc.kind == SCORE_MEAN ? "mean" : sc.kind == SCORE_NPS ? "NPS" : "score";
+        name = sc.kind == SCORE_MEAN       ? "mean"
+               : sc.kind == SCORE_NPS      ? "NPS"
+               : sc.kind == SCORE_QUANTILE ? qname
+                                           : "score";
     if (!st && !*name)
         st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "score of '%s': an empty name",
                                 question);
@@ -229,7 +271,8 @@ size_t shopstat_score_question_len(const char *spec)
     size_t n = strlen(spec);
     for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':')) {
         const char *m = c + 1;
-        if (strcasecmp(m, "mean") == 0 || strcasecmp(m, "nps") == 0 || strchr(m, '=') || !*m)
+        if (strcasecmp(m, "mean") == 0 || strcasecmp(m, "nps") == 0 || strchr(m, '=') || !*m ||
+            shopstat_score_map_is_quantile(m))
             return (size_t)(c - spec);
     }
     return n;
@@ -243,8 +286,8 @@ shopstat_status shopstat_plan_parse_score(shopstat_plan *p, const char *spec, sh
     size_t qn = spec ? shopstat_score_question_len(spec) : 0;
     if (!spec || qn == 0)
         return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
-                                  "--score takes QUESTION or QUESTION:MAP (MAP mean, nps or "
-                                  "V=S,V=S,...), not '%s'",
+                                  "--score takes QUESTION or QUESTION:MAP (MAP mean, nps, "
+                                  "V=S,V=S,..., median or pN), not '%s'",
                                   spec ? spec : "");
     if (!spec[qn])
         return shopstat_plan_add_score(p, spec, NULL, NULL, err);
@@ -377,10 +420,23 @@ size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char
     return ncodes;
 }
 
+int shopstat_score_is_quantile(const shopstat_totals *t, size_t k)
+{
+    return k < t->plan->nscores && t->plan->scores[k].kind == SCORE_QUANTILE;
+}
+
 size_t shopstat_score_mean_code_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                          const char **codes, double *lo, double *hi)
 {
+    /* a quantile reads its levels as numbers as a mean does: a -99 is its smallest value, a
+     * 999 its largest (a p90 of them); once a question, by its first such score */
     size_t q = score_single_question(t, k, SCORE_MEAN);
+    if (q == SIZE_MAX)
+        q = score_single_question(t, k, SCORE_QUANTILE);
+    for (size_t j = 0; j < k && q != SIZE_MAX; j++)
+        if ((t->plan->scores[j].kind == SCORE_MEAN || t->plan->scores[j].kind == SCORE_QUANTILE) &&
+            strcmp(t->plan->scores[j].question, t->plan->scores[k].question) == 0)
+            q = SIZE_MAX;
     if (q == SIZE_MAX)
         return 0;
     const plan_score *sc = &t->plan->scores[k];
@@ -509,6 +565,7 @@ static int level_score(const plan_score *sc, const char *lv, int decimal_comma, 
         shopstat_parse_number(lv, n, decimal_comma, num) == 1 || reader_labelled_point(lv, num);
     switch (sc->kind) {
     case SCORE_MEAN:
+    case SCORE_QUANTILE: /* (a quantile orders the levels by their numbers) */
         *out = *num;
         return *isnum;
     case SCORE_NPS:
@@ -892,6 +949,127 @@ static shopstat_status sides_var(const shopstat_totals *t, const score_rt *r,
     return st;
 }
 
+/* ---- quantiles (R's svyquantile) ---- */
+
+/* A distinct value of a quantile's question in a domain: its weight, the cumulative weight
+ * through it (ascending values), its rows of positive weight. */
+typedef struct qgroup {
+    double x, w, c;
+    size_t npos;
+} qgroup;
+
+static int qgroup_cmp(const void *a, const void *b)
+{
+    double x = ((const qgroup *)a)->x, y = ((const qgroup *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* The values the domain's rows of positive weight hold (R's qrule_math drops weight 0),
+ * ascending, levels of one number ("5", "5.0") as one, into g (K entries); their count.
+ * The cumulative weights are summed in long double, as R's cumsum. */
+static size_t qgroups(const shopstat_totals *t, const score_rt *r, const score_side *sd,
+                      size_t K, qgroup *g)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < K; k++) {
+        long c = sd->c[2 * k];
+        if (c < 0 || t->cell[c].npos == 0 || isnan(r->s[k]))
+            continue;
+        g[n++] = (qgroup){r->s[k], totals_cell_weight(t, c), 0, t->cell[c].npos};
+    }
+    qsort(g, n, sizeof *g, qgroup_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && g[m - 1].x == g[i].x) {
+            g[m - 1].w += g[i].w;
+            g[m - 1].npos += g[i].npos;
+        } else {
+            g[m++] = g[i];
+        }
+    }
+    long double cum = 0;
+    for (size_t i = 0; i < m; i++) {
+        cum += g[i].w;
+        g[i].c = (double)cum;
+    }
+    return m;
+}
+
+/* R's qrule_math (survey 4.1.1, qs()): over the rows sorted by value, pos the last row
+ * whose cumulative weight is at most p W (row 1 when none), the value of pos when
+ * p - C_pos / W is 0, else of the row after it. By distinct values: the first value whose
+ * cumulative weight reaches p W (exactly: the value itself), and when even the first row
+ * passes p W, R's row 2: the smallest value when two rows or more hold it, else the next
+ * (so p = 0 gives the second smallest value unless the smallest is tied, as R). */
+static double qrule_math(const qgroup *g, size_t m, double p)
+{
+    if (m == 0 || isnan(p))
+        return NAN;
+    double W = g[m - 1].c, target = p * W;
+    size_t j = m; /* the last value whose cumulative weight is at most p W; m: none */
+    for (size_t i = 0; i < m && g[i].c <= target; i++)
+        j = i;
+    if (j == m)
+        return g[0].npos >= 2 || m == 1 ? g[0].x : g[1].x;
+    if (j == m - 1 || p - g[j].c / W == 0)
+        return g[j].x;
+    return g[j + 1].x;
+}
+
+/* Score sr, a quantile, in segment sid (its base side sd set) into *x: the estimate by
+ * qrule_math, Woodruff's interval (svyquantile's interval.type "mean": the proportion F at
+ * or below the estimate, F +- t(df) SE_F, each end mapped back by the rule, an end outside
+ * [0, 1] NaN) and R's SE, the interval's width over 2 t. g: K groups, ind: K scores, cells:
+ * 2K, terms: 2K. */
+static shopstat_status quantile_fill(const shopstat_totals *t, const shopstat_tab_opts *o,
+                                     const score_rt *sr, const score_side *sd, size_t sid,
+                                     size_t s, qgroup *g, double *ind, long *cells,
+                                     lin_term *terms, shopstat_score_estimate *x,
+                                     shopstat_error *err)
+{
+    size_t K = t->q[sr->q].levels.n;
+    size_t m = qgroups(t, sr, sd, K, g);
+    double p = sr->ps->p;
+    x->estimate = qrule_math(g, m, p);
+    x->deff = NAN;
+    if (isnan(x->estimate))
+        return SHOPSTAT_OK;
+    if (o->want && !o->want(o->want_ctx, sr->q, s)) {
+        x->df = NAN;
+        return SHOPSTAT_OK;
+    }
+    /* I(x <= q): the score of a 0/1 map, whose variance is a mean's (R's svymean of
+     * x <= qhat on the domain's design, replicate designs included) */
+    for (size_t k = 0; k < K; k++)
+        ind[k] = sr->s[k] <= x->estimate;
+    score_rt ir = {sr->ps, sr->q, ind, 0, 1};
+    score_side f;
+    f.c = cells;
+    side_set(t, &ir, &f, sid, 0, 0);
+    const score_side *fp = &f;
+    double sign = 1, var;
+    shopstat_status st = sides_var(t, &ir, &fp, &sign, 1, &f.d[0], 1, f.m, terms, &var, err);
+    if (st)
+        return st;
+    if (t->rep && !isfinite(var)) {
+        x->no_interval = SHOPSTAT_NO_INTERVAL_REP_UNDEFINED;
+        return SHOPSTAT_OK;
+    }
+    if (!(x->df > 0)) { /* (R: qt(., df = 0) is NaN, so both ends and the SE) */
+        x->no_interval = SHOPSTAT_NO_INTERVAL_DF0;
+        return SHOPSTAT_OK;
+    }
+    double tq = gsl_cdf_tdist_Pinv(1 - (1 - o->level) / 2, x->df);
+    if (!isfinite(tq))
+        return shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0,
+                                  "GSL could not compute the t quantile");
+    double se = sqrt(var), lo = f.m - tq * se, hi = f.m + tq * se;
+    x->ci_lower = isnan(lo) || lo < 0 ? NAN : qrule_math(g, m, lo);
+    x->ci_upper = isnan(hi) || hi > 1 ? NAN : qrule_math(g, m, hi);
+    x->se = (x->ci_upper - x->ci_lower) / (2 * tq);
+    return SHOPSTAT_OK;
+}
+
 /* ---- estimates ---- */
 
 shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
@@ -926,9 +1104,11 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
         for (size_t s = 0; s < S; s++)
             total += totals_listed(t, r[k].q, t->seg_order[s]);
     shopstat_score_estimate *e = calloc(total ? total : 1, sizeof *e);
-    long *cells = malloc(2 * maxK * sizeof *cells);
+    long *cells = malloc(2 * maxK * sizeof *cells), *qcells = malloc(2 * maxK * sizeof *qcells);
     lin_term *terms = malloc(2 * maxK * sizeof *terms);
-    if (!e || !cells || !terms) {
+    qgroup *groups = malloc(maxK * sizeof *groups);
+    double *ind = malloc(maxK * sizeof *ind);
+    if (!e || !cells || !terms || !qcells || !groups || !ind) {
         st = nomem(err);
         goto fail;
     }
@@ -957,8 +1137,16 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
             x->estimate = sd.m;
             x->df = totals_cell_df(t, sd.d[0]);
             x->se = x->ci_lower = x->ci_upper = x->deff = NAN;
+            x->quantile = sr->ps->kind == SCORE_QUANTILE;
+            x->p = x->quantile ? sr->ps->p : 0;
             if (isnan(sd.m))
                 continue;
+            if (sr->ps->kind == SCORE_QUANTILE) {
+                if ((st = quantile_fill(t, o, sr, &sd, sid, s, groups, ind, qcells, terms, x,
+                                        err)))
+                    goto fail;
+                continue;
+            }
             if (o->want && !o->want(o->want_ctx, sr->q, s)) {
                 x->df = NAN;
                 continue;
@@ -1028,7 +1216,10 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
         }
     }
     free(cells);
+    free(qcells);
     free(terms);
+    free(groups);
+    free(ind);
     scores_free(r, ns);
     *out = e;
     *n = i;
@@ -1036,7 +1227,10 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
 fail:
     free(e);
     free(cells);
+    free(qcells);
     free(terms);
+    free(groups);
+    free(ind);
     scores_free(r, ns);
     return st;
 }
@@ -1130,6 +1324,21 @@ shopstat_status shopstat_compare_scores(const shopstat_totals *t, const shopstat
     shopstat_status st = scores_resolve(t, &r, err);
     if (st)
         return st;
+    /* a difference of quantiles has no linearised variance (R's svyquantile gives none:
+     * svyby's replicates or a bootstrap would), so it is refused, not guessed */
+    for (size_t k = 0; k < ns; k++)
+        for (size_t pi = 0; pi < t->npairs; pi++)
+            if (r[k].ps->kind == SCORE_QUANTILE && pair_on(&t->pairs[pi], r[k].q)) {
+                char who[300];
+                score_who(r[k].ps, who, sizeof who);
+                st = shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0,
+                                        "%s: a quantile is estimated per segment, its "
+                                        "difference between segments is not tested; take the "
+                                        "quantile where no pair compares its question",
+                                        who);
+                scores_free(r, ns);
+                return st;
+            }
     size_t maxK = 1;
     for (size_t k = 0; k < ns; k++)
         if (t->q[r[k].q].levels.n > maxK)

@@ -56,9 +56,15 @@ static void score_label_c(const shopstat_score_estimate *e, char *buf, size_t n)
 {
     if (!buf || n == 0)
         return;
-    const char *name = strcmp(e->score, "mean") == 0    ? "Mean"
-                       : strcmp(e->score, "score") == 0 ? "Score"
-                                                        : e->score;
+    const char *name = strcmp(e->score, "mean") == 0     ? "Mean"
+                       : strcmp(e->score, "score") == 0  ? "Score"
+                       : strcmp(e->score, "median") == 0 ? "Median"
+                                                         : e->score;
+    /* a quantile is in the values' own units: no scale after it */
+    if (e->quantile) {
+        snprintf(buf, n, "%s", name);
+        return;
+    }
     /* a name that ends in its own parenthesis ("Mean (1-5)", "Satisfaction (staff)") is the
      * user's as given: another "(1-5)" after it would say the scale twice */
     size_t len = strlen(name);

@@ -15,6 +15,7 @@
 #include "core.h" /* an exclusion's length and grid (excl_column) */
 #include "internal.h"
 #include "shopstat/replicate.h"
+#include "shopstat/score.h"
 
 struct shopstat_spec {
     shopstat_spec_info info;
@@ -956,14 +957,26 @@ static shopstat_status score_def(ctx *c, yaml_node_t *n, const shopstat_spec_que
     if (n->type == YAML_MAPPING_NODE)
         return score_map(c, n, q, &out->map);
     const char *v = n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
+    /* a quantile: median, or p and a percent from 0 to 100 (R's svyquantile; score.c) */
+    if (n->type == YAML_SCALAR_NODE && shopstat_score_map_is_quantile(v)) {
+        double pc;
+        if (strcasecmp(v, "median") != 0 &&
+            !(shopstat_parse_number(v + 1, strlen(v + 1), 0, &pc) == 1 && pc >= 0 && pc <= 100))
+            return FAIL(c, n,
+                        "score: '%s' of question '%s' is no quantile: median, or p and a "
+                        "percent from 0 to 100 (p25, p90, p2.5)",
+                        v, q->name);
+        return (out->map = sdup(c, v, strlen(v))) ? SHOPSTAT_OK : SHOPSTAT_ENOMEM;
+    }
     /* mean and nps in any case: the outputs call the score "NPS" and "Mean" */
     if (n->type != YAML_SCALAR_NODE || (strcasecmp(v, "mean") != 0 && strcasecmp(v, "nps") != 0))
         return FAIL(c, n,
                     "score: of question '%s' is mean (the levels read as numbers), nps (a 0-10 "
-                    "question) or a mapping of levels to numbers ({1: 0, \"4-5\": 100}), not "
+                    "question), median or pN (a quantile: p25, p90) or a mapping of levels to "
+                    "numbers ({1: 0, \"4-5\": 100}), not "
                     "%s%s%s; a top-2 box of a 1-5 rating is {\"1-3\": 0, \"4-5\": 100}, and "
                     "several scores are named: {NPS: nps, \"Top-2 box\": {\"0-8\": 0, "
-                    "\"9-10\": 100}}",
+                    "\"9-10\": 100}} or listed: [mean, median, p90]",
                     q->name, n->type == YAML_SCALAR_NODE ? "'" : kind_name(n), v,
                     n->type == YAML_SCALAR_NODE ? "'" : "");
     out->map = tolower((unsigned char)v[0]) == 'm' ? "mean" : "nps";
@@ -983,7 +996,13 @@ static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_questio
     double x;
     int named = n->type == YAML_MAPPING_NODE && map_len(n) &&
                 !is_number(node(c, n->data.mapping.pairs.start->value), &x);
-    size_t k = named ? map_len(n) : 1;
+    /* a list: several scores each named by the engine ([mean, median, p90]) */
+    int list = n->type == YAML_SEQUENCE_NODE;
+    size_t k = named  ? map_len(n)
+               : list ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+                      : 1;
+    if (list && k == 0)
+        return FAIL(c, n, "score: of question '%s' lists no score", q->name);
     shopstat_status st = named ? check_map(c, n, "score", NULL, 0) : SHOPSTAT_OK;
     if (st)
         return st;
@@ -991,7 +1010,14 @@ static shopstat_status parse_score(ctx *c, yaml_node_t *n, shopstat_spec_questio
     if (!sc)
         return SHOPSTAT_ENOMEM;
     for (size_t i = 0; i < k; i++) {
-        if (!named) {
+        if (list) {
+            yaml_node_t *item = node(c, n->data.sequence.items.start[i]);
+            if (item->type != YAML_SCALAR_NODE)
+                return FAIL(c, item,
+                            "score: a list names its scores by their kind (mean, nps, median, "
+                            "pN); a map of levels needs a name: {NAME: {1: 0, ...}}");
+            st = score_def(c, item, q, &sc[i]);
+        } else if (!named) {
             st = score_def(c, n, q, &sc[i]);
         } else {
             yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
@@ -1799,6 +1825,14 @@ static shopstat_status parse_chart(ctx *c, yaml_node_t *n, shopstat_spec_table *
     t->chart = 1;
     /* a grid is drawn as one Likert chart, a bar per item */
     t->chart_type = t->nitems ? SHOPSTAT_CHART_LIKERT : SHOPSTAT_CHART_BARS;
+    /* a question scored by quantiles alone (a spend's median) is a number with many
+     * values, no answers to bar: its score chart by default */
+    const shopstat_spec_question *sq = &c->s->info.questions[t->question];
+    int quantiles = !t->nitems && sq->nscores > 0;
+    for (size_t k = 0; quantiles && k < sq->nscores; k++)
+        quantiles = shopstat_score_map_is_quantile(sq->scores[k].map);
+    if (!n && quantiles)
+        t->chart_type = SHOPSTAT_CHART_SCORE;
     if (!n)
         return SHOPSTAT_OK;
     t->chart_given = 1;

@@ -622,7 +622,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     }
     size_t nl = set ? shopstat_chartset_count(set) : 0;
     size_t nsc = sset ? shopstat_chartset_count(sset) : 0;
-    const char *notes[3], *snotes[3];
+    const char *notes[3], *snotes[4];
     co.notes = notes;
     if (set) {
         co.sig_note = shopstat_chartset_sig_note(set);
@@ -653,6 +653,17 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         if ((snotes[sco.nnotes] = shopstat_chartset_rest_note(sset)))
             sco.nnotes++;
     }
+    /* quantiles (a spend's median): the axis fitted to them, not the values' whole range,
+     * and what their whiskers are (not estimate +- t SE) */
+    size_t nquant = 0;
+    for (size_t i = 0; i < nse; i++)
+        nquant += se[i].quantile != 0;
+    if (nquant && nquant == nse)
+        sco.zoom = 1;
+    if (nquant)
+        snotes[sco.nnotes++] = "Quantiles (R's svyquantile): whiskers are Woodruff's intervals, "
+                               "the share at or below the quantile \u00b1 t \u00d7 SE mapped "
+                               "back to values.";
     shopstat_df0_names_init(&df0);
     for (size_t i = 0; i < nse; i++)
         if (se[i].no_interval)

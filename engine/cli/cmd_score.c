@@ -18,7 +18,8 @@ const char cmd_score_help[] =
     "\n"
     "The score of a single-choice question in every segment: the weighted mean of a number\n"
     "given to each level (a 1-5 rating's mean, a Net Promoter Score), with its design-based\n"
-    "SE and interval m +- t(df) SE (R's svymean and confint(..., df = degf(...))).\n"
+    "SE and interval m +- t(df) SE (R's svymean and confint(..., df = degf(...))); or a\n"
+    "quantile of a number column (median spend, p90 of wait times; R's svyquantile).\n"
     "\n"
     "  --score Q[:MAP]  question Q (column Q, added unless --var gives it) and its map:\n"
     "                   mean (the default)  each level read as a number (\"4\", \"2.5\"; a\n"
@@ -28,6 +29,10 @@ const char cmd_score_help[] =
     "                   V=S,V=S,...         a level's text or a range A-B of numeric levels\n"
     "                                       (labelled points in: 0-6 holds \"0 - Not at all\")\n"
     "                                       and its score: 1-2=0,3=50,4-5=100\n"
+    "                   median, pN          a quantile of the values (N a percent, 0-100:\n"
+    "                                       p25, p90), not a mean: R's svyquantile, its\n"
+    "                                       Woodruff interval and SE; each value must be a\n"
+    "                                       number, at most 10000 distinct; compare takes none"
     "                   Every level rows hold must get a score: declare the others missing\n"
     "                   in their column (--missing Q5_1:99, a \"Don't know\"), they then leave the "
     "base.\n"
@@ -170,8 +175,18 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
     free(wc);
     char note[2000];
     shopstat_design_note(&a->data_opts.design, shopstat_totals_fpc_fractions(t), note, sizeof note);
-    fprintf(f, "Weighted means with %g%% intervals (mean +- t(df) SE).%s%s\n", 100 * a->tab.level,
-            note[0] ? " " : "", note);
+    size_t nquant = 0;
+    for (size_t i = 0; i < n; i++)
+        nquant += e[i].quantile != 0;
+    if (nquant < n)
+        fprintf(f, "Weighted means with %g%% intervals (mean +- t(df) SE).%s%s\n",
+                100 * a->tab.level, note[0] && !nquant ? " " : "", nquant ? "" : note);
+    if (nquant)
+        fprintf(f,
+                "Quantiles (median, pN: R's svyquantile) with %g%% Woodruff intervals: the "
+                "share at or below the quantile +- t(df) SE, mapped back to values (n/a: that "
+                "end passes 0 or 100%%).%s%s\n",
+                100 * a->tab.level, note[0] ? " " : "", note);
     if (a->base)
         fprintf(f, "Base: rows of the segment meeting %s that answered.\n", a->base);
     else

@@ -1077,25 +1077,26 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
         const char *codes[SHOPSTAT_SCORE_MAX_CODES];
         double lo, hi;
         size_t ncodes = shopstat_score_mean_code_doubtful(*out, k, &sq, codes, &lo, &hi);
+        const char *who = shopstat_score_is_quantile(*out, k) ? "A quantile" : "The mean";
         /* (codes above the answers, 99 over a 1-5 rating, or below them, Qualtrics' -99) */
         int below = ncodes && strtod(codes[ncodes - 1], NULL) < lo;
         int above = ncodes && strtod(codes[0], NULL) > hi;
         if (ncodes == 1 && below)
             cli_warn("--score %s: its lowest answer, %s, stands far below the others (%g-%g): "
-                     "a code for no answer (Qualtrics' -99: seen but unanswered)? The mean "
+                     "a code for no answer (Qualtrics' -99: seen but unanswered)? %s "
                      "counts it as the number %s; if it is no answer, declare it missing "
                      "(--missing '%s:%s')",
-                     sq, codes[0], lo, hi, codes[0], sq, codes[0]);
+                     sq, codes[0], lo, hi, who, codes[0], sq, codes[0]);
         else if (ncodes == 1)
             cli_warn("--score %s: its highest answer, %s, stands far above the others (%g-%g): "
-                     "a \"don't know\" or \"refused\" code? The mean counts it as the number "
+                     "a \"don't know\" or \"refused\" code? %s counts it as the number "
                      "%s; if it is no answer, declare it missing (--missing '%s:%s')",
-                     sq, codes[0], lo, hi, codes[0], sq, codes[0]);
+                     sq, codes[0], lo, hi, who, codes[0], sq, codes[0]);
         else if (ncodes > 1) {
             char words[200], list[200];
             code_words(codes, ncodes, words, sizeof words, list, sizeof list);
             cli_warn("--score %s: its %s, %s, stand far %s the others (%g-%g): "
-                     "\"don't know\" and \"refused\" codes? The mean counts them as numbers; "
+                     "\"don't know\" and \"refused\" codes? %s counts them as numbers; "
                      "if they are no answers, declare them missing (--missing '%s:%s')",
                      sq,
                      above   ? "highest answers"
@@ -1105,7 +1106,7 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
                      above   ? "above"
                      : below ? "below"
                              : "outside",
-                     lo, hi, sq, list);
+                     lo, hi, who, sq, list);
         }
     }
     const char *mcol, *mcode = shopstat_totals_condition_missing_code(*out, &mcol);

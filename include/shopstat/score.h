@@ -37,11 +37,14 @@ extern "C" {
  *   "nps"           a 0-10 recommendation question: 0-6 -> -100 (detractors), 7-8 -> 0
  *                   (passives), 9-10 -> 100 (promoters); the mean is the NPS;
  *   "V=S,V=S,..."   V a level's text, or a range "A-B" of numeric levels (both ends
- *                   included), S a number: "1-2=0,3=50,4-5=100".
+ *                   included), S a number: "1-2=0,3=50,4-5=100";
+ *   "median", "pN"  a quantile of the levels read as numbers (N a percent from 0 to 100:
+ *                   "p25", "p90", "p2.5"), not a mean: R's svyquantile (below).
  * Every level the question takes must get a score: rows to leave out of the mean (a
  * "Don't know") are declared missing (shopstat_reader_opts' missing codes) or left
- * unscored, which is an error after the pass naming the level. name: the label of the
- * output rows, NULL for "mean", "NPS" or "score" (by map). A question may have several
+ * unscored, which is an error after the pass naming the level (a quantile's level that is
+ * no number: an error of the pass at its cell). name: the label of the output rows, NULL
+ * for "mean", "NPS", "score" (by map), "median" or "pN" as given. A question may have several
  * scores of different names.
  * Returns SHOPSTAT_EUSAGE (err says why) for an unknown or non-single-choice question, a
  * map that does not parse (a range of non-numbers, a score that is not a finite number, a
@@ -49,9 +52,13 @@ extern "C" {
 shopstat_status shopstat_plan_add_score(shopstat_plan *p, const char *question, const char *map,
                                         const char *name, shopstat_error *err);
 
-/* CLI syntax "QUESTION" or "QUESTION:MAP" (MAP as above: mean, nps or V=S,...). The
- * question ends at the first ':' followed by mean, nps, a text holding '=' (a map) or
- * nothing; without such a ':' the whole text is the question, so that a column named
+/* Whether map is a quantile's word (median, or 'p' and a digit: p90; one out of range too,
+ * which shopstat_plan_add_score refuses), not a mean's map. */
+int shopstat_score_map_is_quantile(const char *map);
+
+/* CLI syntax "QUESTION" or "QUESTION:MAP" (MAP as above: mean, nps, V=S,..., median, pN).
+ * The question ends at the first ':' followed by mean, nps, a text holding '=' (a map), a
+ * quantile's word or nothing; without such a ':' the whole text is the question, so that a column named
  * "Q1: Recommend us?" is scored as "Q1: Recommend us?:nps". */
 size_t shopstat_score_question_len(const char *spec);
 /* shopstat_plan_add_score of such a text (the question as shopstat_score_question_len cuts
@@ -81,6 +88,8 @@ typedef struct shopstat_score_estimate {
                              confint); se and deff are R's. SHOPSTAT_NO_INTERVAL_REP_UNDEFINED:
                              a replicate's weights of the base cancel, as tab's: se, deff
                              and the interval NaN */
+    int quantile;         /* 1: a quantile (median, pN), whose probability is p */
+    double p;             /* a quantile's probability (0.5: a median); 0 otherwise */
 } shopstat_score_estimate;
 
 /* Every score x segment, scores in declaration order, segments in tab's display order; for
@@ -91,6 +100,14 @@ typedef struct shopstat_score_estimate {
  * whose scores vary gets no_interval, as tab's; one at a single score its [m, m]. Errors:
  * a level with no score (SHOPSTAT_EINPUT, naming question, level and what to do), a whole
  * design of df 0 unless undefined_ok (as tab's), a lonely PSU under 'fail'. */
+/* A quantile (median, pN) is R's svyquantile(~x, subset(design, segment & !is.na(x)), p)
+ * with its defaults (survey 4.1.1): qrule "math", the smallest value whose cumulative weight
+ * reaches p of the base's (rows of weight 0 left out), and Woodruff's interval (interval.type
+ * "mean"): the proportion F of the base at or below the estimate, its interval F +- t(df)
+ * SE_F from the design (the score of a 0/1 map: every design, replicates too), each end
+ * mapped back through the same rule; an end below 0 or above 1, or df 0, is NaN, as R's.
+ * se is R's SE(): the interval's width over 2 t(df). deff is NaN (R gives none); eff_base,
+ * base_n and base_weight as a mean's. min and max are the smallest and largest level. */
 shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                          shopstat_score_estimate **out, size_t *n,
                                          shopstat_error *err);
@@ -133,10 +150,14 @@ size_t shopstat_totals_nscores(const shopstat_totals *t);
 int shopstat_score_nps_doubtful(const shopstat_totals *t, size_t k, const char **question,
                                 double *highest);
 
+/* 1 when score k (declaration order) is a quantile (median, pN), else 0. */
+int shopstat_score_is_quantile(const shopstat_totals *t, size_t k);
+
 /* The most codes shopstat_score_mean_code_doubtful names (96 to 99: four). */
 #define SHOPSTAT_SCORE_MAX_CODES 4
 
-/* The number of answers of score k (declaration order), a mean, that look like "don't
+/* The number of answers of score k (declaration order), a mean or a quantile (the first
+ * of a question's means and quantiles: one warning a question), that look like "don't
  * know" or "refused" codes rather than points of the scale, as describe's start reads
  * codes: its highest answers in the base when they are 96 to 99 (or 996 to 999, 9999)
  * above answers of at most 20 (99 above answers 1 to 5; 98 and 99 together), or a 9 above

@@ -3396,5 +3396,42 @@ else
     ko "report reppost.yml failed: $(cat "$T/rps.err")"
 fi
 
+# ---- quantiles (score: [median, p25, p90]; score: {Median: median}): scores.csv = R's
+# svyquantile rows of tests/oracle/quantile (the same export, design and rows), report.md
+# shows the quantiles alone (no row per value), the default chart is the score chart, its
+# axis fitted to the quantiles; a quantile under compare: is refused at the table ----
+Q=tests/oracle/quantile
+if $S report tests/report/specs/quantiles.yml -o "$T/quant" --quiet 2>"$T/quant.err"; then
+    { echo "table,variable,score,segment,base_n,base_weight,estimate,se,ci_lower,ci_upper,df,deff,eff_base"
+      grep -E '^spend_usd,(median|p25|p90),(all|ns),' "$Q/shopper_spend_adjust.csv" | sed 's/^/spend_usd,/'
+      grep -E '^reply_hours,median,(all|ns),' "$Q/shopper_hours_ties.csv" |
+          sed 's/^reply_hours,median,/hours,hours,Median,/'; } >"$T/quant_expected.csv"
+    check "quantiles: scores.csv = R's svyquantile (tests/oracle/quantile)" \
+        "$CSVCMP" "$T/quant_expected.csv" "$T/quant/scores.csv"
+    check "quantiles: report.md lists no value as a level" \
+        sh -c "! grep -q '^| 6.79 |' '$T/quant/report.md' && grep -q '^| Median | 36 \\[32, 40\\]' '$T/quant/report.md'"
+    check "quantiles: report.md says what the interval is" \
+        grep -q "p90: the 90% quantile of the answers (R's svyquantile); its interval is Woodruff's" "$T/quant/report.md"
+    check "quantiles: score charts by default, no chart of the values" \
+        test "$(ls "$T/quant/charts" | tr '\n' ' ')" = "hours-score.pdf hours-score.png spend_usd-score-2.pdf spend_usd-score-2.png spend_usd-score-3.pdf spend_usd-score-3.png spend_usd-score.pdf spend_usd-score.png "
+    check "quantiles: the chart's axis is zoomed to them" \
+        sh -c "pdftotext '$T/quant/charts/spend_usd-score.pdf' - | grep -q 'Zoomed axis'"
+else
+    ko "report quantiles.yml failed: $(cat "$T/quant.err")"
+fi
+sed 's/segments: \[all, ns\]}/segments: [all, ns], compare: ["ns:rest"]}/' tests/report/specs/quantiles.yml \
+    >"$T/quant_cmp.yml"
+sed -i 's|^data: ../../oracle|data: '"$PWD"'/tests/oracle|' "$T/quant_cmp.yml"
+$S report "$T/quant_cmp.yml" -o "$T/quant_cmp" --quiet 2>"$T/quant_cmp.err"
+qrc=$?
+# (a median by wave under chart: trend: one line, its axis zoomed to the medians: 25-45 for
+# medians of 33 and 37 on values of 6.79-344.89, not 0-350)
+printf 'survey: qt\ndata: %s/tests/oracle/quantile/shopper_spend.csv\ndesign: {weight: wt, strata: region, psu: panel, lonely_psu: adjust}\nquestions:\n  spend: {column: spend_usd, missing: [-99], score: median}\nsegments:\n  waves: {by: wave}\ntables:\n  - {question: spend, segments: [waves], chart: trend}\n' "$PWD" >"$T/quant_trend.yml"
+check "quantiles: a median's trend chart, zoomed" sh -c "$S report '$T/quant_trend.yml' -o '$T/quant_trend' --quiet 2>/dev/null &&
+    pdftotext '$T/quant_trend/charts/spend-score.pdf' - | grep -q '^45$' &&
+    ! pdftotext '$T/quant_trend/charts/spend-score.pdf' - | grep -q '^300$'"
+check "quantiles: compare: of a quantile refused (exit 2, no report)" \
+    sh -c "test $qrc -eq 2 && grep -q 'a quantile is estimated per segment' '$T/quant_cmp.err' && test ! -e '$T/quant_cmp'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -404,6 +404,76 @@ static void test_level_set_against_r(void **state)
 }
 
 /* One rule for every view: decimals from the scale's width, a sign when it goes below 0. */
+/* A quantile (R's svyquantile, qrule "math") by hand: the first value whose cumulative
+ * weight reaches p W, that value itself when it meets p W exactly; when even the first row
+ * passes p W, R's qs() takes the row after it (row 2): the next value unless the smallest
+ * is held by two rows. Weights 2, 1, 1, 4 on 10, 20, 20, 30 (W 8); in 'two' the 10 is two
+ * rows of weight 1. */
+static void test_quantile_by_hand(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "x", "x", NULL), SHOPSTAT_OK);
+    const char *maps[] = {"p0", "p25", "p30", "median", "p51", "p100"};
+    /* p W = 0, 2, 2.4, 4, 4.08, 8 against the cumulative weights 2, 4, 8 */
+    const double want[] = {20, 10, 20, 20, 30, 30};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(add(p, "x", maps[i], NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "one=g:a", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "two=g:b", NULL), SHOPSTAT_OK);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
+    run r = score("x,g,w\n30,a,4\n10,a,2\n20,a,1\n20.0,a,1\n"
+                  "30,b,4\n10,b,1\n20,b,1\n20,b,1\n10,b,1\n99,b,0\n",
+                  p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    for (size_t i = 0; i < 6; i++) {
+        const shopstat_score_estimate *e = find(&r, maps[i], "one");
+        if (e->estimate != want[i])
+            fail_msg("%s of 'one': %.17g, not %g", maps[i], e->estimate, want[i]);
+        assert_true(e->quantile);
+        assert_true(isnan(e->deff));
+        assert_int_equal(e->base_n, 4);
+    }
+    /* 'two': the smallest held twice, so p0 is 10; the weight-0 row of 99 is no value */
+    assert_close(find(&r, "p0", "two")->estimate, 10, 0);
+    assert_close(find(&r, "p100", "two")->estimate, 30, 0);
+    assert_close(find(&r, "median", "two")->p, 0.5, 0);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* Quantile words: median, pN (N 0 to 100, any case); others are maps or errors. */
+static void test_quantile_words(void **state)
+{
+    (void)state;
+    assert_true(shopstat_score_map_is_quantile("median"));
+    assert_true(shopstat_score_map_is_quantile("P90"));
+    assert_true(shopstat_score_map_is_quantile("p2.5"));
+    assert_false(shopstat_score_map_is_quantile("mean"));
+    assert_false(shopstat_score_map_is_quantile("p1=0,p2=1"));
+    assert_false(shopstat_score_map_is_quantile("pizza"));
+    assert_int_equal(shopstat_score_question_len("spend:p90"), 5);
+    /* (a ':' and a space start no map: "Q1: p90" is a column's name, as "Q1: Recommend") */
+    assert_int_equal(shopstat_score_question_len("Q1: p90"), 7);
+    assert_int_equal(shopstat_score_question_len("Q1: p90:median"), 7);
+    shopstat_plan *p = shopstat_plan_new();
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    assert_int_equal(shopstat_plan_add_single(p, "x", "x", NULL), SHOPSTAT_OK);
+    const char *bad[] = {"p101", "p-1", "p9x", "p1e9"};
+    for (size_t i = 0; i < 4; i++) {
+        shopstat_status st = add(p, "x", bad[i], &err);
+        if (st != SHOPSTAT_EUSAGE)
+            fail_msg("map '%s' taken", bad[i]);
+    }
+    assert_non_null(strstr(err.msg, "median or pN"));
+    assert_int_equal(add(p, "x", "P2.5", NULL), SHOPSTAT_OK);
+    shopstat_plan_free(p);
+}
+
 static void test_format(void **state)
 {
     (void)state;
@@ -553,6 +623,8 @@ int main(void)
         cmocka_unit_test(test_nonanswer_codes),
         cmocka_unit_test(test_question_len),
         cmocka_unit_test(test_srs_by_hand),
+        cmocka_unit_test(test_quantile_by_hand),
+        cmocka_unit_test(test_quantile_words),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_unscored_levels),
         cmocka_unit_test(test_nps_from_tab),
