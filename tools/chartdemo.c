@@ -133,8 +133,8 @@ static const shopstat_chart_level multi_levels[] = {{"sw", "Would switch after p
                                                     {"email", "Contacted by e-mail", 0}};
 static const char *const multi_compare[] = {"Heavy minus all", "Public sector minus all"};
 static const shopstat_chart_diff multi_diffs[] = {
-    {0.18, 0.12, 0.24, 0.0001, 1}, {0.07, -0.09, 0.23, 0.62, 0}, {0.14, 0.07, 0.21, 0.0004, 1},
-    {-0.05, -0.22, 0.12, 0.81, 0}, {0.14, 0.06, 0.22, 0.003, 1}, {0.03, -0.15, 0.21, 0.81, 0}};
+    {0.18, 0.12, 0.24, 0.0001, 1, 0}, {0.07, -0.09, 0.23, 0.62, 0, 0}, {0.14, 0.07, 0.21, 0.0004, 1, 0},
+    {-0.05, -0.22, 0.12, 0.81, 0, 0}, {0.14, 0.06, 0.22, 0.003, 1, 0}, {0.03, -0.15, 0.21, 0.81, 0, 0}};
 
 /* A trend whose first line has no value at any wave (a library caller's NaN), then lines
  * ending close together, the middle one's label long enough to wrap: the end labels must be

@@ -146,6 +146,9 @@ typedef struct shopstat_chart_diff {
                         -100 or +100 points, its label gives the bound; NAN = no whisker */
     double p_adj;    /* adjusted p-value; NAN = not shown */
     int significant; /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
+    int side_at_bound; /* (appended) 1 = one side only is at 0% or 100%
+                          (shopstat_difference_side_at_bound): its p is marked "+" and the
+                          footer says why */
 } shopstat_chart_diff;
 
 /* Everything drawn for one question. Initialise with shopstat_chart_data_init() (which sets
