@@ -4059,6 +4059,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.alpha_lower = r->in->alpha_low;
     xo.lend_stderr = r->o->lend_stderr;
     xo.pct_decimals = r->in->decimals;
+    xo.population_shares = r->pop_shares; /* (report.md's weighted bases alike) */
     char path[4200];
     snprintf(path, sizeof path, "%s/tables.xlsx", r->tmpdir);
     reg_add(path);

@@ -47,6 +47,7 @@ typedef struct fmts {
     lxw_format *title, *bold, *note, *hdr, *letter, *sub, *corner, *label;
     lxw_format *pct, *pct_low, *ci, *ci_low, *sig, *na;
     lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
+    lxw_format *base_ws, *base_ws_low; /* a weighted base as a share of the population */
     lxw_format *toc_hdr;
     lxw_format *dpct, *dci, *pval; /* a change: "+4.7%", its interval, its p "0.035" */
     lxw_format *pval_more[3];      /* its p in 4 to 6 decimals, near a letter's level */
@@ -598,7 +599,8 @@ static void make_formats(wctx *c, int dec)
     lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,     &f->letter,
                           &f->sub,        &f->corner, &f->label,      &f->pct,     &f->pct_low,
                           &f->ci,         &f->ci_low, &f->sig,        &f->na,      &f->base_n,
-                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr, &f->dpct,
+                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->base_ws,
+                          &f->base_ws_low, &f->toc_hdr, &f->dpct,
                           &f->dci,        &f->pval,   &f->pval_more[0], &f->pval_more[1],
                           &f->pval_more[2], &f->pval_bound[0], &f->pval_bound[1],
                           &f->pval_bound[2], &f->pval_bound[3]};
@@ -668,6 +670,12 @@ static void make_formats(wctx *c, int dec)
     format_set_align(f->base_w_low, LXW_ALIGN_CENTER);
     format_set_italic(f->base_w_low);
     format_set_font_color(f->base_w_low, GREY);
+    format_set_num_format(f->base_ws, "0.0%");
+    format_set_align(f->base_ws, LXW_ALIGN_CENTER);
+    format_set_num_format(f->base_ws_low, "0.0%");
+    format_set_align(f->base_ws_low, LXW_ALIGN_CENTER);
+    format_set_italic(f->base_ws_low);
+    format_set_font_color(f->base_ws_low, GREY);
 
     /* a change in percentage points, written in points (+4.7, as report.md): "+4.7%" pasted
      * into a slide reads as a relative change */
@@ -818,6 +826,27 @@ static void fmt_note_p(double p, const shopstat_xlsx_opts *o, int bound, char *o
 }
 
 /* ---- sheets ---- */
+
+/* The weighted base's row label and its cell's value and format (report.md's wbase_text): a
+ * population file of shares (o->population_shares) gives each base as a share of it, whose
+ * "1.0" read as one person. */
+static const char *wbase_label(const shopstat_xlsx_opts *o)
+{
+    return o->population_shares > 0 ? "Weighted base (share of population)" : "Weighted base";
+}
+
+static void put_wbase(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double w, int low,
+                      int block, const shopstat_xlsx_opts *o)
+{
+    int sh = o->population_shares > 0;
+    lxw_format *f = sh ? (low ? c->f.base_ws_low : c->f.base_ws)
+                       : (low ? c->f.base_w_low : c->f.base_w);
+    double v = sh ? w / o->population_shares : w;
+    if (block)
+        put_num_block(c, ws, r, col, v, f);
+    else
+        put_num(c, ws, r, col, v, f);
+}
 
 static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
 {
@@ -1374,7 +1403,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 
     /* Bases. */
     r++;
-    static const char *const base_rows[] = {"Unweighted base", "Weighted base", "Effective base"};
+    const char *const base_rows[] = {"Unweighted base", wbase_label(o), "Effective base"};
     for (size_t k = 0; k < 3; k++)
         put_str(c, ws, r + k, 0, base_rows[k], c->f.bold);
     for (size_t s = 0; s < ns && !failed(c); s++) {
@@ -1383,7 +1412,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         any_vary |= segment_base(t, s, &n, &w, &eff);
         int low = is_low(eff) && n > 0;
         put_num_block(c, ws, r, c0, (double)n, low ? c->f.base_n_low : c->f.base_n);
-        put_num_block(c, ws, r + 1, c0, w, low ? c->f.base_w_low : c->f.base_w);
+        put_wbase(c, ws, r + 1, c0, w, low, 1, o);
         put_num_block(c, ws, r + 2, c0, eff, low ? c->f.base_w_low : c->f.base_w);
         any_low |= low;
     }
@@ -1470,7 +1499,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             put_str(c, ws, r + 1, c0 + 3, "CI high", c->f.sub);
         }
         put_str(c, ws, r, cb, "Unweighted base", c->f.hdr);
-        put_str(c, ws, r, cb + 1, "Weighted base", c->f.hdr);
+        put_str(c, ws, r, cb + 1, wbase_label(o), c->f.hdr);
         put_str(c, ws, r, cb + 2, "Effective base", c->f.hdr);
         r += 2;
         for (size_t k = 0; k < ni && !failed(c); k++, r++) {
@@ -1518,7 +1547,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             const shopstat_estimate *e0 = &it->est[s];
             int low = is_low(e0->eff_base) && e0->base_n > 0;
             put_num(c, ws, r, cb, (double)e0->base_n, low ? c->f.base_n_low : c->f.base_n);
-            put_num(c, ws, r, cb + 1, e0->base_weight, low ? c->f.base_w_low : c->f.base_w);
+            put_wbase(c, ws, r, cb + 1, e0->base_weight, low, 0, o);
             put_num(c, ws, r, cb + 2, e0->eff_base, low ? c->f.base_w_low : c->f.base_w);
         }
         r++;
@@ -1557,6 +1586,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->source = NULL;
     o->lend_stderr = 0;
     o->pct_decimals = 1;
+    o->population_shares = 0;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }

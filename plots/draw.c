@@ -205,6 +205,9 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         if (o->show_ci)
             ADD(" Whiskers: %s confidence intervals (estimate \u00b1 t \u00d7 SE, design df).",
                 lvl);
+        if (plots_score_cut(d, o))
+            ADD(" An arrowhead: the interval runs on past the end of the axis (the tables give "
+                "its bounds).");
         break;
     }
     if (zoom_above_zero(c))

@@ -132,7 +132,8 @@ typedef struct shopstat_chart_cell {
     double value;    /* proportion in [0, 1] (a score chart: the score, within
                         [score_min, score_max]); NAN = not available ("n/a", gap) */
     double lo, hi;   /* CI bounds in [0, 1] (a score chart: finite, in score units, and may
-                        pass the scale's ends: the whisker is cut there); NAN = no whisker */
+                        pass the scale's ends: the whisker is cut there, with an
+                        arrowhead); NAN = no whisker */
     double eff_base; /* effective base of this estimate; NAN = the series' eff_base */
     const char *sig; /* significance marker drawn after the value label, e.g. "a", "▲";
                         NULL or "" = none */

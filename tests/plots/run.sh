@@ -114,13 +114,13 @@ cd "$TMP" || exit 1
 
 # --- every chart type renders, one page of the default A4 landscape size -------------------
 for d in bars diff likert trend stress channel satisfied teletech_waves segments_vs_all reach_waves agree4 \
-         score_nps score_mean score_lowbase score_long score_negative; do
+         score_nps score_mean score_lowbase score_long score_negative score_cut; do
     render $d $d.pdf
     pdf_pages $d.pdf 1
     pdf_size $d.pdf "842 x 595"
 done
 render all all.pdf
-pdf_pages all.pdf 17
+pdf_pages all.pdf 18
 
 # --- content: titles, labels, values, bases, footers -------------------------------------------
 has bars.pdf "Would you switch supplier after one poor service experience?" "Yes, would switch" \
@@ -181,6 +181,16 @@ t=$(axis_ticks score_lowbase.pdf 1 '^[0-9.]+$')
 SCORE_PDF=score_negative.pdf; words score_negative.pdf >"$TMP/score.words"
 once −34 −45 −18
 has score_long.pdf "maintenance" "Particuliers" "+23"
+# an interval past the scale's end (1.35 [0.76, 1.94], 4.82 [4.51, 5.13] on 1-5) is cut at
+# the axis with an arrowhead, and the footer says so (it was cut without a mark: the cut
+# read as the bound); so is score_mean's Key accounts, 4.78 [4.51, 5.05]; a chart whose
+# intervals stay within the scale says nothing of it
+has score_cut.pdf "1.35" "4.82" "An arrowhead: the interval runs on past the end of the axis (the tables give its bounds)."
+has score_mean.pdf "An arrowhead: the interval runs on past the end of the axis"
+for f in score_nps.pdf score_lowbase.pdf score_negative.pdf; do
+    has "$f" "Whiskers"
+    if grep -qF "An arrowhead" "$TMP/flat.txt"; then fail "$f: an arrowhead note without a cut interval"; else ok; fi
+done
 # zoomed: nice ticks around the values and CIs (the NPS from -28.7 to +42.6: -40 to +60 by 20;
 # the means from 3.62 to the scale's top, 5: 3.5 to 5 by 0.5, every tick with its decimal),
 # and the footer gives the whole scale
@@ -955,7 +965,7 @@ pdfinfo a.pdf | grep -q "CreationDate: *Sat Jan  1 00:00:00 2000" && ok || fail 
 dims=$(od -An -tu1 -j16 -N8 a-switch.png | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
 [ "$dims" = "1684x1190" ] && ok || fail "PNG size $dims, expected 1684x1190"
 head -c 5 a-switch.svg | grep -q "<?xml" && grep -q "<svg" a-switch.svg && ok || fail "SVG header"
-n=$(ls a-*.png | wc -l); [ "$n" = 17 ] && ok || fail "$n PNG files, expected 17"
+n=$(ls a-*.png | wc -l); [ "$n" = 18 ] && ok || fail "$n PNG files, expected 18"
 ls ./*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind" || ok
 
 # --- the CLI's default page is as tall as its chart (no --chart-size) --------------------------

@@ -2178,12 +2178,13 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
     # report.md's "p = 0.080+" and compare's table: the cell keeps its number, its format
     # adds the mark, and a note says why (the workbook had neither)
     unzip -p "$T/diffs/tables.xlsx" xl/styles.xml >"$T/diffs.styles" 2>/dev/null
-    cell_format() { # SHEET.XML REF: the number format code of that cell
+    cell_format() { # SHEET.XML REF [STYLES.XML]: the number format code of that cell
         local st id
         st=$(grep -o "<c r=\"$2\" s=\"[0-9]*\"" "$1" | sed 's/.* s="\([0-9]*\)"/\1/')
-        id=$(sed 's/.*<cellXfs[^>]*>//; s/<\/cellXfs>.*//' "$T/diffs.styles" | grep -o '<xf [^>]*' |
+        local sf=${3:-$T/diffs.styles}
+        id=$(sed 's/.*<cellXfs[^>]*>//; s/<\/cellXfs>.*//' "$sf" | grep -o '<xf [^>]*' |
             sed -n "$((${st:-0} + 1))p" | sed -n 's/.*numFmtId="\([0-9]*\)".*/\1/p')
-        grep -o "<numFmt numFmtId=\"${id:-x}\" formatCode=\"[^\"]*\"" "$T/diffs.styles" | sed 's/.*formatCode="//; s/"$//'
+        grep -o "<numFmt numFmtId=\"${id:-x}\" formatCode=\"[^\"]*\"" "$sf" | sed 's/.*formatCode="//; s/"$//'
     }
     check "differences: Very dissatisfied's p (0% in Group 2) shows '+' ($(cell_format "$T/diffs.sat" Q7))" \
         test "$(cell_format "$T/diffs.sat" Q7)" = '[&lt;0.001]&quot;&lt; 0.001+&quot;;0.000&quot;+&quot;'
@@ -3335,6 +3336,23 @@ if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; 
         "| Weighted base (share of population) | 100.0% | $(awk -v x="$wb" 'BEGIN { printf "%.1f", 100 * x }')% |" \
         "$T/ps_shares/report.md"
     check "poststratify shares: no weighted base of 1.0" bash -c "! grep -q '| 1.0 |' '$T/ps_shares/report.md'"
+    # the workbook alike (its weighted bases read 1.0 and 0.3): the row's label says shares,
+    # its cells hold each base's share of the population (1 and the counts' 33.7%)
+    unzip -p "$T/ps_shares/tables.xlsx" xl/sharedStrings.xml | sed 's/<si>/\n<si>/g' >"$T/ps_shares.ss"
+    wi=$(awk '/^<si>/ { if (index($0, "<si><t>Weighted base (share of population)</t></si>") == 1) { print k; exit } k++ }' "$T/ps_shares.ss")
+    check "poststratify shares: the workbook's row says shares of the population" test -n "$wi"
+    unzip -p "$T/ps_shares/tables.xlsx" xl/worksheets/sheet2.xml | sed 's/<row /\n<row /g' |
+        grep "t=\"s\"><v>${wi:-x}</v>" | grep -o '<v>[^<]*</v>' | sed 's/<[^>]*>//g' | tail -n +2 >"$T/ps_shares.wb"
+    check "poststratify shares: the workbook's weighted bases are shares ($(paste -sd' ' "$T/ps_shares.wb"), want 1 $wb)" \
+        awk -v w="$wb" 'NR == 1 { a = $1 } NR == 2 { b = $1 } END { d = b - w; exit !(NR == 2 && a > 0.999999 && a < 1.000001 && d < 1e-4 && d > -1e-4) }' "$T/ps_shares.wb"
+    # shown as percentages (they read "1.0" and "0.3" in #,##0.0)
+    unzip -p "$T/ps_shares/tables.xlsx" xl/worksheets/sheet2.xml >"$T/ps_shares.sheet"
+    unzip -p "$T/ps_shares/tables.xlsx" xl/styles.xml >"$T/ps_shares.styles"
+    wr=$(sed 's/<row /\n<row /g' "$T/ps_shares.sheet" | grep "t=\"s\"><v>${wi:-x}</v>" | sed -n 's/^<row r="\([0-9]*\)".*/\1/p')
+    check "poststratify shares: the workbook's weighted bases formatted 0.0% ($(cell_format "$T/ps_shares.sheet" "B${wr:-0}" "$T/ps_shares.styles"))" \
+        test "$(cell_format "$T/ps_shares.sheet" "B${wr:-0}" "$T/ps_shares.styles")" = "0.0%"
+    check "poststratify counts: the workbook's row says weighted base" \
+        bash -c "unzip -p '$T/ps/tables.xlsx' xl/sharedStrings.xml | grep -qF '<t>Weighted base</t>' && ! unzip -p '$T/ps/tables.xlsx' xl/sharedStrings.xml | grep -qF 'share of population'"
     check "poststratify shares: the design line says the shares were used as given" grep -qF \
         "population totals summing to 1 (shares, used as given: proportions and SEs as with counts, weighted bases shown as shares of the population), design df 14" \
         "$T/ps_shares/report.md"
