@@ -190,7 +190,7 @@ char *shopstat_format_difference(const shopstat_difference *d, const shopstat_sc
 
 static char *format_difference_alpha_c(const shopstat_difference *d,
                                        const shopstat_score_estimate *sest, double alpha,
-                                       double alpha_low, char *buf, size_t n)
+                                       double alpha_low, int dec, char *buf, size_t n)
 {
     if (!d || isnan(d->difference)) {
         snprintf(buf, n, "-");
@@ -203,7 +203,8 @@ static char *format_difference_alpha_c(const shopstat_difference *d,
     /* a level nobody chose on either side (a scale point listed at 0%): the difference is
      * exactly 0 with no variance, so there is nothing to test (R's t is 0/0) */
     if (!sest && d->estimate_a == d->estimate_b && (d->estimate_a == 0 || d->estimate_a == 1)) {
-        snprintf(buf, n, "0.0 (%s on both sides: no test)", d->estimate_a == 0 ? "0%" : "100%");
+        snprintf(buf, n, "%s (%s on both sides: no test)", dec ? "0.0" : "0",
+                 d->estimate_a == 0 ? "0%" : "100%");
         return buf;
     }
     char v[40], lo[40], hi[40];
@@ -217,9 +218,9 @@ static char *format_difference_alpha_c(const shopstat_difference *d,
     } else {
         /* (a bound that rounds to 0 keeps its side: "[-50.9, -0.03]" read "-0.0") */
         const int fl = SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE;
-        shopstat_format_fixed(100 * d->difference, 1, fl, v, sizeof v);
-        shopstat_format_fixed(100 * d->ci_lower, 1, fl, lo, sizeof lo);
-        shopstat_format_fixed(100 * d->ci_upper, 1, fl, hi, sizeof hi);
+        shopstat_format_fixed(100 * d->difference, dec, fl, v, sizeof v);
+        shopstat_format_fixed(100 * d->ci_lower, dec, fl, lo, sizeof lo);
+        shopstat_format_fixed(100 * d->ci_upper, dec, fl, hi, sizeof hi);
     }
     double p = sest ? d->p_value : d->p_adjusted;
     const char *bound = !sest && shopstat_difference_side_at_bound(d) ? "+" : "";
@@ -254,7 +255,18 @@ char *shopstat_format_difference_alpha(const shopstat_difference *d,
                                        double alpha_low, char *buf, size_t n)
 {
     locale_t old = c_numeric_enter();
-    char *r = format_difference_alpha_c(d, sest, alpha, alpha_low, buf, n);
+    char *r = format_difference_alpha_c(d, sest, alpha, alpha_low, 1, buf, n);
+    c_numeric_leave(old);
+    return r;
+}
+
+char *shopstat_format_difference_dec(const shopstat_difference *d,
+                                     const shopstat_score_estimate *sest, int decimals,
+                                     double alpha, double alpha_low, char *buf, size_t n)
+{
+    locale_t old = c_numeric_enter();
+    char *r = format_difference_alpha_c(d, sest, alpha, alpha_low, decimals == 0 ? 0 : 1, buf,
+                                        n);
     c_numeric_leave(old);
     return r;
 }

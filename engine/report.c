@@ -82,6 +82,8 @@ typedef struct rtable {
     shopstat_spec_table *item_t;
     size_t nitems;
     int borrowed; /* an item: the shared fields above are the grid's */
+    char *title;  /* a spec table's title made unique among the report's (unique_titles),
+                     or NULL: table_title's */
 } rtable;
 
 /* The tables computed for spec table rt: its items for a grid, else rt itself. */
@@ -358,6 +360,8 @@ static const char *question_label(const report *r, size_t q)
 
 static const char *table_title(const report *r, const rtable *rt)
 {
+    if (rt->title)
+        return rt->title;
     /* (a grid without title: its name, not its first item's label) */
     return rt->t->title    ? rt->t->title
            : rt->t->nitems ? rt->t->name
@@ -696,6 +700,73 @@ static shopstat_status grid_items(report *r, rtable *rt, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* The label of spec segment x as a difference's side names it ("the rest" for rest). */
+static const char *pair_side(const report *r, size_t x)
+{
+    if (x == SHOPSTAT_SPEC_REST)
+        return "the rest";
+    const shopstat_spec_segment *g = &r->in->segments[x];
+    return g->label ? g->label : strcmp(g->name, "all") == 0 ? "All" : g->name;
+}
+
+/* Titles that two of the report's tables share (a question's bars and its difference
+ * chart, its sorted bars, a zoomed trend, all titled by the question's label) are made
+ * unique, since the contents, report.md's headings, the charts and the workbook list each
+ * table by its title and the same line twice cannot be told apart: a difference chart's
+ * gets its comparison ("Satisfaction: Heavy buyers minus the rest", or ": differences" for
+ * several), a trend's ": trend"; one still shared after that keeps it on its first table
+ * and takes the table's name after it on the others ("Satisfaction (scale-sorted)"). */
+static shopstat_status unique_titles(report *r, shopstat_error *err)
+{
+    size_t n = r->in->ntables;
+    char *shared = calloc(n + 1, 1); /* (judged on the titles as given, before any change) */
+    if (!shared)
+        return nomem(err);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n && !shared[i]; j++)
+            shared[i] = j != i && strcmp(table_title(r, &r->tabs[j]),
+                                         table_title(r, &r->tabs[i])) == 0;
+    for (size_t i = 0; i < n; i++) {
+        rtable *rt = &r->tabs[i];
+        const char *base = table_title(r, rt);
+        if (!shared[i])
+            continue;
+        const shopstat_spec_table *t = rt->t;
+        char buf[1200] = "";
+        if (t->chart && t->chart_type == SHOPSTAT_CHART_DIFF && t->npairs == 1 &&
+            t->pairs[0].b != SHOPSTAT_SPEC_PREV && !r->in->segments[t->pairs[0].a].by &&
+            (t->pairs[0].b == SHOPSTAT_SPEC_REST || !r->in->segments[t->pairs[0].b].by))
+            snprintf(buf, sizeof buf, "%s: %s minus %s", base, pair_side(r, t->pairs[0].a),
+                     pair_side(r, t->pairs[0].b));
+        else if (t->chart && t->chart_type == SHOPSTAT_CHART_DIFF)
+            snprintf(buf, sizeof buf, "%s: differences", base);
+        else if (t->chart && t->chart_type == SHOPSTAT_CHART_TREND)
+            snprintf(buf, sizeof buf, "%s: trend", base);
+        if (buf[0] && !(rt->title = strdup(buf))) {
+            free(shared);
+            return nomem(err);
+        }
+    }
+    free(shared);
+    for (size_t i = 1; i < n; i++) {
+        rtable *rt = &r->tabs[i];
+        const char *title = table_title(r, rt);
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(table_title(r, &r->tabs[j]), title) == 0;
+        if (!dup)
+            continue;
+        size_t len = strlen(title) + strlen(rt->t->name) + 4;
+        char *u = malloc(len);
+        if (!u)
+            return nomem(err);
+        snprintf(u, len, "%s (%s)", title, rt->t->name);
+        free(rt->title);
+        rt->title = u;
+    }
+    return SHOPSTAT_OK;
+}
+
 static shopstat_status build_plan(report *r, shopstat_error *err)
 {
     const shopstat_spec_info *in = r->in;
@@ -749,6 +820,8 @@ static shopstat_status build_plan(report *r, shopstat_error *err)
             st = table_needs(r, &r->tabs[i], err);
     for (size_t i = 0; i < in->ntables && !st; i++)
         st = grid_items(r, &r->tabs[i], err);
+    if (!st)
+        st = unique_titles(r, err);
     free(used);
     if (st && !err->file[0]) {
         /* plan errors have no position: point at the spec */
@@ -2245,8 +2318,8 @@ static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
 {
     char cell[160];
     fprintf(f, " %s |",
-            shopstat_format_difference_alpha(d, sest, r->in->alpha, r->in->alpha_low, cell,
-                                             sizeof cell));
+            shopstat_format_difference_dec(d, sest, r->in->decimals, r->in->alpha,
+                                           r->in->alpha_low, cell, sizeof cell));
 }
 
 /* The note under a table with differences: what its change columns hold. */
@@ -2746,6 +2819,18 @@ static shopstat_status write_markdown(report *r, shopstat_error *err)
             "%s Cells marked * have an effective base under 30; under 10 they are not "
             "tested.\n\n",
             buf);
+    if (r->nwarnings) {
+        /* run.json's warnings, every one, as the title page of report.pdf lists them (its
+         * first seven): report.md handed over alone still says what the analyst was warned
+         * of (a rake not converged, a population file of shares, a segment without rows) */
+        fputs(r->nwarnings == 1 ? "**Warning:**\n\n" : "**Warnings:**\n\n", f);
+        for (size_t i = 0; i < r->nwarnings; i++) {
+            fputs("- ", f);
+            md_text(f, r->warnings[i]);
+            fputc('\n', f);
+        }
+        fputc('\n', f);
+    }
     if (in->source) {
         fputs("Source: ", f);
         md_text(f, in->source);
@@ -4044,6 +4129,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.alpha_lower = r->in->alpha_low;
     xo.lend_stderr = r->o->lend_stderr;
     xo.pct_decimals = r->in->decimals;
+    xo.population_shares = r->pop_shares; /* (report.md's weighted bases alike) */
     char path[4200];
     snprintf(path, sizeof path, "%s/tables.xlsx", r->tmpdir);
     reg_add(path);
@@ -4412,6 +4498,7 @@ static void rtable_free(rtable *rt)
         free(rt->ddiffs);
         free(rt->within);
         free(rt->base_rows);
+        free(rt->title);
         free(rt->sest);
         free(rt->sdiffs);
         free(rt->bym);

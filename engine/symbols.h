@@ -176,6 +176,7 @@
 #define plots_draw_score shopstat_internal_plots_draw_score
 #define plots_fmt_score shopstat_internal_plots_fmt_score
 #define plots_score_axis shopstat_internal_plots_score_axis
+#define plots_score_cut shopstat_internal_plots_score_cut
 #define plots_score_decimals shopstat_internal_plots_score_decimals
 #define plots_draw_page shopstat_internal_plots_draw_page
 #define plots_draw_typed shopstat_internal_plots_draw_typed

@@ -47,9 +47,12 @@ typedef struct fmts {
     lxw_format *title, *bold, *note, *hdr, *letter, *sub, *corner, *label;
     lxw_format *pct, *pct_low, *ci, *ci_low, *sig, *na;
     lxw_format *base_n, *base_n_low, *base_w, *base_w_low;
+    lxw_format *base_ws, *base_ws_low; /* a weighted base as a share of the population */
     lxw_format *toc_hdr;
     lxw_format *dpct, *dci, *pval; /* a change: "+4.7%", its interval, its p "0.035" */
     lxw_format *pval_more[3];      /* its p in 4 to 6 decimals, near a letter's level */
+    lxw_format *pval_bound[4];     /* pval, pval_more followed by "+": one side at 0% or 100%
+                                      (shopstat_difference_side_at_bound) */
     /* a score's value and interval by the rule of every view (shopstat_score_format):
      * [decimals 0-3][signed: a scale below 0], "0.00" (a 1-5 mean) to "+0;-0;0" (an NPS) */
     lxw_format *score[4][2], *score_ci[4][2];
@@ -553,7 +556,7 @@ static void style_bold(lxw_format *f, const char *num)
 /* The formats' twins (struct twin): a share's interval (a Wald bound just below 0), a
  * change in points and its interval, a score and its interval of each number of decimals. */
 #define MAX_TWINS 24
-static void make_twins(wctx *c)
+static void make_twins(wctx *c, int dec)
 {
     fmts *f = &c->f;
     if (failed(c))
@@ -562,12 +565,23 @@ static void make_twins(wctx *c)
         oom(c);
         return;
     }
-    add_twin(c, f->ci, 1000, style_ci, "0.0%;0.0%", NULL, NULL);
-    add_twin(c, f->ci_low, 1000, style_ci_low, "0.0%;0.0%", NULL, NULL);
-    add_twin(c, f->dpct, 10, style_bold, "0.0\" pts\";0.0\" pts\"",
-             "+0.00\" pts\";-0.00\" pts\";0.00\" pts\"",
-             "+0.000\" pts\";-0.000\" pts\";0.000\" pts\"");
-    add_twin(c, f->dci, 10, style_ci, "0.0;0.0", "+0.00;-0.00;0.00", "+0.000;-0.000;0.000");
+    /* (dec: the percentages' decimals, 0 or 1: a report's decimals:; a change in points
+     * follows them, as report.md's) */
+    if (dec == 0) {
+        add_twin(c, f->ci, 100, style_ci, "0%;0%", NULL, NULL);
+        add_twin(c, f->ci_low, 100, style_ci_low, "0%;0%", NULL, NULL);
+        add_twin(c, f->dpct, 1, style_bold, "0\" pts\";0\" pts\"",
+                 "+0.0\" pts\";-0.0\" pts\";0.0\" pts\"",
+                 "+0.00\" pts\";-0.00\" pts\";0.00\" pts\"");
+        add_twin(c, f->dci, 1, style_ci, "0;0", "+0.0;-0.0;0.0", "+0.00;-0.00;0.00");
+    } else {
+        add_twin(c, f->ci, 1000, style_ci, "0.0%;0.0%", NULL, NULL);
+        add_twin(c, f->ci_low, 1000, style_ci_low, "0.0%;0.0%", NULL, NULL);
+        add_twin(c, f->dpct, 10, style_bold, "0.0\" pts\";0.0\" pts\"",
+                 "+0.00\" pts\";-0.00\" pts\";0.00\" pts\"",
+                 "+0.000\" pts\";-0.000\" pts\";0.000\" pts\"");
+        add_twin(c, f->dci, 10, style_ci, "0.0;0.0", "+0.00;-0.00;0.00", "+0.000;-0.000;0.000");
+    }
     static const char *const zero[4] = {"0;0", "0.0;0.0", "0.00;0.00", "0.000;0.000"};
     for (int k = 0; k < 4; k++)
         for (int g = 0; g < 2; g++) {
@@ -578,15 +592,18 @@ static void make_twins(wctx *c)
 
 /* Every format the workbook uses; workbook_add_format returns NULL only when out of
  * memory, and the setters below are then skipped. */
-static void make_formats(wctx *c, const char *pct_format)
+static void make_formats(wctx *c, int dec)
 {
+    const char *pct_format = dec == 0 ? "0%" : PCT_FORMAT;
     fmts *f = &c->f;
     lxw_format **all[] = {&f->title,      &f->bold,   &f->note,       &f->hdr,     &f->letter,
                           &f->sub,        &f->corner, &f->label,      &f->pct,     &f->pct_low,
                           &f->ci,         &f->ci_low, &f->sig,        &f->na,      &f->base_n,
-                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->toc_hdr, &f->dpct,
+                          &f->base_n_low, &f->base_w, &f->base_w_low, &f->base_ws,
+                          &f->base_ws_low, &f->toc_hdr, &f->dpct,
                           &f->dci,        &f->pval,   &f->pval_more[0], &f->pval_more[1],
-                          &f->pval_more[2]};
+                          &f->pval_more[2], &f->pval_bound[0], &f->pval_bound[1],
+                          &f->pval_bound[2], &f->pval_bound[3]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = fmt_new(c)))
             return;
@@ -653,12 +670,19 @@ static void make_formats(wctx *c, const char *pct_format)
     format_set_align(f->base_w_low, LXW_ALIGN_CENTER);
     format_set_italic(f->base_w_low);
     format_set_font_color(f->base_w_low, GREY);
+    format_set_num_format(f->base_ws, "0.0%");
+    format_set_align(f->base_ws, LXW_ALIGN_CENTER);
+    format_set_num_format(f->base_ws_low, "0.0%");
+    format_set_align(f->base_ws_low, LXW_ALIGN_CENTER);
+    format_set_italic(f->base_ws_low);
+    format_set_font_color(f->base_ws_low, GREY);
 
     /* a change in percentage points, written in points (+4.7, as report.md): "+4.7%" pasted
      * into a slide reads as a relative change */
-    format_set_num_format(f->dpct, "+0.0\" pts\";-0.0\" pts\";0.0\" pts\"");
+    format_set_num_format(f->dpct, dec == 0 ? "+0\" pts\";-0\" pts\";0\" pts\""
+                                            : "+0.0\" pts\";-0.0\" pts\";0.0\" pts\"");
     format_set_bold(f->dpct);
-    ci_style(f->dci, "+0.0;-0.0;0.0", 0);
+    ci_style(f->dci, dec == 0 ? "+0;-0;0" : "+0.0;-0.0;0.0", 0);
     /* p as report.md gives it: 3 decimals, and "< 0.001" below (the cell keeps the exact
      * value: 0.000 for a p of 9.4e-07 read as no chance at all) */
     format_set_num_format(f->pval, "[<0.001]\"< 0.001\";0.000");
@@ -667,6 +691,11 @@ static void make_formats(wctx *c, const char *pct_format)
     format_set_num_format(f->pval_more[0], "0.0000");
     format_set_num_format(f->pval_more[1], "0.00000");
     format_set_num_format(f->pval_more[2], "0.000000");
+    /* (compare's and report.md's "p < 0.001+": the cell keeps its number) */
+    format_set_num_format(f->pval_bound[0], "[<0.001]\"< 0.001+\";0.000\"+\"");
+    format_set_num_format(f->pval_bound[1], "0.0000\"+\"");
+    format_set_num_format(f->pval_bound[2], "0.00000\"+\"");
+    format_set_num_format(f->pval_bound[3], "0.000000\"+\"");
 
     format_set_bold(f->toc_hdr);
     format_set_bottom(f->toc_hdr, LXW_BORDER_THIN);
@@ -682,7 +711,7 @@ static void make_formats(wctx *c, const char *pct_format)
             format_set_bold(f->score[k][g]);
             ci_style(f->score_ci[k][g], score_fmt[k][g], 0);
         }
-    make_twins(c);
+    make_twins(c, dec);
 }
 
 /* ---- significance letters ---- */
@@ -784,15 +813,40 @@ static void cell_letters(const mark *m, size_t n, char *out, size_t cap)
 
 /* A note's p: "p = 0.021", and "p = 0.069, significant at p < 0.1 only" when it passes
  * only the lower-case letters' level (the upper case's 0.05 is what a reader assumes). */
-static void fmt_note_p(double p, const shopstat_xlsx_opts *o, char *out, size_t n)
+static void fmt_note_p(double p, const shopstat_xlsx_opts *o, int bound, char *out, size_t n)
 {
     shopstat_format_p_alpha(p, o->alpha_upper, o->alpha_lower, out, n);
     size_t k = strlen(out);
+    if (bound && k + 1 < n) { /* (shopstat_difference_side_at_bound: "p < 0.001+") */
+        out[k++] = '+';
+        out[k] = '\0';
+    }
     if (strength(p, o) == 1 && k < n)
         snprintf(out + k, n - k, ", significant at p < %g only", o->alpha_lower);
 }
 
 /* ---- sheets ---- */
+
+/* The weighted base's row label and its cell's value and format (report.md's wbase_text): a
+ * population file of shares (o->population_shares) gives each base as a share of it, whose
+ * "1.0" read as one person. */
+static const char *wbase_label(const shopstat_xlsx_opts *o)
+{
+    return o->population_shares > 0 ? "Weighted base (share of population)" : "Weighted base";
+}
+
+static void put_wbase(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double w, int low,
+                      int block, const shopstat_xlsx_opts *o)
+{
+    int sh = o->population_shares > 0;
+    lxw_format *f = sh ? (low ? c->f.base_ws_low : c->f.base_ws)
+                       : (low ? c->f.base_w_low : c->f.base_w);
+    double v = sh ? w / o->population_shares : w;
+    if (block)
+        put_num_block(c, ws, r, col, v, f);
+    else
+        put_num(c, ws, r, col, v, f);
+}
 
 static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
 {
@@ -1077,18 +1131,19 @@ static const shopstat_difference *diff_of(const shopstat_difference *ds, size_t 
 
 /* A change's cells from c0: the difference, its interval and p (score: in the score's
  * units from e, p not adjusted; else percentage points, p adjusted). Not tested below an
- * effective base of 10, as the letters. */
-static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
+ * effective base of 10, as the letters. Returns 1 when its p is marked "+" (one side at 0%
+ * or 100%: shopstat_difference_side_at_bound), else 0. */
+static int put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
                        const shopstat_difference *d, const shopstat_score_estimate *e,
                        const shopstat_xlsx_opts *o)
 {
     if (!d || !isfinite(d->difference)) {
         put_str(c, ws, r, c0, "n/a", c->f.na);
-        return;
+        return 0;
     }
     if (!(d->eff_base_a >= NO_TEST_BASE) || !(d->eff_base_b >= NO_TEST_BASE)) {
         put_str(c, ws, r, c0, "not tested", c->f.na);
-        return;
+        return 0;
     }
     int fk = e ? shopstat_score_decimals(e->min, e->max) : 0;
     double k = e ? 1 : 100; /* a level's change in points */
@@ -1103,15 +1158,21 @@ static void put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
     shopstat_format_p_alpha(p, o->alpha_upper, o->alpha_lower, pt, sizeof pt);
     const char *dot = strncmp(pt, "p = ", 4) == 0 ? strchr(pt, '.') : NULL;
     size_t dec = dot ? strlen(dot + 1) : 3;
-    if (isfinite(p) && (dot || p < 0.001))
-        put_num(c, ws, r, c0 + 3, p, dec > 3 && dec <= 6 ? c->f.pval_more[dec - 4] : c->f.pval);
-    else if (isfinite(p))
+    int bound = !e && shopstat_difference_side_at_bound(d);
+    if (isfinite(p) && (dot || p < 0.001)) {
+        lxw_format **pf = bound ? c->f.pval_bound : NULL;
+        put_num(c, ws, r, c0 + 3, p,
+                dec > 3 && dec <= 6 ? (pf ? pf[dec - 3] : c->f.pval_more[dec - 4])
+                                    : (pf ? pf[0] : c->f.pval));
+        return bound;
+    } else if (isfinite(p))
         put_str(c, ws, r, c0 + 3, pt + 2, c->f.pval);
     else if (d->no_interval ||
              (!e && d->estimate_a == d->estimate_b && (d->estimate_a == 0 || d->estimate_a == 1)))
         /* (report.md's "no test" of shopstat_format_difference: a level at 0% or 100% on both
          * sides has no variance, and undefined replicate estimates no SE) */
         put_str(c, ws, r, c0 + 3, "no test", c->f.na);
+    return 0;
 }
 
 /* A table's header from row hdr: segment labels over their blocks, column letters,
@@ -1163,8 +1224,16 @@ static size_t put_table_header(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_t
 /* The note lines under a table on its comparisons with the rest (no column to carry their
  * letters): those of the levels, rest[0..nrest) indices into t->diffs, then the scores'
  * significant at the lower level. Returns the row after them. */
+/* report.md's, compare's and the difference chart's note on a p marked "+". */
+static const char bound_note[] =
+    "A p followed by + compares a side at 0% or 100%, which adds no variance (as in R): the SE "
+    "and p are the other side's alone and understate the uncertainty of a small base.";
+
+/* The notes on the comparisons with the rest (no column to carry letters) from row r; sets
+ * *bound when one's p is marked "+". Returns the next row. */
 static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
-                             const shopstat_xlsx_opts *o, const size_t *rest, size_t nrest)
+                             const shopstat_xlsx_opts *o, const size_t *rest, size_t nrest,
+                             int *bound)
 {
     const size_t ns = t->nsegments;
     for (size_t i = 0; i < nrest && !failed(c); i++) {
@@ -1187,7 +1256,9 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
                          : same(d->segment_b, "rest") ? "the rest of the sample"
                          : d->segment_b               ? d->segment_b
                                                       : "?";
-        fmt_note_p(d->p_adjusted, o, p, sizeof p);
+        int bd = shopstat_difference_side_at_bound(d);
+        *bound |= bd;
+        fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
         put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
                 level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
     }
@@ -1201,7 +1272,7 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
             continue;
         char L[16], p[80];
         col_letter(a, L);
-        fmt_note_p(d->p_adjusted, o, p, sizeof p);
+        fmt_note_p(d->p_adjusted, o, 0, p, sizeof p);
         put_fmt(c, ws, r++, 0, c->f.note,
                 "%s: %s (%s) significantly %s than the rest of the sample (%s).",
                 t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
@@ -1273,6 +1344,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 
     /* One row per level. */
     int any_low = 0, any_na = 0, any_zero_weight = 0, any_fallback = 0, any_vary = 0;
+    int any_bound = 0; /* a p marked "+" */
     size_t maxrow = 16, mi = 0; /* "Unweighted base" */
     for (size_t l = 0; l < nl && !failed(c); l++, r++) {
         const char *ll = level_label(t, l);
@@ -1310,8 +1382,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                    low ? c->f.ci_low : c->f.ci);
         }
         for (size_t k = 0; k < npairs; k++)
-            put_change(c, ws, r, 1 + (ns + k) * BLOCK, diff_of(t->diffs, t->ndiffs, l, pairs[k]),
-                       NULL, o);
+            any_bound |= put_change(c, ws, r, 1 + (ns + k) * BLOCK,
+                                    diff_of(t->diffs, t->ndiffs, l, pairs[k]), NULL, o);
     }
     free(marks);
 
@@ -1331,7 +1403,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 
     /* Bases. */
     r++;
-    static const char *const base_rows[] = {"Unweighted base", "Weighted base", "Effective base"};
+    const char *const base_rows[] = {"Unweighted base", wbase_label(o), "Effective base"};
     for (size_t k = 0; k < 3; k++)
         put_str(c, ws, r + k, 0, base_rows[k], c->f.bold);
     for (size_t s = 0; s < ns && !failed(c); s++) {
@@ -1340,7 +1412,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         any_vary |= segment_base(t, s, &n, &w, &eff);
         int low = is_low(eff) && n > 0;
         put_num_block(c, ws, r, c0, (double)n, low ? c->f.base_n_low : c->f.base_n);
-        put_num_block(c, ws, r + 1, c0, w, low ? c->f.base_w_low : c->f.base_w);
+        put_wbase(c, ws, r + 1, c0, w, low, 1, o);
         put_num_block(c, ws, r + 2, c0, eff, low ? c->f.base_w_low : c->f.base_w);
         any_low |= low;
     }
@@ -1375,8 +1447,10 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "score's in its own units), with its confidence interval (not adjusted) and p "
                 "(adjusted as the letters; a score's not adjusted).",
                 c->f.note);
-    r = put_rest_notes(c, ws, r, t, o, rest, nrest);
+    r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound);
     free(rest);
+    if (any_bound)
+        put_str(c, ws, r++, 0, bound_note, c->f.note);
     r = put_sheet_end(c, ws, r, o, t->nscores > 0);
 
     set_table_layout(c, ws, maxrow, ns, npairs);
@@ -1425,7 +1499,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             put_str(c, ws, r + 1, c0 + 3, "CI high", c->f.sub);
         }
         put_str(c, ws, r, cb, "Unweighted base", c->f.hdr);
-        put_str(c, ws, r, cb + 1, "Weighted base", c->f.hdr);
+        put_str(c, ws, r, cb + 1, wbase_label(o), c->f.hdr);
         put_str(c, ws, r, cb + 2, "Effective base", c->f.hdr);
         r += 2;
         for (size_t k = 0; k < ni && !failed(c); k++, r++) {
@@ -1473,7 +1547,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             const shopstat_estimate *e0 = &it->est[s];
             int low = is_low(e0->eff_base) && e0->base_n > 0;
             put_num(c, ws, r, cb, (double)e0->base_n, low ? c->f.base_n_low : c->f.base_n);
-            put_num(c, ws, r, cb + 1, e0->base_weight, low ? c->f.base_w_low : c->f.base_w);
+            put_wbase(c, ws, r, cb + 1, e0->base_weight, low, 0, o);
             put_num(c, ws, r, cb + 2, e0->eff_base, low ? c->f.base_w_low : c->f.base_w);
         }
         r++;
@@ -1512,6 +1586,7 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->source = NULL;
     o->lend_stderr = 0;
     o->pct_decimals = 1;
+    o->population_shares = 0;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }
@@ -1687,7 +1762,7 @@ static shopstat_status xlsx_write(const char *path, const shopstat_xlsx_table *t
         return shopstat_error_set(err, SHOPSTAT_ENOMEM, path, 0, 0,
                                   "out of memory creating the workbook");
     }
-    make_formats(&c, o->pct_decimals == 0 ? "0%" : PCT_FORMAT);
+    make_formats(&c, o->pct_decimals == 0 ? 0 : 1);
 
     char *title = clean_text(o->title ? o->title : "Tables", 4096);
     char *comments = o->note ? clean_text(o->note, 4096) : NULL;

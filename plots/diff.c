@@ -51,8 +51,9 @@ int plots_diff_unadjusted_clear(const shopstat_chart_diff *x, int show_ci)
 }
 
 /* "p=0.035", "p<0.001": shopstat_format_p_alpha without its spaces, so that a p beside a
- * filled dot (below alpha) never prints as "p=0.050" */
-static void fmt_p(double p, double alpha, char *buf, size_t n)
+ * filled dot (below alpha) never prints as "p=0.050"; "p<0.001+" where one side is at 0%
+ * or 100% (bound: x->side_at_bound, as compare's and report.md's tables mark it) */
+static void fmt_p(double p, double alpha, int bound, char *buf, size_t n)
 {
     if (isnan(p)) {
         snprintf(buf, n, " ");
@@ -61,9 +62,11 @@ static void fmt_p(double p, double alpha, char *buf, size_t n)
     char t[32];
     shopstat_format_p_alpha(p, alpha, NAN, t, sizeof t);
     size_t k = 0;
-    for (const char *q = t; *q && k + 1 < n; q++)
+    for (const char *q = t; *q && k + 2 < n; q++)
         if (*q != ' ')
             buf[k++] = *q;
+    if (bound && k + 1 < n)
+        buf[k++] = '+';
     if (n)
         buf[k] = '\0';
 }
@@ -202,7 +205,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         fv.bold = 1;
         plots_text(cr, buf, 0, 0, 0, &fv, 0, &tw, &vh);
         dw = fmax(dw, tw);
-        fmt_p(x->p_adj, o->alpha, pv, sizeof pv);
+        fmt_p(x->p_adj, o->alpha, x->side_at_bound, pv, sizeof pv);
         plots_text(cr, pv, 0, 0, 0, &fv, 0, &tw, NULL);
         pw = fmax(pw, tw);
     }
@@ -341,7 +344,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
             fv.bold = x->significant;
             fv.colour = x->significant ? PLOTS_INK : PLOTS_GREY;
             plots_text(cr, buf, a.x1 + 14 * s, y, 0, &fv, 1, NULL, NULL);
-            fmt_p(x->p_adj, o->alpha, pv, sizeof pv);
+            fmt_p(x->p_adj, o->alpha, x->side_at_bound, pv, sizeof pv);
             plots_text(cr, pv, x1 - pw, y, 0, &fv, 1, NULL, NULL);
         }
     }

@@ -164,6 +164,15 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
                 ADD(" Dashed whisker: its interval excludes 0, but the difference is not "
                     "significant once adjusted.");
         }
+        {
+            int bound = 0; /* a p marked "+" (shopstat_chart_diff side_at_bound) */
+            for (size_t i = 0; i < d->nlevels * d->ncompare && !bound; i++)
+                bound = d->diffs[i].side_at_bound && !isnan(d->diffs[i].p_adj);
+            if (bound)
+                ADD(" A p followed by + compares a side at 0%% or 100%%, which adds no "
+                    "variance (as in R): the SE and p are the other side's alone and "
+                    "understate the uncertainty of a small base.");
+        }
         break;
     case SHOPSTAT_CHART_LIKERT:
         ADD(" Bars centred on the %s; totals at the ends.",
@@ -196,6 +205,9 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         if (o->show_ci)
             ADD(" Whiskers: %s confidence intervals (estimate \u00b1 t \u00d7 SE, design df).",
                 lvl);
+        if (plots_score_cut(d, o))
+            ADD(" An arrowhead: the interval runs on past the end of the axis (the tables give "
+                "its bounds).");
         break;
     }
     if (zoom_above_zero(c))

@@ -283,6 +283,8 @@ int plots_score_decimals(const shopstat_chart_data *d, const shopstat_chart_opts
  * rule (shopstat_score_format) with a chart's minus sign U+2212 */
 void plots_fmt_score(const shopstat_chart_data *d, double v, int decimals, char *buf, size_t n);
 void plots_score_axis(const shopstat_chart_data *d, const shopstat_chart_opts *o, plots_axis *a);
+/* 1 when a score chart draws an interval past its axis's end (cut there, with an arrowhead). */
+int plots_score_cut(const shopstat_chart_data *d, const shopstat_chart_opts *o);
 
 /* The options a chart is drawn with: its own (d->opts), else opts, else the defaults
  * written into def. */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "shopstat/chartset.h"
+#include "shopstat/output.h"
 #include "shopstat/scale.h"
 #include "../engine/cnumeric.h"
 
@@ -492,6 +493,7 @@ static shopstat_status chartset_build_c(const shopstat_estimate *e, size_t n,
                     x->hi = df->ci_upper;
                     x->p_adj = df->p_adjusted;
                     x->significant = df->p_adjusted < o->alpha;
+                    x->side_at_bound = shopstat_difference_side_at_bound(df);
                 }
             }
             free(first);

@@ -53,6 +53,20 @@ void plots_score_axis(const shopstat_chart_data *d, const shopstat_chart_opts *o
     a->x0 = a->x1 = 0;
 }
 
+int plots_score_cut(const shopstat_chart_data *d, const shopstat_chart_opts *o)
+{
+    if (!o->show_ci)
+        return 0;
+    plots_axis a;
+    plots_score_axis(d, o, &a);
+    for (size_t j = 0; j < d->nlevels * d->nseries; j++) {
+        const shopstat_chart_cell *x = &d->cells[j];
+        if (!isnan(x->value) && !isnan(x->lo) && !isnan(x->hi) && (x->lo < a.lo || x->hi > a.hi))
+            return 1;
+    }
+    return 0;
+}
+
 /* Decimals that name every tick of a step exactly (0 for 50 or 1, 1 for 0.5, 2 for 0.25). */
 static int step_decimals(double step)
 {
@@ -306,6 +320,19 @@ shopstat_status plots_draw_score(plots_ctx *c)
                 cairo_line_to(cr, xh, cy + cap);
             }
             cairo_stroke(cr);
+            /* a bound past the axis's end (a small base's mean near the end of its scale:
+             * 1.3 [0.8, 1.8] on 1-5) ends in an arrowhead at the axis, not a plain cut that
+             * reads as the bound itself; the footer says so (plots_score_cut) */
+            for (int side = 0; side < 2; side++) {
+                if (side ? !(x->hi > a.hi) : !(x->lo < a.lo))
+                    continue;
+                double tip = side ? xh : xl, dir = side ? -1 : 1;
+                cairo_move_to(cr, tip, cy);
+                cairo_line_to(cr, tip + dir * 6 * s, cy - cap);
+                cairo_line_to(cr, tip + dir * 6 * s, cy + cap);
+                cairo_close_path(cr);
+                cairo_fill(cr);
+            }
             xend = fmax(xend, xh);
         }
         cairo_new_sub_path(cr);

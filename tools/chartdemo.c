@@ -133,8 +133,8 @@ static const shopstat_chart_level multi_levels[] = {{"sw", "Would switch after p
                                                     {"email", "Contacted by e-mail", 0}};
 static const char *const multi_compare[] = {"Heavy minus all", "Public sector minus all"};
 static const shopstat_chart_diff multi_diffs[] = {
-    {0.18, 0.12, 0.24, 0.0001, 1}, {0.07, -0.09, 0.23, 0.62, 0}, {0.14, 0.07, 0.21, 0.0004, 1},
-    {-0.05, -0.22, 0.12, 0.81, 0}, {0.14, 0.06, 0.22, 0.003, 1}, {0.03, -0.15, 0.21, 0.81, 0}};
+    {0.18, 0.12, 0.24, 0.0001, 1, 0}, {0.07, -0.09, 0.23, 0.62, 0, 0}, {0.14, 0.07, 0.21, 0.0004, 1, 0},
+    {-0.05, -0.22, 0.12, 0.81, 0, 0}, {0.14, 0.06, 0.22, 0.003, 1, 0}, {0.03, -0.15, 0.21, 0.81, 0, 0}};
 
 /* A trend whose first line has no value at any wave (a library caller's NaN), then lines
  * ending close together, the middle one's label long enough to wrap: the end labels must be
@@ -198,6 +198,14 @@ static const shopstat_chart_series mean_series[] = {
     {"key", "Key accounts", 19, 16},
 };
 static shopstat_chart_cell mean_cells[4];
+/* Means near the scale's ends on small bases: intervals past 1 and past 5, cut at the axis
+ * with an arrowhead (the footer says so). */
+static const shopstat_chart_series cut_series[] = {
+    {"all", "All buyers", 836, 610},
+    {"trial", "Trial users", 11, 9},
+    {"key", "Key accounts", 14, 12},
+};
+static shopstat_chart_cell cut_cells[3];
 static const char *const mean_notes[] = {
     "Mean of the answers scored 1 (very dissatisfied) to 5 (very satisfied); \"Don't know\" "
     "left out."};
@@ -334,6 +342,9 @@ static void build(void)
     double mm[4] = {3.84, 4.12, 3.71, 4.78}, msd[4] = {0.92, 0.81, 0.95, 0.55};
     for (int j = 0; j < 4; j++)
         mean_cells[j] = score_cell(mm[j], msd[j], mean_series[j].eff_base, NULL);
+    cut_cells[0] = score_cell(3.42, 1.1, 610, NULL);
+    cut_cells[1] = score_cell(1.35, 0.9, 9, NULL);
+    cut_cells[2] = score_cell(4.82, 0.55, 12, NULL);
     ten_cells[0] = score_cell(7.42, 2.1, 610, NULL);
     ten_cells[1] = score_cell(6.1, 2.6, 24, NULL);
     ten_cells[2] = score_cell(5.3, 2.9, 12, NULL);
@@ -564,6 +575,13 @@ static void setup_scores(void)
     x->d.cells = mean_cells;
     x->o.notes = mean_notes;
     x->o.nnotes = 1;
+
+    x = add_score("score_cut", mean_level, 1, 5);
+    x->d.label = "Satisfaction with the supplier's customer service, by account type";
+    x->d.base_note = "Business buyers who rated the service (synthetic)";
+    x->d.series = cut_series;
+    x->d.nseries = 3;
+    x->d.cells = cut_cells;
 
     x = add_score("score_lowbase", ten_level, 0, 10);
     x->d.label = "How likely are you to recommend your supplier (0-10)?";

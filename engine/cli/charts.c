@@ -54,6 +54,21 @@ static int chart_flags(const survey_args *a, int cmd, shopstat_chart_opts *co,
                                    s);
         co->png_scale = dpi / 72;
     }
+    /* a percentage's decimals: one, as the table view ("68.9% [64.0, 73.5]") and a report's
+     * default decimals: 1, so that the chart and the table it illustrates give the same
+     * number (the charts read 69% beside the table's 68.9%); --chart-decimals 0 for whole
+     * percents, a report's decimals: 0. Score charts keep their scale's decimals. */
+    if (cmd != CHARTS_SCORE) {
+        co->decimals = 1;
+        if (a->chart_decimals) {
+            if (strcmp(a->chart_decimals, "0") != 0 && strcmp(a->chart_decimals, "1") != 0)
+                return cli_usage_error("--chart-decimals: the percentages' decimals, 0 (\"69%%\") "
+                                       "or 1 (\"68.9%%\", the default, as the table view), not "
+                                       "'%s'",
+                                       a->chart_decimals);
+            co->decimals = a->chart_decimals[0] - '0';
+        }
+    }
     /* without --chart-size each page is A4 landscape's width and as tall as its chart takes,
      * laid out as on A4 (a chart of two Likert rows filled 35% of a page); a size given is
      * the page */
@@ -643,6 +658,7 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
         notes[co.nnotes++] = source;
     sco = co;
     sco.type = SHOPSTAT_CHART_SCORE;
+    sco.decimals = 0; /* (the scale's own: opts decimals would add to them) */
     sco.adjust_method =
         nsdiffs && a->adjust != SHOPSTAT_ADJUST_NONE ? shopstat_adjust_label(a->adjust) : NULL;
     sco.notes = snotes;

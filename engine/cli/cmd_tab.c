@@ -104,6 +104,7 @@ const char cmd_tab_help_more[] =
     "  --chart-type bars|likert|trend (trend: waves = one --by column's values)\n"
     "  --chart-size WxH  (default: 842 wide, as tall as the chart; a4 = 842x595)\n"
     "  --chart-dpi N     a PNG's pixels per inch, 72-576 (default 144; 300 for print)\n"
+    "  --chart-decimals 0|1  percentages' decimals (default 1, as the table view)\n"
     "  --title T  --subtitle T  --source T  --sort all|none  --zoom\n"
     "\n"
     "csv columns: variable,level,segment,base_n,base_weight,count,proportion,se,\n"

@@ -34,7 +34,8 @@ static int unknown_option(const char *cmd, int command, const char *arg)
     static const char *const tab[] = {"--by",         "--ci",         "--level",     "--chart",
                                       "--chart-size", "--chart-type", "--title",     "--subtitle",
                                       "--source",     "--sort",       "--zoom",      "--levels",
-                                      "--labels",     "--codebook",   "--chart-dpi", NULL};
+                                      "--labels",     "--codebook",   "--chart-dpi",
+                                      "--chart-decimals", NULL};
     static const char *const cmp[] = {"--pair", "--adjust", "--alpha", NULL};
     static const char *const score[] = {
         "--score",      "--by",       "--level",    "--chart",  "--chart-size",
@@ -429,7 +430,7 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     static const char *const tab_once[] = {
         "--ci",         "--level",     "--chart",    "--chart-size",
         "--chart-type", "--title",     "--subtitle", "--source",
-        "--sort",       "--chart-dpi", NULL};
+        "--sort",       "--chart-dpi", "--chart-decimals", NULL};
     static const char *const compare_once[] = {"--adjust", "--alpha", NULL};
     static const char *const chisq_once[] = {"--by", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||
@@ -657,6 +658,8 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
             a->chart_size = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-dpi")) {
             a->chart_dpi = v;
+        } else if ((command & (ARGS_TAB | ARGS_COMPARE)) && FLAG("--chart-decimals")) {
+            a->chart_decimals = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--chart-type")) {
             a->chart_type = v;
         } else if ((command & (ARGS_TAB | ARGS_COMPARE | ARGS_SCORE)) && FLAG("--title")) {

@@ -33,6 +33,8 @@ typedef struct survey_args {
     /* charts */
     const char *chart, *chart_size, *chart_type, *title, *subtitle, *source, *sort;
     const char *chart_dpi; /* --chart-dpi: a PNG's pixels per inch (NULL: 144) */
+    const char *chart_decimals; /* --chart-decimals: a percentage chart's decimals, 0 or 1
+                                   (NULL: 1, as the table view and a report's decimals:) */
     int zoom;
     size_t nquestions;
     char *base; /* the --base conditions as given, joined by " and "; NULL */

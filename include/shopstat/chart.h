@@ -132,7 +132,8 @@ typedef struct shopstat_chart_cell {
     double value;    /* proportion in [0, 1] (a score chart: the score, within
                         [score_min, score_max]); NAN = not available ("n/a", gap) */
     double lo, hi;   /* CI bounds in [0, 1] (a score chart: finite, in score units, and may
-                        pass the scale's ends: the whisker is cut there); NAN = no whisker */
+                        pass the scale's ends: the whisker is cut there, with an
+                        arrowhead); NAN = no whisker */
     double eff_base; /* effective base of this estimate; NAN = the series' eff_base */
     const char *sig; /* significance marker drawn after the value label, e.g. "a", "▲";
                         NULL or "" = none */
@@ -146,6 +147,9 @@ typedef struct shopstat_chart_diff {
                         -100 or +100 points, its label gives the bound; NAN = no whisker */
     double p_adj;    /* adjusted p-value; NAN = not shown */
     int significant; /* 1 = highlighted (the caller decides, e.g. p_adj < alpha) */
+    int side_at_bound; /* (appended) 1 = one side only is at 0% or 100%
+                          (shopstat_difference_side_at_bound): its p is marked "+" and the
+                          footer says why */
 } shopstat_chart_diff;
 
 /* Everything drawn for one question. Initialise with shopstat_chart_data_init() (which sets

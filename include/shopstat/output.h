@@ -44,6 +44,13 @@ char *shopstat_format_difference_alpha(const shopstat_difference *d,
                                        const shopstat_score_estimate *sest, double alpha,
                                        double alpha_low, char *buf, size_t n);
 
+/* shopstat_format_difference_alpha with a level's difference and bounds in decimals (0 or
+ * 1) decimals, a report's decimals: ("+25 [+15, +34] p < 0.001" at 0); a score's keep its
+ * scale's. */
+char *shopstat_format_difference_dec(const shopstat_difference *d,
+                                     const shopstat_score_estimate *sest, int decimals,
+                                     double alpha, double alpha_low, char *buf, size_t n);
+
 /* A p-value as the human-facing outputs give it (report.md, report.pdf, the workbook's
  * notes, compare's table view): "p < 0.001" below 0.001, else "p = 0.042" (3 decimals, a
  * decimal point whatever the locale); "p n/a" for NaN. The CSV and JSON keep the full

@@ -81,6 +81,11 @@ typedef struct shopstat_xlsx_opts {
                         library leaves the process's descriptors alone (the CLI sets it) */
     int pct_decimals; /* (appended) decimals of the percentage cells and their bounds, 0
                          ("0%") or 1 ("0.0%", the default): a report's decimals: */
+    double population_shares; /* (appended) above 0: the weights sum to this population total
+                                 of shares (1) or percentages (100), fewer than the rows used
+                                 (shopstat_population_warning): weighted bases are shown as
+                                 shares of it, "Weighted base (share of population)" 33.7%,
+                                 not 0.3 (as report.md); 0 (default): in weights */
 } shopstat_xlsx_opts;
 
 /* Fill o with the defaults: strings NULL, alpha_upper 0.05, alpha_lower 0.10. o must not

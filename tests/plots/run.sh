@@ -114,13 +114,13 @@ cd "$TMP" || exit 1
 
 # --- every chart type renders, one page of the default A4 landscape size -------------------
 for d in bars diff likert trend stress channel satisfied teletech_waves segments_vs_all reach_waves agree4 \
-         score_nps score_mean score_lowbase score_long score_negative; do
+         score_nps score_mean score_lowbase score_long score_negative score_cut; do
     render $d $d.pdf
     pdf_pages $d.pdf 1
     pdf_size $d.pdf "842 x 595"
 done
 render all all.pdf
-pdf_pages all.pdf 17
+pdf_pages all.pdf 18
 
 # --- content: titles, labels, values, bases, footers -------------------------------------------
 has bars.pdf "Would you switch supplier after one poor service experience?" "Yes, would switch" \
@@ -181,6 +181,16 @@ t=$(axis_ticks score_lowbase.pdf 1 '^[0-9.]+$')
 SCORE_PDF=score_negative.pdf; words score_negative.pdf >"$TMP/score.words"
 once −34 −45 −18
 has score_long.pdf "maintenance" "Particuliers" "+23"
+# an interval past the scale's end (1.35 [0.76, 1.94], 4.82 [4.51, 5.13] on 1-5) is cut at
+# the axis with an arrowhead, and the footer says so (it was cut without a mark: the cut
+# read as the bound); so is score_mean's Key accounts, 4.78 [4.51, 5.05]; a chart whose
+# intervals stay within the scale says nothing of it
+has score_cut.pdf "1.35" "4.82" "An arrowhead: the interval runs on past the end of the axis (the tables give its bounds)."
+has score_mean.pdf "An arrowhead: the interval runs on past the end of the axis"
+for f in score_nps.pdf score_lowbase.pdf score_negative.pdf; do
+    has "$f" "Whiskers"
+    if grep -qF "An arrowhead" "$TMP/flat.txt"; then fail "$f: an arrowhead note without a cut interval"; else ok; fi
+done
 # zoomed: nice ticks around the values and CIs (the NPS from -28.7 to +42.6: -40 to +60 by 20;
 # the means from 3.62 to the scale's top, 5: 3.5 to 5 by 0.5, every tick with its decimal),
 # and the footer gives the whole scale
@@ -246,8 +256,20 @@ score_geometry() { # PDF SVG LO HI LOLABEL HILABEL VALUES... -> problems, one a 
 "$demo" --zoom score_nps "$TMP/g.svg" && out=$(score_geometry znps.pdf "$TMP/g.svg" -40 60 −40 +60 12 31 4 -14 -6)
 [ -z "$out" ] && ok || { fail "zoomed score_nps geometry"; printf '%s\n' "$out"; }
 
+# cli COMMAND ARGS...: the program's tab and compare with --chart-decimals 0, their charts'
+# percentages whole as before 2026-12-04 (they take one decimal by default now, as the table
+# view: tests/cli tab_chart, tab_chart_decimals): the checks below read those labels
+cli() {
+    local c=$1
+    shift
+    case $c in
+    tab | compare) "$root/$BUILD/shopstat" "$c" "$@" --chart-decimals 0 ;;
+    *) "$root/$BUILD/shopstat" "$c" "$@" ;;
+    esac
+}
+
 # --- the CLI: a --source that already says "Source:" is not prefixed twice --------------------
-"$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --var would_switch --source "Source: Servicesoft (1999), synthetic data" \
     --chart "$TMP/src.pdf" >/dev/null 2>&1 || fail "tab --chart --source failed"
 has "$TMP/src.pdf" "Source: Servicesoft (1999), synthetic data"
@@ -255,7 +277,7 @@ if grep -qF "Source: Source" "$TMP/flat.txt"; then fail "source line says 'Sourc
 
 # --- the CLI without --source: what the report's charts say ---------------------------------
 # the bundled survey's spec beside its data gives its source: and note: (synthetic data)
-"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --var would_switch --segment heavy=spend_6m:3 --pair heavy:all \
     --chart "$TMP/nosrc.pdf" >/dev/null 2>&1 || fail "compare --chart without --source failed"
 has "$TMP/nosrc.pdf" "Source: Servicesoft / Jupiter Communications, end of 1999 (published figures)." \
@@ -265,7 +287,7 @@ mkdir -p "$TMP/own"
 cp "$root/surveys/servicesoft-1999/respondents.csv" "$TMP/own/panel.csv"
 tables='questions: {would_switch: {column: would_switch}}\ntables: [{question: would_switch}]\n'
 printf "survey: other\\ndata: other.csv\\nsource: \"Not this one\"\\n$tables" >"$TMP/own/survey.yml"
-"$root/$BUILD/shopstat" tab "$TMP/own/panel.csv" --weight wt --var would_switch \
+cli tab "$TMP/own/panel.csv" --weight wt --var would_switch \
     --chart "$TMP/own.pdf" >/dev/null 2>&1 || fail "tab --chart of a copy failed"
 has "$TMP/own.pdf" "Data: panel.csv."
 if grep -qF -e "Not this one" -e "SYNTHETIC" -e "Source:" "$TMP/flat.txt"; then
@@ -273,7 +295,7 @@ if grep -qF -e "Not this one" -e "SYNTHETIC" -e "Source:" "$TMP/flat.txt"; then
 # a spec there that names it (relative to its folder) gives its note, with no source: the note
 printf "survey: own\\ndata: panel.csv\\nnote: \"Panel wave 3, unweighted pilot.\"\\n$tables" \
     >"$TMP/own/survey.yml"
-"$root/$BUILD/shopstat" tab "$TMP/own/panel.csv" --weight wt --var would_switch \
+cli tab "$TMP/own/panel.csv" --weight wt --var would_switch \
     --chart "$TMP/own2.pdf" >/dev/null 2>&1 || fail "tab --chart beside its spec failed"
 has "$TMP/own2.pdf" "Data: panel.csv. Panel wave 3, unweighted pilot."
 
@@ -310,7 +332,7 @@ test "$(cd "$TMP" && ls scp*.png | tr '\n' ' ')" = "scp-svc_satisfaction.png scp
 # compare --score --chart: the levels' difference chart, then a score chart per score marked
 # for the pairs as the report marks them (heavy above all: A; above the rest: the triangle)
 # shellcheck disable=SC2086
-"$root/$BUILD/shopstat" compare "$root/tests/oracle/data/shopper_nps.csv" --weight wt \
+cli compare "$root/tests/oracle/data/shopper_nps.csv" --weight wt \
     --strata region --psu panel --lonely-psu adjust --missing 99 --var would_switch \
     --score recommend:nps --segment heavy=spend:3 --pair heavy:all --pair heavy:rest \
     --chart "$TMP/cs.pdf" -o /dev/null 2>"$TMP/err" || fail "compare --score --chart failed: $(cat "$TMP/err")"
@@ -320,14 +342,14 @@ has "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score" "−39" "−22 A �
 before "$TMP/cs.pdf" "heavy minus the rest" "Net Promoter Score"
 
 # --- compare with a segment of design df 0: drawn without whiskers, and the footer says why ---
-"$root/$BUILD/shopstat" compare "$root/tests/oracle/data/shopper_channel.csv" --weight wt \
+cli compare "$root/tests/oracle/data/shopper_channel.csv" --weight wt \
     --strata region --psu panel --lonely-psu certainty --var channel --by region \
     --pair region=N:region=W --chart-type bars --chart "$TMP/df0.pdf" >/dev/null 2>&1 ||
     fail "compare --chart with a segment of df 0 failed"
 has "$TMP/df0.pdf" "No interval for region=W: design df 0 (the rows lie within one PSU per" "51% C"
 # tab and score draw such a segment too (they stopped at df 0 before): p1 = panel 1 of each
 # region, one PSU per stratum; its bars and its score's point without whiskers
-"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/shopper.csv" --weight wt --strata region \
+cli tab "$root/tests/oracle/data/shopper.csv" --weight wt --strata region \
     --psu panel --lonely-psu adjust --var would_switch --segment p1=panel:1 \
     --chart "$TMP/tdf0.pdf" >/dev/null 2>&1 || fail "tab --chart with a segment of df 0 failed"
 has "$TMP/tdf0.pdf" "No interval for p1: design df 0 (the rows lie within one PSU per" "37%"
@@ -342,11 +364,11 @@ has "$TMP/sdf0.pdf" "No interval for p1: design df 0 (the rows lie within one PS
 # g=b has 0% on the negative side; read as 1,3,4,5 (no 2) it had 98% there
 awk 'BEGIN { print "g,l"; for (i = 0; i < 60; i++) { print "a," (i < 30 ? 1 : 5); print "b," (i < 59 ? 3 : 4) } }' \
     >"$TMP/lk.csv"
-"$root/$BUILD/shopstat" tab "$TMP/lk.csv" --var l --by g --chart-type likert \
+cli tab "$TMP/lk.csv" --var l --by g --chart-type likert \
     --chart "$TMP/lk0.pdf" >/dev/null 2>"$TMP/lk0.err" || fail "tab likert (gap) failed"
 grep -qF "no row holds 2 of l's scale 1-5" "$TMP/lk0.err" && grep -qF -- "--levels l:1,2,3,4,5" \
     "$TMP/lk0.err" && ok || fail "likert with a gap: no warning ($(cat "$TMP/lk0.err"))"
-"$root/$BUILD/shopstat" tab "$TMP/lk.csv" --var l --by g --levels l:1,2,3,4,5 --chart-type likert \
+cli tab "$TMP/lk.csv" --var l --by g --levels l:1,2,3,4,5 --chart-type likert \
     --chart "$TMP/lk1.pdf" >/dev/null 2>"$TMP/lk1.err" || fail "tab likert --levels failed"
 [ -s "$TMP/lk1.err" ] && fail "likert --levels: a warning ($(cat "$TMP/lk1.err"))" || ok
 has "$TMP/lk1.pdf" "centred on the neutral answer"
@@ -359,10 +381,10 @@ pdftotext -layout "$TMP/lk1.pdf" - | awk '$1 == "g=b" { print $2, $NF }' >"$TMP/
 # 7 of 80 = 9% in all), no text overlaps, on A4 and on a small 720 x 405 page
 awk 'BEGIN { print "g,q"; split("Very dissatisfied,Dissatisfied,Neutral,Satisfied,Very satisfied", v, ",")
     for (i = 0; i < 80; i++) print (i % 2 ? "a" : "b") "," (i < 9 ? "Don\x27t know / not sure" : i < 16 ? "Prefer not to say" : v[1 + i % 5]) }' >"$TMP/ts.csv"
-"$root/$BUILD/shopstat" tab "$TMP/ts.csv" --var q --by g --chart-type likert --chart "$TMP/ts.pdf" \
+cli tab "$TMP/ts.csv" --var q --by g --chart-type likert --chart "$TMP/ts.pdf" \
     >/dev/null 2>"$TMP/ts.err" || fail "tab likert (text scale) failed: $(cat "$TMP/ts.err")"
 [ -s "$TMP/ts.err" ] && fail "likert text scale: a warning ($(cat "$TMP/ts.err"))" || ok
-"$root/$BUILD/shopstat" tab "$TMP/ts.csv" --var q --by g --chart-type likert --chart "$TMP/ts-small.pdf" \
+cli tab "$TMP/ts.csv" --var q --by g --chart-type likert --chart "$TMP/ts-small.pdf" \
     --chart-size 720x405 >/dev/null 2>&1 || fail "tab likert (text scale, 720x405) failed"
 boxes "$TMP/ts.pdf"
 boxes "$TMP/ts-small.pdf"
@@ -378,13 +400,13 @@ awk -v p="${px:-0}" -v t="$tx" 'BEGIN { exit !(p > t && t > 400) }' && ok ||
     fail "likert text scale: 'Prefer' at x=$px, not right of the right totals (x=$tx)"
 
 # --- a chart that cannot be written says why (a full disk, here a file-size limit) -----------
-out=$( (trap '' XFSZ; ulimit -f 8; "$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" \
+out=$( (trap '' XFSZ; ulimit -f 8; cli tab "$root/surveys/servicesoft-1999/respondents.csv" \
     --var would_switch --chart "$TMP/efbig.png" >/dev/null) 2>&1); rc=$?
 [ $rc = 2 ] && [ "$out" = "$TMP/efbig.png: error: cannot write: File too large" ] && [ ! -e "$TMP/efbig.png" ] &&
     ok || fail "chart over a file-size limit: exit $rc, '$out'"
 
 # --- compare bars: upper-case letters at alpha, legend naming each letter's segment ----------
-"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
     --segment heavy=spend_6m:3 --pair heavy:all --chart-type bars \
     --chart "$TMP/letters.pdf" >/dev/null 2>&1 || fail "compare --chart-type bars failed"
@@ -393,23 +415,23 @@ has "$TMP/letters.pdf" "71% A" "45% B" "(A = all, B = heavy), adjusted p < 0.05"
 has "$TMP/letters.pdf" "Weighted by wt; strata region, PSUs panel."
 has "$TMP/src.pdf" "Weighted by wt."
 # an fpc and no weight: R's weights N/n from the fpc, said so (not "Unweighted")
-"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/apistrat.csv" --strata stype --fpc fpc \
+cli tab "$root/tests/oracle/data/apistrat.csv" --strata stype --fpc fpc \
     --var sch_wide --chart "$TMP/fpcw.pdf" >/dev/null 2>&1 || fail "tab --fpc --chart failed"
 has "$TMP/fpcw.pdf" "Weighted by N/n from the fpc; strata stype, population sizes fpc."
 # fractions are not population sizes: the pass tells which the column held (all <= 1)
-"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/apistrat.csv" --strata stype \
+cli tab "$root/tests/oracle/data/apistrat.csv" --strata stype \
     --fpc fpc_frac --var sch_wide --chart "$TMP/fpcf.pdf" >/dev/null 2>&1 ||
     fail "tab --fpc fractions --chart failed"
 has "$TMP/fpcf.pdf" "Weighted by N/n from the fpc; strata stype, sampling fractions fpc_frac."
 if grep -qF "population sizes" "$TMP/flat.txt"; then fail "fractions called population sizes"; else ok; fi
 # the lonely-PSU rule, when not the default fail, as in tab's table view
-"$root/$BUILD/shopstat" tab "$root/tests/oracle/data/shopper.csv" --weight wt --strata region \
+cli tab "$root/tests/oracle/data/shopper.csv" --weight wt --strata region \
     --psu panel --lonely-psu adjust --var would_switch --chart "$TMP/lonely.pdf" >/dev/null 2>&1 ||
     fail "tab --lonely-psu adjust --chart failed"
 has "$TMP/lonely.pdf" "Weighted by wt; strata region, PSUs panel; lonely PSUs: adjust."
 
 # --- compare differences against rest: "X minus the rest", one row per value of a --by set -----
-"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --var would_switch --by spend_6m --pair spend_6m:rest \
     --chart "$TMP/byrest.pdf" >/dev/null 2>&1 || fail "compare --pair spend_6m:rest --chart failed"
 has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
@@ -419,7 +441,7 @@ has "$TMP/byrest.pdf" "spend_6m=1 minus the rest" "spend_6m=2 minus the rest" \
 # explained with who the rest are; the difference chart says who they are too ----------------
 # (light buyers' e-mail: 42% vs 54% for the rest, adjusted p = 0.034; the other channels: p > 0.05)
 for t in bars diff; do
-    "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
         --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
         --segment light=spend_6m:1 --pair light:rest --chart-type $t \
         --chart "$TMP/rest-$t.pdf" >/dev/null 2>&1 || fail "compare --pair light:rest --chart-type $t failed"
@@ -438,7 +460,7 @@ has "$TMP/rest-diff.pdf" "light minus the rest" "The rest: those not in light." 
 # value's height and each within 0.6 points of the other, at A4, a small and a large
 # --chart-size.
 for sz in a4 480x300 1600x1000; do
-    "$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
         --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --pair heavy:rest \
         --chart-type bars --chart-size $sz --chart "$TMP/gap-$sz.pdf" >/dev/null 2>&1 ||
         fail "compare --chart-size $sz --chart failed"
@@ -458,7 +480,7 @@ has "$TMP/gap-a4.pdf" "87% A ▲"
 # the footer: before, the axis stood under the bars and a blank band of 250 points ran down to
 # the footer. The space over the legend and the space under the axis labels differ by less
 # than 10 points (the body's own margins: 14 and 16 points x the type scale). -------------
-"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --chart-type bars \
     --chart-size 960x540 --chart "$TMP/slide.pdf" >/dev/null 2>&1 || fail "compare --chart-size 960x540 failed"
 bands=$(words "$TMP/slide.pdf" | awk -F'\t' '
@@ -472,7 +494,7 @@ echo "$bands" | awk '{ d = $1 - $2; exit !(NF == 2 && d < 10 && d > -10) }' &&
 
 # --- a difference chart of one pair still says what was subtracted from what -----------------
 # (with several pairs each sub-row is labelled "heavy minus all"; with one, the axis title is)
-"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --var would_switch --segment heavy=spend_6m:3 --pair heavy:all \
     --chart "$TMP/onepair.pdf" >/dev/null 2>&1 || fail "compare --pair heavy:all --chart failed"
 has "$TMP/onepair.pdf" "heavy minus all" "+18 ["
@@ -481,7 +503,7 @@ boxes "$TMP/onepair.pdf"
 # --- the difference chart's table keeps inside its zebra rows, clear of the page's margin -----
 # (README's example at 720x300: the margin is 22.5 pt; the labels and the "Adj. p" column keep
 # 4.5 pt more, instead of ending on the rows' edge)
-"$root/$BUILD/shopstat" compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --strata region --psu panel --multi contact=pref_email,pref_phone,pref_form,pref_mail \
     --segment heavy=spend_6m:3 --pair heavy:all --chart-size 720x300 \
     --chart "$TMP/diff720.pdf" >/dev/null 2>&1 || fail "compare --chart-size 720x300 failed"
@@ -502,7 +524,7 @@ boxes "$TMP/diff720.pdf"
 # --- --zoom: the footer says the axis does not start at 0% only when it does not -------------
 # would_switch (69%, 31%, ...) zooms to an axis from 20%; svc_satisfaction's smallest answers
 # pull its zoomed axis down to 0%, where the sentence would be false.
-"$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+cli tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
     --var would_switch --var svc_satisfaction --zoom --chart "$TMP/zoom2.pdf" >/dev/null 2>&1 ||
     fail "tab --zoom --chart failed"
 for p in 1 2; do
@@ -517,7 +539,7 @@ done
 # 42.5-57.5% in steps of 2.5 (a range of 12% in about 5 steps); before, the ticks at 42.5, 47.5,
 # 52.5 and 57.5 were printed rounded: "43% 45% 48% 50% 52% 55% 58%".
 awk 'BEGIN { print "q"; for (i = 0; i < 10000; i++) print (i < 4500 ? "a" : "b") }' >"$TMP/z.csv"
-"$root/$BUILD/shopstat" tab "$TMP/z.csv" --var q --zoom --chart "$TMP/ticks.pdf" >/dev/null 2>&1 ||
+cli tab "$TMP/z.csv" --var q --zoom --chart "$TMP/ticks.pdf" >/dev/null 2>&1 ||
     fail "tab --zoom --chart (ticks) failed"
 t=$(axis_ticks "$TMP/ticks.pdf" 1 '^[0-9.]+%$')
 [ "$t" = "42.5% 45.0% 47.5% 50.0% 52.5% 55.0% 57.5%" ] && ok || fail "zoomed bar axis ticks: '$t'"
@@ -525,7 +547,7 @@ t=$(axis_ticks "$TMP/ticks.pdf" 1 '^[0-9.]+%$')
 # runs from 0 (always included) to +15 in steps of 2.5 points
 awk 'BEGIN { print "g,m1"; for (i = 0; i < 1000; i++) { print "x," (i < 400); print "y," (i < 500) } }' \
     >"$TMP/d.csv"
-"$root/$BUILD/shopstat" compare "$TMP/d.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+cli compare "$TMP/d.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
     --pair y:x --chart "$TMP/dticks.pdf" >/dev/null 2>&1 || fail "compare --chart (ticks) failed"
 t=$(axis_ticks "$TMP/dticks.pdf" 1 '^[+0-9.−-]+$')
 [ "$t" = "0.0 +2.5 +5.0 +7.5 +10.0 +12.5 +15.0" ] && ok || fail "difference axis ticks: '$t'"
@@ -536,10 +558,10 @@ t=$(axis_ticks "$TMP/dticks.pdf" 1 '^[+0-9.−-]+$')
 # within 0.5 of n), and with n=35 it said "eff. n=30". Now "eff. n=29.7" (cut, not rounded).
 awk 'BEGIN { print "g,q,w"; for (i = 0; i < 30; i++) print "s," (i < 12 ? "yes" : "no") "," (i == 0 ? 1.5 : 1)
              for (i = 0; i < 100; i++) print "t," (i < 50 ? "yes" : "no") ",1" }' >"$TMP/e.csv"
-"$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart "$TMP/eff.pdf" >/dev/null 2>&1 ||
+cli tab "$TMP/e.csv" --var q --by g --weight w --chart "$TMP/eff.pdf" >/dev/null 2>&1 ||
     fail "tab --chart (effective base) failed"
 has "$TMP/eff.pdf" "g=s n=30, eff. n=29.7" "g=t n=100 " "effective base below 30"
-"$root/$BUILD/shopstat" tab "$TMP/e.csv" --var q --by g --weight w --chart-type likert \
+cli tab "$TMP/e.csv" --var q --by g --weight w --chart-type likert \
     --chart "$TMP/effl.pdf" >/dev/null 2>&1 || fail "tab --chart-type likert (effective base) failed"
 has "$TMP/effl.pdf" "n=30, eff. n=29.7" "effective base below 30"
 
@@ -556,7 +578,7 @@ awk 'BEGIN { print "wave,q"; split("40 30 20 10", a); split("26 25 24 25", b); s
              for (l = 1; l <= 4; l++) { for (i = 0; i < a[l]; i++) print "2019," l
                                         for (i = 0; i < b[l]; i++) print "2020," l
                                         for (i = 0; i < c[l]; i++) print "2021," l } }' >"$TMP/w.csv"
-"$root/$BUILD/shopstat" tab "$TMP/w.csv" --var q --by wave --chart-type trend \
+cli tab "$TMP/w.csv" --var q --by wave --chart-type trend \
     --chart "$TMP/mid.pdf" >/dev/null 2>&1 || fail "tab --chart-type trend (middle labels) failed"
 boxes "$TMP/mid.pdf"
 n=$(pdftotext "$TMP/mid.pdf" - 2>/dev/null | grep -c "^2[456]%$")
@@ -576,7 +598,7 @@ n=$(grep -cx "2[456]%" "$TMP/mid.txt")
 # --- a difference that cannot be computed says "n/a", as a bar chart's missing cell does --------
 # (segment b never answers q: "b minus a" has no estimate; its rows were left blank)
 awk 'BEGIN { print "g,q"; for (i = 0; i < 50; i++) print "a,yes\na,no\nb,\nc,yes" }' >"$TMP/m.csv"
-"$root/$BUILD/shopstat" compare "$TMP/m.csv" --var q --by g --pair g=a:g=c --pair g=b:g=a \
+cli compare "$TMP/m.csv" --var q --by g --pair g=a:g=c --pair g=b:g=a \
     --chart "$TMP/na.pdf" >/dev/null 2>&1 || fail "compare --chart (n/a) failed"
 has "$TMP/na.pdf" "g=b minus g=a" "+50 [+40, +60]" "−50 [−60, −40]"
 n=$(pdftotext "$TMP/na.pdf" - 2>/dev/null | grep -c "^n/a$")
@@ -606,7 +628,7 @@ pdfseparate -f 1 -l 1 "$TMP/tp/out/report.pdf" "$TMP/tp/p1.pdf" 2>/dev/null && b
 # under its wave's label (within 2 points) and below it.
 awk 'BEGIN { print "wave,q"; split("120 80 45", n); split("2019 2020 2021", w)
              for (k = 1; k <= 3; k++) for (i = 0; i < n[k]; i++) print w[k] "," (i % 3 ? "yes" : "no") }' >"$TMP/wb.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/wb.csv" --var q --by wave --chart-type trend \
+if cli tab "$TMP/wb.csv" --var q --by wave --chart-type trend \
     --chart "$TMP/wb.pdf" >/dev/null 2>&1; then
     pdftotext -bbox "$TMP/wb.pdf" "$TMP/wb.html" 2>/dev/null
     for pair in 2019:n=120 2020:n=80 2021:n=45; do
@@ -630,7 +652,7 @@ fi
 # both (the second line, "wave", was drawn over "n=21")
 awk 'BEGIN { print "wave,q"; for (k = 1; k <= 8; k++) for (i = 0; i < 20 + k; i++)
              print "Spring 20" (10 + k) " wave," (i % 3 ? "yes" : "no") }' >"$TMP/ww.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/ww.csv" --var q --by wave --chart-type trend \
+if cli tab "$TMP/ww.csv" --var q --by wave --chart-type trend \
     --chart "$TMP/ww.pdf" >/dev/null 2>&1; then
     has "$TMP/ww.pdf" "Spring 2011 wave" "n=21" "n=28"
     boxes "$TMP/ww.pdf"
@@ -645,7 +667,7 @@ awk 'BEGIN { print "wave,q,w"; split("Jan Apr Jul Oct Jan Apr Jul Oct", m)
              for (k = 1; k <= 8; k++) for (i = 0; i < 113; i++)
                  print "Wave " k " (" m[k] " " (k < 5 ? 2025 : 2026) ")," (i % 3 ? "yes" : "no") "," 1 + i % 4 }' \
     >"$TMP/effw.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/effw.csv" --var q --by wave --weight w --chart-type trend \
+if cli tab "$TMP/effw.csv" --var q --by wave --weight w --chart-type trend \
     --labels 'q:yes=Would recommend the store to friends and colleagues' \
     --chart "$TMP/effw.pdf" >/dev/null 2>&1; then
     out=$(pdftotext -bbox "$TMP/effw.pdf" - | awk '/<word / { s = $0; sub(/.*">/, "", s); sub(/<\/word>.*/, "", s)
@@ -677,7 +699,7 @@ if "$root/$BUILD/shopstat" score "$TTD" --weight wt --strata sector --score 'ema
 else
     fail "score --chart-type trend failed: $(cat "$TMP/err")"
 fi
-if "$root/$BUILD/shopstat" compare "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
+if cli compare "$TTD" --weight wt --strata sector --score 'email_shown:0=0,1=100' \
     --by wave --pair wave:prev --chart-type trend --chart "$TMP/ctrend.pdf" >/dev/null 2>"$TMP/err"; then
     has "$TMP/ctrend.pdf" "100 85 80 76 ▼ Score (0-100)" \
         "▲▼: significantly higher or lower than the wave before (p < 0.05): wave=2011 vs wave=2010: -9 (p < 0.001)."
@@ -698,7 +720,7 @@ fi
 png_wh() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'; }
 for dpi in 300:4000x2250 72:960x540; do
     rm -f "$TMP/dpi.png"
-    if "$root/$BUILD/shopstat" tab "$TMP/effw.csv" --var q --by wave --weight w --chart "$TMP/dpi.png" \
+    if cli tab "$TMP/effw.csv" --var q --by wave --weight w --chart "$TMP/dpi.png" \
         --chart-size slide --chart-dpi "${dpi%%:*}" >/dev/null 2>"$TMP/err"; then
         wh=$(png_wh "$TMP/dpi.png")
         [ "$wh" = "${dpi#*:}" ] && ok || fail "--chart-dpi ${dpi%%:*}: a ${wh} PNG, want ${dpi#*:}"
@@ -708,7 +730,7 @@ for dpi in 300:4000x2250 72:960x540; do
 done
 for bad in 50 high; do
     rm -f "$TMP/dpi.png"
-    "$root/$BUILD/shopstat" tab "$TMP/effw.csv" --var q --chart "$TMP/dpi.png" --chart-dpi $bad >/dev/null 2>"$TMP/err"
+    cli tab "$TMP/effw.csv" --var q --chart "$TMP/dpi.png" --chart-dpi $bad >/dev/null 2>"$TMP/err"
     [ $? -eq 2 ] && grep -qF "error: --chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 for a screen, 300 for print), not '$bad'" "$TMP/err" &&
         [ ! -e "$TMP/dpi.png" ] && ok || fail "--chart-dpi $bad: $(cat "$TMP/err")"
 done
@@ -719,7 +741,7 @@ done
 # grey) holds the pale fill and the hatching's dark lines, from under 80 to over 150; big's
 # stays one grey.
 awk 'BEGIN { print "g,q"; for (i = 0; i < 220; i++) print (i < 200 ? "big" : "small") "," (i % 3 ? "yes" : "no") }' >"$TMP/lowsw.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/lowsw.csv" --var q --by g --chart "$TMP/lowsw.pdf" --chart-size a4 \
+if cli tab "$TMP/lowsw.csv" --var q --by g --chart "$TMP/lowsw.pdf" --chart-size a4 \
     >/dev/null 2>"$TMP/err"; then
     for w in small:hatched big:solid; do
         r=$(pdftotext -bbox "$TMP/lowsw.pdf" - | awk -v w=">${w%%:*}</word>" 'index($0, w) {
@@ -749,7 +771,7 @@ fi
 for nw in 14 8; do
     awk -v N=$nw 'BEGIN { print "wave,q"; for (k = 1; k <= N; k++) for (i = 0; i < 30; i++)
                          print "Wave " k "," (i % 3 ? "yes" : "no") }' >"$TMP/wa$nw.csv"
-    if "$root/$BUILD/shopstat" tab "$TMP/wa$nw.csv" --var q --by wave --chart-type trend \
+    if cli tab "$TMP/wa$nw.csv" --var q --by wave --chart-type trend \
         --chart "$TMP/wa$nw.pdf" >/dev/null 2>&1; then
         pdftotext -bbox "$TMP/wa$nw.pdf" "$TMP/wa$nw.html" 2>/dev/null
         out=$(awk -v N=$nw '/<word / {
@@ -779,7 +801,7 @@ done
 awk 'BEGIN { print "wave,q"; split("7 7 7 8 8 8 9 9 9 9 9 10", a)
              for (l = 1; l <= 12; l++) { for (i = 0; i < a[l]; i++) print "2019," l
                                          for (i = 0; i < l; i++) print "2020," l } }' >"$TMP/st.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/st.csv" --var q --by wave --chart-type trend \
+if cli tab "$TMP/st.csv" --var q --by wave --chart-type trend \
     --chart "$TMP/st.pdf" >/dev/null 2>&1; then
     words "$TMP/st.pdf" >"$TMP/st.words"
     out=$(awk -F'\t' '{
@@ -819,7 +841,7 @@ fi
 # value label (centres within 1.5 points); each legend swatch has its letter too (9 more).
 awk 'BEGIN { print "g,q"; for (g = 1; g <= 8; g++) for (i = 0; i < 60; i++)
              print "grp" g "," (i % (g + 1) == 0 ? "yes" : (i % 3 ? "no" : "maybe")) }' >"$TMP/g9.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/g9.csv" --var q --by g --chart "$TMP/g9.pdf" >/dev/null 2>&1; then
+if cli tab "$TMP/g9.csv" --var q --by g --chart "$TMP/g9.pdf" >/dev/null 2>&1; then
     words "$TMP/g9.pdf" >"$TMP/g9.words"
     out=$(awk -F'\t' '{ n++; w[n] = $1; xa[n] = $2; xb[n] = $3; yc[n] = ($4 + $5) / 2 }
         END { # the 0% tick: the lowest "0%" (a bar of 0% has a value label "0%" too)
@@ -853,7 +875,7 @@ else
 fi
 # six series have greys of their own: no letters
 grep -v "^grp[678]," "$TMP/g9.csv" >"$TMP/g6.csv"
-"$root/$BUILD/shopstat" tab "$TMP/g6.csv" --var q --by g --chart "$TMP/g6.pdf" >/dev/null 2>&1 ||
+cli tab "$TMP/g6.csv" --var q --by g --chart "$TMP/g6.pdf" >/dev/null 2>&1 ||
     fail "tab --chart (six series) failed"
 n=$(pdftotext "$TMP/g6.pdf" - 2>/dev/null | grep -c "^[A-F]$")
 [ "$n" = 0 ] && ok || fail "g6.pdf: $n letters with six series"
@@ -863,7 +885,7 @@ n=$(pdftotext "$TMP/g6.pdf" - 2>/dev/null | grep -c "^[A-F]$")
 # "[CI]" was printed over the next column's "Adj.")
 awk 'BEGIN { print "g,m1"; for (i = 0; i < 1000; i++) { print "x," (i < 100); print "y," (i < 160) } }' \
     >"$TMP/dn.csv"
-"$root/$BUILD/shopstat" compare "$TMP/dn.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+cli compare "$TMP/dn.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
     --pair y:x --chart "$TMP/narrow.pdf" >/dev/null 2>&1 || fail "compare --chart (narrow) failed"
 has "$TMP/narrow.pdf" "+6 [+3, +9]" "Difference [CI]" "Adj. p"
 boxes "$TMP/narrow.pdf"
@@ -872,7 +894,7 @@ boxes "$TMP/narrow.pdf"
 # as the table view does: "+1.0 [-0.3, +2.3]", not "+1 [−0.3, +2]")
 awk 'BEGIN { print "g,m1"; for (i = 0; i < 4000; i++) { print "x," (i < 400); print "y," (i < 440) } }' \
     >"$TMP/dd.csv"
-"$root/$BUILD/shopstat" compare "$TMP/dd.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
+cli compare "$TMP/dd.csv" --multi m=m1 --segment y=g:y --segment x=g:x \
     --pair y:x --chart "$TMP/tenths.pdf" >/dev/null 2>&1 || fail "compare --chart (tenths) failed"
 has "$TMP/tenths.pdf" "+1.0 [−0.3, +2.3]" "Difference [CI]" "Adj. p"
 boxes "$TMP/tenths.pdf"
@@ -955,7 +977,7 @@ pdfinfo a.pdf | grep -q "CreationDate: *Sat Jan  1 00:00:00 2000" && ok || fail 
 dims=$(od -An -tu1 -j16 -N8 a-switch.png | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')
 [ "$dims" = "1684x1190" ] && ok || fail "PNG size $dims, expected 1684x1190"
 head -c 5 a-switch.svg | grep -q "<?xml" && grep -q "<svg" a-switch.svg && ok || fail "SVG header"
-n=$(ls a-*.png | wc -l); [ "$n" = 17 ] && ok || fail "$n PNG files, expected 17"
+n=$(ls a-*.png | wc -l); [ "$n" = 18 ] && ok || fail "$n PNG files, expected 18"
 ls ./*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind" || ok
 
 # --- the CLI's default page is as tall as its chart (no --chart-size) --------------------------
@@ -989,7 +1011,7 @@ pdf_size "$TMP/fit4.pdf" "842 x 595"
 # over two pages and the CLI refused an A4 page). Levels 0-5 (in the spec's order, --sort
 # none) left, 6-10 right of them, every word on the page and apart.
 awk 'BEGIN { print "g,r"; for (i = 0; i < 400; i++) print "g" (i % 3) "," (i * 7) % 11 }' >"$TMP/r11.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/r11.csv" --var r --by g --sort none --levels r:0,1,2,3,4,5,6,7,8,9,10 \
+if cli tab "$TMP/r11.csv" --var r --by g --sort none --levels r:0,1,2,3,4,5,6,7,8,9,10 \
     --chart-size a4 --chart "$TMP/r11.pdf" -o "$TMP/r11.out" 2>"$TMP/err"; then
     pdf_pages "$TMP/r11.pdf" 1
     pdf_size "$TMP/r11.pdf" "842 x 595"
@@ -1012,7 +1034,7 @@ awk 'BEGIN { split("Überweisungsbestätigung per E-Mail kam zu spät, und die R
         printf "Region %d,Wave %d,\"%s\"\n", i % 12 + 1, w + 1, l[int(7 * x ^ (1 + (w % 4) * 0.4)) + 1] } }' >"$TMP/tall.csv"
 for t in "bars --by g Region_12" "trend --by w Shaded_bands:"; do
     set -- $t
-    if "$root/$BUILD/shopstat" tab "$TMP/tall.csv" --var q $2 $3 --chart-type $1 --chart "$TMP/tall-$1.pdf" \
+    if cli tab "$TMP/tall.csv" --var q $2 $3 --chart-type $1 --chart "$TMP/tall-$1.pdf" \
         -o "$TMP/tall.out" 2>"$TMP/err"; then
         h=$(pdfinfo "$TMP/tall-$1.pdf" 2>/dev/null | awk '/^Page size/ { print $3 "x" $5 }')
         awk -v h="${h#842x}" -v w="${h%x*}" 'BEGIN { exit !(w == 842 && h > 595 && h < 14400) }' && ok ||
@@ -1038,7 +1060,7 @@ out=$(words "$TMP/tall-bars.pdf" | awk -F'\t' '$1 ~ /%$/ && !y0 { y0 = $4 } $1 =
 # valid UTF-8"). Its last entry is the last line's last unlabelled wave, with its full stop.
 awk 'BEGIN { split("Überweisungsbestätigung per E-Mail kam zu spät, und die Rückerstattung dauerte länger als vierzehn Werktage|Zamówienie dotarło uszkodzone, a żaden pracownik działu obsługi klienta nie odpowiedział na zgłoszenie|Η παραγγελία έφτασε με μεγάλη καθυστέρηση και η εξυπηρέτηση πελατών δεν απάντησε ποτέ στο μήνυμά μου|注文した商品が届くまでに二週間以上かかり、カスタマーサービスからの返信もまったくありませんでした。とても残念です|Reklamationen wurden nach Rücksprache mit der Geschäftsführung übernommen, aber die Erstattung blieb aus|Odpowiedź przyszła po trzech tygodniach i nie dotyczyła mojego zgłoszenia, tylko zupełnie innej sprawy|Other (please specify in the comment field below, with as much detail as you can remember about it)", l, "|")
     print "w,q"; for (i = 0; i < 840; i++) printf "Wave %d,\"%s\"\n", int(i / 7) % 12 + 1, l[(i * 5 + int(i / 84)) % 7 + 1] }' >"$TMP/flat.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/flat.csv" --var q --by w --chart-type trend --chart "$TMP/flat.pdf" \
+if cli tab "$TMP/flat.csv" --var q --by w --chart-type trend --chart "$TMP/flat.pdf" \
     -o "$TMP/flat.out" 2>"$TMP/err"; then
     has "$TMP/flat.pdf" "Not labelled where lines meet:" "とても残念です, Wave 11: 14%. Unweighted."
 else
@@ -1050,7 +1072,7 @@ fi
 # the alignment of a right-to-left paragraph: the label stood flush left, 200 points from its
 # bars, and the legend read "n=60  الشرق")
 awk 'BEGIN { print "g,q"; for (i = 0; i < 120; i++) print (i % 2 ? "الشرق" : "West") "," (i % 3 == 0 ? "Yes" : i % 3 == 1 ? "\"ההזמנה הגיעה באיחור רב ושירות הלקוחות לא ענה לפניות שלי בדואר האלקטרוני במשך שבועיים שלמים למרות תזכורות חוזרות ונשנות\"" : "No") }' >"$TMP/rtl.csv"
-if "$root/$BUILD/shopstat" tab "$TMP/rtl.csv" --var q --by g --chart "$TMP/rtl.pdf" -o "$TMP/rtl.out" 2>"$TMP/err"; then
+if cli tab "$TMP/rtl.csv" --var q --by g --chart "$TMP/rtl.pdf" -o "$TMP/rtl.out" 2>"$TMP/err"; then
     words "$TMP/rtl.pdf" >"$TMP/rtl.words"
     # (poppler gives each right-to-left letter its own box: a line's right edge is their largest xMax)
     out=$(awk -F'\t' '$1 == "Yes" { yes = $3 } $1 == "n=60" && $2 > n60 { n60 = $2; ly = $4 }
@@ -1084,7 +1106,7 @@ fi
 # --- a bar chart of 30 segments (all and 29 stores): the legend letters A to Z, the rest none ---
 # (the legend read a 26-entry array of letters for each of its 30 items: a crash, exit 139)
 awk 'BEGIN { print "g,q"; for (i = 0; i < 600; i++) printf "Store %02d,%s\n", i % 30 + 1, (i % 7 < 3 ? "Yes" : "No") }' >"$TMP/s30.csv"
-"$root/$BUILD/shopstat" tab "$TMP/s30.csv" --var q --by g --chart "$TMP/s30.pdf" -o "$TMP/s30.out" 2>"$TMP/err"
+cli tab "$TMP/s30.csv" --var q --by g --chart "$TMP/s30.pdf" -o "$TMP/s30.out" 2>"$TMP/err"
 rc=$?
 if [ "$rc" = 0 ]; then
     has "$TMP/s30.pdf" "Store 30 n=20" "Store 25 n=20"
@@ -1101,7 +1123,7 @@ fi
 awk 'BEGIN { print "g,q"; for (i = 0; i < 400; i++) print (i % 2 ? "men" : "women") "," (i % 7 < 3 ? "Email" : i % 7 < 5 ? "Phone" : i % 7 < 6 ? "Form" : "Mail") }' >"$TMP/four.csv"
 for lv in 4 2; do
     [ $lv = 2 ] && sed -i -e 's/,Form$/,Email/' -e 's/,Mail$/,Phone/' "$TMP/four.csv"
-    if "$root/$BUILD/shopstat" tab "$TMP/four.csv" --var q --by g --chart "$TMP/four.svg" --chart-size a4 \
+    if cli tab "$TMP/four.csv" --var q --by g --chart "$TMP/four.svg" --chart-size a4 \
         >/dev/null 2>"$TMP/err"; then
         r=$(grep -o 'fill-opacity:1;" d="M [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L [0-9.]* [0-9.]* Z' "$TMP/four.svg" |
             awk '{ w = $6 - $3; h = $10 - $4; if (w > 10.5) { n++; if (h > mx) mx = h } } END { printf "%d %.2f", n, mx }')
@@ -1119,7 +1141,7 @@ done
 # --sort all still sorts them, and two codes (yes/no) are sorted as before.
 sat_levels() { # chart FLAGS...: its level labels top to bottom
     local f=$1; shift
-    "$root/$BUILD/shopstat" tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    cli tab "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
         --strata region --psu panel "$@" --chart "$TMP/$f" -o /dev/null 2>"$TMP/err" ||
         { echo "failed: $(cat "$TMP/err")"; return; }
     pdftotext -layout "$TMP/$f" - | sed -n 's/^ *\([0-5]\)  .*/\1/p' | tr '\n' ' '

@@ -201,6 +201,41 @@ contents_check() {
 }
 contents_check servicesoft "$T/servicesoft-1999/report.pdf" 7
 contents_check teletech "$T/teletech-open-to-dialog-2011/report.pdf" 7
+# two tables of one question without title: (its bars and its difference chart, its bars
+# sorted, two trends) listed the same line twice in the contents ("Personal reply to an
+# e-mail within one hour" on page 4 twice in the barometer without its diff chart's title:);
+# the difference chart now names its comparison, a trend says so, the rest their table's
+# name, in the contents as in the charts' and report.md's titles
+sed -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" -e '/title: "Personal reply within one hour: 2011 minus 2010"/d' \
+    -e 's/base_label: "sites that display an e-mail address or form",$/base_label: "sites that display an e-mail address or form"}/' \
+    $TT/survey.yml >"$T/tt_untitled.yml"
+toc_lines() { # REPORT.PDF: the contents' titles, one a line
+    pdftotext -layout -f 2 -l $(($(chart_page1 "$1") - 1)) "$1" - | grep -v '^Contents' |
+        sed -n 's/^ *\(.*[^ ]\)  \+\([0-9]\+\)$/\1/p'
+}
+if $S report "$T/tt_untitled.yml" -o "$T/tt_untitled" --quiet 2>"$T/tt_untitled.err"; then
+    check "untitled diff chart: contents entries unique ($(toc_lines "$T/tt_untitled/report.pdf" | sort | uniq -d))" \
+        test -z "$(toc_lines "$T/tt_untitled/report.pdf" | sort | uniq -d)"
+    check "untitled diff chart: listed by its comparison" \
+        grep -qx "Personal reply to an e-mail within one hour: 2011 minus 2010" <(toc_lines "$T/tt_untitled/report.pdf")
+    check "untitled diff chart: report.md's heading alike" \
+        grep -qF "## Personal reply to an e-mail within one hour: 2011 minus 2010 (\`reply_1h-diff\`)" "$T/tt_untitled/report.md"
+    contents_check "untitled diff chart" "$T/tt_untitled/report.pdf" 7
+else
+    ko "report of the untitled diff chart failed: $(cat "$T/tt_untitled.err")"
+fi
+for sp in sort_order zoom textscale score_files; do
+    if $S report tests/report/specs/$sp.yml -o "$T/toc_$sp" --quiet 2>"$T/toc_$sp.err"; then
+        check "$sp: contents entries unique ($(toc_lines "$T/toc_$sp/report.pdf" | sort | uniq -d | paste -sd'|' -))" \
+            test -z "$(toc_lines "$T/toc_$sp/report.pdf" | sort | uniq -d)"
+    else
+        ko "report of $sp.yml failed: $(cat "$T/toc_$sp.err")"
+    fi
+done
+check "sort_order: the sorted bars named by their table" \
+    grep -qx "Satisfaction (scale-sorted)" <(toc_lines "$T/toc_sort_order/report.pdf")
+check "zoom: the second trend named by its table" \
+    grep -qx "t2b: trend (plain)" <(toc_lines "$T/toc_zoom/report.pdf")
 awk 'BEGIN { print "g,q"; for (i = 0; i < 200; i++) print i % 2 "," 1 + i % 3 % 2 }' >"$T/toc.csv"
 { printf 'survey: toc\ndata: %s\nquestions:\n  q: {column: q, values: {1: "Yes", 2: "No"}}\nsegments:\n  a: {where: "g == 1"}\ntables:\n' "$T/toc.csv"
   for i in $(seq 1 40); do printf '  - {question: q, segments: [all, a], title: "Table number %d of forty"}\n' "$i"; done; } >"$T/toc.yml"
@@ -1947,6 +1982,19 @@ if $S report "$T/dec0.yml" -o "$T/dec0" --quiet 2>"$T/dec0.err"; then
     check "decimals: 0: the workbook's percentages whole" \
         bash -c "unzip -p '$T/dec0/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0%\"' && ! unzip -p '$T/dec0/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"0.0%\"'"
     check "decimals: 0: a score keeps its scale's decimals (3.41)" grep -q '^| Mean (1-5) | 3.41 ' "$T/dec0/report.md"
+    # a table of differences: true follows it too (its change columns kept one decimal
+    # beside whole shares): R's -7.9 [-14.0, -1.8] (sat, Very dissatisfied, Group 2 - Others)
+    # reads -8 [-14, -2]; the workbook's change and bound formats whole points
+    sed -e "s|^data: scores.csv|data: $PWD/tests/report/specs/scores.csv|" -e 's/^design: /decimals: 0\ndesign: /' \
+        tests/report/specs/differences.yml >"$T/dec0_diffs.yml"
+    if $S report "$T/dec0_diffs.yml" -o "$T/dec0_diffs" --quiet 2>"$T/dec0_diffs.err"; then
+        check "decimals: 0: report.md's change column in whole points" grep -qF \
+            '| Very dissatisfied | 5% [2, 10] | 8% [4, 17] c | 0% [0, 10] | -8 [-14, -2] p = 0.080+ |' "$T/dec0_diffs/report.md"
+        check "decimals: 0: the workbook's change in whole points" bash -c \
+            "unzip -p '$T/dec0_diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"+0&quot; pts&quot;;-0&quot; pts&quot;;0&quot; pts&quot;\"'"
+    else
+        ko "report of differences at decimals: 0 failed: $(cat "$T/dec0_diffs.err")"
+    fi
 else
     ko "report with decimals: 0 failed: $(cat "$T/dec0.err")"
 fi
@@ -2126,6 +2174,24 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         "unzip -p '$T/diffs/tables.xlsx' xl/styles.xml | grep -qF 'formatCode=\"[&lt;0.001]&quot;&lt; 0.001&quot;;0.000\"'"
     check "differences: the workbook's block headers" \
         grep -qF '<t>Group 2 − All</t></si><si><t>(B − A)</t>' "$T/diffs.ss"
+    # a p whose one side is at 0% (Very dissatisfied: nobody in Group 2) is marked "+", as
+    # report.md's "p = 0.080+" and compare's table: the cell keeps its number, its format
+    # adds the mark, and a note says why (the workbook had neither)
+    unzip -p "$T/diffs/tables.xlsx" xl/styles.xml >"$T/diffs.styles" 2>/dev/null
+    cell_format() { # SHEET.XML REF [STYLES.XML]: the number format code of that cell
+        local st id
+        st=$(grep -o "<c r=\"$2\" s=\"[0-9]*\"" "$1" | sed 's/.* s="\([0-9]*\)"/\1/')
+        local sf=${3:-$T/diffs.styles}
+        id=$(sed 's/.*<cellXfs[^>]*>//; s/<\/cellXfs>.*//' "$sf" | grep -o '<xf [^>]*' |
+            sed -n "$((${st:-0} + 1))p" | sed -n 's/.*numFmtId="\([0-9]*\)".*/\1/p')
+        grep -o "<numFmt numFmtId=\"${id:-x}\" formatCode=\"[^\"]*\"" "$sf" | sed 's/.*formatCode="//; s/"$//'
+    }
+    check "differences: Very dissatisfied's p (0% in Group 2) shows '+' ($(cell_format "$T/diffs.sat" Q7))" \
+        test "$(cell_format "$T/diffs.sat" Q7)" = '[&lt;0.001]&quot;&lt; 0.001+&quot;;0.000&quot;+&quot;'
+    check "differences: Dissatisfied's p (no side at 0%) shows none ($(cell_format "$T/diffs.sat" Q8))" \
+        test "$(cell_format "$T/diffs.sat" Q8)" = '[&lt;0.001]&quot;&lt; 0.001&quot;;0.000'
+    check "differences: the workbook's note on the '+'" \
+        grep -qF "A p followed by + compares a side at 0% or 100%, which adds no variance (as in R)" "$T/diffs.ss"
     check "differences: the workbook's note" grep -qF "Changes (X − Y): X's estimate minus Y's" "$T/diffs.ss"
     pdftotext "$T/diffs/charts/rec-trend.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/rec-trend.flat"
     check "trend chart with compare: its footer names the significant changes, as R" \
@@ -2135,6 +2201,20 @@ if $S report tests/report/specs/differences.yml -o "$T/diffs" --quiet 2>"$T/diff
         grep -qF "Compared: no change is significant (Holm-adjusted p >= 0.05)." "$T/sat-trend.flat"
 else
     ko "report of differences.yml failed: $(cat "$T/diffs.err")"
+fi
+# the difference chart marks such a p too, with the note in its footer (it had neither):
+# Very dissatisfied (0% in Group 2) "p=0.080+", Dissatisfied "p=0.682" unmarked
+sed -e "s|^data: scores.csv|data: $PWD/tests/report/specs/scores.csv|" -e '/^tables:/q' \
+    tests/report/specs/differences.yml >"$T/bound.yml"
+echo '  - {name: sat-diff, question: sat_answers, segments: [others, fans], compare: ["fans:others"], chart: diff}' >>"$T/bound.yml"
+if $S report "$T/bound.yml" -o "$T/bound" --quiet 2>"$T/bound.err"; then
+    pdftotext -layout "$T/bound/charts/sat-diff.pdf" - >"$T/bound.txt"
+    check "diff chart: the p of a side at 0% marked '+'" grep -qE '^ *Very dissatisfied .* p=0\.080\+$' "$T/bound.txt"
+    check "diff chart: a p without a side at 0% unmarked" grep -qE '^ *Dissatisfied .* p=0\.682$' "$T/bound.txt"
+    check "diff chart: the footer says what '+' means" bash -c \
+        "tr '\n' ' ' <'$T/bound.txt' | tr -s ' ' | grep -qF 'A p followed by + compares a side at 0% or 100%, which adds no variance (as in R): the SE and p are the other side'"
+else
+    ko "report of bound.yml failed: $(cat "$T/bound.err")"
 fi
 # a score chart of a question whose label is a question text ends it with its '?', not '?:'
 cat >"$T/qmark.yml" <<EOF
@@ -2291,9 +2371,10 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     check "many scores: no text outside a page or overlapping another: $out" test -z "$out"
     check "many scores: the 10 score charts' titles" test "$(pdftotext "$T/many/report.pdf" - |
         grep -cE ': (Mean \(1-[35]\)|Top-2 box \(0-100\))$')" -eq 10
-    # the last page: the last two tables' means (2 segments each), one under the other
+    # the last page: the last two tables' means (2 segments each), one under the other; their
+    # questions' titles are other tables' too, so they name their table (unique_titles)
     pdftotext -f "$np" -l "$np" "$T/many/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/many.last"
-    for t in "Spend band: Mean (1-3)" "Satisfaction with the usual site's customer service: Mean (1-5)" \
+    for t in "Spend band (spend-2): Mean (1-3)" "Satisfaction with the usual site's customer service (sat-4): Mean (1-5)" \
         "Medium buyers" "p < 0.05"; do
         check "many scores: '$t' on the last page" grep -qF "$t" "$T/many.last"
     done
@@ -3255,6 +3336,23 @@ if $S report "$T/ps_shares.yml" -o "$T/ps_shares" --quiet 2>"$T/ps_shares.err"; 
         "| Weighted base (share of population) | 100.0% | $(awk -v x="$wb" 'BEGIN { printf "%.1f", 100 * x }')% |" \
         "$T/ps_shares/report.md"
     check "poststratify shares: no weighted base of 1.0" bash -c "! grep -q '| 1.0 |' '$T/ps_shares/report.md'"
+    # the workbook alike (its weighted bases read 1.0 and 0.3): the row's label says shares,
+    # its cells hold each base's share of the population (1 and the counts' 33.7%)
+    unzip -p "$T/ps_shares/tables.xlsx" xl/sharedStrings.xml | sed 's/<si>/\n<si>/g' >"$T/ps_shares.ss"
+    wi=$(awk '/^<si>/ { if (index($0, "<si><t>Weighted base (share of population)</t></si>") == 1) { print k; exit } k++ }' "$T/ps_shares.ss")
+    check "poststratify shares: the workbook's row says shares of the population" test -n "$wi"
+    unzip -p "$T/ps_shares/tables.xlsx" xl/worksheets/sheet2.xml | sed 's/<row /\n<row /g' |
+        grep "t=\"s\"><v>${wi:-x}</v>" | grep -o '<v>[^<]*</v>' | sed 's/<[^>]*>//g' | tail -n +2 >"$T/ps_shares.wb"
+    check "poststratify shares: the workbook's weighted bases are shares ($(paste -sd' ' "$T/ps_shares.wb"), want 1 $wb)" \
+        awk -v w="$wb" 'NR == 1 { a = $1 } NR == 2 { b = $1 } END { d = b - w; exit !(NR == 2 && a > 0.999999 && a < 1.000001 && d < 1e-4 && d > -1e-4) }' "$T/ps_shares.wb"
+    # shown as percentages (they read "1.0" and "0.3" in #,##0.0)
+    unzip -p "$T/ps_shares/tables.xlsx" xl/worksheets/sheet2.xml >"$T/ps_shares.sheet"
+    unzip -p "$T/ps_shares/tables.xlsx" xl/styles.xml >"$T/ps_shares.styles"
+    wr=$(sed 's/<row /\n<row /g' "$T/ps_shares.sheet" | grep "t=\"s\"><v>${wi:-x}</v>" | sed -n 's/^<row r="\([0-9]*\)".*/\1/p')
+    check "poststratify shares: the workbook's weighted bases formatted 0.0% ($(cell_format "$T/ps_shares.sheet" "B${wr:-0}" "$T/ps_shares.styles"))" \
+        test "$(cell_format "$T/ps_shares.sheet" "B${wr:-0}" "$T/ps_shares.styles")" = "0.0%"
+    check "poststratify counts: the workbook's row says weighted base" \
+        bash -c "unzip -p '$T/ps/tables.xlsx' xl/sharedStrings.xml | grep -qF '<t>Weighted base</t>' && ! unzip -p '$T/ps/tables.xlsx' xl/sharedStrings.xml | grep -qF 'share of population'"
     check "poststratify shares: the design line says the shares were used as given" grep -qF \
         "population totals summing to 1 (shares, used as given: proportions and SEs as with counts, weighted bases shown as shares of the population), design df 14" \
         "$T/ps_shares/report.md"
@@ -3279,6 +3377,9 @@ if $S report "$T/manywarn.yml" -o "$T/manywarn" --quiet 2>"$T/manywarn.err"; the
         "$(grep -o "table 't[0-9]': segment 'none' has no rows in the base" "$T/manywarn.p1" | tr -dc '0-9')" = 1234567
     check "many warnings: and says how many more" grep -qF \
         "• table 't7': segment 'none' has no rows in the base ... and 2 more (run.json lists them all). Made with" "$T/manywarn.p1"
+    # report.md lists them all (it listed none: a report.md handed over said nothing of them)
+    check "many warnings: report.md lists the nine, t1 to t9" test \
+        "$(sed -n '/^\*\*Warnings:\*\*$/,/^## /p' "$T/manywarn/report.md" | grep "^- table 't[0-9]': segment 'none' has no rows in the base" | grep -o "^- table 't[0-9]'" | tr -dc '0-9')" = 123456789
 else
     ko "report manywarn.yml failed: $(cat "$T/manywarn.err")"
 fi
@@ -3373,6 +3474,11 @@ check "rake: rake_maxit 1: the title page's warning ($(cat "$T/rk_maxit1.p1"))" 
     "$T/rk_maxit1.p1"
 pdftotext -l 1 "$T/rk/report.pdf" - >"$T/rk.p1"
 check "rake: the converged report's title page has no warning" bash -c "! grep -q 'Warning' '$T/rk.p1'"
+# report.md lists them too, under the lines that describe the run (it had none)
+check "rake: rake_maxit 1: report.md lists the warning" grep -qxF -e \
+    "- Raking did not converge after 1 iterations (R's rake warns too; the estimates are those of the last round: raise the spec's rake\\_maxit or rake\\_epsilon)" \
+    <(sed -n '/^\*\*Warning:\*\*$/,/^## /p' "$T/rk_maxit1/report.md")
+check "rake: the converged report.md has no warning" bash -c "! grep -q '^\*\*Warning' '$T/rk/report.md'"
 
 # ---- replicates: with poststratify: (R's postStratify of a replicate design re-post-
 # stratifies every replicate): every table and comparison equals shopstat tab / compare

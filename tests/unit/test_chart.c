@@ -231,8 +231,8 @@ static void test_level_order_diff(void **state)
     const double first[4] = {0.10, -0.70, -0.10, 0.20};
     shopstat_chart_diff df[8];
     for (size_t l = 0; l < 4; l++) {
-        shopstat_chart_diff a = {first[l], first[l] - 0.05, first[l] + 0.05, 0.01, 1};
-        shopstat_chart_diff b = {-first[l], -first[l] - 0.05, -first[l] + 0.05, 0.01, 1};
+        shopstat_chart_diff a = {first[l], first[l] - 0.05, first[l] + 0.05, 0.01, 1, 0};
+        shopstat_chart_diff b = {-first[l], -first[l] - 0.05, -first[l] + 0.05, 0.01, 1, 0};
         df[l * 2] = a;
         df[l * 2 + 1] = b;
     }
