@@ -84,6 +84,8 @@ typedef struct rtable {
     int borrowed; /* an item: the shared fields above are the grid's */
     char *title;  /* a spec table's title made unique among the report's (unique_titles),
                      or NULL: table_title's */
+    size_t named; /* the length of title before its " (name)", when unique_titles added the
+                     table's name (report.md's heading names the table already), else 0 */
 } rtable;
 
 /* The tables computed for spec table rt: its items for a grid, else rt itself. */
@@ -761,6 +763,7 @@ static shopstat_status unique_titles(report *r, shopstat_error *err)
         if (!u)
             return nomem(err);
         snprintf(u, len, "%s (%s)", title, rt->t->name);
+        rt->named = strlen(title);
         free(rt->title);
         rt->title = u;
     }
@@ -2354,6 +2357,19 @@ static const char *wbase_text(const report *r, double w, char *buf, size_t n)
     return shopstat_format_grouped(w, 1, buf, n);
 }
 
+/* "## Title (`name`)": a title unique_titles made by adding the table's name shows it once */
+static void md_heading(FILE *f, const report *r, const rtable *rt)
+{
+    const char *title = table_title(r, rt);
+    char *cut = rt->named ? strndup(title, rt->named) : NULL;
+    fprintf(f, "## ");
+    md_text_at(f, cut ? cut : title, MD_HEADING);
+    free(cut);
+    fputs(" (", f);
+    md_code(f, rt->t->name);
+    fputs(")\n\n", f);
+}
+
 /* A table of report.md; -1 out of memory. */
 static int md_table(FILE *f, const report *r, const rtable *rt)
 {
@@ -2363,11 +2379,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     if (!pairs)
         return -1;
     size_t npairs = md_diff_pairs(rt, pairs, cap);
-    fprintf(f, "## ");
-    md_text_at(f, table_title(r, rt), MD_HEADING);
-    fputs(" (", f);
-    md_code(f, rt->t->name);
-    fputs(")\n\n", f);
+    md_heading(f, r, rt);
     fprintf(f, "| %s |", "");
     for (size_t c = 0; c < rt->ncols; c++) {
         fputc(' ', f);
@@ -2580,11 +2592,7 @@ static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char 
 static void md_grid(FILE *f, const report *r, const rtable *rt)
 {
     const rtable *a = &rt->items[0];
-    fprintf(f, "## ");
-    md_text_at(f, table_title(r, rt), MD_HEADING);
-    fputs(" (", f);
-    md_code(f, rt->t->name);
-    fputs(")\n\n", f);
+    md_heading(f, r, rt);
     for (size_t c = 0; c < rt->ncols; c++) {
         fputs("**", f);
         md_text(f, rt->collabels[c]);
