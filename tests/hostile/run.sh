@@ -535,9 +535,9 @@ SHOPSTAT_ACC_MAX_MB=136 expect_error acc_cap_held "acc_held.csv:5013:1: error: t
 # rows reach (pass.c, ps_slots): 200 post-strata, each its own --by level (603 cells), 2,000
 # PSUs of one post-stratum each. By cell every pseudo-unit held all of them (2,048 x 1,024
 # cells x 24 bytes: 48 MiB on each thread, 80 merged), and an 8 MiB cap on the per-PSU sums
-# (SHOPSTAT_ACC_MAX_MB) stopped the run at its 680th row; by slot each holds 6 cells (8 with
-# room), 0.4 MiB. The run goes through under the cap on 1 and 2 threads and through a pipe,
-# writing what it writes uncapped, and the post-stratified share of q=0 in 'all' is
+# (SHOPSTAT_ACC_MAX_MB) stopped the run at line 680; by slot each meets at most 6 cells (8
+# with room), 0.4 MiB. The run goes through under the cap on 1 and 2 threads and through a
+# pipe, writing what it writes uncapped, and the post-stratified share of q=0 in 'all' is
 # sum_g N_g p_g / sum_g N_g (p_g: the weighted share in g, by awk) to 1e-12.
 awk 'BEGIN { print "id,psu,g,q,wt"; n = 0; for (p = 1; p <= 2000; p++) for (i = 0; i < 4; i++)
              print ++n "," p ",G" p % 200 "," (p + i) % 3 % 2 "," 1 + (n * 7) % 5 }' >slots.csv
