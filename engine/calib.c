@@ -36,6 +36,7 @@ void ps_free(ps_state *ps)
     free(ps->a);
     free(ps->r);
     free(ps->realA);
+    free(ps->slg);
     free(ps);
 }
 
@@ -491,11 +492,14 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
     }
     unit *ru = calloc(nreal ? nreal : 1, sizeof *ru);
     cell_acc *A = calloc(nreal * nc + 1, sizeof *A);
-    if (!ru || !A) {
+    ps->slg = malloc((npu ? npu : 1) * sizeof *ps->slg);
+    if (!ru || !A || !ps->slg) {
         free(ru);
         free(A);
         return nomem(err);
     }
+    if (npu)
+        memcpy(ps->slg, ps->g, npu * sizeof *ps->slg);
     for (size_t i = 0; i < nreal; i++) {
         ru[i].A = A + i * nc;
         ru[i].cap = nc;
@@ -506,11 +510,13 @@ shopstat_status ps_collapse(shopstat_totals *t, shopstat_error *err)
         r->stratum = pu->stratum;
         r->any_pos |= pu->any_pos;
         r->any_base0 |= pu->any_base0;
-        size_t lim = nc < pu->cap ? nc : pu->cap;
-        for (size_t c = 0; c < lim; c++) {
-            r->A[c].T += pu->A[c].T;
-            r->A[c].N += pu->A[c].N;
-            r->A[c].P += pu->A[c].P;
+        /* (a pseudo-unit's sums are by slot: pass.c, ps_slots) */
+        const ps_slots *m = ps_slots_at(ps, ps->slg[u]);
+        for (size_t k = 0, lim = ps_unit_used(m, pu); k < lim; k++) {
+            size_t c = m->cell[k];
+            r->A[c].T += pu->A[k].T;
+            r->A[c].N += pu->A[k].N;
+            r->A[c].P += pu->A[k].P;
         }
     }
     for (size_t i = 0; i < nreal; i++)
@@ -600,16 +606,15 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
         ps->a[u] = f * ps->wsum[u] + zw * (double)ps->nzero[u];
         ps->aa[u] = f2 * ps->w2sum[u] + zw * (double)ps->nzero[u];
         unit *r = &t->units[ps->real[u]];
-        size_t lim = nc < pu->cap ? nc : pu->cap;
-        for (size_t c = 0; c < lim; c++) {
-            pu->A[c].T *= f;
-            r->A[c].T += pu->A[c].T;
-            r->A[c].N += pu->A[c].N;
-            r->A[c].P += pu->A[c].P;
-            if (pu->Q) {
-                pu->Q[c] *= f2;
-                ksum(&w2[c], &w2c[c], pu->Q[c]);
-            }
+        const ps_slots *m = ps_slots_at(ps, ps->slg[u]);
+        for (size_t k = 0, lim = ps_unit_used(m, pu); k < lim; k++) {
+            size_t c = m->cell[k];
+            pu->A[k].T *= f;
+            r->A[c].T += pu->A[k].T;
+            r->A[c].N += pu->A[k].N;
+            r->A[c].P += pu->A[k].P;
+            pu->Q[k] *= f2;
+            ksum(&w2[c], &w2c[c], pu->Q[k]);
         }
     }
     /* (the base cells carry their rows' w^2 for the effective base) */
@@ -637,15 +642,16 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
     shopstat_status st = SHOPSTAT_OK;
     for (size_t u = 0; u < ps->npu && !st; u++) {
         const unit *pu = &ps->pu[u];
+        const ps_slots *sm = ps_slots_at(ps, ps->slg[u]); /* (its sums are by slot) */
         size_t h = pu->stratum, g = ps->g[u];
         for (size_t k = 0; k < K; k++) {
             c[k] = cg[g * K + k];
             S1[h * K + k] += z[u * K + k] - ps->a[u] * c[k];
             double s = 0;
             for (size_t j = 0; j < nterms[k]; j++) {
-                long cell = terms[k][j].cell;
-                if (cell >= 0 && (size_t)cell < pu->cap)
-                    s += terms[k][j].coef * pu->Q[cell];
+                long sl = ps_cell_slot(sm, pu, terms[k][j].cell);
+                if (sl >= 0)
+                    s += terms[k][j].coef * pu->Q[sl];
             }
             za[k] = s;
         }
@@ -665,8 +671,9 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
                                                     "available for this statistic");
                             break;
                         }
-                        if (x >= 0 && (size_t)x < pu->cap)
-                            zz += terms[k][a].coef * terms[l][b].coef * pu->Q[x];
+                        long sx = ps_cell_slot(sm, pu, x);
+                        if (sx >= 0)
+                            zz += terms[k][a].coef * terms[l][b].coef * pu->Q[sx];
                     }
                 }
                 double t1 = c[l] * za[k], t2 = c[k] * za[l], t3 = c[k] * c[l] * ps->aa[u];
@@ -715,11 +722,12 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
      * post-stratum's */
     for (size_t u = 0; u < ps->npu; u++) {
         const unit *pu = &ps->pu[u];
+        const ps_slots *m = ps_slots_at(ps, ps->slg[u]); /* (its sums are by slot) */
         for (size_t k = 0; k < K; k++) {
             double s = 0;
             for (size_t j = 0; j < nterms[k]; j++) {
-                long c = terms[k][j].cell;
-                if (c >= 0 && (size_t)c < pu->cap)
+                long c = ps_cell_slot(m, pu, terms[k][j].cell);
+                if (c >= 0)
                     s += terms[k][j].coef * pu->A[c].T;
             }
             z[u * K + k] = s;
@@ -727,8 +735,8 @@ shopstat_status ps_cov(const shopstat_totals *t, const lin_term *const *terms,
             if (Yg) { /* (the rows' unweighted scores: every cell's value is 0 or 1) */
                 double y = 0;
                 for (size_t j = 0; j < nterms[k]; j++) {
-                    long c = terms[k][j].cell;
-                    if (c >= 0 && (size_t)c < pu->cap)
+                    long c = ps_cell_slot(m, pu, terms[k][j].cell);
+                    if (c >= 0)
                         y += terms[k][j].coef * pu->A[c].N;
                 }
                 Yg[ps->g[u] * K + k] += y;

@@ -706,10 +706,48 @@ typedef struct ps_state {
     double *r;        /* N_g / What_g (raking: the joint cell's factor) */
     size_t ng;        /* post-strata (raking: joint cells with rows) */
     cell_acc *realA;  /* the real units' sums, ncell for each */
+    /* each post-stratum's slots (pass.c, see ps_slots), [g] by its id in the pass (nsl of
+     * them); a pseudo-unit's sums (A, Q, L, QL) are by slot, cap of them */
+    struct ps_slots *sl;
+    size_t nsl;
+    size_t acc_cap, live_cap; /* pass.c: acc_max and live_acc_limit, read once */
+    uint32_t *slg; /* after ps_collapse: each pseudo-unit's post-stratum in the pass (sl's
+                    * index; g is renumbered by rake_fit) */
     /* raking (rake.c): the pseudo-units' post-strata are the joint cells of the margins,
      * numbered by rake_row; NULL for post-stratification */
     struct rake_state *rk;
 } ps_state;
+
+/* A post-stratum's slots: the cells its rows reach, numbered at each one's first row in
+ * the post-stratum (per totals), where its pseudo-units keep their sums (pass.c). */
+typedef struct ps_slots {
+    int32_t *slot;  /* cell -> slot, -1 none (ncap cells) */
+    uint32_t *cell; /* slot -> cell */
+    uint32_t n, cap;
+    size_t ncap;
+} ps_slots;
+
+/* The slots of post-stratum g (its id in the pass), NULL when none was made. */
+static inline const ps_slots *ps_slots_at(const ps_state *ps, size_t g)
+{
+    return g < ps->nsl ? &ps->sl[g] : NULL;
+}
+
+/* The slot of cell c in pseudo-unit u of the post-stratum of slots m (may be NULL), or -1
+ * when u holds none for c (its sums of c are 0). */
+static inline long ps_cell_slot(const ps_slots *m, const unit *u, long c)
+{
+    if (!m || (size_t)c >= m->ncap) /* (c < 0 too) */
+        return -1;
+    size_t s = (uint32_t)m->slot[c]; /* (-1: past any cap) */
+    return s < u->cap ? (long)s : -1;
+}
+
+/* The slots of pseudo-unit u's sums in use (slot k holds cell m->cell[k]); m may be NULL. */
+static inline size_t ps_unit_used(const ps_slots *m, const unit *u)
+{
+    return !m ? 0 : m->n < u->cap ? m->n : u->cap;
+}
 
 /* Raking (R's rake, rake.c) on ps_state's pseudo-units. */
 /* Parse design_opts.rake, read each margin's population file, bind its columns. */

@@ -382,6 +382,8 @@ static int slab_relayout(shopstat_totals *t)
 
 void pass_share_layout(shopstat_totals *t, pass_layout *l)
 {
+    if (t->ps) /* (its pseudo-units' sums are by slot, never in the slabs: see ps_slots) */
+        return;
     t->layout = l;
     size_t units = atomic_load(&l->units), stride = atomic_load(&l->stride);
     if (units > t->slab_units || stride > t->slab_stride)
@@ -425,6 +427,157 @@ static void slab_free(shopstat_totals *t)
     }
     atomic_fetch_sub(&live_acc_bytes, t->acc_bytes);
     t->acc_bytes = 0;
+}
+
+/* ---- a post-stratified design's pseudo-units: slots per cell met ----
+ * A pseudo-unit (stratum, PSU, post-stratum) holds the rows of one post-stratum, and they
+ * reach only some of the cells: on region x spend_6m with --by spend_6m, none of the
+ * other two spend_6m levels' cells, and the heavy segment's only at spend_6m 3. Laid out
+ * by cell as a PSU's are, every pseudo-unit held every cell (the typical run at 1M rows:
+ * 6,000 pseudo-units x 128 cells, 18 MB on each thread and 31 MB merged). Instead each
+ * post-stratum g numbers the cells its rows reach (ps_slots: a slot at the cell's first
+ * row in g, in each totals apart), and each of its pseudo-units keeps its sums (A, Q, and
+ * L and QL when compensated) by slot, in a block of its own grown as g's slots are, never
+ * in the slabs. The merges, the derived segments (derive_segments), finish_units and
+ * calib.c's collapse, calibration and variance go from slot to cell; the sums, and the
+ * order they are added in, are the same as by cell. */
+static void ps_slots_free(ps_state *ps)
+{
+    for (size_t g = 0; g < ps->nsl; g++) {
+        free(ps->sl[g].slot);
+        free(ps->sl[g].cell);
+    }
+    free(ps->sl);
+    ps->sl = NULL;
+    ps->nsl = 0;
+}
+
+/* A post-stratified totals' pseudo-units' sums (t->units, or ps->pu once collapsed) and
+ * slots, freed. */
+static void ps_sparse_free(shopstat_totals *t)
+{
+    if (!t->ps)
+        return;
+    unit *pu = t->ps->pu ? t->ps->pu : t->units;
+    size_t n = t->ps->pu ? t->ps->npu : t->nunits;
+    for (size_t u = 0; u < n; u++) {
+        free(pu[u].A);
+        pu[u].A = NULL;
+        pu[u].cap = 0;
+    }
+    ps_slots_free(t->ps);
+}
+
+/* Bytes of one slot of a pseudo-unit's sums. */
+static size_t ps_slot_bytes(const shopstat_totals *t)
+{
+    return sizeof(cell_acc) + sizeof(double) * (t->compensated ? 3 : 1);
+}
+
+/* Post-stratum g's slots, covering every cell made so far; NULL out of memory. */
+static __attribute__((noinline)) ps_slots *ps_slots_grow(shopstat_totals *t, size_t g)
+{
+    ps_state *ps = t->ps;
+    if (!ps->nsl) { /* (getenv: not at every pseudo-unit's growth) */
+        ps->acc_cap = acc_max();
+        ps->live_cap = live_acc_limit();
+    }
+    if (g >= ps->nsl) {
+        size_t n = ps->nsl ? ps->nsl : 16;
+        while (n <= g)
+            n *= 2;
+        ps_slots *sl = realloc(ps->sl, n * sizeof *sl);
+        if (!sl)
+            return NULL;
+        memset(sl + ps->nsl, 0, (n - ps->nsl) * sizeof *sl);
+        ps->sl = sl;
+        ps->nsl = n;
+    }
+    ps_slots *pm = &ps->sl[g];
+    if (pm->ncap < t->ncell) {
+        size_t n = t->cellcap > t->ncell ? t->cellcap : t->ncell;
+        int32_t *s = realloc(pm->slot, n * sizeof *s);
+        if (!s)
+            return NULL;
+        for (size_t c = pm->ncap; c < n; c++)
+            s[c] = -1;
+        pm->slot = s;
+        pm->ncap = n;
+    }
+    return pm;
+}
+
+static inline ps_slots *ps_slots_of(shopstat_totals *t, size_t g)
+{
+    ps_state *ps = t->ps;
+    if (__builtin_expect(g < ps->nsl && ps->sl[g].ncap >= t->ncell, 1))
+        return &ps->sl[g];
+    return ps_slots_grow(t, g);
+}
+
+/* Room in pseudo-unit u for need slots (rounded up to 8): 0, -1 out of memory, -2 past
+ * the caps on the per-PSU sums (acc_max, the process's live_acc_limit). */
+static int ps_unit_room(shopstat_totals *t, unit *u, size_t need)
+{
+    size_t cap = (need + 7) & ~(size_t)7, per = ps_slot_bytes(t);
+    size_t add = (cap - u->cap) * per;
+    if (t->acc_bytes + add > t->ps->acc_cap)
+        return -2;
+    if (atomic_fetch_add(&live_acc_bytes, add) + add > t->ps->live_cap) { /* (acc_reserve) */
+        atomic_fetch_sub(&live_acc_bytes, add);
+        return -2;
+    }
+    char *b = calloc(cap, per);
+    if (!b) {
+        atomic_fetch_sub(&live_acc_bytes, add);
+        return -1;
+    }
+    cell_acc *A = (cell_acc *)(void *)b;
+    double *Q = (double *)(void *)(A + cap);
+    double *L = t->compensated ? Q + cap : NULL, *QL = L ? L + cap : NULL;
+    if (u->cap) {
+        memcpy(A, u->A, u->cap * sizeof *A);
+        memcpy(Q, u->Q, u->cap * sizeof *Q);
+        if (L) {
+            memcpy(L, u->L, u->cap * sizeof *L);
+            memcpy(QL, u->QL, u->cap * sizeof *QL);
+        }
+        free(u->A);
+    }
+    u->A = A;
+    u->Q = Q;
+    u->L = L;
+    u->QL = QL;
+    u->cap = cap;
+    t->acc_bytes += add;
+    return 0;
+}
+
+/* The slot of cell c (below pm->ncap) in pseudo-unit u of post-stratum pm, made when c's
+ * first row in the post-stratum comes, with room in u: the slot, or -1 out of memory, -2
+ * past the caps. */
+static __attribute__((noinline)) long ps_slot_new(shopstat_totals *t, unit *u, ps_slots *pm,
+                                                  size_t c)
+{
+    if (pm->slot[c] < 0) {
+        if (pm->n == pm->cap) {
+            uint32_t cap = pm->cap ? 2 * pm->cap : 16;
+            uint32_t *nc = realloc(pm->cell, cap * sizeof *nc);
+            if (!nc)
+                return -1;
+            pm->cell = nc;
+            pm->cap = cap;
+        }
+        pm->cell[pm->n] = (uint32_t)c;
+        pm->slot[c] = (int32_t)pm->n++;
+    }
+    size_t s = (size_t)pm->slot[c];
+    if (s >= u->cap) {
+        int r = ps_unit_room(t, u, pm->n);
+        if (r)
+            return r;
+    }
+    return (long)s;
 }
 
 /* ---- binding ---- */
@@ -2352,6 +2505,41 @@ static inline void apply_row(shopstat_totals *t, unit *u, double w, const void *
         APPLY_CELLS((const int32_t *)cells);
 }
 
+/* A post-stratified row's cell updates (see ps_slots): into its pseudo-unit u's slots for
+ * the cells, 16-bit ids (narrow) or 32-bit, in list order, w^2 to every cell (the effective
+ * bases, once the post-strata's factors are known). 0, -1 out of memory, -2 past the caps. */
+static inline int ps_apply(shopstat_totals *t, unit *u, ps_slots *pm, double w, double w2,
+                           const void *cells, size_t nc, int narrow)
+{
+    uint64_t np = CELL_ROW(w);
+    const int32_t *slot = pm->slot;
+    cell_acc *A = u->A;
+    double *Q = u->Q;
+    size_t cap = u->cap;
+    int element = t->element;
+    for (size_t i = 0; i < nc; i++) {
+        size_t c = narrow ? ((const uint16_t *)cells)[i] : (size_t)((const int32_t *)cells)[i];
+        size_t s = (uint32_t)slot[c]; /* (-1: past any cap) */
+        if (__builtin_expect(s >= cap, 0)) {
+            long r = ps_slot_new(t, u, pm, c);
+            if (r < 0)
+                return (int)r;
+            s = (size_t)r;
+            A = u->A;
+            Q = u->Q;
+            cap = u->cap;
+        }
+        A[s].NP += np;
+        if (element) {
+            add_element(u, (int32_t)s, w, w2);
+        } else {
+            A[s].T += w;
+            Q[s] += w2;
+        }
+    }
+    return 0;
+}
+
 /* The rows' w^2 sums into the cells: the doubles (see row_ctx.w2d) and the pattern
  * records' exact sums (see W2X_DIGITS), which start again from 0. */
 static void w2_fold(row_ctx *rc)
@@ -3258,8 +3446,11 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
     } else {
         if (w > 0 && !outside)
             u->any_pos = 1;
-        ur = nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
+        ur = !pstrat && nc && u->cap < t->ncell ? unit_reserve(t, u) : 0;
     }
+    ps_slots *pm = NULL; /* (post-stratified: the post-stratum's slots, see ps_slots) */
+    if (pstrat && !(pm = ps_slots_of(t, t->ps->g[uid])))
+        return nomem(err);
     if (ur == -2)
         return acc_limit(t, row->pos[0].line, err);
     if (ur)
@@ -3278,11 +3469,18 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                 t->cell[c].w2 += w2;
             if (rep_add(t, c, base))
                 return nomem(err);
-            cell_acc *acc = &u->A[c];
+            size_t s = (size_t)c; /* (post-stratified: c's slot) */
+            if (pstrat && (s = (uint32_t)pm->slot[c]) >= u->cap) {
+                long r = ps_slot_new(t, u, pm, (size_t)c);
+                if (r < 0)
+                    return r == -2 ? acc_limit(t, row->pos[0].line, err) : nomem(err);
+                s = (size_t)r;
+            }
+            cell_acc *acc = &u->A[s];
             acc->P += pos;
             acc->N++;
             if (t->element)
-                add_element(u, c, w, w2);
+                add_element(u, (int32_t)s, w, w2);
             else
                 acc->T += w;
         }
@@ -3312,14 +3510,11 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
             }
         }
         if (pstrat) {
-            /* (in row order, without the batch; w^2 to every cell, for the effective
-             * bases once the post-strata's factors are known) */
-            if (c16)
-                apply_row(t, u, w, c16, nc, 1);
-            else
-                apply_row(t, u, w, cells, nc, 0);
-            for (size_t i = 0; !t->element && i < nc; i++) /* (element: apply_row's) */
-                u->Q[c16 ? c16[i] : cells[i]] += w2;
+            /* (in row order, without the batch) */
+            int pr = c16 ? ps_apply(t, u, pm, w, w2, c16, nc, 1)
+                         : ps_apply(t, u, pm, w, w2, cells, nc, 0);
+            if (pr)
+                return pr == -2 ? acc_limit(t, row->pos[0].line, err) : nomem(err);
         } else if (rec >= 0) {
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
@@ -4219,6 +4414,46 @@ static int add_pair(cell_pair **p, size_t *n, size_t *cap, long to, int32_t from
     return 0;
 }
 
+/* A post-stratified design's derived cells (derive_segments' pairs): a slot for each in
+ * every post-stratum whose rows reach a cell it is summed from, and room for them in the
+ * pseudo-units. 0, -1 out of memory, -2 past the caps. */
+static int ps_derive_slots(shopstat_totals *t, const cell_pair *pair, size_t npair)
+{
+    ps_state *ps = t->ps;
+    if (!npair)
+        return 0;
+    for (size_t g = 0; g < ps->nsl; g++) {
+        ps_slots *m = &ps->sl[g];
+        if (!m->n)
+            continue;
+        if (m->ncap < t->ncell && !ps_slots_grow(t, g))
+            return -1;
+        m = &ps->sl[g];
+        for (size_t i = 0; i < npair; i++) {
+            if (m->slot[pair[i].from] < 0 || m->slot[pair[i].to] >= 0)
+                continue;
+            if (m->n == m->cap) {
+                uint32_t cap = 2 * m->cap;
+                uint32_t *nc = realloc(m->cell, cap * sizeof *nc);
+                if (!nc)
+                    return -1;
+                m->cell = nc;
+                m->cap = cap;
+            }
+            m->cell[m->n] = (uint32_t)pair[i].to;
+            m->slot[pair[i].to] = (int32_t)m->n++;
+        }
+    }
+    for (size_t u = 0; u < t->nunits; u++) {
+        unit *un = &t->units[u];
+        const ps_slots *m = ps_slots_at(ps, ps->g[u]);
+        int r = un->cap && m && m->n > un->cap ? ps_unit_room(t, un, m->n) : 0;
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
 /* The derived segments' sums (see derive_plan), on the merged totals: each derived cell
  * gets, in every PSU, the sums of the same question and level in each --by level its
  * segment takes in (judged on the level's value, as the rows were), and with them its
@@ -4271,7 +4506,7 @@ static shopstat_status derive_segments(shopstat_totals *t, cell_pair **pair_out,
             }
         }
     }
-    for (size_t u = 0; u < t->nunits; u++) {
+    for (size_t u = 0; u < t->nunits && !t->ps; u++) {
         int ur = t->units[u].cap ? unit_reserve(t, &t->units[u]) : 0;
         if (ur == -2) {
             free(pair);
@@ -4280,6 +4515,13 @@ static shopstat_status derive_segments(shopstat_totals *t, cell_pair **pair_out,
         if (ur)
             goto oom;
     }
+    int pr = t->ps ? ps_derive_slots(t, pair, npair) : 0;
+    if (pr == -2) {
+        free(pair);
+        return acc_limit(t, 0, err);
+    }
+    if (pr)
+        goto oom;
     for (size_t i = 0; i < npair; i++) {
         cell_info *to = &t->cell[pair[i].to];
         const cell_info *from = &t->cell[pair[i].from];
@@ -4309,6 +4551,24 @@ static inline void derive_unit(unit *un, const cell_pair *pair, size_t npair)
     for (size_t i = 0; i < npair; i++)
         if ((size_t)pair[i].from < un->cap && un->A[pair[i].from].N)
             un->Q[pair[i].to] += un->Q[pair[i].from];
+}
+
+/* derive_unit for a post-stratified design's pseudo-unit un, whose cells' slots are m. */
+static void ps_derive_unit(unit *un, const ps_slots *m, const cell_pair *pair, size_t npair)
+{
+    for (size_t i = 0; i < npair; i++) {
+        long f = ps_cell_slot(m, un, pair[i].from);
+        if (f < 0 || !un->A[f].N)
+            continue;
+        long d = ps_cell_slot(m, un, pair[i].to); /* (made by ps_derive_slots) */
+        un->A[d].T += un->A[f].T;
+        un->A[d].NP += un->A[f].NP;
+    }
+    for (size_t i = 0; i < npair; i++) {
+        long f = ps_cell_slot(m, un, pair[i].from);
+        if (f >= 0 && un->A[f].N)
+            un->Q[ps_cell_slot(m, un, pair[i].to)] += un->Q[f];
+    }
 }
 
 static void keep_scale_notes(shopstat_totals *t); /* (below, with its accessor) */
@@ -4466,11 +4726,8 @@ void pass_parsed(void *w)
 }
 
 /* A post-stratified worker's pseudo-units' own sums (rows' weights, their squares, zero
- * weights) and, but in element designs (whose merge adds them with the cells'), the cells'
- * sums of w^2, into g's; before the cells' sums (the rows of a cell tell which to add), in
- * a loop of its own, so that the other merges run as they did. */
-static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pass_map *m,
-                                shopstat_error *err)
+ * weights) into g's, in a loop of their own, so that the other merges run as they did. */
+static void ps_merge(shopstat_totals *g, shopstat_totals *w, const pass_map *m)
 {
     for (size_t u = 0; u < w->nunits; u++) {
         size_t gi = m->units[u];
@@ -4480,21 +4737,50 @@ static shopstat_status ps_merge(shopstat_totals *g, shopstat_totals *w, const pa
         g->ps->nrows[gi] += w->ps->nrows[u]; /* (zline: none in the chunked pass) */
         w->ps->wsum[u] = w->ps->w2sum[u] = 0;
         w->ps->nzero[u] = w->ps->nrows[u] = 0;
-        unit *wu = &w->units[u], *gu = &g->units[gi];
-        if (w->element || !wu->cap)
-            continue;
-        int ur = unit_reserve(g, gu);
-        if (ur)
-            return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
-        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
-            if (!wu->A[c].N)
-                continue;
-            long gc = m->cells[c];
-            sum2(&gu->Q[gc], &gu->QL[gc], wu->Q[c]);
-        }
-        memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
     }
-    return SHOPSTAT_OK;
+}
+
+/* A post-stratified worker's pseudo-unit wu (of post-stratum ps) into g's gu, slot by
+ * slot (see ps_slots): each cell's sums added as pass_merge adds a unit's, w^2 with them
+ * (the cells with rows), then zeroed. 0, -1 out of memory, -2 past the caps. */
+static int ps_merge_unit(shopstat_totals *g, shopstat_totals *w, const pass_map *m,
+                         unit *gu, unit *wu, size_t ps)
+{
+    const ps_slots *wm = ps < w->ps->nsl ? &w->ps->sl[ps] : NULL;
+    ps_slots *gm = ps_slots_of(g, ps);
+    if (!gm)
+        return -1;
+    size_t lim = wm && wm->n < wu->cap ? wm->n : wm ? wu->cap : 0;
+    for (size_t k = 0; k < lim; k++) {
+        cell_acc *a = &wu->A[k];
+        if (!a->N)
+            continue; /* (nor any sum: 0 already) */
+        size_t gc = (size_t)m->cells[wm->cell[k]];
+        size_t s = (uint32_t)gm->slot[gc];
+        if (s >= gu->cap) {
+            long r = ps_slot_new(g, gu, gm, gc);
+            if (r < 0)
+                return (int)r;
+            s = (size_t)r;
+        }
+        cell_acc *ga = &gu->A[s];
+        sum2(&ga->T, &gu->L[s], a->T);
+        ga->N += a->N;
+        ga->P += a->P;
+        a->T = 0;
+        a->NP = 0;
+        sum2(&gu->Q[s], &gu->QL[s], wu->Q[k]);
+        if (w->element) {
+            gu->L[s] += wu->L[k]; /* the worker's own compensations */
+            gu->QL[s] += wu->QL[k];
+        }
+    }
+    memset(wu->Q, 0, wu->cap * sizeof *wu->Q);
+    if (w->element) {
+        memset(wu->L, 0, wu->cap * sizeof *wu->L);
+        memset(wu->QL, 0, wu->cap * sizeof *wu->QL);
+    }
+    return 0;
 }
 
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
@@ -4726,11 +5012,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     }
     if (g->rep && rep_merge(g, w, m->cells))
         return nomem(err);
-    if (w->ps) {
-        shopstat_status ps_st = ps_merge(g, w, m, err);
-        if (ps_st)
-            return ps_st;
-    }
+    if (w->ps)
+        ps_merge(g, w, m);
     /* per-unit sums: added in chunk order, so the same for any number of threads */
     for (size_t u = 0; u < w->nunits; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
@@ -4751,6 +5034,12 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         wu->rows = wu->npos_rows = 0;
         if (!wu->cap)
             continue;
+        if (w->ps) {
+            int pr = ps_merge_unit(g, w, m, gu, wu, w->ps->g[u]);
+            if (pr)
+                return pr == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+            continue;
+        }
         int ur = unit_reserve(g, gu);
         if (ur)
             return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
@@ -4887,6 +5176,15 @@ static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair
             for (size_t c = 0; c < un->cap && un->QL; c++)
                 un->Q[c] += un->QL[c];
             un->L = un->QL = NULL;
+        }
+        if (t->ps) { /* (a pseudo-unit's sums by slot) */
+            const ps_slots *m = ps_slots_at(t->ps, t->ps->g[u]);
+            ps_derive_unit(un, m, pair, npair);
+            for (size_t k = 0, lim = ps_unit_used(m, un); k < lim; k++) {
+                t->cell[m->cell[k]].n += un->A[k].N;
+                t->cell[m->cell[k]].npos += un->A[k].P;
+            }
+            continue; /* (no cell_sums: pass_finish keeps none for them) */
         }
         derive_unit(un, pair, npair);
         for (size_t c = 0; c < t->ncell && c < un->cap; c++) {
@@ -5070,6 +5368,7 @@ void shopstat_totals_free(shopstat_totals *t)
         free(t->dom[i].lvl);
     free(t->dom);
     free(t->cell);
+    ps_sparse_free(t);
     slab_free(t);
     free(t->units);
     ps_free(t->ps);

@@ -531,6 +531,40 @@ awk 'BEGIN { print "id,q"; for (i = 1; i <= 5000; i++) print "P" i "," i % 500
              for (i = 1; i <= 100; i++) print "Q" i "," 1000 + i }' >acc_held.csv
 SHOPSTAT_ACC_MAX_MB=136 expect_error acc_cap_held "acc_held.csv:5013:1: error: the per-PSU totals would exceed 136 MiB (5012 PSUs x 513 cells); use fewer questions or segments per run, or omit --psu if every row is its own PSU" \
     tab acc_held.csv --var q --psu id
+# A post-stratified design's pseudo-units keep sums only for the cells their post-stratum's
+# rows reach (pass.c, ps_slots): 200 post-strata, each its own --by level (603 cells), 2,000
+# PSUs of one post-stratum each. By cell every pseudo-unit held all of them (2,048 x 1,024
+# cells x 24 bytes: 48 MiB on each thread, 80 merged), and an 8 MiB cap on the per-PSU sums
+# (SHOPSTAT_ACC_MAX_MB) stopped the run at line 680; by slot each meets at most 6 cells (8
+# with room), 0.4 MiB. The run goes through under the cap on 1 and 2 threads and through a
+# pipe, writing what it writes uncapped, and the post-stratified share of q=0 in 'all' is
+# sum_g N_g p_g / sum_g N_g (p_g: the weighted share in g, by awk) to 1e-12.
+awk 'BEGIN { print "id,psu,g,q,wt"; n = 0; for (p = 1; p <= 2000; p++) for (i = 0; i < 4; i++)
+             print ++n "," p ",G" p % 200 "," (p + i) % 3 % 2 "," 1 + (n * 7) % 5 }' >slots.csv
+awk -F, 'NR > 1 { s[$3] += $5 } END { print "g,N"; for (k in s) printf "%s,%d\n", k, s[k] * 3 + 7 }' \
+    slots.csv >slots_pop.csv
+slots=(--weight wt --psu psu --var q --by g --poststratify g --population slots_pop.csv)
+if expect_ok ps_slots_uncapped tab slots.csv "${slots[@]}"; then
+    mv out slots_free.csv
+    got=$(get slots_free.csv q,0,all proportion)
+    check ps_slots_share "$(awk -F, -v got="$got" 'NR == FNR { if (FNR > 1) N[$1] = $2; next }
+        FNR > 1 { w[$3] += $5; if ($4 == 0) z[$3] += $5 }
+        END { for (g in N) { a += N[g] * z[g] / w[g]; b += N[g] }
+              d = got - a / b; print (got != "" && d < 1e-12 && d > -1e-12) ? "ok" : got " vs " a / b }' \
+        slots_pop.csv slots.csv)" ok
+    for th in 1 2; do
+        if SHOPSTAT_ACC_MAX_MB=8 expect_ok ps_slots_th$th tab slots.csv "${slots[@]}" --threads $th; then
+            if cmp -s out slots_free.csv; then pass; else
+                fail "ps_slots_th${th}_same" "differs from the run without the cap"
+            fi
+        fi
+    done
+    if SHOPSTAT_ACC_MAX_MB=8 expect_ok ps_slots_pipe tab - "${slots[@]}" <slots.csv; then
+        if cmp -s out slots_free.csv; then pass; else
+            fail ps_slots_pipe_same "differs from the run without the cap"
+        fi
+    fi
+fi
 if [ "${HOSTILE_SLOW:-0}" = 1 ]; then
     awk 'BEGIN { print "id,q"; for (i = 1; i <= 20000; i++) print "P" i "," i % 9000 }' >acc.csv
     timeout 300 $S tab acc.csv --var q --psu id >out 2>err
