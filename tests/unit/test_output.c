@@ -254,6 +254,10 @@ static void test_format_fixed(void **state)
     assert_string_equal(shopstat_format_fixed(0.0004, 1, side, b, sizeof b), "0.0");
     assert_string_equal(shopstat_format_fixed(-4.7, 1, side, b, sizeof b), "-4.7");
     assert_string_equal(shopstat_format_fixed(NAN, 1, 0, b, sizeof b), "n/a");
+    /* decimals outside 0 to 9 (output.h) are taken as the nearest bound: printf would take
+     * a negative precision as none (6 decimals) */
+    assert_string_equal(shopstat_format_fixed(2.4, -1, 0, b, sizeof b), "2");
+    assert_string_equal(shopstat_format_fixed(0.125, 12, 0, b, sizeof b), "0.125000000");
     const char *const *locales = decimal_comma_locales;
     for (size_t l = 0; locales[l]; l++) {
         if (!setlocale(LC_NUMERIC, locales[l]))
