@@ -313,6 +313,20 @@ static void test_difference_side_at_bound(void **state)
     d.p_value = d.p_adjusted = d.ci_lower = d.ci_upper = NAN;
     assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
     assert_int_equal(shopstat_difference_side_at_bound(NULL), 0);
+    /* ... and shown "[df 0]"; at a df of 1 (or more) without an interval "[no interval]" */
+    d.df = 0;
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b), "-30.0 [df 0]");
+    d.df = 1;
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "-30.0 [no interval]");
+    /* an interval without a p (a difference of 0 with SE 0 has one; here one side at 0%):
+     * not tested, no mark */
+    d.ci_lower = -0.44688245122626913;
+    d.ci_upper = -0.15311754877373082;
+    d.df = 51;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "-30.0 [-44.7, -15.3]");
 }
 
 static void test_format_grouped(void **state)
