@@ -329,6 +329,28 @@ static void test_difference_side_at_bound(void **state)
                         "-30.0 [-44.7, -15.3]");
 }
 
+/* The notes of columns without an interval: "" when no column is named (the buffer may
+ * hold anything before), else the names and the reason. */
+static void test_df0_notes(void **state)
+{
+    (void)state;
+    char b[300];
+    shopstat_df0_names d;
+    shopstat_df0_names_init(&d);
+    memset(b, 'x', sizeof b);
+    shopstat_rep_undefined_note(&d, b, sizeof b);
+    assert_string_equal(b, "");
+    memset(b, 'x', sizeof b);
+    shopstat_df0_note(&d, NULL, b, sizeof b);
+    assert_string_equal(b, "");
+    shopstat_df0_add(&d, "all");
+    shopstat_df0_add(&d, "g=b");
+    shopstat_rep_undefined_note(&d, b, sizeof b);
+    assert_string_equal(b, "No SE or interval for all, g=b: the weights of the base sum to 0 in "
+                           "some replicate (they cancel), so its replicate estimates are "
+                           "undefined.");
+}
+
 static void test_format_grouped(void **state)
 {
     (void)state;
@@ -482,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_format_p),
         cmocka_unit_test(test_format_p_alpha),
         cmocka_unit_test(test_difference_side_at_bound),
+        cmocka_unit_test(test_df0_notes),
         cmocka_unit_test(test_format_grouped),
         cmocka_unit_test(test_format_fixed),
         cmocka_unit_test(test_context_init),
