@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "shopstat/compare.h"
+#include "shopstat/design.h"
 #include "shopstat/output.h"
 #include "shopstat/tab.h"
 
@@ -65,6 +66,22 @@ static void test_rows_left_out_note(void **state)
                         "2 of the 5 rows read are left out (2 empty rows).");
     run_free(&r);
     shopstat_plan_free(p);
+}
+
+/* The raking margins as a reader sees them (design.h): "a and b", "a, b x c and d" with
+ * three (the last but one crossing two columns), the population files when asked. */
+static void test_rake_margins_text(void **state)
+{
+    (void)state;
+    char b[200];
+    shopstat_rake_margins("stype=pop_stype.csv\nsch_wide=pop_sw.csv", 0, b, sizeof b);
+    assert_string_equal(b, "stype and sch_wide");
+    shopstat_rake_margins("a=fa.csv\nb,c=fbc.csv\nd=fd.csv", 0, b, sizeof b);
+    assert_string_equal(b, "a, b x c and d");
+    shopstat_rake_margins("a=fa.csv\nb,c=fbc.csv\nd=fd.csv", 1, b, sizeof b);
+    assert_string_equal(b, "a (totals: fa.csv), b x c (totals: fbc.csv) and d (totals: fd.csv)");
+    shopstat_rake_columns("a=fa.csv\nb,c=fbc.csv\nd=fd.csv", b, sizeof b);
+    assert_string_equal(b, "a; b,c; d");
 }
 
 /* Unweighted, no design columns: p = 2/5 and var = p(1-p)/(n-1) (each row its own PSU,
@@ -1188,6 +1205,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_srs_matches_textbook),
         cmocka_unit_test(test_rows_left_out_note),
+        cmocka_unit_test(test_rake_margins_text),
         cmocka_unit_test(test_domain_zero_extension),
         cmocka_unit_test(test_single_respondent_fallback),
         cmocka_unit_test(test_zero_weight_segment),
