@@ -351,6 +351,35 @@ static void test_df0_notes(void **state)
                            "undefined.");
 }
 
+/* One line per question whose base keeps the rows ticking none (output.h), with the
+ * --base conditions when there are some. */
+static void test_none_in_base_lines(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"Q8", "Q9"};
+    shopstat_tab_context nb;
+    memset(&nb, 0, sizeof nb);
+    nb.none_in_base = names;
+    nb.nnone_in_base = 2;
+    nb.base = "Finished:1";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    shopstat_write_none_in_base_lines(f, &nb, "segment");
+    nb.base = NULL;
+    nb.nnone_in_base = 1;
+    shopstat_write_none_in_base_lines(f, &nb, "column");
+    fclose(f);
+    assert_string_equal(buf, "Base of Q8: every row of the segment meeting Finished:1; a row "
+                             "ticking none counts as none.\n"
+                             "Base of Q9: every row of the segment meeting Finished:1; a row "
+                             "ticking none counts as none.\n"
+                             "Base of Q8: every row of the column; a row ticking none counts as "
+                             "none.\n");
+    free(buf);
+}
+
 static void test_format_grouped(void **state)
 {
     (void)state;
@@ -505,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_format_p_alpha),
         cmocka_unit_test(test_difference_side_at_bound),
         cmocka_unit_test(test_df0_notes),
+        cmocka_unit_test(test_none_in_base_lines),
         cmocka_unit_test(test_format_grouped),
         cmocka_unit_test(test_format_fixed),
         cmocka_unit_test(test_context_init),
