@@ -1003,6 +1003,61 @@ static void test_rounded_zero(void **state)
     book_close(&b);
 }
 
+/* A level's difference without a p: at 100% (or 0%) on both sides "no test" in the p cell,
+ * as report.md's "(100% on both sides: no test)"; a difference of 0 with SE 0 inside (0, 1)
+ * has an interval and no p, and its p cell stays empty. */
+static void test_no_test_cells(void **state)
+{
+    (void)state;
+    static const char *const lv[] = {"Paid", "Came back"};
+    static const char *const sg[] = {"All", "Heavy"};
+    shopstat_estimate est[4] = {E("q", "1", "all", 900, 900, 760, 1, 1, 1),
+                                E("q", "1", "heavy", 120, 118, 110, 1, 1, 1),
+                                E("q", "2", "all", 900, 900, 760, 0.3, 0.27, 0.33),
+                                E("q", "2", "heavy", 120, 118, 110, 0.3, 0.22, 0.39)};
+    shopstat_difference d[2] = {D("q", "1", "heavy", "all", 0, NAN),
+                                D("q", "2", "heavy", "all", 0, NAN)};
+    for (int i = 0; i < 2; i++) {
+        d[i].p_value = NAN;
+        d[i].ci_lower = d[i].ci_upper = 0;
+        d[i].estimate_a = d[i].estimate_b = i ? 0.3 : 1;
+    }
+    d[1].l = 1;
+    shopstat_xlsx_table t = {.name = "q",
+                             .title = "Q",
+                             .nlevels = 2,
+                             .nsegments = 2,
+                             .level_labels = lv,
+                             .segment_labels = sg,
+                             .est = est,
+                             .diffs = d,
+                             .ndiffs = 2,
+                             .differences = 1};
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/notest.xlsx", scratch_dir);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (shopstat_xlsx_write(path, &t, 1, &o, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    int paid = find_row(&b, x, "Paid"), back = find_row(&b, x, "Came back");
+    assert_true(paid > 0 && back == paid + 1);
+    /* heavy:all's block from J: change, CI low, CI high, p (M) */
+    char rf[16];
+    snprintf(rf, sizeof rf, "M%d", paid);
+    assert_string_equal(cell_str(&b, x, rf), "no test");
+    snprintf(rf, sizeof rf, "M%d", back);
+    assert_false(get_cell(&b, x, rf).found);
+    snprintf(rf, sizeof rf, "J%d", back);
+    assert_close(cell_num(&b, x, rf), 0, 0);
+    free(x);
+    book_close(&b);
+}
+
 /* The numbers of every sheet, and its column widths and row heights, in the form XML takes
  * (a decimal point) whatever the process locale: libxlsxwriter prints them with snprintf,
  * and a library caller's setlocale(LC_ALL, "") with a decimal comma wrote <v>0,85</v>, a
@@ -1121,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_p_near_alpha),
         cmocka_unit_test(test_rounded_zero),
+        cmocka_unit_test(test_no_test_cells),
         cmocka_unit_test(test_too_many_columns),
         cmocka_unit_test(test_lend_stderr),
     };
