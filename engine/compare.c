@@ -503,6 +503,10 @@ shopstat_status shopstat_chisq(const shopstat_totals *t, size_t q, const char *b
     double nu;
     if (t->rep) {
         nu = shopstat_totals_df(t);
+    } else if (t->ps) {
+        /* a post-stratified or raked design: R's subset keeps every row (weight 0 outside
+         * the base), so svychisq's nu counts every PSU and stratum of the design */
+        nu = (double)shopstat_totals_npsu(t) - (double)t->strata.n;
     } else {
         size_t np, ns;
         if (totals_base_design(t, &np, &ns)) {

@@ -21,6 +21,13 @@
 #   MUTATE_SET=loader  the loader's files and tests instead of the statistics core's: the
 #                      CSV reader, exclusions, spec, plan and describe (50 mutants each), run
 #                      against their unit binaries, tests/cli, tests/hostile and tests/oracle
+#   MUTATE_SET=calib   calibration and what users copy: post-stratification (calib.c), raking
+#                      (rake.c), replicate.c outside the variance part the stats set draws
+#                      from, pass.c's post-stratified lines (its pseudo-units, their sums
+#                      and their merge), the CSV/JSON/table writers (output.c),
+#                      score_format.c and xlsx.c's number cells (147 mutants), run against
+#                      their unit binaries, tests/oracle (R's poststrat, rake, reppost and
+#                      reprake fixtures) and tests/cli; xlsx.c's mutants tests/report too
 #   MUTATE_UNIT="test_a test_b"  the unit binaries to run (default: the set's)
 #   MUTATE_SCRIPTS="tests/x/run.sh ..."  the test scripts to run after them (default: the set's)
 #
@@ -33,6 +40,7 @@
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 SAMPLE=${MUTATE_SAMPLE:-30}
+EXTRA=""   # FILE:SCRIPT words: SCRIPT runs after the set's scripts for FILE's mutants alone
 SEED=${MUTATE_SEED:-1}
 TMO=${MUTATE_TIMEOUT:-120}
 OUT=${MUTATE_OUT:-$root/out/mutate}
@@ -58,7 +66,19 @@ loader)
         set -- engine/reader.c@50 engine/exclude.c@50 engine/spec.c@50 engine/plan.c@50 \
             engine/describe.c@50
     fi ;;
-*) echo "mutate: MUTATE_SET is stats or loader" >&2; exit 2 ;;
+calib)
+    # the oracle first (R's figures of every calibrated design), then the goldens; the
+    # report suite (75 s) for xlsx.c's mutants alone: its workbooks are what it checks
+    UNIT="test_tab test_output test_xlsx test_replicate test_score"
+    SCRIPTS="tests/oracle/run.sh tests/cli/run.sh"
+    EXTRA="engine/xlsx.c:tests/report/run.sh"
+    if [ $# -eq 0 ]; then
+        set -- engine/calib.c@35 engine/rake.c@30 engine/replicate.c:1-1575@15 \
+            engine/replicate.c:1790-2376@10 engine/pass.c:2034-2079@5 \
+            engine/pass.c:3129-3142@4 engine/pass.c:4415-4442@5 engine/output.c@25 \
+            engine/score_format.c@6 engine/xlsx.c:206-296@6 engine/xlsx.c:892-1120@6
+    fi ;;
+*) echo "mutate: MUTATE_SET is stats, loader or calib" >&2; exit 2 ;;
 esac
 UNIT=${MUTATE_UNIT:-$UNIT}
 SCRIPTS=${MUTATE_SCRIPTS:-$SCRIPTS}
@@ -106,15 +126,20 @@ build() {
         >"$scratch/make.log" 2>&1)
 }
 
-# runs the tests; prints the first step that failed ("" when all passed), exit 124 on timeout
+# runs the tests of FILE's mutants (no FILE: the unmutated copy, every EXTRA script too);
+# prints the first step that failed ("" when all passed), exit 124 on timeout
 run_tests() {
+    local scripts=$SCRIPTS e
+    for e in $EXTRA; do
+        [ -z "${1:-}" ] || [ "${e%%:*}" = "$1" ] && scripts="$scripts ${e#*:}"
+    done
     export CMOCKA_MESSAGE_OUTPUT=stdout
     for t in $UNIT; do
         timeout "$TMO" "$scratch/$B/tests/$t" >/dev/null 2>&1; rc=$?
         [ $rc -eq 124 ] && { echo "$t"; return 124; }
         [ $rc -ne 0 ] && { echo "$t"; return 1; }
     done
-    for s in $SCRIPTS; do
+    for s in $scripts; do
         (cd "$scratch" && BUILD="$B" timeout "$TMO" "$s" >/dev/null 2>&1); rc=$?
         [ $rc -eq 124 ] && { echo "$s"; return 124; }
         [ $rc -ne 0 ] && { echo "$s"; return 1; }
@@ -166,7 +191,7 @@ while IFS=$'\t' read -r id file line kind desc b64; do
     if ! build; then
         result=compile-error; by=""
     else
-        by=$(run_tests); rc=$?
+        by=$(run_tests "$file"); rc=$?
         case $rc in 0) result=survived ;; 124) result=timeout ;; *) result=killed ;; esac
     fi
     newline=$(sed -n "${line}p" "$scratch/$file")

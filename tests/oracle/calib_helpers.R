@@ -107,14 +107,17 @@ run_score <- function(case, dat, des, flags, col, segs) {
               quote = FALSE)
     add_case(case, c("score", flags, "--score", col, attr(segs, "flags")))
 }
-# chisq: svychisq's Rao-Scott F on the post-stratified design
-run_chisq <- function(case, dat, des, flags, var, by) {
+# chisq: svychisq's Rao-Scott F on the post-stratified design; under a base (list(rows,
+# flags)) on subset(des, rows), which keeps every row of a calibrated design (weight 0
+# outside), so that its ddf counts every PSU and stratum
+run_chisq <- function(case, dat, des, flags, var, by, base = NULL) {
     des$variables[[var]] <- dat$txt[[var]]
     des$variables[[by]] <- dat$txt[[by]]
+    if (!is.null(base)) des <- subset(des, base$rows)
     r <- svychisq(as.formula(paste("~", var, "+", by)), des, statistic = "F")
     write.csv(data.frame(variable = var, by = by, statistic = fmt17(r$statistic[[1]]),
                          ndf = fmt17(r$parameter[["ndf"]]), ddf = fmt17(r$parameter[["ddf"]]),
                          p_value = fmt17(r$p.value[[1]])),
               file.path(outdir, paste0(case, ".csv")), row.names = FALSE, quote = FALSE)
-    add_case(case, c("chisq", flags, "--var", var, "--by", by))
+    add_case(case, c("chisq", flags, "--var", var, "--by", by, base$flags))
 }

@@ -85,6 +85,10 @@ run_score("ps_nhanes_score_by_race", nh, des_nh, f_nh, "HI_CHOL",
           with_all(nh, s_by(nh, "race")))
 run_chisq("ps_apiclus1_chisq", clus1, des_clus1, f_clus1, "both", "awards")
 run_chisq("ps_nhanes_chisq", nh, des_nh, f_nh, "agecat", "race")
+# under a base: R's subset of a post-stratified design keeps every row, and svychisq's ddf
+# counts every PSU and stratum (16 df here, not the 10 of the base's strata)
+run_chisq("ps_nhanes_chisq_base", nh, des_nh, f_nh, "agecat", "race",
+          base = list(rows = nh$num$SDMVSTRA >= 81, flags = c("--base", "SDMVSTRA:>=81")))
 
 # a stratified element design (no psu: every row its own PSU) post-stratified on the cross
 # of awards and yr_rnd (made-up totals); weighted, and without weights (N_h / n_h from the
@@ -113,6 +117,9 @@ run_score("ps_apistrat_score", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]
           with_all(st, big_st))
 run_chisq("ps_apistrat_chisq", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]), "sch_wide",
           "stype")
+run_chisq("ps_apistrat_chisq_base", st, des_st, c(f_st[1], "--weight", "pw", f_st[-1]),
+          "sch_wide", "stype", base = list(rows = st$num$api00 >= 700,
+                                           flags = c("--base", "api00:>=700")))
 
 # the shopper export (tests/oracle's synthetic data): a lonely stratum (region W, one
 # panel) under adjust and average, post-stratified on wave x spend (made-up totals), with a
@@ -159,5 +166,10 @@ run_tab("ps_zero_weights", zdat, des_zw,
         c("calib/zero_weights.csv", "--weight", "w", "--psu", "psu", "--poststratify", "sex,age",
           "--population", "calib/pop_zero_weights.csv"),
         list(q_var(zdat, "q")), with_all(zdat, men))
+# chisq under a base where PSU 5's rows of the base weigh 0: every PSU counts (ddf 4)
+run_chisq("ps_zero_weights_chisq_base", zdat, des_zw,
+          c("calib/zero_weights.csv", "--weight", "w", "--psu", "psu", "--poststratify",
+            "sex,age", "--population", "calib/pop_zero_weights.csv"), "q", "sex",
+          base = list(rows = zdat$txt$age == "old", flags = c("--base", "age:old")))
 
 writeLines(cases, file.path(outdir, "cases.txt"))

@@ -119,6 +119,8 @@ run_compare("rk_nhanes_cmp_overlap", nh, des_nh, f_nh, q_var(nh, "agecat"), wome
             "women:white")
 run_score("rk_nhanes_score_by_race", nh, des_nh, f_nh, "HI_CHOL", with_all(nh, s_by(nh, "race")))
 run_chisq("rk_nhanes_chisq", nh, des_nh, f_nh, "agecat", "race")
+run_chisq("rk_nhanes_chisq_base", nh, des_nh, f_nh, "agecat", "race",
+          base = list(rows = nh$num$SDMVSTRA >= 81, flags = c("--base", "SDMVSTRA:>=81")))
 
 # apistrat: a stratified element design (no psu) raked on awards and yr_rnd; weighted, and
 # without weights (N_h / n_h from the fpc, as R's svydesign takes them)

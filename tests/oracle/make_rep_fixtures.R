@@ -134,7 +134,8 @@ rake_rep <- function(des, spec) {
     r <- withCallingHandlers(
         rake(des, lapply(spec$rake, function(m) as.formula(paste("~", paste(m$cols, collapse = " + ")))),
              lapply(spec$rake, `[[`, "pop"),
-             control = list(maxit = if (is.null(spec$maxit)) 10 else spec$maxit, epsilon = 1,
+             control = list(maxit = if (is.null(spec$maxit)) 10 else spec$maxit,
+                            epsilon = if (is.null(spec$epsilon)) 1 else spec$epsilon,
                             verbose = FALSE)),
         warning = function(w) {
             if (grepl("Raking did not converge", conditionMessage(w))) {
@@ -157,6 +158,7 @@ rep_flags <- function(spec) {
                spec$post$file)
     for (m in spec$rake) f <- c(f, "--rake", paste0(paste(m$cols, collapse = ","), "=", m$file))
     if (!is.null(spec$maxit)) f <- c(f, "--rake-maxit", spec$maxit)
+    if (!is.null(spec$epsilon)) f <- c(f, "--rake-epsilon", spec$epsilon)
     f
 }
 
@@ -728,6 +730,10 @@ for (it in 1:2)
     run_tab(paste0("reprake_apiclus1_jk1_maxit", it), "rep_apiclus1",
             c(RK_jk1, list(maxit = it, converged = FALSE)),
             list(q_var(C1, "both"), q_var(C1, "awards")), seg_list(C1, big))
+# epsilon below 1: a fraction of the full sample's weights (62 of 6194 here), fewer rounds
+# than maxit, every replicate raked as often
+run_tab("reprake_apiclus1_jk1_epsilon", "rep_apiclus1", c(RK_jk1, list(epsilon = 0.01)),
+        list(q_var(C1, "both"), q_var(C1, "awards")), seg_list(C1, big))
 run_compare("reprake_apiclus1_jk1_cmp_big_all", "rep_apiclus1", RK_jk1,
             list(q_var(C1, "both"), q_var(C1, "awards")), seg_list(C1, big), c("big:all", "big:rest"))
 run_score_compare("reprake_apiclus1_jk1_score_cmp", "rep_apiclus1", RK_jk1, list(sc_awards),

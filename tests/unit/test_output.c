@@ -254,6 +254,10 @@ static void test_format_fixed(void **state)
     assert_string_equal(shopstat_format_fixed(0.0004, 1, side, b, sizeof b), "0.0");
     assert_string_equal(shopstat_format_fixed(-4.7, 1, side, b, sizeof b), "-4.7");
     assert_string_equal(shopstat_format_fixed(NAN, 1, 0, b, sizeof b), "n/a");
+    /* decimals outside 0 to 9 (output.h) are taken as the nearest bound: printf would take
+     * a negative precision as none (6 decimals) */
+    assert_string_equal(shopstat_format_fixed(2.4, -1, 0, b, sizeof b), "2");
+    assert_string_equal(shopstat_format_fixed(0.125, 12, 0, b, sizeof b), "0.125000000");
     const char *const *locales = decimal_comma_locales;
     for (size_t l = 0; locales[l]; l++) {
         if (!setlocale(LC_NUMERIC, locales[l]))
@@ -309,6 +313,71 @@ static void test_difference_side_at_bound(void **state)
     d.p_value = d.p_adjusted = d.ci_lower = d.ci_upper = NAN;
     assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
     assert_int_equal(shopstat_difference_side_at_bound(NULL), 0);
+    /* ... and shown "[df 0]"; at a df of 1 (or more) without an interval "[no interval]" */
+    d.df = 0;
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b), "-30.0 [df 0]");
+    d.df = 1;
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "-30.0 [no interval]");
+    /* an interval without a p (a difference of 0 with SE 0 has one; here one side at 0%):
+     * not tested, no mark */
+    d.ci_lower = -0.44688245122626913;
+    d.ci_upper = -0.15311754877373082;
+    d.df = 51;
+    assert_int_equal(shopstat_difference_side_at_bound(&d), 0);
+    assert_string_equal(shopstat_format_difference(&d, NULL, b, sizeof b),
+                        "-30.0 [-44.7, -15.3]");
+}
+
+/* The notes of columns without an interval: "" when no column is named (the buffer may
+ * hold anything before), else the names and the reason. */
+static void test_df0_notes(void **state)
+{
+    (void)state;
+    char b[300];
+    shopstat_df0_names d;
+    shopstat_df0_names_init(&d);
+    memset(b, 'x', sizeof b);
+    shopstat_rep_undefined_note(&d, b, sizeof b);
+    assert_string_equal(b, "");
+    memset(b, 'x', sizeof b);
+    shopstat_df0_note(&d, NULL, b, sizeof b);
+    assert_string_equal(b, "");
+    shopstat_df0_add(&d, "all");
+    shopstat_df0_add(&d, "g=b");
+    shopstat_rep_undefined_note(&d, b, sizeof b);
+    assert_string_equal(b, "No SE or interval for all, g=b: the weights of the base sum to 0 in "
+                           "some replicate (they cancel), so its replicate estimates are "
+                           "undefined.");
+}
+
+/* One line per question whose base keeps the rows ticking none (output.h), with the
+ * --base conditions when there are some. */
+static void test_none_in_base_lines(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"Q8", "Q9"};
+    shopstat_tab_context nb;
+    memset(&nb, 0, sizeof nb);
+    nb.none_in_base = names;
+    nb.nnone_in_base = 2;
+    nb.base = "Finished:1";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    shopstat_write_none_in_base_lines(f, &nb, "segment");
+    nb.base = NULL;
+    nb.nnone_in_base = 1;
+    shopstat_write_none_in_base_lines(f, &nb, "column");
+    fclose(f);
+    assert_string_equal(buf, "Base of Q8: every row of the segment meeting Finished:1; a row "
+                             "ticking none counts as none.\n"
+                             "Base of Q9: every row of the segment meeting Finished:1; a row "
+                             "ticking none counts as none.\n"
+                             "Base of Q8: every row of the column; a row ticking none counts as "
+                             "none.\n");
+    free(buf);
 }
 
 static void test_format_grouped(void **state)
@@ -464,6 +533,8 @@ int main(void)
         cmocka_unit_test(test_format_p),
         cmocka_unit_test(test_format_p_alpha),
         cmocka_unit_test(test_difference_side_at_bound),
+        cmocka_unit_test(test_df0_notes),
+        cmocka_unit_test(test_none_in_base_lines),
         cmocka_unit_test(test_format_grouped),
         cmocka_unit_test(test_format_fixed),
         cmocka_unit_test(test_context_init),

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "shopstat/compare.h"
+#include "shopstat/design.h"
+#include "shopstat/output.h"
 #include "shopstat/tab.h"
 
 typedef struct run {
@@ -46,6 +48,40 @@ static const shopstat_estimate *find(const run *r, const char *level, const char
             return &r->e[i];
     fail_msg("no estimate for level %s in segment %s", level, segment);
     return NULL;
+}
+
+/* The note of rows read but left out (under the charts of a report, cli 0; the CLI's words,
+ * cli 1): 2 of 5 rows empty, 1 excluded by a condition. */
+static void test_rows_left_out_note(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "q", NULL), SHOPSTAT_OK);
+    run r = tab("q,r\n1,a\n,\n0,b\n,\n1,c\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    char b[300];
+    assert_string_equal(shopstat_rows_left_out_note(r.t, 0, b, sizeof b),
+                        "2 of the 5 rows read are left out (empty rows: 2).");
+    assert_string_equal(shopstat_rows_left_out_note(r.t, 1, b, sizeof b),
+                        "2 of the 5 rows read are left out (2 empty rows).");
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
+/* The raking margins as a reader sees them (design.h): "a and b", "a, b x c and d" with
+ * three (the last but one crossing two columns), the population files when asked. */
+static void test_rake_margins_text(void **state)
+{
+    (void)state;
+    char b[200];
+    shopstat_rake_margins("stype=pop_stype.csv\nsch_wide=pop_sw.csv", 0, b, sizeof b);
+    assert_string_equal(b, "stype and sch_wide");
+    shopstat_rake_margins("a=fa.csv\nb,c=fbc.csv\nd=fd.csv", 0, b, sizeof b);
+    assert_string_equal(b, "a, b x c and d");
+    shopstat_rake_margins("a=fa.csv\nb,c=fbc.csv\nd=fd.csv", 1, b, sizeof b);
+    assert_string_equal(b, "a (totals: fa.csv), b x c (totals: fbc.csv) and d (totals: fd.csv)");
+    shopstat_rake_columns("a=fa.csv\nb,c=fbc.csv\nd=fd.csv", b, sizeof b);
+    assert_string_equal(b, "a; b,c; d");
 }
 
 /* Unweighted, no design columns: p = 2/5 and var = p(1-p)/(n-1) (each row its own PSU,
@@ -1168,6 +1204,8 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_srs_matches_textbook),
+        cmocka_unit_test(test_rows_left_out_note),
+        cmocka_unit_test(test_rake_margins_text),
         cmocka_unit_test(test_domain_zero_extension),
         cmocka_unit_test(test_single_respondent_fallback),
         cmocka_unit_test(test_zero_weight_segment),

@@ -876,7 +876,7 @@ static void test_rounded_zero(void **state)
     (void)state;
     static const char *const lv[] = {"Sued the store", "Complained"};
     static const char *const sg[] = {"All", "Heavy"};
-    static const char *const sl[] = {"NPS"};
+    static const char *const sl[] = {"NPS", "Net"};
     shopstat_estimate est[4] = {E("q", "1", "all", 900, 900, 760, 0.004, -0.0004, 0.0084),
                                 E("q", "1", "heavy", 120, 118, 110, 0.0041, 0.0002, 0.02),
                                 E("q", "2", "all", 900, 900, 760, 0.30, 0.27, 0.33),
@@ -888,7 +888,7 @@ static void test_rounded_zero(void **state)
     d[1].l = 1;
     d[1].ci_lower = -0.04;
     d[1].ci_upper = 0.14;
-    shopstat_score_estimate sc[2] = {{.variable = "q",
+    shopstat_score_estimate sc[4] = {{.variable = "q",
                                       .score = "NPS",
                                       .segment = "all",
                                       .base_n = 900,
@@ -911,7 +911,33 @@ static void test_rounded_zero(void **state)
                                       .df = 100,
                                       .eff_base = 110,
                                       .min = -100,
-                                      .max = 100}};
+                                      .max = 100},
+                                     /* a score of a range under 1 and below 0 (-0.4 to 0.4): 3 decimals
+                                      * in its signed format, the unsigned one at -0.0004 */
+                                     {.variable = "q",
+                                      .score = "Net",
+                                      .segment = "all",
+                                      .base_n = 900,
+                                      .base_weight = 900,
+                                      .estimate = 0.01,
+                                      .ci_lower = -0.0004,
+                                      .ci_upper = 0.0204,
+                                      .df = 100,
+                                      .eff_base = 760,
+                                      .min = -0.4,
+                                      .max = 0.4},
+                                     {.variable = "q",
+                                      .score = "Net",
+                                      .segment = "heavy",
+                                      .base_n = 120,
+                                      .base_weight = 118,
+                                      .estimate = 0.02,
+                                      .ci_lower = 0.001,
+                                      .ci_upper = 0.039,
+                                      .df = 100,
+                                      .eff_base = 110,
+                                      .min = -0.4,
+                                      .max = 0.4}};
     shopstat_xlsx_table t = {.name = "q",
                              .title = "Q",
                              .nlevels = 2,
@@ -921,7 +947,7 @@ static void test_rounded_zero(void **state)
                              .est = est,
                              .diffs = d,
                              .ndiffs = 2,
-                             .nscores = 1,
+                             .nscores = 2,
                              .score_labels = sl,
                              .scores = sc,
                              .differences = 1};
@@ -936,8 +962,9 @@ static void test_rounded_zero(void **state)
     book b;
     book_open(&b, path);
     char *x = sheet_xml(&b, 2);
-    int sued = find_row(&b, x, "Sued the store"), nps = find_row(&b, x, "NPS");
-    assert_true(sued > 0 && nps > sued);
+    int sued = find_row(&b, x, "Sued the store"), nps = find_row(&b, x, "NPS"),
+        net = find_row(&b, x, "Net");
+    assert_true(sued > 0 && nps > sued && net > nps);
     char rn[16];
     snprintf(rn, sizeof rn, "D%d", nps);
     /* segments' blocks from B (%, sig., CI low, CI high), then heavy:all's from J (change,
@@ -958,7 +985,9 @@ static void test_rounded_zero(void **state)
                 {'K', sued + 1, -4.0, "+0.0;-0.0;0.0"},
                 {'D', nps, -0.3, "0;0"},
                 {'H', nps, 0.3, "0;0"},
-                {'E', nps, 8.7, "+0;-0;0"}};
+                {'E', nps, 8.7, "+0;-0;0"},
+                {'D', net, -0.0004, "0.000;0.000"},
+                {'E', net, 0.0204, "+0.000;-0.000;0.000"}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         char rf[16];
         snprintf(rf, sizeof rf, "%c%d", want[i].col, want[i].row);
@@ -970,6 +999,61 @@ static void test_rounded_zero(void **state)
         if (strcmp(fmt_code(&b, nf), want[i].code) != 0)
             fail_msg("%s: format '%s', want '%s'", rf, fmt_code(&b, nf), want[i].code);
     }
+    free(x);
+    book_close(&b);
+}
+
+/* A level's difference without a p: at 100% (or 0%) on both sides "no test" in the p cell,
+ * as report.md's "(100% on both sides: no test)"; a difference of 0 with SE 0 inside (0, 1)
+ * has an interval and no p, and its p cell stays empty. */
+static void test_no_test_cells(void **state)
+{
+    (void)state;
+    static const char *const lv[] = {"Paid", "Came back"};
+    static const char *const sg[] = {"All", "Heavy"};
+    shopstat_estimate est[4] = {E("q", "1", "all", 900, 900, 760, 1, 1, 1),
+                                E("q", "1", "heavy", 120, 118, 110, 1, 1, 1),
+                                E("q", "2", "all", 900, 900, 760, 0.3, 0.27, 0.33),
+                                E("q", "2", "heavy", 120, 118, 110, 0.3, 0.22, 0.39)};
+    shopstat_difference d[2] = {D("q", "1", "heavy", "all", 0, NAN),
+                                D("q", "2", "heavy", "all", 0, NAN)};
+    for (int i = 0; i < 2; i++) {
+        d[i].p_value = NAN;
+        d[i].ci_lower = d[i].ci_upper = 0;
+        d[i].estimate_a = d[i].estimate_b = i ? 0.3 : 1;
+    }
+    d[1].l = 1;
+    shopstat_xlsx_table t = {.name = "q",
+                             .title = "Q",
+                             .nlevels = 2,
+                             .nsegments = 2,
+                             .level_labels = lv,
+                             .segment_labels = sg,
+                             .est = est,
+                             .diffs = d,
+                             .ndiffs = 2,
+                             .differences = 1};
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/notest.xlsx", scratch_dir);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    if (shopstat_xlsx_write(path, &t, 1, &o, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    int paid = find_row(&b, x, "Paid"), back = find_row(&b, x, "Came back");
+    assert_true(paid > 0 && back == paid + 1);
+    /* heavy:all's block from J: change, CI low, CI high, p (M) */
+    char rf[16];
+    snprintf(rf, sizeof rf, "M%d", paid);
+    assert_string_equal(cell_str(&b, x, rf), "no test");
+    snprintf(rf, sizeof rf, "M%d", back);
+    assert_false(get_cell(&b, x, rf).found);
+    snprintf(rf, sizeof rf, "J%d", back);
+    assert_close(cell_num(&b, x, rf), 0, 0);
     free(x);
     book_close(&b);
 }
@@ -1092,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_p_near_alpha),
         cmocka_unit_test(test_rounded_zero),
+        cmocka_unit_test(test_no_test_cells),
         cmocka_unit_test(test_too_many_columns),
         cmocka_unit_test(test_lend_stderr),
     };
