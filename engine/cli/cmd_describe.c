@@ -600,6 +600,18 @@ static void print_routing(FILE *out, const shopstat_reader *r, const shopstat_de
     }
 }
 
+/* COLUMN:VALUE as one word of a command (quoted as the shell needs) */
+static void put_col_value(FILE *out, const char *name, const char *value)
+{
+    size_t len = strlen(name) + strlen(value) + 2;
+    char *v = malloc(len);
+    if (v) {
+        snprintf(v, len, "%s:%s", name, value);
+        put_word(out, v);
+        free(v);
+    }
+}
+
 /* A spreadsheet's leftovers: a number column a "n/a" made text (the --missing that reads it
  * as numbers), a totals row under the data (the --exclude that leaves it out). The start
  * has both (start_cleaned). */
@@ -619,13 +631,7 @@ static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_
         fprintf(out, "' in %zu row%s, which make%s it %s: --missing ", s->no_value_count,
                 s->no_value_count == 1 ? "" : "s", s->no_value_count == 1 ? "s" : "",
                 shopstat_coltype_name(s->type));
-        size_t len = strlen(name) + strlen(s->no_value) + 2;
-        char *v = malloc(len);
-        if (v) {
-            snprintf(v, len, "%s:%s", name, s->no_value);
-            put_word(out, v);
-            free(v);
-        }
+        put_col_value(out, name, s->no_value);
         fputs(" reads them as missing, the rest as numbers\n", out);
     }
     for (size_t i = 0; i < n; i++) {
@@ -638,13 +644,7 @@ static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_
         fputs(": one row reads '", out);
         put_cell(out, s->total_value, 0);
         fputs("': a totals row left under the data? --exclude ", out);
-        size_t len = strlen(name) + strlen(s->total_value) + 2;
-        char *v = malloc(len);
-        if (v) {
-            snprintf(v, len, "%s:%s", name, s->total_value);
-            put_word(out, v);
-            free(v);
-        }
+        put_col_value(out, name, s->total_value);
         fputs(" leaves it out (kept, it is one more row and its totals read as answers)\n", out);
         break; /* (one row: the first column naming it says it) */
     }
