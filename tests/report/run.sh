@@ -128,6 +128,10 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: title page says how overlapping segments are tested" grep -qF "segments that overlap, as a segment and all, tested with their covariance, not as independent samples" "$T/$sv.p1flat"
     if [ $sv = teletech-open-to-dialog-2011 ]; then
         check "$sv: title page names the tables' own bases" grep -qF "within the table's own base for the 4 tables that have one" "$T/$sv.p1flat"
+        # an audit of sites (units: sites): no "respondents" in its bases, report.md or charts
+        check "$sv: title page's bases are sites" grep -qF "Each table's base is the sites of the segment" "$T/$sv.p1flat"
+        check "$sv: report.md's bases are sites" grep -qF "Base: all sites with an answer to the question." "$T/$sv/report.md"
+        check "$sv: no 'respondents' in report.md or report.pdf" bash -c "! grep -qi 'respondents answering\|all respondents' '$T/$sv/report.md' '$T/$sv.p1flat' '$T/teletech-open-to-dialog-2011.txt'"
     else
         check "$sv: title page has no tables' own bases" bash -c "! grep -qF \"table's own base\" '$T/$sv.p1flat'"
     fi
