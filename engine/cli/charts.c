@@ -520,8 +520,9 @@ static int make_score_trend(shopstat_chart_data *d, score_trend *st, const shops
                 break;
             st->cells[w].sig = df->difference > 0 ? "\u25B2" : "\u25BC";
             char v[32], pt[32];
-            shopstat_score_format(df->difference, x->min, x->max, SHOPSTAT_SCORE_AUTO,
-                                  SHOPSTAT_SCORE_SIGN, v, sizeof v);
+            shopstat_score_format(df->difference, x->min, x->max,
+                                  shopstat_score_estimate_decimals(x), SHOPSTAT_SCORE_SIGN, v,
+                                  sizeof v);
             int m = snprintf(st->changes + len, sizeof st->changes - len, "%s%s vs %s: %s (%s)",
                              shown ? "; " : "", st->waves[w], st->waves[w - 1], v,
                              shopstat_format_p(df->p_adjusted, pt, sizeof pt));
