@@ -3458,6 +3458,7 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     j->data.score_max = se->max;
     j->data.score_measure = se->measure;
     j->data.score_measure_decimals = se->measure_decimals;
+    j->data.score_quantile = se->quantile;
     /* the score's own label as the line's, as a score chart's axis names it ("Net Promoter
      * Score", "Mean (1-5)") */
     char lab[300];

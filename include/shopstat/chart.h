@@ -235,6 +235,11 @@ typedef struct shopstat_chart_data {
      * score_measure_decimals (its measure_decimals, 0 to 3) plus opts decimals, not the
      * scale's width's; 0 (the default): by the width, as above. */
     int score_measure, score_measure_decimals;
+    /* Score charts and a score's trend (appended): 1 when the score is a quantile
+     * (shopstat_score_estimate.quantile): the footer says its whiskers are Woodruff's
+     * intervals (the share at or below it +- t x SE, mapped back to values), not estimate
+     * +- t x SE. */
+    int score_quantile;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */

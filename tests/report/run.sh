@@ -3533,6 +3533,12 @@ if $S report tests/report/specs/quantiles.yml -o "$T/quant" --quiet 2>"$T/quant.
         grep -q "p90: the 90% quantile of the answers (R's svyquantile); its interval is Woodruff's" "$T/quant/report.md"
     check "quantiles: score charts by default, no chart of the values" \
         test "$(ls "$T/quant/charts" | tr '\n' ' ')" = "hours-score.pdf hours-score.png spend_usd-score-2.pdf spend_usd-score-2.png spend_usd-score-3.pdf spend_usd-score-3.png spend_usd-score.pdf spend_usd-score.png "
+    # a quantile's whiskers are Woodruff's intervals, not estimate +- t SE (the footer said
+    # so of every score chart)
+    pdftotext "$T/quant/charts/spend_usd-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/quant_chart.flat"
+    check "quantiles: the chart's footer says the whiskers are Woodruff's intervals" \
+        sh -c "grep -qF 'Whiskers: 95% confidence intervals (Woodruff' '$T/quant_chart.flat' &&
+               ! grep -qF 'estimate ± t × SE' '$T/quant_chart.flat'"
     check "quantiles: the chart's axis is zoomed to them" \
         sh -c "pdftotext '$T/quant/charts/spend_usd-score.pdf' - | grep -q 'Zoomed axis'"
 else
@@ -3551,6 +3557,11 @@ check "quantiles: a median's trend chart, zoomed" sh -c "$S report '$T/quant_tre
     ! pdftotext '$T/quant_trend/charts/spend-score.pdf' - | grep -q '^300$'"
 check "quantiles: compare: of a quantile refused (exit 2, no report)" \
     sh -c "test $qrc -eq 2 && grep -q 'a quantile is estimated per segment' '$T/quant_cmp.err' && test ! -e '$T/quant_cmp'"
+# ... at the comparison's place in the spec, as other spec errors (it was "shopstat: error:"
+# with no position): the first table (line 15) compares "ns:rest" at column 58; its
+# median is scored on line 10, column 23 (score: [median, ...])
+check "quantiles: compare: of a quantile refused at its file:line:col" \
+    grep -qF "$T/quant_cmp.yml:15:58: error: compare: question 'spend_usd' has score 'median', a quantile (at 10:23)" "$T/quant_cmp.err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
