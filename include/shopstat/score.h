@@ -125,7 +125,9 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
 /* How a score reads, the one rule of every view (the score and compare tables, report.md,
  * the workbook, the charts). Decimals are two significant digits of the scale's width
  * max - min: 2 for a 1-5 mean (3.84), 1 for a 0-10 mean (6.5), 0 for a 0-100 map and an
- * NPS (+23), 3 under a width of 1; 2 when the scale has no width (NaN, min == max). */
+ * NPS (+23), 3 under a width of 1; 2 when the scale has no width (NaN, min == max). A
+ * measure's score (shopstat_score_estimate.measure) takes its own instead: the views ask
+ * shopstat_score_estimate_decimals, which gives this for every other score. */
 int shopstat_score_decimals(double min, double max);
 
 /* A measure's decimals (shopstat_score_estimate.measure: a reply time in hours, an amount,
@@ -145,7 +147,8 @@ int shopstat_score_value_decimals(double x);
  * its scale's rule); 2 for NULL. */
 int shopstat_score_estimate_decimals(const shopstat_score_estimate *e);
 
-/* decimals: shopstat_score_decimals(min, max); as few as name x exactly, up to 3 ("2.5") */
+/* decimals: shopstat_score_decimals(min, max) (the scale's width: a measure's views pass
+ * shopstat_score_estimate_decimals instead); as few as name x exactly, up to 3 ("2.5") */
 #define SHOPSTAT_SCORE_AUTO (-1)
 #define SHOPSTAT_SCORE_EXACT (-2)
 /* flags: a sign on any value, not only when min < 0 (a difference of two scores); minus as

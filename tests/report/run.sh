@@ -3529,6 +3529,17 @@ if $S report tests/report/specs/quantiles.yml -o "$T/quant" --quiet 2>"$T/quant.
         sh -c "test -s '$T/quant_spend_row' && test -s '$T/quant_hours_row' &&
                grep -qF -- \"\$(cat '$T/quant_spend_row')\" '$T/quant/report.md' &&
                grep -qF -- \"\$(cat '$T/quant_hours_row')\" '$T/quant/report.md'"
+    # ... and the workbook's cell of that median (35.79: R's estimate) in two decimals
+    unzip -p "$T/quant/tables.xlsx" xl/styles.xml >"$T/quant.styles" 2>/dev/null
+    qsheet=$(unzip -p "$T/quant/tables.xlsx" xl/workbook.xml |
+        grep -o '<sheet [^>]*>' | grep -n 'name="spend_usd"' | cut -d: -f1)
+    qst=$(unzip -p "$T/quant/tables.xlsx" "xl/worksheets/sheet${qsheet:-0}.xml" 2>/dev/null |
+        grep -o '<c r="[A-Z]*[0-9]*" s="[0-9]*"><v>35[.]7[89][0-9]*</v>' | head -1 |
+        sed 's/.* s="\([0-9]*\)".*/\1/')
+    qid=$(sed 's/.*<cellXfs[^>]*>//; s/<\/cellXfs>.*//' "$T/quant.styles" | grep -o '<xf [^>]*' |
+        sed -n "$((${qst:-999} + 1))p" | sed -n 's/.*numFmtId="\([0-9]*\)".*/\1/p')
+    check "quantiles: the workbook's median cell has two decimals, as its values" \
+        grep -qF "<numFmt numFmtId=\"${qid:-x}\" formatCode=\"0.00\"" "$T/quant.styles"
     check "quantiles: report.md says what the interval is" \
         grep -q "p90: the 90% quantile of the answers (R's svyquantile); its interval is Woodruff's" "$T/quant/report.md"
     check "quantiles: score charts by default, no chart of the values" \
