@@ -209,12 +209,13 @@ static char *format_difference_alpha_c(const shopstat_difference *d,
     }
     char v[40], lo[40], hi[40];
     if (sest) {
-        shopstat_score_format(d->difference, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
-                              SHOPSTAT_SCORE_SIGN, v, sizeof v);
-        shopstat_score_format(d->ci_lower, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
-                              SHOPSTAT_SCORE_SIGN, lo, sizeof lo);
-        shopstat_score_format(d->ci_upper, sest->min, sest->max, SHOPSTAT_SCORE_AUTO,
-                              SHOPSTAT_SCORE_SIGN, hi, sizeof hi);
+        int sd = shopstat_score_estimate_decimals(sest);
+        shopstat_score_format(d->difference, sest->min, sest->max, sd, SHOPSTAT_SCORE_SIGN, v,
+                              sizeof v);
+        shopstat_score_format(d->ci_lower, sest->min, sest->max, sd, SHOPSTAT_SCORE_SIGN, lo,
+                              sizeof lo);
+        shopstat_score_format(d->ci_upper, sest->min, sest->max, sd, SHOPSTAT_SCORE_SIGN, hi,
+                              sizeof hi);
     } else {
         /* (a bound that rounds to 0 keeps its side: "[-50.9, -0.03]" read "-0.0") */
         const int fl = SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE;

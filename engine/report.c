@@ -2033,8 +2033,8 @@ static void letters(const report *r, const rtable *rt, size_t l, size_t c, char 
  * scale, +23 on an NPS; signed as well when sign is set (a difference). */
 static void score_text(char *buf, size_t n, double x, const shopstat_score_estimate *e, int sign)
 {
-    shopstat_score_format(x, e->min, e->max, SHOPSTAT_SCORE_AUTO, sign ? SHOPSTAT_SCORE_SIGN : 0,
-                          buf, n);
+    shopstat_score_format(x, e->min, e->max, shopstat_score_estimate_decimals(e),
+                          sign ? SHOPSTAT_SCORE_SIGN : 0, buf, n);
 }
 
 /* "Mean (1-5)", "NPS (-100 to +100)", "Index (0-100)": the score's name and its scale. */
@@ -3423,8 +3423,9 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
                 break;
             j->tcells[w].sig = d->difference > 0 ? "\u25B2" : "\u25BC";
             char v[32], pt[32];
-            shopstat_score_format(d->difference, x->min, x->max, SHOPSTAT_SCORE_AUTO,
-                                  SHOPSTAT_SCORE_SIGN, v, sizeof v);
+            shopstat_score_format(d->difference, x->min, x->max,
+                                  shopstat_score_estimate_decimals(x), SHOPSTAT_SCORE_SIGN, v,
+                                  sizeof v);
             int n = snprintf(list + len, sizeof list - len, "%s%s vs %s: %s (%s)",
                              shown ? "; " : "", j->twaves[w], j->twaves[w - 1], v,
                              shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low,
@@ -3455,6 +3456,9 @@ static shopstat_status build_score_trend(report *r, rtable *rt, size_t k, chart_
     j->data.wave_bases = j->tbases;
     j->data.score_min = se->min;
     j->data.score_max = se->max;
+    j->data.score_measure = se->measure;
+    j->data.score_measure_decimals = se->measure_decimals;
+    j->data.score_quantile = se->quantile;
     /* the score's own label as the line's, as a score chart's axis names it ("Net Promoter
      * Score", "Mean (1-5)") */
     char lab[300];

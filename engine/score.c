@@ -553,6 +553,8 @@ typedef struct score_rt {
     size_t q;
     double *s; /* per level id; NaN: no score (the level is not in the base) */
     double min, max;
+    int measure; /* a mean or quantile of a measure (shopstat_score_estimate.measure) */
+    int vdec;    /* its values' largest decimals (shopstat_score_value_decimals) */
 } score_rt;
 
 /* The score of level text lv under sc: 1 and *out, or 0 (none). */
@@ -688,6 +690,7 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
         }
         r[k].min = INFINITY;
         r[k].max = -INFINITY;
+        size_t nnum = 0; /* levels with a score (distinct numbers, in a mean) */
         for (size_t l = 0; l < rq->levels.n; l++) {
             size_t lid = rq->order[l];
             const char *lv = SMAP_KEY(&rq->levels, lid);
@@ -727,6 +730,9 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
             if (ok) {
                 r[k].min = fmin(r[k].min, x);
                 r[k].max = fmax(r[k].max, x);
+                int vd = shopstat_score_value_decimals(x);
+                r[k].vdec = vd > r[k].vdec ? vd : r[k].vdec;
+                nnum++;
                 continue;
             }
             if (totals_cell(t, 0, r[k].q, lid) < 0)
@@ -783,6 +789,10 @@ static shopstat_status scores_resolve(const shopstat_totals *t, score_rt **out, 
         } else if (!(r[k].min <= r[k].max)) {
             r[k].min = r[k].max = NAN;
         }
+        /* a measure, not a rating scale: a number that is not whole, or more than 20
+         * distinct ones (as describe and report.md list a scale's levels one by one) */
+        r[k].measure = (sc->kind == SCORE_MEAN || sc->kind == SCORE_QUANTILE) &&
+                       (r[k].vdec > 0 || nnum > 20);
     }
     *out = r;
     return SHOPSTAT_OK;
@@ -1042,7 +1052,7 @@ static shopstat_status quantile_fill(const shopstat_totals *t, const shopstat_ta
      * x <= qhat on the domain's design, replicate designs included) */
     for (size_t k = 0; k < K; k++)
         ind[k] = sr->s[k] <= x->estimate;
-    score_rt ir = {sr->ps, sr->q, ind, 0, 1};
+    score_rt ir = {sr->ps, sr->q, ind, 0, 1, 0, 0};
     score_side f;
     f.c = cells;
     side_set(t, &ir, &f, sid, 0, 0);
@@ -1071,6 +1081,32 @@ static shopstat_status quantile_fill(const shopstat_totals *t, const shopstat_ta
 }
 
 /* ---- estimates ---- */
+
+static int abs_cmp(const void *a, const void *b)
+{
+    double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+    return (x > y) - (x < y);
+}
+
+/* Mark e[0..n), one measure's segments, with its decimals: from its values' vdec and the
+ * median of |estimate| over the segments that have one (the lower middle of an even
+ * count), so that every segment and difference prints with one count. A quantile's
+ * estimate and interval ends are values (qrule "math"): its values' own decimals, no
+ * more ("9 [8, 11]" hours, not "9.00"). buf: room for cap doubles. */
+static void measure_decimals(shopstat_score_estimate *e, size_t n, int vdec, int quantile,
+                             double *buf, size_t cap)
+{
+    size_t m = 0;
+    for (size_t j = 0; j < n && m < cap && !quantile; j++)
+        if (isfinite(e[j].estimate))
+            buf[m++] = e[j].estimate;
+    qsort(buf, m, sizeof *buf, abs_cmp);
+    int dec = shopstat_score_measure_decimals(vdec, m ? buf[(m - 1) / 2] : NAN);
+    for (size_t j = 0; j < n; j++) {
+        e[j].measure = 1;
+        e[j].measure_decimals = dec;
+    }
+}
 
 shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopstat_tab_opts *o,
                                          shopstat_score_estimate **out, size_t *n,
@@ -1107,12 +1143,12 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     long *cells = malloc(2 * maxK * sizeof *cells), *qcells = malloc(2 * maxK * sizeof *qcells);
     lin_term *terms = malloc(2 * maxK * sizeof *terms);
     qgroup *groups = malloc(maxK * sizeof *groups);
-    double *ind = malloc(maxK * sizeof *ind);
-    if (!e || !cells || !terms || !qcells || !groups || !ind) {
+    double *ind = malloc(maxK * sizeof *ind), *mbuf = malloc((S ? S : 1) * sizeof *mbuf);
+    if (!e || !cells || !terms || !qcells || !groups || !ind || !mbuf) {
         st = nomem(err);
         goto fail;
     }
-    size_t i = 0;
+    size_t i = 0, k0 = 0;
     for (size_t k = 0; k < ns; k++) {
         const score_rt *sr = &r[k];
         for (size_t s = 0; s < S; s++) {
@@ -1214,12 +1250,16 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
             x->ci_lower = x->estimate - tq * x->se;
             x->ci_upper = x->estimate + tq * x->se;
         }
+        if (sr->measure)
+            measure_decimals(e + k0, i - k0, sr->vdec, sr->ps->kind == SCORE_QUANTILE, mbuf, S);
+        k0 = i;
     }
     free(cells);
     free(qcells);
     free(terms);
     free(groups);
     free(ind);
+    free(mbuf);
     scores_free(r, ns);
     *out = e;
     *n = i;
@@ -1231,6 +1271,7 @@ fail:
     free(terms);
     free(groups);
     free(ind);
+    free(mbuf);
     scores_free(r, ns);
     return st;
 }
@@ -1418,7 +1459,7 @@ shopstat_status shopstat_compare_level_set(const shopstat_totals *t, const shops
                                       "level %zu of '%s': it has %zu levels", levels[j],
                                       rq->pq->name, K);
     shopstat_gsl_quiet();
-    score_rt sr = {NULL, q, NULL, 0, 1};
+    score_rt sr = {NULL, q, NULL, 0, 1, 0, 0};
     sr.s = calloc(K ? K : 1, sizeof *sr.s);
     shopstat_difference *d = calloc(t->npairs ? t->npairs : 1, sizeof *d);
     long *ca = malloc(2 * (K ? K : 1) * sizeof *ca), *cb = malloc(2 * (K ? K : 1) * sizeof *cb);

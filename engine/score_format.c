@@ -15,6 +15,38 @@ int shopstat_score_decimals(double min, double max)
     return dec < 0 ? 0 : dec > 3 ? 3 : dec;
 }
 
+int shopstat_score_value_decimals(double x)
+{
+    /* the fewest decimals that write x exactly (35.79: 2, 0.3: 1, 17: 0), at most 3 */
+    int d;
+    for (d = 0; d < 3 && isfinite(x); d++) {
+        double t = fabs(x) * pow(10.0, d);
+        if (fabs(t - floor(t + 0.5)) < 1e-6 * fmax(1, t))
+            break;
+    }
+    return d;
+}
+
+int shopstat_score_measure_decimals(int value_decimals, double typical)
+{
+    /* the values' own decimals, or enough for three significant digits of the typical
+     * estimate if more (17.3: 1, 165: 0, 0.5: 3), at most 3 */
+    int dec = value_decimals < 0 ? 0 : value_decimals;
+    double a = fabs(typical);
+    if (a > 0 && isfinite(a)) {
+        int sig = 2 - (int)floor(log10(a) + 1e-9);
+        dec = sig > dec ? sig : dec;
+    }
+    return dec > 3 ? 3 : dec;
+}
+
+int shopstat_score_estimate_decimals(const shopstat_score_estimate *e)
+{
+    if (e && e->measure)
+        return e->measure_decimals < 0 ? 0 : e->measure_decimals > 3 ? 3 : e->measure_decimals;
+    return e ? shopstat_score_decimals(e->min, e->max) : 2;
+}
+
 static void score_format_c(double x, double min, double max, int decimals, int flags, char *buf,
                            size_t n)
 {
@@ -27,11 +59,7 @@ static void score_format_c(double x, double min, double max, int decimals, int f
     if (decimals == SHOPSTAT_SCORE_AUTO)
         decimals = shopstat_score_decimals(min, max);
     else if (decimals == SHOPSTAT_SCORE_EXACT)
-        for (decimals = 0; decimals < 3; decimals++) {
-            double t = fabs(x) * pow(10.0, decimals);
-            if (fabs(t - floor(t + 0.5)) < 1e-6 * fmax(1, t))
-                break;
-        }
+        decimals = shopstat_score_value_decimals(x);
     decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
     char tmp[400];
     snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(x));

@@ -2016,6 +2016,28 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
     return SHOPSTAT_OK;
 }
 
+/* A quantile is estimated per segment: its difference is not tested (score.c refuses a
+ * pair on its question), so compare: on a table of a quantile's question is refused here,
+ * at its comparison's position, as a spec's other errors. */
+static shopstat_status quantile_pairs_check(ctx *c, const shopstat_spec_table *t)
+{
+    size_t nq = t->nitems ? t->nitems : 1;
+    for (size_t i = 0; i < nq && t->npairs; i++) {
+        const shopstat_spec_question *q =
+            &c->s->info.questions[t->nitems ? t->items[i] : t->question];
+        for (size_t k = 0; k < q->nscores; k++)
+            if (shopstat_score_map_is_quantile(q->scores[k].map))
+                return fail_at(c, t->pairs[0].pos,
+                               "compare: question '%s' has score '%s', a quantile (at "
+                               "%zu:%zu): a quantile is estimated per segment, its difference "
+                               "between segments is not tested; give the quantile a table "
+                               "without compare:, and compare the question by a mean",
+                               q->name, q->scores[k].name ? q->scores[k].name : q->scores[k].map,
+                               q->scores[k].pos.line, q->scores[k].pos.col);
+    }
+    return SHOPSTAT_OK;
+}
+
 /* The keys a table of one question and a grid share: title, base, segments, compare,
  * chart, sort. */
 static shopstat_status parse_table_rest(ctx *c, yaml_node_t *n, shopstat_spec_table *t)
@@ -2033,7 +2055,7 @@ static shopstat_status parse_table_rest(ctx *c, yaml_node_t *n, shopstat_spec_ta
         return st;
     if ((st = parse_table_segments(c, get(c, n, "segments"), t)) ||
         (st = parse_table_pairs(c, get(c, n, "compare"), t)) ||
-        (st = parse_chart(c, get(c, n, "chart"), t)) || (st = parse_sort(c, get(c, n, "sort"), t)))
+        (st = quantile_pairs_check(c, t)) || (st = parse_chart(c, get(c, n, "chart"), t)) || (st = parse_sort(c, get(c, n, "sort"), t)))
         return st;
     return SHOPSTAT_OK;
 }

@@ -1057,7 +1057,7 @@ static int put_score_cells(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
         put_str(c, ws, r, c0, "n/a", c->f.na);
         return 1;
     }
-    int fk = shopstat_score_decimals(e->min, e->max), fg = e->min < 0;
+    int fk = shopstat_score_estimate_decimals(e), fg = e->min < 0;
     put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
     char letters[256];
     score_letters(t, o, k, s, letters, sizeof letters);
@@ -1145,7 +1145,7 @@ static int put_change(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
         put_str(c, ws, r, c0, "not tested", c->f.na);
         return 0;
     }
-    int fk = e ? shopstat_score_decimals(e->min, e->max) : 0;
+    int fk = e ? shopstat_score_estimate_decimals(e) : 0;
     double k = e ? 1 : 100; /* a level's change in points */
     put_num(c, ws, r, c0, k * d->difference, e ? c->f.score[fk][1] : c->f.dpct);
     put_ci(c, ws, r, c0 + 1, k * d->ci_lower, k * d->ci_upper,

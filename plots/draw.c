@@ -129,7 +129,11 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         break;
     case SHOPSTAT_CHART_TREND:
         /* (a score's trend: its interval is estimate +/- t(df) x SE, as a score chart's) */
-        if (o->show_ci && d->score_min < d->score_max)
+        if (o->show_ci && d->score_min < d->score_max && d->score_quantile)
+            ADD(" Shaded bands: %s confidence intervals (Woodruff's: the share at or below the "
+                "quantile \u00b1 t \u00d7 SE, mapped back to values).",
+                lvl);
+        else if (o->show_ci && d->score_min < d->score_max)
             ADD(" Shaded bands: %s confidence intervals (estimate \u00b1 t \u00d7 SE, design "
                 "df).",
                 lvl);
@@ -202,7 +206,11 @@ static void footer_text(const plots_ctx *c, char *buf, size_t n)
         break;
     case SHOPSTAT_CHART_SCORE:
         /* a score's interval is estimate +/- t(df) x SE whatever the proportions' method */
-        if (o->show_ci)
+        if (o->show_ci && d->score_quantile)
+            ADD(" Whiskers: %s confidence intervals (Woodruff's: the share at or below the "
+                "quantile \u00b1 t \u00d7 SE, mapped back to values).",
+                lvl);
+        else if (o->show_ci)
             ADD(" Whiskers: %s confidence intervals (estimate \u00b1 t \u00d7 SE, design df).",
                 lvl);
         if (plots_score_cut(d, o))

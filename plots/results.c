@@ -703,6 +703,9 @@ static shopstat_status build_scores(const shopstat_score_estimate *e, size_t n,
         oc->d.neutral = -1;
         oc->d.score_min = x->min;
         oc->d.score_max = x->max;
+        oc->d.score_measure = x->measure;
+        oc->d.score_measure_decimals = x->measure_decimals;
+        oc->d.score_quantile = x->quantile;
     }
     /* a score's difference is a test of its own (shopstat_compare_scores: p_adjusted is
      * its p), so the legend says p, not adjusted p */

@@ -10,9 +10,11 @@
 
 int plots_score_decimals(const shopstat_chart_data *d, const shopstat_chart_opts *o)
 {
-    /* the scale's decimals, as every view (score.h), and the chart's extra ones */
-    return shopstat_score_decimals(d->score_min, d->score_max) +
-           (o && o->decimals > 0 ? o->decimals : 0);
+    /* the scale's decimals, as every view (score.h; a measure's its own), and the chart's
+     * extra ones */
+    int dec = d->score_measure ? d->score_measure_decimals
+                               : shopstat_score_decimals(d->score_min, d->score_max);
+    return dec + (o && o->decimals > 0 ? o->decimals : 0);
 }
 
 void plots_fmt_score(const shopstat_chart_data *d, double v, int decimals, char *buf, size_t n)

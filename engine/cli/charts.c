@@ -520,8 +520,9 @@ static int make_score_trend(shopstat_chart_data *d, score_trend *st, const shops
                 break;
             st->cells[w].sig = df->difference > 0 ? "\u25B2" : "\u25BC";
             char v[32], pt[32];
-            shopstat_score_format(df->difference, x->min, x->max, SHOPSTAT_SCORE_AUTO,
-                                  SHOPSTAT_SCORE_SIGN, v, sizeof v);
+            shopstat_score_format(df->difference, x->min, x->max,
+                                  shopstat_score_estimate_decimals(x), SHOPSTAT_SCORE_SIGN, v,
+                                  sizeof v);
             int m = snprintf(st->changes + len, sizeof st->changes - len, "%s%s vs %s: %s (%s)",
                              shown ? "; " : "", st->waves[w], st->waves[w - 1], v,
                              shopstat_format_p(df->p_adjusted, pt, sizeof pt));
@@ -670,16 +671,16 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
             sco.nnotes++;
     }
     /* quantiles (a spend's median): the axis fitted to them, not the values' whole range,
-     * and what their whiskers are (not estimate +- t SE) */
+     * and what they are (the chart's footer says what their whiskers are: Woodruff's
+     * intervals, shopstat_chart_data.score_quantile) */
     size_t nquant = 0;
     for (size_t i = 0; i < nse; i++)
         nquant += se[i].quantile != 0;
     if (nquant && nquant == nse)
         sco.zoom = 1;
     if (nquant)
-        snotes[sco.nnotes++] = "Quantiles (R's svyquantile): whiskers are Woodruff's intervals, "
-                               "the share at or below the quantile \u00b1 t \u00d7 SE mapped "
-                               "back to values.";
+        snotes[sco.nnotes++] = "Quantiles: R's svyquantile (qrule \"math\"), the smallest "
+                               "value whose cumulative weight reaches p of the base's.";
     shopstat_df0_names_init(&df0);
     for (size_t i = 0; i < nse; i++)
         if (se[i].no_interval)

@@ -177,7 +177,7 @@ static void mark_letter(char (*letters)[60], size_t ca, size_t cb, const shopsta
 /* A score's value as 'shopstat score' and every view write it (score.h) */
 static void score_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
-    shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
+    shopstat_score_format(x, r->min, r->max, shopstat_score_estimate_decimals(r), 0, b, n);
 }
 
 /* The differences block's widest line: past it the pairs go on in another block, each

@@ -62,7 +62,7 @@ const char cmd_score_help[] =
 /* A score's value in the table view, as every view writes it (score.h) */
 static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, double x)
 {
-    shopstat_score_format(x, r->min, r->max, SHOPSTAT_SCORE_AUTO, 0, b, n);
+    shopstat_score_format(x, r->min, r->max, shopstat_score_estimate_decimals(r), 0, b, n);
 }
 
 static size_t width(const char *s)

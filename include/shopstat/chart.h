@@ -230,6 +230,16 @@ typedef struct shopstat_chart_data {
      * base in a segment is its own (the rows answering it). */
     const char *score_axis;
     const shopstat_chart_series *item_bases;
+    /* Score charts and a score's trend (appended): 1 when the score is a measure's
+     * (shopstat_score_estimate.measure: a reply time, an amount), whose values then take
+     * score_measure_decimals (its measure_decimals, 0 to 3) plus opts decimals, not the
+     * scale's width's; 0 (the default): by the width, as above. */
+    int score_measure, score_measure_decimals;
+    /* Score charts and a score's trend (appended): 1 when the score is a quantile
+     * (shopstat_score_estimate.quantile): the footer says its whiskers are Woodruff's
+     * intervals (the share at or below it +- t x SE, mapped back to values), not estimate
+     * +- t x SE. */
+    int score_quantile;
 } shopstat_chart_data;
 
 /* Zero d, with neutral = -1 (no neutral level). d must not be NULL. */

@@ -90,6 +90,16 @@ typedef struct shopstat_score_estimate {
                              and the interval NaN */
     int quantile;         /* 1: a quantile (median, pN), whose probability is p */
     double p;             /* a quantile's probability (0.5: a median); 0 otherwise */
+    int measure;          /* 1: a mean or quantile of a measure, not of a rating scale (a
+                             reply time in hours, an amount): the question's levels hold a
+                             number that is not whole or more than 20 distinct numbers;
+                             printed with measure_decimals, not by its scale's width */
+    int measure_decimals; /* a measure's decimals, every view's (0 to 3):
+                             shopstat_score_measure_decimals of the largest decimals of its
+                             values (shopstat_score_value_decimals) and, for a mean, the
+                             median over its segments of |estimate| (the lower middle of an
+                             even count): one count for every segment. A quantile's
+                             estimate and ends are values: their decimals alone */
 } shopstat_score_estimate;
 
 /* Every score x segment, scores in declaration order, segments in tab's display order; for
@@ -115,10 +125,30 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
 /* How a score reads, the one rule of every view (the score and compare tables, report.md,
  * the workbook, the charts). Decimals are two significant digits of the scale's width
  * max - min: 2 for a 1-5 mean (3.84), 1 for a 0-10 mean (6.5), 0 for a 0-100 map and an
- * NPS (+23), 3 under a width of 1; 2 when the scale has no width (NaN, min == max). */
+ * NPS (+23), 3 under a width of 1; 2 when the scale has no width (NaN, min == max). A
+ * measure's score (shopstat_score_estimate.measure) takes its own instead: the views ask
+ * shopstat_score_estimate_decimals, which gives this for every other score. */
 int shopstat_score_decimals(double min, double max);
 
-/* decimals: shopstat_score_decimals(min, max); as few as name x exactly, up to 3 ("2.5") */
+/* A measure's decimals (shopstat_score_estimate.measure: a reply time in hours, an amount,
+ * whose scale's width says nothing of its precision): the larger of value_decimals (its
+ * values' own: 1 for hours 0.3 to 165.0, 2 for amounts like 35.79) and enough for three
+ * significant digits of typical (a typical estimate: 17.3 hours -> 1, 165 -> 0, 0.42 -> 3),
+ * at most 3; value_decimals alone when typical is 0 or not finite. Its differences take
+ * the same (+1.3 hours, not +1). */
+int shopstat_score_measure_decimals(int value_decimals, double typical);
+
+/* The fewest decimals, 0 to 3, that write x exactly (35.79 -> 2, 0.3 -> 1, 17 -> 0; 3 for
+ * 0.12345 and for a non-finite x). */
+int shopstat_score_value_decimals(double x);
+
+/* The decimals every view prints e (its estimate, interval and differences) with: a
+ * measure's measure_decimals, else shopstat_score_decimals(e->min, e->max) (a rating keeps
+ * its scale's rule); 2 for NULL. */
+int shopstat_score_estimate_decimals(const shopstat_score_estimate *e);
+
+/* decimals: shopstat_score_decimals(min, max) (the scale's width: a measure's views pass
+ * shopstat_score_estimate_decimals instead); as few as name x exactly, up to 3 ("2.5") */
 #define SHOPSTAT_SCORE_AUTO (-1)
 #define SHOPSTAT_SCORE_EXACT (-2)
 /* flags: a sign on any value, not only when min < 0 (a difference of two scores); minus as

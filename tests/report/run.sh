@@ -3519,11 +3519,41 @@ if $S report tests/report/specs/quantiles.yml -o "$T/quant" --quiet 2>"$T/quant.
     check "quantiles: scores.csv = R's svyquantile (tests/oracle/quantile)" \
         "$CSVCMP" "$T/quant_expected.csv" "$T/quant/scores.csv"
     check "quantiles: report.md lists no value as a level" \
-        sh -c "! grep -q '^| 6.79 |' '$T/quant/report.md' && grep -q '^| Median | 36 \\[32, 40\\]' '$T/quant/report.md'"
+        sh -c "! grep -q '^| 6.79 |' '$T/quant/report.md' && grep -q '^| Median | ' '$T/quant/report.md'"
+    # a measure's decimals (score.h): a quantile is one of the values, so it takes their
+    # own decimals: cents (35.79, 2) and whole hours (9, 0), R's rows printed so by awk
+    # (it printed "36 [32, 40]" and "9.00 [8.00, 11.00]" by the scales' widths)
+    awk -F, '$1 == "spend_usd" && $2 == "median" && $3 == "all" {
+            printf "| Median | %.2f [%.2f, %.2f] |", $6, $8, $9 }' "$Q/shopper_spend_adjust.csv" \
+        >"$T/quant_spend_row"
+    awk -F, '$1 == "reply_hours" && $2 == "median" && $3 == "all" {
+            printf "| Median | %.0f [%.0f, %.0f] |", $6, $8, $9 }' "$Q/shopper_hours_ties.csv" \
+        >"$T/quant_hours_row"
+    check "quantiles: report.md gives a quantile its values' decimals (35.79; 9 hours)" \
+        sh -c "test -s '$T/quant_spend_row' && test -s '$T/quant_hours_row' &&
+               grep -qF -- \"\$(cat '$T/quant_spend_row')\" '$T/quant/report.md' &&
+               grep -qF -- \"\$(cat '$T/quant_hours_row')\" '$T/quant/report.md'"
+    # ... and the workbook's cell of that median (35.79: R's estimate) in two decimals
+    unzip -p "$T/quant/tables.xlsx" xl/styles.xml >"$T/quant.styles" 2>/dev/null
+    qsheet=$(unzip -p "$T/quant/tables.xlsx" xl/workbook.xml |
+        grep -o '<sheet [^>]*>' | grep -n 'name="spend_usd"' | cut -d: -f1)
+    qst=$(unzip -p "$T/quant/tables.xlsx" "xl/worksheets/sheet${qsheet:-0}.xml" 2>/dev/null |
+        grep -o '<c r="[A-Z]*[0-9]*" s="[0-9]*"><v>35[.]7[89][0-9]*</v>' | head -1 |
+        sed 's/.* s="\([0-9]*\)".*/\1/')
+    qid=$(sed 's/.*<cellXfs[^>]*>//; s/<\/cellXfs>.*//' "$T/quant.styles" | grep -o '<xf [^>]*' |
+        sed -n "$((${qst:-999} + 1))p" | sed -n 's/.*numFmtId="\([0-9]*\)".*/\1/p')
+    check "quantiles: the workbook's median cell has two decimals, as its values" \
+        grep -qF "<numFmt numFmtId=\"${qid:-x}\" formatCode=\"0.00\"" "$T/quant.styles"
     check "quantiles: report.md says what the interval is" \
         grep -q "p90: the 90% quantile of the answers (R's svyquantile); its interval is Woodruff's" "$T/quant/report.md"
     check "quantiles: score charts by default, no chart of the values" \
         test "$(ls "$T/quant/charts" | tr '\n' ' ')" = "hours-score.pdf hours-score.png spend_usd-score-2.pdf spend_usd-score-2.png spend_usd-score-3.pdf spend_usd-score-3.png spend_usd-score.pdf spend_usd-score.png "
+    # a quantile's whiskers are Woodruff's intervals, not estimate +- t SE (the footer said
+    # so of every score chart)
+    pdftotext "$T/quant/charts/spend_usd-score.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/quant_chart.flat"
+    check "quantiles: the chart's footer says the whiskers are Woodruff's intervals" \
+        sh -c "grep -qF 'Whiskers: 95% confidence intervals (Woodruff' '$T/quant_chart.flat' &&
+               ! grep -qF 'estimate ± t × SE' '$T/quant_chart.flat'"
     check "quantiles: the chart's axis is zoomed to them" \
         sh -c "pdftotext '$T/quant/charts/spend_usd-score.pdf' - | grep -q 'Zoomed axis'"
 else
@@ -3542,6 +3572,11 @@ check "quantiles: a median's trend chart, zoomed" sh -c "$S report '$T/quant_tre
     ! pdftotext '$T/quant_trend/charts/spend-score.pdf' - | grep -q '^300$'"
 check "quantiles: compare: of a quantile refused (exit 2, no report)" \
     sh -c "test $qrc -eq 2 && grep -q 'a quantile is estimated per segment' '$T/quant_cmp.err' && test ! -e '$T/quant_cmp'"
+# ... at the comparison's place in the spec, as other spec errors (it was "shopstat: error:"
+# with no position): the first table (line 15) compares "ns:rest" at column 58; its
+# median is scored on line 10, column 23 (score: [median, ...])
+check "quantiles: compare: of a quantile refused at its file:line:col" \
+    grep -qF "$T/quant_cmp.yml:15:58: error: compare: question 'spend_usd' has score 'median', a quantile (at 10:23)" "$T/quant_cmp.err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -445,6 +445,97 @@ static void test_quantile_by_hand(void **state)
     shopstat_plan_free(p);
 }
 
+/* A measure's decimals (score.h), worked by hand: the larger of the values' own decimals
+ * and three significant digits of the typical estimate, at most 3; a rating keeps the
+ * scale's width's rule. */
+static void test_measure_decimals(void **state)
+{
+    (void)state;
+    /* the values' own decimals */
+    assert_int_equal(shopstat_score_value_decimals(35.79), 2);
+    assert_int_equal(shopstat_score_value_decimals(0.3), 1);
+    assert_int_equal(shopstat_score_value_decimals(165), 0);
+    assert_int_equal(shopstat_score_value_decimals(-2.5), 1);
+    assert_int_equal(shopstat_score_value_decimals(0.12345), 3);
+    /* hours of one decimal, mean 17.3: log10 17.3 = 1.24, 2 - 1 = 1 for 3 digits (17.3) */
+    assert_int_equal(shopstat_score_measure_decimals(1, 17.3), 1);
+    /* dollars of two decimals, 35.79: three digits want 1 (35.8), the values 2 */
+    assert_int_equal(shopstat_score_measure_decimals(2, 35.79), 2);
+    /* whole values about 165: 2 - 2 = 0; about 9: 2 - 0 = 2 (9.47) */
+    assert_int_equal(shopstat_score_measure_decimals(0, 165), 0);
+    assert_int_equal(shopstat_score_measure_decimals(0, 9.47), 2);
+    assert_int_equal(shopstat_score_measure_decimals(0, -9.47), 2);
+    /* 1234.5: 2 - 3 = -1, the values' 1 */
+    assert_int_equal(shopstat_score_measure_decimals(1, 1234.5), 1);
+    /* 0.0042: 2 - (-3) = 5, capped at 3; 100 exactly: 2 - 2 = 0 */
+    assert_int_equal(shopstat_score_measure_decimals(0, 0.0042), 3);
+    assert_int_equal(shopstat_score_measure_decimals(0, 100), 0);
+    assert_int_equal(shopstat_score_measure_decimals(0, 99.9), 1);
+    /* no typical estimate (0, NaN): the values' own */
+    assert_int_equal(shopstat_score_measure_decimals(2, 0), 2);
+    assert_int_equal(shopstat_score_measure_decimals(1, NAN), 1);
+    assert_int_equal(shopstat_score_measure_decimals(5, 10), 3);
+    /* a hand-built estimate (calloc'd: not a measure) keeps the scale's rule */
+    shopstat_score_estimate e;
+    memset(&e, 0, sizeof e);
+    e.min = 0.3, e.max = 165;
+    assert_int_equal(shopstat_score_estimate_decimals(&e), 0);
+    e.measure = 1, e.measure_decimals = 1;
+    assert_int_equal(shopstat_score_estimate_decimals(&e), 1);
+
+    /* end to end: h has values of one decimal (a measure), r is a 1-5 rating (not one),
+     * n 21 whole numbers 0..200 step 10 (a measure by its count), m the same 21 numbers'
+     * median (a quantile: the values' own decimals). Segments one (rows 1-4), two (5-8):
+     * h's means 2.25 (0.5, 1.5, 2.5, 4.5) and 9.5 (8, 9, 10, 11), the whole base's 5.875
+     * (47 / 8); the median of |estimate| over all, one, two (5.875, 2.25, 9.5) is 5.875,
+     * whose three digits want 2 decimals, more than the values' 1. Rows 9-21 (g c) are in
+     * the whole base only. */
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "h", "h", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p, "n", "n", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "h", "mean", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "r", "mean", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "n", "mean", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p, "n", "median", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "one=g:a", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "two=g:b", NULL), SHOPSTAT_OK);
+    char csv[4096];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "h,r,n,g\n");
+    const char *h[] = {"0.5", "1.5", "2.5", "4.5", "8", "9", "10", "11"};
+    for (int i = 0; i < 21; i++)
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "%s,%d,%d,%s\n", i < 8 ? h[i] : "",
+                                1 + i % 5, 10 * i, i < 4 ? "a" : i < 8 ? "b" : "c");
+    run r = score(csv, p);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    const shopstat_score_estimate *x = find(&r, "mean", "one");
+    assert_close(x->estimate, 2.25, 1e-12);
+    for (size_t i = 0; i < r.n; i++) {
+        const shopstat_score_estimate *y = &r.e[i];
+        if (strcmp(y->variable, "h") == 0) {
+            /* all 5.875: 2 - 0 = 2 decimals, in every segment */
+            assert_true(y->measure);
+            assert_int_equal(shopstat_score_estimate_decimals(y), 2);
+        } else if (strcmp(y->variable, "r") == 0) {
+            /* five whole points: a rating, 2 decimals by its width 4 */
+            assert_false(y->measure);
+            assert_int_equal(shopstat_score_estimate_decimals(y), 2);
+        } else if (strcmp(y->score, "mean") == 0) {
+            /* 21 whole numbers: all 100, one 15 (0..30), two 55 (40..70): median 55,
+             * 2 - 1 = 1 decimal */
+            assert_true(y->measure);
+            assert_int_equal(shopstat_score_estimate_decimals(y), 1);
+        } else {
+            /* their median: a value, whole: 0 decimals (the scale's width 200 gives 0 too,
+             * so the measure flag is what says it) */
+            assert_true(y->measure);
+            assert_int_equal(y->measure_decimals, 0);
+        }
+    }
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Quantile words: median, pN (N 0 to 100, any case); others are maps or errors. */
 static void test_quantile_words(void **state)
 {
@@ -625,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_srs_by_hand),
         cmocka_unit_test(test_quantile_by_hand),
         cmocka_unit_test(test_quantile_words),
+        cmocka_unit_test(test_measure_decimals),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_unscored_levels),
         cmocka_unit_test(test_nps_from_tab),
