@@ -2045,8 +2045,9 @@ static void score_label(char *buf, size_t n, const shopstat_score_estimate *e)
 
 /* What a score is, for report.md and its chart: "NPS (-100 to +100): % promoters (9-10)
  * minus % detractors (0-6).", "Mean (1-5): the mean of the answers' codes.", or a map's
- * scores. */
-static void score_meaning(char *buf, size_t n, const char *map, const shopstat_score_estimate *e)
+ * scores. A quantile's interval is said in report.md (md); a chart's whiskers line says it. */
+static void score_meaning(char *buf, size_t n, const char *map, const shopstat_score_estimate *e,
+                          int md)
 {
     char lab[300];
     score_label(lab, sizeof lab, e);
@@ -2060,10 +2061,11 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
         return;
     }
     if (e->quantile) {
-        snprintf(buf, n,
-                 "%s: the %g%% quantile of the answers (R's svyquantile); its interval is "
-                 "Woodruff's, the share at or below it \u00b1 t \u00d7 SE mapped back to values.",
-                 lab, 100 * e->p);
+        snprintf(buf, n, "%s: the %g%% quantile of the answers (R's svyquantile)%s", lab,
+                 100 * e->p,
+                 md ? "; its interval is Woodruff's, the share at or below it \u00b1 t \u00d7 SE "
+                      "mapped back to values."
+                    : ".");
         return;
     }
     len = (size_t)snprintf(buf, n, "%s: the mean of the answers' scores (", lab);
@@ -2103,7 +2105,7 @@ static void table_score_meaning(const report *r, const rtable *rt, size_t k, int
     const char *map = r->in->questions[rt->t->question].scores[k].map;
     const shopstat_score_estimate *e = &rt->sest[k * rt->ncols];
     if (strcmp(map, "mean") != 0 || !measure_table(r, rt)) {
-        score_meaning(buf, n, map, e);
+        score_meaning(buf, n, map, e, md);
         return;
     }
     char lab[300];
@@ -2244,7 +2246,7 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
         if (sest == rt->sest)
             table_score_meaning(r, rt, k, 1, meaning, sizeof meaning);
         else
-            score_meaning(meaning, sizeof meaning, qq->scores[k].map, &sest[k * rt->ncols]);
+            score_meaning(meaning, sizeof meaning, qq->scores[k].map, &sest[k * rt->ncols], 1);
         md_text(f, meaning);
         fputc('\n', f);
     }
@@ -3794,7 +3796,7 @@ static shopstat_status build_grid_score_chart(report *r, rtable *rt, size_t k, c
     co->sig_note = shopstat_chartset_sig_note(j->set);
     /* what the score is, and what was tested: each item's score for the table's pairs, as
      * its own score chart would be (the letters of the sig note's legend) */
-    score_meaning(j->meaning, sizeof j->meaning, map, se);
+    score_meaning(j->meaning, sizeof j->meaning, map, se, 0);
     j->notes[co->nnotes++] = j->meaning;
     if (tested) {
         int lettered = co->sig_note && strncmp(co->sig_note, "Letters", 7) == 0;

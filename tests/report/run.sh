@@ -3554,6 +3554,8 @@ if $S report tests/report/specs/quantiles.yml -o "$T/quant" --quiet 2>"$T/quant.
     check "quantiles: the chart's footer says the whiskers are Woodruff's intervals" \
         sh -c "grep -qF 'Whiskers: 95% confidence intervals (Woodruff' '$T/quant_chart.flat' &&
                ! grep -qF 'estimate ± t × SE' '$T/quant_chart.flat'"
+    check "quantiles: the chart's footer says it once (its whiskers line, not the score's line too)" \
+        test "$(grep -o "Woodruff" "$T/quant_chart.flat" | wc -l)" -eq 1
     check "quantiles: the chart's axis is zoomed to them" \
         sh -c "pdftotext '$T/quant/charts/spend_usd-score.pdf' - | grep -q 'Zoomed axis'"
 else
