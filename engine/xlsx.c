@@ -1047,7 +1047,8 @@ static void score_letters(const shopstat_xlsx_table *t, const shopstat_xlsx_opts
 }
 
 /* Score k's cells of segment s from column c0 (its value, letters, interval in its own
- * units); 1 when it has no value ("n/a"), else 0. */
+ * units); when it has no value ("n/a"), 2 if rows answered but all weigh 0, else 1; 0 when
+ * it has one. */
 static int put_score_cells(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
                            const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o, size_t k,
                            size_t s)
@@ -1055,7 +1056,7 @@ static int put_score_cells(wctx *c, lxw_worksheet *ws, size_t r, size_t c0,
     const shopstat_score_estimate *e = &t->scores[k * t->nsegments + s];
     if (e->base_n == 0 || !isfinite(e->estimate)) {
         put_str(c, ws, r, c0, "n/a", c->f.na);
-        return 1;
+        return e->base_n && e->base_weight == 0 ? 2 : 1; /* (as a level's n/a cell) */
     }
     int fk = shopstat_score_estimate_decimals(e), fg = e->min < 0;
     put_num(c, ws, r, c0, e->estimate, c->f.score[fk][fg]);
@@ -1393,8 +1394,11 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         if (utf8_chars(sl) > maxrow)
             maxrow = utf8_chars(sl);
         put_str(c, ws, r, 0, sl, c->f.bold);
-        for (size_t s = 0; s < ns; s++)
-            any_na |= put_score_cells(c, ws, r, 1 + s * BLOCK, t, o, k, s);
+        for (size_t s = 0; s < ns; s++) {
+            int na = put_score_cells(c, ws, r, 1 + s * BLOCK, t, o, k, s);
+            any_na |= na == 1;
+            any_zero_weight |= na == 2;
+        }
         for (size_t p = 0; p < npairs; p++)
             put_change(c, ws, r, 1 + (ns + p) * BLOCK,
                        diff_of(t->score_diffs, t->nscore_diffs, k, pairs[p]), &t->scores[k * ns],
@@ -1543,7 +1547,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             free(marks);
             free(rest);
             for (size_t j = 0; j < nk && j < it->nscores; j++)
-                any_na |= put_score_cells(c, ws, r, 1 + (nl + j) * BLOCK, it, o, j, s);
+                any_na |= put_score_cells(c, ws, r, 1 + (nl + j) * BLOCK, it, o, j, s) != 0;
             const shopstat_estimate *e0 = &it->est[s];
             int low = is_low(e0->eff_base) && e0->base_n > 0;
             put_num(c, ws, r, cb, (double)e0->base_n, low ? c->f.base_n_low : c->f.base_n);

@@ -775,6 +775,40 @@ static void test_zero_weight_effective_base(void **state)
     assert_false(any_text(&b, x, "nobody in the segment answered"));
     free(x);
     book_close(&b);
+    /* a score of such a segment says the same (it said "nobody in the segment answered"):
+     * a table of the score alone, its segment z of 2 rows weighing 0 */
+    const char *sl[] = {"Mean"};
+    shopstat_score_estimate sc[2] = {
+        {.variable = "q", .score = "Mean", .segment = "all", .base_n = 5, .base_weight = 4,
+         .estimate = 0.5, .ci_lower = 0.1, .ci_upper = 0.9, .df = 4, .eff_base = 2.7,
+         .min = 0, .max = 1},
+        {.variable = "q", .score = "Mean", .segment = "z", .base_n = 2, .base_weight = 0,
+         .estimate = NAN, .ci_lower = NAN, .ci_upper = NAN, .df = 1, .eff_base = NAN,
+         .min = 0, .max = 1}};
+    shopstat_estimate lv[4]; /* (the levels as a score needs them: z's with weights here) */
+    memcpy(lv, e, sizeof lv);
+    for (size_t l = 0; l < 2; l++) {
+        lv[l * 2 + 1].base_weight = 2;
+        lv[l * 2 + 1].proportion = 0.5;
+        lv[l * 2 + 1].ci_lower = 0.1;
+        lv[l * 2 + 1].ci_upper = 0.9;
+        lv[l * 2 + 1].eff_base = 2;
+    }
+    shopstat_xlsx_table ts = {.name = "q", .title = "Q", .nlevels = 2, .nsegments = 2,
+                              .est = lv, .nscores = 1, .score_labels = sl, .scores = sc};
+    if (shopstat_xlsx_write(path, &ts, 1, NULL, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    book_open(&b, path);
+    x = sheet_xml(&b, 2);
+    int mean = find_row(&b, x, "Mean");
+    assert_true(mean > 0);
+    ref(rf, 1, 0, mean);
+    assert_string_equal(cell_str(&b, x, rf), "n/a");
+    assert_true(any_text(
+        &b, x, "n/a: weighted base 0 (every row of the segment that answered has weight 0)."));
+    assert_false(any_text(&b, x, "nobody in the segment answered"));
+    free(x);
+    book_close(&b);
     free(e);
     shopstat_totals_free(t);
     shopstat_plan_free(p);
