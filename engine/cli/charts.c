@@ -673,10 +673,12 @@ int cli_render_charts(const survey_args *a, const shopstat_totals *t, const shop
     /* quantiles (a spend's median): the axis fitted to them, not the values' whole range,
      * and what they are (the chart's footer says what their whiskers are: Woodruff's
      * intervals, shopstat_chart_data.score_quantile) */
-    size_t nquant = 0;
-    for (size_t i = 0; i < nse; i++)
+    size_t nquant = 0, nfit = 0; /* (fitted too: a measure's means, as a report's) */
+    for (size_t i = 0; i < nse; i++) {
         nquant += se[i].quantile != 0;
-    if (nquant && nquant == nse)
+        nfit += se[i].quantile || se[i].measure;
+    }
+    if (nfit && nfit == nse)
         sco.zoom = 1;
     if (nquant)
         snotes[sco.nnotes++] = "Quantiles: R's svyquantile (qrule \"math\"), the smallest "
