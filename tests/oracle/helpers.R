@@ -220,3 +220,18 @@ read_data <- function(path, name = sub("\\.csv$", "", basename(path))) {
          txt = read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE),
          num = read.csv(path, na.strings = "", check.names = FALSE, stringsAsFactors = FALSE))
 }
+
+# Segment sets joined into one list, each set's flags kept (attr "flagsets"), and a Taylor
+# design of dat$num by column names (NULL: none), as the Wilson and quantile scripts build
+# them (make_fixtures.R and make_rep_fixtures.R keep their own seg_list)
+seg_list <- function(...) {
+    sets <- list(...)
+    segs <- do.call(c, lapply(sets, function(s) s))
+    attr(segs, "flagsets") <- lapply(sets, function(s) attr(s, "flags"))
+    segs
+}
+taylor <- function(dat, psu = NULL, strata = NULL, weight = NULL, fpc = NULL) {
+    f <- function(x) if (is.null(x)) NULL else as.formula(paste("~", x))
+    svydesign(ids = if (is.null(psu)) ~1 else f(psu), strata = f(strata), weights = f(weight),
+              fpc = f(fpc), data = dat$num, nest = TRUE)
+}

@@ -97,17 +97,6 @@ run_quantile <- function(case, dat, des, w, col, probs, segs, level, flags, miss
               if (level != 0.95) c("--level", format(level)))
     cases <<- c(cases, paste0(case, "|", paste(args, collapse = " ")))
 }
-seg_list <- function(...) {
-    sets <- list(...)
-    segs <- do.call(c, lapply(sets, function(s) s))
-    attr(segs, "flagsets") <- lapply(sets, function(s) attr(s, "flags"))
-    segs
-}
-taylor <- function(dat, psu = NULL, strata = NULL, weight = NULL, fpc = NULL) {
-    f <- function(x) if (is.null(x)) NULL else as.formula(paste("~", x))
-    svydesign(ids = if (is.null(psu)) ~1 else f(psu), strata = f(strata), weights = f(weight),
-              fpc = f(fpc), data = dat$num, nest = TRUE)
-}
 Q3 <- c(median = 0.5, p25 = 0.25, p90 = 0.9)
 
 ## The generated export: stratified cluster design, lonely PSU (region W)

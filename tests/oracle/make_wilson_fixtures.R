@@ -104,17 +104,6 @@ run_wilson <- function(case, dat, des, w, qs, segs, level, flags) {
               "--ci", "wilson", if (level != 0.95) c("--level", format(level)))
     cases <<- c(cases, paste0(case, "|", paste(args, collapse = " ")))
 }
-seg_list <- function(...) {
-    sets <- list(...)
-    segs <- do.call(c, lapply(sets, function(s) s))
-    attr(segs, "flagsets") <- lapply(sets, function(s) attr(s, "flags"))
-    segs
-}
-taylor <- function(dat, psu = NULL, strata = NULL, weight = NULL, fpc = NULL) {
-    f <- function(x) if (is.null(x)) NULL else as.formula(paste("~", x))
-    svydesign(ids = if (is.null(psu)) ~1 else f(psu), strata = f(strata), weights = f(weight),
-              fpc = f(fpc), data = dat$num, nest = TRUE)
-}
 
 ## Stratified cluster: nhanes (strata x nested PSUs, 745 missing HI_CHOL)
 NH <- read_back("nhanes")
