@@ -890,7 +890,6 @@ static const char *lonely_shown(const char *rule, int clustered, int replicates)
     return rule && clustered && !replicates && strcmp(rule, "fail") != 0 ? rule : NULL;
 }
 
-/* Display width of UTF-8 text (code points; good enough for Latin scripts). */
 /* A segment's base in the table view: "N (eff. E)", with "-" for an effective base that is
  * undefined (every row of weight 0: Kish's 0/0); "0 (eff. 0)" for an empty segment. */
 static void base_text(char *buf, size_t n, size_t base_n, double eff_base)
@@ -899,16 +898,6 @@ static void base_text(char *buf, size_t n, size_t base_n, double eff_base)
         snprintf(buf, n, "%zu (eff. -)", base_n);
     else
         snprintf(buf, n, "%zu (eff. %.0f)", base_n, base_n ? eff_base : 0);
-}
-
-size_t shopstat_text_width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += *p == '\n' || *p == '\r' || *p == '\t' ? 2
-             : *p < 0x20 || *p == 0x7f              ? 4
-                                                    : (*p & 0xC0) != 0x80;
-    return w;
 }
 
 void shopstat_put_text(FILE *f, const char *s)
@@ -925,23 +914,6 @@ void shopstat_put_text(FILE *f, const char *s)
         else
             fputc(*p, f);
     }
-}
-
-static size_t width(const char *s)
-{
-    return shopstat_text_width(s);
-}
-
-static void pad(FILE *f, const char *s, size_t w, int right)
-{
-    size_t sw = width(s);
-    if (right)
-        for (size_t i = sw; i < w; i++)
-            fputc(' ', f);
-    shopstat_put_text(f, s);
-    if (!right)
-        for (size_t i = sw; i < w; i++)
-            fputc(' ', f);
 }
 
 void shopstat_df0_names_init(shopstat_df0_names *d)
@@ -1088,15 +1060,11 @@ static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, si
         while (i + nseg < j && e[i + nseg].l == e[i].l)
             nseg++;
         size_t nlev = nseg ? (j - i) / nseg : 0;
-        /* column widths */
-        size_t w0 = width(e[i].variable) > 5 ? width(e[i].variable) : 5;
-        for (size_t k = i; k < j; k++)
-            if (width(e[k].level) > w0)
-                w0 = width(e[k].level);
-        size_t *wc = calloc(nseg ? nseg : 1, sizeof *wc);
+        /* the question's grid: its levels, then the bases; a column per segment */
+        shopstat_textgrid *g = shopstat_textgrid_new(nseg, e[i].variable, 5);
         char(*cells)[64] = calloc((j - i) ? (j - i) : 1, sizeof *cells);
-        if (!wc || !cells) {
-            free(wc);
+        if (!g || !cells) {
+            shopstat_textgrid_free(g);
             free(cells);
             return shopstat_error_set(err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
         }
@@ -1131,45 +1099,34 @@ static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, si
                          low ? "*" : "", fb ? "+" : "");
             }
         }
+        for (size_t s = 0; s < nseg; s++) {
+            const char *group, *short_name;
+            shopstat_segment_head(ctx->totals, e[i + s].s, e[i + s].segment, &group, &short_name);
+            shopstat_textgrid_head(g, s, e[i + s].segment, group, short_name);
+        }
+        for (size_t l = 0; l < nlev; l++) {
+            shopstat_textgrid_row(g, e[i + l * nseg].level, 0);
+            for (size_t s = 0; s < nseg; s++)
+                shopstat_textgrid_cell(g, s, cells[l * nseg + s]);
+        }
+        shopstat_textgrid_row(g, "base", 0);
         char base[64];
         for (size_t s = 0; s < nseg; s++) {
-            wc[s] = width(e[i + s].segment);
-            for (size_t l = 0; l < nlev; l++) {
-                size_t cw = width(cells[l * nseg + s]);
-                if (cw > wc[s])
-                    wc[s] = cw;
-            }
             const shopstat_estimate *r = &e[i + s];
             base_text(base, sizeof base, r->base_n, r->eff_base);
-            if (width(base) > wc[s])
-                wc[s] = width(base);
+            shopstat_textgrid_cell(g, s, base);
         }
-        pad(f, e[i].variable, w0, 0);
-        for (size_t s = 0; s < nseg; s++) {
-            fputs("  ", f);
-            pad(f, e[i + s].segment, wc[s], 1);
-        }
-        fputc('\n', f);
-        for (size_t l = 0; l < nlev; l++) {
-            pad(f, e[i + l * nseg].level, w0, 0);
-            for (size_t s = 0; s < nseg; s++) {
-                fputs("  ", f);
-                pad(f, cells[l * nseg + s], wc[s], 1);
-            }
-            fputc('\n', f);
-        }
-        pad(f, "base", w0, 0);
-        for (size_t s = 0; s < nseg; s++) {
-            const shopstat_estimate *r = &e[i + s];
-            base_text(base, sizeof base, r->base_n, r->eff_base);
-            fputs("  ", f);
-            pad(f, base, wc[s], 1);
-        }
-        fputs("\n\n", f);
-        free(wc);
+        shopstat_status st = shopstat_textgrid_write(f, g, ctx->width, err);
+        shopstat_textgrid_free(g);
         free(cells);
+        if (st)
+            return st;
+        fputc('\n', f);
         i = j;
     }
+    /* the notes, wrapped at the view's width when it has one */
+    shopstat_notes notes;
+    f = shopstat_notes_begin(&notes, f, ctx->width);
     /* the design as the chart note gives it (shopstat_design_note) */
     fprintf(f, "Weighted percentages with %g%% %s intervals", 100 * ctx->level, ctx->ci);
     if (ctx->weight)
@@ -1220,7 +1177,8 @@ static shopstat_status write_tab_table_c(FILE *f, const shopstat_estimate *e, si
         fputs("- nobody in this segment answered.\n", f);
     if (any_zero_weight)
         fputs("- every row of this segment that answered has weight 0: no weighted estimate.\n", f);
-    return shopstat_write_rows_line(f, ctx, err);
+    shopstat_write_rows_line(f, ctx, NULL);
+    return shopstat_notes_end(&notes, err);
 }
 
 shopstat_status shopstat_write_tab_table(FILE *f, const shopstat_estimate *e, size_t n,

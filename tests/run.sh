@@ -2,6 +2,8 @@
 # Runs every test suite (cmocka unit binaries, CLI golden tests, R oracle comparisons)
 # and ends with one line "N passed, N failed". Exit status 1 if anything failed.
 set -u
+# the table views fit $COLUMNS when it is set (shopstat.1): the goldens are one line a row
+unset COLUMNS
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/.."
 # the suites name the build "$root/$BUILD": an absolute one is passed relative to the checkout

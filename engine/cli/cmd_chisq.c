@@ -29,6 +29,8 @@ const char cmd_chisq_help[] =
     "  reading: --delimiter C --encoding E --decimal-comma --skip-rows N --missing 98,99|Q5_*:6\n"
     "          --header-rows 2 (SurveyMonkey's two header rows)\n"
     "  --format csv|json|table (default: table on a terminal, csv otherwise)  -o FILE\n"
+    "  --width N  the table view's lines wrapped at N columns (0: no limit; default: $COLUMNS,\n"
+    "          else the terminal's width, else none)\n"
     "  --threads N  threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
     "\n"
     "csv columns: variable,by,statistic,ndf,ddf,p_value\n"
@@ -84,9 +86,12 @@ static void write_json(FILE *f, const shopstat_chisq_result *res, size_t nq,
 
 /* One line per question: "would_switch by spend_6m  F = 18.23 on 1.98 and 1654.81 df,
  * p < 0.001". */
-static shopstat_status write_table(FILE *f, const shopstat_chisq_result *res, size_t nq,
+static shopstat_status write_table(FILE *out, const shopstat_chisq_result *res, size_t nq,
                                    const shopstat_tab_context *ctx, shopstat_error *err)
 {
+    /* every line wrapped at the view's width when it has one */
+    shopstat_notes notes;
+    FILE *f = shopstat_notes_begin(&notes, out, ctx->width);
     int w = 0;
     for (size_t q = 0; q < nq; q++) {
         int n = (int)(strlen(res[q].variable) + strlen(res[q].by) + 4);
@@ -115,7 +120,8 @@ static shopstat_status write_table(FILE *f, const shopstat_chisq_result *res, si
                     ctx->base ? "of --base" : "of the design");
             break;
         }
-    return shopstat_write_rows_line(f, ctx, err);
+    shopstat_write_rows_line(f, ctx, NULL);
+    return shopstat_notes_end(&notes, err);
 }
 
 int cmd_chisq(int argc, char **argv)

@@ -39,6 +39,9 @@ const char cmd_compare_help[] =
     "                       --chart adds a score chart per score, marked for the pairs\n"
     "  --alpha 0.05[,0.10]  letter levels of the table view (upper, lower case; <= 0.5)\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
+    "  --width N            the table view fits N columns: columns past it in the next\n"
+    "                       block, the row labels again; 0: no limit (default: $COLUMNS,\n"
+    "                       else the terminal's width, else none)\n"
     "  --chart FILE         difference chart (dot and whisker, significant ones\n"
     "                       highlighted); --chart-type bars draws the segments' bars\n"
     "                       with significance letters (A:rest: a triangle on A's bar,\n"
@@ -196,25 +199,38 @@ static const shopstat_difference *diff_of(const shopstat_difference *ds, size_t 
 }
 
 /* The end of the differences block that starts at pair k0: as many pairs, at most cap, as
- * fit DIFF_LINE_WIDTH beside the labels (w0), one at least; a wide one alone. */
+ * fit linew beside the labels (w0), one at least; a wide one alone. */
 static size_t diff_block_end(const int *pw, const unsigned char *wide, size_t np, size_t k0,
-                             size_t w0, size_t cap)
+                             size_t w0, size_t cap, size_t linew)
 {
     size_t k1 = k0 + 1, width = w0 + 2 + (size_t)pw[k0];
     while (k1 < np && k1 - k0 < cap && !wide[k0] && !wide[k1] &&
-           width + 2 + (size_t)pw[k1] <= DIFF_LINE_WIDTH)
+           width + 2 + (size_t)pw[k1] <= linew)
         width += 2 + (size_t)pw[k1++];
     return k1;
 }
 
+/* A side of a pair as its differences' header names it: under a width (shorten), a --by
+ * value by its value alone ("Beauté & santé"; the letters below tie it to its column),
+ * else as the banner's name. */
+static const char *side_name(const shopstat_totals *t, const tcol *col, size_t ncol,
+                             const char *name, int shorten)
+{
+    size_t c = find_col(col, ncol, name, 0);
+    const char *group, *short_name = name;
+    if (shorten && c < ncol && c < shopstat_totals_nsegments(t))
+        shopstat_segment_head(t, c, name, &group, &short_name);
+    return short_name;
+}
+
 /* Question q's differences under its banner: a row per level (d[i..j)) and per score (sd,
  * se), a column per pair headed "A - B" as the banner names the sides ("not A" for
- * A:rest) and lettered with the banner's letters; pairs that do not fit DIFF_LINE_WIDTH
- * go on in a block of their own. Returns 0, or -1 out of memory. */
+ * A:rest) and lettered with the banner's letters; pairs that do not fit the view's width
+ * (or DIFF_LINE_WIDTH) go on in a block of their own. Returns 0, or -1 out of memory. */
 static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, size_t i, size_t j,
                             size_t nlev, const shopstat_difference *sd, size_t nsd,
                             const shopstat_score_estimate *se, size_t nse, const tcol *col,
-                            size_t ncol, size_t w0, const survey_args *a)
+                            size_t ncol, size_t w0, const survey_args *a, const shopstat_totals *t)
 {
     /* the pairs, in the order of their first difference, the levels' before the scores' */
     const shopstat_difference **pair = malloc((j - i + nsd + 1) * sizeof *pair);
@@ -240,11 +256,16 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
     }
     if (w0 < 10)
         w0 = 10; /* "difference" */
+    /* the view's width (--width, the terminal's), else DIFF_LINE_WIDTH */
+    size_t linew = survey_args_width(a) ? survey_args_width(a) : DIFF_LINE_WIDTH;
     char cell[160];
     for (size_t k = 0; k < np; k++) {
         const shopstat_difference *p = pair[k];
         int rest = strcmp(p->segment_b, "rest") == 0;
-        size_t hw = text_width(p->segment_a) + 3 + text_width(rest ? p->segment_a : p->segment_b) +
+        size_t hw = text_width(side_name(t, col, ncol, p->segment_a, linew != DIFF_LINE_WIDTH)) +
+                    3 +
+                    text_width(side_name(t, col, ncol, rest ? p->segment_a : p->segment_b,
+                                         linew != DIFF_LINE_WIDTH)) +
                     (rest ? 4 : 0),
                w = 7; /* "(B - A)" */
         for (size_t l = 0; l < nlev; l++) {
@@ -263,7 +284,7 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
         }
         /* a name too long for any line (two --by values of 90 bytes) runs past its
          * column, alone in its block, rather than push the cells off to the right */
-        wide[k] = hw > w && w0 + 2 + hw > DIFF_LINE_WIDTH;
+        wide[k] = hw > w && w0 + 2 + hw > linew;
         if (hw > w && !wide[k])
             w = hw;
         pw[k] = w < INT_MAX ? (int)w : INT_MAX;
@@ -272,17 +293,21 @@ static int write_diff_block(FILE *f, size_t q, const shopstat_difference *d, siz
      * them (four pairs as 2 + 2, not 3 + 1) */
     size_t nblocks = 0;
     for (size_t k0 = 0; k0 < np; nblocks++)
-        k0 = diff_block_end(pw, wide, np, k0, w0, np);
+        k0 = diff_block_end(pw, wide, np, k0, w0, np, linew);
     for (size_t k0 = 0; k0 < np; nblocks--) {
-        size_t k1 = diff_block_end(pw, wide, np, k0, w0, (np - k0 + nblocks - 1) / nblocks);
+        size_t k1 = diff_block_end(pw, wide, np, k0, w0, (np - k0 + nblocks - 1) / nblocks, linew);
         pad_left(f, "difference", w0);
         for (size_t k = k0; k < k1; k++) {
             const shopstat_difference *p = pair[k];
             int rest = strcmp(p->segment_b, "rest") == 0;
-            const char *b = rest ? p->segment_a : p->segment_b;
-            int hw = (int)(text_width(p->segment_a) + 3 + text_width(b) + (rest ? 4 : 0));
-            fprintf(f, "  %*s%s - %s%s", hw < pw[k] ? pw[k] - hw : 0, "", p->segment_a,
-                    rest ? "not " : "", b);
+            const char *sa = side_name(t, col, ncol, p->segment_a, linew != DIFF_LINE_WIDTH),
+                       *b = side_name(t, col, ncol, rest ? p->segment_a : p->segment_b,
+                                      linew != DIFF_LINE_WIDTH);
+            int hw = (int)(text_width(sa) + 3 + text_width(b) + (rest ? 4 : 0));
+            fprintf(f, "  %*s", hw < pw[k] ? pw[k] - hw : 0, "");
+            shopstat_put_text(f, sa);
+            fprintf(f, " - %s", rest ? "not " : "");
+            shopstat_put_text(f, b);
         }
         fprintf(f, "\n%-*s", (int)w0, "");
         for (size_t k = k0; k < k1; k++) {
@@ -334,6 +359,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                        const shopstat_difference *sd, size_t nsd, const shopstat_score_estimate *se,
                        size_t nse)
 {
+    size_t width = survey_args_width(a); /* (0: no limit, one line a row) */
     tcol col[MAX_LETTERED];
     size_t ncol = 0;
     for (size_t s = 0; s < shopstat_totals_nsegments(t) && ncol < MAX_LETTERED; s++) {
@@ -439,15 +465,24 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
             if ((int)strlen(base[c]) > cw[c])
                 cw[c] = (int)strlen(base[c]);
         }
-        pad_left(f, variable, w0);
+        /* the question's grid: its names and letters, a row per level and score, the
+         * bases; a column per segment (its --by column's group under a width) */
+        shopstat_textgrid *g = shopstat_textgrid_new(ncol, variable, 4);
+        if (!g)
+            return cli_oom();
         for (size_t c = 0; c < ncol; c++) {
-            int hw = (int)text_width(col[c].name) + (col[c].comp ? 4 : 0);
-            fprintf(f, "  %*s%s%s", cw[c] - hw, "", col[c].comp ? "not " : "", col[c].name);
+            char hn[600];
+            snprintf(hn, sizeof hn, "%s%s", col[c].comp ? "not " : "", col[c].name);
+            const char *group = NULL, *short_name = hn;
+            /* (the first columns are the segments, in their order) */
+            if (!col[c].comp && c < shopstat_totals_nsegments(t))
+                shopstat_segment_head(t, c, col[c].name, &group, &short_name);
+            shopstat_textgrid_head(g, c, hn, group, short_name);
+            shopstat_textgrid_min_width(g, c, 14); /* (as wide as its name: the grid's) */
         }
-        fprintf(f, "\n%-*s", (int)w0, "");
+        shopstat_textgrid_row(g, "", 1);
         for (size_t c = 0; c < ncol; c++)
-            fprintf(f, "  %*s", cw[c], (char[4]){'(', (char)('A' + c), ')', 0});
-        fputc('\n', f);
+            shopstat_textgrid_cell(g, c, (char[4]){'(', (char)('A' + c), ')', 0});
         for (size_t l = 0; l < nlev; l++) {
             char cell[MAX_LETTERED][96];
             double est[MAX_LETTERED];
@@ -481,7 +516,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 eff[cb] = d[k].eff_base_b;
                 mark_letter(letters, ca, cb, &d[k], a);
             }
-            pad_left(f, lname ? lname : "", w0);
+            shopstat_textgrid_row(g, lname ? lname : "", 0);
             for (size_t c = 0; c < ncol; c++) {
                 if (isnan(est[c])) {
                     snprintf(cell[c], sizeof cell[c], "-");
@@ -493,9 +528,8 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                     snprintf(cell[c], sizeof cell[c], "%.1f%%%s%s%.50s", 100 * est[c],
                              eff[c] < 30 ? "*" : "", letters[c][0] ? " " : "", letters[c]);
                 any_low |= !isnan(est[c]) && eff[c] < 30;
-                fprintf(f, "  %*s", cw[c], cell[c]);
+                shopstat_textgrid_cell(g, c, cell[c]);
             }
-            fputc('\n', f);
         }
         /* the question's scores: one row each, lettered as the levels */
         for (size_t k = 0; k < nse; k++) {
@@ -529,7 +563,7 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                 eff[cb] = r->eff_base_b;
                 mark_letter(letters, ca, cb, r, a);
             }
-            pad_left(f, se[k].score, w0);
+            shopstat_textgrid_row(g, se[k].score, 0);
             for (size_t c = 0; c < ncol; c++) {
                 if (isnan(est[c])) {
                     snprintf(cell[c], sizeof cell[c], "-");
@@ -544,32 +578,41 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
                              letters[c][0] ? " " : "", letters[c]);
                 }
                 any_low |= !isnan(est[c]) && eff[c] < 30;
-                fprintf(f, "  %*s", cw[c], cell[c]);
+                shopstat_textgrid_cell(g, c, cell[c]);
             }
-            fputc('\n', f);
         }
-        pad_left(f, "base", w0);
+        shopstat_textgrid_row(g, "base", 0);
         for (size_t c = 0; c < ncol; c++)
-            fprintf(f, "  %*s", cw[c], base[c]);
-        fputs("\n\n", f);
-        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0, a))
+            shopstat_textgrid_cell(g, c, base[c]);
+        shopstat_status st = shopstat_textgrid_write(f, g, width, NULL);
+        shopstat_textgrid_free(g);
+        if (st)
+            return cli_oom();
+        fputc('\n', f);
+        if (write_diff_block(f, q, d, i, j, nlev, sd, nsd, se, nse, col, ncol, w0, a, t))
             return cli_oom();
         i = j;
     }
+    /* the notes: with no width, broken at about 110 columns as ever; within a width, one
+     * line a note, wrapped to it */
+    shopstat_notes notes;
+    FILE *out = f;
+    f = shopstat_notes_begin(&notes, out, width);
+    const char *br = width ? " " : "\n";
     /* (the adjustment once, in one sentence: it was a clause of both lines before) */
     char adj[300];
     fprintf(f,
             "Letters: the column is significantly higher than the lettered column (upper case "
-            "p < %g, lower case p < %g)\nin a design-based t test of the difference (overlap "
+            "p < %g, lower case p < %g)%sin a design-based t test of the difference (overlap "
             "included).\n"
             "Differences: X - Y is X's estimate minus Y's, in percentage points%s, with its "
-            "%g%% CI\n(not adjusted) and the p of the letters.\n",
-            a->alpha, a->alpha_low, any_scores ? " (a score's in its own units)" : "",
-            100 * a->tab.level);
+            "%g%% CI%s(not adjusted) and the p of the letters.\n",
+            a->alpha, a->alpha_low, br, any_scores ? " (a score's in its own units)" : "",
+            100 * a->tab.level, br);
     shopstat_adjust_sentence(a->adjust, "pair", any_scores, adj, sizeof adj);
     for (const char *s = adj; *s;) { /* (wrapped at a space, as the lines above: 110) */
         size_t len = strlen(s), cut = len;
-        if (len > 110)
+        if (len > 110 && !width)
             for (cut = 110; cut > 0 && s[cut] != ' '; cut--)
                 ;
         if (cut == 0)
@@ -583,10 +626,11 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
     for (size_t x = 0; x < n && !any_bound; x++)
         any_bound = shopstat_difference_side_at_bound(&d[x]);
     if (any_bound)
-        fputs("+ one side is at 0% or 100%: it adds no variance (as in R), so the SE and p are "
-              "the other side's alone\nand understate the uncertainty of a small base; "
-              "tab's Clopper-Pearson interval of that side is the safer guide.\n",
-              f);
+        fprintf(f,
+                "+ one side is at 0%% or 100%%: it adds no variance (as in R), so the SE and p "
+                "are the other side's alone%sand understate the uncertainty of a small base; "
+                "tab's Clopper-Pearson interval of that side is the safer guide.\n",
+                br);
     /* a difference shown as [no SE] (tested, but its replicate estimates undefined) */
     int any_undefined = 0;
     for (size_t x = 0; x < n + nsd; x++) {
@@ -611,6 +655,8 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
     shopstat_write_base_lines(f, &ctx, "column");
     /* (a failed write is the caller's to report: shopstat_outfile_error names the file) */
     shopstat_write_rows_line(f, &ctx, NULL);
+    if (shopstat_notes_end(&notes, NULL) == SHOPSTAT_ENOMEM)
+        return cli_oom();
     return 0;
 }
 

@@ -47,6 +47,9 @@ const char cmd_score_help[] =
     "  reading: --delimiter --encoding --decimal-comma --skip-rows --header-rows\n"
     "           --missing --threads\n"
     "  --format csv|json|table (default: table on a terminal, else csv)  -o FILE\n"
+    "  --width N        the table view fits N columns: columns past it in the next\n"
+    "                   block, the row labels again; 0: no limit (default: $COLUMNS,\n"
+    "                   else the terminal's width, else none)\n"
     "  --chart FILE     score chart: a dot and its interval per segment on the score's\n"
     "                   scale; .pdf (one page per score), .png or .svg (a file each)\n"
     "  --chart-size WxH  --chart-dpi N  --title T  --subtitle T  --source T  --zoom\n"
@@ -65,25 +68,6 @@ static void fmt_value(char *b, size_t n, const shopstat_score_estimate *r, doubl
     shopstat_score_format(x, r->min, r->max, shopstat_score_estimate_decimals(r), 0, b, n);
 }
 
-static size_t width(const char *s)
-{
-    return shopstat_text_width(s); /* (a line break as \n: the table stays a table) */
-}
-
-static void pad(FILE *f, const char *s, size_t w)
-{
-    for (size_t i = width(s); i < w; i++)
-        fputc(' ', f);
-    shopstat_put_text(f, s);
-}
-
-static void left(FILE *f, const char *s, size_t w)
-{
-    shopstat_put_text(f, s);
-    for (size_t i = width(s); i < w; i++)
-        fputc(' ', f);
-}
-
 /* One block per run of scores of one question: rows = its scores, columns = segments,
  * cells "3.42 [3.31, 3.53]", the bases below. */
 static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size_t nseg,
@@ -95,11 +79,9 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
     shopstat_df0_names_init(&undef);
     char(*cells)[160] = calloc(n ? n : 1, sizeof *cells);
     char(*bases)[64] = calloc(nseg ? nseg : 1, sizeof *bases);
-    size_t *wc = calloc(nseg ? nseg : 1, sizeof *wc);
-    if (!cells || !bases || !wc) {
+    if (!cells || !bases) {
         free(cells);
         free(bases);
-        free(wc);
         return cli_oom();
     }
     for (size_t i = 0; i < n; i++) {
@@ -126,16 +108,18 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
         else
             snprintf(cells[i], sizeof cells[i], "%s [%s, %s]%s", m, lo, hi, low ? "*" : "");
     }
+    size_t width = survey_args_width(a);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && e[j].q == e[i].q)
             j++;
-        size_t w0 = width(e[i].variable);
-        for (size_t k = i; k < j; k++)
-            if (width(e[k].score) > w0)
-                w0 = width(e[k].score);
-        if (w0 < 4)
-            w0 = 4;
+        /* the question's grid: a row per score, the bases below; a column per segment */
+        shopstat_textgrid *g = shopstat_textgrid_new(nseg, e[i].variable, 4);
+        if (!g) {
+            free(cells);
+            free(bases);
+            return cli_oom();
+        }
         for (size_t s = 0; s < nseg; s++) {
             const shopstat_score_estimate *r = &e[i + s];
             if (r->base_n && isnan(r->eff_base))
@@ -143,36 +127,34 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
             else
                 snprintf(bases[s], sizeof bases[s], "%zu (eff. %.0f)", r->base_n,
                          r->base_n ? r->eff_base : 0);
-            wc[s] = width(r->segment) > width(bases[s]) ? width(r->segment) : width(bases[s]);
-            for (size_t k = i + s; k < j; k += nseg)
-                if (width(cells[k]) > wc[s])
-                    wc[s] = width(cells[k]);
+            const char *group, *short_name;
+            shopstat_segment_head(t, r->s, r->segment, &group, &short_name);
+            shopstat_textgrid_head(g, s, r->segment, group, short_name);
         }
-        left(f, e[i].variable, w0);
-        for (size_t s = 0; s < nseg; s++) {
-            fputs("  ", f);
-            pad(f, e[i + s].segment, wc[s]);
+        for (size_t k = i; k < j; k += nseg) {
+            shopstat_textgrid_row(g, e[k].score, 0);
+            for (size_t s = 0; s < nseg; s++)
+                shopstat_textgrid_cell(g, s, cells[k + s]);
+        }
+        shopstat_textgrid_row(g, "base", 0);
+        for (size_t s = 0; s < nseg; s++)
+            shopstat_textgrid_cell(g, s, bases[s]);
+        shopstat_status st = shopstat_textgrid_write(f, g, width, NULL);
+        shopstat_textgrid_free(g);
+        if (st) {
+            free(cells);
+            free(bases);
+            return cli_oom();
         }
         fputc('\n', f);
-        for (size_t k = i; k < j; k += nseg) {
-            left(f, e[k].score, w0);
-            for (size_t s = 0; s < nseg; s++) {
-                fputs("  ", f);
-                pad(f, cells[k + s], wc[s]);
-            }
-            fputc('\n', f);
-        }
-        left(f, "base", w0);
-        for (size_t s = 0; s < nseg; s++) {
-            fputs("  ", f);
-            pad(f, bases[s], wc[s]);
-        }
-        fputs("\n\n", f);
         i = j;
     }
     free(cells);
     free(bases);
-    free(wc);
+    /* the notes, wrapped at the view's width when it has one */
+    shopstat_notes notes;
+    FILE *out = f;
+    f = shopstat_notes_begin(&notes, out, width);
     char note[2000];
     shopstat_design_note(&a->data_opts.design, shopstat_totals_fpc_fractions(t), note, sizeof note);
     size_t nquant = 0;
@@ -207,6 +189,8 @@ static int write_table(FILE *f, const shopstat_score_estimate *e, size_t n, size
     survey_args_context(a, t, &ctx);
     /* (a failed write is the caller's to report: shopstat_outfile_error names the file) */
     shopstat_write_rows_line(f, &ctx, NULL);
+    if (shopstat_notes_end(&notes, NULL) == SHOPSTAT_ENOMEM)
+        return cli_oom();
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -576,4 +577,36 @@ const char *cli_closest_flag(const char *arg, const char *const *extra)
         }
     }
     return best;
+}
+
+int cli_parse_width(const char *v, long *width)
+{
+    char *end;
+    long n = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : -1;
+    if (n < 0 || *end || n > 100000)
+        return cli_usage_error("--width takes a line width in columns, a whole number such as "
+                               "80 (0: no limit, one line a row), not '%s'",
+                               v ? v : "");
+    *width = n;
+    return 0;
+}
+
+size_t cli_view_width(long given, int to_stdout)
+{
+    if (given >= 0)
+        return (size_t)given;
+    if (!to_stdout)
+        return 0;
+    /* (as ls and R's COLUMNS: the environment's word first, then the terminal's size) */
+    const char *c = getenv("COLUMNS");
+    if (c && *c >= '1' && *c <= '9') {
+        char *end;
+        long n = strtol(c, &end, 10);
+        if (!*end && n > 0 && n <= 100000)
+            return (size_t)n;
+    }
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
 }

@@ -64,6 +64,15 @@ int cli_check_output(const char *out, const char *data);
 int cli_check_outputs_differ(const char *a, const char *a_flag, const char *b,
                              const char *b_flag);
 
+/* --width N: a text view's line width, 0 for none; N a whole number from 0 to 100000.
+ * Returns 0 and sets *width, or 2 after printing the usage error. */
+int cli_parse_width(const char *v, long *width);
+/* The width a text view fits: given (--width; -1 when not given), else for standard
+ * output (to_stdout) $COLUMNS when set to a whole number above 0, else the terminal's
+ * (TIOCGWINSZ) when standard output is one; else 0, no limit (a file, a pipe: one line a
+ * row, as scripts read it). */
+size_t cli_view_width(long given, int to_stdout);
+
 /* The known flag closest to arg by edit distance, or NULL when none is within a third
  * of arg's letters (at least 1 edit): for "unknown option '--wieght' (did you mean --weight?)". The shared
  * flags above are always candidates; extra lists a command's own flags (may be NULL). */

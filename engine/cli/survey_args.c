@@ -29,7 +29,7 @@ static int unknown_option(const char *cmd, int command, const char *arg)
         "--lonely-psu",  "--repweights", "--reptype",      "--rho",   "--repscale",
         "--rscales",     "--mse",        "--no-mse",       "--bootstrap-average", "--var",          "--multi", "--multi-ticked",
         "--multi-codes", "--codes-sep",  "--segment",      "--base",  "--exclude",
-        "--format",      "--output",     "--none-in-base", "--dedupe", "--poststratify",
+        "--format",      "--output",     "--width",      "--none-in-base", "--dedupe", "--poststratify",
         "--population", "--rake", "--rake-maxit", "--rake-epsilon", NULL};
     static const char *const tab[] = {"--by",         "--ci",         "--level",     "--chart",
                                       "--chart-size", "--chart-type", "--title",     "--subtitle",
@@ -418,13 +418,14 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
     a->adjust = SHOPSTAT_ADJUST_HOLM;
     a->alpha = 0.05;
     a->alpha_low = 0.10;
+    a->width = -1;
     a->plan = shopstat_plan_new();
     if (!a->plan)
         return cli_oom();
     shopstat_error err;
     shopstat_error_clear(&err);
     const char *cmd = argv[0];
-    static const char *const design_once[] = {"--format",       "-o|--output",  "--codes-sep",
+    static const char *const design_once[] = {"--format",       "-o|--output",  "--width",  "--codes-sep",
                                               "--poststratify", "--population", "--rake-maxit",
                                               "--rake-epsilon", NULL};
     static const char *const tab_once[] = {
@@ -618,6 +619,9 @@ int survey_args_parse(survey_args *a, int argc, char **argv, int command)
                 return cli_usage_error("--format takes csv, json or table, not '%s'", v);
         } else if (FLAG("-o") || FLAG("--output")) {
             a->output = v;
+        } else if (FLAG("--width")) {
+            if (v && cli_parse_width(v, &a->width))
+                return 2;
         } else if ((command & ARGS_COMPARE) && FLAG("--pair")) {
             if (v) {
                 const char *colon = strchr(v, ':');
@@ -1146,6 +1150,11 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     return 0;
 }
 
+size_t survey_args_width(const survey_args *a)
+{
+    return cli_view_width(a->width, !a->output || strcmp(a->output, "-") == 0);
+}
+
 void survey_args_context(const survey_args *a, const shopstat_totals *t,
                          shopstat_tab_context *ctx)
 {
@@ -1155,6 +1164,7 @@ void survey_args_context(const survey_args *a, const shopstat_totals *t,
     ctx->base = a->base;
     ctx->none_in_base = a->none_in_base;
     ctx->nnone_in_base = a->nnone_in_base;
+    ctx->width = survey_args_width(a);
     if (ctx->replicates)
         ctx->rep_note = a->rep_note;
 }

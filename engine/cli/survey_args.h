@@ -23,6 +23,7 @@ typedef struct survey_args {
     shopstat_tab_opts tab;
     int format;
     const char *output;    /* -o FILE, NULL = stdout */
+    long width;            /* --width N: the text view's line width; -1 not given */
     /* compare */
     shopstat_adjust_method adjust;
     double alpha;          /* upper-case letters */
@@ -66,6 +67,9 @@ typedef struct survey_args {
  * arguments; returns 0 on success. */
 int survey_args_parse(survey_args *a, int argc, char **argv, int command);
 void survey_args_free(survey_args *a);
+
+/* The line width of the text view (cli_view_width: --width, $COLUMNS, the terminal's). */
+size_t survey_args_width(const survey_args *a);
 
 /* Open the data file, run the pass; on failure print the error and return its exit code. */
 int survey_args_run(survey_args *a, shopstat_totals **out);

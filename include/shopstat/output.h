@@ -163,6 +163,9 @@ typedef struct shopstat_tab_context {
     const char *poststratify;
     /* raking (design_opts.rake): its margins, NULL without */
     const char *rake;
+    /* the text view's line width (shopstat_textgrid_write, shopstat_write_wrapped): 0, no
+     * limit (one line a row, as before the width) */
+    size_t width;
 } shopstat_tab_context;
 
 /* ctx filled for the totals t a view shows (every field set; none is left to a zeroed
@@ -185,12 +188,67 @@ void shopstat_tab_context_init(shopstat_tab_context *ctx, const shopstat_totals 
  * column of the table, "segment" or "column"). */
 void shopstat_write_base_lines(FILE *f, const shopstat_tab_context *ctx, const char *unit);
 
-/* The columns text s takes in a text view, UTF-8 characters counted once and a control
- * character as shopstat_put_text writes it (\n, \r, \t: 2; others \xHH: 4); and s written
- * so, that a level holding a line break (a comment's "line one\r\nline two") keeps its
- * table's rows and columns in place. */
+/* The columns text s takes in a text view: a UTF-8 character's display columns as the C
+ * library's wcwidth gives them under C.UTF-8 whatever the program's locale ("Beauté" 6, a
+ * CJK character 2, a combining accent 0; one a character where the system has no C.UTF-8),
+ * and a control character as shopstat_put_text writes it (\n, \r, \t: 2; others \xHH: 4);
+ * and s written so, that a level holding a line break (a comment's "line one\r\nline two")
+ * keeps its table's rows and columns in place. */
 size_t shopstat_text_width(const char *s);
 void shopstat_put_text(FILE *f, const char *s);
+
+/* A text view's table: a label column (the question, then each row's label), and ncol
+ * columns of right-aligned cells, as tab, score and compare print them.
+ * shopstat_textgrid_write lays it out: with no width (0), one line a row and each column
+ * headed by its full name (the view every script has read); within a width, the columns
+ * that do not fit beside the labels go on in the next block, each block with the row
+ * labels (and every row: the base) again; a column's group (a --by column: "secteur") is
+ * one line over its columns, each headed by its short name ("Beauté & santé", not
+ * "secteur=Beauté & santé"); a name wider than its cells goes on two lines when the view
+ * does not fit on one block, and is cut ("...") past the room beside the labels, as is a
+ * label past half the width; cells are never cut: a cell wider than the room runs past
+ * the width, alone in its block. Widths are display columns (shopstat_text_width).
+ * Strings are copied. _new returns NULL out of memory; a later allocation that fails makes
+ * _write return SHOPSTAT_ENOMEM; _free(NULL) is a no-op. */
+typedef struct shopstat_textgrid shopstat_textgrid;
+/* corner: the label column's header (NULL: none); label_min: its least width */
+shopstat_textgrid *shopstat_textgrid_new(size_t ncol, const char *corner, size_t label_min);
+void shopstat_textgrid_free(shopstat_textgrid *g);
+/* Column c's name (as the unwrapped view heads it), and under a width its group and the
+ * name below the group's line (group NULL: the name alone, no group line over it). */
+void shopstat_textgrid_head(shopstat_textgrid *g, size_t c, const char *name, const char *group,
+                            const char *short_name);
+/* Column c at least w columns wide. */
+void shopstat_textgrid_min_width(shopstat_textgrid *g, size_t c, size_t w);
+/* A new row, labelled label; header: a header line (compare's letters), else a body row.
+ * Its cells follow, by column (a cell not set is empty). */
+void shopstat_textgrid_row(shopstat_textgrid *g, const char *label, int header);
+void shopstat_textgrid_cell(shopstat_textgrid *g, size_t c, const char *text);
+shopstat_status shopstat_textgrid_write(FILE *f, const shopstat_textgrid *g, size_t width,
+                                        shopstat_error *err);
+
+/* text[0..len) written to f with each line wrapped at spaces to width display columns, a
+ * line's continuations indented by two; a word wider than the width stays whole on its
+ * line. width 0: written as it is. */
+void shopstat_write_wrapped(FILE *f, const char *text, size_t len, size_t width);
+
+/* A text view's notes wrapped at a width: shopstat_notes_begin returns the stream to write
+ * them to (out itself with no width, or when memory for them is lacking: then unwrapped),
+ * shopstat_notes_end writes them to out wrapped (shopstat_write_wrapped) and returns
+ * SHOPSTAT_EIO if out reported a write error. */
+typedef struct shopstat_notes {
+    FILE *out, *mem;
+    char *buf;
+    size_t len, width;
+} shopstat_notes;
+FILE *shopstat_notes_begin(shopstat_notes *n, FILE *out, size_t width);
+shopstat_status shopstat_notes_end(shopstat_notes *n, shopstat_error *err);
+
+/* The group and short name a text view heads column s of t with under a width: s's --by
+ * column ("secteur") and its value as shown ("Beauté & santé" of "secteur=Beauté &
+ * santé"; a label as it is); *group NULL for 'all', a --segment or a report's set. */
+void shopstat_segment_head(const shopstat_totals *t, size_t s, const char *shown,
+                           const char **group, const char **short_name);
 
 /* One line per --by column of ctx->totals whose values leave rows out of every one of its
  * segments (the column missing there, blank or a --missing code), below a text view's base

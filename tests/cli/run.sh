@@ -12,6 +12,8 @@
 # Arguments name cases to run (tests/cli/run.sh NAME...; UPDATE=1 then rewrites those
 # alone); none runs every case.
 set -u
+# the table views fit $COLUMNS when it is set (shopstat.1): the goldens are one line a row
+unset COLUMNS
 BUILD=${BUILD:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export SHOPSTAT="${SHOPSTAT_WRAP:+$SHOPSTAT_WRAP }$root/$BUILD/shopstat"

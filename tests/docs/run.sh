@@ -7,6 +7,8 @@
 # accepts is in docs/spec.md, and that every doc showing bundled data says it is synthetic.
 # No R; a few seconds. Ends with "N passed, N failed".
 set -u
+# the table views fit $COLUMNS when it is set (shopstat.1): the goldens are one line a row
+unset COLUMNS
 BUILD=${BUILD:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 S="$root/$BUILD/shopstat"
@@ -247,6 +249,18 @@ same "report: comparisons.csv header" "table,$cmph" "$(head -1 "$B/out/buyers-19
 design=$(printf '%s' "$prose" | grep -oE 'design: [0-9]+ strata, [0-9]+ PSUs, [0-9]+ df')
 same "tutorial: report design" "$design" \
     "$(sed -n 's/.*strata [a-z]* (\([0-9]*\)), PSU [a-z]* (\([0-9]*\)), design df \([0-9]*\).*/design: \1 strata, \2 PSUs, \3 df/p' "$md")"
+
+# The table view within a width (--width 80): the block the tutorial shows under its
+# command is what the program prints, run from the repository's root (COLUMNS unset: the
+# command's own --width decides).
+wide=$(for f in "$T"/tut/*.txt; do grep -q -- '--width 80' "$f" && echo "$f"; done | head -1)
+if [ -n "$wide" ]; then
+    next=$(printf '%s.txt' "${wide%???.txt}$(printf '%03d' $((10#$(basename "${wide%.txt}") + 1)))")
+    same "tutorial: --width 80" "$(cat "$next")" \
+        "$(cd "$root" && env -u COLUMNS PATH="$root/$BUILD:$PATH" bash -c "$(cat "$wide")" 2>&1)"
+else
+    fail "tutorial: --width 80" "no block running tab --width 80"
+fi
 
 # ---------------------------------------------------------------------------------------
 # Links between the docs: the file exists, and a #section is a heading of it.
