@@ -208,7 +208,7 @@ void shopstat_textgrid_head(shopstat_textgrid *g, size_t c, const char *name, co
     free(g->short_[c]);
     g->name[c] = dup_or_null(name, &g->failed);
     g->group[c] = dup_or_null(group, &g->failed);
-    g->short_[c] = dup_or_null(group && short_name ? short_name : NULL, &g->failed);
+    g->short_[c] = dup_or_null(short_name, &g->failed);
 }
 
 void shopstat_textgrid_min_width(shopstat_textgrid *g, size_t c, size_t w)
@@ -363,7 +363,7 @@ static void write_blocks(FILE *f, const shopstat_textgrid *g, size_t width, size
     }
     int grouped = 0;
     for (size_t c = 0; c < n; c++) {
-        head[c] = g->group[c] ? g->short_[c] : g->name[c] ? g->name[c] : "";
+        head[c] = g->short_[c] ? g->short_[c] : g->name[c] ? g->name[c] : "";
         grouped |= g->group[c] != NULL;
         data[c] = g->minw[c];
         for (size_t r = 0; r < g->nrow; r++)

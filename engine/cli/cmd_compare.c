@@ -471,12 +471,16 @@ static int write_table(FILE *f, const shopstat_difference *d, size_t n, const su
         if (!g)
             return cli_oom();
         for (size_t c = 0; c < ncol; c++) {
-            char hn[600];
+            char hn[600], sn[600];
             snprintf(hn, sizeof hn, "%s%s", col[c].comp ? "not " : "", col[c].name);
             const char *group = NULL, *short_name = hn;
             /* (the first columns are the segments, in their order) */
             if (!col[c].comp && c < shopstat_totals_nsegments(t))
                 shopstat_segment_head(t, c, col[c].name, &group, &short_name);
+            else if (col[c].comp) { /* "not Maison & déco", as the differences name it */
+                snprintf(sn, sizeof sn, "not %s", side_name(t, col, ncol, col[c].name, 1));
+                short_name = sn;
+            }
             shopstat_textgrid_head(g, c, hn, group, short_name);
             shopstat_textgrid_min_width(g, c, 14); /* (as wide as its name: the grid's) */
         }

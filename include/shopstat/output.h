@@ -214,8 +214,8 @@ typedef struct shopstat_textgrid shopstat_textgrid;
 /* corner: the label column's header (NULL: none); label_min: its least width */
 shopstat_textgrid *shopstat_textgrid_new(size_t ncol, const char *corner, size_t label_min);
 void shopstat_textgrid_free(shopstat_textgrid *g);
-/* Column c's name (as the unwrapped view heads it), and under a width its group and the
- * name below the group's line (group NULL: the name alone, no group line over it). */
+/* Column c's name (as the unwrapped view heads it), and under a width its group (NULL: no
+ * group line over it) and the name it is headed by there (NULL: name). */
 void shopstat_textgrid_head(shopstat_textgrid *g, size_t c, const char *name, const char *group,
                             const char *short_name);
 /* Column c at least w columns wide. */
