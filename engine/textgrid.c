@@ -292,9 +292,10 @@ static void write_unwrapped(FILE *f, const shopstat_textgrid *g, size_t *wc)
     }
 }
 
-/* A header h split in two lines at the space that makes the wider line narrowest: the
- * byte where the second line starts in *at (0: no space to split at). Returns the wider
- * line's columns (h's own without a split). */
+/* A header h split in two lines at the space that makes the wider line narrowest (a line
+ * does not start with a lone "&", "+", "-" or "/"): the byte where the second line starts
+ * in *at (0: no space to split at). Returns the wider line's columns (h's own without a
+ * split). */
 static size_t split_two(const char *h, size_t *at)
 {
     size_t best = shopstat_text_width(h);
@@ -305,6 +306,9 @@ static size_t split_two(const char *h, size_t *at)
         return best;
     for (size_t i = 1; i + 1 < len; i++) {
         if (h[i] != ' ' || h[i - 1] == ' ')
+            continue;
+        /* (not before a lone sign: "Alimentation &" over "boissons", not "& boissons") */
+        if (strchr("&+-/", h[i + 1]) && (h[i + 2] == ' ' || h[i + 2] == '\0'))
             continue;
         memcpy(tmp, h, i);
         tmp[i] = '\0';

@@ -169,6 +169,32 @@ static void test_grid_long_names(void **state)
     shopstat_textgrid_free(g);
 }
 
+static void test_grid_split_sign(void **state)
+{
+    (void)state;
+    /* "Alimentation & boissons" over cells of 4: "Alimentation &" / "boissons" (14), not the
+     * narrower "Alimentation" / "& boissons" (12), a line opening on a lone "&";
+     * 4 + 2 + 14 + 2 + 4 = 26 > 20: two blocks */
+    shopstat_textgrid *g = shopstat_textgrid_new(2, "q", 4);
+    assert_non_null(g);
+    shopstat_textgrid_head(g, 0, "Alimentation & boissons", NULL, NULL);
+    shopstat_textgrid_head(g, 1, "x", NULL, NULL);
+    shopstat_textgrid_row(g, "yes", 0);
+    shopstat_textgrid_cell(g, 0, "1.0%");
+    shopstat_textgrid_cell(g, 1, "2.0%");
+    capture c;
+    assert_int_equal(shopstat_textgrid_write(cap_open(&c), g, 20, NULL), SHOPSTAT_OK);
+    char *s = cap_close(&c);
+    assert_string_equal(s, "      Alimentation &\n"
+                           "q           boissons\n"
+                           "yes             1.0%\n"
+                           "\n"
+                           "q        x\n"
+                           "yes   2.0%\n");
+    free(s);
+    shopstat_textgrid_free(g);
+}
+
 static void test_notes(void **state)
 {
     (void)state;
@@ -198,7 +224,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_width),      cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_grid_unwrapped),  cmocka_unit_test(test_grid_blocks),
-        cmocka_unit_test(test_grid_long_names), cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_grid_long_names), cmocka_unit_test(test_grid_split_sign),
+        cmocka_unit_test(test_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
