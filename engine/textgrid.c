@@ -347,9 +347,7 @@ static void write_blocks(FILE *f, const shopstat_textgrid *g, size_t width, size
 {
     size_t n = g->ncol;
     /* the label column: its widest label, at most half the width (a longer one cut) */
-    size_t w0 = shopstat_text_width(g->corner);
-    if (w0 < g->label_min)
-        w0 = g->label_min;
+    size_t w0 = g->label_min;
     for (size_t r = 0; r < g->nrow; r++)
         if (shopstat_text_width(g->row[r].label) > w0)
             w0 = shopstat_text_width(g->row[r].label);
@@ -358,6 +356,12 @@ static void write_blocks(FILE *f, const shopstat_textgrid *g, size_t width, size
         cap0 = 12;
     if (w0 > cap0)
         w0 = cap0;
+    /* the question's name heads the labels, or when wider than half the width goes whole
+     * on a line of its own over each block */
+    size_t wq = shopstat_text_width(g->corner);
+    int corner_above = wq > cap0;
+    if (!corner_above && wq > w0)
+        w0 = wq;
     size_t *data = calloc(n ? n : 1, sizeof *data), *at = calloc(n ? n : 1, sizeof *at);
     const char **head = calloc(n ? n : 1, sizeof *head);
     if (!data || !at || !head) {
@@ -404,7 +408,14 @@ static void write_blocks(FILE *f, const shopstat_textgrid *g, size_t width, size
             line += 2 + wc[c1++];
         if (c0)
             fputc('\n', f);
-        if (grouped) {
+        if (corner_above) {
+            put_cut(f, g->corner, width);
+            fputc('\n', f);
+        }
+        int grouped_here = 0;
+        for (size_t c = c0; c < c1; c++)
+            grouped_here |= g->group[c] != NULL;
+        if (grouped && grouped_here) {
             /* a group's line over its columns of the block: "---- secteur ----" */
             spaces(f, w0);
             for (size_t c = c0; c < c1;) {
@@ -439,7 +450,7 @@ static void write_blocks(FILE *f, const shopstat_textgrid *g, size_t width, size
         for (size_t c = c0; c < c1; c++)
             two_here |= two && at[c];
         for (int k = two_here ? 0 : 1; k < 2; k++) {
-            if (k == 1) {
+            if (k == 1 && !corner_above) {
                 size_t put = put_cut(f, g->corner, w0);
                 spaces(f, w0 - put);
             } else

@@ -206,7 +206,8 @@ void shopstat_put_text(FILE *f, const char *s);
  * one line over its columns, each headed by its short name ("Beauté & santé", not
  * "secteur=Beauté & santé"); a name wider than its cells goes on two lines when the view
  * does not fit on one block, and is cut ("...") past the room beside the labels, as is a
- * label past half the width; cells are never cut: a cell wider than the room runs past
+ * label past half the width (the question's name, the label column's header, goes whole
+ * on a line of its own over each block then); cells are never cut: a cell wider than the room runs past
  * the width, alone in its block. Widths are display columns (shopstat_text_width).
  * Strings are copied. _new returns NULL out of memory; a later allocation that fails makes
  * _write return SHOPSTAT_ENOMEM; _free(NULL) is a no-op. */
