@@ -1473,6 +1473,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         if (!a->overflow && !c->all_numeric && a->present > 0)
             c->no_value = no_value_of(a, ds->dc || c->comma_numeric, &c->no_value_count);
         c->total_value = !a->overflow ? total_of(a) : NULL;
+        c->fractional = c->all_numeric && !a->overflow && fractional(a, ds->dc);
         /* (numbers read with a decimal comma, or with a "n/a" among them, are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         !c->no_value && code_lists(&a->values);
