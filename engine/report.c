@@ -2113,15 +2113,12 @@ static int scores_only_table(const report *r, const rtable *rt)
     return quantiles || measure_table(r, rt);
 }
 
-/* Mark every table of r (each item of a grid) that shows its scores alone. */
+/* Mark every table of r that shows its scores alone (not a grid). */
 static void mark_scores_only(report *r)
 {
-    for (size_t i = 0; r->tabs && i < r->in->ntables; i++) {
-        size_t nu;
-        rtable *u = units_of(&r->tabs[i], &nu);
-        for (size_t k = 0; k < nu; k++)
-            u[k].scores_only = scores_only_table(r, &u[k]);
-    }
+    for (size_t i = 0; r->tabs && i < r->in->ntables; i++)
+        if (!r->tabs[i].nitems) /* (a grid's items keep their rows: its layout shows them) */
+            r->tabs[i].scores_only = scores_only_table(r, &r->tabs[i]);
 }
 
 /* Score k of table rt as score_meaning says it, but a measure's mean (measure_table):

@@ -1173,6 +1173,12 @@ static const char *const suggest_flag[] = {"--var",         "--multi",  "--multi
                                            "--multi-codes", "--weight", "--strata",
                                            "--psu",         "--fpc",    "--score"};
 
+/* Whether kind is a question's (a measure's too), not a weight's or a design column's. */
+static int question_kind(shopstat_suggest_kind kind)
+{
+    return kind <= SHOPSTAT_SUGGEST_CODES || kind == SHOPSTAT_SUGGEST_MEASURE;
+}
+
 /* Whether kind is a design column's (strata, PSU, fpc), of role kind - STRATA. */
 static int design_kind(shopstat_suggest_kind kind)
 {
@@ -1553,7 +1559,7 @@ static const shopstat_colsummary *answered_in(const cmdline *c, const shopstat_s
                                               size_t n, const char *code, int suggested)
 {
     for (size_t i = 0; i < n; i++) {
-        if (sg[i].kind > SHOPSTAT_SUGGEST_CODES || (suggested && lists_missing(&sg[i], code)))
+        if (!question_kind(sg[i].kind) || (suggested && lists_missing(&sg[i], code)))
             continue;
         for (size_t k = 0; k < sg[i].ncolumns; k++) {
             const shopstat_colsummary *cs = shopstat_description_column(c->ds, sg[i].columns[k]);
@@ -1581,7 +1587,7 @@ static char *columns_value(const cmdline *c, const shopstat_suggestion *sg, size
     const char *first = NULL;
     size_t plen = 0; /* the names' common start */
     for (size_t i = 0; i < n; i++) {
-        if (sg[i].kind > SHOPSTAT_SUGGEST_CODES || (suggested && !lists_missing(&sg[i], code)))
+        if (!question_kind(sg[i].kind) || (suggested && !lists_missing(&sg[i], code)))
             continue;
         for (size_t j = 0; j < sg[i].ncolumns; j++) {
             const shopstat_colsummary *cs = shopstat_description_column(c->ds, sg[i].columns[j]);
