@@ -2527,8 +2527,8 @@ const char *reader_missing_row_hint(const shopstat_reader *r, const shopstat_row
                  "; the row reads '%.*s' in column '%.40s', a totals row left under the data? "
                  "to leave it out: shopstat_plan_parse_exclude(\"%.40s:%.*s\") (a spec's "
                  "exclude: \"%.40s == %s%.*s%s\")",
-                 (int)len, v, r->names[k], r->names[k], (int)len, v, r->names[k],
-                 plain ? "" : "'", (int)len, v, plain ? "" : "'");
+                 (int)len, v, r->names[k], r->names[k], (int)len, v, r->names[k], plain ? "" : "'",
+                 (int)len, v, plain ? "" : "'");
         return buf;
     }
     return reader_missing_hint(r, col, row->fields[col], row->lens[col], buf, n);

@@ -2087,7 +2087,8 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
 /* Whether rt's question is a measure, not a scale: a score over more levels than describe
  * lists (SHOPSTAT_DESCRIBE_MAX_LEVELS), every one a number, no values: declared (a reply time
  * in hours, an amount). report.md shows its scores alone and the levels' chart is left out
- * unless chart: asks for it; tables.csv and the workbook keep every value's share. */
+ * unless chart: asks for it; tables.csv and the workbook leave them out too
+ * (scores_only_table). */
 static int measure_table(const report *r, const rtable *rt)
 {
     const shopstat_spec_question *qq = &r->in->questions[rt->t->question];

@@ -451,9 +451,8 @@ static int not_measure_word(const char *name)
         ((name[0] == 'w' || name[0] == 'W') && name[1] == '\0'))
         return 1;
     static const char *const words[] = {
-        "date",      "datum", "fecha", "year", "years",    "jahr",     "month",
-        "day",       "latitude", "longitude", "lat", "lon", "lng", "progress",
-        "zip",       "postcode", "plz", NULL};
+        "date",      "datum", "fecha", "year", "years",    "jahr", "month",    "day", "latitude",
+        "longitude", "lat",   "lon",   "lng",  "progress", "zip",  "postcode", "plz", NULL};
     for (size_t i = 0; next_word(name, &i, w, sizeof w);)
         if (in_list(w, words))
             return 1;
@@ -1066,7 +1065,8 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         goto oom;
     size_t pop_fpc, pop_strata;
     population_pair(ds, &pop_fpc, &pop_strata);
-    size_t rep_first = 0, rep_plen, nrep = shopstat_describe_repweights_guess(ds, &rep_first, &rep_plen);
+    size_t rep_first = 0, rep_plen,
+           nrep = shopstat_describe_repweights_guess(ds, &rep_first, &rep_plen);
     const shopstat_speed_summary *sp = shopstat_description_speed(ds);
     size_t speed = sp ? sp->col : SIZE_MAX;
     for (size_t i = 0; i < nc;) {

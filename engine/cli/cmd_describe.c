@@ -1905,9 +1905,8 @@ static int same_stem(const char *a, const char *b)
 static int in_grid(const shopstat_suggestion *sg, size_t i, size_t wave)
 {
     return i > 0 && i - 1 != wave && i != wave && sg[i - 1].kind == SHOPSTAT_SUGGEST_VAR &&
-           sg[i].kind == SHOPSTAT_SUGGEST_VAR &&
-           sg[i - 1].rating == sg[i].rating && score_map(&sg[i - 1]) && score_map(&sg[i]) &&
-           same_stem(sg[i - 1].name, sg[i].name);
+           sg[i].kind == SHOPSTAT_SUGGEST_VAR && sg[i - 1].rating == sg[i].rating &&
+           score_map(&sg[i - 1]) && score_map(&sg[i]) && same_stem(sg[i - 1].name, sg[i].name);
 }
 
 /* How many suggestions from i on make sg[i]'s grid of ratings (1 at least). */
@@ -2386,11 +2385,12 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
             put_word(out, v);
         }
         free(v);
-        fprintf(out,
-                ": %s%zu distinct numbers from %s to %s, a measure (a time, an amount, an age)? its "
-                "mean and its median, each with its interval\n",
-                mc->distinct_capped ? "more than " : "", mc->distinct, num(lo, sizeof lo, mc->min),
-                num(hi, sizeof hi, mc->max));
+        fprintf(
+            out,
+            ": %s%zu distinct numbers from %s to %s, a measure (a time, an amount, an age)? its "
+            "mean and its median, each with its interval\n",
+            mc->distinct_capped ? "more than " : "", mc->distinct, num(lo, sizeof lo, mc->min),
+            num(hi, sizeof hi, mc->max));
         return;
     }
     if (s->nps && !scorable(s->name)) {
