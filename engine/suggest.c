@@ -459,6 +459,16 @@ static int not_measure_word(const char *name)
     return 0;
 }
 
+/* Whether name's last word is age or income: a grouping's name for a few codes (age_group's
+ * 1-5, income's brackets), a measure's for more than 20 numbers (ages in years, incomes). */
+static int counted_name(const char *name)
+{
+    char w[32], last[32] = "";
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        memcpy(last, w, sizeof w);
+    return strcmp(last, "age") == 0 || strcmp(last, "income") == 0;
+}
+
 /* Whether column i is a measure, a question of numbers to average (describe.h's rules):
  * rep_first, nrep: the replicate weights' run (nrep 0: none), speed: the interview length's
  * column (SIZE_MAX: none). */
@@ -468,7 +478,7 @@ static int measure_column(const shopstat_description *ds, size_t i, size_t rep_f
     const shopstat_colsummary *c = shopstat_description_column(ds, i);
     if (c->type != SHOPSTAT_COL_NUMERIC || !c->all_numeric || !(c->min < c->max) ||
         (i >= rep_first && i < rep_first + nrep) || i == speed || looks_like_weight(c->name) ||
-        grouping_name(c->name) || not_measure_word(c->name))
+        (grouping_name(c->name) && !counted_name(c->name)) || not_measure_word(c->name))
         return 0;
     if (c->fractional)
         return 1;

@@ -320,7 +320,8 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
  *   (shopstat_describe_repweights_guess), the interview length shopstat_description_speed
  *   reads, whole years (1900 to 2100) or dates written as numbers (19000101 to
  *   21001231), and names whose last word is a grouping's or a code's (id, code, num, no,
- *   nr, number, region, store, age, ...) or whose words say a date, a place or a progress
+ *   nr, number, region, store, ...; not age or income: ages in years and incomes are
+ *   measures) or whose words say a date, a place or a progress
  *   (date, datum, year, month, day, latitude, longitude, lat, lon, lng, progress, zip,
  *   postcode). */
 typedef enum shopstat_suggest_kind {
