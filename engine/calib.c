@@ -363,13 +363,11 @@ shopstat_status ps_cols_present(const shopstat_totals *t, const shopstat_row *ro
         size_t c = p->cols[j];
         if (!shopstat_reader_is_missing_at(t->reader, c, row->fields[c], row->lens[c]))
             continue;
-        char hint[200];
-        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line,
-                                  row->pos[c].col,
+        char hint[400];
+        return shopstat_error_set(err, SHOPSTAT_EINPUT, t->path, row->pos[c].line, row->pos[c].col,
                                   "%s column '%s' is missing in this row: every row needs %s%s",
                                   what, shopstat_reader_colname(t->reader, c), needs,
-                                  reader_missing_hint(t->reader, c, row->fields[c], row->lens[c],
-                                                      hint, sizeof hint));
+                                  reader_missing_row_hint(t->reader, row, c, hint, sizeof hint));
     }
     return SHOPSTAT_OK;
 }

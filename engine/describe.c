@@ -641,27 +641,6 @@ static const char *no_value_of(const colacc *a, int dc, size_t *count)
     return numbers >= 3 ? hit : NULL;
 }
 
-/* Whether s (len bytes) reads Total, as the first cell of a spreadsheet's totals row does
- * (any case; Totals, Totaux, Grand total, Total général, Gesamt, Summe, Totale). */
-static int total_text(const char *s, size_t len)
-{
-    static const char *const words[] = {
-        "total",         "totals", "totaux", "grand total", "total général",
-        "total general", "gesamt", "summe",  "totale",      NULL};
-    char low[24];
-    if (len == 0 || len >= sizeof low)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        low[i] = (char)tolower((unsigned char)s[i]); /* (é is two bytes, left as they are) */
-    low[len] = '\0';
-    while (len && (low[len - 1] == ':' || low[len - 1] == ' '))
-        low[--len] = '\0';
-    for (const char *const *w = words; *w; w++)
-        if (strcmp(low, *w) == 0)
-            return 1;
-    return 0;
-}
-
 /* The value of a's table that reads Total in one row of a column of three distinct values or
  * more (an id's, a name's: a totals row's label), NULL if none. */
 static const char *total_of(const colacc *a)
@@ -669,7 +648,7 @@ static const char *total_of(const colacc *a)
     if (a->values.n < 3)
         return NULL;
     for (size_t k = 0; k < a->values.n; k++)
-        if (a->counts[k] == 1 && total_text(strmap_key(&a->values, k), a->values.len[k]))
+        if (a->counts[k] == 1 && reader_total_text(strmap_key(&a->values, k), a->values.len[k]))
             return strmap_key(&a->values, k);
     return NULL;
 }
@@ -781,10 +760,9 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
 static shopstat_status missing_error(shopstat_description *ds, const shopstat_row *row, size_t c,
                                      shopstat_error *err, const char *what, const char *col)
 {
-    char hint[200];
-    return field_error_hint(
-        ds, row, c, err, "%s column '%s' is missing ('%s') in this row", what, col,
-        reader_missing_hint(ds->r, c, row->fields[c], row->lens[c], hint, sizeof hint));
+    char hint[400];
+    return field_error_hint(ds, row, c, err, "%s column '%s' is missing ('%s') in this row", what,
+                            col, reader_missing_row_hint(ds->r, row, c, hint, sizeof hint));
 }
 
 static shopstat_status design_row(shopstat_description *ds, const shopstat_row *row,
@@ -1495,6 +1473,7 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         if (!a->overflow && !c->all_numeric && a->present > 0)
             c->no_value = no_value_of(a, ds->dc || c->comma_numeric, &c->no_value_count);
         c->total_value = !a->overflow ? total_of(a) : NULL;
+        c->fractional = c->all_numeric && !a->overflow && fractional(a, ds->dc);
         /* (numbers read with a decimal comma, or with a "n/a" among them, are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         !c->no_value && code_lists(&a->values);

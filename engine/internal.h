@@ -166,6 +166,14 @@ size_t score_nonanswer_codes(const double *x, size_t n, int whole, unsigned char
 
 const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char *s, size_t len,
                                 char *buf, size_t n);
+/* reader_missing_hint of row's field col, unless another field of the row reads Total
+ * (reader_total_text): then that a totals row is left under the data, and the exclusion
+ * that leaves it out, as describe names it ("site:TOTAL"). buf: 400 bytes. */
+const char *reader_missing_row_hint(const shopstat_reader *r, const shopstat_row *row, size_t col,
+                                    char *buf, size_t n);
+/* Whether s (len bytes) reads Total (any case; Totals, Totaux, Grand total, Total général,
+ * Gesamt, Summe, Totale, a ':' or spaces after), as a spreadsheet's totals row's label. */
+int reader_total_text(const char *s, size_t len);
 /* The global --missing code (not a blank or NA) that field s is, or NULL */
 const char *reader_missing_code(const shopstat_reader *r, const char *s, size_t len);
 /* The code of column col's own --missing codes (COL:CODES) that field s is, or NULL */

@@ -2056,11 +2056,11 @@ static shopstat_status number_field_other(const shopstat_totals *t, const shopst
     /* the error (names looked up only now: this runs for every row) */
     const char *path = shopstat_reader_path(t->reader);
     const char *name = shopstat_reader_colname(t->reader, c);
-    char hint[200];
+    char hint[400];
     if (shopstat_reader_is_missing_at(t->reader, c, s, n))
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
                                   "%s column '%s' is missing in this row%s", what, name,
-                                  reader_missing_hint(t->reader, c, s, n, hint, sizeof hint));
+                                  reader_missing_row_hint(t->reader, row, c, hint, sizeof hint));
     int r = shopstat_parse_number(s, n, t->decimal_comma, x);
     if (r == 0)
         return shopstat_error_set(err, SHOPSTAT_EINPUT, path, row->pos[c].line, row->pos[c].col,
@@ -2084,12 +2084,11 @@ static shopstat_status number_field(const shopstat_totals *t, const shopstat_row
 static void psu_missing(const shopstat_totals *t, const shopstat_row *row, size_t c,
                         shopstat_error *err)
 {
-    char hint[200];
+    char hint[400];
     shopstat_error_set(err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
                        row->pos[c].col, "psu column '%s' is missing in this row%s",
                        shopstat_reader_colname(t->reader, c),
-                       reader_missing_hint(t->reader, c, row->fields[c], row->lens[c], hint,
-                                           sizeof hint));
+                       reader_missing_row_hint(t->reader, row, c, hint, sizeof hint));
 }
 
 /* Room for a unit key of need bytes in t->last_key (twice that, for the next ones). */
@@ -2175,13 +2174,13 @@ static ROW_INLINE shopstat_status row_stratum(row_ctx *rc, const shopstat_row *r
         size_t c = t->scol;
         sname = row->fields[c];
         slen = row->lens[c];
-        char hint[200];
+        char hint[400];
         if (shopstat_reader_is_missing_at(t->reader, c, sname, slen))
             return shopstat_error_set(
                 err, SHOPSTAT_EINPUT, shopstat_reader_path(t->reader), row->pos[c].line,
                 row->pos[c].col, "strata column '%s' is missing in this row%s",
                 shopstat_reader_colname(t->reader, c),
-                reader_missing_hint(t->reader, c, sname, slen, hint, sizeof hint));
+                reader_missing_row_hint(t->reader, row, c, hint, sizeof hint));
     }
     int added = 0;
     long sid = scache_put(&t->scache_strata, &t->strata, sname, slen, &added);

@@ -2488,6 +2488,52 @@ const char *reader_missing_hint(const shopstat_reader *r, size_t col, const char
     return buf;
 }
 
+/* Whether s (len bytes) reads Total, as the first cell of a spreadsheet's totals row does
+ * (any case; Totals, Totaux, Grand total, Total général, Gesamt, Summe, Totale). */
+int reader_total_text(const char *s, size_t len)
+{
+    static const char *const words[] = {
+        "total",         "totals", "totaux", "grand total", "total général",
+        "total general", "gesamt", "summe",  "totale",      NULL};
+    char low[24];
+    if (len == 0 || len >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        low[i] = (char)tolower((unsigned char)s[i]); /* (é is two bytes, left as they are) */
+    low[len] = '\0';
+    while (len && (low[len - 1] == ':' || low[len - 1] == ' '))
+        low[--len] = '\0';
+    for (const char *const *w = words; *w; w++)
+        if (strcmp(low, *w) == 0)
+            return 1;
+    return 0;
+}
+
+const char *reader_missing_row_hint(const shopstat_reader *r, const shopstat_row *row, size_t col,
+                                    char *buf, size_t n)
+{
+    /* a spreadsheet's totals row under the data: its blank design cell is no unit's, and
+     * leaving out the rows missing it would not say what the row is (describe names it) */
+    for (size_t k = 0; row && k < row->nfields && k < r->ncols; k++) {
+        const char *v = row->fields[k];
+        size_t len = row->lens[k];
+        trim(&v, &len);
+        if (k == col || !reader_total_text(v, len))
+            continue;
+        int plain = 1;
+        for (size_t i = 0; i < len; i++)
+            plain &= isalnum((unsigned char)v[i]) || (v[i] & 0x80) || strchr("._-", v[i]);
+        snprintf(buf, n,
+                 "; the row reads '%.*s' in column '%.40s', a totals row left under the data? "
+                 "to leave it out: shopstat_plan_parse_exclude(\"%.40s:%.*s\") (a spec's "
+                 "exclude: \"%.40s == %s%.*s%s\")",
+                 (int)len, v, r->names[k], r->names[k], (int)len, v, r->names[k], plain ? "" : "'",
+                 (int)len, v, plain ? "" : "'");
+        return buf;
+    }
+    return reader_missing_hint(r, col, row->fields[col], row->lens[col], buf, n);
+}
+
 /* The code of column col's own list that s (trimmed) is, or NULL */
 static const char *column_code_of(const shopstat_reader *r, size_t col, const char *s, size_t len)
 {

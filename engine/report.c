@@ -86,6 +86,10 @@ typedef struct rtable {
                      or NULL: table_title's */
     size_t named; /* the length of title before its " (name)", when unique_titles added the
                      table's name (report.md's heading names the table already), else 0 */
+    int scores_only; /* its scores alone in every output (scores_only_table(): a measure's,
+                        a question scored by quantiles alone): report.md's rows, the
+                        workbook's; no row of its values in tables.csv, nor of their
+                        comparisons in comparisons.csv */
 } rtable;
 
 /* The tables computed for spec table rt: its items for a grid, else rt itself. */
@@ -1968,15 +1972,17 @@ static shopstat_status write_csv_file(report *r, const char *name, table_rows_fn
 
 static shopstat_status tab_rows(FILE *f, const rtable *rt, int first, shopstat_error *err)
 {
-    return shopstat_write_tab_csv(f, rt->est, rt->nlevels * rt->ncols, rt->t->name, first, err);
+    /* (a table of scores alone: its values are no table to read, scores.csv has its rows) */
+    size_t n = rt->scores_only ? 0 : rt->nlevels * rt->ncols;
+    return shopstat_write_tab_csv(f, rt->est, n, rt->t->name, first, err);
 }
 
 /* the levels' differences, then the scores' (level = the score's name, as `compare
  * --score`) */
 static shopstat_status comparison_rows(FILE *f, const rtable *rt, int first, shopstat_error *err)
 {
-    shopstat_status st =
-        shopstat_write_compare_csv(f, rt->diffs, rt->ndiffs, rt->t->name, first, err);
+    shopstat_status st = shopstat_write_compare_csv(f, rt->diffs, rt->scores_only ? 0 : rt->ndiffs,
+                                                    rt->t->name, first, err);
     return st ? st : shopstat_write_compare_csv(f, rt->sdiffs, rt->nsdiffs, rt->t->name, 0, err);
 }
 
@@ -2081,7 +2087,8 @@ static void score_meaning(char *buf, size_t n, const char *map, const shopstat_s
 /* Whether rt's question is a measure, not a scale: a score over more levels than describe
  * lists (SHOPSTAT_DESCRIBE_MAX_LEVELS), every one a number, no values: declared (a reply time
  * in hours, an amount). report.md shows its scores alone and the levels' chart is left out
- * unless chart: asks for it; tables.csv and the workbook keep every value's share. */
+ * unless chart: asks for it; tables.csv and the workbook leave them out too
+ * (scores_only_table). */
 static int measure_table(const report *r, const rtable *rt)
 {
     const shopstat_spec_question *qq = &r->in->questions[rt->t->question];
@@ -2096,9 +2103,28 @@ static int measure_table(const report *r, const rtable *rt)
     return 1;
 }
 
+/* Whether table rt shows its scores alone (rtable.scores_only): a measure's
+ * (measure_table) or a question's scored by quantiles alone, whose values, a reply time's
+ * 181 hours, are no table anyone reads one by one. */
+static int scores_only_table(const report *r, const rtable *rt)
+{
+    int quantiles = rt->nscores > 0 && rt->sest && rt->ncols && !rt->nitems;
+    for (size_t k = 0; quantiles && k < rt->nscores; k++)
+        quantiles = rt->sest[k * rt->ncols].quantile;
+    return quantiles || measure_table(r, rt);
+}
+
+/* Mark every table of r that shows its scores alone (not a grid). */
+static void mark_scores_only(report *r)
+{
+    for (size_t i = 0; r->tabs && i < r->in->ntables; i++)
+        if (!r->tabs[i].nitems) /* (a grid's items keep their rows: its layout shows them) */
+            r->tabs[i].scores_only = scores_only_table(r, &r->tabs[i]);
+}
+
 /* Score k of table rt as score_meaning says it, but a measure's mean (measure_table):
  * "Mean (0.3-165): the mean of the values, 181 distinct from 0.3 to 165.", and in report.md
- * (md) that tables.csv lists them. */
+ * (md) that neither it nor tables.csv lists them (rtable.scores_only). */
 static void table_score_meaning(const report *r, const rtable *rt, size_t k, int md, char *buf,
                                 size_t n)
 {
@@ -2112,7 +2138,7 @@ static void table_score_meaning(const report *r, const rtable *rt, size_t k, int
     score_label(lab, sizeof lab, e);
     snprintf(buf, n, "%s: the mean of the values, %zu distinct from %g to %g%s", lab, rt->nlevels,
              e->min, e->max,
-             md ? ", not listed one by one (tables.csv gives each one's share)." : ".");
+             md ? ", not listed one by one (nor in tables.csv: scores.csv has the mean)." : ".");
 }
 
 /* A count as the human-facing outputs give it, in groups of three digits: "12,345"
@@ -2402,9 +2428,9 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     for (size_t c = 0; c < rt->ncols + npairs; c++)
         fputs("---:|", f);
     fputc('\n', f);
-    /* a question scored by quantiles alone shows them, not a row per value (tables.csv
-     * keeps every value's share); a measure's values, a reply time's 181 hours, are no
-     * levels to list: its mean */
+    /* a question scored by quantiles alone shows them, not a row per value; a measure's
+     * values, a reply time's 181 hours, are no levels to list: its mean (scores_only_table:
+     * tables.csv and the workbook leave them out too) */
     int quantiles = rt->nscores > 0 && rt->sest;
     for (size_t k = 0; quantiles && k < rt->nscores; k++)
         quantiles = rt->sest[k * rt->ncols].quantile;
@@ -2978,7 +3004,7 @@ static shopstat_status write_run_json(report *r, shopstat_error *err)
                     a.excluded_empty);
             exclusions_json(f, r);
             fputs("}}", f);
-            fprintf(f, ", \"comparisons\": %zu", rt->ndiffs);
+            fprintf(f, ", \"comparisons\": %zu", rt->scores_only ? 0 : rt->ndiffs);
             /* the by: segments whose column is missing on rows of the base: in it, in
              * none of the segment's columns (report.md's "Rows with no ..." line) */
             if (rt->nbym)
@@ -4117,8 +4143,9 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
         x[i].segment_labels = rt->collabels;
         x[i].est = rt->dest;
         x[i].diffs = kept + used;
-        x[i].ndiffs = kept_diffs(r, rt, kept + used);
+        x[i].ndiffs = rt->scores_only ? 0 : kept_diffs(r, rt, kept + used);
         used += x[i].ndiffs;
+        x[i].scores_only = rt->scores_only;
         x[i].nscores = rt->nlevels ? rt->nscores : 0;
         x[i].scores = rt->sest;
         x[i].score_labels = (const char *const *)rt->score_labels;
@@ -4606,6 +4633,8 @@ static shopstat_status report_run_c(const shopstat_spec *spec, const shopstat_re
         st = compute(&r, err);
     if (st && strstr(err->msg, "design_opts.lonely"))
         spec_hint(err, "in the spec: design: {lonely_psu: ...}");
+    if (!st)
+        mark_scores_only(&r);
     if (!st)
         st = make_tmpdir(&r, err);
     if (!st)

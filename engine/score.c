@@ -1082,26 +1082,16 @@ static shopstat_status quantile_fill(const shopstat_totals *t, const shopstat_ta
 
 /* ---- estimates ---- */
 
-static int abs_cmp(const void *a, const void *b)
+/* Mark e[0..n), one measure's segments, with its decimals: from its values alone, vdec
+ * and the width of their range (e's min and max: the question's values, whichever
+ * segments are listed), so that every segment and difference prints with one count and a
+ * run with other segments prints the same mean with as many decimals. A quantile's
+ * estimate and interval ends are values (qrule "math"): its values' own decimals, no more
+ * ("9 [8, 11]" hours, not "9.00"). */
+static void measure_decimals(shopstat_score_estimate *e, size_t n, int vdec, int quantile)
 {
-    double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
-    return (x > y) - (x < y);
-}
-
-/* Mark e[0..n), one measure's segments, with its decimals: from its values' vdec and the
- * median of |estimate| over the segments that have one (the lower middle of an even
- * count), so that every segment and difference prints with one count. A quantile's
- * estimate and interval ends are values (qrule "math"): its values' own decimals, no
- * more ("9 [8, 11]" hours, not "9.00"). buf: room for cap doubles. */
-static void measure_decimals(shopstat_score_estimate *e, size_t n, int vdec, int quantile,
-                             double *buf, size_t cap)
-{
-    size_t m = 0;
-    for (size_t j = 0; j < n && m < cap && !quantile; j++)
-        if (isfinite(e[j].estimate))
-            buf[m++] = e[j].estimate;
-    qsort(buf, m, sizeof *buf, abs_cmp);
-    int dec = shopstat_score_measure_decimals(vdec, m ? buf[(m - 1) / 2] : NAN);
+    int dec = quantile || !n ? shopstat_score_measure_decimals(vdec, NAN)
+                             : shopstat_score_measure_decimals(vdec, e[0].max - e[0].min);
     for (size_t j = 0; j < n; j++) {
         e[j].measure = 1;
         e[j].measure_decimals = dec;
@@ -1143,8 +1133,8 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     long *cells = malloc(2 * maxK * sizeof *cells), *qcells = malloc(2 * maxK * sizeof *qcells);
     lin_term *terms = malloc(2 * maxK * sizeof *terms);
     qgroup *groups = malloc(maxK * sizeof *groups);
-    double *ind = malloc(maxK * sizeof *ind), *mbuf = malloc((S ? S : 1) * sizeof *mbuf);
-    if (!e || !cells || !terms || !qcells || !groups || !ind || !mbuf) {
+    double *ind = malloc(maxK * sizeof *ind);
+    if (!e || !cells || !terms || !qcells || !groups || !ind) {
         st = nomem(err);
         goto fail;
     }
@@ -1251,7 +1241,7 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
             x->ci_upper = x->estimate + tq * x->se;
         }
         if (sr->measure)
-            measure_decimals(e + k0, i - k0, sr->vdec, sr->ps->kind == SCORE_QUANTILE, mbuf, S);
+            measure_decimals(e + k0, i - k0, sr->vdec, sr->ps->kind == SCORE_QUANTILE);
         k0 = i;
     }
     free(cells);
@@ -1259,7 +1249,6 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
     free(terms);
     free(groups);
     free(ind);
-    free(mbuf);
     scores_free(r, ns);
     *out = e;
     *n = i;
@@ -1271,7 +1260,6 @@ fail:
     free(terms);
     free(groups);
     free(ind);
-    free(mbuf);
     scores_free(r, ns);
     return st;
 }

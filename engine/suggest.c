@@ -437,6 +437,57 @@ static int grouping_name(const char *name)
     return in_list(last, words);
 }
 
+/* Whether a word of name says a date, a place or a form's progress, no measure (date,
+ * datum, fecha, year, month, day, latitude, longitude, progress, zip, postcode), or its
+ * last word a number that names (dnum, snum: a district's, a school's; pid, uid), or the
+ * name is a weight's w. */
+static int not_measure_word(const char *name)
+{
+    char w[32], last[32] = "";
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        memcpy(last, w, sizeof w);
+    size_t n = strlen(last);
+    if ((n >= 3 && strcmp(last + n - 3, "num") == 0) || (n == 3 && strcmp(last + 1, "id") == 0) ||
+        ((name[0] == 'w' || name[0] == 'W') && name[1] == '\0'))
+        return 1;
+    static const char *const words[] = {
+        "date",      "datum", "fecha", "year", "years",    "jahr", "month",    "day", "latitude",
+        "longitude", "lat",   "lon",   "lng",  "progress", "zip",  "postcode", "plz", NULL};
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        if (in_list(w, words))
+            return 1;
+    return 0;
+}
+
+/* Whether name's last word is age or income: a grouping's name for a few codes (age_group's
+ * 1-5, income's brackets), a measure's for more than 20 numbers (ages in years, incomes). */
+static int counted_name(const char *name)
+{
+    char w[32], last[32] = "";
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        memcpy(last, w, sizeof w);
+    return strcmp(last, "age") == 0 || strcmp(last, "income") == 0;
+}
+
+/* Whether column i is a measure, a question of numbers to average (describe.h's rules):
+ * rep_first, nrep: the replicate weights' run (nrep 0: none), speed: the interview length's
+ * column (SIZE_MAX: none). */
+static int measure_column(const shopstat_description *ds, size_t i, size_t rep_first, size_t nrep,
+                          size_t speed)
+{
+    const shopstat_colsummary *c = shopstat_description_column(ds, i);
+    if (c->type != SHOPSTAT_COL_NUMERIC || !c->all_numeric || !(c->min < c->max) ||
+        (i >= rep_first && i < rep_first + nrep) || i == speed || looks_like_weight(c->name) ||
+        (grouping_name(c->name) && !counted_name(c->name)) || not_measure_word(c->name))
+        return 0;
+    if (c->fractional)
+        return 1;
+    /* whole numbers: nearly all distinct is an identifier, a row number; years, dates */
+    if (!c->distinct_capped && c->distinct * 20 >= c->present * 19)
+        return 0;
+    return !(c->min >= 1900 && c->max <= 2100) && !(c->min >= 19000101 && c->max <= 21001231);
+}
+
 /* Whether a 1-K column looks like a rating by its words: its name (unless its last word
  * says a grouping) or its question text (Qualtrics' second row) holds a rating word. */
 static int named_rating(const shopstat_colsummary *c)
@@ -1024,6 +1075,10 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
         goto oom;
     size_t pop_fpc, pop_strata;
     population_pair(ds, &pop_fpc, &pop_strata);
+    size_t rep_first = 0, rep_plen,
+           nrep = shopstat_describe_repweights_guess(ds, &rep_first, &rep_plen);
+    const shopstat_speed_summary *sp = shopstat_description_speed(ds);
+    size_t speed = sp ? sp->col : SIZE_MAX;
     for (size_t i = 0; i < nc;) {
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
         if (!c->name || !*c->name || is_design(d, c->name) || ambiguous(ds, &nx, i)) {
@@ -1115,6 +1170,9 @@ shopstat_status shopstat_describe_suggest(const shopstat_description *ds,
             b.s[b.n - 1].nps = zero_to_ten(c, idx, k, nps_group_of(ds, &nx, i));
             b.s[b.n - 1].rating = b.s[b.n - 1].nps ? 0 : rating_scale(c, idx, k);
             b.s[b.n - 1].wave = wave_name(c);
+        } else if (listable(c->name) && measure_column(ds, i, rep_first, nrep, speed)) {
+            if (push(&b, SHOPSTAT_SUGGEST_MEASURE, c->name, strlen(c->name), NULL, i, 1))
+                goto oom;
         }
         i++;
     }

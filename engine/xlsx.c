@@ -1309,6 +1309,12 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
 {
     const size_t nl = t->nlevels, ns = t->nsegments;
     size_t r = 0;
+    shopstat_xlsx_table so;
+    if (t->scores_only) { /* (the levels' comparisons, like their rows, are not shown) */
+        so = *t;
+        so.ndiffs = 0;
+        t = &so;
+    }
 
     put_str(c, ws, r++, 0, t->title ? t->title : t->name, c->f.title);
     if (t->base_note)
@@ -1347,7 +1353,7 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     int any_low = 0, any_na = 0, any_zero_weight = 0, any_fallback = 0, any_vary = 0;
     int any_bound = 0; /* a p marked "+" */
     size_t maxrow = 16, mi = 0; /* "Unweighted base" */
-    for (size_t l = 0; l < nl && !failed(c); l++, r++) {
+    for (size_t l = 0; l < nl && !t->scores_only && !failed(c); l++, r++) {
         const char *ll = level_label(t, l);
         size_t w = utf8_chars(ll);
         if (w > maxrow)

@@ -41,12 +41,14 @@ const char cmd_describe_help[] =
     "holds a ','), a weight, non-answer codes, a text scale's order as --levels (its\n"
     "non-substantive answers named), a wave column as --by (named wave, Welle,\n"
     "period, year..., or its values all periods: Jan 2024, Q1 2024, two or more), and\n"
-    "a score command for a 0-10 question's Net Promoter Score and the means of 1-5,\n"
+    "a score command for a 0-10 question's Net Promoter Score, the means of 1-5,\n"
     "1-7 and 1-10 ratings (named or worded so, or a grid Q5_1, Q5_2: no store's\n"
-    "codes); guessed: check them. Columns named like strata,\n"
-    "PSUs or an fpc (stratum, psu, cluster, fpc, N_h...; N_X beside a column X: X's\n"
-    "population sizes) become --strata, --psu, --fpc\n"
-    "when one more pass, with them as the design, shows tab would take them (complete,\n"
+    "codes) and a measure's mean and median (more than 20 distinct numbers: hours,\n"
+    "an amount; no id, weight, year or interview length); guessed: check them.\n"
+    "Columns named like strata, PSUs or an fpc (stratum, psu, cluster, fpc,\n"
+    "N_h...; N_X beside a column X: X's population sizes) become --strata, --psu,\n"
+    "--fpc when one more pass, with them as the design, shows tab would take them\n"
+    "(complete, "
     "nested, no single-PSU stratum); else one line says why not.\n"
     "A --missing code, the start's or describe's own, that would be an answer in a\n"
     "column the start reads (6 in a 0-10) is given to its own columns only (Q5_*:6).\n"
@@ -1169,7 +1171,19 @@ static char *set_value(const shopstat_description *ds, const shopstat_suggestion
  * the columns suggest; nothing when they suggest none. */
 static const char *const suggest_flag[] = {"--var",         "--multi",  "--multi-ticked",
                                            "--multi-codes", "--weight", "--strata",
-                                           "--psu",         "--fpc"};
+                                           "--psu",         "--fpc",    "--score"};
+
+/* Whether kind is a question's (a measure's too), not a weight's or a design column's. */
+static int question_kind(shopstat_suggest_kind kind)
+{
+    return kind <= SHOPSTAT_SUGGEST_CODES || kind == SHOPSTAT_SUGGEST_MEASURE;
+}
+
+/* Whether kind is a design column's (strata, PSU, fpc), of role kind - STRATA. */
+static int design_kind(shopstat_suggest_kind kind)
+{
+    return kind >= SHOPSTAT_SUGGEST_STRATA && kind <= SHOPSTAT_SUGGEST_FPC;
+}
 
 /* The suggested question that is the survey's wave: the first named most like one (a word
  * wave, Welle, vague, ola, ...; else a whole name period, quarter, year, ...; else the
@@ -1416,7 +1430,7 @@ static void check_design(const char *data, const cli_data_opts *o, const shopsta
         dc->note[r][0] = '\0';
     }
     for (size_t i = 0; i < n; i++)
-        if (sg[i].kind >= SHOPSTAT_SUGGEST_STRATA) {
+        if (design_kind(sg[i].kind)) {
             int r = (int)(sg[i].kind - SHOPSTAT_SUGGEST_STRATA);
             dc->idx[r] = i;
             dc->ok[r] = any = 1;
@@ -1545,7 +1559,7 @@ static const shopstat_colsummary *answered_in(const cmdline *c, const shopstat_s
                                               size_t n, const char *code, int suggested)
 {
     for (size_t i = 0; i < n; i++) {
-        if (sg[i].kind > SHOPSTAT_SUGGEST_CODES || (suggested && lists_missing(&sg[i], code)))
+        if (!question_kind(sg[i].kind) || (suggested && lists_missing(&sg[i], code)))
             continue;
         for (size_t k = 0; k < sg[i].ncolumns; k++) {
             const shopstat_colsummary *cs = shopstat_description_column(c->ds, sg[i].columns[k]);
@@ -1573,7 +1587,7 @@ static char *columns_value(const cmdline *c, const shopstat_suggestion *sg, size
     const char *first = NULL;
     size_t plen = 0; /* the names' common start */
     for (size_t i = 0; i < n; i++) {
-        if (sg[i].kind > SHOPSTAT_SUGGEST_CODES || (suggested && !lists_missing(&sg[i], code)))
+        if (!question_kind(sg[i].kind) || (suggested && !lists_missing(&sg[i], code)))
             continue;
         for (size_t j = 0; j < sg[i].ncolumns; j++) {
             const shopstat_colsummary *cs = shopstat_description_column(c->ds, sg[i].columns[j]);
@@ -1851,17 +1865,23 @@ static const char *score_map(const shopstat_suggestion *s)
 {
     if (!scorable(s->name))
         return NULL;
+    if (s->kind == SHOPSTAT_SUGGEST_MEASURE) /* (and its median: put_score) */
+        return "mean";
     return s->nps ? "nps" : s->rating ? "mean" : NULL;
 }
 
-/* Write "--score NAME:MAP" as a flag of the command. */
+/* Write "--score NAME:MAP" as a flag of the command; a measure's mean, then its median. */
 static void put_score(cmdline *c, const shopstat_suggestion *s)
 {
-    size_t len = strlen(s->name) + 6;
+    size_t len = strlen(s->name) + 8;
     char *v = malloc(len);
     if (v) {
         snprintf(v, len, "%s:%s", s->name, score_map(s));
         put_arg(c, "--score", v);
+        if (s->kind == SHOPSTAT_SUGGEST_MEASURE) {
+            snprintf(v, len, "%s:median", s->name);
+            put_arg(c, "--score", v);
+        }
     }
     free(v);
 }
@@ -1885,8 +1905,8 @@ static int same_stem(const char *a, const char *b)
 static int in_grid(const shopstat_suggestion *sg, size_t i, size_t wave)
 {
     return i > 0 && i - 1 != wave && i != wave && sg[i - 1].kind == SHOPSTAT_SUGGEST_VAR &&
-           sg[i - 1].rating == sg[i].rating && score_map(&sg[i - 1]) && score_map(&sg[i]) &&
-           same_stem(sg[i - 1].name, sg[i].name);
+           sg[i].kind == SHOPSTAT_SUGGEST_VAR && sg[i - 1].rating == sg[i].rating &&
+           score_map(&sg[i - 1]) && score_map(&sg[i]) && same_stem(sg[i - 1].name, sg[i].name);
 }
 
 /* How many suggestions from i on make sg[i]'s grid of ratings (1 at least). */
@@ -2251,7 +2271,8 @@ static void put_questions(cmdline *c, const shopstat_description *ds, const shop
 {
     for (size_t i = 0; i < n; i++) {
         const shopstat_suggestion *s = &sg[i];
-        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || s->kind >= SHOPSTAT_SUGGEST_STRATA || i == wave)
+        if (s->kind == SHOPSTAT_SUGGEST_WEIGHT || design_kind(s->kind) ||
+            s->kind == SHOPSTAT_SUGGEST_MEASURE || i == wave)
             continue;
         /* (Qualtrics' Finished and Progress, once the incomplete responses are out, are
          * no questions: every row kept is finished, at 100%) */
@@ -2343,6 +2364,35 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
                        size_t n, size_t i, size_t wave)
 {
     const shopstat_suggestion *s = &sg[i];
+    if (s->kind == SHOPSTAT_SUGGEST_MEASURE) {
+        const shopstat_colsummary *mc = shopstat_description_column(ds, s->columns[0]);
+        char lo[40], hi[40];
+        if (!scorable(s->name)) {
+            fputs("  ", out);
+            put_word(out, s->name);
+            fputs(": numbers, a measure? --score would read its name as QUESTION:MAP: rename "
+                  "the column\n",
+                  out);
+            return;
+        }
+        fputs("  --score ", out);
+        put_score_word(out, s);
+        fputs(" --score ", out);
+        size_t len = strlen(s->name) + 8;
+        char *v = malloc(len);
+        if (v) {
+            snprintf(v, len, "%s:median", s->name);
+            put_word(out, v);
+        }
+        free(v);
+        fprintf(
+            out,
+            ": %s%zu distinct numbers from %s to %s, a measure (a time, an amount, an age)? its "
+            "mean and its median, each with its interval\n",
+            mc->distinct_capped ? "more than " : "", mc->distinct, num(lo, sizeof lo, mc->min),
+            num(hi, sizeof hi, mc->max));
+        return;
+    }
     if (s->nps && !scorable(s->name)) {
         fprintf(out, "  ");
         put_word(out, s->name);
@@ -2525,7 +2575,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
                         ? ", some holding a ',' that is no separator"
                         : "");
         }
-        if (s->kind >= SHOPSTAT_SUGGEST_STRATA) {
+        if (design_kind(s->kind)) {
             int r = (int)(s->kind - SHOPSTAT_SUGGEST_STRATA);
             char why[160];
             if (s->population) /* (N_secteur beside secteur) */

@@ -99,6 +99,9 @@ typedef struct shopstat_colsummary {
      * held by one row in a column of three present values or more: a spreadsheet's totals
      * row left under the data, wanting --exclude COL:TEXT; NULL otherwise */
     const char *total_value;
+    /* (appended) all_numeric and some value has a fractional part (17.5 hours, 35.79
+     * dollars: no identifier, code or count); 0 otherwise and past distinct_capped */
+    int fractional;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
@@ -306,7 +309,21 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
  * (SHOPSTAT_SUGGEST_STRATA, _PSU, _FPC; the first column of
  * each role; one whose role d gives is left out). Names only: whether the data support
  * them (complete, nested, several PSUs per stratum) takes a pass with them as the design,
- * which the caller runs (shopstat describe does). */
+ * which the caller runs (shopstat describe does).
+ * - a measure: a numeric column (more than SHOPSTAT_DESCRIBE_MAX_LEVELS distinct numbers, a
+ *   reply time in hours, an amount; a number column that one "no value" text made text is
+ *   read as numbers once that text is missing, --missing COL:n/a) whose mean and median are
+ *   its scores (shopstat_plan_add_score's "mean" and "median"; SHOPSTAT_SUGGEST_MEASURE),
+ *   but for the columns of numbers that are no answer: whole numbers 95% or more of them
+ *   distinct (an identifier, a row number), a weight's name (looks like one, or the
+ *   weight d gives: any design column), the replicate weights
+ *   (shopstat_describe_repweights_guess), the interview length shopstat_description_speed
+ *   reads, whole years (1900 to 2100) or dates written as numbers (19000101 to
+ *   21001231), and names whose last word is a grouping's or a code's (id, code, num, no,
+ *   nr, number, region, store, ...; not age or income: ages in years and incomes are
+ *   measures) or whose words say a date, a place or a progress
+ *   (date, datum, year, month, day, latitude, longitude, lat, lon, lng, progress, zip,
+ *   postcode). */
 typedef enum shopstat_suggest_kind {
     SHOPSTAT_SUGGEST_VAR,
     SHOPSTAT_SUGGEST_MULTI,
@@ -315,7 +332,8 @@ typedef enum shopstat_suggest_kind {
     SHOPSTAT_SUGGEST_WEIGHT,
     SHOPSTAT_SUGGEST_STRATA,
     SHOPSTAT_SUGGEST_PSU,
-    SHOPSTAT_SUGGEST_FPC
+    SHOPSTAT_SUGGEST_FPC,
+    SHOPSTAT_SUGGEST_MEASURE /* (appended) */
 } shopstat_suggest_kind;
 
 typedef struct shopstat_suggestion {

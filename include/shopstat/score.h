@@ -97,9 +97,12 @@ typedef struct shopstat_score_estimate {
     int measure_decimals; /* a measure's decimals, every view's (0 to 3):
                              shopstat_score_measure_decimals of the largest decimals of its
                              values (shopstat_score_value_decimals) and, for a mean, the
-                             median over its segments of |estimate| (the lower middle of an
-                             even count): one count for every segment. A quantile's
-                             estimate and ends are values: their decimals alone */
+                             width of their range (max - min): the question's values alone,
+                             so one count for every segment, whichever segments a run lists
+                             (until 2026-12-04 the median |estimate| over the segments
+                             listed: a segment of small means could add a decimal to all).
+                             A quantile's estimate and ends are values: their decimals
+                             alone */
 } shopstat_score_estimate;
 
 /* Every score x segment, scores in declaration order, segments in tab's display order; for
@@ -130,12 +133,13 @@ shopstat_status shopstat_score_estimates(const shopstat_totals *t, const shopsta
  * shopstat_score_estimate_decimals, which gives this for every other score. */
 int shopstat_score_decimals(double min, double max);
 
-/* A measure's decimals (shopstat_score_estimate.measure: a reply time in hours, an amount,
- * whose scale's width says nothing of its precision): the larger of value_decimals (its
- * values' own: 1 for hours 0.3 to 165.0, 2 for amounts like 35.79) and enough for three
- * significant digits of typical (a typical estimate: 17.3 hours -> 1, 165 -> 0, 0.42 -> 3),
- * at most 3; value_decimals alone when typical is 0 or not finite. Its differences take
- * the same (+1.3 hours, not +1). */
+/* A measure's decimals (shopstat_score_estimate.measure: a reply time in hours, an amount):
+ * the larger of value_decimals (its values' own: 1 for hours 0.3 to 165.0, 2 for amounts
+ * like 35.79) and enough for three significant digits of typical (17.3 -> 1, 165 -> 0,
+ * 0.42 -> 3), at most 3; value_decimals alone when typical is 0 or not finite. The
+ * estimates pass the width of the values' range as typical (0.3 to 165: 164.7 -> 0; whole
+ * numbers 1 to 45: 44 -> 1), the spread that sets a mean's precision, the same for every
+ * segment. Its differences take the same (+1.3 hours, not +1). */
 int shopstat_score_measure_decimals(int value_decimals, double typical);
 
 /* The fewest decimals, 0 to 3, that write x exactly (35.79 -> 2, 0.3 -> 1, 17 -> 0; 3 for

@@ -59,6 +59,10 @@ typedef struct shopstat_xlsx_table {
      * segment, their column missing there: "Rows with no sector are in All only, in no
      * sector column: 12 of the 827 answering (1.5% of the weighted base)."; may be NULL. */
     const char *by_note;
+    /* (appended) 1: no row per level, the scores' rows alone (a measure's table, a reply
+     * time's 181 values; a question scored by quantiles alone), as report.md shows it; est
+     * still gives the bases, and diffs (the levels') are not read. Not for a grid. */
+    int scores_only;
 } shopstat_xlsx_table;
 
 typedef struct shopstat_xlsx_opts {

@@ -3544,6 +3544,15 @@ if $S report tests/report/specs/quantiles.yml -o "$T/quant" --quiet 2>"$T/quant.
         sed -n "$((${qst:-999} + 1))p" | sed -n 's/.*numFmtId="\([0-9]*\)".*/\1/p')
     check "quantiles: the workbook's median cell has two decimals, as its values" \
         grep -qF "<numFmt numFmtId=\"${qid:-x}\" formatCode=\"0.00\"" "$T/quant.styles"
+    # a question scored by quantiles alone is its scores in every output, as report.md
+    # shows it: tables.csv held every value's share (6.79 to 344.89, a row per value and
+    # segment) and the workbook a row per value; scores.csv has its rows (above)
+    check "quantiles: tables.csv holds no row of a quantile-only question's values" \
+        sh -c "test \"\$(head -1 '$T/quant/tables.csv')\" = 'table,variable,level,segment,base_n,base_weight,count,proportion,se,ci_lower,ci_upper,df,deff,eff_base' &&
+               test \"\$(wc -l <'$T/quant/tables.csv')\" -eq 1"
+    check "quantiles: the workbook lists no value of theirs either (6.79, the smallest spend)" \
+        sh -c "unzip -p '$T/quant/tables.xlsx' xl/sharedStrings.xml | grep -q '<t>Median</t>' &&
+               ! unzip -p '$T/quant/tables.xlsx' xl/sharedStrings.xml | grep -q '<t>6.79</t>'"
     check "quantiles: report.md says what the interval is" \
         grep -q "p90: the 90% quantile of the answers (R's svyquantile); its interval is Woodruff's" "$T/quant/report.md"
     check "quantiles: score charts by default, no chart of the values" \

@@ -446,8 +446,8 @@ static void test_quantile_by_hand(void **state)
 }
 
 /* A measure's decimals (score.h), worked by hand: the larger of the values' own decimals
- * and three significant digits of the typical estimate, at most 3; a rating keeps the
- * scale's width's rule. */
+ * and three significant digits of the typical size given (the estimates give the width of
+ * the values' range), at most 3; a rating keeps the scale's width's rule. */
 static void test_measure_decimals(void **state)
 {
     (void)state;
@@ -487,9 +487,9 @@ static void test_measure_decimals(void **state)
      * n 21 whole numbers 0..200 step 10 (a measure by its count), m the same 21 numbers'
      * median (a quantile: the values' own decimals). Segments one (rows 1-4), two (5-8):
      * h's means 2.25 (0.5, 1.5, 2.5, 4.5) and 9.5 (8, 9, 10, 11), the whole base's 5.875
-     * (47 / 8); the median of |estimate| over all, one, two (5.875, 2.25, 9.5) is 5.875,
-     * whose three digits want 2 decimals, more than the values' 1. Rows 9-21 (g c) are in
-     * the whole base only. */
+     * (47 / 8). h's values run 0.5 to 11, a width of 10.5, whose three digits want
+     * 2 - floor(log10 10.5) = 1 decimal, as the values' own 1 (the median |estimate|,
+     * 5.875, gave 2 until 2026-12-04). Rows 9-21 (g c) are in the whole base only. */
     shopstat_plan *p = shopstat_plan_new();
     assert_int_equal(shopstat_plan_add_single(p, "h", "h", NULL), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_add_single(p, "r", "r", NULL), SHOPSTAT_OK);
@@ -513,18 +513,18 @@ static void test_measure_decimals(void **state)
     for (size_t i = 0; i < r.n; i++) {
         const shopstat_score_estimate *y = &r.e[i];
         if (strcmp(y->variable, "h") == 0) {
-            /* all 5.875: 2 - 0 = 2 decimals, in every segment */
+            /* width 10.5: 1 decimal, in every segment */
             assert_true(y->measure);
-            assert_int_equal(shopstat_score_estimate_decimals(y), 2);
+            assert_int_equal(shopstat_score_estimate_decimals(y), 1);
         } else if (strcmp(y->variable, "r") == 0) {
             /* five whole points: a rating, 2 decimals by its width 4 */
             assert_false(y->measure);
             assert_int_equal(shopstat_score_estimate_decimals(y), 2);
         } else if (strcmp(y->score, "mean") == 0) {
-            /* 21 whole numbers: all 100, one 15 (0..30), two 55 (40..70): median 55,
-             * 2 - 1 = 1 decimal */
+            /* 21 whole numbers 0 to 200: width 200, 2 - 2 = 0 decimals (means all 100,
+             * one 15, two 55) */
             assert_true(y->measure);
-            assert_int_equal(shopstat_score_estimate_decimals(y), 1);
+            assert_int_equal(shopstat_score_estimate_decimals(y), 0);
         } else {
             /* their median: a value, whole: 0 decimals (the scale's width 200 gives 0 too,
              * so the measure flag is what says it) */
@@ -532,6 +532,27 @@ static void test_measure_decimals(void **state)
             assert_int_equal(y->measure_decimals, 0);
         }
     }
+    /* the same scores with no segment but all: every score's decimals as above (n's mean
+     * took 1 with one and two listed, the median |estimate| 55, and 0 alone, 100) */
+    shopstat_plan *p2 = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p2, "h", "h", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p2, "r", "r", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_single(p2, "n", "n", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p2, "h", "mean", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p2, "r", "mean", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p2, "n", "mean", NULL), SHOPSTAT_OK);
+    assert_int_equal(add(p2, "n", "median", NULL), SHOPSTAT_OK);
+    run r2 = score(csv, p2);
+    assert_int_equal(r2.st, SHOPSTAT_OK);
+    assert_int_equal(r2.n, 4);
+    for (size_t i = 0; i < r2.n; i++)
+        for (size_t j = 0; j < r.n; j++)
+            if (strcmp(r.e[j].variable, r2.e[i].variable) == 0 &&
+                strcmp(r.e[j].score, r2.e[i].score) == 0)
+                assert_int_equal(shopstat_score_estimate_decimals(&r2.e[i]),
+                                 shopstat_score_estimate_decimals(&r.e[j]));
+    run_free(&r2);
+    shopstat_plan_free(p2);
     run_free(&r);
     shopstat_plan_free(p);
 }

@@ -1197,6 +1197,93 @@ static void test_too_many_columns(void **state)
     free(d);
 }
 
+/* A table of scores alone (scores_only: a measure's, a reply time's 181 values): the sheet
+ * has the score's row under the header and the bases, no row per value and no note on the
+ * values' comparisons; the same table without the flag lists them (the contrast). */
+static void test_scores_only(void **state)
+{
+    (void)state;
+    char path[128], rf[16];
+    snprintf(path, sizeof path, "%s/scores_only.xlsx", scratch_dir);
+    const char *levels[] = {"0,3", "165,0"};
+    const char *segs[] = {"All", "Top 100"};
+    shopstat_estimate est[4] = {E("h", "0,3", "all", 339, 6192.6, 307.6, 0.01, 0.005, 0.02),
+                                E("h", "0,3", "top", 80, 1448, 72.9, 0.02, 0.01, 0.05),
+                                E("h", "165,0", "all", 339, 6192.6, 307.6, 0.003, 0.001, 0.01),
+                                E("h", "165,0", "top", 80, 1448, 72.9, 0.01, 0.002, 0.04)};
+    shopstat_difference d[1] = {D("h", "0,3", "top", "rest", 0.05, 0.001)};
+    const char *sl[] = {"Mean (0.3-165)"};
+    shopstat_score_estimate sc[2] = {{.variable = "h",
+                                      .score = "mean",
+                                      .segment = "all",
+                                      .base_n = 339,
+                                      .base_weight = 6192.6,
+                                      .estimate = 17.3,
+                                      .ci_lower = 14.2,
+                                      .ci_upper = 20.4,
+                                      .df = 331,
+                                      .eff_base = 307.6,
+                                      .min = 0.3,
+                                      .max = 165,
+                                      .measure = 1,
+                                      .measure_decimals = 1},
+                                     {.variable = "h",
+                                      .score = "mean",
+                                      .segment = "top",
+                                      .base_n = 80,
+                                      .base_weight = 1448,
+                                      .estimate = 18.6,
+                                      .ci_lower = 11.9,
+                                      .ci_upper = 25.2,
+                                      .df = 72,
+                                      .eff_base = 72.9,
+                                      .min = 0.3,
+                                      .max = 165,
+                                      .measure = 1,
+                                      .measure_decimals = 1}};
+    for (int only = 1; only >= 0; only--) {
+        shopstat_xlsx_table t = {.name = "hours",
+                                 .title = "Reply time (hours)",
+                                 .nlevels = 2,
+                                 .nsegments = 2,
+                                 .level_labels = levels,
+                                 .segment_labels = segs,
+                                 .est = est,
+                                 .diffs = d,
+                                 .ndiffs = 1,
+                                 .nscores = 1,
+                                 .score_labels = sl,
+                                 .scores = sc,
+                                 .scores_only = only};
+        shopstat_error err;
+        if (shopstat_xlsx_write(path, &t, 1, NULL, &err) != SHOPSTAT_OK)
+            fail_msg("%s", err.msg);
+        book b;
+        book_open(&b, path);
+        char *x = sheet_xml(&b, 2);
+        int mean = find_row(&b, x, "Mean (0.3-165)"), unw = find_row(&b, x, "Unweighted base");
+        assert_true(mean > 0 && unw > mean);
+        ref(rf, 0, 0, mean);
+        assert_true(cell_num(&b, x, rf) == 17.3);
+        ref(rf, 0, 0, unw); /* (the bases, from est) */
+        assert_true(cell_num(&b, x, rf) == 339);
+        if (only) {
+            assert_int_equal(find_row(&b, x, "0,3"), 0);
+            assert_int_equal(find_row(&b, x, "165,0"), 0);
+            assert_false(any_text(&b, x, "0,3")); /* (the value's note on the rest too) */
+            /* the score's row where the first value's row is without the flag */
+            assert_int_equal(mean, find_row(&b, x, "Reply time (hours)") + 5);
+        } else {
+            assert_int_equal(find_row(&b, x, "0,3"), find_row(&b, x, "Reply time (hours)") + 5);
+            assert_int_equal(find_row(&b, x, "0,3"), mean - 2);
+            assert_int_equal(find_row(&b, x, "165,0"), mean - 1);
+            assert_true(any_text(&b, x, "0,3: Top 100"));
+        }
+        free(x);
+        book_close(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1213,6 +1300,7 @@ int main(void)
         cmocka_unit_test(test_no_test_cells),
         cmocka_unit_test(test_too_many_columns),
         cmocka_unit_test(test_lend_stderr),
+        cmocka_unit_test(test_scores_only),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
