@@ -578,6 +578,24 @@ void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forc
     }
 }
 
+/* Merging once: chunks of ONCE_CHUNK bytes, the last two chunks' bytes cut in halves and
+ * quarters (512 KiB) as chunk_layout_plan cuts a large file's, so that the thread that ends
+ * first waits for a quarter chunk at most, not a whole one. */
+static void chunk_layout_once(chunk_layout *l, size_t bytes)
+{
+    size_t n = bytes / ONCE_CHUNK + 1;
+    if (n < 4) {
+        chunk_layout_plan(l, bytes, 0, ONCE_CHUNK);
+        return;
+    }
+    l->chunk = ONCE_CHUNK;
+    l->nfull = n - 2;
+    l->half = ONCE_CHUNK / 2;
+    l->tail = ONCE_CHUNK / 4;
+    size_t rest = bytes - l->nfull * l->chunk - 2 * l->half; /* (under a chunk) */
+    l->nchunks = l->nfull + 2 + (rest + l->tail - 1) / l->tail;
+}
+
 size_t chunk_layout_offset(const chunk_layout *l, size_t k)
 {
     if (k <= l->nfull)
@@ -614,9 +632,11 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         forced = SIZE_MAX;
     }
     pp.once = job->merge_once && !job->count_eol;
-    if (pp.once && !forced) /* (a gzip file: forced already) */
-        forced = threads > 1 ? ONCE_CHUNK : bytes + 1; /* (one thread: one chunk) */
-    chunk_layout_plan(&pp.lay, bytes, target, forced);
+    if (pp.once && !forced && threads > 1)
+        chunk_layout_once(&pp.lay, bytes);
+    else
+        chunk_layout_plan(&pp.lay, bytes, target,
+                          pp.once && !forced ? bytes + 1 : forced); /* (one thread: one chunk) */
     if ((size_t)threads > pp.lay.nchunks)
         threads = (int)pp.lay.nchunks;
     pp.ready = calloc(pp.lay.nchunks, sizeof *pp.ready);
