@@ -84,7 +84,8 @@ typedef struct par {
     int stream;                  /* a gzip file: one chunk, read in order (file_size SIZE_MAX) */
     int ahead;                   /* and inflated on another thread */
     /* merging once (chunk_job.merge_once): each worker's one state, handed over when it has
-     * no chunk left (states[me]); live: workers that took a chunk and have not handed over */
+     * no chunk left (states[me]); live: workers that found a chunk to take and have not
+     * ended (they read the reader: reader_range_new, _free) */
     int once;
     void *states[MAX_THREADS];
     int live;
@@ -218,20 +219,16 @@ static int stream_tick(void *ctx, size_t bytes, size_t rows)
 }
 
 /* A worker merging once (pp->once): every chunk it takes parsed into its one state, which
- * it hands over (pp->states[me]) when no chunk is left; chunk_run merges them all. No chunk
- * waits for another, and no second state is made. Called and returns with the lock held. */
+ * it hands over (pp->states[me]) when no chunk is left; chunk_run merges them all once no
+ * worker is live. No chunk waits for another, and no second state is made. Called and
+ * returns with the lock held. */
 static void worker_once(par *pp, reader_range *rr, int me, shopstat_error *err)
 {
     const chunk_job *job = pp->job;
     void *w = NULL;
-    int counted = 0;
     while (!pp->failed && pp->next_chunk < pp->lay.nchunks) {
         size_t k = pp->next_chunk++;
         pp->owner[k] = me;
-        if (!counted) {
-            pp->live++;
-            counted = 1;
-        }
         pthread_mutex_unlock(&pp->mu);
         shopstat_status st = SHOPSTAT_OK;
         if (!w && !(w = job->begin(job->arg)))
@@ -267,9 +264,6 @@ static void worker_once(par *pp, reader_range *rr, int me, shopstat_error *err)
     }
     if (w)
         pp->states[me] = w; /* (freed by chunk_run, merged or not) */
-    if (counted)
-        pp->live--;
-    pthread_cond_broadcast(&pp->cv);
 }
 
 static void *worker(void *arg)
@@ -280,6 +274,36 @@ static void *worker(void *arg)
     shopstat_error_clear(&err);
     slot sl[SLOTS];
     memset(sl, 0, sizeof sl);
+    if (pp->once) {
+        /* a worker that comes when every chunk is taken leaves without reading the reader,
+         * which chunk_run updates (reader_note_rows) once live is 0 */
+        pthread_mutex_lock(&pp->mu);
+        int me = pp->nworkers++;
+        if (pp->failed || pp->next_chunk >= pp->lay.nchunks) {
+            pthread_mutex_unlock(&pp->mu);
+            return NULL;
+        }
+        pp->live++;
+        pthread_mutex_unlock(&pp->mu);
+        reader_range *rr = reader_range_new(pp->r);
+        if (rr && pp->stream) {
+            if (pp->ahead)
+                reader_range_read_ahead(rr);
+            reader_range_tick(rr, stream_tick, pp);
+        }
+        pthread_mutex_lock(&pp->mu);
+        if (!rr)
+            pp->failed = 1;
+        else
+            worker_once(pp, rr, me, &err);
+        pthread_mutex_unlock(&pp->mu);
+        reader_range_free(rr);
+        pthread_mutex_lock(&pp->mu);
+        pp->live--;
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+        return NULL;
+    }
     reader_range *rr = reader_range_new(pp->r);
     int ok = rr != NULL;
     if (rr && job->count_eol)
@@ -291,16 +315,6 @@ static void *worker(void *arg)
     }
     pthread_mutex_lock(&pp->mu);
     int me = pp->nworkers++;
-    if (pp->once) {
-        if (!ok)
-            pp->failed = 1;
-        else
-            worker_once(pp, rr, me, &err);
-        pthread_cond_broadcast(&pp->cv);
-        pthread_mutex_unlock(&pp->mu);
-        reader_range_free(rr);
-        return NULL;
-    }
     for (;;) {
         if (!ok) {
             pp->failed = 1;
