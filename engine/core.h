@@ -551,6 +551,14 @@ struct shopstat_totals {
      * keep_cell_sums */
     double *cell_w, *cell_df;
     size_t ncell_sums;
+    /* merging once (pass.c, pass_set_once): a worker's per-PSU sums of w are whole numbers
+     * of 10^-9 (once), and so are the merged totals' until pass_finish (in_units); the
+     * worker's marks (pass_mark: MARK_WORDS(nq) words a chunk), and where to say a row
+     * cannot be taken so */
+    int once, in_units;
+    atomic_int *bail;
+    size_t *marks;
+    size_t nmarks, markcap;
 };
 
 /* Whether the estimates list question q in segment sid (shopstat_tab_estimates,
@@ -593,8 +601,34 @@ typedef struct pass_map {
     size_t ccap, cdone;
     char *key;
     size_t kcap;
+    size_t *mk; /* scratch: the ids' ends of the merge under way (pass.c, merge_ids) */
 } pass_map;
 void pass_map_free(pass_map *m);
+/* Merging once (see chunk_job.merge_once). Whether g's plan allows it: a Taylor cluster
+ * design (PSUs), no replicate weights, post-stratification, exclusions or global missing
+ * codes (the sums left in floating point or ordered by row there). */
+int pass_once_ok(const shopstat_totals *g);
+/* Worker totals w of a pass merged once: each row's weight goes into the per-PSU sums as a
+ * whole number of 10^-9 (exact sums: the same in any order); a row whose weight is not one
+ * (more than 9 decimals, an exponent, 2^53 units or more) fails w's chunk with *bail set,
+ * for the pass to run again in file order. (The exact pass, pass_exact, sums in the same
+ * units without a bail: from such a row on, in doubles.) */
+void pass_set_once(shopstat_totals *w, atomic_int *bail);
+/* Before worker totals w parse chunk k: where its strata, PSUs, segments, levels, cells
+ * and warnings' lists end, so that the merge can take those chunk k adds in file order.
+ * 0, or -1 out of memory. */
+int pass_mark(shopstat_totals *w, size_t k);
+/* Merge the nw worker totals w of a pass merged once into g: new strata, PSUs, levels,
+ * segments, cells and warnings' values enter g chunk by chunk in file order (chunk k's
+ * from w[owner[k]], as marked), exactly as pass_merge of each chunk in turn would add them;
+ * then each worker's sums, once. *inexact is set when a merged sum reached 2^53 units
+ * (the pass must then run again in file order). */
+shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, size_t nw,
+                                const int *owner, size_t nchunks, int *inexact,
+                                shopstat_error *err);
+/* Whether t's sums were made merging once (or by the exact pass in the same units to its
+ * end): for tests. */
+int pass_merged_once(const shopstat_totals *t);
 /* Add the sums of worker totals w (one chunk of rows) into g, then zero w's sums. New
  * strata, PSUs, levels, segments and cells enter g in w's order, so merging chunks in
  * file order reproduces the one-thread order. Any failure means: redo the exact pass. */

@@ -346,6 +346,15 @@ typedef struct chunk_job {
      * (0.3-0.6 ms at the end of a 1M-row run), before they are joined; not with count_eol
      * (the line ends are counted as the threads end) */
     void (*done)(void *arg);
+    /* Merging once (when merge_once is not NULL): each worker parses every chunk it takes
+     * into one state, calling mark(w, k) before chunk k, with no merge in between; once
+     * every chunk is parsed, merge_once(arg, w, nw, owner, nchunks) merges the nw states
+     * at once (owner[k]: the index in w of chunk k's state), then they are freed. For jobs
+     * whose states can be merged so whatever the chunks each worker took (pass.c,
+     * pass_merge_once). mark returns 0, or -1 out of memory. */
+    int (*mark)(void *w, size_t k);
+    shopstat_status (*merge_once)(void *arg, void *const *w, size_t nw, const int *owner,
+                                  size_t nchunks);
 } chunk_job;
 
 /* How the data bytes are cut: chunks of chunk bytes; past the first nfull of them (when

@@ -26,6 +26,10 @@
  * twenty-fifth session). Files of about 64 MB and more keep the tail. */
 #define MIN_TAIL ((size_t)4 << 20)
 #define MAX_THREADS 256
+/* Chunks when merging once (chunk_job.merge_once): a chunk costs no merge and no wait
+ * there, so they can be small enough for the threads to end together whatever their
+ * pace (docs/performance-log.md, thirty-third session). */
+#define ONCE_CHUNK ((size_t)2 << 20)
 
 void shopstat_pass_opts_init(shopstat_pass_opts *o)
 {
@@ -79,6 +83,13 @@ typedef struct par {
     int spares_busy;             /* spare threads (shopstat_pass_prestart) still in worker */
     int stream;                  /* a gzip file: one chunk, read in order (file_size SIZE_MAX) */
     int ahead;                   /* and inflated on another thread */
+    /* merging once (chunk_job.merge_once): each worker's one state, handed over when it has
+     * no chunk left (states[me]); live: workers that found a chunk to take and have not
+     * ended (they read the reader: reader_range_new, _free) */
+    int once;
+    void *states[MAX_THREADS];
+    int live;
+    size_t parsed_bytes; /* bytes of the chunks parsed (for progress) */
 } par;
 
 /* Start of chunk k: the first byte after the first LF at or after its nominal offset. */
@@ -207,6 +218,54 @@ static int stream_tick(void *ctx, size_t bytes, size_t rows)
     return pp->o && pp->o->cancel && pp->o->cancel(pp->o->cancel_ctx);
 }
 
+/* A worker merging once (pp->once): every chunk it takes parsed into its one state, which
+ * it hands over (pp->states[me]) when no chunk is left; chunk_run merges them all once no
+ * worker is live. No chunk waits for another, and no second state is made. Called and
+ * returns with the lock held. */
+static void worker_once(par *pp, reader_range *rr, int me, shopstat_error *err)
+{
+    const chunk_job *job = pp->job;
+    void *w = NULL;
+    while (!pp->failed && pp->next_chunk < pp->lay.nchunks) {
+        size_t k = pp->next_chunk++;
+        pp->owner[k] = me;
+        pthread_mutex_unlock(&pp->mu);
+        shopstat_status st = SHOPSTAT_OK;
+        if (!w && !(w = job->begin(job->arg)))
+            st = SHOPSTAT_ENOMEM;
+        if (st == SHOPSTAT_OK && job->mark(w, k))
+            st = SHOPSTAT_ENOMEM;
+        size_t begin = chunk_start(pp, rr, k), end = chunk_start(pp, rr, k + 1);
+        size_t rows = 0, empty = 0;
+        if (st == SHOPSTAT_OK && begin < end)
+            st = reader_range_run(rr, begin, end, end >= pp->file_size, job->row, w, &rows,
+                                  &empty, err);
+        pthread_mutex_lock(&pp->mu);
+        if (st != SHOPSTAT_OK) {
+            if (st == SHOPSTAT_ECANCELED)
+                pp->canceled = 1; /* (the stream's tick) */
+            pp->failed = 1;
+            break;
+        }
+        pp->rows += rows;
+        pp->empty += empty;
+        pp->parsed_bytes += end - begin;
+        /* (a gzip file's one chunk: its compressed bytes) */
+        size_t at = pp->stream ? reader_range_bytes(rr) : pp->data_start + pp->parsed_bytes;
+        if (pp->o && pp->o->progress && !pp->failed)
+            pp->o->progress(pp->o->progress_ctx, at, pp->rows);
+        if (pp->o && pp->o->cancel && !pp->failed && pp->o->cancel(pp->o->cancel_ctx))
+            pp->failed = pp->canceled = 1;
+    }
+    if (w && !pp->failed && job->parsed) {
+        pthread_mutex_unlock(&pp->mu);
+        job->parsed(w);
+        pthread_mutex_lock(&pp->mu);
+    }
+    if (w)
+        pp->states[me] = w; /* (freed by chunk_run, merged or not) */
+}
+
 static void *worker(void *arg)
 {
     par *pp = arg;
@@ -215,6 +274,36 @@ static void *worker(void *arg)
     shopstat_error_clear(&err);
     slot sl[SLOTS];
     memset(sl, 0, sizeof sl);
+    if (pp->once) {
+        /* a worker that comes when every chunk is taken leaves without reading the reader,
+         * which chunk_run updates (reader_note_rows) once live is 0 */
+        pthread_mutex_lock(&pp->mu);
+        int me = pp->nworkers++;
+        if (pp->failed || pp->next_chunk >= pp->lay.nchunks) {
+            pthread_mutex_unlock(&pp->mu);
+            return NULL;
+        }
+        pp->live++;
+        pthread_mutex_unlock(&pp->mu);
+        reader_range *rr = reader_range_new(pp->r);
+        if (rr && pp->stream) {
+            if (pp->ahead)
+                reader_range_read_ahead(rr);
+            reader_range_tick(rr, stream_tick, pp);
+        }
+        pthread_mutex_lock(&pp->mu);
+        if (!rr)
+            pp->failed = 1;
+        else
+            worker_once(pp, rr, me, &err);
+        pthread_mutex_unlock(&pp->mu);
+        reader_range_free(rr);
+        pthread_mutex_lock(&pp->mu);
+        pp->live--;
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+        return NULL;
+    }
     reader_range *rr = reader_range_new(pp->r);
     int ok = rr != NULL;
     if (rr && job->count_eol)
@@ -503,6 +592,24 @@ void chunk_layout_plan(chunk_layout *l, size_t bytes, size_t target, size_t forc
     }
 }
 
+/* Merging once: chunks of ONCE_CHUNK bytes, the last two chunks' bytes cut in halves and
+ * quarters (512 KiB) as chunk_layout_plan cuts a large file's, so that the thread that ends
+ * first waits for a quarter chunk at most, not a whole one. */
+static void chunk_layout_once(chunk_layout *l, size_t bytes)
+{
+    size_t n = bytes / ONCE_CHUNK + 1;
+    if (n < 4) {
+        chunk_layout_plan(l, bytes, 0, ONCE_CHUNK);
+        return;
+    }
+    l->chunk = ONCE_CHUNK;
+    l->nfull = n - 2;
+    l->half = ONCE_CHUNK / 2;
+    l->tail = ONCE_CHUNK / 4;
+    size_t rest = bytes - l->nfull * l->chunk - 2 * l->half; /* (under a chunk) */
+    l->nchunks = l->nfull + 2 + (rest + l->tail - 1) / l->tail;
+}
+
 size_t chunk_layout_offset(const chunk_layout *l, size_t k)
 {
     if (k <= l->nfull)
@@ -538,7 +645,12 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         threads = 1;
         forced = SIZE_MAX;
     }
-    chunk_layout_plan(&pp.lay, bytes, target, forced);
+    pp.once = job->merge_once && !job->count_eol;
+    if (pp.once && !forced && threads > 1)
+        chunk_layout_once(&pp.lay, bytes);
+    else
+        chunk_layout_plan(&pp.lay, bytes, target,
+                          pp.once && !forced ? bytes + 1 : forced); /* (one thread: one chunk) */
     if ((size_t)threads > pp.lay.nchunks)
         threads = (int)pp.lay.nchunks;
     pp.ready = calloc(pp.lay.nchunks, sizeof *pp.ready);
@@ -569,7 +681,32 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     chunk_release_spares(); /* (more than this pass has chunks for) */
     worker(&pp); /* the calling thread works too */
     int noted = 0;
-    if (job->done && !job->count_eol) {
+    if (pp.once) {
+        /* every chunk parsed: wait for the workers still handing over their states */
+        pthread_mutex_lock(&pp.mu);
+        while (pp.live > 0)
+            pthread_cond_wait(&pp.cv, &pp.mu);
+        int ok = !pp.failed, nw = pp.nworkers;
+        size_t merged = pp.rows, empty = pp.empty;
+        pthread_mutex_unlock(&pp.mu);
+        if (ok && job->merge_once(job->arg, pp.states, (size_t)nw, pp.owner, pp.lay.nchunks))
+            ok = 0;
+        if (ok) {
+            reader_note_rows(r, merged, empty);
+            noted = 1;
+            if (job->done)
+                job->done(job->arg);
+        }
+        pthread_mutex_lock(&pp.mu);
+        if (!ok)
+            pp.failed = 1;
+        for (int i = 0; i < nw; i++) {
+            if (pp.states[i])
+                job->free_state(pp.states[i]);
+            pp.states[i] = NULL;
+        }
+        pthread_mutex_unlock(&pp.mu);
+    } else if (job->done && !job->count_eol) {
         /* the others may still merge the last chunks: wait for them, not for their ends */
         pthread_mutex_lock(&pp.mu);
         while (!pp.failed && pp.next_merge < pp.lay.nchunks)
@@ -613,6 +750,8 @@ typedef struct totals_job {
     const shopstat_reader *r;
     shopstat_totals *g;
     pass_layout layout; /* of the per-PSU sums, shared by the merged and worker totals */
+    int once;           /* merging once (pass_once_ok): the workers' totals in units */
+    atomic_int bail;    /* a worker met what merging once cannot take (pass_set_once) */
     int finished;       /* totals_done ran: */
     shopstat_status finish_st; /* pass_finish's status, */
     shopstat_error finish_err; /* and its error */
@@ -629,7 +768,28 @@ static void *totals_begin(void *arg)
         return NULL;
     }
     pass_share_layout(w, &tj->layout);
+    if (tj->once)
+        pass_set_once(w, &tj->bail);
     return w;
+}
+
+static int totals_mark(void *w, size_t k)
+{
+    return pass_mark(w, k);
+}
+
+static shopstat_status totals_merge_once(void *arg, void *const *w, size_t nw, const int *owner,
+                                         size_t nchunks)
+{
+    totals_job *tj = arg;
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    int inexact = 0;
+    shopstat_status st = pass_merge_once(tj->g, (shopstat_totals *const *)w, nw, owner, nchunks,
+                                         &inexact, &err);
+    if (inexact)
+        atomic_store(&tj->bail, 1);
+    return st;
 }
 
 static shopstat_status totals_merge(void *arg, void *w, void **map)
@@ -684,8 +844,15 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     shopstat_error e;
     shopstat_error_clear(&e);
     size_t rows = 0;
+    /* merging once where the plan allows it (pass_once_ok); a worker that meets a row it
+     * cannot take that way (a weight that is no whole number of 10^-9...) fails the chunks,
+     * and the pass runs again, merged in file order */
+    int once_allowed = 1;
+again:
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
         pass_share_layout(tj.g, &tj.layout); /* (the merged totals publish theirs too) */
+        tj.once = once_allowed && pass_once_ok(tj.g);
+        atomic_store(&tj.bail, 0);
         chunk_job job = {.arg = &tj,
                          .begin = totals_begin,
                          .row = pass_row,
@@ -693,8 +860,20 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
                          .free_state = totals_free,
                          .free_map = totals_map_free,
                          .parsed = pass_parsed,
-                         .done = totals_done};
+                         .done = totals_done,
+                         .mark = tj.once ? totals_mark : NULL,
+                         .merge_once = tj.once ? totals_merge_once : NULL};
         int rc = chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows);
+        if (rc == -1 && tj.once && atomic_load(&tj.bail) && !tj.finished) {
+            shopstat_totals_free(tj.g);
+            tj.g = NULL;
+            once_allowed = 0;
+            /* (from no layout: the merged totals' is made at their first merge, with room
+             * for the compensations) */
+            atomic_store(&tj.layout.units, 0);
+            atomic_store(&tj.layout.stride, 0);
+            goto again;
+        }
         if (rc == -2) {
             shopstat_totals_free(tj.g);
             return pass_canceled(err);

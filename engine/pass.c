@@ -3241,6 +3241,28 @@ static inline size_t pattern_excluded(uint64_t h)
  * are read. codes: there are global missing codes, and a row of a known pattern that holds
  * one is counted for the warning of a code inside a column's scale (PATTERN_HELD_BIT); the
  * test of the bit cost the runs without codes 2.7 instructions a row. */
+/* A row merging once cannot take (pass_set_once): its chunk fails, and the pass runs
+ * again in file order. */
+static __attribute__((noinline, cold)) shopstat_status once_bail(shopstat_totals *t,
+                                                                  const shopstat_row *row,
+                                                                  shopstat_error *err)
+{
+    if (!t->bail) {
+        /* the exact pass (pass_exact), which cannot go back: its sums so far in units of 1,
+         * each rounded once, and the rows from here in doubles */
+        batch_flush(t->rc);
+        for (size_t u = 0; u < t->nunits; u++)
+            for (size_t c = 0; c < t->units[u].cap; c++)
+                if (t->units[u].A[c].T != 0)
+                    t->units[u].A[c].T /= 1e9;
+        t->once = 0;
+        return SHOPSTAT_OK;
+    }
+    atomic_store(t->bail, 1);
+    return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, row->pos[0].line, 1,
+                              "a weight that is no whole number of 10^-9 under 2^53");
+}
+
 static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row,
                                             shopstat_error *err, int excl, int codes, int pstrat)
 {
@@ -3319,6 +3341,14 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                 "weight '%.*s' is positive but smaller than 1e-100; "
                 "rescale the weights (0 is a zero weight)",
                 (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]), row->fields[t->wcol]);
+    }
+    /* what the per-PSU sums add: w, or merging once its whole number of 10^-9 */
+    double wt = w;
+    if (t->once) {
+        if (__builtin_expect(wx && wu < (uint64_t)1 << 53, 1))
+            wt = (double)wu;
+        else if ((st = once_bail(t, row, err)))
+            return st;
     }
     if (t->rep && !pstrat && (st = rep_row(t, row, w, err)))
         return st;
@@ -3518,14 +3548,14 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
             batch_row *br = &rc->batch[rc->nbatch++];
             br->unit = (uint32_t)uid;
             br->rec = (uint32_t)rec;
-            br->w = w;
+            br->w = wt;
             if (rc->nbatch == BATCH_MAX)
                 batch_flush(rc);
         } else {
             /* no pattern record (not cacheable, or the table is full): the rows before
              * first, then this one */
             batch_flush(rc);
-            apply_row(t, u, w, cells, nc, 0);
+            apply_row(t, u, wt, cells, nc, 0);
         }
     }
     t->acct.used++;
@@ -4712,6 +4742,7 @@ void pass_map_free(pass_map *m)
     free(m->seg_by);
     free(m->seg_val);
     free(m->key);
+    free(m->mk);
     memset(m, 0, sizeof *m);
 }
 
@@ -4782,40 +4813,47 @@ static int ps_merge_unit(shopstat_totals *g, shopstat_totals *w, const pass_map 
     return 0;
 }
 
-shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
-                           shopstat_error *err)
+/* A mark (pass_mark): where a worker's lists end, MARK_WORDS(nq) words: the chunk, then
+ * strata, PSUs, segments, cells and whether the condition's missing code was met, then for
+ * each question its levels, unrecoded values, codes in doubt and whether a cell in doubt
+ * was kept. */
+enum { MK_CHUNK, MK_STRATA, MK_UNITS, MK_SEGS, MK_CELLS, MK_COND_MISS, MK_Q };
+#define MARK_WORDS(nq) (MK_Q + 4 * (nq))
+
+static void mark_fill(const shopstat_totals *w, size_t k, size_t *mk)
 {
-    if (g->acct.used + w->acct.used > PASS_ROWS_MAX)
-        return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0, "too many rows");
-    g->compensated = 1;
-    if (g->cond_miss_col == SIZE_MAX && w->cond_miss_col != SIZE_MAX) { /* (the first in file order) */
+    mk[MK_CHUNK] = k;
+    mk[MK_STRATA] = w->strata.n;
+    mk[MK_UNITS] = w->nunits;
+    mk[MK_SEGS] = w->nseg;
+    mk[MK_CELLS] = w->ncell;
+    mk[MK_COND_MISS] = w->cond_miss_col != SIZE_MAX;
+    for (size_t q = 0; q < w->nq; q++) {
+        size_t *mq = mk + MK_Q + 4 * q;
+        mq[0] = w->q[q].levels.n;
+        mq[1] = w->q[q].unrec.n;
+        mq[2] = w->q[q].doubt.n;
+        mq[3] = w->q[q].doubt_cell != NULL;
+    }
+}
+
+/* What worker w's rows brought up to mark mk (pass_mark; from where m's last merge of w
+ * ended) that g does not hold yet: strata, PSUs, --by segments, levels, cells, the
+ * warnings' values, in w's order. Merged chunk by chunk in file order, they enter g in
+ * the order of one thread. */
+static shopstat_status merge_ids(shopstat_totals *g, shopstat_totals *w, pass_map *m,
+                                 const size_t *mk, shopstat_error *err)
+{
+    if (g->cond_miss_col == SIZE_MAX && mk[MK_COND_MISS]) { /* (the first in file order) */
         memcpy(g->cond_miss, w->cond_miss, sizeof g->cond_miss);
         memcpy(g->cond_miss_colname, w->cond_miss_colname, sizeof g->cond_miss_colname);
         g->cond_miss_col = w->cond_miss_col;
     }
-    for (size_t c = 0; g->scale && w->scale && c < shopstat_reader_ncols(g->reader); c++) {
-        col_scale *a = &g->scale[c];
-        const col_scale *b = &w->scale[c];
-        a->codes |= b->codes;
-        a->no_scale |= b->no_scale;
-        if (b->seen) {
-            a->lo = a->seen && a->lo < b->lo ? a->lo : b->lo;
-            a->hi = a->seen && a->hi > b->hi ? a->hi : b->hi;
-            a->seen = 1;
-        }
-        if (b->taken && !a->taken && !(a->taken = calloc(g->nglobal, sizeof *a->taken)))
-            return nomem(err);
-        for (size_t k = 0; b->taken && k < g->nglobal; k++) {
-            a->taken[k] += b->taken[k];
-            b->taken[k] = 0; /* (the worker's next chunk counts afresh) */
-        }
-    }
-    batch_flush(w->rc);
-    w2_fold(w->rc);
     /* strata, in the worker's order of first appearance */
+    size_t nstrata = mk[MK_STRATA];
     if (!grow_map(&m->strata, &m->scap, w->strata.n))
         return nomem(err);
-    for (size_t h = m->sdone; h < w->strata.n; h++) {
+    for (size_t h = m->sdone; h < nstrata; h++) {
         int added = 0;
         long gh = smap_put(&g->strata, SMAP_KEY(&w->strata, h), SMAP_LEN(&w->strata, h), &added);
         if (gh < 0)
@@ -4833,28 +4871,12 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         }
         m->strata[h] = (size_t)gh;
     }
-    m->sdone = w->strata.n;
-    for (size_t h = 0; h < w->strata.n; h++) {
-        stratum_info *ws = &w->st[h], *gs = &g->st[m->strata[h]];
-        if (ws->has_fpc) {
-            if (!gs->has_fpc) {
-                gs->has_fpc = 1;
-                gs->fpc = ws->fpc;
-            } else if (gs->fpc != ws->fpc) {
-                return SHOPSTAT_EINPUT; /* the exact pass names the row */
-            }
-        }
-        if (w->element) {
-            gs->npsu += ws->npsu;
-            gs->npsu_pos += ws->npsu_pos;
-            gs->nbase += ws->nbase;
-            ws->npsu = ws->npsu_pos = ws->nbase = 0;
-        }
-    }
+    m->sdone = nstrata;
     /* PSUs: keys are the stratum id's bytes, then the PSU text */
+    size_t nunits = mk[MK_UNITS];
     if (!grow_map(&m->units, &m->ucap, w->nunits))
         return nomem(err);
-    for (size_t u = m->udone; u < w->nunits; u++) {
+    for (size_t u = m->udone; u < nunits; u++) {
         if (w->element && !w->ps) {
             m->units[u] = m->strata[u];
             continue;
@@ -4889,14 +4911,15 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         }
         m->units[u] = (size_t)gu;
     }
-    m->udone = w->nunits;
+    m->udone = nunits;
     /* --by segments: the fixed and hidden ones are bound alike in both */
+    size_t nseg = mk[MK_SEGS];
     if (!grow_map(&m->segs, &m->segcap, w->nseg))
         return nomem(err);
     if (m->seg_done == 0)
-        for (size_t s = 0; s < w->nseg && w->seg[s].kind != SEG_BY; s++)
+        for (size_t s = 0; s < nseg && w->seg[s].kind != SEG_BY; s++)
             m->segs[m->seg_done++] = s;
-    if (w->nseg > m->seg_done) {
+    if (nseg > m->seg_done) {
         size_t c1 = m->sbcap, c2 = m->sbcap;
         if (!grow_map(&m->seg_by, &c1, w->nseg) || !grow_map(&m->seg_val, &c2, w->nseg))
             return nomem(err);
@@ -4907,7 +4930,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                 m->seg_val[w->by[b].segs[v]] = v;
             }
     }
-    for (size_t s = m->seg_done; s < w->nseg; s++) {
+    for (size_t s = m->seg_done; s < nseg; s++) {
         size_t b = m->seg_by[s], v = m->seg_val[s];
         rt_by *gb = &g->by[b];
         int added = 0;
@@ -4930,9 +4953,8 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         }
         m->segs[s] = gb->segs[gv];
     }
-    m->seg_done = w->nseg;
-    for (size_t s = 0; s < w->nseg; s++)
-        g->seg[m->segs[s]].in_base |= w->seg[s].in_base;
+    if (nseg > m->seg_done)
+        m->seg_done = nseg;
     /* levels */
     if (!m->levels) {
         m->nq = w->nq;
@@ -4943,10 +4965,11 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             return nomem(err);
     }
     for (size_t q = 0; q < w->nq; q++) {
+        const size_t *mq = mk + MK_Q + 4 * q;
         const strmap *wl = &w->q[q].levels;
         if (!grow_map(&m->levels[q], &m->lcap[q], wl->n))
             return nomem(err);
-        for (size_t l = m->ldone[q]; l < wl->n; l++) {
+        for (size_t l = m->ldone[q]; l < mq[0]; l++) {
             int added = 0;
             long gl = smap_put(&g->q[q].levels, SMAP_KEY(wl, l), SMAP_LEN(wl, l), &added);
             if (gl < 0)
@@ -4955,23 +4978,85 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                 return SHOPSTAT_ELIMIT;
             m->levels[q][l] = (size_t)gl;
         }
-        m->ldone[q] = wl->n;
+        m->ldone[q] = mq[0];
         /* what the CLI warns of: values no recode rule takes (in file order: the worker's
-         * new ones come after those merged before), a multi-response row answered in part;
-         * a ticked column's text (two texts: the exact pass names the row) */
+         * new ones come after those merged before) */
         rt_question *gq = &g->q[q], *wq = &w->q[q];
-        for (size_t l = 0; l < wq->unrec.n && gq->unrec.n < UNREC_MAX; l++)
+        for (size_t l = 0; l < mq[1] && gq->unrec.n < UNREC_MAX; l++)
             if (smap_put(&gq->unrec, SMAP_KEY(&wq->unrec, l), SMAP_LEN(&wq->unrec, l), NULL) < 0)
                 return nomem(err);
-        gq->partly |= wq->partly;
-        /* (workers merge in file order: the first cell in doubt is the file's first) */
-        gq->semi |= wq->semi;
-        for (size_t l = 0; l < wq->doubt.n && gq->doubt.n < DOUBT_MAX; l++)
+        /* (merged in file order: the first cell in doubt is the file's first) */
+        for (size_t l = 0; l < mq[2] && gq->doubt.n < DOUBT_MAX; l++)
             if (smap_put(&gq->doubt, SMAP_KEY(&wq->doubt, l), SMAP_LEN(&wq->doubt, l), NULL) < 0)
                 return nomem(err);
-        if (wq->doubt_cell && !gq->doubt_cell && !(gq->doubt_cell = strdup(wq->doubt_cell)))
+        if (mq[3] && !gq->doubt_cell && !(gq->doubt_cell = strdup(wq->doubt_cell)))
             return nomem(err);
+    }
+    /* cells, in the worker's order of first touch */
+    size_t ncell = mk[MK_CELLS];
+    if (grow((void **)&m->cells, &m->ccap, w->ncell ? w->ncell : 1, sizeof *m->cells))
+        return nomem(err);
+    for (size_t c = m->cdone; c < ncell; c++) {
+        const cell_info *ci = &w->cell[c];
+        size_t level = ci->level == SIZE_MAX ? SIZE_MAX : m->levels[ci->q][ci->level];
+        long gc = cell_for(g, m->segs[ci->seg], ci->q, level);
+        if (gc < 0)
+            return nomem(err);
+        m->cells[c] = gc;
+    }
+    m->cdone = ncell;
+    return SHOPSTAT_OK;
+}
 
+/* Worker w's sums into g, every id of w mapped (merge_ids), then zeroed in w. Merging once
+ * (once: w's per-PSU sums of w whole numbers of 10^-9, g's too), each sum is added as it
+ * is, exactly in any order, and *big set when one reaches 2^53 (no longer exact); else
+ * with compensation, chunk by chunk in file order. */
+static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_map *m, int once,
+                                  int *big, shopstat_error *err)
+{
+    for (size_t c = 0; g->scale && w->scale && c < shopstat_reader_ncols(g->reader); c++) {
+        col_scale *a = &g->scale[c];
+        const col_scale *b = &w->scale[c];
+        a->codes |= b->codes;
+        a->no_scale |= b->no_scale;
+        if (b->seen) {
+            a->lo = a->seen && a->lo < b->lo ? a->lo : b->lo;
+            a->hi = a->seen && a->hi > b->hi ? a->hi : b->hi;
+            a->seen = 1;
+        }
+        if (b->taken && !a->taken && !(a->taken = calloc(g->nglobal, sizeof *a->taken)))
+            return nomem(err);
+        for (size_t k = 0; b->taken && k < g->nglobal; k++) {
+            a->taken[k] += b->taken[k];
+            b->taken[k] = 0; /* (the worker's next chunk counts afresh) */
+        }
+    }
+    for (size_t h = 0; h < w->strata.n; h++) {
+        stratum_info *ws = &w->st[h], *gs = &g->st[m->strata[h]];
+        if (ws->has_fpc) {
+            if (!gs->has_fpc) {
+                gs->has_fpc = 1;
+                gs->fpc = ws->fpc;
+            } else if (gs->fpc != ws->fpc) {
+                return SHOPSTAT_EINPUT; /* the exact pass names the row */
+            }
+        }
+        if (w->element) {
+            gs->npsu += ws->npsu;
+            gs->npsu_pos += ws->npsu_pos;
+            gs->nbase += ws->nbase;
+            ws->npsu = ws->npsu_pos = ws->nbase = 0;
+        }
+    }
+    for (size_t s = 0; s < w->nseg; s++)
+        g->seg[m->segs[s]].in_base |= w->seg[s].in_base;
+    for (size_t q = 0; q < w->nq; q++) {
+        /* a multi-response row answered in part; a ticked column's text (two texts: the
+         * exact pass names the row) */
+        rt_question *gq = &g->q[q], *wq = &w->q[q];
+        gq->partly |= wq->partly;
+        gq->semi |= wq->semi;
         for (size_t j = 0; wq->tick && j < gq->ncols; j++) {
             gq->tick_one[j] |= wq->tick_one[j];
             if (!wq->tick[j])
@@ -4984,27 +5069,16 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
             }
         }
     }
-    /* cells, in the worker's order of first touch */
-    if (grow((void **)&m->cells, &m->ccap, w->ncell ? w->ncell : 1, sizeof *m->cells))
-        return nomem(err);
-    for (size_t c = m->cdone; c < w->ncell; c++) {
-        const cell_info *ci = &w->cell[c];
-        size_t level = ci->level == SIZE_MAX ? SIZE_MAX : m->levels[ci->q][ci->level];
-        long gc = cell_for(g, m->segs[ci->seg], ci->q, level);
-        if (gc < 0)
-            return nomem(err);
-        m->cells[c] = gc;
-    }
-    m->cdone = w->ncell;
-    if (g->ncell > g->w2cap) {
-        size_t old = g->w2cap;
+    if (!once && g->ncell > g->w2cap) {
         if (grow((void **)&g->w2_lo, &g->w2cap, g->ncell, sizeof *g->w2_lo))
             return nomem(err);
-        (void)old;
     }
     for (size_t c = 0; c < w->ncell; c++) {
         long gc = m->cells[c];
-        sum2(&g->cell[gc].w2, &g->w2_lo[gc], w->cell[c].w2);
+        if (once)
+            g->cell[gc].w2 += w->cell[c].w2; /* (0: every weight is exact there) */
+        else
+            sum2(&g->cell[gc].w2, &g->w2_lo[gc], w->cell[c].w2);
         w->cell[c].w2 = 0;
         w2x_add_sum(g->cell[gc].w2x, w->cell[c].w2x);
         memset(w->cell[c].w2x, 0, sizeof w->cell[c].w2x);
@@ -5042,6 +5116,19 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         int ur = unit_reserve(g, gu);
         if (ur)
             return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        if (once) {
+            /* (whole numbers below 2^53: exact, in any order) */
+            for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+                const cell_acc *a = &wu->A[c];
+                if (!a->N)
+                    continue;
+                cell_acc *ga = &gu->A[m->cells[c]];
+                ga->T += a->T;
+                ga->NP += a->NP;
+                *big |= ga->T >= 0x1p53;
+            }
+            continue;
+        }
         for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
             cell_acc *a = &wu->A[c];
             if (!a->N)
@@ -5079,6 +5166,95 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
     return SHOPSTAT_OK;
 }
 
+shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
+                           shopstat_error *err)
+{
+    if (g->acct.used + w->acct.used > PASS_ROWS_MAX)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0, "too many rows");
+    g->compensated = 1;
+    batch_flush(w->rc);
+    w2_fold(w->rc);
+    if (!m->mk && !(m->mk = malloc(MARK_WORDS(w->nq) * sizeof *m->mk)))
+        return nomem(err);
+    mark_fill(w, 0, m->mk);
+    shopstat_status st = merge_ids(g, w, m, m->mk, err);
+    int big = 0;
+    return st ? st : merge_sums(g, w, m, 0, &big, err);
+}
+
+int pass_once_ok(const shopstat_totals *g)
+{
+    const char *ordered = getenv("SHOPSTAT_ORDERED"); /* (a test and timing knob) */
+    if (ordered && *ordered && strcmp(ordered, "0") != 0)
+        return 0;
+    return !g->element && !g->rep && !g->ps && !g->row_other && !g->plan->nexcl;
+}
+
+void pass_set_once(shopstat_totals *w, atomic_int *bail)
+{
+    w->once = 1;
+    w->bail = bail;
+}
+
+int pass_merged_once(const shopstat_totals *t)
+{
+    return t->in_units;
+}
+
+int pass_mark(shopstat_totals *w, size_t k)
+{
+    size_t words = MARK_WORDS(w->nq);
+    if (grow((void **)&w->marks, &w->markcap, (w->nmarks + 1) * words, sizeof *w->marks))
+        return -1;
+    mark_fill(w, k, w->marks + w->nmarks * words);
+    w->nmarks++;
+    return 0;
+}
+
+shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, size_t nw,
+                                const int *owner, size_t nchunks, int *inexact,
+                                shopstat_error *err)
+{
+    *inexact = 0;
+    size_t used = g->acct.used, words = MARK_WORDS(g->nq);
+    for (size_t i = 0; i < nw; i++)
+        used += w[i] ? w[i]->acct.used : 0;
+    if (used > PASS_ROWS_MAX)
+        return shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0, "too many rows");
+    pass_map *maps = calloc(nw ? nw : 1, sizeof *maps);
+    size_t *next = calloc(nw ? nw : 1, sizeof *next);
+    size_t *end = malloc(words * sizeof *end);
+    shopstat_status st = maps && next && end ? SHOPSTAT_OK : nomem(err);
+    /* the ids chunk by chunk, in file order: each chunk's from the marks of its worker */
+    for (size_t k = 0; !st && k < nchunks; k++) {
+        size_t i = (size_t)owner[k];
+        const shopstat_totals *t = i < nw ? w[i] : NULL;
+        if (!t || next[i] >= t->nmarks || t->marks[next[i] * words + MK_CHUNK] != k) {
+            st = shopstat_error_set(err, SHOPSTAT_EINTERNAL, NULL, 0, 0, "chunk %zu unmarked", k);
+            break;
+        }
+        const size_t *mk = ++next[i] < t->nmarks ? t->marks + next[i] * words : NULL;
+        if (!mk) {
+            mark_fill(t, SIZE_MAX, end);
+            mk = end;
+        }
+        st = merge_ids(g, w[i], &maps[i], mk, err);
+    }
+    for (size_t i = 0; !st && i < nw; i++)
+        if (w[i])
+            st = merge_sums(g, w[i], &maps[i], 1, inexact, err);
+    if (!st && *inexact)
+        st = shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
+                                "a PSU's sum of weights reached 2^53 units of 10^-9");
+    for (size_t i = 0; maps && i < nw; i++)
+        pass_map_free(&maps[i]);
+    free(maps);
+    free(next);
+    free(end);
+    g->in_units = 1;
+    return st;
+}
+
 /* Every cell's weight (and df, but for replicate designs) in one pass over the PSUs, for the
  * estimates: totals_cell_weight and totals_cell_df each pass over all PSUs for one cell,
  * reading one cell of each PSU's sums, and a table asks for a domain's weight and df at
@@ -5091,6 +5267,7 @@ typedef struct cell_sums {
     size_t n, nst;
     double *w, *comp, *psus, *strata; /* (psus and strata NULL without the df) */
     unsigned char *seen;
+    int units; /* w and comp in units of 10^-9 (finish_units) */
 } cell_sums;
 
 static void cell_sums_free(cell_sums *k)
@@ -5148,6 +5325,8 @@ static void cell_sums_end(shopstat_totals *t, cell_sums *k)
         return;
     for (size_t c = 0; c < k->n; c++) {
         k->w[c] += k->comp[c];
+        if (k->units && k->w[c] != 0)
+            k->w[c] /= 1e9;
         if (k->psus)
             k->psus[c] -= k->strata[c];
     }
@@ -5192,7 +5371,15 @@ static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair
         }
         if (keep)
             cell_sums_unit(t, keep, un);
+        /* merged once (in_units): the sums are whole numbers of 10^-9 until here, so that
+         * the derived segments' and the cells' weights (cell_sums_end) are summed before
+         * they are rounded; each unit's sums then rounded once */
+        for (size_t c = 0; t->in_units && c < un->cap; c++)
+            if (un->A[c].T != 0)
+                un->A[c].T /= 1e9;
     }
+    if (keep)
+        keep->units = t->in_units;
 }
 
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
@@ -5303,12 +5490,17 @@ shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
     shopstat_status st = pass_begin(p, r, &t, err);
     if (st)
         return st;
+    /* the sums in whole numbers of 10^-9 as a pass merged once makes them (the same
+     * results as the chunks'), until a weight that is none: then in doubles from there
+     * (once_bail), as there is no going back */
+    t->once = pass_once_ok(t);
     if (o && (o->progress || o->cancel)) {
         exact_ctx x = {t, r, o, 0};
         st = shopstat_reader_run(r, exact_row, &x, err);
     } else {
         st = shopstat_reader_run(r, pass_row, t, err);
     }
+    t->in_units = t->once;
     if (!st)
         st = pass_finish(t, r, err);
     if (st) {
@@ -5324,6 +5516,7 @@ void shopstat_totals_free(shopstat_totals *t)
     if (!t)
         return;
     row_ctx_free(t->rc); /* reads the segments and questions */
+    free(t->marks);
     for (size_t i = 0; i < t->nq; i++) {
         strmap_free(&t->q[i].levels);
         strmap_free(&t->q[i].unrec);

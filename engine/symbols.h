@@ -92,6 +92,11 @@
 #define pass_map_free shopstat_internal_pass_map_free
 #define pass_merge shopstat_internal_pass_merge
 #define pass_parsed shopstat_internal_pass_parsed
+#define pass_once_ok shopstat_internal_pass_once_ok
+#define pass_set_once shopstat_internal_pass_set_once
+#define pass_mark shopstat_internal_pass_mark
+#define pass_merge_once shopstat_internal_pass_merge_once
+#define pass_merged_once shopstat_internal_pass_merged_once
 #define pass_row shopstat_internal_pass_row
 #define pass_share_layout shopstat_internal_pass_share_layout
 #define plan_cond_copy shopstat_internal_plan_cond_copy

@@ -127,6 +127,17 @@ for design in cluster element repl; do
                     fail "${c}_${design}_th$th" "differs from 1 thread over the same chunks"
                 fi
             fi
+            # the cluster design is merged once (exact per-PSU sums, ids in file order): the
+            # very bytes of the one-chunk run over any chunks; merged chunk by chunk in file
+            # order (SHOPSTAT_ORDERED=1), the same to 1e-12
+            if [ "$design" = cluster ]; then
+                if cmp -s "${c}_${design}_$ref.csv" "${c}_${design}_th$th.csv"; then pass; else
+                    fail "${c}_${design}_th$th" "merged once: differs from the one-chunk run"
+                fi
+                SHOPSTAT_ORDERED=1 SHOPSTAT_CHUNK_BYTES=65536 run "${c}_${design}_ord$th.csv" \
+                    "${args[@]}" --threads "$th"
+                same "${c}_${design}_ord$th" "${c}_${design}_$ref.csv" "${c}_${design}_ord$th.csv"
+            fi
         done
     done
 done

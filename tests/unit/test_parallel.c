@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core.h"
 #include "internal.h"
 #include "shopstat/compare.h"
 #include "shopstat/describe.h"
@@ -75,6 +76,9 @@ static int cells_plan;
  * (test_list_lengths) */
 static int wide_plan;
 enum { WIDE = 40 };
+/* 1: plan() is a single-choice q, a codes question c and q by grp, strata region, PSUs
+ * panel (test_once_file_order) */
+static int late_plan;
 
 static shopstat_plan *plan(void)
 {
@@ -97,6 +101,12 @@ static shopstat_plan *plan(void)
             snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%sm%02d", j > 1 ? "," : "",
                      j);
         assert_int_equal(shopstat_plan_parse_multi(p, spec, &err), SHOPSTAT_OK);
+        return p;
+    }
+    if (late_plan) {
+        assert_int_equal(shopstat_plan_add_single(p, "q", "q", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_parse_codes(p, "c=c", &err), SHOPSTAT_OK);
+        assert_int_equal(shopstat_plan_add_by(p, "grp", &err), SHOPSTAT_OK);
         return p;
     }
     if (score_plan) {
@@ -534,6 +544,189 @@ static void test_w2_exact(void **state)
     assert_eff_bases(path, &one, w2b, 3, 1e-13);
     result_free(&one);
     cells_plan = 0;
+    remove_tmp(path);
+}
+
+/* Each estimate of a and b, bit for bit. */
+static void assert_bits(const result *a, const result *b)
+{
+    assert_int_equal(a->st, SHOPSTAT_OK);
+    assert_int_equal(b->st, SHOPSTAT_OK);
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const shopstat_estimate *x = &a->e[i], *y = &b->e[i];
+        assert_string_equal(x->level, y->level);
+        assert_string_equal(x->segment, y->segment);
+        assert_true(same_bits(x->base_weight, y->base_weight));
+        assert_true(same_bits(x->proportion, y->proportion));
+        assert_true(same_bits(x->se, y->se));
+        assert_true(same_bits(x->deff, y->deff));
+        assert_true(same_bits(x->eff_base, y->eff_base));
+    }
+}
+
+static const shopstat_estimate *find_estimate(const result *r, const char *level,
+                                              const char *segment)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->e[i].level, level) == 0 && strcmp(r->e[i].segment, segment) == 0)
+            return &r->e[i];
+    fail_msg("no estimate %s in %s", level, segment);
+    return NULL;
+}
+
+/* Merging once: each worker's per-PSU sums are whole numbers of 10^-9, exact, so the same
+ * in any order. Ten rows of 0.1 in one PSU sum to 1 exactly (in doubles, row after row,
+ * 0.9999999999999999, and A's proportion in g1, against one row of 1, 0.49999999999999994):
+ * g1's base weight is 2 and A's proportion 0.5, bit for bit. 0.1, 0.2 and 0.3 in a PSU
+ * (0.6000000000000001 or 0.6 in doubles, by their order), and the whole file reversed: the
+ * same bits, on 1 to 3 threads and in chunks of 64 bytes to the whole file. Then what
+ * merging once cannot take, run again merged in file order (the same bits on 1 to 3
+ * threads for the same chunks, as before): a weight of ten decimals, and two of 5,000,000
+ * in one PSU's cell (10^16 units, past 2^53). */
+static void test_once_exact(void **state)
+{
+    (void)state;
+    const char *rows[] = {"1,0.1,g1,A", "1,0.1,g1,A", "1,0.1,g1,A", "1,0.1,g1,A", "1,0.1,g1,A",
+                          "1,0.1,g1,A", "1,0.1,g1,A", "1,0.1,g1,A", "1,0.1,g1,A", "1,0.1,g1,A",
+                          "2,1,g1,B",   "3,0.1,g2,A", "3,0.2,g2,A", "3,0.3,g2,A", "4,0.6,g2,B"};
+    enum { NROWS = sizeof rows / sizeof *rows };
+    char fwd[1024] = "panel,wt,grp,q\n", rev[1024] = "panel,wt,grp,q\n";
+    for (size_t i = 0; i < NROWS; i++) {
+        snprintf(fwd + strlen(fwd), sizeof fwd - strlen(fwd), "%s\n", rows[i]);
+        snprintf(rev + strlen(rev), sizeof rev - strlen(rev), "%s\n", rows[NROWS - 1 - i]);
+    }
+    cells_plan = 1;
+    char *path = write_tmp(fwd), *rpath = write_tmp(rev);
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_true(pass_merged_once(one.t));
+    const shopstat_estimate *a1 = find_estimate(&one, "A", "grp=g1");
+    assert_true(same_bits(a1->base_weight, 2.0));
+    assert_true(same_bits(a1->proportion, 0.5));
+    const shopstat_estimate *a2 = find_estimate(&one, "A", "grp=g2");
+    assert_true(same_bits(a2->base_weight, 1.2));
+    assert_true(same_bits(a2->proportion, 0.5));
+    const size_t chunks[] = {64, 100, 4096, (size_t)1 << 30};
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
+            result r = run(path, th, chunks[j]), b = run(rpath, th, chunks[j]);
+            assert_true(pass_merged_once(r.t));
+            assert_bits(&one, &r);
+            /* (reversed: the levels and segments come in another order) */
+            assert_true(same_bits(find_estimate(&b, "A", "grp=g1")->proportion, 0.5));
+            assert_true(same_bits(find_estimate(&b, "A", "grp=g1")->base_weight, 2.0));
+            for (size_t i = 0; i < one.n; i++) {
+                const shopstat_estimate *x = &one.e[i];
+                const shopstat_estimate *y = find_estimate(&b, x->level, x->segment);
+                assert_true(same_bits(x->proportion, y->proportion));
+                assert_true(same_bits(x->se, y->se));
+                assert_true(same_bits(x->base_weight, y->base_weight));
+            }
+            result_free(&r);
+            result_free(&b);
+        }
+    result_free(&one);
+    remove_tmp(path);
+    remove_tmp(rpath);
+
+    /* ten decimals; then 10^16 units in a PSU's cell */
+    const char *other[] = {"0.1234567891", "5000000"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t cap = 3000 * 32, len = 0;
+        char *csv = malloc(cap);
+        assert_non_null(csv);
+        len += (size_t)snprintf(csv + len, cap - len, "panel,wt,grp,q\n");
+        for (size_t i = 0; i < 3000; i++)
+            len += (size_t)snprintf(csv + len, cap - len, "%zu,%s,g%zu,%c\n", i % 7 + 1,
+                                    i == 2500 || (k == 1 && i == 2605) ? other[k] : "0.3",
+                                    i % 3 + 1, "ABC"[i % 5 % 3]);
+        path = write_tmp(csv);
+        free(csv);
+        result a = run(path, 1, 4096);
+        assert_int_equal(a.st, SHOPSTAT_OK);
+        assert_false(pass_merged_once(a.t));
+        assert_int_equal(a.acct.used, 3000);
+        assert_same_bits(path, 4096, &a);
+        result b = run(path, 2, 1000);
+        assert_false(pass_merged_once(b.t));
+        assert_same(&a, &b, 1e-12);
+        result_free(&b);
+        result_free(&a);
+        remove_tmp(path);
+    }
+    cells_plan = 0;
+}
+
+/* Merging once, the ids still come in file order: many PSUs, levels, --by values and codes
+ * that look cut out of labels first met late in the file, in chunks from 64 bytes to the
+ * whole file on 1 to 3 threads, give the one-chunk pass's levels, segments, PSUs and
+ * warnings in the same order, and its numbers bit for bit (the chunks' layout does not
+ * matter when the sums are exact); and the same order and numbers (to 1e-12) as the pass
+ * merged chunk by chunk (SHOPSTAT_ORDERED=1). */
+static void test_once_file_order(void **state)
+{
+    (void)state;
+    enum { ROWS = 20000 };
+    size_t cap = ROWS * 64 + 64, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv + len, cap - len, "region,panel,wt,grp,q,c\n");
+    rng = 4242;
+    for (size_t i = 0; i < ROWS; i++) {
+        unsigned region = (unsigned)(next() % 10) + 1;
+        unsigned panel = (unsigned)(next() % (i / 40 + 2)) + 1; /* (new PSUs to the end) */
+        unsigned wt = (unsigned)(next() % 30000) + 1;
+        size_t lv = i / 700 + next() % 3; /* (a new level every 700 rows) */
+        size_t grp = next() % (i / 2500 + 1);
+        size_t code = i / 1500;
+        len += (size_t)snprintf(csv + len, cap - len,
+                                "R%u,%u,%u.%04u,g%zu,L%zu,\"x%zu, late%zu;y\"\n", region, panel,
+                                wt / 10000, wt % 10000, grp, lv, code, code);
+    }
+    char *path = write_tmp(csv);
+    free(csv);
+    late_plan = 1;
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_true(pass_merged_once(one.t));
+    assert_true(one.npsu > 2000);
+    const char *code1, *cell1;
+    size_t ndoubt = shopstat_totals_question_sep_doubt(one.t, 1, &code1, &cell1, NULL);
+    assert_int_equal(ndoubt, ROWS / 1500 + 1);
+    assert_string_equal(code1, "late0");
+    const size_t chunks[] = {64, 997, 65536, (size_t)1 << 30};
+    for (int th = 1; th <= 3; th++)
+        for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
+            result r = run(path, th, chunks[j]);
+            assert_true(pass_merged_once(r.t));
+            assert_same(&one, &r, 0);
+            assert_bits(&one, &r);
+            for (size_t q = 0; q < 2; q++) {
+                assert_int_equal(shopstat_totals_nlevels(r.t, q), shopstat_totals_nlevels(one.t, q));
+                for (size_t l = 0; l < shopstat_totals_nlevels(r.t, q); l++)
+                    assert_string_equal(shopstat_totals_level(r.t, q, l),
+                                        shopstat_totals_level(one.t, q, l));
+            }
+            const char *code, *cell;
+            assert_int_equal(shopstat_totals_question_sep_doubt(r.t, 1, &code, &cell, NULL),
+                             ndoubt);
+            assert_string_equal(code, code1);
+            assert_string_equal(cell, cell1);
+            result_free(&r);
+        }
+    setenv("SHOPSTAT_ORDERED", "1", 1);
+    for (int th = 1; th <= 2; th++) {
+        result r = run(path, th, 997);
+        assert_false(pass_merged_once(r.t));
+        assert_same(&one, &r, 1e-12);
+        for (size_t l = 0; l < shopstat_totals_nlevels(r.t, 0); l++)
+            assert_string_equal(shopstat_totals_level(r.t, 0, l), shopstat_totals_level(one.t, 0, l));
+        result_free(&r);
+    }
+    unsetenv("SHOPSTAT_ORDERED");
+    result_free(&one);
+    late_plan = 0;
     remove_tmp(path);
 }
 
@@ -1515,6 +1708,8 @@ static int reset_options(void **state)
     score_plan = 0;
     cells_plan = 0;
     wide_plan = 0;
+    late_plan = 0;
+    unsetenv("SHOPSTAT_ORDERED");
     return 0;
 }
 
@@ -1575,6 +1770,8 @@ int main(void)
         cmocka_unit_test_setup(test_many_cells, reset_options),
         cmocka_unit_test_setup(test_list_lengths, reset_options),
         cmocka_unit_test_setup(test_w2_exact, reset_options),
+        cmocka_unit_test_setup(test_once_exact, reset_options),
+        cmocka_unit_test_setup(test_once_file_order, reset_options),
         cmocka_unit_test_setup(test_chunk_layout, reset_options),
         cmocka_unit_test_setup(test_chunk_wait, reset_options),
         cmocka_unit_test_setup(test_skip_rows, reset_options),
