@@ -675,7 +675,7 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
         }
         for (size_t k = 0; k < K && !st; k++)
             for (size_t l = k; l < K; l++) {
-                double zz = 0, zzl = 0, zabs = 0;
+                double zz = 0, zzl = 0;
                 for (size_t a = 0; a < nterms[k] && !st; a++) {
                     if (terms[k][a].cell < 0)
                         continue;
@@ -695,16 +695,18 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
                             double p = ca * cb, pe = fma(ca, cb, -p);
                             el_acc(&zz, &zzl, p, pu->Q[sx]);
                             el_acc(&zz, &zzl, pe, pu->Q[sx]);
-                            zabs += fabs(p * pu->Q[sx]);
                         }
                     }
                 }
                 /* v = zz - c' za - c za' + c c' aa, as (zz - za za' / aa) + aa (b - c)(b' - c')
                  * with b = za / aa, the pseudo-unit's mean score (weighted by a^2): the
                  * first term the scores' spread within it, 0 where its rows share one score
-                 * (summed in double-double, and taken as 0 within the round-off of its
-                 * inputs, 1e-16 of zz), the second its mean's distance from c_g, taken
-                 * as 0 within the round-off of b and c (a post-stratum's own share) */
+                 * (summed in double-double; taken as 0 within the round-off of its inputs,
+                 * aa's plain sum beside the cells' compensated ones: 2e-13 of sum z^2, not of
+                 * its expanded terms, which cancel exactly here where the coefficients of a
+                 * proportion near 1 cancel: ext6.R seed 46), the second its mean's distance
+                 * from c_g, taken as 0 within the round-off of b and c (a post-stratum's own
+                 * share) */
                 double A2 = ps->aa[u], v = 0;
                 if (A2 > 0) {
                     double bk = za[k] / A2, bkl = (fma(-bk, A2, za[k]) + zal[k]) / A2;
@@ -714,7 +716,7 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
                     el_acc(&fh, &fl, -za[k], bll);
                     el_acc(&fh, &fl, -zal[k], bl);
                     double first = fh + fl;
-                    if (fabs(first) <= 8 * DBL_EPSILON * zabs)
+                    if (fabs(first) <= 1024 * DBL_EPSILON * fabs(zz))
                         first = 0;
                     double dk = (bk - c[k]) + bkl, dl = (bl - c[l]) + bll;
                     if (fabs(dk) <= 4 * DBL_EPSILON * (fabs(bk) + fabs(c[k])))

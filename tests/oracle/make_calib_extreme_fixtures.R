@@ -62,4 +62,42 @@ run_compare("ext_element_cmp", ex, des, flags, q_var(ex, "q"), g1ng1, "g1:ng1")
 run_score("ext_element_score", ex, des, flags, "n10", with_all(ex, g1))
 run_score("ext_element_score_nps", ex, des, flags, "np", with_all(ex, g1))
 options(old)
+# The audit's seed 46 (43 rows, two strata of one row: --lonely-psu adjust), post-stratified
+# on ps alone, q answered a by every heavy row of G3: a pseudo-unit's scores' spread (6.3e-15)
+# was taken for round-off beside its expanded terms (32), which cancel exactly in double-
+# double: q 'a' in G3 SE 8.76e-8 where R gives 1.2078e-7 (fails on the engine of 4304945)
+s46 <- paste0(
+    "id,st,w,ps,g,q,x\n1,B,569117,P1,G2,b,1.14\n2,B,484958,P2,G2,a,1.02\n",
+    "3,B,0.0761822,P2,G1,b,0.32\n4,B,282.171,P1,G1,c,1.17\n5,B,0.165047,P1,G1,b,-0.35\n",
+    "6,B,0.0297746,P2,G3,a,0.55\n7,D,0.0202713,P2,G3,a,1.05\n8,D,0.0304763,P1,G1,b,0.34\n",
+    "9,D,30362.5,P1,G1,a,\n10,D,0.000384401,P1,G3,a,1.05\n11,D,8.83683e-06,P2,G3,a,2.07\n",
+    "12,D,18.9868,P2,G1,a,-0.19\n13,D,0.000537673,P1,G2,a,0.36\n14,D,0.0266292,P1,G2,c,0.37\n",
+    "15,D,13414.7,P1,G1,c,1.47\n16,D,0.0082077,P1,G2,b,1.78\n17,D,33365.6,P1,G1,b,0.76\n",
+    "18,D,21.1873,P1,G3,,0.05\n19,D,0.194687,P1,G2,c,1.69\n20,D,1220.1,P1,G3,a,0.79\n",
+    "21,E,85412.9,P2,G3,a,0.65\n22,E,3.51161,P1,G1,c,-0.47\n23,E,230389,P2,G2,c,-1.08\n",
+    "24,E,728975,P1,G1,c,-0.03\n25,E,0.238697,P1,G2,b,0.66\n26,E,2.16337e-06,P1,G2,b,1.81\n",
+    "27,E,15076.2,P2,G2,b,-0.71\n28,E,1.13729e-06,P2,G1,c,0.41\n29,E,4.72045e-06,P2,G2,a,0.99\n",
+    "30,E,4.54535e-05,P1,G1,c,-0.54\n31,E,0.000162597,P1,G1,a,0.35\n32,C,0.0002841,P2,G1,d,-0.86\n",
+    "33,C,9.86747e-06,P2,G2,b,0.14\n34,C,0.0726863,P2,G1,a,1.85\n35,C,726.492,P1,G1,a,1.27\n",
+    "36,C,506.637,P2,G1,b,-0.04\n37,C,0.0202669,P2,G3,a,-0.78\n38,C,0.000584372,P2,G1,a,-1.02\n",
+    "39,C,7712.13,P2,G3,a,-1.44\n40,C,30.6206,P1,G2,b,-1.06\n41,C,4.3599e-06,P2,G1,b,1.01\n",
+    "42,C,0.00747691,P2,G3,b,1.96\n43,C,0.000498762,P1,G1,c,-0.33\n")
+writeLines(sub("\n$", "", s46), file.path(outdir, "extreme_s46.csv"))
+writeLines(c("ps,Freq", "P1,1374765", "P2,671620.4"), file.path(outdir, "pop_s46.csv"))
+e46 <- read_data(file.path(outdir, "extreme_s46.csv"))
+# (q as 'a' or 'other': two levels, each at 0 < p < 1 in G3 and overall)
+e46$txt$qa <- ifelse(is.na(e46$txt$q), NA, ifelse(e46$txt$q == "a", "a", "other"))
+d46 <- e46$txt; d46$qa <- e46$txt$qa
+write_csv(d46, file.path(outdir, "extreme_s46.csv"))
+e46 <- read_data(file.path(outdir, "extreme_s46.csv"))
+old <- options(survey.lonely.psu = "adjust")
+des46 <- postStratify(svydesign(ids = ~1, strata = ~st, weights = ~w, data = e46$num), ~ps,
+                      read.csv(file.path(outdir, "pop_s46.csv")))
+b46 <- !is.na(e46$num$x) & e46$num$x >= -0.7
+run_tab("ext_element_s46", e46, des46,
+        c("calib_extreme/extreme_s46.csv", "--weight", "w", "--strata", "st", "--lonely-psu",
+          "adjust", "--poststratify", "ps", "--population", "calib_extreme/pop_s46.csv"),
+        list(q_var(e46, "qa")), with_all(e46, s_eq(e46, "g3", "g", "G3")), ci = "wald",
+        base = list(rows = b46, flags = c("--base", "x:>=-0.7")))
+options(old)
 writeLines(cases, file.path(outdir, "cases.txt"))
