@@ -623,18 +623,35 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
+/* (hi, lo) += a b, the product's error kept (an FMA is exact whatever the compiler fuses) */
+static inline void el_acc(double *hi, double *lo, double a, double b)
+{
+    double p = a * b, e = fma(a, b, -p);
+    double s = *hi + p, bb = s - *hi;
+    double err = ((*hi - (s - bb)) + (p - bb)) + (*lo + e);
+    double h = s + err;
+    *lo = err - (h - s);
+    *hi = h;
+}
+
 /* An element design's strata sums of the residuals (every row its own PSU): row k's
  * residual is z_k - a_k c_g (c_g = Z_g / N_g), so a pseudo-unit (stratum, post-stratum)
  * adds sum z - c_g sum a to S1 and sum z z' - c' sum z a - c sum z' a + c c' sum a^2 to S2,
  * where sum z a is the cells' sums of w^2 (a row's a is its weight, and z is 0 on a row of
  * weight 0) and sum z z' those of the cells holding both rows (cross cells), as totals_cov
- * takes them. */
+ * takes them. With weights from 1e-6 to 1e6 a pseudo-unit's residuals may be 1e-10 of its
+ * scores (a post-stratum nearly of one answer), and those terms' round-off (1e-16 of them)
+ * was the whole of the variance (the audit's ext6.R, seed 96: an SE of 0, or 1.27e-8,
+ * where R and exact rational arithmetic give 1.01e-9 and 4.11e-9; oracle calib_extreme/):
+ * so the sum is taken apart below, its sums in double-double (a proportion near 1 has
+ * coefficients 1 / W and -p / W on its level and base cells: sum z z' is (1 - 2p + p^2)
+ * times a sum of w^2). */
 static shopstat_status element_sums(const shopstat_totals *t, const lin_term *const *terms,
                                     const size_t *nterms, size_t K, const double *z,
                                     const double *cg, double *S1, double *S2, shopstat_error *err)
 {
     const ps_state *ps = t->ps;
-    double *za = calloc(2 * K + 1, sizeof *za), *c = za + K;
+    double *za = calloc(3 * K + 1, sizeof *za), *zal = za + K, *c = za + 2 * K;
     if (!za)
         return nomem(err);
     shopstat_status st = SHOPSTAT_OK;
@@ -645,17 +662,18 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
         for (size_t k = 0; k < K; k++) {
             c[k] = cg[g * K + k];
             S1[h * K + k] += z[u * K + k] - ps->a[u] * c[k];
-            double s = 0;
+            double s = 0, sl0 = 0;
             for (size_t j = 0; j < nterms[k]; j++) {
                 long sl = ps_cell_slot(sm, pu, terms[k][j].cell);
                 if (sl >= 0)
-                    s += terms[k][j].coef * pu->Q[sl];
+                    el_acc(&s, &sl0, terms[k][j].coef, pu->Q[sl]);
             }
             za[k] = s;
+            zal[k] = sl0;
         }
         for (size_t k = 0; k < K && !st; k++)
             for (size_t l = k; l < K; l++) {
-                double zz = 0;
+                double zz = 0, zzl = 0;
                 for (size_t a = 0; a < nterms[k] && !st; a++) {
                     if (terms[k][a].cell < 0)
                         continue;
@@ -670,17 +688,41 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
                             break;
                         }
                         long sx = ps_cell_slot(sm, pu, x);
-                        if (sx >= 0)
-                            zz += terms[k][a].coef * terms[l][b].coef * pu->Q[sx];
+                        if (sx >= 0) {
+                            double ca = terms[k][a].coef, cb = terms[l][b].coef;
+                            double p = ca * cb, pe = fma(ca, cb, -p);
+                            el_acc(&zz, &zzl, p, pu->Q[sx]);
+                            el_acc(&zz, &zzl, pe, pu->Q[sx]);
+                        }
                     }
                 }
-                double t1 = c[l] * za[k], t2 = c[k] * za[l], t3 = c[k] * c[l] * ps->aa[u];
-                double v = zz - t1 - t2 + t3;
-                /* a score proportional to the weights within the post-stratum leaves only
-                 * round-off here (see ps_cov) */
-                double m = fabs(zz) + fabs(t1) + fabs(t2) + fabs(t3);
-                if (fabs(v) <= (double)(ps->npu + 16) * DBL_EPSILON * m)
-                    v = 0;
+                /* v = zz - c' za - c za' + c c' aa, as (zz - za za' / aa) + aa (b - c)(b' - c')
+                 * with b = za / aa, the pseudo-unit's mean score (weighted by a^2): the
+                 * first term the scores' spread within it, 0 where its rows share one score
+                 * (summed in double-double; taken as 0 within the round-off of its inputs,
+                 * aa's plain sum beside the cells' compensated ones: 2e-13 of sum z^2, not of
+                 * its expanded terms, which cancel exactly here where the coefficients of a
+                 * proportion near 1 cancel: ext6.R seed 46), the second its mean's distance
+                 * from c_g, taken as 0 within the round-off of b and c (a post-stratum's own
+                 * share) */
+                double A2 = ps->aa[u], v = 0;
+                if (A2 > 0) {
+                    double bk = za[k] / A2, bkl = (fma(-bk, A2, za[k]) + zal[k]) / A2;
+                    double bl = za[l] / A2, bll = (fma(-bl, A2, za[l]) + zal[l]) / A2;
+                    double fh = zz, fl = zzl;
+                    el_acc(&fh, &fl, -za[k], bl);
+                    el_acc(&fh, &fl, -za[k], bll);
+                    el_acc(&fh, &fl, -zal[k], bl);
+                    double first = fh + fl;
+                    if (fabs(first) <= 1024 * DBL_EPSILON * fabs(zz))
+                        first = 0;
+                    double dk = (bk - c[k]) + bkl, dl = (bl - c[l]) + bll;
+                    if (fabs(dk) <= 4 * DBL_EPSILON * (fabs(bk) + fabs(c[k])))
+                        dk = 0;
+                    if (fabs(dl) <= 4 * DBL_EPSILON * (fabs(bl) + fabs(c[l])))
+                        dl = 0;
+                    v = first + A2 * dk * dl;
+                }
                 S2[(h * K + k) * K + l] += v;
                 if (l != k)
                     S2[(h * K + l) * K + k] += v;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
-# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rest/, wilson/, edge/, rep_rank/, jk2/, jk2_create/, tracker/, puf/, stage/, calib/, rake/, reppost/, reprake/ and quantile/) using build/tools/csvcompare (1e-6 relative unless the case
+# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rest/, wilson/, edge/, rep_rank/, jk2/, jk2_create/, tracker/, puf/, stage/, calib/, calib_extreme/, rake/, reppost/, reprake/ and quantile/) using build/tools/csvcompare (1e-6 relative unless the case
 # says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
 #   ORACLE_KEEP=DIR     keep each case's actual output as DIR/NAME.csv (and NAME.err)
@@ -103,6 +103,7 @@ done < <(cat "$here/cases.txt" "$here/rep_cases.txt" 2>/dev/null | sed 's/^/expe
          sed 's/^/puf|/' "$here/puf/cases.txt"
          sed 's/^/stage|/' "$here/stage/cases.txt"
          sed 's/^/calib|/' "$here/calib/cases.txt"
+         sed 's/^/calib_extreme|/' "$here/calib_extreme/cases.txt"
          sed 's/^/rake|/' "$here/rake/cases.txt"
          sed 's/^/reppost|/' "$here/reppost/cases.txt"
          sed 's/^/reprake|/' "$here/reprake/cases.txt"

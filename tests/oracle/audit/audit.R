@@ -10,11 +10,13 @@ source(file.path(dirname(normalizePath(script)), "ext2.R"))
 source(file.path(dirname(normalizePath(script)), "ext3.R"))
 source(file.path(dirname(normalizePath(script)), "ext4.R"))
 source(file.path(dirname(normalizePath(script)), "ext5.R"))
+source(file.path(dirname(normalizePath(script)), "ext6.R"))
 EXT <- Sys.getenv("AUDIT_EXT", "1") != "0"  # (AUDIT_EXT=0: the parts before ext.R alone)
 EXT2 <- Sys.getenv("AUDIT_EXT2", "1") != "0"  # (AUDIT_EXT2=0: without ext2.R's part)
 EXT3 <- Sys.getenv("AUDIT_EXT3", "1") != "0"  # (AUDIT_EXT3=0: without ext3.R's part)
 EXT4 <- Sys.getenv("AUDIT_EXT4", "1")  # (AUDIT_EXT4=0: without ext4.R's part; =only: ext4.R's alone)
 EXT5 <- Sys.getenv("AUDIT_EXT5", "1")  # (AUDIT_EXT5=0: without ext5.R's part; =only: ext5.R's alone)
+EXT6 <- Sys.getenv("AUDIT_EXT6", "1")  # (AUDIT_EXT6=0: without ext6.R's part; =only: ext6.R's alone)
 SH <- Sys.getenv("AUDIT_SHOPSTAT")
 OUT <- Sys.getenv("AUDIT_OUT")
 if (SH == "" || OUT == "") stop("set AUDIT_SHOPSTAT (absolute path of shopstat) and AUDIT_OUT")
@@ -450,6 +452,8 @@ stable_se <- function(sub, keep, s, w) {
     sk <- s[keep]; wk <- w[keep]
     m <- sum(wk * sk) / sum(wk)
     z <- (sk - m) / sum(wk)
+    # (a calibrated design's subset keeps every row, weighted 0 outside: ext6.R)
+    if (nrow(sub$variables) == length(keep) && length(keep) != length(z)) { z0 <- rep(0, length(keep)); z0[keep] <- z; z <- z0 }
     if (length(z) != nrow(sub$variables)) return(0)
     sub$variables$z_ <- z
     SE(svytotal(~z_, sub))[[1]]
@@ -724,7 +728,9 @@ score_expect <- function(dat, des, w, scores, segs, inbase, level, miss) {
     wholedf <- tryCatch(degf(des[inbase, ]), error = function(e) NA)
     for (sc in scores) {
         s <- score_values(dat, sc, miss)
-        des$variables$s_ <- s
+        # (0 where not answered: a calibrated design's subset keeps those rows, weighted 0,
+        # and an NA there would make R's mean NA; ext6.R)
+        des$variables$s_ <- ifelse(is.na(s), 0, s)
         for (sg in segs) {
             keep <- sg$rows & inbase & !is.na(s)
             W <- sum(w[keep])
@@ -742,7 +748,10 @@ score_expect <- function(dat, des, w, scores, segs, inbase, level, miss) {
             if (length(unique(s[keep & w > 0])) == 1) {
                 r$note <- "se0"; r$se <- 0; r$deff <- NA
                 r$ci_lower <- r$ci_upper <- r$estimate
-            } else if (r$se <= 1e-9 * max(abs(s), na.rm = TRUE) &&
+                # (one row of positive weight at df 0: no interval, methods.md's "of two
+                # or more"; ext6.R's one-row segment)
+                if (sum(keep & w > 0) == 1 && !(r$df > 0)) { r$note <- "se0-onerow-df0"; r$ci_lower <- r$ci_upper <- NA }
+            } else if (isTRUE(r$se <= 1e-9 * max(abs(s), na.rm = TRUE)) &&
                        stable_se(sub, keep, s, w) <= 1e-12 * max(abs(s), na.rm = TRUE)) {
                 # (Taylor: the SE again from the domain's linearised scores, (s - m) / W row by
                 # row, whose round-off is some 1e-16 of the scores: with weights from 1e-6 to
@@ -977,6 +986,10 @@ for (seed in seeds) tryCatch({
         tryCatch(ext5_audit(seed), error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_d|SCRIPTERR|", conditionMessage(e)) })
         stop("EXT4ONLY")
     }
+    if (EXT6 == "only") {
+        tryCatch(ext6_audit(seed), error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_c|SCRIPTERR|", conditionMessage(e)) })
+        stop("EXT4ONLY")
+    }
     G <- gen(seed)
     ue <- G$df$ue_  # (the PSU effect, row by row, for ext.R's columns)
     SC <- score_cols(G, seed)  # (its own random stream: the rest of the seed is unchanged)
@@ -1129,6 +1142,9 @@ for (seed in seeds) tryCatch({
     ## ---- --dedupe among --exclude flags, a missing-coded id, Taylor and replicate (ext5.R)
     if (EXT5 != "0") tryCatch(ext5_audit(seed),
                               error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_d|SCRIPTERR|", conditionMessage(e)) })
+    ## ---- quantiles, post-stratification and raking, Taylor and replicate (ext6.R)
+    if (EXT6 != "0") tryCatch(ext6_audit(seed),
+                              error = function(e) { STATS$bad <- STATS$bad + 1; LOG("s", seed, "_c|SCRIPTERR|", conditionMessage(e)) })
 }, error = function(e) {
     m <- conditionMessage(e)
     if (m == "EXT4ONLY") return(invisible())

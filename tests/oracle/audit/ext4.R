@@ -123,7 +123,17 @@ chisq_kappa <- function(qx, gx, w, rows) {
 ext4_chisq <- function(tag, args, des, qv, byv, dat, inbase, w) {
     res <- run_sh(tag, args)
     LOG(tag, "|RUN|rc=", res$rc)
-    des$variables$qq <- dat$txt[[qv]]; des$variables$gg <- dat$txt[[byv]]
+    # (a calibrated design's subset keeps the rows outside the base, weighted 0, and R's
+    # table the levels only they hold: an empty row or column, F NaN; shopstat's levels are
+    # the base's. Such a row's value is moved to a level the base holds, which changes
+    # neither the table nor a score, its weight being 0; ext6.R seed 1)
+    relevel <- function(x) {
+        inb <- unique(na.omit(x[inbase]))
+        out <- !inbase & !is.na(x) & !(x %in% inb)
+        if (any(out) && length(inb)) { x[out] <- inb[1]; STATS$kinds <- c(STATS$kinds, "chisq-outside-level") }
+        x
+    }
+    des$variables$qq <- relevel(dat$txt[[qv]]); des$variables$gg <- relevel(dat$txt[[byv]])
     sub <- des[inbase, ]
     both <- inbase & !is.na(dat$txt[[qv]]) & !is.na(dat$txt[[byv]])
     tb <- table(dat$txt[[qv]][both & w > 0], dat$txt[[byv]][both & w > 0])

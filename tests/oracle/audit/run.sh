@@ -4,8 +4,8 @@
 # batches of 20 against build/shopstat, in $AUDIT_OUT (default a new /tmp folder), and
 # prints how many lines of each kind the logs hold (README.md says what each kind means).
 # audit.R sources ext.R (AUDIT_EXT=0 leaves it out), ext2.R (AUDIT_EXT2=0), ext3.R
-# (AUDIT_EXT3=0), ext4.R (AUDIT_EXT4=0, or AUDIT_EXT4=only for its part alone) and ext5.R
-# (AUDIT_EXT5=0, or AUDIT_EXT5=only):
+# (AUDIT_EXT3=0), ext4.R (AUDIT_EXT4=0, or AUDIT_EXT4=only for its part alone), ext5.R
+# (AUDIT_EXT5=0, or AUDIT_EXT5=only) and ext6.R (AUDIT_EXT6=0, or AUDIT_EXT6=only):
 # README.md says what each part draws.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
