@@ -552,7 +552,7 @@ struct shopstat_totals {
     double *cell_w, *cell_df;
     size_t ncell_sums;
     /* merging once (pass.c, pass_set_once): a worker's per-PSU sums of w are whole numbers
-     * of 10^-9 (once), and so are the merged totals' until pass_finish (in_units); the
+     * of 10^-6 (once), and so are the merged totals' until pass_finish (in_units); the
      * worker's marks (pass_mark: MARK_WORDS(nq) words a chunk), and where to say a row
      * cannot be taken so */
     int once, in_units;
@@ -609,8 +609,8 @@ void pass_map_free(pass_map *m);
  * codes (the sums left in floating point or ordered by row there). */
 int pass_once_ok(const shopstat_totals *g);
 /* Worker totals w of a pass merged once: each row's weight goes into the per-PSU sums as a
- * whole number of 10^-9 (exact sums: the same in any order); a row whose weight is not one
- * (more than 9 decimals, an exponent, 2^53 units or more) fails w's chunk with *bail set,
+ * whole number of 10^-6 (exact sums: the same in any order); a row whose weight is not one
+ * (more than 6 decimals, an exponent, 2^53 units or more) fails w's chunk with *bail set,
  * for the pass to run again in file order. (The exact pass, pass_exact, sums in the same
  * units without a bail: from such a row on, in doubles.) */
 void pass_set_once(shopstat_totals *w, atomic_int *bail);

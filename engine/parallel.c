@@ -845,7 +845,7 @@ shopstat_status shopstat_totals_compute_opts(const shopstat_plan *p, shopstat_re
     shopstat_error_clear(&e);
     size_t rows = 0;
     /* merging once where the plan allows it (pass_once_ok); a worker that meets a row it
-     * cannot take that way (a weight that is no whole number of 10^-9...) fails the chunks,
+     * cannot take that way (a weight that is no whole number of 10^-6...) fails the chunks,
      * and the pass runs again, merged in file order */
     int once_allowed = 1;
 again:

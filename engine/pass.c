@@ -1264,6 +1264,14 @@ static inline int w2x_units(uint64_t m, unsigned frac, uint64_t *n)
                                                    10000,      1000,      100,      10,      1};
     return frac <= W2X_DIGITS && !__builtin_mul_overflow(m, scale[frac], n);
 }
+/* Merging once (pass_set_once), the per-PSU sums add each weight as a whole number of
+ * 10^-6 (its whole number of 10^-9, as w2x_units reads it, over ONCE_DIV), held in a
+ * double: exact below 2^53 units, so 9,007,199,254 in weight per PSU and cell. In 10^-9 it
+ * was 9,007,199, which a public-use file's PSU passes (nhanes' largest PSU sums 1.8e7:
+ * every such run was parsed twice); a weight of 7 to 9 decimals now runs in file order. */
+#define ONCE_DIV 1000
+#define ONCE_SCALE 1e6
+
 /* A pattern record's header word: key bytes << 48 | outside --base << 47 | holds a global
  * code << 46 | base cells << 32 | PATTERN_NARROW if the cell ids are 16-bit | cells. The
  * pattern of rows an exclusion leaves out (row_ctx.excl_pat) has no cells, outside set and
@@ -3254,13 +3262,13 @@ static __attribute__((noinline, cold)) shopstat_status once_bail(shopstat_totals
         for (size_t u = 0; u < t->nunits; u++)
             for (size_t c = 0; c < t->units[u].cap; c++)
                 if (t->units[u].A[c].T != 0)
-                    t->units[u].A[c].T /= 1e9;
+                    t->units[u].A[c].T /= ONCE_SCALE;
         t->once = 0;
         return SHOPSTAT_OK;
     }
     atomic_store(t->bail, 1);
     return shopstat_error_set(err, SHOPSTAT_ELIMIT, t->path, row->pos[0].line, 1,
-                              "a weight that is no whole number of 10^-9 under 2^53");
+                              "a weight that is no whole number of 10^-6 under 2^53");
 }
 
 static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row,
@@ -3342,11 +3350,11 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
                 "rescale the weights (0 is a zero weight)",
                 (int)(row->lens[t->wcol] > 40 ? 40 : row->lens[t->wcol]), row->fields[t->wcol]);
     }
-    /* what the per-PSU sums add: w, or merging once its whole number of 10^-9 */
+    /* what the per-PSU sums add: w, or merging once its whole number of 10^-6 (ONCE_DIV) */
     double wt = w;
     if (t->once) {
-        if (__builtin_expect(wx && wu < (uint64_t)1 << 53, 1))
-            wt = (double)wu;
+        if (__builtin_expect(wx && wu % ONCE_DIV == 0 && wu / ONCE_DIV < (uint64_t)1 << 53, 1))
+            wt = (double)(wu / ONCE_DIV);
         else if ((st = once_bail(t, row, err)))
             return st;
     }
@@ -5009,7 +5017,7 @@ static shopstat_status merge_ids(shopstat_totals *g, shopstat_totals *w, pass_ma
 }
 
 /* Worker w's sums into g, every id of w mapped (merge_ids), then zeroed in w. Merging once
- * (once: w's per-PSU sums of w whole numbers of 10^-9, g's too), each sum is added as it
+ * (once: w's per-PSU sums of w whole numbers of 10^-6, g's too), each sum is added as it
  * is, exactly in any order, and *big set when one reaches 2^53 (no longer exact); else
  * with compensation, chunk by chunk in file order. */
 static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_map *m, int once,
@@ -5245,7 +5253,7 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
             st = merge_sums(g, w[i], &maps[i], 1, inexact, err);
     if (!st && *inexact)
         st = shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
-                                "a PSU's sum of weights reached 2^53 units of 10^-9");
+                                "a PSU's sum of weights reached 2^53 units of 10^-6");
     for (size_t i = 0; maps && i < nw; i++)
         pass_map_free(&maps[i]);
     free(maps);
@@ -5267,7 +5275,7 @@ typedef struct cell_sums {
     size_t n, nst;
     double *w, *comp, *psus, *strata; /* (psus and strata NULL without the df) */
     unsigned char *seen;
-    int units; /* w and comp in units of 10^-9 (finish_units) */
+    int units; /* w and comp in units of 10^-6 (finish_units) */
 } cell_sums;
 
 static void cell_sums_free(cell_sums *k)
@@ -5326,7 +5334,7 @@ static void cell_sums_end(shopstat_totals *t, cell_sums *k)
     for (size_t c = 0; c < k->n; c++) {
         k->w[c] += k->comp[c];
         if (k->units && k->w[c] != 0)
-            k->w[c] /= 1e9;
+            k->w[c] /= ONCE_SCALE;
         if (k->psus)
             k->psus[c] -= k->strata[c];
     }
@@ -5371,12 +5379,12 @@ static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair
         }
         if (keep)
             cell_sums_unit(t, keep, un);
-        /* merged once (in_units): the sums are whole numbers of 10^-9 until here, so that
+        /* merged once (in_units): the sums are whole numbers of 10^-6 until here, so that
          * the derived segments' and the cells' weights (cell_sums_end) are summed before
          * they are rounded; each unit's sums then rounded once */
         for (size_t c = 0; t->in_units && c < un->cap; c++)
             if (un->A[c].T != 0)
-                un->A[c].T /= 1e9;
+                un->A[c].T /= ONCE_SCALE;
     }
     if (keep)
         keep->units = t->in_units;
@@ -5490,7 +5498,7 @@ shopstat_status pass_exact(const shopstat_plan *p, shopstat_reader *r,
     shopstat_status st = pass_begin(p, r, &t, err);
     if (st)
         return st;
-    /* the sums in whole numbers of 10^-9 as a pass merged once makes them (the same
+    /* the sums in whole numbers of 10^-6 as a pass merged once makes them (the same
      * results as the chunks'), until a weight that is none: then in doubles from there
      * (once_bail), as there is no going back */
     t->once = pass_once_ok(t);

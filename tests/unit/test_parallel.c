@@ -575,15 +575,17 @@ static const shopstat_estimate *find_estimate(const result *r, const char *level
     return NULL;
 }
 
-/* Merging once: each worker's per-PSU sums are whole numbers of 10^-9, exact, so the same
+/* Merging once: each worker's per-PSU sums are whole numbers of 10^-6, exact, so the same
  * in any order. Ten rows of 0.1 in one PSU sum to 1 exactly (in doubles, row after row,
  * 0.9999999999999999, and A's proportion in g1, against one row of 1, 0.49999999999999994):
  * g1's base weight is 2 and A's proportion 0.5, bit for bit. 0.1, 0.2 and 0.3 in a PSU
  * (0.6000000000000001 or 0.6 in doubles, by their order), and the whole file reversed: the
  * same bits, on 1 to 3 threads and in chunks of 64 bytes to the whole file. Then what
  * merging once cannot take, run again merged in file order (the same bits on 1 to 3
- * threads for the same chunks, as before): a weight of ten decimals, and two of 5,000,000
- * in one PSU's cell (10^16 units, past 2^53). */
+ * threads for the same chunks, as before): a weight of seven decimals, and two of
+ * 5,000,000,000 in one PSU's cell (10^16 units, past 2^53). But weights of six decimals as
+ * a public-use file's, 3,000 of 81,528.772006 in 7 PSUs (3.5e7 a PSU, past the 9.0e6 that
+ * units of 10^-9 held), are merged once: their results the same bits on 1-3 threads. */
 static void test_once_exact(void **state)
 {
     (void)state;
@@ -630,8 +632,8 @@ static void test_once_exact(void **state)
     remove_tmp(path);
     remove_tmp(rpath);
 
-    /* ten decimals; then 10^16 units in a PSU's cell */
-    const char *other[] = {"0.1234567891", "5000000"};
+    /* seven decimals; then 10^16 units in a PSU's cell */
+    const char *other[] = {"0.1234567", "5000000000"};
     for (size_t k = 0; k < 2; k++) {
         size_t cap = 3000 * 32, len = 0;
         char *csv = malloc(cap);
@@ -652,6 +654,34 @@ static void test_once_exact(void **state)
         assert_false(pass_merged_once(b.t));
         assert_same(&a, &b, 1e-12);
         result_free(&b);
+        result_free(&a);
+        remove_tmp(path);
+    }
+
+    /* large weights of six decimals: merged once all the same */
+    {
+        size_t cap = 3000 * 40, len = 0;
+        char *csv = malloc(cap);
+        assert_non_null(csv);
+        len += (size_t)snprintf(csv + len, cap - len, "panel,wt,grp,q\n");
+        for (size_t i = 0; i < 3000; i++)
+            len += (size_t)snprintf(csv + len, cap - len, "%zu,%s,g%zu,%c\n", i % 7 + 1,
+                                    i % 2 ? "81528.772006" : "12034.5", i % 3 + 1,
+                                    "ABC"[i % 5 % 3]);
+        path = write_tmp(csv);
+        free(csv);
+        result a = run(path, 1, 4096);
+        assert_int_equal(a.st, SHOPSTAT_OK);
+        assert_true(pass_merged_once(a.t));
+        assert_int_equal(a.acct.used, 3000);
+        /* all's base weight: 1,500 x 81,528.772006 + 1,500 x 12,034.5, exactly 140,344,908.009 */
+        assert_true(same_bits(find_estimate(&a, "A", "all")->base_weight, 140344908.009));
+        for (int th = 1; th <= 3; th++) {
+            result b = run(path, th, 1000);
+            assert_true(pass_merged_once(b.t));
+            assert_bits(&a, &b);
+            result_free(&b);
+        }
         result_free(&a);
         remove_tmp(path);
     }
