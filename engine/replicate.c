@@ -256,6 +256,16 @@ struct rep_state {
     size_t G;         /* post-strata, 0 without */
     struct rep_view *views;
     size_t cur_g;     /* the view loaded */
+    /* Post-stratified, while the directions are few: a direction is kept once (dirs, dirm:
+     * a PSU's, whichever post-stratum its rows are in), and its factors are summed by pair
+     * (direction, post-stratum): allc, the entries' direction part and cur_dir number the
+     * pairs, at most max_dirs. Keyed by (direction, post-stratum), each PSU of the rep80
+     * job's region x spend_6m kept three directions of 1.3 kB (pair_id, merge_pairs). */
+    uint32_t *pdir, *pg; /* [pair]: its direction, its post-stratum */
+    uint64_t *pkey;      /* open addressing (direction << 32 | g) -> pval, UINT64_MAX empty */
+    uint32_t *pval;
+    size_t npairs, paircap, psize;
+    size_t kept_dirs;    /* directions kept at the end of the pass (rep_kept_directions) */
 };
 
 /* A post-stratum's share of the replicate totals (see rep_state.G). Only the cells that
@@ -685,6 +695,10 @@ void rep_free(rep_state *rp)
     free(rp->qbuf);
     free(rp->ekey);
     free(rp->eval);
+    free(rp->pdir);
+    free(rp->pg);
+    free(rp->pkey);
+    free(rp->pval);
     free(rp->T);
     free(rp->cols);
     free(rp->x);
@@ -1057,9 +1071,15 @@ static void directions_drop(rep_state *rp)
     free(rp->allc);
     free(rp->ekey);
     free(rp->eval);
+    free(rp->pdir);
+    free(rp->pg);
+    free(rp->pkey);
+    free(rp->pval);
     rp->dirm = rp->allc = rp->eval = NULL;
-    rp->ekey = NULL;
+    rp->ekey = rp->pkey = NULL;
+    rp->pdir = rp->pg = rp->pval = NULL;
     rp->dircap = rp->esize = rp->ecount = 0;
+    rp->npairs = rp->paircap = rp->psize = 0;
     rp->direct = 1;
 }
 
@@ -1078,14 +1098,6 @@ static int materialize(rep_state *rp)
                       rp->dirm + (rp->ekey[i] & 0xfffff) * R, R, rp->sp);
     directions_drop(rp);
     return 0;
-}
-
-/* A direction's post-stratum: the last word of its key (post-stratified designs). */
-static size_t direction_g(const rep_state *rp, size_t d)
-{
-    uint64_t g;
-    memcpy(&g, strmap_key(&rp->dirs, d) + rp->R * sizeof g, sizeof g);
-    return (size_t)g;
 }
 
 /* View g's whole-sample X'X made real once X'X is built row by row (direct): at the view's
@@ -1128,16 +1140,16 @@ static int materialize_ps(rep_state *rp)
             }
         }
     }
-    for (size_t d = 0; d < rp->dirs.n; d++)
-        rp->rank1(rp->views[direction_g(rp, d)].all.G, ntri, rp->allc[d], rp->dirm + d * R, R,
-                  rp->sp);
+    for (size_t p = 0; p < rp->npairs; p++)
+        rp->rank1(rp->views[rp->pg[p]].all.G, ntri, rp->allc[p],
+                  rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
     for (size_t i = 0; i < rp->esize; i++)
         if (rp->ekey[i] != UINT64_MAX) {
-            size_t d = rp->ekey[i] & 0xfffff;
-            /* (the cell has its slot in d's view: its X'X was made before the entry) */
-            const rep_view *v = &rp->views[direction_g(rp, d)];
-            rp->rank1(v->acc[v->slot[rp->ekey[i] >> 20] - 1].G, ntri, rp->eval[i], rp->dirm + d * R,
-                      R, rp->sp);
+            size_t p = rp->ekey[i] & 0xfffff;
+            /* (the cell has its slot in p's view: its X'X was made before the entry) */
+            const rep_view *v = &rp->views[rp->pg[p]];
+            rp->rank1(v->acc[v->slot[rp->ekey[i] >> 20] - 1].G, ntri, rp->eval[i],
+                      rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
         }
     directions_drop(rp);
     const rep_view *v = &rp->views[rp->cur_g]; /* (reloaded: all is real now) */
@@ -1244,11 +1256,14 @@ static inline __attribute__((always_inline)) long direction_id(rep_state *rp, si
         double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
         if (dm)
             rp->dirm = dm;
-        double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
-        if (!dm || !ac)
+        /* (post-stratified, allc is by pair: pair_new) */
+        double *ac = dm && !rp->G ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        if (!dm || (!rp->G && !ac))
             return -1;
-        memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
-        rp->allc = ac;
+        if (!rp->G) {
+            memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
+            rp->allc = ac;
+        }
         rp->dircap = nc;
     }
     size_t n = nkey * sizeof *rp->qbuf;
@@ -1260,6 +1275,85 @@ static inline __attribute__((always_inline)) long direction_id(rep_state *rp, si
     if (added)
         memcpy(rp->dirm + id * R, rp->m, R * sizeof *rp->dirm);
     return (long)id;
+}
+
+/* pair_id's new pair (key = d << 32 | g): the arrays and the table grown first, so that a
+ * pair in the table always has its allc; -1 past max_dirs pairs, or out of memory. */
+static __attribute__((noinline)) long pair_new(rep_state *rp, uint64_t key, size_t d, size_t g)
+{
+    if (rp->npairs >= rp->max_dirs)
+        return -1;
+    if (rp->npairs == rp->paircap) {
+        size_t nc = rp->paircap ? rp->paircap * 2 : 64;
+        uint32_t *pd = realloc(rp->pdir, nc * sizeof *pd);
+        if (pd)
+            rp->pdir = pd;
+        uint32_t *pgs = pd ? realloc(rp->pg, nc * sizeof *pgs) : NULL;
+        if (pgs)
+            rp->pg = pgs;
+        double *ac = pgs ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        if (!ac)
+            return -1;
+        memset(ac + rp->paircap, 0, (nc - rp->paircap) * sizeof *ac);
+        rp->allc = ac;
+        rp->paircap = nc;
+    }
+    if (2 * (rp->npairs + 1) > rp->psize) {
+        size_t ns = rp->psize ? rp->psize * 2 : 256;
+        uint64_t *k = malloc(ns * sizeof *k);
+        uint32_t *v = malloc(ns * sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < ns; i++)
+            k[i] = UINT64_MAX;
+        for (size_t i = 0; i < rp->psize; i++) {
+            if (rp->pkey[i] == UINT64_MAX)
+                continue;
+            size_t j = mix(rp->pkey[i]) & (ns - 1);
+            while (k[j] != UINT64_MAX)
+                j = (j + 1) & (ns - 1);
+            k[j] = rp->pkey[i];
+            v[j] = rp->pval[i];
+        }
+        free(rp->pkey);
+        free(rp->pval);
+        rp->pkey = k;
+        rp->pval = v;
+        rp->psize = ns;
+    }
+    size_t j = mix(key) & (rp->psize - 1);
+    while (rp->pkey[j] != UINT64_MAX)
+        j = (j + 1) & (rp->psize - 1);
+    size_t p = rp->npairs++;
+    rp->pkey[j] = key;
+    rp->pval[j] = (uint32_t)p;
+    rp->pdir[p] = (uint32_t)d;
+    rp->pg[p] = (uint32_t)g;
+    return (long)p;
+}
+
+/* Id of the pair (direction d, post-stratum g), or -1 when there is none. */
+static long pair_find(const rep_state *rp, size_t d, size_t g)
+{
+    uint64_t key = (uint64_t)d << 32 | g;
+    if (!rp->psize)
+        return -1;
+    for (size_t j = mix(key) & (rp->psize - 1); rp->pkey[j] != UINT64_MAX;
+         j = (j + 1) & (rp->psize - 1))
+        if (rp->pkey[j] == key)
+            return (long)rp->pval[j];
+    return -1;
+}
+
+/* Id of the pair (direction d, post-stratum g), adding it; -1: too many pairs, or out of
+ * memory (then: direct, materialize). */
+static inline long pair_id(rep_state *rp, size_t d, size_t g)
+{
+    long p = pair_find(rp, d, g);
+    return p >= 0 ? p : pair_new(rp, (uint64_t)d << 32 | g, d, g);
 }
 
 /* Add the current row: extend the pending run, or flush it and start a new one. */
@@ -1281,6 +1375,7 @@ shopstat_status rep_finish(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
     shopstat_status st;
+    rp->kept_dirs = rp->dirs.n;
     if (rp->G && (st = rep_ps_combine(t, err)))
         return st;
     if (!rp->direct && materialize(rp))
@@ -1372,11 +1467,11 @@ rep_read(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-/* The row's direction (rp->x read, the key's words past R already in qbuf: nkey words in
- * all); a new one when it differs from the last row's, or always when fresh. 0, or -1
- * out of memory (post-stratified only). */
-static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, double w,
-                                                               size_t nkey, int fresh)
+/* The row's direction (rp->x read); a new one when it differs from the last row's, or
+ * always when fresh; ps: post-stratified, cur_dir is the pair of the direction and the
+ * loaded view's post-stratum. 0, or -1 out of memory (post-stratified only). */
+static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, double w, int ps,
+                                                               int fresh)
 {
     /* Direction of this row; the same as the last row's (to 1e-12, i.e. up to the
      * rounding of x = w m) continues the run. A relative change of 1e-12 in X'X cannot
@@ -1396,7 +1491,9 @@ static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, do
         rp->mnew = tmp;
         rp->serial++;
         if (!rp->direct) {
-            long id = direction_id(rp, nkey);
+            long id = direction_id(rp, rp->R);
+            if (ps && id >= 0)
+                id = pair_id(rp, (size_t)id, rp->cur_g);
             if (id < 0)
                 return materialize(rp);
             rp->cur_dir = (size_t)id;
@@ -1411,7 +1508,7 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
     shopstat_status st = rep_read(t, row, err);
     if (st)
         return st;
-    rep_direction(t->rep, w, t->rep->R, 0); /* (-1 only when post-stratified) */
+    rep_direction(t->rep, w, 0, 0); /* (-1 only when post-stratified) */
     return SHOPSTAT_OK;
 }
 
@@ -1431,10 +1528,9 @@ shopstat_status rep_row_ps(shopstat_totals *t, const shopstat_row *row, double w
         return nomem(err);
     for (size_t r = 0; r < R; r++)
         W[r] += rp->x[r];
-    int moved = g != rp->cur_g;
+    int moved = g != rp->cur_g; /* (a new pair, even for the same direction) */
     view_load(rp, g);
-    rp->qbuf[R] = (uint64_t)g; /* (a direction is one post-stratum's) */
-    return rep_direction(rp, w, R + 1, moved) ? nomem(err) : SHOPSTAT_OK;
+    return rep_direction(rp, w, 1, moved) ? nomem(err) : SHOPSTAT_OK;
 }
 
 void rep_row_design(shopstat_totals *t)
@@ -1634,6 +1730,79 @@ static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
     return 0;
 }
 
+/* merge_directions of post-stratified designs: w's directions added to g's where g has
+ * none, and w's pairs' and (cell, pair) factors to g's pairs, made in w's order; -1 when g
+ * cannot take them all (checked before anything is added), or out of memory. */
+static int merge_pairs(rep_state *gp, rep_state *wp, const long *cells)
+{
+    size_t R = gp->R, nd = wp->dirs.n, np = wp->npairs, fresh = 0, freshd = 0;
+    long *dmap = malloc((nd + np + 1) * sizeof *dmap), *pmap = dmap + nd;
+    if (!dmap)
+        return -1;
+    for (size_t d = 0; d < nd; d++) {
+        const char *k = strmap_key(&wp->dirs, d);
+        size_t n = wp->dirs.len[d], gd = strmap_find(&gp->dirs, k, n, dir_hash(k, n));
+        dmap[d] = gd == (size_t)-1 ? -1 : (long)gd;
+        freshd += dmap[d] < 0;
+    }
+    for (size_t p = 0; p < np; p++) {
+        long gd = dmap[wp->pdir[p]];
+        fresh += gd < 0 || pair_find(gp, (size_t)gd, wp->pg[p]) < 0;
+    }
+    if (gp->dirs.n + freshd > gp->max_dirs || gp->npairs + fresh > gp->max_dirs ||
+        gp->ecount + wp->ecount > REP_MAX_ENTRIES) {
+        free(dmap);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t d = 0; d < nd && !rc; d++) {
+        if (dmap[d] >= 0)
+            continue;
+        const char *k = strmap_key(&wp->dirs, d);
+        size_t n = wp->dirs.len[d];
+        /* room for its row in dirm before it is added (as direction_id) */
+        if (gp->dirs.n >= gp->dircap) {
+            size_t nc = gp->dircap ? gp->dircap * 2 : 64;
+            double *dm = realloc(gp->dirm, nc * R * sizeof *dm);
+            if (!dm) {
+                rc = -1;
+                break;
+            }
+            gp->dirm = dm;
+            gp->dircap = nc;
+        }
+        int added = 0;
+        size_t id = strmap_add(&gp->dirs, k, n, dir_hash(k, n), &added);
+        if (id == STRMAP_FULL || id == STRMAP_NOMEM) {
+            rc = -1;
+            break;
+        }
+        memcpy(gp->dirm + id * R, wp->dirm + d * R, R * sizeof *gp->dirm);
+        dmap[d] = (long)id;
+    }
+    for (size_t p = 0; p < np && !rc; p++) {
+        long gpid = pair_id(gp, (size_t)dmap[wp->pdir[p]], wp->pg[p]);
+        if (gpid < 0) {
+            rc = -1;
+            break;
+        }
+        pmap[p] = gpid;
+        gp->allc[gpid] += wp->allc[p];
+        wp->allc[p] = 0;
+    }
+    for (size_t i = 0; i < wp->esize && !rc; i++) {
+        if (wp->ekey[i] == UINT64_MAX || wp->eval[i] == 0)
+            continue;
+        size_t c = (size_t)(wp->ekey[i] >> 20), p = (size_t)(wp->ekey[i] & 0xfffff);
+        if (entry_add(gp, (size_t)cells[c], (size_t)pmap[p], wp->eval[i]))
+            rc = -1; /* out of memory: the capacity was checked */
+        else
+            wp->eval[i] = 0;
+    }
+    free(dmap);
+    return rc;
+}
+
 /* to[0..n) += from[0..n), from zeroed (a worker's totals start its next chunk at 0) */
 static void move_sums(double *to, double *from, size_t n)
 {
@@ -1714,7 +1883,7 @@ static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
     int rc = 0;
     for (size_t k = 0; k < gp->G && !rc; k++)
         rc = merge_view_totals(g, gp, &gp->views[k], &wp->views[k], ncell, cells);
-    if (!rc && (gp->direct || wp->direct || merge_directions(gp, wp, cells))) {
+    if (!rc && (gp->direct || wp->direct || merge_pairs(gp, wp, cells))) {
         /* too many directions for g, or w has already built its X'X: both do */
         rc = (!gp->direct && materialize(gp)) || (!wp->direct && materialize(wp)) ? -1 : 0;
         for (size_t k = 0; k < gp->G && !rc; k++) {
@@ -1759,7 +1928,7 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
 shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
-    size_t G = t->ps->rk ? rake_cells(t->ps->rk) : t->ps->strata.n, R = rp->R;
+    size_t G = t->ps->rk ? rake_cells(t->ps->rk) : t->ps->strata.n;
     if (!G)
         return SHOPSTAT_OK;
     /* raked: a view for each joint cell of the margins, met or not (its totals, X'X and
@@ -1771,18 +1940,12 @@ shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err)
                                   "fewer or coarser margins",
                                   G, (size_t)REP_RAKE_CELLS);
     rp->views = calloc(G, sizeof *rp->views);
-    uint64_t *q = realloc(rp->qbuf, (R + 1) * sizeof *q);
-    if (q)
-        rp->qbuf = q;
-    if (!rp->views || !q)
+    if (!rp->views)
         return nomem(err);
     /* every view's whole-sample X'X is made when needed (materialize_ps, rep_ps_combine) */
     free(rp->all.G);
     free(rp->all.m);
     rp->all.G = rp->all.m = NULL;
-    /* a direction's key holds its post-stratum too */
-    strmap_free(&rp->dirs);
-    strmap_init(&rp->dirs, rp->max_dirs, rp->max_dirs * (R + 1) * sizeof(uint64_t) + 1);
     rp->G = G;
     rp->cur_g = 0;
     return SHOPSTAT_OK;
@@ -1802,6 +1965,36 @@ static void gram_scaled_add(double *a, const double *b, const double *f, size_t 
             two_prod(hi, s, &p, &pe);
             dd_acc(a + k, a + ntri + k, p, pe + hi * se + lo * s);
         }
+}
+
+/* Pair p's direction times its post-stratum's factors, into m */
+static void pair_scaled(const rep_state *rp, size_t p, const double *f, const size_t *fj,
+                        double *m)
+{
+    const double *d = rp->dirm + (size_t)rp->pdir[p] * rp->R, *fg = f + fj[rp->pg[p]] * rp->R;
+    for (size_t r = 0; r < rp->R; r++)
+        m[r] = d[r] * fg[r];
+}
+
+/* materialize after rep_ps_combine: the whole sample's and the base cells' X'X (made, empty)
+ * built from the pairs' factor sums, each pair's direction scaled by its post-stratum's
+ * replicate factors (f + fj[g] R) into a scratch as it is added: the products, and the
+ * order of the additions, that the directions scaled in place gave when each was one
+ * post-stratum's, with a direction kept once per PSU. */
+static void materialize_scaled(rep_state *rp, const double *f, const size_t *fj)
+{
+    size_t R = rp->R, ntri = rp->ntri;
+    double *m = rp->mnew; /* (the rows' scratch: the pass is over) */
+    for (size_t p = 0; p < rp->npairs; p++) {
+        pair_scaled(rp, p, f, fj, m);
+        rp->rank1(rp->all.G, ntri, rp->allc[p], m, R, rp->sp);
+    }
+    for (size_t i = 0; i < rp->esize; i++)
+        if (rp->ekey[i] != UINT64_MAX) {
+            pair_scaled(rp, rp->ekey[i] & 0xfffff, f, fj, m);
+            rp->rank1(rp->acc[rp->ekey[i] >> 20].G, ntri, rp->eval[i], m, R, rp->sp);
+        }
+    directions_drop(rp);
 }
 
 /* After the pass: each replicate's factors N_g / (its weights' sum over g), the views'
@@ -1908,7 +2101,8 @@ factored:
         }
     }
     if (!st && rp->direct) {
-        /* each view's X'X, its runs flushed, scaled by its factors */
+        /* each view's X'X, its runs flushed, scaled by its factors (else the directions
+         * are, materialize_scaled) */
         for (size_t g = 0; g < G; g++) {
             rep_view *v = &rp->views[g];
             if (!v->W) /* (no row: nothing to add, and no factors) */
@@ -1922,23 +2116,17 @@ factored:
                     gram_scaled_add(acc[v->cell[s]].G, v->acc[s].G, fg, R, ntri);
                 }
         }
-    } else if (!st) {
-        /* the directions calibrated: materialize then builds X'X from them */
-        for (size_t d = 0; d < rp->dirs.n; d++) {
-            const double *fg = f + fj[direction_g(rp, d)] * R;
-            double *m = rp->dirm + d * R;
-            for (size_t r = 0; r < R; r++)
-                m[r] *= fg[r];
-        }
     }
-    free(f);
-    free(fj);
     views_free(rp);
     rp->G = 0;
     rp->T = T;
     rp->acc = acc;
     rp->cap = cap;
     rp->all = all;
+    if (!st && !rp->direct)
+        materialize_scaled(rp, f, fj); /* (the calibrated directions' X'X) */
+    free(f);
+    free(fj);
     if (st) {
         for (size_t c = 0; acc && c < cap; c++)
             gram_release(&acc[c]);
@@ -2188,6 +2376,11 @@ double rep_cell_df(const shopstat_totals *t, long d)
     if (d < 0 || (size_t)d >= rp->cap)
         return 0;
     return rp->df ? rp->df[d] : NAN;
+}
+
+size_t rep_kept_directions(const shopstat_totals *t)
+{
+    return t->rep ? t->rep->kept_dirs : 0;
 }
 
 double rep_df(const shopstat_totals *t)
