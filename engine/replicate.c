@@ -256,11 +256,15 @@ struct rep_state {
     size_t G;         /* post-strata, 0 without */
     struct rep_view *views;
     size_t cur_g;     /* the view loaded */
-    /* Post-stratified, while the directions are few: a direction is kept once (dirs, dirm:
-     * a PSU's, whichever post-stratum its rows are in), and its factors are summed by pair
+    /* Post-stratified, while the directions are few: a direction is kept once (dirm, found
+     * through dslot; dirs stays empty: a PSU's, whichever post-stratum its rows are in, without
+     * a copy of its key), and its factors are summed by pair
      * (direction, post-stratum): allc, the entries' direction part and cur_dir number the
      * pairs, at most max_dirs. Keyed by (direction, post-stratum), each PSU of the rep80
      * job's region x spend_6m kept three directions of 1.3 kB (pair_id, merge_pairs). */
+    uint64_t *dhash;     /* [direction]: hash of its key (dir_round) */
+    uint32_t *dslot;     /* open addressing by dhash: 1 + direction, 0 empty */
+    size_t ndirs, dsize; /* directions in dirm (dircap allocated), slots */
     uint32_t *pdir, *pg; /* [pair]: its direction, its post-stratum */
     uint64_t *pkey;      /* open addressing (direction << 32 | g) -> pval, UINT64_MAX empty */
     uint32_t *pval;
@@ -614,11 +618,12 @@ static __attribute__((noinline)) size_t view_slot_new(const shopstat_totals *t, 
         v->ncap = nc;
     }
     if (v->n == v->cap) {
-        /* (each array on its own: after a failure the next call grows the rest) By 8 slots
+        /* (each array on its own: after a failure the next call grows the rest) By 4 slots
          * up to 64, then by a quarter: a view meets a few dozen cells, and doubling left
          * a third of the rep80 job's view totals unused (150 views of 40 cells in 64 slots
-         * of 80 replicates: 6.1 MB for 3.9 on each thread's totals). */
-        size_t nc = v->cap < 64 ? v->cap + 8 : v->cap + v->cap / 4;
+         * of 80 replicates: 6.1 MB for 3.9 on each thread's totals; by 8, 6,800 slots for
+         * 6,050, 4.35 MB). */
+        size_t nc = v->cap < 64 ? v->cap + 4 : v->cap + v->cap / 4;
         double *T = realloc(v->T, nc * R * sizeof *T);
         if (!T)
             return SIZE_MAX;
@@ -695,6 +700,8 @@ void rep_free(rep_state *rp)
     free(rp->qbuf);
     free(rp->ekey);
     free(rp->eval);
+    free(rp->dhash);
+    free(rp->dslot);
     free(rp->pdir);
     free(rp->pg);
     free(rp->pkey);
@@ -1071,15 +1078,17 @@ static void directions_drop(rep_state *rp)
     free(rp->allc);
     free(rp->ekey);
     free(rp->eval);
+    free(rp->dhash);
+    free(rp->dslot);
     free(rp->pdir);
     free(rp->pg);
     free(rp->pkey);
     free(rp->pval);
     rp->dirm = rp->allc = rp->eval = NULL;
-    rp->ekey = rp->pkey = NULL;
-    rp->pdir = rp->pg = rp->pval = NULL;
+    rp->ekey = rp->pkey = rp->dhash = NULL;
+    rp->pdir = rp->pg = rp->pval = rp->dslot = NULL;
     rp->dircap = rp->esize = rp->ecount = 0;
-    rp->npairs = rp->paircap = rp->psize = 0;
+    rp->ndirs = rp->dsize = rp->npairs = rp->paircap = rp->psize = 0;
     rp->direct = 1;
 }
 
@@ -1236,19 +1245,25 @@ static uint64_t dir_hash(const char *key, size_t n)
     return x;
 }
 
+/* A direction's key: each word rounded to 40 significant bits (x / w of one PSU's rows may
+ * differ in the last bits; a value that still rounds apart only costs a second entry). */
+static inline __attribute__((always_inline)) void dir_round(const double *m, uint64_t *q,
+                                                            size_t R)
+{
+    for (size_t r = 0; r < R; r++) {
+        uint64_t b;
+        double v = m[r] + 0.0; /* -0 as 0 (-0 + 0 is +0), without a branch */
+        memcpy(&b, &v, sizeof b);
+        q[r] = (b + 0x800) & ~(uint64_t)0xfff;
+    }
+}
+
 /* Id of the current direction rp->m, adding it; -1: too many, or out of memory (then:
  * direct, materialize). */
 static inline __attribute__((always_inline)) long direction_id(rep_state *rp, size_t nkey)
 {
     size_t R = rp->R;
-    for (size_t r = 0; r < R; r++) {
-        /* round to 40 significant bits: x / w of one PSU's rows may differ in the last
-         * bits; a value that still rounds apart only costs a second entry */
-        uint64_t b;
-        double m = rp->m[r] + 0.0; /* -0 as 0 (-0 + 0 is +0), without a branch */
-        memcpy(&b, &m, sizeof b);
-        rp->qbuf[r] = (b + 0x800) & ~(uint64_t)0xfff;
-    }
+    dir_round(rp->m, rp->qbuf, R);
     /* room for one more direction before it is added: a direction in dirs without its
      * row in dirm and its sum in allc would be read by materialize */
     if (rp->dirs.n == rp->dircap && rp->dirs.n < rp->max_dirs) {
@@ -1256,14 +1271,11 @@ static inline __attribute__((always_inline)) long direction_id(rep_state *rp, si
         double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
         if (dm)
             rp->dirm = dm;
-        /* (post-stratified, allc is by pair: pair_new) */
-        double *ac = dm && !rp->G ? realloc(rp->allc, nc * sizeof *ac) : NULL;
-        if (!dm || (!rp->G && !ac))
+        double *ac = dm ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        if (!dm || !ac)
             return -1;
-        if (!rp->G) {
-            memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
-            rp->allc = ac;
-        }
+        memset(ac + rp->dircap, 0, (nc - rp->dircap) * sizeof *ac);
+        rp->allc = ac;
         rp->dircap = nc;
     }
     size_t n = nkey * sizeof *rp->qbuf;
@@ -1275,6 +1287,88 @@ static inline __attribute__((always_inline)) long direction_id(rep_state *rp, si
     if (added)
         memcpy(rp->dirm + id * R, rp->m, R * sizeof *rp->dirm);
     return (long)id;
+}
+
+/* ---- a post-stratified design's directions: dirm, indexed by the hash of the key (no copy
+ * of the key: dirm's row is compared through its rounding) ---- */
+
+/* 1 when direction d rounds to the key q (dir_round) */
+static int dir_is(const rep_state *rp, size_t d, const uint64_t *q)
+{
+    const double *m = rp->dirm + d * rp->R;
+    uint64_t diff = 0;
+    for (size_t r = 0; r < rp->R; r++) {
+        uint64_t b;
+        double v = m[r] + 0.0;
+        memcpy(&b, &v, sizeof b);
+        diff |= ((b + 0x800) & ~(uint64_t)0xfff) ^ q[r];
+    }
+    return diff == 0;
+}
+
+/* Id of the direction of key q (hash h), or -1 */
+static long dir_find(const rep_state *rp, const uint64_t *q, uint64_t h)
+{
+    if (!rp->dsize)
+        return -1;
+    for (size_t j = h & (rp->dsize - 1); rp->dslot[j]; j = (j + 1) & (rp->dsize - 1)) {
+        size_t d = rp->dslot[j] - 1;
+        if (rp->dhash[d] == h && dir_is(rp, d, q))
+            return (long)d;
+    }
+    return -1;
+}
+
+/* Direction m (key hash h, not in the table) added: its row in dirm; its id, or -1 past
+ * max_dirs directions or out of memory. */
+static __attribute__((noinline)) long dir_add(rep_state *rp, const double *m, uint64_t h)
+{
+    size_t R = rp->R;
+    if (rp->ndirs >= rp->max_dirs)
+        return -1;
+    if (rp->ndirs == rp->dircap) {
+        size_t nc = rp->dircap ? rp->dircap * 2 : 64;
+        double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
+        if (dm)
+            rp->dirm = dm;
+        uint64_t *dh = dm ? realloc(rp->dhash, nc * sizeof *dh) : NULL;
+        if (!dh)
+            return -1;
+        rp->dhash = dh;
+        rp->dircap = nc;
+    }
+    if (2 * (rp->ndirs + 1) > rp->dsize) {
+        size_t ns = rp->dsize ? rp->dsize * 2 : 128;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return -1;
+        for (size_t d = 0; d < rp->ndirs; d++) {
+            size_t j = rp->dhash[d] & (ns - 1);
+            while (sl[j])
+                j = (j + 1) & (ns - 1);
+            sl[j] = (uint32_t)(d + 1);
+        }
+        free(rp->dslot);
+        rp->dslot = sl;
+        rp->dsize = ns;
+    }
+    size_t d = rp->ndirs++, j = h & (rp->dsize - 1);
+    while (rp->dslot[j])
+        j = (j + 1) & (rp->dsize - 1);
+    rp->dslot[j] = (uint32_t)(d + 1);
+    rp->dhash[d] = h;
+    memcpy(rp->dirm + d * R, m, R * sizeof *rp->dirm);
+    return (long)d;
+}
+
+/* direction_id of a post-stratified design (its directions in dirm, dslot) */
+static inline __attribute__((always_inline)) long direction_id_ps(rep_state *rp)
+{
+    size_t R = rp->R, n = R * sizeof *rp->qbuf;
+    dir_round(rp->m, rp->qbuf, R);
+    uint64_t h = dir_hash((const char *)rp->qbuf, n);
+    long d = dir_find(rp, rp->qbuf, h);
+    return d >= 0 ? d : dir_add(rp, rp->m, h);
 }
 
 /* pair_id's new pair (key = d << 32 | g): the arrays and the table grown first, so that a
@@ -1375,7 +1469,7 @@ shopstat_status rep_finish(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
     shopstat_status st;
-    rp->kept_dirs = rp->dirs.n;
+    rp->kept_dirs = rp->G ? rp->ndirs : rp->dirs.n;
     if (rp->G && (st = rep_ps_combine(t, err)))
         return st;
     if (!rp->direct && materialize(rp))
@@ -1491,7 +1585,7 @@ static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, do
         rp->mnew = tmp;
         rp->serial++;
         if (!rp->direct) {
-            long id = direction_id(rp, rp->R);
+            long id = ps ? direction_id_ps(rp) : direction_id(rp, rp->R);
             if (ps && id >= 0)
                 id = pair_id(rp, (size_t)id, rp->cur_g);
             if (id < 0)
@@ -1735,51 +1829,28 @@ static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
  * cannot take them all (checked before anything is added), or out of memory. */
 static int merge_pairs(rep_state *gp, rep_state *wp, const long *cells)
 {
-    size_t R = gp->R, nd = wp->dirs.n, np = wp->npairs, fresh = 0, freshd = 0;
+    size_t R = gp->R, nd = wp->ndirs, np = wp->npairs, fresh = 0, freshd = 0;
     long *dmap = malloc((nd + np + 1) * sizeof *dmap), *pmap = dmap + nd;
     if (!dmap)
         return -1;
     for (size_t d = 0; d < nd; d++) {
-        const char *k = strmap_key(&wp->dirs, d);
-        size_t n = wp->dirs.len[d], gd = strmap_find(&gp->dirs, k, n, dir_hash(k, n));
-        dmap[d] = gd == (size_t)-1 ? -1 : (long)gd;
+        dir_round(wp->dirm + d * R, wp->qbuf, R); /* (w's rows are parsed: its scratch) */
+        dmap[d] = dir_find(gp, wp->qbuf, wp->dhash[d]);
         freshd += dmap[d] < 0;
     }
     for (size_t p = 0; p < np; p++) {
         long gd = dmap[wp->pdir[p]];
         fresh += gd < 0 || pair_find(gp, (size_t)gd, wp->pg[p]) < 0;
     }
-    if (gp->dirs.n + freshd > gp->max_dirs || gp->npairs + fresh > gp->max_dirs ||
+    if (gp->ndirs + freshd > gp->max_dirs || gp->npairs + fresh > gp->max_dirs ||
         gp->ecount + wp->ecount > REP_MAX_ENTRIES) {
         free(dmap);
         return -1;
     }
     int rc = 0;
-    for (size_t d = 0; d < nd && !rc; d++) {
-        if (dmap[d] >= 0)
-            continue;
-        const char *k = strmap_key(&wp->dirs, d);
-        size_t n = wp->dirs.len[d];
-        /* room for its row in dirm before it is added (as direction_id) */
-        if (gp->dirs.n >= gp->dircap) {
-            size_t nc = gp->dircap ? gp->dircap * 2 : 64;
-            double *dm = realloc(gp->dirm, nc * R * sizeof *dm);
-            if (!dm) {
-                rc = -1;
-                break;
-            }
-            gp->dirm = dm;
-            gp->dircap = nc;
-        }
-        int added = 0;
-        size_t id = strmap_add(&gp->dirs, k, n, dir_hash(k, n), &added);
-        if (id == STRMAP_FULL || id == STRMAP_NOMEM) {
+    for (size_t d = 0; d < nd && !rc; d++)
+        if (dmap[d] < 0 && (dmap[d] = dir_add(gp, wp->dirm + d * R, wp->dhash[d])) < 0)
             rc = -1;
-            break;
-        }
-        memcpy(gp->dirm + id * R, wp->dirm + d * R, R * sizeof *gp->dirm);
-        dmap[d] = (long)id;
-    }
     for (size_t p = 0; p < np && !rc; p++) {
         long gpid = pair_id(gp, (size_t)dmap[wp->pdir[p]], wp->pg[p]);
         if (gpid < 0) {
@@ -2084,7 +2155,8 @@ factored:
     if (!st && (!T || !acc || !(all.G = calloc(2 * ntri, sizeof *all.G)) ||
                 !(all.m = calloc(R, sizeof *all.m))))
         st = nomem(err);
-    /* the calibrated totals, and a real X'X for every base cell */
+    /* the calibrated totals, and a real X'X for every base cell (while the directions are
+     * few, a mark: made once the views are freed, which no longer need the room) */
     for (size_t g = 0; g < G && !st; g++) {
         const rep_view *v = &rp->views[g];
         const double *fg = f + fj[g] * R;
@@ -2094,9 +2166,11 @@ factored:
             double *Tc = T + c * R;
             for (size_t r = 0; r < R; r++)
                 Tc[r] += Tv[r] * fg[r];
-            if (v->acc[s].G && !acc[c].G &&
-                (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
-                 !(acc[c].m = calloc(R, sizeof *acc[c].m))))
+            if (v->acc[s].G && !acc[c].G && !rp->direct)
+                acc[c].G = acc[c].m = rep_marker;
+            else if (v->acc[s].G && !acc[c].G &&
+                     (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
+                      !(acc[c].m = calloc(R, sizeof *acc[c].m))))
                 st = nomem(err);
         }
     }
@@ -2118,6 +2192,13 @@ factored:
         }
     }
     views_free(rp);
+    for (size_t c = 0; c < cap && !st; c++)
+        if (acc[c].G == rep_marker) {
+            acc[c].G = acc[c].m = NULL;
+            if (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
+                !(acc[c].m = calloc(R, sizeof *acc[c].m)))
+                st = nomem(err);
+        }
     rp->G = 0;
     rp->T = T;
     rp->acc = acc;
