@@ -211,6 +211,18 @@ typedef struct rep_memo {
     double x;
 } rep_memo;
 
+/* A post-stratified design's (cell, pair) factors: a pair's entries in a chain of blocks
+ * (about 10 cells a pair in the rep80 job: 17 bytes an entry, where the open-addressing
+ * table by (cell, direction), at most half full, took 35) */
+#define REP_EBLOCK 4
+#define REP_EPAGE 1024 /* blocks a page of the pool (pages are never moved) */
+typedef struct rep_eblock {
+    uint32_t cell[REP_EBLOCK];
+    double c[REP_EBLOCK];
+    uint32_t next; /* 1 + the pair's next block, 0 none */
+    uint32_t n;
+} rep_eblock;
+
 struct rep_state {
     size_t R;
     size_t *cols;     /* column index of each replicate */
@@ -266,11 +278,20 @@ struct rep_state {
     uint32_t *dslot;     /* open addressing by dhash: 1 + direction, 0 empty */
     size_t ndirs, dsize; /* directions in dirm (dircap allocated), slots */
     uint32_t *pdir, *pg; /* [pair]: its direction, its post-stratum */
+    uint32_t *phead;     /* [pair]: 1 + its first block of entries, 0 none (ecount counts them) */
+    rep_eblock **epage;  /* the blocks, REP_EPAGE a page */
+    size_t neb, npage;   /* blocks used, pages */
     uint64_t *pkey;      /* open addressing (direction << 32 | g) -> pval, UINT64_MAX empty */
     uint32_t *pval;
     size_t npairs, paircap, psize;
     size_t kept_dirs;    /* directions kept at the end of the pass (rep_kept_directions) */
 };
+
+/* Block b (1-based) of rp's entries */
+static inline rep_eblock *eblock(const rep_state *rp, uint32_t b)
+{
+    return &rp->epage[(b - 1) / REP_EPAGE][(b - 1) % REP_EPAGE];
+}
 
 /* A post-stratum's share of the replicate totals (see rep_state.G). Only the cells that
  * its rows reach have a slot, made on first touch: a post-stratum on a --by or segment
@@ -706,6 +727,10 @@ void rep_free(rep_state *rp)
     free(rp->pg);
     free(rp->pkey);
     free(rp->pval);
+    free(rp->phead);
+    for (size_t k = 0; k < rp->npage; k++)
+        free(rp->epage[k]);
+    free(rp->epage);
     free(rp->T);
     free(rp->cols);
     free(rp->x);
@@ -1084,6 +1109,13 @@ static void directions_drop(rep_state *rp)
     free(rp->pg);
     free(rp->pkey);
     free(rp->pval);
+    free(rp->phead);
+    for (size_t k = 0; k < rp->npage; k++)
+        free(rp->epage[k]);
+    free(rp->epage);
+    rp->epage = NULL;
+    rp->phead = NULL;
+    rp->neb = rp->npage = 0;
     rp->dirm = rp->allc = rp->eval = NULL;
     rp->ekey = rp->pkey = rp->dhash = NULL;
     rp->pdir = rp->pg = rp->pval = rp->dslot = NULL;
@@ -1152,14 +1184,16 @@ static int materialize_ps(rep_state *rp)
     for (size_t p = 0; p < rp->npairs; p++)
         rp->rank1(rp->views[rp->pg[p]].all.G, ntri, rp->allc[p],
                   rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
-    for (size_t i = 0; i < rp->esize; i++)
-        if (rp->ekey[i] != UINT64_MAX) {
-            size_t p = rp->ekey[i] & 0xfffff;
-            /* (the cell has its slot in p's view: its X'X was made before the entry) */
-            const rep_view *v = &rp->views[rp->pg[p]];
-            rp->rank1(v->acc[v->slot[rp->ekey[i] >> 20] - 1].G, ntri, rp->eval[i],
-                      rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
+    for (size_t p = 0; p < rp->npairs; p++) {
+        /* (each cell has its slot in p's view: its X'X was made before the entry) */
+        const rep_view *v = &rp->views[rp->pg[p]];
+        for (uint32_t b = rp->phead[p]; b; b = eblock(rp, b)->next) {
+            const rep_eblock *k = eblock(rp, b);
+            for (uint32_t i = 0; i < k->n; i++)
+                rp->rank1(v->acc[v->slot[k->cell[i]] - 1].G, ntri, k->c[i],
+                          rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
         }
+    }
     directions_drop(rp);
     const rep_view *v = &rp->views[rp->cur_g]; /* (reloaded: all is real now) */
     rp->all = v->all;
@@ -1173,9 +1207,50 @@ static uint64_t mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* entry_add of a post-stratified design: factor c summed into (cell, pair p) in p's chain;
+ * -1 past REP_MAX_ENTRIES, or out of memory. */
+static int pentry_add(rep_state *rp, size_t cell, size_t p, double c)
+{
+    for (uint32_t b = rp->phead[p]; b;) {
+        rep_eblock *k = eblock(rp, b);
+        for (uint32_t i = 0; i < k->n; i++)
+            if (k->cell[i] == cell) {
+                k->c[i] += c;
+                return 0;
+            }
+        b = k->next;
+    }
+    if (rp->ecount + 1 > REP_MAX_ENTRIES || cell > UINT32_MAX)
+        return -1;
+    uint32_t h = rp->phead[p];
+    if (!h || eblock(rp, h)->n == REP_EBLOCK) {
+        if (rp->neb == rp->npage * REP_EPAGE) {
+            rep_eblock **pg = realloc(rp->epage, (rp->npage + 1) * sizeof *pg);
+            if (!pg)
+                return -1;
+            rp->epage = pg;
+            if (!(pg[rp->npage] = malloc(REP_EPAGE * sizeof **pg)))
+                return -1;
+            rp->npage++;
+        }
+        uint32_t nb = (uint32_t)++rp->neb;
+        rep_eblock *k = eblock(rp, nb);
+        k->n = 0;
+        k->next = h;
+        rp->phead[p] = h = nb;
+    }
+    rep_eblock *k = eblock(rp, h);
+    k->cell[k->n] = (uint32_t)cell;
+    k->c[k->n++] = c;
+    rp->ecount++;
+    return 0;
+}
+
 /* Sum factor c into (cell, direction); -1 when the table is full (then: direct). */
 static int entry_add(rep_state *rp, size_t cell, size_t dir, double c)
 {
+    if (rp->G)
+        return pentry_add(rp, cell, dir, c);
     if (2 * (rp->ecount + 1) > rp->esize) {
         if (rp->ecount + 1 > REP_MAX_ENTRIES)
             return -1;
@@ -1385,7 +1460,10 @@ static __attribute__((noinline)) long pair_new(rep_state *rp, uint64_t key, size
         uint32_t *pgs = pd ? realloc(rp->pg, nc * sizeof *pgs) : NULL;
         if (pgs)
             rp->pg = pgs;
-        double *ac = pgs ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        uint32_t *ph = pgs ? realloc(rp->phead, nc * sizeof *ph) : NULL;
+        if (ph)
+            rp->phead = ph;
+        double *ac = ph ? realloc(rp->allc, nc * sizeof *ac) : NULL;
         if (!ac)
             return -1;
         memset(ac + rp->paircap, 0, (nc - rp->paircap) * sizeof *ac);
@@ -1426,6 +1504,7 @@ static __attribute__((noinline)) long pair_new(rep_state *rp, uint64_t key, size
     rp->pval[j] = (uint32_t)p;
     rp->pdir[p] = (uint32_t)d;
     rp->pg[p] = (uint32_t)g;
+    rp->phead[p] = 0;
     return (long)p;
 }
 
@@ -1861,15 +1940,18 @@ static int merge_pairs(rep_state *gp, rep_state *wp, const long *cells)
         gp->allc[gpid] += wp->allc[p];
         wp->allc[p] = 0;
     }
-    for (size_t i = 0; i < wp->esize && !rc; i++) {
-        if (wp->ekey[i] == UINT64_MAX || wp->eval[i] == 0)
-            continue;
-        size_t c = (size_t)(wp->ekey[i] >> 20), p = (size_t)(wp->ekey[i] & 0xfffff);
-        if (entry_add(gp, (size_t)cells[c], (size_t)pmap[p], wp->eval[i]))
-            rc = -1; /* out of memory: the capacity was checked */
-        else
-            wp->eval[i] = 0;
-    }
+    for (size_t p = 0; p < np && !rc; p++)
+        for (uint32_t b = wp->phead[p]; b && !rc; b = eblock(wp, b)->next) {
+            rep_eblock *k = eblock(wp, b);
+            for (uint32_t i = 0; i < k->n && !rc; i++) {
+                if (k->c[i] == 0)
+                    continue;
+                if (pentry_add(gp, (size_t)cells[k->cell[i]], (size_t)pmap[p], k->c[i]))
+                    rc = -1; /* out of memory: the capacity was checked */
+                else
+                    k->c[i] = 0;
+            }
+        }
     free(dmap);
     return rc;
 }
@@ -2060,11 +2142,16 @@ static void materialize_scaled(rep_state *rp, const double *f, const size_t *fj)
         pair_scaled(rp, p, f, fj, m);
         rp->rank1(rp->all.G, ntri, rp->allc[p], m, R, rp->sp);
     }
-    for (size_t i = 0; i < rp->esize; i++)
-        if (rp->ekey[i] != UINT64_MAX) {
-            pair_scaled(rp, rp->ekey[i] & 0xfffff, f, fj, m);
-            rp->rank1(rp->acc[rp->ekey[i] >> 20].G, ntri, rp->eval[i], m, R, rp->sp);
+    for (size_t p = 0; p < rp->npairs; p++) {
+        if (!rp->phead[p])
+            continue;
+        pair_scaled(rp, p, f, fj, m);
+        for (uint32_t b = rp->phead[p]; b; b = eblock(rp, b)->next) {
+            const rep_eblock *k = eblock(rp, b);
+            for (uint32_t i = 0; i < k->n; i++)
+                rp->rank1(rp->acc[k->cell[i]].G, ntri, k->c[i], m, R, rp->sp);
         }
+    }
     directions_drop(rp);
 }
 
