@@ -251,7 +251,9 @@ struct rep_state {
     size_t dircap;
     size_t cur_dir;   /* this row's direction id */
     uint64_t *qbuf;   /* scratch: rounded direction bytes */
-    uint64_t *ekey;   /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty */
+    /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty (post-stratified:
+     * empty, the entries are in phead's blocks) */
+    uint64_t *ekey;
     double *eval;
     size_t esize, ecount;
     size_t max_dirs;  /* REP_MAX_DIRS, or lower for tests */
@@ -260,18 +262,18 @@ struct rep_state {
     /* Post-stratified (--poststratify, R's postStratify of a replicate design): each
      * post-stratum g has its own cell totals and X'X (a view: its whole-sample X'X loaded
      * into all while the pass is in g; T, acc and cap stay empty, so rep_add takes the
-     * view's slots), every direction's key ends in g, and the view's W sums each
-     * replicate weight over g's rows. After the pass each replicate's factors N_g / W
-     * calibrate the views into one (rep_ps_combine). Raked (--rake), g is the row's joint
-     * cell of the margins (rake_row's id) and the factors are each replicate's raking's
-     * (rake_rep_fit). */
+     * view's slots), and the view's W sums each replicate weight over g's rows (the
+     * directions' factors are summed by pair: below). After the pass each replicate's
+     * factors N_g / W calibrate the views into one (rep_ps_combine). Raked (--rake), g is
+     * the row's joint cell of the margins (rake_row's id) and the factors are each
+     * replicate's raking's (rake_rep_fit). */
     size_t G;         /* post-strata, 0 without */
     struct rep_view *views;
     size_t cur_g;     /* the view loaded */
-    /* Post-stratified, while the directions are few: a direction is kept once (dirm, found
-     * through dslot; dirs stays empty: a PSU's, whichever post-stratum its rows are in, without
-     * a copy of its key), and its factors are summed by pair
-     * (direction, post-stratum): allc, the entries' direction part and cur_dir number the
+    /* Post-stratified, while the directions are few: a direction is kept once, a PSU's,
+     * whichever post-stratum its rows are in (dirm, found through dslot, without a copy of
+     * its key; dirs stays empty), and its factors are summed by pair (direction,
+     * post-stratum): allc, the entries (a chain of blocks per pair) and cur_dir number the
      * pairs, at most max_dirs. Keyed by (direction, post-stratum), each PSU of the rep80
      * job's region x spend_6m kept three directions of 1.3 kB (pair_id, merge_pairs). */
     uint64_t *dhash;     /* [direction]: hash of its key (dir_round) */
@@ -1182,8 +1184,8 @@ static int materialize_ps(rep_state *rp)
         }
     }
     for (size_t p = 0; p < rp->npairs; p++)
-        rp->rank1(rp->views[rp->pg[p]].all.G, ntri, rp->allc[p],
-                  rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
+        rp->rank1(rp->views[rp->pg[p]].all.G, ntri, rp->allc[p], rp->dirm + (size_t)rp->pdir[p] * R,
+                  R, rp->sp);
     for (size_t p = 0; p < rp->npairs; p++) {
         /* (each cell has its slot in p's view: its X'X was made before the entry) */
         const rep_view *v = &rp->views[rp->pg[p]];
@@ -1322,8 +1324,7 @@ static uint64_t dir_hash(const char *key, size_t n)
 
 /* A direction's key: each word rounded to 40 significant bits (x / w of one PSU's rows may
  * differ in the last bits; a value that still rounds apart only costs a second entry). */
-static inline __attribute__((always_inline)) void dir_round(const double *m, uint64_t *q,
-                                                            size_t R)
+static inline __attribute__((always_inline)) void dir_round(const double *m, uint64_t *q, size_t R)
 {
     for (size_t r = 0; r < R; r++) {
         uint64_t b;
@@ -2121,8 +2122,7 @@ static void gram_scaled_add(double *a, const double *b, const double *f, size_t 
 }
 
 /* Pair p's direction times its post-stratum's factors, into m */
-static void pair_scaled(const rep_state *rp, size_t p, const double *f, const size_t *fj,
-                        double *m)
+static void pair_scaled(const rep_state *rp, size_t p, const double *f, const size_t *fj, double *m)
 {
     const double *d = rp->dirm + (size_t)rp->pdir[p] * rp->R, *fg = f + fj[rp->pg[p]] * rp->R;
     for (size_t r = 0; r < rp->R; r++)
