@@ -909,6 +909,9 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells);
  * sample) minus 1. */
 double rep_cell_df(const shopstat_totals *t, long d);
 double rep_df(const shopstat_totals *t);
+/* The directions (distinct patterns of replicate weight / weight: a PSU's) a replicate
+ * design kept to the end of the pass, 0 where it built X'X row by row (for the tests). */
+size_t rep_kept_directions(const shopstat_totals *t);
 /* For an error message: what a replicate design's df <= 0 means, the df of the rows
  * named by `rows` ("the base's rows"): "with replicate weights they are the rank of the
  * replicate weights of ROWS minus 1 (R's degf), and these have rank 1: ...". Written

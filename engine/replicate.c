@@ -211,6 +211,18 @@ typedef struct rep_memo {
     double x;
 } rep_memo;
 
+/* A post-stratified design's (cell, pair) factors: a pair's entries in a chain of blocks
+ * (about 10 cells a pair in the rep80 job: 17 bytes an entry, where the open-addressing
+ * table by (cell, direction), at most half full, took 35) */
+#define REP_EBLOCK 4
+#define REP_EPAGE 1024 /* blocks a page of the pool (pages are never moved) */
+typedef struct rep_eblock {
+    uint32_t cell[REP_EBLOCK];
+    double c[REP_EBLOCK];
+    uint32_t next; /* 1 + the pair's next block, 0 none */
+    uint32_t n;
+} rep_eblock;
+
 struct rep_state {
     size_t R;
     size_t *cols;     /* column index of each replicate */
@@ -239,7 +251,9 @@ struct rep_state {
     size_t dircap;
     size_t cur_dir;   /* this row's direction id */
     uint64_t *qbuf;   /* scratch: rounded direction bytes */
-    uint64_t *ekey;   /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty */
+    /* open addressing (cell << 20 | direction) -> eval, UINT64_MAX empty (post-stratified:
+     * empty, the entries are in phead's blocks) */
+    uint64_t *ekey;
     double *eval;
     size_t esize, ecount;
     size_t max_dirs;  /* REP_MAX_DIRS, or lower for tests */
@@ -248,15 +262,38 @@ struct rep_state {
     /* Post-stratified (--poststratify, R's postStratify of a replicate design): each
      * post-stratum g has its own cell totals and X'X (a view: its whole-sample X'X loaded
      * into all while the pass is in g; T, acc and cap stay empty, so rep_add takes the
-     * view's slots), every direction's key ends in g, and the view's W sums each
-     * replicate weight over g's rows. After the pass each replicate's factors N_g / W
-     * calibrate the views into one (rep_ps_combine). Raked (--rake), g is the row's joint
-     * cell of the margins (rake_row's id) and the factors are each replicate's raking's
-     * (rake_rep_fit). */
+     * view's slots), and the view's W sums each replicate weight over g's rows (the
+     * directions' factors are summed by pair: below). After the pass each replicate's
+     * factors N_g / W calibrate the views into one (rep_ps_combine). Raked (--rake), g is
+     * the row's joint cell of the margins (rake_row's id) and the factors are each
+     * replicate's raking's (rake_rep_fit). */
     size_t G;         /* post-strata, 0 without */
     struct rep_view *views;
     size_t cur_g;     /* the view loaded */
+    /* Post-stratified, while the directions are few: a direction is kept once, a PSU's,
+     * whichever post-stratum its rows are in (dirm, found through dslot, without a copy of
+     * its key; dirs stays empty), and its factors are summed by pair (direction,
+     * post-stratum): allc, the entries (a chain of blocks per pair) and cur_dir number the
+     * pairs, at most max_dirs. Keyed by (direction, post-stratum), each PSU of the rep80
+     * job's region x spend_6m kept three directions of 1.3 kB (pair_id, merge_pairs). */
+    uint64_t *dhash;     /* [direction]: hash of its key (dir_round) */
+    uint32_t *dslot;     /* open addressing by dhash: 1 + direction, 0 empty */
+    size_t ndirs, dsize; /* directions in dirm (dircap allocated), slots */
+    uint32_t *pdir, *pg; /* [pair]: its direction, its post-stratum */
+    uint32_t *phead;     /* [pair]: 1 + its first block of entries, 0 none (ecount counts them) */
+    rep_eblock **epage;  /* the blocks, REP_EPAGE a page */
+    size_t neb, npage;   /* blocks used, pages */
+    uint64_t *pkey;      /* open addressing (direction << 32 | g) -> pval, UINT64_MAX empty */
+    uint32_t *pval;
+    size_t npairs, paircap, psize;
+    size_t kept_dirs;    /* directions kept at the end of the pass (rep_kept_directions) */
 };
+
+/* Block b (1-based) of rp's entries */
+static inline rep_eblock *eblock(const rep_state *rp, uint32_t b)
+{
+    return &rp->epage[(b - 1) / REP_EPAGE][(b - 1) % REP_EPAGE];
+}
 
 /* A post-stratum's share of the replicate totals (see rep_state.G). Only the cells that
  * its rows reach have a slot, made on first touch: a post-stratum on a --by or segment
@@ -604,11 +641,12 @@ static __attribute__((noinline)) size_t view_slot_new(const shopstat_totals *t, 
         v->ncap = nc;
     }
     if (v->n == v->cap) {
-        /* (each array on its own: after a failure the next call grows the rest) By 8 slots
+        /* (each array on its own: after a failure the next call grows the rest) By 4 slots
          * up to 64, then by a quarter: a view meets a few dozen cells, and doubling left
          * a third of the rep80 job's view totals unused (150 views of 40 cells in 64 slots
-         * of 80 replicates: 6.1 MB for 3.9 on each thread's totals). */
-        size_t nc = v->cap < 64 ? v->cap + 8 : v->cap + v->cap / 4;
+         * of 80 replicates: 6.1 MB for 3.9 on each thread's totals; by 8, 6,800 slots for
+         * 6,050, 4.35 MB). */
+        size_t nc = v->cap < 64 ? v->cap + 4 : v->cap + v->cap / 4;
         double *T = realloc(v->T, nc * R * sizeof *T);
         if (!T)
             return SIZE_MAX;
@@ -685,6 +723,16 @@ void rep_free(rep_state *rp)
     free(rp->qbuf);
     free(rp->ekey);
     free(rp->eval);
+    free(rp->dhash);
+    free(rp->dslot);
+    free(rp->pdir);
+    free(rp->pg);
+    free(rp->pkey);
+    free(rp->pval);
+    free(rp->phead);
+    for (size_t k = 0; k < rp->npage; k++)
+        free(rp->epage[k]);
+    free(rp->epage);
     free(rp->T);
     free(rp->cols);
     free(rp->x);
@@ -1057,9 +1105,24 @@ static void directions_drop(rep_state *rp)
     free(rp->allc);
     free(rp->ekey);
     free(rp->eval);
+    free(rp->dhash);
+    free(rp->dslot);
+    free(rp->pdir);
+    free(rp->pg);
+    free(rp->pkey);
+    free(rp->pval);
+    free(rp->phead);
+    for (size_t k = 0; k < rp->npage; k++)
+        free(rp->epage[k]);
+    free(rp->epage);
+    rp->epage = NULL;
+    rp->phead = NULL;
+    rp->neb = rp->npage = 0;
     rp->dirm = rp->allc = rp->eval = NULL;
-    rp->ekey = NULL;
+    rp->ekey = rp->pkey = rp->dhash = NULL;
+    rp->pdir = rp->pg = rp->pval = rp->dslot = NULL;
     rp->dircap = rp->esize = rp->ecount = 0;
+    rp->ndirs = rp->dsize = rp->npairs = rp->paircap = rp->psize = 0;
     rp->direct = 1;
 }
 
@@ -1078,14 +1141,6 @@ static int materialize(rep_state *rp)
                       rp->dirm + (rp->ekey[i] & 0xfffff) * R, R, rp->sp);
     directions_drop(rp);
     return 0;
-}
-
-/* A direction's post-stratum: the last word of its key (post-stratified designs). */
-static size_t direction_g(const rep_state *rp, size_t d)
-{
-    uint64_t g;
-    memcpy(&g, strmap_key(&rp->dirs, d) + rp->R * sizeof g, sizeof g);
-    return (size_t)g;
 }
 
 /* View g's whole-sample X'X made real once X'X is built row by row (direct): at the view's
@@ -1128,17 +1183,19 @@ static int materialize_ps(rep_state *rp)
             }
         }
     }
-    for (size_t d = 0; d < rp->dirs.n; d++)
-        rp->rank1(rp->views[direction_g(rp, d)].all.G, ntri, rp->allc[d], rp->dirm + d * R, R,
-                  rp->sp);
-    for (size_t i = 0; i < rp->esize; i++)
-        if (rp->ekey[i] != UINT64_MAX) {
-            size_t d = rp->ekey[i] & 0xfffff;
-            /* (the cell has its slot in d's view: its X'X was made before the entry) */
-            const rep_view *v = &rp->views[direction_g(rp, d)];
-            rp->rank1(v->acc[v->slot[rp->ekey[i] >> 20] - 1].G, ntri, rp->eval[i], rp->dirm + d * R,
-                      R, rp->sp);
+    for (size_t p = 0; p < rp->npairs; p++)
+        rp->rank1(rp->views[rp->pg[p]].all.G, ntri, rp->allc[p], rp->dirm + (size_t)rp->pdir[p] * R,
+                  R, rp->sp);
+    for (size_t p = 0; p < rp->npairs; p++) {
+        /* (each cell has its slot in p's view: its X'X was made before the entry) */
+        const rep_view *v = &rp->views[rp->pg[p]];
+        for (uint32_t b = rp->phead[p]; b; b = eblock(rp, b)->next) {
+            const rep_eblock *k = eblock(rp, b);
+            for (uint32_t i = 0; i < k->n; i++)
+                rp->rank1(v->acc[v->slot[k->cell[i]] - 1].G, ntri, k->c[i],
+                          rp->dirm + (size_t)rp->pdir[p] * R, R, rp->sp);
         }
+    }
     directions_drop(rp);
     const rep_view *v = &rp->views[rp->cur_g]; /* (reloaded: all is real now) */
     rp->all = v->all;
@@ -1152,9 +1209,50 @@ static uint64_t mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* entry_add of a post-stratified design: factor c summed into (cell, pair p) in p's chain;
+ * -1 past REP_MAX_ENTRIES, or out of memory. */
+static int pentry_add(rep_state *rp, size_t cell, size_t p, double c)
+{
+    for (uint32_t b = rp->phead[p]; b;) {
+        rep_eblock *k = eblock(rp, b);
+        for (uint32_t i = 0; i < k->n; i++)
+            if (k->cell[i] == cell) {
+                k->c[i] += c;
+                return 0;
+            }
+        b = k->next;
+    }
+    if (rp->ecount + 1 > REP_MAX_ENTRIES || cell > UINT32_MAX)
+        return -1;
+    uint32_t h = rp->phead[p];
+    if (!h || eblock(rp, h)->n == REP_EBLOCK) {
+        if (rp->neb == rp->npage * REP_EPAGE) {
+            rep_eblock **pg = realloc(rp->epage, (rp->npage + 1) * sizeof *pg);
+            if (!pg)
+                return -1;
+            rp->epage = pg;
+            if (!(pg[rp->npage] = malloc(REP_EPAGE * sizeof **pg)))
+                return -1;
+            rp->npage++;
+        }
+        uint32_t nb = (uint32_t)++rp->neb;
+        rep_eblock *k = eblock(rp, nb);
+        k->n = 0;
+        k->next = h;
+        rp->phead[p] = h = nb;
+    }
+    rep_eblock *k = eblock(rp, h);
+    k->cell[k->n] = (uint32_t)cell;
+    k->c[k->n++] = c;
+    rp->ecount++;
+    return 0;
+}
+
 /* Sum factor c into (cell, direction); -1 when the table is full (then: direct). */
 static int entry_add(rep_state *rp, size_t cell, size_t dir, double c)
 {
+    if (rp->G)
+        return pentry_add(rp, cell, dir, c);
     if (2 * (rp->ecount + 1) > rp->esize) {
         if (rp->ecount + 1 > REP_MAX_ENTRIES)
             return -1;
@@ -1224,19 +1322,24 @@ static uint64_t dir_hash(const char *key, size_t n)
     return x;
 }
 
+/* A direction's key: each word rounded to 40 significant bits (x / w of one PSU's rows may
+ * differ in the last bits; a value that still rounds apart only costs a second entry). */
+static inline __attribute__((always_inline)) void dir_round(const double *m, uint64_t *q, size_t R)
+{
+    for (size_t r = 0; r < R; r++) {
+        uint64_t b;
+        double v = m[r] + 0.0; /* -0 as 0 (-0 + 0 is +0), without a branch */
+        memcpy(&b, &v, sizeof b);
+        q[r] = (b + 0x800) & ~(uint64_t)0xfff;
+    }
+}
+
 /* Id of the current direction rp->m, adding it; -1: too many, or out of memory (then:
  * direct, materialize). */
 static inline __attribute__((always_inline)) long direction_id(rep_state *rp, size_t nkey)
 {
     size_t R = rp->R;
-    for (size_t r = 0; r < R; r++) {
-        /* round to 40 significant bits: x / w of one PSU's rows may differ in the last
-         * bits; a value that still rounds apart only costs a second entry */
-        uint64_t b;
-        double m = rp->m[r] + 0.0; /* -0 as 0 (-0 + 0 is +0), without a branch */
-        memcpy(&b, &m, sizeof b);
-        rp->qbuf[r] = (b + 0x800) & ~(uint64_t)0xfff;
-    }
+    dir_round(rp->m, rp->qbuf, R);
     /* room for one more direction before it is added: a direction in dirs without its
      * row in dirm and its sum in allc would be read by materialize */
     if (rp->dirs.n == rp->dircap && rp->dirs.n < rp->max_dirs) {
@@ -1262,6 +1365,171 @@ static inline __attribute__((always_inline)) long direction_id(rep_state *rp, si
     return (long)id;
 }
 
+/* ---- a post-stratified design's directions: dirm, indexed by the hash of the key (no copy
+ * of the key: dirm's row is compared through its rounding) ---- */
+
+/* 1 when direction d rounds to the key q (dir_round) */
+static int dir_is(const rep_state *rp, size_t d, const uint64_t *q)
+{
+    const double *m = rp->dirm + d * rp->R;
+    uint64_t diff = 0;
+    for (size_t r = 0; r < rp->R; r++) {
+        uint64_t b;
+        double v = m[r] + 0.0;
+        memcpy(&b, &v, sizeof b);
+        diff |= ((b + 0x800) & ~(uint64_t)0xfff) ^ q[r];
+    }
+    return diff == 0;
+}
+
+/* Id of the direction of key q (hash h), or -1 */
+static long dir_find(const rep_state *rp, const uint64_t *q, uint64_t h)
+{
+    if (!rp->dsize)
+        return -1;
+    for (size_t j = h & (rp->dsize - 1); rp->dslot[j]; j = (j + 1) & (rp->dsize - 1)) {
+        size_t d = rp->dslot[j] - 1;
+        if (rp->dhash[d] == h && dir_is(rp, d, q))
+            return (long)d;
+    }
+    return -1;
+}
+
+/* Direction m (key hash h, not in the table) added: its row in dirm; its id, or -1 past
+ * max_dirs directions or out of memory. */
+static __attribute__((noinline)) long dir_add(rep_state *rp, const double *m, uint64_t h)
+{
+    size_t R = rp->R;
+    if (rp->ndirs >= rp->max_dirs)
+        return -1;
+    if (rp->ndirs == rp->dircap) {
+        size_t nc = rp->dircap ? rp->dircap * 2 : 64;
+        double *dm = realloc(rp->dirm, nc * R * sizeof *dm);
+        if (dm)
+            rp->dirm = dm;
+        uint64_t *dh = dm ? realloc(rp->dhash, nc * sizeof *dh) : NULL;
+        if (!dh)
+            return -1;
+        rp->dhash = dh;
+        rp->dircap = nc;
+    }
+    if (2 * (rp->ndirs + 1) > rp->dsize) {
+        size_t ns = rp->dsize ? rp->dsize * 2 : 128;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return -1;
+        for (size_t d = 0; d < rp->ndirs; d++) {
+            size_t j = rp->dhash[d] & (ns - 1);
+            while (sl[j])
+                j = (j + 1) & (ns - 1);
+            sl[j] = (uint32_t)(d + 1);
+        }
+        free(rp->dslot);
+        rp->dslot = sl;
+        rp->dsize = ns;
+    }
+    size_t d = rp->ndirs++, j = h & (rp->dsize - 1);
+    while (rp->dslot[j])
+        j = (j + 1) & (rp->dsize - 1);
+    rp->dslot[j] = (uint32_t)(d + 1);
+    rp->dhash[d] = h;
+    memcpy(rp->dirm + d * R, m, R * sizeof *rp->dirm);
+    return (long)d;
+}
+
+/* direction_id of a post-stratified design (its directions in dirm, dslot) */
+static inline __attribute__((always_inline)) long direction_id_ps(rep_state *rp)
+{
+    size_t R = rp->R, n = R * sizeof *rp->qbuf;
+    dir_round(rp->m, rp->qbuf, R);
+    uint64_t h = dir_hash((const char *)rp->qbuf, n);
+    long d = dir_find(rp, rp->qbuf, h);
+    return d >= 0 ? d : dir_add(rp, rp->m, h);
+}
+
+/* pair_id's new pair (key = d << 32 | g): the arrays and the table grown first, so that a
+ * pair in the table always has its allc; -1 past max_dirs pairs, or out of memory. */
+static __attribute__((noinline)) long pair_new(rep_state *rp, uint64_t key, size_t d, size_t g)
+{
+    if (rp->npairs >= rp->max_dirs)
+        return -1;
+    if (rp->npairs == rp->paircap) {
+        size_t nc = rp->paircap ? rp->paircap * 2 : 64;
+        uint32_t *pd = realloc(rp->pdir, nc * sizeof *pd);
+        if (pd)
+            rp->pdir = pd;
+        uint32_t *pgs = pd ? realloc(rp->pg, nc * sizeof *pgs) : NULL;
+        if (pgs)
+            rp->pg = pgs;
+        uint32_t *ph = pgs ? realloc(rp->phead, nc * sizeof *ph) : NULL;
+        if (ph)
+            rp->phead = ph;
+        double *ac = ph ? realloc(rp->allc, nc * sizeof *ac) : NULL;
+        if (!ac)
+            return -1;
+        memset(ac + rp->paircap, 0, (nc - rp->paircap) * sizeof *ac);
+        rp->allc = ac;
+        rp->paircap = nc;
+    }
+    if (2 * (rp->npairs + 1) > rp->psize) {
+        size_t ns = rp->psize ? rp->psize * 2 : 256;
+        uint64_t *k = malloc(ns * sizeof *k);
+        uint32_t *v = malloc(ns * sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < ns; i++)
+            k[i] = UINT64_MAX;
+        for (size_t i = 0; i < rp->psize; i++) {
+            if (rp->pkey[i] == UINT64_MAX)
+                continue;
+            size_t j = mix(rp->pkey[i]) & (ns - 1);
+            while (k[j] != UINT64_MAX)
+                j = (j + 1) & (ns - 1);
+            k[j] = rp->pkey[i];
+            v[j] = rp->pval[i];
+        }
+        free(rp->pkey);
+        free(rp->pval);
+        rp->pkey = k;
+        rp->pval = v;
+        rp->psize = ns;
+    }
+    size_t j = mix(key) & (rp->psize - 1);
+    while (rp->pkey[j] != UINT64_MAX)
+        j = (j + 1) & (rp->psize - 1);
+    size_t p = rp->npairs++;
+    rp->pkey[j] = key;
+    rp->pval[j] = (uint32_t)p;
+    rp->pdir[p] = (uint32_t)d;
+    rp->pg[p] = (uint32_t)g;
+    rp->phead[p] = 0;
+    return (long)p;
+}
+
+/* Id of the pair (direction d, post-stratum g), or -1 when there is none. */
+static long pair_find(const rep_state *rp, size_t d, size_t g)
+{
+    uint64_t key = (uint64_t)d << 32 | g;
+    if (!rp->psize)
+        return -1;
+    for (size_t j = mix(key) & (rp->psize - 1); rp->pkey[j] != UINT64_MAX;
+         j = (j + 1) & (rp->psize - 1))
+        if (rp->pkey[j] == key)
+            return (long)rp->pval[j];
+    return -1;
+}
+
+/* Id of the pair (direction d, post-stratum g), adding it; -1: too many pairs, or out of
+ * memory (then: direct, materialize). */
+static inline long pair_id(rep_state *rp, size_t d, size_t g)
+{
+    long p = pair_find(rp, d, g);
+    return p >= 0 ? p : pair_new(rp, (uint64_t)d << 32 | g, d, g);
+}
+
 /* Add the current row: extend the pending run, or flush it and start a new one. */
 static void gram_add(const rep_state *rp, gram_acc *a)
 {
@@ -1281,6 +1549,7 @@ shopstat_status rep_finish(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
     shopstat_status st;
+    rp->kept_dirs = rp->G ? rp->ndirs : rp->dirs.n;
     if (rp->G && (st = rep_ps_combine(t, err)))
         return st;
     if (!rp->direct && materialize(rp))
@@ -1372,11 +1641,11 @@ rep_read(shopstat_totals *t, const shopstat_row *row, shopstat_error *err)
     return SHOPSTAT_OK;
 }
 
-/* The row's direction (rp->x read, the key's words past R already in qbuf: nkey words in
- * all); a new one when it differs from the last row's, or always when fresh. 0, or -1
- * out of memory (post-stratified only). */
-static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, double w,
-                                                               size_t nkey, int fresh)
+/* The row's direction (rp->x read); a new one when it differs from the last row's, or
+ * always when fresh; ps: post-stratified, cur_dir is the pair of the direction and the
+ * loaded view's post-stratum. 0, or -1 out of memory (post-stratified only). */
+static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, double w, int ps,
+                                                               int fresh)
 {
     /* Direction of this row; the same as the last row's (to 1e-12, i.e. up to the
      * rounding of x = w m) continues the run. A relative change of 1e-12 in X'X cannot
@@ -1396,7 +1665,9 @@ static inline __attribute__((always_inline)) int rep_direction(rep_state *rp, do
         rp->mnew = tmp;
         rp->serial++;
         if (!rp->direct) {
-            long id = direction_id(rp, nkey);
+            long id = ps ? direction_id_ps(rp) : direction_id(rp, rp->R);
+            if (ps && id >= 0)
+                id = pair_id(rp, (size_t)id, rp->cur_g);
             if (id < 0)
                 return materialize(rp);
             rp->cur_dir = (size_t)id;
@@ -1411,7 +1682,7 @@ shopstat_status rep_row(shopstat_totals *t, const shopstat_row *row, double w,
     shopstat_status st = rep_read(t, row, err);
     if (st)
         return st;
-    rep_direction(t->rep, w, t->rep->R, 0); /* (-1 only when post-stratified) */
+    rep_direction(t->rep, w, 0, 0); /* (-1 only when post-stratified) */
     return SHOPSTAT_OK;
 }
 
@@ -1431,10 +1702,9 @@ shopstat_status rep_row_ps(shopstat_totals *t, const shopstat_row *row, double w
         return nomem(err);
     for (size_t r = 0; r < R; r++)
         W[r] += rp->x[r];
-    int moved = g != rp->cur_g;
+    int moved = g != rp->cur_g; /* (a new pair, even for the same direction) */
     view_load(rp, g);
-    rp->qbuf[R] = (uint64_t)g; /* (a direction is one post-stratum's) */
-    return rep_direction(rp, w, R + 1, moved) ? nomem(err) : SHOPSTAT_OK;
+    return rep_direction(rp, w, 1, moved) ? nomem(err) : SHOPSTAT_OK;
 }
 
 void rep_row_design(shopstat_totals *t)
@@ -1634,6 +1904,59 @@ static int merge_directions(rep_state *gp, rep_state *wp, const long *cells)
     return 0;
 }
 
+/* merge_directions of post-stratified designs: w's directions added to g's where g has
+ * none, and w's pairs' and (cell, pair) factors to g's pairs, made in w's order; -1 when g
+ * cannot take them all (checked before anything is added), or out of memory. */
+static int merge_pairs(rep_state *gp, rep_state *wp, const long *cells)
+{
+    size_t R = gp->R, nd = wp->ndirs, np = wp->npairs, fresh = 0, freshd = 0;
+    long *dmap = malloc((nd + np + 1) * sizeof *dmap), *pmap = dmap + nd;
+    if (!dmap)
+        return -1;
+    for (size_t d = 0; d < nd; d++) {
+        dir_round(wp->dirm + d * R, wp->qbuf, R); /* (w's rows are parsed: its scratch) */
+        dmap[d] = dir_find(gp, wp->qbuf, wp->dhash[d]);
+        freshd += dmap[d] < 0;
+    }
+    for (size_t p = 0; p < np; p++) {
+        long gd = dmap[wp->pdir[p]];
+        fresh += gd < 0 || pair_find(gp, (size_t)gd, wp->pg[p]) < 0;
+    }
+    if (gp->ndirs + freshd > gp->max_dirs || gp->npairs + fresh > gp->max_dirs ||
+        gp->ecount + wp->ecount > REP_MAX_ENTRIES) {
+        free(dmap);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t d = 0; d < nd && !rc; d++)
+        if (dmap[d] < 0 && (dmap[d] = dir_add(gp, wp->dirm + d * R, wp->dhash[d])) < 0)
+            rc = -1;
+    for (size_t p = 0; p < np && !rc; p++) {
+        long gpid = pair_id(gp, (size_t)dmap[wp->pdir[p]], wp->pg[p]);
+        if (gpid < 0) {
+            rc = -1;
+            break;
+        }
+        pmap[p] = gpid;
+        gp->allc[gpid] += wp->allc[p];
+        wp->allc[p] = 0;
+    }
+    for (size_t p = 0; p < np && !rc; p++)
+        for (uint32_t b = wp->phead[p]; b && !rc; b = eblock(wp, b)->next) {
+            rep_eblock *k = eblock(wp, b);
+            for (uint32_t i = 0; i < k->n && !rc; i++) {
+                if (k->c[i] == 0)
+                    continue;
+                if (pentry_add(gp, (size_t)cells[k->cell[i]], (size_t)pmap[p], k->c[i]))
+                    rc = -1; /* out of memory: the capacity was checked */
+                else
+                    k->c[i] = 0;
+            }
+        }
+    free(dmap);
+    return rc;
+}
+
 /* to[0..n) += from[0..n), from zeroed (a worker's totals start its next chunk at 0) */
 static void move_sums(double *to, double *from, size_t n)
 {
@@ -1714,7 +2037,7 @@ static int merge_ps(shopstat_totals *g, shopstat_totals *w, const long *cells)
     int rc = 0;
     for (size_t k = 0; k < gp->G && !rc; k++)
         rc = merge_view_totals(g, gp, &gp->views[k], &wp->views[k], ncell, cells);
-    if (!rc && (gp->direct || wp->direct || merge_directions(gp, wp, cells))) {
+    if (!rc && (gp->direct || wp->direct || merge_pairs(gp, wp, cells))) {
         /* too many directions for g, or w has already built its X'X: both do */
         rc = (!gp->direct && materialize(gp)) || (!wp->direct && materialize(wp)) ? -1 : 0;
         for (size_t k = 0; k < gp->G && !rc; k++) {
@@ -1759,7 +2082,7 @@ int rep_merge(shopstat_totals *g, shopstat_totals *w, const long *cells)
 shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err)
 {
     rep_state *rp = t->rep;
-    size_t G = t->ps->rk ? rake_cells(t->ps->rk) : t->ps->strata.n, R = rp->R;
+    size_t G = t->ps->rk ? rake_cells(t->ps->rk) : t->ps->strata.n;
     if (!G)
         return SHOPSTAT_OK;
     /* raked: a view for each joint cell of the margins, met or not (its totals, X'X and
@@ -1771,18 +2094,12 @@ shopstat_status rep_ps_bind(shopstat_totals *t, shopstat_error *err)
                                   "fewer or coarser margins",
                                   G, (size_t)REP_RAKE_CELLS);
     rp->views = calloc(G, sizeof *rp->views);
-    uint64_t *q = realloc(rp->qbuf, (R + 1) * sizeof *q);
-    if (q)
-        rp->qbuf = q;
-    if (!rp->views || !q)
+    if (!rp->views)
         return nomem(err);
     /* every view's whole-sample X'X is made when needed (materialize_ps, rep_ps_combine) */
     free(rp->all.G);
     free(rp->all.m);
     rp->all.G = rp->all.m = NULL;
-    /* a direction's key holds its post-stratum too */
-    strmap_free(&rp->dirs);
-    strmap_init(&rp->dirs, rp->max_dirs, rp->max_dirs * (R + 1) * sizeof(uint64_t) + 1);
     rp->G = G;
     rp->cur_g = 0;
     return SHOPSTAT_OK;
@@ -1802,6 +2119,40 @@ static void gram_scaled_add(double *a, const double *b, const double *f, size_t 
             two_prod(hi, s, &p, &pe);
             dd_acc(a + k, a + ntri + k, p, pe + hi * se + lo * s);
         }
+}
+
+/* Pair p's direction times its post-stratum's factors, into m */
+static void pair_scaled(const rep_state *rp, size_t p, const double *f, const size_t *fj, double *m)
+{
+    const double *d = rp->dirm + (size_t)rp->pdir[p] * rp->R, *fg = f + fj[rp->pg[p]] * rp->R;
+    for (size_t r = 0; r < rp->R; r++)
+        m[r] = d[r] * fg[r];
+}
+
+/* materialize after rep_ps_combine: the whole sample's and the base cells' X'X (made, empty)
+ * built from the pairs' factor sums, each pair's direction scaled by its post-stratum's
+ * replicate factors (f + fj[g] R) into a scratch as it is added: the products, and the
+ * order of the additions, that the directions scaled in place gave when each was one
+ * post-stratum's, with a direction kept once per PSU. */
+static void materialize_scaled(rep_state *rp, const double *f, const size_t *fj)
+{
+    size_t R = rp->R, ntri = rp->ntri;
+    double *m = rp->mnew; /* (the rows' scratch: the pass is over) */
+    for (size_t p = 0; p < rp->npairs; p++) {
+        pair_scaled(rp, p, f, fj, m);
+        rp->rank1(rp->all.G, ntri, rp->allc[p], m, R, rp->sp);
+    }
+    for (size_t p = 0; p < rp->npairs; p++) {
+        if (!rp->phead[p])
+            continue;
+        pair_scaled(rp, p, f, fj, m);
+        for (uint32_t b = rp->phead[p]; b; b = eblock(rp, b)->next) {
+            const rep_eblock *k = eblock(rp, b);
+            for (uint32_t i = 0; i < k->n; i++)
+                rp->rank1(rp->acc[k->cell[i]].G, ntri, k->c[i], m, R, rp->sp);
+        }
+    }
+    directions_drop(rp);
 }
 
 /* After the pass: each replicate's factors N_g / (its weights' sum over g), the views'
@@ -1891,7 +2242,8 @@ factored:
     if (!st && (!T || !acc || !(all.G = calloc(2 * ntri, sizeof *all.G)) ||
                 !(all.m = calloc(R, sizeof *all.m))))
         st = nomem(err);
-    /* the calibrated totals, and a real X'X for every base cell */
+    /* the calibrated totals, and a real X'X for every base cell (while the directions are
+     * few, a mark: made once the views are freed, which no longer need the room) */
     for (size_t g = 0; g < G && !st; g++) {
         const rep_view *v = &rp->views[g];
         const double *fg = f + fj[g] * R;
@@ -1901,14 +2253,17 @@ factored:
             double *Tc = T + c * R;
             for (size_t r = 0; r < R; r++)
                 Tc[r] += Tv[r] * fg[r];
-            if (v->acc[s].G && !acc[c].G &&
-                (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
-                 !(acc[c].m = calloc(R, sizeof *acc[c].m))))
+            if (v->acc[s].G && !acc[c].G && !rp->direct)
+                acc[c].G = acc[c].m = rep_marker;
+            else if (v->acc[s].G && !acc[c].G &&
+                     (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
+                      !(acc[c].m = calloc(R, sizeof *acc[c].m))))
                 st = nomem(err);
         }
     }
     if (!st && rp->direct) {
-        /* each view's X'X, its runs flushed, scaled by its factors */
+        /* each view's X'X, its runs flushed, scaled by its factors (else the directions
+         * are, materialize_scaled) */
         for (size_t g = 0; g < G; g++) {
             rep_view *v = &rp->views[g];
             if (!v->W) /* (no row: nothing to add, and no factors) */
@@ -1922,23 +2277,24 @@ factored:
                     gram_scaled_add(acc[v->cell[s]].G, v->acc[s].G, fg, R, ntri);
                 }
         }
-    } else if (!st) {
-        /* the directions calibrated: materialize then builds X'X from them */
-        for (size_t d = 0; d < rp->dirs.n; d++) {
-            const double *fg = f + fj[direction_g(rp, d)] * R;
-            double *m = rp->dirm + d * R;
-            for (size_t r = 0; r < R; r++)
-                m[r] *= fg[r];
-        }
     }
-    free(f);
-    free(fj);
     views_free(rp);
+    for (size_t c = 0; c < cap && !st; c++)
+        if (acc[c].G == rep_marker) {
+            acc[c].G = acc[c].m = NULL;
+            if (!(acc[c].G = calloc(2 * ntri, sizeof *acc[c].G)) ||
+                !(acc[c].m = calloc(R, sizeof *acc[c].m)))
+                st = nomem(err);
+        }
     rp->G = 0;
     rp->T = T;
     rp->acc = acc;
     rp->cap = cap;
     rp->all = all;
+    if (!st && !rp->direct)
+        materialize_scaled(rp, f, fj); /* (the calibrated directions' X'X) */
+    free(f);
+    free(fj);
     if (st) {
         for (size_t c = 0; acc && c < cap; c++)
             gram_release(&acc[c]);
@@ -2188,6 +2544,11 @@ double rep_cell_df(const shopstat_totals *t, long d)
     if (d < 0 || (size_t)d >= rp->cap)
         return 0;
     return rp->df ? rp->df[d] : NAN;
+}
+
+size_t rep_kept_directions(const shopstat_totals *t)
+{
+    return t->rep ? t->rep->kept_dirs : 0;
 }
 
 double rep_df(const shopstat_totals *t)

@@ -108,6 +108,7 @@
 #define rep_bind shopstat_internal_rep_bind
 #define rep_cell_df shopstat_internal_rep_cell_df
 #define rep_df shopstat_internal_rep_df
+#define rep_kept_directions shopstat_internal_rep_kept_directions
 #define rep_df_reason shopstat_internal_rep_df_reason
 #define rep_diff_var shopstat_internal_rep_diff_var
 #define rep_finish shopstat_internal_rep_finish
