@@ -1384,7 +1384,8 @@ static void score_error_at(const report *r, shopstat_error *err)
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
         char *hint = strstr(msg, "; declare it missing"), *lv = strstr(msg, "level '");
-        char *end = lv ? strchr(lv + 7, '\'') : NULL;
+        /* (the level ends at the quote before a blank: "Don't know" holds one) */
+        char *end = lv ? strstr(lv + 7, "' ") : NULL;
         if (hint && end && end < hint) {
             char level[200];
             snprintf(level, sizeof level, "%.*s", (int)(end - lv - 7), lv + 7);

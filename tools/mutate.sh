@@ -28,8 +28,21 @@
 #                      score_format.c and xlsx.c's number cells (147 mutants), run against
 #                      their unit binaries, tests/oracle (R's poststrat, rake, reppost and
 #                      reprake fixtures) and tests/cli; xlsx.c's mutants tests/report too
+#   MUTATE_SET=newer   what no earlier set drew from, most of it recent: the quantile
+#                      estimator (score.c's quantile words, qrule "math", Woodruff's
+#                      interval, a measure's decimals; pass.c's checks of a quantile's
+#                      values), score_format.c, trends (period.c, pass.c's wave order),
+#                      tab.c, describe's suggested commands (suggest.c) and describe.c again
+#                      (seed 5 by default: other lines than the loader set's), report.c's decisions a
+#                      reader sees (bases, which rows and differences a table shows, a
+#                      measure's and a quantile's rows; 135 mutants), run against their unit
+#                      binaries, tests/oracle (R's svyquantile fixtures, a few seconds) and
+#                      tests/cli (describe's and trends' goldens); report.c's mutants
+#                      tests/report too
 #   MUTATE_UNIT="test_a test_b"  the unit binaries to run (default: the set's)
 #   MUTATE_SCRIPTS="tests/x/run.sh ..."  the test scripts to run after them (default: the set's)
+#   MUTATE_EXTRA="FILE:SCRIPT ..."  scripts run after those for FILE's mutants alone (default:
+#                      the set's; "" none: the report suite takes minutes on a loaded machine)
 #
 # Nothing in the checkout is edited: the sources are copied to a scratch folder (removed on
 # exit, on ^C and on TERM), each mutant is written there, built there with make's BUILD=
@@ -78,10 +91,25 @@ calib)
             engine/pass.c:3129-3142@4 engine/pass.c:4415-4442@5 engine/output.c@25 \
             engine/score_format.c@6 engine/xlsx.c:206-296@6 engine/xlsx.c:892-1120@6
     fi ;;
-*) echo "mutate: MUTATE_SET is stats, loader or calib" >&2; exit 2 ;;
+newer)
+    # the oracle first (R's quantiles and their intervals, 7 s), then the goldens (describe's
+    # suggestions, trends); the report suite (75 s) for report.c's mutants alone
+    UNIT="test_score test_tab test_describe test_scale test_output"
+    SCRIPTS="tests/oracle/run.sh tests/cli/run.sh"
+    EXTRA="engine/report.c:tests/report/run.sh"
+    SEED=${MUTATE_SEED:-5}   # (the fifth round's draw; describe.c's lines other than seed 1's)
+    if [ $# -eq 0 ]; then
+        set -- engine/score.c:163-240@4 engine/score.c:962-1110@20 engine/score.c:1360-1385@2 \
+            engine/pass.c:1605-1665@4 engine/pass.c:3660-3830@8 engine/score_format.c@6 \
+            engine/period.c@20 engine/tab.c@12 engine/suggest.c@30 engine/describe.c@10 \
+            engine/report.c:906-1300@8 engine/report.c:1412-1458@3 \
+            engine/report.c:2081-2117@3 engine/report.c:2376-2478@5
+    fi ;;
+*) echo "mutate: MUTATE_SET is stats, loader, calib or newer" >&2; exit 2 ;;
 esac
 UNIT=${MUTATE_UNIT:-$UNIT}
 SCRIPTS=${MUTATE_SCRIPTS:-$SCRIPTS}
+EXTRA=${MUTATE_EXTRA-$EXTRA}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/shopstat-mutate.XXXXXX")
 current=""   # the source file that holds a mutant now

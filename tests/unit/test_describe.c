@@ -871,6 +871,92 @@ static void test_none_rows(void **state)
     unlink(path);
 }
 
+/* A column's distinct values are counted exactly up to 10,000 within its share of the
+ * byte budget: 256 MiB over the columns, at most 1 MiB and at least 64 KiB a column. With
+ * 300 columns the share is 268,435,456 / 300 = 894,784 bytes: of 9,000 distinct values of
+ * 100 bytes (101 with the NUL), 894,784 / 101 = 8,859 fit, and the column reads "more than
+ * 8,859" (mutation round 5: the share taken as 1 MiB whatever the columns counted all 9,000,
+ * the 256 MiB no bound); with 2 columns (1 MiB) all 9,000 fit. */
+static void test_distinct_budget(void **state)
+{
+    (void)state;
+    for (int wide = 0; wide <= 1; wide++) {
+        size_t rows = 9000, ncols = wide ? 300 : 2, cap = 4096 + rows * (ncols + 110), k = 0;
+        char *t = malloc(cap);
+        assert_non_null(t);
+        for (size_t j = 0; j < ncols; j++)
+            k += (size_t)snprintf(t + k, cap - k, "%sc%zu", j ? "," : "", j);
+        t[k++] = '\n';
+        for (size_t i = 0; i < rows; i++) {
+            k += (size_t)snprintf(t + k, cap - k, "v%05zu", i);
+            memset(t + k, 'x', 94); /* (100 bytes a value) */
+            k += 94;
+            memset(t + k, ',', ncols - 1);
+            k += ncols - 1;
+            t[k++] = '\n';
+        }
+        t[k] = '\0';
+        write_text(t);
+        free(t);
+        shopstat_reader *r = NULL;
+        shopstat_description *ds = describe_chunked(0, 0, &r);
+        const shopstat_colsummary *c = shopstat_description_column(ds, 0);
+        if (wide) {
+            assert_true(c->distinct_capped);
+            assert_int_equal(c->distinct, 8859);
+        } else {
+            assert_false(c->distinct_capped);
+            assert_int_equal(c->distinct, rows);
+        }
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
+/* The weights' range and sums over chunks: weights 1-7 and one of 50 in the last row, so
+ * that the largest comes from a late chunk; the same on 1 to 3 threads in chunks of 4 KiB
+ * as in one pass (mutation round 5: describe.c's merge kept the first chunk's largest
+ * weight). Counted here as the file is written. */
+static void test_weights_in_chunks(void **state)
+{
+    (void)state;
+    size_t rows = 3000, cap = 64 + rows * 16, k = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    k += (size_t)snprintf(t, cap, "id,w\n");
+    double sum = 0;
+    for (size_t i = 0; i < rows; i++) {
+        int w = i + 1 == rows ? 50 : 1 + (int)(i % 7);
+        k += (size_t)snprintf(t + k, cap - k, "%zu,%d\n", i, w);
+        sum += w;
+    }
+    write_text(t);
+    free(t);
+    shopstat_design_opts d;
+    shopstat_design_opts_init(&d);
+    d.weight = "w";
+    for (int th = 0; th <= 3; th++) {
+        shopstat_error err;
+        shopstat_reader *r = NULL;
+        assert_int_equal(shopstat_reader_open(path, NULL, &r, &err), SHOPSTAT_OK);
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = th ? th : 1;
+        o.chunk_bytes = th ? 4096 : (size_t)1 << 30;
+        shopstat_description *ds = NULL;
+        assert_int_equal(shopstat_describe_opts(r, &d, &o, &ds, &err), SHOPSTAT_OK);
+        const shopstat_design_summary *x = shopstat_description_design(ds);
+        assert_int_equal(x->rows, rows);
+        assert_true(x->wmin == 1);
+        assert_true(x->wmax == 50);
+        assert_true(x->wsum == sum);
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+    unlink(path);
+}
+
 /* Skip logic (shopstat_description_routing), counted here as the file is written, in one
  * pass and on 1 to 3 threads in chunks of 4 KiB (each chunk numbers the values of asked and
  * channel in its own order of first appearance): q is asked only when asked = 1 and left
@@ -1161,6 +1247,8 @@ int main(void)
         cmocka_unit_test(test_suggestions_ratings),
         cmocka_unit_test(test_suggestions_public_use),
         cmocka_unit_test(test_none_rows),
+        cmocka_unit_test(test_weights_in_chunks),
+        cmocka_unit_test(test_distinct_budget),
         cmocka_unit_test(test_routing),
         cmocka_unit_test(test_routing_wide),
         cmocka_unit_test(test_routing_complete_rows),

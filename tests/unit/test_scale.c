@@ -329,6 +329,12 @@ static void test_time_order(void **state)
     const char *d[] = {"2024-03-15", "15 Jan 2024", "March 2, 2024"};
     const char *dw[] = {"15 Jan 2024", "March 2, 2024", "2024-03-15"};
     check_time(d, 3, dw);
+    /* a year of two digits after an apostrophe, after a label whose second token is a
+     * month's number (mutation round 5: the apostrophe year's kind left unset kept that
+     * token's, a number, and the label was no period) */
+    const char *ap[] = {"2024-03", "Jan '24", "Q4 '23"};
+    const char *apw[] = {"Q4 '23", "Jan '24", "2024-03"};
+    check_time(ap, 3, apw);
     /* one label that is no period: no time order, order untouched */
     size_t order[4] = {7, 7, 7, 7};
     const char *no[][3] = {{"Jan 2024", "Feb 2024", "Wave 3"},
@@ -343,7 +349,12 @@ static void test_time_order(void **state)
                            {"2024-", "2024-01", "2024-02"},
                            {"Jan 2024", "Feb 2024/", "Mar 2024"},
                            {"Q1 2024", "Q2 2024,", "Q3 2024"},
-                           {"-2024", "2024-01", "2024-02"}};
+                           {"-2024", "2024-01", "2024-02"},
+                           /* no day 0; a word of 12 letters or more is no month (round 5: day
+                            * 0 taken, and such a word read as January) */
+                           {"March 0, 2024", "Jan 2024", "Feb 2024"},
+                           {"0 Mar 2024", "Jan 2024", "Feb 2024"},
+                           {"Septembertime 2024", "Jan 2024", "Feb 2024"}};
     check_no_time(no, sizeof no / sizeof no[0]);
     assert_int_equal(shopstat_scale_time_order(NULL, 0, order), 0);
 }

@@ -408,7 +408,8 @@ static void test_level_set_against_r(void **state)
  * weight reaches p W, that value itself when it meets p W exactly; when even the first row
  * passes p W, R's qs() takes the row after it (row 2): the next value unless the smallest
  * is held by two rows. Weights 2, 1, 1, 4 on 10, 20, 20, 30 (W 8); in 'two' the 10 is two
- * rows of weight 1. */
+ * rows of weight 1; in 'three' two rows of weight 1 hold it written two ways, "10" and
+ * "10.0" (one value: R's rows 10, 10, 20, 30, whose svyquantile gives p0 = p25 = 10). */
 static void test_quantile_by_hand(void **state)
 {
     (void)state;
@@ -421,12 +422,14 @@ static void test_quantile_by_hand(void **state)
         assert_int_equal(add(p, "x", maps[i], NULL), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_segment(p, "one=g:a", NULL), SHOPSTAT_OK);
     assert_int_equal(shopstat_plan_parse_segment(p, "two=g:b", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_parse_segment(p, "three=g:c", NULL), SHOPSTAT_OK);
     shopstat_design_opts d;
     shopstat_design_opts_init(&d);
     d.weight = "w";
     assert_int_equal(shopstat_plan_set_design(p, &d, NULL), SHOPSTAT_OK);
     run r = score("x,g,w\n30,a,4\n10,a,2\n20,a,1\n20.0,a,1\n"
-                  "30,b,4\n10,b,1\n20,b,1\n20,b,1\n10,b,1\n99,b,0\n",
+                  "30,b,4\n10,b,1\n20,b,1\n20,b,1\n10,b,1\n99,b,0\n"
+                  "10,c,1\n20,c,1\n30,c,1\n10.0,c,1\n",
                   p);
     assert_int_equal(r.st, SHOPSTAT_OK);
     for (size_t i = 0; i < 6; i++) {
@@ -437,10 +440,22 @@ static void test_quantile_by_hand(void **state)
         assert_true(isnan(e->deff));
         assert_int_equal(e->base_n, 4);
     }
+    /* p100's share at or below 30 is 8 / 8 with SE 0: its interval's ends are exactly 1,
+     * inside [0, 1], so both map back to 30 (R: 30 [30, 30], SE 0; mutation round 5: an end
+     * of exactly 1 taken as past it gave no upper end) */
+    const shopstat_score_estimate *top = find(&r, "p100", "one");
+    assert_close(top->ci_lower, 30, 0);
+    assert_close(top->ci_upper, 30, 0);
+    assert_close(top->se, 0, 0);
     /* 'two': the smallest held twice, so p0 is 10; the weight-0 row of 99 is no value */
     assert_close(find(&r, "p0", "two")->estimate, 10, 0);
     assert_close(find(&r, "p100", "two")->estimate, 30, 0);
     assert_close(find(&r, "median", "two")->p, 0.5, 0);
+    /* 'three': "10" and "10.0" are one value held by two rows (mutation round 5: the rows
+     * of a merged level not counted gave 20, the next value) */
+    assert_close(find(&r, "p0", "three")->estimate, 10, 0);
+    assert_close(find(&r, "p25", "three")->estimate, 10, 0);
+    assert_close(find(&r, "median", "three")->estimate, 10, 0);
     run_free(&r);
     shopstat_plan_free(p);
 }

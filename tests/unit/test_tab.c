@@ -627,6 +627,29 @@ static void test_recode_rules_share_a_level(void **state)
     shopstat_plan_free(p);
 }
 
+/* A recode's levels keep its rules' order (spec.md: a question without values: takes the
+ * order of its recode rules' levels), a non-answer's too: "Don't know" given first stays
+ * first, where an unrecoded question's would move last (mutation round 5: pass.c's
+ * non-answers moved last on a kept order too). Values 9, 1, 2, 5: Don't know, Low, Low, High. */
+static void test_recode_order_kept(void **state)
+{
+    (void)state;
+    shopstat_plan *p = shopstat_plan_new();
+    assert_int_equal(shopstat_plan_add_single(p, "q", "v", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "9", "Don't know", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "1-2", "Low", NULL), SHOPSTAT_OK);
+    assert_int_equal(shopstat_plan_add_recode(p, "q", "3-5", "High", NULL), SHOPSTAT_OK);
+    run r = tab("v\n9\n1\n2\n5\n", p, SHOPSTAT_CI_WALD);
+    assert_int_equal(r.st, SHOPSTAT_OK);
+    assert_int_equal(shopstat_totals_nlevels(r.t, 0), 3);
+    assert_string_equal(shopstat_totals_level(r.t, 0, 0), "Don't know");
+    assert_string_equal(shopstat_totals_level(r.t, 0, 1), "Low");
+    assert_string_equal(shopstat_totals_level(r.t, 0, 2), "High");
+    assert_int_equal(find(&r, "Low", "all")->count, 2);
+    run_free(&r);
+    shopstat_plan_free(p);
+}
+
 /* Quoted alternatives of a recode: each a text as it stands, its commas and doubled quotes
  * included (a labelled export's answers), beside a plain one: Yes 3 of 5, No 1, Say 1 */
 static void test_recode_quoted(void **state)
@@ -1220,6 +1243,7 @@ int main(void)
         cmocka_unit_test(test_messages_without_flags),
         cmocka_unit_test(test_recode_rules_share_a_level),
         cmocka_unit_test(test_recode_quoted),
+        cmocka_unit_test(test_recode_order_kept),
         cmocka_unit_test(test_comparison_values),
         cmocka_unit_test(test_segment_quoted_colon),
         cmocka_unit_test(test_declared_level_twice),
