@@ -1209,6 +1209,39 @@ static uint64_t mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* An open-addressing table of 64-bit keys (UINT64_MAX: an empty slot, probed linearly from
+ * mix(key)) with values of vsize bytes in a parallel array: its slots doubled (first at
+ * first) and its keys rehashed into *keys; *nvals the values' new array (zeroed where
+ * empty), for the caller to put in place of vals. 0, or -1 out of memory (nothing changed). */
+static int u64tab_grow(uint64_t **keys, size_t *size, size_t first, const void *vals,
+                       size_t vsize, void **nvals)
+{
+    size_t ns = *size ? *size * 2 : first;
+    uint64_t *k = malloc(ns * sizeof *k);
+    unsigned char *v = calloc(ns, vsize);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < ns; i++)
+        k[i] = UINT64_MAX;
+    for (size_t i = 0; i < *size; i++) {
+        if ((*keys)[i] == UINT64_MAX)
+            continue;
+        size_t j = mix((*keys)[i]) & (ns - 1);
+        while (k[j] != UINT64_MAX)
+            j = (j + 1) & (ns - 1);
+        k[j] = (*keys)[i];
+        memcpy(v + j * vsize, (const unsigned char *)vals + i * vsize, vsize);
+    }
+    free(*keys);
+    *keys = k;
+    *size = ns;
+    *nvals = v;
+    return 0;
+}
+
 /* entry_add of a post-stratified design: factor c summed into (cell, pair p) in p's chain;
  * -1 past REP_MAX_ENTRIES, or out of memory. */
 static int pentry_add(rep_state *rp, size_t cell, size_t p, double c)
@@ -1256,30 +1289,11 @@ static int entry_add(rep_state *rp, size_t cell, size_t dir, double c)
     if (2 * (rp->ecount + 1) > rp->esize) {
         if (rp->ecount + 1 > REP_MAX_ENTRIES)
             return -1;
-        size_t ns = rp->esize ? rp->esize * 2 : 1024;
-        uint64_t *k = malloc(ns * sizeof *k);
-        double *v = calloc(ns, sizeof *v);
-        if (!k || !v) {
-            free(k);
-            free(v);
+        void *nv;
+        if (u64tab_grow(&rp->ekey, &rp->esize, 1024, rp->eval, sizeof *rp->eval, &nv))
             return -1;
-        }
-        for (size_t i = 0; i < ns; i++)
-            k[i] = UINT64_MAX;
-        for (size_t i = 0; i < rp->esize; i++) {
-            if (rp->ekey[i] == UINT64_MAX)
-                continue;
-            size_t j = mix(rp->ekey[i]) & (ns - 1);
-            while (k[j] != UINT64_MAX)
-                j = (j + 1) & (ns - 1);
-            k[j] = rp->ekey[i];
-            v[j] = rp->eval[i];
-        }
-        free(rp->ekey);
         free(rp->eval);
-        rp->ekey = k;
-        rp->eval = v;
-        rp->esize = ns;
+        rp->eval = nv;
     }
     uint64_t key = (uint64_t)cell << 20 | dir;
     size_t j = mix(key) & (rp->esize - 1);
@@ -1472,30 +1486,11 @@ static __attribute__((noinline)) long pair_new(rep_state *rp, uint64_t key, size
         rp->paircap = nc;
     }
     if (2 * (rp->npairs + 1) > rp->psize) {
-        size_t ns = rp->psize ? rp->psize * 2 : 256;
-        uint64_t *k = malloc(ns * sizeof *k);
-        uint32_t *v = malloc(ns * sizeof *v);
-        if (!k || !v) {
-            free(k);
-            free(v);
+        void *nv;
+        if (u64tab_grow(&rp->pkey, &rp->psize, 256, rp->pval, sizeof *rp->pval, &nv))
             return -1;
-        }
-        for (size_t i = 0; i < ns; i++)
-            k[i] = UINT64_MAX;
-        for (size_t i = 0; i < rp->psize; i++) {
-            if (rp->pkey[i] == UINT64_MAX)
-                continue;
-            size_t j = mix(rp->pkey[i]) & (ns - 1);
-            while (k[j] != UINT64_MAX)
-                j = (j + 1) & (ns - 1);
-            k[j] = rp->pkey[i];
-            v[j] = rp->pval[i];
-        }
-        free(rp->pkey);
         free(rp->pval);
-        rp->pkey = k;
-        rp->pval = v;
-        rp->psize = ns;
+        rp->pval = nv;
     }
     size_t j = mix(key) & (rp->psize - 1);
     while (rp->pkey[j] != UINT64_MAX)
