@@ -700,6 +700,8 @@ static void views_free(rep_state *rp)
     rp->all.c = 0;
 }
 
+static void directions_drop(rep_state *rp);
+
 void rep_free(rep_state *rp)
 {
     if (!rp)
@@ -717,22 +719,8 @@ void rep_free(rep_state *rp)
     free(rp->all.m);
     free(rp->m);
     free(rp->mnew);
-    strmap_free(&rp->dirs);
-    free(rp->dirm);
-    free(rp->allc);
+    directions_drop(rp);
     free(rp->qbuf);
-    free(rp->ekey);
-    free(rp->eval);
-    free(rp->dhash);
-    free(rp->dslot);
-    free(rp->pdir);
-    free(rp->pg);
-    free(rp->pkey);
-    free(rp->pval);
-    free(rp->phead);
-    for (size_t k = 0; k < rp->npage; k++)
-        free(rp->epage[k]);
-    free(rp->epage);
     free(rp->T);
     free(rp->cols);
     free(rp->x);
