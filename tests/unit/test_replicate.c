@@ -67,6 +67,24 @@ static const char csv_text[] = "y,w,a1,a2,a3,a4,b1,b2\n"
                                "1,1,1,1,2,0,0,0\n"
                                "0,1,1,1,0,2,0,0\n";
 
+/* The estimate of level "1" of y, the second of y's two levels in 'all', under ci. */
+static shopstat_estimate level1_estimate(const shopstat_totals *t, shopstat_ci_method ci)
+{
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    shopstat_tab_opts o;
+    shopstat_tab_opts_init(&o);
+    o.ci = ci;
+    shopstat_estimate *e = NULL;
+    size_t n = 0;
+    assert_int_equal(shopstat_tab_estimates(t, &o, &e, &n, &err), SHOPSTAT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[1].level, "1");
+    shopstat_estimate one = e[1];
+    free(e);
+    return one;
+}
+
 /* se and df of P(y = 1) in 'all' under the given replicate options. */
 static void rep_tab(const char *path, const char *cols, shopstat_rep_type type, double rho,
                     double scale, const char *rscales, int mse, shopstat_ci_method ci,
@@ -93,16 +111,7 @@ static void rep_tab(const char *path, const char *cols, shopstat_rep_type type, 
     if (st)
         print_error("%s\n", err.msg);
     assert_int_equal(st, SHOPSTAT_OK);
-    shopstat_tab_opts o;
-    shopstat_tab_opts_init(&o);
-    o.ci = ci;
-    shopstat_estimate *e = NULL;
-    size_t n = 0;
-    assert_int_equal(shopstat_tab_estimates(t, &o, &e, &n, &err), SHOPSTAT_OK);
-    assert_int_equal(n, 2);
-    assert_string_equal(e[1].level, "1");
-    *out = e[1];
-    free(e);
+    *out = level1_estimate(t, ci);
     shopstat_totals_free(t);
     shopstat_reader_free(r);
     shopstat_plan_free(p);
@@ -413,16 +422,7 @@ static void ps_rep_run(const char *path, const char *pop, int threads, shopstat_
         print_error("%s\n", err.msg);
     assert_int_equal(st, SHOPSTAT_OK);
     *kept = rep_kept_directions(t);
-    shopstat_tab_opts o;
-    shopstat_tab_opts_init(&o);
-    o.ci = SHOPSTAT_CI_WALD;
-    shopstat_estimate *e = NULL;
-    size_t n = 0;
-    assert_int_equal(shopstat_tab_estimates(t, &o, &e, &n, &err), SHOPSTAT_OK);
-    assert_int_equal(n, 2);
-    assert_string_equal(e[1].level, "1");
-    *out = e[1];
-    free(e);
+    *out = level1_estimate(t, SHOPSTAT_CI_WALD);
     shopstat_totals_free(t);
     shopstat_reader_free(r);
     shopstat_plan_free(p);
