@@ -593,6 +593,82 @@ void shopstat_write_wrapped(FILE *f, const char *text, size_t len, size_t width)
     }
 }
 
+/* The end of the word of line [q, eol) that starts at sp: at the next space, or, for a
+ * word opening a quote (' or ") closed on the line before a space or the line's end, past
+ * that quote (a shell word "Q5 / Phone" or a condition 'Q5 x:1' is copied whole). */
+static const char *word_end(const char *sp, const char *eol)
+{
+    if (*sp == '\'' || *sp == '"') {
+        for (const char *e = sp + 1; e < eol; e++)
+            if (*e == *sp && (e + 1 == eol || e[1] == ' ' || strchr(",.;:)", e[1]))) {
+                while (e < eol && *e != ' ')
+                    e++;
+                return e;
+            }
+    }
+    while (sp < eol && *sp != ' ')
+        sp++;
+    return sp;
+}
+
+void shopstat_write_hanging(FILE *f, const char *text, size_t len, size_t width)
+{
+    if (!width) {
+        fwrite(text, 1, len, f);
+        return;
+    }
+    const char *end = text + len;
+    int continued = 0; /* (the line before ends in a backslash) */
+    for (const char *p = text; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        size_t lead = 0;
+        while (p + lead < eol && p[lead] == ' ')
+            lead++;
+        char *whole = strndup(p, (size_t)(eol - p));
+        size_t lw = whole ? shopstat_text_width(whole) : (size_t)(eol - p);
+        free(whole);
+        int command = continued || (eol > p && eol[-1] == '\\');
+        continued = eol > p && eol[-1] == '\\';
+        if (lw <= width || p + lead == eol || command) {
+            fwrite(p, 1, (size_t)(eol - p), f);
+        } else {
+            /* past the width: at a space, the rest on the next line indented two past the
+             * line's own indent; a word wider than the room stays whole on its line */
+            size_t indent = lead + 2, col = lead;
+            fwrite(p, 1, lead, f);
+            const char *q = p + lead;
+            int first = 1;
+            while (q < eol) {
+                const char *sp = q;
+                while (sp < eol && *sp == ' ')
+                    sp++;
+                if (sp == eol)
+                    break; /* (trailing spaces dropped) */
+                const char *we = word_end(sp, eol);
+                char *word = strndup(sp, (size_t)(we - sp));
+                size_t ww = word ? shopstat_text_width(word) : (size_t)(we - sp);
+                free(word);
+                size_t gap = (size_t)(sp - q);
+                if (!first && col + gap + ww > width && col > indent) {
+                    fputc('\n', f);
+                    spaces(f, indent);
+                    col = indent;
+                    gap = 0;
+                }
+                fwrite(q, 1, gap, f);
+                fwrite(sp, 1, (size_t)(we - sp), f);
+                col += gap + ww;
+                first = 0;
+                q = we;
+            }
+        }
+        if (nl)
+            fputc('\n', f);
+        p = nl ? nl + 1 : end;
+    }
+}
+
 void shopstat_segment_head(const shopstat_totals *t, size_t s, const char *shown,
                            const char **group, const char **short_name)
 {

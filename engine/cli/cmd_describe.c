@@ -14,6 +14,7 @@
 #include "cli/opts.h"
 #include "shopstat/describe.h"
 #include "shopstat/outfile.h"
+#include "shopstat/output.h"
 #include "shopstat/reader.h"
 #include "shopstat/replicate.h"
 #include "shopstat/scale.h"
@@ -25,7 +26,7 @@ const char cmd_describe_help[] =
     "                         [--delimiter C] [--encoding E] [--decimal-comma]\n"
     "                         [--skip-rows N] [--header-rows 2] [--missing [COLS:]CODES]\n"
     "                         [--codes-sep C] [--exclude COND ...] [--dedupe COL]\n"
-    "                         [--threads N] [-o FILE]\n"
+    "                         [--threads N] [--width N] [-o FILE]\n"
     "\n"
     "Read the CSV export DATA once and print what it holds: the detected delimiter,\n"
     "encoding and decimal rule; every column's type, missing values and distinct\n"
@@ -84,12 +85,20 @@ const char cmd_describe_help_more[] =
     "Output:\n"
     "  -o, --output FILE  write to FILE (created whole or not at all) instead of stdout\n"
     "  --threads N        threads for the pass (default: every core, or $SHOPSTAT_THREADS)\n"
+    "  --width N          lines fit N columns: a name wider than its column on a line of\n"
+    "                     its own, levels cut (\"...\"), notes and commands wrapped (default:\n"
+    "                     $COLUMNS, else the terminal's width, on standard output; none for\n"
+    "                     a pipe or -o; 0: none)\n"
     "\n"
     "Errors (bad rows, bad weights, unknown columns) are one line on stderr,\n"
     "path:line:col: error: message, with exit status 2.\n"
     "\n"
     "Example:\n"
     "  shopstat describe survey.csv --weight wt --strata region --psu panel\n";
+
+/* The width the view fits (--width, $COLUMNS or the terminal's; 0: none, the lines of a
+ * pipe or a file): set once by cmd_describe before anything is written. */
+static size_t view_width;
 
 /* Numbers for people: integers without decimals, others with 6 significant digits. */
 static const char *num(char *buf, size_t n, double x)
@@ -652,6 +661,54 @@ static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_
     }
 }
 
+/* text written from column col on, within the view's width, its lines going on at column
+ * col: broken after a ", " where what follows up to the next one fits on a line of its own
+ * ("1 to 520," over "mean 260.5"), else at a space where the next word would pass the width
+ * (a table's last column, the range). */
+static void put_at(FILE *out, const char *text, size_t col)
+{
+    size_t at = col;
+    int comma = 0; /* (the word before ends a ", " part) */
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, " ");
+        size_t seg = 0; /* (this word up to the end of its part) */
+        for (const char *q = p;;) {
+            size_t l = strcspn(q, " ");
+            seg += (q == p ? 0 : 1) + l;
+            if (!q[l] || q[l - 1] == ',')
+                break;
+            q += l + 1;
+        }
+        int brk = p != text && view_width &&
+                  ((comma && at + 1 + seg > view_width && col + seg <= view_width) ||
+                   at + 1 + len > view_width);
+        if (brk) {
+            fputc('\n', out);
+            for (size_t k = 0; k < col; k++)
+                fputc(' ', out);
+            at = col;
+        } else if (p != text) {
+            fputc(' ', out);
+            at++;
+        }
+        fwrite(p, 1, len, out);
+        at += len;
+        comma = len && p[len - 1] == ',';
+        p += len;
+        p += *p == ' ';
+    }
+}
+
+/* The widest a table's first column is, its names or values wider cut ("..."): 40, or
+ * within a width what leaves room columns for the rest of the line (at least 12). */
+static int first_cap(size_t room)
+{
+    if (!view_width)
+        return 40;
+    long c = (long)view_width - (long)room;
+    return c < 12 ? 12 : c > 40 ? 40 : (int)c;
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
                           const texts_probe *tp, const shopstat_design_opts *d)
 {
@@ -659,16 +716,39 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
     int w = 6;
     char nb[256];
     size_t unnamed = 0, shared = 0;
+    /* (within a width, a name wider than the column goes whole on a line of its own, its
+     * row's cells on the next, as a table view's long question: the column leaves the
+     * range 10 columns at least) */
+    int cap = first_cap(58);
     for (size_t i = 0; i < n; i++) {
         int l = cell_width(shown_name(r, ds, i, nb, sizeof nb));
-        if (l > w)
+        if (l > w && (!view_width || l <= cap))
             w = l < 40 ? l : 40;
         unnamed += shopstat_reader_colsame(r, i) == 0;
         shared += shopstat_reader_colsame(r, i) > 1;
     }
+    /* (the counts 8, 8 and 9 wide; within a width, as wide as their headers or numbers) */
+    int wp = 8, wm = 8, wd = 9;
+    if (view_width) {
+        char t[32];
+        wp = wm = 7;
+        wd = 8;
+        for (size_t i = 0; i < n; i++) {
+            const shopstat_colsummary *s = shopstat_description_column(ds, i);
+            int l = snprintf(t, sizeof t, "%zu", s->present);
+            wp = l > wp ? l : wp;
+            l = snprintf(t, sizeof t, "%zu", s->missing);
+            wm = l > wm ? l : wm;
+            l = snprintf(t, sizeof t, "%s%zu", s->distinct_capped ? "> " : "", s->distinct);
+            wd = l > wd ? l : wd;
+        }
+    }
     fprintf(out, "\ncolumns: %zu\n", n);
-    fprintf(out, "  %-*s  %-11s  %8s  %8s  %9s  %s\n", w, "column", "type", "present", "missing",
-            "distinct", "range");
+    /* (the range on a line of its own, under the type, when too narrow a room is left) */
+    int range_below = view_width && (size_t)(w + wp + wm + wd + 23) + 16 > view_width;
+    fprintf(out, "  %-*s  %-11s  %*s  %*s  %*s%s%*s%s\n", w, "column", "type", wp, "present", wm,
+            "missing", wd, "distinct", range_below ? "\n" : "  ", range_below ? w + 4 : 0, "",
+            "range");
     char a[64], b[64], c[64], dist[32], cb[256];
     for (size_t i = 0; i < n; i++) {
         const shopstat_colsummary *s = shopstat_description_column(ds, i);
@@ -677,13 +757,32 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         else
             snprintf(dist, sizeof dist, "%zu", s->distinct);
         fputs("  ", out);
-        put_cell(out, cut_question(shown_name(r, ds, i, nb, sizeof nb), s->label, w, cb, sizeof cb),
-                 w);
-        fprintf(out, "  %-11s  %8zu  %8zu  %9s", shopstat_coltype_name(s->type), s->present,
-                s->missing, dist);
-        if (s->all_numeric)
-            fprintf(out, "  %s to %s, mean %s", num(a, sizeof a, s->min), num(b, sizeof b, s->max),
-                    num(c, sizeof c, s->mean));
+        const char *name = shown_name(r, ds, i, nb, sizeof nb);
+        if (view_width && cell_width(name) > w) {
+            int room = view_width > 6 ? (int)view_width - 2 : 4;
+            const char *whole = cut_question(name, s->label, room, cb, sizeof cb);
+            put_cell(out, whole, cell_width(whole) > room ? room : 0);
+            fputs("\n  ", out);
+            put_cell(out, "", w);
+        } else {
+            put_cell(out, cut_question(name, s->label, w, cb, sizeof cb), w);
+        }
+        fprintf(out, "  %-11s  %*zu  %*zu  %*s", shopstat_coltype_name(s->type), wp, s->present,
+                wm, s->missing, wd, dist);
+        if (s->all_numeric) {
+            char range[200];
+            snprintf(range, sizeof range, "%s to %s, mean %s", num(a, sizeof a, s->min),
+                     num(b, sizeof b, s->max), num(c, sizeof c, s->mean));
+            /* (too narrow a room left for it: on a line of its own, under the type) */
+            size_t at = (size_t)(w + wp + wm + wd + 23);
+            if (range_below) {
+                at = (size_t)w + 4;
+                fprintf(out, "\n%*s", (int)at, "");
+            } else {
+                fputs("  ", out);
+            }
+            put_at(out, range, at);
+        }
         fputc('\n', out);
     }
     size_t ncomma = 0;
@@ -748,7 +847,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         for (size_t j = 0; j < s->nlevels; j++) {
             int l = cell_width(s->levels[j].value);
             if (l > lw)
-                lw = l < 40 ? l : 40;
+                lw = l < first_cap(22) ? l : first_cap(22);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -869,7 +968,7 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         int w = 7;
         for (size_t i = 0; i < d->nstrata; i++) {
             int l = cell_width(d->strata[i].name);
-            if (l > w)
+            if (l > w && (!view_width || l <= first_cap(52)))
                 w = l < 40 ? l : 40;
         }
         fprintf(out, "\n  %-*s  %8s  %6s%s%s\n", w, "stratum", "rows", "PSUs",
@@ -877,7 +976,14 @@ static void print_design(FILE *out, const shopstat_description *ds, const cli_da
         for (size_t i = 0; i < d->nstrata; i++) {
             const shopstat_stratum *s = &d->strata[i];
             fputs("  ", out);
-            put_cell(out, s->name, w);
+            if (view_width && cell_width(s->name) > w) { /* (whole, its counts below it) */
+                int room = view_width > 6 ? (int)view_width - 2 : 4;
+                put_cell(out, s->name, cell_width(s->name) > room ? room : 0);
+                fputs("\n  ", out);
+                put_cell(out, "", w);
+            } else {
+                put_cell(out, s->name, w);
+            }
             fprintf(out, "  %8zu  %6zu", s->rows, s->npsu);
             if (d->has_fpc)
                 fprintf(out, "  %8s", num(a, sizeof a, s->fpc));
@@ -1092,12 +1198,14 @@ typedef struct cmdline {
 } cmdline;
 
 /* Append flag (may be NULL) and its value (may be NULL) to the command, wrapping before
- * 88 columns; a flag and its value stay on one line. */
+ * 88 columns (or the view's width when narrower, a " \\" kept within it); a flag and its
+ * value stay on one line. */
 static void put_arg(cmdline *c, const char *flag, const char *value)
 {
     size_t w =
         (flag ? strlen(flag) : 0) + (flag && value ? 1 : 0) + (value ? word_width(value) : 0);
-    if (c->col + 1 + w > 88) {
+    size_t limit = view_width && view_width < 88 ? view_width - 2 : 88;
+    if (c->col + 1 + w > limit && c->col > 5) {
         fputs(" \\\n     ", c->out);
         c->col = 5;
     }
@@ -1762,11 +1870,13 @@ static void put_command(cmdline *c, const char *cmd, const shopstat_suggestion *
             i++;
             continue;
         }
-        if (strcmp(argv[i], "--threads") == 0) { /* (how to run, not what: every core) */
+        /* (how to run and show, not what: every core, the terminal's width) */
+        if (strcmp(argv[i], "--threads") == 0 || strcmp(argv[i], "--width") == 0) {
             i++;
             continue;
         }
-        if (strncmp(argv[i], "--output=", 9) == 0 || strncmp(argv[i], "--threads=", 10) == 0)
+        if (strncmp(argv[i], "--output=", 9) == 0 || strncmp(argv[i], "--threads=", 10) == 0 ||
+            strncmp(argv[i], "--width=", 8) == 0)
             continue;
         /* a flag taking a value keeps it on its line */
         int pair = argv[i][0] == '-' && argv[i][1] == '-' && !strchr(argv[i], '=') &&
@@ -2660,10 +2770,10 @@ static int start_skipping(FILE *out, const char *data, const cli_data_opts *o,
 /* describe's arguments into o, xp (--exclude, --dedupe), *data and *output; 0, or the exit
  * status after a message. */
 static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp, const char **data,
-                      const char **output)
+                      const char **output, long *width)
 {
     int rc = 2;
-    static const char *const once[] = {"-o|--output", NULL};
+    static const char *const once[] = {"-o|--output", "--width", NULL};
     if (cli_reject_repeats(argc, argv, cli_data_once) ||
         cli_reject_repeats(argc, argv, cli_design_once) || cli_reject_repeats(argc, argv, once))
         return rc;
@@ -2706,6 +2816,11 @@ static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp
             rc = 2;
             continue;
         }
+        if ((m = cli_flag_value(argc, argv, &i, "--width", &v)) != 0) {
+            if (m < 0 || cli_parse_width(v, width))
+                return 2;
+            continue;
+        }
         if ((m = cli_flag_value(argc, argv, &i, "--output", &v)) != 0 ||
             (m = cli_flag_value(argc, argv, &i, "-o", &v)) != 0) {
             if (m < 0)
@@ -2731,7 +2846,8 @@ static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp
             return rc;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const own[] = {"--output", "--exclude", "--dedupe", "--help", NULL};
+            static const char *const own[] = {"--output", "--exclude", "--dedupe", "--width",
+                                              "--help", NULL};
             const char *near = cli_closest_flag(argv[i], own);
             if (near)
                 rc = cli_usage_error("describe: unknown option '%s' (did you mean %s?)", argv[i],
@@ -2806,7 +2922,8 @@ static int start_cleaned(FILE *out, const char *data, const shopstat_description
         }
     }
     const char *d = NULL, *output = "-";
-    if (parse_args(ac, av, &o, xp, &d, &output) != 0)
+    long width = -1;
+    if (parse_args(ac, av, &o, xp, &d, &output, &width) != 0)
         goto done;
     if (shopstat_reader_open(d, &o.csv, &r, &err) == SHOPSTAT_OK &&
         shopstat_describe_excluding(r, &o.design, po, xp, &d2, &err) == SHOPSTAT_OK) {
@@ -2839,8 +2956,10 @@ int cmd_describe(int argc, char **argv)
         rc = cli_fail(&nm);
         goto done;
     }
-    if ((rc = parse_args(argc, argv, &o, xp, &data, &output)))
+    long width = -1;
+    if ((rc = parse_args(argc, argv, &o, xp, &data, &output, &width)))
         goto done;
+    view_width = cli_view_width(width, strcmp(output, "-") == 0);
     if ((rc = cli_design_check(&o.design)))
         goto done;
     if ((rc = cli_check_output(output, data)))
@@ -2864,7 +2983,13 @@ int cmd_describe(int argc, char **argv)
     if (s == SHOPSTAT_OK)
         s = shopstat_outfile_open(output, &of, &err);
     if (s == SHOPSTAT_OK) {
-        FILE *out = shopstat_outfile_stream(of);
+        /* within a width: the view laid out to it (its tables and commands as written),
+         * then every line still wider wrapped with a hanging indent (the notes) */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fout = shopstat_outfile_stream(of);
+        FILE *mem = view_width ? open_memstream(&buf, &len) : NULL;
+        FILE *out = mem ? mem : fout;
         texts_probe tp;
         probe_texts_row(data, &o, &tp);
         print_dialect(out, r, &o);
@@ -2877,7 +3002,15 @@ int cmd_describe(int argc, char **argv)
                       : start_cleaned(out, data, ds, &po, argc, argv))
             print_suggestions(out, data, ds, &o, xp, argc, argv);
         texts_probe_free(&tp);
-        s = shopstat_outfile_commit(of, &err);
+        if (mem && fclose(mem) == 0)
+            shopstat_write_hanging(fout, buf, len, view_width);
+        else if (mem)
+            s = shopstat_error_set(&err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
+        free(buf);
+        if (s == SHOPSTAT_OK)
+            s = shopstat_outfile_commit(of, &err);
+        else
+            shopstat_outfile_abort(of);
     }
     rc = s == SHOPSTAT_OK ? 0 : cli_fail(&err);
     shopstat_repweights_free(&rw);

@@ -233,6 +233,14 @@ shopstat_status shopstat_textgrid_write(FILE *f, const shopstat_textgrid *g, siz
  * line. width 0: written as it is. */
 void shopstat_write_wrapped(FILE *f, const char *text, size_t len, size_t width);
 
+/* text[0..len) written to f with each line wider than width display columns wrapped at
+ * spaces, its continuations indented two past the line's own leading spaces (describe's
+ * notes: "  delai_h: numbers but..." goes on at four); a word opening a quote closed on the
+ * line ('site:TOTAL', "Q5 / Phone") is kept whole, as is a word wider than the room; lines
+ * within the width, and a shell command's lines (a line ending in a backslash, and the line
+ * after one: the caller wrapped them), are written as they are. width 0: written as it is. */
+void shopstat_write_hanging(FILE *f, const char *text, size_t len, size_t width);
+
 /* A text view's notes wrapped at a width: shopstat_notes_begin returns the stream to write
  * them to (out itself with no width, or when memory for them is lacking: then unwrapped),
  * shopstat_notes_end writes them to out wrapped (shopstat_write_wrapped) and returns

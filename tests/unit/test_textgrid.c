@@ -78,6 +78,41 @@ static void test_wrapped(void **state)
     free(s);
 }
 
+/* describe's notes: a line past the width goes on two columns past its own indent; a
+ * quoted word stays whole; lines within the width and a shell command's lines (ending in a
+ * backslash, and the line after one) are left as they are. Expected lines by hand. */
+static void test_hanging(void **state)
+{
+    (void)state;
+    capture c;
+    const char *t = "  ab: one two three\nfits here\n";
+    shopstat_write_hanging(cap_open(&c), t, strlen(t), 12);
+    char *s = cap_close(&c);
+    assert_string_equal(s, "  ab: one\n    two\n    three\nfits here\n");
+    free(s);
+    /* 'x y:1' is one word; "é" one column: "  éé 'x y:1'" is 12 */
+    t = "  \xc3\xa9\xc3\xa9 'x y:1' z\n";
+    shopstat_write_hanging(cap_open(&c), t, strlen(t), 12);
+    s = cap_close(&c);
+    assert_string_equal(s, "  \xc3\xa9\xc3\xa9 'x y:1'\n    z\n");
+    free(s);
+    /* an apostrophe inside a word opens no quote: "it's" breaks as any word */
+    t = "it's a b c'd\n";
+    shopstat_write_hanging(cap_open(&c), t, strlen(t), 7);
+    s = cap_close(&c);
+    assert_string_equal(s, "it's a\n  b c'd\n");
+    free(s);
+    t = "  cmd --var aaaaaaaa \\\n      --var bbbbbbbb\n";
+    shopstat_write_hanging(cap_open(&c), t, strlen(t), 10);
+    s = cap_close(&c);
+    assert_string_equal(s, t);
+    free(s);
+    shopstat_write_hanging(cap_open(&c), "a b c d\n", 8, 0);
+    s = cap_close(&c);
+    assert_string_equal(s, "a b c d\n");
+    free(s);
+}
+
 /* q by three segments of one --by column g, cells 5 wide */
 static shopstat_textgrid *three(void)
 {
@@ -225,7 +260,7 @@ int main(void)
         cmocka_unit_test(test_text_width),      cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_grid_unwrapped),  cmocka_unit_test(test_grid_blocks),
         cmocka_unit_test(test_grid_long_names), cmocka_unit_test(test_grid_split_sign),
-        cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_notes),        cmocka_unit_test(test_hanging),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
