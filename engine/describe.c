@@ -44,6 +44,10 @@ typedef struct colacc {
     size_t missing, present;
     int all_numeric;  /* every value folded so far is a number */
     size_t folded;    /* values folded into min/max/sum */
+    /* the numbers as written, folded with them (fold_digits): rows written with a 0 before
+     * another digit, rows holding a whole multiple of 10, rows holding something besides
+     * digits (a sign, a decimal mark), and the fewest and most bytes of a value */
+    size_t lead0, tens, notdigits, lmin, lmax;
     double min, max, sum, comp; /* Neumaier-compensated sum for the mean */
     shortcache *sc; /* NULL past SC_MAX_COLUMNS */
     strmap values;
@@ -562,16 +566,44 @@ static void fold(colacc *a, double v, size_t count)
     a->folded += count;
 }
 
+/* The writing of number v, s (len bytes), count rows of it, into a's evidence of a code:
+ * "01000" (a postcode's leading zero), 1204 (digits alone, 4 of them), 2500 (a multiple
+ * of 10, as amounts are rounded and codes are not). Folded with the value (before a's
+ * folded count moves). */
+static void fold_digits(colacc *a, const char *s, size_t len, double v, size_t count)
+{
+    while (len && s[0] == ' ')
+        s++, len--;
+    while (len && s[len - 1] == ' ')
+        len--;
+    if (len > 1 && s[0] == '0' && isdigit((unsigned char)s[1]))
+        a->lead0 += count;
+    if (v == floor(v) && fmod(v, 10) == 0)
+        a->tens += count;
+    size_t d = 0;
+    while (d < len && isdigit((unsigned char)s[d]))
+        d++;
+    if (d < len)
+        a->notdigits += count;
+    if (a->folded == 0 || len < a->lmin)
+        a->lmin = len;
+    if (a->folded == 0 || len > a->lmax)
+        a->lmax = len;
+}
+
 /* Fold every distinct value with its count: numbers are parsed once per distinct value,
  * not once per row. */
 static void fold_table(colacc *a, int dc)
 {
     for (size_t k = 0; k < a->values.n && a->all_numeric; k++) {
         double v;
-        if (shopstat_parse_number(strmap_key(&a->values, k), a->values.len[k], dc, &v) == 1)
+        const char *key = strmap_key(&a->values, k);
+        if (shopstat_parse_number(key, a->values.len[k], dc, &v) == 1) {
+            fold_digits(a, key, a->values.len[k], v, a->counts[k]);
             fold(a, v, a->counts[k]);
-        else
+        } else {
             a->all_numeric = 0;
+        }
     }
 }
 
@@ -748,10 +780,12 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
     }
     if (a->all_numeric) {
         double v;
-        if (shopstat_parse_number(s, len, ds->dc, &v) == 1)
+        if (shopstat_parse_number(s, len, ds->dc, &v) == 1) {
+            fold_digits(a, s, len, v, n);
             fold(a, v, n);
-        else
+        } else {
             a->all_numeric = 0;
+        }
     }
     return SHOPSTAT_OK;
 }
@@ -1474,6 +1508,14 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
             c->no_value = no_value_of(a, ds->dc || c->comma_numeric, &c->no_value_count);
         c->total_value = !a->overflow ? total_of(a) : NULL;
         c->fractional = c->all_numeric && !a->overflow && fractional(a, ds->dc);
+        if (c->all_numeric) {
+            c->leading_zero = a->lead0;
+            c->tens = a->tens;
+            if (!a->notdigits) {
+                c->digits_min = a->lmin;
+                c->digits_max = a->lmax;
+            }
+        }
         /* (numbers read with a decimal comma, or with a "n/a" among them, are not lists) */
         c->code_lists = !a->overflow && a->present > 0 && !c->all_numeric && !c->comma_numeric &&
                         !c->no_value && code_lists(&a->values);
@@ -1822,6 +1864,13 @@ static shopstat_status merge_column(shopstat_description *g, colacc *a, const co
             a->min = w->min;
         if (a->folded == 0 || w->max > a->max)
             a->max = w->max;
+        if (a->folded == 0 || w->lmin < a->lmin)
+            a->lmin = w->lmin;
+        if (a->folded == 0 || w->lmax > a->lmax)
+            a->lmax = w->lmax;
+        a->lead0 += w->lead0;
+        a->tens += w->tens;
+        a->notdigits += w->notdigits;
         ksum(&a->sum, &a->comp, w->sum);
         a->comp += w->comp;
         a->folded += w->folded;

@@ -469,6 +469,71 @@ static int counted_name(const char *name)
     return strcmp(last, "age") == 0 || strcmp(last, "income") == 0;
 }
 
+/* Whether a word of name says an amount, a count, a length or a price (montant, amount,
+ * prix, price, spend, cost, panier, basket, revenu, salary, nb, count, qty, duree, delai,
+ * hours, minutes, days, km, weight in kg...): a measure's name, which no code word of it
+ * overrides ("montant_commande" is an order's amount, "nb_articles" a count). */
+static int amount_word(const char *name)
+{
+    static const char *const words[] = {
+        "montant", "amount",  "amt",     "prix",     "price",    "spend",    "spent",
+        "depense", "cost",    "cout",    "panier",   "basket",   "revenu",   "revenue",
+        "salary",  "salaire", "income",  "umsatz",   "betrag",   "preis",    "importo",
+        "prezzo",  "nb",      "nbr",     "nombre",   "count",    "qty",      "quantity",
+        "quantite", "menge",  "anzahl",  "duree",    "duration", "delai",    "delay",
+        "time",    "temps",   "hours",   "hour",     "h",        "heures",   "minutes",
+        "min",     "mins",    "seconds", "sec",      "secs",     "s",        "days",
+        "jours",   "weeks",   "km",      "kg",       "eur",      "euros",    "usd",
+        "dollars", "total",   "sum",     "somme",    "value",    "valeur",   "wert",
+        "age",     "size",    "taille",  "distance", "visits",   "visites",  "orders",
+        NULL};
+    char w[32];
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        if (in_list(w, words))
+            return 1;
+    return 0;
+}
+
+/* Whether a word of name says a code or a number that names a thing, no quantity: a postcode
+ * (cp, npa, postal, codepostal), a store or point of sale (magasin, boutique, filiale,
+ * pdv, pos, outlet, agence, etab, branche, location, loc), a product (sku, ean, gtin, upc, ref,
+ * reference, article, produit, product, item), a firm or place register (siret, siren,
+ * insee, commune, departement, dept), a phone, a customer's or an order's number (client,
+ * customer, kunde, account, compte, order, commande, invoice, facture, serial). */
+static int code_word(const char *name)
+{
+    static const char *const words[] = {
+        "cp",        "npa",      "postal",    "codepostal", "magasin",  "boutique", "filiale",
+        "pdv",       "pos",      "outlet",    "agence",     "etab",     "sku",      "ean",
+        "gtin",      "upc",      "ref",       "reference",  "article",  "produit",  "product",
+        "item",      "siret",    "siren",     "insee",      "commune",  "departement", "dept",
+        "phone",     "telephone", "tel",      "client",     "customer", "kunde",    "account",
+        "compte",    "order",    "commande",  "invoice",    "facture",  "serial",   "location",
+        "loc",       "branche",  NULL};
+    char w[32];
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        if (in_list(w, words))
+            return 1;
+    return 0;
+}
+
+shopstat_code_evidence shopstat_describe_code_evidence(const shopstat_colsummary *c)
+{
+    if (!c || !c->all_numeric || c->fractional || !c->name || amount_word(c->name))
+        return SHOPSTAT_CODE_NONE;
+    /* "01000": a postcode or a code written to a width; no measure is written so */
+    if (c->leading_zero)
+        return SHOPSTAT_CODE_ZEROS;
+    /* every value 4 digits or more, all as many, few of them rounded (1001 to 1250, 75011:
+     * an amount or an income of that size is mostly a multiple of 10, a code's last digit
+     * is any: a tenth of them) */
+    if (c->digits_min >= 4 && c->digits_min == c->digits_max && c->tens * 4 < c->present)
+        return SHOPSTAT_CODE_WIDTH;
+    if (code_word(c->name))
+        return SHOPSTAT_CODE_NAME;
+    return SHOPSTAT_CODE_NONE;
+}
+
 /* Whether column i is a measure, a question of numbers to average (describe.h's rules):
  * rep_first, nrep: the replicate weights' run (nrep 0: none), speed: the interview length's
  * column (SIZE_MAX: none). */
@@ -482,6 +547,9 @@ static int measure_column(const shopstat_description *ds, size_t i, size_t rep_f
         return 0;
     if (c->fractional)
         return 1;
+    /* whole numbers written as codes are or named like one (a store's, a postcode) */
+    if (shopstat_describe_code_evidence(c) != SHOPSTAT_CODE_NONE)
+        return 0;
     /* whole numbers: nearly all distinct is an identifier, a row number; years, dates */
     if (!c->distinct_capped && c->distinct * 20 >= c->present * 19)
         return 0;

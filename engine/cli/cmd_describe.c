@@ -45,7 +45,8 @@ const char cmd_describe_help[] =
     "a score command for a 0-10 question's Net Promoter Score, the means of 1-5,\n"
     "1-7 and 1-10 ratings (named or worded so, or a grid Q5_1, Q5_2: no store's\n"
     "codes) and a measure's mean and median (more than 20 distinct numbers: hours,\n"
-    "an amount; no id, weight, year or interview length); guessed: check them.\n"
+    "an amount; no id, code (01000, a store's 1204), weight, year or interview\n"
+    "length); guessed: check them.\n"
     "Columns named like strata, PSUs or an fpc (stratum, psu, cluster, fpc,\n"
     "N_h...; N_X beside a column X: X's population sizes) become --strata, --psu,\n"
     "--fpc when one more pass, with them as the design, shows tab would take them\n"
@@ -2577,6 +2578,38 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
 /* The commands to start from: tab with describe's own flags (but -o) and the questions
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
+/* The columns of whole numbers the start takes for no measure by their values alone
+ * (shopstat_describe_code_evidence: a leading 0, or one width of 4 digits or more seldom
+ * rounded), each with why, so that a measure mistaken for codes can be given by hand;
+ * not an identifier's (nearly every value distinct) nor years' or dates'. */
+static void note_codes(FILE *out, const shopstat_description *ds)
+{
+    char a[64], b[64];
+    for (size_t i = 0; i < shopstat_description_ncols(ds); i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        shopstat_code_evidence e = shopstat_describe_code_evidence(c);
+        if (c->type != SHOPSTAT_COL_NUMERIC || !(c->min < c->max) ||
+            (e != SHOPSTAT_CODE_ZEROS && e != SHOPSTAT_CODE_WIDTH) ||
+            (!c->distinct_capped && c->distinct * 20 >= c->present * 19) ||
+            (c->min >= 1900 && c->max <= 2100) || (c->min >= 19000101 && c->max <= 21001231))
+            continue; /* (years and dates are no measure either way) */
+        fputs("  ", out);
+        put_cell(out, c->name, 0);
+        if (e == SHOPSTAT_CODE_ZEROS)
+            fprintf(out,
+                    ": numbers written with a leading 0 in %zu row%s (as 01000): codes, "
+                    "postcodes or a product's? not proposed as a measure\n",
+                    c->leading_zero, c->leading_zero == 1 ? "" : "s");
+        else
+            fprintf(out,
+                    ": whole numbers of %zu digits each (%s to %s), only %.0f%% of them "
+                    "multiples of 10 (amounts that size are mostly rounded): codes, a store's "
+                    "or a postcode? not proposed as a measure\n",
+                    c->digits_min, num(a, sizeof a, c->min), num(b, sizeof b, c->max),
+                    100.0 * (double)c->tens / (double)c->present);
+    }
+}
+
 static void print_suggestions(FILE *out, const char *data, const shopstat_description *ds,
                               const cli_data_opts *o, const shopstat_plan *xp, int argc,
                               char **argv)
@@ -2722,6 +2755,7 @@ static void print_suggestions(FILE *out, const char *data, const shopstat_descri
         put_none_in_base(out, ds, s);
         note_score(out, ds, sg, n, i, wave);
     }
+    note_codes(out, ds);
     shopstat_suggestions_free(sg, n);
 }
 

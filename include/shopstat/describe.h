@@ -102,6 +102,14 @@ typedef struct shopstat_colsummary {
     /* (appended) all_numeric and some value has a fractional part (17.5 hours, 35.79
      * dollars: no identifier, code or count); 0 otherwise and past distinct_capped */
     int fractional;
+    /* (appended) all_numeric: its values as written, evidence of a code rather than a
+     * measure (a postcode, a store's or a product's number): the rows written with a 0
+     * before another digit ("01000"; no measure is written so), the rows holding a whole
+     * multiple of 10 (amounts and incomes are rounded, codes are not), and when every
+     * value is digits alone (no sign, no decimal mark) their fewest and most digits (0, 0
+     * otherwise: "1204" to "1250", 4 and 4); all 0 for other columns */
+    size_t leading_zero, tens;
+    size_t digits_min, digits_max;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
@@ -323,7 +331,8 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
  *   nr, number, region, store, ...; not age or income: ages in years and incomes are
  *   measures) or whose words say a date, a place or a progress
  *   (date, datum, year, month, day, latitude, longitude, lat, lon, lng, progress, zip,
- *   postcode). */
+ *   postcode), and whole numbers with evidence of codes (shopstat_describe_code_evidence:
+ *   a leading zero, one width of 4 digits or more seldom rounded, a code's word). */
 typedef enum shopstat_suggest_kind {
     SHOPSTAT_SUGGEST_VAR,
     SHOPSTAT_SUGGEST_MULTI,
@@ -397,6 +406,28 @@ typedef struct shopstat_suggestion {
  * column; it is proposed as no question either), else 0. */
 int shopstat_describe_weight_unfit(const shopstat_description *ds, const shopstat_design_opts *d,
                                    size_t *col);
+
+/* Evidence that the whole numbers of column c (all_numeric, none fractional) are codes,
+ * numbers that name a thing, rather than a measure to average, unless a word of its name
+ * says an amount, a count or a length (montant, amount, price, spend, nb, count, qty,
+ * duree, delai, hours, h, min, days, km, income, age, total, value, ...: then none):
+ * SHOPSTAT_CODE_ZEROS, a value written with a 0 before another digit ("01000": a
+ * postcode's, a code written to a width; no measure is written so); SHOPSTAT_CODE_WIDTH,
+ * every value digits alone, 4 or more and as many in each, fewer than a quarter of the
+ * rows a multiple of 10 (1001 to 1250: a store's number; an amount or an income of that
+ * size is mostly rounded); SHOPSTAT_CODE_NAME, a word of its name says a code (cp, npa,
+ * postal, magasin, boutique, filiale, pdv, pos, outlet, agence, etab, sku, ean, gtin, upc,
+ * ref, reference, article, produit, product, item, siret, siren, insee, commune,
+ * departement, dept, phone, tel, client, customer, account, order, commande, invoice,
+ * facture, serial, location, loc, branche); else SHOPSTAT_CODE_NONE (also for c NULL).
+ * shopstat_describe_suggest proposes no measure with evidence. */
+typedef enum shopstat_code_evidence {
+    SHOPSTAT_CODE_NONE,
+    SHOPSTAT_CODE_ZEROS,
+    SHOPSTAT_CODE_WIDTH,
+    SHOPSTAT_CODE_NAME
+} shopstat_code_evidence;
+shopstat_code_evidence shopstat_describe_code_evidence(const shopstat_colsummary *c);
 
 /* The suggestions in file order of their first column; *out is NULL when there are none.
  * Free with shopstat_suggestions_free. Errors: SHOPSTAT_ENOMEM. d may be NULL. */

@@ -1032,6 +1032,80 @@ static void test_routing(void **state)
  * asked = 2 would route it); m, at column 140, only when k (column 100, past the 64
  * explainers of the first version) is 1. Fillers of a and b in every other column.
  * Counted as the file is written; one pass and 1 to 3 threads in chunks of 4 KiB. */
+/* How the numbers are written, the evidence of codes, counted by hand: cp's leading zeros
+ * (01000, 06000: 2 of 6 rows), lieu's 4 digits each and its multiples of 10 (1010: 1 of 6),
+ * budget's (every value a multiple of 50), montant's decimals, nb's sign. */
+static void test_code_evidence(void **state)
+{
+    (void)state;
+    write_text("cp,lieu,budget,montant,nb,magasin,montant_commande\n"
+               "01000,1001,1000,12.50,3,17,1001\n"
+               "75011,1013,1050,8.99,-1,18,1013\n"
+               "06000,1010,2500,100.00,4,19,1010\n"
+               "69003,1027,1200,7.25,5,20,1027\n"
+               "13008,1101,3350,3.10,0,21,1101\n"
+               "75011,1013,1000,9.00,12,22,1013\n");
+    shopstat_reader *r;
+    shopstat_description *ds = describe_chunked(0, 0, &r);
+    const shopstat_colsummary *cp = shopstat_description_column(ds, 0);
+    assert_int_equal(cp->leading_zero, 2);
+    assert_int_equal(cp->digits_min, 5);
+    assert_int_equal(cp->digits_max, 5);
+    assert_int_equal(cp->tens, 2); /* 01000 and 06000 */
+    assert_int_equal(shopstat_describe_code_evidence(cp), SHOPSTAT_CODE_ZEROS);
+    const shopstat_colsummary *lieu = shopstat_description_column(ds, 1);
+    assert_int_equal(lieu->leading_zero, 0);
+    assert_int_equal(lieu->tens, 1);
+    assert_int_equal(lieu->digits_min, 4);
+    assert_int_equal(lieu->digits_max, 4);
+    assert_int_equal(shopstat_describe_code_evidence(lieu), SHOPSTAT_CODE_WIDTH);
+    const shopstat_colsummary *budget = shopstat_description_column(ds, 2);
+    assert_int_equal(budget->tens, 6);
+    assert_int_equal(shopstat_describe_code_evidence(budget), SHOPSTAT_CODE_NONE);
+    const shopstat_colsummary *montant = shopstat_description_column(ds, 3);
+    assert_int_equal(montant->digits_min, 0); /* (a decimal point: not digits alone) */
+    assert_int_equal(shopstat_describe_code_evidence(montant), SHOPSTAT_CODE_NONE);
+    const shopstat_colsummary *nb = shopstat_description_column(ds, 4);
+    assert_int_equal(nb->digits_max, 0); /* (a sign) */
+    assert_int_equal(shopstat_describe_code_evidence(nb), SHOPSTAT_CODE_NONE);
+    /* a code's word; an amount's word wins over the width of its values */
+    assert_int_equal(shopstat_describe_code_evidence(shopstat_description_column(ds, 5)),
+                     SHOPSTAT_CODE_NAME);
+    assert_int_equal(shopstat_describe_code_evidence(shopstat_description_column(ds, 6)),
+                     SHOPSTAT_CODE_NONE);
+    assert_int_equal(shopstat_describe_code_evidence(NULL), SHOPSTAT_CODE_NONE);
+    shopstat_description_free(ds);
+    shopstat_reader_free(r);
+}
+
+/* Past the distinct-value cap the writing is counted row by row, and a chunked pass
+ * merges it to the one pass's: 12,000 six-digit codes 000001..012000, every one with a
+ * leading zero, 1,200 multiples of 10. */
+static void test_code_evidence_capped(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/shopstat_test_describe_%d.csv", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("code,x\n", f);
+    for (int i = 1; i <= 12000; i++)
+        fprintf(f, "%06d,%d\n", i, i % 3);
+    fclose(f);
+    for (int th = 0; th <= 2; th += 2) {
+        shopstat_reader *r;
+        shopstat_description *ds = describe_chunked(th, 16384, &r);
+        const shopstat_colsummary *c = shopstat_description_column(ds, 0);
+        assert_true(c->distinct_capped);
+        assert_int_equal(c->leading_zero, 12000);
+        assert_int_equal(c->tens, 1200);
+        assert_int_equal(c->digits_min, 6);
+        assert_int_equal(c->digits_max, 6);
+        assert_int_equal(shopstat_describe_code_evidence(c), SHOPSTAT_CODE_ZEROS);
+        shopstat_description_free(ds);
+        shopstat_reader_free(r);
+    }
+}
+
 static void test_routing_wide(void **state)
 {
     (void)state;
@@ -1251,6 +1325,8 @@ int main(void)
         cmocka_unit_test(test_distinct_budget),
         cmocka_unit_test(test_routing),
         cmocka_unit_test(test_routing_wide),
+        cmocka_unit_test(test_code_evidence),
+        cmocka_unit_test(test_code_evidence_capped),
         cmocka_unit_test(test_routing_complete_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
