@@ -48,6 +48,10 @@ typedef struct colacc {
      * another digit, rows holding a whole multiple of 10, rows holding something besides
      * digits (a sign, a decimal mark), and the fewest and most bytes of a value */
     size_t lead0, tens, notdigits, lmin, lmax;
+    /* past the cap (no table to look in): the rows reading Total (reader_total_text), the
+     * first one's text */
+    size_t total_n;
+    char total_text[24];
     double min, max, sum, comp; /* Neumaier-compensated sum for the mean */
     shortcache *sc; /* NULL past SC_MAX_COLUMNS */
     strmap values;
@@ -685,6 +689,40 @@ static const char *total_of(const colacc *a)
     return NULL;
 }
 
+/* Half a unit of the last decimal place s (len bytes) is written with: 0.005 for "12.50",
+ * 0.5 for "357" (a spreadsheet's SUM shown to the values' own decimals). */
+static double half_unit(const char *s, size_t len)
+{
+    const char *dot = NULL;
+    for (size_t k = 0; k < len; k++)
+        if (s[k] == '.' || s[k] == ',')
+            dot = s + k;
+    double h = 0.5;
+    for (const char *p = dot ? dot + 1 : s + len; p < s + len && isdigit((unsigned char)*p); p++)
+        h /= 10;
+    return h;
+}
+
+/* The value of a's table (all numbers, sum the column's) held by one row that is the sum
+ * of every other row's, to its own decimals: a totals row's cell (40262.17 under the
+ * baskets); NULL when none, or the column holds fewer than 4 values or 3 distinct, or
+ * the others sum to 0 or less. */
+static const char *sum_of_others(const colacc *a, int dc, double sum)
+{
+    if (a->present < 4 || a->values.n < 3)
+        return NULL;
+    for (size_t k = 0; k < a->values.n; k++) {
+        const char *key = strmap_key(&a->values, k);
+        double v;
+        if (a->counts[k] != 1 || shopstat_parse_number(key, a->values.len[k], dc, &v) != 1 ||
+            !(v > 0) || !(sum - v > 0))
+            continue;
+        if (fabs(v - (sum - v)) <= half_unit(key, a->values.len[k]) + 1e-9 * fabs(sum))
+            return key;
+    }
+    return NULL;
+}
+
 /* Whether a value of a's table is a number with a fractional part (a weight, not an id) */
 static int fractional(const colacc *a, int dc)
 {
@@ -778,14 +816,20 @@ static shopstat_status count_value(shopstat_description *ds, colacc *a, const ch
         else
             column_overflow(ds, a);
     }
-    if (a->all_numeric) {
-        double v;
-        if (shopstat_parse_number(s, len, ds->dc, &v) == 1) {
-            fold_digits(a, s, len, v, n);
-            fold(a, v, n);
-        } else {
-            a->all_numeric = 0;
+    double v;
+    if (a->all_numeric && shopstat_parse_number(s, len, ds->dc, &v) == 1) {
+        fold_digits(a, s, len, v, n);
+        fold(a, v, n);
+        return SHOPSTAT_OK;
+    }
+    a->all_numeric = 0;
+    /* (a totals row's label under thousands of ids or names: total_of has no table) */
+    if (len < sizeof a->total_text && reader_total_text(s, len)) {
+        if (!a->total_n) {
+            memcpy(a->total_text, s, len);
+            a->total_text[len] = '\0';
         }
+        a->total_n += n;
     }
     return SHOPSTAT_OK;
 }
@@ -1506,7 +1550,10 @@ static shopstat_status finish(shopstat_description *ds, shopstat_error *err)
         c->no_value_count = 0;
         if (!a->overflow && !c->all_numeric && a->present > 0)
             c->no_value = no_value_of(a, ds->dc || c->comma_numeric, &c->no_value_count);
-        c->total_value = !a->overflow ? total_of(a) : NULL;
+        c->total_value = !a->overflow ? total_of(a) : a->total_n == 1 ? a->total_text : NULL;
+        c->sum_value = c->all_numeric && !a->overflow
+                           ? sum_of_others(a, ds->dc, (a->sum + a->comp))
+                           : NULL;
         c->fractional = c->all_numeric && !a->overflow && fractional(a, ds->dc);
         if (c->all_numeric) {
             c->leading_zero = a->lead0;
@@ -1858,6 +1905,9 @@ static shopstat_status merge_column(shopstat_description *g, colacc *a, const co
         return SHOPSTAT_OK;
     if (!a->overflow)
         column_overflow(g, a);
+    if (w->total_n && !a->total_n)
+        memcpy(a->total_text, w->total_text, sizeof a->total_text);
+    a->total_n += w->total_n;
     a->all_numeric = a->all_numeric && w->all_numeric;
     if (a->all_numeric && w->folded) {
         if (a->folded == 0 || w->min < a->min)

@@ -62,8 +62,8 @@ const char cmd_describe_help[] =
     "out of its base unless --none-in-base.\n"
     "A spreadsheet's leftovers: numbers but one 'n/a' (N/A, -, #N/A, nc, ...) in a column\n"
     "get the --missing 'COL:n/a' that reads them as numbers; a row reading Total (TOTAL,\n"
-    "Totaux, Gesamt) in one cell, the --exclude 'COL:Total' that leaves it out; the start\n"
-    "is described again with both.\n";
+    "Totaux, Gesamt) in one cell, or holding the other rows' sums, the --exclude that\n"
+    "leaves it out; the start is described again with both.\n";
 
 /* (the rest of the help, printed after it: one string literal would be over the 4095
  * bytes C compilers must take) */
@@ -624,10 +624,152 @@ static void put_col_value(FILE *out, const char *name, const char *value)
     }
 }
 
+/* A totals row a spreadsheet left under the data, as describe's columns suggest it (a
+ * cell reading Total, shopstat_colsummary.total_value; or columns whose one value is the
+ * sum of the others', sum_value) and one more read of the file finds it: the row where
+ * column col holds value, its line, and what its other cells say of it. A respondent
+ * whose store is named "Total" has a row like the others'; a totals row is blank where
+ * nearly every row holds a value, holds a number in a column of labels (357 under Oui/Non:
+ * a count) or a column's sum. */
+typedef struct totals_row {
+    size_t col;        /* the column naming the row (SIZE_MAX: no candidate) */
+    const char *value; /* its cell there, as written (borrowed from the description) */
+    int label;         /* the cell reads Total; else col holds a sum */
+    size_t line;       /* the row's line (0: not found) */
+    size_t blanks;     /* cells blank where at most 1% of the rows are */
+    size_t counts;     /* numbers in a column of labels, the column's one number */
+    size_t sums;       /* numbers that are their column's other rows' sum */
+    size_t sum_col[3]; /* the first of those columns */
+    int totals;        /* the evidence says a totals row: the --exclude is proposed */
+    const shopstat_description *ds;
+    const shopstat_reader *r;
+    int dc;
+} totals_row;
+
+/* Whether column c's one value (or none) among its listed levels that is a number is s. */
+static int lone_number(const shopstat_colsummary *c, const char *s, size_t len, int dc)
+{
+    size_t numbers = 0;
+    double x;
+    if (c->all_numeric || !c->nlevels || c->nlevels != c->distinct)
+        return 0;
+    for (size_t k = 0; k < c->nlevels; k++)
+        numbers += shopstat_parse_number(c->levels[k].value, strlen(c->levels[k].value), dc, &x) == 1;
+    return numbers == 1 && shopstat_parse_number(s, len, dc, &x) == 1;
+}
+
+static shopstat_status totals_row_fn(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    totals_row *t = ctx;
+    if (t->col >= row->nfields || row->lens[t->col] != strlen(t->value) ||
+        memcmp(row->fields[t->col], t->value, row->lens[t->col]) != 0)
+        return SHOPSTAT_OK;
+    t->line = row->pos[t->col].line;
+    size_t used = shopstat_description_rows_used(t->ds);
+    for (size_t i = 0; i < row->nfields && i < shopstat_description_ncols(t->ds); i++) {
+        const shopstat_colsummary *c = shopstat_description_column(t->ds, i);
+        const char *v = row->fields[i];
+        size_t n = row->lens[i];
+        double x;
+        if (i == t->col)
+            continue;
+        if (!n || shopstat_reader_is_missing_at(t->r, i, v, n)) {
+            t->blanks += c->missing * 100 <= used && c->present >= 3;
+        } else if (lone_number(c, v, n, t->dc)) {
+            t->counts++;
+        } else if (c->sum_value && strlen(c->sum_value) == n && memcmp(c->sum_value, v, n) == 0 &&
+                   shopstat_parse_number(v, n, t->dc, &x) == 1) {
+            if (t->sums < 3)
+                t->sum_col[t->sums] = i;
+            t->sums++;
+        }
+    }
+    /* (the row found: the reader stops here) */
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "probe done");
+}
+
+/* The totals row of data (read again, not standard input) into t: t->col SIZE_MAX when no
+ * column suggests one. A Total cell is one when the row's other cells say so too (a sum,
+ * a count, or two blanks where nearly every row is filled); sums alone when two columns
+ * hold theirs in that row, or one in a row blank where the others are filled. */
+static void find_totals_row_in(const char *data, const char *buf, size_t len,
+                               const cli_data_opts *o, const shopstat_description *ds,
+                               totals_row *t);
+
+static void find_totals_row(const char *data, const cli_data_opts *o,
+                            const shopstat_description *ds, totals_row *t)
+{
+    find_totals_row_in(data, NULL, 0, o, ds, t);
+}
+
+/* A reader over data, or over buf[0..len) when buf is not NULL (named data); *fp the
+ * stream to close after the reader (NULL for a path). NULL when it cannot be opened. */
+static shopstat_reader *open_source(const char *data, const char *buf, size_t len,
+                                    const shopstat_csv_opts *csv, FILE **fp)
+{
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    *fp = buf ? fmemopen((void *)buf, len, "rb") : NULL;
+    shopstat_status st = !buf ? shopstat_reader_open(data, csv, &r, &err)
+                         : *fp ? shopstat_reader_open_file(*fp, data, csv, &r, &err)
+                               : SHOPSTAT_ENOMEM;
+    if (st != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        if (*fp)
+            fclose(*fp);
+        *fp = NULL;
+        return NULL;
+    }
+    return r;
+}
+
+/* find_totals_row over data, or buf[0..len) when buf is not NULL (the line numbers then
+ * the buffer's). */
+static void find_totals_row_in(const char *data, const char *buf, size_t len,
+                               const cli_data_opts *o, const shopstat_description *ds,
+                               totals_row *t)
+{
+    memset(t, 0, sizeof *t);
+    t->col = SIZE_MAX;
+    t->ds = ds;
+    size_t n = shopstat_description_ncols(ds);
+    for (size_t i = 0; i < n && t->col == SIZE_MAX; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (c->total_value && c->name && *c->name)
+            t->col = i, t->value = c->total_value, t->label = 1;
+    }
+    for (size_t i = 0; i < n && t->col == SIZE_MAX; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (c->sum_value && c->name && *c->name)
+            t->col = i, t->value = c->sum_value;
+    }
+    if (t->col == SIZE_MAX || (!buf && strcmp(data, "-") == 0))
+        return;
+    FILE *fp;
+    shopstat_reader *r = open_source(data, buf, len, &o->csv, &fp);
+    shopstat_error err;
+    if (r) {
+        t->r = r;
+        t->dc = shopstat_reader_dialect(r)->decimal_comma;
+        shopstat_reader_run(r, totals_row_fn, t, &err);
+    }
+    shopstat_reader_free(r);
+    if (fp)
+        fclose(fp);
+    t->r = NULL;
+    if (!t->line)
+        return;
+    if (t->label)
+        t->totals = t->sums >= 1 || t->counts >= 1 || t->blanks >= 2;
+    else
+        t->totals = t->sums >= 1 || t->blanks >= 1 || t->counts >= 1;
+}
+
 /* A spreadsheet's leftovers: a number column a "n/a" made text (the --missing that reads it
  * as numbers), a totals row under the data (the --exclude that leaves it out). The start
  * has both (start_cleaned). */
-static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_description *ds)
+static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
+                            const totals_row *t)
 {
     size_t n = shopstat_description_ncols(ds);
     char nb[256];
@@ -646,20 +788,49 @@ static void print_no_values(FILE *out, const shopstat_reader *r, const shopstat_
         put_col_value(out, name, s->no_value);
         fputs(" reads them as missing, the rest as numbers\n", out);
     }
-    for (size_t i = 0; i < n; i++) {
-        const shopstat_colsummary *s = shopstat_description_column(ds, i);
-        if (!s->total_value)
-            continue;
-        const char *name = shown_name(r, ds, i, nb, sizeof nb);
-        fputs("  ", out);
-        put_cell(out, name, 0);
+    if (t->col == SIZE_MAX || (!t->label && !t->totals))
+        return;
+    const char *name = shown_name(r, ds, t->col, nb, sizeof nb);
+    fputs("  ", out);
+    put_cell(out, name, 0);
+    if (t->label && !t->totals && t->line) {
+        /* (a store or a brand named Total: its row is any respondent's) */
         fputs(": one row reads '", out);
-        put_cell(out, s->total_value, 0);
-        fputs("': a totals row left under the data? --exclude ", out);
-        put_col_value(out, name, s->total_value);
-        fputs(" leaves it out (kept, it is one more row and its totals read as answers)\n", out);
-        break; /* (one row: the first column naming it says it) */
+        put_cell(out, t->value, 0);
+        fprintf(out,
+                "' (line %zu), but its other cells read as a respondent's (no sum, no count, "
+                "not blank where the other rows are filled): a name, not a totals row? kept; "
+                "--exclude ",
+                t->line);
+        put_col_value(out, name, t->value);
+        fputs(" would leave it out\n", out);
+        return;
     }
+    if (t->label) {
+        fputs(": one row reads '", out);
+        put_cell(out, t->value, 0);
+        fputs("': a totals row left under the data? --exclude ", out);
+    } else {
+        fprintf(out, ": line %zu holds the sum of the other rows (", t->line);
+        put_cell(out, t->value, 0);
+        fputs(")", out);
+        for (size_t k = 0; k < t->sums && k < 3; k++) {
+            fputs(k ? (k + 1 == t->sums || k == 2 ? " and " : ", ") : ", and so it does in ",
+                  out);
+            put_cell(out, shown_name(r, ds, t->sum_col[k], nb, sizeof nb), 0);
+            fputs(" (", out);
+            put_cell(out, shopstat_description_column(ds, t->sum_col[k])->sum_value, 0);
+            fputs(")", out);
+        }
+        if (t->sums > 3)
+            fprintf(out, ", %zu columns in all", t->sums + 1);
+        if (!t->sums)
+            fputs(", blank where the other rows are filled", out);
+        fputs(": a totals row left under the data? --exclude ", out);
+        name = shown_name(r, ds, t->col, nb, sizeof nb);
+    }
+    put_col_value(out, name, t->value);
+    fputs(" leaves it out (kept, it is one more row and its totals read as answers)\n", out);
 }
 
 /* text written from column col on, within the view's width, its lines going on at column
@@ -710,8 +881,108 @@ static int first_cap(size_t room)
     return c < 12 ? 12 : c > 40 ? 40 : (int)c;
 }
 
+/* The bytes tab's friends look at for a totals row (cli_warn_totals_row): the whole file up
+ * to TOTALS_WHOLE bytes, else its header and last TOTALS_TAIL bytes (from a line's start),
+ * and nothing past TOTALS_MAX (a spreadsheet's export is smaller; a long run is spared). */
+#define TOTALS_WHOLE ((long)1 << 20)
+#define TOTALS_TAIL 65536L
+#define TOTALS_MAX ((long)8 << 20)
+
+/* data's header and last TOTALS_TAIL bytes in one malloc'd buffer (*len bytes), the header
+ * being the lines up to the one holding the last column's name; NULL if unreadable. */
+static char *header_and_tail(const char *data, const cli_data_opts *o, long size, size_t *len)
+{
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    if (shopstat_reader_open(data, &o->csv, &r, &err) != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return NULL;
+    }
+    size_t lines = 0;
+    for (size_t i = 0; i < shopstat_reader_ncols(r); i++)
+        if (shopstat_reader_colpos(r, i).line > lines)
+            lines = shopstat_reader_colpos(r, i).line;
+    shopstat_reader_free(r);
+    FILE *f = fopen(data, "rb");
+    char *buf = malloc((size_t)TOTALS_TAIL * 2 + 1);
+    size_t n = 0, cap = (size_t)TOTALS_TAIL * 2;
+    int c = 0;
+    /* (the header: its lines, within half the buffer) */
+    for (size_t l = 0; f && buf && l < lines && n < cap / 2; l++)
+        while (n < cap / 2 && (c = fgetc(f)) != EOF && (buf[n++] = (char)c) != '\n')
+            ;
+    if (!f || !buf || n >= cap / 2 || fseek(f, size - TOTALS_TAIL, SEEK_SET) != 0) {
+        if (f)
+            fclose(f);
+        free(buf);
+        return NULL;
+    }
+    while ((c = fgetc(f)) != EOF && c != '\n') /* (from the next line's start) */
+        ;
+    n += fread(buf + n, 1, cap - n, f);
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopstat_plan *p)
+{
+    struct stat st;
+    if (!data || strcmp(data, "-") == 0 || stat(data, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > TOTALS_MAX || st.st_size < 4)
+        return;
+    unsigned char magic[2] = {0, 0};
+    FILE *f = fopen(data, "rb");
+    size_t got = f ? fread(magic, 1, 2, f) : 0;
+    if (f)
+        fclose(f);
+    if (got < 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) /* (gzip: read once, in order) */
+        return;
+    char *buf = NULL;
+    size_t len = 0;
+    if (st.st_size > TOTALS_WHOLE && !(buf = header_and_tail(data, o, (long)st.st_size, &len)))
+        return;
+    FILE *fp;
+    shopstat_reader *r = open_source(data, buf, len, &o->csv, &fp);
+    shopstat_description *ds = NULL;
+    shopstat_error err;
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = 1;
+    /* (the rows the run's exclusions leave out are no respondents: not looked at) */
+    if (r && shopstat_describe_excluding(r, NULL, &po, p, &ds, &err) == SHOPSTAT_OK) {
+        totals_row t;
+        find_totals_row_in(data, buf, len, o, ds, &t);
+        const shopstat_colsummary *c = t.col != SIZE_MAX ? shopstat_description_column(ds, t.col) : NULL;
+        /* (its line when the whole file was read; else one of its last rows) */
+        char where[48];
+        snprintf(where, sizeof where, buf ? ": a row near its end" : ":%zu: the row", t.line);
+        if (c && t.totals && t.label)
+            cli_warn("%s%s reads '%.40s' in column '%.60s' and %s: a totals row left "
+                     "under the data, counted as a respondent? --exclude '%.60s:%.40s' leaves "
+                     "it out (shopstat describe names such rows)",
+                     data, where, t.value, c->name,
+                     t.sums     ? "holds its columns' sums"
+                     : t.counts ? "holds a count where the other rows hold labels"
+                                : "is blank where the other rows are filled",
+                     c->name, t.value);
+        else if (c && t.totals)
+            cli_warn("%s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: "
+                     "a totals row left under the data, counted as a respondent? --exclude "
+                     "'%.60s:%.40s' leaves it out (shopstat describe names such rows)",
+                     data, where, c->name, t.value, t.sums ? " and others" : "", c->name,
+                     t.value);
+    }
+    shopstat_description_free(ds);
+    shopstat_reader_free(r);
+    if (fp)
+        fclose(fp);
+    free(buf);
+}
+
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
-                          const texts_probe *tp, const shopstat_design_opts *d)
+                          const texts_probe *tp, const shopstat_design_opts *d,
+                          const totals_row *tr)
 {
     size_t n = shopstat_description_ncols(ds);
     int w = 6;
@@ -820,7 +1091,7 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         put_cell(out, shown_name(r, ds, i, nb, sizeof nb), 0);
         fputs("}])\n", out);
     }
-    print_no_values(out, r, ds);
+    print_no_values(out, r, ds, tr);
     print_routing(out, r, ds);
     print_speed(out, r, ds);
     print_weight_unfit(out, r, ds, d);
@@ -2910,15 +3181,17 @@ static int parse_args(int argc, char **argv, cli_data_opts *o, shopstat_plan *xp
  * will), and its commands given them. 0 when written, else 1 (the caller gives the start as
  * read). */
 static int start_cleaned(FILE *out, const char *data, const shopstat_description *ds,
-                         const shopstat_pass_opts *po, int argc, char **argv)
+                         const totals_row *t, const shopstat_pass_opts *po, int argc, char **argv)
 {
     size_t n = shopstat_description_ncols(ds), extra = 0;
-    const shopstat_colsummary *total = NULL;
+    /* (a Total cell found in no row of a second read, standard input's: as before, taken) */
+    const shopstat_colsummary *total =
+        t->col != SIZE_MAX && (t->totals || (t->label && !t->line))
+            ? shopstat_description_column(ds, t->col)
+            : NULL;
     for (size_t i = 0; i < n; i++) {
         const shopstat_colsummary *s = shopstat_description_column(ds, i);
         extra += s->no_value && s->name && *s->name;
-        if (!total && s->total_value && s->name && *s->name)
-            total = s;
     }
     extra += total != NULL;
     if (!extra)
@@ -2943,7 +3216,7 @@ static int start_cleaned(FILE *out, const char *data, const shopstat_description
         for (size_t k = 0; k <= n; k++) {
             const shopstat_colsummary *s = k < n ? shopstat_description_column(ds, k) : total;
             const char *v = k < n   ? (s->name && *s->name ? s->no_value : NULL)
-                            : total ? total->total_value
+                            : total ? t->value
                                     : NULL;
             if (!v)
                 continue;
@@ -3027,13 +3300,15 @@ int cmd_describe(int argc, char **argv)
         texts_probe tp;
         probe_texts_row(data, &o, &tp);
         print_dialect(out, r, &o);
-        print_columns(out, r, ds, &tp, &o.design);
+        totals_row tr;
+        find_totals_row(data, &o, ds, &tr);
+        print_columns(out, r, ds, &tp, &o.design, &tr);
         print_design(out, ds, &o);
         if (rw.R)
             print_replicates(out, ds, &o, &rw);
         print_rows(out, ds);
         if (tp.ntexts ? start_skipping(out, data, &o, &po, xp, argc, argv)
-                      : start_cleaned(out, data, ds, &po, argc, argv))
+                      : start_cleaned(out, data, ds, &tr, &po, argc, argv))
             print_suggestions(out, data, ds, &o, xp, argc, argv);
         texts_probe_free(&tp);
         if (mem && fclose(mem) == 0)

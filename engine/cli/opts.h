@@ -101,4 +101,12 @@ const char *cli_closest_flag(const char *arg, const char *const *extra);
     "  --psu COL          primary sampling unit (cluster) within its stratum\n"                    \
     "  --fpc COL          population size (or sampling fraction) of the row's stratum\n"
 
+/* After a run of tab, score, compare or chisq over data without an error: a warning on
+ * stderr when a spreadsheet's totals row is left under the data (describe's evidence: a
+ * Total cell, or the other rows' sums, with a sum, a count or blanks beside them), one the
+ * run counted as a respondent since the plan p's exclusions leave it in: the whole file up
+ * to 1 MB (its line named), else its header and last 64 KB; not past 8 MB, nor standard
+ * input or a compressed file. */
+void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopstat_plan *p);
+
 #endif

@@ -1038,6 +1038,7 @@ int survey_args_run(survey_args *a, shopstat_totals **out)
     char popw[600];
     if (shopstat_population_warning(*out, popw, sizeof popw))
         cli_warn("%s", popw);
+    cli_warn_totals_row(a->data, &a->data_opts, a->plan);
     size_t rake_iter = 0;
     if (!shopstat_totals_rake_converged(*out, &rake_iter))
         cli_warn("Raking did not converge after %zu iterations (R's rake warns too; the "

@@ -110,6 +110,11 @@ typedef struct shopstat_colsummary {
      * otherwise: "1204" to "1250", 4 and 4); all 0 for other columns */
     size_t leading_zero, tens;
     size_t digits_min, digits_max;
+    /* (appended) all_numeric, 4 values or more and 3 distinct: the value held by one row
+     * that is the sum of every other row's (to the decimals it is written with, as a
+     * spreadsheet's SUM shows it), as written ("40262.17"): a totals row's cell, if
+     * other columns' say so too; NULL otherwise and past distinct_capped */
+    const char *sum_value;
 } shopstat_colsummary;
 
 typedef struct shopstat_stratum {
