@@ -1017,10 +1017,13 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
     }
     fprintf(out, "\ncolumns: %zu\n", n);
     /* (the range on a line of its own, under the type, when too narrow a room is left) */
-    int range_below = view_width && (size_t)(w + wp + wm + wd + 23) + 16 > view_width;
-    fprintf(out, "  %-*s  %-11s  %*s  %*s  %*s%s%*s%s\n", w, "column", "type", wp, "present", wm,
-            "missing", wd, "distinct", range_below ? "\n" : "  ", range_below ? w + 4 : 0, "",
-            "range");
+    /* (within a width, one space between the counts, right-aligned under their headers) */
+    const char *gap = view_width ? " " : "  ";
+    int fixed = w + wp + wm + wd + 19 + 2 * (int)strlen(gap);
+    int range_below = view_width && (size_t)fixed + 16 > view_width;
+    fprintf(out, "  %-*s  %-11s  %*s%s%*s%s%*s%s%*s%s\n", w, "column", "type", wp, "present", gap,
+            wm, "missing", gap, wd, "distinct", range_below ? "\n" : "  ", range_below ? w + 4 : 0,
+            "", "range");
     char a[64], b[64], c[64], dist[32], cb[256];
     for (size_t i = 0; i < n; i++) {
         const shopstat_colsummary *s = shopstat_description_column(ds, i);
@@ -1039,14 +1042,14 @@ static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_de
         } else {
             put_cell(out, cut_question(name, s->label, w, cb, sizeof cb), w);
         }
-        fprintf(out, "  %-11s  %*zu  %*zu  %*s", shopstat_coltype_name(s->type), wp, s->present,
-                wm, s->missing, wd, dist);
+        fprintf(out, "  %-11s  %*zu%s%*zu%s%*s", shopstat_coltype_name(s->type), wp, s->present,
+                gap, wm, s->missing, gap, wd, dist);
         if (s->all_numeric) {
             char range[200];
             snprintf(range, sizeof range, "%s to %s, mean %s", num(a, sizeof a, s->min),
                      num(b, sizeof b, s->max), num(c, sizeof c, s->mean));
             /* (too narrow a room left for it: on a line of its own, under the type) */
-            size_t at = (size_t)(w + wp + wm + wd + 23);
+            size_t at = (size_t)fixed;
             if (range_below) {
                 at = (size_t)w + 4;
                 fprintf(out, "\n%*s", (int)at, "");
