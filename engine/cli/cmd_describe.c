@@ -883,8 +883,10 @@ static int first_cap(size_t room)
 
 /* The bytes tab's friends look at for a totals row (cli_warn_totals_row): the whole file up
  * to TOTALS_WHOLE bytes, else its header and last TOTALS_TAIL bytes (from a line's start),
- * and nothing past TOTALS_MAX (a spreadsheet's export is smaller; a long run is spared). */
-#define TOTALS_WHOLE ((long)1 << 20)
+ * and nothing past TOTALS_MAX (a spreadsheet's export is smaller; a long run is spared).
+ * Described only when the bytes hold a Total word, or are the whole file (a row of sums):
+ * a describe pass costs some 180 instructions a byte, a look for the word a few. */
+#define TOTALS_WHOLE ((long)256 << 10)
 #define TOTALS_TAIL 65536L
 #define TOTALS_MAX ((long)8 << 20)
 
@@ -925,6 +927,35 @@ static char *header_and_tail(const char *data, const cli_data_opts *o, long size
     return buf;
 }
 
+/* Whether buf[0..len) holds "total", "gesamt" or "summe" in any case (reader_total_text's
+ * words all hold one): a Total cell may be among its rows. */
+static int has_total_word(const char *buf, size_t len)
+{
+    static const char *const words[] = {"total", "gesamt", "summe"};
+    for (size_t i = 0; i < len; i++) {
+        int c = tolower((unsigned char)buf[i]);
+        if (c != 't' && c != 'g' && c != 's')
+            continue;
+        for (size_t k = 0; k < 3; k++) {
+            size_t n = strlen(words[k]);
+            if (words[k][0] == c && i + n <= len && strncasecmp(buf + i, words[k], n) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The whole file data (size bytes) in one malloc'd buffer, or NULL. */
+static char *whole_file(const char *data, long size, size_t *len)
+{
+    FILE *f = fopen(data, "rb");
+    char *buf = f ? malloc((size_t)size + 1) : NULL;
+    *len = buf ? fread(buf, 1, (size_t)size, f) : 0;
+    if (f)
+        fclose(f);
+    return buf;
+}
+
 void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopstat_plan *p)
 {
     struct stat st;
@@ -938,10 +969,14 @@ void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopsta
         fclose(f);
     if (got < 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) /* (gzip: read once, in order) */
         return;
-    char *buf = NULL;
     size_t len = 0;
-    if (st.st_size > TOTALS_WHOLE && !(buf = header_and_tail(data, o, (long)st.st_size, &len)))
+    int whole = st.st_size <= TOTALS_WHOLE;
+    char *buf = whole ? whole_file(data, (long)st.st_size, &len)
+                      : header_and_tail(data, o, (long)st.st_size, &len);
+    if (!buf || (!whole && !has_total_word(buf, len))) {
+        free(buf);
         return;
+    }
     FILE *fp;
     shopstat_reader *r = open_source(data, buf, len, &o->csv, &fp);
     shopstat_description *ds = NULL;
@@ -956,7 +991,7 @@ void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopsta
         const shopstat_colsummary *c = t.col != SIZE_MAX ? shopstat_description_column(ds, t.col) : NULL;
         /* (its line when the whole file was read; else one of its last rows) */
         char where[48];
-        snprintf(where, sizeof where, buf ? ": a row near its end" : ":%zu: the row", t.line);
+        snprintf(where, sizeof where, !whole ? ": a row near its end" : ":%zu: the row", t.line);
         if (c && t.totals && t.label)
             cli_warn("%s%s reads '%.40s' in column '%.60s' and %s: a totals row left "
                      "under the data, counted as a respondent? --exclude '%.60s:%.40s' leaves "

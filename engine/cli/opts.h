@@ -105,8 +105,8 @@ const char *cli_closest_flag(const char *arg, const char *const *extra);
  * stderr when a spreadsheet's totals row is left under the data (describe's evidence: a
  * Total cell, or the other rows' sums, with a sum, a count or blanks beside them), one the
  * run counted as a respondent since the plan p's exclusions leave it in: the whole file up
- * to 1 MB (its line named), else its header and last 64 KB; not past 8 MB, nor standard
- * input or a compressed file. */
+ * to 256 KB (its line named), else its header and last 64 KB when they hold a Total word;
+ * not past 8 MB, nor standard input or a compressed file. */
 void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopstat_plan *p);
 
 #endif
