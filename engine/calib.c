@@ -611,7 +611,10 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
             r->A[c].T += pu->A[k].T;
             r->A[c].N += pu->A[k].N;
             r->A[c].P += pu->A[k].P;
-            pu->Q[k] *= f2;
+            double q = pu->Q[k] * f2;
+            if (pu->QL) /* (the low part: pass.c, ps_keep_lows) */
+                pu->QL[k] = fma(pu->Q[k], f2, -q) + pu->QL[k] * f2;
+            pu->Q[k] = q;
             ksum(&w2[c], &w2c[c], pu->Q[k]);
         }
     }
@@ -665,8 +668,11 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
             double s = 0, sl0 = 0;
             for (size_t j = 0; j < nterms[k]; j++) {
                 long sl = ps_cell_slot(sm, pu, terms[k][j].cell);
-                if (sl >= 0)
-                    el_acc(&s, &sl0, terms[k][j].coef, pu->Q[sl]);
+                if (sl < 0)
+                    continue;
+                el_acc(&s, &sl0, terms[k][j].coef, pu->Q[sl]);
+                if (pu->QL)
+                    el_acc(&s, &sl0, terms[k][j].coef, pu->QL[sl]);
             }
             za[k] = s;
             zal[k] = sl0;
@@ -693,6 +699,8 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
                             double p = ca * cb, pe = fma(ca, cb, -p);
                             el_acc(&zz, &zzl, p, pu->Q[sx]);
                             el_acc(&zz, &zzl, pe, pu->Q[sx]);
+                            if (pu->QL)
+                                el_acc(&zz, &zzl, p, pu->QL[sx]);
                         }
                     }
                 }

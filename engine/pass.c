@@ -4590,7 +4590,23 @@ static inline void derive_unit(unit *un, const cell_pair *pair, size_t npair)
             un->Q[pair[i].to] += un->Q[pair[i].from];
 }
 
-/* derive_unit for a post-stratified design's pseudo-unit un, whose cells' slots are m. */
+/* A post-stratified element design's pseudo-unit un, its w^2 sums folded as other units'
+ * (Q + QL, rounded) with what that rounding drops kept in QL, for calib.c's element sums
+ * (element_sums): a proportion's score there takes the base cell's sum less the level
+ * cell's, where the rows of the other levels may be 1e-15 of them (the audit's ext6.R,
+ * seed 162: an SE 3.3% off R's). The pseudo-unit's block (ps_unit_room) holds QL until
+ * its sums are freed. */
+static void ps_keep_lows(unit *un)
+{
+    for (size_t c = 0; c < un->cap && un->QL; c++) {
+        double q = un->Q[c], s = q + un->QL[c], bp = s - q;
+        un->QL[c] = (q - (s - bp)) + (un->QL[c] - bp);
+        un->Q[c] = s;
+    }
+}
+
+/* derive_unit for a post-stratified design's pseudo-unit un, whose cells' slots are m (the
+ * low parts of w^2 too, where ps_keep_lows kept them). */
 static void ps_derive_unit(unit *un, const ps_slots *m, const cell_pair *pair, size_t npair)
 {
     for (size_t i = 0; i < npair; i++) {
@@ -4603,8 +4619,16 @@ static void ps_derive_unit(unit *un, const ps_slots *m, const cell_pair *pair, s
     }
     for (size_t i = 0; i < npair; i++) {
         long f = ps_cell_slot(m, un, pair[i].from);
-        if (f >= 0 && un->A[f].N)
-            un->Q[ps_cell_slot(m, un, pair[i].to)] += un->Q[f];
+        if (f < 0 || !un->A[f].N)
+            continue;
+        long d = ps_cell_slot(m, un, pair[i].to);
+        if (un->QL) {
+            double q = un->Q[d], s = q + un->Q[f], bp = s - q;
+            un->QL[d] += ((q - (s - bp)) + (un->Q[f] - bp)) + un->QL[f];
+            un->Q[d] = s;
+        } else {
+            un->Q[d] += un->Q[f];
+        }
     }
 }
 
@@ -5359,9 +5383,14 @@ static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair
         if (t->compensated) {
             for (size_t c = 0; c < un->cap && un->L; c++)
                 un->A[c].T += un->L[c];
-            for (size_t c = 0; c < un->cap && un->QL; c++)
-                un->Q[c] += un->QL[c];
-            un->L = un->QL = NULL;
+            if (t->ps && t->element) {
+                ps_keep_lows(un);
+            } else {
+                for (size_t c = 0; c < un->cap && un->QL; c++)
+                    un->Q[c] += un->QL[c];
+                un->QL = NULL;
+            }
+            un->L = NULL;
         }
         if (t->ps) { /* (a pseudo-unit's sums by slot) */
             const ps_slots *m = ps_slots_at(t->ps, t->ps->g[u]);
