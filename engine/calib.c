@@ -648,7 +648,11 @@ static inline void el_acc(double *hi, double *lo, double a, double b)
  * where R and exact rational arithmetic give 1.01e-9 and 4.11e-9; oracle calib_extreme/):
  * so the sum is taken apart below, its sums in double-double (a proportion near 1 has
  * coefficients 1 / W and -p / W on its level and base cells: sum z z' is (1 - 2p + p^2)
- * times a sum of w^2). */
+ * times a sum of w^2). The cells' sums of w^2 are double-doubles too (Q and its low part
+ * QL: pass.c, ps_keep_lows; scaled by ps_calibrate): rounded to doubles, a base cell's sum
+ * less its level cell's, where the other levels' rows weigh 1e-15 of it, kept the round-off
+ * of the whole (ext6.R seed 162: an SE 3.3% off R's; oracle
+ * calib_extreme/ext_element_s162_post). */
 static shopstat_status element_sums(const shopstat_totals *t, const lin_term *const *terms,
                                     const size_t *nterms, size_t K, const double *z,
                                     const double *cg, double *S1, double *S2, shopstat_error *err)
