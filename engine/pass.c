@@ -4595,7 +4595,8 @@ static inline void derive_unit(unit *un, const cell_pair *pair, size_t npair)
  * (element_sums): a proportion's score there takes the base cell's sum less the level
  * cell's, where the rows of the other levels may be 1e-15 of them (the audit's ext6.R,
  * seed 162: an SE 3.3% off R's). The pseudo-unit's block (ps_unit_room) holds QL until
- * its sums are freed. */
+ * its sums are freed. (No segment is derived in an element design, derive_plan: so
+ * ps_derive_unit never adds sums that have low parts.) */
 static void ps_keep_lows(unit *un)
 {
     for (size_t c = 0; c < un->cap && un->QL; c++) {
@@ -4605,8 +4606,7 @@ static void ps_keep_lows(unit *un)
     }
 }
 
-/* derive_unit for a post-stratified design's pseudo-unit un, whose cells' slots are m (the
- * low parts of w^2 too, where ps_keep_lows kept them). */
+/* derive_unit for a post-stratified design's pseudo-unit un, whose cells' slots are m. */
 static void ps_derive_unit(unit *un, const ps_slots *m, const cell_pair *pair, size_t npair)
 {
     for (size_t i = 0; i < npair; i++) {
@@ -4619,16 +4619,8 @@ static void ps_derive_unit(unit *un, const ps_slots *m, const cell_pair *pair, s
     }
     for (size_t i = 0; i < npair; i++) {
         long f = ps_cell_slot(m, un, pair[i].from);
-        if (f < 0 || !un->A[f].N)
-            continue;
-        long d = ps_cell_slot(m, un, pair[i].to);
-        if (un->QL) {
-            double q = un->Q[d], s = q + un->Q[f], bp = s - q;
-            un->QL[d] += ((q - (s - bp)) + (un->Q[f] - bp)) + un->QL[f];
-            un->Q[d] = s;
-        } else {
-            un->Q[d] += un->Q[f];
-        }
+        if (f >= 0 && un->A[f].N)
+            un->Q[ps_cell_slot(m, un, pair[i].to)] += un->Q[f];
     }
 }
 
