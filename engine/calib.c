@@ -611,7 +611,10 @@ shopstat_status ps_calibrate(shopstat_totals *t, shopstat_error *err)
             r->A[c].T += pu->A[k].T;
             r->A[c].N += pu->A[k].N;
             r->A[c].P += pu->A[k].P;
-            pu->Q[k] *= f2;
+            double q = pu->Q[k] * f2;
+            if (pu->QL) /* (the low part: pass.c, ps_keep_lows) */
+                pu->QL[k] = fma(pu->Q[k], f2, -q) + pu->QL[k] * f2;
+            pu->Q[k] = q;
             ksum(&w2[c], &w2c[c], pu->Q[k]);
         }
     }
@@ -645,7 +648,11 @@ static inline void el_acc(double *hi, double *lo, double a, double b)
  * where R and exact rational arithmetic give 1.01e-9 and 4.11e-9; oracle calib_extreme/):
  * so the sum is taken apart below, its sums in double-double (a proportion near 1 has
  * coefficients 1 / W and -p / W on its level and base cells: sum z z' is (1 - 2p + p^2)
- * times a sum of w^2). */
+ * times a sum of w^2). The cells' sums of w^2 are double-doubles too (Q and its low part
+ * QL: pass.c, ps_keep_lows; scaled by ps_calibrate): rounded to doubles, a base cell's sum
+ * less its level cell's, where the other levels' rows weigh 1e-15 of it, kept the round-off
+ * of the whole (ext6.R seed 162: an SE 3.3% off R's; oracle
+ * calib_extreme/ext_element_s162_post). */
 static shopstat_status element_sums(const shopstat_totals *t, const lin_term *const *terms,
                                     const size_t *nterms, size_t K, const double *z,
                                     const double *cg, double *S1, double *S2, shopstat_error *err)
@@ -665,8 +672,11 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
             double s = 0, sl0 = 0;
             for (size_t j = 0; j < nterms[k]; j++) {
                 long sl = ps_cell_slot(sm, pu, terms[k][j].cell);
-                if (sl >= 0)
-                    el_acc(&s, &sl0, terms[k][j].coef, pu->Q[sl]);
+                if (sl < 0)
+                    continue;
+                el_acc(&s, &sl0, terms[k][j].coef, pu->Q[sl]);
+                if (pu->QL)
+                    el_acc(&s, &sl0, terms[k][j].coef, pu->QL[sl]);
             }
             za[k] = s;
             zal[k] = sl0;
@@ -693,6 +703,8 @@ static shopstat_status element_sums(const shopstat_totals *t, const lin_term *co
                             double p = ca * cb, pe = fma(ca, cb, -p);
                             el_acc(&zz, &zzl, p, pu->Q[sx]);
                             el_acc(&zz, &zzl, pe, pu->Q[sx]);
+                            if (pu->QL)
+                                el_acc(&zz, &zzl, p, pu->QL[sx]);
                         }
                     }
                 }

@@ -334,7 +334,9 @@ typedef struct unit {
     double *Q;        /* element mode: sum of w^2 per cell */
     size_t rows;      /* element mode: rows in the stratum */
     size_t npos_rows; /* element mode: rows of w > 0 */
-    double *L, *QL;   /* merged totals only: TwoSum compensations of A[].T and Q */
+    double *L, *QL;   /* merged totals only: TwoSum compensations of A[].T and Q (QL kept
+                       * after the pass by a post-stratified element design's pseudo-units:
+                       * Q's low parts, pass.c's ps_keep_lows) */
 } unit;
 
 typedef struct stratum_info {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Oracle suite: runs shopstat on every case of cases.txt (and rep_cases.txt) and compares its csv with the
-# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rest/, wilson/, edge/, rep_rank/, jk2/, jk2_create/, tracker/, puf/, stage/, calib/, calib_extreme/, rake/, reppost/, reprake/ and quantile/) using build/tools/csvcompare (1e-6 relative unless the case
-# says |tol=REL). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
+# R-generated expected/NAME.csv (missing/cases.txt: missing/NAME.csv; exclude/cases.txt: exclude/NAME.csv; likewise codes_sep/, one_psu/, rest/, wilson/, edge/, rep_rank/, jk2/, jk2_create/, tracker/, puf/, stage/, calib/, calib_extreme/, rake/, reppost/, reprake/ and quantile/) using build/tools/csvcompare (1e-6 relative, or 1e-9 absolute, unless the case
+# says |tol=REL or |abs=ABS: a case of SEs near 1e-8 compares them relatively with abs=1e-15). Also self-checks csvcompare on selftest/. Ends with "N passed, N failed".
 #   ORACLE_ONLY=REGEX   run only the cases whose name matches (bash regex)
 #   ORACLE_KEEP=DIR     keep each case's actual output as DIR/NAME.csv (and NAME.err)
 # Cases of a command whose --help still says "Not implemented yet" are skipped (noted), so
@@ -65,8 +65,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     extra=""
     [ "$rest" != "$cmd" ] && extra=${rest#*|}
     if [ -n "${ORACLE_ONLY:-}" ] && ! [[ $name =~ $ORACLE_ONLY ]]; then continue; fi
-    rel=1e-6
-    case $extra in tol=*) rel=${extra#tol=} ;; esac
+    rel=1e-6; abs=1e-9
+    case $extra in tol=*) rel=${extra#tol=} ;; abs=*) abs=${extra#abs=} ;; esac
     read -r -a args <<<"$cmd"
     if ! implemented "${args[0]}"; then
         skipped=$((skipped + 1)); skip_cmd[${args[0]}]=1
@@ -82,7 +82,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         head -5 "$err"
         continue
     fi
-    if (cd "$here" && "$CMP" "$expdir/$name.csv" "$out" --rel "$rel" >"$tmp/cmp.out" 2>&1); then
+    if (cd "$here" && "$CMP" "$expdir/$name.csv" "$out" --rel "$rel" --abs "$abs" >"$tmp/cmp.out" 2>&1); then
         ok
     else
         fail "$name: output differs from $expdir/$name.csv: shopstat $cmd --format csv"
