@@ -775,6 +775,32 @@ static void test_zero_weight_effective_base(void **state)
     assert_false(any_text(&b, x, "nobody in the segment answered"));
     free(x);
     book_close(&b);
+    /* a grid of two such items says the same as the levels' sheet (it said "n/a: empty
+     * base (nobody in the segment answered)" of z's rows, which answered and weigh 0) */
+    shopstat_xlsx_table its[2] = {tb, tb};
+    its[1].name = "q2";
+    const char *il[] = {"First item", "Second item"};
+    shopstat_xlsx_table gr = {.name = "g", .title = "G", .nlevels = 2, .nsegments = 2,
+                              .est = e, .items = its, .item_labels = il, .nitems = 2};
+    assert_int_equal(shopstat_xlsx_write(path, &gr, 1, NULL, &err), SHOPSTAT_OK);
+    book_open(&b, path);
+    x = sheet_xml(&b, 2);
+    int gi = find_row(&b, x, "Second item"), gz = 0; /* all's row, then z's block's */
+    assert_true(gi > 0);
+    for (int row = gi + 1; row < gi + 20 && !gz; row++) {
+        snprintf(rf, sizeof rf, "A%d", row);
+        gz = strcmp(cell_str(&b, x, rf), "Second item") == 0 ? row : 0;
+    }
+    assert_true(gz > 0);
+    ref(rf, 0, 0, gi);
+    assert_true(cell_num(&b, x, rf) > 0); /* all's share */
+    ref(rf, 0, 0, gz);
+    assert_string_equal(cell_str(&b, x, rf), "n/a");
+    assert_true(any_text(
+        &b, x, "n/a: weighted base 0 (every row of the segment that answered has weight 0)."));
+    assert_false(any_text(&b, x, "nobody in the segment answered"));
+    free(x);
+    book_close(&b);
     /* a score of such a segment says the same (it said "nobody in the segment answered"):
      * a table of the score alone, its segment z of 2 rows weighing 0 */
     const char *sl[] = {"Mean"};
