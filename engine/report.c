@@ -715,13 +715,94 @@ static const char *pair_side(const report *r, size_t x)
     return g->label ? g->label : strcmp(g->name, "all") == 0 ? "All" : g->name;
 }
 
+/* A segment as a title's words name it: its label, "All" for the implicit all, "by COLUMN"
+ * for a by: segment without one. */
+static const char *title_segment(const report *r, size_t x, char *buf, size_t size)
+{
+    const shopstat_spec_segment *g = &r->in->segments[x];
+    if (g->by && !g->label) {
+        snprintf(buf, size, "by %s", g->by);
+        return buf;
+    }
+    return pair_side(r, x);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *chart_words(const shopstat_spec_table *t)
+{
+    if (!t->chart)
+        return "table alone";
+    switch (t->chart_type) {
+    case SHOPSTAT_CHART_BARS:
+        return "bar chart";
+    case SHOPSTAT_CHART_DIFF:
+        return "difference chart";
+    case SHOPSTAT_CHART_LIKERT:
+        return "Likert chart";
+    case SHOPSTAT_CHART_TREND:
+        return "trend";
+    case SHOPSTAT_CHART_SCORE:
+        return "scores";
+    }
+    return "chart";
+}
+
+/* What tells table t from table f, the first of the report with t's title, in words a reader
+ * has: t's base (its base_label, else "base: EXPR"), else its segments (their labels, all's
+ * left out beside others: "Medium buyers"), else its chart, its order or its zoom; "" when
+ * none differs. NULL: out of memory. */
+static char *title_qualifier(const report *r, const shopstat_spec_table *t,
+                             const shopstat_spec_table *f)
+{
+    if (!same_text(t->base_expr, f->base_expr))
+        return t->base_label  ? xasprintf("%s", t->base_label)
+               : t->base_expr ? xasprintf("base: %s", t->base_expr)
+                              : xasprintf("all %s", r->in->units ? r->in->units : "respondents");
+    int segs = t->nsegments != f->nsegments;
+    for (size_t k = 0; k < t->nsegments && !segs; k++)
+        segs = t->segments[k] != f->segments[k];
+    if (segs) {
+        char *q = xasprintf("%s", ""), sb[300];
+        size_t shown = 0;
+        for (size_t k = 0; k < t->nsegments && q; k++) {
+            if (t->segments[k] == 0 && t->nsegments > 1)
+                continue;
+            char *u = xasprintf("%s%s%s", q, shown++ ? ", " : "",
+                                title_segment(r, t->segments[k], sb, sizeof sb));
+            free(q);
+            q = u;
+        }
+        return q;
+    }
+    if (t->chart != f->chart || t->chart_type != f->chart_type)
+        return xasprintf("%s", chart_words(t));
+    if (t->sort != f->sort)
+        return xasprintf("%s", t->sort == SHOPSTAT_CHART_SORT_ALL ? "sorted by size"
+                                                                  : "in the answers' order");
+    if (t->zoom != f->zoom)
+        return xasprintf("%s", t->zoom ? "zoomed" : "not zoomed");
+    return xasprintf("%s", "");
+}
+
+/* The longest title_qualifier a title takes (bytes): longer, a table's place is shorter
+ * (a list of segments with long labels made a title of three lines) */
+#define TITLE_QUALIFIER_MAX 80
+
 /* Titles that two of the report's tables share (a question's bars and its difference
  * chart, its sorted bars, a zoomed trend, all titled by the question's label) are made
  * unique, since the contents, report.md's headings, the charts and the workbook list each
  * table by its title and the same line twice cannot be told apart: a difference chart's
  * gets its comparison ("Satisfaction: Heavy buyers minus the rest", or ": differences" for
  * several), a trend's ": trend"; one still shared after that keeps it on its first table
- * and takes the table's name after it on the others ("Satisfaction (scale-sorted)"). */
+ * and takes after it on the others, in brackets, the name the spec gave the table
+ * ("Satisfaction (scale-sorted)"), else what tells it from the first (title_qualifier:
+ * "Satisfaction (Medium buyers)", not the name the spec made, "sat-4", which is no words of
+ * the reader's), else (none, or longer than TITLE_QUALIFIER_MAX) its place ("Satisfaction
+ * (table 4)"). */
 static shopstat_status unique_titles(report *r, shopstat_error *err)
 {
     size_t n = r->in->ntables;
@@ -757,17 +838,28 @@ static shopstat_status unique_titles(report *r, shopstat_error *err)
     for (size_t i = 1; i < n; i++) {
         rtable *rt = &r->tabs[i];
         const char *title = table_title(r, rt);
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = strcmp(table_title(r, &r->tabs[j]), title) == 0;
-        if (!dup)
+        size_t first = 0;
+        while (first < i && strcmp(table_title(r, &r->tabs[first]), title) != 0)
+            first++;
+        if (first == i)
             continue;
-        size_t len = strlen(title) + strlen(rt->t->name) + 4;
-        char *u = malloc(len);
+        char *q = rt->t->name_given ? xasprintf("%s", rt->t->name)
+                                    : title_qualifier(r, rt->t, r->tabs[first].t);
+        if (!q)
+            return nomem(err);
+        char *u = q[0] && strlen(q) <= TITLE_QUALIFIER_MAX ? xasprintf("%s (%s)", title, q) : NULL;
+        int dup = !u;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(table_title(r, &r->tabs[j]), u) == 0;
+        free(q);
+        if (dup) {
+            free(u);
+            u = xasprintf("%s (table %zu)", title, i + 1);
+        }
         if (!u)
             return nomem(err);
-        snprintf(u, len, "%s (%s)", title, rt->t->name);
-        rt->named = strlen(title);
+        /* (report.md's heading names the table after its title: its name once) */
+        rt->named = rt->t->name_given && !dup ? strlen(title) : 0;
         free(rt->title);
         rt->title = u;
     }

@@ -1788,6 +1788,7 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
             if (strcmp(in->tables[i].name, given) == 0)
                 return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
         t->name = given;
+        t->name_given = 1;
         c->named[ti] = 1;
         return SHOPSTAT_OK;
     }

@@ -2291,13 +2291,15 @@ page_blocks() {
 # Of page_words of a report: the blank between a chart's footer and the title of the chart
 # stacked under it, "page gap" a line, for every title that is not its page's first (a
 # title's words are over 16 points tall), on the pages of charts (from chart_page1)
+# (a title's second line, under a line of title, is no new chart)
 stack_gaps() {
     awk -v from="$(chart_page1 "$2")" '$1 == "size" || $1 < from { next } { n++; p[n] = $1; y0[n] = $2; y1[n] = $3; t[n] = $6 > 16 }
         END { for (i = 1; i <= n; i++) {
                 if (!t[i] || done[p[i] " " y0[i]]++) continue
-                above = -1
+                above = -1; ta = 0
                 for (j = 1; j <= n; j++)
-                    if (p[j] == p[i] && y1[j] < y0[i] && y1[j] > above) above = y1[j]
+                    if (p[j] == p[i] && y1[j] < y0[i] && y1[j] > above) { above = y1[j]; ta = t[j] }
+                if (ta) continue
                 for (j = 1; j <= n; j++)
                     if (p[j] == p[i] && t[j] && y1[j] < y0[i]) { printf "%d %.1f\n", p[i], y0[i] - above; break } } }' "$1"
 }
@@ -2390,12 +2392,20 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     check "many scores: the 10 score charts' titles" test "$(pdftotext "$T/many/report.pdf" - |
         grep -cE ': (Mean \(1-[35]\)|Top-2 box \(0-100\))$')" -eq 10
     # the last page: the last two tables' means (2 segments each), one under the other; their
-    # questions' titles are other tables' too, so they name their table (unique_titles)
+    # questions' titles are other tables' too, so they say what tells them from the first
+    # table of the question (unique_titles): their segments other than all, by their labels
+    # in the spec above; not the names the spec made them ("spend-2", "sat-4": no words of
+    # the reader's), nor, where those are too long, a table's place ("table 6")
     pdftotext -f "$np" -l "$np" "$T/many/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/many.last"
-    for t in "Spend band (spend-2): Mean (1-3)" "Satisfaction with the usual site's customer service (sat-4): Mean (1-5)" \
+    for t in "Spend band (Buyers who would not switch after a poor service experience, whatever the site): Mean (1-3)" \
+        "Satisfaction with the usual site's customer service (Medium buyers): Mean (1-5)" \
         "Medium buyers" "p < 0.05"; do
         check "many scores: '$t' on the last page" grep -qF "$t" "$T/many.last"
     done
+    auto=$(pdftotext "$T/many/report.pdf" - | grep -oE '\((sat|intent|spend)(-[0-9]+)?\)' | sort -u | tr '\n' ' ')
+    check "many scores: no title names a table by the name the spec made it: $auto" test -z "$auto"
+    check "many scores: the Likert chart of four segments (labels too long) by its place" \
+        grep -qx "Satisfaction with the usual site's customer service (table 6)" <(pdftotext "$T/many/report.pdf" -)
     check "many scores: a score's legend says p, not adjusted p" sh -c "! grep -q 'adjusted p' '$T/many.last'"
     check "many scores: the source under each chart of the last page" \
         test "$(grep -o 'SYNTHETIC data' "$T/many.last" | wc -l)" -eq 2
