@@ -1260,7 +1260,8 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         int bd = shopstat_difference_side_at_bound(d);
         *bound |= bd;
         fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
+        /* (adjusted, as the letters' legend and report.md say: "adjusted p = 0.020") */
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (adjusted %s).",
                 level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
     }
     for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {

@@ -339,9 +339,12 @@ else
 fi
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
-# (its notes on the rest: the yes/no question's Yes alone, as report.md's lines)
+# (its notes on the rest: the yes/no question's Yes alone, as report.md's lines, and its p
+# adjusted as theirs: report.md's "(adjusted p = 0.020)" for contact's Phone read "(p = 0.020)")
 check "servicesoft tables.xlsx: switch's note on the rest for Yes" grep -qF \
-    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>' "$T/ss.strings"
+    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (adjusted p &lt; 0.001).</t>' "$T/ss.strings"
+check "servicesoft tables.xlsx: contact's Phone, its p adjusted as in report.md" grep -qF \
+    '<t>Phone: Heavy buyers ($2,000+) (B) significantly lower than the rest of the sample (adjusted p = 0.020).</t>' "$T/ss.strings"
 check "servicesoft tables.xlsx: none for its mirror No" bash -c "! grep -qF '<t>No: Heavy buyers' '$T/ss.strings'"
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
     test "$(grep -oi 'Base: [^<]*multiple answers allowed' "$T/ss.strings" | wc -l)" = 0
