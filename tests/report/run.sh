@@ -441,6 +441,11 @@ done
 check "teletech report.pdf: the difference chart names Holm" \
     grep -qF "p-values adjusted for multiple comparisons (Holm)." "$T/tt.flat"
 check "teletech report.pdf: no '(holm)'" bash -c "! grep -qF '(holm)' '$T/tt.flat'"
+# the difference chart's legend keys each colour of its filled dots (blue higher, vermillion
+# lower): it read "Significant (adjusted p < 0.05) Not significant" beside two dots, the
+# vermillion one of no row's
+check "teletech report.pdf: the difference chart's legend keys higher and lower" \
+    grep -qF "Significant (adjusted p < 0.05): higher lower Not significant" "$T/tt.flat"
 sed -e 's/adjust: holm/adjust: none/' -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" $TT/survey.yml >"$T/ttnone.yml"
 if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
     pdftotext "$T/ttnone/charts/reply_1h-diff.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttnone.flat"
