@@ -2446,16 +2446,18 @@ static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
                                            r->in->alpha_low, cell, sizeof cell));
 }
 
-/* The note under a table with differences: what its change columns hold. */
-static void md_diff_note(FILE *f, const report *r)
+/* The note under a table with differences: what its change columns hold (its scores' named
+ * when it has some: a difference chart's table of shares said "a score's difference is a
+ * test of its own" for the survey's other question's score) */
+static void md_diff_note(FILE *f, const report *r, const rtable *rt)
 {
     char adj[300];
     fprintf(f,
             "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
-            "percentage points (a score's in its own units), with its %g%% interval (not "
-            "adjusted) and the p of the letters. %s\n",
-            100 * r->in->level,
-            shopstat_adjust_sentence(r->in->adjust, "comparison", r->nscores > 0, adj,
+            "percentage points%s, with its %g%% interval (not adjusted) and the p of the "
+            "letters. %s\n",
+            rt->nscores ? " (a score's in its own units)" : "", 100 * r->in->level,
+            shopstat_adjust_sentence(r->in->adjust, "comparison", rt->nscores > 0, adj,
                                      sizeof adj));
 }
 
@@ -2575,7 +2577,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fputc('\n', f);
     }
     if (npairs) {
-        md_diff_note(f, r);
+        md_diff_note(f, r, rt);
         int bound = 0; /* a p marked '+' (shopstat_difference_side_at_bound), on a row shown */
         for (size_t x = 0; x < rt->ndiffs && !bound && !measure_table(r, rt); x++)
             bound = shopstat_difference_side_at_bound(&rt->ddiffs[x]);

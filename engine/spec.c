@@ -2010,6 +2010,11 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
     }
     if (dn && (st = boolean(c, dn, "differences", &t->differences)))
         return st;
+    /* a difference chart's table shows what the chart draws, its differences (report.md's
+     * heading "...: 2011 minus 2010" stood over the two waves' shares alone), unless told
+     * differences: false */
+    if (!dn && t->chart && t->chart_type == SHOPSTAT_CHART_DIFF && t->npairs)
+        t->differences = 1;
     if (t->differences && !t->npairs)
         return FAIL(c, dn,
                     "differences: shows the table's comparisons: give them in compare: "

@@ -1452,11 +1452,16 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     if (t->by_note)
         put_str(c, ws, r++, 0, t->by_note, c->f.note);
-    if (npairs)
+    if (npairs && t->nscores) /* (a table of shares alone says nothing of scores) */
         put_str(c, ws, r++, 0,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points (a "
                 "score's in its own units), with its confidence interval (not adjusted) and p "
                 "(adjusted as the letters; a score's not adjusted).",
+                c->f.note);
+    else if (npairs)
+        put_str(c, ws, r++, 0,
+                "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points, "
+                "with its confidence interval (not adjusted) and p (adjusted as the letters).",
                 c->f.note);
     r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound);
     free(rest);

@@ -434,6 +434,24 @@ for nt in 4 5; do
     fi
 done
 
+# ---- a difference chart's table shows its differences, in report.md and the workbook ----
+# (teletech's "Personal reply within one hour: 2011 minus 2010" and servicesoft's top-2 box
+# difference stood over the segments' shares alone, the chart's "+16.0 [+9.7, +22.3]" nowhere
+# in report.md); the change as comparisons.csv has it, in points to report.md's decimal
+want=$(awk -F, '$1 == "reply_1h-diff" && $3 == "1" { printf "| Within 1 hour | 37.1%% [32.3, 42.1] B | 21.1%% [17.4, 25.3] | %+.1f [%+.1f, %+.1f] p < 0.001 |", 100 * $8, 100 * $10, 100 * $11 }' \
+    "$T/teletech-open-to-dialog-2011/comparisons.csv")
+check "teletech report.md: the difference chart's table has its change column ($want)" \
+    grep -qxF "${want:-none}" "$T/teletech-open-to-dialog-2011/report.md"
+check "servicesoft report.md: the top-2 box difference's change column" \
+    grep -qF "| Heavy buyers (\\\$2,000+) − All buyers (B − A) |" "$T/servicesoft-1999/report.md"
+# (their notes speak of no score: neither table has one)
+check "servicesoft report.md: a table of shares' differences note names no score" \
+    bash -c "! sed -n '/^## Likely/,/^## Heavy/p' '$T/servicesoft-1999/report.md' | grep -q \"a score's\""
+check "teletech tables.xlsx: the difference chart's sheet has its change block" \
+    bash -c "unzip -p '$T/teletech-open-to-dialog-2011/tables.xlsx' xl/sharedStrings.xml | grep -qF '<t>2011 − 2010</t>'"
+check "teletech tables.xlsx: its changes' note names no score" \
+    bash -c "unzip -p '$T/teletech-open-to-dialog-2011/tables.xlsx' xl/sharedStrings.xml | grep -qF 'in percentage points, with its confidence interval (not adjusted) and p (adjusted as the letters).'"
+
 # ---- the adjustment named for people: "(Holm)", and none said as none ----
 # teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
 # compare: {adjust: none} it read "... (none)" under a legend of "adjusted p" and an "Adj. p"
