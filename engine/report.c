@@ -2371,7 +2371,8 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
     }
 }
 
-static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt);
 static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
@@ -2452,13 +2453,13 @@ static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
 static void md_diff_note(FILE *f, const report *r, const rtable *rt)
 {
     char adj[300];
-    fprintf(f,
-            "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
-            "percentage points%s, with its %g%% interval (not adjusted) and the p of the "
-            "letters. %s\n",
-            rt->nscores ? " (a score's in its own units)" : "", 100 * r->in->level,
-            shopstat_adjust_sentence(r->in->adjust, "comparison", rt->nscores > 0, adj,
-                                     sizeof adj));
+    fprintf(
+        f,
+        "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
+        "percentage points%s, with its %g%% interval (not adjusted) and the p of the "
+        "letters. %s\n",
+        rt->nscores ? " (a score's in its own units)" : "", 100 * r->in->level,
+        shopstat_adjust_sentence(r->in->adjust, "comparison", rt->nscores > 0, adj, sizeof adj));
 }
 
 /* report.md's weighted-base row: the bases' weights ("828.1"), or, for a population file of
@@ -2591,16 +2592,62 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->df0_note);
         fputc('\n', f);
     }
-    md_rest(f, r, rt, NULL);
-    fputs("\n\n", f);
+    int listed = md_rest(f, r, rt, NULL);
+    listed |= md_pairs_none(f, r, rt);
+    fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes: it was two) */
     free(pairs);
     return 0;
+}
+
+static int same_pair(const shopstat_difference *a, const shopstat_difference *b)
+{
+    return strcmp(a->segment_a, b->segment_a) == 0 && strcmp(a->segment_b, b->segment_b) == 0;
+}
+
+/* The table's comparisons of two of its columns (not with the rest, not of a table of
+ * differences: true, whose change columns give every p) whose tests found nothing: one
+ * line naming them, since their letters are all missing and the table would read as one
+ * not tested (servicesoft's problems, heavy:all: its chart said "Compared: no difference
+ * between the bars is significant", report.md nothing). Returns 1 when it wrote the line. */
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
+{
+    int wrote = 0;
+    for (size_t i = 0; i < rt->ndiffs && !rt->t->differences; i++) {
+        const shopstat_difference *d = &rt->ddiffs[i];
+        size_t j = 0;
+        while (j < i && !same_pair(&rt->ddiffs[j], d))
+            j++;
+        if (j < i || strcmp(d->segment_b, "rest") == 0)
+            continue;
+        int tested = 0, found = 0;
+        for (size_t k = i; k < rt->ndiffs; k++) {
+            const shopstat_difference *e = &rt->ddiffs[k];
+            if (!same_pair(e, d) || untested(e))
+                continue;
+            tested = 1;
+            found |= e->p_adjusted < r->in->alpha_low;
+        }
+        if (!tested || found)
+            continue;
+        if (!wrote)
+            fprintf(f, "\n- No difference is significant (%s >= %g) between ",
+                    r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low);
+        else
+            fputs("; between ", f);
+        md_text(f, seg_label(r, d->segment_a));
+        fputs(" and ", f);
+        md_text(f, seg_label(r, d->segment_b));
+        wrote = 1;
+    }
+    if (wrote)
+        fputc('.', f);
+    return wrote;
 }
 
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
  * when significant at the lower level, else one line saying none is, or that they were not
  * tested; item = a grid item's label, said before the level. */
-static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
 {
     size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
@@ -2659,6 +2706,7 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
                 nuntested ? "; segments of effective base under 10 are not tested" : "");
     else if (!nrest && nuntested)
         fputs("Compared with the rest: not tested (effective base under 10).", f);
+    return nshown || nrest || nuntested;
 }
 
 /* What an estimate without an interval shows in its place: why, in the note's words. */

@@ -452,6 +452,26 @@ check "teletech tables.xlsx: the difference chart's sheet has its change block" 
 check "teletech tables.xlsx: its changes' note names no score" \
     bash -c "unzip -p '$T/teletech-open-to-dialog-2011/tables.xlsx' xl/sharedStrings.xml | grep -qF 'in percentage points, with its confidence interval (not adjusted) and p (adjusted as the letters).'"
 
+# ---- report.md names a comparison of two columns that found nothing ----
+# (no letter can show it: servicesoft's problems, heavy:all, and teletech's phone_shown and
+# phone_premium, 2011:2010, read as tables not tested, where their charts say "Compared: no
+# difference between the bars is significant"); a table with a letter has no such line.
+# Which tables: those whose every adjusted p in comparisons.csv is >= 0.1 (awk)
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    none=$(awk -F, 'NR > 1 && $5 != "rest" { t[$1] = 1; if ($15 < 0.1) sig[$1] = 1 }
+        END { for (x in t) if (!sig[x]) print x }' "$T/$sv/comparisons.csv" | sort | tr '\n' ' ')
+    got=$(awk '/^## / { t = $NF; gsub(/[()`]/, "", t) }
+        /^- No difference is significant \(adjusted p >= 0.1\) between / { print t }' "$T/$sv/report.md" | sort | tr '\n' ' ')
+    check "$sv report.md: 'No difference is significant' under '$got', want '$none'" \
+        test -n "$none" -a "$got" = "$none"
+    # one blank line after a table's notes, not two
+    check "$sv report.md: no two blank lines in a row" \
+        awk 'NR > 1 && prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit bad }' "$T/$sv/report.md"
+done
+check "servicesoft report.md: problems' line names its pair" grep -qxF -e \
+    '- No difference is significant (adjusted p >= 0.1) between Heavy buyers (\$2,000+) and All buyers.' \
+    "$T/servicesoft-1999/report.md"
+
 # ---- the adjustment named for people: "(Holm)", and none said as none ----
 # teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
 # compare: {adjust: none} it read "... (none)" under a legend of "adjusted p" and an "Adj. p"
