@@ -2866,8 +2866,10 @@ static void design_summary(const report *r, char *buf, size_t n)
                                     rounds, rounds == 1 ? "" : "s");
     }
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
-     * it to, whatever the default says) */
-    if (len < n && d->repweights)
+     * it to, whatever the default says; nor is the default fail named, as the charts'
+     * footers do not name it (shopstat_design_note): a run that ended under it met no
+     * lonely PSU, and "lonely PSU: fail" on teletech's title page read as a failure) */
+    if (len < n && (d->repweights || d->lonely == SHOPSTAT_LONELY_FAIL))
         snprintf(buf + len, n - len, "design df %s.", df_text(shopstat_totals_df(r->tot), g1));
     else if (len < n)
         snprintf(buf + len, n - len, "design df %s; lonely PSU: %s.",

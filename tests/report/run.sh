@@ -136,6 +136,17 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: title page says 'Survey: $sv' once" test "$(grep -c "Survey: $sv" "$T/$sv.p1")" -eq 1
     check "$sv: title page not numbered" bash -c "! grep -q '^Page ' '$T/$sv.p1'"
     check "$sv: title page names the data file" grep -q "^Data: surveys/$sv/respondents.csv (SHA-256 " "$T/$sv.p1"
+    # the lonely-PSU rule named where the spec sets one (servicesoft's adjust), not the
+    # default fail of a run that met none (teletech's title page, report.md and workbook
+    # said "lonely PSU: fail.", a failure to a reader), as the charts' footers do
+    lonely=$(sed -n 's/.*lonely_psu: \([a-z]*\).*/\1/p' surveys/$sv/survey.yml)
+    for f in "$T/$sv.p1" "$T/$sv/report.md"; do
+        if [ -n "$lonely" ]; then
+            check "$sv: $(basename "$f") names the lonely-PSU rule $lonely" grep -q "; lonely PSU: $lonely\.$" "$f"
+        else
+            check "$sv: $(basename "$f") says nothing of the default lonely-PSU rule" bash -c "! grep -q 'lonely PSU' '$f'"
+        fi
+    done
     # the title page's word on bases: teletech's 4 tables with a base: are shares of it, not
     # of the whole segment (servicesoft has none and says nothing of it)
     tr '\n' ' ' <"$T/$sv.p1" | tr -s ' ' >"$T/$sv.p1flat"
