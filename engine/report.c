@@ -715,13 +715,94 @@ static const char *pair_side(const report *r, size_t x)
     return g->label ? g->label : strcmp(g->name, "all") == 0 ? "All" : g->name;
 }
 
+/* A segment as a title's words name it: its label, "All" for the implicit all, "by COLUMN"
+ * for a by: segment without one. */
+static const char *title_segment(const report *r, size_t x, char *buf, size_t size)
+{
+    const shopstat_spec_segment *g = &r->in->segments[x];
+    if (g->by && !g->label) {
+        snprintf(buf, size, "by %s", g->by);
+        return buf;
+    }
+    return pair_side(r, x);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *chart_words(const shopstat_spec_table *t)
+{
+    if (!t->chart)
+        return "table alone";
+    switch (t->chart_type) {
+    case SHOPSTAT_CHART_BARS:
+        return "bar chart";
+    case SHOPSTAT_CHART_DIFF:
+        return "difference chart";
+    case SHOPSTAT_CHART_LIKERT:
+        return "Likert chart";
+    case SHOPSTAT_CHART_TREND:
+        return "trend";
+    case SHOPSTAT_CHART_SCORE:
+        return "scores";
+    }
+    return "chart";
+}
+
+/* What tells table t from table f, the first of the report with t's title, in words a reader
+ * has: t's base (its base_label, else "base: EXPR"), else its segments (their labels, all's
+ * left out beside others: "Medium buyers"), else its chart, its order or its zoom; "" when
+ * none differs. NULL: out of memory. */
+static char *title_qualifier(const report *r, const shopstat_spec_table *t,
+                             const shopstat_spec_table *f)
+{
+    if (!same_text(t->base_expr, f->base_expr))
+        return t->base_label  ? xasprintf("%s", t->base_label)
+               : t->base_expr ? xasprintf("base: %s", t->base_expr)
+                              : xasprintf("all %s", r->in->units ? r->in->units : "respondents");
+    int segs = t->nsegments != f->nsegments;
+    for (size_t k = 0; k < t->nsegments && !segs; k++)
+        segs = t->segments[k] != f->segments[k];
+    if (segs) {
+        char *q = xasprintf("%s", ""), sb[300];
+        size_t shown = 0;
+        for (size_t k = 0; k < t->nsegments && q; k++) {
+            if (t->segments[k] == 0 && t->nsegments > 1)
+                continue;
+            char *u = xasprintf("%s%s%s", q, shown++ ? ", " : "",
+                                title_segment(r, t->segments[k], sb, sizeof sb));
+            free(q);
+            q = u;
+        }
+        return q;
+    }
+    if (t->chart != f->chart || t->chart_type != f->chart_type)
+        return xasprintf("%s", chart_words(t));
+    if (t->sort != f->sort)
+        return xasprintf("%s", t->sort == SHOPSTAT_CHART_SORT_ALL ? "sorted by size"
+                                                                  : "in the answers' order");
+    if (t->zoom != f->zoom)
+        return xasprintf("%s", t->zoom ? "zoomed" : "not zoomed");
+    return xasprintf("%s", "");
+}
+
+/* The longest title_qualifier a title takes (bytes): longer, a table's place is shorter
+ * (a list of segments with long labels made a title of three lines) */
+#define TITLE_QUALIFIER_MAX 80
+
 /* Titles that two of the report's tables share (a question's bars and its difference
  * chart, its sorted bars, a zoomed trend, all titled by the question's label) are made
  * unique, since the contents, report.md's headings, the charts and the workbook list each
  * table by its title and the same line twice cannot be told apart: a difference chart's
  * gets its comparison ("Satisfaction: Heavy buyers minus the rest", or ": differences" for
  * several), a trend's ": trend"; one still shared after that keeps it on its first table
- * and takes the table's name after it on the others ("Satisfaction (scale-sorted)"). */
+ * and takes after it on the others, in brackets, the name the spec gave the table
+ * ("Satisfaction (scale-sorted)"), else what tells it from the first (title_qualifier:
+ * "Satisfaction (Medium buyers)", not the name the spec made, "sat-4", which is no words of
+ * the reader's), else (none, or longer than TITLE_QUALIFIER_MAX) its place ("Satisfaction
+ * (table 4)"). */
 static shopstat_status unique_titles(report *r, shopstat_error *err)
 {
     size_t n = r->in->ntables;
@@ -757,17 +838,28 @@ static shopstat_status unique_titles(report *r, shopstat_error *err)
     for (size_t i = 1; i < n; i++) {
         rtable *rt = &r->tabs[i];
         const char *title = table_title(r, rt);
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = strcmp(table_title(r, &r->tabs[j]), title) == 0;
-        if (!dup)
+        size_t first = 0;
+        while (first < i && strcmp(table_title(r, &r->tabs[first]), title) != 0)
+            first++;
+        if (first == i)
             continue;
-        size_t len = strlen(title) + strlen(rt->t->name) + 4;
-        char *u = malloc(len);
+        char *q = rt->t->name_given ? xasprintf("%s", rt->t->name)
+                                    : title_qualifier(r, rt->t, r->tabs[first].t);
+        if (!q)
+            return nomem(err);
+        char *u = q[0] && strlen(q) <= TITLE_QUALIFIER_MAX ? xasprintf("%s (%s)", title, q) : NULL;
+        int dup = !u;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(table_title(r, &r->tabs[j]), u) == 0;
+        free(q);
+        if (dup) {
+            free(u);
+            u = xasprintf("%s (table %zu)", title, i + 1);
+        }
         if (!u)
             return nomem(err);
-        snprintf(u, len, "%s (%s)", title, rt->t->name);
-        rt->named = strlen(title);
+        /* (report.md's heading names the table after its title: its name once) */
+        rt->named = rt->t->name_given && !dup ? strlen(title) : 0;
         free(rt->title);
         rt->title = u;
     }
@@ -2279,7 +2371,8 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
     }
 }
 
-static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt);
 static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
@@ -2354,17 +2447,19 @@ static void md_diff_cell(FILE *f, const report *r, const shopstat_difference *d,
                                            r->in->alpha_low, cell, sizeof cell));
 }
 
-/* The note under a table with differences: what its change columns hold. */
-static void md_diff_note(FILE *f, const report *r)
+/* The note under a table with differences: what its change columns hold (its scores' named
+ * when it has some: a difference chart's table of shares said "a score's difference is a
+ * test of its own" for the survey's other question's score) */
+static void md_diff_note(FILE *f, const report *r, const rtable *rt)
 {
     char adj[300];
-    fprintf(f,
-            "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
-            "percentage points (a score's in its own units), with its %g%% interval (not "
-            "adjusted) and the p of the letters. %s\n",
-            100 * r->in->level,
-            shopstat_adjust_sentence(r->in->adjust, "comparison", r->nscores > 0, adj,
-                                     sizeof adj));
+    fprintf(
+        f,
+        "Differences (X \xe2\x88\x92 Y): X's estimate minus Y's, in "
+        "percentage points%s, with its %g%% interval (not adjusted) and the p of the "
+        "letters. %s\n",
+        rt->nscores ? " (a score's in its own units)" : "", 100 * r->in->level,
+        shopstat_adjust_sentence(r->in->adjust, "comparison", rt->nscores > 0, adj, sizeof adj));
 }
 
 /* report.md's weighted-base row: the bases' weights ("828.1"), or, for a population file of
@@ -2483,7 +2578,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fputc('\n', f);
     }
     if (npairs) {
-        md_diff_note(f, r);
+        md_diff_note(f, r, rt);
         int bound = 0; /* a p marked '+' (shopstat_difference_side_at_bound), on a row shown */
         for (size_t x = 0; x < rt->ndiffs && !bound && !measure_table(r, rt); x++)
             bound = shopstat_difference_side_at_bound(&rt->ddiffs[x]);
@@ -2497,16 +2592,62 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->df0_note);
         fputc('\n', f);
     }
-    md_rest(f, r, rt, NULL);
-    fputs("\n\n", f);
+    int listed = md_rest(f, r, rt, NULL);
+    listed |= md_pairs_none(f, r, rt);
+    fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes: it was two) */
     free(pairs);
     return 0;
+}
+
+static int same_pair(const shopstat_difference *a, const shopstat_difference *b)
+{
+    return strcmp(a->segment_a, b->segment_a) == 0 && strcmp(a->segment_b, b->segment_b) == 0;
+}
+
+/* The table's comparisons of two of its columns (not with the rest, not of a table of
+ * differences: true, whose change columns give every p) whose tests found nothing: one
+ * line naming them, since their letters are all missing and the table would read as one
+ * not tested (servicesoft's problems, heavy:all: its chart said "Compared: no difference
+ * between the bars is significant", report.md nothing). Returns 1 when it wrote the line. */
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
+{
+    int wrote = 0;
+    for (size_t i = 0; i < rt->ndiffs && !rt->t->differences; i++) {
+        const shopstat_difference *d = &rt->ddiffs[i];
+        size_t j = 0;
+        while (j < i && !same_pair(&rt->ddiffs[j], d))
+            j++;
+        if (j < i || strcmp(d->segment_b, "rest") == 0)
+            continue;
+        int tested = 0, found = 0;
+        for (size_t k = i; k < rt->ndiffs; k++) {
+            const shopstat_difference *e = &rt->ddiffs[k];
+            if (!same_pair(e, d) || untested(e))
+                continue;
+            tested = 1;
+            found |= e->p_adjusted < r->in->alpha_low;
+        }
+        if (!tested || found)
+            continue;
+        if (!wrote)
+            fprintf(f, "\n- No difference is significant (%s >= %g) between ",
+                    r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low);
+        else
+            fputs("; between ", f);
+        md_text(f, seg_label(r, d->segment_a));
+        fputs(" and ", f);
+        md_text(f, seg_label(r, d->segment_b));
+        wrote = 1;
+    }
+    if (wrote)
+        fputc('.', f);
+    return wrote;
 }
 
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
  * when significant at the lower level, else one line saying none is, or that they were not
  * tested; item = a grid item's label, said before the level. */
-static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
 {
     size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
@@ -2565,6 +2706,7 @@ static void md_rest(FILE *f, const report *r, const rtable *rt, const char *item
                 nuntested ? "; segments of effective base under 10 are not tested" : "");
     else if (!nrest && nuntested)
         fputs("Compared with the rest: not tested (effective base under 10).", f);
+    return nshown || nrest || nuntested;
 }
 
 /* What an estimate without an interval shows in its place: why, in the note's words. */
@@ -2724,8 +2866,10 @@ static void design_summary(const report *r, char *buf, size_t n)
                                     rounds, rounds == 1 ? "" : "s");
     }
     /* (the lonely-PSU rule is one of strata and PSUs: replicate weights have none to apply
-     * it to, whatever the default says) */
-    if (len < n && d->repweights)
+     * it to, whatever the default says; nor is the default fail named, as the charts'
+     * footers do not name it (shopstat_design_note): a run that ended under it met no
+     * lonely PSU, and "lonely PSU: fail" on teletech's title page read as a failure) */
+    if (len < n && (d->repweights || d->lonely == SHOPSTAT_LONELY_FAIL))
         snprintf(buf + len, n - len, "design df %s.", df_text(shopstat_totals_df(r->tot), g1));
     else if (len < n)
         snprintf(buf + len, n - len, "design df %s; lonely PSU: %s.",

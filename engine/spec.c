@@ -1788,6 +1788,7 @@ static shopstat_status table_name(ctx *c, yaml_node_t *n, shopstat_spec_table *t
             if (strcmp(in->tables[i].name, given) == 0)
                 return FAIL(c, get(c, n, "name"), "table name '%s' is used twice", given);
         t->name = given;
+        t->name_given = 1;
         c->named[ti] = 1;
         return SHOPSTAT_OK;
     }
@@ -2009,6 +2010,11 @@ static shopstat_status parse_table(ctx *c, yaml_node_t *n, shopstat_spec_table *
     }
     if (dn && (st = boolean(c, dn, "differences", &t->differences)))
         return st;
+    /* a difference chart's table shows what the chart draws, its differences (report.md's
+     * heading "...: 2011 minus 2010" stood over the two waves' shares alone), unless told
+     * differences: false */
+    if (!dn && t->chart && t->chart_type == SHOPSTAT_CHART_DIFF && t->npairs)
+        t->differences = 1;
     if (t->differences && !t->npairs)
         return FAIL(c, dn,
                     "differences: shows the table's comparisons: give them in compare: "

@@ -1260,7 +1260,8 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         int bd = shopstat_difference_side_at_bound(d);
         *bound |= bd;
         fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (%s).",
+        /* (adjusted, as the letters' legend and report.md say: "adjusted p = 0.020") */
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (adjusted %s).",
                 level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
     }
     for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
@@ -1451,11 +1452,16 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     if (t->by_note)
         put_str(c, ws, r++, 0, t->by_note, c->f.note);
-    if (npairs)
+    if (npairs && t->nscores) /* (a table of shares alone says nothing of scores) */
         put_str(c, ws, r++, 0,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points (a "
                 "score's in its own units), with its confidence interval (not adjusted) and p "
                 "(adjusted as the letters; a score's not adjusted).",
+                c->f.note);
+    else if (npairs)
+        put_str(c, ws, r++, 0,
+                "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points, "
+                "with its confidence interval (not adjusted) and p (adjusted as the letters).",
                 c->f.note);
     r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound);
     free(rest);
@@ -1482,7 +1488,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
         put_str(c, ws, r, 0, "No rows to show.", c->f.note);
         return;
     }
-    int any_low = 0, any_na = 0;
+    int any_low = 0, any_na = 0, any_zero_weight = 0;
     size_t cb = 1 + (nl + nk) * BLOCK; /* the bases' columns */
     for (size_t s = 0; s < ns && !failed(c); s++) {
         char L[16];
@@ -1530,7 +1536,11 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
                 const shopstat_estimate *e = &it->est[cell];
                 if (e->base_n == 0 || !isfinite(e->proportion)) {
                     put_str(c, ws, r, c0, "n/a", c->f.na);
-                    any_na = 1;
+                    /* (as the levels' sheet: rows that answered but all weigh 0) */
+                    if (e->base_n && e->base_weight == 0)
+                        any_zero_weight = 1;
+                    else
+                        any_na = 1;
                     continue;
                 }
                 int low = is_low(e->eff_base);
@@ -1552,8 +1562,11 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             }
             free(marks);
             free(rest);
-            for (size_t j = 0; j < nk && j < it->nscores; j++)
-                any_na |= put_score_cells(c, ws, r, 1 + (nl + j) * BLOCK, it, o, j, s) != 0;
+            for (size_t j = 0; j < nk && j < it->nscores; j++) {
+                int na = put_score_cells(c, ws, r, 1 + (nl + j) * BLOCK, it, o, j, s);
+                any_na |= na == 1;
+                any_zero_weight |= na == 2;
+            }
             const shopstat_estimate *e0 = &it->est[s];
             int low = is_low(e0->eff_base) && e0->base_n > 0;
             put_num(c, ws, r, cb, (double)e0->base_n, low ? c->f.base_n_low : c->f.base_n);
@@ -1566,6 +1579,10 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
         put_str(c, ws, r++, 0, low_base_note, c->f.note);
     if (any_na)
         put_str(c, ws, r++, 0, "n/a: empty base (nobody in the segment answered).", c->f.note);
+    if (any_zero_weight)
+        put_str(c, ws, r++, 0,
+                "n/a: weighted base 0 (every row of the segment that answered has weight 0).",
+                c->f.note);
     if (t->df0_note)
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     put_str(c, ws, r++, 0,

@@ -135,23 +135,33 @@ shopstat_status plots_draw_diff(plots_ctx *c)
     const plots_rgb up = PLOTS_BLUE, down = PLOTS_VERMILLION;
     const plots_rgb ns_col = {0.55, 0.55, 0.55};
 
-    /* Legend: what a filled dot means. */
+    /* Legend: what a filled dot means, each colour keyed (two filled dots before one text
+     * left the vermillion unexplained beside a chart of blue ones alone): "Significant
+     * (adjusted p < 0.05): ● higher ● lower ○ Not significant" */
     char sig[160];
-    snprintf(sig, sizeof sig, "Significant (%sp < %g)",
-             o->adjust_method && *o->adjust_method ? "adjusted " : "", o->alpha);
-    const char *texts[3] = {sig, "Not significant", NULL};
+    snprintf(sig, sizeof sig,
+             "Significant (%sp < %g):", o->adjust_method && *o->adjust_method ? "adjusted " : "",
+             o->alpha);
+    const char *texts[3] = {"higher", "lower", "Not significant"};
     plots_font fl = plots_font_make(PLOTS_PT_LABEL * s, 0, PLOTS_INK);
     fl.valign = 0.5;
-    double lx = b.x, ly = b.y, th;
-    plots_text(cr, texts[0], 0, 0, 0, &fl, 0, NULL, &th);
+    double lx = b.x, ly = b.y, th, tw;
+    plots_text(cr, sig, 0, 0, 0, &fl, 0, NULL, &th);
     double r = 4.2 * s;
-    dot(cr, lx + r, ly + th / 2, r, up, 1, s);
-    dot(cr, lx + 3.6 * r, ly + th / 2, r, down, 1, s);
-    double tw;
-    plots_text(cr, texts[0], lx + 5.6 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
-    lx += 5.6 * r + tw + 18 * s;
-    dot(cr, lx + r, ly + th / 2, r, ns_col, 0, s);
-    plots_text(cr, texts[1], lx + 3 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
+    plots_text(cr, sig, lx, ly + th / 2, 0, &fl, 1, &tw, NULL);
+    lx += tw + 8 * s;
+    for (int k = 0; k < 3; k++) {
+        lx += k == 2 ? 10 * s : 0; /* (the significant two together) */
+        plots_text(cr, texts[k], 0, 0, 0, &fl, 0, &tw, NULL);
+        if (lx + 3 * r + tw > b.x + b.w) { /* a narrow chart's legend goes on over lines */
+            lx = b.x;
+            ly += th + 4 * s;
+        }
+        dot(cr, lx + r, ly + th / 2, r, k == 0 ? up : k == 1 ? down : ns_col, k < 2, s);
+        plots_text(cr, texts[k], lx + 3 * r, ly + th / 2, 0, &fl, 1, &tw, NULL);
+        lx += 3 * r + tw + 12 * s;
+    }
+    const double legend_more = ly - b.y; /* (the legend's lines after its first) */
 
     size_t *order = calloc(nl, sizeof *order);
     if (!order)
@@ -241,7 +251,7 @@ shopstat_status plots_draw_diff(plots_ctx *c)
         axh += ath + 4 * s;
     }
     double hdr = plots_line_height(c, PLOTS_PT_AXIS * s) + 4 * s;
-    double top = b.y + th + 14 * s + hdr, bottom = b.y + b.h - axh;
+    double top = b.y + legend_more + th + 14 * s + hdr, bottom = b.y + b.h - axh;
     double pitch = fmax(vh + 2 * s, 2.6 * r);
     /* Comparison labels may wrap in a narrow column: each sub-row must hold its label. */
     for (size_t k = 0; nc > 1 && k < nc; k++) {

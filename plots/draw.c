@@ -474,6 +474,13 @@ shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
                                               const shopstat_chart_opts *opts, double w, double h,
                                               double *height, shopstat_error *err)
 {
+    return plots_compact_height_typed(d, opts, w, h, 0, height, err);
+}
+
+shopstat_status plots_compact_height_typed(const shopstat_chart_data *d,
+                                           const shopstat_chart_opts *opts, double w, double h,
+                                           double type_h, double *height, shopstat_error *err)
+{
     shopstat_chart_opts def;
     opts = plots_opts(d, opts, &def);
     shopstat_status st = plots_check(d, opts, w, h, err);
@@ -488,7 +495,7 @@ shopstat_status shopstat_chart_compact_height(const shopstat_chart_data *d,
     cairo_t *rc = cairo_create(rs);
     double need = 0, used = h;
     const char *what = NULL;
-    st = draw_chart(rc, w, h, 0, &dc, &co, NULL, err, &need, &what, &used);
+    st = draw_chart(rc, w, h, type_h, &dc, &co, NULL, err, &need, &what, &used);
     cairo_destroy(rc);
     cairo_surface_destroy(rs);
     if (!st)

@@ -91,6 +91,11 @@ size_t plots_page_rows(const shopstat_chart_data *d, const shopstat_chart_opts *
  * plots_draw_typed() draws it there. SHOPSTAT_EUSAGE when no such page holds it. */
 shopstat_status plots_grown_height(const shopstat_chart_data *d, const shopstat_chart_opts *o,
                                    double w, double type_h, double *height, shopstat_error *err);
+/* shopstat_chart_compact_height with the type of a w x type_h page (0: of w x h): a page of
+ * charts scaled down is laid out wider at the page's type, to span the page once scaled. */
+shopstat_status plots_compact_height_typed(const shopstat_chart_data *d,
+                                           const shopstat_chart_opts *opts, double w, double h,
+                                           double type_h, double *height, shopstat_error *err);
 shopstat_status plots_draw_typed(cairo_t *cr, double w, double h, double type_h,
                                  const shopstat_chart_data *d, const shopstat_chart_opts *o,
                                  shopstat_error *err);

@@ -352,13 +352,14 @@ static shopstat_status stack_chart(stacked *x, const shopstat_chart_data *d,
     return st;
 }
 
-/* Draw x at y on the page: the type that of the whole page, as on a page of its own. */
-static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double y, const stacked *x,
-                                    shopstat_error *err)
+/* Draw x at y on the page: the type that of the whole page, as on a page of its own (type_h:
+ * that of a w x type_h page, 0 = of w x h: stacked_page's charts laid out wider). */
+static shopstat_status draw_stacked(cairo_t *cr, double w, double h, double type_h, double y,
+                                    const stacked *x, shopstat_error *err)
 {
     cairo_save(cr);
     cairo_translate(cr, 0, y);
-    shopstat_status st = shopstat_chart_draw(cr, w, h, &x->d, &x->o, err);
+    shopstat_status st = plots_draw_typed(cr, w, h, type_h, &x->d, &x->o, err);
     cairo_restore(cr);
     return st;
 }
@@ -423,8 +424,10 @@ static shopstat_status fit_page(stacked *x, const shopstat_chart_data *const *ch
  * over heavy_bracket's bars: its 0 stood 29 points left of their 0%); each is measured
  * again, a wider label column wrapping its labels less. A difference chart ends its plot
  * before its table's columns, so only the bar charts end level. */
-static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shopstat_error *err)
+static shopstat_status level_bars(stacked *x, size_t k, double w, double h, double type_h,
+                                  shopstat_error *err)
 {
+    double th = type_h > 0 ? type_h : h; /* (the widths take h for their type alone) */
     double left = 0, vw = 0;
     size_t nb = 0;
     double *inset = calloc(k ? k : 1, sizeof *inset);
@@ -435,13 +438,13 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
     for (size_t i = 0; i < k; i++) {
         double l, v = 0;
         if (x[i].o.type == SHOPSTAT_CHART_BARS)
-            plots_bar_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i], &v);
+            plots_bar_widths(cr, &x[i].d, &x[i].o, w, th, &l, &inset[i], &v);
         else if (x[i].o.type == SHOPSTAT_CHART_DIFF)
-            plots_diff_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+            plots_diff_widths(cr, &x[i].d, &x[i].o, w, th, &l, &inset[i]);
         else if (x[i].o.type == SHOPSTAT_CHART_LIKERT)
-            plots_likert_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+            plots_likert_widths(cr, &x[i].d, &x[i].o, w, th, &l, &inset[i]);
         else if (x[i].o.type == SHOPSTAT_CHART_SCORE)
-            plots_score_widths(cr, &x[i].d, &x[i].o, w, h, &l, &inset[i]);
+            plots_score_widths(cr, &x[i].d, &x[i].o, w, th, &l, &inset[i]);
         else
             continue;
         left = fmax(left, l + inset[i]);
@@ -458,12 +461,33 @@ static shopstat_status level_bars(stacked *x, size_t k, double w, double h, shop
         if (x[i].o.type == SHOPSTAT_CHART_BARS)
             x[i].o.value_width = vw;
         shopstat_error e = {0};
-        st = shopstat_chart_compact_height(&x[i].d, &x[i].o, w, h, &x[i].h, &e);
+        st = plots_compact_height_typed(&x[i].d, &x[i].o, w, h, type_h, &x[i].h, &e);
         if (st && err)
             *err = e;
     }
     free(inset);
     return st;
+}
+
+/* The k charts of x, stacked on a page scaled down (by f, stack_scale), laid out again w = the
+ * page's width / f wide with the page's type (of a w x type_h page, type_h = its height x f),
+ * so that scaled down they span the page as full-size charts do (teletech's three phone
+ * charts, scaled to 75%, stood 75 points in from each side of the page's 842, the charts
+ * above and below them 0); their label columns levelled again at that width (level_bars). */
+static shopstat_status widen(stacked *x, size_t k, const shopstat_chart_data *const *charts,
+                             const shopstat_chart_opts *dflt, double w, double h, double type_h,
+                             shopstat_error *err)
+{
+    shopstat_status st = SHOPSTAT_OK;
+    for (size_t i = 0; i < k && !st; i++) {
+        x[i].o.label_width = opts_of(charts[i], dflt)->label_width;
+        x[i].o.value_width = opts_of(charts[i], dflt)->value_width;
+        shopstat_error e = {0};
+        st = plots_compact_height_typed(&x[i].d, &x[i].o, w, h, type_h, &x[i].h, &e);
+        if (st && err)
+            *err = e;
+    }
+    return st ? st : level_bars(x, k, w, h, type_h, err);
 }
 
 /* The most of charts[0..n) that one page holds stacked (*k; x measured for them): at the
@@ -556,17 +580,24 @@ static shopstat_status stacked_page(cairo_surface_t *sf, double w, double h,
             k = g;
     }
     if (!st && k >= 2)
-        st = level_bars(x, k, w, h, err);
+        st = level_bars(x, k, w, h, 0, err);
+    double cw = w, th = 0; /* the width the charts are laid out at, the page of their type */
+    double cut = stack_cut(w, h), f = k >= 2 ? stack_scale(stack_height(x, k, cut), h, cut) : 1;
+    if (!st && k >= 2 && f < 1) {
+        cw = w / f;
+        th = h * f;
+        st = widen(x, k, charts, dflt, cw, h, th, err);
+        f = fmin(f, stack_scale(stack_height(x, k, cut), h, cut));
+    }
     if (!st && k >= 2) {
-        double cut = stack_cut(w, h), f = stack_scale(stack_height(x, k, cut), h, cut);
         cairo_t *cr = blank_page(sf);
-        /* a page scaled down keeps its charts centred across it */
-        cairo_translate(cr, (w - w * f) / 2, 0);
+        /* (centred, should the charts laid out wider come out taller than at the page's width) */
+        cairo_translate(cr, (w - cw * f) / 2, 0);
         cairo_scale(cr, f, f);
         double y = 0;
         for (size_t i = 0; i < k && !st; i++) {
             chart_starts(sf, i0 + i, y * f);
-            st = draw_stacked(cr, w, h, y, &x[i], err);
+            st = draw_stacked(cr, cw, h, th, y, &x[i], err);
             y += x[i].h - cut;
         }
         cairo_destroy(cr);
@@ -612,7 +643,7 @@ static shopstat_status score_pages(cairo_surface_t *sf, double w, double h,
             y = 0;
         }
         chart_starts(sf, i0 + i, y);
-        st = draw_stacked(cr, w, h, y, &x, err);
+        st = draw_stacked(cr, w, h, 0, y, &x, err);
         y += x.h - cut;
     }
     if (cr) {

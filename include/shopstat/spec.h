@@ -147,6 +147,9 @@ typedef struct shopstat_spec_table {
      * both levels; 0 (auto): the one that reads as yes alone, the other being its mirror
      * (shopstat_chartset_opts diff_all_levels) */
     int diff_levels_all;
+    /* 1 when the table's name: was given (appended); 0: the question's name the spec gave
+     * it ("sat", "sat-4"), an id for files, no title's words */
+    int name_given;
 } shopstat_spec_table;
 
 /* Everything a spec says. All strings and arrays are owned by the spec. */

@@ -521,6 +521,15 @@ if awk -v l="$lmin" 'BEGIN { exit !(l >= 26) }'; then ok; else
     fail "diff720.pdf: a level label starts at x=$lmin, within 26 pt of the left edge"; fi
 boxes "$TMP/diff720.pdf"
 
+# --- the difference chart's legend keys both colours, over two lines when narrow ------------
+# ("Significant (adjusted p < 0.05): ● higher ● lower ○ Not significant"; at 300 points wide
+# its last words ran off the page's right edge)
+cli compare "$root/surveys/servicesoft-1999/respondents.csv" --weight wt \
+    --var would_switch --segment heavy=spend_6m:3 --pair heavy:all --chart-size 300x300 \
+    --chart "$TMP/diff300.pdf" >/dev/null 2>&1 || fail "compare --chart-size 300x300 failed"
+has "$TMP/diff300.pdf" "Significant (adjusted p < 0.05):" "higher" "lower" "Not significant"
+boxes "$TMP/diff300.pdf"
+
 # --- --zoom: the footer says the axis does not start at 0% only when it does not -------------
 # would_switch (69%, 31%, ...) zooms to an axis from 20%; svc_satisfaction's smallest answers
 # pull its zoomed axis down to 0%, where the sentence would be false.

@@ -80,6 +80,20 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
         fi
         # numbered at its foot, right: below every other word of the page
         pdftotext -bbox -f "$p" -l "$p" "$T/$sv/report.pdf" - >"$T/$sv.bbox"
+        # its charts as wide as the page's: a page of charts scaled down to hold one more
+        # starts them at the left margin (30 points at full size, less scaled) as the pages
+        # at full size do, not centred narrower (teletech's phone charts at 75% started 106
+        # points in, servicesoft's contact and problems 92); their bar axes end where the
+        # full-size pages' do, within 60 points of the page's right margin (servicesoft's 759
+        # to 780 at full size; 701 to 714 scaled) but a trend's 100%, on its axis at the left
+        if [ "$p" -ge "$fc" ]; then
+            lo=$(sed -n 's/.*<word xMin="\([0-9.]*\)".*/\1/p' "$T/$sv.bbox" | sort -n | head -1)
+            check "$sv: report.pdf page $p's charts start at x ${lo:-none}, want <= 30" \
+                awk -v x="${lo:-999}" 'BEGIN { exit !(x <= 30.01) }'
+            hi=$(sed -n 's/.*xMax="\([0-9.]*\)".*>100%<\/word>.*/\1/p' "$T/$sv.bbox" | sort -n | tail -1)
+            [ -n "$hi" ] && check "$sv: report.pdf page $p's 100% ticks end at x $hi, want >= 752" \
+                awk -v x="$hi" 'BEGIN { exit !(x >= 752 || x < 421) }'
+        fi
         check "$sv: report.pdf page $p numbered" grep -q ">$p</word>" <(grep -A1 '>Page</word>' "$T/$sv.bbox")
         low=$(sed -n 's/.*<word .*yMin="\([0-9.]*\)".*>\(.*\)<\/word>.*/\1 \2/p' "$T/$sv.bbox" | sort -s -n -k1,1 | tail -2 | cut -d' ' -f2 | tr '\n' ' ')
         check "$sv: report.pdf page $p's lowest words '$low', want 'Page $p '" test "$low" = "Page $p "
@@ -122,6 +136,17 @@ for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
     check "$sv: title page says 'Survey: $sv' once" test "$(grep -c "Survey: $sv" "$T/$sv.p1")" -eq 1
     check "$sv: title page not numbered" bash -c "! grep -q '^Page ' '$T/$sv.p1'"
     check "$sv: title page names the data file" grep -q "^Data: surveys/$sv/respondents.csv (SHA-256 " "$T/$sv.p1"
+    # the lonely-PSU rule named where the spec sets one (servicesoft's adjust), not the
+    # default fail of a run that met none (teletech's title page, report.md and workbook
+    # said "lonely PSU: fail.", a failure to a reader), as the charts' footers do
+    lonely=$(sed -n 's/.*lonely_psu: \([a-z]*\).*/\1/p' surveys/$sv/survey.yml)
+    for f in "$T/$sv.p1" "$T/$sv/report.md"; do
+        if [ -n "$lonely" ]; then
+            check "$sv: $(basename "$f") names the lonely-PSU rule $lonely" grep -q "; lonely PSU: $lonely\.$" "$f"
+        else
+            check "$sv: $(basename "$f") says nothing of the default lonely-PSU rule" bash -c "! grep -q 'lonely PSU' '$f'"
+        fi
+    done
     # the title page's word on bases: teletech's 4 tables with a base: are shares of it, not
     # of the whole segment (servicesoft has none and says nothing of it)
     tr '\n' ' ' <"$T/$sv.p1" | tr -s ' ' >"$T/$sv.p1flat"
@@ -325,9 +350,12 @@ else
 fi
 # the workbook likewise: its own line on a multi-response sheet, not also in the base line
 unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings" 2>/dev/null
-# (its notes on the rest: the yes/no question's Yes alone, as report.md's lines)
+# (its notes on the rest: the yes/no question's Yes alone, as report.md's lines, and its p
+# adjusted as theirs: report.md's "(adjusted p = 0.020)" for contact's Phone read "(p = 0.020)")
 check "servicesoft tables.xlsx: switch's note on the rest for Yes" grep -qF \
-    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>' "$T/ss.strings"
+    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (adjusted p &lt; 0.001).</t>' "$T/ss.strings"
+check "servicesoft tables.xlsx: contact's Phone, its p adjusted as in report.md" grep -qF \
+    '<t>Phone: Heavy buyers ($2,000+) (B) significantly lower than the rest of the sample (adjusted p = 0.020).</t>' "$T/ss.strings"
 check "servicesoft tables.xlsx: none for its mirror No" bash -c "! grep -qF '<t>No: Heavy buyers' '$T/ss.strings'"
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
     test "$(grep -oi 'Base: [^<]*multiple answers allowed' "$T/ss.strings" | wc -l)" = 0
@@ -400,9 +428,9 @@ for nt in 4 5; do
     awk -v N=$nt '/^  - / { n++ } n >= 1 && n <= N' $TT/survey.yml >>"$T/tt$nt.yml"
     if $S report "$T/tt$nt.yml" -o "$T/tt$nt" --quiet 2>"$T/tt$nt.err"; then
         # each page's scale, from its first title's left edge (30 points at full size, the
-        # page scaled about its centre)
+        # page scaled about its left edge: its charts laid out wider span it once scaled)
         sc=$(for p in 3 4; do pdftotext -f $p -l $p -bbox "$T/tt$nt/report.pdf" - | grep -m1 '<word ' |
-            sed -E 's/.*xMin="([0-9.]+)".*/\1/' | awk '{ printf "%.3f ", (421 - $1) / 391 }'; done)
+            sed -E 's/.*xMin="([0-9.]+)".*/\1/' | awk '{ printf "%.3f ", $1 / 30 }'; done)
         np=$(pdfinfo "$T/tt$nt/report.pdf" | sed -n 's/^Pages: *//p')
         if [ $nt = 4 ]; then
             check "four charts of two levels: 4 pages, both chart pages at full size ($np: $sc)" test "$np $sc" = "4 1.000 1.000 "
@@ -417,6 +445,44 @@ for nt in 4 5; do
     fi
 done
 
+# ---- a difference chart's table shows its differences, in report.md and the workbook ----
+# (teletech's "Personal reply within one hour: 2011 minus 2010" and servicesoft's top-2 box
+# difference stood over the segments' shares alone, the chart's "+16.0 [+9.7, +22.3]" nowhere
+# in report.md); the change as comparisons.csv has it, in points to report.md's decimal
+want=$(awk -F, '$1 == "reply_1h-diff" && $3 == "1" { printf "| Within 1 hour | 37.1%% [32.3, 42.1] B | 21.1%% [17.4, 25.3] | %+.1f [%+.1f, %+.1f] p < 0.001 |", 100 * $8, 100 * $10, 100 * $11 }' \
+    "$T/teletech-open-to-dialog-2011/comparisons.csv")
+check "teletech report.md: the difference chart's table has its change column ($want)" \
+    grep -qxF "${want:-none}" "$T/teletech-open-to-dialog-2011/report.md"
+check "servicesoft report.md: the top-2 box difference's change column" \
+    grep -qF "| Heavy buyers (\\\$2,000+) − All buyers (B − A) |" "$T/servicesoft-1999/report.md"
+# (their notes speak of no score: neither table has one)
+check "servicesoft report.md: a table of shares' differences note names no score" \
+    bash -c "! sed -n '/^## Likely/,/^## Heavy/p' '$T/servicesoft-1999/report.md' | grep -q \"a score's\""
+check "teletech tables.xlsx: the difference chart's sheet has its change block" \
+    bash -c "unzip -p '$T/teletech-open-to-dialog-2011/tables.xlsx' xl/sharedStrings.xml | grep -qF '<t>2011 − 2010</t>'"
+check "teletech tables.xlsx: its changes' note names no score" \
+    bash -c "unzip -p '$T/teletech-open-to-dialog-2011/tables.xlsx' xl/sharedStrings.xml | grep -qF 'in percentage points, with its confidence interval (not adjusted) and p (adjusted as the letters).'"
+
+# ---- report.md names a comparison of two columns that found nothing ----
+# (no letter can show it: servicesoft's problems, heavy:all, and teletech's phone_shown and
+# phone_premium, 2011:2010, read as tables not tested, where their charts say "Compared: no
+# difference between the bars is significant"); a table with a letter has no such line.
+# Which tables: those whose every adjusted p in comparisons.csv is >= 0.1 (awk)
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    none=$(awk -F, 'NR > 1 && $5 != "rest" { t[$1] = 1; if ($15 < 0.1) sig[$1] = 1 }
+        END { for (x in t) if (!sig[x]) print x }' "$T/$sv/comparisons.csv" | sort | tr '\n' ' ')
+    got=$(awk '/^## / { t = $NF; gsub(/[()`]/, "", t) }
+        /^- No difference is significant \(adjusted p >= 0.1\) between / { print t }' "$T/$sv/report.md" | sort | tr '\n' ' ')
+    check "$sv report.md: 'No difference is significant' under '$got', want '$none'" \
+        test -n "$none" -a "$got" = "$none"
+    # one blank line after a table's notes, not two
+    check "$sv report.md: no two blank lines in a row" \
+        awk 'NR > 1 && prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit bad }' "$T/$sv/report.md"
+done
+check "servicesoft report.md: problems' line names its pair" grep -qxF -e \
+    '- No difference is significant (adjusted p >= 0.1) between Heavy buyers (\$2,000+) and All buyers.' \
+    "$T/servicesoft-1999/report.md"
+
 # ---- the adjustment named for people: "(Holm)", and none said as none ----
 # teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
 # compare: {adjust: none} it read "... (none)" under a legend of "adjusted p" and an "Adj. p"
@@ -424,6 +490,11 @@ done
 check "teletech report.pdf: the difference chart names Holm" \
     grep -qF "p-values adjusted for multiple comparisons (Holm)." "$T/tt.flat"
 check "teletech report.pdf: no '(holm)'" bash -c "! grep -qF '(holm)' '$T/tt.flat'"
+# the difference chart's legend keys each colour of its filled dots (blue higher, vermillion
+# lower): it read "Significant (adjusted p < 0.05) Not significant" beside two dots, the
+# vermillion one of no row's
+check "teletech report.pdf: the difference chart's legend keys higher and lower" \
+    grep -qF "Significant (adjusted p < 0.05): higher lower Not significant" "$T/tt.flat"
 sed -e 's/adjust: holm/adjust: none/' -e "s|^data: .*|data: $PWD/$TT/respondents.csv|" $TT/survey.yml >"$T/ttnone.yml"
 if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
     pdftotext "$T/ttnone/charts/reply_1h-diff.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ttnone.flat"
@@ -2277,13 +2348,15 @@ page_blocks() {
 # Of page_words of a report: the blank between a chart's footer and the title of the chart
 # stacked under it, "page gap" a line, for every title that is not its page's first (a
 # title's words are over 16 points tall), on the pages of charts (from chart_page1)
+# (a title's second line, under a line of title, is no new chart)
 stack_gaps() {
     awk -v from="$(chart_page1 "$2")" '$1 == "size" || $1 < from { next } { n++; p[n] = $1; y0[n] = $2; y1[n] = $3; t[n] = $6 > 16 }
         END { for (i = 1; i <= n; i++) {
                 if (!t[i] || done[p[i] " " y0[i]]++) continue
-                above = -1
+                above = -1; ta = 0
                 for (j = 1; j <= n; j++)
-                    if (p[j] == p[i] && y1[j] < y0[i] && y1[j] > above) above = y1[j]
+                    if (p[j] == p[i] && y1[j] < y0[i] && y1[j] > above) { above = y1[j]; ta = t[j] }
+                if (ta) continue
                 for (j = 1; j <= n; j++)
                     if (p[j] == p[i] && t[j] && y1[j] < y0[i]) { printf "%d %.1f\n", p[i], y0[i] - above; break } } }' "$1"
 }
@@ -2376,12 +2449,20 @@ if $S report "$T/many.yml" -o "$T/many" --quiet 2>"$T/many.err"; then
     check "many scores: the 10 score charts' titles" test "$(pdftotext "$T/many/report.pdf" - |
         grep -cE ': (Mean \(1-[35]\)|Top-2 box \(0-100\))$')" -eq 10
     # the last page: the last two tables' means (2 segments each), one under the other; their
-    # questions' titles are other tables' too, so they name their table (unique_titles)
+    # questions' titles are other tables' too, so they say what tells them from the first
+    # table of the question (unique_titles): their segments other than all, by their labels
+    # in the spec above; not the names the spec made them ("spend-2", "sat-4": no words of
+    # the reader's), nor, where those are too long, a table's place ("table 6")
     pdftotext -f "$np" -l "$np" "$T/many/report.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/many.last"
-    for t in "Spend band (spend-2): Mean (1-3)" "Satisfaction with the usual site's customer service (sat-4): Mean (1-5)" \
+    for t in "Spend band (Buyers who would not switch after a poor service experience, whatever the site): Mean (1-3)" \
+        "Satisfaction with the usual site's customer service (Medium buyers): Mean (1-5)" \
         "Medium buyers" "p < 0.05"; do
         check "many scores: '$t' on the last page" grep -qF "$t" "$T/many.last"
     done
+    auto=$(pdftotext "$T/many/report.pdf" - | grep -oE '\((sat|intent|spend)(-[0-9]+)?\)' | sort -u | tr '\n' ' ')
+    check "many scores: no title names a table by the name the spec made it: $auto" test -z "$auto"
+    check "many scores: the Likert chart of four segments (labels too long) by its place" \
+        grep -qx "Satisfaction with the usual site's customer service (table 6)" <(pdftotext "$T/many/report.pdf" -)
     check "many scores: a score's legend says p, not adjusted p" sh -c "! grep -q 'adjusted p' '$T/many.last'"
     check "many scores: the source under each chart of the last page" \
         test "$(grep -o 'SYNTHETIC data' "$T/many.last" | wc -l)" -eq 2

@@ -566,14 +566,15 @@ static void test_banner_values(void **state)
     assert_string_equal(cell_str(&b, x, rf), "");
     ref(rf, 2, 1, no);
     assert_string_equal(cell_str(&b, x, rf), "a");
-    /* the pair against "rest" is a note */
+    /* the pair against "rest" is a note, its p adjusted as the letters' legend and report.md
+     * say ("(p = 0.002)" read as a p of its own) */
     assert_true(any_text(&b, x,
                          "Yes: Heavy buyers (> $2,000) (B) significantly higher than "
-                         "the rest of the sample (p = 0.002)."));
+                         "the rest of the sample (adjusted p = 0.002)."));
     /* one that passes only the lower-case level says so */
     assert_true(any_text(&b, x,
                          "No: Light buyers (C) significantly lower than the rest of the sample "
-                         "(p = 0.070, significant at p < 0.1 only)."));
+                         "(adjusted p = 0.070, significant at p < 0.1 only)."));
 
     /* bases */
     int un = find_row(&b, x, "Unweighted base"), wt = find_row(&b, x, "Weighted base"),
@@ -775,6 +776,38 @@ static void test_zero_weight_effective_base(void **state)
     assert_false(any_text(&b, x, "nobody in the segment answered"));
     free(x);
     book_close(&b);
+    /* a grid of two such items says the same as the levels' sheet (it said "n/a: empty
+     * base (nobody in the segment answered)" of z's rows, which answered and weigh 0) */
+    shopstat_xlsx_table its[2] = {tb, tb};
+    its[1].name = "q2";
+    const char *il[] = {"First item", "Second item"};
+    shopstat_xlsx_table gr = {.name = "g",
+                              .title = "G",
+                              .nlevels = 2,
+                              .nsegments = 2,
+                              .est = e,
+                              .items = its,
+                              .item_labels = il,
+                              .nitems = 2};
+    assert_int_equal(shopstat_xlsx_write(path, &gr, 1, NULL, &err), SHOPSTAT_OK);
+    book_open(&b, path);
+    x = sheet_xml(&b, 2);
+    int gi = find_row(&b, x, "Second item"), gz = 0; /* all's row, then z's block's */
+    assert_true(gi > 0);
+    for (int row = gi + 1; row < gi + 20 && !gz; row++) {
+        snprintf(rf, sizeof rf, "A%d", row);
+        gz = strcmp(cell_str(&b, x, rf), "Second item") == 0 ? row : 0;
+    }
+    assert_true(gz > 0);
+    ref(rf, 0, 0, gi);
+    assert_true(cell_num(&b, x, rf) > 0); /* all's share */
+    ref(rf, 0, 0, gz);
+    assert_string_equal(cell_str(&b, x, rf), "n/a");
+    assert_true(any_text(
+        &b, x, "n/a: weighted base 0 (every row of the segment that answered has weight 0)."));
+    assert_false(any_text(&b, x, "nobody in the segment answered"));
+    free(x);
+    book_close(&b);
     /* a score of such a segment says the same (it said "nobody in the segment answered"):
      * a table of the score alone, its segment z of 2 rows weighing 0 */
     const char *sl[] = {"Mean"};
@@ -892,7 +925,7 @@ static void test_p_near_alpha(void **state)
     }
     assert_true(any_text(&b, x,
                          "Yes: Heavy (B) significantly higher than the rest of the sample "
-                         "(p = 0.0996, significant at p < 0.1 only)."));
+                         "(adjusted p = 0.0996, significant at p < 0.1 only)."));
     free(x);
     book_close(&b);
 }
