@@ -303,7 +303,9 @@ static void atomic_max(atomic_size_t *a, size_t x)
  * (pages no PSU uses are never touched: this costs address space, not memory), or for
  * just that power of two past AHEAD_MAX_BYTES (where the copies weigh little against the
  * pass, and the room would count against the process's cap, possibly sending the pass to
- * one thread) or the process's cap. 2,000 PSUs: 2 layouts for the PSUs instead of 5. */
+ * one thread) or the process's cap; the first layout in huge pages makes room for 16
+ * times. 2,000 PSUs: one layout for the PSUs past the first 64 (2,048), where doubling
+ * took 5 (2 before the thirty-fourth session: 512, 4,096). */
 #define AHEAD_MAX_BYTES ((size_t)64 << 20)
 static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
 {
@@ -335,8 +337,17 @@ static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
     if (held > cap)
         return -2;
     /* (the old layout stays counted until it is unmapped below) */
-    if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && 4 * bytes <= cap &&
-        acc_reserve(4 * bytes) == 0) {
+    if (more && t->acc_bytes < SLAB_SMALL && 4 * bytes >= SLAB_SMALL &&
+        16 * units * stride <= AHEAD_MAX_BYTES / per && 16 * bytes <= cap &&
+        acc_reserve(16 * bytes) == 0) {
+        /* the first layout in huge pages (from calloc'd ones): 16 times, where 4 would
+         * make a layout of 512 PSUs of 128 cells (1 MiB) that 2,000 PSUs outgrow at once,
+         * a huge page touched and 1 MiB copied for nothing in each worker's first chunk
+         * (thirty-fourth session) */
+        units *= 16;
+        bytes *= 16;
+    } else if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && 4 * bytes <= cap &&
+               acc_reserve(4 * bytes) == 0) {
         units *= 4;
         bytes *= 4;
     } else if (acc_reserve(bytes)) {
