@@ -160,18 +160,16 @@ long totals_cell(const shopstat_totals *t, size_t seg, size_t q, size_t level)
     return d->lvl[level];
 }
 
-/* Cell id of (seg, q, level), creating it if needed. */
-static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
+/* Cell id of level (SIZE_MAX: the base) of domain d, (seg, q), creating it if needed; -1
+ * out of memory. new_cell moves no domain, so d stays valid from one level to the next. */
+static inline long dom_cell(shopstat_totals *t, domain *d, size_t seg, size_t q, size_t level)
 {
-    domain *d = dom_get(t, seg, q);
-    if (!d)
-        return -1;
     if (level == SIZE_MAX) {
         if (d->base < 0)
             d->base = (int32_t)new_cell(t, seg, q, SIZE_MAX);
         return d->base;
     }
-    if (level >= d->nlvl) {
+    if (__builtin_expect(level >= d->nlvl, 0)) {
         size_t old = d->nlvl;
         size_t nc = old ? old : 4;
         while (nc <= level)
@@ -187,6 +185,13 @@ static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
     if (d->lvl[level] < 0)
         d->lvl[level] = (int32_t)new_cell(t, seg, q, level);
     return d->lvl[level];
+}
+
+/* Cell id of (seg, q, level), creating it if needed. */
+static long cell_for(shopstat_totals *t, size_t seg, size_t q, size_t level)
+{
+    domain *d = dom_get(t, seg, q);
+    return d ? dom_cell(t, d, seg, q, level) : -1;
 }
 
 /* Per-unit sums are dense (every cell known when the unit was last touched), so memory
@@ -298,7 +303,9 @@ static void atomic_max(atomic_size_t *a, size_t x)
  * (pages no PSU uses are never touched: this costs address space, not memory), or for
  * just that power of two past AHEAD_MAX_BYTES (where the copies weigh little against the
  * pass, and the room would count against the process's cap, possibly sending the pass to
- * one thread) or the process's cap. 2,000 PSUs: 2 layouts for the PSUs instead of 5. */
+ * one thread) or the process's cap; the first layout in huge pages makes room for 16
+ * times. 2,000 PSUs: one layout for the PSUs past the first 64 (2,048), where doubling
+ * took 5 (2 before the thirty-fourth session: 512, 4,096). */
 #define AHEAD_MAX_BYTES ((size_t)64 << 20)
 static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
 {
@@ -330,8 +337,17 @@ static int slab_layout(shopstat_totals *t, size_t min_units, size_t min_stride)
     if (held > cap)
         return -2;
     /* (the old layout stays counted until it is unmapped below) */
-    if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && 4 * bytes <= cap &&
-        acc_reserve(4 * bytes) == 0) {
+    if (more && t->acc_bytes < SLAB_SMALL && 4 * bytes >= SLAB_SMALL &&
+        16 * units * stride <= AHEAD_MAX_BYTES / per && 16 * bytes <= cap &&
+        acc_reserve(16 * bytes) == 0) {
+        /* the first layout in huge pages (from calloc'd ones): 16 times, where 4 would
+         * make a layout of 512 PSUs of 128 cells (1 MiB) that 2,000 PSUs outgrow at once,
+         * a huge page touched and 1 MiB copied for nothing in each worker's first chunk
+         * (thirty-fourth session) */
+        units *= 16;
+        bytes *= 16;
+    } else if (more && 4 * units * stride <= AHEAD_MAX_BYTES / per && 4 * bytes <= cap &&
+               acc_reserve(4 * bytes) == 0) {
         units *= 4;
         bytes *= 4;
     } else if (acc_reserve(bytes)) {
@@ -1380,6 +1396,10 @@ struct row_ctx {
     batch_row *batch; /* and border after it, in one huge page (huge_map) or malloc'd */
     size_t nbatch;
     int batch_mapped, prec_mapped;
+    /* the rest of the batch's huge page: the pattern and design tables' first sizes
+     * (table_calloc), tab_used of its tab_room bytes taken */
+    char *tab_room;
+    size_t tab_room_bytes, tab_used;
     uint32_t *border, *bcount; /* counting sort of the batch by unit */
     size_t bcount_cap;
     int32_t *bcell;    /* the current row's cell ids (~id for base cells), when new */
@@ -2628,7 +2648,13 @@ static void batch_flush(row_ctx *rc)
  * t->active[0..na) and the row's answers (rc->qn, rc->lv); dsg: its segment of the set the
  * derived segments come from, or -1. Out of line: it runs once per pattern, and inlined
  * into on_row its variables cost the rows of known patterns spills (7 instructions a row,
- * callgrind, the typical run). */
+ * callgrind, the typical run).
+ *
+ * Each worker makes every pattern it meets (5,760 of them on each thread of the
+ * benchmark's 1M rows, nearly all in its first chunk), so this is most of a worker's
+ * warm-up: the domain is looked up once per (segment, question) rather than once per
+ * cell, and the base cells go to their place as they come (with cell_for per cell and a
+ * pass to put the bases first, 2,066 instructions a pattern; 2026-12-04). */
 static __attribute__((noinline)) shopstat_status cell_list(row_ctx *rc, size_t na, int32_t dsg,
                                                            int32_t **out, size_t *ncells,
                                                            size_t *nbases, shopstat_error *err)
@@ -2642,7 +2668,8 @@ static __attribute__((noinline)) shopstat_status cell_list(row_ctx *rc, size_t n
     if (grow((void **)&rc->bcell, &rc->bcell_cap, 2 * need + 2, sizeof *rc->bcell))
         return nomem(err);
     int32_t *cells = rc->bcell;
-    size_t nc = 0, nbase = 0;
+    int32_t *bases = cells + need + 1; /* (then moved in front of the level cells) */
+    size_t nlv = 0, nbase = 0;
     *out = cells;
     /* cells are created (numbered) in this order; the list puts the base cells first. A
      * sparse plan's segment keeps the questions it needs alone (need_masks), and a
@@ -2654,29 +2681,30 @@ static __attribute__((noinline)) shopstat_status cell_list(row_ctx *rc, size_t n
         const unsigned char *sneed = t->seg[s].need;
         int derived = dsg >= 0 && s < t->nderived && t->derived[s];
         for (size_t qi = 0; qi < t->nq; qi++) {
-            if (rc->qn[qi] == SIZE_MAX || (sneed && !sneed[qi]))
+            size_t qn = rc->qn[qi];
+            if (qn == SIZE_MAX || (sneed && !sneed[qi]))
                 continue;
             /* a derived segment's cells are made (numbered) as before, not updated */
             int skip = derived && (!dneed || dneed[qi]);
-            for (size_t k = 0; k <= rc->qn[qi]; k++) {
-                size_t level = k == 0 ? SIZE_MAX : rc->lv[rc->qoff[qi] + k - 1];
-                long c = cell_for(t, s, qi, level);
+            domain *d = dom_get(t, s, qi);
+            long c = d ? dom_cell(t, d, s, qi, SIZE_MAX) : -1;
+            if (c < 0 || c >= INT32_MAX)
+                return nomem(err);
+            if (!skip)
+                bases[nbase++] = (int32_t)c;
+            const size_t *lv = rc->lv + rc->qoff[qi];
+            for (size_t k = 0; k < qn; k++) {
+                c = dom_cell(t, d, s, qi, lv[k]);
                 if (c < 0 || c >= INT32_MAX)
                     return nomem(err);
                 if (!skip)
-                    cells[nc++] = k == 0 ? ~(int32_t)c : (int32_t)c;
+                    cells[nlv++] = (int32_t)c;
             }
         }
     }
-    for (size_t i = 0; i < nc; i++)
-        if (cells[i] < 0)
-            cells[need + 1 + nbase++] = ~cells[i];
-    size_t j = nc;
-    for (size_t i = nc; i-- > 0;)
-        if (cells[i] >= 0)
-            cells[--j] = cells[i];
-    memcpy(cells, cells + need + 1, nbase * sizeof *cells);
-    *ncells = nc;
+    memmove(cells + nbase, cells, nlv * sizeof *cells);
+    memcpy(cells, bases, nbase * sizeof *cells);
+    *ncells = nbase + nlv;
     *nbases = nbase;
     return SHOPSTAT_OK;
 }
@@ -2939,6 +2967,30 @@ static ROW_INLINE const uint64_t *pattern_find(const row_ctx *rc, uint64_t h,
     return NULL;
 }
 
+/* Zeroed room for a pattern or design table of a worker: from the rest of its batch's huge
+ * page while there is some (768 KiB, never handed out twice: huge_map's memory is zero until
+ * written), else calloc. The tables double from 1,024 and 256 slots: calloc'd, each new
+ * size was fresh pages, 65 and 89 small page faults of each worker's first chunk
+ * (perf record -e page-faults, the typical 2-thread run; 154 of its ~230), where the batch's
+ * page is touched anyway. table_free takes either. */
+static void *table_calloc(row_ctx *rc, size_t n, size_t size)
+{
+    size_t bytes = n * size, at = (rc->tab_used + 63) & ~(size_t)63;
+    if (rc->tab_room && n <= rc->tab_room_bytes / size && at + bytes <= rc->tab_room_bytes) {
+        rc->tab_used = at + bytes;
+        return rc->tab_room + at;
+    }
+    return calloc(n, size);
+}
+
+static void table_free(const row_ctx *rc, void *p)
+{
+    uintptr_t a = (uintptr_t)p, r = (uintptr_t)rc->tab_room;
+    if (rc->tab_room && a >= r && a - r < rc->tab_room_bytes)
+        return;
+    free(p);
+}
+
 /* Remember the row's pattern and its cells; silently skipped when the caps are reached
  * or memory is short (the rows then take the direct path). */
 static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char *k, size_t kl,
@@ -2962,7 +3014,7 @@ static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char 
     }
     if ((rc->npat + 1) * 10 > (rc->pmask + 1) * 7) { /* load up to 0.7 */
         size_t ns = rc->pmask ? (rc->pmask + 1) * 2 : 1024;
-        pattern_slot *pt = calloc(ns, sizeof *pt);
+        pattern_slot *pt = table_calloc(rc, ns, sizeof *pt);
         if (!pt) {
             rc->pfull = 1;
             return -1;
@@ -2977,7 +3029,7 @@ static ROW_INLINE long pattern_add(row_ctx *rc, uint64_t h, const unsigned char 
                 d = (d + 1) & (ns - 1);
             pt[d] = rc->ptab[e];
         }
-        free(rc->ptab);
+        table_free(rc, rc->ptab);
         rc->ptab = pt;
         rc->pmask = ns - 1;
     }
@@ -3080,7 +3132,7 @@ static ROW_INLINE int design_add(row_ctx *rc, const uint64_t k[2], long sid, lon
         return 0;
     if ((rc->dn + 1) * 2 > rc->dmask + 1) {
         size_t ns = rc->dmask ? (rc->dmask + 1) * 2 : 256;
-        design_slot *dt = calloc(ns, sizeof *dt);
+        design_slot *dt = table_calloc(rc, ns, sizeof *dt);
         if (!dt)
             return -1;
         for (size_t e = 0; rc->dmask && e <= rc->dmask; e++) {
@@ -3091,7 +3143,7 @@ static ROW_INLINE int design_add(row_ctx *rc, const uint64_t k[2], long sid, lon
                 d = (d + 1) & (ns - 1);
             dt[d] = rc->dtab[e];
         }
-        free(rc->dtab);
+        table_free(rc, rc->dtab);
         rc->dtab = dt;
         rc->dmask = ns - 1;
     }
@@ -4153,13 +4205,13 @@ static void row_ctx_free(row_ctx *rc)
         free(rc->tc[i].mb);
     }
     free(rc->tc);
-    free(rc->ptab);
+    table_free(rc, rc->ptab); /* (no access: the batch's page may be unmapped already) */
     if (rc->prec_mapped)
         huge_unmap(rc->prec, MAX_PATTERN_WORDS * sizeof *rc->prec);
     else
         free(rc->prec);
     free(rc->w2d);
-    free(rc->dtab);
+    table_free(rc, rc->dtab);
     free(rc->dltab);
     free(rc->dlbytes);
     free(rc);
@@ -4326,6 +4378,8 @@ static shopstat_status value_caches(row_ctx *rc, shopstat_error *err)
         rc->batch_mapped = 1;
         rc->batch = (batch_row *)(void *)room;
         rc->border = (uint32_t *)(void *)(room + BATCH_MAX * sizeof *rc->batch);
+        rc->tab_room = room + BATCH_BYTES;
+        rc->tab_room_bytes = ((BATCH_BYTES + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)) - BATCH_BYTES;
     } else {
         rc->batch = malloc(BATCH_MAX * sizeof *rc->batch);
         rc->border = malloc(BATCH_MAX * sizeof *rc->border);
