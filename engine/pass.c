@@ -1,6 +1,7 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -5017,11 +5018,11 @@ static shopstat_status merge_ids(shopstat_totals *g, shopstat_totals *w, pass_ma
 }
 
 /* Worker w's sums into g, every id of w mapped (merge_ids), then zeroed in w. Merging once
- * (once: w's per-PSU sums of w whole numbers of 10^-6, g's too), each sum is added as it
- * is, exactly in any order, and *big set when one reaches 2^53 (no longer exact); else
- * with compensation, chunk by chunk in file order. */
+ * (once: w's per-PSU sums of w whole numbers of 10^-6, g's too), all but the per-PSU sums,
+ * which merge_units_once adds after (their units' room made here); else with
+ * compensation, chunk by chunk in file order. */
 static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_map *m, int once,
-                                  int *big, shopstat_error *err)
+                                  shopstat_error *err)
 {
     for (size_t c = 0; g->scale && w->scale && c < shopstat_reader_ncols(g->reader); c++) {
         col_scale *a = &g->scale[c];
@@ -5095,8 +5096,17 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
         return nomem(err);
     if (w->ps)
         ps_merge(g, w, m);
+    if (once) {
+        /* (the units' rows of the slabs, before merge_units_once adds the sums on as many
+         * threads as the pass had: a unit_reserve may lay the slabs out anew) */
+        for (size_t u = 0; u < w->nunits; u++) {
+            int ur = w->units[u].cap ? unit_reserve(g, &g->units[m->units[u]]) : 0;
+            if (ur)
+                return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        }
+    }
     /* per-unit sums: added in chunk order, so the same for any number of threads */
-    for (size_t u = 0; u < w->nunits; u++) {
+    for (size_t u = 0; u < w->nunits && !once; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
         if (u + 1 < w->nunits) {
             /* the next unit's merged sums, a line at a time: units come in the worker's
@@ -5124,19 +5134,6 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
         int ur = unit_reserve(g, gu);
         if (ur)
             return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
-        if (once) {
-            /* (whole numbers below 2^53: exact, in any order) */
-            for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
-                const cell_acc *a = &wu->A[c];
-                if (!a->N)
-                    continue;
-                cell_acc *ga = &gu->A[m->cells[c]];
-                ga->T += a->T;
-                ga->NP += a->NP;
-                *big |= ga->T >= 0x1p53;
-            }
-            continue;
-        }
         for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
             cell_acc *a = &wu->A[c];
             if (!a->N)
@@ -5174,6 +5171,122 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
     return SHOPSTAT_OK;
 }
 
+/* ---- the tail of a pass merged once, on as many threads as the pass had ----
+ * The per-PSU sums merged (merge_units_once) and finished (finish_units_part) unit by unit:
+ * each thread takes a range of the merged totals' units, whose sums no other thread
+ * touches. Merging once, every sum is a whole number of 10^-6 below 2^53 and so exact in
+ * any order; what is summed across units (finish_units_part) is added up after, the same
+ * as one thread's (see finish_units_split). The benchmark's 1M-row run at 2 threads: 2,000
+ * PSUs x 232 cells, about 30M instructions (merge 12M, finish 17M) on one thread of a
+ * serial tail of 6-8 ms (docs/performance-log.md, thirty-fourth session). */
+#define TAIL_PARTS 4
+/* Fewer units x cells than this are done on the calling thread (a thread's start costs
+ * about 50 us, the work ~5 ns a unit's cell). */
+#define TAIL_SPLIT_MIN ((size_t)1 << 16)
+
+typedef struct tail_job {
+    void (*fn)(void *part, size_t lo, size_t hi);
+    void *part;
+    size_t lo, hi;
+} tail_job;
+
+static void *tail_run(void *arg)
+{
+    tail_job *j = arg;
+    j->fn(j->part, j->lo, j->hi);
+    return NULL;
+}
+
+void pass_set_tail_threads(shopstat_totals *g, int threads)
+{
+    g->tail_threads = threads;
+}
+
+/* How many ranges tail_split cuts t's units into: 1 to TAIL_PARTS */
+static int tail_parts(const shopstat_totals *t)
+{
+    int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
+    if (k < 1 || t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
+        k = 1;
+    return k;
+}
+
+/* fn(part p, lo, hi) over t's units cut into k ranges (k from tail_parts), one a thread:
+ * the first on this thread, each other on a new one (or this one, when none can be made).
+ * Part p is the p-th of size bytes from part: the thread's own. */
+static void tail_split(const shopstat_totals *t, int k, void (*fn)(void *, size_t, size_t),
+                       void *part, size_t size)
+{
+    size_t n = t->nunits;
+    tail_job job[TAIL_PARTS];
+    pthread_t tid[TAIL_PARTS];
+    int started[TAIL_PARTS] = {0};
+    for (int p = 0; p < k; p++)
+        job[p] = (tail_job){.fn = fn, .part = (char *)part + (size_t)p * size,
+                            .lo = n * (size_t)p / (size_t)k,
+                            .hi = n * (size_t)(p + 1) / (size_t)k};
+    for (int p = 1; p < k; p++)
+        started[p] = pthread_create(&tid[p], NULL, tail_run, &job[p]) == 0;
+    tail_run(&job[0]);
+    for (int p = 1; p < k; p++) {
+        if (started[p])
+            pthread_join(tid[p], NULL);
+        else
+            tail_run(&job[p]);
+    }
+}
+
+/* A thread's part of pass_merge_once's per-PSU sums */
+typedef struct once_units {
+    shopstat_totals *g;
+    shopstat_totals *const *w;
+    const pass_map *maps;
+    size_t nw;
+    int big; /* a merged sum reached 2^53 units */
+} once_units;
+
+/* Worker w's per-PSU sums (ids mapped by m) into g's units [lo, hi): added as they are,
+ * whole numbers of 10^-6, exactly in any order; *big set when one reaches 2^53 (no longer
+ * exact). */
+static void merge_units_once(shopstat_totals *g, shopstat_totals *w, const pass_map *m,
+                             size_t lo, size_t hi, int *big)
+{
+    for (size_t u = 0; u < w->nunits; u++) {
+        size_t gi = m->units[u];
+        if (gi < lo || gi >= hi)
+            continue;
+        unit *wu = &w->units[u], *gu = &g->units[gi];
+        if (u + 1 < w->nunits && m->units[u + 1] >= lo && m->units[u + 1] < hi) {
+            /* (as in merge_sums: the next unit's merged sums, a line at a time) */
+            const unit *nx = &g->units[m->units[u + 1]];
+            prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
+        }
+        gu->any_pos |= wu->any_pos;
+        gu->any_base0 |= wu->any_base0;
+        gu->rows += wu->rows;
+        gu->npos_rows += wu->npos_rows;
+        wu->any_pos = wu->any_base0 = 0;
+        wu->rows = wu->npos_rows = 0;
+        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+            const cell_acc *a = &wu->A[c];
+            if (!a->N)
+                continue;
+            cell_acc *ga = &gu->A[m->cells[c]];
+            ga->T += a->T;
+            ga->NP += a->NP;
+            *big |= ga->T >= 0x1p53;
+        }
+    }
+}
+
+static void merge_units_part(void *arg, size_t lo, size_t hi)
+{
+    once_units *p = arg;
+    for (size_t i = 0; i < p->nw; i++)
+        if (p->w[i])
+            merge_units_once(p->g, p->w[i], &p->maps[i], lo, hi, &p->big);
+}
+
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
@@ -5186,8 +5299,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         return nomem(err);
     mark_fill(w, 0, m->mk);
     shopstat_status st = merge_ids(g, w, m, m->mk, err);
-    int big = 0;
-    return st ? st : merge_sums(g, w, m, 0, &big, err);
+    return st ? st : merge_sums(g, w, m, 0, err);
 }
 
 int pass_once_ok(const shopstat_totals *g)
@@ -5250,7 +5362,15 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
     }
     for (size_t i = 0; !st && i < nw; i++)
         if (w[i])
-            st = merge_sums(g, w[i], &maps[i], 1, inexact, err);
+            st = merge_sums(g, w[i], &maps[i], 1, err);
+    if (!st) {
+        once_units part[TAIL_PARTS];
+        for (int p = 0; p < TAIL_PARTS; p++)
+            part[p] = (once_units){.g = g, .w = w, .maps = maps, .nw = nw};
+        tail_split(g, tail_parts(g), merge_units_part, part, sizeof *part);
+        for (int p = 0; p < TAIL_PARTS; p++)
+            *inexact |= part[p].big;
+    }
     if (!st && *inexact)
         st = shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
                                 "a PSU's sum of weights reached 2^53 units of 10^-6");
@@ -5390,6 +5510,128 @@ static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair
         keep->units = t->in_units;
 }
 
+/* A thread's part of finish_units_split: its units' rows per cell (n, npos) and cell sums
+ * (k), the first part's into t's cells and the caller's cell_sums themselves */
+typedef struct finish_part {
+    shopstat_totals *t;
+    const cell_pair *pair;
+    size_t npair;
+    cell_sums *k;
+    size_t *n, *npos;
+} finish_part;
+
+/* finish_units' work but the rounding of units [lo, hi), in one loop a unit */
+static void finish_units_part(void *arg, size_t lo, size_t hi)
+{
+    finish_part *p = arg;
+    const shopstat_totals *t = p->t;
+    cell_sums *k = p->k;
+    for (size_t u = lo; u < hi; u++) {
+        unit *un = &t->units[u];
+        derive_unit(un, p->pair, p->npair);
+        size_t lim = t->ncell < un->cap ? t->ncell : un->cap;
+        for (size_t c = 0; c < lim; c++) {
+            const cell_acc *a = &un->A[c];
+            p->n[c] += a->N;
+            p->npos[c] += a->P;
+            k->w[c] += a->T; /* (exact below 2^53: ksum's compensation stays 0) */
+            if (!k->psus || a->P == 0)
+                continue;
+            k->psus[c] += 1; /* (no element design merges once) */
+            size_t f = c * k->nst + un->stratum;
+            if (!(k->seen[f / 8] & (1u << (f % 8)))) {
+                k->seen[f / 8] |= (unsigned char)(1u << (f % 8));
+                k->strata[c]++;
+            }
+        }
+    }
+}
+
+/* Units [lo, hi)'s sums, whole numbers of 10^-6, rounded once (as finish_units) */
+static void round_units_part(void *arg, size_t lo, size_t hi)
+{
+    const shopstat_totals *t = ((finish_part *)arg)->t;
+    for (size_t u = lo; u < hi; u++) {
+        unit *un = &t->units[u];
+        for (size_t c = 0; c < un->cap; c++)
+            if (un->A[c].T != 0)
+                un->A[c].T /= ONCE_SCALE;
+    }
+}
+
+/* finish_units of merged-once totals t (in_units, neither compensated nor post-stratified)
+ * keeping the cells' sums in *keep, on tail_parts(t) threads: each takes a range of units
+ * (finish_units_part) into sums of its own, added up after in part order. The rows and PSU
+ * counts are whole numbers, and so are the weights until rounded: below 2^53 (weights are
+ * not negative: every partial sum is below the total) they are exact, added plainly, and
+ * the same as finish_units' compensated sums in unit order (whose compensation stays 0);
+ * else the weights are summed again as finish_units does, before the units' sums are
+ * rounded (round_units_part). 0, or -1 out of memory (nothing done). */
+static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t npair,
+                              cell_sums *keep)
+{
+    int np = tail_parts(t);
+    finish_part part[TAIL_PARTS];
+    cell_sums ks[TAIL_PARTS];
+    size_t n = t->ncell ? t->ncell : 1;
+    size_t *counts = calloc(2 * n * (size_t)np, sizeof *counts);
+    int ok = counts != NULL;
+    for (int p = 0; p < np; p++) {
+        if (p > 0 && ok && cell_sums_begin(t, &ks[p]) != 0) {
+            for (int q = 1; q < p; q++)
+                cell_sums_free(&ks[q]);
+            ok = 0;
+        }
+        part[p] = (finish_part){.t = t, .pair = pair, .npair = npair,
+                                .k = p ? &ks[p] : keep,
+                                .n = counts ? counts + 2 * n * (size_t)p : NULL,
+                                .npos = counts ? counts + 2 * n * (size_t)p + n : NULL};
+    }
+    if (!ok) {
+        free(counts);
+        return -1;
+    }
+    tail_split(t, np, finish_units_part, part, sizeof *part);
+    int exact = 1;
+    for (int p = 1; p < np; p++) {
+        const cell_sums *k = &ks[p];
+        for (size_t c = 0; c < k->n; c++) {
+            part[0].n[c] += part[p].n[c];
+            part[0].npos[c] += part[p].npos[c];
+            keep->w[c] += k->w[c];
+            if (k->psus)
+                keep->psus[c] += k->psus[c];
+        }
+        /* the strata each cell has a PSU in: a stratum first met in this part, counted */
+        for (size_t i = 0; k->seen && i < (k->n * k->nst + 7) / 8; i++) {
+            unsigned nb = k->seen[i] & ~keep->seen[i];
+            keep->seen[i] |= (unsigned char)nb;
+            for (unsigned b = 0; nb; b++, nb >>= 1)
+                if (nb & 1u)
+                    keep->strata[(i * 8 + b) / k->nst]++;
+        }
+        cell_sums_free(&ks[p]);
+    }
+    for (size_t c = 0; c < t->ncell; c++) {
+        t->cell[c].n = part[0].n[c];
+        t->cell[c].npos = part[0].npos[c];
+        exact &= keep->w[c] < 0x1p53;
+    }
+    free(counts);
+    if (!exact) { /* (the weights again, unit by unit: not the same in parts) */
+        memset(keep->w, 0, keep->n * sizeof *keep->w);
+        memset(keep->comp, 0, keep->n * sizeof *keep->comp);
+        for (size_t u = 0; u < t->nunits; u++) {
+            const unit *un = &t->units[u];
+            for (size_t c = 0; c < keep->n && c < un->cap; c++)
+                ksum(&keep->w[c], &keep->comp[c], un->A[c].T);
+        }
+    }
+    tail_split(t, np, round_units_part, part, sizeof *part);
+    keep->units = 1;
+    return 0;
+}
+
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
 {
     if (t->rc) {
@@ -5418,7 +5660,9 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     cell_sums keep;
     int kept = !(t->fcol != SIZE_MAX && !t->has_weight && !t->rep) && !t->ps &&
                cell_sums_begin(t, &keep) == 0;
-    finish_units(t, pair, npair, kept ? &keep : NULL);
+    if (!(kept && t->in_units && !t->compensated && !t->ps && !t->element &&
+          tail_parts(t) > 1 && finish_units_split(t, pair, npair, &keep) == 0))
+        finish_units(t, pair, npair, kept ? &keep : NULL);
     free(pair);
     if (t->ps && (st = ps_collapse(t, err)))
         return st;
