@@ -5173,27 +5173,69 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
 
 /* ---- the tail of a pass merged once, on as many threads as the pass had ----
  * The per-PSU sums merged (merge_units_once) and finished (finish_units_part) unit by unit:
- * each thread takes a range of the merged totals' units, whose sums no other thread
+ * the threads take runs of the merged totals' units in turn, whose sums no other thread
  * touches. Merging once, every sum is a whole number of 10^-6 below 2^53 and so exact in
- * any order; what is summed across units (finish_units_part) is added up after, the same
- * as one thread's (see finish_units_split). The benchmark's 1M-row run at 2 threads: 2,000
- * PSUs x 232 cells, about 30M instructions (merge 12M, finish 17M) on one thread of a
- * serial tail of 6-8 ms (docs/performance-log.md, thirty-fourth session). */
+ * any order; what is summed across units (finish_units_part) each thread sums apart, added
+ * up after, the same as one thread's (see finish_units_split) whichever units each took.
+ * The benchmark's 1M-row run at 2 threads: 2,000 PSUs x 232 cells, about 30M instructions
+ * (merge 12M, finish 17M) of a serial tail of 6-8 ms (docs/performance-log.md,
+ * thirty-fourth session). The calling thread takes runs from the start: another thread
+ * that gets no CPU before the work is done (a loaded machine) costs its start, no wait. */
 #define TAIL_PARTS 4
 /* Fewer units x cells than this are done on the calling thread (a thread's start costs
- * about 50 us, the work ~5 ns a unit's cell). */
+ * ~50 us, the work ~5 ns a unit's cell) */
 #define TAIL_SPLIT_MIN ((size_t)1 << 16)
+/* Units a thread takes at a time (the benchmark's: 16 x 232 cells, ~20 us) */
+#define TAIL_RUN 16
 
+/* A split's shared state: its threads hold it by refs (a thread that starts when the work is
+ * done may outlive tail_split); the last frees it */
 typedef struct tail_job {
     void (*fn)(void *part, size_t lo, size_t hi);
-    void *part;
-    size_t lo, hi;
+    char *part;
+    size_t size, n;
+    atomic_size_t next; /* the next unit to take */
+    atomic_int nparts;  /* parts taken (the calling thread's 0) */
+    atomic_int refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t done; /* units done (under mu) */
 } tail_job;
 
-static void *tail_run(void *arg)
+static void tail_release(tail_job *j)
+{
+    if (atomic_fetch_sub(&j->refs, 1) == 1) {
+        pthread_mutex_destroy(&j->mu);
+        pthread_cond_destroy(&j->cv);
+        free(j);
+    }
+}
+
+/* Runs of units taken in turn until none is left, into part p */
+static void tail_work(tail_job *j, int p)
+{
+    void *part = j->part + (size_t)p * j->size;
+    for (;;) {
+        size_t lo = atomic_fetch_add(&j->next, TAIL_RUN);
+        if (lo >= j->n)
+            break;
+        size_t hi = j->n - lo < TAIL_RUN ? j->n : lo + TAIL_RUN;
+        j->fn(part, lo, hi);
+        pthread_mutex_lock(&j->mu);
+        j->done += hi - lo;
+        if (j->done == j->n)
+            pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
+}
+
+static void *tail_thread(void *arg)
 {
     tail_job *j = arg;
-    j->fn(j->part, j->lo, j->hi);
+    int p = atomic_fetch_add(&j->nparts, 1);
+    if (p < TAIL_PARTS) /* (always: one part a thread) */
+        tail_work(j, p);
+    tail_release(j);
     return NULL;
 }
 
@@ -5202,7 +5244,7 @@ void pass_set_tail_threads(shopstat_totals *g, int threads)
     g->tail_threads = threads;
 }
 
-/* How many ranges tail_split cuts t's units into: 1 to TAIL_PARTS */
+/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS */
 static int tail_parts(const shopstat_totals *t)
 {
     int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
@@ -5211,29 +5253,47 @@ static int tail_parts(const shopstat_totals *t)
     return k;
 }
 
-/* fn(part p, lo, hi) over t's units cut into k ranges (k from tail_parts), one a thread:
- * the first on this thread, each other on a new one (or this one, when none can be made).
- * Part p is the p-th of size bytes from part: the thread's own. */
+/* fn(part, lo, hi) over t's units [0, nunits), in runs taken in turn by this thread and
+ * k - 1 others (k from tail_parts; fewer when none can be made), each with a part of its
+ * own: the p-th of size bytes from part (this thread's the first). Returns when every
+ * unit is done. */
 static void tail_split(const shopstat_totals *t, int k, void (*fn)(void *, size_t, size_t),
                        void *part, size_t size)
 {
-    size_t n = t->nunits;
-    tail_job job[TAIL_PARTS];
-    pthread_t tid[TAIL_PARTS];
-    int started[TAIL_PARTS] = {0};
-    for (int p = 0; p < k; p++)
-        job[p] = (tail_job){.fn = fn, .part = (char *)part + (size_t)p * size,
-                            .lo = n * (size_t)p / (size_t)k,
-                            .hi = n * (size_t)(p + 1) / (size_t)k};
-    for (int p = 1; p < k; p++)
-        started[p] = pthread_create(&tid[p], NULL, tail_run, &job[p]) == 0;
-    tail_run(&job[0]);
-    for (int p = 1; p < k; p++) {
-        if (started[p])
-            pthread_join(tid[p], NULL);
-        else
-            tail_run(&job[p]);
+    tail_job *j = k > 1 ? calloc(1, sizeof *j) : NULL;
+    if (!j) {
+        if (t->nunits)
+            fn(part, 0, t->nunits);
+        return;
     }
+    j->fn = fn;
+    j->part = part;
+    j->size = size;
+    j->n = t->nunits;
+    atomic_init(&j->next, 0);
+    atomic_init(&j->nparts, 1);
+    atomic_init(&j->refs, 1);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    pthread_attr_t at;
+    int attr = pthread_attr_init(&at) == 0 &&
+               pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0;
+    for (int p = 1; attr && p < k; p++) {
+        atomic_fetch_add(&j->refs, 1);
+        pthread_t tid;
+        if (pthread_create(&tid, &at, tail_thread, j) != 0) {
+            atomic_fetch_sub(&j->refs, 1);
+            break;
+        }
+    }
+    if (attr)
+        pthread_attr_destroy(&at);
+    tail_work(j, 0);
+    pthread_mutex_lock(&j->mu);
+    while (j->done < j->n)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    tail_release(j);
 }
 
 /* A thread's part of pass_merge_once's per-PSU sums */
@@ -5241,50 +5301,45 @@ typedef struct once_units {
     shopstat_totals *g;
     shopstat_totals *const *w;
     const pass_map *maps;
+    size_t *const *from; /* [worker][merged unit]: the worker's unit, or SIZE_MAX */
     size_t nw;
     int big; /* a merged sum reached 2^53 units */
 } once_units;
 
-/* Worker w's per-PSU sums (ids mapped by m) into g's units [lo, hi): added as they are,
+/* Worker w's per-PSU sums of unit u (ids mapped by m) into g's unit gu: added as they are,
  * whole numbers of 10^-6, exactly in any order; *big set when one reaches 2^53 (no longer
  * exact). */
-static void merge_units_once(shopstat_totals *g, shopstat_totals *w, const pass_map *m,
-                             size_t lo, size_t hi, int *big)
+static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const pass_map *m,
+                            int *big)
 {
-    for (size_t u = 0; u < w->nunits; u++) {
-        size_t gi = m->units[u];
-        if (gi < lo || gi >= hi)
+    gu->any_pos |= wu->any_pos;
+    gu->any_base0 |= wu->any_base0;
+    gu->rows += wu->rows;
+    gu->npos_rows += wu->npos_rows;
+    wu->any_pos = wu->any_base0 = 0;
+    wu->rows = wu->npos_rows = 0;
+    for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+        const cell_acc *a = &wu->A[c];
+        if (!a->N)
             continue;
-        unit *wu = &w->units[u], *gu = &g->units[gi];
-        if (u + 1 < w->nunits && m->units[u + 1] >= lo && m->units[u + 1] < hi) {
-            /* (as in merge_sums: the next unit's merged sums, a line at a time) */
-            const unit *nx = &g->units[m->units[u + 1]];
-            prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
-        }
-        gu->any_pos |= wu->any_pos;
-        gu->any_base0 |= wu->any_base0;
-        gu->rows += wu->rows;
-        gu->npos_rows += wu->npos_rows;
-        wu->any_pos = wu->any_base0 = 0;
-        wu->rows = wu->npos_rows = 0;
-        for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
-            const cell_acc *a = &wu->A[c];
-            if (!a->N)
-                continue;
-            cell_acc *ga = &gu->A[m->cells[c]];
-            ga->T += a->T;
-            ga->NP += a->NP;
-            *big |= ga->T >= 0x1p53;
-        }
+        cell_acc *ga = &gu->A[m->cells[c]];
+        ga->T += a->T;
+        ga->NP += a->NP;
+        *big |= ga->T >= 0x1p53;
     }
 }
 
+/* The workers' sums of the merged units [lo, hi), worker by worker */
 static void merge_units_part(void *arg, size_t lo, size_t hi)
 {
     once_units *p = arg;
-    for (size_t i = 0; i < p->nw; i++)
-        if (p->w[i])
-            merge_units_once(p->g, p->w[i], &p->maps[i], lo, hi, &p->big);
+    for (size_t gi = lo; gi < hi; gi++)
+        for (size_t i = 0; i < p->nw; i++) {
+            size_t u = p->from[i] ? p->from[i][gi] : SIZE_MAX;
+            if (u != SIZE_MAX)
+                merge_unit_once(&p->g->units[gi], p->w[i], &p->w[i]->units[u], &p->maps[i],
+                                &p->big);
+        }
 }
 
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
@@ -5363,14 +5418,33 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
     for (size_t i = 0; !st && i < nw; i++)
         if (w[i])
             st = merge_sums(g, w[i], &maps[i], 1, err);
+    /* each merged unit's unit in each worker, for the threads to take merged units */
+    size_t **from = st ? NULL : calloc(nw ? nw : 1, sizeof *from);
+    for (size_t i = 0; from && i < nw; i++) {
+        if (!w[i])
+            continue;
+        if (!(from[i] = malloc((g->nunits ? g->nunits : 1) * sizeof **from))) {
+            st = nomem(err);
+            break;
+        }
+        for (size_t gi = 0; gi < g->nunits; gi++)
+            from[i][gi] = SIZE_MAX;
+        for (size_t u = 0; u < w[i]->nunits; u++)
+            from[i][maps[i].units[u]] = u; /* (one of w's units a merged unit) */
+    }
+    if (!st && !from)
+        st = nomem(err);
     if (!st) {
         once_units part[TAIL_PARTS];
         for (int p = 0; p < TAIL_PARTS; p++)
-            part[p] = (once_units){.g = g, .w = w, .maps = maps, .nw = nw};
+            part[p] = (once_units){.g = g, .w = w, .maps = maps, .from = from, .nw = nw};
         tail_split(g, tail_parts(g), merge_units_part, part, sizeof *part);
         for (int p = 0; p < TAIL_PARTS; p++)
             *inexact |= part[p].big;
     }
+    for (size_t i = 0; from && i < nw; i++)
+        free(from[i]);
+    free(from);
     if (!st && *inexact)
         st = shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
                                 "a PSU's sum of weights reached 2^53 units of 10^-6");
@@ -5560,7 +5634,7 @@ static void round_units_part(void *arg, size_t lo, size_t hi)
 }
 
 /* finish_units of merged-once totals t (in_units, neither compensated nor post-stratified)
- * keeping the cells' sums in *keep, on tail_parts(t) threads: each takes a range of units
+ * keeping the cells' sums in *keep, on tail_parts(t) threads: each takes runs of units
  * (finish_units_part) into sums of its own, added up after in part order. The rows and PSU
  * counts are whole numbers, and so are the weights until rounded: below 2^53 (weights are
  * not negative: every partial sum is below the total) they are exact, added plainly, and
