@@ -557,6 +557,7 @@ struct shopstat_totals {
      * cannot be taken so */
     int once, in_units;
     int tail_threads; /* threads the tail of a pass merged once may take (pass_set_tail_threads) */
+    double tail_sum;  /* pass_merge_once: every per-PSU sum merged, added (finish_units_split) */
     atomic_int *bail;
     size_t *marks;
     size_t nmarks, markcap;

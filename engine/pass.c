@@ -5303,14 +5303,15 @@ typedef struct once_units {
     const pass_map *maps;
     size_t *const *from; /* [worker][merged unit]: the worker's unit, or SIZE_MAX */
     size_t nw;
-    int big; /* a merged sum reached 2^53 units */
+    int big;    /* a merged sum reached 2^53 units */
+    double sum; /* of every sum added (a bound on any cell's total: see finish_units_split) */
 } once_units;
 
 /* Worker w's per-PSU sums of unit u (ids mapped by m) into g's unit gu: added as they are,
  * whole numbers of 10^-6, exactly in any order; *big set when one reaches 2^53 (no longer
  * exact). */
 static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const pass_map *m,
-                            int *big)
+                            int *big, double *sum)
 {
     gu->any_pos |= wu->any_pos;
     gu->any_base0 |= wu->any_base0;
@@ -5326,6 +5327,7 @@ static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const 
         ga->T += a->T;
         ga->NP += a->NP;
         *big |= ga->T >= 0x1p53;
+        *sum += a->T;
     }
 }
 
@@ -5338,7 +5340,7 @@ static void merge_units_part(void *arg, size_t lo, size_t hi)
             size_t u = p->from[i] ? p->from[i][gi] : SIZE_MAX;
             if (u != SIZE_MAX)
                 merge_unit_once(&p->g->units[gi], p->w[i], &p->w[i]->units[u], &p->maps[i],
-                                &p->big);
+                                &p->big, &p->sum);
         }
 }
 
@@ -5391,6 +5393,7 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
                                 shopstat_error *err)
 {
     *inexact = 0;
+    g->tail_sum = INFINITY; /* (no bound until the sums are merged) */
     size_t used = g->acct.used, words = MARK_WORDS(g->nq);
     for (size_t i = 0; i < nw; i++)
         used += w[i] ? w[i]->acct.used : 0;
@@ -5439,8 +5442,11 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
         for (int p = 0; p < TAIL_PARTS; p++)
             part[p] = (once_units){.g = g, .w = w, .maps = maps, .from = from, .nw = nw};
         tail_split(g, tail_parts(g), merge_units_part, part, sizeof *part);
-        for (int p = 0; p < TAIL_PARTS; p++)
+        g->tail_sum = 0;
+        for (int p = 0; p < TAIL_PARTS; p++) {
             *inexact |= part[p].big;
+            g->tail_sum += part[p].sum;
+        }
     }
     for (size_t i = 0; from && i < nw; i++)
         free(from[i]);
@@ -5592,9 +5598,11 @@ typedef struct finish_part {
     size_t npair;
     cell_sums *k;
     size_t *n, *npos;
+    int round; /* the units' sums rounded here too (finish_units_split) */
 } finish_part;
 
-/* finish_units' work but the rounding of units [lo, hi), in one loop a unit */
+/* finish_units' work on units [lo, hi), in one loop a unit (the rounding after, unless
+ * p->round) */
 static void finish_units_part(void *arg, size_t lo, size_t hi)
 {
     finish_part *p = arg;
@@ -5618,6 +5626,9 @@ static void finish_units_part(void *arg, size_t lo, size_t hi)
                 k->strata[c]++;
             }
         }
+        for (size_t c = 0; p->round && c < un->cap; c++)
+            if (un->A[c].T != 0)
+                un->A[c].T /= ONCE_SCALE;
     }
 }
 
@@ -5640,7 +5651,10 @@ static void round_units_part(void *arg, size_t lo, size_t hi)
  * not negative: every partial sum is below the total) they are exact, added plainly, and
  * the same as finish_units' compensated sums in unit order (whose compensation stays 0);
  * else the weights are summed again as finish_units does, before the units' sums are
- * rounded (round_units_part). 0, or -1 out of memory (nothing done). */
+ * rounded (round_units_part). Every sum the merge added (tail_sum) bounds every cell's
+ * total, a derived cell's too (the sum of distinct cells' sums): below 2^53 (the
+ * benchmark's 3.5e13) the units are rounded as they are summed, in the same pass. 0, or
+ * -1 out of memory (nothing done). */
 static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t npair,
                               cell_sums *keep)
 {
@@ -5657,6 +5671,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
             ok = 0;
         }
         part[p] = (finish_part){.t = t, .pair = pair, .npair = npair,
+                                .round = t->tail_sum < 0x1p53,
                                 .k = p ? &ks[p] : keep,
                                 .n = counts ? counts + 2 * n * (size_t)p : NULL,
                                 .npos = counts ? counts + 2 * n * (size_t)p + n : NULL};
@@ -5692,7 +5707,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         exact &= keep->w[c] < 0x1p53;
     }
     free(counts);
-    if (!exact) { /* (the weights again, unit by unit: not the same in parts) */
+    if (!exact && !part[0].round) { /* (again, unit by unit: not the same in parts) */
         memset(keep->w, 0, keep->n * sizeof *keep->w);
         memset(keep->comp, 0, keep->n * sizeof *keep->comp);
         for (size_t u = 0; u < t->nunits; u++) {
@@ -5701,7 +5716,8 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
                 ksum(&keep->w[c], &keep->comp[c], un->A[c].T);
         }
     }
-    tail_split(t, np, round_units_part, part, sizeof *part);
+    if (!part[0].round)
+        tail_split(t, np, round_units_part, part, sizeof *part);
     keep->units = 1;
     return 0;
 }
