@@ -5244,32 +5244,37 @@ void pass_set_tail_threads(shopstat_totals *g, int threads)
     g->tail_threads = threads;
 }
 
-/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS */
+/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS. 1 under
+ * SHOPSTAT_TAIL_SERIAL=1 (a timing knob: on a loaded host the other thread often waits
+ * for a CPU and the split does not pay; docs/performance-log.md, thirty-fourth session) */
 static int tail_parts(const shopstat_totals *t)
 {
+    const char *serial = getenv("SHOPSTAT_TAIL_SERIAL");
+    if (serial && *serial && strcmp(serial, "0") != 0)
+        return 1;
     int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
     if (k < 1 || t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
         k = 1;
     return k;
 }
 
-/* fn(part, lo, hi) over t's units [0, nunits), in runs taken in turn by this thread and
- * k - 1 others (k from tail_parts; fewer when none can be made), each with a part of its
- * own: the p-th of size bytes from part (this thread's the first). Returns when every
- * unit is done. */
-static void tail_split(const shopstat_totals *t, int k, void (*fn)(void *, size_t, size_t),
-                       void *part, size_t size)
+/* fn(part, lo, hi) over [0, n) (units), in runs taken in turn by this thread and k - 1
+ * others (k from tail_parts; fewer when none can be made), each with a part of its own:
+ * the p-th of size bytes from part (this thread's the first). Returns when every unit is
+ * done. */
+static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void *part,
+                       size_t size)
 {
     tail_job *j = k > 1 ? calloc(1, sizeof *j) : NULL;
     if (!j) {
-        if (t->nunits)
-            fn(part, 0, t->nunits);
+        if (n)
+            fn(part, 0, n);
         return;
     }
     j->fn = fn;
     j->part = part;
     j->size = size;
-    j->n = t->nunits;
+    j->n = n;
     atomic_init(&j->next, 0);
     atomic_init(&j->nparts, 1);
     atomic_init(&j->refs, 1);
@@ -5301,8 +5306,7 @@ typedef struct once_units {
     shopstat_totals *g;
     shopstat_totals *const *w;
     const pass_map *maps;
-    size_t *const *from; /* [worker][merged unit]: the worker's unit, or SIZE_MAX */
-    size_t nw;
+    size_t i; /* the worker whose units are merged */
     int big;    /* a merged sum reached 2^53 units */
     double sum; /* of every sum added (a bound on any cell's total: see finish_units_split) */
 } once_units;
@@ -5319,6 +5323,10 @@ static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const 
     gu->npos_rows += wu->npos_rows;
     wu->any_pos = wu->any_base0 = 0;
     wu->rows = wu->npos_rows = 0;
+    /* (in locals: through the pointers, each cell's sum waited on the last one's store;
+     * whole numbers below 2^53, 232 cells' below 2^61) */
+    int b = 0;
+    uint64_t us = 0;
     for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
         const cell_acc *a = &wu->A[c];
         if (!a->N)
@@ -5326,22 +5334,27 @@ static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const 
         cell_acc *ga = &gu->A[m->cells[c]];
         ga->T += a->T;
         ga->NP += a->NP;
-        *big |= ga->T >= 0x1p53;
-        *sum += a->T;
+        b |= ga->T >= 0x1p53;
+        us += (uint64_t)a->T;
     }
+    *big |= b;
+    *sum += (double)us;
 }
 
-/* The workers' sums of the merged units [lo, hi), worker by worker */
+/* Worker p->i's units [lo, hi) into the merged units (each its own: one worker at a time) */
 static void merge_units_part(void *arg, size_t lo, size_t hi)
 {
     once_units *p = arg;
-    for (size_t gi = lo; gi < hi; gi++)
-        for (size_t i = 0; i < p->nw; i++) {
-            size_t u = p->from[i] ? p->from[i][gi] : SIZE_MAX;
-            if (u != SIZE_MAX)
-                merge_unit_once(&p->g->units[gi], p->w[i], &p->w[i]->units[u], &p->maps[i],
-                                &p->big, &p->sum);
+    shopstat_totals *w = p->w[p->i];
+    const pass_map *m = &p->maps[p->i];
+    for (size_t u = lo; u < hi; u++) {
+        if (u + 1 < hi) {
+            /* (as in merge_sums: the next unit's merged sums, a line at a time) */
+            const unit *nx = &p->g->units[m->units[u + 1]];
+            prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
         }
+        merge_unit_once(&p->g->units[m->units[u]], w, &w->units[u], m, &p->big, &p->sum);
+    }
 }
 
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
@@ -5421,36 +5434,22 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
     for (size_t i = 0; !st && i < nw; i++)
         if (w[i])
             st = merge_sums(g, w[i], &maps[i], 1, err);
-    /* each merged unit's unit in each worker, for the threads to take merged units */
-    size_t **from = st ? NULL : calloc(nw ? nw : 1, sizeof *from);
-    for (size_t i = 0; from && i < nw; i++) {
+    /* each worker's units on the threads, a worker at a time (two of its units are never
+     * one merged unit) */
+    once_units part[TAIL_PARTS];
+    for (int p = 0; p < TAIL_PARTS; p++)
+        part[p] = (once_units){.g = g, .w = w, .maps = maps};
+    for (size_t i = 0; !st && i < nw; i++) {
         if (!w[i])
             continue;
-        if (!(from[i] = malloc((g->nunits ? g->nunits : 1) * sizeof **from))) {
-            st = nomem(err);
-            break;
-        }
-        for (size_t gi = 0; gi < g->nunits; gi++)
-            from[i][gi] = SIZE_MAX;
-        for (size_t u = 0; u < w[i]->nunits; u++)
-            from[i][maps[i].units[u]] = u; /* (one of w's units a merged unit) */
-    }
-    if (!st && !from)
-        st = nomem(err);
-    if (!st) {
-        once_units part[TAIL_PARTS];
         for (int p = 0; p < TAIL_PARTS; p++)
-            part[p] = (once_units){.g = g, .w = w, .maps = maps, .from = from, .nw = nw};
-        tail_split(g, tail_parts(g), merge_units_part, part, sizeof *part);
-        g->tail_sum = 0;
-        for (int p = 0; p < TAIL_PARTS; p++) {
-            *inexact |= part[p].big;
-            g->tail_sum += part[p].sum;
-        }
+            part[p].i = i;
+        tail_split(w[i]->nunits, tail_parts(g), merge_units_part, part, sizeof *part);
     }
-    for (size_t i = 0; from && i < nw; i++)
-        free(from[i]);
-    free(from);
+    for (int p = 0; !st && p < TAIL_PARTS; p++) {
+        *inexact |= part[p].big;
+        g->tail_sum = p ? g->tail_sum + part[p].sum : part[p].sum;
+    }
     if (!st && *inexact)
         st = shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
                                 "a PSU's sum of weights reached 2^53 units of 10^-6");
@@ -5652,8 +5651,9 @@ static void round_units_part(void *arg, size_t lo, size_t hi)
  * the same as finish_units' compensated sums in unit order (whose compensation stays 0);
  * else the weights are summed again as finish_units does, before the units' sums are
  * rounded (round_units_part). Every sum the merge added (tail_sum) bounds every cell's
- * total, a derived cell's too (the sum of distinct cells' sums): below 2^53 (the
- * benchmark's 3.5e13) the units are rounded as they are summed, in the same pass. 0, or
+ * total, a derived cell's too (the sum of distinct cells' sums): below 2^52 (a margin for
+ * its own rounding; the benchmark's ~3.5e13) the units are rounded as they are summed, in
+ * the same pass. 0, or
  * -1 out of memory (nothing done). */
 static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t npair,
                               cell_sums *keep)
@@ -5671,7 +5671,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
             ok = 0;
         }
         part[p] = (finish_part){.t = t, .pair = pair, .npair = npair,
-                                .round = t->tail_sum < 0x1p53,
+                                .round = t->tail_sum < 0x1p52,
                                 .k = p ? &ks[p] : keep,
                                 .n = counts ? counts + 2 * n * (size_t)p : NULL,
                                 .npos = counts ? counts + 2 * n * (size_t)p + n : NULL};
@@ -5680,7 +5680,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         free(counts);
         return -1;
     }
-    tail_split(t, np, finish_units_part, part, sizeof *part);
+    tail_split(t->nunits, np, finish_units_part, part, sizeof *part);
     int exact = 1;
     for (int p = 1; p < np; p++) {
         const cell_sums *k = &ks[p];
@@ -5717,7 +5717,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         }
     }
     if (!part[0].round)
-        tail_split(t, np, round_units_part, part, sizeof *part);
+        tail_split(t->nunits, np, round_units_part, part, sizeof *part);
     keep->units = 1;
     return 0;
 }
