@@ -5019,7 +5019,7 @@ static shopstat_status merge_ids(shopstat_totals *g, shopstat_totals *w, pass_ma
 
 /* Worker w's sums into g, every id of w mapped (merge_ids), then zeroed in w. Merging once
  * (once: w's per-PSU sums of w whole numbers of 10^-6, g's too), all but the per-PSU sums,
- * which merge_units_once adds after (their units' room made here); else with
+ * which merge_units_part adds after (their units' room made here); else with
  * compensation, chunk by chunk in file order. */
 static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_map *m, int once,
                                   shopstat_error *err)
@@ -5097,7 +5097,7 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
     if (w->ps)
         ps_merge(g, w, m);
     if (once) {
-        /* (the units' rows of the slabs, before merge_units_once adds the sums on as many
+        /* (the units' rows of the slabs, before merge_units_part adds the sums on as many
          * threads as the pass had: a unit_reserve may lay the slabs out anew) */
         for (size_t u = 0; u < w->nunits; u++) {
             int ur = w->units[u].cap ? unit_reserve(g, &g->units[m->units[u]]) : 0;
@@ -5172,11 +5172,12 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
 }
 
 /* ---- the tail of a pass merged once, on as many threads as the pass had ----
- * The per-PSU sums merged (merge_units_once) and finished (finish_units_part) unit by unit:
- * the threads take runs of the merged totals' units in turn, whose sums no other thread
- * touches. Merging once, every sum is a whole number of 10^-6 below 2^53 and so exact in
- * any order; what is summed across units (finish_units_part) each thread sums apart, added
- * up after, the same as one thread's (see finish_units_split) whichever units each took.
+ * The per-PSU sums merged (merge_units_part) and finished (finish_units_part) unit by unit:
+ * the threads take runs of units in turn (a worker's, each into its own merged unit; the
+ * merged totals'), whose sums no other thread touches. Merging once, every sum is a whole
+ * number of 10^-6 below 2^53 and so exact in any order; what is summed across units
+ * (finish_units_part) each thread sums apart, added up after, the same as one thread's
+ * (see finish_units_split) whichever units each took.
  * The benchmark's 1M-row run at 2 threads: 2,000 PSUs x 232 cells, about 30M instructions
  * (merge 12M, finish 17M) of a serial tail of 6-8 ms (docs/performance-log.md,
  * thirty-fourth session). The calling thread takes runs from the start: another thread
@@ -5311,9 +5312,9 @@ typedef struct once_units {
     double sum; /* of every sum added (a bound on any cell's total: see finish_units_split) */
 } once_units;
 
-/* Worker w's per-PSU sums of unit u (ids mapped by m) into g's unit gu: added as they are,
- * whole numbers of 10^-6, exactly in any order; *big set when one reaches 2^53 (no longer
- * exact). */
+/* Worker w's per-PSU sums of its unit wu (ids mapped by m) into the merged unit gu: added
+ * as they are, whole numbers of 10^-6, exactly in any order; *big set when one reaches 2^53
+ * (no longer exact), and *sum added what was added (as a bound). */
 static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const pass_map *m,
                             int *big, double *sum)
 {
@@ -5652,9 +5653,8 @@ static void round_units_part(void *arg, size_t lo, size_t hi)
  * else the weights are summed again as finish_units does, before the units' sums are
  * rounded (round_units_part). Every sum the merge added (tail_sum) bounds every cell's
  * total, a derived cell's too (the sum of distinct cells' sums): below 2^52 (a margin for
- * its own rounding; the benchmark's ~3.5e13) the units are rounded as they are summed, in
- * the same pass. 0, or
- * -1 out of memory (nothing done). */
+ * its own rounding; the benchmark's 2.2e13) the units are rounded as they are summed, in
+ * the same pass. 0, or -1 out of memory (nothing done). */
 static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t npair,
                               cell_sums *keep)
 {
