@@ -5245,13 +5245,16 @@ void pass_set_tail_threads(shopstat_totals *g, int threads)
     g->tail_threads = threads;
 }
 
-/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS. 1 under
- * SHOPSTAT_TAIL_SERIAL=1 (a timing knob: on a loaded host the other thread often waits
- * for a CPU and the split does not pay; docs/performance-log.md, thirty-fourth session) */
+/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS; 1 unless
+ * SHOPSTAT_TAIL_SPLIT is set (not "0"). A timing knob: on the benchmark's VM, loaded, the
+ * split did not pay (the merge 2.44 ms split against 2.15 on one thread, the finish 1.25
+ * against 1.35, load 2.6-3; the other thread waits for a CPU or shares this one's); it
+ * halved both only in traces where the second vCPU was free (docs/performance-log.md,
+ * thirty-fourth session). */
 static int tail_parts(const shopstat_totals *t)
 {
-    const char *serial = getenv("SHOPSTAT_TAIL_SERIAL");
-    if (serial && *serial && strcmp(serial, "0") != 0)
+    const char *split = getenv("SHOPSTAT_TAIL_SPLIT");
+    if (!split || !*split || strcmp(split, "0") == 0)
         return 1;
     int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
     if (k < 1 || t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
