@@ -558,6 +558,8 @@ struct shopstat_totals {
      * worker's marks (pass_mark: MARK_WORDS(nq) words a chunk), and where to say a row
      * cannot be taken so */
     int once, in_units;
+    int tail_threads; /* threads the tail of a pass merged once may take (pass_set_tail_threads) */
+    double tail_sum;  /* pass_merge_once: every per-PSU sum merged, added (finish_units_split) */
     atomic_int *bail;
     size_t *marks;
     size_t nmarks, markcap;
@@ -628,6 +630,10 @@ int pass_mark(shopstat_totals *w, size_t k);
 shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, size_t nw,
                                 const int *owner, size_t nchunks, int *inexact,
                                 shopstat_error *err);
+/* Merged totals g of a pass merged once: their per-PSU sums merged (pass_merge_once) and
+ * finished (pass_finish) on up to threads threads (the pass's, idle by then); 0 or 1: on
+ * the calling thread. */
+void pass_set_tail_threads(shopstat_totals *g, int threads);
 /* Whether t's sums were made merging once (or by the exact pass in the same units to its
  * end): for tests. */
 int pass_merged_once(const shopstat_totals *t);

@@ -852,6 +852,8 @@ again:
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
         pass_share_layout(tj.g, &tj.layout); /* (the merged totals publish theirs too) */
         tj.once = once_allowed && pass_once_ok(tj.g);
+        if (tj.once)
+            pass_set_tail_threads(tj.g, chunk_threads(o));
         atomic_store(&tj.bail, 0);
         chunk_job job = {.arg = &tj,
                          .begin = totals_begin,

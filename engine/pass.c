@@ -1,6 +1,7 @@
 /* The one streaming pass: binds a plan to a file's columns and sums every cell per PSU. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -5087,11 +5088,11 @@ static shopstat_status merge_ids(shopstat_totals *g, shopstat_totals *w, pass_ma
 }
 
 /* Worker w's sums into g, every id of w mapped (merge_ids), then zeroed in w. Merging once
- * (once: w's per-PSU sums of w whole numbers of 10^-6, g's too), each sum is added as it
- * is, exactly in any order, and *big set when one reaches 2^53 (no longer exact); else
- * with compensation, chunk by chunk in file order. */
+ * (once: w's per-PSU sums of w whole numbers of 10^-6, g's too), all but the per-PSU sums,
+ * which merge_units_part adds after (their units' room made here); else with
+ * compensation, chunk by chunk in file order. */
 static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_map *m, int once,
-                                  int *big, shopstat_error *err)
+                                  shopstat_error *err)
 {
     for (size_t c = 0; g->scale && w->scale && c < shopstat_reader_ncols(g->reader); c++) {
         col_scale *a = &g->scale[c];
@@ -5165,8 +5166,17 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
         return nomem(err);
     if (w->ps)
         ps_merge(g, w, m);
+    if (once) {
+        /* (the units' rows of the slabs, before merge_units_part adds the sums on as many
+         * threads as the pass had: a unit_reserve may lay the slabs out anew) */
+        for (size_t u = 0; u < w->nunits; u++) {
+            int ur = w->units[u].cap ? unit_reserve(g, &g->units[m->units[u]]) : 0;
+            if (ur)
+                return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
+        }
+    }
     /* per-unit sums: added in chunk order, so the same for any number of threads */
-    for (size_t u = 0; u < w->nunits; u++) {
+    for (size_t u = 0; u < w->nunits && !once; u++) {
         unit *wu = &w->units[u], *gu = &g->units[m->units[u]];
         if (u + 1 < w->nunits) {
             /* the next unit's merged sums, a line at a time: units come in the worker's
@@ -5194,19 +5204,6 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
         int ur = unit_reserve(g, gu);
         if (ur)
             return ur == -2 ? SHOPSTAT_ELIMIT : nomem(err);
-        if (once) {
-            /* (whole numbers below 2^53: exact, in any order) */
-            for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
-                const cell_acc *a = &wu->A[c];
-                if (!a->N)
-                    continue;
-                cell_acc *ga = &gu->A[m->cells[c]];
-                ga->T += a->T;
-                ga->NP += a->NP;
-                *big |= ga->T >= 0x1p53;
-            }
-            continue;
-        }
         for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
             cell_acc *a = &wu->A[c];
             if (!a->N)
@@ -5244,6 +5241,196 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
     return SHOPSTAT_OK;
 }
 
+/* ---- the tail of a pass merged once, on as many threads as the pass had ----
+ * The per-PSU sums merged (merge_units_part) and finished (finish_units_part) unit by unit:
+ * the threads take runs of units in turn (a worker's, each into its own merged unit; the
+ * merged totals'), whose sums no other thread touches. Merging once, every sum is a whole
+ * number of 10^-6 below 2^53 and so exact in any order; what is summed across units
+ * (finish_units_part) each thread sums apart, added up after, the same as one thread's
+ * (see finish_units_split) whichever units each took.
+ * The benchmark's 1M-row run at 2 threads: 2,000 PSUs x 232 cells, about 30M instructions
+ * (merge 12M, finish 17M) of a serial tail of 6-8 ms (docs/performance-log.md,
+ * thirty-fourth session). The calling thread takes runs from the start: another thread
+ * that gets no CPU before the work is done (a loaded machine) costs its start, no wait. */
+#define TAIL_PARTS 4
+/* Fewer units x cells than this are done on the calling thread (a thread's start costs
+ * ~50 us, the work ~5 ns a unit's cell) */
+#define TAIL_SPLIT_MIN ((size_t)1 << 16)
+/* Units a thread takes at a time (the benchmark's: 16 x 232 cells, ~20 us) */
+#define TAIL_RUN 16
+
+/* A split's shared state: its threads hold it by refs (a thread that starts when the work is
+ * done may outlive tail_split); the last frees it */
+typedef struct tail_job {
+    void (*fn)(void *part, size_t lo, size_t hi);
+    char *part;
+    size_t size, n;
+    atomic_size_t next; /* the next unit to take */
+    atomic_int nparts;  /* parts taken (the calling thread's 0) */
+    atomic_int refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t done; /* units done (under mu) */
+} tail_job;
+
+static void tail_release(tail_job *j)
+{
+    if (atomic_fetch_sub(&j->refs, 1) == 1) {
+        pthread_mutex_destroy(&j->mu);
+        pthread_cond_destroy(&j->cv);
+        free(j);
+    }
+}
+
+/* Runs of units taken in turn until none is left, into part p */
+static void tail_work(tail_job *j, int p)
+{
+    void *part = j->part + (size_t)p * j->size;
+    for (;;) {
+        size_t lo = atomic_fetch_add(&j->next, TAIL_RUN);
+        if (lo >= j->n)
+            break;
+        size_t hi = j->n - lo < TAIL_RUN ? j->n : lo + TAIL_RUN;
+        j->fn(part, lo, hi);
+        pthread_mutex_lock(&j->mu);
+        j->done += hi - lo;
+        if (j->done == j->n)
+            pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
+}
+
+static void *tail_thread(void *arg)
+{
+    tail_job *j = arg;
+    int p = atomic_fetch_add(&j->nparts, 1);
+    if (p < TAIL_PARTS) /* (always: one part a thread) */
+        tail_work(j, p);
+    tail_release(j);
+    return NULL;
+}
+
+void pass_set_tail_threads(shopstat_totals *g, int threads)
+{
+    g->tail_threads = threads;
+}
+
+/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS; 1 unless
+ * SHOPSTAT_TAIL_SPLIT is set (not "0"). A timing knob: on the benchmark's VM, loaded, the
+ * split did not pay (the merge 2.44 ms split against 2.15 on one thread, the finish 1.25
+ * against 1.35, load 2.6-3; the other thread waits for a CPU or shares this one's); it
+ * halved both only in traces where the second vCPU was free (docs/performance-log.md,
+ * thirty-fourth session). */
+static int tail_parts(const shopstat_totals *t)
+{
+    const char *split = getenv("SHOPSTAT_TAIL_SPLIT");
+    if (!split || !*split || strcmp(split, "0") == 0)
+        return 1;
+    int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
+    if (k < 1 || t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
+        k = 1;
+    return k;
+}
+
+/* fn(part, lo, hi) over [0, n) (units), in runs taken in turn by this thread and k - 1
+ * others (k from tail_parts; fewer when none can be made), each with a part of its own:
+ * the p-th of size bytes from part (this thread's the first). Returns when every unit is
+ * done. */
+static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void *part,
+                       size_t size)
+{
+    tail_job *j = k > 1 ? calloc(1, sizeof *j) : NULL;
+    if (!j) {
+        if (n)
+            fn(part, 0, n);
+        return;
+    }
+    j->fn = fn;
+    j->part = part;
+    j->size = size;
+    j->n = n;
+    atomic_init(&j->next, 0);
+    atomic_init(&j->nparts, 1);
+    atomic_init(&j->refs, 1);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    pthread_attr_t at;
+    int attr = pthread_attr_init(&at) == 0 &&
+               pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0;
+    for (int p = 1; attr && p < k; p++) {
+        atomic_fetch_add(&j->refs, 1);
+        pthread_t tid;
+        if (pthread_create(&tid, &at, tail_thread, j) != 0) {
+            atomic_fetch_sub(&j->refs, 1);
+            break;
+        }
+    }
+    if (attr)
+        pthread_attr_destroy(&at);
+    tail_work(j, 0);
+    pthread_mutex_lock(&j->mu);
+    while (j->done < j->n)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    tail_release(j);
+}
+
+/* A thread's part of pass_merge_once's per-PSU sums */
+typedef struct once_units {
+    shopstat_totals *g;
+    shopstat_totals *const *w;
+    const pass_map *maps;
+    size_t i; /* the worker whose units are merged */
+    int big;    /* a merged sum reached 2^53 units */
+    double sum; /* of every sum added (a bound on any cell's total: see finish_units_split) */
+} once_units;
+
+/* Worker w's per-PSU sums of its unit wu (ids mapped by m) into the merged unit gu: added
+ * as they are, whole numbers of 10^-6, exactly in any order; *big set when one reaches 2^53
+ * (no longer exact), and *sum added what was added (as a bound). */
+static void merge_unit_once(unit *gu, const shopstat_totals *w, unit *wu, const pass_map *m,
+                            int *big, double *sum)
+{
+    gu->any_pos |= wu->any_pos;
+    gu->any_base0 |= wu->any_base0;
+    gu->rows += wu->rows;
+    gu->npos_rows += wu->npos_rows;
+    wu->any_pos = wu->any_base0 = 0;
+    wu->rows = wu->npos_rows = 0;
+    /* (in locals: through the pointers, each cell's sum waited on the last one's store;
+     * whole numbers below 2^53, 232 cells' below 2^61) */
+    int b = 0;
+    uint64_t us = 0;
+    for (size_t c = 0; c < wu->cap && c < w->ncell; c++) {
+        const cell_acc *a = &wu->A[c];
+        if (!a->N)
+            continue;
+        cell_acc *ga = &gu->A[m->cells[c]];
+        ga->T += a->T;
+        ga->NP += a->NP;
+        b |= ga->T >= 0x1p53;
+        us += (uint64_t)a->T;
+    }
+    *big |= b;
+    *sum += (double)us;
+}
+
+/* Worker p->i's units [lo, hi) into the merged units (each its own: one worker at a time) */
+static void merge_units_part(void *arg, size_t lo, size_t hi)
+{
+    once_units *p = arg;
+    shopstat_totals *w = p->w[p->i];
+    const pass_map *m = &p->maps[p->i];
+    for (size_t u = lo; u < hi; u++) {
+        if (u + 1 < hi) {
+            /* (as in merge_sums: the next unit's merged sums, a line at a time) */
+            const unit *nx = &p->g->units[m->units[u + 1]];
+            prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
+        }
+        merge_unit_once(&p->g->units[m->units[u]], w, &w->units[u], m, &p->big, &p->sum);
+    }
+}
+
 shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
                            shopstat_error *err)
 {
@@ -5256,8 +5443,7 @@ shopstat_status pass_merge(shopstat_totals *g, shopstat_totals *w, pass_map *m,
         return nomem(err);
     mark_fill(w, 0, m->mk);
     shopstat_status st = merge_ids(g, w, m, m->mk, err);
-    int big = 0;
-    return st ? st : merge_sums(g, w, m, 0, &big, err);
+    return st ? st : merge_sums(g, w, m, 0, err);
 }
 
 int pass_once_ok(const shopstat_totals *g)
@@ -5294,6 +5480,7 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
                                 shopstat_error *err)
 {
     *inexact = 0;
+    g->tail_sum = INFINITY; /* (no bound until the sums are merged) */
     size_t used = g->acct.used, words = MARK_WORDS(g->nq);
     for (size_t i = 0; i < nw; i++)
         used += w[i] ? w[i]->acct.used : 0;
@@ -5320,7 +5507,23 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
     }
     for (size_t i = 0; !st && i < nw; i++)
         if (w[i])
-            st = merge_sums(g, w[i], &maps[i], 1, inexact, err);
+            st = merge_sums(g, w[i], &maps[i], 1, err);
+    /* each worker's units on the threads, a worker at a time (two of its units are never
+     * one merged unit) */
+    once_units part[TAIL_PARTS];
+    for (int p = 0; p < TAIL_PARTS; p++)
+        part[p] = (once_units){.g = g, .w = w, .maps = maps};
+    for (size_t i = 0; !st && i < nw; i++) {
+        if (!w[i])
+            continue;
+        for (int p = 0; p < TAIL_PARTS; p++)
+            part[p].i = i;
+        tail_split(w[i]->nunits, tail_parts(g), merge_units_part, part, sizeof *part);
+    }
+    for (int p = 0; !st && p < TAIL_PARTS; p++) {
+        *inexact |= part[p].big;
+        g->tail_sum = p ? g->tail_sum + part[p].sum : part[p].sum;
+    }
     if (!st && *inexact)
         st = shopstat_error_set(err, SHOPSTAT_ELIMIT, NULL, 0, 0,
                                 "a PSU's sum of weights reached 2^53 units of 10^-6");
@@ -5465,6 +5668,138 @@ static void finish_units(shopstat_totals *t, const cell_pair *pair, size_t npair
         keep->units = t->in_units;
 }
 
+/* A thread's part of finish_units_split: its units' rows per cell (n, npos) and cell sums
+ * (k), the first part's into t's cells and the caller's cell_sums themselves */
+typedef struct finish_part {
+    shopstat_totals *t;
+    const cell_pair *pair;
+    size_t npair;
+    cell_sums *k;
+    size_t *n, *npos;
+    int round; /* the units' sums rounded here too (finish_units_split) */
+} finish_part;
+
+/* finish_units' work on units [lo, hi), in one loop a unit (the rounding after, unless
+ * p->round) */
+static void finish_units_part(void *arg, size_t lo, size_t hi)
+{
+    finish_part *p = arg;
+    const shopstat_totals *t = p->t;
+    cell_sums *k = p->k;
+    for (size_t u = lo; u < hi; u++) {
+        unit *un = &t->units[u];
+        derive_unit(un, p->pair, p->npair);
+        size_t lim = t->ncell < un->cap ? t->ncell : un->cap;
+        for (size_t c = 0; c < lim; c++) {
+            const cell_acc *a = &un->A[c];
+            p->n[c] += a->N;
+            p->npos[c] += a->P;
+            k->w[c] += a->T; /* (exact below 2^53: ksum's compensation stays 0) */
+            if (!k->psus || a->P == 0)
+                continue;
+            k->psus[c] += 1; /* (no element design merges once) */
+            size_t f = c * k->nst + un->stratum;
+            if (!(k->seen[f / 8] & (1u << (f % 8)))) {
+                k->seen[f / 8] |= (unsigned char)(1u << (f % 8));
+                k->strata[c]++;
+            }
+        }
+        for (size_t c = 0; p->round && c < un->cap; c++)
+            if (un->A[c].T != 0)
+                un->A[c].T /= ONCE_SCALE;
+    }
+}
+
+/* Units [lo, hi)'s sums, whole numbers of 10^-6, rounded once (as finish_units) */
+static void round_units_part(void *arg, size_t lo, size_t hi)
+{
+    const shopstat_totals *t = ((finish_part *)arg)->t;
+    for (size_t u = lo; u < hi; u++) {
+        unit *un = &t->units[u];
+        for (size_t c = 0; c < un->cap; c++)
+            if (un->A[c].T != 0)
+                un->A[c].T /= ONCE_SCALE;
+    }
+}
+
+/* finish_units of merged-once totals t (in_units, neither compensated nor post-stratified)
+ * keeping the cells' sums in *keep, on tail_parts(t) threads: each takes runs of units
+ * (finish_units_part) into sums of its own, added up after in part order. The rows and PSU
+ * counts are whole numbers, and so are the weights until rounded: below 2^53 (weights are
+ * not negative: every partial sum is below the total) they are exact, added plainly, and
+ * the same as finish_units' compensated sums in unit order (whose compensation stays 0);
+ * else the weights are summed again as finish_units does, before the units' sums are
+ * rounded (round_units_part). Every sum the merge added (tail_sum) bounds every cell's
+ * total, a derived cell's too (the sum of distinct cells' sums): below 2^52 (a margin for
+ * its own rounding; the benchmark's 2.2e13) the units are rounded as they are summed, in
+ * the same pass. 0, or -1 out of memory (nothing done). */
+static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t npair,
+                              cell_sums *keep)
+{
+    int np = tail_parts(t);
+    finish_part part[TAIL_PARTS];
+    cell_sums ks[TAIL_PARTS];
+    size_t n = t->ncell ? t->ncell : 1;
+    size_t *counts = calloc(2 * n * (size_t)np, sizeof *counts);
+    int ok = counts != NULL;
+    for (int p = 0; p < np; p++) {
+        if (p > 0 && ok && cell_sums_begin(t, &ks[p]) != 0) {
+            for (int q = 1; q < p; q++)
+                cell_sums_free(&ks[q]);
+            ok = 0;
+        }
+        part[p] = (finish_part){.t = t, .pair = pair, .npair = npair,
+                                .round = t->tail_sum < 0x1p52,
+                                .k = p ? &ks[p] : keep,
+                                .n = counts ? counts + 2 * n * (size_t)p : NULL,
+                                .npos = counts ? counts + 2 * n * (size_t)p + n : NULL};
+    }
+    if (!ok) {
+        free(counts);
+        return -1;
+    }
+    tail_split(t->nunits, np, finish_units_part, part, sizeof *part);
+    int exact = 1;
+    for (int p = 1; p < np; p++) {
+        const cell_sums *k = &ks[p];
+        for (size_t c = 0; c < k->n; c++) {
+            part[0].n[c] += part[p].n[c];
+            part[0].npos[c] += part[p].npos[c];
+            keep->w[c] += k->w[c];
+            if (k->psus)
+                keep->psus[c] += k->psus[c];
+        }
+        /* the strata each cell has a PSU in: a stratum first met in this part, counted */
+        for (size_t i = 0; k->seen && i < (k->n * k->nst + 7) / 8; i++) {
+            unsigned nb = k->seen[i] & ~keep->seen[i];
+            keep->seen[i] |= (unsigned char)nb;
+            for (unsigned b = 0; nb; b++, nb >>= 1)
+                if (nb & 1u)
+                    keep->strata[(i * 8 + b) / k->nst]++;
+        }
+        cell_sums_free(&ks[p]);
+    }
+    for (size_t c = 0; c < t->ncell; c++) {
+        t->cell[c].n = part[0].n[c];
+        t->cell[c].npos = part[0].npos[c];
+        exact &= keep->w[c] < 0x1p53;
+    }
+    free(counts);
+    if (!exact && !part[0].round) { /* (again, unit by unit: not the same in parts) */
+        memset(keep->w, 0, keep->n * sizeof *keep->w);
+        memset(keep->comp, 0, keep->n * sizeof *keep->comp);
+        for (size_t u = 0; u < t->nunits; u++) {
+            const unit *un = &t->units[u];
+            for (size_t c = 0; c < keep->n && c < un->cap; c++)
+                ksum(&keep->w[c], &keep->comp[c], un->A[c].T);
+        }
+    }
+    if (!part[0].round)
+        tail_split(t->nunits, np, round_units_part, part, sizeof *part);
+    keep->units = 1;
+    return 0;
+}
+
 shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopstat_error *err)
 {
     if (t->rc) {
@@ -5493,7 +5828,9 @@ shopstat_status pass_finish(shopstat_totals *t, const shopstat_reader *r, shopst
     cell_sums keep;
     int kept = !(t->fcol != SIZE_MAX && !t->has_weight && !t->rep) && !t->ps &&
                cell_sums_begin(t, &keep) == 0;
-    finish_units(t, pair, npair, kept ? &keep : NULL);
+    if (!(kept && t->in_units && !t->compensated && !t->ps && !t->element &&
+          tail_parts(t) > 1 && finish_units_split(t, pair, npair, &keep) == 0))
+        finish_units(t, pair, npair, kept ? &keep : NULL);
     free(pair);
     if (t->ps && (st = ps_collapse(t, err)))
         return st;

@@ -94,6 +94,7 @@
 #define pass_parsed shopstat_internal_pass_parsed
 #define pass_once_ok shopstat_internal_pass_once_ok
 #define pass_set_once shopstat_internal_pass_set_once
+#define pass_set_tail_threads shopstat_internal_pass_set_tail_threads
 #define pass_mark shopstat_internal_pass_mark
 #define pass_merge_once shopstat_internal_pass_merge_once
 #define pass_merged_once shopstat_internal_pass_merged_once

@@ -688,6 +688,55 @@ static void test_once_exact(void **state)
     cells_plan = 0;
 }
 
+/* Merging once, the tail on as many threads as the pass (pass.c, tail_split, under
+ * SHOPSTAT_TAIL_SPLIT=1): 3,000 PSUs of a row or two each in 10 strata, x 80 cells (q's 25
+ * levels and c's codes by 3 groups), enough to be cut into runs of PSUs. Every weight
+ * 100,000,000.000001 (10^14 + 1 units of 10^-6): a PSU's sums far below 2^53, merged once,
+ * but the cells' totals over the PSUs past it (all's: 4,000 x (10^14 + 1) =
+ * 4.0000000000004e17), where the sums of the threads' PSUs added up are not the
+ * compensated sum PSU by PSU, and are summed again so; then every weight 1.5, the cells'
+ * totals far below 2^53, the units rounded as they are summed. On 2 and 3 threads, in
+ * chunks of 4 KB and the whole file, the same bits as on one thread; all's base weight
+ * 4,000 times the weight to 1e-15. */
+static void test_once_tail_split(void **state)
+{
+    (void)state;
+    enum { ROWS = 4000 };
+    const char *wts[] = {"100000000.000001", "1.5"};
+    setenv("SHOPSTAT_TAIL_SPLIT", "1", 1);
+    late_plan = 1;
+    for (size_t k = 0; k < 2; k++) {
+        size_t cap = ROWS * 64 + 64, len = 0;
+        char *csv = malloc(cap);
+        assert_non_null(csv);
+        len += (size_t)snprintf(csv + len, cap - len, "region,panel,wt,grp,q,c\n");
+        for (size_t i = 0; i < ROWS; i++)
+            len += (size_t)snprintf(csv + len, cap - len, "R%zu,%zu,%s,g%zu,L%zu,\"x%zu\"\n",
+                                    i % 3000 % 10, i % 3000, wts[k], i % 3, i % 25, i % 7);
+        char *path = write_tmp(csv);
+        free(csv);
+        result one = run(path, 1, (size_t)1 << 30);
+        assert_int_equal(one.st, SHOPSTAT_OK);
+        assert_true(pass_merged_once(one.t));
+        assert_int_equal(one.npsu, 3000);
+        const shopstat_estimate *all = find_estimate(&one, "L0", "all");
+        assert_true(fabs(all->base_weight / (4000 * strtod(wts[k], NULL)) - 1) < 1e-15);
+        const size_t chunks[] = {4096, (size_t)1 << 30};
+        for (int th = 2; th <= 3; th++)
+            for (size_t j = 0; j < sizeof chunks / sizeof *chunks; j++) {
+                result r = run(path, th, chunks[j]);
+                assert_int_equal(r.st, SHOPSTAT_OK);
+                assert_true(pass_merged_once(r.t));
+                assert_bits(&one, &r);
+                result_free(&r);
+            }
+        result_free(&one);
+        remove_tmp(path);
+    }
+    late_plan = 0;
+    unsetenv("SHOPSTAT_TAIL_SPLIT");
+}
+
 /* Merging once, the ids still come in file order: many PSUs, levels, --by values and codes
  * that look cut out of labels first met late in the file, in chunks from 64 bytes to the
  * whole file on 1 to 3 threads, give the one-chunk pass's levels, segments, PSUs and
@@ -1802,6 +1851,7 @@ int main(void)
         cmocka_unit_test_setup(test_w2_exact, reset_options),
         cmocka_unit_test_setup(test_once_exact, reset_options),
         cmocka_unit_test_setup(test_once_file_order, reset_options),
+        cmocka_unit_test_setup(test_once_tail_split, reset_options),
         cmocka_unit_test_setup(test_chunk_layout, reset_options),
         cmocka_unit_test_setup(test_chunk_wait, reset_options),
         cmocka_unit_test_setup(test_skip_rows, reset_options),
