@@ -4029,7 +4029,7 @@ static shopstat_status chart_pdf_fit(chart_job *j, shopstat_error *err)
  * segments, charts[i] each): 842 points wide and as tall as the chart with its title and
  * footer (fit_height), laid out as on report.pdf's A4 page, so that a chart dropped into a
  * slide needs no blank band cropped (until 2026-12-04 a chart of two levels sat on a whole A4
- * page, ~200 points blank above and below it); or the spec's chart_size:, the page drawn
+ * page, 134 points blank between its plot and its footer); or the spec's chart_size:, the page drawn
  * as the CLI's --chart-size draws it, taller when the chart does not fit it. EUSAGE: not even
  * a page of REPORT_PAGE_MAX holds it. */
 static shopstat_status render_chart_files(const report *r, const char *path,
@@ -4042,7 +4042,10 @@ static shopstat_status render_chart_files(const report *r, const char *path,
     shopstat_status st = fo && fd && fp ? SHOPSTAT_OK : nomem(err);
     for (int fit = 0; fit < 2 && !st; fit++) {
         for (size_t i = 0; i < n; i++) {
-            fo[i] = *charts[i]->opts;
+            if (charts[i]->opts)
+                fo[i] = *charts[i]->opts;
+            else
+                shopstat_chart_opts_init(&fo[i]);
             if (r->in->chart_width > 0) {
                 fo[i].width = r->in->chart_width;
                 fo[i].height = r->in->chart_height;
