@@ -4007,6 +4007,84 @@ static shopstat_status chart_file_unused(const report *r, const rtable *rt, cons
                               rt->t->name, file ? file + 1 : path);
 }
 
+/* report.pdf draws a chart on A4 landscape as it is; a chart of many rows (a by: segment
+ * against rest, value by value, in a diff chart; a Likert chart of 12 segments with long
+ * names) that does not fit it (the only EUSAGE of a validated chart) is drawn as a chart file
+ * of fit_height: as tall as its rows need, up to REPORT_PAGE_MAX, with the type of the
+ * report's page, not the larger type of a taller page, which asked for taller rows again and
+ * took 2.5 times A4 for 13 Likert rows; report.pdf scales it down or continues it over pages
+ * of its size. */
+static shopstat_status chart_pdf_fit(chart_job *j, shopstat_error *err)
+{
+    shopstat_status st = shopstat_chart_fits(&j->data, j->data.opts, err);
+    if (st == SHOPSTAT_EUSAGE && !j->opts.fit_height) {
+        j->opts.fit_height = 1;
+        shopstat_error_clear(err);
+        st = SHOPSTAT_OK;
+    }
+    return st;
+}
+
+/* A chart's own file (charts/NAME.pdf or .png; a PDF of several pages for a grid's
+ * segments, charts[i] each): 842 points wide and as tall as the chart with its title and
+ * footer (fit_height), laid out as on report.pdf's A4 page, so that a chart dropped into a
+ * slide needs no blank band cropped (until 2026-12-04 a chart of two levels sat on a whole A4
+ * page, 134 points blank between its plot and its footer); or the spec's chart_size:, the page drawn
+ * as the CLI's --chart-size draws it, taller when the chart does not fit it. EUSAGE: not even
+ * a page of REPORT_PAGE_MAX holds it. */
+static shopstat_status render_chart_files(const report *r, const char *path,
+                                          const shopstat_chart_data *const *charts, size_t n,
+                                          shopstat_error *err)
+{
+    shopstat_chart_opts *fo = calloc(n, sizeof *fo);
+    shopstat_chart_data *fd = calloc(n, sizeof *fd);
+    const shopstat_chart_data **fp = calloc(n, sizeof *fp);
+    shopstat_status st = fo && fd && fp ? SHOPSTAT_OK : nomem(err);
+    for (int fit = 0; fit < 2 && !st; fit++) {
+        for (size_t i = 0; i < n; i++) {
+            if (charts[i]->opts)
+                fo[i] = *charts[i]->opts;
+            else
+                shopstat_chart_opts_init(&fo[i]);
+            if (r->in->chart_width > 0) {
+                fo[i].width = r->in->chart_width;
+                fo[i].height = r->in->chart_height;
+                fo[i].fit_height = fit;
+            } else {
+                fo[i].fit_height = 1;
+            }
+            fd[i] = *charts[i];
+            fd[i].opts = &fo[i];
+            fp[i] = &fd[i];
+        }
+        st = shopstat_chart_render_pages(path, fp, n, fp[0]->opts, err);
+        /* a chart_size: page the chart does not fit: a taller one, as --chart-size's */
+        if (st == SHOPSTAT_EUSAGE && !fit && r->in->chart_width > 0) {
+            shopstat_error_clear(err);
+            st = SHOPSTAT_OK;
+            continue;
+        }
+        break;
+    }
+    free(fo);
+    free(fd);
+    free(fp);
+    return st;
+}
+
+static shopstat_status render_chart_file(const report *r, const rtable *rt, const char *path,
+                                         const shopstat_chart_data *chart, shopstat_error *err)
+{
+    shopstat_status st = render_chart_files(r, path, &chart, 1, err);
+    if (st == SHOPSTAT_EUSAGE)
+        st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
+                                "table '%s': its chart does not fit even a page %g "
+                                "points tall (PDF's largest); give it fewer rows, or "
+                                "chart: none",
+                                rt->t->name, (double)REPORT_PAGE_MAX);
+    return st;
+}
+
 /* charts/NAME.pdf (a page per segment) and .png (NAME-SEGMENT.png per segment when there
  * are several, the segment's name made safe for a file name). */
 static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_t n,
@@ -4021,8 +4099,11 @@ static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_
     snprintf(path, sizeof path, "%s/charts/%s.pdf", r->tmpdir, rt->t->name);
     reg_add(path);
     shopstat_status st = chart_file_unused(r, rt, path, err);
+    /* (report.pdf draws each on an A4 page of its own) */
+    for (size_t i = 0; i < n && !st; i++)
+        st = shopstat_chart_fits(&jobs[i].data, jobs[i].data.opts, err);
     if (!st)
-        st = shopstat_chart_render_pages(path, ptrs, n, jobs[0].data.opts, err);
+        st = render_chart_files(r, path, ptrs, n, err);
     free(ptrs);
     for (size_t i = 0; i < n && !st; i++) {
         char seg[220];
@@ -4036,8 +4117,9 @@ static shopstat_status render_grid(report *r, rtable *rt, chart_job *jobs, size_
         else
             snprintf(path, sizeof path, "%s/charts/%s-%s.png", r->tmpdir, rt->t->name, seg);
         reg_add(path);
+        const shopstat_chart_data *one = &jobs[i].data;
         if (!(st = chart_file_unused(r, rt, path, err)))
-            st = shopstat_chart_render_file(path, &jobs[i].data, jobs[i].data.opts, err);
+            st = render_chart_files(r, path, &one, 1, err);
     }
     if (st == SHOPSTAT_EUSAGE)
         st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
@@ -4124,31 +4206,15 @@ static shopstat_status write_charts(report *r, shopstat_error *err)
             chart_job *j = &jobs[jj];
             ptrs[jj] = &j->data;
             tabof[jj] = i;
+            if ((st = chart_pdf_fit(j, err)))
+                break;
             static const char *const ext[] = {"pdf", "png"};
             for (int k = 0; k < 2 && !st; k++) {
                 snprintf(path, sizeof path, "%s/charts/%s.%s", r->tmpdir, j->file, ext[k]);
                 reg_add(path);
                 if ((st = chart_file_unused(r, rt, path, err)))
                     break;
-                st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
-                /* a chart of many rows (a by: segment against rest, value by value, in a diff
-                 * chart; a Likert chart of 12 segments with long names) gets a taller page
-                 * rather than failing the report (the only EUSAGE of a validated chart is
-                 * "does not fit"): as tall as its rows need, up to REPORT_PAGE_MAX, with the
-                 * type of the report's page (fit_height), not the larger type of a taller
-                 * page, which asked for taller rows again and took 2.5 times A4 for 13 Likert
-                 * rows; report.pdf draws it so, scaled or continued over pages of its size */
-                if (st == SHOPSTAT_EUSAGE && !j->opts.fit_height) {
-                    j->opts.fit_height = 1;
-                    shopstat_error_clear(err);
-                    st = shopstat_chart_render_file(path, &j->data, j->data.opts, err);
-                }
-                if (st == SHOPSTAT_EUSAGE)
-                    st = shopstat_error_set(err, st, r->in->path, rt->t->pos.line, rt->t->pos.col,
-                                            "table '%s': its chart does not fit even a page %g "
-                                            "points tall (PDF's largest); give it fewer rows, or "
-                                            "chart: none",
-                                            rt->t->name, (double)REPORT_PAGE_MAX);
+                st = render_chart_file(r, rt, path, &j->data, err);
             }
         }
     }

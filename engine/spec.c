@@ -2906,7 +2906,7 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
                                        "note",     "data",    "csv",       "codebook",
                                        "design",   "ci",      "compare",   "questions",
                                        "exclude",  "segments", "tables",   "decimals",
-                                       "units"};
+                                       "units",    "chart_size"};
     shopstat_spec_info *in = &c->s->info;
     shopstat_status st = CHECK_MAP(c, root, "the spec", keys);
     if (st)
@@ -2937,6 +2937,19 @@ static shopstat_status parse_root(ctx *c, yaml_node_t *root)
                         "68.9%%), not '%s'",
                         v);
         in->decimals = v[0] - '0';
+    }
+    yaml_node_t *cv = get(c, root, "chart_size");
+    if (cv) { /* the chart files' pages; report.pdf's stay A4 landscape whatever it says */
+        const char *v = cv->type == YAML_SCALAR_NODE ? (const char *)cv->data.scalar.value : "";
+        shopstat_error e2;
+        if (strcasecmp(v, "fit") == 0)
+            in->chart_width = in->chart_height = 0;
+        else if (shopstat_chart_size_parse(v, &in->chart_width, &in->chart_height, &e2))
+            return FAIL(c, cv,
+                        "chart_size: is fit (the default: 842 points wide, as tall as the "
+                        "chart), a4, a4-portrait, letter, letter-portrait, slide or WxH in "
+                        "points, each side 144 to 14400 (e.g. 842x595), not '%s'",
+                        v);
     }
     if ((st = opt_text(c, root, "title", &in->title)) ||
         (st = opt_text(c, root, "subtitle", &in->subtitle)) ||

@@ -497,3 +497,21 @@ shopstat_status shopstat_chart_render_file(const char *path, const shopstat_char
     c_numeric_leave(old);
     return r;
 }
+
+shopstat_status shopstat_chart_fits(const shopstat_chart_data *d, const shopstat_chart_opts *opts,
+                                    shopstat_error *err)
+{
+    shopstat_chart_opts def;
+    const shopstat_chart_opts *o = d->opts ? d->opts : opts;
+    if (!o) {
+        shopstat_chart_opts_init(&def);
+        o = &def;
+    }
+    /* drawn on a recording surface: the text's sizes are those of the page */
+    cairo_surface_t *rs = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rs);
+    shopstat_status st = shopstat_chart_draw(cr, o->width, o->height, d, o, err);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rs);
+    return st;
+}

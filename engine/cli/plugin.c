@@ -120,6 +120,14 @@ shopstat_status shopstat_chart_render_file(const char *path, const shopstat_char
     FORWARD(fn, shopstat_chart_render_file, err, path, chart, opts, err);
 }
 
+shopstat_status shopstat_chart_fits(const shopstat_chart_data *d, const shopstat_chart_opts *opts,
+                                    shopstat_error *err)
+{
+    typedef shopstat_status (*fn)(const shopstat_chart_data *, const shopstat_chart_opts *,
+                                  shopstat_error *);
+    FORWARD(fn, shopstat_chart_fits, err, d, opts, err);
+}
+
 shopstat_status shopstat_report_pdf_write(const char *path, const shopstat_title_page *tp,
                                           const shopstat_chart_data *const *charts,
                                           const size_t *tables, size_t n,

@@ -286,6 +286,14 @@ shopstat_status shopstat_chart_render_pages(const char *path,
 shopstat_status shopstat_chart_render_file(const char *path, const shopstat_chart_data *chart,
                                            const shopstat_chart_opts *opts, shopstat_error *err);
 
+/* SHOPSTAT_OK when chart d fits its options' width x height page as drawn there without
+ * fit_height (the layout of a page of that size, as report.pdf draws a chart on A4);
+ * SHOPSTAT_EUSAGE (with the height needed) when it does not; other errors as
+ * shopstat_chart_draw(). Nothing is written. opts may be NULL (defaults); d->opts, when set,
+ * is used instead. */
+shopstat_status shopstat_chart_fits(const shopstat_chart_data *d, const shopstat_chart_opts *opts,
+                                    shopstat_error *err);
+
 /* The format for path's extension. SHOPSTAT_EUSAGE with a message naming the choices. */
 shopstat_status shopstat_chart_format_from_path(const char *path, shopstat_chart_format *fmt,
                                                 shopstat_error *err);

@@ -189,6 +189,10 @@ typedef struct shopstat_spec_info {
      * (default 1): report.md's shares, bounds and differences in points, the workbook's
      * formats and the charts' value labels alike */
     int decimals;
+    /* (appended) chart_size: the page of each chart file (charts/NAME.pdf, .png), in points;
+     * 0 x 0 (default, chart_size: fit) = 842 wide and as tall as the chart with its title
+     * and footer, laid out as on A4; report.pdf's pages are A4 landscape whatever it says */
+    double chart_width, chart_height;
 } shopstat_spec_info;
 
 typedef struct shopstat_spec shopstat_spec;

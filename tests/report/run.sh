@@ -16,6 +16,11 @@ SS=surveys/servicesoft-1999
 TT=surveys/teletech-open-to-dialog-2011
 E=tests/report/expected
 CSVCMP=$BUILD/tools/csvcompare
+# png_size PNG: its "WIDTHxHEIGHT" in pixels (the IHDR chunk's two big-endian words)
+png_size() {
+    od -An -tu1 -j16 -N8 "$1" |
+        awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'
+}
 # chart_page1 REPORT.PDF: its first page of charts, after the title page and the contents
 # (their pages begin with "Contents", "Contents (continued)")
 chart_page1() {
@@ -3362,12 +3367,14 @@ fi
 
 # ---- report --chart-dpi: the charts' PNGs at print resolution ----
 # (they were 2 pixels a point whatever was asked: an A4 chart 1684 x 1190, 144 dpi.) At 300 dpi
-# servicesoft's switch chart is ceil(842 x 300 / 72) x ceil(595 x 300 / 72) = 3509 x 2480
-# pixels; its tables are the same; 1000 is refused before the pass, exit 2, no folder.
+# servicesoft's switch chart is ceil(842 x 300 / 72) = 3509 pixels wide and ceil(H x 300 / 72)
+# tall, H its PDF's height (an A4 chart's 2480); its tables are the same; 1000 is refused
+# before the pass, exit 2, no folder.
 if $S report $SS/survey.yml -o "$T/dpi" --chart-dpi 300 --quiet 2>"$T/dpi.err"; then
-    wh=$(od -An -tu1 -j16 -N8 "$T/dpi/charts/switch.png" |
-        awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }')
-    check "report --chart-dpi 300: switch.png is $wh, want 3509x2480" test "$wh" = 3509x2480
+    wh=$(png_size "$T/dpi/charts/switch.png")
+    h=$(pdfinfo "$T/dpi/charts/switch.pdf" | awk '/^Page size/ { print $5 }')
+    want=$(awk -v h="$h" 'BEGIN { p = h * 300 / 72; printf "3509x%d", p == int(p) ? p : int(p) + 1 }')
+    check "report --chart-dpi 300: switch.png is $wh, want $want" test "$wh" = "$want"
     check "report --chart-dpi 300: the same tables" cmp -s "$T/dpi/tables.csv" "$E/servicesoft-1999/tables.csv"
 else
     ko "report --chart-dpi 300 failed: $(cat "$T/dpi.err")"
@@ -3375,6 +3382,73 @@ fi
 out=$($S report $SS/survey.yml -o "$T/dpix" --chart-dpi 1000 2>&1); rc=$?
 check "report --chart-dpi 1000: exit 2 ($rc), the range named, no folder" test "$rc" = 2 -a ! -e "$T/dpix" -a \
     "$out" = "shopstat: error: --chart-dpi: a PNG's pixels per inch, from 72 to 576 (150 for a screen, 300 for print), not '1000'"
+
+# ---- a report's chart files fit their chart: 842 points wide and as tall as the chart with
+# its title and footer, as `tab --chart` without --chart-size draws it; report.pdf stays A4 ----
+# (until 2026-12-04 each was an A4 landscape page: servicesoft's switch chart of 2 levels, and
+# its satisfaction score chart of 2 segments, sat mid-page with 134 and 148 points blank
+# between their plot and their footer.) Each chart file of both bundled surveys and of a grid
+# (a PDF page per segment: its first) is 842 wide and under 595 tall, its ink starts 16 to 40
+# points from the top and ends as far from the foot, with no blank band wider than 40 points
+# inside (ink_gaps: the page rendered by pdftoppm, 2 points a pixel); a trend chart keeps the
+# whole A4 height, as --chart's (its gridlines are 74 points apart). Its PNG is twice its PDF's
+# points (144 dpi). A chart of 5 levels (problems) is taller than one of 2 (switch).
+# ink_gaps PDF: "H top bottom band" in points, of page 1 at 36 dpi (a pixel darker than 230 of
+# 255 is ink): the page's height, the blank above the first inked row and below the last, and
+# the widest blank band between two inked rows
+ink_gaps() {
+    pdftoppm -gray -r 36 -f 1 -l 1 -singlefile "$1" "$T/ink" || return 1
+    local w hdr
+    w=$(sed -n '2{s/ .*//;p;q}' "$T/ink.pgm")
+    hdr=$(head -n 3 "$T/ink.pgm" | wc -c)
+    tail -c +$((hdr + 1)) "$T/ink.pgm" | od -An -v -tu1 -w"$w" |
+        awk '{ ink = 0; for (i = 1; i <= NF; i++) if ($i < 230) { ink = 1; break }
+               if (ink) { if (first == "") first = NR - 1
+                          else if (NR - 1 - last - 1 > band) band = NR - 1 - last - 1
+                          last = NR - 1 } }
+             END { printf "%d %d %d %d\n", 2 * NR, 2 * first, 2 * (NR - 1 - last), 2 * band }'
+}
+pdf_size() { pdfinfo -f 1 -l 1 "$1" | awk '/^Page +1 size/ { printf "%gx%g", $4, $6 }'; }
+for f in "$T"/servicesoft-1999/charts/*.pdf "$T"/teletech-open-to-dialog-2011/charts/*.pdf \
+    "$T"/grid/charts/sat.pdf; do
+    n=${f#"$T"/}
+    wh=$(pdf_size "$f")
+    png=${f%.pdf}.png
+    [ -e "$png" ] || png=${f%.pdf}-all.png
+    check "$n: its PNG is twice its PDF's $wh ($(png_size "$png"))" test "$(png_size "$png")" = \
+        "$(echo "$wh" | awk -Fx '{ printf "%dx%d", 2 * $1, 2 * $2 }')"
+    if [ "${n##*/}" = email_trend.pdf ]; then
+        check "$n: a trend keeps A4's height ($wh)" test "$wh" = 842x595
+        continue
+    fi
+    read -r h top bot band < <(ink_gaps "$f")
+    check "$n: 842 wide, under 595 tall ($wh)" awk -v s="$wh" 'BEGIN { split(s, a, "x"); exit !(a[1] == 842 && a[2] < 595) }'
+    check "$n: margins of 16-40 points ($top above, $bot below)" \
+        test "${top:-0}" -ge 16 -a "${top:-99}" -le 40 -a "${bot:-0}" -ge 16 -a "${bot:-99}" -le 40
+    check "$n: no blank band over 40 points inside ($band)" test "${band:-99}" -le 40
+done
+hs=$(pdf_size "$T/servicesoft-1999/charts/switch.pdf")
+hp=$(pdf_size "$T/servicesoft-1999/charts/problems.pdf")
+check "problems.pdf (5 levels, $hp) is taller than switch.pdf (2, $hs)" test "${hp#*x}" -gt "${hs#*x}"
+# chart_size: the pages asked for (a4: report.pdf's, the charts as until 2026-12-04; slide:
+# 960 x 540; fit: the default's), report.pdf the same byte for byte as fit's (its pages are A4
+# whatever the option says)
+for cs in fit: a4:842x595 slide:960x540; do
+    sed -e "s|^data: .*|data: $PWD/$SS/respondents.csv\nchart_size: ${cs%%:*}|" $SS/survey.yml >"$T/cs.yml"
+    if $S report "$T/cs.yml" -o "$T/cs-${cs%%:*}" --quiet 2>"$T/cs.err"; then
+        for c in switch satisfaction-score problems; do
+            wh=$(pdf_size "$T/cs-${cs%%:*}/charts/$c.pdf")
+            want=${cs#*:}
+            [ -n "$want" ] || want=$(pdf_size "$T/servicesoft-1999/charts/$c.pdf")
+            check "chart_size: ${cs%%:*}: $c.pdf is $wh, want $want" test "$wh" = "$want"
+            check "chart_size: ${cs%%:*}: $c.png is twice it" test "$(png_size "$T/cs-${cs%%:*}/charts/$c.png")" = \
+                "$(echo "$want" | awk -Fx '{ printf "%dx%d", 2 * $1, 2 * $2 }')"
+        done
+        check "chart_size: ${cs%%:*}: report.pdf unchanged" cmp -s "$T/cs-${cs%%:*}/report.pdf" "$T/cs-fit/report.pdf"
+    else
+        ko "chart_size: ${cs%%:*} failed: $(cat "$T/cs.err")"
+    fi
+done
 
 # ---- design: poststratify: and population: (R's postStratify): every table and comparison
 # equals shopstat tab / compare --poststratify --population (whose numbers tests/oracle's

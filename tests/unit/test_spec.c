@@ -60,7 +60,7 @@ static const error_case cases[] = {
      .col = 1,
      .msg = "unknown key 'tabels' in the spec (did you mean 'tables'?); expected one of: survey, "
             "title, subtitle, source, note, data, csv, codebook, design, ci, compare, "
-            "questions, exclude, segments, tables, decimals, units"},
+            "questions, exclude, segments, tables, decimals, units, chart_size"},
     {.name = "exclude item without where",
      .text = HEAD "exclude:\n  - {reason: speeders}\n",
      .line = 6,
