@@ -379,6 +379,10 @@ double chunk_wait_until(double now, double began, double bytes, double rate, dou
 /* Passes that took a spare worker (shopstat_pass_prestart) so far, and the spares spinning
  * now: for tests. */
 size_t chunk_spares(int *spinning);
+/* The last spare started on another CPU than its creator's (shopstat_pass_prestart): the
+ * creator's CPU then (*from) and the one the spare first ran on (*first); 0 when none was.
+ * For tests. */
+int chunk_spare_cpus(int *from, int *first);
 /* Let the spares still spinning end: a pass that runs without them (one thread, fewer
  * chunks than threads, the exact pass) calls this. */
 void chunk_release_spares(void);

@@ -1,5 +1,7 @@
 /* The parallel pass: the file cut into chunks at line ends, parsed by threads into private totals and merged in file order. */
+#define _GNU_SOURCE /* sched_getcpu, pthread_attr_setaffinity_np: spares started on another CPU */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +61,16 @@ typedef struct slot {
     int pending;  /* parsed, not merged yet */
 } slot;
 
+/* Where a thread of the pass is started (cpus_elsewhere, below) */
+typedef struct cpus_hint {
+    int moved; /* the attribute holds the other CPUs: the thread widens to all */
+    int from;  /* the creating thread's CPU then (-1: not known) */
+    cpu_set_t all;
+} cpus_hint;
+
 typedef struct par {
     const chunk_job *job;
+    cpus_hint cpus; /* of the threads chunk_run starts (worker_elsewhere) */
     const shopstat_reader *r;
     size_t data_start, file_size;
     chunk_layout lay;
@@ -405,6 +415,77 @@ static long env_long(const char *name)
     return *end || x < 0 ? 0 : x;
 }
 
+/* ---- threads started on another CPU ----
+ *
+ * This VM's kernel puts a new thread on its creator's CPU (the idle one halted), where it
+ * waited for, or spun against, the creating thread for up to 4 ms (a scheduler tick) until
+ * one of them was moved: with a spare spinning there, the main thread reached the pass
+ * 1.5-5.8 ms after it started instead of 0.5-0.7, and the second worker's first row came
+ * 3.5 ms after the first's in most runs of the typical 1M-row run on an idle host (2-thread
+ * timing build, 2026-12-04). So the pass's threads are started on the process's other CPUs,
+ * one each, in turn, and take all of them back once they run (cpus_widen). */
+
+/* a's CPU set to the k-th (from 0, in turn) of the process's CPUs but this thread's, when
+ * there are others (h->moved) */
+static void cpus_elsewhere(pthread_attr_t *a, cpus_hint *h, int k)
+{
+    int here = sched_getcpu();
+    h->moved = 0;
+    h->from = here;
+    if (here < 0 || sched_getaffinity(0, sizeof h->all, &h->all) != 0)
+        return;
+    int n = CPU_COUNT(&h->all) - (here < CPU_SETSIZE && CPU_ISSET(here, &h->all));
+    if (n <= 0)
+        return;
+    k %= n;
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (c == here || !CPU_ISSET(c, &h->all) || k-- > 0)
+            continue;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(c, &one);
+        h->moved = pthread_attr_setaffinity_np(a, sizeof one, &one) == 0;
+        return;
+    }
+}
+
+/* pthread_create with a from cpus_elsewhere; when the CPU is refused, again with all of
+ * them (the thread still widens: to the CPUs it has) */
+static int create_elsewhere(pthread_t *tid, pthread_attr_t *a, const cpus_hint *h,
+                            void *(*fn)(void *), void *arg)
+{
+    int rc = pthread_create(tid, a, fn, arg);
+    if (rc != 0 && h->moved)
+        rc = pthread_attr_setaffinity_np(a, sizeof h->all, &h->all) != 0 ||
+             pthread_create(tid, a, fn, arg) != 0;
+    return rc;
+}
+
+/* The last spare started on another CPU: its creator's CPU and the CPU it first ran on
+ * (for tests: chunk_spare_cpus) */
+static _Atomic int spare_from = -1, spare_first = -1;
+
+int chunk_spare_cpus(int *from, int *first)
+{
+    *from = atomic_load(&spare_from);
+    *first = atomic_load(&spare_first);
+    return *from >= 0 && *first >= 0;
+}
+
+/* In a thread started by create_elsewhere: the process's CPUs back */
+static void cpus_widen(const cpus_hint *h)
+{
+    if (h->moved)
+        pthread_setaffinity_np(pthread_self(), sizeof h->all, &h->all);
+}
+
+static void *worker_elsewhere(void *arg)
+{
+    par *pp = arg;
+    cpus_widen(&pp->cpus);
+    return worker(pp);
+}
+
 /* ---- spare workers, started ahead of the pass ----
  *
  * A thread created when the pass begins started 0.2-4 ms later on this VM's idle CPU on one
@@ -435,6 +516,7 @@ typedef struct spare {
     _Atomic int state;
     double spin; /* seconds, from prestart (which reads the environment, not the spare) */
     par *pp;     /* written while SPARE_CLAIMING, read once SPARE_CLAIMED */
+    cpus_hint cpus; /* started on another CPU than prestart's (cpus_elsewhere) */
 } spare;
 
 static spare spares[SPARE_MAX];
@@ -450,6 +532,11 @@ static inline void spin_pause(void)
 static void *spare_main(void *arg)
 {
     spare *s = arg;
+    if (s->cpus.moved) {
+        atomic_store(&spare_first, sched_getcpu());
+        atomic_store(&spare_from, s->cpus.from);
+    }
+    cpus_widen(&s->cpus); /* (it runs away from the main thread now) */
     double until = now_s() + s->spin;
     for (unsigned n = 1;; n++) {
         int st = atomic_load_explicit(&s->state, memory_order_acquire);
@@ -487,13 +574,15 @@ void shopstat_pass_prestart(int threads)
     if (want <= 0 || pthread_attr_init(&a) != 0)
         return;
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    int k = 0; /* (the spares on the other CPUs, one each in turn: cpus_elsewhere) */
     for (int i = 0; i < SPARE_MAX && want > 0; i++) {
         int expect = SPARE_IDLE;
         if (!atomic_compare_exchange_strong(&spares[i].state, &expect, SPARE_PREPARING))
             continue;
         spares[i].spin = ms > 0 ? (double)ms * 1e-3 : SPARE_SPIN;
+        cpus_elsewhere(&a, &spares[i].cpus, k++);
         pthread_t tid;
-        if (pthread_create(&tid, &a, spare_main, &spares[i]) != 0) {
+        if (create_elsewhere(&tid, &a, &spares[i].cpus, spare_main, &spares[i]) != 0) {
             atomic_store(&spares[i].state, SPARE_IDLE);
             break;
         }
@@ -671,13 +760,22 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pthread_condattr_destroy(&ca);
     pthread_t tid[MAX_THREADS];
     int started = 0;
+    pthread_attr_t ta;
+    int attr = pthread_attr_init(&ta) == 0;
+    /* (every thread started takes the process's CPUs back, whichever it was started on) */
+    pp.cpus.moved = sched_getaffinity(0, sizeof pp.cpus.all, &pp.cpus.all) == 0;
     for (int i = 1; i < threads; i++) {
         if (claim_spare(&pp))
             continue;
-        if (pthread_create(&tid[started], NULL, worker, &pp) != 0)
+        cpus_hint h = {0};
+        if (attr)
+            cpus_elsewhere(&ta, &h, started);
+        if (!attr || create_elsewhere(&tid[started], &ta, &h, worker_elsewhere, &pp) != 0)
             break;
         started++;
     }
+    if (attr)
+        pthread_attr_destroy(&ta);
     chunk_release_spares(); /* (more than this pass has chunks for) */
     worker(&pp); /* the calling thread works too */
     int noted = 0;

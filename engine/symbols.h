@@ -19,6 +19,7 @@
 #define chunk_release_spares shopstat_internal_chunk_release_spares
 #define chunk_run shopstat_internal_chunk_run
 #define chunk_spares shopstat_internal_chunk_spares
+#define chunk_spare_cpus shopstat_internal_chunk_spare_cpus
 #define chunk_threads shopstat_internal_chunk_threads
 #define chunk_wait_until shopstat_internal_chunk_wait_until
 #define huge_map shopstat_internal_huge_map
