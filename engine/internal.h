@@ -5,6 +5,7 @@
 #include "symbols.h" /* first: the internal names as linked */
 
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -383,6 +384,10 @@ size_t chunk_spares(int *spinning);
  * creator's CPU then (*from) and the one the spare first ran on (*first); 0 when none was.
  * For tests. */
 int chunk_spare_cpus(int *from, int *first);
+/* a's CPU set to the k-th (in turn) of the process's CPUs other than this thread's, if any:
+ * a thread started with it runs at once on another CPU than its creator's (parallel.c,
+ * cpus_elsewhere), and stays there. */
+void chunk_attr_elsewhere(pthread_attr_t *a, int k);
 /* Let the spares still spinning end: a pass that runs without them (one thread, fewer
  * chunks than threads, the exact pass) calls this. */
 void chunk_release_spares(void);

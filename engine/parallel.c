@@ -449,6 +449,12 @@ static void cpus_elsewhere(pthread_attr_t *a, cpus_hint *h, int k)
     }
 }
 
+void chunk_attr_elsewhere(pthread_attr_t *a, int k)
+{
+    cpus_hint h;
+    cpus_elsewhere(a, &h, k);
+}
+
 /* pthread_create with a from cpus_elsewhere; when the CPU is refused, again with all of
  * them (the thread still widens: to the CPUs it has) */
 static int create_elsewhere(pthread_t *tid, pthread_attr_t *a, const cpus_hint *h,

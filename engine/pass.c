@@ -5359,6 +5359,7 @@ static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void
                pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0;
     for (int p = 1; attr && p < k; p++) {
         atomic_fetch_add(&j->refs, 1);
+        chunk_attr_elsewhere(&at, p - 1);
         pthread_t tid;
         if (pthread_create(&tid, &at, tail_thread, j) != 0) {
             atomic_fetch_sub(&j->refs, 1);

@@ -14,6 +14,7 @@
 /* engine/internal.h */
 #define shopstat_gsl_quiet shopstat_internal_gsl_quiet
 #define opts_level_check shopstat_internal_opts_level_check
+#define chunk_attr_elsewhere shopstat_internal_chunk_attr_elsewhere
 #define chunk_layout_offset shopstat_internal_chunk_layout_offset
 #define chunk_layout_plan shopstat_internal_chunk_layout_plan
 #define chunk_release_spares shopstat_internal_chunk_release_spares
