@@ -399,6 +399,25 @@ static size_t next_word(const char *name, size_t *i, char *w, size_t n)
     return k;
 }
 
+/* Whether a word of name is one of list's */
+static int any_word_in(const char *name, const char *const *list)
+{
+    char w[32];
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        if (in_list(w, list))
+            return 1;
+    return 0;
+}
+
+/* name's last word into last (32 bytes; "" for none) */
+static void last_word(const char *name, char *last)
+{
+    char w[32];
+    last[0] = '\0';
+    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
+        memcpy(last, w, sizeof w);
+}
+
 /* Whether a word says a rating: satisfaction (satisfied, sat, CSAT, zufrieden,
  * soddisfatto), a rating (rate, rated), likely, agree, a score, recommend (NPS), intent,
  * importance, quality (qualite, Qualität), easy (effort), happy, and French note (a mark) and
@@ -431,9 +450,8 @@ static int grouping_name(const char *name)
         "type",   "category", "area",    "zone",  "country", "city",    "state", "district",
         "branch", "channel",  "version", "quota", "cell",    "gender",  "sex",   "age",
         "income", "flag",     "number",  "num",   "nr",      "no",      NULL};
-    char w[32], last[32] = "";
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        memcpy(last, w, sizeof w);
+    char last[32];
+    last_word(name, last);
     return in_list(last, words);
 }
 
@@ -443,9 +461,8 @@ static int grouping_name(const char *name)
  * name is a weight's w. */
 static int not_measure_word(const char *name)
 {
-    char w[32], last[32] = "";
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        memcpy(last, w, sizeof w);
+    char last[32];
+    last_word(name, last);
     size_t n = strlen(last);
     if ((n >= 3 && strcmp(last + n - 3, "num") == 0) || (n == 3 && strcmp(last + 1, "id") == 0) ||
         ((name[0] == 'w' || name[0] == 'W') && name[1] == '\0'))
@@ -453,19 +470,15 @@ static int not_measure_word(const char *name)
     static const char *const words[] = {
         "date",      "datum", "fecha", "year", "years",    "jahr", "month",    "day", "latitude",
         "longitude", "lat",   "lon",   "lng",  "progress", "zip",  "postcode", "plz", NULL};
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        if (in_list(w, words))
-            return 1;
-    return 0;
+    return any_word_in(name, words);
 }
 
 /* Whether name's last word is age or income: a grouping's name for a few codes (age_group's
  * 1-5, income's brackets), a measure's for more than 20 numbers (ages in years, incomes). */
 static int counted_name(const char *name)
 {
-    char w[32], last[32] = "";
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        memcpy(last, w, sizeof w);
+    char last[32];
+    last_word(name, last);
     return strcmp(last, "age") == 0 || strcmp(last, "income") == 0;
 }
 
@@ -487,11 +500,7 @@ static int amount_word(const char *name)
         "dollars", "total",   "sum",     "somme",    "value",    "valeur",   "wert",
         "age",     "size",    "taille",  "distance", "visits",   "visites",  "orders",
         NULL};
-    char w[32];
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        if (in_list(w, words))
-            return 1;
-    return 0;
+    return any_word_in(name, words);
 }
 
 /* Whether a word of name says a code or a number that names a thing, no quantity: a postcode
@@ -510,11 +519,7 @@ static int code_word(const char *name)
         "phone",     "telephone", "tel",      "client",     "customer", "kunde",    "account",
         "compte",    "order",    "commande",  "invoice",    "facture",  "serial",   "location",
         "loc",       "branche",  NULL};
-    char w[32];
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        if (in_list(w, words))
-            return 1;
-    return 0;
+    return any_word_in(name, words);
 }
 
 shopstat_code_evidence shopstat_describe_code_evidence(const shopstat_colsummary *c)
@@ -582,11 +587,7 @@ static int remarks_name(const char *name)
         "remarque",  "remarques",   "notes",       "observation",  "observations", "verbatim",
         "bemerkung", "bemerkungen", "kommentar",   "kommentare",   "commento",     "commenti",
         NULL};
-    char w[32];
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        if (in_list(w, words))
-            return 1;
-    return 0;
+    return any_word_in(name, words);
 }
 
 /* Whether every one of c's values names a period (a month, quarter, half, year or date:
@@ -624,10 +625,8 @@ static int wave_name(const shopstat_colsummary *c)
     static const char *const year[] = {"year",     "jahr", "annee", "ann\u00e9e",
                                        "a\u00f1o", "jaar", NULL};
     const char *name = c->name;
-    char w[32];
-    for (size_t i = 0; next_word(name, &i, w, sizeof w);)
-        if (in_list(w, wave))
-            return 3;
+    if (any_word_in(name, wave))
+        return 3;
     char low[32];
     if (lower_name(name, low, sizeof low) &&
         (in_list(low, period) || (in_list(low, year) && years(c))))
