@@ -524,6 +524,30 @@ shopstat_status shopstat_textgrid_write(FILE *f, const shopstat_textgrid *g, siz
 
 /* ---- notes ---- */
 
+/* The spaces [q, sp) and the word [sp, we) at column *col of a line wrapped at width: on a
+ * new line at wrap_indent (which becomes *indent) instead when they would pass the width,
+ * unless the word is the line's first or the line is at its indent already (a word wider
+ * than the line stays whole) */
+static void put_word(FILE *f, const char *q, const char *sp, const char *we, size_t width,
+                     size_t wrap_indent, size_t *col, size_t *indent, int *first)
+{
+    char *word = strndup(sp, (size_t)(we - sp));
+    size_t ww = word ? shopstat_text_width(word) : (size_t)(we - sp);
+    free(word);
+    size_t gap = (size_t)(sp - q);
+    if (!*first && *col + gap + ww > width && *col > *indent) {
+        fputc('\n', f);
+        *indent = wrap_indent;
+        spaces(f, *indent);
+        *col = *indent;
+        gap = 0;
+    }
+    fwrite(q, 1, gap, f);
+    fwrite(sp, 1, (size_t)(we - sp), f);
+    *col += gap + ww;
+    *first = 0;
+}
+
 void shopstat_write_wrapped(FILE *f, const char *text, size_t len, size_t width)
 {
     if (!width) {
@@ -570,21 +594,7 @@ void shopstat_write_wrapped(FILE *f, const char *text, size_t len, size_t width)
                 fwrite(q, 1, (size_t)(eol - q), f);
                 break;
             }
-            char *word = strndup(sp, (size_t)(we - sp));
-            size_t ww = word ? shopstat_text_width(word) : (size_t)(we - sp);
-            free(word);
-            size_t gap = (size_t)(sp - q);
-            if (!first && col + gap + ww > width && col > indent) {
-                fputc('\n', f);
-                indent = 2;
-                spaces(f, indent);
-                col = indent;
-                gap = 0;
-            }
-            fwrite(q, 1, gap, f);
-            fwrite(sp, 1, (size_t)(we - sp), f);
-            col += gap + ww;
-            first = 0;
+            put_word(f, q, sp, we, width, 2, &col, &indent, &first);
             q = we;
         }
         if (nl)
@@ -646,20 +656,7 @@ void shopstat_write_hanging(FILE *f, const char *text, size_t len, size_t width)
                 if (sp == eol)
                     break; /* (trailing spaces dropped) */
                 const char *we = word_end(sp, eol);
-                char *word = strndup(sp, (size_t)(we - sp));
-                size_t ww = word ? shopstat_text_width(word) : (size_t)(we - sp);
-                free(word);
-                size_t gap = (size_t)(sp - q);
-                if (!first && col + gap + ww > width && col > indent) {
-                    fputc('\n', f);
-                    spaces(f, indent);
-                    col = indent;
-                    gap = 0;
-                }
-                fwrite(q, 1, gap, f);
-                fwrite(sp, 1, (size_t)(we - sp), f);
-                col += gap + ww;
-                first = 0;
+                put_word(f, q, sp, we, width, indent, &col, &indent, &first);
                 q = we;
             }
         }
