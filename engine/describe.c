@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "core.h" /* the plan's exclusions (excl_rows) */
 #include "shopstat/scale.h"
@@ -2356,4 +2358,246 @@ int shopstat_description_straight_rows(const shopstat_description *ds, size_t fi
     *full = ds->run_full[g];
     *straight = ds->run_straight[g];
     return 1;
+}
+
+/* ---- a totals row under the data ---- */
+
+/* The reading of a second look at a totals row (shopstat_describe_totalsrow). */
+typedef struct totalsrow_probe {
+    shopstat_totalsrow *t;
+    const shopstat_description *ds;
+    const shopstat_reader *r;
+    int dc;
+} totalsrow_probe;
+
+/* Whether column c's one value (or none) among its listed levels that is a number is s. */
+static int lone_number(const shopstat_colsummary *c, const char *s, size_t len, int dc)
+{
+    size_t numbers = 0;
+    double x;
+    if (c->all_numeric || !c->nlevels || c->nlevels != c->distinct)
+        return 0;
+    for (size_t k = 0; k < c->nlevels; k++)
+        numbers += shopstat_parse_number(c->levels[k].value, strlen(c->levels[k].value), dc, &x) == 1;
+    return numbers == 1 && shopstat_parse_number(s, len, dc, &x) == 1;
+}
+
+static shopstat_status totalsrow_fn(void *ctx, const shopstat_row *row, shopstat_error *err)
+{
+    totalsrow_probe *pr = ctx;
+    shopstat_totalsrow *t = pr->t;
+    if (t->col >= row->nfields || row->lens[t->col] != strlen(t->value) ||
+        memcmp(row->fields[t->col], t->value, row->lens[t->col]) != 0)
+        return SHOPSTAT_OK;
+    t->line = row->pos[t->col].line;
+    size_t used = shopstat_description_rows_used(pr->ds);
+    for (size_t i = 0; i < row->nfields && i < shopstat_description_ncols(pr->ds); i++) {
+        const shopstat_colsummary *c = shopstat_description_column(pr->ds, i);
+        const char *v = row->fields[i];
+        size_t n = row->lens[i];
+        double x;
+        if (i == t->col)
+            continue;
+        if (!n || shopstat_reader_is_missing_at(pr->r, i, v, n)) {
+            t->blanks += c->missing * 100 <= used && c->present >= 3;
+        } else if (lone_number(c, v, n, pr->dc)) {
+            t->counts++;
+        } else if (c->sum_value && strlen(c->sum_value) == n && memcmp(c->sum_value, v, n) == 0 &&
+                   shopstat_parse_number(v, n, pr->dc, &x) == 1) {
+            if (t->sums < 3)
+                t->sum_col[t->sums] = i;
+            t->sums++;
+        }
+    }
+    /* (the row found: the reader stops here) */
+    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "probe done");
+}
+
+/* A reader over data, or over buf[0..len) when buf is not NULL (named data); *fp the
+ * stream to close after the reader (NULL for a path). NULL when it cannot be opened. */
+static shopstat_reader *open_source(const char *data, const char *buf, size_t len,
+                                    const shopstat_csv_opts *csv, FILE **fp)
+{
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    *fp = buf ? fmemopen((void *)buf, len, "rb") : NULL;
+    shopstat_status st = !buf ? shopstat_reader_open(data, csv, &r, &err)
+                         : *fp ? shopstat_reader_open_file(*fp, data, csv, &r, &err)
+                               : SHOPSTAT_ENOMEM;
+    if (st != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        if (*fp)
+            fclose(*fp);
+        *fp = NULL;
+        return NULL;
+    }
+    return r;
+}
+
+void shopstat_describe_totalsrow(const char *data, const char *buf, size_t len,
+                                 const shopstat_csv_opts *csv, const shopstat_description *ds,
+                                 shopstat_totalsrow *t)
+{
+    memset(t, 0, sizeof *t);
+    t->col = SIZE_MAX;
+    size_t n = shopstat_description_ncols(ds);
+    for (size_t i = 0; i < n && t->col == SIZE_MAX; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (c->total_value && c->name && *c->name)
+            t->col = i, t->value = c->total_value, t->label = 1;
+    }
+    for (size_t i = 0; i < n && t->col == SIZE_MAX; i++) {
+        const shopstat_colsummary *c = shopstat_description_column(ds, i);
+        if (c->sum_value && c->name && *c->name)
+            t->col = i, t->value = c->sum_value;
+    }
+    if (t->col == SIZE_MAX || (!buf && strcmp(data, "-") == 0))
+        return;
+    FILE *fp;
+    shopstat_reader *r = open_source(data, buf, len, csv, &fp);
+    shopstat_error err;
+    if (r) {
+        totalsrow_probe pr = {t, ds, r, shopstat_reader_dialect(r)->decimal_comma};
+        shopstat_reader_run(r, totalsrow_fn, &pr, &err);
+    }
+    shopstat_reader_free(r);
+    if (fp)
+        fclose(fp);
+    if (!t->line)
+        return;
+    if (t->label)
+        t->totals = t->sums >= 1 || t->counts >= 1 || t->blanks >= 2;
+    else
+        t->totals = t->sums >= 1 || t->blanks >= 1 || t->counts >= 1;
+}
+
+/* The bytes shopstat_totalsrow_find looks at: the whole file up to TOTALS_WHOLE bytes, else
+ * its header and last TOTALS_TAIL bytes (from a line's start), and nothing past TOTALS_MAX
+ * (a spreadsheet's export is smaller; a long run is spared). Described only when the bytes
+ * hold a Total word, or are the whole file (a row of sums): a describe pass costs some 180
+ * instructions a byte, a look for the word a few. */
+#define TOTALS_WHOLE ((long)256 << 10)
+#define TOTALS_TAIL 65536L
+#define TOTALS_MAX ((long)8 << 20)
+
+/* data's header and last TOTALS_TAIL bytes in one malloc'd buffer (*len bytes), the header
+ * being the lines up to the one holding the last column's name; NULL if unreadable. */
+static char *header_and_tail(const char *data, const shopstat_csv_opts *csv, long size,
+                             size_t *len)
+{
+    shopstat_reader *r = NULL;
+    shopstat_error err;
+    if (shopstat_reader_open(data, csv, &r, &err) != SHOPSTAT_OK) {
+        shopstat_reader_free(r);
+        return NULL;
+    }
+    size_t lines = 0;
+    for (size_t i = 0; i < shopstat_reader_ncols(r); i++)
+        if (shopstat_reader_colpos(r, i).line > lines)
+            lines = shopstat_reader_colpos(r, i).line;
+    shopstat_reader_free(r);
+    FILE *f = fopen(data, "rb");
+    char *buf = malloc((size_t)TOTALS_TAIL * 2 + 1);
+    size_t n = 0, cap = (size_t)TOTALS_TAIL * 2;
+    int c = 0;
+    /* (the header: its lines, within half the buffer) */
+    for (size_t l = 0; f && buf && l < lines && n < cap / 2; l++)
+        while (n < cap / 2 && (c = fgetc(f)) != EOF && (buf[n++] = (char)c) != '\n')
+            ;
+    if (!f || !buf || n >= cap / 2 || fseek(f, size - TOTALS_TAIL, SEEK_SET) != 0) {
+        if (f)
+            fclose(f);
+        free(buf);
+        return NULL;
+    }
+    while ((c = fgetc(f)) != EOF && c != '\n') /* (from the next line's start) */
+        ;
+    n += fread(buf + n, 1, cap - n, f);
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+/* Whether buf[0..len) holds "total", "gesamt" or "summe" in any case (reader_total_text's
+ * words all hold one): a Total cell may be among its rows. */
+static int has_total_word(const char *buf, size_t len)
+{
+    static const char *const words[] = {"total", "gesamt", "summe"};
+    for (size_t i = 0; i < len; i++) {
+        int c = tolower((unsigned char)buf[i]);
+        if (c != 't' && c != 'g' && c != 's')
+            continue;
+        for (size_t k = 0; k < 3; k++) {
+            size_t n = strlen(words[k]);
+            if (words[k][0] == c && i + n <= len && strncasecmp(buf + i, words[k], n) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The whole file data (size bytes) in one malloc'd buffer, or NULL. */
+static char *whole_file(const char *data, long size, size_t *len)
+{
+    FILE *f = fopen(data, "rb");
+    char *buf = f ? malloc((size_t)size + 1) : NULL;
+    *len = buf ? fread(buf, 1, (size_t)size, f) : 0;
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+int shopstat_totalsrow_find(const char *data, const shopstat_csv_opts *csv, const shopstat_plan *p,
+                            shopstat_totalsrow_found *f)
+{
+    struct stat st;
+    memset(f, 0, sizeof *f);
+    if (!data || strcmp(data, "-") == 0 || stat(data, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > TOTALS_MAX || st.st_size < 4)
+        return 0;
+    unsigned char magic[2] = {0, 0};
+    FILE *mf = fopen(data, "rb");
+    size_t got = mf ? fread(magic, 1, 2, mf) : 0;
+    if (mf)
+        fclose(mf);
+    if (got < 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) /* (gzip: read once, in order) */
+        return 0;
+    size_t len = 0;
+    int whole = st.st_size <= TOTALS_WHOLE;
+    char *buf = whole ? whole_file(data, (long)st.st_size, &len)
+                      : header_and_tail(data, csv, (long)st.st_size, &len);
+    if (!buf || (!whole && !has_total_word(buf, len))) {
+        free(buf);
+        return 0;
+    }
+    FILE *fp;
+    shopstat_reader *r = open_source(data, buf, len, csv, &fp);
+    shopstat_description *ds = NULL;
+    shopstat_error err;
+    shopstat_pass_opts po;
+    shopstat_pass_opts_init(&po);
+    po.threads = 1;
+    int found = 0;
+    /* (the rows the run's exclusions leave out are no respondents: not looked at) */
+    if (r && shopstat_describe_excluding(r, NULL, &po, p, &ds, &err) == SHOPSTAT_OK) {
+        shopstat_totalsrow t;
+        shopstat_describe_totalsrow(data, buf, len, csv, ds, &t);
+        if (t.col != SIZE_MAX && t.totals) {
+            found = 1;
+            f->label = t.label;
+            f->line = whole ? t.line : 0;
+            snprintf(f->column, sizeof f->column, "%s", shopstat_description_column(ds, t.col)->name);
+            snprintf(f->value, sizeof f->value, "%s", t.value);
+            f->sums = t.sums;
+            f->counts = t.counts;
+            f->blanks = t.blanks;
+            f->decimal_comma = shopstat_reader_dialect(r)->decimal_comma;
+        }
+    }
+    shopstat_description_free(ds);
+    shopstat_reader_free(r);
+    if (fp)
+        fclose(fp);
+    free(buf);
+    return found;
 }

@@ -1898,6 +1898,46 @@ static void diff_undefined_note(const rtable *rt, char *buf, size_t n)
     }
 }
 
+/* A spreadsheet's totals row left under the data among the rows the spec's exclude: leaves
+ * in (shopstat_totalsrow_find, as tab and its friends warn of one): a warning, on stderr and
+ * among the report's (title page, report.md, run.json), with the exclude: item that leaves
+ * it out. Its value in the item is a number with a decimal point, whatever the data's
+ * decimal mark (the expressions' rule), else quoted. */
+static void totals_row_warning(report *r)
+{
+    shopstat_totalsrow_found t;
+    if (!shopstat_totalsrow_find(r->in->data, &r->in->csv, r->plan, &t))
+        return;
+    char where[48], value[160];
+    snprintf(where, sizeof where, t.line ? ", line %zu," : ", a row near its end,", t.line);
+    double x;
+    if (!t.label && shopstat_parse_number(t.value, strlen(t.value), t.decimal_comma, &x) == 1) {
+        snprintf(value, sizeof value, "%s", t.value);
+        for (char *c = value; *c; c++)
+            *c = *c == ',' ? '.' : *c;
+    } else
+        snprintf(value, sizeof value, "'%s'", t.value);
+    if (t.label)
+        warn(r,
+             "data %s%s reads '%.40s' in column '%.60s' and %s: a totals row left under the "
+             "data, counted as a respondent in every table? The spec's exclude: - {where: "
+             "\"%.60s == %.42s\", reason: totals row} leaves it out (shopstat describe names "
+             "such rows)",
+             r->in->data, where, t.value, t.column,
+             t.sums     ? "holds its columns' sums"
+             : t.counts ? "holds a count where the other rows hold labels"
+                        : "is blank where the other rows are filled",
+             t.column, value);
+    else
+        warn(r,
+             "data %s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: a totals "
+             "row left under the data, counted as a respondent in every table? The spec's "
+             "exclude: - {where: \"%.60s == %.42s\", reason: totals row} leaves it out "
+             "(shopstat describe names such rows)",
+             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", t.column,
+             value);
+}
+
 static shopstat_status compute(report *r, shopstat_error *err)
 {
     shopstat_status st = SHOPSTAT_OK;
@@ -1946,6 +1986,7 @@ static shopstat_status compute(report *r, shopstat_error *err)
              "Raking did not converge after %zu iterations (R's rake warns too; the estimates "
              "are those of the last round: raise the spec's rake_maxit or rake_epsilon)",
              rounds);
+    totals_row_warning(r);
     question_warnings(r);
     shopstat_compare_opts co;
     shopstat_compare_opts_init(&co);

@@ -624,145 +624,12 @@ static void put_col_value(FILE *out, const char *name, const char *value)
     }
 }
 
-/* A totals row a spreadsheet left under the data, as describe's columns suggest it (a
- * cell reading Total, shopstat_colsummary.total_value; or columns whose one value is the
- * sum of the others', sum_value) and one more read of the file finds it: the row where
- * column col holds value, its line, and what its other cells say of it. A respondent
- * whose store is named "Total" has a row like the others'; a totals row is blank where
- * nearly every row holds a value, holds a number in a column of labels (357 under Oui/Non:
- * a count) or a column's sum. */
-typedef struct totals_row {
-    size_t col;        /* the column naming the row (SIZE_MAX: no candidate) */
-    const char *value; /* its cell there, as written (borrowed from the description) */
-    int label;         /* the cell reads Total; else col holds a sum */
-    size_t line;       /* the row's line (0: not found) */
-    size_t blanks;     /* cells blank where at most 1% of the rows are */
-    size_t counts;     /* numbers in a column of labels, the column's one number */
-    size_t sums;       /* numbers that are their column's other rows' sum */
-    size_t sum_col[3]; /* the first of those columns */
-    int totals;        /* the evidence says a totals row: the --exclude is proposed */
-    const shopstat_description *ds;
-    const shopstat_reader *r;
-    int dc;
-} totals_row;
-
-/* Whether column c's one value (or none) among its listed levels that is a number is s. */
-static int lone_number(const shopstat_colsummary *c, const char *s, size_t len, int dc)
-{
-    size_t numbers = 0;
-    double x;
-    if (c->all_numeric || !c->nlevels || c->nlevels != c->distinct)
-        return 0;
-    for (size_t k = 0; k < c->nlevels; k++)
-        numbers += shopstat_parse_number(c->levels[k].value, strlen(c->levels[k].value), dc, &x) == 1;
-    return numbers == 1 && shopstat_parse_number(s, len, dc, &x) == 1;
-}
-
-static shopstat_status totals_row_fn(void *ctx, const shopstat_row *row, shopstat_error *err)
-{
-    totals_row *t = ctx;
-    if (t->col >= row->nfields || row->lens[t->col] != strlen(t->value) ||
-        memcmp(row->fields[t->col], t->value, row->lens[t->col]) != 0)
-        return SHOPSTAT_OK;
-    t->line = row->pos[t->col].line;
-    size_t used = shopstat_description_rows_used(t->ds);
-    for (size_t i = 0; i < row->nfields && i < shopstat_description_ncols(t->ds); i++) {
-        const shopstat_colsummary *c = shopstat_description_column(t->ds, i);
-        const char *v = row->fields[i];
-        size_t n = row->lens[i];
-        double x;
-        if (i == t->col)
-            continue;
-        if (!n || shopstat_reader_is_missing_at(t->r, i, v, n)) {
-            t->blanks += c->missing * 100 <= used && c->present >= 3;
-        } else if (lone_number(c, v, n, t->dc)) {
-            t->counts++;
-        } else if (c->sum_value && strlen(c->sum_value) == n && memcmp(c->sum_value, v, n) == 0 &&
-                   shopstat_parse_number(v, n, t->dc, &x) == 1) {
-            if (t->sums < 3)
-                t->sum_col[t->sums] = i;
-            t->sums++;
-        }
-    }
-    /* (the row found: the reader stops here) */
-    return shopstat_error_set(err, SHOPSTAT_EUSAGE, NULL, 0, 0, "probe done");
-}
-
-/* The totals row of data (read again, not standard input) into t: t->col SIZE_MAX when no
- * column suggests one. A Total cell is one when the row's other cells say so too (a sum,
- * a count, or two blanks where nearly every row is filled); sums alone when two columns
- * hold theirs in that row, or one in a row blank where the others are filled. */
-static void find_totals_row_in(const char *data, const char *buf, size_t len,
-                               const cli_data_opts *o, const shopstat_description *ds,
-                               totals_row *t);
+typedef shopstat_totalsrow totals_row;
 
 static void find_totals_row(const char *data, const cli_data_opts *o,
                             const shopstat_description *ds, totals_row *t)
 {
-    find_totals_row_in(data, NULL, 0, o, ds, t);
-}
-
-/* A reader over data, or over buf[0..len) when buf is not NULL (named data); *fp the
- * stream to close after the reader (NULL for a path). NULL when it cannot be opened. */
-static shopstat_reader *open_source(const char *data, const char *buf, size_t len,
-                                    const shopstat_csv_opts *csv, FILE **fp)
-{
-    shopstat_reader *r = NULL;
-    shopstat_error err;
-    *fp = buf ? fmemopen((void *)buf, len, "rb") : NULL;
-    shopstat_status st = !buf ? shopstat_reader_open(data, csv, &r, &err)
-                         : *fp ? shopstat_reader_open_file(*fp, data, csv, &r, &err)
-                               : SHOPSTAT_ENOMEM;
-    if (st != SHOPSTAT_OK) {
-        shopstat_reader_free(r);
-        if (*fp)
-            fclose(*fp);
-        *fp = NULL;
-        return NULL;
-    }
-    return r;
-}
-
-/* find_totals_row over data, or buf[0..len) when buf is not NULL (the line numbers then
- * the buffer's). */
-static void find_totals_row_in(const char *data, const char *buf, size_t len,
-                               const cli_data_opts *o, const shopstat_description *ds,
-                               totals_row *t)
-{
-    memset(t, 0, sizeof *t);
-    t->col = SIZE_MAX;
-    t->ds = ds;
-    size_t n = shopstat_description_ncols(ds);
-    for (size_t i = 0; i < n && t->col == SIZE_MAX; i++) {
-        const shopstat_colsummary *c = shopstat_description_column(ds, i);
-        if (c->total_value && c->name && *c->name)
-            t->col = i, t->value = c->total_value, t->label = 1;
-    }
-    for (size_t i = 0; i < n && t->col == SIZE_MAX; i++) {
-        const shopstat_colsummary *c = shopstat_description_column(ds, i);
-        if (c->sum_value && c->name && *c->name)
-            t->col = i, t->value = c->sum_value;
-    }
-    if (t->col == SIZE_MAX || (!buf && strcmp(data, "-") == 0))
-        return;
-    FILE *fp;
-    shopstat_reader *r = open_source(data, buf, len, &o->csv, &fp);
-    shopstat_error err;
-    if (r) {
-        t->r = r;
-        t->dc = shopstat_reader_dialect(r)->decimal_comma;
-        shopstat_reader_run(r, totals_row_fn, t, &err);
-    }
-    shopstat_reader_free(r);
-    if (fp)
-        fclose(fp);
-    t->r = NULL;
-    if (!t->line)
-        return;
-    if (t->label)
-        t->totals = t->sums >= 1 || t->counts >= 1 || t->blanks >= 2;
-    else
-        t->totals = t->sums >= 1 || t->blanks >= 1 || t->counts >= 1;
+    shopstat_describe_totalsrow(data, NULL, 0, &o->csv, ds, t);
 }
 
 /* A spreadsheet's leftovers: a number column a "n/a" made text (the --missing that reads it
@@ -881,138 +748,29 @@ static int first_cap(size_t room)
     return c < 12 ? 12 : c > 40 ? 40 : (int)c;
 }
 
-/* The bytes tab's friends look at for a totals row (cli_warn_totals_row): the whole file up
- * to TOTALS_WHOLE bytes, else its header and last TOTALS_TAIL bytes (from a line's start),
- * and nothing past TOTALS_MAX (a spreadsheet's export is smaller; a long run is spared).
- * Described only when the bytes hold a Total word, or are the whole file (a row of sums):
- * a describe pass costs some 180 instructions a byte, a look for the word a few. */
-#define TOTALS_WHOLE ((long)256 << 10)
-#define TOTALS_TAIL 65536L
-#define TOTALS_MAX ((long)8 << 20)
-
-/* data's header and last TOTALS_TAIL bytes in one malloc'd buffer (*len bytes), the header
- * being the lines up to the one holding the last column's name; NULL if unreadable. */
-static char *header_and_tail(const char *data, const cli_data_opts *o, long size, size_t *len)
-{
-    shopstat_reader *r = NULL;
-    shopstat_error err;
-    if (shopstat_reader_open(data, &o->csv, &r, &err) != SHOPSTAT_OK) {
-        shopstat_reader_free(r);
-        return NULL;
-    }
-    size_t lines = 0;
-    for (size_t i = 0; i < shopstat_reader_ncols(r); i++)
-        if (shopstat_reader_colpos(r, i).line > lines)
-            lines = shopstat_reader_colpos(r, i).line;
-    shopstat_reader_free(r);
-    FILE *f = fopen(data, "rb");
-    char *buf = malloc((size_t)TOTALS_TAIL * 2 + 1);
-    size_t n = 0, cap = (size_t)TOTALS_TAIL * 2;
-    int c = 0;
-    /* (the header: its lines, within half the buffer) */
-    for (size_t l = 0; f && buf && l < lines && n < cap / 2; l++)
-        while (n < cap / 2 && (c = fgetc(f)) != EOF && (buf[n++] = (char)c) != '\n')
-            ;
-    if (!f || !buf || n >= cap / 2 || fseek(f, size - TOTALS_TAIL, SEEK_SET) != 0) {
-        if (f)
-            fclose(f);
-        free(buf);
-        return NULL;
-    }
-    while ((c = fgetc(f)) != EOF && c != '\n') /* (from the next line's start) */
-        ;
-    n += fread(buf + n, 1, cap - n, f);
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
-/* Whether buf[0..len) holds "total", "gesamt" or "summe" in any case (reader_total_text's
- * words all hold one): a Total cell may be among its rows. */
-static int has_total_word(const char *buf, size_t len)
-{
-    static const char *const words[] = {"total", "gesamt", "summe"};
-    for (size_t i = 0; i < len; i++) {
-        int c = tolower((unsigned char)buf[i]);
-        if (c != 't' && c != 'g' && c != 's')
-            continue;
-        for (size_t k = 0; k < 3; k++) {
-            size_t n = strlen(words[k]);
-            if (words[k][0] == c && i + n <= len && strncasecmp(buf + i, words[k], n) == 0)
-                return 1;
-        }
-    }
-    return 0;
-}
-
-/* The whole file data (size bytes) in one malloc'd buffer, or NULL. */
-static char *whole_file(const char *data, long size, size_t *len)
-{
-    FILE *f = fopen(data, "rb");
-    char *buf = f ? malloc((size_t)size + 1) : NULL;
-    *len = buf ? fread(buf, 1, (size_t)size, f) : 0;
-    if (f)
-        fclose(f);
-    return buf;
-}
-
 void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopstat_plan *p)
 {
-    struct stat st;
-    if (!data || strcmp(data, "-") == 0 || stat(data, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size > TOTALS_MAX || st.st_size < 4)
+    shopstat_totalsrow_found t;
+    if (!shopstat_totalsrow_find(data, &o->csv, p, &t))
         return;
-    unsigned char magic[2] = {0, 0};
-    FILE *f = fopen(data, "rb");
-    size_t got = f ? fread(magic, 1, 2, f) : 0;
-    if (f)
-        fclose(f);
-    if (got < 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) /* (gzip: read once, in order) */
-        return;
-    size_t len = 0;
-    int whole = st.st_size <= TOTALS_WHOLE;
-    char *buf = whole ? whole_file(data, (long)st.st_size, &len)
-                      : header_and_tail(data, o, (long)st.st_size, &len);
-    if (!buf || (!whole && !has_total_word(buf, len))) {
-        free(buf);
-        return;
-    }
-    FILE *fp;
-    shopstat_reader *r = open_source(data, buf, len, &o->csv, &fp);
-    shopstat_description *ds = NULL;
-    shopstat_error err;
-    shopstat_pass_opts po;
-    shopstat_pass_opts_init(&po);
-    po.threads = 1;
-    /* (the rows the run's exclusions leave out are no respondents: not looked at) */
-    if (r && shopstat_describe_excluding(r, NULL, &po, p, &ds, &err) == SHOPSTAT_OK) {
-        totals_row t;
-        find_totals_row_in(data, buf, len, o, ds, &t);
-        const shopstat_colsummary *c = t.col != SIZE_MAX ? shopstat_description_column(ds, t.col) : NULL;
-        /* (its line when the whole file was read; else one of its last rows) */
-        char where[48];
-        snprintf(where, sizeof where, !whole ? ": a row near its end" : ":%zu: the row", t.line);
-        if (c && t.totals && t.label)
-            cli_warn("%s%s reads '%.40s' in column '%.60s' and %s: a totals row left "
-                     "under the data, counted as a respondent? --exclude '%.60s:%.40s' leaves "
-                     "it out (shopstat describe names such rows)",
-                     data, where, t.value, c->name,
-                     t.sums     ? "holds its columns' sums"
-                     : t.counts ? "holds a count where the other rows hold labels"
-                                : "is blank where the other rows are filled",
-                     c->name, t.value);
-        else if (c && t.totals)
-            cli_warn("%s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: "
-                     "a totals row left under the data, counted as a respondent? --exclude "
-                     "'%.60s:%.40s' leaves it out (shopstat describe names such rows)",
-                     data, where, c->name, t.value, t.sums ? " and others" : "", c->name,
-                     t.value);
-    }
-    shopstat_description_free(ds);
-    shopstat_reader_free(r);
-    if (fp)
-        fclose(fp);
-    free(buf);
+    /* (its line when the whole file was read; else one of its last rows) */
+    char where[48];
+    snprintf(where, sizeof where, !t.line ? ": a row near its end" : ":%zu: the row", t.line);
+    if (t.label)
+        cli_warn("%s%s reads '%.40s' in column '%.60s' and %s: a totals row left "
+                 "under the data, counted as a respondent? --exclude '%.60s:%.40s' leaves "
+                 "it out (shopstat describe names such rows)",
+                 data, where, t.value, t.column,
+                 t.sums     ? "holds its columns' sums"
+                 : t.counts ? "holds a count where the other rows hold labels"
+                            : "is blank where the other rows are filled",
+                 t.column, t.value);
+    else
+        cli_warn("%s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: "
+                 "a totals row left under the data, counted as a respondent? --exclude "
+                 "'%.60s:%.40s' leaves it out (shopstat describe names such rows)",
+                 data, where, t.column, t.value, t.sums ? " and others" : "", t.column,
+                 t.value);
 }
 
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,

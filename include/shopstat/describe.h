@@ -451,6 +451,58 @@ void shopstat_suggestions_free(shopstat_suggestion *s, size_t n);
 size_t shopstat_describe_repweights_guess(const shopstat_description *ds, size_t *first,
                                           size_t *prefix_len);
 
+/* A totals row a spreadsheet left under the data, as a description's columns suggest it (a
+ * cell reading Total, shopstat_colsummary.total_value; or a column whose one value is the
+ * sum of the others', sum_value) and one more read of the file finds it: the row where
+ * column col holds value, its line, and what its other cells say of it. A respondent
+ * whose store is named "Total" has a row like the others'; a totals row is blank where
+ * nearly every row holds a value, holds a number in a column of labels (357 under
+ * Oui/Non: a count) or a column's sum. */
+typedef struct shopstat_totalsrow {
+    size_t col;        /* the column naming the row (SIZE_MAX: no candidate) */
+    const char *value; /* its cell there, as written (borrowed from the description) */
+    int label;         /* the cell reads Total; else col holds a sum */
+    size_t line;       /* the row's line (0: not found) */
+    size_t blanks;     /* cells blank where at most 1% of the rows are */
+    size_t counts;     /* numbers in a column of labels, the column's one number */
+    size_t sums;       /* numbers that are their column's other rows' sum */
+    size_t sum_col[3]; /* the first of those columns */
+    int totals;        /* the evidence says a totals row */
+} shopstat_totalsrow;
+
+/* The totals row of ds's data into *t, the file read again (path data with csv's
+ * reading; or buf[0..len) when buf is not NULL, data then naming it and the lines being
+ * the buffer's): t->col SIZE_MAX when no column suggests one, t->line 0 when no row holds
+ * the cell (standard input, "-", is not read again). A Total cell is a totals row when the
+ * row's other cells say so too (a sum, a count, or two blanks where nearly every row is
+ * filled); sums alone when one column holds its sum in a row that holds another's or is
+ * blank or a count where the others are filled. */
+void shopstat_describe_totalsrow(const char *data, const char *buf, size_t len,
+                                 const shopstat_csv_opts *csv, const shopstat_description *ds,
+                                 shopstat_totalsrow *t);
+
+/* What shopstat_totalsrow_find found: a totals row among the rows a run counts. */
+typedef struct shopstat_totalsrow_found {
+    int label;          /* column reads a Total word there; else it holds its sum */
+    size_t line;        /* the row's line; 0 when only the file's end was read */
+    char column[256];   /* the column's name (cut at 255 bytes) */
+    char value[128];    /* the cell, as written (cut at 127 bytes) */
+    size_t sums;        /* other columns holding their sum in the row */
+    size_t counts;      /* numbers in columns of labels */
+    size_t blanks;      /* blanks where nearly every row is filled */
+    int decimal_comma;  /* the file's decimal mark is a comma (value: "40263,65") */
+} shopstat_totalsrow_found;
+
+/* After a run over data without an error: whether a spreadsheet's totals row is left under
+ * the data among the rows plan p's exclusions leave in (NULL: none), as
+ * shopstat_describe_totalsrow tells one, into *f (1: found, 0: none or not looked at).
+ * Looks at the whole file up to 256 KB (its line named), else its header and last 64 KB
+ * when they hold a Total word (total, gesamt, summe); never past 8 MB, nor standard input
+ * or a compressed file: a run's spare look, some 180 instructions a byte described. Never
+ * fails: a file it cannot read again has no totals row. */
+int shopstat_totalsrow_find(const char *data, const shopstat_csv_opts *csv, const shopstat_plan *p,
+                            shopstat_totalsrow_found *f);
+
 #ifdef __cplusplus
 }
 #endif

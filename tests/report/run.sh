@@ -3744,5 +3744,39 @@ check "quantiles: compare: of a quantile refused (exit 2, no report)" \
 check "quantiles: compare: of a quantile refused at its file:line:col" \
     grep -qF "$T/quant_cmp.yml:15:58: error: compare: question 'spend_usd' has score 'median', a quantile (at 10:23)" "$T/quant_cmp.err"
 
+# ---- a totals row left under the data: warned of as tab and its friends warn, on stderr,
+# in report.md's and the title page's warnings and in run.json, with the exclude: item that
+# leaves it out; that item, pasted into the spec, takes that row alone ----
+DA=tests/cli/data/dialog_audit.csv
+tl=$(awk -F';' '$2 == "TOTAL" { print NR; exit }' "$DA")  # (its line: 525)
+$S report tests/report/specs/totals_row.yml -o "$T/tr" 2>"$T/tr.err"
+check "totals row: the report runs" test -s "$T/tr/report.md"
+check "totals row: stderr names line $tl and site:TOTAL" \
+    grep -qF "dialog_audit.csv, line $tl, reads 'TOTAL' in column 'site'" "$T/tr.err"
+check "totals row: report.md's warnings name it" grep -qF "line $tl, reads 'TOTAL' in column 'site'" "$T/tr/report.md"
+check "totals row: run.json's warnings name it" grep -qF "line $tl, reads 'TOTAL'" "$T/tr/run.json"
+check "totals row: the title page names it" \
+    sh -c "pdftotext -f 1 -l 1 '$T/tr/report.pdf' - | tr '\n' ' ' | grep -qF \"reads 'TOTAL' in column 'site'\""
+item=$(sed -n "s/.*The spec's exclude: - \({where: .*}\) leaves it out.*/\1/p" "$T/tr.err" | head -1)
+check "totals row: the warning gives an exclude: item ($item)" test -n "$item"
+{ cat tests/report/specs/totals_row.yml; printf 'exclude:\n  - %s\n' "$item"; } |
+    sed 's|^data: \.\./\.\./|data: '"$PWD"'/tests/|' >"$T/tr_x.yml"
+$S report "$T/tr_x.yml" -o "$T/tr_x" 2>"$T/tr_x.err"
+check "totals row: the item excludes that row alone (totals row: 1)" \
+    grep -qF "totals row: 1)." "$T/tr_x/report.md"
+check "totals row: no warning once excluded" bash -c "! grep -q 'totals row left' '$T/tr_x.err' '$T/tr_x/run.json'"
+# a row of sums without a label (shop_totals_sums.csv's last): its sum by awk
+SU=tests/cli/data/shop_totals_sums.csv
+sum=$(awk -F, 'NR > 1 && $1 != "" { s += $3 } END { printf "%.2f", s }' "$SU")
+sl=$(awk -F, -v s="$sum" '$3 == s { print NR }' "$SU")
+$S report tests/report/specs/totals_sums.yml -o "$T/ts" --no-charts 2>"$T/ts.err"
+check "totals sums: line $sl holds montant's sum $sum" \
+    grep -qF "line $sl, holds the sum of the other rows in column 'montant' ($sum)" "$T/ts/report.md"
+item=$(sed -n "s/.*The spec's exclude: - \({where: .*}\) leaves it out.*/\1/p" "$T/ts.err" | head -1)
+{ cat tests/report/specs/totals_sums.yml; printf 'exclude:\n  - %s\n' "$item"; } |
+    sed 's|^data: \.\./\.\./|data: '"$PWD"'/tests/|' >"$T/ts_x.yml"
+check "totals sums: the item ($item) excludes that row alone" \
+    sh -c "$S report '$T/ts_x.yml' -o '$T/ts_x' --no-charts 2>'$T/ts_x.err' && grep -qF 'totals row: 1).' '$T/ts_x/report.md' && ! grep -q 'totals row left' '$T/ts_x.err'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
