@@ -250,19 +250,6 @@ shopstat_status plots_plan_page(const shopstat_chart_data *d, const shopstat_cha
     if (!o->fit_height)
         return SHOPSTAT_OK;
     shopstat_status st = SHOPSTAT_OK;
-    if (o->type == SHOPSTAT_CHART_TREND) {
-        st = shopstat_chart_validate(&pp->dc, &pp->draw, err);
-        if (st)
-            return st;
-        /* the whole height, unless its labels need more */
-        double h = o->height;
-        st = plots_grown_height(&pp->dc, &pp->draw, o->width, o->height, &h, err);
-        if (!st && h > o->height) {
-            pp->height = h;
-            pp->type_h = o->height;
-        }
-        return st;
-    }
     pp->draw.compact = 1;
     double hc = o->height;
     shopstat_error e = {0};

@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A compact trend's plot: this fraction of its width tall (a spreadsheet's line chart
+ * is about 2:1; 0.4 keeps two waves' slope readable). */
+#define TREND_ASPECT 0.4
+
 typedef struct tlabel {
     double want, y, h; /* desired centre, placed centre, height */
     size_t line;
@@ -237,6 +241,16 @@ static shopstat_status trend_pass(plots_ctx *c, double reserve, tdrop *drop, siz
         free(right);
         free(left);
         return plots_too_small(c, "line labels", c->h + need - (bottom - top));
+    }
+    /* A compact trend (a chart file fitted to its chart, a chart stacked on report.pdf's
+     * page) has no rows to set its height: its plot is TREND_ASPECT of its width tall, or
+     * as tall as its line labels need, not the whole page (on A4, 394 points of plot over
+     * 650 of width left a third of a chart file blank-ish); its axis and notes under it. */
+    if (c->compact) {
+        double ph = fmax(need, TREND_ASPECT * (px1 - px0));
+        if (bottom - top > ph)
+            bottom = top + ph;
+        c->used = bottom + axh + reserve;
     }
 
     plots_axis ya = {0, 1, 0.2, 0, 0};
@@ -595,8 +609,8 @@ shopstat_status plots_draw_trend(plots_ctx *c)
             st = shopstat_error_set(c->err, SHOPSTAT_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (!st && nd) {
-        plots_text(c->cr, note, c->body.x, c->body.y + c->body.h - reserve + 6 * s, c->body.w, &fn,
-                   1, NULL, NULL);
+        double end = c->compact && c->used > 0 ? c->used : c->body.y + c->body.h;
+        plots_text(c->cr, note, c->body.x, end - reserve + 6 * s, c->body.w, &fn, 1, NULL, NULL);
     }
     free(drop);
     free(note);

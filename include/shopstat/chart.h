@@ -79,7 +79,7 @@ typedef struct shopstat_chart_opts {
                                   The type keeps the size it has on the whole w x h, and a score
                                   chart's rows are as tight as its labels allow.
                                   shopstat_chart_compact_height() says how tall it is; a trend
-                                  chart takes the whole height all the same. 2 = compact and
+                                  chart's plot is 0.4 of its width tall. 2 = compact and
                                   tight: a Likert chart's rows too at the least pitch their
                                   labels allow (report.pdf, so that two short charts share a
                                   page that their usual pitch would overfill by a few points). */
@@ -88,7 +88,7 @@ typedef struct shopstat_chart_opts {
                                   width x height (the type of that page) and the page (PDF,
                                   PNG, SVG) is as tall as shopstat_chart_compact_height() says,
                                   so that two Likert rows do not sit on a page of empty space.
-                                  A trend chart keeps the whole height. 0 (default): the page
+                                  A trend's plot is 0.4 of its width tall. 0 (default): the page
                                   is width x height. The CLI sets it unless --chart-size is
                                   given. shopstat_chart_draw() ignores it (its caller owns
                                   the page). */
