@@ -499,7 +499,7 @@ static int amount_word(const char *name)
         "jours",   "weeks",   "km",      "kg",       "eur",      "euros",    "usd",
         "dollars", "total",   "sum",     "somme",    "value",    "valeur",   "wert",
         "age",     "size",    "taille",  "distance", "visits",   "visites",  "orders",
-        NULL};
+        "height",  "cm",      "score",   "points",   "spending", NULL};
     return any_word_in(name, words);
 }
 
@@ -508,7 +508,9 @@ static int amount_word(const char *name)
  * pdv, pos, outlet, agence, etab, branche, location, loc), a product (sku, ean, gtin, upc, ref,
  * reference, article, produit, product, item), a firm or place register (siret, siren,
  * insee, commune, departement, dept), a phone, a customer's or an order's number (client,
- * customer, kunde, account, compte, order, commande, invoice, facture, serial). */
+ * customer, kunde, account, compte, order, commande, invoice, facture, serial); a store,
+ * a shop, a branch (store, shop, branch, tienda, negozio, sucursal) and a postcode by its
+ * other names (zip, zipcode, postcode, plz, postleitzahl). */
 static int code_word(const char *name)
 {
     static const char *const words[] = {
@@ -518,7 +520,8 @@ static int code_word(const char *name)
         "item",      "siret",    "siren",     "insee",      "commune",  "departement", "dept",
         "phone",     "telephone", "tel",      "client",     "customer", "kunde",    "account",
         "compte",    "order",    "commande",  "invoice",    "facture",  "serial",   "location",
-        "loc",       "branche",  NULL};
+        "loc",       "branche",  "store",    "shop",      "branch",     "zip",      "zipcode",
+        "postcode",  "plz",      "postleitzahl", "tienda",  "negozio",  "sucursal", NULL};
     return any_word_in(name, words);
 }
 
@@ -534,6 +537,19 @@ shopstat_code_evidence shopstat_describe_code_evidence(const shopstat_colsummary
      * is any: a tenth of them) */
     if (c->digits_min >= 4 && c->digits_min == c->digits_max && c->tens * 4 < c->present)
         return SHOPSTAT_CODE_WIDTH;
+    /* 4 and 5 digits, few rounded: a 5-digit code (a German PLZ, a US ZIP) whose leading 0
+     * a spreadsheet dropped (01067 read as 1067) */
+    if (c->digits_min == 4 && c->digits_max == 5 && c->tens * 4 < c->present)
+        return SHOPSTAT_CODE_STRIPPED;
+    /* 3 digits each, few rounded, and numbered through: at least 20 distinct values filling
+     * half their range or more, their mean within 15% of the range from its middle (stores
+     * 101 to 250, each about as often; an amount of 3 digits is skewed to its low end, a
+     * count or an age is no 3 digits) */
+    double range = c->max - c->min;
+    if (c->digits_min == 3 && c->digits_max == 3 && c->tens * 4 < c->present &&
+        !c->distinct_capped && c->distinct >= 20 && (double)c->distinct * 2 >= range + 1 &&
+        fabs(c->mean - (c->min + c->max) / 2) <= 0.15 * range)
+        return SHOPSTAT_CODE_SERIAL;
     if (code_word(c->name))
         return SHOPSTAT_CODE_NAME;
     return SHOPSTAT_CODE_NONE;

@@ -2646,8 +2646,8 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
  * the columns suggest, and score for the 0-10 questions' NPS and the rating scales'
  * means; nothing when they suggest none. */
 /* The columns of whole numbers the start takes for no measure by their values alone
- * (shopstat_describe_code_evidence: a leading 0, or one width of 4 digits or more seldom
- * rounded), each with why, so that a measure mistaken for codes can be given by hand;
+ * (shopstat_describe_code_evidence: a leading 0, one width of 4 digits or more seldom
+ * rounded, 4 and 5 digits seldom rounded, or 3 digits numbered through), each with why, so that a measure mistaken for codes can be given by hand;
  * not an identifier's (nearly every value distinct) nor years' or dates'. */
 static void note_codes(FILE *out, const shopstat_description *ds)
 {
@@ -2656,7 +2656,8 @@ static void note_codes(FILE *out, const shopstat_description *ds)
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
         shopstat_code_evidence e = shopstat_describe_code_evidence(c);
         if (c->type != SHOPSTAT_COL_NUMERIC || !(c->min < c->max) ||
-            (e != SHOPSTAT_CODE_ZEROS && e != SHOPSTAT_CODE_WIDTH) ||
+            (e != SHOPSTAT_CODE_ZEROS && e != SHOPSTAT_CODE_WIDTH &&
+             e != SHOPSTAT_CODE_STRIPPED && e != SHOPSTAT_CODE_SERIAL) ||
             (!c->distinct_capped && c->distinct * 20 >= c->present * 19) ||
             (c->min >= 1900 && c->max <= 2100) || (c->min >= 19000101 && c->max <= 21001231))
             continue; /* (years and dates are no measure either way) */
@@ -2667,6 +2668,20 @@ static void note_codes(FILE *out, const shopstat_description *ds)
                     ": numbers written with a leading 0 in %zu row%s (as 01000): codes, "
                     "postcodes or a product's? not proposed as a measure\n",
                     c->leading_zero, c->leading_zero == 1 ? "" : "s");
+        else if (e == SHOPSTAT_CODE_STRIPPED)
+            fprintf(out,
+                    ": whole numbers of 4 and 5 digits (%s to %s), only %.0f%% of them "
+                    "multiples of 10: a 5-digit code whose leading 0 a spreadsheet dropped "
+                    "(01067 read as 1067), a postcode? not proposed as a measure\n",
+                    num(a, sizeof a, c->min), num(b, sizeof b, c->max),
+                    100.0 * (double)c->tens / (double)c->present);
+        else if (e == SHOPSTAT_CODE_SERIAL)
+            fprintf(out,
+                    ": whole numbers of 3 digits each (%s to %s), %zu of them spread evenly "
+                    "over that range, only %.0f%% multiples of 10: numbered through, a store's "
+                    "or a branch's? not proposed as a measure\n",
+                    num(a, sizeof a, c->min), num(b, sizeof b, c->max), c->distinct,
+                    100.0 * (double)c->tens / (double)c->present);
         else
             fprintf(out,
                     ": whole numbers of %zu digits each (%s to %s), only %.0f%% of them "

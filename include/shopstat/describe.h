@@ -424,13 +424,22 @@ int shopstat_describe_weight_unfit(const shopstat_description *ds, const shopsta
  * postal, magasin, boutique, filiale, pdv, pos, outlet, agence, etab, sku, ean, gtin, upc,
  * ref, reference, article, produit, product, item, siret, siren, insee, commune,
  * departement, dept, phone, tel, client, customer, account, order, commande, invoice,
- * facture, serial, location, loc, branche); else SHOPSTAT_CODE_NONE (also for c NULL).
+ * facture, serial, location, loc, branche, store, shop, branch, zip, postcode, plz...);
+ * SHOPSTAT_CODE_STRIPPED and SHOPSTAT_CODE_SERIAL by their values (below), tried before
+ * the name; else SHOPSTAT_CODE_NONE (also for c NULL).
  * shopstat_describe_suggest proposes no measure with evidence. */
 typedef enum shopstat_code_evidence {
     SHOPSTAT_CODE_NONE,
     SHOPSTAT_CODE_ZEROS,
     SHOPSTAT_CODE_WIDTH,
-    SHOPSTAT_CODE_NAME
+    SHOPSTAT_CODE_NAME,
+    SHOPSTAT_CODE_STRIPPED, /* (appended) 4 and 5 digits, under a quarter of the rows
+                               multiples of 10: a 5-digit code whose leading 0 a spreadsheet
+                               dropped (a German PLZ 01067 read as 1067) */
+    SHOPSTAT_CODE_SERIAL    /* (appended) 3 digits each, under a quarter multiples of 10, at
+                               least 20 distinct values filling half their range or more,
+                               their mean within 15% of the range from its middle: numbers
+                               counted through, as a chain's stores 101 to 250 */
 } shopstat_code_evidence;
 shopstat_code_evidence shopstat_describe_code_evidence(const shopstat_colsummary *c);
 

@@ -1078,6 +1078,69 @@ static void test_code_evidence(void **state)
     shopstat_reader_free(r);
 }
 
+/* Codes without a width's evidence, told by their values, and measures of the same digits
+ * kept (summaries as describe makes them, set by hand): a store's 3 digits counted through
+ * (101 to 250, 148 distinct, mean 175.4) against a basket of 3-digit whole euros skewed to
+ * its low end (mean 190 on 100 to 671), a height in cm (named so), and too few distinct
+ * values (20 at least); a 5-digit postcode whose leading 0 went (4 and 5 digits, 12%
+ * multiples of 10) against a rounded income of 4 and 5 digits (60%); an age, a count. */
+static void test_code_evidence_values(void **state)
+{
+    (void)state;
+    shopstat_colsummary c;
+    memset(&c, 0, sizeof c);
+    c.name = "lieu";
+    c.all_numeric = 1;
+    c.present = 600;
+    c.distinct = 148;
+    c.min = 101, c.max = 250, c.mean = 175.4;
+    c.digits_min = c.digits_max = 3;
+    c.tens = 60;
+    assert_int_equal(shopstat_describe_code_evidence(&c), SHOPSTAT_CODE_SERIAL);
+    shopstat_colsummary m = c; /* (a basket: its mean near its low end) */
+    m.name = "q7";
+    m.max = 671, m.mean = 190, m.distinct = 223;
+    assert_int_equal(shopstat_describe_code_evidence(&m), SHOPSTAT_CODE_NONE);
+    m = c; /* (rounded: a quarter multiples of 10) */
+    m.tens = 150;
+    assert_int_equal(shopstat_describe_code_evidence(&m), SHOPSTAT_CODE_NONE);
+    m = c; /* (sparse over its range: 70 values over 150) */
+    m.distinct = 70;
+    assert_int_equal(shopstat_describe_code_evidence(&m), SHOPSTAT_CODE_NONE);
+    m = c; /* (a few values) */
+    m.distinct = 19, m.min = 200, m.max = 218, m.mean = 209;
+    assert_int_equal(shopstat_describe_code_evidence(&m), SHOPSTAT_CODE_NONE);
+    m = c; /* (a height: its name says a length) */
+    m.name = "taille_cm", m.min = 151, m.max = 196, m.mean = 174, m.distinct = 44;
+    assert_int_equal(shopstat_describe_code_evidence(&m), SHOPSTAT_CODE_NONE);
+    m.name = "height";
+    assert_int_equal(shopstat_describe_code_evidence(&m), SHOPSTAT_CODE_NONE);
+    shopstat_colsummary z = c;
+    z.name = "domicile";
+    z.min = 2045, z.max = 98323, z.mean = 51000, z.distinct = 79;
+    z.digits_min = 4, z.digits_max = 5, z.tens = 72;
+    assert_int_equal(shopstat_describe_code_evidence(&z), SHOPSTAT_CODE_STRIPPED);
+    z.tens = 360; /* (an income: rounded) */
+    assert_int_equal(shopstat_describe_code_evidence(&z), SHOPSTAT_CODE_NONE);
+    z.tens = 72, z.digits_min = 3; /* (3 to 5 digits: no one code's width) */
+    assert_int_equal(shopstat_describe_code_evidence(&z), SHOPSTAT_CODE_NONE);
+    shopstat_colsummary a = c; /* (ages, counts: under 3 digits) */
+    a.name = "q3", a.min = 18, a.max = 78, a.mean = 40, a.distinct = 57;
+    a.digits_min = 2, a.digits_max = 2;
+    assert_int_equal(shopstat_describe_code_evidence(&a), SHOPSTAT_CODE_NONE);
+    a.digits_min = 1, a.min = 0, a.max = 40;
+    assert_int_equal(shopstat_describe_code_evidence(&a), SHOPSTAT_CODE_NONE);
+    /* names: a store, a shop, a branch, a postcode's other names; a count of them no code */
+    static const char *const codes[] = {"store_visited", "shop_visited", "branch_x", "zip",
+                                        "plz", "postcode_home", NULL};
+    for (const char *const *n = codes; *n; n++) {
+        a.name = *n;
+        assert_int_equal(shopstat_describe_code_evidence(&a), SHOPSTAT_CODE_NAME);
+    }
+    a.name = "shop_visits";
+    assert_int_equal(shopstat_describe_code_evidence(&a), SHOPSTAT_CODE_NONE);
+}
+
 /* Past the distinct-value cap the writing is counted row by row, and a chunked pass
  * merges it to the one pass's: 12,000 six-digit codes 000001..012000, every one with a
  * leading zero, 1,200 multiples of 10. */
@@ -1326,6 +1389,7 @@ int main(void)
         cmocka_unit_test(test_routing),
         cmocka_unit_test(test_routing_wide),
         cmocka_unit_test(test_code_evidence),
+        cmocka_unit_test(test_code_evidence_values),
         cmocka_unit_test(test_code_evidence_capped),
         cmocka_unit_test(test_routing_complete_rows),
     };
