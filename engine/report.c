@@ -2412,7 +2412,12 @@ static void md_base_scores(FILE *f, const report *r, const rtable *rt,
     }
 }
 
-static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item);
+typedef struct rest_of {
+    const char *seg; /* the spec segment the rest is the rest of (its name) */
+    int several;     /* of several */
+} rest_of;
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro);
+static void md_rest_of(FILE *f, const report *r, const rest_of *ro);
 static int md_pairs_none(FILE *f, const report *r, const rtable *rt);
 static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
@@ -2633,7 +2638,9 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->df0_note);
         fputc('\n', f);
     }
-    int listed = md_rest(f, r, rt, NULL);
+    rest_of ro = {NULL, 0};
+    int listed = md_rest(f, r, rt, NULL, &ro);
+    md_rest_of(f, r, &ro);
     listed |= md_pairs_none(f, r, rt);
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes: it was two) */
     free(pairs);
@@ -2688,7 +2695,20 @@ static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
  * when significant at the lower level, else one line saying none is, or that they were not
  * tested; item = a grid item's label, said before the level. */
-static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
+/* After md_rest's lines: what the rest is, in the charts' words ("than the rest (those not
+ * in Heavy buyers)", the difference chart's "The rest: those not in Heavy buyers."), as the
+ * workbook says it. */
+static void md_rest_of(FILE *f, const report *r, const rest_of *ro)
+{
+    if (!ro->seg)
+        return;
+    fputs("\n- The rest: those not in ", f);
+    md_text(f, ro->several ? "the segment it is compared with" : seg_label(r, ro->seg));
+    fputc('.', f);
+}
+
+/* (ro: the segment of every comparison with the rest said, for md_rest_of) */
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro)
 {
     size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
@@ -2696,6 +2716,8 @@ static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item)
         const shopstat_difference *d = score ? &rt->sdiffs[i - rt->ndiffs] : &rt->ddiffs[i];
         if (strcmp(d->segment_b, "rest") != 0 || (!score && mirror_level(r, rt, d)))
             continue;
+        ro->several |= ro->seg && strcmp(ro->seg, d->segment_a) != 0;
+        ro->seg = d->segment_a;
         if (untested(d)) {
             nuntested++;
             continue;
@@ -2851,8 +2873,10 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
         md_text(f, rt->df0_note);
         fputc('\n', f);
     }
+    rest_of ro = {NULL, 0};
     for (size_t k = 0; k < rt->nitems; k++)
-        md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
+        md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro);
+    md_rest_of(f, r, &ro);
     fputs("\n\n", f);
 }
 

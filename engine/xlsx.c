@@ -1237,6 +1237,8 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
                              int *bound)
 {
     const size_t ns = t->nsegments;
+    const char *restof = NULL; /* the segment the rest is the rest of, one or several */
+    int several = 0;
     for (size_t i = 0; i < nrest && !failed(c); i++) {
         const shopstat_difference *d = &t->diffs[rest[i]];
         size_t l = find_level(t, d->level);
@@ -1254,9 +1256,13 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         }
         const char *na = a != SIZE_MAX ? segment_label(t, a) : d->segment_a ? d->segment_a : "?";
         const char *nb = b != SIZE_MAX                ? segment_label(t, b)
-                         : same(d->segment_b, "rest") ? "the rest of the sample"
+                         : same(d->segment_b, "rest") ? "the rest"
                          : d->segment_b               ? d->segment_b
                                                       : "?";
+        if (b == SIZE_MAX && same(d->segment_b, "rest")) {
+            several |= restof && strcmp(restof, na) != 0;
+            restof = na;
+        }
         int bd = shopstat_difference_side_at_bound(d);
         *bound |= bd;
         fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
@@ -1275,11 +1281,20 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         char L[16], p[80];
         col_letter(a, L);
         fmt_note_p(d->p_adjusted, o, 0, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note,
-                "%s: %s (%s) significantly %s than the rest of the sample (%s).",
+        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s (%s) significantly %s than the rest (%s).",
                 t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
                 segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
+        several |= restof && strcmp(restof, segment_label(t, a)) != 0;
+        restof = segment_label(t, a);
     }
+    /* what the rest is, in the charts' words ("than the rest (those not in Heavy buyers)",
+     * the difference chart's "The rest: those not in Heavy buyers."), as report.md says it;
+     * "the rest of the sample" it read until 2026-12-04 is the rest of the table's base */
+    if (restof && several && !failed(c))
+        put_str(c, ws, r++, 0, "The rest: those not in the segment it is compared with.",
+                c->f.note);
+    else if (restof && !failed(c))
+        put_fmt(c, ws, r++, 0, c->f.note, "The rest: those not in %s.", restof);
     return r;
 }
 

@@ -358,9 +358,19 @@ unzip -p "$T/servicesoft-1999/tables.xlsx" xl/sharedStrings.xml >"$T/ss.strings"
 # (its notes on the rest: the yes/no question's Yes alone, as report.md's lines, and its p
 # adjusted as theirs: report.md's "(adjusted p = 0.020)" for contact's Phone read "(p = 0.020)")
 check "servicesoft tables.xlsx: switch's note on the rest for Yes" grep -qF \
-    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest of the sample (adjusted p &lt; 0.001).</t>' "$T/ss.strings"
+    '<t>Yes: Heavy buyers ($2,000+) (B) significantly higher than the rest (adjusted p &lt; 0.001).</t>' "$T/ss.strings"
 check "servicesoft tables.xlsx: contact's Phone, its p adjusted as in report.md" grep -qF \
-    '<t>Phone: Heavy buyers ($2,000+) (B) significantly lower than the rest of the sample (adjusted p = 0.020).</t>' "$T/ss.strings"
+    '<t>Phone: Heavy buyers ($2,000+) (B) significantly lower than the rest (adjusted p = 0.020).</t>' "$T/ss.strings"
+# (the rest named as the charts name it, "the rest (those not in Heavy buyers ($2,000+))",
+# in the workbook and report.md alike; the workbook said "the rest of the sample", report.md
+# nothing, until 2026-12-04)
+check "servicesoft tables.xlsx: what the rest is, in the charts' words" grep -qF \
+    '<t>The rest: those not in Heavy buyers ($2,000+).</t>' "$T/ss.strings"
+check "servicesoft: no 'rest of the sample' in the workbook" bash -c "! grep -qF 'rest of the sample' '$T/ss.strings'"
+check "servicesoft report.md: what the rest is, under switch's and contact's lines (2)" \
+    test "$(grep -cxF -e '- The rest: those not in Heavy buyers (\$2,000+).' "$T/servicesoft-1999/report.md")" = 2
+check "servicesoft switch chart: the same words" grep -qF 'than the rest (those not in Heavy buyers ($2,000+))' \
+    <(pdftotext "$T/servicesoft-1999/charts/switch.pdf" - | tr '\n' ' ')
 check "servicesoft tables.xlsx: none for its mirror No" bash -c "! grep -qF '<t>No: Heavy buyers' '$T/ss.strings'"
 check "servicesoft tables.xlsx: no base line says 'multiple answers allowed'" \
     test "$(grep -oi 'Base: [^<]*multiple answers allowed' "$T/ss.strings" | wc -l)" = 0
@@ -2008,7 +2018,8 @@ if $S report tests/report/specs/scores.yml -o "$T/scores" --quiet 2>"$T/scores.e
     unzip -p "$T/scores/tables.xlsx" xl/sharedStrings.xml >"$T/scores.strings"
     unzip -p "$T/scores/tables.xlsx" xl/worksheets/sheet5.xml >"$T/scores.sat.xml"
     for t in "<t>Mean (1-5)</t>" "<t>NPS (-100 to +100)</t>" "<t>Top-2 box (0-100)</t>" \
-        "<t>NPS (-100 to +100): Group 2 (B) significantly higher than the rest of the sample (p &lt; 0.001).</t>" \
+        "<t>NPS (-100 to +100): Group 2 (B) significantly higher than the rest (p &lt; 0.001).</t>" \
+        "<t>The rest: those not in Group 2.</t>" \
         "(adjusted p-values; a score's difference is a test of its own, not adjusted)."; do
         check "tables.xlsx: '$t'" grep -qF "$t" "$T/scores.strings"
     done

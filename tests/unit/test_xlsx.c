@@ -570,11 +570,14 @@ static void test_banner_values(void **state)
      * say ("(p = 0.002)" read as a p of its own) */
     assert_true(any_text(&b, x,
                          "Yes: Heavy buyers (> $2,000) (B) significantly higher than "
-                         "the rest of the sample (adjusted p = 0.002)."));
+                         "the rest (adjusted p = 0.002)."));
     /* one that passes only the lower-case level says so */
     assert_true(any_text(&b, x,
-                         "No: Light buyers (C) significantly lower than the rest of the sample "
+                         "No: Light buyers (C) significantly lower than the rest "
                          "(adjusted p = 0.070, significant at p < 0.1 only)."));
+    /* the rest said once, as the charts say it: of two segments, each one's own */
+    assert_true(any_text(&b, x, "The rest: those not in the segment it is compared with."));
+    assert_false(any_text(&b, x, "The rest: those not in Heavy buyers (> $2,000)."));
 
     /* bases */
     int un = find_row(&b, x, "Unweighted base"), wt = find_row(&b, x, "Weighted base"),
@@ -924,8 +927,9 @@ static void test_p_near_alpha(void **state)
         assert_string_equal(fmt_code(&b, nf), want[i].code);
     }
     assert_true(any_text(&b, x,
-                         "Yes: Heavy (B) significantly higher than the rest of the sample "
+                         "Yes: Heavy (B) significantly higher than the rest "
                          "(adjusted p = 0.0996, significant at p < 0.1 only)."));
+    assert_true(any_text(&b, x, "The rest: those not in Heavy."));
     free(x);
     book_close(&b);
 }
