@@ -751,46 +751,85 @@ static const char *chart_words(const shopstat_spec_table *t)
     return "chart";
 }
 
-/* What tells table t from table f, the first of the report with t's title, in words a reader
- * has: t's base (its base_label, else "base: EXPR"), else its segments (their labels, all's
- * left out beside others: "Medium buyers"), else its chart, its order or its zoom; "" when
- * none differs. NULL: out of memory. */
-static char *title_qualifier(const report *r, const shopstat_spec_table *t,
-                             const shopstat_spec_table *f)
+/* The longest title_qualifier a title takes (bytes): a list of segments with long labels
+ * made a title of three lines */
+#define TITLE_QUALIFIER_MAX 80
+
+/* Whether tables t and f compare the same pairs. */
+static int same_pairs(const shopstat_spec_table *t, const shopstat_spec_table *f)
 {
-    if (!same_text(t->base_expr, f->base_expr))
+    if (t->npairs != f->npairs)
+        return 0;
+    for (size_t k = 0; k < t->npairs; k++)
+        if (t->pairs[k].a != f->pairs[k].a || t->pairs[k].b != f->pairs[k].b)
+            return 0;
+    return 1;
+}
+
+/* The k-th (from 0) of the things that tell table t from table f, the first of the report
+ * with t's title, in words a reader has: t's base (its base_label, else "base: EXPR"), its
+ * segments (their labels, all's left out beside others: "Medium buyers"), its chart, its
+ * order, its zoom, its comparisons ("Heavy buyers vs the rest", "3 comparisons"), its
+ * columns of differences, its difference chart's levels; "" when fewer than k + 1 differ.
+ * NULL: out of memory. */
+static char *title_qualifier(const report *r, const shopstat_spec_table *t,
+                             const shopstat_spec_table *f, size_t k)
+{
+    if (!same_text(t->base_expr, f->base_expr) && !k--)
         return t->base_label  ? xasprintf("%s", t->base_label)
                : t->base_expr ? xasprintf("base: %s", t->base_expr)
                               : xasprintf("all %s", r->in->units ? r->in->units : "respondents");
     int segs = t->nsegments != f->nsegments;
-    for (size_t k = 0; k < t->nsegments && !segs; k++)
-        segs = t->segments[k] != f->segments[k];
-    if (segs) {
+    for (size_t j = 0; j < t->nsegments && !segs; j++)
+        segs = t->segments[j] != f->segments[j];
+    if (segs && !k--) {
+        /* (their labels up to TITLE_QUALIFIER_MAX bytes, then how many more: "Heavy buyers,
+         * Light buyers and 1 more") */
         char *q = xasprintf("%s", ""), sb[300];
-        size_t shown = 0;
-        for (size_t k = 0; k < t->nsegments && q; k++) {
-            if (t->segments[k] == 0 && t->nsegments > 1)
+        size_t shown = 0, listed = 0;
+        for (size_t j = 0; j < t->nsegments; j++)
+            listed += !(t->segments[j] == 0 && t->nsegments > 1);
+        for (size_t j = 0; j < t->nsegments && q; j++) {
+            if (t->segments[j] == 0 && t->nsegments > 1)
                 continue;
-            char *u = xasprintf("%s%s%s", q, shown++ ? ", " : "",
-                                title_segment(r, t->segments[k], sb, sizeof sb));
+            const char *w = title_segment(r, t->segments[j], sb, sizeof sb);
+            size_t more = listed - shown - 1;
+            if (strlen(q) + 2 + strlen(w) + (more ? 16 : 0) > TITLE_QUALIFIER_MAX && shown) {
+                char *u = xasprintf("%s and %zu more", q, listed - shown);
+                free(q);
+                return u;
+            }
+            char *u = xasprintf("%s%s%s", q, shown++ ? ", " : "", w);
             free(q);
             q = u;
         }
         return q;
     }
-    if (t->chart != f->chart || t->chart_type != f->chart_type)
+    if ((t->chart != f->chart || t->chart_type != f->chart_type) && !k--)
         return xasprintf("%s", chart_words(t));
-    if (t->sort != f->sort)
+    if (t->sort != f->sort && !k--)
         return xasprintf("%s", t->sort == SHOPSTAT_CHART_SORT_ALL ? "sorted by size"
                                                                   : "in the answers' order");
-    if (t->zoom != f->zoom)
+    if (t->zoom != f->zoom && !k--)
         return xasprintf("%s", t->zoom ? "zoomed" : "not zoomed");
+    if (!same_pairs(t, f) && !k--) {
+        if (!t->npairs)
+            return xasprintf("%s", "not compared");
+        if (t->npairs > 1)
+            return xasprintf("%zu comparisons", t->npairs);
+        if (t->pairs[0].b == SHOPSTAT_SPEC_PREV)
+            return xasprintf("%s", "each wave against the one before");
+        char sb[300];
+        return xasprintf("%s vs %s", title_segment(r, t->pairs[0].a, sb, sizeof sb),
+                         pair_side(r, t->pairs[0].b));
+    }
+    if (t->differences != f->differences && !k--)
+        return xasprintf("%s", t->differences ? "with differences" : "without differences");
+    if (t->diff_levels_all != f->diff_levels_all && !k--)
+        return xasprintf("%s", t->diff_levels_all ? "both answers" : "one answer");
     return xasprintf("%s", "");
 }
 
-/* The longest title_qualifier a title takes (bytes): longer, a table's place is shorter
- * (a list of segments with long labels made a title of three lines) */
-#define TITLE_QUALIFIER_MAX 80
 
 /* Titles that two of the report's tables share (a question's bars and its difference
  * chart, its sorted bars, a zoomed trend, all titled by the question's label) are made
@@ -799,10 +838,11 @@ static char *title_qualifier(const report *r, const shopstat_spec_table *t,
  * gets its comparison ("Satisfaction: Heavy buyers minus the rest", or ": differences" for
  * several), a trend's ": trend"; one still shared after that keeps it on its first table
  * and takes after it on the others, in brackets, the name the spec gave the table
- * ("Satisfaction (scale-sorted)"), else what tells it from the first (title_qualifier:
- * "Satisfaction (Medium buyers)", not the name the spec made, "sat-4", which is no words of
- * the reader's), else (none, or longer than TITLE_QUALIFIER_MAX) its place ("Satisfaction
- * (table 4)"). */
+ * ("Satisfaction (scale-sorted)"), else the first of what tells it from the first table that
+ * is short and unique (title_qualifier: "Satisfaction (Medium buyers)", not the name the spec
+ * made, "sat-4", which is no words of the reader's), else which of the title's tables it is
+ * as the contents list them ("Satisfaction (third table of this title)"; its place in the
+ * spec, "(table 4)", until 2026-12-04: a number the reader sees nowhere). */
 static shopstat_status unique_titles(report *r, shopstat_error *err)
 {
     size_t n = r->in->ntables;
@@ -843,18 +883,40 @@ static shopstat_status unique_titles(report *r, shopstat_error *err)
             first++;
         if (first == i)
             continue;
-        char *q = rt->t->name_given ? xasprintf("%s", rt->t->name)
-                                    : title_qualifier(r, rt->t, r->tabs[first].t);
-        if (!q)
-            return nomem(err);
-        char *u = q[0] && strlen(q) <= TITLE_QUALIFIER_MAX ? xasprintf("%s (%s)", title, q) : NULL;
-        int dup = !u;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = strcmp(table_title(r, &r->tabs[j]), u) == 0;
-        free(q);
-        if (dup) {
+        /* (the spec's name, else the first of what differs that is short and unique) */
+        char *u = NULL;
+        int dup = 1;
+        for (size_t k = 0; dup; k++) {
+            char *q = rt->t->name_given ? (k ? xasprintf("%s", "")
+                                             : xasprintf("%s", rt->t->name))
+                                        : title_qualifier(r, rt->t, r->tabs[first].t, k);
+            if (!q)
+                return nomem(err);
+            int last = !q[0];
             free(u);
-            u = xasprintf("%s (table %zu)", title, i + 1);
+            u = !last && strlen(q) <= TITLE_QUALIFIER_MAX ? xasprintf("%s (%s)", title, q) : NULL;
+            free(q);
+            dup = !u;
+            for (size_t j = 0; j < i && !dup; j++)
+                dup = strcmp(table_title(r, &r->tabs[j]), u) == 0;
+            if (last)
+                break;
+        }
+        if (dup) {
+            /* nothing a reader sees tells it from the first: the how-many-th of the title
+             * the contents, report.md and the workbook list it as ("(table 6)", its place in
+             * the spec, named no place the reader sees until 2026-12-04) */
+            static const char *const nth[] = {"first", "second", "third", "fourth", "fifth",
+                                              "sixth", "seventh", "eighth", "ninth", "tenth"};
+            size_t m = 1;
+            for (size_t j = 0; j < i; j++)
+                m += strcmp(table_title(r, &r->tabs[j]), title) == 0 ||
+                     (r->tabs[j].title && strncmp(r->tabs[j].title, title, strlen(title)) == 0 &&
+                      r->tabs[j].title[strlen(title)] == ' ' &&
+                      r->tabs[j].title[strlen(title) + 1] == '(');
+            free(u);
+            u = m <= 10 ? xasprintf("%s (%s table of this title)", title, nth[m - 1])
+                        : xasprintf("%s (table %zu of this title)", title, m);
         }
         if (!u)
             return nomem(err);
