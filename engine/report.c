@@ -2754,9 +2754,6 @@ static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
     return wrote;
 }
 
-/* The comparisons of table rt with the rest (no column to carry letters): a line each
- * when significant at the lower level, else one line saying none is, or that they were not
- * tested; item = a grid item's label, said before the level. */
 /* After md_rest's lines: what the rest is, in the charts' words ("than the rest (those not
  * in Heavy buyers)", the difference chart's "The rest: those not in Heavy buyers."), as the
  * workbook says it. */
@@ -2769,7 +2766,10 @@ static void md_rest_of(FILE *f, const report *r, const rest_of *ro)
     fputc('.', f);
 }
 
-/* (ro: the segment of every comparison with the rest said, for md_rest_of) */
+/* The comparisons of table rt with the rest (no column to carry letters): a line each
+ * when significant at the lower level, else one line saying none is, or that they were not
+ * tested; item = a grid item's label, said before the level; ro: the segment of every
+ * comparison with the rest said, for md_rest_of. */
 static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro)
 {
     size_t nrest = 0, nshown = 0, nuntested = 0;

@@ -1234,7 +1234,7 @@ static const char bound_note[] =
  * *bound when one's p is marked "+". Returns the next row. */
 static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
                              const shopstat_xlsx_opts *o, const size_t *rest, size_t nrest,
-                             int *bound)
+                             int *bound, int *wrote)
 {
     const size_t ns = t->nsegments;
     const char *restof = NULL; /* the segment the rest is the rest of, one or several */
@@ -1290,11 +1290,78 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
     /* what the rest is, in the charts' words ("than the rest (those not in Heavy buyers)",
      * the difference chart's "The rest: those not in Heavy buyers."), as report.md says it;
      * "the rest of the sample" it read until 2026-12-04 is the rest of the table's base */
+    *wrote = restof != NULL;
     if (restof && several && !failed(c))
         put_str(c, ws, r++, 0, "The rest: those not in the segment it is compared with.",
                 c->f.note);
     else if (restof && !failed(c))
         put_fmt(c, ws, r++, 0, c->f.note, "The rest: those not in %s.", restof);
+    return r;
+}
+
+/* The notes that say a table's tests found nothing, as report.md's lines do (without them a
+ * table of no letters reads as one never tested): the pairs of two of its columns whose
+ * every tested level is under the lower-case level, "No difference is significant (adjusted
+ * p >= 0.1) between Heavy buyers (B) and All buyers (A).", and, when the comparisons with
+ * the rest (rest_none: tested, none significant) found nothing, "Compared with the rest: no
+ * difference is significant (adjusted p >= 0.1)." and who the rest are. Not for a table of
+ * differences: true, whose change columns give every p. Returns the next row. */
+static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
+                             const shopstat_xlsx_opts *o, int rest_none, const char *restof,
+                             int several)
+{
+    if (t->differences || t->scores_only)
+        return r;
+    const size_t ns = t->nsegments;
+    char line[2048];
+    size_t k = 0;
+    for (size_t i = 0; i < t->ndiffs && !failed(c); i++) {
+        const shopstat_difference *d = &t->diffs[i];
+        size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
+        if (a == SIZE_MAX || b == SIZE_MAX || a == b ||
+            (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable)))
+            continue;
+        size_t j = 0; /* (each pair once, at its first difference) */
+        while (j < i && !(same(t->diffs[j].segment_a, d->segment_a) &&
+                          same(t->diffs[j].segment_b, d->segment_b)))
+            j++;
+        if (j < i)
+            continue;
+        int tested = 0, found = 0;
+        for (size_t m = i; m < t->ndiffs; m++) {
+            const shopstat_difference *e = &t->diffs[m];
+            size_t l = find_level(t, e->level);
+            if (!same(e->segment_a, d->segment_a) || !same(e->segment_b, d->segment_b) ||
+                l == SIZE_MAX || !isfinite(e->difference) ||
+                !(t->est[l * ns + a].eff_base >= NO_TEST_BASE) ||
+                !(t->est[l * ns + b].eff_base >= NO_TEST_BASE))
+                continue;
+            tested = 1;
+            found |= strength(e->p_adjusted, o) > 0;
+        }
+        if (!tested || found)
+            continue;
+        char la[16], lb[16];
+        col_letter(a, la);
+        col_letter(b, lb);
+        int w = snprintf(line + k, sizeof line - k, "%s%s (%s) and %s (%s)",
+                         k ? "; between " : "", segment_label(t, a), la, segment_label(t, b), lb);
+        k = w > 0 && (size_t)w < sizeof line - k ? k + (size_t)w : k;
+    }
+    if (k && !failed(c))
+        put_fmt(c, ws, r++, 0, c->f.note,
+                "No difference is significant (adjusted p >= %g) between %s.", o->alpha_lower,
+                line);
+    if (rest_none && !failed(c)) {
+        put_fmt(c, ws, r++, 0, c->f.note,
+                "Compared with the rest: no difference is significant (adjusted p >= %g).",
+                o->alpha_lower);
+        if (several)
+            put_str(c, ws, r++, 0, "The rest: those not in the segment it is compared with.",
+                    c->f.note);
+        else if (restof)
+            put_fmt(c, ws, r++, 0, c->f.note, "The rest: those not in %s.", restof);
+    }
     return r;
 }
 
@@ -1478,8 +1545,24 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points, "
                 "with its confidence interval (not adjusted) and p (adjusted as the letters).",
                 c->f.note);
-    r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound);
+    int rest_wrote = 0;
+    r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound, &rest_wrote);
     free(rest);
+    /* (the comparisons with the rest that were tested, when none is significant) */
+    const char *restof = NULL;
+    int several = 0, rest_tested = 0;
+    for (size_t i = 0; i < t->ndiffs && !rest_wrote; i++) {
+        const shopstat_difference *d = &t->diffs[i];
+        size_t a = find_segment(t, d->segment_a);
+        if (!same(d->segment_b, "rest") || a == SIZE_MAX || !isfinite(d->difference) ||
+            !(d->eff_base_a >= NO_TEST_BASE) || !(d->eff_base_b >= NO_TEST_BASE) ||
+            (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable)))
+            continue;
+        rest_tested = 1;
+        several |= restof && strcmp(restof, segment_label(t, a)) != 0;
+        restof = segment_label(t, a);
+    }
+    r = put_none_notes(c, ws, r, t, o, rest_tested && !rest_wrote, restof, several);
     if (any_bound)
         put_str(c, ws, r++, 0, bound_note, c->f.note);
     r = put_sheet_end(c, ws, r, o, t->nscores > 0);

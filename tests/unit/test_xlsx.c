@@ -934,6 +934,59 @@ static void test_p_near_alpha(void **state)
     book_close(&b);
 }
 
+/* A table whose tests found nothing says so, as report.md does (it read as a table never
+ * tested): a pair of columns whose every level is under the lower-case level, and the
+ * comparisons with the rest, then who the rest are; none of it under a table with a
+ * significant pair. */
+static void test_none_significant(void **state)
+{
+    (void)state;
+    static const char *const lv[] = {"Yes", "No"};
+    static const char *const sg[] = {"All", "Heavy"};
+    shopstat_estimate est[4] = {E("q", "1", "all", 400, 400, 380, 0.60, 0.55, 0.65),
+                                E("q", "1", "heavy", 120, 118, 110, 0.62, 0.53, 0.71),
+                                E("q", "2", "all", 400, 400, 380, 0.40, 0.35, 0.45),
+                                E("q", "2", "heavy", 120, 118, 110, 0.38, 0.29, 0.47)};
+    shopstat_difference d[4] = {D("q", "1", "heavy", "all", 0.02, 0.5),
+                                D("q", "2", "heavy", "all", -0.02, 0.5),
+                                D("q", "1", "heavy", "rest", 0.03, 0.3),
+                                D("q", "2", "heavy", "rest", -0.03, 0.3)};
+    d[1].l = d[3].l = 1;
+    shopstat_xlsx_table t = {.name = "q",
+                             .title = "Q",
+                             .nlevels = 2,
+                             .nsegments = 2,
+                             .level_labels = lv,
+                             .segment_labels = sg,
+                             .est = est,
+                             .diffs = d,
+                             .ndiffs = 4};
+    shopstat_xlsx_opts o;
+    shopstat_xlsx_opts_init(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/none.xlsx", scratch_dir);
+    shopstat_error err;
+    shopstat_error_clear(&err);
+    for (int sig = 0; sig < 2; sig++) {
+        d[0].p_adjusted = d[0].p_value = sig ? 0.01 : 0.5;
+        d[2].p_adjusted = d[2].p_value = sig ? 0.01 : 0.3;
+        if (shopstat_xlsx_write(path, &t, 1, &o, &err) != SHOPSTAT_OK)
+            fail_msg("%s", err.msg);
+        book b;
+        book_open(&b, path);
+        char *x = sheet_xml(&b, 2);
+        assert_int_equal(any_text(&b, x, "No difference is significant (adjusted p >= 0.1) "
+                                         "between Heavy (B) and All (A)."),
+                         !sig);
+        assert_int_equal(any_text(&b, x, "Compared with the rest: no difference is "
+                                         "significant (adjusted p >= 0.1)."),
+                         !sig);
+        assert_true(any_text(&b, x, "The rest: those not in Heavy."));
+        free(x);
+        book_close(&b);
+    }
+}
+
 /* A value that rounds to 0 reads as report.md's text of it, not "-0.0": a share's Wald bound
  * of -0.0004 (report.md "0.0") takes the unsigned "0.0%;0.0%" (the cell keeps -0.0004); a
  * change of +0.0001, +0.01 points, and its bound of -0.0004, -0.04 ("+0.01 [-0.04, +0.004]" in
@@ -1333,6 +1386,7 @@ int main(void)
         cmocka_unit_test(test_zero_weight_effective_base),
         cmocka_unit_test(test_numbers_any_locale),
         cmocka_unit_test(test_p_near_alpha),
+        cmocka_unit_test(test_none_significant),
         cmocka_unit_test(test_rounded_zero),
         cmocka_unit_test(test_no_test_cells),
         cmocka_unit_test(test_too_many_columns),
