@@ -4513,6 +4513,8 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.lend_stderr = r->o->lend_stderr;
     xo.pct_decimals = r->in->decimals;
     xo.population_shares = r->pop_shares; /* (report.md's weighted bases alike) */
+    xo.warnings = (const char *const *)r->warnings;
+    xo.nwarnings = r->nwarnings;
     char path[4200];
     snprintf(path, sizeof path, "%s/tables.xlsx", r->tmpdir);
     reg_add(path);

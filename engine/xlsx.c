@@ -914,6 +914,9 @@ static void write_contents(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table
         put_str(c, ws, r++, 0, o->rows_note, c->f.note);
     if (o->design_note)
         put_str(c, ws, r++, 0, o->design_note, c->f.note);
+    /* (a workbook handed over alone says what the analyst was warned of) */
+    for (size_t i = 0; o->warnings && i < o->nwarnings && !failed(c); i++)
+        put_fmt(c, ws, r++, 0, c->f.note, "Warning: %s", o->warnings[i]);
     legend(o, 0, buf, sizeof buf);
     put_str(c, ws, r++, 0, buf, c->f.note);
     put_str(c, ws, r++, 0, low_base_note, c->f.note);
@@ -1712,6 +1715,8 @@ void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
     o->lend_stderr = 0;
     o->pct_decimals = 1;
     o->population_shares = 0;
+    o->warnings = NULL;
+    o->nwarnings = 0;
     o->alpha_upper = 0.05;
     o->alpha_lower = 0.10;
 }

@@ -90,6 +90,11 @@ typedef struct shopstat_xlsx_opts {
                                  (shopstat_population_warning): weighted bases are shown as
                                  shares of it, "Weighted base (share of population)" 33.7%,
                                  not 0.3 (as report.md); 0 (default): in weights */
+    const char *const *warnings; /* (appended) the run's warnings, nwarnings of them, listed
+                                    on the contents sheet under "Warning:" (a totals row left
+                                    under the data, a rake not converged), as report.md and
+                                    the title page list them; NULL (default): none */
+    size_t nwarnings;
 } shopstat_xlsx_opts;
 
 /* Fill o with the defaults: strings NULL, alpha_upper 0.05, alpha_lower 0.10. o must not

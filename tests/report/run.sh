@@ -3801,6 +3801,8 @@ check "totals row: stderr names line $tl and site:TOTAL" \
     grep -qF "dialog_audit.csv, line $tl, reads 'TOTAL' in column 'site'" "$T/tr.err"
 check "totals row: report.md's warnings name it" grep -qF "line $tl, reads 'TOTAL' in column 'site'" "$T/tr/report.md"
 check "totals row: run.json's warnings name it" grep -qF "line $tl, reads 'TOTAL'" "$T/tr/run.json"
+check "totals row: the workbook's contents sheet names it" \
+    sh -c "unzip -p '$T/tr/tables.xlsx' xl/sharedStrings.xml | grep -qF \"<t>Warning: data tests/report/specs/../../cli/data/dialog_audit.csv, line $tl, reads 'TOTAL'\""
 check "totals row: the title page names it" \
     sh -c "pdftotext -f 1 -l 1 '$T/tr/report.pdf' - | tr '\n' ' ' | grep -qF \"reads 'TOTAL' in column 'site'\""
 item=$(sed -n "s/.*The spec's exclude: - \({where: .*}\) leaves it out.*/\1/p" "$T/tr.err" | head -1)
