@@ -1307,18 +1307,19 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
  * every tested level is under the lower-case level, "No difference is significant (adjusted
  * p >= 0.1) between Heavy buyers (B) and All buyers (A).", and, when the comparisons with
  * the rest (rest_none: tested, none significant) found nothing, "Compared with the rest: no
- * difference is significant (adjusted p >= 0.1)." and who the rest are. Not for a table of
- * differences: true, whose change columns give every p. Returns the next row. */
+ * difference is significant (adjusted p >= 0.1)." and who the rest are. A table of
+ * differences: true, whose change columns give every p, says who the rest are alone.
+ * Returns the next row. */
 static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
                              const shopstat_xlsx_opts *o, int rest_none, const char *restof,
                              int several)
 {
-    if (t->differences || t->scores_only)
+    if (t->scores_only)
         return r;
     const size_t ns = t->nsegments;
     char line[2048];
     size_t k = 0;
-    for (size_t i = 0; i < t->ndiffs && !failed(c); i++) {
+    for (size_t i = 0; i < t->ndiffs && !failed(c) && !t->differences; i++) {
         const shopstat_difference *d = &t->diffs[i];
         size_t a = find_segment(t, d->segment_a), b = find_segment(t, d->segment_b);
         if (a == SIZE_MAX || b == SIZE_MAX || a == b ||
@@ -1355,10 +1356,13 @@ static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         put_fmt(c, ws, r++, 0, c->f.note,
                 "No difference is significant (adjusted p >= %g) between %s.", o->alpha_lower,
                 line);
+    /* (a table of differences: true gives every p in its blocks, "Heavy buyers − the rest":
+     * who the rest are, all the same) */
     if (rest_none && !failed(c)) {
-        put_fmt(c, ws, r++, 0, c->f.note,
-                "Compared with the rest: no difference is significant (adjusted p >= %g).",
-                o->alpha_lower);
+        if (!t->differences)
+            put_fmt(c, ws, r++, 0, c->f.note,
+                    "Compared with the rest: no difference is significant (adjusted p >= %g).",
+                    o->alpha_lower);
         if (several)
             put_str(c, ws, r++, 0, "The rest: those not in the segment it is compared with.",
                     c->f.note);

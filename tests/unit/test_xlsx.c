@@ -985,6 +985,23 @@ static void test_none_significant(void **state)
         free(x);
         book_close(&b);
     }
+    /* a table of differences: true gives every p in its blocks (heavy - the rest's too):
+     * who the rest are, and no line of none significant */
+    d[0].p_adjusted = d[0].p_value = 0.5;
+    d[2].p_adjusted = d[2].p_value = 0.3;
+    t.differences = 1;
+    if (shopstat_xlsx_write(path, &t, 1, &o, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    book b;
+    book_open(&b, path);
+    char *x = sheet_xml(&b, 2);
+    assert_true(any_text(&b, x, "The rest: those not in Heavy."));
+    assert_false(any_text(&b, x, "Compared with the rest: no difference is significant "
+                                 "(adjusted p >= 0.1)."));
+    assert_false(any_text(&b, x, "No difference is significant (adjusted p >= 0.1) between "
+                                 "Heavy (B) and All (A)."));
+    free(x);
+    book_close(&b);
 }
 
 /* A value that rounds to 0 reads as report.md's text of it, not "-0.0": a share's Wald bound
