@@ -2936,10 +2936,11 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
         fputc('\n', f);
     }
     rest_of ro = {NULL, 0};
+    int listed = 0;
     for (size_t k = 0; k < rt->nitems; k++)
-        md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro);
+        listed |= md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro);
     md_rest_of(f, r, &ro);
-    fputs("\n\n", f);
+    fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes, as md_table's) */
 }
 
 static void design_summary(const report *r, char *buf, size_t n)

@@ -2548,6 +2548,12 @@ fi
 # text, the workbook's sheet, tables.csv's rows named by the grid ----
 if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; then
     G=$T/grid
+    # one blank line after a grid's notes, as after a table's (a grid with no line on the
+    # rest was followed by two)
+    check "grid report.md: no two blank lines in a row" \
+        awk 'NR > 1 && prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit bad }' "$G/report.md"
+    check "grid report.md: who the rest are, under satr's lines on the rest" \
+        grep -qxF -e '- The rest: those not in Heavy.' "$G/report.md"
     # awk: "SEG|ITEM|pct of levels 1..5|base" for each segment block and item
     awk -F, 'NR > 1 { for (i = 3; i <= 5; i++) if ($i != "") {
                  for (s = 0; s < 3; s++) if (s == 0 || (s == 1 && $2 == 1) || (s == 2 && $2 == 0)) {
