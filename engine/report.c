@@ -830,7 +830,6 @@ static char *title_qualifier(const report *r, const shopstat_spec_table *t,
     return xasprintf("%s", "");
 }
 
-
 /* Titles that two of the report's tables share (a question's bars and its difference
  * chart, its sorted bars, a zoomed trend, all titled by the question's label) are made
  * unique, since the contents, report.md's headings, the charts and the workbook list each
@@ -1960,44 +1959,65 @@ static void diff_undefined_note(const rtable *rt, char *buf, size_t n)
     }
 }
 
+/* Whether s can be an expression's NAME as it stands (engine/spec.c: a letter or _, then
+ * letters, digits, _ and .). */
+static int expr_name(const char *s)
+{
+    if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '.'))
+            return 0;
+    return 1;
+}
+
 /* A spreadsheet's totals row left under the data among the rows the spec's exclude: leaves
  * in (shopstat_totalsrow_find, as tab and its friends warn of one): a warning, on stderr and
- * among the report's (title page, report.md, run.json), with the exclude: item that leaves
- * it out. Its value in the item is a number with a decimal point, whatever the data's
- * decimal mark (the expressions' rule), else quoted. */
+ * among the report's (title page, report.md, run.json, the workbook's contents), with the
+ * exclude: item that leaves it out. Its value in the item is a number with a decimal point,
+ * whatever the data's decimal mark (the expressions' rule), else quoted; a column whose name
+ * is no expression's NAME (a space in it) is named by a question of it, Q. */
 static void totals_row_warning(report *r)
 {
     shopstat_totalsrow_found t;
     if (!shopstat_totalsrow_find(r->in->data, &r->in->csv, r->plan, &t))
         return;
-    char where[48], value[160];
+    char where[48], value[160], col[300];
     snprintf(where, sizeof where, t.line ? ", line %zu," : ", a row near its end,", t.line);
     double x;
     if (!t.label && shopstat_parse_number(t.value, strlen(t.value), t.decimal_comma, &x) == 1) {
         snprintf(value, sizeof value, "%s", t.value);
         for (char *c = value; *c; c++)
             *c = *c == ',' ? '.' : *c;
-    } else
+    } else if (strchr(t.value, '\''))
+        snprintf(value, sizeof value, "\\\"%s\\\"", t.value); /* (\" in YAML's "...") */
+    else
         snprintf(value, sizeof value, "'%s'", t.value);
+    int named = expr_name(t.column);
+    snprintf(col, sizeof col, "%s", named ? t.column : "Q");
+    char tail[700] = "";
+    if (!named)
+        snprintf(tail, sizeof tail, ", Q a question of its column (Q: {column: \"%s\"} under "
+                 "questions:),", t.column);
     if (t.label)
         warn(r,
              "data %s%s reads '%.40s' in column '%.60s' and %s: a totals row left under the "
              "data, counted as a respondent in every table? The spec's exclude: - {where: "
-             "\"%.60s == %.42s\", reason: totals row} leaves it out (shopstat describe names "
+             "\"%s == %s\", reason: totals row}%s leaves it out (shopstat describe names "
              "such rows)",
              r->in->data, where, t.value, t.column,
              t.sums     ? "holds its columns' sums"
              : t.counts ? "holds a count where the other rows hold labels"
                         : "is blank where the other rows are filled",
-             t.column, value);
+             col, value, tail);
     else
         warn(r,
              "data %s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: a totals "
              "row left under the data, counted as a respondent in every table? The spec's "
-             "exclude: - {where: \"%.60s == %.42s\", reason: totals row} leaves it out "
+             "exclude: - {where: \"%s == %s\", reason: totals row}%s leaves it out "
              "(shopstat describe names such rows)",
-             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", t.column,
-             value);
+             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", col, value,
+             tail);
 }
 
 static shopstat_status compute(report *r, shopstat_error *err)

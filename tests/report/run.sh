@@ -3819,6 +3819,17 @@ $S report "$T/tr_x.yml" -o "$T/tr_x" 2>"$T/tr_x.err"
 check "totals row: the item excludes that row alone (totals row: 1)" \
     grep -qF "totals row: 1)." "$T/tr_x/report.md"
 check "totals row: no warning once excluded" bash -c "! grep -q 'totals row left' '$T/tr_x.err' '$T/tr_x/run.json'"
+# a column whose name is no expression's NAME ("Site name"): the item names a question of it
+awk 'BEGIN { print "id,Site name,ok"; for (i = 1; i <= 200; i++) printf "%d,S%03d,%s\n", i, i, i % 3 ? "Oui" : "Non"
+             print ",TOTAL,133" }' >"$T/sp.csv"
+printf 'survey: sp\ndata: %s/sp.csv\nquestions:\n  ok: {column: ok}\ntables:\n  - {question: ok, segments: [all]}\n' "$T" >"$T/sp.yml"
+$S report "$T/sp.yml" -o "$T/sp" --no-charts 2>"$T/sp.err"
+item=$(sed -n "s/.*The spec's exclude: - \({where: \"Q == 'TOTAL'\", reason: totals row}\), Q a question of its column (Q: {column: \"Site name\"} under questions:), leaves it out.*/\1/p" "$T/sp.err")
+check "totals row in 'Site name': the item names a question of it ($item)" test -n "$item"
+sed "s/^questions:/questions:\n  Q: {column: \"Site name\"}/" "$T/sp.yml" >"$T/sp_x.yml"
+printf 'exclude:\n  - %s\n' "$item" >>"$T/sp_x.yml"
+check "totals row in 'Site name': with that question, the item excludes that row alone" \
+    sh -c "$S report '$T/sp_x.yml' -o '$T/sp_x' --no-charts 2>'$T/sp_x.err' && grep -qF 'totals row: 1).' '$T/sp_x/report.md' && ! grep -q 'totals row left' '$T/sp_x.err'"
 # a row of sums without a label (shop_totals_sums.csv's last): its sum by awk
 SU=tests/cli/data/shop_totals_sums.csv
 sum=$(awk -F, 'NR > 1 && $1 != "" { s += $3 } END { printf "%.2f", s }' "$SU")
