@@ -1994,6 +1994,7 @@ static void totals_row_warning(report *r)
     else
         snprintf(value, sizeof value, "'%s'", t.value);
     int named = expr_name(t.column);
+    const char *units = r->in->units ? r->in->units : "respondents";
     snprintf(col, sizeof col, "%s", named ? t.column : "Q");
     char tail[700] = "";
     if (!named)
@@ -2002,22 +2003,22 @@ static void totals_row_warning(report *r)
     if (t.label)
         warn(r,
              "data %s%s reads '%.40s' in column '%.60s' and %s: a totals row left under the "
-             "data, counted as a respondent in every table? The spec's exclude: - {where: "
+             "data, counted in every table as one of the %s? The spec's exclude: - {where: "
              "\"%s == %s\", reason: totals row}%s leaves it out (shopstat describe names "
              "such rows)",
              r->in->data, where, t.value, t.column,
              t.sums     ? "holds its columns' sums"
              : t.counts ? "holds a count where the other rows hold labels"
                         : "is blank where the other rows are filled",
-             col, value, tail);
+             units, col, value, tail);
     else
         warn(r,
              "data %s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: a totals "
-             "row left under the data, counted as a respondent in every table? The spec's "
+             "row left under the data, counted in every table as one of the %s? The spec's "
              "exclude: - {where: \"%s == %s\", reason: totals row}%s leaves it out "
              "(shopstat describe names such rows)",
-             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", col, value,
-             tail);
+             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", units, col,
+             value, tail);
 }
 
 static shopstat_status compute(report *r, shopstat_error *err)

@@ -3805,6 +3805,7 @@ $S report tests/report/specs/totals_row.yml -o "$T/tr" 2>"$T/tr.err"
 check "totals row: the report runs" test -s "$T/tr/report.md"
 check "totals row: stderr names line $tl and site:TOTAL" \
     grep -qF "dialog_audit.csv, line $tl, reads 'TOTAL' in column 'site'" "$T/tr.err"
+check "totals row: counted as one of the spec's units (sites)" grep -qF "counted in every table as one of the sites?" "$T/tr.err"
 check "totals row: report.md's warnings name it" grep -qF "line $tl, reads 'TOTAL' in column 'site'" "$T/tr/report.md"
 check "totals row: run.json's warnings name it" grep -qF "line $tl, reads 'TOTAL'" "$T/tr/run.json"
 check "totals row: the workbook's contents sheet names it" \
