@@ -1233,15 +1233,17 @@ static const char bound_note[] =
     "A p followed by + compares a side at 0% or 100%, which adds no variance (as in R): the SE "
     "and p are the other side's alone and understate the uncertainty of a small base.";
 
-/* The notes on the comparisons with the rest (no column to carry letters) from row r; sets
- * *bound when one's p is marked "+". Returns the next row. */
+/* The notes on the comparisons with the rest (no column to carry letters) from row r, each
+ * after item and ", " when item is not NULL (a grid's item: "Price, Very poor: ..."); sets
+ * *bound when one's p is marked "+", and *restof to the segment of the last one written
+ * (*several when they are of several): put_rest_of says who the rest are. Returns the next
+ * row. */
 static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
                              const shopstat_xlsx_opts *o, const size_t *rest, size_t nrest,
-                             int *bound, int *wrote)
+                             int *bound, const char *item, const char **restof, int *several)
 {
     const size_t ns = t->nsegments;
-    const char *restof = NULL; /* the segment the rest is the rest of, one or several */
-    int several = 0;
+    const char *ip = item ? item : "", *is = item ? ", " : "";
     for (size_t i = 0; i < nrest && !failed(c); i++) {
         const shopstat_difference *d = &t->diffs[rest[i]];
         size_t l = find_level(t, d->level);
@@ -1263,15 +1265,16 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
                          : d->segment_b               ? d->segment_b
                                                       : "?";
         if (b == SIZE_MAX && same(d->segment_b, "rest")) {
-            several |= restof && strcmp(restof, na) != 0;
-            restof = na;
+            *several |= *restof && strcmp(*restof, na) != 0;
+            *restof = na;
         }
         int bd = shopstat_difference_side_at_bound(d);
         *bound |= bd;
         fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
         /* (adjusted, as the letters' legend and report.md say: "adjusted p = 0.020") */
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s%s significantly %s than %s%s (adjusted %s).",
-                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb, p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s%s%s: %s%s significantly %s than %s%s (adjusted %s).",
+                ip, is, level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb,
+                p);
     }
     for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
         const shopstat_difference *d = &t->score_diffs[i];
@@ -1284,16 +1287,22 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         char L[16], p[80];
         col_letter(a, L);
         fmt_note_p(d->p_adjusted, o, 0, p, sizeof p);
-        put_fmt(c, ws, r++, 0, c->f.note, "%s: %s (%s) significantly %s than the rest (%s).",
-                t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
+        put_fmt(c, ws, r++, 0, c->f.note, "%s%s%s: %s (%s) significantly %s than the rest (%s).",
+                ip, is, t->score_labels && t->score_labels[d->l] ? t->score_labels[d->l] : "Score",
                 segment_label(t, a), L, d->difference > 0 ? "higher" : "lower", p);
-        several |= restof && strcmp(restof, segment_label(t, a)) != 0;
-        restof = segment_label(t, a);
+        *several |= *restof && strcmp(*restof, segment_label(t, a)) != 0;
+        *restof = segment_label(t, a);
     }
-    /* what the rest is, in the charts' words ("than the rest (those not in Heavy buyers)",
-     * the difference chart's "The rest: those not in Heavy buyers."), as report.md says it;
-     * "the rest of the sample" it read until 2026-12-04 is the rest of the table's base */
-    *wrote = restof != NULL;
+    return r;
+}
+
+/* Who the rest are, in the charts' words ("than the rest (those not in Heavy buyers)", the
+ * difference chart's "The rest: those not in Heavy buyers."), as report.md says it, after
+ * notes on the rest of segment restof (or several: NULL restof, none); "the rest of the
+ * sample" they read until 2026-12-04 is the rest of the table's base. Returns the next
+ * row. */
+static size_t put_rest_of(wctx *c, lxw_worksheet *ws, size_t r, const char *restof, int several)
+{
     if (restof && several && !failed(c))
         put_str(c, ws, r++, 0, "The rest: those not in the segment it is compared with.",
                 c->f.note);
@@ -1363,11 +1372,7 @@ static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
             put_fmt(c, ws, r++, 0, c->f.note,
                     "Compared with the rest: no difference is significant (adjusted p >= %g).",
                     o->alpha_lower);
-        if (several)
-            put_str(c, ws, r++, 0, "The rest: those not in the segment it is compared with.",
-                    c->f.note);
-        else if (restof)
-            put_fmt(c, ws, r++, 0, c->f.note, "The rest: those not in %s.", restof);
+        r = put_rest_of(c, ws, r, restof, several);
     }
     return r;
 }
@@ -1552,12 +1557,13 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points, "
                 "with its confidence interval (not adjusted) and p (adjusted as the letters).",
                 c->f.note);
-    int rest_wrote = 0;
-    r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound, &rest_wrote);
-    free(rest);
-    /* (the comparisons with the rest that were tested, when none is significant) */
     const char *restof = NULL;
     int several = 0, rest_tested = 0;
+    r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound, NULL, &restof, &several);
+    free(rest);
+    int rest_wrote = restof != NULL;
+    r = put_rest_of(c, ws, r, restof, several);
+    /* (the comparisons with the rest that were tested, when none is significant) */
     for (size_t i = 0; i < t->ndiffs && !rest_wrote; i++) {
         const shopstat_difference *d = &t->diffs[i];
         size_t a = find_segment(t, d->segment_a);
@@ -1692,8 +1698,30 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     put_str(c, ws, r++, 0,
             "Letters: the columns (segments) an item's cell is significantly higher than, as in "
-            "each item's own table; comparisons with the rest are in comparisons.csv.",
+            "each item's own table.",
             c->f.note);
+    /* each item's comparisons with the rest, as report.md lists them ("Price, Very poor:
+     * ..."; until 2026-12-04 the sheet sent the reader to comparisons.csv) */
+    const char *restof = NULL;
+    int several = 0, bound = 0;
+    for (size_t k = 0; k < ni && !failed(c); k++) {
+        const shopstat_xlsx_table *it = &t->items[k];
+        mark *marks;
+        size_t *rest, nrest, nmarks;
+        if (table_marks(c, it, o, &marks, &rest, &nmarks, &nrest)) {
+            free(marks);
+            free(rest);
+            return;
+        }
+        r = put_rest_notes(c, ws, r, it, o, rest, nrest, &bound,
+                           t->item_labels && t->item_labels[k] ? t->item_labels[k] : it->name,
+                           &restof, &several);
+        free(marks);
+        free(rest);
+    }
+    r = put_rest_of(c, ws, r, restof, several);
+    if (bound)
+        put_str(c, ws, r++, 0, bound_note, c->f.note);
     r = put_sheet_end(c, ws, r, o, nk > 0);
     chk(c, worksheet_set_column(ws, 0, 0, (double)(maxrow > 60 ? 60 : maxrow) + 2, NULL));
     for (size_t l = 0; l < nl + nk && !failed(c); l++) {

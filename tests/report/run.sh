@@ -2554,6 +2554,15 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
         awk 'NR > 1 && prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit bad }' "$G/report.md"
     check "grid report.md: who the rest are, under satr's lines on the rest" \
         grep -qxF -e '- The rest: those not in Heavy.' "$G/report.md"
+    # the workbook's grid sheet lists each item's comparisons with the rest as report.md does
+    # (it sent the reader to comparisons.csv): satr's Price (s2) against the rest, its levels
+    # under p 0.1 by comparisons.csv's adjusted p (awk), none of Staff's (s1)
+    unzip -p "$G/tables.xlsx" xl/sharedStrings.xml >"$G.strings"
+    want=$(awk -F, '$1 == "satr" && $2 == "s2" && $3 ~ /^[0-9]+$/ && $5 == "rest" && $15 < 0.1' "$G/comparisons.csv" | wc -l)
+    got=$(grep -o '<t>Price, [^<]*: Heavy (B) significantly [a-z]* than the rest (adjusted p[^<]*</t>' "$G.strings" | wc -l)
+    check "grid tables.xlsx: satr's $got notes on Price against the rest, comparisons.csv's $want" test "$got" -eq "$want" -a "$want" -gt 0
+    check "grid tables.xlsx: none on Staff" sh -c "! grep -q '<t>Staff, ' '$G.strings'"
+    check "grid tables.xlsx: who the rest are" grep -qF '<t>The rest: those not in Heavy.</t>' "$G.strings"
     # awk: "SEG|ITEM|pct of levels 1..5|base" for each segment block and item
     awk -F, 'NR > 1 { for (i = 3; i <= 5; i++) if ($i != "") {
                  for (s = 0; s < 3; s++) if (s == 0 || (s == 1 && $2 == 1) || (s == 2 && $2 == 0)) {
