@@ -2378,7 +2378,8 @@ static int lone_number(const shopstat_colsummary *c, const char *s, size_t len, 
     if (c->all_numeric || !c->nlevels || c->nlevels != c->distinct)
         return 0;
     for (size_t k = 0; k < c->nlevels; k++)
-        numbers += shopstat_parse_number(c->levels[k].value, strlen(c->levels[k].value), dc, &x) == 1;
+        numbers +=
+            shopstat_parse_number(c->levels[k].value, strlen(c->levels[k].value), dc, &x) == 1;
     return numbers == 1 && shopstat_parse_number(s, len, dc, &x) == 1;
 }
 
@@ -2421,7 +2422,7 @@ static shopstat_reader *open_source(const char *data, const char *buf, size_t le
     shopstat_reader *r = NULL;
     shopstat_error err;
     *fp = buf ? fmemopen((void *)buf, len, "rb") : NULL;
-    shopstat_status st = !buf ? shopstat_reader_open(data, csv, &r, &err)
+    shopstat_status st = !buf  ? shopstat_reader_open(data, csv, &r, &err)
                          : *fp ? shopstat_reader_open_file(*fp, data, csv, &r, &err)
                                : SHOPSTAT_ENOMEM;
     if (st != SHOPSTAT_OK) {
@@ -2482,8 +2483,7 @@ void shopstat_describe_totalsrow(const char *data, const char *buf, size_t len,
 
 /* data's header and last TOTALS_TAIL bytes in one malloc'd buffer (*len bytes), the header
  * being the lines up to the one holding the last column's name; NULL if unreadable. */
-static char *header_and_tail(const char *data, const shopstat_csv_opts *csv, long size,
-                             size_t *len)
+static char *header_and_tail(const char *data, const shopstat_csv_opts *csv, long size, size_t *len)
 {
     shopstat_reader *r = NULL;
     shopstat_error err;
@@ -2586,7 +2586,8 @@ int shopstat_totalsrow_find(const char *data, const shopstat_csv_opts *csv, cons
             found = 1;
             f->label = t.label;
             f->line = whole ? t.line : 0;
-            snprintf(f->column, sizeof f->column, "%s", shopstat_description_column(ds, t.col)->name);
+            snprintf(f->column, sizeof f->column, "%s",
+                     shopstat_description_column(ds, t.col)->name);
             snprintf(f->value, sizeof f->value, "%s", t.value);
             f->sums = t.sums;
             f->counts = t.counts;

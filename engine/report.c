@@ -886,8 +886,7 @@ static shopstat_status unique_titles(report *r, shopstat_error *err)
         char *u = NULL;
         int dup = 1;
         for (size_t k = 0; dup; k++) {
-            char *q = rt->t->name_given ? (k ? xasprintf("%s", "")
-                                             : xasprintf("%s", rt->t->name))
+            char *q = rt->t->name_given ? (k ? xasprintf("%s", "") : xasprintf("%s", rt->t->name))
                                         : title_qualifier(r, rt->t, r->tabs[first].t, k);
             if (!q)
                 return nomem(err);
@@ -905,8 +904,8 @@ static shopstat_status unique_titles(report *r, shopstat_error *err)
             /* nothing a reader sees tells it from the first: the how-many-th of the title
              * the contents, report.md and the workbook list it as ("(table 6)", its place in
              * the spec, named no place the reader sees until 2026-12-04) */
-            static const char *const nth[] = {"first", "second", "third", "fourth", "fifth",
-                                              "sixth", "seventh", "eighth", "ninth", "tenth"};
+            static const char *const nth[] = {"first", "second",  "third",  "fourth", "fifth",
+                                              "sixth", "seventh", "eighth", "ninth",  "tenth"};
             size_t m = 1;
             for (size_t j = 0; j < i; j++)
                 m += strcmp(table_title(r, &r->tabs[j]), title) == 0 ||
@@ -1998,8 +1997,10 @@ static void totals_row_warning(report *r)
     snprintf(col, sizeof col, "%s", named ? t.column : "Q");
     char tail[700] = "";
     if (!named)
-        snprintf(tail, sizeof tail, ", Q a question of its column (Q: {column: \"%s\"} under "
-                 "questions:),", t.column);
+        snprintf(tail, sizeof tail,
+                 ", Q a question of its column (Q: {column: \"%s\"} under "
+                 "questions:),",
+                 t.column);
     if (t.label)
         warn(r,
              "data %s%s reads '%.40s' in column '%.60s' and %s: a totals row left under the "
@@ -2017,8 +2018,8 @@ static void totals_row_warning(report *r)
              "row left under the data, counted in every table as one of the %s? The spec's "
              "exclude: - {where: \"%s == %s\", reason: totals row}%s leaves it out "
              "(shopstat describe names such rows)",
-             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", units, col,
-             value, tail);
+             r->in->data, where, t.column, t.value, t.sums ? " and others" : "", units, col, value,
+             tail);
 }
 
 static shopstat_status compute(report *r, shopstat_error *err)

@@ -1357,8 +1357,8 @@ static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         char la[16], lb[16];
         col_letter(a, la);
         col_letter(b, lb);
-        int w = snprintf(line + k, sizeof line - k, "%s%s (%s) and %s (%s)",
-                         k ? "; between " : "", segment_label(t, a), la, segment_label(t, b), lb);
+        int w = snprintf(line + k, sizeof line - k, "%s%s (%s) and %s (%s)", k ? "; between " : "",
+                         segment_label(t, a), la, segment_label(t, b), lb);
         k = w > 0 && (size_t)w < sizeof line - k ? k + (size_t)w : k;
     }
     if (k && !failed(c))

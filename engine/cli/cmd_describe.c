@@ -769,8 +769,7 @@ void cli_warn_totals_row(const char *data, const cli_data_opts *o, const shopsta
         cli_warn("%s%s holds the sum of the other rows in column '%.60s' (%.40s)%s: "
                  "a totals row left under the data, counted as a respondent? --exclude "
                  "'%.60s:%.40s' leaves it out (shopstat describe names such rows)",
-                 data, where, t.column, t.value, t.sums ? " and others" : "", t.column,
-                 t.value);
+                 data, where, t.column, t.value, t.sums ? " and others" : "", t.column, t.value);
 }
 
 static void print_columns(FILE *out, const shopstat_reader *r, const shopstat_description *ds,
@@ -2647,8 +2646,9 @@ static void note_score(FILE *out, const shopstat_description *ds, const shopstat
  * means; nothing when they suggest none. */
 /* The columns of whole numbers the start takes for no measure by their values alone
  * (shopstat_describe_code_evidence: a leading 0, one width of 4 digits or more seldom
- * rounded, 4 and 5 digits seldom rounded, or 3 digits numbered through), each with why, so that a measure mistaken for codes can be given by hand;
- * not an identifier's (nearly every value distinct) nor years' or dates'. */
+ * rounded, 4 and 5 digits seldom rounded, or 3 digits numbered through), each with why, so that a
+ * measure mistaken for codes can be given by hand; not an identifier's (nearly every value
+ * distinct) nor years' or dates'. */
 static void note_codes(FILE *out, const shopstat_description *ds)
 {
     char a[64], b[64];
@@ -2656,8 +2656,8 @@ static void note_codes(FILE *out, const shopstat_description *ds)
         const shopstat_colsummary *c = shopstat_description_column(ds, i);
         shopstat_code_evidence e = shopstat_describe_code_evidence(c);
         if (c->type != SHOPSTAT_COL_NUMERIC || !(c->min < c->max) ||
-            (e != SHOPSTAT_CODE_ZEROS && e != SHOPSTAT_CODE_WIDTH &&
-             e != SHOPSTAT_CODE_STRIPPED && e != SHOPSTAT_CODE_SERIAL) ||
+            (e != SHOPSTAT_CODE_ZEROS && e != SHOPSTAT_CODE_WIDTH && e != SHOPSTAT_CODE_STRIPPED &&
+             e != SHOPSTAT_CODE_SERIAL) ||
             (!c->distinct_capped && c->distinct * 20 >= c->present * 19) ||
             (c->min >= 1900 && c->max <= 2100) || (c->min >= 19000101 && c->max <= 21001231))
             continue; /* (years and dates are no measure either way) */

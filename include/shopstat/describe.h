@@ -492,14 +492,14 @@ void shopstat_describe_totalsrow(const char *data, const char *buf, size_t len,
 
 /* What shopstat_totalsrow_find found: a totals row among the rows a run counts. */
 typedef struct shopstat_totalsrow_found {
-    int label;          /* column reads a Total word there; else it holds its sum */
-    size_t line;        /* the row's line; 0 when only the file's end was read */
-    char column[256];   /* the column's name (cut at 255 bytes) */
-    char value[128];    /* the cell, as written (cut at 127 bytes) */
-    size_t sums;        /* other columns holding their sum in the row */
-    size_t counts;      /* numbers in columns of labels */
-    size_t blanks;      /* blanks where nearly every row is filled */
-    int decimal_comma;  /* the file's decimal mark is a comma (value: "40263,65") */
+    int label;         /* column reads a Total word there; else it holds its sum */
+    size_t line;       /* the row's line; 0 when only the file's end was read */
+    char column[256];  /* the column's name (cut at 255 bytes) */
+    char value[128];   /* the cell, as written (cut at 127 bytes) */
+    size_t sums;       /* other columns holding their sum in the row */
+    size_t counts;     /* numbers in columns of labels */
+    size_t blanks;     /* blanks where nearly every row is filled */
+    int decimal_comma; /* the file's decimal mark is a comma (value: "40263,65") */
 } shopstat_totalsrow_found;
 
 /* After a run over data without an error: whether a spreadsheet's totals row is left under

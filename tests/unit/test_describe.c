@@ -1131,8 +1131,8 @@ static void test_code_evidence_values(void **state)
     a.digits_min = 1, a.min = 0, a.max = 40;
     assert_int_equal(shopstat_describe_code_evidence(&a), SHOPSTAT_CODE_NONE);
     /* names: a store, a shop, a branch, a postcode's other names; a count of them no code */
-    static const char *const codes[] = {"store_visited", "shop_visited", "branch_x", "zip",
-                                        "plz", "postcode_home", NULL};
+    static const char *const codes[] = {"store_visited", "shop_visited",  "branch_x", "zip",
+                                        "plz",           "postcode_home", NULL};
     for (const char *const *n = codes; *n; n++) {
         a.name = *n;
         assert_int_equal(shopstat_describe_code_evidence(&a), SHOPSTAT_CODE_NAME);

@@ -947,10 +947,9 @@ static void test_none_significant(void **state)
                                 E("q", "1", "heavy", 120, 118, 110, 0.62, 0.53, 0.71),
                                 E("q", "2", "all", 400, 400, 380, 0.40, 0.35, 0.45),
                                 E("q", "2", "heavy", 120, 118, 110, 0.38, 0.29, 0.47)};
-    shopstat_difference d[4] = {D("q", "1", "heavy", "all", 0.02, 0.5),
-                                D("q", "2", "heavy", "all", -0.02, 0.5),
-                                D("q", "1", "heavy", "rest", 0.03, 0.3),
-                                D("q", "2", "heavy", "rest", -0.03, 0.3)};
+    shopstat_difference d[4] = {
+        D("q", "1", "heavy", "all", 0.02, 0.5), D("q", "2", "heavy", "all", -0.02, 0.5),
+        D("q", "1", "heavy", "rest", 0.03, 0.3), D("q", "2", "heavy", "rest", -0.03, 0.3)};
     d[1].l = d[3].l = 1;
     shopstat_xlsx_table t = {.name = "q",
                              .title = "Q",
@@ -975,11 +974,13 @@ static void test_none_significant(void **state)
         book b;
         book_open(&b, path);
         char *x = sheet_xml(&b, 2);
-        assert_int_equal(any_text(&b, x, "No difference is significant (adjusted p >= 0.1) "
-                                         "between Heavy (B) and All (A)."),
+        assert_int_equal(any_text(&b, x,
+                                  "No difference is significant (adjusted p >= 0.1) "
+                                  "between Heavy (B) and All (A)."),
                          !sig);
-        assert_int_equal(any_text(&b, x, "Compared with the rest: no difference is "
-                                         "significant (adjusted p >= 0.1)."),
+        assert_int_equal(any_text(&b, x,
+                                  "Compared with the rest: no difference is "
+                                  "significant (adjusted p >= 0.1)."),
                          !sig);
         assert_true(any_text(&b, x, "The rest: those not in Heavy."));
         free(x);
@@ -996,10 +997,12 @@ static void test_none_significant(void **state)
     book_open(&b, path);
     char *x = sheet_xml(&b, 2);
     assert_true(any_text(&b, x, "The rest: those not in Heavy."));
-    assert_false(any_text(&b, x, "Compared with the rest: no difference is significant "
-                                 "(adjusted p >= 0.1)."));
-    assert_false(any_text(&b, x, "No difference is significant (adjusted p >= 0.1) between "
-                                 "Heavy (B) and All (A)."));
+    assert_false(any_text(&b, x,
+                          "Compared with the rest: no difference is significant "
+                          "(adjusted p >= 0.1)."));
+    assert_false(any_text(&b, x,
+                          "No difference is significant (adjusted p >= 0.1) between "
+                          "Heavy (B) and All (A)."));
     free(x);
     book_close(&b);
 }
