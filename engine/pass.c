@@ -1246,11 +1246,12 @@ __extension__ typedef unsigned __int128 w2x_u128;
 /* a += x, both 192-bit (x given as a square below 2^128) */
 static inline void w2x_add(uint64_t *a, w2x_u128 x)
 {
-    w2x_u128 lo = (w2x_u128)a[0] + (uint64_t)x;
+    /* (the low two words as one 128-bit number, its carry to the third: an add and an
+     * add-with-carry where the word by word form took 20 instructions a row) */
+    w2x_u128 lo = ((w2x_u128)a[1] << 64 | a[0]) + x;
     a[0] = (uint64_t)lo;
-    w2x_u128 mid = (w2x_u128)a[1] + (uint64_t)(x >> 64) + (uint64_t)(lo >> 64);
-    a[1] = (uint64_t)mid;
-    a[2] += (uint64_t)(mid >> 64);
+    a[1] = (uint64_t)(lo >> 64);
+    a[2] += lo < x;
 }
 
 static inline void w2x_add_sum(uint64_t *a, const uint64_t *b)
@@ -3656,8 +3657,8 @@ static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopsta
  * read before anything is written, and any other row goes to on_row, which does what this
  * does for such a row: the same sums, the same batch entry. Apart, so that these rows do not
  * carry on_row_at's other paths (its 680-byte frame, its spills, its tests of the design
- * per row): 534 -> 435 instructions a row of the typical run (performance-log, thirty-fifth
- * session). */
+ * per row), and its weight read a word at a time (parse_plain_decimal8): 534 -> 390
+ * instructions a row of the typical run (performance-log, thirty-fifth session). */
 static shopstat_status on_row_plain(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
@@ -3681,25 +3682,34 @@ static shopstat_status on_row_plain(row_ctx *rc, const shopstat_row *row, shopst
     uint64_t ph = pattern_hash(key, kl);
     const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
     __builtin_prefetch(ps);
+    /* (design_key's words, the two columns written out) */
     uint64_t dk[2] = {0, 0};
-    const size_t cols[2] = {t->scol, t->pcol};
-    for (int i = 0; i < 2; i++) {
-        if (cols[i] == SIZE_MAX)
-            continue;
-        size_t n = row->lens[cols[i]];
-        if (n > 7)
-            return on_row(rc, row, err);
-        dk[i] = pack8(row->fields[cols[i]], n) | (uint64_t)n << 56;
-    }
+    size_t sc = t->scol, pc = t->pcol, sn = 0, pn = 0;
+    if (sc != SIZE_MAX && (sn = row->lens[sc]) > 7)
+        return on_row(rc, row, err);
+    if (pc != SIZE_MAX && (pn = row->lens[pc]) > 7)
+        return on_row(rc, row, err);
+    if (sc != SIZE_MAX)
+        dk[0] = pack8(row->fields[sc], sn) | (uint64_t)sn << 56;
+    if (pc != SIZE_MAX)
+        dk[1] = pack8(row->fields[pc], pn) | (uint64_t)pn << 56;
     __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
     if (ps->off && ps->tag == (uint32_t)(ph >> 32))
         __builtin_prefetch(rc->prec + ps->off - 1);
     double w = 1;
-    uint64_t wu = 1000000000, wm;
-    unsigned wf;
-    if (t->has_weight &&
-        !(plain_number_m(t, row, t->wcol, &w, &wm, &wf) && w2x_units(wm, wf, &wu)))
-        return on_row(rc, row, err);
+    uint64_t wu = 1000000000;
+    if (t->has_weight) {
+        const char *ws = row->fields[t->wcol];
+        size_t wn = row->lens[t->wcol];
+        uint64_t wm;
+        unsigned wf;
+        if (!(wn - 1 < 8 && !t->miss_first[(unsigned char)ws[0]] &&
+              parse_plain_decimal8(ws, wn, &w, &wm, &wf)) &&
+            !plain_number_m(t, row, t->wcol, &w, &wm, &wf))
+            return on_row(rc, row, err);
+        if (!w2x_units(wm, wf, &wu))
+            return on_row(rc, row, err);
+    }
     double wt = w;
     if (t->once) {
         if (wu % ONCE_DIV || wu / ONCE_DIV >= (uint64_t)1 << 53)
@@ -3715,11 +3725,11 @@ static shopstat_status on_row_plain(row_ctx *rc, const shopstat_row *row, shopst
     size_t nc = (uint32_t)pat[0] & ~PATTERN_NARROW;
     if (nc && ds->ncell_ok < t->ncell)
         return on_row(rc, row, err);
-    /* the row's writes, as on_row_at makes them */
+    /* the row's writes, as on_row_at makes them (wu is 0 when w is, else positive) */
     unit *u = &t->units[uid];
-    if (w == 0 && !outside)
+    if (!wu && !outside)
         u->any_base0 = 1;
-    if (w > 0 && !outside && ds->pos_epoch != rc->epoch) {
+    if (wu && !outside && ds->pos_epoch != rc->epoch) {
         u->any_pos = 1;
         ds->pos_epoch = rc->epoch;
     }
