@@ -3659,18 +3659,11 @@ static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopsta
  * carry on_row_at's other paths (its 680-byte frame, its spills, its tests of the design
  * per row), and its weight read a word at a time (parse_plain_decimal8): 534 -> 390
  * instructions a row of the typical run (performance-log, thirty-fifth session). */
-static shopstat_status on_row_plain(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
+static __attribute__((noinline)) shopstat_status on_row_plain(row_ctx *rc,
+                                                               const shopstat_row *row,
+                                                               shopstat_error *err)
 {
     shopstat_totals *t = rc->t;
-    if (__builtin_expect(rc->plain != 1, 0)) {
-        if (!rc->plain)
-            rc->plain = !t->rep && !t->element && t->fcol == SIZE_MAX && !rc->ntc &&
-                                rc->nprun == 1
-                            ? 1
-                            : 2;
-        if (rc->plain != 1)
-            return on_row(rc, row, err);
-    }
     if (!rc->pmask || !rc->dmask || t->acct.used >= PASS_ROWS_MAX)
         return on_row(rc, row, err);
     const char *a = row->fields[rc->prun[0].first];
@@ -4893,7 +4886,13 @@ shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err
 {
     if (__builtin_expect(((shopstat_totals *)ctx)->row_other, 0))
         return pass_row_other(ctx, row, err);
-    return on_row_plain(((shopstat_totals *)ctx)->rc, row, err);
+    row_ctx *rc = ((shopstat_totals *)ctx)->rc;
+    if (__builtin_expect(!rc->plain, 0)) { /* (the design and pattern columns, once) */
+        const shopstat_totals *t = rc->t;
+        rc->plain =
+            !t->rep && !t->element && t->fcol == SIZE_MAX && !rc->ntc && rc->nprun == 1 ? 1 : 2;
+    }
+    return rc->plain == 1 ? on_row_plain(rc, row, err) : on_row(rc, row, err);
 }
 
 
