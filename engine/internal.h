@@ -119,7 +119,8 @@ static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_com
  * (the 8-digit conversion of simdjson's parse_eight_digits_unrolled). The same *out,
  * *mant and *frac as parse_plain_decimal_m where it gives 1; 0 for anything else (a
  * comma, a sign, a second separator, no digit), which parse_plain_decimal_m then decides.
- * The weight of the typical row: 107 instructions a row in the byte loop. */
+ * The weight of the pass's typical row (on_row_plain): 20 instructions a row fewer than
+ * the byte loop there. */
 static inline int parse_plain_decimal8(const char *s, size_t n, double *out, uint64_t *mant,
                                        unsigned *frac)
 {

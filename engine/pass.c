@@ -3657,8 +3657,9 @@ static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopsta
  * read before anything is written, and any other row goes to on_row, which does what this
  * does for such a row: the same sums, the same batch entry. Apart, so that these rows do not
  * carry on_row_at's other paths (its 680-byte frame, its spills, its tests of the design
- * per row), and its weight read a word at a time (parse_plain_decimal8): 534 -> 390
- * instructions a row of the typical run (performance-log, thirty-fifth session). */
+ * per row), and its weight read a word at a time (parse_plain_decimal8): 534 -> 396
+ * instructions a row of the typical run, pass_row's 10 with it (performance.md, "The row
+ * path"). */
 static __attribute__((noinline)) shopstat_status on_row_plain(row_ctx *rc,
                                                                const shopstat_row *row,
                                                                shopstat_error *err)
