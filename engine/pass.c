@@ -2598,6 +2598,44 @@ static void w2_fold(row_ctx *rc)
     }
 }
 
+/* batch_flush's loop over the rows in PSU order (order, end: its counting sort), with what
+ * every row reads in locals: the units, the records' base and the design's kind stay in
+ * registers across apply_short's calls, where the loop over both orders loaded them again
+ * after each, and a PSU's first row is told from the one before by a local. */
+static void batch_apply_sorted(row_ctx *rc, const uint32_t *order, const uint32_t *end,
+                               size_t n)
+{
+    shopstat_totals *t = rc->t;
+    const batch_row *b = rc->batch;
+    unit *units = t->units;
+    const uint64_t *prec = rc->prec;
+    int element = t->element;
+    uint32_t prev = UINT32_MAX; /* (no unit's id: there are at most 4 x BATCH_MAX) */
+    for (size_t k = 0; k < n; k++) {
+        const batch_row *r = &b[order[k]];
+        uint32_t un = r->unit;
+        if (un != prev) {
+            prev = un;
+            if (end[un] < n) { /* the next unit's sums, as in batch_flush */
+                const unit *nx = &units[b[order[end[un]]].unit];
+                prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
+            }
+        }
+        if (k + 8 < n) {
+            const uint64_t *ahead = prec + b[order[k + 8]].rec;
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 8);
+        }
+        size_t nc;
+        int narrow;
+        const void *cells = record_cells(prec + r->rec, &nc, &narrow);
+        if (narrow && nc <= 32 && !element)
+            apply_short(&units[un], r->w, CELL_ROW(r->w), cells, nc);
+        else
+            apply_row(t, &units[un], r->w, cells, nc, narrow);
+    }
+}
+
 /* Apply the batched rows, PSU by PSU, each PSU's rows in file order. A batch of fewer rows
  * than a quarter of the units (flushed early, before a row without a pattern record) goes
  * in file order: the sort's pass over every unit would cost more than it saves, and a
@@ -2626,6 +2664,11 @@ static void batch_flush(row_ctx *rc)
             ord[cnt[b[i].unit]++] = (uint32_t)i;
         order = ord;
         end = cnt; /* (now where each unit's rows end) */
+    }
+    if (order) {
+        batch_apply_sorted(rc, order, end, n);
+        rc->nbatch = 0;
+        return;
     }
     for (size_t k = 0; k < n; k++) {
         const batch_row *r = &b[order ? order[k] : k];
