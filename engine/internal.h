@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* 64-bit targets only: the exact sums (pass.c) and the decimal reading (reader.c) take
  * unsigned __int128, and counts and file offsets are size_t. A 32-bit build stops here with
@@ -105,6 +106,54 @@ static inline int parse_plain_decimal_m(const char *s, size_t n, int decimal_com
     }
     if (ndig == 0 || ndig > 15)
         return 0;
+    *out = (double)m / p10[nfrac];
+    *mant = m;
+    *frac = (unsigned)nfrac;
+    return 1;
+}
+
+/* parse_plain_decimal_m for a field of 1 to 8 bytes with 8 bytes readable at s (a
+ * shopstat_row's field: 16 to spare past its NUL) and '.' as its separator, a word at a
+ * time: the separator found as a zero byte of s ^ '.', the bytes after it moved down over
+ * it, every byte tested for a digit at once and the digits read by three multiplications
+ * (the 8-digit conversion of simdjson's parse_eight_digits_unrolled). The same *out,
+ * *mant and *frac as parse_plain_decimal_m where it gives 1; 0 for anything else (a
+ * comma, a sign, a second separator, no digit), which parse_plain_decimal_m then decides.
+ * The weight of the pass's typical row (on_row_plain): 20 instructions a row fewer than
+ * the byte loop there. */
+static inline int parse_plain_decimal8(const char *s, size_t n, double *out, uint64_t *mant,
+                                       unsigned *frac)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (n < 8)
+        x &= ((uint64_t)1 << (8 * n)) - 1; /* (the bytes past the field: 0) */
+    uint64_t e = x ^ (ones * '.'), z = (e - ones) & ~e & (ones * 0x80);
+    uint64_t d = x;
+    size_t nd = n, nfrac = 0;
+    if (z) { /* the first separator (a zero byte of e: the lowest flag is exact) */
+        size_t p = (size_t)__builtin_ctzll(z) >> 3;
+        uint64_t low = ((uint64_t)1 << (8 * p)) - 1; /* (p < n <= 8, so p <= 7) */
+        d = (x & low) | ((x >> 8) & ~low);
+        nd = n - 1;
+        nfrac = n - p - 1;
+    }
+    if (!nd)
+        return 0;
+    uint64_t keep = nd < 8 ? ((uint64_t)1 << (8 * nd)) - 1 : ~(uint64_t)0;
+    uint64_t y = (d & keep) | (ones * '0' & ~keep);
+    /* every byte '0' to '9': no byte's high bit set in it less '0' (under '0', or 0xb0
+     * and over) or in it plus 0x46 (over '9'); a borrow or carry between bytes only comes
+     * from a byte that is not a digit, and leaves that byte's own flag set */
+    uint64_t v = y - ones * '0';
+    if ((v | (y + ones * 0x46)) & ones * 0x80)
+        return 0;
+    v <<= 8 * (8 - nd); /* (leading zeros in front) */
+    v = (v * 2561) >> 8;
+    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
+    uint64_t m = ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
     *out = (double)m / p10[nfrac];
     *mant = m;
     *frac = (unsigned)nfrac;

@@ -1246,11 +1246,12 @@ __extension__ typedef unsigned __int128 w2x_u128;
 /* a += x, both 192-bit (x given as a square below 2^128) */
 static inline void w2x_add(uint64_t *a, w2x_u128 x)
 {
-    w2x_u128 lo = (w2x_u128)a[0] + (uint64_t)x;
+    /* (the low two words as one 128-bit number, its carry to the third: an add and an
+     * add-with-carry where the word by word form took 20 instructions a row) */
+    w2x_u128 lo = ((w2x_u128)a[1] << 64 | a[0]) + x;
     a[0] = (uint64_t)lo;
-    w2x_u128 mid = (w2x_u128)a[1] + (uint64_t)(x >> 64) + (uint64_t)(lo >> 64);
-    a[1] = (uint64_t)mid;
-    a[2] += (uint64_t)(mid >> 64);
+    a[1] = (uint64_t)(lo >> 64);
+    a[2] += lo < x;
 }
 
 static inline void w2x_add_sum(uint64_t *a, const uint64_t *b)
@@ -1382,6 +1383,9 @@ struct row_ctx {
     int pfull;
     truth_col *tc; /* the pattern columns keyed by their conditions' truths */
     size_t ntc;
+    /* on_row_plain's test of the design and the pattern columns, made at the first row:
+     * 1 it may take the row, 2 it may not */
+    int plain;
     unsigned char kbuf[PATTERN_KEY_MAX + 8];
     size_t ndesign;    /* cv[0..ndesign): strata and PSU columns */
     design_slot *dtab; /* (strata word, PSU word) -> stratum and unit: open addressing */
@@ -2594,6 +2598,44 @@ static void w2_fold(row_ctx *rc)
     }
 }
 
+/* batch_flush's loop over the rows in PSU order (order, end: its counting sort), with what
+ * every row reads in locals: the units, the records' base and the design's kind stay in
+ * registers across apply_short's calls, where the loop over both orders loaded them again
+ * after each, and a PSU's first row is told from the one before by a local. */
+static void batch_apply_sorted(row_ctx *rc, const uint32_t *order, const uint32_t *end,
+                               size_t n)
+{
+    shopstat_totals *t = rc->t;
+    const batch_row *b = rc->batch;
+    unit *units = t->units;
+    const uint64_t *prec = rc->prec;
+    int element = t->element;
+    uint32_t prev = UINT32_MAX; /* (no unit's id: there are at most 4 x BATCH_MAX) */
+    for (size_t k = 0; k < n; k++) {
+        const batch_row *r = &b[order[k]];
+        uint32_t un = r->unit;
+        if (un != prev) {
+            prev = un;
+            if (end[un] < n) { /* the next unit's sums, as in batch_flush */
+                const unit *nx = &units[b[order[end[un]]].unit];
+                prefetch_lines(nx->A, nx->cap * sizeof *nx->A);
+            }
+        }
+        if (k + 8 < n) {
+            const uint64_t *ahead = prec + b[order[k + 8]].rec;
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 8);
+        }
+        size_t nc;
+        int narrow;
+        const void *cells = record_cells(prec + r->rec, &nc, &narrow);
+        if (narrow && nc <= 32 && !element)
+            apply_short(&units[un], r->w, CELL_ROW(r->w), cells, nc);
+        else
+            apply_row(t, &units[un], r->w, cells, nc, narrow);
+    }
+}
+
 /* Apply the batched rows, PSU by PSU, each PSU's rows in file order. A batch of fewer rows
  * than a quarter of the units (flushed early, before a row without a pattern record) goes
  * in file order: the sort's pass over every unit would cost more than it saves, and a
@@ -2622,6 +2664,11 @@ static void batch_flush(row_ctx *rc)
             ord[cnt[b[i].unit]++] = (uint32_t)i;
         order = ord;
         end = cnt; /* (now where each unit's rows end) */
+    }
+    if (order) {
+        batch_apply_sorted(rc, order, end, n);
+        rc->nbatch = 0;
+        return;
     }
     for (size_t k = 0; k < n; k++) {
         const batch_row *r = &b[order ? order[k] : k];
@@ -3644,6 +3691,96 @@ static shopstat_status on_row_codes(row_ctx *rc, const shopstat_row *row, shopst
 static shopstat_status on_row_excl(row_ctx *rc, const shopstat_row *row, shopstat_error *err)
 {
     return on_row_at(rc, row, err, 1, rc->t->scale != NULL, 0);
+}
+
+/* The plain row of the typical run, where every table probe hits: one span of pattern
+ * columns whose key is known, strata and PSU values of up to 7 bytes seen before, a weight
+ * written as a plain decimal of up to 9 decimals (merging once: a whole number of 10^-6),
+ * a unit that holds every cell so far, a Taylor cluster design without --fpc. Everything is
+ * read before anything is written, and any other row goes to on_row, which does what this
+ * does for such a row: the same sums, the same batch entry. Apart, so that these rows do not
+ * carry on_row_at's other paths (its 680-byte frame, its spills, its tests of the design
+ * per row), and its weight read a word at a time (parse_plain_decimal8): 534 -> 396
+ * instructions a row of the typical run, pass_row's 10 with it (performance.md, "The row
+ * path"). */
+static __attribute__((noinline)) shopstat_status on_row_plain(row_ctx *rc,
+                                                               const shopstat_row *row,
+                                                               shopstat_error *err)
+{
+    shopstat_totals *t = rc->t;
+    if (!rc->pmask || !rc->dmask || t->acct.used >= PASS_ROWS_MAX)
+        return on_row(rc, row, err);
+    const char *a = row->fields[rc->prun[0].first];
+    size_t l = rc->prun[0].last;
+    size_t kl = (size_t)(row->fields[l] + row->lens[l] + 1 - a);
+    if (kl > PATTERN_KEY_MAX)
+        return on_row(rc, row, err);
+    const unsigned char *key = (const unsigned char *)a;
+    uint64_t ph = pattern_hash(key, kl);
+    const pattern_slot *ps = &rc->ptab[ph & rc->pmask];
+    __builtin_prefetch(ps);
+    /* (design_key's words, the two columns written out) */
+    uint64_t dk[2] = {0, 0};
+    size_t sc = t->scol, pc = t->pcol, sn = 0, pn = 0;
+    if (sc != SIZE_MAX && (sn = row->lens[sc]) > 7)
+        return on_row(rc, row, err);
+    if (pc != SIZE_MAX && (pn = row->lens[pc]) > 7)
+        return on_row(rc, row, err);
+    if (sc != SIZE_MAX)
+        dk[0] = pack8(row->fields[sc], sn) | (uint64_t)sn << 56;
+    if (pc != SIZE_MAX)
+        dk[1] = pack8(row->fields[pc], pn) | (uint64_t)pn << 56;
+    __builtin_prefetch(&rc->dtab[design_hash(dk) & rc->dmask]);
+    if (ps->off && ps->tag == (uint32_t)(ph >> 32))
+        __builtin_prefetch(rc->prec + ps->off - 1);
+    double w = 1;
+    uint64_t wu = 1000000000;
+    if (t->has_weight) {
+        const char *ws = row->fields[t->wcol];
+        size_t wn = row->lens[t->wcol];
+        uint64_t wm;
+        unsigned wf;
+        if (!(wn - 1 < 8 && !t->miss_first[(unsigned char)ws[0]] &&
+              parse_plain_decimal8(ws, wn, &w, &wm, &wf)) &&
+            !plain_number_m(t, row, t->wcol, &w, &wm, &wf))
+            return on_row(rc, row, err);
+        if (!w2x_units(wm, wf, &wu))
+            return on_row(rc, row, err);
+    }
+    double wt = w;
+    if (t->once) {
+        if (wu % ONCE_DIV || wu / ONCE_DIV >= (uint64_t)1 << 53)
+            return on_row(rc, row, err);
+        wt = (double)(wu / ONCE_DIV);
+    }
+    long sid, uid;
+    design_slot *ds = design_find(rc, dk, &sid, &uid);
+    const uint64_t *pat = ds ? pattern_find(rc, ph, key, kl) : NULL;
+    if (!pat)
+        return on_row(rc, row, err);
+    int outside = (int)(pat[0] >> PATTERN_OUTSIDE_BIT) & 1;
+    size_t nc = (uint32_t)pat[0] & ~PATTERN_NARROW;
+    if (nc && ds->ncell_ok < t->ncell)
+        return on_row(rc, row, err);
+    /* the row's writes, as on_row_at makes them (wu is 0 when w is, else positive) */
+    unit *u = &t->units[uid];
+    if (!wu && !outside)
+        u->any_base0 = 1;
+    if (wu && !outside && ds->pos_epoch != rc->epoch) {
+        u->any_pos = 1;
+        ds->pos_epoch = rc->epoch;
+    }
+    long rec = (long)(pat - rc->prec);
+    w2x_add(rc->prec + rec - W2X_WORDS, (w2x_u128)wu * wu);
+    batch_row *br = &rc->batch[rc->nbatch++];
+    br->unit = (uint32_t)uid;
+    br->rec = (uint32_t)rec;
+    br->w = wt;
+    if (rc->nbatch == BATCH_MAX)
+        batch_flush(rc);
+    t->acct.used++;
+    t->acct.outside_base += (size_t)outside;
+    return SHOPSTAT_OK;
 }
 
 /* ---- finishing ---- */
@@ -4793,7 +4930,13 @@ shopstat_status pass_row(void *ctx, const shopstat_row *row, shopstat_error *err
 {
     if (__builtin_expect(((shopstat_totals *)ctx)->row_other, 0))
         return pass_row_other(ctx, row, err);
-    return on_row(((shopstat_totals *)ctx)->rc, row, err);
+    row_ctx *rc = ((shopstat_totals *)ctx)->rc;
+    if (__builtin_expect(!rc->plain, 0)) { /* (the design and pattern columns, once) */
+        const shopstat_totals *t = rc->t;
+        rc->plain =
+            !t->rep && !t->element && t->fcol == SIZE_MAX && !rc->ntc && rc->nprun == 1 ? 1 : 2;
+    }
+    return rc->plain == 1 ? on_row_plain(rc, row, err) : on_row(rc, row, err);
 }
 
 

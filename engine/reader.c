@@ -2775,6 +2775,9 @@ struct reader_range {
     size_t *offs, *lens;
     const char **fields;
     shopstat_pos *pos; /* all zero */
+    /* the row range_row hands over: these arrays, every field, index 0 (the same for
+     * every row: made once, not on the stack for each) */
+    shopstat_row row;
     size_t rows, empty; /* rows passed to fn, rows of empty fields only (skipped) */
     /* rows still to look at for a Qualtrics import-id row (the first of the data: the
      * range that starts at data_start) */
@@ -2943,6 +2946,7 @@ reader_range *reader_range_new(const shopstat_reader *r)
     rr->lens = malloc(n * sizeof *rr->lens);
     rr->fields = malloc(n * sizeof *rr->fields);
     rr->pos = calloc(n, sizeof *rr->pos);
+    rr->row = (shopstat_row){rr->fields, rr->lens, rr->pos, rr->ncols, 0};
     rr->rowcap = 4096;
     rr->rowbuf = malloc(rr->rowcap);
     if ((rr->fd < 0 && !rr->z) || !rr->buf || !rr->offs || !rr->lens || !rr->fields || !rr->pos ||
@@ -3133,8 +3137,7 @@ static void range_row(int c, void *vr)
         return;
     }
     rr->rows++;
-    shopstat_row row = {rr->fields, rr->lens, rr->pos, nf, 0};
-    shopstat_status s = rr->fn(rr->ctx, &row, rr->err);
+    shopstat_status s = rr->fn(rr->ctx, &rr->row, rr->err); /* (nf is ncols here) */
     if (s != SHOPSTAT_OK)
         range_fail(rr, s);
 }

@@ -1297,6 +1297,72 @@ static void test_labelled_point(void **state)
     }
 }
 
+/* parse_plain_decimal8 (the weight of the pass's typical row, a word at a time) against
+ * parse_plain_decimal_m's byte loop: every string of 1 to 5 bytes over digits, both
+ * separators, signs, a space, a letter, the bytes on either side of the digits ('/' and
+ * ':') and one with the high bit set ('0' | 0x80), and random strings of 6 to 8 bytes,
+ * each followed by bytes that are digits and separators (the rest of a row). Where the
+ * word-at-a-time reading takes a string it gives the loop's number, mantissa and decimals
+ * to the bit; it takes every string the loop takes but those with a decimal comma. */
+static void check_decimal8(const char *s, size_t n, size_t *taken)
+{
+    char buf[24];
+    memset(buf, '7', sizeof buf);
+    buf[n + 1] = '.';
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    double x8 = -1, x = -2;
+    uint64_t m8 = 1, m = 2;
+    unsigned f8 = 1, f = 2;
+    int r8 = parse_plain_decimal8(buf, n, &x8, &m8, &f8);
+    int r = parse_plain_decimal_m(buf, n, 0, &x, &m, &f);
+    if (r8) {
+        assert_int_equal(r, 1);
+        assert_true(m8 == m && f8 == f && memcmp(&x8, &x, sizeof x) == 0);
+        ++*taken;
+    } else if (r && !memchr(s, ',', n)) {
+        fail_msg("'%.*s' read by the byte loop, not by parse_plain_decimal8", (int)n, s);
+    }
+}
+
+static void test_plain_decimal8(void **state)
+{
+    (void)state;
+    static const char alpha[] = "0159.,-+ a/:\xb0";
+    size_t na = sizeof alpha - 1, taken = 0;
+    char s[8];
+    for (size_t n = 1; n <= 5; n++) {
+        size_t total = 1;
+        for (size_t i = 0; i < n; i++)
+            total *= na;
+        for (size_t k = 0; k < total; k++) {
+            size_t v = k;
+            for (size_t i = 0; i < n; i++, v /= na)
+                s[i] = alpha[v % na];
+            check_decimal8(s, n, &taken);
+        }
+    }
+    assert_true(taken > 1000);
+    /* 6 to 8 bytes: mostly digits, a separator somewhere or not (xorshift, fixed seed) */
+    uint64_t rng = 88172645463325252ULL;
+    size_t taken_long = 0;
+    for (int k = 0; k < 300000; k++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        size_t n = 6 + rng % 3;
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = (unsigned)(rng >> (8 + 5 * i)) & 31;
+            s[i] = r < 26 ? (char)('0' + r % 10) : alpha[r - 26 + 4];
+        }
+        check_decimal8(s, n, &taken_long);
+        check_decimal8("99999999", 8, &taken_long);
+        check_decimal8("9999999.", 8, &taken_long);
+        check_decimal8(".9999999", 8, &taken_long);
+    }
+    assert_true(taken_long > 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1325,6 +1391,7 @@ int main(void)
         cmocka_unit_test(test_missing_codes),
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_parse_number_exact),
+        cmocka_unit_test(test_plain_decimal8),
         cmocka_unit_test(test_column_lookup),
         cmocka_unit_test(test_column_names),
         cmocka_unit_test(test_comma_hint),
