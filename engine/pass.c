@@ -5259,8 +5259,8 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
 /* Units a thread takes at a time (the benchmark's: 16 x 232 cells, ~20 us) */
 #define TAIL_RUN 16
 
-/* A split's shared state: its threads hold it by refs (a thread that starts when the work is
- * done may outlive tail_split); the last frees it */
+/* A split's shared state: its threads hold it by refs (a helper that takes it when the work
+ * is done may outlive tail_split); the last frees it */
 typedef struct tail_job {
     void (*fn)(void *part, size_t lo, size_t hi);
     char *part;
@@ -5300,46 +5300,50 @@ static void tail_work(tail_job *j, int p)
     }
 }
 
-static void *tail_thread(void *arg)
+/* A helper's share of a split (lent by tail_split): a part of its own, runs taken in turn */
+static void tail_task(void *arg)
 {
     tail_job *j = arg;
     int p = atomic_fetch_add(&j->nparts, 1);
-    if (p < TAIL_PARTS) /* (always: one part a thread) */
+    if (p < TAIL_PARTS) /* (always: tail_split lends to k - 1 helpers) */
         tail_work(j, p);
     tail_release(j);
-    return NULL;
 }
 
-void pass_set_tail_threads(shopstat_totals *g, int threads)
+void pass_set_tail_crew(shopstat_totals *g, chunk_crew *crew)
 {
-    g->tail_threads = threads;
+    g->tail_crew = crew;
 }
 
-/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS; 1 unless
- * SHOPSTAT_TAIL_SPLIT is set (not "0"). A timing knob: on the benchmark's VM, loaded, the
- * split did not pay (the merge 2.44 ms split against 2.15 on one thread, the finish 1.25
- * against 1.35, load 2.6-3; the other thread waits for a CPU or shares this one's); it
- * halved both only in traces where the second vCPU was free (docs/performance-log.md,
- * thirty-fourth session). */
+void pass_keep_crew(shopstat_totals *g, chunk_crew *crew)
+{
+    g->crew = crew;
+}
+
+/* How many parts tail_split cuts t's units into: 1 to TAIL_PARTS, this thread and the
+ * pass's helpers waiting for the tail (t->tail_crew); 1 when $SHOPSTAT_TAIL_SPLIT is "0"
+ * (a timing knob). Threads started for the split waited for a CPU on the benchmark's VM and
+ * it came out even (docs/performance-log.md, thirty-fourth session); the helpers are
+ * running already (parallel.c, "the crew"). */
 static int tail_parts(const shopstat_totals *t)
 {
     const char *split = getenv("SHOPSTAT_TAIL_SPLIT");
-    if (!split || !*split || strcmp(split, "0") == 0)
+    if (split && strcmp(split, "0") == 0)
         return 1;
-    int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
-    if (k < 1 || t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
-        k = 1;
-    return k;
+    if (t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
+        return 1;
+    int k = 1 + chunk_crew_members(t->tail_crew);
+    return k < TAIL_PARTS ? k : TAIL_PARTS;
 }
 
-/* fn(part, lo, hi) over [0, n) (units), in runs taken in turn by this thread and k - 1
- * others (k from tail_parts; fewer when none can be made), each with a part of its own:
- * the p-th of size bytes from part (this thread's the first). Returns when every unit is
- * done. */
-static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void *part,
-                       size_t size)
+/* fn(part, lo, hi) over [0, n) (units), in runs taken in turn by this thread and up to
+ * k - 1 of crew's helpers (k from tail_parts), each with a part of its own: the p-th of
+ * size bytes from part (this thread's the first). Returns when every unit is done; a
+ * helper that takes its share late finds none left (and no wait for it). */
+static void tail_split(chunk_crew *crew, size_t n, int k, void (*fn)(void *, size_t, size_t),
+                       void *part, size_t size)
 {
-    tail_job *j = k > 1 ? calloc(1, sizeof *j) : NULL;
+    tail_job *j = k > 1 && crew ? calloc(1, sizeof *j) : NULL;
     if (!j) {
         if (n)
             fn(part, 0, n);
@@ -5351,28 +5355,16 @@ static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void
     j->n = n;
     atomic_init(&j->next, 0);
     atomic_init(&j->nparts, 1);
-    atomic_init(&j->refs, 1);
+    atomic_init(&j->refs, k); /* (this thread's, and one for each helper it is lent to) */
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
-    pthread_attr_t at;
-    int attr = pthread_attr_init(&at) == 0 &&
-               pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0;
-    for (int p = 1; attr && p < k; p++) {
-        atomic_fetch_add(&j->refs, 1);
-        chunk_attr_elsewhere(&at, p - 1);
-        pthread_t tid;
-        if (pthread_create(&tid, &at, tail_thread, j) != 0) {
-            atomic_fetch_sub(&j->refs, 1);
-            break;
-        }
-    }
-    if (attr)
-        pthread_attr_destroy(&at);
+    chunk_crew_lend(crew, tail_task, j, k - 1);
     tail_work(j, 0);
     pthread_mutex_lock(&j->mu);
     while (j->done < j->n)
         pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
+    atomic_fetch_sub(&j->refs, chunk_crew_withdraw(crew)); /* (theirs: not taken) */
     tail_release(j);
 }
 
@@ -5519,7 +5511,8 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
             continue;
         for (int p = 0; p < TAIL_PARTS; p++)
             part[p].i = i;
-        tail_split(w[i]->nunits, tail_parts(g), merge_units_part, part, sizeof *part);
+        tail_split(g->tail_crew, w[i]->nunits, tail_parts(g), merge_units_part, part,
+                   sizeof *part);
     }
     for (int p = 0; !st && p < TAIL_PARTS; p++) {
         *inexact |= part[p].big;
@@ -5759,7 +5752,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         free(counts);
         return -1;
     }
-    tail_split(t->nunits, np, finish_units_part, part, sizeof *part);
+    tail_split(t->tail_crew, t->nunits, np, finish_units_part, part, sizeof *part);
     int exact = 1;
     for (int p = 1; p < np; p++) {
         const cell_sums *k = &ks[p];
@@ -5796,7 +5789,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         }
     }
     if (!part[0].round)
-        tail_split(t->nunits, np, round_units_part, part, sizeof *part);
+        tail_split(t->tail_crew, t->nunits, np, round_units_part, part, sizeof *part);
     keep->units = 1;
     return 0;
 }
@@ -5936,6 +5929,7 @@ void shopstat_totals_free(shopstat_totals *t)
 {
     if (!t)
         return;
+    chunk_crew_finish(t->crew); /* (the workers' states, freed by the pass's helpers) */
     row_ctx_free(t->rc); /* reads the segments and questions */
     free(t->marks);
     for (size_t i = 0; i < t->nq; i++) {
