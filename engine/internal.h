@@ -390,6 +390,10 @@ size_t chunk_spares(int *spinning);
  * creator's CPU then (*from) and the one the spare first ran on (*first); 0 when none was.
  * For tests. */
 int chunk_spare_cpus(int *from, int *first);
+/* Spin until done(arg), as long as c's helpers spin at most (NULL c: not at all): the
+ * thread that waits for c's helpers spins too (asleep, it was woken on the helper's CPU:
+ * parallel.c, chunk_run). */
+void chunk_crew_spin_until(const chunk_crew *c, int (*done)(const void *), const void *arg);
 /* The crew's helpers that may take a task now (0 for NULL, or once the tail is over). */
 int chunk_crew_members(chunk_crew *c);
 /* fn(arg) lent to n of c's helpers: each that takes it calls fn(arg) once, from now until

@@ -5270,7 +5270,7 @@ typedef struct tail_job {
     atomic_int refs;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t done; /* units done (under mu) */
+    atomic_size_t done; /* units done (the last run's thread broadcasts cv, under mu) */
 } tail_job;
 
 static void tail_release(tail_job *j)
@@ -5292,12 +5292,19 @@ static void tail_work(tail_job *j, int p)
             break;
         size_t hi = j->n - lo < TAIL_RUN ? j->n : lo + TAIL_RUN;
         j->fn(part, lo, hi);
-        pthread_mutex_lock(&j->mu);
-        j->done += hi - lo;
-        if (j->done == j->n)
+        if (atomic_fetch_add(&j->done, hi - lo) + (hi - lo) == j->n) {
+            pthread_mutex_lock(&j->mu);
             pthread_cond_broadcast(&j->cv);
-        pthread_mutex_unlock(&j->mu);
+            pthread_mutex_unlock(&j->mu);
+        }
     }
+}
+
+/* (chunk_crew_spin_until: every unit of j done) */
+static int tail_done(const void *arg)
+{
+    const tail_job *j = arg;
+    return atomic_load_explicit(&j->done, memory_order_acquire) == j->n;
 }
 
 /* A helper's share of a split (lent by tail_split): a part of its own, runs taken in turn */
@@ -5358,10 +5365,14 @@ static void tail_split(chunk_crew *crew, size_t n, int k, void (*fn)(void *, siz
     atomic_init(&j->refs, k); /* (this thread's, and one for each helper it is lent to) */
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
+    atomic_init(&j->done, 0);
     chunk_crew_lend(crew, tail_task, j, k - 1);
     tail_work(j, 0);
+    /* (spinning first: a helper's last run takes ~20 us, and asleep this thread may be
+     * woken on the helper's CPU, behind it: parallel.c, chunk_run) */
+    chunk_crew_spin_until(crew, tail_done, j);
     pthread_mutex_lock(&j->mu);
-    while (j->done < j->n)
+    while (atomic_load(&j->done) < j->n)
         pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
     atomic_fetch_sub(&j->refs, chunk_crew_withdraw(crew)); /* (theirs: not taken) */
