@@ -226,6 +226,10 @@ static chunk_crew *crew_new(void)
     c->refs = 1;
     long us = env_long("SHOPSTAT_CREW_SPIN_US");
     c->spin = getenv("SHOPSTAT_CREW_SPIN_US") ? (double)us * 1e-6 : CREW_SPIN;
+    /* (one CPU allowed, taskset -c 1: a spinning thread would take it from the other) */
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2)
+        c->spin = 0;
     return c;
 }
 
@@ -761,7 +765,7 @@ static void *worker_elsewhere(void *arg)
  * after the process starts (the header, the 1 MiB encoding sample, the plan).
  * shopstat_pass_prestart starts the workers first and lets them spin, the CPU kept awake
  * and held, until a pass claims them; unclaimed after SPARE_SPIN seconds they end. Each runs
- * one pass's worker, then ends (the 1M-row run 8-11% faster with the other CPU contended,
+ * one pass's worker (and, merging once, its tail: the crew), then ends (the 1M-row run 8-11% faster with the other CPU contended,
  * within the noise on an idle one: docs/performance-log.md, twenty-sixth session). */
 #define SPARE_MAX 64
 #define SPARE_SPIN 0.05 /* s; $SHOPSTAT_SPARE_SPIN_MS, a test knob, sets it */

@@ -5241,7 +5241,7 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
     return SHOPSTAT_OK;
 }
 
-/* ---- the tail of a pass merged once, on as many threads as the pass had ----
+/* ---- the tail of a pass merged once, on the pass's own threads ----
  * The per-PSU sums merged (merge_units_part) and finished (finish_units_part) unit by unit:
  * the threads take runs of units in turn (a worker's, each into its own merged unit; the
  * merged totals'), whose sums no other thread touches. Merging once, every sum is a whole
@@ -5250,11 +5250,13 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
  * (see finish_units_split) whichever units each took.
  * The benchmark's 1M-row run at 2 threads: 2,000 PSUs x 232 cells, about 30M instructions
  * (merge 12M, finish 17M) of a serial tail of 6-8 ms (docs/performance-log.md,
- * thirty-fourth session). The calling thread takes runs from the start: another thread
- * that gets no CPU before the work is done (a loaded machine) costs its start, no wait. */
+ * thirty-fourth session). The other threads are the pass's helpers, waiting for the tail
+ * after their last chunk (parallel.c, "the crew": no thread is started for it). The
+ * calling thread takes runs from the start: a helper that gets no CPU before the work is
+ * done (a loaded machine) finds none left, and costs no wait. */
 #define TAIL_PARTS 4
-/* Fewer units x cells than this are done on the calling thread (a thread's start costs
- * ~50 us, the work ~5 ns a unit's cell) */
+/* Fewer units x cells than this are done on the calling thread (lending a run to a helper
+ * and waiting for its last run cost some us, the work ~5 ns a unit's cell) */
 #define TAIL_SPLIT_MIN ((size_t)1 << 16)
 /* Units a thread takes at a time (the benchmark's: 16 x 232 cells, ~20 us) */
 #define TAIL_RUN 16
