@@ -558,7 +558,7 @@ struct shopstat_totals {
      * worker's marks (pass_mark: MARK_WORDS(nq) words a chunk), and where to say a row
      * cannot be taken so */
     int once, in_units;
-    chunk_crew *tail_crew; /* the pass's helpers, lent the tail's per-PSU work (pass_set_tail_crew) */
+    chunk_crew *tail_crew; /* the pass's helpers, lent the tail's work (pass_set_tail_crew) */
     chunk_crew *crew;      /* the pass's crew, finished by shopstat_totals_free (pass_keep_crew) */
     double tail_sum;  /* pass_merge_once: every per-PSU sum merged, added (finish_units_split) */
     atomic_int *bail;

@@ -765,8 +765,9 @@ static void *worker_elsewhere(void *arg)
  * after the process starts (the header, the 1 MiB encoding sample, the plan).
  * shopstat_pass_prestart starts the workers first and lets them spin, the CPU kept awake
  * and held, until a pass claims them; unclaimed after SPARE_SPIN seconds they end. Each runs
- * one pass's worker (and, merging once, its tail: the crew), then ends (the 1M-row run 8-11% faster with the other CPU contended,
- * within the noise on an idle one: docs/performance-log.md, twenty-sixth session). */
+ * one pass's worker (and, merging once, its tail: the crew), then ends (the 1M-row run
+ * 8-11% faster with the other CPU contended, within the noise on an idle one:
+ * docs/performance-log.md, twenty-sixth session). */
 #define SPARE_MAX 64
 #define SPARE_SPIN 0.05 /* s; $SHOPSTAT_SPARE_SPIN_MS, a test knob, sets it */
 

@@ -692,8 +692,8 @@ static void test_once_exact(void **state)
     cells_plan = 0;
 }
 
-/* Merging once, the tail on as many threads as the pass (pass.c, tail_split, under
- * SHOPSTAT_TAIL_SPLIT=1): 3,000 PSUs of a row or two each in 10 strata, x 80 cells (q's 25
+/* Merging once, the tail on as many threads as the pass (pass.c, tail_split: on by default
+ * since the thirty-fifth session, set here all the same): 3,000 PSUs of a row or two each in 10 strata, x 80 cells (q's 25
  * levels and c's codes by 3 groups), enough to be cut into runs of PSUs. Every weight
  * 100,000,000.000001 (10^14 + 1 units of 10^-6): a PSU's sums far below 2^53, merged once,
  * but the cells' totals over the PSUs past it (all's: 4,000 x (10^14 + 1) =
