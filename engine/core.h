@@ -558,7 +558,8 @@ struct shopstat_totals {
      * worker's marks (pass_mark: MARK_WORDS(nq) words a chunk), and where to say a row
      * cannot be taken so */
     int once, in_units;
-    int tail_threads; /* threads the tail of a pass merged once may take (pass_set_tail_threads) */
+    chunk_crew *tail_crew; /* the pass's helpers, lent the tail's work (pass_set_tail_crew) */
+    chunk_crew *crew;      /* the pass's crew, finished by shopstat_totals_free (pass_keep_crew) */
     double tail_sum;  /* pass_merge_once: every per-PSU sum merged, added (finish_units_split) */
     atomic_int *bail;
     size_t *marks;
@@ -631,9 +632,12 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
                                 const int *owner, size_t nchunks, int *inexact,
                                 shopstat_error *err);
 /* Merged totals g of a pass merged once: their per-PSU sums merged (pass_merge_once) and
- * finished (pass_finish) on up to threads threads (the pass's, idle by then); 0 or 1: on
- * the calling thread. */
-void pass_set_tail_threads(shopstat_totals *g, int threads);
+ * finished (pass_finish) by the calling thread and crew's helpers (the pass's, idle by
+ * then; unless $SHOPSTAT_TAIL_SPLIT is "0"); NULL: on the calling thread alone. */
+void pass_set_tail_crew(shopstat_totals *g, chunk_crew *crew);
+/* g owns crew (may be NULL) from now on: shopstat_totals_free(g) finishes it
+ * (chunk_crew_finish), the workers' states freed by then. */
+void pass_keep_crew(shopstat_totals *g, chunk_crew *crew);
 /* Whether t's sums were made merging once (or by the exact pass in the same units to its
  * end): for tests. */
 int pass_merged_once(const shopstat_totals *t);

@@ -2169,7 +2169,7 @@ shopstat_status shopstat_describe_excluding(shopstat_reader *r, const shopstat_d
     int in_order = plan_dedupes(p);
     if (in_order)
         chunk_release_spares();
-    int rc = in_order ? -1 : chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows);
+    int rc = in_order ? -1 : chunk_run(&job, r, chunk_threads(o), (size_t)8 << 20, o, &rows, NULL);
     if (rc == -2) {
         s = pass_canceled(err);
         goto fail;

@@ -375,6 +375,11 @@ void reader_read_ahead(shopstat_reader *r);
 /* ---- the chunked parallel driver (parallel.c), for any one-pass job ---- */
 #include "shopstat/tab.h" /* shopstat_pass_opts */
 
+/* A pass's helper threads kept for its tail, merging once (parallel.c, "the crew"): after
+ * their last chunk they wait, spinning then parked, for tasks the calling thread lends
+ * them, then free the workers' states. */
+typedef struct chunk_crew chunk_crew;
+
 /* A job's result is built by merging worker states, one per parsed chunk, in file order. */
 typedef struct chunk_job {
     void *arg;
@@ -392,19 +397,20 @@ typedef struct chunk_job {
      * merges, which run one at a time (and, for the last chunks, after all parsing) */
     void (*parsed)(void *w);
     /* may be NULL: called by chunk_run's caller thread once every chunk is merged and the
-     * rows are in r's counts, while the other threads still free their states and end
-     * (0.3-0.6 ms at the end of a 1M-row run), before they are joined; not with count_eol
-     * (the line ends are counted as the threads end) */
+     * rows are in r's counts, while the other threads may still free their states; not
+     * with count_eol (the line ends are counted as the threads end) */
     void (*done)(void *arg);
     /* Merging once (when merge_once is not NULL): each worker parses every chunk it takes
      * into one state, calling mark(w, k) before chunk k, with no merge in between; once
-     * every chunk is parsed, merge_once(arg, w, nw, owner, nchunks) merges the nw states
-     * at once (owner[k]: the index in w of chunk k's state), then they are freed. For jobs
-     * whose states can be merged so whatever the chunks each worker took (pass.c,
+     * every chunk is parsed, merge_once(arg, w, nw, owner, nchunks, crew) merges the nw
+     * states at once (owner[k]: the index in w of chunk k's state), then they are freed
+     * (by the crew's helpers, when there is a crew). crew: the helpers waiting for the
+     * tail's tasks until done has returned (chunk_crew_lend), or NULL (one thread). For
+     * jobs whose states can be merged so whatever the chunks each worker took (pass.c,
      * pass_merge_once). mark returns 0, or -1 out of memory. */
     int (*mark)(void *w, size_t k);
     shopstat_status (*merge_once)(void *arg, void *const *w, size_t nw, const int *owner,
-                                  size_t nchunks);
+                                  size_t nchunks, chunk_crew *crew);
 } chunk_job;
 
 /* How the data bytes are cut: chunks of chunk bytes; past the first nfull of them (when
@@ -433,10 +439,23 @@ size_t chunk_spares(int *spinning);
  * creator's CPU then (*from) and the one the spare first ran on (*first); 0 when none was.
  * For tests. */
 int chunk_spare_cpus(int *from, int *first);
-/* a's CPU set to the k-th (in turn) of the process's CPUs other than this thread's, if any:
- * a thread started with it runs at once on another CPU than its creator's (parallel.c,
- * cpus_elsewhere), and stays there. */
-void chunk_attr_elsewhere(pthread_attr_t *a, int k);
+/* Spin until done(arg), as long as c's helpers spin at most (NULL c: not at all): the
+ * thread that waits for c's helpers spins too (asleep, it was woken on the helper's CPU:
+ * parallel.c, chunk_run). */
+void chunk_crew_spin_until(const chunk_crew *c, int (*done)(const void *), const void *arg);
+/* The crew's helpers that may take a task now (0 for NULL, or once the tail is over). */
+int chunk_crew_members(chunk_crew *c);
+/* fn(arg) lent to n of c's helpers: each that takes it calls fn(arg) once, from now until
+ * chunk_crew_withdraw. One task at a time, from the thread that runs the pass's tail. */
+void chunk_crew_lend(chunk_crew *c, void (*fn)(void *), void *arg, int n);
+/* The task lent withdrawn: how many of its n were not taken (and will not be). */
+int chunk_crew_withdraw(chunk_crew *c);
+/* The owner's end of c (NULL: nothing): the tail over if it was not, every state freed (by
+ * this thread, those no helper took), then c let go; its helpers leave by themselves. */
+void chunk_crew_finish(chunk_crew *c);
+/* Threads the library has started (spares, pass workers), and tasks the crews' helpers
+ * took, so far: for tests. */
+void chunk_crew_stats(size_t *started, size_t *claims);
 /* Let the spares still spinning end: a pass that runs without them (one thread, fewer
  * chunks than threads, the exact pass) calls this. */
 void chunk_release_spares(void);
@@ -449,8 +468,10 @@ shopstat_status pass_canceled(shopstat_error *err);
  * added to r's counts (reader_note_rows: shopstat_reader_rows_read and _rows_empty hold for
  * the whole file); -1 when the job must be redone on one thread with shopstat_reader_run
  * (r not capable of byte ranges, any row or merge failure: the exact pass names it); -2 when
- * o->cancel said stop (nothing to redo: pass_canceled). */
+ * o->cancel said stop (nothing to redo: pass_canceled). crew may be NULL; else on success
+ * *crew is the pass's crew or NULL, the caller's to chunk_crew_finish once it wants the
+ * workers' states freed (its helpers free them meanwhile), and NULL otherwise. */
 int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,
-              const shopstat_pass_opts *o, size_t *rows);
+              const shopstat_pass_opts *o, size_t *rows, chunk_crew **crew);
 
 #endif

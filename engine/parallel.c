@@ -90,7 +90,9 @@ typedef struct par {
     int canceled;                /* o->cancel said stop (failed is set too) */
     const shopstat_pass_opts *o; /* progress and cancel callbacks, may be NULL */
     size_t eol[3];               /* line ends of every chunk (job->count_eol) */
-    int spares_busy;             /* spare threads (shopstat_pass_prestart) still in worker */
+    int attached;                /* helper threads (spares claimed, threads started) that may
+                                  * still touch this par: chunk_run waits for none */
+    chunk_crew *crew;            /* merging once on threads: the helpers' after their chunks */
     int stream;                  /* a gzip file: one chunk, read in order (file_size SIZE_MAX) */
     int ahead;                   /* and inflated on another thread */
     /* merging once (chunk_job.merge_once): each worker's one state, handed over when it has
@@ -98,7 +100,7 @@ typedef struct par {
      * ended (they read the reader: reader_range_new, _free) */
     int once;
     void *states[MAX_THREADS];
-    int live;
+    atomic_int live; /* (changed under mu; read without it by chunk_run's spin) */
     size_t parsed_bytes; /* bytes of the chunks parsed (for progress) */
 } par;
 
@@ -147,6 +149,255 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline void spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* A step of a wait spun out: a pause, and every 32nd a sched_yield, which lets a thread
+ * of the pass that shares this CPU run (on a loaded host the scheduler put both threads on
+ * one CPU at the end of 2 of 6 runs: the calling thread, spinning for the helper's state,
+ * held the helper off its CPU for the whole spin, 5 ms); alone, it returns at once. */
+static inline void spin_step(unsigned n)
+{
+    if (n % 32 == 0)
+        sched_yield();
+    else
+        spin_pause();
+}
+
+/* ---- the crew: a pass's helper threads kept for its tail ----
+ *
+ * Merging once, everything after the last row runs on chunk_run's calling thread: the
+ * merge (pass_merge_once), the finish (pass_finish), the workers' states freed. The tail's
+ * per-PSU work can be split (pass.c, tail_split), but threads started for it waited for a
+ * CPU on this VM (its kernel packs a new thread on its creator's CPU and halts the idle
+ * vCPU): the split came out even. So the helpers that parsed beside the calling thread do
+ * not end after their last chunk: each joins the pass's crew, spins a while (CREW_SPIN) on
+ * the crew's generation, then parks on its condition variable, and runs what the tail
+ * lends it (chunk_crew_lend); at the end (crew_over) the helpers free the workers' states
+ * and leave, while the calling thread goes on to the estimates and the output. Whoever
+ * owns the crew then (the merged totals: shopstat_totals_free) waits for those frees
+ * (chunk_crew_finish), when they are long done. The threads are detached: none is joined,
+ * and none outlives its work by more than a spin. */
+#define CREW_SPIN 0.005 /* s; $SHOPSTAT_CREW_SPIN_US, a timing and test knob, sets it */
+
+struct chunk_crew {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_uint gen; /* bumped at each task lent and at the end: what the spinners watch */
+    void (*fn)(void *); /* the task lent, */
+    void *arg;
+    int slots;          /* to this many more helpers */
+    int members;        /* helpers that joined and have not left */
+    int parked;         /* of them, waiting on cv */
+    int over;           /* no task will come: free the states, leave */
+    void **states;      /* to free (free_state), from nextfree on */
+    size_t nstates, nextfree;
+    void (*free_state)(void *);
+    int freeing; /* states being freed by a helper */
+    int refs;    /* the owner's and each member's */
+    double spin; /* seconds a helper spins before it parks */
+};
+
+static _Atomic size_t crew_claims;     /* tasks taken by helpers (for tests: chunk_crew_stats) */
+static _Atomic size_t threads_started; /* by the library, spares too (chunk_crew_stats) */
+
+void chunk_crew_stats(size_t *started, size_t *claims)
+{
+    *started = atomic_load(&threads_started);
+    *claims = atomic_load(&crew_claims);
+}
+
+static long env_long(const char *name);
+
+static chunk_crew *crew_new(void)
+{
+    chunk_crew *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    atomic_init(&c->gen, 0);
+    c->refs = 1;
+    long us = env_long("SHOPSTAT_CREW_SPIN_US");
+    c->spin = getenv("SHOPSTAT_CREW_SPIN_US") ? (double)us * 1e-6 : CREW_SPIN;
+    /* (one CPU allowed, taskset -c 1: a spinning thread would take it from the other) */
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2)
+        c->spin = 0;
+    return c;
+}
+
+/* One reference less, c->mu held (and released); the last destroys c */
+static void crew_unref(chunk_crew *c)
+{
+    int last = --c->refs == 0;
+    pthread_mutex_unlock(&c->mu);
+    if (last) {
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        free(c->states);
+        free(c);
+    }
+}
+
+/* c's states not yet taken, freed by this thread; c->mu held */
+static void crew_free_states(chunk_crew *c)
+{
+    while (c->nextfree < c->nstates) {
+        void *w = c->states[c->nextfree++];
+        if (!w)
+            continue;
+        c->freeing++;
+        pthread_mutex_unlock(&c->mu);
+        c->free_state(w);
+        pthread_mutex_lock(&c->mu);
+        if (--c->freeing == 0)
+            pthread_cond_broadcast(&c->cv);
+    }
+}
+
+/* A helper joins c (before it leaves the pass: the tail counts it) */
+static void crew_join(chunk_crew *c)
+{
+    pthread_mutex_lock(&c->mu);
+    c->members++;
+    c->refs++;
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* A helper of c, its chunks done: the tasks lent until the end, then the states freed */
+static void crew_serve(chunk_crew *c)
+{
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        if (c->slots > 0) {
+            c->slots--;
+            void (*fn)(void *) = c->fn;
+            void *arg = c->arg;
+            pthread_mutex_unlock(&c->mu);
+            atomic_fetch_add(&crew_claims, 1);
+            fn(arg);
+            pthread_mutex_lock(&c->mu);
+            continue;
+        }
+        if (c->over)
+            break;
+        unsigned g = atomic_load_explicit(&c->gen, memory_order_relaxed);
+        pthread_mutex_unlock(&c->mu);
+        /* spin first: a parked thread's vCPU halts, and waking it costs */
+        double until = c->spin > 0 ? now_s() + c->spin : 0;
+        for (unsigned n = 1; until > 0; n++) {
+            if (atomic_load_explicit(&c->gen, memory_order_acquire) != g)
+                break;
+            if (n % 256 == 0 && now_s() > until)
+                break;
+            spin_step(n);
+        }
+        pthread_mutex_lock(&c->mu);
+        if (!c->slots && !c->over && atomic_load(&c->gen) == g) {
+            c->parked++;
+            pthread_cond_wait(&c->cv, &c->mu);
+            c->parked--;
+        }
+    }
+    crew_free_states(c);
+    c->members--;
+    crew_unref(c);
+}
+
+void chunk_crew_spin_until(const chunk_crew *c, int (*done)(const void *), const void *arg)
+{
+    double until = c && c->spin > 0 ? now_s() + c->spin : 0;
+    for (unsigned k = 1; until > 0 && !done(arg); k++) {
+        if (k % 256 == 0 && now_s() > until)
+            break;
+        spin_step(k);
+    }
+}
+
+/* (chunk_crew_spin_until: every worker has handed its state over) */
+static int none_live(const void *arg)
+{
+    return atomic_load_explicit(&((const par *)arg)->live, memory_order_acquire) == 0;
+}
+
+int chunk_crew_members(chunk_crew *c)
+{
+    if (!c)
+        return 0;
+    pthread_mutex_lock(&c->mu);
+    int n = c->over ? 0 : c->members;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+void chunk_crew_lend(chunk_crew *c, void (*fn)(void *), void *arg, int n)
+{
+    pthread_mutex_lock(&c->mu);
+    c->fn = fn;
+    c->arg = arg;
+    c->slots = n;
+    atomic_fetch_add_explicit(&c->gen, 1, memory_order_release);
+    if (c->parked)
+        pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+int chunk_crew_withdraw(chunk_crew *c)
+{
+    pthread_mutex_lock(&c->mu);
+    int back = c->slots;
+    c->slots = 0;
+    c->fn = NULL;
+    c->arg = NULL;
+    pthread_mutex_unlock(&c->mu);
+    return back;
+}
+
+/* The end of c's tail: no task comes; its helpers free states (nw of them; NULLs skipped)
+ * with free_state, and leave (out of memory for the list: freed here, now). */
+static void crew_over(chunk_crew *c, void *const *states, size_t nw, void (*free_state)(void *))
+{
+    void **keep = nw ? malloc(nw * sizeof *keep) : NULL;
+    if (!keep) {
+        for (size_t i = 0; i < nw; i++)
+            if (states[i])
+                free_state(states[i]);
+        nw = 0;
+    } else {
+        memcpy(keep, states, nw * sizeof *keep);
+    }
+    pthread_mutex_lock(&c->mu);
+    c->states = keep;
+    c->nstates = nw;
+    c->free_state = free_state;
+    c->over = 1;
+    atomic_fetch_add_explicit(&c->gen, 1, memory_order_release);
+    if (c->parked)
+        pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void chunk_crew_finish(chunk_crew *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    if (!c->over) {
+        c->over = 1;
+        atomic_fetch_add(&c->gen, 1);
+        pthread_cond_broadcast(&c->cv);
+    }
+    crew_free_states(c); /* (what no helper took) */
+    while (c->freeing)
+        pthread_cond_wait(&c->cv, &c->mu);
+    crew_unref(c);
 }
 
 static size_t chunk_bytes(const par *pp, size_t k)
@@ -449,12 +700,6 @@ static void cpus_elsewhere(pthread_attr_t *a, cpus_hint *h, int k)
     }
 }
 
-void chunk_attr_elsewhere(pthread_attr_t *a, int k)
-{
-    cpus_hint h;
-    cpus_elsewhere(a, &h, k);
-}
-
 /* pthread_create with a from cpus_elsewhere; when the CPU is refused, again with all of
  * them (the thread still widens: to the CPUs it has) */
 static int create_elsewhere(pthread_t *tid, pthread_attr_t *a, const cpus_hint *h,
@@ -464,6 +709,8 @@ static int create_elsewhere(pthread_t *tid, pthread_attr_t *a, const cpus_hint *
     if (rc != 0 && h->moved)
         rc = pthread_attr_setaffinity_np(a, sizeof h->all, &h->all) != 0 ||
              pthread_create(tid, a, fn, arg) != 0;
+    if (rc == 0)
+        atomic_fetch_add(&threads_started, 1);
     return rc;
 }
 
@@ -485,11 +732,29 @@ static void cpus_widen(const cpus_hint *h)
         pthread_setaffinity_np(pthread_self(), sizeof h->all, &h->all);
 }
 
+/* A helper's part of pp (a spare claimed, or a thread chunk_run started): pp's worker,
+ * then, merging once on threads, the tail's tasks (pp's crew, joined before: the tail
+ * counts it) while the calling thread finishes the pass */
+static void helper(par *pp)
+{
+    chunk_crew *c = pp->crew;
+    if (c)
+        crew_join(c);
+    worker(pp);
+    pthread_mutex_lock(&pp->mu);
+    pp->attached--; /* (pp is not touched after this: chunk_run may return) */
+    pthread_cond_broadcast(&pp->cv);
+    pthread_mutex_unlock(&pp->mu);
+    if (c)
+        crew_serve(c);
+}
+
 static void *worker_elsewhere(void *arg)
 {
     par *pp = arg;
     cpus_widen(&pp->cpus);
-    return worker(pp);
+    helper(pp);
+    return NULL;
 }
 
 /* ---- spare workers, started ahead of the pass ----
@@ -500,8 +765,9 @@ static void *worker_elsewhere(void *arg)
  * after the process starts (the header, the 1 MiB encoding sample, the plan).
  * shopstat_pass_prestart starts the workers first and lets them spin, the CPU kept awake
  * and held, until a pass claims them; unclaimed after SPARE_SPIN seconds they end. Each runs
- * one pass's worker, then ends (the 1M-row run 8-11% faster with the other CPU contended,
- * within the noise on an idle one: docs/performance-log.md, twenty-sixth session). */
+ * one pass's worker (and, merging once, its tail: the crew), then ends (the 1M-row run
+ * 8-11% faster with the other CPU contended, within the noise on an idle one:
+ * docs/performance-log.md, twenty-sixth session). */
 #define SPARE_MAX 64
 #define SPARE_SPIN 0.05 /* s; $SHOPSTAT_SPARE_SPIN_MS, a test knob, sets it */
 
@@ -528,13 +794,6 @@ typedef struct spare {
 static spare spares[SPARE_MAX];
 static _Atomic size_t spare_claims; /* (for tests: chunk_spares) */
 
-static inline void spin_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
 static void *spare_main(void *arg)
 {
     spare *s = arg;
@@ -559,12 +818,7 @@ static void *spare_main(void *arg)
         }
         spin_pause();
     }
-    par *pp = s->pp;
-    worker(pp);
-    pthread_mutex_lock(&pp->mu);
-    pp->spares_busy--;
-    pthread_cond_broadcast(&pp->cv);
-    pthread_mutex_unlock(&pp->mu);
+    helper(s->pp);
     atomic_store_explicit(&s->state, SPARE_IDLE, memory_order_release);
     return NULL;
 }
@@ -625,7 +879,7 @@ static int claim_spare(par *pp)
             continue;
         spares[i].pp = pp;
         pthread_mutex_lock(&pp->mu); /* (a spare claimed before may be ending) */
-        pp->spares_busy++;
+        pp->attached++;
         pthread_mutex_unlock(&pp->mu);
         atomic_store_explicit(&spares[i].state, SPARE_CLAIMED, memory_order_release);
         atomic_fetch_add(&spare_claims, 1);
@@ -716,8 +970,10 @@ size_t chunk_layout_offset(const chunk_layout *l, size_t k)
 }
 
 int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t target,
-              const shopstat_pass_opts *o, size_t *rows)
+              const shopstat_pass_opts *o, size_t *rows, chunk_crew **crew)
 {
+    if (crew)
+        *crew = NULL;
     par pp;
     memset(&pp, 0, sizeof pp);
     pp.job = job;
@@ -764,10 +1020,13 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&pp.cv, &ca);
     pthread_condattr_destroy(&ca);
-    pthread_t tid[MAX_THREADS];
     int started = 0;
+    /* merging once on threads: the helpers stay for the tail (crew_serve) */
+    pp.crew = pp.once && threads > 1 ? crew_new() : NULL;
     pthread_attr_t ta;
-    int attr = pthread_attr_init(&ta) == 0;
+    /* (detached: chunk_run waits for none to end, only for each to leave pp: attached) */
+    int attr = pthread_attr_init(&ta) == 0 &&
+               pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED) == 0;
     /* (every thread started takes the process's CPUs back, whichever it was started on) */
     pp.cpus.moved = sched_getaffinity(0, sizeof pp.cpus.all, &pp.cpus.all) == 0;
     for (int i = 1; i < threads; i++) {
@@ -776,8 +1035,16 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         cpus_hint h = {0};
         if (attr)
             cpus_elsewhere(&ta, &h, started);
-        if (!attr || create_elsewhere(&tid[started], &ta, &h, worker_elsewhere, &pp) != 0)
+        pthread_t tid;
+        pthread_mutex_lock(&pp.mu);
+        pp.attached++;
+        pthread_mutex_unlock(&pp.mu);
+        if (!attr || create_elsewhere(&tid, &ta, &h, worker_elsewhere, &pp) != 0) {
+            pthread_mutex_lock(&pp.mu);
+            pp.attached--;
+            pthread_mutex_unlock(&pp.mu);
             break;
+        }
         started++;
     }
     if (attr)
@@ -786,14 +1053,19 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     worker(&pp); /* the calling thread works too */
     int noted = 0;
     if (pp.once) {
-        /* every chunk parsed: wait for the workers still handing over their states */
+        /* every chunk parsed: wait for the workers still handing over their states,
+         * spinning first. Asleep, this thread was woken by the last helper, and this VM's
+         * scheduler put it on the helper's CPU, where the helper spun for the tail's tasks:
+         * 1-2.8 ms until a tick moved one of them, in 3 of 12 runs (timing build). */
+        chunk_crew_spin_until(pp.crew, none_live, &pp);
         pthread_mutex_lock(&pp.mu);
         while (pp.live > 0)
             pthread_cond_wait(&pp.cv, &pp.mu);
         int ok = !pp.failed, nw = pp.nworkers;
         size_t merged = pp.rows, empty = pp.empty;
         pthread_mutex_unlock(&pp.mu);
-        if (ok && job->merge_once(job->arg, pp.states, (size_t)nw, pp.owner, pp.lay.nchunks))
+        if (ok && job->merge_once(job->arg, pp.states, (size_t)nw, pp.owner, pp.lay.nchunks,
+                                  pp.crew))
             ok = 0;
         if (ok) {
             reader_note_rows(r, merged, empty);
@@ -804,8 +1076,10 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
         pthread_mutex_lock(&pp.mu);
         if (!ok)
             pp.failed = 1;
+        if (pp.crew) /* (freed by the helpers, as this thread goes on) */
+            crew_over(pp.crew, pp.states, (size_t)nw, job->free_state);
         for (int i = 0; i < nw; i++) {
-            if (pp.states[i])
+            if (pp.states[i] && !pp.crew)
                 job->free_state(pp.states[i]);
             pp.states[i] = NULL;
         }
@@ -824,10 +1098,8 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
             job->done(job->arg);
         }
     }
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    pthread_mutex_lock(&pp.mu);
-    while (pp.spares_busy)
+    pthread_mutex_lock(&pp.mu); /* (merging once, they left at their last chunk) */
+    while (pp.attached)
         pthread_cond_wait(&pp.cv, &pp.mu);
     pthread_mutex_unlock(&pp.mu);
     pthread_mutex_destroy(&pp.mu);
@@ -836,6 +1108,10 @@ int chunk_run(const chunk_job *job, shopstat_reader *r, int threads, size_t targ
     free(pp.began);
     free(pp.owner);
     *rows = pp.rows;
+    if (!pp.failed && crew)
+        *crew = pp.crew; /* (the caller's to finish: the states may still be being freed) */
+    else
+        chunk_crew_finish(pp.crew);
     if (pp.canceled)
         return -2;
     if (pp.failed)
@@ -883,9 +1159,10 @@ static int totals_mark(void *w, size_t k)
 }
 
 static shopstat_status totals_merge_once(void *arg, void *const *w, size_t nw, const int *owner,
-                                         size_t nchunks)
+                                         size_t nchunks, chunk_crew *crew)
 {
     totals_job *tj = arg;
+    pass_set_tail_crew(tj->g, crew); /* (and pass_finish, in totals_done) */
     shopstat_error err;
     shopstat_error_clear(&err);
     int inexact = 0;
@@ -913,6 +1190,7 @@ static void totals_done(void *arg)
     tj->g->layout = NULL;
     shopstat_error_clear(&tj->finish_err);
     tj->finish_st = pass_finish(tj->g, tj->r, &tj->finish_err);
+    pass_set_tail_crew(tj->g, NULL); /* (the tail is over) */
     tj->finished = 1;
 }
 
@@ -956,8 +1234,6 @@ again:
     if (pass_begin(p, r, &tj.g, &e) == SHOPSTAT_OK) {
         pass_share_layout(tj.g, &tj.layout); /* (the merged totals publish theirs too) */
         tj.once = once_allowed && pass_once_ok(tj.g);
-        if (tj.once)
-            pass_set_tail_threads(tj.g, chunk_threads(o));
         atomic_store(&tj.bail, 0);
         chunk_job job = {.arg = &tj,
                          .begin = totals_begin,
@@ -969,7 +1245,9 @@ again:
                          .done = totals_done,
                          .mark = tj.once ? totals_mark : NULL,
                          .merge_once = tj.once ? totals_merge_once : NULL};
-        int rc = chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows);
+        chunk_crew *crew = NULL;
+        int rc = chunk_run(&job, r, chunk_threads(o), DEFAULT_CHUNK, o, &rows, &crew);
+        pass_keep_crew(tj.g, crew); /* (its helpers free the workers' states meanwhile) */
         if (rc == -1 && tj.once && atomic_load(&tj.bail) && !tj.finished) {
             shopstat_totals_free(tj.g);
             tj.g = NULL;

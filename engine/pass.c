@@ -5384,7 +5384,7 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
     return SHOPSTAT_OK;
 }
 
-/* ---- the tail of a pass merged once, on as many threads as the pass had ----
+/* ---- the tail of a pass merged once, on the pass's own threads ----
  * The per-PSU sums merged (merge_units_part) and finished (finish_units_part) unit by unit:
  * the threads take runs of units in turn (a worker's, each into its own merged unit; the
  * merged totals'), whose sums no other thread touches. Merging once, every sum is a whole
@@ -5393,17 +5393,19 @@ static shopstat_status merge_sums(shopstat_totals *g, shopstat_totals *w, pass_m
  * (see finish_units_split) whichever units each took.
  * The benchmark's 1M-row run at 2 threads: 2,000 PSUs x 232 cells, about 30M instructions
  * (merge 12M, finish 17M) of a serial tail of 6-8 ms (docs/performance-log.md,
- * thirty-fourth session). The calling thread takes runs from the start: another thread
- * that gets no CPU before the work is done (a loaded machine) costs its start, no wait. */
+ * thirty-fourth session). The other threads are the pass's helpers, waiting for the tail
+ * after their last chunk (parallel.c, "the crew": no thread is started for it). The
+ * calling thread takes runs from the start: a helper that gets no CPU before the work is
+ * done (a loaded machine) finds none left, and costs no wait. */
 #define TAIL_PARTS 4
-/* Fewer units x cells than this are done on the calling thread (a thread's start costs
- * ~50 us, the work ~5 ns a unit's cell) */
+/* Fewer units x cells than this are done on the calling thread (lending a run to a helper
+ * and waiting for its last run cost some us, the work ~5 ns a unit's cell) */
 #define TAIL_SPLIT_MIN ((size_t)1 << 16)
 /* Units a thread takes at a time (the benchmark's: 16 x 232 cells, ~20 us) */
 #define TAIL_RUN 16
 
-/* A split's shared state: its threads hold it by refs (a thread that starts when the work is
- * done may outlive tail_split); the last frees it */
+/* A split's shared state: its threads hold it by refs (a helper that takes it when the work
+ * is done may outlive tail_split); the last frees it */
 typedef struct tail_job {
     void (*fn)(void *part, size_t lo, size_t hi);
     char *part;
@@ -5413,7 +5415,7 @@ typedef struct tail_job {
     atomic_int refs;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t done; /* units done (under mu) */
+    atomic_size_t done; /* units done (the last run's thread broadcasts cv, under mu) */
 } tail_job;
 
 static void tail_release(tail_job *j)
@@ -5435,54 +5437,65 @@ static void tail_work(tail_job *j, int p)
             break;
         size_t hi = j->n - lo < TAIL_RUN ? j->n : lo + TAIL_RUN;
         j->fn(part, lo, hi);
-        pthread_mutex_lock(&j->mu);
-        j->done += hi - lo;
-        if (j->done == j->n)
+        if (atomic_fetch_add(&j->done, hi - lo) + (hi - lo) == j->n) {
+            pthread_mutex_lock(&j->mu);
             pthread_cond_broadcast(&j->cv);
-        pthread_mutex_unlock(&j->mu);
+            pthread_mutex_unlock(&j->mu);
+        }
     }
 }
 
-static void *tail_thread(void *arg)
+/* (chunk_crew_spin_until: every unit of j done) */
+static int tail_done(const void *arg)
+{
+    const tail_job *j = arg;
+    return atomic_load_explicit(&j->done, memory_order_acquire) == j->n;
+}
+
+/* A helper's share of a split (lent by tail_split): a part of its own, runs taken in turn */
+static void tail_task(void *arg)
 {
     tail_job *j = arg;
     int p = atomic_fetch_add(&j->nparts, 1);
-    if (p < TAIL_PARTS) /* (always: one part a thread) */
+    if (p < TAIL_PARTS) /* (always: tail_split lends to k - 1 helpers) */
         tail_work(j, p);
     tail_release(j);
-    return NULL;
 }
 
-void pass_set_tail_threads(shopstat_totals *g, int threads)
+void pass_set_tail_crew(shopstat_totals *g, chunk_crew *crew)
 {
-    g->tail_threads = threads;
+    g->tail_crew = crew;
 }
 
-/* How many threads, and parts, tail_split takes for t's units: 1 to TAIL_PARTS; 1 unless
- * SHOPSTAT_TAIL_SPLIT is set (not "0"). A timing knob: on the benchmark's VM, loaded, the
- * split did not pay (the merge 2.44 ms split against 2.15 on one thread, the finish 1.25
- * against 1.35, load 2.6-3; the other thread waits for a CPU or shares this one's); it
- * halved both only in traces where the second vCPU was free (docs/performance-log.md,
- * thirty-fourth session). */
+void pass_keep_crew(shopstat_totals *g, chunk_crew *crew)
+{
+    g->crew = crew;
+}
+
+/* How many parts tail_split cuts t's units into: 1 to TAIL_PARTS, this thread and the
+ * pass's helpers waiting for the tail (t->tail_crew); 1 when $SHOPSTAT_TAIL_SPLIT is "0"
+ * (a timing knob). Threads started for the split waited for a CPU on the benchmark's VM and
+ * it came out even (docs/performance-log.md, thirty-fourth session); the helpers are
+ * running already (parallel.c, "the crew"). */
 static int tail_parts(const shopstat_totals *t)
 {
     const char *split = getenv("SHOPSTAT_TAIL_SPLIT");
-    if (!split || !*split || strcmp(split, "0") == 0)
+    if (split && strcmp(split, "0") == 0)
         return 1;
-    int k = t->tail_threads < TAIL_PARTS ? t->tail_threads : TAIL_PARTS;
-    if (k < 1 || t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
-        k = 1;
-    return k;
+    if (t->nunits * (t->ncell ? t->ncell : 1) < TAIL_SPLIT_MIN)
+        return 1;
+    int k = 1 + chunk_crew_members(t->tail_crew);
+    return k < TAIL_PARTS ? k : TAIL_PARTS;
 }
 
-/* fn(part, lo, hi) over [0, n) (units), in runs taken in turn by this thread and k - 1
- * others (k from tail_parts; fewer when none can be made), each with a part of its own:
- * the p-th of size bytes from part (this thread's the first). Returns when every unit is
- * done. */
-static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void *part,
-                       size_t size)
+/* fn(part, lo, hi) over [0, n) (units), in runs taken in turn by this thread and up to
+ * k - 1 of crew's helpers (k from tail_parts), each with a part of its own: the p-th of
+ * size bytes from part (this thread's the first). Returns when every unit is done; a
+ * helper that takes its share late finds none left (and no wait for it). */
+static void tail_split(chunk_crew *crew, size_t n, int k, void (*fn)(void *, size_t, size_t),
+                       void *part, size_t size)
 {
-    tail_job *j = k > 1 ? calloc(1, sizeof *j) : NULL;
+    tail_job *j = k > 1 && crew ? calloc(1, sizeof *j) : NULL;
     if (!j) {
         if (n)
             fn(part, 0, n);
@@ -5494,28 +5507,20 @@ static void tail_split(size_t n, int k, void (*fn)(void *, size_t, size_t), void
     j->n = n;
     atomic_init(&j->next, 0);
     atomic_init(&j->nparts, 1);
-    atomic_init(&j->refs, 1);
+    atomic_init(&j->refs, k); /* (this thread's, and one for each helper it is lent to) */
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
-    pthread_attr_t at;
-    int attr = pthread_attr_init(&at) == 0 &&
-               pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0;
-    for (int p = 1; attr && p < k; p++) {
-        atomic_fetch_add(&j->refs, 1);
-        chunk_attr_elsewhere(&at, p - 1);
-        pthread_t tid;
-        if (pthread_create(&tid, &at, tail_thread, j) != 0) {
-            atomic_fetch_sub(&j->refs, 1);
-            break;
-        }
-    }
-    if (attr)
-        pthread_attr_destroy(&at);
+    atomic_init(&j->done, 0);
+    chunk_crew_lend(crew, tail_task, j, k - 1);
     tail_work(j, 0);
+    /* (spinning first: a helper's last run takes ~20 us, and asleep this thread may be
+     * woken on the helper's CPU, behind it: parallel.c, chunk_run) */
+    chunk_crew_spin_until(crew, tail_done, j);
     pthread_mutex_lock(&j->mu);
-    while (j->done < j->n)
+    while (atomic_load(&j->done) < j->n)
         pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
+    atomic_fetch_sub(&j->refs, chunk_crew_withdraw(crew)); /* (theirs: not taken) */
     tail_release(j);
 }
 
@@ -5662,7 +5667,8 @@ shopstat_status pass_merge_once(shopstat_totals *g, shopstat_totals *const *w, s
             continue;
         for (int p = 0; p < TAIL_PARTS; p++)
             part[p].i = i;
-        tail_split(w[i]->nunits, tail_parts(g), merge_units_part, part, sizeof *part);
+        tail_split(g->tail_crew, w[i]->nunits, tail_parts(g), merge_units_part, part,
+                   sizeof *part);
     }
     for (int p = 0; !st && p < TAIL_PARTS; p++) {
         *inexact |= part[p].big;
@@ -5902,7 +5908,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         free(counts);
         return -1;
     }
-    tail_split(t->nunits, np, finish_units_part, part, sizeof *part);
+    tail_split(t->tail_crew, t->nunits, np, finish_units_part, part, sizeof *part);
     int exact = 1;
     for (int p = 1; p < np; p++) {
         const cell_sums *k = &ks[p];
@@ -5939,7 +5945,7 @@ static int finish_units_split(shopstat_totals *t, const cell_pair *pair, size_t 
         }
     }
     if (!part[0].round)
-        tail_split(t->nunits, np, round_units_part, part, sizeof *part);
+        tail_split(t->tail_crew, t->nunits, np, round_units_part, part, sizeof *part);
     keep->units = 1;
     return 0;
 }
@@ -6079,6 +6085,7 @@ void shopstat_totals_free(shopstat_totals *t)
 {
     if (!t)
         return;
+    chunk_crew_finish(t->crew); /* (the workers' states, freed by the pass's helpers) */
     row_ctx_free(t->rc); /* reads the segments and questions */
     free(t->marks);
     for (size_t i = 0; i < t->nq; i++) {

@@ -14,7 +14,12 @@
 /* engine/internal.h */
 #define shopstat_gsl_quiet shopstat_internal_gsl_quiet
 #define opts_level_check shopstat_internal_opts_level_check
-#define chunk_attr_elsewhere shopstat_internal_chunk_attr_elsewhere
+#define chunk_crew_finish shopstat_internal_chunk_crew_finish
+#define chunk_crew_lend shopstat_internal_chunk_crew_lend
+#define chunk_crew_members shopstat_internal_chunk_crew_members
+#define chunk_crew_stats shopstat_internal_chunk_crew_stats
+#define chunk_crew_withdraw shopstat_internal_chunk_crew_withdraw
+#define chunk_crew_spin_until shopstat_internal_chunk_crew_spin_until
 #define chunk_layout_offset shopstat_internal_chunk_layout_offset
 #define chunk_layout_plan shopstat_internal_chunk_layout_plan
 #define chunk_release_spares shopstat_internal_chunk_release_spares
@@ -96,7 +101,8 @@
 #define pass_parsed shopstat_internal_pass_parsed
 #define pass_once_ok shopstat_internal_pass_once_ok
 #define pass_set_once shopstat_internal_pass_set_once
-#define pass_set_tail_threads shopstat_internal_pass_set_tail_threads
+#define pass_set_tail_crew shopstat_internal_pass_set_tail_crew
+#define pass_keep_crew shopstat_internal_pass_keep_crew
 #define pass_mark shopstat_internal_pass_mark
 #define pass_merge_once shopstat_internal_pass_merge_once
 #define pass_merged_once shopstat_internal_pass_merged_once

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
                          .row = on_row,
                          .merge = count_merge,
                          .free_state = free};
-        chunked = chunk_run(&job, r, threads, (size_t)8 << 20, NULL, &rows) == 0;
+        chunked = chunk_run(&job, r, threads, (size_t)8 << 20, NULL, &rows, NULL) == 0;
         if (!chunked)
             fields = 0;
     }

@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <gsl/gsl_errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -691,8 +692,8 @@ static void test_once_exact(void **state)
     cells_plan = 0;
 }
 
-/* Merging once, the tail on as many threads as the pass (pass.c, tail_split, under
- * SHOPSTAT_TAIL_SPLIT=1): 3,000 PSUs of a row or two each in 10 strata, x 80 cells (q's 25
+/* Merging once, the tail on as many threads as the pass (pass.c, tail_split: on by default
+ * since the thirty-fifth session, set here all the same): 3,000 PSUs of a row or two each in 10 strata, x 80 cells (q's 25
  * levels and c's codes by 3 groups), enough to be cut into runs of PSUs. Every weight
  * 100,000,000.000001 (10^14 + 1 units of 10^-6): a PSU's sums far below 2^53, merged once,
  * but the cells' totals over the PSUs past it (all's: 4,000 x (10^14 + 1) =
@@ -738,6 +739,148 @@ static void test_once_tail_split(void **state)
     }
     late_plan = 0;
     unsetenv("SHOPSTAT_TAIL_SPLIT");
+}
+
+/* The tail file of test_crew_*: 4,000 rows, 3,000 PSUs in 10 strata, every weight 1.5,
+ * x 80 cells (late_plan): enough PSU-cells to split the tail. */
+static char *crew_file(void)
+{
+    enum { ROWS = 4000 };
+    size_t cap = ROWS * 64 + 64, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv + len, cap - len, "region,panel,wt,grp,q,c\n");
+    for (size_t i = 0; i < ROWS; i++)
+        len += (size_t)snprintf(csv + len, cap - len, "R%zu,%zu,1.5,g%zu,L%zu,\"x%zu\"\n",
+                                i % 3000 % 10, i % 3000, i % 3, i % 25, i % 7);
+    char *path = write_tmp(csv);
+    free(csv);
+    return path;
+}
+
+/* The pass's helpers kept for its tail (parallel.c, "the crew"): merging once on 2 and 3
+ * threads, the tail's per-PSU work (the merge's and the finish's splits) is lent to the
+ * threads that parsed, which take it (chunk_crew_stats: tasks taken; a helper spins for
+ * it, but a loaded host may not run it in time: at least once in 20 passes), and no thread
+ * is started for it: each pass starts threads - 1 threads in all, where the split started
+ * one more per split (3 on 2 threads). The same bits as on one thread. SHOPSTAT_TAIL_SPLIT=0
+ * lends nothing. The workers' states, freed by the helpers, are all freed once the totals
+ * are (shopstat_totals_free waits for them: pass_live_acc_bytes back to 0). Fails with no
+ * crew (nothing taken) or with threads started for the tail. */
+static void test_crew_tail(void **state)
+{
+    (void)state;
+    late_plan = 1;
+    char *path = crew_file();
+    int spinning;
+    chunk_spares(&spinning);
+    assert_int_equal(spinning, 0); /* (a spare would be taken, not started) */
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    assert_true(pass_merged_once(one.t));
+    for (int th = 2; th <= 3; th++) {
+        int taken = 0;
+        for (int i = 0; i < 20 && !taken; i++) {
+            size_t started0, claims0, started1, claims1;
+            chunk_crew_stats(&started0, &claims0);
+            result r = run(path, th, 4096);
+            chunk_crew_stats(&started1, &claims1);
+            assert_int_equal(r.st, SHOPSTAT_OK);
+            assert_true(pass_merged_once(r.t));
+            assert_int_equal(started1 - started0, th - 1);
+            taken = claims1 > claims0;
+            assert_bits(&one, &r);
+            result_free(&r);
+        }
+        assert_true(taken);
+    }
+    setenv("SHOPSTAT_TAIL_SPLIT", "0", 1);
+    for (int i = 0; i < 3; i++) {
+        size_t started0, claims0, started1, claims1;
+        chunk_crew_stats(&started0, &claims0);
+        result r = run(path, 2, 4096);
+        chunk_crew_stats(&started1, &claims1);
+        assert_int_equal(started1 - started0, 1);
+        assert_int_equal(claims1, claims0);
+        assert_bits(&one, &r);
+        result_free(&r);
+    }
+    unsetenv("SHOPSTAT_TAIL_SPLIT");
+    result_free(&one);
+    assert_int_equal(pass_live_acc_bytes(), 0);
+    remove_tmp(path);
+    late_plan = 0;
+}
+
+/* A pass on its own thread, for test_crew_apart (no cmocka asserts off the main thread) */
+typedef struct apart {
+    const char *path;
+    int threads;
+    result r; /* r.p: the plan, made before */
+} apart;
+
+static void *run_apart(void *arg)
+{
+    apart *a = arg;
+    result *r = &a->r;
+    shopstat_reader *rd = NULL;
+    shopstat_csv_opts co;
+    shopstat_csv_opts_init(&co);
+    r->st = shopstat_reader_open(a->path, &co, &rd, &r->err);
+    if (!r->st) {
+        shopstat_pass_opts o;
+        shopstat_pass_opts_init(&o);
+        o.threads = a->threads;
+        o.chunk_bytes = 4096;
+        r->st = shopstat_totals_compute_opts(r->p, rd, &o, &r->t, &r->err);
+    }
+    shopstat_reader_free(rd);
+    if (!r->st) {
+        shopstat_tab_opts to;
+        shopstat_tab_opts_init(&to);
+        r->st = shopstat_tab_estimates(r->t, &to, &r->e, &r->n, &r->err);
+    }
+    return NULL;
+}
+
+/* A library user's passes, each with its crew: two at once from two threads (2 threads
+ * each), and three one after another from one thread, their totals freed last: the one-
+ * thread pass's bits every time, every state freed in the end. */
+static void test_crew_apart(void **state)
+{
+    (void)state;
+    late_plan = 1;
+    char *path = crew_file();
+    result one = run(path, 1, (size_t)1 << 30);
+    assert_int_equal(one.st, SHOPSTAT_OK);
+    for (int round = 0; round < 5; round++) {
+        apart a[2];
+        pthread_t tid[2];
+        for (int i = 0; i < 2; i++) {
+            memset(&a[i], 0, sizeof a[i]);
+            a[i].path = path;
+            a[i].threads = 2;
+            a[i].r.p = plan();
+            assert_int_equal(pthread_create(&tid[i], NULL, run_apart, &a[i]), 0);
+        }
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(pthread_join(tid[i], NULL), 0);
+            assert_bits(&one, &a[i].r);
+        }
+        for (int i = 0; i < 2; i++)
+            result_free(&a[i].r);
+    }
+    result r[3];
+    for (int i = 0; i < 3; i++) {
+        r[i] = run(path, 2, 4096);
+        assert_bits(&one, &r[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        result_free(&r[i]);
+    result_free(&one);
+    assert_int_equal(pass_live_acc_bytes(), 0);
+    remove_tmp(path);
+    late_plan = 0;
 }
 
 /* Merging once, the ids still come in file order: many PSUs, levels, --by values and codes
@@ -1884,6 +2027,8 @@ int main(void)
         cmocka_unit_test_setup(test_once_exact, reset_options),
         cmocka_unit_test_setup(test_once_file_order, reset_options),
         cmocka_unit_test_setup(test_once_tail_split, reset_options),
+        cmocka_unit_test_setup(test_crew_tail, reset_options),
+        cmocka_unit_test_setup(test_crew_apart, reset_options),
         cmocka_unit_test_setup(test_chunk_layout, reset_options),
         cmocka_unit_test_setup(test_chunk_wait, reset_options),
         cmocka_unit_test_setup(test_skip_rows, reset_options),
