@@ -2692,6 +2692,17 @@ static void batch_flush(row_ctx *rc)
     rc->nbatch = 0;
 }
 
+/* The row of unit uid, weight w and pattern record rec into the batch, applied when full */
+static ROW_INLINE void batch_push(row_ctx *rc, size_t uid, long rec, double w)
+{
+    batch_row *br = &rc->batch[rc->nbatch++];
+    br->unit = (uint32_t)uid;
+    br->rec = (uint32_t)rec;
+    br->w = w;
+    if (rc->nbatch == BATCH_MAX)
+        batch_flush(rc);
+}
+
 /* The cells of a new pattern's row (row_cells), made at first touch, in the segments
  * t->active[0..na) and the row's answers (rc->qn, rc->lv); dsg: its segment of the set the
  * derived segments come from, or -1. Out of line: it runs once per pattern, and inlined
@@ -3653,12 +3664,7 @@ static ROW_INLINE shopstat_status on_row_at(row_ctx *rc, const shopstat_row *row
             if (pr)
                 return pr == -2 ? acc_limit(t, row->pos[0].line, err) : nomem(err);
         } else if (rec >= 0) {
-            batch_row *br = &rc->batch[rc->nbatch++];
-            br->unit = (uint32_t)uid;
-            br->rec = (uint32_t)rec;
-            br->w = wt;
-            if (rc->nbatch == BATCH_MAX)
-                batch_flush(rc);
+            batch_push(rc, uid, rec, wt);
         } else {
             /* no pattern record (not cacheable, or the table is full): the rows before
              * first, then this one */
@@ -3772,12 +3778,7 @@ static __attribute__((noinline)) shopstat_status on_row_plain(row_ctx *rc,
     }
     long rec = (long)(pat - rc->prec);
     w2x_add(rc->prec + rec - W2X_WORDS, (w2x_u128)wu * wu);
-    batch_row *br = &rc->batch[rc->nbatch++];
-    br->unit = (uint32_t)uid;
-    br->rec = (uint32_t)rec;
-    br->w = wt;
-    if (rc->nbatch == BATCH_MAX)
-        batch_flush(rc);
+    batch_push(rc, uid, rec, wt);
     t->acct.used++;
     t->acct.outside_base += (size_t)outside;
     return SHOPSTAT_OK;
