@@ -3096,17 +3096,23 @@ static void exclusions_json(FILE *f, const report *r)
     fputc(']', f);
 }
 
+/* The intervals, the tests and their levels. Two levels: the charts mark the first alone
+ * (a chart has no lower case), said here so that a chart of no mark beside a table's
+ * lower-case letter ("no difference ... is significant (adjusted p >= 0.05)") is read as
+ * the two levels, not as a contradiction. */
 static void ci_summary(const report *r, char *buf, size_t n)
 {
-    char adj[300];
+    char adj[300], charts[64] = "";
+    if (r->in->alpha_low > r->in->alpha)
+        snprintf(charts, sizeof charts, " (charts mark p < %g alone)", r->in->alpha);
     snprintf(buf, n,
              "Intervals: %g%% %s (R's svyciprop). Comparisons: design-based t tests of the "
              "difference (segments that overlap, as a segment and all, tested with their "
              "covariance, not as independent samples); letters: upper case p < %g, lower case "
-             "p < %g. %s",
+             "p < %g%s. %s",
              100 * r->in->level, shopstat_ci_method_name(r->in->ci), r->in->alpha,
-             r->in->alpha_low, shopstat_adjust_sentence(r->in->adjust, "comparison", 0, adj,
-                                                        sizeof adj));
+             r->in->alpha_low, charts, shopstat_adjust_sentence(r->in->adjust, "comparison", 0,
+                                                                adj, sizeof adj));
     size_t len = strlen(buf);
     if (r->nscores && len < n)
         snprintf(buf + len, n - len,

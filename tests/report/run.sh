@@ -501,6 +501,22 @@ done
 check "servicesoft report.md: problems' line names its pair" grep -qxF -e \
     '- No difference is significant (adjusted p >= 0.1) between Heavy buyers (\$2,000+) and All buyers.' \
     "$T/servicesoft-1999/report.md"
+# one way of naming a level where nothing passed it: "no ... is significant (adjusted p >=
+# LEVEL)", every p at or over it, in the charts as in report.md, the workbook and the trend
+# footers (the bars', side totals' and scores' footers said "(adjusted p < 0.05)", the level a
+# mark needs, beside report.md's "(adjusted p >= 0.1)" for the same table); the charts' level
+# (the upper case's) and the tables' (the lower case's) each said where it applies: the title
+# page says the charts mark the first alone. servicesoft's problems chart is one of none.
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    tr '\n' ' ' <"$T/$sv.txt" | tr -s ' ' >"$T/$sv.flat"
+    unzip -p "$T/$sv/tables.xlsx" xl/sharedStrings.xml >"$T/$sv.strings"
+    bad=$(grep -hoE 'is significant \([^)]*\)' "$T/$sv.flat" "$T/$sv/report.md" "$T/$sv.strings" | grep -v '>=\|&gt;=' | sort -u | tr '\n' ' ')
+    check "$sv: every 'is significant (...)' of none says p >= its level: '$bad'" test -z "$bad"
+    check "$sv: the title page says the charts mark p < 0.05 alone" \
+        grep -qF 'letters: upper case p < 0.05, lower case p < 0.1 (charts mark p < 0.05 alone).' "$T/$sv.flat"
+done
+check "servicesoft report.pdf: problems' chart found nothing at the charts' level" grep -qF \
+    'Compared: no difference between the bars is significant (adjusted p >= 0.05).' "$T/servicesoft-1999.flat"
 
 # ---- the adjustment named for people: "(Holm)", and none said as none ----
 # teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
