@@ -2502,7 +2502,7 @@ typedef struct rest_of {
 } rest_of;
 static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro);
 static void md_rest_of(FILE *f, const report *r, const rest_of *ro);
-static int md_pairs_none(FILE *f, const report *r, const rtable *rt);
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item);
 static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
@@ -2725,7 +2725,7 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
     rest_of ro = {NULL, 0};
     int listed = md_rest(f, r, rt, NULL, &ro);
     md_rest_of(f, r, &ro);
-    listed |= md_pairs_none(f, r, rt);
+    listed |= md_pairs_none(f, r, rt, NULL);
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes: it was two) */
     free(pairs);
     return 0;
@@ -2740,8 +2740,10 @@ static int same_pair(const shopstat_difference *a, const shopstat_difference *b)
  * differences: true, whose change columns give every p) whose tests found nothing: one
  * line naming them, since their letters are all missing and the table would read as one
  * not tested (servicesoft's problems, heavy:all: its chart said "Compared: no difference
- * between the bars is significant", report.md nothing). Returns 1 when it wrote the line. */
-static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
+ * between the bars is significant", report.md nothing). A pair whose score carries a
+ * letter found something. item: a grid item's label, said first ("- Staff: No difference
+ * ..."), as md_rest says it. Returns 1 when it wrote the line. */
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item)
 {
     int wrote = 0;
     for (size_t i = 0; i < rt->ndiffs && !rt->t->differences; i++) {
@@ -2752,20 +2754,27 @@ static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
         if (j < i || strcmp(d->segment_b, "rest") == 0)
             continue;
         int tested = 0, found = 0;
-        for (size_t k = i; k < rt->ndiffs; k++) {
-            const shopstat_difference *e = &rt->ddiffs[k];
+        for (size_t k = i; k < rt->ndiffs + rt->nsdiffs; k++) {
+            const shopstat_difference *e =
+                k < rt->ndiffs ? &rt->ddiffs[k] : &rt->sdiffs[k - rt->ndiffs];
             if (!same_pair(e, d) || untested(e))
                 continue;
-            tested = 1;
+            tested |= k < rt->ndiffs;
             found |= e->p_adjusted < r->in->alpha_low;
         }
         if (!tested || found)
             continue;
-        if (!wrote)
-            fprintf(f, "\n- No difference is significant (%s >= %g) between ",
+        if (!wrote) {
+            fputs("\n- ", f);
+            if (item) {
+                md_text(f, item);
+                fputs(": ", f);
+            }
+            fprintf(f, "No difference is significant (%s >= %g) between ",
                     r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low);
-        else
+        } else {
             fputs("; between ", f);
+        }
         md_text(f, seg_label(r, d->segment_a));
         fputs(" and ", f);
         md_text(f, seg_label(r, d->segment_b));
@@ -2962,6 +2971,10 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
     for (size_t k = 0; k < rt->nitems; k++)
         listed |= md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro);
     md_rest_of(f, r, &ro);
+    /* (a pair of columns that found nothing on an item, as md_table says it: its letters
+     * all missing, the item would read as not tested) */
+    for (size_t k = 0; k < rt->nitems; k++)
+        listed |= md_pairs_none(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes, as md_table's) */
 }
 

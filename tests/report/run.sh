@@ -2639,6 +2639,41 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     d=$(awk -F, 'NR > 1 { h = $2 == 1; n[h]++; k[h] += $4 == 5 } END { printf "%+.1f", 100 * (k[1] / n[1] - k[0] / n[0]) }' tests/report/specs/grid.csv)
     check "grid: the rest, Price 'Very good' $d" grep -q "^- Heavy vs the rest, Price, Very good: $d points" "$G/report.md"
     check "grid: the rest, Staff none" grep -q '^- Staff: Compared with the rest: no difference is significant' "$G/report.md"
+    # a pair of columns that found nothing on an item, said as a table says it (report.md
+    # and the workbook said nothing, the item's letters all missing): sat's items whose
+    # heavy:light p (levels and mean) are all 0.1 or over by comparisons.csv (awk), and the
+    # workbook's line on satr's Staff against the rest, as report.md's
+    want=$(awk -F, '$1 == "sat" && $4 == "heavy" && $5 == "light" { t[$2] = 1; if ($15 < 0.1) f[$2] = 1 }
+        END { split("s1 Staff s2 Price s3 Delivery", m, " ");
+              for (i = 1; i < 6; i += 2) if (t[m[i]] && !f[m[i]]) print m[i + 1] }' "$G/comparisons.csv" | tr '\n' ' ')
+    got=$(awk '/^## Satisfaction/ { on = 1; next } on && /^## / { on = 0 }
+        on && /^- [A-Za-z]*: No difference is significant \(adjusted p >= 0.1\) between Heavy and Light\.$/ {
+            sub(/^- /, ""); sub(/:.*/, ""); print }' "$G/report.md" | tr '\n' ' ')
+    check "grid report.md: 'No difference is significant' on '$got', want '$want'" test -n "$want" -a "$got" = "$want"
+    gotx=$(grep -oE '<t>[A-Za-z]*: No difference is significant \(adjusted p &gt;= 0.1\) between Heavy \(B\) and Light \(C\)\.</t>' "$G.strings" |
+        sed 's/<t>//; s/:.*//' | tr '\n' ' ')
+    check "grid tables.xlsx: 'No difference is significant' on '$gotx', want '$want'" test "$gotx" = "$want"
+    check "grid tables.xlsx: satr's Staff found nothing against the rest, as report.md says" grep -qF \
+        '<t>Staff: Compared with the rest: no difference is significant (adjusted p &gt;= 0.1).</t>' "$G.strings"
+    # a pair whose levels found nothing but whose score did: no line says it found nothing,
+    # beside its score's letter (both said so). Staff's heavy:light mean has p 0.126 and its
+    # levels' adjusted p are 0.98 and 1 (comparisons.csv): at alpha [0.05, 0.2] the mean
+    # carries a lower-case letter, the levels none
+    sed -e 's|^data: grid.csv|data: '"$PWD"'/tests/report/specs/grid.csv\ncompare: {alpha: [0.05, 0.2]}|' \
+        -e '/^tables:/q' tests/report/specs/grid.yml >"$T/gridscore.yml"
+    echo '  - {question: s1, segments: [all, heavy, light], compare: ["heavy:light"]}' >>"$T/gridscore.yml"
+    if $S report "$T/gridscore.yml" -o "$T/gridscore" --quiet 2>"$T/gridscore.err"; then
+        pm=$(awk -F, '$2 == "s1" && $3 == "mean" { print ($15 < 0.2) } $2 == "s1" && $3 != "mean" && NR > 1 { if ($15 < 0.2) l = 1 } END { print l + 0 }' \
+            "$T/gridscore/comparisons.csv" | tr '\n' ' ')
+        check "staff's mean under 0.2, no level ('$pm')" test "$pm" = "1 0 "
+        check "staff's mean: its letter in report.md" grep -qE '^\| Mean \(1-5\) \|.* [a-z] \|' "$T/gridscore/report.md"
+        check "staff's mean: report.md says nothing of none significant" \
+            sh -c "! grep -q 'No difference is significant' '$T/gridscore/report.md'"
+        check "staff's mean: the workbook neither" \
+            sh -c "! unzip -p '$T/gridscore/tables.xlsx' xl/sharedStrings.xml | grep -q 'No difference is significant'"
+    else
+        ko "report of gridscore.yml failed: $(cat "$T/gridscore.err")"
+    fi
     # one axis for the grid's charts: the longest side of any item in any segment (the
     # neutral point halved between the sides, as awk works it out from grid.csv) is heavy's
     # Price, 79% right of the centre; All's own longest (56%) would have given a 60% axis.
