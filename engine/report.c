@@ -2500,9 +2500,14 @@ typedef struct rest_of {
     const char *seg; /* the spec segment the rest is the rest of (its name) */
     int several;     /* of several */
 } rest_of;
-static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro);
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro,
+                   int likert);
 static void md_rest_of(FILE *f, const report *r, const rest_of *ro);
-static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item);
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item, int likert);
+static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_difference **out,
+                                    size_t *nout, shopstat_error *err);
+static int side_differs(const report *r, const rtable *rt, const char *a, const char *b);
+static void md_side_line(FILE *f, const report *r, const char *item, const char *a, const char *b);
 static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
@@ -2723,9 +2728,11 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fputc('\n', f);
     }
     rest_of ro = {NULL, 0};
-    int listed = md_rest(f, r, rt, NULL, &ro);
+    int listed =
+        md_rest(f, r, rt, NULL, &ro, rt->t->chart && rt->t->chart_type == SHOPSTAT_CHART_LIKERT);
     md_rest_of(f, r, &ro);
-    listed |= md_pairs_none(f, r, rt, NULL);
+    listed |=
+        md_pairs_none(f, r, rt, NULL, rt->t->chart && rt->t->chart_type == SHOPSTAT_CHART_LIKERT);
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes: it was two) */
     free(pairs);
     return 0;
@@ -2742,10 +2749,11 @@ static int same_pair(const shopstat_difference *a, const shopstat_difference *b)
  * not tested (servicesoft's problems, heavy:all: its chart said "Compared: no difference
  * between the bars is significant", report.md nothing). A pair whose score carries a
  * letter found something. item: a grid item's label, said first ("- Staff: No difference
- * ..."), as md_rest says it. Returns 1 when it wrote the line. */
-static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item)
+ * ..."), as md_rest says it; likert: as md_rest's. Returns 1 when it wrote the line. */
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item, int likert)
 {
     int wrote = 0;
+    const char *sa = NULL, *sb = NULL; /* (a pair said of no level but of a side total) */
     for (size_t i = 0; i < rt->ndiffs && !rt->t->differences; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
         size_t j = 0;
@@ -2779,10 +2787,53 @@ static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char 
         fputs(" and ", f);
         md_text(f, seg_label(r, d->segment_b));
         wrote = 1;
+        if (likert && !sa && side_differs(r, rt, d->segment_a, d->segment_b)) {
+            sa = d->segment_a;
+            sb = d->segment_b;
+        }
     }
     if (wrote)
         fputc('.', f);
+    if (sa)
+        md_side_line(f, r, item, sa, sb);
     return wrote;
+}
+
+/* Whether a Likert chart of table rt marks a side's total of pair a:b (b "rest" for a:rest):
+ * its totals are tested apart (likert_sides, at alpha, not adjusted), so that a pair whose
+ * levels found nothing may carry a letter or triangle beside a total there. */
+static int side_differs(const report *r, const rtable *rt, const char *a, const char *b)
+{
+    shopstat_difference *sides = NULL;
+    size_t n = 0;
+    shopstat_error e;
+    if (likert_sides(r, rt, &sides, &n, &e) != SHOPSTAT_OK)
+        return 0;
+    int hit = 0;
+    for (size_t k = 0; k < n && !hit; k++)
+        hit = strcmp(sides[k].segment_a, a) == 0 && strcmp(sides[k].segment_b, b) == 0 &&
+              !untested(&sides[k]) && sides[k].p_adjusted < r->in->alpha;
+    free(sides);
+    return hit;
+}
+
+/* After a line saying a pair found nothing, when its chart marks a side's total: said, or
+ * the chart's mark would read as a contradiction of the line ("- Staff: the chart's side
+ * totals (...) differ between Heavy and Light (p < 0.05)."). */
+static void md_side_line(FILE *f, const report *r, const char *item, const char *a, const char *b)
+{
+    fputs("\n- ", f);
+    if (item) {
+        md_text(f, item);
+        fputs(": ", f);
+    }
+    fputs("the chart's side totals (a side's points as one share, tested apart, not adjusted) "
+          "differ between ",
+          f);
+    md_text(f, seg_label(r, a));
+    fputs(" and ", f);
+    md_text(f, strcmp(b, "rest") == 0 ? "the rest" : seg_label(r, b));
+    fprintf(f, " (p < %g).", r->in->alpha);
 }
 
 /* After md_rest's lines: what the rest is, in the charts' words ("than the rest (those not
@@ -2800,8 +2851,10 @@ static void md_rest_of(FILE *f, const report *r, const rest_of *ro)
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
  * when significant at the lower level, else one line saying none is, or that they were not
  * tested; item = a grid item's label, said before the level; ro: the segment of every
- * comparison with the rest said, for md_rest_of. */
-static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro)
+ * comparison with the rest said, for md_rest_of; likert: the table's chart is a Likert
+ * chart, whose side totals may be marked against the rest where no level is (md_side_line). */
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro,
+                   int likert)
 {
     size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
@@ -2860,6 +2913,9 @@ static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item,
         fprintf(f, "Compared with the rest: no difference is significant (%s >= %g)%s.",
                 r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low,
                 nuntested ? "; segments of effective base under 10 are not tested" : "");
+    if (nrest && !nshown && likert && !ro->several && ro->seg &&
+        side_differs(r, rt, ro->seg, "rest"))
+        md_side_line(f, r, item, ro->seg, "rest");
     else if (!nrest && nuntested)
         fputs("Compared with the rest: not tested (effective base under 10).", f);
     return nshown || nrest || nuntested;
@@ -2969,12 +3025,14 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
     rest_of ro = {NULL, 0};
     int listed = 0;
     for (size_t k = 0; k < rt->nitems; k++)
-        listed |= md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro);
+        listed |= md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro,
+                          rt->t->chart);
     md_rest_of(f, r, &ro);
     /* (a pair of columns that found nothing on an item, as md_table says it: its letters
      * all missing, the item would read as not tested) */
     for (size_t k = 0; k < rt->nitems; k++)
-        listed |= md_pairs_none(f, r, &rt->items[k], question_label(r, rt->items[k].t->question));
+        listed |= md_pairs_none(f, r, &rt->items[k], question_label(r, rt->items[k].t->question),
+                                rt->t->chart);
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes, as md_table's) */
 }
 

@@ -2655,6 +2655,19 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     check "grid tables.xlsx: 'No difference is significant' on '$gotx', want '$want'" test "$gotx" = "$want"
     check "grid tables.xlsx: satr's Staff found nothing against the rest, as report.md says" grep -qF \
         '<t>Staff: Compared with the rest: no difference is significant (adjusted p &gt;= 0.1).</t>' "$G.strings"
+    # the grid's Likert charts test the side totals apart (not adjusted): an item of that
+    # line whose chart marks a total (a letter beside it: Staff's C) gets a line saying so,
+    # or the mark read as a contradiction of the line; one whose chart marks none (Delivery)
+    # gets none. satr's Staff likewise against the rest (its ▲)
+    marked=$(pdftotext -layout "$G/charts/sat.pdf" - |
+        awk '/^ *(Staff|Price|Delivery) +[A-Z] [0-9.]+%/ || /^ *(Staff|Price|Delivery) .*% [A-Z]$/ { print $1 }' | sort -u)
+    wants=$(for i in $want; do echo "$marked" | grep -qx "$i" && echo "$i"; done | tr '\n' ' ')
+    gots=$(grep -E "^- [A-Za-z]*: the chart's side totals \(a side's points as one share, tested apart, not adjusted\) differ between Heavy and Light \(p < 0.05\)\.$" "$G/report.md" |
+        sed 's/^- //; s/:.*//' | tr '\n' ' ')
+    check "grid report.md: side totals marked on '$gots', want '$wants'" test -n "$wants" -a "$gots" = "$wants"
+    check "grid report.md: satr's Staff, marked against the rest on its chart" \
+        test "$(pdftotext -layout "$G/charts/satr.pdf" - | grep -cE '^ *Staff +▲ ')" = 1 -a \
+        "$(grep -cxF -e "- Staff: the chart's side totals (a side's points as one share, tested apart, not adjusted) differ between Heavy and the rest (p < 0.05)." "$G/report.md")" = 1
     # a pair whose levels found nothing but whose score did: no line says it found nothing,
     # beside its score's letter (both said so). Staff's heavy:light mean has p 0.126 and its
     # levels' adjusted p are 0.98 and 1 (comparisons.csv): at alpha [0.05, 0.2] the mean
