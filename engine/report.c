@@ -2894,11 +2894,12 @@ static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item,
         }
         md_text(f, level_label(r, rt->t->question, d->level));
         char v[32];
-        fprintf(f, ": %s points (adjusted %s)",
-                shopstat_format_fixed(100 * d->difference, r->in->decimals,
-                                      SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
-                shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
-                                        sizeof pt));
+        fprintf(
+            f, ": %s points (%s%s)",
+            shopstat_format_fixed(100 * d->difference, r->in->decimals,
+                                  SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
+            r->in->adjust == SHOPSTAT_ADJUST_NONE ? "" : "adjusted ",
+            shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt, sizeof pt));
     }
     /* Comparisons with the rest have no column to carry letters: without a line, a table
      * whose tests found nothing would read as one that was not tested. */
@@ -4610,6 +4611,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.design_note = design;
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
+    xo.unadjusted = r->in->adjust == SHOPSTAT_ADJUST_NONE;
     xo.lend_stderr = r->o->lend_stderr;
     xo.pct_decimals = r->in->decimals;
     xo.population_shares = r->pop_shares; /* (report.md's weighted bases alike) */

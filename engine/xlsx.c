@@ -850,27 +850,28 @@ static void put_wbase(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double w
 
 static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
 {
+    const char *adj = o->unadjusted ? "unadjusted" : "adjusted";
     if (scores && o->alpha_lower > o->alpha_upper)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter; upper case "
-                 "at p < %g, lower case at p < %g (adjusted p-values; a score's difference is "
+                 "at p < %g, lower case at p < %g (%s p-values; a score's difference is "
                  "a test of its own, not adjusted).",
-                 o->alpha_upper, o->alpha_lower);
+                 o->alpha_upper, o->alpha_lower, adj);
     else if (scores)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter at p < %g "
-                 "(adjusted p-values; a score's difference is a test of its own, not adjusted).",
-                 o->alpha_upper);
+                 "(%s p-values; a score's difference is a test of its own, not adjusted).",
+                 o->alpha_upper, adj);
     else if (o->alpha_lower > o->alpha_upper)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter; upper case "
-                 "at p < %g, lower case at p < %g (adjusted p-values).",
-                 o->alpha_upper, o->alpha_lower);
+                 "at p < %g, lower case at p < %g (%s p-values).",
+                 o->alpha_upper, o->alpha_lower, adj);
     else
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter at p < %g "
-                 "(adjusted p-values).",
-                 o->alpha_upper);
+                 "(%s p-values).",
+                 o->alpha_upper, adj);
 }
 
 /* A table's or grid's sheet from row r on: the letters' legend, the intervals' method, the
@@ -1272,9 +1273,9 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         *bound |= bd;
         fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
         /* (adjusted, as the letters' legend and report.md say: "adjusted p = 0.020") */
-        put_fmt(c, ws, r++, 0, c->f.note, "%s%s%s: %s%s significantly %s than %s%s (adjusted %s).",
-                ip, is, level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb,
-                p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s%s%s: %s%s significantly %s than %s%s (%s%s).", ip, is,
+                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb,
+                o->unadjusted ? "" : "adjusted ", p);
     }
     for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
         const shopstat_difference *d = &t->score_diffs[i];
@@ -1396,16 +1397,15 @@ static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
     }
     if (k && !failed(c))
         put_fmt(c, ws, r++, 0, c->f.note,
-                "%s%sNo difference is significant (adjusted p >= %g) between %s.", ip, is,
-                o->alpha_lower, line);
+                "%s%sNo difference is significant (%sp >= %g) between %s.", ip, is,
+                o->unadjusted ? "" : "adjusted ", o->alpha_lower, line);
     /* (a table of differences: true gives every p in its blocks, "Heavy buyers − the rest":
      * who the rest are, all the same) */
     if (rest_none && !failed(c)) {
         if (!t->differences)
             put_fmt(c, ws, r++, 0, c->f.note,
-                    "%s%sCompared with the rest: no difference is significant (adjusted p >= "
-                    "%g).",
-                    ip, is, o->alpha_lower);
+                    "%s%sCompared with the rest: no difference is significant (%sp >= %g).", ip, is,
+                    o->unadjusted ? "" : "adjusted ", o->alpha_lower);
         if (!item)
             r = put_rest_of(c, ws, r, restof, several);
     }
@@ -1581,17 +1581,19 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     if (t->by_note)
         put_str(c, ws, r++, 0, t->by_note, c->f.note);
+    /* (under compare: {adjust: none} the p is the letters' and not adjusted either) */
+    const char *pas = o->unadjusted ? "not adjusted, as the letters'" : "adjusted as the letters";
     if (npairs && t->nscores) /* (a table of shares alone says nothing of scores) */
-        put_str(c, ws, r++, 0,
+        put_fmt(c, ws, r++, 0, c->f.note,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points (a "
                 "score's in its own units), with its confidence interval (not adjusted) and p "
-                "(adjusted as the letters; a score's not adjusted).",
-                c->f.note);
+                "(%s; a score's not adjusted).",
+                pas);
     else if (npairs)
-        put_str(c, ws, r++, 0,
+        put_fmt(c, ws, r++, 0, c->f.note,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points, "
-                "with its confidence interval (not adjusted) and p (adjusted as the letters).",
-                c->f.note);
+                "with its confidence interval (not adjusted) and p (%s).",
+                pas);
     const char *restof = NULL;
     int several = 0;
     r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound, NULL, &restof, &several);

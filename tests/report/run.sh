@@ -544,6 +544,28 @@ if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
     check "adjust: none: the bar chart's letters say p < 0.05" grep -qE '\), p < 0\.05\.' "$T/ttnone-bars.flat"
     check "adjust: none: the bar chart does not say 'adjusted p'" bash -c "! grep -qF 'adjusted p' '$T/ttnone-bars.flat'"
     check "adjust: holm: the bar chart says 'adjusted p'" bash -c "pdftotext '$T/teletech-open-to-dialog-2011/charts/reply_1h.pdf' - | tr '\n' ' ' | grep -qF 'adjusted p < 0.05'"
+    # the workbook and report.md alike: its legend said "(adjusted p-values)", its notes and
+    # report.md's lines on the rest "(adjusted p = ...)" whatever adjust: said
+    unzip -p "$T/ttnone/tables.xlsx" xl/sharedStrings.xml >"$T/ttnone.strings"
+    for f in "$T/ttnone.strings" "$T/ttnone/report.md" "$T/ttnone.flat" "$T/ttnone-bars.flat"; do
+        check "adjust: none: $(basename "$f") does not say 'adjusted p'" bash -c "! grep -qE '(^|[^n])adjusted p' '$f'"
+    done
+    check "adjust: none: the workbook's letters say unadjusted p-values" grep -qF 'lower case at p &lt; 0.1 (unadjusted p-values' "$T/ttnone.strings"
+    check "adjust: holm: the workbook's letters say adjusted p-values" grep -qF 'lower case at p &lt; 0.1 (adjusted p-values' "$T/teletech-open-to-dialog-2011.strings"
+    # servicesoft's comparisons with the rest, whose lines and notes give each p
+    sed -e 's/adjust: holm/adjust: none/' -e "s|^data: .*|data: $PWD/$SS/respondents.csv|" $SS/survey.yml >"$T/ssnone.yml"
+    if $S report "$T/ssnone.yml" -o "$T/ssnone" --quiet 2>"$T/ssnone.err"; then
+        unzip -p "$T/ssnone/tables.xlsx" xl/sharedStrings.xml >"$T/ssnone.strings"
+        check "adjust: none: servicesoft report.md's Phone against the rest says p" grep -qF \
+            -e '- Heavy buyers (\$2,000+) vs the rest, Phone: -12.5 points (p = 0.010)' "$T/ssnone/report.md"
+        check "adjust: none: servicesoft workbook's Phone against the rest says p" grep -qF \
+            '<t>Phone: Heavy buyers ($2,000+) (B) significantly lower than the rest (p = 0.010).</t>' "$T/ssnone.strings"
+        for f in "$T/ssnone.strings" "$T/ssnone/report.md"; do
+            check "adjust: none: servicesoft $(basename "$f") does not say 'adjusted p'" bash -c "! grep -qE '(^|[^n])adjusted p' '$f'"
+        done
+    else
+        ko "report of servicesoft with adjust: none failed: $(cat "$T/ssnone.err")"
+    fi
 else
     ko "report of teletech with adjust: none failed: $(cat "$T/ttnone.err")"
 fi

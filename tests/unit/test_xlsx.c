@@ -1074,6 +1074,29 @@ static void test_none_significant(void **state)
         free(x);
         book_close(&b);
     }
+    /* under compare: {adjust: none} the p is not adjusted: the notes and the legend say p
+     * (they said "adjusted p" whatever the spec's adjust:) */
+    {
+        shopstat_xlsx_table tn = t;
+        tn.diffs = d2;
+        o.unadjusted = 1;
+        if (shopstat_xlsx_write(path, &tn, 1, &o, &err) != SHOPSTAT_OK)
+            fail_msg("%s", err.msg);
+        o.unadjusted = 0;
+        book b;
+        book_open(&b, path);
+        char *x = sheet_xml(&b, 2);
+        assert_true(any_text(
+            &b, x, "No difference is significant (p >= 0.1) between Heavy (B) and All (A)."));
+        assert_true(
+            any_text(&b, x, "Compared with the rest: no difference is significant (p >= 0.1)."));
+        assert_true(any_text(&b, x,
+                             "Letters: significantly higher than the column with that letter; "
+                             "upper case at p < 0.05, lower case at p < 0.1 (unadjusted "
+                             "p-values)."));
+        free(x);
+        book_close(&b);
+    }
     /* a table of differences: true gives every p in its blocks (heavy - the rest's too):
      * who the rest are, and no line of none significant */
     d[0].p_adjusted = d[0].p_value = 0.5;
