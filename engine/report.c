@@ -2500,9 +2500,14 @@ typedef struct rest_of {
     const char *seg; /* the spec segment the rest is the rest of (its name) */
     int several;     /* of several */
 } rest_of;
-static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro);
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro,
+                   int likert);
 static void md_rest_of(FILE *f, const report *r, const rest_of *ro);
-static int md_pairs_none(FILE *f, const report *r, const rtable *rt);
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item, int likert);
+static shopstat_status likert_sides(const report *r, const rtable *rt, shopstat_difference **out,
+                                    size_t *nout, shopstat_error *err);
+static int side_differs(const report *r, const rtable *rt, const char *a, const char *b);
+static void md_side_line(FILE *f, const report *r, const char *item, const char *a, const char *b);
 static void md_cell(FILE *f, int dec, const shopstat_estimate *e, const char *let);
 static void md_score_cell(FILE *f, const shopstat_score_estimate *e, const char *let);
 
@@ -2723,9 +2728,11 @@ static int md_table(FILE *f, const report *r, const rtable *rt)
         fputc('\n', f);
     }
     rest_of ro = {NULL, 0};
-    int listed = md_rest(f, r, rt, NULL, &ro);
+    int listed =
+        md_rest(f, r, rt, NULL, &ro, rt->t->chart && rt->t->chart_type == SHOPSTAT_CHART_LIKERT);
     md_rest_of(f, r, &ro);
-    listed |= md_pairs_none(f, r, rt);
+    listed |=
+        md_pairs_none(f, r, rt, NULL, rt->t->chart && rt->t->chart_type == SHOPSTAT_CHART_LIKERT);
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes: it was two) */
     free(pairs);
     return 0;
@@ -2740,10 +2747,13 @@ static int same_pair(const shopstat_difference *a, const shopstat_difference *b)
  * differences: true, whose change columns give every p) whose tests found nothing: one
  * line naming them, since their letters are all missing and the table would read as one
  * not tested (servicesoft's problems, heavy:all: its chart said "Compared: no difference
- * between the bars is significant", report.md nothing). Returns 1 when it wrote the line. */
-static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
+ * between the bars is significant", report.md nothing). A pair whose score carries a
+ * letter found something. item: a grid item's label, said first ("- Staff: No difference
+ * ..."), as md_rest says it; likert: as md_rest's. Returns 1 when it wrote the line. */
+static int md_pairs_none(FILE *f, const report *r, const rtable *rt, const char *item, int likert)
 {
     int wrote = 0;
+    const char *sa = NULL, *sb = NULL; /* (a pair said of no level but of a side total) */
     for (size_t i = 0; i < rt->ndiffs && !rt->t->differences; i++) {
         const shopstat_difference *d = &rt->ddiffs[i];
         size_t j = 0;
@@ -2752,28 +2762,78 @@ static int md_pairs_none(FILE *f, const report *r, const rtable *rt)
         if (j < i || strcmp(d->segment_b, "rest") == 0)
             continue;
         int tested = 0, found = 0;
-        for (size_t k = i; k < rt->ndiffs; k++) {
-            const shopstat_difference *e = &rt->ddiffs[k];
+        for (size_t k = i; k < rt->ndiffs + rt->nsdiffs; k++) {
+            const shopstat_difference *e =
+                k < rt->ndiffs ? &rt->ddiffs[k] : &rt->sdiffs[k - rt->ndiffs];
             if (!same_pair(e, d) || untested(e))
                 continue;
-            tested = 1;
+            tested |= k < rt->ndiffs;
             found |= e->p_adjusted < r->in->alpha_low;
         }
         if (!tested || found)
             continue;
-        if (!wrote)
-            fprintf(f, "\n- No difference is significant (%s >= %g) between ",
+        if (!wrote) {
+            fputs("\n- ", f);
+            if (item) {
+                md_text(f, item);
+                fputs(": ", f);
+            }
+            fprintf(f, "No difference is significant (%s >= %g) between ",
                     r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low);
-        else
+        } else {
             fputs("; between ", f);
+        }
         md_text(f, seg_label(r, d->segment_a));
         fputs(" and ", f);
         md_text(f, seg_label(r, d->segment_b));
         wrote = 1;
+        if (likert && !sa && side_differs(r, rt, d->segment_a, d->segment_b)) {
+            sa = d->segment_a;
+            sb = d->segment_b;
+        }
     }
     if (wrote)
         fputc('.', f);
+    if (sa)
+        md_side_line(f, r, item, sa, sb);
     return wrote;
+}
+
+/* Whether a Likert chart of table rt marks a side's total of pair a:b (b "rest" for a:rest):
+ * its totals are tested apart (likert_sides, at alpha, not adjusted), so that a pair whose
+ * levels found nothing may carry a letter or triangle beside a total there. */
+static int side_differs(const report *r, const rtable *rt, const char *a, const char *b)
+{
+    shopstat_difference *sides = NULL;
+    size_t n = 0;
+    shopstat_error e;
+    if (likert_sides(r, rt, &sides, &n, &e) != SHOPSTAT_OK)
+        return 0;
+    int hit = 0;
+    for (size_t k = 0; k < n && !hit; k++)
+        hit = strcmp(sides[k].segment_a, a) == 0 && strcmp(sides[k].segment_b, b) == 0 &&
+              !untested(&sides[k]) && sides[k].p_adjusted < r->in->alpha;
+    free(sides);
+    return hit;
+}
+
+/* After a line saying a pair found nothing, when its chart marks a side's total: said, or
+ * the chart's mark would read as a contradiction of the line ("- Staff: the chart's side
+ * totals (...) differ between Heavy and Light (p < 0.05)."). */
+static void md_side_line(FILE *f, const report *r, const char *item, const char *a, const char *b)
+{
+    fputs("\n- ", f);
+    if (item) {
+        md_text(f, item);
+        fputs(": ", f);
+    }
+    fputs("the chart's side totals (a side's points as one share, tested apart, not adjusted) "
+          "differ between ",
+          f);
+    md_text(f, seg_label(r, a));
+    fputs(" and ", f);
+    md_text(f, strcmp(b, "rest") == 0 ? "the rest" : seg_label(r, b));
+    fprintf(f, " (p < %g).", r->in->alpha);
 }
 
 /* After md_rest's lines: what the rest is, in the charts' words ("than the rest (those not
@@ -2791,8 +2851,10 @@ static void md_rest_of(FILE *f, const report *r, const rest_of *ro)
 /* The comparisons of table rt with the rest (no column to carry letters): a line each
  * when significant at the lower level, else one line saying none is, or that they were not
  * tested; item = a grid item's label, said before the level; ro: the segment of every
- * comparison with the rest said, for md_rest_of. */
-static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro)
+ * comparison with the rest said, for md_rest_of; likert: the table's chart is a Likert
+ * chart, whose side totals may be marked against the rest where no level is (md_side_line). */
+static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item, rest_of *ro,
+                   int likert)
 {
     size_t nrest = 0, nshown = 0, nuntested = 0;
     for (size_t i = 0; i < rt->ndiffs + rt->nsdiffs; i++) {
@@ -2832,11 +2894,12 @@ static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item,
         }
         md_text(f, level_label(r, rt->t->question, d->level));
         char v[32];
-        fprintf(f, ": %s points (adjusted %s)",
-                shopstat_format_fixed(100 * d->difference, r->in->decimals,
-                                      SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
-                shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt,
-                                        sizeof pt));
+        fprintf(
+            f, ": %s points (%s%s)",
+            shopstat_format_fixed(100 * d->difference, r->in->decimals,
+                                  SHOPSTAT_FIXED_SIGN | SHOPSTAT_FIXED_SIDE, v, sizeof v),
+            r->in->adjust == SHOPSTAT_ADJUST_NONE ? "" : "adjusted ",
+            shopstat_format_p_alpha(d->p_adjusted, r->in->alpha, r->in->alpha_low, pt, sizeof pt));
     }
     /* Comparisons with the rest have no column to carry letters: without a line, a table
      * whose tests found nothing would read as one that was not tested. */
@@ -2851,6 +2914,9 @@ static int md_rest(FILE *f, const report *r, const rtable *rt, const char *item,
         fprintf(f, "Compared with the rest: no difference is significant (%s >= %g)%s.",
                 r->in->adjust == SHOPSTAT_ADJUST_NONE ? "p" : "adjusted p", r->in->alpha_low,
                 nuntested ? "; segments of effective base under 10 are not tested" : "");
+    if (nrest && !nshown && likert && !ro->several && ro->seg &&
+        side_differs(r, rt, ro->seg, "rest"))
+        md_side_line(f, r, item, ro->seg, "rest");
     else if (!nrest && nuntested)
         fputs("Compared with the rest: not tested (effective base under 10).", f);
     return nshown || nrest || nuntested;
@@ -2960,8 +3026,14 @@ static void md_grid(FILE *f, const report *r, const rtable *rt)
     rest_of ro = {NULL, 0};
     int listed = 0;
     for (size_t k = 0; k < rt->nitems; k++)
-        listed |= md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro);
+        listed |= md_rest(f, r, &rt->items[k], question_label(r, rt->items[k].t->question), &ro,
+                          rt->t->chart);
     md_rest_of(f, r, &ro);
+    /* (a pair of columns that found nothing on an item, as md_table says it: its letters
+     * all missing, the item would read as not tested) */
+    for (size_t k = 0; k < rt->nitems; k++)
+        listed |= md_pairs_none(f, r, &rt->items[k], question_label(r, rt->items[k].t->question),
+                                rt->t->chart);
     fputs(listed ? "\n\n" : "\n", f); /* (one blank line after the notes, as md_table's) */
 }
 
@@ -3096,17 +3168,23 @@ static void exclusions_json(FILE *f, const report *r)
     fputc(']', f);
 }
 
+/* The intervals, the tests and their levels. Two levels: the charts mark the first alone
+ * (a chart has no lower case), said here so that a chart of no mark beside a table's
+ * lower-case letter ("no difference ... is significant (adjusted p >= 0.05)") is read as
+ * the two levels, not as a contradiction. */
 static void ci_summary(const report *r, char *buf, size_t n)
 {
-    char adj[300];
+    char adj[300], charts[64] = "";
+    if (r->in->alpha_low > r->in->alpha)
+        snprintf(charts, sizeof charts, " (charts mark p < %g alone)", r->in->alpha);
     snprintf(buf, n,
              "Intervals: %g%% %s (R's svyciprop). Comparisons: design-based t tests of the "
              "difference (segments that overlap, as a segment and all, tested with their "
              "covariance, not as independent samples); letters: upper case p < %g, lower case "
-             "p < %g. %s",
+             "p < %g%s. %s",
              100 * r->in->level, shopstat_ci_method_name(r->in->ci), r->in->alpha,
-             r->in->alpha_low, shopstat_adjust_sentence(r->in->adjust, "comparison", 0, adj,
-                                                        sizeof adj));
+             r->in->alpha_low, charts, shopstat_adjust_sentence(r->in->adjust, "comparison", 0,
+                                                                adj, sizeof adj));
     size_t len = strlen(buf);
     if (r->nscores && len < n)
         snprintf(buf + len, n - len,
@@ -4533,6 +4611,7 @@ static shopstat_status write_xlsx(report *r, shopstat_error *err)
     xo.design_note = design;
     xo.alpha_upper = r->in->alpha;
     xo.alpha_lower = r->in->alpha_low;
+    xo.unadjusted = r->in->adjust == SHOPSTAT_ADJUST_NONE;
     xo.lend_stderr = r->o->lend_stderr;
     xo.pct_decimals = r->in->decimals;
     xo.population_shares = r->pop_shares; /* (report.md's weighted bases alike) */

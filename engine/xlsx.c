@@ -850,27 +850,28 @@ static void put_wbase(wctx *c, lxw_worksheet *ws, size_t r, size_t col, double w
 
 static void legend(const shopstat_xlsx_opts *o, int scores, char *out, size_t n)
 {
+    const char *adj = o->unadjusted ? "unadjusted" : "adjusted";
     if (scores && o->alpha_lower > o->alpha_upper)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter; upper case "
-                 "at p < %g, lower case at p < %g (adjusted p-values; a score's difference is "
+                 "at p < %g, lower case at p < %g (%s p-values; a score's difference is "
                  "a test of its own, not adjusted).",
-                 o->alpha_upper, o->alpha_lower);
+                 o->alpha_upper, o->alpha_lower, adj);
     else if (scores)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter at p < %g "
-                 "(adjusted p-values; a score's difference is a test of its own, not adjusted).",
-                 o->alpha_upper);
+                 "(%s p-values; a score's difference is a test of its own, not adjusted).",
+                 o->alpha_upper, adj);
     else if (o->alpha_lower > o->alpha_upper)
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter; upper case "
-                 "at p < %g, lower case at p < %g (adjusted p-values).",
-                 o->alpha_upper, o->alpha_lower);
+                 "at p < %g, lower case at p < %g (%s p-values).",
+                 o->alpha_upper, o->alpha_lower, adj);
     else
         snprintf(out, n,
                  "Letters: significantly higher than the column with that letter at p < %g "
-                 "(adjusted p-values).",
-                 o->alpha_upper);
+                 "(%s p-values).",
+                 o->alpha_upper, adj);
 }
 
 /* A table's or grid's sheet from row r on: the letters' legend, the intervals' method, the
@@ -1272,9 +1273,9 @@ static size_t put_rest_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
         *bound |= bd;
         fmt_note_p(d->p_adjusted, o, bd, p, sizeof p);
         /* (adjusted, as the letters' legend and report.md say: "adjusted p = 0.020") */
-        put_fmt(c, ws, r++, 0, c->f.note, "%s%s%s: %s%s significantly %s than %s%s (adjusted %s).",
-                ip, is, level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb,
-                p);
+        put_fmt(c, ws, r++, 0, c->f.note, "%s%s%s: %s%s significantly %s than %s%s (%s%s).", ip, is,
+                level_label(t, l), na, la, d->difference > 0 ? "higher" : "lower", nb, lb,
+                o->unadjusted ? "" : "adjusted ", p);
     }
     for (size_t i = 0; i < t->nscore_diffs && !failed(c); i++) {
         const shopstat_difference *d = &t->score_diffs[i];
@@ -1311,21 +1312,45 @@ static size_t put_rest_of(wctx *c, lxw_worksheet *ws, size_t r, const char *rest
     return r;
 }
 
+/* Whether table t's comparisons with the rest were tested (effective bases of 10 and
+ * over), setting *restof to the last segment compared (*several when they are of
+ * several), as put_rest_notes does for those it writes. */
+static int rest_tested(const shopstat_xlsx_table *t, const char **restof, int *several)
+{
+    int tested = 0;
+    for (size_t i = 0; i < t->ndiffs; i++) {
+        const shopstat_difference *d = &t->diffs[i];
+        size_t a = find_segment(t, d->segment_a);
+        if (!same(d->segment_b, "rest") || a == SIZE_MAX || !isfinite(d->difference) ||
+            !(d->eff_base_a >= NO_TEST_BASE) || !(d->eff_base_b >= NO_TEST_BASE) ||
+            (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable)))
+            continue;
+        tested = 1;
+        *several |= *restof && strcmp(*restof, segment_label(t, a)) != 0;
+        *restof = segment_label(t, a);
+    }
+    return tested;
+}
+
 /* The notes that say a table's tests found nothing, as report.md's lines do (without them a
  * table of no letters reads as one never tested): the pairs of two of its columns whose
- * every tested level is under the lower-case level, "No difference is significant (adjusted
- * p >= 0.1) between Heavy buyers (B) and All buyers (A).", and, when the comparisons with
- * the rest (rest_none: tested, none significant) found nothing, "Compared with the rest: no
- * difference is significant (adjusted p >= 0.1)." and who the rest are. A table of
- * differences: true, whose change columns give every p, says who the rest are alone.
- * Returns the next row. */
+ * every tested level is under the lower-case level, and whose scores carry no letter
+ * either, "No difference is significant (adjusted p >= 0.1) between Heavy buyers (B) and
+ * All buyers (A).", and, when the comparisons with the rest (rest_none: tested, none
+ * significant) found nothing, "Compared with the rest: no difference is significant
+ * (adjusted p >= 0.1)." and who the rest are (but for a grid's item, whose sheet says who
+ * the rest are once under all of them). item: a grid item's label, said first ("Staff:
+ * No difference ..."), as report.md says it; NULL for a table. A table of differences:
+ * true, whose change columns give every p, says who the rest are alone. Returns the next
+ * row. */
 static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopstat_xlsx_table *t,
                              const shopstat_xlsx_opts *o, int rest_none, const char *restof,
-                             int several)
+                             int several, const char *item)
 {
     if (t->scores_only)
         return r;
     const size_t ns = t->nsegments;
+    const char *ip = item ? item : "", *is = item ? ": " : "";
     char line[2048];
     size_t k = 0;
     for (size_t i = 0; i < t->ndiffs && !failed(c) && !t->differences; i++) {
@@ -1352,6 +1377,15 @@ static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
             tested = 1;
             found |= strength(e->p_adjusted, o) > 0;
         }
+        /* (a score's letter is a difference found: put_rest_notes' tests) */
+        for (size_t m = 0; m < t->nscore_diffs && tested && !found; m++) {
+            const shopstat_difference *e = &t->score_diffs[m];
+            if (same(e->segment_a, d->segment_a) && same(e->segment_b, d->segment_b) &&
+                e->l < t->nscores && isfinite(e->difference) &&
+                t->scores[e->l * ns + a].eff_base >= NO_TEST_BASE &&
+                t->scores[e->l * ns + b].eff_base >= NO_TEST_BASE)
+                found |= strength(e->p_adjusted, o) > 0;
+        }
         if (!tested || found)
             continue;
         char la[16], lb[16];
@@ -1363,16 +1397,17 @@ static size_t put_none_notes(wctx *c, lxw_worksheet *ws, size_t r, const shopsta
     }
     if (k && !failed(c))
         put_fmt(c, ws, r++, 0, c->f.note,
-                "No difference is significant (adjusted p >= %g) between %s.", o->alpha_lower,
-                line);
+                "%s%sNo difference is significant (%sp >= %g) between %s.", ip, is,
+                o->unadjusted ? "" : "adjusted ", o->alpha_lower, line);
     /* (a table of differences: true gives every p in its blocks, "Heavy buyers − the rest":
      * who the rest are, all the same) */
     if (rest_none && !failed(c)) {
         if (!t->differences)
             put_fmt(c, ws, r++, 0, c->f.note,
-                    "Compared with the rest: no difference is significant (adjusted p >= %g).",
-                    o->alpha_lower);
-        r = put_rest_of(c, ws, r, restof, several);
+                    "%s%sCompared with the rest: no difference is significant (%sp >= %g).", ip, is,
+                    o->unadjusted ? "" : "adjusted ", o->alpha_lower);
+        if (!item)
+            r = put_rest_of(c, ws, r, restof, several);
     }
     return r;
 }
@@ -1546,36 +1581,28 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
         put_str(c, ws, r++, 0, t->df0_note, c->f.note);
     if (t->by_note)
         put_str(c, ws, r++, 0, t->by_note, c->f.note);
+    /* (under compare: {adjust: none} the p is the letters' and not adjusted either) */
+    const char *pas = o->unadjusted ? "not adjusted, as the letters'" : "adjusted as the letters";
     if (npairs && t->nscores) /* (a table of shares alone says nothing of scores) */
-        put_str(c, ws, r++, 0,
+        put_fmt(c, ws, r++, 0, c->f.note,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points (a "
                 "score's in its own units), with its confidence interval (not adjusted) and p "
-                "(adjusted as the letters; a score's not adjusted).",
-                c->f.note);
+                "(%s; a score's not adjusted).",
+                pas);
     else if (npairs)
-        put_str(c, ws, r++, 0,
+        put_fmt(c, ws, r++, 0, c->f.note,
                 "Changes (X \xe2\x88\x92 Y): X's estimate minus Y's, in percentage points, "
-                "with its confidence interval (not adjusted) and p (adjusted as the letters).",
-                c->f.note);
+                "with its confidence interval (not adjusted) and p (%s).",
+                pas);
     const char *restof = NULL;
-    int several = 0, rest_tested = 0;
+    int several = 0;
     r = put_rest_notes(c, ws, r, t, o, rest, nrest, &any_bound, NULL, &restof, &several);
     free(rest);
     int rest_wrote = restof != NULL;
     r = put_rest_of(c, ws, r, restof, several);
     /* (the comparisons with the rest that were tested, when none is significant) */
-    for (size_t i = 0; i < t->ndiffs && !rest_wrote; i++) {
-        const shopstat_difference *d = &t->diffs[i];
-        size_t a = find_segment(t, d->segment_a);
-        if (!same(d->segment_b, "rest") || a == SIZE_MAX || !isfinite(d->difference) ||
-            !(d->eff_base_a >= NO_TEST_BASE) || !(d->eff_base_b >= NO_TEST_BASE) ||
-            (d->variable && t->est[0].variable && strcmp(d->variable, t->est[0].variable)))
-            continue;
-        rest_tested = 1;
-        several |= restof && strcmp(restof, segment_label(t, a)) != 0;
-        restof = segment_label(t, a);
-    }
-    r = put_none_notes(c, ws, r, t, o, rest_tested && !rest_wrote, restof, several);
+    int rest_none = !rest_wrote && rest_tested(t, &restof, &several);
+    r = put_none_notes(c, ws, r, t, o, rest_none, restof, several, NULL);
     if (any_bound)
         put_str(c, ws, r++, 0, bound_note, c->f.note);
     r = put_sheet_end(c, ws, r, o, t->nscores > 0);
@@ -1713,13 +1740,29 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             free(rest);
             return;
         }
-        r = put_rest_notes(c, ws, r, it, o, rest, nrest, &bound,
-                           t->item_labels && t->item_labels[k] ? t->item_labels[k] : it->name,
-                           &restof, &several);
+        const char *il = t->item_labels && t->item_labels[k] ? t->item_labels[k] : it->name;
+        const char *wrote = NULL;
+        int wrote_several = 0;
+        r = put_rest_notes(c, ws, r, it, o, rest, nrest, &bound, il, &wrote, &wrote_several);
         free(marks);
         free(rest);
+        /* (an item whose comparisons with the rest found nothing, as report.md's "Staff:
+         * Compared with the rest: no difference ...": its letters say nothing of the rest) */
+        const char *tested = wrote;
+        int rest_none = !wrote && rest_tested(it, &tested, &wrote_several);
+        if (rest_none)
+            r = put_none_notes(c, ws, r, it, o, 1, NULL, 0, il);
+        several |= wrote_several || (restof && tested && strcmp(restof, tested) != 0);
+        restof = tested ? tested : restof;
     }
     r = put_rest_of(c, ws, r, restof, several);
+    /* the pairs of columns that found nothing on an item (report.md's "Staff: No difference
+     * is significant (adjusted p >= 0.1) between Heavy and Light."), after who the rest are
+     * as there */
+    for (size_t k = 0; k < ni && !failed(c); k++)
+        r = put_none_notes(c, ws, r, &t->items[k], o, 0, NULL, 0,
+                           t->item_labels && t->item_labels[k] ? t->item_labels[k]
+                                                               : t->items[k].name);
     if (bound)
         put_str(c, ws, r++, 0, bound_note, c->f.note);
     r = put_sheet_end(c, ws, r, o, nk > 0);

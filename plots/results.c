@@ -545,7 +545,7 @@ static shopstat_status chartset_build_c(const shopstat_estimate *e, size_t n,
     if (o->ndiffs && o->type == SHOPSTAT_CHART_BARS && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
             snprintf(s->rest_note, sizeof s->rest_note,
-                     "Compared: no difference between the bars is significant (%s < %g)%s.",
+                     "Compared: no difference between the bars is significant (%s >= %g)%s.",
                      o->unadjusted ? "p" : "adjusted p", o->alpha,
                      s->untested_low ? "; bars of effective base under 10 not tested" : "");
         else if (s->untested_low)
@@ -555,7 +555,7 @@ static shopstat_status chartset_build_c(const shopstat_estimate *e, size_t n,
     if (likert && o->nside_diffs && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
             snprintf(s->rest_note, sizeof s->rest_note,
-                     "Compared: no difference between the side totals is significant (p < %g, "
+                     "Compared: no difference between the side totals is significant (p >= %g, "
                      "not adjusted)%s.",
                      o->alpha,
                      s->untested_low ? "; rows of effective base under 10 not tested" : "");
@@ -715,7 +715,7 @@ static shopstat_status build_scores(const shopstat_score_estimate *e, size_t n,
     if (!st && nd && !s->letters_drawn && !s->arrows_drawn) {
         if (s->tested)
             snprintf(s->rest_note, sizeof s->rest_note,
-                     "Compared: no difference between the scores is significant (p < %g)%s.",
+                     "Compared: no difference between the scores is significant (p >= %g)%s.",
                      o->alpha,
                      s->untested_low ? "; scores of effective base under 10 not tested" : "");
         else if (s->untested_low)

@@ -95,6 +95,9 @@ typedef struct shopstat_xlsx_opts {
                                     under the data, a rake not converged), as report.md and
                                     the title page list them; NULL (default): none */
     size_t nwarnings;
+    int unadjusted; /* (appended) 1: the p-values are not adjusted (compare: {adjust: none}):
+                       the notes and the letters' legend say "p", not "adjusted p"; default
+                       0 */
 } shopstat_xlsx_opts;
 
 /* Fill o with the defaults: strings NULL, alpha_upper 0.05, alpha_lower 0.10. o must not

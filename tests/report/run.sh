@@ -501,6 +501,22 @@ done
 check "servicesoft report.md: problems' line names its pair" grep -qxF -e \
     '- No difference is significant (adjusted p >= 0.1) between Heavy buyers (\$2,000+) and All buyers.' \
     "$T/servicesoft-1999/report.md"
+# one way of naming a level where nothing passed it: "no ... is significant (adjusted p >=
+# LEVEL)", every p at or over it, in the charts as in report.md, the workbook and the trend
+# footers (the bars', side totals' and scores' footers said "(adjusted p < 0.05)", the level a
+# mark needs, beside report.md's "(adjusted p >= 0.1)" for the same table); the charts' level
+# (the upper case's) and the tables' (the lower case's) each said where it applies: the title
+# page says the charts mark the first alone. servicesoft's problems chart is one of none.
+for sv in servicesoft-1999 teletech-open-to-dialog-2011; do
+    tr '\n' ' ' <"$T/$sv.txt" | tr -s ' ' >"$T/$sv.flat"
+    unzip -p "$T/$sv/tables.xlsx" xl/sharedStrings.xml >"$T/$sv.strings"
+    bad=$(grep -hoE 'is significant \([^)]*\)' "$T/$sv.flat" "$T/$sv/report.md" "$T/$sv.strings" | grep -v '>=\|&gt;=' | sort -u | tr '\n' ' ')
+    check "$sv: every 'is significant (...)' of none says p >= its level: '$bad'" test -z "$bad"
+    check "$sv: the title page says the charts mark p < 0.05 alone" \
+        grep -qF 'letters: upper case p < 0.05, lower case p < 0.1 (charts mark p < 0.05 alone).' "$T/$sv.flat"
+done
+check "servicesoft report.pdf: problems' chart found nothing at the charts' level" grep -qF \
+    'Compared: no difference between the bars is significant (adjusted p >= 0.05).' "$T/servicesoft-1999.flat"
 
 # ---- the adjustment named for people: "(Holm)", and none said as none ----
 # teletech's difference chart read "p-values adjusted for multiple comparisons (holm)"; with
@@ -528,6 +544,28 @@ if $S report "$T/ttnone.yml" -o "$T/ttnone" --quiet 2>"$T/ttnone.err"; then
     check "adjust: none: the bar chart's letters say p < 0.05" grep -qE '\), p < 0\.05\.' "$T/ttnone-bars.flat"
     check "adjust: none: the bar chart does not say 'adjusted p'" bash -c "! grep -qF 'adjusted p' '$T/ttnone-bars.flat'"
     check "adjust: holm: the bar chart says 'adjusted p'" bash -c "pdftotext '$T/teletech-open-to-dialog-2011/charts/reply_1h.pdf' - | tr '\n' ' ' | grep -qF 'adjusted p < 0.05'"
+    # the workbook and report.md alike: its legend said "(adjusted p-values)", its notes and
+    # report.md's lines on the rest "(adjusted p = ...)" whatever adjust: said
+    unzip -p "$T/ttnone/tables.xlsx" xl/sharedStrings.xml >"$T/ttnone.strings"
+    for f in "$T/ttnone.strings" "$T/ttnone/report.md" "$T/ttnone.flat" "$T/ttnone-bars.flat"; do
+        check "adjust: none: $(basename "$f") does not say 'adjusted p'" bash -c "! grep -qE '(^|[^n])adjusted p' '$f'"
+    done
+    check "adjust: none: the workbook's letters say unadjusted p-values" grep -qF 'lower case at p &lt; 0.1 (unadjusted p-values' "$T/ttnone.strings"
+    check "adjust: holm: the workbook's letters say adjusted p-values" grep -qF 'lower case at p &lt; 0.1 (adjusted p-values' "$T/teletech-open-to-dialog-2011.strings"
+    # servicesoft's comparisons with the rest, whose lines and notes give each p
+    sed -e 's/adjust: holm/adjust: none/' -e "s|^data: .*|data: $PWD/$SS/respondents.csv|" $SS/survey.yml >"$T/ssnone.yml"
+    if $S report "$T/ssnone.yml" -o "$T/ssnone" --quiet 2>"$T/ssnone.err"; then
+        unzip -p "$T/ssnone/tables.xlsx" xl/sharedStrings.xml >"$T/ssnone.strings"
+        check "adjust: none: servicesoft report.md's Phone against the rest says p" grep -qF \
+            -e '- Heavy buyers (\$2,000+) vs the rest, Phone: -12.5 points (p = 0.010)' "$T/ssnone/report.md"
+        check "adjust: none: servicesoft workbook's Phone against the rest says p" grep -qF \
+            '<t>Phone: Heavy buyers ($2,000+) (B) significantly lower than the rest (p = 0.010).</t>' "$T/ssnone.strings"
+        for f in "$T/ssnone.strings" "$T/ssnone/report.md"; do
+            check "adjust: none: servicesoft $(basename "$f") does not say 'adjusted p'" bash -c "! grep -qE '(^|[^n])adjusted p' '$f'"
+        done
+    else
+        ko "report of servicesoft with adjust: none failed: $(cat "$T/ssnone.err")"
+    fi
 else
     ko "report of teletech with adjust: none failed: $(cat "$T/ttnone.err")"
 fi
@@ -2623,6 +2661,54 @@ if $S report tests/report/specs/grid.yml -o "$T/grid" --quiet 2>"$T/grid.err"; t
     d=$(awk -F, 'NR > 1 { h = $2 == 1; n[h]++; k[h] += $4 == 5 } END { printf "%+.1f", 100 * (k[1] / n[1] - k[0] / n[0]) }' tests/report/specs/grid.csv)
     check "grid: the rest, Price 'Very good' $d" grep -q "^- Heavy vs the rest, Price, Very good: $d points" "$G/report.md"
     check "grid: the rest, Staff none" grep -q '^- Staff: Compared with the rest: no difference is significant' "$G/report.md"
+    # a pair of columns that found nothing on an item, said as a table says it (report.md
+    # and the workbook said nothing, the item's letters all missing): sat's items whose
+    # heavy:light p (levels and mean) are all 0.1 or over by comparisons.csv (awk), and the
+    # workbook's line on satr's Staff against the rest, as report.md's
+    want=$(awk -F, '$1 == "sat" && $4 == "heavy" && $5 == "light" { t[$2] = 1; if ($15 < 0.1) f[$2] = 1 }
+        END { split("s1 Staff s2 Price s3 Delivery", m, " ");
+              for (i = 1; i < 6; i += 2) if (t[m[i]] && !f[m[i]]) print m[i + 1] }' "$G/comparisons.csv" | tr '\n' ' ')
+    got=$(awk '/^## Satisfaction/ { on = 1; next } on && /^## / { on = 0 }
+        on && /^- [A-Za-z]*: No difference is significant \(adjusted p >= 0.1\) between Heavy and Light\.$/ {
+            sub(/^- /, ""); sub(/:.*/, ""); print }' "$G/report.md" | tr '\n' ' ')
+    check "grid report.md: 'No difference is significant' on '$got', want '$want'" test -n "$want" -a "$got" = "$want"
+    gotx=$(grep -oE '<t>[A-Za-z]*: No difference is significant \(adjusted p &gt;= 0.1\) between Heavy \(B\) and Light \(C\)\.</t>' "$G.strings" |
+        sed 's/<t>//; s/:.*//' | tr '\n' ' ')
+    check "grid tables.xlsx: 'No difference is significant' on '$gotx', want '$want'" test "$gotx" = "$want"
+    check "grid tables.xlsx: satr's Staff found nothing against the rest, as report.md says" grep -qF \
+        '<t>Staff: Compared with the rest: no difference is significant (adjusted p &gt;= 0.1).</t>' "$G.strings"
+    # the grid's Likert charts test the side totals apart (not adjusted): an item of that
+    # line whose chart marks a total (a letter beside it: Staff's C) gets a line saying so,
+    # or the mark read as a contradiction of the line; one whose chart marks none (Delivery)
+    # gets none. satr's Staff likewise against the rest (its ▲)
+    marked=$(pdftotext -layout "$G/charts/sat.pdf" - |
+        awk '/^ *(Staff|Price|Delivery) +[A-Z] [0-9.]+%/ || /^ *(Staff|Price|Delivery) .*% [A-Z]$/ { print $1 }' | sort -u)
+    wants=$(for i in $want; do echo "$marked" | grep -qx "$i" && echo "$i"; done | tr '\n' ' ')
+    gots=$(grep -E "^- [A-Za-z]*: the chart's side totals \(a side's points as one share, tested apart, not adjusted\) differ between Heavy and Light \(p < 0.05\)\.$" "$G/report.md" |
+        sed 's/^- //; s/:.*//' | tr '\n' ' ')
+    check "grid report.md: side totals marked on '$gots', want '$wants'" test -n "$wants" -a "$gots" = "$wants"
+    check "grid report.md: satr's Staff, marked against the rest on its chart" \
+        test "$(pdftotext -layout "$G/charts/satr.pdf" - | grep -cE '^ *Staff +▲ ')" = 1 -a \
+        "$(grep -cxF -e "- Staff: the chart's side totals (a side's points as one share, tested apart, not adjusted) differ between Heavy and the rest (p < 0.05)." "$G/report.md")" = 1
+    # a pair whose levels found nothing but whose score did: no line says it found nothing,
+    # beside its score's letter (both said so). Staff's heavy:light mean has p 0.126 and its
+    # levels' adjusted p are 0.98 and 1 (comparisons.csv): at alpha [0.05, 0.2] the mean
+    # carries a lower-case letter, the levels none
+    sed -e 's|^data: grid.csv|data: '"$PWD"'/tests/report/specs/grid.csv\ncompare: {alpha: [0.05, 0.2]}|' \
+        -e '/^tables:/q' tests/report/specs/grid.yml >"$T/gridscore.yml"
+    echo '  - {question: s1, segments: [all, heavy, light], compare: ["heavy:light"]}' >>"$T/gridscore.yml"
+    if $S report "$T/gridscore.yml" -o "$T/gridscore" --quiet 2>"$T/gridscore.err"; then
+        pm=$(awk -F, '$2 == "s1" && $3 == "mean" { print ($15 < 0.2) } $2 == "s1" && $3 != "mean" && NR > 1 { if ($15 < 0.2) l = 1 } END { print l + 0 }' \
+            "$T/gridscore/comparisons.csv" | tr '\n' ' ')
+        check "staff's mean under 0.2, no level ('$pm')" test "$pm" = "1 0 "
+        check "staff's mean: its letter in report.md" grep -qE '^\| Mean \(1-5\) \|.* [a-z] \|' "$T/gridscore/report.md"
+        check "staff's mean: report.md says nothing of none significant" \
+            sh -c "! grep -q 'No difference is significant' '$T/gridscore/report.md'"
+        check "staff's mean: the workbook neither" \
+            sh -c "! unzip -p '$T/gridscore/tables.xlsx' xl/sharedStrings.xml | grep -q 'No difference is significant'"
+    else
+        ko "report of gridscore.yml failed: $(cat "$T/gridscore.err")"
+    fi
     # one axis for the grid's charts: the longest side of any item in any segment (the
     # neutral point halved between the sides, as awk works it out from grid.csv) is heavy's
     # Price, 79% right of the centre; All's own longest (56%) would have given a 60% axis.

@@ -986,6 +986,117 @@ static void test_none_significant(void **state)
         free(x);
         book_close(&b);
     }
+    /* a grid says it item by item, as report.md ("Second: No difference ..."): its first
+     * item's pair and rest significant, its second's not (both lines missing before) */
+    shopstat_difference d2[4];
+    memcpy(d2, d, sizeof d2);
+    d[0].p_adjusted = d[0].p_value = 0.01;
+    d[2].p_adjusted = d[2].p_value = 0.01;
+    d2[0].p_adjusted = d2[0].p_value = 0.5;
+    d2[2].p_adjusted = d2[2].p_value = 0.3;
+    shopstat_xlsx_table its[2] = {t, t};
+    its[1].diffs = d2;
+    const char *il[] = {"First", "Second"};
+    shopstat_xlsx_table gr = t;
+    gr.name = "g";
+    gr.items = its;
+    gr.item_labels = il;
+    gr.nitems = 2;
+    if (shopstat_xlsx_write(path, &gr, 1, &o, &err) != SHOPSTAT_OK)
+        fail_msg("%s", err.msg);
+    {
+        book b;
+        book_open(&b, path);
+        char *x = sheet_xml(&b, 2);
+        assert_true(any_text(&b, x,
+                             "Second: No difference is significant (adjusted p >= 0.1) "
+                             "between Heavy (B) and All (A)."));
+        assert_false(any_text(&b, x,
+                              "First: No difference is significant (adjusted p >= 0.1) "
+                              "between Heavy (B) and All (A)."));
+        assert_true(any_text(&b, x,
+                             "Second: Compared with the rest: no difference is "
+                             "significant (adjusted p >= 0.1)."));
+        assert_false(any_text(&b, x,
+                              "First: Compared with the rest: no difference is "
+                              "significant (adjusted p >= 0.1)."));
+        assert_true(any_text(&b, x, "The rest: those not in Heavy."));
+        free(x);
+        book_close(&b);
+    }
+    /* a pair whose levels found nothing but whose score carries a letter found something:
+     * no line says it found nothing (it did, beside the score's letter) */
+    static const char *const sl[] = {"Mean"};
+    shopstat_score_estimate sc[2] = {{.variable = "q",
+                                      .score = "mean",
+                                      .segment = "all",
+                                      .base_n = 400,
+                                      .base_weight = 400,
+                                      .estimate = 3.1,
+                                      .ci_lower = 3.0,
+                                      .ci_upper = 3.2,
+                                      .df = 100,
+                                      .eff_base = 380,
+                                      .min = 1,
+                                      .max = 5},
+                                     {.variable = "q",
+                                      .score = "mean",
+                                      .segment = "heavy",
+                                      .base_n = 120,
+                                      .base_weight = 118,
+                                      .estimate = 3.5,
+                                      .ci_lower = 3.3,
+                                      .ci_upper = 3.7,
+                                      .df = 100,
+                                      .eff_base = 110,
+                                      .min = 1,
+                                      .max = 5}};
+    shopstat_difference sd = D("q", "mean", "heavy", "all", 0.4, 0.001);
+    sd.l = 0;
+    shopstat_xlsx_table ts = t;
+    ts.diffs = d2;
+    ts.nscores = 1;
+    ts.score_labels = sl;
+    ts.scores = sc;
+    ts.score_diffs = &sd;
+    ts.nscore_diffs = 1;
+    for (int sig = 0; sig < 2; sig++) {
+        sd.p_adjusted = sd.p_value = sig ? 0.001 : 0.5;
+        if (shopstat_xlsx_write(path, &ts, 1, &o, &err) != SHOPSTAT_OK)
+            fail_msg("%s", err.msg);
+        book b;
+        book_open(&b, path);
+        char *x = sheet_xml(&b, 2);
+        assert_int_equal(any_text(&b, x,
+                                  "No difference is significant (adjusted p >= 0.1) "
+                                  "between Heavy (B) and All (A)."),
+                         !sig);
+        free(x);
+        book_close(&b);
+    }
+    /* under compare: {adjust: none} the p is not adjusted: the notes and the legend say p
+     * (they said "adjusted p" whatever the spec's adjust:) */
+    {
+        shopstat_xlsx_table tn = t;
+        tn.diffs = d2;
+        o.unadjusted = 1;
+        if (shopstat_xlsx_write(path, &tn, 1, &o, &err) != SHOPSTAT_OK)
+            fail_msg("%s", err.msg);
+        o.unadjusted = 0;
+        book b;
+        book_open(&b, path);
+        char *x = sheet_xml(&b, 2);
+        assert_true(any_text(
+            &b, x, "No difference is significant (p >= 0.1) between Heavy (B) and All (A)."));
+        assert_true(
+            any_text(&b, x, "Compared with the rest: no difference is significant (p >= 0.1)."));
+        assert_true(any_text(&b, x,
+                             "Letters: significantly higher than the column with that letter; "
+                             "upper case at p < 0.05, lower case at p < 0.1 (unadjusted "
+                             "p-values)."));
+        free(x);
+        book_close(&b);
+    }
     /* a table of differences: true gives every p in its blocks (heavy - the rest's too):
      * who the rest are, and no line of none significant */
     d[0].p_adjusted = d[0].p_value = 0.5;
