@@ -11,6 +11,7 @@
 
 void shopstat_compare_opts_init(shopstat_compare_opts *o)
 {
+    memset(o, 0, sizeof *o); /* (a field appended later starts at 0, whatever o held) */
     o->level = 0.95;
     o->adjust = SHOPSTAT_ADJUST_HOLM;
 }

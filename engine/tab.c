@@ -16,6 +16,7 @@ size_t shopstat_totals_npsu_positive(const shopstat_totals *t)
 
 void shopstat_tab_opts_init(shopstat_tab_opts *o)
 {
+    memset(o, 0, sizeof *o); /* (a field appended later starts at 0, whatever o held) */
     o->ci = SHOPSTAT_CI_LOGIT;
     o->level = 0.95;
     o->want = NULL;

@@ -1781,6 +1781,7 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
 
 void shopstat_xlsx_opts_init(shopstat_xlsx_opts *o)
 {
+    memset(o, 0, sizeof *o); /* (a field appended later starts at 0, whatever o held) */
     o->title = NULL;
     o->note = NULL;
     o->ci_note = NULL;
