@@ -1008,8 +1008,8 @@ static size_t level_marks(const shopstat_xlsx_table *t, const shopstat_xlsx_opts
     return nmarks;
 }
 
-/* level_marks into arrays of its own (freed by the caller, even after a failure): 0, or -1
- * after oom(c) when they could not be had. */
+/* level_marks into arrays of its own (the caller's to free): 0, or -1 after oom(c) when they
+ * could not be had (then none is left to free). */
 static int table_marks(wctx *c, const shopstat_xlsx_table *t, const shopstat_xlsx_opts *o,
                        mark **marks, size_t **rest, size_t *nmarks, size_t *nrest)
 {
@@ -1017,6 +1017,10 @@ static int table_marks(wctx *c, const shopstat_xlsx_table *t, const shopstat_xls
     *rest = malloc((t->ndiffs ? t->ndiffs : 1) * sizeof **rest);
     *nrest = *nmarks = 0;
     if (!*marks || !*rest) {
+        free(*marks);
+        free(*rest);
+        *marks = NULL;
+        *rest = NULL;
         oom(c);
         return -1;
     }
@@ -1461,11 +1465,8 @@ static void write_table(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t
     /* Significance marks, from the comparisons matched to columns by name. */
     mark *marks;
     size_t *rest, nrest, nmarks;
-    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest)) {
-        free(marks);
-        free(rest);
+    if (table_marks(c, t, o, &marks, &rest, &nmarks, &nrest))
         return;
-    }
 
     /* (a block per comparison, however many: pairs[64] left the 65th on out, silently) */
     size_t cap = t->differences ? t->ndiffs + t->nscore_diffs : 0;
@@ -1664,11 +1665,8 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
             put_str(c, ws, r, 0, il, NULL);
             mark *marks;
             size_t *rest, nrest, nmarks;
-            if (table_marks(c, it, o, &marks, &rest, &nmarks, &nrest)) {
-                free(marks);
-                free(rest);
+            if (table_marks(c, it, o, &marks, &rest, &nmarks, &nrest))
                 return;
-            }
             for (size_t l = 0; l < nl && l < it->nlevels; l++) {
                 const size_t cell = l * ns + s, c0 = 1 + l * BLOCK;
                 const shopstat_estimate *e = &it->est[cell];
@@ -1735,11 +1733,8 @@ static void write_grid(wctx *c, lxw_worksheet *ws, const shopstat_xlsx_table *t,
         const shopstat_xlsx_table *it = &t->items[k];
         mark *marks;
         size_t *rest, nrest, nmarks;
-        if (table_marks(c, it, o, &marks, &rest, &nmarks, &nrest)) {
-            free(marks);
-            free(rest);
+        if (table_marks(c, it, o, &marks, &rest, &nmarks, &nrest))
             return;
-        }
         const char *il = t->item_labels && t->item_labels[k] ? t->item_labels[k] : it->name;
         const char *wrote = NULL;
         int wrote_several = 0;
